@@ -1,0 +1,110 @@
+# Makefile - builds ./protect and its library, runs every test.
+# make            build ./protect
+# make run        the main job on the demo database
+# make check      every test, warnings as errors (the README's test command)
+# make asan-check unit and CLI tests under AddressSanitizer + UBSan
+# make deps       install the build's Debian packages (scripts/install-deps)
+# make bench      the benchmarks in bench/ (install their peers themselves)
+# NO_INSTALL=1 stops make from installing missing libraries.
+
+CC ?= cc
+BUILD ?= build
+PKGS := sqlite3 jansson
+WARN := -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes \
+        -Wpointer-arith -Wformat=2 -Wundef -Wvla
+OPT ?= -O2 -g
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+ifeq ($(SAN),1)
+OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$(BUILD)/gen
+CFLAGS += -std=c11 $(WARN) $(OPT) -MMD -MP -pthread
+LDLIBS += $(PKG_LIBS) -lm -pthread
+
+LIB_SRC := $(wildcard src/core/*.c src/formats/*.c src/store/*.c)
+CLI_SRC := $(wildcard src/cli/*.c)
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+DATA_FILES := $(sort $(wildcard data/catalog/*.csv data/demo/*.csv data/demo/*.geojson))
+STORE_SQL := $(wildcard src/store/*.sql)
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/pt_embedded.o
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+LIB := $(BUILD)/libprotect.a
+PROTECT := $(if $(filter build,$(BUILD)),protect,$(BUILD)/protect)
+
+.PHONY: all run check asan-check deps deps-check unit cli-test layers bench fuzz clean lint
+all: deps-check $(PROTECT)
+
+deps-check:
+	@pkg-config --exists $(PKGS) 2>/dev/null || { \
+	  if [ "$(NO_INSTALL)" = 1 ]; then echo "missing libraries ($(PKGS)); run: make deps" >&2; exit 69; fi; \
+	  scripts/install-deps; }
+
+deps:
+	scripts/install-deps
+
+$(BUILD)/%.o: %.c | deps-check
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O1 -o $@ $<
+
+# Catalogues, demo data and the SQL schema are compiled into the binary.
+$(BUILD)/gen/pt_embedded.c: $(BUILD)/tools/embed $(DATA_FILES) $(STORE_SQL)
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed $@ $(DATA_FILES) $(STORE_SQL)
+
+$(BUILD)/gen/pt_embedded.o: $(BUILD)/gen/pt_embedded.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -Wno-overlength-strings -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(PROTECT): $(CLI_OBJ) $(LIB)
+	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/pt_test.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(LIB) $(LDLIBS)
+
+run: all
+	@[ -f demo.db ] || ./$(PROTECT) --db demo.db demo
+	./$(PROTECT) --db demo.db assess --method quant --top 15
+
+# The layers point one way: core <- formats <- store <- cli.
+layers:
+	@scripts/check-layers
+
+unit: $(TEST_BIN)
+
+check:
+	@$(MAKE) --no-print-directory WERROR=1 all unit
+	@scripts/run-tests $(BUILD) ./$(PROTECT)
+
+asan-check:
+	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 WERROR=1 all unit
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  scripts/run-tests build-asan build-asan/protect
+
+bench: all
+	bench/risk/run
+
+fuzz:
+	@scripts/build-fuzz
+
+lint:
+	@scripts/check-layers
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance -Isrc src
+
+clean:
+	rm -rf build build-asan build-fuzz protect
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -1,0 +1,76 @@
+/* pt_config.h - every configurable figure of the methods, with its key,
+ * default, allowed range and description. The store keeps them in the
+ * settings table (seeded from data/catalog/settings.csv). */
+#ifndef PT_CONFIG_H
+#define PT_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pt_err.h"
+#include "pt_model.h"
+
+/** The method figures. Fill with pt_config_defaults, then pt_config_set. */
+struct pt_config {
+	/* Quantitative (RAMCAP / J100) consequence valuation. */
+	double value_statistical_life_eur; /**< quant.vsl_eur */
+	double value_injury_eur;           /**< quant.injury_eur */
+	double national_share;   /**< quant.national_share: share (0-1) of p_attempt uncertainty drawn once per sample and threat */
+	double pert_lambda;      /**< quant.pert_lambda (4 = classic PERT) */
+	unsigned samples;        /**< quant.samples: default Monte Carlo samples */
+	unsigned top_k;          /**< quant.top_k: default K of p_topk */
+	uint64_t seed;           /**< quant.seed: default seed */
+	double quant_band_edges_eur[2]; /**< quant.band.medium_min / high_min: EUR/yr for a site's band */
+
+	/* Threat level factors f (p -> 1 - (1-p)^f), indexed by enum pt_threat_level. */
+	double level_factor[PT_LEVEL_COUNT];
+
+	/* FEMA 426/452 colour bands of risk = A x T x V (1-1000). */
+	int fema_low_max;    /**< fema.band.low_max (FEMA: 60) */
+	int fema_medium_max; /**< fema.band.medium_max (FEMA: 175) */
+
+	/* CARVER + Shock attractiveness bands of the sum (7-70). */
+	int carver_low_max;    /**< carver.band.low_max */
+	int carver_medium_max; /**< carver.band.medium_max */
+
+	/* 5x5 matrix mapping: upper edges of classes 1..4 (class 5 above the last). */
+	double fema_likelihood_edges[4];  /**< matrix.fema.likelihood.N: on T x V (1-100) */
+	double fema_consequence_edges[4]; /**< matrix.fema.consequence.N: on asset value (1-10) */
+	double quant_likelihood_edges[4]; /**< matrix.quant.likelihood.N: on yearly P(successful attack) = T x V */
+	double quant_consequence_edges[4]; /**< matrix.quant.consequence.N: on E[C] in EUR */
+	/* Matrix rating bands on likelihood class x consequence class (1-25). */
+	int matrix_low_max;    /**< matrix.band.low_max */
+	int matrix_medium_max; /**< matrix.band.medium_max */
+	int matrix_high_max;   /**< matrix.band.high_max (above: very high) */
+};
+
+/** Fill c with the built-in defaults (the same values as settings.csv). */
+void pt_config_defaults(struct pt_config *c);
+
+/** Number of configurable keys. */
+size_t pt_config_key_count(void);
+
+/** The i-th key name (0 <= i < count), in a stable documented order. */
+const char *pt_config_key_name(size_t i);
+
+/** The i-th key's one-line description (unit, range, source). */
+const char *pt_config_key_description(size_t i);
+
+/**
+ * Set key to the text value, checking type and range. On failure returns
+ * PT_EINVAL (bad value) or PT_ENOTFOUND (unknown key) with the reason in d
+ * (field = key). c is unchanged on failure.
+ */
+enum pt_err pt_config_set(struct pt_config *c, const char *key, const char *value,
+			  struct pt_diag *d);
+
+/**
+ * Read key's current value of c into *out (every setting is a number;
+ * integers and the seed, below 2^53, are exact). PT_ENOTFOUND if unknown.
+ */
+enum pt_err pt_config_get(const struct pt_config *c, const char *key, double *out);
+
+/** Check cross-field rules (edges ascending, low < medium, ...). */
+enum pt_err pt_config_check(const struct pt_config *c, struct pt_diag *d);
+
+#endif

@@ -1,0 +1,58 @@
+/* pt_err.h - the one error enum of protect and the diagnostic that carries
+ * file, line and field back to the caller. Pure: no I/O. */
+#ifndef PT_ERR_H
+#define PT_ERR_H
+
+#include <stddef.h>
+
+/** Status of every fallible function. PT_OK is zero. */
+enum pt_err {
+	PT_OK = 0,
+	PT_ENOMEM,    /**< out of memory */
+	PT_EINVAL,    /**< bad input data (maps to EX_DATAERR 65) */
+	PT_EUSAGE,    /**< bad command usage (EX_USAGE 64) */
+	PT_ENOTFOUND, /**< a named record or file does not exist (EX_NOINPUT 66) */
+	PT_ECONFLICT, /**< a duplicate key or a conflicting write */
+	PT_ELIMIT,    /**< a size limit was exceeded */
+	PT_EDB,       /**< database failure (EX_IOERR 74) */
+	PT_EIO,       /**< I/O failure (EX_IOERR 74) */
+	PT_EINTERNAL  /**< a bug or broken invariant (EX_SOFTWARE 70) */
+};
+
+/** Static English text for an error code; never NULL. */
+const char *pt_strerror(enum pt_err err);
+
+/** The sysexits(3) status a command should exit with for err. */
+int pt_err_exit_status(enum pt_err err);
+
+/**
+ * Where and why input was rejected. The caller owns it (usually on the
+ * stack); functions fill it on failure. file may be empty, line 0 when
+ * it does not apply, field empty when the error is not about one field.
+ * The user sees "FILE:LINE: field: msg" (pt_diag_format).
+ */
+struct pt_diag {
+	char file[512];
+	long line;
+	char field[64];
+	char msg[1024];
+	long warnings; /**< count of warnings reported through warn_cb */
+	/** Optional: called for each warning (e.g. occupancy above capacity). */
+	void (*warn_cb)(void *ctx, const char *file, long line, const char *field, const char *msg);
+	void *warn_ctx;
+};
+
+/** Clear d (keeps warn_cb and warn_ctx). */
+void pt_diag_clear(struct pt_diag *d);
+
+/**
+ * Record err on d with a fixed message (copied; no formatting, so the
+ * core stays free of stdio). Returns err for tail calls.
+ */
+enum pt_err pt_diag_put(struct pt_diag *d, enum pt_err err, long line, const char *field,
+			const char *msg);
+
+/** Copy src into dst of size dst_size, truncating; always NUL-terminates. */
+void pt_strlcpy(char *dst, const char *src, size_t dst_size);
+
+#endif

@@ -1,0 +1,152 @@
+/* pt_model.h - the domain records of the registry: sites, catalogue
+ * entries, assessments of the three methods, TLP labels, threat levels. */
+#ifndef PT_MODEL_H
+#define PT_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pt_err.h"
+
+/* Field size limits (bytes including the NUL). Input longer than this is rejected. */
+#define PT_ID_MAX 64      /**< site, threat, kind, sector ids */
+#define PT_NAME_MAX 256   /**< names of sites and organisations */
+#define PT_REGION_MAX 128 /**< region names */
+#define PT_TEXT_MAX 4097  /**< free text (4 KiB + NUL), the CSV field limit */
+
+/** Traffic Light Protocol 2.0 labels, ordered from most to least shareable. */
+enum pt_tlp {
+	PT_TLP_CLEAR = 0,
+	PT_TLP_GREEN,
+	PT_TLP_AMBER,
+	PT_TLP_AMBER_STRICT,
+	PT_TLP_RED
+};
+#define PT_TLP_COUNT 5
+
+/** Canonical name ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"). */
+const char *pt_tlp_name(enum pt_tlp tlp);
+/** Parse a TLP name (exact, upper case; "TLP:" prefix accepted). PT_EINVAL if unknown. */
+enum pt_err pt_tlp_parse(const char *s, enum pt_tlp *out);
+
+/** National threat levels; assessed values hold at SUBSTANTIAL. */
+enum pt_threat_level {
+	PT_LEVEL_LOW = 0,
+	PT_LEVEL_MODERATE,
+	PT_LEVEL_SUBSTANTIAL,
+	PT_LEVEL_SEVERE,
+	PT_LEVEL_CRITICAL
+};
+#define PT_LEVEL_COUNT 5
+
+/** Canonical name ("LOW" ... "CRITICAL"). */
+const char *pt_threat_level_name(enum pt_threat_level level);
+/** Parse a level name (case-insensitive). PT_EINVAL if unknown. */
+enum pt_err pt_threat_level_parse(const char *s, enum pt_threat_level *out);
+
+/**
+ * Scale a yearly attempt probability p by factor f: 1 - (1 - p)^f, which
+ * stays in [0, 1]. f = 1 returns p unchanged.
+ */
+double pt_threat_level_scale(double p, double factor);
+
+/** Organisation types. */
+enum pt_org_type { PT_ORG_GOVERNMENT = 0, PT_ORG_OPERATOR, PT_ORG_PRIVATE_SECURITY, PT_ORG_NGO };
+/** "government", "operator", "private_security", "ngo". */
+const char *pt_org_type_name(enum pt_org_type t);
+/** Parse an organisation type name. PT_EINVAL if unknown. */
+enum pt_err pt_org_type_parse(const char *s, enum pt_org_type *out);
+
+/** A catalogue entry (kind, sector or threat scenario). */
+struct pt_catalog_entry {
+	char id[PT_ID_MAX];
+	char name[PT_NAME_MAX];
+	char parent[PT_ID_MAX]; /**< for sectors: the kind id they belong to; else empty */
+	char description[PT_TEXT_MAX];
+};
+
+/** A catalogue: a growable array of entries. Free with pt_catalog_free. */
+struct pt_catalog {
+	struct pt_catalog_entry *items;
+	size_t n, cap;
+};
+
+/** Append a copy of e (PT_ENOMEM, PT_ELIMIT past 100000 entries). */
+enum pt_err pt_catalog_append(struct pt_catalog *c, const struct pt_catalog_entry *e);
+/** Index of id in c, or -1. */
+long pt_catalog_find(const struct pt_catalog *c, const char *id);
+/** Free the entries; c becomes empty. */
+void pt_catalog_free(struct pt_catalog *c);
+
+/** The three catalogues every import is checked against. */
+struct pt_catalogs {
+	struct pt_catalog kinds, sectors, threats;
+};
+
+/** Assessment methods. */
+enum pt_method { PT_METHOD_FEMA = 0, PT_METHOD_CARVER, PT_METHOD_QUANT };
+/** "fema", "carver", "quant". */
+const char *pt_method_name(enum pt_method m);
+/** Parse a method name. PT_EINVAL if unknown. */
+enum pt_err pt_method_parse(const char *s, enum pt_method *out);
+
+/** A site of the registry. Numbers < 0 mean "not given" where noted. */
+struct pt_site {
+	char id[PT_ID_MAX];
+	char name[PT_NAME_MAX];
+	char kind[PT_ID_MAX];
+	char sector[PT_ID_MAX];
+	char owner[PT_NAME_MAX]; /**< owning organisation's name */
+	double lat, lon;         /**< WGS84 degrees */
+	char region[PT_REGION_MAX];
+	long long capacity;       /**< -1 when not given (a public square) */
+	long long peak_occupancy; /**< people present at peak, >= 0 */
+	long long population_served;
+	double economic_value_eur;
+	enum pt_tlp tlp;
+};
+
+/** FEMA 426/452 rating of one site against one threat (each 1-10). */
+struct pt_fema_row {
+	char site_id[PT_ID_MAX];
+	char threat_id[PT_ID_MAX];
+	int asset_value, threat_rating, vulnerability_rating;
+};
+
+/** CARVER + Shock scores of one site (each 1-10). */
+struct pt_carver_row {
+	char site_id[PT_ID_MAX];
+	int criticality, accessibility, recuperability, vulnerability, effect, recognizability,
+		shock;
+};
+
+/** A (min, most likely, max) range; min == max is a constant. */
+struct pt_range {
+	double min, mode, max;
+};
+
+/** Indexes of the five ranged inputs of the quantitative method. */
+enum pt_quant_var {
+	PT_QV_P_ATTEMPT = 0, /**< yearly probability of an attempt, T */
+	PT_QV_P_SUCCESS,     /**< probability the attempt succeeds, V */
+	PT_QV_FATALITIES,
+	PT_QV_INJURIES,
+	PT_QV_LOSS_EUR, /**< direct economic loss */
+	PT_QV_COUNT
+};
+
+/** Column stem of each quantitative variable ("p_attempt", ...). */
+const char *pt_quant_var_name(enum pt_quant_var v);
+
+/** Quantitative (RAMCAP / J100) inputs of one site against one threat. */
+struct pt_quant_row {
+	char site_id[PT_ID_MAX];
+	char threat_id[PT_ID_MAX];
+	struct pt_range var[PT_QV_COUNT];
+};
+
+/** Validate a range: finite, min <= mode <= max, within [lo, hi]. */
+enum pt_err pt_range_check(const struct pt_range *r, double lo, double hi, struct pt_diag *d,
+			   long line, const char *field);
+
+#endif

@@ -1,0 +1,90 @@
+/* pt_quant.h - the quantitative method (RAMCAP / ANSI-AWWA J100):
+ * risk = T x V x C per site and threat, exact expected yearly loss, and a
+ * Monte Carlo over PERT ranges giving mean, p5, p95 and P(top K). */
+#ifndef PT_QUANT_H
+#define PT_QUANT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pt_err.h"
+#include "pt_model.h"
+
+/** One assessed (site, threat) pair, by index into the caller's site and threat arrays. */
+struct pt_quant_pair {
+	uint32_t site;   /**< 0 <= site < n_sites */
+	uint32_t threat; /**< 0 <= threat < n_threats */
+	struct pt_range var[PT_QV_COUNT];
+};
+
+/** Progress callback: done out of total units; return nonzero to cancel. */
+typedef int (*pt_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+
+/** Parameters of one run. */
+struct pt_quant_params {
+	double value_statistical_life_eur;
+	double value_injury_eur;
+	double pert_lambda;     /**< 4 for classic PERT */
+	double national_share;  /**< 0-1, share of p_attempt uncertainty common to all sites per (sample, threat) */
+	const double *threat_factor; /**< n_threats factors f for p -> 1-(1-p)^f; NULL = all 1 */
+	int conditional;        /**< nonzero: J100 conditional risk, T = 1 */
+	uint32_t samples;       /**< Monte Carlo samples; 0 = exact values only */
+	uint64_t seed;
+	unsigned threads;       /**< >= 1; results do not depend on it */
+	uint32_t top_k;         /**< K of p_topk (clamped to n_sites) */
+	pt_progress_fn progress; /**< optional */
+	void *progress_ctx;
+};
+
+/** Exact per-pair figures (no sampling). */
+struct pt_quant_pair_result {
+	double e_attempt;   /**< E[T'] after the threat-level factor (1 when conditional) */
+	double e_success;   /**< E[V] */
+	double e_consequence_eur; /**< E[C] = E[fat] VSL + E[inj] VI + E[loss] */
+	double risk_eur;    /**< E[T'] E[V] E[C] */
+};
+
+/** Per-site results. */
+struct pt_quant_site_result {
+	double score_eur;  /**< exact expected yearly loss: sum over threats of E[T'] E[V] E[C] */
+	double mean_eur;   /**< sample mean (NaN when samples == 0) */
+	double p5_eur, p95_eur; /**< sample 5th / 95th percentiles (NaN when samples == 0) */
+	double p_topk;     /**< share of samples in which the site ranks in the top K */
+	int32_t worst_threat; /**< threat index of the largest pair risk, -1 if none */
+	double worst_risk_eur;
+	uint32_t n_pairs;  /**< assessed threats of the site */
+};
+
+/** Results of a run; free with pt_quant_result_free. */
+struct pt_quant_result {
+	size_t n_sites, n_pairs;
+	struct pt_quant_site_result *sites; /**< n_sites entries */
+	struct pt_quant_pair_result *pairs; /**< n_pairs entries, same order as the input */
+	double total_score_eur;            /**< national exact total */
+	double total_mean_eur, total_p5_eur, total_p95_eur; /**< over samples of the national total */
+	/** Largest |mean - score| / (standard error) over sites with spread: the built-in check. */
+	double max_mean_z;
+	uint64_t variates_drawn; /**< random variates drawn (for ns/variate) */
+};
+
+/**
+ * Run the method over pairs (any order; each (site, threat) at most once).
+ * Same seed gives the same numbers whatever params->threads.
+ * On success *out is a new result the caller frees with pt_quant_result_free.
+ * Returns PT_EINVAL for bad ranges or indexes (detail in d), PT_ENOMEM,
+ * PT_ELIMIT when samples x sites is too large, PT_EINTERNAL if cancelled.
+ */
+enum pt_err pt_quant_run(size_t n_sites, size_t n_threats, const struct pt_quant_pair *pairs,
+			 size_t n_pairs, const struct pt_quant_params *params,
+			 struct pt_quant_result **out, struct pt_diag *d);
+
+/** Free a result; NULL does nothing. */
+void pt_quant_result_free(struct pt_quant_result *r);
+
+/** E[g(X)] helpers, exposed for tests: PERT mean (min + lambda*mode + max)/(lambda + 2). */
+double pt_pert_mean(const struct pt_range *r, double lambda);
+
+/** Exact E[1 - (1 - T)^f] for T ~ PERT(r, lambda), by quadrature (f = 1 gives the mean). */
+double pt_pert_mean_scaled(const struct pt_range *r, double lambda, double factor);
+
+#endif

@@ -1,0 +1,119 @@
+/* pt_store.h - the SQLite registry: schema and migrations, catalogues,
+ * settings, organisations, sites, assessments, threat levels. The only
+ * part of protect that includes sqlite3.h. */
+#ifndef PT_STORE_H
+#define PT_STORE_H
+
+#include <stddef.h>
+
+#include "../core/pt_config.h"
+#include "../core/pt_err.h"
+#include "../core/pt_model.h"
+#include "../formats/pt_assess_io.h"
+#include "../formats/pt_sites_io.h"
+
+struct pt_db;
+
+/**
+ * Open the database at path (":memory:" for tests). create nonzero creates
+ * the file if missing; otherwise a missing file is PT_ENOTFOUND. Applies
+ * migrations. WAL, synchronous=FULL, foreign keys on. *out is closed with
+ * pt_db_close. Detail in d (file = path).
+ */
+enum pt_err pt_db_open(const char *path, int create, struct pt_db **out, struct pt_diag *d);
+
+/** Close; NULL does nothing. */
+void pt_db_close(struct pt_db *db);
+
+/** Nonzero when the catalogues have been loaded (the database is initialised). */
+int pt_db_is_initialised(struct pt_db *db);
+
+/**
+ * Load the catalogues and settings into a new database in one transaction
+ * (replacing catalogue rows of the same ids; settings keep values already set).
+ * settings_keys/values: n_settings pairs from settings.csv (validated).
+ */
+enum pt_err pt_db_seed(struct pt_db *db, const struct pt_catalogs *cat,
+		       const char *const *settings_keys, const char *const *settings_values,
+		       size_t n_settings, struct pt_diag *d);
+
+/** Read the three catalogues into cat (caller frees each with pt_catalog_free). */
+enum pt_err pt_db_catalogs_load(struct pt_db *db, struct pt_catalogs *cat, struct pt_diag *d);
+
+/** Build the configuration: defaults overlaid with the settings table. */
+enum pt_err pt_db_config_load(struct pt_db *db, struct pt_config *c, struct pt_diag *d);
+
+/** Set a setting after validating it with pt_config_set (PT_ENOTFOUND unknown key). */
+enum pt_err pt_db_setting_set(struct pt_db *db, const char *key, const char *value,
+			      struct pt_diag *d);
+
+/**
+ * Import sites: insert or update by id, creating unknown owner
+ * organisations as operators, in one transaction (all-or-nothing).
+ * *created and *updated (may be NULL) count the rows.
+ */
+enum pt_err pt_db_sites_import(struct pt_db *db, const struct pt_site_list *sites,
+			       size_t *created, size_t *updated, struct pt_diag *d);
+
+/** All sites with tlp <= max_tlp, ordered by id, into out (caller frees). *withheld counts the rest. */
+enum pt_err pt_db_sites_list(struct pt_db *db, enum pt_tlp max_tlp, struct pt_site_list *out,
+			     size_t *withheld, struct pt_diag *d);
+
+/** One site by id (PT_ENOTFOUND if none). */
+enum pt_err pt_db_site_get(struct pt_db *db, const char *id, struct pt_site *out,
+			   struct pt_diag *d);
+
+/**
+ * Import assessments of set->method in one transaction: each row replaces
+ * the row of the same key; an unknown site id is PT_EINVAL naming the line
+ * (set->lines) and field site_id.
+ */
+enum pt_err pt_db_assessments_import(struct pt_db *db, const struct pt_assessment_set *set,
+				     struct pt_diag *d);
+
+/**
+ * Load every assessment of method into out (out->method set; rows ordered
+ * by site id then threat id; lines are 0). Caller frees with
+ * pt_assessment_set_free.
+ */
+enum pt_err pt_db_assessments_load(struct pt_db *db, enum pt_method method,
+				   struct pt_assessment_set *out, struct pt_diag *d);
+
+/** Assessments of one site for method (same ordering). */
+enum pt_err pt_db_site_assessments(struct pt_db *db, const char *site_id, enum pt_method method,
+				   struct pt_assessment_set *out, struct pt_diag *d);
+
+/** Set the national level (threat_id NULL) or one threat scenario's level (checked against the catalogue). */
+enum pt_err pt_db_threat_level_set(struct pt_db *db, const char *threat_id,
+				   enum pt_threat_level level, struct pt_diag *d);
+
+/** A threat scenario's level override. */
+struct pt_threat_level_entry {
+	char threat_id[PT_ID_MAX];
+	enum pt_threat_level level;
+};
+
+/**
+ * Read the national level (SUBSTANTIAL when never set) and the per-threat
+ * overrides (*entries: caller frees with free()).
+ */
+enum pt_err pt_db_threat_levels(struct pt_db *db, enum pt_threat_level *national,
+				struct pt_threat_level_entry **entries, size_t *n,
+				struct pt_diag *d);
+
+/** An organisation row. */
+struct pt_org {
+	long long id;
+	char name[PT_NAME_MAX];
+	enum pt_org_type type;
+};
+
+/** All organisations ordered by name (*orgs: caller frees with free()). */
+enum pt_err pt_db_orgs_list(struct pt_db *db, struct pt_org **orgs, size_t *n,
+			    struct pt_diag *d);
+
+/** Run fn inside one transaction (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on error). */
+enum pt_err pt_db_transaction(struct pt_db *db, enum pt_err (*fn)(struct pt_db *db, void *ctx),
+			      void *ctx, struct pt_diag *d);
+
+#endif
