@@ -77,7 +77,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/pt_test.h $(LIB)
 
 run: all
 	@[ -f demo.db ] || ./$(PROTECT) --db demo.db demo
-	./$(PROTECT) --db demo.db assess --method quant --top 15
+	./$(PROTECT) --db demo.db assess --method quant --limit 15
 
 # The layers point one way: core <- formats <- store <- cli.
 layers:

@@ -1,0 +1,121 @@
+/* cli.h - shared pieces of the `protect` command: the context every
+ * subcommand gets, option parsing helpers, error reporting, file reading,
+ * the progress bar. */
+#ifndef PT_CLI_H
+#define PT_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/pt_config.h"
+#include "core/pt_err.h"
+#include "core/pt_model.h"
+#include "store/pt_store.h"
+
+/** Largest input file read (bytes). */
+#define PT_CLI_FILE_MAX (512UL * 1024 * 1024)
+
+/** What every subcommand gets. */
+struct pt_cli {
+	const char *db_path; /**< from --db, $PROTECT_DB or "protect.db" */
+	int argc;            /**< arguments after the subcommand name */
+	char **argv;
+	const char *command; /**< the subcommand name, for messages */
+};
+
+/** A subcommand: returns a sysexits status. */
+struct pt_cli_command {
+	const char *name;
+	int (*run)(struct pt_cli *cli);
+	const char *usage; /**< one or more lines after "protect [--db FILE] " */
+	const char *summary;
+};
+
+/** Print "protect COMMAND: msg" to stderr and return 64 after the usage of the command. */
+int pt_cli_usage_error(const struct pt_cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/** Print d formatted as "protect: FILE:LINE: field: msg" and return the exit status of err. */
+int pt_cli_fail(enum pt_err err, const struct pt_diag *d);
+
+/** Print "protect: msg" to stderr. */
+void pt_cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/** Open the database (create when asked); on failure prints and returns the exit status, else 0. */
+int pt_cli_open_db(const struct pt_cli *cli, int create, struct pt_db **db);
+
+/**
+ * Read a whole file (at most PT_CLI_FILE_MAX) into a new NUL-terminated
+ * buffer the caller frees. Returns 0, or prints and returns 66 (missing),
+ * 65 (too large) or 74 (I/O).
+ */
+int pt_cli_read_file(const char *path, char **buf, size_t *len);
+
+/** Warning printer for struct pt_diag's warn_cb: "protect: FILE:LINE: field: warning: msg". */
+void pt_cli_print_warning(void *ctx, const char *file, long line, const char *field,
+			  const char *msg);
+
+/** Option helpers: parse a strictly positive/non-negative integer within [lo, hi]. */
+int pt_cli_parse_ulong(const char *s, unsigned long lo, unsigned long hi, unsigned long *out);
+
+/** Progress bar on stderr when it is a terminal; silent otherwise. */
+struct pt_progress {
+	const char *label;
+	int enabled;
+	int last_permille;
+};
+void pt_progress_init(struct pt_progress *p, const char *label);
+/** pt_progress_fn-compatible: ctx is a struct pt_progress. */
+int pt_progress_update(void *ctx, uint64_t done, uint64_t total);
+void pt_progress_done(struct pt_progress *p);
+
+/** Output formats of tabular results. */
+enum pt_format { PT_FORMAT_TABLE = 0, PT_FORMAT_CSV, PT_FORMAT_JSON, PT_FORMAT_GEOJSON };
+/** Parse "table", "csv", "json" ("geojson" when allow_geojson). */
+int pt_cli_parse_format(const char *s, int allow_geojson, enum pt_format *out);
+
+/** Write a number of EUR with thousands separators into buf ("1 234 567"). */
+void pt_cli_format_eur(double eur, char *buf, size_t size);
+
+/** Print s padded/truncated to width display columns (UTF-8 aware). */
+void pt_cli_print_cell(FILE *f, const char *s, int width);
+
+/** Threat-level factors per threat of cat (national level with overrides); caller frees. */
+int pt_cli_threat_factors(struct pt_db *db, const struct pt_config *cfg,
+			  const struct pt_catalog *threats, double **factors,
+			  enum pt_threat_level *national, char *level_text, size_t level_text_size);
+
+int pt_cmd_init(struct pt_cli *cli);
+int pt_cmd_demo(struct pt_cli *cli);
+int pt_cmd_import(struct pt_cli *cli);
+int pt_cmd_export(struct pt_cli *cli);
+int pt_cmd_sites(struct pt_cli *cli);
+int pt_cmd_config(struct pt_cli *cli);
+int pt_cmd_assess(struct pt_cli *cli);
+int pt_cmd_matrix(struct pt_cli *cli);
+int pt_cmd_threat_level(struct pt_cli *cli);
+int pt_cmd_gen(struct pt_cli *cli);
+
+/**
+ * Import a sites file (CSV, or GeoJSON when name ends in .geojson/.json or
+ * the text starts with '{') named name for messages. Prints a summary unless
+ * quiet. Returns 0 or an exit status (the message printed).
+ */
+int pt_cli_import_sites(struct pt_db *db, const struct pt_catalogs *cat, const char *name,
+			const char *buf, size_t len, int quiet);
+
+/** Import an assessments CSV (method by header). 0 or an exit status. */
+int pt_cli_import_assessments(struct pt_db *db, const struct pt_catalogs *cat, const char *name,
+			      const char *buf, size_t len, int quiet);
+
+/** Load the catalogues of an open database; 0 or an exit status. */
+int pt_cli_load_catalogs(struct pt_db *db, struct pt_catalogs *cat);
+
+/** Free the three catalogues. */
+void pt_cli_free_catalogs(struct pt_catalogs *cat);
+
+/** Seed an open database from the embedded catalogues and settings. 0 or exit status. */
+int pt_cli_seed(struct pt_db *db);
+
+#endif

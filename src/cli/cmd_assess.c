@@ -1,0 +1,544 @@
+/* cmd_assess.c - `protect assess`: rank the registry by FEMA 426/452,
+ * CARVER + Shock or the quantitative method, as a table, CSV or JSON. */
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "core/pt_matrix.h"
+#include "core/pt_quant.h"
+#include "core/pt_score.h"
+#include "formats/pt_csv.h"
+#include "formats/pt_diag.h"
+#include "formats/pt_sites_io.h"
+
+/** One ranked site. */
+struct ranked {
+	size_t site;          /* index into sites */
+	double score;
+	enum pt_band band;
+	long worst_threat;    /* catalogue index or -1 */
+	const void *detail;   /* method row for FEMA (worst pair) / CARVER */
+	const struct pt_quant_site_result *quant;
+};
+
+struct assess_opts {
+	enum pt_method method;
+	enum pt_format format;
+	unsigned long samples, seed, threads, top_k, limit;
+	int samples_set, seed_set, threads_set, top_k_set;
+	double national_share;
+	int national_share_set;
+	int conditional;
+};
+
+/* Everything one run needs, freed in one place. */
+struct assess_run {
+	struct pt_config cfg;
+	struct pt_catalogs cat;
+	struct pt_site_list sites;
+	struct pt_assessment_set set;
+	double *factors;
+	enum pt_threat_level national;
+	char level_text[512];
+	struct ranked *rows;
+	size_t n_rows, not_assessed;
+	struct pt_quant_result *quant;
+	struct pt_quant_params params;
+	int *site_band; /* quant: worst matrix band per site */
+};
+
+static int site_index(const struct pt_site_list *sites, const char *id)
+{
+	size_t lo = 0, hi = sites->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(sites->items[mid].id, id);
+		if (c == 0)
+			return (int)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static int parse_opts(struct pt_cli *cli, struct assess_opts *o)
+{
+	int i;
+	memset(o, 0, sizeof *o);
+	o->method = PT_METHOD_QUANT;
+	o->format = PT_FORMAT_TABLE;
+	for (i = 0; i < cli->argc; i++) {
+		const char *opt = cli->argv[i];
+		const char *val = i + 1 < cli->argc ? cli->argv[i + 1] : NULL;
+		if (strcmp(opt, "--conditional") == 0) {
+			o->conditional = 1;
+			continue;
+		}
+		if (!val)
+			return pt_cli_usage_error(cli, "unknown option or missing value: '%s'", opt);
+		i++;
+		if (strcmp(opt, "--method") == 0) {
+			if (pt_method_parse(val, &o->method) != PT_OK)
+				return pt_cli_usage_error(cli, "--method: '%s' is not fema, carver or quant", val);
+		} else if (strcmp(opt, "--format") == 0) {
+			if (pt_cli_parse_format(val, 0, &o->format))
+				return pt_cli_usage_error(cli, "--format: '%s' is not table, csv or json", val);
+		} else if (strcmp(opt, "--samples") == 0) {
+			if (pt_cli_parse_ulong(val, 0, 1000000, &o->samples))
+				return pt_cli_usage_error(cli, "--samples: '%s' is not a whole number 0-1000000", val);
+			o->samples_set = 1;
+		} else if (strcmp(opt, "--seed") == 0) {
+			if (pt_cli_parse_ulong(val, 0, (1UL << 53) - 1, &o->seed))
+				return pt_cli_usage_error(cli, "--seed: '%s' is not a whole number 0-2^53", val);
+			o->seed_set = 1;
+		} else if (strcmp(opt, "--threads") == 0) {
+			if (pt_cli_parse_ulong(val, 1, 256, &o->threads))
+				return pt_cli_usage_error(cli, "--threads: '%s' is not a whole number 1-256", val);
+			o->threads_set = 1;
+		} else if (strcmp(opt, "--top-k") == 0) {
+			if (pt_cli_parse_ulong(val, 1, 100000000, &o->top_k))
+				return pt_cli_usage_error(cli, "--top-k: '%s' is not a whole number >= 1", val);
+			o->top_k_set = 1;
+		} else if (strcmp(opt, "--limit") == 0) {
+			if (pt_cli_parse_ulong(val, 1, 100000000, &o->limit))
+				return pt_cli_usage_error(cli, "--limit: '%s' is not a whole number >= 1", val);
+		} else if (strcmp(opt, "--national-share") == 0) {
+			char *end;
+			o->national_share = strtod(val, &end);
+			if (*end || end == val || !(o->national_share >= 0 && o->national_share <= 1))
+				return pt_cli_usage_error(cli, "--national-share: '%s' is not a number 0-1", val);
+			o->national_share_set = 1;
+		} else {
+			return pt_cli_usage_error(cli, "unknown option '%s'", opt);
+		}
+	}
+	if (o->method != PT_METHOD_QUANT &&
+	    (o->samples_set || o->seed_set || o->top_k_set || o->national_share_set || o->conditional))
+		return pt_cli_usage_error(cli, "--samples, --seed, --top-k, --national-share and "
+					       "--conditional apply to --method quant only");
+	return 0;
+}
+
+static void run_free(struct assess_run *r)
+{
+	pt_cli_free_catalogs(&r->cat);
+	pt_site_list_free(&r->sites);
+	pt_assessment_set_free(&r->set);
+	free(r->factors);
+	free(r->rows);
+	free(r->site_band);
+	pt_quant_result_free(r->quant);
+}
+
+static int by_rank(struct assess_run *r)
+{
+	double *score = malloc((r->n_rows ? r->n_rows : 1) * sizeof *score);
+	const char **key = malloc((r->n_rows ? r->n_rows : 1) * sizeof *key);
+	size_t *order = malloc((r->n_rows ? r->n_rows : 1) * sizeof *order);
+	struct ranked *sorted = malloc((r->n_rows ? r->n_rows : 1) * sizeof *sorted);
+	size_t i;
+	int rc = 0;
+	if (!score || !key || !order || !sorted) {
+		pt_cli_errorf("out of memory");
+		rc = 70;
+		goto out;
+	}
+	for (i = 0; i < r->n_rows; i++) {
+		score[i] = r->rows[i].score;
+		key[i] = r->sites.items[r->rows[i].site].id;
+	}
+	if (pt_rank_order(score, key, r->n_rows, order) != PT_OK) {
+		pt_cli_errorf("out of memory");
+		rc = 70;
+		goto out;
+	}
+	for (i = 0; i < r->n_rows; i++)
+		sorted[i] = r->rows[order[i]];
+	memcpy(r->rows, sorted, r->n_rows * sizeof *sorted);
+out:
+	free(score);
+	free(key);
+	free(order);
+	free(sorted);
+	return rc;
+}
+
+static int compute_fema(struct assess_run *r)
+{
+	struct pt_fema_site_score *scores;
+	uint32_t *site_of, *threat_of;
+	size_t i, n = r->set.n;
+	int rc = 0;
+	scores = calloc(r->sites.n ? r->sites.n : 1, sizeof *scores);
+	site_of = malloc((n ? n : 1) * sizeof *site_of);
+	threat_of = malloc((n ? n : 1) * sizeof *threat_of);
+	if (!scores || !site_of || !threat_of) {
+		rc = 70;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		int s = site_index(&r->sites, r->set.fema[i].site_id);
+		long t = pt_catalog_find(&r->cat.threats, r->set.fema[i].threat_id);
+		if (s < 0 || t < 0) {
+			pt_cli_errorf("assessment of unknown site or threat %s/%s",
+				      r->set.fema[i].site_id, r->set.fema[i].threat_id);
+			rc = 70;
+			goto out;
+		}
+		site_of[i] = (uint32_t)s;
+		threat_of[i] = (uint32_t)t;
+	}
+	pt_fema_score_sites(&r->cfg, r->set.fema, site_of, threat_of, n, r->sites.n, scores);
+	for (i = 0; i < r->sites.n; i++) {
+		struct ranked *row;
+		if (scores[i].risk <= 0) {
+			r->not_assessed++;
+			continue;
+		}
+		row = &r->rows[r->n_rows++];
+		row->site = i;
+		row->score = scores[i].risk;
+		row->band = scores[i].band;
+		row->worst_threat = scores[i].worst_threat;
+	}
+out:
+	if (rc == 70)
+		pt_cli_errorf("out of memory");
+	free(scores);
+	free(site_of);
+	free(threat_of);
+	return rc;
+}
+
+static int compute_carver(struct assess_run *r)
+{
+	size_t i;
+	char *seen = calloc(r->sites.n ? r->sites.n : 1, 1);
+	if (!seen) {
+		pt_cli_errorf("out of memory");
+		return 70;
+	}
+	for (i = 0; i < r->set.n; i++) {
+		const struct pt_carver_row *c = &r->set.carver[i];
+		int s = site_index(&r->sites, c->site_id);
+		struct ranked *row;
+		if (s < 0)
+			continue;
+		seen[s] = 1;
+		row = &r->rows[r->n_rows++];
+		row->site = (size_t)s;
+		row->score = pt_carver_sum(c);
+		row->band = pt_carver_band(&r->cfg, pt_carver_sum(c));
+		row->worst_threat = -1;
+		row->detail = c;
+	}
+	for (i = 0; i < r->sites.n; i++)
+		if (!seen[i])
+			r->not_assessed++;
+	free(seen);
+	return 0;
+}
+
+static int compute_quant(struct assess_run *r, const struct assess_opts *o)
+{
+	struct pt_quant_pair *pairs;
+	struct pt_progress progress;
+	struct pt_diag d;
+	enum pt_err err;
+	size_t i;
+	long ncpu;
+	int rc = 0;
+
+	pairs = malloc((r->set.n ? r->set.n : 1) * sizeof *pairs);
+	r->site_band = calloc(r->sites.n ? r->sites.n : 1, sizeof *r->site_band);
+	if (!pairs || !r->site_band) {
+		free(pairs);
+		pt_cli_errorf("out of memory");
+		return 70;
+	}
+	for (i = 0; i < r->set.n; i++) {
+		const struct pt_quant_row *q = &r->set.quant[i];
+		int s = site_index(&r->sites, q->site_id);
+		long t = pt_catalog_find(&r->cat.threats, q->threat_id);
+		if (s < 0 || t < 0) {
+			pt_cli_errorf("assessment of unknown site or threat %s/%s", q->site_id, q->threat_id);
+			free(pairs);
+			return 70;
+		}
+		pairs[i].site = (uint32_t)s;
+		pairs[i].threat = (uint32_t)t;
+		memcpy(pairs[i].var, q->var, sizeof pairs[i].var);
+	}
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	memset(&r->params, 0, sizeof r->params);
+	r->params.value_statistical_life_eur = r->cfg.value_statistical_life_eur;
+	r->params.value_injury_eur = r->cfg.value_injury_eur;
+	r->params.pert_lambda = r->cfg.pert_lambda;
+	r->params.national_share = o->national_share_set ? o->national_share : r->cfg.national_share;
+	r->params.threat_factor = r->factors;
+	r->params.conditional = o->conditional;
+	r->params.samples = (uint32_t)(o->samples_set ? o->samples : r->cfg.samples);
+	r->params.seed = o->seed_set ? o->seed : r->cfg.seed;
+	r->params.threads = (unsigned)(o->threads_set ? o->threads : (ncpu > 0 ? (unsigned long)ncpu : 1));
+	r->params.top_k = (uint32_t)(o->top_k_set ? o->top_k : r->cfg.top_k);
+	pt_progress_init(&progress, "sampling");
+	r->params.progress = pt_progress_update;
+	r->params.progress_ctx = &progress;
+	memset(&d, 0, sizeof d);
+	err = pt_quant_run(r->sites.n, r->cat.threats.n, pairs, r->set.n, &r->params, &r->quant, &d);
+	pt_progress_done(&progress);
+	if (err != PT_OK) {
+		rc = pt_cli_fail(err, &d);
+		goto out;
+	}
+	for (i = 0; i < r->set.n; i++) {
+		const struct pt_quant_pair_result *p = &r->quant->pairs[i];
+		int l, c, band;
+		pt_matrix_quant_classes(&r->cfg, p->e_attempt * p->e_success, p->e_consequence_eur, &l, &c);
+		band = (int)pt_matrix_band(&r->cfg, l, c);
+		if (band > r->site_band[pairs[i].site])
+			r->site_band[pairs[i].site] = band;
+	}
+	for (i = 0; i < r->sites.n; i++) {
+		const struct pt_quant_site_result *q = &r->quant->sites[i];
+		struct ranked *row;
+		if (!q->n_pairs) {
+			r->not_assessed++;
+			continue;
+		}
+		row = &r->rows[r->n_rows++];
+		row->site = i;
+		row->score = q->score_eur;
+		row->band = (enum pt_band)r->site_band[i];
+		row->worst_threat = q->worst_threat;
+		row->quant = q;
+	}
+out:
+	free(pairs);
+	return rc;
+}
+
+static const char *threat_id(const struct assess_run *r, long t)
+{
+	return t >= 0 && (size_t)t < r->cat.threats.n ? r->cat.threats.items[t].id : "";
+}
+
+static void print_csv(const struct assess_run *r, const struct assess_opts *o, size_t n)
+{
+	size_t i;
+	if (o->method == PT_METHOD_QUANT)
+		printf("rank,site_id,name,score,band,mean,p5,p95,p_topk,worst_threat,threat_level\n");
+	else if (o->method == PT_METHOD_FEMA)
+		printf("rank,site_id,name,score,band,worst_threat,threat_level\n");
+	else
+		printf("rank,site_id,name,score,band,threat_level\n");
+	for (i = 0; i < n; i++) {
+		const struct ranked *row = &r->rows[i];
+		const struct pt_site *s = &r->sites.items[row->site];
+		printf("%zu,", i + 1);
+		pt_csv_write_field(stdout, s->id);
+		fputc(',', stdout);
+		pt_csv_write_field(stdout, s->name);
+		if (o->method == PT_METHOD_QUANT)
+			printf(",%.2f,%s,%.2f,%.2f,%.2f,%.4f,%s,", row->score, pt_band_name(row->band),
+			       row->quant->mean_eur, row->quant->p5_eur, row->quant->p95_eur,
+			       row->quant->p_topk, threat_id(r, row->worst_threat));
+		else if (o->method == PT_METHOD_FEMA)
+			printf(",%.0f,%s,%s,", row->score, pt_band_name(row->band),
+			       threat_id(r, row->worst_threat));
+		else
+			printf(",%.0f,%s,", row->score, pt_band_name(row->band));
+		pt_csv_write_field(stdout, r->level_text);
+		fputc('\n', stdout);
+	}
+}
+
+static json_t *num_or_null(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static int print_json(const struct assess_run *r, const struct assess_opts *o, size_t n)
+{
+	json_t *root = json_object(), *items = json_array();
+	size_t i;
+	int rc = 0;
+	if (!root || !items) {
+		json_decref(root);
+		json_decref(items);
+		return 70;
+	}
+	json_object_set_new(root, "method", json_string(pt_method_name(o->method)));
+	json_object_set_new(root, "threat_level", json_string(pt_threat_level_name(r->national)));
+	json_object_set_new(root, "threat_level_text", json_string(r->level_text));
+	if (o->method == PT_METHOD_QUANT) {
+		json_object_set_new(root, "samples", json_integer(r->params.samples));
+		json_object_set_new(root, "seed", json_integer((json_int_t)r->params.seed));
+		json_object_set_new(root, "top_k", json_integer(r->params.top_k));
+		json_object_set_new(root, "national_share", json_real(r->params.national_share));
+		json_object_set_new(root, "conditional", json_boolean(r->params.conditional));
+		json_object_set_new(root, "total",
+				    json_pack("{s:o,s:o,s:o,s:o}", "score", json_real(r->quant->total_score_eur),
+					      "mean", num_or_null(r->quant->total_mean_eur), "p5",
+					      num_or_null(r->quant->total_p5_eur), "p95",
+					      num_or_null(r->quant->total_p95_eur)));
+	}
+	json_object_set_new(root, "not_assessed", json_integer((json_int_t)r->not_assessed));
+	for (i = 0; i < n; i++) {
+		const struct ranked *row = &r->rows[i];
+		const struct pt_site *s = &r->sites.items[row->site];
+		json_t *it = json_pack("{s:I,s:s,s:s,s:f,s:s}", "rank", (json_int_t)(i + 1), "site_id",
+				       s->id, "name", s->name, "score", row->score, "band",
+				       pt_band_name(row->band));
+		if (!it) {
+			rc = 70;
+			break;
+		}
+		if (row->worst_threat >= 0)
+			json_object_set_new(it, "worst_threat", json_string(threat_id(r, row->worst_threat)));
+		if (o->method == PT_METHOD_QUANT) {
+			json_object_set_new(it, "mean", num_or_null(row->quant->mean_eur));
+			json_object_set_new(it, "p5", num_or_null(row->quant->p5_eur));
+			json_object_set_new(it, "p95", num_or_null(row->quant->p95_eur));
+			json_object_set_new(it, "p_topk", num_or_null(row->quant->p_topk));
+		}
+		json_array_append_new(items, it);
+	}
+	json_object_set_new(root, "sites", items);
+	if (!rc && json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17)) != 0)
+		rc = 74;
+	if (!rc)
+		fputc('\n', stdout);
+	json_decref(root);
+	return rc;
+}
+
+static void print_table(const struct assess_run *r, const struct assess_opts *o, size_t n)
+{
+	size_t i;
+	char a[48], b[48], c[48];
+	if (o->method == PT_METHOD_QUANT) {
+		printf("Quantitative risk (RAMCAP / J100%s): expected yearly loss in EUR\n",
+		       r->params.conditional ? ", conditional: T = 1" : "");
+		printf("threat level %s; %u samples, seed %llu, national share %g\n\n", r->level_text,
+		       r->params.samples, (unsigned long long)r->params.seed, r->params.national_share);
+		printf("%4s  %-8s %-32s %14s  %-9s %27s %7s  %s\n", "rank", "site", "name", "score",
+		       "band", "90% interval (p5 - p95)", "P(top)", "worst threat");
+	} else if (o->method == PT_METHOD_FEMA) {
+		printf("FEMA 426/452 risk = asset value x threat x vulnerability (1-1000), worst threat\n");
+		printf("threat level %s (FEMA ratings are as assessed)\n\n", r->level_text);
+		printf("%4s  %-8s %-32s %5s  %-7s %s\n", "rank", "site", "name", "risk", "band",
+		       "worst threat (A x T x V)");
+	} else {
+		printf("CARVER + Shock attractiveness (7-70): the attacker's view, not risk\n");
+		printf("threat level %s (scores are as assessed)\n\n", r->level_text);
+		printf("%4s  %-8s %-32s %5s  %-7s %s\n", "rank", "site", "name", "sum", "band",
+		       " C  A  R  V  E  R  S");
+	}
+	for (i = 0; i < n; i++) {
+		const struct ranked *row = &r->rows[i];
+		const struct pt_site *s = &r->sites.items[row->site];
+		printf("%4zu  ", i + 1);
+		pt_cli_print_cell(stdout, s->id, 8);
+		fputc(' ', stdout);
+		pt_cli_print_cell(stdout, s->name, 32);
+		if (o->method == PT_METHOD_QUANT) {
+			char interval[64];
+			pt_cli_format_eur(row->score, a, sizeof a);
+			pt_cli_format_eur(row->quant->p5_eur, b, sizeof b);
+			pt_cli_format_eur(row->quant->p95_eur, c, sizeof c);
+			snprintf(interval, sizeof interval, "%s - %s", b, c);
+			printf(" %14s  %-9s %27s %6.1f%%  %s\n", a, pt_band_name(row->band), interval,
+			       100.0 * row->quant->p_topk, threat_id(r, row->worst_threat));
+		} else if (o->method == PT_METHOD_FEMA) {
+			printf(" %5.0f  %-7s %s\n", row->score, pt_band_name(row->band),
+			       threat_id(r, row->worst_threat));
+		} else {
+			const struct pt_carver_row *cv = row->detail;
+			printf(" %5.0f  %-7s %2d %2d %2d %2d %2d %2d %2d\n", row->score,
+			       pt_band_name(row->band), cv->criticality, cv->accessibility,
+			       cv->recuperability, cv->vulnerability, cv->effect, cv->recognizability,
+			       cv->shock);
+		}
+	}
+	if (n < r->n_rows)
+		printf("... %zu more (--limit)\n", r->n_rows - n);
+	if (o->method == PT_METHOD_QUANT) {
+		pt_cli_format_eur(r->quant->total_score_eur, a, sizeof a);
+		pt_cli_format_eur(r->quant->total_p5_eur, b, sizeof b);
+		pt_cli_format_eur(r->quant->total_p95_eur, c, sizeof c);
+		printf("\nnational total: EUR %s a year (90%% interval %s - %s); "
+		       "P(top) = share of samples in the top %u\n",
+		       a, b, c, r->params.top_k);
+	}
+	if (r->not_assessed)
+		printf("%zu sites have no %s assessment and are not ranked\n", r->not_assessed,
+		       pt_method_name(o->method));
+}
+
+int pt_cmd_assess(struct pt_cli *cli)
+{
+	struct assess_opts o;
+	struct assess_run r;
+	struct pt_db *db = NULL;
+	struct pt_diag d;
+	enum pt_err err;
+	size_t withheld = 0, shown;
+	int rc;
+
+	if ((rc = parse_opts(cli, &o)))
+		return rc;
+	memset(&r, 0, sizeof r);
+	memset(&d, 0, sizeof d);
+	if ((rc = pt_cli_open_db(cli, 0, &db)))
+		return rc;
+	if ((err = pt_db_config_load(db, &r.cfg, &d)) != PT_OK ||
+	    (err = pt_db_sites_list(db, PT_TLP_RED, &r.sites, &withheld, &d)) != PT_OK ||
+	    (err = pt_db_assessments_load(db, o.method, &r.set, &d)) != PT_OK) {
+		rc = pt_cli_fail(err, &d);
+		goto out;
+	}
+	if ((rc = pt_cli_load_catalogs(db, &r.cat)) ||
+	    (rc = pt_cli_threat_factors(db, &r.cfg, &r.cat.threats, &r.factors, &r.national,
+					r.level_text, sizeof r.level_text)))
+		goto out;
+	r.rows = calloc(r.sites.n ? r.sites.n : 1, sizeof *r.rows);
+	if (!r.rows) {
+		pt_cli_errorf("out of memory");
+		rc = 70;
+		goto out;
+	}
+	if (o.method == PT_METHOD_FEMA)
+		rc = compute_fema(&r);
+	else if (o.method == PT_METHOD_CARVER)
+		rc = compute_carver(&r);
+	else
+		rc = compute_quant(&r, &o);
+	if (rc || (rc = by_rank(&r)))
+		goto out;
+	shown = o.limit && o.limit < r.n_rows ? o.limit : r.n_rows;
+	if (o.format == PT_FORMAT_CSV)
+		print_csv(&r, &o, shown);
+	else if (o.format == PT_FORMAT_JSON)
+		rc = print_json(&r, &o, shown);
+	else
+		print_table(&r, &o, shown);
+	if (o.method == PT_METHOD_QUANT && r.params.samples >= 30 && r.quant->max_mean_z > 5.0)
+		pt_cli_errorf("warning: a sample mean departs from its exact score by %.1f standard "
+			      "errors; the samples may be too few",
+			      r.quant->max_mean_z);
+	if (fflush(stdout) != 0) {
+		pt_cli_errorf("writing the ranking failed");
+		rc = 74;
+	}
+out:
+	run_free(&r);
+	pt_db_close(db);
+	return rc;
+}

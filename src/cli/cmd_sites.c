@@ -1,0 +1,224 @@
+/* cmd_sites.c - `protect sites list|show` and `protect export sites`:
+ * reading the registry back, with the Traffic Light Protocol filter on
+ * everything that leaves it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "formats/pt_diag.h"
+#include "formats/pt_sites_io.h"
+
+static int write_sites(enum pt_format fmt, const struct pt_site_list *sites)
+{
+	enum pt_err err;
+	switch (fmt) {
+	case PT_FORMAT_JSON:
+		err = pt_sites_write_json(stdout, sites->items, sites->n);
+		break;
+	case PT_FORMAT_GEOJSON:
+		err = pt_sites_write_geojson(stdout, sites->items, sites->n);
+		break;
+	default:
+		err = pt_sites_write_csv(stdout, sites->items, sites->n);
+		break;
+	}
+	if (err == PT_OK && fflush(stdout) != 0)
+		err = PT_EIO;
+	if (err != PT_OK) {
+		pt_cli_errorf("writing the sites: %s", pt_strerror(err));
+		return pt_err_exit_status(err);
+	}
+	return 0;
+}
+
+int pt_cmd_export(struct pt_cli *cli)
+{
+	struct pt_db *db = NULL;
+	struct pt_site_list sites;
+	struct pt_diag d;
+	enum pt_format fmt = PT_FORMAT_CSV;
+	enum pt_tlp max_tlp = PT_TLP_GREEN;
+	size_t withheld = 0;
+	enum pt_err err;
+	int i, rc;
+
+	if (cli->argc < 1 || strcmp(cli->argv[0], "sites") != 0)
+		return pt_cli_usage_error(cli, "only 'export sites' is supported");
+	for (i = 1; i < cli->argc; i++) {
+		const char *opt = cli->argv[i];
+		const char *val = i + 1 < cli->argc ? cli->argv[i + 1] : NULL;
+		if (strcmp(opt, "--format") == 0 && val) {
+			if (pt_cli_parse_format(val, 1, &fmt) || fmt == PT_FORMAT_TABLE)
+				return pt_cli_usage_error(cli, "--format: '%s' is not csv, json or geojson", val);
+			i++;
+		} else if (strcmp(opt, "--max-tlp") == 0 && val) {
+			if (pt_tlp_parse(val, &max_tlp) != PT_OK)
+				return pt_cli_usage_error(
+					cli, "--max-tlp: '%s' is not CLEAR, GREEN, AMBER, AMBER+STRICT or RED", val);
+			i++;
+		} else {
+			return pt_cli_usage_error(cli, "unknown or incomplete option '%s'", opt);
+		}
+	}
+	if ((rc = pt_cli_open_db(cli, 0, &db)))
+		return rc;
+	memset(&sites, 0, sizeof sites);
+	memset(&d, 0, sizeof d);
+	err = pt_db_sites_list(db, max_tlp, &sites, &withheld, &d);
+	if (err != PT_OK) {
+		rc = pt_cli_fail(err, &d);
+		goto out;
+	}
+	rc = write_sites(fmt, &sites);
+	if (!rc)
+		fprintf(stderr, "protect: exported %zu sites up to TLP:%s; withheld %zu above it\n",
+			sites.n, pt_tlp_name(max_tlp), withheld);
+out:
+	pt_site_list_free(&sites);
+	pt_db_close(db);
+	return rc;
+}
+
+static void print_capacity(long long capacity, char *buf, size_t size)
+{
+	if (capacity < 0)
+		snprintf(buf, size, "-");
+	else
+		snprintf(buf, size, "%lld", capacity);
+}
+
+static int sites_list(struct pt_cli *cli, struct pt_db *db)
+{
+	struct pt_site_list sites;
+	struct pt_diag d;
+	enum pt_format fmt = PT_FORMAT_TABLE;
+	size_t withheld = 0, i;
+	enum pt_err err;
+	int a, rc = 0;
+
+	for (a = 1; a < cli->argc; a++) {
+		if (strcmp(cli->argv[a], "--format") == 0 && a + 1 < cli->argc) {
+			if (pt_cli_parse_format(cli->argv[a + 1], 1, &fmt))
+				return pt_cli_usage_error(cli, "--format: '%s' is not table, csv, json or geojson",
+							  cli->argv[a + 1]);
+			a++;
+		} else {
+			return pt_cli_usage_error(cli, "unknown or incomplete option '%s'", cli->argv[a]);
+		}
+	}
+	memset(&sites, 0, sizeof sites);
+	memset(&d, 0, sizeof d);
+	err = pt_db_sites_list(db, PT_TLP_RED, &sites, &withheld, &d);
+	if (err != PT_OK)
+		return pt_cli_fail(err, &d);
+	if (fmt != PT_FORMAT_TABLE) {
+		rc = write_sites(fmt, &sites);
+		goto out;
+	}
+	printf("%-10s %-36s %-23s %-24s %-12s %s\n", "id", "name", "kind", "sector", "region", "tlp");
+	for (i = 0; i < sites.n; i++) {
+		const struct pt_site *s = &sites.items[i];
+		pt_cli_print_cell(stdout, s->id, 10);
+		fputc(' ', stdout);
+		pt_cli_print_cell(stdout, s->name, 36);
+		fputc(' ', stdout);
+		pt_cli_print_cell(stdout, s->kind, 23);
+		fputc(' ', stdout);
+		pt_cli_print_cell(stdout, s->sector, 24);
+		fputc(' ', stdout);
+		pt_cli_print_cell(stdout, s->region, 12);
+		printf(" %s\n", pt_tlp_name(s->tlp));
+	}
+	printf("%zu sites\n", sites.n);
+out:
+	pt_site_list_free(&sites);
+	return rc;
+}
+
+static int sites_show(struct pt_cli *cli, struct pt_db *db)
+{
+	struct pt_site s;
+	struct pt_diag d;
+	struct pt_assessment_set set;
+	enum pt_err err;
+	char cap[32], eur[64];
+	size_t i;
+	int m;
+
+	if (cli->argc != 2)
+		return pt_cli_usage_error(cli, cli->argc < 2 ? "missing site ID" : "too many arguments");
+	memset(&d, 0, sizeof d);
+	err = pt_db_site_get(db, cli->argv[1], &s, &d);
+	if (err == PT_ENOTFOUND) {
+		pt_cli_errorf("no site with id '%s'", cli->argv[1]);
+		return 66;
+	}
+	if (err != PT_OK)
+		return pt_cli_fail(err, &d);
+	print_capacity(s.capacity, cap, sizeof cap);
+	pt_cli_format_eur(s.economic_value_eur, eur, sizeof eur);
+	printf("id                 %s\nname               %s\nkind               %s\n"
+	       "sector             %s\nowner              %s\nlocation           %.6f, %.6f\n"
+	       "region             %s\ncapacity           %s\npeak occupancy     %lld\n"
+	       "population served  %lld\neconomic value     EUR %s\ntlp                TLP:%s\n",
+	       s.id, s.name, s.kind, s.sector, s.owner, s.lat, s.lon, s.region, cap,
+	       s.peak_occupancy, s.population_served, eur, pt_tlp_name(s.tlp));
+	for (m = PT_METHOD_FEMA; m <= PT_METHOD_QUANT; m++) {
+		memset(&set, 0, sizeof set);
+		err = pt_db_site_assessments(db, s.id, (enum pt_method)m, &set, &d);
+		if (err != PT_OK)
+			return pt_cli_fail(err, &d);
+		if (m == PT_METHOD_FEMA) {
+			printf("\nFEMA 426/452 (asset x threat x vulnerability = risk):\n");
+			for (i = 0; i < set.n; i++) {
+				const struct pt_fema_row *r = &set.fema[i];
+				printf("  %-20s %2d x %2d x %2d = %4d\n", r->threat_id, r->asset_value,
+				       r->threat_rating, r->vulnerability_rating,
+				       r->asset_value * r->threat_rating * r->vulnerability_rating);
+			}
+		} else if (m == PT_METHOD_CARVER) {
+			printf("\nCARVER + Shock (C A R V E R S = sum):\n");
+			for (i = 0; i < set.n; i++) {
+				const struct pt_carver_row *r = &set.carver[i];
+				printf("  %d %d %d %d %d %d %d = %d\n", r->criticality, r->accessibility,
+				       r->recuperability, r->vulnerability, r->effect,
+				       r->recognizability, r->shock,
+				       r->criticality + r->accessibility + r->recuperability +
+					       r->vulnerability + r->effect + r->recognizability + r->shock);
+			}
+		} else {
+			printf("\nQuantitative (min / most likely / max):\n");
+			for (i = 0; i < set.n; i++) {
+				const struct pt_quant_row *r = &set.quant[i];
+				int v;
+				printf("  %s\n", r->threat_id);
+				for (v = 0; v < PT_QV_COUNT; v++)
+					printf("    %-12s %g / %g / %g\n", pt_quant_var_name((enum pt_quant_var)v),
+					       r->var[v].min, r->var[v].mode, r->var[v].max);
+			}
+		}
+		if (!set.n)
+			printf("  (none)\n");
+		pt_assessment_set_free(&set);
+	}
+	return 0;
+}
+
+int pt_cmd_sites(struct pt_cli *cli)
+{
+	struct pt_db *db = NULL;
+	int rc;
+	if (cli->argc < 1)
+		return pt_cli_usage_error(cli, "say list or show ID");
+	if (strcmp(cli->argv[0], "list") != 0 && strcmp(cli->argv[0], "show") != 0)
+		return pt_cli_usage_error(cli, "unknown action '%s' (list or show)", cli->argv[0]);
+	if ((rc = pt_cli_open_db(cli, 0, &db)))
+		return rc;
+	if (strcmp(cli->argv[0], "list") == 0)
+		rc = sites_list(cli, db);
+	else
+		rc = sites_show(cli, db);
+	pt_db_close(db);
+	return rc;
+}

@@ -1,0 +1,135 @@
+/* main.c - the `protect` command: global options, the table of
+ * subcommands and dispatch. Each subcommand lives in its own cmd_*.c. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define PT_VERSION "0.1.0"
+
+static const struct pt_cli_command commands[] = {
+	{"init", pt_cmd_init, "init", "create an empty registry with the catalogues and settings"},
+	{"demo", pt_cmd_demo, "demo", "create (or refresh) a registry holding the fictional demo region"},
+	{"import", pt_cmd_import, "import sites|assessments FILE",
+	 "import sites (CSV or GeoJSON) or assessments (CSV, method by header); all or nothing"},
+	{"export", pt_cmd_export, "export sites [--format csv|json|geojson] [--max-tlp LEVEL]",
+	 "write sites to stdout, withholding those above the TLP level (default GREEN)"},
+	{"sites", pt_cmd_sites, "sites list [--format table|csv|json] | sites show ID",
+	 "list the registry or show one site with its assessments"},
+	{"config", pt_cmd_config, "config show | config set KEY VALUE",
+	 "show or change the configurable figures of the methods"},
+	{"assess", pt_cmd_assess,
+	 "assess --method fema|carver|quant [--samples N] [--seed S] [--threads T] [--top-k K]\n"
+	 "       [--conditional] [--national-share S] [--limit N] [--format table|csv|json]",
+	 "rank the sites by one method"},
+	{"matrix", pt_cmd_matrix, "matrix [--method fema|quant] [--format table|csv|json]",
+	 "the 5x5 likelihood x consequence matrix with counts of site-threat risks"},
+	{"threat-level", pt_cmd_threat_level,
+	 "threat-level show | threat-level set LOW|MODERATE|SUBSTANTIAL|SEVERE|CRITICAL [--threat ID]",
+	 "show or set the national threat level, overall or per threat scenario"},
+	{"gen", pt_cmd_gen, "gen --sites N [--threats K] --seed S --out DIR",
+	 "write a synthetic national dataset for scale tests"},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *f)
+{
+	size_t i;
+	fprintf(f, "usage: protect [--db FILE] COMMAND [ARGS]\n\n"
+		   "The registry of vulnerable targets: identify, assess and rank.\n"
+		   "The database is FILE, else $PROTECT_DB, else protect.db.\n\ncommands:\n");
+	for (i = 0; i < N_COMMANDS; i++)
+		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n'protect help COMMAND' shows a command's usage.\n"
+		   "Exit status: 0 ok, 64 usage, 65 bad data, 66 missing input, 70 internal, 74 I/O.\n");
+}
+
+static const struct pt_cli_command *find_command(const char *name)
+{
+	size_t i;
+	for (i = 0; i < N_COMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+int pt_cli_usage_error(const struct pt_cli *cli, const char *fmt, ...)
+{
+	const struct pt_cli_command *c = find_command(cli->command);
+	va_list ap;
+	fprintf(stderr, "protect %s: ", cli->command);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (c)
+		fprintf(stderr, "usage: protect [--db FILE] %s\n", c->usage);
+	return 64;
+}
+
+int main(int argc, char **argv)
+{
+	struct pt_cli cli;
+	const struct pt_cli_command *cmd;
+	int i = 1;
+	const char *env = getenv("PROTECT_DB");
+
+	memset(&cli, 0, sizeof cli);
+	cli.db_path = env && env[0] ? env : "protect.db";
+	while (i < argc && argv[i][0] == '-') {
+		if (strcmp(argv[i], "--db") == 0) {
+			if (i + 1 >= argc || !argv[i + 1][0]) {
+				fprintf(stderr, "protect: --db needs a FILE\n");
+				return 64;
+			}
+			cli.db_path = argv[i + 1];
+			i += 2;
+		} else if (strncmp(argv[i], "--db=", 5) == 0 && argv[i][5]) {
+			cli.db_path = argv[i] + 5;
+			i++;
+		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("protect %s\n", PT_VERSION);
+			return 0;
+		} else {
+			fprintf(stderr, "protect: unknown option %s\n", argv[i]);
+			usage(stderr);
+			return 64;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return 64;
+	}
+	if (strcmp(argv[i], "help") == 0) {
+		if (i + 1 < argc) {
+			cmd = find_command(argv[i + 1]);
+			if (!cmd) {
+				fprintf(stderr, "protect: unknown command %s\n", argv[i + 1]);
+				return 64;
+			}
+			printf("usage: protect [--db FILE] %s\n\n%s\n", cmd->usage, cmd->summary);
+			return 0;
+		}
+		usage(stdout);
+		return 0;
+	}
+	cmd = find_command(argv[i]);
+	if (!cmd) {
+		fprintf(stderr, "protect: unknown command '%s'\n", argv[i]);
+		usage(stderr);
+		return 64;
+	}
+	cli.command = cmd->name;
+	cli.argc = argc - i - 1;
+	cli.argv = argv + i + 1;
+	if (cli.argc > 0 && (strcmp(cli.argv[0], "--help") == 0 || strcmp(cli.argv[0], "-h") == 0)) {
+		printf("usage: protect [--db FILE] %s\n\n%s\n", cmd->usage, cmd->summary);
+		return 0;
+	}
+	return cmd->run(&cli);
+}
