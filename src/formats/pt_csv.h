@@ -1,6 +1,6 @@
 /* pt_csv.h - an RFC 4180 CSV reader over a buffer (quotes, embedded
- * commas and newlines, CRLF, UTF-8 BOM, UTF-8 validation, size limits)
- * and a CSV field writer. */
+ * commas and newlines, CRLF, UTF-8 BOM, UTF-8 validation, size limits),
+ * a CSV field writer and the field helpers every format reader shares. */
 #ifndef PT_CSV_H
 #define PT_CSV_H
 
@@ -32,6 +32,13 @@ enum pt_err pt_csv_open(const char *buf, size_t len, struct pt_csv **out);
 enum pt_err pt_csv_next(struct pt_csv *c, char ***fields, size_t *n, long *line, int *eof,
 			struct pt_diag *d);
 
+/**
+ * Name the columns for the reader's own error messages: an error in field
+ * i is reported with field names[i] (when i < n). names is borrowed: it
+ * must outlive the reader or be replaced. NULL clears the names.
+ */
+void pt_csv_set_names(struct pt_csv *c, const char *const *names, size_t n);
+
 /** Free a reader; NULL does nothing. */
 void pt_csv_free(struct pt_csv *c);
 
@@ -51,5 +58,83 @@ void pt_csv_write_field(FILE *f, const char *s);
 enum pt_err pt_parse_double(const char *s, double *out);
 /** Parse a whole integer strictly. */
 enum pt_err pt_parse_llong(const char *s, long long *out);
+
+/**
+ * Check one UTF-8 character at s (avail bytes available). Returns its
+ * length 1-4, or 0 when it is invalid (overlong, surrogate, above
+ * U+10FFFF, truncated, a stray continuation byte) with *why set to a
+ * static English reason. A NUL byte is valid here (length 1).
+ */
+size_t pt_utf8_char(const unsigned char *s, size_t avail, const char **why);
+
+/**
+ * Write v into buf in the shortest form that reads back to the same
+ * double (integral values below 1e17 without an exponent, else the
+ * shortest %.Ng). Non-finite values give "nan", "inf" or "-inf".
+ */
+void pt_format_double(char *buf, size_t size, double v);
+
+/**
+ * Copy s into buf as a double-quoted excerpt fit for a message: at most
+ * about 60 bytes (cut at a character boundary, "..." appended), control
+ * characters and quotes escaped. Always NUL-terminates when size > 0.
+ */
+void pt_quote_for_msg(char *buf, size_t size, const char *s);
+
+/**
+ * Field helpers of the readers. Each parses or copies one field's text,
+ * and on failure fills d (line, field, a message for users) and returns
+ * PT_EINVAL: "missing value", "\"12abc\" is not a number", "\"1.5\" is
+ * not a whole number", "... is too large", "too long (N bytes; at most M)",
+ * "contains a control character".
+ */
+enum pt_err pt_field_double(const char *text, long line, const char *field, double *out,
+			    struct pt_diag *d);
+/** See pt_field_double; whole numbers only. */
+enum pt_err pt_field_llong(const char *text, long line, const char *field, long long *out,
+			   struct pt_diag *d);
+/**
+ * Copy text into dst (dst_size bytes with the NUL); text must have at
+ * least min_len bytes and at most dst_size - 1, and no control character
+ * when one_line is nonzero (tab, CR, LF, other C0 and DEL).
+ */
+enum pt_err pt_field_text(const char *text, char *dst, size_t dst_size, size_t min_len,
+			  int one_line, long line, const char *field, struct pt_diag *d);
+
+/** Nonzero when s is a valid id: 1 to 63 bytes of [A-Za-z0-9._-]. */
+int pt_id_valid(const char *s);
+
+/**
+ * Copy an id field into dst (dst_size bytes, at least 64) after checking
+ * it with pt_id_valid: "missing value", "too long (N bytes; at most 63)",
+ * "\"a b\" is not a valid id (1-63 letters, digits, '.', '_' or '-')".
+ */
+enum pt_err pt_field_id(const char *text, char *dst, size_t dst_size, long line,
+			const char *field, struct pt_diag *d);
+
+/**
+ * Join the ids of a catalogue-like list for an error message
+ * ("a, b, c"), cut with ", ..." when it does not fit. get(ctx, i) returns
+ * the i-th id. Always NUL-terminates when size > 0.
+ */
+void pt_join_ids(char *buf, size_t size, size_t n, const char *(*get)(const void *ctx, size_t i),
+		 const void *ctx);
+
+/** A set of byte-string keys remembering the line each was first seen on. */
+struct pt_keyset;
+
+/** New empty set (*out freed with pt_keyset_free). PT_ENOMEM. */
+enum pt_err pt_keyset_new(struct pt_keyset **out);
+
+/**
+ * Add key[0..len) seen on line. PT_OK when new; PT_ECONFLICT when it was
+ * already there, with *first_line set to where it was first added;
+ * PT_ENOMEM; PT_ELIMIT past 20,000,000 keys.
+ */
+enum pt_err pt_keyset_add(struct pt_keyset *k, const char *key, size_t len, long line,
+			  long *first_line);
+
+/** Free a set; NULL does nothing. */
+void pt_keyset_free(struct pt_keyset *k);
 
 #endif

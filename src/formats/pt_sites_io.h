@@ -9,6 +9,14 @@
 #include "../core/pt_err.h"
 #include "../core/pt_model.h"
 
+#define PT_SITES_MAX 2000000L             /**< sites per file or list */
+#define PT_GEOJSON_MAX_BYTES (256L << 20) /**< size of a GeoJSON document read */
+
+/** The columns of the sites CSV in their written order (13 names). */
+extern const char *const pt_site_columns[];
+/** Number of entries of pt_site_columns. */
+#define PT_SITE_COLUMNS 13
+
 /** A growable list of sites with the physical line each came from. */
 struct pt_site_list {
 	struct pt_site *items;
@@ -16,9 +24,9 @@ struct pt_site_list {
 	size_t n, cap;
 };
 
-/** Append a copy of s from line (PT_ENOMEM / PT_ELIMIT). */
+/** Append a copy of s from line (PT_ENOMEM; PT_ELIMIT past PT_SITES_MAX). */
 enum pt_err pt_site_list_append(struct pt_site_list *l, const struct pt_site *s, long line);
-/** Free the list's arrays; l becomes empty. */
+/** Free the list's arrays; l becomes empty (a zeroed list is empty). */
 void pt_site_list_free(struct pt_site_list *l);
 
 /**
@@ -31,19 +39,42 @@ void pt_site_list_free(struct pt_site_list *l);
 enum pt_err pt_sites_read_csv(const char *buf, size_t len, const struct pt_catalogs *cat,
 			      struct pt_site_list *out, struct pt_diag *d);
 
-/** Parse a GeoJSON FeatureCollection of Points with the same properties. */
+/**
+ * Parse a GeoJSON FeatureCollection of Point features, coordinates
+ * [lon, lat], properties named as the CSV columns (capacity null or
+ * absent when unknown; id from properties or the feature id). Errors name
+ * the feature: line = index + 1 and "(features[i])" in the message; a
+ * JSON syntax error names the physical line. All-or-nothing, like the CSV.
+ */
 enum pt_err pt_sites_read_geojson(const char *buf, size_t len, const struct pt_catalogs *cat,
 				  struct pt_site_list *out, struct pt_diag *d);
 
-/** Check one site's fields against cat and ranges (shared by both readers). */
+/**
+ * Check one site's fields against cat and ranges (shared by both
+ * readers): id syntax, non-empty texts, catalogue ids (the error lists the
+ * valid ones), lat/lon ranges, counts >= 0, capacity >= 0 or -1, finite
+ * economic value, a TLP label. Peak occupancy above a given capacity is a
+ * warning through d (pt_diag_warn), not an error.
+ */
 enum pt_err pt_site_check(const struct pt_site *s, const struct pt_catalogs *cat, long line,
 			  struct pt_diag *d);
 
-/** Write sites as CSV (header first). Returns PT_EIO on write failure. */
+/**
+ * Write sites as CSV (header first, LF line ends, capacity empty when
+ * unknown, numbers in their shortest round-trip form). Returns PT_EIO on
+ * write failure.
+ */
 enum pt_err pt_sites_write_csv(FILE *f, const struct pt_site *sites, size_t n);
-/** Write sites as a JSON array of objects. */
+/**
+ * Write sites as a JSON array of objects with the CSV's keys (capacity
+ * null when unknown). PT_ENOMEM, PT_EIO.
+ */
 enum pt_err pt_sites_write_json(FILE *f, const struct pt_site *sites, size_t n);
-/** Write sites as a GeoJSON FeatureCollection. */
+/**
+ * Write sites as a GeoJSON FeatureCollection of Points ([lon, lat]); the
+ * feature id and properties.id are the site id, the other properties as
+ * in the JSON (lat and lon only in the geometry). PT_ENOMEM, PT_EIO.
+ */
 enum pt_err pt_sites_write_geojson(FILE *f, const struct pt_site *sites, size_t n);
 
 #endif
