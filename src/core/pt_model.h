@@ -65,13 +65,16 @@ struct pt_catalog_entry {
 	char description[PT_TEXT_MAX];
 };
 
+/** Most entries a catalogue may hold (an entry is about 4.5 KiB). */
+#define PT_CATALOG_MAX 10000
+
 /** A catalogue: a growable array of entries. Free with pt_catalog_free. */
 struct pt_catalog {
 	struct pt_catalog_entry *items;
 	size_t n, cap;
 };
 
-/** Append a copy of e (PT_ENOMEM, PT_ELIMIT past 100000 entries). */
+/** Append a copy of e (PT_ENOMEM, PT_ELIMIT past PT_CATALOG_MAX entries). */
 enum pt_err pt_catalog_append(struct pt_catalog *c, const struct pt_catalog_entry *e);
 /** Index of id in c, or -1. */
 long pt_catalog_find(const struct pt_catalog *c, const char *id);
@@ -145,8 +148,29 @@ struct pt_quant_row {
 	struct pt_range var[PT_QV_COUNT];
 };
 
-/** Validate a range: finite, min <= mode <= max, within [lo, hi]. */
+/**
+ * Validate a range: finite, min <= mode <= max, within [lo, hi] (lo or hi
+ * may be infinite). On failure returns PT_EINVAL and fills d with line,
+ * field and a message naming the part at fault, e.g. "max 1.5 is above 1"
+ * or "min 0.3 is greater than mode 0.2". d may be NULL.
+ */
 enum pt_err pt_range_check(const struct pt_range *r, double lo, double hi, struct pt_diag *d,
 			   long line, const char *field);
+
+/**
+ * Write v as decimal text into buf the way printf's "%.15g" would ("3600000",
+ * "0.25", "1e-07", "1e+20", "inf", "nan"; the 15th digit may differ by one
+ * for a few extreme magnitudes), without stdio, so the core can name
+ * numbers in its messages.
+ * Always NUL-terminates when size > 0 (truncating). Returns the length
+ * the full text has (like snprintf).
+ */
+size_t pt_number_format(double v, char *buf, size_t size);
+
+/**
+ * Append src to the NUL-terminated string in dst of size dst_size,
+ * truncating; always NUL-terminates when dst_size > 0.
+ */
+void pt_strlcat(char *dst, const char *src, size_t dst_size);
 
 #endif
