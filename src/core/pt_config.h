@@ -56,10 +56,25 @@ const char *pt_config_key_name(size_t i);
 /** The i-th key's one-line description (unit, range, source). */
 const char *pt_config_key_description(size_t i);
 
+/** The i-th key's smallest allowed value (inclusive). */
+double pt_config_key_min(size_t i);
+
+/** The i-th key's largest allowed value (inclusive). */
+double pt_config_key_max(size_t i);
+
+/** Nonzero when the i-th key takes whole numbers only. */
+int pt_config_key_is_integer(size_t i);
+
+/** Index of key in the key table into *out; PT_ENOTFOUND if unknown. */
+enum pt_err pt_config_key_index(const char *key, size_t *out);
+
 /**
- * Set key to the text value, checking type and range. On failure returns
- * PT_EINVAL (bad value) or PT_ENOTFOUND (unknown key) with the reason in d
- * (field = key). c is unchanged on failure.
+ * Set key to the text value, checking type and range of that one key
+ * (a plain decimal number: no hex, no inf/nan, no spaces). On failure
+ * returns PT_EINVAL (bad value) or PT_ENOTFOUND (unknown key) with the
+ * reason in d (field = key; d may be NULL). c is unchanged on failure.
+ * Rules between keys are checked by pt_config_check, which callers run
+ * after the last set.
  */
 enum pt_err pt_config_set(struct pt_config *c, const char *key, const char *value,
 			  struct pt_diag *d);
@@ -70,7 +85,12 @@ enum pt_err pt_config_set(struct pt_config *c, const char *key, const char *valu
  */
 enum pt_err pt_config_get(const struct pt_config *c, const char *key, double *out);
 
-/** Check cross-field rules (edges ascending, low < medium, ...). */
+/**
+ * Check every key's range and the rules between keys (threat level factors
+ * strictly ascending LOW < ... < CRITICAL, band edges low < medium < high,
+ * matrix class edges strictly ascending). PT_EINVAL with d naming the key
+ * at fault (field) and the rule broken (msg); d may be NULL.
+ */
 enum pt_err pt_config_check(const struct pt_config *c, struct pt_diag *d);
 
 #endif

@@ -1,0 +1,373 @@
+/* pt_config.c - the table of configurable figures (key, description,
+ * range, type, default, place in struct pt_config), strict parsing, checks. */
+#include "pt_config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* How a key is stored in struct pt_config. */
+enum key_type { KT_DOUBLE, KT_INT, KT_UNSIGNED, KT_U64 };
+
+struct key_def {
+	const char *name;
+	const char *description;
+	double min, max, def;
+	enum key_type type;
+	size_t offset;
+};
+
+#define OFF(member) offsetof(struct pt_config, member)
+#define SEED_MAX 9007199254740991.0 /* 2^53 - 1: exact as a double */
+
+/* The stable, documented order of the keys (docs/methodology.md, settings.csv). */
+static const struct key_def keys[] = {
+	{ "quant.vsl_eur",
+	  "value of a statistical life, EUR (OECD 2012 base value for the EU, rounded)",
+	  0, 1e9, 3600000, KT_DOUBLE, OFF(value_statistical_life_eur) },
+	{ "quant.injury_eur",
+	  "value of preventing one serious injury, EUR (13% of the VSL, HEATCO convention)",
+	  0, 1e9, 468000, KT_DOUBLE, OFF(value_injury_eur) },
+	{ "quant.national_share",
+	  "share 0-1 of attempt-probability uncertainty common to all sites (Gaussian copula)",
+	  0, 1, 0.5, KT_DOUBLE, OFF(national_share) },
+	{ "quant.pert_lambda", "PERT shape lambda, 0-100 (4 = classic PERT, Malcolm et al. 1959)",
+	  0, 100, 4, KT_DOUBLE, OFF(pert_lambda) },
+	{ "quant.samples", "Monte Carlo samples, 0-1000000 (0 = exact expected values only)", 0,
+	  1000000, 2000, KT_UNSIGNED, OFF(samples) },
+	{ "quant.top_k", "K of p_topk, the share of samples a site ranks in the top K, 1-1000000",
+	  1, 1000000, 10, KT_UNSIGNED, OFF(top_k) },
+	{ "quant.seed", "default random seed, 0 to 2^53-1 (same seed, same numbers)", 0, SEED_MAX,
+	  20240601, KT_U64, OFF(seed) },
+	{ "quant.band.medium_min_eur", "expected yearly loss, EUR/yr, from which a site is medium",
+	  0, 1e15, 10000, KT_DOUBLE, OFF(quant_band_edges_eur[0]) },
+	{ "quant.band.high_min_eur", "expected yearly loss, EUR/yr, from which a site is high", 0,
+	  1e15, 100000, KT_DOUBLE, OFF(quant_band_edges_eur[1]) },
+	{ "level.low", "threat level factor f at LOW (p -> 1-(1-p)^f)", 0.001, 1000, 0.1, KT_DOUBLE,
+	  OFF(level_factor[PT_LEVEL_LOW]) },
+	{ "level.moderate", "threat level factor f at MODERATE", 0.001, 1000, 0.3, KT_DOUBLE,
+	  OFF(level_factor[PT_LEVEL_MODERATE]) },
+	{ "level.substantial",
+	  "threat level factor f at SUBSTANTIAL (1: assessed values hold at SUBSTANTIAL)", 0.001,
+	  1000, 1, KT_DOUBLE, OFF(level_factor[PT_LEVEL_SUBSTANTIAL]) },
+	{ "level.severe", "threat level factor f at SEVERE", 0.001, 1000, 3, KT_DOUBLE,
+	  OFF(level_factor[PT_LEVEL_SEVERE]) },
+	{ "level.critical", "threat level factor f at CRITICAL", 0.001, 1000, 10, KT_DOUBLE,
+	  OFF(level_factor[PT_LEVEL_CRITICAL]) },
+	{ "fema.band.low_max", "highest FEMA risk (A x T x V) that is low (FEMA 426: 1-60)", 1,
+	  999, 60, KT_INT, OFF(fema_low_max) },
+	{ "fema.band.medium_max",
+	  "highest FEMA risk that is medium (FEMA 426: 61-175; high 176-1000)", 2, 1000, 175,
+	  KT_INT, OFF(fema_medium_max) },
+	{ "carver.band.low_max", "highest CARVER + Shock sum (7-70) that is low attractiveness", 7,
+	  69, 28, KT_INT, OFF(carver_low_max) },
+	{ "carver.band.medium_max",
+	  "highest CARVER + Shock sum that is medium attractiveness (above: high)", 8, 70, 49,
+	  KT_INT, OFF(carver_medium_max) },
+	{ "matrix.fema.likelihood.1", "FEMA T x V (1-100) upper edge of likelihood class 1", 1, 100,
+	  4, KT_DOUBLE, OFF(fema_likelihood_edges[0]) },
+	{ "matrix.fema.likelihood.2", "FEMA T x V upper edge of likelihood class 2", 1, 100, 16,
+	  KT_DOUBLE, OFF(fema_likelihood_edges[1]) },
+	{ "matrix.fema.likelihood.3", "FEMA T x V upper edge of likelihood class 3", 1, 100, 36,
+	  KT_DOUBLE, OFF(fema_likelihood_edges[2]) },
+	{ "matrix.fema.likelihood.4",
+	  "FEMA T x V upper edge of likelihood class 4 (above: class 5)", 1, 100, 64, KT_DOUBLE,
+	  OFF(fema_likelihood_edges[3]) },
+	{ "matrix.fema.consequence.1", "FEMA asset value (1-10) upper edge of consequence class 1",
+	  1, 10, 2, KT_DOUBLE, OFF(fema_consequence_edges[0]) },
+	{ "matrix.fema.consequence.2", "FEMA asset value upper edge of consequence class 2", 1, 10,
+	  4, KT_DOUBLE, OFF(fema_consequence_edges[1]) },
+	{ "matrix.fema.consequence.3", "FEMA asset value upper edge of consequence class 3", 1, 10,
+	  6, KT_DOUBLE, OFF(fema_consequence_edges[2]) },
+	{ "matrix.fema.consequence.4",
+	  "FEMA asset value upper edge of consequence class 4 (above: class 5)", 1, 10, 8,
+	  KT_DOUBLE, OFF(fema_consequence_edges[3]) },
+	{ "matrix.quant.likelihood.1",
+	  "yearly P(successful attack) = E[T'] E[V], upper edge of likelihood class 1", 0, 1,
+	  0.0001, KT_DOUBLE, OFF(quant_likelihood_edges[0]) },
+	{ "matrix.quant.likelihood.2", "yearly P(successful attack) upper edge of class 2", 0, 1,
+	  0.001, KT_DOUBLE, OFF(quant_likelihood_edges[1]) },
+	{ "matrix.quant.likelihood.3", "yearly P(successful attack) upper edge of class 3", 0, 1,
+	  0.01, KT_DOUBLE, OFF(quant_likelihood_edges[2]) },
+	{ "matrix.quant.likelihood.4",
+	  "yearly P(successful attack) upper edge of class 4 (above: class 5)", 0, 1, 0.1,
+	  KT_DOUBLE, OFF(quant_likelihood_edges[3]) },
+	{ "matrix.quant.consequence.1", "E[C] in EUR, upper edge of consequence class 1", 0, 1e15,
+	  100000, KT_DOUBLE, OFF(quant_consequence_edges[0]) },
+	{ "matrix.quant.consequence.2", "E[C] in EUR, upper edge of consequence class 2", 0, 1e15,
+	  1000000, KT_DOUBLE, OFF(quant_consequence_edges[1]) },
+	{ "matrix.quant.consequence.3", "E[C] in EUR, upper edge of consequence class 3", 0, 1e15,
+	  10000000, KT_DOUBLE, OFF(quant_consequence_edges[2]) },
+	{ "matrix.quant.consequence.4",
+	  "E[C] in EUR, upper edge of consequence class 4 (above: class 5)", 0, 1e15, 100000000,
+	  KT_DOUBLE, OFF(quant_consequence_edges[3]) },
+	{ "matrix.band.low_max", "highest likelihood x consequence (1-25) rated low", 1, 24, 4,
+	  KT_INT, OFF(matrix_low_max) },
+	{ "matrix.band.medium_max", "highest likelihood x consequence rated medium", 2, 25, 9,
+	  KT_INT, OFF(matrix_medium_max) },
+	{ "matrix.band.high_max",
+	  "highest likelihood x consequence rated high (above: very high)", 3, 25, 16, KT_INT,
+	  OFF(matrix_high_max) },
+};
+
+#define N_KEYS (sizeof keys / sizeof keys[0])
+
+/* Rules between keys: lower < upper (strictly). */
+static const char *const ascending[][2] = {
+	{ "level.low", "level.moderate" },
+	{ "level.moderate", "level.substantial" },
+	{ "level.substantial", "level.severe" },
+	{ "level.severe", "level.critical" },
+	{ "quant.band.medium_min_eur", "quant.band.high_min_eur" },
+	{ "fema.band.low_max", "fema.band.medium_max" },
+	{ "carver.band.low_max", "carver.band.medium_max" },
+	{ "matrix.fema.likelihood.1", "matrix.fema.likelihood.2" },
+	{ "matrix.fema.likelihood.2", "matrix.fema.likelihood.3" },
+	{ "matrix.fema.likelihood.3", "matrix.fema.likelihood.4" },
+	{ "matrix.fema.consequence.1", "matrix.fema.consequence.2" },
+	{ "matrix.fema.consequence.2", "matrix.fema.consequence.3" },
+	{ "matrix.fema.consequence.3", "matrix.fema.consequence.4" },
+	{ "matrix.quant.likelihood.1", "matrix.quant.likelihood.2" },
+	{ "matrix.quant.likelihood.2", "matrix.quant.likelihood.3" },
+	{ "matrix.quant.likelihood.3", "matrix.quant.likelihood.4" },
+	{ "matrix.quant.consequence.1", "matrix.quant.consequence.2" },
+	{ "matrix.quant.consequence.2", "matrix.quant.consequence.3" },
+	{ "matrix.quant.consequence.3", "matrix.quant.consequence.4" },
+	{ "matrix.band.low_max", "matrix.band.medium_max" },
+	{ "matrix.band.medium_max", "matrix.band.high_max" },
+};
+
+static double read_value(const struct pt_config *c, const struct key_def *k)
+{
+	const char *p = (const char *)c + k->offset;
+	switch (k->type) {
+	case KT_DOUBLE: return *(const double *)(const void *)p;
+	case KT_INT: return (double)*(const int *)(const void *)p;
+	case KT_UNSIGNED: return (double)*(const unsigned *)(const void *)p;
+	case KT_U64: return (double)*(const uint64_t *)(const void *)p;
+	}
+	return NAN;
+}
+
+/* v has been checked to be in range (and whole for integer keys). */
+static void write_value(struct pt_config *c, const struct key_def *k, double v)
+{
+	char *p = (char *)c + k->offset;
+	switch (k->type) {
+	case KT_DOUBLE: *(double *)(void *)p = v; break;
+	case KT_INT: *(int *)(void *)p = (int)v; break;
+	case KT_UNSIGNED: *(unsigned *)(void *)p = (unsigned)v; break;
+	case KT_U64: *(uint64_t *)(void *)p = (uint64_t)v; break;
+	}
+}
+
+static const struct key_def *find_key(const char *name)
+{
+	size_t i;
+	if (!name)
+		return NULL;
+	for (i = 0; i < N_KEYS; i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+void pt_config_defaults(struct pt_config *c)
+{
+	size_t i;
+	memset(c, 0, sizeof *c);
+	for (i = 0; i < N_KEYS; i++)
+		write_value(c, &keys[i], keys[i].def);
+}
+
+size_t pt_config_key_count(void)
+{
+	return N_KEYS;
+}
+
+const char *pt_config_key_name(size_t i)
+{
+	return i < N_KEYS ? keys[i].name : NULL;
+}
+
+const char *pt_config_key_description(size_t i)
+{
+	return i < N_KEYS ? keys[i].description : NULL;
+}
+
+double pt_config_key_min(size_t i)
+{
+	return i < N_KEYS ? keys[i].min : NAN;
+}
+
+double pt_config_key_max(size_t i)
+{
+	return i < N_KEYS ? keys[i].max : NAN;
+}
+
+int pt_config_key_is_integer(size_t i)
+{
+	return i < N_KEYS && keys[i].type != KT_DOUBLE;
+}
+
+enum pt_err pt_config_key_index(const char *key, size_t *out)
+{
+	const struct key_def *k = find_key(key);
+	if (!k)
+		return PT_ENOTFOUND;
+	*out = (size_t)(k - keys);
+	return PT_OK;
+}
+
+/* Nonzero when s is a plain decimal number: [+-]digits[.digits][e[+-]digits]. */
+static int is_decimal(const char *s)
+{
+	int digits = 0;
+	if (*s == '+' || *s == '-')
+		s++;
+	while (*s >= '0' && *s <= '9') {
+		s++;
+		digits++;
+	}
+	if (*s == '.') {
+		s++;
+		while (*s >= '0' && *s <= '9') {
+			s++;
+			digits++;
+		}
+	}
+	if (!digits)
+		return 0;
+	if (*s == 'e' || *s == 'E') {
+		int exp_digits = 0;
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		while (*s >= '0' && *s <= '9') {
+			s++;
+			exp_digits++;
+		}
+		if (!exp_digits)
+			return 0;
+	}
+	return *s == '\0';
+}
+
+/* The text of a limit of k: whole numbers in full (2^53 - 1 has 16 digits). */
+static void format_limit(const struct key_def *k, double v, char *buf, size_t size)
+{
+	char digits[24];
+	size_t n = 0, i;
+	uint64_t u;
+	if (k->type == KT_DOUBLE || v < 0 || v > SEED_MAX) {
+		pt_number_format(v, buf, size);
+		return;
+	}
+	u = (uint64_t)v;
+	do {
+		digits[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	for (i = 0; i < n && i + 1 < size; i++)
+		buf[i] = digits[n - 1 - i];
+	if (size)
+		buf[i < size ? i : size - 1] = '\0';
+}
+
+/* "must be a number between MIN and MAX" (or "a whole number between ..."). */
+static enum pt_err range_error(struct pt_diag *d, const struct key_def *k)
+{
+	char msg[160], num[40];
+	pt_strlcpy(msg, k->type == KT_DOUBLE ? "must be a number between " :
+					       "must be a whole number between ",
+		   sizeof msg);
+	format_limit(k, k->min, num, sizeof num);
+	pt_strlcat(msg, num, sizeof msg);
+	pt_strlcat(msg, " and ", sizeof msg);
+	format_limit(k, k->max, num, sizeof num);
+	pt_strlcat(msg, num, sizeof msg);
+	return pt_diag_put(d, PT_EINVAL, 0, k->name, msg);
+}
+
+/* Check v against k's type and range. */
+static enum pt_err check_value(const struct key_def *k, double v, struct pt_diag *d)
+{
+	if (!(v >= k->min && v <= k->max))
+		return range_error(d, k);
+	if (k->type != KT_DOUBLE && v != floor(v))
+		return range_error(d, k);
+	return PT_OK;
+}
+
+enum pt_err pt_config_set(struct pt_config *c, const char *key, const char *value,
+			  struct pt_diag *d)
+{
+	const struct key_def *k = find_key(key);
+	char msg[160];
+	char *end = NULL;
+	double v;
+	enum pt_err err;
+
+	if (!k)
+		return pt_diag_put(d, PT_ENOTFOUND, 0, key ? key : "", "unknown setting");
+	if (!value || !value[0])
+		return pt_diag_put(d, PT_EINVAL, 0, k->name, "empty value; a number is needed");
+	if (strlen(value) > 64)
+		return pt_diag_put(d, PT_EINVAL, 0, k->name, "value longer than 64 characters");
+	if (!is_decimal(value)) {
+		pt_strlcpy(msg, "'", sizeof msg);
+		pt_strlcat(msg, value, sizeof msg);
+		pt_strlcat(msg, "' is not a number", sizeof msg);
+		return pt_diag_put(d, PT_EINVAL, 0, k->name, msg);
+	}
+	errno = 0;
+	v = strtod(value, &end);
+	if (!end || *end || !isfinite(v) || (errno == ERANGE && v != 0))
+		return range_error(d, k);
+	if (v == 0 && signbit(v))
+		v = 0; /* "-0" is zero */
+	if ((err = check_value(k, v, d)) != PT_OK)
+		return err;
+	write_value(c, k, v);
+	return PT_OK;
+}
+
+enum pt_err pt_config_get(const struct pt_config *c, const char *key, double *out)
+{
+	const struct key_def *k = find_key(key);
+	if (!k)
+		return PT_ENOTFOUND;
+	*out = read_value(c, k);
+	return PT_OK;
+}
+
+enum pt_err pt_config_check(const struct pt_config *c, struct pt_diag *d)
+{
+	size_t i;
+	enum pt_err err;
+	for (i = 0; i < N_KEYS; i++)
+		if ((err = check_value(&keys[i], read_value(c, &keys[i]), d)) != PT_OK)
+			return err;
+	for (i = 0; i < sizeof ascending / sizeof ascending[0]; i++) {
+		const struct key_def *lo = find_key(ascending[i][0]);
+		const struct key_def *hi = find_key(ascending[i][1]);
+		double lv, hv;
+		if (!lo || !hi)
+			return pt_diag_put(d, PT_EINTERNAL, 0, ascending[i][0], "unknown key in a rule");
+		lv = read_value(c, lo);
+		hv = read_value(c, hi);
+		if (!(hv > lv)) {
+			char msg[160], num[40];
+			pt_strlcpy(msg, "must be greater than ", sizeof msg);
+			pt_strlcat(msg, lo->name, sizeof msg);
+			pt_strlcat(msg, " (", sizeof msg);
+			pt_number_format(lv, num, sizeof num);
+			pt_strlcat(msg, num, sizeof msg);
+			pt_strlcat(msg, ")", sizeof msg);
+			return pt_diag_put(d, PT_EINVAL, 0, hi->name, msg);
+		}
+	}
+	return PT_OK;
+}

@@ -1,0 +1,312 @@
+/* test_config.c - unit tests of src/core/pt_config.c: defaults, strict
+ * parsing, errors naming the key, cross-key rules, and settings.csv. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/pt_config.h"
+#include "pt_test.h"
+
+static void test_defaults(void)
+{
+	struct pt_config c;
+	struct pt_diag d;
+	memset(&d, 0, sizeof d);
+	pt_config_defaults(&c);
+	CHECK_INT(pt_config_check(&c, &d), PT_OK);
+	CHECK_NEAR(c.value_statistical_life_eur, 3600000, 0);
+	CHECK_NEAR(c.value_injury_eur, 468000, 0);
+	CHECK_NEAR(c.pert_lambda, 4, 0);
+	CHECK_INT(c.fema_low_max, 60);
+	CHECK_INT(c.fema_medium_max, 175);
+	/* Assessed values hold at SUBSTANTIAL; LOW < MODERATE < 1 < SEVERE < CRITICAL. */
+	CHECK(c.level_factor[PT_LEVEL_SUBSTANTIAL] == 1.0);
+	CHECK(c.level_factor[PT_LEVEL_LOW] < c.level_factor[PT_LEVEL_MODERATE]);
+	CHECK(c.level_factor[PT_LEVEL_MODERATE] < 1.0);
+	CHECK(c.level_factor[PT_LEVEL_SEVERE] > 1.0);
+	CHECK(c.level_factor[PT_LEVEL_CRITICAL] > c.level_factor[PT_LEVEL_SEVERE]);
+	CHECK_NEAR(c.quant_likelihood_edges[0], 1e-4, 0);
+	CHECK_NEAR(c.quant_consequence_edges[3], 1e8, 0);
+	CHECK(c.national_share >= 0 && c.national_share <= 1);
+	CHECK(c.samples > 0);
+	CHECK(c.top_k > 0);
+}
+
+static void test_keys(void)
+{
+	size_t i, j, n = pt_config_key_count();
+	struct pt_config c;
+	double v;
+	pt_config_defaults(&c);
+	CHECK_INT(n, 37);
+	CHECK_STR(pt_config_key_name(0), "quant.vsl_eur");
+	CHECK(pt_config_key_name(n) == NULL);
+	CHECK(pt_config_key_description(n) == NULL);
+	for (i = 0; i < n; i++) {
+		const char *name = pt_config_key_name(i);
+		size_t idx = n;
+		CHECK(name != NULL && name[0] != '\0');
+		CHECK(pt_config_key_description(i) != NULL && pt_config_key_description(i)[0]);
+		CHECK_INT(pt_config_key_index(name, &idx), PT_OK);
+		CHECK_INT(idx, i);
+		CHECK_INT(pt_config_get(&c, name, &v), PT_OK);
+		CHECK(v >= pt_config_key_min(i) && v <= pt_config_key_max(i));
+		for (j = 0; j < i; j++)
+			CHECK(strcmp(pt_config_key_name(j), name) != 0);
+	}
+	CHECK_INT(pt_config_get(&c, "quant.vsl", &v), PT_ENOTFOUND);
+	CHECK_INT(pt_config_key_index("nope", &i), PT_ENOTFOUND);
+	CHECK(pt_config_key_is_integer(4));  /* quant.samples */
+	CHECK(!pt_config_key_is_integer(0)); /* quant.vsl_eur */
+}
+
+static void test_set_get(void)
+{
+	struct pt_config c;
+	struct pt_diag d;
+	double v = 0;
+	memset(&d, 0, sizeof d);
+	pt_config_defaults(&c);
+	CHECK_INT(pt_config_set(&c, "quant.vsl_eur", "4.2e6", &d), PT_OK);
+	CHECK_NEAR(c.value_statistical_life_eur, 4200000, 0);
+	CHECK_INT(pt_config_get(&c, "quant.vsl_eur", &v), PT_OK);
+	CHECK_NEAR(v, 4200000, 0);
+	CHECK_INT(pt_config_set(&c, "quant.samples", "500", &d), PT_OK);
+	CHECK_INT(c.samples, 500);
+	CHECK_INT(pt_config_set(&c, "fema.band.low_max", "+50", &d), PT_OK);
+	CHECK_INT(c.fema_low_max, 50);
+	CHECK_INT(pt_config_set(&c, "quant.seed", "9007199254740991", &d), PT_OK);
+	CHECK(c.seed == 9007199254740991ULL);
+	CHECK_INT(pt_config_get(&c, "quant.seed", &v), PT_OK);
+	CHECK(v == 9007199254740991.0);
+	CHECK_INT(pt_config_set(&c, "level.severe", "2.5", &d), PT_OK);
+	CHECK_NEAR(c.level_factor[PT_LEVEL_SEVERE], 2.5, 0);
+	CHECK_INT(pt_config_set(&c, "matrix.quant.likelihood.1", ".00005", &d), PT_OK);
+	CHECK_NEAR(c.quant_likelihood_edges[0], 5e-5, 1e-20);
+	CHECK_INT(pt_config_set(&c, "quant.national_share", "0", &d), PT_OK);
+	CHECK_NEAR(c.national_share, 0, 0);
+	CHECK_INT(pt_config_set(&c, "quant.national_share", "1", &d), PT_OK);
+	CHECK_NEAR(c.national_share, 1, 0);
+}
+
+/* Setting key to value fails with err, field key and message msg; c unchanged. */
+static void check_set_fails(const char *key, const char *value, enum pt_err err, const char *msg)
+{
+	struct pt_config c, before;
+	struct pt_diag d;
+	memset(&d, 0, sizeof d);
+	pt_config_defaults(&c);
+	memcpy(&before, &c, sizeof c);
+	CHECK_INT(pt_config_set(&c, key, value, &d), err);
+	CHECK_STR(d.field, key);
+	CHECK_STR(d.msg, msg);
+	CHECK(memcmp(&c, &before, sizeof c) == 0);
+}
+
+static void test_set_errors(void)
+{
+	struct pt_config c;
+	check_set_fails("quant.vsl", "1", PT_ENOTFOUND, "unknown setting");
+	check_set_fails("quant.vsl_eur", "", PT_EINVAL, "empty value; a number is needed");
+	check_set_fails("quant.vsl_eur", "abc", PT_EINVAL, "'abc' is not a number");
+	check_set_fails("quant.vsl_eur", "12abc", PT_EINVAL, "'12abc' is not a number");
+	check_set_fails("quant.vsl_eur", " 12", PT_EINVAL, "' 12' is not a number");
+	check_set_fails("quant.vsl_eur", "12 ", PT_EINVAL, "'12 ' is not a number");
+	check_set_fails("quant.vsl_eur", "0x10", PT_EINVAL, "'0x10' is not a number");
+	check_set_fails("quant.vsl_eur", "inf", PT_EINVAL, "'inf' is not a number");
+	check_set_fails("quant.vsl_eur", "nan", PT_EINVAL, "'nan' is not a number");
+	check_set_fails("quant.vsl_eur", "1e", PT_EINVAL, "'1e' is not a number");
+	check_set_fails("quant.vsl_eur", ".", PT_EINVAL, "'.' is not a number");
+	check_set_fails("quant.vsl_eur", "1,5", PT_EINVAL, "'1,5' is not a number");
+	check_set_fails("quant.vsl_eur", "1e999", PT_EINVAL,
+			"must be a number between 0 and 1000000000");
+	check_set_fails("quant.vsl_eur", "-1", PT_EINVAL,
+			"must be a number between 0 and 1000000000");
+	check_set_fails("quant.national_share", "1.01", PT_EINVAL,
+			"must be a number between 0 and 1");
+	check_set_fails("quant.samples", "2.5", PT_EINVAL,
+			"must be a whole number between 0 and 1000000");
+	check_set_fails("quant.samples", "1000001", PT_EINVAL,
+			"must be a whole number between 0 and 1000000");
+	check_set_fails("quant.seed", "9007199254740992", PT_EINVAL,
+			"must be a whole number between 0 and 9007199254740991");
+	check_set_fails("fema.band.low_max", "0", PT_EINVAL,
+			"must be a whole number between 1 and 999");
+	check_set_fails("level.low", "0", PT_EINVAL, "must be a number between 0.001 and 1000");
+	check_set_fails("matrix.quant.consequence.2", "1e16", PT_EINVAL,
+			"must be a number between 0 and 1e+15");
+	check_set_fails("quant.vsl_eur", "00000000000000000000000000000000000000000000000000000000000000001",
+			PT_EINVAL, "value longer than 64 characters");
+	pt_config_defaults(&c);
+	CHECK_INT(pt_config_set(&c, NULL, "1", NULL), PT_ENOTFOUND);
+	CHECK_INT(pt_config_set(&c, "quant.vsl_eur", NULL, NULL), PT_EINVAL);
+}
+
+/* Set the pairs, then pt_config_check fails naming field with msg. */
+static void check_rule(const char *key, const char *value, const char *field, const char *msg)
+{
+	struct pt_config c;
+	struct pt_diag d;
+	memset(&d, 0, sizeof d);
+	pt_config_defaults(&c);
+	CHECK_INT(pt_config_set(&c, key, value, &d), PT_OK);
+	CHECK_INT(pt_config_check(&c, &d), PT_EINVAL);
+	CHECK_STR(d.field, field);
+	CHECK_STR(d.msg, msg);
+}
+
+static void test_check_rules(void)
+{
+	struct pt_config c;
+	struct pt_diag d;
+	check_rule("level.moderate", "0.1", "level.moderate", "must be greater than level.low (0.1)");
+	check_rule("level.substantial", "5", "level.severe",
+		   "must be greater than level.substantial (5)");
+	check_rule("level.critical", "3", "level.critical", "must be greater than level.severe (3)");
+	check_rule("fema.band.low_max", "175", "fema.band.medium_max",
+		   "must be greater than fema.band.low_max (175)");
+	check_rule("carver.band.medium_max", "20", "carver.band.medium_max",
+		   "must be greater than carver.band.low_max (28)");
+	check_rule("quant.band.medium_min_eur", "1e6", "quant.band.high_min_eur",
+		   "must be greater than quant.band.medium_min_eur (1000000)");
+	check_rule("matrix.fema.likelihood.3", "16", "matrix.fema.likelihood.3",
+		   "must be greater than matrix.fema.likelihood.2 (16)");
+	check_rule("matrix.fema.consequence.1", "5", "matrix.fema.consequence.2",
+		   "must be greater than matrix.fema.consequence.1 (5)");
+	check_rule("matrix.quant.likelihood.4", "0.005", "matrix.quant.likelihood.4",
+		   "must be greater than matrix.quant.likelihood.3 (0.01)");
+	check_rule("matrix.quant.consequence.1", "2e6", "matrix.quant.consequence.2",
+		   "must be greater than matrix.quant.consequence.1 (2000000)");
+	check_rule("matrix.band.high_max", "9", "matrix.band.high_max",
+		   "must be greater than matrix.band.medium_max (9)");
+	check_rule("matrix.band.low_max", "12", "matrix.band.medium_max",
+		   "must be greater than matrix.band.low_max (12)");
+
+	/* A consistent change of several keys passes. */
+	memset(&d, 0, sizeof d);
+	pt_config_defaults(&c);
+	CHECK_INT(pt_config_set(&c, "level.substantial", "1.5", &d), PT_OK);
+	CHECK_INT(pt_config_check(&c, &d), PT_OK);
+
+	/* Values put in the struct directly are range-checked too. */
+	pt_config_defaults(&c);
+	c.national_share = 1.5;
+	CHECK_INT(pt_config_check(&c, &d), PT_EINVAL);
+	CHECK_STR(d.field, "quant.national_share");
+	pt_config_defaults(&c);
+	c.pert_lambda = NAN;
+	CHECK_INT(pt_config_check(&c, NULL), PT_EINVAL);
+}
+
+/* Split one simple RFC 4180 line (quoted fields, "" escapes, no embedded newlines). */
+static size_t split_csv(char *line, char **fields, size_t max)
+{
+	size_t n = 0;
+	char *r = line, *w;
+	while (n < max) {
+		fields[n++] = w = r;
+		if (*r == '"') {
+			r++;
+			for (;;) {
+				if (*r == '\0')
+					break;
+				if (*r == '"' && r[1] == '"') {
+					*w++ = '"';
+					r += 2;
+				} else if (*r == '"') {
+					r++;
+					break;
+				} else {
+					*w++ = *r++;
+				}
+			}
+		} else {
+			while (*r && *r != ',')
+				*w++ = *r++;
+		}
+		if (*r == ',') {
+			*w = '\0';
+			r++;
+			continue;
+		}
+		*w = '\0';
+		break;
+	}
+	return n;
+}
+
+static void test_settings_csv(void)
+{
+	FILE *f = fopen("data/catalog/settings.csv", "r");
+	char line[1024];
+	char *fields[8];
+	unsigned char seen[64];
+	struct pt_config defaults, fromfile;
+	struct pt_diag d;
+	size_t n, i, idx, rows = 0;
+	long lineno = 0;
+
+	memset(seen, 0, sizeof seen);
+	memset(&d, 0, sizeof d);
+	pt_config_defaults(&defaults);
+	pt_config_defaults(&fromfile);
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	CHECK(pt_config_key_count() <= sizeof seen);
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		lineno++;
+		if (!line[0])
+			continue;
+		n = split_csv(line, fields, 8);
+		CHECK_INT(n, 3);
+		if (n != 3)
+			continue;
+		if (lineno == 1) {
+			CHECK_STR(fields[0], "key");
+			CHECK_STR(fields[1], "value");
+			CHECK_STR(fields[2], "description");
+			continue;
+		}
+		rows++;
+		if (pt_config_key_index(fields[0], &idx) != PT_OK) {
+			fprintf(stderr, "settings.csv:%ld: unknown key %s\n", lineno, fields[0]);
+			CHECK(0);
+			continue;
+		}
+		CHECK(!seen[idx]); /* no duplicate */
+		seen[idx] = 1;
+		/* The value parses under the key's rules, equals the built-in default. */
+		CHECK_INT(pt_config_set(&fromfile, fields[0], fields[1], &d), PT_OK);
+		{
+			double want = 0, got = 0;
+			pt_config_get(&defaults, fields[0], &want);
+			pt_config_get(&fromfile, fields[0], &got);
+			if (got != want)
+				fprintf(stderr, "settings.csv:%ld: %s = %s, default %.17g\n", lineno,
+					fields[0], fields[1], want);
+			CHECK(got == want);
+		}
+		CHECK_STR(fields[2], pt_config_key_description(idx));
+	}
+	fclose(f);
+	CHECK_INT(rows, pt_config_key_count());
+	for (i = 0; i < pt_config_key_count(); i++) {
+		if (!seen[i])
+			fprintf(stderr, "settings.csv: key %s missing\n", pt_config_key_name(i));
+		CHECK(seen[i]);
+	}
+	CHECK(memcmp(&defaults, &fromfile, sizeof defaults) == 0);
+}
+
+int main(void)
+{
+	RUN(test_defaults);
+	RUN(test_keys);
+	RUN(test_set_get);
+	RUN(test_set_errors);
+	RUN(test_check_rules);
+	RUN(test_settings_csv);
+	return TEST_SUMMARY("test_config");
+}
