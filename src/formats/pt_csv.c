@@ -143,11 +143,11 @@ size_t pt_utf8_char(const unsigned char *s, size_t avail, const char **why)
 		else if (b == 0xF4)
 			hi = 0x8F;
 	} else {
-		*why = "a code point above U+10FFFF";
+		*why = b < 0xF8 ? "a code point above U+10FFFF" : "a byte that never occurs in UTF-8";
 		return 0;
 	}
 	if (avail < 2 || s[1] < 0x80 || s[1] > 0xBF) {
-		*why = "a truncated character";
+		*why = "an incomplete multi-byte character";
 		return 0;
 	}
 	if (s[1] < lo) {
@@ -160,7 +160,7 @@ size_t pt_utf8_char(const unsigned char *s, size_t avail, const char **why)
 	}
 	for (i = 2; i < n; i++) {
 		if (i >= avail || s[i] < 0x80 || s[i] > 0xBF) {
-			*why = "a truncated character";
+			*why = "an incomplete multi-byte character";
 			return 0;
 		}
 	}
