@@ -22,6 +22,14 @@ struct pt_db;
  */
 enum pt_err pt_db_open(const char *path, int create, struct pt_db **out, struct pt_diag *d);
 
+/**
+ * The schema version of the open database (PRAGMA user_version) in
+ * *current and the newest migration built into this program in *latest
+ * (either may be NULL). After a successful pt_db_open they are equal.
+ */
+enum pt_err pt_db_schema_version(struct pt_db *db, int *current, int *latest,
+				 struct pt_diag *d);
+
 /** Close; NULL does nothing. */
 void pt_db_close(struct pt_db *db);
 
@@ -43,9 +51,29 @@ enum pt_err pt_db_catalogs_load(struct pt_db *db, struct pt_catalogs *cat, struc
 /** Build the configuration: defaults overlaid with the settings table. */
 enum pt_err pt_db_config_load(struct pt_db *db, struct pt_config *c, struct pt_diag *d);
 
-/** Set a setting after validating it with pt_config_set (PT_ENOTFOUND unknown key). */
+/**
+ * Set a setting after validating it with pt_config_set on a copy of the
+ * loaded configuration and pt_config_check (PT_ENOTFOUND unknown key,
+ * PT_EINVAL bad value; the stored value is then unchanged).
+ */
 enum pt_err pt_db_setting_set(struct pt_db *db, const char *key, const char *value,
 			      struct pt_diag *d);
+
+#define PT_SETTING_KEY_MAX 128   /**< setting key, bytes including the NUL */
+#define PT_SETTING_VALUE_MAX 256 /**< setting value as stored, bytes including the NUL */
+
+/** A stored setting (a row of the settings table). */
+struct pt_setting {
+	char key[PT_SETTING_KEY_MAX];
+	char value[PT_SETTING_VALUE_MAX];
+};
+
+/**
+ * The stored settings ordered by key (*settings: caller frees with free();
+ * NULL when *n is 0). Keys never stored are at their defaults.
+ */
+enum pt_err pt_db_settings_list(struct pt_db *db, struct pt_setting **settings, size_t *n,
+				struct pt_diag *d);
 
 /**
  * Import sites: insert or update by id, creating unknown owner
@@ -55,7 +83,11 @@ enum pt_err pt_db_setting_set(struct pt_db *db, const char *key, const char *val
 enum pt_err pt_db_sites_import(struct pt_db *db, const struct pt_site_list *sites,
 			       size_t *created, size_t *updated, struct pt_diag *d);
 
-/** All sites with tlp <= max_tlp, ordered by id, into out (caller frees). *withheld counts the rest. */
+/**
+ * All sites with tlp <= max_tlp, ordered by id, appended to out (an empty
+ * list; caller frees with pt_site_list_free; lines are 0). *withheld (may
+ * be NULL) counts the sites above max_tlp. PT_ELIMIT past PT_SITES_MAX.
+ */
 enum pt_err pt_db_sites_list(struct pt_db *db, enum pt_tlp max_tlp, struct pt_site_list *out,
 			     size_t *withheld, struct pt_diag *d);
 
@@ -74,7 +106,7 @@ enum pt_err pt_db_assessments_import(struct pt_db *db, const struct pt_assessmen
 /**
  * Load every assessment of method into out (out->method set; rows ordered
  * by site id then threat id; lines are 0). Caller frees with
- * pt_assessment_set_free.
+ * pt_assessment_set_free. PT_ELIMIT past PT_ASSESS_ROWS_MAX rows.
  */
 enum pt_err pt_db_assessments_load(struct pt_db *db, enum pt_method method,
 				   struct pt_assessment_set *out, struct pt_diag *d);
