@@ -100,7 +100,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_ROLLBACK_TO] = "ROLLBACK TO pt_nested",
 	[ST_USER_VERSION] = "PRAGMA user_version",
 	[ST_APPLICATION_ID] = "PRAGMA application_id",
-	[ST_TABLE_COUNT] = "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
+	[ST_TABLE_COUNT] = "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
 	[ST_IS_INITIALISED] = "SELECT EXISTS (SELECT 1 FROM kinds) AND EXISTS (SELECT 1 FROM sectors) "
 			      "AND EXISTS (SELECT 1 FROM threats)",
 	[ST_KIND_PUT] = "INSERT INTO kinds (id, name, description) VALUES (?1, ?2, ?3) "
@@ -517,9 +517,13 @@ static enum pt_err migrate(struct pt_db *db, struct pt_diag *d)
 
 	if ((err = migrations_find(&list, &n, d)) != PT_OK)
 		goto out;
-	if ((err = query_int(db, ST_USER_VERSION, NULL, &version, d)) != PT_OK ||
-	    (err = query_int(db, ST_APPLICATION_ID, NULL, &app_id, d)) != PT_OK ||
-	    (err = query_int(db, ST_TABLE_COUNT, NULL, &tables, d)) != PT_OK)
+	/* One snapshot, in case another process is creating the schema right now. */
+	if ((err = tx_begin_read(db, d)) != PT_OK)
+		goto out;
+	if ((err = query_int(db, ST_USER_VERSION, NULL, &version, d)) == PT_OK &&
+	    (err = query_int(db, ST_APPLICATION_ID, NULL, &app_id, d)) == PT_OK)
+		err = query_int(db, ST_TABLE_COUNT, NULL, &tables, d);
+	if ((err = tx_end(db, err, d)) != PT_OK)
 		goto out;
 	if (tables > 0 && app_id != PT_DB_APPLICATION_ID) {
 		err = pt_diag_set(d, PT_EDB, 0, "",
@@ -570,10 +574,10 @@ enum pt_err pt_db_open(const char *path, int create, struct pt_db **out, struct 
 	if (rc != SQLITE_OK) {
 		if (!create && (rc & 0xff) == SQLITE_CANTOPEN && stat(path, &sb) != 0 &&
 		    errno == ENOENT)
-			err = pt_diag_set(d, PT_ENOTFOUND, 0, "",
-					  "no database at %s; run 'protect init' or 'protect demo' to "
-					  "create one",
-					  path);
+			/* d->file names the path: "PATH: database does not exist; ..." */
+			err = pt_diag_put(d, PT_ENOTFOUND, 0, "",
+					  "database does not exist; run 'protect init' or "
+					  "'protect demo' to create it");
 		else if (!db->sql)
 			err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 		else
@@ -723,9 +727,15 @@ enum pt_err pt_db_seed(struct pt_db *db, const struct pt_catalogs *cat,
 	    (err = catalog_put(db, ST_THREAT_PUT, "threat", &cat->threats, d)) != PT_OK)
 		goto out;
 	for (i = 0; i < n_settings; i++) {
+		size_t index = 0;
+		/* Stored under the key table's own spelling (validated above). */
+		if (pt_config_key_index(settings_keys[i], &index) != PT_OK) {
+			err = pt_diag_set(d, PT_ENOTFOUND, 0, settings_keys[i], "unknown setting");
+			goto out;
+		}
 		if ((err = prep(db, ST_SETTING_SEED, &st, d)) != PT_OK)
 			goto out;
-		rc = sqlite3_bind_text(st, 1, settings_keys[i], -1, SQLITE_STATIC);
+		rc = sqlite3_bind_text(st, 1, pt_config_key_name(index), -1, SQLITE_STATIC);
 		if (rc == SQLITE_OK)
 			rc = sqlite3_bind_text(st, 2, settings_values[i], -1, SQLITE_STATIC);
 		if (rc == SQLITE_OK)
@@ -745,7 +755,7 @@ static enum pt_err catalog_load(struct pt_db *db, enum pt_stmt id, struct pt_cat
 				struct pt_diag *d)
 {
 	struct pt_catalog_entry *e = NULL;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	enum pt_err err;
 	int rc;
 
