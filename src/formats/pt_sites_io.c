@@ -746,54 +746,44 @@ out:
 	return err;
 }
 
+/* One GeoJSON Feature for s; NULL when out of memory. Members are added to
+ * their parent first and filled after, so the parent owns them throughout. */
+static json_t *feature_object(const struct pt_site *s, int *precision)
+{
+	json_t *feat = json_object(), *geom, *coords;
+	if (!feat)
+		return NULL;
+	if (put_json(feat, "type", json_string("Feature")) ||
+	    put_json(feat, "id", json_string(s->id)) || put_json(feat, "geometry", json_object()))
+		goto fail;
+	geom = json_object_get(feat, "geometry");
+	if (put_json(geom, "type", json_string("Point")) ||
+	    put_json(geom, "coordinates", json_array()))
+		goto fail;
+	coords = json_object_get(geom, "coordinates");
+	if (json_array_append_new(coords, json_num(s->lon, precision)) != 0 ||
+	    json_array_append_new(coords, json_num(s->lat, precision)) != 0 ||
+	    put_json(feat, "properties", site_object(s, 0, precision)))
+		goto fail;
+	return feat;
+fail:
+	json_decref(feat);
+	return NULL;
+}
+
 enum pt_err pt_sites_write_geojson(FILE *f, const struct pt_site *sites, size_t n)
 {
-	json_t *root = json_object(), *features = json_array();
+	json_t *root = json_object(), *features;
 	enum pt_err err = PT_ENOMEM;
 	int precision = 1;
 	size_t i;
-	if (!root || !features) {
-		json_decref(features);
+	if (!root || put_json(root, "type", json_string("FeatureCollection")) ||
+	    put_json(root, "features", json_array()))
 		goto out;
-	}
-	if (put_json(root, "features", features) ||
-	    put_json(root, "type", json_string("FeatureCollection")))
-		goto out;
-	for (i = 0; i < n; i++) {
-		const struct pt_site *s = &sites[i];
-		json_t *feat = json_object(), *geom = json_object(), *coords = json_array();
-		json_t *props = site_object(s, 0, &precision);
-		int bad = !feat || !geom || !coords || !props;
-		if (!bad)
-			bad = json_array_append_new(coords, json_num(s->lon, &precision)) != 0 ||
-			      json_array_append_new(coords, json_num(s->lat, &precision)) != 0;
-		/* put_json and json_array_append_new take their value even when they fail */
-		if (!bad) {
-			bad = put_json(geom, "coordinates", coords);
-			coords = NULL;
-			bad = bad || put_json(geom, "type", json_string("Point"));
-		}
-		if (!bad) {
-			bad = put_json(feat, "geometry", geom);
-			geom = NULL;
-			bad = bad || put_json(feat, "type", json_string("Feature")) ||
-			      put_json(feat, "id", json_string(s->id));
-		}
-		if (!bad) {
-			bad = put_json(feat, "properties", props);
-			props = NULL;
-		}
-		if (!bad) {
-			bad = json_array_append_new(features, feat) != 0;
-			feat = NULL;
-		}
-		json_decref(coords);
-		json_decref(geom);
-		json_decref(props);
-		json_decref(feat);
-		if (bad)
+	features = json_object_get(root, "features");
+	for (i = 0; i < n; i++)
+		if (json_array_append_new(features, feature_object(&sites[i], &precision)) != 0)
 			goto out;
-	}
 	err = dump(f, root, precision);
 out:
 	json_decref(root);
