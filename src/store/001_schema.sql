@@ -51,14 +51,14 @@ CREATE TABLE organisations (
 -- struct pt_site; owner_id NULL when the site names no owner, capacity NULL
 -- when not given (a public square).
 CREATE TABLE sites (
-	id TEXT PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 63),
-	name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 255),
+	id TEXT PRIMARY KEY CONSTRAINT id_length CHECK (length(id) BETWEEN 1 AND 63),
+	name TEXT NOT NULL CONSTRAINT name_length CHECK (length(name) BETWEEN 1 AND 255),
 	kind_id TEXT NOT NULL REFERENCES kinds (id),
 	sector_id TEXT NOT NULL REFERENCES sectors (id),
 	owner_id INTEGER REFERENCES organisations (id),
 	lat REAL NOT NULL CONSTRAINT lat_range CHECK (lat BETWEEN -90 AND 90),
 	lon REAL NOT NULL CONSTRAINT lon_range CHECK (lon BETWEEN -180 AND 180),
-	region TEXT NOT NULL CHECK (length(region) <= 127),
+	region TEXT NOT NULL CONSTRAINT region_length CHECK (length(region) <= 127),
 	capacity INTEGER CONSTRAINT capacity_range CHECK (capacity IS NULL OR capacity >= 0),
 	peak_occupancy INTEGER NOT NULL CONSTRAINT peak_occupancy_range CHECK (peak_occupancy >= 0),
 	population_served INTEGER NOT NULL

@@ -993,8 +993,9 @@ static int exists(struct pt_db *db, enum pt_stmt which, const char *id, size_t c
 }
 
 /*
- * Turn "CHECK constraint failed: lat_range" into the field "lat"; fills
- * field (empty when the constraint has no such name).
+ * Turn "CHECK constraint failed: lat_range" (or name_length, or "NOT NULL
+ * constraint failed: sites.lat") into the field "lat"; fills field (empty
+ * when the constraint has no such name).
  */
 static void constraint_field(const char *msg, char *field, size_t cap)
 {
@@ -1012,6 +1013,8 @@ static void constraint_field(const char *msg, char *field, size_t cap)
 		p = dot + 1;
 	} else if (n > 6 && strncmp(p + n - 6, "_range", 6) == 0) { /* named CHECK */
 		n -= 6;
+	} else if (n > 7 && strncmp(p + n - 7, "_length", 7) == 0) {
+		n -= 7;
 	} else {
 		return;
 	}

@@ -457,6 +457,21 @@ static void test_sites_all_or_nothing(void)
 	registry_snapshot(db, after, sizeof after);
 	CHECK_STR(after, before);
 
+	/* Not a number is caught too (SQLite stores NaN as NULL). */
+	s[3].lat = NAN;
+	CHECK_INT(import_sites(db, s, 4, NULL, NULL, &d), PT_EINVAL);
+	CHECK_INT(d.line, 5);
+	CHECK_STR(d.field, "lat");
+	/* A name filling its whole array without a NUL (256 bytes, one too
+	 * many) is read no further than the array and stopped by the schema. */
+	s[3].lat = 47.0;
+	memset(s[3].name, 'x', sizeof s[3].name);
+	CHECK_INT(import_sites(db, s, 4, NULL, NULL, &d), PT_EINVAL);
+	CHECK_INT(d.line, 5);
+	CHECK_STR(d.field, "name");
+	registry_snapshot(db, after, sizeof after);
+	CHECK_STR(after, before);
+
 	/* The same file without the bad row goes in. */
 	CHECK_INT(import_sites(db, s, 3, &created, &updated, &d), PT_OK);
 	CHECK_INT(created, 2);
