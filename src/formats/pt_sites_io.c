@@ -720,7 +720,8 @@ static json_t *site_object(const struct pt_site *s, int with_coords, int *precis
 
 static enum pt_err dump(FILE *f, json_t *root, int precision)
 {
-	size_t flags = JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(precision);
+	size_t flags = (size_t)(JSON_INDENT(2) | JSON_PRESERVE_ORDER) |
+		       (size_t)JSON_REAL_PRECISION(precision);
 	if (json_dumpf(root, f, flags) != 0)
 		return ferror(f) ? PT_EIO : PT_ENOMEM;
 	fputc('\n', f);
