@@ -229,7 +229,10 @@ void pt_cli_print_cell(FILE *f, const char *s, int width)
 			cols++;
 			break;
 		}
-		fwrite(start, 1, (size_t)(p - start), f);
+		if (*start < 0x20 || *start == 0x7F)
+			fputc(' ', f); /* a line break inside a name stays on one row */
+		else
+			fwrite(start, 1, (size_t)(p - start), f);
 		cols++;
 	}
 	for (; cols < width; cols++)

@@ -10,6 +10,10 @@
 static void shortest(double v, char *buf, size_t size)
 {
 	int prec;
+	if (v == (double)(long long)v && v > -1e15 && v < 1e15) {
+		snprintf(buf, size, "%lld", (long long)v);
+		return;
+	}
 	for (prec = 1; prec <= 17; prec++) {
 		snprintf(buf, size, "%.*g", prec, v);
 		if (strtod(buf, NULL) == v)

@@ -194,7 +194,7 @@ static int sites_show(struct pt_cli *cli, struct pt_db *db)
 				int v;
 				printf("  %s\n", r->threat_id);
 				for (v = 0; v < PT_QV_COUNT; v++)
-					printf("    %-12s %g / %g / %g\n", pt_quant_var_name((enum pt_quant_var)v),
+					printf("    %-12s %.10g / %.10g / %.10g\n", pt_quant_var_name((enum pt_quant_var)v),
 					       r->var[v].min, r->var[v].mode, r->var[v].max);
 			}
 		}

@@ -1,0 +1,157 @@
+# cases.sh - the command-line cases, sourced by tests/cli/run (cwd is a
+# scratch directory; p, err_line, out_has, golden... are defined there).
+
+# --- usage -------------------------------------------------------------------
+p usage-none 64
+err_has "usage: protect [--db FILE] COMMAND"
+p usage-unknown 64 frobnicate
+err_line "protect: unknown command 'frobnicate'"
+p usage-db-missing 64 --db
+err_line "protect: --db needs a FILE"
+p usage-help 0 --help
+out_has "assess"
+out_has "threat-level"
+p usage-help-cmd 0 help assess
+out_has "usage: protect [--db FILE] assess --method fema|carver|quant"
+p usage-version 0 --version
+out_has "protect "
+
+# --- a database that is missing, not initialised, or not a database -----------
+p missing-db 66 --db nowhere.db sites list
+err_has "nowhere.db"
+err_has "protect init"
+if [ -e nowhere.db ]; then bad "a read command created nowhere.db"; else ok; fi
+printf 'this is not a database, just text that is long enough to be read as a header....\n' > notadb.db
+p not-a-db 74 --db notadb.db sites list
+err_has "notadb.db"
+p db-dir-missing 74 --db no/such/dir/x.db init
+
+# --- init, and the database from $PROTECT_DB ------------------------------------
+p init 0 --db reg.db init
+out_has "reg.db: registry ready"
+PROTECT_DB=reg.db p env-db 0 sites list
+out_has "0 sites"
+p init-extra-arg 64 --db reg.db init now
+
+# --- import sites ---------------------------------------------------------------
+cp "$DATA"/sites_small.csv "$DATA"/sites_quoted.csv "$DATA"/warn_overcapacity.csv .
+p import-sites 0 --db reg.db import sites sites_small.csv
+out_has "sites_small.csv: 4 sites imported (4 created, 0 updated), with warnings above"
+err_line "protect: sites_small.csv:2: peak_occupancy: warning: 1400 is above the capacity 900"
+p import-sites-again 0 --db reg.db import sites sites_small.csv
+out_has "sites_small.csv: 4 sites imported (0 created, 4 updated)"
+# RFC 4180: BOM, CRLF, columns in another order, quoted commas, quotes and a line break
+p import-quoted 0 --db reg.db import sites sites_quoted.csv
+out_has "sites_quoted.csv: 2 sites imported (2 created, 0 updated)"
+p show-quoted 0 --db reg.db sites show T005
+out_has "name               Saint Ivo"
+out_has "Chapel, Old Town"
+out_has "tlp                TLP:AMBER+STRICT"
+p show-quoted-2 0 --db reg.db sites show T006
+out_has 'name               Quayside "Harbour" Market'
+out_has "capacity           -"
+p import-warn 0 --db reg.db import sites warn_overcapacity.csv
+err_line "protect: warn_overcapacity.csv:2: peak_occupancy: warning: 150 is above the capacity 100"
+p import-missing-file 66 --db reg.db import sites nosuch.csv
+err_line "protect: nosuch.csv: No such file or directory"
+p import-no-file 64 --db reg.db import sites
+p import-what 64 --db reg.db import people x.csv
+
+reject_sites bad_sector.csv "bad_sector.csv:3: sector: unknown sector \"casino\"; valid: banking, digital_infrastructure, drinking_water, energy, event_venue, financial_market_infrastructure, food, health, hotel, market, place_of_worship, public_administration, public_square, school, shopping_centre, space, stadium_arena, tourist_site, transport, transport_hub, waste_water"
+reject_sites bad_kind.csv 'bad_kind.csv:2: kind: unknown kind "stadium"; valid: critical_infrastructure, public_space, soft_target'
+reject_sites bad_duplicate.csv 'bad_duplicate.csv:4: id: duplicate id "T010" (first on line 2)'
+reject_sites bad_negative.csv 'bad_negative.csv:3: peak_occupancy: -5 is negative; it must be 0 or more'
+reject_sites bad_not_number.csv 'bad_not_number.csv:2: capacity: "12abc" is not a number'
+reject_sites bad_lat.csv 'bad_lat.csv:4: lat: 91.5 is out of range -90 to 90'
+reject_sites bad_lon.csv 'bad_lon.csv:2: lon: -180.5 is out of range -180 to 180'
+reject_sites bad_utf8.csv 'bad_utf8.csv:2: name: invalid UTF-8 (byte 0xFF: a byte that never occurs in UTF-8); save the file as UTF-8'
+reject_sites bad_long_field.csv 'bad_long_field.csv:2: name: field longer than 4096 bytes'
+reject_sites bad_missing_column.csv 'bad_missing_column.csv:1: tlp: required column missing'
+reject_sites bad_unknown_column.csv 'bad_unknown_column.csv:1: unknown column "colour"; known columns: id, name, kind, sector, owner, lat, lon, region, capacity, peak_occupancy, population_served, economic_value_eur, tlp'
+reject_sites bad_tlp.csv 'bad_tlp.csv:2: tlp: unknown label "YELLOW"; valid: CLEAR, GREEN, AMBER, AMBER+STRICT, RED'
+reject_sites bad_unterminated.csv 'bad_unterminated.csv:2: name: quoted field never closes (missing closing ")'
+# the line is the physical line: the record before spans lines 2-4
+reject_sites bad_after_multiline.csv 'bad_after_multiline.csv:5: economic_value_eur: "nope" is not a number'
+
+# --- import assessments ---------------------------------------------------------
+for f in fema_small.csv carver_small.csv quant_small.csv; do cp "$DATA/$f" .; done
+p import-fema 0 --db reg.db import assessments fema_small.csv
+out_has "fema_small.csv: 9 fema assessment rows imported"
+p import-carver 0 --db reg.db import assessments carver_small.csv
+out_has "carver_small.csv: 4 carver assessment rows imported"
+p import-quant 0 --db reg.db import assessments quant_small.csv
+out_has "quant_small.csv: 6 quant assessment rows imported"
+p import-quant-again 0 --db reg.db import assessments quant_small.csv
+p count-after-replace 0 --db reg.db sites show T001
+if [ "$(grep -c '^  armed_assault_team' count-after-replace.out)" = 2 ]; then ok; else bad "re-import duplicated rows"; fi
+
+reject_assessments bad_fema_rating.csv 'bad_fema_rating.csv:3: asset_value: 11 is out of range 1 to 10'
+reject_assessments bad_fema_threat.csv 'bad_fema_threat.csv:2: threat_id: unknown threat "alien_invasion"; valid: armed_assault_lone, armed_assault_team, arson, bladed_weapon, chemical_release, cyber_physical, drone_uas, hostage_taking, insider_sabotage, pbied, vbied_large, vbied_small, vehicle_ramming'
+reject_assessments bad_fema_site.csv 'bad_fema_site.csv:3: site_id: unknown site id "T999" (import the sites first)'
+reject_assessments bad_fema_duplicate.csv 'bad_fema_duplicate.csv:3: site_id: duplicate row for site "T001" and threat "pbied" (first on line 2)'
+reject_assessments bad_quant_order.csv 'bad_quant_order.csv:2: p_success: min 0.5 is greater than mode 0.3'
+reject_assessments bad_quant_prob.csv 'bad_quant_prob.csv:2: p_attempt_max: 1.5 is out of range 0 to 1'
+reject_assessments bad_carver_duplicate.csv 'bad_carver_duplicate.csv:4: site_id: duplicate row for site "T001" (first on line 2)'
+reject_assessments bad_header.csv 'bad_header.csv:1: the header fits none of the assessment formats; FEMA 426/452: site_id,threat_id,asset_value,threat_rating,vulnerability_rating; CARVER + Shock: site_id,criticality,accessibility,recuperability,vulnerability,effect,recognizability,shock; quantitative: site_id,threat_id,p_attempt_min,p_attempt_mode,p_attempt_max,p_success_min,p_success_mode,p_success_max,fatalities_min,fatalities_mode,fatalities_max,injuries_min,injuries_mode,injuries_max,loss_eur_min,loss_eur_mode,loss_eur_max'
+# a rejected FEMA file changed nothing: the first, valid row of bad_fema_site.csv is not there
+p fema-unchanged 0 --db reg.db sites show T001
+out_has "pbied                 9 x  4 x  6 =  216"
+
+# --- sites list / show, export and the TLP filter ------------------------------------
+p sites-list 0 --db reg.db sites list
+golden sites-list.txt
+p sites-show-missing 66 --db reg.db sites show NOPE
+err_line "protect: no site with id 'NOPE'"
+p sites-bad-action 64 --db reg.db sites delete T001
+p export-default 0 --db reg.db export sites
+err_line "protect: exported 4 sites up to TLP:GREEN; withheld 4 above it"
+out_lacks "T001"
+out_has "T002,Owlmere Arena"
+golden export-green.csv
+p export-amber-json 0 --db reg.db export sites --format json --max-tlp AMBER
+err_line "protect: exported 6 sites up to TLP:AMBER; withheld 2 above it"
+out_has '"id": "T001"'
+out_lacks '"id": "T004"'
+p export-red-geojson 0 --db reg.db export sites --format geojson --max-tlp RED
+out_has '"type": "FeatureCollection"'
+err_line "protect: exported 8 sites up to TLP:RED; withheld 0 above it"
+p export-bad-tlp 64 --db reg.db export sites --max-tlp YELLOW
+p export-bad-format 64 --db reg.db export sites --format xml
+# export, then import the export into a new registry: the same sites come back
+p export-all 0 --db reg.db export sites --max-tlp RED
+mv export-all.out all.csv
+p roundtrip-init 0 --db copy.db init
+p roundtrip-import 0 --db copy.db import sites all.csv
+p roundtrip-export 0 --db copy.db export sites --max-tlp RED
+same_files all.csv roundtrip-export.out
+p export-geo 0 --db reg.db export sites --format geojson --max-tlp RED
+mv export-geo.out all.geojson
+p roundtrip-geo-init 0 --db geo.db init
+p roundtrip-geo-import 0 --db geo.db import sites all.geojson
+p roundtrip-geo-export 0 --db geo.db export sites --max-tlp RED
+same_files all.csv roundtrip-geo-export.out
+
+# --- config ---------------------------------------------------------------------
+p config-show 0 --db reg.db config show
+out_has "fema.band.low_max"
+out_has "quant.vsl_eur"
+p config-set 0 --db reg.db config set quant.samples 500
+out_has "quant.samples = 500"
+p config-show-after 0 --db reg.db config show
+if grep -qE '^quant\.samples +500 ' config-show-after.out; then ok; else bad "quant.samples not 500 after set"; fi
+p config-set-unknown 65 --db reg.db config set quant.colour blue
+err_line "protect: quant.colour: unknown setting; 'protect config show' lists them"
+p config-set-range 65 --db reg.db config set quant.national_share 1.5
+err_has "quant.national_share"
+p config-set-nan 65 --db reg.db config set fema.band.low_max abc
+err_has "fema.band.low_max"
+p config-usage 64 --db reg.db config set quant.samples
+
+# --- threat level ---------------------------------------------------------------
+p level-show 0 --db reg.db threat-level show
+out_has "national threat level: SUBSTANTIAL"
+out_has "no threat scenario has a level of its own"
+p level-bad 64 --db reg.db threat-level set PURPLE
+err_line "protect threat-level: 'PURPLE' is not LOW, MODERATE, SUBSTANTIAL, SEVERE or CRITICAL"
+p level-bad-threat 65 --db reg.db threat-level set SEVERE --threat alien_invasion
+err_has "alien_invasion"
