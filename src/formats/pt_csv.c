@@ -392,10 +392,22 @@ enum pt_err pt_csv_match_header(char **fields, size_t n, const char *const *know
 	return PT_OK;
 }
 
+/* Does s need quotes to read back as itself? */
+static int needs_quotes(const char *s)
+{
+	if (strpbrk(s, ",\"\r\n"))
+		return 1;
+	/* a BOM would be skipped at the start of a file */
+	if ((unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF)
+		return 1;
+	/* spaces alone would be a blank line when they are the only field */
+	return s[0] && strspn(s, " \t") == strlen(s);
+}
+
 void pt_csv_write_field(FILE *f, const char *s)
 {
 	const char *p;
-	if (!strpbrk(s, ",\"\r\n")) {
+	if (!needs_quotes(s)) {
 		fputs(s, f);
 		return;
 	}

@@ -51,7 +51,11 @@ enum pt_err pt_csv_match_header(char **fields, size_t n, const char *const *know
 				size_t n_known, const unsigned char *required, int *map, long line,
 				struct pt_diag *d);
 
-/** Write s as one CSV field to f (quoted when it holds , " CR or LF). */
+/**
+ * Write s as one CSV field to f, quoted when it holds , " CR or LF,
+ * starts with a UTF-8 BOM or is nothing but spaces and tabs, so that
+ * pt_csv_next reads it back as s.
+ */
 void pt_csv_write_field(FILE *f, const char *s);
 
 /** Parse a whole decimal number strictly (no trailing text, finite). */

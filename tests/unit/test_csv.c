@@ -348,7 +348,7 @@ static void test_match_header(void)
 static void test_write_field(void)
 {
 	static const char *const cases[] = {"plain", "a,b", "say \"hi\"", "two\nlines", "cr\r",
-					    "", "caf\xC3\xA9"};
+					    "", "caf\xC3\xA9", "\xEF\xBB\xBF" "bom", " \t", " x "};
 	char *mem = NULL;
 	size_t len = 0, i;
 	FILE *f = open_memstream(&mem, &len);
@@ -363,10 +363,24 @@ static void test_write_field(void)
 	}
 	fputc('\n', f);
 	fclose(f);
-	CHECK_STR(mem, "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"cr\r\",,caf\xC3\xA9\n");
+	CHECK_STR(mem, "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"cr\r\",,caf\xC3\xA9,"
+		       "\"\xEF\xBB\xBF" "bom\",\" \t\", x \n");
 	/* and it reads back */
 	CHECK_INT(dump(mem), PT_OK);
-	CHECK_STR(out_buf, "1:plain|a,b|say \"hi\"|two\nlines|cr\r||caf\xC3\xA9;");
+	CHECK_STR(out_buf, "1:plain|a,b|say \"hi\"|two\nlines|cr\r||caf\xC3\xA9|\xEF\xBB\xBF" "bom| \t| x ;");
+	free(mem);
+	/* a BOM or blanks as the only field of the first record survive too */
+	mem = NULL;
+	f = open_memstream(&mem, &len);
+	if (!f)
+		return;
+	pt_csv_write_field(f, "\xEF\xBB\xBF" "id");
+	fputc('\n', f);
+	pt_csv_write_field(f, "  ");
+	fputc('\n', f);
+	fclose(f);
+	CHECK_INT(dump(mem), PT_OK);
+	CHECK_STR(out_buf, "1:\xEF\xBB\xBF" "id;2:  ;");
 	free(mem);
 }
 
