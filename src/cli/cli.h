@@ -115,6 +115,9 @@ int pt_cli_load_catalogs(struct pt_db *db, struct pt_catalogs *cat);
 /** Free the three catalogues. */
 void pt_cli_free_catalogs(struct pt_catalogs *cat);
 
+/** Parse the catalogues compiled into the binary (no database needed). 0 or an exit status. */
+int pt_cli_builtin_catalogs(struct pt_catalogs *cat);
+
 /** Seed an open database from the embedded catalogues and settings. 0 or exit status. */
 int pt_cli_seed(struct pt_db *db);
 

@@ -38,6 +38,16 @@ static int read_catalog(const char *name, struct pt_catalog *c)
 	return 0;
 }
 
+int pt_cli_builtin_catalogs(struct pt_catalogs *cat)
+{
+	int rc;
+	if ((rc = read_catalog("catalog/kinds.csv", &cat->kinds)) ||
+	    (rc = read_catalog("catalog/sectors.csv", &cat->sectors)) ||
+	    (rc = read_catalog("catalog/threats.csv", &cat->threats)))
+		pt_cli_free_catalogs(cat);
+	return rc;
+}
+
 int pt_cli_seed(struct pt_db *db)
 {
 	struct pt_catalogs cat;
@@ -50,10 +60,7 @@ int pt_cli_seed(struct pt_db *db)
 
 	memset(&cat, 0, sizeof cat);
 	memset(&d, 0, sizeof d);
-	if ((rc = read_catalog("catalog/kinds.csv", &cat.kinds)) ||
-	    (rc = read_catalog("catalog/sectors.csv", &cat.sectors)) ||
-	    (rc = read_catalog("catalog/threats.csv", &cat.threats)) ||
-	    (rc = embedded("catalog/settings.csv", &f)))
+	if ((rc = pt_cli_builtin_catalogs(&cat)) || (rc = embedded("catalog/settings.csv", &f)))
 		goto out;
 	pt_strlcpy(d.file, "catalog/settings.csv", sizeof d.file);
 	err = pt_settings_read_csv(f->data, f->len, &keys, &values, &n, &d);
