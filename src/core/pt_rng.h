@@ -4,26 +4,137 @@
 #ifndef PT_RNG_H
 #define PT_RNG_H
 
+#include <math.h>
 #include <stdint.h>
 
 #include "pt_model.h"
+
+/*
+ * The hot path (next, uniform, normal, gamma, PERT draw, keyed seeding) is
+ * static inline so the Monte Carlo loop in pt_quant.c compiles into one
+ * function; the rare paths (ziggurat wedges and tail, quantiles) live in
+ * pt_rng.c. docs/internals/quant.md explains the choices.
+ */
 
 /** xoshiro256** state. Plain struct: copy freely. */
 struct pt_rng {
 	uint64_t s[4];
 };
 
+/** The splitmix64 finaliser: a bijection of 64-bit words that mixes every bit. */
+static inline uint64_t pt_rng_mix(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+/**
+ * The part of a stream key that depends on (seed, key1), key1 being the
+ * sample in the Monte Carlo. Precompute it once per sample.
+ */
+uint64_t pt_rng_key1(uint64_t seed, uint64_t key1);
+
+/**
+ * The part of a stream key that depends on (seed, key2, key3), (site,
+ * threat) in the Monte Carlo. Precompute it once per pair.
+ */
+uint64_t pt_rng_key23(uint64_t seed, uint64_t key2, uint64_t key3);
+
+/**
+ * Seed r from the two precomputed key parts: four splitmix64 outputs
+ * starting at part1 + part23. Never gives the all-zero state.
+ * pt_rng_seed_parts(r, pt_rng_key1(s, k1), pt_rng_key23(s, k2, k3)) is
+ * exactly pt_rng_seed(r, s, k1, k2, k3).
+ */
+static inline void pt_rng_seed_parts(struct pt_rng *r, uint64_t part1, uint64_t part23)
+{
+	const uint64_t golden = UINT64_C(0x9e3779b97f4a7c15);
+	uint64_t x = part1 + part23;
+	r->s[0] = pt_rng_mix(x + golden);
+	r->s[1] = pt_rng_mix(x + 2 * golden);
+	r->s[2] = pt_rng_mix(x + 3 * golden);
+	r->s[3] = pt_rng_mix(x + 4 * golden);
+}
+
 /** Seed a stream from (seed, key1, key2, key3) via splitmix64 mixing. */
 void pt_rng_seed(struct pt_rng *r, uint64_t seed, uint64_t key1, uint64_t key2, uint64_t key3);
 
-/** Next 64 random bits. */
-uint64_t pt_rng_next(struct pt_rng *r);
+/** Next 64 random bits (xoshiro256**, Blackman & Vigna 2018). */
+static inline uint64_t pt_rng_next(struct pt_rng *r)
+{
+	uint64_t *s = r->s;
+	uint64_t x = s[1] * 5;
+	uint64_t result = ((x << 7) | (x >> 57)) * 9;
+	uint64_t t = s[1] << 17;
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = (s[3] << 45) | (s[3] >> 19);
+	return result;
+}
 
 /** Uniform double in [0, 1) with 53 random bits. */
-double pt_rng_uniform(struct pt_rng *r);
+static inline double pt_rng_uniform(struct pt_rng *r)
+{
+	return (double)(pt_rng_next(r) >> 11) * 0x1.0p-53;
+}
 
-/** Standard normal variate (ziggurat). */
-double pt_rng_normal(struct pt_rng *r);
+/**
+ * Ziggurat tables of the standard normal (256 layers of equal area, Marsaglia
+ * & Tsang 2000, 52-bit magnitudes), defined in pt_rng.c. Internal to the
+ * inline sampler; layer 0 is the base strip with the tail beyond
+ * PT_ZIG_R, layer 1 the top. pt_zig_w[i] is the layer's right edge / 2^52,
+ * pt_zig_f[i] the density exp(-x^2/2) at that edge, pt_zig_k[i] the
+ * magnitude below which a point is inside the layer under it.
+ */
+extern const uint64_t pt_zig_k[256];
+extern const double pt_zig_w[256];
+extern const double pt_zig_f[256];
+/** Right edge of the base rectangle, where the ziggurat's tail starts. */
+#define PT_ZIG_R 3.6541528853610088
+/** Area of each ziggurat layer (of the unnormalised density exp(-x^2/2)). */
+#define PT_ZIG_V 0.0049286732339746554
+
+/** Slow path of pt_rng_normal (wedges and tail) for the 64 bits already drawn; internal. */
+double pt_rng_normal_slow(struct pt_rng *r, uint64_t bits);
+
+/** Standard normal variate (ziggurat): low 8 bits pick the layer, bit 8 the sign, the top 52 the magnitude. */
+static inline double pt_rng_normal(struct pt_rng *r)
+{
+	uint64_t bits = pt_rng_next(r);
+	unsigned layer = (unsigned)(bits & 0xff);
+	uint64_t mag = bits >> 12;
+	if (mag < pt_zig_k[layer]) {
+		double x = (double)mag * pt_zig_w[layer];
+		return (bits & 0x100) ? -x : x;
+	}
+	return pt_rng_normal_slow(r, bits);
+}
+
+/**
+ * Standard gamma variate of shape a >= 1 by Marsaglia & Tsang (2000), given
+ * d = a - 1/3 and c = 1 / sqrt(9 d) (see struct pt_pert).
+ */
+static inline double pt_rng_gamma(struct pt_rng *r, double d, double c)
+{
+	for (;;) {
+		double x, v, u, x2;
+		do {
+			x = pt_rng_normal(r);
+			v = 1.0 + c * x;
+		} while (v <= 0.0);
+		v = v * v * v;
+		u = pt_rng_uniform(r);
+		x2 = x * x;
+		if (u < 1.0 - 0.0331 * x2 * x2)
+			return d * v;
+		if (log(u) < 0.5 * x2 + d * (1.0 - v + log(v)))
+			return d * v;
+	}
+}
 
 /** Precomputed constants of one PERT range (see pt_pert_prepare). */
 struct pt_pert {
@@ -31,16 +142,47 @@ struct pt_pert {
 	double alpha, beta;
 	double ga_d, ga_c, gb_d, gb_c; /**< Marsaglia-Tsang constants of the two gammas */
 	int constant;      /**< min == max: always min */
+	double max;        /**< draws are clamped to [min, max] against rounding */
+	double lbeta;      /**< log B(alpha, beta) for the quantile; NaN until pt_pert_prepare_quantile */
 };
 
-/** Precompute the sampler of PERT(r) with shape lambda (4 = classic). */
+/**
+ * Precompute the sampler of PERT(r) with shape lambda (4 = classic):
+ * min + (max - min) Beta(alpha, beta), alpha = 1 + lambda (mode - min) / (max - min),
+ * beta = 1 + lambda (max - mode) / (max - min). The caller has checked r
+ * (finite, min <= mode <= max) and lambda >= 0.
+ */
 void pt_pert_prepare(struct pt_pert *p, const struct pt_range *r, double lambda);
 
-/** Draw one variate of p from r. */
-double pt_pert_draw(const struct pt_pert *p, struct pt_rng *r);
+/** Also precompute log B(alpha, beta), which speeds up pt_pert_quantile and pt_pert_cdf. */
+void pt_pert_prepare_quantile(struct pt_pert *p);
+
+/**
+ * Draw one variate of p from r: two Marsaglia-Tsang gammas G_a, G_b and
+ * min + scale G_a / (G_a + G_b). A constant range draws nothing.
+ */
+static inline double pt_pert_draw(const struct pt_pert *p, struct pt_rng *r)
+{
+	double ga, gb, t;
+	if (p->constant)
+		return p->min;
+	ga = pt_rng_gamma(r, p->ga_d, p->ga_c);
+	gb = pt_rng_gamma(r, p->gb_d, p->gb_c);
+	t = p->min + p->scale * (ga / (ga + gb));
+	return t > p->max ? p->max : t;
+}
 
 /** Quantile (inverse CDF) of p at probability u in [0, 1], for the national share. */
 double pt_pert_quantile(const struct pt_pert *p, double u);
+
+/**
+ * Quantile of p at probability Phi(z), accurate in both tails (the upper
+ * tail is solved from 1 - Phi(z) = Phi(-z) directly).
+ */
+double pt_pert_quantile_normal(const struct pt_pert *p, double z);
+
+/** CDF of p at t: the regularised incomplete beta I_x(alpha, beta), x = (t - min) / scale. */
+double pt_pert_cdf(const struct pt_pert *p, double t);
 
 /** Standard normal CDF. */
 double pt_normal_cdf(double z);
