@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/pt_gen.h"
 #include "core/pt_model.h"
+#include "core/pt_score.h"
 #include "formats/pt_assess_io.h"
 #include "formats/pt_diag.h"
 #include "formats/pt_sites_io.h"
@@ -285,9 +287,275 @@ out:
 	free_catalogs(&cat);
 }
 
+static void test_gen_check(void)
+{
+	struct pt_catalogs cat, empty;
+	struct pt_gen_params p;
+	struct pt_diag d;
+	memset(&d, 0, sizeof d);
+	memset(&empty, 0, sizeof empty);
+	if (!load_catalogs(&cat))
+		goto out;
+	p.seed = 1;
+	p.n_sites = 10;
+	p.n_threats = 0;
+	CHECK_INT(pt_gen_check(&p, &cat, &d), PT_OK);
+	CHECK_INT(p.n_threats, cat.threats.n); /* 0 means every threat */
+	p.n_threats = 3;
+	CHECK_INT(pt_gen_check(&p, &cat, &d), PT_OK);
+	CHECK_INT(p.n_threats, 3);
+	p.n_threats = cat.threats.n + 1;
+	CHECK_INT(pt_gen_check(&p, &cat, &d), PT_EINVAL);
+	CHECK_STR(d.field, "threats");
+	CHECK_STR(d.msg, "at most 13 (the threat scenarios of the catalogue)");
+	p.n_threats = 0;
+	p.n_sites = 0;
+	CHECK_INT(pt_gen_check(&p, &cat, &d), PT_EINVAL);
+	CHECK_STR(d.field, "sites");
+	p.n_sites = PT_GEN_SITES_MAX + 1;
+	CHECK_INT(pt_gen_check(&p, &cat, &d), PT_ELIMIT);
+	CHECK_STR(d.field, "sites");
+	p.n_sites = PT_GEN_SITES_MAX;
+	CHECK_INT(pt_gen_check(&p, &cat, &d), PT_OK);
+	CHECK_INT(pt_gen_check(&p, &empty, &d), PT_EINVAL);
+	CHECK_STR(d.field, "catalogues");
+out:
+	free_catalogs(&cat);
+}
+
+static void test_gen_ids_and_limits(void)
+{
+	struct pt_catalogs cat;
+	struct pt_gen_params p = { 7, 2000000, 0 };
+	struct pt_site s;
+	struct pt_fema_row f;
+	struct pt_quant_row q;
+	if (!load_catalogs(&cat))
+		goto out;
+	CHECK_INT(pt_gen_check(&p, &cat, NULL), PT_OK);
+	CHECK_INT(pt_gen_site(&p, &cat, 0, &s), PT_OK);
+	CHECK_STR(s.id, "S000001");
+	CHECK_INT(pt_gen_site(&p, &cat, 41, &s), PT_OK);
+	CHECK_STR(s.id, "S000042");
+	CHECK_INT(pt_gen_site(&p, &cat, 1234566, &s), PT_OK);
+	CHECK_STR(s.id, "S1234567");
+	CHECK_INT(pt_gen_site(&p, &cat, 2000000, &s), PT_EINVAL); /* past N */
+	CHECK_INT(pt_gen_fema(&p, &cat, 0, cat.threats.n, &f), PT_EINVAL);
+	/* K = 3: the first three threats of the catalogue. */
+	p.n_threats = 3;
+	CHECK_INT(pt_gen_fema(&p, &cat, 5, 2, &f), PT_OK);
+	CHECK_STR(f.threat_id, cat.threats.items[2].id);
+	CHECK_STR(f.site_id, "S000006");
+	CHECK_INT(pt_gen_quant(&p, &cat, 5, 0, &q), PT_OK);
+	CHECK_STR(q.threat_id, cat.threats.items[0].id);
+	CHECK_INT(pt_gen_quant(&p, &cat, 5, 3, &q), PT_EINVAL);
+out:
+	free_catalogs(&cat);
+}
+
+static void test_gen_deterministic(void)
+{
+	struct pt_catalogs cat;
+	struct pt_gen_params a = { 42, 500, 0 }, b = { 42, 100000, 0 }, c = { 43, 500, 0 };
+	struct pt_site s1, s2;
+	struct pt_quant_row q1, q2;
+	struct pt_carver_row c1, c2;
+	uint64_t i;
+	int differs = 0;
+	if (!load_catalogs(&cat))
+		goto out;
+	pt_gen_check(&a, &cat, NULL);
+	pt_gen_check(&b, &cat, NULL);
+	pt_gen_check(&c, &cat, NULL);
+	/* Same seed: the same elements, whatever N and whatever was made before. */
+	for (i = 0; i < 500; i += 37) {
+		CHECK_INT(pt_gen_site(&a, &cat, i, &s1), PT_OK);
+		CHECK_INT(pt_gen_site(&b, &cat, i, &s2), PT_OK);
+		CHECK(memcmp(&s1, &s2, sizeof s1) == 0);
+		CHECK_INT(pt_gen_quant(&a, &cat, i, 4, &q1), PT_OK);
+		CHECK_INT(pt_gen_quant(&b, &cat, i, 4, &q2), PT_OK);
+		CHECK(memcmp(&q1, &q2, sizeof q1) == 0);
+		CHECK_INT(pt_gen_carver(&a, &cat, i, &c1), PT_OK);
+		CHECK_INT(pt_gen_carver(&b, &cat, i, &c2), PT_OK);
+		CHECK(memcmp(&c1, &c2, sizeof c1) == 0);
+		/* Another seed, another dataset. */
+		CHECK_INT(pt_gen_site(&c, &cat, i, &s2), PT_OK);
+		differs |= s1.lat != s2.lat || strcmp(s1.name, s2.name) != 0;
+	}
+	CHECK(differs);
+out:
+	free_catalogs(&cat);
+}
+
+/* A generated dataset of n sites, through the formats writers and readers. */
+static void test_gen_valid_and_covering(void)
+{
+	struct pt_catalogs cat;
+	struct pt_gen_params p = { 20240601, 400, 0 };
+	struct pt_site_list sites, back;
+	struct pt_assessment_set fema, carver, quant, fema_back, quant_back, carver_back;
+	struct pt_diag d;
+	int tlp_seen[PT_TLP_COUNT] = { 0 };
+	int *sector_seen = NULL, empty_capacity = 0, constant_ranges = 0;
+	double fat_big = 0, fat_small = 0, pa_high = 0, pa_low = 0;
+	int n_big = 0, n_small = 0, n_high = 0, n_low = 0;
+	uint64_t i;
+	size_t j, k;
+	long pbied;
+	FILE *f = NULL;
+	char *buf = NULL, msg[1600];
+	size_t len = 0;
+
+	memset(&sites, 0, sizeof sites);
+	memset(&back, 0, sizeof back);
+	memset(&fema, 0, sizeof fema);
+	memset(&carver, 0, sizeof carver);
+	memset(&quant, 0, sizeof quant);
+	memset(&fema_back, 0, sizeof fema_back);
+	memset(&quant_back, 0, sizeof quant_back);
+	memset(&carver_back, 0, sizeof carver_back);
+	memset(&d, 0, sizeof d);
+	if (!load_catalogs(&cat))
+		goto out;
+	CHECK_INT(pt_gen_check(&p, &cat, &d), PT_OK);
+	pbied = pt_catalog_find(&cat.threats, "pbied");
+	sector_seen = calloc(cat.sectors.n, sizeof *sector_seen);
+	CHECK(sector_seen != NULL && pbied >= 0);
+	if (!sector_seen || pbied < 0)
+		goto out;
+	for (i = 0; i < p.n_sites; i++) {
+		struct pt_site s;
+		struct pt_carver_row cr;
+		long sec;
+		CHECK_INT(pt_gen_site(&p, &cat, i, &s), PT_OK);
+		sec = pt_catalog_find(&cat.sectors, s.sector);
+		CHECK(sec >= 0);
+		if (sec >= 0) {
+			sector_seen[sec] = 1;
+			CHECK_STR(s.kind, cat.sectors.items[sec].parent);
+		}
+		tlp_seen[s.tlp] = 1;
+		empty_capacity |= s.capacity < 0;
+		CHECK(s.lat >= 40 && s.lat <= 48 && s.lon >= -22 && s.lon <= -14);
+		CHECK(s.capacity < 0 || s.peak_occupancy <= s.capacity);
+		CHECK(s.name[0] && s.owner[0] && s.region[0]);
+		CHECK_INT(pt_site_check(&s, &cat, (long)i + 2, &d), PT_OK);
+		CHECK_INT(pt_site_list_append(&sites, &s, (long)i + 2), PT_OK);
+		CHECK_INT(pt_gen_carver(&p, &cat, i, &cr), PT_OK);
+		CHECK_INT(pt_carver_check(&cr, &d, 1), PT_OK);
+		CHECK_INT(pt_assessment_set_add_carver(&carver, &cr, 0), PT_OK);
+		for (j = 0; j < p.n_threats; j++) {
+			struct pt_fema_row fr;
+			struct pt_quant_row qr;
+			CHECK_INT(pt_gen_fema(&p, &cat, i, j, &fr), PT_OK);
+			CHECK_INT(pt_fema_check(&fr, &d, 1), PT_OK);
+			CHECK_INT(pt_gen_quant(&p, &cat, i, j, &qr), PT_OK);
+			for (k = 0; k < PT_QV_COUNT; k++) {
+				double hi = k <= PT_QV_P_SUCCESS ? 1.0 : 1e15;
+				CHECK_INT(pt_range_check(&qr.var[k], 0, hi, &d, 1,
+							 pt_quant_var_name((enum pt_quant_var)k)),
+					  PT_OK);
+				constant_ranges += qr.var[k].min == qr.var[k].max;
+			}
+			/* attempts are rare */
+			CHECK(qr.var[PT_QV_P_ATTEMPT].mode <= 0.5);
+			CHECK(qr.var[PT_QV_FATALITIES].mode <= (double)s.peak_occupancy ||
+			      strncmp(qr.threat_id, "vbied", 5) == 0 ||
+			      strcmp(qr.threat_id, "chemical_release") == 0);
+			/* FEMA and quant agree: the threat rating drives p_attempt */
+			if (fr.threat_rating >= 6) {
+				pa_high += qr.var[PT_QV_P_ATTEMPT].mode;
+				n_high++;
+			} else if (fr.threat_rating <= 3) {
+				pa_low += qr.var[PT_QV_P_ATTEMPT].mode;
+				n_low++;
+			}
+			/* occupancy drives fatalities */
+			if ((long)j == pbied && s.peak_occupancy >= 10000) {
+				fat_big += qr.var[PT_QV_FATALITIES].mode;
+				n_big++;
+			} else if ((long)j == pbied && s.peak_occupancy <= 300) {
+				fat_small += qr.var[PT_QV_FATALITIES].mode;
+				n_small++;
+			}
+			CHECK_INT(pt_assessment_set_add_fema(&fema, &fr, 0), PT_OK);
+			CHECK_INT(pt_assessment_set_add_quant(&quant, &qr, 0), PT_OK);
+		}
+	}
+	for (k = 0; k < cat.sectors.n; k++)
+		CHECK(sector_seen[k]);
+	for (k = 0; k < PT_TLP_COUNT; k++)
+		CHECK(tlp_seen[k]);
+	CHECK(empty_capacity);
+	CHECK(constant_ranges > 0);
+	CHECK(n_high > 0 && n_low > 0 && n_big > 0 && n_small > 0);
+	if (n_high && n_low)
+		CHECK(pa_high / n_high > 10 * (pa_low / n_low));
+	if (n_big && n_small)
+		CHECK(fat_big / n_big > 5 * (fat_small / n_small));
+
+	/* What `protect gen` writes, the importers accept. */
+#define ROUND_TRIP(writer, reader_call, label)                                          \
+	do {                                                                            \
+		f = tmpfile();                                                          \
+		CHECK(f != NULL);                                                       \
+		if (!f)                                                                 \
+			goto out;                                                       \
+		CHECK_INT(writer, PT_OK);                                               \
+		len = (size_t)ftell(f);                                                 \
+		rewind(f);                                                              \
+		buf = malloc(len + 1);                                                  \
+		CHECK(buf != NULL);                                                     \
+		if (!buf)                                                               \
+			goto out;                                                       \
+		CHECK_INT(fread(buf, 1, len, f), len);                                  \
+		fclose(f);                                                              \
+		f = NULL;                                                               \
+		if (reader_call != PT_OK) {                                             \
+			pt_diag_format(&d, msg, sizeof msg);                            \
+			fprintf(stderr, "%s: %s\n", label, msg);                        \
+			CHECK(0);                                                       \
+		}                                                                       \
+		free(buf);                                                              \
+		buf = NULL;                                                             \
+	} while (0)
+	ROUND_TRIP(pt_sites_write_csv(f, sites.items, sites.n),
+		   pt_sites_read_csv(buf, len, &cat, &back, &d), "sites");
+	CHECK_INT(back.n, p.n_sites);
+	CHECK_INT(d.warnings, 0);
+	ROUND_TRIP(pt_assessments_write_csv(f, &fema),
+		   pt_assessments_read_csv(buf, len, &cat.threats, &fema_back, &d), "fema");
+	CHECK_INT(fema_back.n, p.n_sites * p.n_threats);
+	ROUND_TRIP(pt_assessments_write_csv(f, &carver),
+		   pt_assessments_read_csv(buf, len, &cat.threats, &carver_back, &d), "carver");
+	CHECK_INT(carver_back.n, p.n_sites);
+	ROUND_TRIP(pt_assessments_write_csv(f, &quant),
+		   pt_assessments_read_csv(buf, len, &cat.threats, &quant_back, &d), "quant");
+	CHECK_INT(quant_back.n, p.n_sites * p.n_threats);
+#undef ROUND_TRIP
+out:
+	if (f)
+		fclose(f);
+	free(buf);
+	free(sector_seen);
+	pt_site_list_free(&sites);
+	pt_site_list_free(&back);
+	pt_assessment_set_free(&fema);
+	pt_assessment_set_free(&carver);
+	pt_assessment_set_free(&quant);
+	pt_assessment_set_free(&fema_back);
+	pt_assessment_set_free(&carver_back);
+	pt_assessment_set_free(&quant_back);
+	free_catalogs(&cat);
+}
+
 int main(void)
 {
 	RUN(test_catalogs);
 	RUN(test_demo_complete);
+	RUN(test_gen_check);
+	RUN(test_gen_ids_and_limits);
+	RUN(test_gen_deterministic);
+	RUN(test_gen_valid_and_covering);
 	return TEST_SUMMARY("test_gen");
 }
