@@ -415,9 +415,11 @@ out:
 
 /* ---- the writer ---- */
 
-static void write_header(FILE *f, const char *const *cols, size_t n)
+static void write_header(FILE *f, const char *const *cols, size_t n, int with_header)
 {
 	size_t i;
+	if (!with_header)
+		return;
 	for (i = 0; i < n; i++) {
 		if (i)
 			fputc(',', f);
@@ -428,11 +430,17 @@ static void write_header(FILE *f, const char *const *cols, size_t n)
 
 enum pt_err pt_assessments_write_csv(FILE *f, const struct pt_assessment_set *s)
 {
+	return pt_assessments_write_csv_rows(f, s, 1);
+}
+
+enum pt_err pt_assessments_write_csv_rows(FILE *f, const struct pt_assessment_set *s,
+					  int with_header)
+{
 	size_t i, v;
 	char num[48];
 	switch (s->method) {
 	case PT_METHOD_FEMA:
-		write_header(f, fema_cols, FEMA_COLS);
+		write_header(f, fema_cols, FEMA_COLS, with_header);
 		for (i = 0; i < s->n && !ferror(f); i++) {
 			const struct pt_fema_row *r = &s->fema[i];
 			pt_csv_write_field(f, r->site_id);
@@ -443,7 +451,7 @@ enum pt_err pt_assessments_write_csv(FILE *f, const struct pt_assessment_set *s)
 		}
 		break;
 	case PT_METHOD_CARVER:
-		write_header(f, carver_cols, CARVER_COLS);
+		write_header(f, carver_cols, CARVER_COLS, with_header);
 		for (i = 0; i < s->n && !ferror(f); i++) {
 			const struct pt_carver_row *r = &s->carver[i];
 			pt_csv_write_field(f, r->site_id);
@@ -453,7 +461,7 @@ enum pt_err pt_assessments_write_csv(FILE *f, const struct pt_assessment_set *s)
 		}
 		break;
 	case PT_METHOD_QUANT:
-		write_header(f, quant_cols, QUANT_COLS);
+		write_header(f, quant_cols, QUANT_COLS, with_header);
 		for (i = 0; i < s->n && !ferror(f); i++) {
 			const struct pt_quant_row *r = &s->quant[i];
 			pt_csv_write_field(f, r->site_id);

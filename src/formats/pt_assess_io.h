@@ -42,6 +42,14 @@ enum pt_err pt_assessments_read_csv(const char *buf, size_t len, const struct pt
 enum pt_err pt_assessments_write_csv(FILE *f, const struct pt_assessment_set *s);
 
 /**
+ * Write s's rows as CSV, its method's header first only when with_header
+ * is nonzero (to stream a large file in chunks). PT_EIO on write failure,
+ * PT_EINVAL for an unknown method.
+ */
+enum pt_err pt_assessments_write_csv_rows(FILE *f, const struct pt_assessment_set *s,
+					  int with_header);
+
+/**
  * Append one row of s->method's kind from line (the set must be zeroed or
  * of that method; the first append sets nothing else). PT_ENOMEM;
  * PT_ELIMIT past PT_ASSESS_ROWS_MAX; PT_EINVAL when s->method differs and

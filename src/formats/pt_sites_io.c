@@ -621,14 +621,21 @@ out:
 
 enum pt_err pt_sites_write_csv(FILE *f, const struct pt_site *sites, size_t n)
 {
+	return pt_sites_write_csv_rows(f, sites, n, 1);
+}
+
+enum pt_err pt_sites_write_csv_rows(FILE *f, const struct pt_site *sites, size_t n,
+				    int with_header)
+{
 	size_t i, c;
 	char num[48];
-	for (c = 0; c < PT_SITE_COLUMNS; c++) {
+	for (c = 0; with_header && c < PT_SITE_COLUMNS; c++) {
 		if (c)
 			fputc(',', f);
 		fputs(pt_site_columns[c], f);
 	}
-	fputc('\n', f);
+	if (with_header)
+		fputc('\n', f);
 	for (i = 0; i < n; i++) {
 		const struct pt_site *s = &sites[i];
 		pt_csv_write_field(f, s->id);

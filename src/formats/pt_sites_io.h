@@ -66,6 +66,12 @@ enum pt_err pt_site_check(const struct pt_site *s, const struct pt_catalogs *cat
  */
 enum pt_err pt_sites_write_csv(FILE *f, const struct pt_site *sites, size_t n);
 /**
+ * Write sites as CSV rows, the header first only when with_header is
+ * nonzero (to stream a large file in chunks). PT_EIO on write failure.
+ */
+enum pt_err pt_sites_write_csv_rows(FILE *f, const struct pt_site *sites, size_t n,
+				    int with_header);
+/**
  * Write sites as a JSON array of objects with the CSV's keys (capacity
  * null when unknown). PT_ENOMEM, PT_EIO.
  */

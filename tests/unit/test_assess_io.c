@@ -429,6 +429,43 @@ static void test_round_trip_quant(void)
 	pt_assessment_set_free(&s);
 }
 
+static void test_write_in_chunks(void)
+{
+	struct pt_assessment_set s, back;
+	struct pt_fema_row r;
+	char *mem = NULL;
+	size_t len = 0, i;
+	FILE *f;
+	memset(&s, 0, sizeof s);
+	memset(&back, 0, sizeof back);
+	memset(&r, 0, sizeof r);
+	pt_strlcpy(r.threat_id, "arson", sizeof r.threat_id);
+	r.asset_value = r.threat_rating = r.vulnerability_rating = 5;
+	f = open_memstream(&mem, &len);
+	if (!f) {
+		CHECK(0);
+		return;
+	}
+	/* two chunks of one reused set, the header only before the first */
+	for (i = 0; i < 6; i++) {
+		if (i == 3) {
+			CHECK_INT(pt_assessments_write_csv_rows(f, &s, 1), PT_OK);
+			s.n = 0;
+		}
+		snprintf(r.site_id, sizeof r.site_id, "C-%zu", i);
+		CHECK_INT(pt_assessment_set_add_fema(&s, &r, 0), PT_OK);
+	}
+	CHECK_INT(pt_assessments_write_csv_rows(f, &s, 0), PT_OK);
+	fclose(f);
+	CHECK_STR(mem, FEMA_H "C-0,arson,5,5,5\nC-1,arson,5,5,5\nC-2,arson,5,5,5\n"
+			      "C-3,arson,5,5,5\nC-4,arson,5,5,5\nC-5,arson,5,5,5\n");
+	CHECK_INT(read_as("chunks.csv", mem, &back), PT_OK);
+	CHECK_INT(back.n, 6);
+	free(mem);
+	pt_assessment_set_free(&s);
+	pt_assessment_set_free(&back);
+}
+
 static void test_set_add(void)
 {
 	struct pt_assessment_set s;
@@ -582,6 +619,7 @@ int main(void)
 	RUN(test_round_trip_fema);
 	RUN(test_round_trip_carver);
 	RUN(test_round_trip_quant);
+	RUN(test_write_in_chunks);
 	RUN(test_set_add);
 	RUN(test_catalog);
 	RUN(test_settings);

@@ -700,6 +700,36 @@ static void test_round_trip_csv(void)
 	free(mem);
 }
 
+static void test_write_csv_in_chunks(void)
+{
+	enum { N = 50 };
+	static struct pt_site s[N];
+	struct pt_site_list l;
+	char *mem = NULL;
+	size_t len = 0, i, same = 0;
+	FILE *f = open_memstream(&mem, &len);
+	if (!f) {
+		CHECK(0);
+		return;
+	}
+	sample_sites(s, N);
+	/* the header once, then chunks of rows: one file */
+	CHECK_INT(pt_sites_write_csv_rows(f, s, 20, 1), PT_OK);
+	CHECK_INT(pt_sites_write_csv_rows(f, s + 20, 30, 0), PT_OK);
+	CHECK_INT(pt_sites_write_csv_rows(f, s, 0, 0), PT_OK);
+	fclose(f);
+	CHECK(strncmp(mem, HEADER, strlen(HEADER)) == 0);
+	CHECK(strstr(mem + 1, "\nid,") == NULL);
+	memset(&l, 0, sizeof l);
+	CHECK_INT(read_csv(mem, &l), PT_OK);
+	CHECK_INT(l.n, N);
+	for (i = 0; i < l.n && i < N; i++)
+		same += (size_t)same_site(&s[i], &l.items[i]);
+	CHECK_INT(same, N);
+	pt_site_list_free(&l);
+	free(mem);
+}
+
 static void test_round_trip_geojson(void)
 {
 	enum { N = 200 };
@@ -909,6 +939,7 @@ int main(void)
 	RUN(test_geojson_warning);
 	RUN(test_write_csv_exact);
 	RUN(test_round_trip_csv);
+	RUN(test_write_csv_in_chunks);
 	RUN(test_round_trip_geojson);
 	RUN(test_write_geojson_shape);
 	RUN(test_write_json);
