@@ -533,7 +533,7 @@ enum pt_err pt_catalog_read_csv(const char *buf, size_t len, struct pt_catalog *
 		}
 		memset(&e, 0, sizeof e);
 		if ((err = pt_field_id(f[col_of[0]], e.id, sizeof e.id, line, "id", d)) != PT_OK ||
-		    (err = pt_field_text(f[col_of[1]], e.name, sizeof e.name, 1, 1, line, "name", d)) !=
+		    (err = pt_field_text(f[col_of[1]], e.name, sizeof e.name, 1, PT_TEXT_ONE_LINE, line, "name", d)) !=
 			    PT_OK)
 			goto out;
 		if (col_of[2] >= 0 && f[col_of[2]][0] &&
@@ -541,7 +541,7 @@ enum pt_err pt_catalog_read_csv(const char *buf, size_t len, struct pt_catalog *
 			    PT_OK)
 			goto out;
 		if (col_of[3] >= 0 &&
-		    (err = pt_field_text(f[col_of[3]], e.description, sizeof e.description, 0, 0, line,
+		    (err = pt_field_text(f[col_of[3]], e.description, sizeof e.description, 0, PT_TEXT_ANY, line,
 					 "description", d)) != PT_OK)
 			goto out;
 		err = pt_keyset_add(ids, e.id, strlen(e.id), line, &first);
@@ -650,7 +650,7 @@ enum pt_err pt_settings_read_csv(const char *buf, size_t len, char ***keys, char
 			goto out;
 		}
 		if ((err = pt_field_id(f[col_of[0]], key, sizeof key, line, "key", d)) != PT_OK ||
-		    (err = pt_field_text(f[col_of[1]], value, sizeof value, 1, 1, line, "value", d)) !=
+		    (err = pt_field_text(f[col_of[1]], value, sizeof value, 1, PT_TEXT_ONE_LINE, line, "value", d)) !=
 			    PT_OK)
 			goto out;
 		err = pt_keyset_add(seen, key, strlen(key), line, &first);

@@ -652,25 +652,40 @@ enum pt_err pt_field_llong(const char *text, long line, const char *field, long 
 	return pt_diag_set(d, PT_EINVAL, line, field, "%s is not a number", q);
 }
 
-enum pt_err pt_field_text(const char *text, char *dst, size_t dst_size, size_t min_len,
-			  int one_line, long line, const char *field, struct pt_diag *d)
+enum pt_err pt_text_check(const char *text, enum pt_text_rule rule, long line, const char *field,
+			  struct pt_diag *d)
 {
-	size_t len = strlen(text), i;
+	const unsigned char *p;
+	if (rule == PT_TEXT_ANY)
+		return PT_OK;
+	for (p = (const unsigned char *)text; *p; p++) {
+		if (*p >= 0x20 && *p != 0x7F)
+			continue;
+		if (rule == PT_TEXT_LINES && (*p == '\t' || *p == '\r' || *p == '\n'))
+			continue;
+		if (rule == PT_TEXT_ONE_LINE)
+			return pt_diag_set(d, PT_EINVAL, line, field,
+					   "contains a control character (0x%02X); this field is one "
+					   "line of text",
+					   *p);
+		return pt_diag_set(d, PT_EINVAL, line, field, "contains a control character (0x%02X)",
+				   *p);
+	}
+	return PT_OK;
+}
+
+enum pt_err pt_field_text(const char *text, char *dst, size_t dst_size, size_t min_len,
+			  enum pt_text_rule rule, long line, const char *field, struct pt_diag *d)
+{
+	size_t len = strlen(text);
+	enum pt_err err;
 	if (len < min_len)
 		return pt_diag_set(d, PT_EINVAL, line, field, "missing value");
 	if (len >= dst_size)
 		return pt_diag_set(d, PT_EINVAL, line, field, "too long (%zu bytes; at most %zu)",
 				   len, dst_size - 1);
-	if (one_line) {
-		for (i = 0; i < len; i++) {
-			unsigned char ch = (unsigned char)text[i];
-			if (ch < 0x20 || ch == 0x7F)
-				return pt_diag_set(d, PT_EINVAL, line, field,
-						   "contains a control character (0x%02X); this field "
-						   "is one line of text",
-						   ch);
-		}
-	}
+	if ((err = pt_text_check(text, rule, line, field, d)) != PT_OK)
+		return err;
 	memcpy(dst, text, len + 1);
 	return PT_OK;
 }

@@ -97,13 +97,26 @@ enum pt_err pt_field_double(const char *text, long line, const char *field, doub
 /** See pt_field_double; whole numbers only. */
 enum pt_err pt_field_llong(const char *text, long line, const char *field, long long *out,
 			   struct pt_diag *d);
+/** Which control characters (C0 and DEL) a text field may hold. */
+enum pt_text_rule {
+	PT_TEXT_ANY = 0,      /**< any (free text such as descriptions) */
+	PT_TEXT_ONE_LINE = 1, /**< none at all */
+	PT_TEXT_LINES = 2     /**< tab, CR and LF only (names may span lines) */
+};
+
+/**
+ * Check text against rule: "contains a control character (0x1B)" (with
+ * "; this field is one line of text" for PT_TEXT_ONE_LINE) on failure.
+ */
+enum pt_err pt_text_check(const char *text, enum pt_text_rule rule, long line, const char *field,
+			  struct pt_diag *d);
+
 /**
  * Copy text into dst (dst_size bytes with the NUL); text must have at
- * least min_len bytes and at most dst_size - 1, and no control character
- * when one_line is nonzero (tab, CR, LF, other C0 and DEL).
+ * least min_len bytes and at most dst_size - 1, and follow rule.
  */
 enum pt_err pt_field_text(const char *text, char *dst, size_t dst_size, size_t min_len,
-			  int one_line, long line, const char *field, struct pt_diag *d);
+			  enum pt_text_rule rule, long line, const char *field, struct pt_diag *d);
 
 /** Nonzero when s is a valid id: 1 to 63 bytes of [A-Za-z0-9._-]. */
 int pt_id_valid(const char *s);

@@ -89,23 +89,16 @@ static enum pt_err check_catalog_id(const struct pt_catalog *c, const char *what
 			   c->n ? list : "(the catalogue is empty)");
 }
 
+/* A name-like text: 1 to max bytes; line breaks and tabs allowed, other controls not. */
 static enum pt_err check_text(const char *s, size_t max, long line, const char *field,
 			      struct pt_diag *d)
 {
-	size_t len = strnlen(s, max + 1), i;
+	size_t len = strnlen(s, max + 1);
 	if (!len)
 		return pt_diag_set(d, PT_EINVAL, line, field, "missing value");
 	if (len > max)
 		return pt_diag_set(d, PT_EINVAL, line, field, "too long (at most %zu bytes)", max);
-	for (i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if (ch < 0x20 || ch == 0x7F)
-			return pt_diag_set(d, PT_EINVAL, line, field,
-					   "contains a control character (0x%02X); this field is one "
-					   "line of text",
-					   ch);
-	}
-	return PT_OK;
+	return pt_text_check(s, PT_TEXT_LINES, line, field, d);
 }
 
 static enum pt_err check_degrees(double v, double limit, long line, const char *field,
@@ -213,17 +206,21 @@ static enum pt_err parse_csv_row(char **f, const int *col_of, long line,
 	memset(s, 0, sizeof *s);
 #define FIELD(c) f[col_of[c]]
 	if ((err = pt_field_id(FIELD(COL_ID), s->id, sizeof s->id, line, "id", d)) != PT_OK ||
-	    (err = pt_field_text(FIELD(COL_NAME), s->name, sizeof s->name, 1, 1, line, "name", d)) !=
+	    (err = pt_field_text(FIELD(COL_NAME), s->name, sizeof s->name, 1, PT_TEXT_LINES, line,
+				 "name", d)) !=
 		    PT_OK ||
-	    (err = pt_field_text(FIELD(COL_KIND), s->kind, sizeof s->kind, 1, 1, line, "kind", d)) !=
+	    (err = pt_field_text(FIELD(COL_KIND), s->kind, sizeof s->kind, 1, PT_TEXT_ONE_LINE, line,
+				 "kind", d)) !=
 		    PT_OK ||
-	    (err = pt_field_text(FIELD(COL_SECTOR), s->sector, sizeof s->sector, 1, 1, line,
+	    (err = pt_field_text(FIELD(COL_SECTOR), s->sector, sizeof s->sector, 1,
+				 PT_TEXT_ONE_LINE, line,
 				 "sector", d)) != PT_OK ||
-	    (err = pt_field_text(FIELD(COL_OWNER), s->owner, sizeof s->owner, 1, 1, line, "owner",
-				 d)) != PT_OK ||
+	    (err = pt_field_text(FIELD(COL_OWNER), s->owner, sizeof s->owner, 1, PT_TEXT_LINES, line,
+				 "owner", d)) != PT_OK ||
 	    (err = pt_field_double(FIELD(COL_LAT), line, "lat", &s->lat, d)) != PT_OK ||
 	    (err = pt_field_double(FIELD(COL_LON), line, "lon", &s->lon, d)) != PT_OK ||
-	    (err = pt_field_text(FIELD(COL_REGION), s->region, sizeof s->region, 1, 1, line,
+	    (err = pt_field_text(FIELD(COL_REGION), s->region, sizeof s->region, 1,
+				 PT_TEXT_LINES, line,
 				 "region", d)) != PT_OK)
 		return err;
 	cap = FIELD(COL_CAPACITY);
@@ -342,8 +339,8 @@ static enum pt_err feature_tag(struct pt_diag *d, enum pt_err err, size_t i)
 	return err;
 }
 
-static enum pt_err json_text(json_t *props, const char *key, char *dst, size_t size, size_t i,
-			     struct pt_diag *d)
+static enum pt_err json_text(json_t *props, const char *key, char *dst, size_t size,
+			     enum pt_text_rule rule, size_t i, struct pt_diag *d)
 {
 	json_t *v = json_object_get(props, key);
 	if (!v)
@@ -352,7 +349,7 @@ static enum pt_err json_text(json_t *props, const char *key, char *dst, size_t s
 		return feature_fail(d, PT_EINVAL, i, key, "must be a string");
 	if (json_string_length(v) != strlen(json_string_value(v)))
 		return feature_fail(d, PT_EINVAL, i, key, "contains a NUL character");
-	if (pt_field_text(json_string_value(v), dst, size, 1, 1, (long)i + 1, key, d) != PT_OK)
+	if (pt_field_text(json_string_value(v), dst, size, 1, rule, (long)i + 1, key, d) != PT_OK)
 		return feature_tag(d, PT_EINVAL, i);
 	return PT_OK;
 }
@@ -484,10 +481,14 @@ static enum pt_err read_feature(json_t *feat, size_t i, const struct pt_catalogs
 			return feature_tag(d, PT_EINVAL, i);
 	}
 
-	if ((err = json_text(props, "name", s->name, sizeof s->name, i, d)) != PT_OK ||
-	    (err = json_text(props, "kind", s->kind, sizeof s->kind, i, d)) != PT_OK ||
-	    (err = json_text(props, "sector", s->sector, sizeof s->sector, i, d)) != PT_OK ||
-	    (err = json_text(props, "owner", s->owner, sizeof s->owner, i, d)) != PT_OK)
+	if ((err = json_text(props, "name", s->name, sizeof s->name, PT_TEXT_LINES, i, d)) !=
+		    PT_OK ||
+	    (err = json_text(props, "kind", s->kind, sizeof s->kind, PT_TEXT_ONE_LINE, i, d)) !=
+		    PT_OK ||
+	    (err = json_text(props, "sector", s->sector, sizeof s->sector, PT_TEXT_ONE_LINE, i,
+			     d)) != PT_OK ||
+	    (err = json_text(props, "owner", s->owner, sizeof s->owner, PT_TEXT_LINES, i, d)) !=
+		    PT_OK)
 		return err;
 	/* lat and lon in the properties are optional and must agree with the geometry */
 	if ((v = json_object_get(props, "lat")) != NULL) {
@@ -506,7 +507,8 @@ static enum pt_err read_feature(json_t *feat, size_t i, const struct pt_catalogs
 			return feature_fail(d, PT_EINVAL, i, "lon",
 					    "differs from the longitude of the geometry");
 	}
-	if ((err = json_text(props, "region", s->region, sizeof s->region, i, d)) != PT_OK)
+	if ((err = json_text(props, "region", s->region, sizeof s->region, PT_TEXT_LINES, i, d)) !=
+	    PT_OK)
 		return err;
 	v = json_object_get(props, "capacity");
 	if (!v || json_is_null(v)) {

@@ -445,18 +445,27 @@ static void test_field_helpers(void)
 	CHECK_INT(pt_field_llong("99999999999999999999", 6, "capacity", &ll, &d), PT_EINVAL);
 	pt_diag_format(&d, msg, sizeof msg);
 	CHECK_STR(msg, "f.csv:6: capacity: \"99999999999999999999\" is too large");
-	CHECK_INT(pt_field_text("abcdefgh", dst, sizeof dst, 1, 1, 7, "name", &d), PT_EINVAL);
+	CHECK_INT(pt_field_text("abcdefgh", dst, sizeof dst, 1, PT_TEXT_ONE_LINE, 7, "name", &d), PT_EINVAL);
 	pt_diag_format(&d, msg, sizeof msg);
 	CHECK_STR(msg, "f.csv:7: name: too long (8 bytes; at most 7)");
-	CHECK_INT(pt_field_text("", dst, sizeof dst, 1, 1, 7, "name", &d), PT_EINVAL);
+	CHECK_INT(pt_field_text("", dst, sizeof dst, 1, PT_TEXT_ONE_LINE, 7, "name", &d), PT_EINVAL);
 	pt_diag_format(&d, msg, sizeof msg);
 	CHECK_STR(msg, "f.csv:7: name: missing value");
-	CHECK_INT(pt_field_text("a\tb", dst, sizeof dst, 1, 1, 7, "name", &d), PT_EINVAL);
+	CHECK_INT(pt_field_text("a\tb", dst, sizeof dst, 1, PT_TEXT_ONE_LINE, 7, "kind", &d),
+		  PT_EINVAL);
 	pt_diag_format(&d, msg, sizeof msg);
-	CHECK_STR(msg, "f.csv:7: name: contains a control character (0x09); this field is one line "
+	CHECK_STR(msg, "f.csv:7: kind: contains a control character (0x09); this field is one line "
 		       "of text");
-	CHECK_INT(pt_field_text("a\nb", dst, sizeof dst, 0, 0, 7, "notes", &d), PT_OK);
-	CHECK_STR(dst, "a\nb");
+	/* names may span lines, but hold no other control characters */
+	CHECK_INT(pt_field_text("a\r\n\tb", dst, sizeof dst, 1, PT_TEXT_LINES, 7, "name", &d), PT_OK);
+	CHECK_STR(dst, "a\r\n\tb");
+	CHECK_INT(pt_field_text("a\x1b[2J", dst, sizeof dst, 1, PT_TEXT_LINES, 7, "name", &d),
+		  PT_EINVAL);
+	pt_diag_format(&d, msg, sizeof msg);
+	CHECK_STR(msg, "f.csv:7: name: contains a control character (0x1B)");
+	CHECK_INT(pt_field_text("a\x7f", dst, sizeof dst, 1, PT_TEXT_LINES, 7, "name", &d), PT_EINVAL);
+	CHECK_INT(pt_field_text("a\x01\nb", dst, sizeof dst, 0, PT_TEXT_ANY, 7, "notes", &d), PT_OK);
+	CHECK_STR(dst, "a\x01\nb");
 	{
 		char id[64];
 		char long_id[65];

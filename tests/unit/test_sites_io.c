@@ -253,8 +253,9 @@ static void test_csv_field_errors(void)
 	expect_bad(0, long_id, "id: too long (64 bytes; at most 63)");
 	expect_bad(1, "", "name: missing value");
 	expect_bad(1, long_name, "name: too long (256 bytes; at most 255)");
-	expect_bad(1, "\"two\nlines\"", "name: contains a control character (0x0A); this field is "
-					"one line of text");
+	expect_bad(1, "\"bell\a\"", "name: contains a control character (0x07)");
+	expect_bad(2, "\"soft_target\n\"", "kind: contains a control character (0x0A); this field "
+					     "is one line of text");
 	expect_bad(2, "stadium", "kind: unknown kind \"stadium\"; valid: critical_infrastructure, "
 				 "soft_target, public_space");
 	expect_bad(2, "", "kind: missing value");
@@ -298,13 +299,11 @@ static void test_csv_lines_after_multiline_field(void)
 		"A-1,\"Hall\",soft_target,stadium_arena,\"Owner\nwith a second line\",1,2,r,10,5,"
 		"0,0,GREEN\n"
 		"\n"
-		"A-2,Hall,soft_target,stadium_arena,o,91.5,2,r,10,5,0,0,GREEN\n";
+		"A-2,\"Hall\r\nEast\",soft_target,stadium_arena,o,91.5,2,r,10,5,0,0,GREEN\n";
 	memset(&l, 0, sizeof l);
-	/* the owner's line break is rejected first (line 2, where the record starts) */
+	/* names and owners may span lines; the next record's error names its own line */
 	CHECK_INT(read_csv(text, &l), PT_EINVAL);
-	CHECK_STR(shown, "sites.csv:2: owner: contains a control character (0x0A); this field is "
-			 "one line of text");
-	/* a quoted line break in a field that allows it would not be; the next error names line 5 */
+	CHECK_STR(shown, "sites.csv:5: lat: 91.5 is out of range -90 to 90");
 	text = HEADER "A-1,\"Hall\",soft_target,stadium_arena,\"O\",1,2,\"r\",10,5,0,0,GREEN\n"
 		      "\"A-2\"\r\n"
 		      ",Hall,soft_target,stadium_arena,o,91.5,2,r,10,5,0,0,GREEN\n";
@@ -319,6 +318,18 @@ static void test_csv_lines_after_multiline_field(void)
 	CHECK_STR(shown, "sites.csv:3: id: \"A\\x0A2\" is not a valid id (1-63 letters, digits, "
 			 "'.', '_' or '-')");
 	CHECK_INT(l.n, 0);
+	/* a good file with a two-line name keeps the line break and the lines of the rows */
+	text = HEADER "A-1,\"Saint Ivo\r\nChapel, Old Town\",soft_target,stadium_arena,o,1,2,r,"
+		      "10,5,0,0,GREEN\r\n"
+		      "A-2,Hall,soft_target,stadium_arena,o,1,2,r,10,5,0,0,GREEN\r\n";
+	CHECK_INT(read_csv(text, &l), PT_OK);
+	CHECK_INT(l.n, 2);
+	if (l.n == 2) {
+		CHECK_STR(l.items[0].name, "Saint Ivo\r\nChapel, Old Town");
+		CHECK_INT(l.lines[0], 2);
+		CHECK_INT(l.lines[1], 4);
+	}
+	pt_site_list_free(&l);
 }
 
 static void test_csv_physical_line_numbers(void)
@@ -604,7 +615,8 @@ static void test_geojson_warning(void)
 static void sample_sites(struct pt_site *s, size_t n)
 {
 	static const char *const names[] = {"Saint Aurel Hospital", "Arena \"Nord\", Valmora",
-					    "Caf\xC3\xA9 Plaza \xE2\x82\xAC", "Pumping Station 3"};
+					    "Caf\xC3\xA9 Plaza \xE2\x82\xAC", "Pumping Station 3",
+					    "Saint Ivo\r\nChapel\tOld Town"};
 	size_t i;
 	unsigned long long x = 0x9E3779B97F4A7C15ULL;
 	memset(s, 0, n * sizeof *s);
@@ -613,7 +625,7 @@ static void sample_sites(struct pt_site *s, size_t n)
 		x ^= x >> 7;
 		x ^= x << 17;
 		snprintf(s[i].id, sizeof s[i].id, "S-%03zu", i);
-		pt_strlcpy(s[i].name, names[i % 4], sizeof s[i].name);
+		pt_strlcpy(s[i].name, names[i % 5], sizeof s[i].name);
 		pt_strlcpy(s[i].kind, i % 2 ? "soft_target" : "critical_infrastructure",
 			   sizeof s[i].kind);
 		pt_strlcpy(s[i].sector, i % 2 ? "stadium_arena" : "energy", sizeof s[i].sector);
