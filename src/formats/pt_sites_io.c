@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -542,6 +543,26 @@ static enum pt_err read_feature(json_t *feat, size_t i, const struct pt_catalogs
 	return PT_OK;
 }
 
+/*
+ * Jansson reports a failed allocation while parsing as a syntax error, so
+ * its allocations go through a wrapper that notes the failure (per thread).
+ */
+static _Thread_local int json_oom;
+static pthread_once_t json_alloc_once = PTHREAD_ONCE_INIT;
+
+static void *json_malloc(size_t n)
+{
+	void *p = malloc(n);
+	if (!p)
+		json_oom = 1;
+	return p;
+}
+
+static void json_alloc_init(void)
+{
+	json_set_alloc_funcs(json_malloc, free);
+}
+
 /* Jansson's error text may quote the input: keep it printable. */
 static void sanitize(char *s)
 {
@@ -572,8 +593,14 @@ enum pt_err pt_sites_read_geojson(const char *buf, size_t len, const struct pt_c
 	if (len >= 3 && (unsigned char)buf[0] == 0xEF && (unsigned char)buf[1] == 0xBB &&
 	    (unsigned char)buf[2] == 0xBF)
 		skip = 3;
+	pthread_once(&json_alloc_once, json_alloc_init);
+	json_oom = 0;
 	root = json_loadb(buf ? buf + skip : "", len - skip, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
+	if (!root || json_oom) {
+		if (json_oom || json_error_code(&jerr) == json_error_out_of_memory) {
+			err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+			goto out;
+		}
 		sanitize(jerr.text);
 		err = pt_diag_set(d, PT_EINVAL, jerr.line > 0 ? jerr.line : 1, "", "invalid JSON: %s",
 				  jerr.text);
