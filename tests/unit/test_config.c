@@ -25,8 +25,8 @@ static void test_defaults(void)
 	CHECK(c.level_factor[PT_LEVEL_MODERATE] < 1.0);
 	CHECK(c.level_factor[PT_LEVEL_SEVERE] > 1.0);
 	CHECK(c.level_factor[PT_LEVEL_CRITICAL] > c.level_factor[PT_LEVEL_SEVERE]);
-	CHECK_NEAR(c.quant_likelihood_edges[0], 1e-4, 0);
-	CHECK_NEAR(c.quant_consequence_edges[3], 1e8, 0);
+	CHECK_NEAR(c.quant_likelihood_edges[0], 1e-5, 0);
+	CHECK_NEAR(c.quant_consequence_edges[3], 1e9, 0);
 	CHECK(c.national_share >= 0 && c.national_share <= 1);
 	CHECK(c.samples > 0);
 	CHECK(c.top_k > 0);
@@ -173,10 +173,10 @@ static void test_check_rules(void)
 		   "must be greater than matrix.fema.likelihood.2 (16)");
 	check_rule("matrix.fema.consequence.1", "5", "matrix.fema.consequence.2",
 		   "must be greater than matrix.fema.consequence.1 (5)");
-	check_rule("matrix.quant.likelihood.4", "0.005", "matrix.quant.likelihood.4",
-		   "must be greater than matrix.quant.likelihood.3 (0.01)");
-	check_rule("matrix.quant.consequence.1", "2e6", "matrix.quant.consequence.2",
-		   "must be greater than matrix.quant.consequence.1 (2000000)");
+	check_rule("matrix.quant.likelihood.4", "0.0005", "matrix.quant.likelihood.4",
+		   "must be greater than matrix.quant.likelihood.3 (0.001)");
+	check_rule("matrix.quant.consequence.1", "2e7", "matrix.quant.consequence.2",
+		   "must be greater than matrix.quant.consequence.1 (20000000)");
 	check_rule("matrix.band.high_max", "9", "matrix.band.high_max",
 		   "must be greater than matrix.band.medium_max (9)");
 	check_rule("matrix.band.low_max", "12", "matrix.band.medium_max",

@@ -74,24 +74,31 @@ static void test_quant_classes(void)
 	struct pt_config c;
 	int l = 0, k = 0;
 	pt_config_defaults(&c);
-	pt_matrix_quant_classes(&c, 1e-4, 1e5, &l, &k);
+	/* Decades: 1e-5 .. 1e-2 a year, EUR 1 million .. 1 billion. */
+	pt_matrix_quant_classes(&c, 1e-5, 1e6, &l, &k);
 	CHECK_INT(l, 1);
 	CHECK_INT(k, 1);
-	pt_matrix_quant_classes(&c, 1.0001e-4, 100001, &l, &k);
+	pt_matrix_quant_classes(&c, 1.0001e-5, 1000001, &l, &k);
 	CHECK_INT(l, 2);
 	CHECK_INT(k, 2);
-	pt_matrix_quant_classes(&c, 0.005, 5e6, &l, &k);
+	pt_matrix_quant_classes(&c, 5e-4, 5e7, &l, &k);
 	CHECK_INT(l, 3);
 	CHECK_INT(k, 3);
-	pt_matrix_quant_classes(&c, 0.1, 1e8, &l, &k);
+	pt_matrix_quant_classes(&c, 0.01, 1e9, &l, &k);
 	CHECK_INT(l, 4);
 	CHECK_INT(k, 4);
-	pt_matrix_quant_classes(&c, 0.5, 2e8, &l, &k);
+	pt_matrix_quant_classes(&c, 0.02, 2e9, &l, &k);
 	CHECK_INT(l, 5);
 	CHECK_INT(k, 5);
 	pt_matrix_quant_classes(&c, 0, 0, &l, &k);
 	CHECK_INT(l, 1);
 	CHECK_INT(k, 1);
+	/* One statistical life (EUR 3.6 million) is class 2; 28 lives class 4. */
+	pt_matrix_quant_classes(&c, 1e-3, 3.6e6, &l, &k);
+	CHECK_INT(l, 3);
+	CHECK_INT(k, 2);
+	pt_matrix_quant_classes(&c, 1e-3, 28 * 3.6e6, &l, &k);
+	CHECK_INT(k, 4);
 }
 
 static void test_bands(void)
