@@ -10,6 +10,19 @@
 #include "pt_err.h"
 #include "pt_model.h"
 
+/* Limits of one run (PT_ELIMIT above them); docs/internals/quant.md. */
+#define PT_QUANT_MAX_CELLS (UINT64_C(1) << 31) /**< sites x samples doubles kept (16 GiB) */
+#define PT_QUANT_MAX_SITES (UINT64_C(1) << 28)
+#define PT_QUANT_MAX_THREATS (UINT64_C(1) << 20)
+#define PT_QUANT_MAX_PAIRS (UINT64_C(1) << 30)
+#define PT_QUANT_MAX_SAMPLES (UINT64_C(1) << 24)
+#define PT_QUANT_MAX_THREADS 64u      /**< more threads are clamped to this */
+#define PT_QUANT_MAX_LAMBDA 1000.0    /**< pert_lambda must be in [0, this] (PT_EINVAL) */
+#define PT_QUANT_MAX_FACTOR 1e6       /**< threat factors must be in (0, this] (PT_EINVAL) */
+#define PT_QUANT_MAX_EUR 1e20         /**< largest consequence of one pair, EUR (PT_EINVAL) */
+/** Site key of the national streams: Z_n of (sample, threat) is the first normal of pt_rng_seed(seed, sample, this, threat). */
+#define PT_QUANT_NATIONAL_KEY UINT64_MAX
+
 /** One assessed (site, threat) pair, by index into the caller's site and threat arrays. */
 struct pt_quant_pair {
 	uint32_t site;   /**< 0 <= site < n_sites */
@@ -84,7 +97,20 @@ void pt_quant_result_free(struct pt_quant_result *r);
 /** E[g(X)] helpers, exposed for tests: PERT mean (min + lambda*mode + max)/(lambda + 2). */
 double pt_pert_mean(const struct pt_range *r, double lambda);
 
-/** Exact E[1 - (1 - T)^f] for T ~ PERT(r, lambda), by quadrature (f = 1 gives the mean). */
+/**
+ * Exact E[1 - (1 - T)^f] for T ~ PERT(r, lambda), T in [0, 1], relative
+ * error below 1e-9: f = 1 is the closed-form mean, a constant range gives
+ * pt_threat_level_scale(min, f), a narrow range (r = (max - min) / (1 - min)
+ * <= 1/2 and f r <= 4) the binomial series of (1 - r X)^f over the beta
+ * moments, any other the quadrature below. f <= 0 gives 0; NaN in, NaN out.
+ */
 double pt_pert_mean_scaled(const struct pt_range *r, double lambda, double factor);
+
+/**
+ * The quadrature behind pt_pert_mean_scaled, exposed for tests: tanh-sinh
+ * over the beta density, levels halved until two agree to 1e-12. Needs
+ * 0 <= min < max <= 1 and lambda >= 0; NaN otherwise.
+ */
+double pt_pert_mean_scaled_quadrature(const struct pt_range *r, double lambda, double factor);
 
 #endif

@@ -285,11 +285,12 @@ double pt_rng_normal_slow(struct pt_rng *r, uint64_t bits)
 {
 	for (;;) {
 		unsigned layer = (unsigned)(bits & 0xff);
-		uint64_t mag = bits >> 12;
-		double x = (double)mag * pt_zig_w[layer];
-		int negative = (bits & 0x100) != 0;
+		int64_t value = (int64_t)bits >> 11;
+		int64_t sign = value >> 63;
+		uint64_t mag = (uint64_t)((value ^ sign) - sign);
+		double x = (double)value * pt_zig_w[layer];
 		if (mag < pt_zig_k[layer])
-			return negative ? -x : x;
+			return x;
 		if (layer == 0) {
 			/* The tail beyond R (Marsaglia 1964): exponential proposals. */
 			double xt, y;
@@ -297,12 +298,12 @@ double pt_rng_normal_slow(struct pt_rng *r, uint64_t bits)
 				xt = -log1p(-pt_rng_uniform(r)) / PT_ZIG_R;
 				y = -log1p(-pt_rng_uniform(r));
 			} while (y + y < xt * xt);
-			return negative ? -(PT_ZIG_R + xt) : PT_ZIG_R + xt;
+			return sign ? -(PT_ZIG_R + xt) : PT_ZIG_R + xt;
 		}
 		/* The wedge between the layer's rectangle and the curve. */
 		if (pt_zig_f[layer] + pt_rng_uniform(r) * (pt_zig_f[layer - 1] - pt_zig_f[layer]) <
 		    exp(-0.5 * x * x))
-			return negative ? -x : x;
+			return x;
 		bits = pt_rng_next(r);
 	}
 }

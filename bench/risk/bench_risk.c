@@ -1,0 +1,258 @@
+/* bench_risk.c - the quantitative engine on a synthetic national dataset
+ * (100,000 sites x 12 threats, 200 samples) at 1 and 2 threads against numpy. */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/pt_quant.h"
+
+#define BENCH_THREATS 12
+#define BENCH_VSL 3600000.0
+#define BENCH_VI 468000.0
+#define BENCH_LAMBDA 4.0
+#define BENCH_TOP_K 100u
+#define BENCH_SEED 20240601u
+
+/* The benchmark's own generator (splitmix64), independent of the library's. */
+static uint64_t bench_state = UINT64_C(0x243f6a8885a308d3);
+
+static double bench_uniform(void)
+{
+	uint64_t z = (bench_state += UINT64_C(0x9e3779b97f4a7c15));
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	z ^= z >> 31;
+	return (double)(z >> 11) * 0x1.0p-53;
+}
+
+/* A (min, mode, max) range with min < max: min in [lo, lo + spread), a mode
+ * inside, max at most cap. */
+static struct pt_range bench_range(double lo, double spread, double width, double cap)
+{
+	struct pt_range r;
+	r.min = lo + spread * bench_uniform();
+	r.max = r.min + width * (0.05 + bench_uniform());
+	if (r.max > cap)
+		r.max = cap;
+	if (r.min >= r.max)
+		r.min = r.max * 0.5;
+	r.mode = r.min + (r.max - r.min) * bench_uniform() * bench_uniform();
+	return r;
+}
+
+static void bench_generate(struct pt_quant_pair *pairs, size_t n_sites)
+{
+	size_t s, t;
+	for (s = 0; s < n_sites; s++) {
+		/* Sites differ in size: a few large venues, many small ones. */
+		double size = exp(4 * bench_uniform());
+		for (t = 0; t < BENCH_THREATS; t++) {
+			struct pt_quant_pair *p = &pairs[s * BENCH_THREATS + t];
+			p->site = (uint32_t)s;
+			p->threat = (uint32_t)t;
+			p->var[PT_QV_P_ATTEMPT] = bench_range(0, 0.002, 0.02, 1);
+			p->var[PT_QV_P_SUCCESS] = bench_range(0.05, 0.3, 0.5, 1);
+			p->var[PT_QV_FATALITIES] = bench_range(0, 2 * size, 20 * size, 1e6);
+			p->var[PT_QV_INJURIES] = bench_range(0, 5 * size, 60 * size, 1e6);
+			p->var[PT_QV_LOSS_EUR] = bench_range(1e5, 1e6 * size, 2e7 * size, 1e12);
+		}
+	}
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Input of the numpy peer: a little-endian header then per-pair records. */
+static int write_input(const char *path, const struct pt_quant_pair *pairs, size_t n_pairs,
+		       size_t n_sites, uint32_t samples)
+{
+	FILE *f = fopen(path, "wb");
+	double head[8];
+	size_t i;
+	int ok;
+	if (!f)
+		return -1;
+	head[0] = (double)n_sites;
+	head[1] = (double)n_pairs;
+	head[2] = (double)samples;
+	head[3] = BENCH_VSL;
+	head[4] = BENCH_VI;
+	head[5] = BENCH_LAMBDA;
+	head[6] = BENCH_TOP_K;
+	head[7] = BENCH_SEED;
+	ok = fwrite(head, sizeof head, 1, f) == 1;
+	for (i = 0; ok && i < n_pairs; i++) {
+		double rec[2 + 3 * PT_QV_COUNT];
+		int v;
+		rec[0] = pairs[i].site;
+		rec[1] = pairs[i].threat;
+		for (v = 0; v < PT_QV_COUNT; v++) {
+			rec[2 + 3 * v] = pairs[i].var[v].min;
+			rec[3 + 3 * v] = pairs[i].var[v].mode;
+			rec[4 + 3 * v] = pairs[i].var[v].max;
+		}
+		ok = fwrite(rec, sizeof rec, 1, f) == 1;
+	}
+	if (fclose(f) != 0)
+		ok = 0;
+	return ok ? 0 : -1;
+}
+
+static int run_c(const struct pt_quant_pair *pairs, size_t n_pairs, size_t n_sites,
+		 uint32_t samples, unsigned threads, struct pt_quant_result **out, double *seconds)
+{
+	struct pt_quant_params p;
+	struct pt_diag d;
+	double t0;
+	enum pt_err err;
+	memset(&p, 0, sizeof p);
+	memset(&d, 0, sizeof d);
+	p.value_statistical_life_eur = BENCH_VSL;
+	p.value_injury_eur = BENCH_VI;
+	p.pert_lambda = BENCH_LAMBDA;
+	p.samples = samples;
+	p.seed = BENCH_SEED;
+	p.threads = threads;
+	p.top_k = BENCH_TOP_K;
+	t0 = now_seconds();
+	err = pt_quant_run(n_sites, BENCH_THREATS, pairs, n_pairs, &p, out, &d);
+	*seconds = now_seconds() - t0;
+	if (err != PT_OK) {
+		fprintf(stderr, "bench_risk: pt_quant_run: %s: %s\n", pt_strerror(err), d.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Do two results hold the same bits? */
+static int same_results(const struct pt_quant_result *a, const struct pt_quant_result *b)
+{
+	return a->n_sites == b->n_sites &&
+	       memcmp(a->sites, b->sites, a->n_sites * sizeof *a->sites) == 0 &&
+	       memcmp(&a->total_mean_eur, &b->total_mean_eur, sizeof a->total_mean_eur) == 0 &&
+	       a->variates_drawn == b->variates_drawn;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: bench_risk [--sites N] [--samples S] [--peer numpy_peer.py] [--no-peer] [--tmp DIR]\n");
+	exit(64);
+}
+
+int main(int argc, char **argv)
+{
+	size_t n_sites = 100000, n_pairs, i;
+	uint32_t samples = 200;
+	const char *peer = "bench/risk/numpy_peer.py", *tmp = getenv("TMPDIR");
+	char in_path[4096], out_path[4096], cmd[9000];
+	struct pt_quant_pair *pairs;
+	struct pt_quant_result *r1 = NULL, *r2 = NULL;
+	double t1, t2, tp = NAN, np_variates = NAN, np_total_mean = NAN, np_p_top1 = NAN;
+	int use_peer = 1, rc = 0, a;
+
+	for (a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "--sites") && a + 1 < argc)
+			n_sites = strtoul(argv[++a], NULL, 10);
+		else if (!strcmp(argv[a], "--samples") && a + 1 < argc)
+			samples = (uint32_t)strtoul(argv[++a], NULL, 10);
+		else if (!strcmp(argv[a], "--peer") && a + 1 < argc)
+			peer = argv[++a];
+		else if (!strcmp(argv[a], "--no-peer"))
+			use_peer = 0;
+		else if (!strcmp(argv[a], "--tmp") && a + 1 < argc)
+			tmp = argv[++a];
+		else
+			usage();
+	}
+	if (n_sites < 1 || n_sites > 10000000 || samples < 1 || samples > 100000)
+		usage();
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	n_pairs = n_sites * BENCH_THREATS;
+	pairs = malloc(n_pairs * sizeof *pairs);
+	if (!pairs) {
+		fprintf(stderr, "bench_risk: out of memory\n");
+		return 70;
+	}
+	bench_generate(pairs, n_sites);
+	printf("risk benchmark: %zu sites x %d threats = %zu pairs, %" PRIu32
+	       " samples, PERT lambda 4, no national share\n",
+	       n_sites, BENCH_THREATS, n_pairs, samples);
+
+	if (run_c(pairs, n_pairs, n_sites, samples, 1, &r1, &t1) != 0 ||
+	    run_c(pairs, n_pairs, n_sites, samples, 2, &r2, &t2) != 0) {
+		rc = 70;
+		goto out;
+	}
+	printf("C, 1 thread : %8.3f s  %6.2f ns/variate  (%" PRIu64 " variates)\n", t1,
+	       1e9 * t1 / (double)r1->variates_drawn, r1->variates_drawn);
+	printf("C, 2 threads: %8.3f s  %6.2f ns/variate\n", t2, 1e9 * t2 / (double)r2->variates_drawn);
+	printf("C, 1 and 2 threads give identical results: %s\n", same_results(r1, r2) ? "yes" : "NO");
+	printf("C: national exact total %.6g EUR/yr, sample mean %.6g (p5 %.6g, p95 %.6g), max |mean - score| / se %.2f\n",
+	       r1->total_score_eur, r1->total_mean_eur, r1->total_p5_eur, r1->total_p95_eur,
+	       r1->max_mean_z);
+
+	if (use_peer) {
+		FILE *f;
+		int status;
+		snprintf(in_path, sizeof in_path, "%s/bench_risk_in.%ld.bin", tmp, (long)getpid());
+		snprintf(out_path, sizeof out_path, "%s/bench_risk_out.%ld.txt", tmp, (long)getpid());
+		if (write_input(in_path, pairs, n_pairs, n_sites, samples) != 0) {
+			fprintf(stderr, "bench_risk: cannot write %s: %s\n", in_path, strerror(errno));
+			rc = 74;
+			goto out;
+		}
+		/* Free the C results' memory before the peer allocates its own. */
+		snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s' '%s' '%s'", peer, in_path, out_path);
+		fflush(stdout);
+		status = system(cmd);
+		remove(in_path);
+		if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			fprintf(stderr, "bench_risk: the numpy peer failed (%s)\n", cmd);
+			remove(out_path);
+			rc = 70;
+			goto out;
+		}
+		f = fopen(out_path, "r");
+		if (!f || fscanf(f, "%lf %lf %lf %lf", &tp, &np_variates, &np_total_mean, &np_p_top1) != 4) {
+			fprintf(stderr, "bench_risk: cannot read the peer's result %s\n", out_path);
+			rc = 70;
+			if (f)
+				fclose(f);
+			remove(out_path);
+			goto out;
+		}
+		fclose(f);
+		remove(out_path);
+		printf("numpy       : %8.3f s  %6.2f ns/variate  (%.0f variates)\n", tp,
+		       1e9 * tp / np_variates, np_variates);
+		printf("numpy: national sample mean %.6g EUR/yr (%+.2f%% from the C exact total)\n",
+		       np_total_mean, 100 * (np_total_mean / r1->total_score_eur - 1));
+		{
+			/* The site both rank first by exact score: its p_topk in each. */
+			size_t best = 0;
+			for (i = 1; i < r1->n_sites; i++)
+				if (r1->sites[i].score_eur > r1->sites[best].score_eur)
+					best = i;
+			printf("p_topk of the top site (%zu): C %.3f, numpy %.3f\n", best,
+			       r1->sites[best].p_topk, np_p_top1);
+		}
+		printf("ratio C 1 thread vs numpy : %.2fx\n", tp / t1);
+	}
+	printf("ratio C 2 threads vs 1    : %.2fx\n", t1 / t2);
+out:
+	pt_quant_result_free(r1);
+	pt_quant_result_free(r2);
+	free(pairs);
+	return rc;
+}
