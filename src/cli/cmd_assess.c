@@ -48,7 +48,6 @@ struct assess_run {
 	size_t n_rows, not_assessed;
 	struct pt_quant_result *quant;
 	struct pt_quant_params params;
-	int *site_band; /* quant: worst matrix band per site */
 };
 
 static int site_index(const struct pt_site_list *sites, const char *id)
@@ -132,7 +131,6 @@ static void run_free(struct assess_run *r)
 	pt_assessment_set_free(&r->set);
 	free(r->factors);
 	free(r->rows);
-	free(r->site_band);
 	pt_quant_result_free(r->quant);
 }
 
@@ -172,13 +170,15 @@ out:
 static int compute_fema(struct assess_run *r)
 {
 	struct pt_fema_site_score *scores;
+	const struct pt_fema_row **worst_row;
 	uint32_t *site_of, *threat_of;
 	size_t i, n = r->set.n;
 	int rc = 0;
 	scores = calloc(r->sites.n ? r->sites.n : 1, sizeof *scores);
+	worst_row = calloc(r->sites.n ? r->sites.n : 1, sizeof *worst_row);
 	site_of = malloc((n ? n : 1) * sizeof *site_of);
 	threat_of = malloc((n ? n : 1) * sizeof *threat_of);
-	if (!scores || !site_of || !threat_of) {
+	if (!scores || !worst_row || !site_of || !threat_of) {
 		rc = 70;
 		goto out;
 	}
@@ -195,6 +195,9 @@ static int compute_fema(struct assess_run *r)
 		threat_of[i] = (uint32_t)t;
 	}
 	pt_fema_score_sites(&r->cfg, r->set.fema, site_of, threat_of, n, r->sites.n, scores);
+	for (i = 0; i < n; i++) /* the worst pair's row, for its A x T x V */
+		if (scores[site_of[i]].worst_threat == (int32_t)threat_of[i])
+			worst_row[site_of[i]] = &r->set.fema[i];
 	for (i = 0; i < r->sites.n; i++) {
 		struct ranked *row;
 		if (scores[i].risk <= 0) {
@@ -206,10 +209,12 @@ static int compute_fema(struct assess_run *r)
 		row->score = scores[i].risk;
 		row->band = scores[i].band;
 		row->worst_threat = scores[i].worst_threat;
+		row->detail = worst_row[i];
 	}
 out:
 	if (rc == 70)
 		pt_cli_errorf("out of memory");
+	free(worst_row);
 	free(scores);
 	free(site_of);
 	free(threat_of);
@@ -256,8 +261,7 @@ static int compute_quant(struct assess_run *r, const struct assess_opts *o)
 	int rc = 0;
 
 	pairs = malloc((r->set.n ? r->set.n : 1) * sizeof *pairs);
-	r->site_band = calloc(r->sites.n ? r->sites.n : 1, sizeof *r->site_band);
-	if (!pairs || !r->site_band) {
+	if (!pairs) {
 		free(pairs);
 		pt_cli_errorf("out of memory");
 		return 70;
@@ -297,14 +301,6 @@ static int compute_quant(struct assess_run *r, const struct assess_opts *o)
 		rc = pt_cli_fail(err, &d);
 		goto out;
 	}
-	for (i = 0; i < r->set.n; i++) {
-		const struct pt_quant_pair_result *p = &r->quant->pairs[i];
-		int l, c, band;
-		pt_matrix_quant_classes(&r->cfg, p->e_attempt * p->e_success, p->e_consequence_eur, &l, &c);
-		band = (int)pt_matrix_band(&r->cfg, l, c);
-		if (band > r->site_band[pairs[i].site])
-			r->site_band[pairs[i].site] = band;
-	}
 	for (i = 0; i < r->sites.n; i++) {
 		const struct pt_quant_site_result *q = &r->quant->sites[i];
 		struct ranked *row;
@@ -315,7 +311,7 @@ static int compute_quant(struct assess_run *r, const struct assess_opts *o)
 		row = &r->rows[r->n_rows++];
 		row->site = i;
 		row->score = q->score_eur;
-		row->band = (enum pt_band)r->site_band[i];
+		row->band = pt_quant_band(&r->cfg, q->score_eur);
 		row->worst_threat = q->worst_threat;
 		row->quant = q;
 	}
@@ -327,6 +323,15 @@ out:
 static const char *threat_id(const struct assess_run *r, long t)
 {
 	return t >= 0 && (size_t)t < r->cat.threats.n ? r->cat.threats.items[t].id : "";
+}
+
+/* ",value" with the given decimals, or "," alone when there is no value (no samples). */
+static void print_csv_number(double v, int decimals)
+{
+	if (isfinite(v))
+		printf(",%.*f", decimals, v);
+	else
+		fputc(',', stdout);
 }
 
 static void print_csv(const struct assess_run *r, const struct assess_opts *o, size_t n)
@@ -345,10 +350,14 @@ static void print_csv(const struct assess_run *r, const struct assess_opts *o, s
 		pt_csv_write_field(stdout, s->id);
 		fputc(',', stdout);
 		pt_csv_write_field(stdout, s->name);
-		if (o->method == PT_METHOD_QUANT)
-			printf(",%.2f,%s,%.2f,%.2f,%.2f,%.4f,%s,", row->score, pt_band_name(row->band),
-			       row->quant->mean_eur, row->quant->p5_eur, row->quant->p95_eur,
-			       row->quant->p_topk, threat_id(r, row->worst_threat));
+		if (o->method == PT_METHOD_QUANT) {
+			printf(",%.2f,%s", row->score, pt_band_name(row->band));
+			print_csv_number(row->quant->mean_eur, 2);
+			print_csv_number(row->quant->p5_eur, 2);
+			print_csv_number(row->quant->p95_eur, 2);
+			print_csv_number(row->quant->p_topk, 4);
+			printf(",%s,", threat_id(r, row->worst_threat));
+		}
 		else if (o->method == PT_METHOD_FEMA)
 			printf(",%.0f,%s,%s,", row->score, pt_band_name(row->band),
 			       threat_id(r, row->worst_threat));
@@ -422,23 +431,23 @@ static int print_json(const struct assess_run *r, const struct assess_opts *o, s
 static void print_table(const struct assess_run *r, const struct assess_opts *o, size_t n)
 {
 	size_t i;
-	char a[48], b[48], c[48];
+	char a[64], b[64], c[64];
 	if (o->method == PT_METHOD_QUANT) {
 		printf("Quantitative risk (RAMCAP / J100%s): expected yearly loss in EUR\n",
 		       r->params.conditional ? ", conditional: T = 1" : "");
 		printf("threat level %s; %u samples, seed %llu, national share %g\n\n", r->level_text,
 		       r->params.samples, (unsigned long long)r->params.seed, r->params.national_share);
-		printf("%4s  %-8s %-32s %14s  %-9s %27s %7s  %s\n", "rank", "site", "name", "score",
+		printf("%4s  %-8s %-36s %13s  %-9s %25s %7s  %s\n", "rank", "site", "name", "score",
 		       "band", "90% interval (p5 - p95)", "P(top)", "worst threat");
 	} else if (o->method == PT_METHOD_FEMA) {
 		printf("FEMA 426/452 risk = asset value x threat x vulnerability (1-1000), worst threat\n");
 		printf("threat level %s (FEMA ratings are as assessed)\n\n", r->level_text);
-		printf("%4s  %-8s %-32s %5s  %-7s %s\n", "rank", "site", "name", "risk", "band",
+		printf("%4s  %-8s %-40s %5s  %-7s %s\n", "rank", "site", "name", "risk", "band",
 		       "worst threat (A x T x V)");
 	} else {
 		printf("CARVER + Shock attractiveness (7-70): the attacker's view, not risk\n");
 		printf("threat level %s (scores are as assessed)\n\n", r->level_text);
-		printf("%4s  %-8s %-32s %5s  %-7s %s\n", "rank", "site", "name", "sum", "band",
+		printf("%4s  %-8s %-40s %5s  %-7s %s\n", "rank", "site", "name", "sum", "band",
 		       " C  A  R  V  E  R  S");
 	}
 	for (i = 0; i < n; i++) {
@@ -447,18 +456,26 @@ static void print_table(const struct assess_run *r, const struct assess_opts *o,
 		printf("%4zu  ", i + 1);
 		pt_cli_print_cell(stdout, s->id, 8);
 		fputc(' ', stdout);
-		pt_cli_print_cell(stdout, s->name, 32);
+		pt_cli_print_cell(stdout, s->name, o->method == PT_METHOD_QUANT ? 36 : 40);
 		if (o->method == PT_METHOD_QUANT) {
-			char interval[64];
+			char interval[160];
 			pt_cli_format_eur(row->score, a, sizeof a);
 			pt_cli_format_eur(row->quant->p5_eur, b, sizeof b);
 			pt_cli_format_eur(row->quant->p95_eur, c, sizeof c);
 			snprintf(interval, sizeof interval, "%s - %s", b, c);
-			printf(" %14s  %-9s %27s %6.1f%%  %s\n", a, pt_band_name(row->band), interval,
-			       100.0 * row->quant->p_topk, threat_id(r, row->worst_threat));
-		} else if (o->method == PT_METHOD_FEMA) {
-			printf(" %5.0f  %-7s %s\n", row->score, pt_band_name(row->band),
+			if (!isfinite(row->quant->p_topk))
+				snprintf(interval, sizeof interval, "(no samples)");
+			if (isfinite(row->quant->p_topk))
+				snprintf(b, sizeof b, "%5.1f%%", 100.0 * row->quant->p_topk);
+			else
+				snprintf(b, sizeof b, "-");
+			printf(" %13s  %-9s %25s %7s  %s\n", a, pt_band_name(row->band), interval, b,
 			       threat_id(r, row->worst_threat));
+		} else if (o->method == PT_METHOD_FEMA) {
+			const struct pt_fema_row *fr = row->detail;
+			printf(" %5.0f  %-7s %s (%d x %d x %d)\n", row->score, pt_band_name(row->band),
+			       threat_id(r, row->worst_threat), fr->asset_value, fr->threat_rating,
+			       fr->vulnerability_rating);
 		} else {
 			const struct pt_carver_row *cv = row->detail;
 			printf(" %5.0f  %-7s %2d %2d %2d %2d %2d %2d %2d\n", row->score,
@@ -473,9 +490,12 @@ static void print_table(const struct assess_run *r, const struct assess_opts *o,
 		pt_cli_format_eur(r->quant->total_score_eur, a, sizeof a);
 		pt_cli_format_eur(r->quant->total_p5_eur, b, sizeof b);
 		pt_cli_format_eur(r->quant->total_p95_eur, c, sizeof c);
-		printf("\nnational total: EUR %s a year (90%% interval %s - %s); "
-		       "P(top) = share of samples in the top %u\n",
-		       a, b, c, r->params.top_k);
+		if (r->params.samples)
+			printf("\nnational total: EUR %s a year (90%% interval %s - %s); "
+			       "P(top) = share of samples in the top %u\n",
+			       a, b, c, r->params.top_k);
+		else
+			printf("\nnational total: EUR %s a year (exact; no samples drawn)\n", a);
 	}
 	if (r->not_assessed)
 		printf("%zu sites have no %s assessment and are not ranked\n", r->not_assessed,

@@ -79,6 +79,17 @@ enum pt_band pt_carver_band(const struct pt_config *c, int sum)
 	return PT_BAND_HIGH;
 }
 
+enum pt_band pt_quant_band(const struct pt_config *c, double expected_loss_eur)
+{
+	if (!(expected_loss_eur >= 0))
+		return PT_BAND_NONE;
+	if (expected_loss_eur < c->quant_band_edges_eur[0])
+		return PT_BAND_LOW;
+	if (expected_loss_eur < c->quant_band_edges_eur[1])
+		return PT_BAND_MEDIUM;
+	return PT_BAND_HIGH;
+}
+
 enum pt_err pt_carver_check(const struct pt_carver_row *row, struct pt_diag *d, long line)
 {
 	enum pt_err err;

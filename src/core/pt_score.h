@@ -36,6 +36,13 @@ int pt_carver_sum(const struct pt_carver_row *row);
 /** CARVER band of a sum, from carver_low_max / carver_medium_max; none below 7 (no row). */
 enum pt_band pt_carver_band(const struct pt_config *c, int sum);
 
+/**
+ * Quantitative band of a site's expected yearly loss (EUR): low below
+ * quant.band.medium_min_eur, high from quant.band.high_min_eur, medium
+ * between; none for a negative or NaN value.
+ */
+enum pt_band pt_quant_band(const struct pt_config *c, double expected_loss_eur);
+
 /** Validate a CARVER row: site id not empty, each score 1-10 (as pt_fema_check). */
 enum pt_err pt_carver_check(const struct pt_carver_row *row, struct pt_diag *d, long line);
 

@@ -65,6 +65,22 @@ static void test_fema_risk_bands(void)
 	CHECK_STR(pt_band_name(pt_fema_band(&c, 50)), "low");
 }
 
+static void test_quant_bands(void)
+{
+	struct pt_config c;
+	pt_config_defaults(&c);
+	/* Defaults: low below EUR 10,000 a year, high from EUR 100,000. */
+	CHECK_STR(pt_band_name(pt_quant_band(&c, 0)), "low");
+	CHECK_STR(pt_band_name(pt_quant_band(&c, 9999.99)), "low");
+	CHECK_STR(pt_band_name(pt_quant_band(&c, 10000)), "medium");
+	CHECK_STR(pt_band_name(pt_quant_band(&c, 99999.99)), "medium");
+	CHECK_STR(pt_band_name(pt_quant_band(&c, 100000)), "high");
+	CHECK_STR(pt_band_name(pt_quant_band(&c, -1)), "none");
+	CHECK_STR(pt_band_name(pt_quant_band(&c, NAN)), "none");
+	CHECK_INT(pt_config_set(&c, "quant.band.high_min_eur", "50000", NULL), PT_OK);
+	CHECK_STR(pt_band_name(pt_quant_band(&c, 60000)), "high");
+}
+
 static void test_fema_check(void)
 {
 	struct pt_diag d;
@@ -206,6 +222,7 @@ int main(void)
 {
 	RUN(test_band_names);
 	RUN(test_fema_risk_bands);
+	RUN(test_quant_bands);
 	RUN(test_fema_check);
 	RUN(test_carver);
 	RUN(test_fema_sites);
