@@ -1,5 +1,5 @@
-/* pt_assess_io.c - the assessment CSVs of FEMA 426/452, CARVER + Shock and
- * the quantitative method (read, recognised by header, and written), and the catalogue and settings CSVs. */
+/* pt_assess_io.c - the assessment CSVs of FEMA 426/452, CARVER + Shock and the quantitative
+ * method (recognised by header, read and written), and the catalogue and settings CSVs. */
 #include "pt_assess_io.h"
 
 #include <math.h>
@@ -533,8 +533,8 @@ enum pt_err pt_catalog_read_csv(const char *buf, size_t len, struct pt_catalog *
 		}
 		memset(&e, 0, sizeof e);
 		if ((err = pt_field_id(f[col_of[0]], e.id, sizeof e.id, line, "id", d)) != PT_OK ||
-		    (err = pt_field_text(f[col_of[1]], e.name, sizeof e.name, 1, PT_TEXT_ONE_LINE, line, "name", d)) !=
-			    PT_OK)
+		    (err = pt_field_text(f[col_of[1]], e.name, sizeof e.name, 1, PT_TEXT_ONE_LINE,
+					 line, "name", d)) != PT_OK)
 			goto out;
 		if (col_of[2] >= 0 && f[col_of[2]][0] &&
 		    (err = pt_field_id(f[col_of[2]], e.parent, sizeof e.parent, line, "kind", d)) !=
@@ -650,8 +650,8 @@ enum pt_err pt_settings_read_csv(const char *buf, size_t len, char ***keys, char
 			goto out;
 		}
 		if ((err = pt_field_id(f[col_of[0]], key, sizeof key, line, "key", d)) != PT_OK ||
-		    (err = pt_field_text(f[col_of[1]], value, sizeof value, 1, PT_TEXT_ONE_LINE, line, "value", d)) !=
-			    PT_OK)
+		    (err = pt_field_text(f[col_of[1]], value, sizeof value, 1, PT_TEXT_ONE_LINE, line,
+					 "value", d)) != PT_OK)
 			goto out;
 		err = pt_keyset_add(seen, key, strlen(key), line, &first);
 		if (err == PT_ECONFLICT) {

@@ -1,6 +1,5 @@
-/* pt_csv.h - an RFC 4180 CSV reader over a buffer (quotes, embedded
- * commas and newlines, CRLF, UTF-8 BOM, UTF-8 validation, size limits),
- * a CSV field writer and the field helpers every format reader shares. */
+/* pt_csv.h - the RFC 4180 CSV reader over a buffer (quotes, line breaks, CRLF, BOM,
+ * UTF-8 checks, limits), the CSV field writer and the helpers every reader shares. */
 #ifndef PT_CSV_H
 #define PT_CSV_H
 
@@ -27,7 +26,8 @@ enum pt_err pt_csv_open(const char *buf, size_t len, struct pt_csv **out);
  * where the record starts. *eof is set (and *n = 0) after the last record.
  * Blank lines are skipped. Errors (PT_EINVAL: unterminated quote, stray
  * quote, invalid UTF-8, NUL byte; PT_ELIMIT: field over 4 KiB, too many
- * fields or rows) name the line in d.
+ * fields or rows; PT_ENOMEM) name the line in d: where the bad byte is, or
+ * where an unterminated quote opened. After an error, stop reading.
  */
 enum pt_err pt_csv_next(struct pt_csv *c, char ***fields, size_t *n, long *line, int *eof,
 			struct pt_diag *d);

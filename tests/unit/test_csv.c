@@ -159,12 +159,12 @@ static void test_utf8(void)
 	CHECK_STR(out_buf, "ERR line 1: invalid UTF-8 (byte 0x80: a continuation byte without a "
 			   "lead byte); save the file as UTF-8 (field 1)");
 	CHECK_INT(dump("x\xE2\x82"), PT_EINVAL);
-	CHECK_STR(out_buf, "ERR line 1: invalid UTF-8 (byte 0xE2: an incomplete multi-byte character); save "
-			   "the file as UTF-8 (field 1)");
+	CHECK_STR(out_buf, "ERR line 1: invalid UTF-8 (byte 0xE2: an incomplete multi-byte "
+			   "character); save the file as UTF-8 (field 1)");
 	/* a lead byte followed by a newline: the error names the line of the lead byte */
 	CHECK_INT(dump("a\n\"x\n\xC3\ny\"\n"), PT_EINVAL);
-	CHECK_STR(out_buf, "1:a;ERR line 3: invalid UTF-8 (byte 0xC3: an incomplete multi-byte character); "
-			   "save the file as UTF-8 (field 1)");
+	CHECK_STR(out_buf, "1:a;ERR line 3: invalid UTF-8 (byte 0xC3: an incomplete multi-byte "
+			   "character); save the file as UTF-8 (field 1)");
 	/* UTF-16 files are named as such */
 	CHECK_INT(dump_n("\xFF\xFEi\0d\0", 6), PT_EINVAL);
 	CHECK_STR(out_buf, "ERR line 1: the file is UTF-16; save it as UTF-8 (field 1)");
@@ -367,7 +367,8 @@ static void test_write_field(void)
 		       "\"\xEF\xBB\xBF" "bom\",\" \t\", x \n");
 	/* and it reads back */
 	CHECK_INT(dump(mem), PT_OK);
-	CHECK_STR(out_buf, "1:plain|a,b|say \"hi\"|two\nlines|cr\r||caf\xC3\xA9|\xEF\xBB\xBF" "bom| \t| x ;");
+	CHECK_STR(out_buf, "1:plain|a,b|say \"hi\"|two\nlines|cr\r||caf\xC3\xA9|\xEF\xBB\xBF"
+			   "bom| \t| x ;");
 	free(mem);
 	/* a BOM or blanks as the only field of the first record survive too */
 	mem = NULL;
@@ -445,7 +446,8 @@ static void test_field_helpers(void)
 	CHECK_INT(pt_field_llong("99999999999999999999", 6, "capacity", &ll, &d), PT_EINVAL);
 	pt_diag_format(&d, msg, sizeof msg);
 	CHECK_STR(msg, "f.csv:6: capacity: \"99999999999999999999\" is too large");
-	CHECK_INT(pt_field_text("abcdefgh", dst, sizeof dst, 1, PT_TEXT_ONE_LINE, 7, "name", &d), PT_EINVAL);
+	CHECK_INT(pt_field_text("abcdefgh", dst, sizeof dst, 1, PT_TEXT_ONE_LINE, 7, "name", &d),
+		  PT_EINVAL);
 	pt_diag_format(&d, msg, sizeof msg);
 	CHECK_STR(msg, "f.csv:7: name: too long (8 bytes; at most 7)");
 	CHECK_INT(pt_field_text("", dst, sizeof dst, 1, PT_TEXT_ONE_LINE, 7, "name", &d), PT_EINVAL);
