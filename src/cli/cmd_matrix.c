@@ -17,6 +17,16 @@ static const char *const likelihood_names[5] = {"rare", "unlikely", "possible", 
 static const char *const consequence_names[5] = {"minor", "moderate", "significant", "major",
 						  "severe"};
 
+/* "label: 1 <= e1 < 2 <= e2 < ... < 5" with the configured upper edges. */
+static void print_edges(const char *label, const double edges[4])
+{
+	int i;
+	printf("%s: 1 up to %g", label, edges[0]);
+	for (i = 1; i < 4; i++)
+		printf(", %d up to %g", i + 1, edges[i]);
+	printf(", 5 above\n");
+}
+
 static int quant_matrix(struct pt_db *db, const struct pt_config *cfg,
 			const struct pt_catalogs *cat, const double *factors, struct pt_matrix *m)
 {
@@ -184,6 +194,16 @@ int pt_cmd_matrix(struct pt_cli *cli)
 		for (c = 1; c <= 5; c++)
 			printf(" %-13d", c);
 		printf("consequence\n\n%ld site-threat risks\n", m.total);
+		if (method == PT_METHOD_FEMA) {
+			print_edges("likelihood classes on threat x vulnerability (1-100)",
+				    cfg.fema_likelihood_edges);
+			print_edges("consequence classes on asset value (1-10)", cfg.fema_consequence_edges);
+		} else {
+			print_edges("likelihood classes on the yearly probability of a successful attack",
+				    cfg.quant_likelihood_edges);
+			print_edges("consequence classes on the expected consequence (EUR)",
+				    cfg.quant_consequence_edges);
+		}
 	}
 	if (fflush(stdout) != 0)
 		rc = 74;

@@ -155,3 +155,96 @@ p level-bad 64 --db reg.db threat-level set PURPLE
 err_line "protect threat-level: 'PURPLE' is not LOW, MODERATE, SUBSTANTIAL, SEVERE or CRITICAL"
 p level-bad-threat 65 --db reg.db threat-level set SEVERE --threat alien_invasion
 err_has "alien_invasion"
+
+# --- demo: the fictional region, from any directory ------------------------------
+mkdir -p elsewhere
+(cd elsewhere && "$PROTECT" --db ../demo.db demo >../demo-load.out 2>../demo-load.err)
+if [ $? -eq 0 ] && grep -q "demo region loaded" demo-load.out; then ok; else bad "protect demo from another directory failed: $(cat demo-load.err)"; fi
+p demo-sites 0 --db demo.db sites list
+if [ "$(tail -n 1 demo-sites.out)" = "68 sites" ]; then ok; else bad "demo has $(tail -n 1 demo-sites.out)"; fi
+for k in critical_infrastructure soft_target public_space; do out_has " $k "; done
+for t in CLEAR GREEN AMBER AMBER+STRICT RED; do
+	if awk -v t="$t" '$NF == t { found = 1 } END { exit !found }' demo-sites.out; then ok; else bad "demo has no $t site"; fi
+done
+
+# --- assess ----------------------------------------------------------------------
+p assess-fema 0 --db demo.db assess --method fema
+golden assess-fema.txt
+p assess-fema-csv 0 --db demo.db assess --method fema --format csv
+if [ "$(head -n 1 assess-fema-csv.out)" = "rank,site_id,name,score,band,worst_threat,threat_level" ]; then ok; else bad "fema csv header: $(head -n 1 assess-fema-csv.out)"; fi
+if [ "$(wc -l < assess-fema-csv.out)" -eq 69 ]; then ok; else bad "fema csv rows: $(wc -l < assess-fema-csv.out)"; fi
+p assess-carver 0 --db demo.db assess --method carver --format csv
+golden assess-carver.csv
+# quant: header, exact scores, thread invariance, seed dependence
+p assess-quant 0 --db demo.db assess --method quant --samples 400 --seed 11 --threads 1 --format csv
+if [ "$(head -n 1 assess-quant.out)" = "rank,site_id,name,score,band,mean,p5,p95,p_topk,worst_threat,threat_level" ]; then ok; else bad "quant csv header: $(head -n 1 assess-quant.out)"; fi
+golden assess-quant.csv
+p assess-quant-2t 0 --db demo.db assess --method quant --samples 400 --seed 11 --threads 2 --format csv
+same_files assess-quant.out assess-quant-2t.out
+p assess-quant-3t 0 --db demo.db assess --method quant --samples 400 --seed 11 --threads 3 --format csv
+same_files assess-quant.out assess-quant-3t.out
+p assess-quant-seed 0 --db demo.db assess --method quant --samples 400 --seed 12 --threads 1 --format csv
+cut -d, -f1-5 assess-quant.out > scores-11
+cut -d, -f1-5 assess-quant-seed.out > scores-12
+same_files scores-11 scores-12   # the exact scores do not depend on the seed
+if cmp -s assess-quant.out assess-quant-seed.out; then bad "another seed gave the same samples"; else ok; fi
+# mean agrees with the exact score: within 15% for every site at 400 samples
+if awk -F, 'NR > 1 { d = ($6 - $4) / $4; if (d < 0) d = -d; if (d > 0.15) { print "site " $2 ": mean " $6 " score " $4; bad = 1 } } END { exit bad }' assess-quant.out; then ok; else bad "a sample mean is far from the exact score"; fi
+p assess-quant-json 0 --db demo.db assess --method quant --samples 200 --format json --limit 5
+if /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["method"]=="quant" and len(d["sites"])==5 and d["sites"][0]["rank"]==1 and d["threat_level"]=="SUBSTANTIAL"' assess-quant-json.out; then ok; else bad "quant json"; fi
+p assess-table 0 --db demo.db assess --method quant --samples 300 --limit 10 --top-k 5
+out_has "threat level SUBSTANTIAL; 300 samples"
+out_has "... 58 more (--limit)"
+out_has "share of samples in the top 5"
+p assess-conditional 0 --db demo.db assess --method quant --conditional --samples 0 --format csv
+if [ "$(awk -F, 'NR==2 {print ($4 > 1e6)}' assess-conditional.out)" = 1 ]; then ok; else bad "conditional risk (T = 1) should exceed EUR 1e6 for the top site"; fi
+p assess-bad-method 64 --db demo.db assess --method guess
+err_line "protect assess: --method: 'guess' is not fema, carver or quant"
+p assess-bad-samples 64 --db demo.db assess --method quant --samples -3
+p assess-bad-threads 64 --db demo.db assess --method quant --threads 0
+p assess-fema-samples 64 --db demo.db assess --method fema --samples 10
+p assess-bad-format 64 --db demo.db assess --format xml
+
+# --- threat level changes the quantitative ranking and says so ---------------------
+p level-demo-before 0 --db demo.db assess --method quant --samples 0 --format csv
+p level-set 0 --db demo.db threat-level set SEVERE
+out_has "national threat level: SEVERE"
+p level-demo-after 0 --db demo.db assess --method quant --samples 0 --format csv
+if awk -F, 'NR==FNR { if (FNR > 1) before[$2] = $4; next } FNR > 1 && !($4 > before[$2]) { bad = 1 } END { exit bad }' level-demo-before.out level-demo-after.out; then ok; else bad "SEVERE did not raise every site's expected loss"; fi
+if [ "$(awk -F, 'NR==2 {print $NF}' level-demo-after.out)" = SEVERE ]; then ok; else bad "result does not say SEVERE"; fi
+p level-per-threat 0 --db demo.db threat-level set CRITICAL --threat vehicle_ramming
+p level-show-2 0 --db demo.db threat-level show
+out_has "national threat level: SEVERE"
+out_has "vehicle_ramming"
+p level-table 0 --db demo.db assess --method quant --samples 0 --limit 1
+out_has "threat level SEVERE (vehicle_ramming=CRITICAL)"
+p level-back 0 --db demo.db threat-level set SUBSTANTIAL
+
+# --- matrix ----------------------------------------------------------------------
+p matrix-fema 0 --db demo.db matrix --method fema
+golden matrix-fema.txt
+out_has "345 site-threat risks"
+p matrix-quant 0 --db demo.db matrix --method quant --format csv
+if [ "$(awk -F, 'NR > 1 { s += $3 } END { print s }' matrix-quant.out)" = 345 ]; then ok; else bad "quant matrix counts do not add up to 345"; fi
+golden matrix-quant.csv
+p matrix-carver 64 --db demo.db matrix --method carver
+err_has "never goes on the risk matrix"
+p matrix-json 0 --db demo.db matrix --format json
+if /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["total"]==345 and len(d["cells"])==25' matrix-json.out; then ok; else bad "matrix json"; fi
+
+# --- gen: a synthetic national dataset that imports and assesses ---------------------
+p gen 0 gen --sites 300 --threats 5 --seed 3 --out nation
+out_has "nation: 300 sites, 5 threat scenarios each"
+if [ "$(wc -l < nation/sites.csv)" -eq 301 ] && [ "$(wc -l < nation/quant.csv)" -eq 1501 ]; then ok; else bad "gen row counts"; fi
+p gen-again 0 gen --sites 300 --threats 5 --seed 3 --out nation2
+same_files nation/quant.csv nation2/quant.csv
+p gen-other-seed 0 gen --sites 300 --threats 5 --seed 4 --out nation3
+if cmp -s nation/quant.csv nation3/quant.csv; then bad "another seed gave the same data"; else ok; fi
+p gen-init 0 --db nation.db init
+p gen-import-sites 0 --db nation.db import sites nation/sites.csv
+for m in fema carver quant; do p "gen-import-$m" 0 --db nation.db import assessments "nation/$m.csv"; done
+p gen-assess 0 --db nation.db assess --method quant --samples 100 --format csv
+if [ "$(wc -l < gen-assess.out)" -eq 301 ]; then ok; else bad "gen assess rows"; fi
+p gen-no-out 64 gen --sites 10 --seed 1
+p gen-too-many-threats 64 gen --sites 10 --seed 1 --threats 99 --out x
+p gen-bad-sites 64 gen --sites 0 --seed 1 --out x
