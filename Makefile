@@ -48,7 +48,14 @@ deps-check:
 deps:
 	scripts/install-deps
 
-$(BUILD)/%.o: %.c | deps-check
+# Objects are rebuilt when the compiler flags change (e.g. make, then make check with -Werror).
+FLAGS_STAMP := $(BUILD)/.cflags
+.PHONY: FORCE
+$(FLAGS_STAMP): FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CC) $(CPPFLAGS) $(CFLAGS)' | cmp -s - $@ || echo '$(CC) $(CPPFLAGS) $(CFLAGS)' > $@
+
+$(BUILD)/%.o: %.c $(FLAGS_STAMP) | deps-check
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c $< -o $@
 
