@@ -1,0 +1,147 @@
+// api.js - the only module that knows the server's URLs and JSON shapes (docs/api.md).
+// Every call returns the documented JSON; errors become an ApiError with status, field, line.
+
+const BASE = '/api/v1';
+let csrfToken = null;
+let onUnauthorized = null;
+
+/** An answer other than 2xx: status, the server's message, and the field/line it names. */
+export class ApiError extends Error {
+  constructor(status, body, retryAfter) {
+    super((body && body.error) || `the server answered ${status}`);
+    this.status = status;
+    this.field = body && body.field ? String(body.field) : null;
+    this.line = body && Number.isInteger(body.line) ? body.line : null;
+    this.retryAfter = retryAfter ? Number(retryAfter) : null;
+  }
+}
+
+/** Called (once per answer) when the server says the session is gone (401). */
+export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
+
+async function call(method, path, { json, csv, query } = {}) {
+  const headers = { Accept: 'application/json' };
+  let body;
+  if (json !== undefined) { headers['Content-Type'] = 'application/json'; body = JSON.stringify(json); }
+  if (csv !== undefined) { headers['Content-Type'] = 'text/csv'; body = csv; }
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let url = BASE + path;
+  if (query) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null) q.set(k, String(v));
+    const s = q.toString();
+    if (s) url += '?' + s;
+  }
+  let res;
+  try {
+    res = await fetch(url, { method, headers, body, credentials: 'same-origin', cache: 'no-store' });
+  } catch (e) {
+    throw new ApiError(0, { error: 'the server cannot be reached' });
+  }
+  if (res.status === 204) return null;
+  const text = await res.text();
+  let data = null;
+  if (text) {
+    try { data = JSON.parse(text); } catch (e) { data = { error: text.slice(0, 300) }; }
+  }
+  if (!res.ok) {
+    const err = new ApiError(res.status, data || {}, res.headers.get('Retry-After'));
+    if (res.status === 401 && path !== '/session' && onUnauthorized) onUnauthorized(err);
+    throw err;
+  }
+  return data;
+}
+
+/** Every page of a list, concatenated: the documented {items, next_offset} shape. */
+async function all(path, query = {}) {
+  const items = [];
+  let offset = 0;
+  let first = null;
+  for (let guard = 0; guard < 1000; guard++) {
+    const page = await call('GET', path, { query: { ...query, limit: 1000, offset } });
+    if (!first) first = page;
+    items.push(...page.items);
+    if (page.next_offset === null || page.next_offset === undefined) break;
+    offset = page.next_offset;
+  }
+  return { ...first, items, next_offset: null };
+}
+
+/* ---- session ----
+   A session: {user: {name, role, organisation: {id, name, type}}, csrf_token}. */
+
+export async function login(user, password) {
+  const s = await call('POST', '/session', { json: { user, password } });
+  csrfToken = s.csrf_token;
+  return s;
+}
+export async function whoami() {
+  const s = await call('GET', '/session');
+  csrfToken = s.csrf_token;
+  return s;
+}
+export async function logout() {
+  try { await call('DELETE', '/session'); } finally { csrfToken = null; }
+}
+
+/* ---- sites ----
+   A site: {id, name, kind, sector, owner, lat, lon, region, capacity, peak_occupancy,
+   population_served, economic_value_eur, tlp, can_edit}. */
+
+export const sites = () => all('/sites');
+export const site = (id) => call('GET', `/sites/${encodeURIComponent(id)}`);
+
+/* ---- assessments ----
+   fema rows {threat_id, asset_value, threat_rating, vulnerability_rating};
+   carver row {criticality, accessibility, recuperability, vulnerability, effect, recognizability, shock};
+   quant rows {threat_id, p_attempt: {min, mode, max}, p_success, fatalities, injuries, loss_eur}. */
+
+export const assessments = (id) => call('GET', `/sites/${encodeURIComponent(id)}/assessments`);
+export const saveAssessments = (id, method, items) =>
+  call('PATCH', `/sites/${encodeURIComponent(id)}/assessments/${method}`, { json: { items } });
+
+/* ---- ranking and matrix ----
+   ranking: {method, threat_level, threat_level_text, samples, seed, top_k, total, ranked,
+   not_assessed, items: [{rank, site_id, name, tlp, lat, lon, score, band, worst_threat,
+   mean, p5, p95, p_topk}]}; matrix: {method, threat_level_text, total,
+   cells: [{likelihood, consequence, count, band}]}. */
+
+export const ranking = (method) => all(`/ranking/${method}`);
+export const matrix = (method) => call('GET', `/matrix/${method}`);
+
+/* ---- imports ----
+   sites: {created, updated, warnings: [{line, field, message}]}; assessments: {method, rows}. */
+
+export const importCsv = (what, text) => call('POST', `/imports/${what}`, { csv: text });
+
+/* ---- catalogues, threat level ---- */
+
+export const catalog = (name) => all(`/catalog/${name}`);
+/** {national, threats: [{threat_id, level}]} */
+export const threatLevel = () => call('GET', '/threat-level');
+export const setThreatLevel = (level, threatId) =>
+  call('PUT', '/threat-level', { json: threatId ? { level, threat_id: threatId } : { level } });
+
+/* ---- organisations, users, audit ---- */
+
+export const organisations = () => all('/organisations');
+export const users = () => all('/users');
+export const addUser = (u) => call('POST', '/users', { json: u });
+export const changeUser = (name, change) => call('PATCH', `/users/${encodeURIComponent(name)}`, { json: change });
+/** One page of the audit log, newest first: {items: [{seq, time, user, organisation, action,
+    record, detail}], next_offset, total}. */
+export const audit = (offset, limit) => call('GET', '/audit', { query: { offset, limit } });
+
+/* ---- the map's outline ----
+   A GeoJSON FeatureCollection of the region (kind: region, water, district_boundary,
+   district_label), from data/demo/region.geojson; null when the server has none. */
+export async function regionOutline() {
+  try {
+    const res = await fetch('/region.geojson', { credentials: 'same-origin' });
+    if (!res.ok) return null;
+    const g = await res.json();
+    return g && g.type === 'FeatureCollection' ? g : null;
+  } catch (e) {
+    return null;
+  }
+}

@@ -1,0 +1,200 @@
+// app.js - entry point: the session, the top bar (threat level, navigation, who is logged in)
+// and the hash router that draws one view at a time into <main>.
+
+import * as api from './api.js';
+import { el, put, toast, names, LEVELS, LEVEL_MEANING, threatName, errorPanel } from './ui.js';
+import { canImport, canReadAudit, canManageUsers, canSetThreatLevel, ROLE_NAMES, ORG_TYPES } from './roles.js';
+import { renderLogin } from './login.js';
+import { renderDashboard } from './dashboard.js';
+import { renderSite } from './site.js';
+import { renderImport } from './import.js';
+import { renderAudit } from './audit.js';
+import { renderUsers } from './users.js';
+
+const main = document.getElementById('main');
+const topbar = document.getElementById('topbar');
+const ctx = { user: null, threat: null, refreshThreat };
+let drawing = 0;
+
+api.setUnauthorizedHandler(() => {
+  if (ctx.user) toast('Your session has ended. Please log in again.', 'warn');
+  ctx.user = null;
+  if (!location.hash.startsWith('#/login')) location.hash = '#/login';
+});
+
+/** The routes: a pattern on the hash and the view it draws. */
+const ROUTES = [
+  { re: /^#\/login$/, view: 'login', title: 'Log in', draw: () => renderLogin(main, ctx, onLoggedIn) },
+  { re: /^#\/site\/([A-Za-z0-9._-]{1,63})$/, view: 'site', title: 'Site', draw: (m) => renderSite(main, ctx, decodeURIComponent(m[1])) },
+  { re: /^#\/import$/, view: 'import', title: 'Import', nav: 'Import', href: '#/import', allowed: canImport, draw: () => renderImport(main, ctx) },
+  { re: /^#\/audit$/, view: 'audit', title: 'Audit log', nav: 'Audit log', href: '#/audit', allowed: canReadAudit, draw: () => renderAudit(main, ctx) },
+  { re: /^#\/users$/, view: 'users', title: 'Users', nav: 'Users', href: '#/users', allowed: canManageUsers, draw: () => renderUsers(main, ctx) },
+  { re: /^#\/(\?.*)?$/, view: 'dashboard', title: 'Dashboard', nav: 'Dashboard', href: '#/', draw: (m) => renderDashboard(main, ctx, new URLSearchParams((m[1] || '').slice(1))) },
+];
+
+async function route() {
+  const hash = location.hash || '#/';
+  const me = ++drawing;
+  if (!ctx.user && hash !== '#/login') { location.hash = '#/login'; return; }
+  if (ctx.user && hash === '#/login') { location.hash = '#/'; return; }
+  let found = null;
+  let m = null;
+  for (const r of ROUTES) { m = hash.match(r.re); if (m) { found = r; break; } }
+  if (!found) { m = ['#/']; found = ROUTES[ROUTES.length - 1]; }
+  topbar.hidden = !ctx.user;
+  drawNav(found);
+  document.body.dataset.view = found.view;
+  document.title = `${found.title} — protect`;
+  if (found.allowed && !found.allowed(ctx.user)) {
+    put(main, errorPanel({ message: 'Your role may not open this page.' }));
+    return;
+  }
+  put(main, el('p', { class: 'loading' }, 'Loading…'));
+  try {
+    await found.draw(m);
+  } catch (err) {
+    if (me !== drawing) return;
+    if (err.status === 401) return;
+    put(main, errorPanel(err));
+  }
+}
+
+function drawNav(current) {
+  const nav = document.getElementById('mainnav');
+  if (!ctx.user) { put(nav); return; }
+  const links = ROUTES.filter((r) => r.nav && (!r.allowed || r.allowed(ctx.user)))
+    .sort((a, b) => (a.view === 'dashboard' ? -1 : b.view === 'dashboard' ? 1 : 0))
+    .map((r) => el('a', {
+      href: r.href,
+      class: 'navlink', 'aria-current': r === current ? 'page' : null,
+    }, r.nav));
+  put(nav, links);
+}
+
+function drawWho() {
+  const u = ctx.user;
+  const who = document.getElementById('who');
+  const org = u.organisation || {};
+  put(who,
+    el('div', { class: 'who-text' },
+      el('span', { class: 'who-name', dataset: { testid: 'user-name' } }, u.name),
+      el('span', { class: 'who-role' }, `${ROLE_NAMES[u.role] || u.role} · `,
+        el('span', { dataset: { testid: 'user-org' } }, org.name || ''),
+        org.type ? ` (${ORG_TYPES[org.type] || org.type})` : '')),
+    el('button', { type: 'button', class: 'btn btn-quiet', onclick: logOut }, 'Log out'));
+}
+
+async function logOut() {
+  try { await api.logout(); } catch (e) { /* the session is gone either way */ }
+  ctx.user = null;
+  topbar.hidden = true;
+  location.hash = '#/login';
+  toast('You are logged out.');
+}
+
+/** The national threat level in the top bar; a government coordinator may change it. */
+async function refreshThreat() {
+  const box = document.getElementById('threat');
+  try {
+    ctx.threat = await api.threatLevel();
+  } catch (e) {
+    put(box, el('span', { class: 'level level-unknown' }, 'Threat level unknown'));
+    return;
+  }
+  const level = ctx.threat.national;
+  const raised = (ctx.threat.threats || []).filter((t) => t.level !== level);
+  put(box,
+    el('span', { class: 'level-caption', id: 'level-caption' }, 'National threat level'),
+    el('span', {
+      class: 'level level-' + String(level).toLowerCase(), dataset: { testid: 'threat-level' },
+      title: LEVEL_MEANING[level] || '', 'aria-describedby': 'level-caption',
+    }, level),
+    raised.length ? el('span', { class: 'level-extra', title: raised.map((t) => `${threatName(t.threat_id)}: ${t.level}`).join('\n') },
+      `+${raised.length} by threat`) : null,
+    canSetThreatLevel(ctx.user) ? el('button', { type: 'button', class: 'btn btn-quiet btn-small', onclick: openThreatDialog }, 'Change') : null);
+}
+
+function openThreatDialog() {
+  const current = ctx.threat || { national: 'SUBSTANTIAL', threats: [] };
+  const levelSel = el('select', { id: 'tl-level', name: 'level', required: true },
+    LEVELS.map((l) => el('option', { value: l, selected: l === current.national }, `${l} — ${LEVEL_MEANING[l]}`)));
+  const threatSel = el('select', { id: 'tl-threat', name: 'threat_id' },
+    el('option', { value: '' }, 'All threats (the national level)'),
+    [...names.threats].map(([id, name]) => el('option', { value: id }, name)));
+  const err = el('p', { class: 'field-error', id: 'tl-error', role: 'alert' });
+  const perThreat = (current.threats || []).length
+    ? el('ul', { class: 'plain' }, current.threats.map((t) => el('li', {}, `${threatName(t.threat_id)}: ${t.level}`)))
+    : el('p', { class: 'muted' }, 'No threat scenario has its own level.');
+  threatSel.addEventListener('change', () => {
+    const t = (current.threats || []).find((x) => x.threat_id === threatSel.value);
+    levelSel.value = t ? t.level : current.national;
+  });
+  const dlg = el('dialog', { class: 'dialog', 'aria-labelledby': 'tl-title' },
+    el('form', { method: 'dialog', class: 'form' },
+      el('h2', { id: 'tl-title' }, 'Set the threat level'),
+      el('p', { class: 'muted' }, 'The level scales the yearly probability of an attempt in every quantitative result. Assessed values hold at SUBSTANTIAL.'),
+      el('div', { class: 'field' }, el('label', { for: 'tl-threat' }, 'Applies to'), threatSel),
+      el('div', { class: 'field' }, el('label', { for: 'tl-level' }, 'Level'), levelSel),
+      err,
+      el('details', {}, el('summary', {}, 'Levels set per threat scenario'), perThreat),
+      el('div', { class: 'actions' },
+        el('button', { type: 'submit', value: 'cancel', class: 'btn btn-quiet', formnovalidate: true }, 'Cancel'),
+        el('button', { type: 'submit', value: 'save', class: 'btn btn-primary' }, 'Set level'))));
+  document.body.append(dlg);
+  dlg.addEventListener('close', () => dlg.remove());
+  dlg.querySelector('form').addEventListener('submit', async (ev) => {
+    if (ev.submitter && ev.submitter.value === 'cancel') return;
+    ev.preventDefault();
+    try {
+      await api.setThreatLevel(levelSel.value, threatSel.value || null);
+      dlg.close();
+      toast(`Threat level set to ${levelSel.value}${threatSel.value ? ' for ' + threatName(threatSel.value) : ''}.`);
+      await refreshThreat();
+      route();
+    } catch (e) {
+      err.textContent = e.message;
+    }
+  });
+  dlg.showModal();
+}
+
+async function loadCatalogues() {
+  try {
+    const [threats, sectors, kinds] = await Promise.all([api.catalog('threats'), api.catalog('sectors'), api.catalog('kinds')]);
+    for (const t of threats.items) names.threats.set(t.id, t.name);
+    for (const s of sectors.items) names.sectors.set(s.id, s.name);
+    for (const k of kinds.items) names.kinds.set(k.id, k.name);
+  } catch (e) {
+    if (e.status === 401) throw e;
+    /* the page still works with the ids */
+  }
+}
+
+async function onLoggedIn(session) {
+  ctx.user = session.user;
+  topbar.hidden = false;
+  drawWho();
+  await loadCatalogues();
+  await refreshThreat();
+  if (location.hash === '#/login' || !location.hash) location.hash = ctx.returnTo || '#/';
+  else route();
+}
+
+async function start() {
+  window.addEventListener('hashchange', route);
+  try {
+    const s = await api.whoami();
+    ctx.user = s.user;
+    topbar.hidden = false;
+    drawWho();
+    await loadCatalogues();
+    await refreshThreat();
+  } catch (e) {
+    ctx.user = null;
+    if (e.status !== 401) toast(e.message, 'error');
+    if (location.hash && location.hash !== '#/login') ctx.returnTo = location.hash;
+  }
+  route();
+}
+
+start();

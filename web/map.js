@@ -1,0 +1,92 @@
+// map.js - the Leaflet map: no tiles (no internet); the region's outline from the demo data
+// on a plain sea-coloured background, one circle per visible site coloured by its band, a legend.
+
+import { el, threatName, METHODS } from './ui.js';
+
+const BAND_COLOUR = { low: '#2e7d32', medium: '#f2c200', high: '#c43e12', 'very high': '#8e0000' };
+const NO_BAND = '#7a7a7a';
+const STYLE = {
+  region: { color: '#6f6a5c', weight: 1.5, fillColor: '#f4f1e6', fillOpacity: 1 },
+  water: { color: '#7fa6c0', weight: 1, fillColor: '#cfe3ef', fillOpacity: 1 },
+  district_boundary: { color: '#9c9584', weight: 1.2, dashArray: '5 5', fill: false },
+};
+
+/** Draw the map of `items` (ranking items: site_id, name, tlp, lat, lon, band, score) into box. */
+export function drawMap(box, method, items, outline) {
+  if (!window.L) {
+    box.append(el('p', { class: 'note' }, 'The map library is not available; the ranking below lists every site.'));
+    return null;
+  }
+  const L = window.L;
+  const map = L.map(box, {
+    attributionControl: false, zoomSnap: 0.25, minZoom: 8, maxZoom: 16,
+    scrollWheelZoom: false, tap: true,
+  });
+  let bounds = null;
+  if (outline) {
+    const layer = L.geoJSON(outline, {
+      style: (f) => STYLE[f.properties && f.properties.kind] || STYLE.region,
+      filter: (f) => f.properties && f.properties.kind !== 'district_label',
+      interactive: false,
+    }).addTo(map);
+    for (const f of outline.features) {
+      const p = f.properties || {};
+      if (p.kind === 'district_label' && f.geometry && f.geometry.type === 'Point') {
+        const [lon, lat] = f.geometry.coordinates;
+        L.marker([lat, lon], {
+          interactive: false, keyboard: false,
+          icon: L.divIcon({ className: 'district-label', html: '', iconSize: null }),
+        }).addTo(map).getElement().textContent = p.name;
+      }
+      if (p.kind === 'region') bounds = L.geoJSON(f).getBounds();
+    }
+    if (!bounds) bounds = layer.getBounds();
+  }
+  const located = items.filter((i) => Number.isFinite(i.lat) && Number.isFinite(i.lon));
+  const order = ['low', 'medium', 'high', 'very high'];
+  located.sort((a, b) => order.indexOf(a.band) - order.indexOf(b.band));
+  for (const it of located) {
+    const m = L.circleMarker([it.lat, it.lon], {
+      radius: it.band === 'high' ? 9 : 7.5, weight: 1.5, color: '#1b1b1b',
+      fillColor: BAND_COLOUR[it.band] || NO_BAND, fillOpacity: 0.92,
+      className: 'site-marker',
+    }).addTo(map);
+    const label = `${it.name} (${it.site_id}), TLP:${it.tlp}, rank ${it.rank}, ${it.band || 'no'} band`;
+    m.bindTooltip(`${escapeHtml(it.name)}<br><span class="tt-sub">#${it.rank} · ${escapeHtml(METHODS[method].fmt(it.score))} · TLP:${escapeHtml(it.tlp)}${it.worst_threat ? ' · worst: ' + escapeHtml(threatName(it.worst_threat)) : ''}</span>`, { direction: 'top', offset: [0, -6] });
+    const go = () => { location.hash = '#/site/' + encodeURIComponent(it.site_id); };
+    m.on('click', go);
+    const node = m.getElement();
+    if (node) {
+      node.setAttribute('tabindex', '0');
+      node.setAttribute('role', 'link');
+      node.setAttribute('aria-label', label);
+      node.dataset.site = it.site_id;
+      node.addEventListener('keydown', (ev) => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); go(); } });
+      node.addEventListener('focus', () => m.openTooltip());
+      node.addEventListener('blur', () => m.closeTooltip());
+    }
+  }
+  if (!bounds && located.length) bounds = L.latLngBounds(located.map((i) => [i.lat, i.lon])).pad(0.15);
+  if (bounds) map.fitBounds(bounds, { padding: [8, 8] });
+  else map.setView([47.1, -12.0], 10);
+
+  const legend = L.control({ position: 'bottomright' });
+  legend.onAdd = () => {
+    const counts = {};
+    for (const it of located) counts[it.band] = (counts[it.band] || 0) + 1;
+    const bands = order.filter((b) => b !== 'very high');
+    return el('div', { class: 'legend', dataset: { testid: 'map-legend' } },
+      el('div', { class: 'legend-title' }, method === 'carver' ? 'Attractiveness' : 'Risk band'),
+      bands.map((b) => el('div', { class: 'legend-row' },
+        el('span', { class: 'swatch', style: `background:${BAND_COLOUR[b]}` }), `${b} (${counts[b] || 0})`)),
+      el('div', { class: 'legend-foot' }, `${located.length} sites you may see`));
+  };
+  legend.addTo(map);
+  const ro = new ResizeObserver(() => map.invalidateSize());
+  ro.observe(box);
+  return map;
+}
+
+function escapeHtml(s) {
+  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+}

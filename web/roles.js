@@ -1,0 +1,33 @@
+// roles.js - which actions the page offers to a user (docs/access.md, docs/api.md).
+// Only a mirror for showing controls: the server checks every request itself.
+
+const WRITERS = new Set(['operator', 'analyst', 'admin']);
+
+function isGov(user) { return user.organisation && user.organisation.type === 'government'; }
+
+/** A government coordinator sets the national threat level. */
+export function canSetThreatLevel(user) { return user.role === 'coordinator' && isGov(user); }
+
+/** Operators, analysts and admins import for their organisation; government coordinators for any. */
+export function canImport(user) { return WRITERS.has(user.role) || canSetThreatLevel(user); }
+
+/** Government coordinators and admins read the audit log (other admins: their organisation's). */
+export function canReadAudit(user) {
+  return user.role === 'admin' || (user.role === 'coordinator' && isGov(user));
+}
+
+/** Admins manage their organisation's users (government admins: everyone's). */
+export function canManageUsers(user) { return user.role === 'admin'; }
+
+/** The server says per site whether the caller may write it. */
+export function canEditSite(site) { return site && site.can_edit === true; }
+
+export const ROLE_NAMES = {
+  admin: 'Administrator', coordinator: 'Coordinator', analyst: 'Analyst', operator: 'Operator',
+  viewer: 'Viewer', pio: 'Public information officer', facilitator: 'Exercise facilitator',
+  player: 'Exercise player', evaluator: 'Exercise evaluator',
+};
+
+export const ORG_TYPES = {
+  government: 'government', operator: 'operator', private_security: 'private security', ngo: 'NGO',
+};

@@ -1,0 +1,328 @@
+// site.js - one site: its facts, its standing (rank and score under each method) and its
+// assessments. A user who may write the site edits them here: every field is checked in the
+// form, the server's error is shown next to the field it names, and the new rank is shown.
+
+import * as api from './api.js';
+import { el, put, tlpBadge, bandBadge, METHODS, names, num, eur, pct, threatName, toast } from './ui.js';
+import { canEditSite } from './roles.js';
+
+const FEMA_FIELDS = [
+  ['asset_value', 'Asset value'], ['threat_rating', 'Threat rating'], ['vulnerability_rating', 'Vulnerability rating'],
+];
+const CARVER_FIELDS = [
+  ['criticality', 'Criticality'], ['accessibility', 'Accessibility'], ['recuperability', 'Recuperability'],
+  ['vulnerability', 'Vulnerability'], ['effect', 'Effect'], ['recognizability', 'Recognizability'], ['shock', 'Shock'],
+];
+const QUANT_FIELDS = [
+  ['p_attempt', 'P(attempt) a year', { max: 1 }],
+  ['p_success', 'P(success | attempt)', { max: 1 }],
+  ['fatalities', 'Fatalities', {}],
+  ['injuries', 'Injuries', {}],
+  ['loss_eur', 'Economic loss, EUR', {}],
+];
+const RANGE = ['min', 'mode', 'max'];
+
+export async function renderSite(main, ctx, id) {
+  const [site, ass] = await Promise.all([api.site(id), api.assessments(id)]);
+  const editable = canEditSite(site);
+  const standingBox = el('div', { class: 'standing', dataset: { testid: 'standing' } });
+  const page = { site, editable, standingBox, previous: null };
+
+  put(main,
+    el('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, el('a', { href: '#/' }, 'Dashboard'), ' › ', site.id),
+    el('div', { class: 'page-head site-head' },
+      el('h1', { id: 'site-title' }, site.name),
+      tlpBadge(site.tlp),
+      el('span', { class: editable ? 'pill pill-edit' : 'pill', dataset: { testid: 'edit-state' } }, editable ? 'You may edit this site' : 'Read only')),
+    el('div', { class: 'site-grid' },
+      el('section', { class: 'panel', 'aria-labelledby': 'facts-title' }, el('h2', { id: 'facts-title' }, 'Site'), facts(site)),
+      el('section', { class: 'panel', 'aria-labelledby': 'standing-title' },
+        el('h2', { id: 'standing-title' }, 'Standing among the sites you may see'), standingBox)),
+    femaSection(page, ass.fema || []),
+    quantSection(page, ass.quant || []),
+    carverSection(page, ass.carver || []));
+  await refreshStanding(page);
+}
+
+function facts(s) {
+  const row = (k, v) => [el('dt', {}, k), el('dd', {}, v)];
+  return el('dl', { class: 'facts' },
+    row('Id', s.id),
+    row('Kind', names.kinds.get(s.kind) || s.kind),
+    row('Sector', names.sectors.get(s.sector) || s.sector),
+    row('Owner', s.owner),
+    row('District', s.region || '—'),
+    row('Location', `${s.lat.toFixed(4)}, ${s.lon.toFixed(4)}`),
+    row('Capacity', s.capacity === null ? 'open (no fixed capacity)' : num(s.capacity)),
+    row('Peak occupancy', num(s.peak_occupancy)),
+    row('Population served', num(s.population_served)),
+    row('Economic value', eur(s.economic_value_eur)),
+    row('Sharing', [tlpBadge(s.tlp)]));
+}
+
+/* ---- standing: the site's rank under each method ---- */
+
+async function refreshStanding(page) {
+  const id = page.site.id;
+  const results = await Promise.all(Object.keys(METHODS).map((m) => api.ranking(m).then((r) => [m, r], (e) => [m, e])));
+  const now = {};
+  const cards = results.map(([m, r]) => {
+    if (r instanceof Error) return el('div', { class: 'stand-card' }, el('h3', {}, METHODS[m].label), el('p', { class: 'muted' }, r.message));
+    const it = r.items.find((x) => x.site_id === id);
+    now[m] = it ? { rank: it.rank, score: it.score } : null;
+    const was = page.previous && page.previous[m];
+    const changed = was && it && (was.rank !== it.rank || was.score !== it.score);
+    return el('div', { class: 'stand-card' + (changed ? ' changed' : ''), dataset: { testid: 'standing-' + m } },
+      el('h3', {}, METHODS[m].label),
+      it ? [
+        el('p', { class: 'stand-rank' }, el('span', { dataset: { testid: 'rank-' + m } }, `Rank ${it.rank}`), ` of ${r.ranked ?? r.items.length}`),
+        el('p', { class: 'stand-score' }, el('span', { dataset: { testid: 'score-' + m } }, METHODS[m].fmt(it.score)), ` ${m === 'quant' ? 'a year' : m === 'fema' ? 'worst risk' : 'sum'}`, ' ', bandBadge(it.band, m)),
+        m === 'quant' && Number.isFinite(it.p5) ? el('p', { class: 'small muted' }, `90% interval ${eur(it.p5)} – ${eur(it.p95)} · P(top ${r.top_k}) ${pct(it.p_topk)}`) : null,
+        m !== 'carver' && it.worst_threat ? el('p', { class: 'small muted' }, `Worst threat: ${threatName(it.worst_threat)}`) : null,
+        changed ? el('p', { class: 'was' }, `was rank ${was.rank}, ${METHODS[m].fmt(was.score)}`) : null,
+      ] : el('p', { class: 'muted' }, 'Not assessed by this method.'));
+  });
+  put(page.standingBox, el('div', { class: 'stand-cards' }, cards),
+    el('p', { class: 'small muted' }, `Computed under threat level ${results.map(([, r]) => r.threat_level_text).find(Boolean) || '—'}.`));
+  page.current = now;
+}
+
+/* ---- form plumbing shared by the three methods ---- */
+
+function numberInput(idBase, label, attrs) {
+  const errId = idBase + '-err';
+  const input = el('input', {
+    id: idBase, type: 'number', class: 'num-input', 'aria-label': label, 'aria-describedby': errId, ...attrs,
+  });
+  const err = el('span', { class: 'field-error', id: errId });
+  return { input, err, wrap: el('div', { class: 'cell-field' }, input, err) };
+}
+
+function setError(f, message) {
+  f.err.textContent = message || '';
+  if (message) f.input.setAttribute('aria-invalid', 'true'); else f.input.removeAttribute('aria-invalid');
+}
+
+function parseNumber(f, { integer, min, max }) {
+  const raw = f.input.value.trim();
+  if (raw === '') return { error: 'required' };
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw)) return { error: 'not a number' };
+  const v = Number(raw);
+  if (!Number.isFinite(v)) return { error: 'not a number' };
+  if (integer && !Number.isInteger(v)) return { error: 'a whole number' };
+  if (min !== undefined && v < min) return { error: `at least ${min}` };
+  if (max !== undefined && v > max) return { error: `at most ${max}` };
+  return { value: v };
+}
+
+/** A form for one method: fields keyed by the API's field path, a save button, a status line. */
+function methodForm(page, method, title, intro, content, fields, collect) {
+  const status = el('p', { class: 'form-status', role: 'status', 'aria-live': 'polite', dataset: { testid: 'status-' + method } });
+  const formErr = el('p', { class: 'form-error', role: 'alert' });
+  const save = el('button', { type: 'submit', class: 'btn btn-primary', dataset: { testid: 'save-' + method } }, `Save ${METHODS[method].label} assessment`);
+  const form = el('form', { class: 'form method-form', novalidate: true, id: 'form-' + method, 'aria-labelledby': method + '-title' },
+    content, formErr, page.editable ? el('div', { class: 'actions' }, status, save) : null);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    formErr.textContent = '';
+    status.textContent = '';
+    for (const f of fields.values()) setError(f, '');
+    const { items, errors, sentIndex } = collect();
+    if (errors.length) {
+      for (const [key, msg] of errors) setError(fields.get(key), msg);
+      formErr.textContent = `Please correct ${errors.length === 1 ? 'the field' : `the ${errors.length} fields`} marked below.`;
+      fields.get(errors[0][0]).input.focus();
+      return;
+    }
+    if (!items.length) { status.textContent = 'Nothing changed.'; return; }
+    save.disabled = true;
+    status.textContent = 'Saving…';
+    try {
+      await api.saveAssessments(page.site.id, method, items);
+      page.previous = page.current;
+      for (const f of fields.values()) f.input.dataset.saved = f.input.value;
+      await refreshStanding(page);
+      const now = page.current[method];
+      const was = page.previous && page.previous[method];
+      status.textContent = `Saved ${items.length} ${items.length === 1 ? 'row' : 'rows'}.` +
+        (now ? ` ${METHODS[method].label} rank now ${now.rank}${was ? ` (was ${was.rank})` : ''}, ${METHODS[method].fmt(now.score)}.` : '');
+      toast(status.textContent);
+    } catch (e) {
+      status.textContent = '';
+      showServerError(e, fields, sentIndex, formErr);
+    } finally {
+      save.disabled = false;
+    }
+  });
+  return el('section', { class: 'panel', 'aria-labelledby': method + '-title' },
+    el('h2', { id: method + '-title' }, title),
+    el('p', { class: 'muted small' }, intro),
+    form);
+}
+
+/** Put the server's error next to the field it names ("items[2].threat_rating"). */
+function showServerError(e, fields, sentIndex, formErr) {
+  let key = null;
+  if (e.field) {
+    const m = e.field.match(/^items\[(\d+)\](.*)$/);
+    const field = m ? `items[${sentIndex[Number(m[1])] ?? m[1]}]${m[2]}` : e.field;
+    if (fields.has(field)) key = field;
+    else {
+      const candidates = [...fields.keys()].filter((k) => k.startsWith(field + '.') || k.startsWith(field + '['));
+      if (candidates.length) key = candidates[0];
+      else if (m) key = [...fields.keys()].find((k) => k.startsWith(`items[${sentIndex[Number(m[1])] ?? m[1]}]`)) || null;
+    }
+  }
+  if (key) {
+    setError(fields.get(key), e.message);
+    fields.get(key).input.focus();
+    formErr.textContent = `The server refused the change: ${e.message}`;
+  } else {
+    formErr.textContent = e.status === 403 ? 'Your role may not change this site.' : `The server refused the change: ${e.message}${e.field ? ` (${e.field})` : ''}`;
+  }
+}
+
+function changed(inputs) { return inputs.some((i) => i.value !== i.dataset.saved); }
+
+/* ---- FEMA 426/452 ---- */
+
+function femaSection(page, rows) {
+  const fields = new Map();
+  const intro = 'Asset value, threat and vulnerability ratings, each 1–10 per threat scenario; risk = A × T × V (1–1000). The site scores its worst threat.';
+  if (!rows.length) return methodForm(page, 'fema', 'FEMA 426/452 assessment', intro, el('p', { class: 'note' }, 'No FEMA assessment yet.'), fields, () => ({ items: [], errors: [], sentIndex: [] }));
+  const riskCells = [];
+  const body = rows.map((r, i) => {
+    const riskCell = el('td', { class: 'num risk' });
+    riskCells.push(riskCell);
+    const tds = FEMA_FIELDS.map(([k, label]) => {
+      const key = `items[${i}].${k}`;
+      if (!page.editable) return el('td', { class: 'num' }, String(r[k]));
+      const f = numberInput(`fema-${i}-${k}`, `${label}, ${threatName(r.threat_id)}`, { min: 1, max: 10, step: 1, inputmode: 'numeric', value: r[k], dataset: { field: key, saved: String(r[k]) } });
+      fields.set(key, f);
+      f.input.addEventListener('input', () => updateRisk(i));
+      return el('td', {}, f.wrap);
+    });
+    return el('tr', {}, el('th', { scope: 'row' }, threatName(r.threat_id)), tds, riskCell);
+  });
+  function updateRisk(i) {
+    const v = FEMA_FIELDS.map(([k]) => (page.editable ? Number(fields.get(`items[${i}].${k}`).input.value) : rows[i][k]));
+    const ok = v.every((x) => Number.isInteger(x) && x >= 1 && x <= 10);
+    riskCells[i].textContent = ok ? String(v[0] * v[1] * v[2]) : '—';
+  }
+  rows.forEach((_, i) => updateRisk(i));
+  const table = el('div', { class: 'table-scroll' }, el('table', { class: 'table edit-table' },
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Threat scenario'), FEMA_FIELDS.map(([, l]) => el('th', { scope: 'col' }, l + ' (1–10)')), el('th', { scope: 'col' }, 'Risk'))),
+    el('tbody', {}, body)));
+  return methodForm(page, 'fema', 'FEMA 426/452 assessment', intro, table, fields, () => {
+    const items = [];
+    const errors = [];
+    const sentIndex = [];
+    rows.forEach((r, i) => {
+      const row = { threat_id: r.threat_id };
+      const inputs = [];
+      for (const [k] of FEMA_FIELDS) {
+        const key = `items[${i}].${k}`;
+        const f = fields.get(key);
+        inputs.push(f.input);
+        const p = parseNumber(f, { integer: true, min: 1, max: 10 });
+        if (p.error) errors.push([key, p.error === 'required' ? 'required (1–10)' : `must be ${p.error === 'a whole number' ? 'a whole number 1–10' : p.error}`]);
+        else row[k] = p.value;
+      }
+      if (changed(inputs)) { sentIndex.push(i); items.push(row); }
+    });
+    return { items, errors, sentIndex };
+  });
+}
+
+/* ---- CARVER + Shock ---- */
+
+function carverSection(page, rows) {
+  const fields = new Map();
+  const intro = "Seven attributes scored 1–10 from an attacker's point of view; their sum (7–70) ranks attractiveness. It is not risk, so it is not on the matrix.";
+  if (!rows.length) return methodForm(page, 'carver', 'CARVER + Shock', intro, el('p', { class: 'note' }, 'No CARVER + Shock assessment yet.'), fields, () => ({ items: [], errors: [], sentIndex: [] }));
+  const r = rows[0];
+  const sum = el('output', { class: 'carver-sum', 'aria-live': 'polite' });
+  const update = () => {
+    const v = CARVER_FIELDS.map(([k]) => (page.editable ? Number(fields.get(`items[0].${k}`).input.value) : r[k]));
+    sum.textContent = v.every((x) => Number.isInteger(x) && x >= 1 && x <= 10) ? `Sum ${v.reduce((a, b) => a + b, 0)} of 70` : 'Sum —';
+  };
+  const grid = el('div', { class: 'carver-grid' }, CARVER_FIELDS.map(([k, label]) => {
+    const key = `items[0].${k}`;
+    if (!page.editable) return el('div', { class: 'carver-item' }, el('span', { class: 'carver-label' }, label), el('span', { class: 'carver-value' }, String(r[k])));
+    const f = numberInput(`carver-${k}`, label, { min: 1, max: 10, step: 1, inputmode: 'numeric', value: r[k], dataset: { field: key, saved: String(r[k]) } });
+    f.input.removeAttribute('aria-label');
+    f.input.addEventListener('input', update);
+    fields.set(key, f);
+    return el('div', { class: 'carver-item' }, el('label', { for: f.input.id, class: 'carver-label' }, label), f.wrap);
+  }));
+  update();
+  return methodForm(page, 'carver', 'CARVER + Shock', intro, [grid, sum], fields, () => {
+    const row = {};
+    const errors = [];
+    for (const [k] of CARVER_FIELDS) {
+      const key = `items[0].${k}`;
+      const p = parseNumber(fields.get(key), { integer: true, min: 1, max: 10 });
+      if (p.error) errors.push([key, p.error === 'required' ? 'required (1–10)' : `must be ${p.error === 'a whole number' ? 'a whole number 1–10' : p.error}`]);
+      else row[k] = p.value;
+    }
+    const items = changed([...fields.values()].map((f) => f.input)) ? [row] : [];
+    return { items, errors, sentIndex: [0] };
+  });
+}
+
+/* ---- quantitative (RAMCAP / J100) ---- */
+
+function quantSection(page, rows) {
+  const fields = new Map();
+  const intro = 'Per threat scenario a (min, most likely, max) range for each input; the Monte Carlo samples PERT distributions over them. Probabilities are 0–1; min ≤ most likely ≤ max.';
+  if (!rows.length) return methodForm(page, 'quant', 'Quantitative assessment (RAMCAP / J100)', intro, el('p', { class: 'note' }, 'No quantitative assessment yet.'), fields, () => ({ items: [], errors: [], sentIndex: [] }));
+  const blocks = rows.map((r, i) => {
+    const head = el('tr', {}, el('th', { scope: 'col' }, 'Input'), RANGE.map((p) => el('th', { scope: 'col' }, p === 'mode' ? 'most likely' : p)));
+    const trs = QUANT_FIELDS.map(([k, label, lim]) => el('tr', {},
+      el('th', { scope: 'row' }, label),
+      RANGE.map((p) => {
+        const key = `items[${i}].${k}.${p}`;
+        const v = r[k] ? r[k][p] : '';
+        if (!page.editable) return el('td', { class: 'num' }, fmtPlain(v));
+        const f = numberInput(`quant-${i}-${k}-${p}`, `${label}, ${p === 'mode' ? 'most likely' : p}, ${threatName(r.threat_id)}`,
+          { min: 0, max: lim.max, step: 'any', inputmode: 'decimal', value: fmtPlain(v), dataset: { field: key, saved: fmtPlain(v) } });
+        fields.set(key, f);
+        return el('td', {}, f.wrap);
+      })));
+    return el('details', { class: 'quant-block', open: i < 2 },
+      el('summary', {}, threatName(r.threat_id), el('span', { class: 'muted small' }, ` · P(attempt) ${fmtPlain(r.p_attempt.mode)} · P(success) ${fmtPlain(r.p_success.mode)} · loss ${eur(r.loss_eur.mode)}`)),
+      el('div', { class: 'table-scroll' }, el('table', { class: 'table edit-table quant-table' }, el('thead', {}, head), el('tbody', {}, trs))));
+  });
+  return methodForm(page, 'quant', 'Quantitative assessment (RAMCAP / J100)', intro, blocks, fields, () => {
+    const items = [];
+    const errors = [];
+    const sentIndex = [];
+    rows.forEach((r, i) => {
+      const row = { threat_id: r.threat_id };
+      const inputs = [];
+      for (const [k, , lim] of QUANT_FIELDS) {
+        const range = {};
+        let ok = true;
+        for (const p of RANGE) {
+          const key = `items[${i}].${k}.${p}`;
+          const f = fields.get(key);
+          inputs.push(f.input);
+          const v = parseNumber(f, { min: 0, max: lim.max });
+          if (v.error) { errors.push([key, v.error === 'required' ? 'required' : `must be ${v.error}`]); ok = false; } else range[p] = v.value;
+        }
+        if (ok && range.min > range.mode) { errors.push([`items[${i}].${k}.mode`, 'must not be below min']); ok = false; }
+        if (ok && range.mode > range.max) { errors.push([`items[${i}].${k}.max`, 'must not be below the most likely value']); ok = false; }
+        row[k] = range;
+      }
+      if (changed(inputs)) { sentIndex.push(i); items.push(row); }
+    });
+    // open the blocks that hold an error so the user sees it
+    for (const [key] of errors) fields.get(key).input.closest('details').open = true;
+    return { items, errors, sentIndex };
+  });
+}
+
+function fmtPlain(v) {
+  if (v === null || v === undefined || v === '') return '';
+  return String(v);
+}
