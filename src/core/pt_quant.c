@@ -287,6 +287,28 @@ static double sel_percentile(struct sel *a, size_t n, double q)
 	return t >= 0.5 ? hi_v - diff * (1 - t) : lo_v + diff * t;
 }
 
+enum pt_err pt_quant_percentile(const double *x, size_t n, double q, double *out)
+{
+	struct sel *a;
+	size_t i;
+	if (!x || !out || n == 0 || !(q >= 0 && q <= 1) || n > UINT32_MAX)
+		return PT_EINVAL;
+	a = malloc(n * sizeof *a);
+	if (!a)
+		return PT_ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (isnan(x[i])) {
+			free(a);
+			return PT_EINVAL;
+		}
+		a[i].key = x[i];
+		a[i].idx = (uint32_t)i;
+	}
+	*out = sel_percentile(a, n, q);
+	free(a);
+	return PT_OK;
+}
+
 /* Mean of x[0, n) computed about x[0], so a constant series gives x[0] exactly. */
 static double shifted_mean(const double *x, size_t n)
 {

@@ -94,6 +94,15 @@ enum pt_err pt_quant_run(size_t n_sites, size_t n_threats, const struct pt_quant
 /** Free a result; NULL does nothing. */
 void pt_quant_result_free(struct pt_quant_result *r);
 
+/**
+ * Percentile q (0-1) of x[0, n) by linear interpolation between order
+ * statistics at h = q (n - 1) (Hyndman & Fan type 7, numpy's and R's
+ * default), the definition of p5 and p95. x is not changed; a scratch copy
+ * is allocated and freed inside. PT_EINVAL for n == 0, a NULL pointer, a
+ * NaN in x or q outside [0, 1]; PT_ENOMEM.
+ */
+enum pt_err pt_quant_percentile(const double *x, size_t n, double q, double *out);
+
 /** E[g(X)] helpers, exposed for tests: PERT mean (min + lambda*mode + max)/(lambda + 2). */
 double pt_pert_mean(const struct pt_range *r, double lambda);
 
