@@ -14,16 +14,7 @@
 #include "formats/pt_csv.h"
 #include "formats/pt_diag.h"
 #include "formats/pt_sites_io.h"
-
-/** One ranked site. */
-struct ranked {
-	size_t site;          /* index into sites */
-	double score;
-	enum pt_band band;
-	long worst_threat;    /* catalogue index or -1 */
-	const void *detail;   /* method row for FEMA (worst pair) / CARVER */
-	const struct pt_quant_site_result *quant;
-};
+#include "store/pt_ranking.h"
 
 struct assess_opts {
 	enum pt_method method;
@@ -34,37 +25,6 @@ struct assess_opts {
 	int national_share_set;
 	int conditional;
 };
-
-/* Everything one run needs, freed in one place. */
-struct assess_run {
-	struct pt_config cfg;
-	struct pt_catalogs cat;
-	struct pt_site_list sites;
-	struct pt_assessment_set set;
-	double *factors;
-	enum pt_threat_level national;
-	char level_text[512];
-	struct ranked *rows;
-	size_t n_rows, not_assessed;
-	struct pt_quant_result *quant;
-	struct pt_quant_params params;
-};
-
-static int site_index(const struct pt_site_list *sites, const char *id)
-{
-	size_t lo = 0, hi = sites->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(sites->items[mid].id, id);
-		if (c == 0)
-			return (int)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
-}
 
 static int parse_opts(struct pt_cli *cli, struct assess_opts *o)
 {
@@ -124,207 +84,6 @@ static int parse_opts(struct pt_cli *cli, struct assess_opts *o)
 	return 0;
 }
 
-static void run_free(struct assess_run *r)
-{
-	pt_cli_free_catalogs(&r->cat);
-	pt_site_list_free(&r->sites);
-	pt_assessment_set_free(&r->set);
-	free(r->factors);
-	free(r->rows);
-	pt_quant_result_free(r->quant);
-}
-
-static int by_rank(struct assess_run *r)
-{
-	double *score = malloc((r->n_rows ? r->n_rows : 1) * sizeof *score);
-	const char **key = malloc((r->n_rows ? r->n_rows : 1) * sizeof *key);
-	size_t *order = malloc((r->n_rows ? r->n_rows : 1) * sizeof *order);
-	struct ranked *sorted = malloc((r->n_rows ? r->n_rows : 1) * sizeof *sorted);
-	size_t i;
-	int rc = 0;
-	if (!score || !key || !order || !sorted) {
-		pt_cli_errorf("out of memory");
-		rc = 70;
-		goto out;
-	}
-	for (i = 0; i < r->n_rows; i++) {
-		score[i] = r->rows[i].score;
-		key[i] = r->sites.items[r->rows[i].site].id;
-	}
-	if (pt_rank_order(score, key, r->n_rows, order) != PT_OK) {
-		pt_cli_errorf("out of memory");
-		rc = 70;
-		goto out;
-	}
-	for (i = 0; i < r->n_rows; i++)
-		sorted[i] = r->rows[order[i]];
-	memcpy(r->rows, sorted, r->n_rows * sizeof *sorted);
-out:
-	free(score);
-	free(key);
-	free(order);
-	free(sorted);
-	return rc;
-}
-
-static int compute_fema(struct assess_run *r)
-{
-	struct pt_fema_site_score *scores;
-	const struct pt_fema_row **worst_row;
-	uint32_t *site_of, *threat_of;
-	size_t i, n = r->set.n;
-	int rc = 0;
-	scores = calloc(r->sites.n ? r->sites.n : 1, sizeof *scores);
-	worst_row = calloc(r->sites.n ? r->sites.n : 1, sizeof *worst_row);
-	site_of = malloc((n ? n : 1) * sizeof *site_of);
-	threat_of = malloc((n ? n : 1) * sizeof *threat_of);
-	if (!scores || !worst_row || !site_of || !threat_of) {
-		rc = 70;
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		int s = site_index(&r->sites, r->set.fema[i].site_id);
-		long t = pt_catalog_find(&r->cat.threats, r->set.fema[i].threat_id);
-		if (s < 0 || t < 0) {
-			pt_cli_errorf("assessment of unknown site or threat %s/%s",
-				      r->set.fema[i].site_id, r->set.fema[i].threat_id);
-			rc = 70;
-			goto out;
-		}
-		site_of[i] = (uint32_t)s;
-		threat_of[i] = (uint32_t)t;
-	}
-	pt_fema_score_sites(&r->cfg, r->set.fema, site_of, threat_of, n, r->sites.n, scores);
-	for (i = 0; i < n; i++) /* the worst pair's row, for its A x T x V */
-		if (scores[site_of[i]].worst_threat == (int32_t)threat_of[i])
-			worst_row[site_of[i]] = &r->set.fema[i];
-	for (i = 0; i < r->sites.n; i++) {
-		struct ranked *row;
-		if (scores[i].risk <= 0) {
-			r->not_assessed++;
-			continue;
-		}
-		row = &r->rows[r->n_rows++];
-		row->site = i;
-		row->score = scores[i].risk;
-		row->band = scores[i].band;
-		row->worst_threat = scores[i].worst_threat;
-		row->detail = worst_row[i];
-	}
-out:
-	if (rc == 70)
-		pt_cli_errorf("out of memory");
-	free(worst_row);
-	free(scores);
-	free(site_of);
-	free(threat_of);
-	return rc;
-}
-
-static int compute_carver(struct assess_run *r)
-{
-	size_t i;
-	char *seen = calloc(r->sites.n ? r->sites.n : 1, 1);
-	if (!seen) {
-		pt_cli_errorf("out of memory");
-		return 70;
-	}
-	for (i = 0; i < r->set.n; i++) {
-		const struct pt_carver_row *c = &r->set.carver[i];
-		int s = site_index(&r->sites, c->site_id);
-		struct ranked *row;
-		if (s < 0)
-			continue;
-		seen[s] = 1;
-		row = &r->rows[r->n_rows++];
-		row->site = (size_t)s;
-		row->score = pt_carver_sum(c);
-		row->band = pt_carver_band(&r->cfg, pt_carver_sum(c));
-		row->worst_threat = -1;
-		row->detail = c;
-	}
-	for (i = 0; i < r->sites.n; i++)
-		if (!seen[i])
-			r->not_assessed++;
-	free(seen);
-	return 0;
-}
-
-static int compute_quant(struct assess_run *r, const struct assess_opts *o)
-{
-	struct pt_quant_pair *pairs;
-	struct pt_progress progress;
-	struct pt_diag d;
-	enum pt_err err;
-	size_t i;
-	long ncpu;
-	int rc = 0;
-
-	pairs = malloc((r->set.n ? r->set.n : 1) * sizeof *pairs);
-	if (!pairs) {
-		free(pairs);
-		pt_cli_errorf("out of memory");
-		return 70;
-	}
-	for (i = 0; i < r->set.n; i++) {
-		const struct pt_quant_row *q = &r->set.quant[i];
-		int s = site_index(&r->sites, q->site_id);
-		long t = pt_catalog_find(&r->cat.threats, q->threat_id);
-		if (s < 0 || t < 0) {
-			pt_cli_errorf("assessment of unknown site or threat %s/%s", q->site_id, q->threat_id);
-			free(pairs);
-			return 70;
-		}
-		pairs[i].site = (uint32_t)s;
-		pairs[i].threat = (uint32_t)t;
-		memcpy(pairs[i].var, q->var, sizeof pairs[i].var);
-	}
-	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	memset(&r->params, 0, sizeof r->params);
-	r->params.value_statistical_life_eur = r->cfg.value_statistical_life_eur;
-	r->params.value_injury_eur = r->cfg.value_injury_eur;
-	r->params.pert_lambda = r->cfg.pert_lambda;
-	r->params.national_share = o->national_share_set ? o->national_share : r->cfg.national_share;
-	r->params.threat_factor = r->factors;
-	r->params.conditional = o->conditional;
-	r->params.samples = (uint32_t)(o->samples_set ? o->samples : r->cfg.samples);
-	r->params.seed = o->seed_set ? o->seed : r->cfg.seed;
-	r->params.threads = (unsigned)(o->threads_set ? o->threads : (ncpu > 0 ? (unsigned long)ncpu : 1));
-	r->params.top_k = (uint32_t)(o->top_k_set ? o->top_k : r->cfg.top_k);
-	pt_progress_init(&progress, "sampling");
-	r->params.progress = pt_progress_update;
-	r->params.progress_ctx = &progress;
-	memset(&d, 0, sizeof d);
-	err = pt_quant_run(r->sites.n, r->cat.threats.n, pairs, r->set.n, &r->params, &r->quant, &d);
-	pt_progress_done(&progress);
-	if (err != PT_OK) {
-		rc = pt_cli_fail(err, &d);
-		goto out;
-	}
-	for (i = 0; i < r->sites.n; i++) {
-		const struct pt_quant_site_result *q = &r->quant->sites[i];
-		struct ranked *row;
-		if (!q->n_pairs) {
-			r->not_assessed++;
-			continue;
-		}
-		row = &r->rows[r->n_rows++];
-		row->site = i;
-		row->score = q->score_eur;
-		row->band = pt_quant_band(&r->cfg, q->score_eur);
-		row->worst_threat = q->worst_threat;
-		row->quant = q;
-	}
-out:
-	free(pairs);
-	return rc;
-}
-
-static const char *threat_id(const struct assess_run *r, long t)
-{
-	return t >= 0 && (size_t)t < r->cat.threats.n ? r->cat.threats.items[t].id : "";
-}
-
 /* ",value" with the given decimals, or "," alone when there is no value (no samples). */
 static void print_csv_number(double v, int decimals)
 {
@@ -334,7 +93,7 @@ static void print_csv_number(double v, int decimals)
 		fputc(',', stdout);
 }
 
-static void print_csv(const struct assess_run *r, const struct assess_opts *o, size_t n)
+static void print_csv(const struct pt_ranking *r, const struct assess_opts *o, size_t n)
 {
 	size_t i;
 	if (o->method == PT_METHOD_QUANT)
@@ -344,7 +103,7 @@ static void print_csv(const struct assess_run *r, const struct assess_opts *o, s
 	else
 		printf("rank,site_id,name,score,band,threat_level\n");
 	for (i = 0; i < n; i++) {
-		const struct ranked *row = &r->rows[i];
+		const struct pt_ranking_row *row = &r->rows[i];
 		const struct pt_site *s = &r->sites.items[row->site];
 		printf("%zu,", i + 1);
 		pt_csv_write_field(stdout, s->id);
@@ -356,11 +115,11 @@ static void print_csv(const struct assess_run *r, const struct assess_opts *o, s
 			print_csv_number(row->quant->p5_eur, 2);
 			print_csv_number(row->quant->p95_eur, 2);
 			print_csv_number(row->quant->p_topk, 4);
-			printf(",%s,", threat_id(r, row->worst_threat));
+			printf(",%s,", pt_ranking_threat_id(r, row->worst_threat));
 		}
 		else if (o->method == PT_METHOD_FEMA)
 			printf(",%.0f,%s,%s,", row->score, pt_band_name(row->band),
-			       threat_id(r, row->worst_threat));
+			       pt_ranking_threat_id(r, row->worst_threat));
 		else
 			printf(",%.0f,%s,", row->score, pt_band_name(row->band));
 		pt_csv_write_field(stdout, r->level_text);
@@ -373,7 +132,7 @@ static json_t *num_or_null(double v)
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
-static int print_json(const struct assess_run *r, const struct assess_opts *o, size_t n)
+static int print_json(const struct pt_ranking *r, const struct assess_opts *o, size_t n)
 {
 	json_t *root = json_object(), *items = json_array();
 	size_t i;
@@ -400,7 +159,7 @@ static int print_json(const struct assess_run *r, const struct assess_opts *o, s
 	}
 	json_object_set_new(root, "not_assessed", json_integer((json_int_t)r->not_assessed));
 	for (i = 0; i < n; i++) {
-		const struct ranked *row = &r->rows[i];
+		const struct pt_ranking_row *row = &r->rows[i];
 		const struct pt_site *s = &r->sites.items[row->site];
 		json_t *it = json_pack("{s:I,s:s,s:s,s:f,s:s}", "rank", (json_int_t)(i + 1), "site_id",
 				       s->id, "name", s->name, "score", row->score, "band",
@@ -410,7 +169,7 @@ static int print_json(const struct assess_run *r, const struct assess_opts *o, s
 			break;
 		}
 		if (row->worst_threat >= 0)
-			json_object_set_new(it, "worst_threat", json_string(threat_id(r, row->worst_threat)));
+			json_object_set_new(it, "worst_threat", json_string(pt_ranking_threat_id(r, row->worst_threat)));
 		if (o->method == PT_METHOD_QUANT) {
 			json_object_set_new(it, "mean", num_or_null(row->quant->mean_eur));
 			json_object_set_new(it, "p5", num_or_null(row->quant->p5_eur));
@@ -428,7 +187,7 @@ static int print_json(const struct assess_run *r, const struct assess_opts *o, s
 	return rc;
 }
 
-static void print_table(const struct assess_run *r, const struct assess_opts *o, size_t n)
+static void print_table(const struct pt_ranking *r, const struct assess_opts *o, size_t n)
 {
 	size_t i;
 	char a[64], b[64], c[64];
@@ -451,7 +210,7 @@ static void print_table(const struct assess_run *r, const struct assess_opts *o,
 		       " C  A  R  V  E  R  S");
 	}
 	for (i = 0; i < n; i++) {
-		const struct ranked *row = &r->rows[i];
+		const struct pt_ranking_row *row = &r->rows[i];
 		const struct pt_site *s = &r->sites.items[row->site];
 		printf("%4zu  ", i + 1);
 		pt_cli_print_cell(stdout, s->id, 8);
@@ -470,14 +229,14 @@ static void print_table(const struct assess_run *r, const struct assess_opts *o,
 			else
 				snprintf(b, sizeof b, "-");
 			printf(" %13s  %-9s %25s %7s  %s\n", a, pt_band_name(row->band), interval, b,
-			       threat_id(r, row->worst_threat));
+			       pt_ranking_threat_id(r, row->worst_threat));
 		} else if (o->method == PT_METHOD_FEMA) {
-			const struct pt_fema_row *fr = row->detail;
+			const struct pt_fema_row *fr = row->fema;
 			printf(" %5.0f  %-7s %s (%d x %d x %d)\n", row->score, pt_band_name(row->band),
-			       threat_id(r, row->worst_threat), fr->asset_value, fr->threat_rating,
+			       pt_ranking_threat_id(r, row->worst_threat), fr->asset_value, fr->threat_rating,
 			       fr->vulnerability_rating);
 		} else {
-			const struct pt_carver_row *cv = row->detail;
+			const struct pt_carver_row *cv = row->carver;
 			printf(" %5.0f  %-7s %2d %2d %2d %2d %2d %2d %2d\n", row->score,
 			       pt_band_name(row->band), cv->criticality, cv->accessibility,
 			       cv->recuperability, cv->vulnerability, cv->effect, cv->recognizability,
@@ -505,60 +264,63 @@ static void print_table(const struct assess_run *r, const struct assess_opts *o,
 int pt_cmd_assess(struct pt_cli *cli)
 {
 	struct assess_opts o;
-	struct assess_run r;
+	struct pt_ranking_opts ro;
+	struct pt_ranking *r = NULL;
+	struct pt_progress progress;
 	struct pt_db *db = NULL;
 	struct pt_diag d;
 	enum pt_err err;
-	size_t withheld = 0, shown;
+	size_t shown;
+	long ncpu;
 	int rc;
 
 	if ((rc = parse_opts(cli, &o)))
 		return rc;
-	memset(&r, 0, sizeof r);
 	memset(&d, 0, sizeof d);
+	memset(&ro, 0, sizeof ro);
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
-	if ((err = pt_db_config_load(db, &r.cfg, &d)) != PT_OK ||
-	    (err = pt_db_sites_list(db, PT_TLP_RED, &r.sites, &withheld, &d)) != PT_OK ||
-	    (err = pt_db_assessments_load(db, o.method, &r.set, &d)) != PT_OK) {
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	ro.method = o.method;
+	ro.samples_set = o.samples_set;
+	ro.samples = (uint32_t)o.samples;
+	ro.seed_set = o.seed_set;
+	ro.seed = o.seed;
+	ro.top_k_set = o.top_k_set;
+	ro.top_k = (uint32_t)o.top_k;
+	ro.national_share_set = o.national_share_set;
+	ro.national_share = o.national_share;
+	ro.conditional = o.conditional;
+	ro.threads = (unsigned)(o.threads_set ? o.threads : (ncpu > 0 ? (unsigned long)ncpu : 1));
+	if (o.method == PT_METHOD_QUANT) {
+		pt_progress_init(&progress, "sampling");
+		ro.progress = pt_progress_update;
+		ro.progress_ctx = &progress;
+	}
+	err = pt_ranking_run(db, &ro, &r, &d);
+	if (o.method == PT_METHOD_QUANT)
+		pt_progress_done(&progress);
+	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
 	}
-	if ((rc = pt_cli_load_catalogs(db, &r.cat)) ||
-	    (rc = pt_cli_threat_factors(db, &r.cfg, &r.cat.threats, &r.factors, &r.national,
-					r.level_text, sizeof r.level_text)))
-		goto out;
-	r.rows = calloc(r.sites.n ? r.sites.n : 1, sizeof *r.rows);
-	if (!r.rows) {
-		pt_cli_errorf("out of memory");
-		rc = 70;
-		goto out;
-	}
-	if (o.method == PT_METHOD_FEMA)
-		rc = compute_fema(&r);
-	else if (o.method == PT_METHOD_CARVER)
-		rc = compute_carver(&r);
-	else
-		rc = compute_quant(&r, &o);
-	if (rc || (rc = by_rank(&r)))
-		goto out;
-	shown = o.limit && o.limit < r.n_rows ? o.limit : r.n_rows;
+	shown = o.limit && o.limit < r->n_rows ? o.limit : r->n_rows;
 	if (o.format == PT_FORMAT_CSV)
-		print_csv(&r, &o, shown);
+		print_csv(r, &o, shown);
 	else if (o.format == PT_FORMAT_JSON)
-		rc = print_json(&r, &o, shown);
+		rc = print_json(r, &o, shown);
 	else
-		print_table(&r, &o, shown);
-	if (o.method == PT_METHOD_QUANT && r.params.samples >= 30 && r.quant->max_mean_z > 5.0)
+		print_table(r, &o, shown);
+	if (o.method == PT_METHOD_QUANT && r->params.samples >= 30 && r->quant->max_mean_z > 5.0)
 		pt_cli_errorf("warning: a sample mean departs from its exact score by %.1f standard "
 			      "errors; the samples may be too few",
-			      r.quant->max_mean_z);
+			      r->quant->max_mean_z);
 	if (fflush(stdout) != 0) {
 		pt_cli_errorf("writing the ranking failed");
 		rc = 74;
 	}
 out:
-	run_free(&r);
+	pt_ranking_free(r);
 	pt_db_close(db);
 	return rc;
 }

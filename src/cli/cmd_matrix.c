@@ -8,9 +8,9 @@
 
 #include "cli.h"
 #include "core/pt_matrix.h"
-#include "core/pt_quant.h"
 #include "formats/pt_csv.h"
 #include "formats/pt_diag.h"
+#include "store/pt_ranking.h"
 
 static const char *const likelihood_names[5] = {"rare", "unlikely", "possible", "likely",
 						 "almost certain"};
@@ -27,75 +27,13 @@ static void print_edges(const char *label, const double edges[4])
 	printf(", 5 above\n");
 }
 
-static int quant_matrix(struct pt_db *db, const struct pt_config *cfg,
-			const struct pt_catalogs *cat, const double *factors, struct pt_matrix *m)
-{
-	struct pt_assessment_set set;
-	struct pt_quant_pair *pairs = NULL;
-	struct pt_quant_params params;
-	struct pt_quant_result *res = NULL;
-	struct pt_diag d;
-	enum pt_err err;
-	size_t i;
-	int rc = 0;
-
-	memset(&set, 0, sizeof set);
-	memset(&d, 0, sizeof d);
-	err = pt_db_assessments_load(db, PT_METHOD_QUANT, &set, &d);
-	if (err != PT_OK)
-		return pt_cli_fail(err, &d);
-	pairs = calloc(set.n ? set.n : 1, sizeof *pairs);
-	if (!pairs) {
-		rc = 70;
-		goto out;
-	}
-	/* Exact pair figures only: the site index is irrelevant, so each pair is its own site. */
-	for (i = 0; i < set.n; i++) {
-		long t = pt_catalog_find(&cat->threats, set.quant[i].threat_id);
-		pairs[i].site = (uint32_t)i;
-		pairs[i].threat = (uint32_t)(t < 0 ? 0 : t);
-		memcpy(pairs[i].var, set.quant[i].var, sizeof pairs[i].var);
-	}
-	memset(&params, 0, sizeof params);
-	params.value_statistical_life_eur = cfg->value_statistical_life_eur;
-	params.value_injury_eur = cfg->value_injury_eur;
-	params.pert_lambda = cfg->pert_lambda;
-	params.threat_factor = factors;
-	params.samples = 0;
-	params.threads = 1;
-	params.top_k = 1;
-	err = pt_quant_run(set.n, cat->threats.n, pairs, set.n, &params, &res, &d);
-	if (err != PT_OK) {
-		rc = pt_cli_fail(err, &d);
-		goto out;
-	}
-	for (i = 0; i < set.n; i++) {
-		int l, c;
-		pt_matrix_quant_classes(cfg, res->pairs[i].e_attempt * res->pairs[i].e_success,
-					res->pairs[i].e_consequence_eur, &l, &c);
-		pt_matrix_add(m, l, c);
-	}
-out:
-	if (rc == 70)
-		pt_cli_errorf("out of memory");
-	pt_quant_result_free(res);
-	free(pairs);
-	pt_assessment_set_free(&set);
-	return rc;
-}
-
 int pt_cmd_matrix(struct pt_cli *cli)
 {
 	struct pt_db *db = NULL;
-	struct pt_config cfg;
-	struct pt_catalogs cat;
-	struct pt_matrix m;
+	struct pt_risk_matrix rm;
 	struct pt_diag d;
 	enum pt_method method = PT_METHOD_QUANT;
 	enum pt_format fmt = PT_FORMAT_TABLE;
-	enum pt_threat_level national;
-	double *factors = NULL;
-	char level_text[512];
 	enum pt_err err;
 	int i, l, c, rc;
 
@@ -116,34 +54,11 @@ int pt_cmd_matrix(struct pt_cli *cli)
 			return pt_cli_usage_error(cli, "unknown option or missing value: '%s'", cli->argv[i]);
 		}
 	}
-	memset(&cat, 0, sizeof cat);
-	memset(&m, 0, sizeof m);
 	memset(&d, 0, sizeof d);
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
-	if ((err = pt_db_config_load(db, &cfg, &d)) != PT_OK) {
+	if ((err = pt_ranking_matrix(db, method, NULL, NULL, &rm, &d)) != PT_OK) {
 		rc = pt_cli_fail(err, &d);
-		goto out;
-	}
-	if ((rc = pt_cli_load_catalogs(db, &cat)) ||
-	    (rc = pt_cli_threat_factors(db, &cfg, &cat.threats, &factors, &national, level_text,
-					sizeof level_text)))
-		goto out;
-	if (method == PT_METHOD_FEMA) {
-		struct pt_assessment_set set;
-		size_t k;
-		memset(&set, 0, sizeof set);
-		err = pt_db_assessments_load(db, PT_METHOD_FEMA, &set, &d);
-		if (err != PT_OK) {
-			rc = pt_cli_fail(err, &d);
-			goto out;
-		}
-		for (k = 0; k < set.n; k++) {
-			pt_matrix_fema_classes(&cfg, &set.fema[k], &l, &c);
-			pt_matrix_add(&m, l, c);
-		}
-		pt_assessment_set_free(&set);
-	} else if ((rc = quant_matrix(db, &cfg, &cat, factors, &m))) {
 		goto out;
 	}
 
@@ -151,9 +66,9 @@ int pt_cmd_matrix(struct pt_cli *cli)
 		printf("likelihood,consequence,count,band,threat_level\n");
 		for (l = 5; l >= 1; l--)
 			for (c = 1; c <= 5; c++) {
-				printf("%d,%d,%ld,%s,", l, c, m.count[l - 1][c - 1],
-				       pt_band_name(pt_matrix_band(&cfg, l, c)));
-				pt_csv_write_field(stdout, level_text);
+				printf("%d,%d,%ld,%s,", l, c, rm.m.count[l - 1][c - 1],
+				       pt_band_name(pt_matrix_band(&rm.cfg, l, c)));
+				pt_csv_write_field(stdout, rm.level_text);
 				fputc('\n', stdout);
 			}
 	} else if (fmt == PT_FORMAT_JSON) {
@@ -162,12 +77,12 @@ int pt_cmd_matrix(struct pt_cli *cli)
 			for (c = 1; c <= 5; c++)
 				json_array_append_new(
 					rows, json_pack("{s:i,s:i,s:I,s:s}", "likelihood", l, "consequence", c,
-							"count", (json_int_t)m.count[l - 1][c - 1], "band",
-							pt_band_name(pt_matrix_band(&cfg, l, c))));
+							"count", (json_int_t)rm.m.count[l - 1][c - 1], "band",
+							pt_band_name(pt_matrix_band(&rm.cfg, l, c))));
 		json_object_set_new(root, "method", json_string(pt_method_name(method)));
-		json_object_set_new(root, "threat_level", json_string(pt_threat_level_name(national)));
-		json_object_set_new(root, "threat_level_text", json_string(level_text));
-		json_object_set_new(root, "total", json_integer(m.total));
+		json_object_set_new(root, "threat_level", json_string(pt_threat_level_name(rm.national)));
+		json_object_set_new(root, "threat_level_text", json_string(rm.level_text));
+		json_object_set_new(root, "total", json_integer(rm.m.total));
 		json_object_set_new(root, "cells", rows);
 		json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputc('\n', stdout);
@@ -175,7 +90,7 @@ int pt_cmd_matrix(struct pt_cli *cli)
 	} else {
 		printf("%s risk matrix: counts of site-threat risks (likelihood x consequence)\n",
 		       method == PT_METHOD_FEMA ? "FEMA 426/452" : "Quantitative");
-		printf("threat level %s\n\n", level_text);
+		printf("threat level %s\n\n", rm.level_text);
 		printf("%-17s", "likelihood");
 		for (c = 1; c <= 5; c++)
 			printf(" %-13s", consequence_names[c - 1]);
@@ -184,8 +99,8 @@ int pt_cmd_matrix(struct pt_cli *cli)
 			printf("%d %-15s", l, likelihood_names[l - 1]);
 			for (c = 1; c <= 5; c++) {
 				char cell[32];
-				snprintf(cell, sizeof cell, "%ld %s", m.count[l - 1][c - 1],
-					 pt_band_name(pt_matrix_band(&cfg, l, c)));
+				snprintf(cell, sizeof cell, "%ld %s", rm.m.count[l - 1][c - 1],
+					 pt_band_name(pt_matrix_band(&rm.cfg, l, c)));
 				printf(" %-13s", cell);
 			}
 			printf("\n");
@@ -193,23 +108,21 @@ int pt_cmd_matrix(struct pt_cli *cli)
 		printf("%-17s", "");
 		for (c = 1; c <= 5; c++)
 			printf(" %-13d", c);
-		printf("consequence\n\n%ld site-threat risks\n", m.total);
+		printf("consequence\n\n%ld site-threat risks\n", rm.m.total);
 		if (method == PT_METHOD_FEMA) {
 			print_edges("likelihood classes on threat x vulnerability (1-100)",
-				    cfg.fema_likelihood_edges);
-			print_edges("consequence classes on asset value (1-10)", cfg.fema_consequence_edges);
+				    rm.cfg.fema_likelihood_edges);
+			print_edges("consequence classes on asset value (1-10)", rm.cfg.fema_consequence_edges);
 		} else {
 			print_edges("likelihood classes on the yearly probability of a successful attack",
-				    cfg.quant_likelihood_edges);
+				    rm.cfg.quant_likelihood_edges);
 			print_edges("consequence classes on the expected consequence (EUR)",
-				    cfg.quant_consequence_edges);
+				    rm.cfg.quant_consequence_edges);
 		}
 	}
 	if (fflush(stdout) != 0)
 		rc = 74;
 out:
-	free(factors);
-	pt_cli_free_catalogs(&cat);
 	pt_db_close(db);
 	return rc;
 }
