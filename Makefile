@@ -9,7 +9,7 @@
 
 CC ?= cc
 BUILD ?= build
-PKGS := sqlite3 jansson
+PKGS := sqlite3 jansson libmicrohttpd
 WARN := -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes \
         -Wpointer-arith -Wformat=2 -Wundef -Wvla
 OPT ?= -O2 -g
@@ -29,6 +29,9 @@ LIB_SRC := $(wildcard src/core/*.c src/formats/*.c src/store/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 DATA_FILES := $(sort $(wildcard data/catalog/*.csv data/demo/*.csv data/demo/*.geojson))
+# The web page (served at / by `protect serve`), compiled in like data/.
+WEB_FILES := $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/*.png web/*.ico \
+              web/*.json web/*.geojson))
 STORE_SQL := $(wildcard src/store/*.sql)
 
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/pt_embedded.o
@@ -40,9 +43,12 @@ PROTECT := $(if $(filter build,$(BUILD)),protect,$(BUILD)/protect)
 .PHONY: all run check asan-check deps deps-check unit cli-test layers bench fuzz clean lint
 all: deps-check $(PROTECT)
 
+# The page's Leaflet and Chart.js come from Debian (libjs-leaflet, libjs-chart.js).
+JS_DIRS := /usr/share/javascript/leaflet /usr/share/javascript/chart.js
+
 deps-check:
-	@pkg-config --exists $(PKGS) 2>/dev/null || { \
-	  if [ "$(NO_INSTALL)" = 1 ]; then echo "missing libraries ($(PKGS)); run: make deps" >&2; exit 69; fi; \
+	@{ pkg-config --exists $(PKGS) 2>/dev/null $(foreach d,$(JS_DIRS),&& [ -d $(d) ]); } || { \
+	  if [ "$(NO_INSTALL)" = 1 ]; then echo "missing libraries ($(PKGS), Leaflet, Chart.js); run: make deps" >&2; exit 69; fi; \
 	  scripts/install-deps; }
 
 deps:
@@ -64,9 +70,9 @@ $(BUILD)/tools/embed: tools/embed.c
 	$(CC) -std=c11 -O1 -o $@ $<
 
 # Catalogues, demo data and the SQL schema are compiled into the binary.
-$(BUILD)/gen/pt_embedded.c: $(BUILD)/tools/embed $(DATA_FILES) $(STORE_SQL)
+$(BUILD)/gen/pt_embedded.c: $(BUILD)/tools/embed $(DATA_FILES) $(WEB_FILES) $(STORE_SQL)
 	@mkdir -p $(dir $@)
-	$(BUILD)/tools/embed $@ $(DATA_FILES) $(STORE_SQL)
+	$(BUILD)/tools/embed $@ $(DATA_FILES) $(WEB_FILES) $(STORE_SQL)
 
 $(BUILD)/gen/pt_embedded.o: $(BUILD)/gen/pt_embedded.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -Wno-overlength-strings -c $< -o $@
