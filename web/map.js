@@ -22,9 +22,15 @@ export function drawMap(box, method, items, outline) {
     attributionControl: false, zoomSnap: 0.25, minZoom: 8, maxZoom: 16,
     scrollWheelZoom: false, tap: true,
   });
-  let bounds = null;
+  // the view first: Leaflet adds layers to a map without a view only later
+  const located = items.filter((i) => Number.isFinite(i.lat) && Number.isFinite(i.lon));
+  const regionFeature = outline && outline.features.find((f) => f.properties && f.properties.kind === 'region');
+  let bounds = regionFeature ? L.geoJSON(regionFeature).getBounds() : null;
+  if (!bounds && located.length) bounds = L.latLngBounds(located.map((i) => [i.lat, i.lon])).pad(0.15);
+  if (bounds) map.fitBounds(bounds, { padding: [8, 8] });
+  else map.setView([47.1, -12.0], 10);
   if (outline) {
-    const layer = L.geoJSON(outline, {
+    L.geoJSON(outline, {
       style: (f) => STYLE[f.properties && f.properties.kind] || STYLE.region,
       filter: (f) => f.properties && f.properties.kind !== 'district_label',
       interactive: false,
@@ -33,16 +39,15 @@ export function drawMap(box, method, items, outline) {
       const p = f.properties || {};
       if (p.kind === 'district_label' && f.geometry && f.geometry.type === 'Point') {
         const [lon, lat] = f.geometry.coordinates;
-        L.marker([lat, lon], {
+        const label = L.marker([lat, lon], {
           interactive: false, keyboard: false,
           icon: L.divIcon({ className: 'district-label', html: '', iconSize: null }),
-        }).addTo(map).getElement().textContent = p.name;
+        }).addTo(map);
+        const node = label.getElement();
+        if (node) node.textContent = p.name;
       }
-      if (p.kind === 'region') bounds = L.geoJSON(f).getBounds();
     }
-    if (!bounds) bounds = layer.getBounds();
   }
-  const located = items.filter((i) => Number.isFinite(i.lat) && Number.isFinite(i.lon));
   const order = ['low', 'medium', 'high', 'very high'];
   located.sort((a, b) => order.indexOf(a.band) - order.indexOf(b.band));
   for (const it of located) {
@@ -66,10 +71,6 @@ export function drawMap(box, method, items, outline) {
       node.addEventListener('blur', () => m.closeTooltip());
     }
   }
-  if (!bounds && located.length) bounds = L.latLngBounds(located.map((i) => [i.lat, i.lon])).pad(0.15);
-  if (bounds) map.fitBounds(bounds, { padding: [8, 8] });
-  else map.setView([47.1, -12.0], 10);
-
   const legend = L.control({ position: 'bottomright' });
   legend.onAdd = () => {
     const counts = {};

@@ -1,0 +1,398 @@
+// test.mjs - the web page as people use it, in headless chromium (playwright-core), against a
+// real `protect serve` on 127.0.0.1 with a fresh demo database. Run by ./run; see docs/internals/web.md.
+//
+// node test.mjs --protect PATH --chromium PATH --out DIR [--url URL (a running server: no start)]
+// Users come from the demo log-ins in the README; override with BROWSER_<ROLE>_USER/_PASSWORD.
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require('playwright-core');
+
+/* ---- options ---- */
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
+  if (a.startsWith('--')) acc.push([a.slice(2), all[i + 1]]);
+  return acc;
+}, []));
+const OUT = args.out || path.join(path.dirname(new URL(import.meta.url).pathname), 'out');
+const CHROMIUM = args.chromium || '/usr/bin/chromium';
+const PROTECT = args.protect;
+const ONLY = process.env.BROWSER_ONLY || '';   // run only the tests whose name contains this
+const PASSWORD = process.env.BROWSER_PASSWORD;
+
+// The demo log-ins (README "Demo log-ins"): who plays which part in these tests.
+function who(role, name, password) {
+  const key = `BROWSER_${role.toUpperCase()}`;
+  return { name: process.env[`${key}_USER`] || name, password: process.env[`${key}_PASSWORD`] || PASSWORD || password };
+}
+const DEMO_PASSWORD = 'demo-password';
+const U = {
+  operator: who('operator', 'operator', DEMO_PASSWORD),        // Northgate Utilities, operator
+  viewer: who('viewer', 'viewer', DEMO_PASSWORD),              // Northgate Utilities, viewer
+  third: who('third', 'harbour-operator', DEMO_PASSWORD),      // Harbourlight Group, operator (a third organisation)
+  coordinator: who('coordinator', 'coordinator', DEMO_PASSWORD), // Ministry of the Interior, coordinator
+  admin: who('admin', 'admin', DEMO_PASSWORD),                 // Ministry of the Interior, admin
+};
+// Demo records the tests rely on (data/demo/sites.csv).
+const OWN_SITE = process.env.BROWSER_OWN_SITE || 'VM-003';     // Northgate Utilities, TLP:GREEN
+const STRICT_SITE = process.env.BROWSER_STRICT_SITE || 'VM-002'; // Northgate Utilities, TLP:AMBER+STRICT
+const STRICT_NAME = 'Brackwater Grid Substation';
+
+const VIEWPORTS = { laptop: { width: 1366, height: 768 }, tablet: { width: 820, height: 1180 } };
+
+/* ---- the server ---- */
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+}
+
+function run(cmd, argv, opts = {}) {
+  return new Promise((resolve) => {
+    const p = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+    let out = '';
+    p.stdout.on('data', (d) => { out += d; });
+    p.stderr.on('data', (d) => { out += d; });
+    p.on('close', (code) => resolve({ code, out }));
+    p.on('error', (e) => resolve({ code: -1, out: String(e) }));
+  });
+}
+
+async function startServer() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'protect-browser-'));
+  const db = path.join(dir, 'demo.db');
+  const demo = await run(PROTECT, ['--db', db, 'demo']);
+  if (demo.code !== 0) throw new Error(`protect demo failed (${demo.code}): ${demo.out}`);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const log = fs.openSync(path.join(OUT, 'server.log'), 'w');
+    const child = spawn(PROTECT, ['--db', db, 'serve', '--bind', '127.0.0.1', '--port', String(port)],
+      { stdio: ['ignore', log, log] });
+    let exited = null;
+    child.on('exit', (code, sig) => { exited = { code, sig }; });
+    const url = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + 20000;
+    while (Date.now() < deadline && !exited) {
+      try {
+        const r = await fetch(url + '/api/v1/session');
+        if (r.status === 401) return { url, child, dir };
+      } catch (e) { /* not listening yet */ }
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    if (!exited) child.kill('SIGKILL');
+    if (attempt === 2 || !exited) {
+      throw new Error(`protect serve did not answer on ${url}: ${fs.readFileSync(path.join(OUT, 'server.log'), 'utf8').slice(-2000)}`);
+    }
+  }
+  throw new Error('unreachable');
+}
+
+async function stopServer(srv) {
+  if (!srv || !srv.child) return;
+  const done = new Promise((resolve) => srv.child.once('exit', resolve));
+  srv.child.kill('SIGTERM');
+  const t = setTimeout(() => srv.child.kill('SIGKILL'), 8000);
+  await done;
+  clearTimeout(t);
+  fs.rmSync(srv.dir, { recursive: true, force: true });
+}
+
+/* ---- a small test runner ---- */
+
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+
+function assert(cond, message) { if (!cond) throw new Error(message); }
+function eq(actual, expected, what) {
+  if (actual !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+
+let browser;
+let BASE;
+const problems = [];   // console errors and page errors seen by any page
+
+async function newPage(viewport = 'laptop') {
+  const context = await browser.newContext({ viewport: VIEWPORTS[viewport], deviceScaleFactor: 1, hasTouch: viewport === 'tablet' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    // A 401 before log-in and the 404 of a record one may not see are expected answers.
+    if (m.type() === 'error' && !/status of (401|404|400|403)/.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+  return page;
+}
+
+async function shot(page, name) {
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: false });
+}
+
+async function login(page, user) {
+  await page.goto(BASE + '/');
+  await page.locator('#login-user').fill(user.name);
+  await page.locator('#login-password').fill(user.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.locator('[data-testid=user-name]').waitFor();
+  eq(await page.locator('[data-testid=user-name]').textContent(), user.name, 'logged-in user shown');
+  await page.locator('#ranking tbody tr').first().waitFor();
+}
+
+async function dashboard(page, method) {
+  await page.locator('#mainnav').getByRole('link', { name: 'Dashboard' }).click();
+  await page.locator(`label[for=method-${method}]`).click();
+  await page.locator(`#ranking[data-method=${method}] tbody tr`).first().waitFor();
+}
+
+async function rankingRow(page, siteId) {
+  const row = page.locator(`#ranking tbody tr[data-site="${siteId}"]`);
+  if (await row.count() === 0) return null;
+  return {
+    rank: (await row.locator('[data-testid=rank]').textContent()).trim(),
+    score: (await row.locator('[data-testid=score]').textContent()).trim(),
+  };
+}
+
+/* ---- the tests ---- */
+
+test('log-in refuses a wrong password and says so', async () => {
+  const page = await newPage();
+  await page.goto(BASE + '/');
+  await page.locator('#login-user').fill(U.operator.name);
+  await page.locator('#login-password').fill('not the password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.locator('#login-error').filter({ hasText: /wrong user name or password/i }).waitFor();
+  assert(await page.locator('#topbar').isHidden(), 'the top bar stays hidden before log-in');
+  await shot(page, 'laptop-login-error');
+  await page.context().close();
+});
+
+test('operator changes a FEMA assessment and sees the rank change', async () => {
+  const page = await newPage();
+  await login(page, U.operator);
+  await dashboard(page, 'fema');
+  const before = await rankingRow(page, OWN_SITE);
+  assert(before, `${OWN_SITE} is in the operator's FEMA ranking`);
+  await page.locator(`#ranking tbody tr[data-site="${OWN_SITE}"] a`).click();
+  await page.locator('[data-testid=rank-fema]').waitFor();
+  eq(await page.locator('[data-testid=edit-state]').textContent(), 'You may edit this site', 'edit state');
+  const siteBefore = (await page.locator('[data-testid=rank-fema]').textContent()).trim();
+  eq(siteBefore, `Rank ${before.rank}`, 'the site page shows the same rank as the ranking');
+  await shot(page, 'laptop-site-before');
+
+  // a wrong value is refused in the form, next to its field, and nothing is sent
+  const first = page.locator('#form-fema input[data-field="items[0].vulnerability_rating"]');
+  await first.fill('11');
+  await page.locator('[data-testid=save-fema]').click();
+  await page.locator('#fema-0-vulnerability_rating-err').filter({ hasText: 'at most 10' }).waitFor();
+  eq(await first.getAttribute('aria-invalid'), 'true', 'the bad field is marked invalid');
+  eq((await page.locator('[data-testid=rank-fema]').textContent()).trim(), siteBefore, 'rank unchanged after a refused form');
+  await shot(page, 'laptop-site-form-error');
+
+  // every threat at the top of the scale: the site's worst FEMA risk becomes A x 10 x 10
+  const rows = page.locator('#form-fema tbody tr');
+  const n = await rows.count();
+  for (let i = 0; i < n; i++) {
+    await page.locator(`#form-fema input[data-field="items[${i}].threat_rating"]`).fill('10');
+    await page.locator(`#form-fema input[data-field="items[${i}].vulnerability_rating"]`).fill('10');
+  }
+  await page.locator('[data-testid=save-fema]').click();
+  await page.locator('[data-testid=status-fema]').filter({ hasText: 'rank now' }).waitFor();
+  const siteAfter = (await page.locator('[data-testid=rank-fema]').textContent()).trim();
+  assert(siteAfter !== siteBefore, `the site's FEMA rank changed on its page (still ${siteAfter})`);
+  const afterRank = Number(siteAfter.replace('Rank ', ''));
+  assert(afterRank < Number(before.rank), `the rank went up: ${siteBefore} -> ${siteAfter}`);
+  await page.locator('[data-testid=standing-fema] .was').filter({ hasText: `was rank ${before.rank}` }).waitFor();
+  await shot(page, 'laptop-site-after');
+
+  // the dashboard's ranking shows the new rank and score too
+  await dashboard(page, 'fema');
+  const after = await rankingRow(page, OWN_SITE);
+  eq(`Rank ${after.rank}`, siteAfter, 'the ranking shows the rank of the site page');
+  assert(after.score !== before.score, `the FEMA score changed in the ranking (${before.score} -> ${after.score})`);
+  eq(after.score, '700', `the FEMA score of ${OWN_SITE} with A=7, T=10, V=10`);
+  await page.context().close();
+});
+
+test('viewer sees no edit controls and no import', async () => {
+  const page = await newPage();
+  await login(page, U.viewer);
+  assert(await page.locator('#mainnav').getByRole('link', { name: 'Import' }).count() === 0, 'no Import link for a viewer');
+  await page.goto(`${BASE}/#/site/${OWN_SITE}`);
+  await page.locator('[data-testid=rank-fema]').waitFor();
+  eq(await page.locator('[data-testid=edit-state]').textContent(), 'Read only', 'edit state');
+  eq(await page.locator('main input[type=number]').count(), 0, 'number inputs on the page of a viewer');
+  eq(await page.locator('main button[type=submit]').count(), 0, 'save buttons on the page of a viewer');
+  assert(await page.locator('#form-fema tbody tr').count() > 0, 'the viewer still reads the FEMA assessment');
+  eq(await page.getByRole('button', { name: 'Change' }).count(), 0, 'threat-level Change button for a viewer');
+  await shot(page, 'laptop-site-viewer');
+  await page.context().close();
+});
+
+test('an AMBER+STRICT site is shown to its owner and absent for a third organisation', async () => {
+  // the owner's operator sees it (so the absence below is not an accident of the page)
+  const own = await newPage();
+  await login(own, U.operator);
+  await dashboard(own, 'quant');
+  assert(await rankingRow(own, STRICT_SITE), `${STRICT_SITE} is in its owner's ranking`);
+  assert(await own.locator(`#map [data-site="${STRICT_SITE}"]`).count() === 1, `${STRICT_SITE} is on its owner's map`);
+  await own.context().close();
+
+  const page = await newPage();
+  await login(page, U.third);
+  for (const method of ['quant', 'fema', 'carver']) {
+    await dashboard(page, method);
+    eq(await rankingRow(page, STRICT_SITE), null, `${STRICT_SITE} row in the ${method} ranking of a third organisation`);
+    eq(await page.locator(`#map [data-site="${STRICT_SITE}"]`).count(), 0, `${STRICT_SITE} marker on the map (${method})`);
+    eq(await page.getByText(STRICT_NAME).count(), 0, `"${STRICT_NAME}" anywhere on the dashboard (${method})`);
+    assert(await page.locator('#map [data-site]').count() > 10, 'the map shows the sites the user may see');
+  }
+  await page.goto(`${BASE}/#/site/${STRICT_SITE}`);
+  await page.getByRole('heading', { name: 'Not found' }).waitFor();
+  eq(await page.getByText(STRICT_NAME).count(), 0, 'the site name on its page for a third organisation');
+  await page.context().close();
+});
+
+test('government coordinator sets the national threat level; it shows everywhere', async () => {
+  const page = await newPage();
+  await login(page, U.coordinator);
+  eq(await page.locator('[data-testid=threat-level]').textContent(), 'SUBSTANTIAL', 'threat level before');
+  await page.getByRole('button', { name: 'Change' }).click();
+  await page.locator('#tl-level').selectOption('SEVERE');
+  await shot(page, 'laptop-threat-dialog');
+  await page.getByRole('button', { name: 'Set level' }).click();
+  await page.locator('[data-testid=threat-level]').filter({ hasText: 'SEVERE' }).waitFor();
+  // the dashboard is computed under the new level
+  await page.locator('.card-value').filter({ hasText: 'SEVERE' }).first().waitFor();
+  await page.locator('#mainnav').getByRole('link', { name: 'Audit log' }).click();
+  await page.locator('[data-testid=audit] tbody tr').first().waitFor();
+  await shot(page, 'laptop-audit');
+  await page.context().close();
+
+  const other = await newPage();
+  await login(other, U.third);
+  eq(await other.locator('[data-testid=threat-level]').textContent(), 'SEVERE', 'threat level seen by another organisation');
+  eq(await other.getByRole('button', { name: 'Change' }).count(), 0, 'Change button for an operator');
+  eq(await other.locator('#mainnav').getByRole('link', { name: 'Audit log' }).count(), 0, 'Audit link for an operator');
+  await other.context().close();
+});
+
+test('import shows the line and field of a bad CSV row', async () => {
+  const page = await newPage();
+  await login(page, U.operator);
+  await page.locator('#mainnav').getByRole('link', { name: 'Import' }).click();
+  await page.locator('#import-what').selectOption('sites');
+  const csv = 'id,name,kind,sector,owner,lat,lon,region,capacity,peak_occupancy,population_served,economic_value_eur,tlp\n' +
+    'VM-901,Test Pumping Station,critical_infrastructure,drinking_water,Northgate Utilities,47.01,-11.9,Kessling,10,5,1000,100000,GREEN\n' +
+    'VM-902,Test Reservoir,critical_infrastructure,drinking_water,Northgate Utilities,95.5,-11.9,Kessling,10,5,1000,100000,GREEN\n';
+  await page.locator('#import-file').setInputFiles({ name: 'bad-sites.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: 'Import' }).click();
+  const err = page.locator('[data-testid=import-errors] code');
+  await err.waitFor();
+  const text = await err.textContent();
+  assert(text.startsWith('bad-sites.csv:3: lat: '), `the error names FILE:LINE: field: (got "${text}")`);
+  await shot(page, 'laptop-import-error');
+  // nothing was imported: the good first row is not in the ranking either
+  await dashboard(page, 'fema');
+  eq(await rankingRow(page, 'VM-901'), null, 'a row of the rejected file in the ranking');
+  await page.context().close();
+});
+
+test('screenshots of every page at laptop and tablet size', async () => {
+  for (const vp of Object.keys(VIEWPORTS)) {
+    const page = await newPage(vp);
+    await page.goto(BASE + '/');
+    await page.locator('#login-user').waitFor();
+    await shot(page, `${vp}-login`);
+    await login(page, U.coordinator);
+    for (const m of ['quant', 'fema', 'carver']) {
+      await dashboard(page, m);
+      await page.locator('#map [data-site]').first().waitFor();
+      await shot(page, `${vp}-dashboard-${m}`);
+    }
+    await page.screenshot({ path: path.join(OUT, `${vp}-dashboard-carver-full.png`), fullPage: true });
+    await page.goto(`${BASE}/#/site/VM-012`);
+    await page.locator('[data-testid=rank-quant]').waitFor();
+    await shot(page, `${vp}-site-readonly`);
+    await page.goto(`${BASE}/#/import`);
+    await page.locator('#import-file').waitFor();
+    await shot(page, `${vp}-import`);
+    await page.goto(`${BASE}/#/audit`);
+    await page.locator('[data-testid=audit] tbody tr').first().waitFor();
+    await shot(page, `${vp}-audit`);
+    await page.context().close();
+
+    const op = await newPage(vp);
+    await login(op, U.operator);
+    await op.goto(`${BASE}/#/site/${OWN_SITE}`);
+    await op.locator('[data-testid=rank-quant]').waitFor();
+    await shot(op, `${vp}-site-edit`);
+    await op.screenshot({ path: path.join(OUT, `${vp}-site-edit-full.png`), fullPage: true });
+    await op.context().close();
+
+    const adm = await newPage(vp);
+    await login(adm, U.admin);
+    if (await adm.locator('#mainnav').getByRole('link', { name: 'Users' }).count()) {
+      await adm.locator('#mainnav').getByRole('link', { name: 'Users' }).click();
+      await adm.getByRole('heading', { name: 'Add a user' }).waitFor();
+      await shot(adm, `${vp}-users`);
+    }
+    await adm.context().close();
+  }
+});
+
+test('no script errors on any page', async () => {
+  assert(problems.length === 0, problems.slice(0, 5).join('; '));
+});
+
+/* ---- main ---- */
+
+async function main() {
+  fs.mkdirSync(OUT, { recursive: true });
+  let srv = null;
+  let passed = 0;
+  let failed = 0;
+  try {
+    if (args.url) BASE = args.url.replace(/\/$/, '');
+    else { srv = await startServer(); BASE = srv.url; }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+        '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+    for (const t of tests) {
+      if (ONLY && !t.name.includes(ONLY)) continue;
+      const t0 = Date.now();
+      try {
+        await t.fn();
+        passed++;
+        console.log(`ok   ${t.name} (${Date.now() - t0} ms)`);
+      } catch (e) {
+        failed++;
+        console.log(`FAIL ${t.name}: ${String(e && e.message || e).split('\n')[0]}`);
+        if (process.env.BROWSER_VERBOSE) console.log(e && e.stack);
+      }
+    }
+  } catch (e) {
+    failed++;
+    console.log(`FAIL set-up: ${e && e.message || e}`);
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    await stopServer(srv).catch(() => {});
+  }
+  console.log(`screenshots in ${OUT}`);
+  console.log(`browser: ${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+main();
