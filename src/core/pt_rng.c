@@ -404,21 +404,22 @@ static double beta_cf(double a, double b, double x)
  * Regularised incomplete beta I_x(a, b) into *lower and 1 - I_x(a, b) into
  * *upper, with y = 1 - x given separately so both tails keep their
  * relative precision. The smaller of the two comes from the continued
- * fraction, the other by subtraction.
+ * fraction, the other by subtraction. Returns x^a y^b / B(a, b), from which
+ * the caller gets the density x^(a-1) y^(b-1) / B(a, b) for free.
  */
-static void inc_beta(double a, double b, double lbeta, double x, double y, double *lower,
-		     double *upper)
+static double inc_beta(double a, double b, double lbeta, double x, double y, double *lower,
+		       double *upper)
 {
 	double front;
 	if (x <= 0) {
 		*lower = 0;
 		*upper = 1;
-		return;
+		return 0;
 	}
 	if (y <= 0) {
 		*lower = 1;
 		*upper = 0;
-		return;
+		return 0;
 	}
 	front = exp(a * log(x) + b * log(y) - lbeta);
 	if (x < (a + 1) / (a + b + 2)) {
@@ -428,6 +429,7 @@ static void inc_beta(double a, double b, double lbeta, double x, double y, doubl
 		*upper = front * beta_cf(b, a, y) / b;
 		*lower = 1 - *upper;
 	}
+	return front;
 }
 
 /*
@@ -450,12 +452,12 @@ static double inc_beta_inverse(double a, double b, double lbeta, double target)
 		return pow(target, 1 / a); /* I_v(a, 1) = v^a */
 	if (a == 1)
 		return -expm1(log1p(-target) / b); /* I_v(1, b) = 1 - (1 - v)^b */
-	/* Lower tail: I_v ~ v^a / (a B(a, b)). */
+	/* Far in the lower tail, I_v ~ v^a / (a B(a, b)); elsewhere the normal
+	 * approximation (Abramowitz & Stegun 26.5.22 with 26.2.22's deviate). */
 	v = exp((log(target) + log(a) + lbeta) / a);
-	if (!(v < 0.2)) {
-		/* Normal approximation (Abramowitz & Stegun 26.5.22, 26.2.22). */
+	if (!(v < 0.1 * (a - 1) / (a + b - 2))) {
 		double t = sqrt(-2 * log(target));
-		double z = (2.30753 + t * 0.27061) / (1 + t * (0.99229 + t * 0.04481)) - t;
+		double z = t - (2.30753 + t * 0.27061) / (1 + t * (0.99229 + t * 0.04481));
 		double al = (z * z - 3) / 6;
 		double h = 2 / (1 / (2 * a - 1) + 1 / (2 * b - 1));
 		double w = z * sqrt(al + h) / h -
@@ -465,8 +467,8 @@ static double inc_beta_inverse(double a, double b, double lbeta, double target)
 	if (!(v > 0 && v < 1))
 		v = 0.5;
 	for (it = 0; it < 400; it++) {
-		double lower, upper, resid, dens, step, vn;
-		inc_beta(a, b, lbeta, v, 1 - v, &lower, &upper);
+		double lower, upper, resid, dens, step, vn, w = 1 - v;
+		dens = inc_beta(a, b, lbeta, v, w, &lower, &upper) / (v * w);
 		resid = lower - target;
 		if (resid == 0)
 			return v;
@@ -474,16 +476,20 @@ static double inc_beta_inverse(double a, double b, double lbeta, double target)
 			lo = v;
 		else
 			hi = v;
-		dens = exp((a - 1) * log(v) + (b - 1) * log1p(-v) - lbeta);
 		step = resid / dens;
 		if (isfinite(step)) {
 			/* Halley: f''/f' of I_v is (a-1)/v - (b-1)/(1-v). */
-			double curv = step * ((a - 1) / v - (b - 1) / (1 - v));
+			double curv = step * ((a - 1) / v - (b - 1) / w);
 			step = step / (1 - 0.5 * fmin(1.0, curv));
 		}
 		vn = v - step;
-		if (!(vn > lo && vn < hi))
-			vn = 0.5 * (lo + hi);
+		if (!(vn > lo && vn < hi)) {
+			vn = 0.5 * (lo + hi); /* bisect */
+		} else if (fabs(step) <= 1e-9 * v) {
+			/* Halley converges cubically: the error left after a step
+			 * this small is far below the precision of a double. */
+			return vn;
+		}
 		if (fabs(vn - v) <= 4 * DBL_EPSILON * v || hi - lo <= 4 * DBL_EPSILON * v)
 			return vn;
 		v = vn;
