@@ -71,7 +71,7 @@ export function drawMap(box, method, items, outline) {
       node.addEventListener('blur', () => m.closeTooltip());
     }
   }
-  const legend = L.control({ position: 'bottomright' });
+  const legend = L.control({ position: 'topright' });
   legend.onAdd = () => {
     const counts = {};
     for (const it of located) counts[it.band] = (counts[it.band] || 0) + 1;
