@@ -12,7 +12,8 @@ export async function renderAudit(main, ctx) {
     el('div', { class: 'page-head' }, el('h1', {}, 'Audit log')),
     el('section', { class: 'panel', 'aria-labelledby': 'audit-title' },
       el('h2', { id: 'audit-title' }, 'Who did what, newest first'),
-      el('p', { class: 'muted small' }, 'Every write and every read of an AMBER, AMBER+STRICT or RED record is recorded. Entries are chained by a keyed hash: `protect audit verify` detects any edited, inserted, reordered or deleted entry.'),
+      el('p', { class: 'muted small' }, 'Every write and every read of an AMBER, AMBER+STRICT or RED record is recorded. Entries are chained by a keyed hash: ',
+        el('code', {}, 'protect audit verify'), ' detects any edited, inserted, reordered or deleted entry.'),
       box));
   await drawPage(box, 0);
 }
@@ -24,7 +25,7 @@ async function drawPage(box, offset) {
     el('td', { class: 'nowrap' }, el('time', { datetime: e.time }, formatTime(e.time))),
     el('td', {}, e.user || '—', el('div', { class: 'small muted' }, e.organisation || '')),
     el('td', {}, el('code', {}, e.action)),
-    el('td', {}, e.record ? (/^[A-Za-z0-9._-]{1,63}$/.test(e.record) && e.action.startsWith('site') ? el('a', { href: '#/site/' + encodeURIComponent(e.record) }, e.record) : e.record) : '—'),
+    el('td', {}, e.record ? (/^[A-Za-z0-9._-]{1,63}$/.test(e.record) && /^(site|assessment)/.test(e.action || '') ? el('a', { href: '#/site/' + encodeURIComponent(e.record) }, e.record) : e.record) : '—'),
     el('td', { class: 'detail' }, e.detail || '')));
   const prev = el('button', { type: 'button', class: 'btn', disabled: offset === 0, onclick: () => drawPage(box, Math.max(0, offset - PAGE)) }, '← Newer');
   const next = el('button', { type: 'button', class: 'btn', disabled: page.next_offset === null || page.next_offset === undefined, onclick: () => drawPage(box, page.next_offset) }, 'Older →');

@@ -11,7 +11,8 @@ export async function renderImport(main, ctx) {
     el('option', { value: 'sites' }, 'Sites (id, name, kind, sector, owner, lat, lon, …)'),
     el('option', { value: 'assessments' }, 'Assessments (FEMA, CARVER + Shock or quantitative; recognised by the header)'));
   const file = el('input', { id: 'import-file', name: 'file', type: 'file', accept: '.csv,text/csv', required: true, 'aria-describedby': 'import-file-help' });
-  const result = el('div', { class: 'import-result', id: 'import-result', 'aria-live': 'polite' });
+  const result = el('div', { class: 'import-result', id: 'import-result', 'aria-live': 'polite' },
+    el('p', { class: 'muted' }, 'No file imported yet. The columns of each file are described in docs/formats.md.'));
   const button = el('button', { type: 'submit', class: 'btn btn-primary' }, 'Import');
   const gov = ctx.user.organisation && ctx.user.organisation.type === 'government' && ctx.user.role === 'coordinator';
   const form = el('form', { class: 'form import-form', novalidate: true },
