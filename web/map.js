@@ -57,7 +57,8 @@ export function drawMap(box, method, items, outline) {
       className: 'site-marker',
     }).addTo(map);
     const label = `${it.name} (${it.site_id}), TLP:${it.tlp}, rank ${it.rank}, ${it.band || 'no'} band`;
-    m.bindTooltip(`${escapeHtml(it.name)}<br><span class="tt-sub">#${it.rank} · ${escapeHtml(METHODS[method].fmt(it.score))} · TLP:${escapeHtml(it.tlp)}${it.worst_threat ? ' · worst: ' + escapeHtml(threatName(it.worst_threat)) : ''}</span>`, { direction: 'top', offset: [0, -6] });
+    const tlpClass = 'tlp-' + String(it.tlp).replace('+', '-').toLowerCase().replace(/[^a-z-]/g, '');
+    m.bindTooltip(`<strong>${escapeHtml(it.name)}</strong> <span class="tlp ${tlpClass}">TLP:${escapeHtml(it.tlp)}</span><br><span class="tt-sub">rank ${it.rank} · ${escapeHtml(METHODS[method].fmt(it.score))} · ${escapeHtml(it.band || 'no band')}${it.worst_threat ? ' · worst: ' + escapeHtml(threatName(it.worst_threat)) : ''}</span>`, { direction: 'top', offset: [0, -6] });
     const go = () => { location.hash = '#/site/' + encodeURIComponent(it.site_id); };
     m.on('click', go);
     const node = m.getElement();

@@ -320,6 +320,13 @@ test('screenshots of every page at laptop and tablet size', async () => {
       await shot(page, `${vp}-dashboard-${m}`);
     }
     await page.screenshot({ path: path.join(OUT, `${vp}-dashboard-carver-full.png`), fullPage: true });
+    // a map marker is reachable by keyboard: focus shows its tooltip, Enter opens the site
+    const marker = page.locator('#map [data-site="VM-012"]');
+    await marker.focus();
+    await page.locator('.leaflet-tooltip').filter({ hasText: 'Orrinford General Hospital' }).waitFor();
+    await shot(page, `${vp}-map-tooltip`);
+    await page.keyboard.press('Enter');
+    await page.locator('#site-title').filter({ hasText: 'Orrinford General Hospital' }).waitFor();
     await page.goto(`${BASE}/#/site/VM-012`);
     await page.locator('[data-testid=rank-quant]').waitFor();
     await shot(page, `${vp}-site-readonly`);
