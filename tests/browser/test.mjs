@@ -357,6 +357,50 @@ test('screenshots of every page at laptop and tablet size', async () => {
   }
 });
 
+// axe-core (WCAG 2 A and AA rules) on every page; serious and critical findings fail.
+async function axe(page, where) {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const result = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  return result.map((x) => `${where}: ${x}`);
+}
+
+test('accessibility: no serious WCAG 2 AA finding on any page (axe-core)', async () => {
+  const found = [];
+  for (const vp of Object.keys(VIEWPORTS)) {
+    const page = await newPage(vp);
+    await page.goto(BASE + '/');
+    await page.locator('#login-user').waitFor();
+    found.push(...await axe(page, `${vp} login`));
+    await login(page, U.operator);
+    for (const m of ['quant', 'fema', 'carver']) {
+      await dashboard(page, m);
+      await page.locator('#map [data-site]').first().waitFor();
+      found.push(...await axe(page, `${vp} dashboard ${m}`));
+    }
+    await page.goto(`${BASE}/#/site/${OWN_SITE}`);
+    await page.locator('[data-testid=rank-quant]').waitFor();
+    found.push(...await axe(page, `${vp} site (edit)`));
+    await page.goto(`${BASE}/#/import`);
+    await page.locator('#import-file').waitFor();
+    found.push(...await axe(page, `${vp} import`));
+    await page.context().close();
+    const co = await newPage(vp);
+    await login(co, U.coordinator);
+    await co.goto(`${BASE}/#/audit`);
+    await co.locator('[data-testid=audit] tbody tr').first().waitFor();
+    found.push(...await axe(co, `${vp} audit`));
+    await co.goto(`${BASE}/#/site/VM-012`);
+    await co.locator('[data-testid=rank-quant]').waitFor();
+    found.push(...await axe(co, `${vp} site (read only)`));
+    await co.context().close();
+  }
+  assert(found.length === 0, found.slice(0, 6).join('; '));
+});
+
 test('no script errors on any page', async () => {
   assert(problems.length === 0, problems.slice(0, 5).join('; '));
 });
