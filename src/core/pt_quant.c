@@ -654,10 +654,14 @@ static enum pt_err check_pair(const struct pt_quant_pair *q, size_t i, size_t n_
 	if (q->threat >= n_threats)
 		return pair_fail(d, i, q, "threat", "threat index out of range");
 	for (v = 0; v < PT_QV_COUNT; v++) {
+		const struct pt_range *r = &q->var[v];
 		double hi = v == PT_QV_P_ATTEMPT || v == PT_QV_P_SUCCESS ? 1 : HUGE_VAL;
 		const char *name = pt_quant_var_name((enum pt_quant_var)v);
+		if (r->min >= 0 && r->min <= r->mode && r->mode <= r->max && r->max <= hi &&
+		    isfinite(r->max))
+			continue; /* the common case, without building a message */
 		memset(&local, 0, sizeof local);
-		if (pt_range_check(&q->var[v], 0, hi, &local, 0, name) != PT_OK)
+		if (pt_range_check(r, 0, hi, &local, 0, name) != PT_OK)
 			return pair_fail(d, i, q, name, local.msg);
 	}
 	if (!(q->var[PT_QV_FATALITIES].max * p->value_statistical_life_eur +

@@ -30,7 +30,12 @@ struct pt_quant_pair {
 	struct pt_range var[PT_QV_COUNT];
 };
 
-/** Progress callback: done out of total units; return nonzero to cancel. */
+/**
+ * Progress callback: done out of total units; return nonzero to cancel.
+ * pt_quant_run calls it from one thread at a time, done never decreasing;
+ * its units are pair-samples, then one per sample for the ranking
+ * (total = pairs x samples + samples; pairs when samples == 0).
+ */
 typedef int (*pt_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
 /** Parameters of one run. */
@@ -43,8 +48,8 @@ struct pt_quant_params {
 	int conditional;        /**< nonzero: J100 conditional risk, T = 1 */
 	uint32_t samples;       /**< Monte Carlo samples; 0 = exact values only */
 	uint64_t seed;
-	unsigned threads;       /**< >= 1; results do not depend on it */
-	uint32_t top_k;         /**< K of p_topk (clamped to n_sites) */
+	unsigned threads;       /**< >= 1 (0 counts as 1, above PT_QUANT_MAX_THREADS clamped); results do not depend on it */
+	uint32_t top_k;         /**< K of p_topk (clamped to the sites with pairs) */
 	pt_progress_fn progress; /**< optional */
 	void *progress_ctx;
 };
@@ -62,7 +67,10 @@ struct pt_quant_site_result {
 	double score_eur;  /**< exact expected yearly loss: sum over threats of E[T'] E[V] E[C] */
 	double mean_eur;   /**< sample mean (NaN when samples == 0) */
 	double p5_eur, p95_eur; /**< sample 5th / 95th percentiles (NaN when samples == 0) */
-	double p_topk;     /**< share of samples in which the site ranks in the top K */
+	/** Share of samples in which the site ranks in the top K of the sites with
+	 * pairs (ties to the lower site index); 0 for a site without pairs, NaN
+	 * when samples == 0. */
+	double p_topk;
 	int32_t worst_threat; /**< threat index of the largest pair risk, -1 if none */
 	double worst_risk_eur;
 	uint32_t n_pairs;  /**< assessed threats of the site */
@@ -74,18 +82,28 @@ struct pt_quant_result {
 	struct pt_quant_site_result *sites; /**< n_sites entries */
 	struct pt_quant_pair_result *pairs; /**< n_pairs entries, same order as the input */
 	double total_score_eur;            /**< national exact total */
-	double total_mean_eur, total_p5_eur, total_p95_eur; /**< over samples of the national total */
-	/** Largest |mean - score| / (standard error) over sites with spread: the built-in check. */
+	double total_mean_eur, total_p5_eur, total_p95_eur; /**< over samples of the national total (NaN when samples == 0) */
+	/** Largest |mean - score| / (sample sd / sqrt(samples)) over sites whose
+	 * samples vary: the built-in check (about 4-5 at most for thousands of
+	 * sites when all is well); 0 if none varies, NaN when samples == 0. */
 	double max_mean_z;
-	uint64_t variates_drawn; /**< random variates drawn (for ns/variate) */
+	/** PERT variates drawn (each a beta variate, or under the national share
+	 * the quantile of one attempt probability); constant ranges and pairs
+	 * that are zero in every sample draw none. For ns per variate. */
+	uint64_t variates_drawn;
 };
 
 /**
  * Run the method over pairs (any order; each (site, threat) at most once).
- * Same seed gives the same numbers whatever params->threads.
+ * Same seed gives the same numbers whatever params->threads: the stream of
+ * (sample, site, threat) is pt_rng_seed(seed, sample, site, threat).
+ * Ranges: p_attempt and p_success within [0, 1], the others >= 0, all
+ * finite with min <= mode <= max. Keeps sites x samples doubles in memory.
  * On success *out is a new result the caller frees with pt_quant_result_free.
- * Returns PT_EINVAL for bad ranges or indexes (detail in d), PT_ENOMEM,
- * PT_ELIMIT when samples x sites is too large, PT_EINTERNAL if cancelled.
+ * Returns PT_EINVAL for bad ranges, indexes, duplicates or parameters (d
+ * gets the field and "pair N (site S, threat T): what is wrong"; d may be
+ * NULL), PT_ENOMEM, PT_ELIMIT above the PT_QUANT_MAX_* limits (sites x
+ * samples above 2^31 among them), PT_EINTERNAL if cancelled ("cancelled").
  */
 enum pt_err pt_quant_run(size_t n_sites, size_t n_threats, const struct pt_quant_pair *pairs,
 			 size_t n_pairs, const struct pt_quant_params *params,
