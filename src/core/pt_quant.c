@@ -359,6 +359,7 @@ struct quant_worker {
 	uint64_t variates;
 	double max_z;
 	pthread_t thread;
+	char pad[64]; /* keeps each worker's counters off its neighbours' cache lines */
 };
 
 static void job_progress(struct quant_job *j, uint64_t units)
