@@ -1,0 +1,52 @@
+/* pt_http.h - the HTTP server of protect (GNU libmicrohttpd): the JSON API
+ * under /api/v1/, the web page and the vendored Leaflet and Chart.js. */
+#ifndef PT_HTTP_H
+#define PT_HTTP_H
+
+#include <stddef.h>
+
+#include "../core/pt_err.h"
+
+#define PT_HTTP_THREADS_MAX 64                    /**< most worker threads */
+#define PT_HTTP_UPLOAD_DEFAULT (16UL * 1024 * 1024) /**< default CSV upload limit, bytes */
+#define PT_HTTP_UPLOAD_MAX (512UL * 1024 * 1024)    /**< largest CSV upload limit that may be set */
+
+/** How to run the server. Zeroed fields take the defaults named. */
+struct pt_http_config {
+	const char *db_path;    /**< the registry (must exist and be initialised) */
+	const char *bind;       /**< address to listen on; NULL = "127.0.0.1" (IPv4 or IPv6 text) */
+	unsigned port;          /**< 0 = a free port chosen by the kernel (pt_http_port tells it) */
+	unsigned threads;       /**< worker threads (one database connection each); 0 = CPUs, 2-64 */
+	size_t upload_max;      /**< CSV upload limit in bytes; 0 = PT_HTTP_UPLOAD_DEFAULT */
+	const char *vendor_dir; /**< Debian's JavaScript packages; NULL = "/usr/share/javascript" */
+	unsigned shutdown_timeout_ms; /**< longest wait for in-flight requests at stop; 0 = 30000 */
+};
+
+struct pt_http_server;
+
+/**
+ * Open one database connection per worker thread and start listening.
+ * On success *out is a running server the caller stops with
+ * pt_http_stop. Errors: PT_ENOTFOUND (no database), PT_EDB, PT_EINVAL (bad
+ * bind address or option, detail in d), PT_EIO (cannot listen: the
+ * address is in use), PT_ENOMEM.
+ */
+enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_server **out,
+			  struct pt_diag *d);
+
+/** The port the server listens on (the chosen one when cfg->port was 0). */
+unsigned pt_http_port(const struct pt_http_server *s);
+
+/** The number of worker threads the server runs. */
+unsigned pt_http_threads(const struct pt_http_server *s);
+
+/**
+ * Graceful stop: stop accepting connections, answer requests that arrive
+ * on open connections with 503, let the requests in flight finish (their
+ * responses sent whole, up to cfg->shutdown_timeout_ms), then stop the
+ * threads, close the database connections and free s. *cut (may be NULL)
+ * counts requests still in flight at the timeout. NULL does nothing.
+ */
+void pt_http_stop(struct pt_http_server *s, long *cut);
+
+#endif

@@ -1,0 +1,107 @@
+/* pt_http_api.h - the handlers of the JSON API and what they share: the
+ * caller's session, the access checks (delegated to src/core/pt_access), record <-> JSON. */
+#ifndef PT_HTTP_API_H
+#define PT_HTTP_API_H
+
+#include <jansson.h>
+
+#include "../core/pt_model.h"
+#include "../formats/pt_assess_io.h"
+#include "pt_http_int.h"
+
+#define PT_CSRF_HEADER "X-CSRF-Token"
+#define PT_SESSION_COOKIE "pt_session"
+#define PT_LIST_LIMIT_DEFAULT 100 /**< items per page when limit is not given */
+#define PT_LIST_LIMIT_MAX 1000    /**< largest limit */
+#define PT_LIST_OFFSET_MAX 10000000ULL
+#define PT_PATCH_ROWS_MAX 200     /**< assessment rows in one PATCH */
+
+/** Set up what the handlers need (called once by pt_http_start). */
+enum pt_err pt_api_init(struct pt_http_server *s, struct pt_diag *d);
+/** Undo pt_api_init; safe on a server pt_api_init never saw. */
+void pt_api_fini(struct pt_http_server *s);
+
+/**
+ * Find the caller's session from its cookie; 0 with r->session set, or
+ * nonzero after replying 401 (no or expired session) or 500.
+ */
+int pt_api_session_check(struct pt_req *r);
+/** Compare X-CSRF-Token with the session's token; 0, or nonzero after replying 403. */
+int pt_api_csrf_check(struct pt_req *r);
+/** Release what the request's session holds (called at completion). */
+void pt_api_request_done(struct pt_req *r);
+
+/** Nonzero when the caller may see site s (the rules of src/core/pt_access.c). */
+int pt_api_can_read(const struct pt_req *r, const struct pt_site *s);
+/** Nonzero when the caller may change site s and its assessments. */
+int pt_api_can_write(const struct pt_req *r, const struct pt_site *s);
+/** A pt_site_filter_fn over the caller (ctx is the struct pt_req). */
+int pt_api_visible(void *ctx, const struct pt_site *s);
+/** Nonzero when the caller may import site s (owned by its organisation, or any as a government coordinator). */
+int pt_api_may_import_for(const struct pt_req *r, const struct pt_site *s);
+/** Nonzero when the caller may set the national threat level. */
+int pt_api_may_set_threat_level(const struct pt_req *r);
+/** The AMBER, AMBER+STRICT and RED records one request read, for its one audit entry. */
+struct pt_read_log {
+	size_t n;        /**< sensitive records noted */
+	char ids[768];   /**< their ids, comma-separated, truncated with "..." */
+};
+
+/** Note that the request read site s (only AMBER and above are kept). */
+void pt_read_note(struct pt_read_log *log, const struct pt_site *s);
+
+/**
+ * Write the request's one audit entry for its sensitive reads (nothing
+ * when log->n is 0). 0, or nonzero after replying 500: a read that
+ * cannot be audited is not answered.
+ */
+int pt_api_audit_reads(struct pt_req *r, const char *action, const struct pt_read_log *log);
+
+/**
+ * Audit a write by the caller (inside the write's transaction, so both or
+ * neither happen): action such as "site.update", the record's id, detail.
+ */
+enum pt_err pt_api_audit_write(struct pt_req *r, const char *action, const char *record,
+			       const char *detail, struct pt_diag *d);
+
+/** The list page of the request: limit and offset query parameters with their defaults. */
+void pt_api_page(const struct pt_req *r, size_t *limit, size_t *offset);
+/** {"items": items, "next_offset": N|null, "total": total} (steals items). */
+json_t *pt_api_list(json_t *items, size_t offset, size_t shown, size_t total);
+
+/* Records as JSON (new references; NULL when out of memory). */
+json_t *pt_json_site(const struct pt_site *s, int can_edit);
+json_t *pt_json_fema_row(const struct pt_fema_row *row);
+json_t *pt_json_carver_row(const struct pt_carver_row *row);
+json_t *pt_json_quant_row(const struct pt_quant_row *row);
+/** The rows of set (of one site) as a JSON array. */
+json_t *pt_json_assessment_rows(const struct pt_assessment_set *set);
+/** A number, or null when not finite. */
+json_t *pt_json_number(double v);
+
+/* Handlers (one per route). */
+void pt_h_session_post(struct pt_req *r);
+void pt_h_session_get(struct pt_req *r);
+void pt_h_session_delete(struct pt_req *r);
+void pt_h_sites_list(struct pt_req *r);
+void pt_h_site_get(struct pt_req *r);
+void pt_h_site_patch(struct pt_req *r);
+void pt_h_assessments_get(struct pt_req *r);
+void pt_h_assessment_get(struct pt_req *r);
+void pt_h_assessment_patch(struct pt_req *r);
+void pt_h_ranking(struct pt_req *r);
+void pt_h_matrix(struct pt_req *r);
+void pt_h_import_sites(struct pt_req *r);
+void pt_h_import_assessments(struct pt_req *r);
+void pt_h_catalog(struct pt_req *r);
+void pt_h_threat_level_get(struct pt_req *r);
+void pt_h_threat_level_put(struct pt_req *r);
+void pt_h_orgs_list(struct pt_req *r);
+void pt_h_org_post(struct pt_req *r);
+void pt_h_org_patch(struct pt_req *r);
+void pt_h_users_list(struct pt_req *r);
+void pt_h_user_post(struct pt_req *r);
+void pt_h_user_patch(struct pt_req *r);
+void pt_h_audit_list(struct pt_req *r);
+
+#endif

@@ -1,0 +1,166 @@
+/* pt_http_int.h - what the files of src/http share: the server and
+ * request structs, the route table, reply helpers, the database pool. */
+#ifndef PT_HTTP_INT_H
+#define PT_HTTP_INT_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stddef.h>
+
+#include "../store/pt_store.h"
+#include "pt_http.h"
+#include "pt_http_valid.h"
+
+#define PT_PATH_PARAM_MAX 256 /**< bytes of one {param} path segment */
+#define PT_PATH_PARAMS 2      /**< most {params} in one route */
+#define PT_HEADERS_MAX 4      /**< extra response headers a handler may set */
+
+/** A pool of database connections, one per worker thread. */
+struct pt_dbpool {
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+	struct pt_db **conns;
+	unsigned char *busy;
+	size_t n;
+};
+
+struct pt_throttle;
+
+/** The running server. */
+struct pt_http_server {
+	struct MHD_Daemon *daemon;
+	struct pt_http_config cfg;
+	char bind[64];
+	char vendor_dir[4096];
+	unsigned port, threads;
+	struct pt_dbpool pool;
+	struct pt_throttle *throttle;
+	pthread_mutex_t lock; /* guards in_flight and stopping */
+	pthread_cond_t idle;
+	long in_flight;
+	int stopping;
+};
+
+struct pt_req;
+
+/** A route handler: fills the reply of r (pt_reply_*). */
+typedef void (*pt_handler_fn)(struct pt_req *r);
+
+/** Route flags. */
+enum {
+	PT_R_PUBLIC = 1,  /**< no session needed (log-in, static files) */
+	PT_R_JSON = 2,    /**< takes a JSON object body (1 MiB) checked against body */
+	PT_R_CSV = 4,     /**< takes a text/csv body (the upload limit) */
+	PT_R_STATIC = 8,  /**< a prefix route for static files (no API headers) */
+	PT_R_NO_CSRF = 16 /**< a write that needs no CSRF token (the log-in) */
+};
+
+/** One entry of the route table. */
+struct pt_route {
+	const char *method;             /**< "GET", "POST", "PATCH", "PUT", "DELETE" */
+	const char *pattern;            /**< "/api/v1/sites/{id}"; a STATIC route: a prefix */
+	pt_handler_fn handler;
+	unsigned flags;
+	const struct pt_vquery *query;  /**< allowed query parameters (NULL-name ended) or NULL */
+	const struct pt_vschema *body;  /**< PT_R_JSON: the body's declared fields */
+};
+
+/** The route table, ended by an entry with method NULL (pt_http_routes.c). */
+extern const struct pt_route pt_routes[];
+
+/** A query parameter after validation. */
+struct pt_qval {
+	int set;
+	unsigned long long num;
+	const char *str; /**< MHD's storage, valid during the request */
+};
+
+#define PT_QUERY_MAX 8 /**< most declared query parameters of one route */
+
+/** One request from its first call to its completion. */
+struct pt_req {
+	struct pt_http_server *srv;
+	struct MHD_Connection *conn;
+	const char *method, *url;
+	const struct pt_route *route;
+	char param[PT_PATH_PARAMS][PT_PATH_PARAM_MAX]; /**< {params} in route order */
+	struct pt_qval query[PT_QUERY_MAX];           /**< by index of route->query */
+	char *body;
+	size_t body_len, body_cap, body_max;
+	int body_too_large;
+	int counted;       /**< counted in srv->in_flight */
+	int replied;       /**< a response was queued */
+	json_t *json;      /**< the parsed body (PT_R_JSON) */
+	struct pt_db *db;  /**< the connection held while the handler runs */
+	struct pt_http_session *session; /**< the caller, NULL without a session */
+	/* The reply the handler builds. */
+	unsigned status;
+	json_t *reply;     /**< JSON body (owned) or NULL */
+	struct MHD_Response *raw; /**< or a ready response (static files) */
+	char *hdr_name[PT_HEADERS_MAX], *hdr_value[PT_HEADERS_MAX];
+	size_t n_hdr;
+};
+
+/** Reply with a JSON body (steals a reference to body; NULL body: out of memory -> 500). */
+void pt_reply_json(struct pt_req *r, unsigned status, json_t *body);
+
+/** Reply {"error": msg, "field": field, "line": line} (field NULL/"" and line 0 left out). */
+void pt_reply_error(struct pt_req *r, unsigned status, const char *field, long line,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/** Reply with the status of a store error and d's message, field and line. */
+void pt_reply_diag(struct pt_req *r, enum pt_err err, const struct pt_diag *d);
+
+/** Reply 404 {"error": "not found"} (the same for missing and invisible records). */
+void pt_reply_not_found(struct pt_req *r);
+
+/** Reply 204 without a body. */
+void pt_reply_empty(struct pt_req *r, unsigned status);
+
+/** Add a response header (copied). Silently dropped past PT_HEADERS_MAX or out of memory. */
+void pt_reply_header(struct pt_req *r, const char *name, const char *value);
+
+/** Header value of the request (case-insensitive name) or NULL. */
+const char *pt_req_header(struct pt_req *r, const char *name);
+
+/** The declared query parameter name of the route (set, num, str) or NULL if undeclared. */
+const struct pt_qval *pt_req_query(const struct pt_req *r, const char *name);
+
+/** Take a connection from the pool (waits for a free one). */
+struct pt_db *pt_dbpool_get(struct pt_dbpool *p);
+/** Give a connection back. */
+void pt_dbpool_put(struct pt_dbpool *p, struct pt_db *db);
+
+/** Serve a static file: the page (embedded web/ files) or a vendored library. */
+void pt_static_serve(struct pt_req *r);
+
+/** Content-Type for a file name by its extension. */
+const char *pt_content_type(const char *name);
+
+/* The failed log-in throttle (pt_http_throttle.c). */
+#define PT_THROTTLE_USER_FAILS 5   /**< failed log-ins per window for one user name */
+#define PT_THROTTLE_ADDR_FAILS 30  /**< failed log-ins per window from one client address */
+#define PT_THROTTLE_WINDOW_S 300   /**< the window, seconds */
+#define PT_THROTTLE_KEYS 4096      /**< keys remembered (oldest forgotten first) */
+
+/** A new throttle (NULL when out of memory); free with pt_throttle_free. */
+struct pt_throttle *pt_throttle_new(void);
+/** Free; NULL does nothing. */
+void pt_throttle_free(struct pt_throttle *t);
+/** Seconds key must still wait at time now (0: may try). */
+long pt_throttle_wait(struct pt_throttle *t, const char *key, long long now);
+/**
+ * Count a failure of key at now; the limit-th failure within
+ * PT_THROTTLE_WINDOW_S seconds blocks key for PT_THROTTLE_WINDOW_S seconds.
+ */
+void pt_throttle_fail(struct pt_throttle *t, const char *key, int limit, long long now);
+/** Forget key's failures (after a successful log-in). */
+void pt_throttle_clear(struct pt_throttle *t, const char *key);
+
+/** Seconds on a monotonic clock (for throttling). */
+long long pt_http_now_mono(void);
+/** Seconds since the epoch (for sessions and the audit log). */
+long long pt_http_now_wall(void);
+
+#endif

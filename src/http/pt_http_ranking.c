@@ -1,0 +1,314 @@
+/* pt_http_ranking.c - rankings and matrices over the sites the caller may
+ * see (src/store/pt_ranking), the catalogues and the national threat level. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../formats/pt_diag.h"
+#include "../store/pt_ranking.h"
+#include "pt_http_api.h"
+
+void pt_h_ranking(struct pt_req *r)
+{
+	struct pt_ranking_opts o;
+	struct pt_ranking *rk = NULL;
+	struct pt_read_log log;
+	const struct pt_qval *samples = pt_req_query(r, "samples"), *seed = pt_req_query(r, "seed"),
+			     *top_k = pt_req_query(r, "top_k");
+	struct pt_diag d;
+	json_t *root = NULL, *items = NULL;
+	size_t limit, offset, i, shown = 0;
+	enum pt_err err;
+
+	memset(&o, 0, sizeof o);
+	memset(&d, 0, sizeof d);
+	memset(&log, 0, sizeof log);
+	if (pt_method_parse(r->param[0], &o.method) != PT_OK) {
+		pt_reply_not_found(r);
+		return;
+	}
+	if (o.method != PT_METHOD_QUANT) {
+		const struct pt_qval *q[3] = {samples, seed, top_k};
+		static const char *const names[3] = {"samples", "seed", "top_k"};
+		for (i = 0; i < 3; i++)
+			if (q[i]->set) {
+				pt_reply_error(r, 400, names[i], 0,
+					       "%s: applies to the quantitative method only", names[i]);
+				return;
+			}
+	}
+	pt_api_page(r, &limit, &offset);
+	o.visible = pt_api_visible;
+	o.visible_ctx = r;
+	o.samples_set = samples->set;
+	o.samples = (uint32_t)samples->num;
+	o.seed_set = seed->set;
+	o.seed = seed->num;
+	o.top_k_set = top_k->set;
+	o.top_k = (uint32_t)top_k->num;
+	o.threads = 1; /* the server's threads are the parallelism */
+	if ((err = pt_ranking_run(r->db, &o, &rk, &d)) != PT_OK) {
+		pt_reply_diag(r, err, &d);
+		return;
+	}
+	root = json_object();
+	items = json_array();
+	if (!root || !items)
+		goto oom;
+	json_object_set_new(root, "method", json_string(pt_method_name(o.method)));
+	json_object_set_new(root, "threat_level", json_string(pt_threat_level_name(rk->national)));
+	json_object_set_new(root, "threat_level_text", json_string(rk->level_text));
+	if (o.method == PT_METHOD_QUANT) {
+		json_object_set_new(root, "samples", json_integer(rk->params.samples));
+		json_object_set_new(root, "seed", json_integer((json_int_t)rk->params.seed));
+		json_object_set_new(root, "top_k", json_integer(rk->params.top_k));
+		json_object_set_new(root, "national_share", json_real(rk->params.national_share));
+		json_object_set_new(root, "total",
+				    json_pack("{s:o,s:o,s:o,s:o}", "score",
+					      pt_json_number(rk->quant->total_score_eur), "mean",
+					      pt_json_number(rk->quant->total_mean_eur), "p5",
+					      pt_json_number(rk->quant->total_p5_eur), "p95",
+					      pt_json_number(rk->quant->total_p95_eur)));
+	}
+	json_object_set_new(root, "ranked", json_integer((json_int_t)rk->n_rows));
+	json_object_set_new(root, "not_assessed", json_integer((json_int_t)rk->not_assessed));
+	for (i = offset; i < rk->n_rows && shown < limit; i++) {
+		const struct pt_ranking_row *row = &rk->rows[i];
+		const struct pt_site *s = &rk->sites.items[row->site];
+		json_t *it = json_pack("{s:I,s:s,s:s,s:s,s:f,s:f,s:o,s:s}", "rank", (json_int_t)(i + 1),
+				       "site_id", s->id, "name", s->name, "tlp", pt_tlp_name(s->tlp),
+				       "lat", s->lat, "lon", s->lon, "score", pt_json_number(row->score),
+				       "band", pt_band_name(row->band));
+		if (!it)
+			goto oom;
+		if (row->worst_threat >= 0)
+			json_object_set_new(it, "worst_threat",
+					    json_string(pt_ranking_threat_id(rk, row->worst_threat)));
+		if (row->quant) {
+			json_object_set_new(it, "mean", pt_json_number(row->quant->mean_eur));
+			json_object_set_new(it, "p5", pt_json_number(row->quant->p5_eur));
+			json_object_set_new(it, "p95", pt_json_number(row->quant->p95_eur));
+			json_object_set_new(it, "p_topk", pt_json_number(row->quant->p_topk));
+		}
+		if (json_array_append_new(items, it))
+			goto oom;
+		shown++;
+	}
+	/* The figures depend on every covered site: audit as a read of all of them. */
+	for (i = 0; i < rk->sites.n; i++)
+		pt_read_note(&log, &rk->sites.items[i]);
+	if (pt_api_audit_reads(r, "ranking.read", &log))
+		goto out;
+	json_object_set_new(root, "items", items);
+	items = NULL;
+	json_object_set_new(root, "next_offset", offset + shown < rk->n_rows
+							 ? json_integer((json_int_t)(offset + shown))
+							 : json_null());
+	pt_reply_json(r, 200, root);
+	root = NULL;
+	goto out;
+oom:
+	pt_reply_json(r, 500, NULL);
+out:
+	json_decref(root);
+	json_decref(items);
+	pt_ranking_free(rk);
+}
+
+static const char *const likelihood_names[5] = {"rare", "unlikely", "possible", "likely",
+						 "almost certain"};
+static const char *const consequence_names[5] = {"minor", "moderate", "significant", "major",
+						  "severe"};
+
+/* A filter that also notes the visible sites the matrix covers (for the audit). */
+struct matrix_seen {
+	struct pt_req *r;
+	struct pt_read_log log;
+};
+
+static int matrix_visible(void *ctx, const struct pt_site *s)
+{
+	struct matrix_seen *m = ctx;
+	if (!pt_api_visible(m->r, s))
+		return 0;
+	pt_read_note(&m->log, s);
+	return 1;
+}
+
+void pt_h_matrix(struct pt_req *r)
+{
+	struct pt_risk_matrix rm;
+	struct matrix_seen seen;
+	struct pt_diag d;
+	enum pt_method m;
+	enum pt_err err;
+	json_t *cells, *root;
+	int l, c;
+
+	memset(&d, 0, sizeof d);
+	if (pt_method_parse(r->param[0], &m) != PT_OK) {
+		pt_reply_not_found(r);
+		return;
+	}
+	if (m == PT_METHOD_CARVER) {
+		pt_reply_error(r, 400, "method", 0,
+			       "method: CARVER + Shock measures attractiveness, not risk, and never "
+			       "goes on the risk matrix");
+		return;
+	}
+	memset(&seen, 0, sizeof seen);
+	seen.r = r;
+	if ((err = pt_ranking_matrix(r->db, m, matrix_visible, &seen, &rm, &d)) != PT_OK) {
+		pt_reply_diag(r, err, &d);
+		return;
+	}
+	if (pt_api_audit_reads(r, "matrix.read", &seen.log))
+		return;
+	cells = json_array();
+	root = json_object();
+	if (!cells || !root) {
+		json_decref(cells);
+		json_decref(root);
+		pt_reply_json(r, 500, NULL);
+		return;
+	}
+	for (l = 5; l >= 1; l--)
+		for (c = 1; c <= 5; c++)
+			json_array_append_new(
+				cells, json_pack("{s:i,s:i,s:I,s:s}", "likelihood", l, "consequence", c,
+						 "count", (json_int_t)rm.m.count[l - 1][c - 1], "band",
+						 pt_band_name(pt_matrix_band(&rm.cfg, l, c))));
+	json_object_set_new(root, "method", json_string(pt_method_name(m)));
+	json_object_set_new(root, "threat_level", json_string(pt_threat_level_name(rm.national)));
+	json_object_set_new(root, "threat_level_text", json_string(rm.level_text));
+	json_object_set_new(root, "total", json_integer(rm.m.total));
+	json_object_set_new(root, "likelihood_names",
+			    json_pack("[s,s,s,s,s]", likelihood_names[0], likelihood_names[1],
+				      likelihood_names[2], likelihood_names[3], likelihood_names[4]));
+	json_object_set_new(root, "consequence_names",
+			    json_pack("[s,s,s,s,s]", consequence_names[0], consequence_names[1],
+				      consequence_names[2], consequence_names[3], consequence_names[4]));
+	json_object_set_new(root, "cells", cells);
+	pt_reply_json(r, 200, root);
+}
+
+void pt_h_catalog(struct pt_req *r)
+{
+	struct pt_catalogs cat;
+	const struct pt_catalog *c;
+	struct pt_diag d;
+	enum pt_err err;
+	json_t *items;
+	size_t limit, offset, i, shown = 0;
+
+	memset(&cat, 0, sizeof cat);
+	memset(&d, 0, sizeof d);
+	if ((err = pt_db_catalogs_load(r->db, &cat, &d)) != PT_OK) {
+		pt_reply_diag(r, err, &d);
+		return;
+	}
+	if (strcmp(r->param[0], "kinds") == 0)
+		c = &cat.kinds;
+	else if (strcmp(r->param[0], "sectors") == 0)
+		c = &cat.sectors;
+	else if (strcmp(r->param[0], "threats") == 0)
+		c = &cat.threats;
+	else
+		c = NULL;
+	if (!c) {
+		pt_reply_not_found(r);
+		goto out;
+	}
+	pt_api_page(r, &limit, &offset);
+	items = json_array();
+	for (i = offset; items && i < c->n && shown < limit; i++, shown++) {
+		const struct pt_catalog_entry *e = &c->items[i];
+		json_t *o = json_pack("{s:s,s:s,s:s}", "id", e->id, "name", e->name, "description",
+				      e->description);
+		if (o && c == &cat.sectors)
+			json_object_set_new(o, "kind", json_string(e->parent));
+		if (!o || json_array_append_new(items, o)) {
+			json_decref(items);
+			items = NULL;
+		}
+	}
+	pt_reply_json(r, 200, pt_api_list(items, offset, shown, c->n));
+out:
+	pt_catalog_free(&cat.kinds);
+	pt_catalog_free(&cat.sectors);
+	pt_catalog_free(&cat.threats);
+}
+
+static json_t *threat_level_body(struct pt_req *r)
+{
+	struct pt_threat_level_entry *e = NULL;
+	enum pt_threat_level national;
+	struct pt_diag d;
+	enum pt_err err;
+	size_t n = 0, i;
+	json_t *o, *list;
+	memset(&d, 0, sizeof d);
+	if ((err = pt_db_threat_levels(r->db, &national, &e, &n, &d)) != PT_OK) {
+		pt_reply_diag(r, err, &d);
+		return NULL;
+	}
+	list = json_array();
+	for (i = 0; list && i < n; i++)
+		json_array_append_new(list, json_pack("{s:s,s:s}", "threat_id", e[i].threat_id, "level",
+						      pt_threat_level_name(e[i].level)));
+	free(e);
+	o = json_pack("{s:s,s:o}", "national", pt_threat_level_name(national), "threats", list);
+	if (!o)
+		pt_reply_json(r, 500, NULL);
+	return o;
+}
+
+void pt_h_threat_level_get(struct pt_req *r)
+{
+	json_t *o = threat_level_body(r);
+	if (o)
+		pt_reply_json(r, 200, o);
+}
+
+struct level_write {
+	struct pt_req *r;
+	struct pt_diag *d;
+	const char *threat_id;
+	enum pt_threat_level level;
+};
+
+static enum pt_err write_level(struct pt_db *db, void *ctx)
+{
+	struct level_write *w = ctx;
+	char detail[128];
+	enum pt_err err;
+	if ((err = pt_db_threat_level_set(db, w->threat_id, w->level, w->d)) != PT_OK)
+		return err;
+	snprintf(detail, sizeof detail, "set to %s", pt_threat_level_name(w->level));
+	return pt_api_audit_write(w->r, "threat_level.set", w->threat_id ? w->threat_id : "national",
+				  detail, w->d);
+}
+
+void pt_h_threat_level_put(struct pt_req *r)
+{
+	struct level_write w;
+	struct pt_diag d;
+	enum pt_err err;
+	json_t *o;
+	memset(&d, 0, sizeof d);
+	if (!pt_api_may_set_threat_level(r)) {
+		pt_reply_error(r, 403, NULL, 0,
+			       "only coordinators of a government organisation set the threat level");
+		return;
+	}
+	w.r = r;
+	w.d = &d;
+	w.threat_id = json_string_value(json_object_get(r->json, "threat_id"));
+	pt_threat_level_parse(json_string_value(json_object_get(r->json, "level")), &w.level);
+	if ((err = pt_db_transaction(r->db, write_level, &w, &d)) != PT_OK) {
+		pt_reply_diag(r, err, &d);
+		return;
+	}
+	if ((o = threat_level_body(r)))
+		pt_reply_json(r, 200, o);
+}

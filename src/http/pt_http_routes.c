@@ -1,0 +1,181 @@
+/* pt_http_routes.c - the route table of the server: every path and method,
+ * its handler, and the declared validator of every query parameter and body field. */
+#include <stddef.h>
+
+#include "pt_http_api.h"
+
+
+static const char *const tlp_names[] = {"CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED", NULL};
+static const char *const level_names[] = {"LOW", "MODERATE", "SUBSTANTIAL", "SEVERE", "CRITICAL",
+					  NULL};
+static const char *const org_types[] = {"government", "operator", "private_security", "ngo", NULL};
+static const char *const role_names[] = {"admin", "coordinator", "analyst", "operator", "viewer",
+					 "pio", "facilitator", "player", "evaluator", NULL};
+
+/* ---- query parameters ---- */
+
+#define Q_PAGE                                                                             \
+	{"limit", PT_V_INT, 1, PT_LIST_LIMIT_MAX, NULL},                                   \
+	{"offset", PT_V_INT, 0, PT_LIST_OFFSET_MAX, NULL}
+
+static const struct pt_vquery q_none[] = {{NULL, PT_V_INT, 0, 0, NULL}};
+static const struct pt_vquery q_page[] = {Q_PAGE, {NULL, PT_V_INT, 0, 0, NULL}};
+static const struct pt_vquery q_ranking[] = {
+	Q_PAGE,
+	{"samples", PT_V_INT, 0, 100000, NULL},
+	{"seed", PT_V_INT, 0, (1ULL << 53) - 1, NULL},
+	{"top_k", PT_V_INT, 1, 1000, NULL},
+	{NULL, PT_V_INT, 0, 0, NULL},
+};
+
+/* ---- bodies ---- */
+
+#define END {NULL, PT_V_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL}
+#define STR(name, req, lo, hi) {name, PT_V_STRING, req, 0, lo, hi, NULL, NULL, NULL, NULL, NULL}
+#define ID(name, req) {name, PT_V_STRING, req, 0, 1, 63, NULL, pt_valid_id, "1-63 characters of A-Z a-z 0-9 . _ -", NULL, NULL}
+#define TEXT(name, req, lo, hi) {name, PT_V_STRING, req, 0, lo, hi, NULL, pt_valid_text, "text without control characters", NULL, NULL}
+#define ENUM(name, req, list) {name, PT_V_STRING, req, 0, 0, 0, list, NULL, NULL, NULL, NULL}
+#define INT(name, req, lo, hi) {name, PT_V_INT, req, 0, lo, hi, NULL, NULL, NULL, NULL, NULL}
+#define NINT(name, req, lo, hi) {name, PT_V_INT, req, 1, lo, hi, NULL, NULL, NULL, NULL, NULL}
+#define NUM(name, req, lo, hi) {name, PT_V_NUMBER, req, 0, lo, hi, NULL, NULL, NULL, NULL, NULL}
+#define OBJ(name, req, schema) {name, PT_V_OBJECT, req, 0, 0, 0, NULL, NULL, NULL, schema, NULL}
+#define ARR(name, req, lo, hi, elem) {name, PT_V_ARRAY, req, 0, lo, hi, NULL, NULL, NULL, NULL, elem}
+
+static const struct pt_vfield f_login[] = {
+	STR("user", 1, 1, 63),
+	STR("password", 1, 1, 1024),
+	END,
+};
+static const struct pt_vschema b_login = {f_login, 0};
+
+/* Names and regions may span lines, as in the CSV (docs/formats.md); pt_site_check decides. */
+static const struct pt_vfield f_site_patch[] = {
+	STR("name", 0, 1, 255),
+	ID("kind", 0),
+	ID("sector", 0),
+	NUM("lat", 0, -90, 90),
+	NUM("lon", 0, -180, 180),
+	STR("region", 0, 0, 127),
+	NINT("capacity", 0, 0, 9007199254740991.0),
+	INT("peak_occupancy", 0, 0, 9007199254740991.0),
+	INT("population_served", 0, 0, 9007199254740991.0),
+	NUM("economic_value_eur", 0, 0, 1e18),
+	ENUM("tlp", 0, tlp_names),
+	END,
+};
+static const struct pt_vschema b_site_patch = {f_site_patch, 1};
+
+static const struct pt_vfield f_fema_row[] = {
+	ID("threat_id", 1),
+	INT("asset_value", 1, 1, 10),
+	INT("threat_rating", 1, 1, 10),
+	INT("vulnerability_rating", 1, 1, 10),
+	END,
+};
+static const struct pt_vschema s_fema_row = {f_fema_row, 0};
+static const struct pt_vfield e_fema_row = OBJ("", 1, &s_fema_row);
+static const struct pt_vfield f_fema_patch[] = {ARR("items", 1, 1, PT_PATCH_ROWS_MAX, &e_fema_row),
+						END};
+static const struct pt_vschema b_fema_patch = {f_fema_patch, 0};
+
+static const struct pt_vfield f_carver_row[] = {
+	INT("criticality", 1, 1, 10),   INT("accessibility", 1, 1, 10),
+	INT("recuperability", 1, 1, 10), INT("vulnerability", 1, 1, 10),
+	INT("effect", 1, 1, 10),        INT("recognizability", 1, 1, 10),
+	INT("shock", 1, 1, 10),         END,
+};
+static const struct pt_vschema s_carver_row = {f_carver_row, 0};
+static const struct pt_vfield e_carver_row = OBJ("", 1, &s_carver_row);
+static const struct pt_vfield f_carver_patch[] = {ARR("items", 1, 1, 1, &e_carver_row), END};
+static const struct pt_vschema b_carver_patch = {f_carver_patch, 0};
+
+static const struct pt_vfield f_prob[] = {NUM("min", 1, 0, 1), NUM("mode", 1, 0, 1),
+					  NUM("max", 1, 0, 1), END};
+static const struct pt_vschema s_prob = {f_prob, 0};
+static const struct pt_vfield f_count[] = {NUM("min", 1, 0, 1e9), NUM("mode", 1, 0, 1e9),
+					   NUM("max", 1, 0, 1e9), END};
+static const struct pt_vschema s_count = {f_count, 0};
+static const struct pt_vfield f_eur[] = {NUM("min", 1, 0, 1e15), NUM("mode", 1, 0, 1e15),
+					 NUM("max", 1, 0, 1e15), END};
+static const struct pt_vschema s_eur = {f_eur, 0};
+static const struct pt_vfield f_quant_row[] = {
+	ID("threat_id", 1),
+	OBJ("p_attempt", 1, &s_prob),
+	OBJ("p_success", 1, &s_prob),
+	OBJ("fatalities", 1, &s_count),
+	OBJ("injuries", 1, &s_count),
+	OBJ("loss_eur", 1, &s_eur),
+	END,
+};
+static const struct pt_vschema s_quant_row = {f_quant_row, 0};
+static const struct pt_vfield e_quant_row = OBJ("", 1, &s_quant_row);
+static const struct pt_vfield f_quant_patch[] = {ARR("items", 1, 1, PT_PATCH_ROWS_MAX, &e_quant_row),
+						 END};
+static const struct pt_vschema b_quant_patch = {f_quant_patch, 0};
+
+static const struct pt_vfield f_threat_level[] = {ENUM("level", 1, level_names), ID("threat_id", 0),
+						  END};
+static const struct pt_vschema b_threat_level = {f_threat_level, 0};
+
+static const struct pt_vfield e_org_id = INT("", 1, 1, 9007199254740991.0);
+static const struct pt_vfield f_org_post[] = {
+	TEXT("name", 1, 1, 255),
+	ENUM("type", 1, org_types),
+	ARR("partners", 0, 0, 100, &e_org_id),
+	END,
+};
+static const struct pt_vschema b_org_post = {f_org_post, 0};
+static const struct pt_vfield f_org_patch[] = {
+	TEXT("name", 0, 1, 255),
+	ENUM("type", 0, org_types),
+	ARR("partners", 0, 0, 100, &e_org_id),
+	END,
+};
+static const struct pt_vschema b_org_patch = {f_org_patch, 1};
+
+static const struct pt_vfield f_user_post[] = {
+	ID("name", 1),
+	STR("password", 1, 8, 1024),
+	ENUM("role", 1, role_names),
+	INT("organisation_id", 1, 1, 9007199254740991.0),
+	END,
+};
+static const struct pt_vschema b_user_post = {f_user_post, 0};
+static const struct pt_vfield f_user_patch[] = {
+	STR("password", 0, 8, 1024),
+	ENUM("role", 0, role_names),
+	END,
+};
+static const struct pt_vschema b_user_patch = {f_user_patch, 1};
+
+/* ---- the table: literal routes before patterns that could match the same path ---- */
+
+const struct pt_route pt_routes[] = {
+	{"POST", "/api/v1/session", pt_h_session_post, PT_R_PUBLIC | PT_R_JSON | PT_R_NO_CSRF, q_none, &b_login},
+	{"GET", "/api/v1/session", pt_h_session_get, 0, q_none, NULL},
+	{"DELETE", "/api/v1/session", pt_h_session_delete, 0, q_none, NULL},
+	{"GET", "/api/v1/sites", pt_h_sites_list, 0, q_page, NULL},
+	{"GET", "/api/v1/sites/{id}", pt_h_site_get, 0, q_none, NULL},
+	{"PATCH", "/api/v1/sites/{id}", pt_h_site_patch, PT_R_JSON, q_none, &b_site_patch},
+	{"GET", "/api/v1/sites/{id}/assessments", pt_h_assessments_get, 0, q_none, NULL},
+	{"PATCH", "/api/v1/sites/{id}/assessments/fema", pt_h_assessment_patch, PT_R_JSON, q_none, &b_fema_patch},
+	{"PATCH", "/api/v1/sites/{id}/assessments/carver", pt_h_assessment_patch, PT_R_JSON, q_none, &b_carver_patch},
+	{"PATCH", "/api/v1/sites/{id}/assessments/quant", pt_h_assessment_patch, PT_R_JSON, q_none, &b_quant_patch},
+	{"GET", "/api/v1/sites/{id}/assessments/{method}", pt_h_assessment_get, 0, q_none, NULL},
+	{"GET", "/api/v1/ranking/{method}", pt_h_ranking, 0, q_ranking, NULL},
+	{"GET", "/api/v1/matrix/{method}", pt_h_matrix, 0, q_none, NULL},
+	{"POST", "/api/v1/imports/sites", pt_h_import_sites, PT_R_CSV, q_none, NULL},
+	{"POST", "/api/v1/imports/assessments", pt_h_import_assessments, PT_R_CSV, q_none, NULL},
+	{"GET", "/api/v1/catalog/{name}", pt_h_catalog, 0, q_page, NULL},
+	{"GET", "/api/v1/threat-level", pt_h_threat_level_get, 0, q_none, NULL},
+	{"PUT", "/api/v1/threat-level", pt_h_threat_level_put, PT_R_JSON, q_none, &b_threat_level},
+	{"GET", "/api/v1/organisations", pt_h_orgs_list, 0, q_page, NULL},
+	{"POST", "/api/v1/organisations", pt_h_org_post, PT_R_JSON, q_none, &b_org_post},
+	{"PATCH", "/api/v1/organisations/{id}", pt_h_org_patch, PT_R_JSON, q_none, &b_org_patch},
+	{"GET", "/api/v1/users", pt_h_users_list, 0, q_page, NULL},
+	{"POST", "/api/v1/users", pt_h_user_post, PT_R_JSON, q_none, &b_user_post},
+	{"PATCH", "/api/v1/users/{name}", pt_h_user_patch, PT_R_JSON, q_none, &b_user_patch},
+	{"GET", "/api/v1/audit", pt_h_audit_list, 0, q_page, NULL},
+	{"GET", "/", NULL, PT_R_PUBLIC | PT_R_STATIC, NULL, NULL},
+	{NULL, NULL, NULL, 0, NULL, NULL},
+};

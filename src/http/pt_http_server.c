@@ -1,0 +1,745 @@
+/* pt_http_server.c - the libmicrohttpd glue: start with a thread pool, route
+ * each request, read bodies within their limits, dispatch, reply, graceful stop. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../formats/pt_diag.h"
+#include "pt_http_api.h"
+#include "pt_http_int.h"
+
+long long pt_http_now_mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec;
+}
+
+long long pt_http_now_wall(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec;
+}
+
+/* ---- database pool ---- */
+
+static void dbpool_close(struct pt_dbpool *p)
+{
+	size_t i;
+	for (i = 0; i < p->n; i++)
+		pt_db_close(p->conns[i]);
+	free(p->conns);
+	free(p->busy);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->freed);
+	memset(p, 0, sizeof *p);
+}
+
+static enum pt_err dbpool_open(struct pt_dbpool *p, const char *path, size_t n, struct pt_diag *d)
+{
+	enum pt_err err = PT_OK;
+	memset(p, 0, sizeof *p);
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->freed, NULL);
+	p->conns = calloc(n, sizeof *p->conns);
+	p->busy = calloc(n, 1);
+	if (!p->conns || !p->busy)
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	for (p->n = 0; p->n < n; p->n++) {
+		if ((err = pt_db_open(path, 0, &p->conns[p->n], d)) != PT_OK)
+			return err;
+		if (!pt_db_is_initialised(p->conns[p->n])) {
+			p->n++;
+			return pt_diag_set(d, PT_EINVAL, 0, "",
+					   "%s is not initialised; run 'protect init' or 'protect demo'", path);
+		}
+	}
+	return PT_OK;
+}
+
+struct pt_db *pt_dbpool_get(struct pt_dbpool *p)
+{
+	struct pt_db *db = NULL;
+	size_t i;
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		for (i = 0; i < p->n; i++)
+			if (!p->busy[i]) {
+				p->busy[i] = 1;
+				db = p->conns[i];
+				break;
+			}
+		if (db)
+			break;
+		pthread_cond_wait(&p->freed, &p->lock);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return db;
+}
+
+void pt_dbpool_put(struct pt_dbpool *p, struct pt_db *db)
+{
+	size_t i;
+	if (!db)
+		return;
+	pthread_mutex_lock(&p->lock);
+	for (i = 0; i < p->n; i++)
+		if (p->conns[i] == db)
+			p->busy[i] = 0;
+	pthread_cond_signal(&p->freed);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* ---- replies ---- */
+
+void pt_reply_json(struct pt_req *r, unsigned status, json_t *body)
+{
+	json_decref(r->reply);
+	r->reply = NULL;
+	if (!body) {
+		r->status = 500;
+		r->reply = json_pack("{s:s}", "error", "out of memory");
+		return;
+	}
+	r->status = status;
+	r->reply = body;
+}
+
+void pt_reply_error(struct pt_req *r, unsigned status, const char *field, long line,
+		    const char *fmt, ...)
+{
+	char msg[1536];
+	json_t *o;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	o = json_object();
+	if (o) {
+		json_object_set_new(o, "error", json_string(msg));
+		if (field && field[0])
+			json_object_set_new(o, "field", json_string(field));
+		if (line > 0)
+			json_object_set_new(o, "line", json_integer(line));
+	}
+	pt_reply_json(r, status, o);
+}
+
+void pt_reply_not_found(struct pt_req *r)
+{
+	pt_reply_error(r, MHD_HTTP_NOT_FOUND, NULL, 0, "not found");
+}
+
+void pt_reply_empty(struct pt_req *r, unsigned status)
+{
+	json_decref(r->reply);
+	r->reply = NULL;
+	r->status = status;
+}
+
+void pt_reply_diag(struct pt_req *r, enum pt_err err, const struct pt_diag *d)
+{
+	unsigned status;
+	const char *msg = d && d->msg[0] ? d->msg : pt_strerror(err);
+	switch (err) {
+	case PT_EINVAL:
+	case PT_EUSAGE:
+	case PT_ECONFLICT: status = 400; break;
+	case PT_ELIMIT: status = 413; break;
+	case PT_ENOTFOUND: status = 404; break;
+	default: status = 500; break;
+	}
+	if (status == 404) {
+		pt_reply_not_found(r);
+		return;
+	}
+	if (status == 413 && (!d || d->line <= 0))
+		status = 400; /* a limit of the data (rows, fields), not of the body */
+	if (status == 500)
+		pt_reply_error(r, status, NULL, 0, "%s", pt_strerror(err));
+	else if (d && d->field[0] && d->line > 0)
+		pt_reply_error(r, status, d->field, d->line, "line %ld: %s: %s", d->line, d->field, msg);
+	else if (d && d->field[0])
+		pt_reply_error(r, status, d->field, 0, "%s: %s", d->field, msg);
+	else if (d && d->line > 0)
+		pt_reply_error(r, status, NULL, d->line, "line %ld: %s", d->line, msg);
+	else
+		pt_reply_error(r, status, NULL, 0, "%s", msg);
+}
+
+void pt_reply_header(struct pt_req *r, const char *name, const char *value)
+{
+	if (r->n_hdr >= PT_HEADERS_MAX)
+		return;
+	r->hdr_name[r->n_hdr] = strdup(name);
+	r->hdr_value[r->n_hdr] = strdup(value);
+	if (!r->hdr_name[r->n_hdr] || !r->hdr_value[r->n_hdr]) {
+		free(r->hdr_name[r->n_hdr]);
+		free(r->hdr_value[r->n_hdr]);
+		return;
+	}
+	r->n_hdr++;
+}
+
+const char *pt_req_header(struct pt_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const struct pt_qval *pt_req_query(const struct pt_req *r, const char *name)
+{
+	size_t i;
+	if (!r->route || !r->route->query)
+		return NULL;
+	for (i = 0; r->route->query[i].name && i < PT_QUERY_MAX; i++)
+		if (strcmp(r->route->query[i].name, name) == 0)
+			return &r->query[i];
+	return NULL;
+}
+
+static int stopping(struct pt_http_server *s)
+{
+	int v;
+	pthread_mutex_lock(&s->lock);
+	v = s->stopping;
+	pthread_mutex_unlock(&s->lock);
+	return v;
+}
+
+/* Queue r's reply. Returns MHD_YES/MHD_NO as MHD expects. */
+static enum MHD_Result send_reply(struct pt_req *r)
+{
+	struct MHD_Response *resp = r->raw;
+	enum MHD_Result ret;
+	size_t i;
+	int is_static = r->route && (r->route->flags & PT_R_STATIC);
+	r->raw = NULL;
+	if (!r->status)
+		pt_reply_error(r, 500, NULL, 0, "the handler gave no reply");
+	if (!resp) {
+		if (r->reply) {
+			char *text = json_dumps(r->reply, JSON_COMPACT | JSON_PRESERVE_ORDER |
+							 JSON_REAL_PRECISION(15));
+			if (!text)
+				return MHD_NO;
+			resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+			if (!resp) {
+				free(text);
+				return MHD_NO;
+			}
+			MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+						"application/json; charset=utf-8");
+		} else {
+			resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+			if (!resp)
+				return MHD_NO;
+		}
+	}
+	for (i = 0; i < r->n_hdr; i++)
+		MHD_add_response_header(resp, r->hdr_name[i], r->hdr_value[i]);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	if (!is_static || r->status != 200) {
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	} else {
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+		MHD_add_response_header(resp, "Content-Security-Policy",
+					"default-src 'self'; img-src 'self' data:; "
+					"style-src 'self' 'unsafe-inline'; object-src 'none'; "
+					"base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+	}
+	if (stopping(r->srv))
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+	ret = MHD_queue_response(r->conn, r->status, resp);
+	MHD_destroy_response(resp);
+	r->replied = 1;
+	return ret;
+}
+
+/* ---- routing ---- */
+
+/* Match path against pattern, capturing {params}. 1 on a match. */
+static int match_route(const char *pattern, const char *path, struct pt_req *r, int capture)
+{
+	size_t k = 0;
+	while (*pattern && *path) {
+		if (*pattern == '{') {
+			const char *end = strchr(pattern, '}');
+			size_t n = strcspn(path, "/");
+			if (!end || n == 0 || n >= PT_PATH_PARAM_MAX || k >= PT_PATH_PARAMS)
+				return 0;
+			if (capture) {
+				memcpy(r->param[k], path, n);
+				r->param[k][n] = '\0';
+			}
+			k++;
+			pattern = end + 1;
+			path += n;
+			continue;
+		}
+		if (*pattern != *path)
+			return 0;
+		pattern++;
+		path++;
+	}
+	return *pattern == '\0' && *path == '\0';
+}
+
+static int method_is(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0;
+}
+
+/* Find the route; 0 found, else 404 or 405 with Allow filled. */
+static unsigned find_route(struct pt_req *r, char *allow, size_t allow_size)
+{
+	const struct pt_route *rt;
+	int path_known = 0;
+	const char *method = method_is(r->method, "HEAD") ? "GET" : r->method;
+	allow[0] = '\0';
+	for (rt = pt_routes; rt->method; rt++) {
+		int hit;
+		if (rt->flags & PT_R_STATIC)
+			hit = strncmp(r->url, rt->pattern, strlen(rt->pattern)) == 0 &&
+			      strncmp(r->url, "/api/", 5) != 0;
+		else
+			hit = match_route(rt->pattern, r->url, r, 0);
+		if (!hit)
+			continue;
+		if (rt->flags & PT_R_STATIC) {
+			if (method_is(method, "GET")) {
+				r->route = rt;
+				return 0;
+			}
+			path_known = 1;
+			snprintf(allow, allow_size, "GET, HEAD");
+			break;
+		}
+		path_known = 1;
+		if (method_is(method, rt->method)) {
+			r->route = rt;
+			match_route(rt->pattern, r->url, r, 1);
+			return 0;
+		}
+		{
+			size_t used = strlen(allow);
+			snprintf(allow + used, allow_size - used, "%s%s%s", used ? ", " : "", rt->method,
+				 method_is(rt->method, "GET") ? ", HEAD" : "");
+		}
+	}
+	return path_known ? 405 : 404;
+}
+
+struct query_walk {
+	struct pt_req *r;
+	int bad;
+	char field[64];
+	char msg[256];
+};
+
+static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+				 const char *value)
+{
+	struct query_walk *w = cls;
+	const struct pt_vquery *q = w->r->route->query;
+	size_t i;
+	(void)kind;
+	if (w->bad)
+		return MHD_NO;
+	for (i = 0; q && q[i].name && i < PT_QUERY_MAX; i++)
+		if (strcmp(q[i].name, key) == 0)
+			break;
+	snprintf(w->field, sizeof w->field, "%s", key);
+	if (!q || !q[i].name || i >= PT_QUERY_MAX) {
+		w->bad = 1;
+		snprintf(w->msg, sizeof w->msg, "unknown query parameter");
+		return MHD_NO;
+	}
+	if (w->r->query[i].set) {
+		w->bad = 1;
+		snprintf(w->msg, sizeof w->msg, "given more than once");
+		return MHD_NO;
+	}
+	w->r->query[i].set = 1;
+	w->r->query[i].str = value ? value : "";
+	if (q[i].type == PT_V_INT) {
+		if (!pt_parse_uint_strict(value, q[i].min, q[i].max, &w->r->query[i].num)) {
+			w->bad = 1;
+			snprintf(w->msg, sizeof w->msg, "must be a whole number from %llu to %llu", q[i].min,
+				 q[i].max);
+			return MHD_NO;
+		}
+	} else {
+		size_t len = value ? strlen(value) : 0;
+		int ok = len >= q[i].min && len <= q[i].max;
+		if (ok && q[i].choices) {
+			const char *const *c;
+			ok = 0;
+			for (c = q[i].choices; *c; c++)
+				if (strcmp(*c, value) == 0)
+					ok = 1;
+		}
+		if (ok && value && !pt_valid_text(value))
+			ok = 0;
+		if (!ok) {
+			w->bad = 1;
+			snprintf(w->msg, sizeof w->msg, "has a value that is not allowed");
+			return MHD_NO;
+		}
+	}
+	return MHD_YES;
+}
+
+/* Checks made when the headers are in, before any body is read. 0: go on. */
+static int on_headers(struct pt_req *r)
+{
+	char allow[128];
+	unsigned status;
+	const struct pt_route *rt;
+	const char *clen, *ctype;
+	struct query_walk w;
+
+	if (stopping(r->srv)) {
+		pt_reply_error(r, 503, NULL, 0, "the server is shutting down");
+		pt_reply_header(r, "Retry-After", "5");
+		return 1;
+	}
+	if ((status = find_route(r, allow, sizeof allow)) != 0) {
+		if (status == 405) {
+			pt_reply_error(r, 405, NULL, 0, "method %s is not allowed here", r->method);
+			pt_reply_header(r, "Allow", allow);
+		} else {
+			pt_reply_not_found(r);
+		}
+		return 1;
+	}
+	rt = r->route;
+	if (rt->flags & PT_R_STATIC)
+		return 0;
+	memset(&w, 0, sizeof w);
+	w.r = r;
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_arg, &w);
+	if (w.bad) {
+		pt_reply_error(r, 400, w.field, 0, "%s: %s", w.field, w.msg);
+		return 1;
+	}
+	if (!(rt->flags & PT_R_PUBLIC)) {
+		if (pt_api_session_check(r) != 0)
+			return 1; /* 401 (or 500) replied */
+		if (!method_is(rt->method, "GET") && !(rt->flags & PT_R_NO_CSRF) &&
+		    pt_api_csrf_check(r) != 0)
+			return 1; /* 403 replied */
+	}
+	r->body_max = (rt->flags & PT_R_CSV) ? r->srv->cfg.upload_max
+			: (rt->flags & PT_R_JSON) ? PT_JSON_BODY_MAX : 0;
+	clen = pt_req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (clen && clen[0]) {
+		unsigned long long n;
+		if (!pt_parse_uint_strict(clen, 0, ~0ULL, &n)) {
+			pt_reply_error(r, 400, "Content-Length", 0, "Content-Length is not a number");
+			return 1;
+		}
+		if (n > r->body_max) {
+			if (!r->body_max)
+				pt_reply_error(r, 413, NULL, 0, "this request takes no body");
+			else
+				pt_reply_error(r, 413, NULL, 0, "the body is over its limit of %zu bytes",
+					       r->body_max);
+			return 1;
+		}
+	}
+	if (rt->flags & (PT_R_JSON | PT_R_CSV)) {
+		const char *want = (rt->flags & PT_R_JSON) ? "application/json" : "text/csv";
+		size_t n = strlen(want);
+		ctype = pt_req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+		if (!ctype || strncasecmp(ctype, want, n) != 0 || (ctype[n] && ctype[n] != ';' &&
+								   ctype[n] != ' ')) {
+			pt_reply_error(r, 415, "Content-Type", 0, "the body must be sent as %s", want);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void run_handler(struct pt_req *r)
+{
+	const struct pt_route *rt = r->route;
+	if (r->body_too_large) {
+		pt_reply_error(r, 413, NULL, 0, "the body is over its limit of %zu bytes", r->body_max);
+		return;
+	}
+	if (rt->flags & PT_R_STATIC) {
+		pt_static_serve(r);
+		return;
+	}
+	if (rt->flags & PT_R_JSON) {
+		struct pt_verror e;
+		enum pt_err err = pt_json_parse_body(r->body, r->body_len, &r->json, &e);
+		if (err == PT_OK && rt->body)
+			err = pt_validate_object(r->json, rt->body, "", &e);
+		if (err != PT_OK) {
+			if (e.field[0])
+				pt_reply_error(r, err == PT_ELIMIT ? 413 : 400, e.field, 0, "%s: %s", e.field,
+					       e.msg);
+			else
+				pt_reply_error(r, err == PT_ELIMIT ? 413 : 400, NULL, 0, "%s", e.msg);
+			return;
+		}
+	}
+	r->db = pt_dbpool_get(&r->srv->pool);
+	rt->handler(r);
+	pt_dbpool_put(&r->srv->pool, r->db);
+	r->db = NULL;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	struct pt_http_server *s = cls;
+	struct pt_req *r = *con_cls;
+	(void)version;
+	if (!r) {
+		r = calloc(1, sizeof *r);
+		if (!r)
+			return MHD_NO;
+		*con_cls = r;
+		r->srv = s;
+		r->conn = conn;
+		r->method = method;
+		r->url = url;
+		pthread_mutex_lock(&s->lock);
+		s->in_flight++;
+		r->counted = 1;
+		pthread_mutex_unlock(&s->lock);
+		if (on_headers(r))
+			return send_reply(r);
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		size_t n = *upload_size;
+		*upload_size = 0;
+		if (r->body_too_large || r->body_len + n > r->body_max) {
+			r->body_too_large = 1; /* keep reading and dropping; answer 413 at the end */
+			return MHD_YES;
+		}
+		if (r->body_len + n + 1 > r->body_cap) {
+			size_t cap = r->body_cap ? r->body_cap : 4096;
+			char *nb;
+			while (cap < r->body_len + n + 1)
+				cap *= 2;
+			if (cap > r->body_max + 1)
+				cap = r->body_max + 1;
+			nb = realloc(r->body, cap);
+			if (!nb)
+				return MHD_NO;
+			r->body = nb;
+			r->body_cap = cap;
+		}
+		memcpy(r->body + r->body_len, upload, n);
+		r->body_len += n;
+		r->body[r->body_len] = '\0';
+		return MHD_YES;
+	}
+	if (r->replied)
+		return MHD_YES;
+	run_handler(r);
+	return send_reply(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct pt_http_server *s = cls;
+	struct pt_req *r = *con_cls;
+	size_t i;
+	(void)conn;
+	(void)toe;
+	if (!r)
+		return;
+	*con_cls = NULL;
+	if (r->db)
+		pt_dbpool_put(&s->pool, r->db);
+	pt_api_request_done(r);
+	json_decref(r->json);
+	json_decref(r->reply);
+	if (r->raw)
+		MHD_destroy_response(r->raw);
+	for (i = 0; i < r->n_hdr; i++) {
+		free(r->hdr_name[i]);
+		free(r->hdr_value[i]);
+	}
+	free(r->body);
+	if (r->counted) {
+		pthread_mutex_lock(&s->lock);
+		s->in_flight--;
+		pthread_cond_broadcast(&s->idle);
+		pthread_mutex_unlock(&s->lock);
+	}
+	free(r);
+}
+
+/* Keep the path and query as sent: no percent-decoding (ids never need it). */
+static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	return strlen(s);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	fputs("protect serve: ", stderr);
+	vfprintf(stderr, fmt, ap);
+}
+
+enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_server **out,
+			  struct pt_diag *d)
+{
+	struct pt_http_server *s;
+	struct sockaddr_in a4;
+	struct sockaddr_in6 a6;
+	const struct sockaddr *addr;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+			 MHD_USE_ERROR_LOG;
+	const union MHD_DaemonInfo *info;
+	enum pt_err err;
+	long ncpu;
+
+	*out = NULL;
+	s = calloc(1, sizeof *s);
+	if (!s)
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->idle, NULL);
+	s->cfg = *cfg;
+	snprintf(s->bind, sizeof s->bind, "%s", cfg->bind ? cfg->bind : "127.0.0.1");
+	snprintf(s->vendor_dir, sizeof s->vendor_dir, "%s",
+		 cfg->vendor_dir ? cfg->vendor_dir : "/usr/share/javascript");
+	s->cfg.bind = s->bind;
+	s->cfg.vendor_dir = s->vendor_dir;
+	if (!s->cfg.upload_max)
+		s->cfg.upload_max = PT_HTTP_UPLOAD_DEFAULT;
+	if (!s->cfg.shutdown_timeout_ms)
+		s->cfg.shutdown_timeout_ms = 30000;
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	s->threads = cfg->threads ? cfg->threads : (unsigned)(ncpu > 2 ? ncpu : 2);
+	if (s->threads > PT_HTTP_THREADS_MAX)
+		s->threads = PT_HTTP_THREADS_MAX;
+	if (s->cfg.upload_max > PT_HTTP_UPLOAD_MAX) {
+		err = pt_diag_set(d, PT_EINVAL, 0, "upload-max", "the upload limit is above %lu bytes",
+				  PT_HTTP_UPLOAD_MAX);
+		goto fail;
+	}
+	memset(&a4, 0, sizeof a4);
+	memset(&a6, 0, sizeof a6);
+	if (inet_pton(AF_INET, s->bind, &a4.sin_addr) == 1) {
+		a4.sin_family = AF_INET;
+		a4.sin_port = htons((uint16_t)cfg->port);
+		addr = (const struct sockaddr *)&a4;
+	} else if (inet_pton(AF_INET6, s->bind, &a6.sin6_addr) == 1) {
+		a6.sin6_family = AF_INET6;
+		a6.sin6_port = htons((uint16_t)cfg->port);
+		addr = (const struct sockaddr *)&a6;
+		flags |= MHD_USE_IPv6;
+	} else {
+		err = pt_diag_set(d, PT_EINVAL, 0, "bind", "'%s' is not an IPv4 or IPv6 address", s->bind);
+		goto fail;
+	}
+	if (cfg->port > 65535) {
+		err = pt_diag_set(d, PT_EINVAL, 0, "port", "%u is not a port number (0-65535)", cfg->port);
+		goto fail;
+	}
+	if ((err = dbpool_open(&s->pool, cfg->db_path, s->threads, d)) != PT_OK)
+		goto fail;
+	if (!(s->throttle = pt_throttle_new())) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto fail;
+	}
+	if ((err = pt_api_init(s, d)) != PT_OK)
+		goto fail;
+	s->daemon = MHD_start_daemon(
+		flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
+		mhd_log, NULL, MHD_OPTION_SOCK_ADDR, addr,
+		MHD_OPTION_THREAD_POOL_SIZE, s->threads, MHD_OPTION_CONNECTION_LIMIT, 1000u,
+		MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, 511u,
+		MHD_OPTION_END);
+	if (!s->daemon) {
+		err = pt_diag_set(d, PT_EIO, 0, "", "cannot listen on %s port %u (in use?)", s->bind,
+				  cfg->port);
+		goto fail;
+	}
+	info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = info ? info->port : cfg->port;
+	*out = s;
+	return PT_OK;
+fail:
+	pt_api_fini(s);
+	pt_throttle_free(s->throttle);
+	if (s->pool.conns)
+		dbpool_close(&s->pool);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->idle);
+	free(s);
+	return err;
+}
+
+unsigned pt_http_port(const struct pt_http_server *s)
+{
+	return s->port;
+}
+
+unsigned pt_http_threads(const struct pt_http_server *s)
+{
+	return s->threads;
+}
+
+void pt_http_stop(struct pt_http_server *s, long *cut)
+{
+	struct timespec until;
+	MHD_socket fd;
+	if (cut)
+		*cut = 0;
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->stopping = 1;
+	pthread_mutex_unlock(&s->lock);
+	fd = MHD_quiesce_daemon(s->daemon); /* MHD accepts no more; closing refuses new connections */
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += (time_t)(s->cfg.shutdown_timeout_ms / 1000);
+	until.tv_nsec += (long)(s->cfg.shutdown_timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&s->lock);
+	while (s->in_flight > 0)
+		if (pthread_cond_timedwait(&s->idle, &s->lock, &until) == ETIMEDOUT)
+			break;
+	if (cut)
+		*cut = s->in_flight;
+	pthread_mutex_unlock(&s->lock);
+	MHD_stop_daemon(s->daemon);
+	pt_api_fini(s);
+	pt_throttle_free(s->throttle);
+	dbpool_close(&s->pool);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->idle);
+	free(s);
+}

@@ -1,0 +1,423 @@
+/* pt_http_sites.c - the handlers of sites and their assessments: list, get,
+ * update, each filtered by the access rules, every write audited in its transaction. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/pt_score.h"
+#include "../formats/pt_diag.h"
+#include "../formats/pt_sites_io.h"
+#include "pt_http_api.h"
+
+static void catalogs_free(struct pt_catalogs *cat)
+{
+	pt_catalog_free(&cat->kinds);
+	pt_catalog_free(&cat->sectors);
+	pt_catalog_free(&cat->threats);
+}
+
+/*
+ * The site named by the path, when the caller may see it. 0 with *s
+ * filled, or nonzero after replying 404 (missing and invisible alike) or 500.
+ */
+static int visible_site(struct pt_req *r, struct pt_site *s)
+{
+	struct pt_diag d;
+	enum pt_err err;
+	memset(&d, 0, sizeof d);
+	if (!pt_valid_id(r->param[0])) {
+		pt_reply_not_found(r);
+		return 1;
+	}
+	err = pt_db_site_get(r->db, r->param[0], s, &d);
+	if (err == PT_ENOTFOUND || (err == PT_OK && !pt_api_can_read(r, s))) {
+		pt_reply_not_found(r);
+		return 1;
+	}
+	if (err != PT_OK) {
+		pt_reply_diag(r, err, &d);
+		return 1;
+	}
+	return 0;
+}
+
+void pt_h_sites_list(struct pt_req *r)
+{
+	struct pt_site_list all;
+	struct pt_read_log log;
+	struct pt_diag d;
+	json_t *items = NULL;
+	size_t limit, offset, i, seen = 0, shown = 0;
+	enum pt_err err;
+
+	memset(&all, 0, sizeof all);
+	memset(&log, 0, sizeof log);
+	memset(&d, 0, sizeof d);
+	pt_api_page(r, &limit, &offset);
+	if ((err = pt_db_sites_list(r->db, PT_TLP_RED, &all, NULL, &d)) != PT_OK) {
+		pt_reply_diag(r, err, &d);
+		goto out;
+	}
+	items = json_array();
+	if (!items) {
+		pt_reply_json(r, 500, NULL);
+		goto out;
+	}
+	for (i = 0; i < all.n; i++) {
+		const struct pt_site *s = &all.items[i];
+		if (!pt_api_can_read(r, s))
+			continue;
+		if (seen >= offset && shown < limit) {
+			json_t *o = pt_json_site(s, pt_api_can_write(r, s));
+			if (!o || json_array_append_new(items, o)) {
+				pt_reply_json(r, 500, NULL);
+				goto out;
+			}
+			pt_read_note(&log, s);
+			shown++;
+		}
+		seen++;
+	}
+	if (pt_api_audit_reads(r, "sites.list", &log))
+		goto out;
+	pt_reply_json(r, 200, pt_api_list(items, offset, shown, seen));
+	items = NULL;
+out:
+	json_decref(items);
+	pt_site_list_free(&all);
+}
+
+void pt_h_site_get(struct pt_req *r)
+{
+	struct pt_site s;
+	struct pt_read_log log;
+	memset(&log, 0, sizeof log);
+	if (visible_site(r, &s))
+		return;
+	pt_read_note(&log, &s);
+	if (pt_api_audit_reads(r, "site.read", &log))
+		return;
+	pt_reply_json(r, 200, pt_json_site(&s, pt_api_can_write(r, &s)));
+}
+
+struct site_write {
+	struct pt_req *r;
+	struct pt_diag *d;
+	struct pt_site_list list;
+	char detail[512];
+};
+
+static enum pt_err write_site(struct pt_db *db, void *ctx)
+{
+	struct site_write *w = ctx;
+	enum pt_err err;
+	if ((err = pt_db_sites_import(db, &w->list, NULL, NULL, w->d)) != PT_OK)
+		return err;
+	return pt_api_audit_write(w->r, "site.update", w->list.items[0].id, w->detail, w->d);
+}
+
+/* Apply the validated members of body to s; names the changed fields in changed. */
+static void apply_site_patch(const json_t *body, struct pt_site *s, char *changed, size_t size)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach((json_t *)body, key, v) {
+		size_t used = strlen(changed);
+		snprintf(changed + used, size - used, "%s%s", used ? "," : "changed ", key);
+		if (strcmp(key, "name") == 0)
+			pt_strlcpy(s->name, json_string_value(v), sizeof s->name);
+		else if (strcmp(key, "kind") == 0)
+			pt_strlcpy(s->kind, json_string_value(v), sizeof s->kind);
+		else if (strcmp(key, "sector") == 0)
+			pt_strlcpy(s->sector, json_string_value(v), sizeof s->sector);
+		else if (strcmp(key, "region") == 0)
+			pt_strlcpy(s->region, json_string_value(v), sizeof s->region);
+		else if (strcmp(key, "lat") == 0)
+			s->lat = json_number_value(v);
+		else if (strcmp(key, "lon") == 0)
+			s->lon = json_number_value(v);
+		else if (strcmp(key, "capacity") == 0)
+			s->capacity = json_is_null(v) ? -1 : (long long)json_integer_value(v);
+		else if (strcmp(key, "peak_occupancy") == 0)
+			s->peak_occupancy = (long long)json_integer_value(v);
+		else if (strcmp(key, "population_served") == 0)
+			s->population_served = (long long)json_integer_value(v);
+		else if (strcmp(key, "economic_value_eur") == 0)
+			s->economic_value_eur = json_number_value(v);
+		else if (strcmp(key, "tlp") == 0)
+			pt_tlp_parse(json_string_value(v), &s->tlp);
+	}
+}
+
+void pt_h_site_patch(struct pt_req *r)
+{
+	struct site_write w;
+	struct pt_site s;
+	struct pt_catalogs cat;
+	struct pt_diag d;
+	enum pt_err err;
+
+	memset(&w, 0, sizeof w);
+	memset(&cat, 0, sizeof cat);
+	memset(&d, 0, sizeof d);
+	if (visible_site(r, &s))
+		return;
+	if (!pt_api_can_write(r, &s)) {
+		pt_reply_error(r, 403, NULL, 0, "your role or organisation may not change site %s", s.id);
+		return;
+	}
+	apply_site_patch(r->json, &s, w.detail, sizeof w.detail);
+	if ((err = pt_db_catalogs_load(r->db, &cat, &d)) != PT_OK) {
+		pt_reply_diag(r, err, &d);
+		goto out;
+	}
+	if ((err = pt_site_check(&s, &cat, 0, &d)) != PT_OK) {
+		pt_reply_diag(r, err, &d);
+		goto out;
+	}
+	w.r = r;
+	w.d = &d;
+	if ((err = pt_site_list_append(&w.list, &s, 0)) != PT_OK ||
+	    (err = pt_db_transaction(r->db, write_site, &w, &d)) != PT_OK) {
+		pt_reply_diag(r, err, &d);
+		goto out;
+	}
+	if ((err = pt_db_site_get(r->db, s.id, &s, &d)) != PT_OK) {
+		pt_reply_diag(r, err, &d);
+		goto out;
+	}
+	pt_reply_json(r, 200, pt_json_site(&s, pt_api_can_read(r, &s) && pt_api_can_write(r, &s)));
+out:
+	pt_site_list_free(&w.list);
+	catalogs_free(&cat);
+}
+
+static int method_param(struct pt_req *r, const char *text, enum pt_method *m)
+{
+	if (pt_method_parse(text, m) != PT_OK) {
+		pt_reply_not_found(r);
+		return 1;
+	}
+	return 0;
+}
+
+void pt_h_assessments_get(struct pt_req *r)
+{
+	struct pt_site s;
+	struct pt_read_log log;
+	json_t *o;
+	enum pt_method m;
+	struct pt_diag d;
+	memset(&d, 0, sizeof d);
+	memset(&log, 0, sizeof log);
+	if (visible_site(r, &s))
+		return;
+	o = json_pack("{s:s,s:s}", "site_id", s.id, "tlp", pt_tlp_name(s.tlp));
+	if (!o) {
+		pt_reply_json(r, 500, NULL);
+		return;
+	}
+	for (m = PT_METHOD_FEMA; m <= PT_METHOD_QUANT; m++) {
+		struct pt_assessment_set set;
+		enum pt_err err;
+		memset(&set, 0, sizeof set);
+		if ((err = pt_db_site_assessments(r->db, s.id, m, &set, &d)) != PT_OK) {
+			json_decref(o);
+			pt_reply_diag(r, err, &d);
+			return;
+		}
+		json_object_set_new(o, pt_method_name(m), pt_json_assessment_rows(&set));
+		pt_assessment_set_free(&set);
+	}
+	pt_read_note(&log, &s);
+	if (pt_api_audit_reads(r, "assessments.read", &log)) {
+		json_decref(o);
+		return;
+	}
+	pt_reply_json(r, 200, o);
+}
+
+/* {"site_id", "method", "items"} of the site's rows of m. */
+static json_t *rows_body(struct pt_req *r, const struct pt_site *s, enum pt_method m)
+{
+	struct pt_assessment_set set;
+	struct pt_diag d;
+	enum pt_err err;
+	json_t *o;
+	memset(&set, 0, sizeof set);
+	memset(&d, 0, sizeof d);
+	if ((err = pt_db_site_assessments(r->db, s->id, m, &set, &d)) != PT_OK) {
+		pt_reply_diag(r, err, &d);
+		return NULL;
+	}
+	o = json_pack("{s:s,s:s,s:o}", "site_id", s->id, "method", pt_method_name(m), "items",
+		      pt_json_assessment_rows(&set));
+	pt_assessment_set_free(&set);
+	if (!o)
+		pt_reply_json(r, 500, NULL);
+	return o;
+}
+
+void pt_h_assessment_get(struct pt_req *r)
+{
+	struct pt_site s;
+	struct pt_read_log log;
+	enum pt_method m;
+	json_t *o;
+	memset(&log, 0, sizeof log);
+	if (visible_site(r, &s) || method_param(r, r->param[1], &m))
+		return;
+	if (!(o = rows_body(r, &s, m)))
+		return;
+	pt_read_note(&log, &s);
+	if (pt_api_audit_reads(r, "assessments.read", &log)) {
+		json_decref(o);
+		return;
+	}
+	pt_reply_json(r, 200, o);
+}
+
+struct rows_write {
+	struct pt_req *r;
+	struct pt_diag *d;
+	struct pt_assessment_set set;
+	char record[PT_ID_MAX + 16];
+	char detail[256];
+};
+
+static enum pt_err write_rows(struct pt_db *db, void *ctx)
+{
+	struct rows_write *w = ctx;
+	enum pt_err err;
+	if ((err = pt_db_assessments_import(db, &w->set, w->d)) != PT_OK)
+		return err;
+	return pt_api_audit_write(w->r, "assessment.update", w->record, w->detail, w->d);
+}
+
+/* Build the set from the validated items; 0, or nonzero after replying 400. */
+static int rows_from_json(struct pt_req *r, const struct pt_site *s, enum pt_method m,
+			  const struct pt_catalog *threats, struct pt_assessment_set *set)
+{
+	json_t *items = json_object_get(r->json, "items"), *it;
+	struct pt_diag d;
+	char field[PT_FIELD_PATH_MAX];
+	size_t i, k;
+	enum pt_err err = PT_OK;
+
+	memset(&d, 0, sizeof d);
+	set->method = m;
+	json_array_foreach(items, i, it) {
+		const char *threat = json_string_value(json_object_get(it, "threat_id"));
+		long line = (long)i + 1;
+		if (m != PT_METHOD_CARVER && pt_catalog_find(threats, threat) < 0) {
+			snprintf(field, sizeof field, "items[%zu].threat_id", i);
+			pt_reply_error(r, 400, field, 0, "%s: unknown threat scenario '%s'", field, threat);
+			return 1;
+		}
+		if (m != PT_METHOD_CARVER)
+			for (k = 0; k < i; k++)
+				if (strcmp(threat, json_string_value(json_object_get(
+								json_array_get(items, k), "threat_id"))) == 0) {
+					snprintf(field, sizeof field, "items[%zu].threat_id", i);
+					pt_reply_error(r, 400, field, 0, "%s: '%s' is given twice", field,
+						       threat);
+					return 1;
+				}
+		if (m == PT_METHOD_FEMA) {
+			struct pt_fema_row row;
+			memset(&row, 0, sizeof row);
+			pt_strlcpy(row.site_id, s->id, sizeof row.site_id);
+			pt_strlcpy(row.threat_id, threat, sizeof row.threat_id);
+			row.asset_value = (int)json_integer_value(json_object_get(it, "asset_value"));
+			row.threat_rating = (int)json_integer_value(json_object_get(it, "threat_rating"));
+			row.vulnerability_rating =
+				(int)json_integer_value(json_object_get(it, "vulnerability_rating"));
+			if ((err = pt_fema_check(&row, &d, line)) == PT_OK)
+				err = pt_assessment_set_add_fema(set, &row, line);
+		} else if (m == PT_METHOD_CARVER) {
+			struct pt_carver_row row;
+			memset(&row, 0, sizeof row);
+			pt_strlcpy(row.site_id, s->id, sizeof row.site_id);
+#define GETI(f) row.f = (int)json_integer_value(json_object_get(it, #f))
+			GETI(criticality);
+			GETI(accessibility);
+			GETI(recuperability);
+			GETI(vulnerability);
+			GETI(effect);
+			GETI(recognizability);
+			GETI(shock);
+#undef GETI
+			if ((err = pt_carver_check(&row, &d, line)) == PT_OK)
+				err = pt_assessment_set_add_carver(set, &row, line);
+		} else {
+			struct pt_quant_row row;
+			int v;
+			memset(&row, 0, sizeof row);
+			pt_strlcpy(row.site_id, s->id, sizeof row.site_id);
+			pt_strlcpy(row.threat_id, threat, sizeof row.threat_id);
+			for (v = 0; v < PT_QV_COUNT && err == PT_OK; v++) {
+				const char *name = pt_quant_var_name((enum pt_quant_var)v);
+				json_t *g = json_object_get(it, name);
+				double hi = v <= PT_QV_P_SUCCESS ? 1.0 : 1e300;
+				row.var[v].min = json_number_value(json_object_get(g, "min"));
+				row.var[v].mode = json_number_value(json_object_get(g, "mode"));
+				row.var[v].max = json_number_value(json_object_get(g, "max"));
+				err = pt_range_check(&row.var[v], 0, hi, &d, line, name);
+			}
+			if (err == PT_OK)
+				err = pt_assessment_set_add_quant(set, &row, line);
+		}
+		if (err != PT_OK) {
+			if (err == PT_EINVAL) {
+				snprintf(field, sizeof field, "items[%zu].%s", i, d.field);
+				pt_reply_error(r, 400, field, 0, "%s: %s", field, d.msg);
+			} else {
+				pt_reply_diag(r, err, &d);
+			}
+			return 1;
+		}
+	}
+	return 0;
+}
+
+void pt_h_assessment_patch(struct pt_req *r)
+{
+	struct rows_write w;
+	struct pt_site s;
+	struct pt_catalogs cat;
+	struct pt_diag d;
+	enum pt_method m;
+	enum pt_err err;
+	const char *slash = strrchr(r->url, '/');
+	json_t *o;
+
+	memset(&w, 0, sizeof w);
+	memset(&cat, 0, sizeof cat);
+	memset(&d, 0, sizeof d);
+	if (visible_site(r, &s) || !slash || method_param(r, slash + 1, &m))
+		return;
+	if (!pt_api_can_write(r, &s)) {
+		pt_reply_error(r, 403, NULL, 0, "your role or organisation may not change the "
+						"assessments of site %s", s.id);
+		return;
+	}
+	if ((err = pt_db_catalogs_load(r->db, &cat, &d)) != PT_OK) {
+		pt_reply_diag(r, err, &d);
+		goto out;
+	}
+	if (rows_from_json(r, &s, m, &cat.threats, &w.set))
+		goto out;
+	w.r = r;
+	w.d = &d;
+	snprintf(w.record, sizeof w.record, "%s", s.id);
+	snprintf(w.detail, sizeof w.detail, "%s: %zu rows", pt_method_name(m), w.set.n);
+	if ((err = pt_db_transaction(r->db, write_rows, &w, &d)) != PT_OK) {
+		pt_reply_diag(r, err, &d);
+		goto out;
+	}
+	if ((o = rows_body(r, &s, m)))
+		pt_reply_json(r, 200, o);
+out:
+	pt_assessment_set_free(&w.set);
+	catalogs_free(&cat);
+}
