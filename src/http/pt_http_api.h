@@ -64,6 +64,25 @@ int pt_api_audit_reads(struct pt_req *r, const char *action, const struct pt_rea
 enum pt_err pt_api_audit_write(struct pt_req *r, const char *action, const char *record,
 			       const char *detail, struct pt_diag *d);
 
+#define PT_VIEW_KEY_SITES_MAX 20000 /**< above this many sites, views are not cached */
+
+/** The caller's view of a sites snapshot, and the cache key it gives. */
+struct pt_view {
+	unsigned char *bits; /**< per site of the snapshot: 1 visible, 2 writable */
+	size_t n;
+	char *key;           /**< "PREFIX#hex of the bits", NULL when not cacheable */
+};
+
+/**
+ * Work out the caller's view of snap (with_write: writable bits too) and
+ * its cache key prefix#bits. 0, or nonzero after replying 500. Free with
+ * pt_api_view_free.
+ */
+int pt_api_view(struct pt_req *r, const struct pt_sites_snapshot *snap, const char *prefix,
+		int with_write, struct pt_view *v);
+/** Free what pt_api_view made. */
+void pt_api_view_free(struct pt_view *v);
+
 /** The list page of the request: limit and offset query parameters with their defaults. */
 void pt_api_page(const struct pt_req *r, size_t *limit, size_t *offset);
 /** {"items": items, "next_offset": N|null, "total": total} (steals items). */

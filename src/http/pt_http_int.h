@@ -6,8 +6,10 @@
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
+#include "../store/pt_ranking.h"
 #include "../store/pt_store.h"
 #include "pt_http.h"
 #include "pt_http_valid.h"
@@ -26,6 +28,7 @@ struct pt_dbpool {
 };
 
 struct pt_throttle;
+struct pt_http_cache;
 
 /** The running server. */
 struct pt_http_server {
@@ -36,6 +39,8 @@ struct pt_http_server {
 	unsigned port, threads;
 	struct pt_dbpool pool;
 	struct pt_throttle *throttle;
+	struct pt_ranking_watch *watch; /* tells when the registry changed */
+	struct pt_http_cache *cache;    /* sites snapshot and rendered bodies until then */
 	pthread_mutex_t lock; /* guards in_flight and stopping */
 	pthread_cond_t idle;
 	long in_flight;
@@ -112,6 +117,9 @@ void pt_reply_error(struct pt_req *r, unsigned status, const char *field, long l
 /** Reply with the status of a store error and d's message, field and line. */
 void pt_reply_diag(struct pt_req *r, enum pt_err err, const struct pt_diag *d);
 
+/** body as the compact JSON every response uses (caller frees), or NULL when out of memory. */
+char *pt_json_text(const json_t *body);
+
 /** Reply 404 {"error": "not found"} (the same for missing and invisible records). */
 void pt_reply_not_found(struct pt_req *r);
 
@@ -157,6 +165,49 @@ long pt_throttle_wait(struct pt_throttle *t, const char *key, long long now);
 void pt_throttle_fail(struct pt_throttle *t, const char *key, int limit, long long now);
 /** Forget key's failures (after a successful log-in). */
 void pt_throttle_clear(struct pt_throttle *t, const char *key);
+
+/* The cache (pt_http_cache.c): kept until the registry's version changes. */
+#define PT_CACHE_SLOTS 64                 /**< rendered bodies kept */
+#define PT_CACHE_BODY_MAX (4UL << 20)     /**< larger bodies are not kept */
+
+/** A rendered body shared by the cache and the responses sending it. */
+struct pt_cache_body;
+
+/** All sites of the registry at one version, shared by the requests using it. */
+struct pt_sites_snapshot {
+	atomic_long refs;
+	unsigned long long version; /**< 0: changed while loading; nothing derived is kept */
+	struct pt_site_list list; /**< ordered by id */
+};
+
+/** A new, empty cache (NULL when out of memory); free with pt_cache_free. */
+struct pt_http_cache *pt_cache_new(void);
+/** Free; NULL does nothing (bodies still being sent stay alive until sent). */
+void pt_cache_free(struct pt_http_cache *c);
+/** The body kept for key at version, with a reference for the caller, or NULL. */
+struct pt_cache_body *pt_cache_get(struct pt_http_cache *c, const char *key,
+				   unsigned long long version);
+/** Keep a copy of data[0..len) for key at version (not for version 0, nor when out of memory). */
+void pt_cache_put(struct pt_http_cache *c, const char *key, unsigned long long version,
+		  const char *data, size_t len);
+/** Drop a reference to b; NULL does nothing. */
+void pt_cache_body_release(struct pt_cache_body *b);
+/**
+ * Reply with body (status 200), keeping its text in the cache for key at
+ * version (key NULL: not kept). Takes the reference to body.
+ */
+void pt_reply_json_keep(struct pt_req *r, json_t *body, const char *key,
+			unsigned long long version);
+/** Reply with a cached JSON body (takes the caller's reference to b). */
+void pt_reply_cached(struct pt_req *r, unsigned status, struct pt_cache_body *b);
+/**
+ * The sites at the registry's current version, loaded with r->db when the
+ * kept snapshot is older. A reference for the caller (release with
+ * pt_sites_snapshot_release), or NULL with d filled.
+ */
+struct pt_sites_snapshot *pt_sites_snapshot_get(struct pt_req *r, struct pt_diag *d);
+/** Drop a reference; NULL does nothing. */
+void pt_sites_snapshot_release(struct pt_sites_snapshot *s);
 
 /** Seconds on a monotonic clock (for throttling). */
 long long pt_http_now_mono(void);

@@ -8,10 +8,26 @@
 #include "../store/pt_ranking.h"
 #include "pt_http_api.h"
 
+/* The key a computed body is kept under: the view's, while the registry still has the
+ * snapshot's version (then the computation saw exactly the snapshot's data); else NULL. */
+static const char *key_if_unchanged(struct pt_req *r, const struct pt_sites_snapshot *snap,
+				    const struct pt_view *view)
+{
+	unsigned long long now;
+	if (!view->key || pt_ranking_watch_version(r->srv->watch, &now) != PT_OK ||
+	    now != snap->version)
+		return NULL;
+	return view->key;
+}
+
 void pt_h_ranking(struct pt_req *r)
 {
 	struct pt_ranking_opts o;
 	struct pt_ranking *rk = NULL;
+	struct pt_sites_snapshot *snap = NULL;
+	struct pt_cache_body *cached = NULL;
+	struct pt_view view;
+	char prefix[256];
 	struct pt_read_log log;
 	const struct pt_qval *samples = pt_req_query(r, "samples"), *seed = pt_req_query(r, "seed"),
 			     *top_k = pt_req_query(r, "top_k");
@@ -23,6 +39,7 @@ void pt_h_ranking(struct pt_req *r)
 	memset(&o, 0, sizeof o);
 	memset(&d, 0, sizeof d);
 	memset(&log, 0, sizeof log);
+	memset(&view, 0, sizeof view);
 	if (pt_method_parse(r->param[0], &o.method) != PT_OK) {
 		pt_reply_not_found(r);
 		return;
@@ -47,9 +64,30 @@ void pt_h_ranking(struct pt_req *r)
 	o.top_k_set = top_k->set;
 	o.top_k = (uint32_t)top_k->num;
 	o.threads = 1; /* the server's threads are the parallelism */
+	if (!(snap = pt_sites_snapshot_get(r, &d))) {
+		pt_reply_diag(r, d.msg[0] ? PT_EDB : PT_ENOMEM, &d);
+		return;
+	}
+	snprintf(prefix, sizeof prefix, "ranking/%s?samples=%lld&seed=%lld&top_k=%lld&limit=%zu&offset=%zu",
+		 pt_method_name(o.method), samples->set ? (long long)samples->num : -1LL,
+		 seed->set ? (long long)seed->num : -1LL, top_k->set ? (long long)top_k->num : -1LL,
+		 limit, offset);
+	if (pt_api_view(r, snap, prefix, 0, &view))
+		goto out;
+	/* The figures depend on every visible site: audit as a read of all of them. */
+	for (i = 0; i < view.n; i++)
+		if (view.bits[i] & 1)
+			pt_read_note(&log, &snap->list.items[i]);
+	if (view.key && (cached = pt_cache_get(r->srv->cache, view.key, snap->version))) {
+		if (pt_api_audit_reads(r, "ranking.read", &log))
+			goto out;
+		pt_reply_cached(r, 200, cached);
+		cached = NULL;
+		goto out;
+	}
 	if ((err = pt_ranking_run(r->db, &o, &rk, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
-		return;
+		goto out;
 	}
 	root = json_object();
 	items = json_array();
@@ -94,9 +132,6 @@ void pt_h_ranking(struct pt_req *r)
 			goto oom;
 		shown++;
 	}
-	/* The figures depend on every covered site: audit as a read of all of them. */
-	for (i = 0; i < rk->sites.n; i++)
-		pt_read_note(&log, &rk->sites.items[i]);
 	if (pt_api_audit_reads(r, "ranking.read", &log))
 		goto out;
 	json_object_set_new(root, "items", items);
@@ -104,7 +139,7 @@ void pt_h_ranking(struct pt_req *r)
 	json_object_set_new(root, "next_offset", offset + shown < rk->n_rows
 							 ? json_integer((json_int_t)(offset + shown))
 							 : json_null());
-	pt_reply_json(r, 200, root);
+	pt_reply_json_keep(r, root, key_if_unchanged(r, snap, &view), snap->version);
 	root = NULL;
 	goto out;
 oom:
@@ -113,6 +148,9 @@ out:
 	json_decref(root);
 	json_decref(items);
 	pt_ranking_free(rk);
+	pt_cache_body_release(cached);
+	pt_api_view_free(&view);
+	pt_sites_snapshot_release(snap);
 }
 
 static const char *const likelihood_names[5] = {"rare", "unlikely", "possible", "likely",
@@ -120,57 +158,60 @@ static const char *const likelihood_names[5] = {"rare", "unlikely", "possible", 
 static const char *const consequence_names[5] = {"minor", "moderate", "significant", "major",
 						  "severe"};
 
-/* A filter that also notes the visible sites the matrix covers (for the audit). */
-struct matrix_seen {
-	struct pt_req *r;
-	struct pt_read_log log;
-};
-
-static int matrix_visible(void *ctx, const struct pt_site *s)
-{
-	struct matrix_seen *m = ctx;
-	if (!pt_api_visible(m->r, s))
-		return 0;
-	pt_read_note(&m->log, s);
-	return 1;
-}
-
 void pt_h_matrix(struct pt_req *r)
 {
 	struct pt_risk_matrix rm;
-	struct matrix_seen seen;
+	struct pt_sites_snapshot *snap = NULL;
+	struct pt_cache_body *cached = NULL;
+	struct pt_read_log log;
+	struct pt_view view;
 	struct pt_diag d;
 	enum pt_method m;
 	enum pt_err err;
-	json_t *cells, *root;
+	json_t *cells = NULL, *root = NULL;
+	char prefix[64];
+	size_t i;
 	int l, c;
 
 	memset(&d, 0, sizeof d);
+	memset(&log, 0, sizeof log);
+	memset(&view, 0, sizeof view);
 	if (pt_method_parse(r->param[0], &m) != PT_OK) {
 		pt_reply_not_found(r);
 		return;
 	}
 	if (m == PT_METHOD_CARVER) {
-		pt_reply_error(r, 400, "method", 0,
-			       "method: CARVER + Shock measures attractiveness, not risk, and never "
-			       "goes on the risk matrix");
+		pt_reply_error(r, 400, "method",
+			       0, "method: CARVER + Shock measures attractiveness, not risk, and never "
+				  "goes on the risk matrix");
 		return;
 	}
-	memset(&seen, 0, sizeof seen);
-	seen.r = r;
-	if ((err = pt_ranking_matrix(r->db, m, matrix_visible, &seen, &rm, &d)) != PT_OK) {
+	if (!(snap = pt_sites_snapshot_get(r, &d))) {
+		pt_reply_diag(r, d.msg[0] ? PT_EDB : PT_ENOMEM, &d);
+		return;
+	}
+	snprintf(prefix, sizeof prefix, "matrix/%s", pt_method_name(m));
+	if (pt_api_view(r, snap, prefix, 0, &view))
+		goto out;
+	for (i = 0; i < view.n; i++)
+		if (view.bits[i] & 1)
+			pt_read_note(&log, &snap->list.items[i]);
+	if (view.key && (cached = pt_cache_get(r->srv->cache, view.key, snap->version))) {
+		if (pt_api_audit_reads(r, "matrix.read", &log))
+			goto out;
+		pt_reply_cached(r, 200, cached);
+		cached = NULL;
+		goto out;
+	}
+	if ((err = pt_ranking_matrix(r->db, m, pt_api_visible, r, &rm, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
-		return;
+		goto out;
 	}
-	if (pt_api_audit_reads(r, "matrix.read", &seen.log))
-		return;
 	cells = json_array();
 	root = json_object();
 	if (!cells || !root) {
-		json_decref(cells);
-		json_decref(root);
 		pt_reply_json(r, 500, NULL);
-		return;
+		goto out;
 	}
 	for (l = 5; l >= 1; l--)
 		for (c = 1; c <= 5; c++)
@@ -189,7 +230,17 @@ void pt_h_matrix(struct pt_req *r)
 			    json_pack("[s,s,s,s,s]", consequence_names[0], consequence_names[1],
 				      consequence_names[2], consequence_names[3], consequence_names[4]));
 	json_object_set_new(root, "cells", cells);
-	pt_reply_json(r, 200, root);
+	cells = NULL;
+	if (pt_api_audit_reads(r, "matrix.read", &log))
+		goto out;
+	pt_reply_json_keep(r, root, key_if_unchanged(r, snap, &view), snap->version);
+	root = NULL;
+out:
+	json_decref(cells);
+	json_decref(root);
+	pt_cache_body_release(cached);
+	pt_api_view_free(&view);
+	pt_sites_snapshot_release(snap);
 }
 
 void pt_h_catalog(struct pt_req *r)

@@ -114,6 +114,37 @@ void pt_reply_json(struct pt_req *r, unsigned status, json_t *body)
 	r->reply = body;
 }
 
+char *pt_json_text(const json_t *body)
+{
+	return json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+}
+
+void pt_reply_json_keep(struct pt_req *r, json_t *body, const char *key,
+			unsigned long long version)
+{
+	char *text;
+	struct pt_cache_body *b;
+	if (!body || !key) {
+		pt_reply_json(r, 200, body);
+		return;
+	}
+	text = pt_json_text(body);
+	if (!text) {
+		json_decref(body);
+		pt_reply_json(r, 500, NULL);
+		return;
+	}
+	pt_cache_put(r->srv->cache, key, version, text, strlen(text));
+	b = pt_cache_get(r->srv->cache, key, version);
+	if (b) {
+		pt_reply_cached(r, 200, b);
+		json_decref(body);
+	} else {
+		pt_reply_json(r, 200, body); /* not kept (too large, out of memory): send it anyway */
+	}
+	free(text);
+}
+
 void pt_reply_error(struct pt_req *r, unsigned status, const char *field, long line,
 		    const char *fmt, ...)
 {
@@ -227,8 +258,7 @@ static enum MHD_Result send_reply(struct pt_req *r)
 		pt_reply_error(r, 500, NULL, 0, "the handler gave no reply");
 	if (!resp) {
 		if (r->reply) {
-			char *text = json_dumps(r->reply, JSON_COMPACT | JSON_PRESERVE_ORDER |
-							 JSON_REAL_PRECISION(15));
+			char *text = pt_json_text(r->reply);
 			if (!text)
 				return MHD_NO;
 			resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
@@ -663,10 +693,12 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 	}
 	if ((err = dbpool_open(&s->pool, cfg->db_path, s->threads, d)) != PT_OK)
 		goto fail;
-	if (!(s->throttle = pt_throttle_new())) {
+	if (!(s->throttle = pt_throttle_new()) || !(s->cache = pt_cache_new())) {
 		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 		goto fail;
 	}
+	if ((err = pt_ranking_watch_open(cfg->db_path, &s->watch, d)) != PT_OK)
+		goto fail;
 	if ((err = pt_api_init(s, d)) != PT_OK)
 		goto fail;
 	s->daemon = MHD_start_daemon(
@@ -689,6 +721,8 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 fail:
 	pt_api_fini(s);
 	pt_throttle_free(s->throttle);
+	pt_cache_free(s->cache);
+	pt_ranking_watch_close(s->watch);
 	if (s->pool.conns)
 		dbpool_close(&s->pool);
 	pthread_mutex_destroy(&s->lock);
@@ -738,6 +772,8 @@ void pt_http_stop(struct pt_http_server *s, long *cut)
 	MHD_stop_daemon(s->daemon);
 	pt_api_fini(s);
 	pt_throttle_free(s->throttle);
+	pt_cache_free(s->cache);
+	pt_ranking_watch_close(s->watch);
 	dbpool_close(&s->pool);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->idle);

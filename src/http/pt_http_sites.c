@@ -41,50 +41,112 @@ static int visible_site(struct pt_req *r, struct pt_site *s)
 	return 0;
 }
 
+int pt_api_view(struct pt_req *r, const struct pt_sites_snapshot *snap, const char *prefix,
+		int with_write, struct pt_view *v)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, plen = strlen(prefix);
+	memset(v, 0, sizeof *v);
+	v->n = snap->list.n;
+	v->bits = calloc(v->n ? v->n : 1, 1);
+	if (!v->bits) {
+		pt_reply_json(r, 500, NULL);
+		return 1;
+	}
+	for (i = 0; i < v->n; i++) {
+		const struct pt_site *s = &snap->list.items[i];
+		if (pt_api_can_read(r, s))
+			v->bits[i] = (unsigned char)(1 | (with_write && pt_api_can_write(r, s) ? 2 : 0));
+	}
+	if (snap->version == 0 || v->n > PT_VIEW_KEY_SITES_MAX)
+		return 0;
+	v->key = malloc(plen + 2 + (v->n + 1) / 2 + 1);
+	if (!v->key)
+		return 0; /* just not cached */
+	memcpy(v->key, prefix, plen);
+	v->key[plen] = '#';
+	for (i = 0; i < v->n; i += 2)
+		v->key[plen + 1 + i / 2] =
+			hex[(v->bits[i] << 2) | (i + 1 < v->n ? v->bits[i + 1] : 0)];
+	v->key[plen + 1 + (v->n + 1) / 2] = '\0';
+	return 0;
+}
+
+void pt_api_view_free(struct pt_view *v)
+{
+	free(v->bits);
+	free(v->key);
+	memset(v, 0, sizeof *v);
+}
+
 void pt_h_sites_list(struct pt_req *r)
 {
-	struct pt_site_list all;
+	struct pt_sites_snapshot *snap;
 	struct pt_read_log log;
+	struct pt_view view;
+	struct pt_cache_body *cached = NULL;
 	struct pt_diag d;
 	json_t *items = NULL;
+	char prefix[64];
 	size_t limit, offset, i, seen = 0, shown = 0;
-	enum pt_err err;
 
-	memset(&all, 0, sizeof all);
 	memset(&log, 0, sizeof log);
+	memset(&view, 0, sizeof view);
 	memset(&d, 0, sizeof d);
 	pt_api_page(r, &limit, &offset);
-	if ((err = pt_db_sites_list(r->db, PT_TLP_RED, &all, NULL, &d)) != PT_OK) {
-		pt_reply_diag(r, err, &d);
-		goto out;
+	if (!(snap = pt_sites_snapshot_get(r, &d))) {
+		pt_reply_diag(r, d.msg[0] ? PT_EDB : PT_ENOMEM, &d);
+		return;
 	}
-	items = json_array();
-	if (!items) {
-		pt_reply_json(r, 500, NULL);
+	snprintf(prefix, sizeof prefix, "sites?limit=%zu&offset=%zu", limit, offset);
+	if (pt_api_view(r, snap, prefix, 1, &view))
 		goto out;
-	}
-	for (i = 0; i < all.n; i++) {
-		const struct pt_site *s = &all.items[i];
-		if (!pt_api_can_read(r, s))
+	/* The sensitive sites of the page, for the audit (whether the body is kept or not). */
+	for (i = 0; i < view.n; i++) {
+		if (!(view.bits[i] & 1))
 			continue;
 		if (seen >= offset && shown < limit) {
-			json_t *o = pt_json_site(s, pt_api_can_write(r, s));
-			if (!o || json_array_append_new(items, o)) {
-				pt_reply_json(r, 500, NULL);
-				goto out;
-			}
-			pt_read_note(&log, s);
+			pt_read_note(&log, &snap->list.items[i]);
 			shown++;
 		}
 		seen++;
 	}
+	if (view.key)
+		cached = pt_cache_get(r->srv->cache, view.key, snap->version);
+	if (!cached) {
+		items = json_array();
+		if (!items) {
+			pt_reply_json(r, 500, NULL);
+			goto out;
+		}
+		for (i = 0, seen = 0, shown = 0; i < view.n; i++) {
+			json_t *o;
+			if (!(view.bits[i] & 1))
+				continue;
+			if (seen++ < offset || shown >= limit)
+				continue;
+			o = pt_json_site(&snap->list.items[i], (view.bits[i] & 2) != 0);
+			if (!o || json_array_append_new(items, o)) {
+				pt_reply_json(r, 500, NULL);
+				goto out;
+			}
+			shown++;
+		}
+	}
 	if (pt_api_audit_reads(r, "sites.list", &log))
 		goto out;
-	pt_reply_json(r, 200, pt_api_list(items, offset, shown, seen));
-	items = NULL;
+	if (cached) {
+		pt_reply_cached(r, 200, cached);
+		cached = NULL;
+	} else {
+		pt_reply_json_keep(r, pt_api_list(items, offset, shown, seen), view.key, snap->version);
+		items = NULL;
+	}
 out:
+	pt_cache_body_release(cached);
 	json_decref(items);
-	pt_site_list_free(&all);
+	pt_api_view_free(&view);
+	pt_sites_snapshot_release(snap);
 }
 
 void pt_h_site_get(struct pt_req *r)

@@ -1,5 +1,7 @@
 /* pt_ranking.c - load what a ranking or matrix needs from the store, keep
  * the sites a filter lets through, run the core methods, rank. Prints nothing. */
+#include <pthread.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -426,4 +428,67 @@ out:
 	catalogs_free(&cat);
 	pt_site_list_free(&sites);
 	return err;
+}
+
+/* ---- the change watch ---- */
+
+struct pt_ranking_watch {
+	pthread_mutex_t lock;
+	sqlite3 *conn;
+	sqlite3_stmt *data_version;
+	long long last;                 /* PRAGMA data_version last seen */
+	unsigned long long version;     /* ours: bumped whenever that changes */
+};
+
+enum pt_err pt_ranking_watch_open(const char *path, struct pt_ranking_watch **out,
+				  struct pt_diag *d)
+{
+	struct pt_ranking_watch *w;
+	*out = NULL;
+	w = calloc(1, sizeof *w);
+	if (!w)
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	pthread_mutex_init(&w->lock, NULL);
+	if (sqlite3_open_v2(path, &w->conn, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_prepare_v3(w->conn, "PRAGMA data_version", -1, SQLITE_PREPARE_PERSISTENT,
+			       &w->data_version, NULL) != SQLITE_OK) {
+		pt_diag_set(d, PT_EDB, 0, "", "%s: %s", path,
+			    w->conn ? sqlite3_errmsg(w->conn) : "cannot open");
+		pt_ranking_watch_close(w);
+		return PT_EDB;
+	}
+	w->last = -1;
+	*out = w;
+	return PT_OK;
+}
+
+enum pt_err pt_ranking_watch_version(struct pt_ranking_watch *w, unsigned long long *version)
+{
+	enum pt_err err = PT_OK;
+	pthread_mutex_lock(&w->lock);
+	if (sqlite3_step(w->data_version) == SQLITE_ROW) {
+		long long v = sqlite3_column_int64(w->data_version, 0);
+		if (v != w->last) {
+			w->last = v;
+			w->version++;
+		}
+	} else {
+		err = PT_EDB;
+		w->version++; /* unknown: treat as changed */
+	}
+	sqlite3_reset(w->data_version);
+	*version = w->version;
+	pthread_mutex_unlock(&w->lock);
+	return err;
+}
+
+void pt_ranking_watch_close(struct pt_ranking_watch *w)
+{
+	if (!w)
+		return;
+	sqlite3_finalize(w->data_version);
+	sqlite3_close(w->conn);
+	pthread_mutex_destroy(&w->lock);
+	free(w);
 }

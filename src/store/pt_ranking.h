@@ -112,4 +112,26 @@ enum pt_err pt_ranking_threat_factors(struct pt_db *db, const struct pt_config *
 				      enum pt_threat_level *national, char *level_text,
 				      size_t level_text_size, struct pt_diag *d);
 
+/**
+ * A watch on the registry file: tells when any connection, of this process
+ * or another, has committed a change, so rankings and lists computed from
+ * the registry can be kept until it changes. One read-only SQLite
+ * connection of its own (PRAGMA data_version); safe to use from several
+ * threads.
+ */
+struct pt_ranking_watch;
+
+/** Open a watch on the registry at path. *out is closed with pt_ranking_watch_close. */
+enum pt_err pt_ranking_watch_open(const char *path, struct pt_ranking_watch **out,
+				  struct pt_diag *d);
+
+/**
+ * A number that changes whenever a change was committed to the registry
+ * since the last call (by any connection; increasing, never reused).
+ */
+enum pt_err pt_ranking_watch_version(struct pt_ranking_watch *w, unsigned long long *version);
+
+/** Close; NULL does nothing. */
+void pt_ranking_watch_close(struct pt_ranking_watch *w);
+
 #endif

@@ -1,0 +1,193 @@
+/* pt_http_cache.c - what the server keeps between requests until the registry
+ * changes: a snapshot of the sites, and rendered bodies keyed by request and caller's view. */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../formats/pt_diag.h"
+#include "pt_http_int.h"
+
+struct pt_cache_body {
+	atomic_long refs;
+	size_t len;
+	char data[];
+};
+
+struct slot {
+	char *key;
+	unsigned long long version;
+	unsigned long long last_used;
+	struct pt_cache_body *body;
+};
+
+struct pt_http_cache {
+	pthread_mutex_t lock;
+	struct slot slots[PT_CACHE_SLOTS];
+	unsigned long long clock;
+	struct pt_sites_snapshot *snapshot; /* the newest, one reference held here */
+};
+
+struct pt_http_cache *pt_cache_new(void)
+{
+	struct pt_http_cache *c = calloc(1, sizeof *c);
+	if (c)
+		pthread_mutex_init(&c->lock, NULL);
+	return c;
+}
+
+void pt_cache_body_release(struct pt_cache_body *b)
+{
+	if (b && atomic_fetch_sub(&b->refs, 1) == 1)
+		free(b);
+}
+
+void pt_sites_snapshot_release(struct pt_sites_snapshot *s)
+{
+	if (s && atomic_fetch_sub(&s->refs, 1) == 1) {
+		pt_site_list_free(&s->list);
+		free(s);
+	}
+}
+
+void pt_cache_free(struct pt_http_cache *c)
+{
+	size_t i;
+	if (!c)
+		return;
+	for (i = 0; i < PT_CACHE_SLOTS; i++) {
+		free(c->slots[i].key);
+		pt_cache_body_release(c->slots[i].body);
+	}
+	pt_sites_snapshot_release(c->snapshot);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+struct pt_cache_body *pt_cache_get(struct pt_http_cache *c, const char *key,
+				   unsigned long long version)
+{
+	struct pt_cache_body *b = NULL;
+	size_t i;
+	pthread_mutex_lock(&c->lock);
+	for (i = 0; i < PT_CACHE_SLOTS; i++) {
+		struct slot *s = &c->slots[i];
+		if (s->body && s->version == version && strcmp(s->key, key) == 0) {
+			b = s->body;
+			atomic_fetch_add(&b->refs, 1);
+			s->last_used = ++c->clock;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+	return b;
+}
+
+void pt_cache_put(struct pt_http_cache *c, const char *key, unsigned long long version,
+		  const char *data, size_t len)
+{
+	struct pt_cache_body *b;
+	char *k;
+	size_t i, victim = 0;
+	if (len > PT_CACHE_BODY_MAX || version == 0)
+		return;
+	b = malloc(sizeof *b + len);
+	k = strdup(key);
+	if (!b || !k) { /* a cache that cannot grow just does not keep it */
+		free(b);
+		free(k);
+		return;
+	}
+	atomic_init(&b->refs, 1);
+	b->len = len;
+	memcpy(b->data, data, len);
+	pthread_mutex_lock(&c->lock);
+	for (i = 0; i < PT_CACHE_SLOTS; i++) {
+		struct slot *s = &c->slots[i];
+		if (!s->body || s->version != version || strcmp(s->key, key) == 0) {
+			victim = i; /* empty, stale or the same key */
+			break;
+		}
+		if (s->last_used < c->slots[victim].last_used)
+			victim = i;
+	}
+	free(c->slots[victim].key);
+	pt_cache_body_release(c->slots[victim].body);
+	c->slots[victim].key = k;
+	c->slots[victim].body = b;
+	c->slots[victim].version = version;
+	c->slots[victim].last_used = ++c->clock;
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void release_cb(void *cls)
+{
+	pt_cache_body_release(cls);
+}
+
+void pt_reply_cached(struct pt_req *r, unsigned status, struct pt_cache_body *b)
+{
+	struct MHD_Response *resp;
+	resp = MHD_create_response_from_buffer_with_free_callback_cls(b->len, b->data, release_cb, b);
+	if (!resp) {
+		pt_cache_body_release(b);
+		pt_reply_json(r, 500, NULL);
+		return;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
+	json_decref(r->reply);
+	r->reply = NULL;
+	if (r->raw)
+		MHD_destroy_response(r->raw);
+	r->raw = resp;
+	r->status = status;
+}
+
+struct pt_sites_snapshot *pt_sites_snapshot_get(struct pt_req *r, struct pt_diag *d)
+{
+	struct pt_http_cache *c = r->srv->cache;
+	struct pt_sites_snapshot *s, *fresh;
+	unsigned long long version;
+	enum pt_err err;
+
+	/* The version is read before the data, so a snapshot is never older than its tag. */
+	if (pt_ranking_watch_version(r->srv->watch, &version) != PT_OK) {
+		pt_diag_set(d, PT_EDB, 0, "", "cannot read the registry's version");
+		return NULL;
+	}
+	pthread_mutex_lock(&c->lock);
+	s = c->snapshot;
+	if (s && s->version == version) {
+		atomic_fetch_add(&s->refs, 1);
+		pthread_mutex_unlock(&c->lock);
+		return s;
+	}
+	pthread_mutex_unlock(&c->lock);
+	fresh = calloc(1, sizeof *fresh);
+	if (!fresh) {
+		pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		return NULL;
+	}
+	atomic_init(&fresh->refs, 2); /* the caller's and the cache's */
+	fresh->version = version;
+	if ((err = pt_db_sites_list(r->db, PT_TLP_RED, &fresh->list, NULL, d)) != PT_OK) {
+		pt_site_list_free(&fresh->list);
+		free(fresh);
+		return NULL;
+	}
+	/* Tagged with a version only when nothing changed while loading: then two snapshots
+	 * of one version hold the same sites. Otherwise it serves this request alone. */
+	if (pt_ranking_watch_version(r->srv->watch, &version) != PT_OK || version != fresh->version) {
+		fresh->version = 0;
+		atomic_store(&fresh->refs, 1);
+		return fresh;
+	}
+	pthread_mutex_lock(&c->lock);
+	if (!c->snapshot || c->snapshot->version <= version) {
+		pt_sites_snapshot_release(c->snapshot);
+		c->snapshot = fresh;
+	} else {
+		atomic_fetch_sub(&fresh->refs, 1); /* a newer one is there already */
+	}
+	pthread_mutex_unlock(&c->lock);
+	return fresh;
+}
