@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "formats/pt_assess_io.h"
 #include "formats/pt_diag.h"
@@ -281,6 +282,42 @@ static void test_threat_level_override(void)
 	pt_db_close(db);
 }
 
+/* The watch sees commits of other connections, and nothing else. */
+static void test_watch(void)
+{
+	char dir[] = "/tmp/pt_test_ranking_XXXXXX", path[128], aux[160];
+	struct pt_ranking_watch *w = NULL;
+	struct pt_db *db = NULL;
+	struct pt_diag d;
+	unsigned long long v1 = 0, v2 = 0, v3 = 0;
+	memset(&d, 0, sizeof d);
+	if (!mkdtemp(dir)) {
+		CHECK(0);
+		return;
+	}
+	snprintf(path, sizeof path, "%s/reg.db", dir);
+	CHECK_INT(pt_db_open(path, 1, &db, &d), PT_OK);
+	CHECK_INT(pt_ranking_watch_open(path, &w, &d), PT_OK);
+	if (w && db) {
+		CHECK_INT(pt_ranking_watch_version(w, &v1), PT_OK);
+		CHECK_INT(pt_ranking_watch_version(w, &v2), PT_OK);
+		CHECK_INT(v2, v1); /* nothing committed */
+		CHECK_INT(pt_db_threat_level_set(db, NULL, PT_LEVEL_SEVERE, &d), PT_OK);
+		CHECK_INT(pt_ranking_watch_version(w, &v3), PT_OK);
+		CHECK(v3 != v2);
+	}
+	pt_ranking_watch_close(w);
+	pt_db_close(db);
+	CHECK_INT(pt_ranking_watch_open("/nonexistent/dir/reg.db", &w, &d), PT_EDB);
+	CHECK(w == NULL);
+	remove(path);
+	snprintf(aux, sizeof aux, "%s-wal", path);
+	remove(aux);
+	snprintf(aux, sizeof aux, "%s-shm", path);
+	remove(aux);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	RUN(test_whole_ranking_in_order);
@@ -288,5 +325,6 @@ int main(void)
 	RUN(test_filter_keeping_nothing);
 	RUN(test_matrix_counts);
 	RUN(test_threat_level_override);
+	RUN(test_watch);
 	return TEST_SUMMARY("test_ranking");
 }
