@@ -13,6 +13,10 @@ export class ApiError extends Error {
     this.field = body && body.field ? String(body.field) : null;
     this.line = body && Number.isInteger(body.line) ? body.line : null;
     this.retryAfter = retryAfter ? Number(retryAfter) : null;
+    // what is wrong, without the "line N: " and "field: " that some messages repeat
+    let detail = this.message.replace(/^line \d+: /, '');
+    if (this.field && detail.startsWith(this.field + ': ')) detail = detail.slice(this.field.length + 2);
+    this.detail = detail;
   }
 }
 

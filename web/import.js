@@ -63,9 +63,7 @@ function success(name, what, r) {
 
 function failure(name, text, e) {
   // the message says what is wrong; the file, line and field come from their own members
-  let message = e.message.replace(/^line \d+: /, '');
-  if (e.field && message.startsWith(e.field + ': ')) message = message.slice(e.field.length + 2);
-  const text1 = `${name}${e.line ? ':' + e.line : ''}: ${e.field ? e.field + ': ' : ''}${message}`;
+  const text1 = `${name}${e.line ? ':' + e.line : ''}: ${e.field ? e.field + ': ' : ''}${e.detail || e.message}`;
   const line = e.line ? text.split(/\r?\n/)[e.line - 1] : null;
   return el('div', { class: 'import-fail', role: 'alert', dataset: { testid: 'import-errors' } },
     el('p', {}, el('strong', {}, e.status === 403 ? 'Not allowed. ' : e.status === 413 ? 'Too large. ' : 'Rejected. '), 'Nothing was imported.'),

@@ -174,9 +174,11 @@ function showServerError(e, fields, sentIndex, formErr) {
     }
   }
   if (key) {
-    setError(fields.get(key), e.message);
+    setError(fields.get(key), e.detail || e.message);
     fields.get(key).input.focus();
-    formErr.textContent = `The server refused the change: ${e.message}`;
+    const f = fields.get(key);
+    const label = f.input.getAttribute('aria-label') || (f.input.labels && f.input.labels[0] ? f.input.labels[0].textContent : key);
+    formErr.textContent = `The server refused the change: ${label}: ${e.detail || e.message}`;
   } else {
     formErr.textContent = e.status === 403 ? 'Your role may not change this site.' : `The server refused the change: ${e.message}${e.field ? ` (${e.field})` : ''}`;
   }

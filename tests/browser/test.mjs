@@ -198,6 +198,22 @@ test('operator changes a FEMA assessment and sees the rank change', async () => 
   eq((await page.locator('[data-testid=rank-fema]').textContent()).trim(), siteBefore, 'rank unchanged after a refused form');
   await shot(page, 'laptop-site-form-error');
 
+  // an error from the server lands next to the field it names; items[0] is the first row *sent*
+  // (here the third row of the form). The answer is staged: the server's own checks are tested
+  // in tests/http, this checks how the page shows them.
+  await first.fill(await first.getAttribute('data-saved'));
+  const third = page.locator('#form-fema input[data-field="items[2].vulnerability_rating"]');
+  await third.fill('9');
+  await page.route('**/api/v1/sites/*/assessments/fema', (route) => route.fulfill({
+    status: 400, contentType: 'application/json',
+    body: JSON.stringify({ error: 'items[0].vulnerability_rating: must be a whole number from 1 to 10', field: 'items[0].vulnerability_rating' }),
+  }), { times: 1 });
+  await page.locator('[data-testid=save-fema]').click();
+  await page.locator('#fema-2-vulnerability_rating-err').filter({ hasText: /^must be a whole number from 1 to 10$/ }).waitFor();
+  eq(await third.getAttribute('aria-invalid'), 'true', 'the field the server named is marked invalid');
+  eq(await first.getAttribute('aria-invalid'), null, 'the first row is no longer marked');
+  await shot(page, 'laptop-site-server-error');
+
   // every threat at the top of the scale: the site's worst FEMA risk becomes A x 10 x 10
   const rows = page.locator('#form-fema tbody tr');
   const n = await rows.count();
