@@ -5,6 +5,7 @@
 #define PT_STORE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../core/pt_config.h"
 #include "../core/pt_err.h"
@@ -147,5 +148,66 @@ enum pt_err pt_db_orgs_list(struct pt_db *db, struct pt_org **orgs, size_t *n,
 /** Run fn inside one transaction (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on error). */
 enum pt_err pt_db_transaction(struct pt_db *db, enum pt_err (*fn)(struct pt_db *db, void *ctx),
 			      void *ctx, struct pt_diag *d);
+
+/* ---- the actor of writes (every write is audited: src/store/pt_audit.h) ---- */
+
+#define PT_ACTOR_NAME_MAX 64 /**< an actor's name as logged, bytes including the NUL */
+#define PT_ACTOR_SYSTEM "system administrator" /**< the command line's actor name */
+
+/**
+ * Who the writes that follow are done by, and when: the user id (0: the
+ * system administrator, that is whoever holds the database file, as the
+ * command line does), the user's organisation id (0: none), its name as
+ * the audit log shows it (copied, cut to PT_ACTOR_NAME_MAX - 1 bytes) and
+ * the time in unix seconds (0: the clock at each write). A new connection
+ * acts as the system administrator at the clock's time. The HTTP server
+ * sets the caller before each request's writes.
+ */
+void pt_db_set_actor(struct pt_db *db, long long user_id, long long org_id, const char *name,
+		     int64_t now);
+
+/** The actor set with pt_db_set_actor (pointers into db; valid until the next set or close). */
+void pt_db_actor(struct pt_db *db, long long *user_id, long long *org_id, const char **name,
+		 int64_t *now);
+
+/** The path the database was opened with (":memory:" for tests); never NULL. */
+const char *pt_db_path(struct pt_db *db);
+
+/* ---- for the store's own modules (pt_users.c, pt_audit.c), not for callers outside src/store ---- */
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+/** The connection's SQLite handle. */
+struct sqlite3 *pt_db_sqlite(struct pt_db *db);
+
+/**
+ * The prepared statement of sql (a string of the module's own statement
+ * table: statements are cached by the pointer, prepared once per
+ * connection), reset with no bindings. PT_ELIMIT past the cache's size.
+ */
+enum pt_err pt_db_stmt(struct pt_db *db, const char *sql, struct sqlite3_stmt **out,
+		       struct pt_diag *d);
+
+/** Begin a write transaction (BEGIN IMMEDIATE), or a savepoint inside an open one. */
+enum pt_err pt_db_begin(struct pt_db *db, struct pt_diag *d);
+
+/** Begin a read transaction (one snapshot), or a savepoint inside an open one. */
+enum pt_err pt_db_begin_read(struct pt_db *db, struct pt_diag *d);
+
+/**
+ * End what pt_db_begin began: commit when err is PT_OK, roll back
+ * otherwise. Returns err, or the commit's failure.
+ */
+enum pt_err pt_db_end(struct pt_db *db, enum pt_err err, struct pt_diag *d);
+
+/** Nonzero while a transaction is open on db. */
+int pt_db_in_transaction(struct pt_db *db);
+
+/** Record SQLite's failure rc on d as "what: SQLite's message"; returns the error code. */
+enum pt_err pt_db_fail(struct pt_db *db, int rc, struct pt_diag *d, const char *what);
+
+/** The audit module's state of this connection (owned by pt_audit.c; freed at close). */
+void **pt_db_audit_slot(struct pt_db *db);
 
 #endif

@@ -1,0 +1,173 @@
+/* pt_access.h - who sees what: roles, the caller and the record as the
+ * access rules see them, and every access decision of protect (docs/access.md). */
+#ifndef PT_ACCESS_H
+#define PT_ACCESS_H
+
+#include <stddef.h>
+
+#include "pt_err.h"
+#include "pt_model.h"
+
+/** Roles of a user inside its organisation. */
+enum pt_role {
+	PT_ROLE_ADMIN = 0,   /**< manages its organisation's users (a government admin: everything) */
+	PT_ROLE_COORDINATOR, /**< national coordinator (in a government organisation) */
+	PT_ROLE_ANALYST,     /**< assesses risk */
+	PT_ROLE_OPERATOR,    /**< a site operator or its security manager */
+	PT_ROLE_VIEWER,      /**< reads only */
+	PT_ROLE_PIO,         /**< public information officer */
+	PT_ROLE_FACILITATOR, /**< runs exercises */
+	PT_ROLE_PLAYER,      /**< takes part in exercises */
+	PT_ROLE_EVALUATOR    /**< evaluates exercises */
+};
+#define PT_ROLE_COUNT 9
+
+/** Canonical name: "admin", "coordinator", "analyst", "operator", "viewer", "pio",
+ * "facilitator", "player", "evaluator"; "" for a value out of range. */
+const char *pt_role_name(enum pt_role role);
+
+/** Parse a role name (exact, lower case). PT_EINVAL if unknown; *out untouched then. */
+enum pt_err pt_role_parse(const char *s, enum pt_role *out);
+
+/**
+ * An access decision, mapped directly to HTTP: OK the action is allowed;
+ * NOT_FOUND the caller may not see the record (answer exactly as for a
+ * record that does not exist, 404); FORBIDDEN the caller sees the record
+ * (or the action concerns no record) but its role may not do this (403).
+ * Without a session the HTTP layer answers 401 before asking.
+ */
+enum pt_access { PT_ACCESS_OK = 0, PT_ACCESS_NOT_FOUND, PT_ACCESS_FORBIDDEN };
+
+/** "ok", "not found", "forbidden". */
+const char *pt_access_name(enum pt_access a);
+
+/**
+ * The caller, a logged-in user. Built by the store from a session
+ * (pt_user_principal in src/store/pt_users.h); plain data, nothing to free.
+ */
+struct pt_principal {
+	long long user_id; /**< > 0 */
+	long long org_id;  /**< the user's organisation, > 0 */
+	enum pt_org_type org_type;
+	enum pt_role role;
+};
+
+/**
+ * A record as the rules see it: a site, or anything that inherits a
+ * site's label (its assessments). The arrays are borrowed from the caller
+ * (usually a struct pt_access_index of the store) and only read.
+ */
+struct pt_access_record {
+	long long owner_org_id;        /**< owning organisation, <= 0 when the record has none */
+	enum pt_tlp tlp;
+	const long long *partners;     /**< organisations the owner shares AMBER with */
+	size_t n_partners;
+	const long long *red_readers;  /**< user ids named on the record (read RED) */
+	size_t n_red_readers;
+};
+
+/**
+ * May who read rec? CLEAR and GREEN: every logged-in user. AMBER: users of
+ * the owning organisation, of the organisations the owner names as
+ * partners, and coordinators and analysts of government organisations.
+ * AMBER+STRICT: users of the owning organisation. RED: the users named on
+ * the record. Returns PT_ACCESS_OK or PT_ACCESS_NOT_FOUND (also for a NULL
+ * who or rec, or an out-of-range label or role).
+ */
+enum pt_access pt_access_read(const struct pt_principal *who, const struct pt_access_record *rec);
+
+/**
+ * May who change rec (the site and its assessments)? Only if it may read
+ * it (else PT_ACCESS_NOT_FOUND); then operators, analysts and admins of the
+ * owning organisation may (PT_ACCESS_OK); anyone else who can see it gets
+ * PT_ACCESS_FORBIDDEN.
+ */
+enum pt_access pt_access_write(const struct pt_principal *who, const struct pt_access_record *rec);
+
+/**
+ * May who record a risk-treatment decision on rec? NOT_FOUND when it may
+ * not read it; OK for those who may write it and for coordinators of
+ * government organisations; FORBIDDEN otherwise.
+ */
+enum pt_access pt_access_treat(const struct pt_principal *who, const struct pt_access_record *rec);
+
+/**
+ * May who name or un-name readers of rec (the users who may read it when
+ * RED)? The same as pt_access_write: NOT_FOUND, OK or FORBIDDEN.
+ */
+enum pt_access pt_access_share(const struct pt_principal *who, const struct pt_access_record *rec);
+
+/**
+ * May who import a row that makes or keeps a record owned by
+ * owner_org_id (<= 0: an organisation that does not exist yet)?
+ * existing is the record as stored when the row updates one, NULL when the
+ * row creates one. A government coordinator may import for any owner
+ * (over an existing record it can see). Otherwise the caller must be an
+ * operator, analyst or admin, the owner must be its own organisation, and
+ * an existing record must be one it may write (pt_access_write). Returns
+ * NOT_FOUND for an existing record the caller may not see, else OK or
+ * FORBIDDEN.
+ */
+enum pt_access pt_access_import(const struct pt_principal *who, long long owner_org_id,
+				const struct pt_access_record *existing);
+
+/** May who set the national threat level (government coordinators)? OK or FORBIDDEN. */
+enum pt_access pt_access_threat_level(const struct pt_principal *who);
+
+/**
+ * May who create, change or reset the password and role of a user of
+ * organisation target_org_id? Admins of government organisations: any;
+ * other admins: their own organisation's users; nobody else. OK or
+ * FORBIDDEN. (Every user may change its own password: pt_access_own_password.)
+ */
+enum pt_access pt_access_manage_users(const struct pt_principal *who, long long target_org_id);
+
+/** May who change the password of user target_user_id? Itself always; else as pt_access_manage_users. */
+enum pt_access pt_access_own_password(const struct pt_principal *who, long long target_user_id,
+				      long long target_org_id);
+
+/** May who list the users of organisation org_id? The same rule as pt_access_manage_users. */
+enum pt_access pt_access_list_users(const struct pt_principal *who, long long org_id);
+
+/** May who create organisations (admins of government organisations)? OK or FORBIDDEN. */
+enum pt_access pt_access_org_create(const struct pt_principal *who);
+
+/** What a change to an organisation touches. */
+enum pt_org_change {
+	PT_ORG_CHANGE_PARTNERS = 1, /**< the partner list */
+	PT_ORG_CHANGE_NAME = 2,     /**< the name */
+	PT_ORG_CHANGE_TYPE = 4      /**< the type */
+};
+
+/**
+ * May who make the changes (a bit set of enum pt_org_change) to
+ * organisation org_id? Government admins: anything on any organisation;
+ * an organisation's own admin: its partners only. OK or FORBIDDEN.
+ */
+enum pt_access pt_access_org_change(const struct pt_principal *who, long long org_id,
+				    unsigned changes);
+
+/** How much of the audit log a caller may read. */
+enum pt_audit_scope {
+	PT_AUDIT_SCOPE_NONE = 0, /**< none (403) */
+	PT_AUDIT_SCOPE_OWN_ORG,  /**< the entries by users of its own organisation */
+	PT_AUDIT_SCOPE_ALL       /**< every entry */
+};
+
+/**
+ * The audit log who may read: coordinators and admins of government
+ * organisations everything; admins of other organisations their own
+ * organisation's entries; nobody else anything.
+ */
+enum pt_audit_scope pt_access_audit_scope(const struct pt_principal *who);
+
+/**
+ * The visibility filter: marks visible[i] = 1 when who may read recs[i],
+ * 0 otherwise, for i < n, and returns how many are visible. Lists,
+ * rankings, matrix counts, totals and exports are computed over the marked
+ * records only. visible is the caller's array of n bytes; NULL who marks none.
+ */
+size_t pt_access_filter(const struct pt_principal *who, const struct pt_access_record *recs,
+			size_t n, unsigned char *visible);
+
+#endif
