@@ -35,6 +35,7 @@ const ROUTES = [
 async function route() {
   const hash = location.hash || '#/';
   const me = ++drawing;
+  ctx.token = me;
   if (!ctx.user && hash !== '#/login') { location.hash = '#/login'; return; }
   if (ctx.user && hash === '#/login') { location.hash = '#/'; return; }
   let found = null;

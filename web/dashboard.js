@@ -10,11 +10,13 @@ import { drawRanking, drawRankingChart } from './ranking.js';
 export async function renderDashboard(main, ctx, params) {
   const method = METHODS[params.get('method')] ? params.get('method') : 'quant';
   const matrixMethod = method === 'carver' ? null : method;
+  const token = ctx.token;
   const [ranking, matrix, outline] = await Promise.all([
     api.ranking(method),
     matrixMethod ? api.matrix(matrixMethod) : Promise.resolve(null),
     api.regionOutline(),
   ]);
+  if (token !== ctx.token) return;   // the user went elsewhere meanwhile
 
   const mapBox = el('div', { class: 'map', id: 'map', role: 'region', 'aria-label': 'Map of the sites, coloured by risk band' });
   const rankingBox = el('div', { class: 'ranking-box' });

@@ -23,7 +23,9 @@ const QUANT_FIELDS = [
 const RANGE = ['min', 'mode', 'max'];
 
 export async function renderSite(main, ctx, id) {
+  const token = ctx.token;
   const [site, ass] = await Promise.all([api.site(id), api.assessments(id)]);
+  if (token !== ctx.token) return;   // the user went elsewhere meanwhile
   const editable = canEditSite(site);
   const standingBox = el('div', { class: 'standing', dataset: { testid: 'standing' } });
   const page = { site, editable, standingBox, previous: null };

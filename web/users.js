@@ -9,7 +9,9 @@ const ROLES = Object.keys(ROLE_NAMES);
 
 export async function renderUsers(main, ctx) {
   const gov = ctx.user.organisation && ctx.user.organisation.type === 'government';
+  const token = ctx.token;
   const [list, orgs] = await Promise.all([api.users(), gov ? api.organisations() : Promise.resolve({ items: [ctx.user.organisation] })]);
+  if (token !== ctx.token) return;   // the user went elsewhere meanwhile
   const tbody = el('tbody', {}, list.items.map((u) => userRow(u)));
   put(main,
     el('div', { class: 'page-head' }, el('h1', {}, 'Users')),
