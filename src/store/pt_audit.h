@@ -120,6 +120,12 @@ enum pt_err pt_audit_rekey(struct pt_db *db, const char *reason, struct pt_diag 
 /* ---- for src/store/pt_store.c only ---- */
 
 /**
+ * Called by the store just before the outermost transaction commits:
+ * takes the log's last entry (inside the transaction) as the head to record.
+ */
+enum pt_err pt_audit_tx_commit_prepare(struct pt_db *db, struct pt_diag *d);
+
+/**
  * Called by the store when the outermost transaction ended: committed
  * nonzero writes the chain head of the entries it appended to the key file
  * (temporary file, fsync, rename); zero forgets them. PT_EIO when the key

@@ -12,6 +12,7 @@
 
 #include "../formats/pt_diag.h"
 #include "../formats/pt_embedded.h"
+#include "pt_audit.h"
 
 #define PT_DB_BUSY_TIMEOUT_MS 5000
 #define PT_DB_MAX_MIGRATIONS 999
@@ -20,6 +21,7 @@
 #define PT_DB_MAX_SETTINGS 100000 /* stored settings one list may hold */
 #define PT_DB_APPLICATION_ID 1347571540 /* 'PROT', set by 001_schema.sql */
 #define MIGRATION_PREFIX "src/store/"
+#define PT_DB_EXT_STMTS 96 /* statements of the store's other modules, cached per connection */
 
 /* Every SQL statement of the store, prepared once per connection on first use. */
 enum pt_stmt {
@@ -44,6 +46,7 @@ enum pt_stmt {
 	ST_SECTOR_EXISTS,
 	ST_THREAT_EXISTS,
 	ST_SITE_EXISTS,
+	ST_SITE_READER_ADD,
 	ST_SETTING_SEED,
 	ST_SETTING_PUT,
 	ST_SETTINGS_ALL,
@@ -121,6 +124,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_SECTOR_EXISTS] = "SELECT 1 FROM sectors WHERE id = ?1",
 	[ST_THREAT_EXISTS] = "SELECT 1 FROM threats WHERE id = ?1",
 	[ST_SITE_EXISTS] = "SELECT 1 FROM sites WHERE id = ?1",
+	[ST_SITE_READER_ADD] = "INSERT INTO site_readers (site_id, user_id) VALUES (?1, ?2) "
+			       "ON CONFLICT DO NOTHING",
 	[ST_SETTING_SEED] = "INSERT INTO settings (key, value) VALUES (?1, ?2) "
 			    "ON CONFLICT (key) DO NOTHING",
 	[ST_SETTING_PUT] = "INSERT INTO settings (key, value) VALUES (?1, ?2) "
@@ -192,10 +197,24 @@ static const char *const stmt_sql[ST_COUNT] = {
 			  "ORDER BY threat_id IS NOT NULL, threat_id",
 };
 
+/* A statement of another store module, cached by its SQL text's address. */
+struct ext_stmt {
+	const char *sql;
+	sqlite3_stmt *st;
+};
+
 struct pt_db {
 	sqlite3 *sql;
 	sqlite3_stmt *stmt[ST_COUNT];
 	int tx_depth; /* 0 outside a transaction; >0 nesting (savepoints inside) */
+	char *path;   /* as opened */
+	/* The actor of writes (pt_db_set_actor): the system administrator by default. */
+	long long actor_id, actor_org;
+	char actor_name[PT_ACTOR_NAME_MAX];
+	int64_t actor_now; /* 0: the clock at each write */
+	struct ext_stmt ext[PT_DB_EXT_STMTS];
+	size_t n_ext;
+	void *audit; /* pt_audit.c's state */
 };
 
 /* One embedded migration script. */
@@ -373,6 +392,7 @@ static enum pt_err tx_end(struct pt_db *db, enum pt_err err, struct pt_diag *d)
 	db->tx_depth--;
 	if (sqlite3_get_autocommit(db->sql)) {
 		/* SQLite already rolled the whole transaction back (I/O error, full disk). */
+		pt_audit_tx_done(db, 0, &scratch); /* its audit entries are gone too */
 		if (err == PT_OK)
 			err = pt_diag_set(d, PT_EDB, 0, "", "the transaction was rolled back by SQLite");
 		return err;
@@ -384,13 +404,17 @@ static enum pt_err tx_end(struct pt_db *db, enum pt_err err, struct pt_diag *d)
 		exec_stmt(db, ST_RELEASE, &scratch);
 		return err;
 	}
+	if (err == PT_OK)
+		err = pt_audit_tx_commit_prepare(db, d);
 	if (err == PT_OK) {
 		err = exec_stmt(db, ST_COMMIT, d);
 		if (err == PT_OK)
-			return PT_OK;
+			/* The key file's chain head follows the committed entries. */
+			return pt_audit_tx_done(db, 1, d);
 	}
 	if (!sqlite3_get_autocommit(db->sql))
 		exec_stmt(db, ST_ROLLBACK, &scratch);
+	pt_audit_tx_done(db, 0, &scratch);
 	return err;
 }
 
@@ -567,8 +591,11 @@ enum pt_err pt_db_open(const char *path, int create, struct pt_db **out, struct 
 	if (d)
 		pt_strlcpy(d->file, path, sizeof d->file);
 	db = calloc(1, sizeof *db);
-	if (!db)
+	if (!db || !(db->path = strdup(path))) {
+		free(db);
 		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	}
+	pt_strlcpy(db->actor_name, PT_ACTOR_SYSTEM, sizeof db->actor_name);
 	flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
 	rc = sqlite3_open_v2(path, &db->sql, flags, NULL);
 	if (rc != SQLITE_OK) {
@@ -612,8 +639,113 @@ void pt_db_close(struct pt_db *db)
 		return;
 	for (i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(db->stmt[i]);
+	for (i = 0; i < db->n_ext; i++)
+		sqlite3_finalize(db->ext[i].st);
 	sqlite3_close(db->sql);
+	pt_audit_state_free(db->audit);
+	free(db->path);
 	free(db);
+}
+
+/* ---- the actor, and what the store's other modules share --------------- */
+
+void pt_db_set_actor(struct pt_db *db, long long user_id, long long org_id, const char *name,
+		     int64_t now)
+{
+	size_t n;
+	if (!db)
+		return;
+	db->actor_id = user_id > 0 ? user_id : 0;
+	db->actor_org = org_id > 0 ? org_id : 0;
+	/* Cut on a UTF-8 character boundary. */
+	n = strnlen(name ? name : "", sizeof db->actor_name - 1);
+	if (name && name[n])
+		while (n > 0 && ((unsigned char)name[n] & 0xC0) == 0x80)
+			n--;
+	if (name)
+		memcpy(db->actor_name, name, n);
+	db->actor_name[n] = '\0';
+	db->actor_now = now > 0 ? now : 0;
+}
+
+void pt_db_actor(struct pt_db *db, long long *user_id, long long *org_id, const char **name,
+		 int64_t *now)
+{
+	if (user_id)
+		*user_id = db ? db->actor_id : 0;
+	if (org_id)
+		*org_id = db ? db->actor_org : 0;
+	if (name)
+		*name = db ? db->actor_name : PT_ACTOR_SYSTEM;
+	if (now)
+		*now = db ? db->actor_now : 0;
+}
+
+const char *pt_db_path(struct pt_db *db)
+{
+	return db && db->path ? db->path : "";
+}
+
+struct sqlite3 *pt_db_sqlite(struct pt_db *db)
+{
+	return db ? db->sql : NULL;
+}
+
+enum pt_err pt_db_stmt(struct pt_db *db, const char *sql, struct sqlite3_stmt **out,
+		       struct pt_diag *d)
+{
+	size_t i;
+	int rc;
+	*out = NULL;
+	for (i = 0; i < db->n_ext; i++)
+		if (db->ext[i].sql == sql) {
+			sqlite3_reset(db->ext[i].st);
+			sqlite3_clear_bindings(db->ext[i].st);
+			*out = db->ext[i].st;
+			return PT_OK;
+		}
+	if (db->n_ext == PT_DB_EXT_STMTS)
+		return pt_diag_set(d, PT_ELIMIT, 0, "", "more than %d module statements",
+				   PT_DB_EXT_STMTS);
+	rc = sqlite3_prepare_v3(db->sql, sql, -1, SQLITE_PREPARE_PERSISTENT, &db->ext[i].st, NULL);
+	if (rc != SQLITE_OK) {
+		db->ext[i].st = NULL;
+		return db_fail(db, rc, d, 0, "preparing a statement");
+	}
+	db->ext[i].sql = sql;
+	db->n_ext++;
+	*out = db->ext[i].st;
+	return PT_OK;
+}
+
+enum pt_err pt_db_begin(struct pt_db *db, struct pt_diag *d)
+{
+	return tx_begin(db, d);
+}
+
+enum pt_err pt_db_begin_read(struct pt_db *db, struct pt_diag *d)
+{
+	return tx_begin_read(db, d);
+}
+
+enum pt_err pt_db_end(struct pt_db *db, enum pt_err err, struct pt_diag *d)
+{
+	return tx_end(db, err, d);
+}
+
+int pt_db_in_transaction(struct pt_db *db)
+{
+	return db && db->tx_depth > 0;
+}
+
+enum pt_err pt_db_fail(struct pt_db *db, int rc, struct pt_diag *d, const char *what)
+{
+	return db_fail(db, rc, d, 0, what);
+}
+
+void **pt_db_audit_slot(struct pt_db *db)
+{
+	return &db->audit;
 }
 
 enum pt_err pt_db_schema_version(struct pt_db *db, int *current, int *latest, struct pt_diag *d)
@@ -745,6 +877,12 @@ enum pt_err pt_db_seed(struct pt_db *db, const struct pt_catalogs *cat,
 			err = db_fail(db, rc, d, 0, "storing a setting");
 			goto out;
 		}
+	}
+	{
+		char detail[160];
+		snprintf(detail, sizeof detail, "%zu kinds, %zu sectors, %zu threats, %zu settings",
+			 cat->kinds.n, cat->sectors.n, cat->threats.n, n_settings);
+		err = pt_audit_append(db, "registry.seed", "", "", detail, d);
 	}
 out:
 	return tx_end(db, err, d);
@@ -883,8 +1021,11 @@ enum pt_err pt_db_setting_set(struct pt_db *db, const char *key, const char *val
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE) {
 		err = db_fail(db, rc, d, 0, "storing the setting");
+		goto out;
+	}
+	err = pt_audit_append(db, "setting.set", "settings", canonical, value, d);
 out:
 	return tx_end(db, err, d);
 }
@@ -975,7 +1116,15 @@ static enum pt_err org_resolve(struct pt_db *db, const char *name, size_t cap, l
 		return err;
 	}
 	*id = sqlite3_last_insert_rowid(db->sql);
-	return PT_OK;
+	{
+		char rid[32];
+		char detail[PT_NAME_MAX + 64];
+		snprintf(rid, sizeof rid, "%lld", *id);
+		snprintf(detail, sizeof detail, "%.*s (operator, named as an owner by an import)",
+			 (int)strnlen(name, cap), name);
+		err = pt_audit_append(db, "org.create", "organisations", rid, detail, d);
+	}
+	return err;
 }
 
 /* Nonzero when id exists according to the *_EXISTS statement which. */
@@ -1092,6 +1241,7 @@ enum pt_err pt_db_sites_import(struct pt_db *db, const struct pt_site_list *site
 {
 	const char *last_owner = NULL;
 	long long last_owner_id = -1, before = 0, after = 0;
+	int is_new;
 	sqlite3_stmt *st;
 	enum pt_err err;
 	size_t i;
@@ -1134,6 +1284,8 @@ enum pt_err pt_db_sites_import(struct pt_db *db, const struct pt_site_list *site
 				last_owner_id = owner_id;
 			}
 		}
+		/* A logged-in user's new site names its creator as a reader (RED). */
+		is_new = db->actor_id > 0 && !exists(db, ST_SITE_EXISTS, s->id, sizeof s->id);
 		if ((err = prep(db, ST_SITE_PUT, &st, d)) != PT_OK)
 			goto out;
 		rc = site_put(db, st, s, owner_id);
@@ -1143,9 +1295,31 @@ enum pt_err pt_db_sites_import(struct pt_db *db, const struct pt_site_list *site
 			goto out;
 		}
 		sqlite3_reset(st);
+		if (is_new) {
+			if ((err = prep(db, ST_SITE_READER_ADD, &st, d)) != PT_OK)
+				goto out;
+			rc = bind_field(st, 1, s->id, sizeof s->id);
+			if (rc == SQLITE_OK)
+				rc = sqlite3_bind_int64(st, 2, db->actor_id);
+			if (rc == SQLITE_OK)
+				rc = sqlite3_step(st);
+			sqlite3_reset(st);
+			if (rc != SQLITE_DONE) {
+				err = db_fail(db, rc, d, line, "naming the creator as a reader");
+				goto out;
+			}
+		}
 	}
 	if ((err = query_int(db, ST_SITE_COUNT, NULL, &after, d)) != PT_OK)
 		goto out;
+	{
+		size_t made = after > before ? (size_t)(after - before) : 0;
+		char detail[96];
+		snprintf(detail, sizeof detail, "%zu sites: %zu created, %zu updated", sites->n, made,
+			 sites->n - made);
+		err = pt_audit_append(db, "sites.import", "sites",
+				      sites->n == 1 ? sites->items[0].id : "", detail, d);
+	}
 out:
 	err = tx_end(db, err, d);
 	if (err == PT_OK) {
@@ -1459,6 +1633,13 @@ enum pt_err pt_db_assessments_import(struct pt_db *db, const struct pt_assessmen
 		}
 		sqlite3_reset(st);
 	}
+	{
+		static const char *const tables[] = {"fema_assessments", "carver_assessments",
+						     "quant_assessments"};
+		char detail[96];
+		snprintf(detail, sizeof detail, "%zu %s rows", set->n, pt_method_name(set->method));
+		err = pt_audit_append(db, "assessments.import", tables[set->method], "", detail, d);
+	}
 out:
 	return tx_end(db, err, d);
 }
@@ -1645,8 +1826,12 @@ enum pt_err pt_db_threat_level_set(struct pt_db *db, const char *threat_id,
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE) {
 		err = db_fail(db, rc, d, 0, "storing the threat level");
+		goto out;
+	}
+	err = pt_audit_append(db, "threat_level.set", "threat_levels",
+			      threat_id ? threat_id : "national", pt_threat_level_name(level), d);
 out:
 	return tx_end(db, err, d);
 }

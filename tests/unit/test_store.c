@@ -7,6 +7,7 @@
 
 #include "formats/pt_diag.h"
 #include "pt_test.h"
+#include "store/pt_audit.h"
 #include "store/pt_store.h"
 
 static char tmpdir[64];
@@ -26,6 +27,17 @@ static void remove_db(const char *path)
 	remove(buf);
 	snprintf(buf, sizeof buf, "%s-shm", path);
 	remove(buf);
+	snprintf(buf, sizeof buf, "%s.key", path); /* the audit key beside it */
+	remove(buf);
+}
+
+/* Every write is audited: an in-memory registry needs its audit key in memory. */
+static void give_audit_key(struct pt_db *db)
+{
+	static const unsigned char key[PT_AUDIT_KEY_BYTES] = {1, 2, 3, 4, 5, 6, 7, 8};
+	struct pt_diag d;
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_audit_set_key(db, key, &d), PT_OK);
 }
 
 static void add_entry(struct pt_catalog *c, const char *id, const char *name, const char *parent)
@@ -77,6 +89,7 @@ static struct pt_db *open_seeded(void)
 	CHECK_INT(pt_db_open(":memory:", 1, &db, &d), PT_OK);
 	if (!db)
 		return NULL;
+	give_audit_key(db);
 	make_catalogs(&cat);
 	CHECK_INT(pt_db_seed(db, &cat, seed_keys, seed_values, N_SEED, &d), PT_OK);
 	free_catalogs(&cat);
@@ -285,6 +298,7 @@ static void test_seed_rejects_bad_setting(void)
 	CHECK_INT(pt_db_open(":memory:", 1, &db, &d), PT_OK);
 	if (!db)
 		return;
+	give_audit_key(db);
 	make_catalogs(&cat);
 	CHECK_INT(pt_db_seed(db, &cat, keys, values, 1, &d), PT_EINVAL);
 	CHECK_STR(d.field, "quant.samples");

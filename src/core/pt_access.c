@@ -1,0 +1,229 @@
+/* pt_access.c - the access rules of protect in one place (docs/access.md):
+ * pure decisions from the caller and the record, no I/O. */
+#include "pt_access.h"
+
+#include <string.h>
+
+static const char *const role_names[PT_ROLE_COUNT] = {
+	"admin", "coordinator", "analyst", "operator", "viewer",
+	"pio", "facilitator", "player", "evaluator",
+};
+
+const char *pt_role_name(enum pt_role role)
+{
+	if ((unsigned)role < PT_ROLE_COUNT)
+		return role_names[role];
+	return "";
+}
+
+enum pt_err pt_role_parse(const char *s, enum pt_role *out)
+{
+	int i;
+	if (!s || !out)
+		return PT_EINVAL;
+	for (i = 0; i < PT_ROLE_COUNT; i++)
+		if (strcmp(s, role_names[i]) == 0) {
+			*out = (enum pt_role)i;
+			return PT_OK;
+		}
+	return PT_EINVAL;
+}
+
+const char *pt_access_name(enum pt_access a)
+{
+	switch (a) {
+	case PT_ACCESS_OK:
+		return "ok";
+	case PT_ACCESS_NOT_FOUND:
+		return "not found";
+	case PT_ACCESS_FORBIDDEN:
+		return "forbidden";
+	}
+	return "forbidden";
+}
+
+/* A caller the rules can reason about: ids set, role and type in range. */
+static int principal_ok(const struct pt_principal *who)
+{
+	return who && who->user_id > 0 && who->org_id > 0 && (unsigned)who->role < PT_ROLE_COUNT &&
+	       (unsigned)who->org_type <= PT_ORG_NGO;
+}
+
+static int record_ok(const struct pt_access_record *rec)
+{
+	return rec && (unsigned)rec->tlp < PT_TLP_COUNT &&
+	       (rec->n_partners == 0 || rec->partners) &&
+	       (rec->n_red_readers == 0 || rec->red_readers);
+}
+
+static int is_government(const struct pt_principal *who)
+{
+	return who->org_type == PT_ORG_GOVERNMENT;
+}
+
+static int in_list(const long long *ids, size_t n, long long id)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (ids[i] == id)
+			return 1;
+	return 0;
+}
+
+/* The caller belongs to the record's owning organisation. */
+static int is_owner(const struct pt_principal *who, const struct pt_access_record *rec)
+{
+	return rec->owner_org_id > 0 && who->org_id == rec->owner_org_id;
+}
+
+/* Roles that write their own organisation's records. */
+static int is_writer_role(enum pt_role role)
+{
+	return role == PT_ROLE_OPERATOR || role == PT_ROLE_ANALYST || role == PT_ROLE_ADMIN;
+}
+
+enum pt_access pt_access_read(const struct pt_principal *who, const struct pt_access_record *rec)
+{
+	if (!principal_ok(who) || !record_ok(rec))
+		return PT_ACCESS_NOT_FOUND;
+	switch (rec->tlp) {
+	case PT_TLP_CLEAR:
+	case PT_TLP_GREEN:
+		return PT_ACCESS_OK;
+	case PT_TLP_AMBER:
+		if (is_owner(who, rec))
+			return PT_ACCESS_OK;
+		if (rec->owner_org_id > 0 && in_list(rec->partners, rec->n_partners, who->org_id))
+			return PT_ACCESS_OK;
+		if (is_government(who) &&
+		    (who->role == PT_ROLE_COORDINATOR || who->role == PT_ROLE_ANALYST))
+			return PT_ACCESS_OK;
+		return PT_ACCESS_NOT_FOUND;
+	case PT_TLP_AMBER_STRICT:
+		return is_owner(who, rec) ? PT_ACCESS_OK : PT_ACCESS_NOT_FOUND;
+	case PT_TLP_RED:
+		return in_list(rec->red_readers, rec->n_red_readers, who->user_id)
+			       ? PT_ACCESS_OK
+			       : PT_ACCESS_NOT_FOUND;
+	}
+	return PT_ACCESS_NOT_FOUND;
+}
+
+enum pt_access pt_access_write(const struct pt_principal *who, const struct pt_access_record *rec)
+{
+	enum pt_access a = pt_access_read(who, rec);
+	if (a != PT_ACCESS_OK)
+		return a;
+	if (is_owner(who, rec) && is_writer_role(who->role))
+		return PT_ACCESS_OK;
+	return PT_ACCESS_FORBIDDEN;
+}
+
+enum pt_access pt_access_treat(const struct pt_principal *who, const struct pt_access_record *rec)
+{
+	enum pt_access a = pt_access_write(who, rec);
+	if (a != PT_ACCESS_FORBIDDEN)
+		return a;
+	if (is_government(who) && who->role == PT_ROLE_COORDINATOR)
+		return PT_ACCESS_OK;
+	return PT_ACCESS_FORBIDDEN;
+}
+
+enum pt_access pt_access_share(const struct pt_principal *who, const struct pt_access_record *rec)
+{
+	return pt_access_write(who, rec);
+}
+
+enum pt_access pt_access_import(const struct pt_principal *who, long long owner_org_id,
+				const struct pt_access_record *existing)
+{
+	enum pt_access a;
+	if (!principal_ok(who))
+		return existing ? PT_ACCESS_NOT_FOUND : PT_ACCESS_FORBIDDEN;
+	if (existing) {
+		a = pt_access_read(who, existing);
+		if (a != PT_ACCESS_OK)
+			return a;
+	}
+	if (is_government(who) && who->role == PT_ROLE_COORDINATOR)
+		return PT_ACCESS_OK;
+	if (!is_writer_role(who->role) || owner_org_id <= 0 || owner_org_id != who->org_id)
+		return PT_ACCESS_FORBIDDEN;
+	if (existing)
+		return pt_access_write(who, existing);
+	return PT_ACCESS_OK;
+}
+
+enum pt_access pt_access_threat_level(const struct pt_principal *who)
+{
+	if (principal_ok(who) && is_government(who) && who->role == PT_ROLE_COORDINATOR)
+		return PT_ACCESS_OK;
+	return PT_ACCESS_FORBIDDEN;
+}
+
+enum pt_access pt_access_manage_users(const struct pt_principal *who, long long target_org_id)
+{
+	if (!principal_ok(who) || who->role != PT_ROLE_ADMIN)
+		return PT_ACCESS_FORBIDDEN;
+	if (is_government(who))
+		return PT_ACCESS_OK;
+	return target_org_id > 0 && target_org_id == who->org_id ? PT_ACCESS_OK
+								 : PT_ACCESS_FORBIDDEN;
+}
+
+enum pt_access pt_access_own_password(const struct pt_principal *who, long long target_user_id,
+				      long long target_org_id)
+{
+	if (principal_ok(who) && target_user_id > 0 && who->user_id == target_user_id)
+		return PT_ACCESS_OK;
+	return pt_access_manage_users(who, target_org_id);
+}
+
+enum pt_access pt_access_list_users(const struct pt_principal *who, long long org_id)
+{
+	return pt_access_manage_users(who, org_id);
+}
+
+enum pt_access pt_access_org_create(const struct pt_principal *who)
+{
+	if (principal_ok(who) && who->role == PT_ROLE_ADMIN && is_government(who))
+		return PT_ACCESS_OK;
+	return PT_ACCESS_FORBIDDEN;
+}
+
+enum pt_access pt_access_org_change(const struct pt_principal *who, long long org_id,
+				    unsigned changes)
+{
+	const unsigned known = PT_ORG_CHANGE_PARTNERS | PT_ORG_CHANGE_NAME | PT_ORG_CHANGE_TYPE;
+	if (!principal_ok(who) || who->role != PT_ROLE_ADMIN || (changes & ~known) || org_id <= 0)
+		return PT_ACCESS_FORBIDDEN;
+	if (is_government(who))
+		return PT_ACCESS_OK;
+	if (org_id == who->org_id && (changes & ~(unsigned)PT_ORG_CHANGE_PARTNERS) == 0)
+		return PT_ACCESS_OK;
+	return PT_ACCESS_FORBIDDEN;
+}
+
+enum pt_audit_scope pt_access_audit_scope(const struct pt_principal *who)
+{
+	if (!principal_ok(who))
+		return PT_AUDIT_SCOPE_NONE;
+	if (is_government(who) && (who->role == PT_ROLE_COORDINATOR || who->role == PT_ROLE_ADMIN))
+		return PT_AUDIT_SCOPE_ALL;
+	if (who->role == PT_ROLE_ADMIN)
+		return PT_AUDIT_SCOPE_OWN_ORG;
+	return PT_AUDIT_SCOPE_NONE;
+}
+
+size_t pt_access_filter(const struct pt_principal *who, const struct pt_access_record *recs,
+			size_t n, unsigned char *visible)
+{
+	size_t i, shown = 0;
+	if (!visible)
+		return 0;
+	for (i = 0; i < n; i++) {
+		visible[i] = recs && pt_access_read(who, &recs[i]) == PT_ACCESS_OK;
+		shown += visible[i];
+	}
+	return shown;
+}
