@@ -17,6 +17,8 @@
 
 double pt_pert_mean(const struct pt_range *r, double lambda)
 {
+	if (!r)
+		return NAN;
 	if (r->min == r->max)
 		return r->min;
 	return (r->min + lambda * r->mode + r->max) / (lambda + 2);

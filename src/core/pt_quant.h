@@ -121,7 +121,7 @@ void pt_quant_result_free(struct pt_quant_result *r);
  */
 enum pt_err pt_quant_percentile(const double *x, size_t n, double q, double *out);
 
-/** E[g(X)] helpers, exposed for tests: PERT mean (min + lambda*mode + max)/(lambda + 2). */
+/** E[g(X)] helpers, exposed for tests: PERT mean (min + lambda*mode + max)/(lambda + 2); min itself when min == max; NaN for NULL. */
 double pt_pert_mean(const struct pt_range *r, double lambda);
 
 /**
