@@ -96,6 +96,29 @@ int pt_cmd_assess(struct pt_cli *cli);
 int pt_cmd_matrix(struct pt_cli *cli);
 int pt_cmd_threat_level(struct pt_cli *cli);
 int pt_cmd_gen(struct pt_cli *cli);
+int pt_cmd_user(struct pt_cli *cli);
+int pt_cmd_org(struct pt_cli *cli);
+int pt_cmd_audit(struct pt_cli *cli);
+
+/**
+ * Read a new password into buf (cap bytes): the first line of standard
+ * input when it is not a terminal or from_stdin is set, else asked twice
+ * on the terminal without echo; checked for length. 0 or an exit status
+ * (the message printed). The caller wipes buf.
+ */
+int pt_cli_read_password(char *buf, size_t cap, int from_stdin);
+
+/** The id of organisation name; 0, or prints and returns 65 when unknown (or another exit status). */
+int pt_cli_org_id(struct pt_db *db, const char *name, long long *id);
+
+/**
+ * The value of option opt at cli->argv[*i] ("--opt VALUE", advancing *i,
+ * or "--opt=VALUE"); "" when VALUE is missing; NULL when argv[*i] is not opt.
+ */
+const char *pt_cli_option(const struct pt_cli *cli, int *i, const char *opt);
+
+/** Print s cut to width display columns (UTF-8 aware, control characters as spaces), unpadded: a row's last cell. */
+void pt_cli_print_last(FILE *f, const char *s, int width);
 
 /**
  * Import a sites file (CSV, or GeoJSON when name ends in .geojson/.json or

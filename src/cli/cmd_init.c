@@ -9,6 +9,7 @@
 #include "formats/pt_assess_io.h"
 #include "formats/pt_diag.h"
 #include "formats/pt_embedded.h"
+#include "store/pt_users.h"
 
 static int embedded(const char *name, const struct pt_embedded_file **f)
 {
@@ -94,6 +95,144 @@ int pt_cmd_init(struct pt_cli *cli)
 	return rc;
 }
 
+/* The demo's organisations: owners named in demo/sites.csv get their types; the rest are created. */
+static const struct demo_org {
+	const char *name;
+	enum pt_org_type type;
+} demo_orgs[] = {
+	{"Vellmark Ministry of the Interior", PT_ORG_GOVERNMENT},
+	{"Vellmark National Police", PT_ORG_GOVERNMENT},
+	{"Orrinford City Council", PT_ORG_OPERATOR},
+	{"Northgate Utilities", PT_ORG_OPERATOR},
+	{"Harbourlight Group", PT_ORG_OPERATOR},
+	{"Vellmark Rail and Ports", PT_ORG_OPERATOR},
+	{"Sentinel Guarding Services", PT_ORG_PRIVATE_SECURITY},
+	{"Orrinford Community Relief", PT_ORG_NGO},
+};
+
+/* Who names whom as a partner (the partner reads the owner's AMBER). */
+static const struct demo_partner {
+	const char *owner, *partner;
+} demo_partners[] = {
+	{"Northgate Utilities", "Sentinel Guarding Services"},
+};
+
+/*
+ * The demo's users, one per role and a few more, each with the password
+ * "demo-" followed by the user name (README.md, "Demo log-ins").
+ */
+static const struct demo_user {
+	const char *name;
+	enum pt_role role;
+	const char *org;
+} demo_users[] = {
+	{"admin", PT_ROLE_ADMIN, "Vellmark Ministry of the Interior"},
+	{"coordinator", PT_ROLE_COORDINATOR, "Vellmark Ministry of the Interior"},
+	{"analyst", PT_ROLE_ANALYST, "Vellmark Ministry of the Interior"},
+	{"pio", PT_ROLE_PIO, "Vellmark Ministry of the Interior"},
+	{"evaluator", PT_ROLE_EVALUATOR, "Vellmark Ministry of the Interior"},
+	{"police", PT_ROLE_VIEWER, "Vellmark National Police"},
+	{"facilitator", PT_ROLE_FACILITATOR, "Vellmark National Police"},
+	{"operator", PT_ROLE_OPERATOR, "Northgate Utilities"},
+	{"northgate-admin", PT_ROLE_ADMIN, "Northgate Utilities"},
+	{"viewer", PT_ROLE_VIEWER, "Northgate Utilities"},
+	{"harbour", PT_ROLE_OPERATOR, "Harbourlight Group"},
+	{"player", PT_ROLE_PLAYER, "Harbourlight Group"},
+	{"security", PT_ROLE_OPERATOR, "Sentinel Guarding Services"},
+	{"relief", PT_ROLE_VIEWER, "Orrinford Community Relief"},
+};
+
+/* Who is named on the RED sites of each owner (reads them). */
+static const struct demo_reader {
+	const char *owner, *user;
+} demo_readers[] = {
+	{"Northgate Utilities", "operator"},
+	{"Harbourlight Group", "harbour"},
+	{"Vellmark Ministry of the Interior", "coordinator"},
+};
+
+/* Create or retype the demo organisations and set their partners. 0 or an exit status. */
+static int demo_orgs_load(struct pt_db *db)
+{
+	struct pt_diag d;
+	struct pt_org org;
+	enum pt_err err;
+	long long owner, partner;
+	size_t i;
+	int rc;
+	for (i = 0; i < sizeof demo_orgs / sizeof demo_orgs[0]; i++) {
+		memset(&d, 0, sizeof d);
+		err = pt_db_org_find(db, demo_orgs[i].name, &org, &d);
+		if (err == PT_ENOTFOUND)
+			err = pt_db_org_add(db, demo_orgs[i].name, demo_orgs[i].type, NULL, &d);
+		else if (err == PT_OK && org.type != demo_orgs[i].type)
+			err = pt_db_org_update(db, org.id, NULL, &demo_orgs[i].type, &d);
+		if (err != PT_OK)
+			return pt_cli_fail(err, &d);
+	}
+	for (i = 0; i < sizeof demo_partners / sizeof demo_partners[0]; i++) {
+		if ((rc = pt_cli_org_id(db, demo_partners[i].owner, &owner)) ||
+		    (rc = pt_cli_org_id(db, demo_partners[i].partner, &partner)))
+			return rc;
+		memset(&d, 0, sizeof d);
+		err = pt_db_org_set_partners(db, owner, &partner, 1, &d);
+		if (err != PT_OK)
+			return pt_cli_fail(err, &d);
+	}
+	return 0;
+}
+
+/* Create the demo users not there yet, and name readers on the RED sites. 0 or an exit status. */
+static int demo_users_load(struct pt_db *db)
+{
+	struct pt_site_list sites;
+	struct pt_user u;
+	struct pt_diag d;
+	enum pt_err err;
+	char password[PT_USER_NAME_MAX + 8];
+	long long org_id;
+	size_t i, k;
+	int rc = 0;
+
+	for (i = 0; i < sizeof demo_users / sizeof demo_users[0]; i++) {
+		memset(&d, 0, sizeof d);
+		err = pt_db_user_get(db, demo_users[i].name, &u, &d);
+		if (err == PT_OK)
+			continue; /* kept as it is (its password may have been changed) */
+		if (err != PT_ENOTFOUND)
+			return pt_cli_fail(err, &d);
+		if ((rc = pt_cli_org_id(db, demo_users[i].org, &org_id)))
+			return rc;
+		snprintf(password, sizeof password, "demo-%s", demo_users[i].name);
+		memset(&d, 0, sizeof d);
+		err = pt_db_user_add(db, demo_users[i].name, password, demo_users[i].role, org_id,
+				     NULL, &d);
+		if (err != PT_OK)
+			return pt_cli_fail(err, &d);
+	}
+	memset(&sites, 0, sizeof sites);
+	memset(&d, 0, sizeof d);
+	err = pt_db_sites_list(db, PT_TLP_RED, &sites, NULL, &d);
+	if (err != PT_OK)
+		return pt_cli_fail(err, &d);
+	for (k = 0; k < sites.n && !rc; k++) {
+		if (sites.items[k].tlp != PT_TLP_RED)
+			continue;
+		for (i = 0; i < sizeof demo_readers / sizeof demo_readers[0]; i++) {
+			if (strcmp(sites.items[k].owner, demo_readers[i].owner) != 0)
+				continue;
+			memset(&d, 0, sizeof d);
+			err = pt_db_user_get(db, demo_readers[i].user, &u, &d);
+			if (err == PT_OK)
+				err = pt_db_site_reader_add(db, sites.items[k].id, u.id, &d);
+			if (err != PT_OK)
+				rc = pt_cli_fail(err, &d);
+		}
+	}
+	pt_site_list_free(&sites);
+	return rc;
+}
+
 int pt_cmd_demo(struct pt_cli *cli)
 {
 	static const char *const assessment_files[] = {"demo/fema.csv", "demo/carver.csv",
@@ -119,7 +258,11 @@ int pt_cmd_demo(struct pt_cli *cli)
 						    1)))
 			goto out;
 	}
-	printf("%s: demo region loaded\n", cli->db_path);
+	if ((rc = demo_orgs_load(db)) || (rc = demo_users_load(db)))
+		goto out;
+	printf("%s: demo region loaded (%zu organisations, %zu users; log-ins in README.md)\n",
+	       cli->db_path, sizeof demo_orgs / sizeof demo_orgs[0],
+	       sizeof demo_users / sizeof demo_users[0]);
 out:
 	pt_cli_free_catalogs(&cat);
 	pt_db_close(db);

@@ -31,6 +31,19 @@ static const struct pt_cli_command commands[] = {
 	 "show or set the national threat level, overall or per threat scenario"},
 	{"gen", pt_cmd_gen, "gen --sites N [--threats K] --seed S --out DIR",
 	 "write a synthetic national dataset for scale tests"},
+	{"user", pt_cmd_user,
+	 "user add NAME --org ORGANISATION --role ROLE [--password-stdin]\n"
+	 "       user list [--org ORGANISATION] [--format table|csv|json]\n"
+	 "       user passwd NAME [--password-stdin] | user role NAME ROLE",
+	 "manage users (the password is read from standard input, or asked on the terminal)"},
+	{"org", pt_cmd_org,
+	 "org add NAME --type government|operator|private_security|ngo [--partner ORG]...\n"
+	 "       org set NAME [--type TYPE] [--name NEW] [--partner ORG]... [--no-partners]\n"
+	 "       org list [--format table|csv|json]",
+	 "manage organisations and the partners that may read their AMBER records"},
+	{"audit", pt_cmd_audit,
+	 "audit list [--limit N] [--format table|csv|json] | audit verify | audit rekey [--reason TEXT]",
+	 "read the audit log, verify its HMAC chain against DB.key, or start a new chain"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
