@@ -1,0 +1,421 @@
+/* test_access.c - the access rules of src/core/pt_access.c against a
+ * hand-written table: every role x relation to the record x TLP label, read and write. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/pt_access.h"
+#include "pt_test.h"
+
+/* The world of the table: organisation and user ids. */
+#define OWNER_ORG 10    /* an operator that owns the record */
+#define PARTNER_ORG 11  /* private security firm the owner names as partner */
+#define GOV_ORG 12      /* a ministry */
+#define NGO_ORG 13      /* a non-government organisation with no tie to the owner */
+#define CALLER_ID 100   /* the caller */
+#define OTHER_READER 7  /* somebody else named on the record */
+
+/* The caller's relation to the record. */
+enum relation {
+	REL_OWN,         /* a user of the owning organisation, not named on the record */
+	REL_PARTNER,     /* a user of an organisation the owner names as partner */
+	REL_GOV,         /* a user of another, government organisation */
+	REL_OTHER,       /* a user of another, non-government organisation */
+	REL_NAMED_OWN,   /* a user of the owning organisation, named on the record */
+	REL_NAMED_OTHER, /* a user of another non-government organisation, named on the record */
+	REL_COUNT
+};
+
+static const char *const rel_names[REL_COUNT] = {"own", "partner", "other government",
+						   "other non-government", "named (own org)",
+						   "named (other org)"};
+
+/*
+ * The expectations, written by hand from docs/access.md. One row per role
+ * and relation; each string has one letter per label in the order CLEAR,
+ * GREEN, AMBER, AMBER+STRICT, RED: o = allowed, n = not found (404: may
+ * not see it), f = forbidden (403: sees it, may not do it).
+ */
+static const struct expectation {
+	enum pt_role role;
+	enum relation rel;
+	const char *read, *write;
+} table[] = {
+	/* admin: reads as its organisation does, writes its own organisation's records */
+	{PT_ROLE_ADMIN, REL_OWN, "oooon", "oooon"},
+	{PT_ROLE_ADMIN, REL_PARTNER, "ooonn", "fffnn"},
+	{PT_ROLE_ADMIN, REL_GOV, "oonnn", "ffnnn"},
+	{PT_ROLE_ADMIN, REL_OTHER, "oonnn", "ffnnn"},
+	{PT_ROLE_ADMIN, REL_NAMED_OWN, "ooooo", "ooooo"},
+	{PT_ROLE_ADMIN, REL_NAMED_OTHER, "oonno", "ffnnf"},
+	/* coordinator: a government one reads all AMBER, writes nothing of others */
+	{PT_ROLE_COORDINATOR, REL_OWN, "oooon", "ffffn"},
+	{PT_ROLE_COORDINATOR, REL_PARTNER, "ooonn", "fffnn"},
+	{PT_ROLE_COORDINATOR, REL_GOV, "ooonn", "fffnn"},
+	{PT_ROLE_COORDINATOR, REL_OTHER, "oonnn", "ffnnn"},
+	{PT_ROLE_COORDINATOR, REL_NAMED_OWN, "ooooo", "fffff"},
+	{PT_ROLE_COORDINATOR, REL_NAMED_OTHER, "oonno", "ffnnf"},
+	/* analyst: writes its own organisation's; a government one reads all AMBER */
+	{PT_ROLE_ANALYST, REL_OWN, "oooon", "oooon"},
+	{PT_ROLE_ANALYST, REL_PARTNER, "ooonn", "fffnn"},
+	{PT_ROLE_ANALYST, REL_GOV, "ooonn", "fffnn"},
+	{PT_ROLE_ANALYST, REL_OTHER, "oonnn", "ffnnn"},
+	{PT_ROLE_ANALYST, REL_NAMED_OWN, "ooooo", "ooooo"},
+	{PT_ROLE_ANALYST, REL_NAMED_OTHER, "oonno", "ffnnf"},
+	/* operator: writes its own organisation's */
+	{PT_ROLE_OPERATOR, REL_OWN, "oooon", "oooon"},
+	{PT_ROLE_OPERATOR, REL_PARTNER, "ooonn", "fffnn"},
+	{PT_ROLE_OPERATOR, REL_GOV, "oonnn", "ffnnn"},
+	{PT_ROLE_OPERATOR, REL_OTHER, "oonnn", "ffnnn"},
+	{PT_ROLE_OPERATOR, REL_NAMED_OWN, "ooooo", "ooooo"},
+	{PT_ROLE_OPERATOR, REL_NAMED_OTHER, "oonno", "ffnnf"},
+	/* viewer: reads as its organisation does, never writes */
+	{PT_ROLE_VIEWER, REL_OWN, "oooon", "ffffn"},
+	{PT_ROLE_VIEWER, REL_PARTNER, "ooonn", "fffnn"},
+	{PT_ROLE_VIEWER, REL_GOV, "oonnn", "ffnnn"},
+	{PT_ROLE_VIEWER, REL_OTHER, "oonnn", "ffnnn"},
+	{PT_ROLE_VIEWER, REL_NAMED_OWN, "ooooo", "fffff"},
+	{PT_ROLE_VIEWER, REL_NAMED_OTHER, "oonno", "ffnnf"},
+	/* pio, facilitator, player, evaluator: like viewers for the registry */
+	{PT_ROLE_PIO, REL_OWN, "oooon", "ffffn"},
+	{PT_ROLE_PIO, REL_PARTNER, "ooonn", "fffnn"},
+	{PT_ROLE_PIO, REL_GOV, "oonnn", "ffnnn"},
+	{PT_ROLE_PIO, REL_OTHER, "oonnn", "ffnnn"},
+	{PT_ROLE_PIO, REL_NAMED_OWN, "ooooo", "fffff"},
+	{PT_ROLE_PIO, REL_NAMED_OTHER, "oonno", "ffnnf"},
+	{PT_ROLE_FACILITATOR, REL_OWN, "oooon", "ffffn"},
+	{PT_ROLE_FACILITATOR, REL_PARTNER, "ooonn", "fffnn"},
+	{PT_ROLE_FACILITATOR, REL_GOV, "oonnn", "ffnnn"},
+	{PT_ROLE_FACILITATOR, REL_OTHER, "oonnn", "ffnnn"},
+	{PT_ROLE_FACILITATOR, REL_NAMED_OWN, "ooooo", "fffff"},
+	{PT_ROLE_FACILITATOR, REL_NAMED_OTHER, "oonno", "ffnnf"},
+	{PT_ROLE_PLAYER, REL_OWN, "oooon", "ffffn"},
+	{PT_ROLE_PLAYER, REL_PARTNER, "ooonn", "fffnn"},
+	{PT_ROLE_PLAYER, REL_GOV, "oonnn", "ffnnn"},
+	{PT_ROLE_PLAYER, REL_OTHER, "oonnn", "ffnnn"},
+	{PT_ROLE_PLAYER, REL_NAMED_OWN, "ooooo", "fffff"},
+	{PT_ROLE_PLAYER, REL_NAMED_OTHER, "oonno", "ffnnf"},
+	{PT_ROLE_EVALUATOR, REL_OWN, "oooon", "ffffn"},
+	{PT_ROLE_EVALUATOR, REL_PARTNER, "ooonn", "fffnn"},
+	{PT_ROLE_EVALUATOR, REL_GOV, "oonnn", "ffnnn"},
+	{PT_ROLE_EVALUATOR, REL_OTHER, "oonnn", "ffnnn"},
+	{PT_ROLE_EVALUATOR, REL_NAMED_OWN, "ooooo", "fffff"},
+	{PT_ROLE_EVALUATOR, REL_NAMED_OTHER, "oonno", "ffnnf"},
+};
+
+static const long long partners[] = {3, PARTNER_ORG, 99}; /* the owner's partners */
+
+/* The caller of a row. */
+static struct pt_principal caller(enum pt_role role, enum relation rel)
+{
+	struct pt_principal p;
+	memset(&p, 0, sizeof p);
+	p.user_id = CALLER_ID;
+	p.role = role;
+	switch (rel) {
+	case REL_OWN:
+	case REL_NAMED_OWN:
+		p.org_id = OWNER_ORG;
+		p.org_type = PT_ORG_OPERATOR;
+		break;
+	case REL_PARTNER:
+		p.org_id = PARTNER_ORG;
+		p.org_type = PT_ORG_PRIVATE_SECURITY;
+		break;
+	case REL_GOV:
+		p.org_id = GOV_ORG;
+		p.org_type = PT_ORG_GOVERNMENT;
+		break;
+	case REL_OTHER:
+	case REL_NAMED_OTHER:
+	case REL_COUNT:
+		p.org_id = NGO_ORG;
+		p.org_type = PT_ORG_NGO;
+		break;
+	}
+	return p;
+}
+
+/* The record of a row at label tlp; readers must hold 2 ids. */
+static struct pt_access_record record(enum relation rel, enum pt_tlp tlp, long long *readers)
+{
+	struct pt_access_record r;
+	memset(&r, 0, sizeof r);
+	r.owner_org_id = OWNER_ORG;
+	r.tlp = tlp;
+	r.partners = partners;
+	r.n_partners = sizeof partners / sizeof partners[0];
+	readers[0] = OTHER_READER;
+	readers[1] = CALLER_ID;
+	r.red_readers = readers;
+	r.n_red_readers = rel == REL_NAMED_OWN || rel == REL_NAMED_OTHER ? 2 : 1;
+	return r;
+}
+
+static char letter(enum pt_access a)
+{
+	return a == PT_ACCESS_OK ? 'o' : a == PT_ACCESS_NOT_FOUND ? 'n' : 'f';
+}
+
+/* Every cell of the table, for read and for write. */
+static void test_matrix(void)
+{
+	int seen[PT_ROLE_COUNT][REL_COUNT];
+	size_t i, r, rel;
+	memset(seen, 0, sizeof seen);
+	for (i = 0; i < sizeof table / sizeof table[0]; i++) {
+		const struct expectation *e = &table[i];
+		struct pt_principal who = caller(e->role, e->rel);
+		char got_read[PT_TLP_COUNT + 1], got_write[PT_TLP_COUNT + 1];
+		int t;
+		seen[e->role][e->rel]++;
+		for (t = 0; t < PT_TLP_COUNT; t++) {
+			long long readers[2];
+			struct pt_access_record rec = record(e->rel, (enum pt_tlp)t, readers);
+			got_read[t] = letter(pt_access_read(&who, &rec));
+			got_write[t] = letter(pt_access_write(&who, &rec));
+		}
+		got_read[PT_TLP_COUNT] = got_write[PT_TLP_COUNT] = '\0';
+		if (strcmp(got_read, e->read) != 0 || strcmp(got_write, e->write) != 0) {
+			fprintf(stderr,
+				"%s, %s: read %s (expected %s), write %s (expected %s) "
+				"[CLEAR GREEN AMBER AMBER+STRICT RED]\n",
+				pt_role_name(e->role), rel_names[e->rel], got_read, e->read, got_write,
+				e->write);
+			pt_test_failed_checks++;
+		}
+	}
+	/* The table covers every role and relation exactly once. */
+	for (r = 0; r < PT_ROLE_COUNT; r++)
+		for (rel = 0; rel < REL_COUNT; rel++)
+			CHECK_INT(seen[r][rel], 1);
+}
+
+/* Lists: the filter marks exactly what pt_access_read allows. */
+static void test_filter(void)
+{
+	long long readers[1] = {CALLER_ID};
+	struct pt_access_record recs[6];
+	unsigned char visible[6];
+	struct pt_principal partner = caller(PT_ROLE_VIEWER, REL_PARTNER);
+	struct pt_principal gov_analyst = caller(PT_ROLE_ANALYST, REL_GOV);
+	size_t i;
+	memset(recs, 0, sizeof recs);
+	for (i = 0; i < 6; i++) {
+		recs[i].owner_org_id = OWNER_ORG;
+		recs[i].partners = partners;
+		recs[i].n_partners = 3;
+		recs[i].tlp = (enum pt_tlp)(i % PT_TLP_COUNT);
+	}
+	recs[5].tlp = PT_TLP_RED;
+	recs[5].red_readers = readers;
+	recs[5].n_red_readers = 1;
+	/* The partner's viewer: CLEAR, GREEN, AMBER, not AMBER+STRICT, not RED, CLEAR, named RED. */
+	CHECK_INT(pt_access_filter(&partner, recs, 6, visible), 4);
+	CHECK_INT(visible[0], 1);
+	CHECK_INT(visible[1], 1);
+	CHECK_INT(visible[2], 1);
+	CHECK_INT(visible[3], 0);
+	CHECK_INT(visible[4], 0);
+	CHECK_INT(visible[5], 1);
+	/* A government analyst (user 100 too) sees the same here; NULL caller sees nothing. */
+	CHECK_INT(pt_access_filter(&gov_analyst, recs, 6, visible), 4);
+	CHECK_INT(pt_access_filter(NULL, recs, 6, visible), 0);
+	CHECK_INT(visible[0], 0);
+	CHECK_INT(pt_access_filter(&partner, recs, 0, visible), 0);
+}
+
+/* Directional sharing, records without an owner, bad input. */
+static void test_edges(void)
+{
+	long long readers[1] = {CALLER_ID};
+	long long owner_partners[1] = {PARTNER_ORG};
+	struct pt_principal owner_op = caller(PT_ROLE_OPERATOR, REL_OWN);
+	struct pt_principal partner_op = caller(PT_ROLE_OPERATOR, REL_PARTNER);
+	struct pt_principal gov_coord = caller(PT_ROLE_COORDINATOR, REL_GOV);
+	struct pt_principal bad;
+	struct pt_access_record rec;
+
+	/* The firm's own AMBER record, which does not name the owner: the owner may not read it. */
+	memset(&rec, 0, sizeof rec);
+	rec.owner_org_id = PARTNER_ORG;
+	rec.tlp = PT_TLP_AMBER;
+	CHECK_INT(pt_access_read(&partner_op, &rec), PT_ACCESS_OK);
+	CHECK_INT(pt_access_read(&owner_op, &rec), PT_ACCESS_NOT_FOUND);
+	/* ... until the firm names it. */
+	rec.partners = (const long long[]){OWNER_ORG};
+	rec.n_partners = 1;
+	CHECK_INT(pt_access_read(&owner_op, &rec), PT_ACCESS_OK);
+
+	/* No owner: AMBER only for government coordinators and analysts, AMBER+STRICT for nobody. */
+	memset(&rec, 0, sizeof rec);
+	rec.tlp = PT_TLP_AMBER;
+	CHECK_INT(pt_access_read(&gov_coord, &rec), PT_ACCESS_OK);
+	CHECK_INT(pt_access_read(&owner_op, &rec), PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_write(&gov_coord, &rec), PT_ACCESS_FORBIDDEN);
+	rec.tlp = PT_TLP_AMBER_STRICT;
+	CHECK_INT(pt_access_read(&gov_coord, &rec), PT_ACCESS_NOT_FOUND);
+	/* A caller of organisation 0 never matches an owner-less record as "own". */
+	bad = owner_op;
+	bad.org_id = 0;
+	CHECK_INT(pt_access_read(&bad, &rec), PT_ACCESS_NOT_FOUND);
+
+	/* Nonsense in, "not found" out: NULLs, bad labels, bad roles, arrays missing. */
+	memset(&rec, 0, sizeof rec);
+	rec.owner_org_id = OWNER_ORG;
+	rec.tlp = PT_TLP_CLEAR;
+	CHECK_INT(pt_access_read(NULL, &rec), PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_read(&owner_op, NULL), PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_write(NULL, &rec), PT_ACCESS_NOT_FOUND);
+	rec.tlp = (enum pt_tlp)7;
+	CHECK_INT(pt_access_read(&owner_op, &rec), PT_ACCESS_NOT_FOUND);
+	rec.tlp = PT_TLP_RED;
+	rec.n_red_readers = 1; /* but no array */
+	CHECK_INT(pt_access_read(&owner_op, &rec), PT_ACCESS_NOT_FOUND);
+	rec.red_readers = readers;
+	CHECK_INT(pt_access_read(&owner_op, &rec), PT_ACCESS_OK);
+	bad = owner_op;
+	bad.role = (enum pt_role)42;
+	CHECK_INT(pt_access_read(&bad, &rec), PT_ACCESS_NOT_FOUND);
+	bad = owner_op;
+	bad.user_id = 0;
+	CHECK_INT(pt_access_read(&bad, &rec), PT_ACCESS_NOT_FOUND);
+	/* Partners: a record names partners but has no owner: they do not count. */
+	memset(&rec, 0, sizeof rec);
+	rec.tlp = PT_TLP_AMBER;
+	rec.partners = owner_partners;
+	rec.n_partners = 1;
+	CHECK_INT(pt_access_read(&partner_op, &rec), PT_ACCESS_NOT_FOUND);
+}
+
+/* Risk-treatment decisions, readers of RED records, imports. */
+static void test_treat_share_import(void)
+{
+	long long readers[2];
+	struct pt_access_record amber = record(REL_OWN, PT_TLP_AMBER, readers);
+	struct pt_access_record strict = record(REL_OWN, PT_TLP_AMBER_STRICT, readers);
+	struct pt_principal gov_coord = caller(PT_ROLE_COORDINATOR, REL_GOV);
+	struct pt_principal gov_analyst = caller(PT_ROLE_ANALYST, REL_GOV);
+	struct pt_principal owner_op = caller(PT_ROLE_OPERATOR, REL_OWN);
+	struct pt_principal owner_viewer = caller(PT_ROLE_VIEWER, REL_OWN);
+	struct pt_principal ngo_coord = caller(PT_ROLE_COORDINATOR, REL_OTHER);
+	struct pt_principal other_op = caller(PT_ROLE_OPERATOR, REL_OTHER);
+
+	CHECK_INT(pt_access_treat(&gov_coord, &amber), PT_ACCESS_OK);
+	CHECK_INT(pt_access_treat(&gov_coord, &strict), PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_treat(&gov_analyst, &amber), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_treat(&owner_op, &strict), PT_ACCESS_OK);
+	CHECK_INT(pt_access_treat(&owner_viewer, &amber), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_treat(&ngo_coord, &amber), PT_ACCESS_NOT_FOUND);
+
+	CHECK_INT(pt_access_share(&owner_op, &strict), PT_ACCESS_OK);
+	CHECK_INT(pt_access_share(&owner_viewer, &strict), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_share(&gov_coord, &amber), PT_ACCESS_FORBIDDEN);
+
+	/* New records: own organisation only, by writers; government coordinators for anyone. */
+	CHECK_INT(pt_access_import(&owner_op, OWNER_ORG, NULL), PT_ACCESS_OK);
+	CHECK_INT(pt_access_import(&owner_op, NGO_ORG, NULL), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_import(&owner_op, 0, NULL), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_import(&owner_viewer, OWNER_ORG, NULL), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_import(&gov_coord, OWNER_ORG, NULL), PT_ACCESS_OK);
+	CHECK_INT(pt_access_import(&gov_coord, 0, NULL), PT_ACCESS_OK);
+	CHECK_INT(pt_access_import(&gov_analyst, OWNER_ORG, NULL), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_import(&ngo_coord, NGO_ORG, NULL), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_import(NULL, OWNER_ORG, NULL), PT_ACCESS_FORBIDDEN);
+	/* Existing records: visible and writable, and kept in the caller's organisation. */
+	CHECK_INT(pt_access_import(&owner_op, OWNER_ORG, &strict), PT_ACCESS_OK);
+	CHECK_INT(pt_access_import(&other_op, NGO_ORG, &strict), PT_ACCESS_NOT_FOUND);
+	/* taking over another organisation's visible site: forbidden */
+	{
+		struct pt_access_record green = record(REL_OWN, PT_TLP_GREEN, readers);
+		CHECK_INT(pt_access_import(&other_op, NGO_ORG, &green), PT_ACCESS_FORBIDDEN);
+	}
+	CHECK_INT(pt_access_import(&gov_coord, NGO_ORG, &amber), PT_ACCESS_OK);
+	CHECK_INT(pt_access_import(&gov_coord, OWNER_ORG, &strict), PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_import(NULL, OWNER_ORG, &amber), PT_ACCESS_NOT_FOUND);
+}
+
+/* Threat level, users, organisations, the audit log: who may, by role and organisation type. */
+static void test_administration(void)
+{
+	struct pt_principal gov_admin = caller(PT_ROLE_ADMIN, REL_GOV);
+	struct pt_principal gov_coord = caller(PT_ROLE_COORDINATOR, REL_GOV);
+	struct pt_principal gov_analyst = caller(PT_ROLE_ANALYST, REL_GOV);
+	struct pt_principal op_admin = caller(PT_ROLE_ADMIN, REL_OWN);
+	struct pt_principal op_coord = caller(PT_ROLE_COORDINATOR, REL_OWN);
+	struct pt_principal op_operator = caller(PT_ROLE_OPERATOR, REL_OWN);
+	int r;
+
+	CHECK_INT(pt_access_threat_level(&gov_coord), PT_ACCESS_OK);
+	CHECK_INT(pt_access_threat_level(&gov_admin), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_threat_level(&gov_analyst), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_threat_level(&op_coord), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_threat_level(NULL), PT_ACCESS_FORBIDDEN);
+
+	CHECK_INT(pt_access_manage_users(&gov_admin, OWNER_ORG), PT_ACCESS_OK);
+	CHECK_INT(pt_access_manage_users(&gov_admin, GOV_ORG), PT_ACCESS_OK);
+	CHECK_INT(pt_access_manage_users(&op_admin, OWNER_ORG), PT_ACCESS_OK);
+	CHECK_INT(pt_access_manage_users(&op_admin, NGO_ORG), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_manage_users(&op_admin, 0), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_manage_users(&gov_coord, GOV_ORG), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_manage_users(&op_operator, OWNER_ORG), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_list_users(&op_admin, OWNER_ORG), PT_ACCESS_OK);
+	CHECK_INT(pt_access_list_users(&op_operator, OWNER_ORG), PT_ACCESS_FORBIDDEN);
+	/* Every user changes its own password; others' only as an admin may. */
+	CHECK_INT(pt_access_own_password(&op_operator, CALLER_ID, OWNER_ORG), PT_ACCESS_OK);
+	CHECK_INT(pt_access_own_password(&op_operator, CALLER_ID + 1, OWNER_ORG),
+		  PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_own_password(&op_admin, CALLER_ID + 1, OWNER_ORG), PT_ACCESS_OK);
+	CHECK_INT(pt_access_own_password(&op_admin, CALLER_ID + 1, NGO_ORG), PT_ACCESS_FORBIDDEN);
+
+	CHECK_INT(pt_access_org_create(&gov_admin), PT_ACCESS_OK);
+	CHECK_INT(pt_access_org_create(&op_admin), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_org_create(&gov_coord), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_org_change(&gov_admin, NGO_ORG,
+				       PT_ORG_CHANGE_NAME | PT_ORG_CHANGE_TYPE | PT_ORG_CHANGE_PARTNERS),
+		  PT_ACCESS_OK);
+	CHECK_INT(pt_access_org_change(&op_admin, OWNER_ORG, PT_ORG_CHANGE_PARTNERS), PT_ACCESS_OK);
+	CHECK_INT(pt_access_org_change(&op_admin, OWNER_ORG, PT_ORG_CHANGE_TYPE),
+		  PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_org_change(&op_admin, OWNER_ORG,
+				       PT_ORG_CHANGE_PARTNERS | PT_ORG_CHANGE_NAME),
+		  PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_org_change(&op_admin, NGO_ORG, PT_ORG_CHANGE_PARTNERS),
+		  PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_org_change(&op_operator, OWNER_ORG, PT_ORG_CHANGE_PARTNERS),
+		  PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_org_change(&gov_admin, NGO_ORG, 64), PT_ACCESS_FORBIDDEN);
+
+	CHECK_INT(pt_access_audit_scope(&gov_admin), PT_AUDIT_SCOPE_ALL);
+	CHECK_INT(pt_access_audit_scope(&gov_coord), PT_AUDIT_SCOPE_ALL);
+	CHECK_INT(pt_access_audit_scope(&gov_analyst), PT_AUDIT_SCOPE_NONE);
+	CHECK_INT(pt_access_audit_scope(&op_admin), PT_AUDIT_SCOPE_OWN_ORG);
+	CHECK_INT(pt_access_audit_scope(&op_coord), PT_AUDIT_SCOPE_NONE);
+	CHECK_INT(pt_access_audit_scope(NULL), PT_AUDIT_SCOPE_NONE);
+
+	/* Role names round-trip; unknown ones are refused. */
+	for (r = 0; r < PT_ROLE_COUNT; r++) {
+		enum pt_role got = PT_ROLE_VIEWER;
+		CHECK_INT(pt_role_parse(pt_role_name((enum pt_role)r), &got), PT_OK);
+		CHECK_INT(got, r);
+	}
+	{
+		enum pt_role got = PT_ROLE_ANALYST;
+		CHECK_INT(pt_role_parse("Admin", &got), PT_EINVAL);
+		CHECK_INT(pt_role_parse("", &got), PT_EINVAL);
+		CHECK_INT(pt_role_parse(NULL, &got), PT_EINVAL);
+		CHECK_INT(got, PT_ROLE_ANALYST);
+	}
+	CHECK_STR(pt_role_name(PT_ROLE_PIO), "pio");
+	CHECK_STR(pt_role_name((enum pt_role)99), "");
+	CHECK_STR(pt_access_name(PT_ACCESS_NOT_FOUND), "not found");
+}
+
+int main(void)
+{
+	RUN(test_matrix);
+	RUN(test_filter);
+	RUN(test_edges);
+	RUN(test_treat_share_import);
+	RUN(test_administration);
+	return TEST_SUMMARY("test_access");
+}
