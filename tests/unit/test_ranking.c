@@ -10,6 +10,7 @@
 #include "formats/pt_embedded.h"
 #include "formats/pt_sites_io.h"
 #include "pt_test.h"
+#include "store/pt_audit.h"
 #include "store/pt_ranking.h"
 
 static void load_catalog(const char *name, struct pt_catalog *c)
@@ -38,6 +39,10 @@ static struct pt_db *open_demo(void)
 	memset(&sites, 0, sizeof sites);
 	memset(&d, 0, sizeof d);
 	CHECK_INT(pt_db_open(":memory:", 1, &db, &d), PT_OK);
+	{ /* every write is audited: an in-memory registry needs its audit key in memory */
+		static const unsigned char key[PT_AUDIT_KEY_BYTES] = {7, 1, 7, 1};
+		CHECK_INT(pt_audit_set_key(db, key, &d), PT_OK);
+	}
 	load_catalog("catalog/kinds.csv", &cat.kinds);
 	load_catalog("catalog/sectors.csv", &cat.sectors);
 	load_catalog("catalog/threats.csv", &cat.threats);
