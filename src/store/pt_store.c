@@ -657,6 +657,8 @@ void pt_db_set_actor(struct pt_db *db, long long user_id, long long org_id, cons
 		return;
 	db->actor_id = user_id > 0 ? user_id : 0;
 	db->actor_org = org_id > 0 ? org_id : 0;
+	if ((!name || !name[0]) && db->actor_id == 0)
+		name = PT_ACTOR_SYSTEM;
 	/* Cut on a UTF-8 character boundary. */
 	n = strnlen(name ? name : "", sizeof db->actor_name - 1);
 	if (name && name[n])

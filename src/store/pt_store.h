@@ -158,7 +158,8 @@ enum pt_err pt_db_transaction(struct pt_db *db, enum pt_err (*fn)(struct pt_db *
  * Who the writes that follow are done by, and when: the user id (0: the
  * system administrator, that is whoever holds the database file, as the
  * command line does), the user's organisation id (0: none), its name as
- * the audit log shows it (copied, cut to PT_ACTOR_NAME_MAX - 1 bytes) and
+ * the audit log shows it (copied, cut to PT_ACTOR_NAME_MAX - 1 bytes;
+ * NULL or "" with user id 0 is PT_ACTOR_SYSTEM) and
  * the time in unix seconds (0: the clock at each write). A new connection
  * acts as the system administrator at the clock's time. The HTTP server
  * sets the caller before each request's writes.

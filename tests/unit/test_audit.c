@@ -1,0 +1,512 @@
+/* test_audit.c - unit tests of the audit log (src/store/pt_audit.c): the
+ * chain verifies; edits, insertions, reordering, deletions and a deleted tail are caught; keys. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "formats/pt_diag.h"
+#include "pt_test.h"
+#include "store/pt_audit.h"
+#include "store/pt_store.h"
+
+static char tmpdir[64];
+static const unsigned char KEY[PT_AUDIT_KEY_BYTES] = {9, 8, 7, 6, 5, 4, 3, 2, 1};
+
+/* An in-memory registry with the key in memory and n audited writes (settings). */
+static struct pt_db *open_mem(int n)
+{
+	struct pt_db *db = NULL;
+	struct pt_diag d;
+	int i;
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_db_open(":memory:", 1, &db, &d), PT_OK);
+	if (!db)
+		return NULL;
+	CHECK_INT(pt_audit_set_key(db, KEY, &d), PT_OK);
+	for (i = 0; i < n; i++) {
+		char rec[32];
+		snprintf(rec, sizeof rec, "record-%d", i + 1);
+		pt_db_set_actor(db, i % 3, i % 2, i % 3 ? "olivia" : NULL, 1735725600 + i);
+		CHECK_INT(pt_audit_append(db, "test.write", "things", rec, "detail text", &d), PT_OK);
+	}
+	pt_db_set_actor(db, 0, 0, NULL, 0);
+	return db;
+}
+
+/* Run SQL (the tamperer's sqlite3 shell) on db. */
+static void tamper(struct pt_db *db, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(pt_db_sqlite(db), sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK)
+		fprintf(stderr, "tamper: %s: %s\n", sql, msg ? msg : "?");
+	CHECK_INT(rc, SQLITE_OK);
+	sqlite3_free(msg);
+}
+
+static struct pt_audit_report verify(struct pt_db *db)
+{
+	struct pt_audit_report rep;
+	struct pt_diag d;
+	memset(&d, 0, sizeof d);
+	memset(&rep, 0, sizeof rep);
+	CHECK_INT(pt_audit_verify(db, &rep, &d), PT_OK);
+	return rep;
+}
+
+static void test_chain_verifies(void)
+{
+	struct pt_db *db = open_mem(6);
+	struct pt_audit_report rep;
+	struct pt_audit_entry *e = NULL;
+	struct pt_diag d;
+	size_t n = 0, total = 0;
+	if (!db)
+		return;
+	memset(&d, 0, sizeof d);
+	rep = verify(db);
+	CHECK_INT(rep.intact, 1);
+	CHECK_INT(rep.entries, 6);
+	CHECK_INT(rep.verified, 6);
+	CHECK_INT(rep.head_seq, 6);
+	CHECK_STR(rep.message, "intact");
+	/* The list: newest first, who and when as the actor said. */
+	CHECK_INT(pt_audit_list(db, 0, 4, 1, &e, &n, &total, &d), PT_OK);
+	CHECK_INT(total, 6);
+	CHECK_INT(n, 4);
+	if (n == 4) {
+		CHECK_INT(e[0].seq, 5);
+		CHECK_INT(e[0].time, 1735725604);
+		CHECK_STR(e[0].user_name, "olivia");
+		CHECK_INT(e[0].user_id, 1);
+		CHECK_STR(e[0].record_table, "things");
+		CHECK_STR(e[0].record_id, "record-5");
+		CHECK_INT(strlen(e[0].mac), 64);
+		CHECK_INT(e[3].seq, 2);
+	}
+	free(e);
+	/* By organisation: entries of org 1 only (the odd ones). */
+	CHECK_INT(pt_audit_list(db, 1, 100, 0, &e, &n, &total, &d), PT_OK);
+	CHECK_INT(total, 3);
+	CHECK_INT(n, 3);
+	free(e);
+	/* The system administrator by default, at the clock's time. */
+	CHECK_INT(pt_audit_list(db, 0, 1, 5, &e, &n, NULL, &d), PT_OK);
+	CHECK_INT(n, 1);
+	if (n == 1) {
+		CHECK_INT(e[0].seq, 1);
+		CHECK_STR(e[0].user_name, PT_ACTOR_SYSTEM);
+		CHECK_INT(e[0].user_id, 0);
+	}
+	free(e);
+	CHECK_INT(pt_audit_list(db, 0, PT_AUDIT_LIST_MAX + 1, 0, &e, &n, NULL, &d), PT_ELIMIT);
+	/* Bad actions are refused. */
+	CHECK_INT(pt_audit_append(db, "", "t", "r", NULL, &d), PT_EINVAL);
+	CHECK_INT(pt_audit_append(db, NULL, "t", "r", NULL, &d), PT_EINVAL);
+	pt_db_close(db);
+}
+
+static void test_edit_detected(void)
+{
+	static const char *const edits[] = {
+		"UPDATE audit_log SET detail = 'nothing happened' WHERE seq = 3",
+		"UPDATE audit_log SET user_name = 'someone else' WHERE seq = 3",
+		"UPDATE audit_log SET time = time + 1 WHERE seq = 3",
+		"UPDATE audit_log SET record_id = 'record-9' WHERE seq = 3",
+		"UPDATE audit_log SET action = 'audit.rekey' WHERE seq = 3",
+		"UPDATE audit_log SET mac = '" "0000000000000000000000000000000000000000000000000000000000000000"
+		"' WHERE seq = 3",
+	};
+	size_t i;
+	for (i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+		struct pt_db *db = open_mem(5);
+		struct pt_audit_report rep;
+		if (!db)
+			return;
+		tamper(db, edits[i]);
+		rep = verify(db);
+		CHECK_INT(rep.intact, 0);
+		CHECK_INT(rep.bad_seq, 3);
+		CHECK(strstr(rep.message, "entry 3") != NULL);
+		pt_db_close(db);
+	}
+}
+
+static void test_insert_detected(void)
+{
+	struct pt_db *db = open_mem(5);
+	struct pt_audit_report rep;
+	if (!db)
+		return;
+	/* Make room after entry 2 and insert a forged entry 3 (a copy of entry 2's MAC). */
+	tamper(db, "UPDATE audit_log SET seq = seq + 1000 WHERE seq >= 3");
+	tamper(db, "UPDATE audit_log SET seq = seq - 999 WHERE seq >= 1000");
+	tamper(db, "INSERT INTO audit_log SELECT 3, time, user_id, user_name, org_id, 'test.write', "
+		   "record_table, 'forged', detail, mac FROM audit_log WHERE seq = 2");
+	rep = verify(db);
+	CHECK_INT(rep.intact, 0);
+	CHECK_INT(rep.bad_seq, 3);
+	CHECK_INT(rep.entries, 6);
+	pt_db_close(db);
+	/* An entry appended at the end without the key. */
+	db = open_mem(5);
+	if (!db)
+		return;
+	tamper(db, "INSERT INTO audit_log SELECT 6, time, user_id, user_name, org_id, action, "
+		   "record_table, record_id, detail, mac FROM audit_log WHERE seq = 5");
+	rep = verify(db);
+	CHECK_INT(rep.intact, 0);
+	CHECK_INT(rep.bad_seq, 6);
+	pt_db_close(db);
+}
+
+static void test_reorder_detected(void)
+{
+	struct pt_db *db = open_mem(5);
+	struct pt_audit_report rep;
+	if (!db)
+		return;
+	/* Swap entries 2 and 4 (each keeps its own MAC, fields and all). */
+	tamper(db, "UPDATE audit_log SET seq = 100 WHERE seq = 2");
+	tamper(db, "UPDATE audit_log SET seq = 2 WHERE seq = 4");
+	tamper(db, "UPDATE audit_log SET seq = 4 WHERE seq = 100");
+	rep = verify(db);
+	CHECK_INT(rep.intact, 0);
+	CHECK_INT(rep.bad_seq, 2);
+	pt_db_close(db);
+}
+
+static void test_delete_detected(void)
+{
+	struct pt_db *db = open_mem(5);
+	struct pt_audit_report rep;
+	if (!db)
+		return;
+	tamper(db, "DELETE FROM audit_log WHERE seq = 3");
+	rep = verify(db);
+	CHECK_INT(rep.intact, 0);
+	CHECK_INT(rep.bad_seq, 3);
+	CHECK(strstr(rep.message, "entry 3 missing") != NULL);
+	pt_db_close(db);
+	/* Deleted and renumbered: the chain breaks at 3. */
+	db = open_mem(5);
+	if (!db)
+		return;
+	tamper(db, "DELETE FROM audit_log WHERE seq = 3");
+	tamper(db, "UPDATE audit_log SET seq = seq - 1 WHERE seq > 3");
+	rep = verify(db);
+	CHECK_INT(rep.intact, 0);
+	CHECK_INT(rep.bad_seq, 3);
+	pt_db_close(db);
+	/* The first entry. */
+	db = open_mem(5);
+	if (!db)
+		return;
+	tamper(db, "DELETE FROM audit_log WHERE seq = 1");
+	rep = verify(db);
+	CHECK_INT(rep.intact, 0);
+	CHECK_INT(rep.bad_seq, 1);
+	pt_db_close(db);
+}
+
+static void test_deleted_tail_detected(void)
+{
+	struct pt_db *db = open_mem(5);
+	struct pt_audit_report rep;
+	struct pt_diag d;
+	if (!db)
+		return;
+	memset(&d, 0, sizeof d);
+	tamper(db, "DELETE FROM audit_log WHERE seq >= 4");
+	rep = verify(db);
+	CHECK_INT(rep.intact, 0);
+	CHECK_INT(rep.bad_seq, 4);
+	CHECK(strstr(rep.message, "tail") != NULL);
+	/* ... and no write is allowed on top of it (it would hide the deletion). */
+	CHECK_INT(pt_audit_append(db, "test.write", "things", "x", NULL, &d), PT_EIO);
+	CHECK(strstr(d.msg, "deleted") != NULL);
+	pt_db_close(db);
+	/* The whole log. */
+	db = open_mem(2);
+	if (!db)
+		return;
+	tamper(db, "DELETE FROM audit_log");
+	rep = verify(db);
+	CHECK_INT(rep.intact, 0);
+	CHECK_INT(rep.bad_seq, 1);
+	pt_db_close(db);
+}
+
+/* A rolled-back write leaves no entry and keeps the head; nested writes chain. */
+static enum pt_err two_writes(struct pt_db *db, void *ctx)
+{
+	struct pt_diag *d = ctx;
+	enum pt_err err = pt_audit_append(db, "nested.one", "", "", NULL, d);
+	if (err == PT_OK)
+		err = pt_audit_append(db, "nested.two", "", "", NULL, d);
+	return err;
+}
+
+static enum pt_err write_then_fail(struct pt_db *db, void *ctx)
+{
+	struct pt_diag *d = ctx;
+	enum pt_err err = pt_audit_append(db, "doomed", "", "", NULL, d);
+	return err == PT_OK ? PT_EINVAL : err;
+}
+
+static void test_transactions(void)
+{
+	struct pt_db *db = open_mem(2);
+	struct pt_audit_report rep;
+	struct pt_diag d;
+	if (!db)
+		return;
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_db_transaction(db, write_then_fail, &d, &d), PT_EINVAL);
+	rep = verify(db);
+	CHECK_INT(rep.intact, 1);
+	CHECK_INT(rep.entries, 2);
+	CHECK_INT(rep.head_seq, 2);
+	CHECK_INT(pt_db_transaction(db, two_writes, &d, &d), PT_OK);
+	rep = verify(db);
+	CHECK_INT(rep.intact, 1);
+	CHECK_INT(rep.entries, 4);
+	CHECK_INT(rep.head_seq, 4);
+	/* A store write and its entry commit together. */
+	CHECK_INT(pt_db_threat_level_set(db, "no_such_threat", PT_LEVEL_SEVERE, &d), PT_EINVAL);
+	rep = verify(db);
+	CHECK_INT(rep.entries, 4);
+	CHECK_INT(pt_db_threat_level_set(db, NULL, PT_LEVEL_SEVERE, &d), PT_OK);
+	rep = verify(db);
+	CHECK_INT(rep.intact, 1);
+	CHECK_INT(rep.entries, 5);
+	/* The one entry of a request that read sensitive records. */
+	CHECK_INT(pt_audit_reads(db, "sites.read", "sites", 0, "", &d), PT_OK);
+	CHECK_INT(pt_audit_reads(db, "sites.read", "sites", 2, "VM-001,VM-002", &d), PT_OK);
+	{
+		struct pt_audit_entry *e = NULL;
+		size_t n = 0;
+		CHECK_INT(pt_audit_list(db, 0, 2, 0, &e, &n, NULL, &d), PT_OK);
+		CHECK_INT(n, 2);
+		if (n == 2) {
+			CHECK_STR(e[0].action, "sites.read");
+			CHECK_STR(e[0].detail, "2 records: VM-001,VM-002");
+			CHECK_STR(e[1].action, "threat_level.set");
+			CHECK_STR(e[1].record_id, "national");
+			CHECK_STR(e[1].detail, "SEVERE");
+		}
+		free(e);
+	}
+	pt_db_close(db);
+}
+
+/* In memory: no key, no writes; a wrong key stops writes and fails verification. */
+static void test_wrong_or_missing_key_in_memory(void)
+{
+	static const unsigned char other[PT_AUDIT_KEY_BYTES] = {1};
+	struct pt_db *db = NULL;
+	struct pt_audit_report rep;
+	struct pt_diag d;
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_db_open(":memory:", 1, &db, &d), PT_OK);
+	if (!db)
+		return;
+	CHECK_INT(pt_db_threat_level_set(db, NULL, PT_LEVEL_SEVERE, &d), PT_EIO);
+	CHECK(strstr(d.msg, "no audit key") != NULL);
+	{
+		enum pt_threat_level nat = PT_LEVEL_LOW;
+		struct pt_threat_level_entry *entries = NULL;
+		size_t n = 0;
+		/* ... and the write did not happen. */
+		CHECK_INT(pt_db_threat_levels(db, &nat, &entries, &n, &d), PT_OK);
+		CHECK_INT(nat, PT_LEVEL_SUBSTANTIAL);
+		free(entries);
+	}
+	pt_db_close(db);
+	db = open_mem(3);
+	if (!db)
+		return;
+	CHECK_INT(pt_audit_set_key(db, other, &d), PT_OK);
+	CHECK_INT(pt_audit_append(db, "test.write", "", "", NULL, &d), PT_EIO);
+	CHECK(strstr(d.msg, "does not verify") != NULL);
+	CHECK(strstr(d.msg, "rekey") != NULL);
+	rep = verify(db);
+	CHECK_INT(rep.intact, 0);
+	CHECK_INT(rep.bad_seq, 1);
+	/* Rekey: a break entry starts a new chain; the old entries cannot be verified. */
+	CHECK_INT(pt_audit_rekey(db, "key lost", &d), PT_OK);
+	rep = verify(db);
+	CHECK_INT(rep.intact, 1);
+	CHECK_INT(rep.breaks, 1);
+	CHECK_INT(rep.entries, 4);
+	CHECK_INT(rep.unverifiable, 3);
+	CHECK_INT(rep.verified, 1);
+	CHECK_INT(pt_audit_append(db, "test.write", "", "", NULL, &d), PT_OK);
+	rep = verify(db);
+	CHECK_INT(rep.intact, 1);
+	CHECK_INT(rep.verified, 2);
+	pt_db_close(db);
+}
+
+static void tmp_path(char *buf, size_t size, const char *name)
+{
+	snprintf(buf, size, "%s/%s", tmpdir, name);
+}
+
+static void remove_files(const char *path)
+{
+	char buf[256];
+	static const char *const ext[] = {"", "-wal", "-shm", ".key"};
+	size_t i;
+	for (i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+		snprintf(buf, sizeof buf, "%s%s", path, ext[i]);
+		remove(buf);
+	}
+}
+
+/* A file registry: the key file beside it, mode 0600, the head in it; lost, wrong, rekeyed. */
+static void test_key_file(void)
+{
+	struct pt_db *db = NULL;
+	struct pt_audit_report rep;
+	struct pt_diag d;
+	struct stat st;
+	char path[128], key[160], saved[176], line[256];
+	FILE *f;
+	int i;
+
+	memset(&d, 0, sizeof d);
+	tmp_path(path, sizeof path, "reg.db");
+	CHECK_INT(pt_audit_key_path(path, key, sizeof key), PT_OK);
+	snprintf(saved, sizeof saved, "%s.saved", key);
+	CHECK_INT(pt_db_open(path, 1, &db, &d), PT_OK);
+	if (!db)
+		return;
+	/* No key file until the first write; then created 0600. */
+	CHECK(stat(key, &st) != 0);
+	for (i = 0; i < 3; i++)
+		CHECK_INT(pt_db_threat_level_set(db, NULL, (enum pt_threat_level)i, &d), PT_OK);
+	CHECK_INT(stat(key, &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0600);
+	/* The head: seq 3. */
+	f = fopen(key, "r");
+	CHECK(f != NULL);
+	if (f) {
+		int seen = 0;
+		while (fgets(line, sizeof line, f))
+			if (strcmp(line, "seq 3\n") == 0)
+				seen = 1;
+		fclose(f);
+		CHECK_INT(seen, 1);
+	}
+	rep = verify(db);
+	CHECK_INT(rep.intact, 1);
+	CHECK_INT(rep.head_seq, 3);
+	pt_db_close(db);
+	db = NULL;
+	/* Lost key: writes stop with what to do; verify says it is missing. */
+	CHECK_INT(rename(key, saved), 0);
+	CHECK_INT(pt_db_open(path, 0, &db, &d), PT_OK);
+	if (!db)
+		goto out;
+	CHECK_INT(pt_db_threat_level_set(db, NULL, PT_LEVEL_SEVERE, &d), PT_EIO);
+	CHECK(strstr(d.msg, "missing") != NULL);
+	CHECK(strstr(d.msg, "protect audit rekey") != NULL);
+	CHECK(stat(key, &st) != 0); /* not silently recreated */
+	memset(&rep, 0, sizeof rep);
+	CHECK_INT(pt_audit_verify(db, &rep, &d), PT_ENOTFOUND);
+	/* Restored: all is well again. */
+	CHECK_INT(rename(saved, key), 0);
+	CHECK_INT(pt_db_threat_level_set(db, NULL, PT_LEVEL_SEVERE, &d), PT_OK);
+	rep = verify(db);
+	CHECK_INT(rep.intact, 1);
+	CHECK_INT(rep.entries, 4);
+	/* A wrong key file (another database's): writes stop, verification fails. */
+	f = fopen(key, "w");
+	CHECK(f != NULL);
+	if (f) {
+		fputs("protect-audit-key 1\n"
+		      "key 1111111111111111111111111111111111111111111111111111111111111111\n"
+		      "seq 4\n"
+		      "mac 2222222222222222222222222222222222222222222222222222222222222222\n",
+		      f);
+		fclose(f);
+	}
+	CHECK_INT(pt_db_threat_level_set(db, NULL, PT_LEVEL_LOW, &d), PT_EIO);
+	rep = verify(db);
+	CHECK_INT(rep.intact, 0);
+	/* Garbage in the key file: a clear error naming the file. */
+	f = fopen(key, "w");
+	if (f) {
+		fputs("this is not a key\n", f);
+		fclose(f);
+	}
+	CHECK_INT(pt_db_threat_level_set(db, NULL, PT_LEVEL_LOW, &d), PT_EIO);
+	CHECK(strstr(d.msg, key) != NULL);
+	/* Rekey: a new key file and a break entry; then writes go on. */
+	CHECK_INT(pt_audit_rekey(db, "test: key replaced", &d), PT_OK);
+	CHECK_INT(stat(key, &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0600);
+	rep = verify(db);
+	CHECK_INT(rep.intact, 1);
+	CHECK_INT(rep.breaks, 1);
+	CHECK_INT(rep.unverifiable, 4);
+	CHECK_INT(pt_db_threat_level_set(db, NULL, PT_LEVEL_LOW, &d), PT_OK);
+	{
+		struct pt_audit_entry *e = NULL;
+		size_t n = 0;
+		CHECK_INT(pt_audit_list(db, 0, 2, 0, &e, &n, NULL, &d), PT_OK);
+		CHECK_INT(n, 2);
+		if (n == 2) {
+			CHECK_STR(e[1].action, "audit.rekey");
+			CHECK(strstr(e[1].detail, "previous chain ended at entry 4") != NULL);
+			CHECK(strstr(e[1].detail, "test: key replaced") != NULL);
+		}
+		free(e);
+	}
+	/* A second rekey with a sound key keeps the old key: everything verifies. */
+	CHECK_INT(pt_audit_rekey(db, "rotation", &d), PT_OK);
+	rep = verify(db);
+	CHECK_INT(rep.intact, 1);
+	CHECK_INT(rep.breaks, 2);
+	CHECK_INT(rep.unverifiable, 4);
+	CHECK_INT(rep.verified, 3);
+	/* Tampering with the new chain is still caught after reopening. */
+	pt_db_close(db);
+	db = NULL;
+	CHECK_INT(pt_db_open(path, 0, &db, &d), PT_OK);
+	if (!db)
+		goto out;
+	tamper(db, "UPDATE audit_log SET detail = 'CRITICAL' WHERE seq = 6");
+	rep = verify(db);
+	CHECK_INT(rep.intact, 0);
+	CHECK_INT(rep.bad_seq, 6);
+out:
+	pt_db_close(db);
+	remove(saved);
+	remove_files(path);
+}
+
+int main(void)
+{
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/pt_test_audit_XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	RUN(test_chain_verifies);
+	RUN(test_edit_detected);
+	RUN(test_insert_detected);
+	RUN(test_reorder_detected);
+	RUN(test_delete_detected);
+	RUN(test_deleted_tail_detected);
+	RUN(test_transactions);
+	RUN(test_wrong_or_missing_key_in_memory);
+	RUN(test_key_file);
+	if (rmdir(tmpdir) != 0)
+		fprintf(stderr, "test_audit: %s left behind\n", tmpdir);
+	return TEST_SUMMARY("test_audit");
+}
