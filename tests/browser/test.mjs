@@ -26,23 +26,27 @@ const PROTECT = args.protect;
 const ONLY = process.env.BROWSER_ONLY || '';   // run only the tests whose name contains this
 const PASSWORD = process.env.BROWSER_PASSWORD;
 
-// The demo log-ins (README "Demo log-ins"): who plays which part in these tests.
-function who(role, name, password) {
+// The demo log-ins (README "Demo log-ins", `protect demo`: password demo-NAME).
+function who(role, name) {
   const key = `BROWSER_${role.toUpperCase()}`;
-  return { name: process.env[`${key}_USER`] || name, password: process.env[`${key}_PASSWORD`] || PASSWORD || password };
+  const user = process.env[`${key}_USER`] || name;
+  return { name: user, password: process.env[`${key}_PASSWORD`] || PASSWORD || `demo-${user}` };
 }
-const DEMO_PASSWORD = 'demo-password';
 const U = {
-  operator: who('operator', 'operator', DEMO_PASSWORD),        // Northgate Utilities, operator
-  viewer: who('viewer', 'viewer', DEMO_PASSWORD),              // Northgate Utilities, viewer
-  third: who('third', 'harbour-operator', DEMO_PASSWORD),      // Harbourlight Group, operator (a third organisation)
-  coordinator: who('coordinator', 'coordinator', DEMO_PASSWORD), // Ministry of the Interior, coordinator
-  admin: who('admin', 'admin', DEMO_PASSWORD),                 // Ministry of the Interior, admin
+  operator: who('operator', 'operator'),         // Northgate Utilities, operator
+  viewer: who('viewer', 'viewer'),               // Northgate Utilities, viewer
+  third: who('third', 'harbour'),                // Harbourlight Group, operator: a third organisation
+  partner: who('partner', 'security'),           // Sentinel Guarding Services, Northgate's partner
+  analyst: who('analyst', 'analyst'),            // Ministry of the Interior (government), analyst
+  coordinator: who('coordinator', 'coordinator'), // Ministry of the Interior, coordinator
+  admin: who('admin', 'admin'),                  // Ministry of the Interior, admin
 };
 // Demo records the tests rely on (data/demo/sites.csv).
 const OWN_SITE = process.env.BROWSER_OWN_SITE || 'VM-003';     // Northgate Utilities, TLP:GREEN
 const STRICT_SITE = process.env.BROWSER_STRICT_SITE || 'VM-002'; // Northgate Utilities, TLP:AMBER+STRICT
 const STRICT_NAME = 'Brackwater Grid Substation';
+const AMBER_SITE = 'VM-001';                                    // Northgate Utilities, TLP:AMBER
+const AMBER_NAME = 'Orrinford Combined-Cycle Power Station';
 
 const VIEWPORTS = { laptop: { width: 1366, height: 768 }, tablet: { width: 820, height: 1180 } };
 
@@ -263,19 +267,30 @@ test('an AMBER+STRICT site is shown to its owner and absent for a third organisa
   assert(await own.locator(`#map [data-site="${STRICT_SITE}"]`).count() === 1, `${STRICT_SITE} is on its owner's map`);
   await own.context().close();
 
-  const page = await newPage();
-  await login(page, U.third);
-  for (const method of ['quant', 'fema', 'carver']) {
-    await dashboard(page, method);
-    eq(await rankingRow(page, STRICT_SITE), null, `${STRICT_SITE} row in the ${method} ranking of a third organisation`);
-    eq(await page.locator(`#map [data-site="${STRICT_SITE}"]`).count(), 0, `${STRICT_SITE} marker on the map (${method})`);
-    eq(await page.getByText(STRICT_NAME).count(), 0, `"${STRICT_NAME}" anywhere on the dashboard (${method})`);
-    assert(await page.locator('#map [data-site]').count() > 10, 'the map shows the sites the user may see');
+  // another operator, the owner's partner (reads its AMBER) and a government analyst (reads all
+  // AMBER): none of them may see AMBER+STRICT
+  for (const [who, user] of [['a third organisation', U.third], ['the partner', U.partner], ['a government analyst', U.analyst]]) {
+    const page = await newPage();
+    await login(page, user);
+    for (const method of ['quant', 'fema', 'carver']) {
+      await dashboard(page, method);
+      eq(await rankingRow(page, STRICT_SITE), null, `${STRICT_SITE} row in the ${method} ranking of ${who}`);
+      eq(await page.locator(`#map [data-site="${STRICT_SITE}"]`).count(), 0, `${STRICT_SITE} marker on the map of ${who} (${method})`);
+      eq(await page.getByText(STRICT_NAME).count(), 0, `"${STRICT_NAME}" anywhere on the dashboard of ${who} (${method})`);
+      assert(await page.locator('#map [data-site]').count() > 10, 'the map shows the sites the user may see');
+    }
+    await page.goto(`${BASE}/#/site/${STRICT_SITE}`);
+    await page.getByRole('heading', { name: 'Not found' }).waitFor();
+    eq(await page.getByText(STRICT_NAME).count(), 0, `the site name on its page for ${who}`);
+    if (user === U.partner) {
+      // the partner does read Northgate's AMBER power station (so the page is not just hiding AMBER)
+      await page.goto(`${BASE}/#/site/${AMBER_SITE}`);
+      await page.locator('#site-title').filter({ hasText: AMBER_NAME }).waitFor();
+      eq(await page.locator('[data-testid=edit-state]').textContent(), 'Read only', 'a partner may not edit');
+      await shot(page, 'laptop-site-partner-amber');
+    }
+    await page.context().close();
   }
-  await page.goto(`${BASE}/#/site/${STRICT_SITE}`);
-  await page.getByRole('heading', { name: 'Not found' }).waitFor();
-  eq(await page.getByText(STRICT_NAME).count(), 0, 'the site name on its page for a third organisation');
-  await page.context().close();
 });
 
 test('government coordinator sets the national threat level; it shows everywhere', async () => {
