@@ -14,7 +14,7 @@
 #include "store/pt_users.h"
 
 /* Read one line (without its line end) of at most PT_PASSWORD_MAX bytes from f. 0, or an exit status. */
-static int read_line(FILE *f, char *buf, size_t cap, const char *what)
+static int read_line(FILE *f, char *buf, size_t cap, const char *what, int terminal)
 {
 	size_t n;
 	if (!fgets(buf, (int)cap, f)) {
@@ -22,7 +22,8 @@ static int read_line(FILE *f, char *buf, size_t cap, const char *what)
 			pt_cli_errorf("reading the %s: %s", what, strerror(errno));
 			return 74;
 		}
-		pt_cli_errorf("no %s given (it is read from standard input)", what);
+		pt_cli_errorf(terminal ? "no %s given" : "no %s given (it is read from standard input)",
+			      what);
 		return 65;
 	}
 	n = strlen(buf);
@@ -52,7 +53,7 @@ int pt_cli_read_password(char *buf, size_t cap, int from_stdin)
 	int rc;
 
 	if (from_stdin || !isatty(STDIN_FILENO)) {
-		if ((rc = read_line(stdin, buf, cap, "password")))
+		if ((rc = read_line(stdin, buf, cap, "password", 0)))
 			return rc;
 		goto check;
 	}
@@ -68,15 +69,15 @@ int pt_cli_read_password(char *buf, size_t cap, int from_stdin)
 	}
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)ECHO;
-	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	tcsetattr(fileno(tty), TCSANOW, &quiet); /* keeps what was typed ahead */
 	fputs("New password: ", stderr);
-	rc = read_line(tty, buf, cap, "password");
+	rc = read_line(tty, buf, cap, "password", 1);
 	if (!rc) {
 		fputs("\nAgain: ", stderr);
-		rc = read_line(tty, again, sizeof again, "password");
+		rc = read_line(tty, again, sizeof again, "password", 1);
 	}
 	fputc('\n', stderr);
-	tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	tcsetattr(fileno(tty), TCSANOW, &old);
 	fclose(tty);
 	if (!rc && strcmp(buf, again) != 0) {
 		pt_cli_errorf("the two passwords differ");
