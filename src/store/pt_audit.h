@@ -103,7 +103,8 @@ struct pt_audit_report {
  * break entries, and the last entry against the head kept beside the key
  * (a deleted tail). Detects an edited, inserted, reordered or deleted
  * entry and says which. Returns PT_OK when the check ran (the verdict is in
- * *rep), PT_EIO when the key is missing or unreadable, PT_EDB.
+ * *rep), PT_ENOTFOUND when the key file is missing, PT_EIO when it cannot
+ * be read or is not a key file (or an in-memory database has no key), PT_EDB.
  */
 enum pt_err pt_audit_verify(struct pt_db *db, struct pt_audit_report *rep, struct pt_diag *d);
 

@@ -183,7 +183,8 @@ enum pt_err pt_db_login_wait(struct pt_db *db, const char *name, int64_t now, lo
 
 /**
  * The session of token at now into *out. PT_ENOTFOUND when there is none
- * or it has expired (an expired one is deleted).
+ * or it has expired (an expired one is deleted unless a transaction is
+ * open; pt_db_sessions_purge removes the rest).
  */
 enum pt_err pt_db_session_get(struct pt_db *db, const char *token, int64_t now,
 			      struct pt_session *out, struct pt_diag *d);
