@@ -320,6 +320,8 @@ static void test_watch(void)
 	remove(aux);
 	snprintf(aux, sizeof aux, "%s-shm", path);
 	remove(aux);
+	snprintf(aux, sizeof aux, "%s.key", path); /* the audit key beside it */
+	remove(aux);
 	rmdir(dir);
 }
 
