@@ -25,7 +25,7 @@ CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$(BUILD)/gen
 CFLAGS += -std=c11 $(WARN) $(OPT) -MMD -MP -pthread
 LDLIBS += $(PKG_LIBS) -lm -pthread
 
-LIB_SRC := $(wildcard src/core/*.c src/formats/*.c src/store/*.c)
+LIB_SRC := $(wildcard src/core/*.c src/formats/*.c src/store/*.c src/http/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 DATA_FILES := $(sort $(wildcard data/catalog/*.csv data/demo/*.csv data/demo/*.geojson))

@@ -96,6 +96,8 @@ int pt_cmd_assess(struct pt_cli *cli);
 int pt_cmd_matrix(struct pt_cli *cli);
 int pt_cmd_threat_level(struct pt_cli *cli);
 int pt_cmd_gen(struct pt_cli *cli);
+/** `protect serve`: the HTTP server until SIGINT or SIGTERM (src/cli/cmd_serve.c). */
+int pt_cmd_serve(struct pt_cli *cli);
 int pt_cmd_user(struct pt_cli *cli);
 int pt_cmd_org(struct pt_cli *cli);
 int pt_cmd_audit(struct pt_cli *cli);

@@ -57,7 +57,7 @@ int pt_cmd_matrix(struct pt_cli *cli)
 	memset(&d, 0, sizeof d);
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
-	if ((err = pt_ranking_matrix(db, method, NULL, NULL, &rm, &d)) != PT_OK) {
+	if ((err = pt_ranking_matrix(db, method, NULL, NULL, NULL, &rm, &d)) != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
 	}

@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "../core/pt_access.h"
 #include "../core/pt_model.h"
 #include "../formats/pt_assess_io.h"
 #include "pt_http_int.h"
@@ -30,6 +31,10 @@ int pt_api_session_check(struct pt_req *r);
 int pt_api_csrf_check(struct pt_req *r);
 /** Release what the request's session holds (called at completion). */
 void pt_api_request_done(struct pt_req *r);
+/** Make r->db act for the caller (pt_db_set_actor), before the handler runs. */
+void pt_api_prepare_db(struct pt_req *r);
+/** The caller as the access rules see it (NULL without a session). */
+const struct pt_principal *pt_api_who(const struct pt_req *r);
 
 /** Nonzero when the caller may see site s (the rules of src/core/pt_access.c). */
 int pt_api_can_read(const struct pt_req *r, const struct pt_site *s);
@@ -37,8 +42,6 @@ int pt_api_can_read(const struct pt_req *r, const struct pt_site *s);
 int pt_api_can_write(const struct pt_req *r, const struct pt_site *s);
 /** A pt_site_filter_fn over the caller (ctx is the struct pt_req). */
 int pt_api_visible(void *ctx, const struct pt_site *s);
-/** Nonzero when the caller may import site s (owned by its organisation, or any as a government coordinator). */
-int pt_api_may_import_for(const struct pt_req *r, const struct pt_site *s);
 /** Nonzero when the caller may set the national threat level. */
 int pt_api_may_set_threat_level(const struct pt_req *r);
 /** The AMBER, AMBER+STRICT and RED records one request read, for its one audit entry. */
@@ -56,13 +59,6 @@ void pt_read_note(struct pt_read_log *log, const struct pt_site *s);
  * cannot be audited is not answered.
  */
 int pt_api_audit_reads(struct pt_req *r, const char *action, const struct pt_read_log *log);
-
-/**
- * Audit a write by the caller (inside the write's transaction, so both or
- * neither happen): action such as "site.update", the record's id, detail.
- */
-enum pt_err pt_api_audit_write(struct pt_req *r, const char *action, const char *record,
-			       const char *detail, struct pt_diag *d);
 
 #define PT_VIEW_KEY_SITES_MAX 20000 /**< above this many sites, views are not cached */
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../formats/pt_diag.h"
+#include "../store/pt_users.h"
 #include "pt_http_int.h"
 
 struct pt_cache_body {
@@ -45,6 +46,7 @@ void pt_sites_snapshot_release(struct pt_sites_snapshot *s)
 {
 	if (s && atomic_fetch_sub(&s->refs, 1) == 1) {
 		pt_site_list_free(&s->list);
+		pt_access_index_free(s->ix);
 		free(s);
 	}
 }
@@ -169,8 +171,7 @@ struct pt_sites_snapshot *pt_sites_snapshot_get(struct pt_req *r, struct pt_diag
 	}
 	atomic_init(&fresh->refs, 2); /* the caller's and the cache's */
 	fresh->version = version;
-	if ((err = pt_db_sites_list(r->db, PT_TLP_RED, &fresh->list, NULL, d)) != PT_OK) {
-		pt_site_list_free(&fresh->list);
+	if ((err = pt_ranking_load_view(r->db, &fresh->list, &fresh->ix, d)) != PT_OK) {
 		free(fresh);
 		return NULL;
 	}
@@ -190,4 +191,35 @@ struct pt_sites_snapshot *pt_sites_snapshot_get(struct pt_req *r, struct pt_diag
 	}
 	pthread_mutex_unlock(&c->lock);
 	return fresh;
+}
+
+struct pt_sites_snapshot *pt_req_snapshot(struct pt_req *r, struct pt_diag *d)
+{
+	if (!r->snap) {
+		struct pt_db *db = r->db;
+		if (!db) /* asked before the handler holds a connection */
+			r->db = pt_dbpool_get(&r->srv->pool);
+		r->snap = pt_sites_snapshot_get(r, d);
+		if (!db) {
+			pt_dbpool_put(&r->srv->pool, r->db);
+			r->db = NULL;
+		}
+	}
+	return r->snap;
+}
+
+const struct pt_site *pt_snapshot_site(const struct pt_sites_snapshot *snap, const char *id)
+{
+	size_t lo = 0, hi = snap->list.n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(snap->list.items[mid].id, id);
+		if (c == 0)
+			return &snap->list.items[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }

@@ -1,5 +1,5 @@
-/* pt_http_imports.c - CSV uploads of sites and assessments: parsed by the
- * formats readers, every row checked against what the caller may write, all-or-nothing, audited. */
+/* pt_http_imports.c - CSV uploads of sites and assessments: parsed by the formats
+ * readers, every row checked against the access rules inside the import's transaction, all-or-nothing. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +7,7 @@
 #include "../formats/pt_assess_io.h"
 #include "../formats/pt_diag.h"
 #include "../formats/pt_sites_io.h"
+#include "../store/pt_users.h"
 #include "pt_http_api.h"
 
 #define WARNINGS_MAX 100 /* warnings returned (the count is exact) */
@@ -34,22 +35,66 @@ static void collect_warning(void *ctx, const char *file, long line, const char *
 							 "field", field ? field : "", "message", msg));
 }
 
+/* Why a row was refused inside the transaction: the reply to make. */
+struct refusal {
+	unsigned status; /* 0: none */
+	long line;
+	const char *field;
+	char msg[512];
+};
+
+static enum pt_err refuse(struct refusal *f, unsigned status, long line, const char *field,
+			  const char *what, const char *id)
+{
+	f->status = status;
+	f->line = line;
+	f->field = field;
+	snprintf(f->msg, sizeof f->msg, "line %ld: %s: %s%s", line, field, what, id);
+	return PT_ECONFLICT;
+}
+
 struct sites_write {
 	struct pt_req *r;
 	struct pt_diag *d;
 	const struct pt_site_list *list;
+	struct refusal refused;
 	size_t created, updated;
 };
 
+/* Every row checked against the rules with the index and sites as stored now, then imported. */
 static enum pt_err write_sites(struct pt_db *db, void *ctx)
 {
 	struct sites_write *w = ctx;
-	char detail[128];
+	struct pt_access_index *ix = NULL;
 	enum pt_err err;
-	if ((err = pt_db_sites_import(db, w->list, &w->created, &w->updated, w->d)) != PT_OK)
+	size_t i;
+	if ((err = pt_access_index_load(db, &ix, w->d)) != PT_OK)
 		return err;
-	snprintf(detail, sizeof detail, "%zu created, %zu updated", w->created, w->updated);
-	return pt_api_audit_write(w->r, "import.sites", "sites", detail, w->d);
+	for (i = 0; i < w->list->n && err == PT_OK; i++) {
+		const struct pt_site *row = &w->list->items[i];
+		struct pt_access_record rec;
+		struct pt_site old;
+		enum pt_access a;
+		long line = w->list->lines[i];
+		err = pt_db_site_get(db, row->id, &old, w->d);
+		if (err != PT_OK && err != PT_ENOTFOUND)
+			break;
+		if (err == PT_OK)
+			pt_access_index_record(ix, &old, &rec);
+		a = pt_access_import(pt_api_who(w->r), pt_access_index_org_id(ix, row->owner),
+				     err == PT_OK ? &rec : NULL);
+		err = PT_OK;
+		if (a == PT_ACCESS_NOT_FOUND) /* a site the caller may not see: as if it did not exist */
+			err = refuse(&w->refused, 403, line, "id", "you may not create or change site ",
+				     row->id);
+		else if (a != PT_ACCESS_OK)
+			err = refuse(&w->refused, 403, line, "owner",
+				     "you may only import sites your organisation owns; not ", row->owner);
+	}
+	pt_access_index_free(ix);
+	if (err != PT_OK)
+		return err;
+	return pt_db_sites_import(db, w->list, &w->created, &w->updated, w->d);
 }
 
 void pt_h_import_sites(struct pt_req *r)
@@ -60,7 +105,6 @@ void pt_h_import_sites(struct pt_req *r)
 	struct sites_write w;
 	struct pt_diag d;
 	enum pt_err err;
-	size_t i;
 
 	memset(&cat, 0, sizeof cat);
 	memset(&list, 0, sizeof list);
@@ -82,35 +126,15 @@ void pt_h_import_sites(struct pt_req *r)
 		pt_reply_diag(r, err == PT_ELIMIT ? PT_EINVAL : err, &d);
 		goto out;
 	}
-	for (i = 0; i < list.n; i++) {
-		const struct pt_site *s = &list.items[i];
-		struct pt_site old;
-		struct pt_diag gd;
-		memset(&gd, 0, sizeof gd);
-		err = pt_db_site_get(r->db, s->id, &old, &gd);
-		if (err == PT_OK) {
-			if (!pt_api_can_write(r, &old) || !pt_api_can_read(r, &old)) {
-				pt_reply_error(r, 403, "id", list.lines[i],
-					       "line %ld: id: site %s cannot be written by your organisation",
-					       list.lines[i], s->id);
-				goto out;
-			}
-		} else if (err != PT_ENOTFOUND) {
-			pt_reply_diag(r, err, &gd);
-			goto out;
-		}
-		if (!pt_api_may_import_for(r, s)) {
-			pt_reply_error(r, 403, "owner", list.lines[i],
-				       "line %ld: owner: you may only import sites your organisation owns",
-				       list.lines[i]);
-			goto out;
-		}
-	}
 	w.r = r;
 	w.d = &d;
 	w.list = &list;
 	if ((err = pt_db_transaction(r->db, write_sites, &w, &d)) != PT_OK) {
-		pt_reply_diag(r, err, &d);
+		if (w.refused.status)
+			pt_reply_error(r, w.refused.status, w.refused.field, w.refused.line, "%s",
+				       w.refused.msg);
+		else
+			pt_reply_diag(r, err, &d);
 		goto out;
 	}
 	pt_reply_json(r, 200, json_pack("{s:I,s:I,s:I,s:O}", "created", (json_int_t)w.created,
@@ -122,28 +146,57 @@ out:
 	catalogs_free(&cat);
 }
 
-struct rows_write {
-	struct pt_req *r;
-	struct pt_diag *d;
-	const struct pt_assessment_set *set;
-};
-
-static enum pt_err write_rows(struct pt_db *db, void *ctx)
-{
-	struct rows_write *w = ctx;
-	char detail[128];
-	enum pt_err err;
-	if ((err = pt_db_assessments_import(db, w->set, w->d)) != PT_OK)
-		return err;
-	snprintf(detail, sizeof detail, "%s: %zu rows", pt_method_name(w->set->method), w->set->n);
-	return pt_api_audit_write(w->r, "import.assessments", "assessments", detail, w->d);
-}
-
 static const char *row_site(const struct pt_assessment_set *set, size_t i)
 {
 	return set->method == PT_METHOD_FEMA ? set->fema[i].site_id
 	       : set->method == PT_METHOD_CARVER ? set->carver[i].site_id
 						  : set->quant[i].site_id;
+}
+
+struct rows_write {
+	struct pt_req *r;
+	struct pt_diag *d;
+	const struct pt_assessment_set *set;
+	struct refusal refused;
+};
+
+/* Every row's site checked against the rules as stored now, then the rows imported. */
+static enum pt_err write_rows(struct pt_db *db, void *ctx)
+{
+	struct rows_write *w = ctx;
+	struct pt_access_index *ix = NULL;
+	enum pt_err err;
+	size_t i;
+	if ((err = pt_access_index_load(db, &ix, w->d)) != PT_OK)
+		return err;
+	for (i = 0; i < w->set->n && err == PT_OK; i++) {
+		const char *id = row_site(w->set, i);
+		struct pt_access_record rec;
+		struct pt_site s;
+		enum pt_access a;
+		long line = w->set->lines[i];
+		if (i > 0 && strcmp(id, row_site(w->set, i - 1)) == 0)
+			continue; /* rows of one site follow each other: checked already */
+		err = pt_db_site_get(db, id, &s, w->d);
+		if (err == PT_ENOTFOUND) {
+			err = refuse(&w->refused, 400, line, "site_id", "unknown site ", id);
+			break;
+		}
+		if (err != PT_OK)
+			break;
+		pt_access_index_record(ix, &s, &rec);
+		a = pt_access_write(pt_api_who(w->r), &rec);
+		/* A site the caller may not see is answered as one that does not exist. */
+		if (a == PT_ACCESS_NOT_FOUND)
+			err = refuse(&w->refused, 400, line, "site_id", "unknown site ", id);
+		else if (a != PT_ACCESS_OK)
+			err = refuse(&w->refused, 403, line, "site_id",
+				     "your role or organisation may not change the assessments of site ", id);
+	}
+	pt_access_index_free(ix);
+	if (err != PT_OK)
+		return err;
+	return pt_db_assessments_import(db, w->set, w->d);
 }
 
 void pt_h_import_assessments(struct pt_req *r)
@@ -153,11 +206,11 @@ void pt_h_import_assessments(struct pt_req *r)
 	struct rows_write w;
 	struct pt_diag d;
 	enum pt_err err;
-	size_t i;
 
 	memset(&cat, 0, sizeof cat);
 	memset(&set, 0, sizeof set);
 	memset(&d, 0, sizeof d);
+	memset(&w, 0, sizeof w);
 	if ((err = pt_db_catalogs_load(r->db, &cat, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
 		goto out;
@@ -167,37 +220,15 @@ void pt_h_import_assessments(struct pt_req *r)
 		pt_reply_diag(r, err == PT_ELIMIT ? PT_EINVAL : err, &d);
 		goto out;
 	}
-	for (i = 0; i < set.n; i++) {
-		const char *id = row_site(&set, i);
-		struct pt_site s;
-		struct pt_diag gd;
-		memset(&gd, 0, sizeof gd);
-		if (i > 0 && strcmp(id, row_site(&set, i - 1)) == 0)
-			continue; /* rows of one site follow each other: checked already */
-		err = pt_db_site_get(r->db, id, &s, &gd);
-		/* A site the caller may not see is answered as one that does not exist. */
-		if (err == PT_ENOTFOUND || (err == PT_OK && !pt_api_can_read(r, &s))) {
-			pt_reply_error(r, 400, "site_id", set.lines[i], "line %ld: site_id: unknown site '%s'",
-				       set.lines[i], id);
-			goto out;
-		}
-		if (err != PT_OK) {
-			pt_reply_diag(r, err, &gd);
-			goto out;
-		}
-		if (!pt_api_can_write(r, &s)) {
-			pt_reply_error(r, 403, "site_id", set.lines[i],
-				       "line %ld: site_id: your role or organisation may not change the "
-				       "assessments of site %s",
-				       set.lines[i], id);
-			goto out;
-		}
-	}
 	w.r = r;
 	w.d = &d;
 	w.set = &set;
 	if ((err = pt_db_transaction(r->db, write_rows, &w, &d)) != PT_OK) {
-		pt_reply_diag(r, err, &d);
+		if (w.refused.status)
+			pt_reply_error(r, w.refused.status, w.refused.field, w.refused.line, "%s",
+				       w.refused.msg);
+		else
+			pt_reply_diag(r, err, &d);
 		goto out;
 	}
 	pt_reply_json(r, 200, json_pack("{s:s,s:I}", "method", pt_method_name(set.method), "rows",

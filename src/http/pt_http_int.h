@@ -99,6 +99,7 @@ struct pt_req {
 	json_t *json;      /**< the parsed body (PT_R_JSON) */
 	struct pt_db *db;  /**< the connection held while the handler runs */
 	struct pt_http_session *session; /**< the caller, NULL without a session */
+	struct pt_sites_snapshot *snap;  /**< the sites and access index the request decides with */
 	/* The reply the handler builds. */
 	unsigned status;
 	json_t *reply;     /**< JSON body (owned) or NULL */
@@ -173,11 +174,12 @@ void pt_throttle_clear(struct pt_throttle *t, const char *key);
 /** A rendered body shared by the cache and the responses sending it. */
 struct pt_cache_body;
 
-/** All sites of the registry at one version, shared by the requests using it. */
+/** All sites of the registry and its access index at one version, shared by the requests using it. */
 struct pt_sites_snapshot {
 	atomic_long refs;
 	unsigned long long version; /**< 0: changed while loading; nothing derived is kept */
-	struct pt_site_list list; /**< ordered by id */
+	struct pt_site_list list;   /**< ordered by id */
+	struct pt_access_index *ix; /**< read in the same transaction as list */
 };
 
 /** A new, empty cache (NULL when out of memory); free with pt_cache_free. */
@@ -208,6 +210,14 @@ void pt_reply_cached(struct pt_req *r, unsigned status, struct pt_cache_body *b)
 struct pt_sites_snapshot *pt_sites_snapshot_get(struct pt_req *r, struct pt_diag *d);
 /** Drop a reference; NULL does nothing. */
 void pt_sites_snapshot_release(struct pt_sites_snapshot *s);
+/**
+ * The request's snapshot, taken at its first use and kept (and released)
+ * with the request: every decision and list of one request sees the same
+ * registry. NULL with d filled when it cannot be loaded.
+ */
+struct pt_sites_snapshot *pt_req_snapshot(struct pt_req *r, struct pt_diag *d);
+/** The site id in snap, or NULL. */
+const struct pt_site *pt_snapshot_site(const struct pt_sites_snapshot *snap, const char *id);
 
 /** Seconds on a monotonic clock (for throttling). */
 long long pt_http_now_mono(void);

@@ -55,8 +55,7 @@ void pt_h_ranking(struct pt_req *r)
 			}
 	}
 	pt_api_page(r, &limit, &offset);
-	o.visible = pt_api_visible;
-	o.visible_ctx = r;
+	o.who = pt_api_who(r);
 	o.samples_set = samples->set;
 	o.samples = (uint32_t)samples->num;
 	o.seed_set = seed->set;
@@ -203,7 +202,7 @@ void pt_h_matrix(struct pt_req *r)
 		cached = NULL;
 		goto out;
 	}
-	if ((err = pt_ranking_matrix(r->db, m, pt_api_visible, r, &rm, &d)) != PT_OK) {
+	if ((err = pt_ranking_matrix(r->db, m, pt_api_who(r), NULL, NULL, &rm, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
 		goto out;
 	}
@@ -321,28 +320,10 @@ void pt_h_threat_level_get(struct pt_req *r)
 		pt_reply_json(r, 200, o);
 }
 
-struct level_write {
-	struct pt_req *r;
-	struct pt_diag *d;
-	const char *threat_id;
-	enum pt_threat_level level;
-};
-
-static enum pt_err write_level(struct pt_db *db, void *ctx)
-{
-	struct level_write *w = ctx;
-	char detail[128];
-	enum pt_err err;
-	if ((err = pt_db_threat_level_set(db, w->threat_id, w->level, w->d)) != PT_OK)
-		return err;
-	snprintf(detail, sizeof detail, "set to %s", pt_threat_level_name(w->level));
-	return pt_api_audit_write(w->r, "threat_level.set", w->threat_id ? w->threat_id : "national",
-				  detail, w->d);
-}
-
 void pt_h_threat_level_put(struct pt_req *r)
 {
-	struct level_write w;
+	const char *threat_id = json_string_value(json_object_get(r->json, "threat_id"));
+	enum pt_threat_level level = PT_LEVEL_SUBSTANTIAL;
 	struct pt_diag d;
 	enum pt_err err;
 	json_t *o;
@@ -352,11 +333,8 @@ void pt_h_threat_level_put(struct pt_req *r)
 			       "only coordinators of a government organisation set the threat level");
 		return;
 	}
-	w.r = r;
-	w.d = &d;
-	w.threat_id = json_string_value(json_object_get(r->json, "threat_id"));
-	pt_threat_level_parse(json_string_value(json_object_get(r->json, "level")), &w.level);
-	if ((err = pt_db_transaction(r->db, write_level, &w, &d)) != PT_OK) {
+	pt_threat_level_parse(json_string_value(json_object_get(r->json, "level")), &level);
+	if ((err = pt_db_threat_level_set(r->db, threat_id, level, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
 		return;
 	}

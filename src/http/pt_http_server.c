@@ -527,6 +527,7 @@ static void run_handler(struct pt_req *r)
 		}
 	}
 	r->db = pt_dbpool_get(&r->srv->pool);
+	pt_api_prepare_db(r);
 	rt->handler(r);
 	pt_dbpool_put(&r->srv->pool, r->db);
 	r->db = NULL;
@@ -601,6 +602,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (r->db)
 		pt_dbpool_put(&s->pool, r->db);
 	pt_api_request_done(r);
+	pt_sites_snapshot_release(r->snap);
 	json_decref(r->json);
 	json_decref(r->reply);
 	if (r->raw)

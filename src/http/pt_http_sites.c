@@ -1,5 +1,5 @@
 /* pt_http_sites.c - the handlers of sites and their assessments: list, get,
- * update, each filtered by the access rules, every write audited in its transaction. */
+ * update, each decided by the access rules, every write checked again inside its transaction. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +7,7 @@
 #include "../core/pt_score.h"
 #include "../formats/pt_diag.h"
 #include "../formats/pt_sites_io.h"
+#include "../store/pt_users.h"
 #include "pt_http_api.h"
 
 static void catalogs_free(struct pt_catalogs *cat)
@@ -17,28 +18,65 @@ static void catalogs_free(struct pt_catalogs *cat)
 }
 
 /*
- * The site named by the path, when the caller may see it. 0 with *s
- * filled, or nonzero after replying 404 (missing and invisible alike) or 500.
+ * The site named by the path, when the caller may see it (from the
+ * request's snapshot). 0 with *s filled, or nonzero after replying 404
+ * (missing and invisible alike) or 500.
  */
 static int visible_site(struct pt_req *r, struct pt_site *s)
 {
+	const struct pt_sites_snapshot *snap;
+	const struct pt_site *found;
 	struct pt_diag d;
-	enum pt_err err;
 	memset(&d, 0, sizeof d);
 	if (!pt_valid_id(r->param[0])) {
 		pt_reply_not_found(r);
 		return 1;
 	}
-	err = pt_db_site_get(r->db, r->param[0], s, &d);
-	if (err == PT_ENOTFOUND || (err == PT_OK && !pt_api_can_read(r, s))) {
+	if (!(snap = pt_req_snapshot(r, &d))) {
+		pt_reply_diag(r, d.msg[0] ? PT_EDB : PT_ENOMEM, &d);
+		return 1;
+	}
+	found = pt_snapshot_site(snap, r->param[0]);
+	if (!found || !pt_api_can_read(r, found)) {
 		pt_reply_not_found(r);
 		return 1;
 	}
-	if (err != PT_OK) {
-		pt_reply_diag(r, err, &d);
-		return 1;
-	}
+	*s = *found;
 	return 0;
+}
+
+/*
+ * Inside a write transaction: the site as stored now, and whether the
+ * caller may still write it (the access index read afresh in the same
+ * transaction). PT_ECONFLICT when the answer changed since the request's
+ * snapshot (a concurrent change); the handler answers 409.
+ */
+static enum pt_err recheck_write(struct pt_db *db, const struct pt_req *r, const char *id,
+				 struct pt_site *cur, struct pt_diag *d)
+{
+	struct pt_access_index *ix = NULL;
+	struct pt_access_record rec;
+	enum pt_access a;
+	enum pt_err err;
+	if ((err = pt_db_site_get(db, id, cur, d)) == PT_ENOTFOUND)
+		return pt_diag_set(d, PT_ECONFLICT, 0, "", "site %s changed meanwhile; try again", id);
+	if (err != PT_OK || (err = pt_access_index_load(db, &ix, d)) != PT_OK)
+		return err;
+	pt_access_index_record(ix, cur, &rec);
+	a = pt_access_write(pt_api_who(r), &rec);
+	pt_access_index_free(ix);
+	if (a != PT_ACCESS_OK)
+		return pt_diag_set(d, PT_ECONFLICT, 0, "", "site %s changed meanwhile; try again", id);
+	return PT_OK;
+}
+
+/* Reply for a failed write transaction: 409 for a concurrent change, else by the error. */
+static void reply_write_failure(struct pt_req *r, enum pt_err err, const struct pt_diag *d)
+{
+	if (err == PT_ECONFLICT && strstr(d->msg, "changed meanwhile"))
+		pt_reply_error(r, 409, NULL, 0, "%s", d->msg);
+	else
+		pt_reply_diag(r, err, d);
 }
 
 int pt_api_view(struct pt_req *r, const struct pt_sites_snapshot *snap, const char *prefix,
@@ -165,27 +203,16 @@ void pt_h_site_get(struct pt_req *r)
 struct site_write {
 	struct pt_req *r;
 	struct pt_diag *d;
-	struct pt_site_list list;
-	char detail[512];
+	const struct pt_catalogs *cat;
+	struct pt_site result;
 };
 
-static enum pt_err write_site(struct pt_db *db, void *ctx)
-{
-	struct site_write *w = ctx;
-	enum pt_err err;
-	if ((err = pt_db_sites_import(db, &w->list, NULL, NULL, w->d)) != PT_OK)
-		return err;
-	return pt_api_audit_write(w->r, "site.update", w->list.items[0].id, w->detail, w->d);
-}
-
-/* Apply the validated members of body to s; names the changed fields in changed. */
-static void apply_site_patch(const json_t *body, struct pt_site *s, char *changed, size_t size)
+/* Apply the validated members of body to s. */
+static void apply_site_patch(const json_t *body, struct pt_site *s)
 {
 	const char *key;
 	json_t *v;
 	json_object_foreach((json_t *)body, key, v) {
-		size_t used = strlen(changed);
-		snprintf(changed + used, size - used, "%s%s", used ? "," : "changed ", key);
 		if (strcmp(key, "name") == 0)
 			pt_strlcpy(s->name, json_string_value(v), sizeof s->name);
 		else if (strcmp(key, "kind") == 0)
@@ -211,6 +238,28 @@ static void apply_site_patch(const json_t *body, struct pt_site *s, char *change
 	}
 }
 
+/* The change, applied to the site as stored now (no update is lost), checked, written. */
+static enum pt_err write_site(struct pt_db *db, void *ctx)
+{
+	struct site_write *w = ctx;
+	struct pt_site_list list;
+	enum pt_err err;
+	memset(&list, 0, sizeof list);
+	if ((err = recheck_write(db, w->r, w->r->param[0], &w->result, w->d)) != PT_OK)
+		return err;
+	apply_site_patch(w->r->json, &w->result);
+	if ((err = pt_site_check(&w->result, w->cat, 0, w->d)) != PT_OK ||
+	    (err = pt_site_list_append(&list, &w->result, 0)) != PT_OK ||
+	    (err = pt_db_sites_import(db, &list, NULL, NULL, w->d)) != PT_OK)
+		goto out;
+	/* Whoever makes a site RED is named on it, so it does not lock itself out. */
+	if (w->result.tlp == PT_TLP_RED)
+		err = pt_db_site_reader_add(db, w->result.id, pt_api_who(w->r)->user_id, w->d);
+out:
+	pt_site_list_free(&list);
+	return err;
+}
+
 void pt_h_site_patch(struct pt_req *r)
 {
 	struct site_write w;
@@ -228,29 +277,19 @@ void pt_h_site_patch(struct pt_req *r)
 		pt_reply_error(r, 403, NULL, 0, "your role or organisation may not change site %s", s.id);
 		return;
 	}
-	apply_site_patch(r->json, &s, w.detail, sizeof w.detail);
 	if ((err = pt_db_catalogs_load(r->db, &cat, &d)) != PT_OK) {
-		pt_reply_diag(r, err, &d);
-		goto out;
-	}
-	if ((err = pt_site_check(&s, &cat, 0, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
 		goto out;
 	}
 	w.r = r;
 	w.d = &d;
-	if ((err = pt_site_list_append(&w.list, &s, 0)) != PT_OK ||
-	    (err = pt_db_transaction(r->db, write_site, &w, &d)) != PT_OK) {
-		pt_reply_diag(r, err, &d);
+	w.cat = &cat;
+	if ((err = pt_db_transaction(r->db, write_site, &w, &d)) != PT_OK) {
+		reply_write_failure(r, err, &d);
 		goto out;
 	}
-	if ((err = pt_db_site_get(r->db, s.id, &s, &d)) != PT_OK) {
-		pt_reply_diag(r, err, &d);
-		goto out;
-	}
-	pt_reply_json(r, 200, pt_json_site(&s, pt_api_can_read(r, &s) && pt_api_can_write(r, &s)));
+	pt_reply_json(r, 200, pt_json_site(&w.result, 1));
 out:
-	pt_site_list_free(&w.list);
 	catalogs_free(&cat);
 }
 
@@ -343,17 +382,16 @@ struct rows_write {
 	struct pt_req *r;
 	struct pt_diag *d;
 	struct pt_assessment_set set;
-	char record[PT_ID_MAX + 16];
-	char detail[256];
 };
 
 static enum pt_err write_rows(struct pt_db *db, void *ctx)
 {
 	struct rows_write *w = ctx;
+	struct pt_site cur;
 	enum pt_err err;
-	if ((err = pt_db_assessments_import(db, &w->set, w->d)) != PT_OK)
+	if ((err = recheck_write(db, w->r, w->r->param[0], &cur, w->d)) != PT_OK)
 		return err;
-	return pt_api_audit_write(w->r, "assessment.update", w->record, w->detail, w->d);
+	return pt_db_assessments_import(db, &w->set, w->d);
 }
 
 /* Build the set from the validated items; 0, or nonzero after replying 400. */
@@ -471,10 +509,8 @@ void pt_h_assessment_patch(struct pt_req *r)
 		goto out;
 	w.r = r;
 	w.d = &d;
-	snprintf(w.record, sizeof w.record, "%s", s.id);
-	snprintf(w.detail, sizeof w.detail, "%s: %zu rows", pt_method_name(m), w.set.n);
 	if ((err = pt_db_transaction(r->db, write_rows, &w, &d)) != PT_OK) {
-		pt_reply_diag(r, err, &d);
+		reply_write_failure(r, err, &d);
 		goto out;
 	}
 	if ((o = rows_body(r, &s, m)))

@@ -280,14 +280,30 @@ enum pt_err pt_ranking_run(struct pt_db *db, const struct pt_ranking_opts *o,
 			   struct pt_ranking **out, struct pt_diag *d)
 {
 	struct pt_ranking *r;
+	struct pt_access_index *ix = NULL;
+	struct pt_access_filter filter;
+	pt_site_filter_fn visible = o->visible;
+	void *visible_ctx = o->visible_ctx;
 	enum pt_err err;
 	*out = NULL;
 	r = calloc(1, sizeof *r);
 	if (!r)
 		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 	r->method = o->method;
+	if ((err = pt_db_begin_read(db, d)) != PT_OK) {
+		free(r);
+		return err;
+	}
+	if (o->who) {
+		if ((err = pt_access_index_load(db, &ix, d)) != PT_OK)
+			goto fail;
+		filter.ix = ix;
+		filter.who = *o->who;
+		visible = pt_access_site_visible;
+		visible_ctx = &filter;
+	}
 	if ((err = pt_db_config_load(db, &r->cfg, d)) != PT_OK ||
-	    (err = load_sites(db, o->visible, o->visible_ctx, &r->sites, &r->withheld, d)) != PT_OK ||
+	    (err = load_sites(db, visible, visible_ctx, &r->sites, &r->withheld, d)) != PT_OK ||
 	    (err = pt_db_assessments_load(db, o->method, &r->set, d)) != PT_OK ||
 	    (err = pt_db_catalogs_load(db, &r->cat, d)) != PT_OK ||
 	    (err = pt_ranking_threat_factors(db, &r->cfg, &r->cat.threats, &r->factors, &r->national,
@@ -306,9 +322,16 @@ enum pt_err pt_ranking_run(struct pt_db *db, const struct pt_ranking_opts *o,
 		err = compute_quant(r, o, d);
 	if (err != PT_OK || (err = rank_order(r, d)) != PT_OK)
 		goto fail;
+	pt_access_index_free(ix);
+	if ((err = pt_db_end(db, PT_OK, d)) != PT_OK) {
+		pt_ranking_free(r);
+		return err;
+	}
 	*out = r;
 	return PT_OK;
 fail:
+	pt_access_index_free(ix);
+	pt_db_end(db, err, NULL);
 	pt_ranking_free(r);
 	return err;
 }
@@ -383,11 +406,14 @@ out:
 	return err;
 }
 
-enum pt_err pt_ranking_matrix(struct pt_db *db, enum pt_method method, pt_site_filter_fn visible,
+enum pt_err pt_ranking_matrix(struct pt_db *db, enum pt_method method,
+			      const struct pt_principal *who, pt_site_filter_fn visible,
 			      void *visible_ctx, struct pt_risk_matrix *out, struct pt_diag *d)
 {
 	struct pt_catalogs cat;
 	struct pt_site_list sites;
+	struct pt_access_index *ix = NULL;
+	struct pt_access_filter filter;
 	double *factors = NULL;
 	enum pt_err err;
 	memset(out, 0, sizeof *out);
@@ -398,6 +424,16 @@ enum pt_err pt_ranking_matrix(struct pt_db *db, enum pt_method method, pt_site_f
 		return pt_diag_set(d, PT_EINVAL, 0, "method",
 				   "CARVER + Shock measures attractiveness, not risk, and never goes "
 				   "on the risk matrix");
+	if ((err = pt_db_begin_read(db, d)) != PT_OK)
+		return err;
+	if (who) {
+		if ((err = pt_access_index_load(db, &ix, d)) != PT_OK)
+			goto out;
+		filter.ix = ix;
+		filter.who = *who;
+		visible = pt_access_site_visible;
+		visible_ctx = &filter;
+	}
 	if ((err = pt_db_config_load(db, &out->cfg, d)) != PT_OK ||
 	    (err = pt_db_catalogs_load(db, &cat, d)) != PT_OK ||
 	    (err = pt_ranking_threat_factors(db, &out->cfg, &cat.threats, &factors, &out->national,
@@ -424,9 +460,29 @@ enum pt_err pt_ranking_matrix(struct pt_db *db, enum pt_method method, pt_site_f
 		err = quant_matrix(db, visible ? &sites : NULL, &cat, factors, out, d);
 	}
 out:
+	err = pt_db_end(db, err, err == PT_OK ? d : NULL);
+	pt_access_index_free(ix);
 	free(factors);
 	catalogs_free(&cat);
 	pt_site_list_free(&sites);
+	return err;
+}
+
+enum pt_err pt_ranking_load_view(struct pt_db *db, struct pt_site_list *out,
+				 struct pt_access_index **ix, struct pt_diag *d)
+{
+	enum pt_err err;
+	*ix = NULL;
+	if ((err = pt_db_begin_read(db, d)) != PT_OK)
+		return err;
+	if ((err = pt_db_sites_list(db, PT_TLP_RED, out, NULL, d)) == PT_OK)
+		err = pt_access_index_load(db, ix, d);
+	err = pt_db_end(db, err, err == PT_OK ? d : NULL);
+	if (err != PT_OK) {
+		pt_access_index_free(*ix);
+		*ix = NULL;
+		pt_site_list_free(out);
+	}
 	return err;
 }
 

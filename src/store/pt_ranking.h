@@ -14,6 +14,7 @@
 #include "../formats/pt_assess_io.h"
 #include "../formats/pt_sites_io.h"
 #include "pt_store.h"
+#include "pt_users.h"
 
 /**
  * Which sites a ranking or matrix covers: nonzero keeps site. Callers
@@ -25,7 +26,13 @@ typedef int (*pt_site_filter_fn)(void *ctx, const struct pt_site *site);
 /** What to rank and how. Zeroed fields take the stored settings. */
 struct pt_ranking_opts {
 	enum pt_method method;
-	pt_site_filter_fn visible; /**< NULL = every site */
+	/**
+	 * The caller: the ranking covers the sites it may read
+	 * (pt_access_site_visible over the access index read in the same
+	 * transaction as the data). NULL: visible decides.
+	 */
+	const struct pt_principal *who;
+	pt_site_filter_fn visible; /**< used when who is NULL; NULL = every site */
 	void *visible_ctx;
 	/* Quantitative method only; each *_set nonzero overrides the setting. */
 	int samples_set, seed_set, top_k_set, national_share_set;
@@ -69,7 +76,8 @@ struct pt_ranking {
 };
 
 /**
- * Rank the sites o->visible keeps by o->method. On success *out is a new
+ * Rank the sites o->who may read (or o->visible keeps) by o->method, every
+ * load in one read transaction. On success *out is a new
  * ranking the caller frees with pt_ranking_free. Ranks, totals and P(top K)
  * are over the covered sites only. Errors: PT_EDB, PT_ENOMEM, PT_ELIMIT,
  * PT_EINVAL (bad quant figures, detail in d), PT_EINTERNAL (an assessment
@@ -96,11 +104,21 @@ struct pt_risk_matrix {
 
 /**
  * Count the site-threat risks of method (FEMA or quant; CARVER is
- * PT_EINVAL: it measures attractiveness, not risk) of the sites visible
- * keeps (NULL: all) into out (caller's storage, nothing to free).
+ * PT_EINVAL: it measures attractiveness, not risk) of the sites who may
+ * read (who NULL: those visible keeps; both NULL: all) into out (caller's
+ * storage, nothing to free). Every load in one read transaction.
  */
-enum pt_err pt_ranking_matrix(struct pt_db *db, enum pt_method method, pt_site_filter_fn visible,
+enum pt_err pt_ranking_matrix(struct pt_db *db, enum pt_method method,
+			      const struct pt_principal *who, pt_site_filter_fn visible,
 			      void *visible_ctx, struct pt_risk_matrix *out, struct pt_diag *d);
+
+/**
+ * Every site (by id) and the access index, read in one read transaction so
+ * they agree. out is an empty list (caller frees with pt_site_list_free);
+ * *ix is freed with pt_access_index_free.
+ */
+enum pt_err pt_ranking_load_view(struct pt_db *db, struct pt_site_list *out,
+				 struct pt_access_index **ix, struct pt_diag *d);
 
 /**
  * The threat-level factor of each threat of threats (the national level's,

@@ -221,7 +221,7 @@ static void test_filter_keeping_nothing(void)
 		CHECK_NEAR(r->quant->total_score_eur, 0, 0);
 	}
 	pt_ranking_free(r);
-	CHECK_INT(pt_ranking_matrix(db, PT_METHOD_FEMA, keep_none, NULL, &rm, &d), PT_OK);
+	CHECK_INT(pt_ranking_matrix(db, PT_METHOD_FEMA, NULL, keep_none, NULL, &rm, &d), PT_OK);
 	CHECK_INT(rm.m.total, 0);
 	pt_db_close(db);
 }
@@ -250,8 +250,8 @@ static void test_matrix_counts(void)
 				if (strcmp(green.items[k].id, site) == 0)
 					want++;
 		}
-		CHECK_INT(pt_ranking_matrix(db, m, NULL, NULL, &whole, &d), PT_OK);
-		CHECK_INT(pt_ranking_matrix(db, m, tlp_at_most, &max, &part, &d), PT_OK);
+		CHECK_INT(pt_ranking_matrix(db, m, NULL, NULL, NULL, &whole, &d), PT_OK);
+		CHECK_INT(pt_ranking_matrix(db, m, NULL, tlp_at_most, &max, &part, &d), PT_OK);
 		CHECK_INT(whole.m.total, (long)set.n);
 		CHECK_INT(part.m.total, want);
 		CHECK(want > 0 && want < (long)set.n);
@@ -260,7 +260,7 @@ static void test_matrix_counts(void)
 	}
 	pt_site_list_free(&green);
 	memset(&d, 0, sizeof d);
-	CHECK_INT(pt_ranking_matrix(db, PT_METHOD_CARVER, NULL, NULL, &whole, &d), PT_EINVAL);
+	CHECK_INT(pt_ranking_matrix(db, PT_METHOD_CARVER, NULL, NULL, NULL, &whole, &d), PT_EINVAL);
 	CHECK_STR(d.field, "method");
 	pt_db_close(db);
 }

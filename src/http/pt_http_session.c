@@ -1,0 +1,291 @@
+/* pt_http_session.c - the caller of a request: log-in and log-out, the session
+ * cookie and CSRF token, and the adapters that ask src/core/pt_access and write the audit log. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "../core/pt_access.h"
+#include "../formats/pt_diag.h"
+#include "../store/pt_audit.h"
+#include "../store/pt_users.h"
+#include "pt_http_api.h"
+
+/** The caller of one request. */
+struct pt_http_session {
+	struct pt_session s;
+	struct pt_principal who;
+	char token[PT_TOKEN_TEXT_MAX];
+};
+
+enum pt_err pt_api_init(struct pt_http_server *s, struct pt_diag *d)
+{
+	(void)s;
+	(void)d;
+	return PT_OK;
+}
+
+void pt_api_fini(struct pt_http_server *s)
+{
+	(void)s;
+}
+
+/* A session token as the store makes them: 43 characters of base64url. */
+static int token_syntax_ok(const char *t)
+{
+	size_t n = 0;
+	for (; t[n]; n++) {
+		char c = t[n];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_') ||
+		    n >= PT_TOKEN_TEXT_MAX - 1)
+			return 0;
+	}
+	return n > 0;
+}
+
+/* Who the store's writes of this request are by. */
+static void set_actor(struct pt_req *r, struct pt_db *db)
+{
+	if (r->session)
+		pt_db_set_actor(db, r->session->s.user.id, r->session->s.user.org_id,
+				r->session->s.user.name, pt_http_now_wall());
+	else
+		pt_db_set_actor(db, 0, 0, "anonymous", pt_http_now_wall());
+}
+
+int pt_api_session_check(struct pt_req *r)
+{
+	const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, PT_SESSION_COOKIE);
+	struct pt_http_session *hs;
+	struct pt_db *db;
+	struct pt_diag d;
+	enum pt_err err;
+
+	if (!cookie || !token_syntax_ok(cookie)) {
+		pt_reply_error(r, 401, NULL, 0, "log in first (no session)");
+		return 1;
+	}
+	hs = calloc(1, sizeof *hs);
+	if (!hs) {
+		pt_reply_json(r, 500, NULL);
+		return 1;
+	}
+	memset(&d, 0, sizeof d);
+	db = pt_dbpool_get(&r->srv->pool);
+	err = pt_db_session_get(db, cookie, pt_http_now_wall(), &hs->s, &d);
+	pt_dbpool_put(&r->srv->pool, db);
+	if (err == PT_ENOTFOUND) {
+		free(hs);
+		pt_reply_error(r, 401, NULL, 0, "log in first (the session has ended)");
+		return 1;
+	}
+	if (err != PT_OK) {
+		free(hs);
+		pt_reply_diag(r, err, &d);
+		return 1;
+	}
+	pt_strlcpy(hs->token, cookie, sizeof hs->token);
+	pt_user_principal(&hs->s.user, &hs->who);
+	r->session = hs;
+	return 0;
+}
+
+int pt_api_csrf_check(struct pt_req *r)
+{
+	const char *token = pt_req_header(r, PT_CSRF_HEADER);
+	if (!r->session || !token || !pt_session_csrf_ok(&r->session->s, token)) {
+		pt_reply_error(r, 403, PT_CSRF_HEADER, 0, "%s: missing or wrong CSRF token",
+			       PT_CSRF_HEADER);
+		return 1;
+	}
+	return 0;
+}
+
+void pt_api_request_done(struct pt_req *r)
+{
+	free(r->session);
+	r->session = NULL;
+}
+
+void pt_api_prepare_db(struct pt_req *r)
+{
+	set_actor(r, r->db);
+}
+
+const struct pt_principal *pt_api_who(const struct pt_req *r)
+{
+	return r->session ? &r->session->who : NULL;
+}
+
+/* The access index the request decides with: its snapshot's (the same sites it lists). */
+static const struct pt_access_index *index_of(const struct pt_req *r)
+{
+	struct pt_diag d;
+	const struct pt_sites_snapshot *snap;
+	if (!r->session)
+		return NULL;
+	memset(&d, 0, sizeof d);
+	snap = pt_req_snapshot((struct pt_req *)r, &d);
+	return snap ? snap->ix : NULL;
+}
+
+static enum pt_access decide(const struct pt_req *r, const struct pt_site *s, int write)
+{
+	const struct pt_access_index *ix = index_of(r);
+	struct pt_access_record rec;
+	if (!ix)
+		return PT_ACCESS_NOT_FOUND;
+	pt_access_index_record(ix, s, &rec);
+	return write ? pt_access_write(&r->session->who, &rec) : pt_access_read(&r->session->who, &rec);
+}
+
+int pt_api_can_read(const struct pt_req *r, const struct pt_site *s)
+{
+	return decide(r, s, 0) == PT_ACCESS_OK;
+}
+
+int pt_api_can_write(const struct pt_req *r, const struct pt_site *s)
+{
+	return decide(r, s, 1) == PT_ACCESS_OK;
+}
+
+int pt_api_visible(void *ctx, const struct pt_site *s)
+{
+	return pt_api_can_read(ctx, s);
+}
+
+int pt_api_may_set_threat_level(const struct pt_req *r)
+{
+	return r->session && pt_access_threat_level(&r->session->who) == PT_ACCESS_OK;
+}
+
+void pt_read_note(struct pt_read_log *log, const struct pt_site *s)
+{
+	size_t used, n;
+	if (s->tlp < PT_TLP_AMBER)
+		return;
+	log->n++;
+	used = strlen(log->ids);
+	n = strlen(s->id);
+	if (used + n + 5 >= sizeof log->ids) {
+		if (used + 4 < sizeof log->ids && (used < 3 || strcmp(log->ids + used - 3, "...") != 0))
+			pt_strlcat(log->ids, ",...", sizeof log->ids);
+		return;
+	}
+	if (used)
+		pt_strlcat(log->ids, ",", sizeof log->ids);
+	pt_strlcat(log->ids, s->id, sizeof log->ids);
+}
+
+int pt_api_audit_reads(struct pt_req *r, const char *action, const struct pt_read_log *log)
+{
+	struct pt_diag d;
+	enum pt_err err;
+	if (!log->n)
+		return 0;
+	memset(&d, 0, sizeof d);
+	err = pt_audit_reads(r->db, action, "sites", log->n, log->ids, &d);
+	if (err != PT_OK) {
+		pt_reply_error(r, 500, NULL, 0, "the read could not be audited, so it is not answered: %s",
+			       d.msg[0] ? d.msg : pt_strerror(err));
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- log-in, who am I, log-out ---- */
+
+static json_t *session_body(const struct pt_session *s)
+{
+	return json_pack("{s:{s:s,s:s,s:{s:I,s:s,s:s}},s:s,s:I}", "user", "name", s->user.name, "role",
+			 pt_role_name(s->user.role), "organisation", "id", (json_int_t)s->user.org_id,
+			 "name", s->user.org_name, "type", pt_org_type_name(s->user.org_type),
+			 "csrf_token", s->csrf, "expires", (json_int_t)s->expires);
+}
+
+/* The client's address as text, for the per-address throttle. */
+static void client_address(struct pt_req *r, char *buf, size_t size)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	buf[0] = '\0';
+	if (!ci || !ci->client_addr)
+		return;
+	if (ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr,
+			  buf, (socklen_t)size);
+	else if (ci->client_addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr, buf,
+			  (socklen_t)size);
+}
+
+static void reply_429(struct pt_req *r, long wait)
+{
+	char text[32];
+	snprintf(text, sizeof text, "%ld", wait > 0 ? wait : 1);
+	pt_reply_error(r, 429, NULL, 0, "too many failed log-ins; try again in %s seconds", text);
+	pt_reply_header(r, "Retry-After", text);
+}
+
+void pt_h_session_post(struct pt_req *r)
+{
+	const char *user = json_string_value(json_object_get(r->json, "user"));
+	const char *password = json_string_value(json_object_get(r->json, "password"));
+	char addr[64], key[80], cookie[160];
+	struct pt_login login;
+	struct pt_diag d;
+	enum pt_err err;
+	long long now = pt_http_now_mono();
+	long wait;
+
+	memset(&login, 0, sizeof login);
+	memset(&d, 0, sizeof d);
+	client_address(r, addr, sizeof addr);
+	snprintf(key, sizeof key, "addr:%s", addr);
+	if ((wait = pt_throttle_wait(r->srv->throttle, key, now)) > 0) {
+		reply_429(r, wait);
+		return;
+	}
+	err = pt_db_login(r->db, user, password, pt_http_now_wall(), 0, &login, &d);
+	if (err == PT_ELIMIT) {
+		reply_429(r, login.retry_after);
+		return;
+	}
+	if (err == PT_ENOTFOUND || err == PT_EINVAL) {
+		pt_throttle_fail(r->srv->throttle, key, PT_THROTTLE_ADDR_FAILS, now);
+		pt_reply_error(r, 401, NULL, 0, "wrong user name or password");
+		return;
+	}
+	if (err != PT_OK) {
+		pt_reply_diag(r, err, &d);
+		return;
+	}
+	snprintf(cookie, sizeof cookie, "%s=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%lld",
+		 PT_SESSION_COOKIE, login.token,
+		 (long long)(login.session.expires - login.session.created));
+	pt_reply_header(r, "Set-Cookie", cookie);
+	pt_reply_json(r, 200, session_body(&login.session));
+}
+
+void pt_h_session_get(struct pt_req *r)
+{
+	pt_reply_json(r, 200, session_body(&r->session->s));
+}
+
+void pt_h_session_delete(struct pt_req *r)
+{
+	struct pt_diag d;
+	enum pt_err err;
+	memset(&d, 0, sizeof d);
+	err = pt_db_session_delete(r->db, r->session->token, &d);
+	if (err != PT_OK && err != PT_ENOTFOUND) {
+		pt_reply_diag(r, err, &d);
+		return;
+	}
+	pt_reply_header(r, "Set-Cookie", PT_SESSION_COOKIE "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+	pt_reply_empty(r, 204);
+}
