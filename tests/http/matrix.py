@@ -1,3 +1,317 @@
-# matrix.py - the access-matrix test (filled in with pt_access)
-def run(res, port, protect, db):
-    pass
+# matrix.py - the access-matrix test: every endpoint and method x every role x the
+# record's relation to the caller x every TLP label, against a hand-written table of
+# expectations (docs/access.md). Lists, rankings and matrices are checked by their
+# bodies. A registry holding only the five fixture sites, so every count is exact.
+import json
+import os
+
+from httplib import Client, Server, run_protect
+
+ROLES = ["admin", "coordinator", "analyst", "operator", "viewer", "pio", "facilitator", "player",
+         "evaluator"]
+TLPS = ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"]
+# The caller's relation to the records (all owned by "Matrix Owner"):
+#   own       a user of the owning organisation, not named on the RED record
+#   partner   a user of the organisation the owner names as partner
+#   gov       a user of another, government organisation
+#   other     a user of another, non-government organisation
+#   named     a user of another non-government organisation, named on the RED record
+#   namedown  a user of the owning organisation, named on the RED record
+RELATIONS = ["own", "partner", "gov", "other", "named", "namedown"]
+ORG_OF = {"own": "Matrix Owner", "partner": "Matrix Partner", "gov": "Matrix Ministry",
+          "other": "Matrix Other", "named": "Matrix Other", "namedown": "Matrix Owner"}
+
+ALL = frozenset(ROLES)
+NONE = frozenset()
+WRITERS = frozenset({"operator", "analyst", "admin"})
+
+# ---- the hand-written table: who reads, who writes, who imports ------------------------
+READ = {
+    "own":      {"CLEAR": ALL, "GREEN": ALL, "AMBER": ALL, "AMBER+STRICT": ALL, "RED": NONE},
+    "partner":  {"CLEAR": ALL, "GREEN": ALL, "AMBER": ALL, "AMBER+STRICT": NONE, "RED": NONE},
+    "gov":      {"CLEAR": ALL, "GREEN": ALL, "AMBER": frozenset({"coordinator", "analyst"}),
+                 "AMBER+STRICT": NONE, "RED": NONE},
+    "other":    {"CLEAR": ALL, "GREEN": ALL, "AMBER": NONE, "AMBER+STRICT": NONE, "RED": NONE},
+    "named":    {"CLEAR": ALL, "GREEN": ALL, "AMBER": NONE, "AMBER+STRICT": NONE, "RED": ALL},
+    "namedown": {"CLEAR": ALL, "GREEN": ALL, "AMBER": ALL, "AMBER+STRICT": ALL, "RED": ALL},
+}
+WRITE = {
+    "own":      {"CLEAR": WRITERS, "GREEN": WRITERS, "AMBER": WRITERS, "AMBER+STRICT": WRITERS,
+                 "RED": NONE},
+    "partner":  {"CLEAR": NONE, "GREEN": NONE, "AMBER": NONE, "AMBER+STRICT": NONE, "RED": NONE},
+    "gov":      {"CLEAR": NONE, "GREEN": NONE, "AMBER": NONE, "AMBER+STRICT": NONE, "RED": NONE},
+    "other":    {"CLEAR": NONE, "GREEN": NONE, "AMBER": NONE, "AMBER+STRICT": NONE, "RED": NONE},
+    "named":    {"CLEAR": NONE, "GREEN": NONE, "AMBER": NONE, "AMBER+STRICT": NONE, "RED": NONE},
+    "namedown": {"CLEAR": WRITERS, "GREEN": WRITERS, "AMBER": WRITERS, "AMBER+STRICT": WRITERS,
+                 "RED": WRITERS},
+}
+# Re-importing a site's row (same owner): its writers; a government coordinator for any
+# owner, over the records it may read.
+COORD = frozenset({"coordinator"})
+IMPORT_SITE = {
+    "own":      WRITE["own"],
+    "partner":  WRITE["partner"],
+    "gov":      {"CLEAR": COORD, "GREEN": COORD, "AMBER": COORD, "AMBER+STRICT": NONE, "RED": NONE},
+    "other":    WRITE["other"],
+    "named":    WRITE["named"],
+    "namedown": WRITE["namedown"],
+}
+# Actions about no record: (relation, role) pairs allowed.
+SET_THREAT_LEVEL = {("gov", "coordinator")}
+AUDIT_ALL = {("gov", "coordinator"), ("gov", "admin")}
+AUDIT_OWN = {(rel, "admin") for rel in RELATIONS if rel != "gov"}
+LIST_USERS_ALL = {("gov", "admin")}
+LIST_USERS_OWN = {(rel, "admin") for rel in RELATIONS if rel != "gov"}
+CREATE_ORG = {("gov", "admin")}
+SET_OWNER_PARTNERS = {("gov", "admin"), ("own", "admin"), ("namedown", "admin")}
+
+# ---- the fixture ----------------------------------------------------------------------
+SITE_OF = {t: "M-%d" % (i + 1) for i, t in enumerate(TLPS)}
+# FEMA rows far inside the default classes: site k lands in matrix cell (k, k).
+FEMA_ROW = {t: (a, a) for t, a in zip(TLPS, (1, 3, 5, 7, 10))}  # (asset value, T = V)
+SITES_HEADER = ("id,name,kind,sector,owner,lat,lon,region,capacity,peak_occupancy,"
+                "population_served,economic_value_eur,tlp\n")
+FEMA_HEADER = "site_id,threat_id,asset_value,threat_rating,vulnerability_rating\n"
+CARVER_HEADER = "site_id,criticality,accessibility,recuperability,vulnerability,effect,recognizability,shock\n"
+QUANT_HEADER = ("site_id,threat_id,p_attempt_min,p_attempt_mode,p_attempt_max,p_success_min,"
+                "p_success_mode,p_success_max,fatalities_min,fatalities_mode,fatalities_max,"
+                "injuries_min,injuries_mode,injuries_max,loss_eur_min,loss_eur_mode,loss_eur_max\n")
+
+
+def site_row(t):
+    i = TLPS.index(t) + 1
+    return ("%s,Matrix site %d,critical_infrastructure,energy,Matrix Owner,47.1%d,-12.1,Test,100,50,1000,%d000000,%s\n"
+            % (SITE_OF[t], i, i, i, t))
+
+
+def fema_row(t):
+    a, tv = FEMA_ROW[t]
+    return "%s,arson,%d,%d,%d\n" % (SITE_OF[t], a, tv, tv)
+
+
+def carver_row(t):
+    i = TLPS.index(t) + 1
+    return "%s,%d,%d,%d,%d,%d,%d,%d\n" % ((SITE_OF[t],) + (i,) * 7)
+
+
+def quant_row(t):
+    i = TLPS.index(t) + 1
+    return "%s,arson,%g,%g,%g,0.2,0.3,0.4,0,%d,%d,0,%d,%d,%d,%d,%d\n" % (
+        SITE_OF[t], 0.001 * i, 0.002 * i, 0.004 * i, i, 2 * i, i, 3 * i, 1e6 * i, 2e6 * i, 4e6 * i)
+
+
+def user_name(rel, role):
+    return "m-%s-%s" % (rel, role)
+
+
+def password(name):
+    return "pw-" + name + "-matrix"
+
+
+def setup(protect, work):
+    db = os.path.join(work, "matrix.db")
+    steps = [["init"],
+             ["org", "add", "Matrix Owner", "--type", "operator"],
+             ["org", "add", "Matrix Partner", "--type", "private_security"],
+             ["org", "add", "Matrix Ministry", "--type", "government"],
+             ["org", "add", "Matrix Other", "--type", "ngo"],
+             ["org", "set", "Matrix Owner", "--partner", "Matrix Partner"]]
+    for args in steps:
+        rc, out, err = run_protect(protect, "--db", db, *args)
+        if rc != 0:
+            raise RuntimeError("protect %s: %s" % (" ".join(args), err))
+    users = [("m-importer", "Matrix Owner", "operator")]
+    users += [(user_name(rel, role), ORG_OF[rel], role) for rel in RELATIONS for role in ROLES]
+    for name, org, role in users:
+        rc, out, err = run_protect(protect, "--db", db, "user", "add", name, "--org", org, "--role", role,
+                                   "--password-stdin", stdin=password(name) + "\n")
+        if rc != 0:
+            raise RuntimeError("protect user add %s: %s" % (name, err))
+    return db
+
+
+def load_fixture(res, port):
+    """The importer (an operator of the owner) creates the sites and their assessments, and names the readers."""
+    c = Client(port)
+    res.eq(c.login("m-importer", password("m-importer")).status, 200, "importer log-in")
+    r = c.request("POST", "/api/v1/imports/sites", SITES_HEADER + "".join(site_row(t) for t in TLPS), ctype="text/csv")
+    res.eq(r.status, 200, "fixture sites import: %r" % r.body[:200])
+    for header, row in ((FEMA_HEADER, fema_row), (CARVER_HEADER, carver_row), (QUANT_HEADER, quant_row)):
+        r = c.request("POST", "/api/v1/imports/assessments", header + "".join(row(t) for t in TLPS), ctype="text/csv")
+        res.eq(r.status, 200, "fixture assessments import: %r" % r.body[:200])
+    red = SITE_OF["RED"]
+    for rel in ("named", "namedown"):
+        for role in ROLES:
+            r = c.request("POST", "/api/v1/sites/%s/readers" % red, {"user": user_name(rel, role)})
+            res.eq(r.status, 200, "name %s on %s: %r" % (user_name(rel, role), red, r.body[:200]))
+    r = c.get("/api/v1/sites/%s/readers" % red)
+    names = {u["name"] for u in (r.json or {}).get("items", [])}
+    res.check(user_name("own", "operator") not in names and "m-importer" in names,
+              "RED readers: the importer, not the owner's other users: %r" % sorted(names))
+
+
+def exact_scores(protect, db, method):
+    rc, out, err = run_protect(protect, "--db", db, "assess", "--method", method, "--format", "json",
+                               *(["--samples", "0"] if method == "quant" else []))
+    return {s["site_id"]: s["score"] for s in json.loads(out)["sites"]}
+
+
+def expect_status(res, r, want, what):
+    res.check(r.status == want, "%s: %d, expected %d (%s)" % (what, r.status, want, r.body[:160]))
+
+
+def check_aggregates(res, c, who, visible, writable, scores):
+    """Lists, rankings and matrices: by their bodies."""
+    r = c.get("/api/v1/sites?limit=1000")
+    items = (r.json or {}).get("items", [])
+    res.eq({i["id"] for i in items}, visible, who + " GET /sites ids")
+    res.eq((r.json or {}).get("total"), len(visible), who + " GET /sites total")
+    res.eq({i["id"] for i in items if i.get("can_edit")}, writable, who + " GET /sites can_edit")
+    for method in ("fema", "carver", "quant"):
+        r = c.get("/api/v1/ranking/quant?samples=0" if method == "quant" else "/api/v1/ranking/" + method)
+        body = r.json or {}
+        got = [i["site_id"] for i in body.get("items", [])]
+        res.eq(set(got), visible, "%s ranking/%s ids" % (who, method))
+        res.eq(body.get("ranked"), len(visible), "%s ranking/%s ranked" % (who, method))
+        res.eq(body.get("not_assessed"), 0, "%s ranking/%s not_assessed" % (who, method))
+        res.check(all(abs(i["score"] - scores[method][i["site_id"]]) <= 1e-6 * max(1, scores[method][i["site_id"]])
+                      for i in body.get("items", [])), "%s ranking/%s scores as computed over all" % (who, method))
+        res.eq([i["rank"] for i in body.get("items", [])], list(range(1, len(got) + 1)),
+               "%s ranking/%s ranks" % (who, method))
+        if method == "quant":
+            want = sum(scores["quant"][s] for s in visible)
+            tot = (body.get("total") or {}).get("score")
+            res.check(tot is not None and abs(tot - want) <= 1e-9 * max(1.0, want),
+                      "%s ranking/quant total %r, expected %r (the visible sites only)" % (who, tot, want))
+    r = c.get("/api/v1/matrix/fema")
+    cells = {(x["likelihood"], x["consequence"]): x["count"] for x in (r.json or {}).get("cells", [])}
+    want = {(l, k): 0 for l in range(1, 6) for k in range(1, 6)}
+    for t in TLPS:
+        if SITE_OF[t] in visible:
+            k = TLPS.index(t) + 1
+            want[(k, k)] += 1
+    res.eq(cells, want, who + " matrix/fema cells")
+    res.eq((r.json or {}).get("total"), len(visible), who + " matrix/fema total")
+    r = c.get("/api/v1/matrix/quant")
+    res.eq((r.json or {}).get("total"), len(visible), who + " matrix/quant total")
+    res.eq(sum(x["count"] for x in (r.json or {}).get("cells", [])), len(visible), who + " matrix/quant cells")
+
+
+def check_records(res, c, who, rel, role, visible, writable, missing_body):
+    """Each record, each endpoint and method."""
+    for t in TLPS:
+        sid = SITE_OF[t]
+        cell = "%s %s" % (who, t)
+        reads, writes = sid in visible, sid in writable
+        for path in ("/api/v1/sites/%s" % sid, "/api/v1/sites/%s/assessments" % sid,
+                     "/api/v1/sites/%s/assessments/fema" % sid, "/api/v1/sites/%s/assessments/carver" % sid,
+                     "/api/v1/sites/%s/assessments/quant" % sid, "/api/v1/sites/%s/readers" % sid):
+            r = c.get(path)
+            if reads:
+                expect_status(res, r, 200, cell + " GET " + path)
+            else:
+                expect_status(res, r, 404, cell + " GET " + path)
+                res.eq(r.body, missing_body, cell + " GET %s: the 404 body is a missing record's" % path)
+        if reads:
+            r = c.get("/api/v1/sites/%s" % sid)
+            res.eq((r.json or {}).get("can_edit"), writes, cell + " can_edit")
+            res.eq((r.json or {}).get("tlp"), t, cell + " tlp")
+        want = 200 if writes else (403 if reads else 404)
+        r = c.request("PATCH", "/api/v1/sites/%s" % sid, {"peak_occupancy": 50})
+        expect_status(res, r, want, cell + " PATCH site")
+        if want == 404:
+            res.eq(r.body, missing_body, cell + " PATCH site: the 404 body is a missing record's")
+        i = TLPS.index(t) + 1
+        a, tv = FEMA_ROW[t]
+        bodies = {"fema": {"items": [{"threat_id": "arson", "asset_value": a, "threat_rating": tv,
+                                      "vulnerability_rating": tv}]},
+                  "carver": {"items": [{k: i for k in ("criticality", "accessibility", "recuperability",
+                                                       "vulnerability", "effect", "recognizability", "shock")}]},
+                  "quant": {"items": [{"threat_id": "arson",
+                                       "p_attempt": {"min": 0.001 * i, "mode": 0.002 * i, "max": 0.004 * i},
+                                       "p_success": {"min": 0.2, "mode": 0.3, "max": 0.4},
+                                       "fatalities": {"min": 0, "mode": i, "max": 2 * i},
+                                       "injuries": {"min": 0, "mode": i, "max": 3 * i},
+                                       "loss_eur": {"min": 1e6 * i, "mode": 2e6 * i, "max": 4e6 * i}}]}}
+        for method, body in bodies.items():
+            r = c.request("PATCH", "/api/v1/sites/%s/assessments/%s" % (sid, method), body)
+            expect_status(res, r, want, "%s PATCH assessments/%s" % (cell, method))
+        other = "m-other-viewer"
+        r = c.request("POST", "/api/v1/sites/%s/readers" % sid, {"user": other})
+        expect_status(res, r, want, cell + " POST readers")
+        r = c.request("DELETE", "/api/v1/sites/%s/readers/%s" % (sid, other))
+        expect_status(res, r, 204 if writes else (403 if reads else 404), cell + " DELETE reader")
+        r = c.request("POST", "/api/v1/imports/sites", SITES_HEADER + site_row(t), ctype="text/csv")
+        expect_status(res, r, 200 if role in IMPORT_SITE[rel][t] else 403, cell + " import sites")
+        r = c.request("POST", "/api/v1/imports/assessments", FEMA_HEADER + fema_row(t), ctype="text/csv")
+        expect_status(res, r, 200 if writes else (403 if reads else 400), cell + " import assessments")
+        if not reads:
+            res.check("unknown site" in r.body,
+                      cell + " import of an invisible site reads as an unknown one: %r" % r.body[:120])
+
+
+def check_actions(res, c, who, rel, role, orgs):
+    """Actions about no record."""
+    key = (rel, role)
+    owner_id = orgs["Matrix Owner"]
+    not_mine = orgs["Matrix Partner" if ORG_OF[rel] == "Matrix Other" else "Matrix Other"]
+    expect_status(res, c.get("/api/v1/threat-level"), 200, who + " GET threat-level")
+    r = c.request("PUT", "/api/v1/threat-level", {"level": "SUBSTANTIAL"})
+    expect_status(res, r, 200 if key in SET_THREAT_LEVEL else 403, who + " PUT threat-level")
+    r = c.get("/api/v1/audit?limit=1000")
+    if key in AUDIT_ALL or key in AUDIT_OWN:
+        expect_status(res, r, 200, who + " GET audit")
+        orgs_seen = {e["organisation"] for e in (r.json or {}).get("items", [])}
+        if key in AUDIT_OWN:
+            res.check(orgs_seen <= {ORG_OF[rel]}, who + " audit shows only its organisation's entries: %r" % orgs_seen)
+        else:
+            res.check(len(orgs_seen) > 1, who + " audit shows every organisation's entries")
+    else:
+        expect_status(res, r, 403, who + " GET audit")
+    r = c.get("/api/v1/users?limit=1000")
+    if key in LIST_USERS_ALL or key in LIST_USERS_OWN:
+        expect_status(res, r, 200, who + " GET users")
+        orgs_seen = {u["organisation"]["name"] for u in (r.json or {}).get("items", [])}
+        res.eq(orgs_seen, {ORG_OF[rel]} if key in LIST_USERS_OWN else set(ORG_OF.values()),
+               who + " GET users organisations")
+    else:
+        expect_status(res, r, 403, who + " GET users")
+    r = c.request("POST", "/api/v1/users", {"name": "m-new-%s-%s" % (rel, role), "password": "new-password-1",
+                                           "role": "viewer", "organisation_id": not_mine})
+    expect_status(res, r, 201 if key in LIST_USERS_ALL else 403, who + " POST user for another organisation")
+    expect_status(res, c.get("/api/v1/organisations?limit=1000"), 200, who + " GET organisations")
+    r = c.request("POST", "/api/v1/organisations", {"name": "Matrix new %s %s" % (rel, role), "type": "ngo"})
+    expect_status(res, r, 201 if key in CREATE_ORG else 403, who + " POST organisation")
+    r = c.request("PATCH", "/api/v1/organisations/%d" % owner_id, {"partners": [orgs["Matrix Partner"]]})
+    expect_status(res, r, 200 if key in SET_OWNER_PARTNERS else 403, who + " PATCH owner's partners")
+
+
+def run(res, protect, work):
+    db = setup(protect, work)
+    srv = Server(protect, db, ["--threads", "4"]).start()
+    try:
+        load_fixture(res, srv.port)
+        scores = {m: exact_scores(protect, db, m) for m in ("fema", "carver", "quant")}
+        res.eq(set(scores["fema"]), set(SITE_OF.values()), "the CLI ranks every fixture site")
+        missing, orgs = None, {}
+        for rel in RELATIONS:
+            for role in ROLES:
+                who = "%s/%s" % (rel, role)
+                c = Client(srv.port)
+                r = c.login(user_name(rel, role), password(user_name(rel, role)))
+                if not res.check(r.status == 200, "log-in %s: %r" % (who, r)):
+                    continue
+                if missing is None:
+                    r = c.get("/api/v1/sites/M-NOPE")
+                    res.eq(r.status, 404, "a missing site")
+                    missing = r.body
+                    orgs = {o["name"]: o["id"] for o in c.get("/api/v1/organisations?limit=1000").json["items"]}
+                visible = {SITE_OF[t] for t in TLPS if role in READ[rel][t]}
+                writable = {SITE_OF[t] for t in TLPS if role in WRITE[rel][t]}
+                check_aggregates(res, c, who, visible, writable, scores)
+                check_records(res, c, who, rel, role, visible, writable, missing)
+                check_actions(res, c, who, rel, role, orgs)
+    finally:
+        status, out, err = srv.stop()
+        res.eq(status, 0, "matrix server exit status")
+        res.check("runtime error" not in err and "Sanitizer" not in err, "sanitizer report: %s" % err[-2000:])
