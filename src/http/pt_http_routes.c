@@ -113,6 +113,9 @@ static const struct pt_vfield f_quant_patch[] = {ARR("items", 1, 1, PT_PATCH_ROW
 						 END};
 static const struct pt_vschema b_quant_patch = {f_quant_patch, 0};
 
+static const struct pt_vfield f_reader[] = {ID("user", 1), END};
+static const struct pt_vschema b_reader = {f_reader, 0};
+
 static const struct pt_vfield f_threat_level[] = {ENUM("level", 1, level_names), ID("threat_id", 0),
 						  END};
 static const struct pt_vschema b_threat_level = {f_threat_level, 0};
@@ -162,6 +165,9 @@ const struct pt_route pt_routes[] = {
 	{"PATCH", "/api/v1/sites/{id}/assessments/carver", pt_h_assessment_patch, PT_R_JSON, q_none, &b_carver_patch},
 	{"PATCH", "/api/v1/sites/{id}/assessments/quant", pt_h_assessment_patch, PT_R_JSON, q_none, &b_quant_patch},
 	{"GET", "/api/v1/sites/{id}/assessments/{method}", pt_h_assessment_get, 0, q_none, NULL},
+	{"GET", "/api/v1/sites/{id}/readers", pt_h_readers_get, 0, q_none, NULL},
+	{"POST", "/api/v1/sites/{id}/readers", pt_h_reader_post, PT_R_JSON, q_none, &b_reader},
+	{"DELETE", "/api/v1/sites/{id}/readers/{name}", pt_h_reader_delete, 0, q_none, NULL},
 	{"GET", "/api/v1/ranking/{method}", pt_h_ranking, 0, q_ranking, NULL},
 	{"GET", "/api/v1/matrix/{method}", pt_h_matrix, 0, q_none, NULL},
 	{"POST", "/api/v1/imports/sites", pt_h_import_sites, PT_R_CSV, q_none, NULL},

@@ -519,3 +519,110 @@ out:
 	pt_assessment_set_free(&w.set);
 	catalogs_free(&cat);
 }
+
+/* ---- the users named on a site (who read it when RED) ---- */
+
+/* {"site_id", "items": [{"name", "organisation"}]} of the site's named readers. */
+static void reply_readers(struct pt_req *r, unsigned status, const char *site_id)
+{
+	long long *ids = NULL;
+	size_t n = 0, i;
+	struct pt_diag d;
+	enum pt_err err;
+	json_t *items;
+	memset(&d, 0, sizeof d);
+	if ((err = pt_db_site_readers(r->db, site_id, &ids, &n, &d)) != PT_OK) {
+		pt_reply_diag(r, err, &d);
+		return;
+	}
+	items = json_array();
+	for (i = 0; items && i < n; i++) {
+		struct pt_user u;
+		if (pt_db_user_get_id(r->db, ids[i], &u, &d) != PT_OK)
+			continue;
+		json_array_append_new(items, json_pack("{s:s,s:s}", "name", u.name, "organisation",
+						       u.org_name));
+	}
+	free(ids);
+	pt_reply_json(r, status, json_pack("{s:s,s:o}", "site_id", site_id, "items", items));
+}
+
+void pt_h_readers_get(struct pt_req *r)
+{
+	struct pt_site s;
+	if (visible_site(r, &s))
+		return;
+	reply_readers(r, 200, s.id);
+}
+
+struct reader_write {
+	struct pt_req *r;
+	struct pt_diag *d;
+	long long user_id;
+	int add;
+};
+
+static enum pt_err write_reader(struct pt_db *db, void *ctx)
+{
+	struct reader_write *w = ctx;
+	struct pt_site cur;
+	enum pt_err err;
+	if ((err = recheck_write(db, w->r, w->r->param[0], &cur, w->d)) != PT_OK)
+		return err;
+	return w->add ? pt_db_site_reader_add(db, cur.id, w->user_id, w->d)
+		      : pt_db_site_reader_remove(db, cur.id, w->user_id, w->d);
+}
+
+/* POST names body.user, DELETE un-names the {name} of the path. */
+static void change_reader(struct pt_req *r, const char *name, int add)
+{
+	struct reader_write w;
+	struct pt_site s;
+	struct pt_user u;
+	struct pt_diag d;
+	enum pt_err err;
+	struct pt_access_record rec;
+	const struct pt_sites_snapshot *snap;
+	memset(&d, 0, sizeof d);
+	if (visible_site(r, &s))
+		return;
+	snap = pt_req_snapshot(r, &d);
+	pt_access_index_record(snap->ix, &s, &rec);
+	if (pt_access_share(pt_api_who(r), &rec) != PT_ACCESS_OK) {
+		pt_reply_error(r, 403, NULL, 0, "your role or organisation may not name the readers of %s",
+			       s.id);
+		return;
+	}
+	if (!pt_user_name_valid(name) || pt_db_user_get(r->db, name, &u, &d) != PT_OK) {
+		if (add)
+			pt_reply_error(r, 400, "user", 0, "user: no user '%s'", name);
+		else
+			pt_reply_not_found(r);
+		return;
+	}
+	w.r = r;
+	w.d = &d;
+	w.user_id = u.id;
+	w.add = add;
+	if ((err = pt_db_transaction(r->db, write_reader, &w, &d)) != PT_OK) {
+		if (err == PT_ENOTFOUND && !add)
+			pt_reply_not_found(r);
+		else
+			reply_write_failure(r, err, &d);
+		return;
+	}
+	if (add)
+		reply_readers(r, 200, s.id);
+	else
+		pt_reply_empty(r, 204);
+}
+
+void pt_h_reader_post(struct pt_req *r)
+{
+	change_reader(r, json_string_value(json_object_get(r->json, "user")), 1);
+}
+
+void pt_h_reader_delete(struct pt_req *r)
+{
+	change_reader(r, r->param[1], 0);
+}

@@ -1,2 +1,338 @@
-# api.py - HTTP tests of the API with a session: (filled in as the handlers land)
-TESTS = []
+# api.py - HTTP tests of the API with sessions, on the demo registry: log-in and out,
+# CSRF, every endpoint's bad input (400 naming the field), nothing half-written,
+# imports with per-line errors, 404 for hidden records exactly as for missing ones.
+import json
+
+from httplib import Client, raw_exchange
+
+MIB = 1024 * 1024
+SITES_HEADER = ("id,name,kind,sector,owner,lat,lon,region,capacity,peak_occupancy,"
+                "population_served,economic_value_eur,tlp\n")
+
+
+def login(res, port, user):
+    c = Client(port)
+    r = c.login(user, "demo-" + user)
+    res.check(r.status == 200, "log-in as %s: %r" % (user, r))
+    return c
+
+
+def t_session(res, port, protect, db):
+    c = Client(port)
+    r = c.login("operator", "demo-operator")
+    res.eq(r.status, 200, "log-in")
+    cookie = r.header("set-cookie") or ""
+    for part in ("pt_session=", "HttpOnly", "SameSite=Strict", "Path=/", "Max-Age="):
+        res.check(part in cookie, "the cookie has %s: %r" % (part, cookie))
+    body = r.json or {}
+    res.eq(body.get("user", {}).get("name"), "operator", "who logged in")
+    res.eq(body.get("user", {}).get("role"), "operator", "role")
+    res.eq(body.get("user", {}).get("organisation", {}).get("name"), "Northgate Utilities", "organisation")
+    res.check(len(body.get("csrf_token", "")) >= 32, "a CSRF token")
+    r = c.get("/api/v1/session")
+    res.eq(r.status, 200, "who am I")
+    res.eq((r.json or {}).get("csrf_token"), c.csrf, "the same CSRF token")
+    for user, pw in (("operator", "wrong-password"), ("no-such-user", "whatever1")):
+        r = Client(port).login(user, pw)
+        res.eq(r.status, 401, "log-in %s with a wrong password" % user)
+        res.eq((r.json or {}).get("error"), "wrong user name or password", "the same answer for %s" % user)
+        res.check("set-cookie" not in r.headers, "no cookie for a failed log-in")
+    # Writes need the CSRF token of this session.
+    token = c.csrf
+    c.csrf = None
+    r = c.request("DELETE", "/api/v1/session")
+    res.eq(r.status, 403, "log-out without X-CSRF-Token")
+    res.eq((r.json or {}).get("field"), "X-CSRF-Token", "403 names the header")
+    other = login(res, port, "viewer")
+    c.csrf = other.csrf
+    res.eq(c.request("DELETE", "/api/v1/session").status, 403, "another session's CSRF token")
+    c.csrf = token
+    r = c.request("DELETE", "/api/v1/session")
+    res.eq(r.status, 204, "log-out")
+    res.check("Max-Age=0" in (r.header("set-cookie") or ""), "log-out clears the cookie")
+    old = c.cookie
+    c.cookie = old
+    res.eq(Client(port).get("/api/v1/session").status, 401, "no cookie")
+    stale = Client(port)
+    stale.cookie = token  # a CSRF token is not a session
+    res.eq(stale.get("/api/v1/session").status, 401, "a CSRF token as a cookie")
+    r = c.request("GET", "/api/v1/session", headers={"Cookie": "pt_session=" + (old or "")})
+    res.eq(r.status, 401, "the logged-out session is gone")
+
+
+def t_hidden_is_missing(res, port, protect, db):
+    c = login(res, port, "security")  # Northgate's partner: not its AMBER+STRICT VM-002
+    hidden = c.get("/api/v1/sites/VM-002")
+    missing = c.get("/api/v1/sites/VM-999")
+    res.eq(hidden.status, 404, "a hidden site")
+    res.eq(hidden.body, missing.body, "a hidden site answers exactly as a missing one")
+    res.eq(sorted(hidden.headers.keys() - {"date"}), sorted(missing.headers.keys() - {"date"}), "same headers")
+    for suffix in ("/assessments", "/assessments/fema", "/readers"):
+        res.eq(c.get("/api/v1/sites/VM-002" + suffix).body, c.get("/api/v1/sites/VM-999" + suffix).body,
+               "hidden and missing alike: " + suffix)
+    r = c.request("PATCH", "/api/v1/sites/VM-002", {"name": "x"})
+    res.eq((r.status, r.body), (missing.status, missing.body), "PATCH of a hidden site")
+    r = c.get("/api/v1/sites?limit=1000")
+    res.check("VM-002" not in r.body, "the list leaks nothing")
+    r = c.get("/api/v1/sites/VM-001")  # Northgate's AMBER: the partner reads it
+    res.eq(r.status, 200, "the partner reads the owner's AMBER")
+    res.eq((r.json or {}).get("can_edit"), False, "read only")
+    res.eq(c.request("PATCH", "/api/v1/sites/VM-001", {"name": "x"}).status, 403, "a partner may not write")
+    for path in ("/api/v1/sites/..%2f..", "/api/v1/sites/" + "x" * 300, "/api/v1/sites/VM-001%00"):
+        res.eq(c.get(path).status, 404, "GET " + path[:40])
+
+
+def t_site_patch_input(res, port, protect, db):
+    c = login(res, port, "operator")
+    before = c.get("/api/v1/sites/VM-003").body
+    cases = [
+        ({"lat": 91}, "lat"), ({"lon": -180.5}, "lon"), ({"name": 5}, "name"), ({"name": ""}, "name"),
+        ({"name": "x" * 256}, "name"), ({"peak_occupancy": 3.5}, "peak_occupancy"),
+        ({"peak_occupancy": -1}, "peak_occupancy"), ({"peak_occupancy": "3"}, "peak_occupancy"),
+        ({"capacity": True}, "capacity"), ({"tlp": "PURPLE"}, "tlp"), ({"tlp": "amber"}, "tlp"),
+        ({"id": "VM-999"}, "id"), ({"owner": "Harbourlight Group"}, "owner"), ({"can_edit": True}, "can_edit"),
+        ({"sector": "no_such_sector"}, "sector"), ({"kind": "bad kind!"}, "kind"),
+        ({"economic_value_eur": -1}, "economic_value_eur"), ({"economic_value_eur": 1e300}, "economic_value_eur"),
+        ({"name": "ok", "lat": "north"}, "lat"),
+    ]
+    for body, field in cases:
+        r = c.request("PATCH", "/api/v1/sites/VM-003", body)
+        res.check(r.status == 400, "PATCH %r: %d, expected 400 (%s)" % (body, r.status, r.body[:120]))
+        res.eq((r.json or {}).get("field"), field, "PATCH %r names the field" % body)
+        res.check(field in (r.json or {}).get("error", ""), "the message names %s" % field)
+    r = c.request("PATCH", "/api/v1/sites/VM-003", {})
+    res.eq(r.status, 400, "an empty change")
+    for raw in (b'{"name": "x",}', b'{"name": "x"} {"name": "y"}', b"null", b'"x"', b'{"name": "\\ud800"}'):
+        r = c.request("PATCH", "/api/v1/sites/VM-003", raw)
+        res.eq(r.status, 400, "malformed body %r" % raw)
+    res.eq(c.get("/api/v1/sites/VM-003").body, before, "nothing half-written after bad input")
+    r = c.request("PATCH", "/api/v1/sites/VM-003", {"name": "Kessling Wind Farm Control Centre (edited)",
+                                                   "capacity": None, "peak_occupancy": 12})
+    res.eq(r.status, 200, "a good change: %r" % r.body[:200])
+    res.eq((r.json or {}).get("capacity"), None, "capacity set to unknown")
+    res.eq(c.get("/api/v1/sites/VM-003").json.get("name"), "Kessling Wind Farm Control Centre (edited)", "stored")
+    r = c.request("PATCH", "/api/v1/sites/VM-003", {"peak_occupancy": 12}, ctype="text/plain")
+    res.eq(r.status, 415, "PATCH as text/plain")
+
+
+def rank_of(c, method, site):
+    for it in c.get("/api/v1/ranking/%s?limit=1000" % method).json["items"]:
+        if it["site_id"] == site:
+            return it["rank"], it["score"]
+    return None, None
+
+
+def t_assessment_patch(res, port, protect, db):
+    c = login(res, port, "operator")
+    bad = [
+        ("fema", {"items": [{"threat_id": "arson", "asset_value": 9, "threat_rating": 3, "vulnerability_rating": 11}]},
+         "items[0].vulnerability_rating"),
+        ("fema", {"items": [{"threat_id": "arson", "asset_value": 9, "threat_rating": 3}]}, "items[0].vulnerability_rating"),
+        ("fema", {"items": [{"threat_id": "nope", "asset_value": 9, "threat_rating": 3, "vulnerability_rating": 1}]},
+         "items[0].threat_id"),
+        ("fema", {"items": [{"threat_id": "arson", "asset_value": 1, "threat_rating": 1, "vulnerability_rating": 1},
+                            {"threat_id": "arson", "asset_value": 2, "threat_rating": 1, "vulnerability_rating": 1}]},
+         "items[1].threat_id"),
+        ("fema", {"items": []}, "items"),
+        ("fema", {"items": [{"threat_id": "arson", "asset_value": 1, "threat_rating": 1, "vulnerability_rating": 1}] * 201},
+         "items"),
+        ("fema", {"rows": []}, "rows"),
+        ("carver", {"items": [{"criticality": 0, "accessibility": 1, "recuperability": 1, "vulnerability": 1,
+                               "effect": 1, "recognizability": 1, "shock": 1}]}, "items[0].criticality"),
+        ("quant", {"items": [{"threat_id": "arson", "p_attempt": {"min": 0.1, "mode": 0.05, "max": 0.2},
+                              "p_success": {"min": 0, "mode": 0, "max": 0}, "fatalities": {"min": 0, "mode": 0, "max": 0},
+                              "injuries": {"min": 0, "mode": 0, "max": 0}, "loss_eur": {"min": 0, "mode": 0, "max": 0}}]},
+         "items[0].p_attempt"),
+        ("quant", {"items": [{"threat_id": "arson", "p_attempt": {"min": 0.1, "mode": 0.2, "max": 1.5},
+                              "p_success": {"min": 0, "mode": 0, "max": 0}, "fatalities": {"min": 0, "mode": 0, "max": 0},
+                              "injuries": {"min": 0, "mode": 0, "max": 0}, "loss_eur": {"min": 0, "mode": 0, "max": 0}}]},
+         "items[0].p_attempt.max"),
+    ]
+    before = c.get("/api/v1/sites/VM-001/assessments").body
+    for method, body, field in bad:
+        r = c.request("PATCH", "/api/v1/sites/VM-001/assessments/" + method, body)
+        res.check(r.status == 400, "PATCH %s %s: %d" % (method, field, r.status))
+        res.eq((r.json or {}).get("field"), field, "PATCH %s names %s (%s)" % (method, field, r.body[:120]))
+    res.eq(c.get("/api/v1/sites/VM-001/assessments").body, before, "nothing half-written")
+    # A good change moves the site in the ranking.
+    rank0, score0 = rank_of(c, "fema", "VM-001")
+    r = c.request("PATCH", "/api/v1/sites/VM-001/assessments/fema",
+                  {"items": [{"threat_id": "arson", "asset_value": 10, "threat_rating": 10, "vulnerability_rating": 10}]})
+    res.eq(r.status, 200, "a good assessment change: %r" % r.body[:200])
+    rows = {x["threat_id"]: x for x in (r.json or {}).get("items", [])}
+    res.eq(rows.get("arson", {}).get("asset_value"), 10, "the row as stored")
+    rank1, score1 = rank_of(c, "fema", "VM-001")
+    res.eq(score1, 1000.0, "the new worst pair scores 1000")
+    res.check(rank1 == 1 and rank0 != 1, "the rank changed from %r to 1: %r" % (rank0, rank1))
+    res.eq(c.get("/api/v1/sites/VM-001/assessments/bogus").status, 404, "an unknown method")
+
+
+def t_ranking_params(res, port, protect, db):
+    c = login(res, port, "analyst")
+    for path, field in (("/api/v1/ranking/fema?samples=10", "samples"), ("/api/v1/ranking/quant?samples=100001", "samples"),
+                        ("/api/v1/ranking/quant?seed=-1", "seed"), ("/api/v1/ranking/quant?top_k=0", "top_k"),
+                        ("/api/v1/ranking/quant?limit=0", "limit"), ("/api/v1/ranking/quant?limit=1001", "limit"),
+                        ("/api/v1/ranking/quant?offset=x", "offset"), ("/api/v1/ranking/quant?limit=5&limit=6", "limit"),
+                        ("/api/v1/ranking/quant?limit=05", "limit"), ("/api/v1/ranking/quant?limit=%2B5", "limit"),
+                        ("/api/v1/sites?sort=name", "sort"), ("/api/v1/matrix/carver", "method")):
+        r = c.get(path)
+        res.eq(r.status, 400, "GET " + path)
+        res.eq((r.json or {}).get("field"), field, "GET %s names %s" % (path, field))
+    for path in ("/api/v1/ranking/bogus", "/api/v1/matrix/bogus", "/api/v1/catalog/bogus"):
+        res.eq(c.get(path).status, 404, "GET " + path)
+    r = c.get("/api/v1/ranking/quant?samples=200&seed=7&top_k=5&limit=5")
+    body = r.json or {}
+    res.eq(r.status, 200, "quant ranking")
+    res.eq((body.get("samples"), body.get("seed"), body.get("top_k")), (200, 7, 5), "parameters echoed")
+    res.eq(len(body.get("items", [])), 5, "limit 5")
+    res.eq(body.get("next_offset"), 5, "next_offset")
+    again = c.get("/api/v1/ranking/quant?samples=200&seed=7&top_k=5&limit=5")
+    res.eq(again.body, r.body, "same seed, same figures")
+    r = c.get("/api/v1/ranking/quant?samples=0&offset=10000")
+    res.eq(((r.json or {}).get("items"), (r.json or {}).get("next_offset")), ([], None), "an offset past the end")
+    r = c.get("/api/v1/sites?limit=10&offset=5")
+    page = r.json or {}
+    res.eq(len(page.get("items", [])), 10, "a page of sites")
+    res.eq(page.get("next_offset"), 15, "the next page")
+    r = c.get("/api/v1/catalog/threats")
+    res.check(r.status == 200 and any(t["id"] == "arson" for t in r.json["items"]), "the threat catalogue")
+    r = c.get("/api/v1/matrix/fema")
+    res.eq(len((r.json or {}).get("cells", [])), 25, "25 cells")
+
+
+def t_threat_level(res, port, protect, db):
+    op = login(res, port, "operator")
+    res.eq(op.request("PUT", "/api/v1/threat-level", {"level": "SEVERE"}).status, 403, "an operator sets the level")
+    co = login(res, port, "coordinator")
+    for body, field in (({"level": "HIGH"}, "level"), ({"level": "SEVERE", "threat_id": "nope"}, "threat_id"),
+                        ({}, "level"), ({"level": "SEVERE", "why": "x"}, "why")):
+        r = co.request("PUT", "/api/v1/threat-level", body)
+        res.eq((r.status, (r.json or {}).get("field")), (400, field), "PUT %r" % body)
+    before = op.get("/api/v1/ranking/quant?samples=0").json["total"]["score"]
+    r = co.request("PUT", "/api/v1/threat-level", {"level": "SEVERE", "threat_id": "arson"})
+    res.eq(r.status, 200, "a coordinator sets the level")
+    res.eq((r.json or {}).get("threats"), [{"threat_id": "arson", "level": "SEVERE"}], "the override")
+    after = op.get("/api/v1/ranking/quant?samples=0").json
+    res.check(after["total"]["score"] > before, "a higher level raises the expected loss (%r -> %r)" % (before, after["total"]["score"]))
+    res.check("arson=SEVERE" in after["threat_level_text"], "the ranking says its level")
+    co.request("PUT", "/api/v1/threat-level", {"level": "SUBSTANTIAL", "threat_id": "arson"})
+
+
+def t_imports(res, port, protect, db):
+    c = login(res, port, "operator")
+    total0 = c.get("/api/v1/sites").json["total"]
+    row = "NG-100,Northgate Depot,critical_infrastructure,energy,Northgate Utilities,47.1,-12.1,Brackwater,50,20,0,1000000,GREEN\n"
+    bad = row + "NG-101,Bad Depot,critical_infrastructure,energy,Northgate Utilities,97.1,-12.1,Brackwater,50,20,0,1000000,GREEN\n"
+    r = c.request("POST", "/api/v1/imports/sites", SITES_HEADER + bad, ctype="text/csv")
+    res.eq((r.status, (r.json or {}).get("line"), (r.json or {}).get("field")), (400, 3, "lat"), "a bad line 3: %r" % r.body[:200])
+    res.eq(c.get("/api/v1/sites").json["total"], total0, "nothing imported")
+    foreign = row.replace("NG-100", "NG-102") + row.replace("Northgate Utilities", "Harbourlight Group")
+    r = c.request("POST", "/api/v1/imports/sites", SITES_HEADER + foreign, ctype="text/csv")
+    res.eq((r.status, (r.json or {}).get("line"), (r.json or {}).get("field")), (403, 3, "owner"), "another owner: %r" % r.body[:200])
+    res.eq(c.get("/api/v1/sites/NG-102").status, 404, "nothing of it imported")
+    over = row.replace("NG-100", "HL-001").replace("Northgate Utilities", "Harbourlight Group")
+    r = c.request("POST", "/api/v1/imports/sites", "id,name\n", ctype="text/csv")
+    res.eq(r.status, 400, "a header without the columns")
+    r = c.request("POST", "/api/v1/imports/sites", SITES_HEADER + row.replace(",50,20,", ",10,20,"), ctype="text/csv")
+    res.eq(r.status, 200, "a good import: %r" % r.body[:200])
+    res.eq(((r.json or {}).get("created"), (r.json or {}).get("updated")), (1, 0), "one created")
+    res.eq([(w["line"], w["field"]) for w in (r.json or {}).get("warnings", [])], [(2, "peak_occupancy")], "the warning")
+    res.eq(c.get("/api/v1/sites/NG-100").status, 200, "the new site")
+    res.eq(c.get("/api/v1/sites").json["total"], total0 + 1, "one more site")
+    del over
+    r = c.request("POST", "/api/v1/imports/sites", SITES_HEADER + row, ctype="application/json")
+    res.eq(r.status, 415, "a CSV sent as JSON")
+    raw = raw_exchange(port, b"POST /api/v1/imports/sites HTTP/1.1\r\nHost: x\r\nCookie: pt_session=" + c.cookie.encode()
+                       + b"\r\nX-CSRF-Token: " + c.csrf.encode() + b"\r\nContent-Type: text/csv\r\nContent-Length: %d\r\n\r\n"
+                       % (16 * MIB + 1))
+    res.check(raw.startswith(b"HTTP/1.1 413"), "a CSV over the upload limit: %r" % raw[:40])
+    fema = "site_id,threat_id,asset_value,threat_rating,vulnerability_rating\n"
+    for site, status in (("VM-999", 400), ("VM-011", 400), ("VM-029", 403)):
+        r = c.request("POST", "/api/v1/imports/assessments", fema + "%s,arson,5,5,5\n" % site, ctype="text/csv")
+        res.eq((r.status, (r.json or {}).get("line"), (r.json or {}).get("field")), (status, 2, "site_id"),
+               "assessments of %s: %r" % (site, r.body[:160]))
+    hidden = c.request("POST", "/api/v1/imports/assessments", fema + "VM-009,arson,5,5,5\n", ctype="text/csv").json
+    missing = c.request("POST", "/api/v1/imports/assessments", fema + "XX-NOT,arson,5,5,5\n", ctype="text/csv").json
+    res.eq(hidden["error"].replace("VM-009", "ID"), missing["error"].replace("XX-NOT", "ID"), "hidden and missing read alike")
+    r = c.request("POST", "/api/v1/imports/assessments", fema + "NG-100,arson,5,5,5\nNG-100,arson,5,5,6\n", ctype="text/csv")
+    res.eq((r.status, (r.json or {}).get("line")), (400, 3), "a duplicate key on line 3")
+    r = c.request("POST", "/api/v1/imports/assessments", fema + "NG-100,arson,5,5,5\n", ctype="text/csv")
+    res.eq(((r.status, (r.json or {}).get("method"), (r.json or {}).get("rows"))), (200, "fema", 1), "a good import")
+
+
+def t_audit(res, port, protect, db):
+    co = login(res, port, "coordinator")
+    n0 = co.get("/api/v1/audit?limit=1").json["total"]
+    co.get("/api/v1/sites/VM-001")  # AMBER: audited
+    co.get("/api/v1/sites/VM-003")  # GREEN: not
+    first = co.get("/api/v1/audit?limit=5").json
+    res.eq(first["total"], n0 + 1, "one entry for the AMBER read, none for the GREEN one")
+    top = first["items"][0]
+    res.eq((top["user"], top["action"]), ("coordinator", "site.read"), "the entry: %r" % top)
+    res.check("VM-001" in top["detail"] + top["record"], "the entry names the site")
+    op = login(res, port, "operator")
+    op.request("PATCH", "/api/v1/sites/VM-003", {"peak_occupancy": 11})
+    items = co.get("/api/v1/audit?limit=5").json["items"]
+    res.check(any(e["user"] == "operator" and "VM-003" in e["record"] + e["detail"] for e in items),
+              "the write is audited: %r" % items[:3])
+    res.eq(login(res, port, "viewer").get("/api/v1/audit").status, 403, "a viewer reads no audit log")
+
+
+def t_users_orgs(res, port, protect, db):
+    na = login(res, port, "northgate-admin")
+    r = na.get("/api/v1/users?limit=1000")
+    res.eq({u["organisation"]["name"] for u in r.json["items"]}, {"Northgate Utilities"}, "an admin lists its users")
+    orgs = {o["name"]: o["id"] for o in na.get("/api/v1/organisations").json["items"]}
+    r = na.request("POST", "/api/v1/users", {"name": "ng-new", "password": "long-enough-1", "role": "viewer",
+                                            "organisation_id": orgs["Northgate Utilities"]})
+    res.eq(r.status, 201, "an admin adds a user: %r" % r.body[:160])
+    for body, field in (({"name": "ng-new", "password": "long-enough-1", "role": "viewer",
+                          "organisation_id": orgs["Northgate Utilities"]}, "name"),
+                        ({"name": "ng-x", "password": "short", "role": "viewer",
+                          "organisation_id": orgs["Northgate Utilities"]}, "password"),
+                        ({"name": "ng y", "password": "long-enough-1", "role": "viewer",
+                          "organisation_id": orgs["Northgate Utilities"]}, "name"),
+                        ({"name": "ng-z", "password": "long-enough-1", "role": "king",
+                          "organisation_id": orgs["Northgate Utilities"]}, "role")):
+        r = na.request("POST", "/api/v1/users", body)
+        res.eq((r.status, (r.json or {}).get("field")), (400, field), "POST user %s" % field)
+    r = na.request("POST", "/api/v1/users", {"name": "ng-q", "password": "long-enough-1", "role": "admin",
+                                            "organisation_id": orgs["Harbourlight Group"]})
+    res.eq(r.status, 403, "an admin adds a user elsewhere")
+    new = Client(port)
+    res.eq(new.login("ng-new", "long-enough-1").status, 200, "the new user logs in")
+    res.eq(new.request("PATCH", "/api/v1/users/ng-new", {"role": "admin"}).status, 403, "a viewer promotes itself")
+    res.eq(new.request("PATCH", "/api/v1/users/ng-new", {"password": "another-pass-2"}).status, 200, "own password")
+    res.eq(new.get("/api/v1/session").status, 401, "a new password ends the user's sessions")
+    res.eq(new.login("ng-new", "another-pass-2").status, 200, "the new password")
+    res.eq(new.request("PATCH", "/api/v1/users/operator", {"password": "another-pass-2"}).status, 404,
+           "another user's password is not there for a viewer")
+    res.eq(na.request("PATCH", "/api/v1/users/harbour", {"role": "viewer"}).status, 404, "a user of another organisation")
+    res.eq(na.request("POST", "/api/v1/organisations", {"name": "New Org", "type": "ngo"}).status, 403,
+           "an operator's admin creates an organisation")
+    ad = login(res, port, "admin")
+    r = ad.request("POST", "/api/v1/organisations", {"name": "New Org", "type": "ngo", "partners": [orgs["Northgate Utilities"]]})
+    res.eq(r.status, 201, "a government admin creates an organisation: %r" % r.body[:200])
+    res.eq((r.json or {}).get("partners"), [orgs["Northgate Utilities"]], "with its partners")
+    r = ad.request("POST", "/api/v1/organisations", {"name": "New Org", "type": "ngo"})
+    res.eq((r.status, (r.json or {}).get("field")), (400, "name"), "a name taken")
+    r = ad.request("PATCH", "/api/v1/organisations/%d" % orgs["Northgate Utilities"], {"partners": [999999]})
+    res.eq((r.status, (r.json or {}).get("field")), (400, "partners"), "an unknown partner")
+    res.eq(ad.request("PATCH", "/api/v1/organisations/999999", {"name": "x"}).status, 404, "an unknown organisation")
+
+
+def t_throttle_stored(res, port, protect, db):
+    """The store counts failures per user name: the 6th try is 429, even with the right password."""
+    c = Client(port)
+    for i in range(5):
+        c.login("relief", "wrong-%d" % i)
+    r = c.login("relief", "demo-relief")
+    res.eq(r.status, 429, "the right password after 5 failures")
+    ra = r.header("retry-after") or ""
+    res.check(ra.isdigit() and 0 < int(ra) <= 300, "Retry-After %r" % ra)
+
+
+TESTS = [("session", t_session), ("hidden", t_hidden_is_missing), ("site-patch", t_site_patch_input),
+         ("assessment-patch", t_assessment_patch), ("ranking-params", t_ranking_params),
+         ("threat-level", t_threat_level), ("imports", t_imports), ("audit", t_audit),
+         ("users-orgs", t_users_orgs), ("throttle-stored", t_throttle_stored)]
