@@ -1,6 +1,6 @@
 # Makefile - builds ./protect and its library, runs every test.
 # make            build ./protect
-# make run        the main job on the demo database
+# make run        the server on the demo database (PORT=8080)
 # make check      every test, warnings as errors (the README's test command)
 # make asan-check unit and CLI tests under AddressSanitizer + UBSan
 # make deps       install the build's Debian packages (scripts/install-deps)
@@ -40,7 +40,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB := $(BUILD)/libprotect.a
 PROTECT := $(if $(filter build,$(BUILD)),protect,$(BUILD)/protect)
 
-.PHONY: all run check asan-check deps deps-check unit cli-test layers bench fuzz clean lint
+.PHONY: all run check asan-check deps deps-check unit cli-test http-test layers bench bench-http fuzz clean lint
 all: deps-check $(PROTECT)
 
 # The page's Leaflet and Chart.js come from Debian (libjs-leaflet, libjs-chart.js).
@@ -88,9 +88,15 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/pt_test.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(LIB) $(LDLIBS)
 
+# make run: the demo registry (created if missing) served on http://127.0.0.1:$(PORT)/.
+PORT ?= 8080
 run: all
 	@[ -f demo.db ] || ./$(PROTECT) --db demo.db demo
-	./$(PROTECT) --db demo.db assess --method quant --limit 15
+	@echo "demo log-ins (user, password, role, organisation; README.md, Demo log-ins):"
+	@./$(PROTECT) --db demo.db user list --format csv | \
+	  awk -F, 'NR > 1 { printf "  %-16s %-21s %-12s %s\n", $$1, "demo-" $$1, $$2, $$3 }'
+	@echo "open the address below in a browser; Ctrl-C stops the server"
+	@./$(PROTECT) --db demo.db serve --bind 127.0.0.1 --port $(PORT)
 
 # The layers point one way: core <- formats <- store <- cli.
 layers:
@@ -102,6 +108,10 @@ check:
 	@$(MAKE) --no-print-directory WERROR=1 all unit
 	@scripts/run-tests $(BUILD) ./$(PROTECT)
 
+# The HTTP tests alone (make check runs them too): a server on 127.0.0.1, a fresh demo registry.
+http-test: all
+	@tests/http/run ./$(PROTECT)
+
 asan-check:
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 WERROR=1 all unit
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -109,6 +119,11 @@ asan-check:
 
 bench: all
 	bench/risk/run
+	bench/http/run
+
+# protect serve against nginx with wrk (installs both when missing; about 1.5 minutes).
+bench-http: all
+	bench/http/run
 
 fuzz:
 	@scripts/build-fuzz
