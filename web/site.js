@@ -27,7 +27,7 @@ export async function renderSite(main, ctx, id) {
   const [site, ass] = await Promise.all([api.site(id), api.assessments(id)]);
   if (token !== ctx.token) return;   // the user went elsewhere meanwhile
   const editable = canEditSite(site);
-  const standingBox = el('div', { class: 'standing', dataset: { testid: 'standing' } });
+  const standingBox = el('div', { class: 'standing', dataset: { testid: 'standing' }, 'aria-busy': 'true' }, el('p', { class: 'loading' }, 'Ranking the sites you may see…'));
   const page = { site, editable, standingBox, previous: null };
 
   put(main,
@@ -84,6 +84,7 @@ async function refreshStanding(page) {
         changed ? el('p', { class: 'was' }, `was rank ${was.rank}, ${METHODS[m].fmt(was.score)}`) : null,
       ] : el('p', { class: 'muted' }, 'Not assessed by this method.'));
   });
+  page.standingBox.removeAttribute('aria-busy');
   put(page.standingBox, el('div', { class: 'stand-cards' }, cards),
     el('p', { class: 'small muted' }, `Computed under threat level ${results.map(([, r]) => r.threat_level_text).find(Boolean) || '—'}.`));
   page.current = now;

@@ -287,6 +287,7 @@ test('an AMBER+STRICT site is shown to its owner and absent for a third organisa
       // the partner does read Northgate's AMBER power station (so the page is not just hiding AMBER)
       await page.goto(`${BASE}/#/site/${AMBER_SITE}`);
       await page.locator('#site-title').filter({ hasText: AMBER_NAME }).waitFor();
+      await page.locator('[data-testid=rank-fema]').waitFor();
       eq(await page.locator('[data-testid=edit-state]').textContent(), 'Read only', 'a partner may not edit');
       await shot(page, 'laptop-site-partner-amber');
     }
