@@ -244,7 +244,7 @@ test('operator changes a FEMA assessment and sees the rank change', async () => 
   await page.context().close();
 });
 
-test('viewer sees no edit controls and no import', async () => {
+test('viewer sees no edit controls and no import, then logs out', async () => {
   const page = await newPage();
   await login(page, U.viewer);
   assert(await page.locator('#mainnav').getByRole('link', { name: 'Import' }).count() === 0, 'no Import link for a viewer');
@@ -256,6 +256,12 @@ test('viewer sees no edit controls and no import', async () => {
   assert(await page.locator('#form-fema tbody tr').count() > 0, 'the viewer still reads the FEMA assessment');
   eq(await page.getByRole('button', { name: 'Change' }).count(), 0, 'threat-level Change button for a viewer');
   await shot(page, 'laptop-site-viewer');
+  // log out: back to the log-in form, and a reload does not bring the session back
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.locator('#login-user').waitFor();
+  await page.reload();
+  await page.locator('#login-user').waitFor();
+  assert(await page.locator('#topbar').isHidden(), 'the top bar is hidden after log-out');
   await page.context().close();
 });
 
