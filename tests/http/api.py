@@ -2,6 +2,7 @@
 # CSRF, every endpoint's bad input (400 naming the field), nothing half-written,
 # imports with per-line errors, 404 for hidden records exactly as for missing ones.
 import json
+import random
 
 from httplib import Client, raw_exchange
 
@@ -332,7 +333,54 @@ def t_throttle_stored(res, port, protect, db):
     res.check(ra.isdigit() and 0 < int(ra) <= 300, "Retry-After %r" % ra)
 
 
+def t_garbage(res, port, protect, db):
+    """Seeded random and hostile input: the server answers every request, 4xx for the bad ones, and lives."""
+    rnd = random.Random(20241128)
+    c = login(res, port, "operator")
+    paths = ["/api/v1/session", "/api/v1/sites", "/api/v1/sites/VM-003", "/api/v1/sites/VM-003/assessments/fema",
+             "/api/v1/sites/VM-003/assessments/quant", "/api/v1/sites/VM-003/readers", "/api/v1/imports/sites",
+             "/api/v1/imports/assessments", "/api/v1/threat-level", "/api/v1/organisations", "/api/v1/users",
+             "/api/v1/ranking/quant", "/api/v1/matrix/fema"]
+    values = [None, True, 0, -1, 1e308, -1e308, 2 ** 63, "", "x" * 5000, "\u202e", [], {}, [[[[1]]]], {"a": {"b": 1}}]
+    crashed = 0
+    for i in range(300):
+        method = rnd.choice(["GET", "POST", "PATCH", "PUT", "DELETE"])
+        path = rnd.choice(paths)
+        kind = rnd.randrange(4)
+        if kind == 0:
+            body = bytes(rnd.randrange(256) for _ in range(rnd.randrange(1, 200)))
+        elif kind == 1:
+            body = {rnd.choice(["name", "items", "level", "lat", "user", "password", "x"]): rnd.choice(values)
+                    for _ in range(rnd.randrange(1, 4))}
+        elif kind == 2:
+            body = {"items": [{"threat_id": rnd.choice(["arson", "", None, 5]), "asset_value": rnd.choice(values),
+                               "p_attempt": {"min": rnd.choice(values), "mode": 0, "max": 1}}]}
+        else:
+            body = ",".join(rnd.choice(["id", "site_id", "\"", "\n", "x" * 100, "é", "\x00"]) for _ in range(20))
+        try:
+            r = c.request(method, path, body=body, ctype=rnd.choice(["application/json", "text/csv"]))
+        except Exception as e:  # noqa: BLE001 - a dropped connection is a failure here
+            crashed += 1
+            res.bad("request %d %s %s: %r" % (i, method, path, e))
+            continue
+        res.check(r.status < 500, "request %d %s %s %r: %d %s" % (i, method, path, str(body)[:60], r.status, r.body[:120]))
+    for raw in (b"GET /" + b"a" * 100000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+                b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 100000 + b"\r\n\r\n",
+                b"GET /api/v1/sites?" + b"&".join(b"a%d=1" % i for i in range(3000)) + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+                b"\x00\xff\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n",
+                b"POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n"):
+        try:
+            out = raw_exchange(port, raw, timeout=5)
+        except OSError:
+            out = b""
+        res.check(out == b"" or out.startswith(b"HTTP/1.") and b" 200 " not in out.split(b"\r\n")[0] or raw.startswith(b"GET / HTTP/9"),
+                  "hostile request %r: %r" % (raw[:30], out[:60]))
+    res.eq(Client(port).get("/").status, 200, "the server lives on")
+    res.eq(crashed, 0, "connections dropped without an answer")
+
+
 TESTS = [("session", t_session), ("hidden", t_hidden_is_missing), ("site-patch", t_site_patch_input),
          ("assessment-patch", t_assessment_patch), ("ranking-params", t_ranking_params),
          ("threat-level", t_threat_level), ("imports", t_imports), ("audit", t_audit),
-         ("users-orgs", t_users_orgs), ("throttle-stored", t_throttle_stored)]
+         ("users-orgs", t_users_orgs), ("throttle-stored", t_throttle_stored),
+         ("garbage", t_garbage)]
