@@ -114,7 +114,7 @@ http-test: all
 
 asan-check:
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 WERROR=1 all unit
-	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	@NO_BROWSER=1 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  scripts/run-tests build-asan build-asan/protect
 
 bench: all
