@@ -129,6 +129,8 @@ export const setThreatLevel = (level, threatId) =>
 /* ---- organisations, users, audit ---- */
 
 export const organisations = () => all('/organisations');
+export const addOrganisation = (o) => call('POST', '/organisations', { json: o });
+export const changeOrganisation = (id, change) => call('PATCH', `/organisations/${encodeURIComponent(id)}`, { json: change });
 export const users = () => all('/users');
 export const addUser = (u) => call('POST', '/users', { json: u });
 export const changeUser = (name, change) => call('PATCH', `/users/${encodeURIComponent(name)}`, { json: change });

@@ -346,6 +346,29 @@ test('import shows the line and field of a bad CSV row', async () => {
   await page.context().close();
 });
 
+test('government admin adds an organisation and names it a partner; it is kept', async () => {
+  const page = await newPage('laptop');
+  await login(page, U.admin);
+  await page.locator('#mainnav').getByRole('link', { name: 'Users' }).click();
+  await page.getByRole('heading', { name: 'Organisations' }).waitFor();
+  await page.locator('#no-name').fill('Kestrel Patrol Ltd');
+  await page.locator('#no-type').selectOption('private_security');
+  await page.getByRole('button', { name: 'Add organisation' }).click();
+  const row = page.locator('#orgs-table tbody tr', { has: page.locator('th', { hasText: 'Kestrel Patrol Ltd' }) });
+  await row.waitFor();
+  eq(await row.locator('select').inputValue(), 'private_security', 'new organisation type');
+  // Harbourlight Group shares its AMBER with the new firm.
+  const harbour = page.locator('#orgs-table tbody tr', { has: page.locator('th', { hasText: 'Harbourlight Group' }) });
+  await harbour.locator('label.partner', { hasText: 'Kestrel Patrol Ltd' }).locator('input').check();
+  await page.getByText('Partners of Harbourlight Group saved.').waitFor();
+  await shot(page, 'laptop-organisations');
+  await page.reload();
+  await page.getByRole('heading', { name: 'Organisations' }).waitFor();
+  const again = page.locator('#orgs-table tbody tr', { has: page.locator('th', { hasText: 'Harbourlight Group' }) });
+  eq(await again.locator('label.partner', { hasText: 'Kestrel Patrol Ltd' }).locator('input').isChecked(), true, 'partner kept after reload');
+  await page.context().close();
+});
+
 test('screenshots of every page at laptop and tablet size', async () => {
   for (const vp of Object.keys(VIEWPORTS)) {
     const page = await newPage(vp);
