@@ -445,7 +445,7 @@ static int migration_cmp(const void *a, const void *b)
 static enum pt_err migrations_find(struct migration **list, size_t *n, struct pt_diag *d)
 {
 	const struct pt_embedded_file *f;
-	struct migration *m = NULL, *grown;
+	struct migration *m = NULL;
 	size_t count = 0, cap = 0, i;
 	size_t plen = strlen(MIGRATION_PREFIX);
 	enum pt_err err = PT_OK;
@@ -459,19 +459,8 @@ static enum pt_err migrations_find(struct migration **list, size_t *n, struct pt
 		if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9' || s[2] < '0' ||
 		    s[2] > '9' || s[3] != '_')
 			continue;
-		if (count == cap) {
-			cap = cap ? cap * 2 : 8;
-			if (cap > PT_DB_MAX_MIGRATIONS) {
-				err = pt_diag_set(d, PT_ELIMIT, 0, "", "too many migrations");
-				goto out;
-			}
-			grown = realloc(m, cap * sizeof *m);
-			if (!grown) {
-				err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-				goto out;
-			}
-			m = grown;
-		}
+		if ((err = pt_db_grow((void **)&m, &cap, count, sizeof *m, PT_DB_MAX_MIGRATIONS, "too many migrations", d)) != PT_OK)
+			goto out;
 		m[count].version = (s[0] - '0') * 100 + (s[1] - '0') * 10 + (s[2] - '0');
 		m[count].file = f;
 		count++;
@@ -1032,10 +1021,30 @@ out:
 	return tx_end(db, err, d);
 }
 
+enum pt_err pt_db_grow(void **list, size_t *cap, size_t count, size_t elem_size, size_t max,
+		       const char *too_many, struct pt_diag *d)
+{
+	size_t want;
+	void *grown;
+	if (count < *cap)
+		return PT_OK;
+	if (count >= max)
+		return pt_diag_set(d, PT_ELIMIT, 0, "", "%s", too_many);
+	want = *cap ? *cap * 2 : 16;
+	if (want > max)
+		want = max;
+	grown = realloc(*list, want * elem_size);
+	if (!grown)
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	*list = grown;
+	*cap = want;
+	return PT_OK;
+}
+
 enum pt_err pt_db_settings_list(struct pt_db *db, struct pt_setting **settings, size_t *n,
 				struct pt_diag *d)
 {
-	struct pt_setting *list = NULL, *grown;
+	struct pt_setting *list = NULL;
 	size_t count = 0, cap = 0;
 	sqlite3_stmt *st = NULL;
 	enum pt_err err;
@@ -1048,19 +1057,8 @@ enum pt_err pt_db_settings_list(struct pt_db *db, struct pt_setting **settings, 
 	if ((err = prep(db, ST_SETTINGS_ALL, &st, d)) != PT_OK)
 		return err;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (count == cap) {
-			cap = cap ? cap * 2 : 32;
-			if (cap > PT_DB_MAX_SETTINGS) {
-				err = pt_diag_set(d, PT_ELIMIT, 0, "", "too many settings");
-				goto out;
-			}
-			grown = realloc(list, cap * sizeof *list);
-			if (!grown) {
-				err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-				goto out;
-			}
-			list = grown;
-		}
+		if ((err = pt_db_grow((void **)&list, &cap, count, sizeof *list, PT_DB_MAX_SETTINGS, "too many settings", d)) != PT_OK)
+			goto out;
 		if ((err = col_text(st, 0, list[count].key, sizeof list[count].key, d)) != PT_OK ||
 		    (err = col_text(st, 1, list[count].value, sizeof list[count].value, d)) != PT_OK)
 			goto out;
@@ -1454,7 +1452,7 @@ enum pt_err pt_db_site_get(struct pt_db *db, const char *id, struct pt_site *out
 
 enum pt_err pt_db_orgs_list(struct pt_db *db, struct pt_org **orgs, size_t *n, struct pt_diag *d)
 {
-	struct pt_org *list = NULL, *grown;
+	struct pt_org *list = NULL;
 	size_t count = 0, cap = 0;
 	sqlite3_stmt *st = NULL;
 	char type[32];
@@ -1468,19 +1466,8 @@ enum pt_err pt_db_orgs_list(struct pt_db *db, struct pt_org **orgs, size_t *n, s
 	if ((err = prep(db, ST_ORGS_ALL, &st, d)) != PT_OK)
 		return err;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (count == cap) {
-			cap = cap ? cap * 2 : 16;
-			if (cap > PT_DB_MAX_ORGS) {
-				err = pt_diag_set(d, PT_ELIMIT, 0, "", "too many organisations");
-				goto out;
-			}
-			grown = realloc(list, cap * sizeof *list);
-			if (!grown) {
-				err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-				goto out;
-			}
-			list = grown;
-		}
+		if ((err = pt_db_grow((void **)&list, &cap, count, sizeof *list, PT_DB_MAX_ORGS, "too many organisations", d)) != PT_OK)
+			goto out;
 		list[count].id = sqlite3_column_int64(st, 0);
 		if ((err = col_text(st, 1, list[count].name, sizeof list[count].name, d)) != PT_OK ||
 		    (err = col_text(st, 2, type, sizeof type, d)) != PT_OK)
@@ -1842,7 +1829,7 @@ enum pt_err pt_db_threat_levels(struct pt_db *db, enum pt_threat_level *national
 				struct pt_threat_level_entry **entries, size_t *n,
 				struct pt_diag *d)
 {
-	struct pt_threat_level_entry *list = NULL, *grown;
+	struct pt_threat_level_entry *list = NULL;
 	size_t count = 0, cap = 0;
 	enum pt_threat_level nat = PT_LEVEL_SUBSTANTIAL, level;
 	sqlite3_stmt *st = NULL;
@@ -1868,19 +1855,8 @@ enum pt_err pt_db_threat_levels(struct pt_db *db, enum pt_threat_level *national
 			nat = level;
 			continue;
 		}
-		if (count == cap) {
-			cap = cap ? cap * 2 : 16;
-			if (cap > PT_DB_MAX_LEVELS) {
-				err = pt_diag_set(d, PT_ELIMIT, 0, "", "too many threat levels");
-				goto out;
-			}
-			grown = realloc(list, cap * sizeof *list);
-			if (!grown) {
-				err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-				goto out;
-			}
-			list = grown;
-		}
+		if ((err = pt_db_grow((void **)&list, &cap, count, sizeof *list, PT_DB_MAX_LEVELS, "too many threat levels", d)) != PT_OK)
+			goto out;
 		if ((err = col_text(st, 0, list[count].threat_id, sizeof list[count].threat_id, d)) !=
 		    PT_OK)
 			goto out;

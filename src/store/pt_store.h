@@ -176,6 +176,14 @@ const char *pt_db_path(struct pt_db *db);
 
 /* ---- for the store's own modules (pt_users.c, pt_audit.c), not for callers outside src/store ---- */
 
+/**
+ * Make room for element count of the array *list (capacity *cap, elements of
+ * elem_size bytes), doubling up to max elements. PT_ELIMIT with too_many as
+ * the message when count reaches max; PT_ENOMEM. *list stays owned by the caller.
+ */
+enum pt_err pt_db_grow(void **list, size_t *cap, size_t count, size_t elem_size, size_t max,
+		       const char *too_many, struct pt_diag *d);
+
 struct sqlite3;
 struct sqlite3_stmt;
 

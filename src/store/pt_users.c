@@ -216,7 +216,7 @@ static enum pt_err org_query(struct pt_db *db, const char *sql, long long id, co
 static enum pt_err id_list(struct pt_db *db, const char *sql, const char *key, long long id,
 			   size_t max, long long **ids, size_t *n, struct pt_diag *d)
 {
-	long long *list = NULL, *grown;
+	long long *list = NULL;
 	size_t count = 0, cap = 0;
 	sqlite3_stmt *st;
 	enum pt_err err;
@@ -227,19 +227,8 @@ static enum pt_err id_list(struct pt_db *db, const char *sql, const char *key, l
 		return err;
 	rc = key ? sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) : sqlite3_bind_int64(st, 1, id);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (count == cap) {
-			cap = cap ? cap * 2 : 8;
-			if (count >= max) {
-				err = pt_diag_set(d, PT_ELIMIT, 0, "", "more than %zu entries", max);
-				goto out;
-			}
-			grown = realloc(list, cap * sizeof *list);
-			if (!grown) {
-				err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-				goto out;
-			}
-			list = grown;
-		}
+		if ((err = pt_db_grow((void **)&list, &cap, count, sizeof *list, max, "too many entries", d)) != PT_OK)
+			goto out;
 		list[count++] = sqlite3_column_int64(st, 0);
 		rc = SQLITE_OK;
 	}
@@ -670,7 +659,7 @@ enum pt_err pt_db_user_get_id(struct pt_db *db, long long id, struct pt_user *ou
 enum pt_err pt_db_users_list(struct pt_db *db, long long org_id, struct pt_user **users,
 			     size_t *n, struct pt_diag *d)
 {
-	struct pt_user *list = NULL, *grown;
+	struct pt_user *list = NULL;
 	size_t count = 0, cap = 0;
 	sqlite3_stmt *st;
 	enum pt_err err;
@@ -683,19 +672,8 @@ enum pt_err pt_db_users_list(struct pt_db *db, long long org_id, struct pt_user 
 		return err;
 	rc = sqlite3_bind_int64(st, 1, org_id);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (count == cap) {
-			if (count >= PT_USERS_MAX) {
-				err = pt_diag_set(d, PT_ELIMIT, 0, "", "more than %d users", PT_USERS_MAX);
-				goto out;
-			}
-			cap = cap ? cap * 2 : 16;
-			grown = realloc(list, cap * sizeof *list);
-			if (!grown) {
-				err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-				goto out;
-			}
-			list = grown;
-		}
+		if ((err = pt_db_grow((void **)&list, &cap, count, sizeof *list, PT_USERS_MAX, "too many users", d)) != PT_OK)
+			goto out;
 		if ((err = user_from_row(st, 0, &list[count], d)) != PT_OK)
 			goto out;
 		count++;
