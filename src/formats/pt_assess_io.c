@@ -494,8 +494,7 @@ enum pt_err pt_catalog_read_csv(const char *buf, size_t len, struct pt_catalog *
 	struct pt_catalog tmp;
 	struct pt_csv *csv = NULL;
 	struct pt_keyset *ids = NULL;
-	const char *names[4];
-	int map[PT_CSV_FIELDS_MAX], col_of[4] = {-1, -1, -1, -1};
+	int col_of[4] = {-1, -1, -1, -1};
 	size_t n, n_cols, i;
 	char **f;
 	long line = 0;
@@ -505,20 +504,8 @@ enum pt_err pt_catalog_read_csv(const char *buf, size_t len, struct pt_catalog *
 	memset(&tmp, 0, sizeof tmp);
 	if ((err = pt_csv_open(buf, len, &csv)) != PT_OK || (err = pt_keyset_new(&ids)) != PT_OK)
 		goto out;
-	if ((err = pt_csv_next(csv, &f, &n, &line, &eof, d)) != PT_OK)
+	if ((err = pt_csv_read_header(csv, cols, 4, required, col_of, &n_cols, d)) != PT_OK)
 		goto out;
-	if (eof) {
-		err = pt_diag_set(d, PT_EINVAL, 1, "", "empty file: the header row is missing");
-		goto out;
-	}
-	if ((err = pt_csv_match_header(f, n, cols, 4, required, map, line, d)) != PT_OK)
-		goto out;
-	n_cols = n;
-	for (i = 0; i < n_cols; i++) {
-		col_of[map[i]] = (int)i;
-		names[i] = cols[map[i]];
-	}
-	pt_csv_set_names(csv, names, n_cols);
 	for (;;) {
 		struct pt_catalog_entry e;
 		long first = 0;
@@ -598,10 +585,9 @@ enum pt_err pt_settings_read_csv(const char *buf, size_t len, char ***keys, char
 	static const unsigned char required[] = {1, 1, 0};
 	struct pt_csv *csv = NULL;
 	struct pt_keyset *seen = NULL;
-	const char *names[3];
 	char **k = NULL, **v = NULL;
-	size_t count = 0, nf, n_cols, i;
-	int map[PT_CSV_FIELDS_MAX], col_of[3] = {-1, -1, -1};
+	size_t count = 0, nf, n_cols;
+	int col_of[3] = {-1, -1, -1};
 	char **f;
 	long line = 0;
 	int eof;
@@ -618,20 +604,8 @@ enum pt_err pt_settings_read_csv(const char *buf, size_t len, char ***keys, char
 	}
 	if ((err = pt_csv_open(buf, len, &csv)) != PT_OK || (err = pt_keyset_new(&seen)) != PT_OK)
 		goto out;
-	if ((err = pt_csv_next(csv, &f, &nf, &line, &eof, d)) != PT_OK)
+	if ((err = pt_csv_read_header(csv, cols, 3, required, col_of, &n_cols, d)) != PT_OK)
 		goto out;
-	if (eof) {
-		err = pt_diag_set(d, PT_EINVAL, 1, "", "empty file: the header row is missing");
-		goto out;
-	}
-	if ((err = pt_csv_match_header(f, nf, cols, 3, required, map, line, d)) != PT_OK)
-		goto out;
-	n_cols = nf;
-	for (i = 0; i < n_cols; i++) {
-		col_of[map[i]] = (int)i;
-		names[i] = cols[map[i]];
-	}
-	pt_csv_set_names(csv, names, n_cols);
 	for (;;) {
 		char key[64], value[PT_CSV_FIELD_MAX + 1];
 		long first = 0;

@@ -26,6 +26,7 @@ struct pt_csv {
 	size_t n_fields; /* fields of the current record so far */
 	const char *const *names;
 	size_t n_names;
+	const char *header_names[PT_CSV_FIELDS_MAX]; /* set by pt_csv_read_header */
 };
 
 enum pt_err pt_csv_open(const char *buf, size_t len, struct pt_csv **out)
@@ -56,6 +57,34 @@ void pt_csv_set_names(struct pt_csv *c, const char *const *names, size_t n)
 {
 	c->names = names;
 	c->n_names = names ? n : 0;
+}
+
+enum pt_err pt_csv_read_header(struct pt_csv *c, const char *const *known, size_t n_known,
+			       const unsigned char *required, int *col_of, size_t *n_cols,
+			       struct pt_diag *d)
+{
+	int map[PT_CSV_FIELDS_MAX];
+	char **f;
+	size_t n, i;
+	long line = 0;
+	int eof;
+	enum pt_err err;
+
+	for (i = 0; i < n_known; i++)
+		col_of[i] = -1;
+	if ((err = pt_csv_next(c, &f, &n, &line, &eof, d)) != PT_OK)
+		return err;
+	if (eof)
+		return pt_diag_set(d, PT_EINVAL, 1, "", "empty file: the header row is missing");
+	if ((err = pt_csv_match_header(f, n, known, n_known, required, map, line, d)) != PT_OK)
+		return err;
+	for (i = 0; i < n; i++) {
+		col_of[map[i]] = (int)i;
+		c->header_names[i] = known[map[i]];
+	}
+	pt_csv_set_names(c, c->header_names, n);
+	*n_cols = n;
+	return PT_OK;
 }
 
 /* The column name of the field being read, or "". */

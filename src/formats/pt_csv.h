@@ -52,6 +52,17 @@ enum pt_err pt_csv_match_header(char **fields, size_t n, const char *const *know
 				struct pt_diag *d);
 
 /**
+ * Read the header row of c and match it with pt_csv_match_header; an empty
+ * file is an error. On PT_OK col_of[k] is the field index of known column k
+ * (-1 when the file lacks it; col_of has n_known entries), *n_cols the
+ * number of fields a record must have, and messages about later fields
+ * name their column.
+ */
+enum pt_err pt_csv_read_header(struct pt_csv *c, const char *const *known, size_t n_known,
+			       const unsigned char *required, int *col_of, size_t *n_cols,
+			       struct pt_diag *d);
+
+/**
  * Write s as one CSV field to f, quoted when it holds , " CR or LF,
  * starts with a UTF-8 BOM or is nothing but spaces and tabs, so that
  * pt_csv_next reads it back as s.

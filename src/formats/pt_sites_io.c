@@ -256,10 +256,9 @@ enum pt_err pt_sites_read_csv(const char *buf, size_t len, const struct pt_catal
 	struct pt_site_list list;
 	struct pt_csv *csv = NULL;
 	struct pt_keyset *ids = NULL;
-	const char *names[PT_SITE_COLUMNS];
-	int map[PT_CSV_FIELDS_MAX], col_of[PT_SITE_COLUMNS];
+	int col_of[PT_SITE_COLUMNS];
 	char **f;
-	size_t n, n_cols, i;
+	size_t n, n_cols;
 	long line;
 	int eof;
 	enum pt_err err;
@@ -268,22 +267,9 @@ enum pt_err pt_sites_read_csv(const char *buf, size_t len, const struct pt_catal
 	pt_site_list_free(out);
 	if ((err = pt_csv_open(buf, len, &csv)) != PT_OK || (err = pt_keyset_new(&ids)) != PT_OK)
 		goto out;
-	if ((err = pt_csv_next(csv, &f, &n, &line, &eof, d)) != PT_OK)
+	if ((err = pt_csv_read_header(csv, pt_site_columns, PT_SITE_COLUMNS, required, col_of,
+				      &n_cols, d)) != PT_OK)
 		goto out;
-	if (eof) {
-		err = pt_diag_set(d, PT_EINVAL, 1, "", "empty file: the header row is missing");
-		goto out;
-	}
-	/* unknown and duplicate columns are errors, so a matched header has at most 13 */
-	if ((err = pt_csv_match_header(f, n, pt_site_columns, PT_SITE_COLUMNS, required, map, line,
-				       d)) != PT_OK)
-		goto out;
-	n_cols = n;
-	for (i = 0; i < n_cols; i++) {
-		col_of[map[i]] = (int)i;
-		names[i] = pt_site_columns[map[i]];
-	}
-	pt_csv_set_names(csv, names, n_cols);
 	for (;;) {
 		struct pt_site s;
 		if ((err = pt_csv_next(csv, &f, &n, &line, &eof, d)) != PT_OK)
