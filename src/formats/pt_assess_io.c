@@ -33,10 +33,9 @@ static const char *const quant_stems[PT_QV_COUNT] = {"p_attempt", "p_success", "
 
 static enum pt_err set_grow(struct pt_assessment_set *s, enum pt_method m)
 {
-	size_t cap;
+	size_t cap, row_size;
+	void **rows, *grown;
 	long *lines;
-	if (s->n && s->method != m)
-		return PT_EINVAL;
 	if (!s->n && !s->fema && !s->carver && !s->quant)
 		s->method = m;
 	else if (s->method != m)
@@ -49,30 +48,25 @@ static enum pt_err set_grow(struct pt_assessment_set *s, enum pt_method m)
 	if (cap > (size_t)PT_ASSESS_ROWS_MAX)
 		cap = (size_t)PT_ASSESS_ROWS_MAX;
 	switch (m) {
-	case PT_METHOD_FEMA: {
-		struct pt_fema_row *p = realloc(s->fema, cap * sizeof *p);
-		if (!p)
-			return PT_ENOMEM;
-		s->fema = p;
+	case PT_METHOD_FEMA:
+		rows = (void **)&s->fema;
+		row_size = sizeof *s->fema;
 		break;
-	}
-	case PT_METHOD_CARVER: {
-		struct pt_carver_row *p = realloc(s->carver, cap * sizeof *p);
-		if (!p)
-			return PT_ENOMEM;
-		s->carver = p;
+	case PT_METHOD_CARVER:
+		rows = (void **)&s->carver;
+		row_size = sizeof *s->carver;
 		break;
-	}
-	case PT_METHOD_QUANT: {
-		struct pt_quant_row *p = realloc(s->quant, cap * sizeof *p);
-		if (!p)
-			return PT_ENOMEM;
-		s->quant = p;
+	case PT_METHOD_QUANT:
+		rows = (void **)&s->quant;
+		row_size = sizeof *s->quant;
 		break;
-	}
 	default:
 		return PT_EINVAL;
 	}
+	grown = realloc(*rows, cap * row_size);
+	if (!grown)
+		return PT_ENOMEM;
+	*rows = grown;
 	lines = realloc(s->lines, cap * sizeof *lines);
 	if (!lines)
 		return PT_ENOMEM;
