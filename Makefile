@@ -23,7 +23,8 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$(BUILD)/gen
 CFLAGS += -std=c11 $(WARN) $(OPT) -MMD -MP -pthread
-LDLIBS += $(PKG_LIBS) -lm -pthread
+# GLPK (libglpk-dev) has no pkg-config file: the exact planner links it directly.
+LDLIBS += $(PKG_LIBS) -lglpk -lm -pthread
 
 LIB_SRC := $(wildcard src/core/*.c src/formats/*.c src/store/*.c src/http/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
@@ -47,8 +48,8 @@ all: deps-check $(PROTECT)
 JS_DIRS := /usr/share/javascript/leaflet /usr/share/javascript/chart.js
 
 deps-check:
-	@{ pkg-config --exists $(PKGS) 2>/dev/null $(foreach d,$(JS_DIRS),&& [ -d $(d) ]); } || { \
-	  if [ "$(NO_INSTALL)" = 1 ]; then echo "missing libraries ($(PKGS), Leaflet, Chart.js); run: make deps" >&2; exit 69; fi; \
+	@{ pkg-config --exists $(PKGS) 2>/dev/null && [ -f /usr/include/glpk.h ] $(foreach d,$(JS_DIRS),&& [ -d $(d) ]); } || { \
+	  if [ "$(NO_INSTALL)" = 1 ]; then echo "missing libraries ($(PKGS), GLPK, Leaflet, Chart.js); run: make deps" >&2; exit 69; fi; \
 	  scripts/install-deps; }
 
 deps:

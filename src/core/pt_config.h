@@ -42,6 +42,27 @@ struct pt_config {
 	int matrix_low_max;    /**< matrix.band.low_max */
 	int matrix_medium_max; /**< matrix.band.medium_max */
 	int matrix_high_max;   /**< matrix.band.high_max (above: very high) */
+
+	/* Measures and the investment plan (docs/methodology.md, section on planning). */
+	unsigned plan_horizon_years;   /**< plan.horizon_years (10) */
+	double plan_discount_rate;     /**< plan.discount_rate (0.03, real, yearly) */
+	unsigned plan_max_measures;    /**< plan.max_measures: measures per site bundle (4) */
+	double plan_alternative_cost_factor; /**< plan.alternative_cost_factor (1.2) */
+	double plan_min_bcr;           /**< plan.min_bcr: a measure's own BCR at a site must reach it (1) */
+	int plan_allow_legal_basis;    /**< plan.allow_legal_basis: 1 measures needing a specific legal basis may be chosen (flagged) */
+	/** plan.band.intrusiveness_K (K = 1-3): lowest site band (enum pt_band 1-4) where
+	 * a measure of intrusiveness K is admissible; [0] is unused (intrusiveness 0: any band). */
+	int plan_band_for_intrusiveness[4];
+	/** plan.size.occupancy.medium_min / large_min / very_large_min (people at peak). */
+	double plan_size_occupancy_min[3];
+	/** plan.size.value.medium_min_eur / large_min_eur / very_large_min_eur. */
+	double plan_size_value_min_eur[3];
+	/** plan.size_factor.small / medium / large / very_large: cost multiplier by size class. */
+	double plan_size_factor[4];
+	double plan_exact_time_limit_s; /**< plan.exact_time_limit_s (60) */
+	/** register.accept_max_band: highest band (1-4) a site owner may accept alone;
+	 * accepting a risk above it needs a government coordinator's approval (2 = medium). */
+	int register_accept_max_band;
 };
 
 /** Fill c with the built-in defaults (the same values as settings.csv). */

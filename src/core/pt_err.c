@@ -17,6 +17,7 @@ const char *pt_strerror(enum pt_err err)
 	case PT_EDB: return "database error";
 	case PT_EIO: return "I/O error";
 	case PT_EINTERNAL: return "internal error";
+	case PT_EFORBIDDEN: return "forbidden";
 	}
 	return "unknown error";
 }
@@ -30,6 +31,7 @@ int pt_err_exit_status(enum pt_err err)
 	case PT_ENOTFOUND: return 66;
 	case PT_ENOMEM: case PT_EINTERNAL: return 70;
 	case PT_EDB: case PT_EIO: return 74;
+	case PT_EFORBIDDEN: return 77;
 	}
 	return 70;
 }

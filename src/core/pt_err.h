@@ -16,7 +16,8 @@ enum pt_err {
 	PT_ELIMIT,    /**< a size limit was exceeded */
 	PT_EDB,       /**< database failure (EX_IOERR 74) */
 	PT_EIO,       /**< I/O failure (EX_IOERR 74) */
-	PT_EINTERNAL  /**< a bug or broken invariant (EX_SOFTWARE 70) */
+	PT_EINTERNAL, /**< a bug or broken invariant (EX_SOFTWARE 70) */
+	PT_EFORBIDDEN /**< the caller may see the record but not do this (EX_NOPERM 77, HTTP 403) */
 };
 
 /** Static English text for an error code; never NULL. */

@@ -187,6 +187,7 @@ void pt_reply_diag(struct pt_req *r, enum pt_err err, const struct pt_diag *d)
 	case PT_ECONFLICT: status = 400; break;
 	case PT_ELIMIT: status = 413; break;
 	case PT_ENOTFOUND: status = 404; break;
+	case PT_EFORBIDDEN: status = 403; break;
 	default: status = 500; break;
 	}
 	if (status == 404) {

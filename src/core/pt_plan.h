@@ -1,0 +1,197 @@
+/* pt_plan.h - the investment plan: per site, screen the catalogue's
+ * measures for proportionality, build the Pareto-efficient bundles of
+ * admitted measures (cost over the horizon against the present value of
+ * the risk reduction), and choose one bundle per site under a budget with
+ * the solvers of pt_mckp.h. Pure: inputs are the quantitative figures at
+ * the current threat level; reasons are codes and numbers, the text is the
+ * formats layer's (src/formats/pt_plan_io.h). */
+#ifndef PT_PLAN_H
+#define PT_PLAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pt_config.h"
+#include "pt_err.h"
+#include "pt_measure.h"
+#include "pt_mckp.h"
+#include "pt_model.h"
+#include "pt_score.h"
+
+#define PT_PLAN_MAX_SITES (UINT64_C(1) << 22)   /**< sites of one plan */
+#define PT_PLAN_MAX_CANDIDATES 32               /**< admitted measures per site bundles are built from */
+#define PT_PLAN_MAX_BUNDLE 8                    /**< plan.max_measures upper limit */
+#define PT_PLAN_MAX_OPTIONS_PER_SITE 4096       /**< Pareto options kept per site (cheapest first) */
+
+/** One assessed threat of a site, as the quantitative method gives it at the current threat level. */
+struct pt_plan_pair {
+	uint32_t threat;        /**< index into the threat catalogue */
+	double p_attack;        /**< E[T'] yearly attempt probability after the threat-level factor */
+	double p_success;       /**< E[V] */
+	double consequence_eur; /**< E[C] */
+};
+
+/** One site's inputs (borrowed). */
+struct pt_plan_site {
+	const struct pt_site *site;
+	const struct pt_plan_pair *pairs; /**< its assessed threats; none: the site is not assessed */
+	size_t n_pairs;
+	/** Measures (indexes into the catalogue) already in place: the
+	 * assessment includes their effect; never offered again, cost nothing. */
+	const uint32_t *existing;
+	size_t n_existing;
+	/** Measures committed by a saved plan but not yet in the assessment:
+	 * never offered again, cost nothing here, and their effect is applied to
+	 * the risk before. */
+	const uint32_t *committed;
+	size_t n_committed;
+};
+
+/** What the proportionality screening decided for one measure at one site. */
+enum pt_plan_verdict {
+	PT_VERDICT_ADMITTED = 0,
+	PT_VERDICT_STEP_FREE,      /**< removes step-free access: never chosen */
+	PT_VERDICT_LEGAL_BASIS,    /**< needs a specific legal basis and plan.allow_legal_basis is 0 */
+	PT_VERDICT_BAND,           /**< the site's band is below the band its intrusiveness needs */
+	PT_VERDICT_LESS_INTRUSIVE, /**< a less intrusive admissible measure does as much for at most the cost factor */
+	PT_VERDICT_BCR             /**< its own benefit-cost ratio at the site is below plan.min_bcr */
+};
+/** "admitted", "step_free", "legal_basis", "band", "less_intrusive", "bcr". */
+const char *pt_plan_verdict_name(enum pt_plan_verdict v);
+
+/**
+ * A less intrusive measure considered against an admitted (or rejected)
+ * one, and why it falls short: its reduction is lower, or its cost is
+ * above alternative_cost_factor x the measure's cost (either or both).
+ */
+struct pt_plan_alt {
+	uint32_t measure;
+	int intrusiveness;
+	double cost_eur;
+	double reduction_eur_year;
+	int less_reduction; /**< 1: reduces less */
+	int too_costly;     /**< 1: costs more than the factor allows */
+};
+
+/**
+ * The screening of one applicable measure at one site (measures that do
+ * not apply to the site's kind and sector, have no effect on its assessed
+ * threats, or are already existing or committed are not screened).
+ */
+struct pt_plan_screen {
+	uint32_t measure;
+	enum pt_plan_verdict verdict;
+	int intrusiveness;
+	enum pt_band site_band;   /**< the site's band (worst pair, current threat level) */
+	enum pt_band needed_band; /**< the band its intrusiveness needs (PT_BAND_NONE for 0) */
+	double cost_eur;          /**< full cost over the horizon at this site (PV) */
+	double reduction_eur_year; /**< yearly risk reduction of the measure alone */
+	double benefit_eur;       /**< PV of that reduction over the horizon */
+	double bcr;               /**< benefit / cost (inf when cost is 0 and benefit > 0) */
+	int32_t main_threat;      /**< threat index it reduces most, -1 if none */
+	int32_t alternative;      /**< LESS_INTRUSIVE: the measure that does as much, else -1 */
+	size_t first_alt, n_alts; /**< the less intrusive measures considered: model->alts[first_alt ..] */
+};
+
+/** One option of a site: a bundle of admitted measures (n_measures 0: do nothing). */
+struct pt_plan_option {
+	double cost_eur;            /**< PV cost over the horizon */
+	double benefit_eur;         /**< PV of the yearly risk reduction over the horizon */
+	double risk_after_eur_year; /**< expected yearly loss with the bundle */
+	size_t first_measure;       /**< into model->option_measures */
+	uint32_t n_measures;
+};
+
+/** Per-site part of the model. */
+struct pt_plan_site_model {
+	enum pt_band band;            /**< worst pair on the quant matrix at the current threat level */
+	int32_t worst_threat;         /**< its threat index, -1 when not assessed */
+	double risk_before_eur_year;  /**< sum of pairs' E[T'] E[V] E[C], committed measures applied */
+	enum pt_size_class size;
+	double size_factor;
+	int assessed;                 /**< 0: no pairs, only the do-nothing option */
+	size_t first_option, n_options; /**< into model->options; option first_option is do nothing */
+	size_t first_screen, n_screens; /**< into model->screens */
+};
+
+/** Everything the planner decides from; free with pt_plan_model_free. */
+struct pt_plan_model {
+	size_t n_sites;
+	struct pt_plan_site_model *sites;
+	struct pt_plan_option *options;
+	size_t n_options;
+	uint32_t *option_measures; /**< measure indexes of every option's bundle */
+	struct pt_plan_screen *screens;
+	size_t n_screens;
+	struct pt_plan_alt *alts;
+	size_t n_alts;
+	size_t *group_start;       /**< n_sites + 1 offsets into items (the MCKP view) */
+	struct pt_mckp_item *items; /**< (cost_eur, benefit_eur) of every option */
+	double annuity;            /**< PV of 1 EUR a year over the horizon */
+	double cost_of_everything; /**< sum over sites of their costliest option */
+	double risk_before_eur_year; /**< sum over sites */
+};
+
+/**
+ * Build the model: for each site, its band (worst pair on the quantitative
+ * matrix of cfg), the screening of every applicable measure in the order
+ * step-free, legal basis, band, less intrusive alternative, own BCR (the
+ * first failing rule is the verdict), then every bundle of at most
+ * cfg->plan_max_measures admitted measures (at most one per exclusive
+ * group) with V' = V prod(1 - v), C' = C prod(1 - c) per threat, kept when
+ * Pareto-efficient (cost strictly up, benefit strictly up), plus do
+ * nothing. threats_n is the size of the threat catalogue; v_effect and
+ * c_effect are pt_measure_effect_matrix's (measure-major). On success *out
+ * is new. PT_EINVAL for bad figures (d names the site), PT_ELIMIT, PT_ENOMEM.
+ */
+enum pt_err pt_plan_model_build(const struct pt_config *cfg,
+				const struct pt_measure_catalog *measures, const double *v_effect,
+				const double *c_effect, size_t threats_n,
+				const struct pt_plan_site *sites, size_t n_sites,
+				struct pt_plan_model **out, struct pt_diag *d);
+
+/** Free a model; NULL does nothing. */
+void pt_plan_model_free(struct pt_plan_model *m);
+
+/** The MCKP view of a model (borrows the model's arrays). */
+void pt_plan_model_mckp(const struct pt_plan_model *m, struct pt_mckp *out);
+
+/** The solvers. */
+enum pt_plan_solver { PT_SOLVER_FAST = 0, PT_SOLVER_EXACT };
+/** "fast", "exact". */
+const char *pt_plan_solver_name(enum pt_plan_solver s);
+/** Parse "fast" or "exact". PT_EINVAL otherwise. */
+enum pt_err pt_plan_solver_parse(const char *s, enum pt_plan_solver *out);
+
+/** A plan: one option per site. Free with pt_plan_result_free. */
+struct pt_plan_result {
+	enum pt_plan_solver solver;
+	double budget_eur;
+	size_t n_sites;
+	size_t *choice;             /**< per site: option index within the site (0 = do nothing) */
+	double cost_eur;            /**< PV cost of the plan over the horizon */
+	double risk_before_eur_year, risk_after_eur_year;
+	double risk_reduction_eur;  /**< PV of the yearly reduction over the horizon (the objective) */
+	double bound_eur;           /**< the solver's upper bound on the reduction */
+	double gap;                 /**< (bound - reduction) / bound, 0 when bound is 0 */
+	int optimal;                /**< proved optimal */
+	int time_limit_hit;         /**< exact solver stopped by its limit */
+	size_t sites_funded;        /**< sites with a non-empty bundle */
+	size_t measures_chosen;
+	/** Set by the caller when it also ran the exact solver as a check of the
+	 * fast one: the exact reduction and (exact - fast) / exact; NaN if not run. */
+	double exact_reduction_eur, gap_to_exact;
+};
+
+/**
+ * Choose the plan under budget_eur (>= 0, finite) with solver (the exact
+ * one with time_limit_s). out is overwritten; free with pt_plan_result_free.
+ */
+enum pt_err pt_plan_solve(const struct pt_plan_model *m, double budget_eur,
+			  enum pt_plan_solver solver, double time_limit_s,
+			  struct pt_plan_result *out, struct pt_diag *d);
+
+/** Free the choice array; NULL does nothing. */
+void pt_plan_result_free(struct pt_plan_result *r);
+
+#endif

@@ -1,0 +1,32 @@
+/* pt_register.h - the risk register's treatment decisions (ISO 31000:
+ * accept, reduce, transfer, avoid) and the rule on accepting a high risk. */
+#ifndef PT_REGISTER_H
+#define PT_REGISTER_H
+
+#include "pt_config.h"
+#include "pt_err.h"
+#include "pt_score.h"
+
+/** Treatment of one site-threat risk. */
+enum pt_treatment {
+	PT_TREAT_NONE = 0, /**< no decision recorded yet */
+	PT_TREAT_ACCEPT,
+	PT_TREAT_REDUCE,
+	PT_TREAT_TRANSFER,
+	PT_TREAT_AVOID
+};
+#define PT_TREAT_COUNT 5
+
+/** "none", "accept", "reduce", "transfer", "avoid"; "" out of range. */
+const char *pt_treatment_name(enum pt_treatment t);
+/** Parse a treatment name (exact, lower case; "none" included). PT_EINVAL if unknown. */
+enum pt_err pt_treatment_parse(const char *s, enum pt_treatment *out);
+
+/**
+ * Nonzero when recording treatment t for a risk of band b needs a government
+ * coordinator's approval: accepting a risk whose band is above
+ * c->register_accept_max_band.
+ */
+int pt_register_needs_approval(const struct pt_config *c, enum pt_treatment t, enum pt_band b);
+
+#endif

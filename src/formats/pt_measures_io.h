@@ -1,0 +1,72 @@
+/* pt_measures_io.h - the measure catalogue (measures.csv), its effects
+ * (measure_effects.csv) and measures in place per site (site_measures.csv):
+ * readers that reject a file at its first bad row with FILE:LINE: field,
+ * and CSV writers. docs/formats.md describes the columns. */
+#ifndef PT_MEASURES_IO_H
+#define PT_MEASURES_IO_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "../core/pt_measure.h"
+#include "../core/pt_model.h"
+
+#define PT_SITE_MEASURES_MAX 10000000L /**< rows of a site measures file or list */
+
+/**
+ * Read measures.csv (header: id,name,family,capex_eur,opex_eur_year,
+ * lifetime_years,privacy,movement,discrimination,legal_basis,
+ * removes_step_free,kinds,sectors,exclusive_group,description; columns in
+ * any order, exclusive_group and description optional) into out (empty on
+ * entry), each row checked with pt_measure_check against cat (kinds and
+ * sectors; NULL: form only). Duplicate ids are rejected. On failure out is
+ * emptied and d has line and field. PT_EINVAL, PT_ELIMIT, PT_ENOMEM.
+ */
+enum pt_err pt_measures_read_csv(const char *buf, size_t len, const struct pt_catalogs *cat,
+				 struct pt_measure_catalog *out, struct pt_diag *d);
+
+/**
+ * Read measure_effects.csv (header: measure_id,threat_id,v_reduction,
+ * c_reduction) into out's effects (out's measures are kept; every
+ * measure_id must be one of them or of known, threat_id one of threats
+ * (NULL: form only); a duplicate pair is rejected). known may be NULL. On
+ * failure the effects read by this call are removed again.
+ */
+enum pt_err pt_measure_effects_read_csv(const char *buf, size_t len,
+					const struct pt_catalog *threats,
+					const struct pt_measure_catalog *known,
+					struct pt_measure_catalog *out, struct pt_diag *d);
+
+/** A measure in place at a site (one row of site_measures.csv). */
+struct pt_site_measure {
+	char site_id[PT_ID_MAX];
+	char measure_id[PT_ID_MAX];
+	long line; /**< the row's line in its file, for messages of later checks */
+};
+
+/** A growable list of site measures. Free with pt_site_measure_list_free. */
+struct pt_site_measure_list {
+	struct pt_site_measure *items;
+	size_t n, cap;
+};
+
+/** Append (PT_ENOMEM, PT_ELIMIT past PT_SITE_MEASURES_MAX). */
+enum pt_err pt_site_measure_list_append(struct pt_site_measure_list *l,
+					const struct pt_site_measure *m);
+/** Free; l becomes empty. */
+void pt_site_measure_list_free(struct pt_site_measure_list *l);
+
+/**
+ * Read site_measures.csv (header: site_id,measure_id) into out (empty on
+ * entry); ids checked for form, duplicate pairs rejected. Whether the site
+ * and measure exist is the store's check (it knows the registry).
+ */
+enum pt_err pt_site_measures_read_csv(const char *buf, size_t len,
+				      struct pt_site_measure_list *out, struct pt_diag *d);
+
+/** Write the catalogue as measures.csv (every column, RFC 4180, header first). */
+enum pt_err pt_measures_write_csv(FILE *f, const struct pt_measure_catalog *c);
+/** Write the effects as measure_effects.csv. */
+enum pt_err pt_measure_effects_write_csv(FILE *f, const struct pt_measure_catalog *c);
+
+#endif
