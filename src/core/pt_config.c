@@ -110,6 +110,64 @@ static const struct key_def keys[] = {
 	{ "matrix.band.high_max",
 	  "highest likelihood x consequence rated high (above: very high)", 3, 25, 16, KT_INT,
 	  OFF(matrix_high_max) },
+	{ "plan.horizon_years",
+	  "planning horizon, years, 1-100 (present values of costs and benefits over it)", 1,
+	  100, 10, KT_UNSIGNED, OFF(plan_horizon_years) },
+	{ "plan.discount_rate",
+	  "real yearly discount rate, 0-0.5 (EU Better Regulation Toolbox 2023, tool 61: 3%)", 0,
+	  0.5, 0.03, KT_DOUBLE, OFF(plan_discount_rate) },
+	{ "plan.max_measures", "measures in one site's bundle, 1-8 (bundles are enumerated)", 1, 8,
+	  4, KT_UNSIGNED, OFF(plan_max_measures) },
+	{ "plan.alternative_cost_factor",
+	  "a less intrusive measure doing as much at up to this x the cost rules a measure out, 1-10",
+	  1, 10, 1.2, KT_DOUBLE, OFF(plan_alternative_cost_factor) },
+	{ "plan.min_bcr",
+	  "lowest benefit-cost ratio of a measure alone at a site, 0-100 (1: benefit covers cost)",
+	  0, 100, 1, KT_DOUBLE, OFF(plan_min_bcr) },
+	{ "plan.allow_legal_basis",
+	  "0/1: 1 measures needing a specific legal basis may be chosen (flagged in the plan)", 0, 1,
+	  1, KT_INT, OFF(plan_allow_legal_basis) },
+	{ "plan.band.intrusiveness_1",
+	  "lowest site band (1 low - 4 very high) where a measure of intrusiveness 1 is admissible",
+	  1, 4, 1, KT_INT, OFF(plan_band_for_intrusiveness[1]) },
+	{ "plan.band.intrusiveness_2",
+	  "lowest site band (1-4) where a measure of intrusiveness 2 is admissible (2 medium)", 1,
+	  4, 2, KT_INT, OFF(plan_band_for_intrusiveness[2]) },
+	{ "plan.band.intrusiveness_3",
+	  "lowest site band (1-4) where a measure of intrusiveness 3 is admissible (3 high)", 1, 4,
+	  3, KT_INT, OFF(plan_band_for_intrusiveness[3]) },
+	{ "plan.size.occupancy.medium_min",
+	  "peak occupancy, people, 0-1e9, from which a site is medium for measure costs", 0, 1e9,
+	  500, KT_DOUBLE, OFF(plan_size_occupancy_min[0]) },
+	{ "plan.size.occupancy.large_min", "peak occupancy, people, from which a site is large", 0,
+	  1e9, 5000, KT_DOUBLE, OFF(plan_size_occupancy_min[1]) },
+	{ "plan.size.occupancy.very_large_min",
+	  "peak occupancy, people, from which a site is very large", 0, 1e9, 25000, KT_DOUBLE,
+	  OFF(plan_size_occupancy_min[2]) },
+	{ "plan.size.value.medium_min_eur",
+	  "economic value, EUR, 0-1e15, from which a site is medium for measure costs", 0, 1e15,
+	  10000000, KT_DOUBLE, OFF(plan_size_value_min_eur[0]) },
+	{ "plan.size.value.large_min_eur", "economic value, EUR, from which a site is large", 0,
+	  1e15, 100000000, KT_DOUBLE, OFF(plan_size_value_min_eur[1]) },
+	{ "plan.size.value.very_large_min_eur",
+	  "economic value, EUR, from which a site is very large", 0, 1e15, 500000000, KT_DOUBLE,
+	  OFF(plan_size_value_min_eur[2]) },
+	{ "plan.size_factor.small",
+	  "measure cost multiplier for a small site, 0.001-1000 (catalogue costs are medium)",
+	  0.001, 1000, 0.5, KT_DOUBLE, OFF(plan_size_factor[0]) },
+	{ "plan.size_factor.medium", "measure cost multiplier for a medium site, 0.001-1000", 0.001,
+	  1000, 1, KT_DOUBLE, OFF(plan_size_factor[1]) },
+	{ "plan.size_factor.large", "measure cost multiplier for a large site, 0.001-1000", 0.001,
+	  1000, 2, KT_DOUBLE, OFF(plan_size_factor[2]) },
+	{ "plan.size_factor.very_large",
+	  "measure cost multiplier for a very large site, 0.001-1000", 0.001, 1000, 4, KT_DOUBLE,
+	  OFF(plan_size_factor[3]) },
+	{ "plan.exact_time_limit_s",
+	  "time limit of the exact (GLPK) planner, seconds, 0.1-86400", 0.1, 86400, 60, KT_DOUBLE,
+	  OFF(plan_exact_time_limit_s) },
+	{ "register.accept_max_band",
+	  "highest band (1 low - 4 very high) an owner may accept alone; above needs a coordinator",
+	  1, 4, 2, KT_INT, OFF(register_accept_max_band) },
 };
 
 #define N_KEYS (sizeof keys / sizeof keys[0])
@@ -137,6 +195,16 @@ static const char *const ascending[][2] = {
 	{ "matrix.quant.consequence.3", "matrix.quant.consequence.4" },
 	{ "matrix.band.low_max", "matrix.band.medium_max" },
 	{ "matrix.band.medium_max", "matrix.band.high_max" },
+	{ "plan.size.occupancy.medium_min", "plan.size.occupancy.large_min" },
+	{ "plan.size.occupancy.large_min", "plan.size.occupancy.very_large_min" },
+	{ "plan.size.value.medium_min_eur", "plan.size.value.large_min_eur" },
+	{ "plan.size.value.large_min_eur", "plan.size.value.very_large_min_eur" },
+};
+
+/* Rules between keys: lower <= upper (more intrusive measures need at least the same band). */
+static const char *const non_decreasing[][2] = {
+	{ "plan.band.intrusiveness_1", "plan.band.intrusiveness_2" },
+	{ "plan.band.intrusiveness_2", "plan.band.intrusiveness_3" },
 };
 
 static double read_value(const struct pt_config *c, const struct key_def *k)
@@ -361,6 +429,26 @@ enum pt_err pt_config_check(const struct pt_config *c, struct pt_diag *d)
 		if (!(hv > lv)) {
 			char msg[160], num[40];
 			pt_strlcpy(msg, "must be greater than ", sizeof msg);
+			pt_strlcat(msg, lo->name, sizeof msg);
+			pt_strlcat(msg, " (", sizeof msg);
+			pt_number_format(lv, num, sizeof num);
+			pt_strlcat(msg, num, sizeof msg);
+			pt_strlcat(msg, ")", sizeof msg);
+			return pt_diag_put(d, PT_EINVAL, 0, hi->name, msg);
+		}
+	}
+	for (i = 0; i < sizeof non_decreasing / sizeof non_decreasing[0]; i++) {
+		const struct key_def *lo = find_key(non_decreasing[i][0]);
+		const struct key_def *hi = find_key(non_decreasing[i][1]);
+		double lv, hv;
+		if (!lo || !hi)
+			return pt_diag_put(d, PT_EINTERNAL, 0, non_decreasing[i][0],
+					   "unknown key in a rule");
+		lv = read_value(c, lo);
+		hv = read_value(c, hi);
+		if (!(hv >= lv)) {
+			char msg[160], num[40];
+			pt_strlcpy(msg, "must be at least ", sizeof msg);
 			pt_strlcat(msg, lo->name, sizeof msg);
 			pt_strlcat(msg, " (", sizeof msg);
 			pt_number_format(lv, num, sizeof num);

@@ -109,6 +109,7 @@ enum pt_err pt_config_get(const struct pt_config *c, const char *key, double *ou
 /**
  * Check every key's range and the rules between keys (threat level factors
  * strictly ascending LOW < ... < CRITICAL, band edges low < medium < high,
+ * plan size edges ascending, plan.band.intrusiveness_K non-decreasing in K,
  * matrix class edges strictly ascending). PT_EINVAL with d naming the key
  * at fault (field) and the rule broken (msg); d may be NULL.
  */

@@ -30,6 +30,13 @@ static void test_defaults(void)
 	CHECK(c.national_share >= 0 && c.national_share <= 1);
 	CHECK(c.samples > 0);
 	CHECK(c.top_k > 0);
+	CHECK_INT(c.plan_horizon_years, 10);
+	CHECK_NEAR(c.plan_discount_rate, 0.03, 0);
+	CHECK_INT(c.plan_max_measures, 4);
+	CHECK_NEAR(c.plan_alternative_cost_factor, 1.2, 0);
+	CHECK_INT(c.plan_band_for_intrusiveness[3], 3);
+	CHECK_NEAR(c.plan_size_factor[3], 4, 0);
+	CHECK_INT(c.register_accept_max_band, 2);
 }
 
 static void test_keys(void)
@@ -38,7 +45,7 @@ static void test_keys(void)
 	struct pt_config c;
 	double v;
 	pt_config_defaults(&c);
-	CHECK_INT(n, 37);
+	CHECK_INT(n, 58);
 	CHECK_STR(pt_config_key_name(0), "quant.vsl_eur");
 	CHECK(pt_config_key_name(n) == NULL);
 	CHECK(pt_config_key_description(n) == NULL);
@@ -181,12 +188,29 @@ static void test_check_rules(void)
 		   "must be greater than matrix.band.medium_max (9)");
 	check_rule("matrix.band.low_max", "12", "matrix.band.medium_max",
 		   "must be greater than matrix.band.low_max (12)");
+	check_rule("plan.size.occupancy.large_min", "500", "plan.size.occupancy.large_min",
+		   "must be greater than plan.size.occupancy.medium_min (500)");
+	check_rule("plan.size.value.large_min_eur", "6e8", "plan.size.value.very_large_min_eur",
+		   "must be greater than plan.size.value.large_min_eur (600000000)");
+	check_rule("plan.band.intrusiveness_2", "4", "plan.band.intrusiveness_3",
+		   "must be at least plan.band.intrusiveness_2 (4)");
+	check_rule("plan.band.intrusiveness_1", "3", "plan.band.intrusiveness_2",
+		   "must be at least plan.band.intrusiveness_1 (3)");
 
 	/* A consistent change of several keys passes. */
 	memset(&d, 0, sizeof d);
 	pt_config_defaults(&c);
 	CHECK_INT(pt_config_set(&c, "level.substantial", "1.5", &d), PT_OK);
 	CHECK_INT(pt_config_check(&c, &d), PT_OK);
+	/* Equal bands for two intrusiveness levels are allowed (non-decreasing). */
+	CHECK_INT(pt_config_set(&c, "plan.band.intrusiveness_2", "3", &d), PT_OK);
+	CHECK_INT(pt_config_check(&c, &d), PT_OK);
+	CHECK_INT(c.plan_band_for_intrusiveness[2], 3);
+	/* Size factors must be above zero; the register band is 1-4. */
+	CHECK_INT(pt_config_set(&c, "plan.size_factor.small", "0", &d), PT_EINVAL);
+	CHECK_STR(d.field, "plan.size_factor.small");
+	CHECK_INT(pt_config_set(&c, "register.accept_max_band", "5", &d), PT_EINVAL);
+	CHECK_STR(d.msg, "must be a whole number between 1 and 4");
 
 	/* Values put in the struct directly are range-checked too. */
 	pt_config_defaults(&c);
