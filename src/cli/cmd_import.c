@@ -1,4 +1,5 @@
-/* cmd_import.c - `protect import sites|assessments FILE`: all or nothing,
+/* cmd_import.c - `protect import sites|assessments FILE`, `import measures
+ * FILE [EFFECTS_FILE]` and `import site-measures FILE`: all or nothing,
  * every rejected row reported as FILE:LINE: field: what is wrong. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +8,9 @@
 #include "cli.h"
 #include "formats/pt_assess_io.h"
 #include "formats/pt_diag.h"
+#include "formats/pt_measures_io.h"
 #include "formats/pt_sites_io.h"
+#include "store/pt_plan_store.h"
 
 int pt_cli_load_catalogs(struct pt_db *db, struct pt_catalogs *cat)
 {
@@ -109,37 +112,174 @@ int pt_cli_import_assessments(struct pt_db *db, const struct pt_catalogs *cat, c
 	return 0;
 }
 
+/* Copy the stored measure id (and its effects when with_effects) into cat unless there. */
+static enum pt_err take_stored(struct pt_measure_catalog *cat, const struct pt_measure_catalog *db,
+			       const char *id, int with_effects)
+{
+	long k = pt_measure_catalog_find(db, id);
+	size_t e;
+	enum pt_err err;
+	if (k < 0)
+		return PT_OK;
+	if (pt_measure_catalog_find(cat, id) < 0 &&
+	    (err = pt_measure_catalog_add(cat, &db->items[k])) != PT_OK)
+		return err;
+	for (e = 0; with_effects && e < db->n_effects; e++)
+		if (strcmp(db->effects[e].measure_id, id) == 0 &&
+		    (err = pt_measure_catalog_add_effect(cat, &db->effects[e])) != PT_OK)
+			return err;
+	return PT_OK;
+}
+
+/*
+ * import measures FILE [EFFECTS_FILE]: the measures of FILE are added or
+ * updated. With EFFECTS_FILE, the effects of each measure it or FILE names
+ * are replaced by its rows; without it, the stored effects are kept.
+ */
+static int import_measures(struct pt_db *db, const struct pt_catalogs *cat, const char *name,
+			   const char *buf, size_t len, const char *effects_name,
+			   const char *effects_buf, size_t effects_len)
+{
+	struct pt_measure_catalog mc, stored;
+	struct pt_diag d;
+	size_t k, n_file;
+	enum pt_err err;
+	const char *failed = name;
+
+	memset(&mc, 0, sizeof mc);
+	memset(&stored, 0, sizeof stored);
+	memset(&d, 0, sizeof d);
+	err = pt_db_measures_load(db, &stored, &d);
+	if (err == PT_OK) {
+		pt_strlcpy(d.file, name, sizeof d.file);
+		err = pt_measures_read_csv(buf, len, cat, &mc, &d);
+	}
+	n_file = mc.n;
+	if (err == PT_OK && effects_buf) {
+		failed = effects_name;
+		pt_diag_clear(&d);
+		pt_strlcpy(d.file, effects_name, sizeof d.file);
+		err = pt_measure_effects_read_csv(effects_buf, effects_len, &cat->threats, &stored,
+						  &mc, &d);
+		/* stored measures the effects name take part (their effects are replaced) */
+		for (k = 0; err == PT_OK && k < mc.n_effects; k++)
+			err = take_stored(&mc, &stored, mc.effects[k].measure_id, 0);
+	} else if (err == PT_OK) {
+		for (k = 0; err == PT_OK && k < n_file; k++) {
+			char id[PT_ID_MAX];
+			long s = pt_measure_catalog_find(&stored, mc.items[k].id);
+			size_t e;
+			pt_strlcpy(id, mc.items[k].id, sizeof id);
+			for (e = 0; s >= 0 && err == PT_OK && e < stored.n_effects; e++)
+				if (strcmp(stored.effects[e].measure_id, id) == 0)
+					err = pt_measure_catalog_add_effect(&mc, &stored.effects[e]);
+		}
+	}
+	if (err == PT_OK) {
+		failed = name;
+		pt_diag_clear(&d);
+		err = pt_db_measures_import(db, NULL, &mc, &d);
+	}
+	if (err != PT_OK) {
+		int rc = pt_cli_fail(err, &d);
+		pt_cli_errorf("%s: nothing imported", failed);
+		pt_measure_catalog_free(&mc);
+		pt_measure_catalog_free(&stored);
+		return rc;
+	}
+	printf("%s: %zu measures imported", name, n_file);
+	if (effects_buf)
+		printf(", %s: %zu effect rows", effects_name, mc.n_effects);
+	else
+		printf(" (stored effects kept)");
+	putchar('\n');
+	pt_measure_catalog_free(&mc);
+	pt_measure_catalog_free(&stored);
+	return 0;
+}
+
+/* import site-measures FILE: measures in place at sites (site_id,measure_id). */
+static int import_site_measures(struct pt_db *db, const char *name, const char *buf, size_t len)
+{
+	struct pt_site_measure_list list;
+	struct pt_diag d;
+	enum pt_err err;
+
+	memset(&list, 0, sizeof list);
+	memset(&d, 0, sizeof d);
+	pt_strlcpy(d.file, name, sizeof d.file);
+	err = pt_site_measures_read_csv(buf, len, &list, &d);
+	if (err == PT_OK) {
+		pt_diag_clear(&d);
+		pt_strlcpy(d.file, name, sizeof d.file);
+		err = pt_db_site_measures_import(db, NULL, &list, &d);
+	}
+	if (err != PT_OK) {
+		int rc = pt_cli_fail(err, &d);
+		pt_cli_errorf("%s: nothing imported", name);
+		pt_site_measure_list_free(&list);
+		return rc;
+	}
+	printf("%s: %zu measures in place imported\n", name, list.n);
+	pt_site_measure_list_free(&list);
+	return 0;
+}
+
 int pt_cmd_import(struct pt_cli *cli)
 {
 	struct pt_db *db = NULL;
 	struct pt_catalogs cat;
-	char *buf = NULL;
-	size_t len = 0;
-	int rc, sites;
+	char *buf = NULL, *buf2 = NULL;
+	size_t len = 0, len2 = 0;
+	int rc;
+	enum { SITES, ASSESSMENTS, MEASURES, SITE_MEASURES } kind;
 
 	if (cli->argc < 1)
-		return pt_cli_usage_error(cli, "say what to import: sites or assessments");
+		return pt_cli_usage_error(
+			cli, "say what to import: sites, assessments, measures or site-measures");
 	if (strcmp(cli->argv[0], "sites") == 0)
-		sites = 1;
+		kind = SITES;
 	else if (strcmp(cli->argv[0], "assessments") == 0)
-		sites = 0;
+		kind = ASSESSMENTS;
+	else if (strcmp(cli->argv[0], "measures") == 0)
+		kind = MEASURES;
+	else if (strcmp(cli->argv[0], "site-measures") == 0)
+		kind = SITE_MEASURES;
 	else
-		return pt_cli_usage_error(cli, "unknown kind of import '%s' (sites or assessments)",
+		return pt_cli_usage_error(cli,
+					  "unknown kind of import '%s' (sites, assessments, "
+					  "measures or site-measures)",
 					  cli->argv[0]);
-	if (cli->argc != 2)
-		return pt_cli_usage_error(cli, cli->argc < 2 ? "missing FILE" : "too many arguments");
+	if (cli->argc < 2)
+		return pt_cli_usage_error(cli, "missing FILE");
+	if (cli->argc > (kind == MEASURES ? 3 : 2))
+		return pt_cli_usage_error(cli, "too many arguments");
 	memset(&cat, 0, sizeof cat);
 	if ((rc = pt_cli_read_file(cli->argv[1], &buf, &len)))
 		return rc;
+	if (cli->argc == 3 && (rc = pt_cli_read_file(cli->argv[2], &buf2, &len2)))
+		goto out;
 	if ((rc = pt_cli_open_db(cli, 0, &db)) || (rc = pt_cli_load_catalogs(db, &cat)))
 		goto out;
-	if (sites)
+	switch (kind) {
+	case SITES:
 		rc = pt_cli_import_sites(db, &cat, cli->argv[1], buf, len, 0);
-	else
+		break;
+	case ASSESSMENTS:
 		rc = pt_cli_import_assessments(db, &cat, cli->argv[1], buf, len, 0);
+		break;
+	case MEASURES:
+		rc = import_measures(db, &cat, cli->argv[1], buf, len,
+				     cli->argc == 3 ? cli->argv[2] : NULL, buf2, len2);
+		break;
+	case SITE_MEASURES:
+		rc = import_site_measures(db, cli->argv[1], buf, len);
+		break;
+	}
 out:
 	pt_cli_free_catalogs(&cat);
 	pt_db_close(db);
 	free(buf);
+	free(buf2);
 	return rc;
 }

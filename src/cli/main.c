@@ -12,8 +12,11 @@
 static const struct pt_cli_command commands[] = {
 	{"init", pt_cmd_init, "init", "create an empty registry with the catalogues and settings"},
 	{"demo", pt_cmd_demo, "demo", "create (or refresh) a registry holding the fictional demo region"},
-	{"import", pt_cmd_import, "import sites|assessments FILE",
-	 "import sites (CSV or GeoJSON) or assessments (CSV, method by header); all or nothing"},
+	{"import", pt_cmd_import,
+	 "import sites|assessments FILE | import measures FILE [EFFECTS_FILE]\n"
+	 "       import site-measures FILE",
+	 "import sites (CSV or GeoJSON), assessments (CSV, method by header), the measure "
+	 "catalogue and its effects, or measures in place at sites; all or nothing"},
 	{"export", pt_cmd_export, "export sites [--format csv|json|geojson] [--max-tlp LEVEL]",
 	 "write sites to stdout, withholding those above the TLP level (default GREEN)"},
 	{"sites", pt_cmd_sites, "sites list [--format table|csv|json] | sites show ID",
@@ -46,6 +49,22 @@ static const struct pt_cli_command commands[] = {
 	{"audit", pt_cmd_audit,
 	 "audit list [--limit N] [--format table|csv|json] | audit verify | audit rekey [--reason TEXT]",
 	 "read the audit log, verify its HMAC chain against DB.key, or start a new chain"},
+	{"measures", pt_cmd_measures,
+	 "measures list [--format table|csv|json] | measures at SITE [--format table|csv|json]\n"
+	 "       measures export [--effects]",
+	 "the catalogue of protective measures, the measures in place or committed at a site"},
+	{"plan", pt_cmd_plan,
+	 "plan --budget EUR [--solver fast|exact] [--region R] [--format table|csv|json|html]\n"
+	 "       [--save NAME] [--frontier] [--time-limit S] [--no-check] [--as USER]\n"
+	 "       plan list [--format table|csv|json] | plan show NAME [--format table|json]",
+	 "choose proportionate protective measures across the sites under a budget"},
+	{"register", pt_cmd_register,
+	 "register list [--site ID] [--format table|csv|json] [--as USER]\n"
+	 "       register set SITE THREAT [--treatment accept|reduce|transfer|avoid]\n"
+	 "         [--responsible USER] [--review-date YYYY-MM-DD] [--measures A;B] [--note TEXT]\n"
+	 "         [--as USER]\n"
+	 "       register approve SITE THREAT [--as USER] | register history SITE THREAT [--as USER]",
+	 "the risk register: treatment, owner, review date and linked measures of each risk"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -58,7 +77,8 @@ static void usage(FILE *f)
 	for (i = 0; i < N_COMMANDS; i++)
 		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'protect help COMMAND' shows a command's usage.\n"
-		   "Exit status: 0 ok, 64 usage, 65 bad data, 66 missing input, 70 internal, 74 I/O.\n");
+		   "Exit status: 0 ok, 64 usage, 65 bad data, 66 missing input, 70 internal, 74 I/O,\n"
+		   "77 forbidden.\n");
 }
 
 static const struct pt_cli_command *find_command(const char *name)

@@ -1,0 +1,256 @@
+/* cmd_measures.c - `protect measures list|at|export`: the catalogue of
+ * protective measures (cost, lifetime, rights profile, where each applies),
+ * the measures in place or committed at a site, and the catalogue as CSV. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "formats/pt_csv.h"
+#include "formats/pt_measures_io.h"
+#include "store/pt_plan_store.h"
+
+static int load_measures(struct pt_db *db, struct pt_measure_catalog *c)
+{
+	struct pt_diag d;
+	enum pt_err err;
+	memset(&d, 0, sizeof d);
+	memset(c, 0, sizeof *c);
+	err = pt_db_measures_load(db, c, &d);
+	if (err != PT_OK)
+		return pt_cli_fail(err, &d);
+	return 0;
+}
+
+static json_t *measure_json(const struct pt_measure_catalog *c, size_t i)
+{
+	const struct pt_measure *m = &c->items[i];
+	json_t *o, *eff = json_array();
+	size_t k;
+	if (!eff)
+		return NULL;
+	for (k = 0; k < c->n_effects; k++) {
+		const struct pt_measure_effect *e = &c->effects[k];
+		json_t *x;
+		if (strcmp(e->measure_id, m->id) != 0)
+			continue;
+		x = json_pack("{s:s,s:f,s:f}", "threat_id", e->threat_id, "v_reduction",
+			      e->v_reduction, "c_reduction", e->c_reduction);
+		if (!x || json_array_append_new(eff, x)) {
+			json_decref(eff);
+			return NULL;
+		}
+	}
+	o = json_pack("{s:s,s:s,s:s,s:f,s:f,s:i,s:i,s:i,s:i,s:i,s:b,s:b,s:s,s:s,s:s,s:s,s:o}", "id",
+		      m->id, "name", m->name, "family", pt_measure_family_name(m->family),
+		      "capex_eur", m->capex_eur, "opex_eur_year", m->opex_eur_year,
+		      "lifetime_years", m->lifetime_years, "intrusiveness",
+		      pt_measure_intrusiveness(m), "privacy", m->rights[PT_RIGHT_PRIVACY], "movement",
+		      m->rights[PT_RIGHT_MOVEMENT], "discrimination",
+		      m->rights[PT_RIGHT_DISCRIMINATION], "legal_basis", m->legal_basis,
+		      "removes_step_free", m->removes_step_free, "kinds", m->kinds, "sectors",
+		      m->sectors, "exclusive_group", m->exclusive_group, "description",
+		      m->description, "effects", eff);
+	return o;
+}
+
+static int measures_list(struct pt_cli *cli)
+{
+	struct pt_db *db = NULL;
+	struct pt_measure_catalog c;
+	enum pt_format fmt = PT_FORMAT_TABLE;
+	const char *val;
+	size_t k;
+	int i, rc;
+
+	memset(&c, 0, sizeof c);
+	for (i = 1; i < cli->argc; i++) {
+		if ((val = pt_cli_option(cli, &i, "--format")) != NULL) {
+			if (pt_cli_parse_format(val, 0, &fmt))
+				return pt_cli_usage_error(cli, "--format is table, csv or json");
+		} else
+			return pt_cli_usage_error(cli, "unexpected argument '%s'", cli->argv[i]);
+	}
+	if ((rc = pt_cli_open_db(cli, 0, &db)) || (rc = load_measures(db, &c)))
+		goto out;
+	if (fmt == PT_FORMAT_CSV) {
+		if (pt_measures_write_csv(stdout, &c) != PT_OK) {
+			pt_cli_errorf("writing the measures failed");
+			rc = 74;
+		}
+	} else if (fmt == PT_FORMAT_JSON) {
+		json_t *a = json_array();
+		for (k = 0; a && k < c.n; k++) {
+			json_t *o = measure_json(&c, k);
+			if (!o || json_array_append_new(a, o)) {
+				json_decref(a);
+				a = NULL;
+			}
+		}
+		if (!a) {
+			pt_cli_errorf("out of memory");
+			rc = 70;
+			goto out;
+		}
+		json_dumpf(a, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(a);
+	} else {
+		char capex[64], opex[64], rights[32], applies[2 * PT_MEASURE_APPLIES_MAX + 4];
+		printf("%-24s %-19s %12s %12s %4s %-11s %-5s %-9s %s\n", "ID", "FAMILY",
+		       "CAPEX (EUR)", "OPEX/YR", "LIFE", "INTR P/M/D", "LEGAL", "STEP-FREE",
+		       "APPLIES TO (KINDS | SECTORS)");
+		for (k = 0; k < c.n; k++) {
+			const struct pt_measure *m = &c.items[k];
+			pt_cli_format_eur(m->capex_eur, capex, sizeof capex);
+			pt_cli_format_eur(m->opex_eur_year, opex, sizeof opex);
+			snprintf(rights, sizeof rights, "%d %d/%d/%d", pt_measure_intrusiveness(m),
+				 m->rights[PT_RIGHT_PRIVACY], m->rights[PT_RIGHT_MOVEMENT],
+				 m->rights[PT_RIGHT_DISCRIMINATION]);
+			snprintf(applies, sizeof applies, "%s | %s", m->kinds, m->sectors);
+			pt_cli_print_cell(stdout, m->id, 24);
+			putchar(' ');
+			pt_cli_print_cell(stdout, pt_measure_family_name(m->family), 19);
+			printf(" %12s %12s %4d ", capex, opex, m->lifetime_years);
+			pt_cli_print_cell(stdout, rights, 11);
+			printf(" %-5s %-9s ", m->legal_basis ? "yes" : "no",
+			       m->removes_step_free ? "removed" : "kept");
+			pt_cli_print_last(stdout, applies, 60);
+			putchar('\n');
+		}
+		printf("%zu measures, %zu effect rows; costs per site of size factor 1 "
+		       "(plan.size_factor.*)\n",
+		       c.n, c.n_effects);
+	}
+out:
+	pt_measure_catalog_free(&c);
+	pt_db_close(db);
+	return rc;
+}
+
+static int measures_at(struct pt_cli *cli)
+{
+	struct pt_db *db = NULL;
+	struct pt_site_measure_row *rows = NULL;
+	struct pt_diag d;
+	enum pt_format fmt = PT_FORMAT_TABLE;
+	const char *val, *site = NULL;
+	size_t n = 0, k;
+	int i, rc;
+	enum pt_err err;
+
+	for (i = 1; i < cli->argc; i++) {
+		if ((val = pt_cli_option(cli, &i, "--format")) != NULL) {
+			if (pt_cli_parse_format(val, 0, &fmt))
+				return pt_cli_usage_error(cli, "--format is table, csv or json");
+		} else if (cli->argv[i][0] == '-' || site)
+			return pt_cli_usage_error(cli, "unexpected argument '%s'", cli->argv[i]);
+		else
+			site = cli->argv[i];
+	}
+	if (!site)
+		return pt_cli_usage_error(cli, "measures at needs a SITE id");
+	if ((rc = pt_cli_open_db(cli, 0, &db)))
+		return rc;
+	memset(&d, 0, sizeof d);
+	err = pt_db_site_measures_list(db, site, &rows, &n, &d);
+	if (err != PT_OK) {
+		rc = pt_cli_fail(err, &d);
+		goto out;
+	}
+	if (fmt == PT_FORMAT_JSON) {
+		json_t *a = json_array();
+		for (k = 0; a && k < n; k++) {
+			json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "site_id", rows[k].site_id,
+					      "measure_id", rows[k].measure_id, "status",
+					      pt_site_measure_status_name(rows[k].status), "plan",
+					      rows[k].plan, "added_at", rows[k].added_at, "added_by",
+					      rows[k].added_by);
+			if (!o || json_array_append_new(a, o)) {
+				json_decref(a);
+				a = NULL;
+			}
+		}
+		if (!a) {
+			pt_cli_errorf("out of memory");
+			rc = 70;
+			goto out;
+		}
+		json_dumpf(a, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(a);
+	} else if (fmt == PT_FORMAT_CSV) {
+		printf("site_id,measure_id,status,plan,added_at,added_by\r\n");
+		for (k = 0; k < n; k++) {
+			printf("%s,%s,%s,", rows[k].site_id, rows[k].measure_id,
+			       pt_site_measure_status_name(rows[k].status));
+			pt_csv_write_field(stdout, rows[k].plan);
+			putchar(',');
+			pt_csv_write_field(stdout, rows[k].added_at);
+			putchar(',');
+			pt_csv_write_field(stdout, rows[k].added_by);
+			fputs("\r\n", stdout);
+		}
+	} else {
+		printf("%-24s %-9s %-20s %-20s %s\n", "MEASURE", "STATUS", "PLAN", "ADDED", "BY");
+		for (k = 0; k < n; k++) {
+			pt_cli_print_cell(stdout, rows[k].measure_id, 24);
+			putchar(' ');
+			pt_cli_print_cell(stdout, pt_site_measure_status_name(rows[k].status), 9);
+			putchar(' ');
+			pt_cli_print_cell(stdout, rows[k].plan[0] ? rows[k].plan : "-", 20);
+			putchar(' ');
+			pt_cli_print_cell(stdout, rows[k].added_at, 20);
+			putchar(' ');
+			pt_cli_print_last(stdout, rows[k].added_by, 40);
+			putchar('\n');
+		}
+		printf("%zu measure%s at %s\n", n, n == 1 ? "" : "s", site);
+	}
+out:
+	free(rows);
+	pt_db_close(db);
+	return rc;
+}
+
+static int measures_export(struct pt_cli *cli)
+{
+	struct pt_db *db = NULL;
+	struct pt_measure_catalog c;
+	int i, rc, effects = 0;
+	enum pt_err err;
+
+	for (i = 1; i < cli->argc; i++) {
+		if (strcmp(cli->argv[i], "--effects") == 0)
+			effects = 1;
+		else
+			return pt_cli_usage_error(cli, "unexpected argument '%s'", cli->argv[i]);
+	}
+	memset(&c, 0, sizeof c);
+	if ((rc = pt_cli_open_db(cli, 0, &db)) || (rc = load_measures(db, &c)))
+		goto out;
+	err = effects ? pt_measure_effects_write_csv(stdout, &c) : pt_measures_write_csv(stdout, &c);
+	if (err != PT_OK) {
+		pt_cli_errorf("writing the measures: %s", pt_strerror(err));
+		rc = pt_err_exit_status(err);
+	}
+out:
+	pt_measure_catalog_free(&c);
+	pt_db_close(db);
+	return rc;
+}
+
+int pt_cmd_measures(struct pt_cli *cli)
+{
+	if (cli->argc < 1)
+		return pt_cli_usage_error(cli, "say what to do: list, at or export");
+	if (strcmp(cli->argv[0], "list") == 0)
+		return measures_list(cli);
+	if (strcmp(cli->argv[0], "at") == 0)
+		return measures_at(cli);
+	if (strcmp(cli->argv[0], "export") == 0)
+		return measures_export(cli);
+	return pt_cli_usage_error(cli, "unknown measures command '%s' (list, at, export)",
+				  cli->argv[0]);
+}

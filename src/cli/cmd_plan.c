@@ -1,0 +1,558 @@
+/* cmd_plan.c - `protect plan`: choose protective measures across the sites
+ * under a budget (proportionality screening, Pareto bundles, the fast or
+ * exact solver), print or save the plan; `plan list|show` for saved plans. */
+#include <ctype.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "formats/pt_csv.h"
+#include "formats/pt_plan_io.h"
+#include "store/pt_plan_store.h"
+
+/* Largest budget accepted (EUR). */
+#define PLAN_BUDGET_MAX 1e15
+
+enum plan_format { PLAN_TABLE = 0, PLAN_CSV, PLAN_JSON, PLAN_HTML };
+
+/* A plain non-negative amount: digits with an optional decimal part. */
+static int parse_budget(const char *s, double *out)
+{
+	const char *p = s;
+	size_t digits = 0;
+	char *end;
+	while (isdigit((unsigned char)*p)) {
+		p++;
+		digits++;
+	}
+	if (*p == '.') {
+		p++;
+		while (isdigit((unsigned char)*p)) {
+			p++;
+			digits++;
+		}
+	}
+	if (!digits || *p || strlen(s) > 32)
+		return -1;
+	*out = strtod(s, &end);
+	if (*end || !isfinite(*out) || *out < 0 || *out > PLAN_BUDGET_MAX)
+		return -1;
+	return 0;
+}
+
+static int parse_plan_format(const char *s, enum plan_format *out)
+{
+	static const char *const names[] = {"table", "csv", "json", "html"};
+	size_t i;
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*out = (enum plan_format)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* The writers' view of a run. */
+static void run_view(const struct pt_plan_run *run, const char *name, struct pt_plan_view *v)
+{
+	memset(v, 0, sizeof *v);
+	v->cfg = &run->ranking->cfg;
+	v->threats = &run->ranking->cat.threats;
+	v->sites = run->ranking->sites.items;
+	v->measures = &run->measures;
+	v->model = run->model;
+	v->result = &run->result;
+	v->threat_level_text = run->ranking->level_text;
+	v->region = run->region;
+	v->name = name ? name : "";
+	v->withheld = run->withheld;
+	v->outside_region = run->outside_region;
+	v->frontier_n = run->frontier_n;
+	v->frontier_budget = run->frontier_budget;
+	v->frontier_reduction = run->frontier_reduction;
+	v->frontier_bound = run->frontier_bound;
+}
+
+static void eur(double x, char *buf, size_t size)
+{
+	char n[48];
+	pt_cli_format_eur(x, n, sizeof n);
+	snprintf(buf, size, "EUR %s", n);
+}
+
+static void ratio_text(double benefit, double cost, char *buf, size_t size)
+{
+	if (cost > 0)
+		snprintf(buf, size, "%.2f", benefit / cost);
+	else
+		snprintf(buf, size, benefit > 0 ? "unbounded (no cost)" : "-");
+}
+
+static void print_frontier_table(const struct pt_plan_view *v)
+{
+	char a[64], b[64], c[64];
+	size_t k;
+	printf("\nRisk reduction against budget (%zu points; PV over %u years, EUR):\n", v->frontier_n,
+	       v->cfg->plan_horizon_years);
+	printf("%18s  %18s  %18s\n", "BUDGET", "REDUCTION", "LP BOUND");
+	for (k = 0; k < v->frontier_n; k++) {
+		pt_cli_format_eur(v->frontier_budget[k], a, sizeof a);
+		pt_cli_format_eur(v->frontier_reduction[k], b, sizeof b);
+		pt_cli_format_eur(v->frontier_bound ? v->frontier_bound[k] : NAN, c, sizeof c);
+		printf("%18s  %18s  %18s\n", a, b, c);
+	}
+}
+
+/* Site indexes with a non-empty bundle, largest reduction first (as the writers order them). */
+static size_t *funded(const struct pt_plan_view *v, size_t *n)
+{
+	size_t *idx, i, k = 0;
+	idx = malloc((v->model->n_sites ? v->model->n_sites : 1) * sizeof *idx);
+	if (!idx)
+		return NULL;
+	for (i = 0; i < v->model->n_sites; i++) {
+		const struct pt_plan_site_model *sm = &v->model->sites[i];
+		size_t c = v->result->choice[i];
+		if (sm->n_options && c < sm->n_options &&
+		    v->model->options[sm->first_option + c].n_measures > 0)
+			idx[k++] = i;
+	}
+	/* insertion sort by reduction (plans fund at most a few thousand sites) */
+	for (i = 1; i < k; i++) {
+		size_t x = idx[i], j2 = i;
+		const struct pt_plan_site_model *sx = &v->model->sites[x];
+		double rx = v->model->options[sx->first_option + v->result->choice[x]].benefit_eur;
+		while (j2 > 0) {
+			size_t y = idx[j2 - 1];
+			const struct pt_plan_site_model *sy = &v->model->sites[y];
+			double ry = v->model->options[sy->first_option + v->result->choice[y]].benefit_eur;
+			if (ry > rx || (ry == rx && strcmp(v->sites[y].id, v->sites[x].id) <= 0))
+				break;
+			idx[j2] = y;
+			j2--;
+		}
+		idx[j2] = x;
+	}
+	*n = k;
+	return idx;
+}
+
+static const struct pt_plan_screen *screen_of(const struct pt_plan_view *v, size_t site,
+					      uint32_t m)
+{
+	const struct pt_plan_site_model *sm = &v->model->sites[site];
+	size_t k;
+	for (k = 0; k < sm->n_screens; k++)
+		if (v->model->screens[sm->first_screen + k].measure == m)
+			return &v->model->screens[sm->first_screen + k];
+	return NULL;
+}
+
+static int print_table(const struct pt_plan_view *v, int no_check)
+{
+	const struct pt_plan_result *r = v->result;
+	const struct pt_config *cfg = v->cfg;
+	char a[96], b[96], c[96];
+	char reasons[16][512];
+	size_t *idx, n_idx, k, i;
+	size_t per_verdict[8] = {0}, rejected = 0, not_assessed = 0;
+
+	idx = funded(v, &n_idx);
+	if (!idx) {
+		pt_cli_errorf("out of memory");
+		return 70;
+	}
+	eur(r->budget_eur, a, sizeof a);
+	printf("Investment plan: budget %s, solver %s\n", a, pt_plan_solver_name(r->solver));
+	printf("Threat level %s; horizon %u years, discount rate %g%%; region %s\n",
+	       v->threat_level_text, cfg->plan_horizon_years, cfg->plan_discount_rate * 100,
+	       v->region && v->region[0] ? v->region : "all");
+	printf("%zu sites in the plan, %zu measures\n\n", r->sites_funded, r->measures_chosen);
+
+	eur(r->cost_eur, a, sizeof a);
+	printf("%-24s %s (present value over %u years)\n", "Cost", a, cfg->plan_horizon_years);
+	eur(r->risk_reduction_eur, a, sizeof a);
+	printf("%-24s %s (present value)\n", "Risk reduction", a);
+	eur(r->risk_before_eur_year, a, sizeof a);
+	eur(r->risk_after_eur_year, b, sizeof b);
+	printf("%-24s %s a year -> %s a year\n", "Expected loss", a, b);
+	ratio_text(r->risk_reduction_eur, r->cost_eur, a, sizeof a);
+	printf("%-24s %s\n", "Benefit-cost ratio", a);
+	eur(r->risk_reduction_eur - r->cost_eur, a, sizeof a);
+	printf("%-24s %s\n", "Net benefit", a);
+	eur(r->bound_eur, a, sizeof a);
+	printf("%-24s gap to the LP bound %.2f%% (bound %s)%s\n", "Optimality", r->gap * 100, a,
+	       r->optimal ? ", proved optimal" : r->time_limit_hit ? ", time limit reached" : "");
+	if (r->solver == PT_SOLVER_EXACT)
+		printf("%-24s this plan is the exact solver's\n", "Exact solver");
+	else if (!isnan(r->exact_reduction_eur)) {
+		eur(r->exact_reduction_eur, a, sizeof a);
+		printf("%-24s %s, fast is %.2f%% below\n", "Exact solver", a, r->gap_to_exact * 100);
+	} else
+		printf("%-24s check skipped (%s)\n", "Exact solver",
+		       no_check ? "--no-check" : "too many options; --solver exact runs it");
+	for (i = 0; i < v->model->n_sites; i++)
+		not_assessed += !v->model->sites[i].assessed;
+	if (v->withheld || v->outside_region || not_assessed)
+		printf("%-24s %zu sites outside the region, %zu withheld, %zu not assessed\n",
+		       "Left out", v->outside_region, v->withheld, not_assessed);
+
+	if (n_idx > 0) {
+		printf("\n%-8s %-32s %-9s %14s  %-29s %6s\n", "SITE", "NAME", "BAND", "COST (EUR)",
+		       "LOSS/YR BEFORE -> AFTER (EUR)", "BCR");
+	}
+	for (k = 0; k < n_idx; k++) {
+		size_t s = idx[k];
+		const struct pt_plan_site_model *sm = &v->model->sites[s];
+		const struct pt_plan_option *o = &v->model->options[sm->first_option + r->choice[s]];
+		uint32_t j;
+		char loss[200];
+		pt_cli_print_cell(stdout, v->sites[s].id, 8);
+		putchar(' ');
+		pt_cli_print_cell(stdout, v->sites[s].name, 32);
+		putchar(' ');
+		pt_cli_print_cell(stdout, pt_band_name(sm->band), 9);
+		pt_cli_format_eur(o->cost_eur, a, sizeof a);
+		pt_cli_format_eur(sm->risk_before_eur_year, b, sizeof b);
+		pt_cli_format_eur(o->risk_after_eur_year, c, sizeof c);
+		snprintf(loss, sizeof loss, "%s -> %s", b, c);
+		ratio_text(o->benefit_eur, o->cost_eur, b, sizeof b);
+		printf(" %14s  %-29s %6s\n", a, loss, b);
+		for (j = 0; j < o->n_measures; j++) {
+			uint32_t m = v->model->option_measures[o->first_measure + j];
+			const struct pt_plan_screen *sc = screen_of(v, s, m);
+			size_t n = sc ? pt_plan_reasons(v, s, sc, reasons, 16) : 0, q;
+			printf("  + %s (%s)\n", v->measures->items[m].id, v->measures->items[m].name);
+			for (q = 0; q < n; q++)
+				printf("      %s\n", reasons[q]);
+		}
+	}
+	free(idx);
+
+	for (i = 0; i < v->model->n_screens; i++) {
+		enum pt_plan_verdict vd = v->model->screens[i].verdict;
+		if (vd != PT_VERDICT_ADMITTED) {
+			rejected++;
+			if ((size_t)vd < sizeof per_verdict / sizeof per_verdict[0])
+				per_verdict[vd]++;
+		}
+	}
+	printf("\nRejected: %zu measures", rejected);
+	if (rejected) {
+		const char *sep = " (";
+		for (i = 1; i < sizeof per_verdict / sizeof per_verdict[0]; i++)
+			if (per_verdict[i]) {
+				printf("%s%s %zu", sep, pt_plan_verdict_name((enum pt_plan_verdict)i),
+				       per_verdict[i]);
+				sep = ", ";
+			}
+		printf("); --format json or html lists them with reasons");
+	}
+	putchar('\n');
+	if (v->frontier_n)
+		print_frontier_table(v);
+	return 0;
+}
+
+static int write_plan(const struct pt_plan_view *v, enum plan_format fmt, int frontier,
+		      int no_check)
+{
+	enum pt_err err = PT_OK;
+	switch (fmt) {
+	case PLAN_TABLE:
+		return print_table(v, no_check);
+	case PLAN_CSV:
+		err = frontier ? pt_plan_write_frontier_csv(stdout, v) : pt_plan_write_csv(stdout, v);
+		break;
+	case PLAN_JSON:
+		err = pt_plan_write_json(stdout, v);
+		break;
+	case PLAN_HTML:
+		err = pt_plan_write_html(stdout, v);
+		break;
+	}
+	if (err != PT_OK) {
+		pt_cli_errorf("writing the plan: %s", pt_strerror(err));
+		return pt_err_exit_status(err);
+	}
+	return 0;
+}
+
+/* ---- saved plans ---------------------------------------------------------- */
+
+static int plan_list(struct pt_cli *cli)
+{
+	struct pt_db *db = NULL;
+	struct pt_saved_plan *plans = NULL;
+	struct pt_diag d;
+	enum pt_format fmt = PT_FORMAT_TABLE;
+	size_t n = 0, k;
+	int i, rc;
+	const char *val;
+	enum pt_err err;
+
+	for (i = 1; i < cli->argc; i++) {
+		if ((val = pt_cli_option(cli, &i, "--format")) != NULL) {
+			if (pt_cli_parse_format(val, 0, &fmt))
+				return pt_cli_usage_error(cli, "--format is table, csv or json");
+		} else
+			return pt_cli_usage_error(cli, "unexpected argument '%s'", cli->argv[i]);
+	}
+	if ((rc = pt_cli_open_db(cli, 0, &db)))
+		return rc;
+	memset(&d, 0, sizeof d);
+	err = pt_db_plans_list(db, &plans, &n, &d);
+	if (err != PT_OK) {
+		rc = pt_cli_fail(err, &d);
+		goto out;
+	}
+	if (fmt == PT_FORMAT_JSON) {
+		json_t *a = json_array();
+		for (k = 0; a && k < n; k++) {
+			json_t *o = json_pack(
+				"{s:s,s:s,s:s,s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:I,s:I}", "name",
+				plans[k].name, "created_at", plans[k].created_at, "created_by",
+				plans[k].created_by, "solver", plans[k].solver, "region",
+				plans[k].region, "threat_level", plans[k].threat_level, "budget_eur",
+				plans[k].budget_eur, "cost_eur", plans[k].cost_eur, "risk_reduction_eur",
+				plans[k].risk_reduction_eur, "gap", plans[k].gap, "sites_funded",
+				(json_int_t)plans[k].sites_funded, "measures",
+				(json_int_t)plans[k].measures);
+			if (!o || json_array_append_new(a, o)) {
+				json_decref(a);
+				a = NULL;
+			}
+		}
+		if (!a) {
+			pt_cli_errorf("out of memory");
+			rc = 70;
+			goto out;
+		}
+		json_dumpf(a, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(a);
+	} else if (fmt == PT_FORMAT_CSV) {
+		printf("name,created_at,created_by,solver,region,budget_eur,cost_eur,"
+		       "risk_reduction_eur,gap,sites_funded,measures\r\n");
+		for (k = 0; k < n; k++) {
+			pt_csv_write_field(stdout, plans[k].name);
+			putchar(',');
+			pt_csv_write_field(stdout, plans[k].created_at);
+			putchar(',');
+			pt_csv_write_field(stdout, plans[k].created_by);
+			putchar(',');
+			pt_csv_write_field(stdout, plans[k].solver);
+			putchar(',');
+			pt_csv_write_field(stdout, plans[k].region);
+			printf(",%.2f,%.2f,%.2f,%.6f,%lld,%lld\r\n", plans[k].budget_eur,
+			       plans[k].cost_eur, plans[k].risk_reduction_eur, plans[k].gap,
+			       plans[k].sites_funded, plans[k].measures);
+		}
+	} else {
+		char a[64], b[64], c[64];
+		printf("%-20s %-20s %-20s %-6s %15s %15s %17s %6s %8s\n", "NAME", "CREATED", "BY",
+		       "SOLVER", "BUDGET (EUR)", "COST (EUR)", "REDUCTION (EUR)", "SITES", "MEASURES");
+		for (k = 0; k < n; k++) {
+			pt_cli_format_eur(plans[k].budget_eur, a, sizeof a);
+			pt_cli_format_eur(plans[k].cost_eur, b, sizeof b);
+			pt_cli_format_eur(plans[k].risk_reduction_eur, c, sizeof c);
+			pt_cli_print_cell(stdout, plans[k].name, 20);
+			putchar(' ');
+			pt_cli_print_cell(stdout, plans[k].created_at, 20);
+			putchar(' ');
+			pt_cli_print_cell(stdout, plans[k].created_by, 20);
+			putchar(' ');
+			pt_cli_print_cell(stdout, plans[k].solver, 6);
+			printf(" %15s %15s %17s %6lld %8lld\n", a, b, c, plans[k].sites_funded,
+			       plans[k].measures);
+		}
+		printf("%zu saved plan%s\n", n, n == 1 ? "" : "s");
+	}
+out:
+	free(plans);
+	pt_db_close(db);
+	return rc;
+}
+
+static int plan_show(struct pt_cli *cli)
+{
+	struct pt_db *db = NULL;
+	struct pt_saved_plan sp;
+	struct pt_diag d;
+	const char *name = NULL, *val;
+	char *text = NULL;
+	int i, rc, as_json = 0;
+	enum pt_err err;
+
+	for (i = 1; i < cli->argc; i++) {
+		if ((val = pt_cli_option(cli, &i, "--format")) != NULL) {
+			if (strcmp(val, "json") == 0)
+				as_json = 1;
+			else if (strcmp(val, "table") != 0)
+				return pt_cli_usage_error(cli, "--format is table or json");
+		} else if (cli->argv[i][0] == '-' || name)
+			return pt_cli_usage_error(cli, "unexpected argument '%s'", cli->argv[i]);
+		else
+			name = cli->argv[i];
+	}
+	if (!name)
+		return pt_cli_usage_error(cli, "plan show needs NAME");
+	if ((rc = pt_cli_open_db(cli, 0, &db)))
+		return rc;
+	memset(&d, 0, sizeof d);
+	err = pt_db_plan_get(db, name, &sp, &text, &d);
+	if (err == PT_ENOTFOUND) {
+		pt_cli_errorf("no saved plan named \"%s\"; 'protect plan list' shows them", name);
+		rc = 66;
+		goto out;
+	}
+	if (err != PT_OK) {
+		rc = pt_cli_fail(err, &d);
+		goto out;
+	}
+	if (as_json) {
+		fputs(text ? text : "{}\n", stdout);
+		if (text && text[0] && text[strlen(text) - 1] != '\n')
+			putchar('\n');
+	} else {
+		char a[64], b[64], c[64];
+		json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+		json_t *sites = j ? json_object_get(j, "sites") : NULL;
+		size_t k, m;
+		eur(sp.budget_eur, a, sizeof a);
+		eur(sp.cost_eur, b, sizeof b);
+		eur(sp.risk_reduction_eur, c, sizeof c);
+		printf("Saved plan %s, created %s by %s\n", sp.name, sp.created_at, sp.created_by);
+		printf("Budget %s, solver %s, region %s, threat level %s\n", a, sp.solver,
+		       sp.region[0] ? sp.region : "all", sp.threat_level);
+		printf("Cost %s, risk reduction %s (present values), gap %.2f%%\n", b, c,
+		       sp.gap * 100);
+		printf("%lld sites, %lld measures committed\n", sp.sites_funded, sp.measures);
+		for (k = 0; k < json_array_size(sites); k++) {
+			json_t *s = json_array_get(sites, k);
+			json_t *ms = json_object_get(s, "measures");
+			const char *sid = json_string_value(json_object_get(s, "site_id"));
+			const char *sname = json_string_value(json_object_get(s, "name"));
+			printf("  ");
+			pt_cli_print_cell(stdout, sid ? sid : "", 8);
+			putchar(' ');
+			pt_cli_print_last(stdout, sname ? sname : "", 40);
+			putchar(':');
+			for (m = 0; m < json_array_size(ms); m++) {
+				const char *mid = json_string_value(
+					json_object_get(json_array_get(ms, m), "measure_id"));
+				printf(" %s", mid ? mid : "?");
+			}
+			putchar('\n');
+		}
+		json_decref(j);
+	}
+out:
+	free(text);
+	pt_db_close(db);
+	return rc;
+}
+
+/* ---- protect plan --budget ------------------------------------------------ */
+
+int pt_cmd_plan(struct pt_cli *cli)
+{
+	struct pt_plan_opts o;
+	struct pt_plan_run *run = NULL;
+	struct pt_plan_view view;
+	struct pt_principal who;
+	struct pt_db *db = NULL;
+	struct pt_diag d;
+	enum plan_format fmt = PLAN_TABLE;
+	const char *val, *budget_text = NULL, *save = NULL, *as = NULL;
+	int i, rc, frontier = 0, no_check = 0, has_who = 0;
+	unsigned long secs;
+	enum pt_err err;
+
+	if (cli->argc >= 1 && strcmp(cli->argv[0], "list") == 0)
+		return plan_list(cli);
+	if (cli->argc >= 1 && strcmp(cli->argv[0], "show") == 0)
+		return plan_show(cli);
+	memset(&o, 0, sizeof o);
+	o.solver = PT_SOLVER_FAST;
+	o.check_exact = -1;
+	for (i = 0; i < cli->argc; i++) {
+		if ((val = pt_cli_option(cli, &i, "--budget")) != NULL) {
+			budget_text = val;
+		} else if ((val = pt_cli_option(cli, &i, "--solver")) != NULL) {
+			if (pt_plan_solver_parse(val, &o.solver) != PT_OK)
+				return pt_cli_usage_error(cli, "--solver is fast or exact, not '%s'", val);
+		} else if ((val = pt_cli_option(cli, &i, "--region")) != NULL) {
+			if (!val[0])
+				return pt_cli_usage_error(cli, "--region needs a region name");
+			o.region = val;
+		} else if ((val = pt_cli_option(cli, &i, "--format")) != NULL) {
+			if (parse_plan_format(val, &fmt))
+				return pt_cli_usage_error(cli, "--format is table, csv, json or html");
+		} else if ((val = pt_cli_option(cli, &i, "--save")) != NULL) {
+			if (!val[0])
+				return pt_cli_usage_error(cli, "--save needs a NAME");
+			save = val;
+		} else if ((val = pt_cli_option(cli, &i, "--time-limit")) != NULL) {
+			if (pt_cli_parse_ulong(val, 1, 86400, &secs))
+				return pt_cli_usage_error(cli, "--time-limit is whole seconds, 1 to 86400");
+			o.time_limit_s = (double)secs;
+		} else if ((val = pt_cli_option(cli, &i, "--as")) != NULL) {
+			if (!val[0])
+				return pt_cli_usage_error(cli, "--as needs a USER");
+			as = val;
+		} else if (strcmp(cli->argv[i], "--frontier") == 0) {
+			frontier = 1;
+		} else if (strcmp(cli->argv[i], "--no-check") == 0) {
+			no_check = 1;
+		} else {
+			return pt_cli_usage_error(cli, "unexpected argument '%s'", cli->argv[i]);
+		}
+	}
+	if (!budget_text)
+		return pt_cli_usage_error(cli, "--budget EUR is required");
+	if (parse_budget(budget_text, &o.budget_eur))
+		return pt_cli_usage_error(cli,
+					  "--budget is a plain amount of EUR (digits, e.g. 2000000), not '%s'",
+					  budget_text);
+	if (no_check || o.solver == PT_SOLVER_EXACT)
+		o.check_exact = 0;
+	if (frontier)
+		o.frontier_points = 101;
+
+	if ((rc = pt_cli_open_db(cli, 0, &db)))
+		return rc;
+	if (as && (rc = pt_cli_act_as(db, as, &who)))
+		goto out;
+	has_who = as != NULL;
+	o.who = has_who ? &who : NULL;
+	memset(&d, 0, sizeof d);
+	err = pt_plan_run(db, &o, &run, &d);
+	if (err != PT_OK) {
+		rc = pt_cli_fail(err, &d);
+		goto out;
+	}
+	if (save) {
+		memset(&d, 0, sizeof d);
+		err = pt_db_plan_save(db, o.who, save, run, &d);
+		if (err != PT_OK) {
+			rc = pt_cli_fail(err, &d);
+			goto out;
+		}
+	}
+	run_view(run, save, &view);
+	rc = write_plan(&view, fmt, frontier, no_check);
+	if (!rc && save) {
+		FILE *f = fmt == PLAN_TABLE ? stdout : stderr;
+		fprintf(f, "%ssaved plan %s: %zu measures committed at %zu sites\n",
+			fmt == PLAN_TABLE ? "\n" : "protect: ", save, run->result.measures_chosen,
+			run->result.sites_funded);
+	}
+out:
+	pt_plan_run_free(run);
+	pt_db_close(db);
+	return rc;
+}

@@ -1,0 +1,432 @@
+/* cmd_register.c - `protect register list|set|approve|history`: the risk
+ * register's treatment decisions per site-threat risk, recorded as a user
+ * (--as USER) or as the system administrator. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "formats/pt_csv.h"
+#include "store/pt_plan_store.h"
+#include "store/pt_users.h"
+
+int pt_cli_act_as(struct pt_db *db, const char *name, struct pt_principal *who)
+{
+	struct pt_user u;
+	struct pt_diag d;
+	enum pt_err err;
+	memset(&d, 0, sizeof d);
+	err = pt_db_user_get(db, name, &u, &d);
+	if (err == PT_ENOTFOUND) {
+		pt_cli_errorf("no user named \"%s\"; 'protect user list' shows them", name);
+		return 66;
+	}
+	if (err != PT_OK)
+		return pt_cli_fail(err, &d);
+	pt_user_principal(&u, who);
+	pt_db_set_actor(db, u.id, u.org_id, u.name, 0);
+	return 0;
+}
+
+static const char *approval_text(const struct pt_register_entry *e)
+{
+	if (e->approved)
+		return "approved";
+	if (e->needs_approval)
+		return "pending";
+	return "-";
+}
+
+static int find_entry(struct pt_db *db, const struct pt_principal *who, const char *site,
+		      const char *threat, struct pt_register_entry *out)
+{
+	struct pt_register_entry *rows = NULL;
+	struct pt_diag d;
+	size_t n = 0, k;
+	enum pt_err err;
+	memset(&d, 0, sizeof d);
+	err = pt_db_register_list(db, who, site, &rows, &n, &d);
+	if (err != PT_OK)
+		return pt_cli_fail(err, &d);
+	for (k = 0; k < n; k++)
+		if (strcmp(rows[k].threat_id, threat) == 0) {
+			*out = rows[k];
+			free(rows);
+			return 0;
+		}
+	free(rows);
+	pt_cli_errorf("%s %s: no assessed risk of that site and threat", site, threat);
+	return 66;
+}
+
+/* Act as user as (NULL: the system administrator): *whop is who or NULL. */
+static int take_as(struct pt_db *db, const char *as, struct pt_principal *who,
+		   const struct pt_principal **whop)
+{
+	int rc;
+	*whop = NULL;
+	if (!as)
+		return 0;
+	if ((rc = pt_cli_act_as(db, as, who)))
+		return rc;
+	*whop = who;
+	return 0;
+}
+
+static int register_list(struct pt_cli *cli)
+{
+	struct pt_db *db = NULL;
+	struct pt_register_entry *rows = NULL;
+	struct pt_principal who_buf;
+	const struct pt_principal *who = NULL;
+	struct pt_diag d;
+	enum pt_format fmt = PT_FORMAT_TABLE;
+	const char *val, *site = NULL, *as = NULL;
+	size_t n = 0, k;
+	int i, rc;
+	enum pt_err err;
+
+	for (i = 1; i < cli->argc; i++) {
+		if ((val = pt_cli_option(cli, &i, "--format")) != NULL) {
+			if (pt_cli_parse_format(val, 0, &fmt))
+				return pt_cli_usage_error(cli, "--format is table, csv or json");
+		} else if ((val = pt_cli_option(cli, &i, "--site")) != NULL) {
+			if (!val[0])
+				return pt_cli_usage_error(cli, "--site needs a site ID");
+			site = val;
+		} else if ((val = pt_cli_option(cli, &i, "--as")) != NULL) {
+			if (!val[0])
+				return pt_cli_usage_error(cli, "--as needs a USER");
+			as = val;
+		} else
+			return pt_cli_usage_error(cli, "unexpected argument '%s'", cli->argv[i]);
+	}
+	if ((rc = pt_cli_open_db(cli, 0, &db)))
+		return rc;
+	if ((rc = take_as(db, as, &who_buf, &who)))
+		goto out;
+	memset(&d, 0, sizeof d);
+	err = pt_db_register_list(db, who, site, &rows, &n, &d);
+	if (err != PT_OK) {
+		rc = pt_cli_fail(err, &d);
+		goto out;
+	}
+	if (fmt == PT_FORMAT_JSON) {
+		json_t *a = json_array();
+		for (k = 0; a && k < n; k++) {
+			const struct pt_register_entry *e = &rows[k];
+			json_t *o = json_pack(
+				"{s:s,s:s,s:s,s:s,s:f,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:s,s:s,s:s,s:s}",
+				"site_id", e->site_id, "site_name", e->site_name, "threat_id",
+				e->threat_id, "band", pt_band_name(e->band), "risk_eur_year",
+				e->risk_eur_year, "treatment", pt_treatment_name(e->treatment),
+				"owner_org", e->owner_org, "responsible", e->responsible, "review_date",
+				e->review_date, "measures", e->measures, "note", e->note,
+				"needs_approval", e->needs_approval, "approved", e->approved,
+				"approved_by", e->approved_by, "approved_at", e->approved_at,
+				"updated_at", e->updated_at, "updated_by", e->updated_by);
+			if (!o || json_array_append_new(a, o)) {
+				json_decref(a);
+				a = NULL;
+			}
+		}
+		if (!a) {
+			pt_cli_errorf("out of memory");
+			rc = 70;
+			goto out;
+		}
+		json_dumpf(a, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(a);
+	} else if (fmt == PT_FORMAT_CSV) {
+		printf("site_id,site_name,threat_id,band,risk_eur_year,treatment,approval,owner_org,"
+		       "responsible,review_date,measures,note,updated_at,updated_by\r\n");
+		for (k = 0; k < n; k++) {
+			const struct pt_register_entry *e = &rows[k];
+			pt_csv_write_field(stdout, e->site_id);
+			putchar(',');
+			pt_csv_write_field(stdout, e->site_name);
+			putchar(',');
+			pt_csv_write_field(stdout, e->threat_id);
+			putchar(',');
+			pt_csv_write_field(stdout, pt_band_name(e->band));
+			printf(",%.2f,%s,%s,", e->risk_eur_year, pt_treatment_name(e->treatment),
+			       approval_text(e));
+			pt_csv_write_field(stdout, e->owner_org);
+			putchar(',');
+			pt_csv_write_field(stdout, e->responsible);
+			putchar(',');
+			pt_csv_write_field(stdout, e->review_date);
+			putchar(',');
+			pt_csv_write_field(stdout, e->measures);
+			putchar(',');
+			pt_csv_write_field(stdout, e->note);
+			putchar(',');
+			pt_csv_write_field(stdout, e->updated_at);
+			putchar(',');
+			pt_csv_write_field(stdout, e->updated_by);
+			fputs("\r\n", stdout);
+		}
+	} else {
+		char eur[64];
+		printf("%-8s %-18s %-9s %14s %-9s %-8s %-14s %-10s %s\n", "SITE", "THREAT", "BAND",
+		       "RISK/YR (EUR)", "TREATMENT", "APPROVAL", "RESPONSIBLE", "REVIEW", "MEASURES");
+		for (k = 0; k < n; k++) {
+			const struct pt_register_entry *e = &rows[k];
+			pt_cli_format_eur(e->risk_eur_year, eur, sizeof eur);
+			pt_cli_print_cell(stdout, e->site_id, 8);
+			putchar(' ');
+			pt_cli_print_cell(stdout, e->threat_id, 18);
+			putchar(' ');
+			pt_cli_print_cell(stdout, pt_band_name(e->band), 9);
+			printf(" %14s ", eur);
+			pt_cli_print_cell(stdout, pt_treatment_name(e->treatment), 9);
+			putchar(' ');
+			pt_cli_print_cell(stdout, approval_text(e), 8);
+			putchar(' ');
+			pt_cli_print_cell(stdout, e->responsible[0] ? e->responsible : "-", 14);
+			putchar(' ');
+			pt_cli_print_cell(stdout, e->review_date[0] ? e->review_date : "-", 10);
+			putchar(' ');
+			pt_cli_print_last(stdout, e->measures[0] ? e->measures : "-", 40);
+			putchar('\n');
+		}
+		printf("%zu site-threat risk%s\n", n, n == 1 ? "" : "s");
+	}
+out:
+	free(rows);
+	pt_db_close(db);
+	return rc;
+}
+
+static int register_set(struct pt_cli *cli)
+{
+	struct pt_db *db = NULL;
+	struct pt_register_change ch;
+	struct pt_register_entry e;
+	struct pt_principal who_buf;
+	const struct pt_principal *who = NULL;
+	enum pt_treatment t;
+	struct pt_diag d;
+	const char *val, *site = NULL, *threat = NULL, *as = NULL;
+	int i, rc, changes = 0;
+	enum pt_err err;
+
+	memset(&ch, 0, sizeof ch);
+	for (i = 1; i < cli->argc; i++) {
+		if ((val = pt_cli_option(cli, &i, "--treatment")) != NULL) {
+			if (pt_treatment_parse(val, &t) != PT_OK || t == PT_TREAT_NONE)
+				return pt_cli_usage_error(
+					cli, "--treatment is accept, reduce, transfer or avoid, not '%s'",
+					val);
+			ch.treatment = val;
+			changes++;
+		} else if ((val = pt_cli_option(cli, &i, "--responsible")) != NULL) {
+			ch.responsible = val;
+			changes++;
+		} else if ((val = pt_cli_option(cli, &i, "--review-date")) != NULL) {
+			ch.review_date = val;
+			changes++;
+		} else if ((val = pt_cli_option(cli, &i, "--measures")) != NULL) {
+			ch.measures = val;
+			changes++;
+		} else if ((val = pt_cli_option(cli, &i, "--note")) != NULL) {
+			ch.note = val;
+			changes++;
+		} else if ((val = pt_cli_option(cli, &i, "--as")) != NULL) {
+			if (!val[0])
+				return pt_cli_usage_error(cli, "--as needs a USER");
+			as = val;
+		} else if (cli->argv[i][0] == '-') {
+			return pt_cli_usage_error(cli, "unknown option '%s'", cli->argv[i]);
+		} else if (!site) {
+			site = cli->argv[i];
+		} else if (!threat) {
+			threat = cli->argv[i];
+		} else {
+			return pt_cli_usage_error(cli, "unexpected argument '%s'", cli->argv[i]);
+		}
+	}
+	if (!site || !threat)
+		return pt_cli_usage_error(cli, "register set needs SITE THREAT");
+	if (!changes)
+		return pt_cli_usage_error(cli, "say what to record: --treatment, --responsible, "
+					       "--review-date, --measures or --note");
+	if ((rc = pt_cli_open_db(cli, 0, &db)))
+		return rc;
+	if ((rc = take_as(db, as, &who_buf, &who)))
+		goto out;
+	memset(&d, 0, sizeof d);
+	err = pt_db_register_set(db, who, site, threat, &ch, &d);
+	if (err != PT_OK) {
+		rc = pt_cli_fail(err, &d);
+		goto out;
+	}
+	if ((rc = find_entry(db, who, site, threat, &e)))
+		goto out;
+	printf("%s %s: treatment %s", e.site_id, e.threat_id, pt_treatment_name(e.treatment));
+	if (e.needs_approval && !e.approved)
+		printf(", awaiting a government coordinator's approval (band %s)",
+		       pt_band_name(e.band));
+	else if (e.needs_approval && e.approved)
+		printf(", approved by %s", e.approved_by);
+	printf("; recorded by %s\n", e.updated_by);
+out:
+	pt_db_close(db);
+	return rc;
+}
+
+/* SITE THREAT [--as USER] [--format F when allowed]. */
+static int site_threat_args(struct pt_cli *cli, const char **site, const char **threat,
+			    const char **as, enum pt_format *fmt)
+{
+	const char *val;
+	int i;
+	*site = *threat = *as = NULL;
+	for (i = 1; i < cli->argc; i++) {
+		if ((val = pt_cli_option(cli, &i, "--as")) != NULL) {
+			if (!val[0])
+				return pt_cli_usage_error(cli, "--as needs a USER");
+			*as = val;
+		} else if (fmt && (val = pt_cli_option(cli, &i, "--format")) != NULL) {
+			if (pt_cli_parse_format(val, 0, fmt))
+				return pt_cli_usage_error(cli, "--format is table, csv or json");
+		} else if (cli->argv[i][0] == '-') {
+			return pt_cli_usage_error(cli, "unknown option '%s'", cli->argv[i]);
+		} else if (!*site) {
+			*site = cli->argv[i];
+		} else if (!*threat) {
+			*threat = cli->argv[i];
+		} else {
+			return pt_cli_usage_error(cli, "unexpected argument '%s'", cli->argv[i]);
+		}
+	}
+	if (!*site || !*threat)
+		return pt_cli_usage_error(cli, "register %s needs SITE THREAT", cli->argv[0]);
+	return 0;
+}
+
+static int register_approve(struct pt_cli *cli)
+{
+	struct pt_db *db = NULL;
+	struct pt_principal who_buf;
+	const struct pt_principal *who = NULL;
+	struct pt_register_entry e;
+	struct pt_diag d;
+	const char *site, *threat, *as;
+	int rc;
+	enum pt_err err;
+
+	if ((rc = site_threat_args(cli, &site, &threat, &as, NULL)))
+		return rc;
+	if ((rc = pt_cli_open_db(cli, 0, &db)))
+		return rc;
+	if ((rc = take_as(db, as, &who_buf, &who)))
+		goto out;
+	memset(&d, 0, sizeof d);
+	err = pt_db_register_approve(db, who, site, threat, &d);
+	if (err != PT_OK) {
+		rc = pt_cli_fail(err, &d);
+		goto out;
+	}
+	if ((rc = find_entry(db, who, site, threat, &e)))
+		goto out;
+	printf("%s %s: acceptance approved by %s\n", e.site_id, e.threat_id,
+	       e.approved_by[0] ? e.approved_by : PT_ACTOR_SYSTEM);
+out:
+	pt_db_close(db);
+	return rc;
+}
+
+static int register_history(struct pt_cli *cli)
+{
+	struct pt_db *db = NULL;
+	struct pt_principal who_buf;
+	const struct pt_principal *who = NULL;
+	struct pt_register_history_row *rows = NULL;
+	struct pt_diag d;
+	enum pt_format fmt = PT_FORMAT_TABLE;
+	const char *site, *threat, *as;
+	size_t n = 0, k;
+	int rc;
+	enum pt_err err;
+
+	if ((rc = site_threat_args(cli, &site, &threat, &as, &fmt)))
+		return rc;
+	if ((rc = pt_cli_open_db(cli, 0, &db)))
+		return rc;
+	if ((rc = take_as(db, as, &who_buf, &who)))
+		goto out;
+	memset(&d, 0, sizeof d);
+	err = pt_db_register_history(db, who, site, threat, &rows, &n, &d);
+	if (err != PT_OK) {
+		rc = pt_cli_fail(err, &d);
+		goto out;
+	}
+	if (fmt == PT_FORMAT_JSON) {
+		json_t *a = json_array();
+		for (k = 0; a && k < n; k++) {
+			json_t *o = json_pack("{s:s,s:s,s:s,s:s}", "at", rows[k].at, "actor",
+					      rows[k].actor, "action", rows[k].action, "detail",
+					      rows[k].detail);
+			if (!o || json_array_append_new(a, o)) {
+				json_decref(a);
+				a = NULL;
+			}
+		}
+		if (!a) {
+			pt_cli_errorf("out of memory");
+			rc = 70;
+			goto out;
+		}
+		json_dumpf(a, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(a);
+	} else if (fmt == PT_FORMAT_CSV) {
+		printf("at,actor,action,detail\r\n");
+		for (k = 0; k < n; k++) {
+			pt_csv_write_field(stdout, rows[k].at);
+			putchar(',');
+			pt_csv_write_field(stdout, rows[k].actor);
+			putchar(',');
+			pt_csv_write_field(stdout, rows[k].action);
+			putchar(',');
+			pt_csv_write_field(stdout, rows[k].detail);
+			fputs("\r\n", stdout);
+		}
+	} else {
+		printf("%-20s %-20s %-8s %s\n", "AT", "BY", "ACTION", "WHAT");
+		for (k = 0; k < n; k++) {
+			pt_cli_print_cell(stdout, rows[k].at, 20);
+			putchar(' ');
+			pt_cli_print_cell(stdout, rows[k].actor, 20);
+			putchar(' ');
+			pt_cli_print_cell(stdout, rows[k].action, 8);
+			putchar(' ');
+			pt_cli_print_last(stdout, rows[k].detail, 200);
+			putchar('\n');
+		}
+		printf("%zu change%s of %s %s\n", n, n == 1 ? "" : "s", site, threat);
+	}
+out:
+	free(rows);
+	pt_db_close(db);
+	return rc;
+}
+
+int pt_cmd_register(struct pt_cli *cli)
+{
+	if (cli->argc < 1)
+		return pt_cli_usage_error(cli, "say what to do: list, set, approve or history");
+	if (strcmp(cli->argv[0], "list") == 0)
+		return register_list(cli);
+	if (strcmp(cli->argv[0], "set") == 0)
+		return register_set(cli);
+	if (strcmp(cli->argv[0], "approve") == 0)
+		return register_approve(cli);
+	if (strcmp(cli->argv[0], "history") == 0)
+		return register_history(cli);
+	return pt_cli_usage_error(cli, "unknown register command '%s' (list, set, approve, history)",
+				  cli->argv[0]);
+}
