@@ -66,7 +66,7 @@ static enum pt_err parse_int(const char *text, long line, const char *field, int
 	if (err != PT_OK)
 		return err;
 	if (v < INT_MIN / 2 || v > INT_MAX / 2)
-		return pt_diag_set(d, PT_EINVAL, line, field, "%lld is out of range %d to %d", v,
+		return pt_diag_set(d, PT_EINVAL, line, field, "must be a whole number from %d to %d",
 				   lo, hi);
 	*out = (int)v;
 	return PT_OK;
