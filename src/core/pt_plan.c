@@ -1,0 +1,850 @@
+/* pt_plan.c - the investment plan model: per site the risk before, the
+ * proportionality screening of the catalogue, the Pareto-efficient bundles
+ * of admitted measures; then one bundle per site under a budget. */
+#include "pt_plan.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pt_matrix.h"
+
+/* Bundles enumerated for one site at most: candidates are cut, lowest
+ * standalone benefit first, until the count of subsets fits. */
+#define BUNDLES_MAX (UINT64_C(1) << 20)
+#define ALTS_PER_SCREEN 8
+#define REL_EPS 1e-12
+
+static const char *const verdict_names[] = { "admitted", "step_free",      "legal_basis",
+					     "band",     "less_intrusive", "bcr" };
+
+const char *pt_plan_verdict_name(enum pt_plan_verdict v)
+{
+	return (unsigned)v < sizeof verdict_names / sizeof verdict_names[0] ? verdict_names[v] :
+									      "";
+}
+
+const char *pt_plan_solver_name(enum pt_plan_solver s)
+{
+	return s == PT_SOLVER_FAST ? "fast" : s == PT_SOLVER_EXACT ? "exact" : "";
+}
+
+enum pt_err pt_plan_solver_parse(const char *s, enum pt_plan_solver *out)
+{
+	if (s && strcmp(s, "fast") == 0)
+		*out = PT_SOLVER_FAST;
+	else if (s && strcmp(s, "exact") == 0)
+		*out = PT_SOLVER_EXACT;
+	else
+		return PT_EINVAL;
+	return PT_OK;
+}
+
+/* Make room for need elements of elem bytes in *p (capacity *cap), at most max. */
+static enum pt_err grow(void **p, size_t *cap, size_t need, size_t elem, size_t max)
+{
+	size_t c;
+	void *q;
+	if (need <= *cap)
+		return PT_OK;
+	if (need > max)
+		return PT_ELIMIT;
+	c = *cap ? *cap : 64;
+	while (c < need)
+		c = c > max / 2 ? max : c * 2;
+	if (c > SIZE_MAX / elem)
+		return PT_ELIMIT;
+	q = realloc(*p, c * elem);
+	if (!q)
+		return PT_ENOMEM;
+	*p = q;
+	*cap = c;
+	return PT_OK;
+}
+
+/* One enumerated bundle: candidates in mask. */
+struct bundle {
+	double cost, benefit, risk_after;
+	uint32_t mask;
+};
+
+/* A sort key: a descending, then b ascending, then i ascending. */
+struct key {
+	double a, b;
+	size_t i;
+};
+
+static int cmp_key(const void *pa, const void *pb)
+{
+	const struct key *x = pa, *y = pb;
+	if (x->a != y->a)
+		return x->a > y->a ? -1 : 1;
+	if (x->b != y->b)
+		return x->b < y->b ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Scratch kept across sites (pooled; grown, never shrunk). */
+struct scratch {
+	unsigned char *skip;        /* per catalogue measure: existing or committed here */
+	double *base;               /* per pair, committed measures applied: p_attack p_success consequence */
+	size_t cap_base;
+	struct pt_plan_screen *scr; /* this site's screens (at most the catalogue) */
+	int *basic_ok;              /* per screen: passes step-free, legal basis, band */
+	struct key *keys;           /* per screen sort keys */
+	struct bundle *bundles;
+	size_t cap_bundles;
+	struct key *bkeys;          /* per Pareto option sort keys (thinning) */
+	size_t *hull;
+	unsigned char *keep;
+	size_t cap_bkeys, cap_hull, cap_keep;
+	uint32_t cand[PT_PLAN_MAX_CANDIDATES];
+	double cand_cost[PT_PLAN_MAX_CANDIDATES];
+	int cand_group[PT_PLAN_MAX_CANDIDATES];
+	double *fv, *fc;            /* [cand * np + p]: 1 - v, 1 - c */
+	double *vm, *cm;            /* [depth * np + p]: running products */
+	size_t cap_fv, cap_fc, cap_vm, cap_cm;
+};
+
+static void scratch_free(struct scratch *s)
+{
+	free(s->skip);
+	free(s->base);
+	free(s->scr);
+	free(s->basic_ok);
+	free(s->keys);
+	free(s->bundles);
+	free(s->bkeys);
+	free(s->hull);
+	free(s->keep);
+	free(s->fv);
+	free(s->fc);
+	free(s->vm);
+	free(s->cm);
+}
+
+/* Capacity-tracked output arrays of the model. */
+struct caps {
+	size_t options, option_measures, screens, alts;
+	size_t n_om; /* option_measures used */
+};
+
+/* The depth-first enumeration of bundles. */
+struct dfs {
+	struct scratch *s;
+	size_t np, n_cand, n_bundles;
+	unsigned max_depth;
+	double risk_before, annuity;
+};
+
+static void dfs_visit(struct dfs *x, size_t start, unsigned depth, uint32_t mask,
+		      uint32_t groups, double cost)
+{
+	struct scratch *s = x->s;
+	size_t c, p, np = x->np;
+	for (c = start; c < x->n_cand; c++) {
+		const double *fv = s->fv + c * np, *fc = s->fc + c * np;
+		const double *vm0 = s->vm + (size_t)depth * np, *cm0 = s->cm + (size_t)depth * np;
+		double *vm1 = s->vm + (size_t)(depth + 1) * np, *cm1 = s->cm + (size_t)(depth + 1) * np;
+		double risk = 0, benefit;
+		int g = s->cand_group[c];
+		struct bundle *b;
+		if (g >= 0 && (groups & (UINT32_C(1) << g)))
+			continue;
+		for (p = 0; p < np; p++) {
+			vm1[p] = vm0[p] * fv[p];
+			cm1[p] = cm0[p] * fc[p];
+			risk += s->base[p] * vm1[p] * cm1[p];
+		}
+		benefit = (x->risk_before - risk) * x->annuity;
+		b = &s->bundles[x->n_bundles++];
+		b->cost = cost + s->cand_cost[c];
+		b->benefit = benefit > 0 ? benefit : 0;
+		b->risk_after = risk;
+		b->mask = mask | (UINT32_C(1) << c);
+		if (depth + 1 < x->max_depth)
+			dfs_visit(x, c + 1, depth + 1, b->mask,
+				  g >= 0 ? groups | (UINT32_C(1) << g) : groups, b->cost);
+	}
+}
+
+static int cmp_bundle(const void *a, const void *b)
+{
+	const struct bundle *x = a, *y = b;
+	if (x->cost != y->cost)
+		return x->cost < y->cost ? -1 : 1;
+	if (x->benefit != y->benefit)
+		return x->benefit > y->benefit ? -1 : 1;
+	return x->mask < y->mask ? -1 : x->mask > y->mask;
+}
+
+static size_t popcount32(uint32_t v)
+{
+	size_t n = 0;
+	for (; v; v &= v - 1)
+		n++;
+	return n;
+}
+
+/* Number of subsets of n of size 1..k, saturating at BUNDLES_MAX + 1. */
+static uint64_t subsets(size_t n, unsigned k)
+{
+	uint64_t total = 0, c = 1;
+	unsigned i;
+	for (i = 1; i <= k && i <= n; i++) {
+		c = c * (uint64_t)(n - i + 1) / i;
+		total += c;
+		if (total > BUNDLES_MAX)
+			return BUNDLES_MAX + 1;
+	}
+	return total;
+}
+
+/* "site ID: what (value)" in field; the value is left out when show is 0. */
+static enum pt_err site_err(struct pt_diag *d, const struct pt_site *site, const char *field,
+			    const char *what, int show, double v)
+{
+	char msg[256], num[40];
+	pt_strlcpy(msg, "site ", sizeof msg);
+	pt_strlcat(msg, site->id, sizeof msg);
+	pt_strlcat(msg, ": ", sizeof msg);
+	pt_strlcat(msg, what, sizeof msg);
+	if (show) {
+		pt_strlcat(msg, " (", sizeof msg);
+		pt_number_format(v, num, sizeof num);
+		pt_strlcat(msg, num, sizeof msg);
+		pt_strlcat(msg, ")", sizeof msg);
+	}
+	return pt_diag_put(d, PT_EINVAL, 0, field, msg);
+}
+
+static enum pt_err check_site(const struct pt_plan_site *ps, size_t n_measures,
+			      size_t threats_n, struct pt_diag *d)
+{
+	size_t i;
+	if (!ps->site)
+		return pt_diag_put(d, PT_EINVAL, 0, "site", "a plan site without its site record");
+	if (ps->n_pairs && !ps->pairs)
+		return site_err(d, ps->site, "pairs", "pairs missing", 0, 0);
+	if ((ps->n_existing && !ps->existing) || (ps->n_committed && !ps->committed))
+		return site_err(d, ps->site, "measures", "measure list missing", 0, 0);
+	for (i = 0; i < ps->n_pairs; i++) {
+		const struct pt_plan_pair *p = &ps->pairs[i];
+		if (p->threat >= threats_n)
+			return site_err(d, ps->site, "threat", "threat index outside the catalogue",
+					1, (double)p->threat);
+		if (!(p->p_attack >= 0 && p->p_attack <= 1))
+			return site_err(d, ps->site, "p_attack",
+					"yearly attempt probability must be from 0 to 1", 1, p->p_attack);
+		if (!(p->p_success >= 0 && p->p_success <= 1))
+			return site_err(d, ps->site, "p_success",
+					"success probability must be from 0 to 1", 1, p->p_success);
+		if (!(p->consequence_eur >= 0 && isfinite(p->consequence_eur)))
+			return site_err(d, ps->site, "consequence_eur",
+					"consequence must be a finite number >= 0 EUR",
+					1, p->consequence_eur);
+	}
+	for (i = 0; i < ps->n_existing; i++)
+		if (ps->existing[i] >= n_measures)
+			return site_err(d, ps->site, "existing",
+					"existing measure index outside the catalogue",
+					1, (double)ps->existing[i]);
+	for (i = 0; i < ps->n_committed; i++)
+		if (ps->committed[i] >= n_measures)
+			return site_err(d, ps->site, "committed",
+					"committed measure index outside the catalogue",
+					1, (double)ps->committed[i]);
+	return PT_OK;
+}
+
+static enum pt_err check_inputs(const struct pt_config *cfg,
+				const struct pt_measure_catalog *measures, const double *v_effect,
+				const double *c_effect, size_t threats_n, struct pt_diag *d)
+{
+	size_t i, n = measures->n * threats_n;
+	if (cfg->plan_max_measures < 1 || cfg->plan_max_measures > PT_PLAN_MAX_BUNDLE)
+		return pt_diag_put(d, PT_EINVAL, 0, "plan.max_measures", "must be from 1 to 8");
+	if (!(cfg->plan_discount_rate > -1) || !isfinite(cfg->plan_discount_rate))
+		return pt_diag_put(d, PT_EINVAL, 0, "plan.discount_rate", "must be above -1");
+	for (i = 0; i < PT_SIZE_COUNT; i++)
+		if (!(cfg->plan_size_factor[i] > 0) || !isfinite(cfg->plan_size_factor[i]))
+			return pt_diag_put(d, PT_EINVAL, 0, "plan.size_factor",
+					   "must be a number above 0");
+	if (n && (!v_effect || !c_effect))
+		return pt_diag_put(d, PT_EINVAL, 0, "effects", "effect matrix missing");
+	for (i = 0; i < n; i++)
+		if (!(v_effect[i] >= 0 && v_effect[i] <= 1) ||
+		    !(c_effect[i] >= 0 && c_effect[i] <= 1)) {
+			char msg[PT_ID_MAX + 96];
+			pt_strlcpy(msg, "measure ", sizeof msg);
+			pt_strlcat(msg, measures->items[i / threats_n].id, sizeof msg);
+			pt_strlcat(msg, ": a reduction is not a number from 0 to 1", sizeof msg);
+			return pt_diag_put(d, PT_EINVAL, 0,
+					   !(v_effect[i] >= 0 && v_effect[i] <= 1) ? "v_reduction" :
+										      "c_reduction",
+					   msg);
+		}
+	return PT_OK;
+}
+
+/* The band the intrusiveness k needs (NONE for 0). */
+static enum pt_band needed_band(const struct pt_config *cfg, int k)
+{
+	if (k <= 0)
+		return PT_BAND_NONE;
+	if (k > 3)
+		k = 3;
+	return (enum pt_band)cfg->plan_band_for_intrusiveness[k];
+}
+
+static int does_as_much(const struct pt_plan_screen *alt, const struct pt_plan_screen *m,
+			double factor)
+{
+	return alt->reduction_eur_year >= m->reduction_eur_year * (1 - REL_EPS) &&
+	       alt->cost_eur <= factor * m->cost_eur * (1 + REL_EPS);
+}
+
+/* Verdicts and considered alternatives of one site's n screens (in s->scr). */
+static enum pt_err screen_site(const struct pt_config *cfg,
+			       const struct pt_measure_catalog *measures, struct scratch *s,
+			       size_t n, enum pt_band band, struct pt_plan_model *m,
+			       struct caps *caps)
+{
+	size_t i, j, n_ok = 0;
+	enum pt_err err;
+	double factor = cfg->plan_alternative_cost_factor;
+
+	for (i = 0; i < n; i++) {
+		struct pt_plan_screen *sc = &s->scr[i];
+		const struct pt_measure *me = &measures->items[sc->measure];
+		sc->verdict = PT_VERDICT_ADMITTED;
+		if (me->removes_step_free)
+			sc->verdict = PT_VERDICT_STEP_FREE;
+		else if (me->legal_basis && !cfg->plan_allow_legal_basis)
+			sc->verdict = PT_VERDICT_LEGAL_BASIS;
+		else if (sc->intrusiveness >= 1 && (int)band < (int)sc->needed_band)
+			sc->verdict = PT_VERDICT_BAND;
+		s->basic_ok[i] = sc->verdict == PT_VERDICT_ADMITTED;
+		if (s->basic_ok[i]) {
+			/* Alternatives in the order they are named: reduction down, cost up. */
+			s->keys[n_ok].a = sc->reduction_eur_year;
+			s->keys[n_ok].b = sc->cost_eur;
+			s->keys[n_ok].i = i;
+			n_ok++;
+		}
+	}
+	qsort(s->keys, n_ok, sizeof *s->keys, cmp_key);
+	for (i = 0; i < n; i++) {
+		struct pt_plan_screen *sc = &s->scr[i];
+		size_t n_alt = 0, best = SIZE_MAX;
+		if (sc->intrusiveness < 1)
+			continue;
+		for (j = 0; j < n_ok; j++) {
+			const struct pt_plan_screen *o = &s->scr[s->keys[j].i];
+			if (o->intrusiveness >= sc->intrusiveness)
+				continue;
+			n_alt++;
+			if (does_as_much(o, sc, factor) &&
+			    (best == SIZE_MAX || o->cost_eur < s->scr[best].cost_eur))
+				best = s->keys[j].i;
+		}
+		if (best != SIZE_MAX && sc->verdict == PT_VERDICT_ADMITTED) {
+			sc->verdict = PT_VERDICT_LESS_INTRUSIVE;
+			sc->alternative = (int32_t)s->scr[best].measure;
+		}
+		if (!n_alt)
+			continue;
+		if (n_alt > ALTS_PER_SCREEN)
+			n_alt = ALTS_PER_SCREEN;
+		if ((err = grow((void **)&m->alts, &caps->alts, m->n_alts + n_alt, sizeof *m->alts,
+				SIZE_MAX / sizeof *m->alts)) != PT_OK)
+			return err;
+		sc->first_alt = m->n_alts;
+		sc->n_alts = n_alt;
+		/* The one that rules the measure out is named first, then the others. */
+		if (best != SIZE_MAX)
+			n_alt--;
+		for (j = 0; j < n_ok; j++) {
+			size_t k = s->keys[j].i;
+			const struct pt_plan_screen *o = &s->scr[k];
+			struct pt_plan_alt *a;
+			if (k == best && best != SIZE_MAX) {
+				a = &m->alts[sc->first_alt];
+			} else {
+				if (o->intrusiveness >= sc->intrusiveness || !n_alt)
+					continue;
+				n_alt--;
+				a = &m->alts[sc->first_alt + sc->n_alts - 1 - n_alt];
+			}
+			a->measure = o->measure;
+			a->intrusiveness = o->intrusiveness;
+			a->cost_eur = o->cost_eur;
+			a->reduction_eur_year = o->reduction_eur_year;
+			a->less_reduction =
+				o->reduction_eur_year < sc->reduction_eur_year * (1 - REL_EPS);
+			a->too_costly = o->cost_eur > factor * sc->cost_eur * (1 + REL_EPS);
+		}
+		m->n_alts += sc->n_alts;
+	}
+	for (i = 0; i < n; i++) {
+		struct pt_plan_screen *sc = &s->scr[i];
+		if (sc->verdict == PT_VERDICT_ADMITTED && sc->bcr < cfg->plan_min_bcr)
+			sc->verdict = PT_VERDICT_BCR;
+	}
+	return PT_OK;
+}
+
+/* Thin the Pareto options b[0..n) (cost rising, benefit rising) to at most
+ * cap: every point of the upper convex hull from do nothing at (0, 0), then
+ * the others with the highest benefit/cost, in cost order. Returns the count. */
+static size_t thin_options(struct scratch *s, struct bundle *b, size_t n, size_t cap)
+{
+	size_t i, h = 0, kept = 0, n_rest = 0;
+	size_t *hull = s->hull;
+	unsigned char *keep = s->keep;
+	if (n <= cap)
+		return n;
+	hull[h++] = SIZE_MAX; /* the origin */
+	for (i = 0; i < n; i++) {
+		while (h >= 2) {
+			double ax = hull[h - 2] == SIZE_MAX ? 0 : b[hull[h - 2]].cost;
+			double ay = hull[h - 2] == SIZE_MAX ? 0 : b[hull[h - 2]].benefit;
+			double bx = b[hull[h - 1]].cost, by = b[hull[h - 1]].benefit;
+			double cross = (bx - ax) * (b[i].benefit - ay) - (by - ay) * (b[i].cost - ax);
+			if (cross < 0)
+				break;
+			h--;
+		}
+		hull[h++] = i;
+	}
+	memset(keep, 0, n);
+	if (h - 1 >= cap) {
+		/* The hull alone reaches the cap: evenly spaced hull points, both ends. */
+		for (i = 0; i < cap; i++)
+			keep[hull[1 + (size_t)((double)i * (double)(h - 2) / (double)(cap - 1))]] = 1;
+	} else {
+		for (i = 1; i < h; i++)
+			keep[hull[i]] = 1;
+		kept = h - 1;
+		for (i = 0; i < n; i++)
+			if (!keep[i]) {
+				s->bkeys[n_rest].a = b[i].cost > 0 ? b[i].benefit / b[i].cost : INFINITY;
+				s->bkeys[n_rest].b = b[i].cost;
+				s->bkeys[n_rest].i = i;
+				n_rest++;
+			}
+		qsort(s->bkeys, n_rest, sizeof *s->bkeys, cmp_key);
+		for (i = 0; i < n_rest && kept < cap; i++, kept++)
+			keep[s->bkeys[i].i] = 1;
+	}
+	for (i = 0, kept = 0; i < n; i++)
+		if (keep[i])
+			b[kept++] = b[i];
+	return kept;
+}
+
+/* Everything of one site: risk before, band, screens, options. */
+static enum pt_err build_site(const struct pt_config *cfg,
+			      const struct pt_measure_catalog *measures, const double *v_effect,
+			      const double *c_effect, size_t threats_n,
+			      const struct pt_plan_site *ps, struct pt_plan_site_model *sm,
+			      struct scratch *s, struct pt_plan_model *m, struct caps *caps)
+{
+	size_t np = ps->n_pairs, i, p, n_scr = 0, n_cand = 0, n_opt, k;
+	double risk = 0, annuity = m->annuity;
+	unsigned max_depth = cfg->plan_max_measures;
+	enum pt_err err;
+	struct dfs x;
+
+	sm->size = pt_site_size_class(cfg, ps->site);
+	sm->size_factor = cfg->plan_size_factor[sm->size];
+	sm->band = PT_BAND_NONE;
+	sm->worst_threat = -1;
+	sm->assessed = np > 0;
+
+	if ((err = grow((void **)&s->base, &s->cap_base, np, sizeof(double), SIZE_MAX / 8)) !=
+	    PT_OK)
+		return err;
+
+	/* Existing and committed measures are not offered; committed ones count now. */
+	memset(s->skip, 0, measures->n ? measures->n : 1);
+	for (i = 0; i < ps->n_existing; i++)
+		s->skip[ps->existing[i]] = 1;
+	for (i = 0; i < ps->n_committed; i++)
+		s->skip[ps->committed[i]] = 1;
+	for (p = 0; p < np; p++) {
+		const struct pt_plan_pair *pr = &ps->pairs[p];
+		double psucc = pr->p_success, cons = pr->consequence_eur, pr_risk;
+		int lc, cc;
+		enum pt_band b;
+		for (i = 0; i < ps->n_committed; i++) {
+			size_t cell = (size_t)ps->committed[i] * threats_n + pr->threat;
+			psucc *= 1 - v_effect[cell];
+			cons *= 1 - c_effect[cell];
+		}
+		s->base[p] = pr->p_attack * psucc * cons;
+		risk += s->base[p];
+		pt_matrix_quant_classes(cfg, pr->p_attack * psucc, cons, &lc, &cc);
+		b = pt_matrix_band(cfg, lc, cc);
+		pr_risk = s->base[p];
+		if (sm->worst_threat < 0 || (int)b > (int)sm->band ||
+		    (b == sm->band && pr_risk > s->base[(size_t)sm->worst_threat])) {
+			sm->band = b;
+			sm->worst_threat = (int32_t)p; /* a pair index until the end */
+		}
+	}
+	if (sm->worst_threat >= 0)
+		sm->worst_threat = (int32_t)ps->pairs[sm->worst_threat].threat;
+	sm->risk_before_eur_year = risk;
+
+	/* Screening. */
+	if (np)
+		for (i = 0; i < measures->n; i++) {
+			const struct pt_measure *me = &measures->items[i];
+			const double *vr = v_effect + i * threats_n, *cr = c_effect + i * threats_n;
+			struct pt_plan_screen *sc;
+			double red = 0, best_red = -1;
+			int touches = 0;
+			if (s->skip[i] || !pt_measure_applies(me, ps->site->kind, ps->site->sector))
+				continue;
+			for (p = 0; p < np; p++)
+				if (vr[ps->pairs[p].threat] > 0 || cr[ps->pairs[p].threat] > 0)
+					touches = 1;
+			if (!touches)
+				continue;
+			sc = &s->scr[n_scr++];
+			memset(sc, 0, sizeof *sc);
+			sc->measure = (uint32_t)i;
+			sc->intrusiveness = pt_measure_intrusiveness(me);
+			sc->site_band = sm->band;
+			sc->needed_band = needed_band(cfg, sc->intrusiveness);
+			sc->cost_eur = pt_measure_pv_cost(me, sm->size_factor, cfg->plan_discount_rate,
+							  cfg->plan_horizon_years);
+			sc->main_threat = -1;
+			sc->alternative = -1;
+			for (p = 0; p < np; p++) {
+				uint32_t t = ps->pairs[p].threat;
+				double r = s->base[p] * (1 - (1 - vr[t]) * (1 - cr[t]));
+				red += r;
+				if (r > best_red && (vr[t] > 0 || cr[t] > 0)) {
+					best_red = r;
+					sc->main_threat = (int32_t)t;
+				}
+			}
+			sc->reduction_eur_year = red;
+			sc->benefit_eur = red * annuity;
+			sc->bcr = sc->cost_eur > 0 ? sc->benefit_eur / sc->cost_eur :
+				  sc->benefit_eur > 0 ? INFINITY : 0;
+		}
+	if (n_scr && (err = screen_site(cfg, measures, s, n_scr, sm->band, m, caps)) != PT_OK)
+		return err;
+	if ((err = grow((void **)&m->screens, &caps->screens, m->n_screens + n_scr,
+			sizeof *m->screens, SIZE_MAX / sizeof *m->screens)) != PT_OK)
+		return err;
+	sm->first_screen = m->n_screens;
+	sm->n_screens = n_scr;
+	if (n_scr)
+		memcpy(m->screens + m->n_screens, s->scr, n_scr * sizeof *s->scr);
+	m->n_screens += n_scr;
+
+	/* Candidates: the admitted measures with the largest benefit. */
+	for (i = 0; i < n_scr; i++)
+		if (s->scr[i].verdict == PT_VERDICT_ADMITTED) {
+			s->keys[n_cand].a = s->scr[i].benefit_eur;
+			s->keys[n_cand].b = 0;
+			s->keys[n_cand].i = i;
+			n_cand++;
+		}
+	qsort(s->keys, n_cand, sizeof *s->keys, cmp_key);
+	if (n_cand > PT_PLAN_MAX_CANDIDATES)
+		n_cand = PT_PLAN_MAX_CANDIDATES;
+	while (n_cand > 0 && subsets(n_cand, max_depth) > BUNDLES_MAX)
+		n_cand--;
+	/* Back to catalogue order (screens are in it) for readable bundles. */
+	for (i = 1; i < n_cand; i++) {
+		struct key t = s->keys[i];
+		size_t j = i;
+		while (j > 0 && s->keys[j - 1].i > t.i) {
+			s->keys[j] = s->keys[j - 1];
+			j--;
+		}
+		s->keys[j] = t;
+	}
+	for (i = 0; i < n_cand; i++) {
+		const struct pt_plan_screen *sc = &s->scr[s->keys[i].i];
+		const char *g = measures->items[sc->measure].exclusive_group;
+		s->cand[i] = sc->measure;
+		s->cand_cost[i] = sc->cost_eur;
+		s->cand_group[i] = -1;
+		if (g[0])
+			for (k = 0; k <= i; k++)
+				if (strcmp(measures->items[s->cand[k]].exclusive_group, g) == 0) {
+					s->cand_group[i] = (int)k;
+					break;
+				}
+	}
+
+	/* Every bundle, depth first with per-pair running products. */
+	x.n_bundles = 0;
+	if (n_cand) {
+		size_t nb = (size_t)subsets(n_cand, max_depth);
+		if ((err = grow((void **)&s->bundles, &s->cap_bundles, nb, sizeof *s->bundles,
+				BUNDLES_MAX)) != PT_OK)
+			return err;
+		if ((err = grow((void **)&s->fv, &s->cap_fv, n_cand * np, sizeof(double),
+				SIZE_MAX / 8)) != PT_OK ||
+		    (err = grow((void **)&s->fc, &s->cap_fc, n_cand * np, sizeof(double),
+				SIZE_MAX / 8)) != PT_OK ||
+		    (err = grow((void **)&s->vm, &s->cap_vm, (max_depth + 1) * np, sizeof(double),
+				SIZE_MAX / 8)) != PT_OK ||
+		    (err = grow((void **)&s->cm, &s->cap_cm, (max_depth + 1) * np, sizeof(double),
+				SIZE_MAX / 8)) != PT_OK)
+			return err;
+		for (i = 0; i < n_cand; i++)
+			for (p = 0; p < np; p++) {
+				size_t cell = (size_t)s->cand[i] * threats_n + ps->pairs[p].threat;
+				s->fv[i * np + p] = 1 - v_effect[cell];
+				s->fc[i * np + p] = 1 - c_effect[cell];
+			}
+		for (p = 0; p < np; p++)
+			s->vm[p] = s->cm[p] = 1;
+		x.s = s;
+		x.np = np;
+		x.n_cand = n_cand;
+		x.max_depth = max_depth;
+		x.risk_before = risk;
+		x.annuity = annuity;
+		dfs_visit(&x, 0, 0, 0, 0, 0);
+	}
+
+	/* Pareto-efficient bundles: cost up, benefit strictly up. */
+	qsort(s->bundles, x.n_bundles, sizeof *s->bundles, cmp_bundle);
+	{
+		double best = 0;
+		n_opt = 0;
+		for (i = 0; i < x.n_bundles; i++)
+			if (s->bundles[i].benefit > best) {
+				best = s->bundles[i].benefit;
+				s->bundles[n_opt++] = s->bundles[i];
+			}
+	}
+	if (n_opt + 1 > PT_PLAN_MAX_OPTIONS_PER_SITE) {
+		if ((err = grow((void **)&s->bkeys, &s->cap_bkeys, n_opt, sizeof *s->bkeys,
+				BUNDLES_MAX)) != PT_OK ||
+		    (err = grow((void **)&s->hull, &s->cap_hull, n_opt + 1, sizeof *s->hull,
+				BUNDLES_MAX + 1)) != PT_OK ||
+		    (err = grow((void **)&s->keep, &s->cap_keep, n_opt, 1, BUNDLES_MAX)) != PT_OK)
+			return err;
+		n_opt = thin_options(s, s->bundles, n_opt, PT_PLAN_MAX_OPTIONS_PER_SITE - 1);
+	}
+
+	/* Options: do nothing, then the bundles in cost order. */
+	if (m->n_options + n_opt + 1 > PT_MCKP_MAX_ITEMS)
+		return PT_ELIMIT;
+	if ((err = grow((void **)&m->options, &caps->options, m->n_options + n_opt + 1,
+			sizeof *m->options, SIZE_MAX / sizeof *m->options)) != PT_OK)
+		return err;
+	for (i = 0, k = 0; i < n_opt; i++)
+		k += popcount32(s->bundles[i].mask);
+	if ((err = grow((void **)&m->option_measures, &caps->option_measures, caps->n_om + k,
+			sizeof *m->option_measures, SIZE_MAX / sizeof *m->option_measures)) != PT_OK)
+		return err;
+	sm->first_option = m->n_options;
+	sm->n_options = n_opt + 1;
+	{
+		struct pt_plan_option *o = &m->options[m->n_options++];
+		o->cost_eur = 0;
+		o->benefit_eur = 0;
+		o->risk_after_eur_year = risk;
+		o->first_measure = caps->n_om;
+		o->n_measures = 0;
+	}
+	for (i = 0; i < n_opt; i++) {
+		const struct bundle *bu = &s->bundles[i];
+		struct pt_plan_option *o = &m->options[m->n_options++];
+		o->cost_eur = bu->cost;
+		o->benefit_eur = bu->benefit;
+		o->risk_after_eur_year = bu->risk_after;
+		o->first_measure = caps->n_om;
+		o->n_measures = 0;
+		for (k = 0; k < n_cand; k++)
+			if (bu->mask & (UINT32_C(1) << k)) {
+				m->option_measures[caps->n_om++] = s->cand[k];
+				o->n_measures++;
+			}
+	}
+	return PT_OK;
+}
+
+enum pt_err pt_plan_model_build(const struct pt_config *cfg,
+				const struct pt_measure_catalog *measures, const double *v_effect,
+				const double *c_effect, size_t threats_n,
+				const struct pt_plan_site *sites, size_t n_sites,
+				struct pt_plan_model **out, struct pt_diag *d)
+{
+	struct pt_plan_model *m = NULL;
+	struct scratch s;
+	struct caps caps;
+	size_t i, nm;
+	enum pt_err err = PT_OK;
+
+	memset(&s, 0, sizeof s);
+	memset(&caps, 0, sizeof caps);
+	if (!out)
+		return PT_EINVAL;
+	*out = NULL;
+	if (!cfg || !measures || (n_sites && !sites))
+		return pt_diag_put(d, PT_EINVAL, 0, "", "plan inputs missing");
+	if ((uint64_t)n_sites > PT_PLAN_MAX_SITES)
+		return pt_diag_put(d, PT_ELIMIT, 0, "sites", "more sites than a plan may hold");
+	if ((err = check_inputs(cfg, measures, v_effect, c_effect, threats_n, d)) != PT_OK)
+		return err;
+	nm = measures->n;
+	for (i = 0; i < n_sites; i++)
+		if ((err = check_site(&sites[i], nm, threats_n, d)) != PT_OK)
+			return err;
+
+	m = calloc(1, sizeof *m);
+	if (!m)
+		return PT_ENOMEM;
+	m->n_sites = n_sites;
+	m->annuity = pt_annuity_factor(cfg->plan_discount_rate, cfg->plan_horizon_years);
+	m->sites = calloc(n_sites ? n_sites : 1, sizeof *m->sites);
+	m->group_start = calloc(n_sites + 1, sizeof *m->group_start);
+	s.skip = malloc(nm ? nm : 1);
+	s.scr = malloc((nm ? nm : 1) * sizeof *s.scr);
+	s.basic_ok = malloc((nm ? nm : 1) * sizeof *s.basic_ok);
+	s.keys = malloc((nm ? nm : 1) * sizeof *s.keys);
+	if (!m->sites || !m->group_start || !s.skip || !s.scr || !s.basic_ok || !s.keys) {
+		err = PT_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n_sites; i++) {
+		struct pt_plan_site_model *sm = &m->sites[i];
+		if ((err = build_site(cfg, measures, v_effect, c_effect, threats_n, &sites[i], sm, &s,
+				      m, &caps)) != PT_OK) {
+			if (err == PT_ELIMIT)
+				pt_diag_put(d, err, 0, "sites", "the plan has more options than the solver takes");
+			goto out;
+		}
+		m->group_start[i] = sm->first_option;
+		m->risk_before_eur_year += sm->risk_before_eur_year;
+		m->cost_of_everything += m->options[sm->first_option + sm->n_options - 1].cost_eur;
+	}
+	m->group_start[n_sites] = m->n_options;
+	m->items = malloc((m->n_options ? m->n_options : 1) * sizeof *m->items);
+	if (!m->items) {
+		err = PT_ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < m->n_options; i++) {
+		m->items[i].cost = m->options[i].cost_eur;
+		m->items[i].value = m->options[i].benefit_eur;
+	}
+out:
+	scratch_free(&s);
+	if (err != PT_OK) {
+		pt_plan_model_free(m);
+		return err == PT_ENOMEM ? pt_diag_put(d, err, 0, "", "out of memory") : err;
+	}
+	*out = m;
+	return PT_OK;
+}
+
+void pt_plan_model_free(struct pt_plan_model *m)
+{
+	if (!m)
+		return;
+	free(m->sites);
+	free(m->options);
+	free(m->option_measures);
+	free(m->screens);
+	free(m->alts);
+	free(m->group_start);
+	free(m->items);
+	free(m);
+}
+
+void pt_plan_model_mckp(const struct pt_plan_model *m, struct pt_mckp *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!m)
+		return;
+	out->n_groups = m->n_sites;
+	out->group_start = m->group_start;
+	out->items = m->items;
+}
+
+enum pt_err pt_plan_solve(const struct pt_plan_model *m, double budget_eur,
+			  enum pt_plan_solver solver, double time_limit_s,
+			  struct pt_plan_result *out, struct pt_diag *d)
+{
+	struct pt_mckp p;
+	struct pt_mckp_solution sol;
+	enum pt_err err;
+	size_t i;
+
+	if (!out)
+		return PT_EINVAL;
+	memset(out, 0, sizeof *out);
+	out->exact_reduction_eur = NAN;
+	out->gap_to_exact = NAN;
+	if (!m)
+		return pt_diag_put(d, PT_EINVAL, 0, "", "no plan model");
+	if (!(budget_eur >= 0) || !isfinite(budget_eur))
+		return pt_diag_put(d, PT_EINVAL, 0, "budget", "must be a finite amount >= 0 EUR");
+	if (solver != PT_SOLVER_FAST && solver != PT_SOLVER_EXACT)
+		return pt_diag_put(d, PT_EINVAL, 0, "solver", "must be fast or exact");
+	out->solver = solver;
+	out->budget_eur = budget_eur;
+	out->n_sites = m->n_sites;
+	out->risk_before_eur_year = m->risk_before_eur_year;
+	out->risk_after_eur_year = m->risk_before_eur_year;
+	if (m->n_sites == 0) {
+		out->optimal = 1;
+		return PT_OK;
+	}
+	memset(&sol, 0, sizeof sol);
+	pt_plan_model_mckp(m, &p);
+	if (solver == PT_SOLVER_FAST)
+		err = pt_mckp_solve_fast(&p, budget_eur, &sol, d);
+	else
+		err = pt_mckp_solve_exact(&p, budget_eur, time_limit_s, &sol, d);
+	if (err != PT_OK) {
+		pt_mckp_solution_free(&sol);
+		return err;
+	}
+	out->choice = sol.choice;
+	sol.choice = NULL;
+	out->risk_after_eur_year = 0;
+	for (i = 0; i < m->n_sites; i++) {
+		const struct pt_plan_site_model *sm = &m->sites[i];
+		const struct pt_plan_option *o;
+		if (out->choice[i] >= sm->n_options) {
+			pt_plan_result_free(out);
+			return pt_diag_put(d, PT_EINTERNAL, 0, "", "the solver chose an option that does not exist");
+		}
+		o = &m->options[sm->first_option + out->choice[i]];
+		out->cost_eur += o->cost_eur;
+		out->risk_reduction_eur += o->benefit_eur;
+		out->risk_after_eur_year += o->risk_after_eur_year;
+		if (o->n_measures) {
+			out->sites_funded++;
+			out->measures_chosen += o->n_measures;
+		}
+	}
+	out->bound_eur = sol.bound;
+	out->gap = sol.gap;
+	out->optimal = sol.optimal;
+	out->time_limit_hit = sol.time_limit_hit;
+	pt_mckp_solution_free(&sol);
+	return PT_OK;
+}
+
+void pt_plan_result_free(struct pt_plan_result *r)
+{
+	if (!r)
+		return;
+	free(r->choice);
+	r->choice = NULL;
+}
