@@ -138,6 +138,39 @@ export const changeUser = (name, change) => call('PATCH', `/users/${encodeURICom
     record, detail}], next_offset, total}. */
 export const audit = (offset, limit) => call('GET', '/audit', { query: { offset, limit } });
 
+/* ---- measures, plans, the risk register ----
+   measure: {id, name, family, capex_eur, opex_eur_year, lifetime_years, rights: {privacy,
+   movement, discrimination}, intrusiveness, legal_basis, removes_step_free, kinds, sectors,
+   exclusive_group, description, effects: [{threat_id, v_reduction, c_reduction}]};
+   site measures: {site_id, items: [{measure_id, name, status, plan, added_at, added_by}]};
+   plan: {budget_eur, solver, threat_level, region, horizon_years, discount_rate, totals: {cost_eur,
+   risk_reduction_eur, bcr, bound_eur, gap, gap_to_exact, ...}, sites: [{site_id, name, lat, lon,
+   band, cost_eur, risk_before_eur, risk_after_eur, risk_reduction_eur, bcr, measures: [{measure_id,
+   name, reasons}]}], rejected: [{site_id, measure_id, verdict, reason}], frontier, withheld};
+   register entry: {site_id, site_name, threat_id, band, risk_eur_year, treatment, owner_org,
+   responsible, review_date, measures, note, needs_approval, approved, approved_by, can_treat}. */
+
+export const measures = () => all('/measures');
+export const siteMeasures = (id) => call('GET', `/sites/${encodeURIComponent(id)}/measures`);
+/** q: {budget, solver, region, frontier}. */
+export const plan = (q) => call('GET', '/plan', { query: q });
+/** The URL of the printable report for the same query. */
+export function planReportUrl(q) {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== null && v !== '') u.set(k, String(v));
+  return `${BASE}/plan/report?${u}`;
+}
+export const plans = () => all('/plans');
+export const savedPlan = (name) => call('GET', `/plans/${encodeURIComponent(name)}`);
+export const savePlan = (p) => call('POST', '/plans', { json: p });
+export const register = (site) => all('/register', site ? { site } : {});
+export const setRegister = (site, threat, change) =>
+  call('POST', `/register/${encodeURIComponent(site)}/${encodeURIComponent(threat)}`, { json: change });
+export const approveRegister = (site, threat) =>
+  call('POST', `/register/${encodeURIComponent(site)}/${encodeURIComponent(threat)}/approve`);
+export const registerHistory = (site, threat) =>
+  call('GET', `/register/${encodeURIComponent(site)}/${encodeURIComponent(threat)}/history`);
+
 /* ---- the map's outline ----
    A GeoJSON FeatureCollection of the region (kind: region, water, district_boundary,
    district_label), from data/demo/region.geojson; null when the server has none. */

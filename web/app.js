@@ -10,6 +10,8 @@ import { renderSite } from './site.js';
 import { renderImport } from './import.js';
 import { renderAudit } from './audit.js';
 import { renderUsers } from './users.js';
+import { renderPlan } from './plan.js';
+import { renderRegister } from './register.js';
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -26,6 +28,8 @@ api.setUnauthorizedHandler(() => {
 const ROUTES = [
   { re: /^#\/login$/, view: 'login', title: 'Log in', draw: () => renderLogin(main, ctx, onLoggedIn) },
   { re: /^#\/site\/([A-Za-z0-9._-]{1,63})$/, view: 'site', title: 'Site', draw: (m) => renderSite(main, ctx, decodeURIComponent(m[1])) },
+  { re: /^#\/plan$/, view: 'plan', title: 'Investment plan', nav: 'Plan', href: '#/plan', draw: () => renderPlan(main, ctx) },
+  { re: /^#\/register$/, view: 'register', title: 'Risk register', nav: 'Register', href: '#/register', draw: () => renderRegister(main, ctx) },
   { re: /^#\/import$/, view: 'import', title: 'Import', nav: 'Import', href: '#/import', allowed: canImport, draw: () => renderImport(main, ctx) },
   { re: /^#\/audit$/, view: 'audit', title: 'Audit log', nav: 'Audit log', href: '#/audit', allowed: canReadAudit, draw: () => renderAudit(main, ctx) },
   { re: /^#\/users$/, view: 'users', title: 'Users', nav: 'Users', href: '#/users', allowed: canManageUsers, draw: () => renderUsers(main, ctx) },

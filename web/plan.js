@@ -1,0 +1,343 @@
+// plan.js - the investment plan: budget (number and slider), solver, region; totals with the
+// gaps; the frontier (risk reduction against budget, the LP bound dashed, the chosen budget
+// marked; a click sets the budget); the funded sites on a map; measures with their reasons;
+// the rejected measures; the printable report; saving a plan (government coordinators, admins).
+
+import * as api from './api.js';
+import { el, put, eur, pct, num, bandBadge, toast } from './ui.js';
+
+const DEFAULT_BUDGET = 2000000;
+const DEBOUNCE_MS = 600;
+const FUNDED = '#0b5cad';
+const UNFUNDED = '#9aa0a6';
+
+/** Government coordinators and admins save plans (the server decides: a mirror for the button). */
+export function canSavePlan(user) {
+  return !!user && (user.role === 'coordinator' || user.role === 'admin') &&
+    !!user.organisation && user.organisation.type === 'government';
+}
+
+export async function renderPlan(main, ctx) {
+  const token = ctx.token;
+  const [sites, outline] = await Promise.all([api.sites(), api.regionOutline()]);
+  if (token !== ctx.token) return;
+  const regions = [...new Set(sites.items.map((s) => s.region).filter(Boolean))].sort();
+  const state = { frontier: null, frontierKey: null, plan: null, chart: null, map: null, layer: null, seq: 0, timer: null };
+
+  const budget = el('input', { type: 'number', id: 'plan-budget', name: 'budget', min: '0', max: '1000000000000', step: '10000', value: String(DEFAULT_BUDGET), inputmode: 'numeric', required: true, 'aria-describedby': 'plan-budget-help' });
+  const range = el('input', { type: 'range', id: 'plan-budget-range', min: '0', max: String(DEFAULT_BUDGET * 5), step: '10000', value: String(DEFAULT_BUDGET) });
+  const solver = el('select', { id: 'plan-solver', name: 'solver' },
+    el('option', { value: 'fast' }, 'Fast (greedy, repaired, with a bound)'),
+    el('option', { value: 'exact' }, 'Exact (GLPK, time-limited)'));
+  const region = el('select', { id: 'plan-region', name: 'region' },
+    el('option', { value: '' }, 'All regions'), regions.map((r) => el('option', { value: r }, r)));
+  const compute = el('button', { type: 'submit', class: 'btn btn-primary', dataset: { testid: 'plan-compute' } }, 'Compute');
+  const status = el('p', { class: 'form-status plan-status', role: 'status', 'aria-live': 'polite' });
+  const formErr = el('p', { class: 'form-error', role: 'alert', id: 'plan-error' });
+  const report = el('a', { class: 'btn btn-quiet report-link', href: '#', target: '_blank', rel: 'noopener', dataset: { testid: 'plan-report' } }, 'Printable report');
+
+  const form = el('form', { class: 'form plan-controls', novalidate: true },
+    el('div', { class: 'field field-budget' },
+      el('label', { for: 'plan-budget' }, 'Budget (EUR)'), budget,
+      el('label', { for: 'plan-budget-range', class: 'sr-only' }, 'Budget slider'), range,
+      el('p', { class: 'help', id: 'plan-budget-help' }, 'Present value over the planning horizon: capital plus discounted running costs.')),
+    el('div', { class: 'field' }, el('label', { for: 'plan-solver' }, 'Solver'), solver),
+    el('div', { class: 'field' }, el('label', { for: 'plan-region' }, 'Region'), region),
+    el('div', { class: 'field field-go' }, compute),
+    formErr);
+
+  const totals = el('div', { class: 'cards', dataset: { testid: 'plan-totals' } });
+  const chartBox = el('div', { class: 'chart-wrap frontier-wrap' });
+  const mapBox = el('div', { class: 'map plan-map', id: 'plan-map', role: 'region', 'aria-label': 'Map of the plan: funded sites sized by risk reduction, unfunded sites grey' });
+  const sitesBox = el('div', { class: 'plan-sites' });
+  const rejectedBox = el('div', { class: 'plan-rejected' });
+  const saveBox = el('div', {});
+
+  put(main,
+    el('div', { class: 'page-head' }, el('h1', {}, 'Investment plan'), status, report),
+    el('section', { class: 'panel', 'aria-label': 'Plan settings' }, form),
+    totals,
+    el('div', { class: 'dash-grid' },
+      el('section', { class: 'panel', 'aria-labelledby': 'frontier-title' },
+        el('h2', { id: 'frontier-title' }, 'Risk reduction against budget'),
+        el('p', { class: 'muted small' }, 'Click a point to take its budget. The dashed line is the LP bound: no plan at that budget can do better.'),
+        chartBox),
+      el('section', { class: 'panel panel-map', 'aria-labelledby': 'plan-map-title' },
+        el('h2', { id: 'plan-map-title' }, 'The plan on the map'),
+        mapBox)),
+    el('section', { class: 'panel', 'aria-labelledby': 'plan-sites-title' },
+      el('h2', { id: 'plan-sites-title' }, 'Funded sites and their measures'), sitesBox),
+    el('section', { class: 'panel', 'aria-labelledby': 'plan-rejected-title' },
+      el('h2', { id: 'plan-rejected-title' }, 'Measures not chosen'), rejectedBox),
+    canSavePlan(ctx.user) ? el('section', { class: 'panel', 'aria-labelledby': 'plan-save-title' },
+      el('h2', { id: 'plan-save-title' }, 'Save this plan'), saveBox) : null);
+
+  if (canSavePlan(ctx.user)) drawSave(saveBox, () => query());
+  state.map = drawPlanMap(mapBox, outline, sites.items);
+
+  function query() {
+    const q = { budget: String(Number(budget.value)), solver: solver.value };
+    if (region.value) q.region = region.value;
+    return q;
+  }
+
+  function schedule() {
+    clearTimeout(state.timer);
+    state.timer = setTimeout(run, DEBOUNCE_MS);
+  }
+
+  async function run() {
+    clearTimeout(state.timer);
+    const b = Number(budget.value);
+    if (budget.value.trim() === '' || !Number.isFinite(b) || b < 0 || b > 1e12) {
+      budget.setAttribute('aria-invalid', 'true');
+      formErr.textContent = 'The budget must be a number of EUR from 0 to 1,000,000,000,000.';
+      return;
+    }
+    budget.removeAttribute('aria-invalid');
+    formErr.textContent = '';
+    const q = query();
+    report.href = api.planReportUrl({ ...q, frontier: 1 });
+    const key = `${q.solver === 'exact' ? 'exact' : 'fast'}|${q.region || ''}`;
+    const wantFrontier = state.frontierKey !== key;
+    const me = ++state.seq;
+    status.textContent = q.solver === 'exact' ? 'Computing with the exact solver…' : 'Computing…';
+    compute.disabled = true;
+    try {
+      const p = await api.plan(wantFrontier ? { ...q, frontier: 1 } : q);
+      if (me !== state.seq || token !== ctx.token) return;
+      if (wantFrontier && p.frontier) { state.frontier = p.frontier; state.frontierKey = key; }
+      state.plan = p;
+      status.textContent = `Computed under ${p.threat_level || 'the current threat level'}.`;
+      drawTotals(totals, p);
+      drawSites(sitesBox, p);
+      drawRejected(rejectedBox, p);
+      state.map.update(p);
+      if (state.frontier && state.frontier.length) {
+        const max = state.frontier[state.frontier.length - 1].budget_eur;
+        if (Number.isFinite(max) && max > 0) range.max = String(Math.ceil(max / 10000) * 10000);
+      }
+      range.value = String(Math.min(Number(range.max), b));
+      state.chart = drawFrontier(chartBox, state.chart, state.frontier || [], p, (x) => {
+        budget.value = String(Math.round(x));
+        range.value = String(Math.round(x));
+        run();
+      });
+    } catch (e) {
+      if (me !== state.seq) return;
+      status.textContent = '';
+      formErr.textContent = e.message;
+      if (e.field === 'budget') budget.setAttribute('aria-invalid', 'true');
+    } finally {
+      if (me === state.seq) compute.disabled = false;
+    }
+  }
+
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); run(); });
+  budget.addEventListener('input', () => { range.value = budget.value; schedule(); });
+  range.addEventListener('input', () => { budget.value = range.value; schedule(); });
+  solver.addEventListener('change', schedule);
+  region.addEventListener('change', schedule);
+  await run();
+}
+
+function card(title, value, sub, testid) {
+  return el('div', { class: 'card', dataset: testid ? { testid } : {} },
+    el('div', { class: 'card-title' }, title),
+    el('div', { class: 'card-value' }, value),
+    el('div', { class: 'card-sub' }, sub));
+}
+
+function drawTotals(box, p) {
+  const t = p.totals || {};
+  const exact = Number.isFinite(t.gap_to_exact)
+    ? card('Gap to exact', pct(t.gap_to_exact), `exact reduction ${eur(t.exact_reduction_eur)}`, 'plan-gap-exact')
+    : card('Gap to exact', '—', p.solver === 'exact' ? (t.optimal ? 'proved optimal' : (t.time_limit_hit ? 'time limit reached' : 'this is the exact solver')) : 'exact check not run');
+  put(box,
+    card('Cost', eur(t.cost_eur), `of ${eur(p.budget_eur)} budget · ${p.horizon_years} years at ${pct(p.discount_rate)}`, 'plan-cost'),
+    card('Risk reduction', eur(t.risk_reduction_eur), `present value over ${p.horizon_years} years`, 'plan-reduction'),
+    card('Benefit-cost ratio', Number.isFinite(t.bcr) ? t.bcr.toFixed(2) : '—', `net benefit ${eur(t.net_benefit_eur)}`),
+    card('Gap to the bound', pct(t.gap), `bound ${eur(t.bound_eur)}`, 'plan-gap'),
+    exact,
+    card('Funded', `${num(t.sites_funded)} sites`, `${num(t.measures)} measures${p.withheld ? ` · ${p.withheld} sites you may not see left out` : ''}`));
+}
+
+function drawSites(box, p) {
+  if (!p.sites.length) {
+    put(box, el('p', { class: 'note' }, 'No site is funded at this budget.'));
+    return;
+  }
+  const rows = p.sites.map((s) => el('tr', { dataset: { site: s.site_id } },
+    el('th', { scope: 'row', class: 'site-cell' },
+      el('a', { href: '#/site/' + encodeURIComponent(s.site_id) }, s.name), el('span', { class: 'site-id' }, s.site_id)),
+    el('td', {}, bandBadge(s.band)),
+    el('td', { class: 'num' }, eur(s.cost_eur)),
+    el('td', { class: 'num' }, `${eur(s.risk_before_eur)} → ${eur(s.risk_after_eur)}`),
+    el('td', { class: 'num' }, eur(s.risk_reduction_eur)),
+    el('td', { class: 'num' }, Number.isFinite(s.bcr) ? s.bcr.toFixed(2) : '—'),
+    el('td', { class: 'measures-cell' }, s.measures.map((m) => el('details', { class: 'reasons', dataset: { testid: 'reasons', measure: m.measure_id } },
+      el('summary', {}, el('span', { class: 'measure-name' }, m.name || m.measure_id), ' ', el('span', { class: 'muted small' }, eur(m.cost_eur))),
+      el('ul', {}, (m.reasons || []).map((r) => el('li', {}, r))))))));
+  put(box, el('div', { class: 'table-scroll' },
+    el('table', { class: 'table plan-table', id: 'plan-sites' },
+      el('caption', { class: 'sr-only' }, 'Funded sites, their chosen measures and the reasons for each'),
+      el('thead', {}, el('tr', {}, ['Site', 'Band', 'Cost', 'Risk a year, before → after', 'Reduction (PV)', 'BCR', 'Measures and reasons'].map((h) => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, rows))));
+}
+
+const VERDICTS = {
+  step_free: 'removes step-free access', legal_basis: 'needs a legal basis', band: 'risk band too low',
+  less_intrusive: 'a less intrusive measure does as much', bcr: 'benefit-cost ratio too low',
+};
+
+function drawRejected(box, p) {
+  const rej = p.rejected || [];
+  const siteName = new Map(p.sites.map((s) => [s.site_id, s.name]));
+  put(box, el('details', { class: 'rejected', id: 'plan-rejected' },
+    el('summary', {}, `${rej.length} measures screened out (with reasons)`),
+    rej.length ? el('div', { class: 'table-scroll' }, el('table', { class: 'table' },
+      el('caption', { class: 'sr-only' }, 'Measures rejected by the proportionality screening, with reasons'),
+      el('thead', {}, el('tr', {}, ['Site', 'Measure', 'Rule', 'Reason'].map((h) => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, rej.map((r) => el('tr', {},
+        el('th', { scope: 'row' }, siteName.get(r.site_id) || r.site_id),
+        el('td', {}, r.measure_id),
+        el('td', {}, VERDICTS[r.verdict] || r.verdict),
+        el('td', { class: 'reason' }, r.reason))))))
+      : el('p', { class: 'muted' }, 'Every applicable measure passed the screening.')));
+}
+
+/** The frontier as a Chart.js line chart; returns the chart (drawn again on every plan). */
+function drawFrontier(box, old, frontier, p, onPick) {
+  const Chart = window.Chart;
+  if (old) old.destroy();
+  if (!Chart || !frontier.length) {
+    put(box, el('p', { class: 'note' }, 'The frontier is not available.'));
+    return null;
+  }
+  const canvas = el('canvas', { id: 'plan-frontier', role: 'img', 'aria-label': `Risk reduction against budget at ${frontier.length} budgets from 0 to ${eur(frontier[frontier.length - 1].budget_eur)}; the chosen budget ${eur(p.budget_eur)} gives ${eur(p.totals.risk_reduction_eur)}.` });
+  put(box, canvas);
+  const fmt = (v) => eur(v);
+  return new Chart(canvas, {
+    type: 'line',
+    data: {
+      datasets: [
+        { label: 'risk reduction (plan)', data: frontier.map((f) => ({ x: f.budget_eur, y: f.risk_reduction_eur })), borderColor: FUNDED, backgroundColor: FUNDED, pointRadius: 2, pointHoverRadius: 5, borderWidth: 2, tension: 0 },
+        { label: 'LP bound', data: frontier.map((f) => ({ x: f.budget_eur, y: f.bound_eur })), borderColor: '#555d66', borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5, tension: 0 },
+        { label: 'chosen budget', type: 'scatter', data: [{ x: p.budget_eur, y: p.totals.risk_reduction_eur }], pointStyle: 'rectRot', pointRadius: 8, pointBackgroundColor: '#c43e12', pointBorderColor: '#1b1b1b', borderWidth: 1.5 },
+      ],
+    },
+    options: {
+      responsive: true, maintainAspectRatio: false, animation: false, parsing: true,
+      interaction: { mode: 'nearest', axis: 'x', intersect: false },
+      plugins: {
+        legend: { position: 'bottom' },
+        tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${fmt(c.parsed.y)} at ${fmt(c.parsed.x)}` } },
+      },
+      scales: {
+        x: { type: 'linear', min: 0, title: { display: true, text: 'budget (EUR, present value)' }, ticks: { callback: (v) => fmt(v) } },
+        y: { beginAtZero: true, title: { display: true, text: 'risk reduction (EUR, present value)' }, ticks: { callback: (v) => fmt(v) } },
+      },
+      onClick: (evt, elements, chart) => {
+        const hit = chart.getElementsAtEventForMode(evt, 'nearest', { axis: 'x', intersect: false }, true)
+          .find((e) => e.datasetIndex === 0);
+        if (hit) onPick(frontier[hit.index].budget_eur);
+      },
+    },
+  });
+}
+
+/** The map of the plan: every visible site grey, the funded ones blue, sized by risk reduction. */
+function drawPlanMap(box, outline, sites) {
+  const L = window.L;
+  if (!L) {
+    box.append(el('p', { class: 'note' }, 'The map library is not available; the table below lists the funded sites.'));
+    return { update() {} };
+  }
+  const map = L.map(box, { attributionControl: false, zoomSnap: 0.25, minZoom: 8, maxZoom: 16, scrollWheelZoom: false });
+  const located = sites.filter((s) => Number.isFinite(s.lat) && Number.isFinite(s.lon));
+  const regionFeature = outline && outline.features.find((f) => f.properties && f.properties.kind === 'region');
+  let bounds = regionFeature ? L.geoJSON(regionFeature).getBounds() : null;
+  if (!bounds && located.length) bounds = L.latLngBounds(located.map((s) => [s.lat, s.lon])).pad(0.15);
+  if (bounds) map.fitBounds(bounds, { padding: [8, 8] });
+  else map.setView([47.1, -12.0], 10);
+  if (outline) {
+    L.geoJSON(outline, {
+      style: (f) => ({ water: { color: '#7fa6c0', weight: 1, fillColor: '#cfe3ef', fillOpacity: 1 }, district_boundary: { color: '#9c9584', weight: 1.2, dashArray: '5 5', fill: false } }[f.properties && f.properties.kind] || { color: '#6f6a5c', weight: 1.5, fillColor: '#f4f1e6', fillOpacity: 1 }),
+      filter: (f) => f.properties && f.properties.kind !== 'district_label',
+      interactive: false,
+    }).addTo(map);
+  }
+  let layer = L.layerGroup().addTo(map);
+  const legend = L.control({ position: 'topright' });
+  const legendBox = el('div', { class: 'legend', dataset: { testid: 'plan-legend' } });
+  legend.onAdd = () => legendBox;
+  legend.addTo(map);
+  new ResizeObserver(() => map.invalidateSize()).observe(box);
+
+  return {
+    update(p) {
+      layer.remove();
+      layer = L.layerGroup().addTo(map);
+      const funded = new Map(p.sites.map((s) => [s.site_id, s]));
+      const maxRed = Math.max(1, ...p.sites.map((s) => s.risk_reduction_eur || 0));
+      for (const s of located) {
+        if (funded.has(s.id)) continue;
+        const m = L.circleMarker([s.lat, s.lon], { radius: 5, weight: 1, color: '#5f6368', fillColor: UNFUNDED, fillOpacity: 0.8, className: 'plan-marker unfunded' }).addTo(layer);
+        m.bindTooltip(`${escapeHtml(s.name)}: not funded`);
+        const node = m.getElement();
+        if (node) node.dataset.site = s.id;
+      }
+      for (const s of p.sites) {
+        if (!Number.isFinite(s.lat) || !Number.isFinite(s.lon)) continue;
+        const radius = 7 + 13 * Math.sqrt((s.risk_reduction_eur || 0) / maxRed);
+        const m = L.circleMarker([s.lat, s.lon], { radius, weight: 2, color: '#1b1b1b', fillColor: FUNDED, fillOpacity: 0.85, className: 'plan-marker funded' }).addTo(layer);
+        const list = s.measures.map((x) => `<li>${escapeHtml(x.name || x.measure_id)} (${escapeHtml(eur(x.cost_eur))})</li>`).join('');
+        m.bindPopup(`<strong>${escapeHtml(s.name)}</strong><br><span class="tt-sub">cost ${escapeHtml(eur(s.cost_eur))} · reduction ${escapeHtml(eur(s.risk_reduction_eur))}</span><ul class="popup-list">${list}</ul>`);
+        const node = m.getElement();
+        if (node) {
+          node.dataset.site = s.site_id;
+          node.dataset.funded = '1';
+          node.setAttribute('tabindex', '0');
+          node.setAttribute('role', 'button');
+          node.setAttribute('aria-label', `${s.name}: funded, ${s.measures.length} measures, reduction ${eur(s.risk_reduction_eur)}`);
+          node.addEventListener('keydown', (ev) => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); m.openPopup(); } });
+        }
+      }
+      put(legendBox,
+        el('div', { class: 'legend-title' }, 'Plan'),
+        el('div', { class: 'legend-row' }, el('span', { class: 'swatch', style: `background:${FUNDED}` }), `funded (${p.sites.length}), size = reduction`),
+        el('div', { class: 'legend-row' }, el('span', { class: 'swatch swatch-small', style: `background:${UNFUNDED}` }), `not funded (${Math.max(0, located.length - p.sites.length)})`));
+    },
+  };
+}
+
+function drawSave(box, query) {
+  const name = el('input', { id: 'plan-name', name: 'name', required: true, maxlength: '63', pattern: '[A-Za-z0-9._\\-]{1,63}', autocomplete: 'off', 'aria-describedby': 'plan-name-help plan-name-err' });
+  const err = el('span', { class: 'field-error', id: 'plan-name-err', role: 'alert' });
+  const done = el('p', { class: 'form-status', role: 'status' });
+  const form = el('form', { class: 'form save-form', novalidate: true },
+    el('div', { class: 'field' }, el('label', { for: 'plan-name' }, 'Plan name'), name,
+      el('p', { class: 'help', id: 'plan-name-help' }, 'Letters, digits, dot, dash, underscore. Saving commits its measures at their sites.'), err),
+    el('div', { class: 'actions' }, done, el('button', { type: 'submit', class: 'btn btn-primary' }, 'Save plan')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    err.textContent = '';
+    done.textContent = '';
+    name.removeAttribute('aria-invalid');
+    const q = query();
+    try {
+      const saved = await api.savePlan({ name: name.value.trim(), budget_eur: Number(q.budget), solver: q.solver, ...(q.region ? { region: q.region } : {}) });
+      done.textContent = `Saved as ${saved.name}: ${num(saved.measures)} measures committed.`;
+      toast(`Plan ${saved.name} saved.`);
+    } catch (e) {
+      if (e.field === 'name' || !e.field) { name.setAttribute('aria-invalid', 'true'); }
+      err.textContent = e.detail || e.message;
+    }
+  });
+  put(box, form);
+}
+
+function escapeHtml(s) {
+  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+}
+

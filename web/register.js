@@ -1,0 +1,196 @@
+// register.js - the risk register: every site-threat risk the user may see with its treatment
+// (accept, reduce, transfer, avoid), owner, responsible user, review date, linked measures and
+// approval; filters; an edit dialog for rows the user may treat (the server decides); approval
+// by a government coordinator; the history of each row.
+
+import * as api from './api.js';
+import { el, put, eur, bandBadge, threatName, toast, BANDS } from './ui.js';
+
+const TREATMENTS = { none: 'no decision', accept: 'accept', reduce: 'reduce', transfer: 'transfer', avoid: 'avoid' };
+
+/** A government coordinator approves the acceptance of a high risk (the server decides). */
+export function canApprove(user) {
+  return !!user && user.role === 'coordinator' && !!user.organisation && user.organisation.type === 'government';
+}
+
+export async function renderRegister(main, ctx) {
+  const token = ctx.token;
+  const reg = await api.register();
+  if (token !== ctx.token) return;
+  const entries = reg.items;
+
+  const siteFilter = el('input', { type: 'search', id: 'reg-site', placeholder: 'Name or id', autocomplete: 'off' });
+  const treatFilter = el('select', { id: 'reg-treatment' }, el('option', { value: '' }, 'Any treatment'),
+    Object.entries(TREATMENTS).map(([v, t]) => el('option', { value: v }, t)));
+  const bandFilter = el('select', { id: 'reg-band' }, el('option', { value: '' }, 'Any band'),
+    BANDS.map((b) => el('option', { value: b }, b)));
+  const shown = el('span', { class: 'muted', 'aria-live': 'polite' });
+  const body = el('tbody', {});
+  const rows = entries.map((e) => makeRow(e));
+
+  function makeRow(e) {
+    const tr = el('tr', { dataset: { site: e.site_id, threat: e.threat_id } });
+    const hist = el('tr', { class: 'history-row', hidden: true }, el('td', { colspan: '11' }));
+    fillRow(tr, hist, e);
+    return { tr, hist, get e() { return tr._entry; } };
+  }
+
+  function fillRow(tr, hist, e) {
+    tr._entry = e;
+    const key = `${e.site_id}/${e.threat_id}`;
+    const actions = [];
+    if (e.can_treat) {
+      actions.push(el('button', { type: 'button', class: 'btn btn-small', dataset: { testid: 'reg-edit' }, 'aria-label': `Edit the treatment of ${threatName(e.threat_id)} at ${e.site_name}`, onclick: () => edit(tr, hist) }, 'Edit'));
+    }
+    if (canApprove(ctx.user) && e.needs_approval && !e.approved) {
+      actions.push(el('button', { type: 'button', class: 'btn btn-small btn-primary', dataset: { testid: 'reg-approve' }, 'aria-label': `Approve accepting ${threatName(e.threat_id)} at ${e.site_name}`, onclick: () => approve(tr, hist) }, 'Approve'));
+    }
+    actions.push(el('button', { type: 'button', class: 'btn btn-small btn-quiet', 'aria-expanded': hist.hidden ? 'false' : 'true', 'aria-controls': `hist-${cssId(key)}`, 'aria-label': `History of ${threatName(e.threat_id)} at ${e.site_name}`, onclick: (ev) => toggleHistory(ev.currentTarget, hist, e) }, 'History'));
+    hist.id = `hist-${cssId(key)}`;
+    put(tr,
+      el('th', { scope: 'row', class: 'site-cell' }, el('a', { href: '#/site/' + encodeURIComponent(e.site_id) }, e.site_name), el('span', { class: 'site-id' }, e.site_id)),
+      el('td', {}, threatName(e.threat_id)),
+      el('td', {}, bandBadge(e.band)),
+      el('td', { class: 'num' }, eur(e.risk_eur_year)),
+      el('td', { dataset: { testid: 'reg-treatment' } }, el('span', { class: 'treat treat-' + e.treatment }, TREATMENTS[e.treatment] || e.treatment)),
+      el('td', {}, e.owner_org),
+      el('td', {}, e.responsible || '—'),
+      el('td', { class: 'nowrap' }, e.review_date || '—'),
+      el('td', { class: 'small' }, (e.measures || []).join(', ') || '—'),
+      el('td', { dataset: { testid: 'reg-approval' } }, approval(e)),
+      el('td', { class: 'row-actions' }, actions));
+    tr.dataset.search = `${e.site_id} ${e.site_name}`.toLowerCase();
+    tr.dataset.treatment = e.treatment;
+    tr.dataset.band = e.band;
+  }
+
+  function apply() {
+    const q = siteFilter.value.trim().toLowerCase();
+    let n = 0;
+    for (const r of rows) {
+      const hit = (!q || r.tr.dataset.search.includes(q)) && (!treatFilter.value || r.tr.dataset.treatment === treatFilter.value) &&
+        (!bandFilter.value || r.tr.dataset.band === bandFilter.value);
+      r.tr.hidden = !hit;
+      if (!hit) r.hist.hidden = true;
+      if (hit) n++;
+    }
+    shown.textContent = n === rows.length ? `${rows.length} risks` : `${n} of ${rows.length} risks`;
+  }
+
+  async function approve(tr, hist) {
+    const e = tr._entry;
+    try {
+      const upd = await api.approveRegister(e.site_id, e.threat_id);
+      fillRow(tr, hist, upd);
+      toast(`Accepting ${threatName(e.threat_id)} at ${e.site_name} approved.`);
+    } catch (err) {
+      toast(err.message, 'error');
+    }
+  }
+
+  async function toggleHistory(btn, hist, e) {
+    if (!hist.hidden) { hist.hidden = true; btn.setAttribute('aria-expanded', 'false'); return; }
+    const cell = hist.firstChild;
+    put(cell, el('p', { class: 'muted' }, 'Loading…'));
+    hist.hidden = false;
+    btn.setAttribute('aria-expanded', 'true');
+    try {
+      const h = await api.registerHistory(e.site_id, e.threat_id);
+      put(cell, h.items.length
+        ? el('ol', { class: 'history', dataset: { testid: 'reg-history' } }, h.items.map((x) => el('li', {},
+          el('span', { class: 'nowrap' }, x.at), ' · ', el('strong', {}, x.actor), ` ${x.action}: `, x.detail)))
+        : el('p', { class: 'muted', dataset: { testid: 'reg-history' } }, 'No decision recorded yet.'));
+    } catch (err) {
+      put(cell, el('p', { class: 'form-error' }, err.message));
+    }
+  }
+
+  async function edit(tr, hist) {
+    const e = tr._entry;
+    let linked = [];
+    try { linked = (await api.siteMeasures(e.site_id)).items; } catch (err) { /* none to link */ }
+    const treatment = el('select', { id: 're-treatment', name: 'treatment' },
+      Object.entries(TREATMENTS).filter(([v]) => v !== 'none').map(([v, t]) => el('option', { value: v, selected: v === e.treatment }, t)));
+    const responsible = el('input', { id: 're-responsible', name: 'responsible', value: e.responsible || '', maxlength: '63', autocomplete: 'off', 'aria-describedby': 're-responsible-help' });
+    const review = el('input', { id: 're-review', name: 'review_date', type: 'date', value: e.review_date || '' });
+    const note = el('textarea', { id: 're-note', name: 'note', rows: '3', maxlength: '1023' }, e.note || '');
+    const chosen = new Set(e.measures || []);
+    const boxes = linked.map((m, i) => el('label', { class: 'check' },
+      el('input', { type: 'checkbox', value: m.measure_id, id: `re-m-${i}`, checked: chosen.has(m.measure_id) }),
+      ` ${m.name} (${m.status})`));
+    const errBox = el('p', { class: 'form-error', id: 're-error', role: 'alert' });
+    const accWarn = el('p', { class: 'help', id: 're-accept-help' }, e.band === 'high' || e.band === 'very high'
+      ? 'Accepting a risk in this band needs the approval of a government coordinator.' : '');
+    const dlg = el('dialog', { class: 'dialog', 'aria-labelledby': 're-title' },
+      el('form', { method: 'dialog', class: 'form' },
+        el('h2', { id: 're-title' }, `${threatName(e.threat_id)} at ${e.site_name}`),
+        el('p', { class: 'muted' }, `Band ${e.band} · ${eur(e.risk_eur_year)} a year · owner ${e.owner_org}`),
+        el('div', { class: 'field' }, el('label', { for: 're-treatment' }, 'Treatment'), treatment, accWarn),
+        el('div', { class: 'field' }, el('label', { for: 're-responsible' }, 'Responsible user'), responsible,
+          el('p', { class: 'help', id: 're-responsible-help' }, 'A user name of the owning organisation; empty for none.')),
+        el('div', { class: 'field' }, el('label', { for: 're-review' }, 'Review date'), review),
+        el('fieldset', { class: 'field measures-set' }, el('legend', {}, 'Linked measures'),
+          boxes.length ? boxes : el('p', { class: 'muted' }, 'No measure is in place or committed at this site.')),
+        el('div', { class: 'field' }, el('label', { for: 're-note' }, 'Note'), note),
+        errBox,
+        el('div', { class: 'actions' },
+          el('button', { type: 'submit', value: 'cancel', class: 'btn btn-quiet', formnovalidate: true }, 'Cancel'),
+          el('button', { type: 'submit', value: 'save', class: 'btn btn-primary' }, 'Save decision'))));
+    document.body.append(dlg);
+    dlg.addEventListener('close', () => { dlg.remove(); tr.querySelector('[data-testid=reg-edit]')?.focus(); });
+    dlg.querySelector('form').addEventListener('submit', async (ev) => {
+      if (ev.submitter && ev.submitter.value === 'cancel') return;
+      ev.preventDefault();
+      errBox.textContent = '';
+      const change = {
+        treatment: treatment.value,
+        responsible: responsible.value.trim(),
+        review_date: review.value,
+        note: note.value,
+      };
+      if (boxes.length) change.measures = boxes.map((b) => b.querySelector('input')).filter((i) => i.checked).map((i) => i.value);
+      try {
+        const upd = await api.setRegister(e.site_id, e.threat_id, change);
+        fillRow(tr, hist, upd);
+        hist.hidden = true;
+        dlg.close();
+        toast(upd.needs_approval && !upd.approved
+          ? `Saved: accepting ${threatName(e.threat_id)} at ${e.site_name} now awaits a coordinator's approval.`
+          : `Saved: ${TREATMENTS[upd.treatment]} ${threatName(e.threat_id)} at ${e.site_name}.`);
+        apply();
+      } catch (err) {
+        errBox.textContent = err.message;
+      }
+    });
+    dlg.showModal();
+  }
+
+  for (const r of rows) body.append(r.tr, r.hist);
+  siteFilter.addEventListener('input', apply);
+  treatFilter.addEventListener('change', apply);
+  bandFilter.addEventListener('change', apply);
+  put(main,
+    el('div', { class: 'page-head' }, el('h1', {}, 'Risk register')),
+    el('section', { class: 'panel', 'aria-labelledby': 'reg-title' },
+      el('h2', { id: 'reg-title', class: 'sr-only' }, 'Site-threat risks'),
+      el('p', { class: 'muted' }, 'Each site-threat risk of the sites you may see, largest first, with its treatment decision. The owning organisation records decisions; accepting a risk above the configured band needs a government coordinator\'s approval.'),
+      el('div', { class: 'table-tools' },
+        el('label', { for: 'reg-site' }, 'Site'), siteFilter,
+        el('label', { for: 'reg-treatment' }, 'Treatment'), treatFilter,
+        el('label', { for: 'reg-band' }, 'Band'), bandFilter, shown),
+      el('div', { class: 'table-scroll' },
+        el('table', { class: 'table register', id: 'register' },
+          el('caption', { class: 'sr-only' }, 'The risk register: site-threat risks with their treatment'),
+          el('thead', {}, el('tr', {}, ['Site', 'Threat', 'Band', 'Risk a year', 'Treatment', 'Owner', 'Responsible', 'Review date', 'Measures', 'Approval', 'Actions'].map((h) => el('th', { scope: 'col' }, h)))),
+          body)),
+      entries.length ? null : el('p', { class: 'note' }, 'No site you may see has a quantitative assessment.')));
+  apply();
+}
+
+function approval(e) {
+  if (e.needs_approval && e.approved) return el('span', { class: 'appr appr-ok' }, `✓ approved by ${e.approved_by}`);
+  if (e.needs_approval) return el('span', { class: 'appr appr-wait' }, '⏳ awaiting approval');
+  return el('span', { class: 'muted' }, e.treatment === 'accept' ? 'not needed' : '—');
+}
+
+function cssId(s) { return s.replace(/[^A-Za-z0-9_-]/g, '_'); }
