@@ -140,6 +140,9 @@ static unsigned horizon(const struct pt_plan_view *v)
 
 /* ---- reasons ------------------------------------------------------------- */
 
+/* Less intrusive alternatives named one by one; the rest are counted in one sentence. */
+#define PT_PLAN_REASONS_ALTS 3
+
 size_t pt_plan_reasons(const struct pt_plan_view *v, size_t site, const struct pt_plan_screen *s,
 		       char (*out)[512], size_t max)
 {
@@ -182,6 +185,13 @@ size_t pt_plan_reasons(const struct pt_plan_view *v, size_t site, const struct p
 		const struct pt_plan_alt *alt;
 		if (s->first_alt + k >= v->model->n_alts)
 			break;
+		if (k == PT_PLAN_REASONS_ALTS && s->n_alts > PT_PLAN_REASONS_ALTS + 1) {
+			snprintf(out[n++], 512,
+				 "%zu other less intrusive measures considered fall short too (each "
+				 "reduces less or costs more than %g x this measure's cost).",
+				 s->n_alts - k, cost_factor(v));
+			break;
+		}
 		alt = &v->model->alts[s->first_alt + k];
 		eur_round(a, sizeof a, alt->reduction_eur_year);
 		eur_round(r, sizeof r, s->reduction_eur_year);
@@ -559,7 +569,7 @@ enum pt_err pt_plan_write_json(FILE *f, const struct pt_plan_view *v)
 	int rc;
 	if (!j)
 		return PT_ENOMEM;
-	rc = json_dumpf(j, f, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+	rc = json_dumpf(j, f, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 	json_decref(j);
 	if (rc != 0 || fputc('\n', f) == EOF || ferror(f))
 		return PT_EIO;

@@ -33,7 +33,8 @@ struct pt_plan_view {
  * The reasons for a chosen measure (screening s of site i) as sentences, in
  * order: the risk band and what it admits; the effect (yearly reduction,
  * main threat, benefit-cost ratio); each less intrusive alternative and why
- * it falls short (or that none is less intrusive); a legal-basis flag when
+ * it falls short (the first three named, any more counted in one sentence;
+ * or that none is less intrusive); a legal-basis flag when
  * it needs one. Writes up to max sentences of up to size bytes each into
  * out[k] (caller's buffers) and returns how many.
  */

@@ -1,0 +1,560 @@
+/* test_plan_io.c - unit tests of src/formats/pt_plan_io.c on a small plan
+ * built by hand (no store): the reasons and rejection sentences, JSON keys
+ * and values, CSV quoting, HTML escaping and the frontier's SVG. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats/pt_plan_io.h"
+#include "pt_test.h"
+
+/* Threats 0 pbied, 1 vehicle_ramming, 2 drone_uas. */
+enum { PBIED, RAMMING, DRONE };
+/* Measures of the catalogue. */
+enum { BAG, CCTV, STEWARD, SCANNER, BOLLARDS, TURNSTILES, FACE };
+
+static struct pt_config cfg;
+static struct pt_catalog threats;
+static struct pt_measure_catalog measures;
+static struct pt_site sites[2];
+static struct pt_plan_site_model site_models[2];
+static struct pt_plan_screen screens[9];
+static struct pt_plan_alt alts[8];
+static struct pt_plan_option options[4];
+static uint32_t option_measures[4];
+static struct pt_plan_model model;
+static size_t choice[2];
+static struct pt_plan_result result;
+static struct pt_plan_view view;
+static double fr_budget[3] = {0, 500000, 1000000};
+static double fr_reduction[3] = {0, 700000, 1070000};
+static double fr_bound[3] = {0, 750000, 1070000};
+
+static void add_threat(const char *id)
+{
+	struct pt_catalog_entry e;
+	memset(&e, 0, sizeof e);
+	pt_strlcpy(e.id, id, sizeof e.id);
+	pt_strlcpy(e.name, id, sizeof e.name);
+	if (pt_catalog_append(&threats, &e) != PT_OK)
+		abort();
+}
+
+static void add_measure(const char *id, const char *name, int privacy, int movement,
+			int legal, int step_free)
+{
+	struct pt_measure m;
+	memset(&m, 0, sizeof m);
+	pt_strlcpy(m.id, id, sizeof m.id);
+	pt_strlcpy(m.name, name, sizeof m.name);
+	m.family = PT_FAMILY_PHYSICAL;
+	m.capex_eur = 10000;
+	m.lifetime_years = 10;
+	m.rights[PT_RIGHT_PRIVACY] = privacy;
+	m.rights[PT_RIGHT_MOVEMENT] = movement;
+	m.legal_basis = legal;
+	m.removes_step_free = step_free;
+	pt_strlcpy(m.kinds, "*", sizeof m.kinds);
+	pt_strlcpy(m.sectors, "*", sizeof m.sectors);
+	if (pt_measure_catalog_add(&measures, &m) != PT_OK)
+		abort();
+}
+
+static void screen(size_t k, uint32_t m, enum pt_plan_verdict verdict, int intr,
+		   enum pt_band site_band, enum pt_band needed, double cost, double red, double bcr,
+		   int32_t main_threat)
+{
+	struct pt_plan_screen *s = &screens[k];
+	memset(s, 0, sizeof *s);
+	s->measure = m;
+	s->verdict = verdict;
+	s->intrusiveness = intr;
+	s->site_band = site_band;
+	s->needed_band = needed;
+	s->cost_eur = cost;
+	s->reduction_eur_year = red;
+	s->benefit_eur = red * 8.53;
+	s->bcr = bcr;
+	s->main_threat = main_threat;
+	s->alternative = -1;
+}
+
+static void alt(size_t k, uint32_t m, int intr, double cost, double red, int less, int costly)
+{
+	alts[k].measure = m;
+	alts[k].intrusiveness = intr;
+	alts[k].cost_eur = cost;
+	alts[k].reduction_eur_year = red;
+	alts[k].less_reduction = less;
+	alts[k].too_costly = costly;
+}
+
+/*
+ * Two sites: VM-100 (band high) funded with cctv, scanner and bollards;
+ * VM-200 (band medium) with bag_search admitted but not funded, and a
+ * rejection of each kind across both.
+ */
+static void build(void)
+{
+	memset(&cfg, 0, sizeof cfg);
+	pt_config_defaults(&cfg);
+	cfg.plan_horizon_years = 10;
+	cfg.plan_discount_rate = 0.03;
+	cfg.plan_alternative_cost_factor = 1.2;
+	cfg.plan_min_bcr = 1;
+	cfg.plan_max_measures = 4;
+	if (threats.n == 0) {
+		add_threat("pbied");
+		add_threat("vehicle_ramming");
+		add_threat("drone_uas");
+		add_measure("bag_search", "Bag search at entrances", 1, 1, 0, 0);
+		add_measure("cctv", "CCTV with recording", 2, 0, 0, 0);
+		add_measure("stewarding", "Trained stewards", 0, 1, 0, 0);
+		add_measure("walkthrough_scanner", "Walk-through scanners", 3, 2, 1, 0);
+		add_measure("bollards", "Fixed bollards", 0, 0, 0, 0);
+		add_measure("turnstiles", "Full-height turnstiles", 0, 3, 0, 1);
+		add_measure("face_recognition", "Live facial recognition", 3, 0, 1, 0);
+	}
+	memset(sites, 0, sizeof sites);
+	pt_strlcpy(sites[0].id, "VM-100", sizeof sites[0].id);
+	pt_strlcpy(sites[0].name, "Hall \"A\", <script>alert(1)</script>", sizeof sites[0].name);
+	pt_strlcpy(sites[0].region, "Brackwater", sizeof sites[0].region);
+	sites[0].lat = 47.2;
+	sites[0].lon = -12.1;
+	pt_strlcpy(sites[1].id, "VM-200", sizeof sites[1].id);
+	pt_strlcpy(sites[1].name, "Kessling Market", sizeof sites[1].name);
+	pt_strlcpy(sites[1].region, "Kessling", sizeof sites[1].region);
+
+	/* VM-100 */
+	screen(0, CCTV, PT_VERDICT_ADMITTED, 2, PT_BAND_HIGH, PT_BAND_MEDIUM, 211750, 41287, 1.66,
+	       PBIED);
+	screens[0].first_alt = 0;
+	screens[0].n_alts = 2;
+	alt(0, BAG, 1, 50000, 18000, 1, 0);
+	alt(1, STEWARD, 1, 310000, 50000, 0, 1);
+	screen(1, SCANNER, PT_VERDICT_ADMITTED, 3, PT_BAND_HIGH, PT_BAND_HIGH, 300000, 60000, 1.7,
+	       PBIED);
+	screens[1].first_alt = 2;
+	screens[1].n_alts = 1;
+	alt(2, CCTV, 2, 400000, 59980, 1, 1);
+	screen(2, BOLLARDS, PT_VERDICT_ADMITTED, 0, PT_BAND_HIGH, PT_BAND_NONE, 88250, 30000, 2.9,
+	       RAMMING);
+	screen(3, TURNSTILES, PT_VERDICT_STEP_FREE, 3, PT_BAND_HIGH, PT_BAND_HIGH, 90000, 20000,
+	       1.9, PBIED);
+	/* VM-200 */
+	screen(4, FACE, PT_VERDICT_BAND, 3, PT_BAND_MEDIUM, PT_BAND_HIGH, 500000, 30000, 0.5,
+	       PBIED);
+	screen(5, CCTV, PT_VERDICT_LESS_INTRUSIVE, 2, PT_BAND_MEDIUM, PT_BAND_MEDIUM, 70000, 19000,
+	       2.3, PBIED);
+	screens[5].alternative = BAG;
+	screen(6, BAG, PT_VERDICT_ADMITTED, 1, PT_BAND_MEDIUM, PT_BAND_LOW, 60000, 20000, 2.8,
+	       PBIED);
+	screen(7, STEWARD, PT_VERDICT_BCR, 1, PT_BAND_MEDIUM, PT_BAND_LOW, 250000, 11700, 0.4, -1);
+	screen(8, SCANNER, PT_VERDICT_LEGAL_BASIS, 3, PT_BAND_MEDIUM, PT_BAND_HIGH, 300000, 20000,
+	       0.57, PBIED);
+
+	memset(options, 0, sizeof options);
+	options[0].risk_after_eur_year = 100000;
+	options[1].cost_eur = 600000;
+	options[1].benefit_eur = 900000;
+	options[1].risk_after_eur_year = 40000;
+	options[1].first_measure = 0;
+	options[1].n_measures = 3;
+	option_measures[0] = CCTV;
+	option_measures[1] = SCANNER;
+	option_measures[2] = BOLLARDS;
+	options[2].risk_after_eur_year = 50000;
+	options[3].cost_eur = 60000;
+	options[3].benefit_eur = 170000;
+	options[3].risk_after_eur_year = 30000;
+	options[3].first_measure = 3;
+	options[3].n_measures = 1;
+	option_measures[3] = BAG;
+
+	memset(site_models, 0, sizeof site_models);
+	site_models[0].band = PT_BAND_HIGH;
+	site_models[0].worst_threat = PBIED;
+	site_models[0].risk_before_eur_year = 100000;
+	site_models[0].assessed = 1;
+	site_models[0].first_option = 0;
+	site_models[0].n_options = 2;
+	site_models[0].first_screen = 0;
+	site_models[0].n_screens = 4;
+	site_models[1].band = PT_BAND_MEDIUM;
+	site_models[1].worst_threat = RAMMING;
+	site_models[1].risk_before_eur_year = 50000;
+	site_models[1].assessed = 1;
+	site_models[1].first_option = 2;
+	site_models[1].n_options = 2;
+	site_models[1].first_screen = 4;
+	site_models[1].n_screens = 5;
+
+	memset(&model, 0, sizeof model);
+	model.n_sites = 2;
+	model.sites = site_models;
+	model.options = options;
+	model.n_options = 4;
+	model.option_measures = option_measures;
+	model.screens = screens;
+	model.n_screens = 9;
+	model.alts = alts;
+	model.n_alts = 3;
+	model.risk_before_eur_year = 150000;
+
+	choice[0] = 1;
+	choice[1] = 0;
+	memset(&result, 0, sizeof result);
+	result.solver = PT_SOLVER_FAST;
+	result.budget_eur = 2000000;
+	result.n_sites = 2;
+	result.choice = choice;
+	result.cost_eur = 600000;
+	result.risk_before_eur_year = 150000;
+	result.risk_after_eur_year = 90000;
+	result.risk_reduction_eur = 900000;
+	result.bound_eur = 930000;
+	result.gap = 30000.0 / 930000;
+	result.sites_funded = 1;
+	result.measures_chosen = 3;
+	result.exact_reduction_eur = NAN;
+	result.gap_to_exact = NAN;
+
+	memset(&view, 0, sizeof view);
+	view.cfg = &cfg;
+	view.threats = &threats;
+	view.sites = sites;
+	view.measures = &measures;
+	view.model = &model;
+	view.result = &result;
+	view.threat_level_text = "SUBSTANTIAL (drone_uas=SEVERE)";
+	view.region = "";
+	view.name = "";
+	view.withheld = 3;
+}
+
+/* Run a writer into a new string (free()). */
+static char *capture(enum pt_err (*w)(FILE *, const struct pt_plan_view *), enum pt_err *err)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		abort();
+	*err = w(f, &view);
+	fclose(f);
+	return buf;
+}
+
+static void test_reasons_chosen(void)
+{
+	char out[8][512];
+	size_t n;
+	build();
+	n = pt_plan_reasons(&view, 0, &screens[0], out, 8);
+	CHECK_INT(n, 4);
+	CHECK_STR(out[0], "Site band high (worst pair: pbied); intrusiveness 2 needs at least medium.");
+	CHECK_STR(out[1], "Reduces expected loss by EUR 41,300 a year (mostly pbied); cost EUR "
+			  "212,000 over 10 years; benefit-cost ratio 1.7.");
+	CHECK_STR(out[2], "Less intrusive bag_search considered: reduces only EUR 18,000 a year.");
+	CHECK_STR(out[3], "Less intrusive stewarding considered: costs EUR 310,000, above 1.2 x "
+			  "this measure's cost.");
+
+	/* an alternative short on both counts, a legal basis flag; the equal rounded figure shows whole euros */
+	n = pt_plan_reasons(&view, 0, &screens[1], out, 8);
+	CHECK_INT(n, 4);
+	CHECK_STR(out[0], "Site band high (worst pair: pbied); intrusiveness 3 needs at least high.");
+	CHECK_STR(out[2], "Less intrusive cctv considered: reduces only EUR 59,980 a year and costs "
+			  "EUR 400,000, above 1.2 x this measure's cost.");
+	CHECK_STR(out[3], "Needs a specific legal basis: confirm it before procurement.");
+
+	/* intrusiveness 0 */
+	n = pt_plan_reasons(&view, 0, &screens[2], out, 8);
+	CHECK_INT(n, 3);
+	CHECK_STR(out[0], "Site band high (worst pair: pbied); intrusiveness 0 needs no particular band.");
+	CHECK_STR(out[1], "Reduces expected loss by EUR 30,000 a year (mostly vehicle_ramming); cost "
+			  "EUR 88,300 over 10 years; benefit-cost ratio 2.9.");
+	CHECK_STR(out[2], "Not intrusive: every rights score is 0.");
+
+	/* no less intrusive measure; the worst pair of the other site */
+	n = pt_plan_reasons(&view, 1, &screens[6], out, 8);
+	CHECK_INT(n, 3);
+	CHECK_STR(out[0], "Site band medium (worst pair: vehicle_ramming); intrusiveness 1 needs at "
+			  "least low.");
+	CHECK_STR(out[2], "No less intrusive measure acts on these threats.");
+
+	/* three alternatives are named, the rest counted */
+	screens[6].first_alt = 3;
+	screens[6].n_alts = 5;
+	model.n_alts = 8;
+	alt(3, STEWARD, 0, 70000, 15000, 1, 0);
+	alt(4, BOLLARDS, 0, 90000, 14000, 1, 1);
+	alt(5, STEWARD, 0, 71000, 13000, 1, 0);
+	alt(6, BOLLARDS, 0, 92000, 12000, 1, 0);
+	alt(7, STEWARD, 0, 73000, 11000, 1, 0);
+	n = pt_plan_reasons(&view, 1, &screens[6], out, 8);
+	CHECK_INT(n, 6);
+	CHECK_STR(out[2], "Less intrusive stewarding considered: reduces only EUR 15,000 a year.");
+	CHECK_STR(out[5], "2 other less intrusive measures considered fall short too (each reduces "
+			  "less or costs more than 1.2 x this measure's cost).");
+	screens[6].n_alts = 4; /* four: all named */
+	n = pt_plan_reasons(&view, 1, &screens[6], out, 8);
+	CHECK_INT(n, 6);
+	CHECK_STR(out[5], "Less intrusive bollards considered: reduces only EUR 12,000 a year.");
+
+	/* max limits the sentences */
+	CHECK_INT(pt_plan_reasons(&view, 0, &screens[0], out, 2), 2);
+	CHECK_INT(pt_plan_reasons(&view, 0, &screens[0], out, 0), 0);
+	CHECK_INT(pt_plan_reasons(&view, 5, &screens[0], out, 8), 0);
+}
+
+static void test_reject_reasons(void)
+{
+	char buf[512];
+	build();
+	pt_plan_reject_reason(&view, 0, &screens[3], buf, sizeof buf);
+	CHECK_STR(buf, "Removes step-free access: never chosen (accessibility must be kept).");
+	pt_plan_reject_reason(&view, 1, &screens[4], buf, sizeof buf);
+	CHECK_STR(buf, "Intrusiveness 3 needs a site band of at least high; the site is medium.");
+	pt_plan_reject_reason(&view, 1, &screens[5], buf, sizeof buf);
+	CHECK_STR(buf, "bag_search (intrusiveness 1) reduces at least as much (EUR 20,000 a year) "
+		       "for EUR 60,000, within 1.2 x the cost.");
+	pt_plan_reject_reason(&view, 1, &screens[7], buf, sizeof buf);
+	CHECK_STR(buf, "Benefit-cost ratio 0.4 is below the minimum 1.");
+	pt_plan_reject_reason(&view, 1, &screens[8], buf, sizeof buf);
+	CHECK_STR(buf, "Needs a specific legal basis, and the settings admit none "
+		       "(plan.allow_legal_basis is 0).");
+	/* the configured factor and minimum are the ones shown */
+	cfg.plan_alternative_cost_factor = 1.5;
+	cfg.plan_min_bcr = 1.25;
+	pt_plan_reject_reason(&view, 1, &screens[5], buf, sizeof buf);
+	CHECK(strstr(buf, "within 1.5 x the cost.") != NULL);
+	pt_plan_reject_reason(&view, 1, &screens[7], buf, sizeof buf);
+	CHECK_STR(buf, "Benefit-cost ratio 0.4 is below the minimum 1.25.");
+	/* a short buffer is cut, still terminated */
+	pt_plan_reject_reason(&view, 1, &screens[7], buf, 10);
+	CHECK_INT(strlen(buf), 9);
+}
+
+static json_t *plan_json(void)
+{
+	enum pt_err err;
+	char *text = capture(pt_plan_write_json, &err);
+	json_error_t je;
+	json_t *j;
+	CHECK_INT(err, PT_OK);
+	CHECK(text && strlen(text) > 0 && text[strlen(text) - 1] == '\n');
+	j = json_loads(text ? text : "", 0, &je);
+	free(text);
+	CHECK(j != NULL);
+	return j;
+}
+
+static void test_json(void)
+{
+	json_t *j, *t, *s, *m, *r;
+	size_t k;
+	build();
+	j = plan_json();
+	if (!j)
+		return;
+	CHECK_NEAR(json_number_value(json_object_get(j, "budget_eur")), 2000000, 1e-6);
+	CHECK_STR(json_string_value(json_object_get(j, "solver")), "fast");
+	CHECK_STR(json_string_value(json_object_get(j, "threat_level")),
+		  "SUBSTANTIAL (drone_uas=SEVERE)");
+	CHECK_INT(json_integer_value(json_object_get(j, "horizon_years")), 10);
+	CHECK_NEAR(json_number_value(json_object_get(j, "discount_rate")), 0.03, 1e-12);
+	CHECK_INT(json_integer_value(json_object_get(j, "withheld")), 3);
+	CHECK_INT(json_integer_value(json_object_get(j, "not_assessed")), 0);
+	CHECK(json_object_get(j, "frontier") == NULL);
+
+	t = json_object_get(j, "totals");
+	CHECK_NEAR(json_number_value(json_object_get(t, "cost_eur")), 600000, 1e-6);
+	CHECK_NEAR(json_number_value(json_object_get(t, "risk_reduction_eur")), 900000, 1e-6);
+	CHECK_NEAR(json_number_value(json_object_get(t, "net_benefit_eur")), 300000, 1e-6);
+	CHECK_NEAR(json_number_value(json_object_get(t, "bcr")), 1.5, 1e-12);
+	CHECK_NEAR(json_number_value(json_object_get(t, "gap")), 30000.0 / 930000, 1e-12);
+	CHECK_NEAR(json_number_value(json_object_get(t, "risk_before_eur_year")), 150000, 1e-6);
+	CHECK_NEAR(json_number_value(json_object_get(t, "risk_after_eur_year")), 90000, 1e-6);
+	CHECK(json_is_null(json_object_get(t, "exact_reduction_eur")));
+	CHECK(json_is_null(json_object_get(t, "gap_to_exact")));
+	CHECK(json_is_false(json_object_get(t, "optimal")));
+	CHECK_INT(json_integer_value(json_object_get(t, "sites_funded")), 1);
+	CHECK_INT(json_integer_value(json_object_get(t, "measures")), 3);
+
+	s = json_object_get(j, "sites");
+	CHECK_INT(json_array_size(s), 1); /* funded sites only */
+	s = json_array_get(s, 0);
+	CHECK_STR(json_string_value(json_object_get(s, "site_id")), "VM-100");
+	CHECK_STR(json_string_value(json_object_get(s, "name")),
+		  "Hall \"A\", <script>alert(1)</script>");
+	CHECK_STR(json_string_value(json_object_get(s, "band")), "high");
+	CHECK_NEAR(json_number_value(json_object_get(s, "cost_eur")), 600000, 1e-6);
+	CHECK_NEAR(json_number_value(json_object_get(s, "risk_before_eur")), 100000, 1e-6);
+	CHECK_NEAR(json_number_value(json_object_get(s, "risk_after_eur")), 40000, 1e-6);
+	CHECK_NEAR(json_number_value(json_object_get(s, "risk_reduction_eur")), 900000, 1e-6);
+	CHECK_NEAR(json_number_value(json_object_get(s, "bcr")), 1.5, 1e-12);
+	m = json_object_get(s, "measures");
+	CHECK_INT(json_array_size(m), 3);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(m, 0), "measure_id")), "cctv");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(m, 1), "measure_id")),
+		  "walkthrough_scanner");
+	CHECK(json_is_true(json_object_get(json_array_get(m, 1), "legal_basis")));
+	CHECK_INT(json_integer_value(json_object_get(json_array_get(m, 1), "intrusiveness")), 3);
+	CHECK_NEAR(json_number_value(json_object_get(json_array_get(m, 0), "reduction_eur_year")),
+		   41287, 1e-6);
+	r = json_object_get(json_array_get(m, 0), "reasons");
+	CHECK_INT(json_array_size(r), 4);
+	CHECK_STR(json_string_value(json_array_get(r, 2)),
+		  "Less intrusive bag_search considered: reduces only EUR 18,000 a year.");
+
+	r = json_object_get(j, "rejected");
+	CHECK_INT(json_array_size(r), 5);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(r, 0), "site_id")), "VM-100");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(r, 0), "measure_id")), "turnstiles");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(r, 0), "verdict")), "step_free");
+	for (k = 0; k < json_array_size(r); k++) {
+		const char *why = json_string_value(json_object_get(json_array_get(r, k), "reason"));
+		CHECK(why && strlen(why) > 20);
+	}
+	CHECK_STR(json_string_value(json_object_get(json_array_get(r, 4), "verdict")), "legal_basis");
+	json_decref(j);
+
+	/* both funded: largest reduction first; the exact check and the frontier shown */
+	choice[1] = 1;
+	options[3].benefit_eur = 950000;
+	result.exact_reduction_eur = 1000000;
+	result.gap_to_exact = 0.05;
+	view.frontier_n = 3;
+	view.frontier_budget = fr_budget;
+	view.frontier_reduction = fr_reduction;
+	view.frontier_bound = fr_bound;
+	view.name = "draft-1";
+	j = plan_json();
+	if (!j)
+		return;
+	s = json_object_get(j, "sites");
+	CHECK_INT(json_array_size(s), 2);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(s, 0), "site_id")), "VM-200");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(s, 1), "site_id")), "VM-100");
+	t = json_object_get(j, "totals");
+	CHECK_NEAR(json_number_value(json_object_get(t, "exact_reduction_eur")), 1000000, 1e-6);
+	CHECK_NEAR(json_number_value(json_object_get(t, "gap_to_exact")), 0.05, 1e-12);
+	CHECK_STR(json_string_value(json_object_get(j, "name")), "draft-1");
+	r = json_object_get(j, "frontier");
+	CHECK_INT(json_array_size(r), 3);
+	CHECK_NEAR(json_number_value(json_object_get(json_array_get(r, 1), "risk_reduction_eur")),
+		   700000, 1e-6);
+	CHECK_NEAR(json_number_value(json_object_get(json_array_get(r, 1), "bound_eur")), 750000,
+		   1e-6);
+	json_decref(j);
+
+	/* an infinite ratio (no cost) is null, not invalid JSON */
+	build();
+	screens[2].bcr = INFINITY;
+	j = plan_json();
+	if (!j)
+		return;
+	m = json_object_get(json_array_get(json_object_get(j, "sites"), 0), "measures");
+	CHECK(json_is_null(json_object_get(json_array_get(m, 2), "bcr")));
+	json_decref(j);
+	CHECK(pt_plan_to_json(NULL) == NULL);
+}
+
+static void test_csv(void)
+{
+	enum pt_err err;
+	char *text, *line2;
+	build();
+	text = capture(pt_plan_write_csv, &err);
+	CHECK_INT(err, PT_OK);
+	if (!text)
+		return;
+	CHECK(strncmp(text, "site_id,site_name,measure_id,measure_name,cost_eur,reduction_eur_year,"
+			    "bcr,reasons\r\n", 80) == 0);
+	line2 = strstr(text, "\r\n");
+	CHECK(line2 != NULL);
+	if (line2)
+		CHECK(strncmp(line2 + 2,
+			      "VM-100,\"Hall \"\"A\"\", <script>alert(1)</script>\",cctv,CCTV with "
+			      "recording,211750,41287,1.66,\"Site band high (worst pair: pbied); "
+			      "intrusiveness 2 needs at least medium. | Reduces expected loss by "
+			      "EUR 41,300 a year",
+			      200) == 0);
+	/* one row per chosen measure: header + 3 */
+	{
+		size_t rows = 0;
+		const char *p;
+		for (p = text; (p = strstr(p, "\r\n")) != NULL; p += 2)
+			rows++;
+		CHECK_INT(rows, 4);
+	}
+	free(text);
+
+	view.frontier_n = 3;
+	view.frontier_budget = fr_budget;
+	view.frontier_reduction = fr_reduction;
+	view.frontier_bound = fr_bound;
+	text = capture(pt_plan_write_frontier_csv, &err);
+	CHECK_INT(err, PT_OK);
+	CHECK_STR(text, "budget_eur,risk_reduction_eur,bound_eur\r\n0,0,0\r\n500000,700000,750000\r\n"
+			"1000000,1070000,1070000\r\n");
+	free(text);
+}
+
+static void test_html(void)
+{
+	enum pt_err err;
+	char *text;
+	build();
+	text = capture(pt_plan_write_html, &err);
+	CHECK_INT(err, PT_OK);
+	if (!text)
+		return;
+	CHECK(strncmp(text, "<!DOCTYPE html>", 15) == 0);
+	CHECK(strstr(text, "@media print") != NULL);
+	CHECK(strstr(text, "<script") == NULL);
+	CHECK(strstr(text, "Hall &quot;A&quot;, &lt;script&gt;alert(1)&lt;/script&gt;") != NULL);
+	CHECK(strstr(text, "<svg") == NULL); /* no frontier given */
+	CHECK(strstr(text, "EUR 2,000,000") != NULL);
+	CHECK(strstr(text, "SUBSTANTIAL (drone_uas=SEVERE)") != NULL);
+	CHECK(strstr(text, "3.23% (bound EUR 930,000)") != NULL);
+	CHECK(strstr(text, "not checked") != NULL);
+	CHECK(strstr(text, "Less intrusive bag_search considered: reduces only EUR 18,000 a year.") !=
+	      NULL);
+	CHECK(strstr(text, "Removes step-free access: never chosen (accessibility must be kept).") !=
+	      NULL);
+	CHECK(strstr(text, "this measure&#39;s cost") != NULL);
+	CHECK(strstr(text, "docs/methodology.md") != NULL);
+	CHECK(strstr(text, "</html>\n") != NULL);
+	free(text);
+
+	view.frontier_n = 3;
+	view.frontier_budget = fr_budget;
+	view.frontier_reduction = fr_reduction;
+	view.frontier_bound = fr_bound;
+	view.name = "<b>x</b>";
+	text = capture(pt_plan_write_html, &err);
+	CHECK_INT(err, PT_OK);
+	if (!text)
+		return;
+	CHECK(strstr(text, "<svg") != NULL);
+	CHECK(strstr(text, "role=\"img\"") != NULL);
+	CHECK(strstr(text, "<title id=\"frontier-title\">") != NULL);
+	CHECK(strstr(text, "stroke-dasharray") != NULL);
+	CHECK(strstr(text, "this budget") != NULL);
+	CHECK(strstr(text, "<b>x</b>") == NULL);
+	CHECK(strstr(text, "&lt;b&gt;x&lt;/b&gt;") != NULL);
+	free(text);
+}
+
+int main(void)
+{
+	RUN(test_reasons_chosen);
+	RUN(test_reject_reasons);
+	RUN(test_json);
+	RUN(test_csv);
+	RUN(test_html);
+	pt_catalog_free(&threats);
+	pt_measure_catalog_free(&measures);
+	return TEST_SUMMARY("plan_io");
+}
