@@ -9,6 +9,8 @@
 #include "formats/pt_assess_io.h"
 #include "formats/pt_diag.h"
 #include "formats/pt_embedded.h"
+#include "formats/pt_measures_io.h"
+#include "store/pt_plan_store.h"
 #include "store/pt_users.h"
 
 static int embedded(const char *name, const struct pt_embedded_file **f)
@@ -49,6 +51,8 @@ int pt_cli_builtin_catalogs(struct pt_catalogs *cat)
 	return rc;
 }
 
+static int seed_measures(struct pt_db *db, const struct pt_catalogs *cat);
+
 int pt_cli_seed(struct pt_db *db)
 {
 	struct pt_catalogs cat;
@@ -74,9 +78,111 @@ int pt_cli_seed(struct pt_db *db)
 	err = pt_db_seed(db, &cat, (const char *const *)keys, (const char *const *)values, n, &d);
 	if (err != PT_OK)
 		rc = pt_cli_fail(err, &d);
+	else
+		rc = seed_measures(db, &cat);
 out:
 	pt_settings_free(keys, values, n);
 	pt_cli_free_catalogs(&cat);
+	return rc;
+}
+
+/*
+ * Add the built-in measures (catalog/measures.csv and measure_effects.csv)
+ * the registry does not hold yet, with their effects; measures already
+ * stored are kept as they are (a user may have changed them). 0 or an exit status.
+ */
+static int seed_measures(struct pt_db *db, const struct pt_catalogs *cat)
+{
+	struct pt_measure_catalog builtin, stored, fresh;
+	const struct pt_embedded_file *mf, *ef;
+	struct pt_diag d;
+	enum pt_err err = PT_OK;
+	size_t i;
+	int rc;
+
+	memset(&builtin, 0, sizeof builtin);
+	memset(&stored, 0, sizeof stored);
+	memset(&fresh, 0, sizeof fresh);
+	memset(&d, 0, sizeof d);
+	if ((rc = embedded("catalog/measures.csv", &mf)) ||
+	    (rc = embedded("catalog/measure_effects.csv", &ef)))
+		return rc;
+	pt_strlcpy(d.file, "catalog/measures.csv", sizeof d.file);
+	err = pt_measures_read_csv(mf->data, mf->len, cat, &builtin, &d);
+	if (err == PT_OK) {
+		memset(&d, 0, sizeof d);
+		pt_strlcpy(d.file, "catalog/measure_effects.csv", sizeof d.file);
+		err = pt_measure_effects_read_csv(ef->data, ef->len, &cat->threats, NULL, &builtin,
+						  &d);
+	}
+	if (err != PT_OK) {
+		pt_cli_fail(err, &d);
+		rc = 70; /* the built-in catalogue itself is broken */
+		goto out;
+	}
+	memset(&d, 0, sizeof d);
+	if ((err = pt_db_measures_load(db, &stored, &d)) != PT_OK)
+		goto fail;
+	for (i = 0; i < builtin.n && err == PT_OK; i++)
+		if (pt_measure_catalog_find(&stored, builtin.items[i].id) < 0)
+			err = pt_measure_catalog_add(&fresh, &builtin.items[i]);
+	for (i = 0; i < builtin.n_effects && err == PT_OK; i++)
+		if (pt_measure_catalog_find(&fresh, builtin.effects[i].measure_id) >= 0)
+			err = pt_measure_catalog_add_effect(&fresh, &builtin.effects[i]);
+	if (err != PT_OK) {
+		pt_strlcpy(d.msg, pt_strerror(err), sizeof d.msg);
+		goto fail;
+	}
+	if (fresh.n && (err = pt_db_measures_import(db, NULL, &fresh, &d)) != PT_OK)
+		goto fail;
+	goto out;
+fail:
+	rc = pt_cli_fail(err, &d);
+out:
+	pt_measure_catalog_free(&builtin);
+	pt_measure_catalog_free(&stored);
+	pt_measure_catalog_free(&fresh);
+	return rc;
+}
+
+/* Import demo/site_measures.csv: the pairs not stored yet (stored ones keep their status). */
+static int demo_site_measures_load(struct pt_db *db)
+{
+	struct pt_site_measure_list all, fresh;
+	struct pt_site_measure_row *stored = NULL;
+	const struct pt_embedded_file *f;
+	struct pt_diag d;
+	enum pt_err err;
+	size_t n_stored = 0, i, k;
+	int rc;
+
+	memset(&all, 0, sizeof all);
+	memset(&fresh, 0, sizeof fresh);
+	memset(&d, 0, sizeof d);
+	if ((rc = embedded("demo/site_measures.csv", &f)))
+		return rc;
+	pt_strlcpy(d.file, "demo/site_measures.csv", sizeof d.file);
+	if ((err = pt_site_measures_read_csv(f->data, f->len, &all, &d)) != PT_OK ||
+	    (err = pt_db_site_measures_list(db, NULL, &stored, &n_stored, &d)) != PT_OK)
+		goto out;
+	for (i = 0; i < all.n && err == PT_OK; i++) {
+		int seen = 0;
+		for (k = 0; k < n_stored && !seen; k++)
+			seen = strcmp(stored[k].site_id, all.items[i].site_id) == 0 &&
+			       strcmp(stored[k].measure_id, all.items[i].measure_id) == 0;
+		if (!seen)
+			err = pt_site_measure_list_append(&fresh, &all.items[i]);
+	}
+	if (err != PT_OK)
+		pt_strlcpy(d.msg, pt_strerror(err), sizeof d.msg);
+	else if (fresh.n)
+		err = pt_db_site_measures_import(db, NULL, &fresh, &d);
+out:
+	if (err != PT_OK)
+		rc = pt_cli_fail(err, &d);
+	free(stored);
+	pt_site_measure_list_free(&all);
+	pt_site_measure_list_free(&fresh);
 	return rc;
 }
 
@@ -91,7 +197,7 @@ int pt_cmd_init(struct pt_cli *cli)
 	rc = pt_cli_seed(db);
 	pt_db_close(db);
 	if (!rc)
-		printf("%s: registry ready (catalogues and settings loaded)\n", cli->db_path);
+		printf("%s: registry ready (catalogues, measures and settings loaded)\n", cli->db_path);
 	return rc;
 }
 
@@ -258,7 +364,8 @@ int pt_cmd_demo(struct pt_cli *cli)
 						    1)))
 			goto out;
 	}
-	if ((rc = demo_orgs_load(db)) || (rc = demo_users_load(db)))
+	if ((rc = demo_orgs_load(db)) || (rc = demo_users_load(db)) ||
+	    (rc = demo_site_measures_load(db)))
 		goto out;
 	printf("%s: demo region loaded (%zu organisations, %zu users; log-ins in README.md)\n",
 	       cli->db_path, sizeof demo_orgs / sizeof demo_orgs[0],
