@@ -41,7 +41,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB := $(BUILD)/libprotect.a
 PROTECT := $(if $(filter build,$(BUILD)),protect,$(BUILD)/protect)
 
-.PHONY: all run check asan-check deps deps-check unit cli-test http-test layers bench bench-http fuzz clean lint
+.PHONY: all run check asan-check deps deps-check unit cli-test http-test layers bench bench-http bench-plan fuzz clean lint
 all: deps-check $(PROTECT)
 
 # The page's Leaflet and Chart.js come from Debian (libjs-leaflet, libjs-chart.js).
@@ -121,10 +121,15 @@ asan-check:
 bench: all
 	bench/risk/run
 	bench/http/run
+	bench/plan/run
 
 # protect serve against nginx with wrk (installs both when missing; about 1.5 minutes).
 bench-http: all
 	bench/http/run
+
+# The fast plan solver against GLPK at 1,000 and 10,000 sites (about 5 minutes).
+bench-plan: all
+	bench/plan/run
 
 fuzz:
 	@scripts/build-fuzz
