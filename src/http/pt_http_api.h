@@ -121,5 +121,17 @@ void pt_h_users_list(struct pt_req *r);
 void pt_h_user_post(struct pt_req *r);
 void pt_h_user_patch(struct pt_req *r);
 void pt_h_audit_list(struct pt_req *r);
+/* Measures, plans and the risk register (pt_http_plan.c). */
+void pt_h_measures_list(struct pt_req *r);
+void pt_h_site_measures(struct pt_req *r);
+void pt_h_plan_get(struct pt_req *r);
+void pt_h_plan_report(struct pt_req *r);
+void pt_h_plans_list(struct pt_req *r);
+void pt_h_plan_saved_get(struct pt_req *r);
+void pt_h_plan_post(struct pt_req *r);
+void pt_h_register_list(struct pt_req *r);
+void pt_h_register_set(struct pt_req *r);
+void pt_h_register_approve(struct pt_req *r);
+void pt_h_register_history(struct pt_req *r);
 
 #endif

@@ -28,6 +28,19 @@ static const struct pt_vquery q_ranking[] = {
 	{NULL, PT_V_INT, 0, 0, NULL},
 };
 
+static const struct pt_vquery q_plan[] = {
+	{"budget", PT_V_STRING, 0, 64, NULL},
+	{"solver", PT_V_STRING, 0, 16, NULL},
+	{"region", PT_V_STRING, 0, 3 * 127, NULL}, /* percent-encoded: decoded by the handler */
+	{"frontier", PT_V_INT, 0, 1, NULL},
+	{NULL, PT_V_INT, 0, 0, NULL},
+};
+static const struct pt_vquery q_register[] = {
+	Q_PAGE,
+	{"site", PT_V_STRING, 1, 63, NULL},
+	{NULL, PT_V_INT, 0, 0, NULL},
+};
+
 /* ---- bodies ---- */
 
 #define END {NULL, PT_V_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL}
@@ -151,6 +164,47 @@ static const struct pt_vfield f_user_patch[] = {
 };
 static const struct pt_vschema b_user_patch = {f_user_patch, 1};
 
+static const char *const solver_names[] = {"fast", "exact", NULL};
+static const char *const treatment_names[] = {"accept", "reduce", "transfer", "avoid", NULL};
+
+/* "" (clears) or an id. */
+static int id_or_empty(const char *s)
+{
+	return !s[0] || pt_valid_id(s);
+}
+
+/* "" (clears) or YYYY-MM-DD (the store checks that the day exists). */
+static int date_or_empty(const char *s)
+{
+	int i;
+	if (!s[0])
+		return 1;
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+			return 0;
+	return s[10] == '\0';
+}
+
+static const struct pt_vfield f_plan_post[] = {
+	ID("name", 1),
+	NUM("budget_eur", 1, 0, 1e12),
+	ENUM("solver", 0, solver_names),
+	TEXT("region", 0, 0, 127),
+	END,
+};
+static const struct pt_vschema b_plan_post = {f_plan_post, 0};
+
+static const struct pt_vfield e_measure_id = ID("", 1);
+static const struct pt_vfield f_register_set[] = {
+	ENUM("treatment", 0, treatment_names),
+	{"responsible", PT_V_STRING, 0, 0, 0, 63, NULL, id_or_empty, "a user name (1-63 characters of A-Z a-z 0-9 . _ -) or \"\"", NULL, NULL},
+	{"review_date", PT_V_STRING, 0, 0, 0, 10, NULL, date_or_empty, "a date YYYY-MM-DD or \"\"", NULL, NULL},
+	ARR("measures", 0, 0, 64, &e_measure_id),
+	TEXT("note", 0, 0, 1023),
+	END,
+};
+static const struct pt_vschema b_register_set = {f_register_set, 1};
+
 /* ---- the table: literal routes before patterns that could match the same path ---- */
 
 const struct pt_route pt_routes[] = {
@@ -182,6 +236,17 @@ const struct pt_route pt_routes[] = {
 	{"POST", "/api/v1/users", pt_h_user_post, PT_R_JSON, q_none, &b_user_post},
 	{"PATCH", "/api/v1/users/{name}", pt_h_user_patch, PT_R_JSON, q_none, &b_user_patch},
 	{"GET", "/api/v1/audit", pt_h_audit_list, 0, q_page, NULL},
+	{"GET", "/api/v1/measures", pt_h_measures_list, 0, q_page, NULL},
+	{"GET", "/api/v1/sites/{id}/measures", pt_h_site_measures, 0, q_none, NULL},
+	{"GET", "/api/v1/plan", pt_h_plan_get, 0, q_plan, NULL},
+	{"GET", "/api/v1/plan/report", pt_h_plan_report, 0, q_plan, NULL},
+	{"GET", "/api/v1/plans", pt_h_plans_list, 0, q_page, NULL},
+	{"POST", "/api/v1/plans", pt_h_plan_post, PT_R_JSON, q_none, &b_plan_post},
+	{"GET", "/api/v1/plans/{name}", pt_h_plan_saved_get, 0, q_none, NULL},
+	{"GET", "/api/v1/register", pt_h_register_list, 0, q_register, NULL},
+	{"POST", "/api/v1/register/{site}/{threat}", pt_h_register_set, PT_R_JSON, q_none, &b_register_set},
+	{"POST", "/api/v1/register/{site}/{threat}/approve", pt_h_register_approve, 0, q_none, NULL},
+	{"GET", "/api/v1/register/{site}/{threat}/history", pt_h_register_history, 0, q_none, NULL},
 	{"GET", "/", NULL, PT_R_PUBLIC | PT_R_STATIC, NULL, NULL},
 	{NULL, NULL, NULL, 0, NULL, NULL},
 };

@@ -1,0 +1,364 @@
+# plan.py - HTTP tests of measures, the investment plan and the risk register on the demo
+# registry: the plan covers exactly the caller's visible sites, has the documented fields and
+# adds up; every parameter is checked (400 naming it); the printable report; saved plans
+# (who may save, duplicates, CSRF, what others see of them); the register's decisions,
+# approval and history, each refused as the access rules say.
+import math
+
+from httplib import Client
+
+BUDGET = 2000000
+ALL_SITES = 68  # data/demo/sites.csv
+NEW_ROUTES = [
+    ("GET", "/api/v1/measures"), ("GET", "/api/v1/sites/VM-003/measures"),
+    ("GET", "/api/v1/plan?budget=1000"), ("GET", "/api/v1/plan/report?budget=1000"),
+    ("GET", "/api/v1/plans"), ("POST", "/api/v1/plans"), ("GET", "/api/v1/plans/x"),
+    ("GET", "/api/v1/register"), ("POST", "/api/v1/register/VM-003/drone_uas"),
+    ("POST", "/api/v1/register/VM-003/drone_uas/approve"),
+    ("GET", "/api/v1/register/VM-003/drone_uas/history"),
+]
+
+
+def login(res, port, user):
+    c = Client(port)
+    r = c.login(user, "demo-" + user)
+    res.check(r.status == 200, "log-in as %s: %r" % (user, r))
+    return c
+
+
+def visible_ids(c):
+    r = c.get("/api/v1/sites?limit=1000")
+    return {s["id"]: s for s in (r.json or {}).get("items", [])}
+
+
+def near(a, b, rel=1e-6):
+    return abs(a - b) <= rel * max(1.0, abs(a), abs(b))
+
+
+def check_plan_shape(res, p, budget, seen, who):
+    """The documented fields, their sums, and nothing the caller may not see."""
+    t = p.get("totals") or {}
+    for k in ("cost_eur", "risk_reduction_eur", "gap", "bound_eur", "bcr", "sites_funded", "measures"):
+        res.check(k in t, "%s: totals.%s present: %r" % (who, k, sorted(t)))
+    res.check(t.get("cost_eur", math.inf) <= budget + 1e-6,
+              "%s: cost %r within the budget %r" % (who, t.get("cost_eur"), budget))
+    res.check(t.get("gap") is not None and 0 <= t["gap"] <= 1, "%s: gap in [0, 1]: %r" % (who, t.get("gap")))
+    res.check(t.get("risk_reduction_eur", 0) <= t.get("bound_eur", 0) * (1 + 1e-9) + 1e-6,
+              "%s: reduction %r at most the bound %r" % (who, t.get("risk_reduction_eur"), t.get("bound_eur")))
+    sites = p.get("sites", [])
+    res.eq(len(sites), t.get("sites_funded"), "%s: sites_funded is the length of sites[]" % who)
+    cost = sum(s["cost_eur"] for s in sites)
+    res.check(near(cost, t.get("cost_eur", -1)), "%s: site costs add up to the total: %r vs %r" % (who, cost, t.get("cost_eur")))
+    n_measures = 0
+    for s in sites:
+        for k in ("site_id", "cost_eur", "risk_before_eur", "risk_after_eur", "bcr", "measures"):
+            if not res.check(k in s, "%s: sites[].%s present in %r" % (who, k, sorted(s))):
+                return
+        res.check(s["site_id"] in seen, "%s: funded site %s is one the caller may see" % (who, s["site_id"]))
+        res.check(s["risk_after_eur"] < s["risk_before_eur"], "%s: %s risk goes down" % (who, s["site_id"]))
+        res.check(len(s["measures"]) >= 1, "%s: a funded site has measures" % who)
+        for m in s["measures"]:
+            n_measures += 1
+            res.check(isinstance(m.get("measure_id"), str) and m["measure_id"], "%s: measure_id" % who)
+            reasons = m.get("reasons")
+            res.check(isinstance(reasons, list) and len(reasons) >= 2 and all(isinstance(x, str) and x for x in reasons),
+                      "%s: %s at %s has reasons: %r" % (who, m.get("measure_id"), s["site_id"], reasons))
+    res.eq(n_measures, t.get("measures"), "%s: totals.measures counts the chosen measures" % who)
+    for r in p.get("rejected", []):
+        res.check(r.get("site_id") in seen, "%s: rejected at a visible site: %r" % (who, r.get("site_id")))
+        res.check(bool(r.get("measure_id")) and bool(r.get("reason")), "%s: rejected entry %r" % (who, r))
+
+
+def t_plan(res, port, protect, db):
+    co = login(res, port, "coordinator")
+    op = login(res, port, "operator")
+    cat = co.get("/api/v1/measures")
+    res.eq(cat.status, 200, "the catalogue")
+    items = (cat.json or {}).get("items", [])
+    res.check(len(items) >= 20, "at least 20 measures: %d" % len(items))
+    families = {m.get("family") for m in items}
+    res.check(len(families) >= 5, "measures of the CER families: %r" % families)
+    for m in items:
+        rights = m.get("rights", {})
+        res.eq(m.get("intrusiveness"), max(rights.get("privacy", -1), rights.get("movement", -1), rights.get("discrimination", -1)),
+               "%s: intrusiveness is the highest rights score" % m.get("id"))
+        for k in ("name", "capex_eur", "opex_eur_year", "lifetime_years", "legal_basis", "removes_step_free", "kinds", "sectors", "effects"):
+            res.check(k in m, "%s: %s present" % (m.get("id"), k))
+
+    for c, who in ((co, "coordinator"), (op, "operator")):
+        seen = visible_ids(c)
+        r = c.get("/api/v1/plan?budget=%d" % BUDGET)
+        if not res.eq(r.status, 200, "plan as %s" % who):
+            continue
+        p = r.json
+        res.eq(p.get("withheld"), ALL_SITES - len(seen), "%s: withheld is every site it may not see" % who)
+        res.eq(p.get("budget_eur"), BUDGET, "%s: budget echoed" % who)
+        res.eq(p.get("solver"), "fast", "%s: the fast solver by default" % who)
+        check_plan_shape(res, p, BUDGET, seen, who)
+        res.check(len(p.get("sites", [])) > 0, "%s: the demo plan funds sites" % who)
+        if who == "operator":
+            res.check(p.get("withheld", 0) > 0, "the operator's plan leaves sites out")
+            for s in p.get("sites", []):
+                res.check(seen[s["site_id"]]["tlp"] != "AMBER+STRICT" or seen[s["site_id"]]["owner"] == "Northgate Utilities",
+                          "only its own AMBER+STRICT")
+        else:
+            t = p.get("totals", {})
+            res.check(t.get("gap_to_exact") is not None and t["gap_to_exact"] >= -1e-9,
+                      "the fast plan reports its gap to the exact one: %r" % t.get("gap_to_exact"))
+            res.check(t.get("sites_funded", 0) > 0 and t.get("bcr", 0) > 1, "a plan worth its cost: %r" % t)
+    # the exact solver is at least as good as the fast one, and says whether it proved it
+    fast = co.get("/api/v1/plan?budget=%d" % BUDGET).json
+    exact = co.get("/api/v1/plan?budget=%d&solver=exact" % BUDGET)
+    if res.eq(exact.status, 200, "exact plan"):
+        e = exact.json
+        res.eq(e.get("solver"), "exact", "solver echoed")
+        res.check(e["totals"]["risk_reduction_eur"] >= fast["totals"]["risk_reduction_eur"] * (1 - 1e-9),
+                  "exact %r >= fast %r" % (e["totals"]["risk_reduction_eur"], fast["totals"]["risk_reduction_eur"]))
+        res.check(e.get("exact_time_limit_s", 99) <= 10, "the server caps the exact solver: %r" % e.get("exact_time_limit_s"))
+        check_plan_shape(res, e, BUDGET, visible_ids(co), "exact")
+    # a region
+    for spelling in ("Old%20Town", "Old+Town"):  # a region name with a space, percent-encoded or form-encoded
+        r = co.get("/api/v1/plan?budget=%d&region=%s" % (BUDGET, spelling))
+        if res.eq(r.status, 200, "plan of a region (%s)" % spelling):
+            res.check(r.json["sites"] and all(s.get("region") == "Old Town" for s in r.json["sites"]),
+                      "only Old Town sites funded (%s)" % spelling)
+            res.check(r.json.get("outside_region", 0) > 0, "sites outside the region counted")
+            res.eq(r.json.get("region"), "Old Town", "region echoed")
+    # no budget, no plan
+    r = co.get("/api/v1/plan?budget=0")
+    res.eq((r.status, (r.json or {}).get("totals", {}).get("cost_eur")), (200, 0), "a plan at budget 0 costs nothing")
+    # the frontier: 101 points from 0 to the cost of everything, never above the bound
+    r = co.get("/api/v1/plan?budget=%d&frontier=1" % BUDGET)
+    fr = (r.json or {}).get("frontier", [])
+    res.eq(len(fr), 101, "frontier points")
+    if fr:
+        res.eq(fr[0]["budget_eur"], 0, "the frontier starts at 0")
+        res.check(all(a["budget_eur"] < b["budget_eur"] for a, b in zip(fr, fr[1:])), "budgets ascend")
+        res.check(all(a["risk_reduction_eur"] <= b["risk_reduction_eur"] + 1e-6 for a, b in zip(fr, fr[1:])),
+                  "reduction never falls with more budget")
+        res.check(all(f["risk_reduction_eur"] <= f["bound_eur"] * (1 + 1e-9) + 1e-6 for f in fr), "reduction within the bound")
+    res.check("frontier" not in (fast or {}), "no frontier unless asked")
+
+
+def t_plan_input(res, port, protect, db):
+    c = login(res, port, "operator")
+    for query, field in (("", "budget"), ("budget=", "budget"), ("budget=abc", "budget"), ("budget=-1", "budget"),
+                         ("budget=1e13", "budget"), ("budget=nan", "budget"), ("budget=inf", "budget"),
+                         ("budget=0x10", "budget"), ("budget=1,000", "budget"), ("budget=%201000", "budget"),
+                         ("budget=1.", "budget"), ("budget=" + "9" * 70, "budget"),
+                         ("budget=1000&budget=2000", "budget"),
+                         ("budget=1000&solver=slow", "solver"), ("budget=1000&solver=", "solver"),
+                         ("budget=1000&solver=FAST", "solver"),
+                         ("budget=1000&region=" + "r" * 200, "region"), ("budget=1000&region=%01x", "region"),
+                         ("budget=1000&region=%zz", "region"), ("budget=1000&region=a%2", "region"),
+                         ("budget=1000&region=" + "%41" * 128, "region"),
+                         ("budget=1000&frontier=2", "frontier"), ("budget=1000&frontier=yes", "frontier"),
+                         ("budget=1000&bogus=1", "bogus")):
+        for path in ("/api/v1/plan", "/api/v1/plan/report"):
+            r = c.get(path + "?" + query)
+            res.check(r.status == 400, "%s?%s: %d, expected 400" % (path, query, r.status))
+            res.check(r.json is not None and r.json.get("field") == field and field in r.json.get("error", ""),
+                      "%s?%s names %s: %r" % (path, query, field, r.body[:200]))
+    for ok in ("budget=1000.50", "budget=2e6", "budget=0", "budget=1000000000000", "budget=1000&region=Nowhere"):
+        res.eq(c.get("/api/v1/plan?" + ok).status, 200, "plan?" + ok)
+    r = c.get("/api/v1/plan?budget=1000&region=Nowhere").json or {}
+    res.eq((len(r.get("sites", [1])), r.get("totals", {}).get("cost_eur")), (0, 0), "a region without sites: an empty plan")
+    # no session: 401 on every new route
+    for cookie in (None, "not-a-session"):
+        anon = Client(port)
+        anon.cookie = cookie
+        for method, path in NEW_ROUTES:
+            r = anon.request(method, path, body={} if method == "POST" else None)
+            res.check(r.status == 401, "%s %s without a session: %d" % (method, path, r.status))
+
+
+def t_plan_report(res, port, protect, db):
+    c = login(res, port, "coordinator")
+    r = c.get("/api/v1/plan/report?budget=%d" % BUDGET)
+    res.eq(r.status, 200, "report")
+    res.check((r.header("content-type") or "").startswith("text/html"), "report content type %r" % r.header("content-type"))
+    csp = r.header("content-security-policy") or ""
+    res.check("default-src 'none'" in csp and "script-src" not in csp.replace("default-src", ""),
+              "the report's CSP allows no script: %r" % csp)
+    res.eq(r.header("cache-control"), "no-store", "the report is not cached")
+    res.check("<svg" in r.body, "the report draws the frontier as SVG")
+    res.check("<script" not in r.body.lower(), "the report has no script")
+    plan = c.get("/api/v1/plan?budget=%d" % BUDGET).json or {"sites": []}
+    res.check(all(s["site_id"] in r.body for s in plan["sites"]), "the report names every funded site")
+    r = c.get("/api/v1/plan/report?budget=%d&frontier=0" % BUDGET)
+    res.check(r.status == 200 and "<svg" not in r.body, "frontier=0: no chart")
+    # an operator's report leaves out what it may not see
+    op = login(res, port, "security")  # the partner: never VM-002 (AMBER+STRICT)
+    r = op.get("/api/v1/plan/report?budget=100000000")
+    res.check(r.status == 200 and "VM-002" not in r.body and "Brackwater Grid Substation" not in r.body,
+              "a hidden site is not in the partner's report")
+    # the site's measures: hidden is missing
+    hidden = op.get("/api/v1/sites/VM-002/measures")
+    missing = op.get("/api/v1/sites/VM-999/measures")
+    res.eq((hidden.status, hidden.body), (missing.status, missing.body), "a hidden site's measures answer as a missing site's")
+    res.eq(missing.status, 404, "missing site's measures")
+    own = login(res, port, "operator").get("/api/v1/sites/VM-002/measures")
+    res.eq(own.status, 200, "the owner reads its site's measures")
+
+
+def first_saved_name(c):
+    return ((c.get("/api/v1/plans").json or {}).get("items") or [{}])[0].get("name")
+
+
+def t_plans(res, port, protect, db):
+    co = login(res, port, "coordinator")
+    body = {"name": "national-2027", "budget_eur": BUDGET, "solver": "fast"}
+    for user in ("viewer", "operator", "analyst"):
+        r = login(res, port, user).request("POST", "/api/v1/plans", body)
+        res.eq(r.status, 403, "%s saves a plan" % user)
+        res.check("error" in (r.json or {}), "403 says why: %r" % r.body[:100])
+    r = co.request("POST", "/api/v1/plans", body, csrf=False)
+    res.eq(r.status, 403, "save without the CSRF token")
+    res.eq((r.json or {}).get("field"), "X-CSRF-Token", "403 names the header")
+    for bad, field in (({"budget_eur": 5}, "name"), ({"name": "a b", "budget_eur": 5}, "name"),
+                       ({"name": "x", "budget_eur": -1}, "budget_eur"), ({"name": "x", "budget_eur": 1e13}, "budget_eur"),
+                       ({"name": "x", "budget_eur": "5"}, "budget_eur"), ({"name": "x"}, "budget_eur"),
+                       ({"name": "x", "budget_eur": 5, "solver": "slow"}, "solver"),
+                       ({"name": "x", "budget_eur": 5, "extra": 1}, "extra")):
+        r = co.request("POST", "/api/v1/plans", bad)
+        res.check(r.status == 400 and (r.json or {}).get("field") == field,
+                  "save %r: %d %r, expected 400 naming %s" % (bad, r.status, r.body[:120], field))
+    res.eq(co.get("/api/v1/plans/x").status, 404, "nothing saved by the bad requests")
+    before = co.get("/api/v1/plan?budget=%d" % BUDGET).json
+    r = co.request("POST", "/api/v1/plans", body)
+    res.eq(r.status, 201, "coordinator saves a plan")
+    saved = r.json or {}
+    res.eq(saved.get("name"), "national-2027", "the saved plan's name")
+    res.check(near(saved.get("cost_eur", -1), before["totals"]["cost_eur"]), "saved the plan just computed: %r" % saved)
+    r = co.request("POST", "/api/v1/plans", body)
+    res.eq(r.status, 400, "a name taken (as a user name taken)")
+    res.eq((r.json or {}).get("field"), "name", "the duplicate names the field")
+    res.eq(first_saved_name(co), "national-2027", "the list shows it")
+    got = co.get("/api/v1/plans/national-2027")
+    res.eq(got.status, 200, "the saved plan")
+    res.eq(len((got.json or {}).get("sites", [])), len(before["sites"]), "the saved plan's sites")
+    res.eq((got.json or {}).get("hidden_sites"), 0, "the coordinator sees the whole saved plan")
+    res.eq(co.get("/api/v1/plans/no-such-plan").status, 404, "a missing plan")
+    # committed: the saved measures are measures of their sites now, and not offered again
+    site = before["sites"][0]
+    sm = co.get("/api/v1/sites/%s/measures" % site["site_id"]).json or {"items": []}
+    committed = {m["measure_id"] for m in sm["items"] if m.get("status") == "committed" and m.get("plan") == "national-2027"}
+    res.eq(committed, {m["measure_id"] for m in site["measures"]}, "the chosen measures are committed at %s" % site["site_id"])
+    after = co.get("/api/v1/plan?budget=%d" % BUDGET).json or {"sites": [], "rejected": []}
+    again = {m["measure_id"] for s in after["sites"] if s["site_id"] == site["site_id"] for m in s["measures"]}
+    res.check(not (again & committed), "committed measures are not offered again: %r" % (again & committed))
+    # what a third organisation sees of it: only the sites it may read
+    har = login(res, port, "harbour")
+    seen = visible_ids(har)
+    p = har.get("/api/v1/plans/national-2027").json or {}
+    res.check(all(s["site_id"] in seen for s in p.get("sites", [])), "only visible funded sites")
+    res.check(all(r["site_id"] in seen for r in p.get("rejected", [])), "only visible rejected measures")
+    hidden = [s for s in before["sites"] if s["site_id"] not in seen]
+    res.eq(p.get("hidden_sites"), len(hidden), "hidden sites counted")
+    if hidden:
+        res.check(hidden[0]["site_id"] not in har.get("/api/v1/plans/national-2027").body, "a hidden site's id is not in the body")
+        res.check(hidden[0]["name"] not in har.get("/api/v1/plans").body, "nor in the list")
+    # audited
+    audit = co.get("/api/v1/audit?limit=20").json or {"items": []}
+    res.check(any(e["action"] == "plan.save" and e["user"] == "coordinator" for e in audit["items"]),
+              "the save is audited: %r" % [e["action"] for e in audit["items"]][:8])
+
+
+def entry_of(c, site, threat):
+    r = c.get("/api/v1/register?site=%s" % site)
+    for e in (r.json or {}).get("items", []):
+        if e["threat_id"] == threat:
+            return e
+    return None
+
+
+def t_register(res, port, protect, db):
+    op = login(res, port, "operator")
+    reg = op.get("/api/v1/register?limit=1000")
+    res.eq(reg.status, 200, "the register")
+    items = (reg.json or {}).get("items", [])
+    seen = visible_ids(op)
+    res.check(len(items) > 0 and all(e["site_id"] in seen for e in items), "entries of visible sites only")
+    for k in ("site_id", "site_name", "threat_id", "band", "risk_eur_year", "treatment", "owner_org", "responsible",
+              "review_date", "measures", "note", "needs_approval", "approved", "can_treat"):
+        res.check(all(k in e for e in items), "register entries have %s" % k)
+    res.check(all(a["risk_eur_year"] >= b["risk_eur_year"] for a, b in zip(items, items[1:])), "largest risk first")
+    mine = [e for e in items if e["can_treat"]]
+    res.check(mine and all(e["owner_org"] == "Northgate Utilities" for e in mine), "the operator treats its own sites only")
+    if not mine:
+        return
+    e = mine[0]
+    path = "/api/v1/register/%s/%s" % (e["site_id"], e["threat_id"])
+    r = op.request("POST", path, {"treatment": "reduce", "responsible": "operator", "review_date": "2027-03-31",
+                                  "note": "barriers on order"})
+    res.eq(r.status, 200, "owner operator sets reduce: %r" % r.body[:200])
+    got = r.json or {}
+    res.eq((got.get("treatment"), got.get("responsible"), got.get("review_date")), ("reduce", "operator", "2027-03-31"),
+           "the answer is the entry as saved")
+    res.eq(entry_of(op, e["site_id"], e["threat_id"])["treatment"], "reduce", "the register shows it")
+    h = op.get(path + "/history")
+    res.eq(h.status, 200, "history")
+    hist = (h.json or {}).get("items", [])
+    res.check(hist and hist[-1]["actor"] == "operator" and "reduce" in hist[-1]["detail"], "history has the change: %r" % hist[-1:])
+    # bad input: 400 naming the field, nothing changed
+    for bad, field in (({"review_date": "2027-02-30"}, "review_date"), ({"review_date": "31/03/2027"}, "review_date"),
+                       ({"review_date": 20270331}, "review_date"), ({"treatment": "ignore"}, "treatment"),
+                       ({"treatment": "reduce", "colour": "red"}, "colour"), ({"measures": "a;b"}, "measures"),
+                       ({"measures": ["no such measure"]}, "measures[0]"), ({"note": "x" * 2000}, "note"),
+                       ({"responsible": "two words"}, "responsible")):
+        r = op.request("POST", path, bad)
+        res.check(r.status == 400 and (r.json or {}).get("field") == field and field in (r.json or {}).get("error", ""),
+                  "register %r: %d %r, expected 400 naming %s" % (bad, r.status, r.body[:160], field))
+    r = op.request("POST", path, {})
+    res.eq(r.status, 400, "an empty change")
+    r = op.request("POST", path, {"measures": ["not_a_measure_here"]})
+    res.check(r.status == 400 and (r.json or {}).get("field") == "measures", "a measure not at the site: %r" % r.body[:160])
+    res.eq(entry_of(op, e["site_id"], e["threat_id"])["review_date"], "2027-03-31", "nothing changed by the bad requests")
+    res.eq(op.request("POST", path, {"treatment": "avoid"}, csrf=False).status, 403, "a register write without CSRF")
+    res.eq(op.get("/api/v1/register?site=a%20b").status, 400, "a bad site filter")
+    # another organisation's operator: AMBER hidden (404), GREEN seen but not treated (403)
+    har = login(res, port, "harbour")
+    amber = [x for x in mine if seen[x["site_id"]]["tlp"] == "AMBER"]
+    green = [x for x in mine if seen[x["site_id"]]["tlp"] in ("GREEN", "CLEAR")]
+    res.check(amber and green, "the operator has AMBER and GREEN risks")
+    if amber:
+        a = amber[0]
+        r = har.request("POST", "/api/v1/register/%s/%s" % (a["site_id"], a["threat_id"]), {"treatment": "accept"})
+        missing = har.request("POST", "/api/v1/register/VM-999/%s" % a["threat_id"], {"treatment": "accept"})
+        res.eq((r.status, r.body), (missing.status, missing.body), "another organisation's AMBER answers as missing")
+        res.eq(r.status, 404, "another organisation's AMBER")
+        res.eq(har.get("/api/v1/register/%s/%s/history" % (a["site_id"], a["threat_id"])).status, 404, "its history")
+    if green:
+        g = green[0]
+        r = har.request("POST", "/api/v1/register/%s/%s" % (g["site_id"], g["threat_id"]), {"treatment": "accept"})
+        res.eq(r.status, 403, "another organisation's GREEN risk: seen, not treated")
+        res.check("error" in (r.json or {}), "403 says why")
+    # accepting a high risk: awaits a government coordinator's approval
+    hreg = (har.get("/api/v1/register?limit=1000").json or {}).get("items", [])
+    high = [x for x in hreg if x["can_treat"] and x["band"] in ("high", "very high")]
+    if not res.check(high, "Harbourlight has a high-band risk to accept"):
+        return
+    x = high[0]
+    path = "/api/v1/register/%s/%s" % (x["site_id"], x["threat_id"])
+    r = har.request("POST", path, {"treatment": "accept", "note": "accepted until the barriers are built"})
+    res.eq(r.status, 200, "the owner's operator accepts a high risk")
+    res.eq(((r.json or {}).get("needs_approval"), (r.json or {}).get("approved")), (True, False), "acceptance awaits approval")
+    r = har.request("POST", path + "/approve")
+    res.eq(r.status, 403, "the operator approves its own acceptance")
+    co = login(res, port, "coordinator")
+    r = co.request("POST", path + "/approve", csrf=False)
+    res.eq(r.status, 403, "approve without CSRF")
+    r = co.request("POST", path + "/approve")
+    res.eq(r.status, 200, "the coordinator approves")
+    res.eq(((r.json or {}).get("approved"), (r.json or {}).get("approved_by")), (True, "coordinator"), "approved, by whom")
+    r = co.request("POST", path + "/approve")
+    res.eq(r.status, 400, "nothing left to approve")
+    hist = (co.get(path + "/history").json or {}).get("items", [])
+    res.eq([h["action"] for h in hist][-2:], ["set", "approve"], "history: set, then approve")
+    audit = co.get("/api/v1/audit?limit=20").json or {"items": []}
+    res.check(any(a["action"].startswith("register.") and a["user"] == "harbour" for a in audit["items"]),
+              "the register write is audited: %r" % [a["action"] for a in audit["items"]][:8])
+
+
+TESTS = [("plan", t_plan), ("plan-input", t_plan_input), ("plan-report", t_plan_report),
+         ("plans", t_plans), ("register", t_register)]
