@@ -1209,7 +1209,7 @@ static enum pt_err register_merge(struct pt_db *db, const char *site_id,
 	if ((err = pt_db_stmt(db, SQL_REGISTER_ALL, &st, d)) != PT_OK)
 		return err;
 	rc = bind_text(st, 1, site_id);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc == SQLITE_OK || rc == SQLITE_ROW) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (++rows > REGISTER_ROWS_MAX) {
 			err = pt_diag_set(d, PT_ELIMIT, 0, "", "more than %d register rows",
 					  REGISTER_ROWS_MAX);
@@ -1766,7 +1766,7 @@ enum pt_err pt_db_register_history(struct pt_db *db, const struct pt_principal *
 	rc = bind_text(st, 1, site_id);
 	if (rc == SQLITE_OK)
 		rc = bind_text(st, 2, threat_id);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc == SQLITE_OK || rc == SQLITE_ROW) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct pt_register_history_row *h;
 		if ((err = pt_db_grow((void **)&list, &cap, count, sizeof *list, HISTORY_MAX,
 				      "too many history rows", d)) != PT_OK)
