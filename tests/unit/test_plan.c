@@ -1,0 +1,883 @@
+/* test_plan.c - unit tests of src/core/pt_plan.c: risk before, the
+ * proportionality rules one by one (each with a case that admits and one
+ * that rejects), existing and committed measures, exclusive groups,
+ * Pareto bundles against brute force, bad inputs, and solving. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/pt_plan.h"
+#include "core/pt_rng.h"
+#include "pt_test.h"
+
+#define NT 3   /* threats: 0 vehicle_ramming, 1 arson, 2 armed_assault */
+#define NM 16  /* measures at most in a fixture */
+
+struct fixture {
+	struct pt_config cfg;
+	struct pt_measure_catalog cat;
+	double v[NM * NT], c[NM * NT];
+};
+
+static void fx_init(struct fixture *f)
+{
+	memset(f, 0, sizeof *f);
+	pt_config_defaults(&f->cfg);
+	/* Figures a reader checks by hand: no discounting, costs = capex. */
+	f->cfg.plan_discount_rate = 0;
+	f->cfg.plan_horizon_years = 10;
+}
+
+/* Add a measure bought once in the horizon (lifetime 10), no running cost. */
+static uint32_t fx_add(struct fixture *f, const char *id, double capex, int privacy,
+		       int movement, int discrimination)
+{
+	struct pt_measure m;
+	memset(&m, 0, sizeof m);
+	pt_strlcpy(m.id, id, sizeof m.id);
+	pt_strlcpy(m.name, id, sizeof m.name);
+	m.family = PT_FAMILY_PHYSICAL;
+	m.capex_eur = capex;
+	m.lifetime_years = 10;
+	m.rights[PT_RIGHT_PRIVACY] = privacy;
+	m.rights[PT_RIGHT_MOVEMENT] = movement;
+	m.rights[PT_RIGHT_DISCRIMINATION] = discrimination;
+	pt_strlcpy(m.kinds, "*", sizeof m.kinds);
+	pt_strlcpy(m.sectors, "*", sizeof m.sectors);
+	CHECK_INT(pt_measure_catalog_add(&f->cat, &m), PT_OK);
+	return (uint32_t)(f->cat.n - 1);
+}
+
+static void fx_effect(struct fixture *f, uint32_t m, uint32_t t, double v, double c)
+{
+	f->v[m * NT + t] = v;
+	f->c[m * NT + t] = c;
+}
+
+static struct pt_site site(const char *id)
+{
+	struct pt_site s;
+	memset(&s, 0, sizeof s);
+	pt_strlcpy(s.id, id, sizeof s.id);
+	pt_strlcpy(s.kind, "soft_target", sizeof s.kind);
+	pt_strlcpy(s.sector, "health", sizeof s.sector);
+	s.peak_occupancy = 1000; /* medium: size factor 1 */
+	return s;
+}
+
+/* P(successful attack) 0.005 (class 4) x C 5e7 (class 3) = 12: high; risk 250000/yr. */
+static const struct pt_plan_pair high_pair = { 0, 0.01, 0.5, 5e7 };
+/* 0.005 (class 4) x C 5e6 (class 2) = 8: medium; risk 25000/yr. */
+static const struct pt_plan_pair medium_pair = { 0, 0.01, 0.5, 5e6 };
+
+static enum pt_err fx_build(struct fixture *f, const struct pt_plan_site *sites, size_t n,
+			    struct pt_plan_model **m, struct pt_diag *d)
+{
+	return pt_plan_model_build(&f->cfg, &f->cat, f->v, f->c, NT, sites, n, m, d);
+}
+
+static const struct pt_plan_screen *screen_of(const struct pt_plan_model *m, size_t s,
+					      uint32_t measure)
+{
+	size_t i;
+	for (i = 0; i < m->sites[s].n_screens; i++)
+		if (m->screens[m->sites[s].first_screen + i].measure == measure)
+			return &m->screens[m->sites[s].first_screen + i];
+	return NULL;
+}
+
+/* Nonzero when measure is in some option of site s. */
+static int in_some_option(const struct pt_plan_model *m, size_t s, uint32_t measure)
+{
+	size_t o, k;
+	for (o = 0; o < m->sites[s].n_options; o++) {
+		const struct pt_plan_option *op = &m->options[m->sites[s].first_option + o];
+		for (k = 0; k < op->n_measures; k++)
+			if (m->option_measures[op->first_measure + k] == measure)
+				return 1;
+	}
+	return 0;
+}
+
+static void test_names(void)
+{
+	enum pt_plan_solver s = PT_SOLVER_FAST;
+	CHECK_STR(pt_plan_verdict_name(PT_VERDICT_ADMITTED), "admitted");
+	CHECK_STR(pt_plan_verdict_name(PT_VERDICT_STEP_FREE), "step_free");
+	CHECK_STR(pt_plan_verdict_name(PT_VERDICT_LESS_INTRUSIVE), "less_intrusive");
+	CHECK_STR(pt_plan_verdict_name(PT_VERDICT_BCR), "bcr");
+	CHECK_STR(pt_plan_verdict_name((enum pt_plan_verdict)99), "");
+	CHECK_STR(pt_plan_solver_name(PT_SOLVER_EXACT), "exact");
+	CHECK_INT(pt_plan_solver_parse("exact", &s), PT_OK);
+	CHECK_INT(s, PT_SOLVER_EXACT);
+	CHECK_INT(pt_plan_solver_parse("glpk", &s), PT_EINVAL);
+}
+
+/* One measure alone at a high site: risk, band, cost, benefit, BCR by hand. */
+static void test_single_measure(void)
+{
+	struct fixture f;
+	struct pt_site s = site("H-1");
+	struct pt_plan_site ps;
+	struct pt_plan_model *m = NULL;
+	struct pt_diag d;
+	const struct pt_plan_screen *sc;
+	uint32_t bollards;
+	memset(&d, 0, sizeof d);
+	fx_init(&f);
+	bollards = fx_add(&f, "bollards", 200000, 0, 1, 0);
+	fx_effect(&f, bollards, 0, 0.6, 0.1);
+	memset(&ps, 0, sizeof ps);
+	ps.site = &s;
+	ps.pairs = &high_pair;
+	ps.n_pairs = 1;
+	CHECK_INT(fx_build(&f, &ps, 1, &m, &d), PT_OK);
+	if (!m)
+		return;
+	CHECK_NEAR(m->annuity, 10, 0);
+	CHECK_INT(m->sites[0].band, PT_BAND_HIGH);
+	CHECK_INT(m->sites[0].worst_threat, 0);
+	CHECK_INT(m->sites[0].size, PT_SIZE_MEDIUM);
+	CHECK_NEAR(m->sites[0].risk_before_eur_year, 0.01 * 0.5 * 5e7, 1e-6);
+	sc = screen_of(m, 0, bollards);
+	CHECK(sc != NULL);
+	if (sc) {
+		/* 250000 x (1 - 0.4 x 0.9) = 160000 a year, 1.6 M over 10 years. */
+		CHECK_NEAR(sc->reduction_eur_year, 160000, 1e-6);
+		CHECK_NEAR(sc->benefit_eur, 1600000, 1e-6);
+		CHECK_NEAR(sc->cost_eur, 200000, 0);
+		CHECK_NEAR(sc->bcr, 8, 1e-12);
+		CHECK_INT(sc->verdict, PT_VERDICT_ADMITTED);
+		CHECK_INT(sc->intrusiveness, 1);
+		CHECK_INT(sc->needed_band, PT_BAND_LOW);
+		CHECK_INT(sc->main_threat, 0);
+		CHECK_INT(sc->alternative, -1);
+	}
+	/* Do nothing and the measure. */
+	CHECK_INT(m->sites[0].n_options, 2);
+	CHECK_NEAR(m->options[1].cost_eur, 200000, 0);
+	CHECK_NEAR(m->options[1].risk_after_eur_year, 90000, 1e-6);
+	CHECK_INT(m->group_start[0], 0);
+	CHECK_INT(m->group_start[1], 2);
+	CHECK_NEAR(m->items[1].value, 1600000, 1e-6);
+	CHECK_NEAR(m->cost_of_everything, 200000, 0);
+	pt_plan_model_free(m);
+
+	/* A very large site pays 4 times the catalogue cost. */
+	s.peak_occupancy = 30000;
+	CHECK_INT(fx_build(&f, &ps, 1, &m, &d), PT_OK);
+	if (m) {
+		CHECK_INT(m->sites[0].size, PT_SIZE_VERY_LARGE);
+		CHECK_NEAR(m->options[1].cost_eur, 800000, 0);
+	}
+	pt_plan_model_free(m);
+	pt_measure_catalog_free(&f.cat);
+}
+
+static void test_step_free(void)
+{
+	struct fixture f;
+	struct pt_site s = site("H-1");
+	struct pt_plan_site ps;
+	struct pt_plan_model *m = NULL;
+	uint32_t turnstiles, ramps;
+	fx_init(&f);
+	turnstiles = fx_add(&f, "turnstiles", 10000, 0, 0, 0);
+	f.cat.items[turnstiles].removes_step_free = 1;
+	ramps = fx_add(&f, "gates_with_ramps", 10000, 0, 0, 0);
+	fx_effect(&f, turnstiles, 0, 0.5, 0);
+	fx_effect(&f, ramps, 0, 0.5, 0);
+	memset(&ps, 0, sizeof ps);
+	ps.site = &s;
+	ps.pairs = &high_pair;
+	ps.n_pairs = 1;
+	CHECK_INT(fx_build(&f, &ps, 1, &m, NULL), PT_OK);
+	if (m) {
+		/* The same figures: the one removing step-free access is never chosen. */
+		CHECK_INT(screen_of(m, 0, turnstiles)->verdict, PT_VERDICT_STEP_FREE);
+		CHECK_INT(screen_of(m, 0, ramps)->verdict, PT_VERDICT_ADMITTED);
+		CHECK(!in_some_option(m, 0, turnstiles));
+		CHECK(in_some_option(m, 0, ramps));
+	}
+	pt_plan_model_free(m);
+	pt_measure_catalog_free(&f.cat);
+}
+
+static void test_legal_basis(void)
+{
+	struct fixture f;
+	struct pt_site s = site("H-1");
+	struct pt_plan_site ps;
+	struct pt_plan_model *m = NULL;
+	uint32_t anpr;
+	fx_init(&f);
+	anpr = fx_add(&f, "anpr_cameras", 10000, 0, 0, 0);
+	f.cat.items[anpr].legal_basis = 1;
+	fx_effect(&f, anpr, 0, 0.3, 0);
+	memset(&ps, 0, sizeof ps);
+	ps.site = &s;
+	ps.pairs = &high_pair;
+	ps.n_pairs = 1;
+	f.cfg.plan_allow_legal_basis = 1;
+	CHECK_INT(fx_build(&f, &ps, 1, &m, NULL), PT_OK);
+	if (m)
+		CHECK_INT(screen_of(m, 0, anpr)->verdict, PT_VERDICT_ADMITTED);
+	pt_plan_model_free(m);
+	f.cfg.plan_allow_legal_basis = 0;
+	CHECK_INT(fx_build(&f, &ps, 1, &m, NULL), PT_OK);
+	if (m) {
+		CHECK_INT(screen_of(m, 0, anpr)->verdict, PT_VERDICT_LEGAL_BASIS);
+		CHECK(!in_some_option(m, 0, anpr));
+	}
+	pt_plan_model_free(m);
+	pt_measure_catalog_free(&f.cat);
+}
+
+static void test_band(void)
+{
+	struct fixture f;
+	struct pt_site s[2] = { site("HIGH-1"), site("MED-1") };
+	struct pt_plan_site ps[2];
+	struct pt_plan_model *m = NULL;
+	uint32_t search;
+	fx_init(&f);
+	search = fx_add(&f, "bag_search", 1000, 3, 2, 1); /* intrusiveness 3 */
+	fx_effect(&f, search, 0, 0.5, 0);
+	memset(ps, 0, sizeof ps);
+	ps[0].site = &s[0];
+	ps[0].pairs = &high_pair;
+	ps[0].n_pairs = 1;
+	ps[1].site = &s[1];
+	ps[1].pairs = &medium_pair;
+	ps[1].n_pairs = 1;
+	CHECK_INT(fx_build(&f, ps, 2, &m, NULL), PT_OK);
+	if (m) {
+		const struct pt_plan_screen *hi = screen_of(m, 0, search), *md = screen_of(m, 1, search);
+		CHECK_INT(m->sites[1].band, PT_BAND_MEDIUM);
+		CHECK_INT(hi->verdict, PT_VERDICT_ADMITTED);
+		CHECK_INT(hi->needed_band, PT_BAND_HIGH);
+		CHECK_INT(md->verdict, PT_VERDICT_BAND);
+		CHECK_INT(md->site_band, PT_BAND_MEDIUM);
+		CHECK_INT(md->needed_band, PT_BAND_HIGH);
+		/* Its BCR at the medium site is 125000 / 1000: the band alone rules it out. */
+		CHECK(md->bcr > 100);
+		CHECK(!in_some_option(m, 1, search));
+		CHECK(in_some_option(m, 0, search));
+	}
+	pt_plan_model_free(m);
+	/* Configured down to medium, it is admitted at the medium site. */
+	f.cfg.plan_band_for_intrusiveness[3] = PT_BAND_MEDIUM;
+	CHECK_INT(fx_build(&f, ps, 2, &m, NULL), PT_OK);
+	if (m)
+		CHECK_INT(screen_of(m, 1, search)->verdict, PT_VERDICT_ADMITTED);
+	pt_plan_model_free(m);
+	pt_measure_catalog_free(&f.cat);
+}
+
+/* Measure B (intrusiveness 2, cost 100000, 100000/yr) against a less
+ * intrusive A (intrusiveness 1) of the given cost and vulnerability cut. */
+static void less_intrusive_case(double a_capex, double a_v, enum pt_plan_verdict want,
+				int less_reduction, int too_costly)
+{
+	struct fixture f;
+	struct pt_site s = site("H-1");
+	struct pt_plan_site ps;
+	struct pt_plan_model *m = NULL;
+	uint32_t a, b;
+	fx_init(&f);
+	a = fx_add(&f, "staff_patrols", a_capex, 1, 0, 0);
+	b = fx_add(&f, "facial_recognition", 100000, 2, 0, 1);
+	fx_effect(&f, a, 0, a_v, 0);
+	fx_effect(&f, b, 0, 0.4, 0); /* 250000 x 0.4 = 100000 a year */
+	memset(&ps, 0, sizeof ps);
+	ps.site = &s;
+	ps.pairs = &high_pair;
+	ps.n_pairs = 1;
+	CHECK_INT(fx_build(&f, &ps, 1, &m, NULL), PT_OK);
+	if (m) {
+		const struct pt_plan_screen *sb = screen_of(m, 0, b), *sa = screen_of(m, 0, a);
+		CHECK_INT(sb->verdict, want);
+		CHECK_INT(sb->alternative, want == PT_VERDICT_LESS_INTRUSIVE ? (long)a : -1);
+		CHECK_INT(sb->n_alts, 1);
+		if (sb->n_alts == 1) {
+			const struct pt_plan_alt *alt = &m->alts[sb->first_alt];
+			CHECK_INT(alt->measure, a);
+			CHECK_INT(alt->intrusiveness, 1);
+			CHECK_NEAR(alt->cost_eur, a_capex, 0);
+			CHECK_NEAR(alt->reduction_eur_year, 250000 * a_v, 1e-6);
+			CHECK_INT(alt->less_reduction, less_reduction);
+			CHECK_INT(alt->too_costly, too_costly);
+		}
+		/* A has intrusiveness 1 and nothing less intrusive to compare with. */
+		CHECK_INT(sa->verdict, PT_VERDICT_ADMITTED);
+		CHECK_INT(sa->n_alts, 0);
+		CHECK_INT(in_some_option(m, 0, b), want == PT_VERDICT_ADMITTED);
+	}
+	pt_plan_model_free(m);
+	pt_measure_catalog_free(&f.cat);
+}
+
+static void test_less_intrusive(void)
+{
+	/* The same reduction at exactly 1.2 x the cost: B is not proportionate. */
+	less_intrusive_case(120000, 0.4, PT_VERDICT_LESS_INTRUSIVE, 0, 0);
+	/* More reduction for less money: rejected too. */
+	less_intrusive_case(50000, 0.5, PT_VERDICT_LESS_INTRUSIVE, 0, 0);
+	/* At 1.3 x the cost the alternative is too costly: B admitted. */
+	less_intrusive_case(130000, 0.4, PT_VERDICT_ADMITTED, 0, 1);
+	/* Cheaper but reducing less (75000 < 100000 a year): B admitted. */
+	less_intrusive_case(50000, 0.3, PT_VERDICT_ADMITTED, 1, 0);
+	/* Both short. */
+	less_intrusive_case(200000, 0.3, PT_VERDICT_ADMITTED, 1, 1);
+}
+
+/* An alternative that fails the band rule itself does not rule a measure out. */
+static void test_less_intrusive_needs_admissible(void)
+{
+	struct fixture f;
+	struct pt_site s = site("M-1");
+	struct pt_plan_site ps;
+	struct pt_plan_model *m = NULL;
+	uint32_t a, b;
+	fx_init(&f);
+	f.cfg.plan_band_for_intrusiveness[1] = PT_BAND_HIGH;
+	f.cfg.plan_band_for_intrusiveness[2] = PT_BAND_HIGH;
+	f.cfg.plan_band_for_intrusiveness[3] = PT_BAND_HIGH;
+	a = fx_add(&f, "a", 1000, 1, 0, 0);
+	b = fx_add(&f, "b", 1000, 0, 0, 0);
+	fx_effect(&f, a, 0, 0.5, 0);
+	fx_effect(&f, b, 0, 0.4, 0);
+	memset(&ps, 0, sizeof ps);
+	ps.site = &s;
+	ps.pairs = &medium_pair;
+	ps.n_pairs = 1;
+	CHECK_INT(fx_build(&f, &ps, 1, &m, NULL), PT_OK);
+	if (m) {
+		CHECK_INT(screen_of(m, 0, a)->verdict, PT_VERDICT_BAND);
+		/* b has intrusiveness 0: it needs no band and has no alternatives. */
+		CHECK_INT(screen_of(m, 0, b)->verdict, PT_VERDICT_ADMITTED);
+		CHECK_INT(screen_of(m, 0, a)->n_alts, 1); /* b considered, does less */
+	}
+	pt_plan_model_free(m);
+	pt_measure_catalog_free(&f.cat);
+}
+
+static void test_bcr(void)
+{
+	struct fixture f;
+	struct pt_site s = site("H-1");
+	struct pt_plan_site ps;
+	struct pt_plan_model *m = NULL;
+	uint32_t cheap, dear;
+	fx_init(&f);
+	/* 250000 x 0.01 = 2500 a year, 25000 over 10 years. */
+	dear = fx_add(&f, "signage_dear", 100000, 0, 0, 0);
+	cheap = fx_add(&f, "signage_cheap", 20000, 0, 0, 0);
+	fx_effect(&f, dear, 0, 0.01, 0);
+	fx_effect(&f, cheap, 1, 0.01, 0);
+	memset(&ps, 0, sizeof ps);
+	{
+		struct pt_plan_pair pairs[2] = { high_pair, high_pair };
+		pairs[1].threat = 1;
+		ps.site = &s;
+		ps.pairs = pairs;
+		ps.n_pairs = 2;
+		CHECK_INT(fx_build(&f, &ps, 1, &m, NULL), PT_OK);
+	}
+	if (m) {
+		CHECK_NEAR(screen_of(m, 0, dear)->bcr, 0.25, 1e-12);
+		CHECK_INT(screen_of(m, 0, dear)->verdict, PT_VERDICT_BCR);
+		CHECK_NEAR(screen_of(m, 0, cheap)->bcr, 1.25, 1e-12);
+		CHECK_INT(screen_of(m, 0, cheap)->verdict, PT_VERDICT_ADMITTED);
+		CHECK_INT(screen_of(m, 0, cheap)->main_threat, 1);
+		CHECK(!in_some_option(m, 0, dear));
+	}
+	pt_plan_model_free(m);
+	/* With plan.min_bcr 0 both are admitted. */
+	f.cfg.plan_min_bcr = 0;
+	{
+		struct pt_plan_pair pairs[2] = { high_pair, high_pair };
+		pairs[1].threat = 1;
+		ps.pairs = pairs;
+		CHECK_INT(fx_build(&f, &ps, 1, &m, NULL), PT_OK);
+	}
+	if (m)
+		CHECK_INT(screen_of(m, 0, dear)->verdict, PT_VERDICT_ADMITTED);
+	pt_plan_model_free(m);
+	pt_measure_catalog_free(&f.cat);
+}
+
+static void test_existing_committed_applies(void)
+{
+	struct fixture f;
+	struct pt_site s[3] = { site("E-1"), site("C-1"), site("R-1") };
+	struct pt_plan_site ps[3];
+	struct pt_plan_model *m = NULL;
+	uint32_t glazing, guards, retail_only, no_effect;
+	uint32_t list_g[1];
+	fx_init(&f);
+	glazing = fx_add(&f, "glazing_film", 10000, 0, 0, 0);
+	guards = fx_add(&f, "guards", 10000, 0, 0, 0);
+	retail_only = fx_add(&f, "retail_only", 10000, 0, 0, 0);
+	no_effect = fx_add(&f, "drone_detection", 10000, 0, 0, 0);
+	pt_strlcpy(f.cat.items[retail_only].sectors, "retail;transport", sizeof f.cat.items[0].sectors);
+	fx_effect(&f, glazing, 0, 0.2, 0.5);
+	fx_effect(&f, guards, 0, 0.2, 0);
+	fx_effect(&f, retail_only, 0, 0.2, 0);
+	fx_effect(&f, no_effect, 2, 0.9, 0); /* a threat none of the sites has */
+	list_g[0] = glazing;
+	memset(ps, 0, sizeof ps);
+	ps[0].site = &s[0];
+	ps[0].pairs = &high_pair;
+	ps[0].n_pairs = 1;
+	ps[0].existing = list_g;
+	ps[0].n_existing = 1;
+	ps[1] = ps[0];
+	ps[1].site = &s[1];
+	ps[1].existing = NULL;
+	ps[1].n_existing = 0;
+	ps[1].committed = list_g;
+	ps[1].n_committed = 1;
+	ps[2] = ps[0];
+	ps[2].site = &s[2];
+	ps[2].existing = NULL;
+	ps[2].n_existing = 0;
+	pt_strlcpy(s[2].sector, "retail", sizeof s[2].sector);
+	CHECK_INT(fx_build(&f, ps, 3, &m, NULL), PT_OK);
+	if (m) {
+		/* Existing: in the assessment already; not offered, risk as assessed. */
+		CHECK(screen_of(m, 0, glazing) == NULL);
+		CHECK_NEAR(m->sites[0].risk_before_eur_year, 250000, 1e-6);
+		/* Committed: not offered, and its cuts (V 20%, C 50%) lower the risk before:
+		 * 250000 x 0.8 x 0.5 = 100000 a year. */
+		CHECK(screen_of(m, 1, glazing) == NULL);
+		CHECK_NEAR(m->sites[1].risk_before_eur_year, 100000, 1e-6);
+		/* guards then reduce 20% of the lower risk: 20000 a year. */
+		CHECK_NEAR(screen_of(m, 1, guards)->reduction_eur_year, 20000, 1e-6);
+		/* Sector rules: retail_only is screened at the retail site only. */
+		CHECK(screen_of(m, 0, retail_only) == NULL);
+		CHECK(screen_of(m, 2, retail_only) != NULL);
+		CHECK(screen_of(m, 2, glazing) != NULL);
+		/* No effect on an assessed threat: not screened anywhere. */
+		CHECK(screen_of(m, 0, no_effect) == NULL);
+		CHECK(screen_of(m, 2, no_effect) == NULL);
+		CHECK_NEAR(m->risk_before_eur_year, 250000 + 100000 + 250000, 1e-6);
+	}
+	pt_plan_model_free(m);
+	pt_measure_catalog_free(&f.cat);
+}
+
+static void test_not_assessed(void)
+{
+	struct fixture f;
+	struct pt_site s = site("N-1");
+	struct pt_plan_site ps;
+	struct pt_plan_model *m = NULL;
+	uint32_t a;
+	fx_init(&f);
+	a = fx_add(&f, "guards", 10, 0, 0, 0);
+	fx_effect(&f, a, 0, 0.5, 0);
+	memset(&ps, 0, sizeof ps);
+	ps.site = &s;
+	CHECK_INT(fx_build(&f, &ps, 1, &m, NULL), PT_OK);
+	if (m) {
+		CHECK_INT(m->sites[0].assessed, 0);
+		CHECK_INT(m->sites[0].band, PT_BAND_NONE);
+		CHECK_INT(m->sites[0].worst_threat, -1);
+		CHECK_INT(m->sites[0].n_options, 1);
+		CHECK_INT(m->sites[0].n_screens, 0);
+		CHECK_INT(m->options[0].n_measures, 0);
+		CHECK_NEAR(m->options[0].cost_eur, 0, 0);
+		CHECK_NEAR(m->cost_of_everything, 0, 0);
+	}
+	pt_plan_model_free(m);
+	pt_measure_catalog_free(&f.cat);
+}
+
+static void test_exclusive_groups(void)
+{
+	struct fixture f;
+	struct pt_site s = site("H-1");
+	struct pt_plan_site ps;
+	struct pt_plan_model *m = NULL;
+	uint32_t steel, planters, cctv;
+	size_t o, k;
+	int both = 0, with_cctv = 0;
+	fx_init(&f);
+	f.cfg.plan_max_measures = 3;
+	steel = fx_add(&f, "steel_bollards", 100000, 0, 0, 0);
+	planters = fx_add(&f, "planters", 50000, 0, 0, 0);
+	cctv = fx_add(&f, "cctv", 30000, 0, 0, 0);
+	pt_strlcpy(f.cat.items[steel].exclusive_group, "hvm", sizeof f.cat.items[0].exclusive_group);
+	pt_strlcpy(f.cat.items[planters].exclusive_group, "hvm",
+		   sizeof f.cat.items[0].exclusive_group);
+	fx_effect(&f, steel, 0, 0.8, 0);
+	fx_effect(&f, planters, 0, 0.5, 0);
+	fx_effect(&f, cctv, 0, 0.2, 0.1);
+	memset(&ps, 0, sizeof ps);
+	ps.site = &s;
+	ps.pairs = &high_pair;
+	ps.n_pairs = 1;
+	CHECK_INT(fx_build(&f, &ps, 1, &m, NULL), PT_OK);
+	if (!m)
+		return;
+	for (o = 0; o < m->sites[0].n_options; o++) {
+		const struct pt_plan_option *op = &m->options[m->sites[0].first_option + o];
+		int has_s = 0, has_p = 0, has_c = 0;
+		for (k = 0; k < op->n_measures; k++) {
+			uint32_t me = m->option_measures[op->first_measure + k];
+			has_s |= me == steel;
+			has_p |= me == planters;
+			has_c |= me == cctv;
+		}
+		both |= has_s && has_p;
+		with_cctv |= has_c && (has_s || has_p);
+	}
+	CHECK(!both);
+	CHECK(with_cctv); /* groups only bar their own members */
+	pt_plan_model_free(m);
+	pt_measure_catalog_free(&f.cat);
+}
+
+/* A measure that reduces nothing (its threat is never attempted) adds cost
+ * without benefit: no option holds it, even with plan.min_bcr 0. */
+static void test_useless_measure(void)
+{
+	struct fixture f;
+	struct pt_site s = site("H-1");
+	struct pt_plan_site ps;
+	struct pt_plan_pair pairs[2] = { high_pair, high_pair };
+	struct pt_plan_model *m = NULL;
+	uint32_t guards, sprinklers;
+	fx_init(&f);
+	f.cfg.plan_min_bcr = 0;
+	guards = fx_add(&f, "guards", 10000, 0, 0, 0);
+	sprinklers = fx_add(&f, "sprinklers", 10000, 0, 0, 0);
+	fx_effect(&f, guards, 0, 0.3, 0);
+	fx_effect(&f, sprinklers, 1, 0, 0.7);
+	pairs[1].threat = 1;
+	pairs[1].p_attack = 0;
+	memset(&ps, 0, sizeof ps);
+	ps.site = &s;
+	ps.pairs = pairs;
+	ps.n_pairs = 2;
+	CHECK_INT(fx_build(&f, &ps, 1, &m, NULL), PT_OK);
+	if (m) {
+		CHECK_INT(screen_of(m, 0, sprinklers)->verdict, PT_VERDICT_ADMITTED);
+		CHECK_NEAR(screen_of(m, 0, sprinklers)->reduction_eur_year, 0, 0);
+		CHECK(!in_some_option(m, 0, sprinklers));
+		CHECK_INT(m->sites[0].n_options, 2); /* do nothing, guards */
+	}
+	pt_plan_model_free(m);
+	pt_measure_catalog_free(&f.cat);
+}
+
+/* Cost and benefit of a subset (bit mask of measures) computed directly. */
+static void subset_figures(const struct fixture *f, const struct pt_plan_pair *pairs, size_t np,
+			   uint32_t mask, size_t nm, double annuity, double *cost, double *benefit)
+{
+	double before = 0, after = 0;
+	size_t p, i;
+	*cost = 0;
+	for (i = 0; i < nm; i++)
+		if (mask & (1u << i))
+			*cost += f->cat.items[i].capex_eur;
+	for (p = 0; p < np; p++) {
+		double vm = 1, cm = 1;
+		for (i = 0; i < nm; i++)
+			if (mask & (1u << i)) {
+				vm *= 1 - f->v[i * NT + pairs[p].threat];
+				cm *= 1 - f->c[i * NT + pairs[p].threat];
+			}
+		before += pairs[p].p_attack * pairs[p].p_success * pairs[p].consequence_eur;
+		after += pairs[p].p_attack * pairs[p].p_success * vm * pairs[p].consequence_eur * cm;
+	}
+	*benefit = (before - after) * annuity;
+}
+
+static int subset_allowed(const struct fixture *f, uint32_t mask, size_t nm, unsigned max)
+{
+	size_t i, j, n = 0;
+	for (i = 0; i < nm; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		n++;
+		for (j = i + 1; j < nm; j++)
+			if ((mask & (1u << j)) && f->cat.items[i].exclusive_group[0] &&
+			    strcmp(f->cat.items[i].exclusive_group, f->cat.items[j].exclusive_group) == 0)
+				return 0;
+	}
+	return n >= 1 && n <= max;
+}
+
+/* Pareto options against every subset, on random small instances. */
+static void test_pareto_brute_force(void)
+{
+	struct pt_rng rng;
+	int inst;
+	pt_rng_seed(&rng, 4242, 0, 0, 0);
+	for (inst = 0; inst < 40; inst++) {
+		struct fixture f;
+		struct pt_site s = site("R-1");
+		struct pt_plan_site ps;
+		struct pt_plan_pair pairs[NT];
+		struct pt_plan_model *m = NULL;
+		size_t nm = 3 + (size_t)(pt_rng_uniform(&rng) * 7), i, t, o;
+		uint32_t mask;
+		char id[8] = "m0";
+		fx_init(&f);
+		f.cfg.plan_min_bcr = 0;
+		f.cfg.plan_max_measures = 1 + (unsigned)(pt_rng_uniform(&rng) * 4);
+		f.cfg.plan_discount_rate = 0.03;
+		for (i = 0; i < nm; i++) {
+			uint32_t me;
+			id[1] = (char)('a' + i);
+			me = fx_add(&f, id, 1000 + floor(pt_rng_uniform(&rng) * 100) * 1000, 0, 0, 0);
+			if (pt_rng_uniform(&rng) < 0.3)
+				pt_strlcpy(f.cat.items[me].exclusive_group,
+					   pt_rng_uniform(&rng) < 0.5 ? "g1" : "g2",
+					   sizeof f.cat.items[me].exclusive_group);
+			for (t = 0; t < NT; t++)
+				if (pt_rng_uniform(&rng) < 0.7)
+					fx_effect(&f, me, (uint32_t)t, pt_rng_uniform(&rng) * 0.8,
+						  pt_rng_uniform(&rng) < 0.5 ? pt_rng_uniform(&rng) * 0.5 : 0);
+			fx_effect(&f, me, 0, f.v[me * NT] > 0 ? f.v[me * NT] : 0.05, f.c[me * NT]);
+		}
+		for (t = 0; t < NT; t++) {
+			pairs[t].threat = (uint32_t)t;
+			pairs[t].p_attack = 0.001 + pt_rng_uniform(&rng) * 0.05;
+			pairs[t].p_success = pt_rng_uniform(&rng);
+			pairs[t].consequence_eur = 1e6 + pt_rng_uniform(&rng) * 1e8;
+		}
+		memset(&ps, 0, sizeof ps);
+		ps.site = &s;
+		ps.pairs = pairs;
+		ps.n_pairs = NT;
+		CHECK_INT(fx_build(&f, &ps, 1, &m, NULL), PT_OK);
+		if (!m) {
+			pt_measure_catalog_free(&f.cat);
+			continue;
+		}
+		/* Every option: its figures match its measures, cost and benefit rise. */
+		for (o = 0; o < m->sites[0].n_options; o++) {
+			const struct pt_plan_option *op = &m->options[o];
+			double cost, benefit;
+			mask = 0;
+			for (i = 0; i < op->n_measures; i++)
+				mask |= 1u << m->option_measures[op->first_measure + i];
+			if (o == 0) {
+				CHECK_INT(op->n_measures, 0);
+				continue;
+			}
+			CHECK(subset_allowed(&f, mask, nm, f.cfg.plan_max_measures));
+			subset_figures(&f, pairs, NT, mask, nm, m->annuity, &cost, &benefit);
+			CHECK_NEAR(op->cost_eur, cost, 1e-6);
+			CHECK_NEAR(op->benefit_eur, benefit, 1e-6 * (1 + benefit));
+			CHECK(op->cost_eur >= m->options[o - 1].cost_eur);
+			CHECK(op->benefit_eur > m->options[o - 1].benefit_eur);
+		}
+		/* Every subset: matched or beaten by an option; none strictly beats an option. */
+		for (mask = 1; mask < (1u << nm); mask++) {
+			double cost, benefit;
+			int covered = 0;
+			if (!subset_allowed(&f, mask, nm, f.cfg.plan_max_measures))
+				continue;
+			subset_figures(&f, pairs, NT, mask, nm, m->annuity, &cost, &benefit);
+			for (o = 0; o < m->sites[0].n_options; o++) {
+				const struct pt_plan_option *op = &m->options[o];
+				double tol = 1e-9 * (1 + benefit);
+				if (op->cost_eur <= cost + 1e-9 && op->benefit_eur >= benefit - tol)
+					covered = 1;
+				if (cost <= op->cost_eur + 1e-9 && benefit > op->benefit_eur + tol &&
+				    cost < op->cost_eur - 1e-9)
+					CHECK(0 && "an option is dominated by a subset");
+			}
+			CHECK(covered);
+		}
+		pt_plan_model_free(m);
+		pt_measure_catalog_free(&f.cat);
+	}
+}
+
+static void bad_pair_case(struct pt_plan_pair pair, const char *field, const char *msg)
+{
+	struct fixture f;
+	struct pt_site s[2] = { site("OK-1"), site("BAD-7") };
+	struct pt_plan_site ps[2];
+	struct pt_plan_model *m = NULL;
+	struct pt_diag d;
+	uint32_t a;
+	memset(&d, 0, sizeof d);
+	fx_init(&f);
+	a = fx_add(&f, "guards", 10, 0, 0, 0);
+	fx_effect(&f, a, 0, 0.5, 0);
+	memset(ps, 0, sizeof ps);
+	ps[0].site = &s[0];
+	ps[0].pairs = &high_pair;
+	ps[0].n_pairs = 1;
+	ps[1].site = &s[1];
+	ps[1].pairs = &pair;
+	ps[1].n_pairs = 1;
+	CHECK_INT(fx_build(&f, ps, 2, &m, &d), PT_EINVAL);
+	CHECK(m == NULL);
+	CHECK_STR(d.field, field);
+	CHECK_STR(d.msg, msg);
+	pt_measure_catalog_free(&f.cat);
+}
+
+static void test_bad_inputs(void)
+{
+	struct pt_plan_pair p = high_pair;
+	struct fixture f;
+	struct pt_site s = site("BAD-8");
+	struct pt_plan_site ps;
+	struct pt_plan_model *m = NULL;
+	struct pt_diag d;
+	uint32_t idx = 5;
+
+	p.p_attack = 1.5;
+	bad_pair_case(p, "p_attack", "site BAD-7: yearly attempt probability must be from 0 to 1 (1.5)");
+	p = high_pair;
+	p.p_success = -0.1;
+	bad_pair_case(p, "p_success", "site BAD-7: success probability must be from 0 to 1 (-0.1)");
+	p = high_pair;
+	p.consequence_eur = NAN;
+	bad_pair_case(p, "consequence_eur",
+		      "site BAD-7: consequence must be a finite number >= 0 EUR (nan)");
+	p = high_pair;
+	p.threat = NT;
+	bad_pair_case(p, "threat", "site BAD-7: threat index outside the catalogue (3)");
+
+	memset(&d, 0, sizeof d);
+	fx_init(&f);
+	fx_add(&f, "guards", 10, 0, 0, 0);
+	memset(&ps, 0, sizeof ps);
+	ps.site = &s;
+	ps.existing = &idx;
+	ps.n_existing = 1;
+	CHECK_INT(fx_build(&f, &ps, 1, &m, &d), PT_EINVAL);
+	CHECK_STR(d.msg, "site BAD-8: existing measure index outside the catalogue (5)");
+	/* A NaN effect names the measure. */
+	ps.existing = NULL;
+	ps.n_existing = 0;
+	f.v[0] = NAN;
+	CHECK_INT(fx_build(&f, &ps, 1, &m, &d), PT_EINVAL);
+	CHECK_STR(d.field, "v_reduction");
+	CHECK_STR(d.msg, "measure guards: a reduction is not a number from 0 to 1");
+	pt_measure_catalog_free(&f.cat);
+}
+
+/* A small multi-site plan: the exact solver matches exhaustive enumeration,
+ * the result's totals add up from the chosen options. */
+static void test_solve(void)
+{
+	struct fixture f;
+	struct pt_site s[4] = { site("S-1"), site("S-2"), site("S-3"), site("S-4") };
+	struct pt_plan_site ps[4];
+	struct pt_plan_pair pairs[4][2];
+	struct pt_plan_model *m = NULL;
+	struct pt_diag d;
+	struct pt_rng rng;
+	size_t i, j;
+	memset(&d, 0, sizeof d);
+	pt_rng_seed(&rng, 77, 0, 0, 0);
+	fx_init(&f);
+	f.cfg.plan_min_bcr = 0;
+	f.cfg.plan_max_measures = 2;
+	for (i = 0; i < 5; i++) {
+		char id[4] = "mA";
+		uint32_t me;
+		id[1] = (char)('A' + i);
+		me = fx_add(&f, id, 20000 + 20000 * (double)i, 0, 0, 0);
+		fx_effect(&f, me, (uint32_t)(i % 2), 0.2 + 0.1 * (double)i, 0.05 * (double)i);
+	}
+	memset(ps, 0, sizeof ps);
+	for (i = 0; i < 4; i++) {
+		for (j = 0; j < 2; j++) {
+			pairs[i][j].threat = (uint32_t)j;
+			pairs[i][j].p_attack = 0.005 + 0.01 * pt_rng_uniform(&rng);
+			pairs[i][j].p_success = 0.3 + 0.5 * pt_rng_uniform(&rng);
+			pairs[i][j].consequence_eur = 2e6 + 3e7 * pt_rng_uniform(&rng);
+		}
+		ps[i].site = &s[i];
+		ps[i].pairs = pairs[i];
+		ps[i].n_pairs = 2;
+	}
+	CHECK_INT(fx_build(&f, ps, 4, &m, &d), PT_OK);
+	if (!m)
+		return;
+	for (i = 0; i <= 10; i++) {
+		double budget = m->cost_of_everything * (double)i / 10;
+		struct pt_plan_result exact, fast;
+		struct pt_mckp p;
+		struct pt_mckp_solution en;
+		memset(&en, 0, sizeof en);
+		pt_plan_model_mckp(m, &p);
+		CHECK_INT(pt_mckp_solve_enumerate(&p, budget, 1000000, &en, &d), PT_OK);
+		CHECK_INT(pt_plan_solve(m, budget, PT_SOLVER_EXACT, 10, &exact, &d), PT_OK);
+		CHECK_INT(pt_plan_solve(m, budget, PT_SOLVER_FAST, 0, &fast, &d), PT_OK);
+		CHECK_NEAR(exact.risk_reduction_eur, en.value, 1e-6 * (1 + en.value));
+		CHECK(exact.cost_eur <= budget + 1e-6);
+		CHECK(fast.cost_eur <= budget + 1e-6);
+		CHECK(fast.risk_reduction_eur <= en.value + 1e-6);
+		CHECK(fast.bound_eur >= fast.risk_reduction_eur - 1e-6);
+		CHECK(isnan(fast.gap_to_exact) && isnan(fast.exact_reduction_eur));
+		if (exact.choice) {
+			double cost = 0, red = 0, after = 0;
+			size_t funded = 0, chosen = 0;
+			for (j = 0; j < 4; j++) {
+				const struct pt_plan_option *o =
+					&m->options[m->sites[j].first_option + exact.choice[j]];
+				cost += o->cost_eur;
+				red += o->benefit_eur;
+				after += o->risk_after_eur_year;
+				funded += o->n_measures > 0;
+				chosen += o->n_measures;
+			}
+			CHECK_NEAR(exact.cost_eur, cost, 1e-6);
+			CHECK_NEAR(exact.risk_reduction_eur, red, 1e-6);
+			CHECK_NEAR(exact.risk_after_eur_year, after, 1e-6);
+			CHECK_INT(exact.sites_funded, funded);
+			CHECK_INT(exact.measures_chosen, chosen);
+			/* The reduction is the PV of the yearly risk cut. */
+			CHECK_NEAR((exact.risk_before_eur_year - exact.risk_after_eur_year) * m->annuity,
+				   exact.risk_reduction_eur, 1e-6 * (1 + red));
+		}
+		pt_mckp_solution_free(&en);
+		pt_plan_result_free(&exact);
+		pt_plan_result_free(&fast);
+	}
+	{
+		struct pt_plan_result r;
+		CHECK_INT(pt_plan_solve(m, -1, PT_SOLVER_FAST, 0, &r, &d), PT_EINVAL);
+		CHECK_STR(d.field, "budget");
+		CHECK_INT(pt_plan_solve(m, NAN, PT_SOLVER_FAST, 0, &r, &d), PT_EINVAL);
+		/* Budget 0: nothing funded. */
+		CHECK_INT(pt_plan_solve(m, 0, PT_SOLVER_FAST, 0, &r, &d), PT_OK);
+		CHECK_INT(r.sites_funded, 0);
+		CHECK_NEAR(r.risk_after_eur_year, m->risk_before_eur_year, 1e-9);
+		pt_plan_result_free(&r);
+	}
+	pt_plan_model_free(m);
+	pt_measure_catalog_free(&f.cat);
+}
+
+int main(void)
+{
+	RUN(test_names);
+	RUN(test_single_measure);
+	RUN(test_step_free);
+	RUN(test_legal_basis);
+	RUN(test_band);
+	RUN(test_less_intrusive);
+	RUN(test_less_intrusive_needs_admissible);
+	RUN(test_bcr);
+	RUN(test_existing_committed_applies);
+	RUN(test_not_assessed);
+	RUN(test_exclusive_groups);
+	RUN(test_useless_measure);
+	RUN(test_pareto_brute_force);
+	RUN(test_bad_inputs);
+	RUN(test_solve);
+	return TEST_SUMMARY("test_plan");
+}
