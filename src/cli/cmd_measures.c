@@ -98,7 +98,7 @@ static int measures_list(struct pt_cli *cli)
 		json_decref(a);
 	} else {
 		char capex[64], opex[64], rights[32], applies[2 * PT_MEASURE_APPLIES_MAX + 4];
-		printf("%-24s %-19s %12s %12s %4s %-11s %-5s %-9s %s\n", "ID", "FAMILY",
+		printf("%-28s %-19s %12s %12s %4s %-11s %-5s %-9s %s\n", "ID", "FAMILY",
 		       "CAPEX (EUR)", "OPEX/YR", "LIFE", "INTR P/M/D", "LEGAL", "STEP-FREE",
 		       "APPLIES TO (KINDS | SECTORS)");
 		for (k = 0; k < c.n; k++) {
@@ -109,14 +109,14 @@ static int measures_list(struct pt_cli *cli)
 				 m->rights[PT_RIGHT_PRIVACY], m->rights[PT_RIGHT_MOVEMENT],
 				 m->rights[PT_RIGHT_DISCRIMINATION]);
 			snprintf(applies, sizeof applies, "%s | %s", m->kinds, m->sectors);
-			pt_cli_print_cell(stdout, m->id, 24);
+			pt_cli_print_cell(stdout, m->id, 28);
 			putchar(' ');
 			pt_cli_print_cell(stdout, pt_measure_family_name(m->family), 19);
 			printf(" %12s %12s %4d ", capex, opex, m->lifetime_years);
 			pt_cli_print_cell(stdout, rights, 11);
 			printf(" %-5s %-9s ", m->legal_basis ? "yes" : "no",
 			       m->removes_step_free ? "removed" : "kept");
-			pt_cli_print_last(stdout, applies, 60);
+			pt_cli_print_last(stdout, applies, 200);
 			putchar('\n');
 		}
 		printf("%zu measures, %zu effect rows; costs per site of size factor 1 "

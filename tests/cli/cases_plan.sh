@@ -1,0 +1,227 @@
+# cases_plan.sh - command-line cases of measures, the investment plan and the
+# risk register (`protect measures`, `protect plan`, `protect register`,
+# `protect import measures|site-measures`), sourced by tests/cli/run after
+# cases_users.sh (cwd is a scratch directory; p, err_line, out_has... are defined there).
+
+# pycheck NAME FILE CODE: run python3 CODE with j = the JSON of FILE; a failed assert is a failure.
+pycheck() {
+	local what=$1 file=$2 code=$3 msg
+	if msg=$(/usr/bin/python3 -c "
+import json, sys
+j = json.load(open(sys.argv[1]))
+$code
+" "$file" 2>&1); then ok; else bad "$what: $(echo "$msg" | tail -3)"; fi
+}
+
+p pl-demo 0 --db pl.db demo
+
+# --- the catalogue ------------------------------------------------------------------
+p pl-measures-list 0 --db pl.db measures list
+golden plan_measures_list.txt
+out_has "hvm_raised_kerb"
+p pl-measures-json 0 --db pl.db measures list --format json
+pycheck "measures json" pl-measures-json.out '
+assert len(j) >= 20, len(j)
+fams = {m["family"] for m in j}
+assert fams >= {"prevent", "physical_protection", "respond_mitigate", "recover"}, fams
+k = [m for m in j if m["id"] == "hvm_raised_kerb"][0]
+assert k["removes_step_free"] is True and k["intrusiveness"] == 2, k
+assert all(m["intrusiveness"] == max(m["privacy"], m["movement"], m["discrimination"]) for m in j)
+assert any(m["effects"] for m in j)'
+p pl-measures-export 0 --db pl.db measures export
+cp pl-measures-export.out measures-before.csv
+p pl-measures-at 0 --db pl.db measures at VM-001
+out_has "access_control"
+out_has "existing"
+p pl-measures-bad-cmd 64 --db pl.db measures frobnicate
+
+# --- the plan -----------------------------------------------------------------------
+p pl-plan 0 --db pl.db plan --budget 2000000
+out_has "Investment plan: budget EUR 2,000,000, solver fast"
+out_has "sites in the plan,"
+if grep -qE '^Optimality +gap to the LP bound [0-9]+\.[0-9]+% \(bound EUR [0-9,]+\)' pl-plan.out; then ok; else
+	bad "no gap line: $(head -20 pl-plan.out)"; fi
+if grep -qE '^Exact solver +EUR [0-9,]+, fast is [0-9]+\.[0-9]+% below$' pl-plan.out; then ok; else
+	bad "no comparison with the exact solver: $(head -20 pl-plan.out)"; fi
+out_has "Benefit-cost ratio"
+out_has "Rejected: "
+if grep -qE '^      Site band [a-z ]+ \(worst pair: [a-z_]+\); intrusiveness [0-3] needs' pl-plan.out; then ok; else
+	bad "no band reason under a measure"; fi
+
+p pl-plan-json 0 --db pl.db plan --budget 2000000 --format json
+pycheck "plan json" pl-plan-json.out '
+t = j["totals"]
+assert 0 < t["cost_eur"] <= 2000000, t
+assert t["risk_reduction_eur"] > 0, t
+assert t["gap"] >= 0, t
+assert t["gap_to_exact"] is not None and t["gap_to_exact"] >= -1e-9, t
+assert j["sites"], "no funded site"
+assert abs(sum(s["cost_eur"] for s in j["sites"]) - t["cost_eur"]) <= 1e-6 * max(1, t["cost_eur"]), t
+for s in j["sites"]:
+    assert s["measures"], s["site_id"]
+    assert s["risk_after_eur"] < s["risk_before_eur"], s["site_id"]
+    for m in s["measures"]:
+        assert m["reasons"] and all(isinstance(r, str) and r.endswith(".") for r in m["reasons"]), m
+red = [s["risk_reduction_eur"] for s in j["sites"]]
+assert red == sorted(red, reverse=True), red
+assert j["rejected"], "nothing rejected"
+for r in j["rejected"]:
+    assert r["site_id"] and r["measure_id"] and r["verdict"] != "admitted" and r["reason"], r
+assert any(r["verdict"] == "step_free" for r in j["rejected"]), "no step-free rejection"
+assert not any(m["measure_id"] == "hvm_raised_kerb" for s in j["sites"] for m in s["measures"])
+open("fast_reduction", "w").write(repr(t["risk_reduction_eur"]))
+open("first_site", "w").write(j["sites"][0]["name"])'
+
+p pl-plan-exact 0 --db pl.db plan --budget 2000000 --solver exact --format json
+pycheck "exact >= fast" pl-plan-exact.out '
+fast = float(open("fast_reduction").read())
+t = j["totals"]
+assert j["solver"] == "exact"
+assert t["cost_eur"] <= 2000000
+assert t["risk_reduction_eur"] >= fast - 1e-6 * fast, (t["risk_reduction_eur"], fast)'
+
+p pl-plan-zero 0 --db pl.db plan --budget 0 --format json
+pycheck "budget 0" pl-plan-zero.out '
+assert j["sites"] == [] and j["totals"]["cost_eur"] == 0 and j["totals"]["measures"] == 0, j["totals"]'
+p pl-plan-zero-table 0 --db pl.db plan --budget 0
+out_has "0 sites in the plan, 0 measures"
+
+p pl-frontier 0 --db pl.db plan --budget 2000000 --frontier --format json
+pycheck "frontier" pl-frontier.out '
+f = j["frontier"]
+assert len(f) == 101, len(f)
+assert f[0]["budget_eur"] == 0 and f[0]["risk_reduction_eur"] == 0
+b = [p["budget_eur"] for p in f]; r = [p["risk_reduction_eur"] for p in f]
+assert all(x < y for x, y in zip(b, b[1:])), "budgets not increasing"
+assert all(x <= y + 1e-6 for x, y in zip(r, r[1:])), "reduction falls"
+assert all(p["bound_eur"] >= p["risk_reduction_eur"] - 1e-6 for p in f)'
+p pl-frontier-csv 0 --db pl.db plan --budget 2000000 --frontier --format csv
+out_has "budget_eur,risk_reduction_eur,bound_eur"
+if [ "$(wc -l < pl-frontier-csv.out)" -eq 102 ]; then ok; else bad "frontier csv: $(wc -l < pl-frontier-csv.out) lines"; fi
+p pl-frontier-table 0 --db pl.db plan --budget 2000000 --frontier
+out_has "Risk reduction against budget (101 points"
+
+p pl-plan-csv 0 --db pl.db plan --budget 2000000 --format csv
+out_has "site_id,site_name,measure_id,measure_name,cost_eur,reduction_eur_year,bcr,reasons"
+
+p pl-plan-html 0 --db pl.db plan --budget 2000000 --frontier --format html
+out_has "<svg"
+out_has "@media print"
+out_lacks "<script"
+out_has "$(sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' -e 's/"/\&quot;/g' -e "s/'/\&#39;/g" first_site)"
+p pl-plan-html-nofrontier 0 --db pl.db plan --budget 2000000 --format html
+out_lacks "<svg"
+
+p pl-plan-region 0 --db pl.db plan --budget 2000000 --region Brackwater --format json
+pycheck "region" pl-plan-region.out '
+assert j["region"] == "Brackwater"
+assert j["outside_region"] > 0
+assert j["sites"], "no Brackwater site funded"
+assert all(s["region"] == "Brackwater" for s in j["sites"]), [s["region"] for s in j["sites"]]
+assert all(r["site_id"] for r in j["rejected"])'
+
+# Bad budgets and options.
+for b in -5 abc 1e6 "" 2,000; do
+	p "pl-budget-bad-$b" 64 --db pl.db plan --budget "$b"
+	err_has "--budget"
+done
+p pl-budget-missing 64 --db pl.db plan
+err_line "protect plan: --budget EUR is required"
+p pl-solver-bad 64 --db pl.db plan --budget 100 --solver slow
+p pl-format-bad 64 --db pl.db plan --budget 100 --format xml
+
+# Saving commits the measures; the next plan does not offer them again.
+p pl-save 0 --db pl.db plan --budget 2000000 --save first-plan --format json
+err_has "saved plan first-plan: "
+cp pl-save.out saved.json
+p pl-save-again 65 --db pl.db plan --budget 2000000 --save first-plan
+p pl-save-bad-name 65 --db pl.db plan --budget 100 --save "no spaces"
+p pl-plans 0 --db pl.db plan list
+out_has "first-plan"
+out_has "1 saved plan"
+p pl-plan-show 0 --db pl.db plan show first-plan --format json
+pycheck "saved json" pl-plan-show.out '
+saved = json.load(open("saved.json"))
+assert [s["site_id"] for s in j["sites"]] == [s["site_id"] for s in saved["sites"]]'
+p pl-plan-show-missing 66 --db pl.db plan show no-such-plan
+p pl-after-save 0 --db pl.db plan --budget 2000000 --format json
+pycheck "committed not offered" pl-after-save.out '
+saved = json.load(open("saved.json"))
+committed = {(s["site_id"], m["measure_id"]) for s in saved["sites"] for m in s["measures"]}
+now = {(s["site_id"], m["measure_id"]) for s in j["sites"] for m in s["measures"]}
+now |= {(r["site_id"], r["measure_id"]) for r in j["rejected"]}
+assert committed and not (committed & now), committed & now
+assert j["totals"]["risk_before_eur_year"] < saved["totals"]["risk_before_eur_year"]'
+first_committed=$(/usr/bin/python3 -c 'import json; s = json.load(open("saved.json"))["sites"][0]; print(s["site_id"], s["measures"][0]["measure_id"])')
+p pl-measures-at-committed 0 --db pl.db measures at "${first_committed% *}"
+out_has "${first_committed#* }"
+out_has "committed"
+
+# --- the risk register ----------------------------------------------------------------
+# Northgate Utilities (user operator) owns VM-001..VM-004 (VM-003 GREEN, VM-004 RED);
+# Harbourlight Group (user harbour) owns sites with high-band risks.
+p pl-reg-list 0 --db pl.db register list --format json
+pycheck "register" pl-reg-list.out '
+assert j and all(e["treatment"] == "none" for e in j)
+r = [e["risk_eur_year"] for e in j]
+assert r == sorted(r, reverse=True)
+high = [e for e in j if e["owner_org"] == "Harbourlight Group" and e["band"] in ("high", "very high")]
+low = [e for e in j if e["owner_org"] == "Northgate Utilities" and e["band"] in ("low", "medium")]
+green = [e for e in j if e["site_id"] == "VM-003"]
+red = [e for e in j if e["site_id"] == "VM-004"]
+assert high and low and green and red, "missing demo pairs"
+for name, e in (("high", high[0]), ("low", low[0]), ("green", green[0]), ("red", red[0])):
+    open(name + "_pair", "w").write(e["site_id"] + " " + e["threat_id"] + "\n")'
+read -r hs ht < high_pair
+read -r ls lt < low_pair
+read -r gs gt < green_pair
+read -r rs rt < red_pair
+p pl-reg-set-low 0 --db pl.db register set "$ls" "$lt" --treatment accept --review-date 2027-03-31 --as operator
+out_has "$ls $lt: treatment accept; recorded by operator"
+p pl-reg-set-high 0 --db pl.db register set "$hs" "$ht" --treatment accept --note "kept under review" --as harbour
+out_has "$hs $ht: treatment accept, awaiting a government coordinator's approval"
+p pl-reg-approve-operator 77 --db pl.db register approve "$hs" "$ht" --as harbour
+p pl-reg-approve 0 --db pl.db register approve "$hs" "$ht" --as coordinator
+out_has "$hs $ht: acceptance approved by coordinator"
+p pl-reg-approve-again 65 --db pl.db register approve "$hs" "$ht" --as coordinator
+p pl-reg-history 0 --db pl.db register history "$hs" "$ht"
+if grep -qE '^[0-9T:Z-]+ +harbour +set +treatment none -> accept' pl-reg-history.out &&
+	grep -qE '^[0-9T:Z-]+ +coordinator +approve ' pl-reg-history.out; then ok; else
+	bad "history lacks the set and the approval: $(cat pl-reg-history.out)"; fi
+p pl-reg-list-site 0 --db pl.db register list --site "$hs" --format csv
+if grep -q "^$hs,.*,$ht,.*,accept,approved," pl-reg-list-site.out; then ok; else bad "register row not approved: $(cat pl-reg-list-site.out)"; fi
+# Another organisation: a site it can read but not treat (GREEN) -> 77; one it cannot see (RED) -> 66.
+p pl-reg-other-org 77 --db pl.db register set "$gs" "$gt" --treatment reduce --as harbour
+p pl-reg-hidden 66 --db pl.db register set "$rs" "$rt" --treatment reduce --as harbour
+p pl-reg-hidden-list 66 --db pl.db register list --site "$rs" --as harbour
+err_has "unknown site $rs"
+p pl-reg-unknown-user 66 --db pl.db register set "$ls" "$lt" --treatment reduce --as nobody
+err_line 'protect: no user named "nobody"; '"'"'protect user list'"'"' shows them'
+p pl-reg-bad-treatment 64 --db pl.db register set "$ls" "$lt" --treatment ignore
+p pl-reg-nothing 64 --db pl.db register set "$ls" "$lt"
+p pl-reg-bad-date 65 --db pl.db register set "$ls" "$lt" --review-date 2027-02-30
+p pl-audit 0 --db pl.db audit list --limit 50 --format csv
+out_has "register.set"
+out_has "plan.save"
+
+# --- imports ------------------------------------------------------------------------
+cp "$DATA"/plan-*.csv .
+p pl-import-measures-bad 65 --db pl.db import measures plan-measures-bad.csv
+err_has "protect: plan-measures-bad.csv:3: privacy: "
+err_line "protect: plan-measures-bad.csv: nothing imported"
+p pl-measures-export-2 0 --db pl.db measures export
+same_files measures-before.csv pl-measures-export-2.out
+p pl-import-effects-bad 65 --db pl.db import measures plan-measures-new.csv plan-effects-bad.csv
+err_has "protect: plan-effects-bad.csv:2: c_reduction: "
+p pl-measures-export-3 0 --db pl.db measures export
+same_files measures-before.csv pl-measures-export-3.out
+p pl-import-measures 0 --db pl.db import measures plan-measures-new.csv plan-effects-new.csv
+out_has "plan-measures-new.csv: 1 measures imported, plan-effects-new.csv: 1 effect rows"
+p pl-measures-export-4 0 --db pl.db measures export --effects
+out_has "test_signage,arson,0,0.05"
+p pl-import-site-measures-unknown 65 --db pl.db import site-measures plan-site-measures-unknown.csv
+err_has "plan-site-measures-unknown.csv:3: site_id: "
+err_line "protect: plan-site-measures-unknown.csv: nothing imported"
+p pl-import-site-measures-bad-measure 65 --db pl.db import site-measures plan-site-measures-bad-measure.csv
+err_has "plan-site-measures-bad-measure.csv:2: measure_id: "
+p pl-import-kind-bad 64 --db pl.db import frobs x.csv
