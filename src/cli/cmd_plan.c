@@ -185,7 +185,8 @@ static int print_table(const struct pt_plan_view *v, int no_check)
 	printf("%-24s %s\n", "Net benefit", a);
 	eur(r->bound_eur, a, sizeof a);
 	printf("%-24s gap to the LP bound %.2f%% (bound %s)%s\n", "Optimality", r->gap * 100, a,
-	       r->optimal ? ", proved optimal" : r->time_limit_hit ? ", time limit reached" : "");
+	       r->optimal ? "; the plan is proved optimal"
+	       : r->time_limit_hit ? "; the exact solver's time limit was reached" : "");
 	if (r->solver == PT_SOLVER_EXACT)
 		printf("%-24s this plan is the exact solver's\n", "Exact solver");
 	else if (!isnan(r->exact_reduction_eur)) {

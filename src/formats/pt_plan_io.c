@@ -709,6 +709,7 @@ static const char html_head[] =
 	"table{border-collapse:collapse;width:100%;margin:.5em 0}\n"
 	"th,td{text-align:left;vertical-align:top;padding:.25em .5em;border-bottom:1px solid #ddd}\n"
 	"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+	"td:first-child{white-space:nowrap}\n"
 	"table.summary th{width:16em;font-weight:600}\n"
 	"tr.site td{border-top:2px solid #555;font-weight:600}\n"
 	"ul.reasons{margin:.2em 0 .2em 1.2em;padding:0}\n"
@@ -749,9 +750,29 @@ static void svg_line(FILE *f, const struct pt_plan_view *v, const double *ys, do
 	fputs("\"/>\n", f);
 }
 
+/* A round tick step (1, 2, 2.5 or 5 x 10^k) giving about five ticks up to max. */
+static double tick_step(double max)
+{
+	double raw, mag, norm;
+	if (!(max > 0) || !isfinite(max))
+		return 1;
+	raw = max / 5;
+	mag = pow(10, floor(log10(raw)));
+	norm = raw / mag;
+	if (norm <= 1)
+		return mag;
+	if (norm <= 2)
+		return 2 * mag;
+	if (norm <= 2.5)
+		return 2.5 * mag;
+	if (norm <= 5)
+		return 5 * mag;
+	return 10 * mag;
+}
+
 static void svg_frontier(FILE *f, const struct pt_plan_view *v)
 {
-	double xmax = 0, ymax = 0, budget;
+	double xmax = 0, ymax = 0, budget, xstep, ystep;
 	char lab[64];
 	size_t k;
 	int t;
@@ -784,8 +805,14 @@ static void svg_frontier(FILE *f, const struct pt_plan_view *v)
 		SVG_L, SVG_H - SVG_B, SVG_W - SVG_R, SVG_H - SVG_B, SVG_L, SVG_T, SVG_L,
 		SVG_H - SVG_B);
 	fputs("<g font-size=\"11\" fill=\"#333\">\n", f);
-	for (t = 0; t <= 5; t++) {
-		double x = xmax * t / 5, y = ymax * t / 5;
+	xstep = tick_step(xmax);
+	ystep = tick_step(ymax);
+	for (t = 0; t <= 10; t++) {
+		double x = xstep * t, y = ystep * t;
+		if (x > xmax * (1 + 1e-9) && y > ymax * (1 + 1e-9))
+			break;
+		if (x > xmax * (1 + 1e-9))
+			goto y_tick;
 		eur_short(lab, sizeof lab, x);
 		fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\"/>"
 			   "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">",
@@ -793,6 +820,9 @@ static void svg_frontier(FILE *f, const struct pt_plan_view *v)
 			SVG_H - SVG_B + 18);
 		html(f, lab);
 		fputs("</text>\n", f);
+	y_tick:
+		if (y > ymax * (1 + 1e-9))
+			continue;
 		eur_short(lab, sizeof lab, y);
 		fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#333\"/>"
 			   "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">",
@@ -834,7 +864,7 @@ static void svg_frontier(FILE *f, const struct pt_plan_view *v)
 static void html_summary(FILE *f, const struct pt_plan_view *v)
 {
 	const struct pt_plan_result *r = v->result;
-	char a[96], b[96], buf[256];
+	char a[96], b[96], buf[512];
 
 	fputs("<h2>Summary</h2>\n<table class=\"summary\">\n", f);
 	eur_full(a, sizeof a, r->budget_eur);
@@ -865,8 +895,9 @@ static void html_summary(FILE *f, const struct pt_plan_view *v)
 	row(f, "Net benefit", buf);
 	percent_text(a, sizeof a, r->gap);
 	eur_full(b, sizeof b, r->bound_eur);
-	snprintf(buf, sizeof buf, "%s (bound EUR %s)%s", a, b,
-		 r->optimal ? ", proved optimal" : r->time_limit_hit ? ", time limit reached" : "");
+	snprintf(buf, sizeof buf, "%s (bound EUR %s: no plan can reduce more)%s", a, b,
+		 r->optimal ? "; this plan is proved optimal"
+		 : r->time_limit_hit ? "; the exact solver's time limit was reached" : "");
 	row(f, "Gap to the LP bound", buf);
 	if (isnan(r->exact_reduction_eur)) {
 		row(f, "Gap to the exact solver", "not checked");

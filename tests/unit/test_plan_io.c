@@ -517,7 +517,7 @@ static void test_html(void)
 	CHECK(strstr(text, "<svg") == NULL); /* no frontier given */
 	CHECK(strstr(text, "EUR 2,000,000") != NULL);
 	CHECK(strstr(text, "SUBSTANTIAL (drone_uas=SEVERE)") != NULL);
-	CHECK(strstr(text, "3.23% (bound EUR 930,000)") != NULL);
+	CHECK(strstr(text, "3.23% (bound EUR 930,000: no plan can reduce more)") != NULL);
 	CHECK(strstr(text, "not checked") != NULL);
 	CHECK(strstr(text, "Less intrusive bag_search considered: reduces only EUR 18,000 a year.") !=
 	      NULL);
@@ -542,6 +542,10 @@ static void test_html(void)
 	CHECK(strstr(text, "<title id=\"frontier-title\">") != NULL);
 	CHECK(strstr(text, "stroke-dasharray") != NULL);
 	CHECK(strstr(text, "this budget") != NULL);
+	/* round ticks: budgets to 1,000,000 by 200k, reductions to 1,070,000 by 200k */
+	CHECK(strstr(text, ">200k</text>") != NULL);
+	CHECK(strstr(text, ">1M</text>") != NULL);
+	CHECK(strstr(text, ">1.2M</text>") == NULL);
 	CHECK(strstr(text, "<b>x</b>") == NULL);
 	CHECK(strstr(text, "&lt;b&gt;x&lt;/b&gt;") != NULL);
 	free(text);
