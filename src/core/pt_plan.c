@@ -101,9 +101,11 @@ struct scratch {
 	uint32_t cand[PT_PLAN_MAX_CANDIDATES];
 	double cand_cost[PT_PLAN_MAX_CANDIDATES];
 	int cand_group[PT_PLAN_MAX_CANDIDATES];
-	double *fv, *fc;            /* [cand * np + p]: 1 - v, 1 - c */
-	double *vm, *cm;            /* [depth * np + p]: running products */
-	size_t cap_fv, cap_fc, cap_vm, cap_cm;
+	size_t *active;             /* pairs some candidate changes */
+	double *g;                  /* [cand * na + a]: (1 - v)(1 - c) on active pair a */
+	double *wb;                 /* [depth * na + a]: base x product of g so far */
+	struct bundle *tmp;         /* radix sort buffer */
+	size_t cap_active, cap_g, cap_wb, cap_tmp;
 };
 
 static void scratch_free(struct scratch *s)
@@ -117,10 +119,10 @@ static void scratch_free(struct scratch *s)
 	free(s->bkeys);
 	free(s->hull);
 	free(s->keep);
-	free(s->fv);
-	free(s->fc);
-	free(s->vm);
-	free(s->cm);
+	free(s->active);
+	free(s->g);
+	free(s->wb);
+	free(s->tmp);
 }
 
 /* Capacity-tracked output arrays of the model. */
@@ -132,50 +134,101 @@ struct caps {
 /* The depth-first enumeration of bundles. */
 struct dfs {
 	struct scratch *s;
-	size_t np, n_cand, n_bundles;
+	size_t na, n_cand, n_bundles;
 	unsigned max_depth;
-	double risk_before, annuity;
+	double risk_const;  /* yearly risk of the pairs no candidate changes */
+	double risk_before, annuity, benefit_floor;
 };
 
+/* a . b over n, four partial sums (a fixed order: deterministic). */
+static double dot(const double *a, const double *b, size_t n)
+{
+	double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+	size_t i = 0;
+	for (; i + 4 <= n; i += 4) {
+		s0 += a[i] * b[i];
+		s1 += a[i + 1] * b[i + 1];
+		s2 += a[i + 2] * b[i + 2];
+		s3 += a[i + 3] * b[i + 3];
+	}
+	for (; i < n; i++)
+		s0 += a[i] * b[i];
+	return (s0 + s1) + (s2 + s3);
+}
+
+/* Risk after = sum over pairs of base x prod (1 - v)(1 - c): V and C enter
+ * the pair's risk as one product, so one running product per pair does. */
 static void dfs_visit(struct dfs *x, size_t start, unsigned depth, uint32_t mask,
 		      uint32_t groups, double cost)
 {
 	struct scratch *s = x->s;
-	size_t c, p, np = x->np;
+	size_t c, a, na = x->na;
+	const double *wb0 = s->wb + (size_t)depth * na;
+	double *wb1 = s->wb + (size_t)(depth + 1) * na;
+	int leaf = depth + 1 >= x->max_depth;
 	for (c = start; c < x->n_cand; c++) {
-		const double *fv = s->fv + c * np, *fc = s->fc + c * np;
-		const double *vm0 = s->vm + (size_t)depth * np, *cm0 = s->cm + (size_t)depth * np;
-		double *vm1 = s->vm + (size_t)(depth + 1) * np, *cm1 = s->cm + (size_t)(depth + 1) * np;
-		double risk = 0, benefit;
-		int g = s->cand_group[c];
+		const double *g = s->g + c * na;
+		double risk, benefit;
+		int grp = s->cand_group[c];
 		struct bundle *b;
-		if (g >= 0 && (groups & (UINT32_C(1) << g)))
+		if (grp >= 0 && (groups & (UINT32_C(1) << grp)))
 			continue;
-		for (p = 0; p < np; p++) {
-			vm1[p] = vm0[p] * fv[p];
-			cm1[p] = cm0[p] * fc[p];
-			risk += s->base[p] * vm1[p] * cm1[p];
+		if (leaf) {
+			risk = dot(wb0, g, na);
+		} else {
+			risk = 0;
+			for (a = 0; a < na; a++) {
+				wb1[a] = wb0[a] * g[a];
+				risk += wb1[a];
+			}
 		}
+		risk += x->risk_const;
 		benefit = (x->risk_before - risk) * x->annuity;
 		b = &s->bundles[x->n_bundles++];
 		b->cost = cost + s->cand_cost[c];
-		b->benefit = benefit > 0 ? benefit : 0;
+		b->benefit = benefit > x->benefit_floor ? benefit : 0;
 		b->risk_after = risk;
 		b->mask = mask | (UINT32_C(1) << c);
-		if (depth + 1 < x->max_depth)
+		if (!leaf && c + 1 < x->n_cand)
 			dfs_visit(x, c + 1, depth + 1, b->mask,
-				  g >= 0 ? groups | (UINT32_C(1) << g) : groups, b->cost);
+				  grp >= 0 ? groups | (UINT32_C(1) << grp) : groups, b->cost);
 	}
 }
 
-static int cmp_bundle(const void *a, const void *b)
+/* Stable LSD radix sort of a[0..n) by cost (>= 0: its bits order as integers). */
+static void sort_by_cost(struct bundle *a, struct bundle *tmp, size_t n)
 {
-	const struct bundle *x = a, *y = b;
-	if (x->cost != y->cost)
-		return x->cost < y->cost ? -1 : 1;
-	if (x->benefit != y->benefit)
-		return x->benefit > y->benefit ? -1 : 1;
-	return x->mask < y->mask ? -1 : x->mask > y->mask;
+	size_t count[8][256], i, pass;
+	struct bundle *src = a, *dst = tmp, *t;
+	uint64_t k;
+	if (n < 2)
+		return;
+	memset(count, 0, sizeof count);
+	for (i = 0; i < n; i++) {
+		memcpy(&k, &a[i].cost, sizeof k);
+		for (pass = 0; pass < 8; pass++)
+			count[pass][(k >> (8 * pass)) & 255]++;
+	}
+	for (pass = 0; pass < 8; pass++) {
+		size_t off = 0, d;
+		memcpy(&k, &src[0].cost, sizeof k);
+		if (count[pass][(k >> (8 * pass)) & 255] == n)
+			continue; /* every key has this digit */
+		for (d = 0; d < 256; d++) {
+			size_t c = count[pass][d];
+			count[pass][d] = off;
+			off += c;
+		}
+		for (i = 0; i < n; i++) {
+			memcpy(&k, &src[i].cost, sizeof k);
+			dst[count[pass][(k >> (8 * pass)) & 255]++] = src[i];
+		}
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof *a);
 }
 
 static size_t popcount32(uint32_t v)
@@ -587,46 +640,68 @@ static enum pt_err build_site(const struct pt_config *cfg,
 	/* Every bundle, depth first with per-pair running products. */
 	x.n_bundles = 0;
 	if (n_cand) {
-		size_t nb = (size_t)subsets(n_cand, max_depth);
+		size_t nb = (size_t)subsets(n_cand, max_depth), na = 0;
 		if ((err = grow((void **)&s->bundles, &s->cap_bundles, nb, sizeof *s->bundles,
-				BUNDLES_MAX)) != PT_OK)
-			return err;
-		if ((err = grow((void **)&s->fv, &s->cap_fv, n_cand * np, sizeof(double),
+				BUNDLES_MAX)) != PT_OK ||
+		    (err = grow((void **)&s->tmp, &s->cap_tmp, nb, sizeof *s->tmp, BUNDLES_MAX)) !=
+			    PT_OK ||
+		    (err = grow((void **)&s->active, &s->cap_active, np, sizeof *s->active,
+				SIZE_MAX / sizeof *s->active)) != PT_OK ||
+		    (err = grow((void **)&s->g, &s->cap_g, n_cand * np, sizeof(double),
 				SIZE_MAX / 8)) != PT_OK ||
-		    (err = grow((void **)&s->fc, &s->cap_fc, n_cand * np, sizeof(double),
-				SIZE_MAX / 8)) != PT_OK ||
-		    (err = grow((void **)&s->vm, &s->cap_vm, (max_depth + 1) * np, sizeof(double),
-				SIZE_MAX / 8)) != PT_OK ||
-		    (err = grow((void **)&s->cm, &s->cap_cm, (max_depth + 1) * np, sizeof(double),
+		    (err = grow((void **)&s->wb, &s->cap_wb, (max_depth + 1) * np, sizeof(double),
 				SIZE_MAX / 8)) != PT_OK)
 			return err;
-		for (i = 0; i < n_cand; i++)
-			for (p = 0; p < np; p++) {
+		x.risk_const = 0;
+		for (p = 0; p < np; p++) {
+			int changed = 0;
+			for (i = 0; i < n_cand && !changed; i++) {
 				size_t cell = (size_t)s->cand[i] * threats_n + ps->pairs[p].threat;
-				s->fv[i * np + p] = 1 - v_effect[cell];
-				s->fc[i * np + p] = 1 - c_effect[cell];
+				changed = v_effect[cell] > 0 || c_effect[cell] > 0;
 			}
-		for (p = 0; p < np; p++)
-			s->vm[p] = s->cm[p] = 1;
+			if (changed && s->base[p] > 0)
+				s->active[na++] = p;
+			else
+				x.risk_const += s->base[p];
+		}
+		for (i = 0; i < n_cand; i++)
+			for (k = 0; k < na; k++) {
+				size_t cell = (size_t)s->cand[i] * threats_n +
+					      ps->pairs[s->active[k]].threat;
+				s->g[i * na + k] = (1 - v_effect[cell]) * (1 - c_effect[cell]);
+			}
+		for (k = 0; k < na; k++)
+			s->wb[k] = s->base[s->active[k]];
 		x.s = s;
-		x.np = np;
+		x.na = na;
 		x.n_cand = n_cand;
 		x.max_depth = max_depth;
 		x.risk_before = risk;
 		x.annuity = annuity;
+		/* Sums in another order differ in the last bits: below this is no benefit. */
+		x.benefit_floor = 1e-12 * risk * annuity;
 		dfs_visit(&x, 0, 0, 0, 0, 0);
 	}
 
-	/* Pareto-efficient bundles: cost up, benefit strictly up. */
-	qsort(s->bundles, x.n_bundles, sizeof *s->bundles, cmp_bundle);
+	/* Pareto-efficient bundles: by cost; of equal costs the largest benefit
+	 * (the first found); kept when its benefit is above every cheaper one. */
+	sort_by_cost(s->bundles, s->tmp, x.n_bundles);
 	{
 		double best = 0;
 		n_opt = 0;
-		for (i = 0; i < x.n_bundles; i++)
-			if (s->bundles[i].benefit > best) {
-				best = s->bundles[i].benefit;
-				s->bundles[n_opt++] = s->bundles[i];
+		for (i = 0; i < x.n_bundles;) {
+			size_t j = i + 1, top = i;
+			while (j < x.n_bundles && s->bundles[j].cost == s->bundles[i].cost) {
+				if (s->bundles[j].benefit > s->bundles[top].benefit)
+					top = j;
+				j++;
 			}
+			if (s->bundles[top].benefit > best) {
+				best = s->bundles[top].benefit;
+				s->bundles[n_opt++] = s->bundles[top];
+			}
+			i = j;
+		}
 	}
 	if (n_opt + 1 > PT_PLAN_MAX_OPTIONS_PER_SITE) {
 		if ((err = grow((void **)&s->bkeys, &s->cap_bkeys, n_opt, sizeof *s->bkeys,
