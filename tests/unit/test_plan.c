@@ -572,6 +572,62 @@ static void test_useless_measure(void)
 	pt_measure_catalog_free(&f.cat);
 }
 
+/* 13 measures of cost 1000 x 2^i, each on its own threat with a benefit
+ * proportional to its cost: every one of the 7099 bundles of at most 8 is
+ * Pareto-efficient, more than PT_PLAN_MAX_OPTIONS_PER_SITE; the kept ones
+ * stay in cost order with rising benefit and include the costliest. */
+static void test_option_cap(void)
+{
+	struct pt_config cfg;
+	struct pt_measure_catalog cat;
+	static double v[13 * 13], c[13 * 13];
+	struct pt_plan_pair pairs[13];
+	struct pt_site s = site("BIG-1");
+	struct pt_plan_site ps;
+	struct pt_plan_model *m = NULL;
+	size_t i, n;
+	pt_config_defaults(&cfg);
+	cfg.plan_min_bcr = 0;
+	cfg.plan_max_measures = 8;
+	memset(&cat, 0, sizeof cat);
+	memset(v, 0, sizeof v);
+	memset(c, 0, sizeof c);
+	for (i = 0; i < 13; i++) {
+		struct pt_measure me;
+		memset(&me, 0, sizeof me);
+		me.id[0] = (char)('a' + i);
+		pt_strlcpy(me.name, "measure", sizeof me.name);
+		me.capex_eur = 1000 * (double)(1u << i);
+		me.lifetime_years = 50;
+		pt_strlcpy(me.kinds, "*", sizeof me.kinds);
+		pt_strlcpy(me.sectors, "*", sizeof me.sectors);
+		CHECK_INT(pt_measure_catalog_add(&cat, &me), PT_OK);
+		v[i * 13 + i] = 0.9 * (double)(1u << i) / 4096;
+		pairs[i].threat = (uint32_t)i;
+		pairs[i].p_attack = 0.01;
+		pairs[i].p_success = 0.5;
+		pairs[i].consequence_eur = 1e8;
+	}
+	memset(&ps, 0, sizeof ps);
+	ps.site = &s;
+	ps.pairs = pairs;
+	ps.n_pairs = 13;
+	CHECK_INT(pt_plan_model_build(&cfg, &cat, v, c, 13, &ps, 1, &m, NULL), PT_OK);
+	if (m) {
+		n = m->sites[0].n_options;
+		CHECK_INT(n, PT_PLAN_MAX_OPTIONS_PER_SITE);
+		for (i = 1; i < n; i++) {
+			CHECK(m->options[i].cost_eur > m->options[i - 1].cost_eur);
+			CHECK(m->options[i].benefit_eur > m->options[i - 1].benefit_eur);
+		}
+		/* The costliest bundle of 8: the 8 dearest measures, 1000 x (2^13 - 2^5). */
+		CHECK_NEAR(m->options[n - 1].cost_eur, 1000.0 * (8192 - 32), 1e-6);
+		CHECK_INT(m->options[n - 1].n_measures, 8);
+	}
+	pt_plan_model_free(m);
+	pt_measure_catalog_free(&cat);
+}
+
 /* Cost and benefit of a subset (bit mask of measures) computed directly. */
 static void subset_figures(const struct fixture *f, const struct pt_plan_pair *pairs, size_t np,
 			   uint32_t mask, size_t nm, double annuity, double *cost, double *benefit)
@@ -876,6 +932,7 @@ int main(void)
 	RUN(test_not_assessed);
 	RUN(test_exclusive_groups);
 	RUN(test_useless_measure);
+	RUN(test_option_cap);
 	RUN(test_pareto_brute_force);
 	RUN(test_bad_inputs);
 	RUN(test_solve);
