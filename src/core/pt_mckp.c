@@ -19,6 +19,8 @@
 #define PT_MCKP_CORE_GROUPS 32
 /* States the repair may hold at once (all stages plus the stage being built). */
 #define PT_MCKP_MAX_STATES 2000000u
+/* Extensions of a state by an item one repair attempt may look at. */
+#define PT_MCKP_MAX_EXPLORED UINT64_C(4000000)
 
 void pt_mckp_solution_free(struct pt_mckp_solution *s)
 {
@@ -458,7 +460,8 @@ static enum pt_err mckp_repair_run(struct mckp_repair *r, double budget_core, do
 				double nc = st_cost + pts[u].cost, nv = st_value + pts[u].value, ub;
 				if (nc + next_base > budget_core)
 					break; /* costs rise along the list */
-				r->explored++;
+				if (++r->explored > PT_MCKP_MAX_EXPLORED)
+					return PT_ELIMIT;
 				ub = nv + mckp_suffix_bound(r, j + 1, budget_core - nc);
 				if (ub < incumbent - tol)
 					continue;

@@ -62,7 +62,7 @@ enum pt_err pt_mckp_solve_exact(const struct pt_mckp *p, double budget, double t
 	err = pt_mckp_solve_fast(p, budget, &lp, d);
 	if (err)
 		return err;
-	lp_bound = lp_bound;
+	lp_bound = lp.bound;
 	pt_mckp_solution_free(&lp);
 	n_items = p->group_start[p->n_groups];
 	if (n_items > (size_t)INT_MAX / 2 - 2 || p->n_groups > (size_t)INT_MAX - 2) {

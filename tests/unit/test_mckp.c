@@ -337,6 +337,32 @@ static void test_random_large(void)
 	inst_free(&in);
 }
 
+/* Dense groups (many undominated items) and a 1 ms limit: GLPK stops,
+ * says so, and its answer is still a plan within the budget under a valid
+ * bound (never above the LP bound, never below its own value). */
+static void test_exact_time_limit(void)
+{
+	struct inst in;
+	struct pt_mckp_solution f, x;
+	struct pt_diag d;
+	double budget;
+	rng_state = 555;
+	inst_random(&in, 150, 40, 60, 0);
+	budget = 0.3 * inst_top_cost(&in);
+	CHECK_INT(pt_mckp_solve_fast(&in.p, budget, &f, &d), PT_OK);
+	CHECK_INT(pt_mckp_solve_exact(&in.p, budget, 0.001, &x, &d), PT_OK);
+	CHECK_INT(x.time_limit_hit, 1);
+	CHECK_INT(x.optimal, 0);
+	CHECK(x.bound >= x.value);
+	CHECK(x.bound <= f.bound * (1 + 1e-9));
+	CHECK(x.bound >= f.value * (1 - 1e-9));
+	CHECK(x.gap > 0);
+	check_consistent(&in, &x, budget);
+	pt_mckp_solution_free(&f);
+	pt_mckp_solution_free(&x);
+	inst_free(&in);
+}
+
 static void test_frontier(void)
 {
 	struct inst in;
@@ -471,6 +497,7 @@ int main(void)
 	RUN(test_random_small);
 	RUN(test_random_medium);
 	RUN(test_random_large);
+	RUN(test_exact_time_limit);
 	RUN(test_frontier);
 	RUN(test_infeasible);
 	RUN(test_bad_input);
