@@ -536,6 +536,12 @@ int pt_cmd_plan(struct pt_cli *cli)
 		rc = pt_cli_fail(err, &d);
 		goto out;
 	}
+	if (o.region && run->model->n_sites == 0) {
+		pt_cli_errorf("no site of region \"%s\"%s; 'protect sites list' shows the regions",
+			      o.region, run->withheld ? " that this user may read" : "");
+		rc = 65;
+		goto out;
+	}
 	if (save) {
 		memset(&d, 0, sizeof d);
 		err = pt_db_plan_save(db, o.who, save, run, &d);

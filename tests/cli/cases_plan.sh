@@ -120,6 +120,9 @@ assert j["sites"], "no Brackwater site funded"
 assert all(s["region"] == "Brackwater" for s in j["sites"]), [s["region"] for s in j["sites"]]
 assert all(r["site_id"] for r in j["rejected"])'
 
+p pl-plan-region-none 65 --db pl.db plan --budget 2000000 --region Nowhere
+err_line "protect: no site of region \"Nowhere\"; 'protect sites list' shows the regions"
+
 # Bad budgets and options.
 for b in -5 abc 1e6 "" 2,000; do
 	p "pl-budget-bad-$b" 64 --db pl.db plan --budget "$b"
@@ -136,6 +139,7 @@ err_has "saved plan first-plan: "
 cp pl-save.out saved.json
 p pl-save-again 65 --db pl.db plan --budget 2000000 --save first-plan
 p pl-save-bad-name 65 --db pl.db plan --budget 100 --save "no spaces"
+p pl-save-not-allowed 77 --db pl.db plan --budget 100 --save second-plan --as operator
 p pl-plans 0 --db pl.db plan list
 out_has "first-plan"
 out_has "1 saved plan"
@@ -143,6 +147,11 @@ p pl-plan-show 0 --db pl.db plan show first-plan --format json
 pycheck "saved json" pl-plan-show.out '
 saved = json.load(open("saved.json"))
 assert [s["site_id"] for s in j["sites"]] == [s["site_id"] for s in saved["sites"]]'
+p pl-plan-show-table 0 --db pl.db plan show first-plan
+out_has "Saved plan first-plan, created "
+out_has "Budget EUR 2,000,000, solver fast, region all"
+if [ "$(grep -c '^  VM-' pl-plan-show-table.out)" -eq "$(/usr/bin/python3 -c 'import json; print(len(json.load(open("saved.json"))["sites"]))')" ]; then ok; else
+	bad "plan show lists another number of sites than were saved"; fi
 p pl-plan-show-missing 66 --db pl.db plan show no-such-plan
 p pl-after-save 0 --db pl.db plan --budget 2000000 --format json
 pycheck "committed not offered" pl-after-save.out '
