@@ -19,8 +19,12 @@ export function canSavePlan(user) {
 
 export async function renderPlan(main, ctx) {
   const token = ctx.token;
-  const [sites, outline] = await Promise.all([api.sites(), api.regionOutline()]);
+  const [sites, outline, catalogue] = await Promise.all([api.sites(), api.regionOutline(), api.measures().catch(() => ({ items: [] }))]);
   if (token !== ctx.token) return;
+  const names = {
+    site: new Map(sites.items.map((s) => [s.id, s.name])),
+    measure: new Map(catalogue.items.map((m) => [m.id, m.name])),
+  };
   const regions = [...new Set(sites.items.map((s) => s.region).filter(Boolean))].sort();
   const state = { frontier: null, frontierKey: null, plan: null, chart: null, map: null, layer: null, seq: 0, timer: null };
 
@@ -111,7 +115,7 @@ export async function renderPlan(main, ctx) {
       status.textContent = `Computed under ${p.threat_level || 'the current threat level'}.`;
       drawTotals(totals, p);
       drawSites(sitesBox, p);
-      drawRejected(rejectedBox, p);
+      drawRejected(rejectedBox, p, names);
       state.map.update(p);
       if (state.frontier && state.frontier.length) {
         const max = state.frontier[state.frontier.length - 1].budget_eur;
@@ -141,6 +145,13 @@ export async function renderPlan(main, ctx) {
   await run();
 }
 
+/** A gap as a percentage with the precision a small gap needs: "0.09%". */
+function gapText(x) {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  const p = x * 100;
+  return (p === 0 ? '0' : p < 0.01 ? '< 0.01' : p < 10 ? p.toFixed(2) : p.toFixed(1)) + '%';
+}
+
 function card(title, value, sub, testid) {
   return el('div', { class: 'card', dataset: testid ? { testid } : {} },
     el('div', { class: 'card-title' }, title),
@@ -151,13 +162,13 @@ function card(title, value, sub, testid) {
 function drawTotals(box, p) {
   const t = p.totals || {};
   const exact = Number.isFinite(t.gap_to_exact)
-    ? card('Gap to exact', pct(t.gap_to_exact), `exact reduction ${eur(t.exact_reduction_eur)}`, 'plan-gap-exact')
+    ? card('Gap to exact', gapText(t.gap_to_exact), `exact reduction ${eur(t.exact_reduction_eur)}`, 'plan-gap-exact')
     : card('Gap to exact', '—', p.solver === 'exact' ? (t.optimal ? 'proved optimal' : (t.time_limit_hit ? 'time limit reached' : 'this is the exact solver')) : 'exact check not run');
   put(box,
     card('Cost', eur(t.cost_eur), `of ${eur(p.budget_eur)} budget · ${p.horizon_years} years at ${pct(p.discount_rate)}`, 'plan-cost'),
     card('Risk reduction', eur(t.risk_reduction_eur), `present value over ${p.horizon_years} years`, 'plan-reduction'),
     card('Benefit-cost ratio', Number.isFinite(t.bcr) ? t.bcr.toFixed(2) : '—', `net benefit ${eur(t.net_benefit_eur)}`),
-    card('Gap to the bound', pct(t.gap), `bound ${eur(t.bound_eur)}`, 'plan-gap'),
+    card('Gap to the bound', gapText(t.gap), `bound ${eur(t.bound_eur)}`, 'plan-gap'),
     exact,
     card('Funded', `${num(t.sites_funded)} sites`, `${num(t.measures)} measures${p.withheld ? ` · ${p.withheld} sites you may not see left out` : ''}`));
 }
@@ -190,19 +201,45 @@ const VERDICTS = {
   less_intrusive: 'a less intrusive measure does as much', bcr: 'benefit-cost ratio too low',
 };
 
-function drawRejected(box, p) {
+const REJECTED_SHOWN = 100;
+
+/** The rejected measures, collapsed, filtered by site and rule, at most REJECTED_SHOWN rows at once. */
+function drawRejected(box, p, names) {
   const rej = p.rejected || [];
-  const siteName = new Map(p.sites.map((s) => [s.site_id, s.name]));
+  const siteName = (id) => names.site.get(id) || id;
+  const measureName = (id) => names.measure.get(id) || id;
+  const bySite = [...new Set(rej.map((r) => r.site_id))].sort((a, b) => siteName(a).localeCompare(siteName(b)));
+  const siteSel = el('select', { id: 'rej-site' }, el('option', { value: '' }, 'All sites'),
+    bySite.map((id) => el('option', { value: id }, `${siteName(id)} (${id})`)));
+  const rules = [...new Set(rej.map((r) => r.verdict))];
+  const ruleSel = el('select', { id: 'rej-rule' }, el('option', { value: '' }, 'Any rule'),
+    rules.map((v) => el('option', { value: v }, `${VERDICTS[v] || v} (${rej.filter((r) => r.verdict === v).length})`)));
+  const body = el('tbody', {});
+  const count = el('p', { class: 'muted small', 'aria-live': 'polite' });
+  function draw() {
+    const hits = rej.filter((r) => (!siteSel.value || r.site_id === siteSel.value) && (!ruleSel.value || r.verdict === ruleSel.value));
+    put(body, hits.slice(0, REJECTED_SHOWN).map((r) => el('tr', {},
+      el('th', { scope: 'row' }, siteName(r.site_id), el('span', { class: 'site-id' }, r.site_id)),
+      el('td', {}, measureName(r.measure_id)),
+      el('td', {}, VERDICTS[r.verdict] || r.verdict),
+      el('td', { class: 'reason' }, r.reason))));
+    count.textContent = hits.length > REJECTED_SHOWN
+      ? `Showing ${REJECTED_SHOWN} of ${hits.length}; choose a site or a rule to see the others.`
+      : `${hits.length} shown.`;
+  }
+  siteSel.addEventListener('change', draw);
+  ruleSel.addEventListener('change', draw);
+  draw();
   put(box, el('details', { class: 'rejected', id: 'plan-rejected' },
     el('summary', {}, `${rej.length} measures screened out (with reasons)`),
-    rej.length ? el('div', { class: 'table-scroll' }, el('table', { class: 'table' },
-      el('caption', { class: 'sr-only' }, 'Measures rejected by the proportionality screening, with reasons'),
-      el('thead', {}, el('tr', {}, ['Site', 'Measure', 'Rule', 'Reason'].map((h) => el('th', { scope: 'col' }, h)))),
-      el('tbody', {}, rej.map((r) => el('tr', {},
-        el('th', { scope: 'row' }, siteName.get(r.site_id) || r.site_id),
-        el('td', {}, r.measure_id),
-        el('td', {}, VERDICTS[r.verdict] || r.verdict),
-        el('td', { class: 'reason' }, r.reason))))))
+    rej.length ? [
+      el('div', { class: 'table-tools' },
+        el('label', { for: 'rej-site' }, 'Site'), siteSel,
+        el('label', { for: 'rej-rule' }, 'Rule'), ruleSel, count),
+      el('div', { class: 'table-scroll' }, el('table', { class: 'table' },
+        el('caption', { class: 'sr-only' }, 'Measures rejected by the proportionality screening, with reasons'),
+        el('thead', {}, el('tr', {}, ['Site', 'Measure', 'Rule', 'Reason'].map((h) => el('th', { scope: 'col' }, h)))),
+        body))]
       : el('p', { class: 'muted' }, 'Every applicable measure passed the screening.')));
 }
 

@@ -463,6 +463,148 @@ test('accessibility: no serious WCAG 2 AA finding on any page (axe-core)', async
   assert(found.length === 0, found.slice(0, 6).join('; '));
 });
 
+/* ---- the investment plan and the risk register ---- */
+
+async function openPlan(page) {
+  await page.locator('#mainnav').getByRole('link', { name: 'Plan' }).click();
+  await page.locator('[data-testid=plan-cost] .card-value').waitFor();
+  await page.locator('#plan-sites tbody tr').first().waitFor();
+}
+
+test('coordinator computes the plan at 2,000,000: totals, frontier, map, reasons; saves it', async () => {
+  const page = await newPage();
+  await login(page, U.coordinator);
+  await openPlan(page);
+  eq(await page.locator('#plan-budget').inputValue(), '2000000', 'the default budget');
+  await shot(page, 'laptop-plan');
+  const cost = (await page.locator('[data-testid=plan-cost] .card-value').textContent()).trim();
+  assert(/^€\d/.test(cost), `the plan's cost is shown (${cost})`);
+  assert(/^€\d/.test((await page.locator('[data-testid=plan-reduction] .card-value').textContent()).trim()), 'risk reduction shown');
+  assert(/%$/.test((await page.locator('[data-testid=plan-gap] .card-value').textContent()).trim()), 'gap to the bound shown');
+  // the frontier is drawn: the canvas has coloured pixels
+  const drawn = await page.locator('#plan-frontier').evaluate((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    return { w: c.width, h: c.height, n };
+  });
+  assert(drawn.w > 100 && drawn.h > 100 && drawn.n > 1000, `the frontier chart is drawn: ${JSON.stringify(drawn)}`);
+  // the map: funded sites as markers, the rest grey
+  const funded = await page.locator('#plan-map [data-funded="1"]').count();
+  eq(funded, await page.locator('#plan-sites tbody tr').count(), 'one map marker per funded site');
+  assert(funded > 0, 'funded markers on the map');
+  assert(await page.locator('#plan-map .unfunded').count() > 0, 'unfunded sites on the map');
+  // reasons: expand the first measure of the first funded site
+  const first = page.locator('[data-testid=reasons]').first();
+  await first.locator('summary').click();
+  await first.locator('li').first().waitFor();
+  assert(/band/i.test(await first.locator('li').first().textContent()), 'the first reason names the band');
+  // the rejected measures, collapsed, with reasons
+  await page.locator('#plan-rejected summary').click();
+  const shown = await page.locator('#plan-rejected tbody tr').count();
+  assert(shown > 0 && shown <= 100, `rejected measures listed, at most 100 at once (${shown})`);
+  const site = await page.locator('#rej-site option').nth(1).getAttribute('value');
+  await page.locator('#rej-site').selectOption(site);
+  const rows = page.locator('#plan-rejected tbody tr');
+  assert(await rows.count() > 0, 'rejected measures of one site');
+  for (const id of await rows.locator('.site-id').allTextContents()) eq(id, site, 'the site filter');
+  await shot(page, 'laptop-plan-rejected');
+  const href = await page.locator('[data-testid=plan-report]').getAttribute('href');
+  assert(href.startsWith('/api/v1/plan/report?') && href.includes('budget=2000000'), `report link ${href}`);
+  await page.locator('#plan-frontier').scrollIntoViewIfNeeded();
+  await shot(page, 'laptop-plan-chart');
+  await page.locator('#plan-sites').scrollIntoViewIfNeeded();
+  await shot(page, 'laptop-plan-sites');
+
+  // a smaller budget: a cheaper plan
+  await page.locator('#plan-budget').fill('300000');
+  await page.locator('[data-testid=plan-compute]').click();
+  await page.locator('[data-testid=plan-cost] .card-sub').filter({ hasText: '€300,000 budget' }).waitFor();
+  const small = (await page.locator('[data-testid=plan-cost] .card-value').textContent()).trim();
+  assert(small !== cost, `the cost changed with the budget (${cost} -> ${small})`);
+  // a click on the frontier takes that point's budget
+  await page.locator('#plan-frontier').scrollIntoViewIfNeeded();
+  const box = await page.locator('#plan-frontier').boundingBox();
+  await page.mouse.click(box.x + box.width * 0.7, box.y + box.height * 0.5);
+  await page.waitForFunction(() => document.getElementById('plan-budget').value !== '300000');
+  // save (a government coordinator may)
+  await page.locator('#plan-name').fill('browser-plan');
+  await page.getByRole('button', { name: 'Save plan' }).click();
+  await page.locator('.save-form .form-status').filter({ hasText: 'Saved as browser-plan' }).waitFor();
+  await page.getByRole('button', { name: 'Save plan' }).click();
+  await page.locator('#plan-name-err').filter({ hasText: /exists/ }).waitFor();
+  eq(await page.locator('#plan-name').getAttribute('aria-invalid'), 'true', 'a taken name is marked');
+  await page.context().close();
+
+  const op = await newPage();
+  await login(op, U.operator);
+  await openPlan(op);
+  eq(await op.getByRole('heading', { name: 'Save this plan' }).count(), 0, 'no Save for an operator');
+  await op.context().close();
+});
+
+test('operator records a treatment in the register and sees it saved', async () => {
+  const page = await newPage();
+  await login(page, U.operator);
+  await page.locator('#mainnav').getByRole('link', { name: 'Register' }).click();
+  await page.locator('#register tbody tr[data-site]').first().waitFor();
+  const row = page.locator('#register tbody tr[data-site]', { has: page.locator('[data-testid=reg-edit]') }).first();
+  const site = await row.getAttribute('data-site');
+  const threat = await row.getAttribute('data-threat');
+  await row.locator('[data-testid=reg-edit]').click();
+  await page.locator('#re-treatment').selectOption('reduce');
+  await page.locator('#re-review').fill('2027-06-30');
+  await page.locator('#re-note').fill('Barriers ordered');
+  await shot(page, 'laptop-register-edit');
+  await page.getByRole('button', { name: 'Save decision' }).click();
+  const saved = page.locator(`#register tbody tr[data-site="${site}"][data-threat="${threat}"]`);
+  await saved.locator('[data-testid=reg-treatment]').filter({ hasText: 'reduce' }).waitFor();
+  await saved.getByRole('button', { name: /History/ }).click();
+  await page.locator('[data-testid=reg-history]').filter({ hasText: 'reduce' }).waitFor();
+  await shot(page, 'laptop-register');
+  // kept: after a reload the row still says reduce
+  await page.reload();
+  await page.locator(`#register tbody tr[data-site="${site}"][data-threat="${threat}"] [data-testid=reg-treatment]`).filter({ hasText: 'reduce' }).waitFor();
+  // the filters
+  await page.locator('#reg-treatment').selectOption('reduce');
+  assert(await page.locator('#register tbody tr[data-site]:visible').count() >= 1, 'the treatment filter keeps the row');
+  await page.locator('#reg-band').selectOption('very high');
+  await page.locator('#reg-treatment').selectOption('');
+  await page.context().close();
+});
+
+test('screenshots of the plan and the register at tablet size', async () => {
+  const page = await newPage('tablet');
+  await login(page, U.coordinator);
+  await openPlan(page);
+  await shot(page, 'tablet-plan');
+  await page.screenshot({ path: path.join(OUT, 'tablet-plan-full.png'), fullPage: true });
+  await page.goto(`${BASE}/#/register`);
+  await page.locator('#register tbody tr[data-site]').first().waitFor();
+  await shot(page, 'tablet-register');
+  await page.context().close();
+});
+
+test('accessibility: the plan and the register (axe-core)', async () => {
+  const found = [];
+  for (const vp of Object.keys(VIEWPORTS)) {
+    const page = await newPage(vp, { bypassCSP: true });
+    await login(page, U.coordinator);
+    await openPlan(page);
+    await page.locator('[data-testid=reasons] summary').first().click();
+    await page.locator('#plan-rejected summary').click();
+    found.push(...await axe(page, `${vp} plan`));
+    await page.goto(`${BASE}/#/register`);
+    await page.locator('#register tbody tr[data-site]').first().waitFor();
+    found.push(...await axe(page, `${vp} register`));
+    await page.locator('[data-testid=reg-edit]').first().click();
+    await page.locator('#re-treatment').waitFor();
+    found.push(...await axe(page, `${vp} register edit`));
+    await page.context().close();
+  }
+  assert(found.length === 0, found.slice(0, 6).join('; '));
+});
+
 test('no script errors on any page', async () => {
   assert(problems.length === 0, problems.slice(0, 5).join('; '));
 });
