@@ -58,7 +58,7 @@ export async function renderRegister(main, ctx) {
       el('td', { class: 'nowrap' }, e.review_date || '—'),
       el('td', { class: 'small' }, (e.measures || []).join(', ') || '—'),
       el('td', { dataset: { testid: 'reg-approval' } }, approval(e)),
-      el('td', { class: 'row-actions' }, actions));
+      el('td', {}, el('div', { class: 'row-actions' }, actions)));
     tr.dataset.search = `${e.site_id} ${e.site_name}`.toLowerCase();
     tr.dataset.treatment = e.treatment;
     tr.dataset.band = e.band;
