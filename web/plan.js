@@ -102,7 +102,7 @@ export async function renderPlan(main, ctx) {
     formErr.textContent = '';
     const q = query();
     report.href = api.planReportUrl({ ...q, frontier: 1 });
-    const key = `${q.solver === 'exact' ? 'exact' : 'fast'}|${q.region || ''}`;
+    const key = q.region || '';   // the frontier is the fast solver's whatever the solver (docs/api.md)
     const wantFrontier = state.frontierKey !== key;
     const me = ++state.seq;
     status.textContent = q.solver === 'exact' ? 'Computing with the exact solver…' : 'Computing…';
