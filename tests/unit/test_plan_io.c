@@ -560,5 +560,5 @@ int main(void)
 	RUN(test_html);
 	pt_catalog_free(&threats);
 	pt_measure_catalog_free(&measures);
-	return TEST_SUMMARY("plan_io");
+	return TEST_SUMMARY("test_plan_io");
 }
