@@ -133,6 +133,7 @@ static int measures_at(struct pt_cli *cli)
 {
 	struct pt_db *db = NULL;
 	struct pt_site_measure_row *rows = NULL;
+	struct pt_site s;
 	struct pt_diag d;
 	enum pt_format fmt = PT_FORMAT_TABLE;
 	const char *val, *site = NULL;
@@ -154,7 +155,14 @@ static int measures_at(struct pt_cli *cli)
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
 	memset(&d, 0, sizeof d);
-	err = pt_db_site_measures_list(db, site, &rows, &n, &d);
+	err = pt_db_site_get(db, site, &s, &d);
+	if (err == PT_ENOTFOUND) {
+		pt_cli_errorf("no site with id \"%s\"; 'protect sites list' shows them", site);
+		rc = 66;
+		goto out;
+	}
+	if (err == PT_OK)
+		err = pt_db_site_measures_list(db, site, &rows, &n, &d);
 	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;

@@ -33,6 +33,8 @@ cp pl-measures-export.out measures-before.csv
 p pl-measures-at 0 --db pl.db measures at VM-001
 out_has "access_control"
 out_has "existing"
+p pl-measures-at-unknown 66 --db pl.db measures at VM-999
+err_line "protect: no site with id \"VM-999\"; 'protect sites list' shows them"
 p pl-measures-bad-cmd 64 --db pl.db measures frobnicate
 
 # --- the plan -----------------------------------------------------------------------
