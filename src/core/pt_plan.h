@@ -21,7 +21,7 @@
 #define PT_PLAN_MAX_SITES (UINT64_C(1) << 22)   /**< sites of one plan */
 #define PT_PLAN_MAX_CANDIDATES 32               /**< admitted measures per site bundles are built from */
 #define PT_PLAN_MAX_BUNDLE 8                    /**< plan.max_measures upper limit */
-#define PT_PLAN_MAX_OPTIONS_PER_SITE 4096       /**< Pareto options kept per site (cheapest first) */
+#define PT_PLAN_MAX_OPTIONS_PER_SITE 4096 /**< options per site with do nothing; above: the convex hull, then the highest benefit/cost */
 
 /** One assessed threat of a site, as the quantitative method gives it at the current threat level. */
 struct pt_plan_pair {
