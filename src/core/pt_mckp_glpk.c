@@ -206,6 +206,8 @@ totals:
 out:
 	if (lpb)
 		glp_delete_prob(lpb);
+	/* GLPK keeps an environment per thread; a server's worker threads would leak it at exit. */
+	glp_free_env();
 	free(ia);
 	free(ja);
 	free(ar);
