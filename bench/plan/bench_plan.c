@@ -182,7 +182,9 @@ static int run_size(const struct pt_catalogs *cat, const struct pt_measure_catal
 	printf("\n%zu sites x %d measures x %d threats, budget %.0f%% of the cost of everything, "
 	       "GLPK limit %.0f s\n",
 	       n, BENCH_MEASURES, BENCH_THREATS, budget_share * 100, glpk_limit);
-	printf("%-5s %8s %8s %8s %10s %10s %9s %16s %16s %16s %10s %10s %10s %5s\n", "seed", "options",
+	printf("gaps are relative: (GLPK value - fast value) / GLPK value, (best bound - fast value) / best\n"
+	       "bound, and the fast solver's own (LP bound - value) / LP bound\n");
+	printf("%-5s %8s %8s %8s %10s %10s %9s %16s %16s %16s %9s %9s %9s %5s\n", "seed", "options",
 	       "movable", "fast_ms", "glpk_ms", "ratio", "states", "fast_value", "glpk_value",
 	       "glpk_bound", "gap_glpk", "gap_bound", "fast_gap", "stop");
 	for (k = 0; k < seeds; k++) {
@@ -217,10 +219,9 @@ static int run_size(const struct pt_catalogs *cat, const struct pt_measure_catal
 		gap_glpk = x.value > 0 ? (x.value - f.value) / x.value : 0;
 		gap_bound = best_bound > 0 ? (best_bound - f.value) / best_bound : 0;
 		printf("%-5" PRIu64 " %8zu %8zu %8.2f %10.1f %10.1f %9" PRIu64
-		       " %16.2f %16.2f %16.2f %9.4f%% %9.4f%% %9.4f%% %5s\n",
+		       " %16.2f %16.2f %16.2f %9.2e %9.2e %9.2e %5s\n",
 		       seed, (size_t)in.p.group_start[n], movable, fast_ms, glpk_ms, glpk_ms / fast_ms,
-		       f.repair_states, f.value, x.value, x.bound, gap_glpk * 100, gap_bound * 100,
-		       f.gap * 100, x.time_limit_hit ? "limit" : (x.optimal ? "opt" : "?"));
+		       f.repair_states, f.value, x.value, x.bound, gap_glpk, gap_bound, f.gap, x.time_limit_hit ? "limit" : (x.optimal ? "opt" : "?"));
 		fflush(stdout);
 		rows[k].ratio = glpk_ms / fast_ms;
 		rows[k].gap = gap_glpk;
@@ -239,8 +240,8 @@ static void summary(size_t n, struct row *rows, unsigned seeds)
 		r[k] = rows[k].ratio;
 		g[k] = rows[k].gap;
 	}
-	printf("%zu sites: median ratio GLPK/fast %.1fx, median gap of fast to GLPK %.4f%%\n", n,
-	       median(r, seeds), median(g, seeds) * 100);
+	printf("%zu sites: median ratio GLPK/fast %.1fx, median gap of fast to GLPK %.2e (%.5f%%)\n",
+	       n, median(r, seeds), median(g, seeds), median(g, seeds) * 100);
 }
 
 int main(int argc, char **argv)
