@@ -184,9 +184,13 @@ static int print_table(const struct pt_plan_view *v, int no_check)
 	eur(r->risk_reduction_eur - r->cost_eur, a, sizeof a);
 	printf("%-24s %s\n", "Net benefit", a);
 	eur(r->bound_eur, a, sizeof a);
-	printf("%-24s gap to the LP bound %.2f%% (bound %s)%s\n", "Optimality", r->gap * 100, a,
-	       r->optimal ? "; the plan is proved optimal"
-	       : r->time_limit_hit ? "; the exact solver's time limit was reached" : "");
+	if (r->optimal)
+		printf("%-24s proved optimal; LP bound %s (%.2f%% above, not reachable with whole "
+		       "measures)\n", "Optimality", a, r->gap * 100);
+	else
+		printf("%-24s within %.2f%% of the best possible (LP bound %s: no plan can reduce "
+		       "more)%s\n", "Optimality", r->gap * 100, a,
+		       r->time_limit_hit ? "; the exact solver's time limit was reached" : "");
 	if (r->solver == PT_SOLVER_EXACT)
 		printf("%-24s this plan is the exact solver's\n", "Exact solver");
 	else if (!isnan(r->exact_reduction_eur)) {

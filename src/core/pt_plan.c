@@ -15,8 +15,8 @@
 #define ALTS_PER_SCREEN 8
 #define REL_EPS 1e-12
 
-static const char *const verdict_names[] = { "admitted", "step_free",      "legal_basis",
-					     "band",     "less_intrusive", "bcr" };
+static const char *const verdict_names[] = { "admitted", "step_free", "legal_basis",
+					     "band",     "bcr",       "less_intrusive" };
 
 const char *pt_plan_verdict_name(enum pt_plan_verdict v)
 {
@@ -90,7 +90,7 @@ struct scratch {
 	double *base;               /* per pair, committed measures applied: p_attack p_success consequence */
 	size_t cap_base;
 	struct pt_plan_screen *scr; /* this site's screens (at most the catalogue) */
-	int *basic_ok;              /* per screen: passes step-free, legal basis, band */
+	int *basic_ok;              /* per screen: passes step-free, legal basis, band, BCR */
 	struct key *keys;           /* per screen sort keys */
 	struct bundle *bundles;
 	size_t cap_bundles;
@@ -377,6 +377,8 @@ static enum pt_err screen_site(const struct pt_config *cfg,
 			sc->verdict = PT_VERDICT_LEGAL_BASIS;
 		else if (sc->intrusiveness >= 1 && (int)band < (int)sc->needed_band)
 			sc->verdict = PT_VERDICT_BAND;
+		else if (sc->bcr < cfg->plan_min_bcr)
+			sc->verdict = PT_VERDICT_BCR;
 		s->basic_ok[i] = sc->verdict == PT_VERDICT_ADMITTED;
 		if (s->basic_ok[i]) {
 			/* Alternatives in the order they are named: reduction down, cost up. */
@@ -438,11 +440,6 @@ static enum pt_err screen_site(const struct pt_config *cfg,
 			a->too_costly = o->cost_eur > factor * sc->cost_eur * (1 + REL_EPS);
 		}
 		m->n_alts += sc->n_alts;
-	}
-	for (i = 0; i < n; i++) {
-		struct pt_plan_screen *sc = &s->scr[i];
-		if (sc->verdict == PT_VERDICT_ADMITTED && sc->bcr < cfg->plan_min_bcr)
-			sc->verdict = PT_VERDICT_BCR;
 	}
 	return PT_OK;
 }

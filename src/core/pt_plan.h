@@ -53,10 +53,10 @@ enum pt_plan_verdict {
 	PT_VERDICT_STEP_FREE,      /**< removes step-free access: never chosen */
 	PT_VERDICT_LEGAL_BASIS,    /**< needs a specific legal basis and plan.allow_legal_basis is 0 */
 	PT_VERDICT_BAND,           /**< the site's band is below the band its intrusiveness needs */
-	PT_VERDICT_LESS_INTRUSIVE, /**< a less intrusive admissible measure does as much for at most the cost factor */
-	PT_VERDICT_BCR             /**< its own benefit-cost ratio at the site is below plan.min_bcr */
+	PT_VERDICT_BCR,            /**< its own benefit-cost ratio at the site is below plan.min_bcr */
+	PT_VERDICT_LESS_INTRUSIVE  /**< a less intrusive measure passing the other rules does as much for at most the cost factor */
 };
-/** "admitted", "step_free", "legal_basis", "band", "less_intrusive", "bcr". */
+/** "admitted", "step_free", "legal_basis", "band", "bcr", "less_intrusive". */
 const char *pt_plan_verdict_name(enum pt_plan_verdict v);
 
 /**
@@ -135,8 +135,9 @@ struct pt_plan_model {
 /**
  * Build the model: for each site, its band (worst pair on the quantitative
  * matrix of cfg), the screening of every applicable measure in the order
- * step-free, legal basis, band, less intrusive alternative, own BCR (the
- * first failing rule is the verdict), then every bundle of at most
+ * step-free, legal basis, band, own BCR, less intrusive alternative (the
+ * first failing rule is the verdict; an alternative must pass the rules
+ * before it), then every bundle of at most
  * cfg->plan_max_measures admitted measures (at most one per exclusive
  * group) with V' = V prod(1 - v), C' = C prod(1 - c) per threat, kept when
  * Pareto-efficient (cost strictly up, benefit strictly up), plus do

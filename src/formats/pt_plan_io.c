@@ -895,9 +895,12 @@ static void html_summary(FILE *f, const struct pt_plan_view *v)
 	row(f, "Net benefit", buf);
 	percent_text(a, sizeof a, r->gap);
 	eur_full(b, sizeof b, r->bound_eur);
-	snprintf(buf, sizeof buf, "%s (bound EUR %s: no plan can reduce more)%s", a, b,
-		 r->optimal ? "; this plan is proved optimal"
-		 : r->time_limit_hit ? "; the exact solver's time limit was reached" : "");
+	if (r->optimal)
+		snprintf(buf, sizeof buf, "%s (bound EUR %s, not reachable with whole measures); "
+			 "this plan is proved optimal", a, b);
+	else
+		snprintf(buf, sizeof buf, "%s (bound EUR %s: no plan can reduce more)%s", a, b,
+			 r->time_limit_hit ? "; the exact solver's time limit was reached" : "");
 	row(f, "Gap to the LP bound", buf);
 	if (isnan(r->exact_reduction_eur)) {
 		row(f, "Gap to the exact solver", "not checked");

@@ -362,6 +362,71 @@ static void test_less_intrusive_needs_admissible(void)
 	pt_measure_catalog_free(&f.cat);
 }
 
+/* B (intrusiveness 2, 100000, 100000 a year) against a less intrusive A
+ * doing as much at 1.15 x the cost, with plan.min_bcr set to B's BCR / 1.1
+ * or 1.5 x it. Sets *va and *vb to the verdicts. */
+static void bcr_before_necessity_case(double min_bcr_factor, enum pt_plan_verdict *va,
+				      enum pt_plan_verdict *vb)
+{
+	struct fixture f;
+	struct pt_site s = site("H-1");
+	struct pt_plan_site ps;
+	struct pt_plan_model *m = NULL;
+	uint32_t a, b;
+	double bcr_b = 0;
+	int pass;
+	*va = *vb = PT_VERDICT_ADMITTED;
+	fx_init(&f);
+	a = fx_add(&f, "staff_patrols", 115000, 1, 0, 0);
+	b = fx_add(&f, "facial_recognition", 100000, 2, 0, 1);
+	fx_effect(&f, a, 0, 0.4, 0);
+	fx_effect(&f, b, 0, 0.4, 0);
+	memset(&ps, 0, sizeof ps);
+	ps.site = &s;
+	ps.pairs = &high_pair;
+	ps.n_pairs = 1;
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1)
+			f.cfg.plan_min_bcr = bcr_b * min_bcr_factor;
+		CHECK_INT(fx_build(&f, &ps, 1, &m, NULL), PT_OK);
+		if (!m)
+			break;
+		if (pass == 0) {
+			bcr_b = screen_of(m, 0, b)->bcr;
+			/* The default rule: A rules B out. */
+			CHECK_INT(screen_of(m, 0, b)->verdict, PT_VERDICT_LESS_INTRUSIVE);
+			CHECK_NEAR(screen_of(m, 0, a)->bcr, bcr_b / 1.15, 1e-9);
+		} else {
+			*va = screen_of(m, 0, a)->verdict;
+			*vb = screen_of(m, 0, b)->verdict;
+			CHECK_INT(in_some_option(m, 0, b), *vb == PT_VERDICT_ADMITTED);
+		}
+		pt_plan_model_free(m);
+		m = NULL;
+	}
+	pt_measure_catalog_free(&f.cat);
+}
+
+/* The BCR rule comes before the necessity test: an alternative that does not
+ * pay for itself rules nothing out, and a measure that does not pay for
+ * itself is rejected for that, not for a less intrusive one. */
+static void test_bcr_before_less_intrusive(void)
+{
+	enum pt_plan_verdict va, vb;
+	/* min_bcr between A's and B's BCR: A fails, B is admitted (not left with neither). */
+	bcr_before_necessity_case(1 / 1.1, &va, &vb);
+	CHECK_INT(va, PT_VERDICT_BCR);
+	CHECK_INT(vb, PT_VERDICT_ADMITTED);
+	/* min_bcr above both: each is rejected on its BCR. */
+	bcr_before_necessity_case(1.01, &va, &vb);
+	CHECK_INT(va, PT_VERDICT_BCR);
+	CHECK_INT(vb, PT_VERDICT_BCR);
+	/* min_bcr below both: the necessity test decides. */
+	bcr_before_necessity_case(1 / 1.3, &va, &vb);
+	CHECK_INT(va, PT_VERDICT_ADMITTED);
+	CHECK_INT(vb, PT_VERDICT_LESS_INTRUSIVE);
+}
+
 static void test_bcr(void)
 {
 	struct fixture f;
@@ -927,6 +992,7 @@ int main(void)
 	RUN(test_band);
 	RUN(test_less_intrusive);
 	RUN(test_less_intrusive_needs_admissible);
+	RUN(test_bcr_before_less_intrusive);
 	RUN(test_bcr);
 	RUN(test_existing_committed_applies);
 	RUN(test_not_assessed);
