@@ -41,7 +41,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB := $(BUILD)/libprotect.a
 PROTECT := $(if $(filter build,$(BUILD)),protect,$(BUILD)/protect)
 
-.PHONY: all run check asan-check deps deps-check unit cli-test http-test layers bench bench-http bench-plan fuzz clean lint
+.PHONY: all run check asan-check deps deps-check browser-deps unit cli-test http-test layers bench bench-http bench-plan fuzz clean lint
 all: deps-check $(PROTECT)
 
 # The page's Leaflet and Chart.js come from Debian (libjs-leaflet, libjs-chart.js).
@@ -107,7 +107,17 @@ unit: $(TEST_BIN)
 
 check:
 	@$(MAKE) --no-print-directory WERROR=1 all unit
+	@$(MAKE) --no-print-directory browser-deps
 	@scripts/run-tests $(BUILD) ./$(PROTECT)
+
+# The browser tests' tools: Debian's chromium, nodejs and npm, and npm's playwright-core (the
+# version in tests/browser/package-lock.json). Where they cannot be installed the browser tests
+# say SKIP (CI sets BROWSER_REQUIRED=1, making that a failure).
+PLAYWRIGHT := tests/browser/node_modules/playwright-core/package.json
+browser-deps:
+	@[ "$(NO_INSTALL)" = 1 ] || { scripts/install-deps --browser && \
+	  { [ -f $(PLAYWRIGHT) ] || npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error; }; } || \
+	  echo "check: the browser tests' tools could not be installed; those tests will be skipped" >&2
 
 # The HTTP tests alone (make check runs them too): a server on 127.0.0.1, a fresh demo registry.
 http-test: all
