@@ -1629,12 +1629,14 @@ enum pt_err pt_db_register_set(struct pt_db *db, const struct pt_principal *who,
 		detail_add(detail, sizeof detail, *next.note ? "note \"%s\"" : "note cleared%s",
 			   next.note);
 	if (needs && next.approved && !(cur.approved && cur.needs_approval))
-		detail_add(detail, sizeof detail, "acceptance above band %s approved at once by %s",
-			   pt_band_name(band), actor);
+		detail_add(detail, sizeof detail,
+			   "accepting a %s risk (above %s) approved at once by %s",
+			   pt_band_name(band), pt_band_name((enum pt_band)cfg.register_accept_max_band),
+			   actor);
 	else if (needs && !next.approved)
 		detail_add(detail, sizeof detail,
-			   "acceptance above band %s awaits a government coordinator's approval",
-			   pt_band_name(band));
+			   "accepting a %s risk (above %s) awaits a government coordinator's approval",
+			   pt_band_name(band), pt_band_name((enum pt_band)cfg.register_accept_max_band));
 	if (!*detail)
 		detail_add(detail, sizeof detail, "no change");
 

@@ -573,6 +573,42 @@ test('operator records a treatment in the register and sees it saved', async () 
   await page.context().close();
 });
 
+test('an operator accepts a high risk, a coordinator approves it', async () => {
+  const page = await newPage();
+  await login(page, U.third);
+  await page.locator('#mainnav').getByRole('link', { name: 'Register' }).click();
+  await page.locator('#register tbody tr[data-site]').first().waitFor();
+  const row = page.locator('#register tbody tr[data-band="high"]', { has: page.locator('[data-testid=reg-edit]') }).first();
+  assert(await row.count() === 1, 'the operator owns a high risk it may edit');
+  const site = await row.getAttribute('data-site');
+  const threat = await row.getAttribute('data-threat');
+  const sel = `#register tbody tr[data-site="${site}"][data-threat="${threat}"]`;
+  await row.locator('[data-testid=reg-edit]').click();
+  await page.locator('#re-treatment').selectOption('accept');
+  await page.locator('#re-note').fill('Accepted until the new entrance opens');
+  await page.getByRole('button', { name: 'Save decision' }).click();
+  await page.locator('.toast').filter({ hasText: "awaits a coordinator's approval" }).waitFor();
+  await page.locator(`${sel} [data-testid=reg-approval]`).filter({ hasText: 'awaiting approval' }).waitFor();
+  eq(await page.locator(`${sel} [data-testid=reg-approve]`).count(), 0, 'no Approve for the operator');
+  await page.context().close();
+
+  const co = await newPage();
+  await login(co, U.coordinator);
+  await co.locator('#mainnav').getByRole('link', { name: 'Register' }).click();
+  await co.locator(sel).waitFor();
+  await co.locator('#reg-treatment').selectOption('accept');
+  await co.locator(`${sel} [data-testid=reg-approve]`).click();
+  await co.locator(`${sel} [data-testid=reg-approval]`).filter({ hasText: `approved by ${U.coordinator.name}` }).waitFor();
+  eq(await co.locator(`${sel} [data-testid=reg-approve]`).count(), 0, 'Approve gone once approved');
+  await co.locator(sel).getByRole('button', { name: /History/ }).click();
+  const hist = co.locator('[data-testid=reg-history]').filter({ hasText: 'approve' });
+  await hist.waitFor();
+  await shot(co, 'laptop-register-approved');
+  await co.reload();
+  await co.locator(`${sel} [data-testid=reg-approval]`).filter({ hasText: `approved by ${U.coordinator.name}` }).waitFor();
+  await co.context().close();
+});
+
 test('screenshots of the plan and the register at tablet size', async () => {
   const page = await newPage('tablet');
   await login(page, U.coordinator);
