@@ -56,6 +56,7 @@ static const struct pt_cli_command commands[] = {
 	{"plan", pt_cmd_plan,
 	 "plan --budget EUR [--solver fast|exact] [--region R] [--format table|csv|json|html]\n"
 	 "       [--save NAME] [--frontier] [--time-limit S] [--no-check] [--as USER]\n"
+	 "       [--discount-rate R] [--horizon YEARS] [--sensitivity]\n"
 	 "       plan list [--format table|csv|json] | plan show NAME [--format table|json]",
 	 "choose proportionate protective measures across the sites under a budget"},
 	{"register", pt_cmd_register,

@@ -920,3 +920,35 @@ void pt_plan_result_free(struct pt_plan_result *r)
 	free(r->choice);
 	r->choice = NULL;
 }
+
+/* The chosen option of site i, or NULL. */
+static const struct pt_plan_option *chosen(const struct pt_plan_model *m,
+					   const struct pt_plan_result *r, size_t i)
+{
+	if (!r->choice || i >= r->n_sites || r->choice[i] >= m->sites[i].n_options)
+		return NULL;
+	return &m->options[m->sites[i].first_option + r->choice[i]];
+}
+
+size_t pt_plan_common_measures(const struct pt_plan_model *a, const struct pt_plan_result *ra,
+			       const struct pt_plan_model *b, const struct pt_plan_result *rb)
+{
+	size_t i, common = 0;
+	uint32_t j, k;
+	if (!a || !ra || !b || !rb || a->n_sites != b->n_sites)
+		return 0;
+	for (i = 0; i < a->n_sites; i++) {
+		const struct pt_plan_option *oa = chosen(a, ra, i), *ob = chosen(b, rb, i);
+		if (!oa || !ob)
+			continue;
+		/* Bundles hold at most plan.max_measures (8) measures: pairs are few. */
+		for (j = 0; j < oa->n_measures; j++)
+			for (k = 0; k < ob->n_measures; k++)
+				if (a->option_measures[oa->first_measure + j] ==
+				    b->option_measures[ob->first_measure + k]) {
+					common++;
+					break;
+				}
+	}
+	return common;
+}

@@ -195,4 +195,13 @@ enum pt_err pt_plan_solve(const struct pt_plan_model *m, double budget_eur,
 /** Free the choice array; NULL does nothing. */
 void pt_plan_result_free(struct pt_plan_result *r);
 
+/**
+ * The measures chosen at the same site in both plans: a and b are models of
+ * the same sites in the same order with the same measure catalogue (built
+ * with different settings, e.g. another discount rate); ra and rb their
+ * plans. 0 when the site counts differ.
+ */
+size_t pt_plan_common_measures(const struct pt_plan_model *a, const struct pt_plan_result *ra,
+			       const struct pt_plan_model *b, const struct pt_plan_result *rb);
+
 #endif

@@ -820,6 +820,12 @@ enum pt_err pt_plan_run(struct pt_db *db, const struct pt_plan_opts *o, struct p
 	if (o->frontier_points == 1 || o->frontier_points > 100000)
 		return pt_diag_set(d, PT_EINVAL, 0, "frontier",
 				   "a frontier needs 2 to 100000 points, not %zu", o->frontier_points);
+	if (o->set_discount_rate && !(o->discount_rate >= 0 && o->discount_rate <= 0.5))
+		return pt_diag_set(d, PT_EINVAL, 0, "discount_rate",
+				   "the discount rate is 0 to 0.5, not %g", o->discount_rate);
+	if (o->horizon_years > 100)
+		return pt_diag_set(d, PT_EINVAL, 0, "horizon_years",
+				   "the horizon is 1 to 100 years, not %u", o->horizon_years);
 	if (o->region && strlen(o->region) >= PT_REGION_MAX)
 		return pt_diag_set(d, PT_EINVAL, 0, "region", "region longer than %d bytes",
 				   PT_REGION_MAX - 1);
@@ -843,6 +849,10 @@ enum pt_err pt_plan_run(struct pt_db *db, const struct pt_plan_opts *o, struct p
 		goto fail;
 	run->withheld = filter.withheld;
 	run->outside_region = filter.outside_region;
+	if (o->set_discount_rate)
+		run->ranking->cfg.plan_discount_rate = o->discount_rate;
+	if (o->horizon_years)
+		run->ranking->cfg.plan_horizon_years = o->horizon_years;
 
 	if ((err = ranking_pairs(run->ranking, &refs, &n_refs, d)) != PT_OK ||
 	    (err = run_inputs_build(run, refs, n_refs, sm, n_sm, &in, d)) != PT_OK ||

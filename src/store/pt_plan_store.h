@@ -88,6 +88,10 @@ struct pt_plan_opts {
 	int check_exact;
 	double time_limit_s;      /**< exact solver; 0 = setting plan.exact_time_limit_s */
 	size_t frontier_points;   /**< 0: no frontier; else points (101 for --frontier) */
+	/** 1: use discount_rate (0-0.5) instead of the setting plan.discount_rate. */
+	int set_discount_rate;
+	double discount_rate;
+	unsigned horizon_years;   /**< 1-100; 0 = setting plan.horizon_years */
 };
 
 /** A plan run: what it was computed from and its result. Free with pt_plan_run_free. */

@@ -82,6 +82,59 @@ assert j["solver"] == "exact"
 assert t["cost_eur"] <= 2000000
 assert t["risk_reduction_eur"] >= fast - 1e-6 * fast, (t["risk_reduction_eur"], fast)'
 
+# --- other discount rates and horizons, and the sensitivity table ---------------
+p pl-plan-rate 0 --db pl.db plan --budget 2000000 --discount-rate 5% --horizon 20 --format json
+pycheck "plan at 5%, 20 years" pl-plan-rate.out '
+assert j["discount_rate"] == 0.05 and j["horizon_years"] == 20, (j["discount_rate"], j["horizon_years"])'
+p pl-plan-h20 0 --db pl.db plan --budget 2000000 --horizon 20 --format json
+pycheck "plan over 20 years" pl-plan-h20.out '
+assert j["discount_rate"] == 0.03 and j["horizon_years"] == 20
+open("h20", "w").write(repr((j["totals"]["cost_eur"], j["totals"]["risk_reduction_eur"], j["totals"]["measures"])))'
+p pl-plan-rate0 0 --db pl.db plan --budget 2000000 --discount-rate 0 --format json
+pycheck "plan at 0%" pl-plan-rate0.out '
+assert j["discount_rate"] == 0 and j["horizon_years"] == 10, j["discount_rate"]
+# at 0% a measure costs capex + 10 x opex (+ replacements): the site costs are undiscounted sums
+assert j["totals"]["risk_reduction_eur"] > 0
+open("rate0", "w").write(repr((j["totals"]["cost_eur"], j["totals"]["risk_reduction_eur"], j["totals"]["measures"])))'
+p pl-plan-rate-table 0 --db pl.db plan --budget 2000000 --discount-rate 0.05
+out_has "horizon 10 years, discount rate 5%"
+out_has "(present value over 10 years)"
+p pl-plan-rate-bad 64 --db pl.db plan --budget 2000000 --discount-rate 0.6
+err_has "--discount-rate is a yearly rate from 0 to 0.5 (or 0% to 50%), not '0.6'"
+p pl-plan-rate-bad2 64 --db pl.db plan --budget 2000000 --discount-rate 3x
+p pl-plan-rate-bad3 64 --db pl.db plan --budget 2000000 --discount-rate -0.01
+p pl-plan-horizon-bad 64 --db pl.db plan --budget 2000000 --horizon 101
+err_has "--horizon is whole years, 1 to 100"
+p pl-plan-sens-csv 64 --db pl.db plan --budget 2000000 --sensitivity --format csv
+err_has "--sensitivity goes with --format table or json"
+
+p pl-plan-sens-json 0 --db pl.db plan --budget 2000000 --sensitivity --format json
+pycheck "sensitivity json" pl-plan-sens-json.out '
+s = j["sensitivity"]
+t = j["totals"]
+assert [(r["discount_rate"], r["horizon_years"]) for r in s] == [(0.03, 10), (0, 10), (0.05, 10), (0.07, 10), (0.03, 5), (0.03, 20)], s
+assert s[0]["base"] and not any(r["base"] for r in s[1:])
+assert abs(s[0]["cost_eur"] - t["cost_eur"]) < 1e-6 and abs(s[0]["risk_reduction_eur"] - t["risk_reduction_eur"]) < 1e-6
+assert s[0]["measures"] == t["measures"] == s[0]["measures_in_common"]
+for r in s:
+    assert 0 < r["cost_eur"] <= 2000000, r
+    assert 0 <= r["measures_in_common"] <= min(r["measures"], t["measures"]), r
+    assert abs(r["net_benefit_eur"] - (r["risk_reduction_eur"] - r["cost_eur"])) < 1e-6, r
+# each row is the plan that --discount-rate / --horizon gives on its own
+for want, r in ((eval(open("rate0").read()), s[1]), (eval(open("h20").read()), s[5])):
+    assert abs(r["cost_eur"] - want[0]) < 1e-6 and abs(r["risk_reduction_eur"] - want[1]) < 1e-6 and r["measures"] == want[2], (r, want)
+# benefits fall as the rate rises (the same yearly reductions are worth less)
+assert s[1]["risk_reduction_eur"] > s[0]["risk_reduction_eur"] > s[2]["risk_reduction_eur"] > s[3]["risk_reduction_eur"], s
+# a longer horizon: more years of benefit
+assert s[5]["risk_reduction_eur"] > s[0]["risk_reduction_eur"] > s[4]["risk_reduction_eur"], s
+assert any(r["measures_in_common"] < t["measures"] for r in s[1:]), "no row differs from the plan"'
+p pl-plan-sens 0 --db pl.db plan --budget 2000000 --sensitivity
+out_has "Sensitivity: the plan at the same budget (EUR 2,000,000) with other discount rates and horizons"
+if grep -qE '^3% +10 y +[0-9,]+ +[0-9,]+ +[0-9.]+ +[0-9,]+ +[0-9]+ +([0-9]+) +\1  \(this plan\)$' pl-plan-sens.out; then ok; else
+	bad "no base row with all its measures in common: $(grep -A8 '^Sensitivity' pl-plan-sens.out)"; fi
+if [ "$(grep -cE '^(0|3|5|7)% +(5|10|20) y ' pl-plan-sens.out)" = 6 ]; then ok; else
+	bad "not 6 rows: $(grep -A8 '^Sensitivity' pl-plan-sens.out)"; fi
+
 p pl-plan-zero 0 --db pl.db plan --budget 0 --format json
 pycheck "budget 0" pl-plan-zero.out '
 assert j["sites"] == [] and j["totals"]["cost_eur"] == 0 and j["totals"]["measures"] == 0, j["totals"]'
