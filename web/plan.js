@@ -55,6 +55,8 @@ export async function renderPlan(main, ctx) {
   const mapBox = el('div', { class: 'map plan-map', id: 'plan-map', role: 'region', 'aria-label': 'Map of the plan: funded sites sized by risk reduction, unfunded sites grey' });
   const sitesBox = el('div', { class: 'plan-sites' });
   const rejectedBox = el('div', { class: 'plan-rejected' });
+  const sensBox = el('div', { class: 'plan-sensitivity', id: 'plan-sensitivity' });
+  const sensButton = el('button', { type: 'button', class: 'btn', dataset: { testid: 'plan-sensitivity' } }, 'Compute the sensitivity');
   const saveBox = el('div', {});
 
   put(main,
@@ -71,6 +73,10 @@ export async function renderPlan(main, ctx) {
         mapBox)),
     el('section', { class: 'panel', 'aria-labelledby': 'plan-sites-title' },
       el('h2', { id: 'plan-sites-title' }, 'Funded sites and their measures'), sitesBox),
+    el('section', { class: 'panel', 'aria-labelledby': 'plan-sens-title' },
+      el('h2', { id: 'plan-sens-title' }, 'How the plan depends on its assumptions'),
+      el('p', { class: 'muted small' }, 'The same budget planned again at discount rates of 0, 3, 5 and 7% and over half and twice the horizon: six more plans, each screened and solved in full. A measure chosen in every row does not rest on these assumptions.'),
+      sensButton, sensBox),
     el('section', { class: 'panel', 'aria-labelledby': 'plan-rejected-title' },
       el('h2', { id: 'plan-rejected-title' }, 'Measures not chosen'), rejectedBox),
     canSavePlan(ctx.user) ? el('section', { class: 'panel', 'aria-labelledby': 'plan-save-title' },
@@ -112,6 +118,7 @@ export async function renderPlan(main, ctx) {
       if (me !== state.seq || token !== ctx.token) return;
       if (wantFrontier && p.frontier) { state.frontier = p.frontier; state.frontierKey = key; }
       state.plan = p;
+      if (sensBox.firstChild) put(sensBox, el('p', { class: 'muted' }, 'The plan has changed: compute the sensitivity again.'));
       status.textContent = `Computed under ${p.threat_level || 'the current threat level'}.`;
       drawTotals(totals, p);
       drawSites(sitesBox, p);
@@ -136,6 +143,23 @@ export async function renderPlan(main, ctx) {
       if (me === state.seq) compute.disabled = false;
     }
   }
+
+  async function runSensitivity() {
+    const q = query();
+    const me = state.seq;
+    sensButton.disabled = true;
+    put(sensBox, el('p', { class: 'muted', role: 'status' }, 'Computing six more plans…'));
+    try {
+      const p = await api.plan({ ...q, sensitivity: 1 });
+      if (me !== state.seq || token !== ctx.token) return;
+      drawSensitivity(sensBox, p);
+    } catch (e) {
+      put(sensBox, el('p', { class: 'form-error', role: 'alert' }, e.message));
+    } finally {
+      sensButton.disabled = false;
+    }
+  }
+  sensButton.addEventListener('click', runSensitivity);
 
   form.addEventListener('submit', (ev) => { ev.preventDefault(); run(); });
   budget.addEventListener('input', () => { range.value = budget.value; schedule(); });
@@ -170,7 +194,7 @@ function drawTotals(box, p) {
     card('Benefit-cost ratio', Number.isFinite(t.bcr) ? t.bcr.toFixed(2) : '—', `net benefit ${eur(t.net_benefit_eur)}`),
     card('Gap to the bound', gapText(t.gap), `bound ${eur(t.bound_eur)}`, 'plan-gap'),
     exact,
-    card('Funded', `${num(t.sites_funded)} sites`, `${num(t.measures)} measures${p.withheld ? ` · ${p.withheld} sites you may not see left out` : ''}`));
+    card('Funded', `${num(t.sites_funded)} sites`, `${num(t.measures)} measures${p.withheld ? ` · ${p.withheld} sites you may not see left out` : ''}`, 'plan-funded'));
 }
 
 function drawSites(box, p) {
@@ -204,6 +228,27 @@ const VERDICTS = {
 const REJECTED_SHOWN = 100;
 
 /** The rejected measures, collapsed, filtered by site and rule, at most REJECTED_SHOWN rows at once. */
+/** The sensitivity rows: the plan first, then other rates and horizons. */
+function drawSensitivity(box, p) {
+  const full = (x) => (Number.isFinite(x) ? '€' + Math.round(x).toLocaleString('en-GB') : '—');
+  const rows = (p.sensitivity || []).map((v) => el('tr', { class: v.base ? 'sens-base' : '', dataset: { testid: 'sens-row' } },
+    el('th', { scope: 'row' }, `${+(v.discount_rate * 100).toFixed(2)}%`, v.base ? el('span', { class: 'site-id' }, 'this plan') : null),
+    el('td', {}, `${v.horizon_years} years`),
+    el('td', { class: 'num' }, full(v.cost_eur)),
+    el('td', { class: 'num' }, full(v.risk_reduction_eur)),
+    el('td', { class: 'num' }, Number.isFinite(v.bcr) ? v.bcr.toFixed(2) : '—'),
+    el('td', { class: 'num' }, full(v.net_benefit_eur)),
+    el('td', { class: 'num' }, String(v.sites_funded)),
+    el('td', { class: 'num' }, String(v.measures)),
+    el('td', { class: 'num' }, `${v.measures_in_common} of ${p.totals.measures}`)));
+  put(box, el('div', { class: 'table-scroll' },
+    el('table', { class: 'table', dataset: { testid: 'sens-table' } },
+      el('caption', { class: 'sr-only' }, 'The plan at other discount rates and horizons'),
+      el('thead', {}, el('tr', {}, ['Discount rate', 'Horizon', 'Cost', 'Risk reduction (PV)', 'BCR', 'Net benefit', 'Sites', 'Measures', 'Also in this plan'].map((h) => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, rows))),
+  el('p', { class: 'muted small' }, 'Costs and reductions are present values at each row\'s own rate and horizon. "Also in this plan": the row\'s measures chosen at the same site by the plan above.'));
+}
+
 function drawRejected(box, p, names) {
   const rej = p.rejected || [];
   const siteName = (id) => names.site.get(id) || id;

@@ -308,67 +308,7 @@ static int parse_rate(const char *s, double *out)
 	return 0;
 }
 
-#define SENS_MAX 8
-
-/* One row of the sensitivity table: the plan at other settings. */
-struct sens_row {
-	double rate;
-	unsigned horizon;
-	struct pt_plan_run *run; /* NULL for the base row (the plan itself) */
-	const struct pt_plan_result *result;
-	size_t common;
-};
-
-/* The plan at discount rates 0, 3, 5 and 7% and at half and twice the
- * horizon, the other settings as the base run's; rows[0] is the base. */
-static enum pt_err sensitivity_runs(struct pt_db *db, const struct pt_plan_opts *base_o,
-				    const struct pt_plan_run *base, struct sens_row *rows,
-				    size_t *n, struct pt_diag *d)
-{
-	static const double rates[] = { 0, 0.03, 0.05, 0.07 };
-	double r0 = base->ranking->cfg.plan_discount_rate;
-	unsigned h0 = base->ranking->cfg.plan_horizon_years;
-	unsigned horizons[2];
-	size_t k;
-	enum pt_err err;
-
-	horizons[0] = h0 / 2 ? h0 / 2 : 1;
-	horizons[1] = h0 * 2 <= 100 ? h0 * 2 : 100;
-	*n = 0;
-	rows[(*n)++] = (struct sens_row){ r0, h0, NULL, &base->result,
-					  base->result.measures_chosen };
-	for (k = 0; k < sizeof rates / sizeof rates[0] + 2; k++) {
-		struct pt_plan_opts o = *base_o;
-		struct sens_row *row = &rows[*n];
-		int by_rate = k < sizeof rates / sizeof rates[0];
-		o.set_discount_rate = 1;
-		o.discount_rate = by_rate ? rates[k] : r0;
-		o.horizon_years = by_rate ? h0 : horizons[k - sizeof rates / sizeof rates[0]];
-		if ((by_rate && fabs(o.discount_rate - r0) < 1e-12) ||
-		    (!by_rate && o.horizon_years == h0))
-			continue;
-		o.check_exact = 0;
-		o.frontier_points = 0;
-		row->rate = o.discount_rate;
-		row->horizon = o.horizon_years;
-		if ((err = pt_plan_run(db, &o, &row->run, d)) != PT_OK)
-			return err;
-		row->result = &row->run->result;
-		row->common = pt_plan_common_measures(base->model, &base->result, row->run->model,
-						      &row->run->result);
-		(*n)++;
-	}
-	return PT_OK;
-}
-
-static void sensitivity_free(struct sens_row *rows, size_t n)
-{
-	size_t k;
-	for (k = 0; k < n; k++)
-		pt_plan_run_free(rows[k].run);
-}
-
-static void print_sensitivity(const struct sens_row *rows, size_t n, double budget)
+static void print_sensitivity(const struct pt_plan_variant *rows, size_t n, double budget)
 {
 	char a[64], b[48], c[48], e[48];
 	size_t k;
@@ -378,44 +318,20 @@ static void print_sensitivity(const struct sens_row *rows, size_t n, double budg
 	printf("%-8s %-8s %14s %16s %6s %16s %6s %8s %10s\n", "RATE", "HORIZON", "COST (EUR)",
 	       "REDUCTION (EUR)", "BCR", "NET (EUR)", "SITES", "MEASURES", "IN COMMON");
 	for (k = 0; k < n; k++) {
-		const struct pt_plan_result *r = rows[k].result;
+		const struct pt_plan_variant *r = &rows[k];
 		char rate[16], hz[16];
-		snprintf(rate, sizeof rate, "%g%%", rows[k].rate * 100);
-		snprintf(hz, sizeof hz, "%u y", rows[k].horizon);
+		snprintf(rate, sizeof rate, "%g%%", r->discount_rate * 100);
+		snprintf(hz, sizeof hz, "%u y", r->horizon_years);
 		pt_cli_format_eur(r->cost_eur, a, sizeof a);
 		pt_cli_format_eur(r->risk_reduction_eur, b, sizeof b);
 		ratio_text(r->risk_reduction_eur, r->cost_eur, c, sizeof c);
 		pt_cli_format_eur(r->risk_reduction_eur - r->cost_eur, e, sizeof e);
 		printf("%-8s %-8s %14s %16s %6s %16s %6zu %8zu %10zu%s\n", rate, hz, a, b, c, e,
-		       r->sites_funded, r->measures_chosen, rows[k].common,
-		       k == 0 ? "  (this plan)" : "");
+		       r->sites_funded, r->measures, r->measures_in_common,
+		       r->base ? "  (this plan)" : "");
 	}
 	printf("IN COMMON: measures also chosen at the same site by the plan above. Costs and "
 	       "reductions are present values at each row's own rate and horizon.\n");
-}
-
-static json_t *sensitivity_json(const struct sens_row *rows, size_t n)
-{
-	json_t *arr = json_array();
-	size_t k;
-	if (!arr)
-		return NULL;
-	for (k = 0; k < n; k++) {
-		const struct pt_plan_result *r = rows[k].result;
-		json_t *o = json_pack("{s:f, s:I, s:f, s:f, s:f, s:I, s:I, s:I, s:b}", "discount_rate",
-				      rows[k].rate, "horizon_years", (json_int_t)rows[k].horizon,
-				      "cost_eur", r->cost_eur, "risk_reduction_eur",
-				      r->risk_reduction_eur, "net_benefit_eur",
-				      r->risk_reduction_eur - r->cost_eur, "sites_funded",
-				      (json_int_t)r->sites_funded, "measures",
-				      (json_int_t)r->measures_chosen, "measures_in_common",
-				      (json_int_t)rows[k].common, "base", k == 0);
-		if (!o || json_array_append_new(arr, o)) {
-			json_decref(arr);
-			return NULL;
-		}
-	}
-	return arr;
 }
 
 /* ---- saved plans ---------------------------------------------------------- */
@@ -606,7 +522,7 @@ int pt_cmd_plan(struct pt_cli *cli)
 	enum plan_format fmt = PLAN_TABLE;
 	const char *val, *budget_text = NULL, *save = NULL, *as = NULL;
 	int i, rc, frontier = 0, no_check = 0, has_who = 0, sensitivity = 0;
-	struct sens_row sens[SENS_MAX];
+	struct pt_plan_variant sens[PT_PLAN_VARIANTS_MAX];
 	size_t n_sens = 0;
 	unsigned long secs;
 	enum pt_err err;
@@ -703,7 +619,7 @@ int pt_cmd_plan(struct pt_cli *cli)
 	}
 	if (sensitivity) {
 		memset(&d, 0, sizeof d);
-		err = sensitivity_runs(db, &o, run, sens, &n_sens, &d);
+		err = pt_plan_sensitivity(db, &o, run, sens, &n_sens, &d);
 		if (err != PT_OK) {
 			rc = pt_cli_fail(err, &d);
 			goto out;
@@ -711,7 +627,7 @@ int pt_cmd_plan(struct pt_cli *cli)
 	}
 	run_view(run, save, &view);
 	if (sensitivity && fmt == PLAN_JSON) {
-		json_t *root = pt_plan_to_json(&view), *arr = sensitivity_json(sens, n_sens);
+		json_t *root = pt_plan_to_json(&view), *arr = pt_plan_sensitivity_json(sens, n_sens);
 		rc = 0;
 		if (!root || !arr || json_object_set_new(root, "sensitivity", arr) ||
 		    json_dumpf(root, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) ||
@@ -734,7 +650,6 @@ int pt_cmd_plan(struct pt_cli *cli)
 			run->result.sites_funded);
 	}
 out:
-	sensitivity_free(sens, n_sens);
 	pt_plan_run_free(run);
 	pt_db_close(db);
 	return rc;

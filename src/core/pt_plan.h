@@ -195,6 +195,19 @@ enum pt_err pt_plan_solve(const struct pt_plan_model *m, double budget_eur,
 /** Free the choice array; NULL does nothing. */
 void pt_plan_result_free(struct pt_plan_result *r);
 
+/** The plan solved again with another discount rate or horizon (a sensitivity row). */
+struct pt_plan_variant {
+	double discount_rate;
+	unsigned horizon_years;
+	double cost_eur, risk_reduction_eur; /**< PV at this row's own rate and horizon */
+	size_t sites_funded, measures;
+	size_t measures_in_common; /**< chosen at the same site by the base plan too */
+	int base;                  /**< 1: the plan itself */
+};
+
+/** Rows of a sensitivity table: the plan, 3 other rates, 2 other horizons. */
+#define PT_PLAN_VARIANTS_MAX 7
+
 /**
  * The measures chosen at the same site in both plans: a and b are models of
  * the same sites in the same order with the same measure catalogue (built

@@ -359,6 +359,38 @@ static double ratio(double benefit, double cost)
 	return benefit > 0 ? INFINITY : NAN;
 }
 
+json_t *pt_plan_sensitivity_json(const struct pt_plan_variant *v, size_t n)
+{
+	json_t *arr = json_array();
+	size_t k;
+	if (!arr)
+		return NULL;
+	for (k = 0; k < n; k++) {
+		json_t *o = json_object();
+		int bad = !o;
+		if (o) {
+			bad |= put(o, "discount_rate", json_real(v[k].discount_rate));
+			bad |= put(o, "horizon_years", json_integer((json_int_t)v[k].horizon_years));
+			bad |= put(o, "cost_eur", jreal(v[k].cost_eur));
+			bad |= put(o, "risk_reduction_eur", jreal(v[k].risk_reduction_eur));
+			bad |= put(o, "bcr", jreal(ratio(v[k].risk_reduction_eur, v[k].cost_eur)));
+			bad |= put(o, "net_benefit_eur", jreal(v[k].risk_reduction_eur - v[k].cost_eur));
+			bad |= put(o, "sites_funded", json_integer((json_int_t)v[k].sites_funded));
+			bad |= put(o, "measures", json_integer((json_int_t)v[k].measures));
+			bad |= put(o, "measures_in_common",
+				   json_integer((json_int_t)v[k].measures_in_common));
+			bad |= put(o, "base", json_boolean(v[k].base));
+		}
+		if (bad || json_array_append_new(arr, o)) {
+			if (bad)
+				json_decref(o);
+			json_decref(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}
+
 static json_t *measure_json(const struct pt_plan_view *v, size_t site, uint32_t mi)
 {
 	const struct pt_plan_screen *s = find_screen(v, site, mi);

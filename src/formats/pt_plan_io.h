@@ -63,6 +63,11 @@ void pt_plan_reject_reason(const struct pt_plan_view *v, size_t site,
  */
 json_t *pt_plan_to_json(const struct pt_plan_view *v);
 
+/** The sensitivity rows as a JSON array of {discount_rate, horizon_years,
+ * cost_eur, risk_reduction_eur, bcr, net_benefit_eur, sites_funded,
+ * measures, measures_in_common, base}; new reference, NULL when out of memory. */
+json_t *pt_plan_sensitivity_json(const struct pt_plan_variant *v, size_t n);
+
 /** Write pt_plan_to_json, indented, with a final newline. PT_EIO, PT_ENOMEM. */
 enum pt_err pt_plan_write_json(FILE *f, const struct pt_plan_view *v);
 

@@ -347,6 +347,9 @@ void pt_h_plan_get(struct pt_req *r)
 	enum pt_err err;
 	char region[PT_REGION_MAX];
 	json_t *body;
+	const struct pt_qval *sensitivity;
+	struct pt_plan_variant variants[PT_PLAN_VARIANTS_MAX];
+	size_t n_variants = 0;
 	memset(&log, 0, sizeof log);
 	memset(&d, 0, sizeof d);
 	if (plan_query(r, 0, &o, region))
@@ -358,10 +361,21 @@ void pt_h_plan_get(struct pt_req *r)
 	note_run(&log, run);
 	if (pt_api_audit_reads(r, "plan.read", &log))
 		goto out;
+	sensitivity = pt_req_query(r, "sensitivity");
+	if (sensitivity->set && sensitivity->num &&
+	    (err = pt_plan_sensitivity(r->db, &o, run, variants, &n_variants, &d)) != PT_OK) {
+		pt_reply_diag(r, err, &d);
+		goto out;
+	}
 	view_of(run, "", &v);
 	body = pt_plan_to_json(&v);
 	if (body)
 		json_object_set_new(body, "exact_time_limit_s", json_real(o.time_limit_s));
+	if (body && n_variants &&
+	    json_object_set_new(body, "sensitivity", pt_plan_sensitivity_json(variants, n_variants))) {
+		json_decref(body);
+		body = NULL;
+	}
 	pt_reply_json(r, 200, body);
 out:
 	pt_plan_run_free(run);

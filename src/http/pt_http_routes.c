@@ -35,6 +35,14 @@ static const struct pt_vquery q_plan[] = {
 	{"frontier", PT_V_INT, 0, 1, NULL},
 	{NULL, PT_V_INT, 0, 0, NULL},
 };
+static const struct pt_vquery q_plan_get[] = {
+	{"budget", PT_V_STRING, 0, 64, NULL},
+	{"solver", PT_V_STRING, 0, 16, NULL},
+	{"region", PT_V_STRING, 0, 3 * 127, NULL},
+	{"frontier", PT_V_INT, 0, 1, NULL},
+	{"sensitivity", PT_V_INT, 0, 1, NULL},
+	{NULL, PT_V_INT, 0, 0, NULL},
+};
 static const struct pt_vquery q_register[] = {
 	Q_PAGE,
 	{"site", PT_V_STRING, 1, 63, NULL},
@@ -238,7 +246,7 @@ const struct pt_route pt_routes[] = {
 	{"GET", "/api/v1/audit", pt_h_audit_list, 0, q_page, NULL},
 	{"GET", "/api/v1/measures", pt_h_measures_list, 0, q_page, NULL},
 	{"GET", "/api/v1/sites/{id}/measures", pt_h_site_measures, 0, q_none, NULL},
-	{"GET", "/api/v1/plan", pt_h_plan_get, 0, q_plan, NULL},
+	{"GET", "/api/v1/plan", pt_h_plan_get, 0, q_plan_get, NULL},
 	{"GET", "/api/v1/plan/report", pt_h_plan_report, 0, q_plan, NULL},
 	{"GET", "/api/v1/plans", pt_h_plans_list, 0, q_page, NULL},
 	{"POST", "/api/v1/plans", pt_h_plan_post, PT_R_JSON, q_none, &b_plan_post},

@@ -900,6 +900,62 @@ fail:
 	return err;
 }
 
+static struct pt_plan_variant variant_of(const struct pt_plan_run *run, size_t common, int base)
+{
+	struct pt_plan_variant v;
+	memset(&v, 0, sizeof v);
+	v.discount_rate = run->ranking->cfg.plan_discount_rate;
+	v.horizon_years = run->ranking->cfg.plan_horizon_years;
+	v.cost_eur = run->result.cost_eur;
+	v.risk_reduction_eur = run->result.risk_reduction_eur;
+	v.sites_funded = run->result.sites_funded;
+	v.measures = run->result.measures_chosen;
+	v.measures_in_common = common;
+	v.base = base;
+	return v;
+}
+
+enum pt_err pt_plan_sensitivity(struct pt_db *db, const struct pt_plan_opts *o,
+				const struct pt_plan_run *base, struct pt_plan_variant *out,
+				size_t *n, struct pt_diag *d)
+{
+	static const double rates[] = { 0, 0.03, 0.05, 0.07 };
+	const size_t n_rates = sizeof rates / sizeof rates[0];
+	double r0;
+	unsigned h0, horizons[2];
+	size_t k;
+	enum pt_err err;
+
+	*n = 0;
+	if (!db || !o || !base || !out)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database, options or plan");
+	r0 = base->ranking->cfg.plan_discount_rate;
+	h0 = base->ranking->cfg.plan_horizon_years;
+	horizons[0] = h0 / 2 ? h0 / 2 : 1;
+	horizons[1] = h0 * 2 <= 100 ? h0 * 2 : 100;
+	out[(*n)++] = variant_of(base, base->result.measures_chosen, 1);
+	for (k = 0; k < n_rates + 2; k++) {
+		struct pt_plan_opts vo = *o;
+		struct pt_plan_run *run = NULL;
+		int by_rate = k < n_rates;
+		vo.set_discount_rate = 1;
+		vo.discount_rate = by_rate ? rates[k] : r0;
+		vo.horizon_years = by_rate ? h0 : horizons[k - n_rates];
+		if ((by_rate && fabs(vo.discount_rate - r0) < 1e-12) ||
+		    (!by_rate && vo.horizon_years == h0))
+			continue;
+		vo.check_exact = 0;
+		vo.frontier_points = 0;
+		if ((err = pt_plan_run(db, &vo, &run, d)) != PT_OK)
+			return err;
+		out[(*n)++] = variant_of(run, pt_plan_common_measures(base->model, &base->result,
+								      run->model, &run->result),
+					 0);
+		pt_plan_run_free(run);
+	}
+	return PT_OK;
+}
+
 /* ---- saved plans --------------------------------------------------------- */
 
 static int may_plan(const struct pt_principal *who)

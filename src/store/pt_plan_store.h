@@ -120,6 +120,18 @@ enum pt_err pt_plan_run(struct pt_db *db, const struct pt_plan_opts *o, struct p
 /** Free a run; NULL does nothing. */
 void pt_plan_run_free(struct pt_plan_run *r);
 
+/**
+ * Sensitivity: base (run with o) solved again at the same budget at
+ * discount rates 0, 3, 5 and 7% and at half and twice its horizon (the
+ * base's own values skipped), each a full pt_plan_run with o's solver,
+ * region and user and no exact check or frontier. out (room for
+ * PT_PLAN_VARIANTS_MAX) gets the base first, then the variants; *n their
+ * count.
+ */
+enum pt_err pt_plan_sensitivity(struct pt_db *db, const struct pt_plan_opts *o,
+				const struct pt_plan_run *base, struct pt_plan_variant *out,
+				size_t *n, struct pt_diag *d);
+
 /* ---- saved plans --------------------------------------------------------- */
 
 /** A saved plan's summary. */

@@ -509,6 +509,21 @@ test('coordinator computes the plan at 2,000,000: totals, frontier, map, reasons
   assert(await rows.count() > 0, 'rejected measures of one site');
   for (const id of await rows.locator('.site-id').allTextContents()) eq(id, site, 'the site filter');
   await shot(page, 'laptop-plan-rejected');
+  // the sensitivity: six more plans, the plan itself first
+  await page.locator('[data-testid=plan-sensitivity]').click();
+  await page.locator('[data-testid=sens-row]').nth(5).waitFor();
+  eq(await page.locator('[data-testid=sens-row]').count(), 6, 'sensitivity rows');
+  const firstSens = await page.locator('[data-testid=sens-row]').first().textContent();
+  const cells = await page.locator('[data-testid=sens-row]').first().locator('th, td').allTextContents();
+  eq(cells[0].replace('this plan', '').trim() + ' ' + cells[1], '3% 10 years', `the plan first: ${cells}`);
+  assert(/^€[\d,]+$/.test(cells[2]), `the cost in full euros: ${cells[2]}`);
+  const fundedCard = (await page.locator('[data-testid=plan-funded] .card-sub').textContent()).match(/^(\d+) measures/);
+  assert(fundedCard, 'the funded card names the measures');
+  eq(cells[8], `${fundedCard[1]} of ${fundedCard[1]}`, 'the plan has all its own measures in common');
+  const rates = await page.locator('[data-testid=sens-row] th').allTextContents();
+  eq(rates.map((t) => t.replace('this plan', '').trim()).join(' '), '3% 0% 5% 7% 3% 3%', 'the rates');
+  await page.locator('#plan-sensitivity').scrollIntoViewIfNeeded();
+  await shot(page, 'laptop-plan-sensitivity');
   const href = await page.locator('[data-testid=plan-report]').getAttribute('href');
   assert(href.startsWith('/api/v1/plan/report?') && href.includes('budget=2000000'), `report link ${href}`);
   await page.locator('#plan-frontier').scrollIntoViewIfNeeded();

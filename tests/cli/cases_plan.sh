@@ -120,6 +120,7 @@ for r in s:
     assert 0 < r["cost_eur"] <= 2000000, r
     assert 0 <= r["measures_in_common"] <= min(r["measures"], t["measures"]), r
     assert abs(r["net_benefit_eur"] - (r["risk_reduction_eur"] - r["cost_eur"])) < 1e-6, r
+    assert abs(r["bcr"] - r["risk_reduction_eur"] / r["cost_eur"]) < 1e-9, r
 # each row is the plan that --discount-rate / --horizon gives on its own
 for want, r in ((eval(open("rate0").read()), s[1]), (eval(open("h20").read()), s[5])):
     assert abs(r["cost_eur"] - want[0]) < 1e-6 and abs(r["risk_reduction_eur"] - want[1]) < 1e-6 and r["measures"] == want[2], (r, want)

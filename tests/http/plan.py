@@ -147,6 +147,25 @@ def t_plan(res, port, protect, db):
                   "reduction never falls with more budget")
         res.check(all(f["risk_reduction_eur"] <= f["bound_eur"] * (1 + 1e-9) + 1e-6 for f in fr), "reduction within the bound")
     res.check("frontier" not in (fast or {}), "no frontier unless asked")
+    res.check("sensitivity" not in (fast or {}), "no sensitivity unless asked")
+    # sensitivity: the plan again at 0/3/5/7% and 5 and 20 years, the plan itself first
+    r = co.get("/api/v1/plan?budget=%d&sensitivity=1" % BUDGET)
+    sens = (r.json or {}).get("sensitivity", [])
+    res.eq([(v.get("discount_rate"), v.get("horizon_years")) for v in sens],
+           [(0.03, 10), (0, 10), (0.05, 10), (0.07, 10), (0.03, 5), (0.03, 20)], "sensitivity rows")
+    if len(sens) == 6:
+        t = r.json["totals"]
+        res.check(sens[0]["base"] and near(sens[0]["cost_eur"], t["cost_eur"]) and
+                  sens[0]["measures_in_common"] == sens[0]["measures"] == t["measures"], "the first row is the plan")
+        res.check(all(0 < v["cost_eur"] <= BUDGET and v["measures_in_common"] <= min(v["measures"], t["measures"])
+                      for v in sens), "every row within the budget: %r" % sens)
+        # each row is the plan a caller gets with that setting: 0% as the operator sees it is its own plan
+        res.check(sens[1]["risk_reduction_eur"] > sens[0]["risk_reduction_eur"] > sens[2]["risk_reduction_eur"],
+                  "benefits fall as the rate rises")
+    ro = op.get("/api/v1/plan?budget=%d&sensitivity=1" % BUDGET).json or {}
+    res.check(len(ro.get("sensitivity", [])) == 6 and ro["sensitivity"][0]["measures"] == ro["totals"]["measures"] and
+              near(ro["sensitivity"][0]["risk_reduction_eur"], ro["totals"]["risk_reduction_eur"]),
+              "the operator's sensitivity starts from its own plan (the sites it may read)")
 
 
 def t_plan_input(res, port, protect, db):
@@ -168,6 +187,10 @@ def t_plan_input(res, port, protect, db):
             res.check(r.status == 400, "%s?%s: %d, expected 400" % (path, query, r.status))
             res.check(r.json is not None and r.json.get("field") == field and field in r.json.get("error", ""),
                       "%s?%s names %s: %r" % (path, query, field, r.body[:200]))
+    for query, field in (("budget=1000&sensitivity=2", "sensitivity"), ("budget=1000&sensitivity=yes", "sensitivity")):
+        r = c.get("/api/v1/plan?" + query)
+        res.check(r.status == 400 and (r.json or {}).get("field") == field, "plan?%s: %d %r" % (query, r.status, r.body[:200]))
+    res.check(c.get("/api/v1/plan/report?budget=1000&sensitivity=1").status == 400, "the report takes no sensitivity")
     for ok in ("budget=1000.50", "budget=2e6", "budget=0", "budget=1000000000000", "budget=1000&region=Nowhere"):
         res.eq(c.get("/api/v1/plan?" + ok).status, 200, "plan?" + ok)
     r = c.get("/api/v1/plan?budget=1000&region=Nowhere").json or {}
