@@ -30,7 +30,7 @@ export async function renderRegister(main, ctx) {
 
   function makeRow(e) {
     const tr = el('tr', { dataset: { site: e.site_id, threat: e.threat_id } });
-    const hist = el('tr', { class: 'history-row', hidden: true }, el('td', { colspan: '11' }));
+    const hist = el('tr', { class: 'history-row', hidden: true }, el('td', { colspan: '12' }));
     fillRow(tr, hist, e);
     return { tr, hist, get e() { return tr._entry; } };
   }
@@ -52,6 +52,9 @@ export async function renderRegister(main, ctx) {
       el('td', {}, threatName(e.threat_id)),
       el('td', {}, bandBadge(e.band)),
       el('td', { class: 'num' }, eur(e.risk_eur_year)),
+      el('td', { class: 'num', dataset: { testid: 'reg-residual' } }, e.committed_measures
+        ? [eur(e.residual_eur_year), ' ', bandBadge(e.residual_band)]
+        : el('span', { class: 'muted' }, '—')),
       el('td', { dataset: { testid: 'reg-treatment' } }, el('span', { class: 'treat treat-' + e.treatment }, TREATMENTS[e.treatment] || e.treatment)),
       el('td', {}, e.owner_org),
       el('td', {}, e.responsible || '—'),
@@ -173,7 +176,7 @@ export async function renderRegister(main, ctx) {
     el('div', { class: 'page-head' }, el('h1', {}, 'Risk register')),
     el('section', { class: 'panel', 'aria-labelledby': 'reg-title' },
       el('h2', { id: 'reg-title', class: 'sr-only' }, 'Site-threat risks'),
-      el('p', { class: 'muted' }, 'Each site-threat risk of the sites you may see, largest first, with its treatment decision. The owning organisation records decisions; accepting a risk above the configured band needs a government coordinator\'s approval.'),
+      el('p', { class: 'muted' }, 'Each site-threat risk of the sites you may see, largest first, with its treatment decision and, where a saved plan has committed measures at the site, the risk once they are in place. The owning organisation records decisions; accepting a risk above the configured band needs a government coordinator\'s approval.'),
       el('div', { class: 'table-tools' },
         el('label', { for: 'reg-site' }, 'Site'), siteFilter,
         el('label', { for: 'reg-treatment' }, 'Treatment'), treatFilter,
@@ -181,7 +184,7 @@ export async function renderRegister(main, ctx) {
       el('div', { class: 'table-scroll' },
         el('table', { class: 'table register', id: 'register' },
           el('caption', { class: 'sr-only' }, 'The risk register: site-threat risks with their treatment'),
-          el('thead', {}, el('tr', {}, ['Site', 'Threat', 'Band', 'Risk a year', 'Treatment', 'Owner', 'Responsible', 'Review date', 'Measures', 'Approval', 'Actions'].map((h) => el('th', { scope: 'col' }, h)))),
+          el('thead', {}, el('tr', {}, ['Site', 'Threat', 'Band', 'Risk a year', 'With committed measures', 'Treatment', 'Owner', 'Responsible', 'Review date', 'Measures', 'Approval', 'Actions'].map((h) => el('th', { scope: 'col' }, h)))),
           body)),
       entries.length ? null : el('p', { class: 'note' }, 'No site you may see has a quantitative assessment.')));
   apply();

@@ -117,10 +117,13 @@ static int register_list(struct pt_cli *cli)
 		for (k = 0; a && k < n; k++) {
 			const struct pt_register_entry *e = &rows[k];
 			json_t *o = json_pack(
-				"{s:s,s:s,s:s,s:s,s:f,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:s,s:s,s:s,s:s}",
+				"{s:s,s:s,s:s,s:s,s:f,s:f,s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:s,s:s,"
+				"s:s,s:s}",
 				"site_id", e->site_id, "site_name", e->site_name, "threat_id",
 				e->threat_id, "band", pt_band_name(e->band), "risk_eur_year",
-				e->risk_eur_year, "treatment", pt_treatment_name(e->treatment),
+				e->risk_eur_year, "residual_eur_year", e->residual_eur_year,
+				"residual_band", pt_band_name(e->residual_band), "committed_measures",
+				(json_int_t)e->n_committed, "treatment", pt_treatment_name(e->treatment),
 				"owner_org", e->owner_org, "responsible", e->responsible, "review_date",
 				e->review_date, "measures", e->measures, "note", e->note,
 				"needs_approval", e->needs_approval, "approved", e->approved,
@@ -140,7 +143,8 @@ static int register_list(struct pt_cli *cli)
 		putchar('\n');
 		json_decref(a);
 	} else if (fmt == PT_FORMAT_CSV) {
-		printf("site_id,site_name,threat_id,band,risk_eur_year,treatment,approval,owner_org,"
+		printf("site_id,site_name,threat_id,band,risk_eur_year,residual_eur_year,"
+		       "residual_band,treatment,approval,owner_org,"
 		       "responsible,review_date,measures,note,updated_at,updated_by\r\n");
 		for (k = 0; k < n; k++) {
 			const struct pt_register_entry *e = &rows[k];
@@ -151,8 +155,9 @@ static int register_list(struct pt_cli *cli)
 			pt_csv_write_field(stdout, e->threat_id);
 			putchar(',');
 			pt_csv_write_field(stdout, pt_band_name(e->band));
-			printf(",%.2f,%s,%s,", e->risk_eur_year, pt_treatment_name(e->treatment),
-			       approval_text(e));
+			printf(",%.2f,%.2f,", e->risk_eur_year, e->residual_eur_year);
+			pt_csv_write_field(stdout, pt_band_name(e->residual_band));
+			printf(",%s,%s,", pt_treatment_name(e->treatment), approval_text(e));
 			pt_csv_write_field(stdout, e->owner_org);
 			putchar(',');
 			pt_csv_write_field(stdout, e->responsible);
@@ -169,18 +174,26 @@ static int register_list(struct pt_cli *cli)
 			fputs("\r\n", stdout);
 		}
 	} else {
-		char eur[64];
-		printf("%-8s %-18s %-9s %14s %-9s %-8s %-14s %-10s %s\n", "SITE", "THREAT", "BAND",
-		       "RISK/YR (EUR)", "TREATMENT", "APPROVAL", "RESPONSIBLE", "REVIEW", "MEASURES");
+		char eur[64], after[64];
+		size_t with_committed = 0;
+		printf("%-8s %-18s %-9s %14s %14s %-9s %-8s %-14s %-10s %s\n", "SITE", "THREAT",
+		       "BAND", "RISK/YR (EUR)", "COMMITTED (*)", "TREATMENT", "APPROVAL", "RESPONSIBLE",
+		       "REVIEW", "MEASURES");
 		for (k = 0; k < n; k++) {
 			const struct pt_register_entry *e = &rows[k];
 			pt_cli_format_eur(e->risk_eur_year, eur, sizeof eur);
+			if (e->n_committed) {
+				pt_cli_format_eur(e->residual_eur_year, after, sizeof after);
+				with_committed++;
+			} else {
+				snprintf(after, sizeof after, "-");
+			}
 			pt_cli_print_cell(stdout, e->site_id, 8);
 			putchar(' ');
 			pt_cli_print_cell(stdout, e->threat_id, 18);
 			putchar(' ');
 			pt_cli_print_cell(stdout, pt_band_name(e->band), 9);
-			printf(" %14s ", eur);
+			printf(" %14s %14s ", eur, after);
 			pt_cli_print_cell(stdout, pt_treatment_name(e->treatment), 9);
 			putchar(' ');
 			pt_cli_print_cell(stdout, approval_text(e), 8);
@@ -193,6 +206,10 @@ static int register_list(struct pt_cli *cli)
 			putchar('\n');
 		}
 		printf("%zu site-threat risk%s\n", n, n == 1 ? "" : "s");
+		if (with_committed)
+			printf("(*) the risk a year once the measures committed at the site are in place "
+			       "(%zu risk%s); - where none is committed\n",
+			       with_committed, with_committed == 1 ? "" : "s");
 	}
 out:
 	free(rows);

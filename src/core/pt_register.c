@@ -1,6 +1,8 @@
 /* pt_register.c - treatment names and the approval rule of the risk register. */
 #include "pt_register.h"
 
+#include "pt_matrix.h"
+
 #include <string.h>
 
 static const char *const treatment_names[PT_TREAT_COUNT] = {"none", "accept", "reduce",
@@ -24,4 +26,25 @@ enum pt_err pt_treatment_parse(const char *s, enum pt_treatment *out)
 int pt_register_needs_approval(const struct pt_config *c, enum pt_treatment t, enum pt_band b)
 {
 	return c && t == PT_TREAT_ACCEPT && (int)b > c->register_accept_max_band;
+}
+
+void pt_register_residual(const struct pt_config *cfg, double p_attack, double p_success,
+			  double consequence_eur, const uint32_t *committed, size_t n_committed,
+			  size_t n_measures, const double *v_effect, const double *c_effect,
+			  size_t threats_n, size_t threat, double *risk_eur_year,
+			  enum pt_band *band)
+{
+	size_t i;
+	int l = 0, c = 0;
+	for (i = 0; i < n_committed && v_effect && c_effect && threat < threats_n; i++) {
+		size_t cell;
+		if (committed[i] >= n_measures)
+			continue;
+		cell = (size_t)committed[i] * threats_n + threat;
+		p_success *= 1 - v_effect[cell];
+		consequence_eur *= 1 - c_effect[cell];
+	}
+	*risk_eur_year = p_attack * p_success * consequence_eur;
+	pt_matrix_quant_classes(cfg, p_attack * p_success, consequence_eur, &l, &c);
+	*band = pt_matrix_band(cfg, l, c);
 }

@@ -3,6 +3,9 @@
 #ifndef PT_REGISTER_H
 #define PT_REGISTER_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "pt_config.h"
 #include "pt_err.h"
 #include "pt_score.h"
@@ -28,5 +31,19 @@ enum pt_err pt_treatment_parse(const char *s, enum pt_treatment *out);
  * c->register_accept_max_band.
  */
 int pt_register_needs_approval(const struct pt_config *c, enum pt_treatment t, enum pt_band b);
+
+/**
+ * The residual risk of one site-threat pair once the measures committed at
+ * its site are in place: V' = V prod(1 - v), C' = C prod(1 - c) over the
+ * committed measures (indexes into the effect matrices v_effect and
+ * c_effect, measure-major with threats_n columns) for threat, risk
+ * E[T'] V' C' and its band on cfg's quantitative matrix. Indexes outside
+ * the matrix are ignored.
+ */
+void pt_register_residual(const struct pt_config *cfg, double p_attack, double p_success,
+			  double consequence_eur, const uint32_t *committed, size_t n_committed,
+			  size_t n_measures, const double *v_effect, const double *c_effect,
+			  size_t threats_n, size_t threat, double *risk_eur_year,
+			  enum pt_band *band);
 
 #endif

@@ -665,9 +665,12 @@ static int may_treat(struct pt_req *r, const struct pt_sites_snapshot *snap, con
 
 static json_t *entry_json(const struct pt_register_entry *e, int can_treat)
 {
-	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:o,s:s,s:s,s:s,s:s,s:o,s:s,s:b,s:b,s:s,s:s,s:s,s:s,s:b}",
+	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:s,s:I,s:s,s:s,s:s,s:s,s:o,s:s,s:b,s:b,s:s,s:s,"
+			      "s:s,s:s,s:b}",
 			      "site_id", e->site_id, "site_name", e->site_name, "threat_id", e->threat_id,
 			      "band", pt_band_name(e->band), "risk_eur_year", pt_json_number(e->risk_eur_year),
+			      "residual_eur_year", pt_json_number(e->residual_eur_year), "residual_band",
+			      pt_band_name(e->residual_band), "committed_measures", (json_int_t)e->n_committed,
 			      "treatment", pt_treatment_name(e->treatment), "owner_org", e->owner_org,
 			      "responsible", e->responsible, "review_date", e->review_date, "measures",
 			      id_list(e->measures), "note", e->note, "needs_approval", e->needs_approval,

@@ -708,11 +708,13 @@ static void run_inputs_free(struct run_inputs *in)
 	free(in->c);
 }
 
-static enum pt_err run_inputs_build(const struct pt_plan_run *run, const struct pair_ref *refs,
-				    size_t n_refs, const struct pt_site_measure_row *sm,
-				    size_t n_sm, struct run_inputs *in, struct pt_diag *d)
+static enum pt_err run_inputs_build(const struct pt_ranking *ranking,
+				    const struct pt_measure_catalog *measures,
+				    const struct pair_ref *refs, size_t n_refs,
+				    const struct pt_site_measure_row *sm, size_t n_sm,
+				    struct run_inputs *in, struct pt_diag *d)
 {
-	const struct pt_site_list *sites = &run->ranking->sites;
+	const struct pt_site_list *sites = &ranking->sites;
 	size_t n = sites->n, i, *pair_at = NULL, *ex_at = NULL, *co_at = NULL;
 	long *sm_site = NULL, *sm_measure = NULL;
 	enum pt_err err = PT_OK;
@@ -736,7 +738,7 @@ static enum pt_err run_inputs_build(const struct pt_plan_run *run, const struct 
 		pair_at[refs[i].site + 1]++;
 	for (i = 0; i < n_sm; i++) {
 		sm_site[i] = site_find(sites, sm[i].site_id);
-		sm_measure[i] = pt_measure_catalog_find(&run->measures, sm[i].measure_id);
+		sm_measure[i] = pt_measure_catalog_find(measures, sm[i].measure_id);
 		if (sm_site[i] < 0 || sm_measure[i] < 0)
 			continue; /* a site not covered (or a measure since removed) */
 		if (sm[i].status == PT_SM_EXISTING)
@@ -771,8 +773,7 @@ static enum pt_err run_inputs_build(const struct pt_plan_run *run, const struct 
 		else
 			in->committed[co_at[sm_site[i]] + s->n_committed++] = (uint32_t)sm_measure[i];
 	}
-	err = pt_measure_effect_matrix(&run->measures, &run->ranking->cat.threats, &in->v, &in->c,
-				       d);
+	err = pt_measure_effect_matrix(measures, &ranking->cat.threats, &in->v, &in->c, d);
 out:
 	free(pair_at);
 	free(ex_at);
@@ -855,7 +856,8 @@ enum pt_err pt_plan_run(struct pt_db *db, const struct pt_plan_opts *o, struct p
 		run->ranking->cfg.plan_horizon_years = o->horizon_years;
 
 	if ((err = ranking_pairs(run->ranking, &refs, &n_refs, d)) != PT_OK ||
-	    (err = run_inputs_build(run, refs, n_refs, sm, n_sm, &in, d)) != PT_OK ||
+	    (err = run_inputs_build(run->ranking, &run->measures, refs, n_refs, sm, n_sm, &in,
+				    d)) != PT_OK ||
 	    (err = pt_plan_model_build(&run->ranking->cfg, &run->measures, in.v, in.c,
 				       run->ranking->cat.threats.n, in.sites, run->ranking->sites.n,
 				       &run->model, d)) != PT_OK)
@@ -1315,13 +1317,18 @@ enum pt_err pt_db_register_list(struct pt_db *db, const struct pt_principal *who
 	struct pt_ranking *r = NULL;
 	struct pair_ref *refs = NULL;
 	struct pt_register_entry *e = NULL;
-	size_t n_refs = 0, i;
+	struct pt_measure_catalog measures;
+	struct pt_site_measure_row *sm = NULL;
+	struct run_inputs in;
+	size_t n_refs = 0, n_sm = 0, i;
 	enum pt_err err;
 
 	*out = NULL;
 	*n = 0;
 	if (!db)
 		return pt_diag_set(d, PT_EINVAL, 0, "", "no database");
+	memset(&measures, 0, sizeof measures);
+	memset(&in, 0, sizeof in);
 	memset(&filter, 0, sizeof filter);
 	filter.site_id = site_id && *site_id ? site_id : NULL;
 	if ((err = pt_db_begin_read(db, d)) != PT_OK)
@@ -1332,7 +1339,10 @@ enum pt_err pt_db_register_list(struct pt_db *db, const struct pt_principal *who
 		err = pt_diag_set(d, PT_ENOTFOUND, 0, "site_id", "unknown site %s", site_id);
 		goto read_done;
 	}
-	if ((err = ranking_pairs(r, &refs, &n_refs, d)) != PT_OK)
+	if ((err = ranking_pairs(r, &refs, &n_refs, d)) != PT_OK ||
+	    (err = pt_db_measures_load(db, &measures, d)) != PT_OK ||
+	    (err = pt_db_site_measures_list(db, filter.site_id, &sm, &n_sm, d)) != PT_OK ||
+	    (err = run_inputs_build(r, &measures, refs, n_refs, sm, n_sm, &in, d)) != PT_OK)
 		goto read_done;
 	e = calloc(n_refs ? n_refs : 1, sizeof *e);
 	if (!e) {
@@ -1349,6 +1359,15 @@ enum pt_err pt_db_register_list(struct pt_db *db, const struct pt_principal *who
 		e[i].band = pair_band(&r->cfg, refs[i].q);
 		e[i].risk_eur_year = refs[i].q->risk_eur;
 		e[i].treatment = PT_TREAT_NONE;
+		{
+			const struct pt_plan_site *ps = &in.sites[refs[i].site];
+			pt_register_residual(&r->cfg, refs[i].q->e_attempt, refs[i].q->e_success,
+					     refs[i].q->e_consequence_eur, ps->committed,
+					     ps->n_committed, measures.n, in.v, in.c,
+					     r->cat.threats.n, refs[i].threat,
+					     &e[i].residual_eur_year, &e[i].residual_band);
+			e[i].n_committed = ps->n_committed;
+		}
 	}
 	if (n_refs)
 		qsort(e, n_refs, sizeof *e, entry_key_cmp);
@@ -1357,6 +1376,9 @@ read_done:
 	err = pt_db_end(db, err, d);
 	pt_ranking_free(r);
 	free(refs);
+	free(sm);
+	run_inputs_free(&in);
+	pt_measure_catalog_free(&measures);
 	if (err != PT_OK) {
 		free(e);
 		return err;

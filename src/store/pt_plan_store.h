@@ -175,6 +175,10 @@ struct pt_register_entry {
 	char threat_id[PT_ID_MAX];
 	enum pt_band band;           /**< the pair's band on the quant matrix, current threat level */
 	double risk_eur_year;        /**< the pair's E[T'] E[V] E[C] */
+	/** The risk once the measures committed at the site are in place, and its band. */
+	double residual_eur_year;
+	enum pt_band residual_band;
+	size_t n_committed;          /**< measures committed at the site (0: residual = risk) */
 	enum pt_treatment treatment;
 	char owner_org[PT_NAME_MAX]; /**< the site's owning organisation (who records decisions) */
 	char responsible[PT_ACTOR_NAME_MAX]; /**< responsible user's name, "" none */

@@ -549,6 +549,10 @@ test('coordinator computes the plan at 2,000,000: totals, frontier, map, reasons
   await page.getByRole('button', { name: 'Save plan' }).click();
   await page.locator('#plan-name-err').filter({ hasText: /exists/ }).waitFor();
   eq(await page.locator('#plan-name').getAttribute('aria-invalid'), 'true', 'a taken name is marked');
+  // the register shows, at the funded sites, the risk once the committed measures are in place
+  await page.locator('#mainnav').getByRole('link', { name: 'Register' }).click();
+  await page.locator('#register tbody tr[data-site]').first().waitFor();
+  assert(await page.locator('[data-testid=reg-residual]', { hasText: '€' }).count() > 0, 'risks with committed measures show the residual');
   await page.context().close();
 
   const op = await newPage();

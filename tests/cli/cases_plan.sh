@@ -235,9 +235,27 @@ low = [e for e in j if e["owner_org"] == "Northgate Utilities" and e["band"] in 
 green = [e for e in j if e["site_id"] == "VM-003"]
 red = [e for e in j if e["site_id"] == "VM-004"]
 assert high and low and green and red, "missing demo pairs"
+# the residual risk once the committed measures of the saved plan are in place: summed, the saved
+# plan expected loss after; at sites without committed measures it is the risk itself
+saved = json.load(open("saved.json"))
+funded = {s["site_id"] for s in saved["sites"]}
+assert abs(sum(e["residual_eur_year"] for e in j) - saved["totals"]["risk_after_eur_year"]) <= 1e-6 * saved["totals"]["risk_after_eur_year"]
+assert abs(sum(e["risk_eur_year"] for e in j) - saved["totals"]["risk_before_eur_year"]) <= 1e-6 * saved["totals"]["risk_before_eur_year"]
+for e in j:
+    assert (e["committed_measures"] > 0) == (e["site_id"] in funded), e
+    assert e["residual_eur_year"] <= e["risk_eur_year"] * (1 + 1e-12), e
+    if not e["committed_measures"]:
+        assert e["residual_eur_year"] == e["risk_eur_year"] and e["residual_band"] == e["band"], e
+order = ["low", "medium", "high", "very high"]
+assert all(order.index(e["residual_band"]) <= order.index(e["band"]) for e in j)
+assert any(e["residual_eur_year"] < e["risk_eur_year"] for e in j)
 for name, e in (("high", high[0]), ("low", low[0]), ("green", green[0]), ("red", red[0])):
     open(name + "_pair", "w").write(e["site_id"] + " " + e["threat_id"] + "\n")'
 read -r hs ht < high_pair
+p pl-reg-table 0 --db pl.db register list
+if grep -qE '^SITE +THREAT +BAND +RISK/YR \(EUR\) +COMMITTED \(\*\) +TREATMENT' pl-reg-table.out &&
+	grep -qE '^\(\*\) the risk a year once the measures committed at the site are in place \([0-9]+ risks\)' pl-reg-table.out; then ok; else
+	bad "no committed column: $(head -3 pl-reg-table.out)"; fi
 read -r ls lt < low_pair
 read -r gs gt < green_pair
 read -r rs rt < red_pair

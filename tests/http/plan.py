@@ -315,6 +315,11 @@ def t_register(res, port, protect, db):
               "review_date", "measures", "note", "needs_approval", "approved", "can_treat"):
         res.check(all(k in e for e in items), "register entries have %s" % k)
     res.check(all(a["risk_eur_year"] >= b["risk_eur_year"] for a, b in zip(items, items[1:])), "largest risk first")
+    res.check(all(e["residual_eur_year"] <= e["risk_eur_year"] * (1 + 1e-12) and
+                  (e["committed_measures"] > 0 or (e["residual_eur_year"] == e["risk_eur_year"] and e["residual_band"] == e["band"]))
+                  for e in items), "the residual risk is the risk less the effect of committed measures")
+    res.check(any(e["committed_measures"] > 0 and e["residual_eur_year"] < e["risk_eur_year"] for e in items),
+              "a saved plan's committed measures lower some residual risks")
     mine = [e for e in items if e["can_treat"]]
     res.check(mine and all(e["owner_org"] == "Northgate Utilities" for e in mine), "the operator treats its own sites only")
     if not mine:
