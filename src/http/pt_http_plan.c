@@ -457,18 +457,34 @@ static json_t *plan_for_caller(struct pt_req *r, const struct pt_sites_snapshot 
 	size_t hidden = 0, k, i;
 	json_t *totals;
 	for (k = 0; k < 2; k++) {
-		json_t *a = json_object_get(plan, lists[k]);
-		for (i = json_array_size(a); i-- > 0;) {
-			const json_t *it = json_array_get(a, i);
+		/* A new array of the kept items: removing in place is quadratic, and a
+		 * national plan lists some 10^5 rejected measures. */
+		json_t *a = json_object_get(plan, lists[k]), *kept;
+		size_t n = json_array_size(a);
+		if (!n)
+			continue;
+		if (!(kept = json_array())) {
+			json_decref(plan);
+			return NULL;
+		}
+		for (i = 0; i < n; i++) {
+			json_t *it = json_array_get(a, i);
 			const char *id = json_string_value(json_object_get(it, "site_id"));
 			const struct pt_site *s = id ? pt_snapshot_site(snap, id) : NULL;
 			if (s && pt_api_can_read(r, s)) {
 				pt_read_note(log, s);
-				continue;
-			}
-			json_array_remove(a, i);
-			if (k == 0)
+				if (json_array_append(kept, it)) {
+					json_decref(kept);
+					json_decref(plan);
+					return NULL;
+				}
+			} else if (k == 0) {
 				hidden++;
+			}
+		}
+		if (json_object_set_new(plan, lists[k], kept)) {
+			json_decref(plan);
+			return NULL;
 		}
 	}
 	json_object_set_new(plan, "hidden_sites", json_integer((json_int_t)hidden));
