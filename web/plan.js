@@ -114,7 +114,7 @@ export async function renderPlan(main, ctx) {
     status.textContent = q.solver === 'exact' ? 'Computing with the exact solver…' : 'Computing…';
     compute.disabled = true;
     try {
-      const p = await api.plan(wantFrontier ? { ...q, frontier: 1 } : q);
+      const p = await api.plan(wantFrontier ? { ...q, frontier: 1, rejected: 0 } : { ...q, rejected: 0 });
       if (me !== state.seq || token !== ctx.token) return;
       if (wantFrontier && p.frontier) { state.frontier = p.frontier; state.frontierKey = key; }
       state.plan = p;
@@ -122,7 +122,8 @@ export async function renderPlan(main, ctx) {
       status.textContent = `Computed under ${p.threat_level || 'the current threat level'}.`;
       drawTotals(totals, p);
       drawSites(sitesBox, p);
-      drawRejected(rejectedBox, p, names);
+      // the screening does not depend on the solver: the list comes from the fast one
+      drawRejected(rejectedBox, p, names, () => api.plan({ ...q, solver: 'fast' }));
       state.map.update(p);
       if (state.frontier && state.frontier.length) {
         const max = state.frontier[state.frontier.length - 1].budget_eur;
@@ -249,8 +250,37 @@ function drawSensitivity(box, p) {
   el('p', { class: 'muted small' }, 'Costs and reductions are present values at each row\'s own rate and horizon. "Also in this plan": the row\'s measures chosen at the same site by the plan above.'));
 }
 
-function drawRejected(box, p, names) {
-  const rej = p.rejected || [];
+/**
+ * The rejected measures: the counts by rule at once, the list (fetched by loadList, which
+ * resolves to the plan with its "rejected" array) when the reader opens it, filtered by site
+ * and rule, at most REJECTED_SHOWN rows at once.
+ */
+function drawRejected(box, p, names, loadList) {
+  const counts = p.rejected_counts || {};
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const ruleLine = Object.entries(counts).filter(([, n]) => n > 0)
+    .map(([v, n]) => `${VERDICTS[v] || v}: ${n}`).join(' · ');
+  const content = el('div', {}, el('p', { class: 'muted', role: 'status' }, 'Loading the reasons…'));
+  const details = el('details', { class: 'rejected', id: 'plan-rejected' },
+    el('summary', {}, `${total} measures screened out (with reasons)`),
+    total ? content : el('p', { class: 'muted' }, 'Every applicable measure passed the screening.'));
+  let loading = false;
+  details.addEventListener('toggle', async () => {
+    if (!details.open || loading || !total) return;
+    loading = true;
+    try {
+      const full = await loadList();
+      if (!box.contains(details)) return; // the plan changed meanwhile
+      put(content, rejectedTable(full.rejected || [], names));
+    } catch (e) {
+      loading = false;
+      put(content, el('p', { class: 'form-error', role: 'alert' }, e.message));
+    }
+  });
+  put(box, ruleLine ? el('p', { class: 'muted small', dataset: { testid: 'rej-counts' } }, ruleLine) : null, details);
+}
+
+function rejectedTable(rej, names) {
   const siteName = (id) => names.site.get(id) || id;
   const measureName = (id) => names.measure.get(id) || id;
   const bySite = [...new Set(rej.map((r) => r.site_id))].sort((a, b) => siteName(a).localeCompare(siteName(b)));
@@ -275,17 +305,14 @@ function drawRejected(box, p, names) {
   siteSel.addEventListener('change', draw);
   ruleSel.addEventListener('change', draw);
   draw();
-  put(box, el('details', { class: 'rejected', id: 'plan-rejected' },
-    el('summary', {}, `${rej.length} measures screened out (with reasons)`),
-    rej.length ? [
-      el('div', { class: 'table-tools' },
-        el('label', { for: 'rej-site' }, 'Site'), siteSel,
-        el('label', { for: 'rej-rule' }, 'Rule'), ruleSel, count),
-      el('div', { class: 'table-scroll' }, el('table', { class: 'table' },
-        el('caption', { class: 'sr-only' }, 'Measures rejected by the proportionality screening, with reasons'),
-        el('thead', {}, el('tr', {}, ['Site', 'Measure', 'Rule', 'Reason'].map((h) => el('th', { scope: 'col' }, h)))),
-        body))]
-      : el('p', { class: 'muted' }, 'Every applicable measure passed the screening.')));
+  return [
+    el('div', { class: 'table-tools' },
+      el('label', { for: 'rej-site' }, 'Site'), siteSel,
+      el('label', { for: 'rej-rule' }, 'Rule'), ruleSel, count),
+    el('div', { class: 'table-scroll' }, el('table', { class: 'table' },
+      el('caption', { class: 'sr-only' }, 'Measures rejected by the proportionality screening, with reasons'),
+      el('thead', {}, el('tr', {}, ['Site', 'Measure', 'Rule', 'Reason'].map((h) => el('th', { scope: 'col' }, h)))),
+      body))];
 }
 
 /** The frontier as a Chart.js line chart; returns the chart (drawn again on every plan). */

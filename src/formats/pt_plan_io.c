@@ -530,10 +530,23 @@ json_t *pt_plan_to_json(const struct pt_plan_view *v)
 	}
 	sites = NULL;
 
+	{ /* counts by rule, then the list unless left out */
+		size_t counts[PT_VERDICT_LESS_INTRUSIVE + 1] = { 0 };
+		json_t *c = json_object();
+		if (!c || json_object_set_new(root, "rejected_counts", c))
+			goto fail;
+		for (i = 0; i < v->model->n_screens; i++)
+			if ((size_t)v->model->screens[i].verdict < sizeof counts / sizeof counts[0])
+				counts[v->model->screens[i].verdict]++;
+		for (k = PT_VERDICT_STEP_FREE; k <= PT_VERDICT_LESS_INTRUSIVE; k++)
+			if (put(c, pt_plan_verdict_name((enum pt_plan_verdict)k),
+				json_integer((json_int_t)counts[k])))
+				goto fail;
+	}
 	rej = json_array();
 	if (!rej)
 		goto fail;
-	for (i = 0; i < v->model->n_sites; i++) {
+	for (i = 0; i < v->model->n_sites && !v->omit_rejected; i++) {
 		const struct pt_plan_site_model *sm = &v->model->sites[i];
 		for (k = 0; k < sm->n_screens; k++) {
 			const struct pt_plan_screen *s = &v->model->screens[sm->first_screen + k];
@@ -552,7 +565,9 @@ json_t *pt_plan_to_json(const struct pt_plan_view *v)
 				goto fail;
 		}
 	}
-	if (json_object_set_new(root, "rejected", rej)) {
+	if (v->omit_rejected) {
+		json_decref(rej);
+	} else if (json_object_set_new(root, "rejected", rej)) {
 		rej = NULL;
 		goto fail;
 	}

@@ -27,6 +27,7 @@ struct pt_plan_view {
 	size_t withheld, outside_region;
 	size_t frontier_n;                 /**< 0: no frontier */
 	const double *frontier_budget, *frontier_reduction, *frontier_bound;
+	int omit_rejected;                 /**< JSON: "rejected_counts" only, no "rejected" list */
 };
 
 /**

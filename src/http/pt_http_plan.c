@@ -347,7 +347,7 @@ void pt_h_plan_get(struct pt_req *r)
 	enum pt_err err;
 	char region[PT_REGION_MAX];
 	json_t *body;
-	const struct pt_qval *sensitivity;
+	const struct pt_qval *sensitivity, *rejected;
 	struct pt_plan_variant variants[PT_PLAN_VARIANTS_MAX];
 	size_t n_variants = 0;
 	memset(&log, 0, sizeof log);
@@ -361,6 +361,7 @@ void pt_h_plan_get(struct pt_req *r)
 	note_run(&log, run);
 	if (pt_api_audit_reads(r, "plan.read", &log))
 		goto out;
+	rejected = pt_req_query(r, "rejected");
 	sensitivity = pt_req_query(r, "sensitivity");
 	if (sensitivity->set && sensitivity->num &&
 	    (err = pt_plan_sensitivity(r->db, &o, run, variants, &n_variants, &d)) != PT_OK) {
@@ -368,6 +369,7 @@ void pt_h_plan_get(struct pt_req *r)
 		goto out;
 	}
 	view_of(run, "", &v);
+	v.omit_rejected = rejected->set && !rejected->num;
 	body = pt_plan_to_json(&v);
 	if (body)
 		json_object_set_new(body, "exact_time_limit_s", json_real(o.time_limit_s));
@@ -490,6 +492,23 @@ static json_t *plan_for_caller(struct pt_req *r, const struct pt_sites_snapshot 
 	json_object_set_new(plan, "hidden_sites", json_integer((json_int_t)hidden));
 	if (!hidden)
 		return plan;
+	{ /* the counts by rule of the rejections kept */
+		json_t *counts = json_object_get(plan, "rejected_counts"), *a;
+		const char *key;
+		json_t *val;
+		if (json_is_object(counts)) {
+			json_object_foreach(counts, key, val)
+				json_integer_set(val, 0);
+			a = json_object_get(plan, "rejected");
+			for (i = 0; i < json_array_size(a); i++) {
+				const char *verdict = json_string_value(
+					json_object_get(json_array_get(a, i), "verdict"));
+				json_t *c = verdict ? json_object_get(counts, verdict) : NULL;
+				if (c)
+					json_integer_set(c, json_integer_value(c) + 1);
+			}
+		}
+	}
 	totals = json_object();
 	if (totals) {
 		double cost = 0, red = 0;

@@ -41,6 +41,7 @@ static const struct pt_vquery q_plan_get[] = {
 	{"region", PT_V_STRING, 0, 3 * 127, NULL},
 	{"frontier", PT_V_INT, 0, 1, NULL},
 	{"sensitivity", PT_V_INT, 0, 1, NULL},
+	{"rejected", PT_V_INT, 0, 1, NULL},
 	{NULL, PT_V_INT, 0, 0, NULL},
 };
 static const struct pt_vquery q_register[] = {

@@ -500,7 +500,10 @@ test('coordinator computes the plan at 2,000,000: totals, frontier, map, reasons
   await first.locator('li').first().waitFor();
   assert(/band/i.test(await first.locator('li').first().textContent()), 'the first reason names the band');
   // the rejected measures, collapsed, with reasons
+  const countsLine = await page.locator('[data-testid=rej-counts]').textContent();
+  assert(/benefit-cost ratio too low: \d+/.test(countsLine), `the counts by rule before the list is loaded: ${countsLine}`);
   await page.locator('#plan-rejected summary').click();
+  await page.locator('#plan-rejected tbody tr').first().waitFor();
   const shown = await page.locator('#plan-rejected tbody tr').count();
   assert(shown > 0 && shown <= 100, `rejected measures listed, at most 100 at once (${shown})`);
   const site = await page.locator('#rej-site option').nth(1).getAttribute('value');

@@ -148,6 +148,14 @@ def t_plan(res, port, protect, db):
         res.check(all(f["risk_reduction_eur"] <= f["bound_eur"] * (1 + 1e-9) + 1e-6 for f in fr), "reduction within the bound")
     res.check("frontier" not in (fast or {}), "no frontier unless asked")
     res.check("sensitivity" not in (fast or {}), "no sensitivity unless asked")
+    # rejected=0: the counts by rule without the list (the page asks for the list when opened)
+    light = co.get("/api/v1/plan?budget=%d&rejected=0" % BUDGET).json or {}
+    counts = (fast or {}).get("rejected_counts", {})
+    res.check("rejected" not in light and light.get("rejected_counts") == counts, "rejected=0: counts only: %r" % light.get("rejected_counts"))
+    res.eq(sorted(counts), sorted(["step_free", "legal_basis", "band", "bcr", "less_intrusive"]), "a count per rule")
+    for rule, n in counts.items():
+        res.eq(n, sum(1 for x in fast.get("rejected", []) if x["verdict"] == rule), "count of %s" % rule)
+    res.eq(light.get("totals"), fast.get("totals"), "the same plan without the list")
     # sensitivity: the plan again at 0/3/5/7% and 5 and 20 years, the plan itself first
     r = co.get("/api/v1/plan?budget=%d&sensitivity=1" % BUDGET)
     sens = (r.json or {}).get("sensitivity", [])
@@ -187,7 +195,8 @@ def t_plan_input(res, port, protect, db):
             res.check(r.status == 400, "%s?%s: %d, expected 400" % (path, query, r.status))
             res.check(r.json is not None and r.json.get("field") == field and field in r.json.get("error", ""),
                       "%s?%s names %s: %r" % (path, query, field, r.body[:200]))
-    for query, field in (("budget=1000&sensitivity=2", "sensitivity"), ("budget=1000&sensitivity=yes", "sensitivity")):
+    for query, field in (("budget=1000&sensitivity=2", "sensitivity"), ("budget=1000&sensitivity=yes", "sensitivity"),
+                         ("budget=1000&rejected=2", "rejected"), ("budget=1000&rejected=no", "rejected")):
         r = c.get("/api/v1/plan?" + query)
         res.check(r.status == 400 and (r.json or {}).get("field") == field, "plan?%s: %d %r" % (query, r.status, r.body[:200]))
     res.check(c.get("/api/v1/plan/report?budget=1000&sensitivity=1").status == 400, "the report takes no sensitivity")
@@ -285,6 +294,8 @@ def t_plans(res, port, protect, db):
     p = har.get("/api/v1/plans/national-2027").json or {}
     res.check(all(s["site_id"] in seen for s in p.get("sites", [])), "only visible funded sites")
     res.check(all(r["site_id"] in seen for r in p.get("rejected", [])), "only visible rejected measures")
+    res.check(sum(p.get("rejected_counts", {"x": -1}).values()) == len(p.get("rejected", [])),
+              "the counts by rule are of the visible rejections: %r" % p.get("rejected_counts"))
     hidden = [s for s in before["sites"] if s["site_id"] not in seen]
     res.eq(p.get("hidden_sites"), len(hidden), "hidden sites counted")
     if hidden:
