@@ -154,6 +154,7 @@ export async function renderPlan(main, ctx) {
       const p = await api.plan({ ...q, sensitivity: 1 });
       if (me !== state.seq || token !== ctx.token) return;
       drawSensitivity(sensBox, p);
+      report.href = api.planReportUrl({ ...q, frontier: 1, sensitivity: 1 }); // the report prints it too
     } catch (e) {
       put(sensBox, el('p', { class: 'form-error', role: 'alert' }, e.message));
     } finally {

@@ -584,8 +584,8 @@ int pt_cmd_plan(struct pt_cli *cli)
 		return pt_cli_usage_error(cli,
 					  "--budget is a plain amount of EUR (digits, e.g. 2000000), not '%s'",
 					  budget_text);
-	if (sensitivity && fmt != PLAN_TABLE && fmt != PLAN_JSON)
-		return pt_cli_usage_error(cli, "--sensitivity goes with --format table or json");
+	if (sensitivity && fmt == PLAN_CSV)
+		return pt_cli_usage_error(cli, "--sensitivity goes with --format table, json or html");
 	if (no_check || o.solver == PT_SOLVER_EXACT)
 		o.check_exact = 0;
 	if (frontier)
@@ -626,6 +626,8 @@ int pt_cmd_plan(struct pt_cli *cli)
 		}
 	}
 	run_view(run, save, &view);
+	view.variants = n_sens ? sens : NULL;
+	view.n_variants = n_sens;
 	if (sensitivity && fmt == PLAN_JSON) {
 		json_t *root = pt_plan_to_json(&view), *arr = pt_plan_sensitivity_json(sens, n_sens);
 		rc = 0;

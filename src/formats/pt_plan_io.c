@@ -1029,6 +1029,38 @@ static void html_sites(FILE *f, const struct pt_plan_view *v, const size_t *idx,
 	fputs("</tbody>\n</table>\n", f);
 }
 
+static void html_sensitivity(FILE *f, const struct pt_plan_view *v)
+{
+	char a[96], b[96], c[96], e[96];
+	size_t k;
+	fputs("<h2>How the plan depends on its assumptions</h2>\n<p class=\"note\">The same "
+	      "budget planned again at other discount rates and horizons, each plan screened and "
+	      "solved in full. Costs and reductions are present values at each row's own rate and "
+	      "horizon; \"in common\" counts the row's measures that this plan also chooses at the "
+	      "same site.</p>\n<table>\n<thead><tr><th>Discount rate</th><th>Horizon</th>"
+	      "<th class=\"n\">Cost (EUR)</th><th class=\"n\">Risk reduction (EUR)</th>"
+	      "<th class=\"n\">BCR</th><th class=\"n\">Net benefit (EUR)</th>"
+	      "<th class=\"n\">Sites</th><th class=\"n\">Measures</th>"
+	      "<th class=\"n\">In common</th></tr></thead>\n<tbody>\n",
+	      f);
+	for (k = 0; k < v->n_variants; k++) {
+		const struct pt_plan_variant *r = &v->variants[k];
+		eur_full(a, sizeof a, r->cost_eur);
+		eur_full(b, sizeof b, r->risk_reduction_eur);
+		ratio_text(c, sizeof c, ratio(r->risk_reduction_eur, r->cost_eur));
+		eur_full(e, sizeof e, r->risk_reduction_eur - r->cost_eur);
+		/* numbers only: nothing to escape */
+		fprintf(f,
+		      "<tr%s><td>%g%%%s</td><td>%u years</td><td class=\"n\">%s</td>"
+		      "<td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
+		      "<td class=\"n\">%zu</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td></tr>\n",
+		      r->base ? " class=\"site\"" : "", r->discount_rate * 100,
+		      r->base ? " (this plan)" : "", r->horizon_years, a, b, c, e, r->sites_funded,
+		      r->measures, r->measures_in_common);
+	}
+	fputs("</tbody>\n</table>\n", f);
+}
+
 static void html_rejected(FILE *f, const struct pt_plan_view *v)
 {
 	char reason[512];
@@ -1082,6 +1114,8 @@ enum pt_err pt_plan_write_html(FILE *f, const struct pt_plan_view *v)
 	html_summary(f, v);
 	if (v->frontier_n >= 2 && v->frontier_budget && v->frontier_reduction)
 		svg_frontier(f, v);
+	if (v->variants && v->n_variants)
+		html_sensitivity(f, v);
 	html_sites(f, v, idx, n_idx);
 	html_rejected(f, v);
 	fputs("<h2>Method</h2>\n<p class=\"note\">", f);
@@ -1093,12 +1127,14 @@ enum pt_err pt_plan_write_html(FILE *f, const struct pt_plan_view *v)
 	      "benefits the yearly risk reduction, both as present values over %u years at %g%% a "
 	      "year. Per site, the admissible bundles of at most %u measures that are "
 	      "Pareto-efficient compete for the budget (a multiple-choice knapsack). A measure is "
-	      "admissible only where the site's risk band reaches the band its intrusiveness needs "
-	      "and no less intrusive measure reduces as much for at most %g x its cost; measures "
+	      "admissible only where the site's risk band reaches the band its intrusiveness needs, "
+	      "its own benefit-cost ratio at the site is at least %g, and no less intrusive "
+	      "measure that passes these rules reduces as much for at most %g x its cost; measures "
 	      "that remove step-free access are never chosen. The formulas, their sources and "
 	      "assumptions are in docs/methodology.md.",
 	      horizon(v), v->cfg ? v->cfg->plan_discount_rate * 100 : NAN,
-	      v->cfg ? v->cfg->plan_max_measures : 4U, cost_factor(v));
+	      v->cfg ? v->cfg->plan_max_measures : 4U, v->cfg ? v->cfg->plan_min_bcr : 1.0,
+	      cost_factor(v));
 	fputs("</p>\n</body>\n</html>\n", f);
 	free(idx);
 	return ferror(f) ? PT_EIO : PT_OK;

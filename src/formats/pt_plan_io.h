@@ -28,6 +28,8 @@ struct pt_plan_view {
 	size_t frontier_n;                 /**< 0: no frontier */
 	const double *frontier_budget, *frontier_reduction, *frontier_bound;
 	int omit_rejected;                 /**< JSON: "rejected_counts" only, no "rejected" list */
+	const struct pt_plan_variant *variants; /**< HTML: the sensitivity table; NULL none */
+	size_t n_variants;
 };
 
 /**

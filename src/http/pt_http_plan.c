@@ -393,7 +393,9 @@ void pt_h_plan_report(struct pt_req *r)
 	struct MHD_Response *resp;
 	enum pt_err err;
 	char region[PT_REGION_MAX], *buf = NULL;
-	size_t len = 0;
+	size_t len = 0, n_variants = 0;
+	const struct pt_qval *sensitivity = pt_req_query(r, "sensitivity");
+	struct pt_plan_variant variants[PT_PLAN_VARIANTS_MAX];
 	FILE *f;
 	memset(&log, 0, sizeof log);
 	memset(&d, 0, sizeof d);
@@ -406,7 +408,14 @@ void pt_h_plan_report(struct pt_req *r)
 	note_run(&log, run);
 	if (pt_api_audit_reads(r, "plan.report", &log))
 		goto out;
+	if (sensitivity->set && sensitivity->num &&
+	    (err = pt_plan_sensitivity(r->db, &o, run, variants, &n_variants, &d)) != PT_OK) {
+		pt_reply_diag(r, err, &d);
+		goto out;
+	}
 	view_of(run, "", &v);
+	v.variants = n_variants ? variants : NULL;
+	v.n_variants = n_variants;
 	if (!(f = open_memstream(&buf, &len))) {
 		pt_reply_json(r, 500, NULL);
 		goto out;

@@ -33,6 +33,7 @@ static const struct pt_vquery q_plan[] = {
 	{"solver", PT_V_STRING, 0, 16, NULL},
 	{"region", PT_V_STRING, 0, 3 * 127, NULL}, /* percent-encoded: decoded by the handler */
 	{"frontier", PT_V_INT, 0, 1, NULL},
+	{"sensitivity", PT_V_INT, 0, 1, NULL},
 	{NULL, PT_V_INT, 0, 0, NULL},
 };
 static const struct pt_vquery q_plan_get[] = {

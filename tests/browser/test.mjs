@@ -525,6 +525,7 @@ test('coordinator computes the plan at 2,000,000: totals, frontier, map, reasons
   eq(cells[8], `${fundedCard[1]} of ${fundedCard[1]}`, 'the plan has all its own measures in common');
   const rates = await page.locator('[data-testid=sens-row] th').allTextContents();
   eq(rates.map((t) => t.replace('this plan', '').trim()).join(' '), '3% 0% 5% 7% 3% 3%', 'the rates');
+  assert((await page.locator('[data-testid=plan-report]').getAttribute('href')).includes('sensitivity=1'), 'the report link carries the sensitivity');
   await page.locator('#plan-sensitivity').scrollIntoViewIfNeeded();
   await shot(page, 'laptop-plan-sensitivity');
   const href = await page.locator('[data-testid=plan-report]').getAttribute('href');

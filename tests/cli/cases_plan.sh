@@ -106,7 +106,13 @@ p pl-plan-rate-bad3 64 --db pl.db plan --budget 2000000 --discount-rate -0.01
 p pl-plan-horizon-bad 64 --db pl.db plan --budget 2000000 --horizon 101
 err_has "--horizon is whole years, 1 to 100"
 p pl-plan-sens-csv 64 --db pl.db plan --budget 2000000 --sensitivity --format csv
-err_has "--sensitivity goes with --format table or json"
+err_has "--sensitivity goes with --format table, json or html"
+p pl-plan-sens-html 0 --db pl.db plan --budget 2000000 --sensitivity --format html
+out_has "<h2>How the plan depends on its assumptions</h2>"
+if [ "$(grep -cE '^<tr( class="site")?><td>(0|3|5|7)%( \(this plan\))?</td><td>(5|10|20) years</td>' pl-plan-sens-html.out)" = 6 ]; then ok; else
+	bad "not 6 sensitivity rows in the report: $(grep -A12 'depends on its assumptions' pl-plan-sens-html.out)"; fi
+p pl-plan-html-nosens 0 --db pl.db plan --budget 2000000 --format html
+out_lacks "How the plan depends on its assumptions"
 
 p pl-plan-sens-json 0 --db pl.db plan --budget 2000000 --sensitivity --format json
 pycheck "sensitivity json" pl-plan-sens-json.out '

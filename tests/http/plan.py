@@ -199,7 +199,11 @@ def t_plan_input(res, port, protect, db):
                          ("budget=1000&rejected=2", "rejected"), ("budget=1000&rejected=no", "rejected")):
         r = c.get("/api/v1/plan?" + query)
         res.check(r.status == 400 and (r.json or {}).get("field") == field, "plan?%s: %d %r" % (query, r.status, r.body[:200]))
-    res.check(c.get("/api/v1/plan/report?budget=1000&sensitivity=1").status == 400, "the report takes no sensitivity")
+    rep = c.get("/api/v1/plan/report?budget=2000000&sensitivity=1")
+    res.check(rep.status == 200 and "How the plan depends on its assumptions" in rep.body and rep.body.count("</td><td>10 years</td>") == 4,
+              "the report with the sensitivity table (4 rows at 10 years): %d" % rep.status)
+    res.check("How the plan depends on its assumptions" not in c.get("/api/v1/plan/report?budget=2000000").body,
+              "no sensitivity in the report unless asked")
     for ok in ("budget=1000.50", "budget=2e6", "budget=0", "budget=1000000000000", "budget=1000&region=Nowhere"):
         res.eq(c.get("/api/v1/plan?" + ok).status, 200, "plan?" + ok)
     r = c.get("/api/v1/plan?budget=1000&region=Nowhere").json or {}
