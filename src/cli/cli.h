@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "core/pt_config.h"
 #include "core/pt_err.h"
 #include "core/pt_model.h"
@@ -58,6 +60,13 @@ void pt_cli_print_warning(void *ctx, const char *file, long line, const char *fi
 
 /** Option helpers: parse a strictly positive/non-negative integer within [lo, hi]. */
 int pt_cli_parse_ulong(const char *s, unsigned long lo, unsigned long hi, unsigned long *out);
+
+/**
+ * Write j to stdout with json_dumpf's flags and a final newline, then
+ * release it (the reference is stolen; NULL means an allocation failed).
+ * Returns 0, 70 when j is NULL, 74 when the write fails (each with a message).
+ */
+int pt_cli_write_json(json_t *j, size_t flags);
 
 /** Progress bar on stderr when it is a terminal; silent otherwise. */
 struct pt_progress {

@@ -277,3 +277,18 @@ int pt_cli_threat_factors(struct pt_db *db, const struct pt_config *cfg,
 	*factors = f;
 	return 0;
 }
+
+int pt_cli_write_json(json_t *j, size_t flags)
+{
+	int rc = 0;
+	if (!j) {
+		pt_cli_errorf("out of memory");
+		return 70;
+	}
+	if (json_dumpf(j, stdout, flags) != 0 || putchar('\n') == EOF || fflush(stdout) != 0) {
+		pt_cli_errorf("writing to standard output failed");
+		rc = 74;
+	}
+	json_decref(j);
+	return rc;
+}

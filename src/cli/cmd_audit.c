@@ -65,12 +65,7 @@ static int audit_list(struct pt_cli *cli)
 					       "table", e[k].record_table, "record", e[k].record_id,
 					       "detail", e[k].detail));
 		}
-		if (!arr || json_dumpf(arr, stdout, JSON_INDENT(2)) != 0) {
-			pt_cli_errorf("out of memory");
-			rc = 70;
-		}
-		putchar('\n');
-		json_decref(arr);
+		rc = pt_cli_write_json(arr, JSON_INDENT(2));
 		goto out;
 	}
 	if (fmt == PT_FORMAT_CSV)

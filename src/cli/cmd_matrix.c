@@ -84,9 +84,7 @@ int pt_cmd_matrix(struct pt_cli *cli)
 		json_object_set_new(root, "threat_level_text", json_string(rm.level_text));
 		json_object_set_new(root, "total", json_integer(rm.m.total));
 		json_object_set_new(root, "cells", rows);
-		json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputc('\n', stdout);
-		json_decref(root);
+		rc = pt_cli_write_json(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	} else {
 		printf("%s risk matrix: counts of site-threat risks (likelihood x consequence)\n",
 		       method == PT_METHOD_FEMA ? "FEMA 426/452" : "Quantitative");

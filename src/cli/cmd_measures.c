@@ -88,14 +88,8 @@ static int measures_list(struct pt_cli *cli)
 				a = NULL;
 			}
 		}
-		if (!a) {
-			pt_cli_errorf("out of memory");
-			rc = 70;
+		if ((rc = pt_cli_write_json(a, JSON_INDENT(2))))
 			goto out;
-		}
-		json_dumpf(a, stdout, JSON_INDENT(2));
-		putchar('\n');
-		json_decref(a);
 	} else {
 		char capex[64], opex[64], rights[32], applies[2 * PT_MEASURE_APPLIES_MAX + 4];
 		printf("%-28s %-19s %12s %12s %4s %-11s %-5s %-9s %s\n", "ID", "FAMILY",
@@ -180,14 +174,8 @@ static int measures_at(struct pt_cli *cli)
 				a = NULL;
 			}
 		}
-		if (!a) {
-			pt_cli_errorf("out of memory");
-			rc = 70;
+		if ((rc = pt_cli_write_json(a, JSON_INDENT(2))))
 			goto out;
-		}
-		json_dumpf(a, stdout, JSON_INDENT(2));
-		putchar('\n');
-		json_decref(a);
 	} else if (fmt == PT_FORMAT_CSV) {
 		printf("site_id,measure_id,status,plan,added_at,added_by\r\n");
 		for (k = 0; k < n; k++) {

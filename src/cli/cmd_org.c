@@ -247,11 +247,8 @@ static int org_list(struct pt_cli *cli)
 		free(partners);
 	}
 	if (fmt == PT_FORMAT_JSON) {
-		if (!arr || json_dumpf(arr, stdout, JSON_INDENT(2)) != 0) {
-			pt_cli_errorf("out of memory");
-			rc = 70;
-		}
-		putchar('\n');
+		rc = pt_cli_write_json(arr, JSON_INDENT(2));
+		arr = NULL;
 	} else if (fmt == PT_FORMAT_TABLE) {
 		printf("%zu organisation%s\n", n, n == 1 ? "" : "s");
 	}

@@ -379,14 +379,8 @@ static int plan_list(struct pt_cli *cli)
 				a = NULL;
 			}
 		}
-		if (!a) {
-			pt_cli_errorf("out of memory");
-			rc = 70;
+		if ((rc = pt_cli_write_json(a, JSON_INDENT(2))))
 			goto out;
-		}
-		json_dumpf(a, stdout, JSON_INDENT(2));
-		putchar('\n');
-		json_decref(a);
 	} else if (fmt == PT_FORMAT_CSV) {
 		printf("name,created_at,created_by,solver,region,budget_eur,cost_eur,"
 		       "risk_reduction_eur,gap,sites_funded,measures\r\n");
@@ -630,16 +624,13 @@ int pt_cmd_plan(struct pt_cli *cli)
 	view.n_variants = n_sens;
 	if (sensitivity && fmt == PLAN_JSON) {
 		json_t *root = pt_plan_to_json(&view), *arr = pt_plan_sensitivity_json(sens, n_sens);
-		rc = 0;
-		if (!root || !arr || json_object_set_new(root, "sensitivity", arr) ||
-		    json_dumpf(root, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) ||
-		    putchar('\n') == EOF) {
-			pt_cli_errorf("writing the plan: %s", pt_strerror(PT_ENOMEM));
-			rc = 70;
+		if (!root || !arr || json_object_set_new(root, "sensitivity", arr)) {
+			if (!root)
+				json_decref(arr);
+			json_decref(root);
+			root = NULL;
 		}
-		if (!root)
-			json_decref(arr);
-		json_decref(root);
+		rc = pt_cli_write_json(root, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 	} else {
 		rc = write_plan(&view, fmt, frontier, no_check);
 		if (!rc && sensitivity)

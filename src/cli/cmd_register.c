@@ -134,14 +134,8 @@ static int register_list(struct pt_cli *cli)
 				a = NULL;
 			}
 		}
-		if (!a) {
-			pt_cli_errorf("out of memory");
-			rc = 70;
+		if ((rc = pt_cli_write_json(a, JSON_INDENT(2))))
 			goto out;
-		}
-		json_dumpf(a, stdout, JSON_INDENT(2));
-		putchar('\n');
-		json_decref(a);
 	} else if (fmt == PT_FORMAT_CSV) {
 		printf("site_id,site_name,threat_id,band,risk_eur_year,residual_eur_year,"
 		       "residual_band,treatment,approval,owner_org,"
@@ -392,14 +386,8 @@ static int register_history(struct pt_cli *cli)
 				a = NULL;
 			}
 		}
-		if (!a) {
-			pt_cli_errorf("out of memory");
-			rc = 70;
+		if ((rc = pt_cli_write_json(a, JSON_INDENT(2))))
 			goto out;
-		}
-		json_dumpf(a, stdout, JSON_INDENT(2));
-		putchar('\n');
-		json_decref(a);
 	} else if (fmt == PT_FORMAT_CSV) {
 		printf("at,actor,action,detail\r\n");
 		for (k = 0; k < n; k++) {

@@ -36,6 +36,14 @@ out_has "existing"
 p pl-measures-at-unknown 66 --db pl.db measures at VM-999
 err_line "protect: no site with id \"VM-999\"; 'protect sites list' shows them"
 p pl-measures-bad-cmd 64 --db pl.db measures frobnicate
+# a full disk: JSON that cannot be written exits 74 with a message, not 0
+if [ -w /dev/full ]; then
+	current=pl-json-full
+	"$PROTECT" --db pl.db measures list --format json >/dev/full 2>pl-json-full.err
+	rc=$?
+	if [ "$rc" = 74 ] && grep -q "writing to standard output failed" pl-json-full.err; then ok; else
+		bad "exit $rc writing JSON to /dev/full: $(cat pl-json-full.err)"; fi
+fi
 
 # --- the plan -----------------------------------------------------------------------
 p pl-plan 0 --db pl.db plan --budget 2000000
