@@ -66,8 +66,9 @@ static const char SQL_PLAN_EXISTS[] = "SELECT 1 FROM plans WHERE name = ?1";
 	"name, created_at, created_by, solver, region, threat_level, budget_eur, cost_eur, " \
 	"risk_reduction_eur, gap, sites_funded, measures"
 static const char SQL_PLAN_ADD[] =
-	"INSERT INTO plans (" PLAN_COLUMNS ", json, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-	"?9, ?10, ?11, ?12, ?13, (SELECT coalesce(max(seq), 0) + 1 FROM plans))";
+	"INSERT INTO plans (" PLAN_COLUMNS ", json, site_lines, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+	"?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, (SELECT coalesce(max(seq), 0) + 1 FROM plans))";
+static const char SQL_PLAN_SITES[] = "SELECT site_lines FROM plans WHERE name = ?1";
 static const char SQL_PLANS_ALL[] = "SELECT " PLAN_COLUMNS " FROM plans ORDER BY seq DESC";
 static const char SQL_PLAN_GET[] = "SELECT " PLAN_COLUMNS ", json FROM plans WHERE name = ?1";
 static const char SQL_HISTORY_COMMIT[] =
@@ -1011,7 +1012,7 @@ enum pt_err pt_db_plan_save(struct pt_db *db, const struct pt_principal *who, co
 	struct pt_plan_view v;
 	const struct pt_plan_model *m;
 	json_t *j;
-	char *json = NULL, now[PT_TIMESTAMP_MAX], detail[256];
+	char *json = NULL, *site_ids = NULL, now[PT_TIMESTAMP_MAX], detail[256];
 	const char *actor;
 	sqlite3_stmt *st;
 	enum pt_err err;
@@ -1054,9 +1055,36 @@ enum pt_err pt_db_plan_save(struct pt_db *db, const struct pt_principal *who, co
 		return pt_diag_set(d, PT_ELIMIT, 0, "", "the plan's JSON is larger than %ld bytes",
 				   PLAN_JSON_MAX);
 	}
-
+	{ /* the funded sites with their figures, for listing without the JSON */
+		size_t used = 0, cap = 1;
+		for (i = 0; i < m->n_sites && i < run->result.n_sites; i++)
+			if (run->result.choice[i])
+				cap += strlen(run->ranking->sites.items[i].id) + 96;
+		if (!(site_ids = malloc(cap))) {
+			free(json);
+			return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		}
+		site_ids[0] = '\0';
+		for (i = 0; i < m->n_sites && i < run->result.n_sites; i++) {
+			const struct pt_plan_option *op;
+			int w;
+			if (!run->result.choice[i] || run->result.choice[i] >= m->sites[i].n_options)
+				continue;
+			op = &m->options[m->sites[i].first_option + run->result.choice[i]];
+			w = snprintf(site_ids + used, cap - used, "%s%s,%.17g,%.17g,%u",
+				     used ? "\n" : "", run->ranking->sites.items[i].id, op->cost_eur,
+				     op->benefit_eur, (unsigned)op->n_measures);
+			if (w < 0 || (size_t)w >= cap - used) {
+				free(json);
+				free(site_ids);
+				return pt_diag_set(d, PT_EINTERNAL, 0, "", "a plan's site line is too long");
+			}
+			used += (size_t)w;
+		}
+	}
 	if ((err = pt_db_begin(db, d)) != PT_OK) {
 		free(json);
+		free(site_ids);
 		return err;
 	}
 	now_text(db, now);
@@ -1093,6 +1121,8 @@ enum pt_err pt_db_plan_save(struct pt_db *db, const struct pt_principal *who, co
 		rc = sqlite3_bind_int64(st, 12, (sqlite3_int64)run->result.measures_chosen);
 	if (rc == SQLITE_OK)
 		rc = bind_text(st, 13, json);
+	if (rc == SQLITE_OK)
+		rc = bind_text(st, 14, site_ids);
 	if ((err = step_done(db, st, rc, "saving the plan", d)) != PT_OK)
 		goto out;
 	for (i = 0; i < m->n_sites && i < run->result.n_sites; i++) {
@@ -1121,7 +1151,33 @@ enum pt_err pt_db_plan_save(struct pt_db *db, const struct pt_principal *who, co
 	err = pt_audit_append(db, "plan.save", "plans", name, detail, d);
 out:
 	free(json);
+	free(site_ids);
 	return pt_db_end(db, err, d);
+}
+
+enum pt_err pt_db_plan_site_lines(struct pt_db *db, const char *name, char **lines,
+				struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	*lines = NULL;
+	if ((err = pt_db_stmt(db, SQL_PLAN_SITES, &st, d)) != PT_OK)
+		return err;
+	rc = bind_text(st, 1, name);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		*lines = strdup(t ? t : "");
+		err = *lines ? PT_OK : pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	} else if (rc == SQLITE_DONE) {
+		err = pt_diag_set(d, PT_ENOTFOUND, 0, "name", "no saved plan named %s", name);
+	} else {
+		err = pt_db_fail(db, rc, d, "reading a saved plan");
+	}
+	sqlite3_reset(st);
+	return err;
 }
 
 static enum pt_err plan_row(sqlite3_stmt *st, struct pt_saved_plan *p, struct pt_diag *d)

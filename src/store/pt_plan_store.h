@@ -156,6 +156,15 @@ struct pt_saved_plan {
 enum pt_err pt_db_plan_save(struct pt_db *db, const struct pt_principal *who, const char *name,
 			    const struct pt_plan_run *run, struct pt_diag *d);
 
+/**
+ * The funded sites of saved plan name, one "site_id,cost_eur,
+ * risk_reduction_eur,measures" line each ('\n' between, "" when none; the
+ * figures as in the plan's JSON): *lines new (free()). PT_ENOTFOUND if
+ * there is no such plan.
+ */
+enum pt_err pt_db_plan_site_lines(struct pt_db *db, const char *name, char **lines,
+				  struct pt_diag *d);
+
 /** Every saved plan, newest first. *plans is new (free()). */
 enum pt_err pt_db_plans_list(struct pt_db *db, struct pt_saved_plan **plans, size_t *n,
 			     struct pt_diag *d);

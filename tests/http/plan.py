@@ -283,6 +283,13 @@ def t_plans(res, port, protect, db):
     res.eq(got.status, 200, "the saved plan")
     res.eq(len((got.json or {}).get("sites", [])), len(before["sites"]), "the saved plan's sites")
     res.eq((got.json or {}).get("hidden_sites"), 0, "the coordinator sees the whole saved plan")
+    # the list (from the plan's row when every site is visible) agrees with the plan itself
+    listed = [p for p in (co.get("/api/v1/plans").json or {}).get("items", []) if p.get("name") == "national-2027"]
+    if res.eq(len(listed), 1, "the plan listed once"):
+        t = got.json["totals"]
+        res.check(near(listed[0]["cost_eur"], t["cost_eur"]) and near(listed[0]["risk_reduction_eur"], t["risk_reduction_eur"]) and
+                  listed[0]["sites_funded"] == t["sites_funded"] and listed[0]["measures"] == t["measures"] and
+                  listed[0]["hidden_sites"] == 0, "list %r against the plan %r" % (listed[0], t))
     res.eq(co.get("/api/v1/plans/no-such-plan").status, 404, "a missing plan")
     # committed: the saved measures are measures of their sites now, and not offered again
     site = before["sites"][0]
@@ -305,6 +312,9 @@ def t_plans(res, port, protect, db):
     if hidden:
         res.check(hidden[0]["site_id"] not in har.get("/api/v1/plans/national-2027").body, "a hidden site's id is not in the body")
         res.check(hidden[0]["name"] not in har.get("/api/v1/plans").body, "nor in the list")
+        mine = [x for x in (har.get("/api/v1/plans").json or {}).get("items", []) if x.get("name") == "national-2027"]
+        res.check(len(mine) == 1 and mine[0]["hidden_sites"] == len(hidden) and near(mine[0]["cost_eur"], p["totals"]["cost_eur"]),
+                  "the list re-totals for a caller with hidden sites: %r" % mine)
     # audited
     audit = co.get("/api/v1/audit?limit=20").json or {"items": []}
     res.check(any(e["action"] == "plan.save" and e["user"] == "coordinator" for e in audit["items"]),
