@@ -918,6 +918,21 @@ static struct pt_plan_variant variant_of(const struct pt_plan_run *run, size_t c
 	return v;
 }
 
+/* Nonzero when two runs cover the same sites in the same order. */
+static int same_sites(const struct pt_plan_run *a, const struct pt_plan_run *b)
+{
+	size_t i;
+	if (a->ranking->sites.n != b->ranking->sites.n || a->measures.n != b->measures.n)
+		return 0;
+	for (i = 0; i < a->ranking->sites.n; i++)
+		if (strcmp(a->ranking->sites.items[i].id, b->ranking->sites.items[i].id) != 0)
+			return 0;
+	for (i = 0; i < a->measures.n; i++)
+		if (strcmp(a->measures.items[i].id, b->measures.items[i].id) != 0)
+			return 0;
+	return 1;
+}
+
 enum pt_err pt_plan_sensitivity(struct pt_db *db, const struct pt_plan_opts *o,
 				const struct pt_plan_run *base, struct pt_plan_variant *out,
 				size_t *n, struct pt_diag *d)
@@ -951,6 +966,11 @@ enum pt_err pt_plan_sensitivity(struct pt_db *db, const struct pt_plan_opts *o,
 		vo.frontier_points = 0;
 		if ((err = pt_plan_run(db, &vo, &run, d)) != PT_OK)
 			return err;
+		if (!same_sites(base, run)) { /* each run reads its own snapshot */
+			pt_plan_run_free(run);
+			return pt_diag_set(d, PT_ECONFLICT, 0, "", "the registry changed during the "
+					   "sensitivity analysis; run it again");
+		}
 		out[(*n)++] = variant_of(run, pt_plan_common_measures(base->model, &base->result,
 								      run->model, &run->result),
 					 0);

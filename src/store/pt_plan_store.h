@@ -126,7 +126,7 @@ void pt_plan_run_free(struct pt_plan_run *r);
  * base's own values skipped), each a full pt_plan_run with o's solver,
  * region and user and no exact check or frontier. out (room for
  * PT_PLAN_VARIANTS_MAX) gets the base first, then the variants; *n their
- * count.
+ * count. PT_ECONFLICT when the sites or measures changed between the runs.
  */
 enum pt_err pt_plan_sensitivity(struct pt_db *db, const struct pt_plan_opts *o,
 				const struct pt_plan_run *base, struct pt_plan_variant *out,
