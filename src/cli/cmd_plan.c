@@ -613,7 +613,7 @@ int pt_cmd_plan(struct pt_cli *cli)
 	}
 	if (sensitivity) {
 		memset(&d, 0, sizeof d);
-		err = pt_plan_sensitivity(db, &o, run, sens, &n_sens, &d);
+		err = pt_plan_sensitivity(&o, run, sens, &n_sens, &d);
 		if (err != PT_OK) {
 			rc = pt_cli_fail(err, &d);
 			goto out;

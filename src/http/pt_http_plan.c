@@ -364,7 +364,7 @@ void pt_h_plan_get(struct pt_req *r)
 	rejected = pt_req_query(r, "rejected");
 	sensitivity = pt_req_query(r, "sensitivity");
 	if (sensitivity->set && sensitivity->num &&
-	    (err = pt_plan_sensitivity(r->db, &o, run, variants, &n_variants, &d)) != PT_OK) {
+	    (err = pt_plan_sensitivity(&o, run, variants, &n_variants, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
 		goto out;
 	}
@@ -409,7 +409,7 @@ void pt_h_plan_report(struct pt_req *r)
 	if (pt_api_audit_reads(r, "plan.report", &log))
 		goto out;
 	if (sensitivity->set && sensitivity->num &&
-	    (err = pt_plan_sensitivity(r->db, &o, run, variants, &n_variants, &d)) != PT_OK) {
+	    (err = pt_plan_sensitivity(&o, run, variants, &n_variants, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
 		goto out;
 	}

@@ -677,10 +677,16 @@ static enum pt_err ranking_pairs(const struct pt_ranking *r, struct pair_ref **o
 	return PT_OK;
 }
 
+static void run_inputs_free(struct pt_plan_inputs *in);
+
 void pt_plan_run_free(struct pt_plan_run *r)
 {
 	if (!r)
 		return;
+	if (r->inputs) {
+		run_inputs_free(r->inputs);
+		free(r->inputs);
+	}
 	pt_plan_result_free(&r->result);
 	pt_plan_model_free(r->model);
 	pt_measure_catalog_free(&r->measures);
@@ -692,14 +698,14 @@ void pt_plan_run_free(struct pt_plan_run *r)
 }
 
 /* Per-site inputs of the model: pairs, existing and committed measures (CSR arrays). */
-struct run_inputs {
+struct pt_plan_inputs {
 	struct pt_plan_site *sites;
 	struct pt_plan_pair *pairs;
 	uint32_t *existing, *committed;
 	double *v, *c;
 };
 
-static void run_inputs_free(struct run_inputs *in)
+static void run_inputs_free(struct pt_plan_inputs *in)
 {
 	free(in->sites);
 	free(in->pairs);
@@ -713,7 +719,7 @@ static enum pt_err run_inputs_build(const struct pt_ranking *ranking,
 				    const struct pt_measure_catalog *measures,
 				    const struct pair_ref *refs, size_t n_refs,
 				    const struct pt_site_measure_row *sm, size_t n_sm,
-				    struct run_inputs *in, struct pt_diag *d)
+				    struct pt_plan_inputs *in, struct pt_diag *d)
 {
 	const struct pt_site_list *sites = &ranking->sites;
 	size_t n = sites->n, i, *pair_at = NULL, *ex_at = NULL, *co_at = NULL;
@@ -809,7 +815,7 @@ enum pt_err pt_plan_run(struct pt_db *db, const struct pt_plan_opts *o, struct p
 	struct run_filter filter;
 	struct pair_ref *refs = NULL;
 	struct pt_site_measure_row *sm = NULL;
-	struct run_inputs in;
+	struct pt_plan_inputs *in;
 	size_t n_refs = 0, n_sm = 0;
 	double time_limit;
 	enum pt_err err;
@@ -831,12 +837,16 @@ enum pt_err pt_plan_run(struct pt_db *db, const struct pt_plan_opts *o, struct p
 	if (o->region && strlen(o->region) >= PT_REGION_MAX)
 		return pt_diag_set(d, PT_EINVAL, 0, "region", "region longer than %d bytes",
 				   PT_REGION_MAX - 1);
-	memset(&in, 0, sizeof in);
 	memset(&filter, 0, sizeof filter);
 	filter.region = o->region;
 	run = calloc(1, sizeof *run);
+	if (run && !(run->inputs = calloc(1, sizeof *run->inputs))) {
+		free(run);
+		run = NULL;
+	}
 	if (!run)
 		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	in = run->inputs;
 	run->result.exact_reduction_eur = NAN;
 	run->result.gap_to_exact = NAN;
 	pt_strlcpy(run->region, o->region ? o->region : "", sizeof run->region);
@@ -857,10 +867,10 @@ enum pt_err pt_plan_run(struct pt_db *db, const struct pt_plan_opts *o, struct p
 		run->ranking->cfg.plan_horizon_years = o->horizon_years;
 
 	if ((err = ranking_pairs(run->ranking, &refs, &n_refs, d)) != PT_OK ||
-	    (err = run_inputs_build(run->ranking, &run->measures, refs, n_refs, sm, n_sm, &in,
+	    (err = run_inputs_build(run->ranking, &run->measures, refs, n_refs, sm, n_sm, in,
 				    d)) != PT_OK ||
-	    (err = pt_plan_model_build(&run->ranking->cfg, &run->measures, in.v, in.c,
-				       run->ranking->cat.threats.n, in.sites, run->ranking->sites.n,
+	    (err = pt_plan_model_build(&run->ranking->cfg, &run->measures, in->v, in->c,
+				       run->ranking->cat.threats.n, in->sites, run->ranking->sites.n,
 				       &run->model, d)) != PT_OK)
 		goto fail;
 	time_limit = o->time_limit_s > 0 ? o->time_limit_s : run->ranking->cfg.plan_exact_time_limit_s;
@@ -892,91 +902,69 @@ enum pt_err pt_plan_run(struct pt_db *db, const struct pt_plan_opts *o, struct p
 	}
 	free(refs);
 	free(sm);
-	run_inputs_free(&in);
 	*out = run;
 	return PT_OK;
 fail:
 	free(refs);
 	free(sm);
-	run_inputs_free(&in);
 	pt_plan_run_free(run);
 	return err;
 }
 
-static struct pt_plan_variant variant_of(const struct pt_plan_run *run, size_t common, int base)
-{
-	struct pt_plan_variant v;
-	memset(&v, 0, sizeof v);
-	v.discount_rate = run->ranking->cfg.plan_discount_rate;
-	v.horizon_years = run->ranking->cfg.plan_horizon_years;
-	v.cost_eur = run->result.cost_eur;
-	v.risk_reduction_eur = run->result.risk_reduction_eur;
-	v.sites_funded = run->result.sites_funded;
-	v.measures = run->result.measures_chosen;
-	v.measures_in_common = common;
-	v.base = base;
-	return v;
-}
 
-/* Nonzero when two runs cover the same sites in the same order. */
-static int same_sites(const struct pt_plan_run *a, const struct pt_plan_run *b)
-{
-	size_t i;
-	if (a->ranking->sites.n != b->ranking->sites.n || a->measures.n != b->measures.n)
-		return 0;
-	for (i = 0; i < a->ranking->sites.n; i++)
-		if (strcmp(a->ranking->sites.items[i].id, b->ranking->sites.items[i].id) != 0)
-			return 0;
-	for (i = 0; i < a->measures.n; i++)
-		if (strcmp(a->measures.items[i].id, b->measures.items[i].id) != 0)
-			return 0;
-	return 1;
-}
-
-enum pt_err pt_plan_sensitivity(struct pt_db *db, const struct pt_plan_opts *o,
-				const struct pt_plan_run *base, struct pt_plan_variant *out,
-				size_t *n, struct pt_diag *d)
+enum pt_err pt_plan_sensitivity(const struct pt_plan_opts *o, const struct pt_plan_run *base,
+				struct pt_plan_variant *out, size_t *n, struct pt_diag *d)
 {
 	static const double rates[] = { 0, 0.03, 0.05, 0.07 };
 	const size_t n_rates = sizeof rates / sizeof rates[0];
-	double r0;
-	unsigned h0, horizons[2];
+	const struct pt_plan_inputs *in;
+	struct pt_config cfg;
+	unsigned horizons[2];
+	double time_limit;
 	size_t k;
-	enum pt_err err;
+	enum pt_err err = PT_OK;
 
 	*n = 0;
-	if (!db || !o || !base || !out)
-		return pt_diag_set(d, PT_EINVAL, 0, "", "no database, options or plan");
-	r0 = base->ranking->cfg.plan_discount_rate;
-	h0 = base->ranking->cfg.plan_horizon_years;
-	horizons[0] = h0 / 2 ? h0 / 2 : 1;
-	horizons[1] = h0 * 2 <= 100 ? h0 * 2 : 100;
-	out[(*n)++] = variant_of(base, base->result.measures_chosen, 1);
-	for (k = 0; k < n_rates + 2; k++) {
-		struct pt_plan_opts vo = *o;
-		struct pt_plan_run *run = NULL;
-		int by_rate = k < n_rates;
-		vo.set_discount_rate = 1;
-		vo.discount_rate = by_rate ? rates[k] : r0;
-		vo.horizon_years = by_rate ? h0 : horizons[k - n_rates];
-		if ((by_rate && fabs(vo.discount_rate - r0) < 1e-12) ||
-		    (!by_rate && vo.horizon_years == h0))
+	if (!o || !base || !base->inputs || !out)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no options or plan");
+	in = base->inputs;
+	cfg = base->ranking->cfg;
+	horizons[0] = cfg.plan_horizon_years / 2 ? cfg.plan_horizon_years / 2 : 1;
+	horizons[1] = cfg.plan_horizon_years * 2 <= 100 ? cfg.plan_horizon_years * 2 : 100;
+	time_limit = o->time_limit_s > 0 ? o->time_limit_s : cfg.plan_exact_time_limit_s;
+	out[(*n)++] = (struct pt_plan_variant){ cfg.plan_discount_rate, cfg.plan_horizon_years,
+						 base->result.cost_eur,
+						 base->result.risk_reduction_eur,
+						 base->result.sites_funded,
+						 base->result.measures_chosen,
+						 base->result.measures_chosen, 1 };
+	/* The same inputs (one snapshot) with another rate or horizon: model and plan again. */
+	for (k = 0; k < n_rates + 2 && err == PT_OK; k++) {
+		struct pt_config vc = cfg;
+		struct pt_plan_model *model = NULL;
+		struct pt_plan_result result;
+		if (k < n_rates)
+			vc.plan_discount_rate = rates[k];
+		else
+			vc.plan_horizon_years = horizons[k - n_rates];
+		if (fabs(vc.plan_discount_rate - cfg.plan_discount_rate) < 1e-12 &&
+		    vc.plan_horizon_years == cfg.plan_horizon_years)
 			continue;
-		vo.check_exact = 0;
-		vo.frontier_points = 0;
-		if ((err = pt_plan_run(db, &vo, &run, d)) != PT_OK)
-			return err;
-		if (!same_sites(base, run)) { /* each run reads its own snapshot */
-			pt_plan_run_free(run);
-			return pt_diag_set(d, PT_ECONFLICT, 0, "", "the registry changed during the "
-					   "sensitivity analysis; run it again");
-		}
-		out[(*n)++] = variant_of(run, pt_plan_common_measures(base->model, &base->result,
-								      run->model, &run->result),
-					 0);
-		pt_plan_run_free(run);
+		memset(&result, 0, sizeof result);
+		if ((err = pt_plan_model_build(&vc, &base->measures, in->v, in->c,
+					       base->ranking->cat.threats.n, in->sites,
+					       base->ranking->sites.n, &model, d)) == PT_OK &&
+		    (err = pt_plan_solve(model, o->budget_eur, o->solver, time_limit, &result,
+					 d)) == PT_OK)
+			out[(*n)++] = (struct pt_plan_variant){
+				vc.plan_discount_rate, vc.plan_horizon_years, result.cost_eur,
+				result.risk_reduction_eur, result.sites_funded, result.measures_chosen,
+				pt_plan_common_measures(base->model, &base->result, model, &result), 0
+			};
+		pt_plan_result_free(&result);
+		pt_plan_model_free(model);
 	}
-	return PT_OK;
+	return err;
 }
 
 /* ---- saved plans --------------------------------------------------------- */
@@ -1395,7 +1383,7 @@ enum pt_err pt_db_register_list(struct pt_db *db, const struct pt_principal *who
 	struct pt_register_entry *e = NULL;
 	struct pt_measure_catalog measures;
 	struct pt_site_measure_row *sm = NULL;
-	struct run_inputs in;
+	struct pt_plan_inputs in;
 	size_t n_refs = 0, n_sm = 0, i;
 	enum pt_err err;
 

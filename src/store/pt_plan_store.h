@@ -94,6 +94,9 @@ struct pt_plan_opts {
 	unsigned horizon_years;   /**< 1-100; 0 = setting plan.horizon_years */
 };
 
+/** The per-site inputs a run's model was built from (private to the store). */
+struct pt_plan_inputs;
+
 /** A plan run: what it was computed from and its result. Free with pt_plan_run_free. */
 struct pt_plan_run {
 	struct pt_ranking *ranking;  /**< quant ranking, exact values: cfg, cat, sites (by id), factors, level_text */
@@ -105,6 +108,7 @@ struct pt_plan_run {
 	size_t outside_region;       /**< sites left out by region */
 	size_t frontier_n;
 	double *frontier_budget, *frontier_reduction, *frontier_bound; /**< frontier_n each */
+	struct pt_plan_inputs *inputs; /**< the model's inputs (owned), for pt_plan_sensitivity */
 };
 
 /**
@@ -123,14 +127,14 @@ void pt_plan_run_free(struct pt_plan_run *r);
 /**
  * Sensitivity: base (run with o) solved again at the same budget at
  * discount rates 0, 3, 5 and 7% and at half and twice its horizon (the
- * base's own values skipped), each a full pt_plan_run with o's solver,
- * region and user and no exact check or frontier. out (room for
+ * base's own values skipped): the model is rebuilt from base's inputs (the
+ * same snapshot, nothing read again) with that rate or horizon and solved
+ * with o's solver (no exact check, no frontier). out (room for
  * PT_PLAN_VARIANTS_MAX) gets the base first, then the variants; *n their
- * count. PT_ECONFLICT when the sites or measures changed between the runs.
+ * count.
  */
-enum pt_err pt_plan_sensitivity(struct pt_db *db, const struct pt_plan_opts *o,
-				const struct pt_plan_run *base, struct pt_plan_variant *out,
-				size_t *n, struct pt_diag *d);
+enum pt_err pt_plan_sensitivity(const struct pt_plan_opts *o, const struct pt_plan_run *base,
+				struct pt_plan_variant *out, size_t *n, struct pt_diag *d);
 
 /* ---- saved plans --------------------------------------------------------- */
 
