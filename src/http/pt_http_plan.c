@@ -629,7 +629,7 @@ static int summary_from_row(struct pt_req *r, const struct pt_saved_plan *p, jso
 		return 0;
 	}
 	for (line = lines; *line; line = next) {
-		char *f[4], *end;
+		char *f[4];
 		const struct pt_site *s;
 		int k;
 		next = line + strcspn(line, "\n");
@@ -653,9 +653,9 @@ static int summary_from_row(struct pt_req *r, const struct pt_saved_plan *p, jso
 		}
 		pt_read_note(log, s);
 		funded++;
-		cost += strtod(f[1], &end);
-		red += strtod(f[2], &end);
-		measures += strtoll(f[3], &end, 10);
+		cost += strtod(f[1], NULL);
+		red += strtod(f[2], NULL);
+		measures += strtoll(f[3], NULL, 10);
 	}
 	free(lines);
 	*summary = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:f,s:f,s:f,s:o,s:I,s:I,s:I}", "name",
