@@ -1020,7 +1020,7 @@ enum pt_err pt_db_plan_save(struct pt_db *db, const struct pt_principal *who, co
 	struct pt_plan_view v;
 	const struct pt_plan_model *m;
 	json_t *j;
-	char *json = NULL, *site_ids = NULL, now[PT_TIMESTAMP_MAX], detail[256];
+	char *json = NULL, *site_lines = NULL, now[PT_TIMESTAMP_MAX], detail[256];
 	const char *actor;
 	sqlite3_stmt *st;
 	enum pt_err err;
@@ -1068,23 +1068,23 @@ enum pt_err pt_db_plan_save(struct pt_db *db, const struct pt_principal *who, co
 		for (i = 0; i < m->n_sites && i < run->result.n_sites; i++)
 			if (run->result.choice[i])
 				cap += strlen(run->ranking->sites.items[i].id) + 96;
-		if (!(site_ids = malloc(cap))) {
+		if (!(site_lines = malloc(cap))) {
 			free(json);
 			return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 		}
-		site_ids[0] = '\0';
+		site_lines[0] = '\0';
 		for (i = 0; i < m->n_sites && i < run->result.n_sites; i++) {
 			const struct pt_plan_option *op;
 			int w;
 			if (!run->result.choice[i] || run->result.choice[i] >= m->sites[i].n_options)
 				continue;
 			op = &m->options[m->sites[i].first_option + run->result.choice[i]];
-			w = snprintf(site_ids + used, cap - used, "%s%s,%.17g,%.17g,%u",
+			w = snprintf(site_lines + used, cap - used, "%s%s,%.17g,%.17g,%u",
 				     used ? "\n" : "", run->ranking->sites.items[i].id, op->cost_eur,
 				     op->benefit_eur, (unsigned)op->n_measures);
 			if (w < 0 || (size_t)w >= cap - used) {
 				free(json);
-				free(site_ids);
+				free(site_lines);
 				return pt_diag_set(d, PT_EINTERNAL, 0, "", "a plan's site line is too long");
 			}
 			used += (size_t)w;
@@ -1092,7 +1092,7 @@ enum pt_err pt_db_plan_save(struct pt_db *db, const struct pt_principal *who, co
 	}
 	if ((err = pt_db_begin(db, d)) != PT_OK) {
 		free(json);
-		free(site_ids);
+		free(site_lines);
 		return err;
 	}
 	now_text(db, now);
@@ -1130,7 +1130,7 @@ enum pt_err pt_db_plan_save(struct pt_db *db, const struct pt_principal *who, co
 	if (rc == SQLITE_OK)
 		rc = bind_text(st, 13, json);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 14, site_ids);
+		rc = bind_text(st, 14, site_lines);
 	if ((err = step_done(db, st, rc, "saving the plan", d)) != PT_OK)
 		goto out;
 	for (i = 0; i < m->n_sites && i < run->result.n_sites; i++) {
@@ -1159,7 +1159,7 @@ enum pt_err pt_db_plan_save(struct pt_db *db, const struct pt_principal *who, co
 	err = pt_audit_append(db, "plan.save", "plans", name, detail, d);
 out:
 	free(json);
-	free(site_ids);
+	free(site_lines);
 	return pt_db_end(db, err, d);
 }
 

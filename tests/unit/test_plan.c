@@ -363,8 +363,8 @@ static void test_less_intrusive_needs_admissible(void)
 }
 
 /* B (intrusiveness 2, 100000, 100000 a year) against a less intrusive A
- * doing as much at 1.15 x the cost, with plan.min_bcr set to B's BCR / 1.1
- * or 1.5 x it. Sets *va and *vb to the verdicts. */
+ * doing as much at 1.15 x the cost, with plan.min_bcr set to B's BCR times
+ * min_bcr_factor. Sets *va and *vb to the verdicts. */
 static void bcr_before_necessity_case(double min_bcr_factor, enum pt_plan_verdict *va,
 				      enum pt_plan_verdict *vb)
 {
