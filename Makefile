@@ -26,7 +26,7 @@ CFLAGS += -std=c11 $(WARN) $(OPT) -MMD -MP -pthread
 # GLPK (libglpk-dev) has no pkg-config file: the exact planner links it directly.
 LDLIBS += $(PKG_LIBS) -lglpk -lm -pthread
 
-LIB_SRC := $(wildcard src/core/*.c src/formats/*.c src/store/*.c src/http/*.c)
+LIB_SRC := $(wildcard src/core/*.c src/formats/*.c src/store/*.c src/app/*.c src/http/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 DATA_FILES := $(sort $(wildcard data/catalog/*.csv data/demo/*.csv data/demo/*.geojson))

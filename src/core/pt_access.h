@@ -42,15 +42,26 @@ enum pt_access { PT_ACCESS_OK = 0, PT_ACCESS_NOT_FOUND, PT_ACCESS_FORBIDDEN };
 const char *pt_access_name(enum pt_access a);
 
 /**
- * The caller, a logged-in user. Built by the store from a session
- * (pt_user_principal in src/store/pt_users.h); plain data, nothing to free.
+ * The caller: a logged-in user, built by the store from a session
+ * (pt_user_principal), or the system administrator (pt_principal_system):
+ * whoever holds the database file, as the command line without --as does.
+ * Plain data, nothing to free.
  */
 struct pt_principal {
-	long long user_id; /**< > 0 */
-	long long org_id;  /**< the user's organisation, > 0 */
+	long long user_id; /**< > 0 for a user; 0 for the system administrator */
+	long long org_id;  /**< the user's organisation, > 0; 0 for the system administrator */
 	enum pt_org_type org_type;
 	enum pt_role role;
+	int system;        /**< nonzero: the system administrator; every decision allows it */
 };
+
+/**
+ * Fill *out with the system administrator: the principal of the command
+ * line (without --as). Every decision of this module allows it, because
+ * whoever holds the database file can read and change it anyway; the
+ * decisions still go through here so there is one place that says so.
+ */
+void pt_principal_system(struct pt_principal *out);
 
 /**
  * A record as the rules see it: a site, or anything that inherits a

@@ -1,0 +1,150 @@
+/* pt_app.c - the caller, the read snapshot and the audited-read log that
+ * every use case of src/app shares. */
+#include "pt_app.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../store/pt_audit.h"
+#include "../store/pt_ranking.h"
+#include "../store/pt_store.h"
+#include "../store/pt_users.h"
+
+void pt_caller_system(struct pt_caller *c)
+{
+	memset(c, 0, sizeof *c);
+	pt_principal_system(&c->who);
+	pt_strlcpy(c->name, PT_ACTOR_SYSTEM, sizeof c->name);
+}
+
+enum pt_err pt_caller_as_user(struct pt_db *db, const char *user_name, struct pt_caller *c,
+			      struct pt_diag *d)
+{
+	struct pt_user u;
+	enum pt_err err;
+	memset(c, 0, sizeof *c);
+	err = pt_db_user_get(db, user_name, &u, d);
+	if (err == PT_ENOTFOUND)
+		return pt_diag_set(d, PT_ENOTFOUND, 0, "as",
+				   "no user named \"%s\"; 'protect user list' shows them", user_name);
+	if (err != PT_OK)
+		return err;
+	pt_user_principal(&u, &c->who);
+	pt_strlcpy(c->name, u.name, sizeof c->name);
+	return PT_OK;
+}
+
+void pt_app_act(const struct pt_caller *c, struct pt_db *db)
+{
+	pt_db_set_actor(db, c->who.system ? 0 : c->who.user_id, c->who.system ? 0 : c->who.org_id,
+			c->name, c->now);
+}
+
+enum pt_err pt_app_db_open(const char *path, int create, struct pt_db **out, struct pt_diag *d)
+{
+	return pt_db_open(path, create, out, d);
+}
+
+void pt_app_db_close(struct pt_db *db)
+{
+	pt_db_close(db);
+}
+
+struct pt_snapshot *pt_snapshot_load(struct pt_db *db, struct pt_diag *d)
+{
+	struct pt_snapshot *s = calloc(1, sizeof *s);
+	if (!s) {
+		pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		return NULL;
+	}
+	atomic_init(&s->refs, 1);
+	if (pt_ranking_load_view(db, &s->sites, &s->ix, d) != PT_OK) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct pt_snapshot *pt_app_snapshot(const struct pt_caller *c, struct pt_db *db,
+				    struct pt_diag *d)
+{
+	if (c && c->snapshots && c->snapshots->get)
+		return c->snapshots->get(c->snapshots->ctx, db, d);
+	return pt_snapshot_load(db, d);
+}
+
+struct pt_snapshot *pt_snapshot_retain(struct pt_snapshot *s)
+{
+	if (s)
+		atomic_fetch_add(&s->refs, 1);
+	return s;
+}
+
+void pt_snapshot_release(struct pt_snapshot *s)
+{
+	if (!s || atomic_fetch_sub(&s->refs, 1) != 1)
+		return;
+	pt_site_list_free(&s->sites);
+	pt_access_index_free(s->ix);
+	free(s);
+}
+
+long pt_snapshot_find(const struct pt_snapshot *s, const char *id)
+{
+	size_t lo = 0, hi = s->sites.n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(s->sites.items[mid].id, id);
+		if (c == 0)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+void pt_snapshot_record(const struct pt_snapshot *s, size_t i, struct pt_access_record *rec)
+{
+	pt_access_index_record(s->ix, &s->sites.items[i], rec);
+}
+
+size_t pt_snapshot_visible(const struct pt_snapshot *s, const struct pt_principal *who,
+			   unsigned char *visible)
+{
+	size_t i, shown = 0;
+	for (i = 0; i < s->sites.n; i++) {
+		struct pt_access_record rec;
+		pt_snapshot_record(s, i, &rec);
+		visible[i] = pt_access_read(who, &rec) == PT_ACCESS_OK;
+		shown += visible[i];
+	}
+	return shown;
+}
+
+void pt_read_log_note(struct pt_read_log *log, const struct pt_site *s)
+{
+	size_t used, n;
+	if (s->tlp < PT_TLP_AMBER)
+		return;
+	log->n++;
+	used = strlen(log->ids);
+	n = strlen(s->id);
+	if (used + n + 5 >= sizeof log->ids) {
+		if (used + 4 < sizeof log->ids && (used < 3 || strcmp(log->ids + used - 3, "...") != 0))
+			pt_strlcat(log->ids, ",...", sizeof log->ids);
+		return;
+	}
+	if (used)
+		pt_strlcat(log->ids, ",", sizeof log->ids);
+	pt_strlcat(log->ids, s->id, sizeof log->ids);
+}
+
+enum pt_err pt_read_log_commit(const struct pt_caller *c, struct pt_db *db, const char *action,
+			       const struct pt_read_log *log, struct pt_diag *d)
+{
+	if (!c->audit_reads || !log->n)
+		return PT_OK;
+	return pt_audit_reads(db, action, "sites", log->n, log->ids, d);
+}

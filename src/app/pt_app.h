@@ -1,0 +1,128 @@
+/* pt_app.h - what every use case of src/app shares: the caller, the read
+ * snapshot and where it comes from, the log of audited reads. */
+#ifndef PT_APP_H
+#define PT_APP_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/pt_access.h"
+#include "../core/pt_err.h"
+#include "../core/pt_model.h"
+#include "../formats/pt_diag.h"
+#include "../formats/pt_sites_io.h"
+
+/*
+ * Conventions of src/app (docs/internals/app.md):
+ * - one function per use case, named pt_app_<noun>_<verb>, taking
+ *   (const struct pt_caller *c, struct pt_db *db, <input>, <result out>,
+ *   struct pt_diag *d) and returning enum pt_err;
+ * - it takes one snapshot (pt_app_snapshot) when it needs the sites and
+ *   their access records, asks src/core/pt_access for every decision,
+ *   runs src/core, writes through src/store in one transaction, and fills
+ *   a result struct the caller frees with the use case's _free/_clear;
+ * - it does no I/O of its own and never prints; the faces (src/cli,
+ *   src/http) parse, call it and render what it returns.
+ */
+
+struct pt_db;           /**< an open registry (pt_app_db_open) */
+struct pt_access_index; /**< who owns and may read which site (src/store) */
+
+#define PT_CALLER_NAME_MAX 64 /**< the caller's name as the audit log shows it, bytes with the NUL */
+
+/** Who calls a use case, and when. Plain data. */
+struct pt_caller {
+	struct pt_principal who; /**< a user, or pt_principal_system (the command line) */
+	char name[PT_CALLER_NAME_MAX]; /**< as the audit log shows it */
+	int64_t now;             /**< unix seconds; 0: the clock at each write */
+	int audit_reads;         /**< nonzero: reads of AMBER and RED records are audited (the API) */
+	const struct pt_snapshot_source *snapshots; /**< where snapshots come from; NULL: the db */
+};
+
+/** The command line's caller: the system administrator, reads not audited. */
+void pt_caller_system(struct pt_caller *c);
+
+/**
+ * The caller for user user_name (the command line's --as USER): its
+ * principal and name, reads not audited. PT_ENOTFOUND for an unknown user
+ * (d names the field "as").
+ */
+enum pt_err pt_caller_as_user(struct pt_db *db, const char *user_name, struct pt_caller *c,
+			      struct pt_diag *d);
+
+/**
+ * Make db act for c: its writes are done, and audited, as c at c->now
+ * (pt_db_set_actor). Use cases that write call it first.
+ */
+void pt_app_act(const struct pt_caller *c, struct pt_db *db);
+
+/** Open the registry at path (create: make it when missing); close with pt_app_db_close. */
+enum pt_err pt_app_db_open(const char *path, int create, struct pt_db **out, struct pt_diag *d);
+
+/** Close; NULL does nothing. */
+void pt_app_db_close(struct pt_db *db);
+
+/**
+ * Every site of the registry (by id) and its access index, read in one
+ * read transaction so that they agree, at one data version. Shared by the
+ * requests that use it (reference counted); never changed once made.
+ */
+struct pt_snapshot {
+	atomic_long refs;
+	unsigned long long version; /**< the data version it was read at; 0: do not keep */
+	struct pt_site_list sites;  /**< every site, ordered by id */
+	struct pt_access_index *ix; /**< owners, partners and RED readers of those sites */
+};
+
+/** Where a use case's snapshots come from: the server backs this with its cache. */
+struct pt_snapshot_source {
+	/** A reference to a snapshot at the registry's current data version, or NULL with d filled. */
+	struct pt_snapshot *(*get)(void *ctx, struct pt_db *db, struct pt_diag *d);
+	void *ctx;
+};
+
+/** Read a new snapshot from db (one reference, version 0). NULL with d filled. */
+struct pt_snapshot *pt_snapshot_load(struct pt_db *db, struct pt_diag *d);
+
+/** c's snapshot source's current snapshot (or pt_snapshot_load without one). */
+struct pt_snapshot *pt_app_snapshot(const struct pt_caller *c, struct pt_db *db,
+				    struct pt_diag *d);
+
+/** Take another reference; returns s. */
+struct pt_snapshot *pt_snapshot_retain(struct pt_snapshot *s);
+
+/** Drop a reference (the last frees it); NULL does nothing. */
+void pt_snapshot_release(struct pt_snapshot *s);
+
+/** The index of site id in s->sites, or -1 when there is none. */
+long pt_snapshot_find(const struct pt_snapshot *s, const char *id);
+
+/** Site i of s as the access rules see it (arrays borrowed from s). */
+void pt_snapshot_record(const struct pt_snapshot *s, size_t i, struct pt_access_record *rec);
+
+/**
+ * Mark visible[i] (an array of s->sites.n bytes the caller owns) when who
+ * may read site i (pt_access_filter); returns how many are visible.
+ */
+size_t pt_snapshot_visible(const struct pt_snapshot *s, const struct pt_principal *who,
+			   unsigned char *visible);
+
+/** The AMBER, AMBER+STRICT and RED records one use case read, for its one audit entry. */
+struct pt_read_log {
+	size_t n;      /**< sensitive records noted */
+	char ids[768]; /**< their ids, comma-separated, truncated with ",..." */
+};
+
+/** Note that the use case read site s (only AMBER and above are kept). */
+void pt_read_log_note(struct pt_read_log *log, const struct pt_site *s);
+
+/**
+ * Write the use case's one audit entry "action" for the reads in log, when
+ * c->audit_reads and log->n (else nothing). A read that cannot be audited
+ * must not be answered: on an error the caller returns it.
+ */
+enum pt_err pt_read_log_commit(const struct pt_caller *c, struct pt_db *db, const char *action,
+			       const struct pt_read_log *log, struct pt_diag *d);
+
+#endif
