@@ -33,6 +33,12 @@ int pt_api_csrf_check(struct pt_req *r);
 void pt_api_request_done(struct pt_req *r);
 /** Make r->db act for the caller (pt_db_set_actor), before the handler runs. */
 void pt_api_prepare_db(struct pt_req *r);
+/**
+ * The request's caller for src/app: the session's principal and user name
+ * ("anonymous" and no rights without a session), the wall clock, reads
+ * audited, snapshots from the server's cache.
+ */
+void pt_api_caller(const struct pt_req *r, struct pt_caller *c);
 /** The caller as the access rules see it (NULL without a session). */
 const struct pt_principal *pt_api_who(const struct pt_req *r);
 
@@ -44,12 +50,6 @@ int pt_api_can_write(const struct pt_req *r, const struct pt_site *s);
 int pt_api_visible(void *ctx, const struct pt_site *s);
 /** Nonzero when the caller may set the national threat level. */
 int pt_api_may_set_threat_level(const struct pt_req *r);
-/** The AMBER, AMBER+STRICT and RED records one request read, for its one audit entry. */
-struct pt_read_log {
-	size_t n;        /**< sensitive records noted */
-	char ids[768];   /**< their ids, comma-separated, truncated with "..." */
-};
-
 /** Note that the request read site s (only AMBER and above are kept). */
 void pt_read_note(struct pt_read_log *log, const struct pt_site *s);
 
@@ -74,7 +74,7 @@ struct pt_view {
  * its cache key prefix#bits. 0, or nonzero after replying 500. Free with
  * pt_api_view_free.
  */
-int pt_api_view(struct pt_req *r, const struct pt_sites_snapshot *snap, const char *prefix,
+int pt_api_view(struct pt_req *r, const struct pt_snapshot *snap, const char *prefix,
 		int with_write, struct pt_view *v);
 /** Free what pt_api_view made. */
 void pt_api_view_free(struct pt_view *v);

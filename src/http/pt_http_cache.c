@@ -25,7 +25,7 @@ struct pt_http_cache {
 	pthread_mutex_t lock;
 	struct slot slots[PT_CACHE_SLOTS];
 	unsigned long long clock;
-	struct pt_sites_snapshot *snapshot; /* the newest, one reference held here */
+	struct pt_snapshot *snapshot; /* the newest, one reference held here */
 };
 
 struct pt_http_cache *pt_cache_new(void)
@@ -42,15 +42,6 @@ void pt_cache_body_release(struct pt_cache_body *b)
 		free(b);
 }
 
-void pt_sites_snapshot_release(struct pt_sites_snapshot *s)
-{
-	if (s && atomic_fetch_sub(&s->refs, 1) == 1) {
-		pt_site_list_free(&s->list);
-		pt_access_index_free(s->ix);
-		free(s);
-	}
-}
-
 void pt_cache_free(struct pt_http_cache *c)
 {
 	size_t i;
@@ -60,7 +51,7 @@ void pt_cache_free(struct pt_http_cache *c)
 		free(c->slots[i].key);
 		pt_cache_body_release(c->slots[i].body);
 	}
-	pt_sites_snapshot_release(c->snapshot);
+	pt_snapshot_release(c->snapshot);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
@@ -144,15 +135,17 @@ void pt_reply_cached(struct pt_req *r, unsigned status, struct pt_cache_body *b)
 	r->status = status;
 }
 
-struct pt_sites_snapshot *pt_sites_snapshot_get(struct pt_req *r, struct pt_diag *d)
+/* The snapshot source of src/app: ctx is the server. */
+static struct pt_snapshot *server_snapshot(void *ctx, struct pt_db *db, struct pt_diag *d)
 {
-	struct pt_http_cache *c = r->srv->cache;
-	struct pt_sites_snapshot *s, *fresh;
+	struct pt_http_server *srv = ctx;
+	struct pt_http_cache *c = srv->cache;
+	struct pt_snapshot *s, *fresh;
 	unsigned long long version;
 	enum pt_err err;
 
 	/* The version is read before the data, so a snapshot is never older than its tag. */
-	if (pt_ranking_watch_version(r->srv->watch, &version) != PT_OK) {
+	if (pt_ranking_watch_version(srv->watch, &version) != PT_OK) {
 		pt_diag_set(d, PT_EDB, 0, "", "cannot read the registry's version");
 		return NULL;
 	}
@@ -171,20 +164,20 @@ struct pt_sites_snapshot *pt_sites_snapshot_get(struct pt_req *r, struct pt_diag
 	}
 	atomic_init(&fresh->refs, 2); /* the caller's and the cache's */
 	fresh->version = version;
-	if ((err = pt_ranking_load_view(r->db, &fresh->list, &fresh->ix, d)) != PT_OK) {
+	if ((err = pt_ranking_load_view(db, &fresh->sites, &fresh->ix, d)) != PT_OK) {
 		free(fresh);
 		return NULL;
 	}
 	/* Tagged with a version only when nothing changed while loading: then two snapshots
 	 * of one version hold the same sites. Otherwise it serves this request alone. */
-	if (pt_ranking_watch_version(r->srv->watch, &version) != PT_OK || version != fresh->version) {
+	if (pt_ranking_watch_version(srv->watch, &version) != PT_OK || version != fresh->version) {
 		fresh->version = 0;
 		atomic_store(&fresh->refs, 1);
 		return fresh;
 	}
 	pthread_mutex_lock(&c->lock);
 	if (!c->snapshot || c->snapshot->version <= version) {
-		pt_sites_snapshot_release(c->snapshot);
+		pt_snapshot_release(c->snapshot);
 		c->snapshot = fresh;
 	} else {
 		atomic_fetch_sub(&fresh->refs, 1); /* a newer one is there already */
@@ -193,7 +186,18 @@ struct pt_sites_snapshot *pt_sites_snapshot_get(struct pt_req *r, struct pt_diag
 	return fresh;
 }
 
-struct pt_sites_snapshot *pt_req_snapshot(struct pt_req *r, struct pt_diag *d)
+void pt_http_snapshot_source(struct pt_http_server *srv, struct pt_snapshot_source *out)
+{
+	out->get = server_snapshot;
+	out->ctx = srv;
+}
+
+struct pt_snapshot *pt_sites_snapshot_get(struct pt_req *r, struct pt_diag *d)
+{
+	return server_snapshot(r->srv, r->db, d);
+}
+
+struct pt_snapshot *pt_req_snapshot(struct pt_req *r, struct pt_diag *d)
 {
 	if (!r->snap) {
 		struct pt_db *db = r->db;
@@ -208,14 +212,14 @@ struct pt_sites_snapshot *pt_req_snapshot(struct pt_req *r, struct pt_diag *d)
 	return r->snap;
 }
 
-const struct pt_site *pt_snapshot_site(const struct pt_sites_snapshot *snap, const char *id)
+const struct pt_site *pt_http_snapshot_site(const struct pt_snapshot *snap, const char *id)
 {
-	size_t lo = 0, hi = snap->list.n;
+	size_t lo = 0, hi = snap->sites.n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(snap->list.items[mid].id, id);
+		int c = strcmp(snap->sites.items[mid].id, id);
 		if (c == 0)
-			return &snap->list.items[mid];
+			return &snap->sites.items[mid];
 		if (c < 0)
 			lo = mid + 1;
 		else

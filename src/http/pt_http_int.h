@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
+#include "../app/pt_app.h"
 #include "../store/pt_ranking.h"
 #include "../store/pt_store.h"
 #include "pt_http.h"
@@ -41,6 +42,7 @@ struct pt_http_server {
 	struct pt_throttle *throttle;
 	struct pt_ranking_watch *watch; /* tells when the registry changed */
 	struct pt_http_cache *cache;    /* sites snapshot and rendered bodies until then */
+	struct pt_snapshot_source snapshots; /* src/app's snapshots, from the cache */
 	pthread_mutex_t lock; /* guards in_flight and stopping */
 	pthread_cond_t idle;
 	long in_flight;
@@ -99,7 +101,7 @@ struct pt_req {
 	json_t *json;      /**< the parsed body (PT_R_JSON) */
 	struct pt_db *db;  /**< the connection held while the handler runs */
 	struct pt_http_session *session; /**< the caller, NULL without a session */
-	struct pt_sites_snapshot *snap;  /**< the sites and access index the request decides with */
+	struct pt_snapshot *snap;  /**< the sites and access index the request decides with */
 	/* The reply the handler builds. */
 	unsigned status;
 	json_t *reply;     /**< JSON body (owned) or NULL */
@@ -174,14 +176,6 @@ void pt_throttle_clear(struct pt_throttle *t, const char *key);
 /** A rendered body shared by the cache and the responses sending it. */
 struct pt_cache_body;
 
-/** All sites of the registry and its access index at one version, shared by the requests using it. */
-struct pt_sites_snapshot {
-	atomic_long refs;
-	unsigned long long version; /**< 0: changed while loading; nothing derived is kept */
-	struct pt_site_list list;   /**< ordered by id */
-	struct pt_access_index *ix; /**< read in the same transaction as list */
-};
-
 /** A new, empty cache (NULL when out of memory); free with pt_cache_free. */
 struct pt_http_cache *pt_cache_new(void);
 /** Free; NULL does nothing (bodies still being sent stay alive until sent). */
@@ -205,19 +199,19 @@ void pt_reply_cached(struct pt_req *r, unsigned status, struct pt_cache_body *b)
 /**
  * The sites at the registry's current version, loaded with r->db when the
  * kept snapshot is older. A reference for the caller (release with
- * pt_sites_snapshot_release), or NULL with d filled.
+ * pt_snapshot_release), or NULL with d filled.
  */
-struct pt_sites_snapshot *pt_sites_snapshot_get(struct pt_req *r, struct pt_diag *d);
-/** Drop a reference; NULL does nothing. */
-void pt_sites_snapshot_release(struct pt_sites_snapshot *s);
+struct pt_snapshot *pt_sites_snapshot_get(struct pt_req *r, struct pt_diag *d);
 /**
  * The request's snapshot, taken at its first use and kept (and released)
  * with the request: every decision and list of one request sees the same
  * registry. NULL with d filled when it cannot be loaded.
  */
-struct pt_sites_snapshot *pt_req_snapshot(struct pt_req *r, struct pt_diag *d);
+struct pt_snapshot *pt_req_snapshot(struct pt_req *r, struct pt_diag *d);
+/** The snapshot source of src/app backed by srv's cache (set up by pt_http_start). */
+void pt_http_snapshot_source(struct pt_http_server *srv, struct pt_snapshot_source *out);
 /** The site id in snap, or NULL. */
-const struct pt_site *pt_snapshot_site(const struct pt_sites_snapshot *snap, const char *id);
+const struct pt_site *pt_http_snapshot_site(const struct pt_snapshot *snap, const char *id);
 
 /** Seconds on a monotonic clock (for throttling). */
 long long pt_http_now_mono(void);

@@ -192,7 +192,7 @@ static void note_run(struct pt_read_log *log, const struct pt_plan_run *run)
  * replying 404 (missing and hidden alike) or 500. */
 static const struct pt_site *path_site(struct pt_req *r, const char *id)
 {
-	const struct pt_sites_snapshot *snap;
+	const struct pt_snapshot *snap;
 	const struct pt_site *s;
 	struct pt_diag d;
 	memset(&d, 0, sizeof d);
@@ -204,7 +204,7 @@ static const struct pt_site *path_site(struct pt_req *r, const char *id)
 		pt_reply_diag(r, d.msg[0] ? PT_EDB : PT_ENOMEM, &d);
 		return NULL;
 	}
-	s = pt_snapshot_site(snap, id);
+	s = pt_http_snapshot_site(snap, id);
 	if (!s || !pt_api_can_read(r, s)) {
 		pt_reply_not_found(r);
 		return NULL;
@@ -461,7 +461,7 @@ static double jnum(const json_t *o, const char *key)
  * bound and the frontier, go). The kept sites are noted in log. Steals
  * plan; NULL when out of memory.
  */
-static json_t *plan_for_caller(struct pt_req *r, const struct pt_sites_snapshot *snap, json_t *plan,
+static json_t *plan_for_caller(struct pt_req *r, const struct pt_snapshot *snap, json_t *plan,
 			       struct pt_read_log *log)
 {
 	static const char *const lists[2] = {"sites", "rejected"};
@@ -481,7 +481,7 @@ static json_t *plan_for_caller(struct pt_req *r, const struct pt_sites_snapshot 
 		for (i = 0; i < n; i++) {
 			json_t *it = json_array_get(a, i);
 			const char *id = json_string_value(json_object_get(it, "site_id"));
-			const struct pt_site *s = id ? pt_snapshot_site(snap, id) : NULL;
+			const struct pt_site *s = id ? pt_http_snapshot_site(snap, id) : NULL;
 			if (s && pt_api_can_read(r, s)) {
 				pt_read_note(log, s);
 				if (json_array_append(kept, it)) {
@@ -564,7 +564,7 @@ static json_t *saved_summary(const struct pt_saved_plan *p, const json_t *plan)
 static int saved_plan(struct pt_req *r, const char *name, json_t **summary, json_t **plan,
 		      struct pt_read_log *log)
 {
-	struct pt_sites_snapshot *snap;
+	struct pt_snapshot *snap;
 	struct pt_saved_plan p;
 	struct pt_diag d;
 	enum pt_err err;
@@ -608,7 +608,7 @@ static int saved_plan(struct pt_req *r, const char *name, json_t **summary, json
 static int summary_from_row(struct pt_req *r, const struct pt_saved_plan *p, json_t **summary,
 			    struct pt_read_log *log)
 {
-	struct pt_sites_snapshot *snap;
+	struct pt_snapshot *snap;
 	struct pt_diag d;
 	enum pt_err err;
 	char *lines = NULL, *line, *next;
@@ -646,7 +646,7 @@ static int summary_from_row(struct pt_req *r, const struct pt_saved_plan *p, jso
 			free(lines);
 			return 0;
 		}
-		s = pt_snapshot_site(snap, f[0]);
+		s = pt_http_snapshot_site(snap, f[0]);
 		if (!s || !pt_api_can_read(r, s)) {
 			hidden++;
 			continue;
@@ -780,9 +780,9 @@ out:
 /* ---- the risk register ---- */
 
 /* May the caller record decisions on site id (per the request's snapshot)? */
-static int may_treat(struct pt_req *r, const struct pt_sites_snapshot *snap, const char *id)
+static int may_treat(struct pt_req *r, const struct pt_snapshot *snap, const char *id)
 {
-	const struct pt_site *s = pt_snapshot_site(snap, id);
+	const struct pt_site *s = pt_http_snapshot_site(snap, id);
 	struct pt_access_record rec;
 	if (!s || !snap->ix || !pt_api_who(r))
 		return 0;
@@ -810,7 +810,7 @@ static json_t *entry_json(const struct pt_register_entry *e, int can_treat)
 void pt_h_register_list(struct pt_req *r)
 {
 	const struct pt_qval *site = pt_req_query(r, "site");
-	struct pt_sites_snapshot *snap;
+	struct pt_snapshot *snap;
 	struct pt_register_entry *e = NULL;
 	struct pt_read_log log;
 	struct pt_diag d;
@@ -835,7 +835,7 @@ void pt_h_register_list(struct pt_req *r)
 	pt_api_page(r, &limit, &offset);
 	items = json_array();
 	for (i = offset; items && i < n && shown < limit; i++, shown++) {
-		const struct pt_site *s = pt_snapshot_site(snap, e[i].site_id);
+		const struct pt_site *s = pt_http_snapshot_site(snap, e[i].site_id);
 		json_t *o = entry_json(&e[i], may_treat(r, snap, e[i].site_id));
 		if (s)
 			pt_read_note(&log, s);
@@ -860,7 +860,7 @@ out:
 /* Reply with the register entry (site, threat) as it is now (200). */
 static void reply_entry(struct pt_req *r, const char *site, const char *threat)
 {
-	struct pt_sites_snapshot *snap;
+	struct pt_snapshot *snap;
 	struct pt_register_entry *e = NULL;
 	struct pt_diag d;
 	enum pt_err err;

@@ -10,7 +10,7 @@
 
 /* The key a computed body is kept under: the view's, while the registry still has the
  * snapshot's version (then the computation saw exactly the snapshot's data); else NULL. */
-static const char *key_if_unchanged(struct pt_req *r, const struct pt_sites_snapshot *snap,
+static const char *key_if_unchanged(struct pt_req *r, const struct pt_snapshot *snap,
 				    const struct pt_view *view)
 {
 	unsigned long long now;
@@ -24,7 +24,7 @@ void pt_h_ranking(struct pt_req *r)
 {
 	struct pt_ranking_opts o;
 	struct pt_ranking *rk = NULL;
-	struct pt_sites_snapshot *snap = NULL;
+	struct pt_snapshot *snap = NULL;
 	struct pt_cache_body *cached = NULL;
 	struct pt_view view;
 	char prefix[256];
@@ -76,7 +76,7 @@ void pt_h_ranking(struct pt_req *r)
 	/* The figures depend on every visible site: audit as a read of all of them. */
 	for (i = 0; i < view.n; i++)
 		if (view.bits[i] & 1)
-			pt_read_note(&log, &snap->list.items[i]);
+			pt_read_note(&log, &snap->sites.items[i]);
 	if (view.key && (cached = pt_cache_get(r->srv->cache, view.key, snap->version))) {
 		if (pt_api_audit_reads(r, "ranking.read", &log))
 			goto out;
@@ -149,7 +149,7 @@ out:
 	pt_ranking_free(rk);
 	pt_cache_body_release(cached);
 	pt_api_view_free(&view);
-	pt_sites_snapshot_release(snap);
+	pt_snapshot_release(snap);
 }
 
 static const char *const likelihood_names[5] = {"rare", "unlikely", "possible", "likely",
@@ -160,7 +160,7 @@ static const char *const consequence_names[5] = {"minor", "moderate", "significa
 void pt_h_matrix(struct pt_req *r)
 {
 	struct pt_risk_matrix rm;
-	struct pt_sites_snapshot *snap = NULL;
+	struct pt_snapshot *snap = NULL;
 	struct pt_cache_body *cached = NULL;
 	struct pt_read_log log;
 	struct pt_view view;
@@ -194,7 +194,7 @@ void pt_h_matrix(struct pt_req *r)
 		goto out;
 	for (i = 0; i < view.n; i++)
 		if (view.bits[i] & 1)
-			pt_read_note(&log, &snap->list.items[i]);
+			pt_read_note(&log, &snap->sites.items[i]);
 	if (view.key && (cached = pt_cache_get(r->srv->cache, view.key, snap->version))) {
 		if (pt_api_audit_reads(r, "matrix.read", &log))
 			goto out;
@@ -239,7 +239,7 @@ out:
 	json_decref(root);
 	pt_cache_body_release(cached);
 	pt_api_view_free(&view);
-	pt_sites_snapshot_release(snap);
+	pt_snapshot_release(snap);
 }
 
 void pt_h_catalog(struct pt_req *r)

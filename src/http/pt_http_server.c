@@ -603,7 +603,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (r->db)
 		pt_dbpool_put(&s->pool, r->db);
 	pt_api_request_done(r);
-	pt_sites_snapshot_release(r->snap);
+	pt_snapshot_release(r->snap);
 	json_decref(r->json);
 	json_decref(r->reply);
 	if (r->raw)
@@ -702,6 +702,7 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 	}
 	if ((err = pt_ranking_watch_open(cfg->db_path, &s->watch, d)) != PT_OK)
 		goto fail;
+	pt_http_snapshot_source(s, &s->snapshots);
 	if ((err = pt_api_init(s, d)) != PT_OK)
 		goto fail;
 	s->daemon = MHD_start_daemon(

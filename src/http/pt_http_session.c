@@ -115,6 +115,20 @@ void pt_api_prepare_db(struct pt_req *r)
 	set_actor(r, r->db);
 }
 
+void pt_api_caller(const struct pt_req *r, struct pt_caller *c)
+{
+	memset(c, 0, sizeof *c);
+	if (r->session) {
+		c->who = r->session->who;
+		pt_strlcpy(c->name, r->session->s.user.name, sizeof c->name);
+	} else {
+		pt_strlcpy(c->name, "anonymous", sizeof c->name);
+	}
+	c->now = pt_http_now_wall();
+	c->audit_reads = 1;
+	c->snapshots = &r->srv->snapshots;
+}
+
 const struct pt_principal *pt_api_who(const struct pt_req *r)
 {
 	return r->session ? &r->session->who : NULL;
@@ -124,7 +138,7 @@ const struct pt_principal *pt_api_who(const struct pt_req *r)
 static const struct pt_access_index *index_of(const struct pt_req *r)
 {
 	struct pt_diag d;
-	const struct pt_sites_snapshot *snap;
+	const struct pt_snapshot *snap;
 	if (!r->session)
 		return NULL;
 	memset(&d, 0, sizeof d);
@@ -164,20 +178,7 @@ int pt_api_may_set_threat_level(const struct pt_req *r)
 
 void pt_read_note(struct pt_read_log *log, const struct pt_site *s)
 {
-	size_t used, n;
-	if (s->tlp < PT_TLP_AMBER)
-		return;
-	log->n++;
-	used = strlen(log->ids);
-	n = strlen(s->id);
-	if (used + n + 5 >= sizeof log->ids) {
-		if (used + 4 < sizeof log->ids && (used < 3 || strcmp(log->ids + used - 3, "...") != 0))
-			pt_strlcat(log->ids, ",...", sizeof log->ids);
-		return;
-	}
-	if (used)
-		pt_strlcat(log->ids, ",", sizeof log->ids);
-	pt_strlcat(log->ids, s->id, sizeof log->ids);
+	pt_read_log_note(log, s);
 }
 
 int pt_api_audit_reads(struct pt_req *r, const char *action, const struct pt_read_log *log)

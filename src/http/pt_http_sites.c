@@ -24,7 +24,7 @@ static void catalogs_free(struct pt_catalogs *cat)
  */
 static int visible_site(struct pt_req *r, struct pt_site *s)
 {
-	const struct pt_sites_snapshot *snap;
+	const struct pt_snapshot *snap;
 	const struct pt_site *found;
 	struct pt_diag d;
 	memset(&d, 0, sizeof d);
@@ -36,7 +36,7 @@ static int visible_site(struct pt_req *r, struct pt_site *s)
 		pt_reply_diag(r, d.msg[0] ? PT_EDB : PT_ENOMEM, &d);
 		return 1;
 	}
-	found = pt_snapshot_site(snap, r->param[0]);
+	found = pt_http_snapshot_site(snap, r->param[0]);
 	if (!found || !pt_api_can_read(r, found)) {
 		pt_reply_not_found(r);
 		return 1;
@@ -79,20 +79,20 @@ static void reply_write_failure(struct pt_req *r, enum pt_err err, const struct 
 		pt_reply_diag(r, err, d);
 }
 
-int pt_api_view(struct pt_req *r, const struct pt_sites_snapshot *snap, const char *prefix,
+int pt_api_view(struct pt_req *r, const struct pt_snapshot *snap, const char *prefix,
 		int with_write, struct pt_view *v)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t i, plen = strlen(prefix);
 	memset(v, 0, sizeof *v);
-	v->n = snap->list.n;
+	v->n = snap->sites.n;
 	v->bits = calloc(v->n ? v->n : 1, 1);
 	if (!v->bits) {
 		pt_reply_json(r, 500, NULL);
 		return 1;
 	}
 	for (i = 0; i < v->n; i++) {
-		const struct pt_site *s = &snap->list.items[i];
+		const struct pt_site *s = &snap->sites.items[i];
 		if (pt_api_can_read(r, s))
 			v->bits[i] = (unsigned char)(1 | (with_write && pt_api_can_write(r, s) ? 2 : 0));
 	}
@@ -119,7 +119,7 @@ void pt_api_view_free(struct pt_view *v)
 
 void pt_h_sites_list(struct pt_req *r)
 {
-	struct pt_sites_snapshot *snap;
+	struct pt_snapshot *snap;
 	struct pt_read_log log;
 	struct pt_view view;
 	struct pt_cache_body *cached = NULL;
@@ -144,7 +144,7 @@ void pt_h_sites_list(struct pt_req *r)
 		if (!(view.bits[i] & 1))
 			continue;
 		if (seen >= offset && shown < limit) {
-			pt_read_note(&log, &snap->list.items[i]);
+			pt_read_note(&log, &snap->sites.items[i]);
 			shown++;
 		}
 		seen++;
@@ -163,7 +163,7 @@ void pt_h_sites_list(struct pt_req *r)
 				continue;
 			if (seen++ < offset || shown >= limit)
 				continue;
-			o = pt_json_site(&snap->list.items[i], (view.bits[i] & 2) != 0);
+			o = pt_json_site(&snap->sites.items[i], (view.bits[i] & 2) != 0);
 			if (!o || json_array_append_new(items, o)) {
 				pt_reply_json(r, 500, NULL);
 				goto out;
@@ -184,7 +184,7 @@ out:
 	pt_cache_body_release(cached);
 	json_decref(items);
 	pt_api_view_free(&view);
-	pt_sites_snapshot_release(snap);
+	pt_snapshot_release(snap);
 }
 
 void pt_h_site_get(struct pt_req *r)
@@ -582,7 +582,7 @@ static void change_reader(struct pt_req *r, const char *name, int add)
 	struct pt_diag d;
 	enum pt_err err;
 	struct pt_access_record rec;
-	const struct pt_sites_snapshot *snap;
+	const struct pt_snapshot *snap;
 	memset(&d, 0, sizeof d);
 	if (visible_site(r, &s))
 		return;
