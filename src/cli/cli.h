@@ -24,6 +24,7 @@ struct pt_cli {
 	int argc;            /**< arguments after the subcommand name */
 	char **argv;
 	const char *command; /**< the subcommand name, for messages */
+	const char *usage;   /**< the subcommand's usage lines, for pt_cli_usage_error */
 };
 
 /** A subcommand: returns a sysexits status. */

@@ -292,3 +292,16 @@ int pt_cli_write_json(json_t *j, size_t flags)
 	json_decref(j);
 	return rc;
 }
+
+int pt_cli_usage_error(const struct pt_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "protect %s: ", cli->command);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (cli->usage)
+		fprintf(stderr, "usage: protect [--db FILE] %s\n", cli->usage);
+	return 64;
+}

@@ -91,20 +91,6 @@ static const struct pt_cli_command *find_command(const char *name)
 	return NULL;
 }
 
-int pt_cli_usage_error(const struct pt_cli *cli, const char *fmt, ...)
-{
-	const struct pt_cli_command *c = find_command(cli->command);
-	va_list ap;
-	fprintf(stderr, "protect %s: ", cli->command);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	if (c)
-		fprintf(stderr, "usage: protect [--db FILE] %s\n", c->usage);
-	return 64;
-}
-
 int main(int argc, char **argv)
 {
 	struct pt_cli cli;
@@ -161,6 +147,7 @@ int main(int argc, char **argv)
 		return 64;
 	}
 	cli.command = cmd->name;
+	cli.usage = cmd->usage;
 	cli.argc = argc - i - 1;
 	cli.argv = argv + i + 1;
 	if (cli.argc > 0 && (strcmp(cli.argv[0], "--help") == 0 || strcmp(cli.argv[0], "-h") == 0)) {
