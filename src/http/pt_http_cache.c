@@ -227,3 +227,29 @@ const struct pt_site *pt_http_snapshot_site(const struct pt_snapshot *snap, cons
 	}
 	return NULL;
 }
+
+void pt_reply_json_keep(struct pt_req *r, json_t *body, const char *key,
+			unsigned long long version)
+{
+	char *text;
+	struct pt_cache_body *b;
+	if (!body || !key) {
+		pt_reply_json(r, 200, body);
+		return;
+	}
+	text = pt_json_text(body);
+	if (!text) {
+		json_decref(body);
+		pt_reply_json(r, 500, NULL);
+		return;
+	}
+	pt_cache_put(r->srv->cache, key, version, text, strlen(text));
+	b = pt_cache_get(r->srv->cache, key, version);
+	if (b) {
+		pt_reply_cached(r, 200, b);
+		json_decref(body);
+	} else {
+		pt_reply_json(r, 200, body); /* not kept (too large, out of memory): send it anyway */
+	}
+	free(text);
+}

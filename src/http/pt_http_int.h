@@ -138,6 +138,10 @@ const char *pt_req_header(struct pt_req *r, const char *name);
 /** The declared query parameter name of the route (set, num, str) or NULL if undeclared. */
 const struct pt_qval *pt_req_query(const struct pt_req *r, const char *name);
 
+/** Open n connections to the initialised registry at path (close with pt_dbpool_close, also after a failure). */
+enum pt_err pt_dbpool_open(struct pt_dbpool *p, const char *path, size_t n, struct pt_diag *d);
+/** Close every connection of the pool. */
+void pt_dbpool_close(struct pt_dbpool *p);
 /** Take a connection from the pool (waits for a free one). */
 struct pt_db *pt_dbpool_get(struct pt_dbpool *p);
 /** Give a connection back. */
