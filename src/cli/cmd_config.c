@@ -1,9 +1,11 @@
 /* cmd_config.c - `protect config show|set` and `protect threat-level
- * show|set`: the configurable figures and the national threat level. */
+ * show|set`: the configurable figures and the national threat level
+ * (src/app/pt_app_registry). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/pt_app_registry.h"
 #include "cli.h"
 #include "formats/pt_diag.h"
 
@@ -25,12 +27,13 @@ int pt_cmd_config(struct pt_cli *cli)
 {
 	struct pt_db *db = NULL;
 	struct pt_config cfg;
-	struct pt_diag d;
+	struct pt_caller c;
+	struct pt_diag d = PT_DIAG_INIT;
 	enum pt_err err;
 	size_t i;
 	int rc;
 
-	memset(&d, 0, sizeof d);
+	pt_caller_system(&c);
 	if (cli->argc < 1)
 		return pt_cli_usage_error(cli, "say show or set KEY VALUE");
 	if (strcmp(cli->argv[0], "show") == 0) {
@@ -45,7 +48,7 @@ int pt_cmd_config(struct pt_cli *cli)
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
 	if (strcmp(cli->argv[0], "set") == 0) {
-		err = pt_db_setting_set(db, cli->argv[1], cli->argv[2], &d);
+		err = pt_app_config_set(&c, db, cli->argv[1], cli->argv[2], &d);
 		if (err == PT_ENOTFOUND) {
 			pt_cli_errorf("%s: unknown setting; 'protect config show' lists them", cli->argv[1]);
 			rc = 65;
@@ -56,7 +59,7 @@ int pt_cmd_config(struct pt_cli *cli)
 		}
 		goto out;
 	}
-	err = pt_db_config_load(db, &cfg, &d);
+	err = pt_app_config_get(&c, db, &cfg, &d);
 	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
@@ -69,23 +72,25 @@ int pt_cmd_config(struct pt_cli *cli)
 		printf("%-30s %-14s %s\n", pt_config_key_name(i), val, pt_config_key_description(i));
 	}
 out:
-	pt_db_close(db);
+	pt_app_db_close(db);
 	return rc;
 }
 
 int pt_cmd_threat_level(struct pt_cli *cli)
 {
 	struct pt_db *db = NULL;
-	struct pt_diag d;
+	struct pt_diag d = PT_DIAG_INIT;
 	struct pt_config cfg;
-	enum pt_threat_level level, national;
-	struct pt_threat_level_entry *entries = NULL;
+	struct pt_caller c;
+	struct pt_app_threat_levels levels;
+	enum pt_threat_level level = PT_LEVEL_SUBSTANTIAL;
 	const char *threat = NULL;
-	size_t n = 0, i;
+	size_t i;
 	enum pt_err err;
 	int rc;
 
-	memset(&d, 0, sizeof d);
+	pt_caller_system(&c);
+	memset(&levels, 0, sizeof levels);
 	if (cli->argc < 1)
 		return pt_cli_usage_error(cli, "say show or set LEVEL");
 	if (strcmp(cli->argv[0], "set") == 0) {
@@ -107,7 +112,7 @@ int pt_cmd_threat_level(struct pt_cli *cli)
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
 	if (strcmp(cli->argv[0], "set") == 0) {
-		err = pt_db_threat_level_set(db, threat, level, &d);
+		err = pt_app_threat_level_set(&c, db, threat, level, &d);
 		if (err != PT_OK) {
 			rc = pt_cli_fail(err, &d);
 			goto out;
@@ -118,20 +123,21 @@ int pt_cmd_threat_level(struct pt_cli *cli)
 			printf("national threat level: %s\n", pt_threat_level_name(level));
 		goto out;
 	}
-	if ((err = pt_db_config_load(db, &cfg, &d)) != PT_OK ||
-	    (err = pt_db_threat_levels(db, &national, &entries, &n, &d)) != PT_OK) {
+	if ((err = pt_app_config_get(&c, db, &cfg, &d)) != PT_OK ||
+	    (err = pt_app_threat_levels_get(&c, db, &levels, &d)) != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
 	}
 	printf("national threat level: %s (attempt probabilities p -> 1-(1-p)^%g)\n",
-	       pt_threat_level_name(national), cfg.level_factor[national]);
-	for (i = 0; i < n; i++)
-		printf("  %-22s %s (factor %g)\n", entries[i].threat_id,
-		       pt_threat_level_name(entries[i].level), cfg.level_factor[entries[i].level]);
-	if (!n)
+	       pt_threat_level_name(levels.national), cfg.level_factor[levels.national]);
+	for (i = 0; i < levels.n; i++)
+		printf("  %-22s %s (factor %g)\n", levels.entries[i].threat_id,
+		       pt_threat_level_name(levels.entries[i].level),
+		       cfg.level_factor[levels.entries[i].level]);
+	if (!levels.n)
 		printf("no threat scenario has a level of its own\n");
 out:
-	free(entries);
-	pt_db_close(db);
+	pt_app_threat_levels_clear(&levels);
+	pt_app_db_close(db);
 	return rc;
 }

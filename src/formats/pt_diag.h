@@ -5,6 +5,9 @@
 
 #include "../core/pt_err.h"
 
+/** An empty struct pt_diag, for a declaration: `struct pt_diag d = PT_DIAG_INIT;`. */
+#define PT_DIAG_INIT {.line = 0}
+
 /** Set line, field and a printf-style message on d; returns err. d may be NULL. */
 enum pt_err pt_diag_set(struct pt_diag *d, enum pt_err err, long line, const char *field,
 			const char *fmt, ...) __attribute__((format(printf, 5, 6)));

@@ -7,16 +7,14 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "../app/pt_app_session.h"
 #include "../core/pt_access.h"
 #include "../formats/pt_diag.h"
-#include "../store/pt_audit.h"
-#include "../store/pt_users.h"
 #include "pt_http_api.h"
 
 /** The caller of one request. */
 struct pt_http_session {
-	struct pt_session s;
-	struct pt_principal who;
+	struct pt_app_session a; /* the session and its principal */
 	char token[PT_TOKEN_TEXT_MAX];
 };
 
@@ -49,19 +47,18 @@ static int token_syntax_ok(const char *t)
 /* Who the store's writes of this request are by. */
 static void set_actor(struct pt_req *r, struct pt_db *db)
 {
-	if (r->session)
-		pt_db_set_actor(db, r->session->s.user.id, r->session->s.user.org_id,
-				r->session->s.user.name, pt_http_now_wall());
-	else
-		pt_db_set_actor(db, 0, 0, "anonymous", pt_http_now_wall());
+	struct pt_caller c;
+	pt_api_caller(r, &c);
+	pt_app_act(&c, db);
 }
 
 int pt_api_session_check(struct pt_req *r)
 {
 	const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, PT_SESSION_COOKIE);
 	struct pt_http_session *hs;
+	struct pt_caller c;
 	struct pt_db *db;
-	struct pt_diag d;
+	struct pt_diag d = PT_DIAG_INIT;
 	enum pt_err err;
 
 	if (!cookie || !token_syntax_ok(cookie)) {
@@ -73,9 +70,10 @@ int pt_api_session_check(struct pt_req *r)
 		pt_reply_json(r, 500, NULL);
 		return 1;
 	}
-	memset(&d, 0, sizeof d);
+	memset(&c, 0, sizeof c);
+	c.now = pt_http_now_wall();
 	db = pt_dbpool_get(&r->srv->pool);
-	err = pt_db_session_get(db, cookie, pt_http_now_wall(), &hs->s, &d);
+	err = pt_app_session_get(&c, db, cookie, &hs->a, &d);
 	pt_dbpool_put(&r->srv->pool, db);
 	if (err == PT_ENOTFOUND) {
 		free(hs);
@@ -88,7 +86,6 @@ int pt_api_session_check(struct pt_req *r)
 		return 1;
 	}
 	pt_strlcpy(hs->token, cookie, sizeof hs->token);
-	pt_user_principal(&hs->s.user, &hs->who);
 	r->session = hs;
 	return 0;
 }
@@ -96,7 +93,7 @@ int pt_api_session_check(struct pt_req *r)
 int pt_api_csrf_check(struct pt_req *r)
 {
 	const char *token = pt_req_header(r, PT_CSRF_HEADER);
-	if (!r->session || !token || !pt_session_csrf_ok(&r->session->s, token)) {
+	if (!r->session || !token || !pt_app_session_csrf_ok(&r->session->a, token)) {
 		pt_reply_error(r, 403, PT_CSRF_HEADER, 0, "%s: missing or wrong CSRF token",
 			       PT_CSRF_HEADER);
 		return 1;
@@ -119,8 +116,8 @@ void pt_api_caller(const struct pt_req *r, struct pt_caller *c)
 {
 	memset(c, 0, sizeof *c);
 	if (r->session) {
-		c->who = r->session->who;
-		pt_strlcpy(c->name, r->session->s.user.name, sizeof c->name);
+		c->who = r->session->a.who;
+		pt_strlcpy(c->name, r->session->a.session.user.name, sizeof c->name);
 	} else {
 		pt_strlcpy(c->name, "anonymous", sizeof c->name);
 	}
@@ -131,29 +128,29 @@ void pt_api_caller(const struct pt_req *r, struct pt_caller *c)
 
 const struct pt_principal *pt_api_who(const struct pt_req *r)
 {
-	return r->session ? &r->session->who : NULL;
+	return r->session ? &r->session->a.who : NULL;
 }
 
-/* The access index the request decides with: its snapshot's (the same sites it lists). */
-static const struct pt_access_index *index_of(const struct pt_req *r)
+/* The snapshot the request decides with (the same sites it lists). */
+static const struct pt_snapshot *snapshot_of(const struct pt_req *r)
 {
-	struct pt_diag d;
+	struct pt_diag d = PT_DIAG_INIT;
 	const struct pt_snapshot *snap;
 	if (!r->session)
 		return NULL;
-	memset(&d, 0, sizeof d);
 	snap = pt_req_snapshot((struct pt_req *)r, &d);
-	return snap ? snap->ix : NULL;
+	return snap && snap->ix ? snap : NULL;
 }
 
 static enum pt_access decide(const struct pt_req *r, const struct pt_site *s, int write)
 {
-	const struct pt_access_index *ix = index_of(r);
+	const struct pt_snapshot *snap = snapshot_of(r);
 	struct pt_access_record rec;
-	if (!ix)
+	if (!snap)
 		return PT_ACCESS_NOT_FOUND;
-	pt_access_index_record(ix, s, &rec);
-	return write ? pt_access_write(&r->session->who, &rec) : pt_access_read(&r->session->who, &rec);
+	pt_snapshot_site_record(snap, s, &rec);
+	return write ? pt_access_write(&r->session->a.who, &rec)
+		     : pt_access_read(&r->session->a.who, &rec);
 }
 
 int pt_api_can_read(const struct pt_req *r, const struct pt_site *s)
@@ -173,7 +170,7 @@ int pt_api_visible(void *ctx, const struct pt_site *s)
 
 int pt_api_may_set_threat_level(const struct pt_req *r)
 {
-	return r->session && pt_access_threat_level(&r->session->who) == PT_ACCESS_OK;
+	return r->session && pt_access_threat_level(&r->session->a.who) == PT_ACCESS_OK;
 }
 
 void pt_read_note(struct pt_read_log *log, const struct pt_site *s)
@@ -183,12 +180,13 @@ void pt_read_note(struct pt_read_log *log, const struct pt_site *s)
 
 int pt_api_audit_reads(struct pt_req *r, const char *action, const struct pt_read_log *log)
 {
-	struct pt_diag d;
+	struct pt_diag d = PT_DIAG_INIT;
+	struct pt_caller c;
 	enum pt_err err;
 	if (!log->n)
 		return 0;
-	memset(&d, 0, sizeof d);
-	err = pt_audit_reads(r->db, action, "sites", log->n, log->ids, &d);
+	pt_api_caller(r, &c);
+	err = pt_read_log_commit(&c, r->db, action, log, &d);
 	if (err != PT_OK) {
 		pt_reply_error(r, 500, NULL, 0, "the read could not be audited, so it is not answered: %s",
 			       d.msg[0] ? d.msg : pt_strerror(err));
@@ -238,20 +236,21 @@ void pt_h_session_post(struct pt_req *r)
 	const char *password = json_string_value(json_object_get(r->json, "password"));
 	char addr[64], key[80], cookie[160];
 	struct pt_login login;
-	struct pt_diag d;
+	struct pt_caller c;
+	struct pt_diag d = PT_DIAG_INIT;
 	enum pt_err err;
 	long long now = pt_http_now_mono();
 	long wait;
 
 	memset(&login, 0, sizeof login);
-	memset(&d, 0, sizeof d);
+	pt_api_caller(r, &c);
 	client_address(r, addr, sizeof addr);
 	snprintf(key, sizeof key, "addr:%s", addr);
 	if ((wait = pt_throttle_wait(r->srv->throttle, key, now)) > 0) {
 		reply_429(r, wait);
 		return;
 	}
-	err = pt_db_login(r->db, user, password, pt_http_now_wall(), 0, &login, &d);
+	err = pt_app_session_login(&c, r->db, user, password, &login, &d);
 	if (err == PT_ELIMIT) {
 		reply_429(r, login.retry_after);
 		return;
@@ -274,15 +273,16 @@ void pt_h_session_post(struct pt_req *r)
 
 void pt_h_session_get(struct pt_req *r)
 {
-	pt_reply_json(r, 200, session_body(&r->session->s));
+	pt_reply_json(r, 200, session_body(&r->session->a.session));
 }
 
 void pt_h_session_delete(struct pt_req *r)
 {
-	struct pt_diag d;
+	struct pt_caller c;
+	struct pt_diag d = PT_DIAG_INIT;
 	enum pt_err err;
-	memset(&d, 0, sizeof d);
-	err = pt_db_session_delete(r->db, r->session->token, &d);
+	pt_api_caller(r, &c);
+	err = pt_app_session_logout(&c, r->db, r->session->token, &d);
 	if (err != PT_OK && err != PT_ENOTFOUND) {
 		pt_reply_diag(r, err, &d);
 		return;

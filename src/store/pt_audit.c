@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../formats/pt_diag.h"
+#include "pt_store_int.h"
 
 #define KEY_FILE_MAX 16384   /* bytes of a key file */
 #define KEY_FILE_OLD_MAX 64  /* earlier keys a key file keeps */
@@ -78,12 +79,16 @@ static enum pt_err sodium_ready(struct pt_diag *d)
 	return PT_OK;
 }
 
+/* What src/store/pt_db.c calls around each transaction of a connection with audit state. */
+static const struct pt_db_tx_hooks audit_hooks = {pt_audit_tx_commit_prepare, pt_audit_tx_done,
+						  pt_audit_state_free};
+
 static struct audit_state *state_of(struct pt_db *db, int create)
 {
-	void **slot = pt_db_audit_slot(db);
-	if (!*slot && create)
-		*slot = calloc(1, sizeof(struct audit_state));
-	return *slot;
+	struct audit_state *s = pt_db_tx_state(db);
+	if (!s && create && (s = calloc(1, sizeof *s)))
+		pt_db_set_tx_hooks(db, &audit_hooks, s);
+	return s;
 }
 
 void pt_audit_state_free(void *state)

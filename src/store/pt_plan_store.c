@@ -15,6 +15,7 @@
 #include "../formats/pt_diag.h"
 #include "../formats/pt_plan_io.h"
 #include "pt_audit.h"
+#include "pt_store_int.h"
 #include "pt_users.h"
 
 #define CHECK_EXACT_MAX_OPTIONS 20000 /* check_exact -1: run GLPK too up to this many options */

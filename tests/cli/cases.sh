@@ -32,6 +32,13 @@ out_has "reg.db: registry ready"
 PROTECT_DB=reg.db p env-db 0 sites list
 out_has "0 sites"
 p init-extra-arg 64 --db reg.db init now
+# A registry written by a newer protect (its schema version past ours) is refused, untouched.
+cp reg.db newer.db
+/usr/bin/python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); v=c.execute("PRAGMA user_version").fetchone()[0]; c.execute("PRAGMA user_version = %d" % (v + 1)); c.commit()' newer.db
+p newer-schema 74 --db newer.db sites list
+err_has "newer.db: the database's schema version"
+err_has "the newest this protect knows; use a newer protect"
+p newer-schema-init 74 --db newer.db init
 
 # --- import sites ---------------------------------------------------------------
 cp "$DATA"/sites_small.csv "$DATA"/sites_quoted.csv "$DATA"/warn_overcapacity.csv .

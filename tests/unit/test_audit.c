@@ -11,6 +11,7 @@
 #include "pt_test.h"
 #include "store/pt_audit.h"
 #include "store/pt_store.h"
+#include "store/pt_store_int.h"
 
 static char tmpdir[64];
 static const unsigned char KEY[PT_AUDIT_KEY_BYTES] = {9, 8, 7, 6, 5, 4, 3, 2, 1};

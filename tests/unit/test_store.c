@@ -9,6 +9,7 @@
 #include "pt_test.h"
 #include "store/pt_audit.h"
 #include "store/pt_store.h"
+#include "store/pt_store_int.h"
 
 static char tmpdir[64];
 
@@ -854,6 +855,39 @@ static void test_persists_across_reopen(void)
 	remove_db(path);
 }
 
+/* A database migrated by a newer protect (user_version past the newest
+ * migration built in) is refused, with a message naming both versions. */
+static void test_refuses_newer_schema(void)
+{
+	struct pt_db *db = NULL;
+	struct pt_diag d = PT_DIAG_INIT;
+	char path[128], sql[64], want[96];
+	int current = -1, latest = -1;
+
+	tmp_path(path, sizeof path, "newer.db");
+	CHECK_INT(pt_db_open(path, 1, &db, &d), PT_OK);
+	if (!db)
+		return;
+	CHECK_INT(pt_db_schema_version(db, &current, &latest, &d), PT_OK);
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", latest + 1);
+	CHECK_INT(sqlite3_exec(pt_db_sqlite(db), sql, NULL, NULL, NULL), SQLITE_OK);
+	pt_db_close(db);
+	db = NULL;
+	pt_diag_clear(&d);
+	CHECK_INT(pt_db_open(path, 0, &db, &d), PT_EDB);
+	CHECK(db == NULL);
+	CHECK_INT(pt_err_exit_status(PT_EDB), 74);
+	snprintf(want, sizeof want, "schema version %d is newer than %d,", latest + 1, latest);
+	CHECK(strstr(d.msg, want) != NULL);
+	CHECK(strstr(d.msg, "use a newer protect") != NULL);
+	CHECK_STR(d.file, path);
+	/* Refused every time: nothing was changed by the attempt. */
+	pt_diag_clear(&d);
+	CHECK_INT(pt_db_open(path, 1, &db, &d), PT_EDB);
+	pt_db_close(db);
+	remove_db(path);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof tmpdir, "/tmp/pt_test_store_XXXXXX");
@@ -875,6 +909,7 @@ int main(void)
 	RUN(test_not_a_database);
 	RUN(test_missing_file);
 	RUN(test_persists_across_reopen);
+	RUN(test_refuses_newer_schema);
 	rmdir(tmpdir);
 	return TEST_SUMMARY("test_store");
 }

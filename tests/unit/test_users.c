@@ -9,6 +9,7 @@
 #include "pt_test.h"
 #include "store/pt_audit.h"
 #include "store/pt_store.h"
+#include "store/pt_store_int.h"
 #include "store/pt_users.h"
 
 #define T0 1735725600 /* 2025-01-01T10:00:00Z, the tests' "now" */

@@ -1,0 +1,483 @@
+/* pt_app_registry.c - the registry's own use cases: init and demo from the
+ * files compiled into the binary, settings, threat levels, catalogues. */
+#include "pt_app_registry.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../formats/pt_assess_io.h"
+#include "../formats/pt_diag.h"
+#include "../formats/pt_embedded.h"
+#include "../formats/pt_measures_io.h"
+#include "../formats/pt_sites_io.h"
+#include "../store/pt_plan_store.h"
+#include "../store/pt_store.h"
+#include "../store/pt_users.h"
+
+/* ---- the files compiled into the binary ---------------------------------- */
+
+/* The built-in file name, or PT_EINTERNAL naming it. */
+static enum pt_err embedded(const char *name, const struct pt_embedded_file **f,
+			    struct pt_diag *d)
+{
+	*f = pt_embedded_find(name);
+	if (!*f)
+		return pt_diag_set(d, PT_EINTERNAL, 0, "",
+				   "built-in data file %s is missing from this build", name);
+	return PT_OK;
+}
+
+/* Start d over for reading the built-in file name (keeps warn_cb). */
+static void diag_for(struct pt_diag *d, const char *name)
+{
+	if (!d)
+		return;
+	pt_diag_clear(d);
+	pt_strlcpy(d->file, name, sizeof d->file);
+}
+
+/* Any failure of built-in data is this program's bug: PT_EINTERNAL, d kept. */
+static enum pt_err builtin_broken(enum pt_err err)
+{
+	return err == PT_OK || err == PT_ENOMEM ? err : PT_EINTERNAL;
+}
+
+static enum pt_err read_catalog(const char *name, struct pt_catalog *c, struct pt_diag *d)
+{
+	const struct pt_embedded_file *f;
+	enum pt_err err;
+	if ((err = embedded(name, &f, d)) != PT_OK)
+		return err;
+	diag_for(d, name);
+	return builtin_broken(pt_catalog_read_csv(f->data, f->len, c, d));
+}
+
+enum pt_err pt_app_catalogs_builtin(struct pt_catalogs *cat, struct pt_diag *d)
+{
+	enum pt_err err;
+	if ((err = read_catalog("catalog/kinds.csv", &cat->kinds, d)) != PT_OK ||
+	    (err = read_catalog("catalog/sectors.csv", &cat->sectors, d)) != PT_OK ||
+	    (err = read_catalog("catalog/threats.csv", &cat->threats, d)) != PT_OK)
+		pt_app_catalogs_clear(cat);
+	return err;
+}
+
+void pt_app_catalogs_clear(struct pt_catalogs *cat)
+{
+	pt_catalog_free(&cat->kinds);
+	pt_catalog_free(&cat->sectors);
+	pt_catalog_free(&cat->threats);
+}
+
+/* ---- init ------------------------------------------------------------------ */
+
+/*
+ * Add the built-in measures (catalog/measures.csv and measure_effects.csv)
+ * the registry does not hold yet, with their effects; measures already
+ * stored are kept as they are (a user may have changed them).
+ */
+static enum pt_err seed_measures(struct pt_db *db, const struct pt_catalogs *cat,
+				 struct pt_diag *d)
+{
+	struct pt_measure_catalog builtin, stored, fresh;
+	const struct pt_embedded_file *mf, *ef;
+	enum pt_err err;
+	size_t i;
+
+	memset(&builtin, 0, sizeof builtin);
+	memset(&stored, 0, sizeof stored);
+	memset(&fresh, 0, sizeof fresh);
+	if ((err = embedded("catalog/measures.csv", &mf, d)) != PT_OK ||
+	    (err = embedded("catalog/measure_effects.csv", &ef, d)) != PT_OK)
+		return err;
+	diag_for(d, "catalog/measures.csv");
+	err = pt_measures_read_csv(mf->data, mf->len, cat, &builtin, d);
+	if (err == PT_OK) {
+		diag_for(d, "catalog/measure_effects.csv");
+		err = pt_measure_effects_read_csv(ef->data, ef->len, &cat->threats, NULL, &builtin, d);
+	}
+	if (err != PT_OK) {
+		err = builtin_broken(err);
+		goto out;
+	}
+	if (d)
+		pt_diag_clear(d);
+	if ((err = pt_db_measures_load(db, &stored, d)) != PT_OK)
+		goto out;
+	for (i = 0; i < builtin.n && err == PT_OK; i++)
+		if (pt_measure_catalog_find(&stored, builtin.items[i].id) < 0)
+			err = pt_measure_catalog_add(&fresh, &builtin.items[i]);
+	for (i = 0; i < builtin.n_effects && err == PT_OK; i++)
+		if (pt_measure_catalog_find(&fresh, builtin.effects[i].measure_id) >= 0)
+			err = pt_measure_catalog_add_effect(&fresh, &builtin.effects[i]);
+	if (err != PT_OK) {
+		pt_diag_put(d, err, 0, "", pt_strerror(err));
+		goto out;
+	}
+	if (fresh.n)
+		err = pt_db_measures_import(db, NULL, &fresh, d);
+out:
+	pt_measure_catalog_free(&builtin);
+	pt_measure_catalog_free(&stored);
+	pt_measure_catalog_free(&fresh);
+	return err;
+}
+
+enum pt_err pt_app_registry_init(const struct pt_caller *c, struct pt_db *db, struct pt_diag *d)
+{
+	struct pt_catalogs cat;
+	const struct pt_embedded_file *f;
+	char **keys = NULL, **values = NULL;
+	size_t n = 0;
+	enum pt_err err;
+
+	memset(&cat, 0, sizeof cat);
+	pt_app_act(c, db);
+	if ((err = pt_app_catalogs_builtin(&cat, d)) != PT_OK ||
+	    (err = embedded("catalog/settings.csv", &f, d)) != PT_OK)
+		goto out;
+	diag_for(d, "catalog/settings.csv");
+	err = pt_settings_read_csv(f->data, f->len, &keys, &values, &n, d);
+	if (err != PT_OK) {
+		err = builtin_broken(err);
+		goto out;
+	}
+	if (d)
+		pt_diag_clear(d);
+	err = pt_db_seed(db, &cat, (const char *const *)keys, (const char *const *)values, n, d);
+	if (err == PT_OK)
+		err = seed_measures(db, &cat, d);
+out:
+	pt_settings_free(keys, values, n);
+	pt_app_catalogs_clear(&cat);
+	return err;
+}
+
+/* ---- demo -------------------------------------------------------------------- */
+
+/* The demo's organisations: owners named in demo/sites.csv get their types; the rest are created. */
+static const struct demo_org {
+	const char *name;
+	enum pt_org_type type;
+} demo_orgs[] = {
+	{"Vellmark Ministry of the Interior", PT_ORG_GOVERNMENT},
+	{"Vellmark National Police", PT_ORG_GOVERNMENT},
+	{"Orrinford City Council", PT_ORG_OPERATOR},
+	{"Northgate Utilities", PT_ORG_OPERATOR},
+	{"Harbourlight Group", PT_ORG_OPERATOR},
+	{"Vellmark Rail and Ports", PT_ORG_OPERATOR},
+	{"Sentinel Guarding Services", PT_ORG_PRIVATE_SECURITY},
+	{"Orrinford Community Relief", PT_ORG_NGO},
+};
+
+/* Who names whom as a partner (the partner reads the owner's AMBER). */
+static const struct demo_partner {
+	const char *owner, *partner;
+} demo_partners[] = {
+	{"Northgate Utilities", "Sentinel Guarding Services"},
+};
+
+/*
+ * The demo's users, one per role and a few more, each with the password
+ * "demo-" followed by the user name (README.md, "Demo log-ins").
+ */
+static const struct demo_user {
+	const char *name;
+	enum pt_role role;
+	const char *org;
+} demo_users[] = {
+	{"admin", PT_ROLE_ADMIN, "Vellmark Ministry of the Interior"},
+	{"coordinator", PT_ROLE_COORDINATOR, "Vellmark Ministry of the Interior"},
+	{"analyst", PT_ROLE_ANALYST, "Vellmark Ministry of the Interior"},
+	{"pio", PT_ROLE_PIO, "Vellmark Ministry of the Interior"},
+	{"evaluator", PT_ROLE_EVALUATOR, "Vellmark Ministry of the Interior"},
+	{"police", PT_ROLE_VIEWER, "Vellmark National Police"},
+	{"facilitator", PT_ROLE_FACILITATOR, "Vellmark National Police"},
+	{"operator", PT_ROLE_OPERATOR, "Northgate Utilities"},
+	{"northgate-admin", PT_ROLE_ADMIN, "Northgate Utilities"},
+	{"viewer", PT_ROLE_VIEWER, "Northgate Utilities"},
+	{"harbour", PT_ROLE_OPERATOR, "Harbourlight Group"},
+	{"player", PT_ROLE_PLAYER, "Harbourlight Group"},
+	{"security", PT_ROLE_OPERATOR, "Sentinel Guarding Services"},
+	{"relief", PT_ROLE_VIEWER, "Orrinford Community Relief"},
+};
+
+/* Who is named on the RED sites of each owner (reads them). */
+static const struct demo_reader {
+	const char *owner, *user;
+} demo_readers[] = {
+	{"Northgate Utilities", "operator"},
+	{"Harbourlight Group", "harbour"},
+	{"Vellmark Ministry of the Interior", "coordinator"},
+};
+
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Import the demo's sites (demo/sites.csv). */
+static enum pt_err demo_sites_load(struct pt_db *db, const struct pt_catalogs *cat,
+				   struct pt_diag *d)
+{
+	static const char name[] = "demo/sites.csv";
+	const struct pt_embedded_file *f;
+	struct pt_site_list sites;
+	enum pt_err err;
+
+	memset(&sites, 0, sizeof sites);
+	if ((err = embedded(name, &f, d)) != PT_OK)
+		return err;
+	diag_for(d, name);
+	err = pt_sites_read_csv(f->data, f->len, cat, &sites, d);
+	if (err == PT_OK) {
+		pt_diag_clear(d);
+		err = pt_db_sites_import(db, &sites, NULL, NULL, d);
+	}
+	pt_site_list_free(&sites);
+	return err;
+}
+
+/* Import the demo's assessments of the three methods. */
+static enum pt_err demo_assessments_load(struct pt_db *db, const struct pt_catalogs *cat,
+					 struct pt_diag *d)
+{
+	static const char *const files[] = {"demo/fema.csv", "demo/carver.csv", "demo/quant.csv"};
+	const struct pt_embedded_file *f;
+	struct pt_assessment_set set;
+	enum pt_err err = PT_OK;
+	size_t i;
+
+	for (i = 0; i < COUNT_OF(files) && err == PT_OK; i++) {
+		memset(&set, 0, sizeof set);
+		if ((err = embedded(files[i], &f, d)) != PT_OK)
+			return err;
+		diag_for(d, files[i]);
+		err = pt_assessments_read_csv(f->data, f->len, &cat->threats, &set, d);
+		if (err == PT_OK) {
+			pt_diag_clear(d);
+			err = pt_db_assessments_import(db, &set, d);
+		}
+		pt_assessment_set_free(&set);
+	}
+	return err;
+}
+
+/* The id of organisation name (PT_EINVAL naming it when there is none). */
+static enum pt_err demo_org_id(struct pt_db *db, const char *name, long long *id,
+			       struct pt_diag *d)
+{
+	struct pt_org org;
+	enum pt_err err = pt_db_org_find(db, name, &org, d);
+	if (err == PT_ENOTFOUND)
+		return pt_diag_set(d, PT_EINVAL, 0, "organisation", "no organisation named \"%s\"",
+				   name);
+	if (err == PT_OK)
+		*id = org.id;
+	return err;
+}
+
+/* Create or retype the demo organisations and set their partners. */
+static enum pt_err demo_orgs_load(struct pt_db *db, struct pt_diag *d)
+{
+	struct pt_org org;
+	enum pt_err err;
+	long long owner = 0, partner = 0;
+	size_t i;
+	for (i = 0; i < COUNT_OF(demo_orgs); i++) {
+		pt_diag_clear(d);
+		err = pt_db_org_find(db, demo_orgs[i].name, &org, d);
+		if (err == PT_ENOTFOUND)
+			err = pt_db_org_add(db, demo_orgs[i].name, demo_orgs[i].type, NULL, d);
+		else if (err == PT_OK && org.type != demo_orgs[i].type)
+			err = pt_db_org_update(db, org.id, NULL, &demo_orgs[i].type, d);
+		if (err != PT_OK)
+			return err;
+	}
+	for (i = 0; i < COUNT_OF(demo_partners); i++) {
+		if ((err = demo_org_id(db, demo_partners[i].owner, &owner, d)) != PT_OK ||
+		    (err = demo_org_id(db, demo_partners[i].partner, &partner, d)) != PT_OK ||
+		    (err = pt_db_org_set_partners(db, owner, &partner, 1, d)) != PT_OK)
+			return err;
+	}
+	return PT_OK;
+}
+
+/* Create the demo users not there yet, and name readers on the RED sites. */
+static enum pt_err demo_users_load(struct pt_db *db, struct pt_diag *d)
+{
+	struct pt_site_list sites;
+	struct pt_user u;
+	enum pt_err err = PT_OK;
+	char password[PT_USER_NAME_MAX + 8];
+	long long org_id = 0;
+	size_t i, k;
+
+	for (i = 0; i < COUNT_OF(demo_users); i++) {
+		pt_diag_clear(d);
+		err = pt_db_user_get(db, demo_users[i].name, &u, d);
+		if (err == PT_OK)
+			continue; /* kept as it is (its password may have been changed) */
+		if (err != PT_ENOTFOUND)
+			return err;
+		if ((err = demo_org_id(db, demo_users[i].org, &org_id, d)) != PT_OK)
+			return err;
+		snprintf(password, sizeof password, "demo-%s", demo_users[i].name);
+		pt_diag_clear(d);
+		if ((err = pt_db_user_add(db, demo_users[i].name, password, demo_users[i].role, org_id,
+					  NULL, d)) != PT_OK)
+			return err;
+	}
+	memset(&sites, 0, sizeof sites);
+	pt_diag_clear(d);
+	if ((err = pt_db_sites_list(db, PT_TLP_RED, &sites, NULL, d)) != PT_OK)
+		return err;
+	for (k = 0; k < sites.n && err == PT_OK; k++) {
+		if (sites.items[k].tlp != PT_TLP_RED)
+			continue;
+		for (i = 0; i < COUNT_OF(demo_readers) && err == PT_OK; i++) {
+			if (strcmp(sites.items[k].owner, demo_readers[i].owner) != 0)
+				continue;
+			err = pt_db_user_get(db, demo_readers[i].user, &u, d);
+			if (err == PT_OK)
+				err = pt_db_site_reader_add(db, sites.items[k].id, u.id, d);
+		}
+	}
+	pt_site_list_free(&sites);
+	return err;
+}
+
+/* Import demo/site_measures.csv: the pairs not stored yet (stored ones keep their status). */
+static enum pt_err demo_site_measures_load(struct pt_db *db, struct pt_diag *d)
+{
+	static const char name[] = "demo/site_measures.csv";
+	struct pt_site_measure_list all, fresh;
+	struct pt_site_measure_row *stored = NULL;
+	const struct pt_embedded_file *f;
+	size_t n_stored = 0, i, k;
+	enum pt_err err;
+
+	memset(&all, 0, sizeof all);
+	memset(&fresh, 0, sizeof fresh);
+	if ((err = embedded(name, &f, d)) != PT_OK)
+		return err;
+	diag_for(d, name);
+	if ((err = pt_site_measures_read_csv(f->data, f->len, &all, d)) != PT_OK ||
+	    (err = pt_db_site_measures_list(db, NULL, &stored, &n_stored, d)) != PT_OK)
+		goto out;
+	for (i = 0; i < all.n && err == PT_OK; i++) {
+		int seen = 0;
+		for (k = 0; k < n_stored && !seen; k++)
+			seen = strcmp(stored[k].site_id, all.items[i].site_id) == 0 &&
+			       strcmp(stored[k].measure_id, all.items[i].measure_id) == 0;
+		if (!seen)
+			err = pt_site_measure_list_append(&fresh, &all.items[i]);
+	}
+	if (err != PT_OK)
+		pt_diag_put(d, err, 0, "", pt_strerror(err));
+	else if (fresh.n)
+		err = pt_db_site_measures_import(db, NULL, &fresh, d);
+out:
+	free(stored);
+	pt_site_measure_list_free(&all);
+	pt_site_measure_list_free(&fresh);
+	return err;
+}
+
+enum pt_err pt_app_registry_demo(const struct pt_caller *c, struct pt_db *db,
+				 struct pt_app_demo_result *out, struct pt_diag *d)
+{
+	struct pt_catalogs cat;
+	struct pt_diag scratch = PT_DIAG_INIT;
+	enum pt_err err;
+
+	if (!d)
+		d = &scratch;
+	memset(&cat, 0, sizeof cat);
+	if (out)
+		memset(out, 0, sizeof *out);
+	if ((err = pt_app_registry_init(c, db, d)) != PT_OK)
+		return err;
+	pt_diag_clear(d);
+	if ((err = pt_db_catalogs_load(db, &cat, d)) != PT_OK ||
+	    (err = demo_sites_load(db, &cat, d)) != PT_OK ||
+	    (err = demo_assessments_load(db, &cat, d)) != PT_OK ||
+	    (err = demo_orgs_load(db, d)) != PT_OK || (err = demo_users_load(db, d)) != PT_OK ||
+	    (err = demo_site_measures_load(db, d)) != PT_OK)
+		goto out;
+	if (out) {
+		out->orgs = COUNT_OF(demo_orgs);
+		out->users = COUNT_OF(demo_users);
+	}
+out:
+	pt_app_catalogs_clear(&cat);
+	return err;
+}
+
+/* ---- settings, threat levels, catalogues ------------------------------------ */
+
+enum pt_err pt_app_config_get(const struct pt_caller *c, struct pt_db *db, struct pt_config *out,
+			      struct pt_diag *d)
+{
+	(void)c;
+	return pt_db_config_load(db, out, d);
+}
+
+enum pt_err pt_app_config_set(const struct pt_caller *c, struct pt_db *db, const char *key,
+			      const char *value, struct pt_diag *d)
+{
+	pt_app_act(c, db);
+	return pt_db_setting_set(db, key, value, d);
+}
+
+enum pt_err pt_app_threat_levels_get(const struct pt_caller *c, struct pt_db *db,
+				     struct pt_app_threat_levels *out, struct pt_diag *d)
+{
+	(void)c;
+	memset(out, 0, sizeof *out);
+	return pt_db_threat_levels(db, &out->national, &out->entries, &out->n, d);
+}
+
+void pt_app_threat_levels_clear(struct pt_app_threat_levels *out)
+{
+	if (!out)
+		return;
+	free(out->entries);
+	memset(out, 0, sizeof *out);
+}
+
+enum pt_err pt_app_threat_level_set(const struct pt_caller *c, struct pt_db *db,
+				    const char *threat_id, enum pt_threat_level level,
+				    struct pt_diag *d)
+{
+	if (pt_access_threat_level(&c->who) != PT_ACCESS_OK)
+		return pt_diag_set(d, PT_EFORBIDDEN, 0, "",
+				   "only coordinators of a government organisation set the threat level");
+	pt_app_act(c, db);
+	return pt_db_threat_level_set(db, threat_id, level, d);
+}
+
+enum pt_err pt_app_catalog_get(const struct pt_caller *c, struct pt_db *db, const char *name,
+			       struct pt_catalog *out, struct pt_diag *d)
+{
+	struct pt_catalogs cat;
+	struct pt_catalog *want;
+	enum pt_err err;
+
+	(void)c;
+	memset(&cat, 0, sizeof cat);
+	if (!name)
+		return PT_ENOTFOUND;
+	if (strcmp(name, "kinds") == 0)
+		want = &cat.kinds;
+	else if (strcmp(name, "sectors") == 0)
+		want = &cat.sectors;
+	else if (strcmp(name, "threats") == 0)
+		want = &cat.threats;
+	else
+		return PT_ENOTFOUND;
+	if ((err = pt_db_catalogs_load(db, &cat, d)) != PT_OK)
+		return err;
+	*out = *want;
+	memset(want, 0, sizeof *want);
+	pt_app_catalogs_clear(&cat);
+	return PT_OK;
+}

@@ -1,0 +1,59 @@
+/* pt_catalog_store.h - the catalogues (kinds, sectors, threats), the
+ * settings and the threat levels of the registry. */
+#ifndef PT_CATALOG_STORE_H
+#define PT_CATALOG_STORE_H
+
+#include <stddef.h>
+
+#include "../core/pt_config.h"
+#include "../core/pt_err.h"
+#include "../core/pt_model.h"
+#include "../core/pt_records.h"
+#include "pt_db.h"
+
+/** Nonzero when the catalogues have been loaded (the database is initialised). */
+int pt_db_is_initialised(struct pt_db *db);
+
+/**
+ * Load the catalogues and settings into a new database in one transaction
+ * (replacing catalogue rows of the same ids; settings keep values already set).
+ * settings_keys/values: n_settings pairs from settings.csv (validated).
+ */
+enum pt_err pt_db_seed(struct pt_db *db, const struct pt_catalogs *cat,
+		       const char *const *settings_keys, const char *const *settings_values,
+		       size_t n_settings, struct pt_diag *d);
+
+/** Read the three catalogues into cat (caller frees each with pt_catalog_free). */
+enum pt_err pt_db_catalogs_load(struct pt_db *db, struct pt_catalogs *cat, struct pt_diag *d);
+
+/** Build the configuration: defaults overlaid with the settings table. */
+enum pt_err pt_db_config_load(struct pt_db *db, struct pt_config *c, struct pt_diag *d);
+
+/**
+ * Set a setting after validating it with pt_config_set on a copy of the
+ * loaded configuration and pt_config_check (PT_ENOTFOUND unknown key,
+ * PT_EINVAL bad value; the stored value is then unchanged).
+ */
+enum pt_err pt_db_setting_set(struct pt_db *db, const char *key, const char *value,
+			      struct pt_diag *d);
+
+/**
+ * The stored settings ordered by key (*settings: caller frees with free();
+ * NULL when *n is 0). Keys never stored are at their defaults.
+ */
+enum pt_err pt_db_settings_list(struct pt_db *db, struct pt_setting **settings, size_t *n,
+				struct pt_diag *d);
+
+/** Set the national level (threat_id NULL) or one threat scenario's level (checked against the catalogue). */
+enum pt_err pt_db_threat_level_set(struct pt_db *db, const char *threat_id,
+				   enum pt_threat_level level, struct pt_diag *d);
+
+/**
+ * Read the national level (SUBSTANTIAL when never set) and the per-threat
+ * overrides (*entries: caller frees with free()).
+ */
+enum pt_err pt_db_threat_levels(struct pt_db *db, enum pt_threat_level *national,
+				struct pt_threat_level_entry **entries, size_t *n,
+				struct pt_diag *d);
+
+#endif

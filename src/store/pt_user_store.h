@@ -1,0 +1,131 @@
+/* pt_user_store.h - organisations (types, partners) and users (roles,
+ * argon2id passwords) of the registry. */
+#ifndef PT_USER_STORE_H
+#define PT_USER_STORE_H
+
+#include <stddef.h>
+
+#include "../core/pt_access.h"
+#include "../core/pt_err.h"
+#include "../core/pt_model.h"
+#include "../core/pt_records.h"
+#include "pt_db.h"
+
+#define PT_PASSWORD_MIN 8       /**< shortest password, bytes */
+#define PT_PASSWORD_MAX 1024    /**< longest password, bytes */
+#define PT_PARTNERS_MAX 256     /**< partners one organisation may name */
+#define PT_USERS_MAX 1000000    /**< users one list may hold */
+
+/** All organisations ordered by name (*orgs: caller frees with free()). */
+enum pt_err pt_db_orgs_list(struct pt_db *db, struct pt_org **orgs, size_t *n,
+			    struct pt_diag *d);
+
+
+/* ---- organisations ------------------------------------------------------ */
+
+/**
+ * Create organisation name (1-255 bytes) of type; *id (may be NULL) gets
+ * its id. A taken name is PT_ECONFLICT (field name). Audited
+ * ("org.create") in the same transaction.
+ */
+enum pt_err pt_db_org_add(struct pt_db *db, const char *name, enum pt_org_type type,
+			  long long *id, struct pt_diag *d);
+
+/** Organisation id into *out (PT_ENOTFOUND, field id, if none). */
+enum pt_err pt_db_org_get(struct pt_db *db, long long id, struct pt_org *out, struct pt_diag *d);
+
+/** Organisation by exact name into *out (PT_ENOTFOUND, field name, if none). */
+enum pt_err pt_db_org_find(struct pt_db *db, const char *name, struct pt_org *out,
+			   struct pt_diag *d);
+
+/**
+ * Change organisation id: a new name when name is not NULL, a new type
+ * when type is not NULL. PT_ENOTFOUND, PT_ECONFLICT (name taken),
+ * PT_EINVAL. Audited ("org.update") in the same transaction.
+ */
+enum pt_err pt_db_org_update(struct pt_db *db, long long id, const char *name,
+			     const enum pt_org_type *type, struct pt_diag *d);
+
+/**
+ * The organisations id names as partners (those that may read its AMBER),
+ * ascending, in *ids (caller frees with free(); NULL when *n is 0).
+ */
+enum pt_err pt_db_org_partners(struct pt_db *db, long long id, long long **ids, size_t *n,
+			       struct pt_diag *d);
+
+/**
+ * Replace the partners of organisation id with ids[0..n) (at most
+ * PT_PARTNERS_MAX; each an existing organisation other than id;
+ * duplicates are merged). Sharing is directional: the owner names who
+ * may read its AMBER. PT_ENOTFOUND naming the unknown id, PT_EINVAL for
+ * itself, PT_ELIMIT. Audited ("org.partners") in the same transaction.
+ */
+enum pt_err pt_db_org_set_partners(struct pt_db *db, long long id, const long long *ids,
+				   size_t n, struct pt_diag *d);
+
+/* ---- users -------------------------------------------------------------- */
+
+/** Nonzero when name is a valid user name (1-63 bytes of [A-Za-z0-9._-]). */
+int pt_user_name_valid(const char *name);
+
+/**
+ * Check a password's length (PT_PASSWORD_MIN to PT_PASSWORD_MAX bytes, no
+ * NUL inside: len is its length). PT_EINVAL (field password) with the rule.
+ */
+enum pt_err pt_password_check(const char *password, size_t len, struct pt_diag *d);
+
+/**
+ * Hash a password with argon2id (libsodium crypto_pwhash_str, the
+ * INTERACTIVE limits: about 64 MiB and a tenth of a second) into out
+ * (at least PT_PASSWORD_HASH_MAX bytes). PT_EINVAL for a bad length,
+ * PT_ENOMEM when the memory for hashing cannot be had.
+ */
+enum pt_err pt_password_hash(const char *password, size_t len, char *out, size_t out_size,
+			     struct pt_diag *d);
+#define PT_PASSWORD_HASH_MAX 128 /**< crypto_pwhash_STRBYTES */
+
+/** Nonzero when password matches hash (constant time in the password). */
+int pt_password_verify(const char *hash, const char *password, size_t len);
+
+/**
+ * Create user name with password (hashed, never stored as given) and role
+ * in organisation org_id; *id (may be NULL) gets its id. PT_ECONFLICT (field
+ * name) when taken, PT_EINVAL for a bad name, password or role,
+ * PT_ENOTFOUND (field organisation) for an unknown organisation. Audited
+ * ("user.create").
+ */
+enum pt_err pt_db_user_add(struct pt_db *db, const char *name, const char *password,
+			   enum pt_role role, long long org_id, long long *id, struct pt_diag *d);
+
+/** User by name, with its organisation, into *out (PT_ENOTFOUND, field name). */
+enum pt_err pt_db_user_get(struct pt_db *db, const char *name, struct pt_user *out,
+			   struct pt_diag *d);
+
+/** User by id into *out (PT_ENOTFOUND). */
+enum pt_err pt_db_user_get_id(struct pt_db *db, long long id, struct pt_user *out,
+			      struct pt_diag *d);
+
+/**
+ * Users of organisation org_id (all when org_id <= 0), ordered by name, in
+ * *users (caller frees with free(); NULL when *n is 0). PT_ELIMIT past
+ * PT_USERS_MAX.
+ */
+enum pt_err pt_db_users_list(struct pt_db *db, long long org_id, struct pt_user **users,
+			     size_t *n, struct pt_diag *d);
+
+/**
+ * Set user name's password (checked and hashed). Ends every session of
+ * the user. PT_ENOTFOUND, PT_EINVAL. Audited ("user.password"; the
+ * password itself is never logged).
+ */
+enum pt_err pt_db_user_set_password(struct pt_db *db, const char *name, const char *password,
+				    struct pt_diag *d);
+
+/** Set user name's role. Ends its sessions. PT_ENOTFOUND, PT_EINVAL. Audited ("user.role"). */
+enum pt_err pt_db_user_set_role(struct pt_db *db, const char *name, enum pt_role role,
+				struct pt_diag *d);
+
+/** The caller as the access rules see it, from a user. */
+void pt_user_principal(const struct pt_user *u, struct pt_principal *out);
+
+#endif
