@@ -181,14 +181,16 @@ void pt_read_note(struct pt_read_log *log, const struct pt_site *s)
 	pt_read_log_note(log, s);
 }
 
-int pt_api_audit_reads(struct pt_req *r, const char *action, const struct pt_read_log *log)
+int pt_api_audit_reads(struct pt_req *r, const char *action, struct pt_read_log *log)
 {
+	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_err err;
 	if (!log->n)
 		return 0;
 	memset(&d, 0, sizeof d);
-	err = pt_audit_reads(r->db, action, "sites", log->n, log->ids, &d);
+	pt_api_caller(r, &c);
+	err = pt_read_log_commit(&c, r->db, action, log, &d);
 	if (err != PT_OK) {
 		pt_reply_error(r, 500, NULL, 0, "the read could not be audited, so it is not answered: %s",
 			       d.msg[0] ? d.msg : pt_strerror(err));
