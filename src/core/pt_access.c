@@ -269,6 +269,11 @@ enum pt_audit_view pt_access_audit_entry(const struct pt_principal *who, long lo
 	return n_readable >= n_records ? PT_AUDIT_VIEW_WHOLE : PT_AUDIT_VIEW_WITHHELD;
 }
 
+enum pt_access pt_access_audit_keys(const struct pt_principal *who)
+{
+	return is_system(who) ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN;
+}
+
 size_t pt_access_filter(const struct pt_principal *who, const struct pt_access_record *recs,
 			size_t n, unsigned char *visible)
 {

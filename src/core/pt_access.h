@@ -203,6 +203,13 @@ enum pt_audit_view pt_access_audit_entry(const struct pt_principal *who, long lo
 					 size_t n_records, size_t n_readable);
 
 /**
+ * May who check the audit log's chain against its key, or start a new
+ * chain (rekey)? Only the system administrator: both need the key file
+ * kept beside the database. OK or FORBIDDEN.
+ */
+enum pt_access pt_access_audit_keys(const struct pt_principal *who);
+
+/**
  * The visibility filter: marks visible[i] = 1 when who may read recs[i],
  * 0 otherwise, for i < n, and returns how many are visible. Lists,
  * rankings, matrix counts, totals and exports are computed over the marked

@@ -85,16 +85,15 @@ enum pt_err pt_audit_list(struct pt_db *db, long long org_id, size_t limit, size
 			  struct pt_diag *d);
 
 /**
- * Called for each record an entry covers: the entry's seq, the record's
- * table and id ("" when the id was not kept). Strings valid during the call.
+ * Called for each record an entry of a page covers: item is the entry's
+ * index in the page, table and id the record's ("" when the id was not
+ * kept). Strings valid during the call.
  */
-typedef void (*pt_audit_record_fn)(void *ctx, long long seq, const char *table, const char *id);
+typedef void (*pt_audit_record_fn)(void *ctx, size_t item, const char *table, const char *id);
 
 /**
  * pt_audit_list, and in the same read transaction on_record (may be NULL)
- * for every record covered by the entries between the page's oldest and
- * newest (in seq order; entries of other organisations in that range
- * included: skip what is not on the page).
+ * for every record covered by an entry of the page.
  */
 enum pt_err pt_audit_list_covered(struct pt_db *db, long long org_id, size_t limit,
 				  size_t offset, struct pt_audit_entry **entries, size_t *n,

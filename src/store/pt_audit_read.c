@@ -26,8 +26,24 @@ static const char SQL_COVERED[] =
 	"SELECT seq, record_table, record_id FROM audit_records WHERE seq BETWEEN ?1 AND ?2 "
 	"ORDER BY seq";
 
-/* Call on_record for every record covered by entries first..last. */
-static enum pt_err covered(struct pt_db *db, long long first, long long last,
+/* The index of entry seq in page (newest first, n entries), or n when it is not there. */
+static size_t item_of(const struct pt_audit_entry *page, size_t n, long long seq)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (page[mid].seq == seq)
+			return mid;
+		if (page[mid].seq > seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return n;
+}
+
+/* Call on_record for every record covered by an entry of page (n entries, newest first). */
+static enum pt_err covered(struct pt_db *db, const struct pt_audit_entry *page, size_t n,
 			   pt_audit_record_fn on_record, void *ctx, struct pt_diag *d)
 {
 	sqlite3_stmt *st;
@@ -35,13 +51,15 @@ static enum pt_err covered(struct pt_db *db, long long first, long long last,
 	int rc;
 	if ((err = pt_db_stmt(db, SQL_COVERED, &st, d)) != PT_OK)
 		return err;
-	rc = sqlite3_bind_int64(st, 1, first);
+	rc = sqlite3_bind_int64(st, 1, page[n - 1].seq);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(st, 2, last);
+		rc = sqlite3_bind_int64(st, 2, page[0].seq);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *table = (const char *)sqlite3_column_text(st, 1);
 		const char *id = (const char *)sqlite3_column_text(st, 2);
-		on_record(ctx, sqlite3_column_int64(st, 0), table ? table : "", id ? id : "");
+		size_t item = item_of(page, n, sqlite3_column_int64(st, 0));
+		if (item < n)
+			on_record(ctx, item, table ? table : "", id ? id : "");
 		rc = SQLITE_OK;
 	}
 	sqlite3_reset(st);
@@ -133,7 +151,7 @@ enum pt_err pt_audit_list_covered(struct pt_db *db, long long org_id, size_t lim
 			err = pt_db_fail(db, rc, d, "reading the audit log");
 	}
 	if (err == PT_OK && count && on_record)
-		err = covered(db, list[count - 1].seq, list[0].seq, on_record, ctx, d);
+		err = covered(db, list, count, on_record, ctx, d);
 out:
 	err = pt_db_end(db, err, d);
 	if (err != PT_OK || !count) {
