@@ -178,6 +178,7 @@ enum pt_err pt_read_log_commit(const struct pt_caller *c, struct pt_db *db, cons
 	}
 	for (i = 0; i < log->n; i++)
 		ids[i] = log->all[i];
+	pt_app_act(c, db);
 	err = pt_audit_reads(db, action, "sites", log->n, log->ids, ids, log->n, d);
 out:
 	free(ids);

@@ -131,7 +131,7 @@ void pt_read_log_clear(struct pt_read_log *log);
 
 /**
  * Write the use case's one audit entry "action" for the reads in log, when
- * c->audit_reads and log->n (else nothing): the detail "N records: IDS"
+ * c->audit_reads and log->n (else nothing), as c (pt_app_act): the detail "N records: IDS"
  * (cut as today), and every id read in the entry's side table, so that the
  * audit list can judge the entry by the records' labels. Empties log
  * (pt_read_log_clear) in every case. A read that cannot be audited must
