@@ -23,46 +23,29 @@ static const char SQL_LIST[] =
 static const char SQL_LIST_COUNT[] =
 	"SELECT count(*) FROM audit_log WHERE ?1 <= 0 OR org_id = ?1";
 static const char SQL_COVERED[] =
-	"SELECT seq, record_table, record_id FROM audit_records WHERE seq BETWEEN ?1 AND ?2 "
-	"ORDER BY seq";
+	"SELECT record_table, record_id FROM audit_records WHERE seq = ?1";
 
-/* The index of entry seq in page (newest first, n entries), or n when it is not there. */
-static size_t item_of(const struct pt_audit_entry *page, size_t n, long long seq)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (page[mid].seq == seq)
-			return mid;
-		if (page[mid].seq > seq)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return n;
-}
-
-/* Call on_record for every record covered by an entry of page (n entries, newest first). */
+/* Call on_record for every record covered by an entry of page (n entries): one
+ * lookup by primary key per entry, so the cost follows the page, not the log. */
 static enum pt_err covered(struct pt_db *db, const struct pt_audit_entry *page, size_t n,
 			   pt_audit_record_fn on_record, void *ctx, struct pt_diag *d)
 {
 	sqlite3_stmt *st;
 	enum pt_err err;
-	int rc;
+	size_t i;
+	int rc = SQLITE_DONE;
 	if ((err = pt_db_stmt(db, SQL_COVERED, &st, d)) != PT_OK)
 		return err;
-	rc = sqlite3_bind_int64(st, 1, page[n - 1].seq);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(st, 2, page[0].seq);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *table = (const char *)sqlite3_column_text(st, 1);
-		const char *id = (const char *)sqlite3_column_text(st, 2);
-		size_t item = item_of(page, n, sqlite3_column_int64(st, 0));
-		if (item < n)
-			on_record(ctx, item, table ? table : "", id ? id : "");
-		rc = SQLITE_OK;
+	for (i = 0; i < n && rc == SQLITE_DONE; i++) {
+		rc = sqlite3_bind_int64(st, 1, page[i].seq);
+		while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *table = (const char *)sqlite3_column_text(st, 0);
+			const char *id = (const char *)sqlite3_column_text(st, 1);
+			on_record(ctx, i, table ? table : "", id ? id : "");
+			rc = SQLITE_OK;
+		}
+		sqlite3_reset(st);
 	}
-	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return pt_db_fail(db, rc, d, "reading the records of the audit log");
 	return PT_OK;

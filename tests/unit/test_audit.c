@@ -337,7 +337,7 @@ static void test_covered_records(void)
 	CHECK_INT(pt_audit_list_covered(db, 0, 3, 0, &e, &n, &total, collect, seen, &d), PT_OK);
 	CHECK_INT(n, 3);
 	CHECK_INT(total, 5);
-	CHECK_STR(seen, "2 sites/VM-005;0 sites/VM-001;0 sites/VM-002;0 sites/VM-003;");
+	CHECK_STR(seen, "0 sites/VM-001;0 sites/VM-002;0 sites/VM-003;2 sites/VM-005;");
 	if (n == 3)
 		CHECK_STR(e[0].detail, "3 records: VM-001,...");
 	free(e);
@@ -585,9 +585,9 @@ static void test_migration_backfill(void)
 	CHECK_INT(rep.verified, 6);
 	CHECK_INT(pt_audit_list_covered(db, 0, 10, 0, &e, &n, NULL, collect, seen, &d), PT_OK);
 	CHECK_INT(n, 6);
-	CHECK_STR(seen, "5 sites/VM-004;4 sites/VM-009;2 sites/VM-001;"
+	CHECK_STR(seen, "0 sites/;0 sites/VM-005;0 sites/VM-006;"
 			"1 sites/VM-001;1 sites/VM-002;1 sites/VM-003;"
-			"0 sites/;0 sites/VM-005;0 sites/VM-006;");
+			"2 sites/VM-001;4 sites/VM-009;5 sites/VM-004;");
 	free(e);
 	pt_db_close(db);
 	unlink(path);
