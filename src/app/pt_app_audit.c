@@ -77,8 +77,8 @@ enum pt_err pt_app_audit_list(const struct pt_caller *c, struct pt_db *db, size_
 		    PT_AUDIT_VIEW_WHOLE)
 			continue;
 		out->withheld[i] = 1;
-		e->record_id[0] = '\0';
-		e->detail[0] = '\0';
+		memset(e->record_id, 0, sizeof e->record_id);
+		memset(e->detail, 0, sizeof e->detail);
 	}
 out:
 	free(j.records);
