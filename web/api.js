@@ -135,7 +135,8 @@ export const users = () => all('/users');
 export const addUser = (u) => call('POST', '/users', { json: u });
 export const changeUser = (name, change) => call('PATCH', `/users/${encodeURIComponent(name)}`, { json: change });
 /** One page of the audit log, newest first: {items: [{seq, time, user, organisation, action,
-    record, detail}], next_offset, total}. */
+    table, record, detail, withheld}], next_offset, total}; record and detail are null when
+    withheld (a record the entry covers is one the caller may not read). */
 export const audit = (offset, limit) => call('GET', '/audit', { query: { offset, limit } });
 
 /* ---- measures, plans, the risk register ----

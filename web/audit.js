@@ -26,7 +26,7 @@ async function drawPage(box, offset) {
     el('td', {}, e.user || '—', el('div', { class: 'small muted' }, e.organisation || '')),
     el('td', {}, el('code', {}, e.action)),
     el('td', {}, e.record ? (/^[A-Za-z0-9._-]{1,63}$/.test(e.record) && /^(site|assessment)/.test(e.action || '') ? el('a', { href: '#/site/' + encodeURIComponent(e.record) }, e.record) : e.record) : '—'),
-    el('td', { class: 'detail' }, e.detail || '')));
+    el('td', { class: 'detail' }, e.withheld ? el('span', { class: 'muted', title: 'You may not read a record this entry covers.' }, 'withheld') : (e.detail || ''))));
   const prev = el('button', { type: 'button', class: 'btn', disabled: offset === 0, onclick: () => drawPage(box, Math.max(0, offset - PAGE)) }, '← Newer');
   const next = el('button', { type: 'button', class: 'btn', disabled: page.next_offset === null || page.next_offset === undefined, onclick: () => drawPage(box, page.next_offset) }, 'Older →');
   const from = page.items.length ? offset + 1 : 0;

@@ -128,6 +128,21 @@ void pt_read_log_note(struct pt_read_log *log, const struct pt_site *s)
 	size_t used, n;
 	if (s->tlp < PT_TLP_AMBER)
 		return;
+	if (log->n == log->cap) {
+		size_t cap = log->cap ? log->cap * 2 : 64;
+		char(*grown)[PT_ID_MAX];
+		if (cap > PT_READ_LOG_MAX)
+			cap = PT_READ_LOG_MAX;
+		grown = cap > log->cap ? realloc(log->all, cap * sizeof *log->all) : NULL;
+		if (!grown)
+			log->failed = 1;
+		else {
+			log->all = grown;
+			log->cap = cap;
+		}
+	}
+	if (log->n < log->cap)
+		pt_strlcpy(log->all[log->n], s->id, sizeof log->all[0]);
 	log->n++;
 	used = strlen(log->ids);
 	n = strlen(s->id);
@@ -141,10 +156,32 @@ void pt_read_log_note(struct pt_read_log *log, const struct pt_site *s)
 	pt_strlcat(log->ids, s->id, sizeof log->ids);
 }
 
-enum pt_err pt_read_log_commit(const struct pt_caller *c, struct pt_db *db, const char *action,
-			       const struct pt_read_log *log, struct pt_diag *d)
+void pt_read_log_clear(struct pt_read_log *log)
 {
+	if (!log)
+		return;
+	free(log->all);
+	memset(log, 0, sizeof *log);
+}
+
+enum pt_err pt_read_log_commit(const struct pt_caller *c, struct pt_db *db, const char *action,
+			       struct pt_read_log *log, struct pt_diag *d)
+{
+	const char **ids = NULL;
+	enum pt_err err = PT_OK;
+	size_t i;
 	if (!c->audit_reads || !log->n)
-		return PT_OK;
-	return pt_audit_reads(db, action, "sites", log->n, log->ids, d);
+		goto out;
+	if (log->failed || !(ids = malloc(log->n * sizeof *ids))) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory noting the records read");
+		goto out;
+	}
+	for (i = 0; i < log->n; i++)
+		ids[i] = log->all[i];
+	pt_app_act(c, db);
+	err = pt_audit_reads(db, action, "sites", log->n, log->ids, ids, log->n, d);
+out:
+	free(ids);
+	pt_read_log_clear(log);
+	return err;
 }

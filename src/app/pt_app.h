@@ -108,21 +108,37 @@ void pt_snapshot_record(const struct pt_snapshot *s, size_t i, struct pt_access_
 size_t pt_snapshot_visible(const struct pt_snapshot *s, const struct pt_principal *who,
 			   unsigned char *visible);
 
-/** The AMBER, AMBER+STRICT and RED records one use case read, for its one audit entry. */
+#define PT_READ_LOG_MAX 4000000 /**< records one audited read may note */
+
+/**
+ * The AMBER, AMBER+STRICT and RED records one use case read, for its one
+ * audit entry. Start it zeroed; pt_read_log_commit (or pt_read_log_clear)
+ * frees what noting allocated.
+ */
 struct pt_read_log {
 	size_t n;      /**< sensitive records noted */
-	char ids[768]; /**< their ids, comma-separated, truncated with ",..." */
+	char ids[768]; /**< their ids, comma-separated, truncated with ",..." (the entry's detail) */
+	char (*all)[PT_ID_MAX]; /**< every id noted, n of them (owned; NULL when none) */
+	size_t cap;    /**< room in all */
+	int failed;    /**< an id could not be kept (out of memory, or past PT_READ_LOG_MAX) */
 };
 
 /** Note that the use case read site s (only AMBER and above are kept). */
 void pt_read_log_note(struct pt_read_log *log, const struct pt_site *s);
 
+/** Free what log holds and zero it; NULL does nothing. */
+void pt_read_log_clear(struct pt_read_log *log);
+
 /**
  * Write the use case's one audit entry "action" for the reads in log, when
- * c->audit_reads and log->n (else nothing). A read that cannot be audited
- * must not be answered: on an error the caller returns it.
+ * c->audit_reads and log->n (else nothing), as c (pt_app_act): the detail "N records: IDS"
+ * (cut as today), and every id read in the entry's side table, so that the
+ * audit list can judge the entry by the records' labels. Empties log
+ * (pt_read_log_clear) in every case. A read that cannot be audited must
+ * not be answered: on an error (PT_ENOMEM when an id could not be kept)
+ * the caller returns it.
  */
 enum pt_err pt_read_log_commit(const struct pt_caller *c, struct pt_db *db, const char *action,
-			       const struct pt_read_log *log, struct pt_diag *d);
+			       struct pt_read_log *log, struct pt_diag *d);
 
 #endif

@@ -4,32 +4,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "app/pt_app_audit.h"
 #include "cli.h"
+#include "formats/pt_audit_io.h"
 #include "formats/pt_diag.h"
-#include "store/pt_audit.h"
 
 #define AUDIT_LIST_DEFAULT 50
-
-/* "2025-01-01T10:00:00Z" of unix seconds t. */
-static void iso_time(int64_t t, char *buf, size_t size)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	if (!gmtime_r(&tt, &tm) || !strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(buf, size, "%lld", (long long)t);
-}
 
 static int audit_list(struct pt_cli *cli)
 {
 	enum pt_format fmt = PT_FORMAT_TABLE;
 	unsigned long limit = AUDIT_LIST_DEFAULT;
-	struct pt_audit_entry *e = NULL;
+	struct pt_audit_page page;
+	struct pt_audit_entry *e;
+	struct pt_caller sys;
 	struct pt_db *db = NULL;
 	struct pt_diag d;
 	enum pt_err err;
-	size_t n = 0, total = 0, k;
+	size_t n, total, k;
 	const char *v;
 	char when[32];
 	int i, rc;
@@ -49,22 +42,19 @@ static int audit_list(struct pt_cli *cli)
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
 	memset(&d, 0, sizeof d);
-	err = pt_audit_list(db, 0, limit, 0, &e, &n, &total, &d);
+	pt_caller_system(&sys);
+	err = pt_app_audit_list(&sys, db, limit, 0, &page, &d);
 	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
 	}
+	e = page.items;
+	n = page.n;
+	total = page.total;
 	if (fmt == PT_FORMAT_JSON) {
 		json_t *arr = json_array();
-		for (k = 0; arr && k < n; k++) {
-			iso_time(e[k].time, when, sizeof when);
-			json_array_append_new(
-				arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "seq",
-					       (json_int_t)e[k].seq, "time", when, "user", e[k].user_name,
-					       "organisation", e[k].org_name, "action", e[k].action,
-					       "table", e[k].record_table, "record", e[k].record_id,
-					       "detail", e[k].detail));
-		}
+		for (k = 0; arr && k < n; k++)
+			json_array_append_new(arr, pt_audit_entry_json(&e[k], page.withheld[k]));
 		rc = pt_cli_write_json(arr, JSON_INDENT(2));
 		goto out;
 	}
@@ -74,7 +64,7 @@ static int audit_list(struct pt_cli *cli)
 		printf("%6s  %-20s  %-22s %-20s %-26s %s\n", "seq", "time (UTC)", "user", "action",
 		       "record", "detail");
 	for (k = 0; k < n; k++) {
-		iso_time(e[k].time, when, sizeof when);
+		pt_audit_time_iso(e[k].time, when, sizeof when);
 		if (fmt == PT_FORMAT_CSV) {
 			const char *fields[] = {e[k].user_name, e[k].org_name, e[k].action,
 						e[k].record_table, e[k].record_id, e[k].detail};
@@ -114,7 +104,7 @@ static int audit_list(struct pt_cli *cli)
 	if (fmt == PT_FORMAT_TABLE)
 		printf("%zu of %zu entr%s, newest first\n", n, total, total == 1 ? "y" : "ies");
 out:
-	free(e);
+	pt_audit_page_clear(&page);
 	pt_db_close(db);
 	return rc;
 }
@@ -122,6 +112,7 @@ out:
 static int audit_verify(struct pt_cli *cli)
 {
 	struct pt_audit_report rep;
+	struct pt_caller c;
 	struct pt_db *db = NULL;
 	struct pt_diag d;
 	enum pt_err err;
@@ -131,7 +122,8 @@ static int audit_verify(struct pt_cli *cli)
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
 	memset(&d, 0, sizeof d);
-	err = pt_audit_verify(db, &rep, &d);
+	pt_caller_system(&c);
+	err = pt_app_audit_verify(&c, db, &rep, &d);
 	pt_db_close(db);
 	if (err != PT_OK)
 		return pt_cli_fail(err, &d);
@@ -157,6 +149,7 @@ static int audit_rekey(struct pt_cli *cli)
 {
 	const char *reason = "", *v;
 	char keypath[4096];
+	struct pt_caller c;
 	struct pt_db *db = NULL;
 	struct pt_diag d;
 	enum pt_err err;
@@ -170,12 +163,11 @@ static int audit_rekey(struct pt_cli *cli)
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
 	memset(&d, 0, sizeof d);
-	err = pt_audit_rekey(db, reason, &d);
+	pt_caller_system(&c);
+	err = pt_app_audit_rekey(&c, db, reason, keypath, sizeof keypath, &d);
 	pt_db_close(db);
 	if (err != PT_OK)
 		return pt_cli_fail(err, &d);
-	if (pt_audit_key_path(cli->db_path, keypath, sizeof keypath) != PT_OK)
-		pt_strlcpy(keypath, "the key file", sizeof keypath);
 	printf("new audit chain started; key written to %s (keep it secret; back it up with the "
 	       "database)\n",
 	       keypath);

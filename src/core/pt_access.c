@@ -241,6 +241,39 @@ enum pt_audit_scope pt_access_audit_scope(const struct pt_principal *who)
 	return PT_AUDIT_SCOPE_NONE;
 }
 
+enum pt_access pt_access_audit_record(const struct pt_principal *who,
+				      const struct pt_access_record *rec)
+{
+	if (is_system(who))
+		return PT_ACCESS_OK;
+	if (!rec)
+		return PT_ACCESS_NOT_FOUND;
+	return pt_access_read(who, rec);
+}
+
+enum pt_audit_view pt_access_audit_entry(const struct pt_principal *who, long long entry_org_id,
+					 size_t n_records, size_t n_readable)
+{
+	switch (pt_access_audit_scope(who)) {
+	case PT_AUDIT_SCOPE_NONE:
+		return PT_AUDIT_VIEW_NONE;
+	case PT_AUDIT_SCOPE_OWN_ORG:
+		if (entry_org_id <= 0 || entry_org_id != who->org_id)
+			return PT_AUDIT_VIEW_NONE;
+		break;
+	case PT_AUDIT_SCOPE_ALL:
+		break;
+	}
+	if (is_system(who))
+		return PT_AUDIT_VIEW_WHOLE;
+	return n_readable >= n_records ? PT_AUDIT_VIEW_WHOLE : PT_AUDIT_VIEW_WITHHELD;
+}
+
+enum pt_access pt_access_audit_keys(const struct pt_principal *who)
+{
+	return is_system(who) ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN;
+}
+
 size_t pt_access_filter(const struct pt_principal *who, const struct pt_access_record *recs,
 			size_t n, unsigned char *visible)
 {

@@ -173,6 +173,43 @@ enum pt_audit_scope {
 enum pt_audit_scope pt_access_audit_scope(const struct pt_principal *who);
 
 /**
+ * May who see, in the audit log, a record an audit entry covers: its id and
+ * what the entry's detail says of it? rec is the record as it is today (its
+ * label, owner, partners and named readers now, not when the entry was
+ * written), NULL when it no longer exists or its id was not kept. The
+ * system administrator: always OK. Anyone else: as pt_access_read, and
+ * NOT_FOUND for a NULL rec (a deleted record's details are withheld).
+ */
+enum pt_access pt_access_audit_record(const struct pt_principal *who,
+				      const struct pt_access_record *rec);
+
+/** What a reader of the audit log sees of one entry. */
+enum pt_audit_view {
+	PT_AUDIT_VIEW_NONE = 0, /**< nothing: the entry is outside the reader's scope */
+	PT_AUDIT_VIEW_WHOLE,    /**< everything: time, actor, action, record and detail */
+	PT_AUDIT_VIEW_WITHHELD  /**< time, actor and action; record and detail withheld */
+};
+
+/**
+ * What who sees of an audit entry by a user of entry_org_id (0: the system
+ * administrator) that covers n_records records, of which n_readable are
+ * records who may see (pt_access_audit_record). Outside who's
+ * pt_access_audit_scope: NONE. Otherwise WHOLE when every record it covers
+ * is readable (an entry about no labelled record, such as a user or a
+ * setting, covers none), else WITHHELD: the record's id and the detail are
+ * not shown, since the detail may name or describe any of them.
+ */
+enum pt_audit_view pt_access_audit_entry(const struct pt_principal *who, long long entry_org_id,
+					 size_t n_records, size_t n_readable);
+
+/**
+ * May who check the audit log's chain against its key, or start a new
+ * chain (rekey)? Only the system administrator: both need the key file
+ * kept beside the database. OK or FORBIDDEN.
+ */
+enum pt_access pt_access_audit_keys(const struct pt_principal *who);
+
+/**
  * The visibility filter: marks visible[i] = 1 when who may read recs[i],
  * 0 otherwise, for i < n, and returns how many are visible. Lists,
  * rankings, matrix counts, totals and exports are computed over the marked

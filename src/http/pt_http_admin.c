@@ -1,12 +1,10 @@
-/* pt_http_admin.c - organisations, users and the audit log over HTTP; every
+/* pt_http_admin.c - organisations and users over HTTP; every
  * permission asked of src/core/pt_access, every write audited by the store. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../formats/pt_diag.h"
-#include "../store/pt_audit.h"
 #include "../store/pt_users.h"
 #include "pt_http_api.h"
 
@@ -326,44 +324,4 @@ void pt_h_user_patch(struct pt_req *r)
 		return;
 	}
 	reply_user(r, 200, u.name);
-}
-
-/* ---- audit ---- */
-
-void pt_h_audit_list(struct pt_req *r)
-{
-	const struct pt_principal *who = pt_api_who(r);
-	enum pt_audit_scope scope = pt_access_audit_scope(who);
-	struct pt_audit_entry *e = NULL;
-	struct pt_diag d;
-	enum pt_err err;
-	size_t n = 0, total = 0, i, limit, offset;
-	json_t *items;
-	memset(&d, 0, sizeof d);
-	if (scope == PT_AUDIT_SCOPE_NONE) {
-		pt_reply_error(r, 403, NULL, 0, "your role may not read the audit log");
-		return;
-	}
-	pt_api_page(r, &limit, &offset);
-	err = pt_audit_list(r->db, scope == PT_AUDIT_SCOPE_ALL ? 0 : who->org_id, limit, offset, &e,
-			    &n, &total, &d);
-	if (err != PT_OK) {
-		pt_reply_diag(r, err, &d);
-		return;
-	}
-	items = json_array();
-	for (i = 0; items && i < n; i++) {
-		char when[32] = "";
-		time_t t = (time_t)e[i].time;
-		struct tm tm;
-		if (gmtime_r(&t, &tm))
-			strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-		json_array_append_new(
-			items, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "seq", (json_int_t)e[i].seq,
-					 "time", when, "user", e[i].user_name, "organisation",
-					 e[i].org_name, "action", e[i].action, "table", e[i].record_table,
-					 "record", e[i].record_id, "detail", e[i].detail));
-	}
-	free(e);
-	pt_reply_json(r, 200, pt_api_list(items, offset, n, total));
 }

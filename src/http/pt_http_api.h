@@ -55,10 +55,10 @@ void pt_read_note(struct pt_read_log *log, const struct pt_site *s);
 
 /**
  * Write the request's one audit entry for its sensitive reads (nothing
- * when log->n is 0). 0, or nonzero after replying 500: a read that
- * cannot be audited is not answered.
+ * when log->n is 0; pt_read_log_commit) and empty log. 0, or nonzero
+ * after replying 500: a read that cannot be audited is not answered.
  */
-int pt_api_audit_reads(struct pt_req *r, const char *action, const struct pt_read_log *log);
+int pt_api_audit_reads(struct pt_req *r, const char *action, struct pt_read_log *log);
 
 #define PT_VIEW_KEY_SITES_MAX 20000 /**< above this many sites, views are not cached */
 

@@ -330,6 +330,7 @@ void pt_h_site_measures(struct pt_req *r)
 	pt_reply_json(r, 200, json_pack("{s:s,s:o}", "site_id", s->id, "items", items));
 	items = NULL;
 out:
+	pt_read_log_clear(&log);
 	json_decref(items);
 	free(rows);
 	pt_measure_catalog_free(&cat);
@@ -380,6 +381,7 @@ void pt_h_plan_get(struct pt_req *r)
 	}
 	pt_reply_json(r, 200, body);
 out:
+	pt_read_log_clear(&log);
 	pt_plan_run_free(run);
 }
 
@@ -442,6 +444,7 @@ void pt_h_plan_report(struct pt_req *r)
 	r->raw = resp;
 	r->status = 200;
 out:
+	pt_read_log_clear(&log);
 	free(buf);
 	pt_plan_run_free(run);
 }
@@ -715,6 +718,7 @@ void pt_h_plans_list(struct pt_req *r)
 	pt_reply_json(r, 200, pt_api_list(items, offset, shown, n));
 	items = NULL;
 out:
+	pt_read_log_clear(&log);
 	json_decref(items);
 	free(plans);
 }
@@ -728,8 +732,10 @@ void pt_h_plan_saved_get(struct pt_req *r)
 		pt_reply_not_found(r);
 		return;
 	}
-	if (saved_plan(r, r->param[0], &summary, &plan, &log))
+	if (saved_plan(r, r->param[0], &summary, &plan, &log)) {
+		pt_read_log_clear(&log);
 		return;
+	}
 	if (pt_api_audit_reads(r, "plan.saved.read", &log)) {
 		json_decref(summary);
 		json_decref(plan);
@@ -774,6 +780,7 @@ void pt_h_plan_post(struct pt_req *r)
 	json_decref(plan);
 	pt_reply_json(r, 201, summary);
 out:
+	pt_read_log_clear(&log);
 	pt_plan_run_free(run);
 }
 
@@ -854,6 +861,7 @@ void pt_h_register_list(struct pt_req *r)
 	}
 	pt_reply_json(r, 200, pt_api_list(items, offset, shown, n));
 out:
+	pt_read_log_clear(&log);
 	free(e);
 }
 

@@ -144,6 +144,7 @@ void pt_h_ranking(struct pt_req *r)
 oom:
 	pt_reply_json(r, 500, NULL);
 out:
+	pt_read_log_clear(&log);
 	json_decref(root);
 	json_decref(items);
 	pt_ranking_free(rk);
@@ -235,6 +236,7 @@ void pt_h_matrix(struct pt_req *r)
 	pt_reply_json_keep(r, root, key_if_unchanged(r, snap, &view), snap->version);
 	root = NULL;
 out:
+	pt_read_log_clear(&log);
 	json_decref(cells);
 	json_decref(root);
 	pt_cache_body_release(cached);

@@ -178,7 +178,7 @@ void pt_read_note(struct pt_read_log *log, const struct pt_site *s)
 	pt_read_log_note(log, s);
 }
 
-int pt_api_audit_reads(struct pt_req *r, const char *action, const struct pt_read_log *log)
+int pt_api_audit_reads(struct pt_req *r, const char *action, struct pt_read_log *log)
 {
 	struct pt_diag d = PT_DIAG_INIT;
 	struct pt_caller c;

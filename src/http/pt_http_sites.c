@@ -181,6 +181,7 @@ void pt_h_sites_list(struct pt_req *r)
 		items = NULL;
 	}
 out:
+	pt_read_log_clear(&log);
 	pt_cache_body_release(cached);
 	json_decref(items);
 	pt_api_view_free(&view);

@@ -1,6 +1,6 @@
-/* pt_audit.c - the audit log: entries chained by HMAC-SHA-256 (libsodium)
- * under a key kept in DB.key beside the database, with the chain head; verify and rekey. */
-#include "pt_audit.h"
+/* pt_audit.c - writing the audit log: entries chained by HMAC-SHA-256 under
+ * the key beside the database, the records they cover, the chain head at commit, rekey. */
+#include "pt_audit_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,12 +18,6 @@
 #include "../formats/pt_diag.h"
 #include "pt_store_int.h"
 
-#define KEY_FILE_MAX 16384   /* bytes of a key file */
-#define KEY_FILE_OLD_MAX 64  /* earlier keys a key file keeps */
-#define KEY_FILE_MAGIC "protect-audit-key 1"
-#define REKEY_ACTION "audit.rekey"
-#define MAC_DOMAIN "protect-audit-v1"
-
 /* The statement table of this module (cached per connection by address). */
 static const char SQL_LAST[] =
 	"SELECT seq, time, user_id, user_name, org_id, action, record_table, record_id, detail, mac "
@@ -33,51 +27,21 @@ static const char SQL_COUNT[] = "SELECT count(*) FROM audit_log";
 static const char SQL_INSERT[] =
 	"INSERT INTO audit_log (seq, time, user_id, user_name, org_id, action, record_table, "
 	"record_id, detail, mac) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-static const char SQL_ALL[] =
-	"SELECT seq, time, user_id, user_name, org_id, action, record_table, record_id, detail, mac "
-	"FROM audit_log ORDER BY seq";
-static const char SQL_LIST[] =
-	"SELECT a.seq, a.time, a.user_id, a.user_name, a.org_id, a.action, a.record_table, "
-	"a.record_id, a.detail, a.mac, coalesce(o.name, '') FROM audit_log a "
-	"LEFT JOIN organisations o ON o.id = a.org_id "
-	"WHERE ?1 <= 0 OR a.org_id = ?1 ORDER BY a.seq DESC LIMIT ?2 OFFSET ?3";
-static const char SQL_LIST_COUNT[] =
-	"SELECT count(*) FROM audit_log WHERE ?1 <= 0 OR org_id = ?1";
-
-/* A key of an earlier chain, kept to verify the entries it signed. */
-struct old_key {
-	long long first_seq; /* the chain's first entry (1 or a break) */
-	unsigned char key[PT_AUDIT_KEY_BYTES];
-};
-
-/* The contents of a key file (or of the in-memory key). */
-struct keyfile {
-	unsigned char key[PT_AUDIT_KEY_BYTES];
-	long long head_seq; /* the last committed entry (0: none) */
-	unsigned char head_mac[PT_AUDIT_MAC_BYTES];
-	struct old_key old[KEY_FILE_OLD_MAX];
-	size_t n_old;
-};
+static const char SQL_COVER[] =
+	"INSERT OR IGNORE INTO audit_records (seq, record_table, record_id) VALUES (?1, ?2, ?3)";
+static const char SQL_LAST_BREAK[] =
+	"SELECT coalesce(max(seq), 1) FROM audit_log WHERE action = '" PT_AUDIT_REKEY_ACTION "'";
 
 /* One connection's audit state. */
 struct audit_state {
 	int mem;          /* the key is in memory (pt_audit_set_key): no key file */
-	struct keyfile kf; /* mem: the key and head; else the file as read at the transaction's first append */
+	struct pt_audit_keyfile kf; /* mem: the key and head; else the file as read at the transaction's first append */
 	int loaded;       /* kf holds the key file of the open transaction */
 	int pending;      /* entries appended in the open transaction */
 	long long pending_seq;
 	unsigned char pending_mac[PT_AUDIT_MAC_BYTES];
 	int new_key;      /* the open transaction rekeyed: write kf as a new key file */
 };
-
-/* ---- small helpers -------------------------------------------------------- */
-
-static enum pt_err sodium_ready(struct pt_diag *d)
-{
-	if (sodium_init() < 0)
-		return pt_diag_set(d, PT_EINTERNAL, 0, "", "libsodium could not be initialised");
-	return PT_OK;
-}
 
 /* What src/store/pt_db.c calls around each transaction of a connection with audit state. */
 static const struct pt_db_tx_hooks audit_hooks = {pt_audit_tx_commit_prepare, pt_audit_tx_done,
@@ -98,410 +62,13 @@ void pt_audit_state_free(void *state)
 	free(state);
 }
 
-static void hex_of(const unsigned char *bin, size_t n, char *out)
+int pt_audit_mem_key(struct pt_db *db, struct pt_audit_keyfile *kf)
 {
-	sodium_bin2hex(out, n * 2 + 1, bin, n);
-}
-
-/* Parse exactly n bytes of lower- or upper-case hex (2n digits). 0 on success. */
-static int hex_to(const char *hex, size_t len, unsigned char *out, size_t n)
-{
-	size_t got = 0;
-	if (len != n * 2)
-		return -1;
-	if (sodium_hex2bin(out, n, hex, len, NULL, &got, NULL) != 0 || got != n)
-		return -1;
-	return 0;
-}
-
-/* Copy a text column into buf (cut to fit; the schema's limits keep it whole). */
-static void col_copy(sqlite3_stmt *st, int col, char *buf, size_t cap)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-	size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
-	if (n >= cap)
-		n = cap - 1;
-	if (n)
-		memcpy(buf, t, n);
-	buf[n] = '\0';
-}
-
-/* Copy s into dst of cap bytes, cut on a UTF-8 boundary, with "..." when cut. */
-static void copy_cut(char *dst, size_t cap, const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-	if (n < cap) {
-		memcpy(dst, s ? s : "", n + 1);
-		return;
-	}
-	n = cap - 4;
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	memcpy(dst, s, n);
-	memcpy(dst + n, "...", 4);
-}
-
-static void put_u64(crypto_auth_hmacsha256_state *h, unsigned long long v)
-{
-	unsigned char b[8];
-	int i;
-	for (i = 7; i >= 0; i--) {
-		b[i] = (unsigned char)(v & 0xff);
-		v >>= 8;
-	}
-	crypto_auth_hmacsha256_update(h, b, sizeof b);
-}
-
-static void put_str(crypto_auth_hmacsha256_state *h, const char *s)
-{
-	size_t n = strlen(s);
-	put_u64(h, (unsigned long long)n);
-	crypto_auth_hmacsha256_update(h, (const unsigned char *)s, n);
-}
-
-/* The MAC of entry e chained to prev (all zero for the first entry of a chain). */
-static void entry_mac(const unsigned char key[PT_AUDIT_KEY_BYTES],
-		      const unsigned char prev[PT_AUDIT_MAC_BYTES], const struct pt_audit_entry *e,
-		      unsigned char out[PT_AUDIT_MAC_BYTES])
-{
-	crypto_auth_hmacsha256_state h;
-	crypto_auth_hmacsha256_init(&h, key, PT_AUDIT_KEY_BYTES);
-	crypto_auth_hmacsha256_update(&h, (const unsigned char *)MAC_DOMAIN, sizeof MAC_DOMAIN - 1);
-	crypto_auth_hmacsha256_update(&h, prev, PT_AUDIT_MAC_BYTES);
-	put_u64(&h, (unsigned long long)e->seq);
-	put_u64(&h, (unsigned long long)e->time);
-	put_u64(&h, (unsigned long long)e->user_id);
-	put_u64(&h, (unsigned long long)e->org_id);
-	put_str(&h, e->user_name);
-	put_str(&h, e->action);
-	put_str(&h, e->record_table);
-	put_str(&h, e->record_id);
-	put_str(&h, e->detail);
-	crypto_auth_hmacsha256_final(&h, out);
-	sodium_memzero(&h, sizeof h);
-}
-
-/* Nonzero when e's stored MAC is the MAC under key chained to prev (constant time). */
-static int entry_ok(const unsigned char *key, const unsigned char *prev,
-		    const struct pt_audit_entry *e)
-{
-	unsigned char want[PT_AUDIT_MAC_BYTES], got[PT_AUDIT_MAC_BYTES];
-	if (hex_to(e->mac, strlen(e->mac), got, sizeof got) != 0)
+	struct audit_state *s = state_of(db, 0);
+	if (!s || !s->mem)
 		return 0;
-	entry_mac(key, prev, e, want);
-	return sodium_memcmp(want, got, sizeof want) == 0;
-}
-
-/* A break entry starts a new chain (its MAC is over an all-zero previous MAC). */
-static int is_break(const struct pt_audit_entry *e)
-{
-	return strcmp(e->action, REKEY_ACTION) == 0;
-}
-
-/* Fill e from a row of SQL_LAST / SQL_ALL columns. */
-static void entry_from_row(sqlite3_stmt *st, struct pt_audit_entry *e)
-{
-	memset(e, 0, sizeof *e);
-	e->seq = sqlite3_column_int64(st, 0);
-	e->time = sqlite3_column_int64(st, 1);
-	e->user_id = sqlite3_column_int64(st, 2);
-	col_copy(st, 3, e->user_name, sizeof e->user_name);
-	e->org_id = sqlite3_column_int64(st, 4);
-	col_copy(st, 5, e->action, sizeof e->action);
-	col_copy(st, 6, e->record_table, sizeof e->record_table);
-	col_copy(st, 7, e->record_id, sizeof e->record_id);
-	col_copy(st, 8, e->detail, sizeof e->detail);
-	col_copy(st, 9, e->mac, sizeof e->mac);
-}
-
-/* ---- the key file ------------------------------------------------------------ */
-
-enum pt_err pt_audit_key_path(const char *db_path, char *buf, size_t size)
-{
-	int n;
-	if (!db_path || !buf || !size)
-		return PT_EINVAL;
-	n = snprintf(buf, size, "%s.key", db_path);
-	if (n < 0 || (size_t)n >= size)
-		return PT_ELIMIT;
-	return PT_OK;
-}
-
-/* Nonzero when the database lives in memory (no file to put a key beside). */
-static int memory_db(struct pt_db *db)
-{
-	const char *p = pt_db_path(db);
-	return !p[0] || strcmp(p, ":memory:") == 0 || strncmp(p, "file::memory:", 13) == 0;
-}
-
-/* Parse a key file's text into kf. PT_EINVAL naming the line on any fault. */
-static enum pt_err keyfile_parse(const char *path, char *text, struct keyfile *kf,
-				 struct pt_diag *d)
-{
-	char *line = text, *next;
-	long lineno = 0;
-	int have_key = 0, have_seq = 0, have_mac = 0;
-	memset(kf, 0, sizeof *kf);
-	for (; line && *line; line = next) {
-		char *sp;
-		size_t len;
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		lineno++;
-		len = strlen(line);
-		if (lineno == 1) {
-			if (strcmp(line, KEY_FILE_MAGIC) != 0)
-				goto bad;
-			continue;
-		}
-		if (!len || line[0] == '#')
-			continue;
-		sp = strchr(line, ' ');
-		if (!sp)
-			goto bad;
-		*sp++ = '\0';
-		if (strcmp(line, "key") == 0 && !have_key) {
-			if (hex_to(sp, strlen(sp), kf->key, sizeof kf->key) != 0)
-				goto bad;
-			have_key = 1;
-		} else if (strcmp(line, "seq") == 0 && !have_seq) {
-			char *end;
-			errno = 0;
-			kf->head_seq = strtoll(sp, &end, 10);
-			if (errno || *end || kf->head_seq < 0 || sp[0] == '-' || sp[0] == '+' || !sp[0])
-				goto bad;
-			have_seq = 1;
-		} else if (strcmp(line, "mac") == 0 && !have_mac) {
-			if (hex_to(sp, strlen(sp), kf->head_mac, sizeof kf->head_mac) != 0)
-				goto bad;
-			have_mac = 1;
-		} else if (strcmp(line, "old") == 0) {
-			char *hex = strchr(sp, ' '), *end;
-			struct old_key *o;
-			if (!hex || kf->n_old == KEY_FILE_OLD_MAX)
-				goto bad;
-			*hex++ = '\0';
-			o = &kf->old[kf->n_old];
-			errno = 0;
-			o->first_seq = strtoll(sp, &end, 10);
-			if (errno || *end || o->first_seq < 1 ||
-			    hex_to(hex, strlen(hex), o->key, sizeof o->key) != 0)
-				goto bad;
-			kf->n_old++;
-		} else {
-			goto bad;
-		}
-	}
-	if (!have_key || !have_seq || !have_mac) {
-		sodium_memzero(kf, sizeof *kf);
-		return pt_diag_set(d, PT_EIO, 0, "",
-				   "%s: not a complete audit key file (key, seq and mac lines needed); "
-				   "restore it from a backup, or run 'protect audit rekey'",
-				   path);
-	}
-	return PT_OK;
-bad:
-	sodium_memzero(kf, sizeof *kf);
-	return pt_diag_set(d, PT_EIO, 0, "",
-			   "%s:%ld: not an audit key file line; restore the key file from a backup, "
-			   "or run 'protect audit rekey'",
-			   path, lineno);
-}
-
-/*
- * Read the key file at path into kf. PT_ENOTFOUND when it does not exist
- * (d untouched), PT_EIO when it cannot be read or parsed.
- */
-static enum pt_err keyfile_read(const char *path, struct keyfile *kf, struct pt_diag *d)
-{
-	char *text = NULL;
-	size_t used = 0;
-	ssize_t got;
-	enum pt_err err = PT_OK;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return PT_ENOTFOUND;
-		return pt_diag_set(d, PT_EIO, 0, "", "%s: cannot read the audit key: %s", path,
-				   strerror(errno));
-	}
-	text = malloc(KEY_FILE_MAX + 1);
-	if (!text) {
-		close(fd);
-		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-	}
-	while (used < KEY_FILE_MAX && (got = read(fd, text + used, KEY_FILE_MAX - used)) != 0) {
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			err = pt_diag_set(d, PT_EIO, 0, "", "%s: cannot read the audit key: %s", path,
-					  strerror(errno));
-			goto out;
-		}
-		used += (size_t)got;
-	}
-	if (used == KEY_FILE_MAX) {
-		err = pt_diag_set(d, PT_EIO, 0, "", "%s: larger than an audit key file can be", path);
-		goto out;
-	}
-	text[used] = '\0';
-	if (strlen(text) != used) {
-		err = pt_diag_set(d, PT_EIO, 0, "", "%s: not an audit key file (binary data)", path);
-		goto out;
-	}
-	err = keyfile_parse(path, text, kf, d);
-out:
-	close(fd);
-	sodium_memzero(text, KEY_FILE_MAX + 1);
-	free(text);
-	return err;
-}
-
-/* The directory part of path ("." when none) into buf. */
-static void dir_of(const char *path, char *buf, size_t size)
-{
-	const char *slash = strrchr(path, '/');
-	if (!slash) {
-		snprintf(buf, size, ".");
-		return;
-	}
-	if (slash == path) {
-		snprintf(buf, size, "/");
-		return;
-	}
-	snprintf(buf, size, "%.*s", (int)(slash - path), path);
-}
-
-/* Write all of buf to fd. 0 or -1 (errno set). */
-static int write_all(int fd, const char *buf, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, buf, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		buf += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/*
- * Replace the key file at path with kf atomically: a temporary file (mode
- * 0600) in the same directory, fsync, rename, fsync of the directory; all
- * under an exclusive flock of the directory, so writers of several
- * connections do not interleave. only_if_newer: keep a file whose head is
- * already at or past kf's (another connection committed later entries).
- */
-static enum pt_err keyfile_write(const char *path, const struct keyfile *kf, int only_if_newer,
-				 struct pt_diag *d)
-{
-	char dir[PATH_MAX], tmp[PATH_MAX + 16], hex[PT_AUDIT_KEY_BYTES * 2 + 1];
-	char *text = NULL;
-	size_t used = 0, i;
-	int dfd = -1, fd = -1, n;
-	enum pt_err err = PT_OK;
-
-	if (strlen(path) + 8 >= sizeof tmp)
-		return pt_diag_set(d, PT_ELIMIT, 0, "", "%s: path too long", path);
-	dir_of(path, dir, sizeof dir);
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return pt_diag_set(d, PT_EIO, 0, "", "%s: cannot open the directory: %s", dir,
-				   strerror(errno));
-	while (flock(dfd, LOCK_EX) != 0)
-		if (errno != EINTR) {
-			err = pt_diag_set(d, PT_EIO, 0, "", "%s: cannot lock: %s", dir, strerror(errno));
-			goto out;
-		}
-	if (only_if_newer) {
-		struct keyfile *cur = malloc(sizeof *cur);
-		struct pt_diag scratch;
-		memset(&scratch, 0, sizeof scratch);
-		if (!cur) {
-			err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-			goto out;
-		}
-		if (keyfile_read(path, cur, &scratch) == PT_OK &&
-		    sodium_memcmp(cur->key, kf->key, sizeof kf->key) == 0 &&
-		    cur->head_seq >= kf->head_seq) {
-			sodium_memzero(cur, sizeof *cur);
-			free(cur);
-			goto out; /* a later commit already moved the head */
-		}
-		sodium_memzero(cur, sizeof *cur);
-		free(cur);
-	}
-	text = malloc(KEY_FILE_MAX);
-	if (!text) {
-		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-		goto out;
-	}
-	hex_of(kf->key, sizeof kf->key, hex);
-	n = snprintf(text, KEY_FILE_MAX,
-		     KEY_FILE_MAGIC "\n"
-		     "# The audit log's HMAC key and chain head (docs/internals/audit.md).\n"
-		     "# Keep it secret and back it up with the database; without it the\n"
-		     "# log cannot be verified or extended.\n"
-		     "key %s\nseq %lld\n",
-		     hex, kf->head_seq);
-	used = (size_t)n;
-	hex_of(kf->head_mac, sizeof kf->head_mac, hex);
-	used += (size_t)snprintf(text + used, KEY_FILE_MAX - used, "mac %s\n", hex);
-	for (i = 0; i < kf->n_old && used < KEY_FILE_MAX; i++) {
-		hex_of(kf->old[i].key, sizeof kf->old[i].key, hex);
-		used += (size_t)snprintf(text + used, KEY_FILE_MAX - used, "old %lld %s\n",
-					 kf->old[i].first_seq, hex);
-	}
-	sodium_memzero(hex, sizeof hex);
-	if (used >= KEY_FILE_MAX) {
-		err = pt_diag_set(d, PT_ELIMIT, 0, "", "%s: key file too large", path);
-		goto out;
-	}
-	snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
-	fd = mkstemp(tmp); /* mode 0600 */
-	if (fd < 0) {
-		err = pt_diag_set(d, PT_EIO, 0, "", "%s: cannot create the audit key file: %s", path,
-				  strerror(errno));
-		goto out;
-	}
-	if (fchmod(fd, S_IRUSR | S_IWUSR) != 0 || write_all(fd, text, used) != 0 ||
-	    fsync(fd) != 0) {
-		err = pt_diag_set(d, PT_EIO, 0, "", "%s: cannot write the audit key file: %s", path,
-				  strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
-		err = pt_diag_set(d, PT_EIO, 0, "", "%s: cannot write the audit key file: %s", path,
-				  strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0) {
-		err = pt_diag_set(d, PT_EIO, 0, "", "%s: cannot replace the audit key file: %s", path,
-				  strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	if (fsync(dfd) != 0 && errno != EINVAL)
-		err = pt_diag_set(d, PT_EIO, 0, "", "%s: cannot sync the directory: %s", dir,
-				  strerror(errno));
-out:
-	if (fd >= 0)
-		close(fd);
-	if (text) {
-		sodium_memzero(text, KEY_FILE_MAX);
-		free(text);
-	}
-	if (dfd >= 0)
-		close(dfd); /* releases the flock */
-	return err;
+	*kf = s->kf;
+	return 1;
 }
 
 /* ---- the log's last entry ---------------------------------------------------- */
@@ -518,7 +85,7 @@ static enum pt_err last_entry(struct pt_db *db, struct pt_audit_entry *e, int *f
 		return err;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		entry_from_row(st, e);
+		pt_audit_entry_from_row(st, e);
 		*found = 1;
 	} else if (rc != SQLITE_DONE) {
 		err = pt_db_fail(db, rc, d, "reading the audit log");
@@ -542,7 +109,7 @@ static enum pt_err mac_of(struct pt_db *db, long long seq, unsigned char mac[PT_
 		rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		const char *t = (const char *)sqlite3_column_text(st, 0);
-		*found = t && hex_to(t, strlen(t), mac, PT_AUDIT_MAC_BYTES) == 0;
+		*found = t && pt_audit_hex_to(t, strlen(t), mac, PT_AUDIT_MAC_BYTES) == 0;
 	} else if (rc != SQLITE_DONE) {
 		err = pt_db_fail(db, rc, d, "reading the audit log");
 	}
@@ -573,7 +140,7 @@ static enum pt_err load_and_check(struct pt_db *db, struct audit_state *s, long 
 	if ((err = last_entry(db, last, &found, d)) != PT_OK)
 		goto out;
 	if (!s->mem) {
-		if (memory_db(db)) {
+		if (pt_audit_memory_db(db)) {
 			err = pt_diag_set(d, PT_EIO, 0, "",
 					  "no audit key: an in-memory database needs pt_audit_set_key "
 					  "before any write");
@@ -583,7 +150,7 @@ static enum pt_err load_and_check(struct pt_db *db, struct audit_state *s, long 
 			err = pt_diag_set(d, PT_ELIMIT, 0, "", "database path too long");
 			goto out;
 		}
-		err = keyfile_read(path, &s->kf, d);
+		err = pt_audit_keyfile_read(path, &s->kf, d);
 		if (err == PT_ENOTFOUND) {
 			if (found) {
 				if ((err = pt_db_stmt(db, SQL_COUNT, &st, d)) != PT_OK)
@@ -603,7 +170,7 @@ static enum pt_err load_and_check(struct pt_db *db, struct audit_state *s, long 
 			/* First use: a new key, created now (mode 0600). */
 			memset(&s->kf, 0, sizeof s->kf);
 			randombytes_buf(s->kf.key, sizeof s->kf.key);
-			if ((err = keyfile_write(path, &s->kf, 0, d)) != PT_OK)
+			if ((err = pt_audit_keyfile_write(path, &s->kf, 0, d)) != PT_OK)
 				goto out;
 		} else if (err != PT_OK) {
 			goto out;
@@ -641,14 +208,14 @@ static enum pt_err load_and_check(struct pt_db *db, struct audit_state *s, long 
 	}
 	/* The key must verify the last entry. */
 	memset(chain, 0, sizeof chain);
-	if (!is_break(last) && last->seq > 1) {
+	if (!pt_audit_is_break(last) && last->seq > 1) {
 		int prev_found = 0;
 		if ((err = mac_of(db, last->seq - 1, chain, &prev_found, d)) != PT_OK)
 			goto out;
 		if (!prev_found)
 			memset(chain, 0xff, sizeof chain); /* cannot verify: fails below */
 	}
-	if (!entry_ok(s->kf.key, chain, last)) {
+	if (!pt_audit_entry_ok(s->kf.key, chain, last)) {
 		err = pt_diag_set(d, PT_EIO, 0, "",
 				  "the audit key does not verify audit entry %lld (a wrong key file, "
 				  "or an edited log), so no write is allowed; run 'protect audit "
@@ -657,7 +224,7 @@ static enum pt_err load_and_check(struct pt_db *db, struct audit_state *s, long 
 		goto out;
 	}
 	*prev_seq = last->seq;
-	if (hex_to(last->mac, strlen(last->mac), prev_mac, PT_AUDIT_MAC_BYTES) != 0)
+	if (pt_audit_hex_to(last->mac, strlen(last->mac), prev_mac, PT_AUDIT_MAC_BYTES) != 0)
 		err = pt_diag_set(d, PT_EINTERNAL, 0, "", "audit entry %lld: malformed MAC",
 				  last->seq);
 out:
@@ -678,8 +245,8 @@ static enum pt_err insert_entry(struct pt_db *db, const unsigned char *key,
 	sqlite3_stmt *st;
 	enum pt_err err;
 	int rc;
-	entry_mac(key, prev, e, mac);
-	hex_of(mac, PT_AUDIT_MAC_BYTES, e->mac);
+	pt_audit_entry_mac(key, prev, e, mac);
+	pt_audit_hex_of(mac, PT_AUDIT_MAC_BYTES, e->mac);
 	if ((err = pt_db_stmt(db, SQL_INSERT, &st, d)) != PT_OK)
 		return err;
 	rc = sqlite3_bind_int64(st, 1, e->seq);
@@ -715,7 +282,7 @@ static void entry_actor(struct pt_db *db, struct pt_audit_entry *e)
 	const char *name;
 	int64_t now;
 	pt_db_actor(db, &e->user_id, &e->org_id, &name, &now);
-	copy_cut(e->user_name, sizeof e->user_name, name);
+	pt_audit_copy_cut(e->user_name, sizeof e->user_name, name);
 	e->time = now > 0 ? now : (int64_t)time(NULL);
 }
 
@@ -728,7 +295,7 @@ enum pt_err pt_audit_set_key(struct pt_db *db, const unsigned char key[PT_AUDIT_
 	enum pt_err err;
 	if (!db || !key)
 		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no key");
-	if ((err = sodium_ready(d)) != PT_OK)
+	if ((err = pt_audit_sodium_ready(d)) != PT_OK)
 		return err;
 	if (pt_db_in_transaction(db))
 		return pt_diag_set(d, PT_EINVAL, 0, "", "cannot change the audit key in a transaction");
@@ -741,15 +308,39 @@ enum pt_err pt_audit_set_key(struct pt_db *db, const unsigned char key[PT_AUDIT_
 	return PT_OK;
 }
 
-enum pt_err pt_audit_append(struct pt_db *db, const char *action, const char *record_table,
-			    const char *record_id, const char *detail, struct pt_diag *d)
+/* Note that entry seq covers record id of table (in the entry's transaction). */
+static enum pt_err insert_cover(struct pt_db *db, long long seq, const char *table, const char *id,
+				struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	if ((err = pt_db_stmt(db, SQL_COVER, &st, d)) != PT_OK)
+		return err;
+	rc = sqlite3_bind_int64(st, 1, seq);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 2, table, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return pt_db_fail(db, rc, d, "writing the records of an audit entry");
+	return PT_OK;
+}
+
+enum pt_err pt_audit_append_records(struct pt_db *db, const char *action,
+				    const char *record_table, const char *record_id,
+				    const char *detail, const char *cover_table,
+				    const char *const *cover_ids, size_t n_cover, struct pt_diag *d)
 {
 	struct pt_audit_entry *e = NULL;
 	struct audit_state *s;
 	unsigned char prev[PT_AUDIT_MAC_BYTES], mac[PT_AUDIT_MAC_BYTES];
 	long long prev_seq = 0;
 	enum pt_err err;
-	size_t alen;
+	size_t alen, i;
 
 	if (!db)
 		return pt_diag_set(d, PT_EINVAL, 0, "", "no database");
@@ -759,7 +350,10 @@ enum pt_err pt_audit_append(struct pt_db *db, const char *action, const char *re
 				   PT_AUDIT_ACTION_MAX - 1);
 	if (record_table && strlen(record_table) >= PT_AUDIT_TABLE_MAX)
 		return pt_diag_set(d, PT_EINVAL, 0, "record_table", "table name too long");
-	if ((err = sodium_ready(d)) != PT_OK)
+	if (n_cover && (!cover_table || !cover_table[0] ||
+			strlen(cover_table) >= PT_AUDIT_TABLE_MAX || !cover_ids))
+		return pt_diag_set(d, PT_EINVAL, 0, "record_table", "no table for the records covered");
+	if ((err = pt_audit_sodium_ready(d)) != PT_OK)
 		return err;
 	s = state_of(db, 1);
 	e = calloc(1, sizeof *e);
@@ -783,12 +377,18 @@ enum pt_err pt_audit_append(struct pt_db *db, const char *action, const char *re
 	}
 	e->seq = prev_seq + 1;
 	entry_actor(db, e);
-	copy_cut(e->action, sizeof e->action, action);
-	copy_cut(e->record_table, sizeof e->record_table, record_table ? record_table : "");
-	copy_cut(e->record_id, sizeof e->record_id, record_id ? record_id : "");
-	copy_cut(e->detail, sizeof e->detail, detail ? detail : "");
+	pt_audit_copy_cut(e->action, sizeof e->action, action);
+	pt_audit_copy_cut(e->record_table, sizeof e->record_table, record_table ? record_table : "");
+	pt_audit_copy_cut(e->record_id, sizeof e->record_id, record_id ? record_id : "");
+	pt_audit_copy_cut(e->detail, sizeof e->detail, detail ? detail : "");
 	if ((err = insert_entry(db, s->kf.key, prev, e, mac, d)) != PT_OK)
 		goto out;
+	for (i = 0; i < n_cover; i++) {
+		const char *id = cover_ids[i] ? cover_ids[i] : "";
+		if ((err = insert_cover(db, e->seq, cover_table,
+					strlen(id) < PT_AUDIT_RECORD_MAX ? id : "", d)) != PT_OK)
+			goto out;
+	}
 	s->pending = 1;
 	s->pending_seq = e->seq;
 	memcpy(s->pending_mac, mac, sizeof mac);
@@ -796,6 +396,41 @@ out:
 	free(e);
 	/* Commits (and moves the key file's head) only when this opened the transaction. */
 	return pt_db_end(db, err, d);
+}
+
+/*
+ * The site whose label governs a write's one record: a site itself, or
+ * the site of a register entry ("SITE/THREAT": site ids hold no '/').
+ * Into site (PT_AUDIT_RECORD_MAX bytes); 0 when the record has no site.
+ */
+static int covered_site(const char *table, const char *id, char *site)
+{
+	const char *slash;
+	if (!table || !id || !id[0] || strlen(id) >= PT_AUDIT_RECORD_MAX)
+		return 0;
+	if (strcmp(table, "sites") == 0) {
+		memcpy(site, id, strlen(id) + 1);
+		return 1;
+	}
+	if (strcmp(table, "risk_register") == 0 && (slash = strchr(id, '/')) && slash > id) {
+		memcpy(site, id, (size_t)(slash - id));
+		site[slash - id] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+enum pt_err pt_audit_append(struct pt_db *db, const char *action, const char *record_table,
+			    const char *record_id, const char *detail, struct pt_diag *d)
+{
+	char site[PT_AUDIT_RECORD_MAX];
+	const char *ids[1];
+	if (!covered_site(record_table, record_id, site))
+		return pt_audit_append_records(db, action, record_table, record_id, detail, NULL,
+					       NULL, 0, d);
+	ids[0] = site;
+	return pt_audit_append_records(db, action, record_table, record_id, detail, "sites", ids,
+				       1, d);
 }
 
 enum pt_err pt_audit_tx_commit_prepare(struct pt_db *db, struct pt_diag *d)
@@ -814,7 +449,7 @@ enum pt_err pt_audit_tx_commit_prepare(struct pt_db *db, struct pt_diag *d)
 	err = last_entry(db, last, &found, d);
 	if (err == PT_OK && !found)
 		s->pending = 0;
-	else if (err == PT_OK && hex_to(last->mac, strlen(last->mac), s->pending_mac,
+	else if (err == PT_OK && pt_audit_hex_to(last->mac, strlen(last->mac), s->pending_mac,
 					 sizeof s->pending_mac) == 0)
 		s->pending_seq = last->seq;
 	else if (err == PT_OK)
@@ -838,7 +473,7 @@ enum pt_err pt_audit_tx_done(struct pt_db *db, int committed, struct pt_diag *d)
 			if (pt_audit_key_path(pt_db_path(db), path, sizeof path) != PT_OK)
 				err = pt_diag_set(d, PT_ELIMIT, 0, "", "database path too long");
 			else
-				err = keyfile_write(path, &s->kf, !s->new_key, d);
+				err = pt_audit_keyfile_write(path, &s->kf, !s->new_key, d);
 			if (err != PT_OK && d) {
 				char why[sizeof d->msg];
 				pt_strlcpy(why, d->msg, sizeof why);
@@ -861,7 +496,8 @@ enum pt_err pt_audit_tx_done(struct pt_db *db, int committed, struct pt_diag *d)
 }
 
 enum pt_err pt_audit_reads(struct pt_db *db, const char *action, const char *record_table,
-			   size_t n_records, const char *ids, struct pt_diag *d)
+			   size_t n_records, const char *ids, const char *const *all_ids,
+			   size_t n_all, struct pt_diag *d)
 {
 	char detail[PT_AUDIT_DETAIL_MAX];
 	char head[48];
@@ -869,272 +505,15 @@ enum pt_err pt_audit_reads(struct pt_db *db, const char *action, const char *rec
 		return PT_OK;
 	snprintf(head, sizeof head, "%zu record%s: ", n_records, n_records == 1 ? "" : "s");
 	pt_strlcpy(detail, head, sizeof detail);
-	copy_cut(detail + strlen(detail), sizeof detail - strlen(detail), ids ? ids : "");
-	return pt_audit_append(db, action, record_table, n_records == 1 && ids ? ids : "", detail,
-			       d);
-}
-
-enum pt_err pt_audit_list(struct pt_db *db, long long org_id, size_t limit, size_t offset,
-			  struct pt_audit_entry **entries, size_t *n, size_t *total,
-			  struct pt_diag *d)
-{
-	struct pt_audit_entry *list = NULL;
-	sqlite3_stmt *st;
-	size_t count = 0;
-	enum pt_err err;
-	int rc;
-
-	if (!db || !entries || !n)
-		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no output");
-	*entries = NULL;
-	*n = 0;
-	if (total)
-		*total = 0;
-	if (limit > PT_AUDIT_LIST_MAX)
-		return pt_diag_set(d, PT_ELIMIT, 0, "limit", "at most %d entries at once",
-				   PT_AUDIT_LIST_MAX);
-	if (offset > (size_t)LLONG_MAX)
-		return pt_diag_set(d, PT_EINVAL, 0, "offset", "offset too large");
-	if ((err = pt_db_begin_read(db, d)) != PT_OK)
-		return err;
-	if (total) {
-		if ((err = pt_db_stmt(db, SQL_LIST_COUNT, &st, d)) != PT_OK)
-			goto out;
-		rc = sqlite3_bind_int64(st, 1, org_id);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
-			*total = (size_t)sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-		if (rc != SQLITE_ROW) {
-			err = pt_db_fail(db, rc, d, "counting the audit log");
-			goto out;
-		}
-	}
-	if (!limit)
-		goto out;
-	list = calloc(limit < 256 ? limit : 256, sizeof *list);
-	if (!list) {
-		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-		goto out;
-	}
-	{
-		size_t cap = limit < 256 ? limit : 256;
-		if ((err = pt_db_stmt(db, SQL_LIST, &st, d)) != PT_OK)
-			goto out;
-		rc = sqlite3_bind_int64(st, 1, org_id);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_int64(st, 3, (sqlite3_int64)offset);
-		while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-			if (count == cap) {
-				struct pt_audit_entry *grown;
-				cap = cap * 2 < limit ? cap * 2 : limit;
-				grown = realloc(list, cap * sizeof *list);
-				if (!grown) {
-					sqlite3_reset(st);
-					err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-					goto out;
-				}
-				list = grown;
-			}
-			entry_from_row(st, &list[count]);
-			col_copy(st, 10, list[count].org_name, sizeof list[count].org_name);
-			count++;
-			rc = SQLITE_OK;
-		}
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			err = pt_db_fail(db, rc, d, "reading the audit log");
-	}
-out:
-	err = pt_db_end(db, err, d);
-	if (err != PT_OK || !count) {
-		free(list);
-		list = NULL;
-		count = 0;
-	}
-	*entries = list;
-	*n = count;
-	return err;
-}
-
-/* The key that verifies the chain starting at first_seq, or NULL. */
-static const unsigned char *key_for(const struct keyfile *kf, long long first_seq,
-				    long long last_break)
-{
-	size_t i;
-	if (first_seq == last_break)
-		return kf->key;
-	for (i = 0; i < kf->n_old; i++)
-		if (kf->old[i].first_seq == first_seq)
-			return kf->old[i].key;
-	return NULL;
-}
-
-/* Verdict helper: the log is not intact at entry seq. */
-static void verdict(struct pt_audit_report *rep, long long seq, const char *msg)
-{
-	if (!rep->intact)
-		return; /* keep the first fault */
-	rep->intact = 0;
-	rep->bad_seq = seq;
-	pt_strlcpy(rep->message, msg, sizeof rep->message);
-}
-
-enum pt_err pt_audit_verify(struct pt_db *db, struct pt_audit_report *rep, struct pt_diag *d)
-{
-	struct audit_state *s;
-	struct keyfile *kf = NULL;
-	struct pt_audit_entry *e = NULL;
-	unsigned char chain[PT_AUDIT_MAC_BYTES], mac[PT_AUDIT_MAC_BYTES];
-	const unsigned char *key = NULL;
-	char path[PATH_MAX], msg[512];
-	long long expect = 1, last_break = 1, seg_start = 1, last_seq = 0;
-	int have_last = 0, head_seen = 0, rc;
-	sqlite3_stmt *st;
-	enum pt_err err;
-
-	if (!db || !rep)
-		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no report");
-	memset(rep, 0, sizeof *rep);
-	rep->intact = 1;
-	if ((err = sodium_ready(d)) != PT_OK)
-		return err;
-	s = state_of(db, 1);
-	kf = calloc(1, sizeof *kf);
-	e = calloc(1, sizeof *e);
-	if (!s || !kf || !e) {
-		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-		goto done;
-	}
-	if ((err = pt_db_begin_read(db, d)) != PT_OK)
-		goto done;
-	if (s->mem) {
-		*kf = s->kf;
-	} else if (memory_db(db)) {
-		err = pt_diag_set(d, PT_EIO, 0, "", "no audit key for an in-memory database");
-		goto out;
-	} else {
-		if (pt_audit_key_path(pt_db_path(db), path, sizeof path) != PT_OK) {
-			err = pt_diag_set(d, PT_ELIMIT, 0, "", "database path too long");
-			goto out;
-		}
-		err = keyfile_read(path, kf, d);
-		if (err == PT_ENOTFOUND) {
-			err = pt_diag_set(d, PT_ENOTFOUND, 0, "",
-					  "%s: the audit key file is missing, so the log cannot be "
-					  "verified; restore it from the backup made with the "
-					  "database (or run 'protect audit rekey' to start a new "
-					  "chain; the entries before it stay unverifiable)",
-					  path);
-			goto out;
-		}
-		if (err != PT_OK)
-			goto out;
-	}
-	rep->head_seq = kf->head_seq;
-	/* First pass: the last break entry (the chain the current key signs). */
-	if ((err = pt_db_stmt(db, SQL_ALL, &st, d)) != PT_OK)
-		goto out;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		entry_from_row(st, e);
-		if (is_break(e))
-			last_break = e->seq;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		err = pt_db_fail(db, rc, d, "reading the audit log");
-		goto out;
-	}
-	/* Second pass: sequence, chain and MACs. */
-	if ((err = pt_db_stmt(db, SQL_ALL, &st, d)) != PT_OK)
-		goto out;
-	memset(chain, 0, sizeof chain);
-	key = key_for(kf, 1, last_break);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		entry_from_row(st, e);
-		rep->entries++;
-		if (e->seq != expect) {
-			if (e->seq > expect)
-				snprintf(msg, sizeof msg,
-					 "entr%s %lld%s%.0lld missing before entry %lld (deleted)",
-					 e->seq - expect > 1 ? "ies" : "y", expect,
-					 e->seq - expect > 1 ? "-" : "",
-					 e->seq - expect > 1 ? e->seq - 1 : 0LL, e->seq);
-			else
-				snprintf(msg, sizeof msg, "entry %lld out of order", e->seq);
-			verdict(rep, expect, msg);
-			expect = e->seq;
-		}
-		if (is_break(e)) {
-			rep->breaks++;
-			memset(chain, 0, sizeof chain);
-			seg_start = e->seq;
-			key = key_for(kf, seg_start, last_break);
-		}
-		if (!key) {
-			rep->unverifiable++;
-		} else if (!entry_ok(key, chain, e)) {
-			snprintf(msg, sizeof msg,
-				 "entry %lld fails its MAC: it was edited, inserted or moved, or an "
-				 "entry before it was deleted",
-				 e->seq);
-			verdict(rep, e->seq, msg);
-		} else {
-			rep->verified++;
-		}
-		if (hex_to(e->mac, strlen(e->mac), mac, sizeof mac) != 0) {
-			snprintf(msg, sizeof msg, "entry %lld has a malformed MAC", e->seq);
-			verdict(rep, e->seq, msg);
-			memset(mac, 0, sizeof mac);
-		}
-		if (kf->head_seq > 0 && e->seq == kf->head_seq) {
-			head_seen = 1;
-			if (sodium_memcmp(mac, kf->head_mac, sizeof mac) != 0) {
-				snprintf(msg, sizeof msg,
-					 "entry %lld is not the entry the key file records as the "
-					 "chain head",
-					 e->seq);
-				verdict(rep, e->seq, msg);
-			}
-		}
-		memcpy(chain, mac, sizeof chain);
-		last_seq = e->seq;
-		have_last = 1;
-		if (expect < LLONG_MAX)
-			expect++;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		err = pt_db_fail(db, rc, d, "reading the audit log");
-		goto out;
-	}
-	if (kf->head_seq > (have_last ? last_seq : 0) || (kf->head_seq > 0 && !head_seen)) {
-		snprintf(msg, sizeof msg,
-			 "the log ends at entry %lld, but the key file records entry %lld as its "
-			 "last: the tail was deleted",
-			 have_last ? last_seq : 0, kf->head_seq);
-		verdict(rep, (have_last ? last_seq : 0) + 1, msg);
-	}
-	if (rep->intact)
-		snprintf(rep->message, sizeof rep->message, "intact");
-out:
-	err = pt_db_end(db, err, d);
-done:
-	if (kf) {
-		sodium_memzero(kf, sizeof *kf);
-		free(kf);
-	}
-	free(e);
-	return err;
+	pt_audit_copy_cut(detail + strlen(detail), sizeof detail - strlen(detail), ids ? ids : "");
+	return pt_audit_append_records(db, action, record_table, n_records == 1 && ids ? ids : "",
+				       detail, record_table, all_ids, all_ids ? n_all : 0, d);
 }
 
 enum pt_err pt_audit_rekey(struct pt_db *db, const char *reason, struct pt_diag *d)
 {
 	struct audit_state *s;
-	struct keyfile *old = NULL;
+	struct pt_audit_keyfile *old = NULL;
 	struct pt_audit_entry *e = NULL, *last = NULL;
 	unsigned char zero[PT_AUDIT_MAC_BYTES], mac[PT_AUDIT_MAC_BYTES],
 		chain[PT_AUDIT_MAC_BYTES];
@@ -1148,7 +527,7 @@ enum pt_err pt_audit_rekey(struct pt_db *db, const char *reason, struct pt_diag 
 
 	if (!db)
 		return pt_diag_set(d, PT_EINVAL, 0, "", "no database");
-	if ((err = sodium_ready(d)) != PT_OK)
+	if ((err = pt_audit_sodium_ready(d)) != PT_OK)
 		return err;
 	s = state_of(db, 1);
 	old = calloc(1, sizeof *old);
@@ -1158,7 +537,7 @@ enum pt_err pt_audit_rekey(struct pt_db *db, const char *reason, struct pt_diag 
 		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 		goto done;
 	}
-	if (!s->mem && memory_db(db)) {
+	if (!s->mem && pt_audit_memory_db(db)) {
 		err = pt_diag_set(d, PT_EIO, 0, "", "no audit key for an in-memory database");
 		goto done;
 	}
@@ -1178,28 +557,26 @@ enum pt_err pt_audit_rekey(struct pt_db *db, const char *reason, struct pt_diag 
 	memset(&scratch, 0, sizeof scratch);
 	if (s->mem)
 		*old = s->kf;
-	if (s->mem || keyfile_read(path, old, &scratch) == PT_OK) {
+	if (s->mem || pt_audit_keyfile_read(path, old, &scratch) == PT_OK) {
 		old_ok = 1;
 		if (found) {
 			memset(chain, 0, sizeof chain);
-			if (!is_break(last) && last->seq > 1 &&
+			if (!pt_audit_is_break(last) && last->seq > 1 &&
 			    (mac_of(db, last->seq - 1, chain, &rc, &scratch) != PT_OK || !rc))
 				old_ok = 0;
-			if (old_ok && !entry_ok(old->key, chain, last))
+			if (old_ok && !pt_audit_entry_ok(old->key, chain, last))
 				old_ok = 0;
 		}
 	}
 	if (found) {
 		/* Where the chain being closed began: the last break, or entry 1. */
-		if ((err = pt_db_stmt(db, SQL_ALL, &st, d)) != PT_OK)
+		if ((err = pt_db_stmt(db, SQL_LAST_BREAK, &st, d)) != PT_OK)
 			goto out;
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			entry_from_row(st, e);
-			if (is_break(e))
-				seg_start = e->seq;
-		}
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			seg_start = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
-		if (rc != SQLITE_DONE) {
+		if (rc != SQLITE_ROW) {
 			err = pt_db_fail(db, rc, d, "reading the audit log");
 			goto out;
 		}
@@ -1207,7 +584,7 @@ enum pt_err pt_audit_rekey(struct pt_db *db, const char *reason, struct pt_diag 
 	memset(e, 0, sizeof *e);
 	e->seq = found ? last->seq + 1 : 1;
 	entry_actor(db, e);
-	pt_strlcpy(e->action, REKEY_ACTION, sizeof e->action);
+	pt_strlcpy(e->action, PT_AUDIT_REKEY_ACTION, sizeof e->action);
 	pt_strlcpy(e->record_table, "audit_log", sizeof e->record_table);
 	{
 		char detail[PT_AUDIT_DETAIL_MAX];
@@ -1218,16 +595,16 @@ enum pt_err pt_audit_rekey(struct pt_db *db, const char *reason, struct pt_diag 
 			 old_ok ? "its key is kept to verify it"
 				: "its key was missing or did not verify it",
 			 reason && reason[0] ? reason : "none given");
-		copy_cut(e->detail, sizeof e->detail, detail);
+		pt_audit_copy_cut(e->detail, sizeof e->detail, detail);
 	}
 	/* The new key file: a new key; the old one kept when it was sound. */
 	{
-		struct keyfile *nk = &s->kf;
+		struct pt_audit_keyfile *nk = &s->kf;
 		size_t i, keep = 0;
-		struct old_key olds[KEY_FILE_OLD_MAX];
+		struct pt_audit_old_key olds[PT_AUDIT_OLD_KEYS_MAX];
 		if (old_ok && found) {
 			/* Full: the oldest earlier key goes. */
-			for (i = old->n_old >= KEY_FILE_OLD_MAX ? old->n_old - (KEY_FILE_OLD_MAX - 1)
+			for (i = old->n_old >= PT_AUDIT_OLD_KEYS_MAX ? old->n_old - (PT_AUDIT_OLD_KEYS_MAX - 1)
 								  : 0;
 			     i < old->n_old; i++)
 				olds[keep++] = old->old[i];
@@ -1235,7 +612,7 @@ enum pt_err pt_audit_rekey(struct pt_db *db, const char *reason, struct pt_diag 
 			memcpy(olds[keep].key, old->key, sizeof olds[keep].key);
 			keep++;
 		} else if (s->mem || old_ok) {
-			for (i = 0; i < old->n_old && keep < KEY_FILE_OLD_MAX; i++)
+			for (i = 0; i < old->n_old && keep < PT_AUDIT_OLD_KEYS_MAX; i++)
 				olds[keep++] = old->old[i];
 		}
 		memset(nk, 0, sizeof *nk);

@@ -6,33 +6,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/pt_audit_entry.h"
 #include "../core/pt_err.h"
 #include "../core/pt_model.h"
 #include "pt_store.h"
 
-#define PT_AUDIT_KEY_BYTES 32     /**< the HMAC-SHA-256 key */
-#define PT_AUDIT_MAC_BYTES 32     /**< one entry's MAC */
-#define PT_AUDIT_MAC_HEX 65       /**< the MAC as lower-case hex + NUL */
-#define PT_AUDIT_ACTION_MAX 64    /**< action, e.g. "sites.import", + NUL */
-#define PT_AUDIT_TABLE_MAX 32     /**< record table, e.g. "sites", + NUL */
-#define PT_AUDIT_RECORD_MAX 256   /**< record id + NUL */
-#define PT_AUDIT_DETAIL_MAX 1024  /**< free detail + NUL (longer is cut with "...") */
-#define PT_AUDIT_LIST_MAX 100000  /**< entries one list may return */
-
-/** One entry of the audit log. */
-struct pt_audit_entry {
-	long long seq;    /**< 1, 2, 3, ... without gaps */
-	int64_t time;     /**< unix seconds */
-	long long user_id; /**< 0: the system administrator (the command line) */
-	char user_name[PT_ACTOR_NAME_MAX];
-	long long org_id; /**< the user's organisation, 0 for none */
-	char org_name[PT_NAME_MAX]; /**< filled by pt_audit_list ("" for none) */
-	char action[PT_AUDIT_ACTION_MAX];
-	char record_table[PT_AUDIT_TABLE_MAX];
-	char record_id[PT_AUDIT_RECORD_MAX];
-	char detail[PT_AUDIT_DETAIL_MAX];
-	char mac[PT_AUDIT_MAC_HEX];
-};
+_Static_assert(PT_AUDIT_ACTOR_MAX == PT_ACTOR_NAME_MAX, "an entry's actor is the store's actor");
 
 /**
  * Supply the audit key in memory (for ":memory:" databases, i.e. unit
@@ -67,13 +46,33 @@ enum pt_err pt_audit_append(struct pt_db *db, const char *action, const char *re
 			    const char *record_id, const char *detail, struct pt_diag *d);
 
 /**
+ * pt_audit_append with the records the entry covers given: n_cover ids of
+ * cover_table (an id of PT_AUDIT_RECORD_MAX bytes or more, or NULL, is
+ * kept as "": a record whose id is not known), kept in the side table
+ * audit_records in the entry's transaction; they are not part of the
+ * entry's MAC. The audit list shows an entry's record and detail only to
+ * readers who may read every record it covers (pt_access_audit_entry).
+ * pt_audit_append itself covers the one site a write names: record_table
+ * "sites" with its id, or "risk_register" with "SITE/THREAT" (a register
+ * entry belongs to its site); other entries cover none.
+ */
+enum pt_err pt_audit_append_records(struct pt_db *db, const char *action,
+				    const char *record_table, const char *record_id,
+				    const char *detail, const char *cover_table,
+				    const char *const *cover_ids, size_t n_cover, struct pt_diag *d);
+
+/**
  * The one entry of a request that read sensitive records (AMBER,
  * AMBER+STRICT or RED): action such as "sites.read", n_records records of
- * table, their ids comma-separated in ids (may be cut). In its own write
- * transaction; nothing is written when n_records is 0.
+ * record_table, their ids comma-separated in ids (may be cut: the detail
+ * is "N records: IDS"), the record id the one id when n_records is 1;
+ * every id read in all_ids (n_all of them; may be NULL), kept whole in
+ * audit_records. In its own write transaction (or the caller's); nothing
+ * is written when n_records is 0.
  */
 enum pt_err pt_audit_reads(struct pt_db *db, const char *action, const char *record_table,
-			   size_t n_records, const char *ids, struct pt_diag *d);
+			   size_t n_records, const char *ids, const char *const *all_ids,
+			   size_t n_all, struct pt_diag *d);
 
 /**
  * Entries newest first, skipping offset and returning at most limit (at
@@ -85,17 +84,21 @@ enum pt_err pt_audit_list(struct pt_db *db, long long org_id, size_t limit, size
 			  struct pt_audit_entry **entries, size_t *n, size_t *total,
 			  struct pt_diag *d);
 
-/** What pt_audit_verify found. */
-struct pt_audit_report {
-	int intact;            /**< nonzero when nothing is wrong */
-	long long entries;     /**< entries in the log */
-	long long verified;    /**< entries whose MAC was checked and held */
-	long long bad_seq;     /**< the first entry found wrong (0 when the fault is not one entry) */
-	long long head_seq;    /**< the chain head recorded beside the key */
-	long long breaks;      /**< rekey break entries in the log */
-	long long unverifiable; /**< entries before the last break whose key is not kept */
-	char message[512];     /**< what is wrong, or "intact" */
-};
+/**
+ * Called for each record an entry of a page covers: item is the entry's
+ * index in the page, table and id the record's ("" when the id was not
+ * kept). Strings valid during the call.
+ */
+typedef void (*pt_audit_record_fn)(void *ctx, size_t item, const char *table, const char *id);
+
+/**
+ * pt_audit_list, and in the same read transaction on_record (may be NULL)
+ * for every record covered by an entry of the page.
+ */
+enum pt_err pt_audit_list_covered(struct pt_db *db, long long org_id, size_t limit,
+				  size_t offset, struct pt_audit_entry **entries, size_t *n,
+				  size_t *total, pt_audit_record_fn on_record, void *ctx,
+				  struct pt_diag *d);
 
 /**
  * Check the whole log against the key: every entry's MAC over its fields

@@ -279,6 +279,58 @@ def t_audit(res, port, protect, db):
     res.eq(login(res, port, "viewer").get("/api/v1/audit").status, 403, "a viewer reads no audit log")
 
 
+def t_audit_tlp(res, port, protect, db):
+    """The audit log shows what the reader may see of each entry's records (issue 9, leak 2)."""
+    op = login(res, port, "operator")  # Northgate, named on its RED site VM-004
+    red_note = "gate code 4711 at the north fence"
+    r = op.request("POST", "/api/v1/register/VM-004/arson", {"note": red_note})
+    res.eq(r.status, 200, "the operator records a note on its RED site: %r" % (r.json,))
+    op.get("/api/v1/sites/VM-004")        # a read of a RED site
+    op.get("/api/v1/sites?limit=1000")    # a read of every site it sees, RED ones included
+    op.get("/api/v1/sites/VM-002")        # Northgate's AMBER+STRICT: its admin may read it
+    har = login(res, port, "harbour")
+    notes = {"VM-009": "vault shift change 02:00", "VM-011": "clearing run window 23:10",
+             "VM-008": "lobby screening at peak", "VM-027": "public square patrols"}
+    for site, note in notes.items():
+        r = har.request("POST", "/api/v1/register/%s/cyber_physical" % site, {"note": note})
+        res.eq(r.status, 200, "harbour records a note on %s: %r" % (site, r.json))
+
+    def entries(user):
+        r = login(res, port, user).get("/api/v1/audit?limit=1000")
+        res.eq(r.status, 200, user + " reads the audit log")
+        return (r.json or {}).get("items", [])
+
+    def shown(e):
+        return (e.get("record") or "") + " " + (e.get("detail") or "")
+
+    # northgate-admin: its operator's entries are there (time, actor, action), but not
+    # the RED note nor any RED site's id; its own AMBER+STRICT read is there whole.
+    items = entries("northgate-admin")
+    ops = [e for e in items if e["user"] == "operator"]
+    res.check(any(e["action"] == "register.set" for e in ops), "the operator's register entry is listed")
+    for e in ops:
+        for hidden in ("VM-004", "VM-021", "VM-022", "VM-025", "VM-009", red_note):
+            res.check(hidden not in shown(e), "northgate-admin does not read %s in %r" % (hidden, e))
+    withheld = [e for e in ops if e["action"] == "register.set"]
+    res.check(withheld and all(e["withheld"] is True and e["record"] is None and e["detail"] is None
+                               for e in withheld), "the RED entry is withheld: %r" % withheld[:1])
+    res.check(all(isinstance(e["time"], str) and e["time"] for e in ops), "the time stays")
+    res.check(any(e["action"] == "site.read" and e["record"] == "VM-002" and e["withheld"] is False
+                  for e in ops), "the AMBER+STRICT read it may see is whole")
+    # coordinator and admin (government): not Harbourlight's RED and AMBER+STRICT notes.
+    for user, sees in (("coordinator", ("VM-008", "VM-027")), ("admin", ("VM-027",))):
+        items = entries(user)
+        hb = [e for e in items if e["user"] == "harbour" and e["action"] == "register.set"]
+        for e in hb:
+            for site in ("VM-009", "VM-011"):
+                res.check(site not in shown(e) and notes[site] not in shown(e),
+                          "%s does not read %s's note in %r" % (user, site, e))
+        for site in sees:
+            res.check(any(e["record"] == site + "/cyber_physical" and notes[site] in e["detail"] for e in hb),
+                      "%s still reads the note on %s" % (user, site))
+        res.check(sum(1 for e in hb if e["withheld"]) >= 2, "%s: two entries withheld" % user)
+
+
 def t_users_orgs(res, port, protect, db):
     na = login(res, port, "northgate-admin")
     r = na.get("/api/v1/users?limit=1000")
@@ -382,5 +434,6 @@ def t_garbage(res, port, protect, db):
 TESTS = [("session", t_session), ("hidden", t_hidden_is_missing), ("site-patch", t_site_patch_input),
          ("assessment-patch", t_assessment_patch), ("ranking-params", t_ranking_params),
          ("threat-level", t_threat_level), ("imports", t_imports), ("audit", t_audit),
+         ("audit-tlp", t_audit_tlp),
          ("users-orgs", t_users_orgs), ("throttle-stored", t_throttle_stored),
          ("garbage", t_garbage)]

@@ -4,6 +4,7 @@
 # bodies. A registry holding only the five fixture sites, so every count is exact.
 import json
 import os
+import re
 
 from httplib import Client, Server, run_protect
 
@@ -266,6 +267,12 @@ def check_actions(res, c, who, rel, role, orgs):
             res.check(orgs_seen <= {ORG_OF[rel]}, who + " audit shows only its organisation's entries: %r" % orgs_seen)
         else:
             res.check(len(orgs_seen) > 1, who + " audit shows every organisation's entries")
+        # An entry names only records the caller may read (issue 9): the others are withheld.
+        visible = {SITE_OF[t] for t in TLPS if role in READ[rel][t]}
+        for e in (r.json or {}).get("items", []):
+            named = set(re.findall(r"\bM-[1-5]\b", (e.get("record") or "") + " " + (e.get("detail") or "")))
+            res.check(named <= visible, who + " audit names only sites it may read: %r" % e)
+            res.check(e.get("withheld") is (e.get("record") is None), who + " audit: withheld iff no record: %r" % e)
     else:
         expect_status(res, r, 403, who + " GET audit")
     r = c.get("/api/v1/users?limit=1000")

@@ -410,6 +410,62 @@ static void test_administration(void)
 	CHECK_STR(pt_access_name(PT_ACCESS_NOT_FOUND), "not found");
 }
 
+/*
+ * The audit log (docs/access.md, "Audit"): an entry's record and detail
+ * follow the read rule of each record it covers, judged today; a deleted
+ * record is withheld; time, actor and action stay; scope first.
+ */
+static void test_audit_entries(void)
+{
+	struct pt_principal gov_admin = caller(PT_ROLE_ADMIN, REL_GOV);
+	struct pt_principal gov_coord = caller(PT_ROLE_COORDINATOR, REL_GOV);
+	struct pt_principal own_admin = caller(PT_ROLE_ADMIN, REL_OWN);
+	struct pt_principal named_admin = caller(PT_ROLE_ADMIN, REL_NAMED_OWN);
+	struct pt_principal own_viewer = caller(PT_ROLE_VIEWER, REL_OWN);
+	struct pt_principal sys;
+	long long readers[2];
+	struct pt_access_record red = record(REL_OWN, PT_TLP_RED, readers);
+	struct pt_access_record strict = record(REL_OWN, PT_TLP_AMBER_STRICT, readers);
+	struct pt_access_record amber = record(REL_OWN, PT_TLP_AMBER, readers);
+	struct pt_access_record green = record(REL_OWN, PT_TLP_GREEN, readers);
+	struct pt_access_record red_named = record(REL_NAMED_OWN, PT_TLP_RED, readers);
+	pt_principal_system(&sys);
+
+	/* Per record: the read rule, today's label. */
+	CHECK_INT(pt_access_audit_record(&own_admin, &red), PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_audit_record(&own_admin, &strict), PT_ACCESS_OK);
+	CHECK_INT(pt_access_audit_record(&named_admin, &red_named), PT_ACCESS_OK);
+	CHECK_INT(pt_access_audit_record(&gov_coord, &red), PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_audit_record(&gov_coord, &strict), PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_audit_record(&gov_coord, &amber), PT_ACCESS_OK);
+	CHECK_INT(pt_access_audit_record(&gov_admin, &amber), PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_audit_record(&gov_admin, &green), PT_ACCESS_OK);
+	/* A deleted record (or one whose id was not kept): withheld from every user. */
+	CHECK_INT(pt_access_audit_record(&gov_coord, NULL), PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_audit_record(&own_admin, NULL), PT_ACCESS_NOT_FOUND);
+	/* The system administrator reads them all. */
+	CHECK_INT(pt_access_audit_record(&sys, &red), PT_ACCESS_OK);
+	CHECK_INT(pt_access_audit_record(&sys, NULL), PT_ACCESS_OK);
+
+	/* Per entry: whole when every record is readable, else withheld; scope first. */
+	CHECK_INT(pt_access_audit_entry(&gov_coord, OWNER_ORG, 0, 0), PT_AUDIT_VIEW_WHOLE);
+	CHECK_INT(pt_access_audit_entry(&gov_coord, OWNER_ORG, 3, 3), PT_AUDIT_VIEW_WHOLE);
+	CHECK_INT(pt_access_audit_entry(&gov_coord, OWNER_ORG, 3, 2), PT_AUDIT_VIEW_WITHHELD);
+	CHECK_INT(pt_access_audit_entry(&gov_admin, 0, 1, 0), PT_AUDIT_VIEW_WITHHELD);
+	CHECK_INT(pt_access_audit_entry(&own_admin, OWNER_ORG, 1, 1), PT_AUDIT_VIEW_WHOLE);
+	CHECK_INT(pt_access_audit_entry(&own_admin, OWNER_ORG, 1, 0), PT_AUDIT_VIEW_WITHHELD);
+	CHECK_INT(pt_access_audit_entry(&own_admin, NGO_ORG, 0, 0), PT_AUDIT_VIEW_NONE);
+	CHECK_INT(pt_access_audit_entry(&own_admin, 0, 0, 0), PT_AUDIT_VIEW_NONE);
+	CHECK_INT(pt_access_audit_entry(&own_viewer, OWNER_ORG, 0, 0), PT_AUDIT_VIEW_NONE);
+	CHECK_INT(pt_access_audit_entry(NULL, OWNER_ORG, 0, 0), PT_AUDIT_VIEW_NONE);
+	CHECK_INT(pt_access_audit_entry(&sys, OWNER_ORG, 5, 0), PT_AUDIT_VIEW_WHOLE);
+
+	/* Checking the chain and starting a new one: the system administrator only. */
+	CHECK_INT(pt_access_audit_keys(&sys), PT_ACCESS_OK);
+	CHECK_INT(pt_access_audit_keys(&gov_admin), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_audit_keys(NULL), PT_ACCESS_FORBIDDEN);
+}
+
 int main(void)
 {
 	RUN(test_matrix);
@@ -417,5 +473,6 @@ int main(void)
 	RUN(test_edges);
 	RUN(test_treat_share_import);
 	RUN(test_administration);
+	RUN(test_audit_entries);
 	return TEST_SUMMARY("test_access");
 }

@@ -1,0 +1,85 @@
+/* pt_audit_int.h - what the audit log's files (pt_audit.c, pt_audit_key.c,
+ * pt_audit_read.c) share: the key file, the MAC of an entry; not for callers outside them. */
+#ifndef PT_AUDIT_INT_H
+#define PT_AUDIT_INT_H
+
+#include <stddef.h>
+
+#include "pt_audit.h"
+#include "pt_store_int.h"
+
+struct sqlite3_stmt;
+
+#define PT_AUDIT_OLD_KEYS_MAX 64          /**< earlier keys a key file keeps */
+#define PT_AUDIT_REKEY_ACTION "audit.rekey" /**< the action of a break entry */
+
+/** A key of an earlier chain, kept to verify the entries it signed. */
+struct pt_audit_old_key {
+	long long first_seq; /**< the chain's first entry (1 or a break) */
+	unsigned char key[PT_AUDIT_KEY_BYTES];
+};
+
+/** The contents of a key file (or of the in-memory key). Plain data; zero it after use. */
+struct pt_audit_keyfile {
+	unsigned char key[PT_AUDIT_KEY_BYTES];
+	long long head_seq; /**< the last committed entry (0: none) */
+	unsigned char head_mac[PT_AUDIT_MAC_BYTES];
+	struct pt_audit_old_key old[PT_AUDIT_OLD_KEYS_MAX];
+	size_t n_old;
+};
+
+/** PT_EINTERNAL when libsodium cannot be initialised. */
+enum pt_err pt_audit_sodium_ready(struct pt_diag *d);
+
+/** n bytes of bin as lower-case hex into out (2n + 1 bytes). */
+void pt_audit_hex_of(const unsigned char *bin, size_t n, char *out);
+
+/** Parse exactly n bytes of hex (2n digits, len of them) into out. 0 on success. */
+int pt_audit_hex_to(const char *hex, size_t len, unsigned char *out, size_t n);
+
+/** Copy text column col of st into buf of cap bytes (cut to fit). */
+void pt_audit_col_copy(struct sqlite3_stmt *st, int col, char *buf, size_t cap);
+
+/** Copy s (NULL: "") into dst of cap bytes, cut on a UTF-8 boundary with "..." when cut. */
+void pt_audit_copy_cut(char *dst, size_t cap, const char *s);
+
+/** The MAC of entry e under key, chained to prev (all zero for a chain's first entry). */
+void pt_audit_entry_mac(const unsigned char key[PT_AUDIT_KEY_BYTES],
+			const unsigned char prev[PT_AUDIT_MAC_BYTES], const struct pt_audit_entry *e,
+			unsigned char out[PT_AUDIT_MAC_BYTES]);
+
+/** Nonzero when e's stored MAC is its MAC under key chained to prev (constant time). */
+int pt_audit_entry_ok(const unsigned char *key, const unsigned char *prev,
+		      const struct pt_audit_entry *e);
+
+/** Nonzero for a break entry (a rekey: it starts a new chain). */
+int pt_audit_is_break(const struct pt_audit_entry *e);
+
+/** Fill e from a row whose first ten columns are audit_log's, in table order. */
+void pt_audit_entry_from_row(struct sqlite3_stmt *st, struct pt_audit_entry *e);
+
+/** Nonzero when db lives in memory (no file to put a key beside). */
+int pt_audit_memory_db(struct pt_db *db);
+
+/**
+ * Read the key file at path into kf. PT_ENOTFOUND when it does not exist
+ * (d untouched), PT_EIO when it cannot be read or parsed.
+ */
+enum pt_err pt_audit_keyfile_read(const char *path, struct pt_audit_keyfile *kf,
+				  struct pt_diag *d);
+
+/**
+ * Replace the key file at path with kf atomically (temporary file, fsync,
+ * rename, under a flock of the directory). only_if_newer: keep a file
+ * whose head is already at or past kf's.
+ */
+enum pt_err pt_audit_keyfile_write(const char *path, const struct pt_audit_keyfile *kf,
+				   int only_if_newer, struct pt_diag *d);
+
+/**
+ * The in-memory key of db (pt_audit_set_key) into kf: nonzero when there
+ * is one, 0 when the key lives in a key file.
+ */
+int pt_audit_mem_key(struct pt_db *db, struct pt_audit_keyfile *kf);
+
+#endif
