@@ -234,7 +234,7 @@ const struct pt_route pt_routes[] = {
 	{"DELETE", "/api/v1/sites/{id}/readers/{name}", pt_h_reader_delete, 0, q_none, NULL},
 	{"GET", "/api/v1/ranking/{method}", pt_h_ranking, 0, q_ranking, NULL},
 	{"GET", "/api/v1/matrix/{method}", pt_h_matrix, 0, q_none, NULL},
-	{"POST", "/api/v1/imports/sites", pt_h_import_sites, PT_R_CSV, q_none, NULL},
+	{"POST", "/api/v1/imports/sites", pt_h_import_sites, PT_R_CSV | PT_R_GEOJSON, q_none, NULL},
 	{"POST", "/api/v1/imports/assessments", pt_h_import_assessments, PT_R_CSV, q_none, NULL},
 	{"GET", "/api/v1/catalog/{name}", pt_h_catalog, 0, q_page, NULL},
 	{"GET", "/api/v1/threat-level", pt_h_threat_level_get, 0, q_none, NULL},
