@@ -120,6 +120,7 @@ void pt_h_org_patch(struct pt_req *r);
 void pt_h_users_list(struct pt_req *r);
 void pt_h_user_post(struct pt_req *r);
 void pt_h_user_patch(struct pt_req *r);
+void pt_h_password_reset_approve(struct pt_req *r);
 void pt_h_audit_list(struct pt_req *r);
 /* Measures, plans and the risk register (pt_http_plan.c). */
 void pt_h_measures_list(struct pt_req *r);

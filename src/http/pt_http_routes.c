@@ -245,6 +245,7 @@ const struct pt_route pt_routes[] = {
 	{"GET", "/api/v1/users", pt_h_users_list, 0, q_page, NULL},
 	{"POST", "/api/v1/users", pt_h_user_post, PT_R_JSON, q_none, &b_user_post},
 	{"PATCH", "/api/v1/users/{name}", pt_h_user_patch, PT_R_JSON, q_none, &b_user_patch},
+	{"POST", "/api/v1/users/{name}/password-reset/approve", pt_h_password_reset_approve, 0, q_none, NULL},
 	{"GET", "/api/v1/audit", pt_h_audit_list, 0, q_page, NULL},
 	{"GET", "/api/v1/measures", pt_h_measures_list, 0, q_page, NULL},
 	{"GET", "/api/v1/sites/{id}/measures", pt_h_site_measures, 0, q_none, NULL},

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/pt_people.h"
 #include "../core/pt_config.h"
 #include "../core/pt_err.h"
 #include "../core/pt_model.h"
@@ -134,12 +135,7 @@ enum pt_err pt_db_threat_levels(struct pt_db *db, enum pt_threat_level *national
 				struct pt_threat_level_entry **entries, size_t *n,
 				struct pt_diag *d);
 
-/** An organisation row. */
-struct pt_org {
-	long long id;
-	char name[PT_NAME_MAX];
-	enum pt_org_type type;
-};
+/* struct pt_org: src/core/pt_people.h */
 
 /** All organisations ordered by name (*orgs: caller frees with free()). */
 enum pt_err pt_db_orgs_list(struct pt_db *db, struct pt_org **orgs, size_t *n,

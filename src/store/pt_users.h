@@ -6,14 +6,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/pt_people.h"
 #include "../core/pt_access.h"
 #include "../core/pt_err.h"
 #include "../core/pt_model.h"
 #include "pt_store.h"
 
-#define PT_USER_NAME_MAX 64     /**< user name: 1-63 bytes of [A-Za-z0-9._-], plus the NUL */
-#define PT_PASSWORD_MIN 8       /**< shortest password, bytes */
-#define PT_PASSWORD_MAX 1024    /**< longest password, bytes */
+/* PT_USER_NAME_MAX, PT_PASSWORD_MIN/MAX: src/core/pt_people.h */
 #define PT_TOKEN_TEXT_MAX 44    /**< a session or CSRF token: 43 base64url characters + NUL */
 #define PT_PARTNERS_MAX 256     /**< partners one organisation may name */
 #define PT_USERS_MAX 1000000    /**< users one list may hold */
@@ -68,15 +67,7 @@ enum pt_err pt_db_org_set_partners(struct pt_db *db, long long id, const long lo
 
 /* ---- users -------------------------------------------------------------- */
 
-/** A user as callers see it (never the password hash). */
-struct pt_user {
-	long long id;
-	char name[PT_USER_NAME_MAX];
-	enum pt_role role;
-	long long org_id;
-	char org_name[PT_NAME_MAX];
-	enum pt_org_type org_type;
-};
+/* struct pt_user: src/core/pt_people.h */
 
 /** Nonzero when name is a valid user name (1-63 bytes of [A-Za-z0-9._-]). */
 int pt_user_name_valid(const char *name);

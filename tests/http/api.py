@@ -472,6 +472,7 @@ def t_password_reset(res, port, protect, db):
 TESTS = [("session", t_session), ("hidden", t_hidden_is_missing), ("site-patch", t_site_patch_input),
          ("assessment-patch", t_assessment_patch), ("ranking-params", t_ranking_params),
          ("threat-level", t_threat_level), ("imports", t_imports), ("audit", t_audit),
+         ("import-oracle", t_import_oracle), ("import-geojson", t_import_geojson),
+         ("password-reset", t_password_reset),
          ("users-orgs", t_users_orgs), ("throttle-stored", t_throttle_stored),
-         ("garbage", t_garbage), ("import-oracle", t_import_oracle), ("import-geojson", t_import_geojson),
-         ("password-reset", t_password_reset)]
+         ("garbage", t_garbage)]
