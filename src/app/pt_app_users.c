@@ -350,3 +350,13 @@ enum pt_err pt_app_password_reset_approve(const struct pt_caller *c, struct pt_d
 		return err;
 	return out ? pt_db_user_get(db, u.name, out, d) : PT_OK;
 }
+
+enum pt_err pt_app_password_check(const char *password, size_t len, struct pt_diag *d)
+{
+	return pt_password_check(password, len, d);
+}
+
+int pt_app_user_name_valid(const char *name)
+{
+	return pt_user_name_valid(name);
+}

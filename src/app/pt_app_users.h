@@ -153,6 +153,15 @@ enum pt_err pt_app_password_reset_approve(const struct pt_caller *c, struct pt_d
 					  struct pt_diag *d);
 
 /**
+ * Check a new password's length (PT_PASSWORD_MIN to PT_PASSWORD_MAX bytes,
+ * len its length). PT_EINVAL (field password) with the rule.
+ */
+enum pt_err pt_app_password_check(const char *password, size_t len, struct pt_diag *d);
+
+/** Nonzero when name is a valid user name (1-63 bytes of [A-Za-z0-9._-]). */
+int pt_app_user_name_valid(const char *name);
+
+/**
  * Nonzero when user user_id is named on a RED site of snap (a RED reader:
  * its password resets need a second admin).
  */

@@ -13,24 +13,6 @@
 #include "app/pt_app_sites.h"
 #include "store/pt_plan_store.h"
 
-int pt_cli_load_catalogs(struct pt_db *db, struct pt_catalogs *cat)
-{
-	struct pt_diag d;
-	enum pt_err err;
-	memset(&d, 0, sizeof d);
-	err = pt_db_catalogs_load(db, cat, &d);
-	if (err != PT_OK)
-		return pt_cli_fail(err, &d);
-	return 0;
-}
-
-void pt_cli_free_catalogs(struct pt_catalogs *cat)
-{
-	pt_catalog_free(&cat->kinds);
-	pt_catalog_free(&cat->sectors);
-	pt_catalog_free(&cat->threats);
-}
-
 static int ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
