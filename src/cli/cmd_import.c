@@ -244,7 +244,7 @@ int pt_cmd_import(struct pt_cli *cli)
 	}
 out:
 	pt_cli_free_catalogs(&cat);
-	pt_db_close(db);
+	pt_app_db_close(db);
 	free(buf);
 	free(buf2);
 	return rc;
