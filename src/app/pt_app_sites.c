@@ -43,33 +43,45 @@ static int looks_like_json(const char *buf, size_t len)
 
 struct sites_write {
 	const struct pt_site_list *list;
-	const unsigned char *is_new; /* per row: no site of that id in the snapshot; NULL: not checked */
+	const struct pt_principal *recheck; /* the caller whose rows are asked again; NULL: none (the system administrator) */
 	struct pt_diag *d;
 	size_t created, updated;
 };
 
 /*
- * Inside the import's transaction: an id the snapshot did not hold must
- * still be free (a site made since could be one the caller may not see),
- * then every row is written.
+ * Inside the import's transaction: every row is asked again of
+ * pt_access_import on the sites and access index as stored now (a site
+ * made or relabelled since the snapshot could be one the caller may not
+ * see); a changed answer is PT_ECONFLICT. Then every row is written.
  */
 static enum pt_err write_sites(struct pt_db *db, void *ctx)
 {
 	struct sites_write *w = ctx;
-	enum pt_err err;
+	struct pt_access_index *ix = NULL;
+	enum pt_err err = PT_OK;
 	size_t i;
-	for (i = 0; w->is_new && i < w->list->n; i++) {
+	if (w->recheck && (err = pt_access_index_load(db, &ix, w->d)) != PT_OK)
+		return err;
+	for (i = 0; w->recheck && i < w->list->n && err == PT_OK; i++) {
+		const struct pt_site *row = &w->list->items[i];
+		struct pt_access_record rec;
 		struct pt_site now;
-		if (!w->is_new[i])
-			continue;
-		err = pt_db_site_get(db, w->list->items[i].id, &now, w->d);
-		if (err == PT_OK)
-			return pt_diag_set(w->d, PT_ECONFLICT, w->list->lines[i], "id",
-					   "the registry changed during the import; send it again");
-		if (err != PT_ENOTFOUND)
-			return err;
+		enum pt_err got = pt_db_site_get(db, row->id, &now, w->d);
+		if (got != PT_OK && got != PT_ENOTFOUND) {
+			err = got;
+			break;
+		}
 		pt_diag_clear(w->d);
+		if (got == PT_OK)
+			pt_access_index_record(ix, &now, &rec);
+		if (pt_access_import(w->recheck, pt_access_index_org_id(ix, row->owner),
+				     got == PT_OK ? &rec : NULL) != PT_ACCESS_OK)
+			err = pt_diag_set(w->d, PT_ECONFLICT, w->list->lines[i], "id",
+					  "the registry changed during the import; send it again");
 	}
+	pt_access_index_free(ix);
+	if (err != PT_OK)
+		return err;
 	return pt_db_sites_import(db, w->list, &w->created, &w->updated, w->d);
 }
 
@@ -82,7 +94,6 @@ enum pt_err pt_app_sites_import(const struct pt_caller *c, struct pt_db *db,
 	struct pt_site_list list;
 	struct pt_snapshot *snap = NULL;
 	const char *taken = NULL;
-	unsigned char *is_new = NULL;
 	struct sites_write w;
 	enum pt_err err;
 	size_t i;
@@ -128,14 +139,8 @@ enum pt_err pt_app_sites_import(const struct pt_caller *c, struct pt_db *db,
 			goto out;
 		}
 	}
-	if (!c->who.system && !(is_new = calloc(list.n ? list.n : 1, 1))) {
-		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-		goto out;
-	}
-	for (i = 0; is_new && i < list.n; i++)
-		is_new[i] = pt_snapshot_find(snap, list.items[i].id) < 0;
 	w.list = &list;
-	w.is_new = is_new;
+	w.recheck = c->who.system ? NULL : &c->who;
 	w.d = d;
 	pt_app_act(c, db);
 	err = pt_db_transaction(db, write_sites, &w, d);
@@ -154,7 +159,6 @@ out:
 			err = PT_EIO;
 		}
 	}
-	free(is_new);
 	pt_snapshot_release(snap);
 	pt_site_list_free(&list);
 	catalogs_clear(&own);

@@ -326,10 +326,56 @@ static void test_site_get_patch_readers(void)
 	pt_app_db_close(w.db);
 }
 
+/* A snapshot source that serves one fixed (stale) snapshot. */
+static struct pt_snapshot *stale_get(void *ctx, struct pt_db *db, struct pt_diag *d)
+{
+	(void)db;
+	(void)d;
+	return pt_snapshot_retain(ctx);
+}
+
+/* A hidden site made after the snapshot: the rows are asked again inside the transaction. */
+static void test_import_race(void)
+{
+	struct world w;
+	struct pt_caller op, sys;
+	struct pt_snapshot_source src;
+	struct pt_snapshot *old;
+	struct pt_sites_import_result res;
+	struct pt_sites_import in;
+	struct pt_diag d;
+	if (setup(&w))
+		return;
+	memset(&d, 0, sizeof d);
+	old = pt_snapshot_load(w.db, &d);
+	CHECK(old != NULL);
+	pt_caller_system(&sys);
+	in = csv_in(SITES_HEADER
+		    "B-LATE,Late,soft_target,stadium_arena,Org B,47.3,-12.3,R,100,50,0,1,RED\n");
+	CHECK_INT(pt_app_sites_import(&sys, w.db, &in, &res, &d), PT_OK);
+	op = fx_caller(w.db, "op-a");
+	src.get = stale_get;
+	src.ctx = old;
+	op.snapshots = &src;
+	in = csv_in(SITES_HEADER
+		    "B-LATE,Mine,soft_target,stadium_arena,Org A,47.3,-12.3,R,100,50,0,1,GREEN\n");
+	CHECK_INT(pt_app_sites_import(&op, w.db, &in, &res, &d), PT_ECONFLICT);
+	CHECK_INT(res.id_taken, 0);
+	CHECK_STR(d.msg, "the registry changed during the import; send it again");
+	{
+		struct pt_site s;
+		CHECK_INT(pt_app_site_get(&sys, w.db, "B-LATE", &s, NULL, &d), PT_OK);
+		CHECK_STR(s.owner, "Org B");
+	}
+	pt_snapshot_release(old);
+	pt_app_db_close(w.db);
+}
+
 int main(void)
 {
 	RUN(test_import_csv_geojson);
 	RUN(test_import_hidden_is_missing);
+	RUN(test_import_race);
 	RUN(test_import_assessments);
 	RUN(test_site_get_patch_readers);
 	return TEST_SUMMARY("test_app_sites");
