@@ -46,6 +46,7 @@ struct sites_write {
 	const struct pt_principal *recheck; /* the caller whose rows are asked again; NULL: none (the system administrator) */
 	struct pt_diag *d;
 	size_t created, updated;
+	int raced;
 };
 
 /*
@@ -75,9 +76,11 @@ static enum pt_err write_sites(struct pt_db *db, void *ctx)
 		if (got == PT_OK)
 			pt_access_index_record(ix, &now, &rec);
 		if (pt_access_import(w->recheck, pt_access_index_org_id(ix, row->owner),
-				     got == PT_OK ? &rec : NULL) != PT_ACCESS_OK)
+				     got == PT_OK ? &rec : NULL) != PT_ACCESS_OK) {
+			w->raced = 1;
 			err = pt_diag_set(w->d, PT_ECONFLICT, w->list->lines[i], "id",
 					  "the registry changed during the import; send it again");
+		}
 	}
 	pt_access_index_free(ix);
 	if (err != PT_OK)
@@ -144,6 +147,7 @@ enum pt_err pt_app_sites_import(const struct pt_caller *c, struct pt_db *db,
 	w.d = d;
 	pt_app_act(c, db);
 	err = pt_db_transaction(db, write_sites, &w, d);
+	out->raced = w.raced;
 	out->created = w.created;
 	out->updated = w.updated;
 out:

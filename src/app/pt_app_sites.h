@@ -28,6 +28,7 @@ struct pt_sites_import_result {
 	size_t created, updated; /**< rows that made a new site, rows that changed one */
 	long warnings;           /**< warnings passed to d->warn_cb while reading the file */
 	int id_taken;            /**< on PT_ECONFLICT: the row's id is held by a site the caller may not see (409) */
+	int raced;               /**< on PT_ECONFLICT: a row's answer changed since the snapshot (409; send it again) */
 };
 
 /**
@@ -39,7 +40,9 @@ struct pt_sites_import_result {
  * caller may not see: the answer of a missing id with a foreign owner);
  * a row whose id is held by a site the caller may not see but which it
  * could otherwise create PT_ECONFLICT with field "id" and out->id_taken
- * (the attempt is audited, "site.import.taken").
+ * (the attempt is audited, "site.import.taken"). Every row is asked again
+ * inside the write transaction on the registry as stored then: a changed
+ * answer is PT_ECONFLICT with out->raced.
  */
 enum pt_err pt_app_sites_import(const struct pt_caller *c, struct pt_db *db,
 				const struct pt_sites_import *in,

@@ -57,7 +57,7 @@ void pt_h_import_sites(struct pt_req *r)
 	in.format = sent_as_geojson(r) ? PT_SITES_FORMAT_GEOJSON : PT_SITES_FORMAT_AUTO;
 	pt_api_caller(r, &c);
 	err = pt_app_sites_import(&c, r->db, &in, &res, &d);
-	if (err == PT_ECONFLICT && res.id_taken)
+	if (err == PT_ECONFLICT && (res.id_taken || res.raced))
 		pt_reply_error(r, 409, d.field, d.line, "line %ld: %s: %s", d.line, d.field, d.msg);
 	else if (err != PT_OK)
 		pt_reply_diag(r, err == PT_ELIMIT ? PT_EINVAL : err, &d);

@@ -361,6 +361,7 @@ static void test_import_race(void)
 		    "B-LATE,Mine,soft_target,stadium_arena,Org A,47.3,-12.3,R,100,50,0,1,GREEN\n");
 	CHECK_INT(pt_app_sites_import(&op, w.db, &in, &res, &d), PT_ECONFLICT);
 	CHECK_INT(res.id_taken, 0);
+	CHECK_INT(res.raced, 1);
 	CHECK_STR(d.msg, "the registry changed during the import; send it again");
 	{
 		struct pt_site s;
