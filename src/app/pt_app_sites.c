@@ -1,5 +1,5 @@
-/* pt_app_sites.c - the sites registry's use cases: one import of sites
- * (CSV or GeoJSON) and of assessments for the command line and the API. */
+/* pt_app_sites.c - the sites registry's use cases for the command line and
+ * the API: imports, reads, changes and named readers, each decided by pt_access. */
 #include "pt_app_sites.h"
 
 #include <stdlib.h>

@@ -1,5 +1,5 @@
-/* pt_app_sites.h - the use cases of the sites registry: importing sites
- * (CSV or GeoJSON) and assessments, one implementation for both faces. */
+/* pt_app_sites.h - the use cases of the sites registry: one import of sites
+ * (CSV or GeoJSON) and assessments, reads, changes and named readers. */
 #ifndef PT_APP_SITES_H
 #define PT_APP_SITES_H
 
