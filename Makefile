@@ -70,8 +70,14 @@ $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -O1 -o $@ $<
 
-# Catalogues, demo data and the SQL schema are compiled into the binary.
-$(BUILD)/gen/pt_embedded.c: $(BUILD)/tools/embed $(DATA_FILES) $(WEB_FILES) $(STORE_SQL)
+# Catalogues, demo data and the SQL schema are compiled into the binary; the list of
+# embedded files is a prerequisite too, so removing one (a migration, a page) rebuilds it.
+EMBED_LIST := $(BUILD)/.embedded
+$(EMBED_LIST): FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(DATA_FILES) $(WEB_FILES) $(STORE_SQL)' | cmp -s - $@ || echo '$(DATA_FILES) $(WEB_FILES) $(STORE_SQL)' > $@
+
+$(BUILD)/gen/pt_embedded.c: $(BUILD)/tools/embed $(DATA_FILES) $(WEB_FILES) $(STORE_SQL) $(EMBED_LIST)
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/embed $@ $(DATA_FILES) $(WEB_FILES) $(STORE_SQL)
 

@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "app/pt_app_users.h"
 #include "formats/pt_diag.h"
 
 void pt_cli_errorf(const char *fmt, ...)
@@ -305,3 +307,166 @@ int pt_cli_usage_error(const struct pt_cli *cli, const char *fmt, ...)
 		fprintf(stderr, "usage: protect [--db FILE] %s\n", cli->usage);
 	return 64;
 }
+
+/* ---- shared by several subcommands: options, passwords, organisations, catalogues ---- */
+
+/* The value of option argv[*i] (--opt VALUE or --opt=VALUE), or NULL when this is not opt. */
+const char *pt_cli_option(const struct pt_cli *cli, int *i, const char *opt)
+{
+	size_t n = strlen(opt);
+	const char *a = cli->argv[*i];
+	if (strncmp(a, opt, n) != 0)
+		return NULL;
+	if (a[n] == '=')
+		return a + n + 1;
+	if (a[n] != '\0')
+		return NULL;
+	if (*i + 1 >= cli->argc)
+		return "";
+	(*i)++;
+	return cli->argv[*i];
+}
+
+/* Read one line (without its line end) of at most PT_PASSWORD_MAX bytes from f. 0, or an exit status. */
+static int read_line(FILE *f, char *buf, size_t cap, const char *what, int terminal)
+{
+	size_t n;
+	if (!fgets(buf, (int)cap, f)) {
+		if (ferror(f)) {
+			pt_cli_errorf("reading the %s: %s", what, strerror(errno));
+			return 74;
+		}
+		pt_cli_errorf(terminal ? "no %s given" : "no %s given (it is read from standard input)",
+			      what);
+		return 65;
+	}
+	n = strlen(buf);
+	if (n && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	else if (!feof(f)) {
+		pt_cli_errorf("the %s is longer than %d bytes", what, PT_PASSWORD_MAX);
+		return 65;
+	}
+	if (n && buf[n - 1] == '\r')
+		buf[--n] = '\0';
+	return 0;
+}
+
+/*
+ * The new password: the first line of standard input when it is not a
+ * terminal (e.g. `printf '%s\n' "$pw" | protect user add ...`, never on
+ * the command line, so it stays out of process lists); asked twice without
+ * echo on the terminal otherwise. from_stdin (--password-stdin) reads
+ * standard input even from a terminal.
+ */
+int pt_cli_read_password(char *buf, size_t cap, int from_stdin)
+{
+	struct termios old, quiet;
+	char again[PT_PASSWORD_MAX + 2];
+	FILE *tty;
+	int rc;
+
+	if (from_stdin || !isatty(STDIN_FILENO)) {
+		if ((rc = read_line(stdin, buf, cap, "password", 0)))
+			return rc;
+		goto check;
+	}
+	tty = fopen("/dev/tty", "r+");
+	if (!tty) {
+		pt_cli_errorf("cannot open the terminal to ask for the password: %s", strerror(errno));
+		return 74;
+	}
+	if (tcgetattr(fileno(tty), &old) != 0) {
+		fclose(tty);
+		pt_cli_errorf("cannot turn off echo on the terminal");
+		return 74;
+	}
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	tcsetattr(fileno(tty), TCSANOW, &quiet); /* keeps what was typed ahead */
+	fputs("New password: ", stderr);
+	rc = read_line(tty, buf, cap, "password", 1);
+	if (!rc) {
+		fputs("\nAgain: ", stderr);
+		rc = read_line(tty, again, sizeof again, "password", 1);
+	}
+	fputc('\n', stderr);
+	tcsetattr(fileno(tty), TCSANOW, &old);
+	fclose(tty);
+	if (!rc && strcmp(buf, again) != 0) {
+		pt_cli_errorf("the two passwords differ");
+		rc = 65;
+	}
+	memset(again, 0, sizeof again);
+	if (rc)
+		return rc;
+check:
+	{
+		struct pt_diag d;
+		enum pt_err err;
+		memset(&d, 0, sizeof d);
+		err = pt_app_password_check(buf, strlen(buf), &d);
+		if (err != PT_OK)
+			return pt_cli_fail(err, &d);
+	}
+	return 0;
+}
+
+/* The id of organisation name (prints and returns an exit status when unknown). */
+int pt_cli_org_id(struct pt_db *db, const char *name, long long *id)
+{
+	struct pt_org org;
+	struct pt_caller c;
+	struct pt_diag d;
+	enum pt_err err;
+	memset(&d, 0, sizeof d);
+	pt_caller_system(&c);
+	err = pt_app_org_find(&c, db, name, &org, &d);
+	if (err == PT_ENOTFOUND) {
+		pt_cli_errorf("no organisation named \"%s\"; 'protect org list' shows them", name);
+		return 65;
+	}
+	if (err != PT_OK)
+		return pt_cli_fail(err, &d);
+	*id = org.id;
+	return 0;
+}
+
+void pt_cli_print_last(FILE *f, const char *s, int width)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int cols = 0;
+	while (*p && cols < width) {
+		const unsigned char *start = p++;
+		while ((*p & 0xC0) == 0x80)
+			p++;
+		if (cols == width - 1 && *p) {
+			fputc('~', f); /* cut */
+			break;
+		}
+		if (*start < 0x20 || *start == 0x7F)
+			fputc(' ', f);
+		else
+			fwrite(start, 1, (size_t)(p - start), f);
+		cols++;
+	}
+}
+
+int pt_cli_load_catalogs(struct pt_db *db, struct pt_catalogs *cat)
+{
+	struct pt_diag d;
+	enum pt_err err;
+	memset(&d, 0, sizeof d);
+	err = pt_db_catalogs_load(db, cat, &d);
+	if (err != PT_OK)
+		return pt_cli_fail(err, &d);
+	return 0;
+}
+
+void pt_cli_free_catalogs(struct pt_catalogs *cat)
+{
+	pt_catalog_free(&cat->kinds);
+	pt_catalog_free(&cat->sectors);
+	pt_catalog_free(&cat->threats);
+}
+

@@ -10,25 +10,8 @@
 #include "formats/pt_diag.h"
 #include "formats/pt_measures_io.h"
 #include "formats/pt_sites_io.h"
+#include "app/pt_app_sites.h"
 #include "store/pt_plan_store.h"
-
-int pt_cli_load_catalogs(struct pt_db *db, struct pt_catalogs *cat)
-{
-	struct pt_diag d;
-	enum pt_err err;
-	memset(&d, 0, sizeof d);
-	err = pt_db_catalogs_load(db, cat, &d);
-	if (err != PT_OK)
-		return pt_cli_fail(err, &d);
-	return 0;
-}
-
-void pt_cli_free_catalogs(struct pt_catalogs *cat)
-{
-	pt_catalog_free(&cat->kinds);
-	pt_catalog_free(&cat->sectors);
-	pt_catalog_free(&cat->threats);
-}
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -36,41 +19,25 @@ static int ends_with(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-static int looks_like_json(const char *buf, size_t len)
-{
-	size_t i = 0;
-	if (len >= 3 && (unsigned char)buf[0] == 0xEF && (unsigned char)buf[1] == 0xBB &&
-	    (unsigned char)buf[2] == 0xBF)
-		i = 3;
-	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
-		i++;
-	return i < len && buf[i] == '{';
-}
-
 int pt_cli_import_sites(struct pt_db *db, const struct pt_catalogs *cat, const char *name,
 			const char *buf, size_t len, int quiet)
 {
-	struct pt_site_list sites;
+	struct pt_sites_import in;
+	struct pt_sites_import_result res;
+	struct pt_caller c;
 	struct pt_diag d;
-	size_t created = 0, updated = 0;
 	enum pt_err err;
 
-	memset(&sites, 0, sizeof sites);
 	memset(&d, 0, sizeof d);
 	pt_strlcpy(d.file, name, sizeof d.file);
 	d.warn_cb = pt_cli_print_warning;
-	if (ends_with(name, ".geojson") || ends_with(name, ".json") || looks_like_json(buf, len))
-		err = pt_sites_read_geojson(buf, len, cat, &sites, &d);
-	else
-		err = pt_sites_read_csv(buf, len, cat, &sites, &d);
-	if (err == PT_OK) {
-		struct pt_diag dd = d;
-		pt_diag_clear(&dd);
-		err = pt_db_sites_import(db, &sites, &created, &updated, &dd);
-		if (err != PT_OK)
-			d = dd;
-	}
-	pt_site_list_free(&sites);
+	in.data = buf;
+	in.len = len;
+	in.cat = cat;
+	in.format = ends_with(name, ".geojson") || ends_with(name, ".json") ? PT_SITES_FORMAT_GEOJSON
+									    : PT_SITES_FORMAT_AUTO;
+	pt_caller_system(&c);
+	err = pt_app_sites_import(&c, db, &in, &res, &d);
 	if (err != PT_OK) {
 		int rc = pt_cli_fail(err, &d);
 		pt_cli_errorf("%s: nothing imported", name);
@@ -78,37 +45,36 @@ int pt_cli_import_sites(struct pt_db *db, const struct pt_catalogs *cat, const c
 	}
 	if (!quiet)
 		printf("%s: %zu sites imported (%zu created, %zu updated)%s\n", name,
-		       created + updated, created, updated,
-		       d.warnings ? ", with warnings above" : "");
+		       res.created + res.updated, res.created, res.updated,
+		       res.warnings ? ", with warnings above" : "");
 	return 0;
 }
 
 int pt_cli_import_assessments(struct pt_db *db, const struct pt_catalogs *cat, const char *name,
 			      const char *buf, size_t len, int quiet)
 {
-	struct pt_assessment_set set;
+	struct pt_assessments_import in;
+	struct pt_assessments_import_result res;
+	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_err err;
 
-	memset(&set, 0, sizeof set);
 	memset(&d, 0, sizeof d);
 	pt_strlcpy(d.file, name, sizeof d.file);
 	d.warn_cb = pt_cli_print_warning;
-	err = pt_assessments_read_csv(buf, len, &cat->threats, &set, &d);
-	if (err == PT_OK) {
-		pt_diag_clear(&d);
-		err = pt_db_assessments_import(db, &set, &d);
-	}
+	in.data = buf;
+	in.len = len;
+	in.cat = cat;
+	pt_caller_system(&c);
+	err = pt_app_assessments_import(&c, db, &in, &res, &d);
 	if (err != PT_OK) {
 		int rc = pt_cli_fail(err, &d);
 		pt_cli_errorf("%s: nothing imported", name);
-		pt_assessment_set_free(&set);
 		return rc;
 	}
 	if (!quiet)
-		printf("%s: %zu %s assessment rows imported\n", name, set.n,
-		       pt_method_name(set.method));
-	pt_assessment_set_free(&set);
+		printf("%s: %zu %s assessment rows imported\n", name, res.rows,
+		       pt_method_name(res.method));
 	return 0;
 }
 
@@ -278,7 +244,7 @@ int pt_cmd_import(struct pt_cli *cli)
 	}
 out:
 	pt_cli_free_catalogs(&cat);
-	pt_db_close(db);
+	pt_app_db_close(db);
 	free(buf);
 	free(buf2);
 	return rc;

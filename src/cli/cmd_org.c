@@ -5,9 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/pt_app_users.h"
 #include "cli.h"
 #include "formats/pt_diag.h"
-#include "store/pt_users.h"
+#include "formats/pt_people_json.h"
 
 #define ORG_OPTIONS_MAX 64 /* --partner options one command takes */
 
@@ -64,67 +65,17 @@ static int parse_opts(struct pt_cli *cli, int allow_rename, struct org_opts *o)
 	return 0;
 }
 
-/* Replace the partners of org id with the organisations named in o. 0 or an exit status. */
-static int apply_partners(struct pt_db *db, long long id, const struct org_opts *o)
-{
-	long long ids[ORG_OPTIONS_MAX];
-	struct pt_diag d;
-	enum pt_err err;
-	size_t i;
-	int rc;
-	for (i = 0; i < o->n_partners; i++)
-		if ((rc = pt_cli_org_id(db, o->partners[i], &ids[i])))
-			return rc;
-	memset(&d, 0, sizeof d);
-	err = pt_db_org_set_partners(db, id, ids, o->n_partners, &d);
-	if (err != PT_OK)
-		return pt_cli_fail(err, &d);
-	return 0;
-}
-
-/* Run fn inside one transaction through pt_db_transaction. */
-struct org_job {
-	const struct org_opts *o;
-	int add;
-	long long id;
-	int rc;
-};
-
-static enum pt_err org_job_run(struct pt_db *db, void *ctx)
-{
-	struct org_job *job = ctx;
-	const struct org_opts *o = job->o;
-	struct pt_diag d;
-	enum pt_org_type type = PT_ORG_OPERATOR;
-	enum pt_err err = PT_OK;
-
-	memset(&d, 0, sizeof d);
-	if (o->type)
-		pt_org_type_parse(o->type, &type);
-	if (job->add) {
-		err = pt_db_org_add(db, o->name, type, &job->id, &d);
-	} else {
-		if ((job->rc = pt_cli_org_id(db, o->name, &job->id)))
-			return PT_EINVAL;
-		if (o->type || o->new_name)
-			err = pt_db_org_update(db, job->id, o->new_name, o->type ? &type : NULL, &d);
-	}
-	if (err != PT_OK) {
-		job->rc = pt_cli_fail(err, &d);
-		return err;
-	}
-	if (o->set_partners && (job->rc = apply_partners(db, job->id, o)))
-		return PT_EINVAL;
-	return PT_OK;
-}
-
 static int org_change(struct pt_cli *cli, int add)
 {
+	long long ids[ORG_OPTIONS_MAX], id = 0;
+	enum pt_org_type type = PT_ORG_OPERATOR;
+	struct pt_org_edit e;
 	struct org_opts o;
-	struct org_job job;
+	struct pt_caller c;
 	struct pt_db *db = NULL;
 	struct pt_diag d;
 	enum pt_err err;
+	size_t i;
 	int rc;
 
 	if ((rc = parse_opts(cli, !add, &o)))
@@ -135,21 +86,32 @@ static int org_change(struct pt_cli *cli, int add)
 		return pt_cli_usage_error(cli, "nothing to change (--type, --name, --partner, --no-partners)");
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
-	memset(&job, 0, sizeof job);
-	job.o = &o;
-	job.add = add;
+	pt_caller_system(&c);
+	memset(&e, 0, sizeof e);
+	if (o.type) {
+		pt_org_type_parse(o.type, &type);
+		e.type = &type;
+	}
+	if (!add && (rc = pt_cli_org_id(db, o.name, &id)))
+		goto out;
+	for (i = 0; i < o.n_partners; i++)
+		if ((rc = pt_cli_org_id(db, o.partners[i], &ids[i])))
+			goto out;
+	e.name = add ? o.name : o.new_name;
+	e.set_partners = o.set_partners;
+	e.partners = ids;
+	e.n_partners = o.n_partners;
 	memset(&d, 0, sizeof d);
 	/* All of it or nothing: the organisation and its partners together. */
-	err = pt_db_transaction(db, org_job_run, &job, &d);
-	if (job.rc)
-		rc = job.rc;
-	else if (err != PT_OK)
+	err = add ? pt_app_org_create(&c, db, &e, &id, &d) : pt_app_org_update(&c, db, id, &e, &d);
+	if (err != PT_OK)
 		rc = pt_cli_fail(err, &d);
 	else if (add)
-		printf("organisation %s added (id %lld, %s)\n", o.name, job.id, o.type);
+		printf("organisation %s added (id %lld, %s)\n", o.name, id, o.type);
 	else
 		printf("organisation %s changed\n", o.new_name ? o.new_name : o.name);
-	pt_db_close(db);
+out:
+	pt_app_db_close(db);
 	return rc;
 }
 
@@ -166,6 +128,8 @@ static const char *org_name(const struct pt_org *orgs, size_t n, long long id)
 static int org_list(struct pt_cli *cli)
 {
 	enum pt_format fmt = PT_FORMAT_TABLE;
+	struct pt_org_list list = {NULL, 0};
+	struct pt_caller c;
 	struct pt_org *orgs = NULL;
 	struct pt_db *db = NULL;
 	struct pt_diag d;
@@ -186,7 +150,8 @@ static int org_list(struct pt_cli *cli)
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
 	memset(&d, 0, sizeof d);
-	err = pt_db_orgs_list(db, &orgs, &n, &d);
+	pt_caller_system(&c);
+	err = pt_app_orgs_list(&c, db, &list, &d);
 	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
@@ -197,21 +162,19 @@ static int org_list(struct pt_cli *cli)
 		arr = json_array();
 	else
 		printf("%5s  %-16s %-40s %s\n", "id", "type", "name", "partners (read its AMBER)");
+	n = list.n;
+	if (n && !(orgs = malloc(n * sizeof *orgs))) {
+		pt_cli_errorf("out of memory");
+		rc = 70;
+		goto out;
+	}
+	for (k = 0; k < n; k++)
+		orgs[k] = list.items[k].org;
 	for (k = 0; k < n; k++) {
-		long long *partners = NULL;
-		size_t np = 0;
-		err = pt_db_org_partners(db, orgs[k].id, &partners, &np, &d);
-		if (err != PT_OK) {
-			rc = pt_cli_fail(err, &d);
-			goto out;
-		}
+		const long long *partners = list.items[k].partners;
+		size_t np = list.items[k].n_partners;
 		if (fmt == PT_FORMAT_JSON) {
-			json_t *ids = json_array(), *o;
-			for (p = 0; ids && p < np; p++)
-				json_array_append_new(ids, json_integer(partners[p]));
-			o = json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)orgs[k].id, "name",
-				      orgs[k].name, "type", pt_org_type_name(orgs[k].type), "partners",
-				      ids ? ids : json_null());
+			json_t *o = pt_json_org(&orgs[k], partners, np);
 			if (arr)
 				json_array_append_new(arr, o);
 			else
@@ -219,12 +182,12 @@ static int org_list(struct pt_cli *cli)
 		} else if (fmt == PT_FORMAT_CSV) {
 			printf("%lld,", orgs[k].id);
 			if (strpbrk(orgs[k].name, ",\"\r\n")) {
-				const char *c;
+				const char *ch;
 				putchar('"');
-				for (c = orgs[k].name; *c; c++) {
-					if (*c == '"')
+				for (ch = orgs[k].name; *ch; ch++) {
+					if (*ch == '"')
 						putchar('"');
-					putchar(*c);
+					putchar(*ch);
 				}
 				putchar('"');
 			} else {
@@ -244,7 +207,6 @@ static int org_list(struct pt_cli *cli)
 				printf("%s%s", p ? ", " : " ", org_name(orgs, n, partners[p]));
 			putchar('\n');
 		}
-		free(partners);
 	}
 	if (fmt == PT_FORMAT_JSON) {
 		rc = pt_cli_write_json(arr, JSON_INDENT(2));
@@ -255,7 +217,8 @@ static int org_list(struct pt_cli *cli)
 out:
 	json_decref(arr);
 	free(orgs);
-	pt_db_close(db);
+	pt_org_list_clear(&list);
+	pt_app_db_close(db);
 	return rc;
 }
 

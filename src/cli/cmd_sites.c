@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/pt_app_sites.h"
 #include "cli.h"
 #include "formats/pt_diag.h"
 #include "formats/pt_sites_io.h"
@@ -34,6 +35,7 @@ static int write_sites(enum pt_format fmt, const struct pt_site_list *sites)
 
 int pt_cmd_export(struct pt_cli *cli)
 {
+	struct pt_caller c;
 	struct pt_db *db = NULL;
 	struct pt_site_list sites;
 	struct pt_diag d;
@@ -65,7 +67,8 @@ int pt_cmd_export(struct pt_cli *cli)
 		return rc;
 	memset(&sites, 0, sizeof sites);
 	memset(&d, 0, sizeof d);
-	err = pt_db_sites_list(db, max_tlp, &sites, &withheld, &d);
+	pt_caller_system(&c);
+	err = pt_app_sites_list(&c, db, max_tlp, &sites, &withheld, &d);
 	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
@@ -76,7 +79,7 @@ int pt_cmd_export(struct pt_cli *cli)
 			sites.n, pt_tlp_name(max_tlp), withheld);
 out:
 	pt_site_list_free(&sites);
-	pt_db_close(db);
+	pt_app_db_close(db);
 	return rc;
 }
 
@@ -90,6 +93,7 @@ static void print_capacity(long long capacity, char *buf, size_t size)
 
 static int sites_list(struct pt_cli *cli, struct pt_db *db)
 {
+	struct pt_caller c;
 	struct pt_site_list sites;
 	struct pt_diag d;
 	enum pt_format fmt = PT_FORMAT_TABLE;
@@ -109,7 +113,8 @@ static int sites_list(struct pt_cli *cli, struct pt_db *db)
 	}
 	memset(&sites, 0, sizeof sites);
 	memset(&d, 0, sizeof d);
-	err = pt_db_sites_list(db, PT_TLP_RED, &sites, &withheld, &d);
+	pt_caller_system(&c);
+	err = pt_app_sites_list(&c, db, PT_TLP_RED, &sites, &withheld, &d);
 	if (err != PT_OK)
 		return pt_cli_fail(err, &d);
 	if (fmt != PT_FORMAT_TABLE) {
@@ -138,9 +143,10 @@ out:
 
 static int sites_show(struct pt_cli *cli, struct pt_db *db)
 {
+	struct pt_site_assessments a;
+	struct pt_caller c;
 	struct pt_site s;
 	struct pt_diag d;
-	struct pt_assessment_set set;
 	enum pt_err err;
 	char cap[32], eur[64];
 	size_t i;
@@ -149,13 +155,18 @@ static int sites_show(struct pt_cli *cli, struct pt_db *db)
 	if (cli->argc != 2)
 		return pt_cli_usage_error(cli, cli->argc < 2 ? "missing site ID" : "too many arguments");
 	memset(&d, 0, sizeof d);
-	err = pt_db_site_get(db, cli->argv[1], &s, &d);
+	pt_caller_system(&c);
+	err = pt_app_assessments_get(&c, db, cli->argv[1], -1, &a, &d);
 	if (err == PT_ENOTFOUND) {
 		pt_cli_errorf("no site with id '%s'", cli->argv[1]);
+		pt_site_assessments_clear(&a);
 		return 66;
 	}
-	if (err != PT_OK)
+	if (err != PT_OK) {
+		pt_site_assessments_clear(&a);
 		return pt_cli_fail(err, &d);
+	}
+	s = a.site;
 	print_capacity(s.capacity, cap, sizeof cap);
 	pt_cli_format_eur(s.economic_value_eur, eur, sizeof eur);
 	printf("id                 %s\nname               %s\nkind               %s\n"
@@ -165,22 +176,19 @@ static int sites_show(struct pt_cli *cli, struct pt_db *db)
 	       s.id, s.name, s.kind, s.sector, s.owner, s.lat, s.lon, s.region, cap,
 	       s.peak_occupancy, s.population_served, eur, pt_tlp_name(s.tlp));
 	for (m = PT_METHOD_FEMA; m <= PT_METHOD_QUANT; m++) {
-		memset(&set, 0, sizeof set);
-		err = pt_db_site_assessments(db, s.id, (enum pt_method)m, &set, &d);
-		if (err != PT_OK)
-			return pt_cli_fail(err, &d);
+		const struct pt_assessment_set *set = &a.sets[m];
 		if (m == PT_METHOD_FEMA) {
 			printf("\nFEMA 426/452 (asset x threat x vulnerability = risk):\n");
-			for (i = 0; i < set.n; i++) {
-				const struct pt_fema_row *r = &set.fema[i];
+			for (i = 0; i < set->n; i++) {
+				const struct pt_fema_row *r = &set->fema[i];
 				printf("  %-20s %2d x %2d x %2d = %4d\n", r->threat_id, r->asset_value,
 				       r->threat_rating, r->vulnerability_rating,
 				       r->asset_value * r->threat_rating * r->vulnerability_rating);
 			}
 		} else if (m == PT_METHOD_CARVER) {
 			printf("\nCARVER + Shock (C A R V E R S = sum):\n");
-			for (i = 0; i < set.n; i++) {
-				const struct pt_carver_row *r = &set.carver[i];
+			for (i = 0; i < set->n; i++) {
+				const struct pt_carver_row *r = &set->carver[i];
 				printf("  %d %d %d %d %d %d %d = %d\n", r->criticality, r->accessibility,
 				       r->recuperability, r->vulnerability, r->effect,
 				       r->recognizability, r->shock,
@@ -189,8 +197,8 @@ static int sites_show(struct pt_cli *cli, struct pt_db *db)
 			}
 		} else {
 			printf("\nQuantitative (min / most likely / max):\n");
-			for (i = 0; i < set.n; i++) {
-				const struct pt_quant_row *r = &set.quant[i];
+			for (i = 0; i < set->n; i++) {
+				const struct pt_quant_row *r = &set->quant[i];
 				int v;
 				printf("  %s\n", r->threat_id);
 				for (v = 0; v < PT_QV_COUNT; v++)
@@ -198,10 +206,10 @@ static int sites_show(struct pt_cli *cli, struct pt_db *db)
 					       r->var[v].min, r->var[v].mode, r->var[v].max);
 			}
 		}
-		if (!set.n)
+		if (!set->n)
 			printf("  (none)\n");
-		pt_assessment_set_free(&set);
 	}
+	pt_site_assessments_clear(&a);
 	return 0;
 }
 
@@ -219,6 +227,6 @@ int pt_cmd_sites(struct pt_cli *cli)
 		rc = sites_list(cli, db);
 	else
 		rc = sites_show(cli, db);
-	pt_db_close(db);
+	pt_app_db_close(db);
 	return rc;
 }

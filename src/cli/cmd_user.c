@@ -1,143 +1,23 @@
 /* cmd_user.c - `protect user add|list|passwd|role`: the users of the
  * registry, as the system administrator (whoever holds the database file). */
-#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
-#include <unistd.h>
 
+#include "app/pt_app_users.h"
 #include "cli.h"
 #include "core/pt_access.h"
 #include "formats/pt_diag.h"
-#include "store/pt_users.h"
-
-/* Read one line (without its line end) of at most PT_PASSWORD_MAX bytes from f. 0, or an exit status. */
-static int read_line(FILE *f, char *buf, size_t cap, const char *what, int terminal)
-{
-	size_t n;
-	if (!fgets(buf, (int)cap, f)) {
-		if (ferror(f)) {
-			pt_cli_errorf("reading the %s: %s", what, strerror(errno));
-			return 74;
-		}
-		pt_cli_errorf(terminal ? "no %s given" : "no %s given (it is read from standard input)",
-			      what);
-		return 65;
-	}
-	n = strlen(buf);
-	if (n && buf[n - 1] == '\n')
-		buf[--n] = '\0';
-	else if (!feof(f)) {
-		pt_cli_errorf("the %s is longer than %d bytes", what, PT_PASSWORD_MAX);
-		return 65;
-	}
-	if (n && buf[n - 1] == '\r')
-		buf[--n] = '\0';
-	return 0;
-}
-
-/*
- * The new password: the first line of standard input when it is not a
- * terminal (e.g. `printf '%s\n' "$pw" | protect user add ...`, never on
- * the command line, so it stays out of process lists); asked twice without
- * echo on the terminal otherwise. from_stdin (--password-stdin) reads
- * standard input even from a terminal.
- */
-int pt_cli_read_password(char *buf, size_t cap, int from_stdin)
-{
-	struct termios old, quiet;
-	char again[PT_PASSWORD_MAX + 2];
-	FILE *tty;
-	int rc;
-
-	if (from_stdin || !isatty(STDIN_FILENO)) {
-		if ((rc = read_line(stdin, buf, cap, "password", 0)))
-			return rc;
-		goto check;
-	}
-	tty = fopen("/dev/tty", "r+");
-	if (!tty) {
-		pt_cli_errorf("cannot open the terminal to ask for the password: %s", strerror(errno));
-		return 74;
-	}
-	if (tcgetattr(fileno(tty), &old) != 0) {
-		fclose(tty);
-		pt_cli_errorf("cannot turn off echo on the terminal");
-		return 74;
-	}
-	quiet = old;
-	quiet.c_lflag &= ~(tcflag_t)ECHO;
-	tcsetattr(fileno(tty), TCSANOW, &quiet); /* keeps what was typed ahead */
-	fputs("New password: ", stderr);
-	rc = read_line(tty, buf, cap, "password", 1);
-	if (!rc) {
-		fputs("\nAgain: ", stderr);
-		rc = read_line(tty, again, sizeof again, "password", 1);
-	}
-	fputc('\n', stderr);
-	tcsetattr(fileno(tty), TCSANOW, &old);
-	fclose(tty);
-	if (!rc && strcmp(buf, again) != 0) {
-		pt_cli_errorf("the two passwords differ");
-		rc = 65;
-	}
-	memset(again, 0, sizeof again);
-	if (rc)
-		return rc;
-check:
-	{
-		struct pt_diag d;
-		enum pt_err err;
-		memset(&d, 0, sizeof d);
-		err = pt_password_check(buf, strlen(buf), &d);
-		if (err != PT_OK)
-			return pt_cli_fail(err, &d);
-	}
-	return 0;
-}
-
-/* The id of organisation name (prints and returns an exit status when unknown). */
-int pt_cli_org_id(struct pt_db *db, const char *name, long long *id)
-{
-	struct pt_org org;
-	struct pt_diag d;
-	enum pt_err err;
-	memset(&d, 0, sizeof d);
-	err = pt_db_org_find(db, name, &org, &d);
-	if (err == PT_ENOTFOUND) {
-		pt_cli_errorf("no organisation named \"%s\"; 'protect org list' shows them", name);
-		return 65;
-	}
-	if (err != PT_OK)
-		return pt_cli_fail(err, &d);
-	*id = org.id;
-	return 0;
-}
-
-/* The value of option argv[*i] (--opt VALUE or --opt=VALUE), or NULL when this is not opt. */
-const char *pt_cli_option(const struct pt_cli *cli, int *i, const char *opt)
-{
-	size_t n = strlen(opt);
-	const char *a = cli->argv[*i];
-	if (strncmp(a, opt, n) != 0)
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
-	if (a[n] != '\0')
-		return NULL;
-	if (*i + 1 >= cli->argc)
-		return "";
-	(*i)++;
-	return cli->argv[*i];
-}
+#include "formats/pt_people_json.h"
 
 static int user_add(struct pt_cli *cli)
 {
 	const char *name = NULL, *org = NULL, *role_s = NULL, *v;
 	char password[PT_PASSWORD_MAX + 2];
 	struct pt_db *db = NULL;
+	struct pt_user_new in;
+	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_role role;
 	enum pt_err err;
@@ -165,7 +45,7 @@ static int user_add(struct pt_cli *cli)
 					  "--role: '%s' is not a role (admin, coordinator, analyst, "
 					  "operator, viewer, pio, facilitator, player, evaluator)",
 					  role_s);
-	if (!pt_user_name_valid(name)) {
+	if (!pt_app_user_name_valid(name)) {
 		pt_cli_errorf("%s: a user name is 1-%d characters of A-Z a-z 0-9 . _ -", name,
 			      PT_USER_NAME_MAX - 1);
 		return 65;
@@ -175,7 +55,12 @@ static int user_add(struct pt_cli *cli)
 	if ((rc = pt_cli_org_id(db, org, &org_id)) || (rc = pt_cli_read_password(password, sizeof password, from_stdin)))
 		goto out;
 	memset(&d, 0, sizeof d);
-	err = pt_db_user_add(db, name, password, role, org_id, NULL, &d);
+	in.name = name;
+	in.password = password;
+	in.role = role;
+	in.org_id = org_id;
+	pt_caller_system(&c);
+	err = pt_app_user_create(&c, db, &in, NULL, &d);
 	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
@@ -183,7 +68,7 @@ static int user_add(struct pt_cli *cli)
 	printf("user %s added: %s of %s\n", name, pt_role_name(role), org);
 out:
 	memset(password, 0, sizeof password);
-	pt_db_close(db);
+	pt_app_db_close(db);
 	return rc;
 }
 
@@ -192,6 +77,9 @@ static int user_passwd(struct pt_cli *cli)
 	char password[PT_PASSWORD_MAX + 2];
 	const char *name = NULL;
 	struct pt_db *db = NULL;
+	struct pt_user_change_result res;
+	struct pt_user_change ch;
+	struct pt_caller c;
 	struct pt_user u;
 	struct pt_diag d;
 	enum pt_err err;
@@ -212,7 +100,8 @@ static int user_passwd(struct pt_cli *cli)
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
 	memset(&d, 0, sizeof d);
-	err = pt_db_user_get(db, name, &u, &d);
+	pt_caller_system(&c);
+	err = pt_app_user_get(&c, db, name, &u, &d);
 	if (err == PT_ENOTFOUND) {
 		pt_cli_errorf("no user named \"%s\"; 'protect user list' shows them", name);
 		rc = 65;
@@ -224,7 +113,9 @@ static int user_passwd(struct pt_cli *cli)
 	}
 	if ((rc = pt_cli_read_password(password, sizeof password, from_stdin)))
 		goto out;
-	err = pt_db_user_set_password(db, name, password, &d);
+	ch.role = NULL;
+	ch.password = password;
+	err = pt_app_user_update(&c, db, name, &ch, &res, &d);
 	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
@@ -232,12 +123,15 @@ static int user_passwd(struct pt_cli *cli)
 	printf("password of %s changed; its sessions ended\n", name);
 out:
 	memset(password, 0, sizeof password);
-	pt_db_close(db);
+	pt_app_db_close(db);
 	return rc;
 }
 
 static int user_role(struct pt_cli *cli)
 {
+	struct pt_user_change_result res;
+	struct pt_user_change ch;
+	struct pt_caller c;
 	struct pt_db *db = NULL;
 	struct pt_diag d;
 	enum pt_role role;
@@ -250,7 +144,10 @@ static int user_role(struct pt_cli *cli)
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
 	memset(&d, 0, sizeof d);
-	err = pt_db_user_set_role(db, cli->argv[1], role, &d);
+	ch.role = &role;
+	ch.password = NULL;
+	pt_caller_system(&c);
+	err = pt_app_user_update(&c, db, cli->argv[1], &ch, &res, &d);
 	if (err == PT_ENOTFOUND) {
 		pt_cli_errorf("no user named \"%s\"; 'protect user list' shows them", cli->argv[1]);
 		rc = 65;
@@ -259,28 +156,8 @@ static int user_role(struct pt_cli *cli)
 	} else {
 		printf("%s is now %s; its sessions ended\n", cli->argv[1], pt_role_name(role));
 	}
-	pt_db_close(db);
+	pt_app_db_close(db);
 	return rc;
-}
-
-void pt_cli_print_last(FILE *f, const char *s, int width)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	int cols = 0;
-	while (*p && cols < width) {
-		const unsigned char *start = p++;
-		while ((*p & 0xC0) == 0x80)
-			p++;
-		if (cols == width - 1 && *p) {
-			fputc('~', f); /* cut */
-			break;
-		}
-		if (*start < 0x20 || *start == 0x7F)
-			fputc(' ', f);
-		else
-			fwrite(start, 1, (size_t)(p - start), f);
-		cols++;
-	}
 }
 
 /* Print a CSV field, quoted when it needs to be. */
@@ -303,6 +180,8 @@ static int user_list(struct pt_cli *cli)
 {
 	const char *org = NULL, *v;
 	enum pt_format fmt = PT_FORMAT_TABLE;
+	struct pt_user_list list = {NULL, 0};
+	struct pt_caller c;
 	struct pt_user *users = NULL;
 	struct pt_db *db = NULL;
 	struct pt_diag d;
@@ -327,7 +206,10 @@ static int user_list(struct pt_cli *cli)
 	if (org && (rc = pt_cli_org_id(db, org, &org_id)))
 		goto out;
 	memset(&d, 0, sizeof d);
-	err = pt_db_users_list(db, org_id, &users, &n, &d);
+	pt_caller_system(&c);
+	err = pt_app_users_list(&c, db, org_id, &list, &d);
+	users = list.items;
+	n = list.n;
 	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
@@ -342,12 +224,7 @@ static int user_list(struct pt_cli *cli)
 	} else if (fmt == PT_FORMAT_JSON) {
 		json_t *arr = json_array();
 		for (k = 0; arr && k < n; k++)
-			json_array_append_new(arr, json_pack("{s:s, s:s, s:{s:I, s:s, s:s}}", "name",
-							     users[k].name, "role",
-							     pt_role_name(users[k].role), "organisation",
-							     "id", (json_int_t)users[k].org_id, "name",
-							     users[k].org_name, "type",
-							     pt_org_type_name(users[k].org_type)));
+			json_array_append_new(arr, pt_json_user(&users[k]));
 		if (!arr || json_dumpf(arr, stdout, JSON_INDENT(2)) != 0) {
 			pt_cli_errorf("out of memory");
 			rc = 70;
@@ -366,8 +243,8 @@ static int user_list(struct pt_cli *cli)
 		printf("%zu user%s\n", n, n == 1 ? "" : "s");
 	}
 out:
-	free(users);
-	pt_db_close(db);
+	pt_user_list_clear(&list);
+	pt_app_db_close(db);
 	return rc;
 }
 

@@ -151,13 +151,12 @@ enum pt_access pt_access_import(const struct pt_principal *who, long long owner_
 {
 	if (is_system(who))
 		return PT_ACCESS_OK;
-	enum pt_access a;
 	if (!principal_ok(who))
-		return existing ? PT_ACCESS_NOT_FOUND : PT_ACCESS_FORBIDDEN;
-	if (existing) {
-		a = pt_access_read(who, existing);
-		if (a != PT_ACCESS_OK)
-			return a;
+		return PT_ACCESS_FORBIDDEN;
+	if (existing && pt_access_read(who, existing) != PT_ACCESS_OK) {
+		/* Judged as the same row over a missing id: refused alike, or the id is taken. */
+		return pt_access_import(who, owner_org_id, NULL) == PT_ACCESS_OK ? PT_ACCESS_NOT_FOUND
+										  : PT_ACCESS_FORBIDDEN;
 	}
 	if (is_government(who) && who->role == PT_ROLE_COORDINATOR)
 		return PT_ACCESS_OK;
@@ -196,6 +195,29 @@ enum pt_access pt_access_own_password(const struct pt_principal *who, long long 
 		return PT_ACCESS_OK;
 	if (principal_ok(who) && target_user_id > 0 && who->user_id == target_user_id)
 		return PT_ACCESS_OK;
+	return pt_access_manage_users(who, target_org_id);
+}
+
+enum pt_reset pt_access_password_reset(const struct pt_principal *who, long long target_user_id,
+				       long long target_org_id, int target_reads_red)
+{
+	if (is_system(who))
+		return PT_RESET_ALLOWED;
+	if (principal_ok(who) && target_user_id > 0 && who->user_id == target_user_id)
+		return PT_RESET_ALLOWED;
+	if (pt_access_manage_users(who, target_org_id) != PT_ACCESS_OK)
+		return PT_RESET_FORBIDDEN;
+	return target_reads_red ? PT_RESET_NEEDS_APPROVAL : PT_RESET_ALLOWED;
+}
+
+enum pt_access pt_access_password_reset_approve(const struct pt_principal *who,
+						long long requester_id, long long target_user_id,
+						long long target_org_id)
+{
+	if (is_system(who))
+		return PT_ACCESS_OK;
+	if (!principal_ok(who) || who->user_id == requester_id || who->user_id == target_user_id)
+		return PT_ACCESS_FORBIDDEN;
 	return pt_access_manage_users(who, target_org_id);
 }
 

@@ -115,9 +115,15 @@ enum pt_access pt_access_share(const struct pt_principal *who, const struct pt_a
  * row creates one. A government coordinator may import for any owner
  * (over an existing record it can see). Otherwise the caller must be an
  * operator, analyst or admin, the owner must be its own organisation, and
- * an existing record must be one it may write (pt_access_write). Returns
- * NOT_FOUND for an existing record the caller may not see, else OK or
+ * an existing record must be one it may write (pt_access_write): OK or
  * FORBIDDEN.
+ *
+ * An existing record the caller may not see is judged as the same row over
+ * a missing id, so that a refused row answers exactly as for a missing id
+ * (docs/access.md, "Imports"): FORBIDDEN when that row would be refused;
+ * NOT_FOUND when it would be allowed: the id is taken by a record the
+ * caller may not see, which creating it necessarily reveals (the import
+ * answers 409 on the id and audits the attempt).
  */
 enum pt_access pt_access_import(const struct pt_principal *who, long long owner_org_id,
 				const struct pt_access_record *existing);
@@ -136,6 +142,36 @@ enum pt_access pt_access_manage_users(const struct pt_principal *who, long long 
 /** May who change the password of user target_user_id? Itself always; else as pt_access_manage_users. */
 enum pt_access pt_access_own_password(const struct pt_principal *who, long long target_user_id,
 				      long long target_org_id);
+
+/** What may happen to a password that someone other than its user sets (a reset). */
+enum pt_reset {
+	PT_RESET_ALLOWED = 0,    /**< set at once */
+	PT_RESET_NEEDS_APPROVAL, /**< kept pending until a second admin approves it */
+	PT_RESET_FORBIDDEN       /**< refused */
+};
+
+/**
+ * May who set the password of user target_user_id of organisation
+ * target_org_id? target_reads_red is nonzero when the user is named on a
+ * RED record (a RED reader of any site). A user's own password and the
+ * system administrator's resets: ALLOWED. Otherwise as
+ * pt_access_manage_users (FORBIDDEN when it refuses), and the reset of a
+ * RED reader's password NEEDS_APPROVAL: being an organisation's admin does
+ * not by itself open a RED record (docs/access.md, "Password resets").
+ */
+enum pt_reset pt_access_password_reset(const struct pt_principal *who, long long target_user_id,
+				       long long target_org_id, int target_reads_red);
+
+/**
+ * May who approve the pending password reset of user target_user_id of
+ * organisation target_org_id that user requester_id asked for? A second
+ * admin who may manage the user's organisation (another admin of it, or a
+ * government admin), neither the requester nor the user itself; the
+ * system administrator. OK or FORBIDDEN.
+ */
+enum pt_access pt_access_password_reset_approve(const struct pt_principal *who,
+						long long requester_id, long long target_user_id,
+						long long target_org_id);
 
 /** May who list the users of organisation org_id? The same rule as pt_access_manage_users. */
 enum pt_access pt_access_list_users(const struct pt_principal *who, long long org_id);

@@ -11,6 +11,8 @@
 #define PT_SETTING_KEY_MAX 128   /**< setting key, bytes including the NUL */
 #define PT_SETTING_VALUE_MAX 256 /**< setting value as stored, bytes including the NUL */
 #define PT_USER_NAME_MAX 64      /**< user name: 1-63 bytes of [A-Za-z0-9._-], plus the NUL */
+#define PT_PASSWORD_MIN 8        /**< shortest password, bytes */
+#define PT_PASSWORD_MAX 1024     /**< longest password, bytes */
 #define PT_TOKEN_TEXT_MAX 44     /**< a session or CSRF token: 43 base64url characters + NUL */
 
 /** A stored setting (a row of the settings table). Plain data. */

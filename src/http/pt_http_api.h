@@ -8,6 +8,7 @@
 #include "../core/pt_access.h"
 #include "../core/pt_model.h"
 #include "../formats/pt_assess_io.h"
+#include "../formats/pt_site_json.h"
 #include "pt_http_int.h"
 
 #define PT_CSRF_HEADER "X-CSRF-Token"
@@ -84,13 +85,7 @@ void pt_api_page(const struct pt_req *r, size_t *limit, size_t *offset);
 /** {"items": items, "next_offset": N|null, "total": total} (steals items). */
 json_t *pt_api_list(json_t *items, size_t offset, size_t shown, size_t total);
 
-/* Records as JSON (new references; NULL when out of memory). */
-json_t *pt_json_site(const struct pt_site *s, int can_edit);
-json_t *pt_json_fema_row(const struct pt_fema_row *row);
-json_t *pt_json_carver_row(const struct pt_carver_row *row);
-json_t *pt_json_quant_row(const struct pt_quant_row *row);
-/** The rows of set (of one site) as a JSON array. */
-json_t *pt_json_assessment_rows(const struct pt_assessment_set *set);
+/* Records as JSON: src/formats/pt_site_json.h. */
 /** A number, or null when not finite. */
 json_t *pt_json_number(double v);
 
@@ -120,6 +115,7 @@ void pt_h_org_patch(struct pt_req *r);
 void pt_h_users_list(struct pt_req *r);
 void pt_h_user_post(struct pt_req *r);
 void pt_h_user_patch(struct pt_req *r);
+void pt_h_password_reset_approve(struct pt_req *r);
 void pt_h_audit_list(struct pt_req *r);
 /* Measures, plans and the risk register (pt_http_plan.c). */
 void pt_h_measures_list(struct pt_req *r);

@@ -60,7 +60,8 @@ enum {
 	PT_R_JSON = 2,    /**< takes a JSON object body (1 MiB) checked against body */
 	PT_R_CSV = 4,     /**< takes a text/csv body (the upload limit) */
 	PT_R_STATIC = 8,  /**< a prefix route for static files (no API headers) */
-	PT_R_NO_CSRF = 16 /**< a write that needs no CSRF token (the log-in) */
+	PT_R_NO_CSRF = 16, /**< a write that needs no CSRF token (the log-in) */
+	PT_R_GEOJSON = 32  /**< with PT_R_CSV: application/geo+json is taken too */
 };
 
 /** One entry of the route table. */

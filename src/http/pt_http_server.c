@@ -271,9 +271,13 @@ static int on_headers(struct pt_req *r)
 		const char *want = (rt->flags & PT_R_JSON) ? "application/json" : "text/csv";
 		size_t n = strlen(want);
 		ctype = pt_req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
-		if (!ctype || strncasecmp(ctype, want, n) != 0 || (ctype[n] && ctype[n] != ';' &&
-								   ctype[n] != ' ')) {
-			pt_reply_error(r, 415, "Content-Type", 0, "the body must be sent as %s", want);
+		int geo = (rt->flags & PT_R_GEOJSON) && ctype &&
+			  strncasecmp(ctype, "application/geo+json", 20) == 0 &&
+			  (!ctype[20] || ctype[20] == ';' || ctype[20] == ' ');
+		if (!geo && (!ctype || strncasecmp(ctype, want, n) != 0 ||
+			     (ctype[n] && ctype[n] != ';' && ctype[n] != ' '))) {
+			pt_reply_error(r, 415, "Content-Type", 0, "the body must be sent as %s%s", want,
+				       (rt->flags & PT_R_GEOJSON) ? " or application/geo+json" : "");
 			return 1;
 		}
 	}

@@ -11,8 +11,6 @@
 #include "../core/pt_records.h"
 #include "pt_db.h"
 
-#define PT_PASSWORD_MIN 8       /**< shortest password, bytes */
-#define PT_PASSWORD_MAX 1024    /**< longest password, bytes */
 #define PT_PARTNERS_MAX 256     /**< partners one organisation may name */
 #define PT_USERS_MAX 1000000    /**< users one list may hold */
 

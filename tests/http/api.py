@@ -431,9 +431,101 @@ def t_garbage(res, port, protect, db):
     res.eq(crashed, 0, "connections dropped without an answer")
 
 
+def t_import_oracle(res, port, protect, db):
+    """Import as an existence oracle (issue 9): a row naming a hidden id answers exactly as a
+    row naming a missing id with the same foreign owner (before: 403 "id" against 403 "owner")."""
+    hidden_row = ("VM-009,Harbourlight Bank Data and Cash Centre,critical_infrastructure,banking,"
+                  "Harbourlight Group,47.01436,-11.80745,Kessling,250,120,700000,180000000,RED\n")
+    missing_row = hidden_row.replace("VM-009", "VM-990")
+    for user in ("relief", "viewer", "operator", "police"):
+        c = login(res, port, user)
+        res.eq(c.get("/api/v1/sites/VM-009").status, 404, "%s may not see VM-009" % user)
+        h = c.request("POST", "/api/v1/imports/sites", SITES_HEADER + hidden_row, ctype="text/csv")
+        m = c.request("POST", "/api/v1/imports/sites", SITES_HEADER + missing_row, ctype="text/csv")
+        res.eq((h.status, (h.json or {}).get("field")), (403, "owner"), "%s: a hidden id, foreign owner: %r" % (user, h.body[:160]))
+        res.eq((h.status, h.body), (m.status, m.body), "%s: a hidden id reads as a missing one" % user)
+        g = c.request("POST", "/api/v1/imports/sites", SITES_HEADER + hidden_row, ctype="application/geo+json")
+        res.eq(g.status, 400, "%s: a CSV sent as GeoJSON is bad GeoJSON" % user)
+    # An operator creating its own site under a hidden id: the id is taken (necessarily
+    # revealed), the attempt audited; nothing written.
+    op = login(res, port, "operator")
+    mine = hidden_row.replace("Harbourlight Group", "Northgate Utilities")
+    r = op.request("POST", "/api/v1/imports/sites", SITES_HEADER + mine, ctype="text/csv")
+    res.eq((r.status, (r.json or {}).get("field"), (r.json or {}).get("line")), (409, "id", 2),
+           "an id held by a hidden site: %r" % r.body[:160])
+    items = login(res, port, "admin").get("/api/v1/audit?limit=5").json["items"]
+    res.check(any(e["action"] == "site.import.taken" and e["user"] == "operator" for e in items),
+              "the attempt is audited: %r" % items[:2])
+    hb = login(res, port, "harbour")
+    res.eq(hb.get("/api/v1/sites/VM-009").json["owner"], "Harbourlight Group", "VM-009 unchanged")
+
+
+def t_import_geojson(res, port, protect, db):
+    """The API's sites import takes GeoJSON too: by its Content-Type or a body starting with '{'."""
+    c = login(res, port, "operator")
+    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [-12.1, 47.1]},
+               "properties": {"id": "NG-200", "name": "Northgate Pumping Annex", "kind": "critical_infrastructure",
+                              "sector": "energy", "owner": "Northgate Utilities", "region": "Brackwater",
+                              "capacity": 20, "peak_occupancy": 10, "population_served": 0,
+                              "economic_value_eur": 1000000, "tlp": "GREEN"}}
+    body = json.dumps({"type": "FeatureCollection", "features": [feature]})
+    r = c.request("POST", "/api/v1/imports/sites", body, ctype="application/geo+json")
+    res.eq((r.status, (r.json or {}).get("created")), (200, 1), "GeoJSON by its type: %r" % r.body[:200])
+    feature["properties"]["peak_occupancy"] = 12
+    r = c.request("POST", "/api/v1/imports/sites", json.dumps({"type": "FeatureCollection", "features": [feature]}),
+                  ctype="text/csv")
+    res.eq((r.status, (r.json or {}).get("updated")), (200, 1), "GeoJSON by its first byte: %r" % r.body[:200])
+    res.eq(c.get("/api/v1/sites/NG-200").json["peak_occupancy"], 12, "the update")
+    feature["properties"]["owner"] = "Harbourlight Group"
+    feature["properties"]["id"] = "NG-201"
+    r = c.request("POST", "/api/v1/imports/sites", json.dumps({"type": "FeatureCollection", "features": [feature]}),
+                  ctype="application/geo+json")
+    res.eq((r.status, (r.json or {}).get("field")), (403, "owner"), "GeoJSON for another owner")
+    r = c.request("POST", "/api/v1/imports/sites", body, ctype="application/json")
+    res.eq(r.status, 415, "GeoJSON sent as application/json")
+
+
+def t_password_reset(res, port, protect, db):
+    """A RED record through an admin (issue 9): an admin's reset of the password of a user named
+    on a RED record is pending until a second admin approves it."""
+    na = login(res, port, "northgate-admin")
+    r = na.request("PATCH", "/api/v1/users/operator", {"password": "taken-over-1"})
+    res.eq(r.status, 202, "a RED reader's reset is pending: %r" % r.body[:200])
+    pending = (r.json or {}).get("password_reset", {})
+    res.eq((pending.get("status"), pending.get("requested_by")), ("pending", "northgate-admin"), "the pending reset")
+    res.eq(Client(port).login("operator", "taken-over-1").status, 401, "the new password does not log in yet")
+    res.eq(Client(port).login("operator", "demo-operator").status, 200, "the old one still does")
+    r = na.request("POST", "/api/v1/users/operator/password-reset/approve")
+    res.eq(r.status, 403, "the requester may not approve its own reset: %r" % r.body[:160])
+    r = login(res, port, "operator").request("POST", "/api/v1/users/operator/password-reset/approve")
+    res.eq(r.status, 403, "nor may the user itself")
+    r = login(res, port, "harbour").request("POST", "/api/v1/users/operator/password-reset/approve")
+    res.eq(r.status, 404, "a user of another organisation is not there for an operator")
+    res.eq(Client(port).login("operator", "taken-over-1").status, 401, "still not approved")
+    ad = login(res, port, "admin")
+    r = ad.request("POST", "/api/v1/users/operator/password-reset/approve")
+    res.eq((r.status, (r.json or {}).get("name")), (200, "operator"), "a government admin approves: %r" % r.body[:160])
+    r = ad.request("POST", "/api/v1/users/operator/password-reset/approve")
+    res.eq(r.status, 404, "nothing pending any more")
+    op = Client(port)
+    res.eq(op.login("operator", "taken-over-1").status, 200, "the new password logs in once approved")
+    res.eq(Client(port).login("operator", "demo-operator").status, 401, "the old one no more")
+    actions = [e["action"] for e in ad.get("/api/v1/audit?limit=20").json["items"]]
+    res.check("user.password.request" in actions and "user.password.approve" in actions,
+              "both audited: %r" % actions[:8])
+    # Its own password: at once (and back to the demo's, for the tests that follow).
+    res.eq(op.request("PATCH", "/api/v1/users/operator", {"password": "demo-operator"}).status, 200, "own password")
+    res.eq(Client(port).login("operator", "demo-operator").status, 200, "the demo password again")
+    # A user named on no RED record: reset at once, as before.
+    r = na.request("PATCH", "/api/v1/users/viewer", {"password": "demo-viewer"})
+    res.eq(r.status, 200, "a non-RED reader's reset: %r" % r.body[:160])
+
+
 TESTS = [("session", t_session), ("hidden", t_hidden_is_missing), ("site-patch", t_site_patch_input),
          ("assessment-patch", t_assessment_patch), ("ranking-params", t_ranking_params),
          ("threat-level", t_threat_level), ("imports", t_imports), ("audit", t_audit),
          ("audit-tlp", t_audit_tlp),
+         ("import-oracle", t_import_oracle), ("import-geojson", t_import_geojson),
+         ("password-reset", t_password_reset),
          ("users-orgs", t_users_orgs), ("throttle-stored", t_throttle_stored),
          ("garbage", t_garbage)]

@@ -57,6 +57,15 @@ IMPORT_SITE = {
     "named":    WRITE["named"],
     "namedown": WRITE["namedown"],
 }
+# Creating a new site owned by "Matrix Owner" (a missing id): its writers, government
+# coordinators. A row over a record the caller may not see answers as that row over a
+# missing id (403 "owner", the same body) unless the caller could create it: then the id
+# is taken (409 "id"), which creating it necessarily reveals (issue 9, "Import as an
+# existence oracle"; before, every such row answered 403 "id", telling hidden from missing).
+CREATE_FOR_OWNER = {
+    "own": WRITERS, "partner": NONE, "gov": COORD, "other": NONE, "named": NONE,
+    "namedown": WRITERS,
+}
 # Actions about no record: (relation, role) pairs allowed.
 SET_THREAT_LEVEL = {("gov", "coordinator")}
 AUDIT_ALL = {("gov", "coordinator"), ("gov", "admin")}
@@ -243,7 +252,18 @@ def check_records(res, c, who, rel, role, visible, writable, missing_body):
         r = c.request("DELETE", "/api/v1/sites/%s/readers/%s" % (sid, other))
         expect_status(res, r, 204 if writes else (403 if reads else 404), cell + " DELETE reader")
         r = c.request("POST", "/api/v1/imports/sites", SITES_HEADER + site_row(t), ctype="text/csv")
-        expect_status(res, r, 200 if role in IMPORT_SITE[rel][t] else 403, cell + " import sites")
+        if reads:
+            expect_status(res, r, 200 if role in IMPORT_SITE[rel][t] else 403, cell + " import sites")
+        elif role in CREATE_FOR_OWNER[rel]:
+            expect_status(res, r, 409, cell + " import sites over a hidden id (taken)")
+            res.eq((r.json or {}).get("field"), "id", cell + " import sites: the taken id")
+        else:
+            expect_status(res, r, 403, cell + " import sites over a hidden id")
+            missing = c.request("POST", "/api/v1/imports/sites",
+                                SITES_HEADER + site_row(t).replace(SITE_OF[t] + ",", "MX-NONE,", 1),
+                                ctype="text/csv")
+            res.eq((r.status, r.body), (missing.status, missing.body),
+                   cell + " import sites: a hidden id answers as a missing one")
         r = c.request("POST", "/api/v1/imports/assessments", FEMA_HEADER + fema_row(t), ctype="text/csv")
         expect_status(res, r, 200 if writes else (403 if reads else 400), cell + " import assessments")
         if not reads:

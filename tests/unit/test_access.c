@@ -331,7 +331,105 @@ static void test_treat_share_import(void)
 	}
 	CHECK_INT(pt_access_import(&gov_coord, NGO_ORG, &amber), PT_ACCESS_OK);
 	CHECK_INT(pt_access_import(&gov_coord, OWNER_ORG, &strict), PT_ACCESS_NOT_FOUND);
-	CHECK_INT(pt_access_import(NULL, OWNER_ORG, &amber), PT_ACCESS_NOT_FOUND);
+	/* No caller: refused as a new record is (was NOT_FOUND: an existence oracle). */
+	CHECK_INT(pt_access_import(NULL, OWNER_ORG, &amber), PT_ACCESS_FORBIDDEN);
+}
+
+/*
+ * Import as an existence oracle (issue 9): a row over a record the caller
+ * may not see is answered as the same row over a missing id. For every
+ * role, relation and owner named by the row, over every label the caller
+ * cannot read: FORBIDDEN exactly when the row over a missing id is
+ * refused, else NOT_FOUND (the id is taken; the import answers 409 and
+ * audits it).
+ */
+static void test_import_hidden(void)
+{
+	static const long long owners[] = {OWNER_ORG, PARTNER_ORG, GOV_ORG, NGO_ORG, 0};
+	size_t role, rel, t, o, hidden = 0;
+	long long readers[2];
+	for (role = 0; role < PT_ROLE_COUNT; role++)
+		for (rel = 0; rel < REL_COUNT; rel++)
+			for (t = 0; t < PT_TLP_COUNT; t++) {
+				struct pt_principal who = caller((enum pt_role)role, (enum relation)rel);
+				struct pt_access_record rec =
+					record((enum relation)rel, (enum pt_tlp)t, readers);
+				if (pt_access_read(&who, &rec) == PT_ACCESS_OK)
+					continue;
+				hidden++;
+				for (o = 0; o < sizeof owners / sizeof owners[0]; o++) {
+					enum pt_access missing = pt_access_import(&who, owners[o], NULL);
+					enum pt_access a = pt_access_import(&who, owners[o], &rec);
+					CHECK_INT(a, missing == PT_ACCESS_OK ? PT_ACCESS_NOT_FOUND
+									 : PT_ACCESS_FORBIDDEN);
+				}
+			}
+	CHECK(hidden > 50);
+	/* The cases of the issue: relief (an NGO user) and an NGO viewer over a RED
+	 * or AMBER+STRICT record naming its real (foreign) owner: refused as a missing id. */
+	{
+		struct pt_principal ngo_op = caller(PT_ROLE_OPERATOR, REL_OTHER);
+		struct pt_principal ngo_viewer = caller(PT_ROLE_VIEWER, REL_OTHER);
+		struct pt_principal own_op = caller(PT_ROLE_OPERATOR, REL_OWN);
+		struct pt_access_record red = record(REL_OTHER, PT_TLP_RED, readers);
+		struct pt_access_record strict = record(REL_OTHER, PT_TLP_AMBER_STRICT, readers);
+		CHECK_INT(pt_access_import(&ngo_op, OWNER_ORG, &red), PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_import(&ngo_op, OWNER_ORG, NULL), PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_import(&ngo_viewer, OWNER_ORG, &strict), PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_import(&ngo_viewer, NGO_ORG, &strict), PT_ACCESS_FORBIDDEN);
+		/* an operator naming its own organisation over a hidden id: taken */
+		CHECK_INT(pt_access_import(&ngo_op, NGO_ORG, &red), PT_ACCESS_NOT_FOUND);
+		/* the owner's operator not named on its RED record: taken too */
+		CHECK_INT(pt_access_import(&own_op, OWNER_ORG, &red), PT_ACCESS_NOT_FOUND);
+	}
+}
+
+/* Password resets: a RED reader's needs a second admin (issue 9, "A RED record through an admin"). */
+static void test_password_reset(void)
+{
+	struct pt_principal gov_admin = caller(PT_ROLE_ADMIN, REL_GOV);
+	struct pt_principal op_admin = caller(PT_ROLE_ADMIN, REL_OWN);
+	struct pt_principal op_admin2 = caller(PT_ROLE_ADMIN, REL_OWN);
+	struct pt_principal op_operator = caller(PT_ROLE_OPERATOR, REL_OWN);
+	struct pt_principal ngo_admin = caller(PT_ROLE_ADMIN, REL_OTHER);
+	struct pt_principal sys;
+	const long long target = CALLER_ID + 5;
+	pt_principal_system(&sys);
+	op_admin2.user_id = CALLER_ID + 1;
+
+	/* not a RED reader: as before */
+	CHECK_INT(pt_access_password_reset(&op_admin, target, OWNER_ORG, 0), PT_RESET_ALLOWED);
+	CHECK_INT(pt_access_password_reset(&gov_admin, target, OWNER_ORG, 0), PT_RESET_ALLOWED);
+	CHECK_INT(pt_access_password_reset(&ngo_admin, target, OWNER_ORG, 0), PT_RESET_FORBIDDEN);
+	CHECK_INT(pt_access_password_reset(&op_operator, target, OWNER_ORG, 0), PT_RESET_FORBIDDEN);
+	/* a RED reader: a second admin must approve */
+	CHECK_INT(pt_access_password_reset(&op_admin, target, OWNER_ORG, 1), PT_RESET_NEEDS_APPROVAL);
+	CHECK_INT(pt_access_password_reset(&gov_admin, target, OWNER_ORG, 1), PT_RESET_NEEDS_APPROVAL);
+	CHECK_INT(pt_access_password_reset(&ngo_admin, target, OWNER_ORG, 1), PT_RESET_FORBIDDEN);
+	CHECK_INT(pt_access_password_reset(&op_operator, target, OWNER_ORG, 1), PT_RESET_FORBIDDEN);
+	/* its own password, and the command line: at once */
+	CHECK_INT(pt_access_password_reset(&op_operator, CALLER_ID, OWNER_ORG, 1), PT_RESET_ALLOWED);
+	CHECK_INT(pt_access_password_reset(&sys, target, OWNER_ORG, 1), PT_RESET_ALLOWED);
+	CHECK_INT(pt_access_password_reset(NULL, target, OWNER_ORG, 0), PT_RESET_FORBIDDEN);
+
+	/* approval: another admin of the organisation, or a government admin */
+	CHECK_INT(pt_access_password_reset_approve(&op_admin2, CALLER_ID, target, OWNER_ORG),
+		  PT_ACCESS_OK);
+	CHECK_INT(pt_access_password_reset_approve(&gov_admin, CALLER_ID + 1, target, OWNER_ORG),
+		  PT_ACCESS_OK);
+	/* not the requester itself, nor the user whose password it is */
+	CHECK_INT(pt_access_password_reset_approve(&op_admin, CALLER_ID, target, OWNER_ORG),
+		  PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_password_reset_approve(&op_admin, CALLER_ID + 1, CALLER_ID, OWNER_ORG),
+		  PT_ACCESS_FORBIDDEN);
+	/* nor a non-admin, nor another organisation's admin */
+	CHECK_INT(pt_access_password_reset_approve(&op_operator, CALLER_ID + 1, target, OWNER_ORG),
+		  PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_password_reset_approve(&ngo_admin, CALLER_ID + 1, target, OWNER_ORG),
+		  PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_password_reset_approve(NULL, CALLER_ID + 1, target, OWNER_ORG),
+		  PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_password_reset_approve(&sys, CALLER_ID, target, OWNER_ORG), PT_ACCESS_OK);
 }
 
 /* Threat level, users, organisations, the audit log: who may, by role and organisation type. */
@@ -474,5 +572,7 @@ int main(void)
 	RUN(test_treat_share_import);
 	RUN(test_administration);
 	RUN(test_audit_entries);
+	RUN(test_import_hidden);
+	RUN(test_password_reset);
 	return TEST_SUMMARY("test_access");
 }

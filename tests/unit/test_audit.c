@@ -571,8 +571,9 @@ static void test_migration_backfill(void)
 		  PT_OK);
 	CHECK_INT(pt_audit_reads(db, "sites.list", "sites", 9, "VM-005,VM-006,...", NULL, 0, &d),
 		  PT_OK);
-	/* Back to version 6: no side table. */
-	tamper(db, "DELETE FROM audit_records; DROP TABLE audit_records; PRAGMA user_version = 6");
+	/* Back to version 6: no side table, nor what later migrations made (they run again). */
+	tamper(db, "DELETE FROM audit_records; DROP TABLE audit_records; "
+		   "DROP TABLE IF EXISTS password_resets; PRAGMA user_version = 6");
 	rep = verify(db);
 	CHECK_INT(rep.intact, 1);
 	pt_db_close(db);

@@ -1,0 +1,642 @@
+/* pt_app_sites.c - the sites registry's use cases for the command line and
+ * the API: imports, reads, changes and named readers, each decided by pt_access. */
+#include "pt_app_sites.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../store/pt_audit.h"
+#include "../store/pt_store.h"
+#include "../store/pt_users.h"
+
+/* The catalogues of the import: the caller's, or loaded into own. */
+static enum pt_err catalogs(struct pt_db *db, const struct pt_catalogs *given,
+			    struct pt_catalogs *own, const struct pt_catalogs **use,
+			    struct pt_diag *d)
+{
+	memset(own, 0, sizeof *own);
+	*use = given;
+	if (given)
+		return PT_OK;
+	*use = own;
+	return pt_db_catalogs_load(db, own, d);
+}
+
+static void catalogs_clear(struct pt_catalogs *own)
+{
+	pt_catalog_free(&own->kinds);
+	pt_catalog_free(&own->sectors);
+	pt_catalog_free(&own->threats);
+}
+
+/* Nonzero when buf starts with '{' after a UTF-8 BOM and blanks. */
+static int looks_like_json(const char *buf, size_t len)
+{
+	size_t i = 0;
+	if (len >= 3 && (unsigned char)buf[0] == 0xEF && (unsigned char)buf[1] == 0xBB &&
+	    (unsigned char)buf[2] == 0xBF)
+		i = 3;
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
+		i++;
+	return i < len && buf[i] == '{';
+}
+
+struct sites_write {
+	const struct pt_site_list *list;
+	const struct pt_principal *recheck; /* the caller whose rows are asked again; NULL: none (the system administrator) */
+	struct pt_diag *d;
+	size_t created, updated;
+	int raced;
+};
+
+/*
+ * Inside the import's transaction: every row is asked again of
+ * pt_access_import on the sites and access index as stored now (a site
+ * made or relabelled since the snapshot could be one the caller may not
+ * see); a changed answer is PT_ECONFLICT. Then every row is written.
+ */
+static enum pt_err write_sites(struct pt_db *db, void *ctx)
+{
+	struct sites_write *w = ctx;
+	struct pt_access_index *ix = NULL;
+	enum pt_err err = PT_OK;
+	size_t i;
+	if (w->recheck && (err = pt_access_index_load(db, &ix, w->d)) != PT_OK)
+		return err;
+	for (i = 0; w->recheck && i < w->list->n && err == PT_OK; i++) {
+		const struct pt_site *row = &w->list->items[i];
+		struct pt_access_record rec;
+		struct pt_site now;
+		enum pt_err got = pt_db_site_get(db, row->id, &now, w->d);
+		if (got != PT_OK && got != PT_ENOTFOUND) {
+			err = got;
+			break;
+		}
+		pt_diag_clear(w->d);
+		if (got == PT_OK)
+			pt_access_index_record(ix, &now, &rec);
+		if (pt_access_import(w->recheck, pt_access_index_org_id(ix, row->owner),
+				     got == PT_OK ? &rec : NULL) != PT_ACCESS_OK) {
+			w->raced = 1;
+			err = pt_diag_set(w->d, PT_ECONFLICT, w->list->lines[i], "id",
+					  "the registry changed during the import; send it again");
+		}
+	}
+	pt_access_index_free(ix);
+	if (err != PT_OK)
+		return err;
+	return pt_db_sites_import(db, w->list, &w->created, &w->updated, w->d);
+}
+
+enum pt_err pt_app_sites_import(const struct pt_caller *c, struct pt_db *db,
+				const struct pt_sites_import *in,
+				struct pt_sites_import_result *out, struct pt_diag *d)
+{
+	struct pt_catalogs own;
+	const struct pt_catalogs *cat;
+	struct pt_site_list list;
+	struct pt_snapshot *snap = NULL;
+	const char *taken = NULL;
+	struct sites_write w;
+	enum pt_err err;
+	size_t i;
+	int geojson;
+
+	memset(out, 0, sizeof *out);
+	memset(&list, 0, sizeof list);
+	memset(&w, 0, sizeof w);
+	if ((err = catalogs(db, in->cat, &own, &cat, d)) != PT_OK)
+		goto out;
+	geojson = in->format == PT_SITES_FORMAT_GEOJSON ||
+		  (in->format == PT_SITES_FORMAT_AUTO && looks_like_json(in->data, in->len));
+	err = geojson ? pt_sites_read_geojson(in->data ? in->data : "", in->len, cat, &list, d)
+		      : pt_sites_read_csv(in->data ? in->data : "", in->len, cat, &list, d);
+	out->warnings = d->warnings;
+	if (err != PT_OK)
+		goto out;
+	pt_diag_clear(d);
+	if (!(snap = pt_app_snapshot(c, db, d))) {
+		err = PT_EDB;
+		goto out;
+	}
+	for (i = 0; i < list.n; i++) {
+		const struct pt_site *row = &list.items[i];
+		long k = pt_snapshot_find(snap, row->id);
+		struct pt_access_record rec;
+		enum pt_access a;
+		if (k >= 0)
+			pt_snapshot_record(snap, (size_t)k, &rec);
+		a = pt_access_import(&c->who, pt_access_index_org_id(snap->ix, row->owner),
+				     k >= 0 ? &rec : NULL);
+		if (a == PT_ACCESS_FORBIDDEN) {
+			err = pt_diag_set(d, PT_EFORBIDDEN, list.lines[i], "owner",
+					  "you may only import sites your organisation owns; not %s",
+					  row->owner);
+			goto out;
+		}
+		if (a == PT_ACCESS_NOT_FOUND) {
+			taken = row->id;
+			out->id_taken = 1;
+			err = pt_diag_set(d, PT_ECONFLICT, list.lines[i], "id",
+					  "the site id %s is taken; choose another id", row->id);
+			goto out;
+		}
+	}
+	w.list = &list;
+	w.recheck = c->who.system ? NULL : &c->who;
+	w.d = d;
+	pt_app_act(c, db);
+	err = pt_db_transaction(db, write_sites, &w, d);
+	out->raced = w.raced;
+	out->created = w.created;
+	out->updated = w.updated;
+out:
+	if (taken) {
+		/* The refusal reveals that the id exists: it is audited, in its own transaction. */
+		struct pt_diag ad;
+		memset(&ad, 0, sizeof ad);
+		pt_app_act(c, db);
+		if (pt_audit_append(db, "site.import.taken", "sites", taken,
+				    "import refused: the id is held by a site the importer may not see",
+				    &ad) != PT_OK) {
+			*d = ad;
+			err = PT_EIO;
+		}
+	}
+	pt_snapshot_release(snap);
+	pt_site_list_free(&list);
+	catalogs_clear(&own);
+	return err;
+}
+
+/* The site of assessment row i. */
+static const char *row_site(const struct pt_assessment_set *set, size_t i)
+{
+	return set->method == PT_METHOD_FEMA	 ? set->fema[i].site_id
+	       : set->method == PT_METHOD_CARVER ? set->carver[i].site_id
+						 : set->quant[i].site_id;
+}
+
+enum pt_err pt_app_assessments_import(const struct pt_caller *c, struct pt_db *db,
+				      const struct pt_assessments_import *in,
+				      struct pt_assessments_import_result *out,
+				      struct pt_diag *d)
+{
+	struct pt_catalogs own;
+	const struct pt_catalogs *cat;
+	struct pt_assessment_set set;
+	struct pt_snapshot *snap = NULL;
+	enum pt_err err;
+	size_t i;
+
+	memset(out, 0, sizeof *out);
+	memset(&set, 0, sizeof set);
+	if ((err = catalogs(db, in->cat, &own, &cat, d)) != PT_OK)
+		goto out;
+	err = pt_assessments_read_csv(in->data ? in->data : "", in->len, &cat->threats, &set, d);
+	if (err != PT_OK)
+		goto out;
+	pt_diag_clear(d);
+	if (!(snap = pt_app_snapshot(c, db, d))) {
+		err = PT_EDB;
+		goto out;
+	}
+	for (i = 0; i < set.n; i++) {
+		const char *id = row_site(&set, i);
+		struct pt_access_record rec;
+		enum pt_access a = PT_ACCESS_NOT_FOUND;
+		long k;
+		if (i > 0 && strcmp(id, row_site(&set, i - 1)) == 0)
+			continue; /* rows of one site follow each other: checked already */
+		if ((k = pt_snapshot_find(snap, id)) >= 0) {
+			pt_snapshot_record(snap, (size_t)k, &rec);
+			a = pt_access_write(&c->who, &rec);
+		}
+		/* A site the caller may not see reads exactly as one that does not exist. */
+		if (a == PT_ACCESS_NOT_FOUND) {
+			err = pt_diag_set(d, PT_EINVAL, set.lines[i], "site_id",
+					  "unknown site id \"%.*s\" (import the sites first)",
+					  (int)strnlen(id, PT_ID_MAX), id);
+			goto out;
+		}
+		if (a != PT_ACCESS_OK) {
+			err = pt_diag_set(d, PT_EFORBIDDEN, set.lines[i], "site_id",
+					  "your role or organisation may not change the assessments "
+					  "of site %s",
+					  id);
+			goto out;
+		}
+	}
+	pt_app_act(c, db);
+	if ((err = pt_db_assessments_import(db, &set, d)) != PT_OK)
+		goto out;
+	out->method = set.method;
+	out->rows = set.n;
+out:
+	pt_snapshot_release(snap);
+	pt_assessment_set_free(&set);
+	catalogs_clear(&own);
+	return err;
+}
+
+/* ---- reading the registry ------------------------------------------------- */
+
+/* The snapshot of c, or the error with d filled. */
+static enum pt_err snapshot_of(const struct pt_caller *c, struct pt_db *db,
+			       struct pt_snapshot **snap, struct pt_diag *d)
+{
+	if ((*snap = pt_app_snapshot(c, db, d)))
+		return PT_OK;
+	return d->msg[0] ? PT_EDB : pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+}
+
+/*
+ * Site id of *snap when c may read it: its index in *k and its record in
+ * *rec. PT_ENOTFOUND for a missing site and one c may not read alike.
+ */
+static enum pt_err visible_site(const struct pt_caller *c, struct pt_db *db, const char *id,
+				struct pt_snapshot **snap, long *k, struct pt_access_record *rec,
+				struct pt_diag *d)
+{
+	enum pt_err err;
+	if ((err = snapshot_of(c, db, snap, d)) != PT_OK)
+		return err;
+	*k = id ? pt_snapshot_find(*snap, id) : -1;
+	if (*k >= 0)
+		pt_snapshot_record(*snap, (size_t)*k, rec);
+	if (*k < 0 || pt_access_read(&c->who, rec) != PT_ACCESS_OK)
+		return pt_diag_set(d, PT_ENOTFOUND, 0, "", "not found");
+	return PT_OK;
+}
+
+enum pt_err pt_app_sites_list(const struct pt_caller *c, struct pt_db *db, enum pt_tlp max_tlp,
+			      struct pt_site_list *out, size_t *withheld, struct pt_diag *d)
+{
+	struct pt_snapshot *snap;
+	enum pt_err err;
+	size_t i, above = 0;
+	if ((err = snapshot_of(c, db, &snap, d)) != PT_OK)
+		return err;
+	for (i = 0; i < snap->sites.n && err == PT_OK; i++) {
+		const struct pt_site *s = &snap->sites.items[i];
+		struct pt_access_record rec;
+		pt_snapshot_record(snap, i, &rec);
+		if (pt_access_read(&c->who, &rec) != PT_ACCESS_OK)
+			continue;
+		if (s->tlp > max_tlp)
+			above++;
+		else if ((err = pt_site_list_append(out, s, 0)) != PT_OK)
+			pt_diag_set(d, err, 0, "", "out of memory");
+	}
+	pt_snapshot_release(snap);
+	if (withheld)
+		*withheld = above;
+	return err;
+}
+
+enum pt_err pt_app_site_get(const struct pt_caller *c, struct pt_db *db, const char *id,
+			    struct pt_site *out, int *can_write, struct pt_diag *d)
+{
+	struct pt_snapshot *snap = NULL;
+	struct pt_access_record rec;
+	struct pt_read_log log;
+	enum pt_err err;
+	long k;
+	memset(&log, 0, sizeof log);
+	if ((err = visible_site(c, db, id, &snap, &k, &rec, d)) != PT_OK)
+		goto out;
+	*out = snap->sites.items[k];
+	if (can_write)
+		*can_write = pt_access_write(&c->who, &rec) == PT_ACCESS_OK;
+	pt_read_log_note(&log, out);
+	err = pt_read_log_commit(c, db, "site.read", &log, d);
+out:
+	pt_snapshot_release(snap);
+	return err;
+}
+
+void pt_site_assessments_clear(struct pt_site_assessments *a)
+{
+	int m;
+	for (m = 0; m < 3; m++)
+		pt_assessment_set_free(&a->sets[m]);
+	memset(a, 0, sizeof *a);
+}
+
+enum pt_err pt_app_assessments_get(const struct pt_caller *c, struct pt_db *db, const char *id,
+				   int method, struct pt_site_assessments *out,
+				   struct pt_diag *d)
+{
+	struct pt_snapshot *snap = NULL;
+	struct pt_access_record rec;
+	struct pt_read_log log;
+	enum pt_err err;
+	long k;
+	int m;
+	memset(out, 0, sizeof *out);
+	memset(&log, 0, sizeof log);
+	if ((err = visible_site(c, db, id, &snap, &k, &rec, d)) != PT_OK)
+		goto out;
+	out->site = snap->sites.items[k];
+	for (m = PT_METHOD_FEMA; m <= PT_METHOD_QUANT && err == PT_OK; m++)
+		if (method < 0 || method == m)
+			err = pt_db_site_assessments(db, out->site.id, (enum pt_method)m,
+						     &out->sets[m], d);
+	if (err != PT_OK)
+		goto out;
+	pt_read_log_note(&log, &out->site);
+	err = pt_read_log_commit(c, db, "assessments.read", &log, d);
+out:
+	pt_snapshot_release(snap);
+	return err;
+}
+
+/* ---- changing a site ------------------------------------------------------ */
+
+/*
+ * Inside a write transaction: the site as stored now, and whether c may
+ * still write it (the access index read afresh in the same transaction).
+ * PT_ECONFLICT with *raced when the answer changed since the snapshot.
+ */
+static enum pt_err recheck_write(struct pt_db *db, const struct pt_caller *c, const char *id,
+				 struct pt_site *cur, int *raced, struct pt_diag *d)
+{
+	struct pt_access_index *ix = NULL;
+	struct pt_access_record rec;
+	enum pt_access a;
+	enum pt_err err;
+	if ((err = pt_db_site_get(db, id, cur, d)) == PT_ENOTFOUND) {
+		*raced = 1;
+		return pt_diag_set(d, PT_ECONFLICT, 0, "", "site %s changed meanwhile; try again", id);
+	}
+	if (err != PT_OK || (err = pt_access_index_load(db, &ix, d)) != PT_OK)
+		return err;
+	pt_access_index_record(ix, cur, &rec);
+	a = pt_access_write(&c->who, &rec);
+	pt_access_index_free(ix);
+	if (a != PT_ACCESS_OK) {
+		*raced = 1;
+		return pt_diag_set(d, PT_ECONFLICT, 0, "", "site %s changed meanwhile; try again", id);
+	}
+	return PT_OK;
+}
+
+/* Apply the fields of p to s. */
+static void apply_patch(const struct pt_site_patch *p, struct pt_site *s)
+{
+	const struct pt_site *v = &p->v;
+	if (p->fields & PT_SITE_F_NAME)
+		pt_strlcpy(s->name, v->name, sizeof s->name);
+	if (p->fields & PT_SITE_F_KIND)
+		pt_strlcpy(s->kind, v->kind, sizeof s->kind);
+	if (p->fields & PT_SITE_F_SECTOR)
+		pt_strlcpy(s->sector, v->sector, sizeof s->sector);
+	if (p->fields & PT_SITE_F_REGION)
+		pt_strlcpy(s->region, v->region, sizeof s->region);
+	if (p->fields & PT_SITE_F_LAT)
+		s->lat = v->lat;
+	if (p->fields & PT_SITE_F_LON)
+		s->lon = v->lon;
+	if (p->fields & PT_SITE_F_CAPACITY)
+		s->capacity = v->capacity;
+	if (p->fields & PT_SITE_F_PEAK)
+		s->peak_occupancy = v->peak_occupancy;
+	if (p->fields & PT_SITE_F_POPULATION)
+		s->population_served = v->population_served;
+	if (p->fields & PT_SITE_F_VALUE)
+		s->economic_value_eur = v->economic_value_eur;
+	if (p->fields & PT_SITE_F_TLP)
+		s->tlp = v->tlp;
+}
+
+struct site_patch_write {
+	const struct pt_caller *c;
+	const char *id;
+	const struct pt_site_patch *patch;
+	const struct pt_catalogs *cat;
+	struct pt_site_write_result *out;
+	struct pt_diag *d;
+};
+
+/* The change, applied to the site as stored now (no update is lost), checked, written. */
+static enum pt_err write_site_patch(struct pt_db *db, void *ctx)
+{
+	struct site_patch_write *w = ctx;
+	struct pt_site_list list;
+	enum pt_err err;
+	memset(&list, 0, sizeof list);
+	if ((err = recheck_write(db, w->c, w->id, &w->out->site, &w->out->raced, w->d)) != PT_OK)
+		return err;
+	apply_patch(w->patch, &w->out->site);
+	if ((err = pt_site_check(&w->out->site, w->cat, 0, w->d)) != PT_OK ||
+	    (err = pt_site_list_append(&list, &w->out->site, 0)) != PT_OK ||
+	    (err = pt_db_sites_import(db, &list, NULL, NULL, w->d)) != PT_OK)
+		goto out;
+	/* Whoever makes a site RED is named on it, so it does not lock itself out. */
+	if (w->out->site.tlp == PT_TLP_RED && !w->c->who.system)
+		err = pt_db_site_reader_add(db, w->out->site.id, w->c->who.user_id, w->d);
+out:
+	pt_site_list_free(&list);
+	return err;
+}
+
+enum pt_err pt_app_site_patch(const struct pt_caller *c, struct pt_db *db, const char *id,
+			      const struct pt_site_patch *patch, struct pt_site_write_result *out,
+			      struct pt_diag *d)
+{
+	struct pt_snapshot *snap = NULL;
+	struct pt_access_record rec;
+	struct pt_catalogs own;
+	const struct pt_catalogs *cat;
+	struct site_patch_write w;
+	enum pt_err err;
+	long k;
+	memset(out, 0, sizeof *out);
+	memset(&own, 0, sizeof own);
+	if ((err = visible_site(c, db, id, &snap, &k, &rec, d)) != PT_OK)
+		goto out;
+	if (pt_access_write(&c->who, &rec) != PT_ACCESS_OK) {
+		err = pt_diag_set(d, PT_EFORBIDDEN, 0, "",
+				  "your role or organisation may not change site %s", id);
+		goto out;
+	}
+	if ((err = catalogs(db, NULL, &own, &cat, d)) != PT_OK)
+		goto out;
+	w.c = c;
+	w.id = id;
+	w.patch = patch;
+	w.cat = cat;
+	w.out = out;
+	w.d = d;
+	pt_app_act(c, db);
+	err = pt_db_transaction(db, write_site_patch, &w, d);
+out:
+	catalogs_clear(&own);
+	pt_snapshot_release(snap);
+	return err;
+}
+
+struct rows_patch_write {
+	const struct pt_caller *c;
+	const char *id;
+	const struct pt_assessment_set *set;
+	int *raced;
+	struct pt_diag *d;
+};
+
+static enum pt_err write_rows_patch(struct pt_db *db, void *ctx)
+{
+	struct rows_patch_write *w = ctx;
+	struct pt_site cur;
+	enum pt_err err;
+	if ((err = recheck_write(db, w->c, w->id, &cur, w->raced, w->d)) != PT_OK)
+		return err;
+	return pt_db_assessments_import(db, w->set, w->d);
+}
+
+enum pt_err pt_app_assessments_patch(const struct pt_caller *c, struct pt_db *db, const char *id,
+				     enum pt_method method, pt_rows_builder build, void *ctx,
+				     struct pt_assessment_set *rows, int *raced,
+				     struct pt_diag *d)
+{
+	struct pt_snapshot *snap = NULL;
+	struct pt_access_record rec;
+	struct pt_assessment_set set;
+	struct pt_catalogs own;
+	const struct pt_catalogs *cat;
+	struct rows_patch_write w;
+	struct pt_site site;
+	enum pt_err err;
+	long k;
+	memset(&set, 0, sizeof set);
+	memset(&own, 0, sizeof own);
+	*raced = 0;
+	if ((err = visible_site(c, db, id, &snap, &k, &rec, d)) != PT_OK)
+		goto out;
+	site = snap->sites.items[k];
+	if (pt_access_write(&c->who, &rec) != PT_ACCESS_OK) {
+		err = pt_diag_set(d, PT_EFORBIDDEN, 0, "",
+				  "your role or organisation may not change the assessments of site %s",
+				  id);
+		goto out;
+	}
+	if ((err = catalogs(db, NULL, &own, &cat, d)) != PT_OK)
+		goto out;
+	set.method = method;
+	if ((err = build(ctx, &site, cat, &set, d)) != PT_OK)
+		goto out;
+	w.c = c;
+	w.id = id;
+	w.set = &set;
+	w.raced = raced;
+	w.d = d;
+	pt_app_act(c, db);
+	if ((err = pt_db_transaction(db, write_rows_patch, &w, d)) != PT_OK)
+		goto out;
+	err = pt_db_site_assessments(db, site.id, method, rows, d);
+out:
+	pt_assessment_set_free(&set);
+	catalogs_clear(&own);
+	pt_snapshot_release(snap);
+	return err;
+}
+
+/* ---- the users named on a site -------------------------------------------- */
+
+void pt_reader_list_clear(struct pt_reader_list *l)
+{
+	free(l->items);
+	l->items = NULL;
+	l->n = 0;
+}
+
+enum pt_err pt_app_site_readers(const struct pt_caller *c, struct pt_db *db, const char *id,
+				struct pt_reader_list *out, struct pt_diag *d)
+{
+	struct pt_snapshot *snap = NULL;
+	struct pt_access_record rec;
+	long long *ids = NULL;
+	size_t n = 0, i;
+	enum pt_err err;
+	long k;
+	memset(out, 0, sizeof *out);
+	if ((err = visible_site(c, db, id, &snap, &k, &rec, d)) != PT_OK ||
+	    (err = pt_db_site_readers(db, id, &ids, &n, d)) != PT_OK)
+		goto out;
+	if (n && !(out->items = calloc(n, sizeof *out->items))) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		struct pt_user u;
+		struct pt_diag ud;
+		memset(&ud, 0, sizeof ud);
+		if (pt_db_user_get_id(db, ids[i], &u, &ud) != PT_OK)
+			continue;
+		pt_strlcpy(out->items[out->n].name, u.name, sizeof out->items[out->n].name);
+		pt_strlcpy(out->items[out->n].org_name, u.org_name, sizeof out->items[out->n].org_name);
+		out->n++;
+	}
+out:
+	free(ids);
+	pt_snapshot_release(snap);
+	return err;
+}
+
+struct reader_write {
+	const struct pt_caller *c;
+	const char *id;
+	long long user_id;
+	int add;
+	int *raced;
+	struct pt_diag *d;
+};
+
+static enum pt_err write_reader(struct pt_db *db, void *ctx)
+{
+	struct reader_write *w = ctx;
+	struct pt_site cur;
+	enum pt_err err;
+	if ((err = recheck_write(db, w->c, w->id, &cur, w->raced, w->d)) != PT_OK)
+		return err;
+	return w->add ? pt_db_site_reader_add(db, cur.id, w->user_id, w->d)
+		      : pt_db_site_reader_remove(db, cur.id, w->user_id, w->d);
+}
+
+enum pt_err pt_app_site_reader_change(const struct pt_caller *c, struct pt_db *db, const char *id,
+				      const char *user_name, int add, int *raced,
+				      struct pt_diag *d)
+{
+	struct pt_snapshot *snap = NULL;
+	struct pt_access_record rec;
+	struct reader_write w;
+	struct pt_user u;
+	enum pt_err err;
+	long k;
+	*raced = 0;
+	if ((err = visible_site(c, db, id, &snap, &k, &rec, d)) != PT_OK)
+		goto out;
+	if (pt_access_share(&c->who, &rec) != PT_ACCESS_OK) {
+		err = pt_diag_set(d, PT_EFORBIDDEN, 0, "",
+				  "your role or organisation may not name the readers of %s", id);
+		goto out;
+	}
+	if (!user_name || !pt_user_name_valid(user_name) ||
+	    pt_db_user_get(db, user_name, &u, d) != PT_OK) {
+		err = add ? pt_diag_set(d, PT_EINVAL, 0, "user", "no user '%s'",
+					user_name ? user_name : "")
+			  : pt_diag_set(d, PT_ENOTFOUND, 0, "", "not found");
+		goto out;
+	}
+	w.c = c;
+	w.id = id;
+	w.user_id = u.id;
+	w.add = add;
+	w.raced = raced;
+	w.d = d;
+	pt_app_act(c, db);
+	err = pt_db_transaction(db, write_reader, &w, d);
+out:
+	pt_snapshot_release(snap);
+	return err;
+}

@@ -1,0 +1,172 @@
+/* pt_resets.c - password resets waiting for a second admin's approval:
+ * the SQL of table password_resets (migration 008), each write audited. */
+#include "pt_resets.h"
+#include "pt_store_int.h"
+
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../formats/pt_diag.h"
+#include "pt_audit.h"
+#include "pt_users.h"
+
+static const char SQL_RESET_PUT[] =
+	"INSERT OR REPLACE INTO password_resets (user_id, password_hash, requested_by, "
+	"requested_by_name, requested, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+static const char SQL_RESET_GET[] =
+	"SELECT user_id, requested_by, requested_by_name, requested, expires, password_hash "
+	"FROM password_resets WHERE user_id = ?1";
+static const char SQL_RESET_DELETE[] = "DELETE FROM password_resets WHERE user_id = ?1";
+static const char SQL_RESET_SET_HASH[] = "UPDATE users SET password_hash = ?2 WHERE id = ?1";
+static const char SQL_RESET_END_SESSIONS[] = "DELETE FROM sessions WHERE user_id = ?1";
+
+/* Step st (bound with rc) to its end. */
+static enum pt_err step_done(struct pt_db *db, sqlite3_stmt *st, int rc, const char *what,
+			     struct pt_diag *d)
+{
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return pt_db_fail(db, rc, d, what);
+	return PT_OK;
+}
+
+/* Run a statement binding one id. */
+static enum pt_err exec_id(struct pt_db *db, const char *sql, long long id, const char *what,
+			   struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	if ((err = pt_db_stmt(db, sql, &st, d)) != PT_OK)
+		return err;
+	return step_done(db, st, sqlite3_bind_int64(st, 1, id), what, d);
+}
+
+enum pt_err pt_db_password_reset_request(struct pt_db *db, long long user_id,
+					 const char *user_name, const char *password,
+					 long long requested_by, const char *requested_by_name,
+					 int64_t now, int64_t expires, struct pt_diag *d)
+{
+	char hash[PT_PASSWORD_HASH_MAX];
+	char detail[160];
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	if (!db || !user_name || !requested_by_name || expires <= now)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database, user or requester");
+	if ((err = pt_password_hash(password, password ? strlen(password) : 0, hash, sizeof hash,
+				    d)) != PT_OK)
+		return err;
+	if ((err = pt_db_begin(db, d)) != PT_OK)
+		goto done;
+	if ((err = pt_db_stmt(db, SQL_RESET_PUT, &st, d)) != PT_OK)
+		goto out;
+	rc = sqlite3_bind_int64(st, 1, user_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 3, requested_by);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 4, requested_by_name, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 5, now);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 6, expires);
+	if ((err = step_done(db, st, rc, "storing the pending password reset", d)) != PT_OK)
+		goto out;
+	snprintf(detail, sizeof detail,
+		 "password reset pending a second admin's approval (user named on a RED record); "
+		 "expires in %llds", (long long)(expires - now));
+	err = pt_audit_append(db, "user.password.request", "users", user_name, detail, d);
+out:
+	err = pt_db_end(db, err, d);
+done:
+	sodium_memzero(hash, sizeof hash);
+	return err;
+}
+
+/* Column col of the current row as text ("" for NULL). */
+static const char *text_of(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return t ? (const char *)t : "";
+}
+
+/* Read the pending row of user_id (hash into hash when not NULL). */
+static enum pt_err reset_read(struct pt_db *db, long long user_id, int64_t now,
+			      struct pt_password_reset *out, char *hash, size_t hash_size,
+			      struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	memset(out, 0, sizeof *out);
+	if ((err = pt_db_stmt(db, SQL_RESET_GET, &st, d)) != PT_OK)
+		return err;
+	rc = sqlite3_bind_int64(st, 1, user_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return pt_diag_set(d, PT_ENOTFOUND, 0, "password", "no password reset is pending");
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return pt_db_fail(db, rc, d, "reading the pending password reset");
+	}
+	out->user_id = sqlite3_column_int64(st, 0);
+	out->requested_by = sqlite3_column_int64(st, 1);
+	pt_strlcpy(out->requested_by_name, text_of(st, 2), sizeof out->requested_by_name);
+	out->requested = sqlite3_column_int64(st, 3);
+	out->expires = sqlite3_column_int64(st, 4);
+	if (hash)
+		pt_strlcpy(hash, text_of(st, 5), hash_size);
+	sqlite3_reset(st);
+	if (now >= out->expires)
+		return pt_diag_set(d, PT_ENOTFOUND, 0, "password",
+				   "the pending password reset has expired; set the password again");
+	return PT_OK;
+}
+
+enum pt_err pt_db_password_reset_get(struct pt_db *db, long long user_id, int64_t now,
+				     struct pt_password_reset *out, struct pt_diag *d)
+{
+	if (!db || !out)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database");
+	return reset_read(db, user_id, now, out, NULL, 0, d);
+}
+
+enum pt_err pt_db_password_reset_apply(struct pt_db *db, long long user_id, const char *user_name,
+				       int64_t now, struct pt_diag *d)
+{
+	struct pt_password_reset r;
+	char hash[PT_PASSWORD_HASH_MAX];
+	char detail[200];
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	if (!db || !user_name)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no user name");
+	if ((err = pt_db_begin(db, d)) != PT_OK)
+		return err;
+	if ((err = reset_read(db, user_id, now, &r, hash, sizeof hash, d)) != PT_OK ||
+	    (err = pt_db_stmt(db, SQL_RESET_SET_HASH, &st, d)) != PT_OK)
+		goto out;
+	rc = sqlite3_bind_int64(st, 1, user_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+	if ((err = step_done(db, st, rc, "storing the password", d)) != PT_OK ||
+	    (err = exec_id(db, SQL_RESET_END_SESSIONS, user_id, "ending sessions", d)) != PT_OK ||
+	    (err = exec_id(db, SQL_RESET_DELETE, user_id, "removing the pending reset", d)) != PT_OK)
+		goto out;
+	snprintf(detail, sizeof detail,
+		 "password reset by %s approved; password changed; sessions ended",
+		 r.requested_by_name);
+	err = pt_audit_append(db, "user.password.approve", "users", user_name, detail, d);
+out:
+	sodium_memzero(hash, sizeof hash);
+	return pt_db_end(db, err, d);
+}
