@@ -10,7 +10,8 @@
 #include "formats/pt_diag.h"
 #include "formats/pt_embedded.h"
 #include "formats/pt_measures_io.h"
-#include "store/pt_plan_store.h"
+#include "app/pt_app_measures.h"
+#include "store/pt_measures_store.h"
 #include "store/pt_users.h"
 
 static int embedded(const char *name, const struct pt_embedded_file **f)
@@ -95,6 +96,7 @@ static int seed_measures(struct pt_db *db, const struct pt_catalogs *cat)
 {
 	struct pt_measure_catalog builtin, stored, fresh;
 	const struct pt_embedded_file *mf, *ef;
+	struct pt_caller sys;
 	struct pt_diag d;
 	enum pt_err err = PT_OK;
 	size_t i;
@@ -104,6 +106,7 @@ static int seed_measures(struct pt_db *db, const struct pt_catalogs *cat)
 	memset(&stored, 0, sizeof stored);
 	memset(&fresh, 0, sizeof fresh);
 	memset(&d, 0, sizeof d);
+	pt_caller_system(&sys);
 	if ((rc = embedded("catalog/measures.csv", &mf)) ||
 	    (rc = embedded("catalog/measure_effects.csv", &ef)))
 		return rc;
@@ -133,7 +136,7 @@ static int seed_measures(struct pt_db *db, const struct pt_catalogs *cat)
 		pt_strlcpy(d.msg, pt_strerror(err), sizeof d.msg);
 		goto fail;
 	}
-	if (fresh.n && (err = pt_db_measures_import(db, NULL, &fresh, &d)) != PT_OK)
+	if (fresh.n && (err = pt_app_measures_import(&sys, db, &fresh, &d)) != PT_OK)
 		goto fail;
 	goto out;
 fail:
@@ -151,6 +154,7 @@ static int demo_site_measures_load(struct pt_db *db)
 	struct pt_site_measure_list all, fresh;
 	struct pt_site_measure_row *stored = NULL;
 	const struct pt_embedded_file *f;
+	struct pt_caller sys;
 	struct pt_diag d;
 	enum pt_err err;
 	size_t n_stored = 0, i, k;
@@ -159,6 +163,7 @@ static int demo_site_measures_load(struct pt_db *db)
 	memset(&all, 0, sizeof all);
 	memset(&fresh, 0, sizeof fresh);
 	memset(&d, 0, sizeof d);
+	pt_caller_system(&sys);
 	if ((rc = embedded("demo/site_measures.csv", &f)))
 		return rc;
 	pt_strlcpy(d.file, "demo/site_measures.csv", sizeof d.file);
@@ -176,7 +181,7 @@ static int demo_site_measures_load(struct pt_db *db)
 	if (err != PT_OK)
 		pt_strlcpy(d.msg, pt_strerror(err), sizeof d.msg);
 	else if (fresh.n)
-		err = pt_db_site_measures_import(db, NULL, &fresh, &d);
+		err = pt_app_site_measures_import(&sys, db, &fresh, &d);
 out:
 	if (err != PT_OK)
 		rc = pt_cli_fail(err, &d);

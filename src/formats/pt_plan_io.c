@@ -594,9 +594,13 @@ json_t *pt_plan_to_json(const struct pt_plan_view *v)
 		}
 		fr = NULL;
 	}
-	bad = put(root, "withheld", json_integer((json_int_t)v->withheld));
+	bad = v->omit_withheld ? 0 : put(root, "withheld", json_integer((json_int_t)v->withheld));
 	bad |= put(root, "outside_region", json_integer((json_int_t)v->outside_region));
 	bad |= put(root, "not_assessed", json_integer((json_int_t)not_assessed(v)));
+	if (v->with_time_limit)
+		bad |= put(root, "exact_time_limit_s", json_real(v->exact_time_limit_s));
+	if (v->variants && v->n_variants)
+		bad |= put(root, "sensitivity", pt_plan_sensitivity_json(v->variants, v->n_variants));
 	if (bad)
 		goto fail;
 	free(idx);

@@ -1,5 +1,6 @@
-/* test_plan_store.c - unit tests of src/store/pt_plan_store.c on ":memory:":
- * the measure catalogue, measures at sites, plan runs, saved plans and the risk register. */
+/* test_app_plan.c - unit tests of the plan's use cases (src/app/pt_app_plan*.c,
+ * pt_app_measures.c) and their store files on ":memory:": the measure
+ * catalogue, measures at sites, plan runs, saved plans and their site lines. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,12 +12,45 @@
 #include "formats/pt_sites_io.h"
 #include "pt_test.h"
 #include "store/pt_audit.h"
-#include "store/pt_plan_store.h"
+#include "app/pt_app_measures.h"
+#include "app/pt_app_plan.h"
+#include "app/pt_app_register.h"
+#include "store/pt_measures_store.h"
+#include "store/pt_plans_store.h"
+#include "store/pt_ranking.h"
 #include "store/pt_users.h"
 
 /* The callers of the tests: a government coordinator, operators of A and B. */
 static struct pt_principal coord, opa, opb;
 static long long coord_id, opa_id, opb_id, gov_org, a_org, b_org;
+
+/* The caller of a use case for who (NULL: the system administrator), named as the user. */
+static const struct pt_caller *as(const struct pt_principal *who)
+{
+	static struct pt_caller callers[4];
+	static unsigned next;
+	struct pt_caller *c = &callers[next++ % 4];
+	pt_caller_system(c);
+	if (who) {
+		c->who = *who;
+		pt_strlcpy(c->name,
+			   who == &coord ? "coord" : who == &opa ? "opa" : who == &opb ? "opb" : "user",
+			   sizeof c->name);
+	}
+	return c;
+}
+
+/* The whole register as who sees it: *e new (free()). */
+static enum pt_err reg_list(struct pt_db *db, const struct pt_principal *who, const char *site,
+			    struct pt_register_entry **e, size_t *n, struct pt_diag *d)
+{
+	struct pt_register_list l;
+	enum pt_err err = pt_app_register_list(as(who), db, site, 0, (size_t)-1, NULL, &l, d);
+	*e = l.items;
+	*n = l.n;
+	free(l.can_treat);
+	return err;
+}
 
 static void load_catalog(const char *name, struct pt_catalog *c)
 {
@@ -185,7 +219,7 @@ static struct pt_db *open_with_measures(void)
 	struct pt_diag d;
 	memset(&d, 0, sizeof d);
 	catalogue_make(&c);
-	CHECK_INT(pt_db_measures_import(db, NULL, &c, &d), PT_OK);
+	CHECK_INT(pt_app_measures_import(as(NULL), db, &c, &d), PT_OK);
 	pt_measure_catalog_free(&c);
 	return db;
 }
@@ -248,7 +282,7 @@ static void test_measures_import_all_or_nothing(void)
 	pt_strlcpy(m.name, "Renamed film", sizeof m.name);
 	CHECK_INT(pt_measure_catalog_add(&c, &m), PT_OK);
 	effect_add(&c, "film", "alien_invasion", 0.5);
-	CHECK_INT(pt_db_measures_import(db, NULL, &c, &d), PT_EINVAL);
+	CHECK_INT(pt_app_measures_import(as(NULL), db, &c, &d), PT_EINVAL);
 	CHECK_STR(d.field, "threat_id");
 	CHECK(strstr(d.msg, "unknown threat alien_invasion") != NULL);
 	pt_measure_catalog_free(&c);
@@ -258,7 +292,7 @@ static void test_measures_import_all_or_nothing(void)
 	memset(&d, 0, sizeof d);
 	CHECK_INT(pt_measure_catalog_add(&c, &m), PT_OK);
 	effect_add(&c, "ghost", "pbied", 0.5);
-	CHECK_INT(pt_db_measures_import(db, NULL, &c, &d), PT_EINVAL);
+	CHECK_INT(pt_app_measures_import(as(NULL), db, &c, &d), PT_EINVAL);
 	CHECK_STR(d.field, "measure_id");
 	CHECK(strstr(d.msg, "unknown measure ghost") != NULL);
 	pt_measure_catalog_free(&c);
@@ -269,7 +303,7 @@ static void test_measures_import_all_or_nothing(void)
 	measure_make(&m, "broken", 1, 0, 0, 0);
 	m.rights[PT_RIGHT_PRIVACY] = 7;
 	CHECK_INT(pt_measure_catalog_add(&c, &m), PT_OK);
-	CHECK_INT(pt_db_measures_import(db, NULL, &c, &d), PT_EINVAL);
+	CHECK_INT(pt_app_measures_import(as(NULL), db, &c, &d), PT_EINVAL);
 	CHECK_STR(d.field, "privacy");
 	CHECK(strncmp(d.msg, "measure broken: ", 16) == 0);
 	pt_measure_catalog_free(&c);
@@ -279,7 +313,7 @@ static void test_measures_import_all_or_nothing(void)
 	memset(&d, 0, sizeof d);
 	measure_make(&m, "film", 99999, 0, 0, 0);
 	CHECK_INT(pt_measure_catalog_add(&c, &m), PT_OK);
-	CHECK_INT(pt_db_measures_import(db, &opa, &c, &d), PT_EFORBIDDEN);
+	CHECK_INT(pt_app_measures_import(as(&opa), db, &c, &d), PT_EFORBIDDEN);
 
 	memset(&d, 0, sizeof d);
 	CHECK_INT(pt_db_measures_load(db, &back, &d), PT_OK);
@@ -290,7 +324,7 @@ static void test_measures_import_all_or_nothing(void)
 	pt_measure_catalog_free(&back);
 
 	/* The coordinator may; the film's effect rows are replaced by none. */
-	CHECK_INT(pt_db_measures_import(db, &coord, &c, &d), PT_OK);
+	CHECK_INT(pt_app_measures_import(as(&coord), db, &c, &d), PT_OK);
 	CHECK_INT(pt_db_measures_load(db, &back, &d), PT_OK);
 	CHECK_NEAR(back.items[0].capex_eur, 99999, 0);
 	CHECK_INT(back.n_effects, 3);
@@ -313,7 +347,7 @@ static void test_site_measures_import(void)
 	memset(&d, 0, sizeof d);
 	sm_add(&l, "PS-001", "film", 2);
 	sm_add(&l, "VM-999", "film", 3);
-	CHECK_INT(pt_db_site_measures_import(db, NULL, &l, &d), PT_EINVAL);
+	CHECK_INT(pt_app_site_measures_import(as(NULL), db, &l, &d), PT_EINVAL);
 	CHECK_INT(d.line, 3);
 	CHECK_STR(d.field, "site_id");
 	CHECK_STR(d.msg, "unknown site VM-999");
@@ -322,7 +356,7 @@ static void test_site_measures_import(void)
 	memset(&d, 0, sizeof d);
 	sm_add(&l, "PS-001", "film", 2);
 	sm_add(&l, "PS-001", "teleporter", 3);
-	CHECK_INT(pt_db_site_measures_import(db, NULL, &l, &d), PT_EINVAL);
+	CHECK_INT(pt_app_site_measures_import(as(NULL), db, &l, &d), PT_EINVAL);
 	CHECK_INT(d.line, 3);
 	CHECK_STR(d.field, "measure_id");
 	CHECK_STR(d.msg, "unknown measure teleporter");
@@ -332,14 +366,14 @@ static void test_site_measures_import(void)
 	memset(&d, 0, sizeof d);
 	sm_add(&l, "PS-001", "film", 2);
 	sm_add(&l, "PS-004", "film", 3);
-	CHECK_INT(pt_db_site_measures_import(db, &opa, &l, &d), PT_EINVAL);
+	CHECK_INT(pt_app_site_measures_import(as(&opa), db, &l, &d), PT_EINVAL);
 	CHECK_INT(d.line, 3);
 	CHECK_STR(d.msg, "unknown site PS-004");
 	pt_site_measure_list_free(&l);
 	memset(&d, 0, sizeof d);
 	sm_add(&l, "PS-001", "film", 2);
 	sm_add(&l, "PS-003", "film", 3);
-	CHECK_INT(pt_db_site_measures_import(db, &opa, &l, &d), PT_EFORBIDDEN);
+	CHECK_INT(pt_app_site_measures_import(as(&opa), db, &l, &d), PT_EFORBIDDEN);
 	CHECK_INT(d.line, 3);
 	CHECK_STR(d.field, "site_id");
 	pt_site_measure_list_free(&l);
@@ -350,11 +384,11 @@ static void test_site_measures_import(void)
 	free(rows);
 
 	sm_add(&l, "PS-001", "film", 2);
-	CHECK_INT(pt_db_site_measures_import(db, &opa, &l, &d), PT_OK);
+	CHECK_INT(pt_app_site_measures_import(as(&opa), db, &l, &d), PT_OK);
 	pt_site_measure_list_free(&l);
 	sm_add(&l, "PS-003", "film", 2);
 	sm_add(&l, "PS-003", "guards", 3);
-	CHECK_INT(pt_db_site_measures_import(db, &opb, &l, &d), PT_OK);
+	CHECK_INT(pt_app_site_measures_import(as(&opb), db, &l, &d), PT_OK);
 	pt_site_measure_list_free(&l);
 	CHECK_INT(pt_db_site_measures_list(db, "PS-003", &rows, &n, &d), PT_OK);
 	CHECK_INT(n, 2);
@@ -410,12 +444,11 @@ static enum pt_err run(struct pt_db *db, const struct pt_principal *who, const c
 	enum pt_err err;
 	memset(&o, 0, sizeof o);
 	memset(&d, 0, sizeof d);
-	o.who = who;
 	o.region = region;
 	o.budget_eur = budget;
 	o.solver = PT_SOLVER_FAST;
 	o.check_exact = -1;
-	err = pt_plan_run(db, &o, out, &d);
+	err = pt_app_plan_run(as(who), db, &o, out, &d);
 	if (err != PT_OK)
 		fprintf(stderr, "pt_plan_run: %s\n", d.msg);
 	return err;
@@ -432,7 +465,7 @@ static void test_plan_run_existing_and_filters(void)
 	memset(&l, 0, sizeof l);
 	memset(&d, 0, sizeof d);
 	sm_add(&l, "PS-003", "film", 2);
-	CHECK_INT(pt_db_site_measures_import(db, NULL, &l, &d), PT_OK);
+	CHECK_INT(pt_app_site_measures_import(as(NULL), db, &l, &d), PT_OK);
 	pt_site_measure_list_free(&l);
 
 	CHECK_INT(run(db, NULL, NULL, 1e9, &r), PT_OK);
@@ -497,7 +530,7 @@ static void test_plan_run_existing_and_filters(void)
 		memset(&o, 0, sizeof o);
 		o.budget_eur = 100000;
 		o.frontier_points = 11;
-		CHECK_INT(pt_plan_run(db, &o, &r, &d), PT_OK);
+		CHECK_INT(pt_app_plan_run(as(NULL), db, &o, &r, &d), PT_OK);
 		if (r) {
 			CHECK_INT(r->frontier_n, 11);
 			CHECK_NEAR(r->frontier_budget[0], 0, 0);
@@ -509,7 +542,7 @@ static void test_plan_run_existing_and_filters(void)
 		pt_plan_run_free(r);
 		r = NULL;
 		o.budget_eur = -1;
-		CHECK_INT(pt_plan_run(db, &o, &r, &d), PT_EINVAL);
+		CHECK_INT(pt_app_plan_run(as(NULL), db, &o, &r, &d), PT_EINVAL);
 		CHECK_STR(d.field, "budget");
 		CHECK(r == NULL);
 	}
@@ -539,12 +572,12 @@ static void test_plan_save_commits(void)
 	CHECK(s >= 0 && offered(r, s, "film") && r->result.choice[s] > 0);
 	before = r->model->sites[s].risk_before_eur_year;
 
-	CHECK_INT(pt_db_plan_save(db, &opa, "first", r, &d), PT_EFORBIDDEN);
-	CHECK_INT(pt_db_plan_save(db, NULL, "not a name", r, &d), PT_EINVAL);
+	CHECK_INT(pt_app_plan_save(as(&opa), db, "first", r, &d), PT_EFORBIDDEN);
+	CHECK_INT(pt_app_plan_save(as(NULL), db, "not a name", r, &d), PT_EINVAL);
 	CHECK_STR(d.field, "name");
 	pt_db_set_actor(db, coord_id, gov_org, "coord", 0);
-	CHECK_INT(pt_db_plan_save(db, &coord, "first", r, &d), PT_OK);
-	CHECK_INT(pt_db_plan_save(db, &coord, "first", r, &d), PT_ECONFLICT);
+	CHECK_INT(pt_app_plan_save(as(&coord), db, "first", r, &d), PT_OK);
+	CHECK_INT(pt_app_plan_save(as(&coord), db, "first", r, &d), PT_ECONFLICT);
 	CHECK_STR(d.msg, "a plan named first exists");
 
 	/* Every chosen measure is now committed at its site by the plan. */
@@ -568,7 +601,7 @@ static void test_plan_save_commits(void)
 	pt_plan_run_free(again);
 
 	/* Saved plans, newest first, with their JSON. */
-	CHECK_INT(pt_db_plan_save(db, NULL, "second", r, &d), PT_OK);
+	CHECK_INT(pt_app_plan_save(as(NULL), db, "second", r, &d), PT_OK);
 	CHECK_INT(pt_db_plans_list(db, &plans, &n, &d), PT_OK);
 	CHECK_INT(n, 2);
 	if (n == 2) {
@@ -586,7 +619,7 @@ static void test_plan_save_commits(void)
 	CHECK_INT(pt_db_plan_get(db, "third", &one, &json, &d), PT_ENOTFOUND);
 
 	/* The register's history of an affected pair records the commitment. */
-	CHECK_INT(pt_db_register_history(db, NULL, "PS-001", "vehicle_ramming", &h, &n, &d), PT_OK);
+	CHECK_INT(pt_app_register_history(as(NULL), db, "PS-001", "vehicle_ramming", &h, &n, &d), PT_OK);
 	CHECK(n >= 1);
 	if (n >= 1) {
 		CHECK_STR(h[0].action, "commit");
@@ -616,7 +649,7 @@ static void test_register_list(void)
 	struct pt_diag d;
 	size_t n = 0, i;
 	memset(&d, 0, sizeof d);
-	CHECK_INT(pt_db_register_list(db, NULL, NULL, &e, &n, &d), PT_OK);
+	CHECK_INT(reg_list(db, NULL, NULL, &e, &n, &d), PT_OK);
 	CHECK_INT(n, 5);
 	for (i = 1; i < n; i++)
 		CHECK(e[i - 1].risk_eur_year >= e[i].risk_eur_year);
@@ -626,12 +659,12 @@ static void test_register_list(void)
 	x = entry(e, n, "PS-001", "pbied");
 	CHECK(x && x->band == PT_BAND_LOW);
 	free(e);
-	CHECK_INT(pt_db_register_list(db, &opa, NULL, &e, &n, &d), PT_OK);
+	CHECK_INT(reg_list(db, &opa, NULL, &e, &n, &d), PT_OK);
 	CHECK_INT(n, 4); /* PS-004 is B's AMBER */
 	CHECK(entry(e, n, "PS-004", "vehicle_ramming") == NULL);
 	free(e);
-	CHECK_INT(pt_db_register_list(db, &opa, "PS-004", &e, &n, &d), PT_ENOTFOUND);
-	CHECK_INT(pt_db_register_list(db, NULL, "PS-001", &e, &n, &d), PT_OK);
+	CHECK_INT(reg_list(db, &opa, "PS-004", &e, &n, &d), PT_ENOTFOUND);
+	CHECK_INT(reg_list(db, NULL, "PS-001", &e, &n, &d), PT_OK);
 	CHECK_INT(n, 2);
 	free(e);
 	pt_db_close(db);
@@ -648,7 +681,7 @@ static enum pt_err set(struct pt_db *db, const struct pt_principal *who, const c
 	c.responsible = responsible;
 	c.review_date = date;
 	c.measures = measures;
-	return pt_db_register_set(db, who, site, threat, &c, d);
+	return pt_app_register_set(as(who), db, site, threat, &c, d);
 }
 
 static void test_register_decisions(void)
@@ -663,7 +696,7 @@ static void test_register_decisions(void)
 
 	memset(&l, 0, sizeof l);
 	sm_add(&l, "PS-001", "film", 2);
-	CHECK_INT(pt_db_site_measures_import(db, NULL, &l, &d), PT_OK);
+	CHECK_INT(pt_app_site_measures_import(as(NULL), db, &l, &d), PT_OK);
 	pt_site_measure_list_free(&l);
 
 	/* The owning operator records reduce. */
@@ -671,7 +704,7 @@ static void test_register_decisions(void)
 	CHECK_INT(set(db, &opa, "PS-001", "vehicle_ramming", "reduce", "opa", "2027-03-31", "film",
 		      &d),
 		  PT_OK);
-	CHECK_INT(pt_db_register_list(db, &opa, "PS-001", &e, &n, &d), PT_OK);
+	CHECK_INT(reg_list(db, &opa, "PS-001", &e, &n, &d), PT_OK);
 	x = entry(e, n, "PS-001", "vehicle_ramming");
 	CHECK(x != NULL);
 	if (x) {
@@ -718,17 +751,17 @@ static void test_register_decisions(void)
 
 	/* Accepting a very high risk awaits a government coordinator's approval. */
 	CHECK_INT(set(db, &opa, "PS-001", "vehicle_ramming", "accept", NULL, NULL, NULL, &d), PT_OK);
-	CHECK_INT(pt_db_register_list(db, NULL, "PS-001", &e, &n, &d), PT_OK);
+	CHECK_INT(reg_list(db, NULL, "PS-001", &e, &n, &d), PT_OK);
 	x = entry(e, n, "PS-001", "vehicle_ramming");
 	CHECK(x && x->treatment == PT_TREAT_ACCEPT && x->needs_approval == 1 && x->approved == 0);
 	CHECK(x && strcmp(x->responsible, "opa") == 0); /* kept */
 	free(e);
-	CHECK_INT(pt_db_register_approve(db, &opa, "PS-001", "vehicle_ramming", &d), PT_EFORBIDDEN);
+	CHECK_INT(pt_app_register_approve(as(&opa), db, "PS-001", "vehicle_ramming", &d), PT_EFORBIDDEN);
 	pt_db_set_actor(db, coord_id, gov_org, "coord", 0);
-	CHECK_INT(pt_db_register_approve(db, &coord, "PS-001", "vehicle_ramming", &d), PT_OK);
-	CHECK_INT(pt_db_register_approve(db, &coord, "PS-001", "vehicle_ramming", &d), PT_EINVAL);
+	CHECK_INT(pt_app_register_approve(as(&coord), db, "PS-001", "vehicle_ramming", &d), PT_OK);
+	CHECK_INT(pt_app_register_approve(as(&coord), db, "PS-001", "vehicle_ramming", &d), PT_EINVAL);
 	CHECK(strstr(d.msg, "nothing awaits approval") != NULL);
-	CHECK_INT(pt_db_register_list(db, NULL, "PS-001", &e, &n, &d), PT_OK);
+	CHECK_INT(reg_list(db, NULL, "PS-001", &e, &n, &d), PT_OK);
 	x = entry(e, n, "PS-001", "vehicle_ramming");
 	CHECK(x && x->approved == 1 && strcmp(x->approved_by, "coord") == 0);
 	x = entry(e, n, "PS-001", "pbied");
@@ -740,7 +773,7 @@ static void test_register_decisions(void)
 	CHECK_INT(set(db, &opa, "PS-001", "pbied", "accept", NULL, NULL, NULL, &d), PT_OK);
 	pt_db_set_actor(db, coord_id, gov_org, "coord", 0);
 	CHECK_INT(set(db, &coord, "PS-002", "vehicle_ramming", "accept", NULL, NULL, NULL, &d), PT_OK);
-	CHECK_INT(pt_db_register_list(db, NULL, NULL, &e, &n, &d), PT_OK);
+	CHECK_INT(reg_list(db, NULL, NULL, &e, &n, &d), PT_OK);
 	x = entry(e, n, "PS-001", "pbied");
 	CHECK(x && x->treatment == PT_TREAT_ACCEPT && x->needs_approval == 0);
 	x = entry(e, n, "PS-002", "vehicle_ramming");
@@ -748,7 +781,7 @@ static void test_register_decisions(void)
 	free(e);
 
 	/* History in order, with what changed and who changed it. */
-	CHECK_INT(pt_db_register_history(db, &opa, "PS-001", "vehicle_ramming", &h, &n, &d), PT_OK);
+	CHECK_INT(pt_app_register_history(as(&opa), db, "PS-001", "vehicle_ramming", &h, &n, &d), PT_OK);
 	CHECK_INT(n, 3);
 	if (n == 3) {
 		CHECK_STR(h[0].action, "set");
@@ -761,7 +794,7 @@ static void test_register_decisions(void)
 		CHECK_STR(h[2].actor, "coord");
 	}
 	free(h);
-	CHECK_INT(pt_db_register_history(db, &opb, "PS-002", "vehicle_ramming", &h, &n, &d),
+	CHECK_INT(pt_app_register_history(as(&opb), db, "PS-002", "vehicle_ramming", &h, &n, &d),
 		  PT_ENOTFOUND);
 	pt_db_close(db);
 }
@@ -775,5 +808,5 @@ int main(void)
 	RUN(test_plan_save_commits);
 	RUN(test_register_list);
 	RUN(test_register_decisions);
-	return TEST_SUMMARY("plan_store");
+	return TEST_SUMMARY("app_plan");
 }
