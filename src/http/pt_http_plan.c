@@ -100,12 +100,6 @@ static int plan_query(struct pt_req *r, int frontier_default, struct pt_plan_opt
 	return 0;
 }
 
-/* Reply with err and d: 500 without a message when the snapshot or memory failed. */
-static void reply_err(struct pt_req *r, enum pt_err err, struct pt_diag *d)
-{
-	pt_reply_diag(r, err, d);
-}
-
 /* ---- the catalogue ---- */
 
 void pt_h_measures_list(struct pt_req *r)
@@ -120,7 +114,7 @@ void pt_h_measures_list(struct pt_req *r)
 	memset(&d, 0, sizeof d);
 	pt_api_caller(r, &c);
 	if ((err = pt_app_measures_list(&c, r->db, &cat, &d)) != PT_OK) {
-		reply_err(r, err, &d);
+		pt_reply_diag(r, err, &d);
 		return;
 	}
 	pt_api_page(r, &limit, &offset);
@@ -155,7 +149,7 @@ void pt_h_site_measures(struct pt_req *r)
 		if (err == PT_ENOTFOUND)
 			pt_reply_not_found(r);
 		else
-			reply_err(r, err, &d);
+			pt_reply_diag(r, err, &d);
 		return;
 	}
 	items = json_array();
@@ -193,12 +187,12 @@ void pt_h_plan_get(struct pt_req *r)
 	o.read_action = "plan.read";
 	pt_api_caller(r, &c);
 	if ((err = pt_app_plan_run(&c, r->db, &o, &run, &d)) != PT_OK) {
-		reply_err(r, err, &d);
+		pt_reply_diag(r, err, &d);
 		return;
 	}
 	if (sensitivity->set && sensitivity->num &&
 	    (err = pt_app_plan_sensitivity(&o, run, variants, &n_variants, &d)) != PT_OK) {
-		reply_err(r, err, &d);
+		pt_reply_diag(r, err, &d);
 		goto out;
 	}
 	pt_app_plan_view(run, "", &v);
@@ -232,12 +226,12 @@ void pt_h_plan_report(struct pt_req *r)
 	o.read_action = "plan.report";
 	pt_api_caller(r, &c);
 	if ((err = pt_app_plan_run(&c, r->db, &o, &run, &d)) != PT_OK) {
-		reply_err(r, err, &d);
+		pt_reply_diag(r, err, &d);
 		return;
 	}
 	if (sensitivity->set && sensitivity->num &&
 	    (err = pt_app_plan_sensitivity(&o, run, variants, &n_variants, &d)) != PT_OK) {
-		reply_err(r, err, &d);
+		pt_reply_diag(r, err, &d);
 		goto out;
 	}
 	pt_app_plan_view(run, "", &v);
@@ -292,7 +286,7 @@ void pt_h_plans_list(struct pt_req *r)
 	pt_api_page(r, &limit, &offset);
 	pt_api_caller(r, &c);
 	if ((err = pt_app_plans_list(&c, r->db, offset, limit, &l, &d)) != PT_OK) {
-		reply_err(r, err, &d);
+		pt_reply_diag(r, err, &d);
 		return;
 	}
 	items = json_array();
@@ -318,7 +312,7 @@ static void reply_saved(struct pt_req *r, const char *name, const char *read_act
 	memset(&d, 0, sizeof d);
 	pt_api_caller(r, &c);
 	if ((err = pt_app_plan_get(&c, r->db, name, read_action, &p, &d)) != PT_OK) {
-		reply_err(r, err, &d);
+		pt_reply_diag(r, err, &d);
 		return;
 	}
 	summary = summary_json(&p.seen, p.show_hidden);
@@ -366,7 +360,7 @@ void pt_h_plan_post(struct pt_req *r)
 		if (err == PT_ECONFLICT) /* as a user name taken: 400 naming the field */
 			pt_reply_error(r, 400, "name", 0, "name: a plan named %s exists already", name);
 		else
-			reply_err(r, err, &d);
+			pt_reply_diag(r, err, &d);
 		goto out;
 	}
 	reply_saved(r, name, NULL, 201);
@@ -394,7 +388,7 @@ void pt_h_register_list(struct pt_req *r)
 	pt_api_caller(r, &c);
 	if ((err = pt_app_register_list(&c, r->db, site->set ? site->str : NULL, offset, limit,
 					"register.read", &l, &d)) != PT_OK) {
-		reply_err(r, err, &d);
+		pt_reply_diag(r, err, &d);
 		return;
 	}
 	items = json_array();
@@ -422,7 +416,7 @@ static void reply_entry(struct pt_req *r, const struct pt_caller *c, const char 
 	if (err == PT_ENOTFOUND)
 		pt_reply_not_found(r);
 	else if (err != PT_OK)
-		reply_err(r, err, &d);
+		pt_reply_diag(r, err, &d);
 	else
 		pt_reply_json(r, 200, pt_register_entry_to_json(&e, PT_REGISTER_JSON_API, can_treat));
 }
@@ -464,7 +458,7 @@ void pt_h_register_set(struct pt_req *r)
 	}
 	pt_api_caller(r, &c);
 	if ((err = pt_app_register_set(&c, r->db, r->param[0], r->param[1], &ch, &d)) != PT_OK) {
-		reply_err(r, err, &d);
+		pt_reply_diag(r, err, &d);
 		return;
 	}
 	reply_entry(r, &c, r->param[0], r->param[1]);
@@ -482,7 +476,7 @@ void pt_h_register_approve(struct pt_req *r)
 	}
 	pt_api_caller(r, &c);
 	if ((err = pt_app_register_approve(&c, r->db, r->param[0], r->param[1], &d)) != PT_OK) {
-		reply_err(r, err, &d);
+		pt_reply_diag(r, err, &d);
 		return;
 	}
 	reply_entry(r, &c, r->param[0], r->param[1]);
@@ -507,7 +501,7 @@ void pt_h_register_history(struct pt_req *r)
 		if (err == PT_ENOTFOUND)
 			pt_reply_not_found(r);
 		else
-			reply_err(r, err, &d);
+			pt_reply_diag(r, err, &d);
 		return;
 	}
 	items = json_array();
