@@ -309,6 +309,7 @@ static void test_saved_plan_for_callers(void)
 	CHECK_INT(l.n, 0);
 	CHECK_INT(l.total, 1);
 	pt_saved_plans_clear(&l);
+	pt_saved_plan_read_clear(&part);
 	CHECK_INT(pt_app_plan_get(as(&opa), db, "nope", NULL, &part, &d), PT_ENOTFOUND);
 
 	pt_saved_plan_read_clear(&whole);
