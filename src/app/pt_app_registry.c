@@ -11,7 +11,8 @@
 #include "../formats/pt_embedded.h"
 #include "../formats/pt_measures_io.h"
 #include "../formats/pt_sites_io.h"
-#include "../store/pt_plan_store.h"
+#include "../store/pt_measures_store.h"
+#include "pt_app_measures.h"
 #include "../store/pt_store.h"
 #include "../store/pt_users.h"
 
@@ -115,8 +116,11 @@ static enum pt_err seed_measures(struct pt_db *db, const struct pt_catalogs *cat
 		pt_diag_put(d, err, 0, "", pt_strerror(err));
 		goto out;
 	}
-	if (fresh.n)
-		err = pt_db_measures_import(db, NULL, &fresh, d);
+	if (fresh.n) {
+		struct pt_caller sys;
+		pt_caller_system(&sys);
+		err = pt_app_measures_import(&sys, db, &fresh, d);
+	}
 out:
 	pt_measure_catalog_free(&builtin);
 	pt_measure_catalog_free(&stored);
@@ -373,8 +377,11 @@ static enum pt_err demo_site_measures_load(struct pt_db *db, struct pt_diag *d)
 	}
 	if (err != PT_OK)
 		pt_diag_put(d, err, 0, "", pt_strerror(err));
-	else if (fresh.n)
-		err = pt_db_site_measures_import(db, NULL, &fresh, d);
+	else if (fresh.n) {
+		struct pt_caller sys;
+		pt_caller_system(&sys);
+		err = pt_app_site_measures_import(&sys, db, &fresh, d);
+	}
 out:
 	free(stored);
 	pt_site_measure_list_free(&all);

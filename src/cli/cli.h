@@ -126,6 +126,14 @@ struct pt_principal;
  */
 int pt_cli_act_as(struct pt_db *db, const char *name, struct pt_principal *who);
 
+struct pt_caller;
+/**
+ * The caller of a command (src/app): the system administrator when as is
+ * NULL, else user as (--as USER, pt_caller_as_user), made the database's
+ * actor. 0, or prints and returns 66 for an unknown user (or another exit status).
+ */
+int pt_cli_caller(struct pt_db *db, const char *as, struct pt_caller *c);
+
 /**
  * Read a new password into buf (cap bytes): the first line of standard
  * input when it is not a terminal or from_stdin is set, else asked twice

@@ -12,6 +12,8 @@
 
 #include "cli.h"
 #include "app/pt_app_users.h"
+
+#include "app/pt_app.h"
 #include "formats/pt_diag.h"
 
 void pt_cli_errorf(const char *fmt, ...)
@@ -470,3 +472,32 @@ void pt_cli_free_catalogs(struct pt_catalogs *cat)
 	pt_catalog_free(&cat->threats);
 }
 
+
+int pt_cli_caller(struct pt_db *db, const char *as, struct pt_caller *c)
+{
+	struct pt_diag d;
+	enum pt_err err;
+	if (!as) {
+		pt_caller_system(c);
+		return 0;
+	}
+	memset(&d, 0, sizeof d);
+	err = pt_caller_as_user(db, as, c, &d);
+	if (err == PT_ENOTFOUND) {
+		pt_cli_errorf("no user named \"%s\"; 'protect user list' shows them", as);
+		return 66;
+	}
+	if (err != PT_OK)
+		return pt_cli_fail(err, &d);
+	pt_app_act(c, db);
+	return 0;
+}
+
+int pt_cli_act_as(struct pt_db *db, const char *name, struct pt_principal *who)
+{
+	struct pt_caller c;
+	int rc = pt_cli_caller(db, name, &c);
+	if (!rc)
+		*who = c.who;
+	return rc;
+}

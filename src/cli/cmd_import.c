@@ -6,12 +6,12 @@
 #include <string.h>
 
 #include "cli.h"
+#include "app/pt_app_measures.h"
 #include "formats/pt_assess_io.h"
 #include "formats/pt_diag.h"
 #include "formats/pt_measures_io.h"
 #include "formats/pt_sites_io.h"
 #include "app/pt_app_sites.h"
-#include "store/pt_plan_store.h"
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -107,6 +107,7 @@ static int import_measures(struct pt_db *db, const struct pt_catalogs *cat, cons
 			   const char *effects_buf, size_t effects_len)
 {
 	struct pt_measure_catalog mc, stored;
+	struct pt_caller sys;
 	struct pt_diag d;
 	size_t k, n_file;
 	enum pt_err err;
@@ -115,7 +116,8 @@ static int import_measures(struct pt_db *db, const struct pt_catalogs *cat, cons
 	memset(&mc, 0, sizeof mc);
 	memset(&stored, 0, sizeof stored);
 	memset(&d, 0, sizeof d);
-	err = pt_db_measures_load(db, &stored, &d);
+	pt_caller_system(&sys);
+	err = pt_app_measures_list(&sys, db, &stored, &d);
 	if (err == PT_OK) {
 		pt_strlcpy(d.file, name, sizeof d.file);
 		err = pt_measures_read_csv(buf, len, cat, &mc, &d);
@@ -144,7 +146,7 @@ static int import_measures(struct pt_db *db, const struct pt_catalogs *cat, cons
 	if (err == PT_OK) {
 		failed = name;
 		pt_diag_clear(&d);
-		err = pt_db_measures_import(db, NULL, &mc, &d);
+		err = pt_app_measures_import(&sys, db, &mc, &d);
 	}
 	if (err != PT_OK) {
 		int rc = pt_cli_fail(err, &d);
@@ -168,6 +170,7 @@ static int import_measures(struct pt_db *db, const struct pt_catalogs *cat, cons
 static int import_site_measures(struct pt_db *db, const char *name, const char *buf, size_t len)
 {
 	struct pt_site_measure_list list;
+	struct pt_caller sys;
 	struct pt_diag d;
 	enum pt_err err;
 
@@ -178,7 +181,8 @@ static int import_site_measures(struct pt_db *db, const char *name, const char *
 	if (err == PT_OK) {
 		pt_diag_clear(&d);
 		pt_strlcpy(d.file, name, sizeof d.file);
-		err = pt_db_site_measures_import(db, NULL, &list, &d);
+		pt_caller_system(&sys);
+		err = pt_app_site_measures_import(&sys, db, &list, &d);
 	}
 	if (err != PT_OK) {
 		int rc = pt_cli_fail(err, &d);

@@ -7,52 +7,22 @@
 #include <string.h>
 
 #include "cli.h"
+#include "app/pt_app_measures.h"
 #include "formats/pt_csv.h"
 #include "formats/pt_measures_io.h"
-#include "store/pt_plan_store.h"
 
 static int load_measures(struct pt_db *db, struct pt_measure_catalog *c)
 {
+	struct pt_caller sys;
 	struct pt_diag d;
 	enum pt_err err;
 	memset(&d, 0, sizeof d);
 	memset(c, 0, sizeof *c);
-	err = pt_db_measures_load(db, c, &d);
+	pt_caller_system(&sys);
+	err = pt_app_measures_list(&sys, db, c, &d);
 	if (err != PT_OK)
 		return pt_cli_fail(err, &d);
 	return 0;
-}
-
-static json_t *measure_json(const struct pt_measure_catalog *c, size_t i)
-{
-	const struct pt_measure *m = &c->items[i];
-	json_t *o, *eff = json_array();
-	size_t k;
-	if (!eff)
-		return NULL;
-	for (k = 0; k < c->n_effects; k++) {
-		const struct pt_measure_effect *e = &c->effects[k];
-		json_t *x;
-		if (strcmp(e->measure_id, m->id) != 0)
-			continue;
-		x = json_pack("{s:s,s:f,s:f}", "threat_id", e->threat_id, "v_reduction",
-			      e->v_reduction, "c_reduction", e->c_reduction);
-		if (!x || json_array_append_new(eff, x)) {
-			json_decref(eff);
-			return NULL;
-		}
-	}
-	o = json_pack("{s:s,s:s,s:s,s:f,s:f,s:i,s:i,s:i,s:i,s:i,s:b,s:b,s:s,s:s,s:s,s:s,s:o}", "id",
-		      m->id, "name", m->name, "family", pt_measure_family_name(m->family),
-		      "capex_eur", m->capex_eur, "opex_eur_year", m->opex_eur_year,
-		      "lifetime_years", m->lifetime_years, "intrusiveness",
-		      pt_measure_intrusiveness(m), "privacy", m->rights[PT_RIGHT_PRIVACY], "movement",
-		      m->rights[PT_RIGHT_MOVEMENT], "discrimination",
-		      m->rights[PT_RIGHT_DISCRIMINATION], "legal_basis", m->legal_basis,
-		      "removes_step_free", m->removes_step_free, "kinds", m->kinds, "sectors",
-		      m->sectors, "exclusive_group", m->exclusive_group, "description",
-		      m->description, "effects", eff);
-	return o;
 }
 
 static int measures_list(struct pt_cli *cli)
@@ -82,7 +52,7 @@ static int measures_list(struct pt_cli *cli)
 	} else if (fmt == PT_FORMAT_JSON) {
 		json_t *a = json_array();
 		for (k = 0; a && k < c.n; k++) {
-			json_t *o = measure_json(&c, k);
+			json_t *o = pt_measure_to_json(&c, k, PT_MEASURE_JSON_TEXT);
 			if (!o || json_array_append_new(a, o)) {
 				json_decref(a);
 				a = NULL;
@@ -126,8 +96,9 @@ out:
 static int measures_at(struct pt_cli *cli)
 {
 	struct pt_db *db = NULL;
-	struct pt_site_measure_row *rows = NULL;
-	struct pt_site s;
+	struct pt_site_measures sm;
+	const struct pt_site_measure_row *rows;
+	struct pt_caller sys;
 	struct pt_diag d;
 	enum pt_format fmt = PT_FORMAT_TABLE;
 	const char *val, *site = NULL;
@@ -135,6 +106,7 @@ static int measures_at(struct pt_cli *cli)
 	int i, rc;
 	enum pt_err err;
 
+	memset(&sm, 0, sizeof sm);
 	for (i = 1; i < cli->argc; i++) {
 		if ((val = pt_cli_option(cli, &i, "--format")) != NULL) {
 			if (pt_cli_parse_format(val, 0, &fmt))
@@ -149,26 +121,23 @@ static int measures_at(struct pt_cli *cli)
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
 	memset(&d, 0, sizeof d);
-	err = pt_db_site_get(db, site, &s, &d);
+	pt_caller_system(&sys);
+	err = pt_app_site_measures_list(&sys, db, site, NULL, &sm, &d);
 	if (err == PT_ENOTFOUND) {
 		pt_cli_errorf("no site with id \"%s\"; 'protect sites list' shows them", site);
 		rc = 66;
 		goto out;
 	}
-	if (err == PT_OK)
-		err = pt_db_site_measures_list(db, site, &rows, &n, &d);
 	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
 	}
+	rows = sm.rows;
+	n = sm.n;
 	if (fmt == PT_FORMAT_JSON) {
 		json_t *a = json_array();
 		for (k = 0; a && k < n; k++) {
-			json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "site_id", rows[k].site_id,
-					      "measure_id", rows[k].measure_id, "status",
-					      pt_site_measure_status_name(rows[k].status), "plan",
-					      rows[k].plan, "added_at", rows[k].added_at, "added_by",
-					      rows[k].added_by);
+			json_t *o = pt_site_measure_to_json(&rows[k], NULL, PT_MEASURE_JSON_TEXT);
 			if (!o || json_array_append_new(a, o)) {
 				json_decref(a);
 				a = NULL;
@@ -205,7 +174,7 @@ static int measures_at(struct pt_cli *cli)
 		printf("%zu measure%s at %s\n", n, n == 1 ? "" : "s", site);
 	}
 out:
-	free(rows);
+	pt_site_measures_clear(&sm);
 	pt_db_close(db);
 	return rc;
 }

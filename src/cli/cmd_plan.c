@@ -9,9 +9,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "app/pt_app_plan.h"
 #include "formats/pt_csv.h"
 #include "formats/pt_plan_io.h"
-#include "store/pt_plan_store.h"
+#include "formats/pt_plan_saved_io.h"
 
 /* Largest budget accepted (EUR). */
 #define PLAN_BUDGET_MAX 1e15
@@ -53,27 +54,6 @@ static int parse_plan_format(const char *s, enum plan_format *out)
 			return 0;
 		}
 	return -1;
-}
-
-/* The writers' view of a run. */
-static void run_view(const struct pt_plan_run *run, const char *name, struct pt_plan_view *v)
-{
-	memset(v, 0, sizeof *v);
-	v->cfg = &run->ranking->cfg;
-	v->threats = &run->ranking->cat.threats;
-	v->sites = run->ranking->sites.items;
-	v->measures = &run->measures;
-	v->model = run->model;
-	v->result = &run->result;
-	v->threat_level_text = run->ranking->level_text;
-	v->region = run->region;
-	v->name = name ? name : "";
-	v->withheld = run->withheld;
-	v->outside_region = run->outside_region;
-	v->frontier_n = run->frontier_n;
-	v->frontier_budget = run->frontier_budget;
-	v->frontier_reduction = run->frontier_reduction;
-	v->frontier_bound = run->frontier_bound;
 }
 
 static void eur(double x, char *buf, size_t size)
@@ -201,7 +181,10 @@ static int print_table(const struct pt_plan_view *v, int no_check)
 		       no_check ? "--no-check" : "too many options; --solver exact runs it");
 	for (i = 0; i < v->model->n_sites; i++)
 		not_assessed += !v->model->sites[i].assessed;
-	if (v->withheld || v->outside_region || not_assessed)
+	if (v->omit_withheld && (v->outside_region || not_assessed))
+		printf("%-24s %zu sites outside the region, %zu not assessed\n", "Left out",
+		       v->outside_region, not_assessed);
+	else if (!v->omit_withheld && (v->withheld || v->outside_region || not_assessed))
 		printf("%-24s %zu sites outside the region, %zu withheld, %zu not assessed\n",
 		       "Left out", v->outside_region, v->withheld, not_assessed);
 
@@ -339,10 +322,12 @@ static void print_sensitivity(const struct pt_plan_variant *rows, size_t n, doub
 static int plan_list(struct pt_cli *cli)
 {
 	struct pt_db *db = NULL;
-	struct pt_saved_plan *plans = NULL;
+	struct pt_saved_plans l;
+	struct pt_caller sys;
 	struct pt_diag d;
 	enum pt_format fmt = PT_FORMAT_TABLE;
 	size_t n = 0, k;
+	const struct pt_saved_plan *p;
 	int i, rc;
 	const char *val;
 	enum pt_err err;
@@ -357,23 +342,18 @@ static int plan_list(struct pt_cli *cli)
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
 	memset(&d, 0, sizeof d);
-	err = pt_db_plans_list(db, &plans, &n, &d);
+	memset(&l, 0, sizeof l);
+	pt_caller_system(&sys);
+	err = pt_app_plans_list(&sys, db, 0, (size_t)-1, &l, &d);
 	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
 	}
+	n = l.n;
 	if (fmt == PT_FORMAT_JSON) {
 		json_t *a = json_array();
 		for (k = 0; a && k < n; k++) {
-			json_t *o = json_pack(
-				"{s:s,s:s,s:s,s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:I,s:I}", "name",
-				plans[k].name, "created_at", plans[k].created_at, "created_by",
-				plans[k].created_by, "solver", plans[k].solver, "region",
-				plans[k].region, "threat_level", plans[k].threat_level, "budget_eur",
-				plans[k].budget_eur, "cost_eur", plans[k].cost_eur, "risk_reduction_eur",
-				plans[k].risk_reduction_eur, "gap", plans[k].gap, "sites_funded",
-				(json_int_t)plans[k].sites_funded, "measures",
-				(json_int_t)plans[k].measures);
+			json_t *o = pt_saved_plan_to_json(&l.items[k].plan, !l.items[k].partial, 0, 0);
 			if (!o || json_array_append_new(a, o)) {
 				json_decref(a);
 				a = NULL;
@@ -385,41 +365,43 @@ static int plan_list(struct pt_cli *cli)
 		printf("name,created_at,created_by,solver,region,budget_eur,cost_eur,"
 		       "risk_reduction_eur,gap,sites_funded,measures\r\n");
 		for (k = 0; k < n; k++) {
-			pt_csv_write_field(stdout, plans[k].name);
+			p = &l.items[k].plan;
+			pt_csv_write_field(stdout, p->name);
 			putchar(',');
-			pt_csv_write_field(stdout, plans[k].created_at);
+			pt_csv_write_field(stdout, p->created_at);
 			putchar(',');
-			pt_csv_write_field(stdout, plans[k].created_by);
+			pt_csv_write_field(stdout, p->created_by);
 			putchar(',');
-			pt_csv_write_field(stdout, plans[k].solver);
+			pt_csv_write_field(stdout, p->solver);
 			putchar(',');
-			pt_csv_write_field(stdout, plans[k].region);
-			printf(",%.2f,%.2f,%.2f,%.6f,%lld,%lld\r\n", plans[k].budget_eur,
-			       plans[k].cost_eur, plans[k].risk_reduction_eur, plans[k].gap,
-			       plans[k].sites_funded, plans[k].measures);
+			pt_csv_write_field(stdout, p->region);
+			printf(",%.2f,%.2f,%.2f,%.6f,%lld,%lld\r\n", p->budget_eur,
+			       p->cost_eur, p->risk_reduction_eur, p->gap,
+			       p->sites_funded, p->measures);
 		}
 	} else {
 		char a[64], b[64], c[64];
 		printf("%-20s %-20s %-20s %-6s %15s %15s %17s %6s %8s\n", "NAME", "CREATED", "BY",
 		       "SOLVER", "BUDGET (EUR)", "COST (EUR)", "REDUCTION (EUR)", "SITES", "MEASURES");
 		for (k = 0; k < n; k++) {
-			pt_cli_format_eur(plans[k].budget_eur, a, sizeof a);
-			pt_cli_format_eur(plans[k].cost_eur, b, sizeof b);
-			pt_cli_format_eur(plans[k].risk_reduction_eur, c, sizeof c);
-			pt_cli_print_cell(stdout, plans[k].name, 20);
+			p = &l.items[k].plan;
+			pt_cli_format_eur(p->budget_eur, a, sizeof a);
+			pt_cli_format_eur(p->cost_eur, b, sizeof b);
+			pt_cli_format_eur(p->risk_reduction_eur, c, sizeof c);
+			pt_cli_print_cell(stdout, p->name, 20);
 			putchar(' ');
-			pt_cli_print_cell(stdout, plans[k].created_at, 20);
+			pt_cli_print_cell(stdout, p->created_at, 20);
 			putchar(' ');
-			pt_cli_print_cell(stdout, plans[k].created_by, 20);
+			pt_cli_print_cell(stdout, p->created_by, 20);
 			putchar(' ');
-			pt_cli_print_cell(stdout, plans[k].solver, 6);
-			printf(" %15s %15s %17s %6lld %8lld\n", a, b, c, plans[k].sites_funded,
-			       plans[k].measures);
+			pt_cli_print_cell(stdout, p->solver, 6);
+			printf(" %15s %15s %17s %6lld %8lld\n", a, b, c, p->sites_funded,
+			       p->measures);
 		}
 		printf("%zu saved plan%s\n", n, n == 1 ? "" : "s");
 	}
 out:
-	free(plans);
+	pt_saved_plans_clear(&l);
 	pt_db_close(db);
 	return rc;
 }
@@ -427,10 +409,11 @@ out:
 static int plan_show(struct pt_cli *cli)
 {
 	struct pt_db *db = NULL;
-	struct pt_saved_plan sp;
+	struct pt_saved_plan_read sr;
+	const struct pt_saved_plan *sp = &sr.seen.plan;
+	struct pt_caller sys;
 	struct pt_diag d;
 	const char *name = NULL, *val;
-	char *text = NULL;
 	int i, rc, as_json = 0;
 	enum pt_err err;
 
@@ -450,7 +433,9 @@ static int plan_show(struct pt_cli *cli)
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
 	memset(&d, 0, sizeof d);
-	err = pt_db_plan_get(db, name, &sp, &text, &d);
+	memset(&sr, 0, sizeof sr);
+	pt_caller_system(&sys);
+	err = pt_app_plan_get(&sys, db, name, NULL, &sr, &d);
 	if (err == PT_ENOTFOUND) {
 		pt_cli_errorf("no saved plan named \"%s\"; 'protect plan list' shows them", name);
 		rc = 66;
@@ -461,23 +446,22 @@ static int plan_show(struct pt_cli *cli)
 		goto out;
 	}
 	if (as_json) {
-		fputs(text ? text : "{}\n", stdout);
-		if (text && text[0] && text[strlen(text) - 1] != '\n')
+		fputs(sr.text ? sr.text : "{}\n", stdout);
+		if (sr.text && sr.text[0] && sr.text[strlen(sr.text) - 1] != '\n')
 			putchar('\n');
 	} else {
 		char a[64], b[64], c[64];
-		json_t *j = text ? json_loads(text, 0, NULL) : NULL;
-		json_t *sites = j ? json_object_get(j, "sites") : NULL;
+		json_t *sites = json_object_get(sr.plan, "sites");
 		size_t k, m;
-		eur(sp.budget_eur, a, sizeof a);
-		eur(sp.cost_eur, b, sizeof b);
-		eur(sp.risk_reduction_eur, c, sizeof c);
-		printf("Saved plan %s, created %s by %s\n", sp.name, sp.created_at, sp.created_by);
-		printf("Budget %s, solver %s, region %s, threat level %s\n", a, sp.solver,
-		       sp.region[0] ? sp.region : "all", sp.threat_level);
+		eur(sp->budget_eur, a, sizeof a);
+		eur(sp->cost_eur, b, sizeof b);
+		eur(sp->risk_reduction_eur, c, sizeof c);
+		printf("Saved plan %s, created %s by %s\n", sp->name, sp->created_at, sp->created_by);
+		printf("Budget %s, solver %s, region %s, threat level %s\n", a, sp->solver,
+		       sp->region[0] ? sp->region : "all", sp->threat_level);
 		printf("Cost %s, risk reduction %s (present values), gap %.2f%%\n", b, c,
-		       sp.gap * 100);
-		printf("%lld sites, %lld measures committed\n", sp.sites_funded, sp.measures);
+		       sp->gap * 100);
+		printf("%lld sites, %lld measures committed\n", sp->sites_funded, sp->measures);
 		for (k = 0; k < json_array_size(sites); k++) {
 			json_t *s = json_array_get(sites, k);
 			json_t *ms = json_object_get(s, "measures");
@@ -495,10 +479,9 @@ static int plan_show(struct pt_cli *cli)
 			}
 			putchar('\n');
 		}
-		json_decref(j);
 	}
 out:
-	free(text);
+	pt_saved_plan_read_clear(&sr);
 	pt_db_close(db);
 	return rc;
 }
@@ -510,12 +493,12 @@ int pt_cmd_plan(struct pt_cli *cli)
 	struct pt_plan_opts o;
 	struct pt_plan_run *run = NULL;
 	struct pt_plan_view view;
-	struct pt_principal who;
+	struct pt_caller c;
 	struct pt_db *db = NULL;
 	struct pt_diag d;
 	enum plan_format fmt = PLAN_TABLE;
 	const char *val, *budget_text = NULL, *save = NULL, *as = NULL;
-	int i, rc, frontier = 0, no_check = 0, has_who = 0, sensitivity = 0;
+	int i, rc, frontier = 0, no_check = 0, sensitivity = 0;
 	struct pt_plan_variant sens[PT_PLAN_VARIANTS_MAX];
 	size_t n_sens = 0;
 	unsigned long secs;
@@ -587,12 +570,10 @@ int pt_cmd_plan(struct pt_cli *cli)
 
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
-	if (as && (rc = pt_cli_act_as(db, as, &who)))
+	if ((rc = pt_cli_caller(db, as, &c)))
 		goto out;
-	has_who = as != NULL;
-	o.who = has_who ? &who : NULL;
 	memset(&d, 0, sizeof d);
-	err = pt_plan_run(db, &o, &run, &d);
+	err = pt_app_plan_run(&c, db, &o, &run, &d);
 	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
@@ -605,7 +586,7 @@ int pt_cmd_plan(struct pt_cli *cli)
 	}
 	if (save) {
 		memset(&d, 0, sizeof d);
-		err = pt_db_plan_save(db, o.who, save, run, &d);
+		err = pt_app_plan_save(&c, db, save, run, &d);
 		if (err != PT_OK) {
 			rc = pt_cli_fail(err, &d);
 			goto out;
@@ -613,29 +594,18 @@ int pt_cmd_plan(struct pt_cli *cli)
 	}
 	if (sensitivity) {
 		memset(&d, 0, sizeof d);
-		err = pt_plan_sensitivity(&o, run, sens, &n_sens, &d);
+		err = pt_app_plan_sensitivity(&o, run, sens, &n_sens, &d);
 		if (err != PT_OK) {
 			rc = pt_cli_fail(err, &d);
 			goto out;
 		}
 	}
-	run_view(run, save, &view);
+	pt_app_plan_view(run, save, &view);
 	view.variants = n_sens ? sens : NULL;
 	view.n_variants = n_sens;
-	if (sensitivity && fmt == PLAN_JSON) {
-		json_t *root = pt_plan_to_json(&view), *arr = pt_plan_sensitivity_json(sens, n_sens);
-		if (!root || !arr || json_object_set_new(root, "sensitivity", arr)) {
-			if (!root)
-				json_decref(arr);
-			json_decref(root);
-			root = NULL;
-		}
-		rc = pt_cli_write_json(root, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
-	} else {
-		rc = write_plan(&view, fmt, frontier, no_check);
-		if (!rc && sensitivity)
-			print_sensitivity(sens, n_sens, o.budget_eur);
-	}
+	rc = write_plan(&view, fmt, frontier, no_check);
+	if (!rc && sensitivity && fmt != PLAN_JSON)
+		print_sensitivity(sens, n_sens, o.budget_eur);
 	if (!rc && save) {
 		FILE *f = fmt == PLAN_TABLE ? stdout : stderr;
 		fprintf(f, "%ssaved plan %s: %zu measures committed at %zu sites\n",

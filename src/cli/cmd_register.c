@@ -7,27 +7,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "app/pt_app_register.h"
 #include "formats/pt_csv.h"
-#include "store/pt_plan_store.h"
-#include "store/pt_users.h"
-
-int pt_cli_act_as(struct pt_db *db, const char *name, struct pt_principal *who)
-{
-	struct pt_user u;
-	struct pt_diag d;
-	enum pt_err err;
-	memset(&d, 0, sizeof d);
-	err = pt_db_user_get(db, name, &u, &d);
-	if (err == PT_ENOTFOUND) {
-		pt_cli_errorf("no user named \"%s\"; 'protect user list' shows them", name);
-		return 66;
-	}
-	if (err != PT_OK)
-		return pt_cli_fail(err, &d);
-	pt_user_principal(&u, who);
-	pt_db_set_actor(db, u.id, u.org_id, u.name, 0);
-	return 0;
-}
+#include "formats/pt_register_io.h"
 
 static const char *approval_text(const struct pt_register_entry *e)
 {
@@ -38,48 +20,30 @@ static const char *approval_text(const struct pt_register_entry *e)
 	return "-";
 }
 
-static int find_entry(struct pt_db *db, const struct pt_principal *who, const char *site,
+/* The entry of (site, threat) as c sees it into *out; 0 or an exit status (printed). */
+static int find_entry(struct pt_db *db, const struct pt_caller *c, const char *site,
 		      const char *threat, struct pt_register_entry *out)
 {
-	struct pt_register_entry *rows = NULL;
 	struct pt_diag d;
-	size_t n = 0, k;
 	enum pt_err err;
+	int can_treat;
 	memset(&d, 0, sizeof d);
-	err = pt_db_register_list(db, who, site, &rows, &n, &d);
+	err = pt_app_register_entry(c, db, site, threat, out, &can_treat, &d);
+	if (err == PT_ENOTFOUND && strcmp(d.field, "threat_id") == 0) {
+		pt_cli_errorf("%s %s: no assessed risk of that site and threat", site, threat);
+		return 66;
+	}
 	if (err != PT_OK)
 		return pt_cli_fail(err, &d);
-	for (k = 0; k < n; k++)
-		if (strcmp(rows[k].threat_id, threat) == 0) {
-			*out = rows[k];
-			free(rows);
-			return 0;
-		}
-	free(rows);
-	pt_cli_errorf("%s %s: no assessed risk of that site and threat", site, threat);
-	return 66;
-}
-
-/* Act as user as (NULL: the system administrator): *whop is who or NULL. */
-static int take_as(struct pt_db *db, const char *as, struct pt_principal *who,
-		   const struct pt_principal **whop)
-{
-	int rc;
-	*whop = NULL;
-	if (!as)
-		return 0;
-	if ((rc = pt_cli_act_as(db, as, who)))
-		return rc;
-	*whop = who;
 	return 0;
 }
 
 static int register_list(struct pt_cli *cli)
 {
 	struct pt_db *db = NULL;
-	struct pt_register_entry *rows = NULL;
-	struct pt_principal who_buf;
-	const struct pt_principal *who = NULL;
+	struct pt_register_list l;
+	const struct pt_register_entry *rows;
+	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_format fmt = PT_FORMAT_TABLE;
 	const char *val, *site = NULL, *as = NULL;
@@ -104,31 +68,21 @@ static int register_list(struct pt_cli *cli)
 	}
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
-	if ((rc = take_as(db, as, &who_buf, &who)))
+	memset(&l, 0, sizeof l);
+	if ((rc = pt_cli_caller(db, as, &c)))
 		goto out;
 	memset(&d, 0, sizeof d);
-	err = pt_db_register_list(db, who, site, &rows, &n, &d);
+	err = pt_app_register_list(&c, db, site, 0, (size_t)-1, NULL, &l, &d);
 	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
 	}
+	rows = l.items;
+	n = l.n;
 	if (fmt == PT_FORMAT_JSON) {
 		json_t *a = json_array();
 		for (k = 0; a && k < n; k++) {
-			const struct pt_register_entry *e = &rows[k];
-			json_t *o = json_pack(
-				"{s:s,s:s,s:s,s:s,s:f,s:f,s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:s,s:s,"
-				"s:s,s:s}",
-				"site_id", e->site_id, "site_name", e->site_name, "threat_id",
-				e->threat_id, "band", pt_band_name(e->band), "risk_eur_year",
-				e->risk_eur_year, "residual_eur_year", e->residual_eur_year,
-				"residual_band", pt_band_name(e->residual_band), "committed_measures",
-				(json_int_t)e->n_committed, "treatment", pt_treatment_name(e->treatment),
-				"owner_org", e->owner_org, "responsible", e->responsible, "review_date",
-				e->review_date, "measures", e->measures, "note", e->note,
-				"needs_approval", e->needs_approval, "approved", e->approved,
-				"approved_by", e->approved_by, "approved_at", e->approved_at,
-				"updated_at", e->updated_at, "updated_by", e->updated_by);
+			json_t *o = pt_register_entry_to_json(&rows[k], PT_REGISTER_JSON_TEXT, 0);
 			if (!o || json_array_append_new(a, o)) {
 				json_decref(a);
 				a = NULL;
@@ -206,7 +160,7 @@ static int register_list(struct pt_cli *cli)
 			       with_committed, with_committed == 1 ? "" : "s");
 	}
 out:
-	free(rows);
+	pt_register_list_clear(&l);
 	pt_db_close(db);
 	return rc;
 }
@@ -216,8 +170,7 @@ static int register_set(struct pt_cli *cli)
 	struct pt_db *db = NULL;
 	struct pt_register_change ch;
 	struct pt_register_entry e;
-	struct pt_principal who_buf;
-	const struct pt_principal *who = NULL;
+	struct pt_caller c;
 	enum pt_treatment t;
 	struct pt_diag d;
 	const char *val, *site = NULL, *threat = NULL, *as = NULL;
@@ -266,15 +219,15 @@ static int register_set(struct pt_cli *cli)
 					       "--review-date, --measures or --note");
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
-	if ((rc = take_as(db, as, &who_buf, &who)))
+	if ((rc = pt_cli_caller(db, as, &c)))
 		goto out;
 	memset(&d, 0, sizeof d);
-	err = pt_db_register_set(db, who, site, threat, &ch, &d);
+	err = pt_app_register_set(&c, db, site, threat, &ch, &d);
 	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
 	}
-	if ((rc = find_entry(db, who, site, threat, &e)))
+	if ((rc = find_entry(db, &c, site, threat, &e)))
 		goto out;
 	printf("%s %s: treatment %s", e.site_id, e.threat_id, pt_treatment_name(e.treatment));
 	if (e.needs_approval && !e.approved)
@@ -321,8 +274,7 @@ static int site_threat_args(struct pt_cli *cli, const char **site, const char **
 static int register_approve(struct pt_cli *cli)
 {
 	struct pt_db *db = NULL;
-	struct pt_principal who_buf;
-	const struct pt_principal *who = NULL;
+	struct pt_caller c;
 	struct pt_register_entry e;
 	struct pt_diag d;
 	const char *site, *threat, *as;
@@ -333,15 +285,15 @@ static int register_approve(struct pt_cli *cli)
 		return rc;
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
-	if ((rc = take_as(db, as, &who_buf, &who)))
+	if ((rc = pt_cli_caller(db, as, &c)))
 		goto out;
 	memset(&d, 0, sizeof d);
-	err = pt_db_register_approve(db, who, site, threat, &d);
+	err = pt_app_register_approve(&c, db, site, threat, &d);
 	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
 	}
-	if ((rc = find_entry(db, who, site, threat, &e)))
+	if ((rc = find_entry(db, &c, site, threat, &e)))
 		goto out;
 	printf("%s %s: acceptance approved by %s\n", e.site_id, e.threat_id,
 	       e.approved_by[0] ? e.approved_by : PT_ACTOR_SYSTEM);
@@ -353,8 +305,7 @@ out:
 static int register_history(struct pt_cli *cli)
 {
 	struct pt_db *db = NULL;
-	struct pt_principal who_buf;
-	const struct pt_principal *who = NULL;
+	struct pt_caller c;
 	struct pt_register_history_row *rows = NULL;
 	struct pt_diag d;
 	enum pt_format fmt = PT_FORMAT_TABLE;
@@ -367,10 +318,10 @@ static int register_history(struct pt_cli *cli)
 		return rc;
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
-	if ((rc = take_as(db, as, &who_buf, &who)))
+	if ((rc = pt_cli_caller(db, as, &c)))
 		goto out;
 	memset(&d, 0, sizeof d);
-	err = pt_db_register_history(db, who, site, threat, &rows, &n, &d);
+	err = pt_app_register_history(&c, db, site, threat, &rows, &n, &d);
 	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
@@ -378,9 +329,7 @@ static int register_history(struct pt_cli *cli)
 	if (fmt == PT_FORMAT_JSON) {
 		json_t *a = json_array();
 		for (k = 0; a && k < n; k++) {
-			json_t *o = json_pack("{s:s,s:s,s:s,s:s}", "at", rows[k].at, "actor",
-					      rows[k].actor, "action", rows[k].action, "detail",
-					      rows[k].detail);
+			json_t *o = pt_register_history_to_json(&rows[k]);
 			if (!o || json_array_append_new(a, o)) {
 				json_decref(a);
 				a = NULL;

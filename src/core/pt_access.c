@@ -296,6 +296,36 @@ enum pt_access pt_access_audit_keys(const struct pt_principal *who)
 	return is_system(who) ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN;
 }
 
+/* A government organisation's user of one of the roles in mask (bits 1 << role). */
+static enum pt_access government_role(const struct pt_principal *who, unsigned mask)
+{
+	if (is_system(who))
+		return PT_ACCESS_OK;
+	if (principal_ok(who) && is_government(who) && (mask & (1u << who->role)))
+		return PT_ACCESS_OK;
+	return PT_ACCESS_FORBIDDEN;
+}
+
+enum pt_access pt_access_measures_change(const struct pt_principal *who)
+{
+	return government_role(who, 1u << PT_ROLE_ADMIN | 1u << PT_ROLE_COORDINATOR);
+}
+
+enum pt_access pt_access_plan_save(const struct pt_principal *who)
+{
+	return government_role(who, 1u << PT_ROLE_ADMIN | 1u << PT_ROLE_COORDINATOR);
+}
+
+enum pt_access pt_access_register_approve(const struct pt_principal *who)
+{
+	return government_role(who, 1u << PT_ROLE_COORDINATOR);
+}
+
+enum pt_access pt_access_hidden_counts(const struct pt_principal *who)
+{
+	return government_role(who, 1u << PT_ROLE_COORDINATOR);
+}
+
 size_t pt_access_filter(const struct pt_principal *who, const struct pt_access_record *recs,
 			size_t n, unsigned char *visible)
 {

@@ -254,4 +254,35 @@ enum pt_access pt_access_audit_keys(const struct pt_principal *who);
 size_t pt_access_filter(const struct pt_principal *who, const struct pt_access_record *recs,
 			size_t n, unsigned char *visible);
 
+/**
+ * May who change the measure catalogue (import measures and their
+ * effects)? Admins and coordinators of government organisations. OK or
+ * FORBIDDEN.
+ */
+enum pt_access pt_access_measures_change(const struct pt_principal *who);
+
+/**
+ * May who save an investment plan (which commits its measures at the
+ * sites)? Admins and coordinators of government organisations. OK or
+ * FORBIDDEN. (Any logged-in user may compute a plan over the sites it may
+ * read.)
+ */
+enum pt_access pt_access_plan_save(const struct pt_principal *who);
+
+/**
+ * May who approve accepting a risk above register.accept_max_band (and so
+ * have its own such acceptance approved at once)? Coordinators of
+ * government organisations. OK or FORBIDDEN.
+ */
+enum pt_access pt_access_register_approve(const struct pt_principal *who);
+
+/**
+ * May who be told how many records are hidden from it (a plan's
+ * "withheld", a saved plan's "hidden_sites")? Coordinators of government
+ * organisations (and the system administrator); for anyone else such a
+ * count would show hidden records being created, so it is left out. OK or
+ * FORBIDDEN.
+ */
+enum pt_access pt_access_hidden_counts(const struct pt_principal *who);
+
 #endif

@@ -1,5 +1,6 @@
 /* pt_register.c - treatment names and the approval rule of the risk register. */
 #include "pt_register.h"
+#include "pt_plan_records.h"
 
 #include "pt_matrix.h"
 
@@ -47,4 +48,9 @@ void pt_register_residual(const struct pt_config *cfg, double p_attack, double p
 	*risk_eur_year = p_attack * p_success * consequence_eur;
 	pt_matrix_quant_classes(cfg, p_attack * p_success, consequence_eur, &l, &c);
 	*band = pt_matrix_band(cfg, l, c);
+}
+
+const char *pt_site_measure_status_name(enum pt_site_measure_status s)
+{
+	return s == PT_SM_EXISTING ? "existing" : s == PT_SM_COMMITTED ? "committed" : "";
 }

@@ -464,3 +464,77 @@ enum pt_err pt_measure_effects_write_csv(FILE *f, const struct pt_measure_catalo
 	}
 	return ferror(f) ? PT_EIO : PT_OK;
 }
+
+json_t *pt_json_id_list(const char *s)
+{
+	json_t *a = json_array();
+	const char *p = s;
+	while (a && p && *p) {
+		size_t n = strcspn(p, ";,");
+		if (n > 0 && json_array_append_new(a, json_stringn(p, n))) {
+			json_decref(a);
+			return NULL;
+		}
+		p += n;
+		if (*p)
+			p++;
+	}
+	return a;
+}
+
+json_t *pt_measure_to_json(const struct pt_measure_catalog *c, size_t i,
+			   enum pt_measure_json_form form)
+{
+	const struct pt_measure *m = &c->items[i];
+	json_t *eff = json_array();
+	size_t k;
+	if (!eff)
+		return NULL;
+	for (k = 0; k < c->n_effects; k++) {
+		const struct pt_measure_effect *e = &c->effects[k];
+		json_t *x;
+		if (strcmp(e->measure_id, m->id) != 0)
+			continue;
+		x = json_pack("{s:s,s:f,s:f}", "threat_id", e->threat_id, "v_reduction",
+			      e->v_reduction, "c_reduction", e->c_reduction);
+		if (!x || json_array_append_new(eff, x)) {
+			json_decref(eff);
+			return NULL;
+		}
+	}
+	if (form == PT_MEASURE_JSON_API)
+		return json_pack(
+			"{s:s,s:s,s:s,s:f,s:f,s:i,s:{s:i,s:i,s:i},s:i,s:b,s:b,s:o,s:o,s:s,s:s,s:o}",
+			"id", m->id, "name", m->name, "family", pt_measure_family_name(m->family),
+			"capex_eur", m->capex_eur, "opex_eur_year", m->opex_eur_year,
+			"lifetime_years", m->lifetime_years, "rights", "privacy",
+			m->rights[PT_RIGHT_PRIVACY], "movement", m->rights[PT_RIGHT_MOVEMENT],
+			"discrimination", m->rights[PT_RIGHT_DISCRIMINATION], "intrusiveness",
+			pt_measure_intrusiveness(m), "legal_basis", m->legal_basis,
+			"removes_step_free", m->removes_step_free, "kinds", pt_json_id_list(m->kinds),
+			"sectors", pt_json_id_list(m->sectors), "exclusive_group", m->exclusive_group,
+			"description", m->description, "effects", eff);
+	return json_pack("{s:s,s:s,s:s,s:f,s:f,s:i,s:i,s:i,s:i,s:i,s:b,s:b,s:s,s:s,s:s,s:s,s:o}",
+			 "id", m->id, "name", m->name, "family", pt_measure_family_name(m->family),
+			 "capex_eur", m->capex_eur, "opex_eur_year", m->opex_eur_year,
+			 "lifetime_years", m->lifetime_years, "intrusiveness",
+			 pt_measure_intrusiveness(m), "privacy", m->rights[PT_RIGHT_PRIVACY],
+			 "movement", m->rights[PT_RIGHT_MOVEMENT], "discrimination",
+			 m->rights[PT_RIGHT_DISCRIMINATION], "legal_basis", m->legal_basis,
+			 "removes_step_free", m->removes_step_free, "kinds", m->kinds, "sectors",
+			 m->sectors, "exclusive_group", m->exclusive_group, "description",
+			 m->description, "effects", eff);
+}
+
+json_t *pt_site_measure_to_json(const struct pt_site_measure_row *r, const char *name,
+				enum pt_measure_json_form form)
+{
+	if (form == PT_MEASURE_JSON_API)
+		return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "measure_id", r->measure_id, "name",
+				 name ? name : r->measure_id, "status",
+				 pt_site_measure_status_name(r->status), "plan", r->plan, "added_at",
+				 r->added_at, "added_by", r->added_by);
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "site_id", r->site_id, "measure_id",
+			 r->measure_id, "status", pt_site_measure_status_name(r->status), "plan",
+			 r->plan, "added_at", r->added_at, "added_by", r->added_by);
+}

@@ -6,9 +6,11 @@
 #define PT_MEASURES_IO_H
 
 #include <stddef.h>
+#include <jansson.h>
 #include <stdio.h>
 
 #include "../core/pt_measure.h"
+#include "../core/pt_plan_records.h"
 #include "../core/pt_model.h"
 
 #define PT_SITE_MEASURES_MAX 10000000L /**< rows of a site measures file or list */
@@ -68,5 +70,32 @@ enum pt_err pt_site_measures_read_csv(const char *buf, size_t len,
 enum pt_err pt_measures_write_csv(FILE *f, const struct pt_measure_catalog *c);
 /** Write the effects as measure_effects.csv. */
 enum pt_err pt_measure_effects_write_csv(FILE *f, const struct pt_measure_catalog *c);
+
+/** How a measure is written as JSON. */
+enum pt_measure_json_form {
+	/** The command line's: rights flat (privacy, movement, discrimination), kinds and sectors as text. */
+	PT_MEASURE_JSON_TEXT = 0,
+	/** The API's: rights as an object with intrusiveness, kinds and sectors as arrays of ids. */
+	PT_MEASURE_JSON_API
+};
+
+/**
+ * Measure i of c with its effects ({threat_id, v_reduction, c_reduction})
+ * as a JSON object in form. New reference; NULL when out of memory.
+ */
+json_t *pt_measure_to_json(const struct pt_measure_catalog *c, size_t i,
+			   enum pt_measure_json_form form);
+
+/**
+ * A measure at a site: API form {measure_id, name, status, plan, added_at,
+ * added_by} (name: the catalogue's, or the id); text form {site_id,
+ * measure_id, status, plan, added_at, added_by}. New reference; NULL when
+ * out of memory.
+ */
+json_t *pt_site_measure_to_json(const struct pt_site_measure_row *r, const char *name,
+				enum pt_measure_json_form form);
+
+/** "a;b;c" (',' separates too) as a JSON array of strings; new reference, NULL when out of memory. */
+json_t *pt_json_id_list(const char *s);
 
 #endif

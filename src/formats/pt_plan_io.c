@@ -9,11 +9,12 @@
 
 #include "pt_csv.h"
 #include "pt_plan_io.h"
+#include "pt_plan_io_int.h"
 
 /* ---- numbers as people read them ---------------------------------------- */
 
 /* Whole euros with ',' between thousands: "1,234,567", "-3,000". */
-static void eur_full(char *buf, size_t size, double eur)
+void pt_plan_eur_full(char *buf, size_t size, double eur)
 {
 	char digits[64], out[96];
 	size_t n, i, o = 0;
@@ -49,11 +50,11 @@ static void eur_round(char *buf, size_t size, double eur)
 		scale = pow(10, floor(log10(a)) - 2);
 		eur = round(eur / scale) * scale;
 	}
-	eur_full(buf, size, eur);
+	pt_plan_eur_full(buf, size, eur);
 }
 
 /* Short axis labels: "0", "850", "12k", "1.5M", "2.3bn". */
-static void eur_short(char *buf, size_t size, double eur)
+void pt_plan_eur_short(char *buf, size_t size, double eur)
 {
 	double a = fabs(eur);
 	if (a < 1e3)
@@ -67,7 +68,7 @@ static void eur_short(char *buf, size_t size, double eur)
 }
 
 /* A benefit-cost ratio: "1.7", "0.04", "23", "unbounded" (no cost). */
-static void ratio_text(char *buf, size_t size, double r)
+void pt_plan_ratio_text(char *buf, size_t size, double r)
 {
 	if (isnan(r))
 		snprintf(buf, size, "n/a");
@@ -81,7 +82,7 @@ static void ratio_text(char *buf, size_t size, double r)
 		snprintf(buf, size, "%.2f", r);
 }
 
-static void percent_text(char *buf, size_t size, double x)
+void pt_plan_percent_text(char *buf, size_t size, double x)
 {
 	if (isnan(x))
 		snprintf(buf, size, "n/a");
@@ -98,14 +99,14 @@ static const char *threat_id(const struct pt_plan_view *v, long t)
 	return v->threats->items[t].id;
 }
 
-static const char *measure_id(const struct pt_plan_view *v, uint32_t m)
+const char *pt_plan_measure_id(const struct pt_plan_view *v, uint32_t m)
 {
 	if (!v->measures || m >= v->measures->n)
 		return "?";
 	return v->measures->items[m].id;
 }
 
-static const struct pt_plan_screen *find_screen(const struct pt_plan_view *v, size_t site,
+const struct pt_plan_screen *pt_plan_find_screen(const struct pt_plan_view *v, size_t site,
 						uint32_t m)
 {
 	const struct pt_plan_site_model *sm = &v->model->sites[site];
@@ -116,7 +117,7 @@ static const struct pt_plan_screen *find_screen(const struct pt_plan_view *v, si
 	return NULL;
 }
 
-static const struct pt_plan_option *chosen_option(const struct pt_plan_view *v, size_t site)
+const struct pt_plan_option *pt_plan_chosen_option(const struct pt_plan_view *v, size_t site)
 {
 	const struct pt_plan_site_model *sm = &v->model->sites[site];
 	size_t c = v->result && v->result->choice && site < v->result->n_sites
@@ -128,12 +129,12 @@ static const struct pt_plan_option *chosen_option(const struct pt_plan_view *v, 
 	return &v->model->options[sm->first_option + c];
 }
 
-static double cost_factor(const struct pt_plan_view *v)
+double pt_plan_cost_factor(const struct pt_plan_view *v)
 {
 	return v->cfg ? v->cfg->plan_alternative_cost_factor : 1.2;
 }
 
-static unsigned horizon(const struct pt_plan_view *v)
+unsigned pt_plan_horizon(const struct pt_plan_view *v)
 {
 	return v->cfg ? v->cfg->plan_horizon_years : 10;
 }
@@ -170,15 +171,15 @@ size_t pt_plan_reasons(const struct pt_plan_view *v, size_t site, const struct p
 	if (n < max) {
 		eur_round(a, sizeof a, s->reduction_eur_year);
 		eur_round(b, sizeof b, s->cost_eur);
-		ratio_text(r, sizeof r, s->bcr);
+		pt_plan_ratio_text(r, sizeof r, s->bcr);
 		if (s->main_threat >= 0)
 			snprintf(out[n++], 512,
 				 "Reduces expected loss by EUR %s a year (mostly %s); cost EUR %s over %u years; benefit-cost ratio %s.",
-				 a, threat_id(v, s->main_threat), b, horizon(v), r);
+				 a, threat_id(v, s->main_threat), b, pt_plan_horizon(v), r);
 		else
 			snprintf(out[n++], 512,
 				 "Reduces expected loss by EUR %s a year; cost EUR %s over %u years; benefit-cost ratio %s.",
-				 a, b, horizon(v), r);
+				 a, b, pt_plan_horizon(v), r);
 	}
 
 	for (k = 0; k < s->n_alts && n < max; k++) {
@@ -189,27 +190,27 @@ size_t pt_plan_reasons(const struct pt_plan_view *v, size_t site, const struct p
 			snprintf(out[n++], 512,
 				 "%zu other less intrusive measures considered fall short too (each "
 				 "reduces less or costs more than %g x this measure's cost).",
-				 s->n_alts - k, cost_factor(v));
+				 s->n_alts - k, pt_plan_cost_factor(v));
 			break;
 		}
 		alt = &v->model->alts[s->first_alt + k];
 		eur_round(a, sizeof a, alt->reduction_eur_year);
 		eur_round(r, sizeof r, s->reduction_eur_year);
 		if (strcmp(a, r) == 0) /* the same when rounded: show whole euros */
-			eur_full(a, sizeof a, alt->reduction_eur_year);
+			pt_plan_eur_full(a, sizeof a, alt->reduction_eur_year);
 		eur_round(b, sizeof b, alt->cost_eur);
 		if (alt->less_reduction && alt->too_costly)
 			snprintf(out[n++], 512,
 				 "Less intrusive %s considered: reduces only EUR %s a year and costs EUR %s, above %g x this measure's cost.",
-				 measure_id(v, alt->measure), a, b, cost_factor(v));
+				 pt_plan_measure_id(v, alt->measure), a, b, pt_plan_cost_factor(v));
 		else if (alt->too_costly)
 			snprintf(out[n++], 512,
 				 "Less intrusive %s considered: costs EUR %s, above %g x this measure's cost.",
-				 measure_id(v, alt->measure), b, cost_factor(v));
+				 pt_plan_measure_id(v, alt->measure), b, pt_plan_cost_factor(v));
 		else
 			snprintf(out[n++], 512,
 				 "Less intrusive %s considered: reduces only EUR %s a year.",
-				 measure_id(v, alt->measure), a);
+				 pt_plan_measure_id(v, alt->measure), a);
 	}
 	if (s->n_alts == 0 && n < max) {
 		if (s->intrusiveness <= 0)
@@ -246,24 +247,24 @@ void pt_plan_reject_reason(const struct pt_plan_view *v, size_t site,
 	case PT_VERDICT_LESS_INTRUSIVE: {
 		const struct pt_plan_screen *alt = NULL;
 		if (s->alternative >= 0 && v->model && site < v->model->n_sites)
-			alt = find_screen(v, site, (uint32_t)s->alternative);
+			alt = pt_plan_find_screen(v, site, (uint32_t)s->alternative);
 		if (alt) {
 			eur_round(a, sizeof a, alt->reduction_eur_year);
 			eur_round(b, sizeof b, alt->cost_eur);
 			snprintf(buf, size,
 				 "%s (intrusiveness %d) reduces at least as much (EUR %s a year) for EUR %s, within %g x the cost.",
-				 measure_id(v, alt->measure), alt->intrusiveness, a, b, cost_factor(v));
+				 pt_plan_measure_id(v, alt->measure), alt->intrusiveness, a, b, pt_plan_cost_factor(v));
 		} else {
 			snprintf(buf, size,
 				 "%s is less intrusive and reduces at least as much, within %g x the cost.",
-				 s->alternative >= 0 ? measure_id(v, (uint32_t)s->alternative)
+				 s->alternative >= 0 ? pt_plan_measure_id(v, (uint32_t)s->alternative)
 						     : "Another measure",
-				 cost_factor(v));
+				 pt_plan_cost_factor(v));
 		}
 		break;
 	}
 	case PT_VERDICT_BCR:
-		ratio_text(a, sizeof a, s->bcr);
+		pt_plan_ratio_text(a, sizeof a, s->bcr);
 		snprintf(buf, size, "Benefit-cost ratio %s is below the minimum %g.", a,
 			 v->cfg ? v->cfg->plan_min_bcr : 1.0);
 		break;
@@ -297,7 +298,7 @@ static int cmp_sites(const void *pa, const void *pb)
 }
 
 /* The indexes of the funded sites in report order; *idx new (free()). */
-static enum pt_err funded_sites(const struct pt_plan_view *v, size_t **idx, size_t *n)
+enum pt_err pt_plan_funded_sites(const struct pt_plan_view *v, size_t **idx, size_t *n)
 {
 	struct site_key *keys;
 	size_t i, k = 0;
@@ -314,7 +315,7 @@ static enum pt_err funded_sites(const struct pt_plan_view *v, size_t **idx, size
 		return PT_ENOMEM;
 	}
 	for (i = 0; i < v->model->n_sites; i++) {
-		const struct pt_plan_option *o = chosen_option(v, i);
+		const struct pt_plan_option *o = pt_plan_chosen_option(v, i);
 		if (o && o->n_measures > 0) {
 			keys[k].reduction = o->benefit_eur;
 			keys[k].id = v->sites ? v->sites[i].id : "";
@@ -330,12 +331,12 @@ static enum pt_err funded_sites(const struct pt_plan_view *v, size_t **idx, size
 	return PT_OK;
 }
 
-static const char *site_id(const struct pt_plan_view *v, size_t i)
+const char *pt_plan_site_id(const struct pt_plan_view *v, size_t i)
 {
 	return v->sites ? v->sites[i].id : "";
 }
 
-static const char *site_name(const struct pt_plan_view *v, size_t i)
+const char *pt_plan_site_name(const struct pt_plan_view *v, size_t i)
 {
 	return v->sites ? v->sites[i].name : "";
 }
@@ -352,7 +353,7 @@ static int put(json_t *o, const char *key, json_t *val)
 	return val ? json_object_set_new(o, key, val) : -1;
 }
 
-static double ratio(double benefit, double cost)
+double pt_plan_ratio(double benefit, double cost)
 {
 	if (cost > 0)
 		return benefit / cost;
@@ -373,7 +374,7 @@ json_t *pt_plan_sensitivity_json(const struct pt_plan_variant *v, size_t n)
 			bad |= put(o, "horizon_years", json_integer((json_int_t)v[k].horizon_years));
 			bad |= put(o, "cost_eur", jreal(v[k].cost_eur));
 			bad |= put(o, "risk_reduction_eur", jreal(v[k].risk_reduction_eur));
-			bad |= put(o, "bcr", jreal(ratio(v[k].risk_reduction_eur, v[k].cost_eur)));
+			bad |= put(o, "bcr", jreal(pt_plan_ratio(v[k].risk_reduction_eur, v[k].cost_eur)));
 			bad |= put(o, "net_benefit_eur", jreal(v[k].risk_reduction_eur - v[k].cost_eur));
 			bad |= put(o, "sites_funded", json_integer((json_int_t)v[k].sites_funded));
 			bad |= put(o, "measures", json_integer((json_int_t)v[k].measures));
@@ -393,7 +394,7 @@ json_t *pt_plan_sensitivity_json(const struct pt_plan_variant *v, size_t n)
 
 static json_t *measure_json(const struct pt_plan_view *v, size_t site, uint32_t mi)
 {
-	const struct pt_plan_screen *s = find_screen(v, site, mi);
+	const struct pt_plan_screen *s = pt_plan_find_screen(v, site, mi);
 	const struct pt_measure *m = v->measures && mi < v->measures->n ? &v->measures->items[mi]
 									 : NULL;
 	char reasons[16][512];
@@ -403,7 +404,7 @@ static json_t *measure_json(const struct pt_plan_view *v, size_t site, uint32_t 
 
 	if (s)
 		n = pt_plan_reasons(v, site, s, reasons, 16);
-	bad |= put(o, "measure_id", json_string(measure_id(v, mi)));
+	bad |= put(o, "measure_id", json_string(pt_plan_measure_id(v, mi)));
 	bad |= put(o, "name", json_string(m ? m->name : ""));
 	bad |= put(o, "family", json_string(m ? pt_measure_family_name(m->family) : ""));
 	bad |= put(o, "cost_eur", jreal(s ? s->cost_eur : NAN));
@@ -427,13 +428,13 @@ static json_t *measure_json(const struct pt_plan_view *v, size_t site, uint32_t 
 static json_t *site_json(const struct pt_plan_view *v, size_t i)
 {
 	const struct pt_plan_site_model *sm = &v->model->sites[i];
-	const struct pt_plan_option *o = chosen_option(v, i);
+	const struct pt_plan_option *o = pt_plan_chosen_option(v, i);
 	json_t *js = json_object(), *ms = json_array();
 	int bad = !js || !ms;
 	uint32_t k;
 
-	bad |= put(js, "site_id", json_string(site_id(v, i)));
-	bad |= put(js, "name", json_string(site_name(v, i)));
+	bad |= put(js, "site_id", json_string(pt_plan_site_id(v, i)));
+	bad |= put(js, "name", json_string(pt_plan_site_name(v, i)));
 	bad |= put(js, "region", json_string(v->sites ? v->sites[i].region : ""));
 	bad |= put(js, "lat", jreal(v->sites ? v->sites[i].lat : NAN));
 	bad |= put(js, "lon", jreal(v->sites ? v->sites[i].lon : NAN));
@@ -443,7 +444,7 @@ static json_t *site_json(const struct pt_plan_view *v, size_t i)
 	bad |= put(js, "risk_before_eur", jreal(sm->risk_before_eur_year));
 	bad |= put(js, "risk_after_eur", jreal(o->risk_after_eur_year));
 	bad |= put(js, "risk_reduction_eur", jreal(o->benefit_eur));
-	bad |= put(js, "bcr", jreal(ratio(o->benefit_eur, o->cost_eur)));
+	bad |= put(js, "bcr", jreal(pt_plan_ratio(o->benefit_eur, o->cost_eur)));
 	for (k = 0; k < o->n_measures && !bad; k++) {
 		json_t *m = measure_json(v, i, v->model->option_measures[o->first_measure + k]);
 		bad |= m ? json_array_append_new(ms, m) : -1;
@@ -467,7 +468,7 @@ static json_t *totals_json(const struct pt_plan_view *v)
 	bad |= put(t, "risk_before_eur_year", jreal(r->risk_before_eur_year));
 	bad |= put(t, "risk_after_eur_year", jreal(r->risk_after_eur_year));
 	bad |= put(t, "risk_reduction_eur", jreal(r->risk_reduction_eur));
-	bad |= put(t, "bcr", jreal(ratio(r->risk_reduction_eur, r->cost_eur)));
+	bad |= put(t, "bcr", jreal(pt_plan_ratio(r->risk_reduction_eur, r->cost_eur)));
 	bad |= put(t, "net_benefit_eur", jreal(r->risk_reduction_eur - r->cost_eur));
 	bad |= put(t, "bound_eur", jreal(r->bound_eur));
 	bad |= put(t, "gap", jreal(r->gap));
@@ -484,7 +485,7 @@ static json_t *totals_json(const struct pt_plan_view *v)
 	return t;
 }
 
-static size_t not_assessed(const struct pt_plan_view *v)
+size_t pt_plan_not_assessed(const struct pt_plan_view *v)
 {
 	size_t i, n = 0;
 	for (i = 0; v->model && i < v->model->n_sites; i++)
@@ -510,10 +511,10 @@ json_t *pt_plan_to_json(const struct pt_plan_view *v)
 	bad |= put(root, "region", json_string(v->region ? v->region : ""));
 	if (v->name && v->name[0])
 		bad |= put(root, "name", json_string(v->name));
-	bad |= put(root, "horizon_years", json_integer((json_int_t)horizon(v)));
+	bad |= put(root, "horizon_years", json_integer((json_int_t)pt_plan_horizon(v)));
 	bad |= put(root, "discount_rate", jreal(v->cfg ? v->cfg->plan_discount_rate : NAN));
 	bad |= put(root, "totals", totals_json(v));
-	if (bad || funded_sites(v, &idx, &n_idx) != PT_OK)
+	if (bad || pt_plan_funded_sites(v, &idx, &n_idx) != PT_OK)
 		goto fail;
 
 	sites = json_array();
@@ -557,8 +558,8 @@ json_t *pt_plan_to_json(const struct pt_plan_view *v)
 			o = json_object();
 			if (!o || json_array_append_new(rej, o))
 				goto fail;
-			bad = put(o, "site_id", json_string(site_id(v, i)));
-			bad |= put(o, "measure_id", json_string(measure_id(v, s->measure)));
+			bad = put(o, "site_id", json_string(pt_plan_site_id(v, i)));
+			bad |= put(o, "measure_id", json_string(pt_plan_measure_id(v, s->measure)));
 			bad |= put(o, "verdict", json_string(pt_plan_verdict_name(s->verdict)));
 			bad |= put(o, "reason", json_string(reason));
 			if (bad)
@@ -594,9 +595,13 @@ json_t *pt_plan_to_json(const struct pt_plan_view *v)
 		}
 		fr = NULL;
 	}
-	bad = put(root, "withheld", json_integer((json_int_t)v->withheld));
+	bad = v->omit_withheld ? 0 : put(root, "withheld", json_integer((json_int_t)v->withheld));
 	bad |= put(root, "outside_region", json_integer((json_int_t)v->outside_region));
-	bad |= put(root, "not_assessed", json_integer((json_int_t)not_assessed(v)));
+	bad |= put(root, "not_assessed", json_integer((json_int_t)pt_plan_not_assessed(v)));
+	if (v->with_time_limit)
+		bad |= put(root, "exact_time_limit_s", json_real(v->exact_time_limit_s));
+	if (v->variants && v->n_variants)
+		bad |= put(root, "sensitivity", pt_plan_sensitivity_json(v->variants, v->n_variants));
 	if (bad)
 		goto fail;
 	free(idx);
@@ -645,7 +650,7 @@ enum pt_err pt_plan_write_csv(FILE *f, const struct pt_plan_view *v)
 
 	if (!v || !v->model || !v->result)
 		return PT_EINVAL;
-	if ((err = funded_sites(v, &idx, &n_idx)) != PT_OK)
+	if ((err = pt_plan_funded_sites(v, &idx, &n_idx)) != PT_OK)
 		return err;
 	joined = malloc(sizeof reasons + 16 * 4);
 	if (!joined) {
@@ -656,11 +661,11 @@ enum pt_err pt_plan_write_csv(FILE *f, const struct pt_plan_view *v)
 	      f);
 	for (k = 0; k < n_idx; k++) {
 		size_t i = idx[k];
-		const struct pt_plan_option *o = chosen_option(v, i);
+		const struct pt_plan_option *o = pt_plan_chosen_option(v, i);
 		uint32_t j;
 		for (j = 0; j < o->n_measures; j++) {
 			uint32_t mi = v->model->option_measures[o->first_measure + j];
-			const struct pt_plan_screen *s = find_screen(v, i, mi);
+			const struct pt_plan_screen *s = pt_plan_find_screen(v, i, mi);
 			size_t n = s ? pt_plan_reasons(v, i, s, reasons, 16) : 0;
 			joined[0] = '\0';
 			for (r = 0; r < n; r++) {
@@ -668,11 +673,11 @@ enum pt_err pt_plan_write_csv(FILE *f, const struct pt_plan_view *v)
 					strcat(joined, " | ");
 				strcat(joined, reasons[r]);
 			}
-			pt_csv_write_field(f, site_id(v, i));
+			pt_csv_write_field(f, pt_plan_site_id(v, i));
 			fputc(',', f);
-			pt_csv_write_field(f, site_name(v, i));
+			pt_csv_write_field(f, pt_plan_site_name(v, i));
 			fputc(',', f);
-			pt_csv_write_field(f, measure_id(v, mi));
+			pt_csv_write_field(f, pt_plan_measure_id(v, mi));
 			fputc(',', f);
 			pt_csv_write_field(f, v->measures && mi < v->measures->n
 						      ? v->measures->items[mi].name : "");
@@ -706,436 +711,5 @@ enum pt_err pt_plan_write_frontier_csv(FILE *f, const struct pt_plan_view *v)
 		csv_number(f, v->frontier_bound ? v->frontier_bound[k] : NAN);
 		fputs("\r\n", f);
 	}
-	return ferror(f) ? PT_EIO : PT_OK;
-}
-
-/* ---- HTML ---------------------------------------------------------------- */
-
-static void html(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		default: fputc(*s, f);
-		}
-	}
-}
-
-/* fprintf into a buffer, then escaped. */
-static void htmlf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void htmlf(FILE *f, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	html(f, buf);
-}
-
-static void row(FILE *f, const char *label, const char *value)
-{
-	fputs("<tr><th scope=\"row\">", f);
-	html(f, label);
-	fputs("</th><td>", f);
-	html(f, value);
-	fputs("</td></tr>\n", f);
-}
-
-static const char html_head[] =
-	"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-	"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	"<title>Protective measures: investment plan</title>\n<style>\n"
-	"body{font-family:system-ui,sans-serif;margin:2em auto;max-width:60em;padding:0 1em;"
-	"color:#1a1a1a;line-height:1.4}\n"
-	"h1{font-size:1.6em}h2{font-size:1.25em;margin-top:1.6em;border-bottom:1px solid #999}\n"
-	"table{border-collapse:collapse;width:100%;margin:.5em 0}\n"
-	"th,td{text-align:left;vertical-align:top;padding:.25em .5em;border-bottom:1px solid #ddd}\n"
-	"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
-	"td:first-child{white-space:nowrap}\n"
-	"table.summary th{width:16em;font-weight:600}\n"
-	"tr.site td{border-top:2px solid #555;font-weight:600}\n"
-	"ul.reasons{margin:.2em 0 .2em 1.2em;padding:0}\n"
-	"svg{max-width:100%;height:auto}\n"
-	".note{color:#444}\n"
-	"@media print{body{margin:0;max-width:none;font-size:10pt}"
-	"h2{break-after:avoid}tr{break-inside:avoid}figure{break-inside:avoid}"
-	"a{color:inherit;text-decoration:none}}\n"
-	"</style>\n</head>\n<body>\n";
-
-#define SVG_W 640
-#define SVG_H 360
-#define SVG_L 90
-#define SVG_R 20
-#define SVG_T 20
-#define SVG_B 60
-
-static double sx(double x, double xmax)
-{
-	return SVG_L + (xmax > 0 ? x / xmax : 0) * (SVG_W - SVG_L - SVG_R);
-}
-
-static double sy(double y, double ymax)
-{
-	return SVG_H - SVG_B - (ymax > 0 ? y / ymax : 0) * (SVG_H - SVG_T - SVG_B);
-}
-
-static void svg_line(FILE *f, const struct pt_plan_view *v, const double *ys, double xmax,
-		     double ymax, const char *style)
-{
-	size_t k;
-	fprintf(f, "<polyline fill=\"none\" %s points=\"", style);
-	for (k = 0; k < v->frontier_n; k++) {
-		double x = isfinite(v->frontier_budget[k]) ? v->frontier_budget[k] : 0;
-		double y = isfinite(ys[k]) ? ys[k] : 0;
-		fprintf(f, "%s%.1f,%.1f", k ? " " : "", sx(x, xmax), sy(y, ymax));
-	}
-	fputs("\"/>\n", f);
-}
-
-/* A round tick step (1, 2, 2.5 or 5 x 10^k) giving about five ticks up to max. */
-static double tick_step(double max)
-{
-	double raw, mag, norm;
-	if (!(max > 0) || !isfinite(max))
-		return 1;
-	raw = max / 5;
-	mag = pow(10, floor(log10(raw)));
-	norm = raw / mag;
-	if (norm <= 1)
-		return mag;
-	if (norm <= 2)
-		return 2 * mag;
-	if (norm <= 2.5)
-		return 2.5 * mag;
-	if (norm <= 5)
-		return 5 * mag;
-	return 10 * mag;
-}
-
-static void svg_frontier(FILE *f, const struct pt_plan_view *v)
-{
-	double xmax = 0, ymax = 0, budget, xstep, ystep;
-	char lab[64];
-	size_t k;
-	int t;
-
-	for (k = 0; k < v->frontier_n; k++) {
-		if (isfinite(v->frontier_budget[k]) && v->frontier_budget[k] > xmax)
-			xmax = v->frontier_budget[k];
-		if (isfinite(v->frontier_reduction[k]) && v->frontier_reduction[k] > ymax)
-			ymax = v->frontier_reduction[k];
-		if (v->frontier_bound && isfinite(v->frontier_bound[k]) &&
-		    v->frontier_bound[k] > ymax)
-			ymax = v->frontier_bound[k];
-	}
-	fputs("<h2>Risk reduction against budget</h2>\n<figure>\n", f);
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" "
-		   "height=\"%d\" role=\"img\" aria-labelledby=\"frontier-title frontier-desc\">\n",
-		SVG_W, SVG_H, SVG_W, SVG_H);
-	fputs("<title id=\"frontier-title\">Risk reduction (present value, EUR) against budget "
-	      "(EUR)</title>\n",
-	      f);
-	fputs("<desc id=\"frontier-desc\">", f);
-	htmlf(f, "The solid line is the plan's risk reduction at %zu budgets from 0 to the cost of "
-		 "every measure; the dashed line is the upper bound of the linear relaxation; the "
-		 "vertical line marks this plan's budget.",
-	      v->frontier_n);
-	fputs("</desc>\n", f);
-	/* axes */
-	fprintf(f, "<g stroke=\"#333\" stroke-width=\"1\"><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
-		   "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/></g>\n",
-		SVG_L, SVG_H - SVG_B, SVG_W - SVG_R, SVG_H - SVG_B, SVG_L, SVG_T, SVG_L,
-		SVG_H - SVG_B);
-	fputs("<g font-size=\"11\" fill=\"#333\">\n", f);
-	xstep = tick_step(xmax);
-	ystep = tick_step(ymax);
-	for (t = 0; t <= 10; t++) {
-		double x = xstep * t, y = ystep * t;
-		if (x > xmax * (1 + 1e-9) && y > ymax * (1 + 1e-9))
-			break;
-		if (x > xmax * (1 + 1e-9))
-			goto y_tick;
-		eur_short(lab, sizeof lab, x);
-		fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\"/>"
-			   "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">",
-			sx(x, xmax), SVG_H - SVG_B, sx(x, xmax), SVG_H - SVG_B + 5, sx(x, xmax),
-			SVG_H - SVG_B + 18);
-		html(f, lab);
-		fputs("</text>\n", f);
-	y_tick:
-		if (y > ymax * (1 + 1e-9))
-			continue;
-		eur_short(lab, sizeof lab, y);
-		fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#333\"/>"
-			   "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">",
-			SVG_L - 5, sy(y, ymax), SVG_L, sy(y, ymax), SVG_L - 8, sy(y, ymax) + 4);
-		html(f, lab);
-		fputs("</text>\n", f);
-	}
-	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">Budget (EUR, present value over "
-		   "the horizon)</text>\n",
-		(SVG_L + SVG_W - SVG_R) / 2, SVG_H - 18);
-	fprintf(f, "<text transform=\"translate(16 %d) rotate(-90)\" text-anchor=\"middle\">Risk "
-		   "reduction (EUR, PV)</text>\n</g>\n",
-		(SVG_T + SVG_H - SVG_B) / 2);
-	if (v->frontier_bound)
-		svg_line(f, v, v->frontier_bound, xmax, ymax,
-			 "stroke=\"#888\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"");
-	svg_line(f, v, v->frontier_reduction, xmax, ymax, "stroke=\"#0b5394\" stroke-width=\"2\"");
-	budget = v->result->budget_eur;
-	if (isfinite(budget) && xmax > 0) {
-		double bx = sx(budget < xmax ? budget : xmax, xmax);
-		fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#b45f06\" "
-			   "stroke-width=\"1.5\"/>\n<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" "
-			   "fill=\"#b45f06\"/>\n<text x=\"%.1f\" y=\"%d\" font-size=\"11\" "
-			   "fill=\"#b45f06\">this budget</text>\n",
-			bx, SVG_T, bx, SVG_H - SVG_B, bx, sy(v->result->risk_reduction_eur, ymax),
-			bx + 4, SVG_T + 10);
-	}
-	fputs("<g font-size=\"11\"><line x1=\"100\" y1=\"12\" x2=\"130\" y2=\"12\" stroke=\"#0b5394\" "
-	      "stroke-width=\"2\"/><text x=\"134\" y=\"16\">plan (fast solver)</text>"
-	      "<line x1=\"260\" y1=\"12\" x2=\"290\" y2=\"12\" stroke=\"#888\" "
-	      "stroke-dasharray=\"6 4\"/><text x=\"294\" y=\"16\">LP bound</text></g>\n",
-	      f);
-	fputs("</svg>\n<figcaption class=\"note\">Each point is a plan chosen by the fast solver at "
-	      "that budget; the gap between the lines is at most what a better plan could add."
-	      "</figcaption>\n</figure>\n",
-	      f);
-}
-
-static void html_summary(FILE *f, const struct pt_plan_view *v)
-{
-	const struct pt_plan_result *r = v->result;
-	char a[96], b[96], buf[512];
-
-	fputs("<h2>Summary</h2>\n<table class=\"summary\">\n", f);
-	eur_full(a, sizeof a, r->budget_eur);
-	snprintf(buf, sizeof buf, "EUR %s", a);
-	row(f, "Budget", buf);
-	row(f, "Solver", pt_plan_solver_name(r->solver));
-	row(f, "Threat level", v->threat_level_text ? v->threat_level_text : "");
-	row(f, "Region", v->region && v->region[0] ? v->region : "all regions");
-	snprintf(buf, sizeof buf, "%u years at a discount rate of %g%%", horizon(v),
-		 v->cfg ? v->cfg->plan_discount_rate * 100 : NAN);
-	row(f, "Horizon", buf);
-	snprintf(buf, sizeof buf, "%zu sites, %zu measures", r->sites_funded, r->measures_chosen);
-	row(f, "In the plan", buf);
-	eur_full(a, sizeof a, r->cost_eur);
-	snprintf(buf, sizeof buf, "EUR %s (present value over the horizon)", a);
-	row(f, "Cost", buf);
-	eur_full(a, sizeof a, r->risk_reduction_eur);
-	snprintf(buf, sizeof buf, "EUR %s (present value over the horizon)", a);
-	row(f, "Risk reduction", buf);
-	eur_full(a, sizeof a, r->risk_before_eur_year);
-	eur_full(b, sizeof b, r->risk_after_eur_year);
-	snprintf(buf, sizeof buf, "EUR %s a year before, EUR %s after", a, b);
-	row(f, "Expected loss", buf);
-	ratio_text(a, sizeof a, ratio(r->risk_reduction_eur, r->cost_eur));
-	row(f, "Benefit-cost ratio", a);
-	eur_full(a, sizeof a, r->risk_reduction_eur - r->cost_eur);
-	snprintf(buf, sizeof buf, "EUR %s", a);
-	row(f, "Net benefit", buf);
-	percent_text(a, sizeof a, r->gap);
-	eur_full(b, sizeof b, r->bound_eur);
-	if (r->optimal)
-		snprintf(buf, sizeof buf, "%s (bound EUR %s, not reachable with whole measures); "
-			 "this plan is proved optimal", a, b);
-	else
-		snprintf(buf, sizeof buf, "%s (bound EUR %s: no plan can reduce more)%s", a, b,
-			 r->time_limit_hit ? "; the exact solver's time limit was reached" : "");
-	row(f, "Gap to the LP bound", buf);
-	if (isnan(r->exact_reduction_eur)) {
-		row(f, "Gap to the exact solver", "not checked");
-	} else {
-		percent_text(a, sizeof a, r->gap_to_exact);
-		eur_full(b, sizeof b, r->exact_reduction_eur);
-		snprintf(buf, sizeof buf, "%s (exact solver: EUR %s)", a, b);
-		row(f, "Gap to the exact solver", buf);
-	}
-	if (v->withheld || v->outside_region || not_assessed(v)) {
-		snprintf(buf, sizeof buf,
-			 "%zu sites not visible to the caller, %zu outside the region, %zu not assessed",
-			 v->withheld, v->outside_region, not_assessed(v));
-		row(f, "Left out", buf);
-	}
-	fputs("</table>\n", f);
-}
-
-static void html_sites(FILE *f, const struct pt_plan_view *v, const size_t *idx, size_t n_idx)
-{
-	char a[96], b[96], c[96], reasons[16][512];
-	size_t k, r;
-
-	fputs("<h2>Sites in the plan</h2>\n", f);
-	if (n_idx == 0) {
-		fputs("<p>No site is funded at this budget.</p>\n", f);
-		return;
-	}
-	fputs("<p class=\"note\">Expected loss is per year; cost is the present value of capital "
-	      "and running costs over the horizon.</p>\n<table>\n<thead><tr><th>Site</th>"
-	      "<th>Name</th><th>Band</th><th class=\"n\">Cost (EUR)</th>"
-	      "<th class=\"n\">Expected loss a year, before &#8594; after (EUR)</th>"
-	      "<th class=\"n\">BCR</th></tr></thead>\n<tbody>\n",
-	      f);
-	for (k = 0; k < n_idx; k++) {
-		size_t i = idx[k];
-		const struct pt_plan_option *o = chosen_option(v, i);
-		uint32_t j;
-		eur_full(a, sizeof a, o->cost_eur);
-		eur_full(b, sizeof b, v->model->sites[i].risk_before_eur_year);
-		eur_full(c, sizeof c, o->risk_after_eur_year);
-		fputs("<tr class=\"site\"><td>", f);
-		html(f, site_id(v, i));
-		fputs("</td><td>", f);
-		html(f, site_name(v, i));
-		fputs("</td><td>", f);
-		html(f, pt_band_name(v->model->sites[i].band));
-		fputs("</td><td class=\"n\">", f);
-		html(f, a);
-		fputs("</td><td class=\"n\">", f);
-		html(f, b);
-		fputs(" &#8594; ", f);
-		html(f, c);
-		fputs("</td><td class=\"n\">", f);
-		ratio_text(a, sizeof a, ratio(o->benefit_eur, o->cost_eur));
-		html(f, a);
-		fputs("</td></tr>\n", f);
-		for (j = 0; j < o->n_measures; j++) {
-			uint32_t mi = v->model->option_measures[o->first_measure + j];
-			const struct pt_plan_screen *s = find_screen(v, i, mi);
-			size_t n = s ? pt_plan_reasons(v, i, s, reasons, 16) : 0;
-			fputs("<tr><td></td><td colspan=\"5\"><strong>", f);
-			html(f, measure_id(v, mi));
-			fputs("</strong>", f);
-			if (v->measures && mi < v->measures->n) {
-				fputs(" (", f);
-				html(f, v->measures->items[mi].name);
-				fputs(")", f);
-			}
-			fputs("\n<ul class=\"reasons\">", f);
-			for (r = 0; r < n; r++) {
-				fputs("<li>", f);
-				html(f, reasons[r]);
-				fputs("</li>", f);
-			}
-			fputs("</ul></td></tr>\n", f);
-		}
-	}
-	fputs("</tbody>\n</table>\n", f);
-}
-
-static void html_sensitivity(FILE *f, const struct pt_plan_view *v)
-{
-	char a[96], b[96], c[96], e[96];
-	size_t k;
-	fputs("<h2>How the plan depends on its assumptions</h2>\n<p class=\"note\">The same "
-	      "budget planned again at other discount rates and horizons, each plan screened and "
-	      "solved in full. Costs and reductions are present values at each row's own rate and "
-	      "horizon; \"in common\" counts the row's measures that this plan also chooses at the "
-	      "same site.</p>\n<table>\n<thead><tr><th>Discount rate</th><th>Horizon</th>"
-	      "<th class=\"n\">Cost (EUR)</th><th class=\"n\">Risk reduction (EUR)</th>"
-	      "<th class=\"n\">BCR</th><th class=\"n\">Net benefit (EUR)</th>"
-	      "<th class=\"n\">Sites</th><th class=\"n\">Measures</th>"
-	      "<th class=\"n\">In common</th></tr></thead>\n<tbody>\n",
-	      f);
-	for (k = 0; k < v->n_variants; k++) {
-		const struct pt_plan_variant *r = &v->variants[k];
-		eur_full(a, sizeof a, r->cost_eur);
-		eur_full(b, sizeof b, r->risk_reduction_eur);
-		ratio_text(c, sizeof c, ratio(r->risk_reduction_eur, r->cost_eur));
-		eur_full(e, sizeof e, r->risk_reduction_eur - r->cost_eur);
-		/* numbers only: nothing to escape */
-		fprintf(f,
-		      "<tr%s><td>%g%%%s</td><td>%u years</td><td class=\"n\">%s</td>"
-		      "<td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
-		      "<td class=\"n\">%zu</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td></tr>\n",
-		      r->base ? " class=\"site\"" : "", r->discount_rate * 100,
-		      r->base ? " (this plan)" : "", r->horizon_years, a, b, c, e, r->sites_funded,
-		      r->measures, r->measures_in_common);
-	}
-	fputs("</tbody>\n</table>\n", f);
-}
-
-static void html_rejected(FILE *f, const struct pt_plan_view *v)
-{
-	char reason[512];
-	size_t i, k, n = 0;
-
-	fputs("<h2>Measures rejected by the proportionality screening</h2>\n", f);
-	for (i = 0; i < v->model->n_sites; i++) {
-		const struct pt_plan_site_model *sm = &v->model->sites[i];
-		for (k = 0; k < sm->n_screens; k++) {
-			const struct pt_plan_screen *s = &v->model->screens[sm->first_screen + k];
-			if (s->verdict == PT_VERDICT_ADMITTED)
-				continue;
-			if (n++ == 0)
-				fputs("<table>\n<thead><tr><th>Site</th><th>Measure</th>"
-				      "<th>Rule</th><th>Reason</th></tr></thead>\n<tbody>\n",
-				      f);
-			pt_plan_reject_reason(v, i, s, reason, sizeof reason);
-			fputs("<tr><td>", f);
-			html(f, site_id(v, i));
-			fputs("</td><td>", f);
-			html(f, measure_id(v, s->measure));
-			fputs("</td><td>", f);
-			html(f, pt_plan_verdict_name(s->verdict));
-			fputs("</td><td>", f);
-			html(f, reason);
-			fputs("</td></tr>\n", f);
-		}
-	}
-	if (n)
-		fputs("</tbody>\n</table>\n", f);
-	else
-		fputs("<p>No measure was rejected.</p>\n", f);
-}
-
-enum pt_err pt_plan_write_html(FILE *f, const struct pt_plan_view *v)
-{
-	size_t *idx = NULL, n_idx = 0;
-	enum pt_err err;
-
-	if (!v || !v->model || !v->result)
-		return PT_EINVAL;
-	if ((err = funded_sites(v, &idx, &n_idx)) != PT_OK)
-		return err;
-	fputs(html_head, f);
-	fputs("<h1>Protective measures: investment plan", f);
-	if (v->name && v->name[0]) {
-		fputs(" ", f);
-		html(f, v->name);
-	}
-	fputs("</h1>\n", f);
-	html_summary(f, v);
-	if (v->frontier_n >= 2 && v->frontier_budget && v->frontier_reduction)
-		svg_frontier(f, v);
-	if (v->variants && v->n_variants)
-		html_sensitivity(f, v);
-	html_sites(f, v, idx, n_idx);
-	html_rejected(f, v);
-	fputs("<h2>Method</h2>\n<p class=\"note\">", f);
-	htmlf(f,
-	      "Each measure's effect lowers the probability that an attack succeeds and its "
-	      "consequence per threat scenario (V' = V x prod(1 - e), C' = C x prod(1 - c)); "
-	      "risk is the quantitative method's expected yearly loss at the current threat level. "
-	      "Costs are capital (bought again at the end of each lifetime) plus running costs, and "
-	      "benefits the yearly risk reduction, both as present values over %u years at %g%% a "
-	      "year. Per site, the admissible bundles of at most %u measures that are "
-	      "Pareto-efficient compete for the budget (a multiple-choice knapsack). A measure is "
-	      "admissible only where the site's risk band reaches the band its intrusiveness needs, "
-	      "its own benefit-cost ratio at the site is at least %g, and no less intrusive "
-	      "measure that passes these rules reduces as much for at most %g x its cost; measures "
-	      "that remove step-free access are never chosen. The formulas, their sources and "
-	      "assumptions are in docs/methodology.md.",
-	      horizon(v), v->cfg ? v->cfg->plan_discount_rate * 100 : NAN,
-	      v->cfg ? v->cfg->plan_max_measures : 4U, v->cfg ? v->cfg->plan_min_bcr : 1.0,
-	      cost_factor(v));
-	fputs("</p>\n</body>\n</html>\n", f);
-	free(idx);
 	return ferror(f) ? PT_EIO : PT_OK;
 }

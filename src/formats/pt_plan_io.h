@@ -13,7 +13,7 @@
 #include "../core/pt_model.h"
 #include "../core/pt_plan.h"
 
-/** Everything a writer needs (borrowed; the store's struct pt_plan_run fills it). */
+/** Everything a writer needs (borrowed; src/app's pt_app_plan_view fills it). */
 struct pt_plan_view {
 	const struct pt_config *cfg;
 	const struct pt_catalog *threats;
@@ -28,7 +28,10 @@ struct pt_plan_view {
 	size_t frontier_n;                 /**< 0: no frontier */
 	const double *frontier_budget, *frontier_reduction, *frontier_bound;
 	int omit_rejected;                 /**< JSON: "rejected_counts" only, no "rejected" list */
-	const struct pt_plan_variant *variants; /**< HTML: the sensitivity table; NULL none */
+	int omit_withheld;                 /**< JSON: no "withheld" (the reader may not be told it) */
+	int with_time_limit;               /**< JSON: "exact_time_limit_s" after "not_assessed" */
+	double exact_time_limit_s;
+	const struct pt_plan_variant *variants; /**< the sensitivity (HTML table, JSON "sensitivity"); NULL none */
 	size_t n_variants;
 };
 
@@ -62,7 +65,8 @@ void pt_plan_reject_reason(const struct pt_plan_view *v, size_t site,
  *            (funded sites only, largest reduction first),
  *   rejected: [{site_id, measure_id, verdict, reason}],
  *   frontier: [{budget_eur, risk_reduction_eur, bound_eur}] (when computed),
- *   withheld, outside_region, not_assessed }
+ *   withheld (unless omit_withheld), outside_region, not_assessed,
+ *   exact_time_limit_s (with_time_limit), sensitivity (when variants) }
  */
 json_t *pt_plan_to_json(const struct pt_plan_view *v);
 

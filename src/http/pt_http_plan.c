@@ -1,16 +1,20 @@
 /* pt_http_plan.c - the measures, the investment plan and the risk register
- * over HTTP: the catalogue, measures at a site, a plan over the caller's
- * visible sites (JSON as the CLI writes it, or the printable report), saved
- * plans and the register's treatment decisions with approval and history. */
+ * over HTTP: parse each request, call its use case of src/app, render with
+ * the writers of src/formats (the printable report, the plan's JSON as the
+ * CLI writes it, saved plans, register entries). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../app/pt_app_measures.h"
+#include "../app/pt_app_plan.h"
+#include "../app/pt_app_register.h"
 #include "../formats/pt_diag.h"
+#include "../formats/pt_measures_io.h"
 #include "../formats/pt_plan_io.h"
-#include "../store/pt_plan_store.h"
-#include "../store/pt_users.h"
+#include "../formats/pt_plan_saved_io.h"
+#include "../formats/pt_register_io.h"
 #include "pt_http_api.h"
 
 #define BUDGET_TEXT_MAX 32          /* bytes of the budget query parameter */
@@ -62,90 +66,16 @@ static int parse_budget(const char *s, double *out)
 }
 
 /*
- * A query value as sent (the server keeps queries undecoded) decoded into
- * out: %XX escapes and '+' for a space. Nonzero when valid: well-formed
- * escapes, at most size - 1 bytes, text without control characters.
+ * The plan's options from the query (budget, solver, region, frontier; the
+ * region arrives decoded by the query table). frontier_default applies
+ * when frontier is not given. 0, or nonzero after replying 400 naming the
+ * parameter.
  */
-static int query_text(const char *raw, char *out, size_t size)
-{
-	size_t n = 0;
-	const char *p;
-	for (p = raw; *p; p++) {
-		int c = (unsigned char)*p;
-		if (c == '+') {
-			c = ' ';
-		} else if (c == '%') {
-			int hi, lo;
-			hi = p[1] >= '0' && p[1] <= '9' ? p[1] - '0'
-			     : p[1] >= 'a' && p[1] <= 'f' ? p[1] - 'a' + 10
-			     : p[1] >= 'A' && p[1] <= 'F' ? p[1] - 'A' + 10 : -1;
-			lo = hi < 0 ? -1
-			     : p[2] >= '0' && p[2] <= '9' ? p[2] - '0'
-			     : p[2] >= 'a' && p[2] <= 'f' ? p[2] - 'a' + 10
-			     : p[2] >= 'A' && p[2] <= 'F' ? p[2] - 'A' + 10 : -1;
-			if (lo < 0)
-				return 0;
-			c = hi * 16 + lo;
-			p += 2;
-		}
-		if (n + 1 >= size)
-			return 0;
-		out[n++] = (char)c;
-	}
-	out[n] = '\0';
-	return pt_valid_text(out);
-}
-
-/* The exact solver's time limit on the server: the setting, at most SERVER_EXACT_LIMIT_S. */
-static enum pt_err exact_limit(struct pt_req *r, double *out, struct pt_diag *d)
-{
-	struct pt_config cfg;
-	enum pt_err err;
-	memset(&cfg, 0, sizeof cfg);
-	if ((err = pt_db_config_load(r->db, &cfg, d)) != PT_OK)
-		return err;
-	*out = cfg.plan_exact_time_limit_s > 0 && cfg.plan_exact_time_limit_s < SERVER_EXACT_LIMIT_S
-		       ? cfg.plan_exact_time_limit_s
-		       : SERVER_EXACT_LIMIT_S;
-	return PT_OK;
-}
-
-/* What the writers of src/formats/pt_plan_io.h need, borrowed from a run. */
-static void view_of(const struct pt_plan_run *run, const char *name, struct pt_plan_view *v)
-{
-	memset(v, 0, sizeof *v);
-	v->cfg = &run->ranking->cfg;
-	v->threats = &run->ranking->cat.threats;
-	v->sites = run->ranking->sites.items;
-	v->measures = &run->measures;
-	v->model = run->model;
-	v->result = &run->result;
-	v->threat_level_text = run->ranking->level_text;
-	v->region = run->region;
-	v->name = name ? name : "";
-	v->withheld = run->withheld;
-	v->outside_region = run->outside_region;
-	v->frontier_n = run->frontier_n;
-	v->frontier_budget = run->frontier_budget;
-	v->frontier_reduction = run->frontier_reduction;
-	v->frontier_bound = run->frontier_bound;
-}
-
-/*
- * The plan's options from the query (budget, solver, region, frontier);
- * the decoded region goes to region_text, which o then borrows.
- * frontier_default applies when frontier is not given. 0, or nonzero after
- * replying 400 naming the parameter (or 500).
- */
-static int plan_query(struct pt_req *r, int frontier_default, struct pt_plan_opts *o,
-		      char region_text[PT_REGION_MAX])
+static int plan_query(struct pt_req *r, int frontier_default, struct pt_plan_opts *o)
 {
 	const struct pt_qval *budget = pt_req_query(r, "budget"), *solver = pt_req_query(r, "solver"),
 			     *region = pt_req_query(r, "region"), *frontier = pt_req_query(r, "frontier");
-	struct pt_diag d;
-	enum pt_err err;
 	memset(o, 0, sizeof *o);
-	memset(&d, 0, sizeof d);
 	if (!budget->set) {
 		pt_reply_error(r, 400, "budget", 0, "budget: required (EUR, a number from 0 to %.0f)",
 			       BUDGET_MAX);
@@ -161,124 +91,36 @@ static int plan_query(struct pt_req *r, int frontier_default, struct pt_plan_opt
 		pt_reply_error(r, 400, "solver", 0, "solver: must be fast or exact");
 		return 1;
 	}
-	if (region->set && !query_text(region->str, region_text, PT_REGION_MAX)) {
-		pt_reply_error(r, 400, "region", 0,
-			       "region: must be text of at most %d bytes without control characters",
-			       PT_REGION_MAX - 1);
-		return 1;
-	}
-	o->region = region->set ? region_text : NULL;
-	o->who = pt_api_who(r);
+	o->region = region->set ? region->str : NULL;
 	o->check_exact = o->solver == PT_SOLVER_FAST ? -1 : 0;
+	o->time_limit_s = -SERVER_EXACT_LIMIT_S; /* the setting, at most this long */
 	o->frontier_points = (frontier->set ? frontier->num : (unsigned long long)frontier_default)
 				     ? FRONTIER_POINTS
 				     : 0;
-	if ((err = exact_limit(r, &o->time_limit_s, &d)) != PT_OK) {
-		pt_reply_diag(r, err, &d);
-		return 1;
-	}
 	return 0;
-}
-
-/* Note every site a run covered (its figures depend on them all). */
-static void note_run(struct pt_read_log *log, const struct pt_plan_run *run)
-{
-	size_t i;
-	for (i = 0; i < run->ranking->sites.n; i++)
-		pt_read_note(log, &run->ranking->sites.items[i]);
-}
-
-/* The site id of the path (visible to the caller) from the request's snapshot; NULL after
- * replying 404 (missing and hidden alike) or 500. */
-static const struct pt_site *path_site(struct pt_req *r, const char *id)
-{
-	const struct pt_snapshot *snap;
-	const struct pt_site *s;
-	struct pt_diag d;
-	memset(&d, 0, sizeof d);
-	if (!pt_valid_id(id)) {
-		pt_reply_not_found(r);
-		return NULL;
-	}
-	if (!(snap = pt_req_snapshot(r, &d))) {
-		pt_reply_diag(r, d.msg[0] ? PT_EDB : PT_ENOMEM, &d);
-		return NULL;
-	}
-	s = pt_http_snapshot_site(snap, id);
-	if (!s || !pt_api_can_read(r, s)) {
-		pt_reply_not_found(r);
-		return NULL;
-	}
-	return s;
-}
-
-/* "a;b;c" (or "*") as a JSON array of strings. */
-static json_t *id_list(const char *s)
-{
-	json_t *a = json_array();
-	const char *p = s;
-	while (a && p && *p) {
-		size_t n = strcspn(p, ";,");
-		if (n > 0 && json_array_append_new(a, json_stringn(p, n))) {
-			json_decref(a);
-			return NULL;
-		}
-		p += n;
-		if (*p)
-			p++;
-	}
-	return a;
 }
 
 /* ---- the catalogue ---- */
 
-static json_t *measure_json(const struct pt_measure_catalog *c, size_t i)
-{
-	const struct pt_measure *m = &c->items[i];
-	json_t *o, *eff = json_array();
-	size_t k;
-	if (!eff)
-		return NULL;
-	for (k = 0; k < c->n_effects; k++) {
-		const struct pt_measure_effect *e = &c->effects[k];
-		if (strcmp(e->measure_id, m->id) != 0)
-			continue;
-		if (json_array_append_new(eff, json_pack("{s:s,s:f,s:f}", "threat_id", e->threat_id,
-							 "v_reduction", e->v_reduction, "c_reduction",
-							 e->c_reduction))) {
-			json_decref(eff);
-			return NULL;
-		}
-	}
-	o = json_pack("{s:s,s:s,s:s,s:f,s:f,s:i,s:{s:i,s:i,s:i},s:i,s:b,s:b,s:o,s:o,s:s,s:s,s:o}",
-		      "id", m->id, "name", m->name, "family", pt_measure_family_name(m->family),
-		      "capex_eur", m->capex_eur, "opex_eur_year", m->opex_eur_year, "lifetime_years",
-		      m->lifetime_years, "rights", "privacy", m->rights[PT_RIGHT_PRIVACY], "movement",
-		      m->rights[PT_RIGHT_MOVEMENT], "discrimination", m->rights[PT_RIGHT_DISCRIMINATION],
-		      "intrusiveness", pt_measure_intrusiveness(m), "legal_basis", m->legal_basis,
-		      "removes_step_free", m->removes_step_free, "kinds", id_list(m->kinds), "sectors",
-		      id_list(m->sectors), "exclusive_group", m->exclusive_group, "description",
-		      m->description, "effects", eff);
-	return o;
-}
-
 void pt_h_measures_list(struct pt_req *r)
 {
 	struct pt_measure_catalog cat;
+	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_err err;
 	json_t *items;
 	size_t limit, offset, i, shown = 0;
 	memset(&cat, 0, sizeof cat);
 	memset(&d, 0, sizeof d);
-	if ((err = pt_db_measures_load(r->db, &cat, &d)) != PT_OK) {
+	pt_api_caller(r, &c);
+	if ((err = pt_app_measures_list(&c, r->db, &cat, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
 		return;
 	}
 	pt_api_page(r, &limit, &offset);
 	items = json_array();
 	for (i = offset; items && i < cat.n && shown < limit; i++, shown++) {
-		json_t *o = measure_json(&cat, i);
+		json_t *o = pt_measure_to_json(&cat, i, PT_MEASURE_JSON_API);
 		if (!o || json_array_append_new(items, o)) {
 			json_decref(items);
 			items = NULL;
@@ -290,50 +132,39 @@ void pt_h_measures_list(struct pt_req *r)
 
 void pt_h_site_measures(struct pt_req *r)
 {
-	const struct pt_site *s;
-	struct pt_site_measure_row *rows = NULL;
-	struct pt_measure_catalog cat;
-	struct pt_read_log log;
+	struct pt_site_measures sm;
+	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_err err;
 	json_t *items = NULL;
-	size_t n = 0, i;
-	memset(&cat, 0, sizeof cat);
-	memset(&log, 0, sizeof log);
+	size_t i;
 	memset(&d, 0, sizeof d);
-	if (!(s = path_site(r, r->param[0])))
+	if (!pt_valid_id(r->param[0])) {
+		pt_reply_not_found(r);
 		return;
-	if ((err = pt_db_site_measures_list(r->db, s->id, &rows, &n, &d)) != PT_OK ||
-	    (err = pt_db_measures_load(r->db, &cat, &d)) != PT_OK) {
-		pt_reply_diag(r, err, &d);
-		goto out;
+	}
+	pt_api_caller(r, &c);
+	if ((err = pt_app_site_measures_list(&c, r->db, r->param[0], "site.measures.read", &sm,
+					     &d)) != PT_OK) {
+		if (err == PT_ENOTFOUND)
+			pt_reply_not_found(r);
+		else
+			pt_reply_diag(r, err, &d);
+		return;
 	}
 	items = json_array();
-	for (i = 0; items && i < n; i++) {
-		long m = pt_measure_catalog_find(&cat, rows[i].measure_id);
-		json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "measure_id", rows[i].measure_id,
-				      "name", m >= 0 ? cat.items[m].name : rows[i].measure_id, "status",
-				      pt_site_measure_status_name(rows[i].status), "plan", rows[i].plan,
-				      "added_at", rows[i].added_at, "added_by", rows[i].added_by);
+	for (i = 0; items && i < sm.n; i++) {
+		long m = pt_measure_catalog_find(&sm.catalog, sm.rows[i].measure_id);
+		json_t *o = pt_site_measure_to_json(&sm.rows[i], m >= 0 ? sm.catalog.items[m].name : NULL,
+						    PT_MEASURE_JSON_API);
 		if (!o || json_array_append_new(items, o)) {
 			json_decref(items);
 			items = NULL;
 		}
 	}
-	if (!items) {
-		pt_reply_json(r, 500, NULL);
-		goto out;
-	}
-	pt_read_note(&log, s);
-	if (pt_api_audit_reads(r, "site.measures.read", &log))
-		goto out;
-	pt_reply_json(r, 200, json_pack("{s:s,s:o}", "site_id", s->id, "items", items));
-	items = NULL;
-out:
-	pt_read_log_clear(&log);
-	json_decref(items);
-	free(rows);
-	pt_measure_catalog_free(&cat);
+	pt_reply_json(r, 200, items ? json_pack("{s:s,s:o}", "site_id", sm.site.id, "items", items)
+				    : NULL);
+	pt_site_measures_clear(&sm);
 }
 
 /* ---- the plan ---- */
@@ -343,45 +174,35 @@ void pt_h_plan_get(struct pt_req *r)
 	struct pt_plan_opts o;
 	struct pt_plan_run *run = NULL;
 	struct pt_plan_view v;
-	struct pt_read_log log;
+	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_err err;
-	char region[PT_REGION_MAX];
-	json_t *body;
-	const struct pt_qval *sensitivity, *rejected;
+	const struct pt_qval *sensitivity = pt_req_query(r, "sensitivity"),
+			     *rejected = pt_req_query(r, "rejected");
 	struct pt_plan_variant variants[PT_PLAN_VARIANTS_MAX];
 	size_t n_variants = 0;
-	memset(&log, 0, sizeof log);
 	memset(&d, 0, sizeof d);
-	if (plan_query(r, 0, &o, region))
+	if (plan_query(r, 0, &o))
 		return;
-	if ((err = pt_plan_run(r->db, &o, &run, &d)) != PT_OK) {
+	o.read_action = "plan.read";
+	pt_api_caller(r, &c);
+	if ((err = pt_app_plan_run(&c, r->db, &o, &run, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
 		return;
 	}
-	note_run(&log, run);
-	if (pt_api_audit_reads(r, "plan.read", &log))
-		goto out;
-	rejected = pt_req_query(r, "rejected");
-	sensitivity = pt_req_query(r, "sensitivity");
 	if (sensitivity->set && sensitivity->num &&
-	    (err = pt_plan_sensitivity(&o, run, variants, &n_variants, &d)) != PT_OK) {
+	    (err = pt_app_plan_sensitivity(&o, run, variants, &n_variants, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
 		goto out;
 	}
-	view_of(run, "", &v);
+	pt_app_plan_view(run, "", &v);
 	v.omit_rejected = rejected->set && !rejected->num;
-	body = pt_plan_to_json(&v);
-	if (body)
-		json_object_set_new(body, "exact_time_limit_s", json_real(o.time_limit_s));
-	if (body && n_variants &&
-	    json_object_set_new(body, "sensitivity", pt_plan_sensitivity_json(variants, n_variants))) {
-		json_decref(body);
-		body = NULL;
-	}
-	pt_reply_json(r, 200, body);
+	v.with_time_limit = 1;
+	v.exact_time_limit_s = run->time_limit_s;
+	v.variants = n_variants ? variants : NULL;
+	v.n_variants = n_variants;
+	pt_reply_json(r, 200, pt_plan_to_json(&v));
 out:
-	pt_read_log_clear(&log);
 	pt_plan_run_free(run);
 }
 
@@ -390,32 +211,30 @@ void pt_h_plan_report(struct pt_req *r)
 	struct pt_plan_opts o;
 	struct pt_plan_run *run = NULL;
 	struct pt_plan_view v;
-	struct pt_read_log log;
+	struct pt_caller c;
 	struct pt_diag d;
 	struct MHD_Response *resp;
 	enum pt_err err;
-	char region[PT_REGION_MAX], *buf = NULL;
+	char *buf = NULL;
 	size_t len = 0, n_variants = 0;
 	const struct pt_qval *sensitivity = pt_req_query(r, "sensitivity");
 	struct pt_plan_variant variants[PT_PLAN_VARIANTS_MAX];
 	FILE *f;
-	memset(&log, 0, sizeof log);
 	memset(&d, 0, sizeof d);
-	if (plan_query(r, 1, &o, region))
+	if (plan_query(r, 1, &o))
 		return;
-	if ((err = pt_plan_run(r->db, &o, &run, &d)) != PT_OK) {
+	o.read_action = "plan.report";
+	pt_api_caller(r, &c);
+	if ((err = pt_app_plan_run(&c, r->db, &o, &run, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
 		return;
 	}
-	note_run(&log, run);
-	if (pt_api_audit_reads(r, "plan.report", &log))
-		goto out;
 	if (sensitivity->set && sensitivity->num &&
-	    (err = pt_plan_sensitivity(&o, run, variants, &n_variants, &d)) != PT_OK) {
+	    (err = pt_app_plan_sensitivity(&o, run, variants, &n_variants, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
 		goto out;
 	}
-	view_of(run, "", &v);
+	pt_app_plan_view(run, "", &v);
 	v.variants = n_variants ? variants : NULL;
 	v.n_variants = n_variants;
 	if (!(f = open_memstream(&buf, &len))) {
@@ -444,457 +263,168 @@ void pt_h_plan_report(struct pt_req *r)
 	r->raw = resp;
 	r->status = 200;
 out:
-	pt_read_log_clear(&log);
 	free(buf);
 	pt_plan_run_free(run);
 }
 
 /* ---- saved plans ---- */
 
-static double jnum(const json_t *o, const char *key)
+static json_t *summary_json(const struct pt_saved_plan_seen *s, int show_hidden)
 {
-	const json_t *v = json_object_get(o, key);
-	return json_is_number(v) ? json_number_value(v) : 0;
-}
-
-/*
- * A saved plan as the caller may see it: the funded sites and rejected
- * measures of sites it may not read (now) are left out, and then the totals
- * are those of the sites kept (figures over the whole plan, such as the
- * bound and the frontier, go). The kept sites are noted in log. Steals
- * plan; NULL when out of memory.
- */
-static json_t *plan_for_caller(struct pt_req *r, const struct pt_snapshot *snap, json_t *plan,
-			       struct pt_read_log *log)
-{
-	static const char *const lists[2] = {"sites", "rejected"};
-	size_t hidden = 0, k, i;
-	json_t *totals;
-	for (k = 0; k < 2; k++) {
-		/* A new array of the kept items: removing in place is quadratic, and a
-		 * national plan lists some 10^5 rejected measures. */
-		json_t *a = json_object_get(plan, lists[k]), *kept;
-		size_t n = json_array_size(a);
-		if (!n)
-			continue;
-		if (!(kept = json_array())) {
-			json_decref(plan);
-			return NULL;
-		}
-		for (i = 0; i < n; i++) {
-			json_t *it = json_array_get(a, i);
-			const char *id = json_string_value(json_object_get(it, "site_id"));
-			const struct pt_site *s = id ? pt_http_snapshot_site(snap, id) : NULL;
-			if (s && pt_api_can_read(r, s)) {
-				pt_read_note(log, s);
-				if (json_array_append(kept, it)) {
-					json_decref(kept);
-					json_decref(plan);
-					return NULL;
-				}
-			} else if (k == 0) {
-				hidden++;
-			}
-		}
-		if (json_object_set_new(plan, lists[k], kept)) {
-			json_decref(plan);
-			return NULL;
-		}
-	}
-	json_object_set_new(plan, "hidden_sites", json_integer((json_int_t)hidden));
-	if (!hidden)
-		return plan;
-	{ /* the counts by rule of the rejections kept */
-		json_t *counts = json_object_get(plan, "rejected_counts"), *a;
-		const char *key;
-		json_t *val;
-		if (json_is_object(counts)) {
-			json_object_foreach(counts, key, val)
-				json_integer_set(val, 0);
-			a = json_object_get(plan, "rejected");
-			for (i = 0; i < json_array_size(a); i++) {
-				const char *verdict = json_string_value(
-					json_object_get(json_array_get(a, i), "verdict"));
-				json_t *c = verdict ? json_object_get(counts, verdict) : NULL;
-				if (c)
-					json_integer_set(c, json_integer_value(c) + 1);
-			}
-		}
-	}
-	totals = json_object();
-	if (totals) {
-		double cost = 0, red = 0;
-		long long measures = 0;
-		json_t *a = json_object_get(plan, "sites");
-		for (i = 0; i < json_array_size(a); i++) {
-			const json_t *s = json_array_get(a, i);
-			cost += jnum(s, "cost_eur");
-			red += jnum(s, "risk_reduction_eur");
-			measures += (long long)json_array_size(json_object_get(s, "measures"));
-		}
-		json_object_set_new(totals, "cost_eur", json_real(cost));
-		json_object_set_new(totals, "risk_reduction_eur", json_real(red));
-		json_object_set_new(totals, "bcr", cost > 0 ? json_real(red / cost) : json_null());
-		json_object_set_new(totals, "net_benefit_eur", json_real(red - cost));
-		json_object_set_new(totals, "gap", json_null());
-		json_object_set_new(totals, "sites_funded", json_integer((json_int_t)json_array_size(a)));
-		json_object_set_new(totals, "measures", json_integer(measures));
-	}
-	json_object_set_new(plan, "totals", totals ? totals : json_null());
-	json_object_del(plan, "frontier");
-	return plan;
-}
-
-static json_t *saved_summary(const struct pt_saved_plan *p, const json_t *plan)
-{
-	const json_t *t = json_object_get(plan, "totals");
-	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:f}", "name", p->name, "created_at",
-			      p->created_at, "created_by", p->created_by, "solver", p->solver, "region",
-			      p->region, "threat_level", p->threat_level, "budget_eur", p->budget_eur);
-	if (!o)
-		return NULL;
-	json_object_set(o, "cost_eur", json_object_get(t, "cost_eur"));
-	json_object_set(o, "risk_reduction_eur", json_object_get(t, "risk_reduction_eur"));
-	json_object_set(o, "gap", json_object_get(t, "gap"));
-	json_object_set(o, "sites_funded", json_object_get(t, "sites_funded"));
-	json_object_set(o, "measures", json_object_get(t, "measures"));
-	json_object_set(o, "hidden_sites", json_object_get(plan, "hidden_sites"));
-	return o;
-}
-
-/* The stored plan name as the caller may see it: *summary and *plan new, the sites it
- * shows noted in log. 0, or nonzero after replying. */
-static int saved_plan(struct pt_req *r, const char *name, json_t **summary, json_t **plan,
-		      struct pt_read_log *log)
-{
-	struct pt_snapshot *snap;
-	struct pt_saved_plan p;
-	struct pt_diag d;
-	enum pt_err err;
-	json_error_t je;
-	char *text = NULL;
-	json_t *j;
-	*summary = *plan = NULL;
-	memset(&d, 0, sizeof d);
-	if (!(snap = pt_req_snapshot(r, &d))) {
-		pt_reply_diag(r, d.msg[0] ? PT_EDB : PT_ENOMEM, &d);
-		return 1;
-	}
-	if ((err = pt_db_plan_get(r->db, name, &p, &text, &d)) != PT_OK) {
-		pt_reply_diag(r, err, &d);
-		return 1;
-	}
-	j = json_loads(text, JSON_REJECT_DUPLICATES, &je);
-	free(text);
-	if (!json_is_object(j)) {
-		json_decref(j);
-		pt_reply_error(r, 500, NULL, 0, "the stored plan %s cannot be read", p.name);
-		return 1;
-	}
-	if (!(j = plan_for_caller(r, snap, j, log)) || !(*summary = saved_summary(&p, j))) {
-		json_decref(j);
-		pt_reply_json(r, 500, NULL);
-		return 1;
-	}
-	*plan = j;
-	return 0;
-}
-
-/*
- * The summary of saved plan p for the caller from its row and its site
- * lines, without reading its JSON: the funded sites it may read are noted
- * in log; when some are hidden, the totals are those of the sites kept (the
- * gap, a figure over the whole plan, goes), as plan_for_caller does. 1 and
- * *summary new; 0 when the plan has no site lines (the caller reads the
- * JSON); -1 after replying.
- */
-static int summary_from_row(struct pt_req *r, const struct pt_saved_plan *p, json_t **summary,
-			    struct pt_read_log *log)
-{
-	struct pt_snapshot *snap;
-	struct pt_diag d;
-	enum pt_err err;
-	char *lines = NULL, *line, *next;
-	double cost = 0, red = 0;
-	long long funded = 0, measures = 0, hidden = 0;
-	*summary = NULL;
-	memset(&d, 0, sizeof d);
-	if (!(snap = pt_req_snapshot(r, &d))) {
-		pt_reply_diag(r, d.msg[0] ? PT_EDB : PT_ENOMEM, &d);
-		return -1;
-	}
-	if ((err = pt_db_plan_site_lines(r->db, p->name, &lines, &d)) != PT_OK) {
-		pt_reply_diag(r, err, &d);
-		return -1;
-	}
-	if (!*lines && p->sites_funded > 0) {
-		free(lines);
-		return 0;
-	}
-	for (line = lines; *line; line = next) {
-		char *f[4];
-		const struct pt_site *s;
-		int k;
-		next = line + strcspn(line, "\n");
-		if (*next)
-			*next++ = '\0';
-		f[0] = line;
-		for (k = 1; k < 4; k++) {
-			f[k] = strchr(f[k - 1], ',');
-			if (!f[k])
-				break;
-			*f[k]++ = '\0';
-		}
-		if (k < 4) { /* not a line protect wrote: read the JSON instead */
-			free(lines);
-			return 0;
-		}
-		s = pt_http_snapshot_site(snap, f[0]);
-		if (!s || !pt_api_can_read(r, s)) {
-			hidden++;
-			continue;
-		}
-		pt_read_note(log, s);
-		funded++;
-		cost += strtod(f[1], NULL);
-		red += strtod(f[2], NULL);
-		measures += strtoll(f[3], NULL, 10);
-	}
-	free(lines);
-	*summary = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:f,s:f,s:f,s:o,s:I,s:I,s:I}", "name",
-			     p->name, "created_at", p->created_at, "created_by", p->created_by,
-			     "solver", p->solver, "region", p->region, "threat_level",
-			     p->threat_level, "budget_eur", p->budget_eur, "cost_eur",
-			     hidden ? cost : p->cost_eur, "risk_reduction_eur",
-			     hidden ? red : p->risk_reduction_eur, "gap",
-			     hidden ? json_null() : json_real(p->gap), "sites_funded",
-			     (json_int_t)(hidden ? funded : p->sites_funded), "measures",
-			     (json_int_t)(hidden ? measures : p->measures), "hidden_sites",
-			     (json_int_t)hidden);
-	if (!*summary) {
-		pt_reply_json(r, 500, NULL);
-		return -1;
-	}
-	return 1;
+	return pt_saved_plan_to_json(&s->plan, !s->partial, show_hidden, s->hidden_sites);
 }
 
 void pt_h_plans_list(struct pt_req *r)
 {
-	struct pt_saved_plan *plans = NULL;
-	struct pt_read_log log;
+	struct pt_saved_plans l;
+	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_err err;
 	json_t *items;
-	size_t n = 0, limit, offset, i, shown = 0;
+	size_t limit, offset, i;
 	memset(&d, 0, sizeof d);
-	memset(&log, 0, sizeof log);
-	if ((err = pt_db_plans_list(r->db, &plans, &n, &d)) != PT_OK) {
+	pt_api_page(r, &limit, &offset);
+	pt_api_caller(r, &c);
+	if ((err = pt_app_plans_list(&c, r->db, offset, limit, &l, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
 		return;
 	}
-	pt_api_page(r, &limit, &offset);
 	items = json_array();
-	for (i = offset; items && i < n && shown < limit; i++, shown++) {
-		json_t *summary, *plan;
-		int fast = summary_from_row(r, &plans[i], &summary, &log);
-		if (fast < 0)
-			goto out;
-		if (!fast) {
-			if (saved_plan(r, plans[i].name, &summary, &plan, &log))
-				goto out;
-			json_decref(plan);
-		}
-		if (json_array_append_new(items, summary)) {
-			pt_reply_json(r, 500, NULL);
-			goto out;
+	for (i = 0; items && i < l.n; i++) {
+		json_t *o = summary_json(&l.items[i], l.show_hidden);
+		if (!o || json_array_append_new(items, o)) {
+			json_decref(items);
+			items = NULL;
 		}
 	}
-	if (!items) {
+	pt_reply_json(r, 200, items ? pt_api_list(items, offset, l.n, l.total) : NULL);
+	pt_saved_plans_clear(&l);
+}
+
+/* Reply with saved plan name as the caller sees it (status 200 with the plan, 201 the summary). */
+static void reply_saved(struct pt_req *r, const char *name, const char *read_action, int status)
+{
+	struct pt_saved_plan_read p;
+	struct pt_caller c;
+	struct pt_diag d;
+	enum pt_err err;
+	json_t *summary;
+	memset(&d, 0, sizeof d);
+	pt_api_caller(r, &c);
+	if ((err = pt_app_plan_get(&c, r->db, name, read_action, &p, &d)) != PT_OK) {
+		pt_reply_diag(r, err, &d);
+		return;
+	}
+	summary = summary_json(&p.seen, p.show_hidden);
+	if (status == 201) {
+		pt_reply_json(r, 201, summary);
+	} else if (!summary || json_object_set_new(p.plan, "saved", summary)) {
 		pt_reply_json(r, 500, NULL);
-		goto out;
+	} else {
+		pt_reply_json(r, 200, p.plan);
+		p.plan = NULL;
 	}
-	if (pt_api_audit_reads(r, "plans.read", &log))
-		goto out;
-	pt_reply_json(r, 200, pt_api_list(items, offset, shown, n));
-	items = NULL;
-out:
-	pt_read_log_clear(&log);
-	json_decref(items);
-	free(plans);
+	pt_saved_plan_read_clear(&p);
 }
 
 void pt_h_plan_saved_get(struct pt_req *r)
 {
-	struct pt_read_log log;
-	json_t *summary, *plan;
-	memset(&log, 0, sizeof log);
 	if (!pt_valid_id(r->param[0])) {
 		pt_reply_not_found(r);
 		return;
 	}
-	if (saved_plan(r, r->param[0], &summary, &plan, &log)) {
-		pt_read_log_clear(&log);
-		return;
-	}
-	if (pt_api_audit_reads(r, "plan.saved.read", &log)) {
-		json_decref(summary);
-		json_decref(plan);
-		return;
-	}
-	json_object_set_new(plan, "saved", summary);
-	pt_reply_json(r, 200, plan);
+	reply_saved(r, r->param[0], "plan.saved.read", 200);
 }
 
 void pt_h_plan_post(struct pt_req *r)
 {
 	struct pt_plan_opts o;
 	struct pt_plan_run *run = NULL;
+	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_err err;
 	const char *name = json_string_value(json_object_get(r->json, "name"));
 	const char *solver = json_string_value(json_object_get(r->json, "solver"));
-	const char *region = json_string_value(json_object_get(r->json, "region"));
-	struct pt_read_log log;
-	json_t *summary, *plan;
-	memset(&log, 0, sizeof log);
 	memset(&o, 0, sizeof o);
 	memset(&d, 0, sizeof d);
-	o.who = pt_api_who(r);
 	o.budget_eur = json_number_value(json_object_get(r->json, "budget_eur"));
 	o.solver = PT_SOLVER_FAST;
 	if (solver)
 		pt_plan_solver_parse(solver, &o.solver); /* the route's enum checked it */
-	o.region = region;
+	o.region = json_string_value(json_object_get(r->json, "region"));
 	o.check_exact = o.solver == PT_SOLVER_FAST ? -1 : 0;
-	if ((err = exact_limit(r, &o.time_limit_s, &d)) != PT_OK ||
-	    (err = pt_plan_run(r->db, &o, &run, &d)) != PT_OK ||
-	    (err = pt_db_plan_save(r->db, pt_api_who(r), name, run, &d)) != PT_OK) {
+	o.time_limit_s = -SERVER_EXACT_LIMIT_S;
+	pt_api_caller(r, &c);
+	if ((err = pt_app_plan_run(&c, r->db, &o, &run, &d)) != PT_OK ||
+	    (err = pt_app_plan_save(&c, r->db, name, run, &d)) != PT_OK) {
 		if (err == PT_ECONFLICT) /* as a user name taken: 400 naming the field */
 			pt_reply_error(r, 400, "name", 0, "name: a plan named %s exists already", name);
 		else
 			pt_reply_diag(r, err, &d);
 		goto out;
 	}
-	if (saved_plan(r, name, &summary, &plan, &log))
-		goto out;
-	json_decref(plan);
-	pt_reply_json(r, 201, summary);
+	reply_saved(r, name, NULL, 201);
 out:
-	pt_read_log_clear(&log);
 	pt_plan_run_free(run);
 }
 
 /* ---- the risk register ---- */
 
-/* May the caller record decisions on site id (per the request's snapshot)? */
-static int may_treat(struct pt_req *r, const struct pt_snapshot *snap, const char *id)
-{
-	const struct pt_site *s = pt_http_snapshot_site(snap, id);
-	struct pt_access_record rec;
-	if (!s || !snap->ix || !pt_api_who(r))
-		return 0;
-	pt_access_index_record(snap->ix, s, &rec);
-	return pt_access_treat(pt_api_who(r), &rec) == PT_ACCESS_OK;
-}
-
-static json_t *entry_json(const struct pt_register_entry *e, int can_treat)
-{
-	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:s,s:I,s:s,s:s,s:s,s:s,s:o,s:s,s:b,s:b,s:s,s:s,"
-			      "s:s,s:s,s:b}",
-			      "site_id", e->site_id, "site_name", e->site_name, "threat_id", e->threat_id,
-			      "band", pt_band_name(e->band), "risk_eur_year", pt_json_number(e->risk_eur_year),
-			      "residual_eur_year", pt_json_number(e->residual_eur_year), "residual_band",
-			      pt_band_name(e->residual_band), "committed_measures", (json_int_t)e->n_committed,
-			      "treatment", pt_treatment_name(e->treatment), "owner_org", e->owner_org,
-			      "responsible", e->responsible, "review_date", e->review_date, "measures",
-			      id_list(e->measures), "note", e->note, "needs_approval", e->needs_approval,
-			      "approved", e->approved, "approved_by", e->approved_by, "approved_at",
-			      e->approved_at, "updated_at", e->updated_at, "updated_by", e->updated_by,
-			      "can_treat", can_treat);
-	return o;
-}
-
 void pt_h_register_list(struct pt_req *r)
 {
 	const struct pt_qval *site = pt_req_query(r, "site");
-	struct pt_snapshot *snap;
-	struct pt_register_entry *e = NULL;
-	struct pt_read_log log;
+	struct pt_register_list l;
+	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_err err;
 	json_t *items;
-	size_t n = 0, limit, offset, i, shown = 0;
-	memset(&log, 0, sizeof log);
+	size_t limit, offset, i;
 	memset(&d, 0, sizeof d);
 	if (site->set && !pt_valid_id(site->str)) {
 		pt_reply_error(r, 400, "site", 0, "site: 1-63 characters of A-Z a-z 0-9 . _ -");
 		return;
 	}
-	if (!(snap = pt_req_snapshot(r, &d))) {
-		pt_reply_diag(r, d.msg[0] ? PT_EDB : PT_ENOMEM, &d);
-		return;
-	}
-	if ((err = pt_db_register_list(r->db, pt_api_who(r), site->set ? site->str : NULL, &e, &n,
-				       &d)) != PT_OK) {
+	pt_api_page(r, &limit, &offset);
+	pt_api_caller(r, &c);
+	if ((err = pt_app_register_list(&c, r->db, site->set ? site->str : NULL, offset, limit,
+					"register.read", &l, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
 		return;
 	}
-	pt_api_page(r, &limit, &offset);
 	items = json_array();
-	for (i = offset; items && i < n && shown < limit; i++, shown++) {
-		const struct pt_site *s = pt_http_snapshot_site(snap, e[i].site_id);
-		json_t *o = entry_json(&e[i], may_treat(r, snap, e[i].site_id));
-		if (s)
-			pt_read_note(&log, s);
+	for (i = 0; items && i < l.n; i++) {
+		json_t *o = pt_register_entry_to_json(&l.items[i], PT_REGISTER_JSON_API, l.can_treat[i]);
 		if (!o || json_array_append_new(items, o)) {
 			json_decref(items);
 			items = NULL;
 		}
 	}
-	if (!items) {
-		pt_reply_json(r, 500, NULL);
-		goto out;
-	}
-	if (pt_api_audit_reads(r, "register.read", &log)) {
-		json_decref(items);
-		goto out;
-	}
-	pt_reply_json(r, 200, pt_api_list(items, offset, shown, n));
-out:
-	pt_read_log_clear(&log);
-	free(e);
+	pt_reply_json(r, 200, items ? pt_api_list(items, offset, l.n, l.total) : NULL);
+	pt_register_list_clear(&l);
 }
 
 /* Reply with the register entry (site, threat) as it is now (200). */
-static void reply_entry(struct pt_req *r, const char *site, const char *threat)
+static void reply_entry(struct pt_req *r, const struct pt_caller *c, const char *site,
+			const char *threat)
 {
-	struct pt_snapshot *snap;
-	struct pt_register_entry *e = NULL;
+	struct pt_register_entry e;
 	struct pt_diag d;
 	enum pt_err err;
-	size_t n = 0, i;
+	int can_treat = 0;
 	memset(&d, 0, sizeof d);
-	if (!(snap = pt_req_snapshot(r, &d))) {
-		pt_reply_diag(r, d.msg[0] ? PT_EDB : PT_ENOMEM, &d);
-		return;
-	}
-	if ((err = pt_db_register_list(r->db, pt_api_who(r), site, &e, &n, &d)) != PT_OK) {
-		pt_reply_diag(r, err, &d);
-		return;
-	}
-	for (i = 0; i < n; i++)
-		if (strcmp(e[i].threat_id, threat) == 0)
-			break;
-	if (i < n)
-		pt_reply_json(r, 200, entry_json(&e[i], may_treat(r, snap, site)));
-	else
+	err = pt_app_register_entry(c, r->db, site, threat, &e, &can_treat, &d);
+	if (err == PT_ENOTFOUND)
 		pt_reply_not_found(r);
-	free(e);
+	else if (err != PT_OK)
+		pt_reply_diag(r, err, &d);
+	else
+		pt_reply_json(r, 200, pt_register_entry_to_json(&e, PT_REGISTER_JSON_API, can_treat));
 }
 
 void pt_h_register_set(struct pt_req *r)
 {
 	struct pt_register_change ch;
+	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_err err;
 	const json_t *measures = json_object_get(r->json, "measures");
@@ -926,16 +456,17 @@ void pt_h_register_set(struct pt_req *r)
 		}
 		ch.measures = joined;
 	}
-	if ((err = pt_db_register_set(r->db, pt_api_who(r), r->param[0], r->param[1], &ch, &d)) !=
-	    PT_OK) {
+	pt_api_caller(r, &c);
+	if ((err = pt_app_register_set(&c, r->db, r->param[0], r->param[1], &ch, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
 		return;
 	}
-	reply_entry(r, r->param[0], r->param[1]);
+	reply_entry(r, &c, r->param[0], r->param[1]);
 }
 
 void pt_h_register_approve(struct pt_req *r)
 {
+	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_err err;
 	memset(&d, 0, sizeof d);
@@ -943,37 +474,39 @@ void pt_h_register_approve(struct pt_req *r)
 		pt_reply_not_found(r);
 		return;
 	}
-	if ((err = pt_db_register_approve(r->db, pt_api_who(r), r->param[0], r->param[1], &d)) !=
-	    PT_OK) {
+	pt_api_caller(r, &c);
+	if ((err = pt_app_register_approve(&c, r->db, r->param[0], r->param[1], &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
 		return;
 	}
-	reply_entry(r, r->param[0], r->param[1]);
+	reply_entry(r, &c, r->param[0], r->param[1]);
 }
 
 void pt_h_register_history(struct pt_req *r)
 {
 	struct pt_register_history_row *rows = NULL;
+	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_err err;
 	json_t *items;
 	size_t n = 0, i;
 	memset(&d, 0, sizeof d);
-	if (!path_site(r, r->param[0]))
-		return;
-	if (!pt_valid_id(r->param[1])) {
+	if (!pt_valid_id(r->param[0]) || !pt_valid_id(r->param[1])) {
 		pt_reply_not_found(r);
 		return;
 	}
-	if ((err = pt_db_register_history(r->db, pt_api_who(r), r->param[0], r->param[1], &rows, &n,
-					  &d)) != PT_OK) {
-		pt_reply_diag(r, err, &d);
+	pt_api_caller(r, &c);
+	if ((err = pt_app_register_history(&c, r->db, r->param[0], r->param[1], &rows, &n, &d)) !=
+	    PT_OK) {
+		if (err == PT_ENOTFOUND)
+			pt_reply_not_found(r);
+		else
+			pt_reply_diag(r, err, &d);
 		return;
 	}
 	items = json_array();
 	for (i = 0; items && i < n; i++) {
-		json_t *o = json_pack("{s:s,s:s,s:s,s:s}", "at", rows[i].at, "actor", rows[i].actor,
-				      "action", rows[i].action, "detail", rows[i].detail);
+		json_t *o = pt_register_history_to_json(&rows[i]);
 		if (!o || json_array_append_new(items, o)) {
 			json_decref(items);
 			items = NULL;

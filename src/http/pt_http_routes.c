@@ -31,7 +31,7 @@ static const struct pt_vquery q_ranking[] = {
 static const struct pt_vquery q_plan[] = {
 	{"budget", PT_V_STRING, 0, 64, NULL},
 	{"solver", PT_V_STRING, 0, 16, NULL},
-	{"region", PT_V_STRING, 0, 3 * 127, NULL}, /* percent-encoded: decoded by the handler */
+	{"region", PT_V_QUERY_TEXT, 0, 127, NULL},
 	{"frontier", PT_V_INT, 0, 1, NULL},
 	{"sensitivity", PT_V_INT, 0, 1, NULL},
 	{NULL, PT_V_INT, 0, 0, NULL},
@@ -39,7 +39,7 @@ static const struct pt_vquery q_plan[] = {
 static const struct pt_vquery q_plan_get[] = {
 	{"budget", PT_V_STRING, 0, 64, NULL},
 	{"solver", PT_V_STRING, 0, 16, NULL},
-	{"region", PT_V_STRING, 0, 3 * 127, NULL},
+	{"region", PT_V_QUERY_TEXT, 0, 127, NULL},
 	{"frontier", PT_V_INT, 0, 1, NULL},
 	{"sensitivity", PT_V_INT, 0, 1, NULL},
 	{"rejected", PT_V_INT, 0, 1, NULL},

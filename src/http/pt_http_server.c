@@ -1,10 +1,12 @@
 /* pt_http_server.c - the libmicrohttpd glue: start with a thread pool, route
  * each request, read bodies within their limits, dispatch, reply, graceful stop. */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +158,29 @@ struct query_walk {
 	char msg[256];
 };
 
+/*
+ * Decode a PT_V_QUERY_TEXT value in place (the connection's own storage):
+ * '+' is a space, then libmicrohttpd's MHD_http_unescape. Nonzero when the
+ * escapes are well formed and the text is min..max bytes without control
+ * characters.
+ */
+static int query_text_decode(const char *value, unsigned long long min, unsigned long long max)
+{
+	char *v = (char *)(uintptr_t)value, *p;
+	size_t len;
+	if (!v)
+		return min == 0;
+	for (p = v; *p; p++) {
+		if (*p == '%' && !(isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])))
+			return 0;
+		if (*p == '+')
+			*p = ' ';
+	}
+	len = MHD_http_unescape(v);
+	v[len] = '\0';
+	return len >= min && len <= max && strlen(v) == len && pt_valid_text(v);
+}
+
 static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 				 const char *value)
 {
@@ -181,7 +206,15 @@ static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char 
 	}
 	w->r->query[i].set = 1;
 	w->r->query[i].str = value ? value : "";
-	if (q[i].type == PT_V_INT) {
+	if (q[i].type == PT_V_QUERY_TEXT) {
+		if (!query_text_decode(value, q[i].min, q[i].max)) {
+			w->bad = 1;
+			snprintf(w->msg, sizeof w->msg,
+				 "must be text of %llu to %llu bytes without control characters", q[i].min,
+				 q[i].max);
+			return MHD_NO;
+		}
+	} else if (q[i].type == PT_V_INT) {
 		if (!pt_parse_uint_strict(value, q[i].min, q[i].max, &w->r->query[i].num)) {
 			w->bad = 1;
 			snprintf(w->msg, sizeof w->msg, "must be a whole number from %llu to %llu", q[i].min,

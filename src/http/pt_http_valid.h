@@ -19,7 +19,11 @@ enum pt_vtype {
 	PT_V_NUMBER,     /**< JSON integer or real, finite, in [min, max] */
 	PT_V_BOOL,       /**< true or false */
 	PT_V_OBJECT,     /**< object checked against sub (unknown members rejected) */
-	PT_V_ARRAY       /**< array of min..max elements, each checked against elem */
+	PT_V_ARRAY,      /**< array of min..max elements, each checked against elem */
+	/** Query parameters only: text sent percent- or form-encoded, decoded in place
+	 * (libmicrohttpd's MHD_http_unescape, '+' a space) before the handler sees it;
+	 * min..max bytes once decoded, no control characters, malformed escapes refused. */
+	PT_V_QUERY_TEXT
 };
 
 struct pt_vfield;
@@ -71,7 +75,7 @@ enum pt_err pt_validate_object(const json_t *obj, const struct pt_vschema *schem
 /** A declared query parameter (all are unsigned integers or short strings). */
 struct pt_vquery {
 	const char *name;
-	enum pt_vtype type;          /**< PT_V_INT or PT_V_STRING */
+	enum pt_vtype type;          /**< PT_V_INT, PT_V_STRING or PT_V_QUERY_TEXT */
 	unsigned long long min, max; /**< PT_V_INT: range; PT_V_STRING: byte length */
 	const char *const *choices;  /**< PT_V_STRING: allowed values or NULL */
 };

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "../core/pt_err.h"
+#include "../core/pt_records.h"
 
 struct pt_db; /**< an open registry (opaque) */
 
@@ -35,7 +36,6 @@ enum pt_err pt_db_transaction(struct pt_db *db, enum pt_err (*fn)(struct pt_db *
 
 /* ---- the actor of writes (every write is audited: src/store/pt_audit.h) ---- */
 
-#define PT_ACTOR_NAME_MAX 64 /**< an actor's name as logged, bytes including the NUL */
 #define PT_ACTOR_SYSTEM "system administrator" /**< the command line's actor name */
 
 /**

@@ -564,6 +564,39 @@ static void test_audit_entries(void)
 	CHECK_INT(pt_access_audit_keys(NULL), PT_ACCESS_FORBIDDEN);
 }
 
+/* Measures, saving a plan, approving an acceptance, counts of hidden records. */
+static void test_plan_decisions(void)
+{
+	struct pt_principal sys;
+	enum pt_role r;
+	pt_principal_system(&sys);
+	CHECK_INT(pt_access_measures_change(&sys), PT_ACCESS_OK);
+	CHECK_INT(pt_access_plan_save(&sys), PT_ACCESS_OK);
+	CHECK_INT(pt_access_register_approve(&sys), PT_ACCESS_OK);
+	CHECK_INT(pt_access_hidden_counts(&sys), PT_ACCESS_OK);
+	CHECK_INT(pt_access_measures_change(NULL), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_plan_save(NULL), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_register_approve(NULL), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_hidden_counts(NULL), PT_ACCESS_FORBIDDEN);
+	for (r = PT_ROLE_ADMIN; (int)r < PT_ROLE_COUNT; r++) {
+		struct pt_principal gov = caller(r, REL_GOV), own = caller(r, REL_OWN);
+		int gov_admin_or_coord = r == PT_ROLE_ADMIN || r == PT_ROLE_COORDINATOR;
+		enum pt_access coord_only = r == PT_ROLE_COORDINATOR ? PT_ACCESS_OK
+								    : PT_ACCESS_FORBIDDEN;
+		CHECK_INT(pt_access_measures_change(&gov),
+			  gov_admin_or_coord ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_plan_save(&gov),
+			  gov_admin_or_coord ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_register_approve(&gov), coord_only);
+		CHECK_INT(pt_access_hidden_counts(&gov), coord_only);
+		/* Outside government: none of them, whatever the role. */
+		CHECK_INT(pt_access_measures_change(&own), PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_plan_save(&own), PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_register_approve(&own), PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_hidden_counts(&own), PT_ACCESS_FORBIDDEN);
+	}
+}
+
 int main(void)
 {
 	RUN(test_matrix);
@@ -574,5 +607,6 @@ int main(void)
 	RUN(test_audit_entries);
 	RUN(test_import_hidden);
 	RUN(test_password_reset);
+	RUN(test_plan_decisions);
 	return TEST_SUMMARY("test_access");
 }

@@ -1,0 +1,201 @@
+/* pt_app_measures.c - the measure catalogue's use cases: read, import
+ * measures and effects, measures in place at sites. */
+#include "pt_app_measures.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../formats/pt_diag.h"
+#include "../store/pt_audit.h"
+#include "../store/pt_measures_store.h"
+#include "../store/pt_store.h"
+#include "pt_app_plan_int.h"
+
+static void catalogs_free(struct pt_catalogs *cat)
+{
+	pt_catalog_free(&cat->kinds);
+	pt_catalog_free(&cat->sectors);
+	pt_catalog_free(&cat->threats);
+}
+
+/* Put d's message behind "measure ID: " so the user knows which row was wrong. */
+static enum pt_err name_measure(struct pt_diag *d, enum pt_err err, const char *what,
+				const char *id)
+{
+	char prefix[PT_ID_MAX + 64];
+	size_t pl, ml;
+	if (!d)
+		return err;
+	pl = strlen(what) + strlen(id) + 3 < sizeof prefix ? strlen(what) + strlen(id) + 3 : 0;
+	ml = strlen(d->msg);
+	if (!pl || pl + ml >= sizeof d->msg)
+		return err;
+	memcpy(prefix, what, strlen(what));
+	prefix[strlen(what)] = ' ';
+	memcpy(prefix + strlen(what) + 1, id, strlen(id));
+	memcpy(prefix + pl - 2, ": ", 2);
+	memmove(d->msg + pl, d->msg, ml + 1);
+	memcpy(d->msg, prefix, pl);
+	return err;
+}
+
+enum pt_err pt_app_measures_list(const struct pt_caller *c, struct pt_db *db,
+				 struct pt_measure_catalog *out, struct pt_diag *d)
+{
+	(void)c;
+	return pt_db_measures_load(db, out, d);
+}
+
+enum pt_err pt_app_measures_import(const struct pt_caller *c, struct pt_db *db,
+				   const struct pt_measure_catalog *cat, struct pt_diag *d)
+{
+	struct pt_catalogs cats;
+	char detail[128];
+	enum pt_err err;
+	size_t i;
+
+	if (!c || !db || !cat)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no catalogue");
+	if (pt_access_measures_change(&c->who) != PT_ACCESS_OK)
+		return pt_diag_set(d, PT_EFORBIDDEN, 0, "",
+				   "only government admins and coordinators change the measure "
+				   "catalogue");
+	memset(&cats, 0, sizeof cats);
+	pt_app_act(c, db);
+	if ((err = pt_db_begin(db, d)) != PT_OK)
+		return err;
+	if ((err = pt_db_catalogs_load(db, &cats, d)) != PT_OK)
+		goto out;
+	for (i = 0; i < cat->n; i++)
+		if ((err = pt_measure_check(&cat->items[i], &cats, d, 0)) != PT_OK) {
+			name_measure(d, err, "measure", cat->items[i].id);
+			goto out;
+		}
+	for (i = 0; i < cat->n_effects; i++) {
+		const struct pt_measure_effect *e = &cat->effects[i];
+		int known;
+		if ((err = pt_measure_effect_check(e, d, 0)) != PT_OK) {
+			name_measure(d, err, "effect of measure", e->measure_id);
+			goto out;
+		}
+		if (pt_catalog_find(&cats.threats, e->threat_id) < 0) {
+			err = pt_diag_set(d, PT_EINVAL, 0, "threat_id",
+					  "effect of measure %s: unknown threat %s", e->measure_id,
+					  e->threat_id);
+			goto out;
+		}
+		known = pt_measure_catalog_find(cat, e->measure_id) >= 0;
+		if (!known && (known = pt_db_measure_exists(db, e->measure_id, d)) < 0) {
+			err = PT_EDB;
+			goto out;
+		}
+		if (!known) {
+			err = pt_diag_set(d, PT_EINVAL, 0, "measure_id",
+					  "effect on %s names unknown measure %s", e->threat_id,
+					  e->measure_id);
+			goto out;
+		}
+	}
+	if ((err = pt_db_measures_put(db, cat, d)) != PT_OK)
+		goto out;
+	snprintf(detail, sizeof detail, "%zu measures, %zu effects", cat->n, cat->n_effects);
+	err = pt_audit_append(db, "measures.import", "measures", "", detail, d);
+out:
+	catalogs_free(&cats);
+	return pt_db_end(db, err, d);
+}
+
+enum pt_err pt_app_site_measures_import(const struct pt_caller *c, struct pt_db *db,
+					const struct pt_site_measure_list *list,
+					struct pt_diag *d)
+{
+	struct pt_site site;
+	char now[PT_TIMESTAMP_MAX], detail[128];
+	const char *actor;
+	enum pt_err err;
+	size_t i, added = 0;
+
+	if (!c || !db || !list)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no list");
+	pt_app_act(c, db);
+	if ((err = pt_db_begin(db, d)) != PT_OK)
+		return err;
+	pt_app_stamp(db, now, &actor);
+	for (i = 0; i < list->n; i++) {
+		const struct pt_site_measure *m = &list->items[i];
+		enum pt_access a;
+		int found, changed;
+		err = pt_app_site_access(db, &c->who, m->site_id, pt_access_write, &site, NULL, &a, d);
+		if (err == PT_ENOTFOUND || (err == PT_OK && a == PT_ACCESS_NOT_FOUND)) {
+			err = pt_diag_set(d, PT_EINVAL, m->line, "site_id", "unknown site %s",
+					  m->site_id);
+			goto out;
+		}
+		if (err != PT_OK)
+			goto out;
+		if (a != PT_ACCESS_OK) {
+			err = pt_diag_set(d, PT_EFORBIDDEN, m->line, "site_id",
+					  "your role or organisation may not change the measures of "
+					  "site %s",
+					  m->site_id);
+			goto out;
+		}
+		if ((found = pt_db_measure_exists(db, m->measure_id, d)) < 0) {
+			err = PT_EDB;
+			goto out;
+		}
+		if (!found) {
+			err = pt_diag_set(d, PT_EINVAL, m->line, "measure_id", "unknown measure %s",
+					  m->measure_id);
+			goto out;
+		}
+		if ((err = pt_db_site_measure_put(db, m->site_id, m->measure_id, now, actor, &changed,
+						  d)) != PT_OK) {
+			if (d)
+				d->line = m->line;
+			goto out;
+		}
+		added += (size_t)changed;
+	}
+	snprintf(detail, sizeof detail, "%zu rows, %zu new or now in place", list->n, added);
+	err = pt_audit_append(db, "site_measures.import", "site_measures", "", detail, d);
+out:
+	return pt_db_end(db, err, d);
+}
+
+void pt_site_measures_clear(struct pt_site_measures *m)
+{
+	free(m->rows);
+	pt_measure_catalog_free(&m->catalog);
+	memset(m, 0, sizeof *m);
+}
+
+enum pt_err pt_app_site_measures_list(const struct pt_caller *c, struct pt_db *db,
+				      const char *site_id, const char *read_action,
+				      struct pt_site_measures *out, struct pt_diag *d)
+{
+	struct pt_read_log log;
+	enum pt_access a;
+	enum pt_err err;
+	memset(out, 0, sizeof *out);
+	memset(&log, 0, sizeof log);
+	if (!c || !db || !site_id)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no site");
+	if ((err = pt_db_begin_read(db, d)) != PT_OK)
+		return err;
+	err = pt_app_site_access(db, &c->who, site_id, pt_access_read, &out->site, NULL, &a, d);
+	if (err == PT_ENOTFOUND || (err == PT_OK && a != PT_ACCESS_OK))
+		err = pt_diag_set(d, PT_ENOTFOUND, 0, "site_id", "unknown site %s", site_id);
+	if (err == PT_OK &&
+	    (err = pt_db_site_measures_list(db, out->site.id, &out->rows, &out->n, d)) == PT_OK)
+		err = pt_db_measures_load(db, &out->catalog, d);
+	err = pt_db_end(db, err, d);
+	if (err == PT_OK && read_action) {
+		pt_read_log_note(&log, &out->site);
+		err = pt_read_log_commit(c, db, read_action, &log, d);
+	}
+	if (err != PT_OK)
+		pt_site_measures_clear(out);
+	return err;
+}

@@ -1,0 +1,255 @@
+/* pt_app_plan.c - the plan's use cases: run a plan over the sites a caller
+ * may read and its sensitivity (pt_app_plan_save and the saved plans are in
+ * pt_app_plan_saved.c). */
+#include "pt_app_plan.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/pt_mckp.h"
+#include "../formats/pt_diag.h"
+#include "../store/pt_measures_store.h"
+#include "../store/pt_ranking.h"
+#include "../store/pt_store.h"
+#include "pt_app_plan_int.h"
+
+#define CHECK_EXACT_MAX_OPTIONS 20000 /* check_exact -1: run GLPK too up to this many options */
+
+/* The exact solver's time limit for o under cfg (see struct pt_plan_opts). */
+static double time_limit_of(const struct pt_plan_opts *o, const struct pt_config *cfg)
+{
+	double setting = cfg->plan_exact_time_limit_s;
+	if (o->time_limit_s > 0)
+		return o->time_limit_s;
+	if (o->time_limit_s < 0)
+		return setting > 0 && setting < -o->time_limit_s ? setting : -o->time_limit_s;
+	return setting;
+}
+
+void pt_plan_run_free(struct pt_plan_run *r)
+{
+	if (!r)
+		return;
+	if (r->inputs) {
+		pt_app_inputs_clear(r->inputs);
+		free(r->inputs);
+	}
+	pt_plan_result_free(&r->result);
+	pt_plan_model_free(r->model);
+	pt_measure_catalog_free(&r->measures);
+	pt_ranking_free(r->ranking);
+	free(r->frontier_budget);
+	free(r->frontier_reduction);
+	free(r->frontier_bound);
+	free(r);
+}
+
+/* The exact solver as a check of the fast one: result.exact_reduction_eur and gap_to_exact. */
+static enum pt_err check_with_exact(struct pt_plan_run *run, double time_limit_s,
+				    struct pt_diag *d)
+{
+	struct pt_plan_result exact;
+	enum pt_err err;
+	memset(&exact, 0, sizeof exact);
+	err = pt_plan_solve(run->model, run->result.budget_eur, PT_SOLVER_EXACT, time_limit_s,
+			    &exact, d);
+	if (err == PT_OK) {
+		double e = exact.risk_reduction_eur, f = run->result.risk_reduction_eur;
+		run->result.exact_reduction_eur = e;
+		run->result.gap_to_exact = e > 0 ? (e - f) / e : 0;
+	}
+	pt_plan_result_free(&exact);
+	return err;
+}
+
+enum pt_err pt_app_plan_run(const struct pt_caller *c, struct pt_db *db,
+			    const struct pt_plan_opts *o, struct pt_plan_run **out,
+			    struct pt_diag *d)
+{
+	struct pt_plan_run *run;
+	struct pt_run_filter filter;
+	struct pt_pair_ref *refs = NULL;
+	struct pt_site_measure_row *sm = NULL;
+	struct pt_plan_inputs *in;
+	size_t n_refs = 0, n_sm = 0;
+	double time_limit;
+	enum pt_err err;
+
+	*out = NULL;
+	if (!c || !db || !o)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no options");
+	if (!isfinite(o->budget_eur) || o->budget_eur < 0)
+		return pt_diag_set(d, PT_EINVAL, 0, "budget", "the budget must be a finite amount >= 0");
+	if (o->frontier_points == 1 || o->frontier_points > 100000)
+		return pt_diag_set(d, PT_EINVAL, 0, "frontier",
+				   "a frontier needs 2 to 100000 points, not %zu", o->frontier_points);
+	if (o->set_discount_rate && !(o->discount_rate >= 0 && o->discount_rate <= 0.5))
+		return pt_diag_set(d, PT_EINVAL, 0, "discount_rate",
+				   "the discount rate is 0 to 0.5, not %g", o->discount_rate);
+	if (o->horizon_years > 100)
+		return pt_diag_set(d, PT_EINVAL, 0, "horizon_years",
+				   "the horizon is 1 to 100 years, not %u", o->horizon_years);
+	if (o->region && strlen(o->region) >= PT_REGION_MAX)
+		return pt_diag_set(d, PT_EINVAL, 0, "region", "region longer than %d bytes",
+				   PT_REGION_MAX - 1);
+	memset(&filter, 0, sizeof filter);
+	filter.region = o->region;
+	run = calloc(1, sizeof *run);
+	if (run && !(run->inputs = calloc(1, sizeof *run->inputs))) {
+		free(run);
+		run = NULL;
+	}
+	if (!run)
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	in = run->inputs;
+	run->result.exact_reduction_eur = NAN;
+	run->result.gap_to_exact = NAN;
+	pt_strlcpy(run->region, o->region ? o->region : "", sizeof run->region);
+
+	/* Every read in one snapshot. */
+	if ((err = pt_db_begin_read(db, d)) != PT_OK)
+		goto fail;
+	if ((err = pt_app_quant_ranking(db, &c->who, &filter, &run->ranking, d)) == PT_OK &&
+	    (err = pt_db_measures_load(db, &run->measures, d)) == PT_OK)
+		err = pt_db_site_measures_list(db, NULL, &sm, &n_sm, d);
+	if ((err = pt_db_end(db, err, d)) != PT_OK)
+		goto fail;
+	run->withheld = filter.withheld;
+	run->show_withheld = pt_access_hidden_counts(&c->who) == PT_ACCESS_OK;
+	run->outside_region = filter.outside_region;
+	if (o->set_discount_rate)
+		run->ranking->cfg.plan_discount_rate = o->discount_rate;
+	if (o->horizon_years)
+		run->ranking->cfg.plan_horizon_years = o->horizon_years;
+
+	if ((err = pt_app_ranking_pairs(run->ranking, &refs, &n_refs, d)) != PT_OK ||
+	    (err = pt_app_inputs_build(run->ranking, &run->measures, refs, n_refs, sm, n_sm, in,
+				    d)) != PT_OK ||
+	    (err = pt_plan_model_build(&run->ranking->cfg, &run->measures, in->v, in->c,
+				       run->ranking->cat.threats.n, in->sites, run->ranking->sites.n,
+				       &run->model, d)) != PT_OK)
+		goto fail;
+	time_limit = run->time_limit_s = time_limit_of(o, &run->ranking->cfg);
+	if ((err = pt_plan_solve(run->model, o->budget_eur, o->solver, time_limit, &run->result,
+				 d)) != PT_OK)
+		goto fail;
+	run->result.exact_reduction_eur = NAN;
+	run->result.gap_to_exact = NAN;
+	if (o->solver == PT_SOLVER_FAST &&
+	    (o->check_exact > 0 ||
+	     (o->check_exact < 0 && run->model->n_options <= CHECK_EXACT_MAX_OPTIONS)) &&
+	    (err = check_with_exact(run, time_limit, d)) != PT_OK)
+		goto fail;
+	if (o->frontier_points) {
+		struct pt_mckp p;
+		size_t k = o->frontier_points;
+		run->frontier_budget = calloc(k, sizeof *run->frontier_budget);
+		run->frontier_reduction = calloc(k, sizeof *run->frontier_reduction);
+		run->frontier_bound = calloc(k, sizeof *run->frontier_bound);
+		if (!run->frontier_budget || !run->frontier_reduction || !run->frontier_bound) {
+			err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+			goto fail;
+		}
+		pt_plan_model_mckp(run->model, &p);
+		if ((err = pt_mckp_frontier(&p, k, run->frontier_budget, run->frontier_reduction,
+					    run->frontier_bound, d)) != PT_OK)
+			goto fail;
+		run->frontier_n = k;
+	}
+	if (o->read_action) { /* every covered site: the figures depend on them all */
+		struct pt_read_log log;
+		size_t i;
+		memset(&log, 0, sizeof log);
+		for (i = 0; i < run->ranking->sites.n; i++)
+			pt_read_log_note(&log, &run->ranking->sites.items[i]);
+		if ((err = pt_read_log_commit(c, db, o->read_action, &log, d)) != PT_OK)
+			goto fail;
+	}
+	free(refs);
+	free(sm);
+	*out = run;
+	return PT_OK;
+fail:
+	free(refs);
+	free(sm);
+	pt_plan_run_free(run);
+	return err;
+}
+
+
+void pt_app_plan_view(const struct pt_plan_run *run, const char *name, struct pt_plan_view *v)
+{
+	memset(v, 0, sizeof *v);
+	v->cfg = &run->ranking->cfg;
+	v->threats = &run->ranking->cat.threats;
+	v->sites = run->ranking->sites.items;
+	v->measures = &run->measures;
+	v->model = run->model;
+	v->result = &run->result;
+	v->threat_level_text = run->ranking->level_text;
+	v->region = run->region;
+	v->name = name ? name : "";
+	v->withheld = run->withheld;
+	v->omit_withheld = !run->show_withheld;
+	v->outside_region = run->outside_region;
+	v->frontier_n = run->frontier_n;
+	v->frontier_budget = run->frontier_budget;
+	v->frontier_reduction = run->frontier_reduction;
+	v->frontier_bound = run->frontier_bound;
+}
+
+enum pt_err pt_app_plan_sensitivity(const struct pt_plan_opts *o, const struct pt_plan_run *base,
+				    struct pt_plan_variant *out, size_t *n, struct pt_diag *d)
+{
+	static const double rates[] = { 0, 0.03, 0.05, 0.07 };
+	const size_t n_rates = sizeof rates / sizeof rates[0];
+	const struct pt_plan_inputs *in;
+	struct pt_config cfg;
+	unsigned horizons[2];
+	double time_limit;
+	size_t k;
+	enum pt_err err = PT_OK;
+
+	*n = 0;
+	if (!o || !base || !base->inputs || !out)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no options or plan");
+	in = base->inputs;
+	cfg = base->ranking->cfg;
+	horizons[0] = cfg.plan_horizon_years / 2 ? cfg.plan_horizon_years / 2 : 1;
+	horizons[1] = cfg.plan_horizon_years * 2 <= 100 ? cfg.plan_horizon_years * 2 : 100;
+	time_limit = time_limit_of(o, &cfg);
+	out[(*n)++] = (struct pt_plan_variant){ cfg.plan_discount_rate, cfg.plan_horizon_years,
+						 base->result.cost_eur,
+						 base->result.risk_reduction_eur,
+						 base->result.sites_funded,
+						 base->result.measures_chosen,
+						 base->result.measures_chosen, 1 };
+	/* The same inputs (one snapshot) with another rate or horizon: model and plan again. */
+	for (k = 0; k < n_rates + 2 && err == PT_OK; k++) {
+		struct pt_config vc = cfg;
+		struct pt_plan_model *model = NULL;
+		struct pt_plan_result result;
+		if (k < n_rates)
+			vc.plan_discount_rate = rates[k];
+		else
+			vc.plan_horizon_years = horizons[k - n_rates];
+		if (fabs(vc.plan_discount_rate - cfg.plan_discount_rate) < 1e-12 &&
+		    vc.plan_horizon_years == cfg.plan_horizon_years)
+			continue;
+		memset(&result, 0, sizeof result);
+		if ((err = pt_plan_model_build(&vc, &base->measures, in->v, in->c,
+					       base->ranking->cat.threats.n, in->sites,
+					       base->ranking->sites.n, &model, d)) == PT_OK &&
+		    (err = pt_plan_solve(model, o->budget_eur, o->solver, time_limit, &result,
+					 d)) == PT_OK)
+			out[(*n)++] = (struct pt_plan_variant){
+				vc.plan_discount_rate, vc.plan_horizon_years, result.cost_eur,
+				result.risk_reduction_eur, result.sites_funded, result.measures_chosen,
+				pt_plan_common_measures(base->model, &base->result, model, &result), 0
+			};
+		pt_plan_result_free(&result);
+		pt_plan_model_free(model);
+	}
+	return err;
+}

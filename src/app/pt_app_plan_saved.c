@@ -1,0 +1,347 @@
+/* pt_app_plan_saved.c - saving a plan (its summary, JSON, funded sites and
+ * committed measures) and reading saved plans as each caller may see them. */
+#include "pt_app_plan.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../formats/pt_csv.h"
+#include "../formats/pt_diag.h"
+#include "../formats/pt_plan_saved_io.h"
+#include "../store/pt_audit.h"
+#include "../store/pt_measures_store.h"
+#include "../store/pt_plans_store.h"
+#include "../store/pt_ranking.h"
+#include "../store/pt_register_store.h"
+#include "../store/pt_store.h"
+#include "pt_app_plan_int.h"
+
+#define PLAN_JSON_MAX (256L * 1024 * 1024) /* a saved plan's JSON, bytes */
+
+/* Commit measure_id at site_id under plan, with a history row per pair it affects. */
+static enum pt_err commit_measure(struct pt_db *db, const char *site_id, const char *measure_id,
+				  const char *plan, const char *now, const char *actor,
+				  size_t *added, struct pt_diag *d)
+{
+	char detail[PT_ID_MAX + PT_PLAN_NAME_MAX + 64];
+	enum pt_err err;
+	int is_new;
+	if ((err = pt_db_site_measure_commit(db, site_id, measure_id, plan, now, actor, &is_new,
+					     d)) != PT_OK)
+		return err;
+	if (!is_new)
+		return PT_OK; /* already in place or committed: never downgraded */
+	(*added)++;
+	snprintf(detail, sizeof detail, "measure %s committed by plan %s", measure_id, plan);
+	return pt_db_register_history_commit(db, site_id, measure_id, now, actor, detail, d);
+}
+
+/* The funded sites of run with their figures. *out: free(). */
+static enum pt_err site_lines(const struct pt_plan_run *run, struct pt_plan_site_line **out,
+			      size_t *n, struct pt_diag *d)
+{
+	const struct pt_plan_model *m = run->model;
+	struct pt_plan_site_line *l;
+	size_t i, k = 0;
+	*out = NULL;
+	*n = 0;
+	l = calloc(m->n_sites ? m->n_sites : 1, sizeof *l);
+	if (!l)
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	for (i = 0; i < m->n_sites && i < run->result.n_sites; i++) {
+		const struct pt_plan_option *op;
+		if (!run->result.choice[i] || run->result.choice[i] >= m->sites[i].n_options)
+			continue;
+		op = &m->options[m->sites[i].first_option + run->result.choice[i]];
+		pt_strlcpy(l[k].site_id, run->ranking->sites.items[i].id, sizeof l[k].site_id);
+		l[k].cost_eur = op->cost_eur;
+		l[k].risk_reduction_eur = op->benefit_eur;
+		l[k].measures = (long long)op->n_measures;
+		k++;
+	}
+	*out = l;
+	*n = k;
+	return PT_OK;
+}
+
+enum pt_err pt_app_plan_save(const struct pt_caller *c, struct pt_db *db, const char *name,
+			     const struct pt_plan_run *run, struct pt_diag *d)
+{
+	struct pt_plan_view v;
+	struct pt_saved_plan p;
+	struct pt_plan_site_line *lines = NULL;
+	const struct pt_plan_model *m;
+	json_t *j;
+	char *json = NULL, now[PT_TIMESTAMP_MAX], detail[256];
+	const char *actor;
+	enum pt_err err;
+	size_t i, k, added = 0, n_lines = 0;
+	int taken;
+
+	if (!c || !db || !run || !run->model || !run->ranking)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no plan");
+	if (pt_access_plan_save(&c->who) != PT_ACCESS_OK)
+		return pt_diag_set(d, PT_EFORBIDDEN, 0, "",
+				   "only government admins and coordinators save plans");
+	if (!name || !pt_id_valid(name) || strlen(name) >= PT_PLAN_NAME_MAX)
+		return pt_diag_set(d, PT_EINVAL, 0, "name",
+				   "a plan's name is 1 to 63 letters, digits, '-', '_' or '.'");
+	m = run->model;
+	pt_app_plan_view(run, name, &v);
+	v.omit_withheld = 0; /* stored whole; readers see what they may */
+	j = pt_plan_to_json(&v);
+	if (j)
+		json = json_dumps(j, JSON_INDENT(2));
+	json_decref(j);
+	if (!json)
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory writing the plan as JSON");
+	if (strlen(json) > (size_t)PLAN_JSON_MAX) {
+		free(json);
+		return pt_diag_set(d, PT_ELIMIT, 0, "", "the plan's JSON is larger than %ld bytes",
+				   PLAN_JSON_MAX);
+	}
+	if ((err = site_lines(run, &lines, &n_lines, d)) != PT_OK) {
+		free(json);
+		return err;
+	}
+	pt_app_act(c, db);
+	if ((err = pt_db_begin(db, d)) != PT_OK) {
+		free(json);
+		free(lines);
+		return err;
+	}
+	pt_app_stamp(db, now, &actor);
+	if ((taken = pt_db_plan_exists(db, name, d)) != 0) {
+		err = taken < 0 ? PT_EDB
+				: pt_diag_set(d, PT_ECONFLICT, 0, "name", "a plan named %s exists", name);
+		goto out;
+	}
+	memset(&p, 0, sizeof p);
+	pt_strlcpy(p.name, name, sizeof p.name);
+	pt_strlcpy(p.created_at, now, sizeof p.created_at);
+	pt_strlcpy(p.created_by, actor, sizeof p.created_by);
+	pt_strlcpy(p.solver, pt_plan_solver_name(run->result.solver), sizeof p.solver);
+	pt_strlcpy(p.region, run->region, sizeof p.region);
+	pt_strlcpy(p.threat_level, run->ranking->level_text, sizeof p.threat_level);
+	p.budget_eur = run->result.budget_eur;
+	p.cost_eur = run->result.cost_eur;
+	p.risk_reduction_eur = run->result.risk_reduction_eur;
+	p.gap = run->result.gap;
+	p.sites_funded = (long long)run->result.sites_funded;
+	p.measures = (long long)run->result.measures_chosen;
+	if ((err = pt_db_plan_add(db, &p, json, lines, n_lines, d)) != PT_OK)
+		goto out;
+	for (i = 0; i < m->n_sites && i < run->result.n_sites; i++) {
+		const struct pt_plan_site_model *sm = &m->sites[i];
+		const struct pt_plan_option *op;
+		size_t ch = run->result.choice[i];
+		if (ch == 0 || ch >= sm->n_options)
+			continue;
+		op = &m->options[sm->first_option + ch];
+		for (k = 0; k < op->n_measures; k++) {
+			uint32_t mi = m->option_measures[op->first_measure + k];
+			if (mi >= run->measures.n) {
+				err = pt_diag_set(d, PT_EINTERNAL, 0, "", "plan names measure %u of %zu",
+						  (unsigned)mi, run->measures.n);
+				goto out;
+			}
+			if ((err = commit_measure(db, run->ranking->sites.items[i].id,
+						  run->measures.items[mi].id, name, now, actor, &added,
+						  d)) != PT_OK)
+				goto out;
+		}
+	}
+	snprintf(detail, sizeof detail,
+		 "budget %.0f EUR, cost %.0f EUR, %zu measures committed at %zu sites", run->result.budget_eur,
+		 run->result.cost_eur, added, run->result.sites_funded);
+	err = pt_audit_append(db, "plan.save", "plans", name, detail, d);
+out:
+	free(json);
+	free(lines);
+	return pt_db_end(db, err, d);
+}
+
+/* ---- reading saved plans ------------------------------------------------- */
+
+/* Which funded sites the caller may read, from its snapshot; the kept ones noted in log. */
+struct keep_ctx {
+	const struct pt_caller *c;
+	struct pt_snapshot *snap;
+	struct pt_read_log *log;
+};
+
+static int keep_site(void *ctx, const char *site_id)
+{
+	struct keep_ctx *k = ctx;
+	struct pt_access_record rec;
+	long i = site_id ? pt_snapshot_find(k->snap, site_id) : -1;
+	if (i < 0)
+		return 0;
+	pt_snapshot_record(k->snap, (size_t)i, &rec);
+	if (pt_access_read(&k->c->who, &rec) != PT_ACCESS_OK)
+		return 0;
+	pt_read_log_note(k->log, &k->snap->sites.items[i]);
+	return 1;
+}
+
+void pt_saved_plan_read_clear(struct pt_saved_plan_read *r)
+{
+	free(r->text);
+	json_decref(r->plan);
+	memset(r, 0, sizeof *r);
+}
+
+/* The plan text as keep lets the caller see it, into out (plan and seen). */
+static enum pt_err read_for(struct keep_ctx *k, const struct pt_saved_plan *p, const char *text,
+			    struct pt_saved_plan_read *out, struct pt_diag *d)
+{
+	json_error_t je;
+	size_t hidden = 0;
+	json_t *j = json_loads(text ? text : "", JSON_REJECT_DUPLICATES, &je);
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return pt_diag_set(d, PT_EDB, 0, "", "the stored plan %s cannot be read", p->name);
+	}
+	if (!(j = pt_plan_json_keep(j, keep_site, k, &hidden)))
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	out->seen.plan = *p;
+	out->seen.hidden_sites = (long long)hidden;
+	out->seen.partial = hidden > 0;
+	if (hidden)
+		pt_plan_json_totals(j, &out->seen.plan);
+	out->show_hidden = pt_access_hidden_counts(&k->c->who) == PT_ACCESS_OK;
+	if (out->show_hidden)
+		json_object_set_new(j, "hidden_sites", json_integer((json_int_t)hidden));
+	else
+		json_object_del(j, "withheld");
+	out->plan = j;
+	return PT_OK;
+}
+
+enum pt_err pt_app_plan_get(const struct pt_caller *c, struct pt_db *db, const char *name,
+			    const char *read_action, struct pt_saved_plan_read *out,
+			    struct pt_diag *d)
+{
+	struct pt_read_log log;
+	struct keep_ctx k;
+	struct pt_saved_plan p;
+	enum pt_err err;
+	memset(out, 0, sizeof *out);
+	memset(&log, 0, sizeof log);
+	if (!c || !db || !name)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no name");
+	k.c = c;
+	k.log = &log;
+	if (!(k.snap = pt_app_snapshot(c, db, d)))
+		return d && d->msg[0] ? PT_EDB : PT_ENOMEM;
+	if ((err = pt_db_plan_get(db, name, &p, &out->text, d)) == PT_OK &&
+	    (err = read_for(&k, &p, out->text, out, d)) == PT_OK && read_action)
+		err = pt_read_log_commit(c, db, read_action, &log, d);
+	pt_read_log_clear(&log); /* what an error left noted */
+	pt_snapshot_release(k.snap);
+	if (err != PT_OK)
+		pt_saved_plan_read_clear(out);
+	return err;
+}
+
+void pt_saved_plans_clear(struct pt_saved_plans *l)
+{
+	free(l->items);
+	memset(l, 0, sizeof *l);
+}
+
+/*
+ * Plan p as k's caller sees it from its funded sites' rows, without
+ * reading its JSON. 1 done; 0 when the plan has no rows though it funds
+ * sites (the caller reads the JSON).
+ */
+static int seen_from_rows(struct pt_db *db, struct keep_ctx *k, const struct pt_saved_plan *p,
+			  struct pt_saved_plan_seen *s, enum pt_err *err, struct pt_diag *d)
+{
+	struct pt_plan_site_line *lines = NULL;
+	size_t n = 0, i;
+	double cost = 0, red = 0;
+	long long funded = 0, measures = 0, hidden = 0;
+	if ((*err = pt_db_plan_site_lines(db, p->name, &lines, &n, d)) != PT_OK)
+		return 1;
+	if (!n && p->sites_funded > 0) {
+		free(lines);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (!keep_site(k, lines[i].site_id)) {
+			hidden++;
+			continue;
+		}
+		funded++;
+		cost += lines[i].cost_eur;
+		red += lines[i].risk_reduction_eur;
+		measures += lines[i].measures;
+	}
+	free(lines);
+	s->plan = *p;
+	s->hidden_sites = hidden;
+	s->partial = hidden > 0;
+	if (hidden) {
+		s->plan.cost_eur = cost;
+		s->plan.risk_reduction_eur = red;
+		s->plan.sites_funded = funded;
+		s->plan.measures = measures;
+	}
+	return 1;
+}
+
+enum pt_err pt_app_plans_list(const struct pt_caller *c, struct pt_db *db, size_t offset,
+			      size_t limit, struct pt_saved_plans *out, struct pt_diag *d)
+{
+	struct pt_saved_plan *plans = NULL;
+	struct pt_read_log log;
+	struct keep_ctx k;
+	enum pt_err err;
+	size_t n = 0, i;
+	memset(out, 0, sizeof *out);
+	memset(&log, 0, sizeof log);
+	if (!c || !db)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database");
+	k.c = c;
+	k.log = &log;
+	if (!(k.snap = pt_app_snapshot(c, db, d)))
+		return d && d->msg[0] ? PT_EDB : PT_ENOMEM;
+	if ((err = pt_db_plans_list(db, &plans, &n, d)) != PT_OK)
+		goto out;
+	out->total = n;
+	out->show_hidden = pt_access_hidden_counts(&c->who) == PT_ACCESS_OK;
+	out->items = calloc(n > offset ? (n - offset < limit ? n - offset : limit) + 1 : 1,
+			    sizeof *out->items);
+	if (!out->items) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	for (i = offset; i < n && out->n < limit; i++) {
+		struct pt_saved_plan_seen *s = &out->items[out->n];
+		if (!seen_from_rows(db, &k, &plans[i], s, &err, d)) {
+			struct pt_saved_plan_read r;
+			char *text = NULL;
+			struct pt_saved_plan p;
+			memset(&r, 0, sizeof r);
+			if ((err = pt_db_plan_get(db, plans[i].name, &p, &text, d)) == PT_OK)
+				err = read_for(&k, &p, text, &r, d);
+			free(text);
+			*s = r.seen;
+			pt_saved_plan_read_clear(&r);
+		}
+		if (err != PT_OK)
+			goto out;
+		out->n++;
+	}
+	err = pt_read_log_commit(c, db, "plans.read", &log, d);
+out:
+	pt_read_log_clear(&log);
+	free(plans);
+	pt_snapshot_release(k.snap);
+	if (err != PT_OK)
+		pt_saved_plans_clear(out);
+	return err;
+}

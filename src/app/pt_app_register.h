@@ -1,0 +1,77 @@
+/* pt_app_register.h - the risk register's use cases: list the site-threat
+ * risks a caller may read with their residual risk, record and approve
+ * treatment decisions, read a risk's history. */
+#ifndef PT_APP_REGISTER_H
+#define PT_APP_REGISTER_H
+
+#include <stddef.h>
+
+#include "../core/pt_plan_records.h"
+#include "pt_app.h"
+
+/** A page of the register. Clear with pt_register_list_clear. */
+struct pt_register_list {
+	struct pt_register_entry *items; /**< n, largest risk first */
+	unsigned char *can_treat;        /**< n: 1 when the caller may record decisions (pt_access_treat) */
+	size_t n;
+	size_t total;                    /**< entries in all */
+};
+
+/** Empty l (the struct stays). */
+void pt_register_list_clear(struct pt_register_list *l);
+
+/**
+ * The register as c may read it: one entry per quantitatively assessed
+ * site-threat pair of the sites it may read (site_id NULL/"": every site;
+ * PT_ENOTFOUND for a site it may not read), with the residual risk once
+ * the measures committed at the site are in place, ordered by risk,
+ * largest first; entries from offset, at most limit. The sites of the
+ * entries returned are audited as read_action (NULL: not audited).
+ */
+enum pt_err pt_app_register_list(const struct pt_caller *c, struct pt_db *db,
+				 const char *site_id, size_t offset, size_t limit,
+				 const char *read_action, struct pt_register_list *out,
+				 struct pt_diag *d);
+
+/**
+ * The entry of (site_id, threat_id) as c may read it into *out and
+ * whether c may record decisions on it; PT_ENOTFOUND when the pair is not
+ * assessed or the site hidden. Not audited.
+ */
+enum pt_err pt_app_register_entry(const struct pt_caller *c, struct pt_db *db,
+				  const char *site_id, const char *threat_id,
+				  struct pt_register_entry *out, int *can_treat,
+				  struct pt_diag *d);
+
+/**
+ * Record a decision on (site_id, threat_id): the pair must be assessed
+ * (PT_ENOTFOUND otherwise, also for a site c may not read); c must pass
+ * pt_access_treat (PT_EFORBIDDEN). Accepting above register.accept_max_band
+ * awaits approval unless c passes pt_access_register_approve, whose
+ * acceptance is approved at once; a later change of treatment clears an
+ * approval. One history row per call. Audited ("register.set").
+ */
+enum pt_err pt_app_register_set(const struct pt_caller *c, struct pt_db *db,
+				const char *site_id, const char *threat_id,
+				const struct pt_register_change *change, struct pt_diag *d);
+
+/**
+ * Approve an acceptance awaiting approval: c must pass
+ * pt_access_register_approve (PT_EFORBIDDEN) and read the site
+ * (PT_ENOTFOUND); PT_EINVAL when nothing awaits approval. Audited, with a
+ * history row.
+ */
+enum pt_err pt_app_register_approve(const struct pt_caller *c, struct pt_db *db,
+				    const char *site_id, const char *threat_id,
+				    struct pt_diag *d);
+
+/**
+ * The history of (site_id, threat_id), oldest first, when c may read the
+ * site (PT_ENOTFOUND otherwise). *rows is new (free()).
+ */
+enum pt_err pt_app_register_history(const struct pt_caller *c, struct pt_db *db,
+				    const char *site_id, const char *threat_id,
+				    struct pt_register_history_row **rows, size_t *n,
+				    struct pt_diag *d);
+
+#endif

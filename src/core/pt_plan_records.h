@@ -1,0 +1,97 @@
+/* pt_plan_records.h - the plain records of measures at sites, saved plans
+ * and the risk register, as the store reads them and the faces render them. */
+#ifndef PT_PLAN_RECORDS_H
+#define PT_PLAN_RECORDS_H
+
+#include <stddef.h>
+
+#include "pt_model.h"
+#include "pt_records.h"
+#include "pt_register.h"
+#include "pt_score.h"
+
+#define PT_TIMESTAMP_MAX 32   /**< "2026-11-28T04:28:33Z", bytes with the NUL */
+#define PT_DATE_MAX 11        /**< "2027-03-31" */
+#define PT_NOTE_MAX 1024      /**< a register note, bytes with the NUL */
+#define PT_PLAN_NAME_MAX 64   /**< a saved plan's name: an id (letters, digits, '-', '_', '.') */
+#define PT_REGISTER_MEASURES_MAX 1024 /**< linked measure ids joined by ';', bytes with the NUL */
+
+/** Whether a measure at a site is in place or committed by a saved plan. */
+enum pt_site_measure_status { PT_SM_EXISTING = 0, PT_SM_COMMITTED };
+
+/** "existing", "committed". */
+const char *pt_site_measure_status_name(enum pt_site_measure_status s);
+
+/** A measure at a site as stored. Plain data. */
+struct pt_site_measure_row {
+	char site_id[PT_ID_MAX];
+	char measure_id[PT_ID_MAX];
+	enum pt_site_measure_status status;
+	char plan[PT_PLAN_NAME_MAX]; /**< committed: the saved plan; existing: "" */
+	char added_at[PT_TIMESTAMP_MAX];
+	char added_by[PT_ACTOR_NAME_MAX];
+};
+
+/** A saved plan's summary. Plain data. */
+struct pt_saved_plan {
+	char name[PT_PLAN_NAME_MAX];
+	char created_at[PT_TIMESTAMP_MAX];
+	char created_by[PT_ACTOR_NAME_MAX];
+	char solver[16];
+	char region[PT_REGION_MAX];
+	char threat_level[512];
+	double budget_eur, cost_eur, risk_reduction_eur, gap;
+	long long sites_funded, measures;
+};
+
+/** One funded site of a saved plan with its figures (as in the plan's JSON). Plain data. */
+struct pt_plan_site_line {
+	char site_id[PT_ID_MAX];
+	double cost_eur;            /**< present value */
+	double risk_reduction_eur;  /**< present value */
+	long long measures;         /**< measures chosen at the site */
+};
+
+/** One site-threat risk with its decision (treatment none when none recorded). Plain data. */
+struct pt_register_entry {
+	char site_id[PT_ID_MAX];
+	char site_name[PT_NAME_MAX];
+	char threat_id[PT_ID_MAX];
+	enum pt_band band;           /**< the pair's band on the quant matrix, current threat level */
+	double risk_eur_year;        /**< the pair's E[T'] E[V] E[C] */
+	/** The risk once the measures committed at the site are in place, and its band. */
+	double residual_eur_year;
+	enum pt_band residual_band;
+	size_t n_committed;          /**< measures committed at the site (0: residual = risk) */
+	enum pt_treatment treatment;
+	char owner_org[PT_NAME_MAX]; /**< the site's owning organisation (who records decisions) */
+	char responsible[PT_ACTOR_NAME_MAX]; /**< responsible user's name, "" none */
+	char review_date[PT_DATE_MAX];       /**< "" none */
+	char measures[PT_REGISTER_MEASURES_MAX]; /**< linked measure ids, ';'-joined */
+	char note[PT_NOTE_MAX];
+	int needs_approval;          /**< 1: accepted above register.accept_max_band */
+	int approved;                /**< 1: approved by a government coordinator */
+	char approved_by[PT_ACTOR_NAME_MAX];
+	char approved_at[PT_TIMESTAMP_MAX];
+	char updated_at[PT_TIMESTAMP_MAX];
+	char updated_by[PT_ACTOR_NAME_MAX];
+};
+
+/** A change to a decision; NULL fields are left as they are. Borrowed strings. */
+struct pt_register_change {
+	const char *treatment;   /**< "accept", "reduce", "transfer", "avoid" */
+	const char *responsible; /**< a user name of the owning organisation; "" clears */
+	const char *review_date; /**< YYYY-MM-DD, a real date; "" clears */
+	const char *measures;    /**< ';' or ','-separated measure ids existing or committed at the site; "" clears */
+	const char *note;        /**< free text up to PT_NOTE_MAX - 1 bytes */
+};
+
+/** One change of a register entry. Plain data. */
+struct pt_register_history_row {
+	char at[PT_TIMESTAMP_MAX];
+	char actor[PT_ACTOR_NAME_MAX];
+	char action[32];   /**< "set", "approve", "commit" */
+	char detail[PT_NOTE_MAX + 512]; /**< "treatment accept -> reduce; review_date 2027-03-31" */
+};
+
+#endif

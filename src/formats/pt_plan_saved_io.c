@@ -1,0 +1,119 @@
+/* pt_plan_saved_io.c - saved plans as JSON: the summary and a stored plan
+ * cut down to the sites a reader may see, re-totalled. */
+#include "pt_plan_saved_io.h"
+
+#include <math.h>
+
+static double jnum(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+	return json_is_number(v) ? json_number_value(v) : 0;
+}
+
+json_t *pt_saved_plan_to_json(const struct pt_saved_plan *p, int gap_known, int with_hidden,
+			      long long hidden_sites)
+{
+	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:f,s:f,s:f,s:o,s:I,s:I}", "name", p->name,
+			      "created_at", p->created_at, "created_by", p->created_by, "solver",
+			      p->solver, "region", p->region, "threat_level", p->threat_level,
+			      "budget_eur", p->budget_eur, "cost_eur", p->cost_eur,
+			      "risk_reduction_eur", p->risk_reduction_eur, "gap",
+			      gap_known ? json_real(p->gap) : json_null(), "sites_funded",
+			      (json_int_t)p->sites_funded, "measures", (json_int_t)p->measures);
+	if (o && with_hidden &&
+	    json_object_set_new(o, "hidden_sites", json_integer((json_int_t)hidden_sites))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+void pt_plan_json_totals(const json_t *plan, struct pt_saved_plan *p)
+{
+	const json_t *t = json_object_get(plan, "totals"), *gap = json_object_get(t, "gap");
+	p->cost_eur = jnum(t, "cost_eur");
+	p->risk_reduction_eur = jnum(t, "risk_reduction_eur");
+	p->gap = json_is_number(gap) ? json_number_value(gap) : NAN;
+	p->sites_funded = (long long)jnum(t, "sites_funded");
+	p->measures = (long long)jnum(t, "measures");
+}
+
+json_t *pt_plan_json_keep(json_t *plan, int (*keep)(void *ctx, const char *site_id), void *ctx,
+			  size_t *hidden_out)
+{
+	static const char *const lists[2] = {"sites", "rejected"};
+	size_t hidden = 0, k, i;
+	json_t *totals;
+	*hidden_out = 0;
+	for (k = 0; k < 2; k++) {
+		/* A new array of the kept items: removing in place is quadratic, and a
+		 * national plan lists some 10^5 rejected measures. */
+		json_t *a = json_object_get(plan, lists[k]), *kept;
+		size_t n = json_array_size(a);
+		if (!n)
+			continue;
+		if (!(kept = json_array())) {
+			json_decref(plan);
+			return NULL;
+		}
+		for (i = 0; i < n; i++) {
+			json_t *it = json_array_get(a, i);
+			const char *id = json_string_value(json_object_get(it, "site_id"));
+			if (keep(ctx, id)) {
+				if (json_array_append(kept, it)) {
+					json_decref(kept);
+					json_decref(plan);
+					return NULL;
+				}
+			} else if (k == 0) {
+				hidden++;
+			}
+		}
+		if (json_object_set_new(plan, lists[k], kept)) {
+			json_decref(plan);
+			return NULL;
+		}
+	}
+	*hidden_out = hidden;
+	if (!hidden)
+		return plan;
+	{ /* the counts by rule of the rejections kept */
+		json_t *counts = json_object_get(plan, "rejected_counts"), *a;
+		const char *key;
+		json_t *val;
+		if (json_is_object(counts)) {
+			json_object_foreach(counts, key, val)
+				json_integer_set(val, 0);
+			a = json_object_get(plan, "rejected");
+			for (i = 0; i < json_array_size(a); i++) {
+				const char *verdict = json_string_value(
+					json_object_get(json_array_get(a, i), "verdict"));
+				json_t *c = verdict ? json_object_get(counts, verdict) : NULL;
+				if (c)
+					json_integer_set(c, json_integer_value(c) + 1);
+			}
+		}
+	}
+	totals = json_object();
+	if (totals) {
+		double cost = 0, red = 0;
+		long long measures = 0;
+		json_t *a = json_object_get(plan, "sites");
+		for (i = 0; i < json_array_size(a); i++) {
+			const json_t *s = json_array_get(a, i);
+			cost += jnum(s, "cost_eur");
+			red += jnum(s, "risk_reduction_eur");
+			measures += (long long)json_array_size(json_object_get(s, "measures"));
+		}
+		json_object_set_new(totals, "cost_eur", json_real(cost));
+		json_object_set_new(totals, "risk_reduction_eur", json_real(red));
+		json_object_set_new(totals, "bcr", cost > 0 ? json_real(red / cost) : json_null());
+		json_object_set_new(totals, "net_benefit_eur", json_real(red - cost));
+		json_object_set_new(totals, "gap", json_null());
+		json_object_set_new(totals, "sites_funded", json_integer((json_int_t)json_array_size(a)));
+		json_object_set_new(totals, "measures", json_integer(measures));
+	}
+	json_object_set_new(plan, "totals", totals ? totals : json_null());
+	json_object_del(plan, "frontier");
+	return plan;
+}

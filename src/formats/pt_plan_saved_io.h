@@ -1,0 +1,33 @@
+/* pt_plan_saved_io.h - saved plans as JSON (jansson): a saved plan's
+ * summary, and a stored plan's JSON cut down to the sites a reader may see. */
+#ifndef PT_PLAN_SAVED_IO_H
+#define PT_PLAN_SAVED_IO_H
+
+#include <jansson.h>
+
+#include "../core/pt_plan_records.h"
+
+/**
+ * A saved plan's summary: {name, created_at, created_by, solver, region,
+ * threat_level, budget_eur, cost_eur, risk_reduction_eur, gap (null when
+ * !gap_known), sites_funded, measures} and, when with_hidden,
+ * hidden_sites. New reference; NULL when out of memory.
+ */
+json_t *pt_saved_plan_to_json(const struct pt_saved_plan *p, int gap_known, int with_hidden,
+			      long long hidden_sites);
+
+/**
+ * Keep in plan (a plan object as pt_plan_to_json wrote it; stolen) the
+ * funded sites and rejected measures whose site keep(ctx, site_id)
+ * accepts; *hidden counts the funded sites left out. When some are, the
+ * rejection counts and the totals are those of what is kept (figures over
+ * the whole plan, the gap and the frontier, go). Returns plan, or NULL
+ * when out of memory (plan freed).
+ */
+json_t *pt_plan_json_keep(json_t *plan, int (*keep)(void *ctx, const char *site_id), void *ctx,
+			  size_t *hidden);
+
+/** Copy the totals of plan (cost, risk reduction, gap, sites funded, measures) into p. */
+void pt_plan_json_totals(const json_t *plan, struct pt_saved_plan *p);
+
+#endif

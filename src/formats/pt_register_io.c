@@ -1,0 +1,52 @@
+/* pt_register_io.c - the risk register's entries and history as JSON, the
+ * one writer both faces use. */
+#include "pt_register_io.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "pt_measures_io.h"
+
+static json_t *number(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+json_t *pt_register_entry_to_json(const struct pt_register_entry *e,
+				  enum pt_register_json_form form, int can_treat)
+{
+	if (form == PT_REGISTER_JSON_API)
+		return json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:s,s:I,s:s,s:s,s:s,s:s,s:o,s:s,s:b,s:b,s:s,"
+				 "s:s,s:s,s:s,s:b}",
+				 "site_id", e->site_id, "site_name", e->site_name, "threat_id",
+				 e->threat_id, "band", pt_band_name(e->band), "risk_eur_year",
+				 number(e->risk_eur_year), "residual_eur_year",
+				 number(e->residual_eur_year), "residual_band",
+				 pt_band_name(e->residual_band), "committed_measures",
+				 (json_int_t)e->n_committed, "treatment",
+				 pt_treatment_name(e->treatment), "owner_org", e->owner_org,
+				 "responsible", e->responsible, "review_date", e->review_date,
+				 "measures", pt_json_id_list(e->measures), "note", e->note,
+				 "needs_approval", e->needs_approval, "approved", e->approved,
+				 "approved_by", e->approved_by, "approved_at", e->approved_at,
+				 "updated_at", e->updated_at, "updated_by", e->updated_by,
+				 "can_treat", can_treat);
+	return json_pack("{s:s,s:s,s:s,s:s,s:f,s:f,s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:s,s:s,"
+			 "s:s,s:s}",
+			 "site_id", e->site_id, "site_name", e->site_name, "threat_id", e->threat_id,
+			 "band", pt_band_name(e->band), "risk_eur_year", e->risk_eur_year,
+			 "residual_eur_year", e->residual_eur_year, "residual_band",
+			 pt_band_name(e->residual_band), "committed_measures",
+			 (json_int_t)e->n_committed, "treatment", pt_treatment_name(e->treatment),
+			 "owner_org", e->owner_org, "responsible", e->responsible, "review_date",
+			 e->review_date, "measures", e->measures, "note", e->note, "needs_approval",
+			 e->needs_approval, "approved", e->approved, "approved_by", e->approved_by,
+			 "approved_at", e->approved_at, "updated_at", e->updated_at, "updated_by",
+			 e->updated_by);
+}
+
+json_t *pt_register_history_to_json(const struct pt_register_history_row *h)
+{
+	return json_pack("{s:s,s:s,s:s,s:s}", "at", h->at, "actor", h->actor, "action", h->action,
+			 "detail", h->detail);
+}

@@ -1,0 +1,31 @@
+/* pt_register_io.h - the risk register as JSON (jansson): an entry with its
+ * decision, a change of its history; one writer each for both faces. */
+#ifndef PT_REGISTER_IO_H
+#define PT_REGISTER_IO_H
+
+#include <jansson.h>
+
+#include "../core/pt_plan_records.h"
+
+/** How a register entry is written. */
+enum pt_register_json_form {
+	/** The command line's: linked measures as the ';'-joined text, figures as numbers. */
+	PT_REGISTER_JSON_TEXT = 0,
+	/** The API's: linked measures as an array of ids, figures null when not finite, and can_treat. */
+	PT_REGISTER_JSON_API
+};
+
+/**
+ * e as a JSON object: {site_id, site_name, threat_id, band, risk_eur_year,
+ * residual_eur_year, residual_band, committed_measures, treatment,
+ * owner_org, responsible, review_date, measures, note, needs_approval,
+ * approved, approved_by, approved_at, updated_at, updated_by} (+ can_treat
+ * in the API form). New reference; NULL when out of memory.
+ */
+json_t *pt_register_entry_to_json(const struct pt_register_entry *e,
+				  enum pt_register_json_form form, int can_treat);
+
+/** One history row: {at, actor, action, detail}. New reference; NULL when out of memory. */
+json_t *pt_register_history_to_json(const struct pt_register_history_row *h);
+
+#endif

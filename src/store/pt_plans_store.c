@@ -1,0 +1,232 @@
+/* pt_plans_store.c - saved plans and their funded sites in SQLite:
+ * statements, rows in and out, nothing else. */
+#include "pt_plans_store.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../formats/pt_diag.h"
+#include "pt_plan_sql.h"
+
+#define step_done pt_sql_step_done
+#define col_text pt_sql_col_text
+#define bind_text pt_sql_bind_text
+
+#define PLANS_MAX 100000          /* saved plans one list may hold */
+#define PLAN_LINES_MAX 10000000   /* funded sites of one plan */
+
+static const char SQL_PLAN_EXISTS[] = "SELECT 1 FROM plans WHERE name = ?1";
+#define PLAN_COLUMNS                                                                        \
+	"name, created_at, created_by, solver, region, threat_level, budget_eur, cost_eur, " \
+	"risk_reduction_eur, gap, sites_funded, measures"
+static const char SQL_PLAN_ADD[] =
+	"INSERT INTO plans (" PLAN_COLUMNS ", json, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+	"?7, ?8, ?9, ?10, ?11, ?12, ?13, (SELECT coalesce(max(seq), 0) + 1 FROM plans))";
+static const char SQL_PLAN_LINE_ADD[] =
+	"INSERT INTO plan_site_lines (plan, ord, site_id, cost_eur, risk_reduction_eur, measures) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+static const char SQL_PLAN_LINES[] =
+	"SELECT site_id, cost_eur, risk_reduction_eur, measures FROM plan_site_lines "
+	"WHERE plan = ?1 ORDER BY ord";
+static const char SQL_PLANS_ALL[] = "SELECT " PLAN_COLUMNS " FROM plans ORDER BY seq DESC";
+static const char SQL_PLAN_GET[] = "SELECT " PLAN_COLUMNS ", json FROM plans WHERE name = ?1";
+
+int pt_db_plan_exists(struct pt_db *db, const char *name, struct pt_diag *d)
+{
+	return pt_sql_exists(db, SQL_PLAN_EXISTS, name, NULL, d);
+}
+
+enum pt_err pt_db_plan_add(struct pt_db *db, const struct pt_saved_plan *p, const char *json,
+			   const struct pt_plan_site_line *lines, size_t n, struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	size_t i;
+	int rc;
+	if ((err = pt_db_stmt(db, SQL_PLAN_ADD, &st, d)) != PT_OK)
+		return err;
+	rc = bind_text(st, 1, p->name);
+	if (rc == SQLITE_OK)
+		rc = bind_text(st, 2, p->created_at);
+	if (rc == SQLITE_OK)
+		rc = bind_text(st, 3, p->created_by);
+	if (rc == SQLITE_OK)
+		rc = bind_text(st, 4, p->solver);
+	if (rc == SQLITE_OK)
+		rc = bind_text(st, 5, p->region);
+	if (rc == SQLITE_OK)
+		rc = bind_text(st, 6, p->threat_level);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_double(st, 7, p->budget_eur);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_double(st, 8, p->cost_eur);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_double(st, 9, p->risk_reduction_eur);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_double(st, 10, isfinite(p->gap) ? p->gap : 0);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 11, (sqlite3_int64)p->sites_funded);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 12, (sqlite3_int64)p->measures);
+	if (rc == SQLITE_OK)
+		rc = bind_text(st, 13, json);
+	if ((err = step_done(db, st, rc, "saving the plan", d)) != PT_OK)
+		return err;
+	for (i = 0; i < n; i++) {
+		if ((err = pt_db_stmt(db, SQL_PLAN_LINE_ADD, &st, d)) != PT_OK)
+			return err;
+		rc = bind_text(st, 1, p->name);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(st, 2, (sqlite3_int64)(i + 1));
+		if (rc == SQLITE_OK)
+			rc = bind_text(st, 3, lines[i].site_id);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_double(st, 4, lines[i].cost_eur);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_double(st, 5, lines[i].risk_reduction_eur);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(st, 6, (sqlite3_int64)lines[i].measures);
+		if ((err = step_done(db, st, rc, "saving the plan's sites", d)) != PT_OK)
+			return err;
+	}
+	return PT_OK;
+}
+
+enum pt_err pt_db_plan_site_lines(struct pt_db *db, const char *name,
+				  struct pt_plan_site_line **lines, size_t *n, struct pt_diag *d)
+{
+	struct pt_plan_site_line *list = NULL;
+	size_t count = 0, cap = 0;
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc, found;
+	*lines = NULL;
+	*n = 0;
+	if ((err = pt_db_begin_read(db, d)) != PT_OK)
+		return err;
+	if ((found = pt_db_plan_exists(db, name, d)) <= 0) {
+		err = found < 0 ? PT_EDB
+				: pt_diag_set(d, PT_ENOTFOUND, 0, "name", "no saved plan named %s", name);
+		goto out;
+	}
+	if ((err = pt_db_stmt(db, SQL_PLAN_LINES, &st, d)) != PT_OK)
+		goto out;
+	rc = bind_text(st, 1, name);
+	while ((rc == SQLITE_OK || rc == SQLITE_ROW) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct pt_plan_site_line *l;
+		if ((err = pt_db_grow((void **)&list, &cap, count, sizeof *list, PLAN_LINES_MAX,
+				      "too many sites in a saved plan", d)) != PT_OK)
+			break;
+		l = &list[count];
+		memset(l, 0, sizeof *l);
+		if ((err = col_text(st, 0, l->site_id, sizeof l->site_id, d)) != PT_OK)
+			break;
+		l->cost_eur = sqlite3_column_double(st, 1);
+		l->risk_reduction_eur = sqlite3_column_double(st, 2);
+		l->measures = sqlite3_column_int64(st, 3);
+		count++;
+	}
+	sqlite3_reset(st);
+	if (err == PT_OK && rc != SQLITE_DONE)
+		err = pt_db_fail(db, rc, d, "reading a saved plan's sites");
+out:
+	err = pt_db_end(db, err, d);
+	if (err != PT_OK) {
+		free(list);
+		return err;
+	}
+	*lines = list;
+	*n = count;
+	return PT_OK;
+}
+
+static enum pt_err plan_row(sqlite3_stmt *st, struct pt_saved_plan *p, struct pt_diag *d)
+{
+	enum pt_err err;
+	memset(p, 0, sizeof *p);
+	if ((err = col_text(st, 0, p->name, sizeof p->name, d)) != PT_OK ||
+	    (err = col_text(st, 1, p->created_at, sizeof p->created_at, d)) != PT_OK ||
+	    (err = col_text(st, 2, p->created_by, sizeof p->created_by, d)) != PT_OK ||
+	    (err = col_text(st, 3, p->solver, sizeof p->solver, d)) != PT_OK ||
+	    (err = col_text(st, 4, p->region, sizeof p->region, d)) != PT_OK ||
+	    (err = col_text(st, 5, p->threat_level, sizeof p->threat_level, d)) != PT_OK)
+		return err;
+	p->budget_eur = sqlite3_column_double(st, 6);
+	p->cost_eur = sqlite3_column_double(st, 7);
+	p->risk_reduction_eur = sqlite3_column_double(st, 8);
+	p->gap = sqlite3_column_double(st, 9);
+	p->sites_funded = sqlite3_column_int64(st, 10);
+	p->measures = sqlite3_column_int64(st, 11);
+	return PT_OK;
+}
+
+enum pt_err pt_db_plans_list(struct pt_db *db, struct pt_saved_plan **plans, size_t *n,
+			     struct pt_diag *d)
+{
+	struct pt_saved_plan *list = NULL;
+	size_t count = 0, cap = 0;
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	*plans = NULL;
+	*n = 0;
+	if ((err = pt_db_stmt(db, SQL_PLANS_ALL, &st, d)) != PT_OK)
+		return err;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((err = pt_db_grow((void **)&list, &cap, count, sizeof *list, PLANS_MAX,
+				      "too many saved plans", d)) != PT_OK ||
+		    (err = plan_row(st, &list[count], d)) != PT_OK)
+			break;
+		count++;
+	}
+	sqlite3_reset(st);
+	if (err == PT_OK && rc != SQLITE_DONE)
+		err = pt_db_fail(db, rc, d, "reading the saved plans");
+	if (err != PT_OK) {
+		free(list);
+		return err;
+	}
+	*plans = list;
+	*n = count;
+	return PT_OK;
+}
+
+enum pt_err pt_db_plan_get(struct pt_db *db, const char *name, struct pt_saved_plan *out,
+			   char **json, struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	if (json)
+		*json = NULL;
+	if ((err = pt_db_stmt(db, SQL_PLAN_GET, &st, d)) != PT_OK)
+		return err;
+	rc = bind_text(st, 1, name);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return pt_diag_set(d, PT_ENOTFOUND, 0, "name", "no plan named %s", name ? name : "");
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return pt_db_fail(db, rc, d, "reading a saved plan");
+	}
+	err = plan_row(st, out, d);
+	if (err == PT_OK && json) {
+		const unsigned char *t = sqlite3_column_text(st, 12);
+		size_t len = t ? (size_t)sqlite3_column_bytes(st, 12) : 0;
+		*json = malloc(len + 1);
+		if (!*json)
+			err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		else {
+			if (len)
+				memcpy(*json, t, len);
+			(*json)[len] = '\0';
+		}
+	}
+	sqlite3_reset(st);
+	return err;
+}

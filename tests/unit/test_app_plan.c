@@ -1,0 +1,355 @@
+/* test_app_plan.c - unit tests of src/app/pt_app_plan.c and
+ * pt_app_plan_saved.c on ":memory:": plan runs (existing measures, region,
+ * visibility), saving a plan, saved plans as each caller sees them. */
+#include "app_plan_fixture.h"
+#include "formats/pt_plan_saved_io.h"
+
+static long run_site(const struct pt_plan_run *r, const char *id)
+{
+	for (size_t i = 0; i < r->ranking->sites.n; i++)
+		if (strcmp(r->ranking->sites.items[i].id, id) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Nonzero when any option of site s holds measure id. */
+static int offered(const struct pt_plan_run *r, long s, const char *id)
+{
+	long mi = pt_measure_catalog_find(&r->measures, id);
+	const struct pt_plan_site_model *sm = &r->model->sites[s];
+	for (size_t o = sm->first_option; o < sm->first_option + sm->n_options; o++)
+		for (uint32_t k = 0; k < r->model->options[o].n_measures; k++)
+			if ((long)r->model->option_measures[r->model->options[o].first_measure + k] == mi)
+				return 1;
+	return 0;
+}
+
+/* The verdict on measure id at site s, -1 when it was not screened. */
+static int verdict(const struct pt_plan_run *r, long s, const char *id)
+{
+	long mi = pt_measure_catalog_find(&r->measures, id);
+	const struct pt_plan_site_model *sm = &r->model->sites[s];
+	for (size_t k = sm->first_screen; k < sm->first_screen + sm->n_screens; k++)
+		if ((long)r->model->screens[k].measure == mi)
+			return (int)r->model->screens[k].verdict;
+	return -1;
+}
+
+static enum pt_err run(struct pt_db *db, const struct pt_principal *who, const char *region,
+		       double budget, struct pt_plan_run **out)
+{
+	struct pt_plan_opts o;
+	struct pt_diag d;
+	enum pt_err err;
+	memset(&o, 0, sizeof o);
+	memset(&d, 0, sizeof d);
+	o.region = region;
+	o.budget_eur = budget;
+	o.solver = PT_SOLVER_FAST;
+	o.check_exact = -1;
+	err = pt_app_plan_run(as(who), db, &o, out, &d);
+	if (err != PT_OK)
+		fprintf(stderr, "pt_plan_run: %s\n", d.msg);
+	return err;
+}
+
+static void test_plan_run_existing_and_filters(void)
+{
+	struct pt_db *db = open_with_measures();
+	struct pt_site_measure_list l;
+	struct pt_plan_run *r = NULL;
+	struct pt_diag d;
+	long s;
+
+	memset(&l, 0, sizeof l);
+	memset(&d, 0, sizeof d);
+	sm_add(&l, "PS-003", "film", 2);
+	CHECK_INT(pt_app_site_measures_import(as(NULL), db, &l, &d), PT_OK);
+	pt_site_measure_list_free(&l);
+
+	CHECK_INT(run(db, NULL, NULL, 1e9, &r), PT_OK);
+	if (r) {
+		CHECK_INT(r->ranking->sites.n, 4);
+		CHECK_INT(r->withheld, 0);
+		CHECK_INT(r->outside_region, 0);
+		s = run_site(r, "PS-003");
+		CHECK(s >= 0);
+		if (s >= 0) { /* in place: neither offered nor screened, but guards are */
+			CHECK(!offered(r, s, "film"));
+			CHECK_INT(verdict(r, s, "film"), -1);
+			CHECK(offered(r, s, "guards"));
+		}
+		s = run_site(r, "PS-004");
+		CHECK(s >= 0);
+		if (s >= 0) {
+			CHECK(offered(r, s, "film"));
+			CHECK(!offered(r, s, "no_ramps")); /* removes step-free access */
+			CHECK_INT(verdict(r, s, "no_ramps"), PT_VERDICT_STEP_FREE);
+		}
+		CHECK(r->result.measures_chosen > 0);
+		CHECK(isfinite(r->result.exact_reduction_eur)); /* the small model is checked */
+		CHECK(r->result.gap_to_exact > -1e-9 && r->result.gap_to_exact < 0.01);
+	}
+	pt_plan_run_free(r);
+	r = NULL;
+
+	/* Region: only South's site; the others are outside, none withheld. */
+	CHECK_INT(run(db, NULL, "South", 1e9, &r), PT_OK);
+	if (r) {
+		CHECK_INT(r->ranking->sites.n, 1);
+		CHECK_STR(r->ranking->sites.items[0].id, "PS-002");
+		CHECK_INT(r->outside_region, 3);
+		CHECK_INT(r->withheld, 0);
+		CHECK_STR(r->region, "South");
+	}
+	pt_plan_run_free(r);
+	r = NULL;
+
+	/* Operator A reads its own sites and B's GREEN one: B's AMBER site is withheld. */
+	CHECK_INT(run(db, &opa, NULL, 1e9, &r), PT_OK);
+	if (r) {
+		CHECK_INT(r->ranking->sites.n, 3);
+		CHECK_INT(r->withheld, 1);
+		CHECK(run_site(r, "PS-004") < 0);
+	}
+	pt_plan_run_free(r);
+	r = NULL;
+	CHECK_INT(run(db, &opa, "North", 1e9, &r), PT_OK);
+	if (r) {
+		CHECK_INT(r->ranking->sites.n, 2);
+		CHECK_INT(r->withheld, 1);
+		CHECK_INT(r->outside_region, 1);
+	}
+	pt_plan_run_free(r);
+	r = NULL;
+
+	/* A frontier on request; a bad budget is refused. */
+	{
+		struct pt_plan_opts o;
+		memset(&o, 0, sizeof o);
+		o.budget_eur = 100000;
+		o.frontier_points = 11;
+		CHECK_INT(pt_app_plan_run(as(NULL), db, &o, &r, &d), PT_OK);
+		if (r) {
+			CHECK_INT(r->frontier_n, 11);
+			CHECK_NEAR(r->frontier_budget[0], 0, 0);
+			CHECK_NEAR(r->frontier_reduction[0], 0, 1e-9);
+			CHECK(r->frontier_reduction[10] > 0);
+			CHECK(r->frontier_bound[10] >= r->frontier_reduction[10] - 1e-6);
+			CHECK(isnan(r->result.exact_reduction_eur)); /* check_exact 0: not run */
+		}
+		pt_plan_run_free(r);
+		r = NULL;
+		o.budget_eur = -1;
+		CHECK_INT(pt_app_plan_run(as(NULL), db, &o, &r, &d), PT_EINVAL);
+		CHECK_STR(d.field, "budget");
+		CHECK(r == NULL);
+	}
+	pt_db_close(db);
+}
+
+static void test_plan_save_commits(void)
+{
+	struct pt_db *db = open_with_measures();
+	struct pt_plan_run *r = NULL, *again = NULL;
+	struct pt_site_measure_row *rows = NULL;
+	struct pt_saved_plan *plans = NULL, one;
+	struct pt_register_history_row *h = NULL;
+	struct pt_diag d;
+	char *json = NULL;
+	size_t n = 0, i, committed = 0;
+	double before = 0;
+	long s;
+
+	memset(&d, 0, sizeof d);
+	CHECK_INT(run(db, NULL, NULL, 1e9, &r), PT_OK);
+	if (!r) {
+		pt_db_close(db);
+		return;
+	}
+	s = run_site(r, "PS-001");
+	CHECK(s >= 0 && offered(r, s, "film") && r->result.choice[s] > 0);
+	before = r->model->sites[s].risk_before_eur_year;
+
+	CHECK_INT(pt_app_plan_save(as(&opa), db, "first", r, &d), PT_EFORBIDDEN);
+	CHECK_INT(pt_app_plan_save(as(NULL), db, "not a name", r, &d), PT_EINVAL);
+	CHECK_STR(d.field, "name");
+	pt_db_set_actor(db, coord_id, gov_org, "coord", 0);
+	CHECK_INT(pt_app_plan_save(as(&coord), db, "first", r, &d), PT_OK);
+	CHECK_INT(pt_app_plan_save(as(&coord), db, "first", r, &d), PT_ECONFLICT);
+	CHECK_STR(d.msg, "a plan named first exists");
+
+	/* Every chosen measure is now committed at its site by the plan. */
+	CHECK_INT(pt_db_site_measures_list(db, NULL, &rows, &n, &d), PT_OK);
+	for (i = 0; i < n; i++) {
+		CHECK_INT(rows[i].status, PT_SM_COMMITTED);
+		CHECK_STR(rows[i].plan, "first");
+		CHECK_STR(rows[i].added_by, "coord");
+		committed++;
+	}
+	CHECK_INT(committed, r->result.measures_chosen);
+	free(rows);
+
+	/* A new run does not offer them again, and PS-001's risk before falls. */
+	CHECK_INT(run(db, NULL, NULL, 1e9, &again), PT_OK);
+	if (again) {
+		long t = run_site(again, "PS-001");
+		CHECK(t >= 0 && !offered(again, t, "film"));
+		CHECK(t >= 0 && again->model->sites[t].risk_before_eur_year < before);
+	}
+	pt_plan_run_free(again);
+
+	/* Saved plans, newest first, with their JSON. */
+	CHECK_INT(pt_app_plan_save(as(NULL), db, "second", r, &d), PT_OK);
+	CHECK_INT(pt_db_plans_list(db, &plans, &n, &d), PT_OK);
+	CHECK_INT(n, 2);
+	if (n == 2) {
+		CHECK_STR(plans[0].name, "second");
+		CHECK_STR(plans[1].name, "first");
+		CHECK_STR(plans[1].created_by, "coord");
+		CHECK_STR(plans[1].solver, "fast");
+		CHECK_NEAR(plans[1].cost_eur, r->result.cost_eur, 1e-6);
+		CHECK_INT(plans[1].measures, r->result.measures_chosen);
+	}
+	free(plans);
+	CHECK_INT(pt_db_plan_get(db, "first", &one, &json, &d), PT_OK);
+	CHECK(json && strstr(json, "\"rejected\"") && strstr(json, "\"PS-001\""));
+	free(json);
+	CHECK_INT(pt_db_plan_get(db, "third", &one, &json, &d), PT_ENOTFOUND);
+
+	/* The register's history of an affected pair records the commitment. */
+	CHECK_INT(pt_app_register_history(as(NULL), db, "PS-001", "vehicle_ramming", &h, &n, &d), PT_OK);
+	CHECK(n >= 1);
+	if (n >= 1) {
+		CHECK_STR(h[0].action, "commit");
+		CHECK(strstr(h[0].detail, "committed by plan first") != NULL);
+	}
+	free(h);
+	pt_plan_run_free(r);
+	pt_db_close(db);
+}
+
+/* ---- the risk register --------------------------------------------------- */
+
+
+/* Counts of hidden sites go to government coordinators only; the rest see the sites they may read. */
+static void test_saved_plan_for_callers(void)
+{
+	struct pt_db *db = open_with_measures();
+	struct pt_plan_run *r = NULL, *mine = NULL;
+	struct pt_saved_plan_read whole, part;
+	struct pt_saved_plans l;
+	struct pt_plan_view v;
+	struct pt_diag d;
+	json_t *j;
+	long s4;
+	size_t i;
+
+	memset(&d, 0, sizeof d);
+	CHECK_INT(run(db, &coord, NULL, 1e9, &r), PT_OK);
+	CHECK_INT(run(db, &opa, NULL, 1e9, &mine), PT_OK);
+	if (!r || !mine) {
+		pt_plan_run_free(r);
+		pt_plan_run_free(mine);
+		pt_db_close(db);
+		return;
+	}
+	/* A run: the coordinator is told what is withheld, the operator is not. */
+	CHECK(r->show_withheld);
+	CHECK(!mine->show_withheld);
+	CHECK_INT(mine->withheld, 1); /* PS-004: B's AMBER */
+	pt_app_plan_view(mine, NULL, &v);
+	j = pt_plan_to_json(&v);
+	CHECK(j && !json_object_get(j, "withheld") && json_object_get(j, "outside_region"));
+	json_decref(j);
+	pt_app_plan_view(r, NULL, &v);
+	j = pt_plan_to_json(&v);
+	CHECK(j && json_is_integer(json_object_get(j, "withheld")));
+	json_decref(j);
+
+	CHECK_INT(pt_app_plan_save(as(&coord), db, "whole", r, &d), PT_OK);
+	s4 = run_site(r, "PS-004");
+	CHECK(s4 >= 0 && r->result.choice[s4] > 0); /* B's AMBER site is funded */
+
+	CHECK_INT(pt_app_plan_get(as(&coord), db, "whole", NULL, &whole, &d), PT_OK);
+	CHECK(whole.show_hidden && !whole.seen.partial);
+	CHECK_INT(whole.seen.hidden_sites, 0);
+	CHECK(json_is_integer(json_object_get(whole.plan, "hidden_sites")));
+	CHECK_INT(whole.seen.plan.sites_funded, (long long)r->result.sites_funded);
+
+	CHECK_INT(pt_app_plan_get(as(&opa), db, "whole", NULL, &part, &d), PT_OK);
+	CHECK(!part.show_hidden && part.seen.partial);
+	CHECK(!json_object_get(part.plan, "hidden_sites") && !json_object_get(part.plan, "withheld"));
+	CHECK_INT(part.seen.plan.sites_funded, (long long)r->result.sites_funded - 1);
+	for (i = 0; i < json_array_size(json_object_get(part.plan, "sites")); i++)
+		CHECK(strcmp(json_string_value(json_object_get(
+				     json_array_get(json_object_get(part.plan, "sites"), i), "site_id")),
+			     "PS-004") != 0);
+	CHECK(part.seen.plan.cost_eur < whole.seen.plan.cost_eur);
+
+	/* The list agrees with the plan for each caller, from the plan's site lines. */
+	CHECK_INT(pt_app_plans_list(as(&opa), db, 0, 10, &l, &d), PT_OK);
+	CHECK_INT(l.n, 1);
+	CHECK(!l.show_hidden);
+	if (l.n == 1) {
+		CHECK(l.items[0].partial);
+		CHECK_NEAR(l.items[0].plan.cost_eur, part.seen.plan.cost_eur, 1e-6);
+		CHECK_INT(l.items[0].plan.sites_funded, part.seen.plan.sites_funded);
+		CHECK_INT(l.items[0].plan.measures, part.seen.plan.measures);
+		j = pt_saved_plan_to_json(&l.items[0].plan, !l.items[0].partial, l.show_hidden,
+					  l.items[0].hidden_sites);
+		CHECK(j && json_is_null(json_object_get(j, "gap")) && !json_object_get(j, "hidden_sites"));
+		json_decref(j);
+	}
+	pt_saved_plans_clear(&l);
+	CHECK_INT(pt_app_plans_list(as(&coord), db, 0, 10, &l, &d), PT_OK);
+	CHECK(l.show_hidden && l.n == 1 && !l.items[0].partial);
+	pt_saved_plans_clear(&l);
+	CHECK_INT(pt_app_plans_list(as(&coord), db, 1, 10, &l, &d), PT_OK);
+	CHECK_INT(l.n, 0);
+	CHECK_INT(l.total, 1);
+	pt_saved_plans_clear(&l);
+	pt_saved_plan_read_clear(&part);
+	CHECK_INT(pt_app_plan_get(as(&opa), db, "nope", NULL, &part, &d), PT_ENOTFOUND);
+
+	pt_saved_plan_read_clear(&whole);
+	pt_saved_plan_read_clear(&part);
+	pt_plan_run_free(r);
+	pt_plan_run_free(mine);
+	pt_db_close(db);
+}
+
+/* The sensitivity: the base first, then other rates and horizons from the same inputs. */
+static void test_plan_sensitivity(void)
+{
+	struct pt_db *db = open_with_measures();
+	struct pt_plan_run *r = NULL;
+	struct pt_plan_variant rows[PT_PLAN_VARIANTS_MAX];
+	struct pt_plan_opts o;
+	struct pt_diag d;
+	size_t n = 0, i;
+	memset(&d, 0, sizeof d);
+	memset(&o, 0, sizeof o);
+	o.budget_eur = 1e9;
+	o.solver = PT_SOLVER_FAST;
+	CHECK_INT(pt_app_plan_run(as(NULL), db, &o, &r, &d), PT_OK);
+	if (r) {
+		CHECK_INT(pt_app_plan_sensitivity(&o, r, rows, &n, &d), PT_OK);
+		CHECK(n >= 4 && n <= PT_PLAN_VARIANTS_MAX);
+		CHECK(rows[0].base && rows[0].cost_eur == r->result.cost_eur);
+		for (i = 1; i < n; i++)
+			CHECK(!rows[i].base);
+	}
+	CHECK_INT(pt_app_plan_sensitivity(&o, NULL, rows, &n, &d), PT_EINVAL);
+	pt_plan_run_free(r);
+	pt_db_close(db);
+}
+
+int main(void)
+{
+	RUN(test_plan_run_existing_and_filters);
+	RUN(test_plan_save_commits);
+	RUN(test_saved_plan_for_callers);
+	RUN(test_plan_sensitivity);
+	return TEST_SUMMARY("app_plan");
+}

@@ -1,0 +1,217 @@
+/* test_app_register.c - unit tests of src/app/pt_app_register.c on
+ * ":memory:": the register each caller sees with its residual risk,
+ * decisions, approval and history, refused as the access rules say. */
+#include "app_plan_fixture.h"
+
+static const struct pt_register_entry *entry(const struct pt_register_entry *e, size_t n,
+					     const char *site, const char *threat)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(e[i].site_id, site) == 0 && strcmp(e[i].threat_id, threat) == 0)
+			return &e[i];
+	return NULL;
+}
+
+static void test_register_list(void)
+{
+	struct pt_db *db = open_with_measures();
+	struct pt_register_entry *e = NULL;
+	const struct pt_register_entry *x;
+	struct pt_diag d;
+	size_t n = 0, i;
+	memset(&d, 0, sizeof d);
+	CHECK_INT(reg_list(db, NULL, NULL, &e, &n, &d), PT_OK);
+	CHECK_INT(n, 5);
+	for (i = 1; i < n; i++)
+		CHECK(e[i - 1].risk_eur_year >= e[i].risk_eur_year);
+	x = entry(e, n, "PS-001", "vehicle_ramming");
+	CHECK(x && x->band == PT_BAND_VERY_HIGH && x->treatment == PT_TREAT_NONE);
+	CHECK(x && strcmp(x->owner_org, "Operator A") == 0);
+	x = entry(e, n, "PS-001", "pbied");
+	CHECK(x && x->band == PT_BAND_LOW);
+	free(e);
+	CHECK_INT(reg_list(db, &opa, NULL, &e, &n, &d), PT_OK);
+	CHECK_INT(n, 4); /* PS-004 is B's AMBER */
+	CHECK(entry(e, n, "PS-004", "vehicle_ramming") == NULL);
+	free(e);
+	CHECK_INT(reg_list(db, &opa, "PS-004", &e, &n, &d), PT_ENOTFOUND);
+	CHECK_INT(reg_list(db, NULL, "PS-001", &e, &n, &d), PT_OK);
+	CHECK_INT(n, 2);
+	free(e);
+	pt_db_close(db);
+}
+
+static enum pt_err set(struct pt_db *db, const struct pt_principal *who, const char *site,
+		       const char *threat, const char *treatment, const char *responsible,
+		       const char *date, const char *measures, struct pt_diag *d)
+{
+	struct pt_register_change c;
+	memset(&c, 0, sizeof c);
+	memset(d, 0, sizeof *d);
+	c.treatment = treatment;
+	c.responsible = responsible;
+	c.review_date = date;
+	c.measures = measures;
+	return pt_app_register_set(as(who), db, site, threat, &c, d);
+}
+
+static void test_register_decisions(void)
+{
+	struct pt_db *db = open_with_measures();
+	struct pt_register_entry *e = NULL;
+	const struct pt_register_entry *x;
+	struct pt_register_history_row *h = NULL;
+	struct pt_site_measure_list l;
+	struct pt_diag d;
+	size_t n = 0;
+
+	memset(&l, 0, sizeof l);
+	sm_add(&l, "PS-001", "film", 2);
+	CHECK_INT(pt_app_site_measures_import(as(NULL), db, &l, &d), PT_OK);
+	pt_site_measure_list_free(&l);
+
+	/* The owning operator records reduce. */
+	pt_db_set_actor(db, opa_id, a_org, "opa", 0);
+	CHECK_INT(set(db, &opa, "PS-001", "vehicle_ramming", "reduce", "opa", "2027-03-31", "film",
+		      &d),
+		  PT_OK);
+	CHECK_INT(reg_list(db, &opa, "PS-001", &e, &n, &d), PT_OK);
+	x = entry(e, n, "PS-001", "vehicle_ramming");
+	CHECK(x != NULL);
+	if (x) {
+		CHECK_INT(x->treatment, PT_TREAT_REDUCE);
+		CHECK_STR(x->responsible, "opa");
+		CHECK_STR(x->review_date, "2027-03-31");
+		CHECK_STR(x->measures, "film");
+		CHECK_STR(x->updated_by, "opa");
+		CHECK_INT(x->needs_approval, 0);
+	}
+	free(e);
+
+	/* Another organisation's operator: B may not see A's AMBER site, nor decide on A's GREEN one. */
+	pt_db_set_actor(db, opb_id, b_org, "opb", 0);
+	CHECK_INT(set(db, &opb, "PS-002", "vehicle_ramming", "accept", NULL, NULL, NULL, &d),
+		  PT_ENOTFOUND);
+	CHECK_STR(d.msg, "unknown site PS-002");
+	CHECK_INT(set(db, &opb, "PS-001", "vehicle_ramming", "accept", NULL, NULL, NULL, &d),
+		  PT_EFORBIDDEN);
+	CHECK_STR(d.msg,
+		  "only the owning organisation or a government coordinator records decisions on PS-001");
+
+	/* Bad input, each naming its field. */
+	pt_db_set_actor(db, opa_id, a_org, "opa", 0);
+	CHECK_INT(set(db, &opa, "PS-001", "vehicle_ramming", NULL, NULL, "2027-02-30", NULL, &d),
+		  PT_EINVAL);
+	CHECK_STR(d.field, "review_date");
+	CHECK_INT(set(db, &opa, "PS-001", "vehicle_ramming", NULL, NULL, "31/03/2027", NULL, &d),
+		  PT_EINVAL);
+	CHECK_STR(d.field, "review_date");
+	CHECK_INT(set(db, &opa, "PS-001", "vehicle_ramming", NULL, "nobody", NULL, NULL, &d),
+		  PT_EINVAL);
+	CHECK_STR(d.field, "responsible");
+	CHECK_INT(set(db, &opa, "PS-001", "vehicle_ramming", NULL, "opb", NULL, NULL, &d), PT_EINVAL);
+	CHECK_STR(d.field, "responsible");
+	CHECK_INT(set(db, &opa, "PS-001", "vehicle_ramming", NULL, NULL, NULL, "film;guards", &d),
+		  PT_EINVAL);
+	CHECK_STR(d.field, "measures");
+	CHECK_STR(d.msg, "measure guards is not in place or committed at PS-001");
+	CHECK_INT(set(db, &opa, "PS-001", "vehicle_ramming", "none", NULL, NULL, NULL, &d),
+		  PT_EINVAL);
+	CHECK_STR(d.field, "treatment");
+	CHECK_INT(set(db, &opa, "PS-001", "arson", "reduce", NULL, NULL, NULL, &d), PT_ENOTFOUND);
+
+	/* Accepting a very high risk awaits a government coordinator's approval. */
+	CHECK_INT(set(db, &opa, "PS-001", "vehicle_ramming", "accept", NULL, NULL, NULL, &d), PT_OK);
+	CHECK_INT(reg_list(db, NULL, "PS-001", &e, &n, &d), PT_OK);
+	x = entry(e, n, "PS-001", "vehicle_ramming");
+	CHECK(x && x->treatment == PT_TREAT_ACCEPT && x->needs_approval == 1 && x->approved == 0);
+	CHECK(x && strcmp(x->responsible, "opa") == 0); /* kept */
+	free(e);
+	CHECK_INT(pt_app_register_approve(as(&opa), db, "PS-001", "vehicle_ramming", &d), PT_EFORBIDDEN);
+	pt_db_set_actor(db, coord_id, gov_org, "coord", 0);
+	CHECK_INT(pt_app_register_approve(as(&coord), db, "PS-001", "vehicle_ramming", &d), PT_OK);
+	CHECK_INT(pt_app_register_approve(as(&coord), db, "PS-001", "vehicle_ramming", &d), PT_EINVAL);
+	CHECK(strstr(d.msg, "nothing awaits approval") != NULL);
+	CHECK_INT(reg_list(db, NULL, "PS-001", &e, &n, &d), PT_OK);
+	x = entry(e, n, "PS-001", "vehicle_ramming");
+	CHECK(x && x->approved == 1 && strcmp(x->approved_by, "coord") == 0);
+	x = entry(e, n, "PS-001", "pbied");
+	CHECK(x && x->treatment == PT_TREAT_NONE);
+	free(e);
+
+	/* Accepting a low risk needs nothing; a coordinator's acceptance is approved at once. */
+	pt_db_set_actor(db, opa_id, a_org, "opa", 0);
+	CHECK_INT(set(db, &opa, "PS-001", "pbied", "accept", NULL, NULL, NULL, &d), PT_OK);
+	pt_db_set_actor(db, coord_id, gov_org, "coord", 0);
+	CHECK_INT(set(db, &coord, "PS-002", "vehicle_ramming", "accept", NULL, NULL, NULL, &d), PT_OK);
+	CHECK_INT(reg_list(db, NULL, NULL, &e, &n, &d), PT_OK);
+	x = entry(e, n, "PS-001", "pbied");
+	CHECK(x && x->treatment == PT_TREAT_ACCEPT && x->needs_approval == 0);
+	x = entry(e, n, "PS-002", "vehicle_ramming");
+	CHECK(x && x->needs_approval == 1 && x->approved == 1);
+	free(e);
+
+	/* History in order, with what changed and who changed it. */
+	CHECK_INT(pt_app_register_history(as(&opa), db, "PS-001", "vehicle_ramming", &h, &n, &d), PT_OK);
+	CHECK_INT(n, 3);
+	if (n == 3) {
+		CHECK_STR(h[0].action, "set");
+		CHECK_STR(h[0].actor, "opa");
+		CHECK(strstr(h[0].detail, "treatment none -> reduce") != NULL);
+		CHECK(strstr(h[0].detail, "review_date -> 2027-03-31") != NULL);
+		CHECK(strstr(h[1].detail, "treatment reduce -> accept") != NULL);
+		CHECK(strstr(h[1].detail, "awaits") != NULL);
+		CHECK_STR(h[2].action, "approve");
+		CHECK_STR(h[2].actor, "coord");
+	}
+	free(h);
+	CHECK_INT(pt_app_register_history(as(&opb), db, "PS-002", "vehicle_ramming", &h, &n, &d),
+		  PT_ENOTFOUND);
+	pt_db_close(db);
+}
+
+
+/* One entry and whether the caller may record decisions on it; a page of the list. */
+static void test_register_entry(void)
+{
+	struct pt_db *db = open_with_measures();
+	struct pt_register_entry e;
+	struct pt_register_list l;
+	struct pt_diag d;
+	int can = -1;
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_app_register_entry(as(&opa), db, "PS-001", "vehicle_ramming", &e, &can, &d),
+		  PT_OK);
+	CHECK_STR(e.site_id, "PS-001");
+	CHECK_INT(can, 0); /* no snapshot source: the command line does not ask */
+	CHECK_INT(pt_app_register_entry(as(&opa), db, "PS-001", "arson", &e, &can, &d),
+		  PT_ENOTFOUND);
+	CHECK_STR(d.field, "threat_id");
+	CHECK_INT(pt_app_register_entry(as(&opa), db, "PS-004", "vehicle_ramming", &e, &can, &d),
+		  PT_ENOTFOUND);
+	CHECK_STR(d.field, "site_id");
+	/* With a snapshot source (as the server has), can_treat follows pt_access_treat. */
+	{
+		struct pt_snapshot_source src = {NULL, NULL};
+		struct pt_caller c = *as(&opb);
+		size_t i;
+		c.snapshots = &src; /* get NULL: pt_app_snapshot loads one */
+		CHECK_INT(pt_app_register_list(&c, db, NULL, 0, 100, NULL, &l, &d), PT_OK);
+		CHECK(l.n > 0 && l.n == l.total);
+		for (i = 0; i < l.n; i++)
+			CHECK_INT(l.can_treat[i], strcmp(l.items[i].owner_org, "Operator B") == 0);
+		pt_register_list_clear(&l);
+		CHECK_INT(pt_app_register_list(&c, db, NULL, 1, 1, NULL, &l, &d), PT_OK);
+		CHECK(l.n == 1 && l.total > 1);
+		pt_register_list_clear(&l);
+	}
+	pt_db_close(db);
+}
+
+int main(void)
+{
+	RUN(test_register_list);
+	RUN(test_register_decisions);
+	RUN(test_register_entry);
+	return TEST_SUMMARY("app_register");
+}
