@@ -1,0 +1,2 @@
+-- reserved
+PRAGMA user_version = 5;
