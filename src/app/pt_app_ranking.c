@@ -46,23 +46,28 @@ out:
 	return err;
 }
 
-/*
- * What a ranking needs beside its sites, in one read transaction (nested in
- * the caller's when one is open): the data version, settings, the method's
- * assessments, catalogues and threat levels.
- */
+/* What a ranking needs beside its sites, in the caller's read transaction: settings, the
+ * method's assessments, catalogues and threat levels. */
+static enum pt_err read_rest(struct pt_db *db, struct pt_ranking *r, struct pt_diag *d)
+{
+	enum pt_err err;
+	if ((err = pt_db_config_load(db, &r->cfg, d)) == PT_OK &&
+	    (err = pt_db_assessments_load(db, r->method, &r->set, d)) == PT_OK &&
+	    (err = pt_db_catalogs_load(db, &r->cat, d)) == PT_OK)
+		err = read_factors(db, &r->cfg, &r->cat.threats, &r->factors, &r->national,
+				   r->level_text, sizeof r->level_text, d);
+	return err;
+}
+
+/* read_rest in one read transaction of its own, with the data version it read at. */
 static enum pt_err read_inputs(struct pt_db *db, struct pt_ranking *r, unsigned long long *version,
 			       struct pt_diag *d)
 {
 	enum pt_err err;
 	if ((err = pt_db_begin_read(db, d)) != PT_OK)
 		return err;
-	if ((err = pt_db_data_version(db, version, d)) == PT_OK &&
-	    (err = pt_db_config_load(db, &r->cfg, d)) == PT_OK &&
-	    (err = pt_db_assessments_load(db, r->method, &r->set, d)) == PT_OK &&
-	    (err = pt_db_catalogs_load(db, &r->cat, d)) == PT_OK)
-		err = read_factors(db, &r->cfg, &r->cat.threats, &r->factors, &r->national,
-				   r->level_text, sizeof r->level_text, d);
+	if ((err = pt_db_data_version(db, version, d)) == PT_OK)
+		err = read_rest(db, r, d);
 	return pt_db_end(db, err, err == PT_OK ? d : NULL);
 }
 
@@ -280,7 +285,6 @@ enum pt_err pt_ranking_run(struct pt_db *db, const struct pt_ranking_opts *o,
 			   struct pt_ranking **out, struct pt_diag *d)
 {
 	struct pt_ranking *r;
-	unsigned long long version;
 	enum pt_err err;
 	*out = NULL;
 	if (!(r = calloc(1, sizeof *r)))
@@ -291,7 +295,7 @@ enum pt_err pt_ranking_run(struct pt_db *db, const struct pt_ranking_opts *o,
 		return err;
 	}
 	if ((err = filtered_sites(db, o, r, d)) == PT_OK)
-		err = read_inputs(db, r, &version, d);
+		err = read_rest(db, r, d);
 	if ((err = pt_db_end(db, err, err == PT_OK ? d : NULL)) != PT_OK ||
 	    (err = compute(r, o, d)) != PT_OK) {
 		pt_ranking_free(r);
