@@ -115,6 +115,15 @@ static enum pt_err compute(struct pt_ranking *r, const struct pt_ranking_opts *o
 	return pt_ranking_order(r->rows, r->n_rows, r->sites.items, d);
 }
 
+/* The audit of the reads failed with err: a read that cannot be audited is not answered. */
+static enum pt_err audit_failed(enum pt_err err, struct pt_diag *d)
+{
+	char why[sizeof d->msg];
+	pt_strlcpy(why, d->msg[0] ? d->msg : pt_strerror(err), sizeof why);
+	return pt_diag_set(d, err, 0, "", "the read could not be audited, so it is not answered: %s",
+			   why);
+}
+
 /* c's snapshot, or the error pt_app_snapshot left in d. */
 static enum pt_err take_snapshot(const struct pt_caller *c, struct pt_db *db,
 				 struct pt_snapshot **snap, unsigned char **visible,
@@ -170,7 +179,8 @@ enum pt_err pt_app_ranking_run(const struct pt_caller *c, struct pt_db *db,
 		goto out;
 	/* Kept only when the other reads saw the snapshot's data too. */
 	r->version = version == snap->version ? version : 0;
-	err = pt_read_log_commit(c, db, "ranking.read", &log, d);
+	if ((err = pt_read_log_commit(c, db, "ranking.read", &log, d)) != PT_OK)
+		err = audit_failed(err, d);
 out:
 	if (err != PT_OK) {
 		pt_ranking_free(r);
@@ -230,7 +240,8 @@ enum pt_err pt_app_matrix_run(const struct pt_caller *c, struct pt_db *db, enum 
 					     in.set.n, keep, &out->m, d)) != PT_OK)
 		goto out;
 	out->version = version == snap->version ? version : 0;
-	err = pt_read_log_commit(c, db, "matrix.read", &log, d);
+	if ((err = pt_read_log_commit(c, db, "matrix.read", &log, d)) != PT_OK)
+		err = audit_failed(err, d);
 out:
 	pt_catalog_free(&in.cat.kinds);
 	pt_catalog_free(&in.cat.sectors);

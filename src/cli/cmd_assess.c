@@ -7,15 +7,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app/pt_app_ranking.h"
 #include "cli.h"
 #include "core/pt_matrix.h"
 #include "core/pt_quant.h"
 #include "core/pt_score.h"
 #include "formats/pt_csv.h"
 #include "formats/pt_diag.h"
-#include "formats/pt_sites_io.h"
-#include "app/pt_app_ranking.h"
 #include "formats/pt_ranking_io.h"
+#include "formats/pt_sites_io.h"
 
 struct assess_opts {
 	enum pt_method method;

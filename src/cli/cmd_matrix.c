@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/pt_app_ranking.h"
 #include "cli.h"
 #include "core/pt_matrix.h"
 #include "formats/pt_csv.h"
 #include "formats/pt_diag.h"
-#include "app/pt_app_ranking.h"
 #include "formats/pt_ranking_io.h"
 
 /* "label: 1 <= e1 < 2 <= e2 < ... < 5" with the configured upper edges. */
