@@ -11,6 +11,7 @@
 #include "../core/pt_plan_records.h"
 #include "../store/pt_ranking.h"
 #include "pt_app.h"
+#include "pt_app_ranking.h"
 
 /* Which sites a run covers: visible to who (else withheld), then in region (else outside). */
 struct pt_run_filter {

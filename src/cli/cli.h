@@ -91,11 +91,6 @@ void pt_cli_format_eur(double eur, char *buf, size_t size);
 /** Print s padded/truncated to width display columns (UTF-8 aware). */
 void pt_cli_print_cell(FILE *f, const char *s, int width);
 
-/** Threat-level factors per threat of cat (national level with overrides); caller frees. */
-int pt_cli_threat_factors(struct pt_db *db, const struct pt_config *cfg,
-			  const struct pt_catalog *threats, double **factors,
-			  enum pt_threat_level *national, char *level_text, size_t level_text_size);
-
 int pt_cmd_init(struct pt_cli *cli);
 int pt_cmd_demo(struct pt_cli *cli);
 int pt_cmd_import(struct pt_cli *cli);

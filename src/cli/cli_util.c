@@ -243,45 +243,6 @@ void pt_cli_print_cell(FILE *f, const char *s, int width)
 		fputc(' ', f);
 }
 
-int pt_cli_threat_factors(struct pt_db *db, const struct pt_config *cfg,
-			  const struct pt_catalog *threats, double **factors,
-			  enum pt_threat_level *national, char *level_text, size_t level_text_size)
-{
-	struct pt_diag d;
-	struct pt_threat_level_entry *entries = NULL;
-	size_t n = 0, i, used;
-	enum pt_err err;
-	double *f;
-	memset(&d, 0, sizeof d);
-	err = pt_db_threat_levels(db, national, &entries, &n, &d);
-	if (err != PT_OK)
-		return pt_cli_fail(err, &d);
-	f = calloc(threats->n ? threats->n : 1, sizeof *f);
-	if (!f) {
-		free(entries);
-		pt_cli_errorf("out of memory");
-		return 70;
-	}
-	for (i = 0; i < threats->n; i++)
-		f[i] = cfg->level_factor[*national];
-	used = (size_t)snprintf(level_text, level_text_size, "%s", pt_threat_level_name(*national));
-	for (i = 0; i < n; i++) {
-		long t = pt_catalog_find(threats, entries[i].threat_id);
-		if (t < 0)
-			continue;
-		f[t] = cfg->level_factor[entries[i].level];
-		if (used < level_text_size)
-			used += (size_t)snprintf(level_text + used, level_text_size - used,
-						 "%s%s=%s", i ? ", " : " (", entries[i].threat_id,
-						 pt_threat_level_name(entries[i].level));
-	}
-	if (n && used < level_text_size)
-		snprintf(level_text + used, level_text_size - used, ")");
-	free(entries);
-	*factors = f;
-	return 0;
-}
-
 int pt_cli_write_json(json_t *j, size_t flags)
 {
 	int rc = 0;

@@ -7,14 +7,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app/pt_app_ranking.h"
 #include "cli.h"
 #include "core/pt_matrix.h"
 #include "core/pt_quant.h"
 #include "core/pt_score.h"
 #include "formats/pt_csv.h"
 #include "formats/pt_diag.h"
+#include "formats/pt_ranking_io.h"
 #include "formats/pt_sites_io.h"
-#include "store/pt_ranking.h"
 
 struct assess_opts {
 	enum pt_method method;
@@ -127,59 +128,16 @@ static void print_csv(const struct pt_ranking *r, const struct assess_opts *o, s
 	}
 }
 
-static json_t *num_or_null(double v)
+static int print_json(const struct pt_ranking *r, size_t n)
 {
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
-static int print_json(const struct pt_ranking *r, const struct assess_opts *o, size_t n)
-{
-	json_t *root = json_object(), *items = json_array();
-	size_t i;
+	struct pt_ranking_json_opts jo;
+	json_t *root;
 	int rc = 0;
-	if (!root || !items) {
-		json_decref(root);
-		json_decref(items);
+	memset(&jo, 0, sizeof jo);
+	jo.limit = n;
+	if (!(root = pt_ranking_json(r, &jo)))
 		return 70;
-	}
-	json_object_set_new(root, "method", json_string(pt_method_name(o->method)));
-	json_object_set_new(root, "threat_level", json_string(pt_threat_level_name(r->national)));
-	json_object_set_new(root, "threat_level_text", json_string(r->level_text));
-	if (o->method == PT_METHOD_QUANT) {
-		json_object_set_new(root, "samples", json_integer(r->params.samples));
-		json_object_set_new(root, "seed", json_integer((json_int_t)r->params.seed));
-		json_object_set_new(root, "top_k", json_integer(r->params.top_k));
-		json_object_set_new(root, "national_share", json_real(r->params.national_share));
-		json_object_set_new(root, "conditional", json_boolean(r->params.conditional));
-		json_object_set_new(root, "total",
-				    json_pack("{s:o,s:o,s:o,s:o}", "score", json_real(r->quant->total_score_eur),
-					      "mean", num_or_null(r->quant->total_mean_eur), "p5",
-					      num_or_null(r->quant->total_p5_eur), "p95",
-					      num_or_null(r->quant->total_p95_eur)));
-	}
-	json_object_set_new(root, "not_assessed", json_integer((json_int_t)r->not_assessed));
-	for (i = 0; i < n; i++) {
-		const struct pt_ranking_row *row = &r->rows[i];
-		const struct pt_site *s = &r->sites.items[row->site];
-		json_t *it = json_pack("{s:I,s:s,s:s,s:f,s:s}", "rank", (json_int_t)(i + 1), "site_id",
-				       s->id, "name", s->name, "score", row->score, "band",
-				       pt_band_name(row->band));
-		if (!it) {
-			rc = 70;
-			break;
-		}
-		if (row->worst_threat >= 0)
-			json_object_set_new(it, "worst_threat", json_string(pt_ranking_threat_id(r, row->worst_threat)));
-		if (o->method == PT_METHOD_QUANT) {
-			json_object_set_new(it, "mean", num_or_null(row->quant->mean_eur));
-			json_object_set_new(it, "p5", num_or_null(row->quant->p5_eur));
-			json_object_set_new(it, "p95", num_or_null(row->quant->p95_eur));
-			json_object_set_new(it, "p_topk", num_or_null(row->quant->p_topk));
-		}
-		json_array_append_new(items, it);
-	}
-	json_object_set_new(root, "sites", items);
-	if (!rc && json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17)) != 0)
+	if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17)) != 0)
 		rc = 74;
 	if (!rc)
 		fputc('\n', stdout);
@@ -267,6 +225,7 @@ int pt_cmd_assess(struct pt_cli *cli)
 	struct pt_ranking_opts ro;
 	struct pt_ranking *r = NULL;
 	struct pt_progress progress;
+	struct pt_caller caller;
 	struct pt_db *db = NULL;
 	struct pt_diag d;
 	enum pt_err err;
@@ -297,7 +256,8 @@ int pt_cmd_assess(struct pt_cli *cli)
 		ro.progress = pt_progress_update;
 		ro.progress_ctx = &progress;
 	}
-	err = pt_ranking_run(db, &ro, &r, &d);
+	pt_caller_system(&caller);
+	err = pt_app_ranking_run(&caller, db, &ro, &r, &d);
 	if (o.method == PT_METHOD_QUANT)
 		pt_progress_done(&progress);
 	if (err != PT_OK) {
@@ -308,7 +268,7 @@ int pt_cmd_assess(struct pt_cli *cli)
 	if (o.format == PT_FORMAT_CSV)
 		print_csv(r, &o, shown);
 	else if (o.format == PT_FORMAT_JSON)
-		rc = print_json(r, &o, shown);
+		rc = print_json(r, shown);
 	else
 		print_table(r, &o, shown);
 	/* The largest of n |z| values grows like sqrt(2 ln n) by chance alone (about 4.8 at
@@ -324,6 +284,6 @@ int pt_cmd_assess(struct pt_cli *cli)
 	}
 out:
 	pt_ranking_free(r);
-	pt_db_close(db);
+	pt_app_db_close(db);
 	return rc;
 }

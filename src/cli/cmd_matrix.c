@@ -6,16 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/pt_app_ranking.h"
 #include "cli.h"
 #include "core/pt_matrix.h"
 #include "formats/pt_csv.h"
 #include "formats/pt_diag.h"
-#include "store/pt_ranking.h"
-
-static const char *const likelihood_names[5] = {"rare", "unlikely", "possible", "likely",
-						 "almost certain"};
-static const char *const consequence_names[5] = {"minor", "moderate", "significant", "major",
-						  "severe"};
+#include "formats/pt_ranking_io.h"
 
 /* "label: 1 <= e1 < 2 <= e2 < ... < 5" with the configured upper edges. */
 static void print_edges(const char *label, const double edges[4])
@@ -30,6 +26,7 @@ static void print_edges(const char *label, const double edges[4])
 int pt_cmd_matrix(struct pt_cli *cli)
 {
 	struct pt_db *db = NULL;
+	struct pt_caller caller;
 	struct pt_risk_matrix rm;
 	struct pt_diag d;
 	enum pt_method method = PT_METHOD_QUANT;
@@ -57,7 +54,8 @@ int pt_cmd_matrix(struct pt_cli *cli)
 	memset(&d, 0, sizeof d);
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
-	if ((err = pt_ranking_matrix(db, method, NULL, NULL, NULL, &rm, &d)) != PT_OK) {
+	pt_caller_system(&caller);
+	if ((err = pt_app_matrix_run(&caller, db, method, &rm, &d)) != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
 	}
@@ -72,18 +70,7 @@ int pt_cmd_matrix(struct pt_cli *cli)
 				fputc('\n', stdout);
 			}
 	} else if (fmt == PT_FORMAT_JSON) {
-		json_t *root = json_object(), *rows = json_array();
-		for (l = 5; l >= 1; l--)
-			for (c = 1; c <= 5; c++)
-				json_array_append_new(
-					rows, json_pack("{s:i,s:i,s:I,s:s}", "likelihood", l, "consequence", c,
-							"count", (json_int_t)rm.m.count[l - 1][c - 1], "band",
-							pt_band_name(pt_matrix_band(&rm.cfg, l, c))));
-		json_object_set_new(root, "method", json_string(pt_method_name(method)));
-		json_object_set_new(root, "threat_level", json_string(pt_threat_level_name(rm.national)));
-		json_object_set_new(root, "threat_level_text", json_string(rm.level_text));
-		json_object_set_new(root, "total", json_integer(rm.m.total));
-		json_object_set_new(root, "cells", rows);
+		json_t *root = pt_risk_matrix_json(&rm, 0);
 		rc = pt_cli_write_json(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	} else {
 		printf("%s risk matrix: counts of site-threat risks (likelihood x consequence)\n",
@@ -91,10 +78,10 @@ int pt_cmd_matrix(struct pt_cli *cli)
 		printf("threat level %s\n\n", rm.level_text);
 		printf("%-17s", "likelihood");
 		for (c = 1; c <= 5; c++)
-			printf(" %-13s", consequence_names[c - 1]);
+			printf(" %-13s", pt_matrix_consequence_names[c - 1]);
 		printf("\n");
 		for (l = 5; l >= 1; l--) {
-			printf("%d %-15s", l, likelihood_names[l - 1]);
+			printf("%d %-15s", l, pt_matrix_likelihood_names[l - 1]);
 			for (c = 1; c <= 5; c++) {
 				char cell[32];
 				snprintf(cell, sizeof cell, "%ld %s", rm.m.count[l - 1][c - 1],
@@ -121,6 +108,6 @@ int pt_cmd_matrix(struct pt_cli *cli)
 	if (fflush(stdout) != 0)
 		rc = 74;
 out:
-	pt_db_close(db);
+	pt_app_db_close(db);
 	return rc;
 }

@@ -386,7 +386,9 @@ static void sample_pair(struct quant_worker *w, const struct pt_quant_pair *q, s
 	const struct pt_pert *pl = &pt[PT_QV_LOSS_EUR];
 	const double vsl = p->value_statistical_life_eur, vi = p->value_injury_eur;
 	const int conditional = p->conditional != 0, scaled = factor != 1.0;
-	uint64_t k23 = pt_rng_key23(p->seed, q->site, q->threat);
+	const uint64_t site_key = p->site_key ? p->site_key[q->site] : q->site;
+	const uint64_t threat_key = p->threat_key ? p->threat_key[q->threat] : q->threat;
+	uint64_t k23 = pt_rng_key23(p->seed, site_key, threat_key);
 	size_t s, n = j->samples;
 	unsigned drawn;
 	/* A pair that is zero in every sample adds nothing; its streams are its own. */
@@ -398,7 +400,7 @@ static void sample_pair(struct quant_worker *w, const struct pt_quant_pair *q, s
 	w->variates += (uint64_t)drawn * n;
 	if (j->national && !conditional && !pa->constant) {
 		/* T = F^-1(Phi(sqrt(s) Z_n + sqrt(1-s) Z_l)): Z_n shared by every site. */
-		uint64_t kn = pt_rng_key23(p->seed, PT_QUANT_NATIONAL_KEY, q->threat);
+		uint64_t kn = pt_rng_key23(p->seed, PT_QUANT_NATIONAL_KEY, threat_key);
 		pt_pert_prepare_quantile(&pt[PT_QV_P_ATTEMPT]);
 		for (s = 0; s < n; s++) {
 			struct pt_rng r, rn;

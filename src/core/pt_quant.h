@@ -20,7 +20,7 @@
 #define PT_QUANT_MAX_LAMBDA 1000.0    /**< pert_lambda must be in [0, this] (PT_EINVAL) */
 #define PT_QUANT_MAX_FACTOR 1e6       /**< threat factors must be in (0, this] (PT_EINVAL) */
 #define PT_QUANT_MAX_EUR 1e20         /**< largest consequence of one pair, EUR (PT_EINVAL) */
-/** Site key of the national streams: Z_n of (sample, threat) is the first normal of pt_rng_seed(seed, sample, this, threat). */
+/** Site key of the national streams: Z_n of (sample, threat) is the first normal of pt_rng_seed(seed, sample, this, threat key). */
 #define PT_QUANT_NATIONAL_KEY UINT64_MAX
 
 /** One assessed (site, threat) pair, by index into the caller's site and threat arrays. */
@@ -50,6 +50,14 @@ struct pt_quant_params {
 	uint64_t seed;
 	unsigned threads;       /**< >= 1 (0 counts as 1, above PT_QUANT_MAX_THREADS clamped); results do not depend on it */
 	uint32_t top_k;         /**< K of p_topk (clamped to the sites with pairs) */
+	/**
+	 * The stream key of each site (n_sites entries), pt_rng_id_key of its
+	 * id, so that a site's draws do not depend on its index or on which
+	 * other sites are in the run; NULL: the index is the key.
+	 */
+	const uint64_t *site_key;
+	/** The stream key of each threat (n_threats entries, pt_rng_id_key of its id); NULL: the index. */
+	const uint64_t *threat_key;
 	pt_progress_fn progress; /**< optional */
 	void *progress_ctx;
 };
@@ -96,7 +104,10 @@ struct pt_quant_result {
 /**
  * Run the method over pairs (any order; each (site, threat) at most once).
  * Same seed gives the same numbers whatever params->threads: the stream of
- * (sample, site, threat) is pt_rng_seed(seed, sample, site, threat).
+ * (sample, site, threat) is pt_rng_seed(seed, sample, site key, threat key)
+ * (params->site_key and threat_key; the indexes without them), so a site's
+ * mean, p5 and p95 depend only on its own pairs, the seed and the samples;
+ * P(top K) and the totals depend on every site of the run.
  * Ranges: p_attempt and p_success within [0, 1], the others >= 0, all
  * finite with min <= mode <= max. Keeps sites x samples doubles in memory.
  * On success *out is a new result the caller frees with pt_quant_result_free.

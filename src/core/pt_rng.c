@@ -320,6 +320,17 @@ uint64_t pt_rng_key23(uint64_t seed, uint64_t key2, uint64_t key3)
 	return pt_rng_mix(h + UINT64_C(0x589965cc75374cc3) * (key3 + 1));
 }
 
+uint64_t pt_rng_id_key(const char *id)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+	const unsigned char *p = (const unsigned char *)id;
+	while (*p) {
+		h ^= *p++;
+		h *= UINT64_C(0x100000001b3);
+	}
+	return pt_rng_mix(h);
+}
+
 void pt_rng_seed(struct pt_rng *r, uint64_t seed, uint64_t key1, uint64_t key2, uint64_t key3)
 {
 	pt_rng_seed_parts(r, pt_rng_key1(seed, key1), pt_rng_key23(seed, key2, key3));

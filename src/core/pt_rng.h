@@ -64,6 +64,14 @@ PT_RNG_INLINE void pt_rng_seed_parts(struct pt_rng *r, uint64_t part1, uint64_t 
 	r->s[3] = pt_rng_mix(x + 4 * golden);
 }
 
+/**
+ * The stable 64-bit stream key of a record id (a site's or a threat's):
+ * FNV-1a 64 over the id's bytes (offset basis 0xcbf29ce484222325, prime
+ * 0x100000001b3), then the splitmix64 finaliser (pt_rng_mix). The same id
+ * gives the same key on every machine and in every run; docs/methodology.md.
+ */
+uint64_t pt_rng_id_key(const char *id);
+
 /** Seed a stream from (seed, key1, key2, key3) via splitmix64 mixing. */
 void pt_rng_seed(struct pt_rng *r, uint64_t seed, uint64_t key1, uint64_t key2, uint64_t key3);
 

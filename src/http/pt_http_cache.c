@@ -1,5 +1,6 @@
 /* pt_http_cache.c - what the server keeps between requests until the registry
- * changes: a snapshot of the sites, and rendered bodies keyed by request and caller's view. */
+ * data changes (its data version, migration 006): a snapshot of the sites, and rendered
+ * bodies keyed by request and caller's view. */
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,7 +145,7 @@ static struct pt_snapshot *server_snapshot(void *ctx, struct pt_db *db, struct p
 	unsigned long long version;
 	enum pt_err err;
 
-	/* The version is read before the data, so a snapshot is never older than its tag. */
+	/* The watch is cheap (PRAGMA data_version; the counter only after a commit). */
 	if (pt_ranking_watch_version(srv->watch, &version) != PT_OK) {
 		pt_diag_set(d, PT_EDB, 0, "", "cannot read the registry's version");
 		return NULL;
@@ -163,24 +164,19 @@ static struct pt_snapshot *server_snapshot(void *ctx, struct pt_db *db, struct p
 		return NULL;
 	}
 	atomic_init(&fresh->refs, 2); /* the caller's and the cache's */
-	fresh->version = version;
-	if ((err = pt_ranking_load_view(db, &fresh->sites, &fresh->ix, d)) != PT_OK) {
+	/* Tagged with the data version read in the same transaction as the sites: two
+	 * snapshots of one version hold the same data. */
+	if ((err = pt_ranking_load_view_at(db, &fresh->sites, &fresh->ix, &fresh->version, d)) !=
+	    PT_OK) {
 		free(fresh);
 		return NULL;
 	}
-	/* Tagged with a version only when nothing changed while loading: then two snapshots
-	 * of one version hold the same sites. Otherwise it serves this request alone. */
-	if (pt_ranking_watch_version(srv->watch, &version) != PT_OK || version != fresh->version) {
-		fresh->version = 0;
-		atomic_store(&fresh->refs, 1);
-		return fresh;
-	}
 	pthread_mutex_lock(&c->lock);
-	if (!c->snapshot || c->snapshot->version <= version) {
+	if (!c->snapshot || c->snapshot->version < fresh->version) {
 		pt_snapshot_release(c->snapshot);
 		c->snapshot = fresh;
 	} else {
-		atomic_fetch_sub(&fresh->refs, 1); /* a newer one is there already */
+		atomic_fetch_sub(&fresh->refs, 1); /* as new a one is there already */
 	}
 	pthread_mutex_unlock(&c->lock);
 	return fresh;

@@ -3,6 +3,7 @@
  * visibility), saving a plan, saved plans as each caller sees them. */
 #include "app_plan_fixture.h"
 #include "formats/pt_plan_saved_io.h"
+#include "formats/pt_ranking_io.h"
 
 static long run_site(const struct pt_plan_run *r, const char *id)
 {

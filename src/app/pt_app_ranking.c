@@ -1,0 +1,319 @@
+/* pt_app_ranking.c - the ranking and risk-matrix use cases: the caller's
+ * visible sites from one snapshot, the rest read in one transaction, src/core computes. */
+#include "pt_app_ranking.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/pt_ranking_core.h"
+#include "../store/pt_ranking.h"
+#include "../store/pt_store.h"
+#include "../store/pt_users.h"
+
+/* The threat-level factors of r's threats, its national level and their text. */
+static enum pt_err read_factors(struct pt_db *db, const struct pt_config *cfg,
+				const struct pt_catalog *threats, double **factors,
+				enum pt_threat_level *national, char *text, size_t text_size,
+				struct pt_diag *d)
+{
+	struct pt_threat_level_entry *entries = NULL;
+	const char **ids = NULL;
+	enum pt_threat_level *levels = NULL;
+	size_t n = 0, i;
+	enum pt_err err;
+	*factors = NULL;
+	if ((err = pt_db_threat_levels(db, national, &entries, &n, d)) != PT_OK)
+		return err;
+	*factors = calloc(threats->n ? threats->n : 1, sizeof **factors);
+	ids = malloc((n ? n : 1) * sizeof *ids);
+	levels = malloc((n ? n : 1) * sizeof *levels);
+	if (!*factors || !ids || !levels) {
+		free(*factors);
+		*factors = NULL;
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		ids[i] = entries[i].threat_id;
+		levels[i] = entries[i].level;
+	}
+	pt_ranking_threat_factors_compute(cfg, threats, *national, ids, levels, n, *factors, text,
+					  text_size);
+out:
+	free(entries);
+	free(ids);
+	free(levels);
+	return err;
+}
+
+/* What a ranking needs beside its sites, in the caller's read transaction: settings, the
+ * method's assessments, catalogues and threat levels. */
+static enum pt_err read_rest(struct pt_db *db, struct pt_ranking *r, struct pt_diag *d)
+{
+	enum pt_err err;
+	if ((err = pt_db_config_load(db, &r->cfg, d)) == PT_OK &&
+	    (err = pt_db_assessments_load(db, r->method, &r->set, d)) == PT_OK &&
+	    (err = pt_db_catalogs_load(db, &r->cat, d)) == PT_OK)
+		err = read_factors(db, &r->cfg, &r->cat.threats, &r->factors, &r->national,
+				   r->level_text, sizeof r->level_text, d);
+	return err;
+}
+
+/* read_rest in one read transaction of its own, with the data version it read at. */
+static enum pt_err read_inputs(struct pt_db *db, struct pt_ranking *r, unsigned long long *version,
+			       struct pt_diag *d)
+{
+	enum pt_err err;
+	if ((err = pt_db_begin_read(db, d)) != PT_OK)
+		return err;
+	if ((err = pt_db_data_version(db, version, d)) == PT_OK)
+		err = read_rest(db, r, d);
+	return pt_db_end(db, err, err == PT_OK ? d : NULL);
+}
+
+/* The quant parameters of o over r's settings (threat factors r's). */
+static void quant_params(const struct pt_ranking *r, const struct pt_ranking_opts *o,
+			 struct pt_quant_params *p)
+{
+	memset(p, 0, sizeof *p);
+	p->value_statistical_life_eur = r->cfg.value_statistical_life_eur;
+	p->value_injury_eur = r->cfg.value_injury_eur;
+	p->pert_lambda = r->cfg.pert_lambda;
+	p->national_share = o->national_share_set ? o->national_share : r->cfg.national_share;
+	p->threat_factor = r->factors;
+	p->conditional = o->conditional;
+	p->samples = o->samples_set ? o->samples : (uint32_t)r->cfg.samples;
+	p->seed = o->seed_set ? o->seed : (uint64_t)r->cfg.seed;
+	p->threads = o->threads ? o->threads : 1;
+	p->top_k = o->top_k_set ? o->top_k : (uint32_t)r->cfg.top_k;
+	p->progress = o->progress;
+	p->progress_ctx = o->progress_ctx;
+}
+
+/* The rows of r's method over r->sites, best first (src/core). */
+static enum pt_err compute(struct pt_ranking *r, const struct pt_ranking_opts *o, struct pt_diag *d)
+{
+	enum pt_err err;
+	r->rows = calloc(r->sites.n ? r->sites.n : 1, sizeof *r->rows);
+	if (!r->rows)
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	if (r->method == PT_METHOD_FEMA) {
+		err = pt_ranking_fema(&r->cfg, r->sites.items, r->sites.n, &r->cat.threats,
+				      r->set.fema, &r->set.n, r->rows, &r->n_rows, &r->not_assessed,
+				      d);
+	} else if (r->method == PT_METHOD_CARVER) {
+		err = pt_ranking_carver(&r->cfg, r->sites.items, r->sites.n, r->set.carver, r->set.n,
+					r->rows, &r->n_rows, &r->not_assessed, d);
+	} else {
+		quant_params(r, o, &r->params);
+		err = pt_ranking_quant(&r->cfg, r->sites.items, r->sites.n, &r->cat.threats,
+				       r->set.quant, r->set.n, &r->params, &r->quant, r->rows,
+				       &r->n_rows, &r->not_assessed, d);
+	}
+	if (err != PT_OK)
+		return err;
+	return pt_ranking_order(r->rows, r->n_rows, r->sites.items, d);
+}
+
+/* The audit of the reads failed with err: a read that cannot be audited is not answered. */
+static enum pt_err audit_failed(enum pt_err err, struct pt_diag *d)
+{
+	char why[sizeof d->msg];
+	pt_strlcpy(why, d->msg[0] ? d->msg : pt_strerror(err), sizeof why);
+	return pt_diag_set(d, err, 0, "", "the read could not be audited, so it is not answered: %s",
+			   why);
+}
+
+/* c's snapshot, or the error pt_app_snapshot left in d. */
+static enum pt_err take_snapshot(const struct pt_caller *c, struct pt_db *db,
+				 struct pt_snapshot **snap, unsigned char **visible,
+				 struct pt_diag *d)
+{
+	*visible = NULL;
+	if (!(*snap = pt_app_snapshot(c, db, d)))
+		return d->msg[0] ? PT_EDB : pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	*visible = malloc((*snap)->sites.n ? (*snap)->sites.n : 1);
+	if (!*visible) {
+		pt_snapshot_release(*snap);
+		*snap = NULL;
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	}
+	pt_snapshot_visible(*snap, &c->who, *visible);
+	return PT_OK;
+}
+
+enum pt_err pt_app_ranking_run(const struct pt_caller *c, struct pt_db *db,
+			       const struct pt_ranking_opts *o, struct pt_ranking **out,
+			       struct pt_diag *d)
+{
+	struct pt_snapshot *snap = NULL;
+	struct pt_ranking *r = NULL;
+	struct pt_read_log log;
+	unsigned char *visible = NULL;
+	unsigned long long version = 0;
+	enum pt_err err;
+	size_t i;
+
+	*out = NULL;
+	memset(&log, 0, sizeof log);
+	if ((err = take_snapshot(c, db, &snap, &visible, d)) != PT_OK)
+		return err;
+	if (!(r = calloc(1, sizeof *r))) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	r->method = o->method;
+	/* The figures depend on every visible site: the read covers all of them. */
+	for (i = 0; i < snap->sites.n; i++) {
+		if (!visible[i]) {
+			r->withheld++;
+			continue;
+		}
+		pt_read_log_note(&log, &snap->sites.items[i]);
+		if ((err = pt_site_list_append(&r->sites, &snap->sites.items[i], 0)) != PT_OK) {
+			pt_diag_set(d, err, 0, "", "%s", pt_strerror(err));
+			goto out;
+		}
+	}
+	if ((err = read_inputs(db, r, &version, d)) != PT_OK || (err = compute(r, o, d)) != PT_OK)
+		goto out;
+	/* Kept only when the other reads saw the snapshot's data too. */
+	r->version = version == snap->version ? version : 0;
+	if ((err = pt_read_log_commit(c, db, "ranking.read", &log, d)) != PT_OK)
+		err = audit_failed(err, d);
+out:
+	if (err != PT_OK) {
+		pt_ranking_free(r);
+		r = NULL;
+	}
+	*out = r;
+	pt_read_log_clear(&log); /* what an error left noted */
+	free(visible);
+	pt_snapshot_release(snap);
+	return err;
+}
+
+enum pt_err pt_app_matrix_run(const struct pt_caller *c, struct pt_db *db, enum pt_method method,
+			      struct pt_risk_matrix *out, struct pt_diag *d)
+{
+	struct pt_snapshot *snap = NULL;
+	struct pt_ranking in; /* what the matrix is read from; no sites, no rows */
+	struct pt_read_log log;
+	unsigned char *visible = NULL, *keep = NULL;
+	unsigned long long version = 0;
+	enum pt_err err;
+	size_t i;
+
+	memset(out, 0, sizeof *out);
+	memset(&in, 0, sizeof in);
+	memset(&log, 0, sizeof log);
+	out->method = method;
+	if (method == PT_METHOD_CARVER)
+		return pt_diag_set(d, PT_EINVAL, 0, "method",
+				   "CARVER + Shock measures attractiveness, not risk, and never goes "
+				   "on the risk matrix");
+	if ((err = take_snapshot(c, db, &snap, &visible, d)) != PT_OK)
+		return err;
+	for (i = 0; i < snap->sites.n; i++) {
+		if (visible[i])
+			pt_read_log_note(&log, &snap->sites.items[i]);
+		else
+			out->withheld++;
+	}
+	in.method = method;
+	if ((err = read_inputs(db, &in, &version, d)) != PT_OK)
+		goto out;
+	if (!(keep = malloc(in.set.n ? in.set.n : 1))) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	for (i = 0; i < in.set.n; i++) {
+		long s = pt_snapshot_find(snap, method == PT_METHOD_FEMA ? in.set.fema[i].site_id
+									 : in.set.quant[i].site_id);
+		keep[i] = s >= 0 && visible[s];
+	}
+	out->cfg = in.cfg;
+	out->national = in.national;
+	pt_strlcpy(out->level_text, in.level_text, sizeof out->level_text);
+	if (method == PT_METHOD_FEMA)
+		pt_risk_matrix_fema(&out->cfg, in.set.fema, in.set.n, keep, &out->m);
+	else if ((err = pt_risk_matrix_quant(&out->cfg, &in.cat.threats, in.factors, in.set.quant,
+					     in.set.n, keep, &out->m, d)) != PT_OK)
+		goto out;
+	out->version = version == snap->version ? version : 0;
+	if ((err = pt_read_log_commit(c, db, "matrix.read", &log, d)) != PT_OK)
+		err = audit_failed(err, d);
+out:
+	pt_catalog_free(&in.cat.kinds);
+	pt_catalog_free(&in.cat.sectors);
+	pt_catalog_free(&in.cat.threats);
+	pt_assessment_set_free(&in.set);
+	free(in.factors);
+	free(keep);
+	pt_read_log_clear(&log); /* what an error left noted */
+	free(visible);
+	pt_snapshot_release(snap);
+	return err;
+}
+
+/* The sites o keeps of every site, read in the caller's transaction. */
+static enum pt_err filtered_sites(struct pt_db *db, const struct pt_ranking_opts *o,
+				  struct pt_ranking *r, struct pt_diag *d)
+{
+	struct pt_access_index *ix = NULL;
+	struct pt_access_filter filter;
+	pt_site_filter_fn keep = o->visible;
+	void *ctx = o->visible_ctx;
+	struct pt_site_list all;
+	enum pt_err err;
+	size_t i;
+	memset(&all, 0, sizeof all);
+	if (o->who) {
+		if ((err = pt_access_index_load(db, &ix, d)) != PT_OK)
+			return err;
+		filter.ix = ix;
+		filter.who = *o->who;
+		keep = pt_access_site_visible;
+		ctx = &filter;
+	}
+	if ((err = pt_db_sites_list(db, PT_TLP_RED, &all, NULL, d)) != PT_OK)
+		goto out;
+	for (i = 0; i < all.n; i++) {
+		if (keep && !keep(ctx, &all.items[i])) {
+			r->withheld++;
+			continue;
+		}
+		if ((err = pt_site_list_append(&r->sites, &all.items[i], 0)) != PT_OK) {
+			pt_diag_set(d, err, 0, "", "%s", pt_strerror(err));
+			goto out;
+		}
+	}
+out:
+	pt_site_list_free(&all);
+	pt_access_index_free(ix);
+	return err;
+}
+
+enum pt_err pt_ranking_run(struct pt_db *db, const struct pt_ranking_opts *o,
+			   struct pt_ranking **out, struct pt_diag *d)
+{
+	struct pt_ranking *r;
+	enum pt_err err;
+	*out = NULL;
+	if (!(r = calloc(1, sizeof *r)))
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	r->method = o->method;
+	if ((err = pt_db_begin_read(db, d)) != PT_OK) {
+		free(r);
+		return err;
+	}
+	if ((err = filtered_sites(db, o, r, d)) == PT_OK)
+		err = read_rest(db, r, d);
+	if ((err = pt_db_end(db, err, err == PT_OK ? d : NULL)) != PT_OK ||
+	    (err = compute(r, o, d)) != PT_OK) {
+		pt_ranking_free(r);
+		return err;
+	}
+	*out = r;
+	return PT_OK;
+}

@@ -1,0 +1,76 @@
+/* pt_app_ranking.h - the ranking and risk-matrix use cases: one snapshot of
+ * the sites, the caller's visible set, the core methods; results in src/formats/pt_ranking_io.h. */
+#ifndef PT_APP_RANKING_H
+#define PT_APP_RANKING_H
+
+#include <stdint.h>
+
+#include "../core/pt_quant.h"
+#include "../formats/pt_ranking_io.h"
+#include "pt_app.h"
+
+/**
+ * Which sites pt_ranking_run covers: nonzero keeps site. NULL keeps every
+ * site.
+ */
+typedef int (*pt_site_filter_fn)(void *ctx, const struct pt_site *site);
+
+/** What to rank and how. Zeroed fields take the stored settings. */
+struct pt_ranking_opts {
+	enum pt_method method;
+	/**
+	 * pt_ranking_run only: the sites who may read (the access index read
+	 * in the same transaction); NULL: visible decides. The use cases take
+	 * the caller's principal instead.
+	 */
+	const struct pt_principal *who;
+	pt_site_filter_fn visible; /**< pt_ranking_run only, when who is NULL; NULL = every site */
+	void *visible_ctx;
+	/* Quantitative method only; each *_set nonzero overrides the setting. */
+	int samples_set, seed_set, top_k_set, national_share_set;
+	uint32_t samples;
+	uint64_t seed;
+	uint32_t top_k;
+	double national_share;
+	int conditional;          /**< J100 conditional risk (T = 1) */
+	unsigned threads;         /**< sampling threads; 0 = 1 */
+	pt_progress_fn progress;  /**< optional progress of the sampling */
+	void *progress_ctx;
+};
+
+/**
+ * Rank the sites c may read by o->method (o->who and o->visible are not
+ * used): the sites and their access records come from one snapshot
+ * (pt_app_snapshot), the assessments, catalogues, settings and threat
+ * levels from one read transaction. Ranks, totals and P(top K) are over
+ * the visible sites; a site's score, mean, p5, p95, band and worst threat
+ * do not depend on them. (*out)->version is the snapshot's version when the
+ * registry was still at it during that read, else 0. Reads of AMBER and
+ * above are audited as "ranking.read" when c->audit_reads. On success *out
+ * is a new ranking the caller frees with pt_ranking_free. Errors:
+ * PT_EDB, PT_ENOMEM, PT_ELIMIT, PT_EINVAL (bad quant figures, detail in d),
+ * PT_EINTERNAL (an assessment names a threat missing from the catalogue).
+ */
+enum pt_err pt_app_ranking_run(const struct pt_caller *c, struct pt_db *db,
+			       const struct pt_ranking_opts *o, struct pt_ranking **out,
+			       struct pt_diag *d);
+
+/**
+ * Count the site-threat risks of method (FEMA or quant; CARVER is
+ * PT_EINVAL: it measures attractiveness, not risk) of the sites c may read
+ * into out (caller's storage, nothing to free), as pt_app_ranking_run
+ * reads and audits ("matrix.read").
+ */
+enum pt_err pt_app_matrix_run(const struct pt_caller *c, struct pt_db *db, enum pt_method method,
+			      struct pt_risk_matrix *out, struct pt_diag *d);
+
+/**
+ * The older entry point, for code that holds its own read transaction
+ * (the plan): rank the sites o->who may read (or o->visible keeps), every
+ * load in one read transaction (nested in the caller's). As
+ * pt_app_ranking_run otherwise, without audit; version 0.
+ */
+enum pt_err pt_ranking_run(struct pt_db *db, const struct pt_ranking_opts *o,
+			   struct pt_ranking **out, struct pt_diag *d);
+
+#endif

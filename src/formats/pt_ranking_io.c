@@ -1,0 +1,142 @@
+/* pt_ranking_io.c - the ranking and risk matrix results: freeing them and
+ * their JSON writers (one per object, for the CLI and the API). */
+#include "pt_ranking_io.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+const char *const pt_matrix_likelihood_names[5] = {"rare", "unlikely", "possible", "likely",
+						   "almost certain"};
+const char *const pt_matrix_consequence_names[5] = {"minor", "moderate", "significant", "major",
+						    "severe"};
+
+void pt_ranking_free(struct pt_ranking *r)
+{
+	if (!r)
+		return;
+	pt_catalog_free(&r->cat.kinds);
+	pt_catalog_free(&r->cat.sectors);
+	pt_catalog_free(&r->cat.threats);
+	pt_site_list_free(&r->sites);
+	pt_assessment_set_free(&r->set);
+	free(r->factors);
+	free(r->rows);
+	pt_quant_result_free(r->quant);
+	free(r);
+}
+
+const char *pt_ranking_threat_id(const struct pt_ranking *r, long t)
+{
+	return t >= 0 && (size_t)t < r->cat.threats.n ? r->cat.threats.items[t].id : "";
+}
+
+static json_t *number(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *row_json(const struct pt_ranking *r, size_t i, int page)
+{
+	const struct pt_ranking_row *row = &r->rows[i];
+	const struct pt_site *s = &r->sites.items[row->site];
+	json_t *it;
+	if (page)
+		it = json_pack("{s:I,s:s,s:s,s:s,s:f,s:f,s:o,s:s}", "rank", (json_int_t)(i + 1),
+			       "site_id", s->id, "name", s->name, "tlp", pt_tlp_name(s->tlp), "lat",
+			       s->lat, "lon", s->lon, "score", number(row->score), "band",
+			       pt_band_name(row->band));
+	else
+		it = json_pack("{s:I,s:s,s:s,s:f,s:s}", "rank", (json_int_t)(i + 1), "site_id", s->id,
+			       "name", s->name, "score", row->score, "band", pt_band_name(row->band));
+	if (!it)
+		return NULL;
+	if (row->worst_threat >= 0)
+		json_object_set_new(it, "worst_threat",
+				    json_string(pt_ranking_threat_id(r, row->worst_threat)));
+	if (row->quant) {
+		json_object_set_new(it, "mean", number(row->quant->mean_eur));
+		json_object_set_new(it, "p5", number(row->quant->p5_eur));
+		json_object_set_new(it, "p95", number(row->quant->p95_eur));
+		json_object_set_new(it, "p_topk", number(row->quant->p_topk));
+	}
+	return it;
+}
+
+json_t *pt_ranking_json(const struct pt_ranking *r, const struct pt_ranking_json_opts *o)
+{
+	json_t *root = json_object(), *items = json_array();
+	size_t i, shown = 0, limit = o->limit ? o->limit : r->n_rows;
+	if (!root || !items)
+		goto oom;
+	json_object_set_new(root, "method", json_string(pt_method_name(r->method)));
+	json_object_set_new(root, "threat_level", json_string(pt_threat_level_name(r->national)));
+	json_object_set_new(root, "threat_level_text", json_string(r->level_text));
+	if (r->method == PT_METHOD_QUANT) {
+		json_object_set_new(root, "samples", json_integer(r->params.samples));
+		json_object_set_new(root, "seed", json_integer((json_int_t)r->params.seed));
+		json_object_set_new(root, "top_k", json_integer(r->params.top_k));
+		json_object_set_new(root, "national_share", json_real(r->params.national_share));
+		if (!o->page)
+			json_object_set_new(root, "conditional", json_boolean(r->params.conditional));
+		json_object_set_new(root, "total",
+				    json_pack("{s:o,s:o,s:o,s:o}", "score",
+					      number(r->quant->total_score_eur), "mean",
+					      number(r->quant->total_mean_eur), "p5",
+					      number(r->quant->total_p5_eur), "p95",
+					      number(r->quant->total_p95_eur)));
+	}
+	if (o->page)
+		json_object_set_new(root, "ranked", json_integer((json_int_t)r->n_rows));
+	json_object_set_new(root, "not_assessed", json_integer((json_int_t)r->not_assessed));
+	for (i = o->offset; i < r->n_rows && shown < limit; i++) {
+		json_t *it = row_json(r, i, o->page);
+		if (!it || json_array_append_new(items, it))
+			goto oom;
+		shown++;
+	}
+	json_object_set_new(root, o->page ? "items" : "sites", items);
+	items = NULL;
+	if (o->page)
+		json_object_set_new(root, "next_offset",
+				    o->offset + shown < r->n_rows
+					    ? json_integer((json_int_t)(o->offset + shown))
+					    : json_null());
+	return root;
+oom:
+	json_decref(root);
+	json_decref(items);
+	return NULL;
+}
+
+json_t *pt_risk_matrix_json(const struct pt_risk_matrix *m, int with_names)
+{
+	json_t *root = json_object(), *cells = json_array();
+	int l, c;
+	if (!root || !cells)
+		goto oom;
+	for (l = 5; l >= 1; l--)
+		for (c = 1; c <= 5; c++)
+			if (json_array_append_new(
+				    cells, json_pack("{s:i,s:i,s:I,s:s}", "likelihood", l, "consequence",
+						     c, "count", (json_int_t)m->m.count[l - 1][c - 1],
+						     "band",
+						     pt_band_name(pt_matrix_band(&m->cfg, l, c)))))
+				goto oom;
+	json_object_set_new(root, "method", json_string(pt_method_name(m->method)));
+	json_object_set_new(root, "threat_level", json_string(pt_threat_level_name(m->national)));
+	json_object_set_new(root, "threat_level_text", json_string(m->level_text));
+	json_object_set_new(root, "total", json_integer(m->m.total));
+	if (with_names) {
+		const char *const *ln = pt_matrix_likelihood_names, *const *cn = pt_matrix_consequence_names;
+		json_object_set_new(root, "likelihood_names",
+				    json_pack("[s,s,s,s,s]", ln[0], ln[1], ln[2], ln[3], ln[4]));
+		json_object_set_new(root, "consequence_names",
+				    json_pack("[s,s,s,s,s]", cn[0], cn[1], cn[2], cn[3], cn[4]));
+	}
+	json_object_set_new(root, "cells", cells);
+	return root;
+oom:
+	json_decref(root);
+	json_decref(cells);
+	return NULL;
+}

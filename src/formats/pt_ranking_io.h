@@ -1,0 +1,81 @@
+/* pt_ranking_io.h - a ranking and a risk matrix as results (what they were
+ * computed from and their rows) and their one JSON writer each, used by the CLI and the API. */
+#ifndef PT_RANKING_IO_H
+#define PT_RANKING_IO_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "../core/pt_config.h"
+#include "../core/pt_matrix.h"
+#include "../core/pt_model.h"
+#include "../core/pt_quant.h"
+#include "../core/pt_ranking_core.h"
+#include "pt_assess_io.h"
+#include "pt_sites_io.h"
+
+/** A ranking: everything it was computed from and its rows in rank order. Free with pt_ranking_free. */
+struct pt_ranking {
+	enum pt_method method;
+	struct pt_config cfg;
+	struct pt_catalogs cat;
+	struct pt_site_list sites;    /**< the covered sites, by id */
+	struct pt_assessment_set set; /**< their rows of the method */
+	double *factors;              /**< threat-level factor per threat of cat.threats */
+	enum pt_threat_level national;
+	char level_text[512];         /**< "SUBSTANTIAL (drone_uas=SEVERE)" */
+	struct pt_ranking_row *rows;  /**< n_rows, best first */
+	size_t n_rows;
+	size_t not_assessed;          /**< covered sites without a row of the method */
+	size_t withheld;              /**< sites left out by the filter */
+	struct pt_quant_result *quant; /**< quant: the run (totals over the covered sites) */
+	struct pt_quant_params params; /**< quant: the parameters used */
+	/** The data version every figure was read at (the snapshot's); 0: unknown, do not keep. */
+	unsigned long long version;
+};
+
+/** Free a ranking and what it holds; NULL does nothing. */
+void pt_ranking_free(struct pt_ranking *r);
+
+/** The id of threat index t of r's catalogue, "" for -1 or out of range. */
+const char *pt_ranking_threat_id(const struct pt_ranking *r, long t);
+
+/** A 5x5 matrix over the covered sites, with what it was computed under. Plain data. */
+struct pt_risk_matrix {
+	enum pt_method method;
+	struct pt_config cfg;
+	enum pt_threat_level national;
+	char level_text[512];
+	struct pt_matrix m;
+	size_t withheld; /**< sites left out by the filter */
+	unsigned long long version; /**< as in struct pt_ranking */
+};
+
+/** Which form of the ranking JSON to write. */
+struct pt_ranking_json_opts {
+	size_t offset, limit; /**< the rows written: from offset, at most limit (0: all) */
+	/**
+	 * Nonzero: the API's page ("ranked", each item's tlp, lat and lon,
+	 * "items" and "next_offset"); zero: the command line's document
+	 * ("conditional" and "sites").
+	 */
+	int page;
+};
+
+/**
+ * r as JSON (docs/api.md, GET /api/v1/ranking/{method}; `protect assess
+ * --format json`): a new reference, NULL when out of memory.
+ */
+json_t *pt_ranking_json(const struct pt_ranking *r, const struct pt_ranking_json_opts *o);
+
+/** The names of the matrix's likelihood (1-5) and consequence (1-5) classes. */
+extern const char *const pt_matrix_likelihood_names[5];
+extern const char *const pt_matrix_consequence_names[5];
+
+/**
+ * m as JSON (cells from likelihood 5 down, consequence 1 up); with_names:
+ * the class names too (the API). A new reference, NULL when out of memory.
+ */
+json_t *pt_risk_matrix_json(const struct pt_risk_matrix *m, int with_names);
+
+#endif

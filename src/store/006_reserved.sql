@@ -1,2 +1,0 @@
--- reserved
-PRAGMA user_version = 6;
