@@ -105,9 +105,9 @@ run: all
 	@echo "open the address below in a browser; Ctrl-C stops the server"
 	@./$(PROTECT) --db demo.db serve --bind 127.0.0.1 --port $(PORT)
 
-# The layers point one way: core <- formats <- store <- cli.
-layers:
-	@scripts/check-layers
+# The layers point one way: core <- formats <- store <- app <- cli, http (includes and symbols).
+layers: all
+	@scripts/check-layers && scripts/check-symbols $(BUILD)
 
 unit: $(TEST_BIN)
 

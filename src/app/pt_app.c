@@ -50,6 +50,27 @@ void pt_app_db_close(struct pt_db *db)
 	pt_db_close(db);
 }
 
+int pt_app_db_is_initialised(struct pt_db *db)
+{
+	return pt_db_is_initialised(db);
+}
+
+enum pt_err pt_app_watch_open(const char *path, struct pt_ranking_watch **out,
+			      struct pt_diag *d)
+{
+	return pt_ranking_watch_open(path, out, d);
+}
+
+enum pt_err pt_app_watch_version(struct pt_ranking_watch *w, unsigned long long *version)
+{
+	return pt_ranking_watch_version(w, version);
+}
+
+void pt_app_watch_close(struct pt_ranking_watch *w)
+{
+	pt_ranking_watch_close(w);
+}
+
 struct pt_snapshot *pt_snapshot_load(struct pt_db *db, struct pt_diag *d)
 {
 	struct pt_snapshot *s = calloc(1, sizeof *s);
@@ -58,7 +79,7 @@ struct pt_snapshot *pt_snapshot_load(struct pt_db *db, struct pt_diag *d)
 		return NULL;
 	}
 	atomic_init(&s->refs, 1);
-	if (pt_ranking_load_view(db, &s->sites, &s->ix, d) != PT_OK) {
+	if (pt_ranking_load_view_at(db, &s->sites, &s->ix, &s->version, d) != PT_OK) {
 		free(s);
 		return NULL;
 	}

@@ -10,6 +10,7 @@
 #include "../core/pt_access.h"
 #include "../core/pt_err.h"
 #include "../core/pt_model.h"
+#include "../core/pt_records.h"
 #include "../formats/pt_diag.h"
 #include "../formats/pt_sites_io.h"
 
@@ -63,6 +64,25 @@ enum pt_err pt_app_db_open(const char *path, int create, struct pt_db **out, str
 /** Close; NULL does nothing. */
 void pt_app_db_close(struct pt_db *db);
 
+/** Nonzero when db holds the catalogues (`protect init` or `protect demo` has run). */
+int pt_app_db_is_initialised(struct pt_db *db);
+
+/**
+ * A watch on the registry at path: a number that changes whenever the
+ * registry's data changes (not its audit log, sessions or log-ins), for
+ * keeping what was computed from it. One read-only connection of its own;
+ * safe from several threads. *out is closed with pt_app_watch_close.
+ */
+struct pt_ranking_watch;
+enum pt_err pt_app_watch_open(const char *path, struct pt_ranking_watch **out,
+			      struct pt_diag *d);
+
+/** The registry's current data version (increasing; never reused). */
+enum pt_err pt_app_watch_version(struct pt_ranking_watch *w, unsigned long long *version);
+
+/** Close; NULL does nothing. */
+void pt_app_watch_close(struct pt_ranking_watch *w);
+
 /**
  * Every site of the registry (by id) and its access index, read in one
  * read transaction so that they agree, at one data version. Shared by the
@@ -82,7 +102,10 @@ struct pt_snapshot_source {
 	void *ctx;
 };
 
-/** Read a new snapshot from db (one reference, version 0). NULL with d filled. */
+/**
+ * Read a new snapshot from db (one reference), tagged with the data version
+ * read in the same transaction. NULL with d filled.
+ */
 struct pt_snapshot *pt_snapshot_load(struct pt_db *db, struct pt_diag *d);
 
 /** c's snapshot source's current snapshot (or pt_snapshot_load without one). */

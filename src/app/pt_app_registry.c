@@ -488,3 +488,10 @@ enum pt_err pt_app_catalog_get(const struct pt_caller *c, struct pt_db *db, cons
 	pt_app_catalogs_clear(&cat);
 	return PT_OK;
 }
+
+enum pt_err pt_app_catalogs_get(const struct pt_caller *c, struct pt_db *db,
+				struct pt_catalogs *cat, struct pt_diag *d)
+{
+	(void)c; /* the catalogues are public reference data */
+	return pt_db_catalogs_load(db, cat, d);
+}

@@ -85,4 +85,11 @@ enum pt_err pt_app_threat_level_set(const struct pt_caller *c, struct pt_db *db,
 enum pt_err pt_app_catalog_get(const struct pt_caller *c, struct pt_db *db, const char *name,
 			       struct pt_catalog *out, struct pt_diag *d);
 
+/**
+ * The three catalogues of the registry into cat (empty catalogues the
+ * caller frees with pt_app_catalogs_clear). Readable by every caller.
+ */
+enum pt_err pt_app_catalogs_get(const struct pt_caller *c, struct pt_db *db,
+				struct pt_catalogs *cat, struct pt_diag *d);
+
 #endif

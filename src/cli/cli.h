@@ -13,7 +13,7 @@
 #include "core/pt_config.h"
 #include "core/pt_err.h"
 #include "core/pt_model.h"
-#include "store/pt_store.h"
+#include "app/pt_app.h"
 
 /** Largest input file read (bytes). */
 #define PT_CLI_FILE_MAX (512UL * 1024 * 1024)

@@ -14,6 +14,7 @@
 #include "app/pt_app_users.h"
 
 #include "app/pt_app.h"
+#include "app/pt_app_registry.h"
 #include "formats/pt_diag.h"
 
 void pt_cli_errorf(const char *fmt, ...)
@@ -54,16 +55,16 @@ int pt_cli_open_db(const struct pt_cli *cli, int create, struct pt_db **db)
 	struct pt_diag d;
 	enum pt_err err;
 	memset(&d, 0, sizeof d);
-	err = pt_db_open(cli->db_path, create, db, &d);
+	err = pt_app_db_open(cli->db_path, create, db, &d);
 	if (err != PT_OK) {
-		if (!d.file[0] && !strstr(d.msg, cli->db_path))
+		if (!d.file[0]) /* the store names the file it failed on; else the registry */
 			pt_strlcpy(d.file, cli->db_path, sizeof d.file);
 		return pt_cli_fail(err, &d);
 	}
-	if (!create && !pt_db_is_initialised(*db)) {
+	if (!create && !pt_app_db_is_initialised(*db)) {
 		pt_cli_errorf("%s: not initialised; run 'protect init' or 'protect demo'",
 			      cli->db_path);
-		pt_db_close(*db);
+		pt_app_db_close(*db);
 		*db = NULL;
 		return 66;
 	}
@@ -420,10 +421,19 @@ int pt_cli_load_catalogs(struct pt_db *db, struct pt_catalogs *cat)
 	struct pt_diag d;
 	enum pt_err err;
 	memset(&d, 0, sizeof d);
-	err = pt_db_catalogs_load(db, cat, &d);
+	struct pt_caller c;
+	pt_caller_system(&c);
+	err = pt_app_catalogs_get(&c, db, cat, &d);
 	if (err != PT_OK)
 		return pt_cli_fail(err, &d);
 	return 0;
+}
+
+int pt_cli_builtin_catalogs(struct pt_catalogs *cat)
+{
+	struct pt_diag d = PT_DIAG_INIT;
+	enum pt_err err = pt_app_catalogs_builtin(cat, &d);
+	return err == PT_OK ? 0 : pt_cli_fail(err, &d);
 }
 
 void pt_cli_free_catalogs(struct pt_catalogs *cat)

@@ -105,7 +105,7 @@ static int audit_list(struct pt_cli *cli)
 		printf("%zu of %zu entr%s, newest first\n", n, total, total == 1 ? "y" : "ies");
 out:
 	pt_audit_page_clear(&page);
-	pt_db_close(db);
+	pt_app_db_close(db);
 	return rc;
 }
 
@@ -124,7 +124,7 @@ static int audit_verify(struct pt_cli *cli)
 	memset(&d, 0, sizeof d);
 	pt_caller_system(&c);
 	err = pt_app_audit_verify(&c, db, &rep, &d);
-	pt_db_close(db);
+	pt_app_db_close(db);
 	if (err != PT_OK)
 		return pt_cli_fail(err, &d);
 	if (!rep.intact) {
@@ -165,7 +165,7 @@ static int audit_rekey(struct pt_cli *cli)
 	memset(&d, 0, sizeof d);
 	pt_caller_system(&c);
 	err = pt_app_audit_rekey(&c, db, reason, keypath, sizeof keypath, &d);
-	pt_db_close(db);
+	pt_app_db_close(db);
 	if (err != PT_OK)
 		return pt_cli_fail(err, &d);
 	printf("new audit chain started; key written to %s (keep it secret; back it up with the "

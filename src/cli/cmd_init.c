@@ -9,13 +9,6 @@
 #include "cli.h"
 #include "formats/pt_diag.h"
 
-int pt_cli_builtin_catalogs(struct pt_catalogs *cat)
-{
-	struct pt_diag d = PT_DIAG_INIT;
-	enum pt_err err = pt_app_catalogs_builtin(cat, &d);
-	return err == PT_OK ? 0 : pt_cli_fail(err, &d);
-}
-
 int pt_cli_seed(struct pt_db *db)
 {
 	struct pt_caller c;

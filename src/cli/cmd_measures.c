@@ -89,7 +89,7 @@ static int measures_list(struct pt_cli *cli)
 	}
 out:
 	pt_measure_catalog_free(&c);
-	pt_db_close(db);
+	pt_app_db_close(db);
 	return rc;
 }
 
@@ -175,7 +175,7 @@ static int measures_at(struct pt_cli *cli)
 	}
 out:
 	pt_site_measures_clear(&sm);
-	pt_db_close(db);
+	pt_app_db_close(db);
 	return rc;
 }
 
@@ -202,7 +202,7 @@ static int measures_export(struct pt_cli *cli)
 	}
 out:
 	pt_measure_catalog_free(&c);
-	pt_db_close(db);
+	pt_app_db_close(db);
 	return rc;
 }
 

@@ -402,7 +402,7 @@ static int plan_list(struct pt_cli *cli)
 	}
 out:
 	pt_saved_plans_clear(&l);
-	pt_db_close(db);
+	pt_app_db_close(db);
 	return rc;
 }
 
@@ -482,7 +482,7 @@ static int plan_show(struct pt_cli *cli)
 	}
 out:
 	pt_saved_plan_read_clear(&sr);
-	pt_db_close(db);
+	pt_app_db_close(db);
 	return rc;
 }
 
@@ -614,6 +614,6 @@ int pt_cmd_plan(struct pt_cli *cli)
 	}
 out:
 	pt_plan_run_free(run);
-	pt_db_close(db);
+	pt_app_db_close(db);
 	return rc;
 }

@@ -161,7 +161,7 @@ static int register_list(struct pt_cli *cli)
 	}
 out:
 	pt_register_list_clear(&l);
-	pt_db_close(db);
+	pt_app_db_close(db);
 	return rc;
 }
 
@@ -237,7 +237,7 @@ static int register_set(struct pt_cli *cli)
 		printf(", approved by %s", e.approved_by);
 	printf("; recorded by %s\n", e.updated_by);
 out:
-	pt_db_close(db);
+	pt_app_db_close(db);
 	return rc;
 }
 
@@ -298,7 +298,7 @@ static int register_approve(struct pt_cli *cli)
 	printf("%s %s: acceptance approved by %s\n", e.site_id, e.threat_id,
 	       e.approved_by[0] ? e.approved_by : PT_ACTOR_SYSTEM);
 out:
-	pt_db_close(db);
+	pt_app_db_close(db);
 	return rc;
 }
 
@@ -365,7 +365,7 @@ static int register_history(struct pt_cli *cli)
 	}
 out:
 	free(rows);
-	pt_db_close(db);
+	pt_app_db_close(db);
 	return rc;
 }
 

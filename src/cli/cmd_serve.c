@@ -49,7 +49,7 @@ int pt_cmd_serve(struct pt_cli *cli)
 	/* Check the registry first, for the CLI's usual messages. */
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
-	pt_db_close(db);
+	pt_app_db_close(db);
 
 	cfg.db_path = cli->db_path;
 	cfg.port = (unsigned)port;

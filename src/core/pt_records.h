@@ -9,6 +9,7 @@
 #include "pt_model.h"
 
 #define PT_ACTOR_NAME_MAX 64     /**< an actor's name as logged, bytes including the NUL */
+#define PT_ACTOR_SYSTEM "system administrator" /**< the command line's actor name */
 #define PT_SETTING_KEY_MAX 128   /**< setting key, bytes including the NUL */
 #define PT_SETTING_VALUE_MAX 256 /**< setting value as stored, bytes including the NUL */
 #define PT_USER_NAME_MAX 64      /**< user name: 1-63 bytes of [A-Za-z0-9._-], plus the NUL */

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "../formats/pt_diag.h"
-#include "../store/pt_users.h"
 #include "pt_http_int.h"
 
 struct pt_cache_body {
@@ -143,10 +142,9 @@ static struct pt_snapshot *server_snapshot(void *ctx, struct pt_db *db, struct p
 	struct pt_http_cache *c = srv->cache;
 	struct pt_snapshot *s, *fresh;
 	unsigned long long version;
-	enum pt_err err;
 
 	/* The watch is cheap (PRAGMA data_version; the counter only after a commit). */
-	if (pt_ranking_watch_version(srv->watch, &version) != PT_OK) {
+	if (pt_app_watch_version(srv->watch, &version) != PT_OK) {
 		pt_diag_set(d, PT_EDB, 0, "", "cannot read the registry's version");
 		return NULL;
 	}
@@ -158,19 +156,11 @@ static struct pt_snapshot *server_snapshot(void *ctx, struct pt_db *db, struct p
 		return s;
 	}
 	pthread_mutex_unlock(&c->lock);
-	fresh = calloc(1, sizeof *fresh);
-	if (!fresh) {
-		pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-		return NULL;
-	}
-	atomic_init(&fresh->refs, 2); /* the caller's and the cache's */
 	/* Tagged with the data version read in the same transaction as the sites: two
 	 * snapshots of one version hold the same data. */
-	if ((err = pt_ranking_load_view_at(db, &fresh->sites, &fresh->ix, &fresh->version, d)) !=
-	    PT_OK) {
-		free(fresh);
+	if (!(fresh = pt_snapshot_load(db, d)))
 		return NULL;
-	}
+	atomic_store(&fresh->refs, 2); /* the caller's and the cache's */
 	pthread_mutex_lock(&c->lock);
 	if (!c->snapshot || c->snapshot->version < fresh->version) {
 		pt_snapshot_release(c->snapshot);

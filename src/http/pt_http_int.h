@@ -10,8 +10,6 @@
 #include <stddef.h>
 
 #include "../app/pt_app.h"
-#include "../store/pt_ranking.h"
-#include "../store/pt_store.h"
 #include "pt_http.h"
 #include "pt_http_valid.h"
 

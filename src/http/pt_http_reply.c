@@ -29,7 +29,7 @@ void pt_dbpool_close(struct pt_dbpool *p)
 {
 	size_t i;
 	for (i = 0; i < p->n; i++)
-		pt_db_close(p->conns[i]);
+		pt_app_db_close(p->conns[i]);
 	free(p->conns);
 	free(p->busy);
 	pthread_mutex_destroy(&p->lock);
@@ -48,9 +48,9 @@ enum pt_err pt_dbpool_open(struct pt_dbpool *p, const char *path, size_t n, stru
 	if (!p->conns || !p->busy)
 		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 	for (p->n = 0; p->n < n; p->n++) {
-		if ((err = pt_db_open(path, 0, &p->conns[p->n], d)) != PT_OK)
+		if ((err = pt_app_db_open(path, 0, &p->conns[p->n], d)) != PT_OK)
 			return err;
-		if (!pt_db_is_initialised(p->conns[p->n])) {
+		if (!pt_app_db_is_initialised(p->conns[p->n])) {
 			p->n++;
 			return pt_diag_set(d, PT_EINVAL, 0, "",
 					   "%s is not initialised; run 'protect init' or 'protect demo'", path);

@@ -515,7 +515,7 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 		goto fail;
 	}
-	if ((err = pt_ranking_watch_open(cfg->db_path, &s->watch, d)) != PT_OK)
+	if ((err = pt_app_watch_open(cfg->db_path, &s->watch, d)) != PT_OK)
 		goto fail;
 	pt_http_snapshot_source(s, &s->snapshots);
 	if ((err = pt_api_init(s, d)) != PT_OK)
@@ -541,7 +541,7 @@ fail:
 	pt_api_fini(s);
 	pt_throttle_free(s->throttle);
 	pt_cache_free(s->cache);
-	pt_ranking_watch_close(s->watch);
+	pt_app_watch_close(s->watch);
 	if (s->pool.conns)
 		pt_dbpool_close(&s->pool);
 	pthread_mutex_destroy(&s->lock);
@@ -592,7 +592,7 @@ void pt_http_stop(struct pt_http_server *s, long *cut)
 	pt_api_fini(s);
 	pt_throttle_free(s->throttle);
 	pt_cache_free(s->cache);
-	pt_ranking_watch_close(s->watch);
+	pt_app_watch_close(s->watch);
 	pt_dbpool_close(&s->pool);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->idle);

@@ -36,7 +36,6 @@ enum pt_err pt_db_transaction(struct pt_db *db, enum pt_err (*fn)(struct pt_db *
 
 /* ---- the actor of writes (every write is audited: src/store/pt_audit.h) ---- */
 
-#define PT_ACTOR_SYSTEM "system administrator" /**< the command line's actor name */
 
 /**
  * Who the writes that follow are done by, and when: the user id (0: the

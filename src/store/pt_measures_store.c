@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "../formats/pt_diag.h"
-#include "pt_plan_sql.h"
+#include "pt_plan_sql_int.h"
 
 #define step_done pt_sql_step_done
 #define col_text pt_sql_col_text

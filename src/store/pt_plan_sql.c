@@ -1,6 +1,6 @@
 /* pt_plan_sql.c - the SQL helpers shared by the measures, saved-plans and
  * register store files (private to src/store). */
-#include "pt_plan_sql.h"
+#include "pt_plan_sql_int.h"
 
 #include <string.h>
 

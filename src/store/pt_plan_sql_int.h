@@ -1,7 +1,7 @@
-/* pt_plan_sql.h - private to src/store: the small SQL helpers that the
+/* pt_plan_sql_int.h - private to src/store: the small SQL helpers that the
  * measures, saved-plans and register store files share (step, bind, copy). */
-#ifndef PT_PLAN_SQL_H
-#define PT_PLAN_SQL_H
+#ifndef PT_PLAN_SQL_INT_H
+#define PT_PLAN_SQL_INT_H
 
 #include <sqlite3.h>
 #include <stddef.h>
