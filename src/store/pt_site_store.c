@@ -273,6 +273,7 @@ enum pt_err pt_db_sites_import(struct pt_db *db, const struct pt_site_list *site
 			       size_t *created, size_t *updated, struct pt_diag *d)
 {
 	const char *last_owner = NULL;
+	const char **ids = NULL;
 	long long last_owner_id = -1, before = 0, after = 0, actor_id = 0;
 	int is_new;
 	sqlite3_stmt *st;
@@ -351,10 +352,20 @@ enum pt_err pt_db_sites_import(struct pt_db *db, const struct pt_site_list *site
 		char detail[96];
 		snprintf(detail, sizeof detail, "%zu sites: %zu created, %zu updated", sites->n, made,
 			 sites->n - made);
-		err = pt_audit_append(db, "sites.import", "sites",
-				      sites->n == 1 ? sites->items[0].id : "", detail, d);
+		/* The entry covers every site imported: its detail is shown only to those who
+		 * may read them all (docs/access.md, The audit log). */
+		if (!(ids = malloc((sites->n ? sites->n : 1) * sizeof *ids))) {
+			err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+			goto out;
+		}
+		for (i = 0; i < sites->n; i++)
+			ids[i] = sites->items[i].id;
+		err = pt_audit_append_records(db, "sites.import", "sites",
+					      sites->n == 1 ? sites->items[0].id : "", detail,
+					      "sites", ids, sites->n, d);
 	}
 out:
+	free(ids);
 	err = pt_db_end(db, err, d);
 	if (err == PT_OK) {
 		size_t made = after > before ? (size_t)(after - before) : 0;
@@ -577,6 +588,7 @@ enum pt_err pt_db_assessments_import(struct pt_db *db, const struct pt_assessmen
 				     struct pt_diag *d)
 {
 	static const int put[] = {ST_FEMA_PUT, ST_CARVER_PUT, ST_QUANT_PUT};
+	const char **ids = NULL;
 	sqlite3_stmt *st;
 	enum pt_err err;
 	size_t i;
@@ -619,9 +631,20 @@ enum pt_err pt_db_assessments_import(struct pt_db *db, const struct pt_assessmen
 						     "quant_assessments"};
 		char detail[96];
 		snprintf(detail, sizeof detail, "%zu %s rows", set->n, pt_method_name(set->method));
-		err = pt_audit_append(db, "assessments.import", tables[set->method], "", detail, d);
+		/* The entry covers the sites of its rows (a repeated one is kept once). */
+		if (!(ids = malloc((set->n ? set->n : 1) * sizeof *ids))) {
+			err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+			goto out;
+		}
+		for (i = 0; i < set->n; i++) {
+			const char *threat;
+			assessment_key(set, i, &ids[i], &threat);
+		}
+		err = pt_audit_append_records(db, "assessments.import", tables[set->method], "",
+					      detail, "sites", ids, set->n, d);
 	}
 out:
+	free(ids);
 	return pt_db_end(db, err, d);
 }
 
