@@ -147,7 +147,7 @@ size_t pt_snapshot_visible(const struct pt_snapshot *s, const struct pt_principa
 void pt_read_log_note(struct pt_read_log *log, const struct pt_site *s)
 {
 	size_t used, n;
-	if (s->tlp < PT_TLP_AMBER)
+	if (!pt_access_read_audited(s->tlp))
 		return;
 	if (log->n == log->cap) {
 		size_t cap = log->cap ? log->cap * 2 : 64;

@@ -348,3 +348,8 @@ void pt_principal_system(struct pt_principal *out)
 	out->org_type = PT_ORG_GOVERNMENT;
 	out->role = PT_ROLE_ADMIN;
 }
+
+int pt_access_read_audited(enum pt_tlp tlp)
+{
+	return tlp >= PT_TLP_AMBER && tlp < PT_TLP_COUNT;
+}

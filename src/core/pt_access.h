@@ -194,6 +194,13 @@ enum pt_org_change {
 enum pt_access pt_access_org_change(const struct pt_principal *who, long long org_id,
 				    unsigned changes);
 
+/**
+ * Is a read of a record labelled tlp written to the audit log? AMBER,
+ * AMBER+STRICT and RED: yes (one entry per request, its ids kept); CLEAR
+ * and GREEN: no. Nonzero for yes.
+ */
+int pt_access_read_audited(enum pt_tlp tlp);
+
 /** How much of the audit log a caller may read. */
 enum pt_audit_scope {
 	PT_AUDIT_SCOPE_NONE = 0, /**< none (403) */

@@ -597,6 +597,17 @@ static void test_plan_decisions(void)
 	}
 }
 
+/* Which reads the audit log records: AMBER and above. */
+static void test_read_audited(void)
+{
+	CHECK_INT(pt_access_read_audited(PT_TLP_CLEAR), 0);
+	CHECK_INT(pt_access_read_audited(PT_TLP_GREEN), 0);
+	CHECK_INT(pt_access_read_audited(PT_TLP_AMBER), 1);
+	CHECK_INT(pt_access_read_audited(PT_TLP_AMBER_STRICT), 1);
+	CHECK_INT(pt_access_read_audited(PT_TLP_RED), 1);
+	CHECK_INT(pt_access_read_audited((enum pt_tlp)99), 0);
+}
+
 int main(void)
 {
 	RUN(test_matrix);
@@ -608,5 +619,6 @@ int main(void)
 	RUN(test_import_hidden);
 	RUN(test_password_reset);
 	RUN(test_plan_decisions);
+	RUN(test_read_audited);
 	return TEST_SUMMARY("test_access");
 }
