@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/pt_ranking_core.h"
 #include "../store/pt_audit.h"
 #include "../store/pt_ranking.h"
 #include "../store/pt_store.h"
@@ -112,18 +113,7 @@ void pt_snapshot_release(struct pt_snapshot *s)
 
 long pt_snapshot_find(const struct pt_snapshot *s, const char *id)
 {
-	size_t lo = 0, hi = s->sites.n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(s->sites.items[mid].id, id);
-		if (c == 0)
-			return (long)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
+	return pt_sites_find(s->sites.items, s->sites.n, id);
 }
 
 void pt_snapshot_record(const struct pt_snapshot *s, size_t i, struct pt_access_record *rec)

@@ -3,6 +3,8 @@
  * time and actor of a write, one site's access. */
 #include "pt_app_plan_int.h"
 
+#include "../core/pt_ranking_core.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,21 +14,10 @@
 #include "../store/pt_store.h"
 #include "../store/pt_users.h"
 
-/* Binary search of id in a list of sites ordered by id; -1 if absent. */
+/* Position of id in sites (ordered by id), or -1. */
 static long site_find(const struct pt_site_list *sites, const char *id)
 {
-	size_t lo = 0, hi = sites->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(sites->items[mid].id, id);
-		if (c == 0)
-			return (long)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
+	return pt_sites_find(sites->items, sites->n, id);
 }
 
 static int run_visible(void *ctx, const struct pt_site *s)

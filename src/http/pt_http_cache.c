@@ -200,18 +200,8 @@ struct pt_snapshot *pt_req_snapshot(struct pt_req *r, struct pt_diag *d)
 
 const struct pt_site *pt_http_snapshot_site(const struct pt_snapshot *snap, const char *id)
 {
-	size_t lo = 0, hi = snap->sites.n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(snap->sites.items[mid].id, id);
-		if (c == 0)
-			return &snap->sites.items[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	long i = pt_snapshot_find(snap, id);
+	return i < 0 ? NULL : &snap->sites.items[i];
 }
 
 void pt_reply_json_keep(struct pt_req *r, json_t *body, const char *key,
