@@ -134,6 +134,45 @@ size_t pt_snapshot_visible(const struct pt_snapshot *s, const struct pt_principa
 	return shown;
 }
 
+size_t pt_app_view_bits(const struct pt_caller *c, const struct pt_snapshot *s, int with_write,
+			unsigned char *bits)
+{
+	size_t i, shown = 0;
+	for (i = 0; i < s->sites.n; i++) {
+		struct pt_access_record rec;
+		bits[i] = 0;
+		pt_snapshot_record(s, i, &rec);
+		if (pt_access_read(&c->who, &rec) != PT_ACCESS_OK)
+			continue;
+		bits[i] = (unsigned char)(1 | (with_write && pt_access_write(&c->who, &rec) ==
+								  PT_ACCESS_OK
+						       ? 2
+						       : 0));
+		shown++;
+	}
+	return shown;
+}
+
+enum pt_err pt_app_view_audit(const struct pt_caller *c, struct pt_db *db,
+			      const struct pt_snapshot *s, const unsigned char *bits, size_t offset,
+			      size_t limit, const char *action, struct pt_diag *d)
+{
+	struct pt_read_log log;
+	size_t i, seen = 0, shown = 0;
+	if (!c->audit_reads)
+		return PT_OK;
+	memset(&log, 0, sizeof log);
+	for (i = 0; i < s->sites.n && shown < limit; i++) {
+		if (!(bits[i] & 1))
+			continue;
+		if (seen++ < offset)
+			continue;
+		pt_read_log_note(&log, &s->sites.items[i]);
+		shown++;
+	}
+	return pt_read_log_commit(c, db, action, &log, d);
+}
+
 void pt_read_log_note(struct pt_read_log *log, const struct pt_site *s)
 {
 	size_t used, n;

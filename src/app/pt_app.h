@@ -134,6 +134,26 @@ size_t pt_snapshot_visible(const struct pt_snapshot *s, const struct pt_principa
 #define PT_READ_LOG_MAX 4000000 /**< records one audited read may note */
 
 /**
+ * The caller's view of snapshot s: bits[i] (an array of s->sites.n bytes the
+ * caller owns) gets 1 when c may read site i, plus 2 when with_write and c
+ * may change it (pt_access_read, pt_access_write). Returns how many it may read.
+ */
+size_t pt_app_view_bits(const struct pt_caller *c, const struct pt_snapshot *s, int with_write,
+			unsigned char *bits);
+
+/**
+ * Audit, as one entry "action", c's reads of the sites of s it may read
+ * (bits from pt_app_view_bits) that are the offset-th to the
+ * (offset + limit - 1)-th of them in id order (0 and SIZE_MAX: all of them):
+ * a list's page, or every site a ranking's figures depend on. Nothing when
+ * c's reads are not audited. A read that cannot be audited is not answered.
+ */
+struct pt_db;
+enum pt_err pt_app_view_audit(const struct pt_caller *c, struct pt_db *db,
+			      const struct pt_snapshot *s, const unsigned char *bits, size_t offset,
+			      size_t limit, const char *action, struct pt_diag *d);
+
+/**
  * The AMBER, AMBER+STRICT and RED records one use case read, for its one
  * audit entry. Start it zeroed; pt_read_log_commit (or pt_read_log_clear)
  * frees what noting allocated.

@@ -18,11 +18,6 @@
 #define PT_LIST_OFFSET_MAX 10000000ULL
 #define PT_PATCH_ROWS_MAX 200     /**< assessment rows in one PATCH */
 
-/** Set up what the handlers need (called once by pt_http_start). */
-enum pt_err pt_api_init(struct pt_http_server *s, struct pt_diag *d);
-/** Undo pt_api_init; safe on a server pt_api_init never saw. */
-void pt_api_fini(struct pt_http_server *s);
-
 /**
  * Find the caller's session from its cookie; 0 with r->session set, or
  * nonzero after replying 401 (no or expired session) or 500.
@@ -40,26 +35,6 @@ void pt_api_prepare_db(struct pt_req *r);
  * audited, snapshots from the server's cache.
  */
 void pt_api_caller(const struct pt_req *r, struct pt_caller *c);
-/** The caller as the access rules see it (NULL without a session). */
-const struct pt_principal *pt_api_who(const struct pt_req *r);
-
-/** Nonzero when the caller may see site s (the rules of src/core/pt_access.c). */
-int pt_api_can_read(const struct pt_req *r, const struct pt_site *s);
-/** Nonzero when the caller may change site s and its assessments. */
-int pt_api_can_write(const struct pt_req *r, const struct pt_site *s);
-/** A pt_site_filter_fn over the caller (ctx is the struct pt_req). */
-int pt_api_visible(void *ctx, const struct pt_site *s);
-/** Nonzero when the caller may set the national threat level. */
-int pt_api_may_set_threat_level(const struct pt_req *r);
-/** Note that the request read site s (only AMBER and above are kept). */
-void pt_read_note(struct pt_read_log *log, const struct pt_site *s);
-
-/**
- * Write the request's one audit entry for its sensitive reads (nothing
- * when log->n is 0; pt_read_log_commit) and empty log. 0, or nonzero
- * after replying 500: a read that cannot be audited is not answered.
- */
-int pt_api_audit_reads(struct pt_req *r, const char *action, struct pt_read_log *log);
 
 #define PT_VIEW_KEY_SITES_MAX 20000 /**< above this many sites, views are not cached */
 
@@ -86,8 +61,6 @@ void pt_api_page(const struct pt_req *r, size_t *limit, size_t *offset);
 json_t *pt_api_list(json_t *items, size_t offset, size_t shown, size_t total);
 
 /* Records as JSON: src/formats/pt_site_json.h. */
-/** A number, or null when not finite. */
-json_t *pt_json_number(double v);
 
 /* Handlers (one per route). */
 void pt_h_session_post(struct pt_req *r);

@@ -198,12 +198,6 @@ struct pt_snapshot *pt_req_snapshot(struct pt_req *r, struct pt_diag *d)
 	return r->snap;
 }
 
-const struct pt_site *pt_http_snapshot_site(const struct pt_snapshot *snap, const char *id)
-{
-	long i = pt_snapshot_find(snap, id);
-	return i < 0 ? NULL : &snap->sites.items[i];
-}
-
 void pt_reply_json_keep(struct pt_req *r, json_t *body, const char *key,
 			unsigned long long version)
 {

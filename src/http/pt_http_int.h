@@ -213,8 +213,6 @@ struct pt_snapshot *pt_sites_snapshot_get(struct pt_req *r, struct pt_diag *d);
 struct pt_snapshot *pt_req_snapshot(struct pt_req *r, struct pt_diag *d);
 /** The snapshot source of src/app backed by srv's cache (set up by pt_http_start). */
 void pt_http_snapshot_source(struct pt_http_server *srv, struct pt_snapshot_source *out);
-/** The site id in snap, or NULL. */
-const struct pt_site *pt_http_snapshot_site(const struct pt_snapshot *snap, const char *id);
 
 /** Seconds on a monotonic clock (for throttling). */
 long long pt_http_now_mono(void);

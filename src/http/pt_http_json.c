@@ -6,12 +6,6 @@
 #include "../formats/pt_site_json.h"
 #include "pt_http_api.h"
 
-json_t *pt_json_number(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
-
 void pt_api_page(const struct pt_req *r, size_t *limit, size_t *offset)
 {
 	const struct pt_qval *l = pt_req_query(r, "limit"), *o = pt_req_query(r, "offset");

@@ -1,5 +1,6 @@
 /* pt_http_ranking.c - rankings and matrices over the sites the caller may
  * see (src/app/pt_app_ranking). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,15 +37,17 @@ static int reply_kept(struct pt_req *r, const struct pt_snapshot *snap, const st
 		      const char *action)
 {
 	struct pt_cache_body *cached;
-	struct pt_read_log log;
-	size_t i;
+	struct pt_caller c;
+	struct pt_diag d = PT_DIAG_INIT;
+	enum pt_err err;
 	if (!view->key || !(cached = pt_cache_get(r->srv->cache, view->key, snap->version)))
 		return 0;
-	memset(&log, 0, sizeof log);
-	for (i = 0; i < view->n; i++)
-		if (view->bits[i] & 1)
-			pt_read_note(&log, &snap->sites.items[i]);
-	if (pt_api_audit_reads(r, action, &log)) {
+	/* The figures depend on every site the caller may read: the read covers them all. */
+	pt_api_caller(r, &c);
+	if ((err = pt_app_view_audit(&c, r->db, snap, view->bits, 0, SIZE_MAX, action, &d)) !=
+	    PT_OK) {
+		pt_reply_error(r, 500, NULL, 0, "the read could not be audited, so it is not answered: %s",
+			       d.msg[0] ? d.msg : pt_strerror(err));
 		pt_cache_body_release(cached);
 		return 1;
 	}

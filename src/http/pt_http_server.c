@@ -518,8 +518,6 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 	if ((err = pt_app_watch_open(cfg->db_path, &s->watch, d)) != PT_OK)
 		goto fail;
 	pt_http_snapshot_source(s, &s->snapshots);
-	if ((err = pt_api_init(s, d)) != PT_OK)
-		goto fail;
 	s->daemon = MHD_start_daemon(
 		flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
 		mhd_log, NULL, MHD_OPTION_SOCK_ADDR, addr,
@@ -538,7 +536,6 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 	*out = s;
 	return PT_OK;
 fail:
-	pt_api_fini(s);
 	pt_throttle_free(s->throttle);
 	pt_cache_free(s->cache);
 	pt_app_watch_close(s->watch);
@@ -589,7 +586,6 @@ void pt_http_stop(struct pt_http_server *s, long *cut)
 		*cut = s->in_flight;
 	pthread_mutex_unlock(&s->lock);
 	MHD_stop_daemon(s->daemon);
-	pt_api_fini(s);
 	pt_throttle_free(s->throttle);
 	pt_cache_free(s->cache);
 	pt_app_watch_close(s->watch);

@@ -18,18 +18,6 @@ struct pt_http_session {
 	char token[PT_TOKEN_TEXT_MAX];
 };
 
-enum pt_err pt_api_init(struct pt_http_server *s, struct pt_diag *d)
-{
-	(void)s;
-	(void)d;
-	return PT_OK;
-}
-
-void pt_api_fini(struct pt_http_server *s)
-{
-	(void)s;
-}
-
 /* A session token as the store makes them: 43 characters of base64url. */
 static int token_syntax_ok(const char *t)
 {
@@ -124,75 +112,6 @@ void pt_api_caller(const struct pt_req *r, struct pt_caller *c)
 	c->now = pt_http_now_wall();
 	c->audit_reads = 1;
 	c->snapshots = &r->srv->snapshots;
-}
-
-const struct pt_principal *pt_api_who(const struct pt_req *r)
-{
-	return r->session ? &r->session->a.who : NULL;
-}
-
-/* The snapshot the request decides with (the same sites it lists). */
-static const struct pt_snapshot *snapshot_of(const struct pt_req *r)
-{
-	struct pt_diag d = PT_DIAG_INIT;
-	const struct pt_snapshot *snap;
-	if (!r->session)
-		return NULL;
-	snap = pt_req_snapshot((struct pt_req *)r, &d);
-	return snap && snap->ix ? snap : NULL;
-}
-
-static enum pt_access decide(const struct pt_req *r, const struct pt_site *s, int write)
-{
-	const struct pt_snapshot *snap = snapshot_of(r);
-	struct pt_access_record rec;
-	if (!snap)
-		return PT_ACCESS_NOT_FOUND;
-	pt_snapshot_site_record(snap, s, &rec);
-	return write ? pt_access_write(&r->session->a.who, &rec)
-		     : pt_access_read(&r->session->a.who, &rec);
-}
-
-int pt_api_can_read(const struct pt_req *r, const struct pt_site *s)
-{
-	return decide(r, s, 0) == PT_ACCESS_OK;
-}
-
-int pt_api_can_write(const struct pt_req *r, const struct pt_site *s)
-{
-	return decide(r, s, 1) == PT_ACCESS_OK;
-}
-
-int pt_api_visible(void *ctx, const struct pt_site *s)
-{
-	return pt_api_can_read(ctx, s);
-}
-
-int pt_api_may_set_threat_level(const struct pt_req *r)
-{
-	return r->session && pt_access_threat_level(&r->session->a.who) == PT_ACCESS_OK;
-}
-
-void pt_read_note(struct pt_read_log *log, const struct pt_site *s)
-{
-	pt_read_log_note(log, s);
-}
-
-int pt_api_audit_reads(struct pt_req *r, const char *action, struct pt_read_log *log)
-{
-	struct pt_diag d = PT_DIAG_INIT;
-	struct pt_caller c;
-	enum pt_err err;
-	if (!log->n)
-		return 0;
-	pt_api_caller(r, &c);
-	err = pt_read_log_commit(&c, r->db, action, log, &d);
-	if (err != PT_OK) {
-		pt_reply_error(r, 500, NULL, 0, "the read could not be audited, so it is not answered: %s",
-			       d.msg[0] ? d.msg : pt_strerror(err));
-		return 1;
-	}
-	return 0;
 }
 
 /* ---- log-in, who am I, log-out ---- */

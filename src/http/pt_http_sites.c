@@ -34,6 +34,7 @@ int pt_api_view(struct pt_req *r, const struct pt_snapshot *snap, const char *pr
 		int with_write, struct pt_view *v)
 {
 	static const char hex[] = "0123456789abcdef";
+	struct pt_caller c;
 	size_t i, plen = strlen(prefix);
 	memset(v, 0, sizeof *v);
 	v->n = snap->sites.n;
@@ -42,11 +43,8 @@ int pt_api_view(struct pt_req *r, const struct pt_snapshot *snap, const char *pr
 		pt_reply_json(r, 500, NULL);
 		return 1;
 	}
-	for (i = 0; i < v->n; i++) {
-		const struct pt_site *s = &snap->sites.items[i];
-		if (pt_api_can_read(r, s))
-			v->bits[i] = (unsigned char)(1 | (with_write && pt_api_can_write(r, s) ? 2 : 0));
-	}
+	pt_api_caller(r, &c);
+	pt_app_view_bits(&c, snap, with_write, v->bits);
 	if (snap->version == 0 || v->n > PT_VIEW_KEY_SITES_MAX)
 		return 0;
 	v->key = malloc(plen + 2 + (v->n + 1) / 2 + 1);
@@ -71,35 +69,25 @@ void pt_api_view_free(struct pt_view *v)
 void pt_h_sites_list(struct pt_req *r)
 {
 	struct pt_snapshot *snap;
-	struct pt_read_log log;
 	struct pt_view view;
 	struct pt_cache_body *cached = NULL;
-	struct pt_diag d;
+	struct pt_caller c;
+	struct pt_diag d = PT_DIAG_INIT;
+	enum pt_err err;
 	json_t *items = NULL;
 	char prefix[64];
 	size_t limit, offset, i, seen = 0, shown = 0;
 
-	memset(&log, 0, sizeof log);
 	memset(&view, 0, sizeof view);
-	memset(&d, 0, sizeof d);
 	pt_api_page(r, &limit, &offset);
-	if (!(snap = pt_sites_snapshot_get(r, &d))) {
+	/* The request's snapshot: the one its view, its page and its audit are worked out from. */
+	if (!(snap = pt_req_snapshot(r, &d))) {
 		pt_reply_diag(r, d.msg[0] ? PT_EDB : PT_ENOMEM, &d);
 		return;
 	}
 	snprintf(prefix, sizeof prefix, "sites?limit=%zu&offset=%zu", limit, offset);
 	if (pt_api_view(r, snap, prefix, 1, &view))
 		goto out;
-	/* The sensitive sites of the page, for the audit (whether the body is kept or not). */
-	for (i = 0; i < view.n; i++) {
-		if (!(view.bits[i] & 1))
-			continue;
-		if (seen >= offset && shown < limit) {
-			pt_read_note(&log, &snap->sites.items[i]);
-			shown++;
-		}
-		seen++;
-	}
 	if (view.key)
 		cached = pt_cache_get(r->srv->cache, view.key, snap->version);
 	if (!cached) {
@@ -122,8 +110,15 @@ void pt_h_sites_list(struct pt_req *r)
 			shown++;
 		}
 	}
-	if (pt_api_audit_reads(r, "sites.list", &log))
+	/* The sensitive sites of the page are audited whether the body is kept or not; a
+	 * read that cannot be audited is not answered. */
+	pt_api_caller(r, &c);
+	if ((err = pt_app_view_audit(&c, r->db, snap, view.bits, offset, limit, "sites.list", &d)) !=
+	    PT_OK) {
+		pt_reply_error(r, 500, NULL, 0, "the read could not be audited, so it is not answered: %s",
+			       d.msg[0] ? d.msg : pt_strerror(err));
 		goto out;
+	}
 	if (cached) {
 		pt_reply_cached(r, 200, cached);
 		cached = NULL;
@@ -132,11 +127,9 @@ void pt_h_sites_list(struct pt_req *r)
 		items = NULL;
 	}
 out:
-	pt_read_log_clear(&log);
 	pt_cache_body_release(cached);
 	json_decref(items);
 	pt_api_view_free(&view);
-	pt_snapshot_release(snap);
 }
 
 void pt_h_site_get(struct pt_req *r)
