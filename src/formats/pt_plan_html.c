@@ -257,10 +257,16 @@ static void html_summary(FILE *f, const struct pt_plan_view *v)
 		snprintf(buf, sizeof buf, "%s (exact solver: EUR %s)", a, b);
 		row(f, "Gap to the exact solver", buf);
 	}
-	if (v->withheld || v->outside_region || pt_plan_not_assessed(v)) {
+	/* How many sites the caller may not see is told only where the JSON tells it
+	 * (v->omit_withheld: docs/access.md, Counts of hidden records). */
+	if (!v->omit_withheld && (v->withheld || v->outside_region || pt_plan_not_assessed(v))) {
 		snprintf(buf, sizeof buf,
 			 "%zu sites not visible to the caller, %zu outside the region, %zu not assessed",
 			 v->withheld, v->outside_region, pt_plan_not_assessed(v));
+		row(f, "Left out", buf);
+	} else if (v->omit_withheld && (v->outside_region || pt_plan_not_assessed(v))) {
+		snprintf(buf, sizeof buf, "%zu sites outside the region, %zu not assessed",
+			 v->outside_region, pt_plan_not_assessed(v));
 		row(f, "Left out", buf);
 	}
 	fputs("</table>\n", f);

@@ -255,6 +255,11 @@ def t_plan_report(res, port, protect, db):
     r = op.get("/api/v1/plan/report?budget=100000000")
     res.check(r.status == 200 and "VM-002" not in r.body and "Brackwater Grid Substation" not in r.body,
               "a hidden site is not in the partner's report")
+    # ... nor how many sites it may not see (counts of hidden records: coordinators only)
+    res.check("not visible to the caller" not in r.body and "Left out" in r.body,
+              "the partner's report tells no count of hidden sites, only outside the region and not assessed")
+    r = c.get("/api/v1/plan/report?budget=%d" % BUDGET)
+    res.check("not visible to the caller" in r.body, "the coordinator's report tells the count")
     # the site's measures: hidden is missing
     hidden = op.get("/api/v1/sites/VM-002/measures")
     missing = op.get("/api/v1/sites/VM-999/measures")
