@@ -134,6 +134,20 @@ size_t pt_snapshot_visible(const struct pt_snapshot *s, const struct pt_principa
 	return shown;
 }
 
+int pt_snapshot_view_covers(const struct pt_snapshot *s, const struct pt_principal *reader,
+			    const struct pt_principal *author)
+{
+	size_t i;
+	for (i = 0; i < s->sites.n; i++) {
+		struct pt_access_record rec;
+		pt_snapshot_record(s, i, &rec);
+		if (pt_access_read(author, &rec) == PT_ACCESS_OK &&
+		    pt_access_read(reader, &rec) != PT_ACCESS_OK)
+			return 0;
+	}
+	return 1;
+}
+
 size_t pt_app_view_bits(const struct pt_caller *c, const struct pt_snapshot *s, int with_write,
 			unsigned char *bits)
 {

@@ -134,6 +134,14 @@ size_t pt_snapshot_visible(const struct pt_snapshot *s, const struct pt_principa
 #define PT_READ_LOG_MAX 4000000 /**< records one audited read may note */
 
 /**
+ * Nonzero when reader may read every site of s that author may read
+ * (pt_access_read, today's labels): what author computed over its view
+ * (a saved plan's totals) then tells reader nothing it could not see.
+ */
+int pt_snapshot_view_covers(const struct pt_snapshot *s, const struct pt_principal *reader,
+			    const struct pt_principal *author);
+
+/**
  * The caller's view of snapshot s: bits[i] (an array of s->sites.n bytes the
  * caller owns) gets 1 when c may read site i, plus 2 when with_write and c
  * may change it (pt_access_read, pt_access_write). Returns how many it may read.
