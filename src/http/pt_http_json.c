@@ -1,5 +1,5 @@
-/* pt_http_json.c - records of the registry as the API's JSON (jansson),
- * and the list page shape {"items", "next_offset", "total"}. */
+/* pt_http_json.c - the list page of the API: limit and offset in, and the shape
+ * every list answers: {"items", "next_offset", "total"}. */
 #include <math.h>
 #include <string.h>
 
