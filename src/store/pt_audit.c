@@ -102,9 +102,9 @@ static enum pt_err last_entry(struct pt_db *db, struct pt_audit_entry *e, int *f
 	return err;
 }
 
-/* The first column of statement id's one row (no parameters) into *out. */
-static enum pt_err query_count(struct pt_db *db, enum audit_stmt id, long long *out,
-			       struct pt_diag *d)
+/* The first column of statement id's one row (no parameters: a count, a max) into *out. */
+static enum pt_err first_column(struct pt_db *db, enum audit_stmt id, long long *out,
+				struct pt_diag *d)
 {
 	sqlite3_stmt *st;
 	enum pt_err err;
@@ -179,7 +179,7 @@ static enum pt_err load_and_check(struct pt_db *db, struct audit_state *s, long 
 		err = pt_audit_keyfile_read(path, &s->kf, d);
 		if (err == PT_ENOTFOUND) {
 			if (found) {
-				if ((err = query_count(db, ST_ENTRIES, &count, d)) != PT_OK)
+				if ((err = first_column(db, ST_ENTRIES, &count, d)) != PT_OK)
 					goto out;
 				err = pt_diag_set(d, PT_EIO, 0, "",
 						  "%s: the audit key file is missing, but the audit "
@@ -581,7 +581,7 @@ enum pt_err pt_audit_rekey(struct pt_db *db, const char *reason, struct pt_diag 
 	}
 	if (found) {
 		/* Where the chain being closed began: the last break, or entry 1. */
-		if ((err = query_count(db, ST_LAST_BREAK, &seg_start, d)) != PT_OK)
+		if ((err = first_column(db, ST_LAST_BREAK, &seg_start, d)) != PT_OK)
 			goto out;
 	}
 	memset(e, 0, sizeof *e);
