@@ -18,19 +18,32 @@
 #include "../formats/pt_diag.h"
 #include "pt_store_int.h"
 
-/* The statement table of this module (cached per connection by address). */
-static const char SQL_LAST[] =
-	"SELECT seq, time, user_id, user_name, org_id, action, record_table, record_id, detail, mac "
-	"FROM audit_log ORDER BY seq DESC LIMIT 1";
-static const char SQL_MAC_OF[] = "SELECT mac FROM audit_log WHERE seq = ?1";
-static const char SQL_COUNT[] = "SELECT count(*) FROM audit_log";
-static const char SQL_INSERT[] =
-	"INSERT INTO audit_log (seq, time, user_id, user_name, org_id, action, record_table, "
-	"record_id, detail, mac) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-static const char SQL_COVER[] =
-	"INSERT OR IGNORE INTO audit_records (seq, record_table, record_id) VALUES (?1, ?2, ?3)";
-static const char SQL_LAST_BREAK[] =
-	"SELECT coalesce(max(seq), 1) FROM audit_log WHERE action = '" PT_AUDIT_REKEY_ACTION "'";
+/* The statement table of this file. */
+enum audit_stmt {
+	ST_LAST,
+	ST_MAC_OF,
+	ST_ENTRIES,
+	ST_INSERT,
+	ST_COVER,
+	ST_LAST_BREAK,
+	ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_LAST] = "SELECT seq, time, user_id, user_name, org_id, action, record_table, "
+		    "record_id, detail, mac FROM audit_log ORDER BY seq DESC LIMIT 1",
+	[ST_MAC_OF] = "SELECT mac FROM audit_log WHERE seq = ?1",
+	[ST_ENTRIES] = "SELECT count(*) FROM audit_log",
+	[ST_INSERT] = "INSERT INTO audit_log (seq, time, user_id, user_name, org_id, action, "
+		      "record_table, record_id, detail, mac) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+		      "?8, ?9, ?10)",
+	[ST_COVER] = "INSERT OR IGNORE INTO audit_records (seq, record_table, record_id) "
+		     "VALUES (?1, ?2, ?3)",
+	[ST_LAST_BREAK] = "SELECT coalesce(max(seq), 1) FROM audit_log "
+			  "WHERE action = '" PT_AUDIT_REKEY_ACTION "'",
+};
+
+static const struct pt_db_stmt_table stmts = {PT_DBM_AUDIT, ST_COUNT, stmt_sql};
 
 /* One connection's audit state. */
 struct audit_state {
@@ -79,19 +92,38 @@ static enum pt_err last_entry(struct pt_db *db, struct pt_audit_entry *e, int *f
 {
 	sqlite3_stmt *st;
 	enum pt_err err;
-	int rc;
 	*found = 0;
-	if ((err = pt_db_stmt(db, SQL_LAST, &st, d)) != PT_OK)
+	if ((err = pt_db_prepare(db, &stmts, ST_LAST, &st, d)) != PT_OK)
 		return err;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		pt_audit_entry_from_row(st, e);
-		*found = 1;
-	} else if (rc != SQLITE_DONE) {
-		err = pt_db_fail(db, rc, d, "reading the audit log");
-	}
-	sqlite3_reset(st);
+	err = pt_db_row_one(db, st, pt_audit_entry_row, e, NULL, "reading the audit log", d);
+	if (err == PT_ENOTFOUND)
+		return PT_OK;
+	*found = err == PT_OK;
 	return err;
+}
+
+/* The first column of statement id's one row (no parameters: a count, a max) into *out. */
+static enum pt_err first_column(struct pt_db *db, enum audit_stmt id, long long *out,
+				struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	if ((err = pt_db_prepare(db, &stmts, id, &st, d)) != PT_OK)
+		return err;
+	err = pt_db_row_one(db, st, pt_db_id_row, out, NULL, "reading the audit log", d);
+	if (err == PT_ENOTFOUND)
+		err = pt_db_fail(db, SQLITE_DONE, d, "reading the audit log");
+	return err;
+}
+
+/* The fill of mac_of: the MAC into row (PT_AUDIT_MAC_BYTES); *ctx nonzero when well formed. */
+static enum pt_err mac_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
+{
+	const char *t = (const char *)sqlite3_column_text(st, 0);
+	int *found = ctx;
+	(void)d;
+	*found = t && pt_audit_hex_to(t, strlen(t), row, PT_AUDIT_MAC_BYTES) == 0;
+	return PT_OK;
 }
 
 /* The stored MAC of entry seq into mac (found 0 when there is no such entry or it is malformed). */
@@ -102,19 +134,14 @@ static enum pt_err mac_of(struct pt_db *db, long long seq, unsigned char mac[PT_
 	enum pt_err err;
 	int rc;
 	*found = 0;
-	if ((err = pt_db_stmt(db, SQL_MAC_OF, &st, d)) != PT_OK)
+	if ((err = pt_db_prepare(db, &stmts, ST_MAC_OF, &st, d)) != PT_OK)
 		return err;
-	rc = sqlite3_bind_int64(st, 1, seq);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(st, 0);
-		*found = t && pt_audit_hex_to(t, strlen(t), mac, PT_AUDIT_MAC_BYTES) == 0;
-	} else if (rc != SQLITE_DONE) {
-		err = pt_db_fail(db, rc, d, "reading the audit log");
+	if ((rc = sqlite3_bind_int64(st, 1, seq)) != SQLITE_OK) {
+		sqlite3_reset(st);
+		return pt_db_fail(db, rc, d, "reading the audit log");
 	}
-	sqlite3_reset(st);
-	return err;
+	err = pt_db_row_one(db, st, mac_row, mac, found, "reading the audit log", d);
+	return err == PT_ENOTFOUND ? PT_OK : err;
 }
 
 /*
@@ -130,7 +157,6 @@ static enum pt_err load_and_check(struct pt_db *db, struct audit_state *s, long 
 	unsigned char mac[PT_AUDIT_MAC_BYTES], chain[PT_AUDIT_MAC_BYTES];
 	char path[PATH_MAX];
 	long long count = 0;
-	sqlite3_stmt *st;
 	enum pt_err err;
 	int found = 0;
 
@@ -153,11 +179,8 @@ static enum pt_err load_and_check(struct pt_db *db, struct audit_state *s, long 
 		err = pt_audit_keyfile_read(path, &s->kf, d);
 		if (err == PT_ENOTFOUND) {
 			if (found) {
-				if ((err = pt_db_stmt(db, SQL_COUNT, &st, d)) != PT_OK)
+				if ((err = first_column(db, ST_ENTRIES, &count, d)) != PT_OK)
 					goto out;
-				if (sqlite3_step(st) == SQLITE_ROW)
-					count = sqlite3_column_int64(st, 0);
-				sqlite3_reset(st);
 				err = pt_diag_set(d, PT_EIO, 0, "",
 						  "%s: the audit key file is missing, but the audit "
 						  "log holds %lld entries, so no write is allowed; "
@@ -247,7 +270,7 @@ static enum pt_err insert_entry(struct pt_db *db, const unsigned char *key,
 	int rc;
 	pt_audit_entry_mac(key, prev, e, mac);
 	pt_audit_hex_of(mac, PT_AUDIT_MAC_BYTES, e->mac);
-	if ((err = pt_db_stmt(db, SQL_INSERT, &st, d)) != PT_OK)
+	if ((err = pt_db_prepare(db, &stmts, ST_INSERT, &st, d)) != PT_OK)
 		return err;
 	rc = sqlite3_bind_int64(st, 1, e->seq);
 	if (rc == SQLITE_OK)
@@ -268,12 +291,7 @@ static enum pt_err insert_entry(struct pt_db *db, const unsigned char *key,
 		rc = sqlite3_bind_text(st, 9, e->detail, -1, SQLITE_STATIC);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 10, e->mac, -1, SQLITE_STATIC);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return pt_db_fail(db, rc, d, "writing the audit log");
-	return PT_OK;
+	return pt_db_step_done(db, st, rc, "writing the audit log", d);
 }
 
 /* Fill the who and when of e from the database's actor. */
@@ -315,19 +333,14 @@ static enum pt_err insert_cover(struct pt_db *db, long long seq, const char *tab
 	sqlite3_stmt *st;
 	enum pt_err err;
 	int rc;
-	if ((err = pt_db_stmt(db, SQL_COVER, &st, d)) != PT_OK)
+	if ((err = pt_db_prepare(db, &stmts, ST_COVER, &st, d)) != PT_OK)
 		return err;
 	rc = sqlite3_bind_int64(st, 1, seq);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 2, table, -1, SQLITE_STATIC);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return pt_db_fail(db, rc, d, "writing the records of an audit entry");
-	return PT_OK;
+	return pt_db_step_done(db, st, rc, "writing the records of an audit entry", d);
 }
 
 enum pt_err pt_audit_append_records(struct pt_db *db, const char *action,
@@ -518,11 +531,10 @@ enum pt_err pt_audit_rekey(struct pt_db *db, const char *reason, struct pt_diag 
 	unsigned char zero[PT_AUDIT_MAC_BYTES], mac[PT_AUDIT_MAC_BYTES],
 		chain[PT_AUDIT_MAC_BYTES];
 	char path[PATH_MAX];
-	struct pt_diag scratch;
+	struct pt_diag scratch = PT_DIAG_INIT;
 	long long seg_start = 1;
 	enum pt_err err;
 	int found = 0, old_ok = 0;
-	sqlite3_stmt *st;
 	int rc;
 
 	if (!db)
@@ -554,7 +566,6 @@ enum pt_err pt_audit_rekey(struct pt_db *db, const char *reason, struct pt_diag 
 	if ((err = last_entry(db, last, &found, d)) != PT_OK)
 		goto out;
 	/* The current key, if it is there and verifies the last entry, is kept for the old chain. */
-	memset(&scratch, 0, sizeof scratch);
 	if (s->mem)
 		*old = s->kf;
 	if (s->mem || pt_audit_keyfile_read(path, old, &scratch) == PT_OK) {
@@ -570,16 +581,8 @@ enum pt_err pt_audit_rekey(struct pt_db *db, const char *reason, struct pt_diag 
 	}
 	if (found) {
 		/* Where the chain being closed began: the last break, or entry 1. */
-		if ((err = pt_db_stmt(db, SQL_LAST_BREAK, &st, d)) != PT_OK)
+		if ((err = first_column(db, ST_LAST_BREAK, &seg_start, d)) != PT_OK)
 			goto out;
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
-			seg_start = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-		if (rc != SQLITE_ROW) {
-			err = pt_db_fail(db, rc, d, "reading the audit log");
-			goto out;
-		}
 	}
 	memset(e, 0, sizeof *e);
 	e->seq = found ? last->seq + 1 : 1;

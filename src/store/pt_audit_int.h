@@ -8,8 +8,6 @@
 #include "pt_audit.h"
 #include "pt_store_int.h"
 
-struct sqlite3_stmt;
-
 #define PT_AUDIT_OLD_KEYS_MAX 64          /**< earlier keys a key file keeps */
 #define PT_AUDIT_REKEY_ACTION "audit.rekey" /**< the action of a break entry */
 
@@ -37,9 +35,6 @@ void pt_audit_hex_of(const unsigned char *bin, size_t n, char *out);
 /** Parse exactly n bytes of hex (2n digits, len of them) into out. 0 on success. */
 int pt_audit_hex_to(const char *hex, size_t len, unsigned char *out, size_t n);
 
-/** Copy text column col of st into buf of cap bytes (cut to fit). */
-void pt_audit_col_copy(struct sqlite3_stmt *st, int col, char *buf, size_t cap);
-
 /** Copy s (NULL: "") into dst of cap bytes, cut on a UTF-8 boundary with "..." when cut. */
 void pt_audit_copy_cut(char *dst, size_t cap, const char *s);
 
@@ -55,8 +50,12 @@ int pt_audit_entry_ok(const unsigned char *key, const unsigned char *prev,
 /** Nonzero for a break entry (a rekey: it starts a new chain). */
 int pt_audit_is_break(const struct pt_audit_entry *e);
 
-/** Fill e from a row whose first ten columns are audit_log's, in table order. */
-void pt_audit_entry_from_row(struct sqlite3_stmt *st, struct pt_audit_entry *e);
+/**
+ * A fill of the row reader (pt_db_fill_fn): a row whose first ten columns are
+ * audit_log's, in table order, into row (a struct pt_audit_entry, cleared
+ * first; texts cut to fit). Always PT_OK.
+ */
+enum pt_err pt_audit_entry_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d);
 
 /** Nonzero when db lives in memory (no file to put a key beside). */
 int pt_audit_memory_db(struct pt_db *db);

@@ -43,18 +43,6 @@ int pt_audit_hex_to(const char *hex, size_t len, unsigned char *out, size_t n)
 	return 0;
 }
 
-/* Copy a text column into buf (cut to fit; the schema's limits keep it whole). */
-void pt_audit_col_copy(sqlite3_stmt *st, int col, char *buf, size_t cap)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-	size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
-	if (n >= cap)
-		n = cap - 1;
-	if (n)
-		memcpy(buf, t, n);
-	buf[n] = '\0';
-}
-
 /* Copy s into dst of cap bytes, cut on a UTF-8 boundary, with "..." when cut. */
 void pt_audit_copy_cut(char *dst, size_t cap, const char *s)
 {
@@ -126,20 +114,24 @@ int pt_audit_is_break(const struct pt_audit_entry *e)
 	return strcmp(e->action, PT_AUDIT_REKEY_ACTION) == 0;
 }
 
-/* Fill e from a row of SQL_LAST / SQL_ALL columns. */
-void pt_audit_entry_from_row(sqlite3_stmt *st, struct pt_audit_entry *e)
+/* An audit_log row (its ten columns in table order, texts cut to fit) into row. */
+enum pt_err pt_audit_entry_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
 {
+	struct pt_audit_entry *e = row;
+	(void)ctx;
+	(void)d;
 	memset(e, 0, sizeof *e);
 	e->seq = sqlite3_column_int64(st, 0);
 	e->time = sqlite3_column_int64(st, 1);
 	e->user_id = sqlite3_column_int64(st, 2);
-	pt_audit_col_copy(st, 3, e->user_name, sizeof e->user_name);
+	pt_db_col_copy(st, 3, e->user_name, sizeof e->user_name);
 	e->org_id = sqlite3_column_int64(st, 4);
-	pt_audit_col_copy(st, 5, e->action, sizeof e->action);
-	pt_audit_col_copy(st, 6, e->record_table, sizeof e->record_table);
-	pt_audit_col_copy(st, 7, e->record_id, sizeof e->record_id);
-	pt_audit_col_copy(st, 8, e->detail, sizeof e->detail);
-	pt_audit_col_copy(st, 9, e->mac, sizeof e->mac);
+	pt_db_col_copy(st, 5, e->action, sizeof e->action);
+	pt_db_col_copy(st, 6, e->record_table, sizeof e->record_table);
+	pt_db_col_copy(st, 7, e->record_id, sizeof e->record_id);
+	pt_db_col_copy(st, 8, e->detail, sizeof e->detail);
+	pt_db_col_copy(st, 9, e->mac, sizeof e->mac);
+	return PT_OK;
 }
 
 /* ---- the key file ------------------------------------------------------------ */
@@ -347,8 +339,7 @@ enum pt_err pt_audit_keyfile_write(const char *path, const struct pt_audit_keyfi
 		}
 	if (only_if_newer) {
 		struct pt_audit_keyfile *cur = malloc(sizeof *cur);
-		struct pt_diag scratch;
-		memset(&scratch, 0, sizeof scratch);
+		struct pt_diag scratch = PT_DIAG_INIT;
 		if (!cur) {
 			err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 			goto out;

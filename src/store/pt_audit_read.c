@@ -4,50 +4,75 @@
 
 #include <limits.h>
 #include <sodium.h>
-#include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../formats/pt_diag.h"
 
-/* The statement table of this module (cached per connection by address). */
-static const char SQL_ALL[] =
-	"SELECT seq, time, user_id, user_name, org_id, action, record_table, record_id, detail, mac "
-	"FROM audit_log ORDER BY seq";
-static const char SQL_LIST[] =
-	"SELECT a.seq, a.time, a.user_id, a.user_name, a.org_id, a.action, a.record_table, "
-	"a.record_id, a.detail, a.mac, coalesce(o.name, '') FROM audit_log a "
-	"LEFT JOIN organisations o ON o.id = a.org_id "
-	"WHERE ?1 <= 0 OR a.org_id = ?1 ORDER BY a.seq DESC LIMIT ?2 OFFSET ?3";
-static const char SQL_LIST_COUNT[] =
-	"SELECT count(*) FROM audit_log WHERE ?1 <= 0 OR org_id = ?1";
-static const char SQL_COVERED[] =
-	"SELECT record_table, record_id FROM audit_records WHERE seq = ?1";
+/* The statement table of this file. */
+enum audit_read_stmt {
+	ST_ALL,
+	ST_LIST,
+	ST_LIST_COUNT,
+	ST_COVERED,
+	ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_ALL] = "SELECT seq, time, user_id, user_name, org_id, action, record_table, record_id, "
+		   "detail, mac FROM audit_log ORDER BY seq",
+	[ST_LIST] = "SELECT a.seq, a.time, a.user_id, a.user_name, a.org_id, a.action, "
+		    "a.record_table, a.record_id, a.detail, a.mac, coalesce(o.name, '') "
+		    "FROM audit_log a LEFT JOIN organisations o ON o.id = a.org_id "
+		    "WHERE ?1 <= 0 OR a.org_id = ?1 ORDER BY a.seq DESC LIMIT ?2 OFFSET ?3",
+	[ST_LIST_COUNT] = "SELECT count(*) FROM audit_log WHERE ?1 <= 0 OR org_id = ?1",
+	[ST_COVERED] = "SELECT record_table, record_id FROM audit_records WHERE seq = ?1",
+};
+
+static const struct pt_db_stmt_table stmts = {PT_DBM_AUDIT_READ, ST_COUNT, stmt_sql};
+
+/* Where the records covered by the entries of a page go. */
+struct covered_ctx {
+	pt_audit_record_fn on_record;
+	void *ctx;
+	size_t entry; /* the page's entry being read */
+};
+
+/* An audit_records row (table, id) to the callback of ctx (a struct covered_ctx). */
+static enum pt_err covered_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
+{
+	struct covered_ctx *c = ctx;
+	const char *table = (const char *)sqlite3_column_text(st, 0);
+	const char *id = (const char *)sqlite3_column_text(st, 1);
+	(void)row;
+	(void)d;
+	c->on_record(c->ctx, c->entry, table ? table : "", id ? id : "");
+	return PT_OK;
+}
 
 /* Call on_record for every record covered by an entry of page (n entries): one
  * lookup by primary key per entry, so the cost follows the page, not the log. */
 static enum pt_err covered(struct pt_db *db, const struct pt_audit_entry *page, size_t n,
 			   pt_audit_record_fn on_record, void *ctx, struct pt_diag *d)
 {
+	static const char what[] = "reading the records of the audit log";
+	struct covered_ctx c = {on_record, ctx, 0};
 	sqlite3_stmt *st;
 	enum pt_err err;
-	size_t i;
-	int rc = SQLITE_DONE;
-	if ((err = pt_db_stmt(db, SQL_COVERED, &st, d)) != PT_OK)
-		return err;
-	for (i = 0; i < n && rc == SQLITE_DONE; i++) {
-		rc = sqlite3_bind_int64(st, 1, page[i].seq);
-		while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-			const char *table = (const char *)sqlite3_column_text(st, 0);
-			const char *id = (const char *)sqlite3_column_text(st, 1);
-			on_record(ctx, i, table ? table : "", id ? id : "");
-			rc = SQLITE_OK;
+	int rc;
+	for (c.entry = 0; c.entry < n; c.entry++) {
+		struct pt_db_rows rows = {.max = SIZE_MAX, .fill = covered_row, .ctx = &c};
+		if ((err = pt_db_prepare(db, &stmts, ST_COVERED, &st, d)) != PT_OK)
+			return err;
+		if ((rc = sqlite3_bind_int64(st, 1, page[c.entry].seq)) != SQLITE_OK) {
+			sqlite3_reset(st);
+			return pt_db_fail(db, rc, d, what);
 		}
-		sqlite3_reset(st);
+		if ((err = pt_db_rows_read(db, st, &rows, what, d)) != PT_OK)
+			return err;
 	}
-	if (rc != SQLITE_DONE)
-		return pt_db_fail(db, rc, d, "reading the records of the audit log");
 	return PT_OK;
 }
 
@@ -58,14 +83,25 @@ enum pt_err pt_audit_list(struct pt_db *db, long long org_id, size_t limit, size
 	return pt_audit_list_covered(db, org_id, limit, offset, entries, n, total, NULL, NULL, d);
 }
 
+/* A row of ST_LIST into row (a struct pt_audit_entry): the entry and its organisation's name. */
+static enum pt_err list_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
+{
+	struct pt_audit_entry *e = row;
+	enum pt_err err = pt_audit_entry_row(st, row, ctx, d);
+	pt_db_col_copy(st, 10, e->org_name, sizeof e->org_name);
+	return err;
+}
+
 enum pt_err pt_audit_list_covered(struct pt_db *db, long long org_id, size_t limit,
 				  size_t offset, struct pt_audit_entry **entries, size_t *n,
 				  size_t *total, pt_audit_record_fn on_record, void *ctx,
 				  struct pt_diag *d)
 {
-	struct pt_audit_entry *list = NULL;
+	struct pt_db_rows list = {.elem_size = sizeof **entries,
+				  .max = limit,
+				  .too_many = "too many audit entries",
+				  .fill = list_row};
 	sqlite3_stmt *st;
-	size_t count = 0;
 	enum pt_err err;
 	int rc;
 
@@ -83,67 +119,47 @@ enum pt_err pt_audit_list_covered(struct pt_db *db, long long org_id, size_t lim
 	if ((err = pt_db_begin_read(db, d)) != PT_OK)
 		return err;
 	if (total) {
-		if ((err = pt_db_stmt(db, SQL_LIST_COUNT, &st, d)) != PT_OK)
+		long long count = 0;
+		if ((err = pt_db_prepare(db, &stmts, ST_LIST_COUNT, &st, d)) != PT_OK)
 			goto out;
-		rc = sqlite3_bind_int64(st, 1, org_id);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
-			*total = (size_t)sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-		if (rc != SQLITE_ROW) {
+		if ((rc = sqlite3_bind_int64(st, 1, org_id)) != SQLITE_OK) {
+			sqlite3_reset(st);
 			err = pt_db_fail(db, rc, d, "counting the audit log");
 			goto out;
 		}
+		err = pt_db_row_one(db, st, pt_db_id_row, &count, NULL, "counting the audit log", d);
+		if (err == PT_ENOTFOUND)
+			err = pt_db_fail(db, SQLITE_DONE, d, "counting the audit log");
+		if (err != PT_OK)
+			goto out;
+		*total = (size_t)count;
 	}
 	if (!limit)
 		goto out;
-	list = calloc(limit < 256 ? limit : 256, sizeof *list);
-	if (!list) {
-		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	if ((err = pt_db_prepare(db, &stmts, ST_LIST, &st, d)) != PT_OK)
+		goto out;
+	rc = sqlite3_bind_int64(st, 1, org_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 3, (sqlite3_int64)offset);
+	if (rc != SQLITE_OK) {
+		sqlite3_reset(st);
+		err = pt_db_fail(db, rc, d, "reading the audit log");
 		goto out;
 	}
-	{
-		size_t cap = limit < 256 ? limit : 256;
-		if ((err = pt_db_stmt(db, SQL_LIST, &st, d)) != PT_OK)
-			goto out;
-		rc = sqlite3_bind_int64(st, 1, org_id);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_int64(st, 3, (sqlite3_int64)offset);
-		while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-			if (count == cap) {
-				struct pt_audit_entry *grown;
-				cap = cap * 2 < limit ? cap * 2 : limit;
-				grown = realloc(list, cap * sizeof *list);
-				if (!grown) {
-					sqlite3_reset(st);
-					err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-					goto out;
-				}
-				list = grown;
-			}
-			pt_audit_entry_from_row(st, &list[count]);
-			pt_audit_col_copy(st, 10, list[count].org_name, sizeof list[count].org_name);
-			count++;
-			rc = SQLITE_OK;
-		}
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			err = pt_db_fail(db, rc, d, "reading the audit log");
-	}
-	if (err == PT_OK && count && on_record)
-		err = covered(db, list, count, on_record, ctx, d);
+	if ((err = pt_db_rows_read(db, st, &list, "reading the audit log", d)) == PT_OK &&
+	    list.n && on_record)
+		err = covered(db, list.items, list.n, on_record, ctx, d);
 out:
 	err = pt_db_end(db, err, d);
-	if (err != PT_OK || !count) {
-		free(list);
-		list = NULL;
-		count = 0;
+	if (err != PT_OK || !list.n) {
+		free(list.items);
+		list.items = NULL;
+		list.n = 0;
 	}
-	*entries = list;
-	*n = count;
+	*entries = list.items;
+	*n = list.n;
 	return err;
 }
 
@@ -170,15 +186,98 @@ static void verdict(struct pt_audit_report *rep, long long seq, const char *msg)
 	pt_strlcpy(rep->message, msg, sizeof rep->message);
 }
 
+/* What the check of the chain carries from one entry to the next. */
+struct verify {
+	const struct pt_audit_keyfile *kf;
+	struct pt_audit_report *rep;
+	struct pt_audit_entry *e;          /* the entry being read */
+	const unsigned char *key;          /* the key of the chain being read, NULL: none */
+	unsigned char chain[PT_AUDIT_MAC_BYTES]; /* the MAC the next entry chains to */
+	long long expect, last_break, last_seq;
+	int have_last, head_seen;
+};
+
+/* First pass: note the last break entry (the chain the current key signs). */
+static enum pt_err last_break_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
+{
+	struct verify *v = ctx;
+	(void)row;
+	pt_audit_entry_row(st, v->e, NULL, d);
+	if (pt_audit_is_break(v->e))
+		v->last_break = v->e->seq;
+	return PT_OK;
+}
+
+/* Second pass: one entry's sequence, chain and MAC. */
+static enum pt_err verify_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
+{
+	struct verify *v = ctx;
+	struct pt_audit_report *rep = v->rep;
+	const struct pt_audit_keyfile *kf = v->kf;
+	struct pt_audit_entry *e = v->e;
+	unsigned char mac[PT_AUDIT_MAC_BYTES];
+	char msg[512];
+	(void)row;
+	pt_audit_entry_row(st, e, NULL, d);
+	rep->entries++;
+	if (e->seq != v->expect) {
+		if (e->seq > v->expect)
+			snprintf(msg, sizeof msg,
+				 "entr%s %lld%s%.0lld missing before entry %lld (deleted)",
+				 e->seq - v->expect > 1 ? "ies" : "y", v->expect,
+				 e->seq - v->expect > 1 ? "-" : "",
+				 e->seq - v->expect > 1 ? e->seq - 1 : 0LL, e->seq);
+		else
+			snprintf(msg, sizeof msg, "entry %lld out of order", e->seq);
+		verdict(rep, v->expect, msg);
+		v->expect = e->seq;
+	}
+	if (pt_audit_is_break(e)) {
+		rep->breaks++;
+		memset(v->chain, 0, sizeof v->chain);
+		v->key = key_for(kf, e->seq, v->last_break);
+	}
+	if (!v->key) {
+		rep->unverifiable++;
+	} else if (!pt_audit_entry_ok(v->key, v->chain, e)) {
+		snprintf(msg, sizeof msg,
+			 "entry %lld fails its MAC: it was edited, inserted or moved, or an "
+			 "entry before it was deleted",
+			 e->seq);
+		verdict(rep, e->seq, msg);
+	} else {
+		rep->verified++;
+	}
+	if (pt_audit_hex_to(e->mac, strlen(e->mac), mac, sizeof mac) != 0) {
+		snprintf(msg, sizeof msg, "entry %lld has a malformed MAC", e->seq);
+		verdict(rep, e->seq, msg);
+		memset(mac, 0, sizeof mac);
+	}
+	if (kf->head_seq > 0 && e->seq == kf->head_seq) {
+		v->head_seen = 1;
+		if (sodium_memcmp(mac, kf->head_mac, sizeof mac) != 0) {
+			snprintf(msg, sizeof msg,
+				 "entry %lld is not the entry the key file records as the "
+				 "chain head",
+				 e->seq);
+			verdict(rep, e->seq, msg);
+		}
+	}
+	memcpy(v->chain, mac, sizeof v->chain);
+	v->last_seq = e->seq;
+	v->have_last = 1;
+	if (v->expect < LLONG_MAX)
+		v->expect++;
+	return PT_OK;
+}
+
 enum pt_err pt_audit_verify(struct pt_db *db, struct pt_audit_report *rep, struct pt_diag *d)
 {
 	struct pt_audit_keyfile *kf = NULL;
-	struct pt_audit_entry *e = NULL;
-	unsigned char chain[PT_AUDIT_MAC_BYTES], mac[PT_AUDIT_MAC_BYTES];
-	const unsigned char *key = NULL;
+	struct verify v;
+	struct pt_db_rows first = {.max = SIZE_MAX, .fill = last_break_row, .ctx = &v};
+	struct pt_db_rows second = {.max = SIZE_MAX, .fill = verify_row, .ctx = &v};
 	char path[PATH_MAX], msg[512];
-	long long expect = 1, last_break = 1, seg_start = 1, last_seq = 0;
-	int have_last = 0, head_seen = 0, rc;
 	sqlite3_stmt *st;
 	enum pt_err err;
 
@@ -188,9 +287,10 @@ enum pt_err pt_audit_verify(struct pt_db *db, struct pt_audit_report *rep, struc
 	rep->intact = 1;
 	if ((err = pt_audit_sodium_ready(d)) != PT_OK)
 		return err;
+	memset(&v, 0, sizeof v);
 	kf = calloc(1, sizeof *kf);
-	e = calloc(1, sizeof *e);
-	if (!kf || !e) {
+	v.e = calloc(1, sizeof *v.e);
+	if (!kf || !v.e) {
 		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 		goto done;
 	}
@@ -220,88 +320,23 @@ enum pt_err pt_audit_verify(struct pt_db *db, struct pt_audit_report *rep, struc
 			goto out;
 	}
 	rep->head_seq = kf->head_seq;
-	/* First pass: the last break entry (the chain the current key signs). */
-	if ((err = pt_db_stmt(db, SQL_ALL, &st, d)) != PT_OK)
+	v.kf = kf;
+	v.rep = rep;
+	v.expect = 1;
+	v.last_break = 1;
+	if ((err = pt_db_prepare(db, &stmts, ST_ALL, &st, d)) != PT_OK ||
+	    (err = pt_db_rows_read(db, st, &first, "reading the audit log", d)) != PT_OK)
 		goto out;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		pt_audit_entry_from_row(st, e);
-		if (pt_audit_is_break(e))
-			last_break = e->seq;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		err = pt_db_fail(db, rc, d, "reading the audit log");
+	v.key = key_for(kf, 1, v.last_break);
+	if ((err = pt_db_prepare(db, &stmts, ST_ALL, &st, d)) != PT_OK ||
+	    (err = pt_db_rows_read(db, st, &second, "reading the audit log", d)) != PT_OK)
 		goto out;
-	}
-	/* Second pass: sequence, chain and MACs. */
-	if ((err = pt_db_stmt(db, SQL_ALL, &st, d)) != PT_OK)
-		goto out;
-	memset(chain, 0, sizeof chain);
-	key = key_for(kf, 1, last_break);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		pt_audit_entry_from_row(st, e);
-		rep->entries++;
-		if (e->seq != expect) {
-			if (e->seq > expect)
-				snprintf(msg, sizeof msg,
-					 "entr%s %lld%s%.0lld missing before entry %lld (deleted)",
-					 e->seq - expect > 1 ? "ies" : "y", expect,
-					 e->seq - expect > 1 ? "-" : "",
-					 e->seq - expect > 1 ? e->seq - 1 : 0LL, e->seq);
-			else
-				snprintf(msg, sizeof msg, "entry %lld out of order", e->seq);
-			verdict(rep, expect, msg);
-			expect = e->seq;
-		}
-		if (pt_audit_is_break(e)) {
-			rep->breaks++;
-			memset(chain, 0, sizeof chain);
-			seg_start = e->seq;
-			key = key_for(kf, seg_start, last_break);
-		}
-		if (!key) {
-			rep->unverifiable++;
-		} else if (!pt_audit_entry_ok(key, chain, e)) {
-			snprintf(msg, sizeof msg,
-				 "entry %lld fails its MAC: it was edited, inserted or moved, or an "
-				 "entry before it was deleted",
-				 e->seq);
-			verdict(rep, e->seq, msg);
-		} else {
-			rep->verified++;
-		}
-		if (pt_audit_hex_to(e->mac, strlen(e->mac), mac, sizeof mac) != 0) {
-			snprintf(msg, sizeof msg, "entry %lld has a malformed MAC", e->seq);
-			verdict(rep, e->seq, msg);
-			memset(mac, 0, sizeof mac);
-		}
-		if (kf->head_seq > 0 && e->seq == kf->head_seq) {
-			head_seen = 1;
-			if (sodium_memcmp(mac, kf->head_mac, sizeof mac) != 0) {
-				snprintf(msg, sizeof msg,
-					 "entry %lld is not the entry the key file records as the "
-					 "chain head",
-					 e->seq);
-				verdict(rep, e->seq, msg);
-			}
-		}
-		memcpy(chain, mac, sizeof chain);
-		last_seq = e->seq;
-		have_last = 1;
-		if (expect < LLONG_MAX)
-			expect++;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		err = pt_db_fail(db, rc, d, "reading the audit log");
-		goto out;
-	}
-	if (kf->head_seq > (have_last ? last_seq : 0) || (kf->head_seq > 0 && !head_seen)) {
+	if (kf->head_seq > (v.have_last ? v.last_seq : 0) || (kf->head_seq > 0 && !v.head_seen)) {
 		snprintf(msg, sizeof msg,
 			 "the log ends at entry %lld, but the key file records entry %lld as its "
 			 "last: the tail was deleted",
-			 have_last ? last_seq : 0, kf->head_seq);
-		verdict(rep, (have_last ? last_seq : 0) + 1, msg);
+			 v.have_last ? v.last_seq : 0, kf->head_seq);
+		verdict(rep, (v.have_last ? v.last_seq : 0) + 1, msg);
 	}
 	if (rep->intact)
 		snprintf(rep->message, sizeof rep->message, "intact");
@@ -312,6 +347,6 @@ done:
 		sodium_memzero(kf, sizeof *kf);
 		free(kf);
 	}
-	free(e);
+	free(v.e);
 	return err;
 }

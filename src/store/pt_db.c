@@ -14,7 +14,6 @@
 #define PT_DB_MAX_MIGRATIONS 999
 #define PT_DB_APPLICATION_ID 1347571540 /* 'PROT', set by 001_schema.sql */
 #define MIGRATION_PREFIX "src/store/"
-#define PT_DB_EXT_STMTS 96 /* statements cached by address (pt_db_stmt), per connection */
 
 /* The statement table of this file. */
 enum db_stmt {
@@ -46,12 +45,6 @@ static const char *const stmt_sql[ST_COUNT] = {
 
 static const struct pt_db_stmt_table stmts = {PT_DBM_DB, ST_COUNT, stmt_sql};
 
-/* A statement cached by its SQL text's address (pt_db_stmt). */
-struct ext_stmt {
-	const char *sql;
-	sqlite3_stmt *st;
-};
-
 struct pt_db {
 	sqlite3 *sql;
 	sqlite3_stmt **stmt[PT_DBM_COUNT]; /* per statement table, allocated on first use */
@@ -62,8 +55,6 @@ struct pt_db {
 	long long actor_id, actor_org;
 	char actor_name[PT_ACTOR_NAME_MAX];
 	int64_t actor_now; /* 0: the clock at each write */
-	struct ext_stmt ext[PT_DB_EXT_STMTS];
-	size_t n_ext;
 	const struct pt_db_tx_hooks *hooks; /* pt_db_set_tx_hooks */
 	void *hooks_state;
 };
@@ -148,28 +139,6 @@ enum pt_err pt_db_prepare(struct pt_db *db, const struct pt_db_stmt_table *t, in
 	return PT_OK;
 }
 
-enum pt_err pt_db_stmt(struct pt_db *db, const char *sql, sqlite3_stmt **out,
-		       struct pt_diag *d)
-{
-	enum pt_err err;
-	size_t i;
-	*out = NULL;
-	for (i = 0; i < db->n_ext; i++)
-		if (db->ext[i].sql == sql)
-			break;
-	if (i == db->n_ext && db->n_ext == PT_DB_EXT_STMTS)
-		return pt_diag_set(d, PT_ELIMIT, 0, "", "more than %d module statements",
-				   PT_DB_EXT_STMTS);
-	if ((err = stmt_ready(db, sql, &db->ext[i].st, d)) != PT_OK)
-		return err;
-	if (i == db->n_ext) {
-		db->ext[i].sql = sql;
-		db->n_ext++;
-	}
-	*out = db->ext[i].st;
-	return PT_OK;
-}
-
 enum pt_err pt_db_exec(struct pt_db *db, const struct pt_db_stmt_table *t, int id,
 		       struct pt_diag *d)
 {
@@ -232,6 +201,27 @@ int pt_db_exists(struct pt_db *db, const struct pt_db_stmt_table *t, int id, con
 		rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW;
+}
+
+int pt_db_row_exists(struct pt_db *db, const struct pt_db_stmt_table *t, int id, const char *a,
+		     const char *b, struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (pt_db_prepare(db, t, id, &st, d) != PT_OK)
+		return -1;
+	rc = pt_db_bind_text(st, 1, a);
+	if (rc == SQLITE_OK && b)
+		rc = pt_db_bind_text(st, 2, b);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	pt_db_fail(db, rc, d, "reading the registry");
+	return -1;
 }
 
 /* ---- the row reader ------------------------------------------------------ */
@@ -319,6 +309,11 @@ int pt_db_bind_field(sqlite3_stmt *st, int i, const char *s, size_t cap)
 	return sqlite3_bind_text(st, i, s, (int)strnlen(s, cap), SQLITE_STATIC);
 }
 
+int pt_db_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	return sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_STATIC);
+}
+
 int pt_db_field_ok(const char *s, size_t cap)
 {
 	size_t n = strnlen(s, cap);
@@ -343,6 +338,17 @@ enum pt_err pt_db_col_text(sqlite3_stmt *st, int col, char *buf, size_t cap,
 	memcpy(buf, t, n);
 	buf[n] = '\0';
 	return PT_OK;
+}
+
+void pt_db_col_copy(sqlite3_stmt *st, int col, char *buf, size_t cap)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
+	if (n >= cap)
+		n = cap - 1;
+	if (n)
+		memcpy(buf, t, n);
+	buf[n] = '\0';
 }
 
 int pt_db_col_int(sqlite3_stmt *st, int col)
@@ -658,8 +664,6 @@ void pt_db_close(struct pt_db *db)
 			sqlite3_finalize(db->stmt[i][k]);
 		free(db->stmt[i]);
 	}
-	for (i = 0; i < db->n_ext; i++)
-		sqlite3_finalize(db->ext[i].st);
 	sqlite3_close(db->sql);
 	if (db->hooks && db->hooks->free_state)
 		db->hooks->free_state(db->hooks_state);

@@ -10,22 +10,34 @@
 #include "pt_ranking.h"
 #include "pt_store_int.h"
 
-static const char SQL_DATA_VERSION[] = "SELECT version FROM data_version WHERE id = 1";
+/* The statement table of this file (the watch prepares its two on a connection of its own). */
+enum ranking_stmt {
+	ST_DATA_VERSION,
+	ST_PRAGMA_DATA_VERSION,
+	ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_DATA_VERSION] = "SELECT version FROM data_version WHERE id = 1",
+	[ST_PRAGMA_DATA_VERSION] = "PRAGMA data_version",
+};
+
+static const struct pt_db_stmt_table stmts = {PT_DBM_RANKING, ST_COUNT, stmt_sql};
 
 enum pt_err pt_db_data_version(struct pt_db *db, unsigned long long *version, struct pt_diag *d)
 {
+	static const char what[] = "reading the data version";
 	sqlite3_stmt *st;
+	long long v = 0;
 	enum pt_err err;
-	int rc;
 	*version = 0;
-	if ((err = pt_db_stmt(db, SQL_DATA_VERSION, &st, d)) != PT_OK)
+	if ((err = pt_db_prepare(db, &stmts, ST_DATA_VERSION, &st, d)) != PT_OK)
 		return err;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*version = (unsigned long long)sqlite3_column_int64(st, 0);
-	else
-		err = pt_db_fail(db, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, d, "reading the data version");
-	sqlite3_reset(st);
+	err = pt_db_row_one(db, st, pt_db_id_row, &v, NULL, what, d);
+	if (err == PT_ENOTFOUND) /* migration 006 writes the row: without it the file is corrupt */
+		return pt_db_fail(db, SQLITE_CORRUPT, d, what);
+	if (err == PT_OK)
+		*version = (unsigned long long)v;
 	return err;
 }
 
@@ -78,10 +90,10 @@ enum pt_err pt_ranking_watch_open(const char *path, struct pt_ranking_watch **ou
 	pthread_mutex_init(&w->lock, NULL);
 	if (sqlite3_open_v2(path, &w->conn, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL) !=
 		    SQLITE_OK ||
-	    sqlite3_prepare_v3(w->conn, "PRAGMA data_version", -1, SQLITE_PREPARE_PERSISTENT,
-			       &w->data_version, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v3(w->conn, SQL_DATA_VERSION, -1, SQLITE_PREPARE_PERSISTENT, &w->counter,
-			       NULL) != SQLITE_OK) {
+	    sqlite3_prepare_v3(w->conn, stmt_sql[ST_PRAGMA_DATA_VERSION], -1,
+			       SQLITE_PREPARE_PERSISTENT, &w->data_version, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(w->conn, stmt_sql[ST_DATA_VERSION], -1, SQLITE_PREPARE_PERSISTENT,
+			       &w->counter, NULL) != SQLITE_OK) {
 		pt_diag_set(d, PT_EDB, 0, "", "%s: %s", path,
 			    w->conn ? sqlite3_errmsg(w->conn) : "cannot open");
 		pt_ranking_watch_close(w);

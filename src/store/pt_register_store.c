@@ -2,53 +2,64 @@
  * SQLite: statements, rows in and out, nothing else. */
 #include "pt_register_store.h"
 
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../formats/pt_diag.h"
-#include "pt_plan_sql_int.h"
-
-#define step_done pt_sql_step_done
-#define col_text pt_sql_col_text
-#define bind_text pt_sql_bind_text
+#include "pt_store_int.h"
 
 #define HISTORY_MAX 100000         /* history rows one list may hold */
 #define REGISTER_ROWS_MAX 10000000 /* register rows one read may hold */
 
-static const char SQL_HISTORY_COMMIT[] =
-	"INSERT INTO risk_register_history (site_id, threat_id, at, actor, action, detail) "
-	"SELECT q.site_id, q.threat_id, ?3, ?4, 'commit', ?5 FROM quant_assessments q "
-	"JOIN measure_effects e ON e.threat_id = q.threat_id AND e.measure_id = ?2 "
-	"WHERE q.site_id = ?1 AND (e.v_reduction > 0 OR e.c_reduction > 0) ORDER BY q.threat_id";
 #define REGISTER_COLUMNS                                                                   \
 	"r.site_id, r.threat_id, r.treatment, coalesce(u.name, ''), r.review_date, "        \
 	"r.measures, r.note, r.needs_approval, r.approved, r.approved_by, r.approved_at, "   \
-	"r.updated_at, r.updated_by, coalesce(r.responsible_user_id, 0) FROM risk_register r "                                   \
+	"r.updated_at, r.updated_by, coalesce(r.responsible_user_id, 0) FROM risk_register r " \
 	"LEFT JOIN users u ON u.id = r.responsible_user_id "
-static const char SQL_REGISTER_ALL[] =
-	"SELECT " REGISTER_COLUMNS "WHERE ?1 = '' OR r.site_id = ?1 ORDER BY r.site_id, r.threat_id";
-static const char SQL_REGISTER_GET[] =
-	"SELECT " REGISTER_COLUMNS "WHERE r.site_id = ?1 AND r.threat_id = ?2";
-static const char SQL_REGISTER_PUT[] =
-	"INSERT INTO risk_register (site_id, threat_id, treatment, responsible_user_id, "
-	"review_date, measures, note, needs_approval, approved, approved_by, approved_at, "
-	"updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
-	"ON CONFLICT (site_id, threat_id) DO UPDATE SET treatment = excluded.treatment, "
-	"responsible_user_id = excluded.responsible_user_id, review_date = excluded.review_date, "
-	"measures = excluded.measures, note = excluded.note, "
-	"needs_approval = excluded.needs_approval, approved = excluded.approved, "
-	"approved_by = excluded.approved_by, approved_at = excluded.approved_at, "
-	"updated_at = excluded.updated_at, updated_by = excluded.updated_by";
-static const char SQL_REGISTER_APPROVE[] =
-	"UPDATE risk_register SET approved = 1, approved_by = ?3, approved_at = ?4 "
-	"WHERE site_id = ?1 AND threat_id = ?2";
-static const char SQL_HISTORY_ADD[] =
-	"INSERT INTO risk_register_history (site_id, threat_id, at, actor, action, detail) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-static const char SQL_HISTORY_GET[] =
-	"SELECT at, actor, action, detail FROM risk_register_history "
-	"WHERE site_id = ?1 AND threat_id = ?2 ORDER BY id";
+
+/* The statement table of this file. */
+enum register_stmt {
+	ST_HISTORY_COMMIT,
+	ST_REGISTER_ALL,
+	ST_REGISTER_GET,
+	ST_REGISTER_PUT,
+	ST_REGISTER_APPROVE,
+	ST_HISTORY_ADD,
+	ST_HISTORY_GET,
+	ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_HISTORY_COMMIT] =
+		"INSERT INTO risk_register_history (site_id, threat_id, at, actor, action, detail) "
+		"SELECT q.site_id, q.threat_id, ?3, ?4, 'commit', ?5 FROM quant_assessments q "
+		"JOIN measure_effects e ON e.threat_id = q.threat_id AND e.measure_id = ?2 "
+		"WHERE q.site_id = ?1 AND (e.v_reduction > 0 OR e.c_reduction > 0) "
+		"ORDER BY q.threat_id",
+	[ST_REGISTER_ALL] = "SELECT " REGISTER_COLUMNS "WHERE ?1 = '' OR r.site_id = ?1 "
+			    "ORDER BY r.site_id, r.threat_id",
+	[ST_REGISTER_GET] = "SELECT " REGISTER_COLUMNS "WHERE r.site_id = ?1 AND r.threat_id = ?2",
+	[ST_REGISTER_PUT] =
+		"INSERT INTO risk_register (site_id, threat_id, treatment, responsible_user_id, "
+		"review_date, measures, note, needs_approval, approved, approved_by, approved_at, "
+		"updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+		"?13) ON CONFLICT (site_id, threat_id) DO UPDATE SET treatment = excluded.treatment, "
+		"responsible_user_id = excluded.responsible_user_id, "
+		"review_date = excluded.review_date, measures = excluded.measures, "
+		"note = excluded.note, needs_approval = excluded.needs_approval, "
+		"approved = excluded.approved, approved_by = excluded.approved_by, "
+		"approved_at = excluded.approved_at, updated_at = excluded.updated_at, "
+		"updated_by = excluded.updated_by",
+	[ST_REGISTER_APPROVE] = "UPDATE risk_register SET approved = 1, approved_by = ?3, "
+				"approved_at = ?4 WHERE site_id = ?1 AND threat_id = ?2",
+	[ST_HISTORY_ADD] =
+		"INSERT INTO risk_register_history (site_id, threat_id, at, actor, action, detail) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_HISTORY_GET] = "SELECT at, actor, action, detail FROM risk_register_history "
+			   "WHERE site_id = ?1 AND threat_id = ?2 ORDER BY id",
+};
+
+static const struct pt_db_stmt_table stmts = {PT_DBM_REGISTER, ST_COUNT, stmt_sql};
 
 /* A stored register row (columns of REGISTER_COLUMNS) into e; *responsible_id may be NULL. */
 static enum pt_err register_row(sqlite3_stmt *st, struct pt_register_entry *e,
@@ -56,17 +67,17 @@ static enum pt_err register_row(sqlite3_stmt *st, struct pt_register_entry *e,
 {
 	char treatment[16];
 	enum pt_err err;
-	if ((err = col_text(st, 0, e->site_id, sizeof e->site_id, d)) != PT_OK ||
-	    (err = col_text(st, 1, e->threat_id, sizeof e->threat_id, d)) != PT_OK ||
-	    (err = col_text(st, 2, treatment, sizeof treatment, d)) != PT_OK ||
-	    (err = col_text(st, 3, e->responsible, sizeof e->responsible, d)) != PT_OK ||
-	    (err = col_text(st, 4, e->review_date, sizeof e->review_date, d)) != PT_OK ||
-	    (err = col_text(st, 5, e->measures, sizeof e->measures, d)) != PT_OK ||
-	    (err = col_text(st, 6, e->note, sizeof e->note, d)) != PT_OK ||
-	    (err = col_text(st, 9, e->approved_by, sizeof e->approved_by, d)) != PT_OK ||
-	    (err = col_text(st, 10, e->approved_at, sizeof e->approved_at, d)) != PT_OK ||
-	    (err = col_text(st, 11, e->updated_at, sizeof e->updated_at, d)) != PT_OK ||
-	    (err = col_text(st, 12, e->updated_by, sizeof e->updated_by, d)) != PT_OK)
+	if ((err = pt_db_col_text(st, 0, e->site_id, sizeof e->site_id, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 1, e->threat_id, sizeof e->threat_id, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 2, treatment, sizeof treatment, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 3, e->responsible, sizeof e->responsible, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 4, e->review_date, sizeof e->review_date, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 5, e->measures, sizeof e->measures, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 6, e->note, sizeof e->note, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 9, e->approved_by, sizeof e->approved_by, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 10, e->approved_at, sizeof e->approved_at, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 11, e->updated_at, sizeof e->updated_at, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 12, e->updated_by, sizeof e->updated_by, d)) != PT_OK)
 		return err;
 	if (pt_treatment_parse(treatment, &e->treatment) != PT_OK)
 		e->treatment = PT_TREAT_NONE;
@@ -77,37 +88,49 @@ static enum pt_err register_row(sqlite3_stmt *st, struct pt_register_entry *e,
 	return PT_OK;
 }
 
+/* The row reader's fill: a register row into row (a struct pt_register_entry). */
+static enum pt_err register_fill(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
+{
+	(void)ctx;
+	return register_row(st, row, NULL, d);
+}
+
+/* Where pt_db_register_get's one row goes besides the entry. */
+struct register_found {
+	long long *responsible_id;
+	int *exists;
+};
+
+/* The fill of pt_db_register_get: the row exists; the entry and its responsible user's id. */
+static enum pt_err register_get_fill(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
+{
+	struct register_found *found = ctx;
+	*found->exists = 1;
+	return register_row(st, row, found->responsible_id, d);
+}
+
 enum pt_err pt_db_register_rows(struct pt_db *db, const char *site_id,
 				struct pt_register_entry **rows, size_t *n, struct pt_diag *d)
 {
-	struct pt_register_entry *list = NULL;
+	struct pt_db_rows list = {.elem_size = sizeof **rows,
+				  .max = REGISTER_ROWS_MAX,
+				  .too_many = "too many register rows",
+				  .fill = register_fill};
 	sqlite3_stmt *st;
-	size_t count = 0, cap = 0;
 	enum pt_err err;
 	int rc;
 	*rows = NULL;
 	*n = 0;
-	if ((err = pt_db_stmt(db, SQL_REGISTER_ALL, &st, d)) != PT_OK)
+	if ((err = pt_db_prepare(db, &stmts, ST_REGISTER_ALL, &st, d)) != PT_OK)
 		return err;
-	rc = bind_text(st, 1, site_id);
-	while ((rc == SQLITE_OK || rc == SQLITE_ROW) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((err = pt_db_grow((void **)&list, &cap, count, sizeof *list, REGISTER_ROWS_MAX,
-				      "too many register rows", d)) != PT_OK)
-			break;
-		memset(&list[count], 0, sizeof list[count]);
-		if ((err = register_row(st, &list[count], NULL, d)) != PT_OK)
-			break;
-		count++;
+	if ((rc = pt_db_bind_text(st, 1, site_id)) != SQLITE_OK) {
+		sqlite3_reset(st);
+		return pt_db_fail(db, rc, d, "reading the risk register");
 	}
-	sqlite3_reset(st);
-	if (err == PT_OK && rc != SQLITE_DONE)
-		err = pt_db_fail(db, rc, d, "reading the risk register");
-	if (err != PT_OK) {
-		free(list);
+	if ((err = pt_db_rows_read(db, st, &list, "reading the risk register", d)) != PT_OK)
 		return err;
-	}
-	*rows = list;
-	*n = count;
+	*rows = list.items;
+	*n = list.n;
 	return PT_OK;
 }
 
@@ -116,26 +139,26 @@ enum pt_err pt_db_register_get(struct pt_db *db, const char *site_id, const char
 				struct pt_register_entry *cur, long long *responsible_id,
 				int *exists, struct pt_diag *d)
 {
+	struct register_found found;
 	sqlite3_stmt *st;
 	enum pt_err err;
 	int rc;
 	memset(cur, 0, sizeof *cur);
 	*responsible_id = 0;
 	*exists = 0;
-	if ((err = pt_db_stmt(db, SQL_REGISTER_GET, &st, d)) != PT_OK)
+	if ((err = pt_db_prepare(db, &stmts, ST_REGISTER_GET, &st, d)) != PT_OK)
 		return err;
-	rc = bind_text(st, 1, site_id);
+	rc = pt_db_bind_text(st, 1, site_id);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 2, threat_id);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*exists = 1;
-		err = register_row(st, cur, responsible_id, d);
-	} else if (rc != SQLITE_DONE)
-		err = pt_db_fail(db, rc, d, "reading the risk register");
-	sqlite3_reset(st);
-	return err;
+		rc = pt_db_bind_text(st, 2, threat_id);
+	if (rc != SQLITE_OK) {
+		sqlite3_reset(st);
+		return pt_db_fail(db, rc, d, "reading the risk register");
+	}
+	found.responsible_id = responsible_id;
+	found.exists = exists;
+	err = pt_db_row_one(db, st, register_get_fill, cur, &found, "reading the risk register", d);
+	return err == PT_ENOTFOUND ? PT_OK : err;
 }
 
 enum pt_err pt_db_register_history_add(struct pt_db *db, const char *site_id, const char *threat_id,
@@ -145,20 +168,20 @@ enum pt_err pt_db_register_history_add(struct pt_db *db, const char *site_id, co
 	sqlite3_stmt *st;
 	enum pt_err err;
 	int rc;
-	if ((err = pt_db_stmt(db, SQL_HISTORY_ADD, &st, d)) != PT_OK)
+	if ((err = pt_db_prepare(db, &stmts, ST_HISTORY_ADD, &st, d)) != PT_OK)
 		return err;
-	rc = bind_text(st, 1, site_id);
+	rc = pt_db_bind_text(st, 1, site_id);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 2, threat_id);
+		rc = pt_db_bind_text(st, 2, threat_id);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 3, at);
+		rc = pt_db_bind_text(st, 3, at);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 4, actor);
+		rc = pt_db_bind_text(st, 4, actor);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 5, action);
+		rc = pt_db_bind_text(st, 5, action);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 6, detail);
-	return step_done(db, st, rc, "recording the register's history", d);
+		rc = pt_db_bind_text(st, 6, detail);
+	return pt_db_step_done(db, st, rc, "recording the register's history", d);
 }
 
 enum pt_err pt_db_register_put(struct pt_db *db, const struct pt_register_entry *e,
@@ -168,35 +191,35 @@ enum pt_err pt_db_register_put(struct pt_db *db, const struct pt_register_entry 
 	sqlite3_stmt *st;
 	enum pt_err err;
 	int rc;
-	if ((err = pt_db_stmt(db, SQL_REGISTER_PUT, &st, d)) != PT_OK)
+	if ((err = pt_db_prepare(db, &stmts, ST_REGISTER_PUT, &st, d)) != PT_OK)
 		return err;
-	rc = bind_text(st, 1, e->site_id);
+	rc = pt_db_bind_text(st, 1, e->site_id);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 2, e->threat_id);
+		rc = pt_db_bind_text(st, 2, e->threat_id);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 3, pt_treatment_name(e->treatment));
+		rc = pt_db_bind_text(st, 3, pt_treatment_name(e->treatment));
 	if (rc == SQLITE_OK)
 		rc = responsible_id > 0 ? sqlite3_bind_int64(st, 4, responsible_id)
 					: sqlite3_bind_null(st, 4);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 5, e->review_date);
+		rc = pt_db_bind_text(st, 5, e->review_date);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 6, e->measures);
+		rc = pt_db_bind_text(st, 6, e->measures);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 7, e->note);
+		rc = pt_db_bind_text(st, 7, e->note);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int(st, 8, e->needs_approval);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int(st, 9, e->approved);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 10, e->approved_by);
+		rc = pt_db_bind_text(st, 10, e->approved_by);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 11, e->approved_at);
+		rc = pt_db_bind_text(st, 11, e->approved_at);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 12, now);
+		rc = pt_db_bind_text(st, 12, now);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 13, actor);
-	return step_done(db, st, rc, "recording the decision", d);
+		rc = pt_db_bind_text(st, 13, actor);
+	return pt_db_step_done(db, st, rc, "recording the decision", d);
 }
 
 enum pt_err pt_db_register_approved(struct pt_db *db, const char *site_id, const char *threat_id,
@@ -205,16 +228,16 @@ enum pt_err pt_db_register_approved(struct pt_db *db, const char *site_id, const
 	sqlite3_stmt *st;
 	enum pt_err err;
 	int rc;
-	if ((err = pt_db_stmt(db, SQL_REGISTER_APPROVE, &st, d)) != PT_OK)
+	if ((err = pt_db_prepare(db, &stmts, ST_REGISTER_APPROVE, &st, d)) != PT_OK)
 		return err;
-	rc = bind_text(st, 1, site_id);
+	rc = pt_db_bind_text(st, 1, site_id);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 2, threat_id);
+		rc = pt_db_bind_text(st, 2, threat_id);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 3, actor);
+		rc = pt_db_bind_text(st, 3, actor);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 4, now);
-	return step_done(db, st, rc, "approving the acceptance", d);
+		rc = pt_db_bind_text(st, 4, now);
+	return pt_db_step_done(db, st, rc, "approving the acceptance", d);
 }
 
 enum pt_err pt_db_register_history_commit(struct pt_db *db, const char *site_id,
@@ -225,59 +248,59 @@ enum pt_err pt_db_register_history_commit(struct pt_db *db, const char *site_id,
 	sqlite3_stmt *st;
 	enum pt_err err;
 	int rc;
-	if ((err = pt_db_stmt(db, SQL_HISTORY_COMMIT, &st, d)) != PT_OK)
+	if ((err = pt_db_prepare(db, &stmts, ST_HISTORY_COMMIT, &st, d)) != PT_OK)
 		return err;
-	rc = bind_text(st, 1, site_id);
+	rc = pt_db_bind_text(st, 1, site_id);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 2, measure_id);
+		rc = pt_db_bind_text(st, 2, measure_id);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 3, at);
+		rc = pt_db_bind_text(st, 3, at);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 4, actor);
+		rc = pt_db_bind_text(st, 4, actor);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 5, detail);
-	return step_done(db, st, rc, "recording the commitment in the register", d);
+		rc = pt_db_bind_text(st, 5, detail);
+	return pt_db_step_done(db, st, rc, "recording the commitment in the register", d);
+}
+
+/* A risk_register_history row into row (a struct pt_register_history_row). */
+static enum pt_err history_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
+{
+	struct pt_register_history_row *h = row;
+	enum pt_err err;
+	(void)ctx;
+	if ((err = pt_db_col_text(st, 0, h->at, sizeof h->at, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 1, h->actor, sizeof h->actor, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 2, h->action, sizeof h->action, d)) != PT_OK)
+		return err;
+	return pt_db_col_text(st, 3, h->detail, sizeof h->detail, d);
 }
 
 enum pt_err pt_db_register_history(struct pt_db *db, const char *site_id, const char *threat_id,
 				   struct pt_register_history_row **rows, size_t *n,
 				   struct pt_diag *d)
 {
-	struct pt_register_history_row *list = NULL;
+	struct pt_db_rows list = {.elem_size = sizeof **rows,
+				  .max = HISTORY_MAX,
+				  .too_many = "too many history rows",
+				  .fill = history_row};
 	sqlite3_stmt *st;
-	size_t count = 0, cap = 0;
 	enum pt_err err;
-	int rc = SQLITE_DONE;
+	int rc;
 
 	*rows = NULL;
 	*n = 0;
-	if ((err = pt_db_stmt(db, SQL_HISTORY_GET, &st, d)) != PT_OK)
+	if ((err = pt_db_prepare(db, &stmts, ST_HISTORY_GET, &st, d)) != PT_OK)
 		return err;
-	rc = bind_text(st, 1, site_id);
+	rc = pt_db_bind_text(st, 1, site_id);
 	if (rc == SQLITE_OK)
-		rc = bind_text(st, 2, threat_id);
-	while ((rc == SQLITE_OK || rc == SQLITE_ROW) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct pt_register_history_row *h;
-		if ((err = pt_db_grow((void **)&list, &cap, count, sizeof *list, HISTORY_MAX,
-				      "too many history rows", d)) != PT_OK)
-			break;
-		h = &list[count];
-		memset(h, 0, sizeof *h);
-		if ((err = col_text(st, 0, h->at, sizeof h->at, d)) != PT_OK ||
-		    (err = col_text(st, 1, h->actor, sizeof h->actor, d)) != PT_OK ||
-		    (err = col_text(st, 2, h->action, sizeof h->action, d)) != PT_OK ||
-		    (err = col_text(st, 3, h->detail, sizeof h->detail, d)) != PT_OK)
-			break;
-		count++;
+		rc = pt_db_bind_text(st, 2, threat_id);
+	if (rc != SQLITE_OK) {
+		sqlite3_reset(st);
+		return pt_db_fail(db, rc, d, "reading the register's history");
 	}
-	sqlite3_reset(st);
-	if (err == PT_OK && rc != SQLITE_DONE)
-		err = pt_db_fail(db, rc, d, "reading the register's history");
-	if (err != PT_OK) {
-		free(list);
+	if ((err = pt_db_rows_read(db, st, &list, "reading the register's history", d)) != PT_OK)
 		return err;
-	}
-	*rows = list;
-	*n = count;
+	*rows = list.items;
+	*n = list.n;
 	return PT_OK;
 }

@@ -14,12 +14,19 @@
 
 /** The store files that own a statement table (one cache per file and connection). */
 enum pt_db_module {
-	PT_DBM_DB,      /**< pt_db.c */
-	PT_DBM_CATALOG, /**< pt_catalog_store.c */
-	PT_DBM_SITE,    /**< pt_site_store.c */
-	PT_DBM_USER,    /**< pt_user_store.c */
-	PT_DBM_ACCESS,  /**< pt_access_store.c */
-	PT_DBM_SESSION, /**< pt_session_store.c */
+	PT_DBM_DB,         /**< pt_db.c */
+	PT_DBM_CATALOG,    /**< pt_catalog_store.c */
+	PT_DBM_SITE,       /**< pt_site_store.c */
+	PT_DBM_USER,       /**< pt_user_store.c */
+	PT_DBM_ACCESS,     /**< pt_access_store.c */
+	PT_DBM_SESSION,    /**< pt_session_store.c */
+	PT_DBM_MEASURES,   /**< pt_measures_store.c */
+	PT_DBM_PLANS,      /**< pt_plans_store.c */
+	PT_DBM_REGISTER,   /**< pt_register_store.c */
+	PT_DBM_AUDIT,      /**< pt_audit.c */
+	PT_DBM_AUDIT_READ, /**< pt_audit_read.c */
+	PT_DBM_RANKING,    /**< pt_ranking.c */
+	PT_DBM_RESETS,     /**< pt_resets.c */
 	PT_DBM_COUNT
 };
 
@@ -41,14 +48,6 @@ struct pt_db_stmt_table {
 enum pt_err pt_db_prepare(struct pt_db *db, const struct pt_db_stmt_table *t, int id,
 			  sqlite3_stmt **out, struct pt_diag *d);
 
-/**
- * The prepared statement of sql, cached by the string's address (for the
- * store files without a statement table yet: pt_plan_store.c, pt_audit.c).
- * PT_ELIMIT past the cache's size.
- */
-enum pt_err pt_db_stmt(struct pt_db *db, const char *sql, sqlite3_stmt **out,
-		       struct pt_diag *d);
-
 /** Run statement id of t to its end (its rows, if any, ignored). */
 enum pt_err pt_db_exec(struct pt_db *db, const struct pt_db_stmt_table *t, int id,
 		       struct pt_diag *d);
@@ -67,6 +66,13 @@ enum pt_err pt_db_step_done(struct pt_db *db, sqlite3_stmt *st, int rc, const ch
 /** Nonzero when statement id of t, with text (cut at cap bytes) bound as ?1, returns a row. */
 int pt_db_exists(struct pt_db *db, const struct pt_db_stmt_table *t, int id, const char *text,
 		 size_t cap);
+
+/**
+ * 1 when statement id of t, with text a bound as ?1 and b (unless NULL) as
+ * ?2 (NULL a binds ""), returns a row; 0 when not; -1 on failure (d filled).
+ */
+int pt_db_row_exists(struct pt_db *db, const struct pt_db_stmt_table *t, int id, const char *a,
+		     const char *b, struct pt_diag *d);
 
 /* ---- the row reader ----------------------------------------------------- */
 
@@ -122,11 +128,17 @@ enum pt_err pt_db_grow(void **list, size_t *cap, size_t count, size_t elem_size,
 enum pt_err pt_db_col_text(sqlite3_stmt *st, int col, char *buf, size_t cap,
 			   struct pt_diag *d);
 
+/** Copy text column col into buf of size cap, cut to fit (NULL is ""). */
+void pt_db_col_copy(sqlite3_stmt *st, int col, char *buf, size_t cap);
+
 /** An integer column that must fit an int (clamped). */
 int pt_db_col_int(sqlite3_stmt *st, int col);
 
 /** Bind a NUL-terminated field of a fixed-size array (never reads past cap). */
 int pt_db_bind_field(sqlite3_stmt *st, int i, const char *s, size_t cap);
+
+/** Bind s (NULL: "") as parameter i, borrowed until the statement is reset. */
+int pt_db_bind_text(sqlite3_stmt *st, int i, const char *s);
 
 /** Nonzero when the fixed-size field s holds a NUL-terminated, non-empty string. */
 int pt_db_field_ok(const char *s, size_t cap);
