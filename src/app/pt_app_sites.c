@@ -555,11 +555,13 @@ enum pt_err pt_app_site_readers(const struct pt_caller *c, struct pt_db *db, con
 {
 	struct pt_snapshot *snap = NULL;
 	struct pt_access_record rec;
+	struct pt_read_log log;
 	long long *ids = NULL;
 	size_t n = 0, i;
 	enum pt_err err;
 	long k;
 	memset(out, 0, sizeof *out);
+	memset(&log, 0, sizeof log);
 	if ((err = visible_site(c, db, id, &snap, &k, &rec, d)) != PT_OK ||
 	    (err = pt_db_site_readers(db, id, &ids, &n, d)) != PT_OK)
 		goto out;
@@ -577,9 +579,13 @@ enum pt_err pt_app_site_readers(const struct pt_caller *c, struct pt_db *db, con
 		pt_strlcpy(out->items[out->n].org_name, u.org_name, sizeof out->items[out->n].org_name);
 		out->n++;
 	}
+	pt_read_log_note(&log, &snap->sites.items[k]);
+	err = pt_read_log_commit(c, db, "site.readers.read", &log, d);
 out:
 	free(ids);
 	pt_snapshot_release(snap);
+	if (err != PT_OK)
+		pt_reader_list_clear(out);
 	return err;
 }
 

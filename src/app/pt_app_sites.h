@@ -183,7 +183,11 @@ struct pt_reader_list {
 /** Free what l holds and zero it. */
 void pt_reader_list_clear(struct pt_reader_list *l);
 
-/** The users named on site id, when c may read it (PT_ENOTFOUND otherwise). */
+/**
+ * The users named on site id, when c may read it (PT_ENOTFOUND otherwise).
+ * The read of an AMBER or higher site is audited ("site.readers.read") when
+ * c->audit_reads; a read that cannot be audited is not answered (out empty).
+ */
 enum pt_err pt_app_site_readers(const struct pt_caller *c, struct pt_db *db, const char *id,
 				struct pt_reader_list *out, struct pt_diag *d);
 

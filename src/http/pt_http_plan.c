@@ -403,30 +403,24 @@ void pt_h_register_list(struct pt_req *r)
 	pt_register_list_clear(&l);
 }
 
-/* Reply with the register entry (site, threat) as it is now (200). */
-static void reply_entry(struct pt_req *r, const struct pt_caller *c, const char *site,
-			const char *threat)
+/* Reply 200 with register entry e, or with err. */
+static void reply_entry(struct pt_req *r, enum pt_err err, const struct pt_diag *d,
+			const struct pt_register_entry *e, int can_treat)
 {
-	struct pt_register_entry e;
-	struct pt_diag d;
-	enum pt_err err;
-	int can_treat = 0;
-	memset(&d, 0, sizeof d);
-	err = pt_app_register_entry(c, r->db, site, threat, &e, &can_treat, &d);
-	if (err == PT_ENOTFOUND)
-		pt_reply_not_found(r);
-	else if (err != PT_OK)
-		pt_reply_diag(r, err, &d);
+	if (err != PT_OK)
+		pt_reply_diag(r, err, d);
 	else
-		pt_reply_json(r, 200, pt_register_entry_to_json(&e, PT_REGISTER_JSON_API, can_treat));
+		pt_reply_json(r, 200, pt_register_entry_to_json(e, PT_REGISTER_JSON_API, can_treat));
 }
 
 void pt_h_register_set(struct pt_req *r)
 {
 	struct pt_register_change ch;
+	struct pt_register_entry e;
 	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_err err;
+	int can_treat = 0;
 	const json_t *measures = json_object_get(r->json, "measures");
 	char joined[PT_REGISTER_MEASURES_MAX];
 	size_t i, used = 0;
@@ -457,29 +451,25 @@ void pt_h_register_set(struct pt_req *r)
 		ch.measures = joined;
 	}
 	pt_api_caller(r, &c);
-	if ((err = pt_app_register_set(&c, r->db, r->param[0], r->param[1], &ch, &d)) != PT_OK) {
-		pt_reply_diag(r, err, &d);
-		return;
-	}
-	reply_entry(r, &c, r->param[0], r->param[1]);
+	err = pt_app_register_set(&c, r->db, r->param[0], r->param[1], &ch, &e, &can_treat, &d);
+	reply_entry(r, err, &d, &e, can_treat);
 }
 
 void pt_h_register_approve(struct pt_req *r)
 {
+	struct pt_register_entry e;
 	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_err err;
+	int can_treat = 0;
 	memset(&d, 0, sizeof d);
 	if (!pt_valid_id(r->param[0]) || !pt_valid_id(r->param[1])) {
 		pt_reply_not_found(r);
 		return;
 	}
 	pt_api_caller(r, &c);
-	if ((err = pt_app_register_approve(&c, r->db, r->param[0], r->param[1], &d)) != PT_OK) {
-		pt_reply_diag(r, err, &d);
-		return;
-	}
-	reply_entry(r, &c, r->param[0], r->param[1]);
+	err = pt_app_register_approve(&c, r->db, r->param[0], r->param[1], &e, &can_treat, &d);
+	reply_entry(r, err, &d, &e, can_treat);
 }
 
 void pt_h_register_history(struct pt_req *r)

@@ -309,7 +309,9 @@ static void test_site_get_patch_readers(void)
 	CHECK_INT(a.sets[PT_METHOD_QUANT].n, 0);
 	pt_site_assessments_clear(&a);
 	/* readers: the one who made it RED; the viewer named, then un-named */
+	CHECK_INT(fx_audited(w.db, "site.readers.read", NULL), 0);
 	CHECK_INT(pt_app_site_readers(&op, w.db, "A-1", &readers, &d), PT_OK);
+	CHECK_INT(fx_audited(w.db, "site.readers.read", NULL), 1); /* a read of a RED site */
 	CHECK_INT(readers.n, 1);
 	CHECK_STR(readers.items[0].name, "op-a");
 	pt_reader_list_clear(&readers);
