@@ -573,24 +573,19 @@ int pt_cmd_plan(struct pt_cli *cli)
 	if ((rc = pt_cli_caller(db, as, &c)))
 		goto out;
 	memset(&d, 0, sizeof d);
-	err = pt_app_plan_run(&c, db, &o, &run, &d);
+	o.region_required = 1;
+	if (save) {
+		struct pt_plan_saved saved;
+		err = pt_app_plan_save(&c, db, save, &o, &saved, &d);
+		run = saved.run; /* ours now */
+		saved.run = NULL;
+		pt_plan_saved_clear(&saved);
+	} else {
+		err = pt_app_plan_run(&c, db, &o, &run, &d);
+	}
 	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
-	}
-	if (o.region && run->model->n_sites == 0) {
-		pt_cli_errorf("no site of region \"%s\"%s; 'protect sites list' shows the regions",
-			      o.region, run->withheld ? " that this user may read" : "");
-		rc = 65;
-		goto out;
-	}
-	if (save) {
-		memset(&d, 0, sizeof d);
-		err = pt_app_plan_save(&c, db, save, run, &d);
-		if (err != PT_OK) {
-			rc = pt_cli_fail(err, &d);
-			goto out;
-		}
 	}
 	if (sensitivity) {
 		memset(&d, 0, sizeof d);

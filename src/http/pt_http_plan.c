@@ -301,24 +301,25 @@ void pt_h_plans_list(struct pt_req *r)
 	pt_saved_plans_clear(&l);
 }
 
-/* Reply with saved plan name as the caller sees it (status 200 with the plan, 201 the summary). */
-static void reply_saved(struct pt_req *r, const char *name, const char *read_action, int status)
+void pt_h_plan_saved_get(struct pt_req *r)
 {
 	struct pt_saved_plan_read p;
 	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_err err;
 	json_t *summary;
+	if (!pt_valid_id(r->param[0])) {
+		pt_reply_not_found(r);
+		return;
+	}
 	memset(&d, 0, sizeof d);
 	pt_api_caller(r, &c);
-	if ((err = pt_app_plan_get(&c, r->db, name, read_action, &p, &d)) != PT_OK) {
+	if ((err = pt_app_plan_get(&c, r->db, r->param[0], "plan.saved.read", &p, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
 		return;
 	}
 	summary = summary_json(&p.seen, p.show_hidden);
-	if (status == 201) {
-		pt_reply_json(r, 201, summary);
-	} else if (!summary || json_object_set_new(p.plan, "saved", summary)) {
+	if (!summary || json_object_set_new(p.plan, "saved", summary)) {
 		pt_reply_json(r, 500, NULL);
 	} else {
 		pt_reply_json(r, 200, p.plan);
@@ -327,19 +328,10 @@ static void reply_saved(struct pt_req *r, const char *name, const char *read_act
 	pt_saved_plan_read_clear(&p);
 }
 
-void pt_h_plan_saved_get(struct pt_req *r)
-{
-	if (!pt_valid_id(r->param[0])) {
-		pt_reply_not_found(r);
-		return;
-	}
-	reply_saved(r, r->param[0], "plan.saved.read", 200);
-}
-
 void pt_h_plan_post(struct pt_req *r)
 {
 	struct pt_plan_opts o;
-	struct pt_plan_run *run = NULL;
+	struct pt_plan_saved saved;
 	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_err err;
@@ -355,17 +347,15 @@ void pt_h_plan_post(struct pt_req *r)
 	o.check_exact = o.solver == PT_SOLVER_FAST ? -1 : 0;
 	o.time_limit_s = -SERVER_EXACT_LIMIT_S;
 	pt_api_caller(r, &c);
-	if ((err = pt_app_plan_run(&c, r->db, &o, &run, &d)) != PT_OK ||
-	    (err = pt_app_plan_save(&c, r->db, name, run, &d)) != PT_OK) {
+	if ((err = pt_app_plan_save(&c, r->db, name, &o, &saved, &d)) != PT_OK) {
 		if (err == PT_ECONFLICT) /* as a user name taken: 400 naming the field */
 			pt_reply_error(r, 400, "name", 0, "name: a plan named %s exists already", name);
 		else
 			pt_reply_diag(r, err, &d);
-		goto out;
+		return;
 	}
-	reply_saved(r, name, NULL, 201);
-out:
-	pt_plan_run_free(run);
+	pt_reply_json(r, 201, summary_json(&saved.seen, saved.show_hidden));
+	pt_plan_saved_clear(&saved);
 }
 
 /* ---- the risk register ---- */
