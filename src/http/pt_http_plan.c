@@ -169,74 +169,73 @@ void pt_h_site_measures(struct pt_req *r)
 
 /* ---- the plan ---- */
 
-void pt_h_plan_get(struct pt_req *r)
+/*
+ * The plan of the query (frontier_default as in plan_query), its read
+ * audited as read_action, with its sensitivity when the query asks, and
+ * its view (variants: room for PT_PLAN_VARIANTS_MAX, borrowed by v). The
+ * run or NULL after replying (400 for the query, or the use case's error);
+ * free it with pt_plan_run_free.
+ */
+static struct pt_plan_run *plan_run_or_reply(struct pt_req *r, int frontier_default,
+					     const char *read_action,
+					     struct pt_plan_variant *variants,
+					     struct pt_plan_view *v)
 {
+	const struct pt_qval *sensitivity = pt_req_query(r, "sensitivity");
 	struct pt_plan_opts o;
 	struct pt_plan_run *run = NULL;
-	struct pt_plan_view v;
 	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_err err;
-	const struct pt_qval *sensitivity = pt_req_query(r, "sensitivity"),
-			     *rejected = pt_req_query(r, "rejected");
-	struct pt_plan_variant variants[PT_PLAN_VARIANTS_MAX];
 	size_t n_variants = 0;
 	memset(&d, 0, sizeof d);
-	if (plan_query(r, 0, &o))
-		return;
-	o.read_action = "plan.read";
+	if (plan_query(r, frontier_default, &o))
+		return NULL;
+	o.read_action = read_action;
 	pt_api_caller(r, &c);
 	if ((err = pt_app_plan_run(&c, r->db, &o, &run, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
-		return;
+		return NULL;
 	}
 	if (sensitivity->set && sensitivity->num &&
 	    (err = pt_app_plan_sensitivity(&o, run, variants, &n_variants, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
-		goto out;
+		pt_plan_run_free(run);
+		return NULL;
 	}
-	pt_app_plan_view(run, "", &v);
+	pt_app_plan_view(run, "", v);
+	v->variants = n_variants ? variants : NULL;
+	v->n_variants = n_variants;
+	return run;
+}
+
+void pt_h_plan_get(struct pt_req *r)
+{
+	const struct pt_qval *rejected = pt_req_query(r, "rejected");
+	struct pt_plan_variant variants[PT_PLAN_VARIANTS_MAX];
+	struct pt_plan_view v;
+	struct pt_plan_run *run = plan_run_or_reply(r, 0, "plan.read", variants, &v);
+	if (!run)
+		return;
 	v.omit_rejected = rejected->set && !rejected->num;
 	v.with_time_limit = 1;
 	v.exact_time_limit_s = run->time_limit_s;
-	v.variants = n_variants ? variants : NULL;
-	v.n_variants = n_variants;
 	pt_reply_json(r, 200, pt_plan_to_json(&v));
-out:
 	pt_plan_run_free(run);
 }
 
 void pt_h_plan_report(struct pt_req *r)
 {
-	struct pt_plan_opts o;
-	struct pt_plan_run *run = NULL;
+	struct pt_plan_variant variants[PT_PLAN_VARIANTS_MAX];
 	struct pt_plan_view v;
-	struct pt_caller c;
-	struct pt_diag d;
+	struct pt_plan_run *run;
 	struct MHD_Response *resp;
 	enum pt_err err;
 	char *buf = NULL;
-	size_t len = 0, n_variants = 0;
-	const struct pt_qval *sensitivity = pt_req_query(r, "sensitivity");
-	struct pt_plan_variant variants[PT_PLAN_VARIANTS_MAX];
+	size_t len = 0;
 	FILE *f;
-	memset(&d, 0, sizeof d);
-	if (plan_query(r, 1, &o))
+	if (!(run = plan_run_or_reply(r, 1, "plan.report", variants, &v)))
 		return;
-	o.read_action = "plan.report";
-	pt_api_caller(r, &c);
-	if ((err = pt_app_plan_run(&c, r->db, &o, &run, &d)) != PT_OK) {
-		pt_reply_diag(r, err, &d);
-		return;
-	}
-	if (sensitivity->set && sensitivity->num &&
-	    (err = pt_app_plan_sensitivity(&o, run, variants, &n_variants, &d)) != PT_OK) {
-		pt_reply_diag(r, err, &d);
-		goto out;
-	}
-	pt_app_plan_view(run, "", &v);
-	v.variants = n_variants ? variants : NULL;
-	v.n_variants = n_variants;
 	if (!(f = open_memstream(&buf, &len))) {
 		pt_reply_json(r, 500, NULL);
 		goto out;
