@@ -115,6 +115,12 @@ enum pt_err pt_app_plan_run(const struct pt_caller *c, struct pt_db *db,
 		err = pt_db_site_measures_list(db, NULL, &sm, &n_sm, d);
 	if ((err = pt_db_end(db, err, d)) != PT_OK)
 		goto fail;
+	if (o->region_required && o->region && *o->region && run->ranking->sites.n == 0) {
+		err = pt_diag_set(d, PT_EINVAL, 0, "",
+				  "no site of region \"%s\"%s; 'protect sites list' shows the regions",
+				  o->region, filter.withheld ? " that this user may read" : "");
+		goto fail;
+	}
 	run->withheld = filter.withheld;
 	run->show_withheld = pt_access_hidden_counts(&c->who) == PT_ACCESS_OK;
 	run->outside_region = filter.outside_region;

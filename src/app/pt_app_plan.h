@@ -33,6 +33,10 @@ struct pt_plan_opts {
 	unsigned horizon_years;   /**< 1-100; 0 = setting plan.horizon_years */
 	/** The audit action of the read ("plan.read"); NULL: the read is not audited. */
 	const char *read_action;
+	/** Nonzero: a region (non-empty) with no site the caller may read is
+	 * PT_EINVAL ("no site of region ..."), nothing computed nor saved (the
+	 * command line's rule; the API answers an empty plan). */
+	int region_required;
 };
 
 /** A plan run: what it was computed from and its result. Free with pt_plan_run_free. */
@@ -80,21 +84,36 @@ void pt_app_plan_view(const struct pt_plan_run *run, const char *name, struct pt
 enum pt_err pt_app_plan_sensitivity(const struct pt_plan_opts *o, const struct pt_plan_run *base,
 				    struct pt_plan_variant *out, size_t *n, struct pt_diag *d);
 
-/**
- * Save run under name (PT_ECONFLICT if taken; PT_EINVAL if not an id): the
- * summary, the plan's JSON, its funded sites and every chosen measure as a
- * committed measure of its site, in one transaction. c must pass
- * pt_access_plan_save (PT_EFORBIDDEN). Audited ("plan.save").
- */
-enum pt_err pt_app_plan_save(const struct pt_caller *c, struct pt_db *db, const char *name,
-			     const struct pt_plan_run *run, struct pt_diag *d);
-
 /** A saved plan as one caller sees it. Plain data. */
 struct pt_saved_plan_seen {
 	struct pt_saved_plan plan;  /**< figures over the funded sites the caller may read */
 	int partial;                /**< some funded sites are hidden: figures re-totalled, gap unknown */
 	long long hidden_sites;     /**< how many (meaningful only when show_hidden) */
 };
+
+/** A plan computed and saved. Clear with pt_plan_saved_clear. */
+struct pt_plan_saved {
+	struct pt_plan_run *run;        /**< the run saved (owned; a caller may take it, setting NULL) */
+	struct pt_saved_plan_seen seen; /**< its summary as stored (every funded site was read by c) */
+	int show_hidden;                /**< c may be told hidden_sites (pt_access_hidden_counts) */
+};
+
+/** Free what s holds and zero it (the struct stays). */
+void pt_plan_saved_clear(struct pt_plan_saved *s);
+
+/**
+ * Compute a plan as pt_app_plan_run does with o and save it under name:
+ * c must pass pt_access_plan_save (PT_EFORBIDDEN) and name be an id
+ * (PT_EINVAL, field "name"), both asked before anything is read or
+ * computed; then the summary, the plan's JSON, its funded sites and every
+ * chosen measure as a committed measure of its site, in one transaction
+ * (PT_ECONFLICT, field "name", if the name is taken). Audited
+ * ("plan.save"). out gets the run and the summary built from what was
+ * saved (nothing read back); on an error out is empty.
+ */
+enum pt_err pt_app_plan_save(const struct pt_caller *c, struct pt_db *db, const char *name,
+			     const struct pt_plan_opts *o, struct pt_plan_saved *out,
+			     struct pt_diag *d);
 
 /** A page of saved plans. Clear with pt_saved_plans_clear. */
 struct pt_saved_plans {

@@ -66,8 +66,10 @@ static enum pt_err site_lines(const struct pt_plan_run *run, struct pt_plan_site
 	return PT_OK;
 }
 
-enum pt_err pt_app_plan_save(const struct pt_caller *c, struct pt_db *db, const char *name,
-			     const struct pt_plan_run *run, struct pt_diag *d)
+/* Save run under name (checked by the caller) as c, in one transaction; *p_out: the summary stored. */
+static enum pt_err save_run(const struct pt_caller *c, struct pt_db *db, const char *name,
+			    const struct pt_plan_run *run, struct pt_saved_plan *p_out,
+			    struct pt_diag *d)
 {
 	struct pt_plan_view v;
 	struct pt_saved_plan p;
@@ -80,14 +82,8 @@ enum pt_err pt_app_plan_save(const struct pt_caller *c, struct pt_db *db, const 
 	size_t i, k, added = 0, n_lines = 0;
 	int taken;
 
-	if (!c || !db || !run || !run->model || !run->ranking)
-		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no plan");
-	if (pt_access_plan_save(&c->who) != PT_ACCESS_OK)
-		return pt_diag_set(d, PT_EFORBIDDEN, 0, "",
-				   "only government admins and coordinators save plans");
-	if (!name || !pt_id_valid(name) || strlen(name) >= PT_PLAN_NAME_MAX)
-		return pt_diag_set(d, PT_EINVAL, 0, "name",
-				   "a plan's name is 1 to 63 letters, digits, '-', '_' or '.'");
+	if (!run->model || !run->ranking)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no plan");
 	m = run->model;
 	pt_app_plan_view(run, name, &v);
 	v.omit_withheld = 0; /* stored whole; readers see what they may */
@@ -128,7 +124,7 @@ enum pt_err pt_app_plan_save(const struct pt_caller *c, struct pt_db *db, const 
 	p.budget_eur = run->result.budget_eur;
 	p.cost_eur = run->result.cost_eur;
 	p.risk_reduction_eur = run->result.risk_reduction_eur;
-	p.gap = run->result.gap;
+	p.gap = isfinite(run->result.gap) ? run->result.gap : 0; /* as stored */
 	p.sites_funded = (long long)run->result.sites_funded;
 	p.measures = (long long)run->result.measures_chosen;
 	if ((err = pt_db_plan_add(db, &p, json, lines, n_lines, d)) != PT_OK)
@@ -156,11 +152,45 @@ enum pt_err pt_app_plan_save(const struct pt_caller *c, struct pt_db *db, const 
 	snprintf(detail, sizeof detail,
 		 "budget %.0f EUR, cost %.0f EUR, %zu measures committed at %zu sites", run->result.budget_eur,
 		 run->result.cost_eur, added, run->result.sites_funded);
-	err = pt_audit_append(db, "plan.save", "plans", name, detail, d);
+	if ((err = pt_audit_append(db, "plan.save", "plans", name, detail, d)) == PT_OK)
+		*p_out = p;
 out:
 	free(json);
 	free(lines);
 	return pt_db_end(db, err, d);
+}
+
+void pt_plan_saved_clear(struct pt_plan_saved *s)
+{
+	pt_plan_run_free(s->run);
+	memset(s, 0, sizeof *s);
+}
+
+enum pt_err pt_app_plan_save(const struct pt_caller *c, struct pt_db *db, const char *name,
+			     const struct pt_plan_opts *o, struct pt_plan_saved *out,
+			     struct pt_diag *d)
+{
+	enum pt_err err;
+	memset(out, 0, sizeof *out);
+	if (!c || !db || !o)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no options");
+	/* refused before anything is computed */
+	if (pt_access_plan_save(&c->who) != PT_ACCESS_OK)
+		return pt_diag_set(d, PT_EFORBIDDEN, 0, "",
+				   "only government admins and coordinators save plans");
+	if (!name || !pt_id_valid(name) || strlen(name) >= PT_PLAN_NAME_MAX)
+		return pt_diag_set(d, PT_EINVAL, 0, "name",
+				   "a plan's name is 1 to 63 letters, digits, '-', '_' or '.'");
+	if ((err = pt_app_plan_run(c, db, o, &out->run, d)) != PT_OK ||
+	    (err = save_run(c, db, name, out->run, &out->seen.plan, d)) != PT_OK) {
+		pt_plan_saved_clear(out);
+		return err;
+	}
+	/* The run covered only sites c may read, so c reads every funded site. */
+	out->seen.partial = 0;
+	out->seen.hidden_sites = 0;
+	out->show_hidden = pt_access_hidden_counts(&c->who) == PT_ACCESS_OK;
+	return PT_OK;
 }
 
 /* ---- reading saved plans ------------------------------------------------- */

@@ -147,6 +147,34 @@ read_done:
 	return PT_OK;
 }
 
+/*
+ * The entry of (site_id, threat_id) as who may read it into *out;
+ * PT_ENOTFOUND (field "threat_id") when the pair is not assessed, (field
+ * "site_id") when the site is missing or hidden. Inside a caller's
+ * transaction or on its own.
+ */
+static enum pt_err entry_find(struct pt_db *db, const struct pt_principal *who,
+			      const char *site_id, const char *threat_id,
+			      struct pt_register_entry *out, struct pt_diag *d)
+{
+	struct pt_register_entry *all = NULL;
+	size_t n = 0, i;
+	enum pt_err err;
+	if ((err = register_all(db, who, site_id, &all, &n, d)) != PT_OK)
+		return err;
+	for (i = 0; i < n; i++)
+		if (strcmp(all[i].threat_id, threat_id) == 0)
+			break;
+	if (i < n)
+		*out = all[i];
+	else
+		err = pt_diag_set(d, PT_ENOTFOUND, 0, "threat_id",
+				  "%s %s: no assessed risk of that site and threat", site_id,
+				  threat_id);
+	free(all);
+	return err;
+}
+
 /* Nonzero for a real calendar date written YYYY-MM-DD. */
 static int date_valid(const char *s)
 {
@@ -303,7 +331,8 @@ static void pair_record(char *buf, size_t size, const char *site_id, const char 
 
 enum pt_err pt_app_register_set(const struct pt_caller *c, struct pt_db *db,
 				const char *site_id, const char *threat_id,
-				const struct pt_register_change *change, struct pt_diag *d)
+				const struct pt_register_change *change,
+				struct pt_register_entry *out, int *can_treat, struct pt_diag *d)
 {
 	const struct pt_principal *who = c ? &c->who : NULL;
 	struct pt_register_entry cur, next;
@@ -319,8 +348,10 @@ enum pt_err pt_app_register_set(const struct pt_caller *c, struct pt_db *db,
 	long long owner = 0;
 	int exists = 0, needs;
 
-	if (!c || !db || !change || !site_id || !threat_id)
-		return pt_diag_set(d, PT_EINVAL, 0, "", "no database, pair or change");
+	if (can_treat)
+		*can_treat = 0;
+	if (!c || !db || !change || !site_id || !threat_id || !out)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database, pair, change or result");
 	if (!pt_id_valid(site_id))
 		return pt_diag_set(d, PT_ENOTFOUND, 0, "site_id", "unknown site %s", site_id);
 	if (!pt_id_valid(threat_id))
@@ -441,26 +472,33 @@ enum pt_err pt_app_register_set(const struct pt_caller *c, struct pt_db *db,
 					      d)) != PT_OK)
 		goto out;
 	pair_record(record, sizeof record, site_id, threat_id);
-	err = pt_audit_append(db, "register.set", "risk_register", record, detail, d);
+	if ((err = pt_audit_append(db, "register.set", "risk_register", record, detail, d)) != PT_OK)
+		goto out;
+	err = entry_find(db, who, site_id, threat_id, out, d); /* as written, in this transaction */
 out:
-	return pt_db_end(db, err, d);
+	if ((err = pt_db_end(db, err, d)) == PT_OK && can_treat)
+		*can_treat = 1; /* it passed pt_access_treat */
+	return err;
 }
 
 enum pt_err pt_app_register_approve(const struct pt_caller *c, struct pt_db *db,
 				    const char *site_id, const char *threat_id,
+				    struct pt_register_entry *out, int *can_treat,
 				    struct pt_diag *d)
 {
 	struct pt_register_entry cur;
 	struct pt_site site;
-	enum pt_access a;
+	enum pt_access a, treat = PT_ACCESS_NOT_FOUND;
 	char now[PT_TIMESTAMP_MAX], detail[256], record[2 * PT_ID_MAX];
 	const char *actor;
 	long long responsible_id;
 	enum pt_err err;
 	int exists;
 
-	if (!c || !db || !site_id || !threat_id)
-		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or pair");
+	if (can_treat)
+		*can_treat = 0;
+	if (!c || !db || !site_id || !threat_id || !out)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database, pair or result");
 	if (pt_access_register_approve(&c->who) != PT_ACCESS_OK)
 		return pt_diag_set(d, PT_EFORBIDDEN, 0, "",
 				   "only a government coordinator approves accepting a risk");
@@ -489,9 +527,14 @@ enum pt_err pt_app_register_approve(const struct pt_caller *c, struct pt_db *db,
 	if ((err = pt_db_register_history_add(db, site_id, threat_id, now, actor, "approve", detail, d)) != PT_OK)
 		goto out;
 	pair_record(record, sizeof record, site_id, threat_id);
-	err = pt_audit_append(db, "register.approve", "risk_register", record, detail, d);
+	if ((err = pt_audit_append(db, "register.approve", "risk_register", record, detail, d)) ==
+		    PT_OK &&
+	    (err = entry_find(db, &c->who, site_id, threat_id, out, d)) == PT_OK)
+		err = pt_app_site_access(db, &c->who, site_id, pt_access_treat, &site, NULL, &treat, d);
 out:
-	return pt_db_end(db, err, d);
+	if ((err = pt_db_end(db, err, d)) == PT_OK && can_treat)
+		*can_treat = treat == PT_ACCESS_OK;
+	return err;
 }
 
 
@@ -564,27 +607,29 @@ out:
 
 enum pt_err pt_app_register_entry(const struct pt_caller *c, struct pt_db *db,
 				  const char *site_id, const char *threat_id,
-				  struct pt_register_entry *out, int *can_treat,
-				  struct pt_diag *d)
+				  const char *read_action, struct pt_register_entry *out,
+				  int *can_treat, struct pt_diag *d)
 {
-	struct pt_register_list l;
+	struct pt_snapshot *snap = NULL;
+	struct pt_read_log log;
+	unsigned char treat = 0;
 	enum pt_err err;
-	size_t i;
 	*can_treat = 0;
-	if ((err = pt_app_register_list(c, db, site_id, 0, (size_t)-1, NULL, &l, d)) != PT_OK)
-		return err;
-	for (i = 0; i < l.n; i++)
-		if (strcmp(l.items[i].threat_id, threat_id) == 0)
-			break;
-	if (i < l.n) {
-		*out = l.items[i];
-		*can_treat = l.can_treat[i];
-	} else {
-		err = pt_diag_set(d, PT_ENOTFOUND, 0, "threat_id",
-				  "%s %s: no assessed risk of that site and threat", site_id,
-				  threat_id);
-	}
-	pt_register_list_clear(&l);
+	memset(&log, 0, sizeof log);
+	if (!c || !db || !site_id || !threat_id)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or pair");
+	/* the snapshot answers can_treat and the site's label for the audit */
+	if ((c->snapshots || (read_action && c->audit_reads)) && !(snap = pt_app_snapshot(c, db, d)))
+		return d && d->msg[0] ? PT_EDB : PT_ENOMEM;
+	if ((err = entry_find(db, &c->who, site_id, threat_id, out, d)) != PT_OK)
+		goto out;
+	treat_and_note(c, snap, out, 1, &treat, &log);
+	*can_treat = treat;
+	if (read_action)
+		err = pt_read_log_commit(c, db, read_action, &log, d);
+out:
+	pt_read_log_clear(&log);
+	pt_snapshot_release(snap);
 	return err;
 }
 
@@ -594,10 +639,12 @@ enum pt_err pt_app_register_history(const struct pt_caller *c, struct pt_db *db,
 				    struct pt_diag *d)
 {
 	struct pt_site site;
+	struct pt_read_log log;
 	enum pt_access a;
 	enum pt_err err;
 	*rows = NULL;
 	*n = 0;
+	memset(&log, 0, sizeof log);
 	if (!c || !db || !site_id || !threat_id)
 		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or pair");
 	if ((err = pt_db_begin_read(db, d)) != PT_OK)
@@ -607,5 +654,14 @@ enum pt_err pt_app_register_history(const struct pt_caller *c, struct pt_db *db,
 		err = pt_diag_set(d, PT_ENOTFOUND, 0, "site_id", "unknown site %s", site_id);
 	else if (err == PT_OK)
 		err = pt_db_register_history(db, site_id, threat_id, rows, n, d);
-	return pt_db_end(db, err, d);
+	if ((err = pt_db_end(db, err, d)) == PT_OK) {
+		pt_read_log_note(&log, &site);
+		err = pt_read_log_commit(c, db, "register.history.read", &log, d);
+	}
+	if (err != PT_OK) {
+		free(*rows);
+		*rows = NULL;
+		*n = 0;
+	}
+	return err;
 }

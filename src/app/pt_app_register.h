@@ -35,13 +35,16 @@ enum pt_err pt_app_register_list(const struct pt_caller *c, struct pt_db *db,
 
 /**
  * The entry of (site_id, threat_id) as c may read it into *out and
- * whether c may record decisions on it; PT_ENOTFOUND when the pair is not
- * assessed or the site hidden. Not audited.
+ * whether c may record decisions on it (known only with a snapshot: c has
+ * a snapshot source or its read is audited; else 0); PT_ENOTFOUND when
+ * the pair is not assessed (field "threat_id") or the site missing or
+ * hidden (field "site_id"). The read of an AMBER or higher site is audited
+ * as read_action (NULL: not audited) when c->audit_reads.
  */
 enum pt_err pt_app_register_entry(const struct pt_caller *c, struct pt_db *db,
 				  const char *site_id, const char *threat_id,
-				  struct pt_register_entry *out, int *can_treat,
-				  struct pt_diag *d);
+				  const char *read_action, struct pt_register_entry *out,
+				  int *can_treat, struct pt_diag *d);
 
 /**
  * Record a decision on (site_id, threat_id): the pair must be assessed
@@ -49,25 +52,33 @@ enum pt_err pt_app_register_entry(const struct pt_caller *c, struct pt_db *db,
  * pt_access_treat (PT_EFORBIDDEN). Accepting above register.accept_max_band
  * awaits approval unless c passes pt_access_register_approve, whose
  * acceptance is approved at once; a later change of treatment clears an
- * approval. One history row per call. Audited ("register.set").
+ * approval. One history row per call. Audited ("register.set"; the entry
+ * returned is covered by it). On success *out is the entry as written,
+ * read in the same transaction, and *can_treat (may be NULL) 1.
  */
 enum pt_err pt_app_register_set(const struct pt_caller *c, struct pt_db *db,
 				const char *site_id, const char *threat_id,
-				const struct pt_register_change *change, struct pt_diag *d);
+				const struct pt_register_change *change,
+				struct pt_register_entry *out, int *can_treat, struct pt_diag *d);
 
 /**
  * Approve an acceptance awaiting approval: c must pass
  * pt_access_register_approve (PT_EFORBIDDEN) and read the site
- * (PT_ENOTFOUND); PT_EINVAL when nothing awaits approval. Audited, with a
- * history row.
+ * (PT_ENOTFOUND); PT_EINVAL when nothing awaits approval. Audited
+ * ("register.approve"), with a history row. On success *out is the entry
+ * as approved, read in the same transaction, and *can_treat (may be NULL)
+ * whether c may record decisions on it (pt_access_treat).
  */
 enum pt_err pt_app_register_approve(const struct pt_caller *c, struct pt_db *db,
 				    const char *site_id, const char *threat_id,
+				    struct pt_register_entry *out, int *can_treat,
 				    struct pt_diag *d);
 
 /**
  * The history of (site_id, threat_id), oldest first, when c may read the
- * site (PT_ENOTFOUND otherwise). *rows is new (free()).
+ * site (PT_ENOTFOUND otherwise). *rows is new (free()). The read of an
+ * AMBER or higher site is audited ("register.history.read") when
+ * c->audit_reads; a read that cannot be audited is not answered.
  */
 enum pt_err pt_app_register_history(const struct pt_caller *c, struct pt_db *db,
 				    const char *site_id, const char *threat_id,

@@ -550,22 +550,19 @@ void pt_reader_list_clear(struct pt_reader_list *l)
 	l->n = 0;
 }
 
-enum pt_err pt_app_site_readers(const struct pt_caller *c, struct pt_db *db, const char *id,
-				struct pt_reader_list *out, struct pt_diag *d)
+/* The users named on site id into out (emptied first). */
+static enum pt_err readers_fill(struct pt_db *db, const char *id, struct pt_reader_list *out,
+				struct pt_diag *d)
 {
-	struct pt_snapshot *snap = NULL;
-	struct pt_access_record rec;
 	long long *ids = NULL;
 	size_t n = 0, i;
 	enum pt_err err;
-	long k;
-	memset(out, 0, sizeof *out);
-	if ((err = visible_site(c, db, id, &snap, &k, &rec, d)) != PT_OK ||
-	    (err = pt_db_site_readers(db, id, &ids, &n, d)) != PT_OK)
-		goto out;
+	pt_reader_list_clear(out);
+	if ((err = pt_db_site_readers(db, id, &ids, &n, d)) != PT_OK)
+		return err;
 	if (n && !(out->items = calloc(n, sizeof *out->items))) {
-		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-		goto out;
+		free(ids);
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 	}
 	for (i = 0; i < n; i++) {
 		struct pt_user u;
@@ -577,9 +574,29 @@ enum pt_err pt_app_site_readers(const struct pt_caller *c, struct pt_db *db, con
 		pt_strlcpy(out->items[out->n].org_name, u.org_name, sizeof out->items[out->n].org_name);
 		out->n++;
 	}
-out:
 	free(ids);
+	return PT_OK;
+}
+
+enum pt_err pt_app_site_readers(const struct pt_caller *c, struct pt_db *db, const char *id,
+				struct pt_reader_list *out, struct pt_diag *d)
+{
+	struct pt_snapshot *snap = NULL;
+	struct pt_access_record rec;
+	struct pt_read_log log;
+	enum pt_err err;
+	long k;
+	memset(out, 0, sizeof *out);
+	memset(&log, 0, sizeof log);
+	if ((err = visible_site(c, db, id, &snap, &k, &rec, d)) != PT_OK ||
+	    (err = readers_fill(db, id, out, d)) != PT_OK)
+		goto out;
+	pt_read_log_note(&log, &snap->sites.items[k]);
+	err = pt_read_log_commit(c, db, "site.readers.read", &log, d);
+out:
 	pt_snapshot_release(snap);
+	if (err != PT_OK)
+		pt_reader_list_clear(out);
 	return err;
 }
 
@@ -589,6 +606,7 @@ struct reader_write {
 	long long user_id;
 	int add;
 	int *raced;
+	struct pt_reader_list *out; /* NULL: not wanted */
 	struct pt_diag *d;
 };
 
@@ -599,13 +617,16 @@ static enum pt_err write_reader(struct pt_db *db, void *ctx)
 	enum pt_err err;
 	if ((err = recheck_write(db, w->c, w->id, &cur, w->raced, w->d)) != PT_OK)
 		return err;
-	return w->add ? pt_db_site_reader_add(db, cur.id, w->user_id, w->d)
-		      : pt_db_site_reader_remove(db, cur.id, w->user_id, w->d);
+	err = w->add ? pt_db_site_reader_add(db, cur.id, w->user_id, w->d)
+		     : pt_db_site_reader_remove(db, cur.id, w->user_id, w->d);
+	if (err == PT_OK && w->out)
+		err = readers_fill(db, cur.id, w->out, w->d);
+	return err;
 }
 
 enum pt_err pt_app_site_reader_change(const struct pt_caller *c, struct pt_db *db, const char *id,
 				      const char *user_name, int add, int *raced,
-				      struct pt_diag *d)
+				      struct pt_reader_list *out, struct pt_diag *d)
 {
 	struct pt_snapshot *snap = NULL;
 	struct pt_access_record rec;
@@ -614,6 +635,8 @@ enum pt_err pt_app_site_reader_change(const struct pt_caller *c, struct pt_db *d
 	enum pt_err err;
 	long k;
 	*raced = 0;
+	if (out)
+		memset(out, 0, sizeof *out);
 	if ((err = visible_site(c, db, id, &snap, &k, &rec, d)) != PT_OK)
 		goto out;
 	if (pt_access_share(&c->who, &rec) != PT_ACCESS_OK) {
@@ -633,10 +656,13 @@ enum pt_err pt_app_site_reader_change(const struct pt_caller *c, struct pt_db *d
 	w.user_id = u.id;
 	w.add = add;
 	w.raced = raced;
+	w.out = out;
 	w.d = d;
 	pt_app_act(c, db);
 	err = pt_db_transaction(db, write_reader, &w, d);
 out:
 	pt_snapshot_release(snap);
+	if (err != PT_OK && out)
+		pt_reader_list_clear(out);
 	return err;
 }

@@ -183,7 +183,11 @@ struct pt_reader_list {
 /** Free what l holds and zero it. */
 void pt_reader_list_clear(struct pt_reader_list *l);
 
-/** The users named on site id, when c may read it (PT_ENOTFOUND otherwise). */
+/**
+ * The users named on site id, when c may read it (PT_ENOTFOUND otherwise).
+ * The read of an AMBER or higher site is audited ("site.readers.read") when
+ * c->audit_reads; a read that cannot be audited is not answered (out empty).
+ */
 enum pt_err pt_app_site_readers(const struct pt_caller *c, struct pt_db *db, const char *id,
 				struct pt_reader_list *out, struct pt_diag *d);
 
@@ -192,10 +196,12 @@ enum pt_err pt_app_site_readers(const struct pt_caller *c, struct pt_db *db, con
  * c may not read; PT_EFORBIDDEN ("your role or organisation may not name
  * the readers of ID", pt_access_share); an unknown user PT_EINVAL (field
  * user) when adding, PT_ENOTFOUND when removing (also for one not named);
- * PT_ECONFLICT with *raced when the rights changed meanwhile.
+ * PT_ECONFLICT with *raced when the rights changed meanwhile. out (NULL:
+ * not wanted; clear with pt_reader_list_clear) gets the readers as the
+ * change left them, read in its transaction (covered by its audit entry).
  */
 enum pt_err pt_app_site_reader_change(const struct pt_caller *c, struct pt_db *db, const char *id,
 				      const char *user_name, int add, int *raced,
-				      struct pt_diag *d);
+				      struct pt_reader_list *out, struct pt_diag *d);
 
 #endif

@@ -86,51 +86,6 @@ static void print_frontier_table(const struct pt_plan_view *v)
 	}
 }
 
-/* Site indexes with a non-empty bundle, largest reduction first (as the writers order them). */
-static size_t *funded(const struct pt_plan_view *v, size_t *n)
-{
-	size_t *idx, i, k = 0;
-	idx = malloc((v->model->n_sites ? v->model->n_sites : 1) * sizeof *idx);
-	if (!idx)
-		return NULL;
-	for (i = 0; i < v->model->n_sites; i++) {
-		const struct pt_plan_site_model *sm = &v->model->sites[i];
-		size_t c = v->result->choice[i];
-		if (sm->n_options && c < sm->n_options &&
-		    v->model->options[sm->first_option + c].n_measures > 0)
-			idx[k++] = i;
-	}
-	/* insertion sort by reduction (plans fund at most a few thousand sites) */
-	for (i = 1; i < k; i++) {
-		size_t x = idx[i], j2 = i;
-		const struct pt_plan_site_model *sx = &v->model->sites[x];
-		double rx = v->model->options[sx->first_option + v->result->choice[x]].benefit_eur;
-		while (j2 > 0) {
-			size_t y = idx[j2 - 1];
-			const struct pt_plan_site_model *sy = &v->model->sites[y];
-			double ry = v->model->options[sy->first_option + v->result->choice[y]].benefit_eur;
-			if (ry > rx || (ry == rx && strcmp(v->sites[y].id, v->sites[x].id) <= 0))
-				break;
-			idx[j2] = y;
-			j2--;
-		}
-		idx[j2] = x;
-	}
-	*n = k;
-	return idx;
-}
-
-static const struct pt_plan_screen *screen_of(const struct pt_plan_view *v, size_t site,
-					      uint32_t m)
-{
-	const struct pt_plan_site_model *sm = &v->model->sites[site];
-	size_t k;
-	for (k = 0; k < sm->n_screens; k++)
-		if (v->model->screens[sm->first_screen + k].measure == m)
-			return &v->model->screens[sm->first_screen + k];
-	return NULL;
-}
-
 static int print_table(const struct pt_plan_view *v, int no_check)
 {
 	const struct pt_plan_result *r = v->result;
@@ -140,8 +95,7 @@ static int print_table(const struct pt_plan_view *v, int no_check)
 	size_t *idx, n_idx, k, i;
 	size_t per_verdict[8] = {0}, rejected = 0, not_assessed = 0;
 
-	idx = funded(v, &n_idx);
-	if (!idx) {
+	if (pt_plan_funded_sites(v, &idx, &n_idx) != PT_OK) {
 		pt_cli_errorf("out of memory");
 		return 70;
 	}
@@ -211,7 +165,7 @@ static int print_table(const struct pt_plan_view *v, int no_check)
 		printf(" %14s  %-29s %6s\n", a, loss, b);
 		for (j = 0; j < o->n_measures; j++) {
 			uint32_t m = v->model->option_measures[o->first_measure + j];
-			const struct pt_plan_screen *sc = screen_of(v, s, m);
+			const struct pt_plan_screen *sc = pt_plan_find_screen(v, s, m);
 			size_t n = sc ? pt_plan_reasons(v, s, sc, reasons, 16) : 0, q;
 			printf("  + %s (%s)\n", v->measures->items[m].id, v->measures->items[m].name);
 			for (q = 0; q < n; q++)
@@ -573,24 +527,19 @@ int pt_cmd_plan(struct pt_cli *cli)
 	if ((rc = pt_cli_caller(db, as, &c)))
 		goto out;
 	memset(&d, 0, sizeof d);
-	err = pt_app_plan_run(&c, db, &o, &run, &d);
+	o.region_required = 1;
+	if (save) {
+		struct pt_plan_saved saved;
+		err = pt_app_plan_save(&c, db, save, &o, &saved, &d);
+		run = saved.run; /* ours now */
+		saved.run = NULL;
+		pt_plan_saved_clear(&saved);
+	} else {
+		err = pt_app_plan_run(&c, db, &o, &run, &d);
+	}
 	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
-	}
-	if (o.region && run->model->n_sites == 0) {
-		pt_cli_errorf("no site of region \"%s\"%s; 'protect sites list' shows the regions",
-			      o.region, run->withheld ? " that this user may read" : "");
-		rc = 65;
-		goto out;
-	}
-	if (save) {
-		memset(&d, 0, sizeof d);
-		err = pt_app_plan_save(&c, db, save, run, &d);
-		if (err != PT_OK) {
-			rc = pt_cli_fail(err, &d);
-			goto out;
-		}
 	}
 	if (sensitivity) {
 		memset(&d, 0, sizeof d);

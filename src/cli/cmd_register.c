@@ -20,24 +20,6 @@ static const char *approval_text(const struct pt_register_entry *e)
 	return "-";
 }
 
-/* The entry of (site, threat) as c sees it into *out; 0 or an exit status (printed). */
-static int find_entry(struct pt_db *db, const struct pt_caller *c, const char *site,
-		      const char *threat, struct pt_register_entry *out)
-{
-	struct pt_diag d;
-	enum pt_err err;
-	int can_treat;
-	memset(&d, 0, sizeof d);
-	err = pt_app_register_entry(c, db, site, threat, out, &can_treat, &d);
-	if (err == PT_ENOTFOUND && strcmp(d.field, "threat_id") == 0) {
-		pt_cli_errorf("%s %s: no assessed risk of that site and threat", site, threat);
-		return 66;
-	}
-	if (err != PT_OK)
-		return pt_cli_fail(err, &d);
-	return 0;
-}
-
 static int register_list(struct pt_cli *cli)
 {
 	struct pt_db *db = NULL;
@@ -222,13 +204,11 @@ static int register_set(struct pt_cli *cli)
 	if ((rc = pt_cli_caller(db, as, &c)))
 		goto out;
 	memset(&d, 0, sizeof d);
-	err = pt_app_register_set(&c, db, site, threat, &ch, &d);
+	err = pt_app_register_set(&c, db, site, threat, &ch, &e, NULL, &d);
 	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
 	}
-	if ((rc = find_entry(db, &c, site, threat, &e)))
-		goto out;
 	printf("%s %s: treatment %s", e.site_id, e.threat_id, pt_treatment_name(e.treatment));
 	if (e.needs_approval && !e.approved)
 		printf(", awaiting a government coordinator's approval (band %s)",
@@ -288,13 +268,11 @@ static int register_approve(struct pt_cli *cli)
 	if ((rc = pt_cli_caller(db, as, &c)))
 		goto out;
 	memset(&d, 0, sizeof d);
-	err = pt_app_register_approve(&c, db, site, threat, &d);
+	err = pt_app_register_approve(&c, db, site, threat, &e, NULL, &d);
 	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
 	}
-	if ((rc = find_entry(db, &c, site, threat, &e)))
-		goto out;
 	printf("%s %s: acceptance approved by %s\n", e.site_id, e.threat_id,
 	       e.approved_by[0] ? e.approved_by : PT_ACTOR_SYSTEM);
 out:

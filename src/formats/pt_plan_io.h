@@ -47,6 +47,17 @@ struct pt_plan_view {
 size_t pt_plan_reasons(const struct pt_plan_view *v, size_t site, const struct pt_plan_screen *s,
 		       char (*out)[512], size_t max);
 
+/** The screening of measure m at site (an index of v->model->sites), NULL when none. */
+const struct pt_plan_screen *pt_plan_find_screen(const struct pt_plan_view *v, size_t site,
+						uint32_t m);
+
+/**
+ * The funded sites (a chosen option with measures) in the writers' order:
+ * largest risk reduction first, then by site id. *idx is new (free(); NULL
+ * when none), *n how many; PT_ENOMEM.
+ */
+enum pt_err pt_plan_funded_sites(const struct pt_plan_view *v, size_t **idx, size_t *n);
+
 /** The reason a measure was rejected, as one sentence, into buf. */
 void pt_plan_reject_reason(const struct pt_plan_view *v, size_t site,
 			   const struct pt_plan_screen *s, char *buf, size_t size);

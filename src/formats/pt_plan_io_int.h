@@ -16,10 +16,6 @@ double pt_plan_cost_factor(const struct pt_plan_view *v);
 void pt_plan_eur_full(char *buf, size_t size, double eur);
 /** Euros rounded for a sentence ("EUR 1.2 million"). */
 void pt_plan_eur_short(char *buf, size_t size, double eur);
-/** The screening of measure m at site, NULL when none. */
-const struct pt_plan_screen *pt_plan_find_screen(const struct pt_plan_view *v, size_t site, uint32_t m);
-/** The funded sites, largest reduction first: *idx new (free()). */
-enum pt_err pt_plan_funded_sites(const struct pt_plan_view *v, size_t **idx, size_t *n);
 /** The plan's horizon in years. */
 unsigned pt_plan_horizon(const struct pt_plan_view *v);
 /** The id of measure m of the catalogue. */

@@ -169,74 +169,73 @@ void pt_h_site_measures(struct pt_req *r)
 
 /* ---- the plan ---- */
 
-void pt_h_plan_get(struct pt_req *r)
+/*
+ * The plan of the query (frontier_default as in plan_query), its read
+ * audited as read_action, with its sensitivity when the query asks, and
+ * its view (variants: room for PT_PLAN_VARIANTS_MAX, borrowed by v). The
+ * run or NULL after replying (400 for the query, or the use case's error);
+ * free it with pt_plan_run_free.
+ */
+static struct pt_plan_run *plan_run_or_reply(struct pt_req *r, int frontier_default,
+					     const char *read_action,
+					     struct pt_plan_variant *variants,
+					     struct pt_plan_view *v)
 {
+	const struct pt_qval *sensitivity = pt_req_query(r, "sensitivity");
 	struct pt_plan_opts o;
 	struct pt_plan_run *run = NULL;
-	struct pt_plan_view v;
 	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_err err;
-	const struct pt_qval *sensitivity = pt_req_query(r, "sensitivity"),
-			     *rejected = pt_req_query(r, "rejected");
-	struct pt_plan_variant variants[PT_PLAN_VARIANTS_MAX];
 	size_t n_variants = 0;
 	memset(&d, 0, sizeof d);
-	if (plan_query(r, 0, &o))
-		return;
-	o.read_action = "plan.read";
+	if (plan_query(r, frontier_default, &o))
+		return NULL;
+	o.read_action = read_action;
 	pt_api_caller(r, &c);
 	if ((err = pt_app_plan_run(&c, r->db, &o, &run, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
-		return;
+		return NULL;
 	}
 	if (sensitivity->set && sensitivity->num &&
 	    (err = pt_app_plan_sensitivity(&o, run, variants, &n_variants, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
-		goto out;
+		pt_plan_run_free(run);
+		return NULL;
 	}
-	pt_app_plan_view(run, "", &v);
+	pt_app_plan_view(run, "", v);
+	v->variants = n_variants ? variants : NULL;
+	v->n_variants = n_variants;
+	return run;
+}
+
+void pt_h_plan_get(struct pt_req *r)
+{
+	const struct pt_qval *rejected = pt_req_query(r, "rejected");
+	struct pt_plan_variant variants[PT_PLAN_VARIANTS_MAX];
+	struct pt_plan_view v;
+	struct pt_plan_run *run = plan_run_or_reply(r, 0, "plan.read", variants, &v);
+	if (!run)
+		return;
 	v.omit_rejected = rejected->set && !rejected->num;
 	v.with_time_limit = 1;
 	v.exact_time_limit_s = run->time_limit_s;
-	v.variants = n_variants ? variants : NULL;
-	v.n_variants = n_variants;
 	pt_reply_json(r, 200, pt_plan_to_json(&v));
-out:
 	pt_plan_run_free(run);
 }
 
 void pt_h_plan_report(struct pt_req *r)
 {
-	struct pt_plan_opts o;
-	struct pt_plan_run *run = NULL;
+	struct pt_plan_variant variants[PT_PLAN_VARIANTS_MAX];
 	struct pt_plan_view v;
-	struct pt_caller c;
-	struct pt_diag d;
+	struct pt_plan_run *run;
 	struct MHD_Response *resp;
 	enum pt_err err;
 	char *buf = NULL;
-	size_t len = 0, n_variants = 0;
-	const struct pt_qval *sensitivity = pt_req_query(r, "sensitivity");
-	struct pt_plan_variant variants[PT_PLAN_VARIANTS_MAX];
+	size_t len = 0;
 	FILE *f;
-	memset(&d, 0, sizeof d);
-	if (plan_query(r, 1, &o))
+	if (!(run = plan_run_or_reply(r, 1, "plan.report", variants, &v)))
 		return;
-	o.read_action = "plan.report";
-	pt_api_caller(r, &c);
-	if ((err = pt_app_plan_run(&c, r->db, &o, &run, &d)) != PT_OK) {
-		pt_reply_diag(r, err, &d);
-		return;
-	}
-	if (sensitivity->set && sensitivity->num &&
-	    (err = pt_app_plan_sensitivity(&o, run, variants, &n_variants, &d)) != PT_OK) {
-		pt_reply_diag(r, err, &d);
-		goto out;
-	}
-	pt_app_plan_view(run, "", &v);
-	v.variants = n_variants ? variants : NULL;
-	v.n_variants = n_variants;
 	if (!(f = open_memstream(&buf, &len))) {
 		pt_reply_json(r, 500, NULL);
 		goto out;
@@ -301,24 +300,25 @@ void pt_h_plans_list(struct pt_req *r)
 	pt_saved_plans_clear(&l);
 }
 
-/* Reply with saved plan name as the caller sees it (status 200 with the plan, 201 the summary). */
-static void reply_saved(struct pt_req *r, const char *name, const char *read_action, int status)
+void pt_h_plan_saved_get(struct pt_req *r)
 {
 	struct pt_saved_plan_read p;
 	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_err err;
 	json_t *summary;
+	if (!pt_valid_id(r->param[0])) {
+		pt_reply_not_found(r);
+		return;
+	}
 	memset(&d, 0, sizeof d);
 	pt_api_caller(r, &c);
-	if ((err = pt_app_plan_get(&c, r->db, name, read_action, &p, &d)) != PT_OK) {
+	if ((err = pt_app_plan_get(&c, r->db, r->param[0], "plan.saved.read", &p, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
 		return;
 	}
 	summary = summary_json(&p.seen, p.show_hidden);
-	if (status == 201) {
-		pt_reply_json(r, 201, summary);
-	} else if (!summary || json_object_set_new(p.plan, "saved", summary)) {
+	if (!summary || json_object_set_new(p.plan, "saved", summary)) {
 		pt_reply_json(r, 500, NULL);
 	} else {
 		pt_reply_json(r, 200, p.plan);
@@ -327,19 +327,10 @@ static void reply_saved(struct pt_req *r, const char *name, const char *read_act
 	pt_saved_plan_read_clear(&p);
 }
 
-void pt_h_plan_saved_get(struct pt_req *r)
-{
-	if (!pt_valid_id(r->param[0])) {
-		pt_reply_not_found(r);
-		return;
-	}
-	reply_saved(r, r->param[0], "plan.saved.read", 200);
-}
-
 void pt_h_plan_post(struct pt_req *r)
 {
 	struct pt_plan_opts o;
-	struct pt_plan_run *run = NULL;
+	struct pt_plan_saved saved;
 	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_err err;
@@ -355,17 +346,15 @@ void pt_h_plan_post(struct pt_req *r)
 	o.check_exact = o.solver == PT_SOLVER_FAST ? -1 : 0;
 	o.time_limit_s = -SERVER_EXACT_LIMIT_S;
 	pt_api_caller(r, &c);
-	if ((err = pt_app_plan_run(&c, r->db, &o, &run, &d)) != PT_OK ||
-	    (err = pt_app_plan_save(&c, r->db, name, run, &d)) != PT_OK) {
+	if ((err = pt_app_plan_save(&c, r->db, name, &o, &saved, &d)) != PT_OK) {
 		if (err == PT_ECONFLICT) /* as a user name taken: 400 naming the field */
 			pt_reply_error(r, 400, "name", 0, "name: a plan named %s exists already", name);
 		else
 			pt_reply_diag(r, err, &d);
-		goto out;
+		return;
 	}
-	reply_saved(r, name, NULL, 201);
-out:
-	pt_plan_run_free(run);
+	pt_reply_json(r, 201, summary_json(&saved.seen, saved.show_hidden));
+	pt_plan_saved_clear(&saved);
 }
 
 /* ---- the risk register ---- */
@@ -403,30 +392,24 @@ void pt_h_register_list(struct pt_req *r)
 	pt_register_list_clear(&l);
 }
 
-/* Reply with the register entry (site, threat) as it is now (200). */
-static void reply_entry(struct pt_req *r, const struct pt_caller *c, const char *site,
-			const char *threat)
+/* Reply 200 with register entry e, or with err. */
+static void reply_entry(struct pt_req *r, enum pt_err err, const struct pt_diag *d,
+			const struct pt_register_entry *e, int can_treat)
 {
-	struct pt_register_entry e;
-	struct pt_diag d;
-	enum pt_err err;
-	int can_treat = 0;
-	memset(&d, 0, sizeof d);
-	err = pt_app_register_entry(c, r->db, site, threat, &e, &can_treat, &d);
-	if (err == PT_ENOTFOUND)
-		pt_reply_not_found(r);
-	else if (err != PT_OK)
-		pt_reply_diag(r, err, &d);
+	if (err != PT_OK)
+		pt_reply_diag(r, err, d);
 	else
-		pt_reply_json(r, 200, pt_register_entry_to_json(&e, PT_REGISTER_JSON_API, can_treat));
+		pt_reply_json(r, 200, pt_register_entry_to_json(e, PT_REGISTER_JSON_API, can_treat));
 }
 
 void pt_h_register_set(struct pt_req *r)
 {
 	struct pt_register_change ch;
+	struct pt_register_entry e;
 	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_err err;
+	int can_treat = 0;
 	const json_t *measures = json_object_get(r->json, "measures");
 	char joined[PT_REGISTER_MEASURES_MAX];
 	size_t i, used = 0;
@@ -457,29 +440,25 @@ void pt_h_register_set(struct pt_req *r)
 		ch.measures = joined;
 	}
 	pt_api_caller(r, &c);
-	if ((err = pt_app_register_set(&c, r->db, r->param[0], r->param[1], &ch, &d)) != PT_OK) {
-		pt_reply_diag(r, err, &d);
-		return;
-	}
-	reply_entry(r, &c, r->param[0], r->param[1]);
+	err = pt_app_register_set(&c, r->db, r->param[0], r->param[1], &ch, &e, &can_treat, &d);
+	reply_entry(r, err, &d, &e, can_treat);
 }
 
 void pt_h_register_approve(struct pt_req *r)
 {
+	struct pt_register_entry e;
 	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_err err;
+	int can_treat = 0;
 	memset(&d, 0, sizeof d);
 	if (!pt_valid_id(r->param[0]) || !pt_valid_id(r->param[1])) {
 		pt_reply_not_found(r);
 		return;
 	}
 	pt_api_caller(r, &c);
-	if ((err = pt_app_register_approve(&c, r->db, r->param[0], r->param[1], &d)) != PT_OK) {
-		pt_reply_diag(r, err, &d);
-		return;
-	}
-	reply_entry(r, &c, r->param[0], r->param[1]);
+	err = pt_app_register_approve(&c, r->db, r->param[0], r->param[1], &e, &can_treat, &d);
+	reply_entry(r, err, &d, &e, can_treat);
 }
 
 void pt_h_register_history(struct pt_req *r)

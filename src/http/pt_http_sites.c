@@ -404,41 +404,41 @@ out:
 
 /* ---- the users named on a site (who read it when RED) ---- */
 
-/* {"site_id", "items": [{"name", "organisation"}]} of the site's named readers. */
-static void reply_readers(struct pt_req *r, const struct pt_caller *c, const char *site_id)
+/* 200 {"site_id", "items": [{"name", "organisation"}]} of the site's named readers in list. */
+static void reply_readers(struct pt_req *r, const char *site_id, struct pt_reader_list *list)
 {
-	struct pt_reader_list list;
-	struct pt_diag d;
-	enum pt_err err;
 	json_t *items;
 	size_t i;
-	memset(&d, 0, sizeof d);
-	if ((err = pt_app_site_readers(c, r->db, site_id, &list, &d)) != PT_OK) {
-		pt_reply_diag(r, err, &d);
-		return;
-	}
 	items = json_array();
-	for (i = 0; items && i < list.n; i++)
-		json_array_append_new(items, json_pack("{s:s,s:s}", "name", list.items[i].name,
-						       "organisation", list.items[i].org_name));
-	pt_reader_list_clear(&list);
+	for (i = 0; items && i < list->n; i++)
+		json_array_append_new(items, json_pack("{s:s,s:s}", "name", list->items[i].name,
+						       "organisation", list->items[i].org_name));
+	pt_reader_list_clear(list);
 	pt_reply_json(r, 200, json_pack("{s:s,s:o}", "site_id", site_id, "items", items));
 }
 
 void pt_h_readers_get(struct pt_req *r)
 {
 	const char *id = site_param(r);
+	struct pt_reader_list list;
 	struct pt_caller c;
+	struct pt_diag d;
+	enum pt_err err;
 	if (!id)
 		return;
+	memset(&d, 0, sizeof d);
 	pt_api_caller(r, &c);
-	reply_readers(r, &c, id);
+	if ((err = pt_app_site_readers(&c, r->db, id, &list, &d)) != PT_OK)
+		pt_reply_diag(r, err, &d);
+	else
+		reply_readers(r, id, &list);
 }
 
 /* POST names body.user, DELETE un-names the {name} of the path. */
 static void change_reader(struct pt_req *r, const char *name, int add)
 {
 	const char *id = site_param(r);
+	struct pt_reader_list list;
 	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_err err;
@@ -447,7 +447,7 @@ static void change_reader(struct pt_req *r, const char *name, int add)
 		return;
 	memset(&d, 0, sizeof d);
 	pt_api_caller(r, &c);
-	err = pt_app_site_reader_change(&c, r->db, id, name, add, &raced, &d);
+	err = pt_app_site_reader_change(&c, r->db, id, name, add, &raced, add ? &list : NULL, &d);
 	if (err != PT_OK) {
 		if (err == PT_ENOTFOUND)
 			pt_reply_not_found(r);
@@ -456,7 +456,7 @@ static void change_reader(struct pt_req *r, const char *name, int add)
 		return;
 	}
 	if (add)
-		reply_readers(r, &c, id);
+		reply_readers(r, id, &list);
 	else
 		pt_reply_empty(r, 204);
 }

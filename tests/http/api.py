@@ -331,6 +331,27 @@ def t_audit_tlp(res, port, protect, db):
         res.check(sum(1 for e in hb if e["withheld"]) >= 2, "%s: two entries withheld" % user)
 
 
+def t_audit_red_reads(res, port, protect, db):
+    """A RED record's history and readers are reads like the site's own (docs/access.md, "Audit")."""
+    op = login(res, port, "operator")  # named on Northgate's RED site VM-004
+    r = op.get("/api/v1/register/VM-004/vbied_large/history")
+    res.eq(r.status, 200, "the operator reads the RED risk's history")
+    r = op.get("/api/v1/sites/VM-004/readers")
+    res.eq(r.status, 200, "the operator reads the RED site's readers")
+    for user in ("coordinator", "admin"):
+        items = login(res, port, user).get("/api/v1/audit?limit=50").json["items"]
+        for action in ("register.history.read", "site.readers.read"):
+            got = [e for e in items if e["user"] == "operator" and e["action"] == action]
+            res.check(got and all(e["withheld"] is True and e["record"] is None and e["detail"] is None
+                                  for e in got),
+                      "%s sees the operator's %s of VM-004, withheld: %r" % (user, action, got[:1]))
+    # A GREEN site's readers: nothing to audit.
+    co = login(res, port, "coordinator")
+    n0 = co.get("/api/v1/audit?limit=1").json["total"]
+    res.eq(op.get("/api/v1/sites/VM-003/readers").status, 200, "the readers of a GREEN site")
+    res.eq(co.get("/api/v1/audit?limit=1").json["total"], n0, "a GREEN site's readers are not audited")
+
+
 def t_users_orgs(res, port, protect, db):
     na = login(res, port, "northgate-admin")
     r = na.get("/api/v1/users?limit=1000")
@@ -524,7 +545,7 @@ def t_password_reset(res, port, protect, db):
 TESTS = [("session", t_session), ("hidden", t_hidden_is_missing), ("site-patch", t_site_patch_input),
          ("assessment-patch", t_assessment_patch), ("ranking-params", t_ranking_params),
          ("threat-level", t_threat_level), ("imports", t_imports), ("audit", t_audit),
-         ("audit-tlp", t_audit_tlp),
+         ("audit-tlp", t_audit_tlp), ("audit-red-reads", t_audit_red_reads),
          ("import-oracle", t_import_oracle), ("import-geojson", t_import_geojson),
          ("password-reset", t_password_reset),
          ("users-orgs", t_users_orgs), ("throttle-stored", t_throttle_stored),

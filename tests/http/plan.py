@@ -306,6 +306,7 @@ def t_plans(res, port, protect, db):
     res.eq(got.status, 200, "the saved plan")
     res.eq(len((got.json or {}).get("sites", [])), len(before["sites"]), "the saved plan's sites")
     res.eq((got.json or {}).get("hidden_sites"), 0, "the coordinator sees the whole saved plan")
+    res.eq(saved, (got.json or {}).get("saved"), "the 201 summary is the saved plan's, as read back")
     # the list (from the plan's row when every site is visible) agrees with the plan itself
     listed = [p for p in (co.get("/api/v1/plans").json or {}).get("items", []) if p.get("name") == "national-2027"]
     if res.eq(len(listed), 1, "the plan listed once"):

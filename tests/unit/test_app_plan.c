@@ -54,6 +54,34 @@ static enum pt_err run(struct pt_db *db, const struct pt_principal *who, const c
 	return err;
 }
 
+/* Compute and save a plan at budget as who (pt_app_plan_save); opts as run()'s. */
+static enum pt_err save(struct pt_db *db, const struct pt_principal *who, const char *name,
+			double budget, struct pt_plan_saved *out, struct pt_diag *d)
+{
+	struct pt_plan_opts o;
+	memset(&o, 0, sizeof o);
+	memset(d, 0, sizeof *d);
+	o.budget_eur = budget;
+	o.solver = PT_SOLVER_FAST;
+	o.check_exact = -1;
+	return pt_app_plan_save(as(who), db, name, &o, out, d);
+}
+
+/* How many audit entries hold action. */
+static int audited(struct pt_db *db, const char *action)
+{
+	struct pt_audit_entry *e = NULL;
+	struct pt_diag d;
+	size_t n = 0, i;
+	int found = 0;
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_audit_list(db, 0, 1000, 0, &e, &n, NULL, &d), PT_OK);
+	for (i = 0; i < n; i++)
+		found += strcmp(e[i].action, action) == 0;
+	free(e);
+	return found;
+}
+
 static void test_plan_run_existing_and_filters(void)
 {
 	struct pt_db *db = open_with_measures();
@@ -156,6 +184,8 @@ static void test_plan_save_commits(void)
 	struct pt_site_measure_row *rows = NULL;
 	struct pt_saved_plan *plans = NULL, one;
 	struct pt_register_history_row *h = NULL;
+	struct pt_plan_saved sv;
+	struct pt_saved_plan_read read;
 	struct pt_diag d;
 	char *json = NULL;
 	size_t n = 0, i, committed = 0;
@@ -172,13 +202,34 @@ static void test_plan_save_commits(void)
 	CHECK(s >= 0 && offered(r, s, "film") && r->result.choice[s] > 0);
 	before = r->model->sites[s].risk_before_eur_year;
 
-	CHECK_INT(pt_app_plan_save(as(&opa), db, "first", r, &d), PT_EFORBIDDEN);
-	CHECK_INT(pt_app_plan_save(as(NULL), db, "not a name", r, &d), PT_EINVAL);
+	CHECK_INT(save(db, &opa, "first", 1e9, &sv, &d), PT_EFORBIDDEN);
+	CHECK(sv.run == NULL);
+	CHECK_INT(save(db, NULL, "not a name", 1e9, &sv, &d), PT_EINVAL);
 	CHECK_STR(d.field, "name");
 	pt_db_set_actor(db, coord_id, gov_org, "coord", 0);
-	CHECK_INT(pt_app_plan_save(as(&coord), db, "first", r, &d), PT_OK);
-	CHECK_INT(pt_app_plan_save(as(&coord), db, "first", r, &d), PT_ECONFLICT);
+	CHECK_INT(save(db, &coord, "first", 1e9, &sv, &d), PT_OK);
+	CHECK(sv.run && sv.run->result.measures_chosen == r->result.measures_chosen);
+	/* The summary it returns is the one a read of the saved plan gives, byte for byte. */
+	CHECK_INT(pt_app_plan_get(as(&coord), db, "first", NULL, &read, &d), PT_OK);
+	{
+		json_t *a = pt_saved_plan_to_json(&sv.seen.plan, !sv.seen.partial, sv.show_hidden,
+						  sv.seen.hidden_sites);
+		json_t *b = pt_saved_plan_to_json(&read.seen.plan, !read.seen.partial,
+						  read.show_hidden, read.seen.hidden_sites);
+		char *ta = a ? json_dumps(a, 0) : NULL, *tb = b ? json_dumps(b, 0) : NULL;
+		CHECK(ta && tb && strcmp(ta, tb) == 0);
+		CHECK(sv.show_hidden); /* a government coordinator */
+		free(ta);
+		free(tb);
+		json_decref(a);
+		json_decref(b);
+	}
+	pt_saved_plan_read_clear(&read);
+	pt_plan_saved_clear(&sv);
+	CHECK(sv.run == NULL);
+	CHECK_INT(save(db, &coord, "first", 1e9, &sv, &d), PT_ECONFLICT);
 	CHECK_STR(d.msg, "a plan named first exists");
+	CHECK(sv.run == NULL);
 
 	/* Every chosen measure is now committed at its site by the plan. */
 	CHECK_INT(pt_db_site_measures_list(db, NULL, &rows, &n, &d), PT_OK);
@@ -201,7 +252,8 @@ static void test_plan_save_commits(void)
 	pt_plan_run_free(again);
 
 	/* Saved plans, newest first, with their JSON. */
-	CHECK_INT(pt_app_plan_save(as(NULL), db, "second", r, &d), PT_OK);
+	CHECK_INT(save(db, NULL, "second", 1e9, &sv, &d), PT_OK);
+	pt_plan_saved_clear(&sv);
 	CHECK_INT(pt_db_plans_list(db, &plans, &n, &d), PT_OK);
 	CHECK_INT(n, 2);
 	if (n == 2) {
@@ -230,6 +282,44 @@ static void test_plan_save_commits(void)
 	pt_db_close(db);
 }
 
+/* Saving is refused before anything is read or computed: no run, no read audited. */
+static void test_plan_save_refused_first(void)
+{
+	struct pt_db *db = open_with_measures();
+	struct pt_plan_opts o;
+	struct pt_plan_saved sv;
+	struct pt_caller c = *as(&opa);
+	struct pt_diag d;
+	memset(&o, 0, sizeof o);
+	memset(&d, 0, sizeof d);
+	c.audit_reads = 1;
+	o.budget_eur = 1e9;
+	o.solver = PT_SOLVER_FAST;
+	o.check_exact = -1;
+	o.read_action = "plan.read"; /* a run would audit its read of A's AMBER PS-002 */
+	CHECK_INT(pt_app_plan_save(&c, db, "mine", &o, &sv, &d), PT_EFORBIDDEN);
+	CHECK(sv.run == NULL);
+	CHECK_INT(audited(db, "plan.read"), 0);
+	o.horizon_years = 1000; /* a run would refuse this (PT_EINVAL); the permission comes first */
+	CHECK_INT(pt_app_plan_save(&c, db, "mine", &o, &sv, &d), PT_EFORBIDDEN);
+	CHECK_INT(pt_app_plan_save(as(&coord), db, "mine", &o, &sv, &d), PT_EINVAL);
+	CHECK_STR(d.field, "horizon_years");
+	CHECK_INT(audited(db, "plan.save"), 0);
+	/* The command line's rule: a region with no site it may read is an error, nothing saved. */
+	o.horizon_years = 0;
+	o.region = "Nowhere";
+	o.region_required = 1;
+	CHECK_INT(pt_app_plan_save(as(&coord), db, "mine", &o, &sv, &d), PT_EINVAL);
+	CHECK_STR(d.msg, "no site of region \"Nowhere\"; 'protect sites list' shows the regions");
+	CHECK_INT(audited(db, "plan.save"), 0);
+	o.region_required = 0; /* the API's: an empty plan, saved */
+	CHECK_INT(pt_app_plan_save(as(&coord), db, "mine", &o, &sv, &d), PT_OK);
+	CHECK(sv.run && sv.run->result.sites_funded == 0);
+	pt_plan_saved_clear(&sv);
+	CHECK_INT(audited(db, "plan.save"), 1);
+	pt_db_close(db);
+}
+
 /* ---- the risk register --------------------------------------------------- */
 
 
@@ -239,6 +329,7 @@ static void test_saved_plan_for_callers(void)
 	struct pt_db *db = open_with_measures();
 	struct pt_plan_run *r = NULL, *mine = NULL;
 	struct pt_saved_plan_read whole, part;
+	struct pt_plan_saved sv;
 	struct pt_saved_plans l;
 	struct pt_plan_view v;
 	struct pt_diag d;
@@ -268,7 +359,9 @@ static void test_saved_plan_for_callers(void)
 	CHECK(j && json_is_integer(json_object_get(j, "withheld")));
 	json_decref(j);
 
-	CHECK_INT(pt_app_plan_save(as(&coord), db, "whole", r, &d), PT_OK);
+	CHECK_INT(save(db, &coord, "whole", 1e9, &sv, &d), PT_OK);
+	CHECK(sv.run && sv.run->result.sites_funded == r->result.sites_funded);
+	pt_plan_saved_clear(&sv);
 	s4 = run_site(r, "PS-004");
 	CHECK(s4 >= 0 && r->result.choice[s4] > 0); /* B's AMBER site is funded */
 
@@ -350,6 +443,7 @@ int main(void)
 {
 	RUN(test_plan_run_existing_and_filters);
 	RUN(test_plan_save_commits);
+	RUN(test_plan_save_refused_first);
 	RUN(test_saved_plan_for_callers);
 	RUN(test_plan_sensitivity);
 	return TEST_SUMMARY("app_plan");

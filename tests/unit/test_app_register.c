@@ -41,6 +41,10 @@ static void test_register_list(void)
 	pt_db_close(db);
 }
 
+/* The entry the last set() or approve() returned, and its can_treat. */
+static struct pt_register_entry last;
+static int last_can;
+
 static enum pt_err set(struct pt_db *db, const struct pt_principal *who, const char *site,
 		       const char *threat, const char *treatment, const char *responsible,
 		       const char *date, const char *measures, struct pt_diag *d)
@@ -52,7 +56,9 @@ static enum pt_err set(struct pt_db *db, const struct pt_principal *who, const c
 	c.responsible = responsible;
 	c.review_date = date;
 	c.measures = measures;
-	return pt_app_register_set(as(who), db, site, threat, &c, d);
+	memset(&last, 0, sizeof last);
+	last_can = -1;
+	return pt_app_register_set(as(who), db, site, threat, &c, &last, &last_can, d);
 }
 
 static void test_register_decisions(void)
@@ -75,6 +81,15 @@ static void test_register_decisions(void)
 	CHECK_INT(set(db, &opa, "PS-001", "vehicle_ramming", "reduce", "opa", "2027-03-31", "film",
 		      &d),
 		  PT_OK);
+	/* the entry as written comes back with the decision (one use case) */
+	CHECK_STR(last.site_id, "PS-001");
+	CHECK_STR(last.threat_id, "vehicle_ramming");
+	CHECK_INT(last.treatment, PT_TREAT_REDUCE);
+	CHECK_STR(last.responsible, "opa");
+	CHECK_STR(last.updated_by, "opa");
+	CHECK_INT(last.band, PT_BAND_VERY_HIGH);
+	CHECK_INT(last.n_committed, 0);
+	CHECK_INT(last_can, 1);
 	CHECK_INT(reg_list(db, &opa, "PS-001", &e, &n, &d), PT_OK);
 	x = entry(e, n, "PS-001", "vehicle_ramming");
 	CHECK(x != NULL);
@@ -122,15 +137,27 @@ static void test_register_decisions(void)
 
 	/* Accepting a very high risk awaits a government coordinator's approval. */
 	CHECK_INT(set(db, &opa, "PS-001", "vehicle_ramming", "accept", NULL, NULL, NULL, &d), PT_OK);
+	CHECK(last.treatment == PT_TREAT_ACCEPT && last.needs_approval == 1 && last.approved == 0);
 	CHECK_INT(reg_list(db, NULL, "PS-001", &e, &n, &d), PT_OK);
 	x = entry(e, n, "PS-001", "vehicle_ramming");
 	CHECK(x && x->treatment == PT_TREAT_ACCEPT && x->needs_approval == 1 && x->approved == 0);
 	CHECK(x && strcmp(x->responsible, "opa") == 0); /* kept */
 	free(e);
-	CHECK_INT(pt_app_register_approve(as(&opa), db, "PS-001", "vehicle_ramming", &d), PT_EFORBIDDEN);
+	CHECK_INT(pt_app_register_approve(as(&opa), db, "PS-001", "vehicle_ramming", &last, NULL,
+					  &d),
+		  PT_EFORBIDDEN);
 	pt_db_set_actor(db, coord_id, gov_org, "coord", 0);
-	CHECK_INT(pt_app_register_approve(as(&coord), db, "PS-001", "vehicle_ramming", &d), PT_OK);
-	CHECK_INT(pt_app_register_approve(as(&coord), db, "PS-001", "vehicle_ramming", &d), PT_EINVAL);
+	memset(&last, 0, sizeof last);
+	last_can = -1;
+	CHECK_INT(pt_app_register_approve(as(&coord), db, "PS-001", "vehicle_ramming", &last,
+					  &last_can, &d),
+		  PT_OK);
+	CHECK(last.approved == 1 && strcmp(last.approved_by, "coord") == 0);
+	CHECK_STR(last.site_id, "PS-001");
+	CHECK_INT(last_can, 1); /* a government coordinator who reads it may decide on it */
+	CHECK_INT(pt_app_register_approve(as(&coord), db, "PS-001", "vehicle_ramming", &last, NULL,
+					  &d),
+		  PT_EINVAL);
 	CHECK(strstr(d.msg, "nothing awaits approval") != NULL);
 	CHECK_INT(reg_list(db, NULL, "PS-001", &e, &n, &d), PT_OK);
 	x = entry(e, n, "PS-001", "vehicle_ramming");
@@ -180,14 +207,14 @@ static void test_register_entry(void)
 	struct pt_diag d;
 	int can = -1;
 	memset(&d, 0, sizeof d);
-	CHECK_INT(pt_app_register_entry(as(&opa), db, "PS-001", "vehicle_ramming", &e, &can, &d),
+	CHECK_INT(pt_app_register_entry(as(&opa), db, "PS-001", "vehicle_ramming", NULL, &e, &can, &d),
 		  PT_OK);
 	CHECK_STR(e.site_id, "PS-001");
 	CHECK_INT(can, 0); /* no snapshot source: the command line does not ask */
-	CHECK_INT(pt_app_register_entry(as(&opa), db, "PS-001", "arson", &e, &can, &d),
+	CHECK_INT(pt_app_register_entry(as(&opa), db, "PS-001", "arson", NULL, &e, &can, &d),
 		  PT_ENOTFOUND);
 	CHECK_STR(d.field, "threat_id");
-	CHECK_INT(pt_app_register_entry(as(&opa), db, "PS-004", "vehicle_ramming", &e, &can, &d),
+	CHECK_INT(pt_app_register_entry(as(&opa), db, "PS-004", "vehicle_ramming", NULL, &e, &can, &d),
 		  PT_ENOTFOUND);
 	CHECK_STR(d.field, "site_id");
 	/* With a snapshot source (as the server has), can_treat follows pt_access_treat. */
@@ -208,10 +235,82 @@ static void test_register_entry(void)
 	pt_db_close(db);
 }
 
+/* How many audit entries hold action. */
+static int audited(struct pt_db *db, const char *action)
+{
+	struct pt_audit_entry *e = NULL;
+	struct pt_diag d;
+	size_t n = 0, i;
+	int found = 0;
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_audit_list(db, 0, 1000, 0, &e, &n, NULL, &d), PT_OK);
+	for (i = 0; i < n; i++)
+		found += strcmp(e[i].action, action) == 0;
+	free(e);
+	return found;
+}
+
+/* The history of an AMBER or RED risk is a read the API audits (docs/access.md, "Audit"). */
+static void test_register_history_audited(void)
+{
+	struct pt_db *db = open_with_measures();
+	struct pt_register_history_row *h = NULL;
+	struct pt_caller c = *as(&opa);
+	struct pt_diag d;
+	size_t n = 0;
+	memset(&d, 0, sizeof d);
+	c.audit_reads = 1;
+	CHECK_INT(pt_app_register_history(&c, db, "PS-002", "vehicle_ramming", &h, &n, &d), PT_OK);
+	free(h);
+	CHECK_INT(audited(db, "register.history.read"), 1); /* PS-002 is A's AMBER */
+	CHECK_INT(pt_app_register_history(&c, db, "PS-001", "vehicle_ramming", &h, &n, &d), PT_OK);
+	free(h);
+	CHECK_INT(audited(db, "register.history.read"), 1); /* GREEN: not */
+	CHECK_INT(pt_app_register_history(as(&opa), db, "PS-002", "vehicle_ramming", &h, &n, &d),
+		  PT_OK);
+	free(h);
+	CHECK_INT(audited(db, "register.history.read"), 1); /* the command line's: not */
+	CHECK_INT(pt_app_register_history(&c, db, "PS-004", "vehicle_ramming", &h, &n, &d),
+		  PT_ENOTFOUND);
+	CHECK_INT(audited(db, "register.history.read"), 1); /* refused: nothing read */
+	pt_db_close(db);
+}
+
+/* One entry answering a read: audited as its read_action for an AMBER or RED site. */
+static void test_register_entry_audited(void)
+{
+	struct pt_db *db = open_with_measures();
+	struct pt_register_entry e;
+	struct pt_caller c = *as(&opa);
+	struct pt_diag d;
+	int can = -1;
+	memset(&d, 0, sizeof d);
+	c.audit_reads = 1;
+	CHECK_INT(pt_app_register_entry(&c, db, "PS-002", "vehicle_ramming", "register.entry.read",
+					&e, &can, &d),
+		  PT_OK);
+	CHECK_INT(audited(db, "register.entry.read"), 1); /* A's AMBER */
+	CHECK_INT(can, 1); /* its audit takes a snapshot, which answers can_treat */
+	CHECK_INT(pt_app_register_entry(&c, db, "PS-001", "vehicle_ramming", "register.entry.read",
+					&e, &can, &d),
+		  PT_OK);
+	CHECK_INT(audited(db, "register.entry.read"), 1); /* GREEN: not */
+	CHECK_INT(pt_app_register_entry(&c, db, "PS-002", "vehicle_ramming", NULL, &e, &can, &d),
+		  PT_OK);
+	CHECK_INT(audited(db, "register.entry.read"), 1); /* no read_action: not */
+	CHECK_INT(pt_app_register_entry(&c, db, "PS-004", "vehicle_ramming", "register.entry.read",
+					&e, &can, &d),
+		  PT_ENOTFOUND);
+	CHECK_INT(audited(db, "register.entry.read"), 1);
+	pt_db_close(db);
+}
+
 int main(void)
 {
 	RUN(test_register_list);
 	RUN(test_register_decisions);
 	RUN(test_register_entry);
+	RUN(test_register_history_audited);
+	RUN(test_register_entry_audited);
 	return TEST_SUMMARY("app_register");
 }

@@ -309,20 +309,26 @@ static void test_site_get_patch_readers(void)
 	CHECK_INT(a.sets[PT_METHOD_QUANT].n, 0);
 	pt_site_assessments_clear(&a);
 	/* readers: the one who made it RED; the viewer named, then un-named */
+	CHECK_INT(fx_audited(w.db, "site.readers.read", NULL), 0);
 	CHECK_INT(pt_app_site_readers(&op, w.db, "A-1", &readers, &d), PT_OK);
+	CHECK_INT(fx_audited(w.db, "site.readers.read", NULL), 1); /* a read of a RED site */
 	CHECK_INT(readers.n, 1);
 	CHECK_STR(readers.items[0].name, "op-a");
 	pt_reader_list_clear(&readers);
-	CHECK_INT(pt_app_site_reader_change(&op, w.db, "A-1", "nobody", 1, &raced, &d), PT_EINVAL);
+	CHECK_INT(pt_app_site_reader_change(&op, w.db, "A-1", "nobody", 1, &raced, NULL, &d), PT_EINVAL);
 	CHECK_STR(d.field, "user");
-	CHECK_INT(pt_app_site_reader_change(&op, w.db, "A-1", "view-a", 1, &raced, &d), PT_OK);
+	CHECK_INT(pt_app_site_reader_change(&op, w.db, "A-1", "view-a", 1, &raced, &readers, &d),
+		  PT_OK);
+	CHECK_INT(readers.n, 2); /* the readers as the change left them */
+	pt_reader_list_clear(&readers);
+	CHECK_INT(fx_audited(w.db, "site.readers.read", NULL), 1); /* the write's entry covers them */
 	CHECK_INT(pt_app_site_get(&viewer, w.db, "A-1", &s, &can, &d), PT_OK);
-	CHECK_INT(pt_app_site_reader_change(&viewer, w.db, "A-1", "view-a", 0, &raced, &d),
+	CHECK_INT(pt_app_site_reader_change(&viewer, w.db, "A-1", "view-a", 0, &raced, NULL, &d),
 		  PT_EFORBIDDEN);
-	CHECK_INT(pt_app_site_reader_change(&op, w.db, "A-1", "view-a", 0, &raced, &d), PT_OK);
-	CHECK_INT(pt_app_site_reader_change(&op, w.db, "A-1", "view-a", 0, &raced, &d), PT_ENOTFOUND);
+	CHECK_INT(pt_app_site_reader_change(&op, w.db, "A-1", "view-a", 0, &raced, NULL, &d), PT_OK);
+	CHECK_INT(pt_app_site_reader_change(&op, w.db, "A-1", "view-a", 0, &raced, NULL, &d), PT_ENOTFOUND);
 	CHECK_INT(pt_app_site_get(&viewer, w.db, "A-1", &s, &can, &d), PT_ENOTFOUND);
-	CHECK_INT(pt_app_site_reader_change(&opb, w.db, "A-1", "op-b", 1, &raced, &d), PT_ENOTFOUND);
+	CHECK_INT(pt_app_site_reader_change(&opb, w.db, "A-1", "op-b", 1, &raced, NULL, &d), PT_ENOTFOUND);
 	pt_app_db_close(w.db);
 }
 
