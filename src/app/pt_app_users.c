@@ -213,7 +213,8 @@ enum pt_err pt_app_user_create(const struct pt_caller *c, struct pt_db *db,
 		return pt_diag_set(d, PT_EFORBIDDEN, 0, "organisation_id",
 				   "your role may not create users of organisation %lld", in->org_id);
 	pt_app_act(c, db);
-	err = pt_db_user_add(db, in->name, in->password, in->role, in->org_id, NULL, d);
+	err = pt_db_user_add_by(db, in->name, in->password, in->role, in->org_id, c->who.system,
+				NULL, d);
 	if (err == PT_ENOTFOUND)
 		return pt_diag_set(d, PT_EINVAL, 0, "organisation_id", "no organisation %lld",
 				   in->org_id);
@@ -251,7 +252,7 @@ static enum pt_err write_user(struct pt_db *db, void *ctx)
 	struct user_write *w = ctx;
 	enum pt_err err = PT_OK;
 	if (w->in->role)
-		err = pt_db_user_set_role(db, w->u->name, *w->in->role, w->d);
+		err = pt_db_user_set_role_by(db, w->u->name, *w->in->role, w->c->who.system, w->d);
 	if (err != PT_OK || !w->in->password)
 		return err;
 	if (w->reset == PT_RESET_NEEDS_APPROVAL)
@@ -279,14 +280,21 @@ enum pt_err pt_app_user_update(const struct pt_caller *c, struct pt_db *db, cons
 	if (in->role && pt_access_manage_users(&c->who, u.org_id) != PT_ACCESS_OK)
 		may = 0;
 	if (in->password) {
-		int red = 0;
+		int guarded = 0;
 		if (!c->who.system && u.id != c->who.user_id) {
 			if (!(snap = pt_app_snapshot(c, db, d)))
 				return PT_EDB;
-			red = pt_app_user_reads_red(snap, u.id);
+			guarded = pt_app_user_reads_red(snap, u.id) || u.admin_by_system;
 			pt_snapshot_release(snap);
 		}
-		w.reset = pt_access_password_reset(&c->who, u.id, u.org_id, red);
+		w.reset = pt_access_password_reset(&c->who, u.id, u.org_id, guarded);
+		if (w.reset == PT_RESET_NOT_APPOINTED)
+			return pt_diag_set(d, PT_EFORBIDDEN, 0, "",
+					   "an admin made over the API cannot ask for a password reset "
+					   "that a second admin approves (user %s reads a RED record or "
+					   "approves resets); ask an admin appointed by the system "
+					   "administrator",
+					   u.name);
 		if (w.reset == PT_RESET_FORBIDDEN)
 			may = 0;
 	}
@@ -317,18 +325,65 @@ struct approve_write {
 	struct pt_diag *d;
 };
 
+/* *yes: is user id, as stored now, an admin appointed by the system administrator (0 when gone)? */
+static enum pt_err appointed_now(struct pt_db *db, long long id, int *yes, struct pt_diag *d)
+{
+	struct pt_user u;
+	enum pt_err err;
+	*yes = 0;
+	if (id <= 0)
+		return PT_OK;
+	err = pt_db_user_get_id(db, id, &u, d);
+	if (err == PT_ENOTFOUND)
+		return PT_OK;
+	if (err == PT_OK)
+		*yes = u.role == PT_ROLE_ADMIN && u.admin_by_system;
+	return err;
+}
+
 static enum pt_err write_approval(struct pt_db *db, void *ctx)
 {
 	struct approve_write *w = ctx;
 	struct pt_password_reset r;
+	struct pt_principal who = w->c->who;
+	struct pt_user me;
 	enum pt_err err;
-	if ((err = pt_db_password_reset_get(db, w->u->id, w->now, &r, w->d)) != PT_OK)
+	int requester_appointed;
+	if ((err = pt_db_password_reset_get(db, w->u->id, w->now, &r, w->d)) != PT_OK ||
+	    (err = appointed_now(db, r.requested_by, &requester_appointed, w->d)) != PT_OK)
 		return err;
-	if (pt_access_password_reset_approve(&w->c->who, r.requested_by, w->u->id, w->u->org_id) !=
-	    PT_ACCESS_OK)
+	/* The approver and the requester as they are now, in this transaction. */
+	if (!who.system) {
+		if ((err = pt_db_user_get_id(db, who.user_id, &me, w->d)) != PT_OK)
+			return err == PT_ENOTFOUND ? pt_diag_set(w->d, PT_EFORBIDDEN, 0, "",
+								 "your user no longer exists")
+						   : err;
+		pt_user_principal(&me, &who);
+	}
+	switch (pt_access_password_reset_approve(&who, r.requested_by, requester_appointed, w->u->id,
+						 w->u->org_id)) {
+	case PT_APPROVAL_OK:
+		break;
+	case PT_APPROVAL_NOT_APPOINTED:
+		return pt_diag_set(w->d, PT_EFORBIDDEN, 0, "",
+				   "an admin made over the API cannot approve a password reset; "
+				   "ask an admin appointed by the system administrator");
+	case PT_APPROVAL_REQUESTER_NOT_APPOINTED:
+		return pt_diag_set(w->d, PT_EFORBIDDEN, 0, "",
+				   "this reset was asked for by an admin who is not appointed by the "
+				   "system administrator; ask one who is to ask for it again");
+	case PT_APPROVAL_SAME_PERSON:
 		return pt_diag_set(w->d, PT_EFORBIDDEN, 0, "",
 				   "a second admin approves a password reset: not the admin who "
 				   "asked for it, nor the user itself");
+	case PT_APPROVAL_FORBIDDEN:
+	default:
+		return pt_diag_set(w->d, PT_EFORBIDDEN, 0, "",
+				   "a second admin approves a password reset: an admin appointed by "
+				   "the system administrator who manages user %s, not the admin who "
+				   "asked for it, nor the user itself",
+				   w->u->name);
+	}
 	return pt_db_password_reset_apply(db, w->u->id, w->u->name, w->now, w->d);
 }
 

@@ -198,8 +198,14 @@ enum pt_access pt_access_own_password(const struct pt_principal *who, long long 
 	return pt_access_manage_users(who, target_org_id);
 }
 
+/* An admin whose admin role the system administrator granted. */
+static int appointed_admin(const struct pt_principal *who)
+{
+	return principal_ok(who) && who->role == PT_ROLE_ADMIN && who->admin_by_system;
+}
+
 enum pt_reset pt_access_password_reset(const struct pt_principal *who, long long target_user_id,
-				       long long target_org_id, int target_reads_red)
+				       long long target_org_id, int target_guarded)
 {
 	if (is_system(who))
 		return PT_RESET_ALLOWED;
@@ -207,18 +213,26 @@ enum pt_reset pt_access_password_reset(const struct pt_principal *who, long long
 		return PT_RESET_ALLOWED;
 	if (pt_access_manage_users(who, target_org_id) != PT_ACCESS_OK)
 		return PT_RESET_FORBIDDEN;
-	return target_reads_red ? PT_RESET_NEEDS_APPROVAL : PT_RESET_ALLOWED;
+	if (!target_guarded)
+		return PT_RESET_ALLOWED;
+	return appointed_admin(who) ? PT_RESET_NEEDS_APPROVAL : PT_RESET_NOT_APPOINTED;
 }
 
-enum pt_access pt_access_password_reset_approve(const struct pt_principal *who,
-						long long requester_id, long long target_user_id,
-						long long target_org_id)
+enum pt_approval pt_access_password_reset_approve(const struct pt_principal *who,
+						  long long requester_id, int requester_by_system,
+						  long long target_user_id, long long target_org_id)
 {
 	if (is_system(who))
-		return PT_ACCESS_OK;
-	if (!principal_ok(who) || who->user_id == requester_id || who->user_id == target_user_id)
-		return PT_ACCESS_FORBIDDEN;
-	return pt_access_manage_users(who, target_org_id);
+		return PT_APPROVAL_OK;
+	if (!principal_ok(who) || pt_access_manage_users(who, target_org_id) != PT_ACCESS_OK)
+		return PT_APPROVAL_FORBIDDEN;
+	if (who->user_id == requester_id || who->user_id == target_user_id)
+		return PT_APPROVAL_SAME_PERSON;
+	if (!appointed_admin(who))
+		return PT_APPROVAL_NOT_APPOINTED;
+	if (requester_id <= 0 || !requester_by_system)
+		return PT_APPROVAL_REQUESTER_NOT_APPOINTED;
+	return PT_APPROVAL_OK;
 }
 
 enum pt_access pt_access_list_users(const struct pt_principal *who, long long org_id)

@@ -53,6 +53,9 @@ struct pt_principal {
 	enum pt_org_type org_type;
 	enum pt_role role;
 	int system;        /**< nonzero: the system administrator; every decision allows it */
+	int admin_by_system; /**< nonzero: an admin whose admin role the system administrator
+				  granted (the command line); 0 for an admin made over the API
+				  and for every other role (pt_access_password_reset_approve) */
 };
 
 /**
@@ -147,31 +150,53 @@ enum pt_access pt_access_own_password(const struct pt_principal *who, long long 
 enum pt_reset {
 	PT_RESET_ALLOWED = 0,    /**< set at once */
 	PT_RESET_NEEDS_APPROVAL, /**< kept pending until a second admin approves it */
-	PT_RESET_FORBIDDEN       /**< refused */
+	PT_RESET_FORBIDDEN,      /**< refused */
+	PT_RESET_NOT_APPOINTED   /**< refused: it would need approval, and who is an admin made
+				      over the API, whose request nobody may approve */
 };
 
 /**
  * May who set the password of user target_user_id of organisation
- * target_org_id? target_reads_red is nonzero when the user is named on a
- * RED record (a RED reader of any site). A user's own password and the
- * system administrator's resets: ALLOWED. Otherwise as
- * pt_access_manage_users (FORBIDDEN when it refuses), and the reset of a
- * RED reader's password NEEDS_APPROVAL: being an organisation's admin does
- * not by itself open a RED record (docs/access.md, "Password resets").
+ * target_org_id? target_guarded is nonzero when the user is named on a
+ * RED record (a RED reader of any site) or is an admin appointed by the
+ * system administrator (one who may approve resets). A user's own password
+ * and the system administrator's resets: ALLOWED. Otherwise as
+ * pt_access_manage_users (FORBIDDEN when it refuses); the reset of a
+ * guarded user's password NEEDS_APPROVAL when who is an admin appointed by
+ * the system administrator (who->admin_by_system), and is NOT_APPOINTED for
+ * an admin made over the API: being an organisation's admin does not by
+ * itself open a RED record, nor the account of an admin who approves
+ * (docs/access.md, "Password resets").
  */
 enum pt_reset pt_access_password_reset(const struct pt_principal *who, long long target_user_id,
-				       long long target_org_id, int target_reads_red);
+				       long long target_org_id, int target_guarded);
+
+/** What pt_access_password_reset_approve answers; every refusal is a 403. */
+enum pt_approval {
+	PT_APPROVAL_OK = 0,         /**< may approve */
+	PT_APPROVAL_FORBIDDEN,      /**< not an admin who may manage the user */
+	PT_APPROVAL_SAME_PERSON,    /**< the admin who asked for the reset, or the user itself */
+	PT_APPROVAL_NOT_APPOINTED,  /**< an admin made over the API (not by the system administrator) */
+	PT_APPROVAL_REQUESTER_NOT_APPOINTED /**< asked for by an admin who is not (or no longer)
+					         one the system administrator appointed */
+};
 
 /**
  * May who approve the pending password reset of user target_user_id of
- * organisation target_org_id that user requester_id asked for? A second
- * admin who may manage the user's organisation (another admin of it, or a
- * government admin), neither the requester nor the user itself; the
- * system administrator. OK or FORBIDDEN.
+ * organisation target_org_id that user requester_id asked for?
+ * requester_by_system is nonzero when the requester is, at approval time,
+ * an admin appointed by the system administrator. The system administrator:
+ * OK. Otherwise an admin who may manage the user's organisation (another
+ * admin of it, or a government admin: else FORBIDDEN), neither the
+ * requester nor the user itself (SAME_PERSON), whose admin role the system
+ * administrator granted (who->admin_by_system: else NOT_APPOINTED), of a
+ * request by such an admin (else REQUESTER_NOT_APPOINTED). An admin made
+ * over the API is refused because whoever made it holds its password, so
+ * its approval would be the requester's own.
  */
-enum pt_access pt_access_password_reset_approve(const struct pt_principal *who,
-						long long requester_id, long long target_user_id,
-						long long target_org_id);
+enum pt_approval pt_access_password_reset_approve(const struct pt_principal *who,
+						  long long requester_id, int requester_by_system,
+						  long long target_user_id, long long target_org_id);
 
 /** May who list the users of organisation org_id? The same rule as pt_access_manage_users. */
 enum pt_access pt_access_list_users(const struct pt_principal *who, long long org_id);

@@ -44,6 +44,9 @@ struct pt_user {
 	long long org_id;
 	char org_name[PT_NAME_MAX];
 	enum pt_org_type org_type;
+	int admin_by_system; /**< nonzero: an admin appointed by the system administrator (the
+				  command line), who may approve password resets; 0 for an admin
+				  made over the API and for every other role (migration 009) */
 };
 
 /** A session: its user and its CSRF token. The session token itself is only returned at log-in. */

@@ -45,12 +45,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_PARTNER_ADD] = "INSERT INTO organisation_partners (org_id, partner_id) VALUES (?1, ?2)",
 	[ST_ORG_EXISTS] = "SELECT 1 FROM organisations WHERE id = ?1",
 	[ST_ORGS_ALL] = "SELECT id, name, type FROM organisations ORDER BY name, id",
-	[ST_USER_ADD] = "INSERT INTO users (name, password_hash, role, org_id, created) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_USER_ADD] = "INSERT INTO users (name, password_hash, role, org_id, created, admin_by_system) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[ST_USER_BY_NAME] = "SELECT " PT_DB_USER_COLUMNS "WHERE u.name = ?1",
 	[ST_USER_BY_ID] = "SELECT " PT_DB_USER_COLUMNS "WHERE u.id = ?1",
 	[ST_USERS_ALL] = "SELECT " PT_DB_USER_COLUMNS "WHERE ?1 <= 0 OR u.org_id = ?1 ORDER BY u.name",
 	[ST_USER_SET_HASH] = "UPDATE users SET password_hash = ?2 WHERE id = ?1",
-	[ST_USER_SET_ROLE] = "UPDATE users SET role = ?2 WHERE id = ?1",
+	[ST_USER_SET_ROLE] = "UPDATE users SET role = ?2, admin_by_system = ?3 WHERE id = ?1",
 	[ST_SESSIONS_OF_USER_DELETE] = "DELETE FROM sessions WHERE user_id = ?1",
 };
 
@@ -126,6 +126,7 @@ enum pt_err pt_db_user_from_row(sqlite3_stmt *st, int col, struct pt_user *u, st
 	if (pt_role_parse(role, &u->role) != PT_OK || pt_org_type_parse(type, &u->org_type) != PT_OK)
 		return pt_diag_set(d, PT_EDB, 0, "role", "user \"%s\": stored role or type unknown",
 				   u->name);
+	u->admin_by_system = u->role == PT_ROLE_ADMIN && sqlite3_column_int64(st, col + 6) == 1;
 	return PT_OK;
 }
 
@@ -478,10 +479,24 @@ void pt_user_principal(const struct pt_user *u, struct pt_principal *out)
 	out->org_id = u->org_id;
 	out->org_type = u->org_type;
 	out->role = u->role;
+	out->admin_by_system = u->role == PT_ROLE_ADMIN && u->admin_by_system;
+}
+
+/* 1 when role, set by the system administrator (by_system), makes an appointed admin. */
+static int admin_grant(enum pt_role role, int by_system)
+{
+	return role == PT_ROLE_ADMIN && by_system ? 1 : 0;
 }
 
 enum pt_err pt_db_user_add(struct pt_db *db, const char *name, const char *password,
 			   enum pt_role role, long long org_id, long long *id, struct pt_diag *d)
+{
+	return pt_db_user_add_by(db, name, password, role, org_id, 1, id, d);
+}
+
+enum pt_err pt_db_user_add_by(struct pt_db *db, const char *name, const char *password,
+			      enum pt_role role, long long org_id, int by_system, long long *id,
+			      struct pt_diag *d)
 {
 	char hash[PT_PASSWORD_HASH_MAX];
 	char rid[32], detail[PT_NAME_MAX + 64];
@@ -526,6 +541,8 @@ enum pt_err pt_db_user_add(struct pt_db *db, const char *name, const char *passw
 		rc = sqlite3_bind_int64(st, 4, org_id);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(st, 5, now);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(st, 6, admin_grant(role, by_system));
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	sqlite3_reset(st);
@@ -666,6 +683,12 @@ done:
 enum pt_err pt_db_user_set_role(struct pt_db *db, const char *name, enum pt_role role,
 				struct pt_diag *d)
 {
+	return pt_db_user_set_role_by(db, name, role, 1, d);
+}
+
+enum pt_err pt_db_user_set_role_by(struct pt_db *db, const char *name, enum pt_role role,
+				   int by_system, struct pt_diag *d)
+{
 	struct pt_user u;
 	sqlite3_stmt *st;
 	enum pt_err err;
@@ -684,6 +707,8 @@ enum pt_err pt_db_user_set_role(struct pt_db *db, const char *name, enum pt_role
 	rc = sqlite3_bind_int64(st, 1, u.id);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 2, pt_role_name(role), -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(st, 3, admin_grant(role, by_system));
 	if ((err = pt_db_step_done(db, st, rc, "storing the role", d)) != PT_OK ||
 	    (err = end_sessions(db, u.id, d)) != PT_OK)
 		goto out;

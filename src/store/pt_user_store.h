@@ -95,6 +95,18 @@ int pt_password_verify(const char *hash, const char *password, size_t len);
 enum pt_err pt_db_user_add(struct pt_db *db, const char *name, const char *password,
 			   enum pt_role role, long long org_id, long long *id, struct pt_diag *d);
 
+/**
+ * pt_db_user_add saying who grants the role: by_system nonzero for the
+ * system administrator (the command line), 0 for a user (the API). An
+ * admin made by the system administrator is appointed (admin_by_system 1:
+ * it may approve password resets, docs/access.md); one made by a user is
+ * not. pt_db_user_add is this with by_system 1 (a store call is made by
+ * whoever holds the database file): src/app passes its caller's.
+ */
+enum pt_err pt_db_user_add_by(struct pt_db *db, const char *name, const char *password,
+			      enum pt_role role, long long org_id, int by_system, long long *id,
+			      struct pt_diag *d);
+
 /** User by name, with its organisation, into *out (PT_ENOTFOUND, field name). */
 enum pt_err pt_db_user_get(struct pt_db *db, const char *name, struct pt_user *out,
 			   struct pt_diag *d);
@@ -119,9 +131,23 @@ enum pt_err pt_db_users_list(struct pt_db *db, long long org_id, struct pt_user 
 enum pt_err pt_db_user_set_password(struct pt_db *db, const char *name, const char *password,
 				    struct pt_diag *d);
 
-/** Set user name's role. Ends its sessions. PT_ENOTFOUND, PT_EINVAL. Audited ("user.role"). */
+/**
+ * Set user name's role, as the system administrator (pt_db_user_set_role_by
+ * with by_system 1). Ends its sessions. PT_ENOTFOUND, PT_EINVAL. Audited
+ * ("user.role").
+ */
 enum pt_err pt_db_user_set_role(struct pt_db *db, const char *name, enum pt_role role,
 				struct pt_diag *d);
+
+/**
+ * Set user name's role, by the system administrator (by_system nonzero) or
+ * a user (0): the user is an appointed admin (admin_by_system 1) only when
+ * the role is admin and by_system; any other role, or admin set by a user
+ * (even over an appointed admin), leaves it 0. Otherwise as
+ * pt_db_user_set_role.
+ */
+enum pt_err pt_db_user_set_role_by(struct pt_db *db, const char *name, enum pt_role role,
+				   int by_system, struct pt_diag *d);
 
 /** The caller as the access rules see it, from a user. */
 void pt_user_principal(const struct pt_user *u, struct pt_principal *out);

@@ -4,7 +4,7 @@
 import json
 import random
 
-from httplib import Client, raw_exchange
+from httplib import Client, raw_exchange, run_protect
 
 MIB = 1024 * 1024
 SITES_HEADER = ("id,name,kind,sector,owner,lat,lon,region,capacity,peak_occupancy,"
@@ -542,11 +542,84 @@ def t_password_reset(res, port, protect, db):
     res.eq(r.status, 200, "a non-RED reader's reset: %r" % r.body[:160])
 
 
+def t_reset_one_person(res, port, protect, db):
+    """One person cannot supply both approvals of a RED reader's password reset: an admin made over
+    the API (created, or promoted) by the requester cannot approve; an admin the system
+    administrator appointed on the command line can (docs/access.md, "Password resets")."""
+    def refused(r, what):
+        res.eq(r.status, 403, what + ": %r" % r.body[:200])
+        res.check("made over the API cannot approve" in (r.json or {}).get("error", ""),
+                  what + ": the 403 says why: %r" % r.body[:200])
+
+    na = login(res, port, "northgate-admin")
+    orgs = {o["name"]: o["id"] for o in na.get("/api/v1/organisations").json["items"]}
+    # (A) the requester creates an admin of its own organisation and approves as it
+    r = na.request("PATCH", "/api/v1/users/operator", {"password": "taken-over-A"})
+    res.eq(r.status, 202, "northgate-admin's reset of operator is pending: %r" % r.body[:200])
+    r = na.request("POST", "/api/v1/users", {"name": "nga-sock", "password": "demo-nga-sock", "role": "admin",
+                                            "organisation_id": orgs["Northgate Utilities"]})
+    res.eq(r.status, 201, "an admin may still create an admin: %r" % r.body[:200])
+    refused(login(res, port, "nga-sock").request("POST", "/api/v1/users/operator/password-reset/approve"),
+            "(A) an admin the requester created approves")
+    res.eq(Client(port).login("operator", "taken-over-A").status, 401, "(A) the new password does not log in")
+    # (B) the requester promotes an existing user to admin and approves as it
+    r = na.request("PATCH", "/api/v1/users/operator", {"password": "taken-over-B"})
+    res.eq(r.status, 202, "northgate-admin's second reset of operator is pending: %r" % r.body[:200])
+    r = na.request("PATCH", "/api/v1/users/viewer", {"role": "admin"})
+    res.eq(r.status, 200, "an admin may still promote a user to admin: %r" % r.body[:200])
+    refused(login(res, port, "viewer").request("POST", "/api/v1/users/operator/password-reset/approve"),
+            "(B) a user the requester promoted approves")
+    res.eq(Client(port).login("operator", "taken-over-B").status, 401, "(B) the new password does not log in")
+    res.eq(na.request("PATCH", "/api/v1/users/viewer", {"role": "viewer"}).status, 200, "viewer again")
+    # (C) the government admin promotes one of its users to take over Harbourlight's RED reader
+    ad = login(res, port, "admin")
+    r = ad.request("PATCH", "/api/v1/users/harbour", {"password": "taken-over-C"})
+    res.eq(r.status, 202, "the government admin's reset of harbour is pending: %r" % r.body[:200])
+    res.eq(ad.request("PATCH", "/api/v1/users/evaluator", {"role": "admin"}).status, 200, "evaluator made admin")
+    refused(login(res, port, "evaluator").request("POST", "/api/v1/users/harbour/password-reset/approve"),
+            "(C) a user the government admin promoted approves")
+    res.eq(Client(port).login("harbour", "taken-over-C").status, 401, "(C) the new password does not log in")
+    res.eq(Client(port).login("harbour", "demo-harbour").status, 200, "(C) harbour's own password still does")
+    res.eq(ad.request("PATCH", "/api/v1/users/evaluator", {"role": "evaluator"}).status, 200, "evaluator again")
+    # Nor the parts swapped: the made admin asks, its maker approves (one person again).
+    sock = login(res, port, "nga-sock")
+    r = sock.request("PATCH", "/api/v1/users/operator", {"password": "taken-over-D"})
+    res.eq(r.status, 403, "an admin made over the API asks for a RED reader's reset: %r" % r.body[:200])
+    res.check("made over the API cannot ask" in (r.json or {}).get("error", ""), "it says why: %r" % r.body[:200])
+    # Nor one admin taking over another appointed admin's account at once to approve as it.
+    r = ad.request("PATCH", "/api/v1/users/northgate-admin", {"password": "taken-over-E"})
+    res.eq(r.status, 202, "an appointed admin's reset waits for a second admin: %r" % r.body[:200])
+    res.eq(Client(port).login("northgate-admin", "taken-over-E").status, 401, "(E) the new password does not log in")
+    res.eq(sock.request("PATCH", "/api/v1/users/nga-sock", {"password": "demo-nga-sock2"}).status, 200,
+           "an API-made admin's own password")
+    # An admin the system administrator made (protect user add --role admin) approves.
+    rc, out, err = run_protect(protect, "--db", db, "user", "add", "nga-cli", "--org", "Northgate Utilities",
+                               "--role", "admin", stdin="demo-nga-cli\n")
+    res.eq(rc, 0, "protect user add nga-cli --role admin: %s" % err)
+    r = login(res, port, "nga-cli").request("POST", "/api/v1/users/operator/password-reset/approve")
+    res.eq((r.status, (r.json or {}).get("name")), (200, "operator"), "an admin made on the command line approves: %r"
+           % r.body[:200])
+    op = Client(port)
+    res.eq(op.login("operator", "taken-over-B").status, 200, "the approved password logs in")
+    res.eq(op.request("PATCH", "/api/v1/users/operator", {"password": "demo-operator"}).status, 200, "operator's own")
+    # And a user the system administrator makes admin (protect user role), promoted over the API before.
+    rc, out, err = run_protect(protect, "--db", db, "user", "role", "evaluator", "admin")
+    res.eq(rc, 0, "protect user role evaluator admin: %s" % err)
+    r = login(res, port, "evaluator").request("POST", "/api/v1/users/harbour/password-reset/approve")
+    res.eq((r.status, (r.json or {}).get("name")), (200, "harbour"), "an admin made by protect user role approves: %r"
+           % r.body[:200])
+    hb = Client(port)
+    res.eq(hb.login("harbour", "taken-over-C").status, 200, "harbour's approved password logs in")
+    res.eq(hb.request("PATCH", "/api/v1/users/harbour", {"password": "demo-harbour"}).status, 200, "harbour's own")
+    rc, out, err = run_protect(protect, "--db", db, "user", "role", "evaluator", "evaluator")
+    res.eq(rc, 0, "protect user role evaluator evaluator: %s" % err)
+
+
 TESTS = [("session", t_session), ("hidden", t_hidden_is_missing), ("site-patch", t_site_patch_input),
          ("assessment-patch", t_assessment_patch), ("ranking-params", t_ranking_params),
          ("threat-level", t_threat_level), ("imports", t_imports), ("audit", t_audit),
          ("audit-tlp", t_audit_tlp), ("audit-red-reads", t_audit_red_reads),
          ("import-oracle", t_import_oracle), ("import-geojson", t_import_geojson),
-         ("password-reset", t_password_reset),
+         ("password-reset", t_password_reset), ("reset-one-person", t_reset_one_person),
          ("users-orgs", t_users_orgs), ("throttle-stored", t_throttle_stored),
          ("garbage", t_garbage)]

@@ -384,7 +384,9 @@ static void test_import_hidden(void)
 	}
 }
 
-/* Password resets: a RED reader's needs a second admin (issue 9, "A RED record through an admin"). */
+/* Password resets: a RED reader's needs a second admin (issue 9, "A RED record through an admin"),
+ * and one person cannot supply both: requester and approver are admins the system administrator
+ * appointed, so neither is an account the other made. */
 static void test_password_reset(void)
 {
 	struct pt_principal gov_admin = caller(PT_ROLE_ADMIN, REL_GOV);
@@ -392,44 +394,70 @@ static void test_password_reset(void)
 	struct pt_principal op_admin2 = caller(PT_ROLE_ADMIN, REL_OWN);
 	struct pt_principal op_operator = caller(PT_ROLE_OPERATOR, REL_OWN);
 	struct pt_principal ngo_admin = caller(PT_ROLE_ADMIN, REL_OTHER);
+	struct pt_principal api_admin = caller(PT_ROLE_ADMIN, REL_OWN);
+	struct pt_principal gov_api_admin = caller(PT_ROLE_ADMIN, REL_GOV);
 	struct pt_principal sys;
 	const long long target = CALLER_ID + 5;
 	pt_principal_system(&sys);
 	op_admin2.user_id = CALLER_ID + 1;
+	api_admin.user_id = CALLER_ID + 2;
+	gov_api_admin.user_id = CALLER_ID + 3;
+	/* appointed by the system administrator; api_admin and gov_api_admin were made over the API */
+	gov_admin.admin_by_system = op_admin.admin_by_system = op_admin2.admin_by_system = 1;
+	ngo_admin.admin_by_system = 1;
+	/* the flag means nothing without the admin role */
+	op_operator.admin_by_system = 1;
 
 	/* not a RED reader: as before */
 	CHECK_INT(pt_access_password_reset(&op_admin, target, OWNER_ORG, 0), PT_RESET_ALLOWED);
 	CHECK_INT(pt_access_password_reset(&gov_admin, target, OWNER_ORG, 0), PT_RESET_ALLOWED);
+	CHECK_INT(pt_access_password_reset(&api_admin, target, OWNER_ORG, 0), PT_RESET_ALLOWED);
 	CHECK_INT(pt_access_password_reset(&ngo_admin, target, OWNER_ORG, 0), PT_RESET_FORBIDDEN);
 	CHECK_INT(pt_access_password_reset(&op_operator, target, OWNER_ORG, 0), PT_RESET_FORBIDDEN);
-	/* a RED reader: a second admin must approve */
+	/* a RED reader, or an appointed admin: a second admin must approve */
 	CHECK_INT(pt_access_password_reset(&op_admin, target, OWNER_ORG, 1), PT_RESET_NEEDS_APPROVAL);
 	CHECK_INT(pt_access_password_reset(&gov_admin, target, OWNER_ORG, 1), PT_RESET_NEEDS_APPROVAL);
 	CHECK_INT(pt_access_password_reset(&ngo_admin, target, OWNER_ORG, 1), PT_RESET_FORBIDDEN);
 	CHECK_INT(pt_access_password_reset(&op_operator, target, OWNER_ORG, 1), PT_RESET_FORBIDDEN);
+	/* which an admin made over the API may not even ask for: nobody could approve it */
+	CHECK_INT(pt_access_password_reset(&api_admin, target, OWNER_ORG, 1), PT_RESET_NOT_APPOINTED);
+	CHECK_INT(pt_access_password_reset(&gov_api_admin, target, OWNER_ORG, 1),
+		  PT_RESET_NOT_APPOINTED);
 	/* its own password, and the command line: at once */
 	CHECK_INT(pt_access_password_reset(&op_operator, CALLER_ID, OWNER_ORG, 1), PT_RESET_ALLOWED);
+	CHECK_INT(pt_access_password_reset(&api_admin, CALLER_ID + 2, OWNER_ORG, 1), PT_RESET_ALLOWED);
 	CHECK_INT(pt_access_password_reset(&sys, target, OWNER_ORG, 1), PT_RESET_ALLOWED);
 	CHECK_INT(pt_access_password_reset(NULL, target, OWNER_ORG, 0), PT_RESET_FORBIDDEN);
 
-	/* approval: another admin of the organisation, or a government admin */
-	CHECK_INT(pt_access_password_reset_approve(&op_admin2, CALLER_ID, target, OWNER_ORG),
-		  PT_ACCESS_OK);
-	CHECK_INT(pt_access_password_reset_approve(&gov_admin, CALLER_ID + 1, target, OWNER_ORG),
-		  PT_ACCESS_OK);
+	/* approval: another appointed admin of the organisation, or an appointed government admin */
+	CHECK_INT(pt_access_password_reset_approve(&op_admin2, CALLER_ID, 1, target, OWNER_ORG),
+		  PT_APPROVAL_OK);
+	CHECK_INT(pt_access_password_reset_approve(&gov_admin, CALLER_ID + 1, 1, target, OWNER_ORG),
+		  PT_APPROVAL_OK);
 	/* not the requester itself, nor the user whose password it is */
-	CHECK_INT(pt_access_password_reset_approve(&op_admin, CALLER_ID, target, OWNER_ORG),
-		  PT_ACCESS_FORBIDDEN);
-	CHECK_INT(pt_access_password_reset_approve(&op_admin, CALLER_ID + 1, CALLER_ID, OWNER_ORG),
-		  PT_ACCESS_FORBIDDEN);
-	/* nor a non-admin, nor another organisation's admin */
-	CHECK_INT(pt_access_password_reset_approve(&op_operator, CALLER_ID + 1, target, OWNER_ORG),
-		  PT_ACCESS_FORBIDDEN);
-	CHECK_INT(pt_access_password_reset_approve(&ngo_admin, CALLER_ID + 1, target, OWNER_ORG),
-		  PT_ACCESS_FORBIDDEN);
-	CHECK_INT(pt_access_password_reset_approve(NULL, CALLER_ID + 1, target, OWNER_ORG),
-		  PT_ACCESS_FORBIDDEN);
-	CHECK_INT(pt_access_password_reset_approve(&sys, CALLER_ID, target, OWNER_ORG), PT_ACCESS_OK);
+	CHECK_INT(pt_access_password_reset_approve(&op_admin, CALLER_ID, 1, target, OWNER_ORG),
+		  PT_APPROVAL_SAME_PERSON);
+	CHECK_INT(pt_access_password_reset_approve(&op_admin, CALLER_ID + 1, 1, CALLER_ID, OWNER_ORG),
+		  PT_APPROVAL_SAME_PERSON);
+	/* nor an admin made over the API, of the organisation (A, B) or of the government (C) */
+	CHECK_INT(pt_access_password_reset_approve(&api_admin, CALLER_ID, 1, target, OWNER_ORG),
+		  PT_APPROVAL_NOT_APPOINTED);
+	CHECK_INT(pt_access_password_reset_approve(&gov_api_admin, CALLER_ID, 1, target, OWNER_ORG),
+		  PT_APPROVAL_NOT_APPOINTED);
+	/* nor anyone a request of an admin that is not (or no longer) appointed */
+	CHECK_INT(pt_access_password_reset_approve(&op_admin2, CALLER_ID + 2, 0, target, OWNER_ORG),
+		  PT_APPROVAL_REQUESTER_NOT_APPOINTED);
+	CHECK_INT(pt_access_password_reset_approve(&gov_admin, 0, 1, target, OWNER_ORG),
+		  PT_APPROVAL_REQUESTER_NOT_APPOINTED);
+	/* nor a non-admin (the flag alone is nothing), nor another organisation's admin */
+	CHECK_INT(pt_access_password_reset_approve(&op_operator, CALLER_ID + 1, 1, target, OWNER_ORG),
+		  PT_APPROVAL_FORBIDDEN);
+	CHECK_INT(pt_access_password_reset_approve(&ngo_admin, CALLER_ID + 1, 1, target, OWNER_ORG),
+		  PT_APPROVAL_FORBIDDEN);
+	CHECK_INT(pt_access_password_reset_approve(NULL, CALLER_ID + 1, 1, target, OWNER_ORG),
+		  PT_APPROVAL_FORBIDDEN);
+	CHECK_INT(pt_access_password_reset_approve(&sys, CALLER_ID, 0, target, OWNER_ORG),
+		  PT_APPROVAL_OK);
 }
 
 /* Threat level, users, organisations, the audit log: who may, by role and organisation type. */

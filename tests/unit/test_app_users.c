@@ -171,6 +171,130 @@ static void test_password_reset_needs_second_admin(void)
 	pt_app_db_close(w.db);
 }
 
+/* Make name a role: as the system administrator (sys) or as admin c (the API's way). */
+static void set_role(const struct pt_caller *c, struct pt_db *db, const char *name,
+		     enum pt_role role)
+{
+	struct pt_user_change ch;
+	struct pt_user_change_result res;
+	struct pt_diag d;
+	memset(&d, 0, sizeof d);
+	memset(&ch, 0, sizeof ch);
+	ch.role = &role;
+	CHECK_INT(pt_app_user_update(c, db, name, &ch, &res, &d), PT_OK);
+}
+
+/* admin-a asks for red-reader's reset with password pw: pending. */
+static void ask_reset(const struct pt_caller *aa, struct pt_db *db, const char *pw)
+{
+	struct pt_user_change ch;
+	struct pt_user_change_result res;
+	struct pt_diag d;
+	memset(&d, 0, sizeof d);
+	memset(&ch, 0, sizeof ch);
+	ch.password = pw;
+	CHECK_INT(pt_app_user_update(aa, db, "red-reader", &ch, &res, &d), PT_OK);
+	CHECK_INT(res.reset_pending, 1);
+}
+
+/* One person cannot supply both approvals: an admin made over the API (created or promoted by
+ * another admin, who holds its password) neither approves nor asks; an appointed admin's own
+ * password is guarded as a RED reader's; the approver is judged as stored at approval time. */
+static void test_password_reset_one_person(void)
+{
+	struct world w;
+	struct pt_caller aa, aa2, ga, sys, sock, made;
+	struct pt_user_new in;
+	struct pt_user_change ch;
+	struct pt_user_change_result res;
+	struct pt_user u;
+	struct pt_diag d;
+	if (setup(&w))
+		return;
+	aa = fx_caller(w.db, "admin-a");
+	aa2 = fx_caller(w.db, "admin-a2");
+	ga = fx_caller(w.db, "gov-admin");
+	pt_caller_system(&sys);
+	memset(&d, 0, sizeof d);
+	CHECK_INT(aa.who.admin_by_system, 1);
+
+	/* (A) admin-a asks, creates an admin over the API and approves as it */
+	ask_reset(&aa, w.db, "taken-over-A");
+	memset(&in, 0, sizeof in);
+	in.name = "sock";
+	in.password = "pw-of-sock";
+	in.role = PT_ROLE_ADMIN;
+	in.org_id = w.a;
+	CHECK_INT(pt_app_user_create(&aa, w.db, &in, &u, &d), PT_OK);
+	CHECK_INT(u.admin_by_system, 0);
+	sock = fx_caller(w.db, "sock");
+	CHECK_INT(sock.who.admin_by_system, 0);
+	CHECK_INT(pt_app_password_reset_approve(&sock, w.db, "red-reader", &u, &d), PT_EFORBIDDEN);
+	CHECK_STR(d.msg, "an admin made over the API cannot approve a password reset; ask an admin "
+			 "appointed by the system administrator");
+	CHECK(!fx_logs_in(w.db, "red-reader", "taken-over-A", T0 + 1));
+	/* nor may it ask: swapping the parts (sock asks, admin-a approves) is one person again */
+	memset(&ch, 0, sizeof ch);
+	ch.password = "taken-over-A2";
+	CHECK_INT(pt_app_user_update(&sock, w.db, "red-reader", &ch, &res, &d), PT_EFORBIDDEN);
+	CHECK(strstr(d.msg, "an admin made over the API cannot ask") != NULL);
+	/* (B) a user promoted over the API, and (C) by a government admin: the same */
+	set_role(&aa, w.db, "plain", PT_ROLE_ADMIN);
+	made = fx_caller(w.db, "plain");
+	CHECK_INT(pt_app_password_reset_approve(&made, w.db, "red-reader", &u, &d), PT_EFORBIDDEN);
+	set_role(&ga, w.db, "plain", PT_ROLE_VIEWER);
+	set_role(&ga, w.db, "plain", PT_ROLE_ADMIN);
+	made = fx_caller(w.db, "plain");
+	CHECK_INT(pt_app_password_reset_approve(&made, w.db, "red-reader", &u, &d), PT_EFORBIDDEN);
+	/* an appointed admin made admin again over the API is no longer appointed */
+	set_role(&ga, w.db, "admin-a2", PT_ROLE_ADMIN);
+	aa2 = fx_caller(w.db, "admin-a2");
+	CHECK_INT(pt_app_password_reset_approve(&aa2, w.db, "red-reader", &u, &d), PT_EFORBIDDEN);
+	CHECK(!fx_logs_in(w.db, "red-reader", "taken-over-A", T0 + 2));
+
+	/* The system administrator appoints: protect user role (sock), protect user add (cli-admin). */
+	set_role(&sys, w.db, "sock", PT_ROLE_ADMIN);
+	sock = fx_caller(w.db, "sock");
+	CHECK_INT(sock.who.admin_by_system, 1);
+	CHECK_INT(pt_app_password_reset_approve(&sock, w.db, "red-reader", &u, &d), PT_OK);
+	CHECK(fx_logs_in(w.db, "red-reader", "taken-over-A", T0 + 3));
+	in.name = "cli-admin";
+	in.password = "pw-of-cli-admin";
+	CHECK_INT(pt_app_user_create(&sys, w.db, &in, &u, &d), PT_OK);
+	CHECK_INT(u.admin_by_system, 1);
+	ask_reset(&aa, w.db, "taken-over-B");
+	made = fx_caller(w.db, "cli-admin");
+	/* judged at approval time: demoted since its session began, it no longer approves */
+	set_role(&sys, w.db, "cli-admin", PT_ROLE_VIEWER);
+	CHECK_INT(made.who.admin_by_system, 1);
+	CHECK_INT(pt_app_password_reset_approve(&made, w.db, "red-reader", &u, &d), PT_EFORBIDDEN);
+	CHECK(!fx_logs_in(w.db, "red-reader", "taken-over-B", T0 + 4));
+	/* nor a request whose requester is no longer appointed */
+	set_role(&sys, w.db, "cli-admin", PT_ROLE_ADMIN);
+	made = fx_caller(w.db, "cli-admin");
+	set_role(&ga, w.db, "admin-a", PT_ROLE_ADMIN);
+	CHECK_INT(pt_app_password_reset_approve(&made, w.db, "red-reader", &u, &d), PT_EFORBIDDEN);
+	CHECK(strstr(d.msg, "asked for by an admin who is not appointed") != NULL);
+	set_role(&sys, w.db, "admin-a", PT_ROLE_ADMIN);
+	CHECK_INT(pt_app_password_reset_approve(&made, w.db, "red-reader", &u, &d), PT_OK);
+	CHECK(fx_logs_in(w.db, "red-reader", "taken-over-B", T0 + 5));
+
+	/* An appointed admin's password is guarded too: a reset of it waits for a second admin,
+	 * else one admin would take over another's account and approve as it. */
+	aa = fx_caller(w.db, "admin-a");
+	memset(&ch, 0, sizeof ch);
+	ch.password = "taken-over-C";
+	CHECK_INT(pt_app_user_update(&ga, w.db, "admin-a", &ch, &res, &d), PT_OK);
+	CHECK_INT(res.reset_pending, 1);
+	CHECK(!fx_logs_in(w.db, "admin-a", "taken-over-C", T0 + 6));
+	/* an admin made over the API is not: its maker may reset it at once */
+	ch.password = "sock-again-1";
+	set_role(&aa, w.db, "sock", PT_ROLE_ADMIN);
+	CHECK_INT(pt_app_user_update(&aa, w.db, "sock", &ch, &res, &d), PT_OK);
+	CHECK_INT(res.reset_pending, 0);
+	pt_app_db_close(w.db);
+}
+
 static void test_orgs(void)
 {
 	struct world w;
@@ -228,6 +352,7 @@ int main(void)
 {
 	RUN(test_users_list_create);
 	RUN(test_password_reset_needs_second_admin);
+	RUN(test_password_reset_one_person);
 	RUN(test_orgs);
 	return TEST_SUMMARY("test_app_users");
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "formats/pt_diag.h"
 #include "pt_test.h"
@@ -534,6 +535,78 @@ out:
 	pt_db_close(db);
 }
 
+/* Migration 009 and who appoints an admin: the admins there when it runs are taken as appointed
+ * (admin_by_system 1), the other users not; the store's own calls appoint (whoever holds the
+ * file), a user's (by_system 0) does not, and any role but admin clears it; the schema refuses
+ * the flag on a user who is not an admin. */
+static void test_admin_grants(void)
+{
+	static const unsigned char key[PT_AUDIT_KEY_BYTES] = {42, 7};
+	char path[] = "/tmp/pt_test_users_XXXXXX", side[64];
+	struct pt_db *db = NULL;
+	struct pt_user u;
+	struct pt_diag d;
+	long long o;
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return;
+	close(fd);
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_db_open(path, 1, &db, &d), PT_OK);
+	if (!db)
+		goto out;
+	CHECK_INT(pt_audit_set_key(db, key, &d), PT_OK);
+	o = org(db, "Org", PT_ORG_OPERATOR);
+	user(db, "old-admin", PT_ROLE_ADMIN, o);
+	user(db, "old-viewer", PT_ROLE_VIEWER, o);
+	/* back to version 8, before the column */
+	CHECK_INT(sqlite3_exec(pt_db_sqlite(db),
+			       "ALTER TABLE users DROP COLUMN admin_by_system; PRAGMA user_version = 8",
+			       NULL, NULL, NULL),
+		  SQLITE_OK);
+	pt_db_close(db);
+	db = NULL;
+	CHECK_INT(pt_db_open(path, 0, &db, &d), PT_OK);
+	if (!db)
+		goto out;
+	CHECK_INT(pt_audit_set_key(db, key, &d), PT_OK);
+	CHECK_INT(pt_db_user_get(db, "old-admin", &u, &d), PT_OK);
+	CHECK_INT(u.admin_by_system, 1);
+	CHECK_INT(pt_db_user_get(db, "old-viewer", &u, &d), PT_OK);
+	CHECK_INT(u.admin_by_system, 0);
+	/* made admin by a user (the API's way): not appointed */
+	CHECK_INT(pt_db_user_add_by(db, "api-admin", "pw-of-api-admin", PT_ROLE_ADMIN, o, 0, NULL,
+				    &d),
+		  PT_OK);
+	CHECK_INT(pt_db_user_get(db, "api-admin", &u, &d), PT_OK);
+	CHECK_INT(u.admin_by_system, 0);
+	CHECK_INT(pt_db_user_set_role_by(db, "old-viewer", PT_ROLE_ADMIN, 0, &d), PT_OK);
+	CHECK_INT(pt_db_user_get(db, "old-viewer", &u, &d), PT_OK);
+	CHECK_INT(u.admin_by_system, 0);
+	/* by the system administrator: appointed; admin again by a user: no longer */
+	CHECK_INT(pt_db_user_set_role_by(db, "old-viewer", PT_ROLE_ADMIN, 1, &d), PT_OK);
+	CHECK_INT(pt_db_user_get(db, "old-viewer", &u, &d), PT_OK);
+	CHECK_INT(u.admin_by_system, 1);
+	CHECK_INT(pt_db_user_set_role_by(db, "old-viewer", PT_ROLE_ADMIN, 0, &d), PT_OK);
+	CHECK_INT(pt_db_user_get(db, "old-viewer", &u, &d), PT_OK);
+	CHECK_INT(u.admin_by_system, 0);
+	/* leaving admin clears it, whoever changes the role */
+	CHECK_INT(pt_db_user_set_role(db, "old-admin", PT_ROLE_VIEWER, &d), PT_OK);
+	CHECK_INT(pt_db_user_get(db, "old-admin", &u, &d), PT_OK);
+	CHECK_INT(u.admin_by_system, 0);
+	CHECK(sqlite3_exec(pt_db_sqlite(db),
+			   "UPDATE users SET admin_by_system = 1 WHERE name = 'old-admin'", NULL, NULL,
+			   NULL) != SQLITE_OK);
+out:
+	pt_db_close(db);
+	unlink(path);
+	snprintf(side, sizeof side, "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	unlink(side);
+}
+
 int main(void)
 {
 	RUN(test_password_hash_verify);
@@ -543,5 +616,6 @@ int main(void)
 	RUN(test_failed_logins);
 	RUN(test_admin_scopes);
 	RUN(test_readers_and_index);
+	RUN(test_admin_grants);
 	return TEST_SUMMARY("test_users");
 }
