@@ -74,6 +74,7 @@ static enum pt_err save_run(const struct pt_caller *c, struct pt_db *db, const c
 	struct pt_plan_view v;
 	struct pt_saved_plan p;
 	struct pt_plan_site_line *lines = NULL;
+	const char **funded = NULL;
 	const struct pt_plan_model *m;
 	json_t *j;
 	char *json = NULL, now[PT_TIMESTAMP_MAX], detail[256];
@@ -152,9 +153,19 @@ static enum pt_err save_run(const struct pt_caller *c, struct pt_db *db, const c
 	snprintf(detail, sizeof detail,
 		 "budget %.0f EUR, cost %.0f EUR, %zu measures committed at %zu sites", run->result.budget_eur,
 		 run->result.cost_eur, added, run->result.sites_funded);
-	if ((err = pt_audit_append(db, "plan.save", "plans", name, detail, d)) == PT_OK)
+	/* The entry covers the funded sites: its detail (the cost, the measures) is shown
+	 * only to those who may read them all (docs/access.md, The audit log). */
+	if (!(funded = malloc((n_lines ? n_lines : 1) * sizeof *funded))) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n_lines; i++)
+		funded[i] = lines[i].site_id;
+	if ((err = pt_audit_append_records(db, "plan.save", "plans", name, detail, "sites", funded,
+					   n_lines, d)) == PT_OK)
 		*p_out = p;
 out:
+	free(funded);
 	free(json);
 	free(lines);
 	return pt_db_end(db, err, d);
@@ -202,6 +213,28 @@ struct keep_ctx {
 	struct pt_read_log *log;
 };
 
+/*
+ * Nonzero when k's caller may read every site the author of a saved plan
+ * (its created_by) may read today: then the plan's figures over the author's
+ * whole view (risk before and after, the bound, the gap, the rejections by
+ * rule, the sites outside the region or not assessed) tell it nothing hidden.
+ * Government coordinators are told them anyway (pt_access_hidden_counts). An
+ * author no longer known is judged as the system administrator (sees all).
+ */
+static int reader_covers_author(struct pt_db *db, const struct keep_ctx *k, const char *author)
+{
+	struct pt_principal who;
+	struct pt_user u;
+	if (pt_access_hidden_counts(&k->c->who) == PT_ACCESS_OK)
+		return 1;
+	if (author && strcmp(author, PT_ACTOR_SYSTEM) != 0 &&
+	    pt_db_user_get(db, author, &u, NULL) == PT_OK)
+		pt_user_principal(&u, &who);
+	else
+		pt_principal_system(&who);
+	return pt_snapshot_view_covers(k->snap, &k->c->who, &who);
+}
+
 static int keep_site(void *ctx, const char *site_id)
 {
 	struct keep_ctx *k = ctx;
@@ -224,22 +257,23 @@ void pt_saved_plan_read_clear(struct pt_saved_plan_read *r)
 }
 
 /* The plan text as keep lets the caller see it, into out (plan and seen). */
-static enum pt_err read_for(struct keep_ctx *k, const struct pt_saved_plan *p, const char *text,
-			    struct pt_saved_plan_read *out, struct pt_diag *d)
+static enum pt_err read_for(struct pt_db *db, struct keep_ctx *k, const struct pt_saved_plan *p,
+			    const char *text, struct pt_saved_plan_read *out, struct pt_diag *d)
 {
 	json_error_t je;
 	size_t hidden = 0;
+	int covers = reader_covers_author(db, k, p->created_by);
 	json_t *j = json_loads(text ? text : "", JSON_REJECT_DUPLICATES, &je);
 	if (!json_is_object(j)) {
 		json_decref(j);
 		return pt_diag_set(d, PT_EDB, 0, "", "the stored plan %s cannot be read", p->name);
 	}
-	if (!(j = pt_plan_json_keep(j, keep_site, k, &hidden)))
+	if (!(j = pt_plan_json_keep(j, keep_site, k, !covers, &hidden)))
 		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 	out->seen.plan = *p;
 	out->seen.hidden_sites = (long long)hidden;
-	out->seen.partial = hidden > 0;
-	if (hidden)
+	out->seen.partial = hidden > 0 || !covers;
+	if (out->seen.partial)
 		pt_plan_json_totals(j, &out->seen.plan);
 	out->show_hidden = pt_access_hidden_counts(&k->c->who) == PT_ACCESS_OK;
 	if (out->show_hidden)
@@ -267,7 +301,7 @@ enum pt_err pt_app_plan_get(const struct pt_caller *c, struct pt_db *db, const c
 	if (!(k.snap = pt_app_snapshot(c, db, d)))
 		return d && d->msg[0] ? PT_EDB : PT_ENOMEM;
 	if ((err = pt_db_plan_get(db, name, &p, &out->text, d)) == PT_OK &&
-	    (err = read_for(&k, &p, out->text, out, d)) == PT_OK && read_action)
+	    (err = read_for(db, &k, &p, out->text, out, d)) == PT_OK && read_action)
 		err = pt_read_log_commit(c, db, read_action, &log, d);
 	pt_read_log_clear(&log); /* what an error left noted */
 	pt_snapshot_release(k.snap);
@@ -313,7 +347,7 @@ static int seen_from_rows(struct pt_db *db, struct keep_ctx *k, const struct pt_
 	free(lines);
 	s->plan = *p;
 	s->hidden_sites = hidden;
-	s->partial = hidden > 0;
+	s->partial = hidden > 0 || !reader_covers_author(db, k, p->created_by);
 	if (hidden) {
 		s->plan.cost_eur = cost;
 		s->plan.risk_reduction_eur = red;
@@ -357,7 +391,7 @@ enum pt_err pt_app_plans_list(const struct pt_caller *c, struct pt_db *db, size_
 			struct pt_saved_plan p;
 			memset(&r, 0, sizeof r);
 			if ((err = pt_db_plan_get(db, plans[i].name, &p, &text, d)) == PT_OK)
-				err = read_for(&k, &p, text, &r, d);
+				err = read_for(db, &k, &p, text, &r, d);
 			free(text);
 			*s = r.seen;
 			pt_saved_plan_read_clear(&r);

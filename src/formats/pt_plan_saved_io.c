@@ -39,7 +39,7 @@ void pt_plan_json_totals(const json_t *plan, struct pt_saved_plan *p)
 }
 
 json_t *pt_plan_json_keep(json_t *plan, int (*keep)(void *ctx, const char *site_id), void *ctx,
-			  size_t *hidden_out)
+			  int partial, size_t *hidden_out)
 {
 	static const char *const lists[2] = {"sites", "rejected"};
 	size_t hidden = 0, k, i;
@@ -75,8 +75,11 @@ json_t *pt_plan_json_keep(json_t *plan, int (*keep)(void *ctx, const char *site_
 		}
 	}
 	*hidden_out = hidden;
-	if (!hidden)
+	if (!hidden && !partial)
 		return plan;
+	/* Counts over the author's whole view: not the reader's to know. */
+	json_object_set_new(plan, "outside_region", json_null());
+	json_object_set_new(plan, "not_assessed", json_null());
 	{ /* the counts by rule of the rejections kept */
 		json_t *counts = json_object_get(plan, "rejected_counts"), *a;
 		const char *key;

@@ -19,13 +19,15 @@ json_t *pt_saved_plan_to_json(const struct pt_saved_plan *p, int gap_known, int 
 /**
  * Keep in plan (a plan object as pt_plan_to_json wrote it; stolen) the
  * funded sites and rejected measures whose site keep(ctx, site_id)
- * accepts; *hidden counts the funded sites left out. When some are, the
- * rejection counts and the totals are those of what is kept (figures over
- * the whole plan, the gap and the frontier, go). Returns plan, or NULL
- * when out of memory (plan freed).
+ * accepts; *hidden counts the funded sites left out. When some are, or
+ * when partial (the reader may not see everything the author saw), the
+ * rejection counts and the totals are those of what is kept, and figures
+ * over the author's whole view go (risk before and after, the bound, the
+ * gap, the frontier; outside_region and not_assessed become null).
+ * Returns plan, or NULL when out of memory (plan freed).
  */
 json_t *pt_plan_json_keep(json_t *plan, int (*keep)(void *ctx, const char *site_id), void *ctx,
-			  size_t *hidden);
+			  int partial, size_t *hidden);
 
 /** Copy the totals of plan (cost, risk reduction, gap, sites funded, measures) into p. */
 void pt_plan_json_totals(const json_t *plan, struct pt_saved_plan *p);

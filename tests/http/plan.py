@@ -344,6 +344,42 @@ def t_plans(res, port, protect, db):
     audit = co.get("/api/v1/audit?limit=20").json or {"items": []}
     res.check(any(e["action"] == "plan.save" and e["user"] == "coordinator" for e in audit["items"]),
               "the save is audited: %r" % [e["action"] for e in audit["items"]][:8])
+    # the entry covers the funded sites: a reader of the log who may not read them all sees
+    # that a plan was saved, not its cost or measures (attack test F4)
+    big = co.request("POST", "/api/v1/plans", {"name": "national-big", "budget_eur": 100000000})
+    res.eq(big.status, 201, "a large plan saved")
+    big_sites = {s["site_id"] for s in (co.get("/api/v1/plans/national-big").json or {}).get("sites", [])}
+    ad = login(res, port, "admin")
+    ad_seen = visible_ids(ad)
+    for plan_name, funded in (("national-2027", {s["site_id"] for s in before["sites"]}),
+                              ("national-big", big_sites)):
+        saves = [e for e in (ad.get("/api/v1/audit?limit=100").json or {"items": []})["items"]
+                 if e["action"] == "plan.save" and e["user"] == "coordinator"
+                 and (e.get("record") in (plan_name, None))]
+        hidden_funded = funded - set(ad_seen)
+        entry = [e for e in saves if e.get("record") == plan_name] or [e for e in saves if e.get("withheld")]
+        if res.check(entry, "the admin lists the save of %s" % plan_name):
+            res.eq(entry[0].get("withheld"), bool(hidden_funded),
+                   "the save of %s is withheld from the admin exactly when it funds a site the admin may not "
+                   "read (%d such)" % (plan_name, len(hidden_funded)))
+    # (the demo's plans fund CLEAR and GREEN sites only; tests/unit/test_app_plan.c saves one
+    # funding an AMBER site and sees its entry withheld)
+    # figures over the author's whole view (risk before/after, the bound, rejections by rule,
+    # sites outside the region or not assessed) reach only readers who see all the author saw
+    # (attack test F3: a plan funding nothing told the analyst the RED site's yearly risk)
+    r = co.request("POST", "/api/v1/plans", {"name": "nothing-funded", "budget_eur": 0})
+    res.eq(r.status, 201, "a plan of budget 0 saved")
+    whole = co.get("/api/v1/plans/nothing-funded").json or {}
+    res.check("risk_before_eur_year" in whole.get("totals", {}) and whole.get("not_assessed") is not None,
+              "the author reads its plan whole: %r" % sorted(whole.get("totals", {})))
+    for user in ("analyst", "police", "harbour"):
+        p = login(res, port, user).get("/api/v1/plans/nothing-funded").json or {}
+        t = p.get("totals") or {}
+        res.check("risk_before_eur_year" not in t and "risk_after_eur_year" not in t and "bound_eur" not in t
+                  and t.get("gap") is None and p.get("outside_region") is None and p.get("not_assessed") is None,
+                  "%s gets no figure over the coordinator's whole view: %r" % (user, {k: t.get(k) for k in sorted(t)}))
+        res.check(sum((p.get("rejected_counts") or {"x": -1}).values()) == len(p.get("rejected", [])),
+                  "%s's counts by rule are of the rejections it sees" % user)
 
 
 def entry_of(c, site, threat):

@@ -4,6 +4,7 @@
 #include "app_plan_fixture.h"
 #include "formats/pt_plan_saved_io.h"
 #include "formats/pt_ranking_io.h"
+#include "app/pt_app_audit.h"
 
 static long run_site(const struct pt_plan_run *r, const char *id)
 {
@@ -413,6 +414,77 @@ static void test_saved_plan_for_callers(void)
 	pt_db_close(db);
 }
 
+/*
+ * What a saved plan tells a reader who may not see everything its author saw
+ * (attack test F3, F4): figures over the author's whole view are left out even
+ * when none of the funded sites is hidden, and the save's audit entry covers
+ * the funded sites.
+ */
+static void test_saved_plan_whole_view(void)
+{
+	struct pt_db *db = open_with_measures();
+	struct pt_saved_plan_read got;
+	struct pt_plan_saved sv;
+	struct pt_saved_plans l;
+	struct pt_audit_page page;
+	struct pt_principal gadmin;
+	struct pt_diag d;
+	const json_t *t;
+	long long id;
+	size_t i, saves = 0;
+
+	memset(&d, 0, sizeof d);
+	/* Nothing funded: no funded site is hidden from anyone. */
+	CHECK_INT(save(db, &coord, "nothing", 0, &sv, &d), PT_OK);
+	pt_plan_saved_clear(&sv);
+	CHECK_INT(pt_app_plan_get(as(&coord), db, "nothing", NULL, &got, &d), PT_OK);
+	t = json_object_get(got.plan, "totals");
+	CHECK(!got.seen.partial && json_object_get(t, "risk_before_eur_year") &&
+	      json_is_integer(json_object_get(got.plan, "not_assessed")));
+	pt_saved_plan_read_clear(&got);
+	/* opa may not read PS-004 (B's AMBER) that the coordinator may: its risk would show
+	 * in the difference of risk before between the saved plan and opa's own. */
+	CHECK_INT(pt_app_plan_get(as(&opa), db, "nothing", NULL, &got, &d), PT_OK);
+	t = json_object_get(got.plan, "totals");
+	CHECK(got.seen.partial);
+	CHECK(!json_object_get(t, "risk_before_eur_year") && !json_object_get(t, "risk_after_eur_year") &&
+	      !json_object_get(t, "bound_eur") && json_is_null(json_object_get(t, "gap")));
+	CHECK(json_is_null(json_object_get(got.plan, "outside_region")) &&
+	      json_is_null(json_object_get(got.plan, "not_assessed")));
+	pt_saved_plan_read_clear(&got);
+	CHECK_INT(pt_app_plans_list(as(&opa), db, 0, 10, &l, &d), PT_OK);
+	CHECK(l.n == 1 && l.items[0].partial); /* the list's gap is null too */
+	pt_saved_plans_clear(&l);
+	/* The author's own plan, read by a reader who sees all it saw: whole. */
+	CHECK_INT(save(db, &opa, "opa-own", 0, &sv, &d), PT_EFORBIDDEN); /* operators do not save */
+	pt_plan_saved_clear(&sv);
+
+	/* A plan funding PS-004: its save is withheld from a government admin (no AMBER). */
+	CHECK_INT(save(db, &coord, "funds-b", 1e9, &sv, &d), PT_OK);
+	pt_plan_saved_clear(&sv);
+	user_make(db, "gadmin", PT_ROLE_ADMIN, gov_org, &id, &gadmin);
+	memset(&page, 0, sizeof page);
+	CHECK_INT(pt_app_audit_list(as(&gadmin), db, 100, 0, &page, &d), PT_OK);
+	for (i = 0; i < page.n; i++) {
+		if (strcmp(page.items[i].action, "plan.save") != 0)
+			continue;
+		saves++;
+		/* "nothing" funds no site: shown whole; "funds-b" funds PS-004: withheld */
+		if (page.withheld[i])
+			CHECK(!page.items[i].detail[0] && !page.items[i].record_id[0]);
+		else
+			CHECK_STR(page.items[i].record_id, "nothing");
+	}
+	CHECK_INT(saves, 2);
+	pt_audit_page_clear(&page);
+	CHECK_INT(pt_app_audit_list(as(&coord), db, 100, 0, &page, &d), PT_OK);
+	for (i = 0; i < page.n; i++)
+		if (strcmp(page.items[i].action, "plan.save") == 0)
+			CHECK(!page.withheld[i]); /* the coordinator reads PS-004 */
+	pt_audit_page_clear(&page);
+	pt_db_close(db);
+}
+
 /* The sensitivity: the base first, then other rates and horizons from the same inputs. */
 static void test_plan_sensitivity(void)
 {
@@ -445,6 +517,7 @@ int main(void)
 	RUN(test_plan_save_commits);
 	RUN(test_plan_save_refused_first);
 	RUN(test_saved_plan_for_callers);
+	RUN(test_saved_plan_whole_view);
 	RUN(test_plan_sensitivity);
 	return TEST_SUMMARY("app_plan");
 }
