@@ -134,6 +134,16 @@ size_t pt_snapshot_visible(const struct pt_snapshot *s, const struct pt_principa
 	return shown;
 }
 
+int pt_app_site_visible(void *ctx, const struct pt_site *site)
+{
+	const struct pt_access_filter *f = ctx;
+	struct pt_access_record rec;
+	if (!f || !site)
+		return 0;
+	pt_access_index_record(f->ix, site, &rec);
+	return pt_access_read(&f->who, &rec) == PT_ACCESS_OK;
+}
+
 int pt_snapshot_view_covers(const struct pt_snapshot *s, const struct pt_principal *reader,
 			    const struct pt_principal *author)
 {

@@ -133,6 +133,19 @@ size_t pt_snapshot_visible(const struct pt_snapshot *s, const struct pt_principa
 
 #define PT_READ_LOG_MAX 4000000 /**< records one audited read may note */
 
+/** A caller and an access index: the context of pt_app_site_visible. Plain data. */
+struct pt_access_filter {
+	const struct pt_access_index *ix;
+	struct pt_principal who;
+};
+
+/**
+ * A site filter (pt_site_filter_fn of src/app/pt_app_ranking.h): nonzero
+ * when the caller of ctx (a struct pt_access_filter) may read site
+ * (pt_access_read over the index's record of it).
+ */
+int pt_app_site_visible(void *ctx, const struct pt_site *site);
+
 /**
  * Nonzero when reader may read every site of s that author may read
  * (pt_access_read, today's labels): what author computed over its view

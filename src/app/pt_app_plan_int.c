@@ -25,7 +25,7 @@ static int run_visible(void *ctx, const struct pt_site *s)
 	struct pt_run_filter *f = ctx;
 	if (f->site_id && strcmp(s->id, f->site_id) != 0)
 		return 0;
-	if (f->check_access && !pt_access_site_visible(&f->access, s)) {
+	if (f->check_access && !pt_app_site_visible(&f->access, s)) {
 		f->withheld++;
 		return 0;
 	}

@@ -273,7 +273,7 @@ static enum pt_err filtered_sites(struct pt_db *db, const struct pt_ranking_opts
 			return err;
 		filter.ix = ix;
 		filter.who = *o->who;
-		keep = pt_access_site_visible;
+		keep = pt_app_site_visible;
 		ctx = &filter;
 	}
 	if ((err = pt_db_sites_list(db, PT_TLP_RED, &all, NULL, d)) != PT_OK)

@@ -113,13 +113,6 @@ int pt_cmd_register(struct pt_cli *cli);
 /** `protect measures list|at|export`: the measure catalogue and measures at sites (cmd_measures.c). */
 int pt_cmd_measures(struct pt_cli *cli);
 
-struct pt_principal;
-/**
- * Act as user name (--as USER): fill *who with its principal and make it
- * the database's actor, so access rules apply and the audit log names it.
- * 0, or prints and returns 66 for an unknown user (or another exit status).
- */
-int pt_cli_act_as(struct pt_db *db, const char *name, struct pt_principal *who);
 
 struct pt_caller;
 /**

@@ -464,11 +464,3 @@ int pt_cli_caller(struct pt_db *db, const char *as, struct pt_caller *c)
 	return 0;
 }
 
-int pt_cli_act_as(struct pt_db *db, const char *name, struct pt_principal *who)
-{
-	struct pt_caller c;
-	int rc = pt_cli_caller(db, name, &c);
-	if (!rc)
-		*who = c.who;
-	return rc;
-}

@@ -446,13 +446,3 @@ void pt_access_index_record(const struct pt_access_index *ix, const struct pt_si
 			hi = mid;
 	}
 }
-
-int pt_access_site_visible(void *ctx, const struct pt_site *site)
-{
-	const struct pt_access_filter *f = ctx;
-	struct pt_access_record rec;
-	if (!f || !site)
-		return 0;
-	pt_access_index_record(f->ix, site, &rec);
-	return pt_access_read(&f->who, &rec) == PT_ACCESS_OK;
-}

@@ -60,16 +60,5 @@ void pt_access_index_record(const struct pt_access_index *ix, const struct pt_si
 /** The id of organisation name in ix, 0 when there is none. */
 long long pt_access_index_org_id(const struct pt_access_index *ix, const char *name);
 
-/** A caller and an index: the context of pt_access_site_visible. */
-struct pt_access_filter {
-	const struct pt_access_index *ix;
-	struct pt_principal who;
-};
-
-/**
- * A pt_site_filter_fn (src/store/pt_ranking.h): nonzero when the caller of
- * ctx (a struct pt_access_filter) may read site (pt_access_read).
- */
-int pt_access_site_visible(void *ctx, const struct pt_site *site);
 
 #endif

@@ -41,13 +41,6 @@ enum pt_err pt_db_data_version(struct pt_db *db, unsigned long long *version, st
 	return err;
 }
 
-enum pt_err pt_ranking_load_view(struct pt_db *db, struct pt_site_list *out,
-				 struct pt_access_index **ix, struct pt_diag *d)
-{
-	unsigned long long version;
-	return pt_ranking_load_view_at(db, out, ix, &version, d);
-}
-
 enum pt_err pt_ranking_load_view_at(struct pt_db *db, struct pt_site_list *out,
 				    struct pt_access_index **ix, unsigned long long *version,
 				    struct pt_diag *d)

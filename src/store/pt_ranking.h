@@ -12,14 +12,10 @@
 #include "pt_users.h"
 
 /**
- * Every site (by id) and the access index, read in one read transaction so
- * they agree. out is an empty list (caller frees with pt_site_list_free);
- * *ix is freed with pt_access_index_free.
+ * Every site (by id), the access index and the data version, read in one
+ * read transaction so they agree. out is an empty list (caller frees with
+ * pt_site_list_free); *ix is freed with pt_access_index_free.
  */
-enum pt_err pt_ranking_load_view(struct pt_db *db, struct pt_site_list *out,
-				 struct pt_access_index **ix, struct pt_diag *d);
-
-/** pt_ranking_load_view, and the data version they were read at (same transaction). */
 enum pt_err pt_ranking_load_view_at(struct pt_db *db, struct pt_site_list *out,
 				    struct pt_access_index **ix, unsigned long long *version,
 				    struct pt_diag *d);

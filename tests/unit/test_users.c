@@ -8,6 +8,7 @@
 
 #include "formats/pt_diag.h"
 #include "pt_test.h"
+#include "app/pt_app.h"
 #include "store/pt_audit.h"
 #include "store/pt_store.h"
 #include "store/pt_store_int.h"
@@ -504,16 +505,16 @@ static void test_readers_and_index(void)
 	f.ix = ix;
 	CHECK_INT(pt_db_user_get_id(db, sam, &u, &d), PT_OK);
 	pt_user_principal(&u, &f.who);
-	CHECK_INT(pt_access_site_visible(&f, &sites[0]), 1);
-	CHECK_INT(pt_access_site_visible(&f, &sites[1]), 1);
-	CHECK_INT(pt_access_site_visible(&f, &sites[2]), 0);
-	CHECK_INT(pt_access_site_visible(&f, &sites[3]), 0);
+	CHECK_INT(pt_app_site_visible(&f, &sites[0]), 1);
+	CHECK_INT(pt_app_site_visible(&f, &sites[1]), 1);
+	CHECK_INT(pt_app_site_visible(&f, &sites[2]), 0);
+	CHECK_INT(pt_app_site_visible(&f, &sites[3]), 0);
 	/* The ministry's analyst: AMBER, and the RED one it is named on. */
 	CHECK_INT(pt_db_user_get_id(db, mina, &u, &d), PT_OK);
 	pt_user_principal(&u, &f.who);
-	CHECK_INT(pt_access_site_visible(&f, &sites[1]), 1);
-	CHECK_INT(pt_access_site_visible(&f, &sites[2]), 0);
-	CHECK_INT(pt_access_site_visible(&f, &sites[3]), 1);
+	CHECK_INT(pt_app_site_visible(&f, &sites[1]), 1);
+	CHECK_INT(pt_app_site_visible(&f, &sites[2]), 0);
+	CHECK_INT(pt_app_site_visible(&f, &sites[3]), 1);
 	pt_access_index_free(ix);
 	ix = NULL;
 	CHECK_INT(pt_db_site_reader_remove(db, "S-RED", mina, &d), PT_OK);
@@ -521,14 +522,14 @@ static void test_readers_and_index(void)
 	CHECK_INT(pt_access_index_load(db, &ix, &d), PT_OK);
 	if (ix) {
 		f.ix = ix;
-		CHECK_INT(pt_access_site_visible(&f, &sites[3]), 0);
+		CHECK_INT(pt_app_site_visible(&f, &sites[3]), 0);
 	}
 	/* A site whose owner is not an organisation: owner 0. */
 	{
 		struct pt_site orphan = site("S-X", "", PT_TLP_AMBER);
 		pt_access_index_record(ix, &orphan, &rec);
 		CHECK_INT(rec.owner_org_id, 0);
-		CHECK_INT(pt_access_site_visible(&f, &orphan), 1); /* a government analyst */
+		CHECK_INT(pt_app_site_visible(&f, &orphan), 1); /* a government analyst */
 	}
 out:
 	pt_access_index_free(ix);
