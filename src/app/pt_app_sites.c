@@ -433,7 +433,7 @@ static enum pt_err write_site_patch(struct pt_db *db, void *ctx)
 	    (err = pt_db_sites_import(db, &list, NULL, NULL, w->d)) != PT_OK)
 		goto out;
 	/* Whoever makes a site RED is named on it, so it does not lock itself out. */
-	if (w->out->site.tlp == PT_TLP_RED && !w->c->who.system)
+	if (w->out->site.tlp == PT_TLP_RED && pt_access_red_names_maker(&w->c->who))
 		err = pt_db_site_reader_add(db, w->out->site.id, w->c->who.user_id, w->d);
 out:
 	pt_site_list_free(&list);

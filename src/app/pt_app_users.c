@@ -186,8 +186,7 @@ enum pt_err pt_app_users_list(const struct pt_caller *c, struct pt_db *db, long 
 /* Nonzero when c may see user u (itself, or one it may list). */
 static int sees_user(const struct pt_caller *c, const struct pt_user *u)
 {
-	return (!c->who.system && u->id == c->who.user_id) ||
-	       pt_access_list_users(&c->who, u->org_id) == PT_ACCESS_OK;
+	return pt_access_see_user(&c->who, u->id, u->org_id) == PT_ACCESS_OK;
 }
 
 enum pt_err pt_app_user_get(const struct pt_caller *c, struct pt_db *db, const char *name,

@@ -226,6 +226,21 @@ enum pt_access pt_access_org_change(const struct pt_principal *who, long long or
  */
 int pt_access_read_audited(enum pt_tlp tlp);
 
+/**
+ * May who see user target_user_id of organisation target_org_id (its name,
+ * role and organisation)? Itself always; otherwise as pt_access_list_users.
+ * OK or NOT_FOUND (a user it may not see answers as a missing one).
+ */
+enum pt_access pt_access_see_user(const struct pt_principal *who, long long target_user_id,
+				  long long target_org_id);
+
+/**
+ * Is who named as a reader of a site it has just made RED, so that it does
+ * not lock itself out of its own record? Every user: yes; the system
+ * administrator (who reads everything anyway): no. Nonzero for yes.
+ */
+int pt_access_red_names_maker(const struct pt_principal *who);
+
 /** How much of the audit log a caller may read. */
 enum pt_audit_scope {
 	PT_AUDIT_SCOPE_NONE = 0, /**< none (403) */

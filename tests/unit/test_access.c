@@ -636,6 +636,26 @@ static void test_read_audited(void)
 	CHECK_INT(pt_access_read_audited((enum pt_tlp)99), 0);
 }
 
+/* Seeing a user; naming the maker of a RED site on it. */
+static void test_see_user_and_red_maker(void)
+{
+	struct pt_principal op = {.user_id = 7, .org_id = 3, .org_type = PT_ORG_OPERATOR,
+				  .role = PT_ROLE_OPERATOR};
+	struct pt_principal own_admin = {.user_id = 8, .org_id = 3, .org_type = PT_ORG_OPERATOR,
+					 .role = PT_ROLE_ADMIN};
+	struct pt_principal sys;
+	pt_principal_system(&sys);
+	CHECK_INT(pt_access_see_user(&op, 7, 3), PT_ACCESS_OK);         /* itself */
+	CHECK_INT(pt_access_see_user(&op, 9, 3), PT_ACCESS_NOT_FOUND);  /* a colleague: not listed */
+	CHECK_INT(pt_access_see_user(&own_admin, 9, 3), PT_ACCESS_OK);  /* its admin lists them */
+	CHECK_INT(pt_access_see_user(&own_admin, 9, 4), PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_see_user(&sys, 9, 4), PT_ACCESS_OK);
+	CHECK_INT(pt_access_see_user(NULL, 9, 4), PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_red_names_maker(&op), 1);
+	CHECK_INT(pt_access_red_names_maker(&sys), 0);
+	CHECK_INT(pt_access_red_names_maker(NULL), 0);
+}
+
 int main(void)
 {
 	RUN(test_matrix);
@@ -648,5 +668,6 @@ int main(void)
 	RUN(test_password_reset);
 	RUN(test_plan_decisions);
 	RUN(test_read_audited);
+	RUN(test_see_user_and_red_maker);
 	return TEST_SUMMARY("test_access");
 }
