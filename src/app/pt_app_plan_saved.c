@@ -66,6 +66,44 @@ static enum pt_err site_lines(const struct pt_plan_run *run, struct pt_plan_site
 	return PT_OK;
 }
 
+#define AUTHOR_VIEW_KEY "author_view" /* kept in the stored JSON, never shown */
+
+/*
+ * Keep in the plan's JSON the ids of every site its author may read now
+ * (c's view of its snapshot): the figures over the author's whole view are
+ * then shown only to readers who may read all of these (reader_covers), even
+ * after labels change.
+ */
+static enum pt_err add_author_view(const struct pt_caller *c, struct pt_db *db, json_t *plan,
+				   struct pt_diag *d)
+{
+	struct pt_snapshot *snap = pt_app_snapshot(c, db, d);
+	unsigned char *bits = NULL;
+	json_t *ids = NULL;
+	enum pt_err err = PT_OK;
+	size_t i;
+	if (!snap)
+		return d && d->msg[0] ? PT_EDB : PT_ENOMEM;
+	if (!(bits = calloc(snap->sites.n ? snap->sites.n : 1, 1)) || !(ids = json_array())) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	pt_app_view_bits(c, snap, 0, bits);
+	for (i = 0; i < snap->sites.n; i++)
+		if ((bits[i] & 1) && json_array_append_new(ids, json_string(snap->sites.items[i].id))) {
+			err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+			goto out;
+		}
+	if (json_object_set_new(plan, AUTHOR_VIEW_KEY, ids))
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	ids = NULL;
+out:
+	json_decref(ids);
+	free(bits);
+	pt_snapshot_release(snap);
+	return err;
+}
+
 /* Save run under name (checked by the caller) as c, in one transaction; *p_out: the summary stored. */
 static enum pt_err save_run(const struct pt_caller *c, struct pt_db *db, const char *name,
 			    const struct pt_plan_run *run, struct pt_saved_plan *p_out,
@@ -89,6 +127,10 @@ static enum pt_err save_run(const struct pt_caller *c, struct pt_db *db, const c
 	pt_app_plan_view(run, name, &v);
 	v.omit_withheld = 0; /* stored whole; readers see what they may */
 	j = pt_plan_to_json(&v);
+	if (j && (err = add_author_view(c, db, j, d)) != PT_OK) {
+		json_decref(j);
+		return err;
+	}
 	if (j)
 		json = json_dumps(j, JSON_INDENT(2));
 	json_decref(j);
@@ -235,6 +277,32 @@ static int reader_covers_author(struct pt_db *db, const struct keep_ctx *k, cons
 	return pt_snapshot_view_covers(k->snap, &k->c->who, &who);
 }
 
+/*
+ * 1 when k's caller may read today every site of view (the ids its author
+ * could read when it saved the plan; a site since deleted counts as not
+ * readable), or is told hidden counts anyway; 0 when not; -1 when the plan
+ * kept no view.
+ */
+static int reader_covers_view(const struct keep_ctx *k, const json_t *view)
+{
+	size_t i;
+	if (!json_is_array(view))
+		return -1;
+	if (pt_access_hidden_counts(&k->c->who) == PT_ACCESS_OK)
+		return 1;
+	for (i = 0; i < json_array_size(view); i++) {
+		const char *id = json_string_value(json_array_get(view, i));
+		long at = id ? pt_snapshot_find(k->snap, id) : -1;
+		struct pt_access_record rec;
+		if (at < 0)
+			return 0;
+		pt_snapshot_record(k->snap, (size_t)at, &rec);
+		if (pt_access_read(&k->c->who, &rec) != PT_ACCESS_OK)
+			return 0;
+	}
+	return 1;
+}
+
 static int keep_site(void *ctx, const char *site_id)
 {
 	struct keep_ctx *k = ctx;
@@ -262,12 +330,16 @@ static enum pt_err read_for(struct pt_db *db, struct keep_ctx *k, const struct p
 {
 	json_error_t je;
 	size_t hidden = 0;
-	int covers = reader_covers_author(db, k, p->created_by);
+	int covers;
 	json_t *j = json_loads(text ? text : "", JSON_REJECT_DUPLICATES, &je);
 	if (!json_is_object(j)) {
 		json_decref(j);
 		return pt_diag_set(d, PT_EDB, 0, "", "the stored plan %s cannot be read", p->name);
 	}
+	covers = reader_covers_view(k, json_object_get(j, AUTHOR_VIEW_KEY));
+	if (covers < 0) /* saved before the author's view was kept: judged by today's */
+		covers = reader_covers_author(db, k, p->created_by);
+	json_object_del(j, AUTHOR_VIEW_KEY);
 	if (!(j = pt_plan_json_keep(j, keep_site, k, !covers, &hidden)))
 		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 	out->seen.plan = *p;
@@ -347,7 +419,9 @@ static int seen_from_rows(struct pt_db *db, struct keep_ctx *k, const struct pt_
 	free(lines);
 	s->plan = *p;
 	s->hidden_sites = hidden;
-	s->partial = hidden > 0 || !reader_covers_author(db, k, p->created_by);
+	/* The list reads no JSON, so not the author's kept view: its gap, a figure over that
+	 * whole view, is shown to those told hidden counts only. */
+	s->partial = hidden > 0 || pt_access_hidden_counts(&k->c->who) != PT_ACCESS_OK;
 	if (hidden) {
 		s->plan.cost_eur = cost;
 		s->plan.risk_reduction_eur = red;

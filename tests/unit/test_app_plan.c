@@ -482,6 +482,31 @@ static void test_saved_plan_whole_view(void)
 		if (strcmp(page.items[i].action, "plan.save") == 0)
 			CHECK(!page.withheld[i]); /* the coordinator reads PS-004 */
 	pt_audit_page_clear(&page);
+
+	/* The author's view is the one it saved under (re-attack N1): gadmin sees the GREEN
+	 * PS-001 and PS-003; opa sees them too, so it reads gadmin's plan whole ... */
+	CHECK_INT(save(db, &gadmin, "g0", 0, &sv, &d), PT_OK);
+	pt_plan_saved_clear(&sv);
+	CHECK_INT(pt_app_plan_get(as(&opa), db, "g0", NULL, &got, &d), PT_OK);
+	CHECK(!got.seen.partial &&
+	      json_object_get(json_object_get(got.plan, "totals"), "risk_before_eur_year"));
+	CHECK(!json_object_get(got.plan, "author_view")); /* kept, never shown */
+	pt_saved_plan_read_clear(&got);
+	/* ... until PS-003 turns RED: gadmin's view today shrinks to PS-001, which opa still
+	 * covers, but the plan's figures include PS-003's risk, which opa may not read now. */
+	{
+		struct pt_site_list one;
+		struct pt_site s3;
+		memset(&one, 0, sizeof one);
+		site_make(&s3, "PS-003", "Operator B", "North", PT_TLP_RED);
+		CHECK_INT(pt_site_list_append(&one, &s3, 0), PT_OK);
+		CHECK_INT(pt_db_sites_import(db, &one, NULL, NULL, &d), PT_OK);
+		pt_site_list_free(&one);
+	}
+	CHECK_INT(pt_app_plan_get(as(&opa), db, "g0", NULL, &got, &d), PT_OK);
+	CHECK(got.seen.partial &&
+	      !json_object_get(json_object_get(got.plan, "totals"), "risk_before_eur_year"));
+	pt_saved_plan_read_clear(&got);
 	pt_db_close(db);
 }
 
