@@ -113,6 +113,7 @@ enum pt_err pt_app_site_measures_import(const struct pt_caller *c, struct pt_db 
 	struct pt_site site;
 	char now[PT_TIMESTAMP_MAX], detail[128];
 	const char *actor;
+	const char **ids = NULL;
 	enum pt_err err;
 	size_t i, added = 0;
 
@@ -159,8 +160,17 @@ enum pt_err pt_app_site_measures_import(const struct pt_caller *c, struct pt_db 
 		added += (size_t)changed;
 	}
 	snprintf(detail, sizeof detail, "%zu rows, %zu new or now in place", list->n, added);
-	err = pt_audit_append(db, "site_measures.import", "site_measures", "", detail, d);
+	/* The entry covers the sites of its rows (docs/access.md, The audit log). */
+	if (!(ids = malloc((list->n ? list->n : 1) * sizeof *ids))) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	for (i = 0; i < list->n; i++)
+		ids[i] = list->items[i].site_id;
+	err = pt_audit_append_records(db, "site_measures.import", "site_measures", "", detail,
+				      "sites", ids, list->n, d);
 out:
+	free(ids);
 	return pt_db_end(db, err, d);
 }
 

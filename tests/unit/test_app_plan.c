@@ -477,6 +477,25 @@ static void test_saved_plan_whole_view(void)
 	}
 	CHECK_INT(saves, 2);
 	pt_audit_page_clear(&page);
+	/* Measures put in place at PS-004 (B's AMBER): withheld from gadmin too. */
+	{
+		struct pt_site_measure_list sml;
+		struct pt_caller sys;
+		size_t n_import = 0;
+		memset(&sml, 0, sizeof sml);
+		sm_add(&sml, "PS-004", "guards", 2);
+		pt_caller_system(&sys);
+		CHECK_INT(pt_app_site_measures_import(&sys, db, &sml, &d), PT_OK);
+		pt_site_measure_list_free(&sml);
+		CHECK_INT(pt_app_audit_list(as(&gadmin), db, 100, 0, &page, &d), PT_OK);
+		for (i = 0; i < page.n; i++)
+			if (strcmp(page.items[i].action, "site_measures.import") == 0) {
+				n_import++;
+				CHECK(page.withheld[i] && !page.items[i].detail[0]);
+			}
+		CHECK_INT(n_import, 1);
+		pt_audit_page_clear(&page);
+	}
 	CHECK_INT(pt_app_audit_list(as(&coord), db, 100, 0, &page, &d), PT_OK);
 	for (i = 0; i < page.n; i++)
 		if (strcmp(page.items[i].action, "plan.save") == 0)
