@@ -95,7 +95,7 @@ static void load_inputs(struct pt_catalogs *cat, struct pt_measure_catalog *meas
 		if (pt_measure_catalog_find(measures, all.effects[i].measure_id) >= 0 &&
 		    (err = pt_measure_catalog_add_effect(measures, &all.effects[i])))
 			die("effects", err, NULL);
-	pt_measure_catalog_free(&all);
+	pt_measure_catalog_clear(&all);
 }
 
 /* PERT mean of a (min, mode, max) range. */
@@ -208,7 +208,7 @@ static int run_size(const struct pt_catalogs *cat, const struct pt_measure_catal
 				die("fast", err, &d);
 			times[runs++] = now_ms() - t1;
 			if (runs < BENCH_MAX_RUNS && (runs < 5 || now_ms() - t0 < 1000))
-				pt_mckp_solution_free(&f);
+				pt_mckp_solution_clear(&f);
 		}
 		fast_ms = median(times, runs);
 		t0 = now_ms();
@@ -225,8 +225,8 @@ static int run_size(const struct pt_catalogs *cat, const struct pt_measure_catal
 		fflush(stdout);
 		rows[k].ratio = glpk_ms / fast_ms;
 		rows[k].gap = gap_glpk;
-		pt_mckp_solution_free(&f);
-		pt_mckp_solution_free(&x);
+		pt_mckp_solution_clear(&f);
+		pt_mckp_solution_clear(&x);
 		free_instance(&in);
 	}
 	return 0;
@@ -307,9 +307,9 @@ int main(int argc, char **argv)
 	}
 	free(v);
 	free(c);
-	pt_measure_catalog_free(&measures);
-	pt_catalog_free(&cat.kinds);
-	pt_catalog_free(&cat.sectors);
-	pt_catalog_free(&cat.threats);
+	pt_measure_catalog_clear(&measures);
+	pt_catalog_clear(&cat.kinds);
+	pt_catalog_clear(&cat.sectors);
+	pt_catalog_clear(&cat.threats);
 	return 0;
 }

@@ -106,7 +106,7 @@ void pt_snapshot_release(struct pt_snapshot *s)
 {
 	if (!s || atomic_fetch_sub(&s->refs, 1) != 1)
 		return;
-	pt_site_list_free(&s->sites);
+	pt_site_list_clear(&s->sites);
 	pt_access_index_free(s->ix);
 	free(s);
 }

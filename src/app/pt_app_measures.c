@@ -14,9 +14,9 @@
 
 static void catalogs_free(struct pt_catalogs *cat)
 {
-	pt_catalog_free(&cat->kinds);
-	pt_catalog_free(&cat->sectors);
-	pt_catalog_free(&cat->threats);
+	pt_catalog_clear(&cat->kinds);
+	pt_catalog_clear(&cat->sectors);
+	pt_catalog_clear(&cat->threats);
 }
 
 /* Put d's message behind "measure ID: " so the user knows which row was wrong. */
@@ -177,7 +177,7 @@ out:
 void pt_site_measures_clear(struct pt_site_measures *m)
 {
 	free(m->rows);
-	pt_measure_catalog_free(&m->catalog);
+	pt_measure_catalog_clear(&m->catalog);
 	memset(m, 0, sizeof *m);
 }
 

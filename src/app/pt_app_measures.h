@@ -10,7 +10,7 @@
 #include "../formats/pt_measures_io.h"
 #include "pt_app.h"
 
-/** The catalogue in id order (anyone may read it). out is emptied first; pt_measure_catalog_free. */
+/** The catalogue in id order (anyone may read it). out is emptied first; pt_measure_catalog_clear. */
 enum pt_err pt_app_measures_list(const struct pt_caller *c, struct pt_db *db,
 				 struct pt_measure_catalog *out, struct pt_diag *d);
 

@@ -35,9 +35,9 @@ void pt_plan_run_free(struct pt_plan_run *r)
 		pt_app_inputs_clear(r->inputs);
 		free(r->inputs);
 	}
-	pt_plan_result_free(&r->result);
+	pt_plan_result_clear(&r->result);
 	pt_plan_model_free(r->model);
-	pt_measure_catalog_free(&r->measures);
+	pt_measure_catalog_clear(&r->measures);
 	pt_ranking_free(r->ranking);
 	free(r->frontier_budget);
 	free(r->frontier_reduction);
@@ -59,7 +59,7 @@ static enum pt_err check_with_exact(struct pt_plan_run *run, double time_limit_s
 		run->result.exact_reduction_eur = e;
 		run->result.gap_to_exact = e > 0 ? (e - f) / e : 0;
 	}
-	pt_plan_result_free(&exact);
+	pt_plan_result_clear(&exact);
 	return err;
 }
 
@@ -254,7 +254,7 @@ enum pt_err pt_app_plan_sensitivity(const struct pt_plan_opts *o, const struct p
 				result.risk_reduction_eur, result.sites_funded, result.measures_chosen,
 				pt_plan_common_measures(base->model, &base->result, model, &result), 0
 			};
-		pt_plan_result_free(&result);
+		pt_plan_result_clear(&result);
 		pt_plan_model_free(model);
 	}
 	return err;

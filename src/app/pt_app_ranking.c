@@ -244,10 +244,10 @@ enum pt_err pt_app_matrix_run(const struct pt_caller *c, struct pt_db *db, enum 
 	if ((err = pt_read_log_commit(c, db, "matrix.read", &log, d)) != PT_OK)
 		err = audit_failed(err, d);
 out:
-	pt_catalog_free(&in.cat.kinds);
-	pt_catalog_free(&in.cat.sectors);
-	pt_catalog_free(&in.cat.threats);
-	pt_assessment_set_free(&in.set);
+	pt_catalog_clear(&in.cat.kinds);
+	pt_catalog_clear(&in.cat.sectors);
+	pt_catalog_clear(&in.cat.threats);
+	pt_assessment_set_clear(&in.set);
 	free(in.factors);
 	free(keep);
 	pt_read_log_clear(&log); /* what an error left noted */
@@ -289,7 +289,7 @@ static enum pt_err filtered_sites(struct pt_db *db, const struct pt_ranking_opts
 		}
 	}
 out:
-	pt_site_list_free(&all);
+	pt_site_list_clear(&all);
 	pt_access_index_free(ix);
 	return err;
 }

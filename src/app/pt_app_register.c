@@ -135,7 +135,7 @@ read_done:
 	free(refs);
 	free(sm);
 	pt_app_inputs_clear(&in);
-	pt_measure_catalog_free(&measures);
+	pt_measure_catalog_clear(&measures);
 	if (err != PT_OK) {
 		free(e);
 		return err;

@@ -66,9 +66,9 @@ enum pt_err pt_app_catalogs_builtin(struct pt_catalogs *cat, struct pt_diag *d)
 
 void pt_app_catalogs_clear(struct pt_catalogs *cat)
 {
-	pt_catalog_free(&cat->kinds);
-	pt_catalog_free(&cat->sectors);
-	pt_catalog_free(&cat->threats);
+	pt_catalog_clear(&cat->kinds);
+	pt_catalog_clear(&cat->sectors);
+	pt_catalog_clear(&cat->threats);
 }
 
 /* ---- init ------------------------------------------------------------------ */
@@ -122,9 +122,9 @@ static enum pt_err seed_measures(struct pt_db *db, const struct pt_catalogs *cat
 		err = pt_app_measures_import(&sys, db, &fresh, d);
 	}
 out:
-	pt_measure_catalog_free(&builtin);
-	pt_measure_catalog_free(&stored);
-	pt_measure_catalog_free(&fresh);
+	pt_measure_catalog_clear(&builtin);
+	pt_measure_catalog_clear(&stored);
+	pt_measure_catalog_clear(&fresh);
 	return err;
 }
 
@@ -236,7 +236,7 @@ static enum pt_err demo_sites_load(struct pt_db *db, const struct pt_catalogs *c
 		pt_diag_clear(d);
 		err = pt_db_sites_import(db, &sites, NULL, NULL, d);
 	}
-	pt_site_list_free(&sites);
+	pt_site_list_clear(&sites);
 	return err;
 }
 
@@ -260,7 +260,7 @@ static enum pt_err demo_assessments_load(struct pt_db *db, const struct pt_catal
 			pt_diag_clear(d);
 			err = pt_db_assessments_import(db, &set, d);
 		}
-		pt_assessment_set_free(&set);
+		pt_assessment_set_clear(&set);
 	}
 	return err;
 }
@@ -345,7 +345,7 @@ static enum pt_err demo_users_load(struct pt_db *db, struct pt_diag *d)
 				err = pt_db_site_reader_add(db, sites.items[k].id, u.id, d);
 		}
 	}
-	pt_site_list_free(&sites);
+	pt_site_list_clear(&sites);
 	return err;
 }
 
@@ -384,8 +384,8 @@ static enum pt_err demo_site_measures_load(struct pt_db *db, struct pt_diag *d)
 	}
 out:
 	free(stored);
-	pt_site_measure_list_free(&all);
-	pt_site_measure_list_free(&fresh);
+	pt_site_measure_list_clear(&all);
+	pt_site_measure_list_clear(&fresh);
 	return err;
 }
 

@@ -13,7 +13,7 @@
 
 /**
  * Parse the catalogues compiled into the binary (kinds, sectors, threats)
- * into cat (an empty struct the caller frees with pt_app_catalogs_clear).
+ * into cat (an empty struct the caller empties with pt_app_catalogs_clear).
  * No database. PT_EINTERNAL when the built-in data is broken (d names it).
  */
 enum pt_err pt_app_catalogs_builtin(struct pt_catalogs *cat, struct pt_diag *d);
@@ -80,14 +80,14 @@ enum pt_err pt_app_threat_level_set(const struct pt_caller *c, struct pt_db *db,
 /**
  * The catalogue named name ("kinds", "sectors" or "threats"; PT_ENOTFOUND
  * otherwise, without a message) into out (an empty catalogue the caller
- * frees with pt_catalog_free).
+ * empties with pt_catalog_clear).
  */
 enum pt_err pt_app_catalog_get(const struct pt_caller *c, struct pt_db *db, const char *name,
 			       struct pt_catalog *out, struct pt_diag *d);
 
 /**
  * The three catalogues of the registry into cat (empty catalogues the
- * caller frees with pt_app_catalogs_clear). Readable by every caller.
+ * caller empties with pt_app_catalogs_clear). Readable by every caller.
  */
 enum pt_err pt_app_catalogs_get(const struct pt_caller *c, struct pt_db *db,
 				struct pt_catalogs *cat, struct pt_diag *d);

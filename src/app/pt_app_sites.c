@@ -24,9 +24,9 @@ static enum pt_err catalogs(struct pt_db *db, const struct pt_catalogs *given,
 
 static void catalogs_clear(struct pt_catalogs *own)
 {
-	pt_catalog_free(&own->kinds);
-	pt_catalog_free(&own->sectors);
-	pt_catalog_free(&own->threats);
+	pt_catalog_clear(&own->kinds);
+	pt_catalog_clear(&own->sectors);
+	pt_catalog_clear(&own->threats);
 }
 
 /* Nonzero when buf starts with '{' after a UTF-8 BOM and blanks. */
@@ -164,7 +164,7 @@ out:
 		}
 	}
 	pt_snapshot_release(snap);
-	pt_site_list_free(&list);
+	pt_site_list_clear(&list);
 	catalogs_clear(&own);
 	return err;
 }
@@ -234,7 +234,7 @@ enum pt_err pt_app_assessments_import(const struct pt_caller *c, struct pt_db *d
 	out->rows = set.n;
 out:
 	pt_snapshot_release(snap);
-	pt_assessment_set_free(&set);
+	pt_assessment_set_clear(&set);
 	catalogs_clear(&own);
 	return err;
 }
@@ -319,7 +319,7 @@ void pt_site_assessments_clear(struct pt_site_assessments *a)
 {
 	int m;
 	for (m = 0; m < 3; m++)
-		pt_assessment_set_free(&a->sets[m]);
+		pt_assessment_set_clear(&a->sets[m]);
 	memset(a, 0, sizeof *a);
 }
 
@@ -436,7 +436,7 @@ static enum pt_err write_site_patch(struct pt_db *db, void *ctx)
 	if (w->out->site.tlp == PT_TLP_RED && pt_access_red_names_maker(&w->c->who))
 		err = pt_db_site_reader_add(db, w->out->site.id, w->c->who.user_id, w->d);
 out:
-	pt_site_list_free(&list);
+	pt_site_list_clear(&list);
 	return err;
 }
 
@@ -535,7 +535,7 @@ enum pt_err pt_app_assessments_patch(const struct pt_caller *c, struct pt_db *db
 		goto out;
 	err = pt_db_site_assessments(db, site.id, method, rows, d);
 out:
-	pt_assessment_set_free(&set);
+	pt_assessment_set_clear(&set);
 	catalogs_clear(&own);
 	pt_snapshot_release(snap);
 	return err;

@@ -78,7 +78,7 @@ enum pt_err pt_app_assessments_import(const struct pt_caller *c, struct pt_db *d
 
 /**
  * The sites c may read with a label up to max_tlp, by id, appended to out
- * (an empty list; pt_site_list_free); *withheld (may be NULL) counts those
+ * (an empty list; pt_site_list_clear); *withheld (may be NULL) counts those
  * c may read above max_tlp (never the ones it may not read). Not audited:
  * the command line's list and export.
  */
@@ -159,7 +159,7 @@ typedef enum pt_err (*pt_rows_builder)(void *ctx, const struct pt_site *site,
  * ("your role or organisation may not change the assessments of site ID"),
  * then build(ctx, ...) makes the rows, written in one transaction with the
  * rights asked again (PT_ECONFLICT, *raced). *rows (an empty set the caller
- * frees with pt_assessment_set_free) gets the site's rows of method after.
+ * empties with pt_assessment_set_clear) gets the site's rows of method after.
  */
 enum pt_err pt_app_assessments_patch(const struct pt_caller *c, struct pt_db *db, const char *id,
 				     enum pt_method method, pt_rows_builder build, void *ctx,

@@ -438,9 +438,9 @@ int pt_cli_builtin_catalogs(struct pt_catalogs *cat)
 
 void pt_cli_free_catalogs(struct pt_catalogs *cat)
 {
-	pt_catalog_free(&cat->kinds);
-	pt_catalog_free(&cat->sectors);
-	pt_catalog_free(&cat->threats);
+	pt_catalog_clear(&cat->kinds);
+	pt_catalog_clear(&cat->sectors);
+	pt_catalog_clear(&cat->threats);
 }
 
 

@@ -174,7 +174,7 @@ out:
 	close_all(&g, rc);
 	free(sites);
 	for (i = 0; i < 3; i++)
-		pt_assessment_set_free(&sets[i]);
+		pt_assessment_set_clear(&sets[i]);
 	pt_cli_free_catalogs(&cat);
 	return rc;
 }

@@ -151,8 +151,8 @@ static int import_measures(struct pt_db *db, const struct pt_catalogs *cat, cons
 	if (err != PT_OK) {
 		int rc = pt_cli_fail(err, &d);
 		pt_cli_errorf("%s: nothing imported", failed);
-		pt_measure_catalog_free(&mc);
-		pt_measure_catalog_free(&stored);
+		pt_measure_catalog_clear(&mc);
+		pt_measure_catalog_clear(&stored);
 		return rc;
 	}
 	printf("%s: %zu measures imported", name, n_file);
@@ -161,8 +161,8 @@ static int import_measures(struct pt_db *db, const struct pt_catalogs *cat, cons
 	else
 		printf(" (stored effects kept)");
 	putchar('\n');
-	pt_measure_catalog_free(&mc);
-	pt_measure_catalog_free(&stored);
+	pt_measure_catalog_clear(&mc);
+	pt_measure_catalog_clear(&stored);
 	return 0;
 }
 
@@ -187,11 +187,11 @@ static int import_site_measures(struct pt_db *db, const char *name, const char *
 	if (err != PT_OK) {
 		int rc = pt_cli_fail(err, &d);
 		pt_cli_errorf("%s: nothing imported", name);
-		pt_site_measure_list_free(&list);
+		pt_site_measure_list_clear(&list);
 		return rc;
 	}
 	printf("%s: %zu measures in place imported\n", name, list.n);
-	pt_site_measure_list_free(&list);
+	pt_site_measure_list_clear(&list);
 	return 0;
 }
 

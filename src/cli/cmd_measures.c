@@ -88,7 +88,7 @@ static int measures_list(struct pt_cli *cli)
 		       c.n, c.n_effects);
 	}
 out:
-	pt_measure_catalog_free(&c);
+	pt_measure_catalog_clear(&c);
 	pt_app_db_close(db);
 	return rc;
 }
@@ -201,7 +201,7 @@ static int measures_export(struct pt_cli *cli)
 		rc = pt_err_exit_status(err);
 	}
 out:
-	pt_measure_catalog_free(&c);
+	pt_measure_catalog_clear(&c);
 	pt_app_db_close(db);
 	return rc;
 }

@@ -78,7 +78,7 @@ int pt_cmd_export(struct pt_cli *cli)
 		fprintf(stderr, "protect: exported %zu sites up to TLP:%s; withheld %zu above it\n",
 			sites.n, pt_tlp_name(max_tlp), withheld);
 out:
-	pt_site_list_free(&sites);
+	pt_site_list_clear(&sites);
 	pt_app_db_close(db);
 	return rc;
 }
@@ -137,7 +137,7 @@ static int sites_list(struct pt_cli *cli, struct pt_db *db)
 	}
 	printf("%zu sites\n", sites.n);
 out:
-	pt_site_list_free(&sites);
+	pt_site_list_clear(&sites);
 	return rc;
 }
 

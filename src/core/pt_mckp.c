@@ -22,7 +22,7 @@
 /* Extensions of a state by an item one repair attempt may look at. */
 #define PT_MCKP_MAX_EXPLORED UINT64_C(4000000)
 
-void pt_mckp_solution_free(struct pt_mckp_solution *s)
+void pt_mckp_solution_clear(struct pt_mckp_solution *s)
 {
 	if (!s)
 		return;
@@ -777,7 +777,7 @@ enum pt_err pt_mckp_frontier(const struct pt_mckp *p, size_t n_points, double *b
 		if (k > 0 && !isnan(bounds[k - 1]) && bounds[k] < bounds[k - 1])
 			bounds[k] = bounds[k - 1];
 		prev_value = values[k];
-		pt_mckp_solution_free(&s);
+		pt_mckp_solution_clear(&s);
 	}
 	return PT_OK;
 }

@@ -33,7 +33,7 @@ struct pt_mckp {
 	const struct pt_mckp_item *items;
 };
 
-/** A solution; choice is owned (free with pt_mckp_solution_free). */
+/** A solution; choice is owned (free with pt_mckp_solution_clear). */
 struct pt_mckp_solution {
 	size_t *choice;  /**< per group: the chosen item's index within its group */
 	double cost;     /**< total cost of the chosen items */
@@ -48,7 +48,7 @@ struct pt_mckp_solution {
 };
 
 /** Free the choice array; s becomes empty. NULL does nothing. */
-void pt_mckp_solution_free(struct pt_mckp_solution *s);
+void pt_mckp_solution_clear(struct pt_mckp_solution *s);
 
 /**
  * Check a problem: offsets ascending and in range, each group non-empty,
@@ -69,7 +69,7 @@ enum pt_err pt_mckp_check(const struct pt_mckp *p, struct pt_diag *d);
  * (Pisinger 1995's core idea); the better of greedy and repair is kept.
  * Deterministic. budget >= 0 and finite. PT_EINVAL when even the cheapest
  * items exceed the budget ("infeasible"), PT_ENOMEM. out is overwritten
- * (the caller frees it with pt_mckp_solution_free).
+ * (the caller frees it with pt_mckp_solution_clear).
  */
 enum pt_err pt_mckp_solve_fast(const struct pt_mckp *p, double budget,
 			       struct pt_mckp_solution *out, struct pt_diag *d);

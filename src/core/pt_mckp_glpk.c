@@ -63,7 +63,7 @@ enum pt_err pt_mckp_solve_exact(const struct pt_mckp *p, double budget, double t
 	if (err)
 		return err;
 	lp_bound = lp.bound;
-	pt_mckp_solution_free(&lp);
+	pt_mckp_solution_clear(&lp);
 	n_items = p->group_start[p->n_groups];
 	if (n_items > (size_t)INT_MAX / 2 - 2 || p->n_groups > (size_t)INT_MAX - 2) {
 		err = pt_diag_put(d, PT_ELIMIT, 0, "items", "too many items for GLPK");
@@ -212,6 +212,6 @@ out:
 	free(ja);
 	free(ar);
 	if (err)
-		pt_mckp_solution_free(out);
+		pt_mckp_solution_clear(out);
 	return err;
 }

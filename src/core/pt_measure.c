@@ -109,7 +109,7 @@ long pt_measure_catalog_find(const struct pt_measure_catalog *c, const char *id)
 	return -1;
 }
 
-void pt_measure_catalog_free(struct pt_measure_catalog *c)
+void pt_measure_catalog_clear(struct pt_measure_catalog *c)
 {
 	if (!c)
 		return;

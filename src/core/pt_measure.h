@@ -69,7 +69,7 @@ struct pt_measure_effect {
 	double c_reduction; /**< 0-1: C' = C (1 - c_reduction) */
 };
 
-/** A catalogue: measures and their effect rows. Free with pt_measure_catalog_free. */
+/** A catalogue: measures and their effect rows. Empty with pt_measure_catalog_clear. */
 struct pt_measure_catalog {
 	struct pt_measure *items;
 	size_t n, cap;
@@ -85,7 +85,7 @@ enum pt_err pt_measure_catalog_add_effect(struct pt_measure_catalog *c,
 /** Index of measure id in c, or -1. */
 long pt_measure_catalog_find(const struct pt_measure_catalog *c, const char *id);
 /** Free everything; c becomes empty. */
-void pt_measure_catalog_free(struct pt_measure_catalog *c);
+void pt_measure_catalog_clear(struct pt_measure_catalog *c);
 
 /**
  * Validate a measure: id a valid id, name not empty, costs finite and

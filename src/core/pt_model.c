@@ -178,7 +178,7 @@ long pt_catalog_find(const struct pt_catalog *c, const char *id)
 	return -1;
 }
 
-void pt_catalog_free(struct pt_catalog *c)
+void pt_catalog_clear(struct pt_catalog *c)
 {
 	if (!c)
 		return;

@@ -68,7 +68,7 @@ struct pt_catalog_entry {
 /** Most entries a catalogue may hold (an entry is about 4.5 KiB). */
 #define PT_CATALOG_MAX 10000
 
-/** A catalogue: a growable array of entries. Free with pt_catalog_free. */
+/** A catalogue: a growable array of entries. Empty with pt_catalog_clear. */
 struct pt_catalog {
 	struct pt_catalog_entry *items;
 	size_t n, cap;
@@ -79,7 +79,7 @@ enum pt_err pt_catalog_append(struct pt_catalog *c, const struct pt_catalog_entr
 /** Index of id in c, or -1. */
 long pt_catalog_find(const struct pt_catalog *c, const char *id);
 /** Free the entries; c becomes empty. */
-void pt_catalog_free(struct pt_catalog *c);
+void pt_catalog_clear(struct pt_catalog *c);
 
 /** The three catalogues every import is checked against. */
 struct pt_catalogs {

@@ -883,7 +883,7 @@ enum pt_err pt_plan_solve(const struct pt_plan_model *m, double budget_eur,
 	else
 		err = pt_mckp_solve_exact(&p, budget_eur, time_limit_s, &sol, d);
 	if (err != PT_OK) {
-		pt_mckp_solution_free(&sol);
+		pt_mckp_solution_clear(&sol);
 		return err;
 	}
 	out->choice = sol.choice;
@@ -893,7 +893,7 @@ enum pt_err pt_plan_solve(const struct pt_plan_model *m, double budget_eur,
 		const struct pt_plan_site_model *sm = &m->sites[i];
 		const struct pt_plan_option *o;
 		if (out->choice[i] >= sm->n_options) {
-			pt_plan_result_free(out);
+			pt_plan_result_clear(out);
 			return pt_diag_put(d, PT_EINTERNAL, 0, "", "the solver chose an option that does not exist");
 		}
 		o = &m->options[sm->first_option + out->choice[i]];
@@ -909,11 +909,11 @@ enum pt_err pt_plan_solve(const struct pt_plan_model *m, double budget_eur,
 	out->gap = sol.gap;
 	out->optimal = sol.optimal;
 	out->time_limit_hit = sol.time_limit_hit;
-	pt_mckp_solution_free(&sol);
+	pt_mckp_solution_clear(&sol);
 	return PT_OK;
 }
 
-void pt_plan_result_free(struct pt_plan_result *r)
+void pt_plan_result_clear(struct pt_plan_result *r)
 {
 	if (!r)
 		return;

@@ -164,7 +164,7 @@ const char *pt_plan_solver_name(enum pt_plan_solver s);
 /** Parse "fast" or "exact". PT_EINVAL otherwise. */
 enum pt_err pt_plan_solver_parse(const char *s, enum pt_plan_solver *out);
 
-/** A plan: one option per site. Free with pt_plan_result_free. */
+/** A plan: one option per site. Empty with pt_plan_result_clear. */
 struct pt_plan_result {
 	enum pt_plan_solver solver;
 	double budget_eur;
@@ -186,14 +186,14 @@ struct pt_plan_result {
 
 /**
  * Choose the plan under budget_eur (>= 0, finite) with solver (the exact
- * one with time_limit_s). out is overwritten; free with pt_plan_result_free.
+ * one with time_limit_s). out is overwritten; free with pt_plan_result_clear.
  */
 enum pt_err pt_plan_solve(const struct pt_plan_model *m, double budget_eur,
 			  enum pt_plan_solver solver, double time_limit_s,
 			  struct pt_plan_result *out, struct pt_diag *d);
 
 /** Free the choice array; NULL does nothing. */
-void pt_plan_result_free(struct pt_plan_result *r);
+void pt_plan_result_clear(struct pt_plan_result *r);
 
 /** The plan solved again with another discount rate or horizon (a sensitivity row). */
 struct pt_plan_variant {

@@ -108,7 +108,7 @@ enum pt_err pt_assessment_set_add_quant(struct pt_assessment_set *s, const struc
 	return PT_OK;
 }
 
-void pt_assessment_set_free(struct pt_assessment_set *s)
+void pt_assessment_set_clear(struct pt_assessment_set *s)
 {
 	if (!s)
 		return;
@@ -330,7 +330,7 @@ enum pt_err pt_assessments_read_csv(const char *buf, size_t len, const struct pt
 	enum pt_err err;
 
 	memset(&set, 0, sizeof set);
-	pt_assessment_set_free(out);
+	pt_assessment_set_clear(out);
 	if ((err = pt_csv_open(buf, len, &csv)) != PT_OK || (err = pt_keyset_new(&keys)) != PT_OK)
 		goto out;
 	if ((err = pt_csv_next(csv, &f, &n, &line, &eof, d)) != PT_OK)
@@ -401,7 +401,7 @@ out:
 		pt_diag_set(d, err, line, "", "more than %ld rows in one file", PT_ASSESS_ROWS_MAX);
 	if (err == PT_ENOMEM && d && !d->msg[0])
 		pt_diag_set(d, err, 0, "", "out of memory");
-	pt_assessment_set_free(&set);
+	pt_assessment_set_clear(&set);
 	pt_keyset_free(keys);
 	pt_csv_free(csv);
 	return err;
@@ -551,7 +551,7 @@ enum pt_err pt_catalog_read_csv(const char *buf, size_t len, struct pt_catalog *
 out:
 	if (err == PT_ENOMEM && d && !d->msg[0])
 		pt_diag_set(d, err, 0, "", "out of memory");
-	pt_catalog_free(&tmp);
+	pt_catalog_clear(&tmp);
 	pt_keyset_free(ids);
 	pt_csv_free(csv);
 	return err;

@@ -29,7 +29,7 @@ struct pt_assessment_set {
  * against threats; duplicate keys (site, or site and threat) are errors;
  * values checked by range (1-10; probabilities 0-1; counts and EUR >= 0;
  * min <= mode <= max). Site ids are checked by the store. All-or-nothing:
- * on error out is left empty (and may be passed to pt_assessment_set_free).
+ * on error out is left empty (and may be passed to pt_assessment_set_clear).
  */
 enum pt_err pt_assessments_read_csv(const char *buf, size_t len, const struct pt_catalog *threats,
 				    struct pt_assessment_set *out, struct pt_diag *d);
@@ -65,7 +65,7 @@ enum pt_err pt_assessment_set_add_quant(struct pt_assessment_set *s, const struc
 					long line);
 
 /** Free the set's arrays; s becomes empty (its method is kept). */
-void pt_assessment_set_free(struct pt_assessment_set *s);
+void pt_assessment_set_clear(struct pt_assessment_set *s);
 
 /**
  * Parse a catalogue CSV (header id,name,description, optional kind, in any

@@ -156,7 +156,7 @@ enum pt_err pt_measures_read_csv(const char *buf, size_t len, const struct pt_ca
 	enum pt_err err;
 
 	memset(&list, 0, sizeof list);
-	pt_measure_catalog_free(out);
+	pt_measure_catalog_clear(out);
 	if ((err = pt_csv_open(buf, len, &csv)) != PT_OK || (err = pt_keyset_new(&ids)) != PT_OK)
 		goto out;
 	if ((err = pt_csv_read_header(csv, measure_columns, MEASURE_COLUMNS, required, col_of,
@@ -189,7 +189,7 @@ enum pt_err pt_measures_read_csv(const char *buf, size_t len, const struct pt_ca
 out:
 	if (err == PT_ENOMEM && d && !d->msg[0])
 		pt_diag_set(d, err, 0, "", "out of memory");
-	pt_measure_catalog_free(&list);
+	pt_measure_catalog_clear(&list);
 	pt_keyset_free(ids);
 	pt_csv_free(csv);
 	return err;
@@ -332,7 +332,7 @@ enum pt_err pt_site_measure_list_append(struct pt_site_measure_list *l,
 	return PT_OK;
 }
 
-void pt_site_measure_list_free(struct pt_site_measure_list *l)
+void pt_site_measure_list_clear(struct pt_site_measure_list *l)
 {
 	free(l->items);
 	l->items = NULL;
@@ -356,7 +356,7 @@ enum pt_err pt_site_measures_read_csv(const char *buf, size_t len,
 	enum pt_err err;
 
 	memset(&list, 0, sizeof list);
-	pt_site_measure_list_free(out);
+	pt_site_measure_list_clear(out);
 	if ((err = pt_csv_open(buf, len, &csv)) != PT_OK || (err = pt_keyset_new(&pairs)) != PT_OK)
 		goto out;
 	if ((err = pt_csv_read_header(csv, site_measure_columns, 2, required, col_of, &n_cols,
@@ -397,7 +397,7 @@ enum pt_err pt_site_measures_read_csv(const char *buf, size_t len,
 out:
 	if (err == PT_ENOMEM && d && !d->msg[0])
 		pt_diag_set(d, err, 0, "", "out of memory");
-	pt_site_measure_list_free(&list);
+	pt_site_measure_list_clear(&list);
 	pt_keyset_free(pairs);
 	pt_csv_free(csv);
 	return err;

@@ -46,7 +46,7 @@ struct pt_site_measure {
 	long line; /**< the row's line in its file, for messages of later checks */
 };
 
-/** A growable list of site measures. Free with pt_site_measure_list_free. */
+/** A growable list of site measures. Empty with pt_site_measure_list_clear. */
 struct pt_site_measure_list {
 	struct pt_site_measure *items;
 	size_t n, cap;
@@ -56,7 +56,7 @@ struct pt_site_measure_list {
 enum pt_err pt_site_measure_list_append(struct pt_site_measure_list *l,
 					const struct pt_site_measure *m);
 /** Free; l becomes empty. */
-void pt_site_measure_list_free(struct pt_site_measure_list *l);
+void pt_site_measure_list_clear(struct pt_site_measure_list *l);
 
 /**
  * Read site_measures.csv (header: site_id,measure_id) into out (empty on

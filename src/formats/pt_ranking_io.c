@@ -14,11 +14,11 @@ void pt_ranking_free(struct pt_ranking *r)
 {
 	if (!r)
 		return;
-	pt_catalog_free(&r->cat.kinds);
-	pt_catalog_free(&r->cat.sectors);
-	pt_catalog_free(&r->cat.threats);
-	pt_site_list_free(&r->sites);
-	pt_assessment_set_free(&r->set);
+	pt_catalog_clear(&r->cat.kinds);
+	pt_catalog_clear(&r->cat.sectors);
+	pt_catalog_clear(&r->cat.threats);
+	pt_site_list_clear(&r->sites);
+	pt_assessment_set_clear(&r->set);
 	free(r->factors);
 	free(r->rows);
 	pt_quant_result_free(r->quant);

@@ -60,7 +60,7 @@ enum pt_err pt_site_list_append(struct pt_site_list *l, const struct pt_site *s,
 	return PT_OK;
 }
 
-void pt_site_list_free(struct pt_site_list *l)
+void pt_site_list_clear(struct pt_site_list *l)
 {
 	free(l->items);
 	free(l->lines);
@@ -264,7 +264,7 @@ enum pt_err pt_sites_read_csv(const char *buf, size_t len, const struct pt_catal
 	enum pt_err err;
 
 	memset(&list, 0, sizeof list);
-	pt_site_list_free(out);
+	pt_site_list_clear(out);
 	if ((err = pt_csv_open(buf, len, &csv)) != PT_OK || (err = pt_keyset_new(&ids)) != PT_OK)
 		goto out;
 	if ((err = pt_csv_read_header(csv, pt_site_columns, PT_SITE_COLUMNS, required, col_of,
@@ -296,7 +296,7 @@ enum pt_err pt_sites_read_csv(const char *buf, size_t len, const struct pt_catal
 out:
 	if (err == PT_ENOMEM && d && !d->msg[0])
 		pt_diag_set(d, err, 0, "", "out of memory");
-	pt_site_list_free(&list);
+	pt_site_list_clear(&list);
 	pt_keyset_free(ids);
 	pt_csv_free(csv);
 	return err;
@@ -568,7 +568,7 @@ enum pt_err pt_sites_read_geojson(const char *buf, size_t len, const struct pt_c
 	size_t i, skip = 0;
 
 	memset(&list, 0, sizeof list);
-	pt_site_list_free(out);
+	pt_site_list_clear(out);
 	if (!buf)
 		len = 0;
 	if (len > (size_t)PT_GEOJSON_MAX_BYTES) {
@@ -627,7 +627,7 @@ out:
 	if (err == PT_ENOMEM && d && !d->msg[0])
 		pt_diag_set(d, err, 0, "", "out of memory");
 	json_decref(root);
-	pt_site_list_free(&list);
+	pt_site_list_clear(&list);
 	pt_keyset_free(ids);
 	return err;
 }

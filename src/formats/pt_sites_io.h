@@ -27,7 +27,7 @@ struct pt_site_list {
 /** Append a copy of s from line (PT_ENOMEM; PT_ELIMIT past PT_SITES_MAX). */
 enum pt_err pt_site_list_append(struct pt_site_list *l, const struct pt_site *s, long line);
 /** Free the list's arrays; l becomes empty (a zeroed list is empty). */
-void pt_site_list_free(struct pt_site_list *l);
+void pt_site_list_clear(struct pt_site_list *l);
 
 /**
  * Parse a sites CSV (header names the columns, any order; all columns of

@@ -48,12 +48,12 @@ struct pt_view {
 /**
  * Work out the caller's view of snap (with_write: writable bits too) and
  * its cache key prefix#bits. 0, or nonzero after replying 500. Free with
- * pt_api_view_free.
+ * pt_api_view_clear.
  */
 int pt_api_view(struct pt_req *r, const struct pt_snapshot *snap, const char *prefix,
 		int with_write, struct pt_view *v);
 /** Free what pt_api_view made. */
-void pt_api_view_free(struct pt_view *v);
+void pt_api_view_clear(struct pt_view *v);
 
 /** The list page of the request: limit and offset query parameters with their defaults. */
 void pt_api_page(const struct pt_req *r, size_t *limit, size_t *offset);

@@ -38,7 +38,7 @@ void pt_h_catalog(struct pt_req *r)
 		}
 	}
 	pt_reply_json(r, 200, pt_api_list(items, offset, shown, cat.n));
-	pt_catalog_free(&cat);
+	pt_catalog_clear(&cat);
 }
 
 /* The threat levels as the API shows them, or NULL after replying with the error. */

@@ -170,7 +170,7 @@ long pt_throttle_wait(struct pt_throttle *t, const char *key, long long now);
  */
 void pt_throttle_fail(struct pt_throttle *t, const char *key, int limit, long long now);
 /** Forget key's failures (after a successful log-in). */
-void pt_throttle_clear(struct pt_throttle *t, const char *key);
+void pt_throttle_forget(struct pt_throttle *t, const char *key);
 
 /* The cache (pt_http_cache.c): kept until the registry's version changes. */
 #define PT_CACHE_SLOTS 64                 /**< rendered bodies kept */

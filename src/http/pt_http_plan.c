@@ -127,7 +127,7 @@ void pt_h_measures_list(struct pt_req *r)
 		}
 	}
 	pt_reply_json(r, 200, pt_api_list(items, offset, shown, cat.n));
-	pt_measure_catalog_free(&cat);
+	pt_measure_catalog_clear(&cat);
 }
 
 void pt_h_site_measures(struct pt_req *r)

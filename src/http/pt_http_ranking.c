@@ -125,7 +125,7 @@ void pt_h_ranking(struct pt_req *r)
 	pt_reply_json_keep(r, root, rk->version ? view.key : NULL, rk->version);
 out:
 	pt_ranking_free(rk);
-	pt_api_view_free(&view);
+	pt_api_view_clear(&view);
 }
 
 void pt_h_matrix(struct pt_req *r)
@@ -171,5 +171,5 @@ void pt_h_matrix(struct pt_req *r)
 	}
 	pt_reply_json_keep(r, root, rm.version ? view.key : NULL, rm.version);
 out:
-	pt_api_view_free(&view);
+	pt_api_view_clear(&view);
 }

@@ -59,7 +59,7 @@ int pt_api_view(struct pt_req *r, const struct pt_snapshot *snap, const char *pr
 	return 0;
 }
 
-void pt_api_view_free(struct pt_view *v)
+void pt_api_view_clear(struct pt_view *v)
 {
 	free(v->bits);
 	free(v->key);
@@ -129,7 +129,7 @@ void pt_h_sites_list(struct pt_req *r)
 out:
 	pt_cache_body_release(cached);
 	json_decref(items);
-	pt_api_view_free(&view);
+	pt_api_view_clear(&view);
 }
 
 void pt_h_site_get(struct pt_req *r)
@@ -399,7 +399,7 @@ void pt_h_assessment_patch(struct pt_req *r)
 	o = rows_body(id, m, &rows);
 	pt_reply_json(r, o ? 200 : 500, o);
 out:
-	pt_assessment_set_free(&rows);
+	pt_assessment_set_clear(&rows);
 }
 
 /* ---- the users named on a site (who read it when RED) ---- */

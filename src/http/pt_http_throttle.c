@@ -93,7 +93,7 @@ void pt_throttle_fail(struct pt_throttle *t, const char *key, int limit, long lo
 	pthread_mutex_unlock(&t->lock);
 }
 
-void pt_throttle_clear(struct pt_throttle *t, const char *key)
+void pt_throttle_forget(struct pt_throttle *t, const char *key)
 {
 	struct slot *s;
 	pthread_mutex_lock(&t->lock);

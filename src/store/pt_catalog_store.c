@@ -220,9 +220,9 @@ enum pt_err pt_db_catalogs_load(struct pt_db *db, struct pt_catalogs *cat, struc
 	if ((err = catalog_load(db, ST_KINDS_ALL, &cat->kinds, d)) != PT_OK ||
 	    (err = catalog_load(db, ST_SECTORS_ALL, &cat->sectors, d)) != PT_OK ||
 	    (err = catalog_load(db, ST_THREATS_ALL, &cat->threats, d)) != PT_OK) {
-		pt_catalog_free(&cat->kinds);
-		pt_catalog_free(&cat->sectors);
-		pt_catalog_free(&cat->threats);
+		pt_catalog_clear(&cat->kinds);
+		pt_catalog_clear(&cat->sectors);
+		pt_catalog_clear(&cat->threats);
 	}
 	return err;
 }

@@ -23,7 +23,7 @@ enum pt_err pt_db_seed(struct pt_db *db, const struct pt_catalogs *cat,
 		       const char *const *settings_keys, const char *const *settings_values,
 		       size_t n_settings, struct pt_diag *d);
 
-/** Read the three catalogues into cat (caller frees each with pt_catalog_free). */
+/** Read the three catalogues into cat (caller frees each with pt_catalog_clear). */
 enum pt_err pt_db_catalogs_load(struct pt_db *db, struct pt_catalogs *cat, struct pt_diag *d);
 
 /** Build the configuration: defaults overlaid with the settings table. */

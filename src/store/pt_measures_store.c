@@ -212,7 +212,7 @@ enum pt_err pt_db_measures_load(struct pt_db *db, struct pt_measure_catalog *out
 	err = pt_db_rows_read(db, st, &effects, "reading the measure effects", d);
 out:
 	if (err != PT_OK)
-		pt_measure_catalog_free(out);
+		pt_measure_catalog_clear(out);
 	return pt_db_end(db, err, d);
 }
 

@@ -21,7 +21,7 @@ enum pt_err pt_db_measures_put(struct pt_db *db, const struct pt_measure_catalog
 /** 1 when measure id is stored, 0 when not, -1 on failure (d filled). */
 int pt_db_measure_exists(struct pt_db *db, const char *id, struct pt_diag *d);
 
-/** The catalogue in id order, in one read (caller frees with pt_measure_catalog_free). */
+/** The catalogue in id order, in one read (caller empties with pt_measure_catalog_clear). */
 enum pt_err pt_db_measures_load(struct pt_db *db, struct pt_measure_catalog *out,
 				struct pt_diag *d);
 

@@ -56,7 +56,7 @@ enum pt_err pt_ranking_load_view_at(struct pt_db *db, struct pt_site_list *out,
 	if (err != PT_OK) {
 		pt_access_index_free(*ix);
 		*ix = NULL;
-		pt_site_list_free(out);
+		pt_site_list_clear(out);
 	}
 	return err;
 }

@@ -14,7 +14,7 @@
 /**
  * Every site (by id), the access index and the data version, read in one
  * read transaction so they agree. out is an empty list (caller frees with
- * pt_site_list_free); *ix is freed with pt_access_index_free.
+ * pt_site_list_clear); *ix is freed with pt_access_index_free.
  */
 enum pt_err pt_ranking_load_view_at(struct pt_db *db, struct pt_site_list *out,
 				    struct pt_access_index **ix, unsigned long long *version,

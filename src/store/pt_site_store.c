@@ -463,7 +463,7 @@ enum pt_err pt_db_sites_list(struct pt_db *db, enum pt_tlp max_tlp, struct pt_si
 out:
 	err = pt_db_end(db, err, d);
 	if (err != PT_OK) {
-		pt_site_list_free(out);
+		pt_site_list_clear(out);
 		if (withheld)
 			*withheld = 0;
 	}

@@ -21,7 +21,7 @@ enum pt_err pt_db_sites_import(struct pt_db *db, const struct pt_site_list *site
 
 /**
  * All sites with tlp <= max_tlp, ordered by id, appended to out (an empty
- * list; caller frees with pt_site_list_free; lines are 0). *withheld (may
+ * list; caller empties with pt_site_list_clear; lines are 0). *withheld (may
  * be NULL) counts the sites above max_tlp. PT_ELIMIT past PT_SITES_MAX.
  */
 enum pt_err pt_db_sites_list(struct pt_db *db, enum pt_tlp max_tlp, struct pt_site_list *out,
@@ -42,7 +42,7 @@ enum pt_err pt_db_assessments_import(struct pt_db *db, const struct pt_assessmen
 /**
  * Load every assessment of method into out (out->method set; rows ordered
  * by site id then threat id; lines are 0). Caller frees with
- * pt_assessment_set_free. PT_ELIMIT past PT_ASSESS_ROWS_MAX rows.
+ * pt_assessment_set_clear. PT_ELIMIT past PT_ASSESS_ROWS_MAX rows.
  */
 enum pt_err pt_db_assessments_load(struct pt_db *db, enum pt_method method,
 				   struct pt_assessment_set *out, struct pt_diag *d);

@@ -75,7 +75,7 @@ static void round_trip(const struct pt_assessment_set *s)
 	for (i = 0; i < s->n; i++)
 		if (!same_row(s, &back, i))
 			__builtin_trap();
-	pt_assessment_set_free(&back);
+	pt_assessment_set_clear(&back);
 	free(mem);
 }
 
@@ -96,14 +96,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	if (err == PT_OK)
 		round_trip(&set);
-	pt_assessment_set_free(&set);
+	pt_assessment_set_clear(&set);
 
 	memset(&cat, 0, sizeof cat);
 	memset(&d, 0, sizeof d);
 	err = pt_catalog_read_csv((const char *)data, size, &cat, &d);
 	if (err != PT_OK && (cat.n || !d.msg[0]))
 		__builtin_trap();
-	pt_catalog_free(&cat);
+	pt_catalog_clear(&cat);
 
 	memset(&d, 0, sizeof d);
 	err = pt_settings_read_csv((const char *)data, size, &keys, &values, &n, &d);

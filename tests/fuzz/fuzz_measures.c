@@ -114,7 +114,7 @@ static void round_trip(const struct pt_measure_catalog *c, const struct pt_measu
 			if (!same(&c->items[i], &back.items[i]))
 				__builtin_trap();
 	}
-	pt_measure_catalog_free(&back);
+	pt_measure_catalog_clear(&back);
 	free(mem);
 }
 
@@ -170,6 +170,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		effects(split, size - (size_t)(split - text), &c);
 	else
 		effects(text, size, &c);
-	pt_measure_catalog_free(&c);
+	pt_measure_catalog_clear(&c);
 	return 0;
 }

@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		free(mem);
 	}
-	pt_site_measure_list_free(&back);
-	pt_site_measure_list_free(&l);
+	pt_site_measure_list_clear(&back);
+	pt_site_measure_list_clear(&l);
 	return 0;
 }

@@ -44,9 +44,9 @@ static inline struct pt_db *fx_open(void)
 	fx_entry(&cat.sectors, "stadium_arena", "soft_target");
 	fx_entry(&cat.threats, "arson", "");
 	CHECK_INT(pt_db_seed(db, &cat, NULL, NULL, 0, &d), PT_OK);
-	pt_catalog_free(&cat.kinds);
-	pt_catalog_free(&cat.sectors);
-	pt_catalog_free(&cat.threats);
+	pt_catalog_clear(&cat.kinds);
+	pt_catalog_clear(&cat.sectors);
+	pt_catalog_clear(&cat.threats);
 	return db;
 }
 

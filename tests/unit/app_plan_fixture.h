@@ -161,11 +161,11 @@ static inline struct pt_db *open_registry(void)
 	user_make(db, "coord", PT_ROLE_COORDINATOR, gov_org, &coord_id, &coord);
 	user_make(db, "opa", PT_ROLE_OPERATOR, a_org, &opa_id, &opa);
 	user_make(db, "opb", PT_ROLE_OPERATOR, b_org, &opb_id, &opb);
-	pt_assessment_set_free(&set);
-	pt_site_list_free(&sites);
-	pt_catalog_free(&cat.kinds);
-	pt_catalog_free(&cat.sectors);
-	pt_catalog_free(&cat.threats);
+	pt_assessment_set_clear(&set);
+	pt_site_list_clear(&sites);
+	pt_catalog_clear(&cat.kinds);
+	pt_catalog_clear(&cat.sectors);
+	pt_catalog_clear(&cat.threats);
 	return db;
 }
 
@@ -221,7 +221,7 @@ static inline struct pt_db *open_with_measures(void)
 	memset(&d, 0, sizeof d);
 	catalogue_make(&c);
 	CHECK_INT(pt_app_measures_import(as(NULL), db, &c, &d), PT_OK);
-	pt_measure_catalog_free(&c);
+	pt_measure_catalog_clear(&c);
 	return db;
 }
 

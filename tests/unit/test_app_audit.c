@@ -60,9 +60,9 @@ static struct pt_db *open_world(void)
 	add_entry(&cat.sectors, "stadium_arena", "soft_target");
 	add_entry(&cat.threats, "arson", "");
 	CHECK_INT(pt_db_seed(db, &cat, NULL, NULL, 0, &d), PT_OK);
-	pt_catalog_free(&cat.kinds);
-	pt_catalog_free(&cat.sectors);
-	pt_catalog_free(&cat.threats);
+	pt_catalog_clear(&cat.kinds);
+	pt_catalog_clear(&cat.sectors);
+	pt_catalog_clear(&cat.threats);
 	CHECK_INT(pt_db_org_add(db, "Ministry", PT_ORG_GOVERNMENT, &gov, &d), PT_OK);
 	CHECK_INT(pt_db_org_add(db, "Northgate", PT_ORG_OPERATOR, &ng, &d), PT_OK);
 	CHECK_INT(pt_db_user_add(db, "coord", "pw-of-coord", PT_ROLE_COORDINATOR, gov, &id, &d),

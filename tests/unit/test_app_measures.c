@@ -30,7 +30,7 @@ static void test_measures_round_trip(void)
 	CHECK_STR(c.effects[1].measure_id, "guards");
 	CHECK_STR(c.effects[1].threat_id, "pbied");
 	CHECK_NEAR(c.effects[1].v_reduction, 0.2, 0);
-	pt_measure_catalog_free(&c);
+	pt_measure_catalog_clear(&c);
 	pt_db_close(db);
 }
 
@@ -51,7 +51,7 @@ static void test_measures_import_all_or_nothing(void)
 	CHECK_INT(pt_app_measures_import(as(NULL), db, &c, &d), PT_EINVAL);
 	CHECK_STR(d.field, "threat_id");
 	CHECK(strstr(d.msg, "unknown threat alien_invasion") != NULL);
-	pt_measure_catalog_free(&c);
+	pt_measure_catalog_clear(&c);
 
 	/* An effect naming a measure that is neither imported nor stored. */
 	memset(&c, 0, sizeof c);
@@ -61,7 +61,7 @@ static void test_measures_import_all_or_nothing(void)
 	CHECK_INT(pt_app_measures_import(as(NULL), db, &c, &d), PT_EINVAL);
 	CHECK_STR(d.field, "measure_id");
 	CHECK(strstr(d.msg, "unknown measure ghost") != NULL);
-	pt_measure_catalog_free(&c);
+	pt_measure_catalog_clear(&c);
 
 	/* A measure with a bad field names the measure and the field. */
 	memset(&c, 0, sizeof c);
@@ -72,7 +72,7 @@ static void test_measures_import_all_or_nothing(void)
 	CHECK_INT(pt_app_measures_import(as(NULL), db, &c, &d), PT_EINVAL);
 	CHECK_STR(d.field, "privacy");
 	CHECK(strncmp(d.msg, "measure broken: ", 16) == 0);
-	pt_measure_catalog_free(&c);
+	pt_measure_catalog_clear(&c);
 
 	/* Only government admins and coordinators change the catalogue. */
 	memset(&c, 0, sizeof c);
@@ -87,15 +87,15 @@ static void test_measures_import_all_or_nothing(void)
 	CHECK_INT(back.n_effects, 4);
 	CHECK_STR(back.items[0].name, "Measure film");
 	CHECK_NEAR(back.items[0].capex_eur, 10000, 0);
-	pt_measure_catalog_free(&back);
+	pt_measure_catalog_clear(&back);
 
 	/* The coordinator may; the film's effect rows are replaced by none. */
 	CHECK_INT(pt_app_measures_import(as(&coord), db, &c, &d), PT_OK);
 	CHECK_INT(pt_db_measures_load(db, &back, &d), PT_OK);
 	CHECK_NEAR(back.items[0].capex_eur, 99999, 0);
 	CHECK_INT(back.n_effects, 3);
-	pt_measure_catalog_free(&back);
-	pt_measure_catalog_free(&c);
+	pt_measure_catalog_clear(&back);
+	pt_measure_catalog_clear(&c);
 	pt_db_close(db);
 }
 
@@ -117,7 +117,7 @@ static void test_site_measures_import(void)
 	CHECK_INT(d.line, 3);
 	CHECK_STR(d.field, "site_id");
 	CHECK_STR(d.msg, "unknown site VM-999");
-	pt_site_measure_list_free(&l);
+	pt_site_measure_list_clear(&l);
 
 	memset(&d, 0, sizeof d);
 	sm_add(&l, "PS-001", "film", 2);
@@ -126,7 +126,7 @@ static void test_site_measures_import(void)
 	CHECK_INT(d.line, 3);
 	CHECK_STR(d.field, "measure_id");
 	CHECK_STR(d.msg, "unknown measure teleporter");
-	pt_site_measure_list_free(&l);
+	pt_site_measure_list_clear(&l);
 
 	/* Operator A: B's AMBER site is unknown to it, B's GREEN site not its to change. */
 	memset(&d, 0, sizeof d);
@@ -135,14 +135,14 @@ static void test_site_measures_import(void)
 	CHECK_INT(pt_app_site_measures_import(as(&opa), db, &l, &d), PT_EINVAL);
 	CHECK_INT(d.line, 3);
 	CHECK_STR(d.msg, "unknown site PS-004");
-	pt_site_measure_list_free(&l);
+	pt_site_measure_list_clear(&l);
 	memset(&d, 0, sizeof d);
 	sm_add(&l, "PS-001", "film", 2);
 	sm_add(&l, "PS-003", "film", 3);
 	CHECK_INT(pt_app_site_measures_import(as(&opa), db, &l, &d), PT_EFORBIDDEN);
 	CHECK_INT(d.line, 3);
 	CHECK_STR(d.field, "site_id");
-	pt_site_measure_list_free(&l);
+	pt_site_measure_list_clear(&l);
 
 	/* Nothing of the refused files was stored. */
 	CHECK_INT(pt_db_site_measures_list(db, NULL, &rows, &n, &d), PT_OK);
@@ -151,11 +151,11 @@ static void test_site_measures_import(void)
 
 	sm_add(&l, "PS-001", "film", 2);
 	CHECK_INT(pt_app_site_measures_import(as(&opa), db, &l, &d), PT_OK);
-	pt_site_measure_list_free(&l);
+	pt_site_measure_list_clear(&l);
 	sm_add(&l, "PS-003", "film", 2);
 	sm_add(&l, "PS-003", "guards", 3);
 	CHECK_INT(pt_app_site_measures_import(as(&opb), db, &l, &d), PT_OK);
-	pt_site_measure_list_free(&l);
+	pt_site_measure_list_clear(&l);
 	CHECK_INT(pt_db_site_measures_list(db, "PS-003", &rows, &n, &d), PT_OK);
 	CHECK_INT(n, 2);
 	if (n == 2) {
@@ -183,7 +183,7 @@ static void test_site_measures_list(void)
 	memset(&l, 0, sizeof l);
 	sm_add(&l, "PS-004", "film", 2);
 	CHECK_INT(pt_app_site_measures_import(as(NULL), db, &l, &d), PT_OK);
-	pt_site_measure_list_free(&l);
+	pt_site_measure_list_clear(&l);
 	CHECK_INT(pt_app_site_measures_list(as(&opb), db, "PS-004", NULL, &m, &d), PT_OK);
 	CHECK_INT(m.n, 1);
 	CHECK(m.n == 1 && strcmp(m.rows[0].measure_id, "film") == 0 &&

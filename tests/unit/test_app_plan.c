@@ -95,7 +95,7 @@ static void test_plan_run_existing_and_filters(void)
 	memset(&d, 0, sizeof d);
 	sm_add(&l, "PS-003", "film", 2);
 	CHECK_INT(pt_app_site_measures_import(as(NULL), db, &l, &d), PT_OK);
-	pt_site_measure_list_free(&l);
+	pt_site_measure_list_clear(&l);
 
 	CHECK_INT(run(db, NULL, NULL, 1e9, &r), PT_OK);
 	if (r) {
@@ -486,7 +486,7 @@ static void test_saved_plan_whole_view(void)
 		sm_add(&sml, "PS-004", "guards", 2);
 		pt_caller_system(&sys);
 		CHECK_INT(pt_app_site_measures_import(&sys, db, &sml, &d), PT_OK);
-		pt_site_measure_list_free(&sml);
+		pt_site_measure_list_clear(&sml);
 		CHECK_INT(pt_app_audit_list(as(&gadmin), db, 100, 0, &page, &d), PT_OK);
 		for (i = 0; i < page.n; i++)
 			if (strcmp(page.items[i].action, "site_measures.import") == 0) {
@@ -520,7 +520,7 @@ static void test_saved_plan_whole_view(void)
 		site_make(&s3, "PS-003", "Operator B", "North", PT_TLP_RED);
 		CHECK_INT(pt_site_list_append(&one, &s3, 0), PT_OK);
 		CHECK_INT(pt_db_sites_import(db, &one, NULL, NULL, &d), PT_OK);
-		pt_site_list_free(&one);
+		pt_site_list_clear(&one);
 	}
 	CHECK_INT(pt_app_plan_get(as(&opa), db, "g0", NULL, &got, &d), PT_OK);
 	CHECK(got.seen.partial &&

@@ -57,7 +57,7 @@ static struct pt_db *open_demo(void)
 	CHECK(f != NULL);
 	CHECK_INT(pt_sites_read_csv(f->data, f->len, &cat, &sites, &d), PT_OK);
 	CHECK_INT(pt_db_sites_import(db, &sites, NULL, NULL, &d), PT_OK);
-	pt_site_list_free(&sites);
+	pt_site_list_clear(&sites);
 	for (i = 0; i < 3; i++) {
 		struct pt_assessment_set set;
 		memset(&set, 0, sizeof set);
@@ -65,11 +65,11 @@ static struct pt_db *open_demo(void)
 		CHECK(f != NULL);
 		CHECK_INT(pt_assessments_read_csv(f->data, f->len, &cat.threats, &set, &d), PT_OK);
 		CHECK_INT(pt_db_assessments_import(db, &set, &d), PT_OK);
-		pt_assessment_set_free(&set);
+		pt_assessment_set_clear(&set);
 	}
-	pt_catalog_free(&cat.kinds);
-	pt_catalog_free(&cat.sectors);
-	pt_catalog_free(&cat.threats);
+	pt_catalog_clear(&cat.kinds);
+	pt_catalog_clear(&cat.sectors);
+	pt_catalog_clear(&cat.threats);
 	return db;
 }
 
@@ -135,7 +135,7 @@ static size_t count_sites(struct pt_db *db, enum pt_tlp max)
 	memset(&d, 0, sizeof d);
 	CHECK_INT(pt_db_sites_list(db, max, &l, NULL, &d), PT_OK);
 	n = l.n;
-	pt_site_list_free(&l);
+	pt_site_list_clear(&l);
 	return n;
 }
 
@@ -311,9 +311,9 @@ static void test_matrix_counts(void)
 		CHECK_INT(whole.withheld, 0);
 		CHECK_INT(part.m.total, want);
 		CHECK(want > 0 && want < (long)set.n);
-		pt_assessment_set_free(&set);
+		pt_assessment_set_clear(&set);
 	}
-	pt_site_list_free(&green);
+	pt_site_list_clear(&green);
 	memset(&d, 0, sizeof d);
 	CHECK_INT(pt_app_matrix_run(&sys, db, PT_METHOD_CARVER, &whole, &d), PT_EINVAL);
 	CHECK_STR(d.field, "method");
@@ -522,9 +522,9 @@ static void test_figures_survive_a_new_first_site(void)
 			CHECK(a.p95 != b.p95);
 		}
 	}
-	pt_site_list_free(&one);
-	pt_assessment_set_free(&set);
-	pt_assessment_set_free(&add);
+	pt_site_list_clear(&one);
+	pt_assessment_set_clear(&set);
+	pt_assessment_set_clear(&add);
 	pt_ranking_free(before);
 	pt_ranking_free(after);
 	pt_db_close(db);

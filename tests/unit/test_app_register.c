@@ -74,7 +74,7 @@ static void test_register_decisions(void)
 	memset(&l, 0, sizeof l);
 	sm_add(&l, "PS-001", "film", 2);
 	CHECK_INT(pt_app_site_measures_import(as(NULL), db, &l, &d), PT_OK);
-	pt_site_measure_list_free(&l);
+	pt_site_measure_list_clear(&l);
 
 	/* The owning operator records reduce. */
 	pt_db_set_actor(db, opa_id, a_org, "opa", 0);

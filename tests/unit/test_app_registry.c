@@ -87,8 +87,8 @@ static void test_init_then_catalogs(void)
 	CHECK(sectors.n > 0 && sectors.items[0].parent[0] != '\0');
 	CHECK_INT(pt_app_catalog_get(&c, db, "measures", &none, &d), PT_ENOTFOUND);
 	CHECK_INT(none.n, 0);
-	pt_catalog_free(&threats);
-	pt_catalog_free(&sectors);
+	pt_catalog_clear(&threats);
+	pt_catalog_clear(&sectors);
 	pt_app_catalogs_clear(&builtin);
 	pt_app_db_close(db);
 	remove_db("init.db");
@@ -165,7 +165,7 @@ static void test_threat_levels(void)
 	}
 	pt_app_threat_levels_clear(&levels);
 	CHECK_INT(levels.n, 0);
-	pt_catalog_free(&threats);
+	pt_catalog_clear(&threats);
 	pt_app_db_close(db);
 	remove_db("levels.db");
 }

@@ -60,7 +60,7 @@ static size_t site_count(struct pt_db *db)
 	pt_caller_system(&sys);
 	CHECK_INT(pt_app_sites_list(&sys, db, PT_TLP_RED, &l, NULL, &d), PT_OK);
 	n = l.n;
-	pt_site_list_free(&l);
+	pt_site_list_clear(&l);
 	return n;
 }
 
@@ -267,12 +267,12 @@ static void test_site_get_patch_readers(void)
 	CHECK_INT(pt_app_sites_list(&op, w.db, PT_TLP_RED, &list, &withheld, &d), PT_OK);
 	CHECK_INT(list.n, 2);
 	CHECK_INT(withheld, 0);
-	pt_site_list_free(&list);
+	pt_site_list_clear(&list);
 	memset(&list, 0, sizeof list);
 	CHECK_INT(pt_app_sites_list(&sys, w.db, PT_TLP_GREEN, &list, &withheld, &d), PT_OK);
 	CHECK_INT(list.n, 2);
 	CHECK_INT(withheld, 1);
-	pt_site_list_free(&list);
+	pt_site_list_clear(&list);
 	/* patch */
 	memset(&patch, 0, sizeof patch);
 	patch.fields = PT_SITE_F_PEAK | PT_SITE_F_NAME;
@@ -303,7 +303,7 @@ static void test_site_get_patch_readers(void)
 		  PT_OK);
 	CHECK_INT(rows.n, 1);
 	CHECK_INT(rows.fema[0].asset_value, 7);
-	pt_assessment_set_free(&rows);
+	pt_assessment_set_clear(&rows);
 	CHECK_INT(pt_app_assessments_get(&op, w.db, "A-1", -1, &a, &d), PT_OK);
 	CHECK_INT(a.sets[PT_METHOD_FEMA].n, 1);
 	CHECK_INT(a.sets[PT_METHOD_QUANT].n, 0);

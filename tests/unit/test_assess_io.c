@@ -43,7 +43,7 @@ static void expect_bad(const char *file, const char *text, const char *msg)
 	CHECK_STR(shown, msg);
 	CHECK_INT(s.n, 0);
 	CHECK(!s.fema && !s.carver && !s.quant && !s.lines);
-	pt_assessment_set_free(&s);
+	pt_assessment_set_clear(&s);
 }
 
 #define FEMA_H "site_id,threat_id,asset_value,threat_rating,vulnerability_rating\n"
@@ -78,7 +78,7 @@ static void test_fema(void)
 		CHECK_INT(s.fema[2].threat_rating, 10);
 	}
 	CHECK(s.carver == NULL && s.quant == NULL);
-	pt_assessment_set_free(&s);
+	pt_assessment_set_clear(&s);
 	/* columns in another order */
 	CHECK_INT(read_as("fema.csv",
 			  "vulnerability_rating,threat_rating,asset_value,threat_id,site_id\n"
@@ -91,7 +91,7 @@ static void test_fema(void)
 		CHECK_INT(s.fema[0].vulnerability_rating, 7);
 		CHECK_STR(s.fema[0].threat_id, "arson");
 	}
-	pt_assessment_set_free(&s);
+	pt_assessment_set_clear(&s);
 }
 
 static void test_fema_errors(void)
@@ -155,7 +155,7 @@ static void test_carver(void)
 		CHECK_INT(r->shock, 10);
 		CHECK_INT(s.lines[1], 3);
 	}
-	pt_assessment_set_free(&s);
+	pt_assessment_set_clear(&s);
 	expect_bad("carver.csv", CARVER_H "H-001,8,6,7,5,9,8,11\n",
 		   "carver.csv:2: shock: 11 is out of range 1 to 10");
 	expect_bad("carver.csv", CARVER_H "H-001,8,6,7,5,9,8,10\nH-001,1,1,1,1,1,1,1\n",
@@ -188,7 +188,7 @@ static void test_quant(void)
 		CHECK_NEAR(r->var[PT_QV_INJURIES].min, 5, 0);
 		CHECK_NEAR(r->var[PT_QV_LOSS_EUR].max, 1.5e7, 0);
 	}
-	pt_assessment_set_free(&s);
+	pt_assessment_set_clear(&s);
 }
 
 static void test_quant_errors(void)
@@ -257,7 +257,7 @@ static void test_recognition(void)
 		CHECK_INT(read_as("c.csv", CARVER_H, &s), PT_OK);
 		CHECK_INT(s.method, PT_METHOD_CARVER);
 		CHECK_INT(s.n, 0);
-		pt_assessment_set_free(&s);
+		pt_assessment_set_clear(&s);
 	}
 	/* a FEMA header with a CARVER column is FEMA with an unknown column */
 	expect_bad("x.csv",
@@ -309,8 +309,8 @@ static void test_round_trip_fema(void)
 	for (i = 0; i < back.n && i < s.n; i++)
 		CHECK(memcmp(&back.fema[i], &s.fema[i], sizeof r) == 0);
 	free(text);
-	pt_assessment_set_free(&s);
-	pt_assessment_set_free(&back);
+	pt_assessment_set_clear(&s);
+	pt_assessment_set_clear(&back);
 }
 
 static void test_round_trip_carver(void)
@@ -343,8 +343,8 @@ static void test_round_trip_carver(void)
 	for (i = 0; i < back.n && i < s.n; i++)
 		CHECK(memcmp(&back.carver[i], &s.carver[i], sizeof r) == 0);
 	free(text);
-	pt_assessment_set_free(&s);
-	pt_assessment_set_free(&back);
+	pt_assessment_set_clear(&s);
+	pt_assessment_set_clear(&back);
 }
 
 static void test_round_trip_quant(void)
@@ -406,8 +406,8 @@ static void test_round_trip_quant(void)
 	}
 	CHECK_INT(same, s.n);
 	free(text);
-	pt_assessment_set_free(&s);
-	pt_assessment_set_free(&back);
+	pt_assessment_set_clear(&s);
+	pt_assessment_set_clear(&back);
 	/* the exact text of a simple row */
 	memset(&s, 0, sizeof s);
 	memset(&r, 0, sizeof r);
@@ -426,7 +426,7 @@ static void test_round_trip_quant(void)
 	CHECK_STR(text ? text : "",
 		  QUANT_H "H-001,arson,0.01,0.02,0.05,0,0.3,1,0,0,0,0,0,0,100000,2500000,15000000\n");
 	free(text);
-	pt_assessment_set_free(&s);
+	pt_assessment_set_clear(&s);
 }
 
 static void test_write_in_chunks(void)
@@ -462,8 +462,8 @@ static void test_write_in_chunks(void)
 	CHECK_INT(read_as("chunks.csv", mem, &back), PT_OK);
 	CHECK_INT(back.n, 6);
 	free(mem);
-	pt_assessment_set_free(&s);
-	pt_assessment_set_free(&back);
+	pt_assessment_set_clear(&s);
+	pt_assessment_set_clear(&back);
 }
 
 static void test_set_add(void)
@@ -479,11 +479,11 @@ static void test_set_add(void)
 	CHECK_INT(pt_assessment_set_add_carver(&s, &c, 8), PT_EINVAL); /* another method */
 	CHECK_INT(s.n, 1);
 	CHECK_INT(s.lines[0], 7);
-	pt_assessment_set_free(&s);
-	pt_assessment_set_free(&s);
+	pt_assessment_set_clear(&s);
+	pt_assessment_set_clear(&s);
 	CHECK_INT(pt_assessment_set_add_carver(&s, &c, 8), PT_OK);
 	CHECK_INT(s.method, PT_METHOD_CARVER);
-	pt_assessment_set_free(&s);
+	pt_assessment_set_clear(&s);
 	/* writing a set of an unknown method */
 	s.method = (enum pt_method)9;
 	{
@@ -555,7 +555,7 @@ static void test_catalog(void)
 	CHECK_INT(read_catalog("", &c), PT_EINVAL);
 	CHECK_STR(shown, "sectors.csv:1: empty file: the header row is missing");
 	CHECK_INT(c.n, 3);
-	pt_catalog_free(&c);
+	pt_catalog_clear(&c);
 }
 
 static enum pt_err read_settings(const char *text, char ***k, char ***v, size_t *n)
@@ -623,6 +623,6 @@ int main(void)
 	RUN(test_set_add);
 	RUN(test_catalog);
 	RUN(test_settings);
-	pt_catalog_free(&threats);
+	pt_catalog_clear(&threats);
 	return TEST_SUMMARY("test_assess_io");
 }

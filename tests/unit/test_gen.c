@@ -63,9 +63,9 @@ static int load_catalogs(struct pt_catalogs *cat)
 
 static void free_catalogs(struct pt_catalogs *cat)
 {
-	pt_catalog_free(&cat->kinds);
-	pt_catalog_free(&cat->sectors);
-	pt_catalog_free(&cat->threats);
+	pt_catalog_clear(&cat->kinds);
+	pt_catalog_clear(&cat->sectors);
+	pt_catalog_clear(&cat->threats);
 }
 
 static void test_catalogs(void)
@@ -280,10 +280,10 @@ out:
 	free(n_carver);
 	free(n_quant);
 	free(buf);
-	pt_site_list_free(&sites);
-	pt_assessment_set_free(&fema);
-	pt_assessment_set_free(&carver);
-	pt_assessment_set_free(&quant);
+	pt_site_list_clear(&sites);
+	pt_assessment_set_clear(&fema);
+	pt_assessment_set_clear(&carver);
+	pt_assessment_set_clear(&quant);
 	free_catalogs(&cat);
 }
 
@@ -538,14 +538,14 @@ out:
 		fclose(f);
 	free(buf);
 	free(sector_seen);
-	pt_site_list_free(&sites);
-	pt_site_list_free(&back);
-	pt_assessment_set_free(&fema);
-	pt_assessment_set_free(&carver);
-	pt_assessment_set_free(&quant);
-	pt_assessment_set_free(&fema_back);
-	pt_assessment_set_free(&carver_back);
-	pt_assessment_set_free(&quant_back);
+	pt_site_list_clear(&sites);
+	pt_site_list_clear(&back);
+	pt_assessment_set_clear(&fema);
+	pt_assessment_set_clear(&carver);
+	pt_assessment_set_clear(&quant);
+	pt_assessment_set_clear(&fema_back);
+	pt_assessment_set_clear(&carver_back);
+	pt_assessment_set_clear(&quant_back);
 	free_catalogs(&cat);
 }
 

@@ -145,10 +145,10 @@ static void test_one_group(void)
 	CHECK_NEAR(f.bound, 10 + 1.0 / 3, 1e-12);
 	check_consistent(&in, &f, 6);
 	check_consistent(&in, &x, 6);
-	pt_mckp_solution_free(&f);
-	pt_mckp_solution_free(&e);
-	pt_mckp_solution_free(&x);
-	pt_mckp_solution_free(NULL);
+	pt_mckp_solution_clear(&f);
+	pt_mckp_solution_clear(&e);
+	pt_mckp_solution_clear(&x);
+	pt_mckp_solution_clear(NULL);
 	inst_free(&in);
 }
 
@@ -174,9 +174,9 @@ static void test_budget_zero(void)
 	CHECK_NEAR(f.bound, 0, 0);
 	CHECK_NEAR(f.gap, 0, 0);
 	CHECK(f.optimal);
-	pt_mckp_solution_free(&f);
-	pt_mckp_solution_free(&x);
-	pt_mckp_solution_free(&e);
+	pt_mckp_solution_clear(&f);
+	pt_mckp_solution_clear(&x);
+	pt_mckp_solution_clear(&e);
 	inst_free(&in);
 }
 
@@ -205,8 +205,8 @@ static void test_everything_fits(void)
 	CHECK_NEAR(f.gap, 0, 0);
 	CHECK(f.optimal);
 	check_consistent(&in, &f, top);
-	pt_mckp_solution_free(&f);
-	pt_mckp_solution_free(&x);
+	pt_mckp_solution_clear(&f);
+	pt_mckp_solution_clear(&x);
 	inst_free(&in);
 }
 
@@ -231,8 +231,8 @@ static void test_repair_beats_greedy(void)
 	CHECK_NEAR(f.gap, 0.5 / 15.5, 1e-12);
 	CHECK(f.repair_states > 0);
 	CHECK(f.optimal); /* every group was re-solved exactly */
-	pt_mckp_solution_free(&f);
-	pt_mckp_solution_free(&e);
+	pt_mckp_solution_clear(&f);
+	pt_mckp_solution_clear(&e);
 	inst_free(&in);
 }
 
@@ -272,9 +272,9 @@ static void test_random_small(void)
 				in.p.n_groups, budget);
 			bad++;
 		}
-		pt_mckp_solution_free(&f);
-		pt_mckp_solution_free(&x);
-		pt_mckp_solution_free(&e);
+		pt_mckp_solution_clear(&f);
+		pt_mckp_solution_clear(&x);
+		pt_mckp_solution_clear(&e);
 		inst_free(&in);
 	}
 }
@@ -301,8 +301,8 @@ static void test_random_medium(void)
 		CHECK(f.bound >= x.value - tol);
 		check_consistent(&in, &f, budget);
 		check_consistent(&in, &x, budget);
-		pt_mckp_solution_free(&f);
-		pt_mckp_solution_free(&x);
+		pt_mckp_solution_clear(&f);
+		pt_mckp_solution_clear(&x);
 		inst_free(&in);
 	}
 }
@@ -331,9 +331,9 @@ static void test_random_large(void)
 	CHECK(memcmp(f.choice, f2.choice, in.p.n_groups * sizeof *f.choice) == 0);
 	check_consistent(&in, &f, budget);
 	check_consistent(&in, &x, budget);
-	pt_mckp_solution_free(&f);
-	pt_mckp_solution_free(&f2);
-	pt_mckp_solution_free(&x);
+	pt_mckp_solution_clear(&f);
+	pt_mckp_solution_clear(&f2);
+	pt_mckp_solution_clear(&x);
 	inst_free(&in);
 }
 
@@ -358,8 +358,8 @@ static void test_exact_time_limit(void)
 	CHECK(x.bound >= f.value * (1 - 1e-9));
 	CHECK(x.gap > 0);
 	check_consistent(&in, &x, budget);
-	pt_mckp_solution_free(&f);
-	pt_mckp_solution_free(&x);
+	pt_mckp_solution_clear(&f);
+	pt_mckp_solution_clear(&x);
 	inst_free(&in);
 }
 
@@ -417,7 +417,7 @@ static void test_infeasible(void)
 	/* Exactly the cheapest fits. */
 	CHECK_INT(pt_mckp_solve_fast(&in.p, 5, &s, &d), PT_OK);
 	CHECK_NEAR(s.value, 1, 0);
-	pt_mckp_solution_free(&s);
+	pt_mckp_solution_clear(&s);
 	inst_free(&in);
 }
 
@@ -470,7 +470,7 @@ static void test_bad_input(void)
 	/* The input is intact: it solves. */
 	CHECK_INT(pt_mckp_solve_exact(&in.p, 10, 10, &s, &d), PT_OK);
 	CHECK_NEAR(s.value, 5, 0);
-	pt_mckp_solution_free(&s);
+	pt_mckp_solution_clear(&s);
 	inst_free(&in);
 }
 
@@ -482,10 +482,10 @@ static void test_no_groups(void)
 	struct pt_diag d;
 	CHECK_INT(pt_mckp_solve_fast(&p, 1, &s, &d), PT_OK);
 	CHECK_NEAR(s.value, 0, 0);
-	pt_mckp_solution_free(&s);
+	pt_mckp_solution_clear(&s);
 	CHECK_INT(pt_mckp_solve_exact(&p, 1, 1, &s, &d), PT_OK);
 	CHECK_NEAR(s.value, 0, 0);
-	pt_mckp_solution_free(&s);
+	pt_mckp_solution_clear(&s);
 }
 
 int main(void)

@@ -62,10 +62,10 @@ static void test_catalog(void)
 	e.v_reduction = 0.5; /* the same pair again, other figures */
 	CHECK_INT(pt_measure_catalog_add_effect(&c, &e), PT_ECONFLICT);
 	CHECK_INT(c.n_effects, 2);
-	pt_measure_catalog_free(&c);
+	pt_measure_catalog_clear(&c);
 	CHECK_INT(c.n, 0);
 	CHECK(c.items == NULL && c.effects == NULL);
-	pt_measure_catalog_free(NULL);
+	pt_measure_catalog_clear(NULL);
 }
 
 static void test_catalog_limit(void)
@@ -93,7 +93,7 @@ static void test_catalog_limit(void)
 	CHECK_INT(c.n, PT_MEASURES_MAX);
 	pt_strlcpy(m.id, "one_more", sizeof m.id);
 	CHECK_INT(pt_measure_catalog_add(&c, &m), PT_ELIMIT);
-	pt_measure_catalog_free(&c);
+	pt_measure_catalog_clear(&c);
 }
 
 /* pt_measure_check fails on field with msg. */
@@ -188,8 +188,8 @@ static void test_check(void)
 	memset(bad.id, 'a', sizeof bad.id);
 	check_bad(&bad, &cat, "id", "too long (at most 63 bytes)");
 
-	pt_catalog_free(&cat.kinds);
-	pt_catalog_free(&cat.sectors);
+	pt_catalog_clear(&cat.kinds);
+	pt_catalog_clear(&cat.sectors);
 }
 
 static void test_effect_check(void)
@@ -292,8 +292,8 @@ static void test_effect_matrix(void)
 	CHECK(v == NULL && cr == NULL);
 	CHECK_STR(d.field, "threat_id");
 	CHECK_STR(d.msg, "\"drone\" is not a threat of the catalogue");
-	pt_measure_catalog_free(&c);
-	pt_catalog_free(&threats);
+	pt_measure_catalog_clear(&c);
+	pt_catalog_clear(&threats);
 }
 
 static void test_annuity(void)

@@ -42,9 +42,9 @@ static void setup(void)
 
 static void free_catalogs(struct pt_catalogs *c)
 {
-	pt_catalog_free(&c->kinds);
-	pt_catalog_free(&c->sectors);
-	pt_catalog_free(&c->threats);
+	pt_catalog_clear(&c->kinds);
+	pt_catalog_clear(&c->sectors);
+	pt_catalog_clear(&c->threats);
 }
 
 /* The user's view of the last error: "FILE:LINE: field: msg". */
@@ -161,7 +161,7 @@ static void test_measures_good(void)
 	CHECK_STR(m->exclusive_group, "hvm");
 	CHECK_STR(m->description, "Crash-rated, step-free");
 	CHECK_INT(pt_measure_catalog_find(&c, "g2"), 1);
-	pt_measure_catalog_free(&c);
+	pt_measure_catalog_clear(&c);
 }
 
 static void test_measures_optional_columns_any_order(void)
@@ -182,7 +182,7 @@ static void test_measures_optional_columns_any_order(void)
 	CHECK_STR(c.items[0].exclusive_group, "");
 	CHECK_STR(c.items[0].description, "");
 	CHECK_STR(c.items[0].sectors, "energy");
-	pt_measure_catalog_free(&c);
+	pt_measure_catalog_clear(&c);
 }
 
 static void test_measures_field_errors(void)
@@ -271,7 +271,7 @@ static void test_measures_crlf_bom(void)
 		CHECK_STR(c.items[0].id, "g1");
 		CHECK_STR(c.items[2].description, "Crash-rated, step-free");
 	}
-	pt_measure_catalog_free(&c);
+	pt_measure_catalog_clear(&c);
 	/* a bad field after CRLF lines is still on its physical line */
 	text[0] = '\0';
 	snprintf(text, sizeof text, "%s", file_with(6, "7"));
@@ -333,7 +333,7 @@ static void test_effects(void)
 		  PT_EINVAL);
 	CHECK(strstr(shown, "c_reduction") != NULL);
 	CHECK_INT(c.n_effects, 2);
-	pt_measure_catalog_free(&c);
+	pt_measure_catalog_clear(&c);
 }
 
 static void test_effects_known(void)
@@ -347,8 +347,8 @@ static void test_effects_known(void)
 	CHECK_INT(c.n_effects, 1);
 	CHECK_INT(read_effects(EFFECTS_HEADER "zz,arson,0.2,0.1\n", &known, &c), PT_EINVAL);
 	CHECK_INT(c.n_effects, 1);
-	pt_measure_catalog_free(&known);
-	pt_measure_catalog_free(&c);
+	pt_measure_catalog_clear(&known);
+	pt_measure_catalog_clear(&c);
 }
 
 static void test_site_measures(void)
@@ -450,8 +450,8 @@ static void test_round_trip(void)
 	free(e1);
 	free(m2);
 	free(e2);
-	pt_measure_catalog_free(&c);
-	pt_measure_catalog_free(&back);
+	pt_measure_catalog_clear(&c);
+	pt_measure_catalog_clear(&back);
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -573,9 +573,9 @@ static void test_shipped_catalogue(void)
 		CHECK(site_found);
 	}
 out:
-	pt_site_list_free(&sites);
-	pt_site_measure_list_free(&sm);
-	pt_measure_catalog_free(&mc);
+	pt_site_list_clear(&sites);
+	pt_site_measure_list_clear(&sm);
+	pt_measure_catalog_clear(&mc);
 	free_catalogs(&real);
 }
 

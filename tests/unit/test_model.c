@@ -143,11 +143,11 @@ static void test_catalog(void)
 	CHECK_INT(c.n, PT_CATALOG_MAX);
 	CHECK_INT(pt_catalog_append(&c, &e), PT_ELIMIT);
 	CHECK_INT(c.n, PT_CATALOG_MAX);
-	pt_catalog_free(&c);
+	pt_catalog_clear(&c);
 	CHECK_INT(c.n, 0);
 	CHECK(c.items == NULL);
-	pt_catalog_free(&c); /* twice is harmless */
-	pt_catalog_free(NULL);
+	pt_catalog_clear(&c); /* twice is harmless */
+	pt_catalog_clear(NULL);
 }
 
 static void check_range_msg(double lo, double hi, double mn, double md, double mx,

@@ -171,7 +171,7 @@ static void test_single_measure(void)
 		CHECK_NEAR(m->options[1].cost_eur, 800000, 0);
 	}
 	pt_plan_model_free(m);
-	pt_measure_catalog_free(&f.cat);
+	pt_measure_catalog_clear(&f.cat);
 }
 
 static void test_step_free(void)
@@ -200,7 +200,7 @@ static void test_step_free(void)
 		CHECK(in_some_option(m, 0, ramps));
 	}
 	pt_plan_model_free(m);
-	pt_measure_catalog_free(&f.cat);
+	pt_measure_catalog_clear(&f.cat);
 }
 
 static void test_legal_basis(void)
@@ -230,7 +230,7 @@ static void test_legal_basis(void)
 		CHECK(!in_some_option(m, 0, anpr));
 	}
 	pt_plan_model_free(m);
-	pt_measure_catalog_free(&f.cat);
+	pt_measure_catalog_clear(&f.cat);
 }
 
 static void test_band(void)
@@ -271,7 +271,7 @@ static void test_band(void)
 	if (m)
 		CHECK_INT(screen_of(m, 1, search)->verdict, PT_VERDICT_ADMITTED);
 	pt_plan_model_free(m);
-	pt_measure_catalog_free(&f.cat);
+	pt_measure_catalog_clear(&f.cat);
 }
 
 /* Measure B (intrusiveness 2, cost 100000, 100000/yr) against a less
@@ -314,7 +314,7 @@ static void less_intrusive_case(double a_capex, double a_v, enum pt_plan_verdict
 		CHECK_INT(in_some_option(m, 0, b), want == PT_VERDICT_ADMITTED);
 	}
 	pt_plan_model_free(m);
-	pt_measure_catalog_free(&f.cat);
+	pt_measure_catalog_clear(&f.cat);
 }
 
 static void test_less_intrusive(void)
@@ -359,7 +359,7 @@ static void test_less_intrusive_needs_admissible(void)
 		CHECK_INT(screen_of(m, 0, a)->n_alts, 1); /* b considered, does less */
 	}
 	pt_plan_model_free(m);
-	pt_measure_catalog_free(&f.cat);
+	pt_measure_catalog_clear(&f.cat);
 }
 
 /* B (intrusiveness 2, 100000, 100000 a year) against a less intrusive A
@@ -404,7 +404,7 @@ static void bcr_before_necessity_case(double min_bcr_factor, enum pt_plan_verdic
 		pt_plan_model_free(m);
 		m = NULL;
 	}
-	pt_measure_catalog_free(&f.cat);
+	pt_measure_catalog_clear(&f.cat);
 }
 
 /* The BCR rule comes before the necessity test: an alternative that does not
@@ -469,7 +469,7 @@ static void test_bcr(void)
 	if (m)
 		CHECK_INT(screen_of(m, 0, dear)->verdict, PT_VERDICT_ADMITTED);
 	pt_plan_model_free(m);
-	pt_measure_catalog_free(&f.cat);
+	pt_measure_catalog_clear(&f.cat);
 }
 
 static void test_existing_committed_applies(void)
@@ -529,7 +529,7 @@ static void test_existing_committed_applies(void)
 		CHECK_NEAR(m->risk_before_eur_year, 250000 + 100000 + 250000, 1e-6);
 	}
 	pt_plan_model_free(m);
-	pt_measure_catalog_free(&f.cat);
+	pt_measure_catalog_clear(&f.cat);
 }
 
 static void test_not_assessed(void)
@@ -556,7 +556,7 @@ static void test_not_assessed(void)
 		CHECK_NEAR(m->cost_of_everything, 0, 0);
 	}
 	pt_plan_model_free(m);
-	pt_measure_catalog_free(&f.cat);
+	pt_measure_catalog_clear(&f.cat);
 }
 
 static void test_exclusive_groups(void)
@@ -601,7 +601,7 @@ static void test_exclusive_groups(void)
 	CHECK(!both);
 	CHECK(with_cctv); /* groups only bar their own members */
 	pt_plan_model_free(m);
-	pt_measure_catalog_free(&f.cat);
+	pt_measure_catalog_clear(&f.cat);
 }
 
 /* A measure that reduces nothing (its threat is never attempted) adds cost
@@ -634,7 +634,7 @@ static void test_useless_measure(void)
 		CHECK_INT(m->sites[0].n_options, 2); /* do nothing, guards */
 	}
 	pt_plan_model_free(m);
-	pt_measure_catalog_free(&f.cat);
+	pt_measure_catalog_clear(&f.cat);
 }
 
 /* 13 measures of cost 1000 x 2^i, each on its own threat with a benefit
@@ -690,7 +690,7 @@ static void test_option_cap(void)
 		CHECK_INT(m->options[n - 1].n_measures, 8);
 	}
 	pt_plan_model_free(m);
-	pt_measure_catalog_free(&cat);
+	pt_measure_catalog_clear(&cat);
 }
 
 /* Cost and benefit of a subset (bit mask of measures) computed directly. */
@@ -776,7 +776,7 @@ static void test_pareto_brute_force(void)
 		ps.n_pairs = NT;
 		CHECK_INT(fx_build(&f, &ps, 1, &m, NULL), PT_OK);
 		if (!m) {
-			pt_measure_catalog_free(&f.cat);
+			pt_measure_catalog_clear(&f.cat);
 			continue;
 		}
 		/* Every option: its figures match its measures, cost and benefit rise. */
@@ -816,7 +816,7 @@ static void test_pareto_brute_force(void)
 			CHECK(covered);
 		}
 		pt_plan_model_free(m);
-		pt_measure_catalog_free(&f.cat);
+		pt_measure_catalog_clear(&f.cat);
 	}
 }
 
@@ -843,7 +843,7 @@ static void bad_pair_case(struct pt_plan_pair pair, const char *field, const cha
 	CHECK(m == NULL);
 	CHECK_STR(d.field, field);
 	CHECK_STR(d.msg, msg);
-	pt_measure_catalog_free(&f.cat);
+	pt_measure_catalog_clear(&f.cat);
 }
 
 static void test_bad_inputs(void)
@@ -885,7 +885,7 @@ static void test_bad_inputs(void)
 	CHECK_INT(fx_build(&f, &ps, 1, &m, &d), PT_EINVAL);
 	CHECK_STR(d.field, "v_reduction");
 	CHECK_STR(d.msg, "measure guards: a reduction is not a number from 0 to 1");
-	pt_measure_catalog_free(&f.cat);
+	pt_measure_catalog_clear(&f.cat);
 }
 
 /* A small multi-site plan: the exact solver matches exhaustive enumeration,
@@ -964,9 +964,9 @@ static void test_solve(void)
 			CHECK_NEAR((exact.risk_before_eur_year - exact.risk_after_eur_year) * m->annuity,
 				   exact.risk_reduction_eur, 1e-6 * (1 + red));
 		}
-		pt_mckp_solution_free(&en);
-		pt_plan_result_free(&exact);
-		pt_plan_result_free(&fast);
+		pt_mckp_solution_clear(&en);
+		pt_plan_result_clear(&exact);
+		pt_plan_result_clear(&fast);
 	}
 	{
 		struct pt_plan_result r;
@@ -977,10 +977,10 @@ static void test_solve(void)
 		CHECK_INT(pt_plan_solve(m, 0, PT_SOLVER_FAST, 0, &r, &d), PT_OK);
 		CHECK_INT(r.sites_funded, 0);
 		CHECK_NEAR(r.risk_after_eur_year, m->risk_before_eur_year, 1e-9);
-		pt_plan_result_free(&r);
+		pt_plan_result_clear(&r);
 	}
 	pt_plan_model_free(m);
-	pt_measure_catalog_free(&f.cat);
+	pt_measure_catalog_clear(&f.cat);
 }
 
 int main(void)

@@ -558,7 +558,7 @@ int main(void)
 	RUN(test_json);
 	RUN(test_csv);
 	RUN(test_html);
-	pt_catalog_free(&threats);
-	pt_measure_catalog_free(&measures);
+	pt_catalog_clear(&threats);
+	pt_measure_catalog_clear(&measures);
 	return TEST_SUMMARY("test_plan_io");
 }

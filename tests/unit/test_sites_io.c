@@ -40,9 +40,9 @@ static void setup(void)
 
 static void teardown(void)
 {
-	pt_catalog_free(&cat.kinds);
-	pt_catalog_free(&cat.sectors);
-	pt_catalog_free(&cat.threats);
+	pt_catalog_clear(&cat.kinds);
+	pt_catalog_clear(&cat.sectors);
+	pt_catalog_clear(&cat.threats);
 }
 
 static void collect_warning(void *ctx, const char *file, long line, const char *field,
@@ -176,18 +176,18 @@ static void test_csv_good(void)
 	CHECK_INT(s->tlp, PT_TLP_CLEAR);
 	CHECK_INT(l.lines[1], 4);
 	CHECK_STR(warnings, "");
-	pt_site_list_free(&l);
+	pt_site_list_clear(&l);
 	CHECK(l.items == NULL);
 	/* a header alone is an empty, valid file */
 	CHECK_INT(read_csv(HEADER, &l), PT_OK);
 	CHECK_INT(l.n, 0);
-	pt_site_list_free(&l);
+	pt_site_list_clear(&l);
 	/* TLP:-prefixed labels are accepted */
 	CHECK_INT(read_csv(file_with(PT_SITE_COLUMNS - 1, "TLP:AMBER+STRICT"), &l), PT_OK);
 	CHECK_INT(l.n, 3);
 	if (l.n == 3)
 		CHECK_INT(l.items[2].tlp, PT_TLP_AMBER_STRICT);
-	pt_site_list_free(&l);
+	pt_site_list_clear(&l);
 }
 
 static void test_csv_header_errors(void)
@@ -329,7 +329,7 @@ static void test_csv_lines_after_multiline_field(void)
 		CHECK_INT(l.lines[0], 2);
 		CHECK_INT(l.lines[1], 4);
 	}
-	pt_site_list_free(&l);
+	pt_site_list_clear(&l);
 }
 
 static void test_csv_physical_line_numbers(void)
@@ -374,7 +374,7 @@ static void test_csv_warning(void)
 	CHECK_INT(read_csv(text, &l), PT_OK);
 	CHECK_INT(l.n, 3);
 	CHECK_STR(warnings, "sites.csv:2: peak_occupancy: 5000 is above the capacity 3000\n");
-	pt_site_list_free(&l);
+	pt_site_list_clear(&l);
 }
 
 static void test_csv_all_or_nothing(void)
@@ -390,7 +390,7 @@ static void test_csv_all_or_nothing(void)
 	CHECK(l.items == NULL && l.lines == NULL);
 	CHECK_INT(read_csv(file_with(-1, ""), &l), PT_OK);
 	CHECK_INT(l.n, 3);
-	pt_site_list_free(&l);
+	pt_site_list_clear(&l);
 }
 
 static void test_csv_bad_bytes(void)
@@ -462,7 +462,7 @@ static void test_geojson_good(void)
 	CHECK_NEAR(l.items[1].economic_value_eur, 0.5, 0);
 	CHECK_INT(l.items[2].capacity, -1); /* absent */
 	CHECK_INT(l.lines[2], 3);
-	pt_site_list_free(&l);
+	pt_site_list_clear(&l);
 }
 
 /* One feature with members/props; expect the user to see msg. */
@@ -607,7 +607,7 @@ static void test_geojson_warning(void)
 			       &l),
 		  PT_OK);
 	CHECK_STR(warnings, "sites.geojson:1: peak_occupancy: 11 is above the capacity 10\n");
-	pt_site_list_free(&l);
+	pt_site_list_clear(&l);
 }
 
 /* ---- writers ---- */
@@ -708,7 +708,7 @@ static void test_round_trip_csv(void)
 	for (i = 0; i < l.n && i < N; i++)
 		same += (size_t)same_site(&s[i], &l.items[i]);
 	CHECK_INT(same, N);
-	pt_site_list_free(&l);
+	pt_site_list_clear(&l);
 	free(mem);
 }
 
@@ -738,7 +738,7 @@ static void test_write_csv_in_chunks(void)
 	for (i = 0; i < l.n && i < N; i++)
 		same += (size_t)same_site(&s[i], &l.items[i]);
 	CHECK_INT(same, N);
-	pt_site_list_free(&l);
+	pt_site_list_clear(&l);
 	free(mem);
 }
 
@@ -763,7 +763,7 @@ static void test_round_trip_geojson(void)
 	for (i = 0; i < l.n && i < N; i++)
 		same += (size_t)same_site(&s[i], &l.items[i]);
 	CHECK_INT(same, N);
-	pt_site_list_free(&l);
+	pt_site_list_clear(&l);
 	free(mem);
 }
 
@@ -928,8 +928,8 @@ static void test_list_append(void)
 	CHECK_INT(l.n, 1000);
 	CHECK_STR(l.items[999].id, "S999");
 	CHECK_INT(l.lines[999], 1001);
-	pt_site_list_free(&l);
-	pt_site_list_free(&l); /* twice is fine */
+	pt_site_list_clear(&l);
+	pt_site_list_clear(&l); /* twice is fine */
 	CHECK_INT(l.n, 0);
 }
 

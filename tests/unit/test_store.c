@@ -70,9 +70,9 @@ static void make_catalogs(struct pt_catalogs *cat)
 
 static void free_catalogs(struct pt_catalogs *cat)
 {
-	pt_catalog_free(&cat->kinds);
-	pt_catalog_free(&cat->sectors);
-	pt_catalog_free(&cat->threats);
+	pt_catalog_clear(&cat->kinds);
+	pt_catalog_clear(&cat->sectors);
+	pt_catalog_clear(&cat->threats);
 }
 
 static const char *const seed_keys[] = {"quant.vsl_eur", "quant.samples", "fema.band.low_max",
@@ -129,7 +129,7 @@ static enum pt_err import_sites(struct pt_db *db, const struct pt_site *s, size_
 	for (i = 0; i < n; i++)
 		CHECK_INT(pt_site_list_append(&l, &s[i], (long)i + 2), PT_OK);
 	err = pt_db_sites_import(db, &l, created, updated, d);
-	pt_site_list_free(&l);
+	pt_site_list_clear(&l);
 	return err;
 }
 
@@ -414,7 +414,7 @@ static void registry_snapshot(struct pt_db *db, char *buf, size_t size)
 	for (i = 0; i < l.n && used < size; i++)
 		used += (size_t)snprintf(buf + used, size - used, "%s=%s/%s;", l.items[i].id,
 					 l.items[i].name, l.items[i].owner);
-	pt_site_list_free(&l);
+	pt_site_list_clear(&l);
 	CHECK_INT(pt_db_orgs_list(db, &orgs, &n, &d), PT_OK);
 	for (i = 0; i < n && used < size; i++)
 		used += (size_t)snprintf(buf + used, size - used, "org %s;", orgs[i].name);
@@ -423,7 +423,7 @@ static void registry_snapshot(struct pt_db *db, char *buf, size_t size)
 	for (i = 0; i < set.n && used < size; i++)
 		used += (size_t)snprintf(buf + used, size - used, "fema %s/%s=%d;", set.fema[i].site_id,
 					 set.fema[i].threat_id, set.fema[i].asset_value);
-	pt_assessment_set_free(&set);
+	pt_assessment_set_clear(&set);
 }
 
 static void test_sites_all_or_nothing(void)
@@ -515,11 +515,11 @@ static void test_assessments_unknown_site_names_line(void)
 	CHECK_INT(d.line, 4);
 	CHECK_STR(d.field, "site_id");
 	CHECK_STR(d.msg, "unknown site id \"GHOST-9\" (import the sites first)");
-	pt_assessment_set_free(&set);
+	pt_assessment_set_clear(&set);
 	/* All-or-nothing: the two good rows were not kept. */
 	CHECK_INT(pt_db_assessments_load(db, PT_METHOD_FEMA, &loaded, &d), PT_OK);
 	CHECK_INT(loaded.n, 0);
-	pt_assessment_set_free(&loaded);
+	pt_assessment_set_clear(&loaded);
 
 	/* An unknown threat id on line 3. */
 	rows[1] = fema_row("STAD-01", "dragon_attack", 7, 6, 7);
@@ -528,7 +528,7 @@ static void test_assessments_unknown_site_names_line(void)
 	CHECK_INT(d.line, 3);
 	CHECK_STR(d.field, "threat_id");
 	CHECK(strstr(d.msg, "\"dragon_attack\"") != NULL);
-	pt_assessment_set_free(&set);
+	pt_assessment_set_clear(&set);
 	pt_db_close(db);
 }
 
@@ -553,11 +553,11 @@ static void test_assessments_replace_by_key(void)
 	rows[2] = fema_row("HOSP-01", "arson", 8, 4, 6);
 	fema_set(&set, rows, 3);
 	CHECK_INT(pt_db_assessments_import(db, &set, &d), PT_OK);
-	pt_assessment_set_free(&set);
+	pt_assessment_set_clear(&set);
 	rows[0] = fema_row("HOSP-01", "arson", 10, 2, 3);
 	fema_set(&set, rows, 1);
 	CHECK_INT(pt_db_assessments_import(db, &set, &d), PT_OK);
-	pt_assessment_set_free(&set);
+	pt_assessment_set_clear(&set);
 
 	CHECK_INT(pt_db_assessments_load(db, PT_METHOD_FEMA, &loaded, &d), PT_OK);
 	CHECK_INT(loaded.method, PT_METHOD_FEMA);
@@ -573,12 +573,12 @@ static void test_assessments_replace_by_key(void)
 		CHECK_STR(loaded.fema[2].site_id, "STAD-01");
 		CHECK_INT(loaded.lines[2], 0);
 	}
-	pt_assessment_set_free(&loaded);
+	pt_assessment_set_clear(&loaded);
 	CHECK_INT(pt_db_site_assessments(db, "STAD-01", PT_METHOD_FEMA, &loaded, &d), PT_OK);
 	CHECK_INT(loaded.n, 1);
 	if (loaded.n == 1)
 		CHECK_INT(loaded.fema[0].threat_rating, 6);
-	pt_assessment_set_free(&loaded);
+	pt_assessment_set_clear(&loaded);
 
 	/* Quantitative rows round-trip exactly and replace by key. */
 	q[0] = quant_row("STAD-01", "arson", 0.3);
@@ -589,11 +589,11 @@ static void test_assessments_replace_by_key(void)
 	CHECK_INT(pt_assessment_set_add_quant(&set, &q[0], 2), PT_OK);
 	CHECK_INT(pt_assessment_set_add_quant(&set, &q[1], 3), PT_OK);
 	CHECK_INT(pt_db_assessments_import(db, &set, &d), PT_OK);
-	pt_assessment_set_free(&set);
+	pt_assessment_set_clear(&set);
 	set.method = PT_METHOD_QUANT;
 	CHECK_INT(pt_assessment_set_add_quant(&set, &q[2], 2), PT_OK);
 	CHECK_INT(pt_db_assessments_import(db, &set, &d), PT_OK);
-	pt_assessment_set_free(&set);
+	pt_assessment_set_clear(&set);
 	CHECK_INT(pt_db_assessments_load(db, PT_METHOD_QUANT, &loaded, &d), PT_OK);
 	CHECK_INT(loaded.n, 2);
 	if (loaded.n == 2) {
@@ -606,7 +606,7 @@ static void test_assessments_replace_by_key(void)
 			CHECK(loaded.quant[1].var[v].max == q[2].var[v].max);
 		}
 	}
-	pt_assessment_set_free(&loaded);
+	pt_assessment_set_clear(&loaded);
 
 	/* CARVER: one row per site, replaced by site id. */
 	memset(&cr, 0, sizeof cr);
@@ -618,7 +618,7 @@ static void test_assessments_replace_by_key(void)
 		set.method = PT_METHOD_CARVER;
 		CHECK_INT(pt_assessment_set_add_carver(&set, &cr, 2), PT_OK);
 		CHECK_INT(pt_db_assessments_import(db, &set, &d), PT_OK);
-		pt_assessment_set_free(&set);
+		pt_assessment_set_clear(&set);
 		cr.shock = 4;
 	}
 	CHECK_INT(pt_db_assessments_load(db, PT_METHOD_CARVER, &loaded, &d), PT_OK);
@@ -628,7 +628,7 @@ static void test_assessments_replace_by_key(void)
 		CHECK_INT(loaded.carver[0].shock, 4);
 		CHECK_INT(loaded.carver[0].recognizability, 9);
 	}
-	pt_assessment_set_free(&loaded);
+	pt_assessment_set_clear(&loaded);
 	pt_db_close(db);
 }
 
@@ -658,22 +658,22 @@ static void test_tlp_filter_and_withheld(void)
 		CHECK_STR(l.items[0].id, "A-CLEAR");
 		CHECK_STR(l.items[1].id, "B-GREEN");
 	}
-	pt_site_list_free(&l);
+	pt_site_list_clear(&l);
 	CHECK_INT(pt_db_sites_list(db, PT_TLP_CLEAR, &l, &withheld, &d), PT_OK);
 	CHECK_INT(l.n, 1);
 	CHECK_INT(withheld, 4);
-	pt_site_list_free(&l);
+	pt_site_list_clear(&l);
 	CHECK_INT(pt_db_sites_list(db, PT_TLP_AMBER_STRICT, &l, &withheld, &d), PT_OK);
 	CHECK_INT(l.n, 4);
 	CHECK_INT(withheld, 1);
-	pt_site_list_free(&l);
+	pt_site_list_clear(&l);
 	CHECK_INT(pt_db_sites_list(db, PT_TLP_RED, &l, NULL, &d), PT_OK);
 	CHECK_INT(l.n, 5);
 	if (l.n == 5) {
 		CHECK_STR(l.items[4].id, "E-RED");
 		CHECK_INT(l.items[4].tlp, PT_TLP_RED);
 	}
-	pt_site_list_free(&l);
+	pt_site_list_clear(&l);
 	pt_db_close(db);
 }
 
@@ -769,8 +769,8 @@ static void test_transaction_helper(void)
 	CHECK_INT(pt_db_site_get(db, "PUMP-01", &got, &d), PT_OK);
 	CHECK_INT(pt_db_assessments_load(db, PT_METHOD_FEMA, &loaded, &d), PT_OK);
 	CHECK_INT(loaded.n, 0);
-	pt_assessment_set_free(&loaded);
-	pt_assessment_set_free(&bad);
+	pt_assessment_set_clear(&loaded);
+	pt_assessment_set_clear(&bad);
 
 	/* Back outside any transaction, plain writes still commit. */
 	CHECK_INT(pt_db_threat_level_set(db, NULL, PT_LEVEL_SEVERE, &d), PT_OK);

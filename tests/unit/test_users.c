@@ -43,9 +43,9 @@ static struct pt_db *open_db(void)
 	add_entry(&cat.sectors, "stadium_arena", "soft_target");
 	add_entry(&cat.threats, "arson", "");
 	CHECK_INT(pt_db_seed(db, &cat, NULL, NULL, 0, &d), PT_OK);
-	pt_catalog_free(&cat.kinds);
-	pt_catalog_free(&cat.sectors);
-	pt_catalog_free(&cat.threats);
+	pt_catalog_clear(&cat.kinds);
+	pt_catalog_clear(&cat.sectors);
+	pt_catalog_clear(&cat.threats);
 	return db;
 }
 
