@@ -1,9 +1,7 @@
 /* pt_http_json.c - the list page of the API: limit and offset in, and the shape
  * every list answers: {"items", "next_offset", "total"}. */
-#include <math.h>
 #include <string.h>
 
-#include "../formats/pt_site_json.h"
 #include "pt_http_api.h"
 
 void pt_api_page(const struct pt_req *r, size_t *limit, size_t *offset)
