@@ -114,6 +114,7 @@ enum pt_err pt_app_site_measures_import(const struct pt_caller *c, struct pt_db 
 	char now[PT_TIMESTAMP_MAX], detail[128];
 	const char *actor;
 	const char **ids = NULL;
+	struct pt_access_index *ix = NULL;
 	enum pt_err err;
 	size_t i, added = 0;
 
@@ -123,11 +124,15 @@ enum pt_err pt_app_site_measures_import(const struct pt_caller *c, struct pt_db 
 	if ((err = pt_db_begin(db, d)) != PT_OK)
 		return err;
 	pt_app_stamp(db, now, &actor);
+	/* One access index for every row, read in the import's transaction. */
+	if ((err = pt_access_index_load(db, &ix, d)) != PT_OK)
+		goto out;
 	for (i = 0; i < list->n; i++) {
 		const struct pt_site_measure *m = &list->items[i];
 		enum pt_access a;
 		int found, changed;
-		err = pt_app_site_access(db, &c->who, m->site_id, pt_access_write, &site, NULL, &a, d);
+		err = pt_app_site_access_in(db, ix, &c->who, m->site_id, pt_access_write, &site, NULL,
+					    &a, d);
 		if (err == PT_ENOTFOUND || (err == PT_OK && a == PT_ACCESS_NOT_FOUND)) {
 			err = pt_diag_set(d, PT_EINVAL, m->line, "site_id", "unknown site %s",
 					  m->site_id);
@@ -170,6 +175,7 @@ enum pt_err pt_app_site_measures_import(const struct pt_caller *c, struct pt_db 
 	err = pt_audit_append_records(db, "site_measures.import", "site_measures", "", detail,
 				      "sites", ids, list->n, d);
 out:
+	pt_access_index_free(ix);
 	free(ids);
 	return pt_db_end(db, err, d);
 }

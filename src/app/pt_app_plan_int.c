@@ -203,6 +203,25 @@ void pt_app_stamp(struct pt_db *db, char now[PT_TIMESTAMP_MAX], const char **act
 	*actor = name && *name ? name : PT_ACTOR_SYSTEM;
 }
 
+enum pt_err pt_app_site_access_in(struct pt_db *db, const struct pt_access_index *ix,
+				  const struct pt_principal *who, const char *id,
+				  enum pt_access (*check)(const struct pt_principal *,
+							  const struct pt_access_record *),
+				  struct pt_site *site, long long *owner_org_id, enum pt_access *a,
+				  struct pt_diag *d)
+{
+	struct pt_access_record rec;
+	enum pt_err err;
+	*a = PT_ACCESS_NOT_FOUND;
+	if ((err = pt_db_site_get(db, id, site, d)) == PT_OK) {
+		pt_access_index_record(ix, site, &rec);
+		*a = check(who, &rec);
+		if (owner_org_id)
+			*owner_org_id = pt_access_index_org_id(ix, site->owner);
+	}
+	return err;
+}
+
 enum pt_err pt_app_site_access(struct pt_db *db, const struct pt_principal *who, const char *id,
 			       enum pt_access (*check)(const struct pt_principal *,
 						       const struct pt_access_record *),
@@ -210,17 +229,11 @@ enum pt_err pt_app_site_access(struct pt_db *db, const struct pt_principal *who,
 			       struct pt_diag *d)
 {
 	struct pt_access_index *ix = NULL;
-	struct pt_access_record rec;
 	enum pt_err err;
 	*a = PT_ACCESS_NOT_FOUND;
 	if ((err = pt_access_index_load(db, &ix, d)) != PT_OK)
 		return err;
-	if ((err = pt_db_site_get(db, id, site, d)) == PT_OK) {
-		pt_access_index_record(ix, site, &rec);
-		*a = check(who, &rec);
-		if (owner_org_id)
-			*owner_org_id = pt_access_index_org_id(ix, site->owner);
-	}
+	err = pt_app_site_access_in(db, ix, who, id, check, site, owner_org_id, a, d);
 	pt_access_index_free(ix);
 	return err;
 }

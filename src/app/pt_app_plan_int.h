@@ -71,4 +71,12 @@ enum pt_err pt_app_site_access(struct pt_db *db, const struct pt_principal *who,
 			       struct pt_site *site, long long *owner_org_id, enum pt_access *a,
 			       struct pt_diag *d);
 
+/* pt_app_site_access over an access index the caller loaded (once, for many sites). */
+enum pt_err pt_app_site_access_in(struct pt_db *db, const struct pt_access_index *ix,
+				  const struct pt_principal *who, const char *id,
+				  enum pt_access (*check)(const struct pt_principal *,
+							  const struct pt_access_record *),
+				  struct pt_site *site, long long *owner_org_id, enum pt_access *a,
+				  struct pt_diag *d);
+
 #endif

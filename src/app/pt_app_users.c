@@ -336,7 +336,7 @@ static enum pt_err appointed_now(struct pt_db *db, long long id, int *yes, struc
 	if (err == PT_ENOTFOUND)
 		return PT_OK;
 	if (err == PT_OK)
-		*yes = u.role == PT_ROLE_ADMIN && u.admin_by_system;
+		*yes = pt_access_appointed_admin(u.role, u.admin_by_system);
 	return err;
 }
 

@@ -381,3 +381,8 @@ int pt_access_red_names_maker(const struct pt_principal *who)
 {
 	return principal_ok(who);
 }
+
+int pt_access_appointed_admin(enum pt_role role, int granted_by_system)
+{
+	return role == PT_ROLE_ADMIN && granted_by_system;
+}

@@ -241,6 +241,14 @@ enum pt_access pt_access_see_user(const struct pt_principal *who, long long targ
  */
 int pt_access_red_names_maker(const struct pt_principal *who);
 
+/**
+ * Is a user of role role an appointed admin, one whose admin role the
+ * system administrator granted (granted_by_system: the command line made
+ * it)? Only appointed admins ask for and approve the password resets that
+ * need a second admin. Nonzero for yes; any other role is never appointed.
+ */
+int pt_access_appointed_admin(enum pt_role role, int granted_by_system);
+
 /** How much of the audit log a caller may read. */
 enum pt_audit_scope {
 	PT_AUDIT_SCOPE_NONE = 0, /**< none (403) */

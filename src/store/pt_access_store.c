@@ -41,30 +41,6 @@ static const char *const stmt_sql[ST_COUNT] = {
 
 static const struct pt_db_stmt_table stmts = {PT_DBM_ACCESS, ST_COUNT, stmt_sql};
 
-/* The ids (first column) of statement which bound to key (text) or id, at most max. */
-static enum pt_err ids_read(struct pt_db *db, enum access_stmt which, const char *key, long long id,
-			    size_t max, long long **ids, size_t *n, struct pt_diag *d)
-{
-	struct pt_db_rows rows = {NULL, 0, 0, sizeof **ids, max, "too many entries", pt_db_id_row,
-				  NULL};
-	sqlite3_stmt *st;
-	enum pt_err err;
-	int rc;
-	*ids = NULL;
-	*n = 0;
-	if ((err = pt_db_prepare(db, &stmts, which, &st, d)) != PT_OK)
-		return err;
-	rc = key ? sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) : sqlite3_bind_int64(st, 1, id);
-	if (rc != SQLITE_OK) {
-		sqlite3_reset(st);
-		return pt_db_fail(db, rc, d, "reading a list");
-	}
-	err = pt_db_rows_read(db, st, &rows, "reading a list", d);
-	*ids = rows.items;
-	*n = rows.n;
-	return err;
-}
-
 /* ---- RED readers -------------------------------------------------------------- */
 
 enum pt_err pt_db_site_readers(struct pt_db *db, const char *site_id, long long **user_ids,
@@ -72,7 +48,7 @@ enum pt_err pt_db_site_readers(struct pt_db *db, const char *site_id, long long 
 {
 	if (!db || !site_id || !user_ids || !n)
 		return pt_diag_set(d, PT_EINVAL, 0, "", "no database, site or output");
-	return ids_read(db, ST_READERS, site_id, 0, PT_USERS_MAX, user_ids, n, d);
+	return pt_db_ids_read(db, &stmts, ST_READERS, site_id, 0, PT_USERS_MAX, user_ids, n, d);
 }
 
 /* Add or remove (add == 0) a named reader, audited. */

@@ -189,6 +189,45 @@ enum pt_err pt_db_step_done(struct pt_db *db, sqlite3_stmt *st, int rc, const ch
 	return PT_OK;
 }
 
+enum pt_err pt_db_ids_read(struct pt_db *db, const struct pt_db_stmt_table *t, int id_stmt,
+			   const char *key, long long id, size_t max, long long **ids, size_t *n,
+			   struct pt_diag *d)
+{
+	struct pt_db_rows rows = {NULL, 0, 0, sizeof **ids, max, "too many entries", pt_db_id_row,
+				  NULL};
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	*ids = NULL;
+	*n = 0;
+	if ((err = pt_db_prepare(db, t, id_stmt, &st, d)) != PT_OK)
+		return err;
+	rc = key ? sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) : sqlite3_bind_int64(st, 1, id);
+	if (rc != SQLITE_OK) {
+		sqlite3_reset(st);
+		return pt_db_fail(db, rc, d, "reading a list");
+	}
+	err = pt_db_rows_read(db, st, &rows, "reading a list", d);
+	*ids = rows.items;
+	*n = rows.n;
+	return err;
+}
+
+enum pt_err pt_db_run_texts(struct pt_db *db, const struct pt_db_stmt_table *t, int id,
+			    const char *const *params, size_t n, const char *what,
+			    struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	size_t i;
+	int rc = SQLITE_OK;
+	if ((err = pt_db_prepare(db, t, id, &st, d)) != PT_OK)
+		return err;
+	for (i = 0; i < n && rc == SQLITE_OK; i++)
+		rc = pt_db_bind_text(st, (int)i + 1, params[i]);
+	return pt_db_step_done(db, st, rc, what, d);
+}
+
 int pt_db_exists(struct pt_db *db, const struct pt_db_stmt_table *t, int id, const char *text,
 		 size_t cap)
 {

@@ -243,22 +243,11 @@ enum pt_err pt_db_site_measure_commit(struct pt_db *db, const char *site_id,
 				      const char *measure_id, const char *plan, const char *now,
 				      const char *actor, int *added, struct pt_diag *d)
 {
-	sqlite3_stmt *st;
+	const char *params[] = {site_id, measure_id, plan, now, actor};
 	enum pt_err err;
-	int rc;
 	*added = 0;
-	if ((err = pt_db_prepare(db, &stmts, ST_SITE_MEASURE_COMMIT, &st, d)) != PT_OK)
-		return err;
-	rc = pt_db_bind_text(st, 1, site_id);
-	if (rc == SQLITE_OK)
-		rc = pt_db_bind_text(st, 2, measure_id);
-	if (rc == SQLITE_OK)
-		rc = pt_db_bind_text(st, 3, plan);
-	if (rc == SQLITE_OK)
-		rc = pt_db_bind_text(st, 4, now);
-	if (rc == SQLITE_OK)
-		rc = pt_db_bind_text(st, 5, actor);
-	if ((err = pt_db_step_done(db, st, rc, "committing a measure", d)) != PT_OK)
+	if ((err = pt_db_run_texts(db, &stmts, ST_SITE_MEASURE_COMMIT, params, 5,
+				   "committing a measure", d)) != PT_OK)
 		return err;
 	*added = pt_db_changes(db) > 0;
 	return PT_OK;

@@ -165,23 +165,9 @@ enum pt_err pt_db_register_history_add(struct pt_db *db, const char *site_id, co
 			       const char *at, const char *actor, const char *action,
 			       const char *detail, struct pt_diag *d)
 {
-	sqlite3_stmt *st;
-	enum pt_err err;
-	int rc;
-	if ((err = pt_db_prepare(db, &stmts, ST_HISTORY_ADD, &st, d)) != PT_OK)
-		return err;
-	rc = pt_db_bind_text(st, 1, site_id);
-	if (rc == SQLITE_OK)
-		rc = pt_db_bind_text(st, 2, threat_id);
-	if (rc == SQLITE_OK)
-		rc = pt_db_bind_text(st, 3, at);
-	if (rc == SQLITE_OK)
-		rc = pt_db_bind_text(st, 4, actor);
-	if (rc == SQLITE_OK)
-		rc = pt_db_bind_text(st, 5, action);
-	if (rc == SQLITE_OK)
-		rc = pt_db_bind_text(st, 6, detail);
-	return pt_db_step_done(db, st, rc, "recording the register's history", d);
+	const char *params[] = {site_id, threat_id, at, actor, action, detail};
+	return pt_db_run_texts(db, &stmts, ST_HISTORY_ADD, params, 6,
+			       "recording the register's history", d);
 }
 
 enum pt_err pt_db_register_put(struct pt_db *db, const struct pt_register_entry *e,
@@ -225,19 +211,9 @@ enum pt_err pt_db_register_put(struct pt_db *db, const struct pt_register_entry 
 enum pt_err pt_db_register_approved(struct pt_db *db, const char *site_id, const char *threat_id,
 				    const char *actor, const char *now, struct pt_diag *d)
 {
-	sqlite3_stmt *st;
-	enum pt_err err;
-	int rc;
-	if ((err = pt_db_prepare(db, &stmts, ST_REGISTER_APPROVE, &st, d)) != PT_OK)
-		return err;
-	rc = pt_db_bind_text(st, 1, site_id);
-	if (rc == SQLITE_OK)
-		rc = pt_db_bind_text(st, 2, threat_id);
-	if (rc == SQLITE_OK)
-		rc = pt_db_bind_text(st, 3, actor);
-	if (rc == SQLITE_OK)
-		rc = pt_db_bind_text(st, 4, now);
-	return pt_db_step_done(db, st, rc, "approving the acceptance", d);
+	const char *params[] = {site_id, threat_id, actor, now};
+	return pt_db_run_texts(db, &stmts, ST_REGISTER_APPROVE, params, 4,
+			       "approving the acceptance", d);
 }
 
 enum pt_err pt_db_register_history_commit(struct pt_db *db, const char *site_id,
@@ -245,21 +221,9 @@ enum pt_err pt_db_register_history_commit(struct pt_db *db, const char *site_id,
 					  const char *actor, const char *detail,
 					  struct pt_diag *d)
 {
-	sqlite3_stmt *st;
-	enum pt_err err;
-	int rc;
-	if ((err = pt_db_prepare(db, &stmts, ST_HISTORY_COMMIT, &st, d)) != PT_OK)
-		return err;
-	rc = pt_db_bind_text(st, 1, site_id);
-	if (rc == SQLITE_OK)
-		rc = pt_db_bind_text(st, 2, measure_id);
-	if (rc == SQLITE_OK)
-		rc = pt_db_bind_text(st, 3, at);
-	if (rc == SQLITE_OK)
-		rc = pt_db_bind_text(st, 4, actor);
-	if (rc == SQLITE_OK)
-		rc = pt_db_bind_text(st, 5, detail);
-	return pt_db_step_done(db, st, rc, "recording the commitment in the register", d);
+	const char *params[] = {site_id, measure_id, at, actor, detail};
+	return pt_db_run_texts(db, &stmts, ST_HISTORY_COMMIT, params, 5,
+			       "recording the commitment in the register", d);
 }
 
 /* A risk_register_history row into row (a struct pt_register_history_row). */

@@ -59,6 +59,24 @@ enum pt_err pt_db_exec(struct pt_db *db, const struct pt_db_stmt_table *t, int i
 enum pt_err pt_db_query_int(struct pt_db *db, const struct pt_db_stmt_table *t, int id,
 			    const char *text, long long *out, struct pt_diag *d);
 
+/**
+ * The ids (first column) of statement id of table t with its parameter 1
+ * bound to key (text), or to id when key is NULL; at most max (PT_ELIMIT).
+ * *ids: caller frees with free() (NULL when *n is 0).
+ */
+enum pt_err pt_db_ids_read(struct pt_db *db, const struct pt_db_stmt_table *t, int id_stmt,
+			   const char *key, long long id, size_t max, long long **ids, size_t *n,
+			   struct pt_diag *d);
+
+/**
+ * Run statement id of table t with the texts params[0..n) bound to its
+ * parameters 1..n (NULL binds "", pt_db_bind_text) and step it to its end;
+ * PT_OK, or the failure described as what. The statement is reset.
+ */
+enum pt_err pt_db_run_texts(struct pt_db *db, const struct pt_db_stmt_table *t, int id,
+			    const char *const *params, size_t n, const char *what,
+			    struct pt_diag *d);
+
 /** Step st (unless rc, a binding's result, already failed) to DONE, then reset; PT_OK or "what: ...". */
 enum pt_err pt_db_step_done(struct pt_db *db, sqlite3_stmt *st, int rc, const char *what,
 			    struct pt_diag *d);

@@ -126,7 +126,8 @@ enum pt_err pt_db_user_from_row(sqlite3_stmt *st, int col, struct pt_user *u, st
 	if (pt_role_parse(role, &u->role) != PT_OK || pt_org_type_parse(type, &u->org_type) != PT_OK)
 		return pt_diag_set(d, PT_EDB, 0, "role", "user \"%s\": stored role or type unknown",
 				   u->name);
-	u->admin_by_system = u->role == PT_ROLE_ADMIN && sqlite3_column_int64(st, col + 6) == 1;
+	u->admin_by_system =
+		pt_access_appointed_admin(u->role, sqlite3_column_int64(st, col + 6) == 1);
 	return PT_OK;
 }
 
@@ -156,30 +157,6 @@ static enum pt_err org_query(struct pt_db *db, enum user_stmt which, long long i
 		return err;
 	return name ? pt_diag_set(d, PT_ENOTFOUND, 0, "name", "no organisation named \"%s\"", name)
 		    : pt_diag_set(d, PT_ENOTFOUND, 0, "id", "no organisation with id %lld", id);
-}
-
-/* The ids (first column) of statement which bound to key (text) or id, at most max. */
-static enum pt_err ids_read(struct pt_db *db, enum user_stmt which, const char *key, long long id,
-			    size_t max, long long **ids, size_t *n, struct pt_diag *d)
-{
-	struct pt_db_rows rows = {NULL, 0, 0, sizeof **ids, max, "too many entries", pt_db_id_row,
-				  NULL};
-	sqlite3_stmt *st;
-	enum pt_err err;
-	int rc;
-	*ids = NULL;
-	*n = 0;
-	if ((err = pt_db_prepare(db, &stmts, which, &st, d)) != PT_OK)
-		return err;
-	rc = key ? sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) : sqlite3_bind_int64(st, 1, id);
-	if (rc != SQLITE_OK) {
-		sqlite3_reset(st);
-		return pt_db_fail(db, rc, d, "reading a list");
-	}
-	err = pt_db_rows_read(db, st, &rows, "reading a list", d);
-	*ids = rows.items;
-	*n = rows.n;
-	return err;
 }
 
 /* ---- organisations ------------------------------------------------------- */
@@ -316,7 +293,7 @@ enum pt_err pt_db_org_partners(struct pt_db *db, long long id, long long **ids, 
 {
 	if (!db || !ids || !n)
 		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no output");
-	return ids_read(db, ST_PARTNERS, NULL, id, PT_PARTNERS_MAX, ids, n, d);
+	return pt_db_ids_read(db, &stmts, ST_PARTNERS, NULL, id, PT_PARTNERS_MAX, ids, n, d);
 }
 
 static int cmp_ll(const void *a, const void *b)
@@ -479,13 +456,7 @@ void pt_user_principal(const struct pt_user *u, struct pt_principal *out)
 	out->org_id = u->org_id;
 	out->org_type = u->org_type;
 	out->role = u->role;
-	out->admin_by_system = u->role == PT_ROLE_ADMIN && u->admin_by_system;
-}
-
-/* 1 when role, set by the system administrator (by_system), makes an appointed admin. */
-static int admin_grant(enum pt_role role, int by_system)
-{
-	return role == PT_ROLE_ADMIN && by_system ? 1 : 0;
+	out->admin_by_system = pt_access_appointed_admin(u->role, u->admin_by_system);
 }
 
 enum pt_err pt_db_user_add(struct pt_db *db, const char *name, const char *password,
@@ -512,7 +483,7 @@ enum pt_err pt_db_user_add_by(struct pt_db *db, const char *name, const char *pa
 		return pt_diag_set(d, PT_EINVAL, 0, "name",
 				   "a user name is 1-%d characters of A-Z a-z 0-9 . _ -",
 				   PT_USER_NAME_MAX - 1);
-	if ((unsigned)role >= PT_ROLE_COUNT)
+	if (!pt_role_name(role)[0])
 		return pt_diag_set(d, PT_EINVAL, 0, "role", "not a role");
 	/* The slow hashing happens before the write lock is taken. */
 	if ((err = pt_password_hash(password, password ? strlen(password) : 0, hash, sizeof hash,
@@ -542,7 +513,7 @@ enum pt_err pt_db_user_add_by(struct pt_db *db, const char *name, const char *pa
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(st, 5, now);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int(st, 6, admin_grant(role, by_system));
+		rc = sqlite3_bind_int(st, 6, pt_access_appointed_admin(role, by_system) ? 1 : 0);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	sqlite3_reset(st);
@@ -696,7 +667,7 @@ enum pt_err pt_db_user_set_role_by(struct pt_db *db, const char *name, enum pt_r
 	int rc;
 	if (!db || !name)
 		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no user name");
-	if ((unsigned)role >= PT_ROLE_COUNT)
+	if (!pt_role_name(role)[0])
 		return pt_diag_set(d, PT_EINVAL, 0, "role", "not a role");
 	if ((err = pt_db_begin(db, d)) != PT_OK)
 		return err;
@@ -708,7 +679,7 @@ enum pt_err pt_db_user_set_role_by(struct pt_db *db, const char *name, enum pt_r
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 2, pt_role_name(role), -1, SQLITE_STATIC);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int(st, 3, admin_grant(role, by_system));
+		rc = sqlite3_bind_int(st, 3, pt_access_appointed_admin(role, by_system) ? 1 : 0);
 	if ((err = pt_db_step_done(db, st, rc, "storing the role", d)) != PT_OK ||
 	    (err = end_sessions(db, u.id, d)) != PT_OK)
 		goto out;

@@ -654,6 +654,9 @@ static void test_see_user_and_red_maker(void)
 	CHECK_INT(pt_access_red_names_maker(&op), 1);
 	CHECK_INT(pt_access_red_names_maker(&sys), 0);
 	CHECK_INT(pt_access_red_names_maker(NULL), 0);
+	CHECK(pt_access_appointed_admin(PT_ROLE_ADMIN, 1));
+	CHECK(!pt_access_appointed_admin(PT_ROLE_ADMIN, 0));
+	CHECK(!pt_access_appointed_admin(PT_ROLE_COORDINATOR, 1));
 }
 
 int main(void)
