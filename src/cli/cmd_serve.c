@@ -17,6 +17,7 @@ int pt_cmd_serve(struct pt_cli *cli)
 	struct pt_diag d;
 	sigset_t stop, old;
 	unsigned long port = 8080, threads = 0, upload = 0;
+	unsigned long busy_wait = 0; /* busy registry: 0 = PT_BUSY_WAIT_MS */
 	enum pt_err err;
 	long cut = 0;
 	int i, sig = 0, rc;
@@ -42,6 +43,10 @@ int pt_cmd_serve(struct pt_cli *cli)
 			if (pt_cli_parse_ulong(val, 1, PT_HTTP_UPLOAD_MAX, &upload))
 				return pt_cli_usage_error(cli, "--upload-max: '%s' is not a byte count 1-%lu",
 							  val, PT_HTTP_UPLOAD_MAX);
+		} else if (strcmp(opt, "--busy-wait") == 0) { /* busy registry */
+			if (pt_cli_parse_ulong(val, 1, PT_BUSY_WAIT_MAX_MS, &busy_wait))
+				return pt_cli_usage_error(cli, "--busy-wait: '%s' is not milliseconds 1-%d",
+							  val, PT_BUSY_WAIT_MAX_MS);
 		} else {
 			return pt_cli_usage_error(cli, "unknown option '%s'", opt);
 		}
@@ -55,6 +60,7 @@ int pt_cmd_serve(struct pt_cli *cli)
 	cfg.port = (unsigned)port;
 	cfg.threads = (unsigned)threads;
 	cfg.upload_max = upload;
+	cfg.busy_wait_ms = (unsigned)busy_wait;
 	/* The worker threads inherit a mask without SIGINT and SIGTERM: only sigwait below sees them. */
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);

@@ -20,6 +20,9 @@ struct pt_http_config {
 	size_t upload_max;      /**< CSV upload limit in bytes; 0 = PT_HTTP_UPLOAD_DEFAULT */
 	const char *vendor_dir; /**< Debian's JavaScript packages; NULL = "/usr/share/javascript" */
 	unsigned shutdown_timeout_ms; /**< longest wait for in-flight requests at stop; 0 = 30000 */
+	/* busy registry: */
+	unsigned busy_wait_ms;  /**< how long a write waits for another one before the 503
+				 *   (ms, 1-PT_BUSY_WAIT_MAX_MS); 0 = PT_BUSY_WAIT_MS */
 };
 
 struct pt_http_server;

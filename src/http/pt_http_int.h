@@ -107,6 +107,7 @@ struct pt_req {
 	struct MHD_Response *raw; /**< or a ready response (static files) */
 	char *hdr_name[PT_HEADERS_MAX], *hdr_value[PT_HEADERS_MAX];
 	size_t n_hdr;
+	const char *cause; /**< why a 5xx is answered (static text, e.g. "PT_EBUSY"), for the log */
 };
 
 /** Reply with a JSON body (steals a reference to body; NULL body: out of memory -> 500). */
@@ -116,8 +117,30 @@ void pt_reply_json(struct pt_req *r, unsigned status, json_t *body);
 void pt_reply_error(struct pt_req *r, unsigned status, const char *field, long line,
 		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/** Reply with the status of a store error and d's message, field and line. */
+/**
+ * Reply with the status of a store error and d's message, field and line.
+ * PT_EBUSY is 503 with Retry-After: PT_HTTP_BUSY_RETRY_S and the words of
+ * pt_strerror(PT_EBUSY); a 500 says only pt_strerror(err).
+ */
 void pt_reply_diag(struct pt_req *r, enum pt_err err, const struct pt_diag *d);
+
+/* busy registry, and the log of 5xx answers: */
+#define PT_HTTP_BUSY_RETRY_S 2 /**< the Retry-After of a 503 for a busy registry, seconds */
+
+/**
+ * Reply to a read whose audit entry could not be written: 503 as
+ * pt_reply_diag when the registry was busy, else 500 saying the read is
+ * not answered.
+ */
+void pt_reply_unaudited(struct pt_req *r, enum pt_err err, const struct pt_diag *d);
+
+/**
+ * When r's reply is a 5xx: one line on stderr with the time (UTC), the
+ * method, the route's pattern (not the path), the status and r->cause;
+ * never a query value, a body or a user name. Called once per reply, by
+ * the server as it queues it.
+ */
+void pt_reply_log(const struct pt_req *r);
 
 /** body as the compact JSON every response uses (caller frees), or NULL when out of memory. */
 char *pt_json_text(const json_t *body);
@@ -145,6 +168,8 @@ void pt_dbpool_close(struct pt_dbpool *p);
 struct pt_db *pt_dbpool_get(struct pt_dbpool *p);
 /** Give a connection back. */
 void pt_dbpool_put(struct pt_dbpool *p, struct pt_db *db);
+/** Make every connection of the pool wait up to ms for a busy registry (pt_app_db_busy_wait). */
+void pt_dbpool_busy_wait(struct pt_dbpool *p, unsigned ms);
 
 /** Serve a static file: the page (embedded web/ files) or a vendored library. */
 void pt_static_serve(struct pt_req *r);

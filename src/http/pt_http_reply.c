@@ -79,6 +79,13 @@ struct pt_db *pt_dbpool_get(struct pt_dbpool *p)
 	return db;
 }
 
+void pt_dbpool_busy_wait(struct pt_dbpool *p, unsigned ms)
+{
+	size_t i;
+	for (i = 0; i < p->n; i++)
+		pt_app_db_busy_wait(p->conns[i], ms);
+}
+
 void pt_dbpool_put(struct pt_dbpool *p, struct pt_db *db)
 {
 	size_t i;
@@ -98,9 +105,11 @@ void pt_reply_json(struct pt_req *r, unsigned status, json_t *body)
 {
 	json_decref(r->reply);
 	r->reply = NULL;
+	r->cause = NULL;
 	if (!body) {
 		r->status = 500;
 		r->reply = json_pack("{s:s}", "error", "out of memory");
+		r->cause = "out of memory";
 		return;
 	}
 	r->status = status;
@@ -141,6 +150,7 @@ void pt_reply_empty(struct pt_req *r, unsigned status)
 {
 	json_decref(r->reply);
 	r->reply = NULL;
+	r->cause = NULL;
 	r->status = status;
 }
 
@@ -155,7 +165,16 @@ void pt_reply_diag(struct pt_req *r, enum pt_err err, const struct pt_diag *d)
 	case PT_ELIMIT: status = 413; break;
 	case PT_ENOTFOUND: status = 404; break;
 	case PT_EFORBIDDEN: status = 403; break;
+	case PT_EBUSY: status = 503; break;
 	default: status = 500; break;
+	}
+	if (status == 503) {
+		char seconds[16];
+		pt_reply_error(r, status, NULL, 0, "%s", pt_strerror(PT_EBUSY));
+		snprintf(seconds, sizeof seconds, "%d", PT_HTTP_BUSY_RETRY_S);
+		pt_reply_header(r, "Retry-After", seconds);
+		r->cause = pt_err_name(err);
+		return;
 	}
 	if (status == 404) {
 		pt_reply_not_found(r);
@@ -163,9 +182,10 @@ void pt_reply_diag(struct pt_req *r, enum pt_err err, const struct pt_diag *d)
 	}
 	if (status == 413 && (!d || d->line <= 0))
 		status = 400; /* a limit of the data (rows, fields), not of the body */
-	if (status == 500)
+	if (status == 500) {
 		pt_reply_error(r, status, NULL, 0, "%s", pt_strerror(err));
-	else if (d && d->field[0] && d->line > 0)
+		r->cause = pt_err_name(err);
+	} else if (d && d->field[0] && d->line > 0)
 		pt_reply_error(r, status, d->field, d->line, "line %ld: %s: %s", d->line, d->field, msg);
 	else if (d && d->field[0])
 		pt_reply_error(r, status, d->field, 0, "%s: %s", d->field, msg);
@@ -173,6 +193,41 @@ void pt_reply_diag(struct pt_req *r, enum pt_err err, const struct pt_diag *d)
 		pt_reply_error(r, status, NULL, d->line, "line %ld: %s", d->line, msg);
 	else
 		pt_reply_error(r, status, NULL, 0, "%s", msg);
+}
+
+void pt_reply_unaudited(struct pt_req *r, enum pt_err err, const struct pt_diag *d)
+{
+	if (err == PT_EBUSY) {
+		pt_reply_diag(r, err, d);
+		return;
+	}
+	pt_reply_error(r, 500, NULL, 0, "the read could not be audited, so it is not answered: %s",
+		       d && d->msg[0] ? d->msg : pt_strerror(err));
+	r->cause = pt_err_name(err);
+}
+
+void pt_reply_log(const struct pt_req *r)
+{
+	char line[256], when[32], method[16];
+	struct tm tm;
+	time_t now;
+	size_t i;
+	if (r->status < 500)
+		return;
+	now = time(NULL);
+	if (!gmtime_r(&now, &tm) || !strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		pt_strlcpy(when, "-", sizeof when);
+	/* The method as sent only when it is a plain token (it reaches here before any route). */
+	for (i = 0; r->method && r->method[i] && i + 1 < sizeof method; i++)
+		if (r->method[i] < 'A' || r->method[i] > 'Z')
+			break;
+	if (r->method && i > 0 && !r->method[i])
+		pt_strlcpy(method, r->method, sizeof method);
+	else
+		pt_strlcpy(method, "-", sizeof method);
+	snprintf(line, sizeof line, "protect serve: %s %s %s %u %s\n", when, method,
+		 r->route ? r->route->pattern : "-", r->status, r->cause ? r->cause : "unspecified");
+	fputs(line, stderr); /* one write: stderr is unbuffered */
 }
 
 void pt_reply_header(struct pt_req *r, const char *name, const char *value)

@@ -35,8 +35,10 @@ static enum MHD_Result send_reply(struct pt_req *r)
 	size_t i;
 	int is_static = r->route && (r->route->flags & PT_R_STATIC);
 	r->raw = NULL;
-	if (!r->status)
+	if (!r->status) {
 		pt_reply_error(r, 500, NULL, 0, "the handler gave no reply");
+		r->cause = "no reply";
+	}
 	if (!resp) {
 		if (r->reply) {
 			char *text = pt_json_text(r->reply);
@@ -71,6 +73,7 @@ static enum MHD_Result send_reply(struct pt_req *r)
 	}
 	if (stopping(r->srv))
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+	pt_reply_log(r); /* busy registry: every 5xx logged, here only */
 	ret = MHD_queue_response(r->conn, r->status, resp);
 	MHD_destroy_response(resp);
 	r->replied = 1;
@@ -254,6 +257,7 @@ static int on_headers(struct pt_req *r)
 	if (stopping(r->srv)) {
 		pt_reply_error(r, 503, NULL, 0, "the server is shutting down");
 		pt_reply_header(r, "Retry-After", "5");
+		r->cause = "shutting down";
 		return 1;
 	}
 	if ((status = find_route(r, allow, sizeof allow)) != 0) {
@@ -509,8 +513,14 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 		err = pt_diag_set(d, PT_EINVAL, 0, "port", "%u is not a port number (0-65535)", cfg->port);
 		goto fail;
 	}
+	if (s->cfg.busy_wait_ms > PT_BUSY_WAIT_MAX_MS) {
+		err = pt_diag_set(d, PT_EINVAL, 0, "busy-wait", "the busy wait is above %d ms",
+				  PT_BUSY_WAIT_MAX_MS);
+		goto fail;
+	}
 	if ((err = pt_dbpool_open(&s->pool, cfg->db_path, s->threads, d)) != PT_OK)
 		goto fail;
+	pt_dbpool_busy_wait(&s->pool, s->cfg.busy_wait_ms ? s->cfg.busy_wait_ms : PT_BUSY_WAIT_MS);
 	if (!(s->throttle = pt_throttle_new()) || !(s->cache = pt_cache_new())) {
 		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 		goto fail;

@@ -10,7 +10,6 @@
 #include "../formats/pt_embedded.h"
 #include "pt_store_int.h"
 
-#define PT_DB_BUSY_TIMEOUT_MS 5000
 #define PT_DB_MAX_MIGRATIONS 999
 #define PT_DB_APPLICATION_ID 1347571540 /* 'PROT', set by 001_schema.sql */
 #define MIGRATION_PREFIX "src/store/"
@@ -80,6 +79,9 @@ enum pt_err pt_db_err_of(int rc)
 		return PT_EINVAL;
 	case SQLITE_TOOBIG:
 		return PT_ELIMIT;
+	case SQLITE_BUSY:   /* another connection writes (also BUSY_SNAPSHOT, BUSY_RECOVERY) */
+	case SQLITE_LOCKED: /* a conflict inside this process's shared cache */
+		return PT_EBUSY;
 	default:
 		return PT_EDB;
 	}
@@ -90,6 +92,8 @@ enum pt_err pt_db_fail_at(struct pt_db *db, int rc, struct pt_diag *d, long line
 {
 	const char *msg = db && db->sql ? sqlite3_errmsg(db->sql) : sqlite3_errstr(rc);
 	enum pt_err err = pt_db_err_of(rc);
+	if (err == PT_EBUSY) /* the same words for every busy, on no line: not the input's fault */
+		return pt_diag_put(d, PT_EBUSY, 0, "", pt_strerror(PT_EBUSY));
 	return pt_diag_set(d, err == PT_OK ? PT_EDB : err, line, "", "%s: %s", what, msg);
 }
 
@@ -575,6 +579,10 @@ static enum pt_err migrate_one(struct pt_db *db, const struct migration *m, stru
 	    version >= m->version)
 		goto out;
 	rc = sqlite3_exec(db->sql, m->file->data, NULL, NULL, &errmsg);
+	if (rc != SQLITE_OK && pt_db_err_of(rc) == PT_EBUSY) {
+		err = pt_db_fail(db, rc, d, "migrating");
+		goto out;
+	}
 	if (rc != SQLITE_OK) {
 		err = pt_diag_set(d, pt_db_err_of(rc) == PT_OK ? PT_EDB : pt_db_err_of(rc), 0, "",
 				  "applying %s: %s", m->file->name,
@@ -673,9 +681,13 @@ enum pt_err pt_db_open(const char *path, int create, struct pt_db **out, struct 
 		goto out;
 	}
 	sqlite3_extended_result_codes(db->sql, 1);
-	sqlite3_busy_timeout(db->sql, PT_DB_BUSY_TIMEOUT_MS);
+	sqlite3_busy_timeout(db->sql, PT_BUSY_WAIT_MS);
 	for (i = 0; i < sizeof pragmas / sizeof pragmas[0]; i++) {
 		rc = sqlite3_exec(db->sql, pragmas[i], NULL, NULL, NULL);
+		if (rc != SQLITE_OK && pt_db_err_of(rc) == PT_EBUSY) {
+			err = pt_db_fail(db, rc, d, "opening");
+			goto out;
+		}
 		if (rc != SQLITE_OK) {
 			err = pt_diag_set(d, pt_db_err_of(rc) == PT_ENOMEM ? PT_ENOMEM : PT_EDB, 0, "",
 					  "cannot use the database: %s", sqlite3_errmsg(db->sql));
@@ -744,6 +756,12 @@ void pt_db_actor(struct pt_db *db, long long *user_id, long long *org_id, const 
 		*name = db ? db->actor_name : PT_ACTOR_SYSTEM;
 	if (now)
 		*now = db ? db->actor_now : 0;
+}
+
+void pt_db_set_busy_wait(struct pt_db *db, unsigned ms)
+{
+	if (db && db->sql)
+		sqlite3_busy_timeout(db->sql, (int)(ms > PT_BUSY_WAIT_MAX_MS ? PT_BUSY_WAIT_MAX_MS : ms));
 }
 
 const char *pt_db_path(struct pt_db *db)

@@ -163,10 +163,16 @@ int pt_db_field_ok(const char *s, size_t cap);
 
 /* ---- errors and the connection ------------------------------------------ */
 
-/** The pt_err of SQLite result rc (PT_OK for OK, ROW and DONE). */
+/**
+ * The pt_err of SQLite result rc (PT_OK for OK, ROW and DONE; PT_EBUSY for
+ * SQLITE_BUSY and SQLITE_LOCKED with any extended code, BUSY_SNAPSHOT too).
+ */
 enum pt_err pt_db_err_of(int rc);
 
-/** Record SQLite's failure rc on d as "what: SQLite's message"; returns the error code. */
+/**
+ * Record SQLite's failure rc on d as "what: SQLite's message"; returns the
+ * error code. A busy rc is PT_EBUSY with pt_strerror(PT_EBUSY) as the message.
+ */
 enum pt_err pt_db_fail(struct pt_db *db, int rc, struct pt_diag *d, const char *what);
 
 /** pt_db_fail at line of an input file. */
