@@ -23,6 +23,47 @@ export class ApiError extends Error {
 /** Called (once per answer) when the server says the session is gone (401). */
 export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
 
+/* ---- a busy registry (503): retried, and the page told ----
+   The server answers 503 when another write holds the registry (nothing was changed, so the
+   same request may be sent again) or while it shuts down. A 503 is sent again up to
+   BUSY_RETRIES times, waiting the Retry-After it names or the backoff, whichever is longer,
+   at most BUSY_WAIT_MAX_MS. */
+export const BUSY_RETRIES = 3;
+const BUSY_BACKOFF_MS = 500;     // 0.5 s, then 1 s, then 2 s
+const BUSY_WAIT_MAX_MS = 10000;  // a Retry-After longer than this is cut to it
+let onBusy = null;
+
+/**
+ * Called as a busy answer is retried and when the retries end:
+ * {retry, of, waitMs} before retry number `retry` of `of`; {gaveUp: true} after the last
+ * 503; {over: true} when a retried request got another answer.
+ */
+export function setBusyHandler(fn) { onBusy = fn; }
+
+function busyWait(retry, retryAfter) {
+  const asked = /^\d+$/.test(retryAfter || '') ? Number(retryAfter) * 1000 : 0;  // seconds only
+  return Math.min(BUSY_WAIT_MAX_MS, Math.max(BUSY_BACKOFF_MS * 2 ** (retry - 1), asked));
+}
+
+/** fetch, sending a 503 again up to BUSY_RETRIES times (the body is a string: sent again as is). */
+async function fetchRetryingBusy(url, init) {
+  let res = null;
+  let retry = 0;
+  try {
+    for (;; retry++) {
+      res = await fetch(url, init);
+      if (res.status !== 503 || retry >= BUSY_RETRIES) break;
+      const waitMs = busyWait(retry + 1, res.headers.get('Retry-After'));
+      await res.text().catch(() => '');
+      if (onBusy) onBusy({ retry: retry + 1, of: BUSY_RETRIES, waitMs });
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  } finally {
+    if (retry > 0 && onBusy) onBusy(res && res.status === 503 ? { gaveUp: true } : { over: true });
+  }
+  return res;
+}
+
 async function call(method, path, { json, csv, query } = {}) {
   const headers = { Accept: 'application/json' };
   let body;
@@ -38,7 +79,7 @@ async function call(method, path, { json, csv, query } = {}) {
   }
   let res;
   try {
-    res = await fetch(url, { method, headers, body, credentials: 'same-origin', cache: 'no-store' });
+    res = await fetchRetryingBusy(url, { method, headers, body, credentials: 'same-origin', cache: 'no-store' });
   } catch (e) {
     throw new ApiError(0, { error: 'the server cannot be reached' });
   }

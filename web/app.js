@@ -24,6 +24,30 @@ api.setUnauthorizedHandler(() => {
   if (!location.hash.startsWith('#/login')) location.hash = '#/login';
 });
 
+/* A busy registry: the notice while a 503 is sent again (api.js), and when it gives up. */
+const busyNotice = document.getElementById('busy');
+let busyRetrying = 0;   // requests waiting to be sent again
+let busyTimer = null;
+api.setBusyHandler((s) => {
+  clearTimeout(busyTimer);
+  if (s.retry) {
+    if (s.retry === 1) busyRetrying++;
+    busyNotice.className = 'busy-notice';
+    busyNotice.textContent = `The registry is busy, retrying (${s.retry}/${s.of})…`;
+    busyNotice.hidden = false;
+    return;
+  }
+  busyRetrying = Math.max(0, busyRetrying - 1);
+  if (s.gaveUp) {
+    busyNotice.className = 'busy-notice gave-up';
+    busyNotice.textContent = 'The registry is still busy with another write: nothing was changed. Please try again in a minute.';
+    busyNotice.hidden = false;
+    busyTimer = setTimeout(() => { busyNotice.hidden = true; }, 20000);
+  } else if (!busyRetrying) {
+    busyNotice.hidden = true;
+  }
+});
+
 /** The routes: a pattern on the hash and the view it draws. */
 const ROUTES = [
   { re: /^#\/login$/, view: 'login', title: 'Log in', draw: () => renderLogin(main, ctx, onLoggedIn) },

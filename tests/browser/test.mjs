@@ -668,6 +668,74 @@ test('no script errors on any page', async () => {
   assert(problems.length === 0, problems.slice(0, 5).join('; '));
 });
 
+/* ---- busy registry: the page sends a 503 again, says so, and says when it gives up ----
+   Its own context, without the console check of newPage: the staged 503s are logged by the
+   browser as failed loads, which is what they are. */
+
+const BUSY_MESSAGE = 'the registry is busy with another write; nothing was changed, so it is safe to try again in a moment';
+
+async function busyPage() {
+  const context = await browser.newContext({ viewport: VIEWPORTS.laptop, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  page.scriptErrors = [];
+  page.on('pageerror', (e) => page.scriptErrors.push(e.message));
+  return page;
+}
+
+/** Answer the first `busy` log-ins 503 as the server does (Retry-After 0: the page's own backoff). */
+async function stageBusyLogin(page, busy) {
+  const seen = { sent: 0 };
+  await page.route('**/api/v1/session', (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    seen.sent++;
+    if (seen.sent > busy) return route.continue();
+    return route.fulfill({
+      status: 503, contentType: 'application/json', headers: { 'Retry-After': '0' },
+      body: JSON.stringify({ error: BUSY_MESSAGE }),
+    });
+  });
+  return seen;
+}
+
+async function submitLogin(page, user) {
+  await page.goto(BASE + '/');
+  await page.locator('#login-user').fill(user.name);
+  await page.locator('#login-password').fill(user.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+test('a busy registry: the page retries a 503 twice, says so, and logs in', async () => {
+  const page = await busyPage();
+  const seen = await stageBusyLogin(page, 2);
+  await submitLogin(page, U.operator);
+  const notice = page.locator('#busy');
+  await notice.filter({ hasText: 'The registry is busy, retrying (1/3)…' }).waitFor();
+  await notice.filter({ hasText: 'The registry is busy, retrying (2/3)…' }).waitFor();
+  await shot(page, 'laptop-busy-retrying');
+  await page.locator('[data-testid=user-name]').waitFor();
+  eq(await page.locator('[data-testid=user-name]').textContent(), U.operator.name, 'logged in after the retries');
+  eq(seen.sent, 3, 'log-ins sent: two answered busy, the third by the server');
+  await notice.waitFor({ state: 'hidden' });
+  eq(page.scriptErrors.join('; '), '', 'script errors');
+  await page.context().close();
+});
+
+test('a busy registry: three retries answered 503, the page gives up and says so', async () => {
+  const page = await busyPage();
+  const seen = await stageBusyLogin(page, 1000);
+  await submitLogin(page, U.operator);
+  const notice = page.locator('#busy');
+  await notice.filter({ hasText: 'retrying (3/3)' }).waitFor();
+  await notice.filter({ hasText: 'The registry is still busy with another write: nothing was changed. Please try again in a minute.' }).waitFor();
+  await page.locator('#login-error').filter({ hasText: BUSY_MESSAGE }).waitFor();
+  eq(seen.sent, 4, 'log-ins sent: the first and three retries, then no more');
+  assert(await page.locator('#topbar').isHidden(), 'not logged in');
+  await shot(page, 'laptop-busy-gave-up');
+  eq(page.scriptErrors.join('; '), '', 'script errors');
+  await page.context().close();
+});
+
 /* ---- main ---- */
 
 async function main() {
