@@ -38,3 +38,8 @@ p busy-nothing-imported 0 --db busy.db sites list
 out_has "0 sites"
 p busy-import-retry 0 --db busy.db import sites busy_sites.csv
 out_has "busy_sites.csv: 4 sites imported (4 created, 0 updated)"
+# The server's wait is an option within bounds (checked before anything listens).
+p busy-wait-zero 64 --db busy.db serve --busy-wait 0
+err_line "protect serve: --busy-wait: '0' is not milliseconds 1-60000"
+p busy-wait-too-long 64 --db busy.db serve --busy-wait 60001
+err_line "protect serve: --busy-wait: '60001' is not milliseconds 1-60000"
