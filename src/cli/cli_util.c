@@ -468,7 +468,6 @@ int pt_cli_caller(struct pt_db *db, const char *as, struct pt_caller *c)
 	return 0;
 }
 
-
 /* ---- standard output that cannot be written: exit 74 (issue 10) ---- */
 
 static int stdout_errno; /* the cause a command saw, for pt_cli_finish */
