@@ -8,6 +8,7 @@
 #include "app/pt_app_audit.h"
 #include "cli.h"
 #include "formats/pt_audit_io.h"
+#include "formats/pt_csv.h"
 #include "formats/pt_diag.h"
 
 #define AUDIT_LIST_DEFAULT 50
@@ -69,21 +70,11 @@ static int audit_list(struct pt_cli *cli)
 			const char *fields[] = {e[k].user_name, e[k].org_name, e[k].action,
 						e[k].record_table, e[k].record_id, e[k].detail};
 			size_t f;
-			printf("%lld,%s", e[k].seq, when);
+			printf("%lld,", e[k].seq);
+			pt_csv_write_field(stdout, when);
 			for (f = 0; f < sizeof fields / sizeof fields[0]; f++) {
-				const char *c;
 				putchar(',');
-				if (!strpbrk(fields[f], ",\"\r\n")) {
-					fputs(fields[f], stdout);
-					continue;
-				}
-				putchar('"');
-				for (c = fields[f]; *c; c++) {
-					if (*c == '"')
-						putchar('"');
-					putchar(*c);
-				}
-				putchar('"');
+				pt_csv_write_field(stdout, fields[f]);
 			}
 			putchar('\n');
 		} else {

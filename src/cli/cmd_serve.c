@@ -87,5 +87,5 @@ int pt_cmd_serve(struct pt_cli *cli)
 	if (cut)
 		pt_cli_errorf("serve: %ld requests were still running at the shutdown timeout", cut);
 	printf("protect serve: stopped; database closed\n");
-	return fflush(stdout) == 0 ? 0 : 74;
+	return fflush(stdout) == 0 ? 0 : pt_cli_stdout_failed();
 }

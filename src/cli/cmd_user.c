@@ -8,6 +8,7 @@
 #include "app/pt_app_users.h"
 #include "cli.h"
 #include "core/pt_access.h"
+#include "formats/pt_csv.h"
 #include "formats/pt_diag.h"
 #include "formats/pt_people_json.h"
 
@@ -160,22 +161,6 @@ static int user_role(struct pt_cli *cli)
 	return rc;
 }
 
-/* Print a CSV field, quoted when it needs to be. */
-static void csv_field(const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, stdout);
-		return;
-	}
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"')
-			putchar('"');
-		putchar(*s);
-	}
-	putchar('"');
-}
-
 static int user_list(struct pt_cli *cli)
 {
 	const char *org = NULL, *v;
@@ -217,8 +202,9 @@ static int user_list(struct pt_cli *cli)
 	if (fmt == PT_FORMAT_CSV) {
 		printf("name,role,organisation,organisation_type\n");
 		for (k = 0; k < n; k++) {
-			printf("%s,%s,", users[k].name, pt_role_name(users[k].role));
-			csv_field(users[k].org_name);
+			pt_csv_write_field(stdout, users[k].name);
+			printf(",%s,", pt_role_name(users[k].role));
+			pt_csv_write_field(stdout, users[k].org_name);
 			printf(",%s\n", pt_org_type_name(users[k].org_type));
 		}
 	} else if (fmt == PT_FORMAT_JSON) {

@@ -92,7 +92,7 @@ static const struct pt_cli_command *find_command(const char *name)
 	return NULL;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
 	struct pt_cli cli;
 	const struct pt_cli_command *cmd;
@@ -156,4 +156,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	return cmd->run(&cli);
+}
+
+int main(int argc, char **argv)
+{
+	return pt_cli_finish(run(argc, argv)); /* output that could not be written: 74 */
 }
