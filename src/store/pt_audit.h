@@ -112,6 +112,15 @@ enum pt_err pt_audit_list_covered(struct pt_db *db, long long org_id, size_t lim
 enum pt_err pt_audit_verify(struct pt_db *db, struct pt_audit_report *rep, struct pt_diag *d);
 
 /**
+ * Check that db's key file (if there is one yet) is private to its owner:
+ * PT_EIO naming the file and its mode when users other than its owner may
+ * read or write it (what: what is refused, e.g. "the server does not
+ * start"); PT_OK for a private file, no file yet, or an in-memory key.
+ * Every write makes the same check (and refuses with "no write is allowed").
+ */
+enum pt_err pt_audit_key_check(struct pt_db *db, const char *what, struct pt_diag *d);
+
+/**
  * Start a new chain with a new key (the system administrator's remedy for
  * a lost or wrong key file): writes a new key file (mode 0600; the old one,
  * if readable and valid, is kept in it to verify the earlier entries) and a

@@ -402,10 +402,19 @@ int pt_db_col_int(sqlite3_stmt *st, int col)
 
 /* ---- transactions ------------------------------------------------------ */
 
+/* audit: tell the hooks that a savepoint was opened, released or rolled back. */
+static void savepoint_event(struct pt_db *db, int event)
+{
+	if (db->hooks && db->hooks->savepoint)
+		db->hooks->savepoint(db, event);
+}
+
 /* Begin a transaction, or a savepoint inside one already open. */
 static enum pt_err tx_open(struct pt_db *db, enum db_stmt begin, struct pt_diag *d)
 {
 	enum pt_err err = pt_db_exec(db, &stmts, db->tx_depth ? (int)ST_SAVEPOINT : (int)begin, d);
+	if (err == PT_OK && db->tx_depth)
+		savepoint_event(db, PT_DB_SP_OPEN);
 	if (err == PT_OK)
 		db->tx_depth++;
 	return err;
@@ -437,10 +446,14 @@ static enum pt_err tx_end(struct pt_db *db, enum pt_err err, struct pt_diag *d)
 		return err;
 	}
 	if (db->tx_depth > 0) {
-		if (err == PT_OK)
-			return pt_db_exec(db, &stmts, ST_RELEASE, d);
+		if (err == PT_OK) {
+			if ((err = pt_db_exec(db, &stmts, ST_RELEASE, d)) == PT_OK)
+				savepoint_event(db, PT_DB_SP_RELEASE);
+			return err;
+		}
 		pt_db_exec(db, &stmts, ST_ROLLBACK_TO, &scratch);
 		pt_db_exec(db, &stmts, ST_RELEASE, &scratch);
+		savepoint_event(db, PT_DB_SP_ROLLBACK);
 		return err;
 	}
 	if (err == PT_OK && db->hooks && db->hooks->commit_prepare)
@@ -684,6 +697,66 @@ enum pt_err pt_db_open(const char *path, int create, struct pt_db **out, struct 
 	}
 	err = migrate(db, d);
 out:
+	if (err != PT_OK) {
+		pt_db_close(db);
+		return err;
+	}
+	*out = db;
+	return PT_OK;
+}
+
+/* audit verify: the read-only open (no migration, no pragma that writes). */
+enum pt_err pt_db_open_readonly(const char *path, struct pt_db **out, struct pt_diag *d)
+{
+	struct migration *list = NULL;
+	struct pt_db *db = NULL;
+	struct stat sb;
+	long long version = 0, app_id = 0;
+	size_t n = 0;
+	enum pt_err err = PT_OK;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (!path || !path[0] || !out)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database path given");
+	if (d)
+		pt_strlcpy(d->file, path, sizeof d->file);
+	if (stat(path, &sb) != 0 && errno == ENOENT)
+		return pt_diag_put(d, PT_ENOTFOUND, 0, "",
+				   "database does not exist; run 'protect init' or 'protect demo' to "
+				   "create it");
+	db = calloc(1, sizeof *db);
+	if (!db || !(db->path = strdup(path))) {
+		free(db);
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	}
+	pt_strlcpy(db->actor_name, PT_ACTOR_SYSTEM, sizeof db->actor_name);
+	rc = sqlite3_open_v2(path, &db->sql, SQLITE_OPEN_READONLY, NULL);
+	if (rc != SQLITE_OK) {
+		err = db->sql ? pt_diag_set(d, PT_EDB, 0, "", "cannot open the database: %s",
+					    sqlite3_errmsg(db->sql))
+			      : pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	sqlite3_extended_result_codes(db->sql, 1);
+	sqlite3_busy_timeout(db->sql, PT_DB_BUSY_TIMEOUT_MS);
+	if ((err = migrations_find(&list, &n, d)) != PT_OK)
+		goto out;
+	if ((err = pt_db_query_int(db, &stmts, ST_APPLICATION_ID, NULL, &app_id, d)) != PT_OK ||
+	    (err = pt_db_query_int(db, &stmts, ST_USER_VERSION, NULL, &version, d)) != PT_OK)
+		goto out;
+	if (app_id != PT_DB_APPLICATION_ID)
+		err = pt_diag_set(d, PT_EDB, 0, "",
+				  "a SQLite database, but not a protect registry (application_id %lld)",
+				  app_id);
+	else if (version > (long long)n)
+		err = pt_diag_set(d, PT_EDB, 0, "",
+				  "the database's schema version %lld is newer than %zu, the newest "
+				  "this protect knows; use a newer protect",
+				  version, n);
+out:
+	free(list);
 	if (err != PT_OK) {
 		pt_db_close(db);
 		return err;
