@@ -56,7 +56,7 @@ static const struct pt_db_stmt_table stmts = {PT_DBM_AUDIT, ST_COUNT, stmt_sql};
 struct audit_mark {
 	int pending;
 	long long pending_seq, first_seq;
-	unsigned char pending_mac[PT_AUDIT_MAC_BYTES];
+	unsigned char pending_mac[PT_AUDIT_MAC_BYTES], base_mac[PT_AUDIT_MAC_BYTES];
 };
 
 /* One connection's audit state. */
@@ -70,6 +70,7 @@ struct audit_state {
 	int new_key;      /* the open transaction rekeyed: write kf as a new key file */
 	/* Audit that cannot be switched off (docs/audit.md): */
 	long long first_seq; /* the first entry the open transaction appended */
+	unsigned char base_mac[PT_AUDIT_MAC_BYTES]; /* the MAC of the entry before it (a break: none) */
 	int unkept;       /* an entry of the open transaction was not kept as written: no commit */
 	int depth;        /* savepoints opened (since the state exists) and still open */
 	struct audit_mark marks[SAVEPOINTS_MAX];
@@ -513,8 +514,10 @@ enum pt_err pt_audit_append_records(struct pt_db *db, const char *action,
 					strlen(id) < PT_AUDIT_RECORD_MAX ? id : "", d)) != PT_OK)
 			goto out;
 	}
-	if (!s->pending)
+	if (!s->pending) {
 		s->first_seq = e->seq;
+		memcpy(s->base_mac, prev, sizeof s->base_mac);
+	}
 	s->pending = 1;
 	s->pending_seq = e->seq;
 	memcpy(s->pending_mac, mac, sizeof mac);
@@ -573,6 +576,7 @@ static void audit_savepoint(struct pt_db *db, int event)
 			m->pending_seq = s->pending_seq;
 			m->first_seq = s->first_seq;
 			memcpy(m->pending_mac, s->pending_mac, sizeof m->pending_mac);
+			memcpy(m->base_mac, s->base_mac, sizeof m->base_mac);
 		}
 		s->depth++;
 		return;
@@ -596,6 +600,7 @@ static void audit_savepoint(struct pt_db *db, int event)
 	s->pending_seq = m->pending_seq;
 	s->first_seq = m->first_seq;
 	memcpy(s->pending_mac, m->pending_mac, sizeof s->pending_mac);
+	memcpy(s->base_mac, m->base_mac, sizeof s->base_mac);
 }
 
 enum pt_err pt_audit_tx_commit_prepare(struct pt_db *db, struct pt_diag *d)
@@ -653,6 +658,16 @@ enum pt_err pt_audit_tx_commit_prepare(struct pt_db *db, struct pt_diag *d)
 		snprintf(how, sizeof how, "the table holds %lld of the entries %lld-%lld at commit",
 			 kept, s->first_seq, s->pending_seq);
 		err = unkept(s, s->first_seq, how, d);
+	}
+	/* ... and the entry they chain to is still there as it was. */
+	if (err == PT_OK && s->first_seq > 1 && !sodium_is_zero(s->base_mac, sizeof s->base_mac)) {
+		int base_found = 0;
+		if ((err = mac_of(db, s->first_seq - 1, mac, &base_found, d)) == PT_OK &&
+		    (!base_found || sodium_memcmp(mac, s->base_mac, sizeof mac) != 0))
+			err = unkept(s, s->first_seq - 1,
+				     base_found ? "it was changed before the commit"
+						: "it is gone at commit",
+				     d);
 	}
 out:
 	free(last);
@@ -820,6 +835,7 @@ enum pt_err pt_audit_rekey(struct pt_db *db, const char *reason, struct pt_diag 
 		goto out;
 	s->loaded = 1;
 	s->first_seq = e->seq;
+	memset(s->base_mac, 0, sizeof s->base_mac); /* a break: no entry before it in its chain */
 	s->pending = 1;
 	s->new_key = 1;
 	s->pending_seq = e->seq;
