@@ -705,6 +705,54 @@ out:
 	return PT_OK;
 }
 
+/* Finalize db's statements and close its SQLite connection (db itself stays). */
+static void pt_db_close_sql(struct pt_db *db)
+{
+	size_t i;
+	for (i = 0; i < PT_DBM_COUNT; i++) {
+		size_t k;
+		for (k = 0; db->stmt[i] && k < db->n_stmt[i]; k++)
+			sqlite3_finalize(db->stmt[i][k]);
+		free(db->stmt[i]);
+		db->stmt[i] = NULL;
+		db->n_stmt[i] = 0;
+	}
+	sqlite3_close(db->sql);
+	db->sql = NULL;
+}
+
+/* Open path as an immutable read-only URI ("file:PATH?immutable=1", PATH escaped). */
+static enum pt_err open_immutable(struct pt_db *db, const char *path, struct pt_diag *d)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char uri[3 * PATH_MAX + 32];
+	size_t n = 0;
+	const unsigned char *p;
+	int rc;
+	memcpy(uri, "file:", 5);
+	n = 5;
+	for (p = (const unsigned char *)path; *p; p++) {
+		if (n + 4 >= sizeof uri - 16)
+			return pt_diag_set(d, PT_ELIMIT, 0, "", "database path too long");
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '/' || *p == '.' || *p == '-' || *p == '_' || *p == '~') {
+			uri[n++] = (char)*p;
+		} else {
+			uri[n++] = '%';
+			uri[n++] = hex[*p >> 4];
+			uri[n++] = hex[*p & 15];
+		}
+	}
+	memcpy(uri + n, "?immutable=1", sizeof "?immutable=1");
+	rc = sqlite3_open_v2(uri, &db->sql, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	if (rc != SQLITE_OK)
+		return db->sql ? pt_diag_set(d, PT_EDB, 0, "", "cannot open the database: %s",
+					     sqlite3_errmsg(db->sql))
+			       : pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	sqlite3_extended_result_codes(db->sql, 1);
+	return PT_OK;
+}
+
 /* audit verify: the read-only open (no migration, no pragma that writes). */
 enum pt_err pt_db_open_readonly(const char *path, struct pt_db **out, struct pt_diag *d)
 {
@@ -743,7 +791,28 @@ enum pt_err pt_db_open_readonly(const char *path, struct pt_db **out, struct pt_
 	sqlite3_busy_timeout(db->sql, PT_DB_BUSY_TIMEOUT_MS);
 	if ((err = migrations_find(&list, &n, d)) != PT_OK)
 		goto out;
-	if ((err = pt_db_query_int(db, &stmts, ST_APPLICATION_ID, NULL, &app_id, d)) != PT_OK ||
+	err = pt_db_query_int(db, &stmts, ST_APPLICATION_ID, NULL, &app_id, d);
+	if (err != PT_OK && ((sqlite3_errcode(db->sql) & 0xff) == SQLITE_READONLY ||
+			     (sqlite3_errcode(db->sql) & 0xff) == SQLITE_CANTOPEN)) {
+		/* A WAL registry in a directory we may not write: SQLite cannot make its
+		 * -shm index. A copy without a -wal file holds every commit: read it as
+		 * immutable (no locks, no index). */
+		char wal[PATH_MAX + 8];
+		snprintf(wal, sizeof wal, "%s-wal", path);
+		if (stat(wal, &sb) == 0) {
+			err = pt_diag_set(d, PT_EDB, 0, "",
+					  "cannot read the database read-only: %s; copy it with its "
+					  "-wal and -shm files, or after every connection closed (no "
+					  "-wal file), or where the -shm file can be made",
+					  sqlite3_errmsg(db->sql));
+			goto out;
+		}
+		pt_db_close_sql(db);
+		if ((err = open_immutable(db, path, d)) != PT_OK)
+			goto out;
+		err = pt_db_query_int(db, &stmts, ST_APPLICATION_ID, NULL, &app_id, d);
+	}
+	if (err != PT_OK ||
 	    (err = pt_db_query_int(db, &stmts, ST_USER_VERSION, NULL, &version, d)) != PT_OK)
 		goto out;
 	if (app_id != PT_DB_APPLICATION_ID)
