@@ -7,12 +7,14 @@
 #include <string.h>
 
 #include "../formats/pt_assess_io.h"
+#include "../formats/pt_csv.h"
 #include "../formats/pt_diag.h"
 #include "../formats/pt_embedded.h"
 #include "../formats/pt_measures_io.h"
 #include "../formats/pt_sites_io.h"
 #include "../store/pt_measures_store.h"
 #include "pt_app_measures.h"
+#include "pt_app_audit.h"
 #include "../store/pt_store.h"
 #include "../store/pt_users.h"
 
@@ -456,8 +458,12 @@ enum pt_err pt_app_threat_level_set(const struct pt_caller *c, struct pt_db *db,
 				    struct pt_diag *d)
 {
 	if (pt_access_threat_level(&c->who) != PT_ACCESS_OK)
-		return pt_diag_set(d, PT_EFORBIDDEN, 0, "",
-				   "only coordinators of a government organisation set the threat level");
+		return pt_app_refused(c, db, "threat_level.set", "threat_levels",
+				      !threat_id ? "national" : pt_id_valid(threat_id) ? threat_id : "",
+				      pt_diag_set(d, PT_EFORBIDDEN, 0, "",
+						  "only coordinators of a government organisation set "
+						  "the threat level"),
+				      d);
 	pt_app_act(c, db);
 	return pt_db_threat_level_set(db, threat_id, level, d);
 }

@@ -8,6 +8,7 @@
 #include "../store/pt_audit.h"
 #include "../store/pt_store.h"
 #include "../store/pt_users.h"
+#include "pt_app_audit.h"
 
 /* The catalogues of the import: the caller's, or loaded into own. */
 static enum pt_err catalogs(struct pt_db *db, const struct pt_catalogs *given,
@@ -96,7 +97,7 @@ enum pt_err pt_app_sites_import(const struct pt_caller *c, struct pt_db *db,
 	const struct pt_catalogs *cat;
 	struct pt_site_list list;
 	struct pt_snapshot *snap = NULL;
-	const char *taken = NULL;
+	const char *taken = NULL, *refused = NULL;
 	struct sites_write w;
 	enum pt_err err;
 	size_t i;
@@ -129,6 +130,7 @@ enum pt_err pt_app_sites_import(const struct pt_caller *c, struct pt_db *db,
 		a = pt_access_import(&c->who, pt_access_index_org_id(snap->ix, row->owner),
 				     k >= 0 ? &rec : NULL);
 		if (a == PT_ACCESS_FORBIDDEN) {
+			refused = row->id;
 			err = pt_diag_set(d, PT_EFORBIDDEN, list.lines[i], "owner",
 					  "you may only import sites your organisation owns; not %s",
 					  row->owner);
@@ -163,6 +165,7 @@ out:
 			err = PT_EIO;
 		}
 	}
+	err = pt_app_refused(c, db, "sites.import", "sites", refused, err, d);
 	pt_snapshot_release(snap);
 	pt_site_list_clear(&list);
 	catalogs_clear(&own);
@@ -186,6 +189,7 @@ enum pt_err pt_app_assessments_import(const struct pt_caller *c, struct pt_db *d
 	const struct pt_catalogs *cat;
 	struct pt_assessment_set set;
 	struct pt_snapshot *snap = NULL;
+	const char *refused = NULL; /* audit: the site of a refused row */
 	enum pt_err err;
 	size_t i;
 
@@ -220,6 +224,7 @@ enum pt_err pt_app_assessments_import(const struct pt_caller *c, struct pt_db *d
 			goto out;
 		}
 		if (a != PT_ACCESS_OK) {
+			refused = id;
 			err = pt_diag_set(d, PT_EFORBIDDEN, set.lines[i], "site_id",
 					  "your role or organisation may not change the assessments "
 					  "of site %s",
@@ -233,6 +238,7 @@ enum pt_err pt_app_assessments_import(const struct pt_caller *c, struct pt_db *d
 	out->method = set.method;
 	out->rows = set.n;
 out:
+	err = pt_app_refused(c, db, "assessments.import", "sites", refused, err, d);
 	pt_snapshot_release(snap);
 	pt_assessment_set_clear(&set);
 	catalogs_clear(&own);
@@ -471,6 +477,7 @@ enum pt_err pt_app_site_patch(const struct pt_caller *c, struct pt_db *db, const
 	pt_app_act(c, db);
 	err = pt_db_transaction(db, write_site_patch, &w, d);
 out:
+	err = pt_app_refused(c, db, "site.update", "sites", id, err, d);
 	catalogs_clear(&own);
 	pt_snapshot_release(snap);
 	return err;
@@ -535,6 +542,7 @@ enum pt_err pt_app_assessments_patch(const struct pt_caller *c, struct pt_db *db
 		goto out;
 	err = pt_db_site_assessments(db, site.id, method, rows, d);
 out:
+	err = pt_app_refused(c, db, "assessments.update", "sites", id, err, d);
 	pt_assessment_set_clear(&set);
 	catalogs_clear(&own);
 	pt_snapshot_release(snap);
@@ -661,6 +669,8 @@ enum pt_err pt_app_site_reader_change(const struct pt_caller *c, struct pt_db *d
 	pt_app_act(c, db);
 	err = pt_db_transaction(db, write_reader, &w, d);
 out:
+	err = pt_app_refused(c, db, add ? "site.reader.add" : "site.reader.remove", "sites", id,
+			     err, d);
 	pt_snapshot_release(snap);
 	if (err != PT_OK && out)
 		pt_reader_list_clear(out);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/pt_app_audit.h"
 #include "cli.h"
 #include "http/pt_http.h"
 
@@ -54,6 +55,12 @@ int pt_cmd_serve(struct pt_cli *cli)
 	/* Check the registry first, for the CLI's usual messages. */
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
+	/* audit: a key file open to other users is refused before the server starts */
+	memset(&d, 0, sizeof d);
+	if ((err = pt_app_audit_key_check(db, "the server does not start", &d)) != PT_OK) {
+		pt_app_db_close(db);
+		return pt_cli_fail(err, &d);
+	}
 	pt_app_db_close(db);
 
 	cfg.db_path = cli->db_path;

@@ -406,10 +406,19 @@ int pt_db_col_int(sqlite3_stmt *st, int col)
 
 /* ---- transactions ------------------------------------------------------ */
 
+/* audit: tell the hooks that a savepoint was opened, released or rolled back. */
+static void savepoint_event(struct pt_db *db, int event)
+{
+	if (db->hooks && db->hooks->savepoint)
+		db->hooks->savepoint(db, event);
+}
+
 /* Begin a transaction, or a savepoint inside one already open. */
 static enum pt_err tx_open(struct pt_db *db, enum db_stmt begin, struct pt_diag *d)
 {
 	enum pt_err err = pt_db_exec(db, &stmts, db->tx_depth ? (int)ST_SAVEPOINT : (int)begin, d);
+	if (err == PT_OK && db->tx_depth)
+		savepoint_event(db, PT_DB_SP_OPEN);
 	if (err == PT_OK)
 		db->tx_depth++;
 	return err;
@@ -441,10 +450,14 @@ static enum pt_err tx_end(struct pt_db *db, enum pt_err err, struct pt_diag *d)
 		return err;
 	}
 	if (db->tx_depth > 0) {
-		if (err == PT_OK)
-			return pt_db_exec(db, &stmts, ST_RELEASE, d);
+		if (err == PT_OK) {
+			if ((err = pt_db_exec(db, &stmts, ST_RELEASE, d)) == PT_OK)
+				savepoint_event(db, PT_DB_SP_RELEASE);
+			return err;
+		}
 		pt_db_exec(db, &stmts, ST_ROLLBACK_TO, &scratch);
 		pt_db_exec(db, &stmts, ST_RELEASE, &scratch);
+		savepoint_event(db, PT_DB_SP_ROLLBACK);
 		return err;
 	}
 	if (err == PT_OK && db->hooks && db->hooks->commit_prepare)
@@ -696,6 +709,135 @@ enum pt_err pt_db_open(const char *path, int create, struct pt_db **out, struct 
 	}
 	err = migrate(db, d);
 out:
+	if (err != PT_OK) {
+		pt_db_close(db);
+		return err;
+	}
+	*out = db;
+	return PT_OK;
+}
+
+/* Finalize db's statements and close its SQLite connection (db itself stays). */
+static void pt_db_close_sql(struct pt_db *db)
+{
+	size_t i;
+	for (i = 0; i < PT_DBM_COUNT; i++) {
+		size_t k;
+		for (k = 0; db->stmt[i] && k < db->n_stmt[i]; k++)
+			sqlite3_finalize(db->stmt[i][k]);
+		free(db->stmt[i]);
+		db->stmt[i] = NULL;
+		db->n_stmt[i] = 0;
+	}
+	sqlite3_close(db->sql);
+	db->sql = NULL;
+}
+
+/* Open path as an immutable read-only URI ("file:PATH?immutable=1", PATH escaped). */
+static enum pt_err open_immutable(struct pt_db *db, const char *path, struct pt_diag *d)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char uri[3 * PATH_MAX + 32];
+	size_t n = 0;
+	const unsigned char *p;
+	int rc;
+	memcpy(uri, "file:", 5);
+	n = 5;
+	for (p = (const unsigned char *)path; *p; p++) {
+		if (n + 4 >= sizeof uri - 16)
+			return pt_diag_set(d, PT_ELIMIT, 0, "", "database path too long");
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '/' || *p == '.' || *p == '-' || *p == '_' || *p == '~') {
+			uri[n++] = (char)*p;
+		} else {
+			uri[n++] = '%';
+			uri[n++] = hex[*p >> 4];
+			uri[n++] = hex[*p & 15];
+		}
+	}
+	memcpy(uri + n, "?immutable=1", sizeof "?immutable=1");
+	rc = sqlite3_open_v2(uri, &db->sql, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	if (rc != SQLITE_OK)
+		return db->sql ? pt_diag_set(d, PT_EDB, 0, "", "cannot open the database: %s",
+					     sqlite3_errmsg(db->sql))
+			       : pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	sqlite3_extended_result_codes(db->sql, 1);
+	return PT_OK;
+}
+
+/* audit verify: the read-only open (no migration, no pragma that writes). */
+enum pt_err pt_db_open_readonly(const char *path, struct pt_db **out, struct pt_diag *d)
+{
+	struct migration *list = NULL;
+	struct pt_db *db = NULL;
+	struct stat sb;
+	long long version = 0, app_id = 0;
+	size_t n = 0;
+	enum pt_err err = PT_OK;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (!path || !path[0] || !out)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database path given");
+	if (d)
+		pt_strlcpy(d->file, path, sizeof d->file);
+	if (stat(path, &sb) != 0 && errno == ENOENT)
+		return pt_diag_put(d, PT_ENOTFOUND, 0, "",
+				   "database does not exist; run 'protect init' or 'protect demo' to "
+				   "create it");
+	db = calloc(1, sizeof *db);
+	if (!db || !(db->path = strdup(path))) {
+		free(db);
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	}
+	pt_strlcpy(db->actor_name, PT_ACTOR_SYSTEM, sizeof db->actor_name);
+	rc = sqlite3_open_v2(path, &db->sql, SQLITE_OPEN_READONLY, NULL);
+	if (rc != SQLITE_OK) {
+		err = db->sql ? pt_diag_set(d, PT_EDB, 0, "", "cannot open the database: %s",
+					    sqlite3_errmsg(db->sql))
+			      : pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	sqlite3_extended_result_codes(db->sql, 1);
+	sqlite3_busy_timeout(db->sql, PT_DB_BUSY_TIMEOUT_MS);
+	if ((err = migrations_find(&list, &n, d)) != PT_OK)
+		goto out;
+	err = pt_db_query_int(db, &stmts, ST_APPLICATION_ID, NULL, &app_id, d);
+	if (err != PT_OK && ((sqlite3_errcode(db->sql) & 0xff) == SQLITE_READONLY ||
+			     (sqlite3_errcode(db->sql) & 0xff) == SQLITE_CANTOPEN)) {
+		/* A WAL registry in a directory we may not write: SQLite cannot make its
+		 * -shm index. A copy without a -wal file holds every commit: read it as
+		 * immutable (no locks, no index). */
+		char wal[PATH_MAX + 8];
+		snprintf(wal, sizeof wal, "%s-wal", path);
+		if (stat(wal, &sb) == 0) {
+			err = pt_diag_set(d, PT_EDB, 0, "",
+					  "cannot read the database read-only: %s; copy it with its "
+					  "-wal and -shm files, or after every connection closed (no "
+					  "-wal file), or where the -shm file can be made",
+					  sqlite3_errmsg(db->sql));
+			goto out;
+		}
+		pt_db_close_sql(db);
+		if ((err = open_immutable(db, path, d)) != PT_OK)
+			goto out;
+		err = pt_db_query_int(db, &stmts, ST_APPLICATION_ID, NULL, &app_id, d);
+	}
+	if (err != PT_OK ||
+	    (err = pt_db_query_int(db, &stmts, ST_USER_VERSION, NULL, &version, d)) != PT_OK)
+		goto out;
+	if (app_id != PT_DB_APPLICATION_ID)
+		err = pt_diag_set(d, PT_EDB, 0, "",
+				  "a SQLite database, but not a protect registry (application_id %lld)",
+				  app_id);
+	else if (version > (long long)n)
+		err = pt_diag_set(d, PT_EDB, 0, "",
+				  "the database's schema version %lld is newer than %zu, the newest "
+				  "this protect knows; use a newer protect",
+				  version, n);
+out:
+	free(list);
 	if (err != PT_OK) {
 		pt_db_close(db);
 		return err;

@@ -22,6 +22,15 @@ struct pt_db; /**< an open registry (opaque) */
 enum pt_err pt_db_open(const char *path, int create, struct pt_db **out, struct pt_diag *d);
 
 /**
+ * Open the existing database at path read-only (SQLITE_OPEN_READONLY): no
+ * migration, no pragma that writes, so it works on a read-only copy in a
+ * directory the caller may not write (audit verify). A schema newer than
+ * this program knows, or a file that is not a registry, is PT_EDB; a
+ * missing file PT_ENOTFOUND. Every write on it fails. Close with pt_db_close.
+ */
+enum pt_err pt_db_open_readonly(const char *path, struct pt_db **out, struct pt_diag *d);
+
+/**
  * The schema version of the open database (PRAGMA user_version) in
  * *current and the newest migration built into this program in *latest
  * (either may be NULL). After a successful pt_db_open they are equal.

@@ -203,7 +203,13 @@ struct pt_db_tx_hooks {
 	enum pt_err (*commit_prepare)(struct pt_db *db, struct pt_diag *d);
 	enum pt_err (*done)(struct pt_db *db, int committed, struct pt_diag *d);
 	void (*free_state)(void *state);
+	/* audit: a savepoint inside the transaction was opened (PT_DB_SP_OPEN),
+	 * released (PT_DB_SP_RELEASE) or rolled back and released (PT_DB_SP_ROLLBACK) */
+	void (*savepoint)(struct pt_db *db, int event);
 };
+
+/** The events of pt_db_tx_hooks.savepoint. */
+enum { PT_DB_SP_OPEN, PT_DB_SP_RELEASE, PT_DB_SP_ROLLBACK };
 
 /** Register hooks (static, not copied) and their per-connection state (freed by hooks->free_state). */
 void pt_db_set_tx_hooks(struct pt_db *db, const struct pt_db_tx_hooks *hooks, void *state);
