@@ -800,7 +800,7 @@ enum pt_err pt_db_open_readonly(const char *path, struct pt_db **out, struct pt_
 		goto out;
 	}
 	sqlite3_extended_result_codes(db->sql, 1);
-	sqlite3_busy_timeout(db->sql, PT_DB_BUSY_TIMEOUT_MS);
+	sqlite3_busy_timeout(db->sql, PT_BUSY_WAIT_MS);
 	if ((err = migrations_find(&list, &n, d)) != PT_OK)
 		goto out;
 	err = pt_db_query_int(db, &stmts, ST_APPLICATION_ID, NULL, &app_id, d);
