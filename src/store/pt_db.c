@@ -574,6 +574,9 @@ static enum pt_err migrate_one(struct pt_db *db, const struct migration *m, stru
 	if ((err = pt_db_query_int(db, &stmts, ST_USER_VERSION, NULL, &version, d)) != PT_OK ||
 	    version >= m->version)
 		goto out;
+	/* Case-insensitive user names (issue 10): refuse, naming them, names that differ only in case. */
+	if (m->version == 10 && (err = pt_db_user_names_fold_check(db, d)) != PT_OK)
+		goto out;
 	rc = sqlite3_exec(db->sql, m->file->data, NULL, NULL, &errmsg);
 	if (rc != SQLITE_OK) {
 		err = pt_diag_set(d, pt_db_err_of(rc) == PT_OK ? PT_EDB : pt_db_err_of(rc), 0, "",

@@ -27,6 +27,7 @@ enum pt_db_module {
 	PT_DBM_AUDIT_READ, /**< pt_audit_read.c */
 	PT_DBM_RANKING,    /**< pt_ranking.c */
 	PT_DBM_RESETS,     /**< pt_resets.c */
+	PT_DBM_SECOND_FACTOR, /**< pt_second_factor_store.c (issue 10) */
 	PT_DBM_COUNT
 };
 
@@ -219,5 +220,12 @@ enum pt_err pt_db_user_from_row(sqlite3_stmt *st, int col, struct pt_user *u,
 /** One user by name (or by id when name is NULL) into *out; PT_ENOTFOUND naming name or id. */
 enum pt_err pt_db_user_lookup(struct pt_db *db, const char *name, long long id,
 			      struct pt_user *out, struct pt_diag *d);
+
+/**
+ * Before migration 010 (pt_user_store.c): PT_ECONFLICT naming every group of
+ * stored user names that differ only in case ("Alice, alice"), PT_OK when none.
+ */
+enum pt_err pt_db_user_names_fold_check(struct pt_db *db, struct pt_diag *d);
+
 
 #endif

@@ -1,5 +1,7 @@
 /* pt_user_store.c - organisations (types, partners) and users (roles,
  * argon2id passwords through libsodium), in SQLite. */
+#include <pthread.h>
+#include <pwquality.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +33,7 @@ enum user_stmt {
 	ST_USER_SET_HASH,
 	ST_USER_SET_ROLE,
 	ST_SESSIONS_OF_USER_DELETE,
+	ST_NAMES_FOLD_CLASH,
 	ST_COUNT
 };
 
@@ -46,12 +49,16 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_ORG_EXISTS] = "SELECT 1 FROM organisations WHERE id = ?1",
 	[ST_ORGS_ALL] = "SELECT id, name, type FROM organisations ORDER BY name, id",
 	[ST_USER_ADD] = "INSERT INTO users (name, password_hash, role, org_id, created, admin_by_system) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	[ST_USER_BY_NAME] = "SELECT " PT_DB_USER_COLUMNS "WHERE u.name = ?1",
+	[ST_USER_BY_NAME] = "SELECT " PT_DB_USER_COLUMNS "WHERE u.name = ?1 COLLATE NOCASE",
 	[ST_USER_BY_ID] = "SELECT " PT_DB_USER_COLUMNS "WHERE u.id = ?1",
 	[ST_USERS_ALL] = "SELECT " PT_DB_USER_COLUMNS "WHERE ?1 <= 0 OR u.org_id = ?1 ORDER BY u.name",
 	[ST_USER_SET_HASH] = "UPDATE users SET password_hash = ?2 WHERE id = ?1",
 	[ST_USER_SET_ROLE] = "UPDATE users SET role = ?2, admin_by_system = ?3 WHERE id = ?1",
 	[ST_SESSIONS_OF_USER_DELETE] = "DELETE FROM sessions WHERE user_id = ?1",
+	/* Groups of user names that differ only in case, as "Alice, alice; Bob, bob". */
+	[ST_NAMES_FOLD_CLASH] = "SELECT group_concat(names, '; ') FROM (SELECT group_concat(name, ', ') "
+		"AS names FROM (SELECT name FROM users ORDER BY lower(name), name) GROUP BY lower(name) "
+		"HAVING count(*) > 1 ORDER BY lower(name))",
 };
 
 static const struct pt_db_stmt_table stmts = {PT_DBM_USER, ST_COUNT, stmt_sql};
@@ -420,6 +427,52 @@ enum pt_err pt_password_check(const char *password, size_t len, struct pt_diag *
 	return PT_OK;
 }
 
+/* libpwquality (and cracklib under it) is not known to be thread-safe: one check at a time. */
+static pthread_mutex_t quality_lock = PTHREAD_MUTEX_INITIALIZER;
+
+enum pt_err pt_password_quality(const char *password, const char *user, struct pt_diag *d)
+{
+	pwquality_settings_t *settings;
+	char why[PWQ_MAX_ERROR_MESSAGE_LEN];
+	void *aux = NULL;
+	enum pt_err err = PT_OK;
+	int rc;
+
+	if ((err = pt_password_check(password, password ? strlen(password) : 0, d)) != PT_OK)
+		return err;
+	pthread_mutex_lock(&quality_lock);
+	/* libpwquality's defaults, never /etc/security/pwquality.conf (the same answer on every
+	 * machine), with no composition rules (NIST SP 800-63B 5.1.1.2): the length rule is
+	 * pt_password_check's; what is left is the dictionary and the user name. */
+	settings = pwquality_default_settings();
+	if (!settings) {
+		pthread_mutex_unlock(&quality_lock);
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory checking the password");
+	}
+	pwquality_set_int_value(settings, PWQ_SETTING_MIN_LENGTH, PT_PASSWORD_MIN);
+	pwquality_set_int_value(settings, PWQ_SETTING_DIFF_OK, 0);
+	pwquality_set_int_value(settings, PWQ_SETTING_MIN_CLASS, 0);
+	pwquality_set_int_value(settings, PWQ_SETTING_MAX_REPEAT, 0);
+	pwquality_set_int_value(settings, PWQ_SETTING_MAX_CLASS_REPEAT, 0);
+	pwquality_set_int_value(settings, PWQ_SETTING_MAX_SEQUENCE, 0);
+	pwquality_set_int_value(settings, PWQ_SETTING_DICT_CHECK, 1);
+	pwquality_set_int_value(settings, PWQ_SETTING_USER_CHECK, 1);
+	rc = pwquality_check(settings, password, NULL, user, &aux);
+	if (rc == PWQ_ERROR_CRACKLIB_CHECK && !aux) {
+		err = pt_diag_set(d, PT_EINTERNAL, 0, "password",
+				  "the dictionary of common passwords could not be read "
+				  "(install cracklib-runtime)");
+	} else if (rc < 0) {
+		const char *reason = pwquality_strerror(why, sizeof why, rc, aux);
+		err = pt_diag_set(d, PT_EINVAL, 0, "password",
+				  "too easy to guess: %s; choose another (a few unrelated words make a "
+				  "good one)", reason ? reason : "refused");
+	}
+	pwquality_free_settings(settings);
+	pthread_mutex_unlock(&quality_lock);
+	return err;
+}
+
 enum pt_err pt_password_hash(const char *password, size_t len, char *out, size_t out_size,
 			     struct pt_diag *d)
 {
@@ -688,4 +741,27 @@ enum pt_err pt_db_user_set_role_by(struct pt_db *db, const char *name, enum pt_r
 	err = pt_audit_append(db, "user.role", "users", u.name, detail, d);
 out:
 	return pt_db_end(db, err, d);
+}
+
+enum pt_err pt_db_user_names_fold_check(struct pt_db *db, struct pt_diag *d)
+{
+	char names[1024];
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	if ((err = pt_db_prepare(db, &stmts, ST_NAMES_FOLD_CLASH, &st, d)) != PT_OK)
+		return err;
+	names[0] = '\0';
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT)
+		pt_strlcpy(names, (const char *)sqlite3_column_text(st, 0), sizeof names);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return pt_db_fail(db, rc, d, "looking for user names that differ only in case");
+	if (!names[0])
+		return PT_OK;
+	return pt_diag_set(d, PT_ECONFLICT, 0, "name",
+			   "migration 010 makes user names unique without regard to case, but these "
+			   "users differ only in case: %s; rename or remove all but one of each (the "
+			   "sqlite3 shell), then open the registry again", names);
 }
