@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "pt_audit.h"
 #include "pt_store_int.h"
@@ -427,6 +428,9 @@ enum pt_err pt_password_check(const char *password, size_t len, struct pt_diag *
 	return PT_OK;
 }
 
+/* cracklib's dictionary as Debian's cracklib-runtime installs it. */
+#define CRACKLIB_DICT "/var/cache/cracklib/cracklib_dict"
+
 /* libpwquality (and cracklib under it) is not known to be thread-safe: one check at a time. */
 static pthread_mutex_t quality_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -457,11 +461,15 @@ enum pt_err pt_password_quality(const char *password, const char *user, struct p
 	pwquality_set_int_value(settings, PWQ_SETTING_MAX_SEQUENCE, 0);
 	pwquality_set_int_value(settings, PWQ_SETTING_DICT_CHECK, 1);
 	pwquality_set_int_value(settings, PWQ_SETTING_USER_CHECK, 1);
-	rc = pwquality_check(settings, password, NULL, user, &aux);
-	if (rc == PWQ_ERROR_CRACKLIB_CHECK && !aux) {
+	pwquality_set_str_value(settings, PWQ_SETTING_DICT_PATH, CRACKLIB_DICT);
+	/* cracklib answers a missing dictionary as a failed check: look for it first. */
+	rc = access(CRACKLIB_DICT ".pwd", R_OK) == 0 ? pwquality_check(settings, password, NULL, user, &aux)
+						      : 1;
+	if (rc == 1 && access(CRACKLIB_DICT ".pwd", R_OK) != 0) {
 		err = pt_diag_set(d, PT_EINTERNAL, 0, "password",
-				  "the dictionary of common passwords could not be read "
-				  "(install cracklib-runtime)");
+				  "the dictionary of common passwords (%s.pwd) cannot be read; install "
+				  "cracklib-runtime",
+				  CRACKLIB_DICT);
 	} else if (rc < 0) {
 		const char *reason = pwquality_strerror(why, sizeof why, rc, aux);
 		err = pt_diag_set(d, PT_EINVAL, 0, "password",
