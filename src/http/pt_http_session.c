@@ -190,9 +190,8 @@ static void login_fail_reply(struct pt_req *r, enum pt_err err, const struct pt_
 	}
 	if (err == PT_ENOTFOUND || err == PT_EINVAL) {
 		pt_throttle_fail(r->srv->throttle, key, PT_THROTTLE_ADDR_FAILS, now);
-		if (d->field[0] && strcmp(d->field, "code") != 0 && strcmp(d->field, "pending_token") != 0)
-			pt_reply_error(r, 401, NULL, 0, "wrong user name or password");
-		else if (d->field[0])
+		/* A wrong code or pending token says so; anything else about the password does not. */
+		if (strcmp(d->field, "code") == 0 || strcmp(d->field, "pending_token") == 0)
 			pt_reply_error(r, 401, d->field, 0, "%s", d->msg);
 		else
 			pt_reply_error(r, 401, NULL, 0, "wrong user name or password");

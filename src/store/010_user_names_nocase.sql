@@ -1,6 +1,6 @@
 -- 010_user_names_nocase.sql - user names are unique without regard to case
 -- ("Alice" and "alice" are one user; log-in and the failure counts fold case).
--- Before this runs, src/store/pt_db.c asks pt_db_user_names_fold_check: when two
+-- Before this runs, src/store/pt_db.c (names_fold_check) looks for clashes: when two
 -- stored users differ only in case, the migration is refused with a message naming
 -- them (nothing is merged silently); rename or remove all but one of each, then
 -- open the registry again.

@@ -221,11 +221,4 @@ enum pt_err pt_db_user_from_row(sqlite3_stmt *st, int col, struct pt_user *u,
 enum pt_err pt_db_user_lookup(struct pt_db *db, const char *name, long long id,
 			      struct pt_user *out, struct pt_diag *d);
 
-/**
- * Before migration 010 (pt_user_store.c): PT_ECONFLICT naming every group of
- * stored user names that differ only in case ("Alice, alice"), PT_OK when none.
- */
-enum pt_err pt_db_user_names_fold_check(struct pt_db *db, struct pt_diag *d);
-
-
 #endif

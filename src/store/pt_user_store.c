@@ -34,7 +34,6 @@ enum user_stmt {
 	ST_USER_SET_HASH,
 	ST_USER_SET_ROLE,
 	ST_SESSIONS_OF_USER_DELETE,
-	ST_NAMES_FOLD_CLASH,
 	ST_COUNT
 };
 
@@ -56,10 +55,6 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_USER_SET_HASH] = "UPDATE users SET password_hash = ?2 WHERE id = ?1",
 	[ST_USER_SET_ROLE] = "UPDATE users SET role = ?2, admin_by_system = ?3 WHERE id = ?1",
 	[ST_SESSIONS_OF_USER_DELETE] = "DELETE FROM sessions WHERE user_id = ?1",
-	/* Groups of user names that differ only in case, as "Alice, alice; Bob, bob". */
-	[ST_NAMES_FOLD_CLASH] = "SELECT group_concat(names, '; ') FROM (SELECT group_concat(name, ', ') "
-		"AS names FROM (SELECT name FROM users ORDER BY lower(name), name) GROUP BY lower(name) "
-		"HAVING count(*) > 1 ORDER BY lower(name))",
 };
 
 static const struct pt_db_stmt_table stmts = {PT_DBM_USER, ST_COUNT, stmt_sql};
@@ -749,27 +744,4 @@ enum pt_err pt_db_user_set_role_by(struct pt_db *db, const char *name, enum pt_r
 	err = pt_audit_append(db, "user.role", "users", u.name, detail, d);
 out:
 	return pt_db_end(db, err, d);
-}
-
-enum pt_err pt_db_user_names_fold_check(struct pt_db *db, struct pt_diag *d)
-{
-	char names[1024];
-	sqlite3_stmt *st;
-	enum pt_err err;
-	int rc;
-	if ((err = pt_db_prepare(db, &stmts, ST_NAMES_FOLD_CLASH, &st, d)) != PT_OK)
-		return err;
-	names[0] = '\0';
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT)
-		pt_strlcpy(names, (const char *)sqlite3_column_text(st, 0), sizeof names);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return pt_db_fail(db, rc, d, "looking for user names that differ only in case");
-	if (!names[0])
-		return PT_OK;
-	return pt_diag_set(d, PT_ECONFLICT, 0, "name",
-			   "migration 010 makes user names unique without regard to case, but these "
-			   "users differ only in case: %s; rename or remove all but one of each (the "
-			   "sqlite3 shell), then open the registry again", names);
 }
