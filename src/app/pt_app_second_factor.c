@@ -304,9 +304,10 @@ enum pt_err pt_app_second_factor_enrol(const struct pt_caller *c, struct pt_db *
 	int64_t now = now_of(c);
 	enum pt_err err;
 
+	if (out)
+		memset(out, 0, sizeof *out);
 	if (!db || !out)
 		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no output");
-	memset(out, 0, sizeof *out);
 	if ((err = libs_ready(d)) != PT_OK)
 		return err;
 	if (token && (err = pt_db_login_pending_get(db, token, now, &user_id, d)) != PT_OK)

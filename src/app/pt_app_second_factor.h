@@ -80,7 +80,8 @@ enum pt_err pt_app_login_finish(const struct pt_caller *c, struct pt_db *db, con
  * Start enrolment: a new random 160-bit TOTP secret for the user of the
  * pending log-in token, or for the caller (c->who.user_id) when token is
  * NULL, stored unconfirmed; its otpauth:// URI and QR code into *out.
- * PT_ECONFLICT when the user has a confirmed second factor already.
+ * PT_ECONFLICT when the user has a confirmed second factor already. *out is
+ * overwritten (clear a used one first); on failure it holds nothing.
  */
 enum pt_err pt_app_second_factor_enrol(const struct pt_caller *c, struct pt_db *db,
 				       const char *token, struct pt_app_enrolment *out,

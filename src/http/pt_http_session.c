@@ -304,7 +304,7 @@ static void enrolment_reply(struct pt_req *r, enum pt_err err, struct pt_app_enr
 void pt_h_session_enrolment(struct pt_req *r)
 {
 	const char *token = json_string_value(json_object_get(r->json, "pending_token"));
-	struct pt_app_enrolment e;
+	struct pt_app_enrolment e = {{0}, {0}, NULL};
 	struct pt_caller c;
 	struct pt_diag d = PT_DIAG_INIT;
 	pt_api_caller(r, &c);
@@ -313,7 +313,7 @@ void pt_h_session_enrolment(struct pt_req *r)
 
 void pt_h_account_second_factor(struct pt_req *r)
 {
-	struct pt_app_enrolment e;
+	struct pt_app_enrolment e = {{0}, {0}, NULL};
 	struct pt_caller c;
 	struct pt_diag d = PT_DIAG_INIT;
 	pt_api_caller(r, &c);

@@ -211,6 +211,7 @@ static void test_voluntary_enrolment(void)
 	pt_user_principal(&u, &c.who);
 	CHECK_INT(pt_app_second_factor_enrol(&c, db, NULL, &e, &d), PT_OK);
 	code_at(e.secret, T0, code);
+	pt_app_enrolment_clear(&e);
 	CHECK_INT(pt_app_second_factor_confirm(&c, db, "000000x", &l, &d), PT_ENOTFOUND);
 	CHECK_INT(pt_app_second_factor_confirm(&c, db, code, &l, &d), PT_OK);
 	CHECK_INT(l.n_recovery, PT_RECOVERY_CODES);
