@@ -150,6 +150,14 @@ static void reply_429(struct pt_req *r, long wait)
 	pt_reply_header(r, "Retry-After", text);
 }
 
+/* The per-address throttle's key of a log-in step (the password or the second factor's code). */
+static void login_throttle_key(struct pt_req *r, char *key, size_t size)
+{
+	char addr[64];
+	client_address(r, addr, sizeof addr);
+	snprintf(key, size, "addr:%s", addr);
+}
+
 /* The answer of a log-in step (the second factor, issue 10): a session, or the next step. */
 static void login_reply(struct pt_req *r, const struct pt_app_login *l)
 {
@@ -205,7 +213,7 @@ void pt_h_session_post(struct pt_req *r)
 	const char *user = json_string_value(json_object_get(r->json, "user"));
 	const char *password = json_string_value(json_object_get(r->json, "password"));
 	const char *code = json_string_value(json_object_get(r->json, "code"));
-	char addr[64], key[80];
+	char key[80];
 	struct pt_app_login *login;
 	struct pt_caller c;
 	struct pt_diag d = PT_DIAG_INIT;
@@ -214,8 +222,7 @@ void pt_h_session_post(struct pt_req *r)
 	long wait;
 
 	pt_api_caller(r, &c);
-	client_address(r, addr, sizeof addr);
-	snprintf(key, sizeof key, "addr:%s", addr);
+	login_throttle_key(r, key, sizeof key);
 	if ((wait = pt_throttle_wait(r->srv->throttle, key, now)) > 0) {
 		reply_429(r, wait);
 		return;
@@ -258,7 +265,7 @@ void pt_h_session_second_factor(struct pt_req *r)
 {
 	const char *token = json_string_value(json_object_get(r->json, "pending_token"));
 	const char *code = json_string_value(json_object_get(r->json, "code"));
-	char addr[64], key[80];
+	char key[80];
 	struct pt_app_login *login;
 	struct pt_caller c;
 	struct pt_diag d = PT_DIAG_INIT;
@@ -267,8 +274,7 @@ void pt_h_session_second_factor(struct pt_req *r)
 	long wait;
 
 	pt_api_caller(r, &c);
-	client_address(r, addr, sizeof addr);
-	snprintf(key, sizeof key, "addr:%s", addr);
+	login_throttle_key(r, key, sizeof key);
 	if ((wait = pt_throttle_wait(r->srv->throttle, key, now)) > 0) {
 		reply_429(r, wait);
 		return;
