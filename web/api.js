@@ -17,6 +17,7 @@ export class ApiError extends Error {
     let detail = this.message.replace(/^line \d+: /, '');
     if (this.field && detail.startsWith(this.field + ': ')) detail = detail.slice(this.field.length + 2);
     this.detail = detail;
+    this.body = body || null;   // the whole answer (a log-in's second step reads it)
   }
 }
 
@@ -128,6 +129,30 @@ export async function whoami() {
 export async function logout() {
   try { await call('DELETE', '/session'); } finally { csrfToken = null; }
 }
+
+/* ---- the second factor (issue 10, docs/api.md "Second factor") ----
+   A log-in that needs a code answers 401 {error, second_factor: "code"|"enrol",
+   pending_token, expires}; loginStep returns that body as {pending} instead of throwing.
+   Enrolment: {secret, otpauth_uri, qr_svg}; the first code answers the session with
+   recovery_codes (shown once). */
+
+export async function loginStep(user, password) {
+  try {
+    return { session: await login(user, password) };
+  } catch (e) {
+    if (e.status === 401 && e.body && e.body.second_factor && e.body.pending_token) return { pending: e.body };
+    throw e;
+  }
+}
+export async function loginCode(pendingToken, code) {
+  const s = await call('POST', '/session/second-factor', { json: { pending_token: pendingToken, code } });
+  csrfToken = s.csrf_token;
+  return s;
+}
+export const loginEnrolment = (pendingToken) => call('POST', '/session/enrolment', { json: { pending_token: pendingToken } });
+export const accountEnrolment = () => call('POST', '/account/second-factor', { json: {} });
+/** {recovery_codes} */
+export const accountConfirm = (code) => call('POST', '/account/second-factor/confirm', { json: { code } });
 
 /* ---- sites ----
    A site: {id, name, kind, sector, owner, lat, lon, region, capacity, peak_occupancy,

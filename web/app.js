@@ -12,6 +12,7 @@ import { renderAudit } from './audit.js';
 import { renderUsers } from './users.js';
 import { renderPlan } from './plan.js';
 import { renderRegister } from './register.js';
+import { renderAccount } from './account.js';
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -57,6 +58,7 @@ const ROUTES = [
   { re: /^#\/import$/, view: 'import', title: 'Import', nav: 'Import', href: '#/import', allowed: canImport, draw: () => renderImport(main, ctx) },
   { re: /^#\/audit$/, view: 'audit', title: 'Audit log', nav: 'Audit log', href: '#/audit', allowed: canReadAudit, draw: () => renderAudit(main, ctx) },
   { re: /^#\/users$/, view: 'users', title: 'Users', nav: 'Users', href: '#/users', allowed: canManageUsers, draw: () => renderUsers(main, ctx) },
+  { re: /^#\/account$/, view: 'account', title: 'Your account', draw: () => renderAccount(main, ctx) },  // issue 10: the second factor
   { re: /^#\/(\?.*)?$/, view: 'dashboard', title: 'Dashboard', nav: 'Dashboard', href: '#/', draw: (m) => renderDashboard(main, ctx, new URLSearchParams((m[1] || '').slice(1))) },
 ];
 
@@ -110,6 +112,7 @@ function drawWho() {
       el('span', { class: 'who-role' }, `${ROLE_NAMES[u.role] || u.role} · `,
         el('span', { dataset: { testid: 'user-org' } }, org.name || ''),
         org.type ? ` (${ORG_TYPES[org.type] || org.type})` : '')),
+    el('a', { href: '#/account', class: 'btn btn-quiet', dataset: { testid: 'account' } }, 'Account'),
     el('button', { type: 'button', class: 'btn btn-quiet', onclick: logOut }, 'Log out'));
 }
 

@@ -154,6 +154,9 @@ enum pt_err pt_app_registry_init(const struct pt_caller *c, struct pt_db *db, st
 	err = pt_db_seed(db, &cat, (const char *const *)keys, (const char *const *)values, n, d);
 	if (err == PT_OK)
 		err = seed_measures(db, &cat, d);
+	/* Issue 10: a registry made by init requires a second factor (kept if set already). */
+	if (err == PT_OK)
+		err = pt_db_auth_setting_set(db, "second_factor", "required", 1, d);
 out:
 	pt_settings_free(keys, values, n);
 	pt_app_catalogs_clear(&cat);
@@ -409,6 +412,9 @@ enum pt_err pt_app_registry_demo(const struct pt_caller *c, struct pt_db *db,
 	if ((err = pt_db_catalogs_load(db, &cat, d)) != PT_OK ||
 	    (err = demo_sites_load(db, &cat, d)) != PT_OK ||
 	    (err = demo_assessments_load(db, &cat, d)) != PT_OK ||
+	    /* Issue 10: the demo's documented log-ins (demo-NAME, no second factor) keep working. */
+	    (err = pt_db_auth_setting_set(db, "second_factor", "optional", 0, d)) != PT_OK ||
+	    (err = pt_db_auth_setting_set(db, "demo_passwords", "1", 0, d)) != PT_OK ||
 	    (err = demo_orgs_load(db, d)) != PT_OK || (err = demo_users_load(db, d)) != PT_OK ||
 	    (err = demo_site_measures_load(db, d)) != PT_OK)
 		goto out;

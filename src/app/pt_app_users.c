@@ -11,6 +11,7 @@
 #include "../store/pt_store.h"
 #include "../store/pt_users.h"
 #include "pt_app_audit.h"
+#include "pt_app_second_factor.h"
 
 /* The time of c's writes. */
 static int64_t now_of(const struct pt_caller *c)
@@ -215,6 +216,22 @@ enum pt_err pt_app_user_get(const struct pt_caller *c, struct pt_db *db, const c
 	return PT_OK;
 }
 
+/*
+ * A new password for user name: its length, then the dictionary of common
+ * passwords and the user's own name (pt_password_quality, NIST SP 800-63B
+ * 5.1.1.2); the demo's documented "demo-NAME" passes in the demo only.
+ */
+static enum pt_err password_allowed(struct pt_db *db, const char *name, const char *password,
+				    struct pt_diag *d)
+{
+	enum pt_err err;
+	if ((err = pt_password_check(password, password ? strlen(password) : 0, d)) != PT_OK)
+		return err;
+	if (pt_app_demo_password(db, name, password))
+		return PT_OK;
+	return pt_password_quality(password, name, d);
+}
+
 enum pt_err pt_app_user_create(const struct pt_caller *c, struct pt_db *db,
 			       const struct pt_user_new *in, struct pt_user *out,
 			       struct pt_diag *d)
@@ -231,6 +248,9 @@ enum pt_err pt_app_user_create(const struct pt_caller *c, struct pt_db *db,
 						  in->org_id),
 				      d);
 	}
+	if (pt_user_name_valid(in->name) &&
+	    (err = password_allowed(db, in->name, in->password, d)) != PT_OK)
+		return err;
 	pt_app_act(c, db);
 	err = pt_db_user_add_by(db, in->name, in->password, in->role, in->org_id, c->who.system,
 				NULL, d);
@@ -326,6 +346,8 @@ enum pt_err pt_app_user_update(const struct pt_caller *c, struct pt_db *db, cons
 						  "your role may not make this change to user %s",
 						  u.name),
 				      d);
+	if (in->password && (err = password_allowed(db, u.name, in->password, d)) != PT_OK)
+		return err;
 	w.c = c;
 	w.u = &u;
 	w.in = in;

@@ -40,7 +40,8 @@ static const struct pt_cli_command commands[] = {
 	{"user", pt_cmd_user,
 	 "user add NAME --org ORGANISATION --role ROLE [--password-stdin]\n"
 	 "       user list [--org ORGANISATION] [--format table|csv|json]\n"
-	 "       user passwd NAME [--password-stdin] | user role NAME ROLE",
+	 "       user passwd NAME [--password-stdin] | user role NAME ROLE\n"
+	 "       user reset-2fa NAME | user second-factor [required|optional]",
 	 "manage users (the password is read from standard input, or asked on the terminal)"},
 	{"org", pt_cmd_org,
 	 "org add NAME --type government|operator|private_security|ngo [--partner ORG]...\n"

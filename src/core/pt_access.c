@@ -386,3 +386,23 @@ int pt_access_appointed_admin(enum pt_role role, int granted_by_system)
 {
 	return role == PT_ROLE_ADMIN && granted_by_system;
 }
+
+/* ---- the second factor at log-in (issue 10) ---- */
+
+int pt_access_second_factor_required(enum pt_role role)
+{
+	switch (role) {
+	case PT_ROLE_ADMIN:
+	case PT_ROLE_COORDINATOR:
+	case PT_ROLE_ANALYST:
+		return 1;
+	case PT_ROLE_OPERATOR:
+	case PT_ROLE_VIEWER:
+	case PT_ROLE_PIO:
+	case PT_ROLE_FACILITATOR:
+	case PT_ROLE_PLAYER:
+	case PT_ROLE_EVALUATOR:
+		return 0;
+	}
+	return 1;
+}

@@ -340,4 +340,15 @@ enum pt_access pt_access_register_approve(const struct pt_principal *who);
  */
 enum pt_access pt_access_hidden_counts(const struct pt_principal *who);
 
+/* ---- the second factor at log-in (issue 10) ---- */
+
+/**
+ * Must a user of role log in with a second factor when the registry
+ * requires one (its log-in setting second_factor is "required")? Admins,
+ * coordinators and analysts: they manage users or read across
+ * organisations. Any other role may enrol but need not. 1 or 0 (a role out
+ * of range: 1).
+ */
+int pt_access_second_factor_required(enum pt_role role);
+
 #endif

@@ -66,6 +66,11 @@ json_t *pt_api_list(json_t *items, size_t offset, size_t shown, size_t total);
 void pt_h_session_post(struct pt_req *r);
 void pt_h_session_get(struct pt_req *r);
 void pt_h_session_delete(struct pt_req *r);
+/* The second factor (issue 10): the log-in's second step, enrolment (pt_http_session.c). */
+void pt_h_session_second_factor(struct pt_req *r);
+void pt_h_session_enrolment(struct pt_req *r);
+void pt_h_account_second_factor(struct pt_req *r);
+void pt_h_account_second_factor_confirm(struct pt_req *r);
 void pt_h_sites_list(struct pt_req *r);
 void pt_h_site_get(struct pt_req *r);
 void pt_h_site_patch(struct pt_req *r);

@@ -26,6 +26,7 @@ enum db_stmt {
 	ST_USER_VERSION,
 	ST_APPLICATION_ID,
 	ST_TABLE_COUNT,
+	ST_NAMES_FOLD_CLASH,
 	ST_COUNT
 };
 
@@ -40,6 +41,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_USER_VERSION] = "PRAGMA user_version",
 	[ST_APPLICATION_ID] = "PRAGMA application_id",
 	[ST_TABLE_COUNT] = "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+	/* Issue 10, before migration 010: user names that differ only in case, "Alice, alice; BOB, bob". */
+	[ST_NAMES_FOLD_CLASH] = "SELECT group_concat(names, '; ') FROM (SELECT group_concat(name, ', ') "
+		"AS names FROM (SELECT name FROM users ORDER BY lower(name), name) GROUP BY lower(name) "
+		"HAVING count(*) > 1 ORDER BY lower(name))",
 };
 
 static const struct pt_db_stmt_table stmts = {PT_DBM_DB, ST_COUNT, stmt_sql};
@@ -577,6 +582,33 @@ out:
 	return err;
 }
 
+/*
+ * Before migration 010 (issue 10): PT_ECONFLICT naming every group of stored
+ * user names that differ only in case, so nothing is merged silently.
+ */
+static enum pt_err names_fold_check(struct pt_db *db, struct pt_diag *d)
+{
+	char names[1024];
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	if ((err = pt_db_prepare(db, &stmts, ST_NAMES_FOLD_CLASH, &st, d)) != PT_OK)
+		return err;
+	names[0] = '\0';
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT)
+		pt_strlcpy(names, (const char *)sqlite3_column_text(st, 0), sizeof names);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return pt_db_fail(db, rc, d, "looking for user names that differ only in case");
+	if (!names[0])
+		return PT_OK;
+	return pt_diag_set(d, PT_ECONFLICT, 0, "name",
+			   "migration 010 makes user names unique without regard to case, but these "
+			   "users differ only in case: %s; rename or remove all but one of each (the "
+			   "sqlite3 shell), then open the registry again", names);
+}
+
 /* Apply migration m if the database is still below its version (one transaction). */
 static enum pt_err migrate_one(struct pt_db *db, const struct migration *m, struct pt_diag *d)
 {
@@ -590,6 +622,9 @@ static enum pt_err migrate_one(struct pt_db *db, const struct migration *m, stru
 	/* Read again under the write lock: another process may have migrated meanwhile. */
 	if ((err = pt_db_query_int(db, &stmts, ST_USER_VERSION, NULL, &version, d)) != PT_OK ||
 	    version >= m->version)
+		goto out;
+	/* Case-insensitive user names (issue 10): refuse, naming them, names that differ only in case. */
+	if (m->version == 10 && (err = names_fold_check(db, d)) != PT_OK)
 		goto out;
 	rc = sqlite3_exec(db->sql, m->file->data, NULL, NULL, &errmsg);
 	if (rc != SQLITE_OK && pt_db_err_of(rc) == PT_EBUSY) {

@@ -27,6 +27,7 @@ enum pt_db_module {
 	PT_DBM_AUDIT_READ, /**< pt_audit_read.c */
 	PT_DBM_RANKING,    /**< pt_ranking.c */
 	PT_DBM_RESETS,     /**< pt_resets.c */
+	PT_DBM_SECOND_FACTOR, /**< pt_second_factor_store.c (issue 10) */
 	PT_DBM_COUNT
 };
 

@@ -659,6 +659,21 @@ static void test_see_user_and_red_maker(void)
 	CHECK(!pt_access_appointed_admin(PT_ROLE_COORDINATOR, 1));
 }
 
+/* The second factor at log-in (issue 10): which roles must have one, written out by hand. */
+static void test_second_factor_roles(void)
+{
+	CHECK_INT(pt_access_second_factor_required(PT_ROLE_ADMIN), 1);
+	CHECK_INT(pt_access_second_factor_required(PT_ROLE_COORDINATOR), 1);
+	CHECK_INT(pt_access_second_factor_required(PT_ROLE_ANALYST), 1);
+	CHECK_INT(pt_access_second_factor_required(PT_ROLE_OPERATOR), 0);
+	CHECK_INT(pt_access_second_factor_required(PT_ROLE_VIEWER), 0);
+	CHECK_INT(pt_access_second_factor_required(PT_ROLE_PIO), 0);
+	CHECK_INT(pt_access_second_factor_required(PT_ROLE_FACILITATOR), 0);
+	CHECK_INT(pt_access_second_factor_required(PT_ROLE_PLAYER), 0);
+	CHECK_INT(pt_access_second_factor_required(PT_ROLE_EVALUATOR), 0);
+	CHECK_INT(pt_access_second_factor_required((enum pt_role)99), 1);
+}
+
 int main(void)
 {
 	RUN(test_matrix);
@@ -672,5 +687,6 @@ int main(void)
 	RUN(test_plan_decisions);
 	RUN(test_read_audited);
 	RUN(test_see_user_and_red_maker);
+	RUN(test_second_factor_roles);
 	return TEST_SUMMARY("test_access");
 }
