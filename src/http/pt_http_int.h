@@ -57,6 +57,7 @@ struct pt_http_server {
 	struct pt_addr proxy;             /* cfg.proxy parsed */
 	int proxy_set;
 	char proxy_header[64];
+	char db_dir[4096], cwd[4096]; /* never in an answer (pt_http_names_path) */
 };
 
 struct pt_req;
@@ -294,6 +295,10 @@ void pt_reply_bodies_full(struct pt_req *r);
 void *pt_http_uri_logged(void *cls, const char *uri, struct MHD_Connection *conn);
 /** Nonzero when r's target held a NUL byte (MHD cut the text there). */
 int pt_req_target_has_nul(const struct pt_req *r);
+/** Note the server's directories that no answer may name (the database's, the working one). */
+void pt_http_paths_note(struct pt_http_server *s);
+/** Nonzero when msg names a directory of the server or its database path (pt_reply_error then withholds it). */
+int pt_http_names_path(const struct pt_http_server *s, const char *msg);
 /** Milliseconds on a monotonic clock. */
 long long pt_http_now_ms(void);
 

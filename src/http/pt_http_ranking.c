@@ -46,8 +46,10 @@ static int reply_kept(struct pt_req *r, const struct pt_snapshot *snap, const st
 	pt_api_caller(r, &c);
 	if ((err = pt_app_view_audit(&c, r->db, snap, view->bits, 0, SIZE_MAX, action, &d)) !=
 	    PT_OK) {
-		pt_reply_error(r, 500, NULL, 0, "the read could not be audited, so it is not answered: %s",
-			       d.msg[0] ? d.msg : pt_strerror(err));
+		/* The detail (it may name the key file's path) goes to the log, not to the client. */
+		fprintf(stderr, "protect serve: the read could not be audited: %s\n",
+			d.msg[0] ? d.msg : pt_strerror(err));
+		pt_reply_error(r, 500, NULL, 0, "the read could not be audited, so it is not answered");
 		pt_cache_body_release(cached);
 		return 1;
 	}

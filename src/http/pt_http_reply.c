@@ -121,6 +121,15 @@ void pt_reply_error(struct pt_req *r, unsigned status, const char *field, long l
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	if (r->srv && pt_http_names_path(r->srv, msg)) {
+		/* No answer names a path of the server (issue 10): the detail goes to the log. */
+		fprintf(stderr, "protect serve: a %u answer named a path of the server; sent as 500: %s\n",
+			status, msg);
+		status = 500;
+		field = NULL;
+		line = 0;
+		snprintf(msg, sizeof msg, "internal error (the server's log has the detail)");
+	}
 	o = json_object();
 	if (o) {
 		json_object_set_new(o, "error", json_string(msg));

@@ -549,6 +549,7 @@ static enum pt_err limits_setup(struct pt_http_server *s, struct pt_diag *d)
 			return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 		s->proxy_set = 1;
 	}
+	pt_http_paths_note(s);
 	c->proxy = NULL; /* the caller's text: only the parsed form is kept */
 	c->proxy_header = s->proxy_set ? s->proxy_header : NULL;
 	return PT_OK;
