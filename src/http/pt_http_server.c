@@ -251,6 +251,7 @@ static int on_headers(struct pt_req *r)
 	const char *clen, *ctype;
 	struct query_walk w;
 
+	r->rate_mark_ms = pt_http_now_ms(); /* a body's first rate window starts now */
 	if (pt_req_target_has_nul(r)) {
 		pt_reply_error(r, 400, NULL, 0, "the request target holds a NUL byte");
 		return 1;
@@ -326,13 +327,10 @@ static int on_headers(struct pt_req *r)
 			return 1;
 		}
 	}
-	if (r->body_max) {
-		/* A declared length is held from now on, so a full budget answers before the body. */
-		r->rate_mark_ms = pt_http_now_ms();
-		if (r->body_expect && !pt_body_reserve(r->srv, r, r->body_expect + 1)) {
-			pt_reply_bodies_full(r);
-			return 1;
-		}
+	/* A declared length is held from now on, so a full budget answers before the body. */
+	if (r->body_max && r->body_expect && !pt_body_reserve(r->srv, r, r->body_expect + 1)) {
+		pt_reply_bodies_full(r);
+		return 1;
 	}
 	return 0;
 }
