@@ -30,7 +30,7 @@ struct pt_http_config {
 	const char *vendor_dir; /**< Debian's JavaScript packages; NULL = "/usr/share/javascript" */
 	unsigned shutdown_timeout_ms; /**< longest wait for in-flight requests at stop; 0 = 30000 */
 	/* Resource limits and the TLS proxy (issue 10); zeroed fields take the defaults above. */
-	size_t body_budget;       /**< bytes of request bodies held at once across all connections */
+	size_t body_budget;       /**< bytes of request bodies held at once across all connections (0: 64 MiB or 4 x upload_max, the larger) */
 	unsigned connections_max; /**< open connections */
 	unsigned per_address_max; /**< open connections per client address (behind the proxy: requests) */
 	unsigned idle_timeout_s;  /**< a connection idle this long is closed */

@@ -510,8 +510,10 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 static enum pt_err limits_setup(struct pt_http_server *s, struct pt_diag *d)
 {
 	struct pt_http_config *c = &s->cfg;
-	if (!c->body_budget)
-		c->body_budget = PT_HTTP_BODY_BUDGET_DEFAULT;
+	if (!c->body_budget) /* 64 MiB, or four uploads of the upload limit when that is more */
+		c->body_budget = c->upload_max > PT_HTTP_BODY_BUDGET_DEFAULT / 4
+					 ? 4 * c->upload_max
+					 : PT_HTTP_BODY_BUDGET_DEFAULT;
 	if (!c->connections_max)
 		c->connections_max = PT_HTTP_CONNECTIONS_DEFAULT;
 	if (!c->per_address_max)

@@ -406,7 +406,24 @@ def t_nul_target(res, port, protect, db):
     res.eq(status_of(raw), 200, "an escaped %00 in a static query is just text")
 
 
+def t_serve_options(res, port, protect, db):
+    """Bad resource options are refused with the option named (64 usage, 65 bad value)."""
+    for args, status, text in ((["--per-address-max", "0"], 64, "--per-address-max: '0'"),
+                               (["--idle-timeout", "x"], 64, "--idle-timeout: 'x'"),
+                               (["--body-min-rate", "-1"], 64, "--body-min-rate: '-1'"),
+                               (["--connections-max", "100001"], 64, "--connections-max: '100001'"),
+                               (["--body-budget", "0"], 64, "--body-budget: '0'"),
+                               (["--proxy-header", "X-Real-IP"], 64, "--proxy-header needs --proxy"),
+                               (["--proxy", "proxy.example"], 65, "proxy: 'proxy.example' is not an IPv4 or IPv6 address"),
+                               (["--proxy", "127.0.0.2", "--proxy-header", "X Y"], 65, "proxy-header: 'X Y' is not a header name"),
+                               (["--upload-max", str(32 * MIB), "--body-budget", str(32 * MIB)], 65,
+                                "body-budget: the body budget (33554432 bytes) must hold one upload")):
+        rc, out, err = run_protect(protect, "--db", db, "serve", "--port", "0", *args)
+        res.eq(rc, status, "serve %s" % " ".join(args))
+        res.check(text in err, "serve %s says %r: %r" % (" ".join(args), text, err[-300:]))
+
+
 TESTS = [("import-right-first", t_import_right_first), ("body-budget", t_body_budget),
          ("per-address", t_per_address), ("idle-and-rate", t_idle_and_rate), ("proxy", t_proxy),
          ("tls-cookie", t_tls_cookie), ("bind-warning", t_bind_warning), ("no-path", t_no_path),
-         ("nul-target", t_nul_target)]
+         ("nul-target", t_nul_target), ("serve-options", t_serve_options)]
