@@ -332,6 +332,7 @@ static int on_headers(struct pt_req *r)
 		pt_reply_bodies_full(r);
 		return 1;
 	}
+	r->rate_mark_ms = pt_http_now_ms(); /* the checks above may have waited for the database */
 	return 0;
 }
 
@@ -345,7 +346,8 @@ static enum MHD_Result body_take(struct pt_req *r, const char *upload, size_t n)
 	struct pt_http_server *s = r->srv;
 	long long now = pt_http_now_ms(), span = now - r->rate_mark_ms;
 	r->body_seen += n;
-	if (span >= PT_HTTP_RATE_WINDOW_MS) {
+	/* A body that is all in is never cut (the server may have been slow to read it). */
+	if (span >= PT_HTTP_RATE_WINDOW_MS && !(r->body_expect && r->body_seen >= r->body_expect)) {
 		if ((unsigned long long)(r->body_seen - r->rate_mark_seen) * 1000ULL <
 		    (unsigned long long)s->cfg.body_min_rate * (unsigned long long)span)
 			return MHD_NO; /* too slow: the connection is closed */
