@@ -247,7 +247,7 @@ long long pt_http_now_mono(void);
 /** Seconds since the epoch (for sessions and the audit log). */
 long long pt_http_now_wall(void);
 
-/* ---- Limits (issue 10): pt_http_limits.c ---- */
+/* ---- Limits (issue 10): pt_http_limits.c (the paths: pt_http_reply.c) ---- */
 #define PT_HTTP_RATE_WINDOW_MS 5000 /**< a body's rate is measured over windows this long */
 
 /** a from a socket address (IPv4 mapped). 0 for another family or NULL. */

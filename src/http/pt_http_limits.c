@@ -4,13 +4,11 @@
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "pt_http_int.h"
 
@@ -379,29 +377,4 @@ long long pt_http_now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* ---- paths of the server ---- */
-
-void pt_http_paths_note(struct pt_http_server *s)
-{
-	char *abs, *slash;
-	s->db_dir[0] = s->cwd[0] = '\0';
-	if (!getcwd(s->cwd, sizeof s->cwd))
-		s->cwd[0] = '\0';
-	if (s->cfg.db_path && (abs = realpath(s->cfg.db_path, NULL))) {
-		if ((slash = strrchr(abs, '/')))
-			*slash = '\0';
-		snprintf(s->db_dir, sizeof s->db_dir, "%s", abs);
-		free(abs);
-	}
-}
-
-int pt_http_names_path(const struct pt_http_server *s, const char *msg)
-{
-	const char *db = s->cfg.db_path;
-	/* A directory of one character ("/") would match every message with a slash. */
-	return (strlen(s->db_dir) > 1 && strstr(msg, s->db_dir)) ||
-	       (strlen(s->cwd) > 1 && strstr(msg, s->cwd)) ||
-	       (db && strchr(db, '/') && strstr(msg, db));
 }

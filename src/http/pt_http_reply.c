@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../formats/pt_diag.h"
 #include "pt_http_int.h"
@@ -212,4 +213,29 @@ const struct pt_qval *pt_req_query(const struct pt_req *r, const char *name)
 		if (strcmp(r->route->query[i].name, name) == 0)
 			return &r->query[i];
 	return NULL;
+}
+
+/* ---- paths of the server, never in an answer (issue 10) ---- */
+
+void pt_http_paths_note(struct pt_http_server *s)
+{
+	char *abs, *slash;
+	s->db_dir[0] = s->cwd[0] = '\0';
+	if (!getcwd(s->cwd, sizeof s->cwd))
+		s->cwd[0] = '\0';
+	if (s->cfg.db_path && (abs = realpath(s->cfg.db_path, NULL))) {
+		if ((slash = strrchr(abs, '/')))
+			*slash = '\0';
+		snprintf(s->db_dir, sizeof s->db_dir, "%s", abs);
+		free(abs);
+	}
+}
+
+int pt_http_names_path(const struct pt_http_server *s, const char *msg)
+{
+	const char *db = s->cfg.db_path;
+	/* A directory of one character ("/") would match every message with a slash. */
+	return (strlen(s->db_dir) > 1 && strstr(msg, s->db_dir)) ||
+	       (strlen(s->cwd) > 1 && strstr(msg, s->cwd)) ||
+	       (db && strchr(db, '/') && strstr(msg, db));
 }
