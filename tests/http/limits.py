@@ -81,6 +81,14 @@ def upload_head(c, path, length, ctype="text/csv", chunked=False):
     return (h + "\r\n").encode()
 
 
+def stop(res, srv):
+    """Stop a server of these tests; a sanitizer report on its stderr is a failure."""
+    status, out, err = srv.stop()
+    res.check("runtime error" not in err and "AddressSanitizer" not in err and "LeakSanitizer" not in err,
+              "sanitizer report: %s" % err[-2000:])
+    return status, out, err
+
+
 def rss_kib(pid):
     with open("/proc/%d/status" % pid) as f:
         for line in f:
@@ -139,7 +147,7 @@ def t_import_right_first(res, port, protect, db):
     finally:
         for s in socks:
             s.close()
-        srv.stop()
+        stop(res, srv)
 
 
 def t_body_budget(res, port, protect, db):
@@ -176,7 +184,7 @@ def t_body_budget(res, port, protect, db):
         r = op.request("POST", "/api/v1/imports/sites", "id,name\n" + "z" * 900000, ctype="text/csv")
         res.eq(r.status, 400, "once the held uploads are gone, a large upload is read again: %r" % r)
     finally:
-        srv.stop()
+        stop(res, srv)
 
 
 def t_per_address(res, port, protect, db):
@@ -203,7 +211,7 @@ def t_per_address(res, port, protect, db):
     finally:
         for s in socks:
             s.close()
-        srv.stop()
+        stop(res, srv)
 
 
 def t_idle_and_rate(res, port, protect, db):
@@ -241,7 +249,7 @@ def t_idle_and_rate(res, port, protect, db):
         r = op.request("POST", "/api/v1/imports/sites", "id,name\n" + "z" * 90000, ctype="text/csv")
         res.eq(r.status, 400, "a body sent at once is read: %r" % r)
     finally:
-        srv.stop()
+        stop(res, srv)
 
 
 def proxied(port, forwarded, body=b"", method="GET", path="/api/v1/session", extra=b"", header="X-Forwarded-For"):
@@ -317,7 +325,7 @@ def t_proxy(res, port, protect, db):
     finally:
         for s in held:
             s.close()
-        srv.stop()
+        stop(res, srv)
 
 
 def t_tls_cookie(res, port, protect, db):
@@ -336,7 +344,7 @@ def t_tls_cookie(res, port, protect, db):
         res.check("Secure" in (r.header("set-cookie") or "") and "Max-Age=0" in (r.header("set-cookie") or ""),
                   "the log-out's cookie is Secure too: %r" % r.header("set-cookie"))
     finally:
-        status, out, err = srv.stop()
+        status, out, err = stop(res, srv)
     res.check("warning" not in err, "no warning on the loopback: %r" % err)
 
 
@@ -365,7 +373,7 @@ def t_no_path(res, port, protect, db):
         res.eq(rc, 0, "demo for the path test")
         srv = Server(protect, kdb).start()
         sessions = {u: login(res, srv.port, u) for u in ("coordinator", "operator")}
-        srv.stop()
+        stop(res, srv)
         with open(kdb + ".key", "wb") as f:
             f.write(b"\x00\x01 not a key file")
         srv = Server(protect, kdb).start()
@@ -384,12 +392,12 @@ def t_no_path(res, port, protect, db):
         for method, path, status, raw in answers:
             res.check(work.encode() not in raw and b"paths.db" not in raw and b".key" not in raw,
                       "%s %s (%d) names no path: %r" % (method, path, status, raw[:200]))
-        status, out, err = srv.stop()
+        status, out, err = stop(res, srv)
         srv = None
         res.check("paths.db.key" in err, "the server's log has the detail: %r" % err[-300:])
     finally:
         if srv:
-            srv.stop()
+            stop(res, srv)
         shutil.rmtree(work, ignore_errors=True)
 
 
