@@ -89,6 +89,16 @@ static enum pt_err write_sites(struct pt_db *db, void *ctx)
 	return pt_db_sites_import(db, w->list, &w->created, &w->updated, w->d);
 }
 
+enum pt_err pt_app_import_right(const struct pt_caller *c, enum pt_import_kind kind,
+				struct pt_diag *d)
+{
+	if (pt_access_import_right(&c->who, kind) == PT_ACCESS_OK)
+		return PT_OK;
+	return pt_diag_set(d, PT_EFORBIDDEN, 0, "", "your role (%s) may not import %s",
+			   pt_role_name(c->who.role),
+			   kind == PT_IMPORT_SITES ? "sites" : "assessments");
+}
+
 enum pt_err pt_app_sites_import(const struct pt_caller *c, struct pt_db *db,
 				const struct pt_sites_import *in,
 				struct pt_sites_import_result *out, struct pt_diag *d)
@@ -106,6 +116,9 @@ enum pt_err pt_app_sites_import(const struct pt_caller *c, struct pt_db *db,
 	memset(out, 0, sizeof *out);
 	memset(&list, 0, sizeof list);
 	memset(&w, 0, sizeof w);
+	memset(&own, 0, sizeof own);
+	if ((err = pt_app_import_right(c, PT_IMPORT_SITES, d)) != PT_OK)
+		goto out;
 	if ((err = catalogs(db, in->cat, &own, &cat, d)) != PT_OK)
 		goto out;
 	geojson = in->format == PT_SITES_FORMAT_GEOJSON ||
@@ -195,6 +208,9 @@ enum pt_err pt_app_assessments_import(const struct pt_caller *c, struct pt_db *d
 
 	memset(out, 0, sizeof *out);
 	memset(&set, 0, sizeof set);
+	memset(&own, 0, sizeof own);
+	if ((err = pt_app_import_right(c, PT_IMPORT_ASSESSMENTS, d)) != PT_OK)
+		goto out;
 	if ((err = catalogs(db, in->cat, &own, &cat, d)) != PT_OK)
 		goto out;
 	err = pt_assessments_read_csv(in->data ? in->data : "", in->len, &cat->threats, &set, d);

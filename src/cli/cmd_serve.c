@@ -19,6 +19,7 @@ int pt_cmd_serve(struct pt_cli *cli)
 	sigset_t stop, old;
 	unsigned long port = 8080, threads = 0, upload = 0;
 	unsigned long busy_wait = 0; /* busy registry: 0 = PT_BUSY_WAIT_MS */
+	unsigned long budget = 0, conns = 0, per_addr = 0, idle = 0, min_rate = 0; /* issue 10 */
 	enum pt_err err;
 	long cut = 0;
 	int i, sig = 0, rc;
@@ -28,6 +29,10 @@ int pt_cmd_serve(struct pt_cli *cli)
 	for (i = 0; i < cli->argc; i++) {
 		const char *opt = cli->argv[i];
 		const char *val = i + 1 < cli->argc ? cli->argv[i + 1] : NULL;
+		if (strcmp(opt, "--behind-tls") == 0) { /* a flag: no value */
+			cfg.behind_tls = 1;
+			continue;
+		}
 		if (!val)
 			return pt_cli_usage_error(cli, "unknown option or missing value: '%s'", opt);
 		i++;
@@ -48,6 +53,30 @@ int pt_cmd_serve(struct pt_cli *cli)
 			if (pt_cli_parse_ulong(val, 1, PT_BUSY_WAIT_MAX_MS, &busy_wait))
 				return pt_cli_usage_error(cli, "--busy-wait: '%s' is not milliseconds 1-%d",
 							  val, PT_BUSY_WAIT_MAX_MS);
+		} else if (strcmp(opt, "--body-budget") == 0) { /* resource limits (issue 10) */
+			if (pt_cli_parse_ulong(val, 1, PT_HTTP_BODY_BUDGET_MAX, &budget))
+				return pt_cli_usage_error(cli, "--body-budget: '%s' is not a byte count 1-%lu",
+							  val, PT_HTTP_BODY_BUDGET_MAX);
+		} else if (strcmp(opt, "--connections-max") == 0) {
+			if (pt_cli_parse_ulong(val, 1, PT_HTTP_CONNECTIONS_MAX, &conns))
+				return pt_cli_usage_error(cli, "--connections-max: '%s' is not a whole number 1-%u",
+							  val, PT_HTTP_CONNECTIONS_MAX);
+		} else if (strcmp(opt, "--per-address-max") == 0) {
+			if (pt_cli_parse_ulong(val, 1, PT_HTTP_CONNECTIONS_MAX, &per_addr))
+				return pt_cli_usage_error(cli, "--per-address-max: '%s' is not a whole number 1-%u",
+							  val, PT_HTTP_CONNECTIONS_MAX);
+		} else if (strcmp(opt, "--idle-timeout") == 0) {
+			if (pt_cli_parse_ulong(val, 1, PT_HTTP_IDLE_TIMEOUT_MAX, &idle))
+				return pt_cli_usage_error(cli, "--idle-timeout: '%s' is not a number of seconds 1-%u",
+							  val, PT_HTTP_IDLE_TIMEOUT_MAX);
+		} else if (strcmp(opt, "--body-min-rate") == 0) {
+			if (pt_cli_parse_ulong(val, 1, 1UL << 30, &min_rate))
+				return pt_cli_usage_error(cli, "--body-min-rate: '%s' is not a rate 1-%lu bytes/s",
+							  val, 1UL << 30);
+		} else if (strcmp(opt, "--proxy") == 0) {
+			cfg.proxy = val;
+		} else if (strcmp(opt, "--proxy-header") == 0) {
+			cfg.proxy_header = val;
 		} else {
 			return pt_cli_usage_error(cli, "unknown option '%s'", opt);
 		}
@@ -68,6 +97,13 @@ int pt_cmd_serve(struct pt_cli *cli)
 	cfg.threads = (unsigned)threads;
 	cfg.upload_max = upload;
 	cfg.busy_wait_ms = (unsigned)busy_wait;
+	cfg.body_budget = budget;
+	cfg.connections_max = (unsigned)conns;
+	cfg.per_address_max = (unsigned)per_addr;
+	cfg.idle_timeout_s = (unsigned)idle;
+	cfg.body_min_rate = (unsigned)min_rate;
+	if (cfg.proxy_header && !cfg.proxy)
+		return pt_cli_usage_error(cli, "--proxy-header needs --proxy (the proxy's address)");
 	/* The worker threads inherit a mask without SIGINT and SIGTERM: only sigwait below sees them. */
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
@@ -85,6 +121,11 @@ int pt_cmd_serve(struct pt_cli *cli)
 	       pt_http_port(srv), pt_http_threads(srv), cli->db_path);
 	printf("protect serve: Ctrl-C (SIGINT) or SIGTERM stops it gracefully\n");
 	fflush(stdout);
+	if (!cfg.behind_tls && !pt_http_bind_is_loopback(cfg.bind))
+		pt_cli_errorf("serve: warning: listening on %s beyond the loopback without TLS: "
+			      "passwords and session cookies cross the network in clear; put a TLS "
+			      "proxy in front and pass --behind-tls (and --proxy ADDRESS)",
+			      cfg.bind);
 	if (sigwait(&stop, &sig) != 0)
 		sig = SIGTERM;
 	printf("protect serve: %s: finishing requests in flight\n",

@@ -406,3 +406,17 @@ int pt_access_second_factor_required(enum pt_role role)
 	}
 	return 1;
 }
+
+/* The right to import at all (issue 10): the caller's role and organisation, no row. */
+enum pt_access pt_access_import_right(const struct pt_principal *who, enum pt_import_kind kind)
+{
+	if (is_system(who))
+		return PT_ACCESS_OK;
+	if (!principal_ok(who))
+		return PT_ACCESS_FORBIDDEN;
+	if (is_writer_role(who->role))
+		return PT_ACCESS_OK;
+	if (kind == PT_IMPORT_SITES && is_government(who) && who->role == PT_ROLE_COORDINATOR)
+		return PT_ACCESS_OK;
+	return PT_ACCESS_FORBIDDEN;
+}

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../formats/pt_diag.h"
 #include "pt_http_int.h"
@@ -130,6 +131,15 @@ void pt_reply_error(struct pt_req *r, unsigned status, const char *field, long l
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	if (r->srv && pt_http_names_path(r->srv, msg)) {
+		/* No answer names a path of the server (issue 10): the detail goes to the log. */
+		fprintf(stderr, "protect serve: a %u answer named a path of the server; sent as 500: %s\n",
+			status, msg);
+		status = 500;
+		field = NULL;
+		line = 0;
+		snprintf(msg, sizeof msg, "internal error (the server's log has the detail)");
+	}
 	o = json_object();
 	if (o) {
 		json_object_set_new(o, "error", json_string(msg));
@@ -201,8 +211,10 @@ void pt_reply_unaudited(struct pt_req *r, enum pt_err err, const struct pt_diag 
 		pt_reply_diag(r, err, d);
 		return;
 	}
-	pt_reply_error(r, 500, NULL, 0, "the read could not be audited, so it is not answered: %s",
-		       d && d->msg[0] ? d->msg : pt_strerror(err));
+	/* The detail (it may name the key file's path) goes to the log, not to the client. */
+	fprintf(stderr, "protect serve: the read could not be audited: %s\n",
+		d && d->msg[0] ? d->msg : pt_strerror(err));
+	pt_reply_error(r, 500, NULL, 0, "the read could not be audited, so it is not answered");
 	r->cause = pt_err_name(err);
 }
 
@@ -258,4 +270,29 @@ const struct pt_qval *pt_req_query(const struct pt_req *r, const char *name)
 		if (strcmp(r->route->query[i].name, name) == 0)
 			return &r->query[i];
 	return NULL;
+}
+
+/* ---- paths of the server, never in an answer (issue 10) ---- */
+
+void pt_http_paths_note(struct pt_http_server *s)
+{
+	char *abs, *slash;
+	s->db_dir[0] = s->cwd[0] = '\0';
+	if (!getcwd(s->cwd, sizeof s->cwd))
+		s->cwd[0] = '\0';
+	if (s->cfg.db_path && (abs = realpath(s->cfg.db_path, NULL))) {
+		if ((slash = strrchr(abs, '/')))
+			*slash = '\0';
+		snprintf(s->db_dir, sizeof s->db_dir, "%s", abs);
+		free(abs);
+	}
+}
+
+int pt_http_names_path(const struct pt_http_server *s, const char *msg)
+{
+	const char *db = s->cfg.db_path;
+	/* A directory of one character ("/") would match every message with a slash. */
+	return (strlen(s->db_dir) > 1 && strstr(msg, s->db_dir)) ||
+	       (strlen(s->cwd) > 1 && strstr(msg, s->cwd)) ||
+	       (db && strchr(db, '/') && strstr(msg, db));
 }

@@ -9,6 +9,7 @@
 
 #include "../app/pt_app_second_factor.h"
 #include "../app/pt_app_session.h"
+#include "../app/pt_app_sites.h"
 #include "../core/pt_access.h"
 #include "../formats/pt_diag.h"
 #include "pt_http_api.h"
@@ -90,6 +91,19 @@ int pt_api_csrf_check(struct pt_req *r)
 	return 0;
 }
 
+int pt_api_import_check(struct pt_req *r, enum pt_import_kind kind)
+{
+	struct pt_caller c;
+	struct pt_diag d = PT_DIAG_INIT;
+	enum pt_err err;
+	pt_api_caller(r, &c);
+	if ((err = pt_app_import_right(&c, kind, &d)) != PT_OK) {
+		pt_reply_diag(r, err, &d);
+		return 1;
+	}
+	return 0;
+}
+
 void pt_api_request_done(struct pt_req *r)
 {
 	free(r->session);
@@ -125,21 +139,17 @@ static json_t *session_body(const struct pt_session *s)
 			 "csrf_token", s->csrf, "expires", (json_int_t)s->expires);
 }
 
-/* The client's address as text, for the per-address throttle. */
+/* The client's address as text, for the per-address throttle: behind the trusted proxy, the
+ * client it names (pt_req_client). */
 static void client_address(struct pt_req *r, char *buf, size_t size)
 {
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	buf[0] = '\0';
-	if (!ci || !ci->client_addr)
-		return;
-	if (ci->client_addr->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr,
-			  buf, (socklen_t)size);
-	else if (ci->client_addr->sa_family == AF_INET6)
-		inet_ntop(AF_INET6,
-			  &((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr, buf,
-			  (socklen_t)size);
+	pt_strlcpy(buf, pt_req_client(r), size);
+}
+
+/* "; Secure" when the clients reach the server over TLS (serve --behind-tls). */
+static const char *cookie_secure(const struct pt_req *r)
+{
+	return r->srv->cfg.behind_tls ? "; Secure" : "";
 }
 
 static void reply_429(struct pt_req *r, long wait)
@@ -174,9 +184,9 @@ static void login_reply(struct pt_req *r, const struct pt_app_login *l)
 					(json_int_t)l->pending_expires));
 		return;
 	}
-	snprintf(cookie, sizeof cookie, "%s=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%lld",
+	snprintf(cookie, sizeof cookie, "%s=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%lld%s",
 		 PT_SESSION_COOKIE, l->login.token,
-		 (long long)(l->login.session.expires - l->login.session.created));
+		 (long long)(l->login.session.expires - l->login.session.created), cookie_secure(r));
 	pt_reply_header(r, "Set-Cookie", cookie);
 	body = session_body(&l->login.session);
 	if (body && l->n_recovery) {
@@ -255,7 +265,12 @@ void pt_h_session_delete(struct pt_req *r)
 		pt_reply_diag(r, err, &d);
 		return;
 	}
-	pt_reply_header(r, "Set-Cookie", PT_SESSION_COOKIE "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+	{
+		char cookie[128];
+		snprintf(cookie, sizeof cookie, "%s=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0%s",
+			 PT_SESSION_COOKIE, cookie_secure(r));
+		pt_reply_header(r, "Set-Cookie", cookie);
+	}
 	pt_reply_empty(r, 204);
 }
 
