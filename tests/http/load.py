@@ -347,10 +347,11 @@ def t_load(res, port, protect, db_unused):
         by = lambda kind: [x for x in writes if x.kind == kind]  # noqa: E731
         res.check(all(x.outcome in ("ack", "refused", "cut") for x in writes), "every write has an outcome")
         outcomes = {o: sum(1 for x in writes if x.outcome == o) for o in ("ack", "refused", "cut")}
-        res.check(outcomes["ack"] > 50, "enough acknowledged writes: %r" % outcomes)
+        res.check(outcomes["ack"] > 20, "enough acknowledged writes: %r" % outcomes)
 
         # Sites: the imports' rows, exactly.
         acked, there = check_creates(res, by("import"), after["sites"], "import")
+        cut_there = sum(1 for x in by("import") if x.outcome == "cut" and x.value[0] in after["sites"])
         res.eq(len(after["sites"]), len(before["sites"]) + acked + there,
                "sites after = before + acknowledged rows + rows of cut imports that are there")
         for u in ("coordinator", "operator"):
@@ -362,6 +363,7 @@ def t_load(res, port, protect, db_unused):
         for kind, key, user, action in (("org", "orgs", "admin", "org.create"),
                                         ("plan", "plans", "coordinator", "plan.save")):
             acked, there = check_creates(res, by(kind), after[key], kind)
+            cut_there += there
             res.eq(len(after[key]), len(before[key]) + acked + there, "%s after = before + acknowledged + cut and there" % key)
             res.eq(audit_count(after, user, action) - audit_count(before, user, action), acked + there,
                    "%s audit entries" % action)
@@ -386,6 +388,7 @@ def t_load(res, port, protect, db_unused):
                 res.check(found == 0, "note %r refused (%s) but audited" % (x.value, x.status))
             else:
                 res.check(found <= 1, "note %r cut by the kill, in %d entries" % (x.value, found))
+                cut_there += found
         a = sum(1 for x in by("note") if x.outcome == "ack")
         c = sum(1 for x in by("note") if x.outcome == "cut")
         res.check(a <= len(details) - audit_count(before, "northgate-admin", "register.set") <= a + c,
@@ -400,11 +403,11 @@ def t_load(res, port, protect, db_unused):
         res.check(rc == 0 and "intact: %d entries" % len(after["audit"]) in out,
                   "audit verify after the kill: exit %d %s %s (%d entries listed)" % (rc, out.strip(), err.strip(), len(after["audit"])))
         print("load: %.1f s of load, %d reads and %d writes (%d acknowledged, %d refused, %d cut by the kill "
-              "%.0f ms into an import, which is %s), restart %.2f s; sites %d -> %d, organisations %d -> %d, "
+              "%.0f ms into an import, which is %s; %d cut writes there), restart %.2f s; sites %d -> %d, organisations %d -> %d, "
               "plans %d -> %d, audit entries %d -> %d"
               % (load_s, sum(w.reads for w in workers), len(writes), outcomes["ack"], outcomes["refused"],
                  outcomes["cut"], kill_after * 1000, "there" if cut.value[0] in after["sites"] else "not there",
-                 restart_s, len(before["sites"]), len(after["sites"]), len(before["orgs"]),
+                 cut_there, restart_s, len(before["sites"]), len(after["sites"]), len(before["orgs"]),
                  len(after["orgs"]), len(before["plans"]), len(after["plans"]), len(before["audit"]),
                  len(after["audit"])), flush=True)
     finally:
