@@ -5,6 +5,7 @@
 # make asan-check unit and CLI tests under AddressSanitizer + UBSan
 # make deps       install the build's Debian packages (scripts/install-deps)
 # make bench      the benchmarks in bench/ (install their peers themselves)
+# make fuzz       every fuzz target of tests/fuzz for FUZZ_SECONDS each (default 300)
 # NO_INSTALL=1 stops make from installing missing libraries.
 
 CC ?= cc
@@ -147,8 +148,10 @@ bench-http: all
 bench-plan: all
 	bench/plan/run
 
+# The libFuzzer targets of tests/fuzz (clang), FUZZ_SECONDS each; .ci/run runs them for 15 s.
+FUZZ_SECONDS ?= 300
 fuzz:
-	@scripts/build-fuzz
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/build-fuzz
 
 lint:
 	@scripts/check-layers

@@ -1,10 +1,11 @@
-/* fuzz_assess.c - libFuzzer target of the assessment, catalogue and
- * settings CSV readers, with a write-and-read-back round trip of accepted assessments. */
+/* fuzz_assess.c - libFuzzer target of the assessment, catalogue and settings CSV readers
+ * (settings applied with pt_config_set), with a round trip of accepted assessments. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/pt_config.h"
 #include "formats/pt_assess_io.h"
 #include "formats/pt_diag.h"
 
@@ -25,6 +26,38 @@ static void setup(void)
 		if (pt_catalog_append(&threats, &e) != PT_OK)
 			abort();
 	}
+}
+
+/* Nonzero when every setting of a and b reads the same. */
+static int same_config(const struct pt_config *a, const struct pt_config *b)
+{
+	size_t k;
+	for (k = 0; k < pt_config_key_count(); k++) {
+		double x = 0, y = 0;
+		if (pt_config_get(a, pt_config_key_name(k), &x) != PT_OK ||
+		    pt_config_get(b, pt_config_key_name(k), &y) != PT_OK || x != y)
+			return 0;
+	}
+	return 1;
+}
+
+/* Apply read settings as `config set` would: a refused value leaves the settings unchanged. */
+static void apply_settings(char **keys, char **values, size_t n)
+{
+	struct pt_config c, before;
+	struct pt_diag d;
+	size_t i;
+	pt_config_defaults(&c);
+	for (i = 0; i < n; i++) {
+		before = c;
+		memset(&d, 0, sizeof d);
+		if (pt_config_set(&c, keys[i], values[i], &d) != PT_OK &&
+		    (!same_config(&before, &c) || !d.msg[0]))
+			__builtin_trap();
+	}
+	memset(&d, 0, sizeof d);
+	if (pt_config_check(&c, &d) != PT_OK && !d.msg[0])
+		__builtin_trap();
 }
 
 static int same_row(const struct pt_assessment_set *a, const struct pt_assessment_set *b,
@@ -109,6 +142,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err = pt_settings_read_csv((const char *)data, size, &keys, &values, &n, &d);
 	if (err != PT_OK && (keys || values || n || !d.msg[0]))
 		__builtin_trap();
+	if (err == PT_OK)
+		apply_settings(keys, values, n);
 	pt_settings_free(keys, values, n);
 	return 0;
 }
