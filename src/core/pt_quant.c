@@ -837,7 +837,9 @@ enum pt_err pt_quant_run(size_t n_sites, size_t n_threats, const struct pt_quant
 		}
 	}
 
-	/* Phase 1: sites (exact figures, samples, per-site summaries). */
+	/* Phase 1: sites (exact figures, samples, per-site summaries), announced with done = 0. */
+	if (params->progress && params->progress(params->progress_ctx, 0, job.total))
+		goto cancelled;
 	{
 		size_t chunk = n_sites / (n_workers * 64);
 		chunk = chunk < 1 ? 1 : chunk > 1024 ? 1024 : chunk;
