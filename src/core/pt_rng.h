@@ -275,15 +275,15 @@ PT_RNG_INLINE double pt_pert_table_quantile(const struct pt_pert *p, double z)
 	const size_t stride = 4 * (size_t)PT_PERT_TABLE_CELLS;
 	double f, u, x0, x1, x2, x3, t;
 	const double *c;
-	size_t i;
+	int i;
 	if (p->constant)
 		return p->min;
 	f = (p->zsign * z + PT_PERT_TABLE_Z) * PT_PERT_TABLE_STEPS;
 	if (!p->row || !(f >= 0 && f < PT_PERT_TABLE_CELLS))
 		return pt_pert_quantile_normal(p, z);
-	i = (size_t)f;
+	i = (int)f; /* a signed conversion is one instruction; f is in [0, cells) */
 	u = f - (double)i;
-	c = p->row + 4 * i;
+	c = p->row + 4 * (size_t)i;
 	x0 = ((c[3] * u + c[2]) * u + c[1]) * u + c[0];
 	c += stride;
 	x1 = ((c[3] * u + c[2]) * u + c[1]) * u + c[0];
