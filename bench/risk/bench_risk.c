@@ -148,6 +148,10 @@ static double cpu_seconds(void)
 static void split_done(const struct split *s, struct timing *t)
 {
 	double end = now_seconds();
+	if (s->t_start == 0) /* no report at the start (a library before issue 10) */
+		s->t_start = s->t0;
+	if (s->t_sampled == 0)
+		s->t_sampled = end;
 	t->cpu = cpu_seconds() - s->cpu0;
 	t->total = end - s->t0;
 	t->setup = s->t_start - s->t0;
