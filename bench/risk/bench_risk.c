@@ -145,7 +145,7 @@ static double cpu_seconds(void)
 	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static void split_done(const struct split *s, struct timing *t)
+static void split_done(struct split *s, struct timing *t)
 {
 	double end = now_seconds();
 	if (s->t_start == 0) /* no report at the start (a library before issue 10) */
