@@ -20,7 +20,14 @@ struct pt_http_config {
 	size_t upload_max;      /**< CSV upload limit in bytes; 0 = PT_HTTP_UPLOAD_DEFAULT */
 	const char *vendor_dir; /**< Debian's JavaScript packages; NULL = "/usr/share/javascript" */
 	unsigned shutdown_timeout_ms; /**< longest wait for in-flight requests at stop; 0 = 30000 */
+	/* plan cache (issue 10): */
+	/** MiB of built plan models kept between requests; 0 = PT_HTTP_PLAN_CACHE_MB_DEFAULT, PT_HTTP_PLAN_CACHE_OFF = none. */
+	unsigned plan_cache_mb;
 };
+
+#define PT_HTTP_PLAN_CACHE_MB_DEFAULT 256u /**< serve --plan-cache-mb's default */
+#define PT_HTTP_PLAN_CACHE_MB_MAX 65536u   /**< its largest value */
+#define PT_HTTP_PLAN_CACHE_OFF 0xffffffffu /**< plan_cache_mb: keep no built plan model */
 
 struct pt_http_server;
 

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../app/pt_app_plan.h" /* plan cache (issue 10) */
 #include "../formats/pt_diag.h"
 #include "pt_http_api.h"
 #include "pt_http_int.h"
@@ -517,6 +518,14 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 	}
 	if ((err = pt_app_watch_open(cfg->db_path, &s->watch, d)) != PT_OK)
 		goto fail;
+	/* plan cache (issue 10): built plan models kept between requests */
+	if (cfg->plan_cache_mb != PT_HTTP_PLAN_CACHE_OFF &&
+	    pt_plan_cache_new((size_t)(cfg->plan_cache_mb ? cfg->plan_cache_mb
+							: PT_HTTP_PLAN_CACHE_MB_DEFAULT) << 20,
+			      &s->plan_cache) != PT_OK) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto fail;
+	}
 	pt_http_snapshot_source(s, &s->snapshots);
 	s->daemon = MHD_start_daemon(
 		flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
@@ -538,6 +547,7 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 fail:
 	pt_throttle_free(s->throttle);
 	pt_cache_free(s->cache);
+	pt_plan_cache_free(s->plan_cache); /* plan cache (issue 10) */
 	pt_app_watch_close(s->watch);
 	if (s->pool.conns)
 		pt_dbpool_close(&s->pool);
@@ -588,6 +598,7 @@ void pt_http_stop(struct pt_http_server *s, long *cut)
 	MHD_stop_daemon(s->daemon);
 	pt_throttle_free(s->throttle);
 	pt_cache_free(s->cache);
+	pt_plan_cache_free(s->plan_cache); /* plan cache (issue 10) */
 	pt_app_watch_close(s->watch);
 	pt_dbpool_close(&s->pool);
 	pthread_mutex_destroy(&s->lock);
