@@ -623,13 +623,12 @@ static double table_cell(const double *c, double u)
 	return ((c[3] * u + c[2]) * u + c[1]) * u + c[0];
 }
 
-/* Weights of the four-point Lagrange interpolation at nodes -1, 0, 1, 2 at position t. */
-static void lagrange4(double t, double w[4])
+/* Weights of the three-point Lagrange interpolation at nodes -1, 0, 1 at position t. */
+static void lagrange3(double t, double w[PT_PERT_TABLE_ROWS_USED])
 {
-	w[0] = -t * (t - 1) * (t - 2) / 6;
-	w[1] = (t + 1) * (t - 1) * (t - 2) / 2;
-	w[2] = -(t + 1) * t * (t - 2) / 2;
-	w[3] = (t + 1) * t * (t - 1) / 6;
+	w[0] = t * (t - 1) / 2;
+	w[1] = (1 - t) * (1 + t);
+	w[2] = t * (t + 1) / 2;
 }
 
 /* Rows of the table at s = sqrt(alpha) = 1 + k ds, k = 0..n. */
@@ -645,18 +644,19 @@ struct table_build {
  * midpoints' rows mid[i] (s = 1 + (i + 1/2) ds), each from its stencil. */
 static double table_check(const struct table_build *b, const double *mid)
 {
-	double worst = 0, w[4];
+	double worst = 0, w[PT_PERT_TABLE_ROWS_USED];
 	size_t i, c;
 	int j;
 	for (i = 0; i < b->n; i++) {
-		size_t k = i < 1 ? 1 : i > b->n - 2 ? b->n - 2 : i; /* stencil k-1..k+2 */
+		/* The stencil k-1..k+1 around the midpoint, as pt_pert_use_table picks it. */
+		size_t k = i + 1 > b->n - 1 ? b->n - 1 : i + 1;
 		const double *rows = b->coef + (k - 1) * TABLE_ROW, *exact = mid + i * TABLE_ROW;
-		lagrange4((double)i + 0.5 - (double)k, w);
+		lagrange3((double)i + 0.5 - (double)k, w);
 		for (c = 0; c < PT_PERT_TABLE_CELLS; c++) {
 			double u;
 			for (u = 0; u < 1; u += 0.5) {
 				double x = 0;
-				for (j = 0; j < 4; j++)
+				for (j = 0; j < PT_PERT_TABLE_ROWS_USED; j++)
 					x += w[j] * table_cell(rows + (size_t)j * TABLE_ROW + 4 * c, u);
 				worst = fmax(worst, fabs(x - table_cell(exact + 4 * c, u)));
 			}
@@ -692,13 +692,13 @@ enum pt_err pt_pert_table_new(double lambda, struct pt_pert_table **out)
 	if (!t)
 		goto out;
 	if (!(b.s_top > 1)) {
-		/* lambda 0: one distribution (uniform), its row four times. */
-		b.n = 3;
-		if (!(b.coef = malloc(4 * TABLE_ROW * sizeof *b.coef)))
+		/* lambda 0: one distribution (uniform), its row three times. */
+		b.n = 2;
+		if (!(b.coef = malloc(3 * TABLE_ROW * sizeof *b.coef)))
 			goto out;
 		table_rows(lambda, 1, 0, 1, b.coef);
 		memcpy(b.coef + TABLE_ROW, b.coef, TABLE_ROW * sizeof *b.coef);
-		memcpy(b.coef + 2 * TABLE_ROW, b.coef, 2 * TABLE_ROW * sizeof *b.coef);
+		memcpy(b.coef + 2 * TABLE_ROW, b.coef, TABLE_ROW * sizeof *b.coef);
 	} else {
 		/* Double the rows until the midpoints' rows are interpolated within the tolerance. */
 		b.n = 4;
@@ -761,7 +761,7 @@ void pt_pert_table_free(struct pt_pert_table *t)
 
 void pt_pert_use_table(struct pt_pert *p, const struct pt_pert_table *t)
 {
-	double a, s, f, w[4], sc;
+	double a, s, f, w[PT_PERT_TABLE_ROWS_USED], sc;
 	size_t k;
 	int mirror, j;
 	p->row = NULL;
@@ -772,19 +772,20 @@ void pt_pert_use_table(struct pt_pert *p, const struct pt_pert_table *t)
 	a = mirror ? p->beta : p->alpha;
 	s = sqrt(a < 1 ? 1 : a);
 	if (t->ds > 0) {
+		/* The nearest row in the middle of the stencil (the ends one-sided). */
 		f = (s - 1) / t->ds;
 		f = f > (double)(t->n_rows - 1) ? (double)(t->n_rows - 1) : f;
-		k = (size_t)f;
-		k = k < 1 ? 1 : k > t->n_rows - 3 ? t->n_rows - 3 : k;
-		lagrange4(f - (double)k, w);
+		k = (size_t)(f + 0.5);
+		k = k < 1 ? 1 : k > t->n_rows - 2 ? t->n_rows - 2 : k;
+		lagrange3(f - (double)k, w);
 	} else {
 		k = 1;
-		w[0] = w[2] = w[3] = 0;
+		w[0] = w[2] = 0;
 		w[1] = 1;
 	}
 	sc = mirror ? -p->scale : p->scale;
 	p->row = t->coef + (k - 1) * TABLE_ROW;
-	for (j = 0; j < 4; j++)
+	for (j = 0; j < PT_PERT_TABLE_ROWS_USED; j++)
 		p->w[j] = sc * w[j];
 	p->zsign = mirror ? -1 : 1;
 	p->base = mirror ? p->max : p->min;
