@@ -87,6 +87,23 @@ static int built_matches(const struct pt_plan_built *b, const struct pt_plan_key
 	       memcmp(b->view, k->view, k->n_view) == 0;
 }
 
+/* Drop the entries of data versions before version (under c->lock). */
+static void drop_older(struct pt_plan_cache *c, unsigned long long version)
+{
+	size_t i = 0;
+	while (i < c->n) {
+		if (c->items[i]->key.version < version) {
+			c->bytes -= c->items[i]->bytes;
+			pt_plan_built_release(c->items[i]);
+			memmove(c->items + i, c->items + i + 1, (c->n - i - 1) * sizeof *c->items);
+			c->n--;
+			c->evictions++;
+		} else {
+			i++;
+		}
+	}
+}
+
 struct pt_plan_built *pt_plan_cache_get(struct pt_plan_cache *c, const struct pt_plan_key *k)
 {
 	struct pt_plan_built *found = NULL;
@@ -104,10 +121,12 @@ struct pt_plan_built *pt_plan_cache_get(struct pt_plan_cache *c, const struct pt
 		c->items[c->n - 1] = found;
 		break;
 	}
-	if (found)
+	if (found) {
 		c->hits++;
-	else
+	} else {
 		c->misses++;
+		drop_older(c, k->version); /* the data changed since: of no more use */
+	}
 	pthread_mutex_unlock(&c->lock);
 	return found;
 }
@@ -127,19 +146,8 @@ void pt_plan_cache_put(struct pt_plan_cache *c, struct pt_plan_built *b)
 			c->n--;
 			break;
 		}
-	/* Entries of older data versions are of no more use: drop them first,
-	 * then the least recently used until b fits. */
-	for (i = 0; i < c->n;) {
-		if (c->items[i]->key.version < b->key.version) {
-			c->bytes -= c->items[i]->bytes;
-			pt_plan_built_release(c->items[i]);
-			memmove(c->items + i, c->items + i + 1, (c->n - i - 1) * sizeof *c->items);
-			c->n--;
-			c->evictions++;
-		} else {
-			i++;
-		}
-	}
+	/* Entries of older data versions first, then the least recently used until b fits. */
+	drop_older(c, b->key.version);
 	while (c->n && c->bytes + b->bytes > c->max_bytes) {
 		c->bytes -= c->items[0]->bytes;
 		pt_plan_built_release(c->items[0]);

@@ -73,7 +73,8 @@ void pt_plan_built_release(struct pt_plan_built *b);
 /* An estimate of b's memory: its model's, ranking's, inputs' and catalogue's arrays. */
 size_t pt_plan_built_bytes(const struct pt_plan_built *b);
 
-/* The entry for k with a new reference (a hit), or NULL (a miss). NULL c: NULL. */
+/* The entry for k with a new reference (a hit), or NULL (a miss, which
+ * also drops the entries of older data versions). NULL c: NULL. */
 struct pt_plan_built *pt_plan_cache_get(struct pt_plan_cache *c, const struct pt_plan_key *k);
 
 /* Keep b (the cache takes its own reference): entries of older data
