@@ -345,7 +345,7 @@ void pt_pert_prepare(struct pt_pert *p, const struct pt_range *r, double lambda)
 	p->scale = r->max - r->min;
 	p->lbeta = NAN;
 	p->row = NULL;
-	p->w[0] = p->w[1] = p->w[2] = p->w[3] = 0;
+	p->w[0] = p->w[1] = p->w[2] = 0;
 	p->base = r->min;
 	p->zsign = 1;
 	if (!(p->scale > 0)) {
