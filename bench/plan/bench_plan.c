@@ -1,6 +1,7 @@
 /* bench_plan.c - the planner's fast MCKP solver against GLPK on synthetic
  * national datasets (1,000 and 10,000 sites x 20 measures x 13 threats),
- * option sets built by the real plan model (screening, Pareto bundles). */
+ * option sets built by the real plan model (screening, Pareto bundles);
+ * with --db, a budget change on a registry with a cold and a warm model. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/pt_app_plan.h"
 #include "core/pt_config.h"
 #include "core/pt_gen.h"
 #include "core/pt_mckp.h"
@@ -244,6 +246,101 @@ static void summary(size_t n, struct row *rows, unsigned seeds)
 	       n, median(r, seeds), median(g, seeds), median(g, seeds) * 100);
 }
 
+/* The server's snapshot source, reduced to one snapshot kept for the run. */
+static struct pt_snapshot *bench_snapshot(void *ctx, struct pt_db *db, struct pt_diag *d)
+{
+	struct pt_snapshot **kept = ctx;
+	if (!*kept && !(*kept = pt_snapshot_load(db, d)))
+		return NULL;
+	return pt_snapshot_retain(*kept);
+}
+
+/* One plan run as the page asks it (fast solver, checked by GLPK up to
+ * 20,000 options, frontier points as given); its milliseconds. */
+static double bench_plan_run(const struct pt_caller *c, struct pt_db *db,
+			     struct pt_plan_cache *cache, double budget, size_t frontier,
+			     struct pt_plan_run **out)
+{
+	struct pt_plan_opts o;
+	struct pt_diag d;
+	enum pt_err err;
+	double t0;
+	memset(&o, 0, sizeof o);
+	memset(&d, 0, sizeof d);
+	o.budget_eur = budget;
+	o.solver = PT_SOLVER_FAST;
+	o.check_exact = -1;
+	o.time_limit_s = -30;
+	o.frontier_points = frontier;
+	o.cache = cache;
+	t0 = now_ms();
+	if ((err = pt_app_plan_run(c, db, &o, out, &d)) != PT_OK)
+		die("pt_app_plan_run", err, &d);
+	return now_ms() - t0;
+}
+
+/* A budget change on the registry at path: the first run builds the model
+ * (cold: read, screening, bundles, solve), the next ones only solve (warm). */
+static void bench_db(const char *path)
+{
+	struct pt_db *db = NULL;
+	struct pt_snapshot *kept = NULL;
+	struct pt_snapshot_source src = { bench_snapshot, &kept };
+	struct pt_plan_cache *cache = NULL;
+	struct pt_plan_cache_stats st;
+	struct pt_plan_run *run = NULL;
+	struct pt_caller c;
+	struct pt_diag d;
+	enum pt_err err;
+	double all, cold, warm[3], cold_f, warm_f, t0;
+	size_t all_sites;
+	int k;
+	memset(&d, 0, sizeof d);
+	if ((err = pt_app_db_open(path, 0, &db, &d)) != PT_OK)
+		die(path, err, &d);
+	if ((err = pt_plan_cache_new((size_t)4096 << 20, &cache)) != PT_OK)
+		die("cache", err, NULL);
+	pt_caller_system(&c);
+	c.snapshots = &src;
+	t0 = now_ms();
+	if (!(kept = pt_snapshot_load(db, &d)))
+		die("snapshot", PT_EDB, &d);
+	printf("\n%s: sites snapshot %.0f ms (the server keeps it)\n", path, now_ms() - t0);
+	/* The model's cost of everything sets the budgets: 30%, then 20, 25, 35%. */
+	cold = bench_plan_run(&c, db, NULL, 1e6, 0, &run);
+	all = run->model->cost_of_everything;
+	all_sites = run->model->n_sites;
+	printf("%zu sites, %zu options; budget change on the page (fast solver, GLPK check up to 20,000 options):\n",
+	       run->model->n_sites, run->model->n_options);
+	pt_plan_run_free(run);
+	cold = bench_plan_run(&c, db, cache, 0.3 * all, 0, &run);
+	pt_plan_run_free(run);
+	for (k = 0; k < 3; k++) {
+		static const double shares[3] = { 0.2, 0.25, 0.35 };
+		warm[k] = bench_plan_run(&c, db, cache, shares[k] * all, 0, &run);
+		if (!run->cache_hit)
+			printf("  (run %d was not served from the cache)\n", k);
+		pt_plan_run_free(run);
+	}
+	printf("  cold model (read, screen, bundles, solve)       : %10.1f ms\n", cold);
+	printf("  budget change with a warm model (solve only)     : %10.1f ms  (%.1f, %.1f, %.1f)\n",
+	       median(warm, 3), warm[0], warm[1], warm[2]);
+	if (all_sites <= 20000) { /* the frontier is computed each time (the page asks it once) */
+		cold_f = bench_plan_run(&c, db, NULL, 0.3 * all, 101, &run);
+		pt_plan_run_free(run);
+		warm_f = bench_plan_run(&c, db, cache, 0.25 * all, 101, &run);
+		pt_plan_run_free(run);
+		printf("  with the frontier (101 points), cold / warm      : %10.1f / %.1f ms\n", cold_f,
+		       warm_f);
+	}
+	pt_plan_cache_stats(cache, &st);
+	printf("  cache: %zu model(s), %.1f MiB counted, %" PRIu64 " hits, %" PRIu64 " misses\n",
+	       st.entries, (double)st.bytes / 1048576.0, st.hits, st.misses);
+	pt_plan_cache_free(cache);
+	pt_snapshot_release(kept);
+	pt_app_db_close(db);
+}
+
 int main(int argc, char **argv)
 {
 	struct pt_catalogs cat;
@@ -254,13 +351,16 @@ int main(int argc, char **argv)
 	unsigned seeds_small = 5, seeds_large = 3;
 	size_t small = 1000, large = 10000;
 	struct row rows[BENCH_MAX_RUNS];
+	const char *dbs[4];
+	size_t n_dbs = 0, k;
 	enum pt_err err;
 	int i;
 	for (i = 1; i < argc; i++) {
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!val) {
 			fprintf(stderr, "usage: bench_plan [--small N] [--large N] [--seeds-small K] "
-					"[--seeds-large K] [--budget-share F] [--limit-small S] [--limit-large S]\n");
+					"[--seeds-large K] [--budget-share F] [--limit-small S] [--limit-large S] "
+					"[--db FILE]...\n");
 			return 64;
 		}
 		if (strcmp(argv[i], "--small") == 0)
@@ -277,6 +377,8 @@ int main(int argc, char **argv)
 			limit_small = strtod(val, NULL);
 		else if (strcmp(argv[i], "--limit-large") == 0)
 			limit_large = strtod(val, NULL);
+		else if (strcmp(argv[i], "--db") == 0 && n_dbs < 4)
+			dbs[n_dbs++] = val;
 		else {
 			fprintf(stderr, "bench_plan: unknown option %s\n", argv[i]);
 			return 64;
@@ -305,6 +407,8 @@ int main(int argc, char **argv)
 		run_size(&cat, &measures, v, c, &cfg, large, seeds_large, limit_large, share, rows);
 		summary(large, rows, seeds_large);
 	}
+	for (k = 0; k < n_dbs; k++)
+		bench_db(dbs[k]);
 	free(v);
 	free(c);
 	pt_measure_catalog_clear(&measures);

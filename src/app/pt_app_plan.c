@@ -31,14 +31,18 @@ void pt_plan_run_free(struct pt_plan_run *r)
 {
 	if (!r)
 		return;
-	if (r->inputs) {
-		pt_app_inputs_clear(r->inputs);
-		free(r->inputs);
+	if (r->built) {
+		pt_plan_built_release(r->built); /* ranking, measures, model, inputs are its */
+	} else {
+		if (r->inputs) {
+			pt_app_inputs_clear(r->inputs);
+			free(r->inputs);
+		}
+		pt_plan_model_free(r->model);
+		pt_measure_catalog_clear(&r->measures);
+		pt_ranking_free(r->ranking);
 	}
 	pt_plan_result_clear(&r->result);
-	pt_plan_model_free(r->model);
-	pt_measure_catalog_clear(&r->measures);
-	pt_ranking_free(r->ranking);
 	free(r->frontier_budget);
 	free(r->frontier_reduction);
 	free(r->frontier_bound);
@@ -63,10 +67,64 @@ static enum pt_err check_with_exact(struct pt_plan_run *run, double time_limit_s
 	return err;
 }
 
+/* The cache's key of this run: the data version and the view of c's
+ * snapshot; 0 into key->version when the snapshot is not versioned (then
+ * nothing is kept). key->view is new (free). */
+static enum pt_err plan_key(const struct pt_caller *c, struct pt_db *db,
+			    const struct pt_plan_opts *o, struct pt_plan_key *key,
+			    struct pt_diag *d)
+{
+	struct pt_snapshot *s = pt_app_snapshot(c, db, d);
+	unsigned char *view;
+	memset(key, 0, sizeof *key);
+	if (!s)
+		return d && d->msg[0] ? PT_EDB : PT_ENOMEM;
+	view = calloc(s->sites.n ? s->sites.n : 1, 1);
+	if (!view) {
+		pt_snapshot_release(s);
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	}
+	pt_app_view_bits(c, s, 0, view);
+	key->version = s->version;
+	key->view = view;
+	key->n_view = s->sites.n;
+	pt_strlcpy(key->region, o->region ? o->region : "", sizeof key->region);
+	key->set_discount_rate = o->set_discount_rate;
+	key->discount_rate = o->set_discount_rate ? o->discount_rate : 0;
+	key->horizon_years = o->horizon_years;
+	pt_snapshot_release(s);
+	return PT_OK;
+}
+
+/* Hand run's built parts to a new cache entry under key (its view taken)
+ * and keep it when it was read at the key's version. */
+static void plan_keep(struct pt_plan_cache *cache, struct pt_plan_run *run, struct pt_plan_key *key,
+		      unsigned long long read_version)
+{
+	struct pt_plan_built *b;
+	if (!key->version || read_version != key->version || !(b = calloc(1, sizeof *b)))
+		return;
+	atomic_init(&b->refs, 1);
+	b->key = *key;
+	b->view = (unsigned char *)key->view;
+	key->view = NULL;
+	b->ranking = run->ranking;
+	b->measures = run->measures;
+	b->model = run->model;
+	b->inputs = run->inputs;
+	b->withheld = run->withheld;
+	b->outside_region = run->outside_region;
+	b->bytes = pt_plan_built_bytes(b);
+	run->built = b; /* the run's reference */
+	pt_plan_cache_put(cache, b);
+}
+
 enum pt_err pt_app_plan_run(const struct pt_caller *c, struct pt_db *db,
 			    const struct pt_plan_opts *o, struct pt_plan_run **out,
 			    struct pt_diag *d)
 {
+	struct pt_plan_key key;
+	unsigned long long read_version = 0;
 	struct pt_plan_run *run;
 	struct pt_run_filter filter;
 	struct pt_pair_ref *refs = NULL;
@@ -94,27 +152,48 @@ enum pt_err pt_app_plan_run(const struct pt_caller *c, struct pt_db *db,
 		return pt_diag_set(d, PT_EINVAL, 0, "region", "region longer than %d bytes",
 				   PT_REGION_MAX - 1);
 	memset(&filter, 0, sizeof filter);
+	memset(&key, 0, sizeof key);
 	filter.region = o->region;
+	if (o->cache && (err = plan_key(c, db, o, &key, d)) != PT_OK)
+		return err;
 	run = calloc(1, sizeof *run);
 	if (run && !(run->inputs = calloc(1, sizeof *run->inputs))) {
 		free(run);
 		run = NULL;
 	}
-	if (!run)
+	if (!run) {
+		free((void *)key.view);
 		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	}
 	in = run->inputs;
 	run->result.exact_reduction_eur = NAN;
 	run->result.gap_to_exact = NAN;
 	pt_strlcpy(run->region, o->region ? o->region : "", sizeof run->region);
 
+	if (key.version && (run->built = pt_plan_cache_get(o->cache, &key)) != NULL) {
+		/* The same view, region, options and data: the model as built before. */
+		struct pt_plan_built *b = run->built;
+		pt_app_inputs_clear(run->inputs);
+		free(run->inputs);
+		run->ranking = b->ranking;
+		run->measures = b->measures;
+		run->model = b->model;
+		run->inputs = b->inputs;
+		run->cache_hit = 1;
+		filter.withheld = b->withheld;
+		filter.outside_region = b->outside_region;
+		goto have_data;
+	}
 	/* Every read in one snapshot. */
 	if ((err = pt_db_begin_read(db, d)) != PT_OK)
 		goto fail;
 	if ((err = pt_app_quant_ranking(db, &c->who, &filter, &run->ranking, d)) == PT_OK &&
-	    (err = pt_db_measures_load(db, &run->measures, d)) == PT_OK)
-		err = pt_db_site_measures_list(db, NULL, &sm, &n_sm, d);
+	    (err = pt_db_measures_load(db, &run->measures, d)) == PT_OK &&
+	    (err = pt_db_site_measures_list(db, NULL, &sm, &n_sm, d)) == PT_OK && key.version)
+		err = pt_db_data_version(db, &read_version, d);
 	if ((err = pt_db_end(db, err, d)) != PT_OK)
 		goto fail;
+have_data:
 	if (o->region_required && o->region && *o->region && run->ranking->sites.n == 0) {
 		err = pt_diag_set(d, PT_EINVAL, 0, "",
 				  "no site of region \"%s\"%s; 'protect sites list' shows the regions",
@@ -124,6 +203,8 @@ enum pt_err pt_app_plan_run(const struct pt_caller *c, struct pt_db *db,
 	run->withheld = filter.withheld;
 	run->show_withheld = pt_access_hidden_counts(&c->who) == PT_ACCESS_OK;
 	run->outside_region = filter.outside_region;
+	if (run->cache_hit)
+		goto built; /* a shared model: read-only from here */
 	if (o->set_discount_rate)
 		run->ranking->cfg.plan_discount_rate = o->discount_rate;
 	if (o->horizon_years)
@@ -136,6 +217,9 @@ enum pt_err pt_app_plan_run(const struct pt_caller *c, struct pt_db *db,
 				       run->ranking->cat.threats.n, in->sites, run->ranking->sites.n,
 				       &run->model, d)) != PT_OK)
 		goto fail;
+	if (o->cache)
+		plan_keep(o->cache, run, &key, read_version);
+built:
 	time_limit = run->time_limit_s = time_limit_of(o, &run->ranking->cfg);
 	if ((err = pt_plan_solve(run->model, o->budget_eur, o->solver, time_limit, &run->result,
 				 d)) != PT_OK)
@@ -174,11 +258,13 @@ enum pt_err pt_app_plan_run(const struct pt_caller *c, struct pt_db *db,
 	}
 	free(refs);
 	free(sm);
+	free((void *)key.view);
 	*out = run;
 	return PT_OK;
 fail:
 	free(refs);
 	free(sm);
+	free((void *)key.view);
 	pt_plan_run_free(run);
 	return err;
 }

@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../core/pt_measure.h"
 #include "../core/pt_plan.h"
@@ -14,6 +15,17 @@
 
 struct pt_ranking;     /**< the quant figures a run was computed from (src/store) */
 struct pt_plan_inputs; /**< the model's per-site inputs (private to src/app) */
+struct pt_plan_built;  /**< a built model kept by a struct pt_plan_cache (private to src/app) */
+/**
+ * Built plan models kept between runs (a server's; pt_plan_cache_new), so
+ * that a run differing only in budget, solver, frontier or check solves
+ * again without reading and building: keyed by the caller's view (the
+ * sites it may read), region, discount rate and horizon options and the
+ * registry's data version (which every write to sites, assessments,
+ * settings, measures, measures at sites and threat levels changes), within
+ * a memory bound. Safe from several threads.
+ */
+struct pt_plan_cache;
 
 /** What to plan. Plain data; region borrowed. */
 struct pt_plan_opts {
@@ -37,6 +49,8 @@ struct pt_plan_opts {
 	 * PT_EINVAL ("no site of region ..."), nothing computed nor saved (the
 	 * command line's rule; the API answers an empty plan). */
 	int region_required;
+	/** Where built models are kept between runs (not owned); NULL: built each time. */
+	struct pt_plan_cache *cache;
 };
 
 /** A plan run: what it was computed from and its result. Free with pt_plan_run_free. */
@@ -52,7 +66,11 @@ struct pt_plan_run {
 	double time_limit_s;         /**< the exact solver's time limit used (seconds) */
 	size_t frontier_n;
 	double *frontier_budget, *frontier_reduction, *frontier_bound; /**< frontier_n each */
-	struct pt_plan_inputs *inputs; /**< the model's inputs (owned), for the sensitivity */
+	struct pt_plan_inputs *inputs; /**< the model's inputs, for the sensitivity */
+	/** When set, ranking, measures, model and inputs are borrowed from this
+	 * cached model (read-only; released by pt_plan_run_free), else owned. */
+	struct pt_plan_built *built;
+	int cache_hit;               /**< the model came from o->cache */
 };
 
 /**
@@ -68,6 +86,25 @@ enum pt_err pt_app_plan_run(const struct pt_caller *c, struct pt_db *db,
 
 /** Free a run; NULL does nothing. */
 void pt_plan_run_free(struct pt_plan_run *r);
+
+/**
+ * A cache of built models of at most max_bytes (an estimate of their
+ * arrays; a model larger than that is not kept). *out is new
+ * (pt_plan_cache_free). PT_EINVAL, PT_ENOMEM, PT_EINTERNAL.
+ */
+enum pt_err pt_plan_cache_new(size_t max_bytes, struct pt_plan_cache **out);
+
+/** Free a cache and its models (runs still using one keep it); NULL does nothing. */
+void pt_plan_cache_free(struct pt_plan_cache *c);
+
+/** Counters of a cache. Plain data. */
+struct pt_plan_cache_stats {
+	uint64_t hits, misses, evictions;
+	size_t entries, bytes, max_bytes;
+};
+
+/** c's counters now into *out (zeros for NULL c). */
+void pt_plan_cache_stats(struct pt_plan_cache *c, struct pt_plan_cache_stats *out);
 
 /**
  * The writers' view of run (borrowed from run; name "" or NULL: not

@@ -4,6 +4,7 @@
 #ifndef PT_APP_PLAN_INT_H
 #define PT_APP_PLAN_INT_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -11,6 +12,7 @@
 #include "../core/pt_plan_records.h"
 #include "../store/pt_ranking.h"
 #include "pt_app.h"
+#include "pt_app_plan.h"
 #include "pt_app_ranking.h"
 
 /* Which sites a run covers: visible to who (else withheld), then in region (else outside). */
@@ -35,6 +37,50 @@ struct pt_plan_inputs {
 	uint32_t *existing, *committed;
 	double *v, *c;
 };
+
+/* What a built plan model is kept under (pt_app_plan_cache.c): the data
+ * version, the caller's view (one byte per site of the snapshot, as
+ * pt_app_view_bits gives it), the region and the options that change the
+ * model. Settings, measures, measures at sites, threat levels and
+ * assessments are covered by the data version. */
+struct pt_plan_key {
+	unsigned long long version;
+	const unsigned char *view; /* n_view bytes (borrowed; the entry keeps its own copy) */
+	size_t n_view;
+	char region[PT_REGION_MAX];
+	int set_discount_rate;
+	double discount_rate;
+	unsigned horizon_years;
+};
+
+/* A built model and what it was built from, shared (read-only) by the runs
+ * that use it and the cache (reference counted). */
+struct pt_plan_built {
+	atomic_long refs;
+	struct pt_plan_key key;    /* key.view == view */
+	unsigned char *view;
+	struct pt_ranking *ranking;
+	struct pt_measure_catalog measures;
+	struct pt_plan_model *model;
+	struct pt_plan_inputs *inputs;
+	size_t withheld, outside_region;
+	size_t bytes;              /* pt_plan_built_bytes, counted against the cache's bound */
+};
+
+/* Drop a reference (the last frees it all); NULL does nothing. */
+void pt_plan_built_release(struct pt_plan_built *b);
+
+/* An estimate of b's memory: its model's, ranking's, inputs' and catalogue's arrays. */
+size_t pt_plan_built_bytes(const struct pt_plan_built *b);
+
+/* The entry for k with a new reference (a hit), or NULL (a miss, which
+ * also drops the entries of older data versions). NULL c: NULL. */
+struct pt_plan_built *pt_plan_cache_get(struct pt_plan_cache *c, const struct pt_plan_key *k);
+
+/* Keep b (the cache takes its own reference): entries of older data
+ * versions go, then the least recently used until b fits the bound; b is
+ * not kept when larger than the bound. */
+void pt_plan_cache_put(struct pt_plan_cache *c, struct pt_plan_built *b);
 
 /* The quant ranking (exact figures) of the sites f lets through (who: NULL or system = all). */
 enum pt_err pt_app_quant_ranking(struct pt_db *db, const struct pt_principal *who,

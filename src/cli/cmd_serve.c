@@ -77,6 +77,12 @@ int pt_cmd_serve(struct pt_cli *cli)
 			cfg.proxy = val;
 		} else if (strcmp(opt, "--proxy-header") == 0) {
 			cfg.proxy_header = val;
+		} else if (strcmp(opt, "--plan-cache-mb") == 0) { /* plan cache (issue 10) */
+			unsigned long mb;
+			if (pt_cli_parse_ulong(val, 0, PT_HTTP_PLAN_CACHE_MB_MAX, &mb))
+				return pt_cli_usage_error(cli, "--plan-cache-mb: '%s' is not a whole number 0-%u",
+							  val, PT_HTTP_PLAN_CACHE_MB_MAX);
+			cfg.plan_cache_mb = mb ? (unsigned)mb : PT_HTTP_PLAN_CACHE_OFF;
 		} else {
 			return pt_cli_usage_error(cli, "unknown option '%s'", opt);
 		}

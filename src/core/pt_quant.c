@@ -325,7 +325,8 @@ static double shifted_mean(const double *x, size_t n)
  * The run
  * ------------------------------------------------------------------------- */
 
-enum { SEL_BLOCK = 8 };                 /* samples gathered per pass of the ranking */
+enum { SEL_BLOCK = 8 };
+#define PT_QUANT_NATIONAL_Z_MAX ((uint64_t)1 << 22) /* threats x samples national normals kept */                 /* samples gathered per pass of the ranking */
 #define SEL_SCRATCH_MAX ((size_t)1 << 22) /* entries of a worker's ranking scratch */
 
 struct quant_job {
@@ -345,6 +346,8 @@ struct quant_job {
 	struct pt_quant_result *res;
 	double sqrt_share, sqrt_rest;
 	int national;
+	const struct pt_pert_table *table; /* the run's PERT quantile table (samples > 0) */
+	const double *national_z;   /* n_threats x samples: Z_n of (threat, sample), or NULL */
 	/* Work sharing: units are sites (phase 1) or sample blocks (phase 2). */
 	atomic_size_t next;
 	size_t n_units, chunk;
@@ -401,21 +404,25 @@ static void sample_pair(struct quant_worker *w, const struct pt_quant_pair *q, s
 	if (j->national && !conditional && !pa->constant) {
 		/* T = F^-1(Phi(sqrt(s) Z_n + sqrt(1-s) Z_l)): Z_n shared by every site. */
 		uint64_t kn = pt_rng_key23(p->seed, PT_QUANT_NATIONAL_KEY, threat_key);
-		pt_pert_prepare_quantile(&pt[PT_QV_P_ATTEMPT]);
+		const double *nz = j->national_z ? j->national_z + (size_t)q->threat * n : NULL;
 		for (s = 0; s < n; s++) {
 			struct pt_rng r, rn;
 			double zn, zl, t, v, f, inj, l;
-			pt_rng_seed_parts(&rn, sample_key[s], kn);
-			zn = pt_rng_normal(&rn);
+			if (nz) {
+				zn = nz[s];
+			} else {
+				pt_rng_seed_parts(&rn, sample_key[s], kn);
+				zn = pt_rng_normal(&rn);
+			}
 			pt_rng_seed_parts(&r, sample_key[s], k23);
 			zl = pt_rng_normal(&r);
-			t = pt_pert_quantile_normal(pa, j->sqrt_share * zn + j->sqrt_rest * zl);
+			t = pt_pert_table_quantile(pa, j->sqrt_share * zn + j->sqrt_rest * zl);
 			if (scaled)
 				t = pt_threat_level_scale(t, factor);
-			v = pt_pert_draw(pv, &r);
-			f = pt_pert_draw(pf, &r);
-			inj = pt_pert_draw(pi, &r);
-			l = pt_pert_draw(pl, &r);
+			v = pt_pert_draw_table(pv, &r);
+			f = pt_pert_draw_table(pf, &r);
+			inj = pt_pert_draw_table(pi, &r);
+			l = pt_pert_draw_table(pl, &r);
 			row[s] += t * v * (f * vsl + inj * vi + l);
 		}
 		return;
@@ -427,14 +434,14 @@ static void sample_pair(struct quant_worker *w, const struct pt_quant_pair *q, s
 		if (conditional) {
 			t = 1;
 		} else {
-			t = pt_pert_draw(pa, &r);
+			t = pt_pert_draw_table(pa, &r);
 			if (scaled)
 				t = pt_threat_level_scale(t, factor);
 		}
-		v = pt_pert_draw(pv, &r);
-		f = pt_pert_draw(pf, &r);
-		inj = pt_pert_draw(pi, &r);
-		l = pt_pert_draw(pl, &r);
+		v = pt_pert_draw_table(pv, &r);
+		f = pt_pert_draw_table(pf, &r);
+		inj = pt_pert_draw_table(pi, &r);
+		l = pt_pert_draw_table(pl, &r);
 		row[s] += t * v * (f * vsl + inj * vi + l);
 	}
 }
@@ -475,8 +482,10 @@ static void do_site(struct quant_worker *w, size_t site)
 			worst_threat = (int32_t)q->threat;
 		}
 		if (n) {
-			for (v = 0; v < PT_QV_COUNT; v++)
+			for (v = 0; v < PT_QV_COUNT; v++) {
 				pt_pert_prepare(&pt[v], &q->var[v], j->lambda);
+				pt_pert_use_table(&pt[v], j->table);
+			}
 			sample_pair(w, q, pt, factor, row);
 		}
 	}
@@ -693,6 +702,8 @@ enum pt_err pt_quant_run(size_t n_sites, size_t n_threats, const struct pt_quant
 	struct quant_job job;
 	struct quant_worker *workers = NULL;
 	struct pt_quant_result *res = NULL;
+	struct pt_pert_table *table = NULL;
+	double *national_z = NULL;
 	size_t *site_start = NULL, n_workers = 0, i, n;
 	uint32_t *order = NULL, *seen = NULL, *ranked = NULL;
 	uint64_t *sample_key = NULL;
@@ -773,6 +784,14 @@ enum pt_err pt_quant_run(size_t n_sites, size_t n_threats, const struct pt_quant
 			goto out;
 		for (i = 0; i < n; i++)
 			sample_key[i] = pt_rng_key1(params->seed, i);
+		/* Every variate is drawn by inversion through this table, built once per run. */
+		if ((err = pt_pert_table_new(params->pert_lambda, &table)) != PT_OK) {
+			if (err == PT_ELIMIT)
+				err = pt_diag_put(d, PT_ELIMIT, 0, "pert_lambda",
+						  "the PERT quantile table of this lambda is too large");
+			goto out;
+		}
+		err = PT_ENOMEM; /* what the allocations below fail with */
 	}
 
 	job.pairs = pairs;
@@ -788,7 +807,27 @@ enum pt_err pt_quant_run(size_t n_sites, size_t n_threats, const struct pt_quant
 	job.top_k = params->top_k < job.n_ranked ? params->top_k : job.n_ranked;
 	job.totals = totals;
 	job.res = res;
+	job.table = table;
 	job.national = params->national_share > 0;
+	/* The national normals Z_n of every (threat, sample), drawn once (the
+	 * same numbers each pair would draw from its national stream). */
+	if (n && job.national && !params->conditional &&
+	    (uint64_t)n_threats * n <= PT_QUANT_NATIONAL_Z_MAX) {
+		size_t t;
+		national_z = malloc((n_threats ? n_threats : 1) * n * sizeof *national_z);
+		if (!national_z)
+			goto out;
+		for (t = 0; t < n_threats; t++) {
+			uint64_t kn = pt_rng_key23(params->seed, PT_QUANT_NATIONAL_KEY,
+						   params->threat_key ? params->threat_key[t] : t);
+			for (i = 0; i < n; i++) {
+				struct pt_rng rn;
+				pt_rng_seed_parts(&rn, sample_key[i], kn);
+				national_z[t * n + i] = pt_rng_normal(&rn);
+			}
+		}
+		job.national_z = national_z;
+	}
 	job.sqrt_share = sqrt(params->national_share);
 	job.sqrt_rest = sqrt(1 - params->national_share);
 	job.block = SEL_BLOCK;
@@ -826,7 +865,9 @@ enum pt_err pt_quant_run(size_t n_sites, size_t n_threats, const struct pt_quant
 		}
 	}
 
-	/* Phase 1: sites (exact figures, samples, per-site summaries). */
+	/* Phase 1: sites (exact figures, samples, per-site summaries), announced with done = 0. */
+	if (params->progress && params->progress(params->progress_ctx, 0, job.total))
+		goto cancelled;
 	{
 		size_t chunk = n_sites / (n_workers * 64);
 		chunk = chunk < 1 ? 1 : chunk > 1024 ? 1024 : chunk;
@@ -893,6 +934,8 @@ out:
 	if (lock_ready)
 		pthread_mutex_destroy(&job.lock);
 	pt_quant_result_free(res);
+	pt_pert_table_free(table);
+	free(national_z);
 	free(site_start);
 	free(order);
 	free(seen);

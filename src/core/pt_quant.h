@@ -32,9 +32,11 @@ struct pt_quant_pair {
 
 /**
  * Progress callback: done out of total units; return nonzero to cancel.
- * pt_quant_run calls it from one thread at a time, done never decreasing;
- * its units are pair-samples, then one per sample for the ranking
- * (total = pairs x samples + samples; pairs when samples == 0).
+ * pt_quant_run calls it from one thread at a time, done never decreasing:
+ * first with done = 0 once the input is checked and the run set up (the
+ * sampling starts), then after each chunk of work; its units are
+ * pair-samples, then one per sample for the ranking (total = pairs x
+ * samples + samples; pairs when samples == 0).
  */
 typedef int (*pt_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 

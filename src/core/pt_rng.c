@@ -4,6 +4,8 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 /*
  * Ziggurat tables for 256 layers, computed once in 80-bit long double:
@@ -342,6 +344,10 @@ void pt_pert_prepare(struct pt_pert *p, const struct pt_range *r, double lambda)
 	p->max = r->max;
 	p->scale = r->max - r->min;
 	p->lbeta = NAN;
+	p->row = NULL;
+	p->w[0] = p->w[1] = p->w[2] = 0;
+	p->base = r->min;
+	p->zsign = 1;
 	if (!(p->scale > 0)) {
 		p->constant = 1;
 		p->scale = 0;
@@ -574,4 +580,213 @@ double pt_pert_cdf(const struct pt_pert *p, double t)
 double pt_normal_cdf(double z)
 {
 	return 0.5 * erfc(-z * M_SQRT1_2);
+}
+
+/* ---------------------------------------------------------------------------
+ * The quantile table (pt_rng.h; docs/internals/quant.md)
+ * ------------------------------------------------------------------------- */
+
+/* One row: x = F^-1(Phi(z)) of Beta(a, b) at the cell ends z_k = -Z + k / STEPS,
+ * with y = 1 - x solved from its own tail so both keep their precision, the
+ * exact slope dx/dz = phi(z) / f(x), and the cubic Hermite piece of each cell. */
+static void table_row(double a, double b, double *coef)
+{
+	const double h = 1.0 / PT_PERT_TABLE_STEPS, log_sqrt_2pi = 0.91893853320467274178;
+	double lb = log_beta(a, b), x_prev = 0, d_prev = 0;
+	int k;
+	for (k = 0; k <= PT_PERT_TABLE_CELLS; k++) {
+		double z = -PT_PERT_TABLE_Z + (double)k * h, x, y, d;
+		if (z <= 0) {
+			x = inc_beta_inverse(a, b, lb, pt_normal_cdf(z));
+			y = 1 - x;
+		} else {
+			y = inc_beta_inverse(b, a, lb, pt_normal_cdf(-z));
+			x = 1 - y;
+		}
+		d = x > 0 && y > 0 ? exp(-0.5 * z * z - log_sqrt_2pi + lb - (a - 1) * log(x) -
+					 (b - 1) * log(y))
+				   : 0;
+		if (k > 0) {
+			double *c = coef + 4 * (k - 1), dy = x - x_prev;
+			c[0] = x_prev;
+			c[1] = h * d_prev;
+			c[2] = 3 * dy - h * (2 * d_prev + d);
+			c[3] = -2 * dy + h * (d_prev + d);
+		}
+		x_prev = x;
+		d_prev = d;
+	}
+}
+
+static double table_cell(const double *c, double u)
+{
+	return ((c[3] * u + c[2]) * u + c[1]) * u + c[0];
+}
+
+/* Weights of the three-point Lagrange interpolation at nodes -1, 0, 1 at position t. */
+static void lagrange3(double t, double w[PT_PERT_TABLE_ROWS_USED])
+{
+	w[0] = t * (t - 1) / 2;
+	w[1] = (1 - t) * (1 + t);
+	w[2] = t * (t + 1) / 2;
+}
+
+/* Rows of the table at s = sqrt(alpha) = 1 + k ds, k = 0..n. */
+struct table_build {
+	double lambda, s_top;
+	size_t n;
+	double *coef; /* n + 1 rows */
+};
+
+#define TABLE_ROW (4 * (size_t)PT_PERT_TABLE_CELLS)
+
+/* Largest |interpolated - exact| over the cell ends and middles of the
+ * midpoints' rows mid[i] (s = 1 + (i + 1/2) ds), each from its stencil. */
+static double table_check(const struct table_build *b, const double *mid)
+{
+	double worst = 0, w[PT_PERT_TABLE_ROWS_USED];
+	size_t i, c;
+	int j;
+	for (i = 0; i < b->n; i++) {
+		/* The stencil k-1..k+1 around the midpoint, as pt_pert_use_table picks it. */
+		size_t k = i + 1 > b->n - 1 ? b->n - 1 : i + 1;
+		const double *rows = b->coef + (k - 1) * TABLE_ROW, *exact = mid + i * TABLE_ROW;
+		lagrange3((double)i + 0.5 - (double)k, w);
+		for (c = 0; c < PT_PERT_TABLE_CELLS; c++) {
+			double u;
+			for (u = 0; u < 1; u += 0.5) {
+				double x = 0;
+				for (j = 0; j < PT_PERT_TABLE_ROWS_USED; j++)
+					x += w[j] * table_cell(rows + (size_t)j * TABLE_ROW + 4 * c, u);
+				worst = fmax(worst, fabs(x - table_cell(exact + 4 * c, u)));
+			}
+		}
+	}
+	return worst;
+}
+
+static void table_rows(double lambda, double s0, double ds, size_t n, double *coef)
+{
+	size_t k;
+	for (k = 0; k < n; k++) {
+		double s = s0 + (double)k * ds, a = s * s;
+		table_row(a, 2 + lambda - a, coef + k * TABLE_ROW);
+	}
+}
+
+enum pt_err pt_pert_table_new(double lambda, struct pt_pert_table **out)
+{
+	struct table_build b;
+	struct pt_pert_table *t = NULL;
+	double *mid = NULL, *merged = NULL;
+	enum pt_err err = PT_ENOMEM;
+	if (!out)
+		return PT_EINVAL;
+	*out = NULL;
+	if (!(lambda >= 0 && lambda <= 1000))
+		return PT_EINVAL;
+	memset(&b, 0, sizeof b);
+	b.lambda = lambda;
+	b.s_top = sqrt(1 + lambda / 2);
+	t = calloc(1, sizeof *t);
+	if (!t)
+		goto out;
+	if (!(b.s_top > 1)) {
+		/* lambda 0: one distribution (uniform), its row three times. */
+		b.n = 2;
+		if (!(b.coef = malloc(3 * TABLE_ROW * sizeof *b.coef)))
+			goto out;
+		table_rows(lambda, 1, 0, 1, b.coef);
+		memcpy(b.coef + TABLE_ROW, b.coef, TABLE_ROW * sizeof *b.coef);
+		memcpy(b.coef + 2 * TABLE_ROW, b.coef, TABLE_ROW * sizeof *b.coef);
+	} else {
+		/* Double the rows until the midpoints' rows are interpolated within the tolerance. */
+		b.n = 4;
+		if (!(b.coef = malloc((b.n + 1) * TABLE_ROW * sizeof *b.coef)))
+			goto out;
+		table_rows(lambda, 1, (b.s_top - 1) / (double)b.n, b.n + 1, b.coef);
+		for (;;) {
+			double ds = (b.s_top - 1) / (double)b.n;
+			size_t k;
+			if (!(mid = malloc(b.n * TABLE_ROW * sizeof *mid)))
+				goto out;
+			table_rows(lambda, 1 + 0.5 * ds, ds, b.n, mid);
+			if (table_check(&b, mid) <= PT_PERT_TABLE_ALPHA_TOL)
+				break;
+			if (2 * b.n + 1 > PT_PERT_TABLE_MAX_ROWS) {
+				err = PT_ELIMIT;
+				goto out;
+			}
+			if (!(merged = malloc((2 * b.n + 1) * TABLE_ROW * sizeof *merged)))
+				goto out;
+			for (k = 0; k <= b.n; k++) {
+				memcpy(merged + 2 * k * TABLE_ROW, b.coef + k * TABLE_ROW,
+				       TABLE_ROW * sizeof *merged);
+				if (k < b.n)
+					memcpy(merged + (2 * k + 1) * TABLE_ROW, mid + k * TABLE_ROW,
+					       TABLE_ROW * sizeof *merged);
+			}
+			free(b.coef);
+			free(mid);
+			mid = NULL;
+			b.coef = merged;
+			merged = NULL;
+			b.n *= 2;
+		}
+	}
+	t->lambda = lambda;
+	t->n_rows = b.n + 1;
+	t->s_top = b.s_top;
+	t->ds = (b.s_top - 1) / (double)b.n;
+	t->coef = b.coef;
+	b.coef = NULL;
+	*out = t;
+	t = NULL;
+	err = PT_OK;
+out:
+	pt_pert_table_free(t);
+	free(b.coef);
+	free(mid);
+	free(merged);
+	return err;
+}
+
+void pt_pert_table_free(struct pt_pert_table *t)
+{
+	if (!t)
+		return;
+	free(t->coef);
+	free(t);
+}
+
+void pt_pert_use_table(struct pt_pert *p, const struct pt_pert_table *t)
+{
+	double a, s, f, w[PT_PERT_TABLE_ROWS_USED], sc;
+	size_t k;
+	int mirror, j;
+	p->row = NULL;
+	if (!t || p->constant ||
+	    !(fabs(p->alpha + p->beta - 2 - t->lambda) <= 1e-9 * (2 + t->lambda)))
+		return;
+	mirror = p->alpha > p->beta;
+	a = mirror ? p->beta : p->alpha;
+	s = sqrt(a < 1 ? 1 : a);
+	if (t->ds > 0) {
+		/* The nearest row in the middle of the stencil (the ends one-sided). */
+		f = (s - 1) / t->ds;
+		f = f > (double)(t->n_rows - 1) ? (double)(t->n_rows - 1) : f;
+		k = (size_t)(f + 0.5);
+		k = k < 1 ? 1 : k > t->n_rows - 2 ? t->n_rows - 2 : k;
+		lagrange3(f - (double)k, w);
+	} else {
+		k = 1;
+		w[0] = w[2] = 0;
+		w[1] = 1;
+	}
+	sc = mirror ? -p->scale : p->scale;
+	p->row = t->coef + (k - 1) * TABLE_ROW;
+	for (j = 0; j < PT_PERT_TABLE_ROWS_USED; j++)
+		p->w[j] = sc * w[j];
+	p->zsign = mirror ? -1 : 1;
+	p->base = mirror ? p->max : p->min;
 }

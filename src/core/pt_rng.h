@@ -177,6 +177,11 @@ struct pt_pert {
 	int constant;      /**< min == max: always min */
 	double max;        /**< draws are clamped to [min, max] against rounding */
 	double lbeta;      /**< log B(alpha, beta) for the quantile; NaN until pt_pert_prepare_quantile */
+	/* Set by pt_pert_use_table (NULL row: no table, the exact quantile): */
+	const double *row; /**< the first of the three table rows around this alpha */
+	double w[3];       /**< their interpolation weights times max - min (negated when mirrored) */
+	double base;       /**< min, or max when mirrored (alpha > beta) */
+	double zsign;      /**< 1, or -1 when mirrored */
 };
 
 /**
@@ -205,14 +210,105 @@ PT_RNG_INLINE double pt_pert_draw(const struct pt_pert *p, struct pt_rng *r)
 	return t > p->max ? p->max : t;
 }
 
-/** Quantile (inverse CDF) of p at probability u in [0, 1], for the national share. */
-double pt_pert_quantile(const struct pt_pert *p, double u);
-
 /**
  * Quantile of p at probability Phi(z), accurate in both tails (the upper
  * tail is solved from 1 - Phi(z) = Phi(-z) directly).
  */
 double pt_pert_quantile_normal(const struct pt_pert *p, double z);
+
+/*
+ * The PERT quantile table (docs/internals/quant.md, "The quantile table").
+ * For one lambda, PERT is a one-parameter family: Beta(alpha, beta) with
+ * alpha + beta = 2 + lambda. The table holds x(alpha, z) = F^-1(Phi(z)) of
+ * Beta(alpha, 2 + lambda - alpha) for alpha in [1, 1 + lambda / 2] (the
+ * other half by symmetry: x(beta, alpha; z) = 1 - x(alpha, beta; -z)) and
+ * normal deviates z in [-PT_PERT_TABLE_Z, PT_PERT_TABLE_Z): per row, cubic
+ * Hermite pieces over PT_PERT_TABLE_STEPS cells per unit of z (values and
+ * exact slopes dx/dz = phi(z) / f(x) at the cell ends); rows equally spaced
+ * in sqrt(alpha), doubled until the quadratic interpolation of three
+ * neighbours is within PT_PERT_TABLE_ALPHA_TOL of the rows between them. A draw is one normal
+ * and one lookup; |error| <= PT_PERT_TABLE_BOUND of max - min (measured by
+ * test_rng over a fine grid); beyond the covered z (probability 1.2e-15)
+ * the exact quantile.
+ */
+#define PT_PERT_TABLE_Z 8        /**< deviates covered: [-8, 8) */
+#define PT_PERT_TABLE_STEPS 16   /**< cells per unit of z */
+#define PT_PERT_TABLE_CELLS (2 * PT_PERT_TABLE_Z * PT_PERT_TABLE_STEPS)
+#define PT_PERT_TABLE_ROWS_USED 3 /**< rows a lookup combines (quadratic in sqrt(alpha)) */
+#define PT_PERT_TABLE_ALPHA_TOL 5e-7 /**< largest blend error at a checked midpoint */
+#define PT_PERT_TABLE_BOUND 1e-6 /**< documented bound of |table - exact| / (max - min) */
+#define PT_PERT_TABLE_MAX_ROWS 4096u /**< PT_ELIMIT above (32 MiB) */
+
+/** The quantile table of one lambda; build with pt_pert_table_new, free with pt_pert_table_free. Read-only once built: threads share it. */
+struct pt_pert_table {
+	double lambda;
+	size_t n_rows;  /**< rows at s = sqrt(alpha) = 1 + k ds, k < n_rows (at least 3) */
+	double s_top;   /**< sqrt(1 + lambda / 2), the last row's s */
+	double ds;      /**< 0 when lambda is 0 (every row the uniform distribution) */
+	double *coef;   /**< n_rows x PT_PERT_TABLE_CELLS x 4: c0 + c1 u + c2 u^2 + c3 u^3, u in [0, 1) across the cell */
+};
+
+/**
+ * Build the quantile table of lambda (0 to 1000) into *out (the caller
+ * frees it with pt_pert_table_free). PT_EINVAL for a bad lambda, PT_ENOMEM,
+ * PT_ELIMIT if it would need more than PT_PERT_TABLE_MAX_ROWS rows.
+ * 65 rows (520 KiB) and about 10 ms for lambda 4.
+ */
+enum pt_err pt_pert_table_new(double lambda, struct pt_pert_table **out);
+
+/** Free a table; NULL does nothing. */
+void pt_pert_table_free(struct pt_pert_table *t);
+
+/**
+ * Make pt_pert_table_quantile and pt_pert_draw_table of p (prepared with
+ * the table's lambda) use t, which must outlive p's use. A NULL t, or a p
+ * whose alpha + beta is not 2 + t->lambda, leaves p on the exact quantile.
+ */
+void pt_pert_use_table(struct pt_pert *p, const struct pt_pert_table *t);
+
+/**
+ * The PERT value at normal deviate z: F^-1(Phi(z)) from the table (cubic
+ * in z and in sqrt(alpha)), clamped to [min, max]; the exact quantile when
+ * |z| >= PT_PERT_TABLE_Z or p has no table. Constant ranges give min.
+ */
+PT_RNG_INLINE double pt_pert_table_quantile(const struct pt_pert *p, double z)
+{
+	const size_t stride = 4 * (size_t)PT_PERT_TABLE_CELLS;
+	double f, u, x0, x1, x2, t;
+	const double *c;
+	int i;
+	if (p->constant)
+		return p->min;
+	f = (p->zsign * z + PT_PERT_TABLE_Z) * PT_PERT_TABLE_STEPS;
+	if (!p->row || !(f >= 0 && f < PT_PERT_TABLE_CELLS))
+		return pt_pert_quantile_normal(p, z);
+	i = (int)f; /* a signed conversion is one instruction; f is in [0, cells) */
+	u = f - (double)i;
+	c = p->row + 4 * (size_t)i;
+	x0 = ((c[3] * u + c[2]) * u + c[1]) * u + c[0];
+	c += stride;
+	x1 = ((c[3] * u + c[2]) * u + c[1]) * u + c[0];
+	c += stride;
+	x2 = ((c[3] * u + c[2]) * u + c[1]) * u + c[0];
+	t = p->base + (p->w[0] * x0 + p->w[1] * x1 + p->w[2] * x2);
+	return t < p->min ? p->min : t > p->max ? p->max : t;
+}
+
+/**
+ * Draw one variate of p by inversion: one standard normal z from r (the
+ * ziggurat: one generator step for 99% of draws) and pt_pert_table_quantile(p, z).
+ * A constant range draws nothing.
+ */
+PT_RNG_INLINE double pt_pert_draw_table(const struct pt_pert *p, struct pt_rng *r)
+{
+	if (p->constant)
+		return p->min;
+	return pt_pert_table_quantile(p, pt_rng_normal(r));
+}
+
+/** Quantile (inverse CDF) of p at probability u in [0, 1], for the national share. */
+double pt_pert_quantile(const struct pt_pert *p, double u);
+
 
 /** CDF of p at t: the regularised incomplete beta I_x(alpha, beta), x = (t - min) / scale. */
 double pt_pert_cdf(const struct pt_pert *p, double t);

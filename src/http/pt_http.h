@@ -41,7 +41,14 @@ struct pt_http_config {
 	const char *proxy;        /**< the trusted proxy's address (NULL: none) */
 	const char *proxy_header; /**< the header it names the client in; NULL = "X-Forwarded-For" */
 	int behind_tls;           /**< nonzero: clients reach the server over TLS (cookies get Secure) */
+	/* plan cache (issue 10): */
+	/** MiB of built plan models kept between requests; 0 = PT_HTTP_PLAN_CACHE_MB_DEFAULT, PT_HTTP_PLAN_CACHE_OFF = none. */
+	unsigned plan_cache_mb;
 };
+
+#define PT_HTTP_PLAN_CACHE_MB_DEFAULT 256u /**< serve --plan-cache-mb's default */
+#define PT_HTTP_PLAN_CACHE_MB_MAX 65536u   /**< its largest value */
+#define PT_HTTP_PLAN_CACHE_OFF 0xffffffffu /**< plan_cache_mb: keep no built plan model */
 
 struct pt_http_server;
 

@@ -47,6 +47,7 @@ struct pt_http_server {
 	struct pt_ranking_watch *watch; /* tells when the registry changed */
 	struct pt_http_cache *cache;    /* sites snapshot and rendered bodies until then */
 	struct pt_snapshot_source snapshots; /* src/app's snapshots, from the cache */
+	struct pt_plan_cache *plan_cache; /* built plan models (issue 10); NULL: none */
 	pthread_mutex_t lock; /* guards in_flight and stopping */
 	pthread_cond_t idle;
 	long in_flight;

@@ -192,6 +192,7 @@ static struct pt_plan_run *plan_run_or_reply(struct pt_req *r, int frontier_defa
 	if (plan_query(r, frontier_default, &o))
 		return NULL;
 	o.read_action = read_action;
+	o.cache = r->srv->plan_cache; /* a budget change only solves again (issue 10) */
 	pt_api_caller(r, &c);
 	if ((err = pt_app_plan_run(&c, r->db, &o, &run, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
@@ -345,6 +346,7 @@ void pt_h_plan_post(struct pt_req *r)
 	o.region = json_string_value(json_object_get(r->json, "region"));
 	o.check_exact = o.solver == PT_SOLVER_FAST ? -1 : 0;
 	o.time_limit_s = -SERVER_EXACT_LIMIT_S;
+	o.cache = r->srv->plan_cache;
 	pt_api_caller(r, &c);
 	if ((err = pt_app_plan_save(&c, r->db, name, &o, &saved, &d)) != PT_OK) {
 		if (err == PT_ECONFLICT) /* as a user name taken: 400 naming the field */

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../app/pt_app_plan.h" /* plan cache (issue 10) */
 #include "../formats/pt_diag.h"
 #include "pt_http_api.h"
 #include "pt_http_int.h"
@@ -634,6 +635,14 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 	}
 	if ((err = pt_app_watch_open(cfg->db_path, &s->watch, d)) != PT_OK)
 		goto fail;
+	/* plan cache (issue 10): built plan models kept between requests */
+	if (cfg->plan_cache_mb != PT_HTTP_PLAN_CACHE_OFF &&
+	    pt_plan_cache_new((size_t)(cfg->plan_cache_mb ? cfg->plan_cache_mb
+							: PT_HTTP_PLAN_CACHE_MB_DEFAULT) << 20,
+			      &s->plan_cache) != PT_OK) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto fail;
+	}
 	pt_http_snapshot_source(s, &s->snapshots);
 	/* Behind a proxy MHD's per-address limit would count the proxy: pt_http_accept and
 	 * pt_http_connection_event count the direct clients, pt_http_limits_check the proxied ones. */
@@ -661,6 +670,7 @@ fail:
 	pt_addr_count_free(s->per_client);
 	pt_throttle_free(s->throttle);
 	pt_cache_free(s->cache);
+	pt_plan_cache_free(s->plan_cache); /* plan cache (issue 10) */
 	pt_app_watch_close(s->watch);
 	if (s->pool.conns)
 		pt_dbpool_close(&s->pool);
@@ -712,6 +722,7 @@ void pt_http_stop(struct pt_http_server *s, long *cut)
 	pt_addr_count_free(s->per_client);
 	pt_throttle_free(s->throttle);
 	pt_cache_free(s->cache);
+	pt_plan_cache_free(s->plan_cache); /* plan cache (issue 10) */
 	pt_app_watch_close(s->watch);
 	pt_dbpool_close(&s->pool);
 	pthread_mutex_destroy(&s->lock);

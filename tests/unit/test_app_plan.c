@@ -555,6 +555,120 @@ static void test_plan_sensitivity(void)
 	pt_db_close(db);
 }
 
+/* Two runs chose the same measures at the same cost and reduction. */
+static int same_plan(const struct pt_plan_run *a, const struct pt_plan_run *b)
+{
+	return a->result.n_sites == b->result.n_sites && a->result.cost_eur == b->result.cost_eur &&
+	       a->result.risk_reduction_eur == b->result.risk_reduction_eur &&
+	       a->result.measures_chosen == b->result.measures_chosen &&
+	       memcmp(a->result.choice, b->result.choice,
+		      a->result.n_sites * sizeof *a->result.choice) == 0;
+}
+
+static struct pt_plan_run *cached_run(struct pt_db *db, const struct pt_principal *who,
+				      struct pt_plan_cache *cache, double budget)
+{
+	struct pt_plan_run *r = NULL;
+	struct pt_plan_opts o;
+	struct pt_diag d;
+	memset(&o, 0, sizeof o);
+	memset(&d, 0, sizeof d);
+	o.budget_eur = budget;
+	o.solver = PT_SOLVER_FAST;
+	o.cache = cache;
+	CHECK_INT(pt_app_plan_run(as(who), db, &o, &r, &d), PT_OK);
+	return r;
+}
+
+static void test_plan_cache(void)
+{
+	struct pt_db *db = open_with_measures();
+	struct pt_plan_cache *cache = NULL, *small = NULL;
+	struct pt_plan_cache_stats st;
+	struct pt_plan_run *r1, *r2, *plain, *r3, *r4;
+	struct pt_site_measure_list l;
+	struct pt_diag d;
+	size_t one;
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_plan_cache_new(64u << 20, &cache), PT_OK);
+	if (!cache)
+		return;
+
+	/* The first run builds and keeps the model; a budget change reuses it. */
+	r1 = cached_run(db, NULL, cache, 1e9);
+	r2 = cached_run(db, NULL, cache, 5e4);
+	plain = cached_run(db, NULL, NULL, 5e4);
+	CHECK(r1 && r2 && plain);
+	if (r1 && r2 && plain) {
+		CHECK(!r1->cache_hit && r2->cache_hit && !plain->cache_hit);
+		CHECK(r2->model == r1->model); /* shared, not built again */
+		CHECK(same_plan(r2, plain));  /* the same plan as one built afresh */
+		CHECK(r2->result.cost_eur <= 5e4 && r1->result.cost_eur > r2->result.cost_eur);
+	}
+	pt_plan_cache_stats(cache, &st);
+	CHECK_INT(st.hits, 1);
+	CHECK_INT(st.misses, 1);
+	CHECK_INT(st.entries, 1);
+	CHECK(st.bytes > 0 && st.bytes <= st.max_bytes);
+	one = st.bytes;
+	pt_plan_run_free(plain);
+
+	/* Another view (the operator of A reads fewer sites) is another model. */
+	r3 = cached_run(db, &opa, cache, 5e4);
+	CHECK(r3 && !r3->cache_hit && r3->ranking->sites.n < r1->ranking->sites.n);
+	pt_plan_run_free(r3);
+	r3 = cached_run(db, &opa, cache, 1e9);
+	CHECK(r3 && r3->cache_hit);
+	pt_plan_run_free(r3);
+	pt_plan_cache_stats(cache, &st);
+	CHECK_INT(st.entries, 2);
+
+	/* A write (measures in place at a site) changes the data version: built again. */
+	memset(&l, 0, sizeof l);
+	sm_add(&l, "PS-003", "film", 2);
+	CHECK_INT(pt_app_site_measures_import(as(NULL), db, &l, &d), PT_OK);
+	pt_site_measure_list_clear(&l);
+	r3 = cached_run(db, NULL, cache, 5e4);
+	CHECK(r3 && !r3->cache_hit && r3->model != r1->model);
+	pt_plan_cache_stats(cache, &st);
+	CHECK_INT(st.entries, 1); /* the older version's models are dropped */
+	CHECK_INT(st.evictions, 2);
+	pt_plan_run_free(r3);
+
+	/* The bound: room for one model; a second view evicts the first. */
+	CHECK_INT(pt_plan_cache_new(one + one / 2, &small), PT_OK);
+	r3 = cached_run(db, NULL, small, 5e4);
+	r4 = cached_run(db, &opa, small, 5e4);
+	pt_plan_run_free(r3);
+	pt_plan_run_free(r4);
+	pt_plan_cache_stats(small, &st);
+	CHECK_INT(st.entries, 1);
+	CHECK_INT(st.evictions, 1);
+	CHECK(st.bytes <= one + one / 2);
+	r3 = cached_run(db, NULL, small, 5e4);
+	CHECK(r3 && !r3->cache_hit);
+	pt_plan_run_free(r3);
+	pt_plan_cache_free(small);
+	/* A model larger than the bound is not kept. */
+	CHECK_INT(pt_plan_cache_new(16, &small), PT_OK);
+	r3 = cached_run(db, NULL, small, 5e4);
+	CHECK(r3 && !r3->cache_hit && r3->result.measures_chosen > 0);
+	pt_plan_cache_stats(small, &st);
+	CHECK_INT(st.entries, 0);
+	pt_plan_run_free(r3);
+	pt_plan_cache_free(small);
+
+	/* Runs outlive the cache: the model they share stays until the last goes. */
+	pt_plan_cache_free(cache);
+	if (r1 && r2)
+		CHECK(r2->model->n_sites == r1->model->n_sites);
+	pt_plan_run_free(r1);
+	pt_plan_run_free(r2);
+	CHECK_INT(pt_plan_cache_new(1, NULL), PT_EINVAL);
+	pt_plan_cache_free(NULL);
+	pt_db_close(db);
+}
+
 int main(void)
 {
 	RUN(test_plan_run_existing_and_filters);
@@ -563,5 +677,6 @@ int main(void)
 	RUN(test_saved_plan_for_callers);
 	RUN(test_saved_plan_whole_view);
 	RUN(test_plan_sensitivity);
+	RUN(test_plan_cache);
 	return TEST_SUMMARY("app_plan");
 }

@@ -636,12 +636,15 @@ struct progress_log {
 	int calls, cancel_at;
 	uint64_t last_done, total;
 	int monotone;
+	uint64_t first_done;
 };
 
 static int on_progress(void *ctx, uint64_t done, uint64_t total)
 {
 	struct progress_log *log = ctx;
 	log->calls++;
+	if (log->calls == 1)
+		log->first_done = done;
 	if (done < log->last_done || done > total)
 		log->monotone = 0;
 	log->last_done = done;
@@ -656,7 +659,7 @@ static void test_progress_and_cancel(void)
 	size_t n = make_dataset(pairs, SITES, THREATS);
 	struct pt_quant_params p = params_default();
 	struct pt_quant_result *res = NULL;
-	struct progress_log log = { 0, 0, 0, 0, 1 };
+	struct progress_log log = { 0, 0, 0, 0, 1, UINT64_MAX };
 	struct pt_diag d;
 	p.samples = 64;
 	p.threads = 2;
@@ -664,6 +667,7 @@ static void test_progress_and_cancel(void)
 	p.progress_ctx = &log;
 	CHECK_INT(run(SITES, THREATS, pairs, n, &p, &res, &d), PT_OK);
 	CHECK(log.calls > 1 && log.monotone);
+	CHECK_INT(log.first_done, 0); /* the start of the sampling is announced */
 	CHECK_INT(log.last_done, log.total);
 	CHECK_INT(log.total, (uint64_t)n * 64 + 64);
 	pt_quant_result_free(res);

@@ -437,6 +437,157 @@ static void test_quantile_matches_samples(void)
 	free(x);
 }
 
+/* The table against the exact quantile over a fine grid: every quarter of
+ * a row interval in sqrt(alpha), both mirror images, 1024 deviates between
+ * the cells' ends; the error is relative to max - min. */
+static double table_max_error(const struct pt_pert_table *t, double lambda)
+{
+	double worst = 0;
+	size_t k, steps = 4 * (t->n_rows - 1);
+	for (k = 0; k <= steps; k++) {
+		double s = 1 + t->ds * (double)k / 4, a = s * s;
+		int mirror;
+		for (mirror = 0; mirror < 2; mirror++) {
+			struct pt_range rg;
+			struct pt_pert exact, tab;
+			int i;
+			double m = lambda > 0 ? (a - 1) / lambda : 0.3;
+			rg.min = 2;
+			rg.max = 7;
+			rg.mode = 2 + 5 * (mirror ? 1 - m : m);
+			pt_pert_prepare(&exact, &rg, lambda);
+			pt_pert_prepare_quantile(&exact);
+			tab = exact;
+			pt_pert_use_table(&tab, t);
+			CHECK(tab.row != NULL);
+			if (!tab.row)
+				return HUGE_VAL;
+			for (i = 0; i < 1024; i++) {
+				double z = -PT_PERT_TABLE_Z + 2.0 * PT_PERT_TABLE_Z * (i + 0.37) / 1024;
+				double e = fabs(pt_pert_table_quantile(&tab, z) -
+						pt_pert_quantile_normal(&exact, z)) / 5;
+				if (e > worst)
+					worst = e;
+			}
+		}
+	}
+	return worst;
+}
+
+static void test_table_error_bound(void)
+{
+	static const double lambdas[] = { 0, 0.5, 1, 4, 10, 100 };
+	size_t k;
+	for (k = 0; k < sizeof lambdas / sizeof lambdas[0]; k++) {
+		struct pt_pert_table *t = NULL;
+		double e;
+		CHECK_INT(pt_pert_table_new(lambdas[k], &t), PT_OK);
+		if (!t)
+			continue;
+		e = table_max_error(t, lambdas[k]);
+		/* The bound docs/methodology.md states. */
+		if (!(e <= PT_PERT_TABLE_BOUND) || getenv("PT_TEST_VERBOSE"))
+			fprintf(stderr, "lambda %g: %zu rows, table error %.3g of the range\n", lambdas[k],
+				t->n_rows, e);
+		CHECK(e <= PT_PERT_TABLE_BOUND);
+		pt_pert_table_free(t);
+	}
+}
+
+static void test_table_edges(void)
+{
+	struct pt_pert_table *t = NULL;
+	struct pt_range rg = { 0.001, 0.004, 0.02 }, c = { 3, 3, 3 };
+	struct pt_pert p, q, k;
+	CHECK_INT(pt_pert_table_new(-1, &t), PT_EINVAL);
+	CHECK_INT(pt_pert_table_new(1001, &t), PT_EINVAL);
+	CHECK_INT(pt_pert_table_new(NAN, &t), PT_EINVAL);
+	CHECK_INT(pt_pert_table_new(4, NULL), PT_EINVAL);
+	CHECK_INT(pt_pert_table_new(4, &t), PT_OK);
+	if (!t)
+		return;
+	CHECK(t->n_rows >= 3);
+	pt_pert_prepare(&p, &rg, 4);
+	pt_pert_prepare_quantile(&p);
+	q = p;
+	pt_pert_use_table(&q, t);
+	CHECK(q.row != NULL);
+	/* Beyond the covered deviates (and NaN), the exact quantile. */
+	CHECK(pt_pert_table_quantile(&q, 8.5) == pt_pert_quantile_normal(&p, 8.5));
+	CHECK(pt_pert_table_quantile(&q, -9) == pt_pert_quantile_normal(&p, -9));
+	CHECK(isnan(pt_pert_table_quantile(&q, NAN)));
+	/* Always within the range. */
+	CHECK(pt_pert_table_quantile(&q, -7.999) >= rg.min);
+	CHECK(pt_pert_table_quantile(&q, 7.999) <= rg.max);
+	/* A range prepared with another lambda keeps the exact quantile. */
+	pt_pert_prepare(&k, &rg, 10);
+	pt_pert_use_table(&k, t);
+	CHECK(k.row == NULL);
+	CHECK(pt_pert_table_quantile(&k, 0.3) == pt_pert_quantile_normal(&k, 0.3));
+	/* A constant range draws nothing and gives its value. */
+	pt_pert_prepare(&k, &c, 4);
+	pt_pert_use_table(&k, t);
+	{
+		struct pt_rng r1, r2;
+		pt_rng_seed(&r1, 1, 2, 3, 4);
+		r2 = r1;
+		CHECK(pt_pert_draw_table(&k, &r1) == 3);
+		CHECK(pt_rng_next(&r1) == pt_rng_next(&r2));
+	}
+	pt_pert_table_free(t);
+	pt_pert_table_free(NULL);
+}
+
+/* Draws through the table: the moments of test_pert_moments, and the whole
+ * distribution against the exact CDF (KS at the 0.1% level). */
+static void test_table_draws(void)
+{
+	static const struct {
+		struct pt_range r;
+		double lambda;
+	} cases[] = {
+		{ { 0, 0.2, 1 }, 4 },   { { 2, 5, 10 }, 4 },    { { 0, 0, 1 }, 4 },
+		{ { 0, 1, 1 }, 4 },     { { 0.01, 0.02, 0.05 }, 4 }, { { 0, 0.3, 1 }, 0 },
+		{ { 1e5, 2e6, 5e7 }, 10 }, { { 3, 3.5, 4 }, 4 },
+	};
+	const size_t n = 200000;
+	double *x = malloc(n * sizeof *x);
+	size_t k;
+	CHECK(x != NULL);
+	if (!x)
+		return;
+	for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		const struct pt_range *rg = &cases[k].r;
+		double lambda = cases[k].lambda, a = rg->min, b = rg->max;
+		double mu = (a + lambda * rg->mode + b) / (lambda + 2);
+		double var = (mu - a) * (b - mu) / (lambda + 3);
+		struct pt_pert_table *t = NULL;
+		struct pt_pert p;
+		struct pt_rng r;
+		double sum = 0, sum2 = 0, lo = HUGE_VAL, hi = -HUGE_VAL;
+		size_t i;
+		CHECK_INT(pt_pert_table_new(lambda, &t), PT_OK);
+		pt_pert_prepare(&p, rg, lambda);
+		pt_pert_use_table(&p, t);
+		CHECK(p.row != NULL);
+		pt_rng_seed(&r, 19, k, 0, 0);
+		for (i = 0; i < n; i++) {
+			double v = pt_pert_draw_table(&p, &r);
+			x[i] = v;
+			sum += v;
+			sum2 += (v - mu) * (v - mu);
+			lo = v < lo ? v : lo;
+			hi = v > hi ? v : hi;
+		}
+		CHECK_NEAR(sum / (double)n, mu, 5 * sqrt(var / (double)n));
+		CHECK_NEAR(sum2 / (double)n / var, 1, 0.02);
+		CHECK(lo >= a && hi <= b);
+		CHECK(ks_distance(x, n, pert_cdf_cb, &p) < 1.95 / sqrt((double)n));
+		pt_pert_table_free(t);
+	}
+	free(x);
+}
+
 static void test_normal_cdf(void)
 {
 	CHECK(pt_normal_cdf(0) == 0.5);
@@ -462,5 +613,8 @@ int main(void)
 	RUN(test_quantile_normal_tails);
 	RUN(test_quantile_matches_samples);
 	RUN(test_normal_cdf);
+	RUN(test_table_error_bound);
+	RUN(test_table_edges);
+	RUN(test_table_draws);
 	return TEST_SUMMARY("test_rng");
 }
