@@ -136,6 +136,8 @@ enum pt_err pt_app_plan_run(const struct pt_caller *c, struct pt_db *db,
 				       run->ranking->cat.threats.n, in->sites, run->ranking->sites.n,
 				       &run->model, d)) != PT_OK)
 		goto fail;
+	run->model->stop = o->stop;
+	run->model->stop_ctx = o->stop_ctx;
 	time_limit = run->time_limit_s = time_limit_of(o, &run->ranking->cfg);
 	if ((err = pt_plan_solve(run->model, o->budget_eur, o->solver, time_limit, &run->result,
 				 d)) != PT_OK)
@@ -246,9 +248,12 @@ enum pt_err pt_app_plan_sensitivity(const struct pt_plan_opts *o, const struct p
 		memset(&result, 0, sizeof result);
 		if ((err = pt_plan_model_build(&vc, &base->measures, in->v, in->c,
 					       base->ranking->cat.threats.n, in->sites,
-					       base->ranking->sites.n, &model, d)) == PT_OK &&
-		    (err = pt_plan_solve(model, o->budget_eur, o->solver, time_limit, &result,
-					 d)) == PT_OK)
+					       base->ranking->sites.n, &model, d)) == PT_OK) {
+			model->stop = o->stop;
+			model->stop_ctx = o->stop_ctx;
+			err = pt_plan_solve(model, o->budget_eur, o->solver, time_limit, &result, d);
+		}
+		if (err == PT_OK)
 			out[(*n)++] = (struct pt_plan_variant){
 				vc.plan_discount_rate, vc.plan_horizon_years, result.cost_eur,
 				result.risk_reduction_eur, result.sites_funded, result.measures_chosen,

@@ -37,6 +37,10 @@ struct pt_plan_opts {
 	 * PT_EINVAL ("no site of region ..."), nothing computed nor saved (the
 	 * command line's rule; the API answers an empty plan). */
 	int region_required;
+	/** Optional: asked while the exact solver searches (from the calling thread);
+	 * nonzero stops the run with PT_EINTERNAL "cancelled" (a server's client gone). */
+	int (*stop)(void *ctx);
+	void *stop_ctx;
 };
 
 /** A plan run: what it was computed from and its result. Free with pt_plan_run_free. */

@@ -17,6 +17,7 @@ int pt_cmd_serve(struct pt_cli *cli)
 	struct pt_diag d;
 	sigset_t stop, old;
 	unsigned long port = 8080, threads = 0, upload = 0;
+	unsigned long compute_threads = 0, compute_queue = 0; /* the compute pool (issue 10) */
 	enum pt_err err;
 	long cut = 0;
 	int i, sig = 0, rc;
@@ -42,6 +43,14 @@ int pt_cmd_serve(struct pt_cli *cli)
 			if (pt_cli_parse_ulong(val, 1, PT_HTTP_UPLOAD_MAX, &upload))
 				return pt_cli_usage_error(cli, "--upload-max: '%s' is not a byte count 1-%lu",
 							  val, PT_HTTP_UPLOAD_MAX);
+		} else if (strcmp(opt, "--compute-threads") == 0) { /* the compute pool (issue 10) */
+			if (pt_cli_parse_ulong(val, 1, PT_HTTP_COMPUTE_THREADS_MAX, &compute_threads))
+				return pt_cli_usage_error(cli, "--compute-threads: '%s' is not a whole number 1-%d",
+							  val, PT_HTTP_COMPUTE_THREADS_MAX);
+		} else if (strcmp(opt, "--compute-queue") == 0) {
+			if (pt_cli_parse_ulong(val, 1, PT_HTTP_COMPUTE_QUEUE_MAX, &compute_queue))
+				return pt_cli_usage_error(cli, "--compute-queue: '%s' is not a whole number 1-%d",
+							  val, PT_HTTP_COMPUTE_QUEUE_MAX);
 		} else {
 			return pt_cli_usage_error(cli, "unknown option '%s'", opt);
 		}
@@ -55,6 +64,8 @@ int pt_cmd_serve(struct pt_cli *cli)
 	cfg.port = (unsigned)port;
 	cfg.threads = (unsigned)threads;
 	cfg.upload_max = upload;
+	cfg.compute_threads = (unsigned)compute_threads;
+	cfg.compute_queue = (unsigned)compute_queue;
 	/* The worker threads inherit a mask without SIGINT and SIGTERM: only sigwait below sees them. */
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);

@@ -16,12 +16,20 @@
 struct mckp_glpk_cb {
 	double bound; /* in GLPK's (scaled) objective */
 	int have_bound;
+	const struct pt_mckp *p; /* its stop hook */
+	int stopped;
 };
 
 static void mckp_glpk_callback(glp_tree *tree, void *info)
 {
 	struct mckp_glpk_cb *cb = info;
-	int best = glp_ios_best_node(tree);
+	int best;
+	if (cb->p->stop && !cb->stopped && cb->p->stop(cb->p->stop_ctx)) {
+		cb->stopped = 1;
+		glp_ios_terminate(tree);
+		return;
+	}
+	best = glp_ios_best_node(tree);
 	if (best) {
 		cb->bound = glp_ios_node_bound(tree, best);
 		cb->have_bound = 1;
@@ -148,9 +156,14 @@ enum pt_err pt_mckp_solve_exact(const struct pt_mckp *p, double budget, double t
 	parm.tm_lim = time_limit_s * 1000 >= (double)INT_MAX ? INT_MAX
 							       : (int)ceil(time_limit_s * 1000);
 	parm.cb_func = mckp_glpk_callback;
+	cb.p = p;
 	parm.cb_info = &cb;
 	ret = glp_intopt(lpb, &parm);
 	status = glp_mip_status(lpb);
+	if (cb.stopped) {
+		err = pt_diag_put(d, PT_EINTERNAL, 0, "solver", "cancelled");
+		goto out;
+	}
 	if (ret != 0 && ret != GLP_ETMLIM && ret != GLP_EMIPGAP) {
 		err = mckp_glpk_fail(d, "glp_intopt", ret);
 		goto out;

@@ -845,6 +845,8 @@ void pt_plan_model_mckp(const struct pt_plan_model *m, struct pt_mckp *out)
 	out->n_groups = m->n_sites;
 	out->group_start = m->group_start;
 	out->items = m->items;
+	out->stop = m->stop;
+	out->stop_ctx = m->stop_ctx;
 }
 
 enum pt_err pt_plan_solve(const struct pt_plan_model *m, double budget_eur,

@@ -10,6 +10,9 @@
 #define PT_HTTP_THREADS_MAX 64                    /**< most worker threads */
 #define PT_HTTP_UPLOAD_DEFAULT (16UL * 1024 * 1024) /**< default CSV upload limit, bytes */
 #define PT_HTTP_UPLOAD_MAX (512UL * 1024 * 1024)    /**< largest CSV upload limit that may be set */
+#define PT_HTTP_COMPUTE_THREADS_MAX 64  /**< most compute threads (issue 10's compute pool) */
+#define PT_HTTP_COMPUTE_QUEUE_DEFAULT 16 /**< computations that may wait for a compute thread */
+#define PT_HTTP_COMPUTE_QUEUE_MAX 4096   /**< the longest compute queue that may be set */
 
 /** How to run the server. Zeroed fields take the defaults named. */
 struct pt_http_config {
@@ -20,6 +23,9 @@ struct pt_http_config {
 	size_t upload_max;      /**< CSV upload limit in bytes; 0 = PT_HTTP_UPLOAD_DEFAULT */
 	const char *vendor_dir; /**< Debian's JavaScript packages; NULL = "/usr/share/javascript" */
 	unsigned shutdown_timeout_ms; /**< longest wait for in-flight requests at stop; 0 = 30000 */
+	/* The compute pool (issue 10): costly requests run apart from the worker threads. */
+	unsigned compute_threads; /**< compute threads (one database connection each); 0 = CPUs, 1-64 */
+	unsigned compute_queue;   /**< computations that may wait for a thread; 0 = 16, 1-4096 */
 };
 
 struct pt_http_server;
@@ -40,12 +46,18 @@ unsigned pt_http_port(const struct pt_http_server *s);
 /** The number of worker threads the server runs. */
 unsigned pt_http_threads(const struct pt_http_server *s);
 
+/** The number of compute threads the server runs (costly requests). */
+unsigned pt_http_compute_threads(const struct pt_http_server *s);
+
 /**
  * Graceful stop: stop accepting connections, answer requests that arrive
- * on open connections with 503, let the requests in flight finish (their
- * responses sent whole, up to cfg->shutdown_timeout_ms), then stop the
- * threads, close the database connections and free s. *cut (may be NULL)
- * counts requests still in flight at the timeout. NULL does nothing.
+ * on open connections with 503, cancel the computations of the compute
+ * pool (their requests answered 503), let the other requests in flight
+ * finish (their responses sent whole, up to cfg->shutdown_timeout_ms),
+ * then stop the threads, close the database connections and free s. *cut
+ * (may be NULL) counts requests still in flight at the timeout; when a
+ * computation is still running then, the server is left to the process's
+ * exit (not freed). NULL does nothing.
  */
 void pt_http_stop(struct pt_http_server *s, long *cut);
 

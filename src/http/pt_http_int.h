@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../app/pt_app.h"
 #include "pt_http.h"
@@ -35,12 +36,13 @@ struct pt_http_server {
 	struct pt_http_config cfg;
 	char bind[64];
 	char vendor_dir[4096];
-	unsigned port, threads;
+	unsigned port, threads, compute_threads;
 	struct pt_dbpool pool;
 	struct pt_throttle *throttle;
 	struct pt_ranking_watch *watch; /* tells when the registry changed */
 	struct pt_http_cache *cache;    /* sites snapshot and rendered bodies until then */
 	struct pt_snapshot_source snapshots; /* src/app's snapshots, from the cache */
+	struct pt_work *work;           /* the compute pool (pt_http_work.c) */
 	pthread_mutex_t lock; /* guards in_flight and stopping */
 	pthread_cond_t idle;
 	long in_flight;
@@ -107,6 +109,11 @@ struct pt_req {
 	struct MHD_Response *raw; /**< or a ready response (static files) */
 	char *hdr_name[PT_HEADERS_MAX], *hdr_value[PT_HEADERS_MAX];
 	size_t n_hdr;
+	/* The compute pool (pt_http_work.c). */
+	int work;          /**< PT_WORK_NONE, or WAITING (suspended) then DONE (resumed) */
+	int rerun;         /**< DONE: run the handler again (it waited for another's result) */
+	int in_pool;       /**< the handler runs on a pool thread: compute */
+	struct pt_job *job; /**< the computation it waits for, while WAITING */
 };
 
 /** Reply with a JSON body (steals a reference to body; NULL body: out of memory -> 500). */
@@ -213,6 +220,52 @@ struct pt_snapshot *pt_sites_snapshot_get(struct pt_req *r, struct pt_diag *d);
 struct pt_snapshot *pt_req_snapshot(struct pt_req *r, struct pt_diag *d);
 /** The snapshot source of src/app backed by srv's cache (set up by pt_http_start). */
 void pt_http_snapshot_source(struct pt_http_server *srv, struct pt_snapshot_source *out);
+
+/* The compute pool (pt_http_work.c): costly handlers run on threads of their own
+ * while their connections are suspended, so cheap requests are never kept waiting. */
+#define PT_WORK_RETRY_AFTER_S 10     /**< Retry-After of a 429 when the queue is full */
+/** A quant ranking asking more samples x visible sites than this is heavy (pt_work_defer). */
+#define PT_WORK_LIGHT_SITE_SAMPLES 1000000ULL
+
+/** Where a request stands with the compute pool (struct pt_req's work). */
+enum { PT_WORK_NONE = 0, PT_WORK_WAITING, PT_WORK_DONE };
+
+struct pt_work;
+struct pt_job;
+
+/**
+ * Start threads compute threads (1 when 0) for srv, with room for
+ * queue_max computations waiting (0: none waits; a busy pool answers 429).
+ * NULL when out of memory or no thread starts. Free with pt_work_free.
+ */
+struct pt_work *pt_work_new(struct pt_http_server *srv, unsigned threads, size_t queue_max);
+/** Cancel every computation queued or running and refuse new ones (503); returns at once. */
+void pt_work_shutdown(struct pt_work *w);
+/** Nonzero while a computation is queued or running. */
+int pt_work_busy(struct pt_work *w);
+/** Shut down, wait for the threads and free; NULL does nothing. Every job must have ended. */
+void pt_work_free(struct pt_work *w);
+/**
+ * Called by a handler where its costly part starts. On a libmicrohttpd
+ * thread: queue r to run the handler again on a compute thread and suspend
+ * its connection (1: return without a reply; the reply is sent when the
+ * job ends), or reply 429 (queue full, with Retry-After), 503 (stopping)
+ * or 500 and return 1. With key (the caller's view, the parameters and the
+ * data version; copied), a request whose computation is queued or running
+ * already waits for it instead and then runs its handler again on its own
+ * thread, finding the result kept in the cache. heavy: may not take the
+ * last free thread (one stays for light work). On the compute thread
+ * (r->db set, its own connection): 0, go on computing.
+ */
+int pt_work_defer(struct pt_req *r, const char *key, int heavy);
+/**
+ * For the computing handler's cancel hooks (ctx: its request): nonzero
+ * once the server stops or every client waiting for the result has closed
+ * its connection (looked at every 100 ms at most).
+ */
+int pt_work_stop_asked(void *ctx);
+/** pt_work_stop_asked as a pt_progress_fn (src/core/pt_quant.h). */
+int pt_work_progress(void *ctx, uint64_t done, uint64_t total);
 
 /** Seconds on a monotonic clock (for throttling). */
 long long pt_http_now_mono(void);

@@ -344,7 +344,7 @@ static void run_handler(struct pt_req *r)
 	}
 	r->db = pt_dbpool_get(&r->srv->pool);
 	pt_api_prepare_db(r);
-	rt->handler(r);
+	rt->handler(r); /* may hand r to the compute pool (r->work WAITING, pt_work_defer) */
 	pt_dbpool_put(&r->srv->pool, r->db);
 	r->db = NULL;
 }
@@ -400,7 +400,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (r->replied)
 		return MHD_YES;
+	if (r->work == PT_WORK_DONE) { /* resumed: the compute pool is done with r */
+		r->work = PT_WORK_NONE;
+		if (!r->rerun)
+			return send_reply(r); /* it computed r's reply */
+		r->rerun = 0; /* it waited for another request's computation: the result is kept */
+	}
 	run_handler(r);
+	if (r->work == PT_WORK_WAITING)
+		return MHD_YES; /* suspended until the compute pool resumes it */
 	return send_reply(r);
 }
 
@@ -460,7 +468,7 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 	struct sockaddr_in6 a6;
 	const struct sockaddr *addr;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-			 MHD_USE_ERROR_LOG;
+			 MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	const union MHD_DaemonInfo *info;
 	enum pt_err err;
 	long ncpu;
@@ -485,6 +493,18 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 	s->threads = cfg->threads ? cfg->threads : (unsigned)(ncpu > 2 ? ncpu : 2);
 	if (s->threads > PT_HTTP_THREADS_MAX)
 		s->threads = PT_HTTP_THREADS_MAX;
+	/* The compute pool (issue 10). */
+	s->compute_threads = cfg->compute_threads ? cfg->compute_threads
+						  : (unsigned)(ncpu > 1 ? ncpu : 1);
+	if (s->compute_threads > PT_HTTP_COMPUTE_THREADS_MAX)
+		s->compute_threads = PT_HTTP_COMPUTE_THREADS_MAX;
+	if (!s->cfg.compute_queue)
+		s->cfg.compute_queue = PT_HTTP_COMPUTE_QUEUE_DEFAULT;
+	if (s->cfg.compute_queue > PT_HTTP_COMPUTE_QUEUE_MAX) {
+		err = pt_diag_set(d, PT_EINVAL, 0, "compute-queue", "the compute queue is above %d",
+				  PT_HTTP_COMPUTE_QUEUE_MAX);
+		goto fail;
+	}
 	if (s->cfg.upload_max > PT_HTTP_UPLOAD_MAX) {
 		err = pt_diag_set(d, PT_EINVAL, 0, "upload-max", "the upload limit is above %lu bytes",
 				  PT_HTTP_UPLOAD_MAX);
@@ -509,8 +529,14 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 		err = pt_diag_set(d, PT_EINVAL, 0, "port", "%u is not a port number (0-65535)", cfg->port);
 		goto fail;
 	}
-	if ((err = pt_dbpool_open(&s->pool, cfg->db_path, s->threads, d)) != PT_OK)
+	/* One connection per worker thread and one per compute thread. */
+	if ((err = pt_dbpool_open(&s->pool, cfg->db_path, s->threads + s->compute_threads, d)) !=
+	    PT_OK)
 		goto fail;
+	if (!(s->work = pt_work_new(s, s->compute_threads, s->cfg.compute_queue))) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "cannot start the compute threads");
+		goto fail;
+	}
 	if (!(s->throttle = pt_throttle_new()) || !(s->cache = pt_cache_new())) {
 		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 		goto fail;
@@ -536,6 +562,7 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 	*out = s;
 	return PT_OK;
 fail:
+	pt_work_free(s->work);
 	pt_throttle_free(s->throttle);
 	pt_cache_free(s->cache);
 	pt_app_watch_close(s->watch);
@@ -557,6 +584,11 @@ unsigned pt_http_threads(const struct pt_http_server *s)
 	return s->threads;
 }
 
+unsigned pt_http_compute_threads(const struct pt_http_server *s)
+{
+	return s->compute_threads;
+}
+
 void pt_http_stop(struct pt_http_server *s, long *cut)
 {
 	struct timespec until;
@@ -568,6 +600,7 @@ void pt_http_stop(struct pt_http_server *s, long *cut)
 	pthread_mutex_lock(&s->lock);
 	s->stopping = 1;
 	pthread_mutex_unlock(&s->lock);
+	pt_work_shutdown(s->work); /* computations stop; their requests are answered 503 */
 	fd = MHD_quiesce_daemon(s->daemon); /* MHD accepts no more; closing refuses new connections */
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
@@ -585,7 +618,11 @@ void pt_http_stop(struct pt_http_server *s, long *cut)
 	if (cut)
 		*cut = s->in_flight;
 	pthread_mutex_unlock(&s->lock);
+	if (pt_work_busy(s->work))
+		return; /* a computation ignored its cancel: its connection is still suspended, and
+			   libmicrohttpd cannot stop with one; the process's exit ends both */
 	MHD_stop_daemon(s->daemon);
+	pt_work_free(s->work);
 	pt_throttle_free(s->throttle);
 	pt_cache_free(s->cache);
 	pt_app_watch_close(s->watch);

@@ -1,0 +1,381 @@
+/* pt_http_work.c - the compute pool: costly handlers (quant rankings, plans) run on
+ * threads of their own while their connections wait suspended; bounded queue, coalescing, cancel. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "pt_http_api.h"
+
+#define CHECK_EVERY_MS 100 /* how often a running job looks whether its clients are still there */
+
+/* One computation and the requests waiting for it (the first one runs it). */
+struct pt_job {
+	struct pt_job *next;    /* in the queue or the running list */
+	char *key;              /* coalescing key (owned), NULL: never shared */
+	int heavy;
+	struct pt_req **waiters; /* waiters[0] runs the handler; the others run theirs again after */
+	int *fds;               /* each waiter's socket, -1 once seen closed */
+	size_t n_waiters, cap;
+	atomic_int cancel;      /* CANCEL_* */
+	atomic_llong next_check_ms;
+};
+
+enum { CANCEL_NONE = 0, CANCEL_GONE = 1, CANCEL_STOP = 2 };
+
+struct pt_work {
+	struct pt_http_server *srv;
+	pthread_mutex_t lock;    /* guards everything below */
+	pthread_cond_t wake;
+	struct pt_job *queue;    /* waiting to run, oldest first */
+	struct pt_job *running;
+	size_t queued, queue_max;
+	unsigned threads, heavy_running, started;
+	int stopping;
+	unsigned long long cancelled; /* computations stopped because their clients went away */
+	pthread_t *tids;
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The most heavy jobs running at once: one thread stays for the light ones. */
+static unsigned heavy_max(const struct pt_work *w)
+{
+	return w->threads > 1 ? w->threads - 1 : 1;
+}
+
+/* The oldest queued job a thread may take now (lock held), unlinked; NULL if none. */
+static struct pt_job *take(struct pt_work *w)
+{
+	struct pt_job **p;
+	for (p = &w->queue; *p; p = &(*p)->next) {
+		struct pt_job *j = *p;
+		if (j->heavy && w->heavy_running >= heavy_max(w) && !w->stopping)
+			continue;
+		*p = j->next;
+		j->next = NULL;
+		w->queued--;
+		return j;
+	}
+	return NULL;
+}
+
+static void unlink_running(struct pt_work *w, struct pt_job *j)
+{
+	struct pt_job **p;
+	for (p = &w->running; *p; p = &(*p)->next)
+		if (*p == j) {
+			*p = j->next;
+			break;
+		}
+	j->next = NULL;
+}
+
+/* Nonzero when every waiter's client has closed its connection (lock held). A suspended
+ * connection is not watched by libmicrohttpd, so its socket is peeked here. */
+static int all_gone(struct pt_job *j)
+{
+	size_t i;
+	int alive = 0;
+	for (i = 0; i < j->n_waiters; i++) {
+		char c;
+		ssize_t n;
+		if (j->fds[i] < 0)
+			continue;
+		n = recv(j->fds[i], &c, 1, MSG_PEEK | MSG_DONTWAIT);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+			j->fds[i] = -1;
+		else
+			alive = 1;
+	}
+	return !alive;
+}
+
+static void job_free(struct pt_job *j)
+{
+	if (!j)
+		return;
+	free(j->key);
+	free(j->waiters);
+	free(j->fds);
+	free(j);
+}
+
+/* Add r to j's waiters (lock held). 0, or nonzero when out of memory. */
+static int add_waiter(struct pt_job *j, struct pt_req *r)
+{
+	const union MHD_ConnectionInfo *ci;
+	if (j->n_waiters == j->cap) {
+		size_t cap = j->cap ? j->cap * 2 : 4;
+		struct pt_req **nw = realloc(j->waiters, cap * sizeof *nw);
+		int *nf;
+		if (!nw)
+			return 1;
+		j->waiters = nw;
+		if (!(nf = realloc(j->fds, cap * sizeof *nf)))
+			return 1;
+		j->fds = nf;
+		j->cap = cap;
+	}
+	ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	j->waiters[j->n_waiters] = r;
+	j->fds[j->n_waiters] = ci ? ci->connect_fd : -1;
+	j->n_waiters++;
+	r->job = j;
+	return 0;
+}
+
+/* Replace whatever r's handler answered with 503: the server is stopping. */
+static void reply_stopping(struct pt_req *r)
+{
+	if (r->raw) {
+		MHD_destroy_response(r->raw);
+		r->raw = NULL;
+	}
+	pt_reply_error(r, 503, NULL, 0, "the server is shutting down");
+	pt_reply_header(r, "Retry-After", "5");
+}
+
+/* Run j's first waiter's handler on this thread, with a database connection of its own. */
+static void run_job(struct pt_work *w, struct pt_job *j)
+{
+	struct pt_req *r = j->waiters[0];
+	pthread_mutex_lock(&w->lock);
+	if (!atomic_load(&j->cancel) && all_gone(j))
+		atomic_store(&j->cancel, CANCEL_GONE);
+	pthread_mutex_unlock(&w->lock);
+	if (!atomic_load(&j->cancel)) {
+		r->db = pt_dbpool_get(&w->srv->pool);
+		pt_api_prepare_db(r);
+		r->in_pool = 1;
+		r->route->handler(r);
+		r->in_pool = 0;
+		pt_dbpool_put(&w->srv->pool, r->db);
+		r->db = NULL;
+	}
+	switch (atomic_load(&j->cancel)) {
+	case CANCEL_STOP:
+		reply_stopping(r);
+		break;
+	case CANCEL_GONE:
+		pthread_mutex_lock(&w->lock);
+		w->cancelled++;
+		pthread_mutex_unlock(&w->lock);
+		fprintf(stderr, "protect serve: %s %s: computation stopped, its client went away\n",
+			r->method, r->route->pattern);
+		reply_stopping(r); /* nobody reads it */
+		break;
+	default:
+		break;
+	}
+}
+
+static void *worker(void *arg)
+{
+	struct pt_work *w = arg;
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		struct pt_job *j;
+		size_t i;
+		while (!(j = take(w)) && !w->stopping)
+			pthread_cond_wait(&w->wake, &w->lock);
+		if (!j)
+			break; /* stopping with nothing queued */
+		j->next = w->running;
+		w->running = j;
+		if (j->heavy)
+			w->heavy_running++;
+		pthread_mutex_unlock(&w->lock);
+		run_job(w, j);
+		pthread_mutex_lock(&w->lock);
+		unlink_running(w, j);
+		if (j->heavy)
+			w->heavy_running--;
+		pthread_cond_broadcast(&w->wake);
+		pthread_mutex_unlock(&w->lock);
+		/* Unlinked: no one joins j now. Each waiter is told, then resumed, after which
+		 * its request may complete and be freed at any time. */
+		for (i = 0; i < j->n_waiters; i++) {
+			struct pt_req *r = j->waiters[i];
+			struct MHD_Connection *conn = r->conn;
+			r->job = NULL;
+			r->work = PT_WORK_DONE;
+			r->rerun = i > 0;
+			MHD_resume_connection(conn);
+		}
+		job_free(j);
+		pthread_mutex_lock(&w->lock);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+struct pt_work *pt_work_new(struct pt_http_server *srv, unsigned threads, size_t queue_max)
+{
+	struct pt_work *w = calloc(1, sizeof *w);
+	unsigned i;
+	if (!w)
+		return NULL;
+	w->srv = srv;
+	w->threads = threads ? threads : 1;
+	w->queue_max = queue_max;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->wake, NULL);
+	if (!(w->tids = calloc(w->threads, sizeof *w->tids))) {
+		pt_work_free(w);
+		return NULL;
+	}
+	for (i = 0; i < w->threads; i++) {
+		if (pthread_create(&w->tids[i], NULL, worker, w) != 0)
+			break;
+		w->started++;
+	}
+	if (!w->started) {
+		pt_work_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void pt_work_shutdown(struct pt_work *w)
+{
+	struct pt_job *j;
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stopping = 1;
+	for (j = w->queue; j; j = j->next)
+		atomic_store(&j->cancel, CANCEL_STOP);
+	for (j = w->running; j; j = j->next)
+		atomic_store(&j->cancel, CANCEL_STOP);
+	pthread_cond_broadcast(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+}
+
+int pt_work_busy(struct pt_work *w)
+{
+	int busy;
+	if (!w)
+		return 0;
+	pthread_mutex_lock(&w->lock);
+	busy = w->running != NULL || w->queue != NULL;
+	pthread_mutex_unlock(&w->lock);
+	return busy;
+}
+
+void pt_work_free(struct pt_work *w)
+{
+	unsigned i;
+	if (!w)
+		return;
+	pt_work_shutdown(w);
+	for (i = 0; i < w->started; i++)
+		pthread_join(w->tids[i], NULL);
+	free(w->tids);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->wake);
+	free(w);
+}
+
+int pt_work_defer(struct pt_req *r, const char *key, int heavy)
+{
+	struct pt_work *w = r->srv->work;
+	struct pt_job *j = NULL;
+	char retry[32];
+	if (r->in_pool)
+		return 0; /* this is the pool's run: compute */
+	pthread_mutex_lock(&w->lock);
+	if (w->stopping) {
+		pthread_mutex_unlock(&w->lock);
+		pt_reply_error(r, 503, NULL, 0, "the server is shutting down");
+		pt_reply_header(r, "Retry-After", "5");
+		return 1;
+	}
+	if (key) { /* the same computation asked already: wait for its result */
+		struct pt_job *lists[2] = {w->queue, w->running};
+		size_t l;
+		for (l = 0; l < 2 && !j; l++)
+			for (j = lists[l]; j; j = j->next)
+				if (j->key && !atomic_load(&j->cancel) && strcmp(j->key, key) == 0)
+					break;
+		if (j) {
+			if (add_waiter(j, r) != 0) {
+				pthread_mutex_unlock(&w->lock);
+				pt_reply_json(r, 500, NULL);
+				return 1;
+			}
+			r->work = PT_WORK_WAITING;
+			MHD_suspend_connection(r->conn);
+			pthread_mutex_unlock(&w->lock);
+			return 1;
+		}
+	}
+	if (w->queued >= w->queue_max) {
+		pthread_mutex_unlock(&w->lock);
+		pt_reply_error(r, 429, NULL, 0,
+			       "the server is busy with %zu computations waiting; try again later",
+			       w->queue_max);
+		snprintf(retry, sizeof retry, "%d", PT_WORK_RETRY_AFTER_S);
+		pt_reply_header(r, "Retry-After", retry);
+		return 1;
+	}
+	if (!(j = calloc(1, sizeof *j)) || (key && !(j->key = strdup(key))) || add_waiter(j, r)) {
+		pthread_mutex_unlock(&w->lock);
+		job_free(j);
+		r->job = NULL;
+		pt_reply_json(r, 500, NULL);
+		return 1;
+	}
+	j->heavy = heavy;
+	atomic_store(&j->next_check_ms, now_ms() + CHECK_EVERY_MS);
+	{
+		struct pt_job **p = &w->queue;
+		while (*p)
+			p = &(*p)->next;
+		*p = j;
+	}
+	w->queued++;
+	/* Suspended before any thread can take the job, so its resume always follows. */
+	r->work = PT_WORK_WAITING;
+	MHD_suspend_connection(r->conn);
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+	return 1;
+}
+
+int pt_work_stop_asked(void *ctx)
+{
+	struct pt_req *r = ctx;
+	struct pt_job *j = r->job;
+	struct pt_work *w = r->srv->work;
+	long long now;
+	int gone;
+	if (!j)
+		return 0;
+	if (atomic_load(&j->cancel))
+		return 1;
+	now = now_ms();
+	if (now < atomic_load(&j->next_check_ms))
+		return 0;
+	atomic_store(&j->next_check_ms, now + CHECK_EVERY_MS);
+	pthread_mutex_lock(&w->lock);
+	gone = all_gone(j);
+	if (gone)
+		atomic_store(&j->cancel, CANCEL_GONE);
+	pthread_mutex_unlock(&w->lock);
+	return gone;
+}
+
+int pt_work_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	(void)done;
+	(void)total;
+	return pt_work_stop_asked(ctx);
+}
