@@ -143,6 +143,41 @@ static void reply_stopping(struct pt_req *r)
 	pt_reply_header(r, "Retry-After", "5");
 }
 
+/* Answer j's waiters (503, nobody reads it: their clients are gone) and resume them. */
+static void abandon(struct pt_job *j)
+{
+	size_t i;
+	fprintf(stderr, "protect serve: %s %s: computation stopped, its client went away\n",
+		j->waiters[0]->method, j->waiters[0]->route->pattern);
+	for (i = 0; i < j->n_waiters; i++) {
+		struct pt_req *r = j->waiters[i];
+		struct MHD_Connection *conn = r->conn;
+		reply_stopping(r);
+		r->job = NULL;
+		r->work = PT_WORK_DONE;
+		r->rerun = 0;
+		MHD_resume_connection(conn);
+	}
+	job_free(j);
+}
+
+/* Drop the queued jobs whose clients have all gone (lock held), making room in the queue. */
+static void drop_abandoned(struct pt_work *w)
+{
+	struct pt_job **p = &w->queue;
+	while (*p) {
+		struct pt_job *j = *p;
+		if (atomic_load(&j->cancel) || !all_gone(j)) {
+			p = &j->next;
+			continue;
+		}
+		*p = j->next;
+		w->queued--;
+		w->cancelled++;
+		abandon(j);
+	}
+}
+
 /* Run j's first waiter's handler on this thread, with a database connection of its own. */
 static void run_job(struct pt_work *w, struct pt_job *j)
 {
@@ -317,6 +352,8 @@ int pt_work_defer(struct pt_req *r, const char *key, int heavy)
 			return 1;
 		}
 	}
+	if (w->queued >= w->queue_max)
+		drop_abandoned(w);
 	if (w->queued >= w->queue_max) {
 		pthread_mutex_unlock(&w->lock);
 		pt_reply_error(r, 429, NULL, 0,
