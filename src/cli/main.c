@@ -32,7 +32,9 @@ static const struct pt_cli_command commands[] = {
 	{"threat-level", pt_cmd_threat_level,
 	 "threat-level show | threat-level set LOW|MODERATE|SUBSTANTIAL|SEVERE|CRITICAL [--threat ID]",
 	 "show or set the national threat level, overall or per threat scenario"},
-	{"serve", pt_cmd_serve, "serve [--bind ADDRESS] [--port N] [--threads N] [--upload-max BYTES]",
+	{"serve", pt_cmd_serve,
+	 "serve [--bind ADDRESS] [--port N] [--threads N] [--upload-max BYTES]\n"
+	 "       [--compute-threads N] [--compute-queue N]",
 	 "run the HTTP server: the JSON API under /api/v1/ and the web page at /"},
 	{"gen", pt_cmd_gen, "gen --sites N [--threats K] --seed S --out DIR",
 	 "write a synthetic national dataset for scale tests"},
