@@ -110,7 +110,9 @@ struct pt_req {
 	char *hdr_name[PT_HEADERS_MAX], *hdr_value[PT_HEADERS_MAX];
 	size_t n_hdr;
 	/* The compute pool (pt_http_work.c). */
-	int work;          /**< PT_WORK_NONE, or WAITING (suspended) then DONE (resumed) */
+	int work;          /**< PT_WORK_NONE; DEFERRED (handler asked); WAITING (suspended); DONE (resumed) */
+	char *work_key;    /**< DEFERRED: the coalescing key (owned) or NULL */
+	int work_heavy;    /**< DEFERRED: a heavy job */
 	int rerun;         /**< DONE: run the handler again (it waited for another's result) */
 	int in_pool;       /**< the handler runs on a pool thread: compute */
 	struct pt_job *job; /**< the computation it waits for, while WAITING */
@@ -228,7 +230,7 @@ void pt_http_snapshot_source(struct pt_http_server *srv, struct pt_snapshot_sour
 #define PT_WORK_LIGHT_SITE_SAMPLES 1000000ULL
 
 /** Where a request stands with the compute pool (struct pt_req's work). */
-enum { PT_WORK_NONE = 0, PT_WORK_WAITING, PT_WORK_DONE };
+enum { PT_WORK_NONE = 0, PT_WORK_DEFERRED, PT_WORK_WAITING, PT_WORK_DONE };
 
 struct pt_work;
 struct pt_job;
@@ -247,17 +249,26 @@ int pt_work_busy(struct pt_work *w);
 void pt_work_free(struct pt_work *w);
 /**
  * Called by a handler where its costly part starts. On a libmicrohttpd
- * thread: queue r to run the handler again on a compute thread and suspend
- * its connection (1: return without a reply; the reply is sent when the
- * job ends), or reply 429 (queue full, with Retry-After), 503 (stopping)
- * or 500 and return 1. With key (the caller's view, the parameters and the
- * data version; copied), a request whose computation is queued or running
- * already waits for it instead and then runs its handler again on its own
- * thread, finding the result kept in the cache. heavy: may not take the
- * last free thread (one stays for light work). On the compute thread
- * (r->db set, its own connection): 0, go on computing.
+ * thread: note that r is to run on the compute pool (r->work DEFERRED,
+ * key copied) and return 1: the handler returns at once without a reply,
+ * touching r no more; or reply 500 (out of memory) and return 1. On the
+ * compute thread (r->in_pool, r->db its own): 0, go on computing.
+ * key: the caller's view, the parameters and the data version, or NULL
+ * (never shared). heavy: may run long (see pt_work_submit).
  */
 int pt_work_defer(struct pt_req *r, const char *key, int heavy);
+/**
+ * After a handler deferred r and gave its database connection back (the
+ * request thread, r->work DEFERRED): queue r to run its handler again on a
+ * compute thread and suspend its connection; returns 1, and r belongs to
+ * the pool until it resumes the connection with r->work DONE (the reply
+ * made). A request whose key is queued or running already waits for that
+ * job instead, then runs its handler again (r->rerun) and finds the result
+ * kept in the cache. Heavy jobs may not take the last free thread (one
+ * stays for light work). 0 after replying 429 (queue full, Retry-After),
+ * 503 (stopping) or 500: send that reply.
+ */
+int pt_work_submit(struct pt_req *r);
 /**
  * For the computing handler's cancel hooks (ctx: its request): nonzero
  * once the server stops or every client waiting for the result has closed

@@ -344,7 +344,7 @@ static void run_handler(struct pt_req *r)
 	}
 	r->db = pt_dbpool_get(&r->srv->pool);
 	pt_api_prepare_db(r);
-	rt->handler(r); /* may hand r to the compute pool (r->work WAITING, pt_work_defer) */
+	rt->handler(r); /* may defer r to the compute pool (r->work DEFERRED, pt_work_defer) */
 	pt_dbpool_put(&r->srv->pool, r->db);
 	r->db = NULL;
 }
@@ -407,7 +407,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->rerun = 0; /* it waited for another request's computation: the result is kept */
 	}
 	run_handler(r);
-	if (r->work == PT_WORK_WAITING)
+	/* Only now, its connection given back, may a deferred request go to the pool. */
+	if (r->work == PT_WORK_DEFERRED && pt_work_submit(r))
 		return MHD_YES; /* suspended until the compute pool resumes it */
 	return send_reply(r);
 }
@@ -436,6 +437,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		free(r->hdr_value[i]);
 	}
 	free(r->body);
+	free(r->work_key);
 	if (r->counted) {
 		pthread_mutex_lock(&s->lock);
 		s->in_flight--;

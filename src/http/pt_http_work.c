@@ -321,17 +321,34 @@ void pt_work_free(struct pt_work *w)
 
 int pt_work_defer(struct pt_req *r, const char *key, int heavy)
 {
-	struct pt_work *w = r->srv->work;
-	struct pt_job *j = NULL;
-	char retry[32];
 	if (r->in_pool)
 		return 0; /* this is the pool's run: compute */
+	free(r->work_key);
+	r->work_key = NULL;
+	if (key && !(r->work_key = strdup(key))) {
+		pt_reply_json(r, 500, NULL);
+		return 1;
+	}
+	r->work_heavy = heavy;
+	r->work = PT_WORK_DEFERRED;
+	return 1;
+}
+
+int pt_work_submit(struct pt_req *r)
+{
+	struct pt_work *w = r->srv->work;
+	struct pt_job *j = NULL;
+	char *key = r->work_key;
+	char retry[32];
+	r->work_key = NULL;
+	r->work = PT_WORK_NONE;
 	pthread_mutex_lock(&w->lock);
 	if (w->stopping) {
 		pthread_mutex_unlock(&w->lock);
+		free(key);
 		pt_reply_error(r, 503, NULL, 0, "the server is shutting down");
 		pt_reply_header(r, "Retry-After", "5");
-		return 1;
+		return 0;
 	}
 	if (key) { /* the same computation asked already: wait for its result */
 		struct pt_job *lists[2] = {w->queue, w->running};
@@ -341,10 +358,11 @@ int pt_work_defer(struct pt_req *r, const char *key, int heavy)
 				if (j->key && !atomic_load(&j->cancel) && strcmp(j->key, key) == 0)
 					break;
 		if (j) {
+			free(key);
 			if (add_waiter(j, r) != 0) {
 				pthread_mutex_unlock(&w->lock);
 				pt_reply_json(r, 500, NULL);
-				return 1;
+				return 0;
 			}
 			r->work = PT_WORK_WAITING;
 			MHD_suspend_connection(r->conn);
@@ -356,21 +374,24 @@ int pt_work_defer(struct pt_req *r, const char *key, int heavy)
 		drop_abandoned(w);
 	if (w->queued >= w->queue_max) {
 		pthread_mutex_unlock(&w->lock);
+		free(key);
 		pt_reply_error(r, 429, NULL, 0,
 			       "the server is busy with %zu computations waiting; try again later",
 			       w->queue_max);
 		snprintf(retry, sizeof retry, "%d", PT_WORK_RETRY_AFTER_S);
 		pt_reply_header(r, "Retry-After", retry);
-		return 1;
+		return 0;
 	}
-	if (!(j = calloc(1, sizeof *j)) || (key && !(j->key = strdup(key))) || add_waiter(j, r)) {
+	if (!(j = calloc(1, sizeof *j)) || add_waiter(j, r)) {
 		pthread_mutex_unlock(&w->lock);
+		free(key);
 		job_free(j);
 		r->job = NULL;
 		pt_reply_json(r, 500, NULL);
-		return 1;
+		return 0;
 	}
-	j->heavy = heavy;
+	j->key = key;
+	j->heavy = r->work_heavy;
 	atomic_store(&j->next_check_ms, now_ms() + CHECK_EVERY_MS);
 	{
 		struct pt_job **p = &w->queue;
@@ -379,7 +400,8 @@ int pt_work_defer(struct pt_req *r, const char *key, int heavy)
 		*p = j;
 	}
 	w->queued++;
-	/* Suspended before any thread can take the job, so its resume always follows. */
+	/* Suspended before any thread can take the job, so its resume always follows; from
+	 * the unlock on, r is the compute thread's until it resumes the connection. */
 	r->work = PT_WORK_WAITING;
 	MHD_suspend_connection(r->conn);
 	pthread_cond_signal(&w->wake);
