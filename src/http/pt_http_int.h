@@ -43,6 +43,8 @@ struct pt_http_server {
 	struct pt_http_cache *cache;    /* sites snapshot and rendered bodies until then */
 	struct pt_snapshot_source snapshots; /* src/app's snapshots, from the cache */
 	struct pt_work *work;           /* the compute pool (pt_http_work.c) */
+	struct pt_audit_batch *batch;   /* the group commit of audited reads (pt_http_work.c) */
+	struct pt_db *batch_db;         /* its connection, taken from pool for the server's life */
 	pthread_mutex_t lock; /* guards in_flight and stopping */
 	pthread_cond_t idle;
 	long in_flight;
@@ -116,6 +118,10 @@ struct pt_req {
 	int rerun;         /**< DONE: run the handler again (it waited for another's result) */
 	int in_pool;       /**< the handler runs on a pool thread: compute */
 	struct pt_job *job; /**< the computation it waits for, while WAITING */
+	/* The group commit of audited reads (pt_http_work.c). */
+	struct pt_read_sink read_sink;  /**< pt_api_caller's read_sink: keeps entries in reads */
+	struct pt_read_entry *reads;    /**< the reads' entries still to write (owned) */
+	struct pt_req *batch_next;      /**< in the batch's list, while waiting for it */
 };
 
 /** Reply with a JSON body (steals a reference to body; NULL body: out of memory -> 500). */
@@ -277,6 +283,28 @@ int pt_work_submit(struct pt_req *r);
 int pt_work_stop_asked(void *ctx);
 /** pt_work_stop_asked as a pt_progress_fn (src/core/pt_quant.h). */
 int pt_work_progress(void *ctx, uint64_t done, uint64_t total);
+
+/* The group commit of audited reads (pt_http_work.c). */
+#define PT_AUDIT_BATCH_MAX 512 /**< most requests whose entries one transaction writes */
+
+struct pt_audit_batch;
+
+/** Start the batch thread writing with db (the caller's, kept open). NULL when it cannot. */
+struct pt_audit_batch *pt_audit_batch_new(struct pt_http_server *srv, struct pt_db *db);
+/** Write what still waits, stop the thread and free; NULL does nothing. */
+void pt_audit_batch_free(struct pt_audit_batch *b);
+/** Make r's read sink keep its reads' entries in r->reads (at the request's start). */
+void pt_req_read_sink(struct pt_req *r);
+/** Free r's entries not written. */
+void pt_req_reads_free(struct pt_req *r);
+/**
+ * After r's handler returned with entries in r->reads (its database
+ * connection given back): suspend r until the batch thread has written
+ * them with others in one transaction (or failed: r's reply becomes a 500
+ * "the read could not be audited"), then r->work is DONE and the
+ * connection resumed to send the reply. Returns 1 (r is the batch's now).
+ */
+int pt_audit_batch_submit(struct pt_req *r);
 
 /** Seconds on a monotonic clock (for throttling). */
 long long pt_http_now_mono(void);

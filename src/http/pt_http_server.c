@@ -365,6 +365,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->conn = conn;
 		r->method = method;
 		r->url = url;
+		pt_req_read_sink(r);
 		pthread_mutex_lock(&s->lock);
 		s->in_flight++;
 		r->counted = 1;
@@ -400,16 +401,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (r->replied)
 		return MHD_YES;
-	if (r->work == PT_WORK_DONE) { /* resumed: the compute pool is done with r */
-		r->work = PT_WORK_NONE;
-		if (!r->rerun)
-			return send_reply(r); /* it computed r's reply */
-		r->rerun = 0; /* it waited for another request's computation: the result is kept */
+	if (r->work == PT_WORK_DONE && !r->rerun) {
+		r->work = PT_WORK_NONE; /* resumed with its reply made: by the pool or the batch */
+	} else {
+		if (r->work == PT_WORK_DONE) { /* it waited for another request's computation */
+			r->work = PT_WORK_NONE;
+			r->rerun = 0; /* the result is kept: the handler finds it */
+		}
+		run_handler(r);
+		/* Only now, its connection given back, may a deferred request go to the pool. */
+		if (r->work == PT_WORK_DEFERRED && pt_work_submit(r))
+			return MHD_YES; /* suspended until the compute pool resumes it */
 	}
-	run_handler(r);
-	/* Only now, its connection given back, may a deferred request go to the pool. */
-	if (r->work == PT_WORK_DEFERRED && pt_work_submit(r))
-		return MHD_YES; /* suspended until the compute pool resumes it */
+	/* Audited reads: answered once their entries are written (group commit). */
+	if (r->reads && pt_audit_batch_submit(r))
+		return MHD_YES;
 	return send_reply(r);
 }
 
@@ -438,6 +444,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	}
 	free(r->body);
 	free(r->work_key);
+	pt_req_reads_free(r);
 	if (r->counted) {
 		pthread_mutex_lock(&s->lock);
 		s->in_flight--;
@@ -531,10 +538,15 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 		err = pt_diag_set(d, PT_EINVAL, 0, "port", "%u is not a port number (0-65535)", cfg->port);
 		goto fail;
 	}
-	/* One connection per worker thread and one per compute thread. */
-	if ((err = pt_dbpool_open(&s->pool, cfg->db_path, s->threads + s->compute_threads, d)) !=
-	    PT_OK)
+	/* One connection per worker thread, one per compute thread, one for the audit batch. */
+	if ((err = pt_dbpool_open(&s->pool, cfg->db_path, s->threads + s->compute_threads + 1,
+				  d)) != PT_OK)
 		goto fail;
+	s->batch_db = pt_dbpool_get(&s->pool);
+	if (!(s->batch = pt_audit_batch_new(s, s->batch_db))) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "cannot start the audit thread");
+		goto fail;
+	}
 	if (!(s->work = pt_work_new(s, s->compute_threads, s->cfg.compute_queue))) {
 		err = pt_diag_set(d, PT_ENOMEM, 0, "", "cannot start the compute threads");
 		goto fail;
@@ -565,6 +577,7 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 	return PT_OK;
 fail:
 	pt_work_free(s->work);
+	pt_audit_batch_free(s->batch);
 	pt_throttle_free(s->throttle);
 	pt_cache_free(s->cache);
 	pt_app_watch_close(s->watch);
@@ -625,6 +638,7 @@ void pt_http_stop(struct pt_http_server *s, long *cut)
 			   libmicrohttpd cannot stop with one; the process's exit ends both */
 	MHD_stop_daemon(s->daemon);
 	pt_work_free(s->work);
+	pt_audit_batch_free(s->batch);
 	pt_throttle_free(s->throttle);
 	pt_cache_free(s->cache);
 	pt_app_watch_close(s->watch);

@@ -438,3 +438,164 @@ int pt_work_progress(void *ctx, uint64_t done, uint64_t total)
 	(void)total;
 	return pt_work_stop_asked(ctx);
 }
+
+/* ---- the group commit of audited reads (issue 10) ---- */
+
+/*
+ * A request whose handler read AMBER or above holds its reads' entries (r->reads) instead of
+ * having written them; before its reply is sent it waits here, suspended, while one thread
+ * writes the entries of every waiting request in one transaction (one commit, one update of
+ * the key file's head), then answers them all: a read is answered only once its entry is
+ * durable, and a waiting request holds no thread.
+ */
+struct pt_audit_batch {
+	struct pt_http_server *srv;
+	pthread_mutex_t lock;     /* guards the list and stopping */
+	pthread_cond_t wake;
+	struct pt_req *head, *tail; /* waiting, oldest first (r->batch_next) */
+	int stopping, started;
+	pthread_t tid;
+	struct pt_db *db;         /* the batch thread's own connection */
+};
+
+/* The request's read sink (struct pt_caller's read_sink): keep the entry in order. */
+static int keep_read(void *ctx, struct pt_read_entry *e)
+{
+	struct pt_req *r = ctx;
+	struct pt_read_entry **p = &r->reads;
+	while (*p)
+		p = &(*p)->next;
+	e->next = NULL;
+	*p = e;
+	return 0;
+}
+
+void pt_req_read_sink(struct pt_req *r)
+{
+	r->read_sink.put = keep_read;
+	r->read_sink.ctx = r;
+}
+
+void pt_req_reads_free(struct pt_req *r)
+{
+	while (r->reads) {
+		struct pt_read_entry *e = r->reads;
+		r->reads = e->next;
+		pt_read_entry_free(e);
+	}
+}
+
+/* Write the entries of reqs[0..n) (in order) in one transaction; answer and resume each. */
+static void write_batch(struct pt_audit_batch *b, struct pt_req **reqs, size_t n)
+{
+	struct pt_read_entry **entries = NULL, *e;
+	struct pt_diag d = PT_DIAG_INIT;
+	enum pt_err err = PT_OK;
+	size_t count = 0, i, k = 0;
+	for (i = 0; i < n; i++)
+		for (e = reqs[i]->reads; e; e = e->next)
+			count++;
+	if (!(entries = malloc((count ? count : 1) * sizeof *entries)))
+		err = pt_diag_set(&d, PT_ENOMEM, 0, "", "out of memory");
+	for (i = 0; entries && i < n; i++)
+		for (e = reqs[i]->reads; e; e = e->next)
+			entries[k++] = e;
+	if (err == PT_OK)
+		err = pt_app_reads_write(b->db, entries, count, &d);
+	free(entries);
+	for (i = 0; i < n; i++) {
+		struct pt_req *r = reqs[i];
+		struct MHD_Connection *conn = r->conn;
+		pt_req_reads_free(r);
+		if (err != PT_OK) {
+			if (r->raw) {
+				MHD_destroy_response(r->raw);
+				r->raw = NULL;
+			}
+			pt_reply_error(r, 500, NULL, 0,
+				       "the read could not be audited, so it is not answered: %s",
+				       d.msg[0] ? d.msg : pt_strerror(err));
+		}
+		r->work = PT_WORK_DONE;
+		r->rerun = 0;
+		MHD_resume_connection(conn); /* r may be gone from here on */
+	}
+}
+
+static void *batch_thread(void *arg)
+{
+	struct pt_audit_batch *b = arg;
+	struct pt_req *reqs[PT_AUDIT_BATCH_MAX];
+	pthread_mutex_lock(&b->lock);
+	for (;;) {
+		size_t n = 0;
+		while (!b->head && !b->stopping)
+			pthread_cond_wait(&b->wake, &b->lock);
+		if (!b->head)
+			break; /* stopping, nothing waits */
+		/* The batch: whatever arrived while the last one was written, at most the maximum. */
+		while (b->head && n < PT_AUDIT_BATCH_MAX) {
+			reqs[n++] = b->head;
+			b->head = b->head->batch_next;
+		}
+		if (!b->head)
+			b->tail = NULL;
+		pthread_mutex_unlock(&b->lock);
+		write_batch(b, reqs, n);
+		pthread_mutex_lock(&b->lock);
+	}
+	pthread_mutex_unlock(&b->lock);
+	return NULL;
+}
+
+struct pt_audit_batch *pt_audit_batch_new(struct pt_http_server *srv, struct pt_db *db)
+{
+	struct pt_audit_batch *b = calloc(1, sizeof *b);
+	if (!b)
+		return NULL;
+	b->srv = srv;
+	b->db = db;
+	pthread_mutex_init(&b->lock, NULL);
+	pthread_cond_init(&b->wake, NULL);
+	if (pthread_create(&b->tid, NULL, batch_thread, b) != 0) {
+		pthread_mutex_destroy(&b->lock);
+		pthread_cond_destroy(&b->wake);
+		free(b);
+		return NULL;
+	}
+	b->started = 1;
+	return b;
+}
+
+void pt_audit_batch_free(struct pt_audit_batch *b)
+{
+	if (!b)
+		return;
+	pthread_mutex_lock(&b->lock);
+	b->stopping = 1;
+	pthread_cond_broadcast(&b->wake);
+	pthread_mutex_unlock(&b->lock);
+	if (b->started)
+		pthread_join(b->tid, NULL); /* writes what still waits first */
+	pthread_mutex_destroy(&b->lock);
+	pthread_cond_destroy(&b->wake);
+	free(b);
+}
+
+int pt_audit_batch_submit(struct pt_req *r)
+{
+	struct pt_audit_batch *b = r->srv->batch;
+	pthread_mutex_lock(&b->lock);
+	r->batch_next = NULL;
+	if (b->tail)
+		b->tail->batch_next = r;
+	else
+		b->head = r;
+	b->tail = r;
+	r->work = PT_WORK_WAITING;
+	/* Suspended before the batch thread can see r, so its resume always follows. */
+	MHD_suspend_connection(r->conn);
+	pthread_cond_signal(&b->wake);
+	pthread_mutex_unlock(&b->lock);
+	return 1;
+}
