@@ -293,6 +293,8 @@ struct pt_audit_batch;
 struct pt_audit_batch *pt_audit_batch_new(struct pt_http_server *srv, struct pt_db *db);
 /** Write what still waits, stop the thread and free; NULL does nothing. */
 void pt_audit_batch_free(struct pt_audit_batch *b);
+/** Nonzero while requests wait for the batch thread (their connections suspended). */
+int pt_audit_batch_busy(struct pt_audit_batch *b);
 /** Make r's read sink keep its reads' entries in r->reads (at the request's start). */
 void pt_req_read_sink(struct pt_req *r);
 /** Free r's entries not written. */

@@ -633,9 +633,10 @@ void pt_http_stop(struct pt_http_server *s, long *cut)
 	if (cut)
 		*cut = s->in_flight;
 	pthread_mutex_unlock(&s->lock);
-	if (pt_work_busy(s->work))
-		return; /* a computation ignored its cancel: its connection is still suspended, and
-			   libmicrohttpd cannot stop with one; the process's exit ends both */
+	if (pt_work_busy(s->work) || pt_audit_batch_busy(s->batch))
+		return; /* a computation ignored its cancel (or the audit write hangs): a connection
+			   is still suspended, and libmicrohttpd cannot stop with one; the process's
+			   exit ends both */
 	MHD_stop_daemon(s->daemon);
 	pt_work_free(s->work);
 	pt_audit_batch_free(s->batch);

@@ -454,6 +454,7 @@ struct pt_audit_batch {
 	pthread_cond_t wake;
 	struct pt_req *head, *tail; /* waiting, oldest first (r->batch_next) */
 	int stopping, started;
+	int writing;              /* a batch is being written (its requests suspended) */
 	pthread_t tid;
 	struct pt_db *db;         /* the batch thread's own connection */
 };
@@ -540,9 +541,11 @@ static void *batch_thread(void *arg)
 		}
 		if (!b->head)
 			b->tail = NULL;
+		b->writing = 1;
 		pthread_mutex_unlock(&b->lock);
 		write_batch(b, reqs, n);
 		pthread_mutex_lock(&b->lock);
+		b->writing = 0;
 	}
 	pthread_mutex_unlock(&b->lock);
 	return NULL;
@@ -580,6 +583,17 @@ void pt_audit_batch_free(struct pt_audit_batch *b)
 	pthread_mutex_destroy(&b->lock);
 	pthread_cond_destroy(&b->wake);
 	free(b);
+}
+
+int pt_audit_batch_busy(struct pt_audit_batch *b)
+{
+	int busy;
+	if (!b)
+		return 0;
+	pthread_mutex_lock(&b->lock);
+	busy = b->head != NULL || b->writing;
+	pthread_mutex_unlock(&b->lock);
+	return busy;
 }
 
 int pt_audit_batch_submit(struct pt_req *r)
