@@ -31,10 +31,6 @@ struct pt_mckp {
 	size_t n_groups;
 	const size_t *group_start; /**< n_groups + 1 offsets, ascending, group_start[0] == 0 */
 	const struct pt_mckp_item *items;
-	/** Optional (NULL: never stops): asked by the exact solver as it searches, from
-	 * the solving thread; nonzero stops it (PT_EINTERNAL "cancelled"). */
-	int (*stop)(void *ctx);
-	void *stop_ctx;
 };
 
 /** A solution; choice is owned (free with pt_mckp_solution_clear). */
@@ -86,10 +82,20 @@ enum pt_err pt_mckp_solve_fast(const struct pt_mckp *p, double budget,
  * bound, optimal 0 and time_limit_hit 1. If no integer solution was found
  * in time the all-cheapest choice is returned with its value. PT_EINVAL
  * (bad problem or infeasible), PT_ENOMEM, PT_EINTERNAL (GLPK failed: d
- * says how; or p->stop asked to stop: "cancelled", nothing in out).
+ * says how).
  */
 enum pt_err pt_mckp_solve_exact(const struct pt_mckp *p, double budget, double time_limit_s,
 				struct pt_mckp_solution *out, struct pt_diag *d);
+
+/**
+ * pt_mckp_solve_exact with a stop hook (issue 10: a server's client gone):
+ * stop (may be NULL) is asked from the solving thread as the search goes;
+ * its first nonzero answer stops the search with PT_EINTERNAL "cancelled"
+ * and nothing in out.
+ */
+enum pt_err pt_mckp_solve_exact_stop(const struct pt_mckp *p, double budget, double time_limit_s,
+				     int (*stop)(void *ctx), void *stop_ctx,
+				     struct pt_mckp_solution *out, struct pt_diag *d);
 
 /**
  * Exhaustive enumeration of every choice, for tests of small problems:

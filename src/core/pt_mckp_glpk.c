@@ -16,7 +16,8 @@
 struct mckp_glpk_cb {
 	double bound; /* in GLPK's (scaled) objective */
 	int have_bound;
-	const struct pt_mckp *p; /* its stop hook */
+	int (*stop)(void *ctx); /* asked at every call; NULL: never stops */
+	void *stop_ctx;
 	int stopped;
 };
 
@@ -24,7 +25,7 @@ static void mckp_glpk_callback(glp_tree *tree, void *info)
 {
 	struct mckp_glpk_cb *cb = info;
 	int best;
-	if (cb->p->stop && !cb->stopped && cb->p->stop(cb->p->stop_ctx)) {
+	if (cb->stop && !cb->stopped && cb->stop(cb->stop_ctx)) {
 		cb->stopped = 1;
 		glp_ios_terminate(tree);
 		return;
@@ -50,6 +51,13 @@ static enum pt_err mckp_glpk_fail(struct pt_diag *d, const char *what, int code)
 
 enum pt_err pt_mckp_solve_exact(const struct pt_mckp *p, double budget, double time_limit_s,
 				struct pt_mckp_solution *out, struct pt_diag *d)
+{
+	return pt_mckp_solve_exact_stop(p, budget, time_limit_s, NULL, NULL, out, d);
+}
+
+enum pt_err pt_mckp_solve_exact_stop(const struct pt_mckp *p, double budget, double time_limit_s,
+				     int (*stop)(void *ctx), void *stop_ctx,
+				     struct pt_mckp_solution *out, struct pt_diag *d)
 {
 	struct pt_mckp_solution lp;
 	struct mckp_glpk_cb cb;
@@ -156,7 +164,8 @@ enum pt_err pt_mckp_solve_exact(const struct pt_mckp *p, double budget, double t
 	parm.tm_lim = time_limit_s * 1000 >= (double)INT_MAX ? INT_MAX
 							       : (int)ceil(time_limit_s * 1000);
 	parm.cb_func = mckp_glpk_callback;
-	cb.p = p;
+	cb.stop = stop;
+	cb.stop_ctx = stop_ctx;
 	parm.cb_info = &cb;
 	ret = glp_intopt(lpb, &parm);
 	status = glp_mip_status(lpb);
