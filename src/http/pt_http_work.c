@@ -236,13 +236,18 @@ static void *worker(void *arg)
 		pthread_cond_broadcast(&w->wake);
 		pthread_mutex_unlock(&w->lock);
 		/* Unlinked: no one joins j now. Each waiter is told, then resumed, after which
-		 * its request may complete and be freed at any time. */
+		 * its request may complete and be freed at any time. The others run their
+		 * handlers again and find the result kept; after a cancel there is none, and
+		 * they are answered as the first one was. */
 		for (i = 0; i < j->n_waiters; i++) {
 			struct pt_req *r = j->waiters[i];
 			struct MHD_Connection *conn = r->conn;
+			int cancelled = atomic_load(&j->cancel) != CANCEL_NONE;
+			if (i > 0 && cancelled)
+				reply_stopping(r);
 			r->job = NULL;
 			r->work = PT_WORK_DONE;
-			r->rerun = i > 0;
+			r->rerun = i > 0 && !cancelled;
 			MHD_resume_connection(conn);
 		}
 		job_free(j);
