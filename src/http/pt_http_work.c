@@ -1,5 +1,5 @@
-/* pt_http_work.c - the compute pool: costly handlers (quant rankings, plans) run on
- * threads of their own while their connections wait suspended; bounded queue, coalescing, cancel. */
+/* pt_http_work.c - work done apart from the request threads while connections wait suspended:
+ * the compute pool (rankings, plans; queue, sharing, cancel) and the audit's group commit. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
