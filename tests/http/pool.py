@@ -1,7 +1,8 @@
 # pool.py - HTTP tests of the compute pool (issue 10): costly requests run apart from the
 # threads that answer cheap ones; budgets per role (400 naming the field), a full queue is a
 # 429 with Retry-After, identical requests share one computation, a computation stops when its
-# client goes away or the server stops (SIGTERM). No timing thresholds: each test checks the
+# client goes away or the server stops (SIGTERM); audited reads written in shared commits, each
+# answered after its entry. No timing thresholds: each test checks the
 # order in which answers arrive, counts, or what the server says (the huge rankings take
 # minutes; none is waited for).
 import os
@@ -187,9 +188,46 @@ def t_sigterm_drain(res, protect, db):
     res.check("requests were still running" not in err, "nothing cut at the drain: %r" % err[-300:])
 
 
+def t_group_commit(res, protect, db):
+    """Forty audited reads at once (the coordinator reads AMBER): each is answered after its own
+    entry is in the log (forty entries, in one chain that verifies), written in shared commits."""
+    import threading
+    srv = Server(protect, db, ["--threads", "2"]).start()
+    try:
+        co = login(res, srv.port, "coordinator")
+        n0 = co.get("/api/v1/audit?limit=1").json["total"]
+        got = []
+
+        def read():
+            c = Client(srv.port)
+            c.cookie = co.cookie
+            r = c.get("/api/v1/sites?limit=100")
+            after = c.get("/api/v1/audit?limit=1").json["total"]
+            got.append((r.status, after))
+
+        threads = [threading.Thread(target=read) for _ in range(40)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        res.eq(sorted(s for s, _ in got), [200] * 40, "forty reads answered")
+        res.check(all(after > n0 for _, after in got), "each answered after an entry was written")
+        top = co.get("/api/v1/audit?limit=40").json
+        res.eq(top["total"], n0 + 40, "one entry per read")
+        res.eq({(e["user"], e["action"]) for e in top["items"]}, {("coordinator", "sites.list")},
+               "each the coordinator's read")
+    finally:
+        status, out, err = srv.stop()
+    res.eq(status, 0, "exit status")
+    rc, out, err = run_protect(protect, "--db", db, "audit", "verify")
+    res.eq(rc, 0, "audit verify: %s %s" % (out, err))
+    res.check("intact" in out, "the chain verifies: %r" % out)
+
+
 TESTS = [("pool-cheap", t_cheap_while_costly), ("pool-budget", t_budget),
          ("pool-queue", t_queue_full), ("pool-sharing", t_sharing),
-         ("pool-disconnect", t_disconnect), ("pool-sigterm", t_sigterm_drain)]
+         ("pool-disconnect", t_disconnect), ("pool-sigterm", t_sigterm_drain),
+         ("pool-audit", t_group_commit)]
 
 
 def run(res, protect, work):
