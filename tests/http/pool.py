@@ -79,6 +79,7 @@ def t_cheap_while_costly(res, protect, db):
     finally:
         status, out, err = srv.stop()
     res.eq(status, 0, "exit status")
+    res.check("Sanitizer" not in err and "runtime error" not in err, "sanitizer report: %s" % err[-2000:])
 
 
 def t_budget(res, protect, db):
@@ -105,6 +106,7 @@ def t_budget(res, protect, db):
     finally:
         status, out, err = srv.stop()
     res.eq(status, 0, "exit status")
+    res.check("Sanitizer" not in err and "runtime error" not in err, "sanitizer report: %s" % err[-2000:])
 
 
 def t_queue_full(res, protect, db):
@@ -128,6 +130,7 @@ def t_queue_full(res, protect, db):
     finally:
         status, out, err = srv.stop()
     res.eq(status, 0, "exit status")
+    res.check("Sanitizer" not in err and "runtime error" not in err, "sanitizer report: %s" % err[-2000:])
 
 
 def t_sharing(res, protect, db):
@@ -150,6 +153,7 @@ def t_sharing(res, protect, db):
     finally:
         status, out, err = srv.stop()
     res.eq(status, 0, "exit status")
+    res.check("Sanitizer" not in err and "runtime error" not in err, "sanitizer report: %s" % err[-2000:])
     res.eq(err.count("ranking/{method}: computation stopped, its client went away"), 1,
            "one computation for the three identical requests (stderr: %r)" % err[-400:])
 
@@ -167,6 +171,7 @@ def t_disconnect(res, protect, db):
     finally:
         status, out, err = srv.stop()
     res.eq(status, 0, "exit status")
+    res.check("Sanitizer" not in err and "runtime error" not in err, "sanitizer report: %s" % err[-2000:])
     res.check("ranking/{method}: computation stopped, its client went away" in err,
               "the server says the ranking stopped: %r" % err[-300:])
 
@@ -185,6 +190,7 @@ def t_sigterm_drain(res, protect, db):
     res.check("retry-after" in head.lower(), "with Retry-After")
     status, out, err = srv.stop(signalled=True, timeout=30)
     res.eq(status, 0, "exit status after SIGTERM (not cut by the 30 s drain)")
+    res.check("Sanitizer" not in err and "runtime error" not in err, "sanitizer report: %s" % err[-2000:])
     res.check("requests were still running" not in err, "nothing cut at the drain: %r" % err[-300:])
 
 
@@ -219,6 +225,7 @@ def t_group_commit(res, protect, db):
     finally:
         status, out, err = srv.stop()
     res.eq(status, 0, "exit status")
+    res.check("Sanitizer" not in err and "runtime error" not in err, "sanitizer report: %s" % err[-2000:])
     rc, out, err = run_protect(protect, "--db", db, "audit", "verify")
     res.eq(rc, 0, "audit verify: %s %s" % (out, err))
     res.check("intact" in out, "the chain verifies: %r" % out)
