@@ -9,7 +9,7 @@
 
 CC ?= cc
 BUILD ?= build
-PKGS := sqlite3 jansson libmicrohttpd libsodium
+PKGS := sqlite3 jansson libmicrohttpd libsodium pwquality libqrencode liboath
 WARN := -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes \
         -Wpointer-arith -Wformat=2 -Wundef -Wvla
 OPT ?= -O2 -g

@@ -17,11 +17,53 @@ export class ApiError extends Error {
     let detail = this.message.replace(/^line \d+: /, '');
     if (this.field && detail.startsWith(this.field + ': ')) detail = detail.slice(this.field.length + 2);
     this.detail = detail;
+    this.body = body || null;   // the whole answer (a log-in's second step reads it)
   }
 }
 
 /** Called (once per answer) when the server says the session is gone (401). */
 export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
+
+/* ---- a busy registry (503): retried, and the page told ----
+   The server answers 503 when another write holds the registry (nothing was changed, so the
+   same request may be sent again) or while it shuts down. A 503 is sent again up to
+   BUSY_RETRIES times, waiting the Retry-After it names or the backoff, whichever is longer,
+   at most BUSY_WAIT_MAX_MS. */
+export const BUSY_RETRIES = 3;
+const BUSY_BACKOFF_MS = 500;     // 0.5 s, then 1 s, then 2 s
+const BUSY_WAIT_MAX_MS = 10000;  // a Retry-After longer than this is cut to it
+let onBusy = null;
+
+/**
+ * Called as a busy answer is retried and when the retries end:
+ * {retry, of, waitMs} before retry number `retry` of `of`; {gaveUp: true} after the last
+ * 503; {over: true} when a retried request got another answer.
+ */
+export function setBusyHandler(fn) { onBusy = fn; }
+
+function busyWait(retry, retryAfter) {
+  const asked = /^\d+$/.test(retryAfter || '') ? Number(retryAfter) * 1000 : 0;  // seconds only
+  return Math.min(BUSY_WAIT_MAX_MS, Math.max(BUSY_BACKOFF_MS * 2 ** (retry - 1), asked));
+}
+
+/** fetch, sending a 503 again up to BUSY_RETRIES times (the body is a string: sent again as is). */
+async function fetchRetryingBusy(url, init) {
+  let res = null;
+  let retry = 0;
+  try {
+    for (;; retry++) {
+      res = await fetch(url, init);
+      if (res.status !== 503 || retry >= BUSY_RETRIES) break;
+      const waitMs = busyWait(retry + 1, res.headers.get('Retry-After'));
+      await res.text().catch(() => '');
+      if (onBusy) onBusy({ retry: retry + 1, of: BUSY_RETRIES, waitMs });
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  } finally {
+    if (retry > 0 && onBusy) onBusy(res && res.status === 503 ? { gaveUp: true } : { over: true });
+  }
+  return res;
+}
 
 async function call(method, path, { json, csv, query } = {}) {
   const headers = { Accept: 'application/json' };
@@ -38,7 +80,7 @@ async function call(method, path, { json, csv, query } = {}) {
   }
   let res;
   try {
-    res = await fetch(url, { method, headers, body, credentials: 'same-origin', cache: 'no-store' });
+    res = await fetchRetryingBusy(url, { method, headers, body, credentials: 'same-origin', cache: 'no-store' });
   } catch (e) {
     throw new ApiError(0, { error: 'the server cannot be reached' });
   }
@@ -87,6 +129,30 @@ export async function whoami() {
 export async function logout() {
   try { await call('DELETE', '/session'); } finally { csrfToken = null; }
 }
+
+/* ---- the second factor (issue 10, docs/api.md "Second factor") ----
+   A log-in that needs a code answers 401 {error, second_factor: "code"|"enrol",
+   pending_token, expires}; loginStep returns that body as {pending} instead of throwing.
+   Enrolment: {secret, otpauth_uri, qr_svg}; the first code answers the session with
+   recovery_codes (shown once). */
+
+export async function loginStep(user, password) {
+  try {
+    return { session: await login(user, password) };
+  } catch (e) {
+    if (e.status === 401 && e.body && e.body.second_factor && e.body.pending_token) return { pending: e.body };
+    throw e;
+  }
+}
+export async function loginCode(pendingToken, code) {
+  const s = await call('POST', '/session/second-factor', { json: { pending_token: pendingToken, code } });
+  csrfToken = s.csrf_token;
+  return s;
+}
+export const loginEnrolment = (pendingToken) => call('POST', '/session/enrolment', { json: { pending_token: pendingToken } });
+export const accountEnrolment = () => call('POST', '/account/second-factor', { json: {} });
+/** {recovery_codes} */
+export const accountConfirm = (code) => call('POST', '/account/second-factor/confirm', { json: { code } });
 
 /* ---- sites ----
    A site: {id, name, kind, sector, owner, lat, lon, region, capacity, peak_occupancy,

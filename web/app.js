@@ -12,6 +12,7 @@ import { renderAudit } from './audit.js';
 import { renderUsers } from './users.js';
 import { renderPlan } from './plan.js';
 import { renderRegister } from './register.js';
+import { renderAccount } from './account.js';
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -24,6 +25,30 @@ api.setUnauthorizedHandler(() => {
   if (!location.hash.startsWith('#/login')) location.hash = '#/login';
 });
 
+/* A busy registry: the notice while a 503 is sent again (api.js), and when it gives up. */
+const busyNotice = document.getElementById('busy');
+let busyRetrying = 0;   // requests waiting to be sent again
+let busyTimer = null;
+api.setBusyHandler((s) => {
+  clearTimeout(busyTimer);
+  if (s.retry) {
+    if (s.retry === 1) busyRetrying++;
+    busyNotice.className = 'busy-notice';
+    busyNotice.textContent = `The registry is busy, retrying (${s.retry}/${s.of})…`;
+    busyNotice.hidden = false;
+    return;
+  }
+  busyRetrying = Math.max(0, busyRetrying - 1);
+  if (s.gaveUp) {
+    busyNotice.className = 'busy-notice gave-up';
+    busyNotice.textContent = 'The registry is still busy with another write: nothing was changed. Please try again in a minute.';
+    busyNotice.hidden = false;
+    busyTimer = setTimeout(() => { busyNotice.hidden = true; }, 20000);
+  } else if (!busyRetrying) {
+    busyNotice.hidden = true;
+  }
+});
+
 /** The routes: a pattern on the hash and the view it draws. */
 const ROUTES = [
   { re: /^#\/login$/, view: 'login', title: 'Log in', draw: () => renderLogin(main, ctx, onLoggedIn) },
@@ -33,6 +58,7 @@ const ROUTES = [
   { re: /^#\/import$/, view: 'import', title: 'Import', nav: 'Import', href: '#/import', allowed: canImport, draw: () => renderImport(main, ctx) },
   { re: /^#\/audit$/, view: 'audit', title: 'Audit log', nav: 'Audit log', href: '#/audit', allowed: canReadAudit, draw: () => renderAudit(main, ctx) },
   { re: /^#\/users$/, view: 'users', title: 'Users', nav: 'Users', href: '#/users', allowed: canManageUsers, draw: () => renderUsers(main, ctx) },
+  { re: /^#\/account$/, view: 'account', title: 'Your account', draw: () => renderAccount(main, ctx) },  // issue 10: the second factor
   { re: /^#\/(\?.*)?$/, view: 'dashboard', title: 'Dashboard', nav: 'Dashboard', href: '#/', draw: (m) => renderDashboard(main, ctx, new URLSearchParams((m[1] || '').slice(1))) },
 ];
 
@@ -86,6 +112,7 @@ function drawWho() {
       el('span', { class: 'who-role' }, `${ROLE_NAMES[u.role] || u.role} · `,
         el('span', { dataset: { testid: 'user-org' } }, org.name || ''),
         org.type ? ` (${ORG_TYPES[org.type] || org.type})` : '')),
+    el('a', { href: '#/account', class: 'btn btn-quiet', dataset: { testid: 'account' } }, 'Account'),
     el('button', { type: 'button', class: 'btn btn-quiet', onclick: logOut }, 'Log out'));
 }
 

@@ -1,5 +1,6 @@
 // login.js - the log-in form (POST /api/v1/session); shows the server's refusal and the
-// wait after too many failed attempts.
+// wait after too many failed attempts; the second factor's step (a code, or enrolment with a
+// QR code and recovery codes), whose parts the account view reuses.
 
 import * as api from './api.js';
 import { el, put } from './ui.js';
@@ -23,9 +24,10 @@ export function renderLogin(main, ctx, onLoggedIn) {
     }
     button.disabled = true;
     try {
-      const s = await api.login(user.value.trim(), pass.value);
+      const step = await api.loginStep(user.value.trim(), pass.value);
       pass.value = '';
-      await onLoggedIn(s);
+      if (step.pending) secondStep(form, step.pending, onLoggedIn);
+      else await onLoggedIn(step.session);
     } catch (e) {
       if (e.status === 429) err.textContent = `Too many failed log-ins. Try again in ${e.retryAfter || 'a few'} seconds.`;
       else err.textContent = e.message;
@@ -47,4 +49,82 @@ export function renderLogin(main, ctx, onLoggedIn) {
   const logo = document.querySelector('.topbar .logo');
   if (logo) form.parentElement.querySelector('.login-brand svg').replaceWith(logo.cloneNode(true));
   user.focus();
+}
+
+/* ---- the second factor (issue 10) ---- */
+
+/** The QR code of an enrolment (SVG from the server, parsed as SVG, never as HTML) and its secret. */
+export function enrolmentView(e) {
+  const doc = new DOMParser().parseFromString(e.qr_svg || '', 'image/svg+xml');
+  const svg = doc.documentElement && doc.documentElement.nodeName === 'svg' ? document.importNode(doc.documentElement, true) : null;
+  if (svg) {
+    svg.setAttribute('role', 'img');
+    svg.setAttribute('aria-label', 'QR code for your authenticator app');
+    svg.setAttribute('class', 'qr');
+    svg.dataset.testid = 'qr';
+  }
+  return el('div', { class: 'enrolment' },
+    el('p', {}, 'Scan this code with an authenticator app (such as FreeOTP or Aegis), then type the 6-digit code it shows.'),
+    svg,
+    el('p', { class: 'small muted' }, 'Cannot scan? Enter this key by hand: ',
+      el('code', { class: 'secret', dataset: { testid: 'totp-secret' } }, e.secret || '')));
+}
+
+/** The recovery codes, shown once, and a button to go on. */
+export function recoveryView(codes, onDone, label = 'I have saved these codes') {
+  const done = el('button', { type: 'button', class: 'btn btn-primary btn-wide' }, label);
+  done.addEventListener('click', () => onDone());
+  return el('div', { class: 'recovery', role: 'region', 'aria-labelledby': 'recovery-title' },
+    el('h2', { id: 'recovery-title' }, 'Recovery codes'),
+    el('p', {}, 'Each code logs you in once if you lose your phone. Keep them somewhere safe: they are not shown again.'),
+    el('ol', { class: 'recovery-codes', dataset: { testid: 'recovery-codes' } }, (codes || []).map((c) => el('li', {}, el('code', {}, c)))),
+    done);
+}
+
+/** A code field and its button; onCode(code) resolves or throws an ApiError shown under it. */
+export function codeForm(label, onCode) {
+  const code = el('input', { id: 'login-code', name: 'code', autocomplete: 'one-time-code', inputmode: 'text', required: true, maxlength: 32, autocapitalize: 'none', spellcheck: 'false' });
+  const err = el('p', { class: 'form-error', id: 'code-error', role: 'alert' });
+  const button = el('button', { type: 'submit', class: 'btn btn-primary btn-wide' }, label);
+  const form = el('form', { class: 'form code-form', novalidate: true, 'aria-describedby': 'code-error' },
+    el('div', { class: 'field' }, el('label', { for: 'login-code' }, 'Code'), code), err, button);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    err.textContent = '';
+    if (!code.value.trim()) { err.textContent = 'Enter the code.'; code.focus(); return; }
+    button.disabled = true;
+    try {
+      await onCode(code.value.trim());
+    } catch (e) {
+      if (e.status === 429) err.textContent = `Too many failed log-ins. Try again in ${e.retryAfter || 'a few'} seconds.`;
+      else err.textContent = e.detail || e.message;
+      code.select();
+      code.focus();
+    } finally {
+      button.disabled = false;
+    }
+  });
+  setTimeout(() => code.focus(), 0);
+  return form;
+}
+
+/** Replace the log-in form by the second step of pending ({second_factor, pending_token}). */
+function secondStep(form, pending, onLoggedIn) {
+  const box = el('div', { class: 'second-step', dataset: { testid: 'second-step' } });
+  form.replaceWith(box);
+  const finish = async (code) => {
+    const s = await api.loginCode(pending.pending_token, code);
+    if (s.recovery_codes && s.recovery_codes.length) put(box, recoveryView(s.recovery_codes, () => onLoggedIn(s)));
+    else await onLoggedIn(s);
+  };
+  if (pending.second_factor === 'enrol') {
+    put(box, el('p', { class: 'muted' }, 'Your role needs a second factor. Setting it up…'));
+    api.loginEnrolment(pending.pending_token).then((e) => {
+      put(box, el('h2', {}, 'Set up a second factor'), enrolmentView(e), codeForm('Confirm and log in', finish));
+    }).catch((e) => put(box, el('p', { class: 'form-error', role: 'alert' }, e.message)));
+  } else {
+    put(box, el('h2', {}, 'Second factor'),
+      el('p', {}, 'Type the 6-digit code your authenticator app shows, or one of your recovery codes.'),
+      codeForm('Verify', finish));
+  }
 }

@@ -51,6 +51,11 @@ void pt_app_db_close(struct pt_db *db)
 	pt_db_close(db);
 }
 
+void pt_app_db_busy_wait(struct pt_db *db, unsigned ms)
+{
+	pt_db_set_busy_wait(db, ms);
+}
+
 int pt_app_db_is_initialised(struct pt_db *db)
 {
 	return pt_db_is_initialised(db);

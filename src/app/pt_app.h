@@ -67,6 +67,14 @@ enum pt_err pt_app_db_open(const char *path, int create, struct pt_db **out, str
 /** Close; NULL does nothing. */
 void pt_app_db_close(struct pt_db *db);
 
+/* busy registry: */
+/**
+ * How long db's writes wait for another connection's write (ms, at most
+ * PT_BUSY_WAIT_MAX_MS; PT_BUSY_WAIT_MS when never set) before failing with
+ * PT_EBUSY, rolled back. NULL does nothing.
+ */
+void pt_app_db_busy_wait(struct pt_db *db, unsigned ms);
+
 /** Nonzero when db holds the catalogues (`protect init` or `protect demo` has run). */
 int pt_app_db_is_initialised(struct pt_db *db);
 

@@ -2,6 +2,7 @@
  * labels of the records each entry covers today, verify and rekey. */
 #include "pt_app_audit.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,4 +117,39 @@ enum pt_err pt_app_audit_rekey(const struct pt_caller *c, struct pt_db *db, cons
 	if (key_path && size && pt_audit_key_path(pt_db_path(db), key_path, size) != PT_OK)
 		pt_strlcpy(key_path, "the key file", size);
 	return PT_OK;
+}
+
+enum pt_err pt_app_audit_open(const char *path, struct pt_db **out, struct pt_diag *d)
+{
+	return pt_db_open_readonly(path, out, d);
+}
+
+enum pt_err pt_app_audit_key_check(struct pt_db *db, const char *what, struct pt_diag *d)
+{
+	return pt_audit_key_check(db, what, d);
+}
+
+enum pt_err pt_app_refused(const struct pt_caller *c, struct pt_db *db, const char *action,
+			   const char *record_table, const char *record_id, enum pt_err err,
+			   const struct pt_diag *d)
+{
+	char detail[PT_AUDIT_DETAIL_MAX], line[32];
+	struct pt_diag ad;
+	if (err != PT_EFORBIDDEN || !c || !db || pt_db_in_transaction(db))
+		return err;
+	pt_strlcpy(detail, action ? action : "a write", sizeof detail);
+	pt_strlcat(detail, ": ", sizeof detail);
+	if (d && d->line > 0) {
+		snprintf(line, sizeof line, "line %ld: ", d->line);
+		pt_strlcat(detail, line, sizeof detail);
+	}
+	if (d && d->field[0]) {
+		pt_strlcat(detail, d->field, sizeof detail);
+		pt_strlcat(detail, ": ", sizeof detail);
+	}
+	pt_strlcat(detail, d && d->msg[0] ? d->msg : pt_strerror(err), sizeof detail);
+	memset(&ad, 0, sizeof ad);
+	pt_app_act(c, db);
+	(void)pt_audit_append(db, PT_AUDIT_REFUSED_ACTION, record_table, record_id, detail, &ad);
+	return err;
 }

@@ -48,4 +48,34 @@ enum pt_err pt_app_audit_verify(const struct pt_caller *c, struct pt_db *db,
 enum pt_err pt_app_audit_rekey(const struct pt_caller *c, struct pt_db *db, const char *reason,
 			       char *key_path, size_t size, struct pt_diag *d);
 
+/**
+ * Open the registry at path read-only for pt_app_audit_verify (no
+ * migration, nothing written: a read-only copy in a directory the caller
+ * may not write will do); close with pt_app_db_close.
+ */
+enum pt_err pt_app_audit_open(const char *path, struct pt_db **out, struct pt_diag *d);
+
+/**
+ * Check that db's audit key file is private to its owner (before `serve`
+ * starts): PT_EIO naming the file, its mode and the remedy when users other
+ * than its owner may read or write it; what says what is refused.
+ */
+enum pt_err pt_app_audit_key_check(struct pt_db *db, const char *what, struct pt_diag *d);
+
+#define PT_AUDIT_REFUSED_ACTION "refused" /**< the action of a refused write's entry */
+
+/**
+ * A write refused by the access rules is audited (docs/audit.md): when err
+ * is PT_EFORBIDDEN, append an entry "refused" as c (who), naming the record
+ * (record_table, record_id: may be "" or NULL) and, in its detail, what was
+ * tried (action, e.g. "site.update") and why (d's message as the caller
+ * gets it, with its line and field); never the refused data itself. It is
+ * written in its own transaction (c's write was rolled back), only outside
+ * an open transaction. Returns err and leaves d as it was: the caller's
+ * answer is the refusal, whether or not its entry could be written.
+ */
+enum pt_err pt_app_refused(const struct pt_caller *c, struct pt_db *db, const char *action,
+			   const char *record_table, const char *record_id, enum pt_err err,
+			   const struct pt_diag *d);
+
 #endif

@@ -11,6 +11,7 @@
 #include "../store/pt_measures_store.h"
 #include "../store/pt_store.h"
 #include "pt_app_plan_int.h"
+#include "pt_app_audit.h"
 
 static void catalogs_free(struct pt_catalogs *cat)
 {
@@ -58,9 +59,11 @@ enum pt_err pt_app_measures_import(const struct pt_caller *c, struct pt_db *db,
 	if (!c || !db || !cat)
 		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no catalogue");
 	if (pt_access_measures_change(&c->who) != PT_ACCESS_OK)
-		return pt_diag_set(d, PT_EFORBIDDEN, 0, "",
-				   "only government admins and coordinators change the measure "
-				   "catalogue");
+		return pt_app_refused(c, db, "measures.import", "measures", "",
+				      pt_diag_set(d, PT_EFORBIDDEN, 0, "",
+						  "only government admins and coordinators change the "
+						  "measure catalogue"),
+				      d);
 	memset(&cats, 0, sizeof cats);
 	pt_app_act(c, db);
 	if ((err = pt_db_begin(db, d)) != PT_OK)
@@ -114,6 +117,7 @@ enum pt_err pt_app_site_measures_import(const struct pt_caller *c, struct pt_db 
 	char now[PT_TIMESTAMP_MAX], detail[128];
 	const char *actor;
 	const char **ids = NULL;
+	const char *refused = NULL; /* audit: the site of a refused row */
 	struct pt_access_index *ix = NULL;
 	enum pt_err err;
 	size_t i, added = 0;
@@ -141,6 +145,7 @@ enum pt_err pt_app_site_measures_import(const struct pt_caller *c, struct pt_db 
 		if (err != PT_OK)
 			goto out;
 		if (a != PT_ACCESS_OK) {
+			refused = m->site_id;
 			err = pt_diag_set(d, PT_EFORBIDDEN, m->line, "site_id",
 					  "your role or organisation may not change the measures of "
 					  "site %s",
@@ -177,7 +182,8 @@ enum pt_err pt_app_site_measures_import(const struct pt_caller *c, struct pt_db 
 out:
 	pt_access_index_free(ix);
 	free(ids);
-	return pt_db_end(db, err, d);
+	err = pt_db_end(db, err, d);
+	return pt_app_refused(c, db, "site_measures.import", "sites", refused, err, d);
 }
 
 void pt_site_measures_clear(struct pt_site_measures *m)

@@ -17,6 +17,7 @@
 #include "../store/pt_register_store.h"
 #include "../store/pt_store.h"
 #include "pt_app_plan_int.h"
+#include "pt_app_audit.h"
 
 #define PLAN_JSON_MAX (256L * 1024 * 1024) /* a saved plan's JSON, bytes */
 
@@ -229,8 +230,10 @@ enum pt_err pt_app_plan_save(const struct pt_caller *c, struct pt_db *db, const 
 		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no options");
 	/* refused before anything is computed */
 	if (pt_access_plan_save(&c->who) != PT_ACCESS_OK)
-		return pt_diag_set(d, PT_EFORBIDDEN, 0, "",
-				   "only government admins and coordinators save plans");
+		return pt_app_refused(c, db, "plan.save", "plans", "",
+				      pt_diag_set(d, PT_EFORBIDDEN, 0, "",
+						  "only government admins and coordinators save plans"),
+				      d);
 	if (!name || !pt_id_valid(name) || strlen(name) >= PT_PLAN_NAME_MAX)
 		return pt_diag_set(d, PT_EINVAL, 0, "name",
 				   "a plan's name is 1 to 63 letters, digits, '-', '_' or '.'");

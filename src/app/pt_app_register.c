@@ -17,6 +17,7 @@
 #include "../store/pt_store.h"
 #include "../store/pt_users.h"
 #include "pt_app_plan_int.h"
+#include "pt_app_audit.h"
 
 static int entry_key_cmp(const void *a, const void *b)
 {
@@ -478,7 +479,8 @@ enum pt_err pt_app_register_set(const struct pt_caller *c, struct pt_db *db,
 out:
 	if ((err = pt_db_end(db, err, d)) == PT_OK && can_treat)
 		*can_treat = 1; /* it passed pt_access_treat */
-	return err;
+	pair_record(record, sizeof record, site_id, threat_id);
+	return pt_app_refused(c, db, "register.set", "risk_register", record, err, d);
 }
 
 enum pt_err pt_app_register_approve(const struct pt_caller *c, struct pt_db *db,
@@ -499,9 +501,16 @@ enum pt_err pt_app_register_approve(const struct pt_caller *c, struct pt_db *db,
 		*can_treat = 0;
 	if (!c || !db || !site_id || !threat_id || !out)
 		return pt_diag_set(d, PT_EINVAL, 0, "", "no database, pair or result");
-	if (pt_access_register_approve(&c->who) != PT_ACCESS_OK)
-		return pt_diag_set(d, PT_EFORBIDDEN, 0, "",
-				   "only a government coordinator approves accepting a risk");
+	if (pt_access_register_approve(&c->who) != PT_ACCESS_OK) {
+		record[0] = '\0';
+		if (pt_id_valid(site_id) && pt_id_valid(threat_id))
+			pair_record(record, sizeof record, site_id, threat_id);
+		return pt_app_refused(c, db, "register.approve", "risk_register", record,
+				      pt_diag_set(d, PT_EFORBIDDEN, 0, "",
+						  "only a government coordinator approves accepting "
+						  "a risk"),
+				      d);
+	}
 	if (!pt_id_valid(site_id) || !pt_id_valid(threat_id))
 		return pt_diag_set(d, PT_ENOTFOUND, 0, "site_id", "unknown site or threat");
 	pt_app_act(c, db);

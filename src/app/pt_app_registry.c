@@ -7,12 +7,14 @@
 #include <string.h>
 
 #include "../formats/pt_assess_io.h"
+#include "../formats/pt_csv.h"
 #include "../formats/pt_diag.h"
 #include "../formats/pt_embedded.h"
 #include "../formats/pt_measures_io.h"
 #include "../formats/pt_sites_io.h"
 #include "../store/pt_measures_store.h"
 #include "pt_app_measures.h"
+#include "pt_app_audit.h"
 #include "../store/pt_store.h"
 #include "../store/pt_users.h"
 
@@ -152,6 +154,9 @@ enum pt_err pt_app_registry_init(const struct pt_caller *c, struct pt_db *db, st
 	err = pt_db_seed(db, &cat, (const char *const *)keys, (const char *const *)values, n, d);
 	if (err == PT_OK)
 		err = seed_measures(db, &cat, d);
+	/* Issue 10: a registry made by init requires a second factor (kept if set already). */
+	if (err == PT_OK)
+		err = pt_db_auth_setting_set(db, "second_factor", "required", 1, d);
 out:
 	pt_settings_free(keys, values, n);
 	pt_app_catalogs_clear(&cat);
@@ -407,6 +412,9 @@ enum pt_err pt_app_registry_demo(const struct pt_caller *c, struct pt_db *db,
 	if ((err = pt_db_catalogs_load(db, &cat, d)) != PT_OK ||
 	    (err = demo_sites_load(db, &cat, d)) != PT_OK ||
 	    (err = demo_assessments_load(db, &cat, d)) != PT_OK ||
+	    /* Issue 10: the demo's documented log-ins (demo-NAME, no second factor) keep working. */
+	    (err = pt_db_auth_setting_set(db, "second_factor", "optional", 0, d)) != PT_OK ||
+	    (err = pt_db_auth_setting_set(db, "demo_passwords", "1", 0, d)) != PT_OK ||
 	    (err = demo_orgs_load(db, d)) != PT_OK || (err = demo_users_load(db, d)) != PT_OK ||
 	    (err = demo_site_measures_load(db, d)) != PT_OK)
 		goto out;
@@ -456,8 +464,12 @@ enum pt_err pt_app_threat_level_set(const struct pt_caller *c, struct pt_db *db,
 				    struct pt_diag *d)
 {
 	if (pt_access_threat_level(&c->who) != PT_ACCESS_OK)
-		return pt_diag_set(d, PT_EFORBIDDEN, 0, "",
-				   "only coordinators of a government organisation set the threat level");
+		return pt_app_refused(c, db, "threat_level.set", "threat_levels",
+				      !threat_id ? "national" : pt_id_valid(threat_id) ? threat_id : "",
+				      pt_diag_set(d, PT_EFORBIDDEN, 0, "",
+						  "only coordinators of a government organisation set "
+						  "the threat level"),
+				      d);
 	pt_app_act(c, db);
 	return pt_db_threat_level_set(db, threat_id, level, d);
 }

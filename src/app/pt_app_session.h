@@ -22,6 +22,8 @@ struct pt_app_session {
  * PT_ENOTFOUND: wrong user name or password (one answer for both; the
  * failure is counted for the name). PT_ELIMIT: the name is blocked for now;
  * out->retry_after says how long (a NULL user or password is a wrong one).
+ * PT_EFORBIDDEN (field code) "second factor required" when the user must give
+ * a code: the two-step log-in of pt_app_second_factor.h takes it.
  */
 enum pt_err pt_app_session_login(const struct pt_caller *c, struct pt_db *db, const char *user,
 				 const char *password, struct pt_login *out, struct pt_diag *d);

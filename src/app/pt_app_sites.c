@@ -8,6 +8,7 @@
 #include "../store/pt_audit.h"
 #include "../store/pt_store.h"
 #include "../store/pt_users.h"
+#include "pt_app_audit.h"
 
 /* The catalogues of the import: the caller's, or loaded into own. */
 static enum pt_err catalogs(struct pt_db *db, const struct pt_catalogs *given,
@@ -88,6 +89,16 @@ static enum pt_err write_sites(struct pt_db *db, void *ctx)
 	return pt_db_sites_import(db, w->list, &w->created, &w->updated, w->d);
 }
 
+enum pt_err pt_app_import_right(const struct pt_caller *c, enum pt_import_kind kind,
+				struct pt_diag *d)
+{
+	if (pt_access_import_right(&c->who, kind) == PT_ACCESS_OK)
+		return PT_OK;
+	return pt_diag_set(d, PT_EFORBIDDEN, 0, "", "your role (%s) may not import %s",
+			   pt_role_name(c->who.role),
+			   kind == PT_IMPORT_SITES ? "sites" : "assessments");
+}
+
 enum pt_err pt_app_sites_import(const struct pt_caller *c, struct pt_db *db,
 				const struct pt_sites_import *in,
 				struct pt_sites_import_result *out, struct pt_diag *d)
@@ -96,7 +107,7 @@ enum pt_err pt_app_sites_import(const struct pt_caller *c, struct pt_db *db,
 	const struct pt_catalogs *cat;
 	struct pt_site_list list;
 	struct pt_snapshot *snap = NULL;
-	const char *taken = NULL;
+	const char *taken = NULL, *refused = NULL;
 	struct sites_write w;
 	enum pt_err err;
 	size_t i;
@@ -105,6 +116,9 @@ enum pt_err pt_app_sites_import(const struct pt_caller *c, struct pt_db *db,
 	memset(out, 0, sizeof *out);
 	memset(&list, 0, sizeof list);
 	memset(&w, 0, sizeof w);
+	memset(&own, 0, sizeof own);
+	if ((err = pt_app_import_right(c, PT_IMPORT_SITES, d)) != PT_OK)
+		goto out;
 	if ((err = catalogs(db, in->cat, &own, &cat, d)) != PT_OK)
 		goto out;
 	geojson = in->format == PT_SITES_FORMAT_GEOJSON ||
@@ -129,6 +143,7 @@ enum pt_err pt_app_sites_import(const struct pt_caller *c, struct pt_db *db,
 		a = pt_access_import(&c->who, pt_access_index_org_id(snap->ix, row->owner),
 				     k >= 0 ? &rec : NULL);
 		if (a == PT_ACCESS_FORBIDDEN) {
+			refused = row->id;
 			err = pt_diag_set(d, PT_EFORBIDDEN, list.lines[i], "owner",
 					  "you may only import sites your organisation owns; not %s",
 					  row->owner);
@@ -163,6 +178,7 @@ out:
 			err = PT_EIO;
 		}
 	}
+	err = pt_app_refused(c, db, "sites.import", "sites", refused, err, d);
 	pt_snapshot_release(snap);
 	pt_site_list_clear(&list);
 	catalogs_clear(&own);
@@ -186,11 +202,15 @@ enum pt_err pt_app_assessments_import(const struct pt_caller *c, struct pt_db *d
 	const struct pt_catalogs *cat;
 	struct pt_assessment_set set;
 	struct pt_snapshot *snap = NULL;
+	const char *refused = NULL; /* audit: the site of a refused row */
 	enum pt_err err;
 	size_t i;
 
 	memset(out, 0, sizeof *out);
 	memset(&set, 0, sizeof set);
+	memset(&own, 0, sizeof own);
+	if ((err = pt_app_import_right(c, PT_IMPORT_ASSESSMENTS, d)) != PT_OK)
+		goto out;
 	if ((err = catalogs(db, in->cat, &own, &cat, d)) != PT_OK)
 		goto out;
 	err = pt_assessments_read_csv(in->data ? in->data : "", in->len, &cat->threats, &set, d);
@@ -220,6 +240,7 @@ enum pt_err pt_app_assessments_import(const struct pt_caller *c, struct pt_db *d
 			goto out;
 		}
 		if (a != PT_ACCESS_OK) {
+			refused = id;
 			err = pt_diag_set(d, PT_EFORBIDDEN, set.lines[i], "site_id",
 					  "your role or organisation may not change the assessments "
 					  "of site %s",
@@ -233,6 +254,7 @@ enum pt_err pt_app_assessments_import(const struct pt_caller *c, struct pt_db *d
 	out->method = set.method;
 	out->rows = set.n;
 out:
+	err = pt_app_refused(c, db, "assessments.import", "sites", refused, err, d);
 	pt_snapshot_release(snap);
 	pt_assessment_set_clear(&set);
 	catalogs_clear(&own);
@@ -471,6 +493,7 @@ enum pt_err pt_app_site_patch(const struct pt_caller *c, struct pt_db *db, const
 	pt_app_act(c, db);
 	err = pt_db_transaction(db, write_site_patch, &w, d);
 out:
+	err = pt_app_refused(c, db, "site.update", "sites", id, err, d);
 	catalogs_clear(&own);
 	pt_snapshot_release(snap);
 	return err;
@@ -535,6 +558,7 @@ enum pt_err pt_app_assessments_patch(const struct pt_caller *c, struct pt_db *db
 		goto out;
 	err = pt_db_site_assessments(db, site.id, method, rows, d);
 out:
+	err = pt_app_refused(c, db, "assessments.update", "sites", id, err, d);
 	pt_assessment_set_clear(&set);
 	catalogs_clear(&own);
 	pt_snapshot_release(snap);
@@ -661,6 +685,8 @@ enum pt_err pt_app_site_reader_change(const struct pt_caller *c, struct pt_db *d
 	pt_app_act(c, db);
 	err = pt_db_transaction(db, write_reader, &w, d);
 out:
+	err = pt_app_refused(c, db, add ? "site.reader.add" : "site.reader.remove", "sites", id,
+			     err, d);
 	pt_snapshot_release(snap);
 	if (err != PT_OK && out)
 		pt_reader_list_clear(out);

@@ -48,6 +48,16 @@ enum pt_err pt_app_sites_import(const struct pt_caller *c, struct pt_db *db,
 				const struct pt_sites_import *in,
 				struct pt_sites_import_result *out, struct pt_diag *d);
 
+/**
+ * May c import kind at all (pt_access_import_right), whatever the file
+ * holds? PT_OK, or PT_EFORBIDDEN with d's message naming the role (no
+ * field, no line): the same answer for every file, so it is asked before
+ * the file is read (over HTTP: before the body is received). Both imports
+ * ask it first (issue 10).
+ */
+enum pt_err pt_app_import_right(const struct pt_caller *c, enum pt_import_kind kind,
+				struct pt_diag *d);
+
 /** An assessments import: one method's CSV. Borrowed, not freed. */
 struct pt_assessments_import {
 	const char *data;

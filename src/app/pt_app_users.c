@@ -2,6 +2,7 @@
  * src/core/pt_access, every write in one transaction through src/store. */
 #include "pt_app_users.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -9,6 +10,8 @@
 #include "../store/pt_resets.h"
 #include "../store/pt_store.h"
 #include "../store/pt_users.h"
+#include "pt_app_audit.h"
+#include "pt_app_second_factor.h"
 
 /* The time of c's writes. */
 static int64_t now_of(const struct pt_caller *c)
@@ -114,8 +117,11 @@ enum pt_err pt_app_org_create(const struct pt_caller *c, struct pt_db *db,
 	struct org_write w;
 	enum pt_err err;
 	if (pt_access_org_create(&c->who) != PT_ACCESS_OK)
-		return pt_diag_set(d, PT_EFORBIDDEN, 0, "",
-				   "only admins of a government organisation create organisations");
+		return pt_app_refused(c, db, "org.create", "organisations", "",
+				      pt_diag_set(d, PT_EFORBIDDEN, 0, "",
+						  "only admins of a government organisation create "
+						  "organisations"),
+				      d);
 	w.ch = in;
 	w.id = 0;
 	w.d = d;
@@ -141,9 +147,16 @@ enum pt_err pt_app_org_update(const struct pt_caller *c, struct pt_db *db, long 
 		changes |= PT_ORG_CHANGE_TYPE;
 	if (ch->set_partners)
 		changes |= PT_ORG_CHANGE_PARTNERS;
-	if (pt_access_org_change(&c->who, id, changes) != PT_ACCESS_OK)
-		return pt_diag_set(d, PT_EFORBIDDEN, 0, "",
-				   "your role may not make this change to organisation %s", o.name);
+	if (pt_access_org_change(&c->who, id, changes) != PT_ACCESS_OK) {
+		char rec[32];
+		snprintf(rec, sizeof rec, "%lld", id);
+		return pt_app_refused(c, db, "org.update", "organisations", rec,
+				      pt_diag_set(d, PT_EFORBIDDEN, 0, "",
+						  "your role may not make this change to "
+						  "organisation %s",
+						  o.name),
+				      d);
+	}
 	w.ch = ch;
 	w.id = id;
 	w.d = d;
@@ -203,14 +216,41 @@ enum pt_err pt_app_user_get(const struct pt_caller *c, struct pt_db *db, const c
 	return PT_OK;
 }
 
+/*
+ * A new password for user name: its length, then the dictionary of common
+ * passwords and the user's own name (pt_password_quality, NIST SP 800-63B
+ * 5.1.1.2); the demo's documented "demo-NAME" passes in the demo only.
+ */
+static enum pt_err password_allowed(struct pt_db *db, const char *name, const char *password,
+				    struct pt_diag *d)
+{
+	enum pt_err err;
+	if ((err = pt_password_check(password, password ? strlen(password) : 0, d)) != PT_OK)
+		return err;
+	if (pt_app_demo_password(db, name, password))
+		return PT_OK;
+	return pt_password_quality(password, name, d);
+}
+
 enum pt_err pt_app_user_create(const struct pt_caller *c, struct pt_db *db,
 			       const struct pt_user_new *in, struct pt_user *out,
 			       struct pt_diag *d)
 {
 	enum pt_err err;
-	if (pt_access_manage_users(&c->who, in->org_id) != PT_ACCESS_OK)
-		return pt_diag_set(d, PT_EFORBIDDEN, 0, "organisation_id",
-				   "your role may not create users of organisation %lld", in->org_id);
+	if (pt_access_manage_users(&c->who, in->org_id) != PT_ACCESS_OK) {
+		char rec[32];
+		snprintf(rec, sizeof rec, "%lld", in->org_id);
+		/* the organisation is the record: the new user's name and password are not kept */
+		return pt_app_refused(c, db, "user.create", "organisations", rec,
+				      pt_diag_set(d, PT_EFORBIDDEN, 0, "organisation_id",
+						  "your role may not create users of organisation "
+						  "%lld",
+						  in->org_id),
+				      d);
+	}
+	if (pt_user_name_valid(in->name) &&
+	    (err = password_allowed(db, in->name, in->password, d)) != PT_OK)
+		return err;
 	pt_app_act(c, db);
 	err = pt_db_user_add_by(db, in->name, in->password, in->role, in->org_id, c->who.system,
 				NULL, d);
@@ -288,18 +328,26 @@ enum pt_err pt_app_user_update(const struct pt_caller *c, struct pt_db *db, cons
 		}
 		w.reset = pt_access_password_reset(&c->who, u.id, u.org_id, guarded);
 		if (w.reset == PT_RESET_NOT_APPOINTED)
-			return pt_diag_set(d, PT_EFORBIDDEN, 0, "",
-					   "an admin made over the API cannot ask for a password reset "
-					   "that a second admin approves (user %s reads a RED record or "
-					   "approves resets); ask an admin appointed by the system "
-					   "administrator",
-					   u.name);
+			return pt_app_refused(
+				c, db, "user.password", "users", u.name,
+				pt_diag_set(d, PT_EFORBIDDEN, 0, "",
+					    "an admin made over the API cannot ask for a password reset "
+					    "that a second admin approves (user %s reads a RED record or "
+					    "approves resets); ask an admin appointed by the system "
+					    "administrator",
+					    u.name),
+				d);
 		if (w.reset == PT_RESET_FORBIDDEN)
 			may = 0;
 	}
 	if (!may)
-		return pt_diag_set(d, PT_EFORBIDDEN, 0, "",
-				   "your role may not make this change to user %s", u.name);
+		return pt_app_refused(c, db, in->role ? "user.role" : "user.password", "users", u.name,
+				      pt_diag_set(d, PT_EFORBIDDEN, 0, "",
+						  "your role may not make this change to user %s",
+						  u.name),
+				      d);
+	if (in->password && (err = password_allowed(db, u.name, in->password, d)) != PT_OK)
+		return err;
 	w.c = c;
 	w.u = &u;
 	w.in = in;
@@ -401,7 +449,7 @@ enum pt_err pt_app_password_reset_approve(const struct pt_caller *c, struct pt_d
 	w.d = d;
 	pt_app_act(c, db);
 	if ((err = pt_db_transaction(db, write_approval, &w, d)) != PT_OK)
-		return err;
+		return pt_app_refused(c, db, "user.password.approve", "users", u.name, err, d);
 	return out ? pt_db_user_get(db, u.name, out, d) : PT_OK;
 }
 

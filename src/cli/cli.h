@@ -166,4 +166,20 @@ int pt_cli_builtin_catalogs(struct pt_catalogs *cat);
 /** Seed an open database from the embedded catalogues and settings. 0 or exit status. */
 int pt_cli_seed(struct pt_db *db);
 
+/* ---- standard output that cannot be written: exit 74 (issue 10) ---- */
+
+/**
+ * Note that writing standard output failed, keeping errno as the cause, and
+ * return 74 (EX_IOERR). Prints nothing: pt_cli_finish reports it once.
+ */
+int pt_cli_stdout_failed(void);
+
+/**
+ * End a run (main calls it with the command's status): flush and close
+ * standard output; when it could not be written print "protect: cannot write
+ * to standard output: CAUSE" and return 74, or rc when the command already
+ * failed. Otherwise returns rc.
+ */
+int pt_cli_finish(int rc);
+
 #endif

@@ -252,8 +252,12 @@ int pt_cli_write_json(json_t *j, size_t flags)
 		return 70;
 	}
 	if (json_dumpf(j, stdout, flags) != 0 || putchar('\n') == EOF || fflush(stdout) != 0) {
-		pt_cli_errorf("writing to standard output failed");
-		rc = 74;
+		if (ferror(stdout)) {
+			rc = pt_cli_stdout_failed();
+		} else {
+			pt_cli_errorf("out of memory");
+			rc = 70;
+		}
 	}
 	json_decref(j);
 	return rc;
@@ -464,3 +468,38 @@ int pt_cli_caller(struct pt_db *db, const char *as, struct pt_caller *c)
 	return 0;
 }
 
+/* ---- standard output that cannot be written: exit 74 (issue 10) ---- */
+
+static int stdout_errno; /* the cause a command saw, for pt_cli_finish */
+
+int pt_cli_stdout_failed(void)
+{
+	if (errno && !stdout_errno)
+		stdout_errno = errno;
+	return 74;
+}
+
+/*
+ * A full disk, a closed pipe or descriptor: never a silent success. glibc drops
+ * the buffered bytes of a failed write, so the flush here only fails again (with
+ * errno) when something was written since; otherwise the cause a command noted
+ * through pt_cli_stdout_failed is named, when there is one.
+ */
+int pt_cli_finish(int rc)
+{
+	int e;
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		e = errno ? errno : stdout_errno;
+	} else {
+		errno = 0;
+		if (fclose(stdout) == 0 || errno == EBADF) /* EBADF: closed, and nothing written */
+			return rc;
+		e = errno;
+	}
+	if (e)
+		pt_cli_errorf("cannot write to standard output: %s", strerror(e));
+	else
+		pt_cli_errorf("cannot write to standard output");
+	return rc ? rc : 74;
+}

@@ -116,12 +116,15 @@ static void print_csv(const struct pt_ranking *r, const struct assess_opts *o, s
 			print_csv_number(row->quant->p5_eur, 2);
 			print_csv_number(row->quant->p95_eur, 2);
 			print_csv_number(row->quant->p_topk, 4);
-			printf(",%s,", pt_ranking_threat_id(r, row->worst_threat));
+			fputc(',', stdout);
+			pt_csv_write_field(stdout, pt_ranking_threat_id(r, row->worst_threat));
+			fputc(',', stdout);
 		}
-		else if (o->method == PT_METHOD_FEMA)
-			printf(",%.0f,%s,%s,", row->score, pt_band_name(row->band),
-			       pt_ranking_threat_id(r, row->worst_threat));
-		else
+		else if (o->method == PT_METHOD_FEMA) {
+			printf(",%.0f,%s,", row->score, pt_band_name(row->band));
+			pt_csv_write_field(stdout, pt_ranking_threat_id(r, row->worst_threat));
+			fputc(',', stdout);
+		} else
 			printf(",%.0f,%s,", row->score, pt_band_name(row->band));
 		pt_csv_write_field(stdout, r->level_text);
 		fputc('\n', stdout);
@@ -138,7 +141,7 @@ static int print_json(const struct pt_ranking *r, size_t n)
 	if (!(root = pt_ranking_json(r, &jo)))
 		return 70;
 	if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17)) != 0)
-		rc = 74;
+		rc = ferror(stdout) ? pt_cli_stdout_failed() : 70;
 	if (!rc)
 		fputc('\n', stdout);
 	json_decref(root);
@@ -278,10 +281,8 @@ int pt_cmd_assess(struct pt_cli *cli)
 		pt_cli_errorf("warning: a sample mean departs from its exact score by %.1f standard "
 			      "errors, more than chance explains among %zu sites; do not use this result",
 			      r->quant->max_mean_z, r->n_rows);
-	if (fflush(stdout) != 0) {
-		pt_cli_errorf("writing the ranking failed");
-		rc = 74;
-	}
+	if (fflush(stdout) != 0)
+		rc = pt_cli_stdout_failed();
 out:
 	pt_ranking_free(r);
 	pt_app_db_close(db);

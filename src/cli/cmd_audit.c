@@ -8,6 +8,7 @@
 #include "app/pt_app_audit.h"
 #include "cli.h"
 #include "formats/pt_audit_io.h"
+#include "formats/pt_csv.h"
 #include "formats/pt_diag.h"
 
 #define AUDIT_LIST_DEFAULT 50
@@ -69,21 +70,11 @@ static int audit_list(struct pt_cli *cli)
 			const char *fields[] = {e[k].user_name, e[k].org_name, e[k].action,
 						e[k].record_table, e[k].record_id, e[k].detail};
 			size_t f;
-			printf("%lld,%s", e[k].seq, when);
+			printf("%lld,", e[k].seq);
+			pt_csv_write_field(stdout, when);
 			for (f = 0; f < sizeof fields / sizeof fields[0]; f++) {
-				const char *c;
 				putchar(',');
-				if (!strpbrk(fields[f], ",\"\r\n")) {
-					fputs(fields[f], stdout);
-					continue;
-				}
-				putchar('"');
-				for (c = fields[f]; *c; c++) {
-					if (*c == '"')
-						putchar('"');
-					putchar(*c);
-				}
-				putchar('"');
+				pt_csv_write_field(stdout, fields[f]);
 			}
 			putchar('\n');
 		} else {
@@ -116,17 +107,27 @@ static int audit_verify(struct pt_cli *cli)
 	struct pt_db *db = NULL;
 	struct pt_diag d;
 	enum pt_err err;
-	int rc;
 	if (cli->argc != 1)
 		return pt_cli_usage_error(cli, "unexpected argument '%s'", cli->argv[1]);
-	if ((rc = pt_cli_open_db(cli, 0, &db)))
-		return rc;
+	memset(&d, 0, sizeof d);
+	/* Read-only, no migration: verify works on a read-only copy of the registry. */
+	if ((err = pt_app_audit_open(cli->db_path, &db, &d)) != PT_OK) {
+		if (!d.file[0])
+			pt_strlcpy(d.file, cli->db_path, sizeof d.file);
+		return pt_cli_fail(err, &d);
+	}
 	memset(&d, 0, sizeof d);
 	pt_caller_system(&c);
 	err = pt_app_audit_verify(&c, db, &rep, &d);
 	pt_app_db_close(db);
 	if (err != PT_OK)
 		return pt_cli_fail(err, &d);
+	if (rep.key_exposed)
+		pt_cli_errorf("warning: %s.key can be read or written by users other than its owner "
+			      "(mode %04o); writes and 'protect serve' refuse it: make it private with "
+			      "'chmod 600 %s.key', and if others may have read it run 'protect audit "
+			      "rekey' (whoever holds the key can rewrite the log)",
+			      cli->db_path, rep.key_mode, cli->db_path);
 	if (!rep.intact) {
 		pt_cli_errorf("audit log NOT intact: %s", rep.message);
 		pt_cli_errorf("%lld entries, %lld of them verify; run 'protect audit list' to see them",

@@ -106,7 +106,7 @@ int pt_cmd_matrix(struct pt_cli *cli)
 		}
 	}
 	if (fflush(stdout) != 0)
-		rc = 74;
+		rc = pt_cli_stdout_failed();
 out:
 	pt_app_db_close(db);
 	return rc;

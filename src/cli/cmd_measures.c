@@ -45,10 +45,8 @@ static int measures_list(struct pt_cli *cli)
 	if ((rc = pt_cli_open_db(cli, 0, &db)) || (rc = load_measures(db, &c)))
 		goto out;
 	if (fmt == PT_FORMAT_CSV) {
-		if (pt_measures_write_csv(stdout, &c) != PT_OK) {
-			pt_cli_errorf("writing the measures failed");
-			rc = 74;
-		}
+		if (pt_measures_write_csv(stdout, &c) != PT_OK)
+			rc = pt_cli_stdout_failed(); /* it fails only on output errors */
 	} else if (fmt == PT_FORMAT_JSON) {
 		json_t *a = json_array();
 		for (k = 0; a && k < c.n; k++) {
@@ -148,8 +146,10 @@ static int measures_at(struct pt_cli *cli)
 	} else if (fmt == PT_FORMAT_CSV) {
 		printf("site_id,measure_id,status,plan,added_at,added_by\r\n");
 		for (k = 0; k < n; k++) {
-			printf("%s,%s,%s,", rows[k].site_id, rows[k].measure_id,
-			       pt_site_measure_status_name(rows[k].status));
+			pt_csv_write_field(stdout, rows[k].site_id);
+			putchar(',');
+			pt_csv_write_field(stdout, rows[k].measure_id);
+			printf(",%s,", pt_site_measure_status_name(rows[k].status));
 			pt_csv_write_field(stdout, rows[k].plan);
 			putchar(',');
 			pt_csv_write_field(stdout, rows[k].added_at);
@@ -196,7 +196,9 @@ static int measures_export(struct pt_cli *cli)
 	if ((rc = pt_cli_open_db(cli, 0, &db)) || (rc = load_measures(db, &c)))
 		goto out;
 	err = effects ? pt_measure_effects_write_csv(stdout, &c) : pt_measures_write_csv(stdout, &c);
-	if (err != PT_OK) {
+	if (err == PT_EIO && ferror(stdout)) {
+		rc = pt_cli_stdout_failed();
+	} else if (err != PT_OK) {
 		pt_cli_errorf("writing the measures: %s", pt_strerror(err));
 		rc = pt_err_exit_status(err);
 	}

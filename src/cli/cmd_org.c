@@ -7,6 +7,7 @@
 
 #include "app/pt_app_users.h"
 #include "cli.h"
+#include "formats/pt_csv.h"
 #include "formats/pt_diag.h"
 #include "formats/pt_people_json.h"
 
@@ -181,18 +182,7 @@ static int org_list(struct pt_cli *cli)
 				json_decref(o);
 		} else if (fmt == PT_FORMAT_CSV) {
 			printf("%lld,", orgs[k].id);
-			if (strpbrk(orgs[k].name, ",\"\r\n")) {
-				const char *ch;
-				putchar('"');
-				for (ch = orgs[k].name; *ch; ch++) {
-					if (*ch == '"')
-						putchar('"');
-					putchar(*ch);
-				}
-				putchar('"');
-			} else {
-				fputs(orgs[k].name, stdout);
-			}
+			pt_csv_write_field(stdout, orgs[k].name);
 			printf(",%s,", pt_org_type_name(orgs[k].type));
 			for (p = 0; p < np; p++)
 				printf("%s%lld", p ? " " : "", partners[p]);

@@ -216,6 +216,8 @@ static int write_plan(const struct pt_plan_view *v, enum plan_format fmt, int fr
 		err = pt_plan_write_html(stdout, v);
 		break;
 	}
+	if (err == PT_EIO && ferror(stdout))
+		return pt_cli_stdout_failed();
 	if (err != PT_OK) {
 		pt_cli_errorf("writing the plan: %s", pt_strerror(err));
 		return pt_err_exit_status(err);

@@ -87,7 +87,9 @@ static int register_list(struct pt_cli *cli)
 			pt_csv_write_field(stdout, pt_band_name(e->band));
 			printf(",%.2f,%.2f,", e->risk_eur_year, e->residual_eur_year);
 			pt_csv_write_field(stdout, pt_band_name(e->residual_band));
-			printf(",%s,%s,", pt_treatment_name(e->treatment), approval_text(e));
+			printf(",%s,", pt_treatment_name(e->treatment));
+			pt_csv_write_field(stdout, approval_text(e));
+			putchar(',');
 			pt_csv_write_field(stdout, e->owner_org);
 			putchar(',');
 			pt_csv_write_field(stdout, e->responsible);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/pt_app_audit.h"
 #include "cli.h"
 #include "http/pt_http.h"
 
@@ -17,6 +18,8 @@ int pt_cmd_serve(struct pt_cli *cli)
 	struct pt_diag d;
 	sigset_t stop, old;
 	unsigned long port = 8080, threads = 0, upload = 0;
+	unsigned long busy_wait = 0; /* busy registry: 0 = PT_BUSY_WAIT_MS */
+	unsigned long budget = 0, conns = 0, per_addr = 0, idle = 0, min_rate = 0; /* issue 10 */
 	unsigned long compute_threads = 0, compute_queue = 0; /* the compute pool (issue 10) */
 	enum pt_err err;
 	long cut = 0;
@@ -27,6 +30,10 @@ int pt_cmd_serve(struct pt_cli *cli)
 	for (i = 0; i < cli->argc; i++) {
 		const char *opt = cli->argv[i];
 		const char *val = i + 1 < cli->argc ? cli->argv[i + 1] : NULL;
+		if (strcmp(opt, "--behind-tls") == 0) { /* a flag: no value */
+			cfg.behind_tls = 1;
+			continue;
+		}
 		if (!val)
 			return pt_cli_usage_error(cli, "unknown option or missing value: '%s'", opt);
 		i++;
@@ -43,6 +50,34 @@ int pt_cmd_serve(struct pt_cli *cli)
 			if (pt_cli_parse_ulong(val, 1, PT_HTTP_UPLOAD_MAX, &upload))
 				return pt_cli_usage_error(cli, "--upload-max: '%s' is not a byte count 1-%lu",
 							  val, PT_HTTP_UPLOAD_MAX);
+		} else if (strcmp(opt, "--busy-wait") == 0) { /* busy registry */
+			if (pt_cli_parse_ulong(val, 1, PT_BUSY_WAIT_MAX_MS, &busy_wait))
+				return pt_cli_usage_error(cli, "--busy-wait: '%s' is not milliseconds 1-%d",
+							  val, PT_BUSY_WAIT_MAX_MS);
+		} else if (strcmp(opt, "--body-budget") == 0) { /* resource limits (issue 10) */
+			if (pt_cli_parse_ulong(val, 1, PT_HTTP_BODY_BUDGET_MAX, &budget))
+				return pt_cli_usage_error(cli, "--body-budget: '%s' is not a byte count 1-%lu",
+							  val, PT_HTTP_BODY_BUDGET_MAX);
+		} else if (strcmp(opt, "--connections-max") == 0) {
+			if (pt_cli_parse_ulong(val, 1, PT_HTTP_CONNECTIONS_MAX, &conns))
+				return pt_cli_usage_error(cli, "--connections-max: '%s' is not a whole number 1-%u",
+							  val, PT_HTTP_CONNECTIONS_MAX);
+		} else if (strcmp(opt, "--per-address-max") == 0) {
+			if (pt_cli_parse_ulong(val, 1, PT_HTTP_CONNECTIONS_MAX, &per_addr))
+				return pt_cli_usage_error(cli, "--per-address-max: '%s' is not a whole number 1-%u",
+							  val, PT_HTTP_CONNECTIONS_MAX);
+		} else if (strcmp(opt, "--idle-timeout") == 0) {
+			if (pt_cli_parse_ulong(val, 1, PT_HTTP_IDLE_TIMEOUT_MAX, &idle))
+				return pt_cli_usage_error(cli, "--idle-timeout: '%s' is not a number of seconds 1-%u",
+							  val, PT_HTTP_IDLE_TIMEOUT_MAX);
+		} else if (strcmp(opt, "--body-min-rate") == 0) {
+			if (pt_cli_parse_ulong(val, 1, 1UL << 30, &min_rate))
+				return pt_cli_usage_error(cli, "--body-min-rate: '%s' is not a rate 1-%lu bytes/s",
+							  val, 1UL << 30);
+		} else if (strcmp(opt, "--proxy") == 0) {
+			cfg.proxy = val;
+		} else if (strcmp(opt, "--proxy-header") == 0) {
+			cfg.proxy_header = val;
 		} else if (strcmp(opt, "--compute-threads") == 0) { /* the compute pool (issue 10) */
 			if (pt_cli_parse_ulong(val, 1, PT_HTTP_COMPUTE_THREADS_MAX, &compute_threads))
 				return pt_cli_usage_error(cli, "--compute-threads: '%s' is not a whole number 1-%d",
@@ -58,12 +93,26 @@ int pt_cmd_serve(struct pt_cli *cli)
 	/* Check the registry first, for the CLI's usual messages. */
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
+	/* audit: a key file open to other users is refused before the server starts */
+	memset(&d, 0, sizeof d);
+	if ((err = pt_app_audit_key_check(db, "the server does not start", &d)) != PT_OK) {
+		pt_app_db_close(db);
+		return pt_cli_fail(err, &d);
+	}
 	pt_app_db_close(db);
 
 	cfg.db_path = cli->db_path;
 	cfg.port = (unsigned)port;
 	cfg.threads = (unsigned)threads;
 	cfg.upload_max = upload;
+	cfg.busy_wait_ms = (unsigned)busy_wait;
+	cfg.body_budget = budget;
+	cfg.connections_max = (unsigned)conns;
+	cfg.per_address_max = (unsigned)per_addr;
+	cfg.idle_timeout_s = (unsigned)idle;
+	cfg.body_min_rate = (unsigned)min_rate;
+	if (cfg.proxy_header && !cfg.proxy)
+		return pt_cli_usage_error(cli, "--proxy-header needs --proxy (the proxy's address)");
 	cfg.compute_threads = (unsigned)compute_threads;
 	cfg.compute_queue = (unsigned)compute_queue;
 	/* The worker threads inherit a mask without SIGINT and SIGTERM: only sigwait below sees them. */
@@ -83,6 +132,11 @@ int pt_cmd_serve(struct pt_cli *cli)
 	       pt_http_port(srv), pt_http_threads(srv), cli->db_path);
 	printf("protect serve: Ctrl-C (SIGINT) or SIGTERM stops it gracefully\n");
 	fflush(stdout);
+	if (!cfg.behind_tls && !pt_http_bind_is_loopback(cfg.bind))
+		pt_cli_errorf("serve: warning: listening on %s beyond the loopback without TLS: "
+			      "passwords and session cookies cross the network in clear; put a TLS "
+			      "proxy in front and pass --behind-tls (and --proxy ADDRESS)",
+			      cfg.bind);
 	if (sigwait(&stop, &sig) != 0)
 		sig = SIGTERM;
 	printf("protect serve: %s: finishing requests in flight\n",
@@ -92,5 +146,5 @@ int pt_cmd_serve(struct pt_cli *cli)
 	if (cut)
 		pt_cli_errorf("serve: %ld requests were still running at the shutdown timeout", cut);
 	printf("protect serve: stopped; database closed\n");
-	return fflush(stdout) == 0 ? 0 : 74;
+	return fflush(stdout) == 0 ? 0 : pt_cli_stdout_failed();
 }

@@ -26,6 +26,8 @@ static int write_sites(enum pt_format fmt, const struct pt_site_list *sites)
 	}
 	if (err == PT_OK && fflush(stdout) != 0)
 		err = PT_EIO;
+	if (err == PT_EIO && ferror(stdout))
+		return pt_cli_stdout_failed();
 	if (err != PT_OK) {
 		pt_cli_errorf("writing the sites: %s", pt_strerror(err));
 		return pt_err_exit_status(err);

@@ -1,13 +1,15 @@
-/* cmd_user.c - `protect user add|list|passwd|role`: the users of the
- * registry, as the system administrator (whoever holds the database file). */
+/* cmd_user.c - `protect user add|list|passwd|role|reset-2fa|second-factor`: the
+ * users of the registry, as the system administrator (whoever holds the database file). */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/pt_app_second_factor.h"
 #include "app/pt_app_users.h"
 #include "cli.h"
 #include "core/pt_access.h"
+#include "formats/pt_csv.h"
 #include "formats/pt_diag.h"
 #include "formats/pt_people_json.h"
 
@@ -160,22 +162,6 @@ static int user_role(struct pt_cli *cli)
 	return rc;
 }
 
-/* Print a CSV field, quoted when it needs to be. */
-static void csv_field(const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, stdout);
-		return;
-	}
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"')
-			putchar('"');
-		putchar(*s);
-	}
-	putchar('"');
-}
-
 static int user_list(struct pt_cli *cli)
 {
 	const char *org = NULL, *v;
@@ -217,8 +203,9 @@ static int user_list(struct pt_cli *cli)
 	if (fmt == PT_FORMAT_CSV) {
 		printf("name,role,organisation,organisation_type\n");
 		for (k = 0; k < n; k++) {
-			printf("%s,%s,", users[k].name, pt_role_name(users[k].role));
-			csv_field(users[k].org_name);
+			pt_csv_write_field(stdout, users[k].name);
+			printf(",%s,", pt_role_name(users[k].role));
+			pt_csv_write_field(stdout, users[k].org_name);
 			printf(",%s\n", pt_org_type_name(users[k].org_type));
 		}
 	} else if (fmt == PT_FORMAT_JSON) {
@@ -248,10 +235,78 @@ out:
 	return rc;
 }
 
+/* ---- the second factor (issue 10) ---- */
+
+/* protect user reset-2fa NAME: remove the user's second factor (it enrols again), audited. */
+static int user_reset_2fa(struct pt_cli *cli)
+{
+	struct pt_caller c;
+	struct pt_db *db = NULL;
+	struct pt_diag d;
+	enum pt_err err;
+	int rc;
+	if (cli->argc != 2)
+		return pt_cli_usage_error(cli, "user reset-2fa needs NAME");
+	if ((rc = pt_cli_open_db(cli, 0, &db)))
+		return rc;
+	memset(&d, 0, sizeof d);
+	pt_caller_system(&c);
+	err = pt_app_second_factor_reset(&c, db, cli->argv[1], &d);
+	if (err == PT_ENOTFOUND) {
+		pt_cli_errorf("no user named \"%s\"; 'protect user list' shows them", cli->argv[1]);
+		rc = 65;
+	} else if (err != PT_OK) {
+		rc = pt_cli_fail(err, &d);
+	} else {
+		printf("second factor of %s reset; its sessions ended; it sets up a new one at its next "
+		       "log-in\n", cli->argv[1]);
+	}
+	pt_app_db_close(db);
+	return rc;
+}
+
+/* protect user second-factor [required|optional]: show or set the registry's rule. */
+static int user_second_factor(struct pt_cli *cli)
+{
+	struct pt_caller c;
+	struct pt_db *db = NULL;
+	struct pt_diag d;
+	enum pt_err err;
+	int rc, required = 0, set = -1;
+	if (cli->argc > 2)
+		return pt_cli_usage_error(cli, "user second-factor takes required or optional, or nothing");
+	if (cli->argc == 2) {
+		if (strcmp(cli->argv[1], "required") == 0)
+			set = 1;
+		else if (strcmp(cli->argv[1], "optional") == 0)
+			set = 0;
+		else
+			return pt_cli_usage_error(cli, "'%s' is not required or optional", cli->argv[1]);
+	}
+	if ((rc = pt_cli_open_db(cli, 0, &db)))
+		return rc;
+	memset(&d, 0, sizeof d);
+	pt_caller_system(&c);
+	err = set >= 0 ? pt_app_second_factor_policy_set(&c, db, set, &d) : PT_OK;
+	if (err == PT_OK)
+		err = pt_app_second_factor_policy(&c, db, &required, &d);
+	if (err != PT_OK)
+		rc = pt_cli_fail(err, &d);
+	else
+		printf("second factor %s%s\n", required ? "required" : "optional",
+		       required ? " for admins, coordinators and analysts" : "");
+	pt_app_db_close(db);
+	return rc;
+}
+
 int pt_cmd_user(struct pt_cli *cli)
 {
 	if (cli->argc < 1)
 		return pt_cli_usage_error(cli, "say add, list, passwd or role");
+	if (strcmp(cli->argv[0], "reset-2fa") == 0)
+		return user_reset_2fa(cli);
+	if (strcmp(cli->argv[0], "second-factor") == 0)
+		return user_second_factor(cli);
 	if (strcmp(cli->argv[0], "add") == 0)
 		return user_add(cli);
 	if (strcmp(cli->argv[0], "list") == 0)

@@ -32,16 +32,18 @@ static const struct pt_cli_command commands[] = {
 	{"threat-level", pt_cmd_threat_level,
 	 "threat-level show | threat-level set LOW|MODERATE|SUBSTANTIAL|SEVERE|CRITICAL [--threat ID]",
 	 "show or set the national threat level, overall or per threat scenario"},
-	{"serve", pt_cmd_serve,
-	 "serve [--bind ADDRESS] [--port N] [--threads N] [--upload-max BYTES]\n"
-	 "       [--compute-threads N] [--compute-queue N]",
+	{"serve", pt_cmd_serve, "serve [--bind ADDRESS] [--port N] [--threads N] [--upload-max BYTES] [--busy-wait MS]"
+	 "\n       [--body-budget BYTES] [--connections-max N] [--per-address-max N] [--idle-timeout S]"
+	 "\n       [--body-min-rate BYTES/S] [--proxy ADDRESS [--proxy-header NAME]] [--behind-tls]"
+	 "\n       [--compute-threads N] [--compute-queue N]",
 	 "run the HTTP server: the JSON API under /api/v1/ and the web page at /"},
 	{"gen", pt_cmd_gen, "gen --sites N [--threats K] --seed S --out DIR",
 	 "write a synthetic national dataset for scale tests"},
 	{"user", pt_cmd_user,
 	 "user add NAME --org ORGANISATION --role ROLE [--password-stdin]\n"
 	 "       user list [--org ORGANISATION] [--format table|csv|json]\n"
-	 "       user passwd NAME [--password-stdin] | user role NAME ROLE",
+	 "       user passwd NAME [--password-stdin] | user role NAME ROLE\n"
+	 "       user reset-2fa NAME | user second-factor [required|optional]",
 	 "manage users (the password is read from standard input, or asked on the terminal)"},
 	{"org", pt_cmd_org,
 	 "org add NAME --type government|operator|private_security|ngo [--partner ORG]...\n"
@@ -93,7 +95,7 @@ static const struct pt_cli_command *find_command(const char *name)
 	return NULL;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
 	struct pt_cli cli;
 	const struct pt_cli_command *cmd;
@@ -157,4 +159,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	return cmd->run(&cli);
+}
+
+int main(int argc, char **argv)
+{
+	return pt_cli_finish(run(argc, argv)); /* output that could not be written: 74 */
 }

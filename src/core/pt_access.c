@@ -387,6 +387,40 @@ int pt_access_appointed_admin(enum pt_role role, int granted_by_system)
 	return role == PT_ROLE_ADMIN && granted_by_system;
 }
 
+/* ---- the second factor at log-in (issue 10) ---- */
+
+int pt_access_second_factor_required(enum pt_role role)
+{
+	switch (role) {
+	case PT_ROLE_ADMIN:
+	case PT_ROLE_COORDINATOR:
+	case PT_ROLE_ANALYST:
+		return 1;
+	case PT_ROLE_OPERATOR:
+	case PT_ROLE_VIEWER:
+	case PT_ROLE_PIO:
+	case PT_ROLE_FACILITATOR:
+	case PT_ROLE_PLAYER:
+	case PT_ROLE_EVALUATOR:
+		return 0;
+	}
+	return 1;
+}
+
+/* The right to import at all (issue 10): the caller's role and organisation, no row. */
+enum pt_access pt_access_import_right(const struct pt_principal *who, enum pt_import_kind kind)
+{
+	if (is_system(who))
+		return PT_ACCESS_OK;
+	if (!principal_ok(who))
+		return PT_ACCESS_FORBIDDEN;
+	if (is_writer_role(who->role))
+		return PT_ACCESS_OK;
+	if (kind == PT_IMPORT_SITES && is_government(who) && who->role == PT_ROLE_COORDINATOR)
+		return PT_ACCESS_OK;
+	return PT_ACCESS_FORBIDDEN;
+}
+
 /* ---- compute budgets (issue 10: the server's compute pool) ---- */
 
 void pt_access_compute_budget(const struct pt_principal *who, struct pt_compute_budget *out)

@@ -340,6 +340,37 @@ enum pt_access pt_access_register_approve(const struct pt_principal *who);
  */
 enum pt_access pt_access_hidden_counts(const struct pt_principal *who);
 
+/* ---- the second factor at log-in (issue 10) ---- */
+
+/**
+ * Must a user of role log in with a second factor when the registry
+ * requires one (its log-in setting second_factor is "required")? Admins,
+ * coordinators and analysts: they manage users or read across
+ * organisations. Any other role may enrol but need not. 1 or 0 (a role out
+ * of range: 1).
+ */
+int pt_access_second_factor_required(enum pt_role role);
+
+/* The right to import at all, decided before a byte of the file is read (issue 10). */
+
+/** What an import loads. */
+enum pt_import_kind {
+	PT_IMPORT_SITES = 0,   /**< sites (CSV or GeoJSON) */
+	PT_IMPORT_ASSESSMENTS  /**< assessments (CSV) */
+};
+
+/**
+ * May who import kind at all, whatever the file holds? The decision depends
+ * on the caller alone, so it is asked before the file is read (and, over
+ * HTTP, before the body is received). Sites: operators, analysts and admins
+ * (for their own organisation) and government coordinators (for any owner);
+ * assessments: operators, analysts and admins (of their own organisation's
+ * sites, pt_access_write); the system administrator: both. OK or FORBIDDEN.
+ * When it is FORBIDDEN no row of any file could pass pt_access_import
+ * (sites) or pt_access_write (assessments); when it is OK each row is still
+ * asked of those.
+ */
+enum pt_access pt_access_import_right(const struct pt_principal *who, enum pt_import_kind kind);
 /* ---- compute budgets (issue 10: the server's compute pool) ---- */
 
 /** What one request of a caller may ask of the server's compute pool. Plain data. */

@@ -42,6 +42,9 @@ struct pt_audit_report {
 	long long breaks;      /**< rekey break entries in the log */
 	long long unverifiable; /**< entries before the last break whose key is not kept */
 	char message[512];     /**< what is wrong, or "intact" */
+	/* audit: the key file's permissions (a warning, not a fault of the log) */
+	unsigned key_mode;     /**< the key file's permission bits (0: the key is in memory) */
+	int key_exposed;       /**< nonzero when users other than its owner may read or write it */
 };
 
 #endif

@@ -18,8 +18,30 @@ const char *pt_strerror(enum pt_err err)
 	case PT_EIO: return "I/O error";
 	case PT_EINTERNAL: return "internal error";
 	case PT_EFORBIDDEN: return "forbidden";
+	case PT_EBUSY:
+		return "the registry is busy with another write; nothing was changed, so it is safe "
+		       "to try again in a moment";
 	}
 	return "unknown error";
+}
+
+const char *pt_err_name(enum pt_err err)
+{
+	switch (err) {
+	case PT_OK: return "PT_OK";
+	case PT_ENOMEM: return "PT_ENOMEM";
+	case PT_EINVAL: return "PT_EINVAL";
+	case PT_EUSAGE: return "PT_EUSAGE";
+	case PT_ENOTFOUND: return "PT_ENOTFOUND";
+	case PT_ECONFLICT: return "PT_ECONFLICT";
+	case PT_ELIMIT: return "PT_ELIMIT";
+	case PT_EDB: return "PT_EDB";
+	case PT_EIO: return "PT_EIO";
+	case PT_EINTERNAL: return "PT_EINTERNAL";
+	case PT_EFORBIDDEN: return "PT_EFORBIDDEN";
+	case PT_EBUSY: return "PT_EBUSY";
+	}
+	return "PT_E?";
 }
 
 int pt_err_exit_status(enum pt_err err)
@@ -32,6 +54,7 @@ int pt_err_exit_status(enum pt_err err)
 	case PT_ENOMEM: case PT_EINTERNAL: return 70;
 	case PT_EDB: case PT_EIO: return 74;
 	case PT_EFORBIDDEN: return 77;
+	case PT_EBUSY: return 75;
 	}
 	return 70;
 }

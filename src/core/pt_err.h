@@ -17,11 +17,24 @@ enum pt_err {
 	PT_EDB,       /**< database failure (EX_IOERR 74) */
 	PT_EIO,       /**< I/O failure (EX_IOERR 74) */
 	PT_EINTERNAL, /**< a bug or broken invariant (EX_SOFTWARE 70) */
-	PT_EFORBIDDEN /**< the caller may see the record but not do this (EX_NOPERM 77, HTTP 403) */
+	PT_EFORBIDDEN, /**< the caller may see the record but not do this (EX_NOPERM 77, HTTP 403) */
+	/* busy registry: */
+	PT_EBUSY      /**< another write held the registry past the bounded wait (PT_BUSY_WAIT_MS);
+		       *   what was asked was rolled back, so a retry is safe (EX_TEMPFAIL 75, HTTP 503) */
 };
+
+/* A busy registry (PT_EBUSY): how long a write waits for another one to finish. */
+#define PT_BUSY_WAIT_MS 5000      /**< the default wait, milliseconds (`serve --busy-wait`) */
+#define PT_BUSY_WAIT_MAX_MS 60000 /**< the longest wait that may be set, milliseconds */
 
 /** Static English text for an error code; never NULL. */
 const char *pt_strerror(enum pt_err err);
+
+/**
+ * The enum's own name of err ("PT_EBUSY"), static, never NULL: for logs
+ * that name a cause without any of the request's data.
+ */
+const char *pt_err_name(enum pt_err err);
 
 /** The sysexits(3) status a command should exit with for err. */
 int pt_err_exit_status(enum pt_err err);

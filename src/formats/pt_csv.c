@@ -127,12 +127,48 @@ static enum pt_err grow(struct pt_csv *c, size_t need)
 	return PT_OK;
 }
 
+/* A spreadsheet takes a cell that starts with one of these for a formula (OWASP, "CSV
+ * Injection"): = + - @ tab and carriage return. */
+static int formula_char(unsigned char ch)
+{
+	return ch == '=' || ch == '+' || ch == '-' || ch == '@' || ch == '\t' || ch == '\r';
+}
+
+/* Does the writer guard text s with an apostrophe? When it starts with a formula
+ * character, or with apostrophes and then one (so that a guard is never ambiguous). */
+static int needs_guard(const char *s)
+{
+	while (*s == '\'')
+		s++;
+	return formula_char((unsigned char)*s);
+}
+
+/* Is the cell s a guarded one (an apostrophe, then text that needs a guard)? */
+static int is_guarded(const char *s)
+{
+	return s[0] == '\'' && needs_guard(s + 1);
+}
+
+/* Will the current field (flen bytes so far, then the character s) be a guarded cell? Its
+ * guard does not count towards the field limit. */
+static int field_guarded(const struct pt_csv *c, size_t flen, const unsigned char *s)
+{
+	const char *f = c->data + c->offs[c->n_fields];
+	size_t i = 0;
+	if (!flen || f[0] != '\'')
+		return 0;
+	while (i < flen && f[i] == '\'')
+		i++;
+	return formula_char(i < flen ? (unsigned char)f[i] : s[0]);
+}
+
 /* Append n bytes of one character to the current field, which holds flen bytes. */
 static enum pt_err put(struct pt_csv *c, const unsigned char *s, size_t n, size_t *flen,
 		       struct pt_diag *d)
 {
 	enum pt_err err;
-	if (*flen + n > PT_CSV_FIELD_MAX)
+	if (*flen + n > PT_CSV_FIELD_MAX &&
+	    (*flen + n > PT_CSV_FIELD_MAX + 1 || !field_guarded(c, *flen, s)))
 		return fail_at(c, d, PT_ELIMIT, c->line, "field longer than 4096 bytes");
 	if ((err = grow(c, c->data_len + n + 1)) != PT_OK)
 		return err == PT_ENOMEM ? err : fail_at(c, d, err, c->line, "record too large");
@@ -352,6 +388,8 @@ enum pt_err pt_csv_next(struct pt_csv *c, char ***fields, size_t *n, long *line,
 		if ((err = grow(c, c->data_len + 1)) != PT_OK)
 			return err;
 		c->data[c->data_len++] = '\0';
+		if (is_guarded(c->data + c->offs[c->n_fields]))
+			c->offs[c->n_fields]++; /* the writer's guard against formulas */
 		c->n_fields++;
 		if (c->pos >= c->len)
 			break;
@@ -436,11 +474,14 @@ static int needs_quotes(const char *s)
 void pt_csv_write_field(FILE *f, const char *s)
 {
 	const char *p;
-	if (!needs_quotes(s)) {
+	int guard = needs_guard(s);
+	if (!guard && !needs_quotes(s)) {
 		fputs(s, f);
 		return;
 	}
 	fputc('"', f);
+	if (guard)
+		fputc('\'', f);
 	for (p = s; *p; p++) {
 		if (*p == '"')
 			fputc('"', f);

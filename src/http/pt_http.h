@@ -10,6 +10,15 @@
 #define PT_HTTP_THREADS_MAX 64                    /**< most worker threads */
 #define PT_HTTP_UPLOAD_DEFAULT (16UL * 1024 * 1024) /**< default CSV upload limit, bytes */
 #define PT_HTTP_UPLOAD_MAX (512UL * 1024 * 1024)    /**< largest CSV upload limit that may be set */
+/* Resource limits of `serve` (issue 10): defaults. */
+#define PT_HTTP_BODY_BUDGET_DEFAULT (64UL * 1024 * 1024) /**< bytes of bodies held at once, all connections */
+#define PT_HTTP_BODY_BUDGET_MAX (8192UL * 1024 * 1024)   /**< largest body budget that may be set */
+#define PT_HTTP_CONNECTIONS_DEFAULT 1000u  /**< open connections */
+#define PT_HTTP_CONNECTIONS_MAX 100000u    /**< most open connections that may be set */
+#define PT_HTTP_PER_ADDRESS_DEFAULT 64u    /**< open connections per client address */
+#define PT_HTTP_IDLE_TIMEOUT_DEFAULT 30u   /**< seconds before an idle connection is closed */
+#define PT_HTTP_IDLE_TIMEOUT_MAX 3600u     /**< longest idle timeout that may be set */
+#define PT_HTTP_BODY_MIN_RATE_DEFAULT 1024u /**< bytes/s a request body must keep up */
 #define PT_HTTP_COMPUTE_THREADS_MAX 64  /**< most compute threads (issue 10's compute pool) */
 #define PT_HTTP_COMPUTE_QUEUE_DEFAULT 16 /**< computations that may wait for a compute thread */
 #define PT_HTTP_COMPUTE_QUEUE_MAX 4096   /**< the longest compute queue that may be set */
@@ -23,6 +32,18 @@ struct pt_http_config {
 	size_t upload_max;      /**< CSV upload limit in bytes; 0 = PT_HTTP_UPLOAD_DEFAULT */
 	const char *vendor_dir; /**< Debian's JavaScript packages; NULL = "/usr/share/javascript" */
 	unsigned shutdown_timeout_ms; /**< longest wait for in-flight requests at stop; 0 = 30000 */
+	/* busy registry: */
+	unsigned busy_wait_ms;  /**< how long a write waits for another one before the 503
+				 *   (ms, 1-PT_BUSY_WAIT_MAX_MS); 0 = PT_BUSY_WAIT_MS */
+	/* Resource limits and the TLS proxy (issue 10); zeroed fields take the defaults above. */
+	size_t body_budget;       /**< bytes of request bodies held at once across all connections (0: 64 MiB or 4 x upload_max, the larger) */
+	unsigned connections_max; /**< open connections */
+	unsigned per_address_max; /**< open connections per client address (behind the proxy: requests) */
+	unsigned idle_timeout_s;  /**< a connection idle this long is closed */
+	unsigned body_min_rate;   /**< bytes/s a request body must keep up, over 5 s windows */
+	const char *proxy;        /**< the trusted proxy's address (NULL: none) */
+	const char *proxy_header; /**< the header it names the client in; NULL = "X-Forwarded-For" */
+	int behind_tls;           /**< nonzero: clients reach the server over TLS (cookies get Secure) */
 	/* The compute pool (issue 10): costly requests run apart from the worker threads. */
 	unsigned compute_threads; /**< compute threads (one database connection each); 0 = CPUs, 1-64 */
 	unsigned compute_queue;   /**< computations that may wait for a thread; 0 = 16, 1-4096 */
@@ -42,6 +63,9 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 
 /** The port the server listens on (the chosen one when cfg->port was 0). */
 unsigned pt_http_port(const struct pt_http_server *s);
+
+/** Nonzero when bind is a loopback address (127.0.0.0/8, ::1, ::ffff:127.x.y.z). */
+int pt_http_bind_is_loopback(const char *bind);
 
 /** The number of worker threads the server runs. */
 unsigned pt_http_threads(const struct pt_http_server *s);

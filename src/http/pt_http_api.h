@@ -25,6 +25,13 @@
 int pt_api_session_check(struct pt_req *r);
 /** Compare X-CSRF-Token with the session's token; 0, or nonzero after replying 403. */
 int pt_api_csrf_check(struct pt_req *r);
+
+/**
+ * May the caller of r import kind at all (issue 10)? Asked when the headers
+ * are in, before the body: 0, or 1 after replying 403 (the same answer
+ * whatever the body would hold).
+ */
+int pt_api_import_check(struct pt_req *r, enum pt_import_kind kind);
 /** Release what the request's session holds (called at completion). */
 void pt_api_request_done(struct pt_req *r);
 /** Make r->db act for the caller (pt_db_set_actor), before the handler runs. */
@@ -66,6 +73,11 @@ json_t *pt_api_list(json_t *items, size_t offset, size_t shown, size_t total);
 void pt_h_session_post(struct pt_req *r);
 void pt_h_session_get(struct pt_req *r);
 void pt_h_session_delete(struct pt_req *r);
+/* The second factor (issue 10): the log-in's second step, enrolment (pt_http_session.c). */
+void pt_h_session_second_factor(struct pt_req *r);
+void pt_h_session_enrolment(struct pt_req *r);
+void pt_h_account_second_factor(struct pt_req *r);
+void pt_h_account_second_factor_confirm(struct pt_req *r);
 void pt_h_sites_list(struct pt_req *r);
 void pt_h_site_get(struct pt_req *r);
 void pt_h_site_patch(struct pt_req *r);

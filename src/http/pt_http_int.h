@@ -29,6 +29,12 @@ struct pt_dbpool {
 
 struct pt_throttle;
 struct pt_http_cache;
+struct pt_addr_count;
+
+/** An IPv6 address, or an IPv4 one mapped into IPv6 (::ffff:a.b.c.d). */
+struct pt_addr {
+	unsigned char b[16];
+};
 
 /** The running server. */
 struct pt_http_server {
@@ -49,6 +55,13 @@ struct pt_http_server {
 	pthread_cond_t idle;
 	long in_flight;
 	int stopping;
+	/* Limits (issue 10): bodies held, clients behind the trusted proxy (pt_http_limits.c). */
+	atomic_size_t body_held;          /* bytes reserved for request bodies, all requests */
+	struct pt_addr_count *per_client; /* with a proxy: connections and requests per client */
+	struct pt_addr proxy;             /* cfg.proxy parsed */
+	int proxy_set;
+	char proxy_header[64];
+	char db_dir[4096], cwd[4096]; /* never in an answer (pt_http_names_path) */
 };
 
 struct pt_req;
@@ -63,7 +76,10 @@ enum {
 	PT_R_CSV = 4,     /**< takes a text/csv body (the upload limit) */
 	PT_R_STATIC = 8,  /**< a prefix route for static files (no API headers) */
 	PT_R_NO_CSRF = 16, /**< a write that needs no CSRF token (the log-in) */
-	PT_R_GEOJSON = 32  /**< with PT_R_CSV: application/geo+json is taken too */
+	PT_R_GEOJSON = 32, /**< with PT_R_CSV: application/geo+json is taken too */
+	/* The right to import, asked before the body is read (issue 10). */
+	PT_R_IMPORT_SITES = 1 << 12,       /**< an import of sites */
+	PT_R_IMPORT_ASSESSMENTS = 1 << 13  /**< an import of assessments */
 };
 
 /** One entry of the route table. */
@@ -111,6 +127,19 @@ struct pt_req {
 	struct MHD_Response *raw; /**< or a ready response (static files) */
 	char *hdr_name[PT_HEADERS_MAX], *hdr_value[PT_HEADERS_MAX];
 	size_t n_hdr;
+	const char *cause; /**< why a 5xx is answered (static text, e.g. "PT_EBUSY"), for the log */
+	/* Limits (issue 10, pt_http_limits.c). */
+	const char *version;     /**< the HTTP version as MHD passed it (just after the target) */
+	size_t target_len;       /**< the target's length as the URI log callback saw it */
+	size_t body_held;        /**< bytes of srv->body_held this request holds */
+	size_t body_expect;      /**< the Content-Length (0: none or chunked) */
+	size_t body_seen;        /**< bytes of body received, kept or dropped */
+	long long rate_mark_ms;  /**< start of the current rate window (pt_http_now_ms) */
+	size_t rate_mark_seen;   /**< body_seen then */
+	int body_over_budget;    /**< the server's body budget was full: 503 at the end */
+	struct pt_addr fwd;      /**< the client the trusted proxy named */
+	int fwd_known, fwd_counted;
+	char client[64];         /**< the client's address as text ("" until pt_req_client) */
 	/* The compute pool (pt_http_work.c). */
 	int work;          /**< PT_WORK_NONE; DEFERRED (handler asked); WAITING (suspended); DONE (resumed) */
 	char *work_key;    /**< DEFERRED: the coalescing key (owned) or NULL */
@@ -131,8 +160,30 @@ void pt_reply_json(struct pt_req *r, unsigned status, json_t *body);
 void pt_reply_error(struct pt_req *r, unsigned status, const char *field, long line,
 		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/** Reply with the status of a store error and d's message, field and line. */
+/**
+ * Reply with the status of a store error and d's message, field and line.
+ * PT_EBUSY is 503 with Retry-After: PT_HTTP_BUSY_RETRY_S and the words of
+ * pt_strerror(PT_EBUSY); a 500 says only pt_strerror(err).
+ */
 void pt_reply_diag(struct pt_req *r, enum pt_err err, const struct pt_diag *d);
+
+/* busy registry, and the log of 5xx answers: */
+#define PT_HTTP_BUSY_RETRY_S 2 /**< the Retry-After of a 503 for a busy registry, seconds */
+
+/**
+ * Reply to a read whose audit entry could not be written: 503 as
+ * pt_reply_diag when the registry was busy, else 500 saying the read is
+ * not answered.
+ */
+void pt_reply_unaudited(struct pt_req *r, enum pt_err err, const struct pt_diag *d);
+
+/**
+ * When r's reply is a 5xx: one line on stderr with the time (UTC), the
+ * method, the route's pattern (not the path), the status and r->cause;
+ * never a query value, a body or a user name. Called once per reply, by
+ * the server as it queues it.
+ */
+void pt_reply_log(const struct pt_req *r);
 
 /** body as the compact JSON every response uses (caller frees), or NULL when out of memory. */
 char *pt_json_text(const json_t *body);
@@ -160,6 +211,8 @@ void pt_dbpool_close(struct pt_dbpool *p);
 struct pt_db *pt_dbpool_get(struct pt_dbpool *p);
 /** Give a connection back. */
 void pt_dbpool_put(struct pt_dbpool *p, struct pt_db *db);
+/** Make every connection of the pool wait up to ms for a busy registry (pt_app_db_busy_wait). */
+void pt_dbpool_busy_wait(struct pt_dbpool *p, unsigned ms);
 
 /** Serve a static file: the page (embedded web/ files) or a vendored library. */
 void pt_static_serve(struct pt_req *r);
@@ -312,5 +365,60 @@ int pt_audit_batch_submit(struct pt_req *r);
 long long pt_http_now_mono(void);
 /** Seconds since the epoch (for sessions and the audit log). */
 long long pt_http_now_wall(void);
+
+/* ---- Limits (issue 10): pt_http_limits.c (the paths: pt_http_reply.c) ---- */
+#define PT_HTTP_RATE_WINDOW_MS 5000 /**< a body's rate is measured over windows this long */
+
+/** a from a socket address (IPv4 mapped). 0 for another family or NULL. */
+int pt_addr_from_sockaddr(const struct sockaddr *sa, struct pt_addr *out);
+/** a from IPv4 or IPv6 text. 0 when text is not an address. */
+int pt_addr_parse(const char *text, struct pt_addr *out);
+/** a as text (IPv4 for a mapped address) into buf. */
+void pt_addr_text(const struct pt_addr *a, char *buf, size_t size);
+/** A table counting up to cap addresses at once (NULL when out of memory); free with pt_addr_count_free. */
+struct pt_addr_count *pt_addr_count_new(size_t cap);
+/** Free; NULL does nothing. */
+void pt_addr_count_free(struct pt_addr_count *c);
+/** The count of a. */
+unsigned pt_addr_count_get(struct pt_addr_count *c, const struct pt_addr *a);
+/** Count one more of a if it has fewer than max (and the table has room): 1, else 0. */
+int pt_addr_count_take(struct pt_addr_count *c, const struct pt_addr *a, unsigned max);
+/** Count one less of a. */
+void pt_addr_count_give(struct pt_addr_count *c, const struct pt_addr *a);
+/**
+ * The client's address of r as text: the address the trusted proxy names
+ * when r came through it (after pt_http_limits_check), else the peer's.
+ * Kept in r; "" when unknown.
+ */
+const char *pt_req_client(struct pt_req *r);
+/**
+ * Checks when the headers are in: a request from the trusted proxy must name
+ * its client (else 400) and that client may have at most
+ * cfg.per_address_max requests in progress (else 429). 0: go on; 1: replied.
+ */
+int pt_http_limits_check(struct pt_req *r);
+/** Give back what r holds (its client's count, its bytes of the body budget). */
+void pt_http_limits_done(struct pt_http_server *s, struct pt_req *r);
+/** MHD's accept policy: with a proxy, a direct client over its connection limit is refused. */
+enum MHD_Result pt_http_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen);
+/** MHD's connection notification: with a proxy, counts the connections of direct clients. */
+void pt_http_connection_event(void *cls, struct MHD_Connection *conn, void **socket_context,
+			      enum MHD_ConnectionNotificationCode toe);
+/** Reserve n bytes of the server's body budget for r: 1, or 0 when that would exceed it. */
+int pt_body_reserve(struct pt_http_server *s, struct pt_req *r, size_t n);
+/** Give back every byte r reserved. */
+void pt_body_release(struct pt_http_server *s, struct pt_req *r);
+/** Reply 503 with Retry-After: the body budget is full. */
+void pt_reply_bodies_full(struct pt_req *r);
+/** MHD's URI log callback: allocates the request (the connection's context) and notes the target's length. */
+void *pt_http_uri_logged(void *cls, const char *uri, struct MHD_Connection *conn);
+/** Nonzero when r's target held a NUL byte (MHD cut the text there). */
+int pt_req_target_has_nul(const struct pt_req *r);
+/** Note the server's directories that no answer may name (the database's, the working one). */
+void pt_http_paths_note(struct pt_http_server *s);
+/** Nonzero when msg names a directory of the server or its database path (pt_reply_error then withholds it). */
+int pt_http_names_path(const struct pt_http_server *s, const char *msg);
+/** Milliseconds on a monotonic clock. */
+long long pt_http_now_ms(void);
 
 #endif

@@ -46,8 +46,7 @@ static int reply_kept(struct pt_req *r, const struct pt_snapshot *snap, const st
 	pt_api_caller(r, &c);
 	if ((err = pt_app_view_audit(&c, r->db, snap, view->bits, 0, SIZE_MAX, action, &d)) !=
 	    PT_OK) {
-		pt_reply_error(r, 500, NULL, 0, "the read could not be audited, so it is not answered: %s",
-			       d.msg[0] ? d.msg : pt_strerror(err));
+		pt_reply_unaudited(r, err, &d); /* 503 when busy */
 		pt_cache_body_release(cached);
 		return 1;
 	}

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../formats/pt_diag.h"
 #include "pt_http_int.h"
@@ -79,6 +80,13 @@ struct pt_db *pt_dbpool_get(struct pt_dbpool *p)
 	return db;
 }
 
+void pt_dbpool_busy_wait(struct pt_dbpool *p, unsigned ms)
+{
+	size_t i;
+	for (i = 0; i < p->n; i++)
+		pt_app_db_busy_wait(p->conns[i], ms);
+}
+
 void pt_dbpool_put(struct pt_dbpool *p, struct pt_db *db)
 {
 	size_t i;
@@ -98,9 +106,11 @@ void pt_reply_json(struct pt_req *r, unsigned status, json_t *body)
 {
 	json_decref(r->reply);
 	r->reply = NULL;
+	r->cause = NULL;
 	if (!body) {
 		r->status = 500;
 		r->reply = json_pack("{s:s}", "error", "out of memory");
+		r->cause = "out of memory";
 		return;
 	}
 	r->status = status;
@@ -121,6 +131,15 @@ void pt_reply_error(struct pt_req *r, unsigned status, const char *field, long l
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	if (r->srv && pt_http_names_path(r->srv, msg)) {
+		/* No answer names a path of the server (issue 10): the detail goes to the log. */
+		fprintf(stderr, "protect serve: a %u answer named a path of the server; sent as 500: %s\n",
+			status, msg);
+		status = 500;
+		field = NULL;
+		line = 0;
+		snprintf(msg, sizeof msg, "internal error (the server's log has the detail)");
+	}
 	o = json_object();
 	if (o) {
 		json_object_set_new(o, "error", json_string(msg));
@@ -141,6 +160,7 @@ void pt_reply_empty(struct pt_req *r, unsigned status)
 {
 	json_decref(r->reply);
 	r->reply = NULL;
+	r->cause = NULL;
 	r->status = status;
 }
 
@@ -155,7 +175,16 @@ void pt_reply_diag(struct pt_req *r, enum pt_err err, const struct pt_diag *d)
 	case PT_ELIMIT: status = 413; break;
 	case PT_ENOTFOUND: status = 404; break;
 	case PT_EFORBIDDEN: status = 403; break;
+	case PT_EBUSY: status = 503; break;
 	default: status = 500; break;
+	}
+	if (status == 503) {
+		char seconds[16];
+		pt_reply_error(r, status, NULL, 0, "%s", pt_strerror(PT_EBUSY));
+		snprintf(seconds, sizeof seconds, "%d", PT_HTTP_BUSY_RETRY_S);
+		pt_reply_header(r, "Retry-After", seconds);
+		r->cause = pt_err_name(err);
+		return;
 	}
 	if (status == 404) {
 		pt_reply_not_found(r);
@@ -163,9 +192,10 @@ void pt_reply_diag(struct pt_req *r, enum pt_err err, const struct pt_diag *d)
 	}
 	if (status == 413 && (!d || d->line <= 0))
 		status = 400; /* a limit of the data (rows, fields), not of the body */
-	if (status == 500)
+	if (status == 500) {
 		pt_reply_error(r, status, NULL, 0, "%s", pt_strerror(err));
-	else if (d && d->field[0] && d->line > 0)
+		r->cause = pt_err_name(err);
+	} else if (d && d->field[0] && d->line > 0)
 		pt_reply_error(r, status, d->field, d->line, "line %ld: %s: %s", d->line, d->field, msg);
 	else if (d && d->field[0])
 		pt_reply_error(r, status, d->field, 0, "%s: %s", d->field, msg);
@@ -173,6 +203,43 @@ void pt_reply_diag(struct pt_req *r, enum pt_err err, const struct pt_diag *d)
 		pt_reply_error(r, status, NULL, d->line, "line %ld: %s", d->line, msg);
 	else
 		pt_reply_error(r, status, NULL, 0, "%s", msg);
+}
+
+void pt_reply_unaudited(struct pt_req *r, enum pt_err err, const struct pt_diag *d)
+{
+	if (err == PT_EBUSY) {
+		pt_reply_diag(r, err, d);
+		return;
+	}
+	/* The detail (it may name the key file's path) goes to the log, not to the client. */
+	fprintf(stderr, "protect serve: the read could not be audited: %s\n",
+		d && d->msg[0] ? d->msg : pt_strerror(err));
+	pt_reply_error(r, 500, NULL, 0, "the read could not be audited, so it is not answered");
+	r->cause = pt_err_name(err);
+}
+
+void pt_reply_log(const struct pt_req *r)
+{
+	char line[256], when[32], method[16];
+	struct tm tm;
+	time_t now;
+	size_t i;
+	if (r->status < 500)
+		return;
+	now = time(NULL);
+	if (!gmtime_r(&now, &tm) || !strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		pt_strlcpy(when, "-", sizeof when);
+	/* The method as sent only when it is a plain token (it reaches here before any route). */
+	for (i = 0; r->method && r->method[i] && i + 1 < sizeof method; i++)
+		if (r->method[i] < 'A' || r->method[i] > 'Z')
+			break;
+	if (r->method && i > 0 && !r->method[i])
+		pt_strlcpy(method, r->method, sizeof method);
+	else
+		pt_strlcpy(method, "-", sizeof method);
+	snprintf(line, sizeof line, "protect serve: %s %s %s %u %s\n", when, method,
+		 r->route ? r->route->pattern : "-", r->status, r->cause ? r->cause : "unspecified");
+	fputs(line, stderr); /* one write: stderr is unbuffered */
 }
 
 void pt_reply_header(struct pt_req *r, const char *name, const char *value)
@@ -203,4 +270,29 @@ const struct pt_qval *pt_req_query(const struct pt_req *r, const char *name)
 		if (strcmp(r->route->query[i].name, name) == 0)
 			return &r->query[i];
 	return NULL;
+}
+
+/* ---- paths of the server, never in an answer (issue 10) ---- */
+
+void pt_http_paths_note(struct pt_http_server *s)
+{
+	char *abs, *slash;
+	s->db_dir[0] = s->cwd[0] = '\0';
+	if (!getcwd(s->cwd, sizeof s->cwd))
+		s->cwd[0] = '\0';
+	if (s->cfg.db_path && (abs = realpath(s->cfg.db_path, NULL))) {
+		if ((slash = strrchr(abs, '/')))
+			*slash = '\0';
+		snprintf(s->db_dir, sizeof s->db_dir, "%s", abs);
+		free(abs);
+	}
+}
+
+int pt_http_names_path(const struct pt_http_server *s, const char *msg)
+{
+	const char *db = s->cfg.db_path;
+	/* A directory of one character ("/") would match every message with a slash. */
+	return (strlen(s->db_dir) > 1 && strstr(msg, s->db_dir)) ||
+	       (strlen(s->cwd) > 1 && strstr(msg, s->cwd)) ||
+	       (db && strchr(db, '/') && strstr(msg, db));
 }

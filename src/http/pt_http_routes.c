@@ -67,9 +67,30 @@ static const struct pt_vquery q_register[] = {
 static const struct pt_vfield f_login[] = {
 	STR("user", 1, 1, 63),
 	STR("password", 1, 1, 1024),
+	STR("code", 0, 1, 32), /* the second factor in the same request (issue 10) */
 	END,
 };
 static const struct pt_vschema b_login = {f_login, 0};
+
+/* The second factor (issue 10): the log-in's second step and enrolment. */
+static const struct pt_vfield f_second_factor[] = {
+	STR("pending_token", 1, 43, 43),
+	STR("code", 1, 1, 32),
+	END,
+};
+static const struct pt_vschema b_second_factor = {f_second_factor, 0};
+static const struct pt_vfield f_enrolment[] = {
+	STR("pending_token", 1, 43, 43),
+	END,
+};
+static const struct pt_vschema b_enrolment = {f_enrolment, 0};
+static const struct pt_vfield f_account_sf[] = {END};
+static const struct pt_vschema b_account_sf = {f_account_sf, 0};
+static const struct pt_vfield f_account_sf_confirm[] = {
+	STR("code", 1, 1, 32),
+	END,
+};
+static const struct pt_vschema b_account_sf_confirm = {f_account_sf_confirm, 0};
 
 /* Names and regions may span lines, as in the CSV (docs/formats.md); pt_site_check decides. */
 static const struct pt_vfield f_site_patch[] = {
@@ -221,6 +242,11 @@ const struct pt_route pt_routes[] = {
 	{"POST", "/api/v1/session", pt_h_session_post, PT_R_PUBLIC | PT_R_JSON | PT_R_NO_CSRF, q_none, &b_login},
 	{"GET", "/api/v1/session", pt_h_session_get, 0, q_none, NULL},
 	{"DELETE", "/api/v1/session", pt_h_session_delete, 0, q_none, NULL},
+	/* the second factor (issue 10) */
+	{"POST", "/api/v1/session/second-factor", pt_h_session_second_factor, PT_R_PUBLIC | PT_R_JSON | PT_R_NO_CSRF, q_none, &b_second_factor},
+	{"POST", "/api/v1/session/enrolment", pt_h_session_enrolment, PT_R_PUBLIC | PT_R_JSON | PT_R_NO_CSRF, q_none, &b_enrolment},
+	{"POST", "/api/v1/account/second-factor", pt_h_account_second_factor, PT_R_JSON, q_none, &b_account_sf},
+	{"POST", "/api/v1/account/second-factor/confirm", pt_h_account_second_factor_confirm, PT_R_JSON, q_none, &b_account_sf_confirm},
 	{"GET", "/api/v1/sites", pt_h_sites_list, 0, q_page, NULL},
 	{"GET", "/api/v1/sites/{id}", pt_h_site_get, 0, q_none, NULL},
 	{"PATCH", "/api/v1/sites/{id}", pt_h_site_patch, PT_R_JSON, q_none, &b_site_patch},
@@ -234,8 +260,8 @@ const struct pt_route pt_routes[] = {
 	{"DELETE", "/api/v1/sites/{id}/readers/{name}", pt_h_reader_delete, 0, q_none, NULL},
 	{"GET", "/api/v1/ranking/{method}", pt_h_ranking, 0, q_ranking, NULL},
 	{"GET", "/api/v1/matrix/{method}", pt_h_matrix, 0, q_none, NULL},
-	{"POST", "/api/v1/imports/sites", pt_h_import_sites, PT_R_CSV | PT_R_GEOJSON, q_none, NULL},
-	{"POST", "/api/v1/imports/assessments", pt_h_import_assessments, PT_R_CSV, q_none, NULL},
+	{"POST", "/api/v1/imports/sites", pt_h_import_sites, PT_R_CSV | PT_R_GEOJSON | PT_R_IMPORT_SITES, q_none, NULL},
+	{"POST", "/api/v1/imports/assessments", pt_h_import_assessments, PT_R_CSV | PT_R_IMPORT_ASSESSMENTS, q_none, NULL},
 	{"GET", "/api/v1/catalog/{name}", pt_h_catalog, 0, q_page, NULL},
 	{"GET", "/api/v1/threat-level", pt_h_threat_level_get, 0, q_none, NULL},
 	{"PUT", "/api/v1/threat-level", pt_h_threat_level_put, PT_R_JSON, q_none, &b_threat_level},

@@ -35,8 +35,10 @@ static enum MHD_Result send_reply(struct pt_req *r)
 	size_t i;
 	int is_static = r->route && (r->route->flags & PT_R_STATIC);
 	r->raw = NULL;
-	if (!r->status)
+	if (!r->status) {
 		pt_reply_error(r, 500, NULL, 0, "the handler gave no reply");
+		r->cause = "no reply";
+	}
 	if (!resp) {
 		if (r->reply) {
 			char *text = pt_json_text(r->reply);
@@ -71,6 +73,7 @@ static enum MHD_Result send_reply(struct pt_req *r)
 	}
 	if (stopping(r->srv))
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+	pt_reply_log(r); /* busy registry: every 5xx logged, here only */
 	ret = MHD_queue_response(r->conn, r->status, resp);
 	MHD_destroy_response(resp);
 	r->replied = 1;
@@ -251,11 +254,19 @@ static int on_headers(struct pt_req *r)
 	const char *clen, *ctype;
 	struct query_walk w;
 
+	r->rate_mark_ms = pt_http_now_ms(); /* a body's first rate window starts now */
+	if (pt_req_target_has_nul(r)) {
+		pt_reply_error(r, 400, NULL, 0, "the request target holds a NUL byte");
+		return 1;
+	}
 	if (stopping(r->srv)) {
 		pt_reply_error(r, 503, NULL, 0, "the server is shutting down");
 		pt_reply_header(r, "Retry-After", "5");
+		r->cause = "shutting down";
 		return 1;
 	}
+	if (pt_http_limits_check(r))
+		return 1; /* 400 or 429 replied (a request through the proxy) */
 	if ((status = find_route(r, allow, sizeof allow)) != 0) {
 		if (status == 405) {
 			pt_reply_error(r, 405, NULL, 0, "method %s is not allowed here", r->method);
@@ -281,6 +292,11 @@ static int on_headers(struct pt_req *r)
 		if (!method_is(rt->method, "GET") && !(rt->flags & PT_R_NO_CSRF) &&
 		    pt_api_csrf_check(r) != 0)
 			return 1; /* 403 replied */
+		/* The right to import depends on the caller alone: asked before any body byte. */
+		if ((rt->flags & (PT_R_IMPORT_SITES | PT_R_IMPORT_ASSESSMENTS)) &&
+		    pt_api_import_check(r, (rt->flags & PT_R_IMPORT_SITES) ? PT_IMPORT_SITES
+									   : PT_IMPORT_ASSESSMENTS) != 0)
+			return 1; /* 403 replied */
 	}
 	r->body_max = (rt->flags & PT_R_CSV) ? r->srv->cfg.upload_max
 			: (rt->flags & PT_R_JSON) ? PT_JSON_BODY_MAX : 0;
@@ -299,6 +315,7 @@ static int on_headers(struct pt_req *r)
 					       r->body_max);
 			return 1;
 		}
+		r->body_expect = (size_t)n;
 	}
 	if (rt->flags & (PT_R_JSON | PT_R_CSV)) {
 		const char *want = (rt->flags & PT_R_JSON) ? "application/json" : "text/csv";
@@ -314,12 +331,75 @@ static int on_headers(struct pt_req *r)
 			return 1;
 		}
 	}
+	/* A declared length is held from now on, so a full budget answers before the body. */
+	if (r->body_max && r->body_expect && !pt_body_reserve(r->srv, r, r->body_expect + 1)) {
+		pt_reply_bodies_full(r);
+		return 1;
+	}
+	r->rate_mark_ms = pt_http_now_ms(); /* the checks above may have waited for the database */
 	return 0;
+}
+
+/*
+ * Take n bytes of r's body: cut the connection (MHD_NO) when the body comes
+ * slower than cfg.body_min_rate over a window; drop the bytes (and answer
+ * at the end) when over the body's limit or the server's body budget.
+ */
+static enum MHD_Result body_take(struct pt_req *r, const char *upload, size_t n)
+{
+	struct pt_http_server *s = r->srv;
+	long long now = pt_http_now_ms(), span = now - r->rate_mark_ms;
+	r->body_seen += n;
+	/* A body that is all in is never cut (the server may have been slow to read it). */
+	if (span >= PT_HTTP_RATE_WINDOW_MS && !(r->body_expect && r->body_seen >= r->body_expect)) {
+		if ((unsigned long long)(r->body_seen - r->rate_mark_seen) * 1000ULL <
+		    (unsigned long long)s->cfg.body_min_rate * (unsigned long long)span)
+			return MHD_NO; /* too slow: the connection is closed */
+		r->rate_mark_ms = now;
+		r->rate_mark_seen = r->body_seen;
+	}
+	if (r->body_too_large || r->body_over_budget)
+		return MHD_YES;
+	if (r->body_len + n > r->body_max) {
+		r->body_too_large = 1; /* keep reading and dropping; answer 413 at the end */
+		return MHD_YES;
+	}
+	if (r->body_len + n + 1 > r->body_cap) {
+		size_t cap = r->body_cap ? r->body_cap : 4096;
+		char *nb;
+		if (r->body_expect)
+			cap = r->body_expect + 1; /* held since the headers */
+		while (cap < r->body_len + n + 1)
+			cap *= 2;
+		if (cap > r->body_max + 1)
+			cap = r->body_max + 1;
+		if (cap > r->body_held && !pt_body_reserve(s, r, cap - r->body_held)) {
+			r->body_over_budget = 1; /* keep reading and dropping; answer 503 at the end */
+			free(r->body);
+			r->body = NULL;
+			r->body_len = r->body_cap = 0;
+			pt_body_release(s, r);
+			return MHD_YES;
+		}
+		nb = realloc(r->body, cap);
+		if (!nb)
+			return MHD_NO;
+		r->body = nb;
+		r->body_cap = cap;
+	}
+	memcpy(r->body + r->body_len, upload, n);
+	r->body_len += n;
+	r->body[r->body_len] = '\0';
+	return MHD_YES;
 }
 
 static void run_handler(struct pt_req *r)
 {
 	const struct pt_route *rt = r->route;
+	if (r->body_over_budget) {
+		pt_reply_bodies_full(r); /* issue 10: the server's body budget was full */
+		return;
+	}
 	if (r->body_too_large) {
 		pt_reply_error(r, 413, NULL, 0, "the body is over its limit of %zu bytes", r->body_max);
 		return;
@@ -355,16 +435,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
 	struct pt_http_server *s = cls;
 	struct pt_req *r = *con_cls;
-	(void)version;
-	if (!r) {
-		r = calloc(1, sizeof *r);
-		if (!r)
+	if (!r || !r->srv) { /* the first call: r comes from pt_http_uri_logged */
+		if (!r && !(r = calloc(1, sizeof *r)))
 			return MHD_NO;
 		*con_cls = r;
 		r->srv = s;
 		r->conn = conn;
 		r->method = method;
 		r->url = url;
+		r->version = version;
 		pt_req_read_sink(r);
 		pthread_mutex_lock(&s->lock);
 		s->in_flight++;
@@ -377,27 +456,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (*upload_size) {
 		size_t n = *upload_size;
 		*upload_size = 0;
-		if (r->body_too_large || r->body_len + n > r->body_max) {
-			r->body_too_large = 1; /* keep reading and dropping; answer 413 at the end */
-			return MHD_YES;
-		}
-		if (r->body_len + n + 1 > r->body_cap) {
-			size_t cap = r->body_cap ? r->body_cap : 4096;
-			char *nb;
-			while (cap < r->body_len + n + 1)
-				cap *= 2;
-			if (cap > r->body_max + 1)
-				cap = r->body_max + 1;
-			nb = realloc(r->body, cap);
-			if (!nb)
-				return MHD_NO;
-			r->body = nb;
-			r->body_cap = cap;
-		}
-		memcpy(r->body + r->body_len, upload, n);
-		r->body_len += n;
-		r->body[r->body_len] = '\0';
-		return MHD_YES;
+		return body_take(r, upload, n);
 	}
 	if (r->replied)
 		return MHD_YES;
@@ -443,6 +502,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		free(r->hdr_value[i]);
 	}
 	free(r->body);
+	pt_http_limits_done(s, r); /* issue 10: the body budget and the client's count */
 	free(r->work_key);
 	pt_req_reads_free(r);
 	if (r->counted) {
@@ -467,6 +527,55 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	(void)cls;
 	fputs("protect serve: ", stderr);
 	vfprintf(stderr, fmt, ap);
+}
+
+/* The resource limits of cfg (issue 10): defaults, checks, the trusted proxy. */
+static enum pt_err limits_setup(struct pt_http_server *s, struct pt_diag *d)
+{
+	struct pt_http_config *c = &s->cfg;
+	if (!c->body_budget) /* 64 MiB, or four uploads of the upload limit when that is more */
+		c->body_budget = c->upload_max > PT_HTTP_BODY_BUDGET_DEFAULT / 4
+					 ? 4 * c->upload_max
+					 : PT_HTTP_BODY_BUDGET_DEFAULT;
+	if (!c->connections_max)
+		c->connections_max = PT_HTTP_CONNECTIONS_DEFAULT;
+	if (!c->per_address_max)
+		c->per_address_max = PT_HTTP_PER_ADDRESS_DEFAULT;
+	if (!c->idle_timeout_s)
+		c->idle_timeout_s = PT_HTTP_IDLE_TIMEOUT_DEFAULT;
+	if (!c->body_min_rate)
+		c->body_min_rate = PT_HTTP_BODY_MIN_RATE_DEFAULT;
+	if (c->body_budget < c->upload_max + 1 || c->body_budget < PT_JSON_BODY_MAX + 1)
+		return pt_diag_set(d, PT_EINVAL, 0, "body-budget",
+				   "the body budget (%zu bytes) must hold one upload of the upload "
+				   "limit (%zu bytes) and one more byte",
+				   c->body_budget, c->upload_max);
+	if (c->per_address_max > c->connections_max)
+		c->per_address_max = c->connections_max;
+	if (c->proxy) {
+		const char *h = c->proxy_header ? c->proxy_header : "X-Forwarded-For";
+		size_t i, n = strlen(h);
+		if (!pt_addr_parse(c->proxy, &s->proxy))
+			return pt_diag_set(d, PT_EINVAL, 0, "proxy", "'%s' is not an IPv4 or IPv6 address",
+					   c->proxy);
+		for (i = 0; i < n; i++)
+			if (!isalnum((unsigned char)h[i]) && h[i] != '-' && h[i] != '_')
+				break;
+		if (n == 0 || i < n || n >= sizeof s->proxy_header)
+			return pt_diag_set(d, PT_EINVAL, 0, "proxy-header",
+					   "'%s' is not a header name (letters, digits, '-', '_'; at "
+					   "most %zu)",
+					   h, sizeof s->proxy_header - 1);
+		snprintf(s->proxy_header, sizeof s->proxy_header, "%s", h);
+		/* Direct clients (one per connection) and proxied ones (one per request) at once. */
+		if (!(s->per_client = pt_addr_count_new(2 * (size_t)c->connections_max + 16)))
+			return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		s->proxy_set = 1;
+	}
+	pt_http_paths_note(s);
+	c->proxy = NULL; /* the caller's text: only the parsed form is kept */
+	c->proxy_header = s->proxy_set ? s->proxy_header : NULL;
+	return PT_OK;
 }
 
 enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_server **out,
@@ -519,6 +628,8 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 				  PT_HTTP_UPLOAD_MAX);
 		goto fail;
 	}
+	if ((err = limits_setup(s, d)) != PT_OK)
+		goto fail;
 	memset(&a4, 0, sizeof a4);
 	memset(&a6, 0, sizeof a6);
 	if (inet_pton(AF_INET, s->bind, &a4.sin_addr) == 1) {
@@ -538,10 +649,16 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 		err = pt_diag_set(d, PT_EINVAL, 0, "port", "%u is not a port number (0-65535)", cfg->port);
 		goto fail;
 	}
+	if (s->cfg.busy_wait_ms > PT_BUSY_WAIT_MAX_MS) {
+		err = pt_diag_set(d, PT_EINVAL, 0, "busy-wait", "the busy wait is above %d ms",
+				  PT_BUSY_WAIT_MAX_MS);
+		goto fail;
+	}
 	/* One connection per worker thread, one per compute thread, one for the audit batch. */
 	if ((err = pt_dbpool_open(&s->pool, cfg->db_path, s->threads + s->compute_threads + 1,
 				  d)) != PT_OK)
 		goto fail;
+	pt_dbpool_busy_wait(&s->pool, s->cfg.busy_wait_ms ? s->cfg.busy_wait_ms : PT_BUSY_WAIT_MS);
 	s->batch_db = pt_dbpool_get(&s->pool);
 	if (!(s->batch = pt_audit_batch_new(s, s->batch_db))) {
 		err = pt_diag_set(d, PT_ENOMEM, 0, "", "cannot start the audit thread");
@@ -558,12 +675,17 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 	if ((err = pt_app_watch_open(cfg->db_path, &s->watch, d)) != PT_OK)
 		goto fail;
 	pt_http_snapshot_source(s, &s->snapshots);
+	/* Behind a proxy MHD's per-address limit would count the proxy: pt_http_accept and
+	 * pt_http_connection_event count the direct clients, pt_http_limits_check the proxied ones. */
 	s->daemon = MHD_start_daemon(
-		flags, (uint16_t)cfg->port, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
-		mhd_log, NULL, MHD_OPTION_SOCK_ADDR, addr,
-		MHD_OPTION_THREAD_POOL_SIZE, s->threads, MHD_OPTION_CONNECTION_LIMIT, 1000u,
-		MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		flags, (uint16_t)cfg->port, s->proxy_set ? pt_http_accept : NULL, s, on_request, s,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR, addr,
+		MHD_OPTION_THREAD_POOL_SIZE, s->threads, MHD_OPTION_CONNECTION_LIMIT,
+		s->cfg.connections_max, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		s->proxy_set ? 0u : s->cfg.per_address_max, MHD_OPTION_CONNECTION_TIMEOUT,
+		s->cfg.idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+		pt_http_connection_event, s, MHD_OPTION_URI_LOG_CALLBACK, pt_http_uri_logged, s,
 		MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, 511u,
 		MHD_OPTION_END);
 	if (!s->daemon) {
@@ -576,6 +698,7 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 	*out = s;
 	return PT_OK;
 fail:
+	pt_addr_count_free(s->per_client);
 	pt_work_free(s->work);
 	pt_audit_batch_free(s->batch);
 	pt_throttle_free(s->throttle);
@@ -638,6 +761,7 @@ void pt_http_stop(struct pt_http_server *s, long *cut)
 			   is still suspended, and libmicrohttpd cannot stop with one; the process's
 			   exit ends both */
 	MHD_stop_daemon(s->daemon);
+	pt_addr_count_free(s->per_client);
 	pt_work_free(s->work);
 	pt_audit_batch_free(s->batch);
 	pt_throttle_free(s->throttle);

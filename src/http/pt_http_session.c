@@ -7,7 +7,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "../app/pt_app_second_factor.h"
 #include "../app/pt_app_session.h"
+#include "../app/pt_app_sites.h"
 #include "../core/pt_access.h"
 #include "../formats/pt_diag.h"
 #include "pt_http_api.h"
@@ -89,6 +91,19 @@ int pt_api_csrf_check(struct pt_req *r)
 	return 0;
 }
 
+int pt_api_import_check(struct pt_req *r, enum pt_import_kind kind)
+{
+	struct pt_caller c;
+	struct pt_diag d = PT_DIAG_INIT;
+	enum pt_err err;
+	pt_api_caller(r, &c);
+	if ((err = pt_app_import_right(&c, kind, &d)) != PT_OK) {
+		pt_reply_diag(r, err, &d);
+		return 1;
+	}
+	return 0;
+}
+
 void pt_api_request_done(struct pt_req *r)
 {
 	free(r->session);
@@ -125,21 +140,17 @@ static json_t *session_body(const struct pt_session *s)
 			 "csrf_token", s->csrf, "expires", (json_int_t)s->expires);
 }
 
-/* The client's address as text, for the per-address throttle. */
+/* The client's address as text, for the per-address throttle: behind the trusted proxy, the
+ * client it names (pt_req_client). */
 static void client_address(struct pt_req *r, char *buf, size_t size)
 {
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	buf[0] = '\0';
-	if (!ci || !ci->client_addr)
-		return;
-	if (ci->client_addr->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr,
-			  buf, (socklen_t)size);
-	else if (ci->client_addr->sa_family == AF_INET6)
-		inet_ntop(AF_INET6,
-			  &((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr, buf,
-			  (socklen_t)size);
+	pt_strlcpy(buf, pt_req_client(r), size);
+}
+
+/* "; Secure" when the clients reach the server over TLS (serve --behind-tls). */
+static const char *cookie_secure(const struct pt_req *r)
+{
+	return r->srv->cfg.behind_tls ? "; Secure" : "";
 }
 
 static void reply_429(struct pt_req *r, long wait)
@@ -150,45 +161,93 @@ static void reply_429(struct pt_req *r, long wait)
 	pt_reply_header(r, "Retry-After", text);
 }
 
+/* The per-address throttle's key of a log-in step (the password or the second factor's code). */
+static void login_throttle_key(struct pt_req *r, char *key, size_t size)
+{
+	char addr[64];
+	client_address(r, addr, sizeof addr);
+	snprintf(key, size, "addr:%s", addr);
+}
+
+/* The answer of a log-in step (the second factor, issue 10): a session, or the next step. */
+static void login_reply(struct pt_req *r, const struct pt_app_login *l)
+{
+	char cookie[160];
+	json_t *body, *codes;
+	size_t i;
+	if (l->step != PT_LOGIN_DONE) {
+		pt_reply_json(r, 401,
+			      json_pack("{s:s,s:s,s:s,s:I}", "error",
+					l->step == PT_LOGIN_ENROL ? "second factor enrolment required"
+								  : "second factor required",
+					"second_factor", l->step == PT_LOGIN_ENROL ? "enrol" : "code",
+					"pending_token", l->pending, "expires",
+					(json_int_t)l->pending_expires));
+		return;
+	}
+	snprintf(cookie, sizeof cookie, "%s=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%lld%s",
+		 PT_SESSION_COOKIE, l->login.token,
+		 (long long)(l->login.session.expires - l->login.session.created), cookie_secure(r));
+	pt_reply_header(r, "Set-Cookie", cookie);
+	body = session_body(&l->login.session);
+	if (body && l->n_recovery) {
+		codes = json_array();
+		for (i = 0; codes && i < l->n_recovery; i++)
+			json_array_append_new(codes, json_string(l->recovery[i]));
+		json_object_set_new(body, "recovery_codes", codes);
+	}
+	pt_reply_json(r, 200, body);
+}
+
+/* A log-in step's failure: 429, 401 (counted against the address), or the error. */
+static void login_fail_reply(struct pt_req *r, enum pt_err err, const struct pt_app_login *l,
+			     const struct pt_diag *d, const char *key, long long now)
+{
+	if (err == PT_ELIMIT) {
+		reply_429(r, l->retry_after);
+		return;
+	}
+	if (err == PT_ENOTFOUND || err == PT_EINVAL) {
+		pt_throttle_fail(r->srv->throttle, key, PT_THROTTLE_ADDR_FAILS, now);
+		/* A wrong code or pending token says so; anything else about the password does not. */
+		if (strcmp(d->field, "code") == 0 || strcmp(d->field, "pending_token") == 0)
+			pt_reply_error(r, 401, d->field, 0, "%s", d->msg);
+		else
+			pt_reply_error(r, 401, NULL, 0, "wrong user name or password");
+		return;
+	}
+	pt_reply_diag(r, err, d);
+}
+
 void pt_h_session_post(struct pt_req *r)
 {
 	const char *user = json_string_value(json_object_get(r->json, "user"));
 	const char *password = json_string_value(json_object_get(r->json, "password"));
-	char addr[64], key[80], cookie[160];
-	struct pt_login login;
+	const char *code = json_string_value(json_object_get(r->json, "code"));
+	char key[80];
+	struct pt_app_login *login;
 	struct pt_caller c;
 	struct pt_diag d = PT_DIAG_INIT;
 	enum pt_err err;
 	long long now = pt_http_now_mono();
 	long wait;
 
-	memset(&login, 0, sizeof login);
 	pt_api_caller(r, &c);
-	client_address(r, addr, sizeof addr);
-	snprintf(key, sizeof key, "addr:%s", addr);
+	login_throttle_key(r, key, sizeof key);
 	if ((wait = pt_throttle_wait(r->srv->throttle, key, now)) > 0) {
 		reply_429(r, wait);
 		return;
 	}
-	err = pt_app_session_login(&c, r->db, user, password, &login, &d);
-	if (err == PT_ELIMIT) {
-		reply_429(r, login.retry_after);
+	if (!(login = calloc(1, sizeof *login))) {
+		pt_reply_json(r, 500, NULL);
 		return;
 	}
-	if (err == PT_ENOTFOUND || err == PT_EINVAL) {
-		pt_throttle_fail(r->srv->throttle, key, PT_THROTTLE_ADDR_FAILS, now);
-		pt_reply_error(r, 401, NULL, 0, "wrong user name or password");
-		return;
-	}
-	if (err != PT_OK) {
-		pt_reply_diag(r, err, &d);
-		return;
-	}
-	snprintf(cookie, sizeof cookie, "%s=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%lld",
-		 PT_SESSION_COOKIE, login.token,
-		 (long long)(login.session.expires - login.session.created));
-	pt_reply_header(r, "Set-Cookie", cookie);
-	pt_reply_json(r, 200, session_body(&login.session));
+	err = pt_app_login_start(&c, r->db, user, password, code, login, &d);
+	if (err != PT_OK)
+		login_fail_reply(r, err, login, &d, key, now);
+	else
+		login_reply(r, login);
+	free(login);
 }
 
 void pt_h_session_get(struct pt_req *r)
@@ -207,6 +266,108 @@ void pt_h_session_delete(struct pt_req *r)
 		pt_reply_diag(r, err, &d);
 		return;
 	}
-	pt_reply_header(r, "Set-Cookie", PT_SESSION_COOKIE "=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+	{
+		char cookie[128];
+		snprintf(cookie, sizeof cookie, "%s=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0%s",
+			 PT_SESSION_COOKIE, cookie_secure(r));
+		pt_reply_header(r, "Set-Cookie", cookie);
+	}
 	pt_reply_empty(r, 204);
+}
+
+/* ---- the second factor (issue 10): the log-in's second step, enrolment ---- */
+
+void pt_h_session_second_factor(struct pt_req *r)
+{
+	const char *token = json_string_value(json_object_get(r->json, "pending_token"));
+	const char *code = json_string_value(json_object_get(r->json, "code"));
+	char key[80];
+	struct pt_app_login *login;
+	struct pt_caller c;
+	struct pt_diag d = PT_DIAG_INIT;
+	enum pt_err err;
+	long long now = pt_http_now_mono();
+	long wait;
+
+	pt_api_caller(r, &c);
+	login_throttle_key(r, key, sizeof key);
+	if ((wait = pt_throttle_wait(r->srv->throttle, key, now)) > 0) {
+		reply_429(r, wait);
+		return;
+	}
+	if (!(login = calloc(1, sizeof *login))) {
+		pt_reply_json(r, 500, NULL);
+		return;
+	}
+	err = pt_app_login_finish(&c, r->db, token, code, login, &d);
+	if (err == PT_EINVAL && strcmp(d.field, "code") == 0)
+		pt_reply_error(r, 409, "code", 0, "%s", d.msg);
+	else if (err != PT_OK)
+		login_fail_reply(r, err, login, &d, key, now);
+	else
+		login_reply(r, login);
+	free(login);
+}
+
+/* {"secret", "otpauth_uri", "qr_svg"} of a new enrolment. */
+static void enrolment_reply(struct pt_req *r, enum pt_err err, struct pt_app_enrolment *e,
+			    const struct pt_diag *d)
+{
+	if (err == PT_ENOTFOUND && strcmp(d->field, "pending_token") == 0)
+		pt_reply_error(r, 401, d->field, 0, "%s", d->msg);
+	else if (err != PT_OK)
+		pt_reply_diag(r, err, d);
+	else
+		pt_reply_json(r, 200, json_pack("{s:s,s:s,s:s}", "secret", e->secret, "otpauth_uri",
+						e->uri, "qr_svg", e->qr_svg));
+	pt_app_enrolment_clear(e);
+}
+
+void pt_h_session_enrolment(struct pt_req *r)
+{
+	const char *token = json_string_value(json_object_get(r->json, "pending_token"));
+	struct pt_app_enrolment e = {{0}, {0}, NULL};
+	struct pt_caller c;
+	struct pt_diag d = PT_DIAG_INIT;
+	pt_api_caller(r, &c);
+	enrolment_reply(r, pt_app_second_factor_enrol(&c, r->db, token, &e, &d), &e, &d);
+}
+
+void pt_h_account_second_factor(struct pt_req *r)
+{
+	struct pt_app_enrolment e = {{0}, {0}, NULL};
+	struct pt_caller c;
+	struct pt_diag d = PT_DIAG_INIT;
+	pt_api_caller(r, &c);
+	enrolment_reply(r, pt_app_second_factor_enrol(&c, r->db, NULL, &e, &d), &e, &d);
+}
+
+void pt_h_account_second_factor_confirm(struct pt_req *r)
+{
+	const char *code = json_string_value(json_object_get(r->json, "code"));
+	struct pt_app_login *login;
+	struct pt_caller c;
+	struct pt_diag d = PT_DIAG_INIT;
+	enum pt_err err;
+	json_t *codes;
+	size_t i;
+	pt_api_caller(r, &c);
+	if (!(login = calloc(1, sizeof *login))) {
+		pt_reply_json(r, 500, NULL);
+		return;
+	}
+	err = pt_app_second_factor_confirm(&c, r->db, code, login, &d);
+	if (err == PT_ENOTFOUND)
+		pt_reply_error(r, 422, "code", 0, "%s", d.msg);
+	else if (err == PT_EINVAL)
+		pt_reply_error(r, 409, "code", 0, "%s", d.msg);
+	else if (err != PT_OK)
+		pt_reply_diag(r, err, &d);
+	else {
+		codes = json_array();
+		for (i = 0; codes && i < login->n_recovery; i++)
+			json_array_append_new(codes, json_string(login->recovery[i]));
+		pt_reply_json(r, 200, json_pack("{s:o}", "recovery_codes", codes));
+	}
+	free(login);
 }

@@ -115,8 +115,7 @@ void pt_h_sites_list(struct pt_req *r)
 	pt_api_caller(r, &c);
 	if ((err = pt_app_view_audit(&c, r->db, snap, view.bits, offset, limit, "sites.list", &d)) !=
 	    PT_OK) {
-		pt_reply_error(r, 500, NULL, 0, "the read could not be audited, so it is not answered: %s",
-			       d.msg[0] ? d.msg : pt_strerror(err));
+		pt_reply_unaudited(r, err, &d); /* 503 when busy */
 		goto out;
 	}
 	if (cached) {

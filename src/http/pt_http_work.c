@@ -141,6 +141,7 @@ static void reply_stopping(struct pt_req *r)
 	}
 	pt_reply_error(r, 503, NULL, 0, "the server is shutting down");
 	pt_reply_header(r, "Retry-After", "5");
+	r->cause = "shutting down";
 }
 
 /* Answer j's waiters (503, nobody reads it: their clients are gone) and resume them. */
@@ -353,6 +354,7 @@ int pt_work_submit(struct pt_req *r)
 		free(key);
 		pt_reply_error(r, 503, NULL, 0, "the server is shutting down");
 		pt_reply_header(r, "Retry-After", "5");
+		r->cause = "shutting down";
 		return 0;
 	}
 	if (key) { /* the same computation asked already: wait for its result */
@@ -513,14 +515,12 @@ static void write_batch(struct pt_audit_batch *b, struct pt_req **reqs, size_t n
 		struct pt_req *r = reqs[i];
 		struct MHD_Connection *conn = r->conn;
 		pt_req_reads_free(r);
-		if (err != PT_OK) {
+		if (err != PT_OK) { /* 503 when the registry was busy, else 500; detail to the log */
 			if (r->raw) {
 				MHD_destroy_response(r->raw);
 				r->raw = NULL;
 			}
-			pt_reply_error(r, 500, NULL, 0,
-				       "the read could not be audited, so it is not answered: %s",
-				       d.msg[0] ? d.msg : pt_strerror(err));
+			pt_reply_unaudited(r, err, &d);
 		}
 		r->work = PT_WORK_DONE;
 		r->rerun = 0;

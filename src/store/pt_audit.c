@@ -26,6 +26,8 @@ enum audit_stmt {
 	ST_INSERT,
 	ST_COVER,
 	ST_LAST_BREAK,
+	ST_ROW_OF,
+	ST_RANGE_COUNT,
 	ST_COUNT
 };
 
@@ -41,9 +43,21 @@ static const char *const stmt_sql[ST_COUNT] = {
 		     "VALUES (?1, ?2, ?3)",
 	[ST_LAST_BREAK] = "SELECT coalesce(max(seq), 1) FROM audit_log "
 			  "WHERE action = '" PT_AUDIT_REKEY_ACTION "'",
+	[ST_ROW_OF] = "SELECT seq, time, user_id, user_name, org_id, action, record_table, "
+		      "record_id, detail, mac FROM audit_log WHERE seq = ?1",
+	[ST_RANGE_COUNT] = "SELECT count(*) FROM audit_log WHERE seq BETWEEN ?1 AND ?2",
 };
 
 static const struct pt_db_stmt_table stmts = {PT_DBM_AUDIT, ST_COUNT, stmt_sql};
+
+#define SAVEPOINTS_MAX 64 /* savepoints whose audit state is kept (deeper: a rollback refuses the commit) */
+
+/* What a savepoint restores when it is rolled back: the appends before it. */
+struct audit_mark {
+	int pending;
+	long long pending_seq, first_seq;
+	unsigned char pending_mac[PT_AUDIT_MAC_BYTES], base_mac[PT_AUDIT_MAC_BYTES];
+};
 
 /* One connection's audit state. */
 struct audit_state {
@@ -54,11 +68,18 @@ struct audit_state {
 	long long pending_seq;
 	unsigned char pending_mac[PT_AUDIT_MAC_BYTES];
 	int new_key;      /* the open transaction rekeyed: write kf as a new key file */
+	/* Audit that cannot be switched off (docs/audit.md): */
+	long long first_seq; /* the first entry the open transaction appended */
+	unsigned char base_mac[PT_AUDIT_MAC_BYTES]; /* the MAC of the entry before it (a break: none) */
+	int unkept;       /* an entry of the open transaction was not kept as written: no commit */
+	int depth;        /* savepoints opened (since the state exists) and still open */
+	struct audit_mark marks[SAVEPOINTS_MAX];
 };
 
 /* What src/store/pt_db.c calls around each transaction of a connection with audit state. */
+static void audit_savepoint(struct pt_db *db, int event);
 static const struct pt_db_tx_hooks audit_hooks = {pt_audit_tx_commit_prepare, pt_audit_tx_done,
-						  pt_audit_state_free};
+						  pt_audit_state_free, audit_savepoint};
 
 static struct audit_state *state_of(struct pt_db *db, int create)
 {
@@ -80,7 +101,8 @@ int pt_audit_mem_key(struct pt_db *db, struct pt_audit_keyfile *kf)
 	struct audit_state *s = state_of(db, 0);
 	if (!s || !s->mem)
 		return 0;
-	*kf = s->kf;
+	if (kf)
+		*kf = s->kf;
 	return 1;
 }
 
@@ -197,6 +219,9 @@ static enum pt_err load_and_check(struct pt_db *db, struct audit_state *s, long 
 				goto out;
 		} else if (err != PT_OK) {
 			goto out;
+		} else if ((err = pt_audit_key_private(path, &s->kf, "no write is allowed", d)) !=
+			   PT_OK) {
+			goto out;
 		}
 		s->loaded = 1;
 	}
@@ -259,8 +284,70 @@ out:
 	return err;
 }
 
-/* Insert entry e (its MAC computed here under key, chained to prev). */
-static enum pt_err insert_entry(struct pt_db *db, const unsigned char *key,
+/*
+ * The refusal of a write whose audit entry seq was not kept as written
+ * (a trigger that ignores, rewrites or deletes it): how names what was found.
+ */
+static enum pt_err unkept(struct audit_state *s, long long seq, const char *how,
+			  struct pt_diag *d)
+{
+	s->unkept = 1;
+	return pt_diag_set(d, PT_EIO, 0, "",
+			   "the audit table audit_log did not keep entry %lld as written (%s): a "
+			   "trigger or another change to the database file is suppressing or "
+			   "rewriting audit entries, so no write is allowed and this one was rolled "
+			   "back; run 'protect audit verify'",
+			   seq, how);
+}
+
+/* Nonzero when the stored row got holds exactly entry want. */
+static int same_entry(const struct pt_audit_entry *got, const struct pt_audit_entry *want)
+{
+	return got->seq == want->seq && got->time == want->time &&
+	       got->user_id == want->user_id && got->org_id == want->org_id &&
+	       strcmp(got->user_name, want->user_name) == 0 &&
+	       strcmp(got->action, want->action) == 0 &&
+	       strcmp(got->record_table, want->record_table) == 0 &&
+	       strcmp(got->record_id, want->record_id) == 0 &&
+	       strcmp(got->detail, want->detail) == 0 && strcmp(got->mac, want->mac) == 0;
+}
+
+/*
+ * Audit that cannot be switched off: the insert of e wrote exactly one row,
+ * that row (rowid = seq), and the row reads back as written.
+ */
+static enum pt_err check_kept(struct pt_db *db, struct audit_state *s,
+			      const struct pt_audit_entry *e, struct pt_diag *d)
+{
+	struct pt_audit_entry *got;
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	if (pt_db_changes(db) != 1)
+		return unkept(s, e->seq, "its insert wrote no row", d);
+	if (pt_db_last_id(db) != e->seq)
+		return unkept(s, e->seq, "its insert wrote another row", d);
+	if (!(got = malloc(sizeof *got)))
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	if ((err = pt_db_prepare(db, &stmts, ST_ROW_OF, &st, d)) != PT_OK)
+		goto out;
+	if ((rc = sqlite3_bind_int64(st, 1, e->seq)) != SQLITE_OK) {
+		sqlite3_reset(st);
+		err = pt_db_fail(db, rc, d, "reading the audit log");
+		goto out;
+	}
+	err = pt_db_row_one(db, st, pt_audit_entry_row, got, NULL, "reading the audit log", d);
+	if (err == PT_ENOTFOUND)
+		err = unkept(s, e->seq, "it is gone after its insert", d);
+	else if (err == PT_OK && !same_entry(got, e))
+		err = unkept(s, e->seq, "it was changed after its insert", d);
+out:
+	free(got);
+	return err;
+}
+
+/* Insert entry e (its MAC computed here under key, chained to prev), and check it was kept. */
+static enum pt_err insert_entry(struct pt_db *db, struct audit_state *s, const unsigned char *key,
 				const unsigned char prev[PT_AUDIT_MAC_BYTES],
 				struct pt_audit_entry *e, unsigned char mac[PT_AUDIT_MAC_BYTES],
 				struct pt_diag *d)
@@ -291,7 +378,9 @@ static enum pt_err insert_entry(struct pt_db *db, const unsigned char *key,
 		rc = sqlite3_bind_text(st, 9, e->detail, -1, SQLITE_STATIC);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 10, e->mac, -1, SQLITE_STATIC);
-	return pt_db_step_done(db, st, rc, "writing the audit log", d);
+	if ((err = pt_db_step_done(db, st, rc, "writing the audit log", d)) != PT_OK)
+		return err;
+	return check_kept(db, s, e, d);
 }
 
 /* Fill the who and when of e from the database's actor. */
@@ -324,6 +413,29 @@ enum pt_err pt_audit_set_key(struct pt_db *db, const unsigned char key[PT_AUDIT_
 	s->mem = 1;
 	memcpy(s->kf.key, key, PT_AUDIT_KEY_BYTES);
 	return PT_OK;
+}
+
+enum pt_err pt_audit_key_check(struct pt_db *db, const char *what, struct pt_diag *d)
+{
+	struct pt_audit_keyfile *kf;
+	char path[PATH_MAX];
+	enum pt_err err;
+	if (!db)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database");
+	if (pt_audit_mem_key(db, NULL) || pt_audit_memory_db(db))
+		return PT_OK;
+	if (pt_audit_key_path(pt_db_path(db), path, sizeof path) != PT_OK)
+		return pt_diag_set(d, PT_ELIMIT, 0, "", "database path too long");
+	if (!(kf = malloc(sizeof *kf)))
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	err = pt_audit_keyfile_read(path, kf, d);
+	if (err == PT_ENOTFOUND)
+		err = PT_OK; /* made on the first write, mode 0600 */
+	else if (err == PT_OK)
+		err = pt_audit_key_private(path, kf, what, d);
+	sodium_memzero(kf, sizeof *kf);
+	free(kf);
+	return err;
 }
 
 /* Note that entry seq covers record id of table (in the entry's transaction). */
@@ -394,13 +506,17 @@ enum pt_err pt_audit_append_records(struct pt_db *db, const char *action,
 	pt_audit_copy_cut(e->record_table, sizeof e->record_table, record_table ? record_table : "");
 	pt_audit_copy_cut(e->record_id, sizeof e->record_id, record_id ? record_id : "");
 	pt_audit_copy_cut(e->detail, sizeof e->detail, detail ? detail : "");
-	if ((err = insert_entry(db, s->kf.key, prev, e, mac, d)) != PT_OK)
+	if ((err = insert_entry(db, s, s->kf.key, prev, e, mac, d)) != PT_OK)
 		goto out;
 	for (i = 0; i < n_cover; i++) {
 		const char *id = cover_ids[i] ? cover_ids[i] : "";
 		if ((err = insert_cover(db, e->seq, cover_table,
 					strlen(id) < PT_AUDIT_RECORD_MAX ? id : "", d)) != PT_OK)
 			goto out;
+	}
+	if (!s->pending) {
+		s->first_seq = e->seq;
+		memcpy(s->base_mac, prev, sizeof s->base_mac);
 	}
 	s->pending = 1;
 	s->pending_seq = e->seq;
@@ -446,28 +562,114 @@ enum pt_err pt_audit_append(struct pt_db *db, const char *action, const char *re
 				       1, d);
 }
 
+/* audit: a savepoint opened, released or rolled back (pt_db_tx_hooks.savepoint). */
+static void audit_savepoint(struct pt_db *db, int event)
+{
+	struct audit_state *s = state_of(db, 0);
+	struct audit_mark *m;
+	if (!s)
+		return;
+	if (event == PT_DB_SP_OPEN) {
+		if (s->depth < SAVEPOINTS_MAX) {
+			m = &s->marks[s->depth];
+			m->pending = s->pending;
+			m->pending_seq = s->pending_seq;
+			m->first_seq = s->first_seq;
+			memcpy(m->pending_mac, s->pending_mac, sizeof m->pending_mac);
+			memcpy(m->base_mac, s->base_mac, sizeof m->base_mac);
+		}
+		s->depth++;
+		return;
+	}
+	if (s->depth == 0) {
+		/* A savepoint opened before this connection's first append: it held every
+		 * entry of the transaction. */
+		if (event == PT_DB_SP_ROLLBACK)
+			s->pending = 0;
+		return;
+	}
+	s->depth--;
+	if (event != PT_DB_SP_ROLLBACK)
+		return;
+	if (s->depth >= SAVEPOINTS_MAX) {
+		s->unkept = 1; /* too deep to know what was undone: refuse the commit */
+		return;
+	}
+	m = &s->marks[s->depth];
+	s->pending = m->pending;
+	s->pending_seq = m->pending_seq;
+	s->first_seq = m->first_seq;
+	memcpy(s->pending_mac, m->pending_mac, sizeof s->pending_mac);
+	memcpy(s->base_mac, m->base_mac, sizeof s->base_mac);
+}
+
 enum pt_err pt_audit_tx_commit_prepare(struct pt_db *db, struct pt_diag *d)
 {
 	struct audit_state *s = db ? state_of(db, 0) : NULL;
 	struct pt_audit_entry *last;
+	unsigned char mac[PT_AUDIT_MAC_BYTES];
+	long long kept = 0;
+	sqlite3_stmt *st;
 	enum pt_err err;
-	int found = 0;
-	if (!s || !s->pending)
+	int found = 0, rc;
+	if (!s)
 		return PT_OK;
-	/* The head is the log's last entry as it will be committed (a savepoint
-	 * rolled back inside the transaction may have taken entries away). */
+	if (s->unkept)
+		return pt_diag_set(d, PT_EIO, 0, "",
+				   "an entry of this transaction was not kept in the audit table "
+				   "audit_log as written, so no write is allowed and this one was "
+				   "rolled back; run 'protect audit verify'");
+	if (!s->pending)
+		return PT_OK;
+	/* The log must end at the last entry this transaction appended (savepoints rolled
+	 * back inside it restored what was appended before them), and hold every entry
+	 * it appended: nothing ignored, deleted or added since. */
 	last = malloc(sizeof *last);
 	if (!last)
 		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-	err = last_entry(db, last, &found, d);
-	if (err == PT_OK && !found)
-		s->pending = 0;
-	else if (err == PT_OK && pt_audit_hex_to(last->mac, strlen(last->mac), s->pending_mac,
-					 sizeof s->pending_mac) == 0)
-		s->pending_seq = last->seq;
-	else if (err == PT_OK)
-		err = pt_diag_set(d, PT_EINTERNAL, 0, "", "audit entry %lld: malformed MAC",
-				  last->seq);
+	if ((err = last_entry(db, last, &found, d)) != PT_OK)
+		goto out;
+	if (!found || last->seq != s->pending_seq ||
+	    pt_audit_hex_to(last->mac, strlen(last->mac), mac, sizeof mac) != 0 ||
+	    sodium_memcmp(mac, s->pending_mac, sizeof mac) != 0) {
+		char how[160];
+		if (!found)
+			snprintf(how, sizeof how, "the table is empty at commit");
+		else if (last->seq != s->pending_seq)
+			snprintf(how, sizeof how, "the table ends at entry %lld at commit", last->seq);
+		else
+			snprintf(how, sizeof how, "it was changed before the commit");
+		err = unkept(s, s->pending_seq, how, d);
+		goto out;
+	}
+	if ((err = pt_db_prepare(db, &stmts, ST_RANGE_COUNT, &st, d)) != PT_OK)
+		goto out;
+	rc = sqlite3_bind_int64(st, 1, s->first_seq);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 2, s->pending_seq);
+	if (rc != SQLITE_OK) {
+		sqlite3_reset(st);
+		err = pt_db_fail(db, rc, d, "reading the audit log");
+		goto out;
+	}
+	err = pt_db_row_one(db, st, pt_db_id_row, &kept, NULL, "reading the audit log", d);
+	if (err == PT_OK && kept != s->pending_seq - s->first_seq + 1) {
+		char how[160];
+		snprintf(how, sizeof how, "the table holds %lld of the entries %lld-%lld at commit",
+			 kept, s->first_seq, s->pending_seq);
+		err = unkept(s, s->first_seq, how, d);
+	}
+	/* ... and the entry they chain to is still there as it was. */
+	if (err == PT_OK && s->first_seq > 1 && !sodium_is_zero(s->base_mac, sizeof s->base_mac)) {
+		int base_found = 0;
+		if ((err = mac_of(db, s->first_seq - 1, mac, &base_found, d)) == PT_OK &&
+		    (!base_found || sodium_memcmp(mac, s->base_mac, sizeof mac) != 0))
+			err = unkept(s, s->first_seq - 1,
+				     base_found ? "it was changed before the commit"
+						: "it is gone at commit",
+				     d);
+	}
+out:
 	free(last);
 	return err;
 }
@@ -477,6 +679,10 @@ enum pt_err pt_audit_tx_done(struct pt_db *db, int committed, struct pt_diag *d)
 	struct audit_state *s = db ? state_of(db, 0) : NULL;
 	char path[PATH_MAX];
 	enum pt_err err = PT_OK;
+	if (s) {
+		s->unkept = 0;
+		s->depth = 0;
+	}
 	if (!s || (!s->pending && !s->loaded))
 		return PT_OK;
 	if (committed && s->pending) {
@@ -625,9 +831,11 @@ enum pt_err pt_audit_rekey(struct pt_db *db, const char *reason, struct pt_diag 
 		sodium_memzero(olds, sizeof olds);
 	}
 	memset(zero, 0, sizeof zero);
-	if ((err = insert_entry(db, s->kf.key, zero, e, mac, d)) != PT_OK)
+	if ((err = insert_entry(db, s, s->kf.key, zero, e, mac, d)) != PT_OK)
 		goto out;
 	s->loaded = 1;
+	s->first_seq = e->seq;
+	memset(s->base_mac, 0, sizeof s->base_mac); /* a break: no entry before it in its chain */
 	s->pending = 1;
 	s->new_key = 1;
 	s->pending_seq = e->seq;

@@ -40,7 +40,11 @@ enum pt_err pt_audit_key_path(const char *db_path, char *buf, size_t size);
  * entries, a key that does not verify the last entry, or a log that does
  * not reach the head recorded in the key file stop the write with PT_EIO
  * and a message saying what to do (restore DB.key, or 'protect audit
- * rekey'). A missing key file with an empty log is created (mode 0600).
+ * rekey'); so does a key file open to other users (chmod 600). A missing
+ * key file with an empty log is created (mode 0600). After the insert it
+ * checks that the entry was kept as written (one row, its seq, read back
+ * unchanged): a trigger that ignores, rewrites or deletes it makes the write
+ * PT_EIO naming audit_log, and its transaction cannot commit.
  */
 enum pt_err pt_audit_append(struct pt_db *db, const char *action, const char *record_table,
 			    const char *record_id, const char *detail, struct pt_diag *d);
@@ -104,12 +108,24 @@ enum pt_err pt_audit_list_covered(struct pt_db *db, long long org_id, size_t lim
  * Check the whole log against the key: every entry's MAC over its fields
  * and the previous entry's MAC, sequence numbers 1, 2, ... without gaps,
  * break entries, and the last entry against the head kept beside the key
- * (a deleted tail). Detects an edited, inserted, reordered or deleted
- * entry and says which. Returns PT_OK when the check ran (the verdict is in
+ * (a deleted tail; the message then adds the key file's count and the
+ * table's). Detects an edited, inserted, reordered or deleted entry and
+ * says which, and a trigger on (or naming) the audit tables, which could
+ * suppress entries. Reads only: works on a pt_db_open_readonly connection.
+ * rep->key_mode and key_exposed tell the key file's permissions. Returns PT_OK when the check ran (the verdict is in
  * *rep), PT_ENOTFOUND when the key file is missing, PT_EIO when it cannot
  * be read or is not a key file (or an in-memory database has no key), PT_EDB.
  */
 enum pt_err pt_audit_verify(struct pt_db *db, struct pt_audit_report *rep, struct pt_diag *d);
+
+/**
+ * Check that db's key file (if there is one yet) is private to its owner:
+ * PT_EIO naming the file and its mode when users other than its owner may
+ * read or write it (what: what is refused, e.g. "the server does not
+ * start"); PT_OK for a private file, no file yet, or an in-memory key.
+ * Every write makes the same check (and refuses with "no write is allowed").
+ */
+enum pt_err pt_audit_key_check(struct pt_db *db, const char *what, struct pt_diag *d);
 
 /**
  * Start a new chain with a new key (the system administrator's remedy for
@@ -125,7 +141,9 @@ enum pt_err pt_audit_rekey(struct pt_db *db, const char *reason, struct pt_diag 
 
 /**
  * Called by the store just before the outermost transaction commits:
- * takes the log's last entry (inside the transaction) as the head to record.
+ * checks that the log ends at the last entry the transaction appended and
+ * holds all of them (PT_EIO naming audit_log otherwise: the commit is
+ * refused); that entry becomes the head to record.
  */
 enum pt_err pt_audit_tx_commit_prepare(struct pt_db *db, struct pt_diag *d);
 

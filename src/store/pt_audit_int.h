@@ -24,7 +24,19 @@ struct pt_audit_keyfile {
 	unsigned char head_mac[PT_AUDIT_MAC_BYTES];
 	struct pt_audit_old_key old[PT_AUDIT_OLD_KEYS_MAX];
 	size_t n_old;
+	unsigned mode; /**< the file's permission bits as read (0: the in-memory key) */
 };
+
+/** The permission bits that open a key file to users other than its owner. */
+#define PT_AUDIT_KEY_EXPOSED 077u
+
+/**
+ * PT_EIO with a message naming path and its mode when kf (read from the
+ * key file at path) is open to other users (PT_AUDIT_KEY_EXPOSED); what
+ * is what the message says is refused ("no write is allowed").
+ */
+enum pt_err pt_audit_key_private(const char *path, const struct pt_audit_keyfile *kf,
+				 const char *what, struct pt_diag *d);
 
 /** PT_EINTERNAL when libsodium cannot be initialised. */
 enum pt_err pt_audit_sodium_ready(struct pt_diag *d);
@@ -76,8 +88,8 @@ enum pt_err pt_audit_keyfile_write(const char *path, const struct pt_audit_keyfi
 				   int only_if_newer, struct pt_diag *d);
 
 /**
- * The in-memory key of db (pt_audit_set_key) into kf: nonzero when there
- * is one, 0 when the key lives in a key file.
+ * The in-memory key of db (pt_audit_set_key) into kf (may be NULL):
+ * nonzero when there is one, 0 when the key lives in a key file.
  */
 int pt_audit_mem_key(struct pt_db *db, struct pt_audit_keyfile *kf);
 

@@ -271,11 +271,28 @@ enum pt_err pt_audit_keyfile_read(const char *path, struct pt_audit_keyfile *kf,
 		goto out;
 	}
 	err = keyfile_parse(path, text, kf, d);
+	if (err == PT_OK) {
+		struct stat sb;
+		kf->mode = fstat(fd, &sb) == 0 ? (unsigned)(sb.st_mode & 07777) : 0777u;
+	}
 out:
 	close(fd);
 	sodium_memzero(text, KEY_FILE_MAX + 1);
 	free(text);
 	return err;
+}
+
+enum pt_err pt_audit_key_private(const char *path, const struct pt_audit_keyfile *kf,
+				 const char *what, struct pt_diag *d)
+{
+	if (!(kf->mode & PT_AUDIT_KEY_EXPOSED))
+		return PT_OK;
+	return pt_diag_set(d, PT_EIO, 0, "",
+			   "%s: the audit key file can be read or written by users other than its "
+			   "owner (mode %04o), so %s; make it private with 'chmod 600 %s', and if "
+			   "others may have read it run 'protect audit rekey' (whoever holds the "
+			   "key can rewrite the log)",
+			   path, kf->mode, what, path);
 }
 
 /* The directory part of path ("." when none) into buf. */

@@ -17,6 +17,7 @@ enum audit_read_stmt {
 	ST_LIST,
 	ST_LIST_COUNT,
 	ST_COVERED,
+	ST_TRIGGERS,
 	ST_COUNT
 };
 
@@ -29,6 +30,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 		    "WHERE ?1 <= 0 OR a.org_id = ?1 ORDER BY a.seq DESC LIMIT ?2 OFFSET ?3",
 	[ST_LIST_COUNT] = "SELECT count(*) FROM audit_log WHERE ?1 <= 0 OR org_id = ?1",
 	[ST_COVERED] = "SELECT record_table, record_id FROM audit_records WHERE seq = ?1",
+	/* protect's schema puts no trigger on the audit tables, nor one that names them */
+	[ST_TRIGGERS] = "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' AND "
+			"(tbl_name IN ('audit_log', 'audit_records') OR sql LIKE '%audit_log%' OR "
+			"sql LIKE '%audit_records%') ORDER BY name LIMIT 1",
 };
 
 static const struct pt_db_stmt_table stmts = {PT_DBM_AUDIT_READ, ST_COUNT, stmt_sql};
@@ -271,8 +276,27 @@ static enum pt_err verify_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_
 	return PT_OK;
 }
 
+/* The first trigger that touches the audit tables into rep's verdict (ctx: the report). */
+static enum pt_err trigger_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
+{
+	struct pt_audit_report *rep = ctx;
+	char name[72], table[72], msg[512];
+	(void)row;
+	(void)d;
+	pt_db_col_copy(st, 0, name, sizeof name);
+	pt_db_col_copy(st, 1, table, sizeof table);
+	snprintf(msg, sizeof msg,
+		 "the database has a trigger \"%s\" on table %s that protect's schema does not "
+		 "make: a trigger on or naming the audit tables can suppress, rewrite or delete "
+		 "audit entries; find out who made it, and remove it (DROP TRIGGER)",
+		 name, table);
+	verdict(rep, 0, msg);
+	return PT_OK;
+}
+
 enum pt_err pt_audit_verify(struct pt_db *db, struct pt_audit_report *rep, struct pt_diag *d)
 {
+	struct pt_db_rows triggers = {.max = 1, .fill = trigger_row};
 	struct pt_audit_keyfile *kf = NULL;
 	struct verify v;
 	struct pt_db_rows first = {.max = SIZE_MAX, .fill = last_break_row, .ctx = &v};
@@ -320,6 +344,12 @@ enum pt_err pt_audit_verify(struct pt_db *db, struct pt_audit_report *rep, struc
 			goto out;
 	}
 	rep->head_seq = kf->head_seq;
+	rep->key_mode = kf->mode;
+	rep->key_exposed = (kf->mode & PT_AUDIT_KEY_EXPOSED) != 0;
+	triggers.ctx = rep;
+	if ((err = pt_db_prepare(db, &stmts, ST_TRIGGERS, &st, d)) != PT_OK ||
+	    (err = pt_db_rows_read(db, st, &triggers, "reading the database's triggers", d)) != PT_OK)
+		goto out;
 	v.kf = kf;
 	v.rep = rep;
 	v.expect = 1;
@@ -337,6 +367,13 @@ enum pt_err pt_audit_verify(struct pt_db *db, struct pt_audit_report *rep, struc
 			 "last: the tail was deleted",
 			 v.have_last ? v.last_seq : 0, kf->head_seq);
 		verdict(rep, (v.have_last ? v.last_seq : 0) + 1, msg);
+	}
+	if (!rep->intact && rep->entries < kf->head_seq) {
+		/* entries are numbered 1, 2, ... across breaks: the head is their count */
+		size_t used = strlen(rep->message);
+		snprintf(rep->message + used, sizeof rep->message - used,
+			 " (the key file records %lld entries, the table holds %lld)", kf->head_seq,
+			 rep->entries);
 	}
 	if (rep->intact)
 		snprintf(rep->message, sizeof rep->message, "intact");

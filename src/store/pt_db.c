@@ -10,7 +10,6 @@
 #include "../formats/pt_embedded.h"
 #include "pt_store_int.h"
 
-#define PT_DB_BUSY_TIMEOUT_MS 5000
 #define PT_DB_MAX_MIGRATIONS 999
 #define PT_DB_APPLICATION_ID 1347571540 /* 'PROT', set by 001_schema.sql */
 #define MIGRATION_PREFIX "src/store/"
@@ -27,6 +26,7 @@ enum db_stmt {
 	ST_USER_VERSION,
 	ST_APPLICATION_ID,
 	ST_TABLE_COUNT,
+	ST_NAMES_FOLD_CLASH,
 	ST_COUNT
 };
 
@@ -41,6 +41,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_USER_VERSION] = "PRAGMA user_version",
 	[ST_APPLICATION_ID] = "PRAGMA application_id",
 	[ST_TABLE_COUNT] = "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+	/* Issue 10, before migration 010: user names that differ only in case, "Alice, alice; BOB, bob". */
+	[ST_NAMES_FOLD_CLASH] = "SELECT group_concat(names, '; ') FROM (SELECT group_concat(name, ', ') "
+		"AS names FROM (SELECT name FROM users ORDER BY lower(name), name) GROUP BY lower(name) "
+		"HAVING count(*) > 1 ORDER BY lower(name))",
 };
 
 static const struct pt_db_stmt_table stmts = {PT_DBM_DB, ST_COUNT, stmt_sql};
@@ -80,6 +84,9 @@ enum pt_err pt_db_err_of(int rc)
 		return PT_EINVAL;
 	case SQLITE_TOOBIG:
 		return PT_ELIMIT;
+	case SQLITE_BUSY:   /* another connection writes (also BUSY_SNAPSHOT, BUSY_RECOVERY) */
+	case SQLITE_LOCKED: /* a conflict inside this process's shared cache */
+		return PT_EBUSY;
 	default:
 		return PT_EDB;
 	}
@@ -90,6 +97,8 @@ enum pt_err pt_db_fail_at(struct pt_db *db, int rc, struct pt_diag *d, long line
 {
 	const char *msg = db && db->sql ? sqlite3_errmsg(db->sql) : sqlite3_errstr(rc);
 	enum pt_err err = pt_db_err_of(rc);
+	if (err == PT_EBUSY) /* the same words for every busy, on no line: not the input's fault */
+		return pt_diag_put(d, PT_EBUSY, 0, "", pt_strerror(PT_EBUSY));
 	return pt_diag_set(d, err == PT_OK ? PT_EDB : err, line, "", "%s: %s", what, msg);
 }
 
@@ -402,10 +411,19 @@ int pt_db_col_int(sqlite3_stmt *st, int col)
 
 /* ---- transactions ------------------------------------------------------ */
 
+/* audit: tell the hooks that a savepoint was opened, released or rolled back. */
+static void savepoint_event(struct pt_db *db, int event)
+{
+	if (db->hooks && db->hooks->savepoint)
+		db->hooks->savepoint(db, event);
+}
+
 /* Begin a transaction, or a savepoint inside one already open. */
 static enum pt_err tx_open(struct pt_db *db, enum db_stmt begin, struct pt_diag *d)
 {
 	enum pt_err err = pt_db_exec(db, &stmts, db->tx_depth ? (int)ST_SAVEPOINT : (int)begin, d);
+	if (err == PT_OK && db->tx_depth)
+		savepoint_event(db, PT_DB_SP_OPEN);
 	if (err == PT_OK)
 		db->tx_depth++;
 	return err;
@@ -437,10 +455,14 @@ static enum pt_err tx_end(struct pt_db *db, enum pt_err err, struct pt_diag *d)
 		return err;
 	}
 	if (db->tx_depth > 0) {
-		if (err == PT_OK)
-			return pt_db_exec(db, &stmts, ST_RELEASE, d);
+		if (err == PT_OK) {
+			if ((err = pt_db_exec(db, &stmts, ST_RELEASE, d)) == PT_OK)
+				savepoint_event(db, PT_DB_SP_RELEASE);
+			return err;
+		}
 		pt_db_exec(db, &stmts, ST_ROLLBACK_TO, &scratch);
 		pt_db_exec(db, &stmts, ST_RELEASE, &scratch);
+		savepoint_event(db, PT_DB_SP_ROLLBACK);
 		return err;
 	}
 	if (err == PT_OK && db->hooks && db->hooks->commit_prepare)
@@ -560,6 +582,33 @@ out:
 	return err;
 }
 
+/*
+ * Before migration 010 (issue 10): PT_ECONFLICT naming every group of stored
+ * user names that differ only in case, so nothing is merged silently.
+ */
+static enum pt_err names_fold_check(struct pt_db *db, struct pt_diag *d)
+{
+	char names[1024];
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	if ((err = pt_db_prepare(db, &stmts, ST_NAMES_FOLD_CLASH, &st, d)) != PT_OK)
+		return err;
+	names[0] = '\0';
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT)
+		pt_strlcpy(names, (const char *)sqlite3_column_text(st, 0), sizeof names);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return pt_db_fail(db, rc, d, "looking for user names that differ only in case");
+	if (!names[0])
+		return PT_OK;
+	return pt_diag_set(d, PT_ECONFLICT, 0, "name",
+			   "migration 010 makes user names unique without regard to case, but these "
+			   "users differ only in case: %s; rename or remove all but one of each (the "
+			   "sqlite3 shell), then open the registry again", names);
+}
+
 /* Apply migration m if the database is still below its version (one transaction). */
 static enum pt_err migrate_one(struct pt_db *db, const struct migration *m, struct pt_diag *d)
 {
@@ -574,7 +623,14 @@ static enum pt_err migrate_one(struct pt_db *db, const struct migration *m, stru
 	if ((err = pt_db_query_int(db, &stmts, ST_USER_VERSION, NULL, &version, d)) != PT_OK ||
 	    version >= m->version)
 		goto out;
+	/* Case-insensitive user names (issue 10): refuse, naming them, names that differ only in case. */
+	if (m->version == 10 && (err = names_fold_check(db, d)) != PT_OK)
+		goto out;
 	rc = sqlite3_exec(db->sql, m->file->data, NULL, NULL, &errmsg);
+	if (rc != SQLITE_OK && pt_db_err_of(rc) == PT_EBUSY) {
+		err = pt_db_fail(db, rc, d, "migrating");
+		goto out;
+	}
 	if (rc != SQLITE_OK) {
 		err = pt_diag_set(d, pt_db_err_of(rc) == PT_OK ? PT_EDB : pt_db_err_of(rc), 0, "",
 				  "applying %s: %s", m->file->name,
@@ -673,9 +729,13 @@ enum pt_err pt_db_open(const char *path, int create, struct pt_db **out, struct 
 		goto out;
 	}
 	sqlite3_extended_result_codes(db->sql, 1);
-	sqlite3_busy_timeout(db->sql, PT_DB_BUSY_TIMEOUT_MS);
+	sqlite3_busy_timeout(db->sql, PT_BUSY_WAIT_MS);
 	for (i = 0; i < sizeof pragmas / sizeof pragmas[0]; i++) {
 		rc = sqlite3_exec(db->sql, pragmas[i], NULL, NULL, NULL);
+		if (rc != SQLITE_OK && pt_db_err_of(rc) == PT_EBUSY) {
+			err = pt_db_fail(db, rc, d, "opening");
+			goto out;
+		}
 		if (rc != SQLITE_OK) {
 			err = pt_diag_set(d, pt_db_err_of(rc) == PT_ENOMEM ? PT_ENOMEM : PT_EDB, 0, "",
 					  "cannot use the database: %s", sqlite3_errmsg(db->sql));
@@ -684,6 +744,135 @@ enum pt_err pt_db_open(const char *path, int create, struct pt_db **out, struct 
 	}
 	err = migrate(db, d);
 out:
+	if (err != PT_OK) {
+		pt_db_close(db);
+		return err;
+	}
+	*out = db;
+	return PT_OK;
+}
+
+/* Finalize db's statements and close its SQLite connection (db itself stays). */
+static void pt_db_close_sql(struct pt_db *db)
+{
+	size_t i;
+	for (i = 0; i < PT_DBM_COUNT; i++) {
+		size_t k;
+		for (k = 0; db->stmt[i] && k < db->n_stmt[i]; k++)
+			sqlite3_finalize(db->stmt[i][k]);
+		free(db->stmt[i]);
+		db->stmt[i] = NULL;
+		db->n_stmt[i] = 0;
+	}
+	sqlite3_close(db->sql);
+	db->sql = NULL;
+}
+
+/* Open path as an immutable read-only URI ("file:PATH?immutable=1", PATH escaped). */
+static enum pt_err open_immutable(struct pt_db *db, const char *path, struct pt_diag *d)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char uri[3 * PATH_MAX + 32];
+	size_t n = 0;
+	const unsigned char *p;
+	int rc;
+	memcpy(uri, "file:", 5);
+	n = 5;
+	for (p = (const unsigned char *)path; *p; p++) {
+		if (n + 4 >= sizeof uri - 16)
+			return pt_diag_set(d, PT_ELIMIT, 0, "", "database path too long");
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '/' || *p == '.' || *p == '-' || *p == '_' || *p == '~') {
+			uri[n++] = (char)*p;
+		} else {
+			uri[n++] = '%';
+			uri[n++] = hex[*p >> 4];
+			uri[n++] = hex[*p & 15];
+		}
+	}
+	memcpy(uri + n, "?immutable=1", sizeof "?immutable=1");
+	rc = sqlite3_open_v2(uri, &db->sql, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	if (rc != SQLITE_OK)
+		return db->sql ? pt_diag_set(d, PT_EDB, 0, "", "cannot open the database: %s",
+					     sqlite3_errmsg(db->sql))
+			       : pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	sqlite3_extended_result_codes(db->sql, 1);
+	return PT_OK;
+}
+
+/* audit verify: the read-only open (no migration, no pragma that writes). */
+enum pt_err pt_db_open_readonly(const char *path, struct pt_db **out, struct pt_diag *d)
+{
+	struct migration *list = NULL;
+	struct pt_db *db = NULL;
+	struct stat sb;
+	long long version = 0, app_id = 0;
+	size_t n = 0;
+	enum pt_err err = PT_OK;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (!path || !path[0] || !out)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database path given");
+	if (d)
+		pt_strlcpy(d->file, path, sizeof d->file);
+	if (stat(path, &sb) != 0 && errno == ENOENT)
+		return pt_diag_put(d, PT_ENOTFOUND, 0, "",
+				   "database does not exist; run 'protect init' or 'protect demo' to "
+				   "create it");
+	db = calloc(1, sizeof *db);
+	if (!db || !(db->path = strdup(path))) {
+		free(db);
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	}
+	pt_strlcpy(db->actor_name, PT_ACTOR_SYSTEM, sizeof db->actor_name);
+	rc = sqlite3_open_v2(path, &db->sql, SQLITE_OPEN_READONLY, NULL);
+	if (rc != SQLITE_OK) {
+		err = db->sql ? pt_diag_set(d, PT_EDB, 0, "", "cannot open the database: %s",
+					    sqlite3_errmsg(db->sql))
+			      : pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	sqlite3_extended_result_codes(db->sql, 1);
+	sqlite3_busy_timeout(db->sql, PT_BUSY_WAIT_MS);
+	if ((err = migrations_find(&list, &n, d)) != PT_OK)
+		goto out;
+	err = pt_db_query_int(db, &stmts, ST_APPLICATION_ID, NULL, &app_id, d);
+	if (err != PT_OK && ((sqlite3_errcode(db->sql) & 0xff) == SQLITE_READONLY ||
+			     (sqlite3_errcode(db->sql) & 0xff) == SQLITE_CANTOPEN)) {
+		/* A WAL registry in a directory we may not write: SQLite cannot make its
+		 * -shm index. A copy without a -wal file holds every commit: read it as
+		 * immutable (no locks, no index). */
+		char wal[PATH_MAX + 8];
+		snprintf(wal, sizeof wal, "%s-wal", path);
+		if (stat(wal, &sb) == 0) {
+			err = pt_diag_set(d, PT_EDB, 0, "",
+					  "cannot read the database read-only: %s; copy it with its "
+					  "-wal and -shm files, or after every connection closed (no "
+					  "-wal file), or where the -shm file can be made",
+					  sqlite3_errmsg(db->sql));
+			goto out;
+		}
+		pt_db_close_sql(db);
+		if ((err = open_immutable(db, path, d)) != PT_OK)
+			goto out;
+		err = pt_db_query_int(db, &stmts, ST_APPLICATION_ID, NULL, &app_id, d);
+	}
+	if (err != PT_OK ||
+	    (err = pt_db_query_int(db, &stmts, ST_USER_VERSION, NULL, &version, d)) != PT_OK)
+		goto out;
+	if (app_id != PT_DB_APPLICATION_ID)
+		err = pt_diag_set(d, PT_EDB, 0, "",
+				  "a SQLite database, but not a protect registry (application_id %lld)",
+				  app_id);
+	else if (version > (long long)n)
+		err = pt_diag_set(d, PT_EDB, 0, "",
+				  "the database's schema version %lld is newer than %zu, the newest "
+				  "this protect knows; use a newer protect",
+				  version, n);
+out:
+	free(list);
 	if (err != PT_OK) {
 		pt_db_close(db);
 		return err;
@@ -744,6 +933,12 @@ void pt_db_actor(struct pt_db *db, long long *user_id, long long *org_id, const 
 		*name = db ? db->actor_name : PT_ACTOR_SYSTEM;
 	if (now)
 		*now = db ? db->actor_now : 0;
+}
+
+void pt_db_set_busy_wait(struct pt_db *db, unsigned ms)
+{
+	if (db && db->sql)
+		sqlite3_busy_timeout(db->sql, (int)(ms > PT_BUSY_WAIT_MAX_MS ? PT_BUSY_WAIT_MAX_MS : ms));
 }
 
 const char *pt_db_path(struct pt_db *db)

@@ -15,9 +15,20 @@ struct pt_db; /**< an open registry (opaque) */
  * Open the database at path (":memory:" for tests). create nonzero creates
  * the file if missing; otherwise a missing file is PT_ENOTFOUND. Applies
  * migrations. WAL, synchronous=FULL, foreign keys on. *out is closed with
- * pt_db_close. Detail in d (file = path).
+ * pt_db_close. Detail in d (file = path). A write waits up to
+ * PT_BUSY_WAIT_MS for another connection's write (pt_db_set_busy_wait),
+ * then fails with PT_EBUSY, its transaction rolled back.
  */
 enum pt_err pt_db_open(const char *path, int create, struct pt_db **out, struct pt_diag *d);
+
+/**
+ * Open the existing database at path read-only (SQLITE_OPEN_READONLY): no
+ * migration, no pragma that writes, so it works on a read-only copy in a
+ * directory the caller may not write (audit verify). A schema newer than
+ * this program knows, or a file that is not a registry, is PT_EDB; a
+ * missing file PT_ENOTFOUND. Every write on it fails. Close with pt_db_close.
+ */
+enum pt_err pt_db_open_readonly(const char *path, struct pt_db **out, struct pt_diag *d);
 
 /**
  * The schema version of the open database (PRAGMA user_version) in
@@ -29,6 +40,12 @@ enum pt_err pt_db_schema_version(struct pt_db *db, int *current, int *latest,
 
 /** Close; NULL does nothing. */
 void pt_db_close(struct pt_db *db);
+
+/**
+ * How long db's statements wait for a lock another connection holds (ms,
+ * at most PT_BUSY_WAIT_MAX_MS) before they fail with PT_EBUSY. NULL does nothing.
+ */
+void pt_db_set_busy_wait(struct pt_db *db, unsigned ms);
 
 /** Run fn inside one transaction (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on error). */
 enum pt_err pt_db_transaction(struct pt_db *db, enum pt_err (*fn)(struct pt_db *db, void *ctx),
@@ -65,7 +82,8 @@ enum pt_err pt_db_begin_read(struct pt_db *db, struct pt_diag *d);
 
 /**
  * End what pt_db_begin began: commit when err is PT_OK, roll back
- * otherwise. Returns err, or the commit's failure.
+ * otherwise. Returns err, or the commit's failure (rolled back too; a
+ * busy commit is PT_EBUSY).
  */
 enum pt_err pt_db_end(struct pt_db *db, enum pt_err err, struct pt_diag *d);
 

@@ -39,7 +39,7 @@ enum session_stmt {
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
-	[ST_USER_HASH] = "SELECT password_hash FROM users WHERE name = ?1",
+	[ST_USER_HASH] = "SELECT password_hash FROM users WHERE name = ?1 COLLATE NOCASE",
 	[ST_SESSION_ADD] = "INSERT INTO sessions (token_hash, user_id, csrf, created, expires) "
 		"VALUES (?1, ?2, ?3, ?4, ?5)",
 	[ST_SESSION_GET] = "SELECT s.id, s.created, s.expires, s.csrf, " PT_DB_USER_COLUMNS
@@ -122,6 +122,28 @@ static void token_hash(const char *token, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof h);
 }
 
+/*
+ * The key of name's failed log-ins: BLAKE2b-256 of the name folded to lower
+ * case, as 43 base64url characters. The name as typed is never stored (people
+ * type passwords there), and "Alice" and "alice" count together.
+ */
+static void failure_key(const char *name, char out[PT_TOKEN_TEXT_MAX])
+{
+	static const char context[] = "protect login failures v1:";
+	unsigned char h[32];
+	char folded[PT_USER_NAME_MAX];
+	crypto_generichash_state state;
+	size_t i, n = strnlen(name, PT_USER_NAME_MAX - 1);
+	for (i = 0; i < n; i++)
+		folded[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] - 'A' + 'a' : name[i]);
+	crypto_generichash_init(&state, NULL, 0, sizeof h);
+	crypto_generichash_update(&state, (const unsigned char *)context, sizeof context - 1);
+	crypto_generichash_update(&state, (const unsigned char *)folded, n);
+	crypto_generichash_final(&state, h, sizeof h);
+	sodium_bin2base64(out, PT_TOKEN_TEXT_MAX, h, sizeof h, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(folded, sizeof folded);
+}
+
 /* The stored failures of name at now: seconds still blocked (0: free). */
 static enum pt_err failures_wait(struct pt_db *db, const char *name, int64_t now, long *wait,
 				 long long *failures, long long *first_at, struct pt_diag *d)
@@ -132,9 +154,11 @@ static enum pt_err failures_wait(struct pt_db *db, const char *name, int64_t now
 	*wait = 0;
 	*failures = 0;
 	*first_at = 0;
+	char key[PT_TOKEN_TEXT_MAX];
 	if ((err = pt_db_prepare(db, &stmts, ST_FAIL_GET, &st, d)) != PT_OK)
 		return err;
-	rc = sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	failure_key(name, key);
+	rc = sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -167,6 +191,7 @@ static enum pt_err failure_count(struct pt_db *db, const char *name, int64_t now
 				 struct pt_diag *d)
 {
 	long long failures, first_at, rows = 0, blocked = 0;
+	char key[PT_TOKEN_TEXT_MAX];
 	sqlite3_stmt *st;
 	enum pt_err err;
 	long wait;
@@ -204,7 +229,8 @@ static enum pt_err failure_count(struct pt_db *db, const char *name, int64_t now
 	}
 	if ((err = pt_db_prepare(db, &stmts, ST_FAIL_PUT, &st, d)) != PT_OK)
 		goto out;
-	rc = sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	failure_key(name, key);
+	rc = sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(st, 2, failures);
 	if (rc == SQLITE_OK)
@@ -220,7 +246,7 @@ out:
 static enum pt_err session_create(struct pt_db *db, const struct pt_user *u, int64_t now,
 				  int64_t ttl, struct pt_login *out, struct pt_diag *d)
 {
-	char hash[65], rid[32], detail[64];
+	char hash[65], rid[32], detail[64], fkey[PT_TOKEN_TEXT_MAX];
 	struct saved_actor saved;
 	sqlite3_stmt *st;
 	enum pt_err err;
@@ -234,8 +260,9 @@ static enum pt_err session_create(struct pt_db *db, const struct pt_user *u, int
 	out->session.expires = now + ttl;
 	if ((err = pt_db_begin(db, d)) != PT_OK)
 		return err;
+	failure_key(u->name, fkey);
 	if ((err = pt_db_prepare(db, &stmts, ST_FAIL_CLEAR, &st, d)) != PT_OK ||
-	    (err = pt_db_step_done(db, st, sqlite3_bind_text(st, 1, u->name, -1, SQLITE_STATIC),
+	    (err = pt_db_step_done(db, st, sqlite3_bind_text(st, 1, fkey, -1, SQLITE_TRANSIENT),
 			     "clearing failed log-ins", d)) != PT_OK)
 		goto out;
 	if ((err = pt_db_prepare(db, &stmts, ST_SESSION_ADD, &st, d)) != PT_OK)
@@ -267,8 +294,43 @@ out:
 enum pt_err pt_db_login(struct pt_db *db, const char *name, const char *password, int64_t now,
 			int64_t ttl, struct pt_login *out, struct pt_diag *d)
 {
-	char hash[PT_PASSWORD_HASH_MAX];
 	struct pt_user u;
+	enum pt_err err;
+	if (!db || !out)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no output");
+	memset(out, 0, sizeof *out);
+	if (ttl > PT_SESSION_TTL_MAX)
+		return pt_diag_set(d, PT_EINVAL, 0, "ttl", "a session lasts at most %d seconds",
+				   PT_SESSION_TTL_MAX);
+	if ((err = pt_db_login_password(db, name, password, now, &u, &out->retry_after, d)) != PT_OK)
+		return err;
+	return pt_db_session_open(db, &u, now, ttl, out, d);
+}
+
+enum pt_err pt_db_session_open(struct pt_db *db, const struct pt_user *u, int64_t now,
+			       int64_t ttl, struct pt_login *out, struct pt_diag *d)
+{
+	if (!db || !u || !out)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database, user or output");
+	memset(out, 0, sizeof *out);
+	if ((ttl <= 0 ? (ttl = PT_SESSION_TTL_DEFAULT) : ttl) > PT_SESSION_TTL_MAX)
+		return pt_diag_set(d, PT_EINVAL, 0, "ttl", "a session lasts at most %d seconds",
+				   PT_SESSION_TTL_MAX);
+	return session_create(db, u, now, ttl, out, d);
+}
+
+enum pt_err pt_db_login_fail(struct pt_db *db, const char *name, int64_t now, struct pt_diag *d)
+{
+	if (!db)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database");
+	return pt_user_name_valid(name) ? failure_count(db, name, now, d) : PT_OK;
+}
+
+enum pt_err pt_db_login_password(struct pt_db *db, const char *name, const char *password,
+				 int64_t now, struct pt_user *user, long *retry_after,
+				 struct pt_diag *d)
+{
+	char hash[PT_PASSWORD_HASH_MAX];
 	sqlite3_stmt *st;
 	long long failures, first_at;
 	size_t plen;
@@ -276,22 +338,18 @@ enum pt_err pt_db_login(struct pt_db *db, const char *name, const char *password
 	int rc, known = 0, match;
 	long wait = 0;
 
-	if (!db || !out)
+	if (!db || !user || !retry_after)
 		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no output");
-	memset(out, 0, sizeof *out);
+	memset(user, 0, sizeof *user);
+	*retry_after = 0;
 	if ((err = sodium_ready(d)) != PT_OK)
 		return err;
-	if (ttl <= 0)
-		ttl = PT_SESSION_TTL_DEFAULT;
-	if (ttl > PT_SESSION_TTL_MAX)
-		return pt_diag_set(d, PT_EINVAL, 0, "ttl", "a session lasts at most %d seconds",
-				   PT_SESSION_TTL_MAX);
 	plen = password ? strnlen(password, PT_PASSWORD_MAX + 1) : 0;
 	if (pt_user_name_valid(name)) {
 		if ((err = failures_wait(db, name, now, &wait, &failures, &first_at, d)) != PT_OK)
 			return err;
 		if (wait > 0) {
-			out->retry_after = wait;
+			*retry_after = wait;
 			return pt_diag_set(d, PT_ELIMIT, 0, "",
 					   "too many failed log-ins; try again in %ld seconds", wait);
 		}
@@ -316,9 +374,7 @@ enum pt_err pt_db_login(struct pt_db *db, const char *name, const char *password
 			return err;
 		return pt_diag_set(d, PT_ENOTFOUND, 0, "", "wrong user name or password");
 	}
-	if ((err = pt_db_user_lookup(db, name, 0, &u, d)) != PT_OK)
-		return err;
-	return session_create(db, &u, now, ttl, out, d);
+	return pt_db_user_lookup(db, name, 0, user, d);
 }
 
 enum pt_err pt_db_session_get(struct pt_db *db, const char *token, int64_t now,

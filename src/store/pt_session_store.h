@@ -13,7 +13,8 @@
 #define PT_SESSION_TTL_DEFAULT (8 * 3600) /**< seconds a session lives when not told otherwise */
 #define PT_SESSION_TTL_MAX (30 * 86400)   /**< longest session, seconds */
 
-/* Failed log-ins, stored per user name (known or not). */
+/* Failed log-ins, stored per user name (known or not; folded to lower case and kept
+ * only as a hash, never as typed). */
 #define PT_LOGIN_FAILS_MAX 5    /**< failures within the window that block the name */
 #define PT_LOGIN_WINDOW_S 300   /**< the window and the block, seconds */
 
@@ -34,6 +35,27 @@
  */
 enum pt_err pt_db_login(struct pt_db *db, const char *name, const char *password, int64_t now,
 			int64_t ttl, struct pt_login *out, struct pt_diag *d);
+
+/**
+ * The first half of pt_db_login: the throttle and the password, no session.
+ * PT_OK: the user (its stored name, whatever the case typed) into *user.
+ * PT_ENOTFOUND and PT_ELIMIT (*retry_after) as pt_db_login; a failure is
+ * counted for the name folded to lower case (stored only as a hash).
+ */
+enum pt_err pt_db_login_password(struct pt_db *db, const char *name, const char *password,
+				 int64_t now, struct pt_user *user, long *retry_after,
+				 struct pt_diag *d);
+
+/**
+ * The second half of pt_db_login: a new session of user u at now for ttl
+ * seconds (0: the default), the name's failures cleared, audited
+ * ("session.login").
+ */
+enum pt_err pt_db_session_open(struct pt_db *db, const struct pt_user *u, int64_t now,
+			       int64_t ttl, struct pt_login *out, struct pt_diag *d);
+
+/** Count a failed log-in step (a wrong second factor) for user name at now. */
+enum pt_err pt_db_login_fail(struct pt_db *db, const char *name, int64_t now, struct pt_diag *d);
 
 /**
  * Seconds user name must still wait at now before a log-in is tried

@@ -212,6 +212,8 @@ static enum pt_err site_fail(struct pt_db *db, int rc, const struct pt_site *s, 
 {
 	char field[64];
 	enum pt_err err;
+	if (pt_db_err_of(rc) == PT_EBUSY)
+		return pt_db_fail(db, rc, d, "writing a site"); /* no line: not the row's fault */
 	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
 		if (!pt_db_exists(db, &stmts, ST_KIND_EXISTS, s->kind, sizeof s->kind))
 			return pt_diag_set(d, PT_EINVAL, line, "kind",
@@ -564,6 +566,8 @@ static enum pt_err assessment_fail(struct pt_db *db, int rc, const struct pt_ass
 	char field[64];
 	enum pt_err err;
 	assessment_key(set, i, &site, &threat);
+	if (pt_db_err_of(rc) == PT_EBUSY)
+		return pt_db_fail(db, rc, d, "writing an assessment");
 	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
 		if (!pt_db_exists(db, &stmts, ST_SITE_EXISTS, site, PT_ID_MAX))
 			return pt_diag_set(d, PT_EINVAL, line, "site_id",

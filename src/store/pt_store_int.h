@@ -27,6 +27,7 @@ enum pt_db_module {
 	PT_DBM_AUDIT_READ, /**< pt_audit_read.c */
 	PT_DBM_RANKING,    /**< pt_ranking.c */
 	PT_DBM_RESETS,     /**< pt_resets.c */
+	PT_DBM_SECOND_FACTOR, /**< pt_second_factor_store.c (issue 10) */
 	PT_DBM_COUNT
 };
 
@@ -163,10 +164,16 @@ int pt_db_field_ok(const char *s, size_t cap);
 
 /* ---- errors and the connection ------------------------------------------ */
 
-/** The pt_err of SQLite result rc (PT_OK for OK, ROW and DONE). */
+/**
+ * The pt_err of SQLite result rc (PT_OK for OK, ROW and DONE; PT_EBUSY for
+ * SQLITE_BUSY and SQLITE_LOCKED with any extended code, BUSY_SNAPSHOT too).
+ */
 enum pt_err pt_db_err_of(int rc);
 
-/** Record SQLite's failure rc on d as "what: SQLite's message"; returns the error code. */
+/**
+ * Record SQLite's failure rc on d as "what: SQLite's message"; returns the
+ * error code. A busy rc is PT_EBUSY with pt_strerror(PT_EBUSY) as the message.
+ */
 enum pt_err pt_db_fail(struct pt_db *db, int rc, struct pt_diag *d, const char *what);
 
 /** pt_db_fail at line of an input file. */
@@ -197,7 +204,13 @@ struct pt_db_tx_hooks {
 	enum pt_err (*commit_prepare)(struct pt_db *db, struct pt_diag *d);
 	enum pt_err (*done)(struct pt_db *db, int committed, struct pt_diag *d);
 	void (*free_state)(void *state);
+	/* audit: a savepoint inside the transaction was opened (PT_DB_SP_OPEN),
+	 * released (PT_DB_SP_RELEASE) or rolled back and released (PT_DB_SP_ROLLBACK) */
+	void (*savepoint)(struct pt_db *db, int event);
 };
+
+/** The events of pt_db_tx_hooks.savepoint. */
+enum { PT_DB_SP_OPEN, PT_DB_SP_RELEASE, PT_DB_SP_ROLLBACK };
 
 /** Register hooks (static, not copied) and their per-connection state (freed by hooks->free_state). */
 void pt_db_set_tx_hooks(struct pt_db *db, const struct pt_db_tx_hooks *hooks, void *state);

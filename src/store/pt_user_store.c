@@ -1,10 +1,13 @@
 /* pt_user_store.c - organisations (types, partners) and users (roles,
  * argon2id passwords through libsodium), in SQLite. */
+#include <pthread.h>
+#include <pwquality.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "pt_audit.h"
 #include "pt_store_int.h"
@@ -46,7 +49,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_ORG_EXISTS] = "SELECT 1 FROM organisations WHERE id = ?1",
 	[ST_ORGS_ALL] = "SELECT id, name, type FROM organisations ORDER BY name, id",
 	[ST_USER_ADD] = "INSERT INTO users (name, password_hash, role, org_id, created, admin_by_system) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	[ST_USER_BY_NAME] = "SELECT " PT_DB_USER_COLUMNS "WHERE u.name = ?1",
+	[ST_USER_BY_NAME] = "SELECT " PT_DB_USER_COLUMNS "WHERE u.name = ?1 COLLATE NOCASE",
 	[ST_USER_BY_ID] = "SELECT " PT_DB_USER_COLUMNS "WHERE u.id = ?1",
 	[ST_USERS_ALL] = "SELECT " PT_DB_USER_COLUMNS "WHERE ?1 <= 0 OR u.org_id = ?1 ORDER BY u.name",
 	[ST_USER_SET_HASH] = "UPDATE users SET password_hash = ?2 WHERE id = ?1",
@@ -418,6 +421,59 @@ enum pt_err pt_password_check(const char *password, size_t len, struct pt_diag *
 	if (memchr(password, '\0', len))
 		return pt_diag_set(d, PT_EINVAL, 0, "password", "a password cannot hold a NUL byte");
 	return PT_OK;
+}
+
+/* cracklib's dictionary as Debian's cracklib-runtime installs it. */
+#define CRACKLIB_DICT "/var/cache/cracklib/cracklib_dict"
+
+/* libpwquality (and cracklib under it) is not known to be thread-safe: one check at a time. */
+static pthread_mutex_t quality_lock = PTHREAD_MUTEX_INITIALIZER;
+
+enum pt_err pt_password_quality(const char *password, const char *user, struct pt_diag *d)
+{
+	pwquality_settings_t *settings;
+	char why[PWQ_MAX_ERROR_MESSAGE_LEN];
+	void *aux = NULL;
+	enum pt_err err = PT_OK;
+	int rc;
+
+	if ((err = pt_password_check(password, password ? strlen(password) : 0, d)) != PT_OK)
+		return err;
+	pthread_mutex_lock(&quality_lock);
+	/* libpwquality's defaults, never /etc/security/pwquality.conf (the same answer on every
+	 * machine), with no composition rules (NIST SP 800-63B 5.1.1.2): the length rule is
+	 * pt_password_check's; what is left is the dictionary and the user name. */
+	settings = pwquality_default_settings();
+	if (!settings) {
+		pthread_mutex_unlock(&quality_lock);
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory checking the password");
+	}
+	pwquality_set_int_value(settings, PWQ_SETTING_MIN_LENGTH, PT_PASSWORD_MIN);
+	pwquality_set_int_value(settings, PWQ_SETTING_DIFF_OK, 0);
+	pwquality_set_int_value(settings, PWQ_SETTING_MIN_CLASS, 0);
+	pwquality_set_int_value(settings, PWQ_SETTING_MAX_REPEAT, 0);
+	pwquality_set_int_value(settings, PWQ_SETTING_MAX_CLASS_REPEAT, 0);
+	pwquality_set_int_value(settings, PWQ_SETTING_MAX_SEQUENCE, 0);
+	pwquality_set_int_value(settings, PWQ_SETTING_DICT_CHECK, 1);
+	pwquality_set_int_value(settings, PWQ_SETTING_USER_CHECK, 1);
+	pwquality_set_str_value(settings, PWQ_SETTING_DICT_PATH, CRACKLIB_DICT);
+	/* cracklib answers a missing dictionary as a failed check: look for it first. */
+	rc = access(CRACKLIB_DICT ".pwd", R_OK) == 0 ? pwquality_check(settings, password, NULL, user, &aux)
+						      : 1;
+	if (rc == 1 && access(CRACKLIB_DICT ".pwd", R_OK) != 0) {
+		err = pt_diag_set(d, PT_EINTERNAL, 0, "password",
+				  "the dictionary of common passwords (%s.pwd) cannot be read; install "
+				  "cracklib-runtime",
+				  CRACKLIB_DICT);
+	} else if (rc < 0) {
+		const char *reason = pwquality_strerror(why, sizeof why, rc, aux);
+		err = pt_diag_set(d, PT_EINVAL, 0, "password",
+				  "too easy to guess: %s; choose another (a few unrelated words make a "
+				  "good one)", reason ? reason : "refused");
+	}
+	pwquality_free_settings(settings);
+	pthread_mutex_unlock(&quality_lock);
+	return err;
 }
 
 enum pt_err pt_password_hash(const char *password, size_t len, char *out, size_t out_size,

@@ -73,6 +73,17 @@ int pt_user_name_valid(const char *name);
 enum pt_err pt_password_check(const char *password, size_t len, struct pt_diag *d);
 
 /**
+ * Check password as NIST SP 800-63B 5.1.1.2 asks: pt_password_check's length,
+ * then libpwquality (pwquality_check with user as the user argument): not in
+ * (nor a simple variation of a word in) cracklib's dictionary of common
+ * passwords, and not containing the user name in some form. No composition
+ * rules; /etc/security/pwquality.conf is not read. PT_EINVAL (field password)
+ * with libpwquality's reason; PT_EINTERNAL when the dictionary is missing.
+ * The demo's documented passwords are exempted by the caller (src/app).
+ */
+enum pt_err pt_password_quality(const char *password, const char *user, struct pt_diag *d);
+
+/**
  * Hash a password with argon2id (libsodium crypto_pwhash_str, the
  * INTERACTIVE limits: about 64 MiB and a tenth of a second) into out
  * (at least PT_PASSWORD_HASH_MAX bytes). PT_EINVAL for a bad length,

@@ -4,6 +4,7 @@
 #define PT_USERS_H
 
 #include "pt_access_store.h"
+#include "pt_second_factor_store.h"
 #include "pt_session_store.h"
 #include "pt_store.h"
 #include "pt_user_store.h"

@@ -668,6 +668,118 @@ test('no script errors on any page', async () => {
   assert(problems.length === 0, problems.slice(0, 5).join('; '));
 });
 
+/* ---- busy registry: the page sends a 503 again, says so, and says when it gives up ----
+   Its own context, without the console check of newPage: the staged 503s are logged by the
+   browser as failed loads, which is what they are. */
+
+const BUSY_MESSAGE = 'the registry is busy with another write; nothing was changed, so it is safe to try again in a moment';
+
+async function busyPage() {
+  const context = await browser.newContext({ viewport: VIEWPORTS.laptop, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  page.scriptErrors = [];
+  page.on('pageerror', (e) => page.scriptErrors.push(e.message));
+  return page;
+}
+
+/** Answer the first `busy` log-ins 503 as the server does (Retry-After 0: the page's own backoff). */
+async function stageBusyLogin(page, busy) {
+  const seen = { sent: 0 };
+  await page.route('**/api/v1/session', (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    seen.sent++;
+    if (seen.sent > busy) return route.continue();
+    return route.fulfill({
+      status: 503, contentType: 'application/json', headers: { 'Retry-After': '0' },
+      body: JSON.stringify({ error: BUSY_MESSAGE }),
+    });
+  });
+  return seen;
+}
+
+async function submitLogin(page, user) {
+  await page.goto(BASE + '/');
+  await page.locator('#login-user').fill(user.name);
+  await page.locator('#login-password').fill(user.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+test('a busy registry: the page retries a 503 twice, says so, and logs in', async () => {
+  const page = await busyPage();
+  const seen = await stageBusyLogin(page, 2);
+  await submitLogin(page, U.operator);
+  const notice = page.locator('#busy');
+  await notice.filter({ hasText: 'The registry is busy, retrying (1/3)…' }).waitFor();
+  await notice.filter({ hasText: 'The registry is busy, retrying (2/3)…' }).waitFor();
+  await shot(page, 'laptop-busy-retrying');
+  await page.locator('[data-testid=user-name]').waitFor();
+  eq(await page.locator('[data-testid=user-name]').textContent(), U.operator.name, 'logged in after the retries');
+  eq(seen.sent, 3, 'log-ins sent: two answered busy, the third by the server');
+  await notice.waitFor({ state: 'hidden' });
+  eq(page.scriptErrors.join('; '), '', 'script errors');
+  await page.context().close();
+});
+
+test('a busy registry: three retries answered 503, the page gives up and says so', async () => {
+  const page = await busyPage();
+  const seen = await stageBusyLogin(page, 1000);
+  await submitLogin(page, U.operator);
+  const notice = page.locator('#busy');
+  await notice.filter({ hasText: 'retrying (3/3)' }).waitFor();
+  await notice.filter({ hasText: 'The registry is still busy with another write: nothing was changed. Please try again in a minute.' }).waitFor();
+  await page.locator('#login-error').filter({ hasText: BUSY_MESSAGE }).waitFor();
+  eq(seen.sent, 4, 'log-ins sent: the first and three retries, then no more');
+  assert(await page.locator('#topbar').isHidden(), 'not logged in');
+  await shot(page, 'laptop-busy-gave-up');
+  eq(page.scriptErrors.join('; '), '', 'script errors');
+  await page.context().close();
+});
+
+/* ---- issue 10: the second factor, set up from the page (the "auth" block) ---- */
+
+// A TOTP code from Debian's oathtool (liboath), as an authenticator app would show it.
+function totpCode(secret, when = 'now') {
+  return require('node:child_process').execFileSync('oathtool', ['--totp', '-b', '-N', when, secret]).toString().trim();
+}
+
+test('a user sets up a second factor from the page: QR code shown, code accepted, asked at the next log-in', async () => {
+  const user = who('second', 'evaluator');   // a demo user no other test logs in as
+  const page = await newPage();
+  const logIn = async () => {
+    await page.goto(BASE + '/');
+    await page.locator('#login-user').fill(user.name);
+    await page.locator('#login-password').fill(user.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+  };
+  await logIn();
+  await page.locator('[data-testid=user-name]').waitFor();
+  await page.locator('[data-testid=account]').click();
+  await page.locator('[data-testid=enrol-start]').click();
+  await page.locator('[data-testid=qr]').waitFor();
+  eq(await page.locator('[data-testid=qr] path').count(), 1, 'the QR code is drawn');
+  const box = await page.locator('[data-testid=qr]').boundingBox();
+  assert(box && box.width >= 150 && box.height >= 150, `the QR code is large enough to scan: ${JSON.stringify(box)}`);
+  const secret = (await page.locator('[data-testid=totp-secret]').textContent()).trim();
+  eq(secret.length, 32, 'the key for typing by hand');
+  await shot(page, 'laptop-second-factor-qr');
+  await page.locator('#login-code').fill(totpCode(secret));
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await page.locator('[data-testid=enrol-done]').waitFor();
+  eq(await page.locator('[data-testid=recovery-codes] li').count(), 10, 'ten recovery codes shown once');
+  await page.getByRole('button', { name: 'Done' }).click();
+  await page.getByRole('button', { name: 'Log out' }).click();
+  // The next log-in asks for a code after the password (a later code: the first is used).
+  await logIn();
+  await page.locator('[data-testid=second-step]').waitFor();
+  assert(await page.locator('#topbar').isHidden(), 'no session before the code');
+  await page.locator('#login-code').fill(totpCode(secret, 'now + 30 seconds'));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.locator('[data-testid=user-name]').waitFor();
+  eq(await page.locator('[data-testid=user-name]').textContent(), user.name, 'logged in with the code');
+  await page.context().close();
+});
+
 /* ---- main ---- */
 
 async function main() {

@@ -198,3 +198,35 @@ else
 	err_has "protect audit rekey"
 	p a-wrong-key-verify 65 --db w.db audit verify
 fi
+
+# --- issue 10: password rules, user names without regard to case, the second factor ----------
+# (on a registry of its own: the cases above tamper with u.db)
+p f-demo 0 --db f.db demo
+p f-sf-demo 0 --db f.db user second-factor
+out_has "second factor optional"
+printf 'password1\n' > pw-common.txt
+p f-add-common 65 --db f.db user add carla --org "Harbourlight Group" --role viewer < pw-common.txt
+err_has "protect: password: too easy to guess: The password fails the dictionary check"
+printf 'carla-2025!\n' > pw-name.txt
+p f-add-own-name 65 --db f.db user add carla --org "Harbourlight Group" --role viewer < pw-name.txt
+err_has "The password contains the user name in some form"
+printf 'demo-carla\n' > pw-demo.txt
+p f-add-demo-pattern 0 --db f.db user add carla --org "Harbourlight Group" --role viewer < pw-demo.txt
+p f-add-case 65 --db f.db user add CARLA --org "Harbourlight Group" --role viewer < pw.txt
+err_line 'protect: name: a user named "CARLA" exists'
+p f-passwd-case 0 --db f.db user passwd Carla < pw.txt
+out_has "password of Carla changed"
+p f-reset 0 --db f.db user reset-2fa coordinator
+out_has "second factor of coordinator reset; its sessions ended"
+p f-reset-unknown 65 --db f.db user reset-2fa nobody
+err_has 'no user named "nobody"'
+p f-reset-usage 64 --db f.db user reset-2fa
+p f-sf-set 0 --db f.db user second-factor required
+out_has "second factor required for admins, coordinators and analysts"
+p f-sf-bad 64 --db f.db user second-factor always
+p f-audit 0 --db f.db audit list --limit 4 --format csv
+out_has ",user.second_factor.reset,users,coordinator,second factor and recovery codes removed; sessions ended"
+out_has ",registry.login_setting,auth_settings,second_factor,second_factor: optional -> required"
+p f-init 0 --db g.db init
+p f-sf-init 0 --db g.db user second-factor
+out_has "second factor required for admins, coordinators and analysts"

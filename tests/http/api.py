@@ -463,10 +463,16 @@ def t_import_oracle(res, port, protect, db):
         res.eq(c.get("/api/v1/sites/VM-009").status, 404, "%s may not see VM-009" % user)
         h = c.request("POST", "/api/v1/imports/sites", SITES_HEADER + hidden_row, ctype="text/csv")
         m = c.request("POST", "/api/v1/imports/sites", SITES_HEADER + missing_row, ctype="text/csv")
-        res.eq((h.status, (h.json or {}).get("field")), (403, "owner"), "%s: a hidden id, foreign owner: %r" % (user, h.body[:160]))
-        res.eq((h.status, h.body), (m.status, m.body), "%s: a hidden id reads as a missing one" % user)
         g = c.request("POST", "/api/v1/imports/sites", SITES_HEADER + hidden_row, ctype="application/geo+json")
-        res.eq(g.status, 400, "%s: a CSV sent as GeoJSON is bad GeoJSON" % user)
+        if user == "operator":
+            res.eq((h.status, (h.json or {}).get("field")), (403, "owner"), "%s: a hidden id, foreign owner: %r" % (user, h.body[:160]))
+            res.eq(g.status, 400, "%s: a CSV sent as GeoJSON is bad GeoJSON" % user)
+        else:
+            # Issue 10: viewers may never import: refused before the body, whatever it holds.
+            res.eq((h.status, (h.json or {}).get("field")), (403, None), "%s: no right to import: %r" % (user, h.body[:160]))
+            res.check("may not import sites" in h.body, "%s: refused for the role: %r" % (user, h.body[:160]))
+            res.eq((g.status, g.body), (h.status, h.body), "%s: the same answer for a bad body" % user)
+        res.eq((h.status, h.body), (m.status, m.body), "%s: a hidden id reads as a missing one" % user)
     # An operator creating its own site under a hidden id: the id is taken (necessarily
     # revealed), the attempt audited; nothing written.
     op = login(res, port, "operator")

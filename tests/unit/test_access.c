@@ -659,6 +659,57 @@ static void test_see_user_and_red_maker(void)
 	CHECK(!pt_access_appointed_admin(PT_ROLE_COORDINATOR, 1));
 }
 
+/* The second factor at log-in (issue 10): which roles must have one, written out by hand. */
+static void test_second_factor_roles(void)
+{
+	CHECK_INT(pt_access_second_factor_required(PT_ROLE_ADMIN), 1);
+	CHECK_INT(pt_access_second_factor_required(PT_ROLE_COORDINATOR), 1);
+	CHECK_INT(pt_access_second_factor_required(PT_ROLE_ANALYST), 1);
+	CHECK_INT(pt_access_second_factor_required(PT_ROLE_OPERATOR), 0);
+	CHECK_INT(pt_access_second_factor_required(PT_ROLE_VIEWER), 0);
+	CHECK_INT(pt_access_second_factor_required(PT_ROLE_PIO), 0);
+	CHECK_INT(pt_access_second_factor_required(PT_ROLE_FACILITATOR), 0);
+	CHECK_INT(pt_access_second_factor_required(PT_ROLE_PLAYER), 0);
+	CHECK_INT(pt_access_second_factor_required(PT_ROLE_EVALUATOR), 0);
+	CHECK_INT(pt_access_second_factor_required((enum pt_role)99), 1);
+}
+
+/* The right to import at all (issue 10): when it is refused, no row of any file passes. */
+static void test_import_right(void)
+{
+	static const long long owners[] = {0, OWNER_ORG, PARTNER_ORG, GOV_ORG, NGO_ORG};
+	struct pt_principal sys;
+	int role, rel, t;
+	size_t o;
+	for (role = 0; role < PT_ROLE_COUNT; role++)
+		for (rel = 0; rel < REL_COUNT; rel++) {
+			struct pt_principal who = caller((enum pt_role)role, (enum relation)rel);
+			enum pt_access sites = pt_access_import_right(&who, PT_IMPORT_SITES);
+			enum pt_access assess = pt_access_import_right(&who, PT_IMPORT_ASSESSMENTS);
+			int writer = role == PT_ROLE_OPERATOR || role == PT_ROLE_ANALYST ||
+				     role == PT_ROLE_ADMIN;
+			int gov_coord = role == PT_ROLE_COORDINATOR && who.org_type == PT_ORG_GOVERNMENT;
+			CHECK_INT(sites, writer || gov_coord ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN);
+			CHECK_INT(assess, writer ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN);
+			for (t = 0; t < PT_TLP_COUNT; t++) {
+				long long readers[2];
+				struct pt_access_record rec = record((enum relation)rel, (enum pt_tlp)t, readers);
+				if (sites != PT_ACCESS_OK)
+					for (o = 0; o < sizeof owners / sizeof owners[0]; o++) {
+						CHECK(pt_access_import(&who, owners[o], NULL) != PT_ACCESS_OK);
+						CHECK(pt_access_import(&who, owners[o], &rec) != PT_ACCESS_OK);
+					}
+				if (assess != PT_ACCESS_OK)
+					CHECK(pt_access_write(&who, &rec) != PT_ACCESS_OK);
+			}
+		}
+	pt_principal_system(&sys);
+	CHECK_INT(pt_access_import_right(&sys, PT_IMPORT_SITES), PT_ACCESS_OK);
+	CHECK_INT(pt_access_import_right(&sys, PT_IMPORT_ASSESSMENTS), PT_ACCESS_OK);
+	CHECK_INT(pt_access_import_right(NULL, PT_IMPORT_SITES), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_import_right(NULL, PT_IMPORT_ASSESSMENTS), PT_ACCESS_FORBIDDEN);
+}
+
 /* Compute budgets (issue 10): the roles that analyse get the most, the system no bound. */
 static void test_compute_budget(void)
 {
@@ -699,6 +750,8 @@ int main(void)
 	RUN(test_plan_decisions);
 	RUN(test_read_audited);
 	RUN(test_see_user_and_red_maker);
+	RUN(test_second_factor_roles);
+	RUN(test_import_right); /* issue 10 */
 	RUN(test_compute_budget);
 	return TEST_SUMMARY("test_access");
 }

@@ -6,6 +6,8 @@
 
 #include "app/pt_app.h"
 #include "app/pt_app_audit.h"
+#include "app/pt_app_registry.h"
+#include "app/pt_app_sites.h"
 #include "formats/pt_audit_io.h"
 #include "formats/pt_diag.h"
 #include "pt_test.h"
@@ -345,6 +347,102 @@ static void test_verify_and_rekey(void)
 	pt_db_close(db);
 }
 
+/* The newest entry of the log (system view) into *e; 0 when the log is empty. */
+static int newest(struct pt_db *db, struct pt_audit_entry *e)
+{
+	struct pt_audit_entry *items = NULL;
+	struct pt_diag d;
+	size_t n = 0;
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_audit_list(db, 0, 1, 0, &items, &n, NULL, &d), PT_OK);
+	if (n == 1)
+		*e = items[0];
+	free(items);
+	return n == 1;
+}
+
+/*
+ * A write the access rules refuse leaves an entry "refused": who, the
+ * record, what was tried and why, never the refused data. A write at a
+ * record the caller may not see is answered "not found" and not audited.
+ */
+static void test_refused_writes(void)
+{
+	struct pt_db *db = open_world();
+	struct pt_caller viewer, op, sys;
+	struct pt_audit_report rep;
+	struct pt_audit_entry e;
+	struct pt_site_patch patch;
+	struct pt_site_write_result wr;
+	struct pt_sites_import in;
+	struct pt_sites_import_result ir;
+	struct pt_site now;
+	struct pt_diag d;
+	static const char csv[] = "id,name,kind,sector,owner,lat,lon,region,capacity,"
+				  "peak_occupancy,population_served,economic_value_eur,tlp\n"
+				  "S-NEW,The hidden depot,soft_target,stadium_arena,Ministry,"
+				  "47.1,-12.1,North,100,50,0,1000000,GREEN\n";
+	if (!db)
+		return;
+	memset(&d, 0, sizeof d);
+	viewer = as(db, "nviewer");
+	op = as(db, "nop");
+	pt_caller_system(&sys);
+	/* A viewer's change of a site it reads. */
+	memset(&patch, 0, sizeof patch);
+	patch.fields = PT_SITE_F_NAME;
+	pt_strlcpy(patch.v.name, "Renamed by the viewer", sizeof patch.v.name);
+	CHECK_INT(pt_app_site_patch(&viewer, db, "S-GREEN", &patch, &wr, &d), PT_EFORBIDDEN);
+	CHECK_STR(d.msg, "your role or organisation may not change site S-GREEN"); /* d as it was */
+	CHECK(newest(db, &e));
+	CHECK_STR(e.action, "refused");
+	CHECK_STR(e.user_name, "nviewer");
+	CHECK_STR(e.record_table, "sites");
+	CHECK_STR(e.record_id, "S-GREEN");
+	CHECK_STR(e.detail, "site.update: your role or organisation may not change site S-GREEN");
+	CHECK_INT(pt_db_site_get(db, "S-GREEN", &now, &d), PT_OK);
+	CHECK_STR(now.name, "S-GREEN");
+	/* An operator's import of a site another organisation owns: the row's id, not its data. */
+	memset(&in, 0, sizeof in);
+	in.data = csv;
+	in.len = sizeof csv - 1;
+	in.format = PT_SITES_FORMAT_CSV;
+	CHECK_INT(pt_app_sites_import(&op, db, &in, &ir, &d), PT_EFORBIDDEN);
+	CHECK(newest(db, &e));
+	CHECK_STR(e.action, "refused");
+	CHECK_STR(e.user_name, "nop");
+	CHECK_STR(e.record_id, "S-NEW");
+	CHECK_STR(e.detail, "sites.import: line 2: owner: you may only import sites your "
+			    "organisation owns; not Ministry");
+	CHECK(strstr(e.detail, "hidden depot") == NULL);
+	CHECK_INT(pt_db_site_get(db, "S-NEW", &now, &d), PT_ENOTFOUND);
+	/* A threat level set by someone who is not a government coordinator. */
+	CHECK_INT(pt_app_threat_level_set(&viewer, db, NULL, PT_LEVEL_CRITICAL, &d), PT_EFORBIDDEN);
+	CHECK(newest(db, &e));
+	CHECK_STR(e.action, "refused");
+	CHECK_STR(e.record_table, "threat_levels");
+	CHECK_STR(e.record_id, "national");
+	CHECK_STR(e.detail, "threat_level.set: only coordinators of a government organisation "
+			    "set the threat level");
+	/* A site the viewer may not see: "not found", as for a site that does not exist. */
+	CHECK_INT(pt_app_site_patch(&viewer, db, "S-RED", &patch, &wr, &d), PT_ENOTFOUND);
+	CHECK(newest(db, &e));
+	CHECK_STR(e.record_table, "threat_levels");
+	/* A refusal inside the caller's own transaction is not written (it would roll back). */
+	CHECK_INT(pt_db_begin(db, &d), PT_OK);
+	CHECK_INT(pt_app_refused(&viewer, db, "test.write", "", "", PT_EFORBIDDEN, &d), PT_EFORBIDDEN);
+	CHECK_INT(pt_db_end(db, PT_OK, &d), PT_OK);
+	CHECK(newest(db, &e));
+	CHECK_STR(e.record_table, "threat_levels");
+	/* Other errors are not refusals. */
+	CHECK_INT(pt_app_refused(&viewer, db, "test.write", "", "", PT_EINVAL, &d), PT_EINVAL);
+	CHECK(newest(db, &e));
+	CHECK_STR(e.record_table, "threat_levels");
+	CHECK_INT(pt_app_audit_verify(&sys, db, &rep, &d), PT_OK);
+	CHECK_INT(rep.intact, 1);
+	pt_db_close(db);
+}
+
 /* Group commit (issue 10): a sink keeps the reads' entries; one write puts them all in the
  * chain in their order, one after the other, and the log still verifies. */
 struct kept {
@@ -438,6 +536,7 @@ int main(void)
 	RUN(test_entry_json);
 	RUN(test_read_log_keeps_every_id);
 	RUN(test_verify_and_rekey);
+	RUN(test_refused_writes);
 	RUN(test_group_commit);
 	return TEST_SUMMARY("test_app_audit");
 }

@@ -131,10 +131,17 @@ static void test_import_hidden_is_missing(void)
 		CHECK_INT(eh, PT_EFORBIDDEN);
 		CHECK_INT(em, eh);
 		CHECK_INT(hidden.line, missing.line);
-		CHECK_STR(hidden.field, "owner");
 		CHECK_STR(hidden.field, missing.field);
 		CHECK_STR(hidden.msg, missing.msg);
-		CHECK_STR(hidden.msg, "you may only import sites your organisation owns; not Org B");
+		if (callers[i] == &viewer) {
+			/* Issue 10: a viewer may not import at all, whatever the file: no row is read. */
+			CHECK_STR(hidden.field, "");
+			CHECK_INT(hidden.line, 0);
+			CHECK_STR(hidden.msg, "your role (viewer) may not import sites");
+		} else {
+			CHECK_STR(hidden.field, "owner");
+			CHECK_STR(hidden.msg, "you may only import sites your organisation owns; not Org B");
+		}
 	}
 	/* naming its own organisation over the hidden id: taken, audited, nothing written */
 	memset(&hidden, 0, sizeof hidden);
@@ -378,6 +385,39 @@ static void test_import_race(void)
 	pt_app_db_close(w.db);
 }
 
+/* Issue 10: the right to import, asked before the file is read, one answer for any file. */
+static void test_import_right(void)
+{
+	struct world w;
+	struct pt_caller op, viewer, sys;
+	struct pt_assessments_import ain;
+	struct pt_assessments_import_result ares;
+	struct pt_diag d;
+	if (setup(&w))
+		return;
+	op = fx_caller(w.db, "op-a");
+	viewer = fx_caller(w.db, "view-a");
+	pt_caller_system(&sys);
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_app_import_right(&op, PT_IMPORT_SITES, &d), PT_OK);
+	CHECK_INT(pt_app_import_right(&op, PT_IMPORT_ASSESSMENTS, &d), PT_OK);
+	CHECK_INT(pt_app_import_right(&sys, PT_IMPORT_SITES, &d), PT_OK);
+	CHECK_INT(pt_app_import_right(&viewer, PT_IMPORT_SITES, &d), PT_EFORBIDDEN);
+	CHECK_STR(d.msg, "your role (viewer) may not import sites");
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_app_import_right(&viewer, PT_IMPORT_ASSESSMENTS, &d), PT_EFORBIDDEN);
+	CHECK_STR(d.msg, "your role (viewer) may not import assessments");
+	/* Not even a malformed file is read. */
+	memset(&d, 0, sizeof d);
+	memset(&ain, 0, sizeof ain);
+	ain.data = "\x01 not a CSV \"";
+	ain.len = strlen(ain.data);
+	CHECK_INT(pt_app_assessments_import(&viewer, w.db, &ain, &ares, &d), PT_EFORBIDDEN);
+	CHECK_STR(d.msg, "your role (viewer) may not import assessments");
+	CHECK_INT(d.line, 0);
+	pt_app_db_close(w.db);
+}
+
 int main(void)
 {
 	RUN(test_import_csv_geojson);
@@ -385,5 +425,6 @@ int main(void)
 	RUN(test_import_race);
 	RUN(test_import_assessments);
 	RUN(test_site_get_patch_readers);
+	RUN(test_import_right); /* issue 10 */
 	return TEST_SUMMARY("test_app_sites");
 }

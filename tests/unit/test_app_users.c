@@ -111,10 +111,10 @@ static void test_password_reset_needs_second_admin(void)
 	memset(&ch, 0, sizeof ch);
 
 	/* a user named on no RED record: at once, as before */
-	ch.password = "plain-new-pw";
+	ch.password = "changed-pw-77";
 	CHECK_INT(pt_app_user_update(&aa, w.db, "plain", &ch, &res, &d), PT_OK);
 	CHECK_INT(res.reset_pending, 0);
-	CHECK(fx_logs_in(w.db, "plain", "plain-new-pw", T0));
+	CHECK(fx_logs_in(w.db, "plain", "changed-pw-77", T0));
 
 	/* a RED reader: pending; the old password still logs in, the new one not */
 	ch.password = "taken-over-1";
@@ -222,7 +222,7 @@ static void test_password_reset_one_person(void)
 	ask_reset(&aa, w.db, "taken-over-A");
 	memset(&in, 0, sizeof in);
 	in.name = "sock";
-	in.password = "pw-of-sock";
+	in.password = "api-made-pw-1";
 	in.role = PT_ROLE_ADMIN;
 	in.org_id = w.a;
 	CHECK_INT(pt_app_user_create(&aa, w.db, &in, &u, &d), PT_OK);
@@ -259,7 +259,7 @@ static void test_password_reset_one_person(void)
 	CHECK_INT(pt_app_password_reset_approve(&sock, w.db, "red-reader", &u, &d), PT_OK);
 	CHECK(fx_logs_in(w.db, "red-reader", "taken-over-A", T0 + 3));
 	in.name = "cli-admin";
-	in.password = "pw-of-cli-admin";
+	in.password = "cli-made-pw-1";
 	CHECK_INT(pt_app_user_create(&sys, w.db, &in, &u, &d), PT_OK);
 	CHECK_INT(u.admin_by_system, 1);
 	ask_reset(&aa, w.db, "taken-over-B");
@@ -288,7 +288,7 @@ static void test_password_reset_one_person(void)
 	CHECK_INT(res.reset_pending, 1);
 	CHECK(!fx_logs_in(w.db, "admin-a", "taken-over-C", T0 + 6));
 	/* an admin made over the API is not: its maker may reset it at once */
-	ch.password = "sock-again-1";
+	ch.password = "again-made-pw-2";
 	set_role(&aa, w.db, "sock", PT_ROLE_ADMIN);
 	CHECK_INT(pt_app_user_update(&aa, w.db, "sock", &ch, &res, &d), PT_OK);
 	CHECK_INT(res.reset_pending, 0);

@@ -308,6 +308,182 @@ static void test_transactions(void)
 	pt_db_close(db);
 }
 
+/* ---- audit that cannot be switched off ---------------------------------------- */
+
+/* The national threat level as stored. */
+static enum pt_threat_level national_level(struct pt_db *db)
+{
+	enum pt_threat_level level = PT_LEVEL_LOW;
+	struct pt_threat_level_entry *entries = NULL;
+	struct pt_diag d;
+	size_t n = 0;
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_db_threat_levels(db, &level, &entries, &n, &d), PT_OK);
+	free(entries);
+	return level;
+}
+
+/*
+ * A trigger (installed by whoever can write the file) makes the audit
+ * insert of a write ignored, rewritten or deleted: the write is refused
+ * naming the audit table, nothing changes, and verify names the trigger.
+ */
+static void unkept_case(const char *trigger, const char *how)
+{
+	struct pt_db *db = open_mem(3);
+	struct pt_audit_report rep;
+	struct pt_diag d;
+	if (!db)
+		return;
+	memset(&d, 0, sizeof d);
+	CHECK_INT(national_level(db), PT_LEVEL_SUBSTANTIAL);
+	tamper(db, trigger);
+	CHECK_INT(pt_db_threat_level_set(db, NULL, PT_LEVEL_SEVERE, &d), PT_EIO);
+	CHECK(strstr(d.msg, "the audit table audit_log did not keep entry ") != NULL);
+	CHECK(strstr(d.msg, how) != NULL);
+	if (!strstr(d.msg, how))
+		fprintf(stderr, "  message: %s\n", d.msg);
+	CHECK(strstr(d.msg, "no write is allowed") != NULL);
+	/* nothing else changed: the level, the log */
+	CHECK_INT(national_level(db), PT_LEVEL_SUBSTANTIAL);
+	CHECK_INT(pt_db_in_transaction(db), 0);
+	rep = verify(db);
+	CHECK_INT(rep.intact, 0);
+	CHECK_INT(rep.entries, 3);
+	CHECK_INT(rep.verified, 3);
+	CHECK_INT(rep.head_seq, 3);
+	CHECK(strstr(rep.message, "trigger \"audit_off\" on table audit_log") != NULL);
+	/* A direct append is refused too, and a later one once the trigger is gone goes on. */
+	CHECK_INT(pt_audit_append(db, "test.write", "things", "x", NULL, &d), PT_EIO);
+	tamper(db, "DROP TRIGGER audit_off");
+	CHECK_INT(pt_db_threat_level_set(db, NULL, PT_LEVEL_SEVERE, &d), PT_OK);
+	CHECK_INT(national_level(db), PT_LEVEL_SEVERE);
+	rep = verify(db);
+	CHECK_INT(rep.intact, 1);
+	CHECK_INT(rep.entries, 4);
+	CHECK_INT(rep.head_seq, 4);
+	pt_db_close(db);
+}
+
+static void test_unkept_entry_refused(void)
+{
+	unkept_case("CREATE TRIGGER audit_off BEFORE INSERT ON audit_log "
+		    "BEGIN SELECT RAISE(IGNORE); END",
+		    "entry 4 as written (its insert wrote no row)");
+	unkept_case("CREATE TRIGGER audit_off AFTER INSERT ON audit_log BEGIN "
+		    "UPDATE audit_log SET detail = 'nothing happened' WHERE seq = NEW.seq; END",
+		    "entry 4 as written (it was changed after its insert)");
+	unkept_case("CREATE TRIGGER audit_off AFTER INSERT ON audit_log BEGIN "
+		    "DELETE FROM audit_log WHERE seq = NEW.seq; END",
+		    "entry 4 as written (it is gone after its insert)");
+	/* A row put in its place (same seq, the tamperer's fields) is not the entry written. */
+	unkept_case("CREATE TRIGGER audit_off BEFORE INSERT ON audit_log BEGIN "
+		    "INSERT INTO audit_log SELECT NEW.seq, NEW.time, NEW.user_id, NEW.user_name, "
+		    "NEW.org_id, 'nothing', '', '', '', NEW.mac; SELECT RAISE(IGNORE); END",
+		    "its insert wrote no row");
+	/* The entry before it (the last one, the head) deleted as the new one goes in. */
+	unkept_case("CREATE TRIGGER audit_off AFTER INSERT ON audit_log BEGIN "
+		    "DELETE FROM audit_log WHERE seq = NEW.seq - 1; END",
+		    "entry 3 as written (it is gone at commit)");
+}
+
+/* Audit entries deleted later in the transaction (a trigger on another table). */
+static enum pt_err append_then_write(struct pt_db *db, void *ctx)
+{
+	struct pt_diag *d = ctx;
+	enum pt_err err = pt_audit_append(db, "test.write", "things", "y", NULL, d);
+	if (err == PT_OK)
+		err = pt_db_setting_set(db, "quant.samples", "500", d);
+	return err;
+}
+
+static void test_unkept_later_in_transaction(void)
+{
+	struct pt_db *db = open_mem(3);
+	struct pt_audit_report rep;
+	struct pt_diag d;
+	if (!db)
+		return;
+	memset(&d, 0, sizeof d);
+	tamper(db, "CREATE TRIGGER audit_off AFTER INSERT ON settings BEGIN "
+		   "DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log); END");
+	CHECK_INT(pt_db_transaction(db, append_then_write, &d, &d), PT_EIO);
+	CHECK(strstr(d.msg, "audit_log") != NULL);
+	rep = verify(db);
+	CHECK_INT(rep.intact, 0);
+	CHECK_INT(rep.entries, 3);
+	CHECK(strstr(rep.message, "trigger \"audit_off\" on table settings") != NULL);
+	pt_db_close(db);
+}
+
+/* A savepoint rolled back inside a transaction undoes its entries; the rest commits and chains. */
+static enum pt_err inner_fails(struct pt_db *db, void *ctx)
+{
+	struct pt_diag *d = ctx;
+	enum pt_err err = pt_audit_append(db, "inner.doomed", "", "", NULL, d);
+	return err == PT_OK ? PT_EINVAL : err;
+}
+
+static enum pt_err outer_survives(struct pt_db *db, void *ctx)
+{
+	struct pt_diag *d = ctx;
+	enum pt_err err = pt_audit_append(db, "outer.one", "", "", NULL, d);
+	if (err == PT_OK && pt_db_transaction(db, inner_fails, d, d) != PT_EINVAL)
+		err = PT_EINTERNAL;
+	if (err == PT_OK)
+		err = pt_audit_append(db, "outer.two", "", "", NULL, d);
+	return err;
+}
+
+static void test_savepoint_rolled_back(void)
+{
+	struct pt_db *db = open_mem(2);
+	struct pt_audit_report rep;
+	struct pt_audit_entry *e = NULL;
+	struct pt_diag d;
+	size_t n = 0;
+	if (!db)
+		return;
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_db_transaction(db, outer_survives, &d, &d), PT_OK);
+	rep = verify(db);
+	CHECK_INT(rep.intact, 1);
+	CHECK_INT(rep.entries, 4);
+	CHECK_INT(rep.head_seq, 4);
+	CHECK_INT(pt_audit_list(db, 0, 2, 0, &e, &n, NULL, &d), PT_OK);
+	CHECK_INT(n, 2);
+	if (n == 2) {
+		CHECK_STR(e[0].action, "outer.two");
+		CHECK_STR(e[1].action, "outer.one");
+	}
+	free(e);
+	/* Only the inner savepoint's entry, first in its transaction: nothing commits. */
+	CHECK_INT(pt_db_transaction(db, inner_fails, &d, &d), PT_EINVAL);
+	CHECK_INT(pt_db_threat_level_set(db, NULL, PT_LEVEL_LOW, &d), PT_OK);
+	rep = verify(db);
+	CHECK_INT(rep.intact, 1);
+	CHECK_INT(rep.entries, 5);
+	pt_db_close(db);
+}
+
+/* The last row deleted behind protect's back: verify names the counts, writes stop. */
+static void test_last_row_deleted(void)
+{
+	struct pt_db *db = open_mem(4);
+	struct pt_audit_report rep;
+	struct pt_diag d;
+	if (!db)
+		return;
+	memset(&d, 0, sizeof d);
+	tamper(db, "DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log)");
+	rep = verify(db);
+	CHECK_INT(rep.intact, 0);
+	CHECK(strstr(rep.message, "the key file records 4 entries, the table holds 3") != NULL);
+	CHECK_INT(pt_db_threat_level_set(db, NULL, PT_LEVEL_SEVERE, &d), PT_EIO);
+	CHECK_INT(national_level(db), PT_LEVEL_SUBSTANTIAL);
+	pt_db_close(db);
+}
+
 /* Collects the records pt_audit_list_covered reports as "ITEM table/id;". */
 static void collect(void *ctx, size_t item, const char *table, const char *id)
 {
@@ -537,6 +713,79 @@ out:
 }
 
 /*
+ * verify on a read-only open (no migration: the schema version stays as
+ * found) and the key file's permissions: open to others, writes and serve
+ * refuse it, verify warns.
+ */
+static void test_read_only_and_key_mode(void)
+{
+	struct pt_db *db = NULL;
+	struct pt_audit_report rep;
+	struct pt_diag d;
+	char path[128], key[160];
+	sqlite3 *raw = NULL;
+	int current = 0, latest = 0;
+
+	memset(&d, 0, sizeof d);
+	tmp_path(path, sizeof path, "ro.db");
+	CHECK_INT(pt_audit_key_path(path, key, sizeof key), PT_OK);
+	CHECK_INT(pt_db_open(path, 1, &db, &d), PT_OK);
+	if (!db)
+		return;
+	CHECK_INT(pt_db_threat_level_set(db, NULL, PT_LEVEL_SEVERE, &d), PT_OK);
+	CHECK_INT(pt_db_threat_level_set(db, NULL, PT_LEVEL_LOW, &d), PT_OK);
+	pt_db_close(db);
+	db = NULL;
+	/* An older schema version, as a copy made before an upgrade would have. */
+	CHECK_INT(sqlite3_open(path, &raw), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(raw, "PRAGMA user_version = 8", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	CHECK_INT(pt_db_open_readonly(path, &db, &d), PT_OK);
+	if (!db)
+		goto out;
+	rep = verify(db);
+	CHECK_INT(rep.intact, 1);
+	CHECK_INT(rep.entries, 2);
+	CHECK_INT(rep.key_mode, 0600);
+	CHECK_INT(rep.key_exposed, 0);
+	CHECK_INT(pt_db_schema_version(db, &current, &latest, &d), PT_OK);
+	CHECK_INT(current, 8); /* not migrated */
+	CHECK(pt_db_threat_level_set(db, NULL, PT_LEVEL_CRITICAL, &d) != PT_OK);
+	pt_db_close(db);
+	db = NULL;
+	CHECK_INT(pt_db_open_readonly("/nonexistent/ro.db", &db, &d), PT_ENOTFOUND);
+	CHECK_INT(sqlite3_open(path, &raw), SQLITE_OK);
+	{
+		char sql[64];
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", latest);
+		CHECK_INT(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
+	}
+	sqlite3_close(raw);
+	/* A key file others may read: verify warns, writes and serve refuse it. */
+	CHECK_INT(pt_db_open(path, 0, &db, &d), PT_OK);
+	if (!db)
+		goto out;
+	CHECK_INT(chmod(key, 0640), 0);
+	rep = verify(db);
+	CHECK_INT(rep.intact, 1);
+	CHECK_INT(rep.key_exposed, 1);
+	CHECK_INT(rep.key_mode, 0640);
+	CHECK_INT(pt_db_threat_level_set(db, NULL, PT_LEVEL_CRITICAL, &d), PT_EIO);
+	CHECK(strstr(d.msg, "can be read or written by users other than its owner (mode 0640), "
+			    "so no write is allowed") != NULL);
+	CHECK(strstr(d.msg, "chmod 600") != NULL);
+	CHECK_INT(national_level(db), PT_LEVEL_LOW);
+	CHECK_INT(pt_audit_key_check(db, "the server does not start", &d), PT_EIO);
+	CHECK(strstr(d.msg, "so the server does not start") != NULL);
+	CHECK_INT(chmod(key, 0600), 0);
+	CHECK_INT(pt_audit_key_check(db, "the server does not start", &d), PT_OK);
+	CHECK_INT(pt_db_threat_level_set(db, NULL, PT_LEVEL_CRITICAL, &d), PT_OK);
+out:
+	pt_db_close(db);
+	remove_files(path);
+}
+
+/*
  * Migration 007 on a database written before it: the records of existing
  * entries are recovered (a site, a register entry's site, the ids of a
  * read entry's detail; a cut list leaves an unknown record ""), and the
@@ -615,9 +864,14 @@ int main(void)
 	RUN(test_delete_detected);
 	RUN(test_deleted_tail_detected);
 	RUN(test_transactions);
+	RUN(test_unkept_entry_refused);
+	RUN(test_unkept_later_in_transaction);
+	RUN(test_savepoint_rolled_back);
+	RUN(test_last_row_deleted);
 	RUN(test_covered_records);
 	RUN(test_wrong_or_missing_key_in_memory);
 	RUN(test_key_file);
+	RUN(test_read_only_and_key_mode);
 	RUN(test_migration_backfill);
 	if (rmdir(tmpdir) != 0)
 		fprintf(stderr, "test_audit: %s left behind\n", tmpdir);

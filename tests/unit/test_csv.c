@@ -1,5 +1,5 @@
-/* test_csv.c - unit tests of src/formats/pt_csv.c: the RFC 4180 reader
- * (quotes, line counting, BOM, UTF-8, limits), header matching, numbers, helpers. */
+/* test_csv.c - unit tests of src/formats/pt_csv.c: the RFC 4180 reader (quotes, lines,
+ * BOM, UTF-8, limits), the writer and its formula guard, header matching, numbers, helpers. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -385,6 +385,140 @@ static void test_write_field(void)
 	free(mem);
 }
 
+/* Write each of cases as one field of one record, return the text (free it). */
+static char *write_record(const char *const *cases, size_t n)
+{
+	char *mem = NULL;
+	size_t len = 0, i;
+	FILE *f = open_memstream(&mem, &len);
+	if (!f)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (i)
+			fputc(',', f);
+		pt_csv_write_field(f, cases[i]);
+	}
+	fputc('\n', f);
+	fclose(f);
+	return mem;
+}
+
+/* OWASP "CSV Injection": text that a spreadsheet would take for a formula is guarded. */
+static void test_write_guards_formulas(void)
+{
+	static const char *const cases[] = {
+		"=HYPERLINK(\"http://x\",\"y\")", "-5 Hall", "@risk", "+44 line", "\tTab", "\rCR",
+		"-5", "-3.5", "-", "'=x", "''@y", "'plain", "'", "O'Neill", "Hall -5", "a=b", ""};
+	char *mem = write_record(cases, sizeof cases / sizeof cases[0]);
+	if (!mem) {
+		CHECK(0);
+		return;
+	}
+	CHECK_STR(mem, "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",\"'-5 Hall\",\"'@risk\","
+		       "\"'+44 line\",\"'\tTab\",\"'\rCR\",\"'-5\",\"'-3.5\",\"'-\",\"''=x\","
+		       "\"'''@y\",'plain,',O'Neill,Hall -5,a=b,\n");
+	free(mem);
+}
+
+/* The reader drops the guard: an apostrophe, then (after more apostrophes) = + - @ TAB CR. */
+static void test_read_drops_guard(void)
+{
+	CHECK_INT(dump("'=1,'-2,'+3,'@4,\"'\t5\",\"'\r6\"\n"), PT_OK);
+	CHECK_STR(out_buf, "1:=1|-2|+3|@4|\t5|\r6;");
+	/* only the first apostrophe goes, quoted or not */
+	CHECK_INT(dump("''=1,\"''-2\",'''@3\n"), PT_OK);
+	CHECK_STR(out_buf, "1:'=1|'-2|''@3;");
+	/* anything else keeps its apostrophes */
+	CHECK_INT(dump("'x,',','a=b,'',x'=,' =1\n"), PT_OK);
+	CHECK_STR(out_buf, "1:'x|'|'|'a=b|''|x'=|' =1;");
+	/* unguarded text and numbers are read as they are */
+	CHECK_INT(dump("=1,-3.5,@x\n"), PT_OK);
+	CHECK_STR(out_buf, "1:=1|-3.5|@x;");
+	/* the header row too (the same reader) */
+	CHECK_INT(dump("'-id\n"), PT_OK);
+	CHECK_STR(out_buf, "1:-id;");
+}
+
+/* Whatever the text, written and read back it is the same: the writer guards exactly what
+ * the reader unguards. */
+static void test_guard_round_trip(void)
+{
+	static const char *const cases[] = {
+		"=", "+", "-", "@", "\t", "\r", "'", "''", "'=", "''=", "'''-x", "'x", "x'",
+		"=HYPERLINK(\"http://x\",\"y\")", "-5 Hall", "@risk", "+44 line", "-5", "-3.5",
+		" =1", "a\nb", "-\n=", "\xEF\xBB\xBF=", "=\xC3\xA9", "plain", "x"};
+	size_t n = sizeof cases / sizeof cases[0], i;
+	char *mem = write_record(cases, n);
+	struct pt_csv *c = NULL;
+	struct pt_diag d;
+	char **f;
+	size_t m;
+	long line;
+	int eof;
+	memset(&d, 0, sizeof d);
+	if (!mem || pt_csv_open(mem, strlen(mem), &c) != PT_OK) {
+		CHECK(0);
+		free(mem);
+		return;
+	}
+	CHECK_INT(pt_csv_next(c, &f, &m, &line, &eof, &d), PT_OK);
+	CHECK_INT(m, n);
+	for (i = 0; i < n && i < m; i++)
+		CHECK_STR(f[i], cases[i]);
+	pt_csv_free(c);
+	free(mem);
+}
+
+/* The guard does not count towards the 4096-byte limit: the longest text round trips. */
+static void test_guard_and_field_limit(void)
+{
+	char *text = malloc(PT_CSV_FIELD_MAX + 1), *buf = malloc(PT_CSV_FIELD_MAX + 16), *mem;
+	const char *one[1];
+	size_t len;
+	if (!text || !buf) {
+		CHECK(0);
+		free(text);
+		free(buf);
+		return;
+	}
+	/* 4096 bytes starting with '=': written as 4097 (+ quotes), read back whole */
+	memset(text, 'x', PT_CSV_FIELD_MAX);
+	text[0] = '=';
+	text[PT_CSV_FIELD_MAX] = '\0';
+	one[0] = text;
+	mem = write_record(one, 1);
+	CHECK(mem && strlen(mem) == PT_CSV_FIELD_MAX + 4);
+	CHECK_INT(dump(mem), PT_OK);
+	CHECK_INT((long long)strlen(out_buf), 2 + PT_CSV_FIELD_MAX + 1);
+	CHECK(strncmp(out_buf, "1:=xx", 5) == 0);
+	free(mem);
+	/* 4095 apostrophes then '=': the guard is known only at the last byte */
+	memset(text, '\'', PT_CSV_FIELD_MAX - 1);
+	text[PT_CSV_FIELD_MAX - 1] = '=';
+	mem = write_record(one, 1);
+	CHECK_INT(dump(mem), PT_OK);
+	CHECK_INT((long long)strlen(out_buf), 2 + PT_CSV_FIELD_MAX + 1);
+	free(mem);
+	/* a guarded cell of 4098 bytes (a value of 4097) is still too long */
+	buf[0] = '\'';
+	memset(buf + 1, '-', PT_CSV_FIELD_MAX + 1);
+	len = PT_CSV_FIELD_MAX + 2;
+	buf[len++] = '\n';
+	CHECK_INT(dump_n(buf, len), PT_ELIMIT);
+	CHECK_STR(out_buf, "ERR line 1: field longer than 4096 bytes (field 1)");
+	/* 4097 bytes that are not a guarded cell are too long as before */
+	memset(buf + 1, 'x', PT_CSV_FIELD_MAX);
+	len = PT_CSV_FIELD_MAX + 1;
+	buf[len++] = '\n';
+	CHECK_INT(dump_n(buf, len), PT_ELIMIT);
+	/* 4097 apostrophes: too long whatever follows */
+	memset(buf, '\'', PT_CSV_FIELD_MAX + 1);
+	memcpy(buf + PT_CSV_FIELD_MAX + 1, "=\n", 2);
+	CHECK_INT(dump_n(buf, PT_CSV_FIELD_MAX + 3), PT_ELIMIT);
+	free(text);
+	free(buf);
+}
+
 static void test_parse_numbers(void)
 {
 	static const char *const good[] = {"0", "-1.5", "+2", ".5", "5.", "1e3", "1E-3", "007"};
@@ -616,6 +750,10 @@ int main(void)
 	RUN(test_names_in_errors);
 	RUN(test_match_header);
 	RUN(test_write_field);
+	RUN(test_write_guards_formulas);
+	RUN(test_read_drops_guard);
+	RUN(test_guard_round_trip);
+	RUN(test_guard_and_field_limit);
 	RUN(test_parse_numbers);
 	RUN(test_field_helpers);
 	RUN(test_format_double);

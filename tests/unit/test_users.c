@@ -608,6 +608,101 @@ out:
 	unlink(side);
 }
 
+/* Issue 10: user names unique without regard to case (migration 010 refuses clashes, naming
+ * them), log-in and failure counts folding case, no typed name stored. */
+static void test_names_fold_case(void)
+{
+	static const unsigned char key[PT_AUDIT_KEY_BYTES] = {42, 8};
+	char path[] = "/tmp/pt_test_fold_XXXXXX", side[64];
+	struct pt_db *db = NULL;
+	struct pt_login login;
+	struct pt_user u;
+	struct pt_diag d;
+	long long o, n = -1;
+	long wait = 0;
+	int fd = mkstemp(path), i;
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return;
+	close(fd);
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_db_open(path, 1, &db, &d), PT_OK);
+	if (!db)
+		goto out;
+	CHECK_INT(pt_audit_set_key(db, key, &d), PT_OK);
+	o = org(db, "Org", PT_ORG_OPERATOR);
+	user(db, "Alice", PT_ROLE_VIEWER, o);
+	user(db, "bob", PT_ROLE_VIEWER, o);
+	/* One user, whatever the case typed: lookup, log-in, a second "alice" refused. */
+	CHECK_INT(pt_db_user_get(db, "ALICE", &u, &d), PT_OK);
+	CHECK_STR(u.name, "Alice");
+	CHECK_INT(pt_db_user_add(db, "alice", "pw-of-someone", PT_ROLE_VIEWER, o, NULL, &d), PT_ECONFLICT);
+	CHECK_INT(pt_db_login(db, "aLiCe", "pw-of-Alice", T0, 0, &login, &d), PT_OK);
+	CHECK_STR(login.session.user.name, "Alice");
+	/* Failures of "BOB" and "bob" count together; no name as typed is stored. */
+	for (i = 0; i < PT_LOGIN_FAILS_MAX; i++)
+		CHECK_INT(pt_db_login(db, i % 2 ? "BOB" : "bob", "guess", T0 + i, 0, &login, &d),
+			  PT_ENOTFOUND);
+	CHECK_INT(pt_db_login_wait(db, "Bob", T0 + 10, &wait, &d), PT_OK);
+	CHECK(wait > 0);
+	CHECK_INT(pt_db_login(db, "Unknown.Typed-Secret", "guess", T0, 0, &login, &d), PT_ENOTFOUND);
+	{
+		sqlite3_stmt *st = NULL;
+		CHECK_INT(sqlite3_prepare_v2(pt_db_sqlite(db),
+					     "SELECT count(*), sum(name LIKE '%bob%' OR name LIKE "
+					     "'%unknown%' OR name LIKE '%secret%') FROM login_failures",
+					     -1, &st, NULL),
+			  SQLITE_OK);
+		if (st && sqlite3_step(st) == SQLITE_ROW) {
+			n = sqlite3_column_int64(st, 0);
+			CHECK_INT(sqlite3_column_int64(st, 1), 0);
+		}
+		sqlite3_finalize(st);
+	}
+	CHECK_INT(n, 2); /* bob's and the unknown name's, each under a hash */
+	/* Before migration 010, two users differing only in case: the migration names them. */
+	CHECK_INT(sqlite3_exec(pt_db_sqlite(db),
+			       "DROP INDEX users_name_nocase; PRAGMA user_version = 9; "
+			       "INSERT INTO users (name, password_hash, role, org_id, created) "
+			       "SELECT 'alice', password_hash, role, org_id, created FROM users WHERE name = 'Alice'; "
+			       "INSERT INTO users (name, password_hash, role, org_id, created) "
+			       "SELECT 'BOB', password_hash, role, org_id, created FROM users WHERE name = 'bob'",
+			       NULL, NULL, NULL),
+		  SQLITE_OK);
+	pt_db_close(db);
+	db = NULL;
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_db_open(path, 0, &db, &d), PT_ECONFLICT);
+	CHECK(strstr(d.msg, "migration 010") != NULL);
+	CHECK(strstr(d.msg, "differ only in case: Alice, alice; BOB, bob;") != NULL);
+	if (db)
+		pt_db_close(db);
+	db = NULL;
+	/* Nothing merged: both still there; renamed, the registry opens. */
+	{
+		sqlite3 *raw = NULL;
+		CHECK_INT(sqlite3_open(path, &raw), SQLITE_OK);
+		CHECK_INT(sqlite3_exec(raw, "UPDATE users SET name = 'alice2' WHERE name = 'alice'; "
+				       "DELETE FROM users WHERE name = 'BOB'", NULL, NULL, NULL),
+			  SQLITE_OK);
+		sqlite3_close(raw);
+	}
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_db_open(path, 0, &db, &d), PT_OK);
+	if (db) {
+		CHECK_INT(pt_db_user_get(db, "ALICE2", &u, &d), PT_OK);
+		pt_db_close(db);
+	}
+out:
+	unlink(path);
+	snprintf(side, sizeof side, "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s.key", path);
+	unlink(side);
+}
+
 int main(void)
 {
 	RUN(test_password_hash_verify);
@@ -618,5 +713,6 @@ int main(void)
 	RUN(test_admin_scopes);
 	RUN(test_readers_and_index);
 	RUN(test_admin_grants);
+	RUN(test_names_fold_case);
 	return TEST_SUMMARY("test_users");
 }

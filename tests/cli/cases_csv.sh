@@ -1,0 +1,155 @@
+# cases_csv.sh - spreadsheet formulas in CSV (issue 10): text cells that begin with
+# = + - @ tab or CR are written guarded ("'=..." in quotes), numbers bare, and the
+# importers drop the guard, so export then import gives the same rows. Sourced by tests/cli/run.
+
+# fx_json WHAT FILE PYTHON: the JSON in FILE satisfies the Python code (j is the document)
+fx_json() {
+	local what=$1 file=$2 code=$3 msg
+	if msg=$(/usr/bin/python3 -c "
+import json, sys
+j = json.load(open(sys.argv[1]))
+$code
+" "$file" 2>&1); then ok; else bad "$what: $(echo "$msg" | tail -3)"; fi
+}
+
+# out_lines: every line of stdin is in the last command's stdout (literal text)
+out_lines() {
+	local want
+	while IFS= read -r want; do out_has "$want"; done
+}
+
+# names a spreadsheet would run, a hand-written guard (F003) and negative coordinates
+cat >fx-sites.csv <<'CSV'
+id,name,kind,sector,owner,lat,lon,region,capacity,peak_occupancy,population_served,economic_value_eur,tlp
+-5,"=HYPERLINK(""http://evil.example/"",""click"")",soft_target,stadium_arena,=Owner Ltd,45.1423,-3.5,Owlmere,32000,30500,0,140000000,GREEN
+F002,-5 Hall,public_space,public_square,@risk Holdings,-45.5,12.3355,+44 line,,8000,0,5000000,CLEAR
+F003,'=already guarded,public_space,public_square,'plain owner,45.5,-0.25,"	Tabbed",,8000,0,5000000,AMBER
+F004,+44 line,public_space,public_square,O'Neill Estates,45.5,12.3355,Brackwater,,8000,0,5000000,CLEAR
+F005,@risk,public_space,public_square,O'Neill Estates,45.5,12.3355,Brackwater,,8000,0,5000000,CLEAR
+F006,''-kept apostrophe,public_space,public_square,O'Neill Estates,45.5,12.3355,Brackwater,,8000,0,5000000,CLEAR
+CSV
+p fx-init 0 --db fx.db init
+p fx-import 0 --db fx.db import sites fx-sites.csv
+out_has "fx-sites.csv: 6 sites imported (6 created, 0 updated)"
+# the export: guarded text cells, bare numbers (-3.5, -45.5, -0.25)
+p fx-export 0 --db fx.db export sites --max-tlp RED
+golden csv-formulas-export.csv
+cp fx-export.out fx-a.csv
+p fx-export-json 0 --db fx.db export sites --format json --max-tlp RED
+cp fx-export-json.out fx-a.json
+fx_json "stored texts" fx-a.json '
+s = {x["id"]: x for x in j}
+assert s["-5"]["name"] == "=HYPERLINK(\"http://evil.example/\",\"click\")", s["-5"]["name"]
+assert s["-5"]["owner"] == "=Owner Ltd" and s["-5"]["lon"] == -3.5
+assert s["F002"]["name"] == "-5 Hall" and s["F002"]["owner"] == "@risk Holdings"
+assert s["F002"]["region"] == "+44 line" and s["F002"]["lat"] == -45.5
+assert s["F003"]["name"] == "=already guarded", s["F003"]["name"]
+assert s["F003"]["owner"] == "'\''plain owner" and s["F003"]["region"] == "\tTabbed"
+assert s["F004"]["name"] == "+44 line" and s["F005"]["name"] == "@risk"
+assert s["F006"]["name"] == "'\''-kept apostrophe", s["F006"]["name"]'
+# the round trip: import the export elsewhere, export again: the same bytes, the same records
+p fx-init-b 0 --db fxb.db init
+p fx-import-b 0 --db fxb.db import sites fx-a.csv
+out_has "fx-a.csv: 6 sites imported (6 created, 0 updated)"
+p fx-export-b 0 --db fxb.db export sites --max-tlp RED
+same_files fx-a.csv fx-export-b.out
+p fx-export-b-json 0 --db fxb.db export sites --format json --max-tlp RED
+same_files fx-a.json fx-export-b-json.out
+
+# assessments of site "-5": imported guarded, ranked guarded
+cat >fx-fema.csv <<'CSV'
+site_id,threat_id,asset_value,threat_rating,vulnerability_rating
+"'-5",arson,8,3,3
+F002,arson,5,5,5
+CSV
+p fx-fema 0 --db fx.db import assessments fx-fema.csv
+out_has "fx-fema.csv: 2 fema assessment rows imported"
+p fx-assess 0 --db fx.db assess --method fema --format csv
+out_lines <<'OUT'
+1,F002,"'-5 Hall",125,medium,arson,
+2,"'-5","'=HYPERLINK(""http://evil.example/"",""click"")",72,medium,arson,
+OUT
+
+# measures and their effects: export, import elsewhere, export again
+cat >fx-measures.csv <<'CSV'
+id,name,family,capex_eur,opex_eur_year,lifetime_years,privacy,movement,discrimination,legal_basis,removes_step_free,kinds,sectors,exclusive_group,description
+-guard,"=SUM(1,2)",awareness_training,5000,200,10,0,0,0,0,0,*,*,-grp,@description +1
+CSV
+printf 'measure_id,threat_id,v_reduction,c_reduction\n-guard,arson,0.1,0\n' >fx-effects.csv
+p fx-measures 0 --db fx.db import measures fx-measures.csv fx-effects.csv
+p fx-measures-export 0 --db fx.db measures export
+out_lines <<'OUT'
+"'-guard","'=SUM(1,2)",awareness_training,5000,200,10,0,0,0,0,0,*,*,"'-grp","'@description +1"
+OUT
+cp fx-measures-export.out fx-ma.csv
+p fx-effects-export 0 --db fx.db measures export --effects
+out_lines <<'OUT'
+"'-guard",arson,0.1,0
+OUT
+cp fx-effects-export.out fx-ea.csv
+p fx-measures-b 0 --db fxb.db import measures fx-ma.csv fx-ea.csv
+p fx-measures-export-b 0 --db fxb.db measures export
+same_files fx-ma.csv fx-measures-export-b.out
+p fx-effects-export-b 0 --db fxb.db measures export --effects
+same_files fx-ea.csv fx-effects-export-b.out
+p fx-measures-list 0 --db fxb.db measures list --format json
+fx_json "measure texts" fx-measures-list.out '
+m = [x for x in j if x["id"] == "-guard"][0]
+assert m["name"] == "=SUM(1,2)" and m["description"] == "@description +1", m'
+p fx-measures-list-csv 0 --db fx.db measures list --format csv
+out_lines <<'OUT'
+"'-guard","'=SUM(1,2)"
+OUT
+
+# measures in place: guarded ids read unguarded; "measures at" writes them guarded again
+cat >fx-site-measures.csv <<'CSV'
+site_id,measure_id
+F002,"'-guard"
+"'-5",-guard
+CSV
+p fx-site-measures 0 --db fx.db import site-measures fx-site-measures.csv
+out_has "fx-site-measures.csv: 2 measures in place imported"
+p fx-measures-at 0 --db fx.db measures at F002 --format csv
+out_lines <<'OUT'
+F002,"'-guard",existing,
+OUT
+
+# organisations, users and the audit log
+p fx-org 0 --db fx.db org add "=Org" --type ngo
+p fx-org-list 0 --db fx.db org list --format csv
+out_lines <<'OUT'
+"'=Org",ngo,
+"'@risk Holdings",operator,
+'plain owner,operator,
+OUT
+printf 'Correct-Horse-Battery-9\n' >fx-pw.txt
+p fx-user 0 --db fx.db user add ops-1 --org "=Org" --role analyst <fx-pw.txt
+p fx-user-list 0 --db fx.db user list --format csv
+out_lines <<'OUT'
+ops-1,analyst,"'=Org",ngo
+OUT
+p fx-audit 0 --db fx.db audit list --format csv
+out_lines <<'OUT'
+,org.create,organisations,
+"'=Org (ngo)"
+OUT
+
+# saved plans: a name and a region that look like formulas
+p fx-plan 0 --db fx.db plan --budget 1000000 --region "+44 line" --save -p1 --format csv
+p fx-plan-list 0 --db fx.db plan list --format csv
+out_lines <<'OUT'
+"'-p1",
+,fast,"'+44 line",1000000.00,
+OUT
+
+# the risk register: a note that would run a command; "no approval needed" (-) is text too
+p fx-demo 0 --db fxd.db demo
+p fx-reg-set 0 --db fxd.db register set VM-029 pbied --treatment reduce --note "=cmd|' /C calc'!A0" --as coordinator
+p fx-reg-list 0 --db fxd.db register list --site VM-029 --format csv
+out_lines <<'OUT'
+,reduce,"'-",Harbourlight Group,,,,"'=cmd|' /C calc'!A0",
+OUT
+p fx-reg-list-json 0 --db fxd.db register list --site VM-029 --format json
+fx_json "register note" fx-reg-list-json.out '
+r = [x for x in j if x["threat_id"] == "pbied"][0]
+assert r["note"] == "=cmd|'"'"' /C calc'"'"'!A0", r["note"]'
