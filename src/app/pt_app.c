@@ -251,6 +251,24 @@ enum pt_err pt_read_log_commit(const struct pt_caller *c, struct pt_db *db, cons
 	size_t i;
 	if (!c->audit_reads || !log->n)
 		goto out;
+	if (!log->failed && c->read_sink && !pt_db_in_transaction(db)) { /* group commit */
+		struct pt_read_entry *e = calloc(1, sizeof *e);
+		if (!e) {
+			err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory noting the records read");
+			goto out;
+		}
+		e->who = c->who;
+		pt_strlcpy(e->name, c->name, sizeof e->name);
+		e->now = c->now;
+		pt_strlcpy(e->action, action, sizeof e->action);
+		e->log = *log;
+		memset(log, 0, sizeof *log); /* e holds its ids now */
+		if (c->read_sink->put(c->read_sink->ctx, e) != 0) {
+			pt_read_entry_free(e);
+			err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory noting the records read");
+		}
+		goto out;
+	}
 	if (log->failed || !(ids = malloc(log->n * sizeof *ids))) {
 		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory noting the records read");
 		goto out;
@@ -262,5 +280,47 @@ enum pt_err pt_read_log_commit(const struct pt_caller *c, struct pt_db *db, cons
 out:
 	free(ids);
 	pt_read_log_clear(log);
+	return err;
+}
+
+/* ---- group commit of read entries (issue 10) ---- */
+
+void pt_read_entry_free(struct pt_read_entry *e)
+{
+	if (!e)
+		return;
+	pt_read_log_clear(&e->log);
+	free(e);
+}
+
+enum pt_err pt_app_reads_write(struct pt_db *db, struct pt_read_entry *const *e, size_t n,
+			       struct pt_diag *d)
+{
+	const char **ids = NULL;
+	size_t most = 0, i, k;
+	enum pt_err err;
+	for (i = 0; i < n; i++)
+		if (e[i]->log.n > most)
+			most = e[i]->log.n;
+	if (most && !(ids = malloc(most * sizeof *ids)))
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory writing the audit entries");
+	if ((err = pt_db_begin(db, d)) != PT_OK)
+		goto out;
+	for (i = 0; i < n && err == PT_OK; i++) {
+		struct pt_caller c;
+		memset(&c, 0, sizeof c);
+		c.who = e[i]->who;
+		pt_strlcpy(c.name, e[i]->name, sizeof c.name);
+		c.now = e[i]->now;
+		for (k = 0; k < e[i]->log.n; k++)
+			ids[k] = e[i]->log.all[k];
+		pt_app_act(&c, db);
+		err = pt_audit_reads(db, e[i]->action, "sites", e[i]->log.n, e[i]->log.ids, ids,
+				     e[i]->log.n, d);
+	}
+	err = pt_db_end(db, err, d); /* one commit; the key file's head moves once */
+	pt_db_set_actor(db, 0, 0, NULL, 0);
+out:
+	free(ids);
 	return err;
 }

@@ -39,6 +39,9 @@ struct pt_caller {
 	int64_t now;             /**< unix seconds; 0: the clock at each write */
 	int audit_reads;         /**< nonzero: reads of AMBER and RED records are audited (the API) */
 	const struct pt_snapshot_source *snapshots; /**< where snapshots come from; NULL: the db */
+	/** Group commit (issue 10): where pt_read_log_commit hands a read's entry instead of
+	 * writing it, outside a transaction; NULL: written at once. */
+	const struct pt_read_sink *read_sink;
 };
 
 /** The command line's caller: the system administrator, reads not audited. */
@@ -212,5 +215,37 @@ void pt_read_log_clear(struct pt_read_log *log);
  */
 enum pt_err pt_read_log_commit(const struct pt_caller *c, struct pt_db *db, const char *action,
 			       struct pt_read_log *log, struct pt_diag *d);
+
+/* ---- group commit of read entries (issue 10): a server writes many reads' entries in one
+ * transaction, one commit and one key-file head update, answering each read after. ---- */
+
+/** One read's audit entry, kept to be written with others by pt_app_reads_write. */
+struct pt_read_entry {
+	struct pt_read_entry *next; /**< for the holder's list */
+	struct pt_principal who;    /**< the reader, as pt_app_act sets it */
+	char name[PT_CALLER_NAME_MAX];
+	int64_t now;
+	char action[64];            /**< the entry's action ("sites.list") */
+	struct pt_read_log log;     /**< the records read (owned) */
+};
+
+/** Where pt_read_log_commit puts an entry instead of writing it (struct pt_caller's read_sink). */
+struct pt_read_sink {
+	/** Take e (the sink frees it from now on); nonzero when it cannot (e left to the caller). */
+	int (*put)(void *ctx, struct pt_read_entry *e);
+	void *ctx;
+};
+
+/** Free e and what it holds; NULL does nothing. */
+void pt_read_entry_free(struct pt_read_entry *e);
+
+/**
+ * Write the entries e[0..n) in this order in one transaction of db: each
+ * as pt_read_log_commit would as its reader (pt_app_act), one commit, one
+ * update of the key file's head. All or none: on an error none is written
+ * and each read must go unanswered. The entries stay the caller's.
+ */
+enum pt_err pt_app_reads_write(struct pt_db *db, struct pt_read_entry *const *e, size_t n,
+			       struct pt_diag *d);
 
 #endif

@@ -56,7 +56,7 @@ static enum pt_err check_with_exact(struct pt_plan_run *run, double time_limit_s
 	struct pt_plan_result exact;
 	enum pt_err err;
 	memset(&exact, 0, sizeof exact);
-	err = pt_plan_solve(run->model, run->result.budget_eur, PT_SOLVER_EXACT, time_limit_s,
+	err = pt_plan_solve(&run->solve_model, run->result.budget_eur, PT_SOLVER_EXACT, time_limit_s,
 			    &exact, d);
 	if (err == PT_OK) {
 		double e = exact.risk_reduction_eur, f = run->result.risk_reduction_eur;
@@ -220,8 +220,12 @@ have_data:
 	if (o->cache)
 		plan_keep(o->cache, run, &key, read_version);
 built:
+	/* This run's stop hook on a copy: a cached model is shared by other runs. */
+	run->solve_model = *run->model;
+	run->solve_model.stop = o->stop;
+	run->solve_model.stop_ctx = o->stop_ctx;
 	time_limit = run->time_limit_s = time_limit_of(o, &run->ranking->cfg);
-	if ((err = pt_plan_solve(run->model, o->budget_eur, o->solver, time_limit, &run->result,
+	if ((err = pt_plan_solve(&run->solve_model, o->budget_eur, o->solver, time_limit, &run->result,
 				 d)) != PT_OK)
 		goto fail;
 	run->result.exact_reduction_eur = NAN;
@@ -332,9 +336,12 @@ enum pt_err pt_app_plan_sensitivity(const struct pt_plan_opts *o, const struct p
 		memset(&result, 0, sizeof result);
 		if ((err = pt_plan_model_build(&vc, &base->measures, in->v, in->c,
 					       base->ranking->cat.threats.n, in->sites,
-					       base->ranking->sites.n, &model, d)) == PT_OK &&
-		    (err = pt_plan_solve(model, o->budget_eur, o->solver, time_limit, &result,
-					 d)) == PT_OK)
+					       base->ranking->sites.n, &model, d)) == PT_OK) {
+			model->stop = o->stop;
+			model->stop_ctx = o->stop_ctx;
+			err = pt_plan_solve(model, o->budget_eur, o->solver, time_limit, &result, d);
+		}
+		if (err == PT_OK)
 			out[(*n)++] = (struct pt_plan_variant){
 				vc.plan_discount_rate, vc.plan_horizon_years, result.cost_eur,
 				result.risk_reduction_eur, result.sites_funded, result.measures_chosen,

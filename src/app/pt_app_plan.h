@@ -51,6 +51,10 @@ struct pt_plan_opts {
 	int region_required;
 	/** Where built models are kept between runs (not owned); NULL: built each time. */
 	struct pt_plan_cache *cache;
+	/** Optional: asked while the exact solver searches (from the calling thread);
+	 * nonzero stops the run with PT_EINTERNAL "cancelled" (a server's client gone). */
+	int (*stop)(void *ctx);
+	void *stop_ctx;
 };
 
 /** A plan run: what it was computed from and its result. Free with pt_plan_run_free. */
@@ -71,6 +75,9 @@ struct pt_plan_run {
 	 * cached model (read-only; released by pt_plan_run_free), else owned. */
 	struct pt_plan_built *built;
 	int cache_hit;               /**< the model came from o->cache */
+	/** A copy of *model with this run's stop hook, which the solver reads
+	 * (model may be shared with other runs through the cache). */
+	struct pt_plan_model solve_model;
 };
 
 /**

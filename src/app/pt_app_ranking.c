@@ -90,6 +90,32 @@ static void quant_params(const struct pt_ranking *r, const struct pt_ranking_opt
 	p->progress_ctx = o->progress_ctx;
 }
 
+static int site_id_cmp(const void *key, const void *item)
+{
+	return strcmp(key, ((const struct pt_site *)item)->id);
+}
+
+/* Within o's budget of draws: samples x the quant pairs of r's sites (ordered by id). */
+static enum pt_err check_draws(const struct pt_ranking *r, const struct pt_ranking_opts *o,
+			       struct pt_diag *d)
+{
+	unsigned long long pairs = 0, draws;
+	size_t i;
+	if (!o->max_draws || !o->samples_set || !o->samples)
+		return PT_OK;
+	for (i = 0; i < r->set.n; i++)
+		if (bsearch(r->set.quant[i].site_id, r->sites.items, r->sites.n,
+			     sizeof *r->sites.items, site_id_cmp))
+			pairs++;
+	draws = pairs * o->samples;
+	if (draws <= o->max_draws)
+		return PT_OK;
+	return pt_diag_set(d, PT_EINVAL, 0, "samples",
+			   "%u samples x %llu site-threat pairs is %llu draws, over the "
+			   "budget of %llu of your role; ask for at most %llu samples",
+			   o->samples, pairs, draws, o->max_draws, o->max_draws / pairs);
+}
+
 /* The rows of r's method over r->sites, best first (src/core). */
 static enum pt_err compute(struct pt_ranking *r, const struct pt_ranking_opts *o, struct pt_diag *d)
 {
@@ -105,6 +131,8 @@ static enum pt_err compute(struct pt_ranking *r, const struct pt_ranking_opts *o
 		err = pt_ranking_carver(&r->cfg, r->sites.items, r->sites.n, r->set.carver, r->set.n,
 					r->rows, &r->n_rows, &r->not_assessed, d);
 	} else {
+		if ((err = check_draws(r, o, d)) != PT_OK)
+			return err;
 		quant_params(r, o, &r->params);
 		err = pt_ranking_quant(&r->cfg, r->sites.items, r->sites.n, &r->cat.threats,
 				       r->set.quant, r->set.n, &r->params, &r->quant, r->rows,

@@ -36,6 +36,10 @@ struct pt_ranking_opts {
 	unsigned threads;         /**< sampling threads; 0 = 1 */
 	pt_progress_fn progress;  /**< optional progress of the sampling */
 	void *progress_ctx;
+	/** Nonzero: a samples given (samples_set) whose samples x site-threat pairs of
+	 * the sites ranked is above this is PT_EINVAL naming "samples", before any
+	 * sampling (a caller's budget, pt_access_compute_budget). */
+	unsigned long long max_draws;
 };
 
 /**

@@ -20,6 +20,7 @@ int pt_cmd_serve(struct pt_cli *cli)
 	unsigned long port = 8080, threads = 0, upload = 0;
 	unsigned long busy_wait = 0; /* busy registry: 0 = PT_BUSY_WAIT_MS */
 	unsigned long budget = 0, conns = 0, per_addr = 0, idle = 0, min_rate = 0; /* issue 10 */
+	unsigned long compute_threads = 0, compute_queue = 0; /* the compute pool (issue 10) */
 	enum pt_err err;
 	long cut = 0;
 	int i, sig = 0, rc;
@@ -83,6 +84,14 @@ int pt_cmd_serve(struct pt_cli *cli)
 				return pt_cli_usage_error(cli, "--plan-cache-mb: '%s' is not a whole number 0-%u",
 							  val, PT_HTTP_PLAN_CACHE_MB_MAX);
 			cfg.plan_cache_mb = mb ? (unsigned)mb : PT_HTTP_PLAN_CACHE_OFF;
+		} else if (strcmp(opt, "--compute-threads") == 0) { /* the compute pool (issue 10) */
+			if (pt_cli_parse_ulong(val, 1, PT_HTTP_COMPUTE_THREADS_MAX, &compute_threads))
+				return pt_cli_usage_error(cli, "--compute-threads: '%s' is not a whole number 1-%d",
+							  val, PT_HTTP_COMPUTE_THREADS_MAX);
+		} else if (strcmp(opt, "--compute-queue") == 0) {
+			if (pt_cli_parse_ulong(val, 1, PT_HTTP_COMPUTE_QUEUE_MAX, &compute_queue))
+				return pt_cli_usage_error(cli, "--compute-queue: '%s' is not a whole number 1-%d",
+							  val, PT_HTTP_COMPUTE_QUEUE_MAX);
 		} else {
 			return pt_cli_usage_error(cli, "unknown option '%s'", opt);
 		}
@@ -110,6 +119,8 @@ int pt_cmd_serve(struct pt_cli *cli)
 	cfg.body_min_rate = (unsigned)min_rate;
 	if (cfg.proxy_header && !cfg.proxy)
 		return pt_cli_usage_error(cli, "--proxy-header needs --proxy (the proxy's address)");
+	cfg.compute_threads = (unsigned)compute_threads;
+	cfg.compute_queue = (unsigned)compute_queue;
 	/* The worker threads inherit a mask without SIGINT and SIGTERM: only sigwait below sees them. */
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);

@@ -420,3 +420,33 @@ enum pt_access pt_access_import_right(const struct pt_principal *who, enum pt_im
 		return PT_ACCESS_OK;
 	return PT_ACCESS_FORBIDDEN;
 }
+
+/* ---- compute budgets (issue 10: the server's compute pool) ---- */
+
+void pt_access_compute_budget(const struct pt_principal *who, struct pt_compute_budget *out)
+{
+	memset(out, 0, sizeof *out);
+	if (who && who->system) {
+		out->quant_draws = ~0ULL;
+		out->solver_s = 1e9;
+		return;
+	}
+	if (!principal_ok(who))
+		return;
+	switch (who->role) {
+	case PT_ROLE_ADMIN:
+	case PT_ROLE_COORDINATOR:
+	case PT_ROLE_ANALYST:
+		out->quant_draws = 100000000ULL;
+		out->solver_s = 10;
+		break;
+	case PT_ROLE_OPERATOR:
+		out->quant_draws = 20000000ULL;
+		out->solver_s = 5;
+		break;
+	default:
+		out->quant_draws = 5000000ULL;
+		out->solver_s = 2;
+		break;
+	}
+}

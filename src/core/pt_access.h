@@ -371,5 +371,22 @@ enum pt_import_kind {
  * asked of those.
  */
 enum pt_access pt_access_import_right(const struct pt_principal *who, enum pt_import_kind kind);
+/* ---- compute budgets (issue 10: the server's compute pool) ---- */
+
+/** What one request of a caller may ask of the server's compute pool. Plain data. */
+struct pt_compute_budget {
+	/** Draws of one quantitative ranking: samples asked x site-threat pairs ranked. */
+	unsigned long long quant_draws;
+	/** Seconds the exact plan solver may search for one request, over all its solves. */
+	double solver_s;
+};
+
+/**
+ * The compute budget of who: government-wide roles that analyse
+ * (admin, coordinator, analyst) 100,000,000 draws and 10 solver seconds;
+ * operators 20,000,000 and 5; every other role 5,000,000 and 2; the
+ * system administrator without bound; an invalid principal nothing.
+ */
+void pt_access_compute_budget(const struct pt_principal *who, struct pt_compute_budget *out);
 
 #endif

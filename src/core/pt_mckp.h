@@ -88,6 +88,16 @@ enum pt_err pt_mckp_solve_exact(const struct pt_mckp *p, double budget, double t
 				struct pt_mckp_solution *out, struct pt_diag *d);
 
 /**
+ * pt_mckp_solve_exact with a stop hook (issue 10: a server's client gone):
+ * stop (may be NULL) is asked from the solving thread as the search goes;
+ * its first nonzero answer stops the search with PT_EINTERNAL "cancelled"
+ * and nothing in out.
+ */
+enum pt_err pt_mckp_solve_exact_stop(const struct pt_mckp *p, double budget, double time_limit_s,
+				     int (*stop)(void *ctx), void *stop_ctx,
+				     struct pt_mckp_solution *out, struct pt_diag *d);
+
+/**
  * Exhaustive enumeration of every choice, for tests of small problems:
  * PT_ELIMIT when the product of group sizes exceeds max_combinations.
  * Ties on value go to the lower cost, then to the first in enumeration

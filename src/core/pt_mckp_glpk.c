@@ -16,12 +16,21 @@
 struct mckp_glpk_cb {
 	double bound; /* in GLPK's (scaled) objective */
 	int have_bound;
+	int (*stop)(void *ctx); /* asked at every call; NULL: never stops */
+	void *stop_ctx;
+	int stopped;
 };
 
 static void mckp_glpk_callback(glp_tree *tree, void *info)
 {
 	struct mckp_glpk_cb *cb = info;
-	int best = glp_ios_best_node(tree);
+	int best;
+	if (cb->stop && !cb->stopped && cb->stop(cb->stop_ctx)) {
+		cb->stopped = 1;
+		glp_ios_terminate(tree);
+		return;
+	}
+	best = glp_ios_best_node(tree);
 	if (best) {
 		cb->bound = glp_ios_node_bound(tree, best);
 		cb->have_bound = 1;
@@ -42,6 +51,13 @@ static enum pt_err mckp_glpk_fail(struct pt_diag *d, const char *what, int code)
 
 enum pt_err pt_mckp_solve_exact(const struct pt_mckp *p, double budget, double time_limit_s,
 				struct pt_mckp_solution *out, struct pt_diag *d)
+{
+	return pt_mckp_solve_exact_stop(p, budget, time_limit_s, NULL, NULL, out, d);
+}
+
+enum pt_err pt_mckp_solve_exact_stop(const struct pt_mckp *p, double budget, double time_limit_s,
+				     int (*stop)(void *ctx), void *stop_ctx,
+				     struct pt_mckp_solution *out, struct pt_diag *d)
 {
 	struct pt_mckp_solution lp;
 	struct mckp_glpk_cb cb;
@@ -148,9 +164,15 @@ enum pt_err pt_mckp_solve_exact(const struct pt_mckp *p, double budget, double t
 	parm.tm_lim = time_limit_s * 1000 >= (double)INT_MAX ? INT_MAX
 							       : (int)ceil(time_limit_s * 1000);
 	parm.cb_func = mckp_glpk_callback;
+	cb.stop = stop;
+	cb.stop_ctx = stop_ctx;
 	parm.cb_info = &cb;
 	ret = glp_intopt(lpb, &parm);
 	status = glp_mip_status(lpb);
+	if (cb.stopped) {
+		err = pt_diag_put(d, PT_EINTERNAL, 0, "solver", "cancelled");
+		goto out;
+	}
 	if (ret != 0 && ret != GLP_ETMLIM && ret != GLP_EMIPGAP) {
 		err = mckp_glpk_fail(d, "glp_intopt", ret);
 		goto out;

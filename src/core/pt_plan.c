@@ -881,7 +881,8 @@ enum pt_err pt_plan_solve(const struct pt_plan_model *m, double budget_eur,
 	if (solver == PT_SOLVER_FAST)
 		err = pt_mckp_solve_fast(&p, budget_eur, &sol, d);
 	else
-		err = pt_mckp_solve_exact(&p, budget_eur, time_limit_s, &sol, d);
+		err = pt_mckp_solve_exact_stop(&p, budget_eur, time_limit_s, m->stop, m->stop_ctx,
+					       &sol, d);
 	if (err != PT_OK) {
 		pt_mckp_solution_clear(&sol);
 		return err;

@@ -130,6 +130,10 @@ struct pt_plan_model {
 	double annuity;            /**< PV of 1 EUR a year over the horizon */
 	double cost_of_everything; /**< sum over sites of their costliest option */
 	double risk_before_eur_year; /**< sum over sites */
+	/** Optional: the exact solver's stop hook for this model (pt_mckp_solve_exact_stop);
+	 * pt_plan_model_build leaves it NULL, the caller may set it. */
+	int (*stop)(void *ctx);
+	void *stop_ctx;
 };
 
 /**

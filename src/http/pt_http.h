@@ -19,6 +19,9 @@
 #define PT_HTTP_IDLE_TIMEOUT_DEFAULT 30u   /**< seconds before an idle connection is closed */
 #define PT_HTTP_IDLE_TIMEOUT_MAX 3600u     /**< longest idle timeout that may be set */
 #define PT_HTTP_BODY_MIN_RATE_DEFAULT 1024u /**< bytes/s a request body must keep up */
+#define PT_HTTP_COMPUTE_THREADS_MAX 64  /**< most compute threads (issue 10's compute pool) */
+#define PT_HTTP_COMPUTE_QUEUE_DEFAULT 16 /**< computations that may wait for a compute thread */
+#define PT_HTTP_COMPUTE_QUEUE_MAX 4096   /**< the longest compute queue that may be set */
 
 /** How to run the server. Zeroed fields take the defaults named. */
 struct pt_http_config {
@@ -44,6 +47,9 @@ struct pt_http_config {
 	/* plan cache (issue 10): */
 	/** MiB of built plan models kept between requests; 0 = PT_HTTP_PLAN_CACHE_MB_DEFAULT, PT_HTTP_PLAN_CACHE_OFF = none. */
 	unsigned plan_cache_mb;
+	/* The compute pool (issue 10): costly requests run apart from the worker threads. */
+	unsigned compute_threads; /**< compute threads (one database connection each); 0 = CPUs, 1-64 */
+	unsigned compute_queue;   /**< computations that may wait for a thread; 0 = 16, 1-4096 */
 };
 
 #define PT_HTTP_PLAN_CACHE_MB_DEFAULT 256u /**< serve --plan-cache-mb's default */
@@ -71,12 +77,18 @@ int pt_http_bind_is_loopback(const char *bind);
 /** The number of worker threads the server runs. */
 unsigned pt_http_threads(const struct pt_http_server *s);
 
+/** The number of compute threads the server runs (costly requests). */
+unsigned pt_http_compute_threads(const struct pt_http_server *s);
+
 /**
  * Graceful stop: stop accepting connections, answer requests that arrive
- * on open connections with 503, let the requests in flight finish (their
- * responses sent whole, up to cfg->shutdown_timeout_ms), then stop the
- * threads, close the database connections and free s. *cut (may be NULL)
- * counts requests still in flight at the timeout. NULL does nothing.
+ * on open connections with 503, cancel the computations of the compute
+ * pool (their requests answered 503), let the other requests in flight
+ * finish (their responses sent whole, up to cfg->shutdown_timeout_ms),
+ * then stop the threads, close the database connections and free s. *cut
+ * (may be NULL) counts requests still in flight at the timeout; when a
+ * computation is still running then, the server is left to the process's
+ * exit (not freed). NULL does nothing.
  */
 void pt_http_stop(struct pt_http_server *s, long *cut);
 

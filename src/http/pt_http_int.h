@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../app/pt_app.h"
 #include "pt_http.h"
@@ -41,13 +42,16 @@ struct pt_http_server {
 	struct pt_http_config cfg;
 	char bind[64];
 	char vendor_dir[4096];
-	unsigned port, threads;
+	unsigned port, threads, compute_threads;
 	struct pt_dbpool pool;
 	struct pt_throttle *throttle;
 	struct pt_ranking_watch *watch; /* tells when the registry changed */
 	struct pt_http_cache *cache;    /* sites snapshot and rendered bodies until then */
 	struct pt_snapshot_source snapshots; /* src/app's snapshots, from the cache */
 	struct pt_plan_cache *plan_cache; /* built plan models (issue 10); NULL: none */
+	struct pt_work *work;           /* the compute pool (pt_http_work.c) */
+	struct pt_audit_batch *batch;   /* the group commit of audited reads (pt_http_work.c) */
+	struct pt_db *batch_db;         /* its connection, taken from pool for the server's life */
 	pthread_mutex_t lock; /* guards in_flight and stopping */
 	pthread_cond_t idle;
 	long in_flight;
@@ -137,6 +141,17 @@ struct pt_req {
 	struct pt_addr fwd;      /**< the client the trusted proxy named */
 	int fwd_known, fwd_counted;
 	char client[64];         /**< the client's address as text ("" until pt_req_client) */
+	/* The compute pool (pt_http_work.c). */
+	int work;          /**< PT_WORK_NONE; DEFERRED (handler asked); WAITING (suspended); DONE (resumed) */
+	char *work_key;    /**< DEFERRED: the coalescing key (owned) or NULL */
+	int work_heavy;    /**< DEFERRED: a heavy job */
+	int rerun;         /**< DONE: run the handler again (it waited for another's result) */
+	int in_pool;       /**< the handler runs on a pool thread: compute */
+	struct pt_job *job; /**< the computation it waits for, while WAITING */
+	/* The group commit of audited reads (pt_http_work.c). */
+	struct pt_read_sink read_sink;  /**< pt_api_caller's read_sink: keeps entries in reads */
+	struct pt_read_entry *reads;    /**< the reads' entries still to write (owned) */
+	struct pt_req *batch_next;      /**< in the batch's list, while waiting for it */
 };
 
 /** Reply with a JSON body (steals a reference to body; NULL body: out of memory -> 500). */
@@ -267,6 +282,85 @@ struct pt_snapshot *pt_sites_snapshot_get(struct pt_req *r, struct pt_diag *d);
 struct pt_snapshot *pt_req_snapshot(struct pt_req *r, struct pt_diag *d);
 /** The snapshot source of src/app backed by srv's cache (set up by pt_http_start). */
 void pt_http_snapshot_source(struct pt_http_server *srv, struct pt_snapshot_source *out);
+
+/* The compute pool (pt_http_work.c): costly handlers run on threads of their own
+ * while their connections are suspended, so cheap requests are never kept waiting. */
+#define PT_WORK_RETRY_AFTER_S 10     /**< Retry-After of a 429 when the queue is full */
+/** A quant ranking asking more samples x visible sites than this is heavy (pt_work_defer). */
+#define PT_WORK_LIGHT_SITE_SAMPLES 1000000ULL
+
+/** Where a request stands with the compute pool (struct pt_req's work). */
+enum { PT_WORK_NONE = 0, PT_WORK_DEFERRED, PT_WORK_WAITING, PT_WORK_DONE };
+
+struct pt_work;
+struct pt_job;
+
+/**
+ * Start threads compute threads (1 when 0) for srv, with room for
+ * queue_max computations waiting (0: none waits; a busy pool answers 429).
+ * NULL when out of memory or no thread starts. Free with pt_work_free.
+ */
+struct pt_work *pt_work_new(struct pt_http_server *srv, unsigned threads, size_t queue_max);
+/** Cancel every computation queued or running and refuse new ones (503); returns at once. */
+void pt_work_shutdown(struct pt_work *w);
+/** Nonzero while a computation is queued or running. */
+int pt_work_busy(struct pt_work *w);
+/** Shut down, wait for the threads and free; NULL does nothing. Every job must have ended. */
+void pt_work_free(struct pt_work *w);
+/**
+ * Called by a handler where its costly part starts. On a libmicrohttpd
+ * thread: note that r is to run on the compute pool (r->work DEFERRED,
+ * key copied) and return 1: the handler returns at once without a reply,
+ * touching r no more; or reply 500 (out of memory) and return 1. On the
+ * compute thread (r->in_pool, r->db its own): 0, go on computing.
+ * key: the caller's view, the parameters and the data version, or NULL
+ * (never shared). heavy: may run long (see pt_work_submit).
+ */
+int pt_work_defer(struct pt_req *r, const char *key, int heavy);
+/**
+ * After a handler deferred r and gave its database connection back (the
+ * request thread, r->work DEFERRED): queue r to run its handler again on a
+ * compute thread and suspend its connection; returns 1, and r belongs to
+ * the pool until it resumes the connection with r->work DONE (the reply
+ * made). A request whose key is queued or running already waits for that
+ * job instead, then runs its handler again (r->rerun) and finds the result
+ * kept in the cache. Heavy jobs may not take the last free thread (one
+ * stays for light work). 0 after replying 429 (queue full, Retry-After),
+ * 503 (stopping) or 500: send that reply.
+ */
+int pt_work_submit(struct pt_req *r);
+/**
+ * For the computing handler's cancel hooks (ctx: its request): nonzero
+ * once the server stops or every client waiting for the result has closed
+ * its connection (looked at every 100 ms at most).
+ */
+int pt_work_stop_asked(void *ctx);
+/** pt_work_stop_asked as a pt_progress_fn (src/core/pt_quant.h). */
+int pt_work_progress(void *ctx, uint64_t done, uint64_t total);
+
+/* The group commit of audited reads (pt_http_work.c). */
+#define PT_AUDIT_BATCH_MAX 512 /**< most requests whose entries one transaction writes */
+
+struct pt_audit_batch;
+
+/** Start the batch thread writing with db (the caller's, kept open). NULL when it cannot. */
+struct pt_audit_batch *pt_audit_batch_new(struct pt_http_server *srv, struct pt_db *db);
+/** Write what still waits, stop the thread and free; NULL does nothing. */
+void pt_audit_batch_free(struct pt_audit_batch *b);
+/** Nonzero while requests wait for the batch thread (their connections suspended). */
+int pt_audit_batch_busy(struct pt_audit_batch *b);
+/** Make r's read sink keep its reads' entries in r->reads (at the request's start). */
+void pt_req_read_sink(struct pt_req *r);
+/** Free r's entries not written. */
+void pt_req_reads_free(struct pt_req *r);
+/**
+ * After r's handler returned with entries in r->reads (its database
+ * connection given back): suspend r until the batch thread has written
+ * them with others in one transaction (or failed: r's reply becomes a 500
+ * "the read could not be audited"), then r->work is DONE and the
+ * connection resumed to send the reply. Returns 1 (r is the batch's now).
+ */
+int pt_audit_batch_submit(struct pt_req *r);
 
 /** Seconds on a monotonic clock (for throttling). */
 long long pt_http_now_mono(void);

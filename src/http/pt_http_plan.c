@@ -19,7 +19,7 @@
 
 #define BUDGET_TEXT_MAX 32          /* bytes of the budget query parameter */
 #define BUDGET_MAX 1e12             /* the largest budget, EUR */
-#define SERVER_EXACT_LIMIT_S 10.0   /* the exact solver holds a server thread at most this long */
+#define SERVER_EXACT_LIMIT_S 10.0   /* the exact solver holds a compute thread at most this long */
 #define FRONTIER_POINTS 101
 #define REPORT_CSP                                                                          \
 	"default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; " \
@@ -97,6 +97,33 @@ static int plan_query(struct pt_req *r, int frontier_default, struct pt_plan_opt
 	o->frontier_points = (frontier->set ? frontier->num : (unsigned long long)frontier_default)
 				     ? FRONTIER_POINTS
 				     : 0;
+	return 0;
+}
+
+/*
+ * Run the rest of a plan request in the compute pool (1: deferred or answered, return),
+ * with the exact solver's time capped by the caller's budget of solver seconds shared
+ * by its solves (exact: one, and six more for a sensitivity) and the server's cap, and
+ * stopped when its client goes away or the server stops. 0 on the compute thread.
+ */
+static int plan_in_pool(struct pt_req *r, struct pt_plan_opts *o, int sensitivity)
+{
+	struct pt_compute_budget budget;
+	struct pt_caller c;
+	double solves = 1 + (sensitivity && o->solver == PT_SOLVER_EXACT ? 6 : 0), cap;
+	if (pt_work_defer(r, NULL, o->solver == PT_SOLVER_EXACT || sensitivity ||
+					   o->frontier_points))
+		return 1;
+	pt_api_caller(r, &c);
+	pt_access_compute_budget(&c.who, &budget);
+	cap = budget.solver_s / solves;
+	if (cap > SERVER_EXACT_LIMIT_S)
+		cap = SERVER_EXACT_LIMIT_S;
+	if (!(cap > 0.001))
+		cap = 0.001;
+	o->time_limit_s = -cap; /* the setting, at most this long */
+	o->stop = pt_work_stop_asked;
+	o->stop_ctx = r;
 	return 0;
 }
 
@@ -189,7 +216,8 @@ static struct pt_plan_run *plan_run_or_reply(struct pt_req *r, int frontier_defa
 	enum pt_err err;
 	size_t n_variants = 0;
 	memset(&d, 0, sizeof d);
-	if (plan_query(r, frontier_default, &o))
+	if (plan_query(r, frontier_default, &o) ||
+	    plan_in_pool(r, &o, sensitivity->set && sensitivity->num))
 		return NULL;
 	o.read_action = read_action;
 	o.cache = r->srv->plan_cache; /* a budget change only solves again (issue 10) */
@@ -347,6 +375,8 @@ void pt_h_plan_post(struct pt_req *r)
 	o.check_exact = o.solver == PT_SOLVER_FAST ? -1 : 0;
 	o.time_limit_s = -SERVER_EXACT_LIMIT_S;
 	o.cache = r->srv->plan_cache;
+	if (plan_in_pool(r, &o, 0))
+		return;
 	pt_api_caller(r, &c);
 	if ((err = pt_app_plan_save(&c, r->db, name, &o, &saved, &d)) != PT_OK) {
 		if (err == PT_ECONFLICT) /* as a user name taken: 400 naming the field */

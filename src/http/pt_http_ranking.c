@@ -107,6 +107,29 @@ void pt_h_ranking(struct pt_req *r)
 		 limit, offset);
 	if (pt_api_view(r, snap, prefix, 0, &view) || reply_kept(r, snap, &view, "ranking.read"))
 		goto out;
+	if (o.method == PT_METHOD_QUANT) { /* sampling: in the compute pool, within a budget */
+		struct pt_compute_budget budget;
+		char *key = NULL;
+		int deferred;
+		size_t visible = 0;
+		for (i = 0; i < view.n; i++)
+			visible += view.bits[i] != 0;
+		/* Identical requests share one computation: same view, parameters and version. */
+		if (view.key && snap->version &&
+		    (key = malloc(strlen(view.key) + 32)) != NULL)
+			sprintf(key, "%s@%llu", view.key, snap->version);
+		deferred = pt_work_defer(r, key, samples->set &&
+						 samples->num * (unsigned long long)visible >
+							 PT_WORK_LIGHT_SITE_SAMPLES);
+		free(key);
+		if (deferred)
+			goto out;
+		pt_api_caller(r, &c);
+		pt_access_compute_budget(&c.who, &budget);
+		o.max_draws = budget.quant_draws ? budget.quant_draws : 1;
+		o.progress = pt_work_progress;
+		o.progress_ctx = r;
+	}
 	request_caller(r, snap, &src, &c);
 	if ((err = pt_app_ranking_run(&c, r->db, &o, &rk, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);

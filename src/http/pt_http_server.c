@@ -425,7 +425,7 @@ static void run_handler(struct pt_req *r)
 	}
 	r->db = pt_dbpool_get(&r->srv->pool);
 	pt_api_prepare_db(r);
-	rt->handler(r);
+	rt->handler(r); /* may defer r to the compute pool (r->work DEFERRED, pt_work_defer) */
 	pt_dbpool_put(&r->srv->pool, r->db);
 	r->db = NULL;
 }
@@ -445,6 +445,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		r->method = method;
 		r->url = url;
 		r->version = version;
+		pt_req_read_sink(r);
 		pthread_mutex_lock(&s->lock);
 		s->in_flight++;
 		r->counted = 1;
@@ -460,7 +461,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (r->replied)
 		return MHD_YES;
-	run_handler(r);
+	if (r->work == PT_WORK_DONE && !r->rerun) {
+		r->work = PT_WORK_NONE; /* resumed with its reply made: by the pool or the batch */
+	} else {
+		if (r->work == PT_WORK_DONE) { /* it waited for another request's computation */
+			r->work = PT_WORK_NONE;
+			r->rerun = 0; /* the result is kept: the handler finds it */
+		}
+		run_handler(r);
+		/* Only now, its connection given back, may a deferred request go to the pool. */
+		if (r->work == PT_WORK_DEFERRED && pt_work_submit(r))
+			return MHD_YES; /* suspended until the compute pool resumes it */
+	}
+	/* Audited reads: answered once their entries are written (group commit). */
+	if (r->reads && pt_audit_batch_submit(r))
+		return MHD_YES;
 	return send_reply(r);
 }
 
@@ -489,6 +504,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	}
 	free(r->body);
 	pt_http_limits_done(s, r); /* issue 10: the body budget and the client's count */
+	free(r->work_key);
+	pt_req_reads_free(r);
 	if (r->counted) {
 		pthread_mutex_lock(&s->lock);
 		s->in_flight--;
@@ -570,7 +587,7 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 	struct sockaddr_in6 a6;
 	const struct sockaddr *addr;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-			 MHD_USE_ERROR_LOG;
+			 MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	const union MHD_DaemonInfo *info;
 	enum pt_err err;
 	long ncpu;
@@ -595,6 +612,18 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 	s->threads = cfg->threads ? cfg->threads : (unsigned)(ncpu > 2 ? ncpu : 2);
 	if (s->threads > PT_HTTP_THREADS_MAX)
 		s->threads = PT_HTTP_THREADS_MAX;
+	/* The compute pool (issue 10). */
+	s->compute_threads = cfg->compute_threads ? cfg->compute_threads
+						  : (unsigned)(ncpu > 1 ? ncpu : 1);
+	if (s->compute_threads > PT_HTTP_COMPUTE_THREADS_MAX)
+		s->compute_threads = PT_HTTP_COMPUTE_THREADS_MAX;
+	if (!s->cfg.compute_queue)
+		s->cfg.compute_queue = PT_HTTP_COMPUTE_QUEUE_DEFAULT;
+	if (s->cfg.compute_queue > PT_HTTP_COMPUTE_QUEUE_MAX) {
+		err = pt_diag_set(d, PT_EINVAL, 0, "compute-queue", "the compute queue is above %d",
+				  PT_HTTP_COMPUTE_QUEUE_MAX);
+		goto fail;
+	}
 	if (s->cfg.upload_max > PT_HTTP_UPLOAD_MAX) {
 		err = pt_diag_set(d, PT_EINVAL, 0, "upload-max", "the upload limit is above %lu bytes",
 				  PT_HTTP_UPLOAD_MAX);
@@ -626,9 +655,20 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 				  PT_BUSY_WAIT_MAX_MS);
 		goto fail;
 	}
-	if ((err = pt_dbpool_open(&s->pool, cfg->db_path, s->threads, d)) != PT_OK)
+	/* One connection per worker thread, one per compute thread, one for the audit batch. */
+	if ((err = pt_dbpool_open(&s->pool, cfg->db_path, s->threads + s->compute_threads + 1,
+				  d)) != PT_OK)
 		goto fail;
 	pt_dbpool_busy_wait(&s->pool, s->cfg.busy_wait_ms ? s->cfg.busy_wait_ms : PT_BUSY_WAIT_MS);
+	s->batch_db = pt_dbpool_get(&s->pool);
+	if (!(s->batch = pt_audit_batch_new(s, s->batch_db))) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "cannot start the audit thread");
+		goto fail;
+	}
+	if (!(s->work = pt_work_new(s, s->compute_threads, s->cfg.compute_queue))) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "cannot start the compute threads");
+		goto fail;
+	}
 	if (!(s->throttle = pt_throttle_new()) || !(s->cache = pt_cache_new())) {
 		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 		goto fail;
@@ -668,6 +708,8 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 	return PT_OK;
 fail:
 	pt_addr_count_free(s->per_client);
+	pt_work_free(s->work);
+	pt_audit_batch_free(s->batch);
 	pt_throttle_free(s->throttle);
 	pt_cache_free(s->cache);
 	pt_plan_cache_free(s->plan_cache); /* plan cache (issue 10) */
@@ -690,6 +732,11 @@ unsigned pt_http_threads(const struct pt_http_server *s)
 	return s->threads;
 }
 
+unsigned pt_http_compute_threads(const struct pt_http_server *s)
+{
+	return s->compute_threads;
+}
+
 void pt_http_stop(struct pt_http_server *s, long *cut)
 {
 	struct timespec until;
@@ -701,6 +748,7 @@ void pt_http_stop(struct pt_http_server *s, long *cut)
 	pthread_mutex_lock(&s->lock);
 	s->stopping = 1;
 	pthread_mutex_unlock(&s->lock);
+	pt_work_shutdown(s->work); /* computations stop; their requests are answered 503 */
 	fd = MHD_quiesce_daemon(s->daemon); /* MHD accepts no more; closing refuses new connections */
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
@@ -718,8 +766,14 @@ void pt_http_stop(struct pt_http_server *s, long *cut)
 	if (cut)
 		*cut = s->in_flight;
 	pthread_mutex_unlock(&s->lock);
+	if (pt_work_busy(s->work) || pt_audit_batch_busy(s->batch))
+		return; /* a computation ignored its cancel (or the audit write hangs): a connection
+			   is still suspended, and libmicrohttpd cannot stop with one; the process's
+			   exit ends both */
 	MHD_stop_daemon(s->daemon);
 	pt_addr_count_free(s->per_client);
+	pt_work_free(s->work);
+	pt_audit_batch_free(s->batch);
 	pt_throttle_free(s->throttle);
 	pt_cache_free(s->cache);
 	pt_plan_cache_free(s->plan_cache); /* plan cache (issue 10) */

@@ -127,6 +127,7 @@ void pt_api_caller(const struct pt_req *r, struct pt_caller *c)
 	c->now = pt_http_now_wall();
 	c->audit_reads = 1;
 	c->snapshots = &r->srv->snapshots;
+	c->read_sink = &r->read_sink; /* group commit (issue 10): written before the reply is sent */
 }
 
 /* ---- log-in, who am I, log-out ---- */

@@ -710,6 +710,33 @@ static void test_import_right(void)
 	CHECK_INT(pt_access_import_right(NULL, PT_IMPORT_ASSESSMENTS), PT_ACCESS_FORBIDDEN);
 }
 
+/* Compute budgets (issue 10): the roles that analyse get the most, the system no bound. */
+static void test_compute_budget(void)
+{
+	struct pt_principal sys;
+	struct pt_compute_budget b;
+	enum pt_role r;
+	pt_principal_system(&sys);
+	pt_access_compute_budget(&sys, &b);
+	CHECK(b.quant_draws == ~0ULL && b.solver_s >= 3600);
+	pt_access_compute_budget(NULL, &b);
+	CHECK(b.quant_draws == 0 && b.solver_s == 0);
+	for (r = PT_ROLE_ADMIN; (int)r < PT_ROLE_COUNT; r++) {
+		struct pt_principal gov = caller(r, REL_GOV), own = caller(r, REL_OWN);
+		struct pt_compute_budget o;
+		int analyses = r == PT_ROLE_ADMIN || r == PT_ROLE_COORDINATOR || r == PT_ROLE_ANALYST;
+		pt_access_compute_budget(&gov, &b);
+		pt_access_compute_budget(&own, &o);
+		CHECK(b.quant_draws == o.quant_draws && b.solver_s == o.solver_s); /* by role only */
+		if (analyses)
+			CHECK(b.quant_draws == 100000000ULL && b.solver_s == 10);
+		else if (r == PT_ROLE_OPERATOR)
+			CHECK(b.quant_draws == 20000000ULL && b.solver_s == 5);
+		else
+			CHECK(b.quant_draws == 5000000ULL && b.solver_s == 2);
+	}
+}
+
 int main(void)
 {
 	RUN(test_matrix);
@@ -725,5 +752,6 @@ int main(void)
 	RUN(test_see_user_and_red_maker);
 	RUN(test_second_factor_roles);
 	RUN(test_import_right); /* issue 10 */
+	RUN(test_compute_budget);
 	return TEST_SUMMARY("test_access");
 }

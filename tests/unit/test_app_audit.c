@@ -443,6 +443,93 @@ static void test_refused_writes(void)
 	pt_db_close(db);
 }
 
+/* Group commit (issue 10): a sink keeps the reads' entries; one write puts them all in the
+ * chain in their order, one after the other, and the log still verifies. */
+struct kept {
+	struct pt_read_entry *e[8];
+	size_t n;
+};
+
+static int keep(void *ctx, struct pt_read_entry *e)
+{
+	struct kept *k = ctx;
+	if (k->n == 8)
+		return 1;
+	k->e[k->n++] = e;
+	return 0;
+}
+
+static void test_group_commit(void)
+{
+	struct pt_db *db = open_world();
+	struct pt_read_sink sink;
+	struct kept k;
+	struct pt_read_log log;
+	struct pt_caller op, co, sys;
+	struct pt_audit_entry *e = NULL;
+	struct pt_audit_report rep;
+	struct pt_diag d;
+	size_t n = 0, total0 = 0, total = 0, i;
+	if (!db)
+		return;
+	memset(&d, 0, sizeof d);
+	memset(&k, 0, sizeof k);
+	memset(&log, 0, sizeof log);
+	sink.put = keep;
+	sink.ctx = &k;
+	op = as(db, "nop");
+	co = as(db, "coord");
+	op.read_sink = &sink;
+	co.read_sink = &sink;
+	CHECK_INT(pt_audit_list(db, 0, 1, 0, &e, &n, &total0, &d), PT_OK);
+	free(e);
+	e = NULL;
+	pt_read_log_note(&log, &sites[0]);
+	pt_read_log_note(&log, &sites[2]);
+	CHECK_INT(pt_read_log_commit(&op, db, "sites.list", &log, &d), PT_OK);
+	CHECK(log.all == NULL && log.n == 0); /* the entry holds the ids now */
+	pt_read_log_note(&log, &sites[3]);
+	CHECK_INT(pt_read_log_commit(&co, db, "site.read", &log, &d), PT_OK);
+	pt_read_log_note(&log, &sites[1]); /* GREEN: no entry at all */
+	CHECK_INT(pt_read_log_commit(&co, db, "site.read", &log, &d), PT_OK);
+	CHECK_INT(k.n, 2);
+	CHECK_INT(pt_audit_list(db, 0, 1, 0, &e, &n, &total, &d), PT_OK);
+	free(e);
+	e = NULL;
+	CHECK_INT(total, total0); /* kept, not written */
+	/* Inside a transaction the entry is written at once, as before. */
+	CHECK_INT(pt_db_begin(db, &d), PT_OK);
+	pt_read_log_note(&log, &sites[0]);
+	CHECK_INT(pt_read_log_commit(&op, db, "register.read", &log, &d), PT_OK);
+	CHECK_INT(pt_db_end(db, PT_OK, &d), PT_OK);
+	CHECK_INT(k.n, 2);
+	/* One write: both, in order, consecutive, each by its reader. */
+	CHECK_INT(pt_app_reads_write(db, k.e, k.n, &d), PT_OK);
+	CHECK_INT(pt_audit_list(db, 0, 3, 0, &e, &n, &total, &d), PT_OK);
+	CHECK_INT(total, total0 + 3);
+	if (n == 3) {
+		CHECK_STR(e[0].action, "site.read");
+		CHECK_STR(e[0].user_name, "coord");
+		CHECK_STR(e[0].detail, "1 record: S-STRICT");
+		CHECK_STR(e[1].action, "sites.list");
+		CHECK_STR(e[1].user_name, "nop");
+		CHECK_STR(e[1].detail, "2 records: S-AMBER,S-RED");
+		CHECK_STR(e[2].action, "register.read");
+		CHECK(e[0].seq == e[1].seq + 1 && e[1].seq == e[2].seq + 1);
+	}
+	free(e);
+	for (i = 0; i < k.n; i++)
+		pt_read_entry_free(k.e[i]);
+	pt_read_entry_free(NULL);
+	pt_caller_system(&sys);
+	CHECK_INT(pt_app_audit_verify(&sys, db, &rep, &d), PT_OK);
+	CHECK_INT(rep.intact, 1);
+	CHECK_INT(rep.verified, rep.entries);
+	/* Nothing to write: nothing written. */
+	CHECK_INT(pt_app_reads_write(db, NULL, 0, &d), PT_OK);
+	pt_db_close(db);
+}
+
 int main(void)
 {
 	RUN(test_list_as_each_reader);
@@ -450,5 +537,6 @@ int main(void)
 	RUN(test_read_log_keeps_every_id);
 	RUN(test_verify_and_rekey);
 	RUN(test_refused_writes);
+	RUN(test_group_commit);
 	return TEST_SUMMARY("test_app_audit");
 }

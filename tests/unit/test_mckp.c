@@ -488,6 +488,31 @@ static void test_no_groups(void)
 	pt_mckp_solution_clear(&s);
 }
 
+/* The stop hook (issue 10: a server's client gone): the search stops at the hook's first yes. */
+static int stop_after(void *ctx)
+{
+	int *calls = ctx;
+	return ++*calls >= 3;
+}
+
+static void test_exact_stop(void)
+{
+	struct inst in;
+	struct pt_mckp_solution x;
+	struct pt_diag d;
+	int calls = 0;
+	rng_state = 555;
+	inst_random(&in, 150, 40, 60, 0);
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_mckp_solve_exact_stop(&in.p, 0.3 * inst_top_cost(&in), 30, stop_after, &calls,
+					   &x, &d),
+		  PT_EINTERNAL);
+	CHECK_STR(d.msg, "cancelled");
+	CHECK_INT(calls, 3);
+	CHECK(x.choice == NULL);
+	inst_free(&in);
+}
+
 int main(void)
 {
 	RUN(test_one_group);
@@ -502,5 +527,6 @@ int main(void)
 	RUN(test_infeasible);
 	RUN(test_bad_input);
 	RUN(test_no_groups);
+	RUN(test_exact_stop);
 	return TEST_SUMMARY("test_mckp");
 }
