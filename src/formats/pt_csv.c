@@ -24,6 +24,8 @@ struct pt_csv {
 	size_t offs[PT_CSV_FIELDS_MAX];
 	char *ptrs[PT_CSV_FIELDS_MAX];
 	size_t n_fields; /* fields of the current record so far */
+	int at_cell; /* the current field ends with a cell start and then ' and " only */
+	size_t cell; /* that cell start's offset in data */
 	const char *const *names;
 	size_t n_names;
 	const char *header_names[PT_CSV_FIELDS_MAX]; /* set by pt_csv_read_header */
@@ -134,47 +136,55 @@ static int formula_char(unsigned char ch)
 	return ch == '=' || ch == '+' || ch == '-' || ch == '@' || ch == '\t' || ch == '\r';
 }
 
-/* Does the writer guard text s with an apostrophe? When it starts with a formula
- * character, or with apostrophes and then one (so that a guard is never ambiguous). */
+/* A spreadsheet may start a cell right after one of these inside a text, whatever the quotes
+ * around it: the semicolon (the separator Excel uses by default where the decimal mark is a
+ * comma), the tab (the separator of pasted text and of "Text Import" wizards) and a line
+ * break (docs/formats.md, "Formulas in spreadsheets"). */
+static int cell_break(unsigned char ch)
+{
+	return ch == ';' || ch == '\t' || ch == '\n' || ch == '\r';
+}
+
+/* Does the writer guard the text s, which is at a cell start, with an apostrophe? When it
+ * starts with a formula character after any apostrophes and double quotes (so that a guard
+ * is never ambiguous, and so that a spreadsheet that opens a quoted cell at an inner cell
+ * start, where "" is a quote, does not find a formula after the quotes). */
 static int needs_guard(const char *s)
 {
-	while (*s == '\'')
+	while (*s == '\'' || *s == '"')
 		s++;
 	return formula_char((unsigned char)*s);
 }
 
-/* Is the cell s a guarded one (an apostrophe, then text that needs a guard)? */
-static int is_guarded(const char *s)
-{
-	return s[0] == '\'' && needs_guard(s + 1);
-}
-
-/* Will the current field (flen bytes so far, then the character s) be a guarded cell? Its
- * guard does not count towards the field limit. */
-static int field_guarded(const struct pt_csv *c, size_t flen, const unsigned char *s)
-{
-	const char *f = c->data + c->offs[c->n_fields];
-	size_t i = 0;
-	if (!flen || f[0] != '\'')
-		return 0;
-	while (i < flen && f[i] == '\'')
-		i++;
-	return formula_char(i < flen ? (unsigned char)f[i] : s[0]);
-}
-
-/* Append n bytes of one character to the current field, which holds flen bytes. */
+/* Append n bytes of one character to the current field, which holds flen bytes, dropping
+ * the writer's guards as they show: a cell start (the field's start or right after a
+ * cell_break) that holds an apostrophe, then any apostrophes and double quotes, then a
+ * formula character loses that first apostrophe. The guard is known only at the formula
+ * character, so a run of apostrophes and quotes at a cell start may reach one byte over
+ * the limit meanwhile (pt_csv_next checks the field's length at its end). */
 static enum pt_err put(struct pt_csv *c, const unsigned char *s, size_t n, size_t *flen,
 		       struct pt_diag *d)
 {
 	enum pt_err err;
-	if (*flen + n > PT_CSV_FIELD_MAX &&
-	    (*flen + n > PT_CSV_FIELD_MAX + 1 || !field_guarded(c, *flen, s)))
+	int in_run = c->at_cell && (s[0] == '\'' || s[0] == '"');
+	if (c->at_cell && c->data_len > c->cell && c->data[c->cell] == '\'' &&
+	    formula_char(s[0])) {
+		/* the writer's guard: the apostrophe at the cell start goes */
+		memmove(c->data + c->cell, c->data + c->cell + 1, c->data_len - c->cell - 1);
+		c->data_len--;
+		(*flen)--;
+	}
+	if (*flen + n > PT_CSV_FIELD_MAX && (*flen + n > PT_CSV_FIELD_MAX + 1 || !in_run))
 		return fail_at(c, d, PT_ELIMIT, c->line, "field longer than 4096 bytes");
 	if ((err = grow(c, c->data_len + n + 1)) != PT_OK)
 		return err == PT_ENOMEM ? err : fail_at(c, d, err, c->line, "record too large");
 	memcpy(c->data + c->data_len, s, n);
 	c->data_len += n;
 	*flen += n;
+	if (!in_run) {
+		c->at_cell = cell_break(s[0]);
+		c->cell = c->data_len;
+	}
 	return PT_OK;
 }
 
@@ -379,17 +389,19 @@ enum pt_err pt_csv_next(struct pt_csv *c, char ***fields, size_t *n, long *line,
 			return pt_diag_set(d, PT_ELIMIT, c->line, "", "more than %d fields in a record",
 					   PT_CSV_FIELDS_MAX);
 		c->offs[c->n_fields] = c->data_len;
+		c->at_cell = 1;
+		c->cell = c->data_len;
 		if (c->pos < c->len && c->buf[c->pos] == '"')
 			err = read_quoted(c, &flen, d);
 		else
 			err = read_unquoted(c, &flen, d);
 		if (err != PT_OK)
 			return err;
+		if (flen > PT_CSV_FIELD_MAX) /* apostrophes that were not a guard after all */
+			return fail_at(c, d, PT_ELIMIT, c->line, "field longer than 4096 bytes");
 		if ((err = grow(c, c->data_len + 1)) != PT_OK)
 			return err;
 		c->data[c->data_len++] = '\0';
-		if (is_guarded(c->data + c->offs[c->n_fields]))
-			c->offs[c->n_fields]++; /* the writer's guard against formulas */
 		c->n_fields++;
 		if (c->pos >= c->len)
 			break;
@@ -473,21 +485,28 @@ static int needs_quotes(const char *s)
 
 void pt_csv_write_field(FILE *f, const char *s)
 {
-	const char *p;
 	int guard = needs_guard(s);
-	if (!guard && !needs_quotes(s)) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
+	int quote = guard || needs_quotes(s);
+	const char *p = s;
+	if (quote)
+		fputc('"', f);
 	if (guard)
 		fputc('\'', f);
-	for (p = s; *p; p++) {
+	for (;;) {
+		size_t k = strcspn(p, "\";\t\r\n");
+		fwrite(p, 1, k, f);
+		p += k;
+		if (!*p)
+			break;
 		if (*p == '"')
 			fputc('"', f);
 		fputc(*p, f);
+		if (cell_break((unsigned char)*p) && needs_guard(p + 1))
+			fputc('\'', f); /* a cell may start here too */
+		p++;
 	}
-	fputc('"', f);
+	if (quote)
+		fputc('"', f);
 }
 
 /* [+-]? digits* ('.' digits*)? ([eE][+-]?digits+)? with at least one mantissa digit. */

@@ -25,10 +25,11 @@ enum pt_err pt_csv_open(const char *buf, size_t len, struct pt_csv **out);
  * fields valid until the next call, *line is the physical line (1-based)
  * where the record starts. *eof is set (and *n = 0) after the last record.
  * Blank lines are skipped. A field that starts with an apostrophe followed
- * by = + - @ tab or CR (after any further apostrophes) loses that first
- * apostrophe: it is pt_csv_write_field's guard against spreadsheet
- * formulas, so "'=1" reads as "=1", "''-2" as "'-2", "'x" stays "'x"; the
- * guard does not count towards the 4 KiB limit. Errors (PT_EINVAL: unterminated quote, stray
+ * by = + - @ tab or CR (after any further apostrophes and double quotes)
+ * loses that first apostrophe, and so does the text after each ; tab CR or
+ * LF inside a field: it is pt_csv_write_field's guard against spreadsheet
+ * formulas, so "'=1" reads as "=1", "''-2" as "'-2", "a;'=1" as "a;=1",
+ * "'x" stays "'x"; the guards do not count towards the 4 KiB limit. Errors (PT_EINVAL: unterminated quote, stray
  * quote, invalid UTF-8, NUL byte; PT_ELIMIT: field over 4 KiB, too many
  * fields or rows; PT_ENOMEM) name the line in d: where the bad byte is, or
  * where an unterminated quote opened. After an error, stop reading.
@@ -70,11 +71,15 @@ enum pt_err pt_csv_read_header(struct pt_csv *c, const char *const *known, size_
  * Write the text s as one CSV field to f, quoted when it holds , " CR or
  * LF, starts with a UTF-8 BOM or is nothing but spaces and tabs, so that
  * pt_csv_next reads it back as s. Text that starts with = + - @ tab or CR
- * (after any apostrophes) is guarded against spreadsheet formulas as OWASP
- * recommends ("CSV Injection"): quoted, with an apostrophe put in front
- * ("=1" is written "'=1" in quotes, "-5 Hall" "'-5 Hall"). For text cells
- * only: numbers are written as they are (pt_format_double), never through
- * this function.
+ * (after any apostrophes and double quotes) is guarded against spreadsheet
+ * formulas as OWASP recommends ("CSV Injection"): quoted, with an
+ * apostrophe put in front ("=1" is written "'=1" in quotes, "-5 Hall"
+ * "'-5 Hall"). A spreadsheet may start a cell after a ; (semicolon
+ * locales), a tab or a line break inside a text too, so the text after each
+ * of them is guarded by the same rule, with an apostrophe after that
+ * character ("Hall;=1+1;" is written Hall;'=1+1; ). For text cells only:
+ * numbers are written as they are (pt_format_double), never through this
+ * function.
  */
 void pt_csv_write_field(FILE *f, const char *s);
 

@@ -1,6 +1,7 @@
 # cases_csv.sh - spreadsheet formulas in CSV (issue 10): text cells that begin with
-# = + - @ tab or CR are written guarded ("'=..." in quotes), numbers bare, and the
-# importers drop the guard, so export then import gives the same rows. Sourced by tests/cli/run.
+# = + - @ tab or CR are written guarded ("'=..." in quotes), and so is the text after a ;, a tab or
+# a line break inside a cell; numbers bare; the importers drop the guards, so export then import
+# gives the same rows. Sourced by tests/cli/run.
 
 # fx_json WHAT FILE PYTHON: the JSON in FILE satisfies the Python code (j is the document)
 fx_json() {
@@ -153,3 +154,38 @@ p fx-reg-list-json 0 --db fxd.db register list --site VM-029 --format json
 fx_json "register note" fx-reg-list-json.out '
 r = [x for x in j if x["threat_id"] == "pbied"][0]
 assert r["note"] == "=cmd|'"'"' /C calc'"'"'!A0", r["note"]'
+
+# a formula after a ; inside a text (Excel in a de/fr/nl locale splits cells on ;, where the
+# quotes around the field do not count), after a tab and after a line break: guarded there too
+cat >fx-semi.csv <<'CSV'
+id,name,kind,sector,owner,lat,lon,region,capacity,peak_occupancy,population_served,economic_value_eur,tlp
+FX-50,Hall;=1+1;,critical_infrastructure,energy,Grid;-Ops;;@x,52.1,-1.25,North;''=kept,,10,0,2500000,CLEAR
+FX-51,"Depot	+1","critical_infrastructure","energy","Line one
+=2+2;",52.2,-1.5,a;b,,10,0,2500000,CLEAR
+CSV
+p fx-semi-init 0 --db fxs.db init
+p fx-semi-import 0 --db fxs.db import sites fx-semi.csv
+out_has "fx-semi.csv: 2 sites imported (2 created, 0 updated)"
+p fx-semi-export 0 --db fxs.db export sites --max-tlp RED
+out_lines <<'OUT'
+FX-50,Hall;'=1+1;,critical_infrastructure,energy,Grid;'-Ops;;'@x,52.1,-1.25,North;''=kept,,10,0,2500000,CLEAR
+FX-51,Depot	'+1,critical_infrastructure,energy,"Line one
+'=2+2;",52.2,-1.5,a;b,,10,0,2500000,CLEAR
+OUT
+cp fx-semi-export.out fx-semi-a.csv
+p fx-semi-json 0 --db fxs.db export sites --format json --max-tlp RED
+cp fx-semi-json.out fx-semi-a.json
+fx_json "texts with ; tab and line breaks" fx-semi-a.json '
+s = {x["id"]: x for x in j}
+assert s["FX-50"]["name"] == "Hall;=1+1;", s["FX-50"]["name"]
+assert s["FX-50"]["owner"] == "Grid;-Ops;;@x" and s["FX-50"]["lon"] == -1.25, s["FX-50"]
+assert s["FX-50"]["region"] == "North;'\''=kept", s["FX-50"]["region"]
+assert s["FX-51"]["name"] == "Depot\t+1" and s["FX-51"]["owner"] == "Line one\n=2+2;", s["FX-51"]'
+# re-imported elsewhere: the same names, the same bytes exported
+p fx-semi-init-b 0 --db fxsb.db init
+p fx-semi-import-b 0 --db fxsb.db import sites fx-semi-a.csv
+out_has "fx-semi-a.csv: 2 sites imported (2 created, 0 updated)"
+p fx-semi-export-b 0 --db fxsb.db export sites --max-tlp RED
+same_files fx-semi-a.csv fx-semi-export-b.out
+p fx-semi-json-b 0 --db fxsb.db export sites --format json --max-tlp RED
+same_files fx-semi-a.json fx-semi-json-b.out

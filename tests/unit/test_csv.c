@@ -446,7 +446,11 @@ static void test_guard_round_trip(void)
 	static const char *const cases[] = {
 		"=", "+", "-", "@", "\t", "\r", "'", "''", "'=", "''=", "'''-x", "'x", "x'",
 		"=HYPERLINK(\"http://x\",\"y\")", "-5 Hall", "@risk", "+44 line", "-5", "-3.5",
-		" =1", "a\nb", "-\n=", "\xEF\xBB\xBF=", "=\xC3\xA9", "plain", "x"};
+		" =1", "a\nb", "-\n=", "\xEF\xBB\xBF=", "=\xC3\xA9", "plain", "x",
+		/* guards at ; tab and line breaks */
+		"a;b", ";=", ";'=", "x;;=y", "=;=", "Hall;=1+1;", ";", ";;", "';", ";'", ";''",
+		"a;'", "\t;\t=", "\n=", "\r\n-", "x;\"=1", ";\"'\"-", "'\"=", "\"", "\"\"",
+		"a\t'\t'=b", "; =1", "=\n=\r=\t=;=", ";'''@", "\n'\n''\n"};
 	size_t n = sizeof cases / sizeof cases[0], i;
 	char *mem = write_record(cases, n);
 	struct pt_csv *c = NULL;
@@ -517,6 +521,85 @@ static void test_guard_and_field_limit(void)
 	CHECK_INT(dump_n(buf, PT_CSV_FIELD_MAX + 3), PT_ELIMIT);
 	free(text);
 	free(buf);
+}
+
+/* A spreadsheet may start a cell after ; (a semicolon-separator locale), a tab or a line
+ * break inside a text, where the quotes around the field do not count: each of those is
+ * guarded like the start of the cell. */
+static void test_write_guards_cell_breaks(void)
+{
+	static const char *const cases[] = {
+		"Hall;=1+1;", "a;b", ";=", ";'=", "x;;=y", "=;=", "a;'x", "a; =1", "a;-",
+		"a;@b;+c", "a\t=b", "a\t\t-b", "l1\n=2", "l1\r\n+2", "a\r@b", "x;\"=1+1;",
+		"x;\"y", "'\"=x", "\"=x", ";"};
+	char *mem = write_record(cases, sizeof cases / sizeof cases[0]);
+	if (!mem) {
+		CHECK(0);
+		return;
+	}
+	CHECK_STR(mem, "Hall;'=1+1;,a;b,;'=,;''=,x;;'=y,\"'=;'=\",a;'x,a; =1,a;'-,"
+		       "a;'@b;'+c,a\t'=b,a\t'\t'-b,\"l1\n'=2\",\"l1\r\n'+2\",\"a\r'@b\","
+		       "\"x;'\"\"=1+1;\",\"x;\"\"y\",\"''\"\"=x\",\"'\"\"=x\",;\n");
+	free(mem);
+}
+
+/* The reader drops a guard after ; tab and line breaks as at the start of a field. */
+static void test_read_drops_inner_guards(void)
+{
+	CHECK_INT(dump("a;'=b,x;''-1,\"l\n'@c\",a\t'\t'=b,\"x;'\"\"=1\"\n"), PT_OK);
+	CHECK_STR(out_buf, "1:a;=b|x;'-1|l\n@c|a\t\t=b|x;\"=1;");
+	/* anything else keeps its apostrophes */
+	CHECK_INT(dump("a;'x,a;' =1,'a;=b,a;',a;'';b,x'=;y'-\n"), PT_OK);
+	CHECK_STR(out_buf, "1:a;'x|a;' =1|'a;=b|a;'|a;'';b|x'=;y'-;");
+}
+
+/* The guards at cell breaks do not count towards the limit either. */
+static void test_inner_guards_and_field_limit(void)
+{
+	char *text = malloc(PT_CSV_FIELD_MAX + 1), *mem;
+	const char *one[1];
+	size_t i;
+	if (!text) {
+		CHECK(0);
+		return;
+	}
+	/* "=;=;=..." of 4096 bytes: 2048 guards, read back whole */
+	for (i = 0; i < PT_CSV_FIELD_MAX; i++)
+		text[i] = i % 2 ? ';' : '=';
+	text[PT_CSV_FIELD_MAX] = '\0';
+	one[0] = text;
+	mem = write_record(one, 1);
+	CHECK(mem && strlen(mem) == PT_CSV_FIELD_MAX + PT_CSV_FIELD_MAX / 2 + 3);
+	CHECK_INT(dump(mem), PT_OK);
+	CHECK_INT((long long)strlen(out_buf), 2 + PT_CSV_FIELD_MAX + 1);
+	CHECK(strncmp(out_buf, "1:=;=;", 6) == 0);
+	free(mem);
+	/* 4093 bytes, then ";'=": 4097 bytes written, the guard known at the last one */
+	memset(text, 'x', PT_CSV_FIELD_MAX - 3);
+	memcpy(text + PT_CSV_FIELD_MAX - 3, ";'=", 4);
+	mem = write_record(one, 1);
+	CHECK(mem && strlen(mem) == PT_CSV_FIELD_MAX + 2);
+	CHECK_INT(dump(mem), PT_OK);
+	CHECK_INT((long long)strlen(out_buf), 2 + PT_CSV_FIELD_MAX + 1);
+	free(mem);
+	/* one byte more before it: a text of 4097 bytes is too long, guard or not */
+	mem = malloc(PT_CSV_FIELD_MAX + 8);
+	if (mem) {
+		memset(mem, 'x', PT_CSV_FIELD_MAX - 2);
+		memcpy(mem + PT_CSV_FIELD_MAX - 2, ";''=\n", 6);
+		CHECK_INT(dump(mem), PT_ELIMIT);
+		CHECK_STR(out_buf, "ERR line 1: field longer than 4096 bytes (field 1)");
+		/* apostrophes after a ; that reach 4097 bytes and are no guard */
+		memcpy(mem + PT_CSV_FIELD_MAX - 2, ";''\n", 5);
+		CHECK_INT(dump(mem), PT_ELIMIT);
+		CHECK_STR(out_buf, "ERR line 1: field longer than 4096 bytes (field 1)");
+		memcpy(mem + PT_CSV_FIELD_MAX - 2, ";''x\n", 6);
+		CHECK_INT(dump(mem), PT_ELIMIT);
+		free(mem);
+	} else {
+		CHECK(0);
+	}
+	free(text);
 }
 
 static void test_parse_numbers(void)
@@ -754,6 +837,9 @@ int main(void)
 	RUN(test_read_drops_guard);
 	RUN(test_guard_round_trip);
 	RUN(test_guard_and_field_limit);
+	RUN(test_write_guards_cell_breaks);
+	RUN(test_read_drops_inner_guards);
+	RUN(test_inner_guards_and_field_limit);
 	RUN(test_parse_numbers);
 	RUN(test_field_helpers);
 	RUN(test_format_double);

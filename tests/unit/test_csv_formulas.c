@@ -101,6 +101,49 @@ static void test_sites(void)
 	pt_site_list_clear(&l);
 }
 
+/* Guards after ; tab and line breaks inside a text (a spreadsheet in a semicolon locale
+ * starts a cell there): read without them, written back byte for byte. */
+static const char sites_breaks_csv[] =
+	"id,name,kind,sector,owner,lat,lon,region,capacity,peak_occupancy,population_served,"
+	"economic_value_eur,tlp\n"
+	"S-1,Hall;'=1+1;,public_space,public_square,\"Owner\n'@x\",1.5,-2,R;'-1\t'+2,,10,0,2.5,"
+	"CLEAR\n"
+	"S-2,a;b;;c,public_space,public_square,x;''=kept;' =y,1,2,\"'=;'\"\"-\",,10,0,2.5,CLEAR\n";
+
+static void test_sites_cell_breaks(void)
+{
+	struct pt_site_list l;
+	char *mem = NULL;
+	size_t len = 0;
+	FILE *f;
+	struct pt_diag *d = diag("sites.csv");
+	memset(&l, 0, sizeof l);
+	if (pt_sites_read_csv(sites_breaks_csv, strlen(sites_breaks_csv), &cat, &l, d) != PT_OK)
+		pt_diag_format(d, shown, sizeof shown);
+	CHECK_STR(shown, "");
+	CHECK_INT(l.n, 2);
+	if (l.n != 2)
+		return;
+	CHECK_STR(l.items[0].name, "Hall;=1+1;");
+	CHECK_STR(l.items[0].owner, "Owner\n@x");
+	CHECK_STR(l.items[0].region, "R;-1\t+2");
+	CHECK(l.items[0].lon == -2);
+	CHECK_STR(l.items[1].name, "a;b;;c");
+	CHECK_STR(l.items[1].owner, "x;'=kept;' =y");
+	CHECK_STR(l.items[1].region, "=;\"-");
+	f = open_memstream(&mem, &len);
+	if (!f) {
+		CHECK(0);
+		pt_site_list_clear(&l);
+		return;
+	}
+	CHECK_INT(pt_sites_write_csv(f, l.items, l.n), PT_OK);
+	fclose(f);
+	CHECK_STR(mem, sites_breaks_csv);
+	free(mem);
+	pt_site_list_clear(&l);
+}
+
 /* A text that merely looks like a number is text: a site named "-5" is guarded. */
 static void test_site_named_like_a_number(void)
 {
@@ -249,6 +292,7 @@ int main(void)
 {
 	setup();
 	RUN(test_sites);
+	RUN(test_sites_cell_breaks);
 	RUN(test_site_named_like_a_number);
 	RUN(test_measures);
 	RUN(test_site_measures);
