@@ -471,6 +471,15 @@ static enum pt_err check_schema(struct pt_db *db, struct pt_audit_report *rep, i
 		err = pt_db_rows_read(db, st, &objs, "reading the database's schema", d);
 	free(refs.items);
 	*has_records = c.has_records;
+	if (err == PT_OK && !c.has_records) {
+		int version = 0;
+		if ((err = pt_db_schema_version(db, &version, NULL, d)) == PT_OK && version >= 7)
+			verdict(rep, 0,
+				"the table audit_records, which protect's schema makes from version 7 "
+				"on, is missing: the records audit entries cover were removed, so "
+				"entries cannot be withheld from readers who may not read them; "
+				"restore the database from a backup");
+	}
 	return err;
 }
 
