@@ -425,8 +425,10 @@ static enum pt_err schema_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_
 				 "delete audit entries; find out who made it, and remove it (DROP "
 				 "%s%s) or restore the database from a backup",
 				 kind[0] ? kind : "schema object", name, tbl, hidden,
-				 strcmp(kind, "view") == 0 || strcmp(kind, "index") == 0 ? kind
-											: "trigger",
+				 strcmp(kind, "view") == 0    ? "VIEW"
+				 : strcmp(kind, "index") == 0 ? "INDEX"
+				 : strcmp(kind, "table") == 0 ? "TABLE"
+							      : "TRIGGER",
 				 hidden[0] ? ", after setting its type back" : "");
 		verdict(c->rep, 0, msg);
 	} else if (hidden[0]) {

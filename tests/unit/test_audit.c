@@ -573,7 +573,7 @@ static void test_schema_tampering_named(void)
 		    "CREATE TRIGGER via INSTEAD OF INSERT ON entries BEGIN SELECT 1; END;",
 		    "the database has a view \"entries\" on entries naming the audit tables that "
 		    "protect's schema does not make: it can suppress, rewrite or delete audit "
-		    "entries; find out who made it, and remove it (DROP view)");
+		    "entries; find out who made it, and remove it (DROP VIEW)");
 	schema_case("CREATE TRIGGER quiet AFTER INSERT ON settings BEGIN "
 		    "DELETE FROM AUDIT_LOG WHERE seq = 0; END;",
 		    "the database has a trigger \"quiet\" on table settings that protect's schema "
