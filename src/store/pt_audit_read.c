@@ -420,10 +420,11 @@ static enum pt_err schema_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_
 				 name, tbl);
 		else
 			snprintf(msg, sizeof msg,
-				 "the database has a %s \"%.64s\" on %.64s naming the audit tables "
+				 "the database has %s %s \"%.64s\" on %.64s naming the audit tables "
 				 "that protect's schema does not make%s: it can suppress, rewrite or "
 				 "delete audit entries; find out who made it, and remove it (DROP "
 				 "%s%s) or restore the database from a backup",
+				 kind[0] && strchr("aeiou", kind[0]) ? "an" : "a",
 				 kind[0] ? kind : "schema object", name, tbl, hidden,
 				 strcmp(kind, "view") == 0    ? "VIEW"
 				 : strcmp(kind, "index") == 0 ? "INDEX"
