@@ -28,6 +28,8 @@ enum audit_stmt {
 	ST_LAST_BREAK,
 	ST_ROW_OF,
 	ST_RANGE_COUNT,
+	ST_COVER_HAS,
+	ST_COVER_COUNT,
 	ST_COUNT
 };
 
@@ -46,6 +48,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_ROW_OF] = "SELECT seq, time, user_id, user_name, org_id, action, record_table, "
 		      "record_id, detail, mac FROM audit_log WHERE seq = ?1",
 	[ST_RANGE_COUNT] = "SELECT count(*) FROM audit_log WHERE seq BETWEEN ?1 AND ?2",
+	[ST_COVER_HAS] = "SELECT count(*) FROM audit_records WHERE seq = ?1 AND record_table = ?2 "
+			 "AND record_id = ?3",
+	[ST_COVER_COUNT] = "SELECT count(*) FROM audit_records WHERE seq BETWEEN ?1 AND ?2",
 };
 
 static const struct pt_db_stmt_table stmts = {PT_DBM_AUDIT, ST_COUNT, stmt_sql};
@@ -55,7 +60,7 @@ static const struct pt_db_stmt_table stmts = {PT_DBM_AUDIT, ST_COUNT, stmt_sql};
 /* What a savepoint restores when it is rolled back: the appends before it. */
 struct audit_mark {
 	int pending;
-	long long pending_seq, first_seq;
+	long long pending_seq, first_seq, cover_rows;
 	unsigned char pending_mac[PT_AUDIT_MAC_BYTES], base_mac[PT_AUDIT_MAC_BYTES];
 };
 
@@ -70,6 +75,7 @@ struct audit_state {
 	int new_key;      /* the open transaction rekeyed: write kf as a new key file */
 	/* Audit that cannot be switched off (docs/audit.md): */
 	long long first_seq; /* the first entry the open transaction appended */
+	long long cover_rows; /* audit_records rows the open transaction's inserts wrote */
 	unsigned char base_mac[PT_AUDIT_MAC_BYTES]; /* the MAC of the entry before it (a break: none) */
 	int unkept;       /* an entry of the open transaction was not kept as written: no commit */
 	int depth;        /* savepoints opened (since the state exists) and still open */
@@ -438,12 +444,58 @@ enum pt_err pt_audit_key_check(struct pt_db *db, const char *what, struct pt_dia
 	return err;
 }
 
-/* Note that entry seq covers record id of table (in the entry's transaction). */
-static enum pt_err insert_cover(struct pt_db *db, long long seq, const char *table, const char *id,
-				struct pt_diag *d)
+/*
+ * The refusal of a write whose audit entry seq did not keep its covered
+ * record id in audit_records (a trigger that ignores or deletes it): how
+ * names what was found. The transaction cannot commit.
+ */
+static enum pt_err unkept_cover(struct audit_state *s, long long seq, const char *id,
+				const char *how, struct pt_diag *d)
+{
+	s->unkept = 1;
+	return pt_diag_set(d, PT_EIO, 0, "",
+			   "the audit table audit_records did not keep record \"%s\" of entry %lld "
+			   "(%s): a trigger or another change to the database file is suppressing "
+			   "the records audit entries cover, so no write is allowed and this one "
+			   "was rolled back; run 'protect audit verify'",
+			   id, seq, how);
+}
+
+/* *n: audit_records rows of entry seq for record id of table (0 or 1). */
+static enum pt_err cover_has(struct pt_db *db, long long seq, const char *table, const char *id,
+			     long long *n, struct pt_diag *d)
 {
 	sqlite3_stmt *st;
 	enum pt_err err;
+	int rc;
+	*n = 0;
+	if ((err = pt_db_prepare(db, &stmts, ST_COVER_HAS, &st, d)) != PT_OK)
+		return err;
+	rc = sqlite3_bind_int64(st, 1, seq);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 2, table, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
+	if (rc != SQLITE_OK) {
+		sqlite3_reset(st);
+		return pt_db_fail(db, rc, d, "reading the records of an audit entry");
+	}
+	err = pt_db_row_one(db, st, pt_db_id_row, n, NULL, "reading the records of an audit entry",
+			    d);
+	return err == PT_ENOTFOUND ? PT_OK : err;
+}
+
+/*
+ * Note that entry seq covers record id of table (in the entry's
+ * transaction), and check it was kept: the insert wrote its row (or the
+ * row was there already: the same id twice), and the row reads back.
+ */
+static enum pt_err insert_cover(struct pt_db *db, struct audit_state *s, long long seq,
+				const char *table, const char *id, struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	long long changes, there = 0;
 	int rc;
 	if ((err = pt_db_prepare(db, &stmts, ST_COVER, &st, d)) != PT_OK)
 		return err;
@@ -452,7 +504,20 @@ static enum pt_err insert_cover(struct pt_db *db, long long seq, const char *tab
 		rc = sqlite3_bind_text(st, 2, table, -1, SQLITE_STATIC);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
-	return pt_db_step_done(db, st, rc, "writing the records of an audit entry", d);
+	if ((err = pt_db_step_done(db, st, rc, "writing the records of an audit entry", d)) !=
+	    PT_OK)
+		return err;
+	changes = pt_db_changes(db);
+	if (changes > 1)
+		return unkept_cover(s, seq, id, "its insert wrote more than one row", d);
+	if ((err = cover_has(db, seq, table, id, &there, d)) != PT_OK)
+		return err;
+	if (!there)
+		return unkept_cover(s, seq, id,
+				    changes ? "it is gone after its insert" : "its insert wrote no row",
+				    d);
+	s->cover_rows += changes;
+	return PT_OK;
 }
 
 enum pt_err pt_audit_append_records(struct pt_db *db, const char *action,
@@ -508,15 +573,16 @@ enum pt_err pt_audit_append_records(struct pt_db *db, const char *action,
 	pt_audit_copy_cut(e->detail, sizeof e->detail, detail ? detail : "");
 	if ((err = insert_entry(db, s, s->kf.key, prev, e, mac, d)) != PT_OK)
 		goto out;
-	for (i = 0; i < n_cover; i++) {
-		const char *id = cover_ids[i] ? cover_ids[i] : "";
-		if ((err = insert_cover(db, e->seq, cover_table,
-					strlen(id) < PT_AUDIT_RECORD_MAX ? id : "", d)) != PT_OK)
-			goto out;
-	}
 	if (!s->pending) {
 		s->first_seq = e->seq;
+		s->cover_rows = 0;
 		memcpy(s->base_mac, prev, sizeof s->base_mac);
+	}
+	for (i = 0; i < n_cover; i++) {
+		const char *id = cover_ids[i] ? cover_ids[i] : "";
+		if ((err = insert_cover(db, s, e->seq, cover_table,
+					strlen(id) < PT_AUDIT_RECORD_MAX ? id : "", d)) != PT_OK)
+			goto out;
 	}
 	s->pending = 1;
 	s->pending_seq = e->seq;
@@ -549,6 +615,66 @@ static int covered_site(const char *table, const char *id, char *site)
 	return 0;
 }
 
+/* qsort's comparison of two ids (const char *). */
+static int id_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Nonzero when detail is a read entry's "N record(s): IDS" (digits, " record", ": "),
+ * *ids then its list; the pattern of migration 007. */
+static int read_detail(const char *detail, const char **ids)
+{
+	const char *p = detail;
+	if (*p < '0' || *p > '9')
+		return 0;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (strncmp(p, " record", 7) != 0 || !(p = strstr(p, ": ")))
+		return 0;
+	*ids = p + 2;
+	return 1;
+}
+
+void pt_audit_named_of(const struct pt_audit_entry *e, struct pt_audit_named *out)
+{
+	const char *list;
+	char *p, *next;
+	size_t i, k;
+	out->table = NULL;
+	out->n = 0;
+	out->buf[0] = '\0';
+	if (strcmp(e->record_table, "sites") == 0 && read_detail(e->detail, &list)) {
+		pt_strlcpy(out->buf, list, sizeof out->buf);
+		for (p = out->buf; p; p = next) {
+			size_t len;
+			if ((next = strchr(p, ',')))
+				*next++ = '\0';
+			len = strlen(p);
+			/* "..." (a cut list) or "ID..." (a cut id) names no whole id */
+			if (!len || (len >= 3 && strcmp(p + len - 3, "...") == 0))
+				continue;
+			if (out->n < PT_AUDIT_NAMED_MAX)
+				out->id[out->n++] = p;
+		}
+	} else if (covered_site(e->record_table, e->record_id, out->buf)) {
+		out->id[out->n++] = out->buf;
+	}
+	if (!out->n)
+		return;
+	out->table = "sites";
+	qsort(out->id, out->n, sizeof out->id[0], id_cmp);
+	for (i = k = 1; i < out->n; i++)
+		if (strcmp(out->id[i], out->id[k - 1]) != 0)
+			out->id[k++] = out->id[i];
+	out->n = k;
+}
+
+int pt_audit_named_has(const struct pt_audit_named *named, const char *id)
+{
+	return named->n && bsearch(&id, named->id, named->n, sizeof named->id[0], id_cmp) != NULL;
+}
+
 enum pt_err pt_audit_append(struct pt_db *db, const char *action, const char *record_table,
 			    const char *record_id, const char *detail, struct pt_diag *d)
 {
@@ -575,6 +701,7 @@ static void audit_savepoint(struct pt_db *db, int event)
 			m->pending = s->pending;
 			m->pending_seq = s->pending_seq;
 			m->first_seq = s->first_seq;
+			m->cover_rows = s->cover_rows;
 			memcpy(m->pending_mac, s->pending_mac, sizeof m->pending_mac);
 			memcpy(m->base_mac, s->base_mac, sizeof m->base_mac);
 		}
@@ -584,8 +711,10 @@ static void audit_savepoint(struct pt_db *db, int event)
 	if (s->depth == 0) {
 		/* A savepoint opened before this connection's first append: it held every
 		 * entry of the transaction. */
-		if (event == PT_DB_SP_ROLLBACK)
+		if (event == PT_DB_SP_ROLLBACK) {
 			s->pending = 0;
+			s->cover_rows = 0;
+		}
 		return;
 	}
 	s->depth--;
@@ -599,6 +728,7 @@ static void audit_savepoint(struct pt_db *db, int event)
 	s->pending = m->pending;
 	s->pending_seq = m->pending_seq;
 	s->first_seq = m->first_seq;
+	s->cover_rows = m->cover_rows;
 	memcpy(s->pending_mac, m->pending_mac, sizeof s->pending_mac);
 	memcpy(s->base_mac, m->base_mac, sizeof s->base_mac);
 }
@@ -616,8 +746,8 @@ enum pt_err pt_audit_tx_commit_prepare(struct pt_db *db, struct pt_diag *d)
 		return PT_OK;
 	if (s->unkept)
 		return pt_diag_set(d, PT_EIO, 0, "",
-				   "an entry of this transaction was not kept in the audit table "
-				   "audit_log as written, so no write is allowed and this one was "
+				   "an entry of this transaction was not kept in the audit tables "
+				   "audit_log and audit_records as written, so no write is allowed and this one was "
 				   "rolled back; run 'protect audit verify'");
 	if (!s->pending)
 		return PT_OK;
@@ -658,6 +788,32 @@ enum pt_err pt_audit_tx_commit_prepare(struct pt_db *db, struct pt_diag *d)
 		snprintf(how, sizeof how, "the table holds %lld of the entries %lld-%lld at commit",
 			 kept, s->first_seq, s->pending_seq);
 		err = unkept(s, s->first_seq, how, d);
+	}
+	/* ... and every audit_records row their inserts wrote (none deleted since). */
+	if (err == PT_OK && s->cover_rows > 0) {
+		long long rows = 0;
+		if ((err = pt_db_prepare(db, &stmts, ST_COVER_COUNT, &st, d)) != PT_OK)
+			goto out;
+		rc = sqlite3_bind_int64(st, 1, s->first_seq);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_bind_int64(st, 2, s->pending_seq);
+		if (rc != SQLITE_OK) {
+			sqlite3_reset(st);
+			err = pt_db_fail(db, rc, d, "reading the records of the audit log");
+			goto out;
+		}
+		err = pt_db_row_one(db, st, pt_db_id_row, &rows, NULL,
+				    "reading the records of the audit log", d);
+		if (err == PT_OK && rows < s->cover_rows) {
+			s->unkept = 1;
+			err = pt_diag_set(d, PT_EIO, 0, "",
+					  "the audit table audit_records holds %lld of the %lld "
+					  "records covered by entries %lld-%lld at commit: a trigger "
+					  "or another change to the database file is deleting the "
+					  "records audit entries cover, so no write is allowed and "
+					  "this one was rolled back; run 'protect audit verify'",
+					  rows, s->cover_rows, s->first_seq, s->pending_seq);
+		}
 	}
 	/* ... and the entry they chain to is still there as it was. */
 	if (err == PT_OK && s->first_seq > 1 && !sodium_is_zero(s->base_mac, sizeof s->base_mac)) {
@@ -835,6 +991,7 @@ enum pt_err pt_audit_rekey(struct pt_db *db, const char *reason, struct pt_diag 
 		goto out;
 	s->loaded = 1;
 	s->first_seq = e->seq;
+	s->cover_rows = 0;
 	memset(s->base_mac, 0, sizeof s->base_mac); /* a break: no entry before it in its chain */
 	s->pending = 1;
 	s->new_key = 1;

@@ -54,7 +54,9 @@ enum pt_err pt_audit_append(struct pt_db *db, const char *action, const char *re
  * cover_table (an id of PT_AUDIT_RECORD_MAX bytes or more, or NULL, is
  * kept as "": a record whose id is not known), kept in the side table
  * audit_records in the entry's transaction; they are not part of the
- * entry's MAC. The audit list shows an entry's record and detail only to
+ * entry's MAC. Each row is read back after its insert (and counted again
+ * before the commit): one not kept makes the write PT_EIO naming
+ * audit_records, and its transaction cannot commit. The audit list shows an entry's record and detail only to
  * readers who may read every record it covers (pt_access_audit_entry).
  * pt_audit_append itself covers the one site a write names: record_table
  * "sites" with its id, or "risk_register" with "SITE/THREAT" (a register
@@ -97,7 +99,9 @@ typedef void (*pt_audit_record_fn)(void *ctx, size_t item, const char *table, co
 
 /**
  * pt_audit_list, and in the same read transaction on_record (may be NULL)
- * for every record covered by an entry of the page.
+ * for every record covered by an entry of the page. Fail closed: an entry
+ * whose rows lack a site it names in its own text (pt_audit_named_of) gets
+ * one more record, ("sites", ""), which only the system administrator may read.
  */
 enum pt_err pt_audit_list_covered(struct pt_db *db, long long org_id, size_t limit,
 				  size_t offset, struct pt_audit_entry **entries, size_t *n,
@@ -110,8 +114,11 @@ enum pt_err pt_audit_list_covered(struct pt_db *db, long long org_id, size_t lim
  * break entries, and the last entry against the head kept beside the key
  * (a deleted tail; the message then adds the key file's count and the
  * table's). Detects an edited, inserted, reordered or deleted entry and
- * says which, and a trigger on (or naming) the audit tables, which could
- * suppress entries. Reads only: works on a pt_db_open_readonly connection.
+ * says which; any schema object on or naming the audit tables that is not
+ * one protect's migrations make (by type, name and SQL text; a trigger, a
+ * view), any object of a type SQLite does not write (an edit with PRAGMA
+ * writable_schema), a missing audit_records table; and an entry whose
+ * covered records lack a site it names. Reads only: works on a pt_db_open_readonly connection.
  * rep->key_mode and key_exposed tell the key file's permissions. Returns PT_OK when the check ran (the verdict is in
  * *rep), PT_ENOTFOUND when the key file is missing, PT_EIO when it cannot
  * be read or is not a key file (or an in-memory database has no key), PT_EDB.

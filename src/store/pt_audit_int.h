@@ -69,6 +69,29 @@ int pt_audit_is_break(const struct pt_audit_entry *e);
  */
 enum pt_err pt_audit_entry_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d);
 
+/** The most record ids an entry's own text can name (its detail is PT_AUDIT_DETAIL_MAX bytes). */
+#define PT_AUDIT_NAMED_MAX (PT_AUDIT_DETAIL_MAX / 2 + 1)
+
+/** The records an entry names in its own text (the part its MAC covers). */
+struct pt_audit_named {
+	const char *table;       /**< the table of the ids ("sites"), or NULL when none is named */
+	size_t n;                /**< ids in id[], sorted by strcmp, each once */
+	const char *id[PT_AUDIT_NAMED_MAX]; /**< into buf */
+	char buf[PT_AUDIT_DETAIL_MAX + PT_AUDIT_RECORD_MAX];
+};
+
+/**
+ * The records entry e names in its own text, which audit_records must hold
+ * for it (docs/audit.md, The records an entry covers): the site of a write
+ * naming one (record "sites"/ID, "risk_register"/"SITE/THREAT"), the whole
+ * ids in a read entry's detail ("N records: ID,ID,..."; a cut id is not
+ * named). Into *out (pointers into out->buf).
+ */
+void pt_audit_named_of(const struct pt_audit_entry *e, struct pt_audit_named *out);
+
+/** Nonzero when id is among named's ids (binary search). */
+int pt_audit_named_has(const struct pt_audit_named *named, const char *id);
+
 /** Nonzero when db lives in memory (no file to put a key beside). */
 int pt_audit_memory_db(struct pt_db *db);
 

@@ -53,6 +53,31 @@ else
 	err_has "(the key file records $au_entries entries, the table holds $((au_entries - 1)))"
 	p au-last-write 74 --db t-last.db threat-level set SEVERE
 	err_has "entries were deleted, so no write is allowed"
+	# --- a trigger hidden by an edit of its type (PRAGMA writable_schema): verify names it ----
+	au_hide="PRAGMA writable_schema = ON; UPDATE sqlite_master SET type = 'TRIGGER' WHERE name = 't3';"
+	au_tamper hidden "CREATE TRIGGER t3 BEFORE INSERT ON audit_records BEGIN SELECT RAISE(IGNORE); END; $au_hide"
+	p au-hidden-verify 65 --db t-hidden.db audit verify
+	err_line "protect: audit log NOT intact: the database has a trigger \"t3\" on audit_records naming the audit tables that protect's schema does not make, hidden as type \"TRIGGER\" (the schema was edited with PRAGMA writable_schema): it can suppress, rewrite or delete audit entries; find out who made it, and remove it (DROP TRIGGER, after setting its type back) or restore the database from a backup"
+	# ... and what it does: a write naming a RED site does not get through without the record it covers
+	p au-hidden-write 74 --db t-hidden.db register set VM-004 vbied_large --treatment accept
+	err_line "protect: the audit table audit_records did not keep record \"VM-004\" of entry $((au_entries + 1)) (its insert wrote no row): a trigger or another change to the database file is suppressing the records audit entries cover, so no write is allowed and this one was rolled back; run 'protect audit verify'"
+	if [ "$(sqlite3 t-hidden.db "SELECT count(*) FROM audit_log")" = "$au_entries" ]; then ok; else
+		bad "the refused write changed the audit log"; fi
+	# ... the same on audit_log: writes refused, verify names the trigger
+	au_tamper hidlog "CREATE TRIGGER t3 BEFORE INSERT ON audit_log BEGIN SELECT RAISE(IGNORE); END; $au_hide"
+	p au-hidlog-write 74 --db t-hidlog.db threat-level set SEVERE
+	err_has "the audit table audit_log did not keep entry $((au_entries + 1)) as written (its insert wrote no row)"
+	p au-hidlog-verify 65 --db t-hidlog.db audit verify
+	err_has "protect: audit log NOT intact: the database has a trigger \"t3\" on audit_log naming the audit tables that protect's schema does not make, hidden as type \"TRIGGER\""
+	# ... a view over the audit table
+	au_tamper view "CREATE VIEW entries AS SELECT * FROM Audit_Log;"
+	p au-view-verify 65 --db t-view.db audit verify
+	err_has "the database has a view \"entries\" on entries naming the audit tables that protect's schema does not make"
+	# --- the records an entry covers deleted: verify names the entry and the record ------------
+	# (the last entry is the refused register.set on VM-001 above: it covers VM-001)
+	au_tamper records "DELETE FROM audit_records WHERE seq = (SELECT max(seq) FROM audit_log);"
+	p au-records-verify 65 --db t-records.db audit verify
+	err_has "protect: audit log NOT intact: entry $au_entries names record sites \"VM-001\", but the table audit_records does not hold it among the records the entry covers: they were deleted, or their insert suppressed (the audit list withholds the entry from every reader but the system administrator)"
 fi
 
 # --- a key file readable by others: writes and serve refuse it, verify warns ---------------

@@ -525,6 +525,179 @@ static void test_covered_records(void)
 	pt_db_close(db);
 }
 
+/*
+ * The schema, not only objects typed 'trigger': a trigger hidden by an edit
+ * of its type (PRAGMA writable_schema), a view and an INSTEAD OF trigger
+ * naming the audit tables, a trigger naming them in capitals, an edited
+ * definition of audit_log, an odd type anywhere: verify names each.
+ */
+static void schema_case(const char *sql, const char *want)
+{
+	struct pt_db *db = open_mem(2);
+	struct pt_audit_report rep;
+	if (!db)
+		return;
+	tamper(db, sql);
+	rep = verify(db);
+	CHECK_INT(rep.intact, 0);
+	CHECK_INT(rep.entries, 2);
+	CHECK(strstr(rep.message, want) != NULL);
+	if (!strstr(rep.message, want))
+		fprintf(stderr, "  message: %s\n", rep.message);
+	pt_db_close(db);
+}
+
+static void test_schema_tampering_named(void)
+{
+	struct pt_db *db = open_mem(2);
+	struct pt_audit_report rep;
+	if (!db)
+		return;
+	rep = verify(db); /* protect's own schema: nothing named */
+	CHECK_INT(rep.intact, 1);
+	pt_db_close(db);
+	schema_case("CREATE TRIGGER t3 BEFORE INSERT ON audit_records BEGIN SELECT RAISE(IGNORE); "
+		    "END; PRAGMA writable_schema = ON; "
+		    "UPDATE sqlite_master SET type = 'TRIGGER' WHERE name = 't3'; "
+		    "PRAGMA writable_schema = OFF;",
+		    "the database has a trigger \"t3\" on audit_records naming the audit tables "
+		    "that protect's schema does not make, hidden as type \"TRIGGER\" (the schema "
+		    "was edited with PRAGMA writable_schema)");
+	schema_case("CREATE TRIGGER t4 BEFORE INSERT ON audit_log BEGIN SELECT RAISE(IGNORE); "
+		    "END; PRAGMA writable_schema = ON; "
+		    "UPDATE sqlite_master SET type = 'Trigger' WHERE name = 't4'; "
+		    "PRAGMA writable_schema = OFF;",
+		    "trigger \"t4\" on audit_log naming the audit tables that protect's schema does "
+		    "not make, hidden as type \"Trigger\"");
+	schema_case("CREATE VIEW entries AS SELECT * FROM audit_log; "
+		    "CREATE TRIGGER via INSTEAD OF INSERT ON entries BEGIN SELECT 1; END;",
+		    "the database has a view \"entries\" on entries naming the audit tables that "
+		    "protect's schema does not make: it can suppress, rewrite or delete audit "
+		    "entries; find out who made it, and remove it (DROP VIEW)");
+	schema_case("CREATE TRIGGER quiet AFTER INSERT ON settings BEGIN "
+		    "DELETE FROM AUDIT_LOG WHERE seq = 0; END;",
+		    "the database has a trigger \"quiet\" on table settings that protect's schema "
+		    "does not make");
+	schema_case("PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = "
+		    "replace(sql, 'CHECK (seq >= 1)', 'CHECK (seq >= 0)') WHERE name = 'audit_log'; "
+		    "PRAGMA writable_schema = OFF;",
+		    "the database's table \"audit_log\" is not the one protect's schema makes (its "
+		    "definition was edited)");
+	schema_case("CREATE INDEX settings_x ON settings (key); PRAGMA writable_schema = ON; "
+		    "UPDATE sqlite_master SET type = 'INDEX' WHERE name = 'settings_x'; "
+		    "PRAGMA writable_schema = OFF;",
+		    "the database's schema has an object \"settings_x\" on settings of type "
+		    "\"INDEX\", which SQLite does not write: the schema was edited with PRAGMA "
+		    "writable_schema");
+}
+
+/*
+ * audit_records is checked like audit_log: a trigger that ignores or deletes
+ * the records an entry covers refuses the write (and its transaction); a
+ * record deleted before the commit refuses the commit.
+ */
+static void test_unkept_records_refused(void)
+{
+	static const char *const red[] = {"VM-025"};
+	struct pt_db *db = open_mem(1);
+	struct pt_audit_report rep;
+	struct pt_diag d;
+	if (!db)
+		return;
+	memset(&d, 0, sizeof d);
+	tamper(db, "CREATE TRIGGER t3 BEFORE INSERT ON audit_records BEGIN SELECT RAISE(IGNORE); END;");
+	CHECK_INT(pt_audit_reads(db, "site.read", "sites", 1, "VM-025", red, 1, &d), PT_EIO);
+	CHECK_STR(d.msg, "the audit table audit_records did not keep record \"VM-025\" of entry 2 "
+			 "(its insert wrote no row): a trigger or another change to the database "
+			 "file is suppressing the records audit entries cover, so no write is "
+			 "allowed and this one was rolled back; run 'protect audit verify'");
+	CHECK_INT(pt_audit_append(db, "site.update", "sites", "VM-025", "name", &d), PT_EIO);
+	CHECK(strstr(d.msg, "did not keep record \"VM-025\" of entry 2") != NULL);
+	/* inside the caller's transaction: it cannot commit */
+	CHECK_INT(pt_db_begin(db, &d), PT_OK);
+	CHECK_INT(pt_audit_append(db, "register.set", "risk_register", "VM-025/arson", "", &d),
+		  PT_EIO);
+	CHECK_INT(pt_db_end(db, PT_OK, &d), PT_EIO);
+	CHECK(strstr(d.msg, "audit_log and audit_records as written") != NULL);
+	tamper(db, "DROP TRIGGER t3; CREATE TRIGGER t3 AFTER INSERT ON audit_records BEGIN "
+		   "DELETE FROM audit_records WHERE seq = NEW.seq; END;");
+	CHECK_INT(pt_audit_reads(db, "site.read", "sites", 1, "VM-025", red, 1, &d), PT_EIO);
+	CHECK(strstr(d.msg, "did not keep record \"VM-025\" of entry 2 (it is gone after its "
+			    "insert)") != NULL);
+	tamper(db, "DROP TRIGGER t3");
+	/* deleted later in the transaction, before its commit */
+	CHECK_INT(pt_db_begin(db, &d), PT_OK);
+	CHECK_INT(pt_audit_reads(db, "site.read", "sites", 1, "VM-025", red, 1, &d), PT_OK);
+	tamper(db, "DELETE FROM audit_records WHERE record_id = 'VM-025'");
+	CHECK_INT(pt_db_end(db, PT_OK, &d), PT_EIO);
+	CHECK(strstr(d.msg, "the audit table audit_records holds 0 of the 1 records covered by "
+			    "entries 2-2 at commit") != NULL);
+	/* nothing was kept; the same id twice is one record, not a suppressed one */
+	rep = verify(db);
+	CHECK_INT(rep.intact, 1);
+	CHECK_INT(rep.entries, 1);
+	{
+		static const char *const twice[] = {"VM-025", "VM-025", NULL, NULL};
+		CHECK_INT(pt_audit_reads(db, "register.list", "sites", 4, "VM-025,VM-025,,", twice,
+					 4, &d),
+			  PT_OK);
+	}
+	rep = verify(db);
+	CHECK_INT(rep.intact, 1);
+	CHECK_INT(rep.entries, 2);
+	pt_db_close(db);
+}
+
+/*
+ * An entry whose covered records were deleted or changed after its commit:
+ * the list fails closed (an unknown record: withheld from every reader but
+ * the system administrator), and verify names the entry and the record.
+ */
+static void test_missing_records_fail_closed(void)
+{
+	static const char *const ids[] = {"VM-024", "VM-025"};
+	struct pt_db *db = open_mem(1);
+	struct pt_audit_entry *e = NULL;
+	struct pt_audit_report rep;
+	struct pt_diag d;
+	size_t n = 0;
+	char seen[1024] = "";
+	if (!db)
+		return;
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_audit_reads(db, "site.read", "sites", 1, "VM-025", ids + 1, 1, &d), PT_OK);
+	CHECK_INT(pt_audit_reads(db, "sites.list", "sites", 2, "VM-024,VM-025", ids, 2, &d), PT_OK);
+	CHECK_INT(pt_audit_append(db, "register.set", "risk_register", "VM-025/arson", "", &d),
+		  PT_OK);
+	CHECK_INT(pt_audit_list_covered(db, 0, 3, 0, &e, &n, NULL, collect, seen, &d), PT_OK);
+	CHECK_STR(seen, "0 sites/VM-025;1 sites/VM-024;1 sites/VM-025;2 sites/VM-025;");
+	free(e);
+	/* the RED site's rows removed (entry 2), changed to another site (entry 4), one of two
+	 * removed (entry 3) */
+	tamper(db, "DELETE FROM audit_records WHERE seq = 2; "
+		   "DELETE FROM audit_records WHERE seq = 3 AND record_id = 'VM-025'; "
+		   "UPDATE audit_records SET record_id = 'VM-001' WHERE seq = 4");
+	seen[0] = '\0';
+	CHECK_INT(pt_audit_list_covered(db, 0, 3, 0, &e, &n, NULL, collect, seen, &d), PT_OK);
+	CHECK_STR(seen, "0 sites/VM-001;0 sites/;1 sites/VM-024;1 sites/;2 sites/;");
+	free(e);
+	rep = verify(db);
+	CHECK_INT(rep.intact, 0);
+	CHECK_INT(rep.bad_seq, 2);
+	CHECK_INT(rep.verified, 4); /* the MACs hold: the side table is outside them */
+	CHECK_STR(rep.message, "entry 2 names record sites \"VM-025\", but the table audit_records "
+			       "does not hold it among the records the entry covers: they were "
+			       "deleted, or their insert suppressed (the audit list withholds the "
+			       "entry from every reader but the system administrator)");
+	/* the table itself gone from a version 7 schema */
+	tamper(db, "DROP TABLE audit_records");
+	rep = verify(db);
+	CHECK_INT(rep.intact, 0);
+	CHECK(strstr(rep.message, "the table audit_records, which protect's schema makes from "
+				  "version 7 on, is missing") != NULL);
+	pt_db_close(db);
+}
+
 /* In memory: no key, no writes; a wrong key stops writes and fails verification. */
 static void test_wrong_or_missing_key_in_memory(void)
 {
@@ -869,6 +1042,9 @@ int main(void)
 	RUN(test_savepoint_rolled_back);
 	RUN(test_last_row_deleted);
 	RUN(test_covered_records);
+	RUN(test_schema_tampering_named);
+	RUN(test_unkept_records_refused);
+	RUN(test_missing_records_fail_closed);
 	RUN(test_wrong_or_missing_key_in_memory);
 	RUN(test_key_file);
 	RUN(test_read_only_and_key_mode);
