@@ -188,6 +188,14 @@ out:
 	return err;
 }
 
+/* The answer to a wrong code (PT_ENOTFOUND, field code). */
+static enum pt_err wrong_code_said(struct pt_diag *d)
+{
+	return pt_diag_set(d, PT_ENOTFOUND, 0, "code",
+			   "wrong code (or one used already); use the code your app shows now, or a "
+			   "recovery code");
+}
+
 /* Count a wrong code for u and answer it (PT_ENOTFOUND, field code). */
 static enum pt_err wrong_code(struct pt_db *db, const struct pt_user *u, int64_t now,
 			      struct pt_diag *d)
@@ -195,9 +203,33 @@ static enum pt_err wrong_code(struct pt_db *db, const struct pt_user *u, int64_t
 	enum pt_err err;
 	if ((err = pt_db_login_fail(db, u->name, now, d)) != PT_OK)
 		return err;
-	return pt_diag_set(d, PT_ENOTFOUND, 0, "code",
-			   "wrong code (or one used already); use the code your app shows now, or a "
-			   "recovery code");
+	return wrong_code_said(d);
+}
+
+/*
+ * Check code for u's log-in with its attempt reserved first (pt_db_login_reserve:
+ * PT_ELIMIT when the name is blocked), so parallel codes never pass the limit: a
+ * right code ends the pending log-in of token (when not NULL) and opens the
+ * session (clearing the count), a wrong one stays counted (PT_ENOTFOUND, field
+ * code), any other failure gives the attempt back.
+ */
+static enum pt_err code_login(struct pt_db *db, const struct pt_user *u,
+			      const struct pt_totp_row *row, const char *token, const char *code,
+			      int64_t now, struct pt_app_login *out, struct pt_diag *d)
+{
+	enum pt_err err;
+	int ok = 0;
+	if ((err = pt_db_login_reserve(db, u->name, now, &out->retry_after, d)) != PT_OK)
+		return err;
+	if ((err = code_check(db, u, row, code, now, out, &ok, d)) == PT_OK) {
+		if (!ok)
+			return wrong_code_said(d); /* counted by the reservation */
+		if (!token || (err = pt_db_login_pending_delete(db, token, d)) == PT_OK)
+			err = pt_db_session_open(db, u, now, 0, &out->login, d);
+	}
+	if (err != PT_OK)
+		pt_db_login_release(db, u->name, now, NULL);
+	return err;
 }
 
 /* Is the registry's setting second_factor "required"? */
@@ -217,7 +249,7 @@ enum pt_err pt_app_login_start(const struct pt_caller *c, struct pt_db *db, cons
 	struct pt_user u;
 	int64_t now = now_of(c);
 	enum pt_err err;
-	int has = 0, required = 0, ok = 0;
+	int has = 0, required = 0;
 
 	if (!db || !out)
 		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no output");
@@ -238,9 +270,7 @@ enum pt_err pt_app_login_start(const struct pt_caller *c, struct pt_db *db, cons
 		goto out;
 	}
 	if (has && code && code[0]) {
-		if ((err = code_check(db, &u, &row, code, now, out, &ok, d)) != PT_OK)
-			goto out;
-		err = ok ? pt_db_session_open(db, &u, now, 0, &out->login, d) : wrong_code(db, &u, now, d);
+		err = code_login(db, &u, &row, NULL, code, now, out, d);
 		goto out;
 	}
 	if ((err = pt_db_login_pending_add(db, u.id, now, out->pending, d)) != PT_OK)
@@ -260,7 +290,6 @@ enum pt_err pt_app_login_finish(const struct pt_caller *c, struct pt_db *db, con
 	long long user_id = 0;
 	int64_t now = now_of(c);
 	enum pt_err err;
-	int ok = 0;
 
 	if (!db || !out)
 		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no output");
@@ -280,16 +309,7 @@ enum pt_err pt_app_login_finish(const struct pt_caller *c, struct pt_db *db, con
 				   "set up the second factor first (enrolment), then give its first code");
 	if (err != PT_OK)
 		return err;
-	if ((err = code_check(db, &u, &row, code, now, out, &ok, d)) != PT_OK)
-		goto out;
-	if (!ok) {
-		err = wrong_code(db, &u, now, d);
-		goto out;
-	}
-	if ((err = pt_db_login_pending_delete(db, token, d)) != PT_OK)
-		goto out;
-	err = pt_db_session_open(db, &u, now, 0, &out->login, d);
-out:
+	err = code_login(db, &u, &row, token, code, now, out, d);
 	sodium_memzero(&row, sizeof row);
 	return err;
 }

@@ -55,7 +55,10 @@ void pt_app_enrolment_clear(struct pt_app_enrolment *e);
  * pending token living PT_LOGIN_PENDING_TTL_S seconds. With a right code
  * (a TOTP code or an unused recovery code) the step is DONE at once.
  * PT_ENOTFOUND "wrong user name or password" or "wrong code" (counted as a
- * failed log-in of the name), PT_ELIMIT (out->retry_after).
+ * failed log-in of the name), PT_ELIMIT (out->retry_after). The password and
+ * the code are each checked only once their attempt is counted
+ * (pt_db_login_reserve; given back when right), so concurrent guesses never
+ * get more checks than the limit.
  */
 enum pt_err pt_app_login_start(const struct pt_caller *c, struct pt_db *db, const char *user,
 			       const char *password, const char *code, struct pt_app_login *out,
@@ -70,8 +73,9 @@ enum pt_err pt_app_login_start(const struct pt_caller *c, struct pt_db *db, cons
  * (a replay within its window is refused). DONE: a session, the pending
  * log-in gone. PT_ENOTFOUND for an unknown or expired token (field
  * pending_token) or a wrong code (field code, counted as a failed log-in of
- * the user: 5 block the name as wrong passwords do), PT_ELIMIT, PT_EINVAL
- * for an ENROL log-in that has not started enrolment.
+ * the user: 5 block the name as wrong passwords do; the attempt is counted
+ * before the code is checked), PT_ELIMIT, PT_EINVAL for an ENROL log-in that
+ * has not started enrolment.
  */
 enum pt_err pt_app_login_finish(const struct pt_caller *c, struct pt_db *db, const char *token,
 				const char *code, struct pt_app_login *out, struct pt_diag *d);

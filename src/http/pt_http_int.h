@@ -240,6 +240,18 @@ long pt_throttle_wait(struct pt_throttle *t, const char *key, long long now);
 void pt_throttle_fail(struct pt_throttle *t, const char *key, int limit, long long now);
 /** Forget key's failures (after a successful log-in). */
 void pt_throttle_forget(struct pt_throttle *t, const char *key);
+/* Attempts reserved before the check (issue 10 fix: parallel log-ins get past the throttle). */
+/**
+ * Reserve one attempt of key at now before its secret is checked, in one
+ * step under the throttle's lock: the seconds key must still wait (nothing
+ * counted), or 0 with the attempt counted as a failure (pt_throttle_fail).
+ * Give it back with pt_throttle_release when the attempt was no wrong guess.
+ */
+long pt_throttle_reserve(struct pt_throttle *t, const char *key, int limit, long long now);
+/** Give back one attempt pt_throttle_reserve counted (a block it set is lifted). */
+void pt_throttle_release(struct pt_throttle *t, const char *key, int limit);
+/** Largest JSON body of a public route (the log-in steps: no session), bytes (413 above). */
+#define PT_PUBLIC_BODY_MAX 8192
 
 /* The cache (pt_http_cache.c): kept until the registry's version changes. */
 #define PT_CACHE_SLOTS 64                 /**< rendered bodies kept */

@@ -299,8 +299,11 @@ static int on_headers(struct pt_req *r)
 									   : PT_IMPORT_ASSESSMENTS) != 0)
 			return 1; /* 403 replied */
 	}
+	/* A public route (no session: the log-in steps) takes a small body only, so callers
+	 * without a log-in cannot fill the body budget. */
 	r->body_max = (rt->flags & PT_R_CSV) ? r->srv->cfg.upload_max
-			: (rt->flags & PT_R_JSON) ? PT_JSON_BODY_MAX : 0;
+			: !(rt->flags & PT_R_JSON) ? 0
+			: (rt->flags & PT_R_PUBLIC) ? PT_PUBLIC_BODY_MAX : PT_JSON_BODY_MAX;
 	clen = pt_req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (clen && clen[0]) {
 		unsigned long long n;

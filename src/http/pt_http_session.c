@@ -199,16 +199,20 @@ static void login_reply(struct pt_req *r, const struct pt_app_login *l)
 	pt_reply_json(r, 200, body);
 }
 
-/* A log-in step's failure: 429, 401 (counted against the address), or the error. */
+/*
+ * A log-in step's failure: 429, 401 (the address's reserved attempt stays
+ * counted), or the error (the attempt given back).
+ */
 static void login_fail_reply(struct pt_req *r, enum pt_err err, const struct pt_app_login *l,
-			     const struct pt_diag *d, const char *key, long long now)
+			     const struct pt_diag *d, const char *key)
 {
+	if (err != PT_ENOTFOUND && err != PT_EINVAL)
+		pt_throttle_release(r->srv->throttle, key, PT_THROTTLE_ADDR_FAILS);
 	if (err == PT_ELIMIT) {
 		reply_429(r, l->retry_after);
 		return;
 	}
 	if (err == PT_ENOTFOUND || err == PT_EINVAL) {
-		pt_throttle_fail(r->srv->throttle, key, PT_THROTTLE_ADDR_FAILS, now);
 		/* A wrong code or pending token says so; anything else about the password does not. */
 		if (strcmp(d->field, "code") == 0 || strcmp(d->field, "pending_token") == 0)
 			pt_reply_error(r, 401, d->field, 0, "%s", d->msg);
@@ -233,20 +237,24 @@ void pt_h_session_post(struct pt_req *r)
 	long wait;
 
 	pt_api_caller(r, &c);
-	login_throttle_key(r, key, sizeof key);
-	if ((wait = pt_throttle_wait(r->srv->throttle, key, now)) > 0) {
-		reply_429(r, wait);
-		return;
-	}
 	if (!(login = calloc(1, sizeof *login))) {
 		pt_reply_json(r, 500, NULL);
 		return;
 	}
+	/* The address's attempt is counted before anything is checked (given back unless wrong). */
+	login_throttle_key(r, key, sizeof key);
+	if ((wait = pt_throttle_reserve(r->srv->throttle, key, PT_THROTTLE_ADDR_FAILS, now)) > 0) {
+		free(login);
+		reply_429(r, wait);
+		return;
+	}
 	err = pt_app_login_start(&c, r->db, user, password, code, login, &d);
-	if (err != PT_OK)
-		login_fail_reply(r, err, login, &d, key, now);
-	else
+	if (err != PT_OK) {
+		login_fail_reply(r, err, login, &d, key);
+	} else {
+		pt_throttle_release(r->srv->throttle, key, PT_THROTTLE_ADDR_FAILS);
 		login_reply(r, login);
+	}
 	free(login);
 }
 
@@ -290,22 +298,26 @@ void pt_h_session_second_factor(struct pt_req *r)
 	long wait;
 
 	pt_api_caller(r, &c);
-	login_throttle_key(r, key, sizeof key);
-	if ((wait = pt_throttle_wait(r->srv->throttle, key, now)) > 0) {
-		reply_429(r, wait);
-		return;
-	}
 	if (!(login = calloc(1, sizeof *login))) {
 		pt_reply_json(r, 500, NULL);
 		return;
 	}
+	login_throttle_key(r, key, sizeof key);
+	if ((wait = pt_throttle_reserve(r->srv->throttle, key, PT_THROTTLE_ADDR_FAILS, now)) > 0) {
+		free(login);
+		reply_429(r, wait);
+		return;
+	}
 	err = pt_app_login_finish(&c, r->db, token, code, login, &d);
-	if (err == PT_EINVAL && strcmp(d.field, "code") == 0)
+	if (err == PT_EINVAL && strcmp(d.field, "code") == 0) {
+		pt_throttle_release(r->srv->throttle, key, PT_THROTTLE_ADDR_FAILS); /* no code checked */
 		pt_reply_error(r, 409, "code", 0, "%s", d.msg);
-	else if (err != PT_OK)
-		login_fail_reply(r, err, login, &d, key, now);
-	else
+	} else if (err != PT_OK) {
+		login_fail_reply(r, err, login, &d, key);
+	} else {
+		pt_throttle_release(r->srv->throttle, key, PT_THROTTLE_ADDR_FAILS);
 		login_reply(r, login);
+	}
 	free(login);
 }
 
@@ -315,6 +327,8 @@ static void enrolment_reply(struct pt_req *r, enum pt_err err, struct pt_app_enr
 {
 	if (err == PT_ENOTFOUND && strcmp(d->field, "pending_token") == 0)
 		pt_reply_error(r, 401, d->field, 0, "%s", d->msg);
+	else if (err == PT_ECONFLICT) /* a confirmed second factor is set up already */
+		pt_reply_error(r, 409, NULL, 0, "%s", d->msg);
 	else if (err != PT_OK)
 		pt_reply_diag(r, err, d);
 	else

@@ -1,5 +1,5 @@
-/* pt_http_throttle.c - failed log-ins per user name and per client address:
- * after too many failures in a window the key waits (429 with Retry-After); nobody sleeps. */
+/* pt_http_throttle.c - failed log-ins per client address: an attempt is reserved (counted)
+ * before its secret is checked; too many in a window make the key wait (429); nobody sleeps. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +65,19 @@ static struct slot *find(struct pt_throttle *t, const char *key, int create, lon
 	return &t->slots[victim];
 }
 
+/* Count one failure of slot s at now (under the lock). */
+static void count_fail(struct slot *s, int limit, long long now)
+{
+	if (now - s->window_start >= PT_THROTTLE_WINDOW_S) {
+		s->window_start = now;
+		s->fails = 0;
+	}
+	s->fails++;
+	s->last_used = now;
+	if (s->fails >= limit)
+		s->blocked_until = now + PT_THROTTLE_WINDOW_S;
+}
+
 long pt_throttle_wait(struct pt_throttle *t, const char *key, long long now)
 {
 	struct slot *s;
@@ -79,17 +92,35 @@ long pt_throttle_wait(struct pt_throttle *t, const char *key, long long now)
 
 void pt_throttle_fail(struct pt_throttle *t, const char *key, int limit, long long now)
 {
+	pthread_mutex_lock(&t->lock);
+	count_fail(find(t, key, 1, now), limit, now);
+	pthread_mutex_unlock(&t->lock);
+}
+
+long pt_throttle_reserve(struct pt_throttle *t, const char *key, int limit, long long now)
+{
 	struct slot *s;
+	long wait = 0;
 	pthread_mutex_lock(&t->lock);
 	s = find(t, key, 1, now);
-	if (now - s->window_start >= PT_THROTTLE_WINDOW_S) {
-		s->window_start = now;
-		s->fails = 0;
+	if (s->blocked_until > now)
+		wait = (long)(s->blocked_until - now);
+	else
+		count_fail(s, limit, now);
+	pthread_mutex_unlock(&t->lock);
+	return wait;
+}
+
+void pt_throttle_release(struct pt_throttle *t, const char *key, int limit)
+{
+	struct slot *s;
+	pthread_mutex_lock(&t->lock);
+	s = find(t, key, 0, 0);
+	if (s && s->fails > 0) {
+		s->fails--;
+		if (s->fails < limit)
+			s->blocked_until = 0; /* the block came from this attempt */
 	}
-	s->fails++;
-	s->last_used = now;
-	if (s->fails >= limit)
-		s->blocked_until = now + PT_THROTTLE_WINDOW_S;
 	pthread_mutex_unlock(&t->lock);
 }
 

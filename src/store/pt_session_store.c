@@ -186,9 +186,14 @@ enum pt_err pt_db_login_wait(struct pt_db *db, const char *name, int64_t now, lo
 	return failures_wait(db, name, now, retry_after, &failures, &first_at, d);
 }
 
-/* Count a failed log-in of name at now (its own transaction). */
-static enum pt_err failure_count(struct pt_db *db, const char *name, int64_t now,
-				 struct pt_diag *d)
+/*
+ * Count a failed log-in of name at now, in its own write transaction (BEGIN
+ * IMMEDIATE, so the read and the write are one step whatever the concurrency).
+ * reserve: an attempt about to be checked; when the name is blocked,
+ * PT_ELIMIT with *retry_after and nothing counted.
+ */
+static enum pt_err failure_count(struct pt_db *db, const char *name, int64_t now, int reserve,
+				 long *retry_after, struct pt_diag *d)
 {
 	long long failures, first_at, rows = 0, blocked = 0;
 	char key[PT_TOKEN_TEXT_MAX];
@@ -200,6 +205,12 @@ static enum pt_err failure_count(struct pt_db *db, const char *name, int64_t now
 		return err;
 	if ((err = failures_wait(db, name, now, &wait, &failures, &first_at, d)) != PT_OK)
 		goto out;
+	if (reserve && wait > 0) {
+		*retry_after = wait;
+		err = pt_diag_set(d, PT_ELIMIT, 0, "", "too many failed log-ins; try again in %ld seconds",
+				  wait);
+		goto out;
+	}
 	if (!failures || now - first_at >= PT_LOGIN_WINDOW_S) {
 		failures = 0;
 		first_at = now;
@@ -238,6 +249,38 @@ static enum pt_err failure_count(struct pt_db *db, const char *name, int64_t now
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(st, 4, blocked);
 	err = pt_db_step_done(db, st, rc, "counting a failed log-in", d);
+out:
+	return pt_db_end(db, err, d);
+}
+
+/* Give back one attempt failure_count reserved for name (its own write transaction). */
+static enum pt_err failure_release(struct pt_db *db, const char *name, int64_t now,
+				   struct pt_diag *d)
+{
+	long long failures, first_at;
+	char key[PT_TOKEN_TEXT_MAX];
+	sqlite3_stmt *st;
+	enum pt_err err;
+	long wait;
+	int rc;
+	if ((err = pt_db_begin(db, d)) != PT_OK)
+		return err;
+	if ((err = failures_wait(db, name, now, &wait, &failures, &first_at, d)) != PT_OK ||
+	    failures <= 0)
+		goto out;
+	failures--;
+	if ((err = pt_db_prepare(db, &stmts, ST_FAIL_PUT, &st, d)) != PT_OK)
+		goto out;
+	failure_key(name, key);
+	rc = sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 2, failures);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 3, first_at);
+	/* Below the limit again: a block this attempt set is lifted. */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 4, failures < PT_LOGIN_FAILS_MAX || wait <= 0 ? 0 : now + wait);
+	err = pt_db_step_done(db, st, rc, "giving back a log-in attempt", d);
 out:
 	return pt_db_end(db, err, d);
 }
@@ -323,7 +366,23 @@ enum pt_err pt_db_login_fail(struct pt_db *db, const char *name, int64_t now, st
 {
 	if (!db)
 		return pt_diag_set(d, PT_EINVAL, 0, "", "no database");
-	return pt_user_name_valid(name) ? failure_count(db, name, now, d) : PT_OK;
+	return pt_user_name_valid(name) ? failure_count(db, name, now, 0, NULL, d) : PT_OK;
+}
+
+enum pt_err pt_db_login_reserve(struct pt_db *db, const char *name, int64_t now, long *retry_after,
+				struct pt_diag *d)
+{
+	if (!db || !retry_after)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no output");
+	*retry_after = 0;
+	return pt_user_name_valid(name) ? failure_count(db, name, now, 1, retry_after, d) : PT_OK;
+}
+
+enum pt_err pt_db_login_release(struct pt_db *db, const char *name, int64_t now, struct pt_diag *d)
+{
+	if (!db)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database");
+	return pt_user_name_valid(name) ? failure_release(db, name, now, d) : PT_OK;
 }
 
 enum pt_err pt_db_login_password(struct pt_db *db, const char *name, const char *password,
@@ -332,11 +391,9 @@ enum pt_err pt_db_login_password(struct pt_db *db, const char *name, const char 
 {
 	char hash[PT_PASSWORD_HASH_MAX];
 	sqlite3_stmt *st;
-	long long failures, first_at;
 	size_t plen;
 	enum pt_err err;
-	int rc, known = 0, match;
-	long wait = 0;
+	int rc, known = 0, match, counted = 0;
 
 	if (!db || !user || !retry_after)
 		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no output");
@@ -346,35 +403,41 @@ enum pt_err pt_db_login_password(struct pt_db *db, const char *name, const char 
 		return err;
 	plen = password ? strnlen(password, PT_PASSWORD_MAX + 1) : 0;
 	if (pt_user_name_valid(name)) {
-		if ((err = failures_wait(db, name, now, &wait, &failures, &first_at, d)) != PT_OK)
+		/* The attempt is counted before the password is checked (a failure until it
+		 * proves right), so parallel guesses never get past the limit. */
+		if ((err = failure_count(db, name, now, 1, retry_after, d)) != PT_OK)
 			return err;
-		if (wait > 0) {
-			*retry_after = wait;
-			return pt_diag_set(d, PT_ELIMIT, 0, "",
-					   "too many failed log-ins; try again in %ld seconds", wait);
-		}
+		counted = 1;
 		if ((err = pt_db_prepare(db, &stmts, ST_USER_HASH, &st, d)) != PT_OK)
-			return err;
+			goto give_back;
 		rc = sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 		if (rc == SQLITE_OK)
 			rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW)
 			known = pt_db_col_text(st, 0, hash, sizeof hash, d) == PT_OK;
 		sqlite3_reset(st);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			return pt_db_fail(db, rc, d, "reading a user");
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			err = pt_db_fail(db, rc, d, "reading a user");
+			goto give_back;
+		}
 	}
 	/* The same argon2id work whether or not the user exists. */
 	match = pt_password_verify(known ? hash : DECOY_HASH, password ? password : "",
 				   plen <= PT_PASSWORD_MAX ? plen : 0) &&
 		known && plen <= PT_PASSWORD_MAX;
 	sodium_memzero(hash, sizeof hash);
-	if (!match) {
-		if (pt_user_name_valid(name) && (err = failure_count(db, name, now, d)) != PT_OK)
-			return err;
+	if (!match) /* counted already */
 		return pt_diag_set(d, PT_ENOTFOUND, 0, "", "wrong user name or password");
-	}
-	return pt_db_user_lookup(db, name, 0, user, d);
+	if ((err = pt_db_user_lookup(db, name, 0, user, d)) != PT_OK)
+		goto give_back;
+	/* The right password: its attempt is given back. */
+	if ((err = failure_release(db, name, now, d)) != PT_OK)
+		memset(user, 0, sizeof *user);
+	return err;
+give_back:
+	if (counted)
+		failure_release(db, name, now, NULL);
+	return err;
 }
 
 enum pt_err pt_db_session_get(struct pt_db *db, const char *token, int64_t now,

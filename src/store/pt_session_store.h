@@ -40,7 +40,9 @@ enum pt_err pt_db_login(struct pt_db *db, const char *name, const char *password
  * The first half of pt_db_login: the throttle and the password, no session.
  * PT_OK: the user (its stored name, whatever the case typed) into *user.
  * PT_ENOTFOUND and PT_ELIMIT (*retry_after) as pt_db_login; a failure is
- * counted for the name folded to lower case (stored only as a hash).
+ * counted for the name folded to lower case (stored only as a hash). The
+ * attempt is reserved (pt_db_login_reserve) before the password is checked
+ * and given back when it is right, so concurrent guesses never pass the limit.
  */
 enum pt_err pt_db_login_password(struct pt_db *db, const char *name, const char *password,
 				 int64_t now, struct pt_user *user, long *retry_after,
@@ -56,6 +58,27 @@ enum pt_err pt_db_session_open(struct pt_db *db, const struct pt_user *u, int64_
 
 /** Count a failed log-in step (a wrong second factor) for user name at now. */
 enum pt_err pt_db_login_fail(struct pt_db *db, const char *name, int64_t now, struct pt_diag *d);
+
+/**
+ * Reserve one log-in attempt of user name at now before its secret (a
+ * password, a second factor's code) is checked: in one write transaction
+ * (BEGIN IMMEDIATE), PT_ELIMIT with *retry_after when the name is blocked
+ * (nothing counted), else the attempt counted as a failure (the
+ * PT_LOGIN_FAILS_MAX-th within the window blocks the name). A right secret
+ * then clears the count (pt_db_session_open) or gives the attempt back
+ * (pt_db_login_release); a wrong one leaves it counted. So no more than
+ * PT_LOGIN_FAILS_MAX wrong secrets are ever checked per window, however
+ * many requests run at once. A name that is not valid is never counted.
+ */
+enum pt_err pt_db_login_reserve(struct pt_db *db, const char *name, int64_t now, long *retry_after,
+				struct pt_diag *d);
+
+/**
+ * Give back an attempt pt_db_login_reserve counted for name (its secret was
+ * right, or it was never checked): the count less one, and a block lifted
+ * when the count is below the limit again.
+ */
+enum pt_err pt_db_login_release(struct pt_db *db, const char *name, int64_t now, struct pt_diag *d);
 
 /**
  * Seconds user name must still wait at now before a log-in is tried

@@ -91,6 +91,12 @@ def run(res, protect, work):
         j = r.json or {}
         res.eq((r.status, j.get("second_factor"), j.get("error")), (401, "code", "second factor required"),
                "an enrolled coordinator is asked for a code")
+        # Enrolment over a confirmed second factor: 409 (docs/api.md), from a pending log-in or a session.
+        r = c2.request("POST", "/api/v1/session/enrolment", {"pending_token": j.get("pending_token")})
+        res.eq(r.status, 409, "enrolment with a pending token of an enrolled user: %r" % r)
+        res.check("set up already" in (r.json or {}).get("error", ""), "the 409 says why: %r" % r)
+        r = c.request("POST", "/api/v1/account/second-factor", {})
+        res.eq(r.status, 409, "enrolment from the session of an enrolled user: %r" % r)
         r = c2.request("POST", "/api/v1/session/second-factor", {"pending_token": j.get("pending_token"), "code": code})
         res.eq(r.status, 401, "the same code again (a replay within its window): %r" % r)
         r = c2.request("POST", "/api/v1/session/second-factor",

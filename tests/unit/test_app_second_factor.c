@@ -195,6 +195,52 @@ static void test_code_failures_block(void)
 	close_db(db);
 }
 
+/* A code's attempt is reserved before the code is checked (issue 10 fix): attempts in flight
+ * count; a right code gives its own back (the session clears the count). */
+static void test_code_attempt_reserved(void)
+{
+	static struct pt_app_login l;
+	struct pt_app_enrolment e;
+	struct pt_diag d = PT_DIAG_INIT;
+	struct pt_caller c = at(T0);
+	char code[8], pending[PT_TOKEN_TEXT_MAX], secret[PT_TOTP_SECRET_MAX];
+	long wait = 0;
+	int i;
+	struct pt_db *db = open_db();
+	if (!db)
+		return;
+	CHECK_INT(pt_app_login_start(&c, db, "ana", "secret-ana", NULL, &l, &d), PT_OK);
+	pt_strlcpy(pending, l.pending, sizeof pending);
+	CHECK_INT(pt_app_second_factor_enrol(&c, db, pending, &e, &d), PT_OK);
+	pt_strlcpy(secret, e.secret, sizeof secret);
+	code_at(secret, T0, code);
+	pt_app_enrolment_clear(&e);
+	/* Four wrong guesses in flight: the right code is the fifth attempt and is taken. */
+	for (i = 0; i < PT_LOGIN_FAILS_MAX - 1; i++)
+		CHECK_INT(pt_db_login_reserve(db, "ana", T0, &wait, &d), PT_OK);
+	CHECK_INT(pt_app_login_finish(&c, db, pending, code, &l, &d), PT_OK);
+	CHECK_INT(l.step, PT_LOGIN_DONE);
+	/* The right password gets a pending log-in (its attempt given back); then, with five
+	 * attempts in flight... */
+	c = at(T0 + 30);
+	CHECK_INT(pt_app_login_start(&c, db, "ana", "secret-ana", NULL, &l, &d), PT_OK);
+	CHECK_INT(l.step, PT_LOGIN_CODE);
+	pt_strlcpy(pending, l.pending, sizeof pending);
+	for (i = 0; i < PT_LOGIN_FAILS_MAX; i++)
+		CHECK_INT(pt_db_login_reserve(db, "ana", T0 + 30, &wait, &d), PT_OK);
+	/* ...but no code is checked, right or wrong, in the log-in or as the second step. */
+	code_at(secret, T0 + 30, code);
+	CHECK_INT(pt_app_login_finish(&c, db, pending, code, &l, &d), PT_ELIMIT);
+	CHECK(l.retry_after > 0);
+	CHECK_INT(pt_app_login_start(&c, db, "ana", "secret-ana", code, &l, &d), PT_ELIMIT);
+	/* After the window the code (the next step's) is taken once. */
+	c = at(T0 + 60 + PT_LOGIN_WINDOW_S);
+	code_at(secret, T0 + 60 + PT_LOGIN_WINDOW_S, code);
+	CHECK_INT(pt_app_login_start(&c, db, "ana", "secret-ana", code, &l, &d), PT_OK);
+	CHECK_INT(l.step, PT_LOGIN_DONE);
+	close_db(db);
+}
+
 static void test_voluntary_enrolment(void)
 {
 	static struct pt_app_login l;
@@ -283,6 +329,7 @@ int main(void)
 	}
 	RUN(test_enrol_and_log_in);
 	RUN(test_code_failures_block);
+	RUN(test_code_attempt_reserved);
 	RUN(test_voluntary_enrolment);
 	RUN(test_password_rules);
 	rmdir(tmpdir);

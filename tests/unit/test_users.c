@@ -703,6 +703,64 @@ out:
 	unlink(side);
 }
 
+/* An attempt is counted before its secret is checked (issue 10 fix: parallel log-ins got past
+ * the throttle): reserved attempts block the name by themselves; a right secret gives its
+ * attempt back; a blocked name is refused without counting. */
+static void test_login_reserve(void)
+{
+	struct pt_db *db = open_db();
+	struct pt_login login;
+	struct pt_user u;
+	struct pt_diag d;
+	long wait = -1;
+	long long a;
+	int i;
+	if (!db)
+		return;
+	memset(&d, 0, sizeof d);
+	a = org(db, "Alpha Ops", PT_ORG_OPERATOR);
+	user(db, "olivia", PT_ROLE_OPERATOR, a);
+	/* Five attempts in flight (none checked yet) fill the window: the sixth waits. */
+	for (i = 0; i < PT_LOGIN_FAILS_MAX; i++) {
+		CHECK_INT(pt_db_login_reserve(db, "olivia", T0, &wait, &d), PT_OK);
+		CHECK_INT(wait, 0);
+	}
+	CHECK_INT(pt_db_login_reserve(db, "Olivia", T0 + 1, &wait, &d), PT_ELIMIT);
+	CHECK_INT(wait, PT_LOGIN_WINDOW_S - 1);
+	CHECK(strstr(d.msg, "too many failed log-ins") != NULL);
+	/* Even the right password is not checked while they are held. */
+	CHECK_INT(pt_db_login(db, "olivia", "pw-of-olivia", T0 + 1, 0, &login, &d), PT_ELIMIT);
+	/* One given back (its secret was right): the block is lifted, one more attempt may run. */
+	CHECK_INT(pt_db_login_release(db, "olivia", T0 + 2, &d), PT_OK);
+	CHECK_INT(pt_db_login_wait(db, "olivia", T0 + 2, &wait, &d), PT_OK);
+	CHECK_INT(wait, 0);
+	/* The right password as that attempt: checked, given back, the count kept at four. */
+	CHECK_INT(pt_db_login_password(db, "OLIVIA", "pw-of-olivia", T0 + 2, &u, &wait, &d), PT_OK);
+	CHECK_STR(u.name, "olivia");
+	CHECK_INT(pt_db_login_reserve(db, "olivia", T0 + 3, &wait, &d), PT_OK);
+	CHECK_INT(pt_db_login_reserve(db, "olivia", T0 + 3, &wait, &d), PT_ELIMIT);
+	/* A wrong password as the last attempt stays counted: blocked. */
+	CHECK_INT(pt_db_login_release(db, "olivia", T0 + 4, &d), PT_OK);
+	CHECK_INT(pt_db_login(db, "olivia", "guess", T0 + 4, 0, &login, &d), PT_ENOTFOUND);
+	CHECK_INT(pt_db_login(db, "olivia", "pw-of-olivia", T0 + 5, 0, &login, &d), PT_ELIMIT);
+	CHECK_INT(login.retry_after, PT_LOGIN_WINDOW_S - 1);
+	/* After the window the right password works and clears the count. */
+	CHECK_INT(pt_db_login(db, "olivia", "pw-of-olivia", T0 + 4 + PT_LOGIN_WINDOW_S, 0, &login,
+			      &d),
+		  PT_OK);
+	CHECK_INT(pt_db_login_wait(db, "olivia", T0 + 4 + PT_LOGIN_WINDOW_S, &wait, &d), PT_OK);
+	CHECK_INT(wait, 0);
+	for (i = 0; i < PT_LOGIN_FAILS_MAX - 1; i++)
+		CHECK_INT(pt_db_login_reserve(db, "olivia", T0 + 400, &wait, &d), PT_OK);
+	CHECK_INT(pt_db_login_wait(db, "olivia", T0 + 400, &wait, &d), PT_OK);
+	CHECK_INT(wait, 0);
+	/* A name that is not valid is never counted; nothing to give back. */
+	for (i = 0; i < 2 * PT_LOGIN_FAILS_MAX; i++)
+		CHECK_INT(pt_db_login_reserve(db, "bad name!", T0, &wait, &d), PT_OK);
+	CHECK_INT(pt_db_login_release(db, "nobody", T0, &d), PT_OK);
+	pt_db_close(db);
+}
+
 int main(void)
 {
 	RUN(test_password_hash_verify);
@@ -710,6 +768,7 @@ int main(void)
 	RUN(test_users_add_get_list);
 	RUN(test_login_sessions_csrf);
 	RUN(test_failed_logins);
+	RUN(test_login_reserve);
 	RUN(test_admin_scopes);
 	RUN(test_readers_and_index);
 	RUN(test_admin_grants);
