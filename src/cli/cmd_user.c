@@ -122,7 +122,7 @@ static int user_passwd(struct pt_cli *cli)
 		rc = pt_cli_fail(err, &d);
 		goto out;
 	}
-	printf("password of %s changed; its sessions ended\n", name);
+	printf("password of %s changed; its sessions ended\n", u.name); /* the stored spelling */
 out:
 	memset(password, 0, sizeof password);
 	pt_app_db_close(db);
@@ -156,7 +156,8 @@ static int user_role(struct pt_cli *cli)
 	} else if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 	} else {
-		printf("%s is now %s; its sessions ended\n", cli->argv[1], pt_role_name(role));
+		printf("%s is now %s; its sessions ended\n", res.user.name[0] ? res.user.name : cli->argv[1],
+		       pt_role_name(role));
 	}
 	pt_app_db_close(db);
 	return rc;
@@ -240,6 +241,7 @@ out:
 /* protect user reset-2fa NAME: remove the user's second factor (it enrols again), audited. */
 static int user_reset_2fa(struct pt_cli *cli)
 {
+	struct pt_app_second_factor_reset res;
 	struct pt_caller c;
 	struct pt_db *db = NULL;
 	struct pt_diag d;
@@ -251,15 +253,18 @@ static int user_reset_2fa(struct pt_cli *cli)
 		return rc;
 	memset(&d, 0, sizeof d);
 	pt_caller_system(&c);
-	err = pt_app_second_factor_reset(&c, db, cli->argv[1], &d);
+	err = pt_app_second_factor_reset(&c, db, cli->argv[1], &res, &d);
 	if (err == PT_ENOTFOUND) {
 		pt_cli_errorf("no user named \"%s\"; 'protect user list' shows them", cli->argv[1]);
 		rc = 65;
 	} else if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
+	} else if (!res.removed) {
+		/* exit 0: the user is in the state asked for (scripts may reset twice) */
+		printf("%s has no second factor; nothing to reset\n", res.name);
 	} else {
 		printf("second factor of %s reset; its sessions ended; it sets up a new one at its next "
-		       "log-in\n", cli->argv[1]);
+		       "log-in\n", res.name);
 	}
 	pt_app_db_close(db);
 	return rc;

@@ -30,7 +30,7 @@ static const struct pt_cli_command commands[] = {
 	{"matrix", pt_cmd_matrix, "matrix [--method fema|quant] [--format table|csv|json]",
 	 "the 5x5 likelihood x consequence matrix with counts of site-threat risks"},
 	{"threat-level", pt_cmd_threat_level,
-	 "threat-level show | threat-level set LOW|MODERATE|SUBSTANTIAL|SEVERE|CRITICAL [--threat ID]",
+	 "threat-level [show] | threat-level set LOW|MODERATE|SUBSTANTIAL|SEVERE|CRITICAL [--threat ID]",
 	 "show or set the national threat level, overall or per threat scenario"},
 	{"serve", pt_cmd_serve, "serve [--bind ADDRESS] [--port N] [--threads N] [--upload-max BYTES] [--busy-wait MS]"
 	 "\n       [--body-budget BYTES] [--connections-max N] [--per-address-max N] [--idle-timeout S]"
@@ -83,7 +83,7 @@ static void usage(FILE *f)
 		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'protect help COMMAND' shows a command's usage.\n"
 		   "Exit status: 0 ok, 64 usage, 65 bad data, 66 missing input, 70 internal, 74 I/O,\n"
-		   "77 forbidden.\n");
+		   "75 busy (try again), 77 forbidden.\n");
 }
 
 static const struct pt_cli_command *find_command(const char *name)

@@ -574,7 +574,17 @@ enum pt_err pt_db_user_add_by(struct pt_db *db, const char *name, const char *pa
 		rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
-		err = pt_diag_set(d, PT_ECONFLICT, 0, "name", "a user named \"%s\" exists", name);
+		/* name the user that exists, in its stored spelling */
+		struct pt_user other;
+		if (pt_db_user_lookup(db, name, 0, &other, NULL) == PT_OK &&
+		    strcmp(other.name, name) != 0)
+			err = pt_diag_set(d, PT_ECONFLICT, 0, "name",
+					  "a user named \"%s\" exists (names are compared without "
+					  "regard to case)",
+					  other.name);
+		else
+			err = pt_diag_set(d, PT_ECONFLICT, 0, "name", "a user named \"%s\" exists",
+					  name);
 		goto out;
 	}
 	if (rc != SQLITE_DONE) {

@@ -1,0 +1,57 @@
+# cases_ops.sh - what a system administrator meets on a deployment day: the registry file
+# private to its owner, the help's exit statuses, threat-level without an action, names
+# in their stored spelling. Sourced by tests/cli/run.
+
+# --- the registry file is created 0600 (it holds password hashes and second-factor keys) ----
+mode_of() { stat -c %a "$1" 2>/dev/null; }
+(
+	umask 022
+	"$PROTECT" --db ops.db init >ops-init.out 2>ops-init.err
+	"$PROTECT" --db ops-demo.db demo >ops-demo.out 2>ops-demo.err
+)
+current=ops-init-mode
+for f in ops.db ops.db.key ops-demo.db ops-demo.db.key; do
+	if [ "$(mode_of "$f")" = 600 ]; then ok; else bad "$f has mode $(mode_of "$f"), expected 600"; fi
+done
+# the -wal and -shm files take the database file's mode (SQLite), while a command holds them
+/usr/bin/python3 -c '
+import sqlite3, sys, os
+c = sqlite3.connect(sys.argv[1])
+c.execute("PRAGMA journal_mode=WAL")
+c.execute("SELECT count(*) FROM users").fetchall()
+for suffix in ("-wal", "-shm"):
+    p = sys.argv[1] + suffix
+    print(suffix, oct(os.stat(p).st_mode & 0o777) if os.path.exists(p) else "absent")
+' ops.db >ops-wal.out 2>&1
+current=ops-wal-mode
+if grep -qx -- '-wal 0o600' ops-wal.out && grep -qx -- '-shm 0o600' ops-wal.out; then ok; else
+	bad "-wal/-shm modes: $(cat ops-wal.out)"
+fi
+# an existing file keeps its mode; a registry readable by others is warned about, not refused
+chmod 644 ops.db
+p ops-exposed-write 0 --db ops.db threat-level set SEVERE
+err_line "protect: warning: ops.db can be read or written by users other than its owner (mode 0644); it holds password hashes and second-factor keys: make it private with 'chmod 600 ops.db ops.db-wal ops.db-shm'"
+if [ "$(mode_of ops.db)" = 644 ]; then ok; else bad "ops.db mode changed to $(mode_of ops.db)"; fi
+chmod 600 ops.db
+p ops-private-write 0 --db ops.db threat-level set SUBSTANTIAL
+if [ -s ops-private-write.err ]; then bad "stderr not empty: $(cat ops-private-write.err)"; else ok; fi
+
+# --- help names every exit status; threat-level alone shows the level -------------------------
+p ops-help 0 help
+out_has "75 busy (try again), 77 forbidden."
+p ops-level-bare 0 --db ops.db threat-level
+out_has "national threat level: SUBSTANTIAL (attempt probabilities"
+p ops-level-show 0 --db ops.db threat-level show
+same_files ops-level-bare.out ops-level-show.out
+p ops-level-extra 64 --db ops.db threat-level show now
+
+# --- names answer in their stored spelling; a clash names the user that exists -----------------
+printf 'Correct-Horse-Battery-41\n' > ops-pw.txt
+p ops-add-clash 65 --db ops-demo.db user add Admin --org "Vellmark Ministry of the Interior" --role viewer --password-stdin < ops-pw.txt
+err_line 'protect: name: a user named "admin" exists (names are compared without regard to case)'
+p ops-add-same 65 --db ops-demo.db user add admin --org "Vellmark Ministry of the Interior" --role viewer --password-stdin < ops-pw.txt
+err_line 'protect: name: a user named "admin" exists'
+p ops-role-case 0 --db ops-demo.db user role ANALYST analyst
+out_line "analyst is now analyst; its sessions ended"
+p ops-reset-none 0 --db ops-demo.db user reset-2fa PIO
+out_line "pio has no second factor; nothing to reset"
