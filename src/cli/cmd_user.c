@@ -202,12 +202,13 @@ static int user_list(struct pt_cli *cli)
 		goto out;
 	}
 	if (fmt == PT_FORMAT_CSV) {
-		printf("name,role,organisation,organisation_type\n");
+		printf("name,role,organisation,organisation_type,second_factor,recovery_codes_left\n");
 		for (k = 0; k < n; k++) {
 			pt_csv_write_field(stdout, users[k].name);
 			printf(",%s,", pt_role_name(users[k].role));
 			pt_csv_write_field(stdout, users[k].org_name);
-			printf(",%s\n", pt_org_type_name(users[k].org_type));
+			printf(",%s,%s,%lld\n", pt_org_type_name(users[k].org_type),
+			       pt_second_factor_name(users[k].second_factor), users[k].recovery_codes);
 		}
 	} else if (fmt == PT_FORMAT_JSON) {
 		json_t *arr = json_array();
@@ -220,11 +221,13 @@ static int user_list(struct pt_cli *cli)
 		putchar('\n');
 		json_decref(arr);
 	} else {
-		printf("%-20s %-12s %-16s %s\n", "name", "role", "type", "organisation");
+		printf("%-20s %-12s %-16s %-13s %5s %s\n", "name", "role", "type", "second_factor",
+		       "codes", "organisation");
 		for (k = 0; k < n; k++) {
 			pt_cli_print_cell(stdout, users[k].name, 20);
-			printf(" %-12s %-16s ", pt_role_name(users[k].role),
-			       pt_org_type_name(users[k].org_type));
+			printf(" %-12s %-16s %-13s %5lld ", pt_role_name(users[k].role),
+			       pt_org_type_name(users[k].org_type),
+			       pt_second_factor_name(users[k].second_factor), users[k].recovery_codes);
 			pt_cli_print_last(stdout, users[k].org_name, 100);
 			putchar('\n');
 		}

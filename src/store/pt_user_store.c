@@ -131,6 +131,9 @@ enum pt_err pt_db_user_from_row(sqlite3_stmt *st, int col, struct pt_user *u, st
 				   u->name);
 	u->admin_by_system =
 		pt_access_appointed_admin(u->role, sqlite3_column_int64(st, col + 6) == 1);
+	if (sqlite3_column_type(st, col + 7) != SQLITE_NULL)
+		u->second_factor = sqlite3_column_int(st, col + 7) == 1 ? PT_SF_ENROLLED : PT_SF_PENDING;
+	u->recovery_codes = sqlite3_column_int64(st, col + 8);
 	return PT_OK;
 }
 

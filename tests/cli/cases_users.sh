@@ -221,8 +221,22 @@ out_has "password of carla changed"
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 c.execute("INSERT INTO user_totp (user_id, secret, confirmed, last_step, created) SELECT id, ?, 1, -1, 0 FROM users WHERE name = ?", ("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "coordinator"))
+c.execute("INSERT INTO user_totp (user_id, secret, confirmed, last_step, created) SELECT id, ?, 0, -1, 0 FROM users WHERE name = ?", ("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "evaluator"))
+for h in ("a" * 64, "b" * 64):
+    c.execute("INSERT INTO recovery_codes (user_id, code_hash) SELECT id, ? FROM users WHERE name = ?", (h, "coordinator"))
 c.commit()
 ' f.db
+# user list shows who has a second factor, in every format
+p f-list-sf 0 --db f.db user list --format csv
+out_line "coordinator,coordinator,Vellmark Ministry of the Interior,government,enrolled,2"
+out_line "analyst,analyst,Vellmark Ministry of the Interior,government,none,0"
+out_line "evaluator,evaluator,Vellmark Ministry of the Interior,government,pending,0"
+p f-list-sf-table 0 --db f.db user list
+out_line "name                 role         type             second_factor codes organisation"
+out_line "coordinator          coordinator  government       enrolled          2 Vellmark Ministry of the Interior"
+p f-list-sf-json 0 --db f.db user list --format json
+out_has '"second_factor": "enrolled",'
+out_has '"recovery_codes_left": 2'
 p f-reset 0 --db f.db user reset-2fa COORDINATOR
 out_line "second factor of coordinator reset; its sessions ended; it sets up a new one at its next log-in"
 # none left: said so, exit 0, not audited
