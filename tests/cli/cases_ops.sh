@@ -55,3 +55,18 @@ p ops-role-case 0 --db ops-demo.db user role ANALYST analyst
 out_line "analyst is now analyst; its sessions ended"
 p ops-reset-none 0 --db ops-demo.db user reset-2fa PIO
 out_line "pio has no second factor; nothing to reset"
+
+# --- audit list: the action column holds the longest action the program writes ---------------
+current=ops-audit-width
+longest=$(grep -rhoE "[\"'][a-z_]+(\.[a-z_]+)+[\"']" "$top/src/store" "$top/src/app" | tr -d "\"'" |
+	grep -vE '\.(h|c|sql|db|key|md|csv|json|geojson)$' | awk '{ if (length($0) > n) n = length($0) } END { print n }')
+width=$(sed -n 's/^#define AUDIT_ACTION_WIDTH \([0-9]*\)$/\1/p' "$top/src/cli/cmd_audit.c")
+if [ -n "$longest" ] && [ -n "$width" ] && [ "$longest" -le "$width" ]; then ok; else
+	bad "the longest audit action ($longest characters) does not fit the column ($width)"
+fi
+p ops-sf-required 0 --db ops-demo.db user second-factor required
+p ops-audit-table 0 --db ops-demo.db audit list --limit 1
+if grep -qE '  registry\.login_setting      auth_settings' ops-audit-table.out; then ok; else
+	bad "the action cut or misplaced: $(cat ops-audit-table.out)"
+fi
+out_has "seq  time (UTC)            user                   action                      record"
