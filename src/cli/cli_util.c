@@ -75,6 +75,8 @@ int pt_cli_open_db(const struct pt_cli *cli, int create, struct pt_db **db)
 		return pt_cli_fail(err, &d);
 	}
 	warn_exposed_registry(cli->db_path);
+	if (cli->busy_wait_ms) /* --busy-wait MS: how long this command's writes wait for another's */
+		pt_app_db_busy_wait(*db, cli->busy_wait_ms);
 	if (!create && !pt_app_db_is_initialised(*db)) {
 		pt_cli_errorf("%s: not initialised; run 'protect init' or 'protect demo'",
 			      cli->db_path);

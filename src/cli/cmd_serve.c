@@ -102,7 +102,7 @@ int pt_cmd_serve(struct pt_cli *cli)
 	cfg.port = (unsigned)port;
 	cfg.threads = (unsigned)threads;
 	cfg.upload_max = upload;
-	cfg.busy_wait_ms = (unsigned)busy_wait;
+	cfg.busy_wait_ms = busy_wait ? (unsigned)busy_wait : cli->busy_wait_ms; /* else the global one */
 	cfg.body_budget = budget;
 	cfg.connections_max = (unsigned)conns;
 	cfg.per_address_max = (unsigned)per_addr;

@@ -70,3 +70,30 @@ if grep -qE '  registry\.login_setting      auth_settings' ops-audit-table.out; 
 	bad "the action cut or misplaced: $(cat ops-audit-table.out)"
 fi
 out_has "seq  time (UTC)            user                   action                      record"
+
+# --- a global --busy-wait (or PROTECT_BUSY_WAIT): scripts beside long writes wait longer --------
+p ops-busy-init 0 --db ops-busy.db init
+hold_lock ops-busy.db
+p ops-busy-short 75 --busy-wait 100 --db ops-busy.db threat-level set SEVERE
+err_has "the registry is busy with another write; nothing was changed"
+# a wait longer than the default 5 s: the lock goes after 6 s, the write waits and is made
+( sleep 6; touch busy.release ) &
+p ops-busy-long 0 --busy-wait 30000 --db ops-busy.db threat-level set SEVERE
+out_line "national threat level: SEVERE"
+wait "$busy_holder"
+wait
+hold_lock ops-busy.db
+current=ops-busy-env
+PROTECT_BUSY_WAIT=100 "$PROTECT" --db ops-busy.db threat-level set LOW >ops-busy-env.out 2>ops-busy-env.err
+st=$?
+if [ "$st" = 75 ]; then ok; else bad "PROTECT_BUSY_WAIT=100: exit $st, expected 75"; fi
+release_lock
+p ops-busy-zero 64 --busy-wait 0 --db ops-busy.db threat-level
+err_line "protect: --busy-wait: '0' is not milliseconds 1-60000"
+current=ops-busy-env-bad
+PROTECT_BUSY_WAIT=soon "$PROTECT" --db ops-busy.db threat-level >ops-busy-env-bad.out 2>ops-busy-env-bad.err
+st=$?
+if [ "$st" = 64 ]; then ok; else bad "PROTECT_BUSY_WAIT=soon: exit $st, expected 64"; fi
+err_line "protect: PROTECT_BUSY_WAIT: 'soon' is not milliseconds 1-60000"
+p ops-busy-eq 0 --busy-wait=2000 --db ops-busy.db threat-level
+out_has "national threat level: SEVERE"
