@@ -70,14 +70,36 @@ export function enrolmentView(e) {
       el('code', { class: 'secret', dataset: { testid: 'totp-secret' } }, e.secret || '')));
 }
 
-/** The recovery codes, shown once, and a button to go on. */
+/** The recovery codes, shown once: one a line with its number, a Copy button, a text download,
+    and a button to go on. */
 export function recoveryView(codes, onDone, label = 'I have saved these codes') {
+  const list = codes || [];
+  const text = list.map((c, i) => `${String(i + 1).padStart(2, ' ')}. ${c}`).join('\n') + '\n';
   const done = el('button', { type: 'button', class: 'btn btn-primary btn-wide' }, label);
   done.addEventListener('click', () => onDone());
+  const said = el('span', { class: 'small muted', role: 'status', dataset: { testid: 'recovery-copied' } });
+  const copy = el('button', { type: 'button', class: 'btn', dataset: { testid: 'recovery-copy' } }, 'Copy');
+  copy.addEventListener('click', async () => {
+    try {
+      if (!navigator.clipboard) throw new Error('no clipboard');
+      await navigator.clipboard.writeText(text);
+      said.textContent = 'Copied.';
+    } catch (e) {
+      said.textContent = 'Copying is not allowed here: download them instead.';
+    }
+  });
+  const download = el('a', {
+    class: 'btn', download: 'protect-recovery-codes.txt', dataset: { testid: 'recovery-download' },
+    href: URL.createObjectURL(new Blob([text], { type: 'text/plain' })),
+  }, 'Download as text');
   return el('div', { class: 'recovery', role: 'region', 'aria-labelledby': 'recovery-title' },
     el('h2', { id: 'recovery-title' }, 'Recovery codes'),
     el('p', {}, 'Each code logs you in once if you lose your phone. Keep them somewhere safe: they are not shown again.'),
-    el('ol', { class: 'recovery-codes', dataset: { testid: 'recovery-codes' } }, (codes || []).map((c) => el('li', {}, el('code', {}, c)))),
+    // numbers written out (not list markers), one code a line: nothing can run into its neighbour
+    el('ol', { class: 'recovery-codes', dataset: { testid: 'recovery-codes' } },
+      list.map((c, i) => el('li', {}, el('span', { class: 'recovery-n', 'aria-hidden': 'true' }, `${i + 1}.`),
+        el('code', { class: 'recovery-code' }, c)))),
+    el('p', { class: 'recovery-actions' }, copy, ' ', download, ' ', said),
     done);
 }
 

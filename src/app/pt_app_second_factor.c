@@ -387,10 +387,13 @@ enum pt_err pt_app_second_factor_confirm(const struct pt_caller *c, struct pt_db
 }
 
 enum pt_err pt_app_second_factor_reset(const struct pt_caller *c, struct pt_db *db,
-				       const char *name, struct pt_diag *d)
+				       const char *name, struct pt_app_second_factor_reset *out,
+				       struct pt_diag *d)
 {
 	struct pt_user u;
 	enum pt_err err;
+	if (out)
+		memset(out, 0, sizeof *out);
 	if (!c || !db)
 		return pt_diag_set(d, PT_EINVAL, 0, "", "no caller or database");
 	if ((err = pt_db_user_get(db, name, &u, d)) != PT_OK)
@@ -398,8 +401,10 @@ enum pt_err pt_app_second_factor_reset(const struct pt_caller *c, struct pt_db *
 	if (pt_access_manage_users(&c->who, u.org_id) != PT_ACCESS_OK)
 		return pt_diag_set(d, PT_EFORBIDDEN, 0, "",
 				   "your role may not reset the second factor of user %s", u.name);
+	if (out)
+		pt_strlcpy(out->name, u.name, sizeof out->name);
 	pt_app_act(c, db);
-	return pt_db_second_factor_reset(db, u.name, d);
+	return pt_db_second_factor_reset(db, u.name, out ? &out->removed : NULL, d);
 }
 
 enum pt_err pt_app_second_factor_policy(const struct pt_caller *c, struct pt_db *db,

@@ -100,14 +100,22 @@ enum pt_err pt_app_second_factor_confirm(const struct pt_caller *c, struct pt_db
 					 const char *code, struct pt_app_login *out,
 					 struct pt_diag *d);
 
+/** What pt_app_second_factor_reset did. */
+struct pt_app_second_factor_reset {
+	char name[PT_USER_NAME_MAX]; /**< the user's name as stored (names fold case) */
+	int removed; /**< 1: a second factor or recovery codes removed; 0: there were none */
+};
+
 /**
  * Remove user name's second factor and end its sessions (the user enrols
  * again at its next log-in), audited. The system administrator, or an admin
  * who may manage the user's organisation (pt_access_manage_users);
- * PT_EFORBIDDEN otherwise, PT_ENOTFOUND for an unknown user.
+ * PT_EFORBIDDEN otherwise, PT_ENOTFOUND for an unknown user. A user without
+ * a second factor is left alone, not audited (out->removed 0). out may be NULL.
  */
 enum pt_err pt_app_second_factor_reset(const struct pt_caller *c, struct pt_db *db,
-				       const char *name, struct pt_diag *d);
+				       const char *name, struct pt_app_second_factor_reset *out,
+				       struct pt_diag *d);
 
 /**
  * The registry's setting: *required 1 when second_factor is "required".

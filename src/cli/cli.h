@@ -25,6 +25,8 @@ struct pt_cli {
 	char **argv;
 	const char *command; /**< the subcommand name, for messages */
 	const char *usage;   /**< the subcommand's usage lines, for pt_cli_usage_error */
+	/* busy registry, global option */
+	unsigned busy_wait_ms; /**< --busy-wait or $PROTECT_BUSY_WAIT; 0 = PT_BUSY_WAIT_MS */
 };
 
 /** A subcommand: returns a sysexits status. */

@@ -50,6 +50,19 @@ void pt_cli_print_warning(void *ctx, const char *file, long line, const char *fi
 	fprintf(stderr, "warning: %s\n", msg);
 }
 
+/* registry file mode: warn (never refuse: existing deployments) when users other than the
+ * owner may read or write the registry, which holds password hashes and second-factor keys. */
+static void warn_exposed_registry(const char *path)
+{
+	struct stat sb;
+	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || !(sb.st_mode & 077))
+		return;
+	pt_cli_errorf("warning: %s can be read or written by users other than its owner (mode "
+		      "%04o); it holds password hashes and second-factor keys: make it private "
+		      "with 'chmod 600 %s %s-wal %s-shm'",
+		      path, (unsigned)(sb.st_mode & 07777), path, path, path);
+}
+
 int pt_cli_open_db(const struct pt_cli *cli, int create, struct pt_db **db)
 {
 	struct pt_diag d;
@@ -61,6 +74,9 @@ int pt_cli_open_db(const struct pt_cli *cli, int create, struct pt_db **db)
 			pt_strlcpy(d.file, cli->db_path, sizeof d.file);
 		return pt_cli_fail(err, &d);
 	}
+	warn_exposed_registry(cli->db_path);
+	if (cli->busy_wait_ms) /* --busy-wait MS: how long this command's writes wait for another's */
+		pt_app_db_busy_wait(*db, cli->busy_wait_ms);
 	if (!create && !pt_app_db_is_initialised(*db)) {
 		pt_cli_errorf("%s: not initialised; run 'protect init' or 'protect demo'",
 			      cli->db_path);

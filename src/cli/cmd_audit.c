@@ -11,6 +11,10 @@
 #include "formats/pt_csv.h"
 #include "formats/pt_diag.h"
 
+/* The action column of the table: the longest action the program writes,
+ * "user.second_factor.recovery" (27; tests/cli/cases_ops.sh checks every one fits). */
+#define AUDIT_ACTION_WIDTH 27
+
 #define AUDIT_LIST_DEFAULT 50
 
 static int audit_list(struct pt_cli *cli)
@@ -62,8 +66,8 @@ static int audit_list(struct pt_cli *cli)
 	if (fmt == PT_FORMAT_CSV)
 		printf("seq,time,user,organisation,action,table,record,detail\n");
 	else
-		printf("%6s  %-20s  %-22s %-20s %-26s %s\n", "seq", "time (UTC)", "user", "action",
-		       "record", "detail");
+		printf("%6s  %-20s  %-22s %-*s %-26s %s\n", "seq", "time (UTC)", "user",
+		       AUDIT_ACTION_WIDTH, "action", "record", "detail");
 	for (k = 0; k < n; k++) {
 		pt_audit_time_iso(e[k].time, when, sizeof when);
 		if (fmt == PT_FORMAT_CSV) {
@@ -84,7 +88,7 @@ static int audit_list(struct pt_cli *cli)
 			printf("%6lld  %-20s  ", e[k].seq, when);
 			pt_cli_print_cell(stdout, e[k].user_name, 22);
 			putchar(' ');
-			pt_cli_print_cell(stdout, e[k].action, 20);
+			pt_cli_print_cell(stdout, e[k].action, AUDIT_ACTION_WIDTH);
 			putchar(' ');
 			pt_cli_print_cell(stdout, record, 26);
 			putchar(' ');

@@ -85,15 +85,15 @@ int pt_cmd_threat_level(struct pt_cli *cli)
 	struct pt_app_threat_levels levels;
 	enum pt_threat_level level = PT_LEVEL_SUBSTANTIAL;
 	const char *threat = NULL;
+	/* no action: show, as 'threat-level show' does */
+	const char *action = cli->argc > 0 ? cli->argv[0] : "show";
 	size_t i;
 	enum pt_err err;
 	int rc;
 
 	pt_caller_system(&c);
 	memset(&levels, 0, sizeof levels);
-	if (cli->argc < 1)
-		return pt_cli_usage_error(cli, "say show or set LEVEL");
-	if (strcmp(cli->argv[0], "set") == 0) {
+	if (strcmp(action, "set") == 0) {
 		if (cli->argc < 2)
 			return pt_cli_usage_error(cli, "set needs a LEVEL");
 		if (pt_threat_level_parse(cli->argv[1], &level) != PT_OK)
@@ -103,15 +103,15 @@ int pt_cmd_threat_level(struct pt_cli *cli)
 			threat = cli->argv[3];
 		else if (cli->argc != 2)
 			return pt_cli_usage_error(cli, "unexpected argument '%s'", cli->argv[2]);
-	} else if (strcmp(cli->argv[0], "show") == 0) {
-		if (cli->argc != 1)
+	} else if (strcmp(action, "show") == 0) {
+		if (cli->argc > 1)
 			return pt_cli_usage_error(cli, "unexpected argument '%s'", cli->argv[1]);
 	} else {
 		return pt_cli_usage_error(cli, "unknown action '%s' (show or set)", cli->argv[0]);
 	}
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
-	if (strcmp(cli->argv[0], "set") == 0) {
+	if (strcmp(action, "set") == 0) {
 		err = pt_app_threat_level_set(&c, db, threat, level, &d);
 		if (err != PT_OK) {
 			rc = pt_cli_fail(err, &d);

@@ -111,7 +111,7 @@ int pt_cmd_serve(struct pt_cli *cli)
 	cfg.port = (unsigned)port;
 	cfg.threads = (unsigned)threads;
 	cfg.upload_max = upload;
-	cfg.busy_wait_ms = (unsigned)busy_wait;
+	cfg.busy_wait_ms = busy_wait ? (unsigned)busy_wait : cli->busy_wait_ms; /* else the global one */
 	cfg.body_budget = budget;
 	cfg.connections_max = (unsigned)conns;
 	cfg.per_address_max = (unsigned)per_addr;
@@ -133,9 +133,18 @@ int pt_cmd_serve(struct pt_cli *cli)
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return pt_cli_fail(err, &d);
 	}
-	printf("protect serve: listening on http://%s%s%s:%u/ (%u threads; database %s)\n",
+	/* the start-up line echoes the proxy and TLS settings (an operator checks them here) */
+	printf("protect serve: listening on http://%s%s%s:%u/ (%u threads; database %s",
 	       strchr(cfg.bind, ':') ? "[" : "", cfg.bind, strchr(cfg.bind, ':') ? "]" : "",
 	       pt_http_port(srv), pt_http_threads(srv), cli->db_path);
+	if (cfg.proxy)
+		printf("; behind a %sproxy at %s, forwarded header %s", cfg.behind_tls ? "TLS " : "",
+		       cfg.proxy, cfg.proxy_header ? cfg.proxy_header : "X-Forwarded-For");
+	else if (cfg.behind_tls)
+		printf("; behind TLS");
+	if (cfg.behind_tls)
+		printf("; Secure cookies, Strict-Transport-Security");
+	printf(")\n");
 	printf("protect serve: Ctrl-C (SIGINT) or SIGTERM stops it gracefully\n");
 	fflush(stdout);
 	if (!cfg.behind_tls && !pt_http_bind_is_loopback(cfg.bind))

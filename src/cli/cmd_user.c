@@ -122,7 +122,7 @@ static int user_passwd(struct pt_cli *cli)
 		rc = pt_cli_fail(err, &d);
 		goto out;
 	}
-	printf("password of %s changed; its sessions ended\n", name);
+	printf("password of %s changed; its sessions ended\n", u.name); /* the stored spelling */
 out:
 	memset(password, 0, sizeof password);
 	pt_app_db_close(db);
@@ -156,7 +156,8 @@ static int user_role(struct pt_cli *cli)
 	} else if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 	} else {
-		printf("%s is now %s; its sessions ended\n", cli->argv[1], pt_role_name(role));
+		printf("%s is now %s; its sessions ended\n", res.user.name[0] ? res.user.name : cli->argv[1],
+		       pt_role_name(role));
 	}
 	pt_app_db_close(db);
 	return rc;
@@ -201,12 +202,13 @@ static int user_list(struct pt_cli *cli)
 		goto out;
 	}
 	if (fmt == PT_FORMAT_CSV) {
-		printf("name,role,organisation,organisation_type\n");
+		printf("name,role,organisation,organisation_type,second_factor,recovery_codes_left\n");
 		for (k = 0; k < n; k++) {
 			pt_csv_write_field(stdout, users[k].name);
 			printf(",%s,", pt_role_name(users[k].role));
 			pt_csv_write_field(stdout, users[k].org_name);
-			printf(",%s\n", pt_org_type_name(users[k].org_type));
+			printf(",%s,%s,%lld\n", pt_org_type_name(users[k].org_type),
+			       pt_second_factor_name(users[k].second_factor), users[k].recovery_codes);
 		}
 	} else if (fmt == PT_FORMAT_JSON) {
 		json_t *arr = json_array();
@@ -219,11 +221,13 @@ static int user_list(struct pt_cli *cli)
 		putchar('\n');
 		json_decref(arr);
 	} else {
-		printf("%-20s %-12s %-16s %s\n", "name", "role", "type", "organisation");
+		printf("%-20s %-12s %-16s %-13s %5s %s\n", "name", "role", "type", "second_factor",
+		       "codes", "organisation");
 		for (k = 0; k < n; k++) {
 			pt_cli_print_cell(stdout, users[k].name, 20);
-			printf(" %-12s %-16s ", pt_role_name(users[k].role),
-			       pt_org_type_name(users[k].org_type));
+			printf(" %-12s %-16s %-13s %5lld ", pt_role_name(users[k].role),
+			       pt_org_type_name(users[k].org_type),
+			       pt_second_factor_name(users[k].second_factor), users[k].recovery_codes);
 			pt_cli_print_last(stdout, users[k].org_name, 100);
 			putchar('\n');
 		}
@@ -240,6 +244,7 @@ out:
 /* protect user reset-2fa NAME: remove the user's second factor (it enrols again), audited. */
 static int user_reset_2fa(struct pt_cli *cli)
 {
+	struct pt_app_second_factor_reset res;
 	struct pt_caller c;
 	struct pt_db *db = NULL;
 	struct pt_diag d;
@@ -251,15 +256,18 @@ static int user_reset_2fa(struct pt_cli *cli)
 		return rc;
 	memset(&d, 0, sizeof d);
 	pt_caller_system(&c);
-	err = pt_app_second_factor_reset(&c, db, cli->argv[1], &d);
+	err = pt_app_second_factor_reset(&c, db, cli->argv[1], &res, &d);
 	if (err == PT_ENOTFOUND) {
 		pt_cli_errorf("no user named \"%s\"; 'protect user list' shows them", cli->argv[1]);
 		rc = 65;
 	} else if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
+	} else if (!res.removed) {
+		/* exit 0: the user is in the state asked for (scripts may reset twice) */
+		printf("%s has no second factor; nothing to reset\n", res.name);
 	} else {
 		printf("second factor of %s reset; its sessions ended; it sets up a new one at its next "
-		       "log-in\n", cli->argv[1]);
+		       "log-in\n", res.name);
 	}
 	pt_app_db_close(db);
 	return rc;

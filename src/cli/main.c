@@ -30,7 +30,7 @@ static const struct pt_cli_command commands[] = {
 	{"matrix", pt_cmd_matrix, "matrix [--method fema|quant] [--format table|csv|json]",
 	 "the 5x5 likelihood x consequence matrix with counts of site-threat risks"},
 	{"threat-level", pt_cmd_threat_level,
-	 "threat-level show | threat-level set LOW|MODERATE|SUBSTANTIAL|SEVERE|CRITICAL [--threat ID]",
+	 "threat-level [show] | threat-level set LOW|MODERATE|SUBSTANTIAL|SEVERE|CRITICAL [--threat ID]",
 	 "show or set the national threat level, overall or per threat scenario"},
 	{"serve", pt_cmd_serve, "serve [--bind ADDRESS] [--port N] [--threads N] [--upload-max BYTES] [--busy-wait MS]"
 	 "\n       [--body-budget BYTES] [--connections-max N] [--per-address-max N] [--idle-timeout S]"
@@ -78,12 +78,14 @@ static void usage(FILE *f)
 	size_t i;
 	fprintf(f, "usage: protect [--db FILE] COMMAND [ARGS]\n\n"
 		   "The registry of vulnerable targets: identify, assess and rank.\n"
-		   "The database is FILE, else $PROTECT_DB, else protect.db.\n\ncommands:\n");
+		   "The database is FILE, else $PROTECT_DB, else protect.db.\n"
+		   "--busy-wait MS (before COMMAND; else $PROTECT_BUSY_WAIT, else 5000): a write waits\n"
+		   "up to MS milliseconds (1-60000) for another write before exit 75.\n\ncommands:\n");
 	for (i = 0; i < N_COMMANDS; i++)
 		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'protect help COMMAND' shows a command's usage.\n"
 		   "Exit status: 0 ok, 64 usage, 65 bad data, 66 missing input, 70 internal, 74 I/O,\n"
-		   "77 forbidden.\n");
+		   "75 busy (try again), 77 forbidden.\n");
 }
 
 static const struct pt_cli_command *find_command(const char *name)
@@ -102,8 +104,19 @@ static int run(int argc, char **argv)
 	int i = 1;
 	const char *env = getenv("PROTECT_DB");
 
+	const char *busy = getenv("PROTECT_BUSY_WAIT");
+	unsigned long ms;
+
 	memset(&cli, 0, sizeof cli);
 	cli.db_path = env && env[0] ? env : "protect.db";
+	if (busy && busy[0]) {
+		if (pt_cli_parse_ulong(busy, 1, PT_BUSY_WAIT_MAX_MS, &ms)) {
+			fprintf(stderr, "protect: PROTECT_BUSY_WAIT: '%s' is not milliseconds 1-%d\n", busy,
+				PT_BUSY_WAIT_MAX_MS);
+			return 64;
+		}
+		cli.busy_wait_ms = (unsigned)ms;
+	}
 	while (i < argc && argv[i][0] == '-') {
 		if (strcmp(argv[i], "--db") == 0) {
 			if (i + 1 >= argc || !argv[i + 1][0]) {
@@ -115,6 +128,16 @@ static int run(int argc, char **argv)
 		} else if (strncmp(argv[i], "--db=", 5) == 0 && argv[i][5]) {
 			cli.db_path = argv[i] + 5;
 			i++;
+		} else if (strcmp(argv[i], "--busy-wait") == 0 || strncmp(argv[i], "--busy-wait=", 12) == 0) {
+			/* busy registry: how long this command's writes wait (a script beside an import) */
+			const char *v = argv[i][11] == '=' ? argv[i] + 12 : i + 1 < argc ? argv[i + 1] : NULL;
+			if (!v || pt_cli_parse_ulong(v, 1, PT_BUSY_WAIT_MAX_MS, &ms)) {
+				fprintf(stderr, "protect: --busy-wait: '%s' is not milliseconds 1-%d\n",
+					v ? v : "", PT_BUSY_WAIT_MAX_MS);
+				return 64;
+			}
+			cli.busy_wait_ms = (unsigned)ms;
+			i += argv[i][11] == '=' ? 1 : 2;
 		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			usage(stdout);
 			return 0;

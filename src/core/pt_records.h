@@ -36,6 +36,13 @@ struct pt_org {
 	enum pt_org_type type;
 };
 
+/** Where a user's second factor stands (user list: who has one). */
+enum pt_second_factor_state {
+	PT_SF_NONE = 0, /**< no secret */
+	PT_SF_PENDING,  /**< a secret waiting for its first code (enrolment begun) */
+	PT_SF_ENROLLED  /**< a confirmed secret */
+};
+
 /** A user as callers see it (never the password hash). Plain data. */
 struct pt_user {
 	long long id;
@@ -47,6 +54,8 @@ struct pt_user {
 	int admin_by_system; /**< nonzero: an admin appointed by the system administrator (the
 				  command line), who may approve password resets; 0 for an admin
 				  made over the API and for every other role (migration 009) */
+	enum pt_second_factor_state second_factor; /**< the user's second factor */
+	long long recovery_codes;                  /**< unused recovery codes left */
 };
 
 /** A session: its user and its CSRF token. The session token itself is only returned at log-in. */

@@ -17,9 +17,24 @@ json_t *pt_json_org(const struct pt_org *o, const long long *partners, size_t n_
 			 pt_org_type_name(o->type), "partners", ids);
 }
 
+const char *pt_second_factor_name(enum pt_second_factor_state s)
+{
+	switch (s) {
+	case PT_SF_PENDING:
+		return "pending";
+	case PT_SF_ENROLLED:
+		return "enrolled";
+	case PT_SF_NONE:
+	default:
+		return "none";
+	}
+}
+
 json_t *pt_json_user(const struct pt_user *u)
 {
-	return json_pack("{s:s,s:s,s:{s:I,s:s,s:s}}", "name", u->name, "role", pt_role_name(u->role),
-			 "organisation", "id", (json_int_t)u->org_id, "name", u->org_name, "type",
-			 pt_org_type_name(u->org_type));
+	return json_pack("{s:s,s:s,s:{s:I,s:s,s:s},s:s,s:I}", "name", u->name, "role",
+			 pt_role_name(u->role), "organisation", "id", (json_int_t)u->org_id, "name",
+			 u->org_name, "type", pt_org_type_name(u->org_type), "second_factor",
+			 pt_second_factor_name(u->second_factor), "recovery_codes_left",
+			 (json_int_t)u->recovery_codes);
 }

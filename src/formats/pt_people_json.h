@@ -16,8 +16,12 @@ json_t *pt_json_org(const struct pt_org *o, const long long *partners, size_t n_
 
 /**
  * {"name": "...", "role": "admin", "organisation": {"id": 3, "name": "...",
- * "type": "operator"}}: a new reference (json_decref); NULL when out of memory.
+ * "type": "operator"}, "second_factor": "none|pending|enrolled",
+ * "recovery_codes_left": 0}: a new reference (json_decref); NULL when out of memory.
  */
 json_t *pt_json_user(const struct pt_user *u);
+
+/** "none", "pending" or "enrolled" (static). */
+const char *pt_second_factor_name(enum pt_second_factor_state s);
 
 #endif

@@ -63,6 +63,9 @@ static enum MHD_Result send_reply(struct pt_req *r)
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	/* --behind-tls: browsers keep to HTTPS for a year (the proxy serves TLS; README "Serving") */
+	if (r->srv->cfg.behind_tls)
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 	if (!is_static || r->status != 200) {
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	} else {

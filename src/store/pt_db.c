@@ -1,11 +1,13 @@
 /* pt_db.c - the registry's connection: open and migrate, the one way to
  * prepare statements, the row reader, transactions and their hooks, the actor. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../formats/pt_embedded.h"
 #include "pt_store_int.h"
@@ -713,6 +715,13 @@ enum pt_err pt_db_open(const char *path, int create, struct pt_db **out, struct 
 	}
 	pt_strlcpy(db->actor_name, PT_ACTOR_SYSTEM, sizeof db->actor_name);
 	flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+	if (create && strcmp(path, ":memory:") != 0) {
+		/* A registry this program creates is private to its owner (SQLite gives the -wal
+		 * and -shm files the database file's mode); an existing file keeps its mode. */
+		int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd);
+	}
 	rc = sqlite3_open_v2(path, &db->sql, flags, NULL);
 	if (rc != SQLITE_OK) {
 		if (!create && (rc & 0xff) == SQLITE_CANTOPEN && stat(path, &sb) != 0 &&

@@ -313,16 +313,36 @@ out:
 	return pt_db_end(db, err, d);
 }
 
-enum pt_err pt_db_second_factor_reset(struct pt_db *db, const char *name, struct pt_diag *d)
+enum pt_err pt_db_second_factor_reset(struct pt_db *db, const char *name, int *removed,
+				      struct pt_diag *d)
 {
+	struct pt_totp_row row;
 	struct pt_user u;
+	size_t codes = 0;
 	enum pt_err err;
+	int has_totp = 0;
+	if (removed)
+		*removed = 0;
 	if (!db || !name)
 		return pt_diag_set(d, PT_EINVAL, 0, "name", "no database or no user name");
 	if ((err = pt_db_begin(db, d)) != PT_OK)
 		return err;
-	if ((err = pt_db_user_lookup(db, name, 0, &u, d)) != PT_OK ||
-	    (err = run_id(db, ST_TOTP_DELETE, u.id, "removing a second factor", d)) != PT_OK ||
+	if ((err = pt_db_user_lookup(db, name, 0, &u, d)) != PT_OK)
+		goto out;
+	/* nothing to reset: no change, no audit entry */
+	err = pt_db_totp_get(db, u.id, &row, d);
+	sodium_memzero(&row, sizeof row);
+	if (err == PT_OK)
+		has_totp = 1;
+	else if (err != PT_ENOTFOUND)
+		goto out;
+	if (d)
+		pt_diag_clear(d);
+	if ((err = pt_db_recovery_codes_left(db, u.id, &codes, d)) != PT_OK)
+		goto out;
+	if (!has_totp && !codes)
+		goto out;
+	if ((err = run_id(db, ST_TOTP_DELETE, u.id, "removing a second factor", d)) != PT_OK ||
 	    (err = run_id(db, ST_CODES_CLEAR, u.id, "removing recovery codes", d)) != PT_OK ||
 	    (err = run_id(db, ST_PENDING_OF_USER_DELETE, u.id, "removing pending log-ins", d)) !=
 		    PT_OK ||
@@ -330,6 +350,8 @@ enum pt_err pt_db_second_factor_reset(struct pt_db *db, const char *name, struct
 		goto out;
 	err = pt_audit_append(db, "user.second_factor.reset", "users", u.name,
 			      "second factor and recovery codes removed; sessions ended", d);
+	if (err == PT_OK && removed)
+		*removed = 1;
 out:
 	return pt_db_end(db, err, d);
 }

@@ -74,9 +74,12 @@ enum pt_err pt_db_recovery_codes_left(struct pt_db *db, long long user_id, size_
 /**
  * Remove user name's second factor (secret, recovery codes, pending log-ins)
  * and end its sessions, audited ("user.second_factor.reset"). PT_ENOTFOUND
- * (field name) for an unknown user; a user without one is reset all the same.
+ * (field name) for an unknown user. A user with neither a secret nor recovery
+ * codes is left alone (no audit entry): *removed (may be NULL) 1 when
+ * something was removed, 0 otherwise.
  */
-enum pt_err pt_db_second_factor_reset(struct pt_db *db, const char *name, struct pt_diag *d);
+enum pt_err pt_db_second_factor_reset(struct pt_db *db, const char *name, int *removed,
+				      struct pt_diag *d);
 
 /**
  * Remember a log-in of user_id waiting for its second factor: a new random

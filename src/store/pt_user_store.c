@@ -131,6 +131,9 @@ enum pt_err pt_db_user_from_row(sqlite3_stmt *st, int col, struct pt_user *u, st
 				   u->name);
 	u->admin_by_system =
 		pt_access_appointed_admin(u->role, sqlite3_column_int64(st, col + 6) == 1);
+	if (sqlite3_column_type(st, col + 7) != SQLITE_NULL)
+		u->second_factor = sqlite3_column_int(st, col + 7) == 1 ? PT_SF_ENROLLED : PT_SF_PENDING;
+	u->recovery_codes = sqlite3_column_int64(st, col + 8);
 	return PT_OK;
 }
 
@@ -574,7 +577,17 @@ enum pt_err pt_db_user_add_by(struct pt_db *db, const char *name, const char *pa
 		rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
-		err = pt_diag_set(d, PT_ECONFLICT, 0, "name", "a user named \"%s\" exists", name);
+		/* name the user that exists, in its stored spelling */
+		struct pt_user other;
+		if (pt_db_user_lookup(db, name, 0, &other, NULL) == PT_OK &&
+		    strcmp(other.name, name) != 0)
+			err = pt_diag_set(d, PT_ECONFLICT, 0, "name",
+					  "a user named \"%s\" exists (names are compared without "
+					  "regard to case)",
+					  other.name);
+		else
+			err = pt_diag_set(d, PT_ECONFLICT, 0, "name", "a user named \"%s\" exists",
+					  name);
 		goto out;
 	}
 	if (rc != SQLITE_DONE) {

@@ -767,6 +767,36 @@ test('a user sets up a second factor from the page: QR code shown, code accepted
   await page.getByRole('button', { name: 'Confirm' }).click();
   await page.locator('[data-testid=enrol-done]').waitFor();
   eq(await page.locator('[data-testid=recovery-codes] li').count(), 10, 'ten recovery codes shown once');
+  // Each code on its own line with its number, nothing overlapping (the codes once ran into the
+  // second column's numbers), every code shown whole; Copy and Download as text.
+  const parts = page.locator('[data-testid=recovery-codes] .recovery-n, [data-testid=recovery-codes] .recovery-code');
+  const boxes = [];
+  for (let i = 0; i < await parts.count(); i++) boxes.push(await parts.nth(i).boundingBox());
+  const overlap = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+  for (let i = 0; i < boxes.length; i++) {
+    assert(boxes[i] && boxes[i].width > 0, `recovery code part ${i} is shown`);
+    for (let k = i + 1; k < boxes.length; k++)
+      assert(!overlap(boxes[i], boxes[k]), `recovery code parts ${i} and ${k} overlap: ${JSON.stringify([boxes[i], boxes[k]])}`);
+  }
+  const codeEls = page.locator('[data-testid=recovery-codes] .recovery-code');
+  const codes = await codeEls.allTextContents();
+  for (let i = 1; i < codes.length; i++) {
+    const [a, b] = [await codeEls.nth(i - 1).boundingBox(), await codeEls.nth(i).boundingBox()];
+    assert(b.y >= a.y + a.height - 0.5, `code ${i + 1} is on a line below code ${i}: ${JSON.stringify([a, b])}`);
+  }
+  assert(await codeEls.evaluateAll((els) => els.every((e) => e.scrollWidth <= e.clientWidth + 1)), 'every code shown whole');
+  eq(await page.locator('[data-testid=recovery-codes] .recovery-n').first().textContent(), '1.', 'the codes are numbered');
+  await shot(page, 'laptop-second-factor-recovery-codes');
+  const [download] = await Promise.all([page.waitForEvent('download'),
+    page.locator('[data-testid=recovery-download]').click()]);
+  eq(download.suggestedFilename(), 'protect-recovery-codes.txt', 'the download\'s file name');
+  const saved = fs.readFileSync(await download.path(), 'utf8');
+  eq(saved.trim().split('\n').length, 10, 'the text file: ten lines');
+  assert(codes.every((c, i) => saved.includes(`${i + 1}. ${c}`)), `the text file holds every code: ${saved}`);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE });
+  await page.locator('[data-testid=recovery-copy]').click();
+  await page.locator('[data-testid=recovery-copied]', { hasText: 'Copied.' }).waitFor();
+  eq(await page.evaluate(() => navigator.clipboard.readText()), saved, 'Copy puts the same text on the clipboard');
   await page.getByRole('button', { name: 'Done' }).click();
   await page.getByRole('button', { name: 'Log out' }).click();
   // The next log-in asks for a code after the password (a later code: the first is used).

@@ -213,11 +213,39 @@ err_has "The password contains the user name in some form"
 printf 'demo-carla\n' > pw-demo.txt
 p f-add-demo-pattern 0 --db f.db user add carla --org "Harbourlight Group" --role viewer < pw-demo.txt
 p f-add-case 65 --db f.db user add CARLA --org "Harbourlight Group" --role viewer < pw.txt
-err_line 'protect: name: a user named "CARLA" exists'
+err_line 'protect: name: a user named "carla" exists (names are compared without regard to case)'
 p f-passwd-case 0 --db f.db user passwd Carla < pw.txt
-out_has "password of Carla changed"
-p f-reset 0 --db f.db user reset-2fa coordinator
-out_has "second factor of coordinator reset; its sessions ended"
+out_has "password of carla changed"
+# a second factor enrolled (the page enrols; here the row is written directly)
+/usr/bin/python3 -c '
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("INSERT INTO user_totp (user_id, secret, confirmed, last_step, created) SELECT id, ?, 1, -1, 0 FROM users WHERE name = ?", ("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "coordinator"))
+c.execute("INSERT INTO user_totp (user_id, secret, confirmed, last_step, created) SELECT id, ?, 0, -1, 0 FROM users WHERE name = ?", ("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "evaluator"))
+for h in ("a" * 64, "b" * 64):
+    c.execute("INSERT INTO recovery_codes (user_id, code_hash) SELECT id, ? FROM users WHERE name = ?", (h, "coordinator"))
+c.commit()
+' f.db
+# user list shows who has a second factor, in every format
+p f-list-sf 0 --db f.db user list --format csv
+out_line "coordinator,coordinator,Vellmark Ministry of the Interior,government,enrolled,2"
+out_line "analyst,analyst,Vellmark Ministry of the Interior,government,none,0"
+out_line "evaluator,evaluator,Vellmark Ministry of the Interior,government,pending,0"
+p f-list-sf-table 0 --db f.db user list
+out_line "name                 role         type             second_factor codes organisation"
+out_line "coordinator          coordinator  government       enrolled          2 Vellmark Ministry of the Interior"
+p f-list-sf-json 0 --db f.db user list --format json
+out_has '"second_factor": "enrolled",'
+out_has '"recovery_codes_left": 2'
+p f-reset 0 --db f.db user reset-2fa COORDINATOR
+out_line "second factor of coordinator reset; its sessions ended; it sets up a new one at its next log-in"
+# none left: said so, exit 0, not audited
+p f-reset-none 0 --db f.db user reset-2fa Coordinator
+out_line "coordinator has no second factor; nothing to reset"
+p f-reset-none-audit 0 --db f.db audit list --format csv
+if [ "$(grep -c ',user.second_factor.reset,' f-reset-none-audit.out)" = 1 ]; then ok; else
+	bad "expected one user.second_factor.reset entry: $(grep ',user.second_factor' f-reset-none-audit.out)"
+fi
 p f-reset-unknown 65 --db f.db user reset-2fa nobody
 err_has 'no user named "nobody"'
 p f-reset-usage 64 --db f.db user reset-2fa

@@ -356,6 +356,9 @@ def t_users_orgs(res, port, protect, db):
     na = login(res, port, "northgate-admin")
     r = na.get("/api/v1/users?limit=1000")
     res.eq({u["organisation"]["name"] for u in r.json["items"]}, {"Northgate Utilities"}, "an admin lists its users")
+    # who has a second factor (the writer the CLI's `user list --format json` uses)
+    res.eq({(u.get("second_factor"), u.get("recovery_codes_left")) for u in r.json["items"]}, {("none", 0)},
+           "each user's second factor (none in the demo): %r" % r.json["items"][:1])
     orgs = {o["name"]: o["id"] for o in na.get("/api/v1/organisations").json["items"]}
     r = na.request("POST", "/api/v1/users", {"name": "ng-new", "password": "long-enough-1", "role": "viewer",
                                             "organisation_id": orgs["Northgate Utilities"]})

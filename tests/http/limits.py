@@ -271,6 +271,8 @@ def t_proxy(res, port, protect, db):
     srv = Server(protect, db, ["--proxy", OTHER_ADDRESS, "--per-address-max", "2"]).start()
     held = []
     try:
+        res.check(("; behind a proxy at %s, forwarded header X-Forwarded-For)" % OTHER_ADDRESS) in "".join(srv.out),
+                  "the start-up line names the proxy and its header: %r" % srv.out)
         def fail_login(forwarded, i, source):
             body = json.dumps({"user": "proxy-test-%s-%d" % (forwarded.replace(".", "-"), i), "password": "wrong"}).encode()
             if source == OTHER_ADDRESS:
@@ -332,9 +334,17 @@ def t_tls_cookie(res, port, protect, db):
     """--behind-tls: the session cookie is Secure; without it, not."""
     r = Client(port).login("operator", "demo-operator")
     res.check("secure" not in (r.header("set-cookie") or "").lower(), "no Secure without --behind-tls")
+    res.eq(r.header("strict-transport-security"), None, "no Strict-Transport-Security without --behind-tls")
     srv = Server(protect, db, ["--behind-tls"]).start()
     try:
+        # the start-up line echoes the TLS setting; every answer carries Strict-Transport-Security
+        res.check("; behind TLS; Secure cookies, Strict-Transport-Security)" in "".join(srv.out),
+                  "the start-up line: %r" % srv.out)
         c = Client(srv.port)
+        for path in ("/", "/api/v1/session", "/api/v1/no-such-route"):
+            r = c.get(path)
+            res.eq(r.header("strict-transport-security"), "max-age=31536000",
+                   "Strict-Transport-Security on GET %s (%d)" % (path, r.status))
         r = c.login("operator", "demo-operator")
         cookie = r.header("set-cookie") or ""
         res.check(re.search(r";\s*Secure(;|$)", cookie) is not None, "Secure with --behind-tls: %r" % cookie)

@@ -111,10 +111,16 @@ def run(res, protect, work):
         r = login(Client(port), "coord", "wrong password", recovery[1])
         res.eq((r.status, (r.json or {}).get("error")), (401, "wrong user name or password"),
                "a wrong password with a right code")
+        # `user list` shows who has a second factor: enrolled, 9 recovery codes left.
+        rc, out, err = run_protect(protect, "--db", db, "user", "list", "--format", "csv")
+        res.check("coord,coordinator,Test Ministry,government,enrolled,9" in out.splitlines(),
+                  "user list: the coordinator enrolled, 9 codes left: %r" % out)
+        res.check("viewer1,viewer,Test Ministry,government,none,0" in out.splitlines(),
+                  "user list: the viewer without one: %r" % out)
         # The CLI resets the factor (audited): sessions end, the coordinator enrols again.
         rc, out, err = run_protect(protect, "--db", db, "user", "reset-2fa", "COORD")
         res.eq(rc, 0, "protect user reset-2fa: %s" % err)
-        res.check("second factor of COORD reset" in out, "it says so: %r" % out)
+        res.check("second factor of coord reset" in out, "it says so, in the stored spelling: %r" % out)
         res.eq(c.get("/api/v1/session").status, 401, "the reset ended the coordinator's sessions")
         rc, out, err = run_protect(protect, "--db", db, "audit", "list", "--limit", "5", "--format", "csv")
         res.check(",user.second_factor.reset,users,coord," in out, "the reset is audited: %r" % out[-600:])
@@ -122,6 +128,9 @@ def run(res, protect, work):
         res.eq(rc, 65, "reset-2fa of an unknown user")
         r = login(Client(port), "coord", COORD_PW)
         res.eq((r.status, (r.json or {}).get("second_factor")), (401, "enrol"), "after the reset: enrol again")
+        rc, out, err = run_protect(protect, "--db", db, "user", "reset-2fa", "coord")
+        res.eq((rc, out.strip()), (0, "coord has no second factor; nothing to reset"),
+               "a second reset: nothing to reset (%s)" % err)
         # Wrong codes count as failed log-ins with wrong passwords: two are counted since the last
         # log-in (the used recovery code, the wrong password), so the third wrong code is the fifth
         # failure and blocks the name (429 with Retry-After).

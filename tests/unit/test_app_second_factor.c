@@ -162,6 +162,7 @@ static void test_enrol_and_log_in(void)
 static void test_code_failures_block(void)
 {
 	static struct pt_app_login l;
+	struct pt_app_second_factor_reset res;
 	struct pt_app_enrolment e;
 	struct pt_diag d = PT_DIAG_INIT;
 	struct pt_caller c = at(T0), sys;
@@ -183,8 +184,13 @@ static void test_code_failures_block(void)
 	CHECK_INT(pt_app_login_start(&c, db, "Ana", "secret-ana", NULL, &l, &d), PT_ELIMIT);
 	/* The system administrator resets the factor: the user enrols again. */
 	pt_caller_system(&sys);
-	CHECK_INT(pt_app_second_factor_reset(&sys, db, "ANA", &d), PT_OK);
-	CHECK_INT(pt_app_second_factor_reset(&sys, db, "nobody", &d), PT_ENOTFOUND);
+	CHECK_INT(pt_app_second_factor_reset(&sys, db, "ANA", &res, &d), PT_OK);
+	CHECK_STR(res.name, "ana"); /* the stored spelling */
+	CHECK_INT(res.removed, 1);
+	/* Again: nothing left to reset, said so (and not audited: pt_db_second_factor_reset). */
+	CHECK_INT(pt_app_second_factor_reset(&sys, db, "ana", &res, &d), PT_OK);
+	CHECK_INT(res.removed, 0);
+	CHECK_INT(pt_app_second_factor_reset(&sys, db, "nobody", NULL, &d), PT_ENOTFOUND);
 	c = at(T0 + PT_LOGIN_WINDOW_S + 1);
 	CHECK_INT(pt_app_login_start(&c, db, "ana", "secret-ana", NULL, &l, &d), PT_OK);
 	CHECK_INT(l.step, PT_LOGIN_ENROL);
