@@ -56,6 +56,11 @@ struct pt_http_server {
 	pthread_cond_t idle;
 	long in_flight;
 	int stopping;
+	/* Requests the URI log callback made that no handler has taken yet: freed when their
+	 * connection closes (libmicrohttpd reports no completion for a request it refused while
+	 * reading its headers). */
+	pthread_mutex_t pending_lock;
+	struct pt_req *pending;
 	/* Limits (issue 10): bodies held, clients behind the trusted proxy (pt_http_limits.c). */
 	atomic_size_t body_held;          /* bytes reserved for request bodies, all requests */
 	struct pt_addr_count *per_client; /* with a proxy: connections and requests per client */
@@ -132,6 +137,8 @@ struct pt_req {
 	/* Limits (issue 10, pt_http_limits.c). */
 	const char *version;     /**< the HTTP version as MHD passed it (just after the target) */
 	size_t target_len;       /**< the target's length as the URI log callback saw it */
+	struct pt_req *pending_prev, *pending_next; /**< in srv->pending until a handler takes it */
+	int is_pending;
 	size_t body_held;        /**< bytes of srv->body_held this request holds */
 	size_t body_expect;      /**< the Content-Length (0: none or chunked) */
 	size_t body_seen;        /**< bytes of body received, kept or dropped */
@@ -425,6 +432,10 @@ void pt_body_release(struct pt_http_server *s, struct pt_req *r);
 void pt_reply_bodies_full(struct pt_req *r);
 /** MHD's URI log callback: allocates the request (the connection's context) and notes the target's length. */
 void *pt_http_uri_logged(void *cls, const char *uri, struct MHD_Connection *conn);
+/** Take r off the server's list of requests no handler has taken yet (no-op when it is not on it). */
+void pt_req_unpend(struct pt_http_server *s, struct pt_req *r);
+/** Free every request still on the list (the daemon has stopped). */
+void pt_req_pending_free(struct pt_http_server *s);
 /** Nonzero when r's target held a NUL byte (MHD cut the text there). */
 int pt_req_target_has_nul(const struct pt_req *r);
 /** Note the server's directories that no answer may name (the database's, the working one). */

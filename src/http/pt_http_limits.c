@@ -302,12 +302,16 @@ enum MHD_Result pt_http_accept(void *cls, const struct sockaddr *addr, socklen_t
 	return pt_addr_count_get(s->per_client, &a) < s->cfg.per_address_max ? MHD_YES : MHD_NO;
 }
 
+static void pending_closed(struct pt_http_server *s, struct MHD_Connection *conn);
+
 void pt_http_connection_event(void *cls, struct MHD_Connection *conn, void **socket_context,
 			      enum MHD_ConnectionNotificationCode toe)
 {
 	struct pt_http_server *s = cls;
 	const union MHD_ConnectionInfo *ci;
 	struct pt_addr a;
+	if (toe == MHD_CONNECTION_NOTIFY_CLOSED)
+		pending_closed(s, conn);
 	if (!s->proxy_set)
 		return;
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -356,12 +360,66 @@ void pt_reply_bodies_full(struct pt_req *r)
 
 void *pt_http_uri_logged(void *cls, const char *uri, struct MHD_Connection *conn)
 {
+	struct pt_http_server *s = cls;
 	struct pt_req *r = calloc(1, sizeof *r);
-	(void)cls;
-	(void)conn;
-	if (r)
-		r->target_len = uri ? strlen(uri) : 0;
+	if (!r)
+		return NULL;
+	r->target_len = uri ? strlen(uri) : 0;
+	r->conn = conn;
+	pthread_mutex_lock(&s->pending_lock);
+	r->pending_next = s->pending;
+	if (s->pending)
+		s->pending->pending_prev = r;
+	s->pending = r;
+	r->is_pending = 1;
+	pthread_mutex_unlock(&s->pending_lock);
 	return r;
+}
+
+static void unlink_pending(struct pt_http_server *s, struct pt_req *r)
+{
+	if (r->pending_prev)
+		r->pending_prev->pending_next = r->pending_next;
+	else
+		s->pending = r->pending_next;
+	if (r->pending_next)
+		r->pending_next->pending_prev = r->pending_prev;
+	r->pending_prev = r->pending_next = NULL;
+	r->is_pending = 0;
+}
+
+void pt_req_unpend(struct pt_http_server *s, struct pt_req *r)
+{
+	pthread_mutex_lock(&s->pending_lock);
+	if (r->is_pending)
+		unlink_pending(s, r);
+	pthread_mutex_unlock(&s->pending_lock);
+}
+
+/* A connection closed: a request of it no handler took (MHD refused its headers) is freed. */
+static void pending_closed(struct pt_http_server *s, struct MHD_Connection *conn)
+{
+	struct pt_req *r, *found = NULL;
+	pthread_mutex_lock(&s->pending_lock);
+	for (r = s->pending; r; r = r->pending_next)
+		if (r->conn == conn) {
+			found = r;
+			unlink_pending(s, r);
+			break;
+		}
+	pthread_mutex_unlock(&s->pending_lock);
+	free(found);
+}
+
+void pt_req_pending_free(struct pt_http_server *s)
+{
+	pthread_mutex_lock(&s->pending_lock);
+	while (s->pending) {
+		struct pt_req *r = s->pending;
+		unlink_pending(s, r);
+		free(r);
+	}
+	pthread_mutex_unlock(&s->pending_lock);
 }
 
 int pt_req_target_has_nul(const struct pt_req *r)

@@ -443,7 +443,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	struct pt_http_server *s = cls;
 	struct pt_req *r = *con_cls;
 	if (!r || !r->srv) { /* the first call: r comes from pt_http_uri_logged */
-		if (!r && !(r = calloc(1, sizeof *r)))
+		if (r)
+			pt_req_unpend(s, r);
+		else if (!(r = calloc(1, sizeof *r)))
 			return MHD_NO;
 		*con_cls = r;
 		r->srv = s;
@@ -496,6 +498,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (!r)
 		return;
 	*con_cls = NULL;
+	pt_req_unpend(s, r);
 	if (r->db)
 		pt_dbpool_put(&s->pool, r->db);
 	pt_api_request_done(r);
@@ -603,6 +606,7 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 	if (!s)
 		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 	pthread_mutex_init(&s->lock, NULL);
+	pthread_mutex_init(&s->pending_lock, NULL);
 	pthread_cond_init(&s->idle, NULL);
 	s->cfg = *cfg;
 	snprintf(s->bind, sizeof s->bind, "%s", cfg->bind ? cfg->bind : "127.0.0.1");
@@ -722,6 +726,8 @@ fail:
 	pt_app_watch_close(s->watch);
 	if (s->pool.conns)
 		pt_dbpool_close(&s->pool);
+	pt_req_pending_free(s);
+	pthread_mutex_destroy(&s->pending_lock);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->idle);
 	free(s);
@@ -785,6 +791,8 @@ void pt_http_stop(struct pt_http_server *s, long *cut)
 	pt_plan_cache_free(s->plan_cache); /* plan cache (issue 10) */
 	pt_app_watch_close(s->watch);
 	pt_dbpool_close(&s->pool);
+	pt_req_pending_free(s);
+	pthread_mutex_destroy(&s->pending_lock);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->idle);
 	free(s);
