@@ -96,16 +96,20 @@ int pt_audit_named_has(const struct pt_audit_named *named, const char *id);
 int pt_audit_memory_db(struct pt_db *db);
 
 /**
- * Read the key file at path into kf. PT_ENOTFOUND when it does not exist
- * (d untouched), PT_EIO when it cannot be read or parsed.
+ * Read the key file at path into kf, under a shared flock of the file (a head
+ * moved in place is never read half written). PT_ENOTFOUND when it does not
+ * exist (d untouched), PT_EIO when it cannot be read or parsed.
  */
 enum pt_err pt_audit_keyfile_read(const char *path, struct pt_audit_keyfile *kf,
 				  struct pt_diag *d);
 
 /**
- * Replace the key file at path with kf atomically (temporary file, fsync,
- * rename, under a flock of the directory). only_if_newer: keep a file
- * whose head is already at or past kf's.
+ * Write kf to the key file at path, under a flock of the directory.
+ * only_if_newer (a commit moving the head): keep a file whose head is
+ * already at or past kf's, and move the head in place (one pwrite, one
+ * fdatasync, under an exclusive flock of the file) when the file holds kf's
+ * key and old keys in this program's layout. Otherwise the file is replaced
+ * atomically (temporary file, fsync, rename, fsync of the directory).
  */
 enum pt_err pt_audit_keyfile_write(const char *path, const struct pt_audit_keyfile *kf,
 				   int only_if_newer, struct pt_diag *d);

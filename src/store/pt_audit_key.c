@@ -230,14 +230,64 @@ bad:
 }
 
 /*
+ * Read the key file open at fd (named path) into kf; its text, NUL-terminated, into text
+ * (KEY_FILE_MAX + 1 bytes), its length into *len. PT_EIO when it cannot be read or parsed.
+ */
+static enum pt_err keyfile_read_fd(int fd, const char *path, char *text, size_t *len,
+				   struct pt_audit_keyfile *kf, struct pt_diag *d)
+{
+	size_t used = 0;
+	ssize_t got;
+	enum pt_err err;
+	char *copy;
+	while (used < KEY_FILE_MAX && (got = pread(fd, text + used, KEY_FILE_MAX - used,
+						   (off_t)used)) != 0) {
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			return pt_diag_set(d, PT_EIO, 0, "", "%s: cannot read the audit key: %s", path,
+					   strerror(errno));
+		}
+		used += (size_t)got;
+	}
+	if (used == KEY_FILE_MAX)
+		return pt_diag_set(d, PT_EIO, 0, "", "%s: larger than an audit key file can be", path);
+	text[used] = '\0';
+	*len = used;
+	if (strlen(text) != used)
+		return pt_diag_set(d, PT_EIO, 0, "", "%s: not an audit key file (binary data)", path);
+	if (!(copy = malloc(used + 1)))
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	memcpy(copy, text, used + 1); /* the parse cuts its lines */
+	err = keyfile_parse(path, copy, kf, d);
+	sodium_memzero(copy, used + 1);
+	free(copy);
+	if (err == PT_OK) {
+		struct stat sb;
+		kf->mode = fstat(fd, &sb) == 0 ? (unsigned)(sb.st_mode & 07777) : 0777u;
+	}
+	return err;
+}
+
+/* Take flock op on fd, retrying on EINTR; a file system without locks is read unlocked. */
+static int lock_fd(int fd, int op)
+{
+	while (flock(fd, op) != 0)
+		if (errno != EINTR)
+			return errno == ENOLCK || errno == EOPNOTSUPP || errno == ENOSYS ? 0 : -1;
+	return 0;
+}
+
+/*
  * Read the key file at path into kf. PT_ENOTFOUND when it does not exist
- * (d untouched), PT_EIO when it cannot be read or parsed.
+ * (d untouched), PT_EIO when it cannot be read or parsed. Under a shared
+ * flock of the file, so that a head written in place is never read half
+ * written (pt_audit_keyfile_write).
  */
 enum pt_err pt_audit_keyfile_read(const char *path, struct pt_audit_keyfile *kf, struct pt_diag *d)
 {
 	char *text = NULL;
 	size_t used = 0;
-	ssize_t got;
 	enum pt_err err = PT_OK;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -251,32 +301,12 @@ enum pt_err pt_audit_keyfile_read(const char *path, struct pt_audit_keyfile *kf,
 		close(fd);
 		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 	}
-	while (used < KEY_FILE_MAX && (got = read(fd, text + used, KEY_FILE_MAX - used)) != 0) {
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			err = pt_diag_set(d, PT_EIO, 0, "", "%s: cannot read the audit key: %s", path,
-					  strerror(errno));
-			goto out;
-		}
-		used += (size_t)got;
-	}
-	if (used == KEY_FILE_MAX) {
-		err = pt_diag_set(d, PT_EIO, 0, "", "%s: larger than an audit key file can be", path);
-		goto out;
-	}
-	text[used] = '\0';
-	if (strlen(text) != used) {
-		err = pt_diag_set(d, PT_EIO, 0, "", "%s: not an audit key file (binary data)", path);
-		goto out;
-	}
-	err = keyfile_parse(path, text, kf, d);
-	if (err == PT_OK) {
-		struct stat sb;
-		kf->mode = fstat(fd, &sb) == 0 ? (unsigned)(sb.st_mode & 07777) : 0777u;
-	}
-out:
-	close(fd);
+	if (lock_fd(fd, LOCK_SH) != 0)
+		err = pt_diag_set(d, PT_EIO, 0, "", "%s: cannot lock the audit key: %s", path,
+				  strerror(errno));
+	else
+		err = keyfile_read_fd(fd, path, text, &used, kf, d);
+	close(fd); /* releases the lock */
 	sodium_memzero(text, KEY_FILE_MAX + 1);
 	free(text);
 	return err;
@@ -326,20 +356,145 @@ static int write_all(int fd, const char *buf, size_t n)
 	return 0;
 }
 
+/* The head in a key file's text: the seq line (the number zero-padded to a fixed width)
+ * and the mac line, so that every head has the same length and place in the file. */
+#define HEAD_SEQ_DIGITS 20
+#define HEAD_LEN (4 + HEAD_SEQ_DIGITS + 1 + 4 + PT_AUDIT_MAC_BYTES * 2 + 1)
+
 /*
- * Replace the key file at path with kf atomically: a temporary file (mode
- * 0600) in the same directory, fsync, rename, fsync of the directory; all
- * under an exclusive flock of the directory, so writers of several
- * connections do not interleave. only_if_newer: keep a file whose head is
- * already at or past kf's (another connection committed later entries).
+ * kf as a key file's text into text (KEY_FILE_MAX bytes): *len its length, *head_at
+ * where its head (HEAD_LEN bytes) begins.
+ */
+static enum pt_err keyfile_text(const char *path, const struct pt_audit_keyfile *kf, char *text,
+				size_t *len, size_t *head_at, struct pt_diag *d)
+{
+	char hex[PT_AUDIT_KEY_BYTES * 2 + 1];
+	size_t used, i;
+	pt_audit_hex_of(kf->key, sizeof kf->key, hex);
+	used = (size_t)snprintf(text, KEY_FILE_MAX,
+				KEY_FILE_MAGIC "\n"
+				"# The audit log's HMAC key and chain head (docs/internals/audit.md).\n"
+				"# Keep it secret and back it up with the database; without it the\n"
+				"# log cannot be verified or extended.\n"
+				"key %s\n",
+				hex);
+	*head_at = used;
+	used += (size_t)snprintf(text + used, KEY_FILE_MAX - used, "seq %0*lld\n", HEAD_SEQ_DIGITS,
+				 kf->head_seq);
+	pt_audit_hex_of(kf->head_mac, sizeof kf->head_mac, hex);
+	used += (size_t)snprintf(text + used, KEY_FILE_MAX - used, "mac %s\n", hex);
+	for (i = 0; i < kf->n_old && used < KEY_FILE_MAX; i++) {
+		pt_audit_hex_of(kf->old[i].key, sizeof kf->old[i].key, hex);
+		used += (size_t)snprintf(text + used, KEY_FILE_MAX - used, "old %lld %s\n",
+					 kf->old[i].first_seq, hex);
+	}
+	sodium_memzero(hex, sizeof hex);
+	if (used >= KEY_FILE_MAX)
+		return pt_diag_set(d, PT_ELIMIT, 0, "", "%s: key file too large", path);
+	*len = used;
+	return PT_OK;
+}
+
+/*
+ * Move the head of the key file at path to kf's in place (the directory's flock held):
+ * when the file holds kf's key and old keys in exactly the text this program writes, its
+ * head (seq and mac lines, HEAD_LEN bytes at a fixed place in the file's first 512 bytes)
+ * is overwritten with one pwrite and made durable with one fdatasync, under an exclusive
+ * flock of the file (readers take a shared one). A head already at or past kf's is kept.
+ * *done 1 when the head is written or kept; 0 when the file must be replaced whole
+ * (missing, another key, another layout, an older program's text), d untouched then.
+ */
+static enum pt_err head_in_place(const char *path, const struct pt_audit_keyfile *kf, int *done,
+				 struct pt_diag *d)
+{
+	struct pt_audit_keyfile *cur = NULL;
+	struct pt_diag scratch = PT_DIAG_INIT;
+	char *text = NULL, *canon = NULL, *next = NULL;
+	size_t used = 0, clen = 0, nlen = 0, chead = 0, nhead = 0, off;
+	enum pt_err err = PT_OK;
+	int fd;
+	*done = 0;
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return PT_OK;
+	cur = malloc(sizeof *cur);
+	text = malloc(KEY_FILE_MAX + 1);
+	canon = malloc(KEY_FILE_MAX);
+	next = malloc(KEY_FILE_MAX);
+	if (!cur || !text || !canon || !next) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	if (lock_fd(fd, LOCK_EX) != 0 ||
+	    keyfile_read_fd(fd, path, text, &used, cur, &scratch) != PT_OK ||
+	    sodium_memcmp(cur->key, kf->key, sizeof kf->key) != 0)
+		goto out; /* replaced whole */
+	if (cur->head_seq >= kf->head_seq) {
+		*done = 1; /* a later commit already moved the head */
+		goto out;
+	}
+	if (keyfile_text(path, cur, canon, &clen, &chead, &scratch) != PT_OK ||
+	    keyfile_text(path, kf, next, &nlen, &nhead, &scratch) != PT_OK)
+		goto out;
+	/* Only the head may differ: the same key and old keys, the same layout. */
+	if (clen != used || memcmp(canon, text, clen) != 0 || nlen != clen || nhead != chead ||
+	    nhead + HEAD_LEN > 512 || memcmp(canon, next, nhead) != 0 ||
+	    memcmp(canon + nhead + HEAD_LEN, next + nhead + HEAD_LEN, clen - nhead - HEAD_LEN) != 0)
+		goto out;
+	for (off = 0; off < HEAD_LEN;) {
+		ssize_t w = pwrite(fd, next + nhead + off, HEAD_LEN - off, (off_t)(nhead + off));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			err = pt_diag_set(d, PT_EIO, 0, "", "%s: cannot write the audit key file: %s",
+					  path, w < 0 ? strerror(errno) : "nothing written");
+			goto out;
+		}
+		off += (size_t)w;
+	}
+	if (fdatasync(fd) != 0) {
+		err = pt_diag_set(d, PT_EIO, 0, "", "%s: cannot sync the audit key file: %s", path,
+				  strerror(errno));
+		goto out;
+	}
+	*done = 1;
+out:
+	close(fd); /* releases the lock */
+	if (cur) {
+		sodium_memzero(cur, sizeof *cur);
+		free(cur);
+	}
+	if (text) {
+		sodium_memzero(text, KEY_FILE_MAX + 1);
+		free(text);
+	}
+	if (canon) {
+		sodium_memzero(canon, KEY_FILE_MAX);
+		free(canon);
+	}
+	if (next) {
+		sodium_memzero(next, KEY_FILE_MAX);
+		free(next);
+	}
+	return err;
+}
+
+/*
+ * Write kf to the key file at path, under an exclusive flock of the directory, so
+ * writers of several connections do not interleave. only_if_newer (a commit moving the
+ * head): keep a file whose head is already at or past kf's (another connection committed
+ * later entries), and move the head in place when the file allows it (head_in_place: one
+ * pwrite, one fdatasync). Otherwise (a new key file, a rekey, a file in another layout)
+ * replace the file atomically: a temporary file (mode 0600) in the same directory, fsync,
+ * rename, fsync of the directory.
  */
 enum pt_err pt_audit_keyfile_write(const char *path, const struct pt_audit_keyfile *kf, int only_if_newer,
 				 struct pt_diag *d)
 {
-	char dir[PATH_MAX], tmp[PATH_MAX + 16], hex[PT_AUDIT_KEY_BYTES * 2 + 1];
+	char dir[PATH_MAX], tmp[PATH_MAX + 16];
 	char *text = NULL;
-	size_t used = 0, i;
-	int dfd = -1, fd = -1, n;
+	size_t used = 0, head_at = 0;
+	int dfd = -1, fd = -1;
 	enum pt_err err = PT_OK;
 
 	if (strlen(path) + 8 >= sizeof tmp)
@@ -355,48 +510,17 @@ enum pt_err pt_audit_keyfile_write(const char *path, const struct pt_audit_keyfi
 			goto out;
 		}
 	if (only_if_newer) {
-		struct pt_audit_keyfile *cur = malloc(sizeof *cur);
-		struct pt_diag scratch = PT_DIAG_INIT;
-		if (!cur) {
-			err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		int done = 0;
+		if ((err = head_in_place(path, kf, &done, d)) != PT_OK || done)
 			goto out;
-		}
-		if (pt_audit_keyfile_read(path, cur, &scratch) == PT_OK &&
-		    sodium_memcmp(cur->key, kf->key, sizeof kf->key) == 0 &&
-		    cur->head_seq >= kf->head_seq) {
-			sodium_memzero(cur, sizeof *cur);
-			free(cur);
-			goto out; /* a later commit already moved the head */
-		}
-		sodium_memzero(cur, sizeof *cur);
-		free(cur);
 	}
 	text = malloc(KEY_FILE_MAX);
 	if (!text) {
 		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 		goto out;
 	}
-	pt_audit_hex_of(kf->key, sizeof kf->key, hex);
-	n = snprintf(text, KEY_FILE_MAX,
-		     KEY_FILE_MAGIC "\n"
-		     "# The audit log's HMAC key and chain head (docs/internals/audit.md).\n"
-		     "# Keep it secret and back it up with the database; without it the\n"
-		     "# log cannot be verified or extended.\n"
-		     "key %s\nseq %lld\n",
-		     hex, kf->head_seq);
-	used = (size_t)n;
-	pt_audit_hex_of(kf->head_mac, sizeof kf->head_mac, hex);
-	used += (size_t)snprintf(text + used, KEY_FILE_MAX - used, "mac %s\n", hex);
-	for (i = 0; i < kf->n_old && used < KEY_FILE_MAX; i++) {
-		pt_audit_hex_of(kf->old[i].key, sizeof kf->old[i].key, hex);
-		used += (size_t)snprintf(text + used, KEY_FILE_MAX - used, "old %lld %s\n",
-					 kf->old[i].first_seq, hex);
-	}
-	sodium_memzero(hex, sizeof hex);
-	if (used >= KEY_FILE_MAX) {
-		err = pt_diag_set(d, PT_ELIMIT, 0, "", "%s: key file too large", path);
+	if ((err = keyfile_text(path, kf, text, &used, &head_at, d)) != PT_OK)
 		goto out;
-	}
 	snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
 	fd = mkstemp(tmp); /* mode 0600 */
 	if (fd < 0) {

@@ -792,7 +792,7 @@ static void test_key_file(void)
 	if (f) {
 		int seen = 0;
 		while (fgets(line, sizeof line, f))
-			if (strcmp(line, "seq 3\n") == 0)
+			if (strcmp(line, "seq 00000000000000000003\n") == 0) /* fixed width */
 				seen = 1;
 		fclose(f);
 		CHECK_INT(seen, 1);
@@ -882,6 +882,135 @@ static void test_key_file(void)
 out:
 	pt_db_close(db);
 	remove(saved);
+	remove_files(path);
+}
+
+
+/* The bytes of file path into buf (cap bytes); their count, or 0 when it cannot be read. */
+static size_t slurp(const char *path, char *buf, size_t cap)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n;
+	if (!f)
+		return 0;
+	n = fread(buf, 1, cap, f);
+	fclose(f);
+	return n;
+}
+
+/* Write n bytes of buf over the file at path (as a crash that lost later writes leaves it). */
+static void spill(const char *path, const char *buf, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	CHECK_INT(fwrite(buf, 1, n, f), n);
+	fclose(f);
+}
+
+/*
+ * The head moves in place (the same file, one write), and the crash window it leaves:
+ * entries committed whose head never reached the key file verify, the next write carries
+ * on, and a tail deleted beyond the recorded head cannot be told, but never below it.
+ * A key file of an older protect (seq not zero-padded) is replaced whole once.
+ */
+static void test_head_in_place_and_crash_window(void)
+{
+	struct pt_db *db = NULL;
+	struct pt_audit_report rep;
+	struct pt_diag d;
+	struct stat st;
+	char path[128], key[160], head3[4096], now[4096];
+	size_t n3 = 0, n;
+	ino_t ino;
+	int i;
+
+	memset(&d, 0, sizeof d);
+	tmp_path(path, sizeof path, "crash.db");
+	CHECK_INT(pt_audit_key_path(path, key, sizeof key), PT_OK);
+	CHECK_INT(pt_db_open(path, 1, &db, &d), PT_OK);
+	if (!db)
+		return;
+	for (i = 0; i < 3; i++)
+		CHECK_INT(pt_db_threat_level_set(db, NULL, (enum pt_threat_level)i, &d), PT_OK);
+	CHECK_INT(stat(key, &st), 0);
+	ino = st.st_ino;
+	n3 = slurp(key, head3, sizeof head3);
+	CHECK(n3 > 0 && strstr(head3, "\nseq 00000000000000000003\n") != NULL);
+	/* Three more commits: the head moves in place, the file keeps its length and inode. */
+	for (i = 0; i < 3; i++)
+		CHECK_INT(pt_db_threat_level_set(db, NULL, (enum pt_threat_level)i, &d), PT_OK);
+	CHECK_INT(stat(key, &st), 0);
+	CHECK(st.st_ino == ino);
+	CHECK_INT(st.st_mode & 0777, 0600);
+	n = slurp(key, now, sizeof now);
+	CHECK_INT(n, n3);
+	CHECK(strstr(now, "\nseq 00000000000000000006\n") != NULL);
+	rep = verify(db);
+	CHECK_INT(rep.intact, 1);
+	CHECK_INT(rep.head_seq, 6);
+	/* A crash after entries 4-6 committed, before their head was durable: the key file
+	 * still records entry 3. The entries beyond it chain under the key: intact. */
+	spill(key, head3, n3);
+	rep = verify(db);
+	CHECK_INT(rep.intact, 1);
+	CHECK_INT(rep.entries, 6);
+	CHECK_INT(rep.verified, 6);
+	CHECK_INT(rep.head_seq, 3);
+	/* ... and the next write carries the chain and the head on. */
+	CHECK_INT(pt_db_threat_level_set(db, NULL, PT_LEVEL_SEVERE, &d), PT_OK);
+	rep = verify(db);
+	CHECK_INT(rep.intact, 1);
+	CHECK_INT(rep.entries, 7);
+	CHECK_INT(rep.head_seq, 7);
+	/* The window again (entries 1-7, the head at 3): a tail deleted beyond the head is
+	 * what the window cannot tell ... */
+	spill(key, head3, n3);
+	tamper(db, "DELETE FROM audit_log WHERE seq >= 5");
+	rep = verify(db);
+	CHECK_INT(rep.intact, 1);
+	CHECK_INT(rep.entries, 4);
+	/* ... but never fewer entries than the head: deleted down past it, the tail is named. */
+	tamper(db, "DELETE FROM audit_log WHERE seq >= 3");
+	rep = verify(db);
+	CHECK_INT(rep.intact, 0);
+	CHECK_INT(rep.bad_seq, 3);
+	CHECK(strstr(rep.message, "tail") != NULL);
+	CHECK_INT(pt_db_threat_level_set(db, NULL, PT_LEVEL_LOW, &d), PT_EIO);
+	pt_db_close(db);
+	db = NULL;
+	remove_files(path);
+
+	/* An older protect's key file (seq not padded): replaced whole, then moved in place. */
+	tmp_path(path, sizeof path, "old.db");
+	CHECK_INT(pt_audit_key_path(path, key, sizeof key), PT_OK);
+	CHECK_INT(pt_db_open(path, 1, &db, &d), PT_OK);
+	if (!db)
+		return;
+	CHECK_INT(pt_db_threat_level_set(db, NULL, PT_LEVEL_LOW, &d), PT_OK);
+	n = slurp(key, now, sizeof now - 1);
+	now[n] = '\0';
+	{
+		char *seq = strstr(now, "\nseq ");
+		char *end = seq ? strchr(seq + 1, '\n') : NULL;
+		CHECK(end != NULL);
+		if (end) {
+			char old[4096];
+			snprintf(old, sizeof old, "%.*sseq 1%s", (int)(seq + 1 - now), now, end);
+			spill(key, old, strlen(old));
+		}
+	}
+	CHECK_INT(pt_db_threat_level_set(db, NULL, PT_LEVEL_SEVERE, &d), PT_OK);
+	n = slurp(key, now, sizeof now - 1);
+	now[n] = '\0';
+	CHECK(strstr(now, "\nseq 00000000000000000002\n") != NULL);
+	CHECK_INT(stat(key, &st), 0);
+	CHECK_INT(st.st_mode & 0777, 0600);
+	rep = verify(db);
+	CHECK_INT(rep.intact, 1);
+	CHECK_INT(rep.head_seq, 2);
+	pt_db_close(db);
 	remove_files(path);
 }
 
@@ -1047,6 +1176,7 @@ int main(void)
 	RUN(test_missing_records_fail_closed);
 	RUN(test_wrong_or_missing_key_in_memory);
 	RUN(test_key_file);
+	RUN(test_head_in_place_and_crash_window);
 	RUN(test_read_only_and_key_mode);
 	RUN(test_migration_backfill);
 	if (rmdir(tmpdir) != 0)
