@@ -2,9 +2,12 @@
  * parse, write atomically) and the HMAC chain's primitives: an entry's MAC. */
 #include "pt_audit_int.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -480,6 +483,42 @@ out:
 }
 
 /*
+ * Remove the temporary copies of the key file at path ("KEY.XXXXXX", as mkstemp
+ * names them) a writer killed before its rename left in the directory dfd. Every
+ * writer holds the directory's flock while its copy exists, so under that lock
+ * any such file is stale; each holds the whole key, and a copy of the directory
+ * would carry it away.
+ */
+static atomic_int stale_temps_checked; /* the first write of a process looks for them */
+
+static void remove_stale_temps(int dfd, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t n;
+	DIR *dir;
+	struct dirent *e;
+	int fd = dup(dfd);
+	base = base ? base + 1 : path;
+	n = strlen(base);
+	if (fd < 0)
+		return;
+	if (!(dir = fdopendir(fd))) {
+		close(fd);
+		return;
+	}
+	while ((e = readdir(dir)) != NULL) {
+		size_t i;
+		int temp = strlen(e->d_name) == n + 7 && strncmp(e->d_name, base, n) == 0 &&
+			   e->d_name[n] == '.';
+		for (i = n + 1; temp && i < n + 7; i++)
+			temp = isalnum((unsigned char)e->d_name[i]) != 0;
+		if (temp)
+			unlinkat(dirfd(dir), e->d_name, 0);
+	}
+	closedir(dir);
+}
+
+/*
  * Write kf to the key file at path, under an exclusive flock of the directory, so
  * writers of several connections do not interleave. only_if_newer (a commit moving the
  * head): keep a file whose head is already at or past kf's (another connection committed
@@ -509,6 +548,8 @@ enum pt_err pt_audit_keyfile_write(const char *path, const struct pt_audit_keyfi
 			err = pt_diag_set(d, PT_EIO, 0, "", "%s: cannot lock: %s", dir, strerror(errno));
 			goto out;
 		}
+	if (!atomic_exchange(&stale_temps_checked, 1))
+		remove_stale_temps(dfd, path); /* once a process: a killed writer's copy */
 	if (only_if_newer) {
 		int done = 0;
 		if ((err = head_in_place(path, kf, &done, d)) != PT_OK || done)

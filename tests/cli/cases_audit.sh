@@ -136,3 +136,11 @@ if [ "$(id -u)" = 0 ] && command -v as_nobody >/dev/null; then
 	chmod 755 "$ro"
 	rm -rf "$ro"
 fi
+
+# --- a temporary copy of the key file a killed writer left is removed by the next write ---
+cp au.db st.db && cp au.db.key st.db.key && cp au.db.key st.db.key.Xk9q2Z && chmod 600 st.db.key.Xk9q2Z
+p au-stale-temp 0 --db st.db threat-level set SEVERE
+if [ -e st.db.key.Xk9q2Z ]; then bad "a stale copy of the key file (st.db.key.Xk9q2Z) was left beside the database"; else ok; fi
+if [ -e st.db.key ]; then ok; else bad "the key file itself was removed"; fi
+p au-stale-verify 0 --db st.db audit verify
+out_has "audit log intact"
