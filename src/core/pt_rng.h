@@ -24,8 +24,10 @@ struct pt_rng {
 /* Force inlining of the hot path where the compiler allows it. */
 #if defined(__GNUC__)
 #define PT_RNG_INLINE static inline __attribute__((always_inline))
+#define PT_RNG_RARE(x) __builtin_expect(!!(x), 0) /* a branch almost never taken */
 #else
 #define PT_RNG_INLINE static inline
+#define PT_RNG_RARE(x) (x)
 #endif
 
 /** The splitmix64 finaliser: a bijection of 64-bit words that mixes every bit. */
@@ -128,9 +130,9 @@ PT_RNG_INLINE double pt_rng_normal(struct pt_rng *r)
 	int64_t value = (int64_t)bits >> 11; /* arithmetic shift: in [-2^52, 2^52) */
 	int64_t sign = value >> 63;
 	uint64_t mag = (uint64_t)((value ^ sign) - sign);
-	if (mag < pt_zig_k[layer])
-		return (double)value * pt_zig_w[layer];
-	return pt_rng_normal_slow(r, bits);
+	if (PT_RNG_RARE(mag >= pt_zig_k[layer]))
+		return pt_rng_normal_slow(r, bits);
+	return (double)value * pt_zig_w[layer];
 }
 
 /**
@@ -280,7 +282,7 @@ PT_RNG_INLINE double pt_pert_table_quantile(const struct pt_pert *p, double z)
 	if (p->constant)
 		return p->min;
 	f = (p->zsign * z + PT_PERT_TABLE_Z) * PT_PERT_TABLE_STEPS;
-	if (!p->row || !(f >= 0 && f < PT_PERT_TABLE_CELLS))
+	if (PT_RNG_RARE(!p->row || !(f >= 0 && f < PT_PERT_TABLE_CELLS)))
 		return pt_pert_quantile_normal(p, z);
 	i = (int)f; /* a signed conversion is one instruction; f is in [0, cells) */
 	u = f - (double)i;
@@ -289,7 +291,8 @@ PT_RNG_INLINE double pt_pert_table_quantile(const struct pt_pert *p, double z)
 	x1 = ((c[7] * u + c[6]) * u + c[5]) * u + c[4];
 	x2 = ((c[11] * u + c[10]) * u + c[9]) * u + c[8];
 	t = p->base + (p->w[0] * x0 + p->w[1] * x1 + p->w[2] * x2);
-	return t < p->min ? p->min : t > p->max ? p->max : t;
+	t = t < p->min ? p->min : t; /* min and max instructions, no branches */
+	return t > p->max ? p->max : t;
 }
 
 /**
