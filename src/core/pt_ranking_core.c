@@ -140,6 +140,7 @@ enum pt_err pt_ranking_quant(const struct pt_config *cfg, const struct pt_site *
 	uint64_t *site_key, *threat_key;
 	enum pt_err err = PT_OK;
 	size_t i, k = 0;
+	long last_site = -1;
 
 	*quant = NULL;
 	pairs = malloc((n_rows ? n_rows : 1) * sizeof *pairs);
@@ -151,10 +152,15 @@ enum pt_err pt_ranking_quant(const struct pt_config *cfg, const struct pt_site *
 	}
 	for (i = 0; i < n_rows; i++) {
 		const struct pt_quant_row *q = &rows[i];
-		long s = pt_sites_find(sites, n_sites, q->site_id);
-		long t = pt_catalog_find(threats, q->threat_id);
+		long s, t;
+		/* Rows come grouped by site: the previous row's site first, then the search. */
+		if (i > 0 && strcmp(q->site_id, rows[i - 1].site_id) == 0)
+			s = last_site;
+		else
+			s = last_site = pt_sites_find(sites, n_sites, q->site_id);
 		if (s < 0)
 			continue;
+		t = pt_catalog_find(threats, q->threat_id);
 		if (t < 0) {
 			err = unknown_threat(d, q->site_id, q->threat_id);
 			goto out;

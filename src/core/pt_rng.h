@@ -24,8 +24,10 @@ struct pt_rng {
 /* Force inlining of the hot path where the compiler allows it. */
 #if defined(__GNUC__)
 #define PT_RNG_INLINE static inline __attribute__((always_inline))
+#define PT_RNG_RARE(x) __builtin_expect(!!(x), 0) /* a branch almost never taken */
 #else
 #define PT_RNG_INLINE static inline
+#define PT_RNG_RARE(x) (x)
 #endif
 
 /** The splitmix64 finaliser: a bijection of 64-bit words that mixes every bit. */
@@ -128,9 +130,9 @@ PT_RNG_INLINE double pt_rng_normal(struct pt_rng *r)
 	int64_t value = (int64_t)bits >> 11; /* arithmetic shift: in [-2^52, 2^52) */
 	int64_t sign = value >> 63;
 	uint64_t mag = (uint64_t)((value ^ sign) - sign);
-	if (mag < pt_zig_k[layer])
-		return (double)value * pt_zig_w[layer];
-	return pt_rng_normal_slow(r, bits);
+	if (PT_RNG_RARE(mag >= pt_zig_k[layer]))
+		return pt_rng_normal_slow(r, bits);
+	return (double)value * pt_zig_w[layer];
 }
 
 /**
@@ -178,7 +180,8 @@ struct pt_pert {
 	double max;        /**< draws are clamped to [min, max] against rounding */
 	double lbeta;      /**< log B(alpha, beta) for the quantile; NaN until pt_pert_prepare_quantile */
 	/* Set by pt_pert_use_table (NULL row: no table, the exact quantile): */
-	const double *row; /**< the first of the three table rows around this alpha */
+	const double *row; /**< cell 0 of the first of the three table rows around this alpha */
+	size_t cell_stride; /**< doubles from one cell of the table to the next (4 x its rows) */
 	double w[3];       /**< their interpolation weights times max - min (negated when mirrored) */
 	double base;       /**< min, or max when mirrored (alpha > beta) */
 	double zsign;      /**< 1, or -1 when mirrored */
@@ -245,7 +248,7 @@ struct pt_pert_table {
 	size_t n_rows;  /**< rows at s = sqrt(alpha) = 1 + k ds, k < n_rows (at least 3) */
 	double s_top;   /**< sqrt(1 + lambda / 2), the last row's s */
 	double ds;      /**< 0 when lambda is 0 (every row the uniform distribution) */
-	double *coef;   /**< n_rows x PT_PERT_TABLE_CELLS x 4: c0 + c1 u + c2 u^2 + c3 u^3, u in [0, 1) across the cell */
+	double *coef;   /**< PT_PERT_TABLE_CELLS x n_rows x 4 (cell-major, 64-byte aligned): c0 + c1 u + c2 u^2 + c3 u^3, u in [0, 1) across the cell */
 };
 
 /**
@@ -273,25 +276,23 @@ void pt_pert_use_table(struct pt_pert *p, const struct pt_pert_table *t);
  */
 PT_RNG_INLINE double pt_pert_table_quantile(const struct pt_pert *p, double z)
 {
-	const size_t stride = 4 * (size_t)PT_PERT_TABLE_CELLS;
 	double f, u, x0, x1, x2, t;
 	const double *c;
 	int i;
 	if (p->constant)
 		return p->min;
 	f = (p->zsign * z + PT_PERT_TABLE_Z) * PT_PERT_TABLE_STEPS;
-	if (!p->row || !(f >= 0 && f < PT_PERT_TABLE_CELLS))
+	if (PT_RNG_RARE(!p->row || !(f >= 0 && f < PT_PERT_TABLE_CELLS)))
 		return pt_pert_quantile_normal(p, z);
 	i = (int)f; /* a signed conversion is one instruction; f is in [0, cells) */
 	u = f - (double)i;
-	c = p->row + 4 * (size_t)i;
+	c = p->row + p->cell_stride * (size_t)i; /* the three rows' cell i: 12 adjacent doubles */
 	x0 = ((c[3] * u + c[2]) * u + c[1]) * u + c[0];
-	c += stride;
-	x1 = ((c[3] * u + c[2]) * u + c[1]) * u + c[0];
-	c += stride;
-	x2 = ((c[3] * u + c[2]) * u + c[1]) * u + c[0];
+	x1 = ((c[7] * u + c[6]) * u + c[5]) * u + c[4];
+	x2 = ((c[11] * u + c[10]) * u + c[9]) * u + c[8];
 	t = p->base + (p->w[0] * x0 + p->w[1] * x1 + p->w[2] * x2);
-	return t < p->min ? p->min : t > p->max ? p->max : t;
+	t = t < p->min ? p->min : t; /* min and max instructions, no branches */
+	return t > p->max ? p->max : t;
 }
 
 /**
