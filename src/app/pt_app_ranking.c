@@ -95,21 +95,35 @@ static int site_id_cmp(const void *key, const void *item)
 	return strcmp(key, ((const struct pt_site *)item)->id);
 }
 
-/* Within o's budget of draws: samples x the quant pairs of r's sites (ordered by id). */
-static enum pt_err check_draws(const struct pt_ranking *r, const struct pt_ranking_opts *o,
-			       struct pt_diag *d)
+/* The draws of o over r: samples (asked, else the registry's setting) x the quant pairs of
+ * r's sites (ordered by id). */
+static unsigned long long count_draws(const struct pt_ranking *r, const struct pt_ranking_opts *o,
+				      unsigned long long *pairs_out)
 {
-	unsigned long long pairs = 0, draws;
+	unsigned long long pairs = 0;
 	size_t i;
-	if (!o->max_draws || !o->samples_set || !o->samples)
-		return PT_OK;
 	for (i = 0; i < r->set.n; i++)
 		if (bsearch(r->set.quant[i].site_id, r->sites.items, r->sites.n,
 			     sizeof *r->sites.items, site_id_cmp))
 			pairs++;
-	draws = pairs * o->samples;
-	if (draws <= o->max_draws)
+	*pairs_out = pairs;
+	return pairs * (o->samples_set ? o->samples : (unsigned long long)r->cfg.samples);
+}
+
+/* Within o's budget of draws, the registry's default samples counted too (issue 10). */
+static enum pt_err check_draws(const struct pt_ranking *r, const struct pt_ranking_opts *o,
+			       struct pt_diag *d)
+{
+	unsigned long long pairs, draws = count_draws(r, o, &pairs);
+	if (!o->max_draws || draws <= o->max_draws)
 		return PT_OK;
+	if (!o->samples_set)
+		return pt_diag_set(d, PT_EINVAL, 0, "samples",
+				   "the registry's %llu samples x %llu site-threat pairs is %llu "
+				   "draws, over the budget of %llu of your role; ask for at most "
+				   "%llu samples",
+				   (unsigned long long)r->cfg.samples, pairs, draws, o->max_draws,
+				   o->max_draws / pairs);
 	return pt_diag_set(d, PT_EINVAL, 0, "samples",
 			   "%u samples x %llu site-threat pairs is %llu draws, over the "
 			   "budget of %llu of your role; ask for at most %llu samples",
@@ -344,4 +358,42 @@ enum pt_err pt_ranking_run(struct pt_db *db, const struct pt_ranking_opts *o,
 	}
 	*out = r;
 	return PT_OK;
+}
+
+/* ---- the draws of a quant ranking before it runs (issue 10: budgets before the cache) ---- */
+
+enum pt_err pt_app_ranking_draws(const struct pt_caller *c, struct pt_db *db,
+				 const struct pt_ranking_opts *o, unsigned long long *draws,
+				 struct pt_diag *d)
+{
+	struct pt_snapshot *snap = NULL;
+	struct pt_ranking *r = NULL;
+	unsigned char *visible = NULL;
+	unsigned long long version = 0, pairs;
+	enum pt_err err;
+	size_t i;
+
+	*draws = 0;
+	if ((err = take_snapshot(c, db, &snap, &visible, d)) != PT_OK)
+		return err;
+	if (!(r = calloc(1, sizeof *r))) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	r->method = o->method;
+	for (i = 0; i < snap->sites.n; i++)
+		if (visible[i] &&
+		    (err = pt_site_list_append(&r->sites, &snap->sites.items[i], 0)) != PT_OK) {
+			pt_diag_set(d, err, 0, "", "%s", pt_strerror(err));
+			goto out;
+		}
+	if ((err = read_inputs(db, r, &version, d)) != PT_OK)
+		goto out;
+	*draws = count_draws(r, o, &pairs);
+	err = check_draws(r, o, d);
+out:
+	pt_ranking_free(r);
+	free(visible);
+	pt_snapshot_release(snap);
+	return err;
 }

@@ -36,8 +36,8 @@ struct pt_ranking_opts {
 	unsigned threads;         /**< sampling threads; 0 = 1 */
 	pt_progress_fn progress;  /**< optional progress of the sampling */
 	void *progress_ctx;
-	/** Nonzero: a samples given (samples_set) whose samples x site-threat pairs of
-	 * the sites ranked is above this is PT_EINVAL naming "samples", before any
+	/** Nonzero: samples (given, else the registry's setting) x site-threat pairs
+	 * of the sites ranked above this is PT_EINVAL naming "samples", before any
 	 * sampling (a caller's budget, pt_access_compute_budget). */
 	unsigned long long max_draws;
 };
@@ -76,5 +76,16 @@ enum pt_err pt_app_matrix_run(const struct pt_caller *c, struct pt_db *db, enum 
  */
 enum pt_err pt_ranking_run(struct pt_db *db, const struct pt_ranking_opts *o,
 			   struct pt_ranking **out, struct pt_diag *d);
+
+/**
+ * The draws a quant ranking of o would make for c (o->samples, else the
+ * registry's setting, x the site-threat pairs of the sites c may read) in
+ * *draws, without sampling or auditing: the server checks a caller's budget
+ * with it before it looks in its cache. PT_EINVAL naming "samples" when
+ * they are over o->max_draws (nonzero); PT_EDB, PT_ENOMEM.
+ */
+enum pt_err pt_app_ranking_draws(const struct pt_caller *c, struct pt_db *db,
+				 const struct pt_ranking_opts *o, unsigned long long *draws,
+				 struct pt_diag *d);
 
 #endif

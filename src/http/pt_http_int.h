@@ -307,6 +307,9 @@ void pt_http_snapshot_source(struct pt_http_server *srv, struct pt_snapshot_sour
 #define PT_WORK_RETRY_AFTER_S 10     /**< Retry-After of a 429 when the queue is full */
 /** A quant ranking asking more samples x visible sites than this is heavy (pt_work_defer). */
 #define PT_WORK_LIGHT_SITE_SAMPLES 1000000ULL
+/* The compute pool's fair share (issue 10, re-attack): */
+/** Computations one user may have queued or running at once; beyond: 429 (pt_work_submit). */
+#define PT_WORK_PER_USER_MAX 2
 
 /** Where a request stands with the compute pool (struct pt_req's work). */
 enum { PT_WORK_NONE = 0, PT_WORK_DEFERRED, PT_WORK_WAITING, PT_WORK_DONE };

@@ -55,6 +55,22 @@ static int reply_kept(struct pt_req *r, const struct pt_snapshot *snap, const st
 	return 1;
 }
 
+/* The draws o would make for r's caller in *draws; nonzero when r was answered (400 naming
+ * samples over the caller's budget, or the error). */
+static int quant_draws(struct pt_req *r, struct pt_snapshot *snap, const struct pt_ranking_opts *o,
+		       unsigned long long *draws)
+{
+	struct pt_snapshot_source src;
+	struct pt_caller c;
+	struct pt_diag d = PT_DIAG_INIT;
+	enum pt_err err;
+	request_caller(r, snap, &src, &c);
+	if ((err = pt_app_ranking_draws(&c, r->db, o, draws, &d)) == PT_OK)
+		return 0;
+	pt_reply_diag(r, err, &d);
+	return 1;
+}
+
 void pt_h_ranking(struct pt_req *r)
 {
 	struct pt_ranking_opts o;
@@ -70,6 +86,7 @@ void pt_h_ranking(struct pt_req *r)
 	struct pt_diag d;
 	json_t *root;
 	size_t limit, offset, i;
+	unsigned long long draws = 0;
 	enum pt_err err;
 
 	memset(&o, 0, sizeof o);
@@ -105,28 +122,35 @@ void pt_h_ranking(struct pt_req *r)
 		 pt_method_name(o.method), samples->set ? (long long)samples->num : -1LL,
 		 seed->set ? (long long)seed->num : -1LL, top_k->set ? (long long)top_k->num : -1LL,
 		 limit, offset);
-	if (pt_api_view(r, snap, prefix, 0, &view) || reply_kept(r, snap, &view, "ranking.read"))
+	if (pt_api_view(r, snap, prefix, 0, &view))
+		goto out;
+	if (o.method == PT_METHOD_QUANT) { /* the caller's budget, before the cache (issue 10) */
+		struct pt_compute_budget budget;
+		pt_api_caller(r, &c);
+		pt_access_compute_budget(&c.who, &budget);
+		o.max_draws = budget.quant_draws ? budget.quant_draws : 1;
+	}
+	/* Samples asked: within the budget before a kept result of them is served (one read). */
+	if (o.method == PT_METHOD_QUANT && samples->set && !r->in_pool && quant_draws(r, snap, &o, &draws))
+		goto out;
+	if (reply_kept(r, snap, &view, "ranking.read"))
 		goto out;
 	if (o.method == PT_METHOD_QUANT) { /* sampling: in the compute pool, within a budget */
-		struct pt_compute_budget budget;
 		char *key = NULL;
 		int deferred;
-		size_t visible = 0;
-		for (i = 0; i < view.n; i++)
-			visible += view.bits[i] != 0;
+		/* The registry's samples count against the budget too (a kept result at the
+		 * registry's settings was served above, at no cost). */
+		if (!samples->set && !r->in_pool && quant_draws(r, snap, &o, &draws))
+			goto out;
 		/* Identical requests share one computation: same view, parameters and version. */
 		if (view.key && snap->version &&
 		    (key = malloc(strlen(view.key) + 32)) != NULL)
 			sprintf(key, "%s@%llu", view.key, snap->version);
-		deferred = pt_work_defer(r, key, samples->set &&
-						 samples->num * (unsigned long long)visible >
-							 PT_WORK_LIGHT_SITE_SAMPLES);
+		/* Heavy by its draws, whatever parameters gave them. */
+		deferred = pt_work_defer(r, key, draws > PT_WORK_LIGHT_SITE_SAMPLES);
 		free(key);
 		if (deferred)
 			goto out;
-		pt_api_caller(r, &c);
-		pt_access_compute_budget(&c.who, &budget);
-		o.max_draws = budget.quant_draws ? budget.quant_draws : 1;
 		o.progress = pt_work_progress;
 		o.progress_ctx = r;
 	}

@@ -1,10 +1,11 @@
 /* pt_http_work.c - work done apart from the request threads while connections wait suspended:
  * the compute pool (rankings, plans; queue, sharing, cancel) and the audit's group commit. */
+#define _GNU_SOURCE /* POLLRDHUP */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 
 #include "pt_http_api.h"
@@ -16,6 +17,7 @@ struct pt_job {
 	struct pt_job *next;    /* in the queue or the running list */
 	char *key;              /* coalescing key (owned), NULL: never shared */
 	int heavy;
+	long long user_id;      /* whose computation it is (its first waiter's), for the per-user cap */
 	struct pt_req **waiters; /* waiters[0] runs the handler; the others run theirs again after */
 	int *fds;               /* each waiter's socket, -1 once seen closed */
 	size_t n_waiters, cap;
@@ -79,18 +81,24 @@ static void unlink_running(struct pt_work *w, struct pt_job *j)
 }
 
 /* Nonzero when every waiter's client has closed its connection (lock held). A suspended
- * connection is not watched by libmicrohttpd, so its socket is peeked here. */
+ * connection is not watched by libmicrohttpd, so its socket is polled here: POLLRDHUP reports
+ * the peer's FIN even when bytes it sent after its request are still unread (a peek would read
+ * those as a live client). */
 static int all_gone(struct pt_job *j)
 {
 	size_t i;
 	int alive = 0;
 	for (i = 0; i < j->n_waiters; i++) {
-		char c;
-		ssize_t n;
+		struct pollfd p;
+		int n;
 		if (j->fds[i] < 0)
 			continue;
-		n = recv(j->fds[i], &c, 1, MSG_PEEK | MSG_DONTWAIT);
-		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+		p.fd = j->fds[i];
+		p.events = POLLRDHUP;
+		p.revents = 0;
+		n = poll(&p, 1, 0);
+		if ((n > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL))) ||
+		    (n < 0 && errno != EINTR && errno != ENOMEM))
 			j->fds[i] = -1;
 		else
 			alive = 1;
@@ -177,6 +185,19 @@ static void drop_abandoned(struct pt_work *w)
 		w->cancelled++;
 		abandon(j);
 	}
+}
+
+/* The computations of user queued or running, not cancelled (lock held). */
+static unsigned user_jobs(const struct pt_work *w, long long user_id)
+{
+	const struct pt_job *lists[2] = {w->queue, w->running}, *j;
+	unsigned n = 0;
+	size_t l;
+	for (l = 0; l < 2; l++)
+		for (j = lists[l]; j; j = j->next)
+			if (j->user_id == user_id && !atomic_load(&j->cancel))
+				n++;
+	return n;
 }
 
 /* Run j's first waiter's handler on this thread, with a database connection of its own. */
@@ -346,6 +367,8 @@ int pt_work_submit(struct pt_req *r)
 	struct pt_job *j = NULL;
 	char *key = r->work_key;
 	char retry[32];
+	struct pt_caller c;
+	pt_api_caller(r, &c);
 	r->work_key = NULL;
 	r->work = PT_WORK_NONE;
 	pthread_mutex_lock(&w->lock);
@@ -377,8 +400,21 @@ int pt_work_submit(struct pt_req *r)
 			return 1;
 		}
 	}
-	if (w->queued >= w->queue_max)
-		drop_abandoned(w);
+	/* One user's computations at once are capped, so one caller cannot fill the queue and
+	 * keep everyone else's answered 429 (joining an identical computation costs nothing). */
+	drop_abandoned(w);
+	if (user_jobs(w, c.who.user_id) >= PT_WORK_PER_USER_MAX) {
+		pthread_mutex_unlock(&w->lock);
+		free(key);
+		pt_reply_error(r, 429, NULL, 0,
+			       "you have %d computations in progress already, the most one user may "
+			       "have; wait for one to finish",
+			       PT_WORK_PER_USER_MAX);
+		snprintf(retry, sizeof retry, "%d", PT_WORK_RETRY_AFTER_S);
+		pt_reply_header(r, "Retry-After", retry);
+		r->cause = "too many computations of this user";
+		return 0;
+	}
 	if (w->queued >= w->queue_max) {
 		pthread_mutex_unlock(&w->lock);
 		free(key);
@@ -399,6 +435,7 @@ int pt_work_submit(struct pt_req *r)
 	}
 	j->key = key;
 	j->heavy = r->work_heavy;
+	j->user_id = c.who.user_id;
 	atomic_store(&j->next_check_ms, now_ms() + CHECK_EVERY_MS);
 	{
 		struct pt_job **p = &w->queue;

@@ -114,8 +114,10 @@ def t_queue_full(res, protect, db):
     costly rankings at once, one at least is answered 429 with Retry-After, at once."""
     srv = Server(protect, db, ["--compute-threads", "1", "--compute-queue", "1"]).start()
     try:
+        # Three users: one user's third computation would meet its own cap first (t_per_user).
+        socks = [send_raw(srv.port, login(res, srv.port, u), HUGE % k)
+                 for u, k in (("coordinator", 1), ("analyst", 2), ("admin", 3))]
         co = login(res, srv.port, "coordinator")
-        socks = [send_raw(srv.port, co, HUGE % k) for k in (1, 2, 3)]
         ready = select.select(socks, [], [], 60)[0]
         res.check(len(ready) >= 1, "a costly ranking over the queue's room is answered")
         for s in ready:
@@ -237,10 +239,107 @@ def t_group_commit(res, protect, db):
     res.check("intact" in out, "the chain verifies: %r" % out)
 
 
+def t_per_user(res, protect, db):
+    """One user's flood: its computations beyond its cap of two are answered 429 with
+    Retry-After, saying it has too many in progress, while another user's is computed."""
+    srv = Server(protect, db, ["--threads", "1", "--compute-threads", "2"]).start()
+    try:
+        co = login(res, srv.port, "coordinator")
+        an = login(res, srv.port, "analyst")
+        socks = [send_raw(srv.port, co, HUGE % k) for k in (31, 32, 33)]
+        ready = select.select(socks, [], [], 60)[0]
+        res.eq(len(ready), 1, "one of the coordinator's three costly rankings is answered at once")
+        for s in ready:
+            status_line, head, body = read_answer(s)
+            res.check(status_line.startswith("HTTP/1.1 429"), "answered 429: %r" % status_line)
+            res.check("retry-after:" in head.lower(), "with Retry-After: %r" % head)
+            res.check(b"computations in progress" in body, "saying the caller has too many in progress: %r" % body[:200])
+        barrier(res, co)
+        r = an.get("/api/v1/ranking/quant?samples=200&seed=5")
+        res.eq(r.status, 200, "the analyst's ranking is computed meanwhile")
+        for s in socks:
+            s.close()
+    finally:
+        status, out, err = srv.stop()
+    res.eq(status, 0, "exit status")
+    res.check("Sanitizer" not in err and "runtime error" not in err, "sanitizer report: %s" % err[-2000:])
+
+
+def t_disconnect_extra_byte(res, protect, db):
+    """The client of a huge ranking sends one byte more after its request, then closes: its
+    computation stops all the same (the byte unread does not make it look alive)."""
+    srv = Server(protect, db, ["--threads", "1", "--compute-threads", "1"]).start()  # see t_sharing
+    try:
+        co = login(res, srv.port, "coordinator")
+        a = send_raw(srv.port, co, HUGE % 8)
+        barrier(res, co)  # read and suspended: the byte below stays in the socket
+        a.sendall(b"x")
+        a.close()
+        r = co.get("/api/v1/plan?budget=1000000")
+        res.eq(r.status, 200, "a plan on the only compute thread after the client went away")
+    finally:
+        status, out, err = srv.stop()
+    res.eq(status, 0, "exit status")
+    res.check("Sanitizer" not in err and "runtime error" not in err, "sanitizer report: %s" % err[-2000:])
+    res.check("ranking/{method}: computation stopped, its client went away" in err,
+              "the server says the ranking stopped: %r" % err[-300:])
+
+
+def t_default_samples(res, protect, work):
+    """The registry's samples count against the budget when none are asked: over relief's,
+    400 naming samples with the most it may ask; within, computed."""
+    db = os.path.join(work, "pool-samples.db")
+    rc, out, err = run_protect(protect, "--db", db, "demo")
+    res.eq(rc, 0, "protect demo: %s" % err)
+    # 20000 samples x relief's 251 site-threat pairs is just over its 5,000,000 draws.
+    rc, out, err = run_protect(protect, "--db", db, "config", "set", "quant.samples", "20000")
+    res.eq(rc, 0, "config set quant.samples 20000: %s" % err)
+    srv = Server(protect, db, ["--compute-threads", "1"]).start()
+    try:
+        rel = login(res, srv.port, "relief")
+        r = rel.get("/api/v1/ranking/quant?seed=4&limit=1")
+        res.eq(r.status, 400, "relief's ranking at the registry's 20000 samples")
+        res.eq((r.json or {}).get("field"), "samples", "the field named")
+        msg = (r.json or {}).get("error", "")
+        res.check("registry's 20000 samples" in msg and "budget" in msg and "at most 19920 samples" in msg,
+                  "the message names the registry's samples, the budget and the most allowed: %r" % msg)
+        r = rel.get("/api/v1/ranking/quant?seed=4&limit=1&samples=19920")
+        res.eq(r.status, 200, "relief's ranking at the most it may ask")
+    finally:
+        status, out, err = srv.stop()
+    res.eq(status, 0, "exit status")
+    res.check("Sanitizer" not in err and "runtime error" not in err, "sanitizer report: %s" % err[-2000:])
+
+
+def t_budget_before_cache(res, protect, db):
+    """A ranking kept for a caller with a bigger budget and the same view is not served to one
+    whose budget its samples exceed: 400 naming samples, as when it is not kept."""
+    srv = Server(protect, db, ["--compute-threads", "1"]).start()
+    try:
+        big = login(res, srv.port, "northgate-admin")  # admin: 100,000,000 draws
+        small = login(res, srv.port, "viewer")  # viewer of the same organisation: 5,000,000
+        r = big.get("/api/v1/ranking/quant?samples=1000&seed=4&limit=1")
+        res.eq(r.status, 200, "northgate-admin's samples=1000 ranking")
+        r = small.get("/api/v1/ranking/quant?samples=1000&seed=4&limit=1")
+        res.eq(r.status, 200, "the viewer's same ranking")
+        res.eq(r.header("x-cache"), "hit", "served from what was kept: the two share a view")
+        r = big.get("/api/v1/ranking/quant?samples=30000&seed=4&limit=1")
+        res.eq(r.status, 200, "northgate-admin's samples=30000 ranking (within its budget)")
+        r = small.get("/api/v1/ranking/quant?samples=30000&seed=4&limit=1")
+        res.eq(r.status, 400, "the viewer's samples=30000 ranking, kept but over its budget")
+        res.eq((r.json or {}).get("field"), "samples", "the field named")
+        res.eq(r.header("x-cache"), None, "not served from the cache")
+    finally:
+        status, out, err = srv.stop()
+    res.eq(status, 0, "exit status")
+    res.check("Sanitizer" not in err and "runtime error" not in err, "sanitizer report: %s" % err[-2000:])
+
+
 TESTS = [("pool-cheap", t_cheap_while_costly), ("pool-budget", t_budget),
          ("pool-queue", t_queue_full), ("pool-sharing", t_sharing),
          ("pool-disconnect", t_disconnect), ("pool-sigterm", t_sigterm_drain),
-         ("pool-audit", t_group_commit)]
+         ("pool-audit", t_group_commit), ("pool-per-user", t_per_user),
+         ("pool-extra-byte", t_disconnect_extra_byte), ("pool-budget-cache", t_budget_before_cache)]
 
 
 def run(res, protect, work):
@@ -255,3 +354,8 @@ def run(res, protect, work):
             fn(res, protect, db)
         except Exception as e:  # a crash of the test or the server is a failure
             res.bad("%s: %r" % (type(e).__name__, e))
+    res.current = "pool-default-samples"  # a registry of its own
+    try:
+        t_default_samples(res, protect, work)
+    except Exception as e:
+        res.bad("%s: %r" % (type(e).__name__, e))

@@ -570,6 +570,44 @@ static void test_one_snapshot_and_its_version(void)
 	pt_db_close(db);
 }
 
+/* The draws of a quant ranking (issue 10): samples asked, else the registry's setting, x the
+ * site-threat pairs; over max_draws, PT_EINVAL naming samples, from the check and from the run
+ * alike, the registry's samples counted as asked ones. */
+static void test_draws_within_the_budget(void)
+{
+	struct pt_db *db = open_demo();
+	struct pt_caller sys;
+	struct pt_ranking_opts o;
+	struct pt_ranking *r = NULL;
+	struct pt_diag d;
+	unsigned long long asked = 0, dflt = 0;
+	pt_caller_system(&sys);
+	memset(&o, 0, sizeof o);
+	memset(&d, 0, sizeof d);
+	o.method = PT_METHOD_QUANT;
+	o.samples_set = 1;
+	o.samples = 10;
+	CHECK_INT(pt_app_ranking_draws(&sys, db, &o, &asked, &d), PT_OK);
+	CHECK(asked > 0 && asked % 10 == 0);
+	o.samples_set = 0; /* the demo's setting: 2000 samples */
+	CHECK_INT(pt_app_ranking_draws(&sys, db, &o, &dflt, &d), PT_OK);
+	CHECK(dflt == asked / 10 * 2000);
+	o.max_draws = dflt - 1;
+	CHECK_INT(pt_app_ranking_draws(&sys, db, &o, &dflt, &d), PT_EINVAL);
+	CHECK_STR(d.field, "samples");
+	CHECK(strstr(d.msg, "registry's 2000 samples") != NULL);
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_app_ranking_run(&sys, db, &o, &r, &d), PT_EINVAL);
+	CHECK(r == NULL);
+	CHECK_STR(d.field, "samples");
+	o.max_draws = dflt;
+	o.samples_set = 1;
+	o.samples = 0;
+	CHECK_INT(pt_app_ranking_run(&sys, db, &o, &r, &d), PT_OK);
+	pt_ranking_free(r);
+	pt_db_close(db);
+}
+
 int main(void)
 {
 	RUN(test_whole_ranking_in_order);
@@ -581,5 +619,6 @@ int main(void)
 	RUN(test_figures_do_not_depend_on_the_viewer);
 	RUN(test_figures_survive_a_new_first_site);
 	RUN(test_one_snapshot_and_its_version);
+	RUN(test_draws_within_the_budget);
 	return TEST_SUMMARY("test_app_ranking");
 }
