@@ -110,13 +110,21 @@ static unsigned long long count_draws(const struct pt_ranking *r, const struct p
 	return pairs * (o->samples_set ? o->samples : (unsigned long long)r->cfg.samples);
 }
 
-/* Within o's budget of draws, the registry's default samples counted too (issue 10). */
+/* Within o's budget of draws, the registry's default samples counted too (issue 10).
+ * Samples not asked for and over the budget are cut to the most it allows (*cut, else 0)
+ * when that is at least PT_RANKING_CUT_SAMPLES_MIN: the page's default ranking stays
+ * available to every role, its answer saying how many samples it drew. */
 static enum pt_err check_draws(const struct pt_ranking *r, const struct pt_ranking_opts *o,
-			       struct pt_diag *d)
+			       uint32_t *cut, struct pt_diag *d)
 {
 	unsigned long long pairs, draws = count_draws(r, o, &pairs);
+	*cut = 0;
 	if (!o->max_draws || draws <= o->max_draws)
 		return PT_OK;
+	if (!o->samples_set && o->max_draws / pairs >= PT_RANKING_CUT_SAMPLES_MIN) {
+		*cut = (uint32_t)(o->max_draws / pairs);
+		return PT_OK;
+	}
 	if (!o->samples_set)
 		return pt_diag_set(d, PT_EINVAL, 0, "samples",
 				   "the registry's %llu samples x %llu site-threat pairs is %llu "
@@ -145,9 +153,12 @@ static enum pt_err compute(struct pt_ranking *r, const struct pt_ranking_opts *o
 		err = pt_ranking_carver(&r->cfg, r->sites.items, r->sites.n, r->set.carver, r->set.n,
 					r->rows, &r->n_rows, &r->not_assessed, d);
 	} else {
-		if ((err = check_draws(r, o, d)) != PT_OK)
+		uint32_t cut;
+		if ((err = check_draws(r, o, &cut, d)) != PT_OK)
 			return err;
 		quant_params(r, o, &r->params);
+		if (cut)
+			r->params.samples = cut; /* the registry's samples, cut to the budget */
 		err = pt_ranking_quant(&r->cfg, r->sites.items, r->sites.n, &r->cat.threats,
 				       r->set.quant, r->set.n, &r->params, &r->quant, r->rows,
 				       &r->n_rows, &r->not_assessed, d);
@@ -389,8 +400,12 @@ enum pt_err pt_app_ranking_draws(const struct pt_caller *c, struct pt_db *db,
 		}
 	if ((err = read_inputs(db, r, &version, d)) != PT_OK)
 		goto out;
-	*draws = count_draws(r, o, &pairs);
-	err = check_draws(r, o, d);
+	{
+		uint32_t cut;
+		*draws = count_draws(r, o, &pairs);
+		if ((err = check_draws(r, o, &cut, d)) == PT_OK && cut)
+			*draws = pairs * cut;
+	}
 out:
 	pt_ranking_free(r);
 	free(visible);

@@ -16,6 +16,9 @@
 typedef int (*pt_site_filter_fn)(void *ctx, const struct pt_site *site);
 
 /** What to rank and how. Zeroed fields take the stored settings. */
+/** The fewest samples the registry's setting is cut to for a caller's budget. */
+#define PT_RANKING_CUT_SAMPLES_MIN 100
+
 struct pt_ranking_opts {
 	enum pt_method method;
 	/**
@@ -36,9 +39,11 @@ struct pt_ranking_opts {
 	unsigned threads;         /**< sampling threads; 0 = 1 */
 	pt_progress_fn progress;  /**< optional progress of the sampling */
 	void *progress_ctx;
-	/** Nonzero: samples (given, else the registry's setting) x site-threat pairs
-	 * of the sites ranked above this is PT_EINVAL naming "samples", before any
-	 * sampling (a caller's budget, pt_access_compute_budget). */
+	/** Nonzero: samples given x site-threat pairs of the sites ranked above this
+	 * is PT_EINVAL naming "samples", before any sampling (a caller's budget,
+	 * pt_access_compute_budget); the registry's samples (none given) above it
+	 * are cut to the most it allows, or PT_EINVAL when that is fewer than
+	 * PT_RANKING_CUT_SAMPLES_MIN. */
 	unsigned long long max_draws;
 };
 

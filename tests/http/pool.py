@@ -286,8 +286,8 @@ def t_disconnect_extra_byte(res, protect, db):
 
 
 def t_default_samples(res, protect, work):
-    """The registry's samples count against the budget when none are asked: over relief's,
-    400 naming samples with the most it may ask; within, computed."""
+    """The registry's samples count against the budget when none are asked: over relief's, cut
+    to the most it may draw (the answer says so); samples asked over it: 400 naming samples."""
     db = os.path.join(work, "pool-samples.db")
     rc, out, err = run_protect(protect, "--db", db, "demo")
     res.eq(rc, 0, "protect demo: %s" % err)
@@ -298,11 +298,14 @@ def t_default_samples(res, protect, work):
     try:
         rel = login(res, srv.port, "relief")
         r = rel.get("/api/v1/ranking/quant?seed=4&limit=1")
-        res.eq(r.status, 400, "relief's ranking at the registry's 20000 samples")
+        res.eq(r.status, 200, "relief's ranking at the registry's 20000 samples: cut to its budget")
+        res.eq((r.json or {}).get("samples"), 19920, "the answer says the samples drawn (the most relief may)")
+        r = rel.get("/api/v1/ranking/quant?seed=4&limit=1&samples=19921")
+        res.eq(r.status, 400, "relief asking one sample more than its budget")
         res.eq((r.json or {}).get("field"), "samples", "the field named")
         msg = (r.json or {}).get("error", "")
-        res.check("registry's 20000 samples" in msg and "budget" in msg and "at most 19920 samples" in msg,
-                  "the message names the registry's samples, the budget and the most allowed: %r" % msg)
+        res.check("budget" in msg and "at most 19920 samples" in msg,
+                  "the message names the budget and the most allowed: %r" % msg)
         r = rel.get("/api/v1/ranking/quant?seed=4&limit=1&samples=19920")
         res.eq(r.status, 200, "relief's ranking at the most it may ask")
     finally:

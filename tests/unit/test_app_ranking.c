@@ -592,8 +592,15 @@ static void test_draws_within_the_budget(void)
 	o.samples_set = 0; /* the demo's setting: 2000 samples */
 	CHECK_INT(pt_app_ranking_draws(&sys, db, &o, &dflt, &d), PT_OK);
 	CHECK(dflt == asked / 10 * 2000);
-	o.max_draws = dflt - 1;
-	CHECK_INT(pt_app_ranking_draws(&sys, db, &o, &dflt, &d), PT_EINVAL);
+	o.max_draws = dflt - 1; /* the registry's 2000 samples cut to 1999 */
+	CHECK_INT(pt_app_ranking_draws(&sys, db, &o, &asked, &d), PT_OK);
+	CHECK(asked == dflt / 2000 * 1999);
+	CHECK_INT(pt_app_ranking_run(&sys, db, &o, &r, &d), PT_OK);
+	CHECK_INT(r->params.samples, 1999);
+	pt_ranking_free(r);
+	r = NULL;
+	o.max_draws = dflt / 2000 * 99; /* fewer than 100 samples: refused */
+	CHECK_INT(pt_app_ranking_draws(&sys, db, &o, &asked, &d), PT_EINVAL);
 	CHECK_STR(d.field, "samples");
 	CHECK(strstr(d.msg, "registry's 2000 samples") != NULL);
 	memset(&d, 0, sizeof d);
