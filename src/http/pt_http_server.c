@@ -353,27 +353,24 @@ static int on_headers(struct pt_req *r)
 	return 0;
 }
 
-/* Issue 10 fix: a body past its limit (or the budget) is answered at once (413 or 503) and
- * nothing more of it is read: a reply queued before the body's end makes libmicrohttpd close
- * the connection after it (or, where it refuses, the connection is closed without one). */
+/* Issue 10 fix: a body past its limit (or the budget) ends its connection at once, so nothing
+ * more of it is read. No answer can be sent: libmicrohttpd (0.9.75) queues a reply only before
+ * the body's first byte or after its last, and a body with a Content-Length was judged before
+ * its first byte already (413 or 503); so this is a chunked body. */
 static enum MHD_Result body_refuse(struct pt_req *r)
 {
 	free(r->body);
 	r->body = NULL;
 	r->body_len = r->body_cap = 0;
 	pt_body_release(r->srv, r);
-	if (r->body_over_budget)
-		pt_reply_bodies_full(r);
-	else
-		pt_reply_error(r, 413, NULL, 0, "the body is over its limit of %zu bytes", r->body_max);
-	pt_reply_header(r, "Connection", "close");
-	return send_reply(r);
+	r->replied = 1; /* nothing is answered */
+	return MHD_NO;
 }
 
 /*
  * Take n bytes of r's body: cut the connection (MHD_NO) when the body comes
- * slower than cfg.body_min_rate over a window; answer at once and read no more
- * (body_refuse) when over the body's limit or the server's body budget.
+ * slower than cfg.body_min_rate over a window, or when it passes the body's
+ * limit or the server's body budget (body_refuse).
  */
 static enum MHD_Result body_take(struct pt_req *r, const char *upload, size_t n)
 {
