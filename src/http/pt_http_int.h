@@ -125,7 +125,7 @@ struct pt_req {
 	struct pt_qval query[PT_QUERY_MAX];           /**< by index of route->query */
 	char *body;
 	size_t body_len, body_cap, body_max;
-	int body_too_large;
+	int body_too_large;      /* a chunked body passed body_max: connection cut (issue 10 fix) */
 	int counted;       /**< counted in srv->in_flight */
 	int replied;       /**< a response was queued */
 	json_t *json;      /**< the parsed body (PT_R_JSON) */
@@ -149,7 +149,7 @@ struct pt_req {
 	size_t body_seen;        /**< bytes of body received, kept or dropped */
 	long long rate_mark_ms;  /**< start of the current rate window (pt_http_now_ms) */
 	size_t rate_mark_seen;   /**< body_seen then */
-	int body_over_budget;    /**< the server's body budget was full: 503 at the end */
+	int body_over_budget;    /**< the server's body budget (or the user's share) was full: connection cut */
 	struct pt_addr fwd;      /**< the client the trusted proxy named */
 	int fwd_known, fwd_counted;
 	char client[64];         /**< the client's address as text ("" until pt_req_client) */
