@@ -660,10 +660,63 @@ def t_body_cut(res, port, protect, db):
     res.eq(Client(port).login("operator", "demo-operator").status, 200, "a log-in after the cut bodies")
 
 
+def t_ipv6_per_address(res, port, protect, db):
+    """On IPv6 the server counts direct clients itself (issue 10 fix F7: per /64, not per /128
+    as libmicrohttpd would; the grouping is tests/unit/test_http_limits.c): at most
+    --per-address-max connections from ::1. Skipped where the loopback has no IPv6."""
+    try:
+        probe = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+        probe.bind(("::1", 0))
+        probe.close()
+    except OSError:
+        return
+    proc = subprocess.Popen([protect, "--db", db, "serve", "--bind", "::1", "--port", "0",
+                             "--per-address-max", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    socks = []
+    try:
+        line = proc.stdout.readline()
+        m = re.search(r"listening on http://\[?::1\]?:(\d+)/", line)
+        res.check(m is not None, "the server listens on ::1: %r" % line)
+        if not m:
+            return
+        p6 = int(m.group(1))
+        for _ in range(2):
+            s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+            s.settimeout(10)
+            s.connect(("::1", p6))
+            socks.append(s)
+        for s in socks:
+            s.sendall(b"GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n")
+            res.eq(status_of(read_answer(s)), 200, "a request on one of 2 IPv6 connections")
+        extra = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+        extra.settimeout(10)
+        extra.connect(("::1", p6))
+        res.check(closed_without_answer(extra), "the third connection from ::1 is closed")
+        extra.close()
+        socks.pop().close()
+        time.sleep(0.5)
+        s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+        s.settimeout(10)
+        s.connect(("::1", p6))
+        s.sendall(b"GET /index.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        res.eq(status_of(read_answer(s)), 200, "a connection once one of the two closed")
+        s.close()
+    finally:
+        for s in socks:
+            s.close()
+        proc.terminate()
+        try:
+            proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+
+
 TESTS = [("import-right-first", t_import_right_first), ("body-budget", t_body_budget),
          ("per-address", t_per_address), ("idle-and-rate", t_idle_and_rate), ("proxy", t_proxy),
          ("tls-cookie", t_tls_cookie), ("bind-warning", t_bind_warning), ("no-path", t_no_path),
          ("nul-target", t_nul_target), ("serve-options", t_serve_options),
          ("public-body", t_public_body),  # issue 10 fix
          ("json-route-cap", t_json_route_cap), ("user-share", t_user_share),  # issue 10 fix F4
-         ("body-cut", t_body_cut)]  # issue 10 fix: a body past its limit is not read on
+         ("body-cut", t_body_cut), ("ipv6-per-address", t_ipv6_per_address)]  # issue 10 fix: a body past its limit is not read on
