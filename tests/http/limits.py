@@ -707,10 +707,11 @@ def t_ipv6_per_address(res, port, protect, db):
             s.close()
         proc.terminate()
         try:
-            proc.communicate(timeout=30)
+            err = proc.communicate(timeout=30)[1]
         except subprocess.TimeoutExpired:
             proc.kill()
-            proc.communicate()
+            err = proc.communicate()[1]
+        res.check("runtime error" not in err and "Sanitizer" not in err, "sanitizer report: %s" % err[-2000:])
 
 
 TESTS = [("import-right-first", t_import_right_first), ("body-budget", t_body_budget),
