@@ -357,27 +357,37 @@ void pt_http_connection_event(void *cls, struct MHD_Connection *conn, void **soc
 
 /* ---- the bytes of bodies held, in all and per user ---- */
 
-struct user_slot {
-	long long user; /* 0: free */
+struct user_node {
+	long long user;
 	size_t held;
+	int next; /* next node of the bucket or of the free list; -1 ends */
 };
 
+/* Users holding body bytes: chained in BUCKETS buckets, nodes from a fixed pool. */
 struct pt_user_bytes {
 	pthread_mutex_t lock;
-	struct user_slot *slots;
+	int bucket[BUCKETS];
+	int free_list;
+	struct user_node *nodes;
 	size_t cap;
 };
 
 struct pt_user_bytes *pt_user_bytes_new(size_t cap)
 {
 	struct pt_user_bytes *t = calloc(1, sizeof *t);
+	size_t i;
 	if (!t)
 		return NULL;
 	t->cap = cap ? cap : 1;
-	if (!(t->slots = calloc(t->cap, sizeof *t->slots))) {
+	if (!(t->nodes = calloc(t->cap, sizeof *t->nodes))) {
 		free(t);
 		return NULL;
 	}
+	for (i = 0; i < BUCKETS; i++)
+		t->bucket[i] = -1;
+	for (i = 0; i < t->cap; i++)
+		t->nodes[i].next = i + 1 < t->cap ? (int)(i + 1) : -1;
+	t->free_list = 0;
 	pthread_mutex_init(&t->lock, NULL);
 	return t;
 }
@@ -387,27 +397,37 @@ void pt_user_bytes_free(struct pt_user_bytes *t)
 	if (!t)
 		return;
 	pthread_mutex_destroy(&t->lock);
-	free(t->slots);
+	free(t->nodes);
 	free(t);
+}
+
+/* The link that points at user's node (*link < 0: none). Locked. */
+static int *user_link(struct pt_user_bytes *t, long long user)
+{
+	int *l = &t->bucket[(unsigned long long)user % BUCKETS];
+	while (*l >= 0 && t->nodes[*l].user != user)
+		l = &t->nodes[*l].next;
+	return l;
 }
 
 /* Count n more bytes for user, at most max in all: 1, or 0 (nothing counted). */
 static int user_take(struct pt_user_bytes *t, long long user, size_t n, size_t max)
 {
-	size_t i, slot = t->cap;
-	int ok = 0;
+	int *l, k, ok = 0;
+	if (!n)
+		return 1;
 	pthread_mutex_lock(&t->lock);
-	for (i = 0; i < t->cap; i++) {
-		if (t->slots[i].user == user) {
-			slot = i;
-			break;
-		}
-		if (!t->slots[i].user && slot == t->cap)
-			slot = i; /* the first free one, unless the user has a slot further on */
+	l = user_link(t, user);
+	if ((k = *l) < 0 && n <= max && t->free_list >= 0) {
+		k = t->free_list;
+		t->free_list = t->nodes[k].next;
+		t->nodes[k].user = user;
+		t->nodes[k].held = 0;
+		t->nodes[k].next = -1;
+		*l = k;
 	}
-	if (slot < t->cap && n <= max && t->slots[slot].held <= max - n) {
-		t->slots[slot].user = user;
-		t->slots[slot].held += n;
+	if (k >= 0 && n <= max && t->nodes[k].held <= max - n) {
+		t->nodes[k].held += n;
 		ok = 1;
 	}
 	pthread_mutex_unlock(&t->lock);
@@ -416,15 +436,17 @@ static int user_take(struct pt_user_bytes *t, long long user, size_t n, size_t m
 
 static void user_give(struct pt_user_bytes *t, long long user, size_t n)
 {
-	size_t i;
+	int *l, k;
 	pthread_mutex_lock(&t->lock);
-	for (i = 0; i < t->cap; i++)
-		if (t->slots[i].user == user) {
-			t->slots[i].held -= n < t->slots[i].held ? n : t->slots[i].held;
-			if (!t->slots[i].held)
-				t->slots[i].user = 0;
-			break;
+	l = user_link(t, user);
+	if ((k = *l) >= 0) {
+		t->nodes[k].held -= n < t->nodes[k].held ? n : t->nodes[k].held;
+		if (!t->nodes[k].held) {
+			*l = t->nodes[k].next;
+			t->nodes[k].next = t->free_list;
+			t->free_list = k;
 		}
+	}
 	pthread_mutex_unlock(&t->lock);
 }
 

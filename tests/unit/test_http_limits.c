@@ -1,6 +1,8 @@
-/* test_http_limits.c - unit tests of src/http/pt_http_limits.c (issue 10 fix F7): IPv6
- * clients grouped by /64 for the per-address limits and the log-in throttle, IPv4 per address. */
+/* test_http_limits.c - unit tests of src/http/pt_http_limits.c (issue 10 fixes F4, F7): IPv6
+ * clients grouped by /64 for the per-address limits and the log-in throttle, IPv4 per address;
+ * the body budget shared out per user. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http/pt_http_int.h"
@@ -61,9 +63,48 @@ static void test_counts_per_64(void)
 	pt_addr_count_free(c);
 }
 
+static void test_user_share(void)
+{
+	struct pt_http_server *s = calloc(1, sizeof *s);
+	struct pt_req a1, a2, b1, anon;
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	s->cfg.body_budget = 1000;
+	s->user_body_share = 600;
+	s->per_user = pt_user_bytes_new(4);
+	CHECK(s->per_user != NULL);
+	memset(&a1, 0, sizeof a1);
+	memset(&a2, 0, sizeof a2);
+	memset(&b1, 0, sizeof b1);
+	memset(&anon, 0, sizeof anon);
+	a1.body_user = a2.body_user = 7;
+	b1.body_user = 8;
+	CHECK_INT(pt_body_reserve(s, &a1, 400), 1);
+	CHECK_INT(pt_body_reserve(s, &a2, 201), 0); /* user 7 over its 600, whatever the request */
+	CHECK_INT(a2.body_user_full, 1);
+	CHECK_INT(pt_body_reserve(s, &a2, 200), 1);
+	CHECK_INT(pt_body_reserve(s, &b1, 400), 1); /* another user has its own share */
+	CHECK_INT(pt_body_reserve(s, &anon, 1), 0); /* the budget (1000) is full */
+	CHECK_INT(anon.body_user_full, 0);
+	CHECK_INT(pt_body_reserve(s, &b1, 1), 0);   /* budget full: user 8 not charged for it */
+	CHECK_INT(b1.body_user_full, 0);
+	pt_body_release(s, &a1);
+	CHECK_INT(pt_body_reserve(s, &b1, 200), 1); /* 600 of user 8 */
+	CHECK_INT(pt_body_reserve(s, &a1, 200), 1); /* the budget full again: 200 + 600 + 200 */
+	CHECK_INT((int)a1.body_held, 200);
+	pt_body_release(s, &a1);
+	pt_body_release(s, &a2);
+	pt_body_release(s, &b1);
+	CHECK_INT((int)atomic_load(&s->body_held), 0);
+	pt_user_bytes_free(s->per_user);
+	free(s);
+}
+
 int main(void)
 {
 	RUN(test_limit_key);
 	RUN(test_counts_per_64);
+	RUN(test_user_share);
 	return TEST_SUMMARY("test_http_limits");
 }
