@@ -68,6 +68,10 @@ struct pt_http_server {
 	int proxy_set;
 	char proxy_header[64];
 	char db_dir[4096], cwd[4096]; /* never in an answer (pt_http_names_path) */
+	/* Body bytes per user (issue 10 fix F4, pt_http_limits.c): one user holds at most
+	 * user_body_share of body_held. */
+	struct pt_user_bytes *per_user;
+	size_t user_body_share;
 };
 
 struct pt_req;
@@ -78,14 +82,15 @@ typedef void (*pt_handler_fn)(struct pt_req *r);
 /** Route flags. */
 enum {
 	PT_R_PUBLIC = 1,  /**< no session needed (log-in, static files) */
-	PT_R_JSON = 2,    /**< takes a JSON object body (1 MiB) checked against body */
+	PT_R_JSON = 2,    /**< takes a JSON object body (PT_JSON_ROUTE_BODY_MAX) checked against body */
 	PT_R_CSV = 4,     /**< takes a text/csv body (the upload limit) */
 	PT_R_STATIC = 8,  /**< a prefix route for static files (no API headers) */
 	PT_R_NO_CSRF = 16, /**< a write that needs no CSRF token (the log-in) */
 	PT_R_GEOJSON = 32, /**< with PT_R_CSV: application/geo+json is taken too */
 	/* The right to import, asked before the body is read (issue 10). */
 	PT_R_IMPORT_SITES = 1 << 12,       /**< an import of sites */
-	PT_R_IMPORT_ASSESSMENTS = 1 << 13  /**< an import of assessments */
+	PT_R_IMPORT_ASSESSMENTS = 1 << 13, /**< an import of assessments */
+	PT_R_JSON_ROWS = 1 << 14           /**< issue 10 fix F4: a JSON body of assessment rows (PT_JSON_ROWS_BODY_MAX) */
 };
 
 /** One entry of the route table. */
@@ -120,7 +125,7 @@ struct pt_req {
 	struct pt_qval query[PT_QUERY_MAX];           /**< by index of route->query */
 	char *body;
 	size_t body_len, body_cap, body_max;
-	int body_too_large;
+	int body_too_large;      /* a chunked body passed body_max: connection cut (issue 10 fix) */
 	int counted;       /**< counted in srv->in_flight */
 	int replied;       /**< a response was queued */
 	json_t *json;      /**< the parsed body (PT_R_JSON) */
@@ -144,10 +149,12 @@ struct pt_req {
 	size_t body_seen;        /**< bytes of body received, kept or dropped */
 	long long rate_mark_ms;  /**< start of the current rate window (pt_http_now_ms) */
 	size_t rate_mark_seen;   /**< body_seen then */
-	int body_over_budget;    /**< the server's body budget was full: 503 at the end */
+	int body_over_budget;    /**< the server's body budget (or the user's share) was full: connection cut */
 	struct pt_addr fwd;      /**< the client the trusted proxy named */
 	int fwd_known, fwd_counted;
 	char client[64];         /**< the client's address as text ("" until pt_req_client) */
+	long long body_user;     /**< issue 10 fix F4: the user whose share body_held counts against (0: none) */
+	int body_user_full;      /**< the user's share of the body budget was full (503) */
 	/* The compute pool (pt_http_work.c). */
 	int work;          /**< PT_WORK_NONE; DEFERRED (handler asked); WAITING (suspended); DONE (resumed) */
 	char *work_key;    /**< DEFERRED: the coalescing key (owned) or NULL */
@@ -259,6 +266,9 @@ long pt_throttle_reserve(struct pt_throttle *t, const char *key, int limit, long
 void pt_throttle_release(struct pt_throttle *t, const char *key, int limit);
 /** Largest JSON body of a public route (the log-in steps: no session), bytes (413 above). */
 #define PT_PUBLIC_BODY_MAX 8192
+/* Issue 10 fix F4: JSON bodies sized to what the routes need, judged before the body. */
+#define PT_JSON_ROUTE_BODY_MAX (64UL * 1024)  /**< largest JSON body of a route with a session, bytes (413 above) */
+#define PT_JSON_ROWS_BODY_MAX (256UL * 1024)  /**< ... of an assessment PATCH (PT_R_JSON_ROWS: up to 200 rows) */
 
 /* The cache (pt_http_cache.c): kept until the registry's version changes. */
 #define PT_CACHE_SLOTS 64                 /**< rendered bodies kept */
@@ -433,6 +443,20 @@ int pt_body_reserve(struct pt_http_server *s, struct pt_req *r, size_t n);
 void pt_body_release(struct pt_http_server *s, struct pt_req *r);
 /** Reply 503 with Retry-After: the body budget is full. */
 void pt_reply_bodies_full(struct pt_req *r);
+/* Issue 10 fix F4/F7: bodies per user, IPv6 clients per /64. */
+struct pt_user_bytes;
+/** A table of body bytes held per user, for up to cap users at once (NULL: out of memory). */
+struct pt_user_bytes *pt_user_bytes_new(size_t cap);
+/** Free t (NULL is fine). */
+void pt_user_bytes_free(struct pt_user_bytes *t);
+/**
+ * The key of a's limits (per-address counts, the log-in throttle): an IPv6
+ * address with its last 64 bits zero (a client of a /64 holds them all); an
+ * IPv4 address (IPv4-mapped) as it is.
+ */
+struct pt_addr pt_addr_limit_key(const struct pt_addr *a);
+/** The client of r as its limits key in text ("2001:db8::/64", "192.0.2.1"), in buf. */
+void pt_req_client_key(struct pt_req *r, char *buf, size_t size);
 /** MHD's URI log callback: allocates the request (the connection's context) and notes the target's length. */
 void *pt_http_uri_logged(void *cls, const char *uri, struct MHD_Connection *conn);
 /** Take r off the server's list of requests no handler has taken yet (no-op when it is not on it). */

@@ -1,5 +1,6 @@
 /* pt_http_limits.c - what one client may hold of the server: bytes of bodies across all
- * connections, connections per address (behind a trusted proxy, per forwarded client), NUL in targets. */
+ * connections and per user, connections per address (IPv6 per /64; behind a trusted proxy, per
+ * forwarded client), NUL in targets. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdint.h>
@@ -48,6 +49,16 @@ int pt_addr_from_sockaddr(const struct sockaddr *sa, struct pt_addr *out)
 		return 1;
 	}
 	return 0;
+}
+
+static const unsigned char v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+struct pt_addr pt_addr_limit_key(const struct pt_addr *a)
+{
+	struct pt_addr k = *a;
+	if (memcmp(k.b, v4_mapped, sizeof v4_mapped) != 0)
+		memset(k.b + 8, 0, 8); /* IPv6: the /64 (one subscriber's network) */
+	return k;
 }
 
 int pt_addr_parse(const char *text, struct pt_addr *out)
@@ -141,8 +152,9 @@ static int find_node(struct pt_addr_count *c, const struct pt_addr *a, int **lin
 	return -1;
 }
 
-unsigned pt_addr_count_get(struct pt_addr_count *c, const struct pt_addr *a)
+unsigned pt_addr_count_get(struct pt_addr_count *c, const struct pt_addr *addr)
 {
+	struct pt_addr key = pt_addr_limit_key(addr), *a = &key;
 	unsigned n = 0;
 	int k;
 	pthread_mutex_lock(&c->lock);
@@ -152,8 +164,9 @@ unsigned pt_addr_count_get(struct pt_addr_count *c, const struct pt_addr *a)
 	return n;
 }
 
-int pt_addr_count_take(struct pt_addr_count *c, const struct pt_addr *a, unsigned max)
+int pt_addr_count_take(struct pt_addr_count *c, const struct pt_addr *addr, unsigned max)
 {
+	struct pt_addr key = pt_addr_limit_key(addr), *a = &key;
 	int k, ok = 0;
 	pthread_mutex_lock(&c->lock);
 	k = find_node(c, a, NULL);
@@ -176,8 +189,9 @@ int pt_addr_count_take(struct pt_addr_count *c, const struct pt_addr *a, unsigne
 	return ok;
 }
 
-void pt_addr_count_give(struct pt_addr_count *c, const struct pt_addr *a)
+void pt_addr_count_give(struct pt_addr_count *c, const struct pt_addr *addr)
 {
+	struct pt_addr key = pt_addr_limit_key(addr), *a = &key;
 	int *link = NULL, k;
 	pthread_mutex_lock(&c->lock);
 	k = find_node(c, a, &link);
@@ -255,6 +269,20 @@ const char *pt_req_client(struct pt_req *r)
 	return r->client;
 }
 
+void pt_req_client_key(struct pt_req *r, char *buf, size_t size)
+{
+	struct pt_addr a, k;
+	char text[64];
+	buf[0] = '\0';
+	if (r->fwd_known)
+		a = r->fwd;
+	else if (!peer_address(r, &a))
+		return;
+	k = pt_addr_limit_key(&a);
+	pt_addr_text(&k, text, sizeof text);
+	snprintf(buf, size, "%s%s", text, memcmp(a.b, v4_mapped, sizeof v4_mapped) ? "/64" : "");
+}
+
 int pt_http_limits_check(struct pt_req *r)
 {
 	struct pt_http_server *s = r->srv;
@@ -296,8 +324,9 @@ enum MHD_Result pt_http_accept(void *cls, const struct sockaddr *addr, socklen_t
 	struct pt_http_server *s = cls;
 	struct pt_addr a;
 	(void)addrlen;
-	if (!s->proxy_set || !pt_addr_from_sockaddr(addr, &a) ||
-	    memcmp(a.b, s->proxy.b, sizeof a.b) == 0)
+	/* Direct clients are counted here, not by MHD (which would count each IPv6 /128). */
+	if (!pt_addr_from_sockaddr(addr, &a) ||
+	    (s->proxy_set && memcmp(a.b, s->proxy.b, sizeof a.b) == 0))
 		return MHD_YES;
 	return pt_addr_count_get(s->per_client, &a) < s->cfg.per_address_max ? MHD_YES : MHD_NO;
 }
@@ -312,11 +341,9 @@ void pt_http_connection_event(void *cls, struct MHD_Connection *conn, void **soc
 	struct pt_addr a;
 	if (toe == MHD_CONNECTION_NOTIFY_CLOSED)
 		pending_closed(s, conn);
-	if (!s->proxy_set)
-		return;
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (!ci || !pt_addr_from_sockaddr(ci->client_addr, &a) ||
-	    memcmp(a.b, s->proxy.b, sizeof a.b) == 0)
+	    (s->proxy_set && memcmp(a.b, s->proxy.b, sizeof a.b) == 0))
 		return;
 	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
 		/* Counted whatever the limit: pt_http_accept refused those over it. */
@@ -328,14 +355,115 @@ void pt_http_connection_event(void *cls, struct MHD_Connection *conn, void **soc
 	}
 }
 
-/* ---- the bytes of bodies held ---- */
+/* ---- the bytes of bodies held, in all and per user ---- */
+
+struct user_node {
+	long long user;
+	size_t held;
+	int next; /* next node of the bucket or of the free list; -1 ends */
+};
+
+/* Users holding body bytes: chained in BUCKETS buckets, nodes from a fixed pool. */
+struct pt_user_bytes {
+	pthread_mutex_t lock;
+	int bucket[BUCKETS];
+	int free_list;
+	struct user_node *nodes;
+	size_t cap;
+};
+
+struct pt_user_bytes *pt_user_bytes_new(size_t cap)
+{
+	struct pt_user_bytes *t = calloc(1, sizeof *t);
+	size_t i;
+	if (!t)
+		return NULL;
+	t->cap = cap ? cap : 1;
+	if (!(t->nodes = calloc(t->cap, sizeof *t->nodes))) {
+		free(t);
+		return NULL;
+	}
+	for (i = 0; i < BUCKETS; i++)
+		t->bucket[i] = -1;
+	for (i = 0; i < t->cap; i++)
+		t->nodes[i].next = i + 1 < t->cap ? (int)(i + 1) : -1;
+	t->free_list = 0;
+	pthread_mutex_init(&t->lock, NULL);
+	return t;
+}
+
+void pt_user_bytes_free(struct pt_user_bytes *t)
+{
+	if (!t)
+		return;
+	pthread_mutex_destroy(&t->lock);
+	free(t->nodes);
+	free(t);
+}
+
+/* The link that points at user's node (*link < 0: none). Locked. */
+static int *user_link(struct pt_user_bytes *t, long long user)
+{
+	int *l = &t->bucket[(unsigned long long)user % BUCKETS];
+	while (*l >= 0 && t->nodes[*l].user != user)
+		l = &t->nodes[*l].next;
+	return l;
+}
+
+/* Count n more bytes for user, at most max in all: 1, or 0 (nothing counted). */
+static int user_take(struct pt_user_bytes *t, long long user, size_t n, size_t max)
+{
+	int *l, k, ok = 0;
+	if (!n)
+		return 1;
+	pthread_mutex_lock(&t->lock);
+	l = user_link(t, user);
+	if ((k = *l) < 0 && n <= max && t->free_list >= 0) {
+		k = t->free_list;
+		t->free_list = t->nodes[k].next;
+		t->nodes[k].user = user;
+		t->nodes[k].held = 0;
+		t->nodes[k].next = -1;
+		*l = k;
+	}
+	if (k >= 0 && n <= max && t->nodes[k].held <= max - n) {
+		t->nodes[k].held += n;
+		ok = 1;
+	}
+	pthread_mutex_unlock(&t->lock);
+	return ok;
+}
+
+static void user_give(struct pt_user_bytes *t, long long user, size_t n)
+{
+	int *l, k;
+	pthread_mutex_lock(&t->lock);
+	l = user_link(t, user);
+	if ((k = *l) >= 0) {
+		t->nodes[k].held -= n < t->nodes[k].held ? n : t->nodes[k].held;
+		if (!t->nodes[k].held) {
+			*l = t->nodes[k].next;
+			t->nodes[k].next = t->free_list;
+			t->free_list = k;
+		}
+	}
+	pthread_mutex_unlock(&t->lock);
+}
 
 int pt_body_reserve(struct pt_http_server *s, struct pt_req *r, size_t n)
 {
 	size_t held = atomic_load(&s->body_held);
+	int by_user = r->body_user && s->per_user;
+	if (by_user && !user_take(s->per_user, r->body_user, n, s->user_body_share)) {
+		r->body_user_full = 1;
+		return 0;
+	}
 	do {
-		if (n > s->cfg.body_budget || held > s->cfg.body_budget - n)
+		if (n > s->cfg.body_budget || held > s->cfg.body_budget - n) {
+			if (by_user)
+				user_give(s->per_user, r->body_user, n);
 			return 0;
+		}
 	} while (!atomic_compare_exchange_weak(&s->body_held, &held, held + n));
 	r->body_held += n;
 	return 1;
@@ -345,14 +473,22 @@ void pt_body_release(struct pt_http_server *s, struct pt_req *r)
 {
 	if (r->body_held) {
 		atomic_fetch_sub(&s->body_held, r->body_held);
+		if (r->body_user && s->per_user)
+			user_give(s->per_user, r->body_user, r->body_held);
 		r->body_held = 0;
 	}
 }
 
 void pt_reply_bodies_full(struct pt_req *r)
 {
-	pt_reply_error(r, 503, NULL, 0,
-		       "the server holds too many request bodies at once; send it again shortly");
+	if (r->body_user_full)
+		pt_reply_error(r, 503, NULL, 0,
+			       "you hold too many request bodies at once (at most %zu bytes); send it "
+			       "again once your other uploads are done",
+			       r->srv->user_body_share);
+	else
+		pt_reply_error(r, 503, NULL, 0,
+			       "the server holds too many request bodies at once; send it again shortly");
 	pt_reply_header(r, "Retry-After", "5");
 }
 

@@ -306,7 +306,13 @@ static int on_headers(struct pt_req *r)
 	 * without a log-in cannot fill the body budget. */
 	r->body_max = (rt->flags & PT_R_CSV) ? r->srv->cfg.upload_max
 			: !(rt->flags & PT_R_JSON) ? 0
-			: (rt->flags & PT_R_PUBLIC) ? PT_PUBLIC_BODY_MAX : PT_JSON_BODY_MAX;
+			: (rt->flags & PT_R_PUBLIC) ? PT_PUBLIC_BODY_MAX
+			: (rt->flags & PT_R_JSON_ROWS) ? PT_JSON_ROWS_BODY_MAX : PT_JSON_ROUTE_BODY_MAX;
+	if (r->session) { /* issue 10 fix F4: the caller's bodies count against its share too */
+		struct pt_caller c;
+		pt_api_caller(r, &c);
+		r->body_user = c.who.user_id > 0 ? c.who.user_id : -1;
+	}
 	clen = pt_req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (clen && clen[0]) {
 		unsigned long long n;
@@ -347,10 +353,24 @@ static int on_headers(struct pt_req *r)
 	return 0;
 }
 
+/* Issue 10 fix: a body past its limit (or the budget) ends its connection at once, so nothing
+ * more of it is read. No answer can be sent: libmicrohttpd (0.9.75) queues a reply only before
+ * the body's first byte or after its last, and a body with a Content-Length was judged before
+ * its first byte already (413 or 503); so this is a chunked body. */
+static enum MHD_Result body_refuse(struct pt_req *r)
+{
+	free(r->body);
+	r->body = NULL;
+	r->body_len = r->body_cap = 0;
+	pt_body_release(r->srv, r);
+	r->replied = 1; /* nothing is answered */
+	return MHD_NO;
+}
+
 /*
  * Take n bytes of r's body: cut the connection (MHD_NO) when the body comes
- * slower than cfg.body_min_rate over a window; drop the bytes (and answer
- * at the end) when over the body's limit or the server's body budget.
+ * slower than cfg.body_min_rate over a window, or when it passes the body's
+ * limit or the server's body budget (body_refuse).
  */
 static enum MHD_Result body_take(struct pt_req *r, const char *upload, size_t n)
 {
@@ -365,11 +385,11 @@ static enum MHD_Result body_take(struct pt_req *r, const char *upload, size_t n)
 		r->rate_mark_ms = now;
 		r->rate_mark_seen = r->body_seen;
 	}
-	if (r->body_too_large || r->body_over_budget)
-		return MHD_YES;
+	if (r->replied)
+		return MHD_NO; /* refused already: nothing more is read */
 	if (r->body_len + n > r->body_max) {
-		r->body_too_large = 1; /* keep reading and dropping; answer 413 at the end */
-		return MHD_YES;
+		r->body_too_large = 1;
+		return body_refuse(r);
 	}
 	if (r->body_len + n + 1 > r->body_cap) {
 		size_t cap = r->body_cap ? r->body_cap : 4096;
@@ -381,12 +401,8 @@ static enum MHD_Result body_take(struct pt_req *r, const char *upload, size_t n)
 		if (cap > r->body_max + 1)
 			cap = r->body_max + 1;
 		if (cap > r->body_held && !pt_body_reserve(s, r, cap - r->body_held)) {
-			r->body_over_budget = 1; /* keep reading and dropping; answer 503 at the end */
-			free(r->body);
-			r->body = NULL;
-			r->body_len = r->body_cap = 0;
-			pt_body_release(s, r);
-			return MHD_YES;
+			r->body_over_budget = 1;
+			return body_refuse(r);
 		}
 		nb = realloc(r->body, cap);
 		if (!nb)
@@ -562,6 +578,19 @@ static enum pt_err limits_setup(struct pt_http_server *s, struct pt_diag *d)
 				   c->body_budget, c->upload_max);
 	if (c->per_address_max > c->connections_max)
 		c->per_address_max = c->connections_max;
+	/* Issue 10 fix F4/F7: the server counts direct clients itself (an IPv6 client per /64, not
+	 * per /128 as MHD would), and one user holds at most two uploads of body bytes at once,
+	 * leaving at least one upload of the budget to the others (when the budget has room). */
+	if (!(s->per_client = pt_addr_count_new(2 * (size_t)c->connections_max + 16)) ||
+	    !(s->per_user = pt_user_bytes_new((size_t)c->connections_max + 16)))
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	{
+		size_t one = (c->upload_max > PT_JSON_ROWS_BODY_MAX ? c->upload_max
+								      : PT_JSON_ROWS_BODY_MAX) + 1;
+		size_t rest = c->body_budget > one ? c->body_budget - one : 0;
+		size_t room = rest > one ? rest : one;
+		s->user_body_share = 2 * one < room ? 2 * one : room;
+	}
 	if (c->proxy) {
 		const char *h = c->proxy_header ? c->proxy_header : "X-Forwarded-For";
 		size_t i, n = strlen(h);
@@ -577,9 +606,8 @@ static enum pt_err limits_setup(struct pt_http_server *s, struct pt_diag *d)
 					   "most %zu)",
 					   h, sizeof s->proxy_header - 1);
 		snprintf(s->proxy_header, sizeof s->proxy_header, "%s", h);
-		/* Direct clients (one per connection) and proxied ones (one per request) at once. */
-		if (!(s->per_client = pt_addr_count_new(2 * (size_t)c->connections_max + 16)))
-			return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		/* per_client counts direct clients (one per connection) and proxied ones (one per
+		 * request) at once. */
 		s->proxy_set = 1;
 	}
 	pt_http_paths_note(s);
@@ -694,14 +722,14 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 		goto fail;
 	}
 	pt_http_snapshot_source(s, &s->snapshots);
-	/* Behind a proxy MHD's per-address limit would count the proxy: pt_http_accept and
+	/* MHD's per-address limit would count the proxy, and each IPv6 /128: pt_http_accept and
 	 * pt_http_connection_event count the direct clients, pt_http_limits_check the proxied ones. */
 	s->daemon = MHD_start_daemon(
-		flags, (uint16_t)cfg->port, s->proxy_set ? pt_http_accept : NULL, s, on_request, s,
+		flags, (uint16_t)cfg->port, pt_http_accept, s, on_request, s,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR, addr,
 		MHD_OPTION_THREAD_POOL_SIZE, s->threads, MHD_OPTION_CONNECTION_LIMIT,
 		s->cfg.connections_max, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-		s->proxy_set ? 0u : s->cfg.per_address_max, MHD_OPTION_CONNECTION_TIMEOUT,
+		0u, MHD_OPTION_CONNECTION_TIMEOUT,
 		s->cfg.idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
 		pt_http_connection_event, s, MHD_OPTION_URI_LOG_CALLBACK, pt_http_uri_logged, s,
@@ -718,6 +746,7 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 	return PT_OK;
 fail:
 	pt_addr_count_free(s->per_client);
+	pt_user_bytes_free(s->per_user); /* issue 10 fix F4 */
 	pt_work_free(s->work);
 	pt_audit_batch_free(s->batch);
 	pt_throttle_free(s->throttle);
@@ -784,6 +813,7 @@ void pt_http_stop(struct pt_http_server *s, long *cut)
 			   exit ends both */
 	MHD_stop_daemon(s->daemon);
 	pt_addr_count_free(s->per_client);
+	pt_user_bytes_free(s->per_user); /* issue 10 fix F4 */
 	pt_work_free(s->work);
 	pt_audit_batch_free(s->batch);
 	pt_throttle_free(s->throttle);

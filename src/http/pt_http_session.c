@@ -141,10 +141,10 @@ static json_t *session_body(const struct pt_session *s)
 }
 
 /* The client's address as text, for the per-address throttle: behind the trusted proxy, the
- * client it names (pt_req_client). */
+ * client it names; an IPv6 client by its /64 (issue 10 fix F7: pt_req_client_key). */
 static void client_address(struct pt_req *r, char *buf, size_t size)
 {
-	pt_strlcpy(buf, pt_req_client(r), size);
+	pt_req_client_key(r, buf, size);
 }
 
 /* "; Secure" when the clients reach the server over TLS (serve --behind-tls). */
