@@ -102,7 +102,7 @@ static unsigned long long count_draws(const struct pt_ranking *r, const struct p
 {
 	unsigned long long pairs = 0;
 	size_t i;
-	for (i = 0; i < r->set.n; i++)
+	for (i = 0; r->sites.n && i < r->set.n; i++) /* no sites: no pairs (bsearch takes no NULL) */
 		if (bsearch(r->set.quant[i].site_id, r->sites.items, r->sites.n,
 			     sizeof *r->sites.items, site_id_cmp))
 			pairs++;
