@@ -733,15 +733,33 @@ static void audit_savepoint(struct pt_db *db, int event)
 	memcpy(s->base_mac, m->base_mac, sizeof s->base_mac);
 }
 
+/* *n = the rows of statement which (a count over seq BETWEEN ?1 AND ?2) from first to last. */
+static enum pt_err count_between(struct pt_db *db, int which, long long first, long long last,
+				 long long *n, const char *what, struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	if ((err = pt_db_prepare(db, &stmts, which, &st, d)) != PT_OK)
+		return err;
+	rc = sqlite3_bind_int64(st, 1, first);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 2, last);
+	if (rc != SQLITE_OK) {
+		sqlite3_reset(st);
+		return pt_db_fail(db, rc, d, what);
+	}
+	return pt_db_row_one(db, st, pt_db_id_row, n, NULL, what, d);
+}
+
 enum pt_err pt_audit_tx_commit_prepare(struct pt_db *db, struct pt_diag *d)
 {
 	struct audit_state *s = db ? state_of(db, 0) : NULL;
 	struct pt_audit_entry *last;
 	unsigned char mac[PT_AUDIT_MAC_BYTES];
 	long long kept = 0;
-	sqlite3_stmt *st;
 	enum pt_err err;
-	int found = 0, rc;
+	int found = 0;
 	if (!s)
 		return PT_OK;
 	if (s->unkept)
@@ -772,17 +790,8 @@ enum pt_err pt_audit_tx_commit_prepare(struct pt_db *db, struct pt_diag *d)
 		err = unkept(s, s->pending_seq, how, d);
 		goto out;
 	}
-	if ((err = pt_db_prepare(db, &stmts, ST_RANGE_COUNT, &st, d)) != PT_OK)
-		goto out;
-	rc = sqlite3_bind_int64(st, 1, s->first_seq);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(st, 2, s->pending_seq);
-	if (rc != SQLITE_OK) {
-		sqlite3_reset(st);
-		err = pt_db_fail(db, rc, d, "reading the audit log");
-		goto out;
-	}
-	err = pt_db_row_one(db, st, pt_db_id_row, &kept, NULL, "reading the audit log", d);
+	err = count_between(db, ST_RANGE_COUNT, s->first_seq, s->pending_seq, &kept,
+			    "reading the audit log", d);
 	if (err == PT_OK && kept != s->pending_seq - s->first_seq + 1) {
 		char how[160];
 		snprintf(how, sizeof how, "the table holds %lld of the entries %lld-%lld at commit",
@@ -792,17 +801,7 @@ enum pt_err pt_audit_tx_commit_prepare(struct pt_db *db, struct pt_diag *d)
 	/* ... and every audit_records row their inserts wrote (none deleted since). */
 	if (err == PT_OK && s->cover_rows > 0) {
 		long long rows = 0;
-		if ((err = pt_db_prepare(db, &stmts, ST_COVER_COUNT, &st, d)) != PT_OK)
-			goto out;
-		rc = sqlite3_bind_int64(st, 1, s->first_seq);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_bind_int64(st, 2, s->pending_seq);
-		if (rc != SQLITE_OK) {
-			sqlite3_reset(st);
-			err = pt_db_fail(db, rc, d, "reading the records of the audit log");
-			goto out;
-		}
-		err = pt_db_row_one(db, st, pt_db_id_row, &rows, NULL,
+		err = count_between(db, ST_COVER_COUNT, s->first_seq, s->pending_seq, &rows,
 				    "reading the records of the audit log", d);
 		if (err == PT_OK && rows < s->cover_rows) {
 			s->unkept = 1;
