@@ -284,6 +284,8 @@ void pt_app_plan_view(const struct pt_plan_run *run, const char *name, struct pt
 	v->model = run->model;
 	v->result = &run->result;
 	v->threat_level_text = run->ranking->level_text;
+	v->threat_factors = run->ranking->factors;
+	v->national = run->ranking->national;
 	v->region = run->region;
 	v->name = name ? name : "";
 	v->withheld = run->withheld;

@@ -183,7 +183,8 @@ size_t pt_plan_built_bytes(const struct pt_plan_built *b)
 					  m->options[m->n_options - 1].n_measures) *
 						 sizeof *m->option_measures
 				       : 0) +
-			 m->n_screens * sizeof *m->screens + m->n_alts * sizeof *m->alts;
+			 m->n_screens * sizeof *m->screens + m->n_alts * sizeof *m->alts +
+			 m->n_effects * sizeof *m->effects;
 	if (r) {
 		bytes += r->sites.n * sizeof *r->sites.items + r->n_rows * sizeof *r->rows;
 		bytes += r->set.n * (sizeof *r->set.quant + sizeof *r->set.lines);

@@ -89,6 +89,13 @@ struct scratch {
 	unsigned char *skip;        /* per catalogue measure: existing or committed here */
 	double *base;               /* per pair, committed measures applied: p_attack p_success consequence */
 	size_t cap_base;
+	/* necessity by aim (screen_aims, screen_alternatives) */
+	enum pt_band *pair_band;    /* per pair its band on the quant matrix */
+	size_t cap_pair_band;
+	struct key *akeys;          /* per screen: the alternatives of one measure in order */
+	const struct pt_plan_site *ps; /* the site being screened and the effect matrices */
+	const double *v_eff, *c_eff;
+	size_t threats_n;
 	struct pt_plan_screen *scr; /* this site's screens (at most the catalogue) */
 	int *basic_ok;              /* per screen: passes step-free, legal basis, band, BCR */
 	struct key *keys;           /* per screen sort keys */
@@ -112,6 +119,8 @@ static void scratch_free(struct scratch *s)
 {
 	free(s->skip);
 	free(s->base);
+	free(s->pair_band);
+	free(s->akeys);
 	free(s->scr);
 	free(s->basic_ok);
 	free(s->keys);
@@ -127,7 +136,7 @@ static void scratch_free(struct scratch *s)
 
 /* Capacity-tracked output arrays of the model. */
 struct caps {
-	size_t options, option_measures, screens, alts;
+	size_t options, option_measures, screens, alts, effects;
 	size_t n_om; /* option_measures used */
 };
 
@@ -350,23 +359,217 @@ static enum pt_band needed_band(const struct pt_config *cfg, int k)
 	return (enum pt_band)cfg->plan_band_for_intrusiveness[k];
 }
 
-static int does_as_much(const struct pt_plan_screen *alt, const struct pt_plan_screen *m,
-			double factor)
+/* The yearly reduction of screen sc on threat t, 0 when it has none there. */
+static double effect_on(const struct pt_plan_model *m, const struct pt_plan_screen *sc, uint32_t t)
 {
-	return alt->reduction_eur_year >= m->reduction_eur_year * (1 - REL_EPS) &&
-	       alt->cost_eur <= factor * m->cost_eur * (1 + REL_EPS);
+	uint32_t k;
+	for (k = 0; k < sc->n_effects; k++)
+		if (m->effects[sc->first_effect + k].threat == t)
+			return m->effects[sc->first_effect + k].reduction_eur_year;
+	return 0;
+}
+
+static int cmp_effect(const void *pa, const void *pb)
+{
+	const struct pt_plan_effect *x = pa, *y = pb;
+	if (x->reduction_eur_year != y->reduction_eur_year)
+		return x->reduction_eur_year > y->reduction_eur_year ? -1 : 1;
+	return x->threat < y->threat ? -1 : x->threat > y->threat;
+}
+
+/* Each screen's effects per threat (largest first), its aim (the first
+ * threats up to PT_PLAN_AIM_SHARE of its reduction) and the aim's risk band. */
+static enum pt_err screen_aims(struct scratch *s, size_t n, struct pt_plan_model *m,
+			       struct caps *caps)
+{
+	const struct pt_plan_site *ps = s->ps;
+	size_t i, p, np = ps->n_pairs;
+	enum pt_err err;
+	if ((err = grow((void **)&m->effects, &caps->effects, m->n_effects + n * np,
+			sizeof *m->effects, SIZE_MAX / sizeof *m->effects)) != PT_OK)
+		return err;
+	for (i = 0; i < n; i++) {
+		struct pt_plan_screen *sc = &s->scr[i];
+		struct pt_plan_effect *e = m->effects + m->n_effects;
+		const double *vr = s->v_eff + (size_t)sc->measure * s->threats_n;
+		const double *cr = s->c_eff + (size_t)sc->measure * s->threats_n;
+		double total = 0, cum = 0;
+		uint32_t ne = 0, k;
+		for (p = 0; p < np; p++) {
+			uint32_t t = ps->pairs[p].threat;
+			double r = s->base[p] * (1 - (1 - vr[t]) * (1 - cr[t]));
+			if (!(r > 0))
+				continue;
+			e[ne].threat = t;
+			e[ne].band = s->pair_band[p];
+			e[ne].reduction_eur_year = r;
+			total += r;
+			ne++;
+		}
+		qsort(e, ne, sizeof *e, cmp_effect);
+		sc->first_effect = m->n_effects;
+		sc->n_effects = ne;
+		sc->n_aim = 0;
+		sc->risk_band = PT_BAND_NONE;
+		for (k = 0; k < ne && cum < PT_PLAN_AIM_SHARE * total * (1 - REL_EPS); k++) {
+			cum += e[k].reduction_eur_year;
+			sc->n_aim++;
+			if ((int)e[k].band > (int)sc->risk_band)
+				sc->risk_band = e[k].band;
+		}
+		m->n_effects += ne;
+	}
+	return PT_OK;
+}
+
+/* The yearly reduction a adds at the site once b is in place:
+ * sum over pairs of base x g_b x (1 - g_a), g = (1 - v)(1 - c). */
+static double reduction_given(const struct scratch *s, uint32_t a, uint32_t b)
+{
+	const struct pt_plan_site *ps = s->ps;
+	const double *va = s->v_eff + (size_t)a * s->threats_n, *ca = s->c_eff + (size_t)a * s->threats_n;
+	const double *vb = s->v_eff + (size_t)b * s->threats_n, *cb = s->c_eff + (size_t)b * s->threats_n;
+	double r = 0;
+	size_t p;
+	for (p = 0; p < ps->n_pairs; p++) {
+		uint32_t t = ps->pairs[p].threat;
+		double ga = (1 - va[t]) * (1 - ca[t]), gb = (1 - vb[t]) * (1 - cb[t]);
+		r += s->base[p] * gb * (1 - ga);
+	}
+	return r;
+}
+
+/* What alternative o lacks against measure sc (the alt record, measure and
+ * figures filled); returns 1 when it rules sc out. */
+static int judge_alternative(const struct pt_config *cfg, const struct scratch *s,
+			     const struct pt_plan_model *m, const struct pt_plan_screen *sc,
+			     const struct pt_plan_screen *o, struct pt_plan_alt *a)
+{
+	double factor = cfg->plan_alternative_cost_factor;
+	uint32_t k;
+	memset(a, 0, sizeof *a);
+	a->measure = o->measure;
+	a->intrusiveness = o->intrusiveness;
+	a->cost_eur = o->cost_eur;
+	a->reduction_eur_year = o->reduction_eur_year;
+	a->short_threat = -1;
+	a->remaining_bcr = NAN;
+	for (k = 0; k < sc->n_aim; k++) {
+		const struct pt_plan_effect *e = &m->effects[sc->first_effect + k];
+		double r = effect_on(m, o, e->threat);
+		if (r < e->reduction_eur_year * (1 - REL_EPS)) {
+			a->less_reduction = 1;
+			a->short_threat = (int32_t)e->threat;
+			a->not_addressed = !(r > 0);
+			break;
+		}
+	}
+	a->too_costly = o->cost_eur > factor * sc->cost_eur * (1 + REL_EPS);
+	if (a->less_reduction || a->too_costly)
+		return 0;
+	{
+		double benefit = reduction_given(s, sc->measure, o->measure) * m->annuity;
+		a->remaining_bcr = sc->cost_eur > 0 ? benefit / sc->cost_eur :
+				   benefit > 0 ? INFINITY : 0;
+	}
+	a->still_pays = a->remaining_bcr >= cfg->plan_min_bcr;
+	return !a->still_pays;
+}
+
+/* The less intrusive rule of one site's n screens (in s->scr; basic_ok set):
+ * per intrusive measure the less intrusive ones that pass the other rules
+ * and act on its aim, the one that rules it out (the cheapest) first, then
+ * the others by their reduction of the aim, down, and cost, up. */
+static enum pt_err screen_alternatives(const struct pt_config *cfg, struct scratch *s, size_t n,
+				       struct pt_plan_model *m, struct caps *caps)
+{
+	size_t i, j, k;
+	enum pt_err err;
+	for (i = 0; i < n; i++) {
+		struct pt_plan_screen *sc = &s->scr[i];
+		struct pt_plan_alt best_alt;
+		size_t n_alt = 0, best = SIZE_MAX, w;
+		if (sc->intrusiveness < 1 || sc->n_aim == 0)
+			continue;
+		for (j = 0; j < n; j++) {
+			const struct pt_plan_screen *o = &s->scr[j];
+			struct pt_plan_alt a;
+			double on_aim = 0;
+			if (!s->basic_ok[j] || o->intrusiveness >= sc->intrusiveness)
+				continue;
+			for (k = 0; k < sc->n_aim; k++)
+				on_aim += effect_on(m, o, m->effects[sc->first_effect + k].threat);
+			if (!(on_aim > 0))
+				continue; /* acts on none of the aim's threats: not an alternative */
+			if (judge_alternative(cfg, s, m, sc, o, &a) &&
+			    (best == SIZE_MAX || o->cost_eur < s->scr[best].cost_eur)) {
+				best = j;
+				best_alt = a;
+				continue;
+			}
+			s->akeys[n_alt].a = on_aim;
+			s->akeys[n_alt].b = o->cost_eur;
+			s->akeys[n_alt].i = j;
+			n_alt++;
+		}
+		/* a former best that lost to a cheaper one goes back in the list */
+		if (best != SIZE_MAX)
+			for (j = 0; j < n; j++) {
+				struct pt_plan_alt a;
+				const struct pt_plan_screen *o = &s->scr[j];
+				double on_aim = 0;
+				if (j == best || !s->basic_ok[j] ||
+				    o->intrusiveness >= sc->intrusiveness)
+					continue;
+				for (k = 0; k < sc->n_aim; k++)
+					on_aim += effect_on(m, o,
+							    m->effects[sc->first_effect + k].threat);
+				if (!(on_aim > 0) || !judge_alternative(cfg, s, m, sc, o, &a))
+					continue;
+				for (k = 0; k < n_alt && s->akeys[k].i != j; k++)
+					;
+				if (k == n_alt) {
+					s->akeys[n_alt].a = on_aim;
+					s->akeys[n_alt].b = o->cost_eur;
+					s->akeys[n_alt].i = j;
+					n_alt++;
+				}
+			}
+		qsort(s->akeys, n_alt, sizeof *s->akeys, cmp_key);
+		if (best != SIZE_MAX && sc->verdict == PT_VERDICT_ADMITTED) {
+			sc->verdict = PT_VERDICT_LESS_INTRUSIVE;
+			sc->alternative = (int32_t)s->scr[best].measure;
+		}
+		w = n_alt + (best != SIZE_MAX);
+		if (!w)
+			continue;
+		if (w > ALTS_PER_SCREEN)
+			w = ALTS_PER_SCREEN;
+		if ((err = grow((void **)&m->alts, &caps->alts, m->n_alts + w, sizeof *m->alts,
+				SIZE_MAX / sizeof *m->alts)) != PT_OK)
+			return err;
+		sc->first_alt = m->n_alts;
+		sc->n_alts = w;
+		k = 0;
+		if (best != SIZE_MAX)
+			m->alts[m->n_alts + k++] = best_alt;
+		for (j = 0; k < w; j++, k++)
+			judge_alternative(cfg, s, m, sc, &s->scr[s->akeys[j].i], &m->alts[m->n_alts + k]);
+		m->n_alts += w;
+	}
+	return PT_OK;
 }
 
 /* Verdicts and considered alternatives of one site's n screens (in s->scr). */
 static enum pt_err screen_site(const struct pt_config *cfg,
 			       const struct pt_measure_catalog *measures, struct scratch *s,
-			       size_t n, enum pt_band band, struct pt_plan_model *m,
-			       struct caps *caps)
+			       size_t n, struct pt_plan_model *m, struct caps *caps)
 {
-	size_t i, j, n_ok = 0;
+	size_t i;
 	enum pt_err err;
-	double factor = cfg->plan_alternative_cost_factor;
 
+	if ((err = screen_aims(s, n, m, caps)) != PT_OK)
+		return err;
 	for (i = 0; i < n; i++) {
 		struct pt_plan_screen *sc = &s->scr[i];
 		const struct pt_measure *me = &measures->items[sc->measure];
@@ -375,73 +578,13 @@ static enum pt_err screen_site(const struct pt_config *cfg,
 			sc->verdict = PT_VERDICT_STEP_FREE;
 		else if (me->legal_basis && !cfg->plan_allow_legal_basis)
 			sc->verdict = PT_VERDICT_LEGAL_BASIS;
-		else if (sc->intrusiveness >= 1 && (int)band < (int)sc->needed_band)
+		else if (sc->intrusiveness >= 1 && (int)sc->risk_band < (int)sc->needed_band)
 			sc->verdict = PT_VERDICT_BAND;
 		else if (sc->bcr < cfg->plan_min_bcr)
 			sc->verdict = PT_VERDICT_BCR;
 		s->basic_ok[i] = sc->verdict == PT_VERDICT_ADMITTED;
-		if (s->basic_ok[i]) {
-			/* Alternatives in the order they are named: reduction down, cost up. */
-			s->keys[n_ok].a = sc->reduction_eur_year;
-			s->keys[n_ok].b = sc->cost_eur;
-			s->keys[n_ok].i = i;
-			n_ok++;
-		}
 	}
-	qsort(s->keys, n_ok, sizeof *s->keys, cmp_key);
-	for (i = 0; i < n; i++) {
-		struct pt_plan_screen *sc = &s->scr[i];
-		size_t n_alt = 0, best = SIZE_MAX;
-		if (sc->intrusiveness < 1)
-			continue;
-		for (j = 0; j < n_ok; j++) {
-			const struct pt_plan_screen *o = &s->scr[s->keys[j].i];
-			if (o->intrusiveness >= sc->intrusiveness)
-				continue;
-			n_alt++;
-			if (does_as_much(o, sc, factor) &&
-			    (best == SIZE_MAX || o->cost_eur < s->scr[best].cost_eur))
-				best = s->keys[j].i;
-		}
-		if (best != SIZE_MAX && sc->verdict == PT_VERDICT_ADMITTED) {
-			sc->verdict = PT_VERDICT_LESS_INTRUSIVE;
-			sc->alternative = (int32_t)s->scr[best].measure;
-		}
-		if (!n_alt)
-			continue;
-		if (n_alt > ALTS_PER_SCREEN)
-			n_alt = ALTS_PER_SCREEN;
-		if ((err = grow((void **)&m->alts, &caps->alts, m->n_alts + n_alt, sizeof *m->alts,
-				SIZE_MAX / sizeof *m->alts)) != PT_OK)
-			return err;
-		sc->first_alt = m->n_alts;
-		sc->n_alts = n_alt;
-		/* The one that rules the measure out is named first, then the others. */
-		if (best != SIZE_MAX)
-			n_alt--;
-		for (j = 0; j < n_ok; j++) {
-			size_t k = s->keys[j].i;
-			const struct pt_plan_screen *o = &s->scr[k];
-			struct pt_plan_alt *a;
-			if (k == best && best != SIZE_MAX) {
-				a = &m->alts[sc->first_alt];
-			} else {
-				if (o->intrusiveness >= sc->intrusiveness || !n_alt)
-					continue;
-				n_alt--;
-				a = &m->alts[sc->first_alt + sc->n_alts - 1 - n_alt];
-			}
-			a->measure = o->measure;
-			a->intrusiveness = o->intrusiveness;
-			a->cost_eur = o->cost_eur;
-			a->reduction_eur_year = o->reduction_eur_year;
-			a->less_reduction =
-				o->reduction_eur_year < sc->reduction_eur_year * (1 - REL_EPS);
-			a->too_costly = o->cost_eur > factor * sc->cost_eur * (1 + REL_EPS);
-		}
-		m->n_alts += sc->n_alts;
-	}
-	return PT_OK;
+	return screen_alternatives(cfg, s, n, m, caps);
 }
 
 /* Thin the Pareto options b[0..n) (cost rising, benefit rising) to at most
@@ -513,7 +656,9 @@ static enum pt_err build_site(const struct pt_config *cfg,
 	sm->assessed = np > 0;
 
 	if ((err = grow((void **)&s->base, &s->cap_base, np, sizeof(double), SIZE_MAX / 8)) !=
-	    PT_OK)
+	    PT_OK ||
+	    (err = grow((void **)&s->pair_band, &s->cap_pair_band, np, sizeof *s->pair_band,
+			SIZE_MAX / sizeof *s->pair_band)) != PT_OK)
 		return err;
 
 	/* Existing and committed measures are not offered; committed ones count now. */
@@ -536,6 +681,7 @@ static enum pt_err build_site(const struct pt_config *cfg,
 		risk += s->base[p];
 		pt_matrix_quant_classes(cfg, pr->p_attack * psucc, cons, &lc, &cc);
 		b = pt_matrix_band(cfg, lc, cc);
+		s->pair_band[p] = b;
 		pr_risk = s->base[p];
 		if (sm->worst_threat < 0 || (int)b > (int)sm->band ||
 		    (b == sm->band && pr_risk > s->base[(size_t)sm->worst_threat])) {
@@ -586,7 +732,11 @@ static enum pt_err build_site(const struct pt_config *cfg,
 			sc->bcr = sc->cost_eur > 0 ? sc->benefit_eur / sc->cost_eur :
 				  sc->benefit_eur > 0 ? INFINITY : 0;
 		}
-	if (n_scr && (err = screen_site(cfg, measures, s, n_scr, sm->band, m, caps)) != PT_OK)
+	s->ps = ps;
+	s->v_eff = v_effect;
+	s->c_eff = c_effect;
+	s->threats_n = threats_n;
+	if (n_scr && (err = screen_site(cfg, measures, s, n_scr, m, caps)) != PT_OK)
 		return err;
 	if ((err = grow((void **)&m->screens, &caps->screens, m->n_screens + n_scr,
 			sizeof *m->screens, SIZE_MAX / sizeof *m->screens)) != PT_OK)
@@ -787,7 +937,9 @@ enum pt_err pt_plan_model_build(const struct pt_config *cfg,
 	s.scr = malloc((nm ? nm : 1) * sizeof *s.scr);
 	s.basic_ok = malloc((nm ? nm : 1) * sizeof *s.basic_ok);
 	s.keys = malloc((nm ? nm : 1) * sizeof *s.keys);
-	if (!m->sites || !m->group_start || !s.skip || !s.scr || !s.basic_ok || !s.keys) {
+	s.akeys = malloc((nm ? nm : 1) * sizeof *s.akeys);
+	if (!m->sites || !m->group_start || !s.skip || !s.scr || !s.basic_ok || !s.keys ||
+	    !s.akeys) {
 		err = PT_ENOMEM;
 		goto out;
 	}
@@ -832,6 +984,7 @@ void pt_plan_model_free(struct pt_plan_model *m)
 	free(m->option_measures);
 	free(m->screens);
 	free(m->alts);
+	free(m->effects);
 	free(m->group_start);
 	free(m->items);
 	free(m);

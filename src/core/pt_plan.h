@@ -23,6 +23,11 @@
 #define PT_PLAN_MAX_BUNDLE 8                    /**< plan.max_measures upper limit */
 #define PT_PLAN_MAX_OPTIONS_PER_SITE 4096 /**< options per site with do nothing; above: the convex hull, then the highest benefit/cost */
 
+/** The share of a measure's yearly risk reduction at a site that its aim
+ * covers: the threats it reduces most, taken until their reductions reach
+ * this share of its total (docs/methodology.md, necessity). */
+#define PT_PLAN_AIM_SHARE 0.8
+
 /** One assessed threat of a site, as the quantitative method gives it at the current threat level. */
 struct pt_plan_pair {
 	uint32_t threat;        /**< index into the threat catalogue */
@@ -60,17 +65,34 @@ enum pt_plan_verdict {
 const char *pt_plan_verdict_name(enum pt_plan_verdict v);
 
 /**
- * A less intrusive measure considered against an admitted (or rejected)
- * one, and why it falls short: its reduction is lower, or its cost is
- * above alternative_cost_factor x the measure's cost (either or both).
+ * A less intrusive measure that acts on the aim of an admitted (or
+ * rejected) one, passes the other rules itself, and what it lacks: it
+ * reduces one of the aim's threats less (or not at all), or costs above
+ * alternative_cost_factor x the measure's cost, or the measure still pays
+ * for itself with it in place. The one that rules a measure out lacks none.
  */
 struct pt_plan_alt {
 	uint32_t measure;
 	int intrusiveness;
 	double cost_eur;
-	double reduction_eur_year;
-	int less_reduction; /**< 1: reduces less */
+	double reduction_eur_year; /**< its yearly reduction at the site, all threats */
+	int less_reduction; /**< 1: reduces a threat of the aim less (short_threat) */
 	int too_costly;     /**< 1: costs more than the factor allows */
+	int32_t short_threat; /**< the first aim threat it reduces less, -1 none */
+	int not_addressed;  /**< 1: it does not reduce short_threat at all */
+	int still_pays;     /**< 1: same aim within the cost, but the measure's remaining BCR >= plan.min_bcr */
+	/** The measure's benefit with this one in place over its cost (the
+	 * incremental PV of the bundle of both); NaN when not computed (the
+	 * alternative falls short on the aim or the cost already). */
+	double remaining_bcr;
+};
+
+/** A threat a screened measure reduces at the site: its yearly reduction
+ * alone there, and the band of the site's pair of that threat. */
+struct pt_plan_effect {
+	uint32_t threat;
+	enum pt_band band;         /**< the pair's band on the quant matrix, current threat level */
+	double reduction_eur_year;
 };
 
 /**
@@ -83,6 +105,9 @@ struct pt_plan_screen {
 	enum pt_plan_verdict verdict;
 	int intrusiveness;
 	enum pt_band site_band;   /**< the site's band (worst pair, current threat level) */
+	/** The risk band of its aim: the worst band among the aim's pairs (the
+	 * band proportionality uses); PT_BAND_NONE when it reduces nothing. */
+	enum pt_band risk_band;
 	enum pt_band needed_band; /**< the band its intrusiveness needs (PT_BAND_NONE for 0) */
 	double cost_eur;          /**< full cost over the horizon at this site (PV) */
 	double reduction_eur_year; /**< yearly risk reduction of the measure alone */
@@ -91,6 +116,10 @@ struct pt_plan_screen {
 	int32_t main_threat;      /**< threat index it reduces most, -1 if none */
 	int32_t alternative;      /**< LESS_INTRUSIVE: the measure that does as much, else -1 */
 	size_t first_alt, n_alts; /**< the less intrusive measures considered: model->alts[first_alt ..] */
+	/** The threats it reduces, model->effects[first_effect ..], largest
+	 * reduction first (then threat index); its aim is the first n_aim. */
+	size_t first_effect;
+	uint32_t n_effects, n_aim;
 };
 
 /** One option of a site: a bundle of admitted measures (n_measures 0: do nothing). */
@@ -125,6 +154,8 @@ struct pt_plan_model {
 	size_t n_screens;
 	struct pt_plan_alt *alts;
 	size_t n_alts;
+	struct pt_plan_effect *effects; /**< per screen its threats (first_effect, n_effects) */
+	size_t n_effects;
 	size_t *group_start;       /**< n_sites + 1 offsets into items (the MCKP view) */
 	struct pt_mckp_item *items; /**< (cost_eur, benefit_eur) of every option */
 	double annuity;            /**< PV of 1 EUR a year over the horizon */
@@ -139,9 +170,13 @@ struct pt_plan_model {
 /**
  * Build the model: for each site, its band (worst pair on the quantitative
  * matrix of cfg), the screening of every applicable measure in the order
- * step-free, legal basis, band, own BCR, less intrusive alternative (the
- * first failing rule is the verdict; an alternative must pass the rules
- * before it), then every bundle of at most
+ * step-free, legal basis, band (the risk band of the measure's aim: the
+ * threats making up PT_PLAN_AIM_SHARE of its reduction), own BCR, less
+ * intrusive alternative (the first failing rule is the verdict; an
+ * alternative must pass the rules before it, reduce each threat of the
+ * aim at least as much, cost at most plan.alternative_cost_factor x, and
+ * leave the measure a remaining benefit-cost ratio below plan.min_bcr),
+ * then every bundle of at most
  * cfg->plan_max_measures admitted measures (at most one per exclusive
  * group) with V' = V prod(1 - v), C' = C prod(1 - c) per threat, kept when
  * Pareto-efficient (cost strictly up, benefit strictly up), plus do

@@ -139,17 +139,176 @@ unsigned pt_plan_horizon(const struct pt_plan_view *v)
 	return v->cfg ? v->cfg->plan_horizon_years : 10;
 }
 
+const char *pt_plan_threat_level(const struct pt_plan_view *v, long t)
+{
+	int l;
+	if (!v->threat_factors || !v->cfg || !v->threats || t < 0 || (size_t)t >= v->threats->n)
+		return v->threat_level_text ? v->threat_level_text : "";
+	if ((unsigned)v->national < PT_LEVEL_COUNT &&
+	    v->threat_factors[t] == v->cfg->level_factor[v->national])
+		return pt_threat_level_name(v->national);
+	for (l = PT_LEVEL_COUNT - 1; l >= 0; l--)
+		if (v->threat_factors[t] == v->cfg->level_factor[l])
+			return pt_threat_level_name((enum pt_threat_level)l);
+	return v->threat_level_text ? v->threat_level_text : "";
+}
+
+/* The threat of effect k of screen s. */
+static uint32_t effect_threat(const struct pt_plan_view *v, const struct pt_plan_screen *s,
+			      uint32_t k)
+{
+	return v->model->effects[s->first_effect + k].threat;
+}
+
+/* The yearly reduction of screen s on threat t (0: none). */
+static double effect_on(const struct pt_plan_view *v, const struct pt_plan_screen *s, uint32_t t)
+{
+	uint32_t k;
+	for (k = 0; s && k < s->n_effects; k++)
+		if (v->model->effects[s->first_effect + k].threat == t)
+			return v->model->effects[s->first_effect + k].reduction_eur_year;
+	return 0;
+}
+
+/* The aim's threats ("vehicle_ramming, bladed_weapon") into buf. */
+static void aim_text(const struct pt_plan_view *v, const struct pt_plan_screen *s, char *buf,
+		     size_t size)
+{
+	uint32_t k;
+	buf[0] = '\0';
+	for (k = 0; k < s->n_aim; k++) {
+		if (k)
+			pt_strlcat(buf, ", ", size);
+		pt_strlcat(buf, threat_id(v, (long)effect_threat(v, s, k)), size);
+	}
+	if (!s->n_aim)
+		pt_strlcpy(buf, "none", size);
+}
+
+void pt_plan_risk_band_text(const struct pt_plan_view *v, const struct pt_plan_screen *s,
+			    char *buf, size_t size)
+{
+	const char *level = NULL;
+	int mixed = 0, first = 1;
+	uint32_t k;
+	pt_strlcpy(buf, pt_band_name(s->risk_band), size);
+	pt_strlcat(buf, " (", size);
+	for (k = 0; k < s->n_aim; k++) {
+		const struct pt_plan_effect *e = &v->model->effects[s->first_effect + k];
+		const char *l = pt_plan_threat_level(v, (long)e->threat);
+		if (e->band != s->risk_band)
+			continue;
+		if (!first)
+			pt_strlcat(buf, ", ", size);
+		pt_strlcat(buf, threat_id(v, (long)e->threat), size);
+		if (level && strcmp(level, l) != 0)
+			mixed = 1;
+		level = l;
+		first = 0;
+	}
+	if (first)
+		pt_strlcat(buf, "no threat", size);
+	pt_strlcat(buf, ") at ", size);
+	if (!mixed) {
+		pt_strlcat(buf, level ? level : v->threat_level_text ? v->threat_level_text : "", size);
+		return;
+	}
+	for (k = 0, first = 1; k < s->n_aim; k++) {
+		const struct pt_plan_effect *e = &v->model->effects[s->first_effect + k];
+		if (e->band != s->risk_band)
+			continue;
+		if (!first)
+			pt_strlcat(buf, ", ", size);
+		pt_strlcat(buf, threat_id(v, (long)e->threat), size);
+		pt_strlcat(buf, "=", size);
+		pt_strlcat(buf, pt_plan_threat_level(v, (long)e->threat), size);
+		first = 0;
+	}
+}
+
 /* ---- reasons ------------------------------------------------------------- */
 
 /* Less intrusive alternatives named one by one; the rest are counted in one sentence. */
 #define PT_PLAN_REASONS_ALTS 3
+
+/* "vehicle_ramming EUR 41,300 against EUR 38,000 a year; ..." per aim threat
+ * of s: this measure's reduction against alternative o's, into buf. */
+static void effects_text(const struct pt_plan_view *v, const struct pt_plan_screen *s,
+			 const struct pt_plan_screen *o, char *buf, size_t size)
+{
+	char a[64], b[64], one[256];
+	uint32_t k;
+	buf[0] = '\0';
+	for (k = 0; k < s->n_aim; k++) {
+		uint32_t t = effect_threat(v, s, k);
+		double rs = v->model->effects[s->first_effect + k].reduction_eur_year;
+		double ro = effect_on(v, o, t);
+		eur_round(a, sizeof a, ro);
+		eur_round(b, sizeof b, rs);
+		if (strcmp(a, b) == 0) { /* the same when rounded: whole euros */
+			pt_plan_eur_full(a, sizeof a, ro);
+			pt_plan_eur_full(b, sizeof b, rs);
+		}
+		snprintf(one, sizeof one, "%s%s EUR %s a year against this measure's EUR %s",
+			 k ? "; " : "", threat_id(v, (long)t), a, b);
+		pt_strlcat(buf, one, size);
+	}
+}
+
+void pt_plan_alt_text(const struct pt_plan_view *v, size_t site, const struct pt_plan_screen *s,
+		      const struct pt_plan_alt *alt, char *buf, size_t size)
+{
+	char a[64], b[64], r[64], cost[160] = "";
+	const char *id = pt_plan_measure_id(v, alt->measure);
+	const struct pt_plan_screen *o = pt_plan_find_screen(v, site, alt->measure);
+	eur_round(b, sizeof b, alt->cost_eur);
+	if (alt->too_costly)
+		snprintf(cost, sizeof cost, "costs EUR %s, above %g x this measure's cost", b,
+			 pt_plan_cost_factor(v));
+	if (alt->less_reduction && alt->short_threat >= 0) {
+		double rs = effect_on(v, s, (uint32_t)alt->short_threat);
+		double ro = effect_on(v, o, (uint32_t)alt->short_threat);
+		eur_round(r, sizeof r, rs);
+		if (alt->not_addressed) {
+			snprintf(buf, size,
+				 "Less intrusive %s considered: does not address %s (this measure: EUR %s a year)%s%s.",
+				 id, threat_id(v, alt->short_threat), r, cost[0] ? "; it " : "", cost);
+		} else {
+			eur_round(a, sizeof a, ro);
+			if (strcmp(a, r) == 0) {
+				pt_plan_eur_full(a, sizeof a, ro);
+				pt_plan_eur_full(r, sizeof r, rs);
+			}
+			snprintf(buf, size,
+				 "Less intrusive %s considered: reduces %s less (EUR %s a year against this measure's EUR %s)%s%s.",
+				 id, threat_id(v, alt->short_threat), a, r, cost[0] ? "; it " : "", cost);
+		}
+	} else if (alt->too_costly) {
+		snprintf(buf, size, "Less intrusive %s considered: %s.", id, cost);
+	} else if (alt->still_pays) {
+		char eff[384];
+		effects_text(v, s, o, eff, sizeof eff);
+		pt_plan_ratio_text(r, sizeof r, alt->remaining_bcr);
+		snprintf(buf, size,
+			 "Less intrusive %s considered: serves the same aim (%s) for EUR %s, but this measure still pays for itself with it in place (benefit-cost ratio %s, minimum %g).",
+			 id, eff, b, r, v->cfg ? v->cfg->plan_min_bcr : 1.0);
+	} else {
+		char eff[384];
+		effects_text(v, s, o, eff, sizeof eff);
+		pt_plan_ratio_text(r, sizeof r, alt->remaining_bcr);
+		snprintf(buf, size,
+			 "%s (intrusiveness %d) serves the same aim (%s) for EUR %s, within %g x the cost; with it in place this measure's benefit-cost ratio falls to %s, below the minimum %g.",
+			 id, alt->intrusiveness, eff, b, pt_plan_cost_factor(v), r,
+			 v->cfg ? v->cfg->plan_min_bcr : 1.0);
+	}
+}
 
 size_t pt_plan_reasons(const struct pt_plan_view *v, size_t site, const struct pt_plan_screen *s,
 		       char (*out)[512], size_t max)
 {
 	const struct pt_plan_site_model *sm;
 	const struct pt_measure *m = NULL;
-	char a[64], b[64], r[64];
+	char a[64], b[64], r[64], aim[200], band[200];
 	size_t n = 0, k;
 
 	if (!v || !v->model || !s || site >= v->model->n_sites || max == 0)
@@ -158,15 +317,16 @@ size_t pt_plan_reasons(const struct pt_plan_view *v, size_t site, const struct p
 	if (v->measures && s->measure < v->measures->n)
 		m = &v->measures->items[s->measure];
 
+	(void)sm;
+	aim_text(v, s, aim, sizeof aim);
+	pt_plan_risk_band_text(v, s, band, sizeof band);
 	if (s->intrusiveness <= 0 || s->needed_band == PT_BAND_NONE)
 		snprintf(out[n++], 512,
-			 "Site band %s (worst pair: %s); intrusiveness %d needs no particular band.",
-			 pt_band_name(s->site_band), threat_id(v, sm->worst_threat),
-			 s->intrusiveness);
+			 "Aim: %s; risk band %s; intrusiveness %d needs no particular band.",
+			 aim, band, s->intrusiveness);
 	else
-		snprintf(out[n++], 512, "Site band %s (worst pair: %s); intrusiveness %d needs at least %s.",
-			 pt_band_name(s->site_band), threat_id(v, sm->worst_threat), s->intrusiveness,
-			 pt_band_name(s->needed_band));
+		snprintf(out[n++], 512, "Aim: %s; risk band %s; intrusiveness %d needs at least %s.",
+			 aim, band, s->intrusiveness, pt_band_name(s->needed_band));
 
 	if (n < max) {
 		eur_round(a, sizeof a, s->reduction_eur_year);
@@ -188,35 +348,20 @@ size_t pt_plan_reasons(const struct pt_plan_view *v, size_t site, const struct p
 			break;
 		if (k == PT_PLAN_REASONS_ALTS && s->n_alts > PT_PLAN_REASONS_ALTS + 1) {
 			snprintf(out[n++], 512,
-				 "%zu other less intrusive measures considered fall short too (each "
-				 "reduces less or costs more than %g x this measure's cost).",
+				 "%zu other less intrusive measures acting on its aim fall short too (each "
+				 "reduces a threat of the aim less, costs more than %g x this measure's "
+				 "cost, or leaves it paying for itself).",
 				 s->n_alts - k, pt_plan_cost_factor(v));
 			break;
 		}
 		alt = &v->model->alts[s->first_alt + k];
-		eur_round(a, sizeof a, alt->reduction_eur_year);
-		eur_round(r, sizeof r, s->reduction_eur_year);
-		if (strcmp(a, r) == 0) /* the same when rounded: show whole euros */
-			pt_plan_eur_full(a, sizeof a, alt->reduction_eur_year);
-		eur_round(b, sizeof b, alt->cost_eur);
-		if (alt->less_reduction && alt->too_costly)
-			snprintf(out[n++], 512,
-				 "Less intrusive %s considered: reduces only EUR %s a year and costs EUR %s, above %g x this measure's cost.",
-				 pt_plan_measure_id(v, alt->measure), a, b, pt_plan_cost_factor(v));
-		else if (alt->too_costly)
-			snprintf(out[n++], 512,
-				 "Less intrusive %s considered: costs EUR %s, above %g x this measure's cost.",
-				 pt_plan_measure_id(v, alt->measure), b, pt_plan_cost_factor(v));
-		else
-			snprintf(out[n++], 512,
-				 "Less intrusive %s considered: reduces only EUR %s a year.",
-				 pt_plan_measure_id(v, alt->measure), a);
+		pt_plan_alt_text(v, site, s, alt, out[n++], 512);
 	}
 	if (s->n_alts == 0 && n < max) {
 		if (s->intrusiveness <= 0)
 			snprintf(out[n++], 512, "Not intrusive: every rights score is 0.");
 		else
-			snprintf(out[n++], 512, "No less intrusive measure acts on these threats.");
+			snprintf(out[n++], 512, "No less intrusive measure acts on its aim (%s).", aim);
 	}
 	if (m && m->legal_basis && n < max)
 		snprintf(out[n++], 512, "Needs a specific legal basis: confirm it before procurement.");
@@ -226,7 +371,7 @@ size_t pt_plan_reasons(const struct pt_plan_view *v, size_t site, const struct p
 void pt_plan_reject_reason(const struct pt_plan_view *v, size_t site,
 			   const struct pt_plan_screen *s, char *buf, size_t size)
 {
-	char a[64], b[64];
+	char a[64];
 	if (!buf || size == 0)
 		return;
 	buf[0] = '\0';
@@ -240,29 +385,26 @@ void pt_plan_reject_reason(const struct pt_plan_view *v, size_t site,
 		snprintf(buf, size,
 			 "Needs a specific legal basis, and the settings admit none (plan.allow_legal_basis is 0).");
 		break;
-	case PT_VERDICT_BAND:
-		snprintf(buf, size, "Intrusiveness %d needs a site band of at least %s; the site is %s.",
-			 s->intrusiveness, pt_band_name(s->needed_band), pt_band_name(s->site_band));
+	case PT_VERDICT_BAND: {
+		char band[256], aim[256];
+		pt_plan_risk_band_text(v, s, band, sizeof band);
+		aim_text(v, s, aim, sizeof aim);
+		snprintf(buf, size,
+			 "Intrusiveness %d needs a risk band of at least %s; the risk band of its aim (%s) is %s.",
+			 s->intrusiveness, pt_band_name(s->needed_band), aim, band);
 		break;
-	case PT_VERDICT_LESS_INTRUSIVE: {
-		const struct pt_plan_screen *alt = NULL;
-		if (s->alternative >= 0 && v->model && site < v->model->n_sites)
-			alt = pt_plan_find_screen(v, site, (uint32_t)s->alternative);
-		if (alt) {
-			eur_round(a, sizeof a, alt->reduction_eur_year);
-			eur_round(b, sizeof b, alt->cost_eur);
+	}
+	case PT_VERDICT_LESS_INTRUSIVE:
+		if (s->n_alts && s->first_alt < v->model->n_alts &&
+		    s->alternative >= 0 && v->model->alts[s->first_alt].measure == (uint32_t)s->alternative)
+			pt_plan_alt_text(v, site, s, &v->model->alts[s->first_alt], buf, size);
+		else
 			snprintf(buf, size,
-				 "%s (intrusiveness %d) reduces at least as much (EUR %s a year) for EUR %s, within %g x the cost.",
-				 pt_plan_measure_id(v, alt->measure), alt->intrusiveness, a, b, pt_plan_cost_factor(v));
-		} else {
-			snprintf(buf, size,
-				 "%s is less intrusive and reduces at least as much, within %g x the cost.",
+				 "%s is less intrusive and serves the same aim, within %g x the cost.",
 				 s->alternative >= 0 ? pt_plan_measure_id(v, (uint32_t)s->alternative)
 						     : "Another measure",
 				 pt_plan_cost_factor(v));
-		}
 		break;
-	}
 	case PT_VERDICT_BCR:
 		pt_plan_ratio_text(a, sizeof a, s->bcr);
 		snprintf(buf, size, "Benefit-cost ratio %s is below the minimum %g.", a,
@@ -392,6 +534,75 @@ json_t *pt_plan_sensitivity_json(const struct pt_plan_variant *v, size_t n)
 	return arr;
 }
 
+/* A screening's aim and risk band: aim_threats, risk_band, risk_band_threats
+ * (the aim's threats at that band), threat_level (theirs). 0 or -1. */
+static int put_aim(json_t *o, const struct pt_plan_view *v, const struct pt_plan_screen *s)
+{
+	json_t *aim = json_array(), *worst = json_array();
+	const char *level = NULL;
+	int bad = !aim || !worst, mixed = 0;
+	uint32_t k;
+	for (k = 0; s && k < s->n_aim && !bad; k++) {
+		const struct pt_plan_effect *e = &v->model->effects[s->first_effect + k];
+		bad |= json_array_append_new(aim, json_string(threat_id(v, (long)e->threat)));
+		if (e->band == s->risk_band) {
+			const char *l = pt_plan_threat_level(v, (long)e->threat);
+			bad |= json_array_append_new(worst, json_string(threat_id(v, (long)e->threat)));
+			mixed |= level && strcmp(level, l) != 0;
+			level = l;
+		}
+	}
+	if (bad) {
+		json_decref(aim);
+		json_decref(worst);
+		return -1;
+	}
+	bad |= put(o, "aim_threats", aim);
+	bad |= put(o, "risk_band", json_string(pt_band_name(s ? s->risk_band : PT_BAND_NONE)));
+	bad |= put(o, "risk_band_threats", worst);
+	bad |= put(o, "threat_level",
+		   json_string(!level || mixed ? (v->threat_level_text ? v->threat_level_text : "")
+					       : level));
+	return bad;
+}
+
+/* The alternative that rules s out: {measure_id, intrusiveness, cost_eur,
+ * remaining_bcr, effects: [{threat_id, reduction_eur_year,
+ * alternative_reduction_eur_year}]} over the aim; NULL when out of memory. */
+static json_t *ruling_alt_json(const struct pt_plan_view *v, size_t site,
+			       const struct pt_plan_screen *s, const struct pt_plan_alt *a)
+{
+	const struct pt_plan_screen *o = pt_plan_find_screen(v, site, a->measure);
+	json_t *j = json_object(), *eff = json_array();
+	int bad = !j || !eff;
+	uint32_t k;
+	for (k = 0; k < s->n_aim && !bad; k++) {
+		const struct pt_plan_effect *e = &v->model->effects[s->first_effect + k];
+		json_t *x = json_object();
+		bad |= !x || json_array_append_new(eff, x);
+		if (bad)
+			break;
+		bad |= put(x, "threat_id", json_string(threat_id(v, (long)e->threat)));
+		bad |= put(x, "reduction_eur_year", jreal(e->reduction_eur_year));
+		bad |= put(x, "alternative_reduction_eur_year", jreal(effect_on(v, o, e->threat)));
+	}
+	if (bad) {
+		json_decref(eff);
+		json_decref(j);
+		return NULL;
+	}
+	bad |= put(j, "measure_id", json_string(pt_plan_measure_id(v, a->measure)));
+	bad |= put(j, "intrusiveness", json_integer(a->intrusiveness));
+	bad |= put(j, "cost_eur", jreal(a->cost_eur));
+	bad |= put(j, "remaining_bcr", jreal(a->remaining_bcr));
+	bad |= put(j, "effects", eff);
+	if (bad) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
 static json_t *measure_json(const struct pt_plan_view *v, size_t site, uint32_t mi)
 {
 	const struct pt_plan_screen *s = pt_plan_find_screen(v, site, mi);
@@ -413,6 +624,8 @@ static json_t *measure_json(const struct pt_plan_view *v, size_t site, uint32_t 
 	bad |= put(o, "intrusiveness", json_integer(s ? s->intrusiveness
 						      : m ? pt_measure_intrusiveness(m) : 0));
 	bad |= put(o, "legal_basis", json_boolean(m && m->legal_basis));
+	if (s && !bad)
+		bad |= put_aim(o, v, s);
 	for (k = 0; k < n && !bad; k++)
 		bad |= json_array_append_new(arr, json_string(reasons[k]));
 	if (bad || json_object_set_new(o, "reasons", arr)) {
@@ -438,7 +651,22 @@ static json_t *site_json(const struct pt_plan_view *v, size_t i)
 	bad |= put(js, "region", json_string(v->sites ? v->sites[i].region : ""));
 	bad |= put(js, "lat", jreal(v->sites ? v->sites[i].lat : NAN));
 	bad |= put(js, "lon", jreal(v->sites ? v->sites[i].lon : NAN));
-	bad |= put(js, "band", json_string(pt_band_name(sm->band)));
+	{ /* the risk band of its worst pair and the loss band of its expected loss */
+		json_t *worst = json_array();
+		bad |= !worst;
+		if (worst && sm->worst_threat >= 0)
+			bad |= json_array_append_new(worst,
+						     json_string(threat_id(v, sm->worst_threat)));
+		bad |= put(js, "risk_band", json_string(pt_band_name(sm->band)));
+		bad |= put(js, "risk_band_threats", worst);
+		bad |= put(js, "threat_level",
+			   json_string(sm->worst_threat >= 0
+					       ? pt_plan_threat_level(v, sm->worst_threat)
+					       : v->threat_level_text ? v->threat_level_text : ""));
+		bad |= put(js, "loss_band",
+			   json_string(pt_band_name(v->cfg ? pt_quant_band(v->cfg, sm->risk_before_eur_year)
+							  : PT_BAND_NONE)));
+	}
 	bad |= put(js, "size_class", json_string(pt_size_class_name(sm->size)));
 	bad |= put(js, "cost_eur", jreal(o->cost_eur));
 	bad |= put(js, "risk_before_eur", jreal(sm->risk_before_eur_year));
@@ -562,6 +790,11 @@ json_t *pt_plan_to_json(const struct pt_plan_view *v)
 			bad |= put(o, "measure_id", json_string(pt_plan_measure_id(v, s->measure)));
 			bad |= put(o, "verdict", json_string(pt_plan_verdict_name(s->verdict)));
 			bad |= put(o, "reason", json_string(reason));
+			bad |= put_aim(o, v, s);
+			if (s->verdict == PT_VERDICT_LESS_INTRUSIVE && s->n_alts &&
+			    s->first_alt < v->model->n_alts)
+				bad |= put(o, "alternative",
+					   ruling_alt_json(v, i, s, &v->model->alts[s->first_alt]));
 			if (bad)
 				goto fail;
 		}

@@ -22,6 +22,11 @@ struct pt_plan_view {
 	const struct pt_plan_model *model;
 	const struct pt_plan_result *result;
 	const char *threat_level_text;     /**< "SUBSTANTIAL (drone_uas=SEVERE)" */
+	/** Per threat of the catalogue its threat-level factor and the national
+	 * level (each band says the level it was computed at); NULL: the bands
+	 * say threat_level_text. */
+	const double *threat_factors;
+	enum pt_threat_level national;
 	const char *region;                /**< "" all */
 	const char *name;                  /**< saved plan name, "" none */
 	size_t withheld, outside_region;
@@ -58,6 +63,15 @@ const struct pt_plan_screen *pt_plan_find_screen(const struct pt_plan_view *v, s
  */
 enum pt_err pt_plan_funded_sites(const struct pt_plan_view *v, size_t **idx, size_t *n);
 
+/** The threat level threat t was computed at ("CRITICAL"), or the plan's
+ * threat_level_text when the view has no factors. */
+const char *pt_plan_threat_level(const struct pt_plan_view *v, long t);
+
+/** "high (vehicle_ramming) at CRITICAL": the risk band of a measure's aim
+ * (the aim's threats at its worst band, then the level) into buf. */
+void pt_plan_risk_band_text(const struct pt_plan_view *v, const struct pt_plan_screen *s,
+			    char *buf, size_t size);
+
 /** The reason a measure was rejected, as one sentence, into buf. */
 void pt_plan_reject_reason(const struct pt_plan_view *v, size_t site,
 			   const struct pt_plan_screen *s, char *buf, size_t size);
@@ -69,12 +83,19 @@ void pt_plan_reject_reason(const struct pt_plan_view *v, size_t site,
  *            risk_reduction_eur, bcr, net_benefit_eur, bound_eur, gap,
  *            optimal, exact_reduction_eur, gap_to_exact, sites_funded,
  *            measures},
- *   sites: [{site_id, name, region, lat, lon, band, size_class, cost_eur,
+ *   sites: [{site_id, name, region, lat, lon, risk_band (its worst pair),
+ *            risk_band_threats, threat_level (of those threats), loss_band
+ *            (of risk_before_eur, at the plan's threat_level), size_class, cost_eur,
  *            risk_before_eur, risk_after_eur (yearly), risk_reduction_eur (PV),
  *            bcr, measures: [{measure_id, name, family, cost_eur,
- *            reduction_eur_year, bcr, intrusiveness, legal_basis, reasons: [..]}]}]
+ *            reduction_eur_year, bcr, intrusiveness, legal_basis, aim_threats,
+ *            risk_band, risk_band_threats, threat_level (of its aim), reasons: [..]}]}]
  *            (funded sites only, largest reduction first),
- *   rejected: [{site_id, measure_id, verdict, reason}],
+ *   rejected: [{site_id, measure_id, verdict, reason, aim_threats, risk_band,
+ *               risk_band_threats, threat_level,
+ *               alternative (less_intrusive: {measure_id, intrusiveness,
+ *               cost_eur, remaining_bcr, effects: [{threat_id,
+ *               reduction_eur_year, alternative_reduction_eur_year}]})}],
  *   frontier: [{budget_eur, risk_reduction_eur, bound_eur}] (when computed),
  *   withheld (unless omit_withheld), outside_region, not_assessed,
  *   exact_time_limit_s (with_time_limit), sensitivity (when variants) }

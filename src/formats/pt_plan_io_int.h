@@ -28,6 +28,10 @@ void pt_plan_percent_text(char *buf, size_t size, double x);
 double pt_plan_ratio(double benefit, double cost);
 /** A benefit-cost ratio for a sentence. */
 void pt_plan_ratio_text(char *buf, size_t size, double r);
+/** Why less intrusive alternative alt of screening s at site falls short, or
+ * that it rules s out (the aim's threats with both effects), as one sentence. */
+void pt_plan_alt_text(const struct pt_plan_view *v, size_t site, const struct pt_plan_screen *s,
+		      const struct pt_plan_alt *alt, char *buf, size_t size);
 /** The id of site i. */
 const char *pt_plan_site_id(const struct pt_plan_view *v, size_t i);
 /** The name of site i. */
