@@ -460,6 +460,7 @@ static int judge_alternative(const struct pt_config *cfg, const struct scratch *
 		if (r < e->reduction_eur_year * (1 - REL_EPS)) {
 			a->less_reduction = 1;
 			a->short_threat = (int32_t)e->threat;
+			a->short_reduction_eur_year = r;
 			a->not_addressed = !(r > 0);
 			break;
 		}

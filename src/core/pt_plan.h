@@ -80,6 +80,7 @@ struct pt_plan_alt {
 	int too_costly;     /**< 1: costs more than the factor allows */
 	int32_t short_threat; /**< the first aim threat it reduces less, -1 none */
 	int not_addressed;  /**< 1: it does not reduce short_threat at all */
+	double short_reduction_eur_year; /**< its yearly reduction of short_threat (0 when none) */
 	int still_pays;     /**< 1: same aim within the cost, but the measure's remaining BCR >= plan.min_bcr */
 	/** The measure's benefit with this one in place over its cost (the
 	 * incremental PV of the bundle of both); NaN when not computed (the

@@ -267,7 +267,7 @@ void pt_plan_alt_text(const struct pt_plan_view *v, size_t site, const struct pt
 			 pt_plan_cost_factor(v));
 	if (alt->less_reduction && alt->short_threat >= 0) {
 		double rs = effect_on(v, s, (uint32_t)alt->short_threat);
-		double ro = effect_on(v, o, (uint32_t)alt->short_threat);
+		double ro = alt->short_reduction_eur_year;
 		eur_round(r, sizeof r, rs);
 		if (alt->not_addressed) {
 			snprintf(buf, size,
@@ -390,7 +390,7 @@ void pt_plan_reject_reason(const struct pt_plan_view *v, size_t site,
 		pt_plan_risk_band_text(v, s, band, sizeof band);
 		aim_text(v, s, aim, sizeof aim);
 		snprintf(buf, size,
-			 "Intrusiveness %d needs a risk band of at least %s; the risk band of its aim (%s) is %s.",
+			 "Intrusiveness %d needs a risk band of at least %s; its aim's (%s) is %s.",
 			 s->intrusiveness, pt_band_name(s->needed_band), aim, band);
 		break;
 	}

@@ -274,10 +274,13 @@ static void test_band(void)
 	pt_measure_catalog_clear(&f.cat);
 }
 
-/* Measure B (intrusiveness 2, cost 100000, 100000/yr) against a less
- * intrusive A (intrusiveness 1) of the given cost and vulnerability cut. */
+/* Measure B (intrusiveness 2, cost 400000, 100000/yr: BCR 2.5) against a
+ * less intrusive A (intrusiveness 1) of the given cost and vulnerability cut
+ * on the same threat (the same aim). B is ruled out only when A does as much
+ * within 1.2 x the cost and B's remaining benefit with A in place, over its
+ * cost, is below plan.min_bcr (1). */
 static void less_intrusive_case(double a_capex, double a_v, enum pt_plan_verdict want,
-				int less_reduction, int too_costly)
+				int less_reduction, int too_costly, int still_pays)
 {
 	struct fixture f;
 	struct pt_site s = site("H-1");
@@ -286,7 +289,7 @@ static void less_intrusive_case(double a_capex, double a_v, enum pt_plan_verdict
 	uint32_t a, b;
 	fx_init(&f);
 	a = fx_add(&f, "staff_patrols", a_capex, 1, 0, 0);
-	b = fx_add(&f, "facial_recognition", 100000, 2, 0, 1);
+	b = fx_add(&f, "facial_recognition", 400000, 2, 0, 1);
 	fx_effect(&f, a, 0, a_v, 0);
 	fx_effect(&f, b, 0, 0.4, 0); /* 250000 x 0.4 = 100000 a year */
 	memset(&ps, 0, sizeof ps);
@@ -298,6 +301,8 @@ static void less_intrusive_case(double a_capex, double a_v, enum pt_plan_verdict
 		const struct pt_plan_screen *sb = screen_of(m, 0, b), *sa = screen_of(m, 0, a);
 		CHECK_INT(sb->verdict, want);
 		CHECK_INT(sb->alternative, want == PT_VERDICT_LESS_INTRUSIVE ? (long)a : -1);
+		CHECK_INT(sb->n_aim, 1);
+		CHECK_INT(m->effects[sb->first_effect].threat, 0);
 		CHECK_INT(sb->n_alts, 1);
 		if (sb->n_alts == 1) {
 			const struct pt_plan_alt *alt = &m->alts[sb->first_alt];
@@ -306,7 +311,14 @@ static void less_intrusive_case(double a_capex, double a_v, enum pt_plan_verdict
 			CHECK_NEAR(alt->cost_eur, a_capex, 0);
 			CHECK_NEAR(alt->reduction_eur_year, 250000 * a_v, 1e-6);
 			CHECK_INT(alt->less_reduction, less_reduction);
+			CHECK_INT(alt->short_threat, less_reduction ? 0 : -1);
+			CHECK_INT(alt->not_addressed, 0);
 			CHECK_INT(alt->too_costly, too_costly);
+			CHECK_INT(alt->still_pays, still_pays);
+			/* B's remaining benefit: 250000 (1 - a_v) 0.4 a year, 10 years, over 400000 */
+			if (!less_reduction && !too_costly)
+				CHECK_NEAR(alt->remaining_bcr, 250000 * (1 - a_v) * 0.4 * 10 / 400000,
+					   1e-9);
 		}
 		/* A has intrusiveness 1 and nothing less intrusive to compare with. */
 		CHECK_INT(sa->verdict, PT_VERDICT_ADMITTED);
@@ -319,16 +331,165 @@ static void less_intrusive_case(double a_capex, double a_v, enum pt_plan_verdict
 
 static void test_less_intrusive(void)
 {
-	/* The same reduction at exactly 1.2 x the cost: B is not proportionate. */
-	less_intrusive_case(120000, 0.4, PT_VERDICT_LESS_INTRUSIVE, 0, 0);
-	/* More reduction for less money: rejected too. */
-	less_intrusive_case(50000, 0.5, PT_VERDICT_LESS_INTRUSIVE, 0, 0);
+	/* As much on the aim at exactly 1.2 x the cost, leaving B a BCR of 0.5: ruled out. */
+	less_intrusive_case(480000, 0.8, PT_VERDICT_LESS_INTRUSIVE, 0, 0, 0);
+	/* More for less money, B's BCR with it 0.25: ruled out too. */
+	less_intrusive_case(50000, 0.9, PT_VERDICT_LESS_INTRUSIVE, 0, 0, 0);
 	/* At 1.3 x the cost the alternative is too costly: B admitted. */
-	less_intrusive_case(130000, 0.4, PT_VERDICT_ADMITTED, 0, 1);
-	/* Cheaper but reducing less (75000 < 100000 a year): B admitted. */
-	less_intrusive_case(50000, 0.3, PT_VERDICT_ADMITTED, 1, 0);
+	less_intrusive_case(520000, 0.8, PT_VERDICT_ADMITTED, 0, 1, 0);
+	/* Cheaper but reducing the aim's threat less (75000 < 100000 a year): B admitted. */
+	less_intrusive_case(50000, 0.3, PT_VERDICT_ADMITTED, 1, 0, 0);
 	/* Both short. */
-	less_intrusive_case(200000, 0.3, PT_VERDICT_ADMITTED, 1, 1);
+	less_intrusive_case(600000, 0.3, PT_VERDICT_ADMITTED, 1, 1, 0);
+	/* As much on the aim and cheaper, but B still pays for itself with A in
+	 * place (250000 x 0.6 x 0.4 x 10 / 400000 = 1.5): both admitted. */
+	less_intrusive_case(50000, 0.4, PT_VERDICT_ADMITTED, 0, 0, 1);
+}
+
+/* Two measures that each pay for themselves with the other in place are
+ * both admitted, and a bundle holds both. */
+static void test_both_profitable_together(void)
+{
+	struct fixture f;
+	struct pt_site s = site("H-1");
+	struct pt_plan_site ps;
+	struct pt_plan_model *m = NULL;
+	uint32_t a, b;
+	size_t o;
+	int both = 0;
+	fx_init(&f);
+	a = fx_add(&f, "stewarding", 50000, 1, 0, 0);
+	b = fx_add(&f, "bag_search", 100000, 2, 0, 0);
+	fx_effect(&f, a, 0, 0.5, 0); /* 125000 a year */
+	fx_effect(&f, b, 0, 0.4, 0); /* 100000 a year; with a in place 50000: BCR 5 */
+	memset(&ps, 0, sizeof ps);
+	ps.site = &s;
+	ps.pairs = &high_pair;
+	ps.n_pairs = 1;
+	CHECK_INT(fx_build(&f, &ps, 1, &m, NULL), PT_OK);
+	if (m) {
+		const struct pt_plan_screen *sb = screen_of(m, 0, b);
+		CHECK_INT(screen_of(m, 0, a)->verdict, PT_VERDICT_ADMITTED);
+		CHECK_INT(sb->verdict, PT_VERDICT_ADMITTED);
+		CHECK_INT(sb->n_alts, 1);
+		if (sb->n_alts == 1) {
+			CHECK_INT(m->alts[sb->first_alt].still_pays, 1);
+			CHECK_NEAR(m->alts[sb->first_alt].remaining_bcr, 5, 1e-9);
+		}
+		for (o = 0; o < m->sites[0].n_options; o++)
+			both |= m->options[m->sites[0].first_option + o].n_measures == 2;
+		CHECK_INT(both, 1);
+	}
+	pt_plan_model_free(m);
+	pt_measure_catalog_clear(&f.cat);
+}
+
+/* A less intrusive measure that protects against another threat is no
+ * alternative, however cheap and effective: it rules nothing out (the demo's
+ * mass notification against crash-rated bollards). One that acts on part of
+ * the aim but not on another of its threats is named with that threat. */
+static void test_less_intrusive_other_aim(void)
+{
+	static const struct pt_plan_pair pairs[2] = { { 0, 0.01, 0.5, 5e7 },   /* ramming: 250000 */
+						      { 2, 0.01, 0.5, 5e7 } }; /* assault: 250000 */
+	struct fixture f;
+	struct pt_site s = site("H-1");
+	struct pt_plan_site ps;
+	struct pt_plan_model *m = NULL;
+	uint32_t bollards, notify, partial;
+	fx_init(&f);
+	bollards = fx_add(&f, "bollards", 400000, 0, 1, 0);
+	notify = fx_add(&f, "mass_notification", 10000, 0, 0, 0);
+	partial = fx_add(&f, "partial", 10000, 0, 0, 0);
+	fx_effect(&f, bollards, 0, 0.8, 0);    /* 200000 a year on ramming: all its aim */
+	fx_effect(&f, notify, 2, 0.9, 0);      /* 225000 a year on assault only */
+	fx_effect(&f, partial, 0, 0.05, 0);    /* 12500 on ramming */
+	memset(&ps, 0, sizeof ps);
+	ps.site = &s;
+	ps.pairs = pairs;
+	ps.n_pairs = 2;
+	CHECK_INT(fx_build(&f, &ps, 1, &m, NULL), PT_OK);
+	if (m) {
+		const struct pt_plan_screen *sb = screen_of(m, 0, bollards);
+		CHECK_INT(sb->verdict, PT_VERDICT_ADMITTED);
+		CHECK_INT(sb->n_aim, 1);
+		/* mass notification acts on none of the aim: not considered; partial falls short */
+		CHECK_INT(sb->n_alts, 1);
+		if (sb->n_alts == 1) {
+			CHECK_INT(m->alts[sb->first_alt].measure, partial);
+			CHECK_INT(m->alts[sb->first_alt].less_reduction, 1);
+			CHECK_INT(m->alts[sb->first_alt].short_threat, 0);
+		}
+		CHECK(in_some_option(m, 0, bollards));
+	}
+	pt_plan_model_free(m);
+	/* An alternative covering one aim threat but not the other: "does not address". */
+	fx_effect(&f, bollards, 2, 0.8, 0); /* now the aim is ramming and assault */
+	fx_effect(&f, notify, 0, 0, 0);
+	fx_effect(&f, partial, 0, 0.9, 0);
+	CHECK_INT(fx_build(&f, &ps, 1, &m, NULL), PT_OK);
+	if (m) {
+		const struct pt_plan_screen *sb = screen_of(m, 0, bollards);
+		CHECK_INT(sb->verdict, PT_VERDICT_ADMITTED);
+		CHECK_INT(sb->n_aim, 2);
+		CHECK_INT(sb->n_alts, 2);
+		if (sb->n_alts == 2) {
+			/* by reduction of the aim: notify (225000) then partial (225000, costlier? equal) */
+			size_t k;
+			for (k = 0; k < 2; k++) {
+				const struct pt_plan_alt *al = &m->alts[sb->first_alt + k];
+				CHECK_INT(al->less_reduction, 1);
+				CHECK_INT(al->not_addressed, 1);
+				CHECK_INT(al->short_threat, al->measure == notify ? 0 : 2);
+			}
+		}
+	}
+	pt_plan_model_free(m);
+	pt_measure_catalog_clear(&f.cat);
+}
+
+/* A measure's aim: the threats making 80% of its reduction, largest first;
+ * the band rule uses the aim's worst pair, not the site's. */
+static void test_aim_and_risk_band(void)
+{
+	static const struct pt_plan_pair pairs[3] = { { 0, 0.01, 0.5, 5e7 },  /* high, 250000 */
+						      { 1, 0.01, 0.5, 5e6 },  /* medium, 25000 */
+						      { 2, 0.01, 0.5, 5e7 } }; /* high, 250000 */
+	struct fixture f;
+	struct pt_site s = site("H-1");
+	struct pt_plan_site ps;
+	struct pt_plan_model *m = NULL;
+	uint32_t scan, arson;
+	fx_init(&f);
+	scan = fx_add(&f, "scan", 1000, 3, 0, 0);   /* needs high */
+	arson = fx_add(&f, "arson_watch", 1000, 3, 0, 0);
+	fx_effect(&f, scan, 0, 0.2, 0);  /* 50000 */
+	fx_effect(&f, scan, 2, 0.1, 0);  /* 25000 */
+	fx_effect(&f, scan, 1, 0.2, 0);  /* 5000: of 80000, 50000 + 25000 reach 80% */
+	fx_effect(&f, arson, 1, 0.8, 0); /* 20000 on the medium pair only */
+	memset(&ps, 0, sizeof ps);
+	ps.site = &s;
+	ps.pairs = pairs;
+	ps.n_pairs = 3;
+	CHECK_INT(fx_build(&f, &ps, 1, &m, NULL), PT_OK);
+	if (m) {
+		const struct pt_plan_screen *sc = screen_of(m, 0, scan), *sa = screen_of(m, 0, arson);
+		CHECK_INT(m->sites[0].band, PT_BAND_HIGH);
+		CHECK_INT(sc->n_effects, 3);
+		CHECK_INT(sc->n_aim, 2);
+		CHECK_INT(m->effects[sc->first_effect].threat, 0);
+		CHECK_INT(m->effects[sc->first_effect + 1].threat, 2);
+		CHECK_NEAR(m->effects[sc->first_effect + 2].reduction_eur_year, 5000, 1e-6);
+		CHECK_INT(sc->risk_band, PT_BAND_HIGH);
+		CHECK_INT(sc->verdict, PT_VERDICT_ADMITTED);
+		/* its aim is the medium pair: the site's high band does not admit it */
+		CHECK_INT(sa->n_aim, 1);
+		CHECK_INT(sa->risk_band, PT_BAND_MEDIUM);
+		CHECK_INT(sa->site_band, PT_BAND_HIGH);
+		CHECK_INT(sa->verdict, PT_VERDICT_BAND);
+	}
+	pt_plan_model_free(m);
+	pt_measure_catalog_clear(&f.cat);
 }
 
 /* An alternative that fails the band rule itself does not rule a measure out. */
@@ -362,8 +523,9 @@ static void test_less_intrusive_needs_admissible(void)
 	pt_measure_catalog_clear(&f.cat);
 }
 
-/* B (intrusiveness 2, 100000, 100000 a year) against a less intrusive A
- * doing as much at 1.15 x the cost, with plan.min_bcr set to B's BCR times
+/* B (intrusiveness 2, 800000, 100000 a year: BCR 1.25) against a less
+ * intrusive A doing as much at 1.15 x the cost (B's BCR with A in place:
+ * 0.75), with plan.min_bcr set to B's BCR times
  * min_bcr_factor. Sets *va and *vb to the verdicts. */
 static void bcr_before_necessity_case(double min_bcr_factor, enum pt_plan_verdict *va,
 				      enum pt_plan_verdict *vb)
@@ -377,8 +539,8 @@ static void bcr_before_necessity_case(double min_bcr_factor, enum pt_plan_verdic
 	int pass;
 	*va = *vb = PT_VERDICT_ADMITTED;
 	fx_init(&f);
-	a = fx_add(&f, "staff_patrols", 115000, 1, 0, 0);
-	b = fx_add(&f, "facial_recognition", 100000, 2, 0, 1);
+	a = fx_add(&f, "staff_patrols", 920000, 1, 0, 0);
+	b = fx_add(&f, "facial_recognition", 800000, 2, 0, 1);
 	fx_effect(&f, a, 0, 0.4, 0);
 	fx_effect(&f, b, 0, 0.4, 0);
 	memset(&ps, 0, sizeof ps);
@@ -421,7 +583,7 @@ static void test_bcr_before_less_intrusive(void)
 	bcr_before_necessity_case(1.01, &va, &vb);
 	CHECK_INT(va, PT_VERDICT_BCR);
 	CHECK_INT(vb, PT_VERDICT_BCR);
-	/* min_bcr below both: the necessity test decides. */
+	/* min_bcr below both (0.96): the necessity test decides (B's 0.75 with A is below). */
 	bcr_before_necessity_case(1 / 1.3, &va, &vb);
 	CHECK_INT(va, PT_VERDICT_ADMITTED);
 	CHECK_INT(vb, PT_VERDICT_LESS_INTRUSIVE);
@@ -992,6 +1154,9 @@ int main(void)
 	RUN(test_band);
 	RUN(test_less_intrusive);
 	RUN(test_less_intrusive_needs_admissible);
+	RUN(test_both_profitable_together);
+	RUN(test_less_intrusive_other_aim);
+	RUN(test_aim_and_risk_band);
 	RUN(test_bcr_before_less_intrusive);
 	RUN(test_bcr);
 	RUN(test_existing_committed_applies);

@@ -19,13 +19,15 @@ static struct pt_measure_catalog measures;
 static struct pt_site sites[2];
 static struct pt_plan_site_model site_models[2];
 static struct pt_plan_screen screens[9];
-static struct pt_plan_alt alts[8];
+static struct pt_plan_alt alts[12];
+static struct pt_plan_effect effects[12];
 static struct pt_plan_option options[4];
 static uint32_t option_measures[4];
 static struct pt_plan_model model;
 static size_t choice[2];
 static struct pt_plan_result result;
 static struct pt_plan_view view;
+static double factors[3]; /* per threat: drone_uas at SEVERE, the others SUBSTANTIAL */
 static double fr_budget[3] = {0, 500000, 1000000};
 static double fr_reduction[3] = {0, 700000, 1070000};
 static double fr_bound[3] = {0, 750000, 1070000};
@@ -87,6 +89,28 @@ static void alt(size_t k, uint32_t m, int intr, double cost, double red, int les
 	alts[k].reduction_eur_year = red;
 	alts[k].less_reduction = less;
 	alts[k].too_costly = costly;
+	alts[k].short_threat = less ? PBIED : -1;
+	alts[k].short_reduction_eur_year = less ? red : 0;
+	alts[k].not_addressed = 0;
+	alts[k].still_pays = 0;
+	alts[k].remaining_bcr = NAN;
+}
+
+/* Effect n of the model: screen k reduces threat t by red a year (its aim
+ * when aim), the pair of t is in band b; a screen's effects are consecutive. */
+static void effect(size_t n, size_t k, uint32_t t, enum pt_band b, double red, int aim)
+{
+	effects[n].threat = t;
+	effects[n].band = b;
+	effects[n].reduction_eur_year = red;
+	if (screens[k].n_effects == 0)
+		screens[k].first_effect = n;
+	screens[k].n_effects++;
+	if (aim) {
+		screens[k].n_aim++;
+		if ((int)b > (int)screens[k].risk_band)
+			screens[k].risk_band = b;
+	}
 }
 
 /*
@@ -171,6 +195,23 @@ static void build(void)
 	options[3].n_measures = 1;
 	option_measures[3] = BAG;
 
+	/* effects per threat, the aims and their risk bands */
+	effect(0, 0, PBIED, PT_BAND_HIGH, 41287, 1);
+	effect(1, 1, PBIED, PT_BAND_HIGH, 60000, 1);
+	effect(2, 2, RAMMING, PT_BAND_MEDIUM, 30000, 1);
+	effect(3, 3, PBIED, PT_BAND_HIGH, 20000, 1);
+	effect(4, 4, PBIED, PT_BAND_MEDIUM, 30000, 1);
+	effect(5, 5, PBIED, PT_BAND_MEDIUM, 17000, 1);
+	effect(6, 5, RAMMING, PT_BAND_MEDIUM, 2000, 0);
+	effect(7, 6, PBIED, PT_BAND_MEDIUM, 18000, 1);
+	effect(8, 6, RAMMING, PT_BAND_MEDIUM, 2000, 0);
+	effect(9, 8, PBIED, PT_BAND_MEDIUM, 20000, 1);
+	/* at VM-200 bag_search (screen 6) rules cctv out */
+	alt(8, BAG, 1, 60000, 20000, 0, 0);
+	alts[8].remaining_bcr = 0.4;
+	screens[5].first_alt = 8;
+	screens[5].n_alts = 1;
+
 	memset(site_models, 0, sizeof site_models);
 	site_models[0].band = PT_BAND_HIGH;
 	site_models[0].worst_threat = PBIED;
@@ -198,7 +239,9 @@ static void build(void)
 	model.screens = screens;
 	model.n_screens = 9;
 	model.alts = alts;
-	model.n_alts = 3;
+	model.n_alts = 9;
+	model.effects = effects;
+	model.n_effects = 10;
 	model.risk_before_eur_year = 150000;
 
 	choice[0] = 1;
@@ -227,6 +270,10 @@ static void build(void)
 	view.model = &model;
 	view.result = &result;
 	view.threat_level_text = "SUBSTANTIAL (drone_uas=SEVERE)";
+	factors[PBIED] = factors[RAMMING] = cfg.level_factor[PT_LEVEL_SUBSTANTIAL];
+	factors[DRONE] = cfg.level_factor[PT_LEVEL_SEVERE];
+	view.threat_factors = factors;
+	view.national = PT_LEVEL_SUBSTANTIAL;
 	view.region = "";
 	view.name = "";
 	view.withheld = 3;
@@ -252,35 +299,40 @@ static void test_reasons_chosen(void)
 	build();
 	n = pt_plan_reasons(&view, 0, &screens[0], out, 8);
 	CHECK_INT(n, 4);
-	CHECK_STR(out[0], "Site band high (worst pair: pbied); intrusiveness 2 needs at least medium.");
+	CHECK_STR(out[0], "Aim: pbied; risk band high (pbied) at SUBSTANTIAL; intrusiveness 2 needs "
+			  "at least medium.");
 	CHECK_STR(out[1], "Reduces expected loss by EUR 41,300 a year (mostly pbied); cost EUR "
 			  "212,000 over 10 years; benefit-cost ratio 1.7.");
-	CHECK_STR(out[2], "Less intrusive bag_search considered: reduces only EUR 18,000 a year.");
+	CHECK_STR(out[2], "Less intrusive bag_search considered: reduces pbied less (EUR 18,000 a "
+			  "year against this measure's EUR 41,300).");
 	CHECK_STR(out[3], "Less intrusive stewarding considered: costs EUR 310,000, above 1.2 x "
 			  "this measure's cost.");
 
 	/* an alternative short on both counts, a legal basis flag; the equal rounded figure shows whole euros */
 	n = pt_plan_reasons(&view, 0, &screens[1], out, 8);
 	CHECK_INT(n, 4);
-	CHECK_STR(out[0], "Site band high (worst pair: pbied); intrusiveness 3 needs at least high.");
-	CHECK_STR(out[2], "Less intrusive cctv considered: reduces only EUR 59,980 a year and costs "
-			  "EUR 400,000, above 1.2 x this measure's cost.");
+	CHECK_STR(out[0], "Aim: pbied; risk band high (pbied) at SUBSTANTIAL; intrusiveness 3 needs "
+			  "at least high.");
+	CHECK_STR(out[2], "Less intrusive cctv considered: reduces pbied less (EUR 59,980 a year "
+			  "against this measure's EUR 60,000); it costs EUR 400,000, above 1.2 x this "
+			  "measure's cost.");
 	CHECK_STR(out[3], "Needs a specific legal basis: confirm it before procurement.");
 
 	/* intrusiveness 0 */
 	n = pt_plan_reasons(&view, 0, &screens[2], out, 8);
 	CHECK_INT(n, 3);
-	CHECK_STR(out[0], "Site band high (worst pair: pbied); intrusiveness 0 needs no particular band.");
+	CHECK_STR(out[0], "Aim: vehicle_ramming; risk band medium (vehicle_ramming) at SUBSTANTIAL; "
+			  "intrusiveness 0 needs no particular band.");
 	CHECK_STR(out[1], "Reduces expected loss by EUR 30,000 a year (mostly vehicle_ramming); cost "
 			  "EUR 88,300 over 10 years; benefit-cost ratio 2.9.");
 	CHECK_STR(out[2], "Not intrusive: every rights score is 0.");
 
-	/* no less intrusive measure; the worst pair of the other site */
+	/* no less intrusive measure; the aim leaves out the threat below 80% */
 	n = pt_plan_reasons(&view, 1, &screens[6], out, 8);
 	CHECK_INT(n, 3);
-	CHECK_STR(out[0], "Site band medium (worst pair: vehicle_ramming); intrusiveness 1 needs at "
-			  "least low.");
-	CHECK_STR(out[2], "No less intrusive measure acts on these threats.");
+	CHECK_STR(out[0], "Aim: pbied; risk band medium (pbied) at SUBSTANTIAL; intrusiveness 1 "
+			  "needs at least low.");
+	CHECK_STR(out[2], "No less intrusive measure acts on its aim (pbied).");
 
 	/* three alternatives are named, the rest counted */
 	screens[6].first_alt = 3;
@@ -293,13 +345,16 @@ static void test_reasons_chosen(void)
 	alt(7, STEWARD, 0, 73000, 11000, 1, 0);
 	n = pt_plan_reasons(&view, 1, &screens[6], out, 8);
 	CHECK_INT(n, 6);
-	CHECK_STR(out[2], "Less intrusive stewarding considered: reduces only EUR 15,000 a year.");
-	CHECK_STR(out[5], "2 other less intrusive measures considered fall short too (each reduces "
-			  "less or costs more than 1.2 x this measure's cost).");
+	CHECK_STR(out[2], "Less intrusive stewarding considered: reduces pbied less (EUR 15,000 a "
+			  "year against this measure's EUR 18,000).");
+	CHECK_STR(out[5], "2 other less intrusive measures acting on its aim fall short too (each "
+			  "reduces a threat of the aim less, costs more than 1.2 x this measure's "
+			  "cost, or leaves it paying for itself).");
 	screens[6].n_alts = 4; /* four: all named */
 	n = pt_plan_reasons(&view, 1, &screens[6], out, 8);
 	CHECK_INT(n, 6);
-	CHECK_STR(out[5], "Less intrusive bollards considered: reduces only EUR 12,000 a year.");
+	CHECK_STR(out[5], "Less intrusive bollards considered: reduces pbied less (EUR 12,000 a year "
+			  "against this measure's EUR 18,000).");
 
 	/* max limits the sentences */
 	CHECK_INT(pt_plan_reasons(&view, 0, &screens[0], out, 2), 2);
@@ -314,10 +369,13 @@ static void test_reject_reasons(void)
 	pt_plan_reject_reason(&view, 0, &screens[3], buf, sizeof buf);
 	CHECK_STR(buf, "Removes step-free access: never chosen (accessibility must be kept).");
 	pt_plan_reject_reason(&view, 1, &screens[4], buf, sizeof buf);
-	CHECK_STR(buf, "Intrusiveness 3 needs a site band of at least high; the site is medium.");
+	CHECK_STR(buf, "Intrusiveness 3 needs a risk band of at least high; its aim's (pbied) is "
+		       "medium (pbied) at SUBSTANTIAL.");
 	pt_plan_reject_reason(&view, 1, &screens[5], buf, sizeof buf);
-	CHECK_STR(buf, "bag_search (intrusiveness 1) reduces at least as much (EUR 20,000 a year) "
-		       "for EUR 60,000, within 1.2 x the cost.");
+	CHECK_STR(buf, "bag_search (intrusiveness 1) serves the same aim (pbied EUR 18,000 a year "
+		       "against this measure's EUR 17,000) for EUR 60,000, within 1.2 x the cost; "
+		       "with it in place this measure's benefit-cost ratio falls to 0.4, below the "
+		       "minimum 1.");
 	pt_plan_reject_reason(&view, 1, &screens[7], buf, sizeof buf);
 	CHECK_STR(buf, "Benefit-cost ratio 0.4 is below the minimum 1.");
 	pt_plan_reject_reason(&view, 1, &screens[8], buf, sizeof buf);
@@ -327,7 +385,8 @@ static void test_reject_reasons(void)
 	cfg.plan_alternative_cost_factor = 1.5;
 	cfg.plan_min_bcr = 1.25;
 	pt_plan_reject_reason(&view, 1, &screens[5], buf, sizeof buf);
-	CHECK(strstr(buf, "within 1.5 x the cost.") != NULL);
+	CHECK(strstr(buf, "within 1.5 x the cost;") != NULL);
+	CHECK(strstr(buf, "below the minimum 1.25.") != NULL);
 	pt_plan_reject_reason(&view, 1, &screens[7], buf, sizeof buf);
 	CHECK_STR(buf, "Benefit-cost ratio 0.4 is below the minimum 1.25.");
 	/* a short buffer is cut, still terminated */
@@ -387,7 +446,13 @@ static void test_json(void)
 	CHECK_STR(json_string_value(json_object_get(s, "site_id")), "VM-100");
 	CHECK_STR(json_string_value(json_object_get(s, "name")),
 		  "Hall \"A\", <script>alert(1)</script>");
-	CHECK_STR(json_string_value(json_object_get(s, "band")), "high");
+	CHECK(json_object_get(s, "band") == NULL); /* renamed: which band it is */
+	CHECK_STR(json_string_value(json_object_get(s, "risk_band")), "high");
+	CHECK_STR(json_string_value(json_array_get(json_object_get(s, "risk_band_threats"), 0)),
+		  "pbied");
+	CHECK_STR(json_string_value(json_object_get(s, "threat_level")), "SUBSTANTIAL");
+	/* EUR 100,000 a year before: at the default edges (10,000 and 100,000) high */
+	CHECK_STR(json_string_value(json_object_get(s, "loss_band")), "high");
 	CHECK_NEAR(json_number_value(json_object_get(s, "cost_eur")), 600000, 1e-6);
 	CHECK_NEAR(json_number_value(json_object_get(s, "risk_before_eur")), 100000, 1e-6);
 	CHECK_NEAR(json_number_value(json_object_get(s, "risk_after_eur")), 40000, 1e-6);
@@ -402,10 +467,16 @@ static void test_json(void)
 	CHECK_INT(json_integer_value(json_object_get(json_array_get(m, 1), "intrusiveness")), 3);
 	CHECK_NEAR(json_number_value(json_object_get(json_array_get(m, 0), "reduction_eur_year")),
 		   41287, 1e-6);
+	CHECK_STR(json_string_value(json_array_get(json_object_get(json_array_get(m, 0), "aim_threats"), 0)),
+		  "pbied");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(m, 0), "risk_band")), "high");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(m, 0), "threat_level")),
+		  "SUBSTANTIAL");
 	r = json_object_get(json_array_get(m, 0), "reasons");
 	CHECK_INT(json_array_size(r), 4);
 	CHECK_STR(json_string_value(json_array_get(r, 2)),
-		  "Less intrusive bag_search considered: reduces only EUR 18,000 a year.");
+		  "Less intrusive bag_search considered: reduces pbied less (EUR 18,000 a year "
+		  "against this measure's EUR 41,300).");
 
 	r = json_object_get(j, "rejected");
 	CHECK_INT(json_array_size(r), 5);
@@ -417,6 +488,21 @@ static void test_json(void)
 		CHECK(why && strlen(why) > 20);
 	}
 	CHECK_STR(json_string_value(json_object_get(json_array_get(r, 4), "verdict")), "legal_basis");
+	{ /* the less intrusive rejection: the aim and both effects */
+		json_t *li = json_array_get(r, 2), *alt = json_object_get(li, "alternative"), *e;
+		CHECK_STR(json_string_value(json_object_get(li, "verdict")), "less_intrusive");
+		CHECK_STR(json_string_value(json_array_get(json_object_get(li, "aim_threats"), 0)),
+			  "pbied");
+		CHECK_STR(json_string_value(json_object_get(li, "risk_band")), "medium");
+		CHECK_STR(json_string_value(json_object_get(alt, "measure_id")), "bag_search");
+		CHECK_NEAR(json_number_value(json_object_get(alt, "remaining_bcr")), 0.4, 1e-12);
+		e = json_array_get(json_object_get(alt, "effects"), 0);
+		CHECK_STR(json_string_value(json_object_get(e, "threat_id")), "pbied");
+		CHECK_NEAR(json_number_value(json_object_get(e, "reduction_eur_year")), 17000, 1e-6);
+		CHECK_NEAR(json_number_value(json_object_get(e, "alternative_reduction_eur_year")),
+			   18000, 1e-6);
+		CHECK(json_object_get(json_array_get(r, 1), "alternative") == NULL);
+	}
 	json_decref(j);
 
 	/* both funded: largest reduction first; the exact check and the frontier shown */
@@ -476,8 +562,9 @@ static void test_csv(void)
 	if (line2)
 		CHECK(strncmp(line2 + 2,
 			      "VM-100,\"Hall \"\"A\"\", <script>alert(1)</script>\",cctv,CCTV with "
-			      "recording,211750,41287,1.66,\"Site band high (worst pair: pbied); "
-			      "intrusiveness 2 needs at least medium. | Reduces expected loss by "
+			      "recording,211750,41287,1.66,\"Aim: pbied; risk band high (pbied) at "
+			      "SUBSTANTIAL; intrusiveness 2 needs at least medium. | Reduces "
+			      "expected loss by "
 			      "EUR 41,300 a year",
 			      200) == 0);
 	/* one row per chosen measure: header + 3 */
@@ -519,8 +606,8 @@ static void test_html(void)
 	CHECK(strstr(text, "SUBSTANTIAL (drone_uas=SEVERE)") != NULL);
 	CHECK(strstr(text, "3.23% (bound EUR 930,000: no plan can reduce more)") != NULL);
 	CHECK(strstr(text, "not checked") != NULL);
-	CHECK(strstr(text, "Less intrusive bag_search considered: reduces only EUR 18,000 a year.") !=
-	      NULL);
+	CHECK(strstr(text, "Less intrusive bag_search considered: reduces pbied less (EUR 18,000 a "
+			   "year against this measure&#39;s EUR 41,300).") != NULL);
 	CHECK(strstr(text, "Removes step-free access: never chosen (accessibility must be kept).") !=
 	      NULL);
 	CHECK(strstr(text, "this measure&#39;s cost") != NULL);
