@@ -55,8 +55,37 @@ if grep -qE '^Exact solver +EUR [0-9,]+, fast is [0-9]+\.[0-9]+% below$' pl-plan
 	bad "no comparison with the exact solver: $(head -20 pl-plan.out)"; fi
 out_has "Benefit-cost ratio"
 out_has "Rejected: "
-if grep -qE '^      Site band [a-z ]+ \(worst pair: [a-z_]+\); intrusiveness [0-3] needs' pl-plan.out; then ok; else
+if grep -qE '^      Aim: [a-z_, ]+; risk band [a-z ]+ \([a-z_, ]+\) at [A-Z]+; intrusiveness [0-3] needs' pl-plan.out; then ok; else
 	bad "no band reason under a measure"; fi
+
+# --- necessity within one aim (issue 11, item 1): at CRITICAL with EUR 5 M ---------
+p pl-crit-demo 0 --db pl-crit.db demo
+p pl-crit-level 0 --db pl-crit.db threat-level set CRITICAL
+p pl-crit-plan 0 --db pl-crit.db plan --budget 5000000 --format json
+pycheck "necessity compares measures with the same aim" pl-crit-plan.out '
+li = [r for r in j["rejected"] if r["verdict"] == "less_intrusive"]
+assert len(li) < 60, len(li)          # 60 before, most of them across aims
+for r in li:
+    a = r["alternative"]
+    assert r["aim_threats"] and [e["threat_id"] for e in a["effects"]] == r["aim_threats"], r
+    # the alternative reduces each threat of the aim at least as much: no cross-aim rejection
+    for e in a["effects"]:
+        assert e["alternative_reduction_eur_year"] >= e["reduction_eur_year"] * (1 - 1e-9), r
+    assert a["remaining_bcr"] < 1, r
+    for t in r["aim_threats"]:
+        assert t in r["reason"], r
+# the crash-rated bollards at the central station and the lockdown at the stadium are not
+# ruled out by measures against other threats
+for site, m in (("VM-045", "hvm_bollards"), ("VM-029", "lockdown_procedure"), ("VM-051", "hvm_bollards")):
+    assert not any(r["site_id"] == site and r["measure_id"] == m and r["verdict"] == "less_intrusive"
+                   for r in j["rejected"]), (site, m)
+chosen = {(s["site_id"], m["measure_id"]) for s in j["sites"] for m in s["measures"]}
+assert ("VM-045", "hvm_bollards") in chosen, sorted(chosen)
+for s in j["sites"]:
+    for m in s["measures"]:
+        assert m["aim_threats"] and set(m["risk_band_threats"]) <= set(m["aim_threats"]), m
+        assert m["threat_level"] == "CRITICAL", m
+        assert m["reasons"][0].startswith("Aim: "), m'
 
 p pl-plan-json 0 --db pl.db plan --budget 2000000 --format json
 pycheck "plan json" pl-plan-json.out '
