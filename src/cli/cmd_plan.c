@@ -143,7 +143,7 @@ static int print_table(const struct pt_plan_view *v, int no_check)
 		       "Left out", v->outside_region, v->withheld, not_assessed);
 
 	if (n_idx > 0) {
-		printf("\n%-8s %-32s %-9s %14s  %-29s %6s\n", "SITE", "NAME", "BAND", "COST (EUR)",
+		printf("\n%-8s %-32s %-9s %14s  %-29s %6s\n", "SITE", "NAME", "RISK BAND", "COST (EUR)",
 		       "LOSS/YR BEFORE -> AFTER (EUR)", "BCR");
 	}
 	for (k = 0; k < n_idx; k++) {
@@ -163,6 +163,8 @@ static int print_table(const struct pt_plan_view *v, int no_check)
 		snprintf(loss, sizeof loss, "%s -> %s", b, c);
 		ratio_text(o->benefit_eur, o->cost_eur, b, sizeof b);
 		printf(" %14s  %-29s %6s\n", a, loss, b);
+		pt_plan_site_bands_text(v, s, loss, sizeof loss);
+		printf("    %s\n", loss);
 		for (j = 0; j < o->n_measures; j++) {
 			uint32_t m = v->model->option_measures[o->first_measure + j];
 			const struct pt_plan_screen *sc = pt_plan_find_screen(v, s, m);

@@ -29,7 +29,7 @@ static void html(FILE *f, const char *s)
 static void htmlf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void htmlf(FILE *f, const char *fmt, ...)
 {
-	char buf[1024];
+	char buf[2048];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
@@ -284,7 +284,7 @@ static void html_sites(FILE *f, const struct pt_plan_view *v, const size_t *idx,
 	}
 	fputs("<p class=\"note\">Expected loss is per year; cost is the present value of capital "
 	      "and running costs over the horizon.</p>\n<table>\n<thead><tr><th>Site</th>"
-	      "<th>Name</th><th>Band</th><th class=\"n\">Cost (EUR)</th>"
+	      "<th>Name</th><th>Risk band (threat), loss band</th><th class=\"n\">Cost (EUR)</th>"
 	      "<th class=\"n\">Expected loss a year, before &#8594; after (EUR)</th>"
 	      "<th class=\"n\">BCR</th></tr></thead>\n<tbody>\n",
 	      f);
@@ -300,7 +300,11 @@ static void html_sites(FILE *f, const struct pt_plan_view *v, const size_t *idx,
 		fputs("</td><td>", f);
 		html(f, pt_plan_site_name(v, i));
 		fputs("</td><td>", f);
-		html(f, pt_band_name(v->model->sites[i].band));
+		{
+			char bands[512];
+			pt_plan_site_bands_text(v, i, bands, sizeof bands);
+			html(f, bands);
+		}
 		fputs("</td><td class=\"n\">", f);
 		html(f, a);
 		fputs("</td><td class=\"n\">", f);
@@ -433,10 +437,15 @@ enum pt_err pt_plan_write_html(FILE *f, const struct pt_plan_view *v)
 	      "benefits the yearly risk reduction, both as present values over %u years at %g%% a "
 	      "year. Per site, the admissible bundles of at most %u measures that are "
 	      "Pareto-efficient compete for the budget (a multiple-choice knapsack). A measure is "
-	      "admissible only where the site's risk band reaches the band its intrusiveness needs, "
-	      "its own benefit-cost ratio at the site is at least %g, and no less intrusive "
-	      "measure that passes these rules reduces as much for at most %g x its cost; measures "
-	      "that remove step-free access are never chosen. The formulas, their sources and "
+	      "admissible only where the risk band of its aim (the threats making up 80%% of its "
+	      "risk reduction at the site: the worst band of their pairs on the 5x5 matrix) reaches "
+	      "the band its intrusiveness needs, its own benefit-cost ratio at the site is at least "
+	      "%g, and no less intrusive measure that passes these rules serves the same aim (it "
+	      "reduces each of the aim's threats at least as much) for at most %g x its cost while "
+	      "leaving the measure's remaining benefit-cost ratio, with it in place, below the "
+	      "minimum; measures that remove step-free access are never chosen. The loss band is "
+	      "the band of a site's expected yearly loss (quant.band.*), the one the dashboard, map "
+	      "and ranking show. The formulas, their sources and "
 	      "assumptions are in docs/methodology.md.",
 	      pt_plan_horizon(v), v->cfg ? v->cfg->plan_discount_rate * 100 : NAN,
 	      v->cfg ? v->cfg->plan_max_measures : 4U, v->cfg ? v->cfg->plan_min_bcr : 1.0,

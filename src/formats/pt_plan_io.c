@@ -226,6 +226,30 @@ void pt_plan_risk_band_text(const struct pt_plan_view *v, const struct pt_plan_s
 	}
 }
 
+enum pt_band pt_plan_loss_band(const struct pt_plan_view *v, size_t site)
+{
+	if (!v->cfg || !v->model || site >= v->model->n_sites || !v->model->sites[site].assessed)
+		return PT_BAND_NONE;
+	return pt_quant_band(v->cfg, v->model->sites[site].risk_before_eur_year);
+}
+
+void pt_plan_site_bands_text(const struct pt_plan_view *v, size_t site, char *buf, size_t size)
+{
+	const struct pt_plan_site_model *sm;
+	const char *all = v->threat_level_text ? v->threat_level_text : "";
+	buf[0] = '\0';
+	if (!v->model || site >= v->model->n_sites)
+		return;
+	sm = &v->model->sites[site];
+	if (sm->worst_threat < 0) {
+		snprintf(buf, size, "Not assessed: no risk band, no loss band.");
+		return;
+	}
+	snprintf(buf, size, "Risk band %s (%s) at %s; loss band %s at %s.", pt_band_name(sm->band),
+		 threat_id(v, sm->worst_threat), pt_plan_threat_level(v, sm->worst_threat),
+		 pt_band_name(pt_plan_loss_band(v, site)), all);
+}
+
 /* ---- reasons ------------------------------------------------------------- */
 
 /* Less intrusive alternatives named one by one; the rest are counted in one sentence. */
@@ -663,9 +687,7 @@ static json_t *site_json(const struct pt_plan_view *v, size_t i)
 			   json_string(sm->worst_threat >= 0
 					       ? pt_plan_threat_level(v, sm->worst_threat)
 					       : v->threat_level_text ? v->threat_level_text : ""));
-		bad |= put(js, "loss_band",
-			   json_string(pt_band_name(v->cfg ? pt_quant_band(v->cfg, sm->risk_before_eur_year)
-							  : PT_BAND_NONE)));
+		bad |= put(js, "loss_band", json_string(pt_band_name(pt_plan_loss_band(v, i))));
 	}
 	bad |= put(js, "size_class", json_string(pt_size_class_name(sm->size)));
 	bad |= put(js, "cost_eur", jreal(o->cost_eur));

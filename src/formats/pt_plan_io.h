@@ -72,6 +72,14 @@ const char *pt_plan_threat_level(const struct pt_plan_view *v, long t);
 void pt_plan_risk_band_text(const struct pt_plan_view *v, const struct pt_plan_screen *s,
 			    char *buf, size_t size);
 
+/** The loss band of site (an index of v->model->sites): its expected yearly
+ * loss before the plan on quant.band.*; PT_BAND_NONE when not assessed. */
+enum pt_band pt_plan_loss_band(const struct pt_plan_view *v, size_t site);
+
+/** "Risk band high (armed_assault_team) at SUBSTANTIAL; loss band medium at
+ * SUBSTANTIAL.": both bands of a site, each with its threat level, into buf. */
+void pt_plan_site_bands_text(const struct pt_plan_view *v, size_t site, char *buf, size_t size);
+
 /** The reason a measure was rejected, as one sentence, into buf. */
 void pt_plan_reject_reason(const struct pt_plan_view *v, size_t site,
 			   const struct pt_plan_screen *s, char *buf, size_t size);
