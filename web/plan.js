@@ -4,7 +4,7 @@
 // the rejected measures; the printable report; saving a plan (government coordinators, admins).
 
 import * as api from './api.js';
-import { el, put, eur, pct, num, bandBadge, toast } from './ui.js';
+import { el, put, eur, pct, num, bandBadge, toast, threatName } from './ui.js';
 
 const DEFAULT_BUDGET = 2000000;
 const DEBOUNCE_MS = 600;
@@ -207,7 +207,9 @@ function drawSites(box, p) {
   const rows = p.sites.map((s) => el('tr', { dataset: { site: s.site_id } },
     el('th', { scope: 'row', class: 'site-cell' },
       el('a', { href: '#/site/' + encodeURIComponent(s.site_id) }, s.name), el('span', { class: 'site-id' }, s.site_id)),
-    el('td', {}, bandBadge(s.band)),
+    el('td', { class: 'bands-cell', dataset: { testid: 'site-bands' } },
+      el('div', {}, 'risk band ', bandBadge(s.risk_band), ` (${(s.risk_band_threats || []).map(threatName).join(', ')}) at ${s.threat_level}`),
+      el('div', {}, 'loss band ', bandBadge(s.loss_band), ` at ${p.threat_level}`)),
     el('td', { class: 'num' }, eur(s.cost_eur)),
     el('td', { class: 'num' }, `${eur(s.risk_before_eur)} → ${eur(s.risk_after_eur)}`),
     el('td', { class: 'num' }, eur(s.risk_reduction_eur)),
@@ -218,13 +220,13 @@ function drawSites(box, p) {
   put(box, el('div', { class: 'table-scroll' },
     el('table', { class: 'table plan-table', id: 'plan-sites' },
       el('caption', { class: 'sr-only' }, 'Funded sites, their chosen measures and the reasons for each'),
-      el('thead', {}, el('tr', {}, ['Site', 'Band', 'Cost', 'Risk a year, before → after', 'Reduction (PV)', 'BCR', 'Measures and reasons'].map((h) => el('th', { scope: 'col' }, h)))),
+      el('thead', {}, el('tr', {}, ['Site', 'Risk band (threat), loss band', 'Cost', 'Risk a year, before → after', 'Reduction (PV)', 'BCR', 'Measures and reasons'].map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, rows))));
 }
 
 const VERDICTS = {
-  step_free: 'removes step-free access', legal_basis: 'needs a legal basis', band: 'risk band too low',
-  less_intrusive: 'a less intrusive measure does as much', bcr: 'benefit-cost ratio too low',
+  step_free: 'removes step-free access', legal_basis: 'needs a legal basis', band: 'risk band of its aim too low',
+  less_intrusive: 'a less intrusive measure serves the same aim', bcr: 'benefit-cost ratio too low',
 };
 
 const REJECTED_SHOWN = 100;

@@ -53,6 +53,8 @@ static json_t *row_json(const struct pt_ranking *r, size_t i, int page)
 	if (row->worst_threat >= 0)
 		json_object_set_new(it, "worst_threat",
 				    json_string(pt_ranking_threat_id(r, row->worst_threat)));
+	if (r->method == PT_METHOD_QUANT) /* the band of the expected yearly loss: the loss band */
+		json_object_set_new(it, "loss_band", json_string(pt_band_name(row->band)));
 	if (row->quant) {
 		json_object_set_new(it, "mean", number(row->quant->mean_eur));
 		json_object_set_new(it, "p5", number(row->quant->p5_eur));
