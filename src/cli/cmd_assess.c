@@ -98,7 +98,7 @@ static void print_csv(const struct pt_ranking *r, const struct assess_opts *o, s
 {
 	size_t i;
 	if (o->method == PT_METHOD_QUANT)
-		printf("rank,site_id,name,score,band,mean,p5,p95,p_topk,worst_threat,threat_level\n");
+		printf("rank,site_id,name,score,loss_band,mean,p5,p95,p_topk,worst_threat,threat_level\n");
 	else if (o->method == PT_METHOD_FEMA)
 		printf("rank,site_id,name,score,band,worst_threat,threat_level\n");
 	else
@@ -158,7 +158,7 @@ static void print_table(const struct pt_ranking *r, const struct assess_opts *o,
 		printf("threat level %s; %u samples, seed %llu, national share %g\n\n", r->level_text,
 		       r->params.samples, (unsigned long long)r->params.seed, r->params.national_share);
 		printf("%4s  %-8s %-36s %13s  %-9s %25s %7s  %s\n", "rank", "site", "name", "score",
-		       "band", "90% interval (p5 - p95)", "P(top)", "worst threat");
+		       "loss band", "90% interval (p5 - p95)", "P(top)", "worst threat");
 	} else if (o->method == PT_METHOD_FEMA) {
 		printf("FEMA 426/452 risk = asset value x threat x vulnerability (1-1000), worst threat\n");
 		printf("threat level %s (FEMA ratings are as assessed)\n\n", r->level_text);
