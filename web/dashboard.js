@@ -18,7 +18,7 @@ export async function renderDashboard(main, ctx, params) {
   ]);
   if (token !== ctx.token) return;   // the user went elsewhere meanwhile
 
-  const mapBox = el('div', { class: 'map', id: 'map', role: 'region', 'aria-label': 'Map of the sites, coloured by risk band' });
+  const mapBox = el('div', { class: 'map', id: 'map', role: 'region', 'aria-label': `Map of the sites, coloured by ${method === 'quant' ? 'loss' : 'risk'} band` });
   const rankingBox = el('div', { class: 'ranking-box' });
   const chartBox = el('div', { class: 'chart-box' });
 
@@ -29,7 +29,7 @@ export async function renderDashboard(main, ctx, params) {
     summary(method, ranking),
     el('div', { class: 'dash-grid' },
       el('section', { class: 'panel panel-map', 'aria-labelledby': 'map-title' },
-        el('h2', { id: 'map-title' }, `Sites by ${method === 'carver' ? 'attractiveness' : 'risk'} band`,
+        el('h2', { id: 'map-title' }, method === 'quant' ? `Sites by loss band at ${ranking.threat_level_text || ranking.threat_level}` : `Sites by ${method === 'carver' ? 'attractiveness' : 'risk'} band`,
           el('span', { class: 'h-sub' }, ` · ${METHODS[method].label}`)),
         mapBox),
       el('section', { class: 'panel panel-matrix', 'aria-labelledby': 'matrix-title' },

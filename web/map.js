@@ -56,9 +56,9 @@ export function drawMap(box, method, items, outline) {
       fillColor: BAND_COLOUR[it.band] || NO_BAND, fillOpacity: 0.92,
       className: 'site-marker',
     }).addTo(map);
-    const label = `${it.name} (${it.site_id}), TLP:${it.tlp}, rank ${it.rank}, ${it.band || 'no'} band`;
+    const label = `${it.name} (${it.site_id}), TLP:${it.tlp}, rank ${it.rank}, ${it.band || 'no'} ${method === 'quant' ? 'loss ' : ''}band`;
     const tlpClass = 'tlp-' + String(it.tlp).replace('+', '-').toLowerCase().replace(/[^a-z-]/g, '');
-    m.bindTooltip(`<strong>${escapeHtml(it.name)}</strong> <span class="tlp ${tlpClass}">TLP:${escapeHtml(it.tlp)}</span><br><span class="tt-sub">rank ${it.rank} · ${escapeHtml(METHODS[method].fmt(it.score))} · ${escapeHtml(it.band || 'no band')}${it.worst_threat ? ' · worst: ' + escapeHtml(threatName(it.worst_threat)) : ''}</span>`, { direction: 'top', offset: [0, -6] });
+    m.bindTooltip(`<strong>${escapeHtml(it.name)}</strong> <span class="tlp ${tlpClass}">TLP:${escapeHtml(it.tlp)}</span><br><span class="tt-sub">rank ${it.rank} · ${escapeHtml(METHODS[method].fmt(it.score))} · ${escapeHtml(it.band ? it.band + (method === 'quant' ? ' loss band' : ' band') : 'no band')}${it.worst_threat ? ' · worst: ' + escapeHtml(threatName(it.worst_threat)) : ''}</span>`, { direction: 'top', offset: [0, -6] });
     const go = () => { location.hash = '#/site/' + encodeURIComponent(it.site_id); };
     m.on('click', go);
     const node = m.getElement();
@@ -78,7 +78,7 @@ export function drawMap(box, method, items, outline) {
     for (const it of located) counts[it.band] = (counts[it.band] || 0) + 1;
     const bands = order.filter((b) => b !== 'very high');
     return el('div', { class: 'legend', dataset: { testid: 'map-legend' } },
-      el('div', { class: 'legend-title' }, method === 'carver' ? 'Attractiveness' : 'Risk band'),
+      el('div', { class: 'legend-title' }, method === 'carver' ? 'Attractiveness' : method === 'quant' ? 'Loss band' : 'Risk band'),
       bands.map((b) => el('div', { class: 'legend-row' },
         el('span', { class: 'swatch', style: `background:${BAND_COLOUR[b]}` }), `${b} (${counts[b] || 0})`)),
       el('div', { class: 'legend-foot' }, `${located.length} sites you may see`));

@@ -14,7 +14,7 @@ export function drawRanking(box, method, ranking) {
   const headers = ['Rank', 'Site', 'TLP', quant ? 'Expected loss a year' : method === 'fema' ? 'Risk (A×T×V)' : 'Attractiveness (sum)'];
   if (quant) headers.push('Uncertainty (5th–95th percentile)', `P(top ${ranking.top_k})`);
   if (method !== 'carver') headers.push('Worst threat');
-  headers.push('Band');
+  headers.push(quant ? `Loss band at ${ranking.threat_level_text || ranking.threat_level}` : 'Band');
   const body = el('tbody', {});
   const rows = items.map((it) => {
     const cells = [
