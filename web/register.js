@@ -50,10 +50,10 @@ export async function renderRegister(main, ctx) {
     put(tr,
       el('th', { scope: 'row', class: 'site-cell' }, el('a', { href: '#/site/' + encodeURIComponent(e.site_id) }, e.site_name), el('span', { class: 'site-id' }, e.site_id)),
       el('td', {}, threatName(e.threat_id)),
-      el('td', {}, bandBadge(e.band)),
+      el('td', {}, bandBadge(e.risk_band)),
       el('td', { class: 'num' }, eur(e.risk_eur_year)),
       el('td', { class: 'num', dataset: { testid: 'reg-residual' } }, e.committed_measures
-        ? [eur(e.residual_eur_year), ' ', bandBadge(e.residual_band)]
+        ? [eur(e.residual_eur_year), ' ', bandBadge(e.residual_risk_band)]
         : el('span', { class: 'muted' }, '—')),
       el('td', { dataset: { testid: 'reg-treatment' } }, el('span', { class: 'treat treat-' + e.treatment }, TREATMENTS[e.treatment] || e.treatment)),
       el('td', {}, e.owner_org),
@@ -64,7 +64,7 @@ export async function renderRegister(main, ctx) {
       el('td', {}, el('div', { class: 'row-actions' }, actions)));
     tr.dataset.search = `${e.site_id} ${e.site_name}`.toLowerCase();
     tr.dataset.treatment = e.treatment;
-    tr.dataset.band = e.band;
+    tr.dataset.band = e.risk_band;
   }
 
   function apply() {
@@ -122,12 +122,12 @@ export async function renderRegister(main, ctx) {
       el('input', { type: 'checkbox', value: m.measure_id, id: `re-m-${i}`, checked: chosen.has(m.measure_id) }),
       ` ${m.name} (${m.status})`));
     const errBox = el('p', { class: 'form-error', id: 're-error', role: 'alert' });
-    const accWarn = el('p', { class: 'help', id: 're-accept-help' }, e.band === 'high' || e.band === 'very high'
+    const accWarn = el('p', { class: 'help', id: 're-accept-help' }, e.risk_band === 'high' || e.risk_band === 'very high'
       ? 'Accepting a risk in this band needs the approval of a government coordinator.' : '');
     const dlg = el('dialog', { class: 'dialog', 'aria-labelledby': 're-title' },
       el('form', { method: 'dialog', class: 'form' },
         el('h2', { id: 're-title' }, `${threatName(e.threat_id)} at ${e.site_name}`),
-        el('p', { class: 'muted' }, `Band ${e.band} · ${eur(e.risk_eur_year)} a year · owner ${e.owner_org}`),
+        el('p', { class: 'muted' }, `Risk band ${e.risk_band} (${threatName(e.threat_id)}) · ${eur(e.risk_eur_year)} a year · owner ${e.owner_org}`),
         el('div', { class: 'field' }, el('label', { for: 're-treatment' }, 'Treatment'), treatment, accWarn),
         el('div', { class: 'field' }, el('label', { for: 're-responsible' }, 'Responsible user'), responsible,
           el('p', { class: 'help', id: 're-responsible-help' }, 'A user name of the owning organisation; empty for none.')),
@@ -180,11 +180,11 @@ export async function renderRegister(main, ctx) {
       el('div', { class: 'table-tools' },
         el('label', { for: 'reg-site' }, 'Site'), siteFilter,
         el('label', { for: 'reg-treatment' }, 'Treatment'), treatFilter,
-        el('label', { for: 'reg-band' }, 'Band'), bandFilter, shown),
+        el('label', { for: 'reg-band' }, 'Risk band'), bandFilter, shown),
       el('div', { class: 'table-scroll' },
         el('table', { class: 'table register', id: 'register' },
           el('caption', { class: 'sr-only' }, 'The risk register: site-threat risks with their treatment'),
-          el('thead', {}, el('tr', {}, ['Site', 'Threat', 'Band', 'Risk a year', 'With committed measures', 'Treatment', 'Owner', 'Responsible', 'Review date', 'Measures', 'Approval', 'Actions'].map((h) => el('th', { scope: 'col' }, h)))),
+          el('thead', {}, el('tr', {}, ['Site', 'Threat', 'Risk band', 'Risk a year', 'With committed measures', 'Treatment', 'Owner', 'Responsible', 'Review date', 'Measures', 'Approval', 'Actions'].map((h) => el('th', { scope: 'col' }, h)))),
           body)),
       entries.length ? null : el('p', { class: 'note' }, 'No site you may see has a quantitative assessment.')));
   apply();

@@ -73,8 +73,8 @@ static int register_list(struct pt_cli *cli)
 		if ((rc = pt_cli_write_json(a, JSON_INDENT(2))))
 			goto out;
 	} else if (fmt == PT_FORMAT_CSV) {
-		printf("site_id,site_name,threat_id,band,risk_eur_year,residual_eur_year,"
-		       "residual_band,treatment,approval,owner_org,"
+		printf("site_id,site_name,threat_id,risk_band,risk_eur_year,residual_eur_year,"
+		       "residual_risk_band,treatment,approval,owner_org,"
 		       "responsible,review_date,measures,note,updated_at,updated_by\r\n");
 		for (k = 0; k < n; k++) {
 			const struct pt_register_entry *e = &rows[k];
@@ -109,7 +109,7 @@ static int register_list(struct pt_cli *cli)
 		char eur[64], after[64];
 		size_t with_committed = 0;
 		printf("%-8s %-18s %-9s %14s %14s %-9s %-8s %-14s %-10s %s\n", "SITE", "THREAT",
-		       "BAND", "RISK/YR (EUR)", "COMMITTED (*)", "TREATMENT", "APPROVAL", "RESPONSIBLE",
+		       "RISK BAND", "RISK/YR (EUR)", "COMMITTED (*)", "TREATMENT", "APPROVAL", "RESPONSIBLE",
 		       "REVIEW", "MEASURES");
 		for (k = 0; k < n; k++) {
 			const struct pt_register_entry *e = &rows[k];

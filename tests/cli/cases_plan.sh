@@ -285,8 +285,8 @@ pycheck "register" pl-reg-list.out '
 assert j and all(e["treatment"] == "none" for e in j)
 r = [e["risk_eur_year"] for e in j]
 assert r == sorted(r, reverse=True)
-high = [e for e in j if e["owner_org"] == "Harbourlight Group" and e["band"] in ("high", "very high")]
-low = [e for e in j if e["owner_org"] == "Northgate Utilities" and e["band"] in ("low", "medium")]
+high = [e for e in j if e["owner_org"] == "Harbourlight Group" and e["risk_band"] in ("high", "very high")]
+low = [e for e in j if e["owner_org"] == "Northgate Utilities" and e["risk_band"] in ("low", "medium")]
 green = [e for e in j if e["site_id"] == "VM-003"]
 red = [e for e in j if e["site_id"] == "VM-004"]
 assert high and low and green and red, "missing demo pairs"
@@ -300,15 +300,15 @@ for e in j:
     assert (e["committed_measures"] > 0) == (e["site_id"] in funded), e
     assert e["residual_eur_year"] <= e["risk_eur_year"] * (1 + 1e-12), e
     if not e["committed_measures"]:
-        assert e["residual_eur_year"] == e["risk_eur_year"] and e["residual_band"] == e["band"], e
+        assert e["residual_eur_year"] == e["risk_eur_year"] and e["residual_risk_band"] == e["risk_band"], e
 order = ["low", "medium", "high", "very high"]
-assert all(order.index(e["residual_band"]) <= order.index(e["band"]) for e in j)
+assert all(order.index(e["residual_risk_band"]) <= order.index(e["risk_band"]) for e in j)
 assert any(e["residual_eur_year"] < e["risk_eur_year"] for e in j)
 for name, e in (("high", high[0]), ("low", low[0]), ("green", green[0]), ("red", red[0])):
     open(name + "_pair", "w").write(e["site_id"] + " " + e["threat_id"] + "\n")'
 read -r hs ht < high_pair
 p pl-reg-table 0 --db pl.db register list
-if grep -qE '^SITE +THREAT +BAND +RISK/YR \(EUR\) +COMMITTED \(\*\) +TREATMENT' pl-reg-table.out &&
+if grep -qE '^SITE +THREAT +RISK BAND +RISK/YR \(EUR\) +COMMITTED \(\*\) +TREATMENT' pl-reg-table.out &&
 	grep -qE '^\(\*\) the risk a year once the measures committed at the site are in place \([0-9]+ risks\)' pl-reg-table.out; then ok; else
 	bad "no committed column: $(head -3 pl-reg-table.out)"; fi
 read -r ls lt < low_pair

@@ -397,12 +397,12 @@ def t_register(res, port, protect, db):
     items = (reg.json or {}).get("items", [])
     seen = visible_ids(op)
     res.check(len(items) > 0 and all(e["site_id"] in seen for e in items), "entries of visible sites only")
-    for k in ("site_id", "site_name", "threat_id", "band", "risk_eur_year", "treatment", "owner_org", "responsible",
+    for k in ("site_id", "site_name", "threat_id", "risk_band", "risk_eur_year", "treatment", "owner_org", "responsible",
               "review_date", "measures", "note", "needs_approval", "approved", "can_treat"):
         res.check(all(k in e for e in items), "register entries have %s" % k)
     res.check(all(a["risk_eur_year"] >= b["risk_eur_year"] for a, b in zip(items, items[1:])), "largest risk first")
     res.check(all(e["residual_eur_year"] <= e["risk_eur_year"] * (1 + 1e-12) and
-                  (e["committed_measures"] > 0 or (e["residual_eur_year"] == e["risk_eur_year"] and e["residual_band"] == e["band"]))
+                  (e["committed_measures"] > 0 or (e["residual_eur_year"] == e["risk_eur_year"] and e["residual_risk_band"] == e["risk_band"]))
                   for e in items), "the residual risk is the risk less the effect of committed measures")
     res.check(any(e["committed_measures"] > 0 and e["residual_eur_year"] < e["risk_eur_year"] for e in items),
               "a saved plan's committed measures lower some residual risks")
@@ -458,7 +458,7 @@ def t_register(res, port, protect, db):
         res.check("error" in (r.json or {}), "403 says why")
     # accepting a high risk: awaits a government coordinator's approval
     hreg = (har.get("/api/v1/register?limit=1000").json or {}).get("items", [])
-    high = [x for x in hreg if x["can_treat"] and x["band"] in ("high", "very high")]
+    high = [x for x in hreg if x["can_treat"] and x["risk_band"] in ("high", "very high")]
     if not res.check(high, "Harbourlight has a high-band risk to accept"):
         return
     x = high[0]
