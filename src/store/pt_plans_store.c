@@ -14,7 +14,8 @@
 
 #define PLAN_COLUMNS                                                                        \
 	"name, created_at, created_by, solver, region, threat_level, budget_eur, cost_eur, " \
-	"risk_reduction_eur, gap, sites_funded, measures"
+	"risk_reduction_eur, gap, sites_funded, measures, state, scope_org, withdrawn_at, " \
+	"withdrawn_by"
 
 /* The statement table of this file. */
 enum plans_stmt {
@@ -24,13 +25,14 @@ enum plans_stmt {
 	ST_PLAN_LINES,
 	ST_PLANS_ALL,
 	ST_PLAN_GET,
+	ST_PLAN_WITHDRAW,
 	ST_COUNT
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_PLAN_EXISTS] = "SELECT 1 FROM plans WHERE name = ?1",
 	[ST_PLAN_ADD] = "INSERT INTO plans (" PLAN_COLUMNS ", json, seq) VALUES (?1, ?2, ?3, ?4, "
-			"?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+			"?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, '', '', ?15, "
 			"(SELECT coalesce(max(seq), 0) + 1 FROM plans))",
 	[ST_PLAN_LINE_ADD] = "INSERT INTO plan_site_lines (plan, ord, site_id, cost_eur, "
 			     "risk_reduction_eur, measures) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -38,6 +40,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 			  "FROM plan_site_lines WHERE plan = ?1 ORDER BY ord",
 	[ST_PLANS_ALL] = "SELECT " PLAN_COLUMNS " FROM plans ORDER BY seq DESC",
 	[ST_PLAN_GET] = "SELECT " PLAN_COLUMNS ", json FROM plans WHERE name = ?1",
+	[ST_PLAN_WITHDRAW] = "UPDATE plans SET state = 'withdrawn', withdrawn_at = ?2, "
+			     "withdrawn_by = ?3 WHERE name = ?1 AND state <> 'withdrawn'",
 };
 
 static const struct pt_db_stmt_table stmts = {PT_DBM_PLANS, ST_COUNT, stmt_sql};
@@ -80,7 +84,11 @@ enum pt_err pt_db_plan_add(struct pt_db *db, const struct pt_saved_plan *p, cons
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(st, 12, (sqlite3_int64)p->measures);
 	if (rc == SQLITE_OK)
-		rc = pt_db_bind_text(st, 13, json);
+		rc = pt_db_bind_text(st, 13, p->state[0] ? p->state : "proposed");
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_text(st, 14, p->scope_org);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_text(st, 15, json);
 	if ((err = pt_db_step_done(db, st, rc, "saving the plan", d)) != PT_OK)
 		return err;
 	for (i = 0; i < n; i++) {
@@ -167,7 +175,11 @@ static enum pt_err plan_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_di
 	    (err = pt_db_col_text(st, 2, p->created_by, sizeof p->created_by, d)) != PT_OK ||
 	    (err = pt_db_col_text(st, 3, p->solver, sizeof p->solver, d)) != PT_OK ||
 	    (err = pt_db_col_text(st, 4, p->region, sizeof p->region, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 5, p->threat_level, sizeof p->threat_level, d)) != PT_OK)
+	    (err = pt_db_col_text(st, 5, p->threat_level, sizeof p->threat_level, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 12, p->state, sizeof p->state, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 13, p->scope_org, sizeof p->scope_org, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 14, p->withdrawn_at, sizeof p->withdrawn_at, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 15, p->withdrawn_by, sizeof p->withdrawn_by, d)) != PT_OK)
 		return err;
 	p->budget_eur = sqlite3_column_double(st, 6);
 	p->cost_eur = sqlite3_column_double(st, 7);
@@ -197,7 +209,7 @@ enum pt_err pt_db_plans_list(struct pt_db *db, struct pt_saved_plan **plans, siz
 	return PT_OK;
 }
 
-/* A plan row with its JSON (column 12) into row; ctx is where the JSON goes (NULL: not wanted). */
+/* A plan row with its JSON (column 16) into row; ctx is where the JSON goes (NULL: not wanted). */
 static enum pt_err plan_json_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
 {
 	char **json = ctx;
@@ -206,8 +218,8 @@ static enum pt_err plan_json_row(sqlite3_stmt *st, void *row, void *ctx, struct 
 	enum pt_err err;
 	if ((err = plan_row(st, row, NULL, d)) != PT_OK || !json)
 		return err;
-	t = sqlite3_column_text(st, 12);
-	len = t ? (size_t)sqlite3_column_bytes(st, 12) : 0;
+	t = sqlite3_column_text(st, 16);
+	len = t ? (size_t)sqlite3_column_bytes(st, 16) : 0;
 	*json = malloc(len + 1);
 	if (!*json)
 		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
@@ -235,4 +247,17 @@ enum pt_err pt_db_plan_get(struct pt_db *db, const char *name, struct pt_saved_p
 	if (err == PT_ENOTFOUND)
 		return pt_diag_set(d, PT_ENOTFOUND, 0, "name", "no plan named %s", name ? name : "");
 	return err;
+}
+
+enum pt_err pt_db_plan_withdraw(struct pt_db *db, const char *name, const char *now,
+				const char *actor, int *changed, struct pt_diag *d)
+{
+	const char *params[] = {name, now, actor};
+	enum pt_err err;
+	*changed = 0;
+	if ((err = pt_db_run_texts(db, &stmts, ST_PLAN_WITHDRAW, params, 3, "withdrawing a plan",
+				   d)) != PT_OK)
+		return err;
+	*changed = pt_db_changes(db) > 0;
+	return PT_OK;
 }
