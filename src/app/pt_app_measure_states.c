@@ -258,3 +258,65 @@ enum pt_err pt_app_plan_withdraw(const struct pt_caller *c, struct pt_db *db, co
 	err = pt_db_transaction(db, withdraw_in, &w, d);
 	return pt_app_refused(c, db, "plan.withdraw", "plans", name, err, d);
 }
+
+enum pt_err pt_app_site_measures_steps(const struct pt_caller *c, struct pt_db *db,
+				       const struct pt_site_measures *sm, unsigned *steps,
+				       struct pt_diag *d)
+{
+	struct pt_access_index *ix = NULL;
+	struct pt_access_record rec;
+	struct pt_saved_plan plan;
+	struct pt_measure_actors actors;
+	enum pt_err err;
+	size_t i;
+	memset(&plan, 0, sizeof plan);
+	memset(&actors, 0, sizeof actors);
+	for (i = 0; i < sm->n; i++)
+		steps[i] = 0;
+	if (!c || !db)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no caller or no database");
+	if ((err = pt_db_begin_read(db, d)) != PT_OK)
+		return err;
+	if ((err = pt_access_index_load(db, &ix, d)) != PT_OK)
+		goto out;
+	pt_access_index_record(ix, &sm->site, &rec);
+	for (i = 0; i < sm->n; i++) {
+		const struct pt_site_measure_row *row = &sm->rows[i];
+		if (row->status == PT_SM_EXISTING || !row->plan[0])
+			continue;
+		if (strcmp(plan.name, row->plan) != 0) { /* rows come by measure: plans repeat */
+			memset(&plan, 0, sizeof plan);
+			if ((err = pt_db_plan_get(db, row->plan, &plan, NULL, d)) != PT_OK &&
+			    err != PT_ENOTFOUND)
+				goto out;
+			err = PT_OK;
+			if (d)
+				memset(d, 0, sizeof *d);
+			pt_strlcpy(plan.name, row->plan, sizeof plan.name);
+			actors.proposer_user_id =
+				user_id_of(db, plan.created_by[0] ? plan.created_by : row->added_by);
+			actors.scope_org_id =
+				plan.scope_org[0] ? pt_access_index_org_id(ix, plan.scope_org) : 0;
+		}
+		actors.installer_user_id =
+			row->status == PT_SM_INSTALLED ? user_id_of(db, row->changed_by) : 0;
+		for (unsigned s = 0; s < PT_STEP_COUNT; s++) {
+			enum pt_site_measure_status to;
+			if (pt_site_measure_next(row->status, (enum pt_measure_step)s, &to) == PT_OK &&
+			    pt_access_measure_step(&c->who, &rec, (enum pt_measure_step)s, &actors) ==
+				    PT_ACCESS_OK)
+				steps[i] |= 1u << s;
+		}
+	}
+out:
+	pt_access_index_free(ix);
+	return pt_db_end(db, err, d);
+}
+
+int pt_app_plan_can_withdraw(const struct pt_caller *c, struct pt_db *db,
+			     const struct pt_saved_plan *p)
+{
+	if (!c || !db || !p || strcmp(p->state, "withdrawn") == 0)
+		return 0;
+	return pt_access_plan_withdraw(&c->who, user_id_of(db, p->created_by)) == PT_ACCESS_OK;
+}

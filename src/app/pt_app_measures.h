@@ -88,4 +88,19 @@ struct pt_plan_withdrawal {
 enum pt_err pt_app_plan_withdraw(const struct pt_caller *c, struct pt_db *db, const char *name,
 				 struct pt_plan_withdrawal *out, struct pt_diag *d);
 
+/**
+ * The steps c may take now on each row of sm (read from
+ * pt_app_site_measures_list): steps[i] (n of them, the caller's array) gets
+ * bit 1 << PT_STEP_x for each step the row's state allows and
+ * pt_access_measure_step grants (0 for measures in place). For the page's
+ * buttons; every step is checked again when taken.
+ */
+enum pt_err pt_app_site_measures_steps(const struct pt_caller *c, struct pt_db *db,
+				       const struct pt_site_measures *sm, unsigned *steps,
+				       struct pt_diag *d);
+
+/** 1 when c may withdraw saved plan p now (not withdrawn, pt_access_plan_withdraw), else 0. */
+int pt_app_plan_can_withdraw(const struct pt_caller *c, struct pt_db *db,
+			     const struct pt_saved_plan *p);
+
 #endif

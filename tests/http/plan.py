@@ -18,6 +18,9 @@ NEW_ROUTES = [
     ("GET", "/api/v1/register"), ("POST", "/api/v1/register/VM-003/drone_uas"),
     ("POST", "/api/v1/register/VM-003/drone_uas/approve"),
     ("GET", "/api/v1/register/VM-003/drone_uas/history"),
+    # issue 11, item 7
+    ("POST", "/api/v1/sites/VM-003/measures/cctv/approve"), ("POST", "/api/v1/sites/VM-003/measures/cctv/verify"),
+    ("POST", "/api/v1/plans/x/withdraw"),
 ]
 
 

@@ -31,12 +31,23 @@ def t_states(res, port, protect, db):
                   for m in s["measures"]), "a proposed measure is not proposed again")
     res.eq(now["totals"]["risk_before_eur_year"], saved["totals"]["risk_before_eur_year"],
            "a pending proposal does not count in the risk before")
+    # the buttons a role allows: the steps each caller may take now, and who may withdraw
+    res.eq(row[0].get("steps") if row else None, [], "the proposer may take no step")
+    ad = login(res, port, "admin")
+    sm_ad = ad.get("/api/v1/sites/%s/measures" % site).json or {"items": []}
+    res.eq([m.get("steps") for m in sm_ad["items"] if m["measure_id"] == measure], [["approve"]],
+           "another government admin may approve")
+    res.check(all(m.get("steps") == [] for m in sm_ad["items"] if m["status"] == "existing"),
+              "no step for measures in place")
+    plans = {p["name"]: p for p in (co.get("/api/v1/plans").json or {}).get("items", [])}
+    res.check(plans.get("national-2027", {}).get("can_withdraw") is True, "the proposer may withdraw")
+    plans = {p["name"]: p for p in (har.get("/api/v1/plans").json or {}).get("items", [])}
+    res.check(plans.get("national-2027", {}).get("can_withdraw") is False, "harbour may not withdraw")
     # approve: not by the proposer (403), nor by the site's operator (403); not without CSRF
     r = step(co, site, measure, "approve")
     res.eq(r.status, 403, "the proposer approves its own proposal")
     res.check("its own proposal" in ((r.json or {}).get("error") or ""), "403 says why: %r" % r.body[:200])
     res.eq(step(har, site, measure, "approve").status, 403, "the site's operator approves")
-    ad = login(res, port, "admin")
     res.eq(step(ad, site, measure, "approve", csrf=False).status, 403, "approve without the CSRF token")
     r = step(har, site, measure, "accept")
     res.eq(r.status, 409, "accept before approval")
@@ -48,6 +59,8 @@ def t_states(res, port, protect, db):
     # accept: the owner only (another organisation that reads the site: 403)
     res.eq(step(login(res, port, "operator"), site, measure, "accept").status, 403,
            "another organisation accepts")
+    res.eq([m.get("steps") for m in (har.get("/api/v1/sites/%s/measures" % site).json or {"items": []})["items"]
+            if m["measure_id"] == measure], [["accept", "decline"]], "the owner may accept or decline")
     res.eq(step(har, site, measure, "accept").status, 200, "the owner accepts")
     res.eq(step(har, site, measure, "install").status, 200, "the owner installs")
     res.eq(step(har, site, measure, "verify").status, 403, "the installer verifies")
