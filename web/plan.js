@@ -457,7 +457,7 @@ function drawSave(box, query) {
    withdraw one: its measures not yet installed are removed. */
 async function drawSaved(box) {
   let items;
-  try { items = await api.plans(); } catch (e) {
+  try { items = (await api.plans()).items; } catch (e) {
     put(box, el('p', { class: 'field-error', role: 'alert' }, e.detail || e.message));
     return;
   }
