@@ -6,7 +6,9 @@
 -- 'proposed' -> 'approved' -> 'accepted' | 'declined'; 'accepted' ->
 -- 'installed' -> 'verified'. changed_at/changed_by: the last step (the audit
 -- log keeps every one). Rows 'committed' before become 'accepted' under the
--- plan that committed them, that plan marked 'approved (legacy)'.
+-- plan that committed them, that plan marked 'approved (legacy)' (plan_states).
+-- Written to run again safely (tests wind user_version back and migrate anew).
+DROP TABLE IF EXISTS site_measures_new;
 CREATE TABLE site_measures_new (
 	site_id TEXT NOT NULL REFERENCES sites (id) ON DELETE CASCADE,
 	measure_id TEXT NOT NULL REFERENCES measures (id) ON DELETE CASCADE,
@@ -35,16 +37,26 @@ BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END;
 CREATE TRIGGER data_version_site_measures_delete AFTER DELETE ON site_measures
 BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END;
 
--- A saved plan's state: 'proposed' (its measures go through the machine),
--- 'approved (legacy)' (saved before this migration: its measures were
--- committed, now accepted), 'withdrawn' (its measures not yet installed
--- removed). scope_org: the one organisation owning every site the plan funds
--- ('' when several or none): its admin approves the plan's measures.
-ALTER TABLE plans ADD COLUMN state TEXT NOT NULL DEFAULT 'proposed'
-	CHECK (state IN ('proposed', 'approved (legacy)', 'withdrawn'));
-ALTER TABLE plans ADD COLUMN scope_org TEXT NOT NULL DEFAULT '' CHECK (length(scope_org) <= 255);
-ALTER TABLE plans ADD COLUMN withdrawn_at TEXT NOT NULL DEFAULT '' CHECK (length(withdrawn_at) <= 31);
-ALTER TABLE plans ADD COLUMN withdrawn_by TEXT NOT NULL DEFAULT '' CHECK (length(withdrawn_by) <= 63);
-UPDATE plans SET state = 'approved (legacy)';
+-- A saved plan's state, one row per plan: 'proposed' (its measures go through
+-- the machine), 'approved (legacy)' (saved before this migration: its
+-- measures were committed, now accepted), 'withdrawn' (its measures not yet
+-- installed removed). scope_org: the one organisation owning every site the
+-- plan funds ('' when several or none): its admin approves the plan's
+-- measures. A side table rather than columns of plans, so that this script
+-- runs again unchanged.
+CREATE TABLE IF NOT EXISTS plan_states (
+	plan TEXT PRIMARY KEY REFERENCES plans (name) ON DELETE CASCADE,
+	state TEXT NOT NULL CHECK (state IN ('proposed', 'approved (legacy)', 'withdrawn')),
+	scope_org TEXT NOT NULL DEFAULT '' CHECK (length(scope_org) <= 255),
+	withdrawn_at TEXT NOT NULL DEFAULT '' CHECK (length(withdrawn_at) <= 31),
+	withdrawn_by TEXT NOT NULL DEFAULT '' CHECK (length(withdrawn_by) <= 63)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO plan_states (plan, state) SELECT name, 'approved (legacy)' FROM plans;
+CREATE TRIGGER IF NOT EXISTS data_version_plan_states_insert AFTER INSERT ON plan_states
+BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER IF NOT EXISTS data_version_plan_states_update AFTER UPDATE ON plan_states
+BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER IF NOT EXISTS data_version_plan_states_delete AFTER DELETE ON plan_states
+BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END;
 
 PRAGMA user_version = 13;

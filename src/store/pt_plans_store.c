@@ -14,8 +14,12 @@
 
 #define PLAN_COLUMNS                                                                        \
 	"name, created_at, created_by, solver, region, threat_level, budget_eur, cost_eur, " \
-	"risk_reduction_eur, gap, sites_funded, measures, state, scope_org, withdrawn_at, " \
-	"withdrawn_by"
+	"risk_reduction_eur, gap, sites_funded, measures"
+/* The plan's state (migration 013): plan_states joined to plans as s */
+#define PLAN_STATE_COLUMNS                                                          \
+	"coalesce(s.state, 'proposed'), coalesce(s.scope_org, ''), "                  \
+	"coalesce(s.withdrawn_at, ''), coalesce(s.withdrawn_by, '')"
+#define PLAN_FROM " FROM plans LEFT JOIN plan_states s ON s.plan = plans.name"
 
 /* The statement table of this file. */
 enum plans_stmt {
@@ -26,22 +30,27 @@ enum plans_stmt {
 	ST_PLANS_ALL,
 	ST_PLAN_GET,
 	ST_PLAN_WITHDRAW,
+	ST_PLAN_STATE_ADD,
 	ST_COUNT
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_PLAN_EXISTS] = "SELECT 1 FROM plans WHERE name = ?1",
 	[ST_PLAN_ADD] = "INSERT INTO plans (" PLAN_COLUMNS ", json, seq) VALUES (?1, ?2, ?3, ?4, "
-			"?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, '', '', ?15, "
+			"?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
 			"(SELECT coalesce(max(seq), 0) + 1 FROM plans))",
 	[ST_PLAN_LINE_ADD] = "INSERT INTO plan_site_lines (plan, ord, site_id, cost_eur, "
 			     "risk_reduction_eur, measures) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[ST_PLAN_LINES] = "SELECT site_id, cost_eur, risk_reduction_eur, measures "
 			  "FROM plan_site_lines WHERE plan = ?1 ORDER BY ord",
-	[ST_PLANS_ALL] = "SELECT " PLAN_COLUMNS " FROM plans ORDER BY seq DESC",
-	[ST_PLAN_GET] = "SELECT " PLAN_COLUMNS ", json FROM plans WHERE name = ?1",
-	[ST_PLAN_WITHDRAW] = "UPDATE plans SET state = 'withdrawn', withdrawn_at = ?2, "
-			     "withdrawn_by = ?3 WHERE name = ?1 AND state <> 'withdrawn'",
+	[ST_PLANS_ALL] = "SELECT " PLAN_COLUMNS ", " PLAN_STATE_COLUMNS PLAN_FROM " ORDER BY seq DESC",
+	[ST_PLAN_GET] = "SELECT " PLAN_COLUMNS ", " PLAN_STATE_COLUMNS ", json" PLAN_FROM
+			" WHERE name = ?1",
+	[ST_PLAN_WITHDRAW] = "INSERT INTO plan_states (plan, state, withdrawn_at, withdrawn_by) "
+			     "VALUES (?1, 'withdrawn', ?2, ?3) ON CONFLICT (plan) DO UPDATE SET "
+			     "state = 'withdrawn', withdrawn_at = excluded.withdrawn_at, "
+			     "withdrawn_by = excluded.withdrawn_by WHERE state <> 'withdrawn'",
+	[ST_PLAN_STATE_ADD] = "INSERT INTO plan_states (plan, state, scope_org) VALUES (?1, ?2, ?3)",
 };
 
 static const struct pt_db_stmt_table stmts = {PT_DBM_PLANS, ST_COUNT, stmt_sql};
@@ -84,13 +93,15 @@ enum pt_err pt_db_plan_add(struct pt_db *db, const struct pt_saved_plan *p, cons
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(st, 12, (sqlite3_int64)p->measures);
 	if (rc == SQLITE_OK)
-		rc = pt_db_bind_text(st, 13, p->state[0] ? p->state : "proposed");
-	if (rc == SQLITE_OK)
-		rc = pt_db_bind_text(st, 14, p->scope_org);
-	if (rc == SQLITE_OK)
-		rc = pt_db_bind_text(st, 15, json);
+		rc = pt_db_bind_text(st, 13, json);
 	if ((err = pt_db_step_done(db, st, rc, "saving the plan", d)) != PT_OK)
 		return err;
+	{
+		const char *params[] = {p->name, p->state[0] ? p->state : "proposed", p->scope_org};
+		if ((err = pt_db_run_texts(db, &stmts, ST_PLAN_STATE_ADD, params, 3,
+					   "saving the plan's state", d)) != PT_OK)
+			return err;
+	}
 	for (i = 0; i < n; i++) {
 		if ((err = pt_db_prepare(db, &stmts, ST_PLAN_LINE_ADD, &st, d)) != PT_OK)
 			return err;

@@ -124,10 +124,7 @@ INSERT INTO sm_old SELECT site_id, measure_id,
 	FROM site_measures;
 DROP TABLE site_measures;
 ALTER TABLE sm_old RENAME TO site_measures;
-ALTER TABLE plans DROP COLUMN state;
-ALTER TABLE plans DROP COLUMN scope_org;
-ALTER TABLE plans DROP COLUMN withdrawn_at;
-ALTER TABLE plans DROP COLUMN withdrawn_by;
+DROP TABLE plan_states;
 PRAGMA user_version = 12;
 """)
 c.commit()
