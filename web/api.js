@@ -209,7 +209,7 @@ export const audit = (offset, limit) => call('GET', '/audit', { query: { offset,
    measure: {id, name, family, capex_eur, opex_eur_year, lifetime_years, rights: {privacy,
    movement, discrimination}, intrusiveness, legal_basis, removes_step_free, kinds, sectors,
    exclusive_group, description, effects: [{threat_id, v_reduction, c_reduction}]};
-   site measures: {site_id, items: [{measure_id, name, status, plan, added_at, added_by}]};
+   site measures: {site_id, items: [{measure_id, name, status, plan, added_at, added_by, changed_at, changed_by, steps}]};
    plan: {budget_eur, solver, threat_level, region, horizon_years, discount_rate, totals: {cost_eur,
    risk_reduction_eur, bcr, bound_eur, gap, gap_to_exact, ...}, sites: [{site_id, name, lat, lon,
    risk_band, risk_band_threats, threat_level, loss_band, cost_eur, risk_before_eur, risk_after_eur, risk_reduction_eur, bcr, measures: [{measure_id,
@@ -230,6 +230,13 @@ export function planReportUrl(q) {
 export const plans = () => all('/plans');
 export const savedPlan = (name) => call('GET', `/plans/${encodeURIComponent(name)}`);
 export const savePlan = (p) => call('POST', '/plans', { json: p });
+/* issue 11, item 7: a step of a measure a saved plan proposed at a site (approve, accept,
+   decline, install, verify: the row as it is now), and withdrawing a saved plan ({name, state,
+   removed, kept}). Site measures carry `steps`, the steps the caller may take now; saved plans
+   `state` and `can_withdraw`. */
+export const measureStep = (site, measure, step) =>
+  call('POST', `/sites/${encodeURIComponent(site)}/measures/${encodeURIComponent(measure)}/${encodeURIComponent(step)}`);
+export const withdrawPlan = (name) => call('POST', `/plans/${encodeURIComponent(name)}/withdraw`);
 export const register = (site) => all('/register', site ? { site } : {});
 export const setRegister = (site, threat, change) =>
   call('POST', `/register/${encodeURIComponent(site)}/${encodeURIComponent(threat)}`, { json: change });

@@ -58,6 +58,7 @@ export async function renderPlan(main, ctx) {
   const sensBox = el('div', { class: 'plan-sensitivity', id: 'plan-sensitivity' });
   const sensButton = el('button', { type: 'button', class: 'btn', dataset: { testid: 'plan-sensitivity' } }, 'Compute the sensitivity');
   const saveBox = el('div', {});
+  const savedBox = el('div', { dataset: { testid: 'saved-plans' } });
 
   put(main,
     el('div', { class: 'page-head' }, el('h1', {}, 'Investment plan'), status, report),
@@ -80,7 +81,10 @@ export async function renderPlan(main, ctx) {
     el('section', { class: 'panel', 'aria-labelledby': 'plan-rejected-title' },
       el('h2', { id: 'plan-rejected-title' }, 'Measures not chosen'), rejectedBox),
     canSavePlan(ctx.user) ? el('section', { class: 'panel', 'aria-labelledby': 'plan-save-title' },
-      el('h2', { id: 'plan-save-title' }, 'Save this plan'), saveBox) : null);
+      el('h2', { id: 'plan-save-title' }, 'Save this plan'), saveBox) : null,
+    el('section', { class: 'panel', 'aria-labelledby': 'plans-saved-title' },
+      el('h2', { id: 'plans-saved-title' }, 'Saved plans'), savedBox));
+  drawSaved(savedBox);
 
   if (canSavePlan(ctx.user)) drawSave(saveBox, () => query());
   state.map = drawPlanMap(mapBox, outline, sites.items);
@@ -429,7 +433,7 @@ function drawSave(box, query) {
   const done = el('p', { class: 'form-status', role: 'status' });
   const form = el('form', { class: 'form save-form', novalidate: true },
     el('div', { class: 'field' }, el('label', { for: 'plan-name' }, 'Plan name'), name,
-      el('p', { class: 'help', id: 'plan-name-help' }, 'Letters, digits, dot, dash, underscore. Saving commits its measures at their sites.'), err),
+      el('p', { class: 'help', id: 'plan-name-help' }, 'Letters, digits, dot, dash, underscore. Saving proposes its measures at their sites: they count once approved and accepted by each site\'s owner.'), err),
     el('div', { class: 'actions' }, done, el('button', { type: 'submit', class: 'btn btn-primary' }, 'Save plan')));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -439,14 +443,48 @@ function drawSave(box, query) {
     const q = query();
     try {
       const saved = await api.savePlan({ name: name.value.trim(), budget_eur: Number(q.budget), solver: q.solver, ...(q.region ? { region: q.region } : {}) });
-      done.textContent = `Saved as ${saved.name}: ${num(saved.measures)} measures committed.`;
+      done.textContent = `Saved as ${saved.name}: ${num(saved.measures)} measures proposed.`;
       toast(`Plan ${saved.name} saved.`);
+      const list = document.querySelector('[data-testid=saved-plans]');
+      if (list) drawSaved(list);
     } catch (e) {
       if (e.field === 'name' || !e.field) { name.setAttribute('aria-invalid', 'true'); }
       err.textContent = e.detail || e.message;
     }
   });
   put(box, form);
+}
+
+/* The saved plans with their state (issue 11, item 7) and, where this user may, a button to
+   withdraw one: its measures not yet installed are removed. */
+async function drawSaved(box) {
+  let items;
+  try { items = (await api.plans()).items; } catch (e) {
+    put(box, el('p', { class: 'field-error', role: 'alert' }, e.detail || e.message));
+    return;
+  }
+  if (!items.length) { put(box, el('p', { class: 'muted' }, 'No plan saved yet.')); return; }
+  put(box, el('div', { class: 'table-scroll' }, el('table', { class: 'table', id: 'saved-plans' },
+    el('thead', {}, el('tr', {}, ['Plan', 'Saved', 'By', 'Measures', 'State', 'Actions'].map((h) => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, items.map((p) => el('tr', { dataset: { plan: p.name } },
+      el('td', {}, p.name),
+      el('td', { class: 'small' }, (p.created_at || '').slice(0, 10)),
+      el('td', { class: 'small' }, p.created_by),
+      el('td', { class: 'num' }, num(p.measures)),
+      el('td', { dataset: { testid: 'plan-state' } }, el('span', { class: 'pill' }, p.state)),
+      el('td', {}, p.can_withdraw ? (() => {
+        const b = el('button', { type: 'button', class: 'btn btn-small', dataset: { action: 'withdraw' } }, 'Withdraw');
+        b.addEventListener('click', async () => {
+          if (!window.confirm(`Withdraw plan ${p.name}? Its measures not yet installed are removed.`)) return;
+          b.disabled = true;
+          try {
+            const w = await api.withdrawPlan(p.name);
+            toast(`Plan ${p.name} withdrawn: ${w.removed} measures removed, ${w.kept} kept.`);
+          } catch (e) { toast(e.detail || e.message, 'error'); }
+          await drawSaved(box);
+        });
+        return b;
+      })() : null)))))));
 }
 
 function escapeHtml(s) {

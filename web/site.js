@@ -42,8 +42,51 @@ export async function renderSite(main, ctx, id) {
         el('h2', { id: 'standing-title' }, 'Standing among the sites you may see'), standingBox)),
     femaSection(page, ass.fema || []),
     quantSection(page, ass.quant || []),
-    carverSection(page, ass.carver || []));
+    carverSection(page, ass.carver || []),
+    measuresSection(site));
   await refreshStanding(page);
+}
+
+/* ---- the measures at the site and their state (issue 11, item 7) ---- */
+
+const STEP_LABELS = { approve: 'Approve', accept: 'Accept', decline: 'Decline', install: 'Mark installed', verify: 'Verify' };
+
+// The measures in place or proposed by a saved plan, with the buttons of the steps the server
+// says this user may take now (each is checked again when taken).
+function measuresSection(site) {
+  const box = el('div', { dataset: { testid: 'site-measures' } }, el('p', { class: 'loading' }, 'Loading the measures…'));
+  async function load() {
+    let rows;
+    try { rows = (await api.siteMeasures(site.id)).items; } catch (e) {
+      put(box, el('p', { class: 'field-error', role: 'alert' }, e.detail || e.message));
+      return;
+    }
+    if (!rows.length) { put(box, el('p', { class: 'muted' }, 'No measure is in place or proposed at this site.')); return; }
+    put(box, el('div', { class: 'table-scroll' }, el('table', { class: 'table', id: 'site-measures' },
+      el('thead', {}, el('tr', {}, ['Measure', 'State', 'Plan', 'Since', 'By', 'Actions'].map((h) => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, rows.map((m) => el('tr', { dataset: { measure: m.measure_id } },
+        el('td', {}, m.name || m.measure_id),
+        el('td', { dataset: { testid: 'measure-state' } }, el('span', { class: 'pill' }, m.status)),
+        el('td', {}, m.plan || '—'),
+        el('td', { class: 'small' }, (m.changed_at || m.added_at || '').slice(0, 10)),
+        el('td', { class: 'small' }, m.changed_by || m.added_by || ''),
+        el('td', {}, (m.steps || []).map((step) => {
+          const b = el('button', { type: 'button', class: 'btn btn-small', dataset: { step } }, STEP_LABELS[step] || step);
+          b.addEventListener('click', async () => {
+            b.disabled = true;
+            try {
+              const row = await api.measureStep(site.id, m.measure_id, step);
+              toast(`${m.name || m.measure_id}: ${row.status}.`);
+            } catch (e) { toast(e.detail || e.message, 'error'); }
+            await load();
+          });
+          return b;
+        }))))))),
+      el('p', { class: 'muted small' }, 'A saved plan proposes measures; a coordinator other than its author approves them, the site\'s owner accepts or declines and marks them installed, a government coordinator or analyst verifies. Only accepted, installed and verified measures count in the plan\'s risk before.'));
+  }
+  load();
+  return el('section', { class: 'panel', 'aria-labelledby': 'site-measures-title' },
+    el('h2', { id: 'site-measures-title' }, 'Measures at this site'), box);
 }
 
 function facts(s) {

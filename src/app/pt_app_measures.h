@@ -28,8 +28,8 @@ enum pt_err pt_app_measures_import(const struct pt_caller *c, struct pt_db *db,
  * Import measures in place (site_id, measure_id): all or nothing; every
  * site and measure must exist (PT_EINVAL naming the line and field; a site
  * c may not see is "unknown site"); c must pass pt_access_write on each
- * site (PT_EFORBIDDEN). A pair already in place is kept; a committed one
- * becomes in place. Audited ("site_measures.import").
+ * site (PT_EFORBIDDEN). A pair already in place is kept; one in any state
+ * of a plan becomes in place. Audited ("site_measures.import").
  */
 enum pt_err pt_app_site_measures_import(const struct pt_caller *c, struct pt_db *db,
 					const struct pt_site_measure_list *list,
@@ -54,5 +54,53 @@ void pt_site_measures_clear(struct pt_site_measures *m);
 enum pt_err pt_app_site_measures_list(const struct pt_caller *c, struct pt_db *db,
 				      const char *site_id, const char *read_action,
 				      struct pt_site_measures *out, struct pt_diag *d);
+
+/* ---- measure states at a site (issue 11, item 7) ---- */
+
+/**
+ * Take step on measure_id at site_id (a measure a saved plan proposed), as
+ * c, in one transaction; audited as "site.measure.STEP" covering the site
+ * (a refusal as "refused"). Accepting also adds a register history row per
+ * threat the measure affects there. *out: the row as it is now.
+ * PT_ENOTFOUND: no such site (or c may not read it) or no such measure
+ * there; PT_EFORBIDDEN: pt_access_measure_step refuses c; PT_ECONFLICT: the
+ * measure is in place, or not in the state step needs (d says which).
+ */
+enum pt_err pt_app_site_measure_step(const struct pt_caller *c, struct pt_db *db,
+				     const char *site_id, const char *measure_id,
+				     enum pt_measure_step step, struct pt_site_measure_row *out,
+				     struct pt_diag *d);
+
+/** What withdrawing a plan did. Plain data. */
+struct pt_plan_withdrawal {
+	size_t removed; /**< measures not yet installed, removed */
+	size_t kept;    /**< measures installed or verified, kept */
+};
+
+/**
+ * Withdraw saved plan name as c (its proposer or a government coordinator:
+ * pt_access_plan_withdraw, else PT_EFORBIDDEN): every measure of the plan
+ * not yet installed (proposed, approved, accepted, declined) is removed,
+ * installed and verified ones stay; the plan is marked withdrawn. One
+ * transaction, audited "plan.withdraw" covering the plan's sites.
+ * PT_ENOTFOUND: no such plan; PT_ECONFLICT: withdrawn already.
+ */
+enum pt_err pt_app_plan_withdraw(const struct pt_caller *c, struct pt_db *db, const char *name,
+				 struct pt_plan_withdrawal *out, struct pt_diag *d);
+
+/**
+ * The steps c may take now on each row of sm (read from
+ * pt_app_site_measures_list): steps[i] (n of them, the caller's array) gets
+ * bit 1 << PT_STEP_x for each step the row's state allows and
+ * pt_access_measure_step grants (0 for measures in place). For the page's
+ * buttons; every step is checked again when taken.
+ */
+enum pt_err pt_app_site_measures_steps(const struct pt_caller *c, struct pt_db *db,
+				       const struct pt_site_measures *sm, unsigned *steps,
+				       struct pt_diag *d);
+
+/** 1 when c may withdraw saved plan p now (not withdrawn, pt_access_plan_withdraw), else 0. */
+int pt_app_plan_can_withdraw(const struct pt_caller *c, struct pt_db *db,
+			     const struct pt_saved_plan *p);
 
 #endif

@@ -103,6 +103,7 @@ void pt_app_inputs_clear(struct pt_plan_inputs *in)
 	free(in->pairs);
 	free(in->existing);
 	free(in->committed);
+	free(in->pending);
 	free(in->v);
 	free(in->c);
 	memset(in, 0, sizeof *in);
@@ -115,7 +116,7 @@ enum pt_err pt_app_inputs_build(const struct pt_ranking *ranking,
 				    struct pt_plan_inputs *in, struct pt_diag *d)
 {
 	const struct pt_site_list *sites = &ranking->sites;
-	size_t n = sites->n, i, *pair_at = NULL, *ex_at = NULL, *co_at = NULL;
+	size_t n = sites->n, i, *pair_at = NULL, *ex_at = NULL, *co_at = NULL, *pe_at = NULL;
 	long *sm_site = NULL, *sm_measure = NULL;
 	enum pt_err err = PT_OK;
 
@@ -123,13 +124,15 @@ enum pt_err pt_app_inputs_build(const struct pt_ranking *ranking,
 	in->pairs = calloc(n_refs ? n_refs : 1, sizeof *in->pairs);
 	in->existing = calloc(n_sm ? n_sm : 1, sizeof *in->existing);
 	in->committed = calloc(n_sm ? n_sm : 1, sizeof *in->committed);
+	in->pending = calloc(n_sm ? n_sm : 1, sizeof *in->pending);
 	pair_at = calloc(n + 1, sizeof *pair_at);
 	ex_at = calloc(n + 1, sizeof *ex_at);
 	co_at = calloc(n + 1, sizeof *co_at);
+	pe_at = calloc(n + 1, sizeof *pe_at);
 	sm_site = calloc(n_sm ? n_sm : 1, sizeof *sm_site);
 	sm_measure = calloc(n_sm ? n_sm : 1, sizeof *sm_measure);
-	if (!in->sites || !in->pairs || !in->existing || !in->committed || !pair_at || !ex_at ||
-	    !co_at || !sm_site || !sm_measure) {
+	if (!in->sites || !in->pairs || !in->existing || !in->committed || !in->pending ||
+	    !pair_at || !ex_at || !co_at || !pe_at || !sm_site || !sm_measure) {
 		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 		goto out;
 	}
@@ -143,17 +146,22 @@ enum pt_err pt_app_inputs_build(const struct pt_ranking *ranking,
 			continue; /* a site not covered (or a measure since removed) */
 		if (sm[i].status == PT_SM_EXISTING)
 			ex_at[sm_site[i] + 1]++;
-		else
+		else if (pt_site_measure_committed(sm[i].status))
 			co_at[sm_site[i] + 1]++;
+		else if (pt_site_measure_pending(sm[i].status))
+			pe_at[sm_site[i] + 1]++;
+		/* declined: counts for nothing, may be proposed again */
 	}
 	for (i = 0; i < n; i++) {
 		pair_at[i + 1] += pair_at[i];
 		ex_at[i + 1] += ex_at[i];
 		co_at[i + 1] += co_at[i];
+		pe_at[i + 1] += pe_at[i];
 		in->sites[i].site = &sites->items[i];
 		in->sites[i].pairs = in->pairs + pair_at[i];
 		in->sites[i].existing = in->existing + ex_at[i];
 		in->sites[i].committed = in->committed + co_at[i];
+		in->sites[i].pending = in->pending + pe_at[i];
 	}
 	for (i = 0; i < n_refs; i++) {
 		struct pt_plan_site *s = &in->sites[refs[i].site];
@@ -170,14 +178,17 @@ enum pt_err pt_app_inputs_build(const struct pt_ranking *ranking,
 		s = &in->sites[sm_site[i]];
 		if (sm[i].status == PT_SM_EXISTING)
 			in->existing[ex_at[sm_site[i]] + s->n_existing++] = (uint32_t)sm_measure[i];
-		else
+		else if (pt_site_measure_committed(sm[i].status))
 			in->committed[co_at[sm_site[i]] + s->n_committed++] = (uint32_t)sm_measure[i];
+		else if (pt_site_measure_pending(sm[i].status))
+			in->pending[pe_at[sm_site[i]] + s->n_pending++] = (uint32_t)sm_measure[i];
 	}
 	err = pt_measure_effect_matrix(measures, &ranking->cat.threats, &in->v, &in->c, d);
 out:
 	free(pair_at);
 	free(ex_at);
 	free(co_at);
+	free(pe_at);
 	free(sm_site);
 	free(sm_measure);
 	return err;

@@ -34,7 +34,7 @@ struct pt_pair_ref {
 struct pt_plan_inputs {
 	struct pt_plan_site *sites;
 	struct pt_plan_pair *pairs;
-	uint32_t *existing, *committed;
+	uint32_t *existing, *committed, *pending;
 	double *v, *c;
 };
 

@@ -1,5 +1,5 @@
 /* pt_app_plan_saved.c - saving a plan (its summary, JSON, funded sites and
- * committed measures) and reading saved plans as each caller may see them. */
+ * proposed measures) and reading saved plans as each caller may see them. */
 #include "pt_app_plan.h"
 
 #include <math.h>
@@ -14,29 +14,49 @@
 #include "../store/pt_measures_store.h"
 #include "../store/pt_plans_store.h"
 #include "../store/pt_ranking.h"
-#include "../store/pt_register_store.h"
 #include "../store/pt_store.h"
 #include "pt_app_plan_int.h"
 #include "pt_app_audit.h"
 
 #define PLAN_JSON_MAX (256L * 1024 * 1024) /* a saved plan's JSON, bytes */
 
-/* Commit measure_id at site_id under plan, with a history row per pair it affects. */
-static enum pt_err commit_measure(struct pt_db *db, const char *site_id, const char *measure_id,
-				  const char *plan, const char *now, const char *actor,
-				  size_t *added, struct pt_diag *d)
+/* Propose measure_id at site_id under plan (issue 11, item 7: no longer committed for good). */
+static enum pt_err propose_measure(struct pt_db *db, const char *site_id, const char *measure_id,
+				   const char *plan, const char *now, const char *actor,
+				   size_t *added, struct pt_diag *d)
 {
-	char detail[PT_ID_MAX + PT_PLAN_NAME_MAX + 64];
 	enum pt_err err;
 	int is_new;
-	if ((err = pt_db_site_measure_commit(db, site_id, measure_id, plan, now, actor, &is_new,
-					     d)) != PT_OK)
+	if ((err = pt_db_site_measure_propose(db, site_id, measure_id, plan, now, actor, &is_new,
+					      d)) != PT_OK)
 		return err;
-	if (!is_new)
-		return PT_OK; /* already in place or committed: never downgraded */
-	(*added)++;
-	snprintf(detail, sizeof detail, "measure %s committed by plan %s", measure_id, plan);
-	return pt_db_register_history_commit(db, site_id, measure_id, now, actor, detail, d);
+	if (is_new)
+		(*added)++; /* else in place or in a state of another plan: kept */
+	return PT_OK;
+}
+
+/*
+ * The one organisation owning every site run funds into org (org_size
+ * bytes), or "" when they are owned by several (or one has no owner).
+ */
+static void scope_org(const struct pt_plan_run *run, char *org, size_t org_size)
+{
+	const struct pt_plan_model *m = run->model;
+	size_t i;
+	int first = 1;
+	org[0] = '\0';
+	for (i = 0; i < m->n_sites && i < run->result.n_sites; i++) {
+		const char *owner = run->ranking->sites.items[i].owner;
+		if (!run->result.choice[i] || run->result.choice[i] >= m->sites[i].n_options)
+			continue;
+		if (!owner[0] || (!first && strcmp(org, owner) != 0)) {
+			org[0] = '\0';
+			return;
+		}
+		if (first)
+			pt_strlcpy(org, owner, org_size);
+		first = 0;
+	}
 }
 
 /* The funded sites of run with their figures. *out: free(). */
@@ -171,6 +191,8 @@ static enum pt_err save_run(const struct pt_caller *c, struct pt_db *db, const c
 	p.gap = isfinite(run->result.gap) ? run->result.gap : 0; /* as stored */
 	p.sites_funded = (long long)run->result.sites_funded;
 	p.measures = (long long)run->result.measures_chosen;
+	pt_strlcpy(p.state, "proposed", sizeof p.state);
+	scope_org(run, p.scope_org, sizeof p.scope_org);
 	if ((err = pt_db_plan_add(db, &p, json, lines, n_lines, d)) != PT_OK)
 		goto out;
 	for (i = 0; i < m->n_sites && i < run->result.n_sites; i++) {
@@ -187,14 +209,14 @@ static enum pt_err save_run(const struct pt_caller *c, struct pt_db *db, const c
 						  (unsigned)mi, run->measures.n);
 				goto out;
 			}
-			if ((err = commit_measure(db, run->ranking->sites.items[i].id,
+			if ((err = propose_measure(db, run->ranking->sites.items[i].id,
 						  run->measures.items[mi].id, name, now, actor, &added,
 						  d)) != PT_OK)
 				goto out;
 		}
 	}
 	snprintf(detail, sizeof detail,
-		 "budget %.0f EUR, cost %.0f EUR, %zu measures committed at %zu sites", run->result.budget_eur,
+		 "budget %.0f EUR, cost %.0f EUR, %zu measures proposed at %zu sites", run->result.budget_eur,
 		 run->result.cost_eur, added, run->result.sites_funded);
 	/* The entry covers the funded sites: its detail (the cost, the measures) is shown
 	 * only to those who may read them all (docs/access.md, The audit log). */

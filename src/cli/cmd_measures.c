@@ -1,6 +1,7 @@
 /* cmd_measures.c - `protect measures list|at|export`: the catalogue of
  * protective measures (cost, lifetime, rights profile, where each applies),
- * the measures in place or committed at a site, and the catalogue as CSV. */
+ * the measures in place or proposed at a site and their state, the steps of
+ * that state (approve, accept, decline, install, verify), and the catalogue as CSV. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,16 +209,64 @@ out:
 	return rc;
 }
 
+/* protect measures approve|accept|decline|install|verify SITE MEASURE [--as USER] (issue 11, item 7) */
+static int measures_step(struct pt_cli *cli, enum pt_measure_step step)
+{
+	struct pt_db *db = NULL;
+	struct pt_site_measure_row row;
+	struct pt_caller c;
+	struct pt_diag d;
+	const char *site = NULL, *measure = NULL, *as = NULL, *val;
+	int i, rc;
+	enum pt_err err;
+
+	for (i = 1; i < cli->argc; i++) {
+		if ((val = pt_cli_option(cli, &i, "--as")) != NULL) {
+			if (!val[0])
+				return pt_cli_usage_error(cli, "--as needs a USER");
+			as = val;
+		} else if (cli->argv[i][0] == '-' || measure)
+			return pt_cli_usage_error(cli, "unexpected argument '%s'", cli->argv[i]);
+		else if (!site)
+			site = cli->argv[i];
+		else
+			measure = cli->argv[i];
+	}
+	if (!measure)
+		return pt_cli_usage_error(cli, "measures %s needs a SITE id and a MEASURE id",
+					  pt_measure_step_name(step));
+	if ((rc = pt_cli_open_db(cli, 0, &db)))
+		return rc;
+	if ((rc = pt_cli_caller(db, as, &c)))
+		goto out;
+	memset(&d, 0, sizeof d);
+	err = pt_app_site_measure_step(&c, db, site, measure, step, &row, &d);
+	if (err != PT_OK) {
+		rc = pt_cli_fail(err, &d);
+		goto out;
+	}
+	printf("measure %s at %s: %s (plan %s)\n", row.measure_id, row.site_id,
+	       pt_site_measure_status_name(row.status), row.plan);
+out:
+	pt_app_db_close(db);
+	return rc;
+}
+
 int pt_cmd_measures(struct pt_cli *cli)
 {
+	enum pt_measure_step step;
 	if (cli->argc < 1)
-		return pt_cli_usage_error(cli, "say what to do: list, at or export");
+		return pt_cli_usage_error(cli, "say what to do: list, at, export, approve, accept, "
+					       "decline, install or verify");
+	if (pt_measure_step_parse(cli->argv[0], &step) == PT_OK)
+		return measures_step(cli, step);
 	if (strcmp(cli->argv[0], "list") == 0)
 		return measures_list(cli);
 	if (strcmp(cli->argv[0], "at") == 0)
 		return measures_at(cli);
 	if (strcmp(cli->argv[0], "export") == 0)
 		return measures_export(cli);
-	return pt_cli_usage_error(cli, "unknown measures command '%s' (list, at, export)",
+	return pt_cli_usage_error(cli, "unknown measures command '%s' (list, at, export, approve, "
+				       "accept, decline, install, verify)",
 				  cli->argv[0]);
 }

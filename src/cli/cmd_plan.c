@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "app/pt_app_measures.h"
 #include "app/pt_app_plan.h"
 #include "formats/pt_csv.h"
 #include "formats/pt_plan_io.h"
@@ -339,8 +340,9 @@ static int plan_list(struct pt_cli *cli)
 		}
 	} else {
 		char a[64], b[64], c[64];
-		printf("%-20s %-20s %-20s %-6s %15s %15s %17s %6s %8s\n", "NAME", "CREATED", "BY",
-		       "SOLVER", "BUDGET (EUR)", "COST (EUR)", "REDUCTION (EUR)", "SITES", "MEASURES");
+		printf("%-20s %-20s %-20s %-6s %15s %15s %17s %6s %8s %s\n", "NAME", "CREATED", "BY",
+		       "SOLVER", "BUDGET (EUR)", "COST (EUR)", "REDUCTION (EUR)", "SITES", "MEASURES",
+		       "STATE");
 		for (k = 0; k < n; k++) {
 			p = &l.items[k].plan;
 			pt_cli_format_eur(p->budget_eur, a, sizeof a);
@@ -353,8 +355,8 @@ static int plan_list(struct pt_cli *cli)
 			pt_cli_print_cell(stdout, p->created_by, 20);
 			putchar(' ');
 			pt_cli_print_cell(stdout, p->solver, 6);
-			printf(" %15s %15s %17s %6lld %8lld\n", a, b, c, p->sites_funded,
-			       p->measures);
+			printf(" %15s %15s %17s %6lld %8lld %s\n", a, b, c, p->sites_funded,
+			       p->measures, p->state[0] ? p->state : "proposed");
 		}
 		printf("%zu saved plan%s\n", n, n == 1 ? "" : "s");
 	}
@@ -419,7 +421,13 @@ static int plan_show(struct pt_cli *cli)
 		       sp->region[0] ? sp->region : "all", sp->threat_level);
 		printf("Cost %s, risk reduction %s (present values), gap %.2f%%\n", b, c,
 		       sp->gap * 100);
-		printf("%lld sites, %lld measures committed\n", sp->sites_funded, sp->measures);
+		printf("%lld sites, %lld measures proposed\n", sp->sites_funded, sp->measures);
+		printf("State %s", sp->state[0] ? sp->state : "proposed");
+		if (sp->withdrawn_at[0])
+			printf(" on %s by %s", sp->withdrawn_at, sp->withdrawn_by);
+		if (sp->scope_org[0])
+			printf("; its measures approved by an admin of %s", sp->scope_org);
+		putchar('\n');
 		for (k = 0; k < json_array_size(sites); k++) {
 			json_t *s = json_array_get(sites, k);
 			json_t *ms = json_object_get(s, "measures");
@@ -440,6 +448,53 @@ static int plan_show(struct pt_cli *cli)
 	}
 out:
 	pt_saved_plan_read_clear(&sr);
+	pt_app_db_close(db);
+	return rc;
+}
+
+/* ---- protect plan withdraw NAME [--as USER] (issue 11, item 7) ------------- */
+
+static int plan_withdraw(struct pt_cli *cli)
+{
+	struct pt_db *db = NULL;
+	struct pt_plan_withdrawal w;
+	struct pt_caller c;
+	struct pt_diag d;
+	const char *name = NULL, *as = NULL, *val;
+	int i, rc;
+	enum pt_err err;
+
+	for (i = 1; i < cli->argc; i++) {
+		if ((val = pt_cli_option(cli, &i, "--as")) != NULL) {
+			if (!val[0])
+				return pt_cli_usage_error(cli, "--as needs a USER");
+			as = val;
+		} else if (cli->argv[i][0] == '-' || name)
+			return pt_cli_usage_error(cli, "unexpected argument '%s'", cli->argv[i]);
+		else
+			name = cli->argv[i];
+	}
+	if (!name)
+		return pt_cli_usage_error(cli, "plan withdraw needs a plan NAME");
+	if ((rc = pt_cli_open_db(cli, 0, &db)))
+		return rc;
+	if ((rc = pt_cli_caller(db, as, &c)))
+		goto out;
+	memset(&d, 0, sizeof d);
+	err = pt_app_plan_withdraw(&c, db, name, &w, &d);
+	if (err == PT_ENOTFOUND) {
+		pt_cli_errorf("no saved plan named \"%s\"; 'protect plan list' shows them", name);
+		rc = 66;
+		goto out;
+	}
+	if (err != PT_OK) {
+		rc = pt_cli_fail(err, &d);
+		goto out;
+	}
+	printf("withdrew plan %s: %zu measure%s not yet installed removed, %zu installed or "
+	       "verified kept\n",
+	       name, w.removed, w.removed == 1 ? "" : "s", w.kept);
+out:
 	pt_app_db_close(db);
 	return rc;
 }
@@ -466,6 +521,8 @@ int pt_cmd_plan(struct pt_cli *cli)
 		return plan_list(cli);
 	if (cli->argc >= 1 && strcmp(cli->argv[0], "show") == 0)
 		return plan_show(cli);
+	if (cli->argc >= 1 && strcmp(cli->argv[0], "withdraw") == 0)
+		return plan_withdraw(cli);
 	memset(&o, 0, sizeof o);
 	o.solver = PT_SOLVER_FAST;
 	o.check_exact = -1;
@@ -561,7 +618,8 @@ int pt_cmd_plan(struct pt_cli *cli)
 		print_sensitivity(sens, n_sens, o.budget_eur);
 	if (!rc && save) {
 		FILE *f = fmt == PLAN_TABLE ? stdout : stderr;
-		fprintf(f, "%ssaved plan %s: %zu measures committed at %zu sites\n",
+		fprintf(f, "%ssaved plan %s: %zu measures proposed at %zu sites (pending approval "
+			"and the owners' acceptance; 'protect measures approve' and 'accept')\n",
 			fmt == PLAN_TABLE ? "\n" : "protect: ", save, run->result.measures_chosen,
 			run->result.sites_funded);
 	}

@@ -55,13 +55,16 @@ static const struct pt_cli_command commands[] = {
 	 "read the audit log, verify its HMAC chain against DB.key, or start a new chain"},
 	{"measures", pt_cmd_measures,
 	 "measures list [--format table|csv|json] | measures at SITE [--format table|csv|json]\n"
-	 "       measures export [--effects]",
-	 "the catalogue of protective measures, the measures in place or committed at a site"},
+	 "       measures export [--effects]\n"
+	 "       measures approve|accept|decline|install|verify SITE MEASURE [--as USER]",
+	 "the catalogue of protective measures, the measures in place or proposed at a site, "
+	 "their steps"},
 	{"plan", pt_cmd_plan,
 	 "plan --budget EUR [--solver fast|exact] [--region R] [--format table|csv|json|html]\n"
 	 "       [--save NAME] [--frontier] [--time-limit S] [--no-check] [--as USER]\n"
 	 "       [--discount-rate R] [--horizon YEARS] [--sensitivity]\n"
-	 "       plan list [--format table|csv|json] | plan show NAME [--format table|json]",
+	 "       plan list [--format table|csv|json] | plan show NAME [--format table|json]\n"
+	 "       plan withdraw NAME [--as USER]",
 	 "choose proportionate protective measures across the sites under a budget"},
 	{"register", pt_cmd_register,
 	 "register list [--site ID] [--format table|csv|json] [--as USER]\n"

@@ -450,3 +450,74 @@ void pt_access_compute_budget(const struct pt_principal *who, struct pt_compute_
 		break;
 	}
 }
+
+/* ---- measure states at a site (issue 11, item 7) ---- */
+
+static const char *const step_names[PT_STEP_COUNT] = {"approve", "accept", "decline", "install",
+						      "verify"};
+
+const char *pt_measure_step_name(enum pt_measure_step step)
+{
+	return (unsigned)step < PT_STEP_COUNT ? step_names[step] : "";
+}
+
+enum pt_err pt_measure_step_parse(const char *s, enum pt_measure_step *out)
+{
+	for (unsigned i = 0; s && i < PT_STEP_COUNT; i++)
+		if (strcmp(s, step_names[i]) == 0) {
+			*out = (enum pt_measure_step)i;
+			return PT_OK;
+		}
+	return PT_EINVAL;
+}
+
+enum pt_access pt_access_measure_step(const struct pt_principal *who,
+				      const struct pt_access_record *rec, enum pt_measure_step step,
+				      const struct pt_measure_actors *actors)
+{
+	enum pt_access a;
+	if (is_system(who))
+		return PT_ACCESS_OK;
+	if ((a = pt_access_read(who, rec)) != PT_ACCESS_OK)
+		return a;
+	if (!actors || (unsigned)step >= PT_STEP_COUNT)
+		return PT_ACCESS_FORBIDDEN;
+	switch (step) {
+	case PT_STEP_APPROVE:
+		if (who->user_id == actors->proposer_user_id)
+			return PT_ACCESS_FORBIDDEN; /* nobody approves its own proposal */
+		if (actors->scope_org_id > 0)
+			return who->org_id == actors->scope_org_id && who->role == PT_ROLE_ADMIN
+				       ? PT_ACCESS_OK
+				       : PT_ACCESS_FORBIDDEN;
+		/* the roles that save plans (pt_access_plan_save) */
+		return is_government(who) &&
+				       (who->role == PT_ROLE_COORDINATOR || who->role == PT_ROLE_ADMIN)
+			       ? PT_ACCESS_OK
+			       : PT_ACCESS_FORBIDDEN;
+	case PT_STEP_ACCEPT:
+	case PT_STEP_DECLINE:
+	case PT_STEP_INSTALL:
+		return pt_access_write(who, rec);
+	case PT_STEP_VERIFY:
+		if (who->user_id == actors->installer_user_id)
+			return PT_ACCESS_FORBIDDEN; /* nobody verifies its own installation */
+		return is_government(who) &&
+				       (who->role == PT_ROLE_COORDINATOR || who->role == PT_ROLE_ANALYST)
+			       ? PT_ACCESS_OK
+			       : PT_ACCESS_FORBIDDEN;
+	}
+	return PT_ACCESS_FORBIDDEN;
+}
+
+enum pt_access pt_access_plan_withdraw(const struct pt_principal *who, long long proposer_user_id)
+{
+	if (is_system(who))
+		return PT_ACCESS_OK;
+	if (!principal_ok(who))
+		return PT_ACCESS_FORBIDDEN;
+	if (proposer_user_id > 0 && who->user_id == proposer_user_id)
+		return PT_ACCESS_OK;
+	return is_government(who) && who->role == PT_ROLE_COORDINATOR ? PT_ACCESS_OK
+								      : PT_ACCESS_FORBIDDEN;
+}

@@ -389,4 +389,49 @@ struct pt_compute_budget {
  */
 void pt_access_compute_budget(const struct pt_principal *who, struct pt_compute_budget *out);
 
+/* ---- measure states at a site (issue 11, item 7) ---- */
+
+/** A step of a measure at a site (docs/access.md, "Measures at sites"). */
+enum pt_measure_step {
+	PT_STEP_APPROVE = 0, /**< proposed -> approved */
+	PT_STEP_ACCEPT,      /**< approved -> accepted (the site's owner) */
+	PT_STEP_DECLINE,     /**< approved -> declined (the site's owner) */
+	PT_STEP_INSTALL,     /**< accepted -> installed (the site's owner) */
+	PT_STEP_VERIFY       /**< installed -> verified */
+};
+#define PT_STEP_COUNT 5
+
+/** "approve", "accept", "decline", "install", "verify"; "" out of range. */
+const char *pt_measure_step_name(enum pt_measure_step step);
+
+/** Parse a step name (exact, lower case). PT_EINVAL if unknown; *out untouched then. */
+enum pt_err pt_measure_step_parse(const char *s, enum pt_measure_step *out);
+
+/** Who took part in a measure's earlier steps, as the rules need them. Plain data. */
+struct pt_measure_actors {
+	long long proposer_user_id;  /**< the saving user of the plan; 0 the system administrator or unknown */
+	long long scope_org_id;      /**< > 0: the plan funds sites of this organisation only */
+	long long installer_user_id; /**< who marked it installed; 0 none or the system administrator */
+};
+
+/**
+ * May who take step at site rec (a measure of a saved plan)? First the read
+ * rule (NOT_FOUND), then: approve: for a plan scoped to one organisation an
+ * admin of that organisation, else a government coordinator or admin (the
+ * roles that save plans), in both cases not the proposer; accept, decline, install: those who may change the site
+ * (pt_access_write: operators, analysts, admins of the owning organisation);
+ * verify: government coordinators and analysts, not the installer. The
+ * system administrator: all. OK, NOT_FOUND or FORBIDDEN.
+ */
+enum pt_access pt_access_measure_step(const struct pt_principal *who,
+				      const struct pt_access_record *rec, enum pt_measure_step step,
+				      const struct pt_measure_actors *actors);
+
+/**
+ * May who withdraw a saved plan proposed by proposer_user_id (0: the system
+ * administrator or unknown)? Its proposer and government coordinators; the
+ * system administrator. OK or FORBIDDEN.
+ */
+enum pt_access pt_access_plan_withdraw(const struct pt_principal *who, long long proposer_user_id);
+
 #endif

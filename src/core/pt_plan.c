@@ -316,6 +316,14 @@ static enum pt_err check_site(const struct pt_plan_site *ps, size_t n_measures,
 			return site_err(d, ps->site, "committed",
 					"committed measure index outside the catalogue",
 					1, (double)ps->committed[i]);
+	/* issue 11, item 7: pending proposals */
+	if (ps->n_pending && !ps->pending)
+		return site_err(d, ps->site, "measures", "measure list missing", 0, 0);
+	for (i = 0; i < ps->n_pending; i++)
+		if (ps->pending[i] >= n_measures)
+			return site_err(d, ps->site, "pending",
+					"pending measure index outside the catalogue",
+					1, (double)ps->pending[i]);
 	return PT_OK;
 }
 
@@ -668,6 +676,8 @@ static enum pt_err build_site(const struct pt_config *cfg,
 		s->skip[ps->existing[i]] = 1;
 	for (i = 0; i < ps->n_committed; i++)
 		s->skip[ps->committed[i]] = 1;
+	for (i = 0; i < ps->n_pending; i++) /* proposed: not offered twice, effect not counted */
+		s->skip[ps->pending[i]] = 1;
 	for (p = 0; p < np; p++) {
 		const struct pt_plan_pair *pr = &ps->pairs[p];
 		double psucc = pr->p_success, cons = pr->consequence_eur, pr_risk;

@@ -50,6 +50,11 @@ struct pt_plan_site {
 	 * the risk before. */
 	const uint32_t *committed;
 	size_t n_committed;
+	/** Measures a saved plan proposed, not yet accepted by the site's owner
+	 * (issue 11, item 7): never offered again, cost nothing here, and their
+	 * effect is NOT applied to the risk before. */
+	const uint32_t *pending;
+	size_t n_pending;
 };
 
 /** What the proportionality screening decided for one measure at one site. */

@@ -16,20 +16,56 @@
 #define PT_PLAN_NAME_MAX 64   /**< a saved plan's name: an id (letters, digits, '-', '_', '.') */
 #define PT_REGISTER_MEASURES_MAX 1024 /**< linked measure ids joined by ';', bytes with the NUL */
 
-/** Whether a measure at a site is in place or committed by a saved plan. */
-enum pt_site_measure_status { PT_SM_EXISTING = 0, PT_SM_COMMITTED };
+/**
+ * The state of a measure at a site: in place (the assessment includes it),
+ * or a step of the one state machine of a measure a saved plan proposed
+ * (docs/access.md, "Measures at sites"): proposed -> approved -> accepted
+ * or declined -> (accepted) installed -> verified. Proposed and approved
+ * are pending: never offered again, their effect not counted; accepted,
+ * installed and verified are committed: their effect counts in the risk
+ * before; declined counts for nothing and may be proposed again.
+ */
+enum pt_site_measure_status {
+	PT_SM_EXISTING = 0,
+	PT_SM_PROPOSED,
+	PT_SM_APPROVED,
+	PT_SM_ACCEPTED,
+	PT_SM_DECLINED,
+	PT_SM_INSTALLED,
+	PT_SM_VERIFIED
+};
+#define PT_SM_COUNT 7
 
-/** "existing", "committed". */
+/** "existing", "proposed", "approved", "accepted", "declined", "installed", "verified"; "" out of range. */
 const char *pt_site_measure_status_name(enum pt_site_measure_status s);
+
+/** Parse a state name (exact). PT_EINVAL if unknown; *out untouched then. */
+enum pt_err pt_site_measure_status_parse(const char *s, enum pt_site_measure_status *out);
+
+/** 1 for accepted, installed and verified (their effect counts), else 0. */
+int pt_site_measure_committed(enum pt_site_measure_status s);
+
+/** 1 for proposed and approved (never offered again, effect not counted), else 0. */
+int pt_site_measure_pending(enum pt_site_measure_status s);
+
+/**
+ * The state step leads to from from: PT_OK with *to set, or PT_ECONFLICT
+ * when step does not apply to from (approve needs proposed; accept and
+ * decline need approved; install needs accepted; verify needs installed).
+ */
+enum pt_err pt_site_measure_next(enum pt_site_measure_status from, enum pt_measure_step step,
+				 enum pt_site_measure_status *to);
 
 /** A measure at a site as stored. Plain data. */
 struct pt_site_measure_row {
 	char site_id[PT_ID_MAX];
 	char measure_id[PT_ID_MAX];
 	enum pt_site_measure_status status;
-	char plan[PT_PLAN_NAME_MAX]; /**< committed: the saved plan; existing: "" */
+	char plan[PT_PLAN_NAME_MAX]; /**< the saved plan that proposed it; existing: "" */
 	char added_at[PT_TIMESTAMP_MAX];
 	char added_by[PT_ACTOR_NAME_MAX];
+	char changed_at[PT_TIMESTAMP_MAX];   /**< its last step ("" none since added) */
+	char changed_by[PT_ACTOR_NAME_MAX];  /**< who took it */
 };
 
 /** A saved plan's summary. Plain data. */
@@ -42,6 +78,10 @@ struct pt_saved_plan {
 	char threat_level[512];
 	double budget_eur, cost_eur, risk_reduction_eur, gap;
 	long long sites_funded, measures;
+	char state[24];              /**< "proposed", "approved (legacy)", "withdrawn" */
+	char scope_org[PT_NAME_MAX]; /**< the one organisation owning every funded site; "" several */
+	char withdrawn_at[PT_TIMESTAMP_MAX]; /**< "" not withdrawn */
+	char withdrawn_by[PT_ACTOR_NAME_MAX];
 };
 
 /** One funded site of a saved plan with its figures (as in the plan's JSON). Plain data. */

@@ -50,7 +50,48 @@ void pt_register_residual(const struct pt_config *cfg, double p_attack, double p
 	*band = pt_matrix_band(cfg, l, c);
 }
 
+static const char *const sm_names[PT_SM_COUNT] = {
+	"existing", "proposed", "approved", "accepted", "declined", "installed", "verified"};
+
 const char *pt_site_measure_status_name(enum pt_site_measure_status s)
 {
-	return s == PT_SM_EXISTING ? "existing" : s == PT_SM_COMMITTED ? "committed" : "";
+	return (unsigned)s < PT_SM_COUNT ? sm_names[s] : "";
+}
+
+enum pt_err pt_site_measure_status_parse(const char *s, enum pt_site_measure_status *out)
+{
+	for (unsigned i = 0; s && i < PT_SM_COUNT; i++)
+		if (strcmp(s, sm_names[i]) == 0) {
+			*out = (enum pt_site_measure_status)i;
+			return PT_OK;
+		}
+	return PT_EINVAL;
+}
+
+int pt_site_measure_committed(enum pt_site_measure_status s)
+{
+	return s == PT_SM_ACCEPTED || s == PT_SM_INSTALLED || s == PT_SM_VERIFIED;
+}
+
+int pt_site_measure_pending(enum pt_site_measure_status s)
+{
+	return s == PT_SM_PROPOSED || s == PT_SM_APPROVED;
+}
+
+enum pt_err pt_site_measure_next(enum pt_site_measure_status from, enum pt_measure_step step,
+				 enum pt_site_measure_status *to)
+{
+	enum pt_site_measure_status need, next;
+	switch (step) {
+	case PT_STEP_APPROVE: need = PT_SM_PROPOSED; next = PT_SM_APPROVED; break;
+	case PT_STEP_ACCEPT: need = PT_SM_APPROVED; next = PT_SM_ACCEPTED; break;
+	case PT_STEP_DECLINE: need = PT_SM_APPROVED; next = PT_SM_DECLINED; break;
+	case PT_STEP_INSTALL: need = PT_SM_ACCEPTED; next = PT_SM_INSTALLED; break;
+	case PT_STEP_VERIFY: need = PT_SM_INSTALLED; next = PT_SM_VERIFIED; break;
+	default: return PT_ECONFLICT;
+	}
+	if (from != need)
+		return PT_ECONFLICT;
+	*to = next;
+	return PT_OK;
 }

@@ -530,11 +530,13 @@ json_t *pt_site_measure_to_json(const struct pt_site_measure_row *r, const char 
 				enum pt_measure_json_form form)
 {
 	if (form == PT_MEASURE_JSON_API)
-		return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "measure_id", r->measure_id, "name",
-				 name ? name : r->measure_id, "status",
+		return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "measure_id", r->measure_id,
+				 "name", name ? name : r->measure_id, "status",
 				 pt_site_measure_status_name(r->status), "plan", r->plan, "added_at",
-				 r->added_at, "added_by", r->added_by);
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "site_id", r->site_id, "measure_id",
+				 r->added_at, "added_by", r->added_by, "changed_at", r->changed_at,
+				 "changed_by", r->changed_by);
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "site_id", r->site_id, "measure_id",
 			 r->measure_id, "status", pt_site_measure_status_name(r->status), "plan",
-			 r->plan, "added_at", r->added_at, "added_by", r->added_by);
+			 r->plan, "added_at", r->added_at, "added_by", r->added_by, "changed_at",
+			 r->changed_at, "changed_by", r->changed_by);
 }

@@ -20,6 +20,18 @@ json_t *pt_saved_plan_to_json(const struct pt_saved_plan *p, int gap_known, int 
 			      "risk_reduction_eur", p->risk_reduction_eur, "gap",
 			      gap_known ? json_real(p->gap) : json_null(), "sites_funded",
 			      (json_int_t)p->sites_funded, "measures", (json_int_t)p->measures);
+	/* issue 11, item 7: the plan's state and who approves its measures */
+	if (o && (json_object_set_new(o, "state", json_string(p->state[0] ? p->state : "proposed")) ||
+		  json_object_set_new(o, "scope_organisation", json_string(p->scope_org)) ||
+		  json_object_set_new(o, "withdrawn_at", p->withdrawn_at[0]
+								 ? json_string(p->withdrawn_at)
+								 : json_null()) ||
+		  json_object_set_new(o, "withdrawn_by", p->withdrawn_by[0]
+								 ? json_string(p->withdrawn_by)
+								 : json_null()))) {
+		json_decref(o);
+		return NULL;
+	}
 	if (o && with_hidden &&
 	    json_object_set_new(o, "hidden_sites", json_integer((json_int_t)hidden_sites))) {
 		json_decref(o);

@@ -113,6 +113,13 @@ void pt_h_plan_post(struct pt_req *r);
 void pt_h_register_list(struct pt_req *r);
 void pt_h_register_set(struct pt_req *r);
 void pt_h_register_approve(struct pt_req *r);
+/* issue 11, item 7: POST /api/v1/sites/{id}/measures/{measure}/STEP (approve, accept,
+ * decline, install, verify: the route's last segment) and POST
+ * /api/v1/plans/{name}/withdraw (pt_http_states.c) */
+/** Take a step of a measure at a site: 200 the row, 403, 404, 409 (wrong state). */
+void pt_h_site_measure_step(struct pt_req *r);
+/** Withdraw a saved plan: 200 {name, state, removed, kept}, 403, 404, 409 (withdrawn already). */
+void pt_h_plan_withdraw(struct pt_req *r);
 void pt_h_register_history(struct pt_req *r);
 
 #endif

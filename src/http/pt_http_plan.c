@@ -160,6 +160,7 @@ void pt_h_measures_list(struct pt_req *r)
 void pt_h_site_measures(struct pt_req *r)
 {
 	struct pt_site_measures sm;
+	unsigned *steps = NULL;
 	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_err err;
@@ -179,11 +180,32 @@ void pt_h_site_measures(struct pt_req *r)
 			pt_reply_diag(r, err, &d);
 		return;
 	}
+	steps = calloc(sm.n ? sm.n : 1, sizeof *steps);
+	if (!steps || (err = pt_app_site_measures_steps(&c, r->db, &sm, steps, &d)) != PT_OK) {
+		pt_reply_diag(r, steps ? err : PT_ENOMEM, &d);
+		free(steps);
+		pt_site_measures_clear(&sm);
+		return;
+	}
 	items = json_array();
 	for (i = 0; items && i < sm.n; i++) {
 		long m = pt_measure_catalog_find(&sm.catalog, sm.rows[i].measure_id);
 		json_t *o = pt_site_measure_to_json(&sm.rows[i], m >= 0 ? sm.catalog.items[m].name : NULL,
 						    PT_MEASURE_JSON_API);
+		json_t *can = json_array(); /* issue 11, item 7: the steps the caller may take */
+		for (unsigned k = 0; can && steps && k < PT_STEP_COUNT; k++)
+			if ((steps[i] & (1u << k)) &&
+			    json_array_append_new(can, json_string(pt_measure_step_name(
+							       (enum pt_measure_step)k)))) {
+				json_decref(can);
+				can = NULL;
+			}
+		if (!o || !can || json_object_set_new(o, "steps", can)) {
+			if (!o)
+				json_decref(can);
+			json_decref(o);
+			o = NULL;
+		}
 		if (!o || json_array_append_new(items, o)) {
 			json_decref(items);
 			items = NULL;
@@ -191,6 +213,7 @@ void pt_h_site_measures(struct pt_req *r)
 	}
 	pt_reply_json(r, 200, items ? json_pack("{s:s,s:o}", "site_id", sm.site.id, "items", items)
 				    : NULL);
+	free(steps);
 	pt_site_measures_clear(&sm);
 }
 
@@ -320,6 +343,13 @@ void pt_h_plans_list(struct pt_req *r)
 	items = json_array();
 	for (i = 0; items && i < l.n; i++) {
 		json_t *o = summary_json(&l.items[i], l.show_hidden);
+		/* issue 11, item 7: whether the caller may withdraw it (the page's button) */
+		if (o && json_object_set_new(o, "can_withdraw",
+					     json_boolean(pt_app_plan_can_withdraw(&c, r->db,
+										   &l.items[i].plan)))) {
+			json_decref(o);
+			o = NULL;
+		}
 		if (!o || json_array_append_new(items, o)) {
 			json_decref(items);
 			items = NULL;

@@ -284,6 +284,13 @@ const struct pt_route pt_routes[] = {
 	{"POST", "/api/v1/register/{site}/{threat}", pt_h_register_set, PT_R_JSON, q_none, &b_register_set},
 	{"POST", "/api/v1/register/{site}/{threat}/approve", pt_h_register_approve, 0, q_none, NULL},
 	{"GET", "/api/v1/register/{site}/{threat}/history", pt_h_register_history, 0, q_none, NULL},
+	/* issue 11, item 7: measure states at a site, withdrawing a saved plan */
+	{"POST", "/api/v1/sites/{id}/measures/{measure}/approve", pt_h_site_measure_step, 0, q_none, NULL},
+	{"POST", "/api/v1/sites/{id}/measures/{measure}/accept", pt_h_site_measure_step, 0, q_none, NULL},
+	{"POST", "/api/v1/sites/{id}/measures/{measure}/decline", pt_h_site_measure_step, 0, q_none, NULL},
+	{"POST", "/api/v1/sites/{id}/measures/{measure}/install", pt_h_site_measure_step, 0, q_none, NULL},
+	{"POST", "/api/v1/sites/{id}/measures/{measure}/verify", pt_h_site_measure_step, 0, q_none, NULL},
+	{"POST", "/api/v1/plans/{name}/withdraw", pt_h_plan_withdraw, 0, q_none, NULL},
 	{"GET", "/", NULL, PT_R_PUBLIC | PT_R_STATIC, NULL, NULL},
 	{NULL, NULL, NULL, 0, NULL, NULL},
 };

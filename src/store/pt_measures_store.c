@@ -13,6 +13,8 @@
 	"discrimination, legal_basis, removes_step_free, kinds, sectors, exclusive_group, " \
 	"description"
 
+#define SM_COLUMNS "site_id, measure_id, status, plan, added_at, added_by, changed_at, changed_by"
+
 /* The statement table of this file. */
 enum measures_stmt {
 	ST_MEASURE_PUT,
@@ -22,9 +24,13 @@ enum measures_stmt {
 	ST_EFFECT_PUT,
 	ST_EFFECTS_ALL,
 	ST_SITE_MEASURE_EXISTING,
-	ST_SITE_MEASURE_COMMIT,
+	ST_SITE_MEASURE_PROPOSE,
 	ST_SITE_MEASURES,
 	ST_SITE_MEASURE_AT,
+	ST_SITE_MEASURE_GET,
+	ST_SITE_MEASURE_STEP,
+	ST_PLAN_MEASURES,
+	ST_PLAN_MEASURE_REMOVE,
 	ST_COUNT
 };
 
@@ -52,15 +58,29 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"INSERT INTO site_measures (site_id, measure_id, status, plan, added_at, added_by) "
 		"VALUES (?1, ?2, 'existing', '', ?3, ?4) ON CONFLICT (site_id, measure_id) DO "
 		"UPDATE SET status = 'existing', plan = '', added_at = excluded.added_at, "
-		"added_by = excluded.added_by WHERE status = 'committed'",
-	[ST_SITE_MEASURE_COMMIT] =
+		"added_by = excluded.added_by, changed_at = '', changed_by = '' "
+		"WHERE status <> 'existing'",
+	/* a declined proposal may be proposed again; anything else is kept */
+	[ST_SITE_MEASURE_PROPOSE] =
 		"INSERT INTO site_measures (site_id, measure_id, status, plan, added_at, added_by) "
-		"VALUES (?1, ?2, 'committed', ?3, ?4, ?5) ON CONFLICT (site_id, measure_id) "
-		"DO NOTHING",
-	[ST_SITE_MEASURES] = "SELECT site_id, measure_id, status, plan, added_at, added_by "
-			     "FROM site_measures WHERE ?1 = '' OR site_id = ?1 "
+		"VALUES (?1, ?2, 'proposed', ?3, ?4, ?5) ON CONFLICT (site_id, measure_id) "
+		"DO UPDATE SET status = 'proposed', plan = excluded.plan, added_at = "
+		"excluded.added_at, added_by = excluded.added_by, changed_at = '', changed_by = '' "
+		"WHERE status = 'declined'",
+	[ST_SITE_MEASURES] = "SELECT " SM_COLUMNS " FROM site_measures WHERE ?1 = '' OR site_id = ?1 "
 			     "ORDER BY site_id, measure_id",
-	[ST_SITE_MEASURE_AT] = "SELECT 1 FROM site_measures WHERE site_id = ?1 AND measure_id = ?2",
+	[ST_SITE_MEASURE_AT] = "SELECT 1 FROM site_measures WHERE site_id = ?1 AND measure_id = ?2 "
+			       "AND status IN ('existing', 'accepted', 'installed', 'verified')",
+	[ST_SITE_MEASURE_GET] = "SELECT " SM_COLUMNS " FROM site_measures "
+				"WHERE site_id = ?1 AND measure_id = ?2",
+	[ST_SITE_MEASURE_STEP] = "UPDATE site_measures SET status = ?3, changed_at = ?4, "
+				 "changed_by = ?5 WHERE site_id = ?1 AND measure_id = ?2 "
+				 "AND status = ?6",
+	[ST_PLAN_MEASURES] = "SELECT " SM_COLUMNS " FROM site_measures WHERE plan = ?1 "
+			     "AND status <> 'existing' ORDER BY site_id, measure_id",
+	[ST_PLAN_MEASURE_REMOVE] = "DELETE FROM site_measures WHERE site_id = ?1 AND "
+				   "measure_id = ?2 AND plan = ?3 AND status IN ('proposed', "
+				   "'approved', 'accepted', 'declined')",
 };
 
 static const struct pt_db_stmt_table stmts = {PT_DBM_MEASURES, ST_COUNT, stmt_sql};
@@ -239,15 +259,15 @@ enum pt_err pt_db_site_measure_put(struct pt_db *db, const char *site_id, const 
 	return PT_OK;
 }
 
-enum pt_err pt_db_site_measure_commit(struct pt_db *db, const char *site_id,
-				      const char *measure_id, const char *plan, const char *now,
-				      const char *actor, int *added, struct pt_diag *d)
+enum pt_err pt_db_site_measure_propose(struct pt_db *db, const char *site_id,
+				       const char *measure_id, const char *plan, const char *now,
+				       const char *actor, int *added, struct pt_diag *d)
 {
 	const char *params[] = {site_id, measure_id, plan, now, actor};
 	enum pt_err err;
 	*added = 0;
-	if ((err = pt_db_run_texts(db, &stmts, ST_SITE_MEASURE_COMMIT, params, 5,
-				   "committing a measure", d)) != PT_OK)
+	if ((err = pt_db_run_texts(db, &stmts, ST_SITE_MEASURE_PROPOSE, params, 5,
+				   "proposing a measure", d)) != PT_OK)
 		return err;
 	*added = pt_db_changes(db) > 0;
 	return PT_OK;
@@ -271,9 +291,13 @@ static enum pt_err site_measure_row(sqlite3_stmt *st, void *row, void *ctx, stru
 	    (err = pt_db_col_text(st, 2, status, sizeof status, d)) != PT_OK ||
 	    (err = pt_db_col_text(st, 3, r->plan, sizeof r->plan, d)) != PT_OK ||
 	    (err = pt_db_col_text(st, 4, r->added_at, sizeof r->added_at, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 5, r->added_by, sizeof r->added_by, d)) != PT_OK)
+	    (err = pt_db_col_text(st, 5, r->added_by, sizeof r->added_by, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 6, r->changed_at, sizeof r->changed_at, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 7, r->changed_by, sizeof r->changed_by, d)) != PT_OK)
 		return err;
-	r->status = strcmp(status, "committed") == 0 ? PT_SM_COMMITTED : PT_SM_EXISTING;
+	if (pt_site_measure_status_parse(status, &r->status) != PT_OK)
+		return pt_diag_set(d, PT_EDB, 0, "status", "site measure %s at %s: stored state '%s' unknown",
+				   r->measure_id, r->site_id, status);
 	return PT_OK;
 }
 
@@ -301,5 +325,84 @@ enum pt_err pt_db_site_measures_list(struct pt_db *db, const char *site_id,
 		return err;
 	*rows = list.items;
 	*n = list.n;
+	return PT_OK;
+}
+
+enum pt_err pt_db_site_measure_get(struct pt_db *db, const char *site_id, const char *measure_id,
+				   struct pt_site_measure_row *out, struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	memset(out, 0, sizeof *out);
+	if ((err = pt_db_prepare(db, &stmts, ST_SITE_MEASURE_GET, &st, d)) != PT_OK)
+		return err;
+	rc = pt_db_bind_text(st, 1, site_id);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_text(st, 2, measure_id);
+	if (rc != SQLITE_OK) {
+		sqlite3_reset(st);
+		return pt_db_fail(db, rc, d, "reading a site measure");
+	}
+	err = pt_db_row_one(db, st, site_measure_row, out, NULL, "reading a site measure", d);
+	if (err == PT_ENOTFOUND)
+		return pt_diag_set(d, PT_ENOTFOUND, 0, "measure", "no measure %s at site %s",
+				   measure_id, site_id);
+	return err;
+}
+
+enum pt_err pt_db_site_measure_step(struct pt_db *db, const char *site_id,
+				    const char *measure_id, enum pt_site_measure_status from,
+				    enum pt_site_measure_status to, const char *now,
+				    const char *actor, int *changed, struct pt_diag *d)
+{
+	const char *params[] = {site_id, measure_id, pt_site_measure_status_name(to), now, actor,
+				pt_site_measure_status_name(from)};
+	enum pt_err err;
+	*changed = 0;
+	if ((err = pt_db_run_texts(db, &stmts, ST_SITE_MEASURE_STEP, params, 6,
+				   "changing a site measure's state", d)) != PT_OK)
+		return err;
+	*changed = pt_db_changes(db) > 0;
+	return PT_OK;
+}
+
+enum pt_err pt_db_plan_measures(struct pt_db *db, const char *plan,
+				struct pt_site_measure_row **rows, size_t *n, struct pt_diag *d)
+{
+	struct pt_db_rows list = {.elem_size = sizeof **rows,
+				  .max = (size_t)PT_SITE_MEASURES_MAX,
+				  .too_many = "too many site measures",
+				  .fill = site_measure_row};
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if ((err = pt_db_prepare(db, &stmts, ST_PLAN_MEASURES, &st, d)) != PT_OK)
+		return err;
+	if ((rc = pt_db_bind_text(st, 1, plan)) != SQLITE_OK) {
+		sqlite3_reset(st);
+		return pt_db_fail(db, rc, d, "reading a plan's measures");
+	}
+	if ((err = pt_db_rows_read(db, st, &list, "reading a plan's measures", d)) != PT_OK)
+		return err;
+	*rows = list.items;
+	*n = list.n;
+	return PT_OK;
+}
+
+enum pt_err pt_db_plan_measure_remove(struct pt_db *db, const char *site_id,
+				      const char *measure_id, const char *plan, int *removed,
+				      struct pt_diag *d)
+{
+	const char *params[] = {site_id, measure_id, plan};
+	enum pt_err err;
+	*removed = 0;
+	if ((err = pt_db_run_texts(db, &stmts, ST_PLAN_MEASURE_REMOVE, params, 3,
+				   "removing a plan's measure", d)) != PT_OK)
+		return err;
+	*removed = pt_db_changes(db) > 0;
 	return PT_OK;
 }

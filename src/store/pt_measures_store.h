@@ -27,7 +27,7 @@ enum pt_err pt_db_measures_load(struct pt_db *db, struct pt_measure_catalog *out
 
 /**
  * Store (site_id, measure_id) as in place, at now by actor: a pair already
- * in place is kept, a committed one becomes in place. *changed 1 when a
+ * in place is kept, one in any state of a plan becomes in place. *changed 1 when a
  * row was added or changed.
  */
 enum pt_err pt_db_site_measure_put(struct pt_db *db, const char *site_id, const char *measure_id,
@@ -35,14 +35,16 @@ enum pt_err pt_db_site_measure_put(struct pt_db *db, const char *site_id, const 
 				   struct pt_diag *d);
 
 /**
- * Store (site_id, measure_id) as committed by plan unless the pair is
- * already stored (never downgraded). *added 1 when the row is new.
+ * Store (site_id, measure_id) as proposed by plan unless the pair is
+ * already stored in a state other than declined (a declined proposal is
+ * proposed again; nothing else is downgraded). *added 1 when the row is
+ * new or proposed again.
  */
-enum pt_err pt_db_site_measure_commit(struct pt_db *db, const char *site_id,
-				      const char *measure_id, const char *plan, const char *now,
-				      const char *actor, int *added, struct pt_diag *d);
+enum pt_err pt_db_site_measure_propose(struct pt_db *db, const char *site_id,
+				       const char *measure_id, const char *plan, const char *now,
+				       const char *actor, int *added, struct pt_diag *d);
 
-/** 1 when measure_id is in place or committed at site_id, 0 when not, -1 on failure. */
+/** 1 when measure_id is in place or committed (accepted, installed, verified) at site_id, 0 when not, -1 on failure. */
 int pt_db_site_measure_at(struct pt_db *db, const char *site_id, const char *measure_id,
 			  struct pt_diag *d);
 
@@ -53,5 +55,32 @@ int pt_db_site_measure_at(struct pt_db *db, const char *site_id, const char *mea
 enum pt_err pt_db_site_measures_list(struct pt_db *db, const char *site_id,
 				     struct pt_site_measure_row **rows, size_t *n,
 				     struct pt_diag *d);
+
+/** One measure at a site into *out. PT_ENOTFOUND (d names it) when the pair is not stored. */
+enum pt_err pt_db_site_measure_get(struct pt_db *db, const char *site_id, const char *measure_id,
+				   struct pt_site_measure_row *out, struct pt_diag *d);
+
+/**
+ * Inside the caller's write transaction: move (site_id, measure_id) from
+ * state from to state to, at now by actor. *changed 0 when the pair was
+ * no longer in state from (nothing changed).
+ */
+enum pt_err pt_db_site_measure_step(struct pt_db *db, const char *site_id,
+				    const char *measure_id, enum pt_site_measure_status from,
+				    enum pt_site_measure_status to, const char *now,
+				    const char *actor, int *changed, struct pt_diag *d);
+
+/** The measures plan proposed (any state but existing), by site then measure. *rows new (free()). */
+enum pt_err pt_db_plan_measures(struct pt_db *db, const char *plan,
+				struct pt_site_measure_row **rows, size_t *n, struct pt_diag *d);
+
+/**
+ * Inside the caller's write transaction: remove (site_id, measure_id) of
+ * plan if it is not installed yet (proposed, approved, accepted, declined).
+ * *removed 1 when a row went.
+ */
+enum pt_err pt_db_plan_measure_remove(struct pt_db *db, const char *site_id,
+				      const char *measure_id, const char *plan, int *removed,
+				      struct pt_diag *d);
 
 #endif

@@ -15,6 +15,11 @@
 #define PLAN_COLUMNS                                                                        \
 	"name, created_at, created_by, solver, region, threat_level, budget_eur, cost_eur, " \
 	"risk_reduction_eur, gap, sites_funded, measures"
+/* The plan's state (migration 013): plan_states joined to plans as s */
+#define PLAN_STATE_COLUMNS                                                          \
+	"coalesce(s.state, 'proposed'), coalesce(s.scope_org, ''), "                  \
+	"coalesce(s.withdrawn_at, ''), coalesce(s.withdrawn_by, '')"
+#define PLAN_FROM " FROM plans LEFT JOIN plan_states s ON s.plan = plans.name"
 
 /* The statement table of this file. */
 enum plans_stmt {
@@ -24,6 +29,8 @@ enum plans_stmt {
 	ST_PLAN_LINES,
 	ST_PLANS_ALL,
 	ST_PLAN_GET,
+	ST_PLAN_WITHDRAW,
+	ST_PLAN_STATE_ADD,
 	ST_COUNT
 };
 
@@ -36,8 +43,14 @@ static const char *const stmt_sql[ST_COUNT] = {
 			     "risk_reduction_eur, measures) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[ST_PLAN_LINES] = "SELECT site_id, cost_eur, risk_reduction_eur, measures "
 			  "FROM plan_site_lines WHERE plan = ?1 ORDER BY ord",
-	[ST_PLANS_ALL] = "SELECT " PLAN_COLUMNS " FROM plans ORDER BY seq DESC",
-	[ST_PLAN_GET] = "SELECT " PLAN_COLUMNS ", json FROM plans WHERE name = ?1",
+	[ST_PLANS_ALL] = "SELECT " PLAN_COLUMNS ", " PLAN_STATE_COLUMNS PLAN_FROM " ORDER BY seq DESC",
+	[ST_PLAN_GET] = "SELECT " PLAN_COLUMNS ", " PLAN_STATE_COLUMNS ", json" PLAN_FROM
+			" WHERE name = ?1",
+	[ST_PLAN_WITHDRAW] = "INSERT INTO plan_states (plan, state, withdrawn_at, withdrawn_by) "
+			     "VALUES (?1, 'withdrawn', ?2, ?3) ON CONFLICT (plan) DO UPDATE SET "
+			     "state = 'withdrawn', withdrawn_at = excluded.withdrawn_at, "
+			     "withdrawn_by = excluded.withdrawn_by WHERE state <> 'withdrawn'",
+	[ST_PLAN_STATE_ADD] = "INSERT INTO plan_states (plan, state, scope_org) VALUES (?1, ?2, ?3)",
 };
 
 static const struct pt_db_stmt_table stmts = {PT_DBM_PLANS, ST_COUNT, stmt_sql};
@@ -83,6 +96,12 @@ enum pt_err pt_db_plan_add(struct pt_db *db, const struct pt_saved_plan *p, cons
 		rc = pt_db_bind_text(st, 13, json);
 	if ((err = pt_db_step_done(db, st, rc, "saving the plan", d)) != PT_OK)
 		return err;
+	{
+		const char *params[] = {p->name, p->state[0] ? p->state : "proposed", p->scope_org};
+		if ((err = pt_db_run_texts(db, &stmts, ST_PLAN_STATE_ADD, params, 3,
+					   "saving the plan's state", d)) != PT_OK)
+			return err;
+	}
 	for (i = 0; i < n; i++) {
 		if ((err = pt_db_prepare(db, &stmts, ST_PLAN_LINE_ADD, &st, d)) != PT_OK)
 			return err;
@@ -167,7 +186,11 @@ static enum pt_err plan_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_di
 	    (err = pt_db_col_text(st, 2, p->created_by, sizeof p->created_by, d)) != PT_OK ||
 	    (err = pt_db_col_text(st, 3, p->solver, sizeof p->solver, d)) != PT_OK ||
 	    (err = pt_db_col_text(st, 4, p->region, sizeof p->region, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 5, p->threat_level, sizeof p->threat_level, d)) != PT_OK)
+	    (err = pt_db_col_text(st, 5, p->threat_level, sizeof p->threat_level, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 12, p->state, sizeof p->state, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 13, p->scope_org, sizeof p->scope_org, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 14, p->withdrawn_at, sizeof p->withdrawn_at, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 15, p->withdrawn_by, sizeof p->withdrawn_by, d)) != PT_OK)
 		return err;
 	p->budget_eur = sqlite3_column_double(st, 6);
 	p->cost_eur = sqlite3_column_double(st, 7);
@@ -197,7 +220,7 @@ enum pt_err pt_db_plans_list(struct pt_db *db, struct pt_saved_plan **plans, siz
 	return PT_OK;
 }
 
-/* A plan row with its JSON (column 12) into row; ctx is where the JSON goes (NULL: not wanted). */
+/* A plan row with its JSON (column 16) into row; ctx is where the JSON goes (NULL: not wanted). */
 static enum pt_err plan_json_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
 {
 	char **json = ctx;
@@ -206,8 +229,8 @@ static enum pt_err plan_json_row(sqlite3_stmt *st, void *row, void *ctx, struct 
 	enum pt_err err;
 	if ((err = plan_row(st, row, NULL, d)) != PT_OK || !json)
 		return err;
-	t = sqlite3_column_text(st, 12);
-	len = t ? (size_t)sqlite3_column_bytes(st, 12) : 0;
+	t = sqlite3_column_text(st, 16);
+	len = t ? (size_t)sqlite3_column_bytes(st, 16) : 0;
 	*json = malloc(len + 1);
 	if (!*json)
 		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
@@ -235,4 +258,17 @@ enum pt_err pt_db_plan_get(struct pt_db *db, const char *name, struct pt_saved_p
 	if (err == PT_ENOTFOUND)
 		return pt_diag_set(d, PT_ENOTFOUND, 0, "name", "no plan named %s", name ? name : "");
 	return err;
+}
+
+enum pt_err pt_db_plan_withdraw(struct pt_db *db, const char *name, const char *now,
+				const char *actor, int *changed, struct pt_diag *d)
+{
+	const char *params[] = {name, now, actor};
+	enum pt_err err;
+	*changed = 0;
+	if ((err = pt_db_run_texts(db, &stmts, ST_PLAN_WITHDRAW, params, 3, "withdrawing a plan",
+				   d)) != PT_OK)
+		return err;
+	*changed = pt_db_changes(db) > 0;
+	return PT_OK;
 }

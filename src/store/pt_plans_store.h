@@ -13,7 +13,8 @@ int pt_db_plan_exists(struct pt_db *db, const char *name, struct pt_diag *d);
 
 /**
  * Inside the caller's write transaction: store plan p (p->name, created
- * at and by, solver, region, threat level, figures) with its JSON text and
+ * at and by, solver, region, threat level, figures, state ('' proposed),
+ * scope organisation) with its JSON text and
  * its funded sites lines[0..n) in that order. PT_EDB on a taken name.
  */
 enum pt_err pt_db_plan_add(struct pt_db *db, const struct pt_saved_plan *p, const char *json,
@@ -33,5 +34,12 @@ enum pt_err pt_db_plans_list(struct pt_db *db, struct pt_saved_plan **plans, siz
 /** One saved plan and its JSON (*json new, free(); json may be NULL). PT_ENOTFOUND if none. */
 enum pt_err pt_db_plan_get(struct pt_db *db, const char *name, struct pt_saved_plan *out,
 			   char **json, struct pt_diag *d);
+
+/**
+ * Inside the caller's write transaction: mark plan name withdrawn at now by
+ * actor. *changed 0 when it was withdrawn already (or is not stored).
+ */
+enum pt_err pt_db_plan_withdraw(struct pt_db *db, const char *name, const char *now,
+				const char *actor, int *changed, struct pt_diag *d);
 
 #endif

@@ -553,11 +553,34 @@ test('coordinator computes the plan at 2,000,000: totals, frontier, map, reasons
   await page.getByRole('button', { name: 'Save plan' }).click();
   await page.locator('#plan-name-err').filter({ hasText: /exists/ }).waitFor();
   eq(await page.locator('#plan-name').getAttribute('aria-invalid'), 'true', 'a taken name is marked');
-  // the register shows, at the funded sites, the risk once the committed measures are in place
+  // issue 11, item 7: the saved plan is listed as proposed, and its proposer may withdraw it
+  const savedRow = page.locator('#saved-plans tbody tr[data-plan="browser-plan"]');
+  await savedRow.waitFor();
+  eq((await savedRow.locator('[data-testid=plan-state]').textContent()).trim(), 'proposed', 'a saved plan is proposed');
+  eq(await savedRow.getByRole('button', { name: 'Withdraw' }).count(), 1, 'its proposer may withdraw it');
+  // its measures are proposed at their sites: the proposer may take no step; another government admin approves
+  const proposedAt = await page.evaluate(async () => {
+    const r = await fetch('/api/v1/plans/browser-plan');
+    const p = await r.json();
+    return [p.sites[0].site_id, p.sites[0].measures[0].measure_id];
+  });
+  await page.goto(`${BASE}/#/site/${proposedAt[0]}`);
+  const mrow = page.locator(`#site-measures tbody tr[data-measure="${proposedAt[1]}"]`);
+  await mrow.waitFor();
+  eq((await mrow.locator('[data-testid=measure-state]').textContent()).trim(), 'proposed', 'the measure is proposed at its site');
+  eq(await mrow.getByRole('button').count(), 0, 'the proposer has no step to take');
+  // the register: a proposal does not count until the site's owner accepts it
   await page.locator('#mainnav').getByRole('link', { name: 'Register' }).click();
   await page.locator('#register tbody tr[data-site]').first().waitFor();
-  assert(await page.locator('[data-testid=reg-residual]', { hasText: '€' }).count() > 0, 'risks with committed measures show the residual');
+  eq(await page.locator('[data-testid=reg-residual]', { hasText: '€' }).count(), 0, 'pending proposals change no residual');
   await page.context().close();
+  const approver = await newPage();
+  await login(approver, U.admin);
+  await approver.goto(`${BASE}/#/site/${proposedAt[0]}`);
+  const arow = approver.locator(`#site-measures tbody tr[data-measure="${proposedAt[1]}"]`);
+  await arow.getByRole('button', { name: 'Approve' }).click();
+  await approver.locator(`#site-measures tbody tr[data-measure="${proposedAt[1]}"] [data-testid=measure-state]`, { hasText: 'approved' }).waitFor();
+  await approver.context().close();
 
   const op = await newPage();
   await login(op, U.operator);

@@ -244,9 +244,11 @@ err_line "protect plan: --budget EUR is required"
 p pl-solver-bad 64 --db pl.db plan --budget 100 --solver slow
 p pl-format-bad 64 --db pl.db plan --budget 100 --format xml
 
-# Saving commits the measures; the next plan does not offer them again.
+# Saving proposes the measures (issue 11, item 7): the next plan does not propose them again,
+# and its risk before is unchanged until the site owners accept them.
 p pl-save 0 --db pl.db plan --budget 2000000 --save first-plan --format json
 err_has "saved plan first-plan: "
+err_has " measures proposed at "
 cp pl-save.out saved.json
 p pl-save-again 65 --db pl.db plan --budget 2000000 --save first-plan
 p pl-save-bad-name 65 --db pl.db plan --budget 100 --save "no spaces"
@@ -265,17 +267,37 @@ if [ "$(grep -c '^  VM-' pl-plan-show-table.out)" -eq "$(/usr/bin/python3 -c 'im
 	bad "plan show lists another number of sites than were saved"; fi
 p pl-plan-show-missing 66 --db pl.db plan show no-such-plan
 p pl-after-save 0 --db pl.db plan --budget 2000000 --format json
-pycheck "committed not offered" pl-after-save.out '
+pycheck "proposed not offered again, risk before unchanged" pl-after-save.out '
 saved = json.load(open("saved.json"))
-committed = {(s["site_id"], m["measure_id"]) for s in saved["sites"] for m in s["measures"]}
+proposed = {(s["site_id"], m["measure_id"]) for s in saved["sites"] for m in s["measures"]}
 now = {(s["site_id"], m["measure_id"]) for s in j["sites"] for m in s["measures"]}
 now |= {(r["site_id"], r["measure_id"]) for r in j["rejected"]}
-assert committed and not (committed & now), committed & now
-assert j["totals"]["risk_before_eur_year"] < saved["totals"]["risk_before_eur_year"]'
+assert proposed and not (proposed & now), proposed & now
+assert j["totals"]["risk_before_eur_year"] == saved["totals"]["risk_before_eur_year"]'
 first_committed=$(/usr/bin/python3 -c 'import json; s = json.load(open("saved.json"))["sites"][0]; print(s["site_id"], s["measures"][0]["measure_id"])')
+p pl-measures-at-proposed 0 --db pl.db measures at "${first_committed% *}"
+out_has "${first_committed#* }"
+out_has "proposed"
+p pl-accept-too-early 65 --db pl.db measures accept ${first_committed}
+err_has "is proposed; accept needs it approved"
+# The system administrator approves and accepts every measure of the plan: now they count.
+/usr/bin/python3 -c 'import json
+for s in json.load(open("saved.json"))["sites"]:
+    for m in s["measures"]:
+        print(s["site_id"], m["measure_id"])' >saved_pairs
+while read -r ps pm; do
+	p "pl-approve-$ps-$pm" 0 --db pl.db measures approve "$ps" "$pm"
+	p "pl-accept-$ps-$pm" 0 --db pl.db measures accept "$ps" "$pm"
+done <saved_pairs
+read -r ps pm < <(tail -n 1 saved_pairs)
+out_line "measure $pm at $ps: accepted (plan first-plan)"
+p pl-after-accept 0 --db pl.db plan --budget 2000000 --format json
+pycheck "accepted count in risk before" pl-after-accept.out '
+saved = json.load(open("saved.json"))
+assert j["totals"]["risk_before_eur_year"] < saved["totals"]["risk_before_eur_year"]'
 p pl-measures-at-committed 0 --db pl.db measures at "${first_committed% *}"
 out_has "${first_committed#* }"
-out_has "committed"
+out_has "accepted"
 
 # --- the risk register ----------------------------------------------------------------
 # Northgate Utilities (user operator) owns VM-001..VM-004 (VM-003 GREEN, VM-004 RED);
@@ -338,7 +360,7 @@ err_line 'protect: no user named "nobody"; '"'"'protect user list'"'"' shows the
 p pl-reg-bad-treatment 64 --db pl.db register set "$ls" "$lt" --treatment ignore
 p pl-reg-nothing 64 --db pl.db register set "$ls" "$lt"
 p pl-reg-bad-date 65 --db pl.db register set "$ls" "$lt" --review-date 2027-02-30
-p pl-audit 0 --db pl.db audit list --limit 50 --format csv
+p pl-audit 0 --db pl.db audit list --limit 200 --format csv
 out_has "register.set"
 out_has "plan.save"
 

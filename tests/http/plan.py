@@ -18,6 +18,9 @@ NEW_ROUTES = [
     ("GET", "/api/v1/register"), ("POST", "/api/v1/register/VM-003/drone_uas"),
     ("POST", "/api/v1/register/VM-003/drone_uas/approve"),
     ("GET", "/api/v1/register/VM-003/drone_uas/history"),
+    # issue 11, item 7
+    ("POST", "/api/v1/sites/VM-003/measures/cctv/approve"), ("POST", "/api/v1/sites/VM-003/measures/cctv/verify"),
+    ("POST", "/api/v1/plans/x/withdraw"),
 ]
 
 
@@ -315,14 +318,15 @@ def t_plans(res, port, protect, db):
                   listed[0]["sites_funded"] == t["sites_funded"] and listed[0]["measures"] == t["measures"] and
                   listed[0]["hidden_sites"] == 0, "list %r against the plan %r" % (listed[0], t))
     res.eq(co.get("/api/v1/plans/no-such-plan").status, 404, "a missing plan")
-    # committed: the saved measures are measures of their sites now, and not offered again
+    # proposed (issue 11, item 7): the saved measures are proposed at their sites now, and not
+    # proposed again (tests/http/states.py takes them through their steps)
     site = before["sites"][0]
     sm = co.get("/api/v1/sites/%s/measures" % site["site_id"]).json or {"items": []}
-    committed = {m["measure_id"] for m in sm["items"] if m.get("status") == "committed" and m.get("plan") == "national-2027"}
-    res.eq(committed, {m["measure_id"] for m in site["measures"]}, "the chosen measures are committed at %s" % site["site_id"])
+    committed = {m["measure_id"] for m in sm["items"] if m.get("status") == "proposed" and m.get("plan") == "national-2027"}
+    res.eq(committed, {m["measure_id"] for m in site["measures"]}, "the chosen measures are proposed at %s" % site["site_id"])
     after = co.get("/api/v1/plan?budget=%d" % BUDGET).json or {"sites": [], "rejected": []}
     again = {m["measure_id"] for s in after["sites"] if s["site_id"] == site["site_id"] for m in s["measures"]}
-    res.check(not (again & committed), "committed measures are not offered again: %r" % (again & committed))
+    res.check(not (again & committed), "proposed measures are not proposed again: %r" % (again & committed))
     # what a third organisation sees of it: only the sites it may read
     har = login(res, port, "harbour")
     seen = visible_ids(har)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/pt_access.h"
+#include "core/pt_plan_records.h"
 #include "pt_test.h"
 
 /* The world of the table: organisation and user ids. */
@@ -737,6 +738,126 @@ static void test_compute_budget(void)
 	}
 }
 
+/* ---- measure states at a site (issue 11, item 7) ---- */
+static void test_measure_states(void)
+{
+	static const enum pt_measure_step steps[] = {PT_STEP_APPROVE, PT_STEP_ACCEPT,
+						     PT_STEP_DECLINE, PT_STEP_INSTALL,
+						     PT_STEP_VERIFY};
+	struct pt_measure_actors national = {.proposer_user_id = 5, .scope_org_id = 0,
+					     .installer_user_id = 6};
+	struct pt_measure_actors scoped = {.proposer_user_id = 5, .scope_org_id = OWNER_ORG,
+					   .installer_user_id = 6};
+	struct pt_measure_actors own = {.proposer_user_id = CALLER_ID, .scope_org_id = 0,
+					.installer_user_id = CALLER_ID};
+	struct pt_principal sys;
+	long long readers[2];
+	struct pt_access_record green = record(REL_GOV, PT_TLP_GREEN, readers);
+	struct pt_access_record strict = record(REL_GOV, PT_TLP_AMBER_STRICT, readers);
+	enum pt_site_measure_status to;
+	enum pt_role r;
+	size_t i;
+
+	/* The transitions: each step from the one state it needs, nothing else. */
+	for (i = 0; i < sizeof steps / sizeof steps[0]; i++)
+		for (int from = 0; from < PT_SM_COUNT; from++) {
+			enum pt_site_measure_status need =
+				steps[i] == PT_STEP_APPROVE   ? PT_SM_PROPOSED
+				: steps[i] == PT_STEP_INSTALL ? PT_SM_ACCEPTED
+				: steps[i] == PT_STEP_VERIFY  ? PT_SM_INSTALLED
+							      : PT_SM_APPROVED;
+			enum pt_err e = pt_site_measure_next((enum pt_site_measure_status)from,
+							     steps[i], &to);
+			CHECK_INT(e, from == (int)need ? PT_OK : PT_ECONFLICT);
+		}
+	CHECK(pt_site_measure_next(PT_SM_PROPOSED, PT_STEP_APPROVE, &to) == PT_OK &&
+	      to == PT_SM_APPROVED);
+	CHECK(pt_site_measure_next(PT_SM_APPROVED, PT_STEP_ACCEPT, &to) == PT_OK &&
+	      to == PT_SM_ACCEPTED);
+	CHECK(pt_site_measure_next(PT_SM_APPROVED, PT_STEP_DECLINE, &to) == PT_OK &&
+	      to == PT_SM_DECLINED);
+	CHECK(pt_site_measure_next(PT_SM_ACCEPTED, PT_STEP_INSTALL, &to) == PT_OK &&
+	      to == PT_SM_INSTALLED);
+	CHECK(pt_site_measure_next(PT_SM_INSTALLED, PT_STEP_VERIFY, &to) == PT_OK &&
+	      to == PT_SM_VERIFIED);
+	CHECK_INT(pt_site_measure_next(PT_SM_DECLINED, PT_STEP_ACCEPT, &to), PT_ECONFLICT);
+	CHECK_INT(pt_site_measure_next(PT_SM_EXISTING, PT_STEP_VERIFY, &to), PT_ECONFLICT);
+	/* what counts: accepted, installed, verified; pending: proposed, approved */
+	CHECK(pt_site_measure_committed(PT_SM_ACCEPTED) && pt_site_measure_committed(PT_SM_INSTALLED) &&
+	      pt_site_measure_committed(PT_SM_VERIFIED) && !pt_site_measure_committed(PT_SM_PROPOSED) &&
+	      !pt_site_measure_committed(PT_SM_APPROVED) && !pt_site_measure_committed(PT_SM_DECLINED) &&
+	      !pt_site_measure_committed(PT_SM_EXISTING));
+	CHECK(pt_site_measure_pending(PT_SM_PROPOSED) && pt_site_measure_pending(PT_SM_APPROVED) &&
+	      !pt_site_measure_pending(PT_SM_DECLINED) && !pt_site_measure_pending(PT_SM_ACCEPTED));
+	for (int k = 0; k < PT_SM_COUNT; k++) {
+		enum pt_site_measure_status back;
+		CHECK(pt_site_measure_status_parse(
+			      pt_site_measure_status_name((enum pt_site_measure_status)k), &back) ==
+			      PT_OK &&
+		      (int)back == k);
+	}
+	CHECK_INT(pt_site_measure_status_parse("committed", &to), PT_EINVAL);
+
+	/* Who takes each step. */
+	pt_principal_system(&sys);
+	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		enum pt_measure_step back;
+		CHECK_INT(pt_access_measure_step(&sys, &green, steps[i], &own), PT_ACCESS_OK);
+		CHECK(pt_measure_step_parse(pt_measure_step_name(steps[i]), &back) == PT_OK &&
+		      back == steps[i]);
+	}
+	for (r = PT_ROLE_ADMIN; (int)r < PT_ROLE_COUNT; r++) {
+		struct pt_principal gov = caller(r, REL_GOV), owner = caller(r, REL_OWN),
+				    other = caller(r, REL_OTHER);
+		int writer = r == PT_ROLE_ADMIN || r == PT_ROLE_ANALYST || r == PT_ROLE_OPERATOR;
+		enum pt_access gov_approves = r == PT_ROLE_ADMIN || r == PT_ROLE_COORDINATOR
+						      ? PT_ACCESS_OK
+						      : PT_ACCESS_FORBIDDEN;
+		/* approve: a government coordinator or admin, not the proposer */
+		CHECK_INT(pt_access_measure_step(&gov, &green, PT_STEP_APPROVE, &national), gov_approves);
+		CHECK_INT(pt_access_measure_step(&gov, &green, PT_STEP_APPROVE, &own), PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_measure_step(&owner, &green, PT_STEP_APPROVE, &national),
+			  PT_ACCESS_FORBIDDEN);
+		/* a plan of one organisation: that organisation's admin, not government */
+		CHECK_INT(pt_access_measure_step(&owner, &green, PT_STEP_APPROVE, &scoped),
+			  r == PT_ROLE_ADMIN ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_measure_step(&gov, &green, PT_STEP_APPROVE, &scoped),
+			  PT_ACCESS_FORBIDDEN);
+		/* accept, decline, install: the owner's writers only */
+		CHECK_INT(pt_access_measure_step(&owner, &green, PT_STEP_ACCEPT, &national),
+			  writer ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_measure_step(&owner, &green, PT_STEP_DECLINE, &national),
+			  writer ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_measure_step(&owner, &green, PT_STEP_INSTALL, &national),
+			  writer ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_measure_step(&gov, &green, PT_STEP_ACCEPT, &national),
+			  PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_measure_step(&other, &green, PT_STEP_ACCEPT, &national),
+			  PT_ACCESS_FORBIDDEN);
+		/* verify: government coordinators and analysts, not the installer */
+		CHECK_INT(pt_access_measure_step(&gov, &green, PT_STEP_VERIFY, &national),
+			  r == PT_ROLE_COORDINATOR || r == PT_ROLE_ANALYST ? PT_ACCESS_OK
+									  : PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_measure_step(&gov, &green, PT_STEP_VERIFY, &own), PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_measure_step(&owner, &green, PT_STEP_VERIFY, &national),
+			  PT_ACCESS_FORBIDDEN);
+		/* a site it may not read: 404 before any step */
+		for (i = 0; i < sizeof steps / sizeof steps[0]; i++)
+			CHECK_INT(pt_access_measure_step(&gov, &strict, steps[i], &national),
+				  PT_ACCESS_NOT_FOUND);
+		/* withdraw: the proposer, or a government coordinator */
+		CHECK_INT(pt_access_plan_withdraw(&gov, 5),
+			  r == PT_ROLE_COORDINATOR ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_plan_withdraw(&gov, CALLER_ID), PT_ACCESS_OK);
+		CHECK_INT(pt_access_plan_withdraw(&owner, 5), PT_ACCESS_FORBIDDEN);
+	}
+	CHECK_INT(pt_access_plan_withdraw(&sys, 5), PT_ACCESS_OK);
+	CHECK_INT(pt_access_plan_withdraw(NULL, 5), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_measure_step(NULL, &green, PT_STEP_APPROVE, &national), PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_measure_step(&sys, &green, (enum pt_measure_step)PT_STEP_COUNT, &national),
+		  PT_ACCESS_OK);
+}
+
 int main(void)
 {
 	RUN(test_matrix);
@@ -753,5 +874,6 @@ int main(void)
 	RUN(test_second_factor_roles);
 	RUN(test_import_right); /* issue 10 */
 	RUN(test_compute_budget);
+	RUN(test_measure_states); /* issue 11, item 7 */
 	return TEST_SUMMARY("test_access");
 }

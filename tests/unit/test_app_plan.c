@@ -232,10 +232,10 @@ static void test_plan_save_commits(void)
 	CHECK_STR(d.msg, "a plan named first exists");
 	CHECK(sv.run == NULL);
 
-	/* Every chosen measure is now committed at its site by the plan. */
+	/* Every chosen measure is now proposed at its site by the plan (issue 11, item 7). */
 	CHECK_INT(pt_db_site_measures_list(db, NULL, &rows, &n, &d), PT_OK);
 	for (i = 0; i < n; i++) {
-		CHECK_INT(rows[i].status, PT_SM_COMMITTED);
+		CHECK_INT(rows[i].status, PT_SM_PROPOSED);
 		CHECK_STR(rows[i].plan, "first");
 		CHECK_STR(rows[i].added_by, "coord");
 		committed++;
@@ -243,7 +243,29 @@ static void test_plan_save_commits(void)
 	CHECK_INT(committed, r->result.measures_chosen);
 	free(rows);
 
-	/* A new run does not offer them again, and PS-001's risk before falls. */
+	/* A new run does not propose them again, and PS-001's risk before stays: pending. */
+	CHECK_INT(run(db, NULL, NULL, 1e9, &again), PT_OK);
+	if (again) {
+		long t = run_site(again, "PS-001");
+		CHECK(t >= 0 && !offered(again, t, "film"));
+		CHECK(t >= 0 && again->model->sites[t].risk_before_eur_year == before);
+	}
+	pt_plan_run_free(again);
+	again = NULL;
+	/* Approved (by the system administrator: the proposer "coord" may not) and accepted at
+	 * PS-001: now it counts, and the register's history records the commitment. */
+	{
+		struct pt_site_measure_row row;
+		CHECK_INT(pt_app_site_measure_step(as(&coord), db, "PS-001", "film", PT_STEP_APPROVE,
+						   &row, &d), PT_EFORBIDDEN);
+		CHECK_INT(pt_app_site_measure_step(as(NULL), db, "PS-001", "film", PT_STEP_ACCEPT,
+						   &row, &d), PT_ECONFLICT);
+		CHECK_INT(pt_app_site_measure_step(as(NULL), db, "PS-001", "film", PT_STEP_APPROVE,
+						   &row, &d), PT_OK);
+		CHECK_INT(pt_app_site_measure_step(as(NULL), db, "PS-001", "film", PT_STEP_ACCEPT,
+						   &row, &d), PT_OK);
+		CHECK_INT(row.status, PT_SM_ACCEPTED);
+	}
 	CHECK_INT(run(db, NULL, NULL, 1e9, &again), PT_OK);
 	if (again) {
 		long t = run_site(again, "PS-001");
@@ -276,7 +298,7 @@ static void test_plan_save_commits(void)
 	CHECK(n >= 1);
 	if (n >= 1) {
 		CHECK_STR(h[0].action, "commit");
-		CHECK(strstr(h[0].detail, "committed by plan first") != NULL);
+		CHECK(strstr(h[0].detail, "measure film approved -> accepted (plan first)") != NULL);
 	}
 	free(h);
 	pt_plan_run_free(r);

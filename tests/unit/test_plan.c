@@ -1145,6 +1145,49 @@ static void test_solve(void)
 	pt_measure_catalog_clear(&f.cat);
 }
 
+/* issue 11, item 7: a pending proposal is not offered again and its effect does not count. */
+static void test_pending_not_counted(void)
+{
+	struct fixture f;
+	struct pt_site s[2] = { site("P-1"), site("C-1") };
+	struct pt_plan_site ps[2];
+	struct pt_plan_model *m = NULL;
+	uint32_t glazing, guards, list_g[1];
+	fx_init(&f);
+	glazing = fx_add(&f, "glazing_film", 10000, 0, 0, 0);
+	guards = fx_add(&f, "guards", 10000, 0, 0, 0);
+	fx_effect(&f, glazing, 0, 0.2, 0.5);
+	fx_effect(&f, guards, 0, 0.2, 0);
+	list_g[0] = glazing;
+	memset(ps, 0, sizeof ps);
+	ps[0].site = &s[0];
+	ps[0].pairs = &high_pair;
+	ps[0].n_pairs = 1;
+	ps[0].pending = list_g;
+	ps[0].n_pending = 1;
+	ps[1] = ps[0];
+	ps[1].site = &s[1];
+	ps[1].pending = NULL;
+	ps[1].n_pending = 0;
+	ps[1].committed = list_g;
+	ps[1].n_committed = 1;
+	CHECK_INT(fx_build(&f, ps, 2, &m, NULL), PT_OK);
+	if (m) {
+		/* pending: not offered, the risk before as assessed (250000), guards cut 20% of it */
+		CHECK(screen_of(m, 0, glazing) == NULL);
+		CHECK_NEAR(m->sites[0].risk_before_eur_year, 250000, 1e-6);
+		CHECK_NEAR(screen_of(m, 0, guards)->reduction_eur_year, 50000, 1e-6);
+		/* committed (accepted): not offered, its effect counts: 100000 */
+		CHECK(screen_of(m, 1, glazing) == NULL);
+		CHECK_NEAR(m->sites[1].risk_before_eur_year, 100000, 1e-6);
+	}
+	pt_plan_model_free(m);
+	ps[0].pending = NULL; /* a count without its list is refused */
+	CHECK_INT(fx_build(&f, ps, 2, &m, NULL), PT_EINVAL);
+	pt_plan_model_free(m);
+	pt_measure_catalog_clear(&f.cat);
+}
+
 int main(void)
 {
 	RUN(test_names);
@@ -1160,6 +1203,7 @@ int main(void)
 	RUN(test_bcr_before_less_intrusive);
 	RUN(test_bcr);
 	RUN(test_existing_committed_applies);
+	RUN(test_pending_not_counted); /* issue 11, item 7 */
 	RUN(test_not_assessed);
 	RUN(test_exclusive_groups);
 	RUN(test_useless_measure);

@@ -1,0 +1,322 @@
+/* pt_app_measure_states.c - the state machine of a measure a saved plan
+ * proposed at a site (approve, accept, decline, install, verify) and withdrawing a plan. */
+#include "pt_app_measures.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../formats/pt_diag.h"
+#include "../store/pt_access_store.h"
+#include "../store/pt_audit.h"
+#include "../store/pt_db.h"
+#include "../store/pt_measures_store.h"
+#include "../store/pt_plans_store.h"
+#include "../store/pt_register_store.h"
+#include "../store/pt_site_store.h"
+#include "../store/pt_user_store.h"
+#include "pt_app_audit.h"
+#include "pt_app_plan_int.h"
+
+/* The id of user name (0: the system administrator, or no longer known). */
+static long long user_id_of(struct pt_db *db, const char *name)
+{
+	struct pt_user u;
+	if (!name || !*name || strcmp(name, PT_ACTOR_SYSTEM) == 0 ||
+	    pt_db_user_get(db, name, &u, NULL) != PT_OK)
+		return 0;
+	return u.id;
+}
+
+struct step_ctx {
+	const struct pt_caller *c;
+	const char *site_id, *measure_id;
+	enum pt_measure_step step;
+	struct pt_site_measure_row *out;
+	struct pt_diag *d;
+};
+
+/* Why step is refused to its caller, in words. */
+static const char *refusal(enum pt_measure_step step, int own)
+{
+	switch (step) {
+	case PT_STEP_APPROVE:
+		return own ? "the proposer of a plan cannot approve its own proposal; another "
+			     "government coordinator or admin (or, for a plan of one organisation, its admin) approves it"
+			   : "only a government coordinator or admin (for a plan of one organisation: that "
+			     "organisation's admin) other than the proposer approves a proposed measure";
+	case PT_STEP_ACCEPT:
+	case PT_STEP_DECLINE:
+	case PT_STEP_INSTALL:
+		return "only the site's owner (operators, analysts and admins of the owning "
+		       "organisation) accepts, declines or installs a measure at its site";
+	case PT_STEP_VERIFY:
+		return own ? "whoever installed a measure cannot verify it; another government "
+			     "coordinator or analyst verifies it"
+			   : "only government coordinators and analysts verify an installed measure";
+	}
+	return "not allowed";
+}
+
+static enum pt_err step_in(struct pt_db *db, void *ctx)
+{
+	struct step_ctx *s = ctx;
+	struct pt_access_index *ix = NULL;
+	struct pt_access_record rec;
+	struct pt_site site;
+	struct pt_site_measure_row row;
+	struct pt_saved_plan plan;
+	struct pt_measure_actors actors;
+	enum pt_site_measure_status to;
+	enum pt_access a;
+	enum pt_err err;
+	char now[PT_TIMESTAMP_MAX], record[2 * PT_ID_MAX], detail[512];
+	const char *actor, *cover[1];
+	int changed, own;
+
+	pt_app_stamp(db, now, &actor);
+	if ((err = pt_access_index_load(db, &ix, s->d)) != PT_OK)
+		return err;
+	if ((err = pt_db_site_get(db, s->site_id, &site, s->d)) != PT_OK)
+		goto out;
+	pt_access_index_record(ix, &site, &rec);
+	if (pt_access_read(&s->c->who, &rec) != PT_ACCESS_OK) {
+		err = pt_diag_set(s->d, PT_ENOTFOUND, 0, "site", "no site with id %s", s->site_id);
+		goto out;
+	}
+	if ((err = pt_db_site_measure_get(db, s->site_id, s->measure_id, &row, s->d)) != PT_OK)
+		goto out;
+	if (row.status == PT_SM_EXISTING || !row.plan[0]) {
+		err = pt_diag_set(s->d, PT_ECONFLICT, 0, "measure",
+				  "measure %s at %s is in place, not proposed by a plan: it has no "
+				  "steps to take", s->measure_id, s->site_id);
+		goto out;
+	}
+	memset(&actors, 0, sizeof actors);
+	memset(&plan, 0, sizeof plan);
+	if ((err = pt_db_plan_get(db, row.plan, &plan, NULL, s->d)) != PT_OK && err != PT_ENOTFOUND)
+		goto out;
+	memset(s->d, 0, sizeof *s->d);
+	actors.proposer_user_id = user_id_of(db, plan.created_by[0] ? plan.created_by : row.added_by);
+	actors.scope_org_id = plan.scope_org[0] ? pt_access_index_org_id(ix, plan.scope_org) : 0;
+	if (row.status == PT_SM_INSTALLED)
+		actors.installer_user_id = user_id_of(db, row.changed_by);
+	a = pt_access_measure_step(&s->c->who, &rec, s->step, &actors);
+	if (a == PT_ACCESS_NOT_FOUND) {
+		err = pt_diag_set(s->d, PT_ENOTFOUND, 0, "site", "no site with id %s", s->site_id);
+		goto out;
+	}
+	if (a != PT_ACCESS_OK) {
+		own = (s->step == PT_STEP_APPROVE && s->c->who.user_id == actors.proposer_user_id) ||
+		      (s->step == PT_STEP_VERIFY && s->c->who.user_id == actors.installer_user_id);
+		err = pt_diag_set(s->d, PT_EFORBIDDEN, 0, "", "%s", refusal(s->step, own));
+		goto out;
+	}
+	if (pt_site_measure_next(row.status, s->step, &to) != PT_OK) {
+		err = pt_diag_set(s->d, PT_ECONFLICT, 0, "state",
+				  "measure %s at %s is %s; %s needs it %s", s->measure_id,
+				  s->site_id, pt_site_measure_status_name(row.status),
+				  pt_measure_step_name(s->step),
+				  s->step == PT_STEP_APPROVE   ? "proposed"
+				  : s->step == PT_STEP_INSTALL ? "accepted"
+				  : s->step == PT_STEP_VERIFY  ? "installed"
+							       : "approved");
+		goto out;
+	}
+	if ((err = pt_db_site_measure_step(db, s->site_id, s->measure_id, row.status, to, now,
+					   actor, &changed, s->d)) != PT_OK)
+		goto out;
+	if (!changed) {
+		err = pt_diag_set(s->d, PT_ECONFLICT, 0, "state",
+				  "measure %s at %s changed meanwhile; read it again", s->measure_id,
+				  s->site_id);
+		goto out;
+	}
+	snprintf(detail, sizeof detail, "measure %s %s -> %s (plan %s)", s->measure_id,
+		 pt_site_measure_status_name(row.status), pt_site_measure_status_name(to), row.plan);
+	if (to == PT_SM_ACCEPTED &&
+	    (err = pt_db_register_history_commit(db, s->site_id, s->measure_id, now, actor, detail,
+						 s->d)) != PT_OK)
+		goto out;
+	snprintf(record, sizeof record, "%s/%s", s->site_id, s->measure_id);
+	cover[0] = s->site_id;
+	{
+		char action[40];
+		snprintf(action, sizeof action, "site.measure.%s", pt_measure_step_name(s->step));
+		if ((err = pt_audit_append_records(db, action, "site_measures", record, detail,
+						   "sites", cover, 1, s->d)) != PT_OK)
+			goto out;
+	}
+	row.status = to;
+	pt_strlcpy(row.changed_at, now, sizeof row.changed_at);
+	pt_strlcpy(row.changed_by, actor, sizeof row.changed_by);
+	*s->out = row;
+out:
+	pt_access_index_free(ix);
+	return err;
+}
+
+enum pt_err pt_app_site_measure_step(const struct pt_caller *c, struct pt_db *db,
+				     const char *site_id, const char *measure_id,
+				     enum pt_measure_step step, struct pt_site_measure_row *out,
+				     struct pt_diag *d)
+{
+	struct step_ctx s;
+	char record[2 * PT_ID_MAX], action[40];
+	enum pt_err err;
+	memset(out, 0, sizeof *out);
+	if (!c || !db || !site_id || !measure_id || (unsigned)step >= PT_STEP_COUNT)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database, site, measure or step");
+	s.c = c;
+	s.site_id = site_id;
+	s.measure_id = measure_id;
+	s.step = step;
+	s.out = out;
+	s.d = d;
+	pt_app_act(c, db);
+	err = pt_db_transaction(db, step_in, &s, d);
+	if (err == PT_EFORBIDDEN) {
+		snprintf(record, sizeof record, "%s", site_id);
+		snprintf(action, sizeof action, "site.measure.%s", pt_measure_step_name(step));
+		err = pt_app_refused(c, db, action, "sites", record, err, d);
+	}
+	return err;
+}
+
+struct withdraw_ctx {
+	const struct pt_caller *c;
+	const char *name;
+	struct pt_plan_withdrawal *out;
+	struct pt_diag *d;
+};
+
+static enum pt_err withdraw_in(struct pt_db *db, void *ctx)
+{
+	struct withdraw_ctx *w = ctx;
+	struct pt_saved_plan plan;
+	struct pt_site_measure_row *rows = NULL;
+	const char **cover = NULL, *actor;
+	char now[PT_TIMESTAMP_MAX], detail[256];
+	size_t n = 0, i, n_cover = 0;
+	enum pt_err err;
+	int changed;
+
+	pt_app_stamp(db, now, &actor);
+	if ((err = pt_db_plan_get(db, w->name, &plan, NULL, w->d)) != PT_OK)
+		return err;
+	if (pt_access_plan_withdraw(&w->c->who, user_id_of(db, plan.created_by)) != PT_ACCESS_OK)
+		return pt_diag_set(w->d, PT_EFORBIDDEN, 0, "",
+				   "only the plan's proposer or a government coordinator withdraws "
+				   "plan %s", w->name);
+	if (strcmp(plan.state, "withdrawn") == 0)
+		return pt_diag_set(w->d, PT_ECONFLICT, 0, "state", "plan %s was withdrawn on %s by %s",
+				   w->name, plan.withdrawn_at, plan.withdrawn_by);
+	if ((err = pt_db_plan_measures(db, w->name, &rows, &n, w->d)) != PT_OK)
+		return err;
+	if (!(cover = calloc(n ? n : 1, sizeof *cover))) {
+		err = pt_diag_set(w->d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		int removed;
+		if ((err = pt_db_plan_measure_remove(db, rows[i].site_id, rows[i].measure_id, w->name,
+						     &removed, w->d)) != PT_OK)
+			goto out;
+		if (removed)
+			w->out->removed++;
+		else
+			w->out->kept++;
+		if (!n_cover || strcmp(cover[n_cover - 1], rows[i].site_id) != 0)
+			cover[n_cover++] = rows[i].site_id;
+	}
+	if ((err = pt_db_plan_withdraw(db, w->name, now, actor, &changed, w->d)) != PT_OK)
+		goto out;
+	snprintf(detail, sizeof detail,
+		 "%zu measures not yet installed removed, %zu installed or verified kept",
+		 w->out->removed, w->out->kept);
+	err = pt_audit_append_records(db, "plan.withdraw", "plans", w->name, detail, "sites", cover,
+				      n_cover, w->d);
+out:
+	free(cover);
+	free(rows);
+	return err;
+}
+
+enum pt_err pt_app_plan_withdraw(const struct pt_caller *c, struct pt_db *db, const char *name,
+				 struct pt_plan_withdrawal *out, struct pt_diag *d)
+{
+	struct withdraw_ctx w;
+	enum pt_err err;
+	memset(out, 0, sizeof *out);
+	if (!c || !db || !name)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no plan name");
+	w.c = c;
+	w.name = name;
+	w.out = out;
+	w.d = d;
+	pt_app_act(c, db);
+	err = pt_db_transaction(db, withdraw_in, &w, d);
+	return pt_app_refused(c, db, "plan.withdraw", "plans", name, err, d);
+}
+
+enum pt_err pt_app_site_measures_steps(const struct pt_caller *c, struct pt_db *db,
+				       const struct pt_site_measures *sm, unsigned *steps,
+				       struct pt_diag *d)
+{
+	struct pt_access_index *ix = NULL;
+	struct pt_access_record rec;
+	struct pt_saved_plan plan;
+	struct pt_measure_actors actors;
+	enum pt_err err;
+	size_t i;
+	memset(&plan, 0, sizeof plan);
+	memset(&actors, 0, sizeof actors);
+	for (i = 0; i < sm->n; i++)
+		steps[i] = 0;
+	if (!c || !db)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no caller or no database");
+	if ((err = pt_db_begin_read(db, d)) != PT_OK)
+		return err;
+	if ((err = pt_access_index_load(db, &ix, d)) != PT_OK)
+		goto out;
+	pt_access_index_record(ix, &sm->site, &rec);
+	for (i = 0; i < sm->n; i++) {
+		const struct pt_site_measure_row *row = &sm->rows[i];
+		if (row->status == PT_SM_EXISTING || !row->plan[0])
+			continue;
+		if (strcmp(plan.name, row->plan) != 0) { /* rows come by measure: plans repeat */
+			memset(&plan, 0, sizeof plan);
+			if ((err = pt_db_plan_get(db, row->plan, &plan, NULL, d)) != PT_OK &&
+			    err != PT_ENOTFOUND)
+				goto out;
+			err = PT_OK;
+			if (d)
+				memset(d, 0, sizeof *d);
+			pt_strlcpy(plan.name, row->plan, sizeof plan.name);
+			actors.proposer_user_id =
+				user_id_of(db, plan.created_by[0] ? plan.created_by : row->added_by);
+			actors.scope_org_id =
+				plan.scope_org[0] ? pt_access_index_org_id(ix, plan.scope_org) : 0;
+		}
+		actors.installer_user_id =
+			row->status == PT_SM_INSTALLED ? user_id_of(db, row->changed_by) : 0;
+		for (unsigned s = 0; s < PT_STEP_COUNT; s++) {
+			enum pt_site_measure_status to;
+			if (pt_site_measure_next(row->status, (enum pt_measure_step)s, &to) == PT_OK &&
+			    pt_access_measure_step(&c->who, &rec, (enum pt_measure_step)s, &actors) ==
+				    PT_ACCESS_OK)
+				steps[i] |= 1u << s;
+		}
+	}
+out:
+	pt_access_index_free(ix);
+	return pt_db_end(db, err, d);
+}
+
+int pt_app_plan_can_withdraw(const struct pt_caller *c, struct pt_db *db,
+			     const struct pt_saved_plan *p)
+{
+	if (!c || !db || !p || strcmp(p->state, "withdrawn") == 0)
+		return 0;
+	return pt_access_plan_withdraw(&c->who, user_id_of(db, p->created_by)) == PT_ACCESS_OK;
+}

@@ -1,0 +1,63 @@
+/* pt_http_states.c - the steps of a measure a saved plan proposed at a site
+ * and withdrawing a saved plan over HTTP (issue 11, item 7; docs/api.md). */
+#include <string.h>
+
+#include "../app/pt_app_measures.h"
+#include "../formats/pt_measures_io.h"
+#include "pt_http_api.h"
+
+/* An error of a step or a withdrawal: 404, 403, 409 (wrong state), else as pt_reply_diag. */
+static void reply_state_error(struct pt_req *r, enum pt_err err, const struct pt_diag *d)
+{
+	if (err == PT_ENOTFOUND)
+		pt_reply_not_found(r);
+	else if (err == PT_ECONFLICT)
+		pt_reply_error(r, 409, d->field[0] ? d->field : NULL, 0, "%s",
+			       d->msg[0] ? d->msg : "conflict");
+	else
+		pt_reply_diag(r, err, d);
+}
+
+void pt_h_site_measure_step(struct pt_req *r)
+{
+	struct pt_site_measure_row row;
+	enum pt_measure_step step;
+	struct pt_caller c;
+	struct pt_diag d;
+	enum pt_err err;
+	memset(&d, 0, sizeof d);
+	const char *last = r->url ? strrchr(r->url, '/') : NULL; /* the route's last segment */
+	if (!pt_valid_id(r->param[0]) || !pt_valid_id(r->param[1]) || !last ||
+	    pt_measure_step_parse(last + 1, &step) != PT_OK) {
+		pt_reply_not_found(r);
+		return;
+	}
+	pt_api_caller(r, &c);
+	if ((err = pt_app_site_measure_step(&c, r->db, r->param[0], r->param[1], step, &row, &d)) !=
+	    PT_OK) {
+		reply_state_error(r, err, &d);
+		return;
+	}
+	pt_reply_json(r, 200, pt_site_measure_to_json(&row, NULL, PT_MEASURE_JSON_TEXT));
+}
+
+void pt_h_plan_withdraw(struct pt_req *r)
+{
+	struct pt_plan_withdrawal w;
+	struct pt_caller c;
+	struct pt_diag d;
+	enum pt_err err;
+	memset(&d, 0, sizeof d);
+	if (!pt_valid_id(r->param[0])) {
+		pt_reply_not_found(r);
+		return;
+	}
+	pt_api_caller(r, &c);
+	if ((err = pt_app_plan_withdraw(&c, r->db, r->param[0], &w, &d)) != PT_OK) {
+		reply_state_error(r, err, &d);
+		return;
+	}
+	pt_reply_json(r, 200, json_pack("{s:s,s:s,s:I,s:I}", "name", r->param[0], "state",
+					"withdrawn", "removed", (json_int_t)w.removed, "kept",
+					(json_int_t)w.kept));
+}

@@ -1,0 +1,139 @@
+# tests/cli/cases_states.sh - the state machine of a measure at a site (issue 11, item 7):
+# a saved plan proposes, a coordinator other than the proposer approves, the site's owner
+# accepts or declines and installs, a government coordinator or analyst verifies; a plan
+# can be withdrawn; committed rows of an older registry migrate as accepted (migration 013).
+# Sourced by tests/cli/run (p, ok, bad, out_has, err_has, pycheck of cases_plan.sh).
+
+# pairs FILE SQL: the rows of a query on st.db, "SITE MEASURE" per line.
+st_query() {
+	/usr/bin/python3 -c 'import sqlite3, sys
+for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):
+    print(*r)' st.db "$1"
+}
+# the proposed pairs of plan st-plan at sites of organisation $1, in order
+st_pairs() {
+	st_query "SELECT m.site_id, m.measure_id FROM site_measures m JOIN sites s ON s.id = m.site_id
+		  JOIN organisations o ON o.id = s.owner_id WHERE m.plan = 'st-plan' AND o.name = '$1'
+		  ORDER BY 1, 2"
+}
+
+p st-demo 0 --db st.db demo
+p st-before 0 --db st.db plan --budget 2000000 --format json
+cp st-before.out st-before.json
+p st-save 0 --db st.db plan --budget 2000000 --save st-plan --as coordinator --format json
+cp st-save.out st-saved.json
+err_has "saved plan st-plan: "
+err_has " measures proposed at "
+p st-list 0 --db st.db plan list
+out_has " proposed"
+p st-show 0 --db st.db plan show st-plan
+out_has "State proposed"
+# The README's own example no longer moves every later plan's starting point.
+p st-later 0 --db st.db plan --budget 2000000 --format json
+pycheck "pending proposals: not proposed twice, not in risk before" st-later.out '
+before = json.load(open("st-before.json")); saved = json.load(open("st-saved.json"))
+proposed = {(s["site_id"], m["measure_id"]) for s in saved["sites"] for m in s["measures"]}
+now = {(s["site_id"], m["measure_id"]) for s in j["sites"] for m in s["measures"]}
+now |= {(r["site_id"], r["measure_id"]) for r in j["rejected"]}
+assert proposed and not (proposed & now), proposed & now
+assert j["totals"]["risk_before_eur_year"] == before["totals"]["risk_before_eur_year"]'
+p st-register 0 --db st.db register list --format json
+pycheck "pending proposals are not committed in the register" st-register.out '
+assert all(e["committed_measures"] == 0 for e in j), [e for e in j if e["committed_measures"]][:1]'
+
+st_pairs "Harbourlight Group" >harbour_pairs
+read -r hs hm < harbour_pairs
+read -r hs2 hm2 < <(sed -n 2p harbour_pairs)
+if [ -n "$hs" ] && [ -n "$hs2" ]; then ok; else bad "the plan proposes under two measures at Harbourlight sites"; fi
+
+# approve: not by the proposer (77), not by an operator (77); by another government admin.
+p st-approve-own 77 --db st.db measures approve "$hs" "$hm" --as coordinator
+err_has "the proposer of a plan cannot approve its own proposal"
+p st-approve-operator 77 --db st.db measures approve "$hs" "$hm" --as harbour
+p st-accept-early 65 --db st.db measures accept "$hs" "$hm" --as harbour
+err_has "is proposed; accept needs it approved"
+p st-approve 0 --db st.db measures approve "$hs" "$hm" --as admin
+out_line "measure $hm at $hs: approved (plan st-plan)"
+p st-approve-again 65 --db st.db measures approve "$hs" "$hm" --as admin
+err_has "is approved; approve needs it proposed"
+# accept: the site's owner only; another organisation that reads the site is refused (77).
+p st-accept-other-org 77 --db st.db measures accept "$hs" "$hm" --as operator
+err_has "only the site's owner"
+p st-accept 0 --db st.db measures accept "$hs" "$hm" --as harbour
+out_line "measure $hm at $hs: accepted (plan st-plan)"
+p st-install 0 --db st.db measures install "$hs" "$hm" --as harbour
+p st-verify-owner 77 --db st.db measures verify "$hs" "$hm" --as harbour
+p st-verify 0 --db st.db measures verify "$hs" "$hm" --as analyst
+out_line "measure $hm at $hs: verified (plan st-plan)"
+export HM=$hm
+p st-at 0 --db st.db measures at "$hs" --format json
+pycheck "verified at the site" st-at.out '
+import os
+r = [m for m in j if m["measure_id"] == os.environ["HM"]][0]
+assert r["status"] == "verified" and r["plan"] == "st-plan" and r["changed_by"] == "analyst", r'
+# a second one: approved, then declined by its owner; a later plan may propose it again
+p st-approve-2 0 --db st.db measures approve "$hs2" "$hm2" --as admin
+p st-decline-2 0 --db st.db measures decline "$hs2" "$hm2" --as harbour
+out_line "measure $hm2 at $hs2: declined (plan st-plan)"
+p st-install-declined 65 --db st.db measures install "$hs2" "$hm2" --as harbour
+p st-no-such 66 --db st.db measures approve "$hs" no_such_measure --as admin
+p st-bad-usage 64 --db st.db measures approve "$hs"
+# the verified measure counts now: risk before falls below the first plan's
+p st-later-2 0 --db st.db plan --budget 2000000 --format json
+pycheck "verified counts in risk before" st-later-2.out '
+before = json.load(open("st-before.json"))
+assert j["totals"]["risk_before_eur_year"] < before["totals"]["risk_before_eur_year"]'
+
+# withdraw: not by an operator (77); by the proposer; what is installed stays.
+total=$(st_query "SELECT count(*) FROM site_measures WHERE plan = 'st-plan'")
+p st-withdraw-operator 77 --db st.db plan withdraw st-plan --as harbour
+p st-withdraw 0 --db st.db plan withdraw st-plan --as coordinator
+out_line "withdrew plan st-plan: $((total - 1)) measures not yet installed removed, 1 installed or verified kept"
+if [ "$(st_query "SELECT site_id, measure_id, status FROM site_measures WHERE plan = 'st-plan'")" = "$hs $hm verified" ]; then ok; else
+	bad "after withdrawing, the plan's rows are: $(st_query "SELECT * FROM site_measures WHERE plan = 'st-plan'")"; fi
+p st-withdraw-again 65 --db st.db plan withdraw st-plan --as coordinator
+err_has "plan st-plan was withdrawn on "
+p st-withdraw-missing 66 --db st.db plan withdraw no-such-plan
+p st-list-withdrawn 0 --db st.db plan list --format json
+pycheck "withdrawn plan" st-list-withdrawn.out '
+p = [x for x in j if x["name"] == "st-plan"][0]
+assert p["state"] == "withdrawn" and p["withdrawn_by"] == "coordinator", p'
+p st-audit 0 --db st.db audit list --limit 60 --format csv
+for a in site.measure.approve site.measure.accept site.measure.decline site.measure.install \
+	site.measure.verify plan.withdraw refused; do out_has "$a"; done
+
+# Legacy: a registry of migration 011/012 whose plan committed its measures (rows 'committed').
+p lg-demo 0 --db lg.db demo
+p lg-save 0 --db lg.db plan --budget 2000000 --save old-plan --format json
+cp lg-save.out lg-saved.json
+/usr/bin/python3 - lg.db <<'PY' || bad "could not build the old registry"
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.executescript("""
+CREATE TABLE sm_old (
+	site_id TEXT NOT NULL REFERENCES sites (id) ON DELETE CASCADE,
+	measure_id TEXT NOT NULL REFERENCES measures (id) ON DELETE CASCADE,
+	status TEXT NOT NULL CHECK (status IN ('existing', 'committed')),
+	plan TEXT NOT NULL DEFAULT '' CHECK (length(plan) <= 63),
+	added_at TEXT NOT NULL CHECK (length(added_at) BETWEEN 1 AND 31),
+	added_by TEXT NOT NULL CHECK (length(added_by) <= 63),
+	PRIMARY KEY (site_id, measure_id)
+) WITHOUT ROWID;
+INSERT INTO sm_old SELECT site_id, measure_id,
+	CASE status WHEN 'existing' THEN 'existing' ELSE 'committed' END, plan, added_at, added_by
+	FROM site_measures;
+DROP TABLE site_measures;
+ALTER TABLE sm_old RENAME TO site_measures;
+DROP TABLE plan_states;
+PRAGMA user_version = 12;
+""")
+c.commit()
+PY
+p lg-list 0 --db lg.db plan list
+out_has "approved (legacy)"
+p lg-after 0 --db lg.db plan --budget 2000000 --format json
+pycheck "legacy committed rows count as accepted" lg-after.out '
+saved = json.load(open("lg-saved.json"))
+assert j["totals"]["risk_before_eur_year"] < saved["totals"]["risk_before_eur_year"]'
+if [ "$(/usr/bin/python3 -c 'import sqlite3,sys; print(*sqlite3.connect(sys.argv[1]).execute("SELECT group_concat(DISTINCT status) FROM site_measures WHERE plan = ?", ("old-plan",)).fetchone())' lg.db)" = accepted ]; then ok; else
+	bad "legacy rows did not become accepted"; fi

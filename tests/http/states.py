@@ -1,0 +1,101 @@
+# states.py - HTTP tests of the state machine of a measure a saved plan proposed at a site
+# (issue 11, item 7): POST /api/v1/sites/{id}/measures/{measure}/{approve,accept,decline,
+# install,verify} and POST /api/v1/plans/{name}/withdraw, with their 403 and 409 answers.
+# Runs after plan.py's t_plans (which saves national-2027 and national-big as coordinator).
+from plan import BUDGET, login
+
+
+def step(c, site, measure, what, csrf=True):
+    return c.request("POST", "/api/v1/sites/%s/measures/%s/%s" % (site, measure, what), csrf=csrf)
+
+
+def t_states(res, port, protect, db):
+    co = login(res, port, "coordinator")
+    saved = co.get("/api/v1/plans/national-2027").json or {}
+    res.eq((saved.get("saved") or {}).get("state"), "proposed", "a saved plan is proposed")
+    har = login(res, port, "harbour")
+    mine = {s["id"] for s in (har.get("/api/v1/sites?limit=1000").json or {}).get("items", [])
+            if s.get("owner") == "Harbourlight Group"}
+    pairs = [(s["site_id"], m["measure_id"]) for s in saved.get("sites", []) if s["site_id"] in mine
+             for m in s["measures"]]
+    if not res.check(len(pairs) >= 2, "national-2027 proposes two measures at Harbourlight sites: %r" % pairs):
+        return
+    (site, measure), (site2, measure2) = pairs[0], pairs[1]
+    sm = co.get("/api/v1/sites/%s/measures" % site).json or {"items": []}
+    row = [m for m in sm["items"] if m["measure_id"] == measure]
+    res.check(row and row[0]["status"] == "proposed" and row[0]["plan"] == "national-2027",
+              "the measure is proposed at its site: %r" % row)
+    # pending: risk before unchanged by the saved plan, and not proposed again
+    now = co.get("/api/v1/plan?budget=%d" % BUDGET).json or {}
+    res.check(all(m["measure_id"] != measure for s in now.get("sites", []) if s["site_id"] == site
+                  for m in s["measures"]), "a proposed measure is not proposed again")
+    res.eq(now["totals"]["risk_before_eur_year"], saved["totals"]["risk_before_eur_year"],
+           "a pending proposal does not count in the risk before")
+    # the buttons a role allows: the steps each caller may take now, and who may withdraw
+    res.eq(row[0].get("steps") if row else None, [], "the proposer may take no step")
+    ad = login(res, port, "admin")
+    sm_ad = ad.get("/api/v1/sites/%s/measures" % site).json or {"items": []}
+    res.eq([m.get("steps") for m in sm_ad["items"] if m["measure_id"] == measure], [["approve"]],
+           "another government admin may approve")
+    res.check(all(m.get("steps") == [] for m in sm_ad["items"] if m["status"] == "existing"),
+              "no step for measures in place")
+    plans = {p["name"]: p for p in (co.get("/api/v1/plans").json or {}).get("items", [])}
+    res.check(plans.get("national-2027", {}).get("can_withdraw") is True, "the proposer may withdraw")
+    plans = {p["name"]: p for p in (har.get("/api/v1/plans").json or {}).get("items", [])}
+    res.check(plans.get("national-2027", {}).get("can_withdraw") is False, "harbour may not withdraw")
+    # approve: not by the proposer (403), nor by the site's operator (403); not without CSRF
+    r = step(co, site, measure, "approve")
+    res.eq(r.status, 403, "the proposer approves its own proposal")
+    res.check("its own proposal" in ((r.json or {}).get("error") or ""), "403 says why: %r" % r.body[:200])
+    res.eq(step(har, site, measure, "approve").status, 403, "the site's operator approves")
+    res.eq(step(ad, site, measure, "approve", csrf=False).status, 403, "approve without the CSRF token")
+    r = step(har, site, measure, "accept")
+    res.eq(r.status, 409, "accept before approval")
+    res.check("needs it approved" in ((r.json or {}).get("error") or ""), "409 says why: %r" % r.body[:200])
+    r = step(ad, site, measure, "approve")
+    res.eq(r.status, 200, "another government admin approves")
+    res.eq((r.json or {}).get("status"), "approved", "the answer is the row: %r" % r.json)
+    res.eq(step(ad, site, measure, "approve").status, 409, "approved twice")
+    # accept: the owner only (another organisation that reads the site: 403)
+    res.eq(step(login(res, port, "operator"), site, measure, "accept").status, 403,
+           "another organisation accepts")
+    res.eq([m.get("steps") for m in (har.get("/api/v1/sites/%s/measures" % site).json or {"items": []})["items"]
+            if m["measure_id"] == measure], [["accept", "decline"]], "the owner may accept or decline")
+    res.eq(step(har, site, measure, "accept").status, 200, "the owner accepts")
+    res.eq(step(har, site, measure, "install").status, 200, "the owner installs")
+    res.eq(step(har, site, measure, "verify").status, 403, "the installer verifies")
+    r = step(login(res, port, "analyst"), site, measure, "verify")
+    res.eq(r.status, 200, "a government analyst verifies")
+    res.eq((r.json or {}).get("status"), "verified", "verified: %r" % r.json)
+    res.eq((r.json or {}).get("changed_by"), "analyst", "who verified")
+    # declined
+    res.eq(step(ad, site2, measure2, "approve").status, 200, "approve a second")
+    res.eq(step(har, site2, measure2, "decline").status, 200, "the owner declines")
+    res.eq(step(har, site2, measure2, "install").status, 409, "install a declined measure")
+    # unknown site, measure or step: 404
+    res.eq(step(ad, site, "no_such_measure", "approve").status, 404, "an unknown measure")
+    res.eq(step(ad, "VM-999", measure, "approve").status, 404, "an unknown site")
+    res.eq(step(ad, site, measure, "bless").status, 404, "an unknown step")
+    # the verified measure counts now
+    after = co.get("/api/v1/plan?budget=%d" % BUDGET).json or {}
+    res.check(after["totals"]["risk_before_eur_year"] < saved["totals"]["risk_before_eur_year"],
+              "a verified measure counts in the risk before")
+    # withdraw national-big: not by harbour (403); by the proposer; twice (409)
+    res.eq(har.request("POST", "/api/v1/plans/national-big/withdraw").status, 403,
+           "harbour withdraws a coordinator's plan")
+    r = co.request("POST", "/api/v1/plans/national-big/withdraw")
+    res.eq(r.status, 200, "the proposer withdraws")
+    w = r.json or {}
+    res.check(w.get("state") == "withdrawn" and w.get("removed", 0) > 0 and w.get("kept") == 0,
+              "what was removed: %r" % w)
+    res.eq(co.request("POST", "/api/v1/plans/national-big/withdraw").status, 409, "withdrawn twice")
+    res.eq(co.request("POST", "/api/v1/plans/no-such/withdraw").status, 404, "a missing plan")
+    listed = [p for p in (co.get("/api/v1/plans").json or {}).get("items", []) if p["name"] == "national-big"]
+    res.check(listed and listed[0]["state"] == "withdrawn", "the list shows it withdrawn: %r" % listed)
+    audit = co.get("/api/v1/audit?limit=40").json or {"items": []}
+    acts = {e["action"] for e in audit["items"]}
+    for a in ("site.measure.approve", "site.measure.accept", "site.measure.verify", "plan.withdraw", "refused"):
+        res.check(a in acts, "%s is audited: %r" % (a, sorted(acts)))
+
+
+TESTS = [("states", t_states)]
