@@ -201,7 +201,17 @@ struct pt_saved_plan_read {
 	 * measures of sites it may not read left out, totals re-done then,
 	 * hidden_sites only when show_hidden. */
 	json_t *plan;
+	/** Issue 11 item 6: the planning level now ("SUBSTANTIAL"); the plan was priced at
+	 * seen.plan.threat_level (see pt_saved_plan_priced). */
+	char planning_now[32];
 };
+
+/**
+ * "priced at SUBSTANTIAL, planning level now SEVERE" when the planning
+ * level has changed since r's plan was saved, else "priced at planning
+ * level SUBSTANTIAL", into buf (issue 11 item 6).
+ */
+void pt_saved_plan_priced(const struct pt_saved_plan_read *r, char *buf, size_t size);
 
 /** Empty r (the struct stays). */
 void pt_saved_plan_read_clear(struct pt_saved_plan_read *r);

@@ -252,3 +252,12 @@ out:
 	pt_surge_catalog_clear(&fresh);
 	return err;
 }
+
+void pt_saved_plan_priced(const struct pt_saved_plan_read *r, char *buf, size_t size)
+{
+	const char *at = r->seen.plan.threat_level;
+	if (strcmp(at, r->planning_now) == 0)
+		snprintf(buf, size, "priced at planning level %s", at);
+	else
+		snprintf(buf, size, "priced at %s, planning level now %s", at, r->planning_now);
+}

@@ -451,8 +451,10 @@ static int plan_show(struct pt_cli *cli)
 		eur(sp->cost_eur, b, sizeof b);
 		eur(sp->risk_reduction_eur, c, sizeof c);
 		printf("Saved plan %s, created %s by %s\n", sp->name, sp->created_at, sp->created_by);
-		printf("Budget %s, solver %s, region %s, threat level %s\n", a, sp->solver,
-		       sp->region[0] ? sp->region : "all", sp->threat_level);
+		char priced[160];
+		pt_saved_plan_priced(&sr, priced, sizeof priced); /* issue 11 item 6 */
+		printf("Budget %s, solver %s, region %s, %s\n", a, sp->solver,
+		       sp->region[0] ? sp->region : "all", priced);
 		printf("Cost %s, risk reduction %s (present values), gap %.2f%%\n", b, c,
 		       sp->gap * 100);
 		printf("%lld sites, %lld measures committed\n", sp->sites_funded, sp->measures);

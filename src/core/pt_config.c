@@ -397,6 +397,10 @@ enum pt_err pt_config_set(struct pt_config *c, const char *key, const char *valu
 			write_value(c, k, (double)level + 1);
 			return PT_OK;
 		}
+		if (!is_decimal(value))
+			return pt_diag_put(d, PT_EINVAL, 0, k->name,
+					   "a level is LOW, MODERATE, SUBSTANTIAL, SEVERE or CRITICAL "
+					   "(or 1-5)");
 	}
 	if (!is_decimal(value)) {
 		pt_strlcpy(msg, "'", sizeof msg);

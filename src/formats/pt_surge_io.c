@@ -10,6 +10,7 @@
 #include "pt_csv.h"
 #include "pt_diag.h"
 #include "pt_measures_io.h"
+#include "pt_plan_io_int.h"
 
 #define SURGE_COLUMNS 12
 
@@ -195,7 +196,7 @@ void pt_surge_reason(const struct pt_surge_view *v, const struct pt_surge_line *
 	char threats[400], bcr[40], weekly[40];
 	const char *planning = pt_threat_level_name(v->result->planning);
 	pt_surge_threat_list(v, ln, threats, sizeof threats);
-	pt_number_format(round(ln->weekly_eur), weekly, sizeof weekly);
+	pt_plan_eur_full(weekly, sizeof weekly, ln->weekly_eur);
 	if (isinf(ln->bcr))
 		pt_strlcpy(bcr, "unbounded", sizeof bcr);
 	else

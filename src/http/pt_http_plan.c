@@ -347,6 +347,12 @@ void pt_h_plan_saved_get(struct pt_req *r)
 		return;
 	}
 	summary = summary_json(&p.seen, p.show_hidden);
+	if (summary) { /* issue 11 item 6: the level it was priced at against the planning level now */
+		char priced[160];
+		pt_saved_plan_priced(&p, priced, sizeof priced);
+		json_object_set_new(summary, "planning_level_now", json_string(p.planning_now));
+		json_object_set_new(summary, "priced_at", json_string(priced));
+	}
 	if (!summary || json_object_set_new(p.plan, "saved", summary)) {
 		pt_reply_json(r, 500, NULL);
 	} else {
