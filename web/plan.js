@@ -291,7 +291,7 @@ function drawSurge(box, p) {
 /* Saved plans: each says the level it was priced at against the planning level now. */
 async function drawSavedPlans(box) {
   let list;
-  try { list = await api.plans(); } catch (e) { put(box, el('p', { class: 'form-error', role: 'alert' }, e.message)); return; }
+  try { list = await api.plans(); } catch (e) { put(box, el('p', { class: 'muted' }, `Saved plans: ${e.message}`)); return; }
   const items = (list && list.items) || [];
   if (!items.length) { put(box, el('p', { class: 'muted' }, 'No plan has been saved.')); return; }
   const detail = el('p', { class: 'muted', role: 'status', 'aria-live': 'polite', dataset: { testid: 'saved-priced' } });

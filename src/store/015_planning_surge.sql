@@ -8,7 +8,7 @@
 
 -- A surge measure: as a catalogue measure (struct pt_measure) with a weekly
 -- cost per site of size factor 1 instead of capital and running costs.
-CREATE TABLE surge_measures (
+CREATE TABLE IF NOT EXISTS surge_measures (
 	id TEXT PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 63),
 	name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 255),
 	family TEXT NOT NULL CHECK (family IN ('prevent', 'physical_protection',
@@ -25,7 +25,7 @@ CREATE TABLE surge_measures (
 ) WITHOUT ROWID;
 
 -- The effect of a surge measure on one threat scenario while it runs.
-CREATE TABLE surge_effects (
+CREATE TABLE IF NOT EXISTS surge_effects (
 	measure_id TEXT NOT NULL REFERENCES surge_measures (id) ON DELETE CASCADE,
 	threat_id TEXT NOT NULL REFERENCES threats (id) ON DELETE CASCADE,
 	v_reduction REAL NOT NULL CHECK (v_reduction BETWEEN 0 AND 1),
@@ -35,17 +35,17 @@ CREATE TABLE surge_effects (
 
 -- A plan's model and surge read these: a change raises the data version
 -- (migration 006), so the server's plan cache builds again.
-CREATE TRIGGER data_version_surge_measures_insert AFTER INSERT ON surge_measures
+CREATE TRIGGER IF NOT EXISTS data_version_surge_measures_insert AFTER INSERT ON surge_measures
 BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END;
-CREATE TRIGGER data_version_surge_measures_update AFTER UPDATE ON surge_measures
+CREATE TRIGGER IF NOT EXISTS data_version_surge_measures_update AFTER UPDATE ON surge_measures
 BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END;
-CREATE TRIGGER data_version_surge_measures_delete AFTER DELETE ON surge_measures
+CREATE TRIGGER IF NOT EXISTS data_version_surge_measures_delete AFTER DELETE ON surge_measures
 BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END;
-CREATE TRIGGER data_version_surge_effects_insert AFTER INSERT ON surge_effects
+CREATE TRIGGER IF NOT EXISTS data_version_surge_effects_insert AFTER INSERT ON surge_effects
 BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END;
-CREATE TRIGGER data_version_surge_effects_update AFTER UPDATE ON surge_effects
+CREATE TRIGGER IF NOT EXISTS data_version_surge_effects_update AFTER UPDATE ON surge_effects
 BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END;
-CREATE TRIGGER data_version_surge_effects_delete AFTER DELETE ON surge_effects
+CREATE TRIGGER IF NOT EXISTS data_version_surge_effects_delete AFTER DELETE ON surge_effects
 BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END;
 
 PRAGMA user_version = 15;
