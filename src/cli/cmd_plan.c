@@ -451,7 +451,7 @@ static int plan_show(struct pt_cli *cli)
 		eur(sp->cost_eur, b, sizeof b);
 		eur(sp->risk_reduction_eur, c, sizeof c);
 		printf("Saved plan %s, created %s by %s\n", sp->name, sp->created_at, sp->created_by);
-		char priced[160];
+		char priced[640];
 		pt_saved_plan_priced(&sr, priced, sizeof priced); /* issue 11 item 6 */
 		printf("Budget %s, solver %s, region %s, %s\n", a, sp->solver,
 		       sp->region[0] ? sp->region : "all", priced);
