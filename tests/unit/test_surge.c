@@ -6,6 +6,7 @@
 
 #include "core/pt_surge.h"
 #include "formats/pt_diag.h"
+#include "formats/pt_plan_saved_io.h"
 #include "formats/pt_surge_io.h"
 #include "pt_test.h"
 
@@ -237,6 +238,31 @@ static void test_read_csv(void)
 	pt_surge_catalog_clear(&c);
 }
 
+static int keep_a(void *ctx, const char *site_id)
+{
+	(void)ctx;
+	return site_id && strcmp(site_id, "A") == 0;
+}
+
+/* A saved plan read by someone who may not see site B: B's surge lines go too. */
+static void test_saved_keep(void)
+{
+	json_t *plan = json_loads("{\"sites\": [], \"rejected\": [], \"totals\": {},"
+				  "\"surge\": [{\"site_id\": \"A\"}, {\"site_id\": \"B\"}],"
+				  "\"surge_summary\": {\"lines\": 2}}", 0, NULL);
+	size_t hidden = 0;
+	CHECK(plan != NULL);
+	if (!plan)
+		return;
+	plan = pt_plan_json_keep(plan, keep_a, NULL, 1, &hidden);
+	CHECK(plan != NULL);
+	CHECK_INT(json_array_size(json_object_get(plan, "surge")), 1);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(json_object_get(plan, "surge"), 0),
+						    "site_id")), "A");
+	CHECK(json_object_get(plan, "surge_summary") == NULL);
+	json_decref(plan);
+}
+
 int main(void)
 {
 	RUN(test_screen_critical);
@@ -244,5 +270,6 @@ int main(void)
 	RUN(test_band_bcr_size);
 	RUN(test_bad_input);
 	RUN(test_read_csv);
+	RUN(test_saved_keep);
 	return TEST_SUMMARY("test_surge");
 }
