@@ -10,7 +10,6 @@
 #include "pt_csv.h"
 #include "pt_diag.h"
 #include "pt_measures_io.h"
-#include "pt_plan_io_int.h"
 
 #define SURGE_COLUMNS 12
 
@@ -176,6 +175,22 @@ enum pt_err pt_surge_effects_read_csv(const char *buf, size_t len,
 
 /* ---- a plan's surge lines ---- */
 
+/* A whole number of EUR with thousands separated by commas ("12,500"). */
+static void eur_text(double eur, char *buf, size_t size)
+{
+	char digits[32];
+	size_t n, i, o = 0;
+	snprintf(digits, sizeof digits, "%.0f", isfinite(eur) && eur >= 0 && eur < 1e18 ? eur : 0);
+	n = strlen(digits);
+	for (i = 0; i < n && o + 2 < size; i++) {
+		if (i && (n - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	if (size)
+		buf[o < size ? o : size - 1] = '\0';
+}
+
 void pt_surge_threat_list(const struct pt_surge_view *v, const struct pt_surge_line *ln,
 			  char *buf, size_t size)
 {
@@ -196,7 +211,7 @@ void pt_surge_reason(const struct pt_surge_view *v, const struct pt_surge_line *
 	char threats[400], bcr[40], weekly[40];
 	const char *planning = pt_threat_level_name(v->result->planning);
 	pt_surge_threat_list(v, ln, threats, sizeof threats);
-	pt_plan_eur_full(weekly, sizeof weekly, ln->weekly_eur);
+	eur_text(ln->weekly_eur, weekly, sizeof weekly);
 	if (isinf(ln->bcr))
 		pt_strlcpy(bcr, "unbounded", sizeof bcr);
 	else
