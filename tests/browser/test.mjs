@@ -534,9 +534,11 @@ test('coordinator computes the plan at 2,000,000: totals, frontier, map, reasons
   await shot(page, 'laptop-plan-chart');
   await page.locator('#plan-sites').scrollIntoViewIfNeeded();
   await shot(page, 'laptop-plan-sites');
-  // issue 11 item 6: priced at the planning level; the surge apart (none at SUBSTANTIAL)
-  await page.locator('.plan-status').filter({ hasText: 'Priced at planning level SUBSTANTIAL (today: SUBSTANTIAL).' }).waitFor();
-  assert((await page.locator('[data-testid=plan-surge]').textContent()).includes('No surge measure'), 'no surge at SUBSTANTIAL');
+  // issue 11 item 6: priced at the planning level whatever today's (an earlier test may have
+  // raised it); the surge apart, never in the budget
+  await page.locator('.plan-status').filter({ hasText: /^Priced at planning level SUBSTANTIAL \(today: [A-Z]+/ }).waitFor();
+  const surge = await page.locator('[data-testid=plan-surge]').textContent();
+  assert(surge.includes('No surge measure') || (surge.includes('until the level returns to SUBSTANTIAL') && surge.includes('never enter the budgeted plan')), `the surge panel: ${surge}`);
 
   // a smaller budget: a cheaper plan
   await page.locator('#plan-budget').fill('300000');
