@@ -88,7 +88,7 @@ export async function renderPlan(main, ctx) {
     canSavePlan(ctx.user) ? el('section', { class: 'panel', 'aria-labelledby': 'plan-save-title' },
       el('h2', { id: 'plan-save-title' }, 'Save this plan'), saveBox) : null);
 
-  if (canSavePlan(ctx.user)) drawSave(saveBox, () => query());
+  if (canSavePlan(ctx.user)) drawSave(saveBox, () => query(), () => drawSavedPlans(savedBox));
   state.map = drawPlanMap(mapBox, outline, sites.items);
   drawSavedPlans(savedBox);
 
@@ -473,7 +473,7 @@ function drawPlanMap(box, outline, sites) {
   };
 }
 
-function drawSave(box, query) {
+function drawSave(box, query, onSaved = () => {}) {
   const name = el('input', { id: 'plan-name', name: 'name', required: true, maxlength: '63', pattern: '[A-Za-z0-9._\\-]{1,63}', autocomplete: 'off', 'aria-describedby': 'plan-name-help plan-name-err' });
   const err = el('span', { class: 'field-error', id: 'plan-name-err', role: 'alert' });
   const done = el('p', { class: 'form-status', role: 'status' });
@@ -491,6 +491,7 @@ function drawSave(box, query) {
       const saved = await api.savePlan({ name: name.value.trim(), budget_eur: Number(q.budget), solver: q.solver, ...(q.region ? { region: q.region } : {}) });
       done.textContent = `Saved as ${saved.name}: ${num(saved.measures)} measures committed.`;
       toast(`Plan ${saved.name} saved.`);
+      onSaved(saved);
     } catch (e) {
       if (e.field === 'name' || !e.field) { name.setAttribute('aria-invalid', 'true'); }
       err.textContent = e.detail || e.message;
