@@ -59,6 +59,8 @@ export async function renderPlan(main, ctx) {
   const sensButton = el('button', { type: 'button', class: 'btn', dataset: { testid: 'plan-sensitivity' } }, 'Compute the sensitivity');
   const saveBox = el('div', {});
   const savedBox = el('div', { dataset: { testid: 'saved-plans' } });
+  const surgeBox = el('div', { class: 'plan-surge', dataset: { testid: 'plan-surge' } }); // issue 11 item 6
+  const pricedBox = el('div', { class: 'plan-saved', dataset: { testid: 'plan-saved' } });
 
   put(main,
     el('div', { class: 'page-head' }, el('h1', {}, 'Investment plan'), status, report),
@@ -80,14 +82,17 @@ export async function renderPlan(main, ctx) {
       sensButton, sensBox),
     el('section', { class: 'panel', 'aria-labelledby': 'plan-rejected-title' },
       el('h2', { id: 'plan-rejected-title' }, 'Measures not chosen'), rejectedBox),
+    el('section', { class: 'panel', 'aria-labelledby': 'plan-surge-title' },
+      el('h2', { id: 'plan-surge-title' }, 'Surge: temporary measures while today\'s level is above the planning level'), surgeBox),
     canSavePlan(ctx.user) ? el('section', { class: 'panel', 'aria-labelledby': 'plan-save-title' },
       el('h2', { id: 'plan-save-title' }, 'Save this plan'), saveBox) : null,
     el('section', { class: 'panel', 'aria-labelledby': 'plans-saved-title' },
-      el('h2', { id: 'plans-saved-title' }, 'Saved plans'), savedBox));
+      el('h2', { id: 'plans-saved-title' }, 'Saved plans'), savedBox, pricedBox));
   drawSaved(savedBox);
 
-  if (canSavePlan(ctx.user)) drawSave(saveBox, () => query());
+  if (canSavePlan(ctx.user)) drawSave(saveBox, () => query(), () => { drawSaved(savedBox); drawSavedPlans(pricedBox); });
   state.map = drawPlanMap(mapBox, outline, sites.items);
+  drawSavedPlans(pricedBox);
 
   function query() {
     const q = { budget: String(Number(budget.value)), solver: solver.value };
@@ -123,7 +128,8 @@ export async function renderPlan(main, ctx) {
       if (wantFrontier && p.frontier) { state.frontier = p.frontier; state.frontierKey = key; }
       state.plan = p;
       if (sensBox.firstChild) put(sensBox, el('p', { class: 'muted' }, 'The plan has changed: compute the sensitivity again.'));
-      status.textContent = `Computed under ${p.threat_level || 'the current threat level'}.`;
+      status.textContent = p.priced_at ? `${p.priced_at[0].toUpperCase()}${p.priced_at.slice(1)}.` : `Computed under ${p.threat_level || 'the current threat level'}.`;
+      drawSurge(surgeBox, p);
       drawTotals(totals, p);
       drawSites(sitesBox, p);
       // the screening does not depend on the solver: the list comes from the fast one
@@ -262,6 +268,50 @@ function drawSensitivity(box, p) {
  * resolves to the plan with its "rejected" array) when the reader opens it, filtered by site
  * and rule, at most REJECTED_SHOWN rows at once.
  */
+/* Issue 11 item 6: surge lines, costed per week, never in the plan or its budget. */
+function drawSurge(box, p) {
+  const lines = p.surge || [];
+  const sum = p.surge_summary;
+  if (!sum) { put(box, null); return; }
+  const until = `until the level returns to ${sum.planning_level}`;
+  if (!lines.length) {
+    put(box, el('p', { class: 'muted' }, `No surge measure: today's level is not above the planning level ${sum.planning_level} where a surge measure applies and pays for itself over ${sum.weeks} weeks.`));
+    return;
+  }
+  put(box,
+    el('p', { class: 'muted small', dataset: { testid: 'surge-summary' } },
+      `${lines.length} measures, ${eur(sum.weekly_cost_eur)} a week, ${eur(sum.total_eur)} over ${sum.weeks} weeks, ${until}. Surge measures never enter the budgeted plan and are not part of its cost.`),
+    el('table', { class: 'table' },
+      el('thead', {}, el('tr', {}, ['Site', 'Measure', 'EUR a week', 'Weeks', 'Total', 'Threats'].map((h) => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, lines.map((l) => el('tr', { title: l.reason },
+        el('th', { scope: 'row' }, l.site_name, el('span', { class: 'site-id' }, l.site_id)),
+        el('td', {}, l.name),
+        el('td', { class: 'num' }, eur(l.weekly_cost_eur)),
+        el('td', { class: 'num' }, String(l.weeks)),
+        el('td', { class: 'num' }, eur(l.total_eur)),
+        el('td', {}, (l.threats || []).join(', ')))))));
+}
+
+/* Saved plans: each says the level it was priced at against the planning level now. */
+async function drawSavedPlans(box) {
+  let list;
+  try { list = await api.plans(); } catch (e) { put(box, el('p', { class: 'muted' }, `Saved plans: ${e.message}`)); return; }
+  const items = (list && list.items) || [];
+  if (!items.length) { put(box, el('p', { class: 'muted' }, 'No plan has been saved.')); return; }
+  const detail = el('p', { class: 'muted', role: 'status', 'aria-live': 'polite', dataset: { testid: 'saved-priced' } });
+  const sel = el('select', { id: 'plan-saved-name' }, el('option', { value: '' }, 'Choose a saved plan'),
+    items.map((x) => el('option', { value: x.name }, x.name)));
+  sel.addEventListener('change', async () => {
+    if (!sel.value) { detail.textContent = ''; return; }
+    try {
+      const sp = await api.savedPlan(sel.value);
+      const s = sp.saved || {};
+      detail.textContent = `${s.name}: ${num(s.measures)} measures at ${num(s.sites_funded)} sites, ${eur(s.cost_eur)}; ${s.priced_at || ''}.`;
+    } catch (e) { detail.textContent = e.message; }
+  });
+  put(box, el('label', { for: 'plan-saved-name', class: 'sr-only' }, 'Saved plan'), sel, detail);
+}
+
 function drawRejected(box, p, names, loadList) {
   const counts = p.rejected_counts || {};
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
@@ -427,7 +477,7 @@ function drawPlanMap(box, outline, sites) {
   };
 }
 
-function drawSave(box, query) {
+function drawSave(box, query, onSaved = () => {}) {
   const name = el('input', { id: 'plan-name', name: 'name', required: true, maxlength: '63', pattern: '[A-Za-z0-9._\\-]{1,63}', autocomplete: 'off', 'aria-describedby': 'plan-name-help plan-name-err' });
   const err = el('span', { class: 'field-error', id: 'plan-name-err', role: 'alert' });
   const done = el('p', { class: 'form-status', role: 'status' });
@@ -445,8 +495,7 @@ function drawSave(box, query) {
       const saved = await api.savePlan({ name: name.value.trim(), budget_eur: Number(q.budget), solver: q.solver, ...(q.region ? { region: q.region } : {}) });
       done.textContent = `Saved as ${saved.name}: ${num(saved.measures)} measures proposed.`;
       toast(`Plan ${saved.name} saved.`);
-      const list = document.querySelector('[data-testid=saved-plans]');
-      if (list) drawSaved(list);
+      onSaved(saved);
     } catch (e) {
       if (e.field === 'name' || !e.field) { name.setAttribute('aria-invalid', 'true'); }
       err.textContent = e.detail || e.message;

@@ -12,6 +12,7 @@
 #include "../store/pt_measures_store.h"
 #include "../store/pt_ranking.h"
 #include "../store/pt_store.h"
+#include "../store/pt_surge_store.h"
 #include "pt_app_plan_int.h"
 
 #define CHECK_EXACT_MAX_OPTIONS 20000 /* check_exact -1: run GLPK too up to this many options */
@@ -41,6 +42,7 @@ void pt_plan_run_free(struct pt_plan_run *r)
 		pt_plan_model_free(r->model);
 		pt_measure_catalog_clear(&r->measures);
 		pt_ranking_free(r->ranking);
+		pt_plan_surge_free(r->surge);
 	}
 	pt_plan_result_clear(&r->result);
 	free(r->frontier_budget);
@@ -93,6 +95,11 @@ static enum pt_err plan_key(const struct pt_caller *c, struct pt_db *db,
 	key->discount_rate = o->set_discount_rate ? o->discount_rate : 0;
 	key->horizon_years = o->horizon_years;
 	pt_snapshot_release(s);
+	{ /* issue 11 item 6: the level the model is priced at (the setting; also in the version) */
+		struct pt_config cfg;
+		if (pt_db_config_load(db, &cfg, NULL) == PT_OK)
+			key->planning_level = (int)pt_config_planning_level(&cfg) + 1;
+	}
 	return PT_OK;
 }
 
@@ -114,6 +121,8 @@ static void plan_keep(struct pt_plan_cache *cache, struct pt_plan_run *run, stru
 	b->inputs = run->inputs;
 	b->withheld = run->withheld;
 	b->outside_region = run->outside_region;
+	b->surge = run->surge;
+	b->key.planning_level = (int)pt_config_planning_level(&run->ranking->cfg) + 1;
 	b->bytes = pt_plan_built_bytes(b);
 	run->built = b; /* the run's reference */
 	pt_plan_cache_put(cache, b);
@@ -130,7 +139,9 @@ enum pt_err pt_app_plan_run(const struct pt_caller *c, struct pt_db *db,
 	struct pt_pair_ref *refs = NULL;
 	struct pt_site_measure_row *sm = NULL;
 	struct pt_plan_inputs *in;
-	size_t n_refs = 0, n_sm = 0;
+	struct pt_threat_level_entry *levels = NULL; /* today's per-threat levels (the surge) */
+	enum pt_threat_level national = PT_LEVEL_SUBSTANTIAL;
+	size_t n_refs = 0, n_sm = 0, n_levels = 0;
 	double time_limit;
 	enum pt_err err;
 
@@ -154,10 +165,16 @@ enum pt_err pt_app_plan_run(const struct pt_caller *c, struct pt_db *db,
 	memset(&filter, 0, sizeof filter);
 	memset(&key, 0, sizeof key);
 	filter.region = o->region;
+	filter.at_planning_level = 1; /* issue 11 item 6: plans are priced at the planning level */
 	if (o->cache && (err = plan_key(c, db, o, &key, d)) != PT_OK)
 		return err;
 	run = calloc(1, sizeof *run);
 	if (run && !(run->inputs = calloc(1, sizeof *run->inputs))) {
+		free(run);
+		run = NULL;
+	}
+	if (run && !(run->surge = calloc(1, sizeof *run->surge))) {
+		free(run->inputs);
 		free(run);
 		run = NULL;
 	}
@@ -175,10 +192,12 @@ enum pt_err pt_app_plan_run(const struct pt_caller *c, struct pt_db *db,
 		struct pt_plan_built *b = run->built;
 		pt_app_inputs_clear(run->inputs);
 		free(run->inputs);
+		pt_plan_surge_free(run->surge);
 		run->ranking = b->ranking;
 		run->measures = b->measures;
 		run->model = b->model;
 		run->inputs = b->inputs;
+		run->surge = b->surge;
 		run->cache_hit = 1;
 		filter.withheld = b->withheld;
 		filter.outside_region = b->outside_region;
@@ -189,7 +208,10 @@ enum pt_err pt_app_plan_run(const struct pt_caller *c, struct pt_db *db,
 		goto fail;
 	if ((err = pt_app_quant_ranking(db, &c->who, &filter, &run->ranking, d)) == PT_OK &&
 	    (err = pt_db_measures_load(db, &run->measures, d)) == PT_OK &&
-	    (err = pt_db_site_measures_list(db, NULL, &sm, &n_sm, d)) == PT_OK && key.version)
+	    (err = pt_db_site_measures_list(db, NULL, &sm, &n_sm, d)) == PT_OK &&
+	    (err = pt_db_surge_load(db, &run->surge->catalog, d)) == PT_OK &&
+	    (err = pt_db_threat_levels(db, &national, &levels, &n_levels, d)) == PT_OK &&
+	    key.version)
 		err = pt_db_data_version(db, &read_version, d);
 	if ((err = pt_db_end(db, err, d)) != PT_OK)
 		goto fail;
@@ -215,7 +237,9 @@ have_data:
 				    d)) != PT_OK ||
 	    (err = pt_plan_model_build(&run->ranking->cfg, &run->measures, in->v, in->c,
 				       run->ranking->cat.threats.n, in->sites, run->ranking->sites.n,
-				       &run->model, d)) != PT_OK)
+				       &run->model, d)) != PT_OK ||
+	    (err = pt_app_surge_build(run->ranking, national, levels, n_levels, run->surge, d)) !=
+		    PT_OK)
 		goto fail;
 	if (o->cache)
 		plan_keep(o->cache, run, &key, read_version);
@@ -262,12 +286,14 @@ built:
 	}
 	free(refs);
 	free(sm);
+	free(levels);
 	free((void *)key.view);
 	*out = run;
 	return PT_OK;
 fail:
 	free(refs);
 	free(sm);
+	free(levels);
 	free((void *)key.view);
 	pt_plan_run_free(run);
 	return err;
@@ -283,9 +309,18 @@ void pt_app_plan_view(const struct pt_plan_run *run, const char *name, struct pt
 	v->measures = &run->measures;
 	v->model = run->model;
 	v->result = &run->result;
-	v->threat_level_text = run->ranking->level_text;
-	v->threat_factors = run->ranking->factors;
+	/* Issue 11 item 6: priced at the planning level; today's levels and the surge beside it. */
+	v->threat_level_text = pt_threat_level_name(pt_config_planning_level(&run->ranking->cfg));
+	v->today_level_text = run->ranking->level_text;
+	v->threat_factors = run->ranking->factors; /* the planning level's */
 	v->national = run->ranking->national;
+	if (run->surge) {
+		v->surge.cfg = &run->ranking->cfg;
+		v->surge.threats = &run->ranking->cat.threats;
+		v->surge.sites = run->ranking->sites.items;
+		v->surge.catalog = &run->surge->catalog;
+		v->surge.result = &run->surge->result;
+	}
 	v->region = run->region;
 	v->name = name ? name : "";
 	v->withheld = run->withheld;

@@ -10,6 +10,7 @@
 #include "../core/pt_measure.h"
 #include "../core/pt_plan.h"
 #include "../core/pt_plan_records.h"
+#include "../core/pt_surge.h"
 #include "../formats/pt_plan_io.h"
 #include "pt_app.h"
 
@@ -57,6 +58,17 @@ struct pt_plan_opts {
 	void *stop_ctx;
 };
 
+/** A plan's surge (issue 11 item 6): temporary measures at today's level, apart from the plan. */
+struct pt_plan_surge {
+	struct pt_surge_catalog catalog;  /**< the surge catalogue as read */
+	struct pt_surge_result result;    /**< its screening at the covered sites */
+	enum pt_threat_level planning;    /**< the planning level the plan is priced at */
+	char today_text[512];             /**< today's level text, "CRITICAL (pbied=SEVERE)" */
+};
+
+/** Free a surge and what it holds; NULL does nothing. */
+void pt_plan_surge_free(struct pt_plan_surge *s);
+
 /** A plan run: what it was computed from and its result. Free with pt_plan_run_free. */
 struct pt_plan_run {
 	struct pt_ranking *ranking;  /**< quant ranking, exact values: cfg, cat, sites (by id), level_text */
@@ -78,6 +90,8 @@ struct pt_plan_run {
 	/** A copy of *model with this run's stop hook, which the solver reads
 	 * (model may be shared with other runs through the cache). */
 	struct pt_plan_model solve_model;
+	/** Issue 11 item 6: the surge (borrowed from built when set, else owned). */
+	struct pt_plan_surge *surge;
 };
 
 /**
@@ -187,7 +201,17 @@ struct pt_saved_plan_read {
 	 * measures of sites it may not read left out, totals re-done then,
 	 * hidden_sites only when show_hidden. */
 	json_t *plan;
+	/** Issue 11 item 6: the planning level now ("SUBSTANTIAL"); the plan was priced at
+	 * seen.plan.threat_level (see pt_saved_plan_priced). */
+	char planning_now[32];
 };
+
+/**
+ * "priced at SUBSTANTIAL, planning level now SEVERE" when the planning
+ * level has changed since r's plan was saved, else "priced at planning
+ * level SUBSTANTIAL", into buf (issue 11 item 6).
+ */
+void pt_saved_plan_priced(const struct pt_saved_plan_read *r, char *buf, size_t size);
 
 /** Empty r (the struct stays). */
 void pt_saved_plan_read_clear(struct pt_saved_plan_read *r);

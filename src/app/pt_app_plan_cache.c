@@ -71,6 +71,7 @@ void pt_plan_built_release(struct pt_plan_built *b)
 		free(b->inputs);
 	}
 	pt_plan_model_free(b->model);
+	pt_plan_surge_free(b->surge);
 	pt_measure_catalog_clear(&b->measures);
 	pt_ranking_free(b->ranking);
 	free(b->view);
@@ -83,7 +84,8 @@ static int built_matches(const struct pt_plan_built *b, const struct pt_plan_key
 	return b->key.version == k->version && b->key.n_view == k->n_view &&
 	       b->key.set_discount_rate == k->set_discount_rate &&
 	       (!k->set_discount_rate || b->key.discount_rate == k->discount_rate) &&
-	       b->key.horizon_years == k->horizon_years && strcmp(b->key.region, k->region) == 0 &&
+	       b->key.horizon_years == k->horizon_years &&
+	       b->key.planning_level == k->planning_level && strcmp(b->key.region, k->region) == 0 &&
 	       memcmp(b->view, k->view, k->n_view) == 0;
 }
 

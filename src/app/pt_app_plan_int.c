@@ -56,6 +56,7 @@ enum pt_err pt_app_quant_ranking(struct pt_db *db, const struct pt_principal *wh
 	o.samples_set = 1;
 	o.samples = 0;
 	o.threads = 1;
+	o.at_planning_level = f->at_planning_level;
 	err = pt_ranking_run(db, &o, out, d);
 	f->access.ix = NULL;
 	pt_access_index_free(ix);

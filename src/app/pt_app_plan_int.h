@@ -22,6 +22,7 @@ struct pt_run_filter {
 	const char *region;  /* NULL or "": every region */
 	const char *site_id; /* NULL: every site; else only this one (not counted) */
 	size_t withheld, outside_region;
+	int at_planning_level; /* issue 11 item 6: price at plan.planning_level (the plan's runs) */
 };
 
 /* One assessed pair of a ranking: its site, threat and exact figures. */
@@ -51,6 +52,7 @@ struct pt_plan_key {
 	int set_discount_rate;
 	double discount_rate;
 	unsigned horizon_years;
+	int planning_level; /* issue 11 item 6: the level the model is priced at (settings: also in version) */
 };
 
 /* A built model and what it was built from, shared (read-only) by the runs
@@ -65,6 +67,7 @@ struct pt_plan_built {
 	struct pt_plan_inputs *inputs;
 	size_t withheld, outside_region;
 	size_t bytes;              /* pt_plan_built_bytes, counted against the cache's bound */
+	struct pt_plan_surge *surge; /* issue 11 item 6: the surge at today's level */
 };
 
 /* Drop a reference (the last frees it all); NULL does nothing. */
@@ -124,5 +127,14 @@ enum pt_err pt_app_site_access_in(struct pt_db *db, const struct pt_access_index
 							  const struct pt_access_record *),
 				  struct pt_site *site, long long *owner_org_id, enum pt_access *a,
 				  struct pt_diag *d);
+
+/* ---- issue 11 item 6: a plan's surge (pt_app_surge.c) ---- */
+
+/* Screen s->catalog (filled by the caller) at the covered sites of r at
+ * today's levels (national and per-threat levels as read with r) into
+ * s->result; s->planning and s->today_text too. */
+enum pt_err pt_app_surge_build(const struct pt_ranking *r, enum pt_threat_level national,
+			       const struct pt_threat_level_entry *levels, size_t n_levels,
+			       struct pt_plan_surge *s, struct pt_diag *d);
 
 #endif

@@ -184,7 +184,9 @@ static enum pt_err save_run(const struct pt_caller *c, struct pt_db *db, const c
 	pt_strlcpy(p.created_by, actor, sizeof p.created_by);
 	pt_strlcpy(p.solver, pt_plan_solver_name(run->result.solver), sizeof p.solver);
 	pt_strlcpy(p.region, run->region, sizeof p.region);
-	pt_strlcpy(p.threat_level, run->ranking->level_text, sizeof p.threat_level);
+	/* issue 11 item 6: the level the plan was priced at (the planning level) */
+	pt_strlcpy(p.threat_level, pt_threat_level_name(pt_config_planning_level(&run->ranking->cfg)),
+		   sizeof p.threat_level);
 	p.budget_eur = run->result.budget_eur;
 	p.cost_eur = run->result.cost_eur;
 	p.risk_reduction_eur = run->result.risk_reduction_eur;
@@ -397,6 +399,16 @@ enum pt_err pt_app_plan_get(const struct pt_caller *c, struct pt_db *db, const c
 	k.log = &log;
 	if (!(k.snap = pt_app_snapshot(c, db, d)))
 		return d && d->msg[0] ? PT_EDB : PT_ENOMEM;
+	{ /* issue 11 item 6: the planning level now, beside the level the plan was priced at */
+		struct pt_config cfg;
+		pt_config_defaults(&cfg);
+		if ((err = pt_db_config_load(db, &cfg, d)) != PT_OK) {
+			pt_snapshot_release(k.snap);
+			return err;
+		}
+		pt_strlcpy(out->planning_now, pt_threat_level_name(pt_config_planning_level(&cfg)),
+			   sizeof out->planning_now);
+	}
 	if ((err = pt_db_plan_get(db, name, &p, &out->text, d)) == PT_OK &&
 	    (err = read_for(db, &k, &p, out->text, out, d)) == PT_OK && read_action)
 		err = pt_read_log_commit(c, db, read_action, &log, d);

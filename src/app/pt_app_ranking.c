@@ -362,6 +362,11 @@ enum pt_err pt_ranking_run(struct pt_db *db, const struct pt_ranking_opts *o,
 	}
 	if ((err = filtered_sites(db, o, r, d)) == PT_OK)
 		err = read_rest(db, r, d);
+	if (err == PT_OK && o->at_planning_level) { /* issue 11 item 6: one long-run level */
+		size_t t;
+		for (t = 0; t < r->cat.threats.n; t++)
+			r->factors[t] = r->cfg.level_factor[pt_config_planning_level(&r->cfg)];
+	}
 	if ((err = pt_db_end(db, err, err == PT_OK ? d : NULL)) != PT_OK ||
 	    (err = compute(r, o, d)) != PT_OK) {
 		pt_ranking_free(r);

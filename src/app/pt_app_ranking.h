@@ -45,6 +45,10 @@ struct pt_ranking_opts {
 	 * are cut to the most it allows, or PT_EINVAL when that is fewer than
 	 * PT_RANKING_CUT_SAMPLES_MIN. */
 	unsigned long long max_draws;
+	/** pt_ranking_run only (issue 11 item 6): nonzero prices every threat at the planning
+	 * level (plan.planning_level's factor) instead of today's levels; level_text and
+	 * national stay today's. */
+	int at_planning_level;
 };
 
 /**

@@ -10,6 +10,7 @@
 #include "../formats/pt_csv.h"
 #include "../formats/pt_diag.h"
 #include "../formats/pt_embedded.h"
+#include "pt_app_surge.h"
 #include "../formats/pt_measures_io.h"
 #include "../formats/pt_sites_io.h"
 #include "../store/pt_measures_store.h"
@@ -154,6 +155,8 @@ enum pt_err pt_app_registry_init(const struct pt_caller *c, struct pt_db *db, st
 	err = pt_db_seed(db, &cat, (const char *const *)keys, (const char *const *)values, n, d);
 	if (err == PT_OK)
 		err = seed_measures(db, &cat, d);
+	if (err == PT_OK) /* issue 11 item 6: the built-in surge catalogue */
+		err = pt_app_surge_seed(db, &cat, d);
 	/* Issue 10: a registry made by init requires a second factor (kept if set already). */
 	if (err == PT_OK)
 		err = pt_db_auth_setting_set(db, "second_factor", "required", 1, d);

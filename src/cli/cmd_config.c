@@ -69,6 +69,9 @@ int pt_cmd_config(struct pt_cli *cli)
 		char val[64];
 		pt_config_get(&cfg, pt_config_key_name(i), &v);
 		shortest(v, val, sizeof val);
+		if (strcmp(pt_config_key_name(i), "plan.planning_level") == 0) /* issue 11 item 6 */
+			snprintf(val, sizeof val, "%d (%s)", (int)v,
+				 pt_threat_level_name((enum pt_threat_level)((int)v - 1)));
 		printf("%-30s %-14s %s\n", pt_config_key_name(i), val, pt_config_key_description(i));
 	}
 out:

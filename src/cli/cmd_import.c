@@ -7,6 +7,8 @@
 
 #include "cli.h"
 #include "app/pt_app_measures.h"
+#include "app/pt_app_surge.h"
+#include "formats/pt_surge_io.h"
 #include "formats/pt_assess_io.h"
 #include "formats/pt_diag.h"
 #include "formats/pt_measures_io.h"
@@ -195,6 +197,56 @@ static int import_site_measures(struct pt_db *db, const char *name, const char *
 	return 0;
 }
 
+/*
+ * import surge FILE EFFECTS_FILE (issue 11 item 6): the surge measures of
+ * FILE are added or updated and the effects of each replaced by
+ * EFFECTS_FILE's rows; all or nothing.
+ */
+static int import_surge(struct pt_db *db, const struct pt_catalogs *cat, const char *name,
+			const char *buf, size_t len, const char *effects_name,
+			const char *effects_buf, size_t effects_len)
+{
+	struct pt_surge_catalog sc, stored;
+	struct pt_caller sys;
+	struct pt_diag d;
+	enum pt_err err;
+	const char *failed = name;
+
+	memset(&sc, 0, sizeof sc);
+	memset(&stored, 0, sizeof stored);
+	memset(&d, 0, sizeof d);
+	pt_caller_system(&sys);
+	err = pt_app_surge_list(&sys, db, &stored, &d);
+	if (err == PT_OK) {
+		pt_strlcpy(d.file, name, sizeof d.file);
+		err = pt_surge_read_csv(buf, len, cat, &sc, &d);
+	}
+	if (err == PT_OK) {
+		failed = effects_name;
+		pt_diag_clear(&d);
+		pt_strlcpy(d.file, effects_name, sizeof d.file);
+		err = pt_surge_effects_read_csv(effects_buf, effects_len, &cat->threats, &stored, &sc,
+						&d);
+	}
+	if (err == PT_OK) {
+		failed = name;
+		pt_diag_clear(&d);
+		err = pt_app_surge_import(&sys, db, &sc, &d);
+	}
+	if (err != PT_OK) {
+		int rc = pt_cli_fail(err, &d);
+		pt_cli_errorf("%s: nothing imported", failed);
+		pt_surge_catalog_clear(&sc);
+		pt_surge_catalog_clear(&stored);
+		return rc;
+	}
+	printf("%s: %zu surge measures imported, %s: %zu effect rows\n", name, sc.base.n,
+	       effects_name, sc.base.n_effects);
+	pt_surge_catalog_clear(&sc);
+	pt_surge_catalog_clear(&stored);
+	return 0;
+}
+
 int pt_cmd_import(struct pt_cli *cli)
 {
 	struct pt_db *db = NULL;
@@ -202,11 +254,11 @@ int pt_cmd_import(struct pt_cli *cli)
 	char *buf = NULL, *buf2 = NULL;
 	size_t len = 0, len2 = 0;
 	int rc;
-	enum { SITES, ASSESSMENTS, MEASURES, SITE_MEASURES } kind;
+	enum { SITES, ASSESSMENTS, MEASURES, SITE_MEASURES, SURGE } kind;
 
 	if (cli->argc < 1)
 		return pt_cli_usage_error(
-			cli, "say what to import: sites, assessments, measures or site-measures");
+			cli, "say what to import: sites, assessments, measures, site-measures or surge");
 	if (strcmp(cli->argv[0], "sites") == 0)
 		kind = SITES;
 	else if (strcmp(cli->argv[0], "assessments") == 0)
@@ -215,15 +267,19 @@ int pt_cmd_import(struct pt_cli *cli)
 		kind = MEASURES;
 	else if (strcmp(cli->argv[0], "site-measures") == 0)
 		kind = SITE_MEASURES;
+	else if (strcmp(cli->argv[0], "surge") == 0) /* issue 11 item 6 */
+		kind = SURGE;
 	else
 		return pt_cli_usage_error(cli,
 					  "unknown kind of import '%s' (sites, assessments, "
-					  "measures or site-measures)",
+					  "measures, site-measures or surge)",
 					  cli->argv[0]);
 	if (cli->argc < 2)
 		return pt_cli_usage_error(cli, "missing FILE");
-	if (cli->argc > (kind == MEASURES ? 3 : 2))
+	if (cli->argc > (kind == MEASURES || kind == SURGE ? 3 : 2))
 		return pt_cli_usage_error(cli, "too many arguments");
+	if (kind == SURGE && cli->argc != 3)
+		return pt_cli_usage_error(cli, "import surge needs FILE and EFFECTS_FILE");
 	memset(&cat, 0, sizeof cat);
 	if ((rc = pt_cli_read_file(cli->argv[1], &buf, &len)))
 		return rc;
@@ -244,6 +300,9 @@ int pt_cmd_import(struct pt_cli *cli)
 		break;
 	case SITE_MEASURES:
 		rc = import_site_measures(db, cli->argv[1], buf, len);
+		break;
+	case SURGE:
+		rc = import_surge(db, &cat, cli->argv[1], buf, len, cli->argv[2], buf2, len2);
 		break;
 	}
 out:

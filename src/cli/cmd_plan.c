@@ -87,6 +87,41 @@ static void print_frontier_table(const struct pt_plan_view *v)
 	}
 }
 
+/* Issue 11 item 6: the surge lines, apart from the plan (never in its budget). */
+static void print_surge(const struct pt_plan_view *v)
+{
+	const struct pt_surge_result *sr = v->surge.result;
+	const char *planning = v->threat_level_text;
+	char a[64], b[64], threats[400];
+	size_t i;
+	if (!sr)
+		return;
+	if (!sr->admitted) {
+		printf("\nSurge: none (today's level is not above the planning level %s where a "
+		       "surge measure applies)\n", planning);
+		return;
+	}
+	eur(sr->weekly_total_eur, a, sizeof a);
+	eur(sr->total_eur, b, sizeof b);
+	printf("\nSurge (temporary, not part of the plan or its budget): %zu measures, %s a week, "
+	       "%s over %u weeks, until the level returns to %s\n", sr->admitted, a, b, sr->weeks,
+	       planning);
+	printf("%-8s %-28s %12s %6s %14s  %s\n", "SITE", "MEASURE", "EUR/WEEK", "WEEKS",
+	       "TOTAL (EUR)", "THREATS");
+	for (i = 0; i < sr->n; i++) {
+		const struct pt_surge_line *ln = &sr->lines[i];
+		if (ln->verdict != PT_SURGE_ADMITTED)
+			continue;
+		pt_cli_print_cell(stdout, v->surge.sites[ln->site].id, 8);
+		putchar(' ');
+		pt_cli_print_cell(stdout, v->surge.catalog->base.items[ln->measure].id, 28);
+		pt_cli_format_eur(ln->weekly_eur, a, sizeof a);
+		pt_cli_format_eur(ln->total_eur, b, sizeof b);
+		pt_surge_threat_list(&v->surge, ln, threats, sizeof threats);
+		printf(" %12s %6u %14s  %s\n", a, ln->weeks, b, threats);
+	}
+}
+
 static int print_table(const struct pt_plan_view *v, int no_check)
 {
 	const struct pt_plan_result *r = v->result;
@@ -102,8 +137,10 @@ static int print_table(const struct pt_plan_view *v, int no_check)
 	}
 	eur(r->budget_eur, a, sizeof a);
 	printf("Investment plan: budget %s, solver %s\n", a, pt_plan_solver_name(r->solver));
-	printf("Threat level %s; horizon %u years, discount rate %g%%; region %s\n",
-	       v->threat_level_text, cfg->plan_horizon_years, cfg->plan_discount_rate * 100,
+	pt_plan_priced_at(v, a, sizeof a); /* issue 11 item 6 */
+	a[0] = (char)(a[0] == 'p' ? 'P' : a[0]);
+	printf("%s; horizon %u years, discount rate %g%%; region %s\n", a,
+	       cfg->plan_horizon_years, cfg->plan_discount_rate * 100,
 	       v->region && v->region[0] ? v->region : "all");
 	printf("%zu sites in the plan, %zu measures\n\n", r->sites_funded, r->measures_chosen);
 
@@ -197,6 +234,7 @@ static int print_table(const struct pt_plan_view *v, int no_check)
 		printf("); --format json or html lists them with reasons");
 	}
 	putchar('\n');
+	print_surge(v);
 	if (v->frontier_n)
 		print_frontier_table(v);
 	return 0;
@@ -417,8 +455,10 @@ static int plan_show(struct pt_cli *cli)
 		eur(sp->cost_eur, b, sizeof b);
 		eur(sp->risk_reduction_eur, c, sizeof c);
 		printf("Saved plan %s, created %s by %s\n", sp->name, sp->created_at, sp->created_by);
-		printf("Budget %s, solver %s, region %s, threat level %s\n", a, sp->solver,
-		       sp->region[0] ? sp->region : "all", sp->threat_level);
+		char priced[640];
+		pt_saved_plan_priced(&sr, priced, sizeof priced); /* issue 11 item 6 */
+		printf("Budget %s, solver %s, region %s, %s\n", a, sp->solver,
+		       sp->region[0] ? sp->region : "all", priced);
 		printf("Cost %s, risk reduction %s (present values), gap %.2f%%\n", b, c,
 		       sp->gap * 100);
 		printf("%lld sites, %lld measures proposed\n", sp->sites_funded, sp->measures);

@@ -14,7 +14,7 @@ static const struct pt_cli_command commands[] = {
 	{"demo", pt_cmd_demo, "demo", "create (or refresh) a registry holding the fictional demo region"},
 	{"import", pt_cmd_import,
 	 "import sites|assessments FILE | import measures FILE [EFFECTS_FILE]\n"
-	 "       import site-measures FILE",
+	 "       import site-measures FILE | import surge FILE EFFECTS_FILE",
 	 "import sites (CSV or GeoJSON), assessments (CSV, method by header), the measure "
 	 "catalogue and its effects, or measures in place at sites; all or nothing"},
 	{"export", pt_cmd_export, "export sites [--format csv|json|geojson] [--max-tlp LEVEL]",

@@ -168,6 +168,13 @@ static const struct key_def keys[] = {
 	{ "register.accept_max_band",
 	  "highest band (1 low - 4 very high) an owner may accept alone; above needs a coordinator",
 	  1, 4, 2, KT_INT, OFF(register_accept_max_band) },
+	/* issue 11 item 6: the planning threat level and temporary surge measures */
+	{ "plan.planning_level",
+	  "threat level plans are priced at, 1 LOW - 5 CRITICAL or its name (3 SUBSTANTIAL)", 1, 5,
+	  3, KT_INT, OFF(plan_planning_level) },
+	{ "plan.surge_weeks",
+	  "weeks a surge measure is costed for while today's level is above the planning level, 1-52",
+	  1, 52, 4, KT_UNSIGNED, OFF(plan_surge_weeks) },
 };
 
 #define N_KEYS (sizeof keys / sizeof keys[0])
@@ -384,6 +391,17 @@ enum pt_err pt_config_set(struct pt_config *c, const char *key, const char *valu
 		return pt_diag_put(d, PT_EINVAL, 0, k->name, "empty value; a number is needed");
 	if (strlen(value) > 64)
 		return pt_diag_put(d, PT_EINVAL, 0, k->name, "value longer than 64 characters");
+	if (strcmp(k->name, "plan.planning_level") == 0) { /* a level's name, or 1-5 */
+		enum pt_threat_level level;
+		if (pt_threat_level_parse(value, &level) == PT_OK) {
+			write_value(c, k, (double)level + 1);
+			return PT_OK;
+		}
+		if (!is_decimal(value))
+			return pt_diag_put(d, PT_EINVAL, 0, k->name,
+					   "a level is LOW, MODERATE, SUBSTANTIAL, SEVERE or CRITICAL "
+					   "(or 1-5)");
+	}
 	if (!is_decimal(value)) {
 		pt_strlcpy(msg, "'", sizeof msg);
 		pt_strlcat(msg, value, sizeof msg);
@@ -458,4 +476,10 @@ enum pt_err pt_config_check(const struct pt_config *c, struct pt_diag *d)
 		}
 	}
 	return PT_OK;
+}
+
+enum pt_threat_level pt_config_planning_level(const struct pt_config *c)
+{
+	int v = c->plan_planning_level;
+	return (enum pt_threat_level)(v >= 1 && v <= PT_LEVEL_COUNT ? v - 1 : PT_LEVEL_SUBSTANTIAL);
 }

@@ -63,6 +63,12 @@ struct pt_config {
 	/** register.accept_max_band: highest band (1-4) a site owner may accept alone;
 	 * accepting a risk above it needs a government coordinator's approval (2 = medium). */
 	int register_accept_max_band;
+	/* issue 11 item 6: plans priced at a long-run level; surges while today's is above it. */
+	/** plan.planning_level: the threat level every plan is priced at, 1 LOW - 5 CRITICAL
+	 * (enum pt_threat_level + 1; 3 SUBSTANTIAL); see pt_config_planning_level. */
+	int plan_planning_level;
+	/** plan.surge_weeks: weeks a surge measure is costed for (4). */
+	unsigned plan_surge_weeks;
 };
 
 /** Fill c with the built-in defaults (the same values as settings.csv). */
@@ -114,5 +120,8 @@ enum pt_err pt_config_get(const struct pt_config *c, const char *key, double *ou
  * at fault (field) and the rule broken (msg); d may be NULL.
  */
 enum pt_err pt_config_check(const struct pt_config *c, struct pt_diag *d);
+
+/** The planning threat level of c (plan.planning_level as the enum; SUBSTANTIAL if out of range). */
+enum pt_threat_level pt_config_planning_level(const struct pt_config *c);
 
 #endif

@@ -218,7 +218,13 @@ static void html_summary(FILE *f, const struct pt_plan_view *v)
 	snprintf(buf, sizeof buf, "EUR %s", a);
 	row(f, "Budget", buf);
 	row(f, "Solver", pt_plan_solver_name(r->solver));
-	row(f, "Threat level", v->threat_level_text ? v->threat_level_text : "");
+	if (v->today_level_text) { /* issue 11 item 6 */
+		pt_plan_priced_at(v, buf, sizeof buf);
+		buf[0] = (char)(buf[0] == 'p' ? 'P' : buf[0]);
+		row(f, "Threat level", buf);
+	} else {
+		row(f, "Threat level", v->threat_level_text ? v->threat_level_text : "");
+	}
 	row(f, "Region", v->region && v->region[0] ? v->region : "all regions");
 	snprintf(buf, sizeof buf, "%u years at a discount rate of %g%%", pt_plan_horizon(v),
 		 v->cfg ? v->cfg->plan_discount_rate * 100 : NAN);
@@ -405,6 +411,54 @@ static void html_rejected(FILE *f, const struct pt_plan_view *v)
 		fputs("<p>No measure was rejected.</p>\n", f);
 }
 
+/* Issue 11 item 6: the surge lines, apart from the plan and its budget. */
+static void html_surge(FILE *f, const struct pt_plan_view *v)
+{
+	const struct pt_surge_result *sr = v->surge.result;
+	char a[96], b[96], threats[400], reason[1024];
+	size_t i;
+	if (!sr)
+		return;
+	fputs("<h2>Surge: temporary measures while today's level is above the planning level</h2>\n",
+	      f);
+	if (!sr->admitted) {
+		fprintf(f, "<p>No surge measure: today's level is not above the planning level %s where "
+			 "a surge measure applies and pays for itself over %u weeks.</p>\n",
+		      pt_threat_level_name(sr->planning), sr->weeks);
+		return;
+	}
+	pt_plan_eur_full(a, sizeof a, sr->weekly_total_eur);
+	pt_plan_eur_full(b, sizeof b, sr->total_eur);
+	fprintf(f, "<p class=\"note\">%zu measures, EUR %s a week, EUR %s over %u weeks, until the "
+		 "level returns to %s. Surge measures are costed per week, never enter the "
+		 "budgeted plan and are not part of its cost.</p>\n",
+	      sr->admitted, a, b, sr->weeks, pt_threat_level_name(sr->planning));
+	fputs("<table>\n<thead><tr><th>Site</th><th>Measure</th><th class=\"n\">EUR a week</th>"
+	      "<th class=\"n\">Weeks</th><th class=\"n\">Total (EUR)</th><th>Threats</th>"
+	      "<th>Reason</th></tr></thead>\n<tbody>\n",
+	      f);
+	for (i = 0; i < sr->n; i++) {
+		const struct pt_surge_line *ln = &sr->lines[i];
+		if (ln->verdict != PT_SURGE_ADMITTED)
+			continue;
+		pt_plan_eur_full(a, sizeof a, ln->weekly_eur);
+		pt_plan_eur_full(b, sizeof b, ln->total_eur);
+		pt_surge_threat_list(&v->surge, ln, threats, sizeof threats);
+		pt_surge_reason(&v->surge, ln, reason, sizeof reason);
+		fputs("<tr><td>", f);
+		html(f, v->surge.sites[ln->site].id);
+		fputs("</td><td>", f);
+		html(f, v->surge.catalog->base.items[ln->measure].name);
+		fprintf(f, "</td><td class=\"n\">%s</td><td class=\"n\">%u</td><td class=\"n\">%s</td><td>",
+		      a, ln->weeks, b);
+		html(f, threats);
+		fputs("</td><td>", f);
+		html(f, reason);
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</tbody>\n</table>\n", f);
+}
+
 enum pt_err pt_plan_write_html(FILE *f, const struct pt_plan_view *v)
 {
 	size_t *idx = NULL, n_idx = 0;
@@ -428,11 +482,12 @@ enum pt_err pt_plan_write_html(FILE *f, const struct pt_plan_view *v)
 		html_sensitivity(f, v);
 	html_sites(f, v, idx, n_idx);
 	html_rejected(f, v);
+	html_surge(f, v);
 	fputs("<h2>Method</h2>\n<p class=\"note\">", f);
 	htmlf(f,
 	      "Each measure's effect lowers the probability that an attack succeeds and its "
 	      "consequence per threat scenario (V' = V x prod(1 - e), C' = C x prod(1 - c)); "
-	      "risk is the quantitative method's expected yearly loss at the current threat level. "
+	      "risk is the quantitative method's expected yearly loss at the planning threat level. "
 	      "Costs are capital (bought again at the end of each lifetime) plus running costs, and "
 	      "benefits the yearly risk reduction, both as present values over %u years at %g%% a "
 	      "year. Per site, the admissible bundles of at most %u measures that are "

@@ -857,6 +857,17 @@ json_t *pt_plan_to_json(const struct pt_plan_view *v)
 		bad |= put(root, "exact_time_limit_s", json_real(v->exact_time_limit_s));
 	if (v->variants && v->n_variants)
 		bad |= put(root, "sensitivity", pt_plan_sensitivity_json(v->variants, v->n_variants));
+	if (v->today_level_text) { /* issue 11 item 6: the planning level and the surge */
+		char priced[640];
+		pt_plan_priced_at(v, priced, sizeof priced);
+		bad |= put(root, "planning_level", json_string(v->threat_level_text));
+		bad |= put(root, "today_threat_level", json_string(v->today_level_text));
+		bad |= put(root, "priced_at", json_string(priced));
+	}
+	if (v->surge.result) {
+		bad |= put(root, "surge", pt_surge_lines_json(&v->surge));
+		bad |= put(root, "surge_summary", pt_surge_summary_json(&v->surge));
+	}
 	if (bad)
 		goto fail;
 	free(idx);
@@ -868,6 +879,13 @@ fail:
 	json_decref(fr);
 	json_decref(root);
 	return NULL;
+}
+
+void pt_plan_priced_at(const struct pt_plan_view *v, char *buf, size_t size)
+{
+	snprintf(buf, size, "priced at planning level %s (today: %s)",
+		 v->threat_level_text ? v->threat_level_text : "",
+		 v->today_level_text ? v->today_level_text : "");
 }
 
 enum pt_err pt_plan_write_json(FILE *f, const struct pt_plan_view *v)

@@ -12,6 +12,7 @@
 #include "../core/pt_measure.h"
 #include "../core/pt_model.h"
 #include "../core/pt_plan.h"
+#include "pt_surge_io.h"
 
 /** Everything a writer needs (borrowed; src/app's pt_app_plan_view fills it). */
 struct pt_plan_view {
@@ -38,7 +39,13 @@ struct pt_plan_view {
 	double exact_time_limit_s;
 	const struct pt_plan_variant *variants; /**< the sensitivity (HTML table, JSON "sensitivity"); NULL none */
 	size_t n_variants;
+	/* Issue 11 item 6: threat_level_text is the planning level the plan is priced at. */
+	const char *today_level_text;      /**< today's levels ("CRITICAL (pbied=SEVERE)"); NULL: not shown */
+	struct pt_surge_view surge;        /**< surge.result NULL: no surge section */
 };
+
+/** "priced at planning level SUBSTANTIAL (today: CRITICAL)" for v into buf. */
+void pt_plan_priced_at(const struct pt_plan_view *v, char *buf, size_t size);
 
 /**
  * The reasons for a chosen measure (screening s of site i) as sentences, in

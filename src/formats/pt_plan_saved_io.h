@@ -18,12 +18,12 @@ json_t *pt_saved_plan_to_json(const struct pt_saved_plan *p, int gap_known, int 
 
 /**
  * Keep in plan (a plan object as pt_plan_to_json wrote it; stolen) the
- * funded sites and rejected measures whose site keep(ctx, site_id)
+ * funded sites, rejected measures and surge lines whose site keep(ctx, site_id)
  * accepts; *hidden counts the funded sites left out. When some are, or
  * when partial (the reader may not see everything the author saw), the
  * rejection counts and the totals are those of what is kept, and figures
  * over the author's whole view go (risk before and after, the bound, the
- * gap, the frontier; outside_region and not_assessed become null).
+ * gap, the frontier, the surge summary; outside_region and not_assessed become null).
  * Returns plan, or NULL when out of memory (plan freed).
  */
 json_t *pt_plan_json_keep(json_t *plan, int (*keep)(void *ctx, const char *site_id), void *ctx,

@@ -377,6 +377,12 @@ void pt_h_plan_saved_get(struct pt_req *r)
 		return;
 	}
 	summary = summary_json(&p.seen, p.show_hidden);
+	if (summary) { /* issue 11 item 6: the level it was priced at against the planning level now */
+		char priced[640];
+		pt_saved_plan_priced(&p, priced, sizeof priced);
+		json_object_set_new(summary, "planning_level_now", json_string(p.planning_now));
+		json_object_set_new(summary, "priced_at", json_string(priced));
+	}
 	if (!summary || json_object_set_new(p.plan, "saved", summary)) {
 		pt_reply_json(r, 500, NULL);
 	} else {
@@ -415,7 +421,18 @@ void pt_h_plan_post(struct pt_req *r)
 			pt_reply_diag(r, err, &d);
 		return;
 	}
-	pt_reply_json(r, 201, summary_json(&saved.seen, saved.show_hidden));
+	{ /* issue 11 item 6: as the saved plan reads back (priced at the planning level now) */
+		json_t *summary = summary_json(&saved.seen, saved.show_hidden);
+		char priced[640];
+		snprintf(priced, sizeof priced, "priced at planning level %s",
+			 saved.seen.plan.threat_level);
+		if (summary) {
+			json_object_set_new(summary, "planning_level_now",
+					    json_string(saved.seen.plan.threat_level));
+			json_object_set_new(summary, "priced_at", json_string(priced));
+		}
+		pt_reply_json(r, 201, summary);
+	}
 	pt_plan_saved_clear(&saved);
 }
 

@@ -534,6 +534,11 @@ test('coordinator computes the plan at 2,000,000: totals, frontier, map, reasons
   await shot(page, 'laptop-plan-chart');
   await page.locator('#plan-sites').scrollIntoViewIfNeeded();
   await shot(page, 'laptop-plan-sites');
+  // issue 11 item 6: priced at the planning level whatever today's (an earlier test may have
+  // raised it); the surge apart, never in the budget
+  await page.locator('.plan-status').filter({ hasText: /^Priced at planning level SUBSTANTIAL \(today: [A-Z]+/ }).waitFor();
+  const surge = await page.locator('[data-testid=plan-surge]').textContent();
+  assert(surge.includes('No surge measure') || (surge.includes('until the level returns to SUBSTANTIAL') && surge.includes('never enter the budgeted plan')), `the surge panel: ${surge}`);
 
   // a smaller budget: a cheaper plan
   await page.locator('#plan-budget').fill('300000');
@@ -550,6 +555,10 @@ test('coordinator computes the plan at 2,000,000: totals, frontier, map, reasons
   await page.locator('#plan-name').fill('browser-plan');
   await page.getByRole('button', { name: 'Save plan' }).click();
   await page.locator('.save-form .form-status').filter({ hasText: 'Saved as browser-plan' }).waitFor();
+  // issue 11 item 6: a saved plan says the level it was priced at
+  await page.locator('#plan-saved-name option[value="browser-plan"]').waitFor({ state: 'attached' });
+  await page.locator('#plan-saved-name').selectOption('browser-plan');
+  await page.locator('[data-testid=saved-priced]').filter({ hasText: 'priced at planning level SUBSTANTIAL' }).waitFor();
   await page.getByRole('button', { name: 'Save plan' }).click();
   await page.locator('#plan-name-err').filter({ hasText: /exists/ }).waitFor();
   eq(await page.locator('#plan-name').getAttribute('aria-invalid'), 'true', 'a taken name is marked');

@@ -487,5 +487,28 @@ def t_register(res, port, protect, db):
               "the register write is audited: %r" % [a["action"] for a in audit["items"]][:8])
 
 
+def t_plan_surge(res, port, protect, db):
+    """Issue 11 item 6: the plan says the planning level it is priced at, lists the surge
+    apart (never in the budget), and a saved plan says the level it was priced at."""
+    co = login(res, port, "coordinator")
+    r = co.get("/api/v1/plan?budget=%d" % BUDGET)
+    res.eq(r.status, 200, "the plan")
+    p = r.json or {}
+    res.eq(p.get("planning_level"), "SUBSTANTIAL", "priced at the planning level")
+    res.check(str(p.get("priced_at", "")).startswith("priced at planning level SUBSTANTIAL (today: "),
+              "priced_at: %r" % p.get("priced_at"))
+    res.check(isinstance(p.get("surge"), list), "surge[] is a list")
+    summary = p.get("surge_summary") or {}
+    res.eq(summary.get("in_budget"), False, "the surge is never in the budget")
+    res.eq(summary.get("lines"), len(p.get("surge") or []), "the summary counts the lines")
+    name = first_saved_name(co)
+    if name:
+        got = co.get("/api/v1/plans/%s" % name)
+        res.eq(got.status, 200, "a saved plan")
+        saved = (got.json or {}).get("saved") or {}
+        res.eq(saved.get("planning_level_now"), "SUBSTANTIAL", "the planning level now")
+        res.check(str(saved.get("priced_at", "")).startswith("priced at "), "priced_at: %r" % saved)
+
+
 TESTS = [("plan", t_plan), ("plan-input", t_plan_input), ("plan-report", t_plan_report),
-         ("plans", t_plans), ("register", t_register)]
+         ("plans", t_plans), ("plan-surge", t_plan_surge), ("register", t_register)]

@@ -45,7 +45,7 @@ static void test_keys(void)
 	struct pt_config c;
 	double v;
 	pt_config_defaults(&c);
-	CHECK_INT(n, 58);
+	CHECK_INT(n, 60); /* issue 11 item 6: plan.planning_level, plan.surge_weeks */
 	CHECK_STR(pt_config_key_name(0), "quant.vsl_eur");
 	CHECK(pt_config_key_name(n) == NULL);
 	CHECK(pt_config_key_description(n) == NULL);
