@@ -41,13 +41,16 @@ static enum pt_err unknown_threat(struct pt_diag *d, const char *site, const cha
 enum pt_err pt_ranking_fema(const struct pt_config *cfg, const struct pt_site *sites,
 			    size_t n_sites, const struct pt_catalog *threats,
 			    struct pt_fema_row *rows, size_t *n_rows, struct pt_ranking_row *out,
-			    size_t *n_out, size_t *not_assessed, struct pt_diag *d)
+			    size_t *n_out, size_t *not_assessed, const struct pt_fema_row ***worst,
+			    struct pt_diag *d)
 {
 	struct pt_fema_site_score *scores;
-	const struct pt_fema_row **worst_row;
+	const struct pt_fema_row **worst_row, **tied = NULL;
 	uint32_t *site_of, *threat_of;
-	size_t i, n = *n_rows, k = 0;
+	size_t *tied_at = NULL, *tied_n = NULL;
+	size_t i, n = *n_rows, k = 0, n_tied = 0;
 	enum pt_err err = PT_OK;
+	*worst = NULL;
 	scores = calloc(n_sites ? n_sites : 1, sizeof *scores);
 	worst_row = calloc(n_sites ? n_sites : 1, sizeof *worst_row);
 	site_of = calloc(n ? n : 1, sizeof *site_of);
@@ -77,6 +80,36 @@ enum pt_err pt_ranking_fema(const struct pt_config *cfg, const struct pt_site *s
 	for (i = 0; i < n; i++) /* the worst pair's row, for its A x T x V */
 		if (scores[site_of[i]].worst_threat == (int32_t)threat_of[i])
 			worst_row[site_of[i]] = &rows[i];
+	/* Every row tied at its site's worst risk, grouped per site, each group in threat order. */
+	tied_at = calloc(n_sites + 1, sizeof *tied_at);
+	tied_n = calloc(n_sites ? n_sites : 1, sizeof *tied_n);
+	if (!tied_at || !tied_n) {
+		err = out_of_memory(d);
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (scores[site_of[i]].risk > 0 && pt_fema_risk(&rows[i]) == scores[site_of[i]].risk)
+			tied_n[site_of[i]]++;
+	for (i = 0; i < n_sites; i++) {
+		tied_at[i + 1] = tied_at[i] + tied_n[i];
+		tied_n[i] = 0;
+	}
+	n_tied = tied_at[n_sites];
+	if (!(tied = calloc(n_tied ? n_tied : 1, sizeof *tied))) {
+		err = out_of_memory(d);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		size_t s = site_of[i], j;
+		const struct pt_fema_row **g = tied + tied_at[s];
+		if (scores[s].risk <= 0 || pt_fema_risk(&rows[i]) != scores[s].risk)
+			continue;
+		/* insertion by threat index: a site's ties are a handful of threats */
+		for (j = tied_n[s]; j > 0 && threat_of[g[j - 1] - rows] > threat_of[i]; j--)
+			g[j] = g[j - 1];
+		g[j] = &rows[i];
+		tied_n[s]++;
+	}
 	for (i = 0; i < n_sites; i++) {
 		struct pt_ranking_row *row;
 		if (scores[i].risk <= 0) {
@@ -89,8 +122,15 @@ enum pt_err pt_ranking_fema(const struct pt_config *cfg, const struct pt_site *s
 		row->band = scores[i].band;
 		row->worst_threat = scores[i].worst_threat;
 		row->fema = worst_row[i];
+		row->fema_worst = tied + tied_at[i];
+		row->n_fema_worst = tied_n[i];
 	}
+	*worst = tied;
+	tied = NULL;
 out:
+	free(tied);
+	free(tied_at);
+	free(tied_n);
 	free(worst_row);
 	free(scores);
 	free(site_of);

@@ -21,6 +21,7 @@ void pt_ranking_free(struct pt_ranking *r)
 	pt_assessment_set_clear(&r->set);
 	free(r->factors);
 	free(r->rows);
+	free(r->fema_worst);
 	pt_quant_result_free(r->quant);
 	free(r);
 }

@@ -25,6 +25,7 @@ struct pt_ranking {
 	enum pt_threat_level national;
 	char level_text[512];         /**< "SUBSTANTIAL (drone_uas=SEVERE)" */
 	struct pt_ranking_row *rows;  /**< n_rows, best first */
+	const struct pt_fema_row **fema_worst; /**< FEMA: the storage of each row's fema_worst */
 	size_t n_rows;
 	size_t not_assessed;          /**< covered sites without a row of the method */
 	size_t withheld;              /**< sites left out by the filter */
