@@ -38,6 +38,14 @@ static enum pt_err unknown_threat(struct pt_diag *d, const char *site, const cha
 	return pt_diag_put(d, PT_EINTERNAL, 0, "", msg);
 }
 
+/* Does threat a come before threat b in catalogue order (the order it was
+ * imported in, then the index)? */
+static int before(const struct pt_catalog *threats, uint32_t a, uint32_t b)
+{
+	long long pa = threats->items[a].position, pb = threats->items[b].position;
+	return pa != pb ? pa < pb : a < b;
+}
+
 enum pt_err pt_ranking_fema(const struct pt_config *cfg, const struct pt_site *sites,
 			    size_t n_sites, const struct pt_catalog *threats,
 			    struct pt_fema_row *rows, size_t *n_rows, struct pt_ranking_row *out,
@@ -105,7 +113,7 @@ enum pt_err pt_ranking_fema(const struct pt_config *cfg, const struct pt_site *s
 		if (scores[s].risk <= 0 || pt_fema_risk(&rows[i]) != scores[s].risk)
 			continue;
 		/* insertion by threat index: a site's ties are a handful of threats */
-		for (j = tied_n[s]; j > 0 && threat_of[g[j - 1] - rows] > threat_of[i]; j--)
+		for (j = tied_n[s]; j > 0 && before(threats, threat_of[i], threat_of[g[j - 1] - rows]); j--)
 			g[j] = g[j - 1];
 		g[j] = &rows[i];
 		tied_n[s]++;
@@ -121,9 +129,13 @@ enum pt_err pt_ranking_fema(const struct pt_config *cfg, const struct pt_site *s
 		row->score = scores[i].risk;
 		row->band = scores[i].band;
 		row->worst_threat = scores[i].worst_threat;
-		row->fema = worst_row[i];
 		row->fema_worst = tied + tied_at[i];
 		row->n_fema_worst = tied_n[i];
+		/* the worst pair named alone is the first tied one in catalogue order */
+		row->fema = row->n_fema_worst ? row->fema_worst[0] : worst_row[i];
+		row->worst_threat = row->n_fema_worst
+					    ? pt_catalog_find(threats, row->fema_worst[0]->threat_id)
+					    : scores[i].worst_threat;
 	}
 	*worst = tied;
 	tied = NULL;
