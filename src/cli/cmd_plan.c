@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "app/pt_app_plan.h"
 #include "formats/pt_csv.h"
+#include "formats/pt_marking_io.h"
 #include "formats/pt_plan_io.h"
 #include "formats/pt_plan_saved_io.h"
 
@@ -204,8 +205,12 @@ static int write_plan(const struct pt_plan_view *v, enum plan_format fmt, int fr
 {
 	enum pt_err err = PT_OK;
 	switch (fmt) {
-	case PLAN_TABLE:
-		return print_table(v, no_check);
+	case PLAN_TABLE: {
+		int rc = print_table(v, no_check);
+		if (!rc) /* the marking of what the table shows */
+			pt_marking_text_line(stderr, pt_plan_marking(v));
+		return rc;
+	}
 	case PLAN_CSV:
 		err = frontier ? pt_plan_write_frontier_csv(stdout, v) : pt_plan_write_csv(stdout, v);
 		break;

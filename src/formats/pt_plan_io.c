@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/pt_marking.h"
 #include "pt_csv.h"
 #include "pt_plan_io.h"
 #include "pt_plan_io_int.h"
@@ -602,6 +603,7 @@ json_t *pt_plan_to_json(const struct pt_plan_view *v)
 		bad |= put(root, "exact_time_limit_s", json_real(v->exact_time_limit_s));
 	if (v->variants && v->n_variants)
 		bad |= put(root, "sensitivity", pt_plan_sensitivity_json(v->variants, v->n_variants));
+	bad |= put(root, "tlp", json_string(pt_marking_label(pt_plan_marking(v))));
 	if (bad)
 		goto fail;
 	free(idx);
@@ -613,6 +615,11 @@ fail:
 	json_decref(fr);
 	json_decref(root);
 	return NULL;
+}
+
+enum pt_tlp pt_plan_marking(const struct pt_plan_view *v)
+{
+	return v && v->model ? pt_marking_sites(v->sites, v->model->n_sites) : PT_TLP_CLEAR;
 }
 
 enum pt_err pt_plan_write_json(FILE *f, const struct pt_plan_view *v)
@@ -652,6 +659,7 @@ enum pt_err pt_plan_write_csv(FILE *f, const struct pt_plan_view *v)
 		return PT_EINVAL;
 	if ((err = pt_plan_funded_sites(v, &idx, &n_idx)) != PT_OK)
 		return err;
+	fprintf(f, "# %s\r\n", pt_marking_label(pt_plan_marking(v))); /* importers skip it */
 	joined = malloc(sizeof reasons + 16 * 4);
 	if (!joined) {
 		free(idx);
