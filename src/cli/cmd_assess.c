@@ -287,7 +287,7 @@ int pt_cmd_assess(struct pt_cli *cli)
 	else
 		print_table(r, &o, shown);
 	if (o.format == PT_FORMAT_TABLE) /* the marking of what the table shows */
-		pt_marking_text_line(stderr, pt_ranking_marking(r, 0, shown));
+		pt_cli_marking(pt_ranking_marking(r, 0, shown));
 	/* The largest of n |z| values grows like sqrt(2 ln n) by chance alone (about 4.8 at
 	 * 100,000 sites); only a clear excess above it points at a defect. */
 	if (o.method == PT_METHOD_QUANT && r->params.samples >= 30 &&

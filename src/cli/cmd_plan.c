@@ -208,7 +208,7 @@ static int write_plan(const struct pt_plan_view *v, enum plan_format fmt, int fr
 	case PLAN_TABLE: {
 		int rc = print_table(v, no_check);
 		if (!rc) /* the marking of what the table shows */
-			pt_marking_text_line(stderr, pt_plan_marking(v));
+			pt_cli_marking(pt_plan_marking(v));
 		return rc;
 	}
 	case PLAN_CSV:

@@ -144,7 +144,7 @@ static int register_list(struct pt_cli *cli)
 			putchar('\n');
 		}
 		printf("%zu site-threat risk%s\n", n, n == 1 ? "" : "s");
-		pt_marking_text_line(stderr, pt_register_marking(rows, n));
+		pt_cli_marking(pt_register_marking(rows, n));
 		if (with_committed)
 			printf("(*) the risk a year once the measures committed at the site are in place "
 			       "(%zu risk%s); - where none is committed\n",

@@ -140,7 +140,7 @@ static int sites_list(struct pt_cli *cli, struct pt_db *db)
 		printf(" %s\n", pt_tlp_name(s->tlp));
 	}
 	printf("%zu sites\n", sites.n);
-	pt_marking_text_line(stderr, pt_marking_sites(sites.items, sites.n));
+	pt_cli_marking(pt_marking_sites(sites.items, sites.n));
 out:
 	pt_site_list_clear(&sites);
 	return rc;
