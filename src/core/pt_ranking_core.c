@@ -53,17 +53,16 @@ enum pt_err pt_ranking_fema(const struct pt_config *cfg, const struct pt_site *s
 			    struct pt_diag *d)
 {
 	struct pt_fema_site_score *scores;
-	const struct pt_fema_row **worst_row, **tied = NULL;
+	const struct pt_fema_row **tied = NULL;
 	uint32_t *site_of, *threat_of;
 	size_t *tied_at = NULL, *tied_n = NULL;
 	size_t i, n = *n_rows, k = 0, n_tied = 0;
 	enum pt_err err = PT_OK;
 	*worst = NULL;
 	scores = calloc(n_sites ? n_sites : 1, sizeof *scores);
-	worst_row = calloc(n_sites ? n_sites : 1, sizeof *worst_row);
 	site_of = calloc(n ? n : 1, sizeof *site_of);
 	threat_of = calloc(n ? n : 1, sizeof *threat_of);
-	if (!scores || !worst_row || !site_of || !threat_of) {
+	if (!scores || !site_of || !threat_of) {
 		err = out_of_memory(d);
 		goto out;
 	}
@@ -85,10 +84,8 @@ enum pt_err pt_ranking_fema(const struct pt_config *cfg, const struct pt_site *s
 	*n_rows = k;
 	n = k;
 	pt_fema_score_sites(cfg, rows, site_of, threat_of, n, n_sites, scores);
-	for (i = 0; i < n; i++) /* the worst pair's row, for its A x T x V */
-		if (scores[site_of[i]].worst_threat == (int32_t)threat_of[i])
-			worst_row[site_of[i]] = &rows[i];
-	/* Every row tied at its site's worst risk, grouped per site, each group in threat order. */
+	/* Every row tied at its site's worst risk (the worst pair's row, for its A x T x V, and
+	 * those of the same risk), grouped per site, each group in catalogue order. */
 	tied_at = calloc(n_sites + 1, sizeof *tied_at);
 	tied_n = calloc(n_sites ? n_sites : 1, sizeof *tied_n);
 	if (!tied_at || !tied_n) {
@@ -112,7 +109,7 @@ enum pt_err pt_ranking_fema(const struct pt_config *cfg, const struct pt_site *s
 		const struct pt_fema_row **g = tied + tied_at[s];
 		if (scores[s].risk <= 0 || pt_fema_risk(&rows[i]) != scores[s].risk)
 			continue;
-		/* insertion by threat index: a site's ties are a handful of threats */
+		/* insertion in catalogue order: a site's ties are a handful of threats */
 		for (j = tied_n[s]; j > 0 && before(threats, threat_of[i], threat_of[g[j - 1] - rows]); j--)
 			g[j] = g[j - 1];
 		g[j] = &rows[i];
@@ -128,14 +125,11 @@ enum pt_err pt_ranking_fema(const struct pt_config *cfg, const struct pt_site *s
 		row->site = i;
 		row->score = scores[i].risk;
 		row->band = scores[i].band;
-		row->worst_threat = scores[i].worst_threat;
 		row->fema_worst = tied + tied_at[i];
-		row->n_fema_worst = tied_n[i];
+		row->n_fema_worst = tied_n[i]; /* at least 1: the risk is some row's */
 		/* the worst pair named alone is the first tied one in catalogue order */
-		row->fema = row->n_fema_worst ? row->fema_worst[0] : worst_row[i];
-		row->worst_threat = row->n_fema_worst
-					    ? pt_catalog_find(threats, row->fema_worst[0]->threat_id)
-					    : scores[i].worst_threat;
+		row->fema = row->fema_worst[0];
+		row->worst_threat = (long)threat_of[row->fema - rows];
 	}
 	*worst = tied;
 	tied = NULL;
@@ -143,7 +137,6 @@ out:
 	free(tied);
 	free(tied_at);
 	free(tied_n);
-	free(worst_row);
 	free(scores);
 	free(site_of);
 	free(threat_of);
