@@ -440,6 +440,11 @@ static int plan_show(struct pt_cli *cli)
 			}
 			putchar('\n');
 		}
+		{ /* the marking of the plan as it is shown (issue 11) */
+			enum pt_tlp tlp;
+			if (pt_tlp_parse(json_string_value(json_object_get(sr.plan, "tlp")), &tlp) == PT_OK)
+				pt_cli_marking(tlp);
+		}
 	}
 out:
 	pt_saved_plan_read_clear(&sr);

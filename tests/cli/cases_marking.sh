@@ -44,6 +44,11 @@ p mark-register-table 0 --db mark.db register list --as relief
 err_line "TLP:GREEN"
 p mark-plan-table 0 --db mark.db plan --budget 1000000
 err_line "TLP:RED"
+p mark-plan-save 0 --db mark.db plan --budget 1000000 --save marked --as coordinator
+p mark-plan-show 0 --db mark.db plan show marked
+err_line "TLP:RED"
+p mark-plan-show-json 0 --db mark.db plan show marked --format json
+if [ "$(jtlp mark-plan-show-json)" = "TLP:RED" ]; then ok; else bad "plan show json: tlp $(jtlp mark-plan-show-json)"; fi
 
 # HTML: the label in the repeated header and footer of the printable report.
 p mark-plan-html 0 --db mark.db plan --budget 1000000 --format html
