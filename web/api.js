@@ -95,8 +95,19 @@ async function call(method, path, { json, csv, query } = {}) {
     if (res.status === 401 && path !== '/session' && onUnauthorized) onUnauthorized(err);
     throw err;
   }
+  if (onMarking && data && typeof data.tlp === 'string') onMarking(markingOf(data.tlp));
   return data;
 }
+
+/* ---- issue 11: the TLP marking of what the page shows ----
+   Every answer that carries site data names the highest TLP label of its sites in a top-level
+   "tlp" ("TLP:AMBER"); a site's own routes carry its bare label ("AMBER"). */
+let onMarking = null;
+/** Called with "TLP:X" for every answer that carries a marking (the banner keeps the highest). */
+export function setMarkingHandler(fn) { onMarking = fn; }
+/** The TLP 2.0 labels, lowest first (docs/access.md). */
+export const MARKINGS = ['TLP:CLEAR', 'TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:RED'];
+function markingOf(tlp) { return tlp.startsWith('TLP:') ? tlp : 'TLP:' + tlp; }
 
 /** Every page of a list, concatenated: the documented {items, next_offset} shape. */
 async function all(path, query = {}) {

@@ -49,6 +49,23 @@ api.setBusyHandler((s) => {
   }
 });
 
+/* Issue 11: a banner with the highest TLP label of what the view shows (the answers it drew
+   from, api.js), from TLP:CLEAR when the view begins; in TLP 2.0's colours. */
+const banner = document.getElementById('tlp-banner');
+let marking = 0;
+function showMarking(rank) {
+  marking = rank;
+  const label = api.MARKINGS[rank];
+  banner.textContent = label;
+  banner.className = 'tlp-banner tlp-' + label.slice(4).toLowerCase().replace('+', '-');
+  banner.setAttribute('aria-label', `This view shows information up to ${label}`);
+  banner.hidden = !ctx.user;
+}
+api.setMarkingHandler((label) => {
+  const rank = api.MARKINGS.indexOf(label);
+  if (rank > marking) showMarking(rank);
+});
+
 /** The routes: a pattern on the hash and the view it draws. */
 const ROUTES = [
   { re: /^#\/login$/, view: 'login', title: 'Log in', draw: () => renderLogin(main, ctx, onLoggedIn) },
@@ -73,6 +90,7 @@ async function route() {
   for (const r of ROUTES) { m = hash.match(r.re); if (m) { found = r; break; } }
   if (!found) { m = ['#/']; found = ROUTES[ROUTES.length - 1]; }
   topbar.hidden = !ctx.user;
+  showMarking(0);  // issue 11: each view's banner starts at TLP:CLEAR
   drawNav(found);
   document.body.dataset.view = found.view;
   document.title = `${found.title} — protect`;

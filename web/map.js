@@ -1,7 +1,7 @@
 // map.js - the Leaflet map: no tiles (no internet); the region's outline from the demo data
 // on a plain sea-coloured background, one circle per visible site coloured by its band, a legend.
 
-import { el, threatName, METHODS } from './ui.js';
+import { el, METHODS, worstThreatNames } from './ui.js';
 
 const BAND_COLOUR = { low: '#2e7d32', medium: '#f2c200', high: '#c43e12', 'very high': '#8e0000' };
 const NO_BAND = '#7a7a7a';
@@ -58,7 +58,7 @@ export function drawMap(box, method, items, outline) {
     }).addTo(map);
     const label = `${it.name} (${it.site_id}), TLP:${it.tlp}, rank ${it.rank}, ${it.band || 'no'} ${method === 'quant' ? 'loss ' : ''}band`;
     const tlpClass = 'tlp-' + String(it.tlp).replace('+', '-').toLowerCase().replace(/[^a-z-]/g, '');
-    m.bindTooltip(`<strong>${escapeHtml(it.name)}</strong> <span class="tlp ${tlpClass}">TLP:${escapeHtml(it.tlp)}</span><br><span class="tt-sub">rank ${it.rank} · ${escapeHtml(METHODS[method].fmt(it.score))} · ${escapeHtml(it.band ? it.band + (method === 'quant' ? ' loss band' : ' band') : 'no band')}${it.worst_threat ? ' · worst: ' + escapeHtml(threatName(it.worst_threat)) : ''}</span>`, { direction: 'top', offset: [0, -6] });
+    m.bindTooltip(`<strong>${escapeHtml(it.name)}</strong> <span class="tlp ${tlpClass}">TLP:${escapeHtml(it.tlp)}</span><br><span class="tt-sub">rank ${it.rank} · ${escapeHtml(METHODS[method].fmt(it.score))} · ${escapeHtml(it.band ? it.band + (method === 'quant' ? ' loss band' : ' band') : 'no band')}${it.worst_threat ? ' · worst: ' + escapeHtml(worstThreatNames(it)) : ''}</span>`, { direction: 'top', offset: [0, -6] });
     const go = () => { location.hash = '#/site/' + encodeURIComponent(it.site_id); };
     m.on('click', go);
     const node = m.getElement();

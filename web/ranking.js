@@ -1,7 +1,7 @@
 // ranking.js - the ranking table (rank, site, TLP, score, band; for quant the p5-p95 interval
 // drawn as an uncertainty bar on a log scale and P(top k)) and a Chart.js chart of the top sites.
 
-import { el, put, tlpBadge, bandBadge, METHODS, pct, threatName } from './ui.js';
+import { el, put, tlpBadge, bandBadge, METHODS, pct, worstThreatNames } from './ui.js';
 
 const TOP_CHART = 15;
 
@@ -27,7 +27,7 @@ export function drawRanking(box, method, ranking) {
       cells.push(el('td', { class: 'interval-cell' }, intervalBar(it, scale, fmt)));
       cells.push(el('td', { class: 'num' }, pct(it.p_topk)));
     }
-    if (method !== 'carver') cells.push(el('td', { class: 'threat-cell' }, threatName(it.worst_threat)));
+    if (method !== 'carver') cells.push(el('td', { class: 'threat-cell' }, worstThreatNames(it)));
     cells.push(el('td', {}, bandBadge(it.band, method)));
     const tr = el('tr', { dataset: { site: it.site_id } }, cells);
     tr.dataset.search = `${it.site_id} ${it.name}`.toLowerCase();

@@ -3,7 +3,7 @@
 // form, the server's error is shown next to the field it names, and the new rank is shown.
 
 import * as api from './api.js';
-import { el, put, tlpBadge, bandBadge, METHODS, names, num, eur, pct, threatName, toast } from './ui.js';
+import { el, put, tlpBadge, bandBadge, METHODS, names, num, eur, pct, threatName, toast, worstThreatNames } from './ui.js';
 import { canEditSite } from './roles.js';
 
 const FEMA_FIELDS = [
@@ -123,7 +123,7 @@ async function refreshStanding(page) {
         el('p', { class: 'stand-rank' }, el('span', { dataset: { testid: 'rank-' + m } }, `Rank ${it.rank}`), ` of ${r.ranked ?? r.items.length}`),
         el('p', { class: 'stand-score' }, el('span', { dataset: { testid: 'score-' + m } }, METHODS[m].fmt(it.score)), ` ${m === 'quant' ? 'a year' : m === 'fema' ? 'worst risk' : 'sum'}`, ' ', bandBadge(it.band, m)),
         m === 'quant' && Number.isFinite(it.p5) ? el('p', { class: 'small muted' }, `90% interval ${eur(it.p5)} – ${eur(it.p95)} · P(top ${r.top_k}) ${pct(it.p_topk)}`) : null,
-        m !== 'carver' && it.worst_threat ? el('p', { class: 'small muted' }, `Worst threat: ${threatName(it.worst_threat)}`) : null,
+        m !== 'carver' && it.worst_threat ? el('p', { class: 'small muted' }, `Worst threat: ${worstThreatNames(it)}`) : null,
         changed ? el('p', { class: 'was' }, `was rank ${was.rank}, ${METHODS[m].fmt(was.score)}`) : null,
       ] : el('p', { class: 'muted' }, 'Not assessed by this method.'));
   });

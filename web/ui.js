@@ -130,3 +130,9 @@ export function errorPanel(err) {
 /** Names for catalogue ids, filled once after log-in. */
 export const names = { threats: new Map(), sectors: new Map(), kinds: new Map() };
 export function threatName(id) { return names.threats.get(id) || id || '—'; }
+/** Issue 11 item 10: a site's worst threats, every tied one in catalogue order ("A and B", "A, B and C"). */
+export function worstThreatNames(it) {
+  const ids = Array.isArray(it.worst_threats) && it.worst_threats.length ? it.worst_threats : [it.worst_threat];
+  const n = ids.map(threatName);
+  return n.length > 1 ? n.slice(0, -1).join(', ') + ' and ' + n[n.length - 1] : n[0];
+}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/pt_marking.h"
 #include "../formats/pt_csv.h"
 #include "../formats/pt_diag.h"
 #include "../formats/pt_plan_saved_io.h"
@@ -280,6 +281,7 @@ struct keep_ctx {
 	const struct pt_caller *c;
 	struct pt_snapshot *snap;
 	struct pt_read_log *log;
+	enum pt_tlp tlp; /* the marking: the highest label of the sites the reader is shown */
 };
 
 /*
@@ -341,7 +343,24 @@ static int keep_site(void *ctx, const char *site_id)
 	if (pt_access_read(&k->c->who, &rec) != PT_ACCESS_OK)
 		return 0;
 	pt_read_log_note(k->log, &k->snap->sites.items[i]);
+	k->tlp = pt_marking_max(k->tlp, k->snap->sites.items[i].tlp);
 	return 1;
+}
+
+/* The marking of the author's view (ids) as far as k's caller reads it into k->tlp. */
+static void mark_view(struct keep_ctx *k, const json_t *view)
+{
+	size_t i;
+	for (i = 0; i < json_array_size(view); i++) {
+		const char *id = json_string_value(json_array_get(view, i));
+		long at = id ? pt_snapshot_find(k->snap, id) : -1;
+		struct pt_access_record rec;
+		if (at < 0)
+			continue;
+		pt_snapshot_record(k->snap, (size_t)at, &rec);
+		if (pt_access_read(&k->c->who, &rec) == PT_ACCESS_OK)
+			k->tlp = pt_marking_max(k->tlp, k->snap->sites.items[at].tlp);
+	}
 }
 
 void pt_saved_plan_read_clear(struct pt_saved_plan_read *r)
@@ -366,9 +385,14 @@ static enum pt_err read_for(struct pt_db *db, struct keep_ctx *k, const struct p
 	covers = reader_covers_view(k, json_object_get(j, AUTHOR_VIEW_KEY));
 	if (covers < 0) /* saved before the author's view was kept: judged by today's */
 		covers = reader_covers_author(db, k, p->created_by);
+	k->tlp = PT_TLP_CLEAR;
+	if (covers > 0) /* the figures over the author's view are the reader's to see */
+		mark_view(k, json_object_get(j, AUTHOR_VIEW_KEY));
 	json_object_del(j, AUTHOR_VIEW_KEY);
 	if (!(j = pt_plan_json_keep(j, keep_site, k, !covers, &hidden)))
 		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	/* the marking of what this reader is shown (the stored one was the author's) */
+	json_object_set_new(j, "tlp", json_string(pt_marking_label(k->tlp)));
 	out->seen.plan = *p;
 	out->seen.hidden_sites = (long long)hidden;
 	out->seen.partial = hidden > 0 || !covers;

@@ -148,7 +148,7 @@ static enum pt_err compute(struct pt_ranking *r, const struct pt_ranking_opts *o
 	if (r->method == PT_METHOD_FEMA) {
 		err = pt_ranking_fema(&r->cfg, r->sites.items, r->sites.n, &r->cat.threats,
 				      r->set.fema, &r->set.n, r->rows, &r->n_rows, &r->not_assessed,
-				      d);
+				      &r->fema_worst, d);
 	} else if (r->method == PT_METHOD_CARVER) {
 		err = pt_ranking_carver(&r->cfg, r->sites.items, r->sites.n, r->set.carver, r->set.n,
 					r->rows, &r->n_rows, &r->not_assessed, d);

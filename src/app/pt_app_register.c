@@ -111,6 +111,7 @@ static enum pt_err register_all(struct pt_db *db, const struct pt_principal *who
 		const struct pt_site *s = &r->sites.items[refs[i].site];
 		pt_strlcpy(e[i].site_id, s->id, sizeof e[i].site_id);
 		pt_strlcpy(e[i].site_name, s->name, sizeof e[i].site_name);
+		e[i].site_tlp = s->tlp; /* the marking of what carries the entry */
 		pt_strlcpy(e[i].threat_id, pt_ranking_threat_id(r, (long)refs[i].threat),
 			   sizeof e[i].threat_id);
 		pt_strlcpy(e[i].owner_org, s->owner, sizeof e[i].owner_org);

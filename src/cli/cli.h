@@ -184,4 +184,11 @@ int pt_cli_stdout_failed(void);
  */
 int pt_cli_finish(int rc);
 
+/* issue 11: TLP marking of table output */
+/**
+ * The marking of a table on stderr ("TLP:AMBER" alone on a line), written
+ * only once stdout took the table whole (a failed stdout says so instead).
+ */
+void pt_cli_marking(enum pt_tlp tlp);
+
 #endif

@@ -16,6 +16,7 @@
 #include "app/pt_app.h"
 #include "app/pt_app_registry.h"
 #include "formats/pt_diag.h"
+#include "formats/pt_marking_io.h"
 
 void pt_cli_errorf(const char *fmt, ...)
 {
@@ -518,4 +519,13 @@ int pt_cli_finish(int rc)
 	else
 		pt_cli_errorf("cannot write to standard output");
 	return rc ? rc : 74;
+}
+
+/* issue 11: TLP marking of table output */
+void pt_cli_marking(enum pt_tlp tlp)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		pt_marking_text_line(stderr, tlp);
+	else
+		(void)pt_cli_stdout_failed(); /* keeps the cause for pt_cli_finish's message */
 }

@@ -14,6 +14,7 @@
 #include "core/pt_score.h"
 #include "formats/pt_csv.h"
 #include "formats/pt_diag.h"
+#include "formats/pt_marking_io.h"
 #include "formats/pt_ranking_io.h"
 #include "formats/pt_sites_io.h"
 
@@ -97,10 +98,11 @@ static void print_csv_number(double v, int decimals)
 static void print_csv(const struct pt_ranking *r, const struct assess_opts *o, size_t n)
 {
 	size_t i;
+	pt_marking_csv_line(stdout, pt_ranking_marking(r, 0, n));
 	if (o->method == PT_METHOD_QUANT)
 		printf("rank,site_id,name,score,loss_band,mean,p5,p95,p_topk,worst_threat,threat_level\n");
 	else if (o->method == PT_METHOD_FEMA)
-		printf("rank,site_id,name,score,band,worst_threat,threat_level\n");
+		printf("rank,site_id,name,score,band,worst_threat,threat_level,worst_threats\n");
 	else
 		printf("rank,site_id,name,score,band,threat_level\n");
 	for (i = 0; i < n; i++) {
@@ -127,6 +129,17 @@ static void print_csv(const struct pt_ranking *r, const struct assess_opts *o, s
 		} else
 			printf(",%.0f,%s,", row->score, pt_band_name(row->band));
 		pt_csv_write_field(stdout, r->level_text);
+		if (o->method == PT_METHOD_FEMA) { /* every tied threat, in catalogue order */
+			char ids[4096] = "";
+			size_t t;
+			for (t = 0; t < row->n_fema_worst; t++) {
+				if (t)
+					pt_strlcat(ids, " ", sizeof ids);
+				pt_strlcat(ids, row->fema_worst[t]->threat_id, sizeof ids);
+			}
+			fputc(',', stdout);
+			pt_csv_write_field(stdout, ids);
+		}
 		fputc('\n', stdout);
 	}
 }
@@ -192,10 +205,9 @@ static void print_table(const struct pt_ranking *r, const struct assess_opts *o,
 			printf(" %13s  %-9s %25s %7s  %s\n", a, pt_band_name(row->band), interval, b,
 			       pt_ranking_threat_id(r, row->worst_threat));
 		} else if (o->method == PT_METHOD_FEMA) {
-			const struct pt_fema_row *fr = row->fema;
-			printf(" %5.0f  %-7s %s (%d x %d x %d)\n", row->score, pt_band_name(row->band),
-			       pt_ranking_threat_id(r, row->worst_threat), fr->asset_value, fr->threat_rating,
-			       fr->vulnerability_rating);
+			char worst[1024];
+			pt_ranking_worst_text(r, row, 1, worst, sizeof worst);
+			printf(" %5.0f  %-7s %s\n", row->score, pt_band_name(row->band), worst);
 		} else {
 			const struct pt_carver_row *cv = row->carver;
 			printf(" %5.0f  %-7s %2d %2d %2d %2d %2d %2d %2d\n", row->score,
@@ -274,6 +286,8 @@ int pt_cmd_assess(struct pt_cli *cli)
 		rc = print_json(r, shown);
 	else
 		print_table(r, &o, shown);
+	if (o.format == PT_FORMAT_TABLE) /* the marking of what the table shows */
+		pt_cli_marking(pt_ranking_marking(r, 0, shown));
 	/* The largest of n |z| values grows like sqrt(2 ln n) by chance alone (about 4.8 at
 	 * 100,000 sites); only a clear excess above it points at a defect. */
 	if (o.method == PT_METHOD_QUANT && r->params.samples >= 30 &&

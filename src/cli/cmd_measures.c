@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "app/pt_app_measures.h"
 #include "formats/pt_csv.h"
+#include "formats/pt_marking_io.h"
 #include "formats/pt_measures_io.h"
 
 static int load_measures(struct pt_db *db, struct pt_measure_catalog *c)
@@ -142,9 +143,12 @@ static int measures_at(struct pt_cli *cli)
 				a = NULL;
 			}
 		}
+		/* {"items": [...], "tlp": the site's label} */
+		a = a ? pt_marking_json(json_pack("{s:o}", "items", a), sm.site.tlp) : NULL;
 		if ((rc = pt_cli_write_json(a, JSON_INDENT(2))))
 			goto out;
 	} else if (fmt == PT_FORMAT_CSV) {
+		fprintf(stdout, "# %s\r\n", pt_marking_label(sm.site.tlp)); /* importers skip it */
 		printf("site_id,measure_id,status,plan,added_at,added_by\r\n");
 		for (k = 0; k < n; k++) {
 			pt_csv_write_field(stdout, rows[k].site_id);
@@ -173,6 +177,7 @@ static int measures_at(struct pt_cli *cli)
 			putchar('\n');
 		}
 		printf("%zu measure%s at %s\n", n, n == 1 ? "" : "s", site);
+		pt_cli_marking(sm.site.tlp);
 	}
 out:
 	pt_site_measures_clear(&sm);

@@ -12,6 +12,7 @@
 #include "app/pt_app_measures.h"
 #include "app/pt_app_plan.h"
 #include "formats/pt_csv.h"
+#include "formats/pt_marking_io.h"
 #include "formats/pt_plan_io.h"
 #include "formats/pt_plan_saved_io.h"
 
@@ -245,8 +246,12 @@ static int write_plan(const struct pt_plan_view *v, enum plan_format fmt, int fr
 {
 	enum pt_err err = PT_OK;
 	switch (fmt) {
-	case PLAN_TABLE:
-		return print_table(v, no_check);
+	case PLAN_TABLE: {
+		int rc = print_table(v, no_check);
+		if (!rc) /* the marking of what the table shows */
+			pt_cli_marking(pt_plan_marking(v));
+		return rc;
+	}
 	case PLAN_CSV:
 		err = frontier ? pt_plan_write_frontier_csv(stdout, v) : pt_plan_write_csv(stdout, v);
 		break;
@@ -484,6 +489,11 @@ static int plan_show(struct pt_cli *cli)
 				printf(" %s", mid ? mid : "?");
 			}
 			putchar('\n');
+		}
+		{ /* the marking of the plan as it is shown (issue 11) */
+			enum pt_tlp tlp;
+			if (pt_tlp_parse(json_string_value(json_object_get(sr.plan, "tlp")), &tlp) == PT_OK)
+				pt_cli_marking(tlp);
 		}
 	}
 out:

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "app/pt_app_register.h"
 #include "formats/pt_csv.h"
+#include "formats/pt_marking_io.h"
 #include "formats/pt_register_io.h"
 
 static const char *approval_text(const struct pt_register_entry *e)
@@ -70,9 +71,14 @@ static int register_list(struct pt_cli *cli)
 				a = NULL;
 			}
 		}
+		/* {"items": [...], "tlp": the marking of the entries} */
+		a = a ? pt_marking_json(json_pack("{s:o}", "items", a),
+					pt_register_marking(rows, n))
+		      : NULL;
 		if ((rc = pt_cli_write_json(a, JSON_INDENT(2))))
 			goto out;
 	} else if (fmt == PT_FORMAT_CSV) {
+		pt_marking_csv_line(stdout, pt_register_marking(rows, n));
 		printf("site_id,site_name,threat_id,risk_band,risk_eur_year,residual_eur_year,"
 		       "residual_risk_band,treatment,approval,owner_org,"
 		       "responsible,review_date,measures,note,updated_at,updated_by\r\n");
@@ -138,6 +144,7 @@ static int register_list(struct pt_cli *cli)
 			putchar('\n');
 		}
 		printf("%zu site-threat risk%s\n", n, n == 1 ? "" : "s");
+		pt_cli_marking(pt_register_marking(rows, n));
 		if (with_committed)
 			printf("(*) the risk a year once the measures committed at the site are in place "
 			       "(%zu risk%s); - where none is committed\n",

@@ -8,6 +8,7 @@
 #include "app/pt_app_sites.h"
 #include "cli.h"
 #include "formats/pt_diag.h"
+#include "formats/pt_marking_io.h"
 #include "formats/pt_sites_io.h"
 
 static int write_sites(enum pt_format fmt, const struct pt_site_list *sites)
@@ -20,7 +21,8 @@ static int write_sites(enum pt_format fmt, const struct pt_site_list *sites)
 	case PT_FORMAT_GEOJSON:
 		err = pt_sites_write_geojson(stdout, sites->items, sites->n);
 		break;
-	default:
+	default: /* the marking line first: every importer skips it */
+		pt_marking_csv_line(stdout, pt_marking_sites(sites->items, sites->n));
 		err = pt_sites_write_csv(stdout, sites->items, sites->n);
 		break;
 	}
@@ -138,6 +140,7 @@ static int sites_list(struct pt_cli *cli, struct pt_db *db)
 		printf(" %s\n", pt_tlp_name(s->tlp));
 	}
 	printf("%zu sites\n", sites.n);
+	pt_cli_marking(pt_marking_sites(sites.items, sites.n));
 out:
 	pt_site_list_clear(&sites);
 	return rc;

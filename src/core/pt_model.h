@@ -63,6 +63,9 @@ struct pt_catalog_entry {
 	char name[PT_NAME_MAX];
 	char parent[PT_ID_MAX]; /**< for sectors: the kind id they belong to; else empty */
 	char description[PT_TEXT_MAX];
+	/** place in the catalogue as it was imported (the file's row order; the
+	 * store's rowid): "catalogue order", which breaks ties of worst pairs */
+	long long position;
 };
 
 /** Most entries a catalogue may hold (an entry is about 4.5 KiB). */

@@ -115,6 +115,7 @@ struct pt_register_entry {
 	char approved_at[PT_TIMESTAMP_MAX];
 	char updated_at[PT_TIMESTAMP_MAX];
 	char updated_by[PT_ACTOR_NAME_MAX];
+	enum pt_tlp site_tlp;        /**< the site's TLP label (the marking of outputs carrying it) */
 };
 
 /** A change to a decision; NULL fields are left as they are. Borrowed strings. */

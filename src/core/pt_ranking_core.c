@@ -38,21 +38,31 @@ static enum pt_err unknown_threat(struct pt_diag *d, const char *site, const cha
 	return pt_diag_put(d, PT_EINTERNAL, 0, "", msg);
 }
 
+/* Does threat a come before threat b in catalogue order (the order it was
+ * imported in, then the index)? */
+static int before(const struct pt_catalog *threats, uint32_t a, uint32_t b)
+{
+	long long pa = threats->items[a].position, pb = threats->items[b].position;
+	return pa != pb ? pa < pb : a < b;
+}
+
 enum pt_err pt_ranking_fema(const struct pt_config *cfg, const struct pt_site *sites,
 			    size_t n_sites, const struct pt_catalog *threats,
 			    struct pt_fema_row *rows, size_t *n_rows, struct pt_ranking_row *out,
-			    size_t *n_out, size_t *not_assessed, struct pt_diag *d)
+			    size_t *n_out, size_t *not_assessed, const struct pt_fema_row ***worst,
+			    struct pt_diag *d)
 {
 	struct pt_fema_site_score *scores;
-	const struct pt_fema_row **worst_row;
+	const struct pt_fema_row **tied = NULL;
 	uint32_t *site_of, *threat_of;
-	size_t i, n = *n_rows, k = 0;
+	size_t *tied_at = NULL, *tied_n = NULL;
+	size_t i, n = *n_rows, k = 0, n_tied = 0;
 	enum pt_err err = PT_OK;
+	*worst = NULL;
 	scores = calloc(n_sites ? n_sites : 1, sizeof *scores);
-	worst_row = calloc(n_sites ? n_sites : 1, sizeof *worst_row);
 	site_of = calloc(n ? n : 1, sizeof *site_of);
 	threat_of = calloc(n ? n : 1, sizeof *threat_of);
-	if (!scores || !worst_row || !site_of || !threat_of) {
+	if (!scores || !site_of || !threat_of) {
 		err = out_of_memory(d);
 		goto out;
 	}
@@ -74,9 +84,37 @@ enum pt_err pt_ranking_fema(const struct pt_config *cfg, const struct pt_site *s
 	*n_rows = k;
 	n = k;
 	pt_fema_score_sites(cfg, rows, site_of, threat_of, n, n_sites, scores);
-	for (i = 0; i < n; i++) /* the worst pair's row, for its A x T x V */
-		if (scores[site_of[i]].worst_threat == (int32_t)threat_of[i])
-			worst_row[site_of[i]] = &rows[i];
+	/* Every row tied at its site's worst risk (the worst pair's row, for its A x T x V, and
+	 * those of the same risk), grouped per site, each group in catalogue order. */
+	tied_at = calloc(n_sites + 1, sizeof *tied_at);
+	tied_n = calloc(n_sites ? n_sites : 1, sizeof *tied_n);
+	if (!tied_at || !tied_n) {
+		err = out_of_memory(d);
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (scores[site_of[i]].risk > 0 && pt_fema_risk(&rows[i]) == scores[site_of[i]].risk)
+			tied_n[site_of[i]]++;
+	for (i = 0; i < n_sites; i++) {
+		tied_at[i + 1] = tied_at[i] + tied_n[i];
+		tied_n[i] = 0;
+	}
+	n_tied = tied_at[n_sites];
+	if (!(tied = calloc(n_tied ? n_tied : 1, sizeof *tied))) {
+		err = out_of_memory(d);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		size_t s = site_of[i], j;
+		const struct pt_fema_row **g = tied + tied_at[s];
+		if (scores[s].risk <= 0 || pt_fema_risk(&rows[i]) != scores[s].risk)
+			continue;
+		/* insertion in catalogue order: a site's ties are a handful of threats */
+		for (j = tied_n[s]; j > 0 && before(threats, threat_of[i], threat_of[g[j - 1] - rows]); j--)
+			g[j] = g[j - 1];
+		g[j] = &rows[i];
+		tied_n[s]++;
+	}
 	for (i = 0; i < n_sites; i++) {
 		struct pt_ranking_row *row;
 		if (scores[i].risk <= 0) {
@@ -87,11 +125,18 @@ enum pt_err pt_ranking_fema(const struct pt_config *cfg, const struct pt_site *s
 		row->site = i;
 		row->score = scores[i].risk;
 		row->band = scores[i].band;
-		row->worst_threat = scores[i].worst_threat;
-		row->fema = worst_row[i];
+		row->fema_worst = tied + tied_at[i];
+		row->n_fema_worst = tied_n[i]; /* at least 1: the risk is some row's */
+		/* the worst pair named alone is the first tied one in catalogue order */
+		row->fema = row->fema_worst[0];
+		row->worst_threat = (long)threat_of[row->fema - rows];
 	}
+	*worst = tied;
+	tied = NULL;
 out:
-	free(worst_row);
+	free(tied);
+	free(tied_at);
+	free(tied_n);
 	free(scores);
 	free(site_of);
 	free(threat_of);

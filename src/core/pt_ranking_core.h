@@ -20,6 +20,9 @@ struct pt_ranking_row {
 	enum pt_band band;
 	long worst_threat; /**< index into the threat catalogue, or -1 (CARVER) */
 	const struct pt_fema_row *fema;     /**< FEMA: the worst pair's row */
+	/** FEMA: every row tied at the worst risk, in catalogue order (fema is the first) */
+	const struct pt_fema_row *const *fema_worst;
+	size_t n_fema_worst;                /**< FEMA: how many (1 when no tie) */
 	const struct pt_carver_row *carver; /**< CARVER: the site's row */
 	const struct pt_quant_site_result *quant; /**< quant: the site's figures */
 };
@@ -34,13 +37,18 @@ long pt_sites_find(const struct pt_site *sites, size_t n, const char *id);
  * FEMA rows of the covered sites (sites[0, n_sites), by id): rows of other
  * sites are dropped and the kept ones compacted in order (*n_rows shrinks).
  * Appends one row per site with a positive risk to out (room for n_sites)
- * at *n_out, and counts the others in *not_assessed. PT_EINTERNAL for a
- * row naming a threat missing from threats, PT_ENOMEM; d names them.
+ * at *n_out, and counts the others in *not_assessed. Each appended row's
+ * fema_worst lists the site's rows tied at its worst risk, in catalogue
+ * order (the lowest threat index first: fema and worst_threat are that
+ * one); they live in *worst, a new array the caller frees (free()) after
+ * the rows, NULL on error. PT_EINTERNAL for a row naming a threat missing
+ * from threats, PT_ENOMEM; d names them.
  */
 enum pt_err pt_ranking_fema(const struct pt_config *cfg, const struct pt_site *sites,
 			    size_t n_sites, const struct pt_catalog *threats,
 			    struct pt_fema_row *rows, size_t *n_rows, struct pt_ranking_row *out,
-			    size_t *n_out, size_t *not_assessed, struct pt_diag *d);
+			    size_t *n_out, size_t *not_assessed, const struct pt_fema_row ***worst,
+			    struct pt_diag *d);
 
 /** CARVER + Shock rows of the covered sites into out, as pt_ranking_fema. PT_ENOMEM. */
 enum pt_err pt_ranking_carver(const struct pt_config *cfg, const struct pt_site *sites,

@@ -513,6 +513,7 @@ enum pt_err pt_catalog_read_csv(const char *buf, size_t len, struct pt_catalog *
 			goto out;
 		}
 		memset(&e, 0, sizeof e);
+		e.position = (long long)tmp.n + 1; /* the file's row order */
 		if ((err = pt_field_id(f[col_of[0]], e.id, sizeof e.id, line, "id", d)) != PT_OK ||
 		    (err = pt_field_text(f[col_of[1]], e.name, sizeof e.name, 1, PT_TEXT_ONE_LINE,
 					 line, "name", d)) != PT_OK)

@@ -43,6 +43,15 @@ enum pt_err pt_csv_open(const char *buf, size_t len, struct pt_csv **out)
 	c->line = 1;
 	if (c->len >= 3 && c->buf[0] == 0xEF && c->buf[1] == 0xBB && c->buf[2] == 0xBF)
 		c->pos = 3;
+	/* A leading "#" line is a comment (an export's "# TLP:AMBER" marking): skipped. */
+	if (c->pos < c->len && c->buf[c->pos] == '#') {
+		while (c->pos < c->len && c->buf[c->pos] != '\n')
+			c->pos++;
+		if (c->pos < c->len) {
+			c->pos++;
+			c->line++;
+		}
+	}
 	*out = c;
 	return PT_OK;
 }

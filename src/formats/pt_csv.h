@@ -16,7 +16,9 @@ struct pt_csv;
 
 /**
  * Start reading buf[0..len) (not copied: it must outlive the reader).
- * Skips a UTF-8 BOM. *out is freed with pt_csv_free.
+ * Skips a UTF-8 BOM, then one leading line that begins with "#" (a comment:
+ * an export's "# TLP:AMBER" marking); line numbers stay physical. *out is
+ * freed with pt_csv_free.
  */
 enum pt_err pt_csv_open(const char *buf, size_t len, struct pt_csv **out);
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pt_marking_io.h"
 #include "pt_plan_io.h"
 #include "pt_plan_io_int.h"
 
@@ -65,6 +66,14 @@ static const char html_head[] =
 	"@media print{body{margin:0;max-width:none;font-size:10pt}"
 	"h2{break-after:avoid}tr{break-inside:avoid}figure{break-inside:avoid}"
 	"a{color:inherit;text-decoration:none}}\n"
+	/* The TLP marking: the page is one table whose thead and tfoot a printer repeats on
+	 * every page (Chromium prints no content in @page margin boxes). */
+	"table.tlp-page,table.tlp-page>*>tr>td{border:0;padding:0;margin:0}\n"
+	"table.tlp-page>tbody>tr>td{white-space:normal}\n"
+	"table.tlp-page>tbody>tr{break-inside:auto}\n"
+	"table.tlp-page>thead>tr>td,table.tlp-page>tfoot>tr>td{text-align:right;padding:.3em 0}\n"
+	".tlp{font-weight:700;font-family:monospace;padding:.1em .4em;"
+	"print-color-adjust:exact;-webkit-print-color-adjust:exact}\n"
 	"</style>\n</head>\n<body>\n";
 
 #define SVG_W 640
@@ -469,6 +478,11 @@ enum pt_err pt_plan_write_html(FILE *f, const struct pt_plan_view *v)
 	if ((err = pt_plan_funded_sites(v, &idx, &n_idx)) != PT_OK)
 		return err;
 	fputs(html_head, f);
+	fputs("<table class=\"tlp-page\">\n<thead><tr><td>", f);
+	pt_marking_html(f, pt_plan_marking(v), "tlp tlp-header");
+	fputs("</td></tr></thead>\n<tfoot><tr><td>", f);
+	pt_marking_html(f, pt_plan_marking(v), "tlp tlp-footer");
+	fputs("</td></tr></tfoot>\n<tbody><tr><td>\n", f);
 	fputs("<h1>Protective measures: investment plan", f);
 	if (v->name && v->name[0]) {
 		fputs(" ", f);
@@ -505,7 +519,7 @@ enum pt_err pt_plan_write_html(FILE *f, const struct pt_plan_view *v)
 	      pt_plan_horizon(v), v->cfg ? v->cfg->plan_discount_rate * 100 : NAN,
 	      v->cfg ? v->cfg->plan_max_measures : 4U, v->cfg ? v->cfg->plan_min_bcr : 1.0,
 	      pt_plan_cost_factor(v));
-	fputs("</p>\n</body>\n</html>\n", f);
+	fputs("</p>\n</td></tr></tbody>\n</table>\n</body>\n</html>\n", f);
 	free(idx);
 	return ferror(f) ? PT_EIO : PT_OK;
 }

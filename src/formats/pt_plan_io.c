@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/pt_marking.h"
 #include "pt_csv.h"
 #include "pt_plan_io.h"
 #include "pt_plan_io_int.h"
@@ -868,6 +869,7 @@ json_t *pt_plan_to_json(const struct pt_plan_view *v)
 		bad |= put(root, "surge", pt_surge_lines_json(&v->surge));
 		bad |= put(root, "surge_summary", pt_surge_summary_json(&v->surge));
 	}
+	bad |= put(root, "tlp", json_string(pt_marking_label(pt_plan_marking(v))));
 	if (bad)
 		goto fail;
 	free(idx);
@@ -886,6 +888,11 @@ void pt_plan_priced_at(const struct pt_plan_view *v, char *buf, size_t size)
 	snprintf(buf, size, "priced at planning level %s (today: %s)",
 		 v->threat_level_text ? v->threat_level_text : "",
 		 v->today_level_text ? v->today_level_text : "");
+}
+
+enum pt_tlp pt_plan_marking(const struct pt_plan_view *v)
+{
+	return v && v->model ? pt_marking_sites(v->sites, v->model->n_sites) : PT_TLP_CLEAR;
 }
 
 enum pt_err pt_plan_write_json(FILE *f, const struct pt_plan_view *v)
@@ -925,6 +932,7 @@ enum pt_err pt_plan_write_csv(FILE *f, const struct pt_plan_view *v)
 		return PT_EINVAL;
 	if ((err = pt_plan_funded_sites(v, &idx, &n_idx)) != PT_OK)
 		return err;
+	fprintf(f, "# %s\r\n", pt_marking_label(pt_plan_marking(v))); /* importers skip it */
 	joined = malloc(sizeof reasons + 16 * 4);
 	if (!joined) {
 		free(idx);

@@ -122,6 +122,14 @@ json_t *pt_plan_to_json(const struct pt_plan_view *v);
  * measures, measures_in_common, base}; new reference, NULL when out of memory. */
 json_t *pt_plan_sensitivity_json(const struct pt_plan_variant *v, size_t n);
 
+/**
+ * The marking of a plan: the highest TLP of the sites it covers
+ * (v->sites[0, v->model->n_sites)), TLP:CLEAR for none. Its JSON carries it
+ * as "tlp", its CSV as a first line "# TLP:...", its HTML report in the
+ * header and footer of every printed page.
+ */
+enum pt_tlp pt_plan_marking(const struct pt_plan_view *v);
+
 /** Write pt_plan_to_json, indented, with a final newline. PT_EIO, PT_ENOMEM. */
 enum pt_err pt_plan_write_json(FILE *f, const struct pt_plan_view *v);
 

@@ -3,7 +3,10 @@
 #include "pt_ranking_io.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+
+#include "pt_marking_io.h"
 
 const char *const pt_matrix_likelihood_names[5] = {"rare", "unlikely", "possible", "likely",
 						   "almost certain"};
@@ -21,6 +24,7 @@ void pt_ranking_free(struct pt_ranking *r)
 	pt_assessment_set_clear(&r->set);
 	free(r->factors);
 	free(r->rows);
+	free(r->fema_worst);
 	pt_quant_result_free(r->quant);
 	free(r);
 }
@@ -28,6 +32,54 @@ void pt_ranking_free(struct pt_ranking *r)
 const char *pt_ranking_threat_id(const struct pt_ranking *r, long t)
 {
 	return t >= 0 && (size_t)t < r->cat.threats.n ? r->cat.threats.items[t].id : "";
+}
+
+enum pt_tlp pt_ranking_marking(const struct pt_ranking *r, size_t offset, size_t limit)
+{
+	enum pt_tlp m = PT_TLP_CLEAR;
+	size_t i, shown = 0;
+	if (!limit)
+		limit = r->n_rows;
+	for (i = offset; i < r->n_rows && shown < limit; i++, shown++)
+		m = pt_marking_max(m, r->sites.items[r->rows[i].site].tlp);
+	return m;
+}
+
+void pt_ranking_worst_text(const struct pt_ranking *r, const struct pt_ranking_row *row,
+			   int with_ratings, char *buf, size_t size)
+{
+	size_t i, n = row->n_fema_worst, used = 0;
+	if (!size)
+		return;
+	buf[0] = '\0';
+	if (!n || !row->fema_worst) { /* not FEMA: the one worst threat */
+		snprintf(buf, size, "%s", pt_ranking_threat_id(r, row->worst_threat));
+		return;
+	}
+	for (i = 0; i < n && used < size; i++) {
+		const struct pt_fema_row *fr = row->fema_worst[i];
+		const char *sep = i == 0 ? "" : i + 1 == n ? " and " : ", ";
+		int w = with_ratings ? snprintf(buf + used, size - used, "%s%s (%d x %d x %d)", sep,
+						fr->threat_id, fr->asset_value, fr->threat_rating,
+						fr->vulnerability_rating)
+				     : snprintf(buf + used, size - used, "%s%s", sep, fr->threat_id);
+		if (w < 0)
+			return;
+		used += (size_t)w;
+	}
+}
+
+static json_t *worst_threats_json(const struct pt_ranking *r, const struct pt_ranking_row *row)
+{
+	json_t *a = json_array();
+	size_t i;
+	if (!a)
+		return NULL;
+	if (!row->n_fema_worst || !row->fema_worst)
+		json_array_append_new(a, json_string(pt_ranking_threat_id(r, row->worst_threat)));
+	for (i = 0; i < row->n_fema_worst && row->fema_worst; i++)
+		json_array_append_new(a, json_string(row->fema_worst[i]->threat_id));
+	return a;
 }
 
 static json_t *number(double v)
@@ -51,8 +103,11 @@ static json_t *row_json(const struct pt_ranking *r, size_t i, int page)
 	if (!it)
 		return NULL;
 	if (row->worst_threat >= 0)
+	{
 		json_object_set_new(it, "worst_threat",
 				    json_string(pt_ranking_threat_id(r, row->worst_threat)));
+		json_object_set_new(it, "worst_threats", worst_threats_json(r, row));
+	}
 	if (r->method == PT_METHOD_QUANT) /* the band of the expected yearly loss: the loss band */
 		json_object_set_new(it, "loss_band", json_string(pt_band_name(row->band)));
 	if (row->quant) {
@@ -103,7 +158,7 @@ json_t *pt_ranking_json(const struct pt_ranking *r, const struct pt_ranking_json
 				    o->offset + shown < r->n_rows
 					    ? json_integer((json_int_t)(o->offset + shown))
 					    : json_null());
-	return root;
+	return pt_marking_json(root, pt_ranking_marking(r, o->offset, limit));
 oom:
 	json_decref(root);
 	json_decref(items);

@@ -25,6 +25,7 @@ struct pt_ranking {
 	enum pt_threat_level national;
 	char level_text[512];         /**< "SUBSTANTIAL (drone_uas=SEVERE)" */
 	struct pt_ranking_row *rows;  /**< n_rows, best first */
+	const struct pt_fema_row **fema_worst; /**< FEMA: the storage of each row's fema_worst */
 	size_t n_rows;
 	size_t not_assessed;          /**< covered sites without a row of the method */
 	size_t withheld;              /**< sites left out by the filter */
@@ -39,6 +40,21 @@ void pt_ranking_free(struct pt_ranking *r);
 
 /** The id of threat index t of r's catalogue, "" for -1 or out of range. */
 const char *pt_ranking_threat_id(const struct pt_ranking *r, long t);
+
+/**
+ * The marking of the rows from offset, at most limit (0: all): the highest
+ * TLP of their sites (core/pt_marking), TLP:CLEAR when there is none.
+ */
+enum pt_tlp pt_ranking_marking(const struct pt_ranking *r, size_t offset, size_t limit);
+
+/**
+ * The worst threat of row as text into buf (size bytes, cut to fit): FEMA
+ * names every pair tied at the worst risk in catalogue order, "a and b" or
+ * "a, b and c", each with its " (A x T x V)" when with_ratings; the other
+ * methods name their one worst threat ("" for none).
+ */
+void pt_ranking_worst_text(const struct pt_ranking *r, const struct pt_ranking_row *row,
+			   int with_ratings, char *buf, size_t size);
 
 /** A 5x5 matrix over the covered sites, with what it was computed under. Plain data. */
 struct pt_risk_matrix {
@@ -64,7 +80,9 @@ struct pt_ranking_json_opts {
 
 /**
  * r as JSON (docs/api.md, GET /api/v1/ranking/{method}; `protect assess
- * --format json`): a new reference, NULL when out of memory.
+ * --format json`), with each row's "worst_threats" (every tied threat, FEMA)
+ * and the top-level "tlp" of the rows written (pt_ranking_marking): a new
+ * reference, NULL when out of memory.
  */
 json_t *pt_ranking_json(const struct pt_ranking *r, const struct pt_ranking_json_opts *o);
 

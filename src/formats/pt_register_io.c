@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "../core/pt_marking.h"
 #include "pt_measures_io.h"
 
 static json_t *number(double v)
@@ -49,4 +50,13 @@ json_t *pt_register_history_to_json(const struct pt_register_history_row *h)
 {
 	return json_pack("{s:s,s:s,s:s,s:s}", "at", h->at, "actor", h->actor, "action", h->action,
 			 "detail", h->detail);
+}
+
+enum pt_tlp pt_register_marking(const struct pt_register_entry *e, size_t n)
+{
+	enum pt_tlp m = PT_TLP_CLEAR;
+	size_t i;
+	for (i = 0; e && i < n; i++)
+		m = pt_marking_max(m, e[i].site_tlp);
+	return m;
 }

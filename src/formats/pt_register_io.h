@@ -28,4 +28,10 @@ json_t *pt_register_entry_to_json(const struct pt_register_entry *e,
 /** One history row: {at, actor, action, detail}. New reference; NULL when out of memory. */
 json_t *pt_register_history_to_json(const struct pt_register_history_row *h);
 
+/**
+ * The marking of a register output carrying e[0, n): the highest TLP of
+ * their sites (site_tlp); TLP:CLEAR when n is 0.
+ */
+enum pt_tlp pt_register_marking(const struct pt_register_entry *e, size_t n);
+
 #endif

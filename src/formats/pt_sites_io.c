@@ -10,6 +10,7 @@
 
 #include "pt_csv.h"
 #include "pt_diag.h"
+#include "../core/pt_marking.h"
 
 const char *const pt_site_columns[PT_SITE_COLUMNS] = {
 	"id",     "name",     "kind",           "sector",            "owner",
@@ -752,15 +753,17 @@ static enum pt_err dump(FILE *f, json_t *root, int precision)
 
 enum pt_err pt_sites_write_json(FILE *f, const struct pt_site *sites, size_t n)
 {
-	json_t *root = json_array();
+	json_t *root = json_object(), *list;
 	enum pt_err err = PT_ENOMEM;
 	int precision = 1;
 	size_t i;
-	if (!root)
-		return PT_ENOMEM;
+	if (!root || put_json(root, "tlp", json_string(pt_marking_label(pt_marking_sites(sites, n)))) ||
+	    put_json(root, "sites", json_array()))
+		goto out;
+	list = json_object_get(root, "sites");
 	for (i = 0; i < n; i++) {
 		json_t *o = site_object(&sites[i], 1, &precision);
-		if (!o || json_array_append_new(root, o) != 0)
+		if (!o || json_array_append_new(list, o) != 0)
 			goto out;
 	}
 	err = dump(f, root, precision);
@@ -801,6 +804,7 @@ enum pt_err pt_sites_write_geojson(FILE *f, const struct pt_site *sites, size_t 
 	int precision = 1;
 	size_t i;
 	if (!root || put_json(root, "type", json_string("FeatureCollection")) ||
+	    put_json(root, "tlp", json_string(pt_marking_label(pt_marking_sites(sites, n)))) ||
 	    put_json(root, "features", json_array()))
 		goto out;
 	features = json_object_get(root, "features");

@@ -72,14 +72,16 @@ enum pt_err pt_sites_write_csv(FILE *f, const struct pt_site *sites, size_t n);
 enum pt_err pt_sites_write_csv_rows(FILE *f, const struct pt_site *sites, size_t n,
 				    int with_header);
 /**
- * Write sites as a JSON array of objects with the CSV's keys (capacity
- * null when unknown). PT_ENOMEM, PT_EIO.
+ * Write sites as a JSON object: "tlp", the highest label of the sites
+ * (pt_marking_sites, "TLP:CLEAR" for none), and "sites", an array of objects
+ * with the CSV's keys (capacity null when unknown). PT_ENOMEM, PT_EIO.
  */
 enum pt_err pt_sites_write_json(FILE *f, const struct pt_site *sites, size_t n);
 /**
  * Write sites as a GeoJSON FeatureCollection of Points ([lon, lat]); the
  * feature id and properties.id are the site id, the other properties as
- * in the JSON (lat and lon only in the geometry). PT_ENOMEM, PT_EIO.
+ * in the JSON (lat and lon only in the geometry); the collection's foreign
+ * member "tlp" is the sites' marking (as in the JSON). PT_ENOMEM, PT_EIO.
  */
 enum pt_err pt_sites_write_geojson(FILE *f, const struct pt_site *sites, size_t n);
 

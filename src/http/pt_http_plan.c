@@ -11,6 +11,7 @@
 #include "../app/pt_app_plan.h"
 #include "../app/pt_app_register.h"
 #include "../formats/pt_diag.h"
+#include "../formats/pt_marking_io.h"
 #include "../formats/pt_measures_io.h"
 #include "../formats/pt_plan_io.h"
 #include "../formats/pt_plan_saved_io.h"
@@ -211,7 +212,8 @@ void pt_h_site_measures(struct pt_req *r)
 			items = NULL;
 		}
 	}
-	pt_reply_json(r, 200, items ? json_pack("{s:s,s:o}", "site_id", sm.site.id, "items", items)
+	pt_reply_json(r, 200, items ? pt_marking_json(json_pack("{s:s,s:o}", "site_id", sm.site.id,
+							    "items", items), sm.site.tlp)
 				    : NULL);
 	free(steps);
 	pt_site_measures_clear(&sm);
@@ -467,7 +469,9 @@ void pt_h_register_list(struct pt_req *r)
 			items = NULL;
 		}
 	}
-	pt_reply_json(r, 200, items ? pt_api_list(items, offset, l.n, l.total) : NULL);
+	pt_reply_json(r, 200, items ? pt_marking_json(pt_api_list(items, offset, l.n, l.total),
+						      pt_register_marking(l.items, l.n))
+				    : NULL);
 	pt_register_list_clear(&l);
 }
 

@@ -7,6 +7,7 @@
 #include "../app/pt_app_sites.h"
 #include "../core/pt_score.h"
 #include "../formats/pt_diag.h"
+#include "../formats/pt_marking_io.h"
 #include "../formats/pt_site_json.h"
 #include "../formats/pt_sites_io.h"
 #include "pt_http_api.h"
@@ -77,6 +78,7 @@ void pt_h_sites_list(struct pt_req *r)
 	json_t *items = NULL;
 	char prefix[64];
 	size_t limit, offset, i, seen = 0, shown = 0;
+	enum pt_tlp marking = PT_TLP_CLEAR; /* the highest label of the page's sites */
 
 	memset(&view, 0, sizeof view);
 	pt_api_page(r, &limit, &offset);
@@ -103,6 +105,7 @@ void pt_h_sites_list(struct pt_req *r)
 			if (seen++ < offset || shown >= limit)
 				continue;
 			o = pt_json_site(&snap->sites.items[i], (view.bits[i] & 2) != 0);
+			marking = pt_marking_max(marking, snap->sites.items[i].tlp);
 			if (!o || json_array_append_new(items, o)) {
 				pt_reply_json(r, 500, NULL);
 				goto out;
@@ -122,7 +125,8 @@ void pt_h_sites_list(struct pt_req *r)
 		pt_reply_cached(r, 200, cached);
 		cached = NULL;
 	} else {
-		pt_reply_json_keep(r, pt_api_list(items, offset, shown, seen), view.key, snap->version);
+		pt_reply_json_keep(r, pt_marking_json(pt_api_list(items, offset, shown, seen), marking),
+				   view.key, snap->version);
 		items = NULL;
 	}
 out:

@@ -43,10 +43,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_THREAT_PUT] = "INSERT INTO threats (id, name, description) VALUES (?1, ?2, ?3) "
 			  "ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
 			  "description = excluded.description",
-	[ST_KINDS_ALL] = "SELECT id, name, '', description FROM kinds ORDER BY id",
-	[ST_SECTORS_ALL] = "SELECT id, name, coalesce(kind_id, ''), description FROM sectors "
+	[ST_KINDS_ALL] = "SELECT id, name, '', description, rowid FROM kinds ORDER BY id",
+	[ST_SECTORS_ALL] = "SELECT id, name, coalesce(kind_id, ''), description, rowid FROM sectors "
 			   "ORDER BY id",
-	[ST_THREATS_ALL] = "SELECT id, name, '', description FROM threats ORDER BY id",
+	[ST_THREATS_ALL] = "SELECT id, name, '', description, rowid FROM threats ORDER BY id",
 	[ST_THREAT_EXISTS] = "SELECT 1 FROM threats WHERE id = ?1",
 	[ST_SETTING_SEED] = "INSERT INTO settings (key, value) VALUES (?1, ?2) "
 			    "ON CONFLICT (key) DO NOTHING",
@@ -182,7 +182,7 @@ out:
 	return pt_db_end(db, err, d);
 }
 
-/* Append a catalogue row (id, name, parent, description) to the catalogue ctx. */
+/* Append a catalogue row (id, name, parent, description, rowid) to the catalogue ctx. */
 static enum pt_err catalog_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
 {
 	struct pt_catalog_entry e;
@@ -194,6 +194,7 @@ static enum pt_err catalog_row(sqlite3_stmt *st, void *row, void *ctx, struct pt
 	    (err = pt_db_col_text(st, 2, e.parent, sizeof e.parent, d)) != PT_OK ||
 	    (err = pt_db_col_text(st, 3, e.description, sizeof e.description, d)) != PT_OK)
 		return err;
+	e.position = sqlite3_column_int64(st, 4); /* the rowid: the order it was imported in */
 	if ((err = pt_catalog_append(ctx, &e)) != PT_OK)
 		return pt_diag_set(d, err, 0, "", "reading a catalogue: %s", pt_strerror(err));
 	return PT_OK;

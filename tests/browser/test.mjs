@@ -369,6 +369,37 @@ test('government admin adds an organisation and names it a partner; it is kept',
   await page.context().close();
 });
 
+// issue 11: the page shows the TLP marking of every view
+test('the TLP banner shows the highest label of what each view shows', async () => {
+  const page = await newPage();
+  await login(page, U.viewer);
+  const banner = page.locator('#tlp-banner');
+  const marking = await page.evaluate(async () => {
+    let top = 'TLP:CLEAR';
+    const order = ['TLP:CLEAR', 'TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:RED'];
+    for (let offset = 0; offset !== null;) {
+      const page = await (await fetch(`/api/v1/ranking/quant?limit=1000&offset=${offset}`, { credentials: 'same-origin' })).json();
+      if (order.indexOf(page.tlp) > order.indexOf(top)) top = page.tlp;
+      offset = page.next_offset;
+    }
+    return top;
+  });
+  eq(marking, 'TLP:AMBER+STRICT', 'the viewer\'s ranking is marked with its AMBER+STRICT site');
+  await page.waitForFunction((want) => document.getElementById('tlp-banner').textContent === want, marking);
+  assert(await banner.isVisible(), 'the banner is shown on the dashboard');
+  eq(await banner.evaluate((b) => getComputedStyle(b).color), 'rgb(255, 192, 0)', 'TLP 2.0 amber on black');
+  eq(await banner.evaluate((b) => getComputedStyle(b).backgroundColor), 'rgb(0, 0, 0)', 'the banner\'s black');
+  // a view without site data: TLP:CLEAR
+  await page.goto(`${BASE}/#/account`);
+  await page.waitForFunction(() => document.getElementById('tlp-banner').textContent === 'TLP:CLEAR');
+  assert(await banner.isVisible(), 'the banner is shown on the account view');
+  // a GREEN site's own view shows at least its label
+  await page.goto(`${BASE}/#/site/${OWN_SITE}`);
+  await page.locator('[data-testid=rank-fema]').waitFor();
+  const onSite = await banner.textContent();
+  assert(['TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:RED'].includes(onSite), `the site view's banner: ${onSite}`);
+});
+
 test('screenshots of every page at laptop and tablet size', async () => {
   for (const vp of Object.keys(VIEWPORTS)) {
     const page = await newPage(vp);

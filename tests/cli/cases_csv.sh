@@ -39,7 +39,7 @@ cp fx-export.out fx-a.csv
 p fx-export-json 0 --db fx.db export sites --format json --max-tlp RED
 cp fx-export-json.out fx-a.json
 fx_json "stored texts" fx-a.json '
-s = {x["id"]: x for x in j}
+s = {x["id"]: x for x in j["sites"]}
 assert s["-5"]["name"] == "=HYPERLINK(\"http://evil.example/\",\"click\")", s["-5"]["name"]
 assert s["-5"]["owner"] == "=Owner Ltd" and s["-5"]["lon"] == -3.5
 assert s["F002"]["name"] == "-5 Hall" and s["F002"]["owner"] == "@risk Holdings"
@@ -152,7 +152,7 @@ out_lines <<'OUT'
 OUT
 p fx-reg-list-json 0 --db fxd.db register list --site VM-029 --format json
 fx_json "register note" fx-reg-list-json.out '
-r = [x for x in j if x["threat_id"] == "pbied"][0]
+r = [x for x in j["items"] if x["threat_id"] == "pbied"][0]
 assert r["note"] == "=cmd|'"'"' /C calc'"'"'!A0", r["note"]'
 
 # a formula after a ; inside a text (Excel in a de/fr/nl locale splits cells on ;, where the
@@ -176,7 +176,7 @@ cp fx-semi-export.out fx-semi-a.csv
 p fx-semi-json 0 --db fxs.db export sites --format json --max-tlp RED
 cp fx-semi-json.out fx-semi-a.json
 fx_json "texts with ; tab and line breaks" fx-semi-a.json '
-s = {x["id"]: x for x in j}
+s = {x["id"]: x for x in j["sites"]}
 assert s["FX-50"]["name"] == "Hall;=1+1;", s["FX-50"]["name"]
 assert s["FX-50"]["owner"] == "Grid;-Ops;;@x" and s["FX-50"]["lon"] == -1.25, s["FX-50"]
 assert s["FX-50"]["region"] == "North;'\''=kept", s["FX-50"]["region"]

@@ -304,6 +304,7 @@ out_has "accepted"
 # Harbourlight Group (user harbour) owns sites with high-band risks.
 p pl-reg-list 0 --db pl.db register list --format json
 pycheck "register" pl-reg-list.out '
+j = j["items"]  # {"items": [...], "tlp": ...} (issue 11)
 assert j and all(e["treatment"] == "none" for e in j)
 r = [e["risk_eur_year"] for e in j]
 assert r == sorted(r, reverse=True)

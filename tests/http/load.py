@@ -223,6 +223,8 @@ class Reader(Worker):
 def cli_csv(res, protect, db, *args):
     rc, out, err = run_protect(protect, "--db", db, *args, "--format", "csv")
     res.check(rc == 0, "protect %s: exit %d %s" % (" ".join(args), rc, err.strip()))
+    if out.startswith("#"):  # the TLP marking line of a CSV with site data (issue 11)
+        out = out.split("\n", 1)[1] if "\n" in out else ""
     return list(csv.DictReader(io.StringIO(out)))
 
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/pt_marking.h"
 #include "formats/pt_plan_io.h"
 #include "pt_test.h"
 
@@ -148,6 +149,7 @@ static void build(void)
 	pt_strlcpy(sites[1].id, "VM-200", sizeof sites[1].id);
 	pt_strlcpy(sites[1].name, "Kessling Market", sizeof sites[1].name);
 	pt_strlcpy(sites[1].region, "Kessling", sizeof sites[1].region);
+	sites[1].tlp = PT_TLP_AMBER; /* the plan's marking (issue 11): the higher of CLEAR, AMBER */
 
 	/* VM-100 */
 	screen(0, CCTV, PT_VERDICT_ADMITTED, 2, PT_BAND_HIGH, PT_BAND_MEDIUM, 211750, 41287, 1.66,
@@ -418,6 +420,7 @@ static void test_json(void)
 		return;
 	CHECK_NEAR(json_number_value(json_object_get(j, "budget_eur")), 2000000, 1e-6);
 	CHECK_STR(json_string_value(json_object_get(j, "solver")), "fast");
+	CHECK_STR(json_string_value(json_object_get(j, "tlp")), "TLP:AMBER"); /* issue 11 */
 	CHECK_STR(json_string_value(json_object_get(j, "threat_level")),
 		  "SUBSTANTIAL (drone_uas=SEVERE)");
 	CHECK_INT(json_integer_value(json_object_get(j, "horizon_years")), 10);
@@ -549,15 +552,25 @@ static void test_json(void)
 static void test_csv(void)
 {
 	enum pt_err err;
-	char *text, *line2;
+	char *text, *line2, *header;
 	build();
 	text = capture(pt_plan_write_csv, &err);
 	CHECK_INT(err, PT_OK);
 	if (!text)
 		return;
-	CHECK(strncmp(text, "site_id,site_name,measure_id,measure_name,cost_eur,reduction_eur_year,"
+	/* the marking first (issue 11): the highest label of the plan's sites */
+	CHECK(strncmp(text, "# ", 2) == 0 &&
+	      strncmp(text + 2, pt_marking_label(pt_plan_marking(&view)),
+		      strlen(pt_marking_label(pt_plan_marking(&view)))) == 0);
+	header = strstr(text, "\r\n");
+	CHECK(header != NULL);
+	if (!header) {
+		free(text);
+		return;
+	}
+	CHECK(strncmp(header + 2, "site_id,site_name,measure_id,measure_name,cost_eur,reduction_eur_year,"
 			    "bcr,reasons\r\n", 80) == 0);
-	line2 = strstr(text, "\r\n");
+	line2 = strstr(header + 2, "\r\n");
 	CHECK(line2 != NULL);
 	if (line2)
 		CHECK(strncmp(line2 + 2,
@@ -567,13 +580,13 @@ static void test_csv(void)
 			      "expected loss by "
 			      "EUR 41,300 a year",
 			      200) == 0);
-	/* one row per chosen measure: header + 3 */
+	/* one row per chosen measure: marking + header + 3 */
 	{
 		size_t rows = 0;
 		const char *p;
 		for (p = text; (p = strstr(p, "\r\n")) != NULL; p += 2)
 			rows++;
-		CHECK_INT(rows, 4);
+		CHECK_INT(rows, 5);
 	}
 	free(text);
 
@@ -613,6 +626,11 @@ static void test_html(void)
 	CHECK(strstr(text, "this measure&#39;s cost") != NULL);
 	CHECK(strstr(text, "docs/methodology.md") != NULL);
 	CHECK(strstr(text, "</html>\n") != NULL);
+	/* issue 11: the marking in a header and a footer the printer repeats on every page */
+	CHECK(strstr(text, "<table class=\"tlp-page\">\n<thead><tr><td><span class=\"tlp tlp-header\" "
+			   "style=\"color:#FFC000;background:#000\">TLP:AMBER</span></td></tr></thead>\n"
+			   "<tfoot><tr><td><span class=\"tlp tlp-footer\" "
+			   "style=\"color:#FFC000;background:#000\">TLP:AMBER</span></td></tr></tfoot>") != NULL);
 	free(text);
 
 	view.frontier_n = 3;

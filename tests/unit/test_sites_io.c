@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/pt_marking.h"
 #include "formats/pt_csv.h"
 #include "formats/pt_diag.h"
 #include "formats/pt_sites_io.h"
@@ -795,6 +796,8 @@ static void test_write_geojson_shape(void)
 		return;
 	}
 	CHECK_STR(json_string_value(json_object_get(root, "type")), "FeatureCollection");
+	/* the marking as a foreign member (issue 11) */
+	CHECK_STR(json_string_value(json_object_get(root, "tlp")), pt_marking_label(s[0].tlp));
 	feat = json_array_get(json_object_get(root, "features"), 0);
 	CHECK_STR(json_string_value(json_object_get(feat, "type")), "Feature");
 	CHECK_STR(json_string_value(json_object_get(feat, "id")), "S-000");
@@ -816,7 +819,7 @@ static void test_write_json(void)
 	struct pt_site s[3];
 	char *mem = NULL;
 	size_t len = 0, i;
-	json_t *root;
+	json_t *root, *doc;
 	json_error_t jerr;
 	FILE *f = open_memstream(&mem, &len);
 	if (!f) {
@@ -835,7 +838,12 @@ static void test_write_json(void)
 	fclose(f);
 	CHECK(strstr(mem, "\"lat\": 50.1,") != NULL);
 	CHECK(strstr(mem, "\"capacity\": null") != NULL);
-	root = json_loads(mem, 0, &jerr);
+	doc = json_loads(mem, 0, &jerr);
+	/* {"tlp": the highest label of the sites (issue 11), "sites": [...]} */
+	CHECK(json_is_object(doc));
+	CHECK_STR(json_string_value(json_object_get(doc, "tlp")),
+		  pt_marking_label(pt_marking_sites(s, 3)));
+	root = json_object_get(doc, "sites");
 	CHECK(json_is_array(root));
 	CHECK_INT(json_array_size(root), 3);
 	for (i = 0; i < json_array_size(root); i++) {
@@ -860,16 +868,16 @@ static void test_write_json(void)
 			CHECK_INT(json_integer_value(json_object_get(o, "capacity")), s[i].capacity);
 		CHECK_STR(json_string_value(json_object_get(o, "tlp")), pt_tlp_name(s[i].tlp));
 	}
-	json_decref(root);
+	json_decref(doc);
 	free(mem);
-	/* an empty list is [] */
+	/* an empty list is [], marked TLP:CLEAR */
 	mem = NULL;
 	f = open_memstream(&mem, &len);
 	if (!f)
 		return;
 	CHECK_INT(pt_sites_write_json(f, s, 0), PT_OK);
 	fclose(f);
-	CHECK_STR(mem, "[]\n");
+	CHECK_STR(mem, "{\n  \"tlp\": \"TLP:CLEAR\",\n  \"sites\": []\n}\n");
 	free(mem);
 }
 
