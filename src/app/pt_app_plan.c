@@ -217,7 +217,7 @@ have_data:
 				       run->ranking->cat.threats.n, in->sites, run->ranking->sites.n,
 				       &run->model, d)) != PT_OK)
 		goto fail;
-	if (o->cache)
+	if (o->cache && !run->ranking->levels_expire) /* issue 11: an expiry may change it */
 		plan_keep(o->cache, run, &key, read_version);
 built:
 	/* This run's stop hook on a copy: a cached model is shared by other runs. */

@@ -45,6 +45,9 @@ struct pt_ranking_opts {
 	 * are cut to the most it allows, or PT_EINVAL when that is fewer than
 	 * PT_RANKING_CUT_SAMPLES_MIN. */
 	unsigned long long max_draws;
+	/** pt_ranking_run only (issue 11): the time threat-level expiries are read at (unix
+	 * seconds); 0: pt_app_now(0). The use cases take the caller's. */
+	int64_t now;
 };
 
 /**
