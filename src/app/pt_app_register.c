@@ -748,3 +748,41 @@ enum pt_err pt_app_register_history(const struct pt_caller *c, struct pt_db *db,
 	}
 	return err;
 }
+
+enum pt_err pt_app_register_reopened_list(struct pt_db *db, const struct pt_principal *who,
+					  struct pt_app_reopened **out, size_t *n,
+					  struct pt_diag *d)
+{
+	struct pt_register_entry *all = NULL;
+	struct pt_app_reopened *list = NULL;
+	size_t n_all = 0, i, k = 0;
+	enum pt_err err;
+	*out = NULL;
+	*n = 0;
+	if ((err = register_all(db, who, NULL, &all, &n_all, d)) != PT_OK)
+		return err;
+	if (n_all && !(list = calloc(n_all, sizeof *list))) {
+		free(all);
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	}
+	if (n_all)
+		qsort(all, n_all, sizeof *all, entry_key_cmp);
+	for (i = 0; i < n_all; i++) {
+		if (!all[i].reopened)
+			continue;
+		pt_strlcpy(list[k].site_id, all[i].site_id, sizeof list[k].site_id);
+		pt_strlcpy(list[k].site_name, all[i].site_name, sizeof list[k].site_name);
+		pt_strlcpy(list[k].threat_id, all[i].threat_id, sizeof list[k].threat_id);
+		list[k].decided_band = all[i].decided_band;
+		list[k].band = all[i].band;
+		k++;
+	}
+	free(all);
+	if (!k) {
+		free(list);
+		list = NULL;
+	}
+	*out = list;
+	*n = k;
+	return PT_OK;
+}
