@@ -471,6 +471,14 @@ enum pt_err pt_app_threat_levels_get(const struct pt_caller *c, struct pt_db *db
 			k++;
 		}
 	out->n = k;
+	if (!k) {
+		free(out->entries);
+		out->entries = NULL;
+	}
+	if (!out->n_in_force) {
+		free(out->in_force);
+		out->in_force = NULL;
+	}
 out:
 	if (err != PT_OK)
 		pt_app_threat_levels_clear(out);

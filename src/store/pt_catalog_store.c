@@ -428,7 +428,8 @@ enum pt_err pt_db_threat_level_history(struct pt_db *db, struct pt_level_change 
 static enum pt_err scope_check(struct pt_db *db, const struct pt_level_change *c,
 			       struct pt_diag *d)
 {
-	static const char *const field[PT_LEVEL_SCOPE_COUNT] = {"", "sector", "region", "threat"};
+	static const char *const field[PT_LEVEL_SCOPE_COUNT] = {"", "sector_id", "region",
+								 "threat_id"};
 	static const char *const where[PT_LEVEL_SCOPE_COUNT] = {
 		"", "not in the sectors catalogue", "no site of the registry is in it",
 		"not in the threats catalogue"};
@@ -440,7 +441,8 @@ static enum pt_err scope_check(struct pt_db *db, const struct pt_level_change *c
 	if ((int)c->scope < 0 || (int)c->scope >= PT_LEVEL_SCOPE_COUNT)
 		return pt_diag_set(d, PT_EINVAL, 0, "scope", "not a threat-level scope");
 	if (!c->scope_id[0])
-		return pt_diag_set(d, PT_EINVAL, 0, field[c->scope], "empty %s", field[c->scope]);
+		return pt_diag_set(d, PT_EINVAL, 0, field[c->scope], "empty %s",
+				   pt_level_scope_name(c->scope));
 	exists = pt_db_exists(db, &stmts,
 			      c->scope == PT_LEVEL_SCOPE_SECTOR   ? ST_SECTOR_EXISTS
 			      : c->scope == PT_LEVEL_SCOPE_REGION ? ST_REGION_EXISTS
@@ -448,7 +450,7 @@ static enum pt_err scope_check(struct pt_db *db, const struct pt_level_change *c
 			      c->scope_id, sizeof c->scope_id);
 	if (!exists)
 		return pt_diag_set(d, PT_EINVAL, 0, field[c->scope], "unknown %s \"%s\" (%s)",
-				   field[c->scope], c->scope_id, where[c->scope]);
+				   pt_level_scope_name(c->scope), c->scope_id, where[c->scope]);
 	return PT_OK;
 }
 
@@ -530,11 +532,19 @@ enum pt_err pt_db_threat_level_change(struct pt_db *db, struct pt_level_change *
 		goto out;
 	}
 	c->id = sqlite3_last_insert_rowid(pt_db_sqlite(db));
-	/* "SEVERE below (was CRITICAL; until 1800000000): the reason" */
-	snprintf(detail, sizeof detail, "%s%s (was %s; until %lld): %s",
-		 c->cleared ? "cleared" : pt_threat_level_name(c->level), c->below ? " below" : "",
-		 c->replaced_set ? pt_threat_level_name(c->replaced) : "none",
-		 (long long)c->expires_at, c->rationale);
+	/* "SEVERE below (was CRITICAL; until 2027-01-31T00:00:00Z): the reason" */
+	{
+		char until[48] = "";
+		time_t t = (time_t)c->expires_at;
+		struct tm tm;
+		if (c->expires_at && gmtime_r(&t, &tm))
+			strftime(until, sizeof until, "; until %Y-%m-%dT%H:%M:%SZ", &tm);
+		snprintf(detail, sizeof detail, "%s%s (was %s%s): %s",
+			 c->cleared ? "cleared" : pt_threat_level_name(c->level),
+			 c->below ? " below" : "",
+			 c->replaced_set ? pt_threat_level_name(c->replaced) : "none", until,
+			 c->rationale);
+	}
 	{
 		char record[PT_LEVEL_SCOPE_ID_MAX + 16];
 		if (c->scope == PT_LEVEL_SCOPE_NATIONAL)
