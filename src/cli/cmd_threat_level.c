@@ -176,7 +176,9 @@ int pt_cmd_threat_level(struct pt_cli *cli)
 		else
 			printf("threat level for %s: %s", scope, pt_threat_level_name(res.change.level));
 		printf(" (was %s%s%s)\n",
-		       res.change.replaced_set ? pt_threat_level_name(res.change.replaced) : "not set",
+		       res.change.replaced_set ? pt_threat_level_name(res.change.replaced)
+		       : res.change.scope == PT_LEVEL_SCOPE_NATIONAL ? "SUBSTANTIAL, the default"
+								     : "not set",
 		       res.change.expires_at ? "; until " : "", res.change.expires_at ? until : "");
 	}
 	if (res.n_reopened) {
