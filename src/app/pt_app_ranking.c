@@ -60,8 +60,10 @@ static enum pt_err read_factors(struct pt_db *db, struct pt_ranking *r, struct p
 	pt_strlcpy(r->level_text, pt_threat_level_name(r->national), sizeof r->level_text);
 	{
 		const char *sep = " (";
+		/* the entries that change something: above the national level, or held below */
 		for (i = 0; i < n_in; i++) {
-			if (in[i].change.scope == PT_LEVEL_SCOPE_NATIONAL)
+			if (in[i].change.scope == PT_LEVEL_SCOPE_NATIONAL ||
+			    !(in[i].change.below || in[i].change.level > r->national))
 				continue;
 			level_text_add(r->level_text, sizeof r->level_text, sep, &in[i].change);
 			sep = ", ";

@@ -514,6 +514,13 @@ static void scope_record(char *buf, size_t size, enum pt_level_scope scope, cons
 		snprintf(buf, size, "%s:%s", pt_level_scope_name(scope), id ? id : "");
 }
 
+/* Order of re-opened decisions: by site, then threat. */
+static int reopened_cmp(const struct pt_app_reopened *a, const struct pt_app_reopened *b)
+{
+	int c = strcmp(a->site_id, b->site_id);
+	return c ? c : strcmp(a->threat_id, b->threat_id);
+}
+
 enum pt_err pt_app_threat_level_change(const struct pt_caller *c, struct pt_db *db,
 				       const struct pt_app_level_change *in,
 				       struct pt_app_level_result *out, struct pt_diag *d)
@@ -589,13 +596,10 @@ enum pt_err pt_app_threat_level_change(const struct pt_caller *c, struct pt_db *
 		out->change = ch;
 		/* both lists by site then threat: keep those of after not in before */
 		for (i = j = 0; i < n_after; i++) {
-			int cmp = 1;
-			while (j < n_before &&
-			       (cmp = strcmp(before[j].site_id, after[i].site_id) ? strcmp(before[j].site_id, after[i].site_id)
-				      : strcmp(before[j].threat_id, after[i].threat_id)) < 0)
+			while (j < n_before && reopened_cmp(&before[j], &after[i]) < 0)
 				j++;
-			if (j < n_before && cmp == 0)
-				continue;
+			if (j < n_before && reopened_cmp(&before[j], &after[i]) == 0)
+				continue; /* re-opened before the change already */
 			after[out->n_reopened++] = after[i];
 		}
 		if (out->n_reopened) {

@@ -138,7 +138,9 @@ static int register_list(struct pt_cli *cli)
 			putchar(' ');
 			pt_cli_print_cell(stdout, e->responsible[0] ? e->responsible : "-", 14);
 			putchar(' ');
-			pt_cli_print_cell(stdout, e->overdue ? "overdue" : e->review_date[0] ? e->review_date : "-", 10);
+			/* issue 11: an overdue review says so */
+			pt_cli_print_cell(stdout, e->overdue ? "overdue" : *e->review_date ? e->review_date : "-",
+					  10);
 			if (e->reopened)
 				reopened++;
 			if (e->overdue)

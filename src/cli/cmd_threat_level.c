@@ -172,7 +172,8 @@ int pt_cmd_threat_level(struct pt_cli *cli)
 			       pt_threat_level_name(res.change.level),
 			       res.change.below ? " (below: applies even under a higher level)" : "");
 		else if (res.change.cleared)
-			printf("threat level for %s cleared", scope);
+			printf("threat level for %s cleared",
+			       res.change.scope == PT_LEVEL_SCOPE_THREAT ? res.change.scope_id : scope);
 		else
 			printf("threat level for %s: %s", scope, pt_threat_level_name(res.change.level));
 		printf(" (was %s%s%s)\n",

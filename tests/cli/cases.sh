@@ -231,7 +231,7 @@ p level-back 0 --db demo.db threat-level set SUBSTANTIAL --rationale test
 cp demo.db gov.db && cp demo.db.key gov.db.key
 # demo.db keeps vehicle_ramming at CRITICAL from above: cleared, it follows the national level
 p gov-clear-vr 0 --db gov.db threat-level clear --threat vehicle_ramming --rationale "back to the national level"
-out_line "threat level for threat vehicle_ramming cleared (was CRITICAL)"
+out_line "threat level for vehicle_ramming cleared (was CRITICAL)"
 p gov-no-rationale 64 --db gov.db threat-level set CRITICAL
 err_line "protect threat-level: --rationale TEXT is required: say why the level changes"
 p gov-clear-national 64 --db gov.db threat-level clear --rationale x
@@ -276,7 +276,7 @@ p gov-plan-below 0 --db gov.db plan --budget 5000000 --format json
 if /usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["totals"]["risk_before_eur_year"]; b=json.load(open(sys.argv[2]))["totals"]["risk_before_eur_year"]; assert a < b, (a, b)' gov-plan-below.out gov2-plan.out; then ok; else bad "below did not lower the plan's risk"; fi
 # Cleared: the per-threat level is gone.
 p gov-clear 0 --db gov.db threat-level clear --threat pbied --rationale "assessment withdrawn"
-out_line "threat level for threat pbied cleared (was SEVERE)"
+out_line "threat level for pbied cleared (was SEVERE)"
 p gov-show 0 --db gov.db threat-level
 out_has "  national                     CRITICAL     until -  by system administrator at 2026-12-01T00:00Z"
 out_has "    rationale: attack expected imminently (replaced SUBSTANTIAL)"
