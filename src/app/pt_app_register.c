@@ -759,6 +759,19 @@ enum pt_err pt_app_register_reopened_list(struct pt_db *db, const struct pt_prin
 	enum pt_err err;
 	*out = NULL;
 	*n = 0;
+	{ /* only acceptances re-open: none recorded, nothing to compute (a national registry's
+	   * register is a full quantitative run) */
+		struct pt_register_entry *rows = NULL;
+		size_t n_rows = 0, r;
+		int any = 0;
+		if ((err = pt_db_register_rows(db, NULL, &rows, &n_rows, d)) != PT_OK)
+			return err;
+		for (r = 0; r < n_rows && !any; r++)
+			any = rows[r].treatment == PT_TREAT_ACCEPT;
+		free(rows);
+		if (!any)
+			return PT_OK;
+	}
 	if ((err = register_all(db, who, NULL, &all, &n_all, d)) != PT_OK)
 		return err;
 	if (n_all && !(list = calloc(n_all, sizeof *list))) {

@@ -816,6 +816,12 @@ test('a user sets up a second factor from the page: QR code shown, code accepted
 test('a raised threat level re-opens the winter market accepted at medium; the register lists it first', async () => {
   const page = await newPage();
   await login(page, U.coordinator);
+  // an earlier test left the level raised: back to SUBSTANTIAL, where the market's ramming risk is medium
+  await page.locator('#threat').getByRole('button', { name: 'Change' }).click();
+  await page.locator('#tl-level').selectOption('SUBSTANTIAL');
+  await page.locator('#tl-rationale').fill('back to the assessed level');
+  await page.getByRole('button', { name: 'Set level' }).click();
+  await page.locator('[data-testid=threat-level]').filter({ hasText: 'SUBSTANTIAL' }).waitFor();
   await page.locator('#mainnav').getByRole('link', { name: 'Register' }).click();
   const sel = '#register tbody tr[data-site="VM-060"][data-threat="vehicle_ramming"]';
   await page.locator(sel).waitFor();
