@@ -198,10 +198,16 @@ export const importCsv = (what, text) => call('POST', `/imports/${what}`, { csv:
 /* ---- catalogues, threat level ---- */
 
 export const catalog = (name) => all(`/catalog/${name}`);
-/** {national, threats: [{threat_id, level}]} */
+/** {national, threats: [{threat_id, level}], entries: [{scope, scope_id, level, below, rationale, set_by, set_at, expires_at}]} */
 export const threatLevel = () => call('GET', '/threat-level');
-export const setThreatLevel = (level, threatId) =>
-  call('PUT', '/threat-level', { json: threatId ? { level, threat_id: threatId } : { level } });
+/** Issue 11: level null clears the threat's own level; a rationale always; until a date or ''. */
+export const setThreatLevel = (level, threatId, rationale, until, below) => {
+  const json = { level, rationale };
+  if (threatId) json.threat_id = threatId;
+  if (until) json.until = until;
+  if (below) json.below = true;
+  return call('PUT', '/threat-level', { json });
+};
 
 /* ---- organisations, users, audit ---- */
 

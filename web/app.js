@@ -172,12 +172,20 @@ function openThreatDialog() {
     el('option', { value: '' }, 'All threats (the national level)'),
     [...names.threats].map(([id, name]) => el('option', { value: id }, name)));
   const err = el('p', { class: 'field-error', id: 'tl-error', role: 'alert' });
+  // issue 11: every change says why; it may expire; a threat's own level may be cleared or held below
+  const rationale = el('textarea', { id: 'tl-rationale', name: 'rationale', required: true, maxlength: 511, rows: 2 });
+  const until = el('input', { id: 'tl-until', name: 'until', type: 'date' });
+  const below = el('input', { id: 'tl-below', name: 'below', type: 'checkbox' });
+  const clearBtn = el('button', { type: 'submit', value: 'clear', class: 'btn btn-quiet', hidden: true }, 'Clear its own level');
   const perThreat = (current.threats || []).length
     ? el('ul', { class: 'plain' }, current.threats.map((t) => el('li', {}, `${threatName(t.threat_id)}: ${t.level}`)))
     : el('p', { class: 'muted' }, 'No threat scenario has its own level.');
+  const entries = current.entries || [];
+  const entryText = (e) => `${e.scope === 'national' ? 'National' : e.scope === 'threat' ? threatName(e.scope_id) : e.scope + ' ' + e.scope_id}: ${e.level}${e.below ? ' (below)' : ''}${e.expires_at ? ' until ' + e.expires_at.slice(0, 10) : ''} — ${e.rationale} (${e.set_by || 'system'})`;
   threatSel.addEventListener('change', () => {
     const t = (current.threats || []).find((x) => x.threat_id === threatSel.value);
     levelSel.value = t ? t.level : current.national;
+    clearBtn.hidden = !t;
   });
   const dlg = el('dialog', { class: 'dialog', 'aria-labelledby': 'tl-title' },
     el('form', { method: 'dialog', class: 'form' },
@@ -185,20 +193,34 @@ function openThreatDialog() {
       el('p', { class: 'muted' }, 'The level scales the yearly probability of an attempt in every quantitative result. Assessed values hold at SUBSTANTIAL.'),
       el('div', { class: 'field' }, el('label', { for: 'tl-threat' }, 'Applies to'), threatSel),
       el('div', { class: 'field' }, el('label', { for: 'tl-level' }, 'Level'), levelSel),
+      el('div', { class: 'field' }, el('label', { for: 'tl-rationale' }, 'Rationale (required)'), rationale),
+      el('div', { class: 'field' }, el('label', { for: 'tl-until' }, 'Until (optional; then back to what it replaces)'), until),
+      el('div', { class: 'field' }, el('label', { for: 'tl-below' }, below, ' Below: this threat\'s level applies even under a higher one')),
+      el('p', { class: 'muted' }, 'A site and threat get the highest of the national, sector, region and threat levels, unless the threat is marked below.'),
       err,
       el('details', {}, el('summary', {}, 'Levels set per threat scenario'), perThreat),
+      el('details', {}, el('summary', {}, 'Every level in force, with its rationale'),
+        entries.length ? el('ul', { class: 'plain', dataset: { testid: 'tl-entries' } }, entries.map((e) => el('li', {}, entryText(e))))
+          : el('p', { class: 'muted' }, 'None: the national level is SUBSTANTIAL by default.')),
       el('div', { class: 'actions' },
         el('button', { type: 'submit', value: 'cancel', class: 'btn btn-quiet', formnovalidate: true }, 'Cancel'),
+        clearBtn,
         el('button', { type: 'submit', value: 'save', class: 'btn btn-primary' }, 'Set level'))));
   document.body.append(dlg);
   dlg.addEventListener('close', () => dlg.remove());
   dlg.querySelector('form').addEventListener('submit', async (ev) => {
     if (ev.submitter && ev.submitter.value === 'cancel') return;
     ev.preventDefault();
+    const clearing = ev.submitter && ev.submitter.value === 'clear';
     try {
-      await api.setThreatLevel(levelSel.value, threatSel.value || null);
+      const res = await api.setThreatLevel(clearing ? null : levelSel.value, threatSel.value || null, rationale.value,
+        until.value, below.checked && !!threatSel.value);
       dlg.close();
-      toast(`Threat level set to ${levelSel.value}${threatSel.value ? ' for ' + threatName(threatSel.value) : ''}.`);
+      const reopened = (res && res.reopened) || [];
+      toast((clearing ? `${threatName(threatSel.value)}'s own level cleared.`
+        : `Threat level set to ${levelSel.value}${threatSel.value ? ' for ' + threatName(threatSel.value) : ''}.`) +
+        (reopened.length ? ` ${reopened.length} accepted risk${reopened.length === 1 ? '' : 's'} re-opened for approval: ` +
+          reopened.map((r) => `${threatName(r.threat_id)} at ${r.site_name} (${r.decided_band} → ${r.band})`).join('; ') : ''));
       await refreshThreat();
       route();
     } catch (e) {

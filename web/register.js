@@ -58,7 +58,8 @@ export async function renderRegister(main, ctx) {
       el('td', { dataset: { testid: 'reg-treatment' } }, el('span', { class: 'treat treat-' + e.treatment }, TREATMENTS[e.treatment] || e.treatment)),
       el('td', {}, e.owner_org),
       el('td', {}, e.responsible || '—'),
-      el('td', { class: 'nowrap' }, e.review_date || '—'),
+      el('td', { class: 'nowrap', dataset: { testid: 'reg-review' } }, e.review_date || '—',
+        e.overdue ? el('span', { class: 'appr appr-wait' }, ' overdue') : null),
       el('td', { class: 'small' }, (e.measures || []).join(', ') || '—'),
       el('td', { dataset: { testid: 'reg-approval' } }, approval(e)),
       el('td', {}, el('div', { class: 'row-actions' }, actions)));
@@ -176,7 +177,7 @@ export async function renderRegister(main, ctx) {
     el('div', { class: 'page-head' }, el('h1', {}, 'Risk register')),
     el('section', { class: 'panel', 'aria-labelledby': 'reg-title' },
       el('h2', { id: 'reg-title', class: 'sr-only' }, 'Site-threat risks'),
-      el('p', { class: 'muted' }, 'Each site-threat risk of the sites you may see, largest first, with its treatment decision and, where a saved plan has committed measures at the site, the risk once they are in place. The owning organisation records decisions; accepting a risk above the configured band needs a government coordinator\'s approval.'),
+      el('p', { class: 'muted' }, 'Each site-threat risk of the sites you may see: re-opened decisions (accepted at a lower band) and overdue reviews first, then the largest risk, with its treatment decision and, where a saved plan has committed measures at the site, the risk once they are in place. The owning organisation records decisions; accepting a risk above the configured band needs a government coordinator\'s approval.'),
       el('div', { class: 'table-tools' },
         el('label', { for: 'reg-site' }, 'Site'), siteFilter,
         el('label', { for: 'reg-treatment' }, 'Treatment'), treatFilter,
@@ -191,6 +192,8 @@ export async function renderRegister(main, ctx) {
 }
 
 function approval(e) {
+  // issue 11: accepted at a lower band, the band has risen since: approval needed again
+  if (e.reopened) return el('span', { class: 'appr appr-wait', title: `accepted at ${e.decided_band}, ${e.band} now` }, `⚠ re-opened (${e.decided_band} → ${e.band}): awaiting approval`);
   if (e.needs_approval && e.approved) return el('span', { class: 'appr appr-ok' }, `✓ approved by ${e.approved_by}`);
   if (e.needs_approval) return el('span', { class: 'appr appr-wait' }, '⏳ awaiting approval');
   return el('span', { class: 'muted' }, e.treatment === 'accept' ? 'not needed' : '—');

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../core/pt_ranking_core.h"
 #include "../store/pt_audit.h"
@@ -323,4 +324,20 @@ enum pt_err pt_app_reads_write(struct pt_db *db, struct pt_read_entry *const *e,
 out:
 	free(ids);
 	return err;
+}
+
+/* ---- the clock of threat-level expiries and review dates (issue 11) ---- */
+
+static int64_t fixed_clock; /* 0: the real clock */
+
+void pt_app_clock_fix(int64_t now)
+{
+	fixed_clock = now > 0 ? now : 0;
+}
+
+int64_t pt_app_now(int64_t caller_now)
+{
+	if (fixed_clock)
+		return fixed_clock;
+	return caller_now > 0 ? caller_now : (int64_t)time(NULL);
 }

@@ -248,4 +248,17 @@ void pt_read_entry_free(struct pt_read_entry *e);
 enum pt_err pt_app_reads_write(struct pt_db *db, struct pt_read_entry *const *e, size_t n,
 			       struct pt_diag *d);
 
+/* ---- the clock of threat-level expiries and review dates (issue 11) ---- */
+
+/**
+ * Fix the clock that threat-level expiries and register review dates are
+ * read at (unix seconds; 0: the real clock again). For tests only: the
+ * command line sets it from $PROTECT_NOW before it runs a command. Not
+ * thread-safe: set it before any thread starts.
+ */
+void pt_app_clock_fix(int64_t now);
+
+/** The time expiries and review dates are read at: the fixed clock, else caller_now when > 0, else the real clock. */
+int64_t pt_app_now(int64_t caller_now);
+
 #endif

@@ -241,7 +241,7 @@ have_data:
 	    (err = pt_app_surge_build(run->ranking, national, levels, n_levels, run->surge, d)) !=
 		    PT_OK)
 		goto fail;
-	if (o->cache)
+	if (o->cache && !run->ranking->levels_expire) /* issue 11: an expiry may change it */
 		plan_keep(o->cache, run, &key, read_version);
 built:
 	/* This run's stop hook on a copy: a cached model is shared by other runs. */

@@ -5,44 +5,86 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/pt_levels.h"
 #include "../core/pt_ranking_core.h"
 #include "../store/pt_ranking.h"
 #include "../store/pt_store.h"
 #include "../store/pt_users.h"
 
-/* The threat-level factors of r's threats, its national level and their text. */
-static enum pt_err read_factors(struct pt_db *db, const struct pt_config *cfg,
-				const struct pt_catalog *threats, double **factors,
-				enum pt_threat_level *national, char *text, size_t text_size,
-				struct pt_diag *d)
+/* Append "sep" and the entry e ("pbied=SEVERE", "sector energy=SEVERE", "pbied=SEVERE below")
+ * to text. */
+static void level_text_add(char *text, size_t size, const char *sep,
+			   const struct pt_level_change *e)
 {
-	struct pt_threat_level_entry *entries = NULL;
-	const char **ids = NULL;
-	enum pt_threat_level *levels = NULL;
-	size_t n = 0, i;
+	pt_strlcat(text, sep, size);
+	if (e->scope != PT_LEVEL_SCOPE_THREAT) {
+		pt_strlcat(text, pt_level_scope_name(e->scope), size);
+		pt_strlcat(text, " ", size);
+	}
+	pt_strlcat(text, e->scope_id, size);
+	pt_strlcat(text, "=", size);
+	pt_strlcat(text, pt_threat_level_name(e->level), size);
+	if (e->below)
+		pt_strlcat(text, " below", size);
+}
+
+/* The threat levels in force at r->levels_at (issue 11): r's national level, its text, the
+ * factor of each threat of its catalogue (the national level or the threat's own entry, as
+ * pt_level_effective gives it for no sector and no region) and, for the quantitative
+ * method, the factor of each of its pairs from the level of the pair's site and threat. */
+static enum pt_err read_factors(struct pt_db *db, struct pt_ranking *r, struct pt_diag *d)
+{
+	struct pt_level_change *hist = NULL;
+	struct pt_level_entry *in = NULL;
+	const struct pt_catalog *threats = &r->cat.threats;
+	size_t n_hist = 0, n_in = 0, i;
 	enum pt_err err;
-	*factors = NULL;
-	if ((err = pt_db_threat_levels(db, national, &entries, &n, d)) != PT_OK)
+	if ((err = pt_db_threat_level_history(db, &hist, &n_hist, d)) != PT_OK)
 		return err;
-	*factors = calloc(threats->n ? threats->n : 1, sizeof **factors);
-	ids = malloc((n ? n : 1) * sizeof *ids);
-	levels = malloc((n ? n : 1) * sizeof *levels);
-	if (!*factors || !ids || !levels) {
-		free(*factors);
-		*factors = NULL;
+	in = malloc((n_hist ? n_hist : 1) * sizeof *in);
+	r->factors = calloc(threats->n ? threats->n : 1, sizeof *r->factors);
+	if (r->method == PT_METHOD_QUANT) {
+		r->pair_factors = malloc((r->set.n ? r->set.n : 1) * sizeof *r->pair_factors);
+		r->pair_levels = malloc((r->set.n ? r->set.n : 1) * sizeof *r->pair_levels);
+	}
+	if (!in || !r->factors ||
+	    (r->method == PT_METHOD_QUANT && (!r->pair_factors || !r->pair_levels))) {
 		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
-		ids[i] = entries[i].threat_id;
-		levels[i] = entries[i].level;
+	pt_levels_in_force(hist, n_hist, r->levels_at, in, &n_in);
+	for (i = 0; i < n_hist; i++)
+		if (hist[i].expires_at > r->levels_at)
+			r->levels_expire = 1;
+	r->national = pt_level_national(in, n_in);
+	pt_strlcpy(r->level_text, pt_threat_level_name(r->national), sizeof r->level_text);
+	{
+		const char *sep = " (";
+		/* the entries that change something: above the national level, or held below */
+		for (i = 0; i < n_in; i++) {
+			if (in[i].change.scope == PT_LEVEL_SCOPE_NATIONAL ||
+			    !(in[i].change.below || in[i].change.level > r->national))
+				continue;
+			level_text_add(r->level_text, sizeof r->level_text, sep, &in[i].change);
+			sep = ", ";
+		}
+		if (sep[0] == ',')
+			pt_strlcat(r->level_text, ")", sizeof r->level_text);
 	}
-	pt_ranking_threat_factors_compute(cfg, threats, *national, ids, levels, n, *factors, text,
-					  text_size);
+	for (i = 0; i < threats->n; i++)
+		r->factors[i] = r->cfg.level_factor[pt_level_effective(
+			in, n_in, NULL, NULL, threats->items[i].id, NULL)];
+	for (i = 0; r->pair_factors && i < r->set.n; i++) {
+		const struct pt_quant_row *q = &r->set.quant[i];
+		long s = pt_sites_find(r->sites.items, r->sites.n, q->site_id);
+		const struct pt_site *site = s >= 0 ? &r->sites.items[s] : NULL;
+		r->pair_levels[i] = pt_level_effective(in, n_in, site ? site->sector : NULL,
+						       site ? site->region : NULL, q->threat_id, NULL);
+		r->pair_factors[i] = r->cfg.level_factor[r->pair_levels[i]];
+	}
 out:
-	free(entries);
-	free(ids);
-	free(levels);
+	free(hist);
+	free(in);
 	return err;
 }
 
@@ -54,8 +96,7 @@ static enum pt_err read_rest(struct pt_db *db, struct pt_ranking *r, struct pt_d
 	if ((err = pt_db_config_load(db, &r->cfg, d)) == PT_OK &&
 	    (err = pt_db_assessments_load(db, r->method, &r->set, d)) == PT_OK &&
 	    (err = pt_db_catalogs_load(db, &r->cat, d)) == PT_OK)
-		err = read_factors(db, &r->cfg, &r->cat.threats, &r->factors, &r->national,
-				   r->level_text, sizeof r->level_text, d);
+		err = read_factors(db, r, d);
 	return err;
 }
 
@@ -81,6 +122,7 @@ static void quant_params(const struct pt_ranking *r, const struct pt_ranking_opt
 	p->pert_lambda = r->cfg.pert_lambda;
 	p->national_share = o->national_share_set ? o->national_share : r->cfg.national_share;
 	p->threat_factor = r->factors;
+	p->pair_factor = r->pair_factors;
 	p->conditional = o->conditional;
 	p->samples = o->samples_set ? o->samples : (uint32_t)r->cfg.samples;
 	p->seed = o->seed_set ? o->seed : (uint64_t)r->cfg.seed;
@@ -216,6 +258,7 @@ enum pt_err pt_app_ranking_run(const struct pt_caller *c, struct pt_db *db,
 		goto out;
 	}
 	r->method = o->method;
+	r->levels_at = pt_app_now(c->now);
 	/* The figures depend on every visible site: the read covers all of them. */
 	for (i = 0; i < snap->sites.n; i++) {
 		if (!visible[i]) {
@@ -230,8 +273,9 @@ enum pt_err pt_app_ranking_run(const struct pt_caller *c, struct pt_db *db,
 	}
 	if ((err = read_inputs(db, r, &version, d)) != PT_OK || (err = compute(r, o, d)) != PT_OK)
 		goto out;
-	/* Kept only when the other reads saw the snapshot's data too. */
-	r->version = version == snap->version ? version : 0;
+	/* Kept only when the other reads saw the snapshot's data too, and while no threat level
+	 * in force can expire (issue 11: expiries are read, so a later read may differ). */
+	r->version = version == snap->version && !r->levels_expire ? version : 0;
 	if ((err = pt_read_log_commit(c, db, "ranking.read", &log, d)) != PT_OK)
 		err = audit_failed(err, d);
 out:
@@ -268,12 +312,19 @@ enum pt_err pt_app_matrix_run(const struct pt_caller *c, struct pt_db *db, enum 
 	if ((err = take_snapshot(c, db, &snap, &visible, d)) != PT_OK)
 		return err;
 	for (i = 0; i < snap->sites.n; i++) {
-		if (visible[i])
-			pt_read_log_note(&log, &snap->sites.items[i]);
-		else
+		if (!visible[i]) {
 			out->withheld++;
+			continue;
+		}
+		pt_read_log_note(&log, &snap->sites.items[i]);
+		/* their sectors and regions decide their threat levels (issue 11) */
+		if ((err = pt_site_list_append(&in.sites, &snap->sites.items[i], 0)) != PT_OK) {
+			pt_diag_set(d, err, 0, "", "%s", pt_strerror(err));
+			goto out;
+		}
 	}
 	in.method = method;
+	in.levels_at = pt_app_now(c->now);
 	if ((err = read_inputs(db, &in, &version, d)) != PT_OK)
 		goto out;
 	if (!(keep = malloc(in.set.n ? in.set.n : 1))) {
@@ -290,10 +341,11 @@ enum pt_err pt_app_matrix_run(const struct pt_caller *c, struct pt_db *db, enum 
 	pt_strlcpy(out->level_text, in.level_text, sizeof out->level_text);
 	if (method == PT_METHOD_FEMA)
 		pt_risk_matrix_fema(&out->cfg, in.set.fema, in.set.n, keep, &out->m);
-	else if ((err = pt_risk_matrix_quant(&out->cfg, &in.cat.threats, in.factors, in.set.quant,
-					     in.set.n, keep, &out->m, d)) != PT_OK)
+	else if ((err = pt_risk_matrix_quant_pairs(&out->cfg, &in.cat.threats, in.factors,
+						   in.pair_factors, in.set.quant, in.set.n, keep,
+						   &out->m, d)) != PT_OK)
 		goto out;
-	out->version = version == snap->version ? version : 0;
+	out->version = version == snap->version && !in.levels_expire ? version : 0;
 	if ((err = pt_read_log_commit(c, db, "matrix.read", &log, d)) != PT_OK)
 		err = audit_failed(err, d);
 out:
@@ -301,7 +353,9 @@ out:
 	pt_catalog_clear(&in.cat.sectors);
 	pt_catalog_clear(&in.cat.threats);
 	pt_assessment_set_clear(&in.set);
+	pt_site_list_clear(&in.sites);
 	free(in.factors);
+	free(in.pair_factors);
 	free(keep);
 	pt_read_log_clear(&log); /* what an error left noted */
 	free(visible);
@@ -356,6 +410,7 @@ enum pt_err pt_ranking_run(struct pt_db *db, const struct pt_ranking_opts *o,
 	if (!(r = calloc(1, sizeof *r)))
 		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 	r->method = o->method;
+	r->levels_at = pt_app_now(o->now);
 	if ((err = pt_db_begin_read(db, d)) != PT_OK) {
 		free(r);
 		return err;
@@ -364,8 +419,12 @@ enum pt_err pt_ranking_run(struct pt_db *db, const struct pt_ranking_opts *o,
 		err = read_rest(db, r, d);
 	if (err == PT_OK && o->at_planning_level) { /* issue 11 item 6: one long-run level */
 		size_t t;
+		double f = r->cfg.level_factor[pt_config_planning_level(&r->cfg)];
 		for (t = 0; t < r->cat.threats.n; t++)
-			r->factors[t] = r->cfg.level_factor[pt_config_planning_level(&r->cfg)];
+			r->factors[t] = f;
+		/* pair_levels stay today's: the surge is screened at them */
+		for (t = 0; r->pair_factors && t < r->set.n; t++)
+			r->pair_factors[t] = f;
 	}
 	if ((err = pt_db_end(db, err, err == PT_OK ? d : NULL)) != PT_OK ||
 	    (err = compute(r, o, d)) != PT_OK) {
@@ -397,6 +456,7 @@ enum pt_err pt_app_ranking_draws(const struct pt_caller *c, struct pt_db *db,
 		goto out;
 	}
 	r->method = o->method;
+	r->levels_at = pt_app_now(c->now);
 	for (i = 0; i < snap->sites.n; i++)
 		if (visible[i] &&
 		    (err = pt_site_list_append(&r->sites, &snap->sites.items[i], 0)) != PT_OK) {

@@ -49,6 +49,9 @@ struct pt_ranking_opts {
 	 * level (plan.planning_level's factor) instead of today's levels; level_text and
 	 * national stay today's. */
 	int at_planning_level;
+	/** pt_ranking_run only (issue 11): the time threat-level expiries are read at (unix
+	 * seconds); 0: pt_app_now(0). The use cases take the caller's. */
+	int64_t now;
 };
 
 /**

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../core/pt_register.h"
 #include "../formats/pt_csv.h"
@@ -26,23 +27,41 @@ static int entry_key_cmp(const void *a, const void *b)
 	return c ? c : strcmp(x->threat_id, y->threat_id);
 }
 
+/* Re-opened decisions first, then overdue ones (issue 11), then the largest risk. */
 static int entry_risk_cmp(const void *a, const void *b)
 {
 	const struct pt_register_entry *x = a, *y = b;
+	if (x->reopened != y->reopened)
+		return x->reopened ? -1 : 1;
+	if (x->overdue != y->overdue)
+		return x->overdue ? -1 : 1;
 	if (x->risk_eur_year != y->risk_eur_year)
 		return x->risk_eur_year < y->risk_eur_year ? 1 : -1;
 	return entry_key_cmp(a, b);
 }
 
-/* Overlay the stored decisions (ordered by site, threat) on entries (sorted the same way). */
-static enum pt_err register_merge(struct pt_db *db, const char *site_id,
-				  struct pt_register_entry *e, size_t n, struct pt_diag *d)
+/* Today (UTC) as YYYY-MM-DD at the clock of review dates (pt_app_now). */
+static void today_text(char out[PT_DATE_MAX])
 {
+	time_t t = (time_t)pt_app_now(0);
+	struct tm tm;
+	if (!gmtime_r(&t, &tm) || !strftime(out, PT_DATE_MAX, "%Y-%m-%d", &tm))
+		pt_strlcpy(out, "", PT_DATE_MAX);
+}
+
+/* Overlay the stored decisions (ordered by site, threat) on entries (sorted the same way),
+ * with whether each has re-opened or is overdue (issue 11) under cfg. */
+static enum pt_err register_merge(struct pt_db *db, const struct pt_config *cfg,
+				  const char *site_id, struct pt_register_entry *e, size_t n,
+				  struct pt_diag *d)
+{
+	char today[PT_DATE_MAX];
 	struct pt_register_entry *rows = NULL;
 	size_t n_rows = 0, k = 0, i;
 	enum pt_err err;
 	if ((err = pt_db_register_rows(db, site_id, &rows, &n_rows, d)) != PT_OK)
 		return err;
+	today_text(today);
 	for (i = 0; i < n_rows; i++) {
 		const struct pt_register_entry *row = &rows[i];
 		while (k < n && entry_key_cmp(&e[k], row) < 0)
@@ -60,6 +79,14 @@ static enum pt_err register_merge(struct pt_db *db, const char *site_id,
 			memcpy(x->approved_at, row->approved_at, sizeof x->approved_at);
 			memcpy(x->updated_at, row->updated_at, sizeof x->updated_at);
 			memcpy(x->updated_by, row->updated_by, sizeof x->updated_by);
+			x->decided_band = row->decided_band;
+			memcpy(x->decided_level, row->decided_level, sizeof x->decided_level);
+			x->reopened = pt_register_reopened(cfg, x->treatment, x->decided_band, x->band);
+			x->overdue = pt_register_overdue(x->review_date, today);
+			if (x->reopened) { /* awaits approval again */
+				x->needs_approval = 1;
+				x->approved = 0;
+			}
 		}
 	}
 	free(rows);
@@ -130,7 +157,7 @@ static enum pt_err register_all(struct pt_db *db, const struct pt_principal *who
 	}
 	if (n_refs)
 		qsort(e, n_refs, sizeof *e, entry_key_cmp);
-	err = register_merge(db, filter.site_id, e, n_refs, d);
+	err = register_merge(db, &r->cfg, filter.site_id, e, n_refs, d);
 read_done:
 	err = pt_db_end(db, err, d);
 	pt_ranking_free(r);
@@ -289,7 +316,8 @@ static enum pt_err measures_parse(struct pt_db *db, const char *site_id, const c
  * and the configuration; PT_ENOTFOUND when the pair is not assessed.
  */
 static enum pt_err pair_figures(struct pt_db *db, const char *site_id, const char *threat_id,
-				struct pt_config *cfg, enum pt_band *band, struct pt_diag *d)
+				struct pt_config *cfg, enum pt_band *band, char *level,
+				size_t level_size, struct pt_diag *d)
 {
 	struct pt_run_filter filter;
 	struct pt_ranking *r = NULL;
@@ -305,8 +333,15 @@ static enum pt_err pair_figures(struct pt_db *db, const char *site_id, const cha
 			  "site %s has no quantitative assessment of threat %s", site_id, threat_id);
 	for (i = 0; i < n; i++)
 		if (strcmp(pt_ranking_threat_id(r, (long)refs[i].threat), threat_id) == 0) {
+			size_t k;
 			*cfg = r->cfg;
 			*band = pt_app_pair_band(&r->cfg, refs[i].q);
+			pt_strlcpy(level, pt_threat_level_name(r->national), level_size);
+			for (k = 0; r->pair_levels && k < r->set.n; k++)
+				if (strcmp(r->set.quant[k].site_id, site_id) == 0 &&
+				    strcmp(r->set.quant[k].threat_id, threat_id) == 0)
+					pt_strlcpy(level, pt_threat_level_name(r->pair_levels[k]),
+						   level_size);
 			err = PT_OK;
 			if (d)
 				pt_diag_clear(d);
@@ -348,7 +383,8 @@ enum pt_err pt_app_register_set(const struct pt_caller *c, struct pt_db *db,
 	long long responsible_id = 0;
 	enum pt_err err;
 	long long owner = 0;
-	int exists = 0, needs;
+	int exists = 0, needs, reopened = 0;
+	char level[16], today[PT_DATE_MAX];
 
 	if (can_treat)
 		*can_treat = 0;
@@ -368,6 +404,12 @@ enum pt_err pt_app_register_set(const struct pt_caller *c, struct pt_db *db,
 		return pt_diag_set(d, PT_EINVAL, 0, "review_date",
 				   "'%s' is not a date (YYYY-MM-DD, a real calendar day)",
 				   change->review_date);
+	today_text(today);
+	if (change->review_date && *change->review_date &&
+	    pt_register_overdue(change->review_date, today))
+		return pt_diag_set(d, PT_EINVAL, 0, "review_date",
+				   "review date %s is before today (%s): give a date from today on",
+				   change->review_date, today);
 	if (change->note && strlen(change->note) >= PT_NOTE_MAX)
 		return pt_diag_set(d, PT_EINVAL, 0, "note", "note longer than %d bytes",
 				   PT_NOTE_MAX - 1);
@@ -393,9 +435,11 @@ enum pt_err pt_app_register_set(const struct pt_caller *c, struct pt_db *db,
 				  site_id);
 		goto out;
 	}
-	if ((err = pair_figures(db, site_id, threat_id, &cfg, &band, d)) != PT_OK ||
+	if ((err = pair_figures(db, site_id, threat_id, &cfg, &band, level, sizeof level, d)) !=
+		    PT_OK ||
 	    (err = pt_db_register_get(db, site_id, threat_id, &cur, &responsible_id, &exists, d)) != PT_OK)
 		goto out;
+	reopened = pt_register_reopened(&cfg, cur.treatment, cur.decided_band, band);
 
 	next = cur;
 	if (change->treatment)
@@ -432,10 +476,22 @@ enum pt_err pt_app_register_set(const struct pt_caller *c, struct pt_db *db,
 		goto out;
 	if (change->note)
 		pt_strlcpy(next.note, change->note, sizeof next.note);
+	if (next.treatment == PT_TREAT_ACCEPT && !next.review_date[0]) {
+		err = pt_diag_set(d, PT_EINVAL, 0, "review_date",
+				  "accepting a risk needs a review date (YYYY-MM-DD, from today on)");
+		goto out;
+	}
 
-	/* Approval: accepting above the band needs a government coordinator. */
+	/* Approval: accepting above the band needs a government coordinator; so does an
+	 * acceptance re-opened by a risen band (issue 11). A new decision keeps today's band. */
 	needs = pt_register_needs_approval(&cfg, next.treatment, band);
-	if (!needs || next.treatment != cur.treatment || !cur.needs_approval) {
+	if (next.decided_band == PT_BAND_NONE) { /* first decision, or one from before issue 11 */
+		next.decided_band = band;
+		pt_strlcpy(next.decided_level, level, sizeof next.decided_level);
+	}
+	if (!needs || next.treatment != cur.treatment || !cur.needs_approval || reopened) {
+		next.decided_band = band;
+		pt_strlcpy(next.decided_level, level, sizeof next.decided_level);
 		next.approved = 0;
 		next.approved_by[0] = next.approved_at[0] = '\0';
 		if (needs && pt_access_register_approve(who) == PT_ACCESS_OK) {
@@ -464,6 +520,9 @@ enum pt_err pt_app_register_set(const struct pt_caller *c, struct pt_db *db,
 		detail_add(detail, sizeof detail,
 			   "accepting a %s risk (above %s) awaits a government coordinator's approval",
 			   pt_band_name(band), pt_band_name((enum pt_band)cfg.register_accept_max_band));
+	if (reopened)
+		detail_add(detail, sizeof detail, "re-opened: decided at %s, %s now",
+			   pt_band_name(cur.decided_band), pt_band_name(band));
 	if (!*detail)
 		detail_add(detail, sizeof detail, "no change");
 
@@ -491,8 +550,11 @@ enum pt_err pt_app_register_approve(const struct pt_caller *c, struct pt_db *db,
 {
 	struct pt_register_entry cur;
 	struct pt_site site;
+	struct pt_config cfg;
+	enum pt_band band = PT_BAND_NONE;
 	enum pt_access a, treat = PT_ACCESS_NOT_FOUND;
-	char now[PT_TIMESTAMP_MAX], detail[256], record[2 * PT_ID_MAX];
+	char now[PT_TIMESTAMP_MAX], detail[256], record[2 * PT_ID_MAX], level[16];
+	int reopened = 0;
 	const char *actor;
 	long long responsible_id;
 	enum pt_err err;
@@ -526,14 +588,26 @@ enum pt_err pt_app_register_approve(const struct pt_caller *c, struct pt_db *db,
 	if (err != PT_OK ||
 	    (err = pt_db_register_get(db, site_id, threat_id, &cur, &responsible_id, &exists, d)) != PT_OK)
 		goto out;
-	if (!exists || cur.treatment != PT_TREAT_ACCEPT || !cur.needs_approval || cur.approved) {
+	if (exists && cur.treatment == PT_TREAT_ACCEPT) {
+		if ((err = pair_figures(db, site_id, threat_id, &cfg, &band, level, sizeof level,
+					d)) != PT_OK)
+			goto out;
+		reopened = pt_register_reopened(&cfg, cur.treatment, cur.decided_band, band);
+	}
+	if (!exists || cur.treatment != PT_TREAT_ACCEPT ||
+	    ((!cur.needs_approval || cur.approved) && !reopened)) {
 		err = pt_diag_set(d, PT_EINVAL, 0, "", "nothing awaits approval for %s/%s", site_id,
 				  threat_id);
 		goto out;
 	}
-	if ((err = pt_db_register_approved(db, site_id, threat_id, actor, now, d)) != PT_OK)
+	if ((err = pt_db_register_approved(db, site_id, threat_id, actor, now, band, level, d)) !=
+	    PT_OK)
 		goto out;
-	snprintf(detail, sizeof detail, "acceptance approved by %s", actor);
+	if (reopened)
+		snprintf(detail, sizeof detail, "re-opened acceptance approved by %s at %s (was %s)",
+			 actor, pt_band_name(band), pt_band_name(cur.decided_band));
+	else
+		snprintf(detail, sizeof detail, "acceptance approved by %s", actor);
 	if ((err = pt_db_register_history_add(db, site_id, threat_id, now, actor, "approve", detail, d)) != PT_OK)
 		goto out;
 	pair_record(record, sizeof record, site_id, threat_id);
@@ -674,4 +748,55 @@ enum pt_err pt_app_register_history(const struct pt_caller *c, struct pt_db *db,
 		*n = 0;
 	}
 	return err;
+}
+
+enum pt_err pt_app_register_reopened_list(struct pt_db *db, const struct pt_principal *who,
+					  struct pt_app_reopened **out, size_t *n,
+					  struct pt_diag *d)
+{
+	struct pt_register_entry *all = NULL;
+	struct pt_app_reopened *list = NULL;
+	size_t n_all = 0, i, k = 0;
+	enum pt_err err;
+	*out = NULL;
+	*n = 0;
+	{ /* only acceptances re-open: none recorded, nothing to compute (a national registry's
+	   * register is a full quantitative run) */
+		struct pt_register_entry *rows = NULL;
+		size_t n_rows = 0, r;
+		int any = 0;
+		if ((err = pt_db_register_rows(db, NULL, &rows, &n_rows, d)) != PT_OK)
+			return err;
+		for (r = 0; r < n_rows && !any; r++)
+			any = rows[r].treatment == PT_TREAT_ACCEPT;
+		free(rows);
+		if (!any)
+			return PT_OK;
+	}
+	if ((err = register_all(db, who, NULL, &all, &n_all, d)) != PT_OK)
+		return err;
+	if (n_all && !(list = calloc(n_all, sizeof *list))) {
+		free(all);
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	}
+	if (n_all)
+		qsort(all, n_all, sizeof *all, entry_key_cmp);
+	for (i = 0; i < n_all; i++) {
+		if (!all[i].reopened)
+			continue;
+		pt_strlcpy(list[k].site_id, all[i].site_id, sizeof list[k].site_id);
+		pt_strlcpy(list[k].site_name, all[i].site_name, sizeof list[k].site_name);
+		pt_strlcpy(list[k].threat_id, all[i].threat_id, sizeof list[k].threat_id);
+		list[k].decided_band = all[i].decided_band;
+		list[k].band = all[i].band;
+		k++;
+	}
+	free(all);
+	if (!k) {
+		free(list);
+		list = NULL;
+	}
+	*out = list;
+	*n = k;
+	return PT_OK;
 }

@@ -85,4 +85,23 @@ enum pt_err pt_app_register_history(const struct pt_caller *c, struct pt_db *db,
 				    struct pt_register_history_row **rows, size_t *n,
 				    struct pt_diag *d);
 
+/** A re-opened register decision (issue 11). Plain data. */
+struct pt_app_reopened {
+	char site_id[PT_ID_MAX];
+	char site_name[PT_NAME_MAX];
+	char threat_id[PT_ID_MAX];
+	enum pt_band decided_band; /**< the band it was decided at */
+	enum pt_band band;         /**< the band now */
+};
+
+/**
+ * The decisions of the sites who may read that are re-opened now (the
+ * threat levels in force at pt_app_now(0)), by site then threat; *out is new
+ * (free()), NULL when *n is 0. Inside a caller's transaction or on its own;
+ * not audited (a use case's own part).
+ */
+enum pt_err pt_app_register_reopened_list(struct pt_db *db, const struct pt_principal *who,
+					  struct pt_app_reopened **out, size_t *n,
+					  struct pt_diag *d);
+
 #endif

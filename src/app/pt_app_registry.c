@@ -449,9 +449,43 @@ enum pt_err pt_app_config_set(const struct pt_caller *c, struct pt_db *db, const
 enum pt_err pt_app_threat_levels_get(const struct pt_caller *c, struct pt_db *db,
 				     struct pt_app_threat_levels *out, struct pt_diag *d)
 {
-	(void)c;
+	enum pt_err err;
+	size_t i, k = 0;
 	memset(out, 0, sizeof *out);
-	return pt_db_threat_levels(db, &out->national, &out->entries, &out->n, d);
+	out->at = pt_app_now(c ? c->now : 0);
+	if ((err = pt_db_begin_read(db, d)) != PT_OK)
+		return err;
+	err = pt_db_threat_level_history(db, &out->history, &out->n_history, d);
+	if ((err = pt_db_end(db, err, d)) != PT_OK)
+		goto out;
+	out->in_force = malloc((out->n_history ? out->n_history : 1) * sizeof *out->in_force);
+	out->entries = malloc((out->n_history ? out->n_history : 1) * sizeof *out->entries);
+	if (!out->in_force || !out->entries) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	pt_levels_in_force(out->history, out->n_history, out->at, out->in_force, &out->n_in_force);
+	out->national = pt_level_national(out->in_force, out->n_in_force);
+	for (i = 0; i < out->n_in_force; i++)
+		if (out->in_force[i].change.scope == PT_LEVEL_SCOPE_THREAT) {
+			pt_strlcpy(out->entries[k].threat_id, out->in_force[i].change.scope_id,
+				   sizeof out->entries[k].threat_id);
+			out->entries[k].level = out->in_force[i].change.level;
+			k++;
+		}
+	out->n = k;
+	if (!k) {
+		free(out->entries);
+		out->entries = NULL;
+	}
+	if (!out->n_in_force) {
+		free(out->in_force);
+		out->in_force = NULL;
+	}
+out:
+	if (err != PT_OK)
+		pt_app_threat_levels_clear(out);
+	return err;
 }
 
 void pt_app_threat_levels_clear(struct pt_app_threat_levels *out)
@@ -459,22 +493,140 @@ void pt_app_threat_levels_clear(struct pt_app_threat_levels *out)
 	if (!out)
 		return;
 	free(out->entries);
+	free(out->in_force);
+	free(out->history);
 	memset(out, 0, sizeof *out);
 }
 
-enum pt_err pt_app_threat_level_set(const struct pt_caller *c, struct pt_db *db,
-				    const char *threat_id, enum pt_threat_level level,
-				    struct pt_diag *d)
+void pt_app_level_result_clear(struct pt_app_level_result *r)
 {
+	if (!r)
+		return;
+	free(r->reopened);
+	memset(r, 0, sizeof *r);
+}
+
+/* The audit record of a scope: "national", the threat id, "sector:ID", "region:NAME". */
+static void scope_record(char *buf, size_t size, enum pt_level_scope scope, const char *id)
+{
+	if (scope == PT_LEVEL_SCOPE_NATIONAL)
+		pt_strlcpy(buf, "national", size);
+	else if (scope == PT_LEVEL_SCOPE_THREAT)
+		pt_strlcpy(buf, pt_id_valid(id) ? id : "", size);
+	else
+		snprintf(buf, size, "%s:%s", pt_level_scope_name(scope), id ? id : "");
+}
+
+/* Order of re-opened decisions: by site, then threat. */
+static int reopened_cmp(const struct pt_app_reopened *a, const struct pt_app_reopened *b)
+{
+	int c = strcmp(a->site_id, b->site_id);
+	return c ? c : strcmp(a->threat_id, b->threat_id);
+}
+
+enum pt_err pt_app_threat_level_change(const struct pt_caller *c, struct pt_db *db,
+				       const struct pt_app_level_change *in,
+				       struct pt_app_level_result *out, struct pt_diag *d)
+{
+	struct pt_level_change ch;
+	struct pt_app_reopened *before = NULL, *after = NULL;
+	size_t n_before = 0, n_after = 0, i, j;
+	const char *actor = NULL;
+	char record[PT_LEVEL_SCOPE_ID_MAX + 16];
+	enum pt_err err;
+
+	if (out)
+		memset(out, 0, sizeof *out);
+	if (!c || !db || !in)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no change");
+	if ((int)in->scope < 0 || (int)in->scope >= PT_LEVEL_SCOPE_COUNT)
+		return pt_diag_set(d, PT_EINVAL, 0, "scope", "not a threat-level scope");
+	scope_record(record, sizeof record, in->scope, in->scope_id);
 	if (pt_access_threat_level(&c->who) != PT_ACCESS_OK)
-		return pt_app_refused(c, db, "threat_level.set", "threat_levels",
-				      !threat_id ? "national" : pt_id_valid(threat_id) ? threat_id : "",
+		return pt_app_refused(c, db, in->clear ? "threat_level.clear" : "threat_level.set",
+				      "threat_levels", record,
 				      pt_diag_set(d, PT_EFORBIDDEN, 0, "",
 						  "only coordinators of a government organisation set "
 						  "the threat level"),
 				      d);
+	memset(&ch, 0, sizeof ch);
+	ch.scope = in->scope;
+	if (in->scope != PT_LEVEL_SCOPE_NATIONAL) {
+		if (!in->scope_id || !in->scope_id[0])
+			return pt_diag_set(d, PT_EINVAL, 0, pt_level_scope_name(in->scope),
+					   "no %s named", pt_level_scope_name(in->scope));
+		if (strlen(in->scope_id) >= sizeof ch.scope_id)
+			return pt_diag_set(d, PT_EINVAL, 0, pt_level_scope_name(in->scope),
+					   "%s longer than %zu bytes", pt_level_scope_name(in->scope),
+					   sizeof ch.scope_id - 1);
+		pt_strlcpy(ch.scope_id, in->scope_id, sizeof ch.scope_id);
+	}
+	if (in->clear && in->scope == PT_LEVEL_SCOPE_NATIONAL)
+		return pt_diag_set(d, PT_EINVAL, 0, "level",
+				   "the national level is never cleared: set it (SUBSTANTIAL is the "
+				   "level assessments hold at)");
+	if (!in->clear && ((int)in->level < 0 || (int)in->level >= PT_LEVEL_COUNT))
+		return pt_diag_set(d, PT_EINVAL, 0, "level", "not a threat level");
+	if (!in->rationale || !in->rationale[0])
+		return pt_diag_set(d, PT_EINVAL, 0, "rationale",
+				   "every threat-level change needs a rationale (why, on whose "
+				   "assessment)");
+	if (strlen(in->rationale) >= sizeof ch.rationale)
+		return pt_diag_set(d, PT_EINVAL, 0, "rationale", "rationale longer than %zu bytes",
+				   sizeof ch.rationale - 1);
+	ch.cleared = in->clear != 0;
+	ch.level = in->clear ? PT_LEVEL_SUBSTANTIAL : in->level;
+	ch.below = in->below != 0;
+	pt_strlcpy(ch.rationale, in->rationale, sizeof ch.rationale);
+	ch.set_at = pt_app_now(c->now);
+	ch.expires_at = in->until;
+	if (ch.expires_at && ch.expires_at <= ch.set_at)
+		return pt_diag_set(d, PT_EINVAL, 0, "until",
+				   "the expiry must be in the future (the clock reads %lld)",
+				   (long long)ch.set_at);
+
 	pt_app_act(c, db);
-	return pt_db_threat_level_set(db, threat_id, level, d);
+	pt_db_actor(db, NULL, NULL, &actor, NULL);
+	pt_strlcpy(ch.set_by, actor ? actor : c->name, sizeof ch.set_by);
+	/* One transaction: the decisions re-opened before, the change, and after. */
+	if ((err = pt_db_begin(db, d)) != PT_OK)
+		return err;
+	if ((err = pt_app_register_reopened_list(db, &c->who, &before, &n_before, d)) != PT_OK ||
+	    (err = pt_db_threat_level_change(db, &ch, d)) != PT_OK ||
+	    (err = pt_app_register_reopened_list(db, &c->who, &after, &n_after, d)) != PT_OK)
+		goto out;
+	if (out) {
+		out->change = ch;
+		/* both lists by site then threat: keep those of after not in before */
+		for (i = j = 0; i < n_after; i++) {
+			while (j < n_before && reopened_cmp(&before[j], &after[i]) < 0)
+				j++;
+			if (j < n_before && reopened_cmp(&before[j], &after[i]) == 0)
+				continue; /* re-opened before the change already */
+			after[out->n_reopened++] = after[i];
+		}
+		if (out->n_reopened) {
+			out->reopened = after;
+			after = NULL;
+		}
+	}
+out:
+	free(before);
+	free(after);
+	return pt_db_end(db, err, d);
+}
+
+enum pt_err pt_app_threat_level_set(const struct pt_caller *c, struct pt_db *db,
+				    const char *threat_id, enum pt_threat_level level,
+				    const char *rationale, struct pt_diag *d)
+{
+	struct pt_app_level_change in;
+	memset(&in, 0, sizeof in);
+	in.scope = threat_id ? PT_LEVEL_SCOPE_THREAT : PT_LEVEL_SCOPE_NATIONAL;
+	in.scope_id = threat_id;
+	in.level = level;
+	in.rationale = rationale;
+	return pt_app_threat_level_change(c, db, &in, NULL, d);
 }
 
 enum pt_err pt_app_catalog_get(const struct pt_caller *c, struct pt_db *db, const char *name,

@@ -9,7 +9,9 @@
 #include "../core/pt_err.h"
 #include "../core/pt_model.h"
 #include "../core/pt_records.h"
+#include "../core/pt_levels.h"
 #include "pt_app.h"
+#include "pt_app_register.h"
 
 /**
  * Parse the catalogues compiled into the binary (kinds, sectors, threats)
@@ -59,6 +61,13 @@ struct pt_app_threat_levels {
 	enum pt_threat_level national;         /**< SUBSTANTIAL when never set */
 	struct pt_threat_level_entry *entries; /**< by threat id; NULL when n is 0 */
 	size_t n;
+	/* Issue 11: every scope's entry in force (national, sector, region, threat) and the
+	 * history of changes, at the time at. */
+	struct pt_level_entry *in_force; /**< n_in_force, national first; NULL when none */
+	size_t n_in_force;
+	struct pt_level_change *history; /**< n_history, by scope then oldest first */
+	size_t n_history;
+	int64_t at;                      /**< the time the expiries were read at */
 };
 
 /** Read the threat levels into out; empty out with pt_app_threat_levels_clear. */
@@ -68,14 +77,47 @@ enum pt_err pt_app_threat_levels_get(const struct pt_caller *c, struct pt_db *db
 /** Free out's entries and empty it. */
 void pt_app_threat_levels_clear(struct pt_app_threat_levels *out);
 
+/** A threat-level change as asked (issue 11). Borrowed strings. */
+struct pt_app_level_change {
+	enum pt_level_scope scope;
+	const char *scope_id;       /**< sector id, region name or threat id; NULL for national */
+	int clear;                  /**< nonzero: remove the scope's entry (not national) */
+	enum pt_threat_level level; /**< when not clear */
+	int below;                  /**< threat scope: applies even when lower than the others */
+	const char *rationale;      /**< required, 1 to PT_LEVEL_RATIONALE_MAX - 1 bytes */
+	int64_t until;              /**< expiry in unix seconds; 0: none */
+};
+
+/** What a threat-level change did. Empty with pt_app_level_result_clear. */
+struct pt_app_level_result {
+	struct pt_level_change change;     /**< as stored (replaced filled) */
+	struct pt_app_reopened *reopened;  /**< n_reopened decisions the change re-opened (those c may read) */
+	size_t n_reopened;
+};
+
+/** Free r's list and empty it. */
+void pt_app_level_result_clear(struct pt_app_level_result *r);
+
 /**
- * Set the national level (threat_id NULL) or one threat scenario's level,
- * when pt_access_threat_level lets c (else PT_EFORBIDDEN). PT_EINVAL for an
- * unknown threat id.
+ * Change a threat level (issue 11) at pt_app_now(c->now), when
+ * pt_access_threat_level lets c (else PT_EFORBIDDEN, audited as refused):
+ * set or clear the entry of a scope, with a rationale and an optional
+ * expiry. PT_EINVAL for a missing rationale, an unknown scope id, "below"
+ * outside a threat, an expiry not in the future, clearing the national
+ * level; PT_ENOTFOUND for clearing a scope without an entry. Audited. out
+ * (may be NULL) gets the change and the register decisions it re-opened.
+ */
+enum pt_err pt_app_threat_level_change(const struct pt_caller *c, struct pt_db *db,
+				       const struct pt_app_level_change *in,
+				       struct pt_app_level_result *out, struct pt_diag *d);
+
+/**
+ * Set the national level (threat_id NULL) or one threat scenario's level
+ * with rationale, permanently: pt_app_threat_level_change.
  */
 enum pt_err pt_app_threat_level_set(const struct pt_caller *c, struct pt_db *db,
 				    const char *threat_id, enum pt_threat_level level,
-				    struct pt_diag *d);
+				    const char *rationale, struct pt_diag *d);
 
 /**
  * The catalogue named name ("kinds", "sectors" or "threats"; PT_ENOTFOUND

@@ -98,7 +98,10 @@ enum pt_err pt_app_surge_build(const struct pt_ranking *r, enum pt_threat_level 
 		}
 		p = &pairs[start[si] + ss[si].n_pairs++];
 		p->threat = (uint32_t)t;
-		p->today = level_of(&sites->items[si], row->threat_id, national, levels, n_levels);
+		/* today's level of the pair's site and threat (sector, region, threat entries) */
+		p->today = r->pair_levels ? r->pair_levels[i]
+					  : level_of(&sites->items[si], row->threat_id, national,
+						     levels, n_levels);
 		p->p_attack = pt_pert_mean_scaled(&row->var[PT_QV_P_ATTEMPT], r->cfg.pert_lambda,
 						  r->cfg.level_factor[p->today]);
 		p->p_success = r->quant->pairs[k].e_success;

@@ -14,6 +14,8 @@
 
 static const char *approval_text(const struct pt_register_entry *e)
 {
+	if (e->reopened) /* issue 11: the band rose since the acceptance */
+		return "reopened";
 	if (e->approved)
 		return "approved";
 	if (e->needs_approval)
@@ -81,7 +83,8 @@ static int register_list(struct pt_cli *cli)
 		pt_marking_csv_line(stdout, pt_register_marking(rows, n));
 		printf("site_id,site_name,threat_id,risk_band,risk_eur_year,residual_eur_year,"
 		       "residual_risk_band,treatment,approval,owner_org,"
-		       "responsible,review_date,measures,note,updated_at,updated_by\r\n");
+		       "responsible,review_date,measures,note,updated_at,updated_by,"
+		       "decided_band,reopened,overdue\r\n");
 		for (k = 0; k < n; k++) {
 			const struct pt_register_entry *e = &rows[k];
 			pt_csv_write_field(stdout, e->site_id);
@@ -109,11 +112,14 @@ static int register_list(struct pt_cli *cli)
 			pt_csv_write_field(stdout, e->updated_at);
 			putchar(',');
 			pt_csv_write_field(stdout, e->updated_by);
+			printf(",%s,%d,%d",
+			       e->decided_band == PT_BAND_NONE ? "" : pt_band_name(e->decided_band),
+			       e->reopened, e->overdue);
 			fputs("\r\n", stdout);
 		}
 	} else {
 		char eur[64], after[64];
-		size_t with_committed = 0;
+		size_t with_committed = 0, reopened = 0, overdue = 0;
 		printf("%-8s %-18s %-9s %14s %14s %-9s %-8s %-14s %-10s %s\n", "SITE", "THREAT",
 		       "RISK BAND", "RISK/YR (EUR)", "COMMITTED (*)", "TREATMENT", "APPROVAL", "RESPONSIBLE",
 		       "REVIEW", "MEASURES");
@@ -138,13 +144,23 @@ static int register_list(struct pt_cli *cli)
 			putchar(' ');
 			pt_cli_print_cell(stdout, e->responsible[0] ? e->responsible : "-", 14);
 			putchar(' ');
-			pt_cli_print_cell(stdout, e->review_date[0] ? e->review_date : "-", 10);
+			/* issue 11: an overdue review says so */
+			pt_cli_print_cell(stdout, e->overdue ? "overdue" : *e->review_date ? e->review_date : "-",
+					  10);
+			if (e->reopened)
+				reopened++;
+			if (e->overdue)
+				overdue++;
 			putchar(' ');
 			pt_cli_print_last(stdout, e->measures[0] ? e->measures : "-", 40);
 			putchar('\n');
 		}
 		printf("%zu site-threat risk%s\n", n, n == 1 ? "" : "s");
 		pt_cli_marking(pt_register_marking(rows, n));
+		if (reopened || overdue) /* listed first */
+			printf("%zu re-opened (accepted, and the band has risen since: approval needed "
+			       "again), %zu overdue for review (their review date has passed)\n",
+			       reopened, overdue);
 		if (with_committed)
 			printf("(*) the risk a year once the measures committed at the site are in place "
 			       "(%zu risk%s); - where none is committed\n",

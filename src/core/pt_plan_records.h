@@ -116,6 +116,12 @@ struct pt_register_entry {
 	char updated_at[PT_TIMESTAMP_MAX];
 	char updated_by[PT_ACTOR_NAME_MAX];
 	enum pt_tlp site_tlp;        /**< the site's TLP label (the marking of outputs carrying it) */
+	/* Issue 11, item 8: the decision's band and what became of it since. */
+	enum pt_band decided_band;   /**< the pair's band when decided or approved; NONE: not known */
+	char decided_level[16];      /**< the threat level of the pair then ("" not known) */
+	int reopened;                /**< 1: accepted, and the band has risen above decided_band and
+				      *   register.accept_max_band: awaits approval again */
+	int overdue;                 /**< 1: the review date has passed */
 };
 
 /** A change to a decision; NULL fields are left as they are. Borrowed strings. */

@@ -461,7 +461,9 @@ static void do_site(struct quant_worker *w, size_t site)
 		const struct pt_quant_pair *q = &j->pairs[idx];
 		struct pt_quant_pair_result *pr = &j->res->pairs[idx];
 		struct pt_pert pt[PT_QV_COUNT];
-		double factor = p->threat_factor ? p->threat_factor[q->threat] : 1.0;
+		double factor = p->pair_factor     ? p->pair_factor[idx]
+				: p->threat_factor ? p->threat_factor[q->threat]
+						   : 1.0;
 		int v;
 		if (p->conditional)
 			pr->e_attempt = 1;
@@ -683,6 +685,9 @@ static enum pt_err check_pair(const struct pt_quant_pair *q, size_t i, size_t n_
 		      q->var[PT_QV_LOSS_EUR].max <=
 	      PT_QUANT_MAX_EUR))
 		return pair_fail(d, i, q, "loss_eur", "largest consequence is above 1e20 EUR");
+	if (p->pair_factor && !(p->pair_factor[i] > 0 && p->pair_factor[i] <= PT_QUANT_MAX_FACTOR))
+		return pair_fail(d, i, q, "threat_factor",
+				 "each threat level factor must be above 0 and at most 1e6");
 	return PT_OK;
 }
 

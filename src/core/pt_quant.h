@@ -47,6 +47,9 @@ struct pt_quant_params {
 	double pert_lambda;     /**< 4 for classic PERT */
 	double national_share;  /**< 0-1, share of p_attempt uncertainty common to all sites per (sample, threat) */
 	const double *threat_factor; /**< n_threats factors f for p -> 1-(1-p)^f; NULL = all 1 */
+	/** Issue 11 (threat-level governance): n_pairs factors, one per pair as given, which
+	 * replace threat_factor (a site's sector and region count); NULL: threat_factor. */
+	const double *pair_factor;
 	int conditional;        /**< nonzero: J100 conditional risk, T = 1 */
 	uint32_t samples;       /**< Monte Carlo samples; 0 = exact values only */
 	uint64_t seed;

@@ -183,6 +183,7 @@ enum pt_err pt_ranking_quant(const struct pt_config *cfg, const struct pt_site *
 	struct pt_quant_params p = *params;
 	struct pt_quant_pair *pairs;
 	uint64_t *site_key, *threat_key;
+	double *pair_factor = NULL;
 	enum pt_err err = PT_OK;
 	size_t i, k = 0;
 	long last_site = -1;
@@ -191,7 +192,9 @@ enum pt_err pt_ranking_quant(const struct pt_config *cfg, const struct pt_site *
 	pairs = malloc((n_rows ? n_rows : 1) * sizeof *pairs);
 	site_key = malloc((n_sites ? n_sites : 1) * sizeof *site_key);
 	threat_key = malloc((threats->n ? threats->n : 1) * sizeof *threat_key);
-	if (!pairs || !site_key || !threat_key) {
+	if (params->pair_factor)
+		pair_factor = malloc((n_rows ? n_rows : 1) * sizeof *pair_factor);
+	if (!pairs || !site_key || !threat_key || (params->pair_factor && !pair_factor)) {
 		err = out_of_memory(d);
 		goto out;
 	}
@@ -213,8 +216,11 @@ enum pt_err pt_ranking_quant(const struct pt_config *cfg, const struct pt_site *
 		pairs[k].site = (uint32_t)s;
 		pairs[k].threat = (uint32_t)t;
 		memcpy(pairs[k].var, q->var, sizeof pairs[k].var);
+		if (pair_factor)
+			pair_factor[k] = params->pair_factor[i];
 		k++;
 	}
+	p.pair_factor = pair_factor;
 	/* The streams are keyed by the records' ids, not their places in these lists. */
 	for (i = 0; i < n_sites; i++)
 		site_key[i] = pt_rng_id_key(sites[i].id);
@@ -240,6 +246,7 @@ enum pt_err pt_ranking_quant(const struct pt_config *cfg, const struct pt_site *
 	}
 out:
 	free(pairs);
+	free(pair_factor);
 	free(site_key);
 	free(threat_key);
 	return err;
@@ -317,15 +324,29 @@ enum pt_err pt_risk_matrix_quant(const struct pt_config *cfg, const struct pt_ca
 				 const double *factors, const struct pt_quant_row *rows, size_t n,
 				 const unsigned char *keep, struct pt_matrix *m, struct pt_diag *d)
 {
+	return pt_risk_matrix_quant_pairs(cfg, threats, factors, NULL, rows, n, keep, m, d);
+}
+
+enum pt_err pt_risk_matrix_quant_pairs(const struct pt_config *cfg,
+				       const struct pt_catalog *threats, const double *factors,
+				       const double *row_factors, const struct pt_quant_row *rows,
+				       size_t n, const unsigned char *keep, struct pt_matrix *m,
+				       struct pt_diag *d)
+{
 	struct pt_quant_pair *pairs;
+	double *pair_factor = NULL;
 	struct pt_quant_params params;
 	struct pt_quant_result *res = NULL;
 	enum pt_err err;
 	size_t i, k = 0;
 
 	pairs = calloc(n ? n : 1, sizeof *pairs);
-	if (!pairs)
+	if (row_factors)
+		pair_factor = calloc(n ? n : 1, sizeof *pair_factor);
+	if (!pairs || (row_factors && !pair_factor)) {
+		free(pairs);
 		return out_of_memory(d);
+	}
 	for (i = 0; i < n; i++) {
 		long t = pt_catalog_find(threats, rows[i].threat_id);
 		if (keep && !keep[i])
@@ -333,6 +354,8 @@ enum pt_err pt_risk_matrix_quant(const struct pt_config *cfg, const struct pt_ca
 		pairs[k].site = (uint32_t)k;
 		pairs[k].threat = (uint32_t)(t < 0 ? 0 : t);
 		memcpy(pairs[k].var, rows[i].var, sizeof pairs[k].var);
+		if (pair_factor)
+			pair_factor[k] = row_factors[i];
 		k++;
 	}
 	memset(&params, 0, sizeof params);
@@ -340,6 +363,7 @@ enum pt_err pt_risk_matrix_quant(const struct pt_config *cfg, const struct pt_ca
 	params.value_injury_eur = cfg->value_injury_eur;
 	params.pert_lambda = cfg->pert_lambda;
 	params.threat_factor = factors;
+	params.pair_factor = pair_factor;
 	params.samples = 0;
 	params.threads = 1;
 	params.top_k = 1;
@@ -353,6 +377,7 @@ enum pt_err pt_risk_matrix_quant(const struct pt_config *cfg, const struct pt_ca
 	}
 out:
 	pt_quant_result_free(res);
+	free(pair_factor);
 	free(pairs);
 	return err;
 }

@@ -59,7 +59,8 @@ enum pt_err pt_ranking_carver(const struct pt_config *cfg, const struct pt_site 
 /**
  * The quantitative method over the rows of the covered sites (pt_quant_run
  * with params; the stream keys are pt_rng_id_key of each site's and each
- * threat's id, whatever params says). *quant: the run (the caller frees it
+ * threat's id, whatever params says; params->pair_factor, when set, holds
+ * one factor per row of rows, those of the kept rows passed on). *quant: the run (the caller frees it
  * with pt_quant_result_free); rows into out as pt_ranking_fema. Errors of
  * pt_quant_run, PT_EINTERNAL for an unknown threat, PT_ENOMEM.
  */
@@ -98,5 +99,16 @@ void pt_risk_matrix_fema(const struct pt_config *cfg, const struct pt_fema_row *
 enum pt_err pt_risk_matrix_quant(const struct pt_config *cfg, const struct pt_catalog *threats,
 				 const double *factors, const struct pt_quant_row *rows, size_t n,
 				 const unsigned char *keep, struct pt_matrix *m, struct pt_diag *d);
+
+/**
+ * pt_risk_matrix_quant with a factor per row of rows (row_factors, n of
+ * them; issue 11: the level of each site and threat), which replaces
+ * factors when not NULL.
+ */
+enum pt_err pt_risk_matrix_quant_pairs(const struct pt_config *cfg,
+				       const struct pt_catalog *threats, const double *factors,
+				       const double *row_factors, const struct pt_quant_row *rows,
+				       size_t n, const unsigned char *keep, struct pt_matrix *m,
+				       struct pt_diag *d);
 
 #endif

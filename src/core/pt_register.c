@@ -29,6 +29,19 @@ int pt_register_needs_approval(const struct pt_config *c, enum pt_treatment t, e
 	return c && t == PT_TREAT_ACCEPT && (int)b > c->register_accept_max_band;
 }
 
+int pt_register_reopened(const struct pt_config *c, enum pt_treatment t, enum pt_band decided,
+			 enum pt_band now)
+{
+	return c && t == PT_TREAT_ACCEPT && decided != PT_BAND_NONE && now > decided &&
+	       (int)now > c->register_accept_max_band;
+}
+
+int pt_register_overdue(const char *review_date, const char *today)
+{
+	/* YYYY-MM-DD dates compare as text */
+	return review_date && today && review_date[0] && strcmp(review_date, today) < 0;
+}
+
 void pt_register_residual(const struct pt_config *cfg, double p_attack, double p_success,
 			  double consequence_eur, const uint32_t *committed, size_t n_committed,
 			  size_t n_measures, const double *v_effect, const double *c_effect,

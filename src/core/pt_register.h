@@ -33,6 +33,22 @@ enum pt_err pt_treatment_parse(const char *s, enum pt_treatment *out);
 int pt_register_needs_approval(const struct pt_config *c, enum pt_treatment t, enum pt_band b);
 
 /**
+ * Issue 11, item 8: nonzero when a decision of treatment t taken at band
+ * decided re-opens at band now: an acceptance whose band has risen above
+ * both decided and c->register_accept_max_band (a falling band never
+ * re-opens one; decided NONE, not known, never does). A re-opened decision
+ * awaits a government coordinator's approval again.
+ */
+int pt_register_reopened(const struct pt_config *c, enum pt_treatment t, enum pt_band decided,
+			 enum pt_band now);
+
+/**
+ * Nonzero when review_date (YYYY-MM-DD, "" none) is before today
+ * (YYYY-MM-DD): the decision is overdue for review.
+ */
+int pt_register_overdue(const char *review_date, const char *today);
+
+/**
  * The residual risk of one site-threat pair once the measures committed at
  * its site are in place: V' = V prod(1 - v), C' = C prod(1 - c) over the
  * committed measures (indexes into the effect matrices v_effect and

@@ -23,6 +23,8 @@ void pt_ranking_free(struct pt_ranking *r)
 	pt_site_list_clear(&r->sites);
 	pt_assessment_set_clear(&r->set);
 	free(r->factors);
+	free(r->pair_factors);
+	free(r->pair_levels);
 	free(r->rows);
 	free(r->fema_worst);
 	pt_quant_result_free(r->quant);

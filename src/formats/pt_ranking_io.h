@@ -24,6 +24,12 @@ struct pt_ranking {
 	double *factors;              /**< threat-level factor per threat of cat.threats */
 	enum pt_threat_level national;
 	char level_text[512];         /**< "SUBSTANTIAL (drone_uas=SEVERE)" */
+	/** Issue 11: the factor of each row of set.quant at the level that applies to its site
+	 * (sector, region) and threat (pt_level_effective); NULL for the other methods. */
+	double *pair_factors;
+	enum pt_threat_level *pair_levels; /**< the level of each row of set.quant; NULL as pair_factors */
+	int64_t levels_at;            /**< the time the levels were read at (unix seconds) */
+	int levels_expire;            /**< nonzero: an entry in force has an expiry (not to be kept) */
 	struct pt_ranking_row *rows;  /**< n_rows, best first */
 	const struct pt_fema_row **fema_worst; /**< FEMA: the storage of each row's fema_worst */
 	size_t n_rows;

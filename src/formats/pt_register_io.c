@@ -13,8 +13,27 @@ static json_t *number(double v)
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
-json_t *pt_register_entry_to_json(const struct pt_register_entry *e,
-				  enum pt_register_json_form form, int can_treat)
+/* Issue 11, item 8: the decision's band and whether it re-opened or is overdue, on o. */
+static json_t *decision_state(json_t *o, const struct pt_register_entry *e)
+{
+	if (!o)
+		return NULL;
+	if (json_object_set_new(o, "decided_band",
+				e->decided_band == PT_BAND_NONE ? json_null()
+								: json_string(pt_band_name(e->decided_band))) ||
+	    json_object_set_new(o, "decided_level", e->decided_level[0]
+							    ? json_string(e->decided_level)
+							    : json_null()) ||
+	    json_object_set_new(o, "reopened", json_boolean(e->reopened)) ||
+	    json_object_set_new(o, "overdue", json_boolean(e->overdue))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *entry_json(const struct pt_register_entry *e, enum pt_register_json_form form,
+			  int can_treat)
 {
 	if (form == PT_REGISTER_JSON_API)
 		return json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:s,s:I,s:s,s:s,s:s,s:s,s:o,s:s,s:b,s:b,s:s,"
@@ -44,6 +63,12 @@ json_t *pt_register_entry_to_json(const struct pt_register_entry *e,
 			 e->needs_approval, "approved", e->approved, "approved_by", e->approved_by,
 			 "approved_at", e->approved_at, "updated_at", e->updated_at, "updated_by",
 			 e->updated_by);
+}
+
+json_t *pt_register_entry_to_json(const struct pt_register_entry *e,
+				  enum pt_register_json_form form, int can_treat)
+{
+	return decision_state(entry_json(e, form, can_treat), e);
 }
 
 json_t *pt_register_history_to_json(const struct pt_register_history_row *h)

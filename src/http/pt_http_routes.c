@@ -160,8 +160,16 @@ static const struct pt_vschema b_quant_patch = {f_quant_patch, 0};
 static const struct pt_vfield f_reader[] = {ID("user", 1), END};
 static const struct pt_vschema b_reader = {f_reader, 0};
 
-static const struct pt_vfield f_threat_level[] = {ENUM("level", 1, level_names), ID("threat_id", 0),
-						  END};
+/* issue 11: level null clears a scope's entry; one scope at most; a rationale always */
+static const struct pt_vfield f_threat_level[] = {
+	{"level", PT_V_STRING, 1, 1, 0, 0, level_names, NULL, NULL, NULL, NULL},
+	ID("threat_id", 0),
+	ID("sector_id", 0),
+	TEXT("region", 0, 1, 127),
+	{"below", PT_V_BOOL, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL},
+	TEXT("rationale", 1, 1, 511),
+	STR("until", 0, 1, 32),
+	END};
 static const struct pt_vschema b_threat_level = {f_threat_level, 0};
 
 static const struct pt_vfield e_org_id = INT("", 1, 1, 9007199254740991.0);
@@ -265,6 +273,7 @@ const struct pt_route pt_routes[] = {
 	{"GET", "/api/v1/catalog/{name}", pt_h_catalog, 0, q_page, NULL},
 	{"GET", "/api/v1/threat-level", pt_h_threat_level_get, 0, q_none, NULL},
 	{"PUT", "/api/v1/threat-level", pt_h_threat_level_put, PT_R_JSON, q_none, &b_threat_level},
+	{"PATCH", "/api/v1/threat-level", pt_h_threat_level_put, PT_R_JSON, q_none, &b_threat_level},
 	{"GET", "/api/v1/organisations", pt_h_orgs_list, 0, q_page, NULL},
 	{"POST", "/api/v1/organisations", pt_h_org_post, PT_R_JSON, q_none, &b_org_post},
 	{"PATCH", "/api/v1/organisations/{id}", pt_h_org_patch, PT_R_JSON, q_none, &b_org_patch},

@@ -4,12 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pt_audit.h"
 #include "pt_catalog_store.h"
 #include "pt_store_int.h"
 
-#define PT_DB_MAX_LEVELS 100000   /* per-threat level overrides one read may hold */
+#define PT_DB_MAX_LEVELS 100000   /* threat-level changes one read may hold */
 #define PT_DB_MAX_SETTINGS 100000 /* stored settings one list may hold */
 
 /* The statement table of this file. */
@@ -27,6 +28,8 @@ enum catalog_stmt {
 	ST_SETTINGS_ALL,
 	ST_LEVEL_PUT,
 	ST_LEVELS_ALL,
+	ST_SECTOR_EXISTS,
+	ST_REGION_EXISTS,
 	ST_COUNT
 };
 
@@ -53,10 +56,15 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_SETTING_PUT] = "INSERT INTO settings (key, value) VALUES (?1, ?2) "
 			   "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
 	[ST_SETTINGS_ALL] = "SELECT key, value FROM settings ORDER BY key",
-	[ST_LEVEL_PUT] = "INSERT INTO threat_levels (threat_id, level) VALUES (?1, ?2) "
-			 "ON CONFLICT (coalesce(threat_id, '')) DO UPDATE SET level = excluded.level",
-	[ST_LEVELS_ALL] = "SELECT threat_id, level FROM threat_levels "
-			  "ORDER BY threat_id IS NOT NULL, threat_id",
+	[ST_LEVEL_PUT] = "INSERT INTO threat_levels (scope_kind, scope_id, level, below, rationale, "
+			 "set_by, set_at, expires_at, replaced) "
+			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[ST_LEVELS_ALL] = "SELECT id, scope_kind, scope_id, level, below, rationale, set_by, set_at, "
+			  "coalesce(expires_at, 0), replaced FROM threat_levels ORDER BY CASE scope_kind "
+			  "WHEN 'national' THEN 0 WHEN 'sector' THEN 1 WHEN 'region' THEN 2 ELSE 3 END, "
+			  "scope_id, id",
+	[ST_SECTOR_EXISTS] = "SELECT 1 FROM sectors WHERE id = ?1",
+	[ST_REGION_EXISTS] = "SELECT 1 FROM sites WHERE region = ?1 LIMIT 1",
 };
 
 static const struct pt_db_stmt_table stmts = {PT_DBM_CATALOG, ST_COUNT, stmt_sql};
@@ -351,35 +359,172 @@ enum pt_err pt_db_settings_list(struct pt_db *db, struct pt_setting **settings, 
 	return settings_read(db, settings, n, d);
 }
 
-/* ---- threat levels ----------------------------------------------------- */
+/* ---- threat levels (issue 11: a history of changes per scope) -------------- */
 
-enum pt_err pt_db_threat_level_set(struct pt_db *db, const char *threat_id,
-				   enum pt_threat_level level, struct pt_diag *d)
+/* A threat_levels row: one change. */
+static enum pt_err level_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
 {
+	struct pt_level_change *c = row;
+	char text[32];
+	enum pt_err err;
+	(void)ctx;
+	c->id = sqlite3_column_int64(st, 0);
+	if ((err = pt_db_col_text(st, 1, text, sizeof text, d)) != PT_OK)
+		return err;
+	if (pt_level_scope_parse(text, &c->scope) != PT_OK)
+		return pt_diag_set(d, PT_EDB, 0, "scope_kind", "stored scope \"%s\" is unknown", text);
+	if ((err = pt_db_col_text(st, 2, c->scope_id, sizeof c->scope_id, d)) != PT_OK)
+		return err;
+	c->cleared = sqlite3_column_type(st, 3) == SQLITE_NULL;
+	if (!c->cleared) {
+		if ((err = pt_db_col_text(st, 3, text, sizeof text, d)) != PT_OK)
+			return err;
+		if (pt_threat_level_parse(text, &c->level) != PT_OK)
+			return pt_diag_set(d, PT_EDB, 0, "level",
+					   "stored threat level \"%s\" is unknown", text);
+	}
+	c->below = sqlite3_column_int(st, 4) != 0;
+	if ((err = pt_db_col_text(st, 5, c->rationale, sizeof c->rationale, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 6, c->set_by, sizeof c->set_by, d)) != PT_OK)
+		return err;
+	c->set_at = sqlite3_column_int64(st, 7);
+	c->expires_at = sqlite3_column_int64(st, 8);
+	c->replaced_set = sqlite3_column_type(st, 9) != SQLITE_NULL;
+	if (c->replaced_set) {
+		if ((err = pt_db_col_text(st, 9, text, sizeof text, d)) != PT_OK)
+			return err;
+		if (pt_threat_level_parse(text, &c->replaced) != PT_OK)
+			return pt_diag_set(d, PT_EDB, 0, "replaced",
+					   "stored threat level \"%s\" is unknown", text);
+	}
+	return PT_OK;
+}
+
+enum pt_err pt_db_threat_level_history(struct pt_db *db, struct pt_level_change **changes,
+				       size_t *n, struct pt_diag *d)
+{
+	struct pt_db_rows rows = {NULL, 0, 0, sizeof **changes, PT_DB_MAX_LEVELS + 1,
+				  "too many threat-level changes", level_row, NULL};
 	sqlite3_stmt *st;
 	enum pt_err err;
+
+	if (!db || !changes || !n)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no output");
+	*changes = NULL;
+	*n = 0;
+	if ((err = pt_db_prepare(db, &stmts, ST_LEVELS_ALL, &st, d)) != PT_OK ||
+	    (err = pt_db_rows_read(db, st, &rows, "reading threat levels", d)) != PT_OK)
+		return err;
+	if (!rows.n) {
+		free(rows.items);
+		rows.items = NULL;
+	}
+	*changes = rows.items;
+	*n = rows.n;
+	return PT_OK;
+}
+
+/* Is the scope of c one the registry knows (a sector of the catalogue, a region some site is in,
+ * a threat of the catalogue)? PT_EINVAL naming the field otherwise. */
+static enum pt_err scope_check(struct pt_db *db, const struct pt_level_change *c,
+			       struct pt_diag *d)
+{
+	static const char *const field[PT_LEVEL_SCOPE_COUNT] = {"", "sector_id", "region",
+								 "threat_id"};
+	static const char *const where[PT_LEVEL_SCOPE_COUNT] = {
+		"", "not in the sectors catalogue", "no site of the registry is in it",
+		"not in the threats catalogue"};
+	int exists;
+	if (c->scope == PT_LEVEL_SCOPE_NATIONAL)
+		return c->scope_id[0] ? pt_diag_set(d, PT_EINVAL, 0, "scope",
+						    "the national level has no scope id")
+				      : PT_OK;
+	if ((int)c->scope < 0 || (int)c->scope >= PT_LEVEL_SCOPE_COUNT)
+		return pt_diag_set(d, PT_EINVAL, 0, "scope", "not a threat-level scope");
+	if (!c->scope_id[0])
+		return pt_diag_set(d, PT_EINVAL, 0, field[c->scope], "empty %s",
+				   pt_level_scope_name(c->scope));
+	exists = pt_db_exists(db, &stmts,
+			      c->scope == PT_LEVEL_SCOPE_SECTOR   ? ST_SECTOR_EXISTS
+			      : c->scope == PT_LEVEL_SCOPE_REGION ? ST_REGION_EXISTS
+								  : ST_THREAT_EXISTS,
+			      c->scope_id, sizeof c->scope_id);
+	if (!exists)
+		return pt_diag_set(d, PT_EINVAL, 0, field[c->scope], "unknown %s \"%s\" (%s)",
+				   pt_level_scope_name(c->scope), c->scope_id, where[c->scope]);
+	return PT_OK;
+}
+
+enum pt_err pt_db_threat_level_change(struct pt_db *db, struct pt_level_change *c,
+				      struct pt_diag *d)
+{
+	struct pt_level_change *hist = NULL;
+	struct pt_level_entry *now_in_force = NULL;
+	size_t n = 0, n_in = 0, i;
+	sqlite3_stmt *st;
+	enum pt_err err;
+	char detail[PT_LEVEL_RATIONALE_MAX + 160];
 	int rc;
 
-	if (!db)
-		return pt_diag_set(d, PT_EINVAL, 0, "", "no database");
-	if ((int)level < 0 || (int)level >= PT_LEVEL_COUNT)
+	if (!db || !c)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no change");
+	if (!c->cleared && ((int)c->level < 0 || (int)c->level >= PT_LEVEL_COUNT))
 		return pt_diag_set(d, PT_EINVAL, 0, "level", "not a threat level");
-	if (threat_id && (!threat_id[0] || strlen(threat_id) >= PT_ID_MAX))
-		return pt_diag_set(d, PT_EINVAL, 0, "threat_id", "unknown threat id \"%.*s\"",
-				   PT_ID_MAX, threat_id);
+	if (!c->rationale[0])
+		return pt_diag_set(d, PT_EINVAL, 0, "rationale",
+				   "a threat-level change needs a rationale");
+	if (c->below && (c->scope != PT_LEVEL_SCOPE_THREAT || c->cleared))
+		return pt_diag_set(d, PT_EINVAL, 0, "below",
+				   "only a threat scenario's level may be marked below");
+	if (c->expires_at && c->expires_at <= c->set_at)
+		return pt_diag_set(d, PT_EINVAL, 0, "until", "the expiry has passed already");
 	if ((err = pt_db_begin(db, d)) != PT_OK)
 		return err;
-	if (threat_id && !pt_db_exists(db, &stmts, ST_THREAT_EXISTS, threat_id, PT_ID_MAX)) {
-		err = pt_diag_set(d, PT_EINVAL, 0, "threat_id",
-				  "unknown threat id \"%s\" (not in the threats catalogue)", threat_id);
+	if ((err = scope_check(db, c, d)) != PT_OK ||
+	    (err = pt_db_threat_level_history(db, &hist, &n, d)) != PT_OK)
+		goto out;
+	if (n && !(now_in_force = malloc(n * sizeof *now_in_force))) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	pt_levels_in_force(hist, n, c->set_at, now_in_force, &n_in);
+	c->replaced_set = 0;
+	for (i = 0; i < n_in; i++)
+		if (now_in_force[i].change.scope == c->scope &&
+		    strcmp(now_in_force[i].change.scope_id, c->scope_id) == 0) {
+			c->replaced_set = 1;
+			c->replaced = now_in_force[i].change.level;
+		}
+	if (c->cleared && !c->replaced_set) {
+		err = pt_diag_set(d, PT_ENOTFOUND, 0, pt_level_scope_name(c->scope),
+				  "the %s%s%s has no level of its own to clear",
+				  pt_level_scope_name(c->scope), c->scope_id[0] ? " " : "", c->scope_id);
 		goto out;
 	}
 	if ((err = pt_db_prepare(db, &stmts, ST_LEVEL_PUT, &st, d)) != PT_OK)
 		goto out;
-	rc = threat_id ? sqlite3_bind_text(st, 1, threat_id, -1, SQLITE_STATIC)
-		       : sqlite3_bind_null(st, 1);
+	rc = sqlite3_bind_text(st, 1, pt_level_scope_name(c->scope), -1, SQLITE_STATIC);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_text(st, 2, pt_threat_level_name(level), -1, SQLITE_STATIC);
+		rc = sqlite3_bind_text(st, 2, c->scope_id, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = c->cleared ? sqlite3_bind_null(st, 3)
+				: sqlite3_bind_text(st, 3, pt_threat_level_name(c->level), -1,
+						    SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(st, 4, c->below ? 1 : 0);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 5, c->rationale, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 6, c->set_by, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 7, c->set_at);
+	if (rc == SQLITE_OK)
+		rc = c->expires_at ? sqlite3_bind_int64(st, 8, c->expires_at)
+				   : sqlite3_bind_null(st, 8);
+	if (rc == SQLITE_OK)
+		rc = c->replaced_set ? sqlite3_bind_text(st, 9, pt_threat_level_name(c->replaced),
+							 -1, SQLITE_STATIC)
+				     : sqlite3_bind_null(st, 9);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	sqlite3_reset(st);
@@ -387,57 +532,106 @@ enum pt_err pt_db_threat_level_set(struct pt_db *db, const char *threat_id,
 		err = pt_db_fail(db, rc, d, "storing the threat level");
 		goto out;
 	}
-	err = pt_audit_append(db, "threat_level.set", "threat_levels",
-			      threat_id ? threat_id : "national", pt_threat_level_name(level), d);
+	c->id = sqlite3_last_insert_rowid(pt_db_sqlite(db));
+	/* "SEVERE below (was CRITICAL; until 2027-01-31T00:00:00Z): the reason" */
+	{
+		char until[48] = "";
+		time_t t = (time_t)c->expires_at;
+		struct tm tm;
+		if (c->expires_at && gmtime_r(&t, &tm))
+			strftime(until, sizeof until, "; until %Y-%m-%dT%H:%M:%SZ", &tm);
+		snprintf(detail, sizeof detail, "%s%s (was %s%s): %s",
+			 c->cleared ? "cleared" : pt_threat_level_name(c->level),
+			 c->below ? " below" : "",
+			 c->replaced_set ? pt_threat_level_name(c->replaced) : "none", until,
+			 c->rationale);
+	}
+	{
+		char record[PT_LEVEL_SCOPE_ID_MAX + 16];
+		if (c->scope == PT_LEVEL_SCOPE_NATIONAL)
+			snprintf(record, sizeof record, "national");
+		else if (c->scope == PT_LEVEL_SCOPE_THREAT)
+			snprintf(record, sizeof record, "%s", c->scope_id);
+		else
+			snprintf(record, sizeof record, "%s:%s", pt_level_scope_name(c->scope),
+				 c->scope_id);
+		err = pt_audit_append(db, c->cleared ? "threat_level.clear" : "threat_level.set",
+				      "threat_levels", record, detail, d);
+	}
 out:
+	free(hist);
+	free(now_in_force);
 	return pt_db_end(db, err, d);
 }
 
-/* A threat_levels row (threat_id, or "" for the national level; level). */
-static enum pt_err level_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
+/* The actor's time, else the clock. */
+static int64_t actor_now(struct pt_db *db)
 {
-	struct pt_threat_level_entry *e = row;
-	char text[32];
-	enum pt_err err;
-	(void)ctx;
-	if ((err = pt_db_col_text(st, 1, text, sizeof text, d)) != PT_OK)
-		return err;
-	if (pt_threat_level_parse(text, &e->level) != PT_OK)
-		return pt_diag_set(d, PT_EDB, 0, "level", "stored threat level \"%s\" is unknown",
-				   text);
-	return pt_db_col_text(st, 0, e->threat_id, sizeof e->threat_id, d);
+	int64_t now = 0;
+	pt_db_actor(db, NULL, NULL, NULL, &now);
+	return now > 0 ? now : (int64_t)time(NULL);
+}
+
+enum pt_err pt_db_threat_level_set(struct pt_db *db, const char *threat_id,
+				   enum pt_threat_level level, struct pt_diag *d)
+{
+	struct pt_level_change c;
+	const char *name = NULL;
+	memset(&c, 0, sizeof c);
+	if (!db)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database");
+	if (threat_id && (!threat_id[0] || strlen(threat_id) >= PT_ID_MAX))
+		return pt_diag_set(d, PT_EINVAL, 0, "threat_id", "unknown threat id \"%.*s\"",
+				   PT_ID_MAX, threat_id);
+	c.scope = threat_id ? PT_LEVEL_SCOPE_THREAT : PT_LEVEL_SCOPE_NATIONAL;
+	if (threat_id)
+		pt_strlcpy(c.scope_id, threat_id, sizeof c.scope_id);
+	c.level = level;
+	pt_strlcpy(c.rationale, "set through the store", sizeof c.rationale);
+	pt_db_actor(db, NULL, NULL, &name, NULL);
+	pt_strlcpy(c.set_by, name ? name : "", sizeof c.set_by);
+	c.set_at = actor_now(db);
+	return pt_db_threat_level_change(db, &c, d);
 }
 
 enum pt_err pt_db_threat_levels(struct pt_db *db, enum pt_threat_level *national,
 				struct pt_threat_level_entry **entries, size_t *n,
 				struct pt_diag *d)
 {
-	struct pt_db_rows rows = {NULL, 0, 0, sizeof **entries, PT_DB_MAX_LEVELS + 1,
-				  "too many threat levels", level_row, NULL};
-	struct pt_threat_level_entry *list;
-	sqlite3_stmt *st;
+	struct pt_level_change *hist = NULL;
+	struct pt_level_entry *in = NULL;
+	struct pt_threat_level_entry *list = NULL;
+	size_t n_hist = 0, n_in = 0, i, k = 0;
 	enum pt_err err;
 
 	if (!db || !national || !entries || !n)
 		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no output");
 	*entries = NULL;
 	*n = 0;
-	if ((err = pt_db_prepare(db, &stmts, ST_LEVELS_ALL, &st, d)) != PT_OK ||
-	    (err = pt_db_rows_read(db, st, &rows, "reading threat levels", d)) != PT_OK)
+	if ((err = pt_db_threat_level_history(db, &hist, &n_hist, d)) != PT_OK)
 		return err;
-	list = rows.items;
-	*national = PT_LEVEL_SUBSTANTIAL;
-	/* The national level (threat_id NULL) sorts first. */
-	if (rows.n && !list[0].threat_id[0]) {
-		*national = list[0].level;
-		memmove(list, list + 1, (rows.n - 1) * sizeof *list);
-		rows.n--;
+	in = malloc((n_hist ? n_hist : 1) * sizeof *in);
+	list = malloc((n_hist ? n_hist : 1) * sizeof *list);
+	if (!in || !list) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
 	}
-	if (!rows.n) {
-		free(list);
+	pt_levels_in_force(hist, n_hist, actor_now(db), in, &n_in);
+	*national = pt_level_national(in, n_in);
+	for (i = 0; i < n_in; i++)
+		if (in[i].change.scope == PT_LEVEL_SCOPE_THREAT) {
+			pt_strlcpy(list[k].threat_id, in[i].change.scope_id, sizeof list[k].threat_id);
+			list[k].level = in[i].change.level;
+			k++;
+		}
+	if (k) {
+		*entries = list;
+		*n = k;
 		list = NULL;
 	}
-	*entries = list;
-	*n = rows.n;
-	return PT_OK;
+out:
+	free(hist);
+	free(in);
+	free(list);
+	return err;
 }

@@ -8,6 +8,7 @@
 #include "../core/pt_config.h"
 #include "../core/pt_err.h"
 #include "../core/pt_model.h"
+#include "../core/pt_levels.h"
 #include "../core/pt_records.h"
 #include "pt_db.h"
 
@@ -44,13 +45,40 @@ enum pt_err pt_db_setting_set(struct pt_db *db, const char *key, const char *val
 enum pt_err pt_db_settings_list(struct pt_db *db, struct pt_setting **settings, size_t *n,
 				struct pt_diag *d);
 
-/** Set the national level (threat_id NULL) or one threat scenario's level (checked against the catalogue). */
+/**
+ * Issue 11: append change c to the threat-level history (c->scope,
+ * scope_id, cleared, level, below, rationale, set_by, set_at, expires_at as
+ * asked) in one transaction, audited ("threat_level.set" or
+ * "threat_level.clear", record "national", the threat id, or "sector:ID" /
+ * "region:NAME"). Fills c->replaced and c->id. PT_EINVAL for an unknown
+ * scope id (a sector not in the catalogue, a region no site is in, a threat
+ * not in the catalogue), no rationale, "below" outside a threat scope, an
+ * expiry not after set_at; PT_ENOTFOUND for clearing a scope without an
+ * entry in force at set_at.
+ */
+enum pt_err pt_db_threat_level_change(struct pt_db *db, struct pt_level_change *c,
+				      struct pt_diag *d);
+
+/**
+ * Every threat-level change ordered as pt_levels_in_force wants them (by
+ * scope, scope id, then oldest first); *changes: caller frees with free(),
+ * NULL when *n is 0.
+ */
+enum pt_err pt_db_threat_level_history(struct pt_db *db, struct pt_level_change **changes,
+				       size_t *n, struct pt_diag *d);
+
+/**
+ * Tests' shorthand: a permanent change of the national level (threat_id
+ * NULL) or one threat scenario's level, with the rationale "set through the
+ * store", by the actor of pt_db_set_actor at its time.
+ */
 enum pt_err pt_db_threat_level_set(struct pt_db *db, const char *threat_id,
 				   enum pt_threat_level level, struct pt_diag *d);
 
 /**
- * Read the national level (SUBSTANTIAL when never set) and the per-threat
- * overrides (*entries: caller frees with free()).
+ * The national level (SUBSTANTIAL when none is in force) and the threat
+ * scenarios' own levels in force at the actor's time (*entries: caller
+ * frees with free(); NULL when *n is 0).
  */
 enum pt_err pt_db_threat_levels(struct pt_db *db, enum pt_threat_level *national,
 				struct pt_threat_level_entry **entries, size_t *n,

@@ -14,7 +14,8 @@
 #define REGISTER_COLUMNS                                                                   \
 	"r.site_id, r.threat_id, r.treatment, coalesce(u.name, ''), r.review_date, "        \
 	"r.measures, r.note, r.needs_approval, r.approved, r.approved_by, r.approved_at, "   \
-	"r.updated_at, r.updated_by, coalesce(r.responsible_user_id, 0) FROM risk_register r " \
+	"r.updated_at, r.updated_by, coalesce(r.responsible_user_id, 0), r.decided_band, "    \
+	"r.decided_level FROM risk_register r "                                              \
 	"LEFT JOIN users u ON u.id = r.responsible_user_id "
 
 /* The statement table of this file. */
@@ -42,16 +43,18 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_REGISTER_PUT] =
 		"INSERT INTO risk_register (site_id, threat_id, treatment, responsible_user_id, "
 		"review_date, measures, note, needs_approval, approved, approved_by, approved_at, "
-		"updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-		"?13) ON CONFLICT (site_id, threat_id) DO UPDATE SET treatment = excluded.treatment, "
+		"updated_at, updated_by, decided_band, decided_level) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+		"?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) ON CONFLICT (site_id, threat_id) DO UPDATE SET treatment = excluded.treatment, "
 		"responsible_user_id = excluded.responsible_user_id, "
 		"review_date = excluded.review_date, measures = excluded.measures, "
 		"note = excluded.note, needs_approval = excluded.needs_approval, "
 		"approved = excluded.approved, approved_by = excluded.approved_by, "
 		"approved_at = excluded.approved_at, updated_at = excluded.updated_at, "
-		"updated_by = excluded.updated_by",
-	[ST_REGISTER_APPROVE] = "UPDATE risk_register SET approved = 1, approved_by = ?3, "
-				"approved_at = ?4 WHERE site_id = ?1 AND threat_id = ?2",
+		"updated_by = excluded.updated_by, decided_band = excluded.decided_band, "
+		"decided_level = excluded.decided_level",
+	[ST_REGISTER_APPROVE] = "UPDATE risk_register SET approved = 1, needs_approval = 1, "
+				"approved_by = ?3, approved_at = ?4, decided_band = ?5, "
+				"decided_level = ?6 WHERE site_id = ?1 AND threat_id = ?2",
 	[ST_HISTORY_ADD] =
 		"INSERT INTO risk_register_history (site_id, threat_id, at, actor, action, detail) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -81,6 +84,18 @@ static enum pt_err register_row(sqlite3_stmt *st, struct pt_register_entry *e,
 		return err;
 	if (pt_treatment_parse(treatment, &e->treatment) != PT_OK)
 		e->treatment = PT_TREAT_NONE;
+	{
+		char band[16];
+		int b;
+		if ((err = pt_db_col_text(st, 14, band, sizeof band, d)) != PT_OK ||
+		    (err = pt_db_col_text(st, 15, e->decided_level, sizeof e->decided_level, d)) !=
+			    PT_OK)
+			return err;
+		e->decided_band = PT_BAND_NONE;
+		for (b = PT_BAND_LOW; b <= PT_BAND_VERY_HIGH && band[0]; b++)
+			if (strcmp(band, pt_band_name((enum pt_band)b)) == 0)
+				e->decided_band = (enum pt_band)b;
+	}
 	e->needs_approval = sqlite3_column_int(st, 7) != 0;
 	e->approved = sqlite3_column_int(st, 8) != 0;
 	if (responsible_id)
@@ -205,14 +220,22 @@ enum pt_err pt_db_register_put(struct pt_db *db, const struct pt_register_entry 
 		rc = pt_db_bind_text(st, 12, now);
 	if (rc == SQLITE_OK)
 		rc = pt_db_bind_text(st, 13, actor);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_text(st, 14, e->decided_band == PT_BAND_NONE
+						     ? ""
+						     : pt_band_name(e->decided_band));
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_text(st, 15, e->decided_level);
 	return pt_db_step_done(db, st, rc, "recording the decision", d);
 }
 
 enum pt_err pt_db_register_approved(struct pt_db *db, const char *site_id, const char *threat_id,
-				    const char *actor, const char *now, struct pt_diag *d)
+				    const char *actor, const char *now, enum pt_band band,
+				    const char *level, struct pt_diag *d)
 {
-	const char *params[] = {site_id, threat_id, actor, now};
-	return pt_db_run_texts(db, &stmts, ST_REGISTER_APPROVE, params, 4,
+	const char *params[] = {site_id, threat_id, actor, now,
+				band == PT_BAND_NONE ? "" : pt_band_name(band), level ? level : ""};
+	return pt_db_run_texts(db, &stmts, ST_REGISTER_APPROVE, params, 6,
 			       "approving the acceptance", d);
 }
 

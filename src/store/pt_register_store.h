@@ -25,16 +25,21 @@ enum pt_err pt_db_register_get(struct pt_db *db, const char *site_id, const char
 			       int *exists, struct pt_diag *d);
 
 /**
- * Store e (its site, threat and decision fields; responsible_id <= 0: none)
- * as the decision on its pair, updated at now by actor.
+ * Store e (its site, threat and decision fields, decided_band and
+ * decided_level among them; responsible_id <= 0: none) as the decision on
+ * its pair, updated at now by actor.
  */
 enum pt_err pt_db_register_put(struct pt_db *db, const struct pt_register_entry *e,
 			       long long responsible_id, const char *now, const char *actor,
 			       struct pt_diag *d);
 
-/** Mark the decision on (site_id, threat_id) approved by actor at now. */
+/**
+ * Mark the decision on (site_id, threat_id) approved by actor at now, at
+ * band and threat level level (issue 11: the decision's band from then on).
+ */
 enum pt_err pt_db_register_approved(struct pt_db *db, const char *site_id, const char *threat_id,
-				    const char *actor, const char *now, struct pt_diag *d);
+				    const char *actor, const char *now, enum pt_band band,
+				    const char *level, struct pt_diag *d);
 
 /** Add a history row to (site_id, threat_id). */
 enum pt_err pt_db_register_history_add(struct pt_db *db, const char *site_id,

@@ -307,6 +307,7 @@ test('government coordinator sets the national threat level; it shows everywhere
   eq(await page.locator('[data-testid=threat-level]').textContent(), 'SUBSTANTIAL', 'threat level before');
   await page.getByRole('button', { name: 'Change' }).click();
   await page.locator('#tl-level').selectOption('SEVERE');
+  await page.locator('#tl-rationale').fill('exercise: a raised level'); // issue 11: every change says why
   await shot(page, 'laptop-threat-dialog');
   await page.getByRole('button', { name: 'Set level' }).click();
   await page.locator('[data-testid=threat-level]').filter({ hasText: 'SEVERE' }).waitFor();
@@ -671,6 +672,7 @@ test('an operator accepts a high risk, a coordinator approves it', async () => {
   const sel = `#register tbody tr[data-site="${site}"][data-threat="${threat}"]`;
   await row.locator('[data-testid=reg-edit]').click();
   await page.locator('#re-treatment').selectOption('accept');
+  await page.locator('#re-review').fill('2027-03-31'); // issue 11: accepting needs a review date (PROTECT_NOW in run)
   await page.locator('#re-note').fill('Accepted until the new entrance opens');
   await page.getByRole('button', { name: 'Save decision' }).click();
   await page.locator('.toast').filter({ hasText: "awaits a coordinator's approval" }).waitFor();
@@ -870,6 +872,43 @@ test('a user sets up a second factor from the page: QR code shown, code accepted
   await page.getByRole('button', { name: 'Verify' }).click();
   await page.locator('[data-testid=user-name]').waitFor();
   eq(await page.locator('[data-testid=user-name]').textContent(), user.name, 'logged in with the code');
+  await page.context().close();
+});
+
+/* ---- issue 11: threat-level governance; an accepted risk that grows goes back for approval ---- */
+test('a raised threat level re-opens the winter market accepted at medium; the register lists it first', async () => {
+  const page = await newPage();
+  await login(page, U.coordinator);
+  // an earlier test left the level raised: back to SUBSTANTIAL, where the market's ramming risk is medium
+  await page.locator('#threat').getByRole('button', { name: 'Change' }).click();
+  await page.locator('#tl-level').selectOption('SUBSTANTIAL');
+  await page.locator('#tl-rationale').fill('back to the assessed level');
+  await page.getByRole('button', { name: 'Set level' }).click();
+  await page.locator('[data-testid=threat-level]').filter({ hasText: 'SUBSTANTIAL' }).waitFor();
+  await page.locator('#mainnav').getByRole('link', { name: 'Register' }).click();
+  const sel = '#register tbody tr[data-site="VM-060"][data-threat="vehicle_ramming"]';
+  await page.locator(sel).waitFor();
+  eq(await page.locator(sel).getAttribute('data-band'), 'medium', 'the market\'s ramming risk before');
+  await page.locator(`${sel} [data-testid=reg-edit]`).click();
+  await page.locator('#re-treatment').selectOption('accept');
+  await page.locator('#re-review').fill('2027-03-01');
+  await page.getByRole('button', { name: 'Save decision' }).click();
+  await page.locator(`${sel} [data-testid=reg-treatment]`).filter({ hasText: 'accept' }).waitFor();
+  await page.locator('#threat').getByRole('button', { name: 'Change' }).click();
+  await page.locator('#tl-threat').selectOption('');
+  await page.locator('#tl-level').selectOption('CRITICAL');
+  await page.locator('#tl-rationale').fill('an attack is expected imminently');
+  await page.getByRole('button', { name: 'Set level' }).click();
+  await page.locator('.toast').filter({ hasText: 're-opened for approval' }).waitFor();
+  await page.locator('#mainnav').getByRole('link', { name: 'Register' }).click();
+  await page.locator(`${sel} [data-testid=reg-approval]`).filter({ hasText: 're-opened (medium → high)' }).waitFor();
+  eq(await page.locator('#register tbody tr[data-site]').first().getAttribute('data-site'), 'VM-060', 're-opened first');
+  await shot(page, 'laptop-register-reopened');
+  await page.locator('#threat').getByRole('button', { name: 'Change' }).click();
+  await page.locator('#tl-level').selectOption('SUBSTANTIAL');
+  await page.locator('#tl-rationale').fill('back to normal');
+  await page.getByRole('button', { name: 'Set level' }).click();
+  await page.locator('[data-testid=threat-level]').filter({ hasText: 'SUBSTANTIAL' }).waitFor();
   await page.context().close();
 });
 

@@ -157,10 +157,10 @@ p config-usage 64 --db reg.db config set quant.samples
 # --- threat level ---------------------------------------------------------------
 p level-show 0 --db reg.db threat-level show
 out_has "national threat level: SUBSTANTIAL"
-out_has "no threat scenario has a level of its own"
-p level-bad 64 --db reg.db threat-level set PURPLE
+out_has "  none: the national level is SUBSTANTIAL by default"
+p level-bad 64 --db reg.db threat-level set PURPLE --rationale test
 err_line "protect threat-level: 'PURPLE' is not LOW, MODERATE, SUBSTANTIAL, SEVERE or CRITICAL"
-p level-bad-threat 65 --db reg.db threat-level set SEVERE --threat alien_invasion
+p level-bad-threat 65 --db reg.db threat-level set SEVERE --rationale test --threat alien_invasion
 err_has "alien_invasion"
 
 # --- demo: the fictional region, from any directory ------------------------------
@@ -214,18 +214,95 @@ p assess-bad-format 64 --db demo.db assess --format xml
 
 # --- threat level changes the quantitative ranking and says so ---------------------
 p level-demo-before 0 --db demo.db assess --method quant --samples 0 --format csv
-p level-set 0 --db demo.db threat-level set SEVERE
+p level-set 0 --db demo.db threat-level set SEVERE --rationale test
 out_has "national threat level: SEVERE"
 p level-demo-after 0 --db demo.db assess --method quant --samples 0 --format csv
 if awk -F, 'NR==FNR { if (FNR > 2) before[$2] = $4; next } FNR > 2 && !($4 > before[$2]) { bad = 1 } END { exit bad }' level-demo-before.out level-demo-after.out; then ok; else bad "SEVERE did not raise every site's expected loss"; fi
 if [ "$(awk -F, 'NR==3 {print $NF}' level-demo-after.out)" = SEVERE ]; then ok; else bad "result does not say SEVERE"; fi
-p level-per-threat 0 --db demo.db threat-level set CRITICAL --threat vehicle_ramming
+p level-per-threat 0 --db demo.db threat-level set CRITICAL --rationale test --threat vehicle_ramming
 p level-show-2 0 --db demo.db threat-level show
 out_has "national threat level: SEVERE"
 out_has "vehicle_ramming"
 p level-table 0 --db demo.db assess --method quant --samples 0 --limit 1
 out_has "threat level SEVERE (vehicle_ramming=CRITICAL)"
-p level-back 0 --db demo.db threat-level set SUBSTANTIAL
+p level-back 0 --db demo.db threat-level set SUBSTANTIAL --rationale test
+
+# --- threat-level governance (issue 11, items 8 and 9; the clock is PROTECT_NOW) ------
+cp demo.db gov.db && cp demo.db.key gov.db.key
+# demo.db keeps vehicle_ramming at CRITICAL from above: cleared, it follows the national level
+p gov-clear-vr 0 --db gov.db threat-level clear --threat vehicle_ramming --rationale "back to the national level"
+out_line "threat level for vehicle_ramming cleared (was CRITICAL)"
+p gov-no-rationale 64 --db gov.db threat-level set CRITICAL
+err_line "protect threat-level: --rationale TEXT is required: say why the level changes"
+p gov-clear-national 64 --db gov.db threat-level clear --rationale x
+p gov-below-national 64 --db gov.db threat-level set LOW --below --rationale x
+p gov-two-scopes 64 --db gov.db threat-level set LOW --threat pbied --sector energy --rationale x
+p gov-bad-until 64 --db gov.db threat-level set SEVERE --rationale x --until soon
+p gov-past-until 65 --db gov.db threat-level set SEVERE --rationale x --until 2026-11-30
+err_has "the expiry must be in the future"
+p gov-bad-sector 65 --db gov.db threat-level set SEVERE --sector moon_base --rationale x
+err_has 'unknown sector "moon_base"'
+p gov-bad-region 65 --db gov.db threat-level set SEVERE --region Atlantis --rationale x
+err_has 'unknown region "Atlantis"'
+p gov-clear-none 66 --db gov.db threat-level clear --threat pbied --rationale x
+err_has "has no level of its own to clear"
+# The winter market's vehicle ramming, accepted at medium (a review date is required and not past).
+p gov-accept-nodate 65 --db gov.db register set VM-060 vehicle_ramming --treatment accept
+err_has "accepting a risk needs a review date"
+p gov-accept-past 65 --db gov.db register set VM-060 vehicle_ramming --treatment accept --review-date 2026-11-30
+err_line "protect: review_date: review date 2026-11-30 is before today (2026-12-01): give a date from today on"
+p gov-accept 0 --db gov.db register set VM-060 vehicle_ramming --treatment accept --review-date 2027-03-01
+p gov-pin 0 --db gov.db threat-level set SEVERE --threat pbied --rationale "PBIED assessed severe"
+out_line "threat level for pbied: SEVERE (was not set)"
+p gov-plan-severe 0 --db gov.db plan --budget 5000000 --format json
+p gov-critical 0 --db gov.db threat-level set CRITICAL --rationale "attack expected imminently"
+out_line "national threat level: CRITICAL (was SUBSTANTIAL)"
+out_line "  VM-060 vehicle_ramming (Orrinford Winter Market): medium -> high"
+# PBIED pinned at SEVERE no longer holds below CRITICAL: the plan is priced as unpinned CRITICAL.
+p gov-plan-pinned 0 --db gov.db plan --budget 5000000 --format json
+cp demo.db gov2.db && cp demo.db.key gov2.db.key
+p gov2-clear-vr 0 --db gov2.db threat-level clear --threat vehicle_ramming --rationale "back to the national level"
+p gov2-critical 0 --db gov2.db threat-level set CRITICAL --rationale "attack expected imminently"
+p gov2-plan 0 --db gov2.db plan --budget 5000000 --format json
+if /usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["totals"]; b=json.load(open(sys.argv[2]))["totals"]; assert abs(a["risk_before_eur_year"]-b["risk_before_eur_year"]) < 1e-6 * b["risk_before_eur_year"] and round(b["risk_before_eur_year"]/1e4)/100 == 24.30, (a, b)' gov-plan-pinned.out gov2-plan.out; then ok; else bad "pinned PBIED: $(head -c 300 gov-plan-pinned.out)"; fi
+p gov-register 0 --db gov.db register list
+if [ "$(sed -n 2p gov-register.out | awk '{print $1, $2, $3, $6, $7}')" = "VM-060 vehicle_ramming high accept reopened" ]; then ok; else bad "re-opened not first: $(sed -n 2p gov-register.out)"; fi
+out_has "1 re-opened (accepted, and the band has risen since: approval needed again), 0 overdue for review"
+p gov-register-json 0 --db gov.db register list --format json
+if /usr/bin/python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))[0]; assert (e["site_id"], e["reopened"], e["overdue"], e["decided_band"], e["needs_approval"], e["approved"]) == ("VM-060", True, False, "medium", True, False), e' gov-register-json.out; then ok; else bad "register json: $(head -c 400 gov-register-json.out)"; fi
+# Marked below, with its reason, the pinned level applies again.
+p gov-below 0 --db gov.db threat-level set SEVERE --threat pbied --below --rationale "intelligence: no PBIED capability"
+p gov-plan-below 0 --db gov.db plan --budget 5000000 --format json
+if /usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["totals"]["risk_before_eur_year"]; b=json.load(open(sys.argv[2]))["totals"]["risk_before_eur_year"]; assert a < b, (a, b)' gov-plan-below.out gov2-plan.out; then ok; else bad "below did not lower the plan's risk"; fi
+# Cleared: the per-threat level is gone.
+p gov-clear 0 --db gov.db threat-level clear --threat pbied --rationale "assessment withdrawn"
+out_line "threat level for pbied cleared (was SEVERE)"
+p gov-show 0 --db gov.db threat-level
+out_has "  national                     CRITICAL     until -  by system administrator at 2026-12-01T00:00Z"
+out_has "    rationale: attack expected imminently (replaced SUBSTANTIAL)"
+out_lacks "threat pbied"
+p gov-history 0 --db gov.db threat-level history
+out_has "  threat pbied                 cleared"
+# Sector and region levels, and an expiry read at the clock: it reverts.
+p gov-region 0 --db gov.db threat-level set CRITICAL --region "Old Town" --rationale "local plot" --until 2026-12-08
+out_line "threat level for region Old Town: CRITICAL (was not set; until 2026-12-08T00:00Z)"
+p gov-sector 0 --db gov.db threat-level set SEVERE --sector energy --rationale "sector warning" --until 2026-12-08T12:00Z
+p gov-show-2 0 --db gov.db threat-level
+out_has "  region Old Town              CRITICAL     until 2026-12-08T00:00Z"
+out_has "  sector energy                SEVERE       until 2026-12-08T12:00Z"
+PROTECT_NOW=2026-12-09 "$PROTECT" --db gov.db threat-level >gov-later.out 2>gov-later.err
+current=gov-later
+if [ $? -eq 0 ]; then ok; else bad "threat-level at a later clock failed"; fi
+out_lacks "region Old Town"
+out_lacks "sector energy"
+# Every change is audited with its rationale.
+p gov-audit 0 --db gov.db audit list --limit 200 --format csv
+if grep -q 'threat_level.clear.*pbied.*cleared (was SEVERE): assessment withdrawn' gov-audit.out &&
+	grep -q 'threat_level.set.*region:Old Town.*CRITICAL (was none; until 2026-12-08T00:00:00Z): local plot' gov-audit.out; then ok; else bad "audit lacks the threat-level changes: $(grep threat_level gov-audit.out | head -5)"; fi
+# Overdue: a review date that has passed puts the decision first.
+PROTECT_NOW=2027-03-02 "$PROTECT" --db gov.db register list --format json >gov-overdue.out 2>gov-overdue.err
+current=gov-overdue
+if /usr/bin/python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))[0]; assert e["site_id"] == "VM-060" and e["overdue"], e' gov-overdue.out; then ok; else bad "overdue not first: $(head -c 300 gov-overdue.out)"; fi
 
 # --- matrix ----------------------------------------------------------------------
 p matrix-fema 0 --db demo.db matrix --method fema

@@ -30,7 +30,7 @@ else
 		sqlite3 "t-$1.db" "$2"
 	}
 	au_tamper ignore "CREATE TRIGGER audit_off BEFORE INSERT ON audit_log BEGIN SELECT RAISE(IGNORE); END;"
-	p au-ignore-write 74 --db t-ignore.db threat-level set SEVERE
+	p au-ignore-write 74 --db t-ignore.db threat-level set SEVERE --rationale test
 	err_line "protect: the audit table audit_log did not keep entry $((au_entries + 1)) as written (its insert wrote no row): a trigger or another change to the database file is suppressing or rewriting audit entries, so no write is allowed and this one was rolled back; run 'protect audit verify'"
 	p au-ignore-level 0 --db t-ignore.db threat-level show
 	out_has "national threat level: SUBSTANTIAL"
@@ -45,13 +45,13 @@ else
 	p au-rewrite-config 0 --db t-rewrite.db config show
 	if grep -q "^quant.samples  *500 " au-rewrite-config.out; then bad "the write went through without its audit entry"; else ok; fi
 	au_tamper delete "CREATE TRIGGER audit_off AFTER INSERT ON audit_log BEGIN DELETE FROM audit_log WHERE seq = NEW.seq; END;"
-	p au-delete-write 74 --db t-delete.db threat-level set SEVERE
+	p au-delete-write 74 --db t-delete.db threat-level set SEVERE --rationale test
 	err_has "did not keep entry $((au_entries + 1)) as written (it is gone after its insert)"
 	# --- the last entry deleted: verify names the key file's count and the table's -------
 	au_tamper last "DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log);"
 	p au-last-verify 65 --db t-last.db audit verify
 	err_has "(the key file records $au_entries entries, the table holds $((au_entries - 1)))"
-	p au-last-write 74 --db t-last.db threat-level set SEVERE
+	p au-last-write 74 --db t-last.db threat-level set SEVERE --rationale test
 	err_has "entries were deleted, so no write is allowed"
 	# --- a trigger hidden by an edit of its type (PRAGMA writable_schema): verify names it ----
 	au_hide="PRAGMA writable_schema = ON; UPDATE sqlite_master SET type = 'TRIGGER' WHERE name = 't3';"
@@ -59,13 +59,13 @@ else
 	p au-hidden-verify 65 --db t-hidden.db audit verify
 	err_line "protect: audit log NOT intact: the database has a trigger \"t3\" on audit_records naming the audit tables that protect's schema does not make, hidden as type \"TRIGGER\" (the schema was edited with PRAGMA writable_schema): it can suppress, rewrite or delete audit entries; find out who made it, and remove it (DROP TRIGGER, after setting its type back) or restore the database from a backup"
 	# ... and what it does: a write naming a RED site does not get through without the record it covers
-	p au-hidden-write 74 --db t-hidden.db register set VM-004 vbied_large --treatment accept
+	p au-hidden-write 74 --db t-hidden.db register set VM-004 vbied_large --treatment accept --review-date 2027-03-31
 	err_line "protect: the audit table audit_records did not keep record \"VM-004\" of entry $((au_entries + 1)) (its insert wrote no row): a trigger or another change to the database file is suppressing the records audit entries cover, so no write is allowed and this one was rolled back; run 'protect audit verify'"
 	if [ "$(sqlite3 t-hidden.db "SELECT count(*) FROM audit_log")" = "$au_entries" ]; then ok; else
 		bad "the refused write changed the audit log"; fi
 	# ... the same on audit_log: writes refused, verify names the trigger
 	au_tamper hidlog "CREATE TRIGGER t3 BEFORE INSERT ON audit_log BEGIN SELECT RAISE(IGNORE); END; $au_hide"
-	p au-hidlog-write 74 --db t-hidlog.db threat-level set SEVERE
+	p au-hidlog-write 74 --db t-hidlog.db threat-level set SEVERE --rationale test
 	err_has "the audit table audit_log did not keep entry $((au_entries + 1)) as written (its insert wrote no row)"
 	p au-hidlog-verify 65 --db t-hidlog.db audit verify
 	err_has "protect: audit log NOT intact: the database has a trigger \"t3\" on audit_log naming the audit tables that protect's schema does not make, hidden as type \"TRIGGER\""
@@ -84,7 +84,7 @@ fi
 cp au.db km.db
 cp au.db.key km.db.key
 chmod 644 km.db.key
-p au-keymode-write 74 --db km.db threat-level set SEVERE
+p au-keymode-write 74 --db km.db threat-level set SEVERE --rationale test
 err_line "protect: km.db.key: the audit key file can be read or written by users other than its owner (mode 0644), so no write is allowed; make it private with 'chmod 600 km.db.key', and if others may have read it run 'protect audit rekey' (whoever holds the key can rewrite the log)"
 p au-keymode-serve 74 --db km.db serve --port 0
 err_has "km.db.key: the audit key file can be read or written by users other than its owner (mode 0644), so the server does not start"
@@ -92,7 +92,7 @@ p au-keymode-verify 0 --db km.db audit verify
 out_has "audit log intact: $au_entries entries"
 err_line "protect: warning: km.db.key can be read or written by users other than its owner (mode 0644); writes and 'protect serve' refuse it: make it private with 'chmod 600 km.db.key', and if others may have read it run 'protect audit rekey' (whoever holds the key can rewrite the log)"
 chmod 600 km.db.key
-p au-keymode-fixed 0 --db km.db threat-level set SEVERE
+p au-keymode-fixed 0 --db km.db threat-level set SEVERE --rationale test
 
 # --- audit verify on a read-only copy, as an unprivileged user ------------------------------
 # CI runs as root, which may write anything: the check runs as nobody, on a copy
@@ -132,14 +132,14 @@ if [ "$(id -u)" = 0 ] && command -v as_nobody >/dev/null; then
 	out_has "audit log intact: $au_entries entries, $au_entries verified, chain head at entry $au_entries"
 	if [ "$(sqlite3 "$ro/r.db" "PRAGMA user_version")" = 8 ]; then ok; else bad "audit verify migrated the read-only copy"; fi
 	if [ "$(ls "$ro" | wc -l)" -eq 3 ]; then ok; else bad "audit verify left files beside the copy: $(ls "$ro")"; fi
-	ro_run au-readonly-write 74 threat-level set SEVERE
+	ro_run au-readonly-write 74 threat-level set SEVERE --rationale test
 	chmod 755 "$ro"
 	rm -rf "$ro"
 fi
 
 # --- a temporary copy of the key file a killed writer left is removed by the next write ---
 cp au.db st.db && cp au.db.key st.db.key && cp au.db.key st.db.key.Xk9q2Z && chmod 600 st.db.key.Xk9q2Z
-p au-stale-temp 0 --db st.db threat-level set SEVERE
+p au-stale-temp 0 --db st.db threat-level set SEVERE --rationale test
 if [ -e st.db.key.Xk9q2Z ]; then bad "a stale copy of the key file (st.db.key.Xk9q2Z) was left beside the database"; else ok; fi
 if [ -e st.db.key ]; then ok; else bad "the key file itself was removed"; fi
 p au-stale-verify 0 --db st.db audit verify

@@ -29,11 +29,11 @@ if grep -qx -- '-wal 0o600' ops-wal.out && grep -qx -- '-shm 0o600' ops-wal.out;
 fi
 # an existing file keeps its mode; a registry readable by others is warned about, not refused
 chmod 644 ops.db
-p ops-exposed-write 0 --db ops.db threat-level set SEVERE
+p ops-exposed-write 0 --db ops.db threat-level set SEVERE --rationale test
 err_line "protect: warning: ops.db can be read or written by users other than its owner (mode 0644); it holds password hashes and second-factor keys: make it private with 'chmod 600 ops.db ops.db-wal ops.db-shm'"
 if [ "$(mode_of ops.db)" = 644 ]; then ok; else bad "ops.db mode changed to $(mode_of ops.db)"; fi
 chmod 600 ops.db
-p ops-private-write 0 --db ops.db threat-level set SUBSTANTIAL
+p ops-private-write 0 --db ops.db threat-level set SUBSTANTIAL --rationale test
 if [ -s ops-private-write.err ]; then bad "stderr not empty: $(cat ops-private-write.err)"; else ok; fi
 
 # --- help names every exit status; threat-level alone shows the level -------------------------
@@ -74,17 +74,17 @@ out_has "seq  time (UTC)            user                   action               
 # --- a global --busy-wait (or PROTECT_BUSY_WAIT): scripts beside long writes wait longer --------
 p ops-busy-init 0 --db ops-busy.db init
 hold_lock ops-busy.db
-p ops-busy-short 75 --busy-wait 100 --db ops-busy.db threat-level set SEVERE
+p ops-busy-short 75 --busy-wait 100 --db ops-busy.db threat-level set SEVERE --rationale test
 err_has "the registry is busy with another write; nothing was changed"
 # a wait longer than the default 5 s: the lock goes after 6 s, the write waits and is made
 ( sleep 6; touch busy.release ) &
-p ops-busy-long 0 --busy-wait 30000 --db ops-busy.db threat-level set SEVERE
-out_line "national threat level: SEVERE"
+p ops-busy-long 0 --busy-wait 30000 --db ops-busy.db threat-level set SEVERE --rationale test
+out_line "national threat level: SEVERE (was SUBSTANTIAL, the default)"
 wait "$busy_holder"
 wait
 hold_lock ops-busy.db
 current=ops-busy-env
-PROTECT_BUSY_WAIT=100 "$PROTECT" --db ops-busy.db threat-level set LOW >ops-busy-env.out 2>ops-busy-env.err
+PROTECT_BUSY_WAIT=100 "$PROTECT" --db ops-busy.db threat-level set LOW --rationale test >ops-busy-env.out 2>ops-busy-env.err
 st=$?
 if [ "$st" = 75 ]; then ok; else bad "PROTECT_BUSY_WAIT=100: exit $st, expected 75"; fi
 release_lock

@@ -63,7 +63,7 @@ if [ -w /dev/full ]; then
 		bad "exit $rc for a missing database with stdout on /dev/full: $(cat "$current.err")"; fi
 	# a write command whose report cannot be printed: the write is done, the exit says the report was lost
 	current=full-level-set
-	"$PROTECT" --db io.db threat-level set SEVERE >/dev/full 2>"$current.err"
+	"$PROTECT" --db io.db threat-level set SEVERE --rationale test >/dev/full 2>"$current.err"
 	rc=$?
 	if [ "$rc" = 74 ] && grep -qx "protect: cannot write to standard output: No space left on device" "$current.err"; then ok; else
 		bad "exit $rc setting the level with stdout on /dev/full: $(cat "$current.err")"; fi

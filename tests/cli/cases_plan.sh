@@ -339,7 +339,7 @@ read -r gs gt < green_pair
 read -r rs rt < red_pair
 p pl-reg-set-low 0 --db pl.db register set "$ls" "$lt" --treatment accept --review-date 2027-03-31 --as operator
 out_has "$ls $lt: treatment accept; recorded by operator"
-p pl-reg-set-high 0 --db pl.db register set "$hs" "$ht" --treatment accept --note "kept under review" --as harbour
+p pl-reg-set-high 0 --db pl.db register set "$hs" "$ht" --treatment accept --review-date 2027-03-31 --note "kept under review" --as harbour
 out_has "$hs $ht: treatment accept, awaiting a government coordinator's approval"
 p pl-reg-approve-operator 77 --db pl.db register approve "$hs" "$ht" --as harbour
 p pl-reg-approve 0 --db pl.db register approve "$hs" "$ht" --as coordinator

@@ -165,7 +165,7 @@ else
 	tamper_case tail "DELETE FROM audit_log WHERE seq >= $((last - 1))" \
 		"the log ends at entry $((last - 2)), but the key file records entry $last as its last: the tail was deleted"
 	# ... and no write goes on top of a deleted tail.
-	p a-tail-write 74 --db t.db threat-level set SEVERE
+	p a-tail-write 74 --db t.db threat-level set SEVERE --rationale test
 	err_has "entries were deleted, so no write is allowed"
 
 	# A lost key file stops writes and says what to do; rekey starts a new chain.
@@ -193,7 +193,7 @@ else
 	cp u.db w.db
 	rm -f w.db-wal w.db-shm
 	cp k.db.key w.db.key
-	p a-wrong-key-write 74 --db w.db threat-level set SEVERE
+	p a-wrong-key-write 74 --db w.db threat-level set SEVERE --rationale test
 	err_has "no write is allowed"
 	err_has "protect audit rekey"
 	p a-wrong-key-verify 65 --db w.db audit verify

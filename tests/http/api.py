@@ -203,20 +203,83 @@ def t_ranking_params(res, port, protect, db):
 
 def t_threat_level(res, port, protect, db):
     op = login(res, port, "operator")
-    res.eq(op.request("PUT", "/api/v1/threat-level", {"level": "SEVERE"}).status, 403, "an operator sets the level")
+    res.eq(op.request("PUT", "/api/v1/threat-level", {"level": "SEVERE", "rationale": "x"}).status, 403,
+           "an operator sets the level")
     co = login(res, port, "coordinator")
-    for body, field in (({"level": "HIGH"}, "level"), ({"level": "SEVERE", "threat_id": "nope"}, "threat_id"),
-                        ({}, "level"), ({"level": "SEVERE", "why": "x"}, "why")):
+    for body, field in (({"level": "HIGH", "rationale": "x"}, "level"),
+                        ({"level": "SEVERE", "threat_id": "nope", "rationale": "x"}, "threat_id"),
+                        ({"rationale": "x"}, "level"), ({"level": "SEVERE", "why": "x", "rationale": "x"}, "why"),
+                        ({"level": "SEVERE"}, "rationale")):
         r = co.request("PUT", "/api/v1/threat-level", body)
         res.eq((r.status, (r.json or {}).get("field")), (400, field), "PUT %r" % body)
     before = op.get("/api/v1/ranking/quant?samples=0").json["total"]["score"]
-    r = co.request("PUT", "/api/v1/threat-level", {"level": "SEVERE", "threat_id": "arson"})
+    r = co.request("PUT", "/api/v1/threat-level", {"level": "SEVERE", "threat_id": "arson", "rationale": "test"})
     res.eq(r.status, 200, "a coordinator sets the level")
     res.eq((r.json or {}).get("threats"), [{"threat_id": "arson", "level": "SEVERE"}], "the override")
     after = op.get("/api/v1/ranking/quant?samples=0").json
     res.check(after["total"]["score"] > before, "a higher level raises the expected loss (%r -> %r)" % (before, after["total"]["score"]))
     res.check("arson=SEVERE" in after["threat_level_text"], "the ranking says its level")
-    co.request("PUT", "/api/v1/threat-level", {"level": "SUBSTANTIAL", "threat_id": "arson"})
+    # issue 11: level null clears the per-threat level
+    r = co.request("PUT", "/api/v1/threat-level", {"level": None, "threat_id": "arson", "rationale": "test over"})
+    res.eq((r.status, (r.json or {}).get("threats")), (200, []), "arson's own level cleared")
+
+
+def t_threat_governance(res, port, protect, db):
+    """Issue 11, items 8 and 9: levels per scope with rationale and expiry; decisions re-open."""
+    co = login(res, port, "coordinator")
+    ci = co  # the market's owner has no user in the demo: a government coordinator records decisions too
+    # the winter market's vehicle ramming, accepted by its owner at medium with a review date
+    path = "/api/v1/register/VM-060/vehicle_ramming"
+    r = ci.request("POST", path, {"treatment": "accept"})
+    res.eq((r.status, (r.json or {}).get("field")), (400, "review_date"), "accepting needs a review date")
+    r = ci.request("POST", path, {"treatment": "accept", "review_date": "2026-11-30"})
+    res.eq((r.status, (r.json or {}).get("field")), (400, "review_date"), "a review date before today is refused")
+    r = ci.request("POST", path, {"treatment": "accept", "review_date": "2027-03-01"})
+    res.eq(r.status, 200, "accepted at medium")
+    res.eq(((r.json or {}).get("band"), (r.json or {}).get("decided_band"), (r.json or {}).get("reopened")),
+           ("medium", "medium", False), "the decision keeps its band")
+    # PBIED pinned at SEVERE, then the national level to CRITICAL: the raise lists the re-opened decision
+    r = co.request("PUT", "/api/v1/threat-level", {"level": "SEVERE", "threat_id": "pbied", "rationale": "assessed severe"})
+    res.eq(r.status, 200, "pbied pinned")
+    res.eq((r.json or {}).get("change", {}).get("replaced"), None, "pbied had no level of its own")
+    r = co.request("PATCH", "/api/v1/threat-level", {"level": "CRITICAL", "rationale": "attack expected imminently"})
+    res.eq(r.status, 200, "CRITICAL nationally (PATCH)")
+    j = r.json or {}
+    res.eq([(x["site_id"], x["threat_id"], x["decided_band"], x["band"]) for x in j.get("reopened", [])],
+           [("VM-060", "vehicle_ramming", "medium", "high")], "the raise lists the decision it re-opens")
+    res.eq((j.get("change", {}).get("scope"), j.get("change", {}).get("level"), j.get("change", {}).get("rationale"),
+            j.get("change", {}).get("set_by")), ("national", "CRITICAL", "attack expected imminently", "coordinator"),
+           "the change as stored")
+    entries = {(e["scope"], e.get("scope_id")): e for e in j.get("entries", [])}
+    res.check(("threat", "pbied") in entries and ("national", None) in entries, "every entry in force: %r" % list(entries))
+    # the highest applies: PBIED's risk at a site is the one at CRITICAL
+    reg = ci.get("/api/v1/register?limit=1000").json or {}
+    items = reg.get("items", [])
+    res.check(items and items[0]["site_id"] == "VM-060" and items[0]["reopened"] and not items[0]["approved"],
+              "re-opened first, awaiting approval: %r" % (items[:1],))
+    # a region and a sector level, with an expiry; the region's name is checked
+    r = co.request("PUT", "/api/v1/threat-level", {"level": "CRITICAL", "region": "Atlantis", "rationale": "x"})
+    res.eq((r.status, (r.json or {}).get("field")), (400, "region"), "an unknown region")
+    r = co.request("PUT", "/api/v1/threat-level", {"level": "SEVERE", "sector_id": "energy", "rationale": "sector warning",
+                                                   "until": "2026-12-08"})
+    res.eq(r.status, 200, "a sector level with an expiry")
+    res.eq((r.json or {}).get("change", {}).get("expires_at"), "2026-12-08T00:00:00Z", "its expiry")
+    r = co.request("PUT", "/api/v1/threat-level", {"level": "SEVERE", "sector_id": "energy", "region": "Old Town",
+                                                   "rationale": "x"})
+    res.eq(r.status, 400, "two scopes at once")
+    r = co.request("PUT", "/api/v1/threat-level", {"level": "SEVERE", "rationale": "x", "until": "2020-01-01"})
+    res.eq((r.status, (r.json or {}).get("field")), (400, "until"), "an expiry in the past")
+    # cleared with null; the national level is never cleared
+    r = co.request("PUT", "/api/v1/threat-level", {"level": None, "rationale": "x"})
+    res.eq(r.status, 400, "the national level is not cleared")
+    for body in ({"level": None, "sector_id": "energy", "rationale": "over"},
+                 {"level": None, "threat_id": "pbied", "rationale": "over"},
+                 {"level": "SUBSTANTIAL", "rationale": "back to normal"}):
+        r = co.request("PUT", "/api/v1/threat-level", body)
+        res.eq(r.status, 200, "PUT %r" % body)
+    res.eq(((r.json or {}).get("national"), (r.json or {}).get("threats")), ("SUBSTANTIAL", []), "back to normal")
+    audit = co.get("/api/v1/audit?limit=50").json or {"items": []}
+    res.check(any(a["action"] == "threat_level.clear" for a in audit["items"]), "clears are audited")
 
 
 def t_imports(res, port, protect, db):
@@ -626,7 +689,8 @@ def t_reset_one_person(res, port, protect, db):
 
 TESTS = [("session", t_session), ("hidden", t_hidden_is_missing), ("site-patch", t_site_patch_input),
          ("assessment-patch", t_assessment_patch), ("ranking-params", t_ranking_params),
-         ("threat-level", t_threat_level), ("imports", t_imports), ("audit", t_audit),
+         ("threat-level", t_threat_level), ("threat-governance", t_threat_governance),
+         ("imports", t_imports), ("audit", t_audit),
          ("audit-tlp", t_audit_tlp), ("audit-red-reads", t_audit_red_reads),
          ("import-oracle", t_import_oracle), ("import-geojson", t_import_geojson),
          ("password-reset", t_password_reset), ("reset-one-person", t_reset_one_person),

@@ -288,7 +288,7 @@ def check_actions(res, c, who, rel, role, orgs):
     owner_id = orgs["Matrix Owner"]
     not_mine = orgs["Matrix Partner" if ORG_OF[rel] == "Matrix Other" else "Matrix Other"]
     expect_status(res, c.get("/api/v1/threat-level"), 200, who + " GET threat-level")
-    r = c.request("PUT", "/api/v1/threat-level", {"level": "SUBSTANTIAL"})
+    r = c.request("PUT", "/api/v1/threat-level", {"level": "SUBSTANTIAL", "rationale": "matrix test"})
     expect_status(res, r, 200 if key in SET_THREAT_LEVEL else 403, who + " PUT threat-level")
     r = c.get("/api/v1/audit?limit=1000")
     if key in AUDIT_ALL or key in AUDIT_OWN:

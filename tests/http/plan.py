@@ -467,7 +467,8 @@ def t_register(res, port, protect, db):
         return
     x = high[0]
     path = "/api/v1/register/%s/%s" % (x["site_id"], x["threat_id"])
-    r = har.request("POST", path, {"treatment": "accept", "note": "accepted until the barriers are built"})
+    r = har.request("POST", path, {"treatment": "accept", "review_date": "2027-03-31",
+                                   "note": "accepted until the barriers are built"})
     res.eq(r.status, 200, "the owner's operator accepts a high risk")
     res.eq(((r.json or {}).get("needs_approval"), (r.json or {}).get("approved")), (True, False), "acceptance awaits approval")
     r = har.request("POST", path + "/approve")

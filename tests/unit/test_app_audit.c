@@ -474,7 +474,7 @@ static void test_refused_writes(void)
 	CHECK(strstr(e.detail, "hidden depot") == NULL);
 	CHECK_INT(pt_db_site_get(db, "S-NEW", &now, &d), PT_ENOTFOUND);
 	/* A threat level set by someone who is not a government coordinator. */
-	CHECK_INT(pt_app_threat_level_set(&viewer, db, NULL, PT_LEVEL_CRITICAL, &d), PT_EFORBIDDEN);
+	CHECK_INT(pt_app_threat_level_set(&viewer, db, NULL, PT_LEVEL_CRITICAL, "test", &d), PT_EFORBIDDEN);
 	CHECK(newest(db, &e));
 	CHECK_STR(e.action, "refused");
 	CHECK_STR(e.record_table, "threat_levels");

@@ -168,9 +168,11 @@ static void test_register_decisions(void)
 
 	/* Accepting a low risk needs nothing; a coordinator's acceptance is approved at once. */
 	pt_db_set_actor(db, opa_id, a_org, "opa", 0);
-	CHECK_INT(set(db, &opa, "PS-001", "pbied", "accept", NULL, NULL, NULL, &d), PT_OK);
+	CHECK_INT(set(db, &opa, "PS-001", "pbied", "accept", NULL, "2027-01-31", NULL, &d), PT_OK);
 	pt_db_set_actor(db, coord_id, gov_org, "coord", 0);
-	CHECK_INT(set(db, &coord, "PS-002", "vehicle_ramming", "accept", NULL, NULL, NULL, &d), PT_OK);
+	CHECK_INT(set(db, &coord, "PS-002", "vehicle_ramming", "accept", NULL, "2027-01-31", NULL,
+		      &d),
+		  PT_OK);
 	CHECK_INT(reg_list(db, NULL, NULL, &e, &n, &d), PT_OK);
 	x = entry(e, n, "PS-001", "pbied");
 	CHECK(x && x->treatment == PT_TREAT_ACCEPT && x->needs_approval == 0);
@@ -305,10 +307,258 @@ static void test_register_entry_audited(void)
 	pt_db_close(db);
 }
 
+/* ---- issue 11: threat-level governance and decisions that re-open ---------------- */
+
+#include "app/pt_app_registry.h"
+
+#define T0 INT64_C(1796083200) /* 2026-12-01T00:00:00Z: the tests' fixed clock */
+#define DAY INT64_C(86400)
+
+/* Change a level as the system administrator: scope, id, level (-1: clear), below, until. */
+static enum pt_err level(struct pt_db *db, enum pt_level_scope scope, const char *id, int lv,
+			 int below, int64_t until, struct pt_app_level_result *res,
+			 struct pt_diag *d)
+{
+	struct pt_app_level_change in;
+	memset(&in, 0, sizeof in);
+	memset(d, 0, sizeof *d);
+	in.scope = scope;
+	in.scope_id = id;
+	in.clear = lv < 0;
+	in.level = lv < 0 ? PT_LEVEL_SUBSTANTIAL : (enum pt_threat_level)lv;
+	in.below = below;
+	in.rationale = "test rationale";
+	in.until = until;
+	return pt_app_threat_level_change(as(NULL), db, &in, res, d);
+}
+
+/* The risk a year of one register entry as the system administrator sees it (-1: none). */
+static double risk_of(struct pt_db *db, const char *site, const char *threat)
+{
+	struct pt_register_entry *e = NULL;
+	const struct pt_register_entry *x;
+	struct pt_diag d;
+	size_t n = 0;
+	double r = -1;
+	memset(&d, 0, sizeof d);
+	if (reg_list(db, NULL, NULL, &e, &n, &d) == PT_OK && (x = entry(e, n, site, threat)))
+		r = x->risk_eur_year;
+	free(e);
+	return r;
+}
+
+/* The newest audit entry's action, record and detail. */
+static void newest_audit(struct pt_db *db, char *action, char *record, char *detail)
+{
+	struct pt_audit_entry *e = NULL;
+	struct pt_diag d;
+	size_t n = 0;
+	memset(&d, 0, sizeof d);
+	action[0] = record[0] = detail[0] = '\0';
+	CHECK_INT(pt_audit_list(db, 0, 1, 0, &e, &n, NULL, &d), PT_OK);
+	if (n) {
+		pt_strlcpy(action, e[0].action, 64);
+		pt_strlcpy(record, e[0].record_id, 128);
+		pt_strlcpy(detail, e[0].detail, 1024);
+	}
+	free(e);
+}
+
+static void test_threat_level_governance(void)
+{
+	struct pt_db *db = open_with_measures();
+	struct pt_app_threat_levels lv;
+	struct pt_app_level_change in;
+	struct pt_diag d;
+	double critical, severe, substantial;
+	char action[64], record[128], detail[1024];
+
+	pt_app_clock_fix(T0);
+	memset(&d, 0, sizeof d);
+	/* Every change carries a rationale. */
+	memset(&in, 0, sizeof in);
+	in.level = PT_LEVEL_CRITICAL;
+	CHECK_INT(pt_app_threat_level_change(as(NULL), db, &in, NULL, &d), PT_EINVAL);
+	CHECK_STR(d.field, "rationale");
+	/* Only coordinators of a government organisation (unchanged rule), audited as refused. */
+	in.rationale = "x";
+	CHECK_INT(pt_app_threat_level_change(as(&opa), db, &in, NULL, &d), PT_EFORBIDDEN);
+
+	substantial = risk_of(db, "PS-001", "pbied");
+	CHECK_INT(level(db, PT_LEVEL_SCOPE_NATIONAL, NULL, PT_LEVEL_CRITICAL, 0, 0, NULL, &d), PT_OK);
+	critical = risk_of(db, "PS-001", "pbied");
+	CHECK(critical > substantial);
+	/* PBIED at SEVERE under a CRITICAL national level: the highest applies (was: SEVERE). */
+	CHECK_INT(level(db, PT_LEVEL_SCOPE_THREAT, "pbied", PT_LEVEL_SEVERE, 0, 0, NULL, &d), PT_OK);
+	CHECK_NEAR(risk_of(db, "PS-001", "pbied"), critical, 1e-9);
+	newest_audit(db, action, record, detail);
+	CHECK_STR(action, "threat_level.set");
+	CHECK_STR(record, "pbied");
+	CHECK_STR(detail, "SEVERE (was none): test rationale");
+	/* ... unless marked below, with its reason: then SEVERE applies. */
+	CHECK_INT(level(db, PT_LEVEL_SCOPE_THREAT, "pbied", PT_LEVEL_SEVERE, 1, 0, NULL, &d), PT_OK);
+	severe = risk_of(db, "PS-001", "pbied");
+	CHECK(severe < critical && severe > substantial);
+	newest_audit(db, action, record, detail);
+	CHECK_STR(detail, "SEVERE below (was SEVERE): test rationale");
+	/* "below" is for a threat's level only */
+	CHECK_INT(level(db, PT_LEVEL_SCOPE_REGION, "North", PT_LEVEL_LOW, 1, 0, NULL, &d), PT_EINVAL);
+	CHECK_STR(d.field, "below");
+	/* Cleared: back to the national level; clearing again finds nothing. */
+	CHECK_INT(level(db, PT_LEVEL_SCOPE_THREAT, "pbied", -1, 0, 0, NULL, &d), PT_OK);
+	CHECK_NEAR(risk_of(db, "PS-001", "pbied"), critical, 1e-9);
+	newest_audit(db, action, record, detail);
+	CHECK_STR(action, "threat_level.clear");
+	CHECK_STR(detail, "cleared (was SEVERE): test rationale");
+	CHECK_INT(level(db, PT_LEVEL_SCOPE_THREAT, "pbied", -1, 0, 0, NULL, &d), PT_ENOTFOUND);
+	CHECK_INT(level(db, PT_LEVEL_SCOPE_NATIONAL, NULL, -1, 0, 0, NULL, &d), PT_EINVAL);
+	CHECK_INT(pt_app_threat_levels_get(as(NULL), db, &lv, &d), PT_OK);
+	CHECK_INT(lv.n, 0);
+	CHECK_INT(lv.n_in_force, 1);
+	CHECK_INT(lv.national, PT_LEVEL_CRITICAL);
+	pt_app_threat_levels_clear(&lv);
+
+	/* A region's level raises its sites only (PS-001 North, PS-002 South). */
+	CHECK_INT(level(db, PT_LEVEL_SCOPE_NATIONAL, NULL, PT_LEVEL_SUBSTANTIAL, 0, 0, NULL, &d),
+		  PT_OK);
+	CHECK_NEAR(risk_of(db, "PS-001", "pbied"), substantial, 1e-9);
+	substantial = risk_of(db, "PS-002", "vehicle_ramming");
+	CHECK_INT(level(db, PT_LEVEL_SCOPE_REGION, "North", PT_LEVEL_CRITICAL, 0, 0, NULL, &d), PT_OK);
+	CHECK_NEAR(risk_of(db, "PS-001", "pbied"), critical, 1e-9);
+	CHECK_NEAR(risk_of(db, "PS-002", "vehicle_ramming"), substantial, 1e-9);
+	newest_audit(db, action, record, detail);
+	CHECK_STR(record, "region:North");
+	CHECK_INT(level(db, PT_LEVEL_SCOPE_REGION, "Nowhere", PT_LEVEL_LOW, 0, 0, NULL, &d),
+		  PT_EINVAL);
+	CHECK_STR(d.field, "region");
+	CHECK_INT(level(db, PT_LEVEL_SCOPE_REGION, "North", -1, 0, 0, NULL, &d), PT_OK);
+	/* A sector's level: every site of the fixture is a stadium. */
+	CHECK_INT(level(db, PT_LEVEL_SCOPE_SECTOR, "stadium_arena", PT_LEVEL_CRITICAL, 0, 0, NULL,
+			&d),
+		  PT_OK);
+	CHECK_NEAR(risk_of(db, "PS-001", "pbied"), critical, 1e-9);
+	CHECK(risk_of(db, "PS-002", "vehicle_ramming") > substantial);
+	CHECK_INT(level(db, PT_LEVEL_SCOPE_SECTOR, "no_such_sector", PT_LEVEL_LOW, 0, 0, NULL, &d),
+		  PT_EINVAL);
+	CHECK_STR(d.field, "sector_id");
+	CHECK_INT(level(db, PT_LEVEL_SCOPE_SECTOR, "stadium_arena", -1, 0, 0, NULL, &d), PT_OK);
+
+	/* An expiry is read, not run: SEVERE until tomorrow, then back to SUBSTANTIAL. */
+	CHECK_INT(level(db, PT_LEVEL_SCOPE_NATIONAL, NULL, PT_LEVEL_SEVERE, 0, T0 - 1, NULL, &d),
+		  PT_EINVAL);
+	CHECK_STR(d.field, "until");
+	CHECK_INT(level(db, PT_LEVEL_SCOPE_NATIONAL, NULL, PT_LEVEL_SEVERE, 0, T0 + DAY, NULL, &d),
+		  PT_OK);
+	CHECK(risk_of(db, "PS-002", "vehicle_ramming") > substantial);
+	pt_app_clock_fix(T0 + 2 * DAY);
+	CHECK_NEAR(risk_of(db, "PS-002", "vehicle_ramming"), substantial, 1e-9);
+	CHECK_INT(pt_app_threat_levels_get(as(NULL), db, &lv, &d), PT_OK);
+	CHECK_INT(lv.national, PT_LEVEL_SUBSTANTIAL);
+	CHECK(lv.n_in_force == 1 && lv.in_force[0].reverted == 1);
+	pt_app_threat_levels_clear(&lv);
+	pt_app_clock_fix(0);
+	pt_db_close(db);
+}
+
+/* Find a decision in a change's re-opened list. */
+static int reopened_has(const struct pt_app_level_result *r, const char *site, const char *threat)
+{
+	for (size_t i = 0; i < r->n_reopened; i++)
+		if (strcmp(r->reopened[i].site_id, site) == 0 &&
+		    strcmp(r->reopened[i].threat_id, threat) == 0)
+			return 1;
+	return 0;
+}
+
+static void test_register_reopens(void)
+{
+	struct pt_db *db = open_with_measures();
+	struct pt_app_level_result res;
+	struct pt_register_entry *e = NULL;
+	const struct pt_register_entry *x;
+	struct pt_diag d;
+	size_t n = 0;
+
+	pt_app_clock_fix(T0);
+	memset(&res, 0, sizeof res);
+	/* At MODERATE, PS-002's vehicle ramming is medium: the operator accepts it (no approval). */
+	CHECK_INT(level(db, PT_LEVEL_SCOPE_NATIONAL, NULL, PT_LEVEL_MODERATE, 0, 0, NULL, &d), PT_OK);
+	pt_db_set_actor(db, opa_id, a_org, "opa", 0);
+	/* accepting needs a review date, and not one before today */
+	CHECK_INT(set(db, &opa, "PS-002", "vehicle_ramming", "accept", NULL, NULL, NULL, &d),
+		  PT_EINVAL);
+	CHECK_STR(d.field, "review_date");
+	CHECK_INT(set(db, &opa, "PS-002", "vehicle_ramming", "accept", NULL, "2026-11-30", NULL, &d),
+		  PT_EINVAL);
+	CHECK_STR(d.field, "review_date");
+	CHECK_STR(d.msg, "review date 2026-11-30 is before today (2026-12-01): give a date from "
+			 "today on");
+	CHECK_INT(set(db, &opa, "PS-002", "vehicle_ramming", "accept", NULL, "2026-12-01", NULL, &d),
+		  PT_OK);
+	CHECK_INT(last.band, PT_BAND_MEDIUM);
+	CHECK_INT(last.decided_band, PT_BAND_MEDIUM);
+	CHECK_STR(last.decided_level, "MODERATE");
+	CHECK(last.needs_approval == 0 && last.reopened == 0 && last.overdue == 0);
+	/* The level goes to SEVERE: high, above medium and the accept band: re-opened, listed. */
+	CHECK_INT(level(db, PT_LEVEL_SCOPE_NATIONAL, NULL, PT_LEVEL_SEVERE, 0, 0, &res, &d), PT_OK);
+	CHECK_INT(res.n_reopened, 1);
+	CHECK(reopened_has(&res, "PS-002", "vehicle_ramming"));
+	if (res.n_reopened)
+		CHECK(res.reopened[0].decided_band == PT_BAND_MEDIUM &&
+		      res.reopened[0].band == PT_BAND_HIGH);
+	pt_app_level_result_clear(&res);
+	CHECK_INT(reg_list(db, NULL, NULL, &e, &n, &d), PT_OK);
+	CHECK(n > 0 && strcmp(e[0].site_id, "PS-002") == 0); /* re-opened first */
+	x = entry(e, n, "PS-002", "vehicle_ramming");
+	CHECK(x && x->reopened == 1 && x->needs_approval == 1 && x->approved == 0);
+	free(e);
+	/* A raise that re-opens nothing new lists nothing. */
+	CHECK_INT(level(db, PT_LEVEL_SCOPE_NATIONAL, NULL, PT_LEVEL_CRITICAL, 0, 0, &res, &d), PT_OK);
+	CHECK_INT(res.n_reopened, 0);
+	pt_app_level_result_clear(&res);
+	/* A coordinator approves it at high: no longer re-opened. */
+	pt_db_set_actor(db, coord_id, gov_org, "coord", 0);
+	CHECK_INT(pt_app_register_approve(as(&coord), db, "PS-002", "vehicle_ramming", &last, NULL,
+					  &d),
+		  PT_OK);
+	CHECK(last.reopened == 0 && last.approved == 1 && last.decided_band == PT_BAND_HIGH);
+	/* A falling band never re-opens, nor does rising back to the band decided. */
+	CHECK_INT(level(db, PT_LEVEL_SCOPE_NATIONAL, NULL, PT_LEVEL_LOW, 0, 0, &res, &d), PT_OK);
+	CHECK_INT(res.n_reopened, 0);
+	pt_app_level_result_clear(&res);
+	CHECK_INT(reg_list(db, NULL, "PS-002", &e, &n, &d), PT_OK);
+	x = entry(e, n, "PS-002", "vehicle_ramming");
+	CHECK(x && x->band == PT_BAND_MEDIUM && x->reopened == 0);
+	free(e);
+	CHECK_INT(level(db, PT_LEVEL_SCOPE_NATIONAL, NULL, PT_LEVEL_SEVERE, 0, 0, &res, &d), PT_OK);
+	CHECK_INT(res.n_reopened, 0);
+	pt_app_level_result_clear(&res);
+
+	/* A review date that passes makes the decision overdue: listed first after re-opened ones. */
+	pt_db_set_actor(db, opa_id, a_org, "opa", 0);
+	CHECK_INT(set(db, &opa, "PS-001", "pbied", "reduce", NULL, "2026-12-10", NULL, &d), PT_OK);
+	CHECK_INT(last.overdue, 0);
+	pt_app_clock_fix(T0 + 20 * DAY);
+	CHECK_INT(reg_list(db, NULL, NULL, &e, &n, &d), PT_OK);
+	/* the two overdue decisions first (PS-001's pbied is the smallest risk of all) */
+	CHECK(n == 5 && e[0].overdue == 1 && e[1].overdue == 1 && e[2].overdue == 0);
+	x = entry(e, n, "PS-001", "pbied");
+	CHECK(x && x->overdue == 1 && x == &e[1]);
+	x = entry(e, n, "PS-002", "vehicle_ramming");
+	CHECK(x && x->overdue == 1); /* 2026-12-01 has passed too */
+	free(e);
+	pt_app_clock_fix(0);
+	pt_db_close(db);
+}
+
 int main(void)
 {
+	RUN(test_threat_level_governance);
+	RUN(test_register_reopens);
 	RUN(test_register_list);
+	pt_app_clock_fix(T0); /* the review dates below stay in the future */
 	RUN(test_register_decisions);
+	pt_app_clock_fix(0);
 	RUN(test_register_entry);
 	RUN(test_register_history_audited);
 	RUN(test_register_entry_audited);

@@ -143,18 +143,18 @@ static void test_threat_levels(void)
 	CHECK_INT(levels.n, 0);
 	CHECK(levels.entries == NULL);
 	/* The system administrator and a government coordinator may; an analyst may not. */
-	CHECK_INT(pt_app_threat_level_set(&sys, db, NULL, PT_LEVEL_SEVERE, &d), PT_OK);
+	CHECK_INT(pt_app_threat_level_set(&sys, db, NULL, PT_LEVEL_SEVERE, "test", &d), PT_OK);
 	pt_diag_clear(&d);
-	CHECK_INT(pt_app_threat_level_set(&analyst, db, NULL, PT_LEVEL_LOW, &d), PT_EFORBIDDEN);
+	CHECK_INT(pt_app_threat_level_set(&analyst, db, NULL, PT_LEVEL_LOW, "test", &d), PT_EFORBIDDEN);
 	CHECK_STR(d.msg, "only coordinators of a government organisation set the threat level");
 	CHECK_INT(pt_app_catalog_get(&sys, db, "threats", &threats, &d), PT_OK);
 	CHECK(threats.n > 0);
 	if (threats.n)
 		CHECK_INT(pt_app_threat_level_set(&coordinator, db, threats.items[0].id,
-						  PT_LEVEL_CRITICAL, &d),
+						  PT_LEVEL_CRITICAL, "test", &d),
 			  PT_OK);
 	pt_diag_clear(&d);
-	CHECK_INT(pt_app_threat_level_set(&sys, db, "no_such_threat", PT_LEVEL_LOW, &d), PT_EINVAL);
+	CHECK_INT(pt_app_threat_level_set(&sys, db, "no_such_threat", PT_LEVEL_LOW, "test", &d), PT_EINVAL);
 	CHECK_STR(d.field, "threat_id");
 	CHECK_INT(pt_app_threat_levels_get(&analyst, db, &levels, &d), PT_OK);
 	CHECK_INT(levels.national, PT_LEVEL_SEVERE);

@@ -301,7 +301,8 @@ static void test_transactions(void)
 			CHECK_STR(e[0].detail, "2 records: VM-001,VM-002");
 			CHECK_STR(e[1].action, "threat_level.set");
 			CHECK_STR(e[1].record_id, "national");
-			CHECK_STR(e[1].detail, "SEVERE");
+			/* issue 11: the level, the one it replaced and the rationale */
+			CHECK_STR(e[1].detail, "SEVERE (was none): set through the store");
 		}
 		free(e);
 	}
@@ -1125,7 +1126,12 @@ static void test_migration_backfill(void)
 	/* Back to version 6: no side table, nor what later migrations made (they run again). */
 	tamper(db, "DELETE FROM audit_records; DROP TABLE audit_records; "
 		   "DROP TABLE IF EXISTS password_resets; "
-		   "ALTER TABLE users DROP COLUMN admin_by_system; PRAGMA user_version = 6");
+		   "ALTER TABLE users DROP COLUMN admin_by_system; "
+		   /* migration 014 (issue 11): threat levels and register decisions as before */
+		   "DROP TABLE threat_levels; CREATE TABLE threat_levels (id INTEGER PRIMARY KEY, "
+		   "threat_id TEXT, level TEXT NOT NULL); "
+		   "ALTER TABLE risk_register DROP COLUMN decided_band; "
+		   "ALTER TABLE risk_register DROP COLUMN decided_level; PRAGMA user_version = 6");
 	rep = verify(db);
 	CHECK_INT(rep.intact, 1);
 	pt_db_close(db);

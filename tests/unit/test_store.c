@@ -888,6 +888,58 @@ static void test_refuses_newer_schema(void)
 	remove_db(path);
 }
 
+/* Migration 014 (issue 11) keeps the threat levels set before it: the national row and each
+ * threat's row become the first changes of their scopes. */
+static void test_migration_014_keeps_levels(void)
+{
+	struct pt_db *db = NULL;
+	struct pt_diag d = PT_DIAG_INIT;
+	struct pt_level_change *h = NULL;
+	struct pt_threat_level_entry *e = NULL;
+	enum pt_threat_level national;
+	char path[128];
+	size_t n = 0;
+
+	tmp_path(path, sizeof path, "levels13.db");
+	CHECK_INT(pt_db_open(path, 1, &db, &d), PT_OK);
+	if (!db)
+		return;
+	/* back to the shape before 014, with two levels set */
+	CHECK_INT(sqlite3_exec(pt_db_sqlite(db),
+			       "DROP TABLE threat_levels; CREATE TABLE threat_levels (id INTEGER "
+			       "PRIMARY KEY, threat_id TEXT, level TEXT NOT NULL); "
+			       "INSERT INTO threat_levels (threat_id, level) VALUES ('arson', 'LOW'), "
+			       "(NULL, 'SEVERE'); "
+			       "ALTER TABLE risk_register DROP COLUMN decided_band; "
+			       "ALTER TABLE risk_register DROP COLUMN decided_level; "
+			       "PRAGMA user_version = 13",
+			       NULL, NULL, NULL),
+		  SQLITE_OK);
+	pt_db_close(db);
+	db = NULL;
+	CHECK_INT(pt_db_open(path, 0, &db, &d), PT_OK);
+	if (!db)
+		return;
+	CHECK_INT(pt_db_threat_level_history(db, &h, &n, &d), PT_OK);
+	CHECK_INT(n, 2);
+	if (n == 2) {
+		CHECK_INT(h[0].scope, PT_LEVEL_SCOPE_NATIONAL);
+		CHECK_INT(h[0].level, PT_LEVEL_SEVERE);
+		CHECK_STR(h[0].rationale, "set before threat-level governance (migration 014)");
+		CHECK_INT(h[1].scope, PT_LEVEL_SCOPE_THREAT);
+		CHECK_STR(h[1].scope_id, "arson");
+		CHECK_INT(h[1].level, PT_LEVEL_LOW);
+		CHECK_INT(h[1].expires_at, 0);
+	}
+	free(h);
+	CHECK_INT(pt_db_threat_levels(db, &national, &e, &n, &d), PT_OK);
+	CHECK_INT(national, PT_LEVEL_SEVERE);
+	CHECK_INT(n, 1);
+	free(e);
+	pt_db_close(db);
+	remove_db(path);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof tmpdir, "/tmp/pt_test_store_XXXXXX");
@@ -910,6 +962,7 @@ int main(void)
 	RUN(test_missing_file);
 	RUN(test_persists_across_reopen);
 	RUN(test_refuses_newer_schema);
+	RUN(test_migration_014_keeps_levels);
 	rmdir(tmpdir);
 	return TEST_SUMMARY("test_store");
 }

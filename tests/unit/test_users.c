@@ -563,6 +563,10 @@ static void test_admin_grants(void)
 	user(db, "old-viewer", PT_ROLE_VIEWER, o);
 	/* back to version 8, before the column */
 	CHECK_INT(sqlite3_exec(pt_db_sqlite(db),
+			       /* and before migration 014 (issue 11), which runs again */
+			       "DROP TABLE threat_levels; CREATE TABLE threat_levels (id INTEGER PRIMARY KEY, "
+			       "threat_id TEXT, level TEXT NOT NULL); ALTER TABLE risk_register DROP COLUMN "
+			       "decided_band; ALTER TABLE risk_register DROP COLUMN decided_level; "
 			       "ALTER TABLE users DROP COLUMN admin_by_system; PRAGMA user_version = 8",
 			       NULL, NULL, NULL),
 		  SQLITE_OK);
@@ -662,6 +666,9 @@ static void test_names_fold_case(void)
 	CHECK_INT(n, 2); /* bob's and the unknown name's, each under a hash */
 	/* Before migration 010, two users differing only in case: the migration names them. */
 	CHECK_INT(sqlite3_exec(pt_db_sqlite(db),
+			       "DROP TABLE threat_levels; CREATE TABLE threat_levels (id INTEGER PRIMARY KEY, "
+			       "threat_id TEXT, level TEXT NOT NULL); ALTER TABLE risk_register DROP COLUMN "
+			       "decided_band; ALTER TABLE risk_register DROP COLUMN decided_level; "
 			       "DROP INDEX users_name_nocase; PRAGMA user_version = 9; "
 			       "INSERT INTO users (name, password_hash, role, org_id, created) "
 			       "SELECT 'alice', password_hash, role, org_id, created FROM users WHERE name = 'Alice'; "
