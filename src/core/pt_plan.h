@@ -51,12 +51,15 @@ struct pt_plan_site {
 enum pt_plan_verdict {
 	PT_VERDICT_ADMITTED = 0,
 	PT_VERDICT_STEP_FREE,      /**< removes step-free access: never chosen */
-	PT_VERDICT_LEGAL_BASIS,    /**< needs a specific legal basis and plan.allow_legal_basis is 0 */
+	PT_VERDICT_LEGAL_BASIS,    /**< the site lacks the legal basis it needs and plan.allow_legal_basis is 0 */
 	PT_VERDICT_BAND,           /**< the site's band is below the band its intrusiveness needs */
 	PT_VERDICT_BCR,            /**< its own benefit-cost ratio at the site is below plan.min_bcr */
-	PT_VERDICT_LESS_INTRUSIVE  /**< a less intrusive measure passing the other rules does as much for at most the cost factor */
+	PT_VERDICT_LESS_INTRUSIVE, /**< a less intrusive measure passing the other rules does as much for at most the cost factor */
+	PT_VERDICT_DOES_NOT_FIT    /**< the site does not meet a condition the measure needs (issue 11) */
 };
-/** "admitted", "step_free", "legal_basis", "band", "bcr", "less_intrusive". */
+/** Number of verdicts (rejections are 1 .. PT_VERDICT_COUNT - 1). */
+#define PT_VERDICT_COUNT (PT_VERDICT_DOES_NOT_FIT + 1)
+/** "admitted", "step_free", "legal_basis", "band", "bcr", "less_intrusive", "does_not_fit". */
 const char *pt_plan_verdict_name(enum pt_plan_verdict v);
 
 /**
@@ -91,6 +94,10 @@ struct pt_plan_screen {
 	int32_t main_threat;      /**< threat index it reduces most, -1 if none */
 	int32_t alternative;      /**< LESS_INTRUSIVE: the measure that does as much, else -1 */
 	size_t first_alt, n_alts; /**< the less intrusive measures considered: model->alts[first_alt ..] */
+	/* issue 11 (fit) */
+	unsigned misfit;          /**< pt_measure_misfit at the site (0: fits) */
+	int basis_missing;        /**< 1: the site lacks the legal basis the measure needs */
+	int cost_estimated;       /**< 1: the site lacks the cost driver; cost from its size class */
 };
 
 /** One option of a site: a bundle of admitted measures (n_measures 0: do nothing). */

@@ -15,7 +15,7 @@
 /** The columns of the sites CSV in their written order (13 names). */
 extern const char *const pt_site_columns[];
 /** Number of entries of pt_site_columns. */
-#define PT_SITE_COLUMNS 13
+#define PT_SITE_COLUMNS 22
 
 /** A growable list of sites with the physical line each came from. */
 struct pt_site_list {
