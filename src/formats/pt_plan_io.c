@@ -350,8 +350,11 @@ void pt_plan_reject_reason(const struct pt_plan_view *v, size_t site,
 	}
 	case PT_VERDICT_BCR:
 		pt_plan_ratio_text(a, sizeof a, s->bcr);
-		snprintf(buf, size, "Benefit-cost ratio %s is below the minimum %g.", a,
-			 v->cfg ? v->cfg->plan_min_bcr : 1.0);
+		/* issue 11 (fit): the cost it was weighed at, and whether it is estimated */
+		eur_round(b, sizeof b, s->cost_eur);
+		snprintf(buf, size, "Benefit-cost ratio %s is below the minimum %g (cost EUR %s over %u years%s).", a,
+			 v->cfg ? v->cfg->plan_min_bcr : 1.0, b, pt_plan_horizon(v),
+			 s->cost_estimated ? ", estimated from the size class" : "");
 		break;
 	case PT_VERDICT_ADMITTED:
 	default:

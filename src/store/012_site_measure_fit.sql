@@ -42,4 +42,12 @@ ALTER TABLE measures ADD COLUMN needs TEXT NOT NULL DEFAULT '' CHECK (length(nee
 ALTER TABLE measures ADD COLUMN safeguards TEXT NOT NULL DEFAULT ''
 	CHECK (length(safeguards) <= 255);
 
+-- plan.allow_legal_basis changes meaning: it was "measures needing a specific
+-- legal basis may be chosen" (default 1, which every registry got from the
+-- catalogue's settings.csv); it is now "admit a measure at a site lacking the
+-- basis it needs, flagged" (default 0). A stored 1 is the old default, not a
+-- finding that the sites hold the basis, so it goes back to 0 here; the key
+-- itself stays valid and loads as before.
+UPDATE settings SET value = '0' WHERE key = 'plan.allow_legal_basis' AND value = '1';
+
 PRAGMA user_version = 12;

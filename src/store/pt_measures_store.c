@@ -75,6 +75,7 @@ static enum pt_err measure_put(struct pt_db *db, const struct pt_measure *m, str
 	sqlite3_stmt *st;
 	enum pt_err err;
 	int rc;
+	char needs[256], guards[256];
 	if ((err = pt_db_prepare(db, &stmts, ST_MEASURE_PUT, &st, d)) != PT_OK)
 		return err;
 	rc = pt_db_bind_text(st, 1, m->id);
@@ -110,15 +111,13 @@ static enum pt_err measure_put(struct pt_db *db, const struct pt_measure *m, str
 		rc = sqlite3_bind_double(st, 18, m->unit_capex_eur);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_double(st, 19, m->unit_opex_eur_year);
-	if (rc == SQLITE_OK) {
-		char list[256];
-		pt_measure_format_flags(m->needs, 0, list, sizeof list);
-		rc = pt_db_bind_text(st, 20, list);
-		if (rc == SQLITE_OK) {
-			pt_measure_format_flags(m->safeguards, 1, list, sizeof list);
-			rc = pt_db_bind_text(st, 21, list);
-		}
-	}
+	/* bound without a copy: each list keeps its own buffer until the step */
+	pt_measure_format_flags(m->needs, 0, needs, sizeof needs);
+	pt_measure_format_flags(m->safeguards, 1, guards, sizeof guards);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_text(st, 20, needs);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_text(st, 21, guards);
 	return pt_db_step_done(db, st, rc, "storing a measure", d);
 }
 
