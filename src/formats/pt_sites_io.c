@@ -12,7 +12,7 @@
 #include "pt_diag.h"
 #include "pt_site_json.h"
 
-const char *const pt_site_columns[PT_SITE_COLUMNS] = {
+const char *const pt_site_columns[PT_SITE_COLUMNS_ALL] = {
 	"id",     "name",     "kind",           "sector",            "owner",
 	"lat",    "lon",      "region",         "capacity",          "peak_occupancy",
 	"population_served",  "economic_value_eur", "tlp",
@@ -331,13 +331,13 @@ static enum pt_err parse_csv_row(char **f, const int *col_of, long line,
 enum pt_err pt_sites_read_csv(const char *buf, size_t len, const struct pt_catalogs *cat,
 			      struct pt_site_list *out, struct pt_diag *d)
 {
-	static const unsigned char required[PT_SITE_COLUMNS] = {1, 1, 1, 1, 1, 1, 1,
+	static const unsigned char required[PT_SITE_COLUMNS_ALL] = {1, 1, 1, 1, 1, 1, 1,
 								1, 1, 1, 1, 1, 1};
 	/* the columns of issue 11 (staff ... legal_basis) are optional: zero above */
 	struct pt_site_list list;
 	struct pt_csv *csv = NULL;
 	struct pt_keyset *ids = NULL;
-	int col_of[PT_SITE_COLUMNS];
+	int col_of[PT_SITE_COLUMNS_ALL];
 	char **f;
 	size_t n, n_cols;
 	long line;
@@ -348,7 +348,7 @@ enum pt_err pt_sites_read_csv(const char *buf, size_t len, const struct pt_catal
 	pt_site_list_clear(out);
 	if ((err = pt_csv_open(buf, len, &csv)) != PT_OK || (err = pt_keyset_new(&ids)) != PT_OK)
 		goto out;
-	if ((err = pt_csv_read_header(csv, pt_site_columns, PT_SITE_COLUMNS, required, col_of,
+	if ((err = pt_csv_read_header(csv, pt_site_columns, PT_SITE_COLUMNS_ALL, required, col_of,
 				      &n_cols, d)) != PT_OK)
 		goto out;
 	for (;;) {
@@ -505,12 +505,12 @@ static enum pt_err read_feature(json_t *feat, size_t i, const struct pt_catalogs
 		return feature_fail(d, PT_EINVAL, i, "properties", "missing or not an object");
 	json_object_foreach(props, key, v) {
 		int known = 0;
-		for (k = 0; k < PT_SITE_COLUMNS; k++)
+		for (k = 0; k < PT_SITE_COLUMNS_ALL; k++)
 			if (strcmp(key, pt_site_columns[k]) == 0)
 				known = 1;
 		if (!known) {
 			char list[800];
-			pt_join_ids(list, sizeof list, PT_SITE_COLUMNS, column_at, NULL);
+			pt_join_ids(list, sizeof list, PT_SITE_COLUMNS_ALL, column_at, NULL);
 			pt_quote_for_msg(q, sizeof q, key);
 			snprintf(msg, sizeof msg, "unknown property %s; known properties: %s", q, list);
 			return feature_fail(d, PT_EINVAL, i, "properties", msg);
@@ -755,7 +755,7 @@ enum pt_err pt_sites_write_csv_rows(FILE *f, const struct pt_site *sites, size_t
 {
 	size_t i, c;
 	char num[48];
-	for (c = 0; with_header && c < PT_SITE_COLUMNS; c++) {
+	for (c = 0; with_header && c < PT_SITE_COLUMNS_ALL; c++) {
 		if (c)
 			fputc(',', f);
 		fputs(pt_site_columns[c], f);

@@ -158,8 +158,16 @@ static void test_check(void)
 	bad.rights[PT_RIGHT_PRIVACY] = -1;
 	check_bad(&bad, &cat, "privacy", "must be a whole number from 0 to 3");
 	bad = m;
-	bad.legal_basis = 2;
-	check_bad(&bad, &cat, "legal_basis", "must be 0 or 1");
+	bad.legal_basis = 3;
+	check_bad(&bad, &cat, "legal_basis", "must be none, entry or statute");
+	bad = m;
+	bad.cost_driver = PT_COST_DRIVER_COUNT;
+	check_bad(&bad, &cat, "cost_driver",
+		  "must be one of size, site, staff, entrances, perimeter_m, vehicle_approaches, "
+		  "screened_per_day, control_systems");
+	bad = m;
+	bad.needs = 4;
+	check_bad(&bad, &cat, "needs", "unknown condition");
 	bad = m;
 	bad.removes_step_free = -1;
 	check_bad(&bad, &cat, "removes_step_free", "must be 0 or 1");
