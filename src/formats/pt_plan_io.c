@@ -148,9 +148,10 @@ unsigned pt_plan_horizon(const struct pt_plan_view *v)
 
 static const char *const safeguard_text[PT_SAFEGUARD_COUNT] = {
 	[PT_SAFEGUARD_DPIA] = "A data protection impact assessment before it starts (GDPR art. "
-			      "35(3)(c): systematic monitoring of a publicly accessible area on a "
-			      "large scale; art. 35(1) for any likely high risk).",
-	[PT_SAFEGUARD_SIGNAGE] = "Signs at every entrance saying what is done, by whom, why and "
+			      "35: art. 35(3)(c) for systematic monitoring of a publicly accessible "
+			      "area on a large scale, art. 35(1) for other processing likely to "
+			      "result in a high risk).",
+	[PT_SAFEGUARD_SIGNAGE] = "Signs where it operates saying what is done, by whom, why and "
 				 "whom to ask (GDPR arts. 12-13; EDPB Guidelines 3/2019, layered "
 				 "notice).",
 	[PT_SAFEGUARD_RETENTION_LIMIT] =
@@ -174,6 +175,14 @@ static const char *basis_phrase(enum pt_legal_basis b)
 {
 	return b == PT_BASIS_STATUTE ? "a statute authorising it" :
 	       b == PT_BASIS_ENTRY   ? "a condition of entry (a ticketed or access-controlled venue)" :
+				       "no specific basis";
+}
+
+/* "a condition of entry", "a statute", "no specific basis". */
+static const char *basis_short(enum pt_legal_basis b)
+{
+	return b == PT_BASIS_STATUTE ? "a statute" :
+	       b == PT_BASIS_ENTRY   ? "a condition of entry" :
 				       "no specific basis";
 }
 
@@ -273,8 +282,8 @@ size_t pt_plan_reasons(const struct pt_plan_view *v, size_t site, const struct p
 				 "plan.allow_legal_basis is 1: confirm the basis before procurement.",
 				 basis_phrase((enum pt_legal_basis)m->legal_basis), basis_phrase(has));
 		else
-			snprintf(out[n++], 512, "Needs %s; the site has %s.",
-				 basis_phrase((enum pt_legal_basis)m->legal_basis), basis_phrase(has));
+			snprintf(out[n++], 512, "Legal basis: needs %s; the site has %s.",
+				 basis_short((enum pt_legal_basis)m->legal_basis), basis_short(has));
 	}
 	if (m && s->verdict == PT_VERDICT_ADMITTED) {
 		int g;
