@@ -1014,11 +1014,40 @@ static void test_csv_fit_columns(void)
 		"sites.csv:2: legal_basis: \"law\" is not none, entry or statute (empty when unknown)");
 }
 
+/* issue 11 (fit): the optional properties in GeoJSON: read, null is unknown, bad ones named. */
+static void test_geojson_fit(void)
+{
+	struct pt_site_list l;
+	char text[4096];
+	memset(&l, 0, sizeof l);
+	snprintf(text, sizeof text, "{\"type\":\"FeatureCollection\",\"features\":[%s]}",
+		 FEATURE("\"id\":\"F-1\",", "[1,2]",
+			 PROPS_REST ",\"staff\":900,\"entrances\":null,\"enclosure\":\"open\","
+				    "\"staffed\":\"yes\",\"legal_basis\":\"statute\""));
+	CHECK_INT(read_geojson(text, &l), PT_OK);
+	CHECK_INT(l.n, 1);
+	if (l.n == 1) {
+		CHECK_INT(l.items[0].drivers[PT_DRIVER_STAFF], 900);
+		CHECK_INT(l.items[0].drivers_known, 1u << PT_DRIVER_STAFF);
+		CHECK_INT(l.items[0].enclosed, PT_TRI_NO);
+		CHECK_INT(pt_site_legal_basis(&l.items[0]), PT_BASIS_STATUTE);
+	}
+	pt_site_list_clear(&l);
+	expect_geo(FEATURE("\"id\":\"F-2\",", "[1,2]", PROPS_REST ",\"staff\":\"many\""),
+		   "sites.geojson:2: staff: must be a whole number or null (features[1])");
+	expect_geo(FEATURE("\"id\":\"F-2\",", "[1,2]", PROPS_REST ",\"entrances\":-2"),
+		   "sites.geojson:2: entrances: -2 is out of range 0 to 10000000 (empty when unknown) "
+		   "(features[1])");
+	expect_geo(FEATURE("\"id\":\"F-2\",", "[1,2]", PROPS_REST ",\"legal_basis\":1"),
+		   "sites.geojson:2: legal_basis: must be a string or null (features[1])");
+}
+
 int main(void)
 {
 	setup();
 	RUN(test_csv_good);
 	RUN(test_csv_fit_columns);
+	RUN(test_geojson_fit);
 	RUN(test_csv_header_errors);
 	RUN(test_csv_row_shape);
 	RUN(test_csv_field_errors);
