@@ -112,6 +112,11 @@ m = chosen[("VM-035", "lockdown_procedure")]
 assert m["cost_estimated"] is True, m
 assert "Cost estimated: the site gives no entrances, so the cost is the catalogue" in " ".join(m["reasons"]), m
 assert all(isinstance(m["cost_estimated"], bool) and isinstance(m["safeguards"], list) for m in chosen.values())'
+p pl-fit-show 0 --db pl.db sites show VM-012
+out_has "staff              2600"
+out_has "legal basis        none"
+p pl-fit-show-unknown 0 --db pl.db sites show VM-035
+out_has "entrances          unknown"
 p pl-fit-html 0 --db pl.db plan --budget 2000000 --format html
 out_has "<em>cost estimated</em>"
 p pl-fit-big 0 --db pl.db plan --budget 20000000 --format json
