@@ -146,13 +146,15 @@ struct pt_plan_model {
 /**
  * Build the model: for each site, its band (worst pair on the quantitative
  * matrix of cfg), the screening of every applicable measure in the order
- * step-free, legal basis, band, own BCR, less intrusive alternative (the
+ * step-free, does-not-fit (issue 11: pt_measure_misfit), legal basis (the
+ * site's against the measure's), band, own BCR, less intrusive alternative (the
  * first failing rule is the verdict; an alternative must pass the rules
  * before it), then every bundle of at most
  * cfg->plan_max_measures admitted measures (at most one per exclusive
  * group) with V' = V prod(1 - v), C' = C prod(1 - c) per threat, kept when
  * Pareto-efficient (cost strictly up, benefit strictly up), plus do
- * nothing. threats_n is the size of the threat catalogue; v_effect and
+ * nothing. Each measure's cost is pt_measure_site_cost at the site (its
+ * cost driver; the size factor when the site lacks it: cost_estimated). threats_n is the size of the threat catalogue; v_effect and
  * c_effect are pt_measure_effect_matrix's (measure-major). On success *out
  * is new. PT_EINVAL for bad figures (d names the site), PT_ELIMIT, PT_ENOMEM.
  */
