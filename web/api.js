@@ -167,7 +167,10 @@ export const accountConfirm = (code) => call('POST', '/account/second-factor/con
 
 /* ---- sites ----
    A site: {id, name, kind, sector, owner, lat, lon, region, capacity, peak_occupancy,
-   population_served, economic_value_eur, tlp, can_edit}. */
+   population_served, economic_value_eur, tlp, staff, entrances, perimeter_m,
+   vehicle_approaches, screened_per_day, control_systems (null: unknown), enclosure
+   ("enclosed"|"open"|null), staffed ("yes"|"no"|null), legal_basis
+   ("none"|"entry"|"statute"|null), can_edit}. */
 
 export const sites = () => all('/sites');
 export const site = (id) => call('GET', `/sites/${encodeURIComponent(id)}`);

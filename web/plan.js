@@ -225,7 +225,7 @@ function drawSites(box, p) {
     el('td', { class: 'num' }, eur(s.risk_reduction_eur)),
     el('td', { class: 'num' }, Number.isFinite(s.bcr) ? s.bcr.toFixed(2) : '—'),
     el('td', { class: 'measures-cell' }, s.measures.map((m) => el('details', { class: 'reasons', dataset: { testid: 'reasons', measure: m.measure_id } },
-      el('summary', {}, el('span', { class: 'measure-name' }, m.name || m.measure_id), ' ', el('span', { class: 'muted small' }, eur(m.cost_eur))),
+      el('summary', {}, el('span', { class: 'measure-name' }, m.name || m.measure_id), ' ', el('span', { class: 'muted small' }, eur(m.cost_eur) + (m.cost_estimated ? ' (estimated)' : ''))),
       el('ul', {}, (m.reasons || []).map((r) => el('li', {}, r))))))));
   put(box, el('div', { class: 'table-scroll' },
     el('table', { class: 'table plan-table', id: 'plan-sites' },
@@ -235,8 +235,9 @@ function drawSites(box, p) {
 }
 
 const VERDICTS = {
-  step_free: 'removes step-free access', legal_basis: 'needs a legal basis', band: 'risk band of its aim too low',
+  step_free: 'removes step-free access', legal_basis: 'the site lacks the legal basis it needs', band: 'risk band of its aim too low',
   less_intrusive: 'a less intrusive measure serves the same aim', bcr: 'benefit-cost ratio too low',
+  does_not_fit: 'does not fit the site', // issue 11 (fit)
 };
 
 const REJECTED_SHOWN = 100;

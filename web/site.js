@@ -102,7 +102,26 @@ function facts(s) {
     row('Peak occupancy', num(s.peak_occupancy)),
     row('Population served', num(s.population_served)),
     row('Economic value', eur(s.economic_value_eur)),
-    row('Sharing', [tlpBadge(s.tlp)]));
+    row('Sharing', [tlpBadge(s.tlp)]),
+    fitRows(s, row));
+}
+
+/* Issue 11 (fit): what a plan costs and fits measures by; unknown is said, not hidden. */
+const UNKNOWN = 'unknown (plan costs estimated from the size class)';
+const BASIS = { none: 'none', entry: 'a condition of entry', statute: 'a statute' };
+function fitRows(s, row) {
+  const count = (v) => (v === null || v === undefined ? UNKNOWN : num(v));
+  return [
+    row('Staff', count(s.staff)),
+    row('Entrances', count(s.entrances)),
+    row('Frontage to protect', s.perimeter_m === null || s.perimeter_m === undefined ? UNKNOWN : `${num(s.perimeter_m)} m`),
+    row('Vehicle approaches', count(s.vehicle_approaches)),
+    row('People screened a day', count(s.screened_per_day)),
+    row('Control systems', count(s.control_systems)),
+    row('Enclosure', s.enclosure || 'unknown (a public space counts as open)'),
+    row('Staffed', s.staffed || 'unknown (a public space counts as unstaffed)'),
+    row('Legal basis for intrusive measures', s.legal_basis ? BASIS[s.legal_basis] || s.legal_basis : 'unknown (counts as none)'),
+  ].flat();
 }
 
 /* ---- standing: the site's rank under each method ---- */

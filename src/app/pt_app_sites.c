@@ -429,6 +429,19 @@ static void apply_patch(const struct pt_site_patch *p, struct pt_site *s)
 		s->economic_value_eur = v->economic_value_eur;
 	if (p->fields & PT_SITE_F_TLP)
 		s->tlp = v->tlp;
+	/* issue 11 (fit) */
+	if (p->fields & PT_SITE_F_ENCLOSURE)
+		s->enclosed = v->enclosed;
+	if (p->fields & PT_SITE_F_STAFFED)
+		s->staffed = v->staffed;
+	if (p->fields & PT_SITE_F_LEGAL_BASIS)
+		s->legal_basis = v->legal_basis;
+	for (int k = 0; k < PT_DRIVER_COUNT; k++)
+		if (p->fields & ((unsigned)PT_SITE_F_DRIVER << k)) {
+			s->drivers[k] = v->drivers[k];
+			s->drivers_known = (s->drivers_known & ~(1u << k)) |
+					   (v->drivers_known & (1u << k));
+		}
 }
 
 struct site_patch_write {

@@ -128,7 +128,11 @@ enum pt_site_field {
 	PT_SITE_F_NAME = 1 << 0, PT_SITE_F_KIND = 1 << 1, PT_SITE_F_SECTOR = 1 << 2,
 	PT_SITE_F_REGION = 1 << 3, PT_SITE_F_LAT = 1 << 4, PT_SITE_F_LON = 1 << 5,
 	PT_SITE_F_CAPACITY = 1 << 6, PT_SITE_F_PEAK = 1 << 7, PT_SITE_F_POPULATION = 1 << 8,
-	PT_SITE_F_VALUE = 1 << 9, PT_SITE_F_TLP = 1 << 10
+	PT_SITE_F_VALUE = 1 << 9, PT_SITE_F_TLP = 1 << 10,
+	/* issue 11 (fit): enclosure, staffed, legal basis, then one bit per cost driver
+	 * (PT_SITE_F_DRIVER << d; v.drivers_known bit d clear sets it unknown) */
+	PT_SITE_F_ENCLOSURE = 1 << 11, PT_SITE_F_STAFFED = 1 << 12, PT_SITE_F_LEGAL_BASIS = 1 << 13,
+	PT_SITE_F_DRIVER = 1 << 14
 };
 
 /** A change to a site: the fields set in fields take their values from v. Plain data. */

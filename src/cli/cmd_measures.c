@@ -62,9 +62,9 @@ static int measures_list(struct pt_cli *cli)
 			goto out;
 	} else {
 		char capex[64], opex[64], rights[32], applies[2 * PT_MEASURE_APPLIES_MAX + 4];
-		printf("%-28s %-19s %12s %12s %4s %-11s %-5s %-9s %s\n", "ID", "FAMILY",
-		       "CAPEX (EUR)", "OPEX/YR", "LIFE", "INTR P/M/D", "LEGAL", "STEP-FREE",
-		       "APPLIES TO (KINDS | SECTORS)");
+		printf("%-28s %-19s %12s %12s %4s %-11s %-7s %-18s %-9s %s\n", "ID", "FAMILY",
+		       "CAPEX (EUR)", "OPEX/YR", "LIFE", "INTR P/M/D", "LEGAL", "COST DRIVER",
+		       "STEP-FREE", "APPLIES TO (KINDS | SECTORS)");
 		for (k = 0; k < c.n; k++) {
 			const struct pt_measure *m = &c.items[k];
 			pt_cli_format_eur(m->capex_eur, capex, sizeof capex);
@@ -78,13 +78,16 @@ static int measures_list(struct pt_cli *cli)
 			pt_cli_print_cell(stdout, pt_measure_family_name(m->family), 19);
 			printf(" %12s %12s %4d ", capex, opex, m->lifetime_years);
 			pt_cli_print_cell(stdout, rights, 11);
-			printf(" %-5s %-9s ", m->legal_basis ? "yes" : "no",
+			printf(" %-7s %-18s %-9s ",
+			       pt_legal_basis_name((enum pt_legal_basis)m->legal_basis),
+			       pt_cost_driver_name(m->cost_driver),
 			       m->removes_step_free ? "removed" : "kept");
 			pt_cli_print_last(stdout, applies, 200);
 			putchar('\n');
 		}
 		printf("%zu measures, %zu effect rows; costs per site of size factor 1 "
-		       "(plan.size_factor.*)\n",
+		       "(plan.size_factor.*), used where the cost driver is size or unknown at "
+		       "the site\n",
 		       c.n, c.n_effects);
 	}
 out:

@@ -130,7 +130,7 @@ static int print_table(const struct pt_plan_view *v, int no_check)
 	char a[96], b[96], c[96];
 	char reasons[16][512];
 	size_t *idx, n_idx, k, i;
-	size_t per_verdict[8] = {0}, rejected = 0, not_assessed = 0;
+	size_t per_verdict[PT_VERDICT_COUNT] = {0}, rejected = 0, not_assessed = 0;
 
 	if (pt_plan_funded_sites(v, &idx, &n_idx) != PT_OK) {
 		pt_cli_errorf("out of memory");

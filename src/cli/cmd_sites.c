@@ -180,6 +180,21 @@ static int sites_show(struct pt_cli *cli, struct pt_db *db)
 	       "population served  %lld\neconomic value     EUR %s\ntlp                TLP:%s\n",
 	       s.id, s.name, s.kind, s.sector, s.owner, s.lat, s.lon, s.region, cap,
 	       s.peak_occupancy, s.population_served, eur, pt_tlp_name(s.tlp));
+	{ /* issue 11 (fit): what the plan costs and fits measures by */
+		int k;
+		for (k = 0; k < PT_DRIVER_COUNT; k++) {
+			const char *name = pt_site_driver_name((enum pt_site_driver)k);
+			if (s.drivers_known & (1u << k))
+				printf("%-18s %lld\n", name, s.drivers[k]);
+			else
+				printf("%-18s unknown\n", name);
+		}
+		printf("enclosure          %s\nstaffed            %s\nlegal basis        %s\n",
+		       s.enclosed == PT_TRI_UNKNOWN ? "unknown" :
+		       s.enclosed == PT_TRI_YES     ? "enclosed" : "open",
+		       s.staffed == PT_TRI_UNKNOWN ? "unknown" : s.staffed == PT_TRI_YES ? "yes" : "no",
+		       s.legal_basis > 0 ? pt_legal_basis_name(pt_site_legal_basis(&s)) : "unknown");
+	}
 	for (m = PT_METHOD_FEMA; m <= PT_METHOD_QUANT; m++) {
 		const struct pt_assessment_set *set = &a.sets[m];
 		if (m == PT_METHOD_FEMA) {

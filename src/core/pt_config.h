@@ -49,7 +49,7 @@ struct pt_config {
 	unsigned plan_max_measures;    /**< plan.max_measures: measures per site bundle (4) */
 	double plan_alternative_cost_factor; /**< plan.alternative_cost_factor (1.2) */
 	double plan_min_bcr;           /**< plan.min_bcr: a measure's own BCR at a site must reach it (1) */
-	int plan_allow_legal_basis;    /**< plan.allow_legal_basis: 1 measures needing a specific legal basis may be chosen (flagged) */
+	int plan_allow_legal_basis;    /**< plan.allow_legal_basis: 1 admits a measure at a site lacking the legal basis it needs (flagged); default 0 */
 	/** plan.band.intrusiveness_K (K = 1-3): lowest site band (enum pt_band 1-4) where
 	 * a measure of intrusiveness K is admissible; [0] is unused (intrusiveness 0: any band). */
 	int plan_band_for_intrusiveness[4];

@@ -255,8 +255,20 @@ enum pt_err pt_measure_check(const struct pt_measure *m, const struct pt_catalog
 	for (r = 0; r < PT_RIGHT_COUNT; r++)
 		if (m->rights[r] < 0 || m->rights[r] > 3)
 			return range_msg(d, line, right_names[r], 1, 0, 3);
-	if (m->legal_basis != 0 && m->legal_basis != 1)
-		return bad(d, line, "legal_basis", "must be 0 or 1");
+	if (m->legal_basis < 0 || m->legal_basis >= PT_BASIS_COUNT)
+		return bad(d, line, "legal_basis", "must be none, entry or statute");
+	if (m->cost_driver < 0 || m->cost_driver >= PT_COST_DRIVER_COUNT)
+		return bad(d, line, "cost_driver",
+			   "must be one of size, site, staff, entrances, perimeter_m, "
+			   "vehicle_approaches, screened_per_day, control_systems");
+	if (!(m->unit_capex_eur >= 0 && m->unit_capex_eur <= PT_MEASURE_MAX_EUR))
+		return range_msg(d, line, "unit_capex_eur", 0, 0, PT_MEASURE_MAX_EUR);
+	if (!(m->unit_opex_eur_year >= 0 && m->unit_opex_eur_year <= PT_MEASURE_MAX_EUR))
+		return range_msg(d, line, "unit_opex_eur_year", 0, 0, PT_MEASURE_MAX_EUR);
+	if (m->needs & ~PT_NEED_ALL)
+		return bad(d, line, "needs", "unknown condition");
+	if (m->safeguards >> PT_SAFEGUARD_COUNT)
+		return bad(d, line, "safeguards", "unknown safeguard");
 	if (m->removes_step_free != 0 && m->removes_step_free != 1)
 		return bad(d, line, "removes_step_free", "must be 0 or 1");
 	if ((err = check_applies(m->kinds, cat ? &cat->kinds : NULL, "kind", d, line, "kinds")) !=
@@ -424,4 +436,136 @@ enum pt_size_class pt_site_size_class(const struct pt_config *c, const struct pt
 			    class_of(c->plan_size_occupancy_min, 0);
 	by_value = class_of(c->plan_size_value_min_eur, s->economic_value_eur);
 	return by_people > by_value ? by_people : by_value;
+}
+
+/* ---- issue 11 (fit): cost drivers, needs and safeguards -------------------- */
+
+static const char *const need_names[] = { "enclosed", "staffed" };
+static const char *const safeguard_names[PT_SAFEGUARD_COUNT] = {
+	"dpia", "signage", "retention_limit", "non_discrimination_policy", "human_review"
+};
+
+const char *pt_cost_driver_name(int cost_driver)
+{
+	if (cost_driver == PT_COST_SIZE)
+		return "size";
+	if (cost_driver == PT_COST_SITE)
+		return "site";
+	if (cost_driver >= PT_COST_DRIVER && cost_driver < PT_COST_DRIVER_COUNT)
+		return pt_site_driver_name((enum pt_site_driver)(cost_driver - PT_COST_DRIVER));
+	return "";
+}
+
+enum pt_err pt_cost_driver_parse(const char *s, int *out)
+{
+	enum pt_site_driver d;
+	if (s && strcmp(s, "size") == 0)
+		*out = PT_COST_SIZE;
+	else if (s && strcmp(s, "site") == 0)
+		*out = PT_COST_SITE;
+	else if (pt_site_driver_parse(s, &d) == PT_OK)
+		*out = PT_COST_DRIVER + (int)d;
+	else
+		return PT_EINVAL;
+	return PT_OK;
+}
+
+const char *pt_safeguard_name(enum pt_safeguard g)
+{
+	return (unsigned)g < PT_SAFEGUARD_COUNT ? safeguard_names[g] : "";
+}
+
+enum pt_err pt_measure_parse_flags(const char *s, int safeguards, unsigned *out,
+				   struct pt_diag *d, long line, const char *field)
+{
+	const char *const *names = safeguards ? safeguard_names : need_names;
+	size_t n_names = safeguards ? PT_SAFEGUARD_COUNT : sizeof need_names / sizeof *need_names;
+	const char *p = s;
+	*out = 0;
+	if (!s || !s[0])
+		return PT_OK;
+	for (;;) {
+		const char *end = strchr(p, ';');
+		size_t len = end ? (size_t)(end - p) : strlen(p), i;
+		for (i = 0; i < n_names; i++)
+			if (strlen(names[i]) == len && strncmp(names[i], p, len) == 0)
+				break;
+		if (i == n_names) {
+			char msg[200], part[64];
+			size_t k;
+			pt_strlcpy(part, p, len + 1 < sizeof part ? len + 1 : sizeof part);
+			pt_strlcpy(msg, "unknown ", sizeof msg);
+			pt_strlcat(msg, safeguards ? "safeguard \"" : "condition \"", sizeof msg);
+			pt_strlcat(msg, part, sizeof msg);
+			pt_strlcat(msg, "\"; valid: ", sizeof msg);
+			for (k = 0; k < n_names; k++) {
+				if (k)
+					pt_strlcat(msg, ", ", sizeof msg);
+				pt_strlcat(msg, names[k], sizeof msg);
+			}
+			return bad(d, line, field, msg);
+		}
+		*out |= 1u << i;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return PT_OK;
+}
+
+void pt_measure_format_flags(unsigned bits, int safeguards, char *buf, size_t size)
+{
+	const char *const *names = safeguards ? safeguard_names : need_names;
+	size_t n_names = safeguards ? PT_SAFEGUARD_COUNT : sizeof need_names / sizeof *need_names;
+	size_t i;
+	if (!size)
+		return;
+	buf[0] = '\0';
+	for (i = 0; i < n_names; i++)
+		if (bits & (1u << i)) {
+			if (buf[0])
+				pt_strlcat(buf, ";", size);
+			pt_strlcat(buf, names[i], size);
+		}
+}
+
+double pt_measure_site_cost(const struct pt_measure *m, const struct pt_site *s,
+			    double size_factor, double rate, unsigned horizon_years, int *estimated)
+{
+	struct pt_measure u;
+	int drv;
+	if (estimated)
+		*estimated = 0;
+	if (!m)
+		return 0;
+	if (m->cost_driver == PT_COST_SITE)
+		return pt_measure_pv_cost(m, 1, rate, horizon_years);
+	if (m->cost_driver < PT_COST_DRIVER || m->cost_driver >= PT_COST_DRIVER_COUNT)
+		return pt_measure_pv_cost(m, size_factor, rate, horizon_years);
+	drv = m->cost_driver - PT_COST_DRIVER;
+	if (!s || !(s->drivers_known & (1u << drv))) {
+		if (estimated)
+			*estimated = 1;
+		return pt_measure_pv_cost(m, size_factor, rate, horizon_years);
+	}
+	u = *m;
+	u.capex_eur = m->unit_capex_eur;
+	u.opex_eur_year = m->unit_opex_eur_year;
+	return pt_measure_pv_cost(&u, (double)s->drivers[drv], rate, horizon_years);
+}
+
+unsigned pt_measure_misfit(const struct pt_measure *m, const struct pt_site *s)
+{
+	int drv;
+	if (!m || !s)
+		return 0;
+	if ((m->needs & PT_NEED_ENCLOSED) && !pt_site_is_enclosed(s))
+		return PT_NEED_ENCLOSED;
+	if ((m->needs & PT_NEED_STAFFED) && !pt_site_is_staffed(s))
+		return PT_NEED_STAFFED;
+	drv = m->cost_driver - PT_COST_DRIVER;
+	if (drv >= 0 && drv < PT_DRIVER_COUNT && (s->drivers_known & (1u << drv)) &&
+	    s->drivers[drv] == 0)
+		return PT_NEED_ALL + 1 + (unsigned)drv;
+	return 0;
 }

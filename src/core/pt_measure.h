@@ -50,7 +50,7 @@ struct pt_measure {
 	int lifetime_years;      /**< 1-PT_MEASURE_MAX_LIFETIME; bought again within the horizon when shorter */
 	int rights[PT_RIGHT_COUNT]; /**< intrusiveness on privacy, on freedom of movement and
 				       accessibility, risk of discriminatory use: 0-3 each */
-	int legal_basis;         /**< 1: needs a specific legal basis */
+	int legal_basis;         /**< enum pt_legal_basis the site must have (none, entry, statute) */
 	int removes_step_free;   /**< 1: removes step-free access (never chosen) */
 	/** Site kinds it applies to: ids separated by ';', or "*" for every kind. */
 	char kinds[PT_MEASURE_APPLIES_MAX];
@@ -59,7 +59,73 @@ struct pt_measure {
 	/** Measures of one non-empty group are alternatives: a bundle holds at most one. */
 	char exclusive_group[PT_ID_MAX];
 	char description[PT_MEASURE_DESC_MAX];
+	/* issue 11 (fit): what the cost scales with, what the site must be, what it needs. */
+	int cost_driver;           /**< enum pt_cost_driver; 0 (size): capex/opex x size factor */
+	double unit_capex_eur;     /**< capital cost per unit of the driver (drivers of a site) */
+	double unit_opex_eur_year; /**< yearly cost per unit of the driver */
+	unsigned needs;            /**< PT_NEED_* bits the site must meet */
+	unsigned safeguards;       /**< bits (1 << enum pt_safeguard) a chosen measure needs */
 };
+
+/* ---- issue 11 (fit): cost drivers, needs and safeguards -------------------- */
+
+/**
+ * What a measure's cost scales with: PT_COST_SIZE (capex_eur and
+ * opex_eur_year x the site's size factor, the rule before drivers),
+ * PT_COST_SITE (capex_eur and opex_eur_year once per site), or a site
+ * driver: PT_COST_DRIVER + enum pt_site_driver (unit costs x the site's
+ * value; unknown at the site: the size rule, marked estimated).
+ */
+enum pt_cost_driver { PT_COST_SIZE = 0, PT_COST_SITE = 1, PT_COST_DRIVER = 2 };
+#define PT_COST_DRIVER_COUNT (PT_COST_DRIVER + PT_DRIVER_COUNT)
+/** "size", "site" or the site driver's column name; "" out of range. */
+const char *pt_cost_driver_name(int cost_driver);
+/** Parse a cost driver name. PT_EINVAL if unknown. */
+enum pt_err pt_cost_driver_parse(const char *s, int *out);
+
+/** Conditions a measure needs of the site (measures.csv "needs"). */
+#define PT_NEED_ENCLOSED 1u /**< "enclosed": the site can be closed (lockdown, screening) */
+#define PT_NEED_STAFFED 2u  /**< "staffed": people work there (training, procedures) */
+#define PT_NEED_ALL 3u
+
+/** Safeguards a chosen intrusive measure needs (measures.csv "safeguards"). */
+enum pt_safeguard {
+	PT_SAFEGUARD_DPIA = 0,             /**< "dpia" (GDPR art. 35(3)(c)) */
+	PT_SAFEGUARD_SIGNAGE,              /**< "signage" (GDPR arts. 12-13) */
+	PT_SAFEGUARD_RETENTION_LIMIT,      /**< "retention_limit" (EDPB Guidelines 3/2019) */
+	PT_SAFEGUARD_NON_DISCRIMINATION,   /**< "non_discrimination_policy" (Charter art. 21) */
+	PT_SAFEGUARD_HUMAN_REVIEW          /**< "human_review" (AI Act art. 14) */
+};
+#define PT_SAFEGUARD_COUNT 5
+/** Safeguard id ("dpia" ...), "" out of range. */
+const char *pt_safeguard_name(enum pt_safeguard g);
+
+/**
+ * Parse a ';'-separated list of names into bits: needs ("enclosed",
+ * "staffed") when safeguards is 0, safeguard ids when 1. Empty is 0.
+ * PT_EINVAL with d naming line, field and the unknown name.
+ */
+enum pt_err pt_measure_parse_flags(const char *s, int safeguards, unsigned *out,
+				   struct pt_diag *d, long line, const char *field);
+/** Write bits as the ';'-joined names into buf (always NUL-terminated). */
+void pt_measure_format_flags(unsigned bits, int safeguards, char *buf, size_t size);
+
+/**
+ * Full cost of m at site s over the horizon (PV), by its cost driver:
+ * unit costs x the site's driver value, or the size rule
+ * (pt_measure_pv_cost with size_factor) for PT_COST_SIZE and when the
+ * site lacks the driver; then *estimated (may be NULL) is 1, else 0.
+ */
+double pt_measure_site_cost(const struct pt_measure *m, const struct pt_site *s,
+			    double size_factor, double rate, unsigned horizon_years, int *estimated);
+
+/**
+ * The first need of m the site s does not meet, as a PT_NEED_* bit, or
+ * PT_NEED_ALL + 1 + driver when the site's value of m's cost driver is 0
+ * (nothing to protect: no staff, no entrances...), or 0 when m fits.
+ * Unknown enclosure or staffing: pt_site_is_enclosed / pt_site_is_staffed.
+ */
+unsigned pt_measure_misfit(const struct pt_measure *m, const struct pt_site *s);
 
 /** The effect of one measure against one threat scenario (measure_effects.csv). */
 struct pt_measure_effect {

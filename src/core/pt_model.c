@@ -345,3 +345,64 @@ enum pt_err pt_range_check(const struct pt_range *r, double lo, double hi, struc
 		return range_fail(d, line, field, "max", v[2], " is above ", &hi);
 	return PT_OK;
 }
+
+/* ---- issue 11 (fit): cost drivers, fit attributes and legal basis ---- */
+
+static const char *const driver_names[PT_DRIVER_COUNT] = {
+	"staff", "entrances", "perimeter_m", "vehicle_approaches", "screened_per_day",
+	"control_systems"
+};
+static const char *const basis_names[PT_BASIS_COUNT] = { "none", "entry", "statute" };
+
+const char *pt_site_driver_name(enum pt_site_driver d)
+{
+	return (unsigned)d < PT_DRIVER_COUNT ? driver_names[d] : "";
+}
+
+enum pt_err pt_site_driver_parse(const char *s, enum pt_site_driver *out)
+{
+	size_t i;
+	for (i = 0; s && i < PT_DRIVER_COUNT; i++)
+		if (strcmp(s, driver_names[i]) == 0) {
+			*out = (enum pt_site_driver)i;
+			return PT_OK;
+		}
+	return PT_EINVAL;
+}
+
+const char *pt_legal_basis_name(enum pt_legal_basis b)
+{
+	return (unsigned)b < PT_BASIS_COUNT ? basis_names[b] : "";
+}
+
+enum pt_err pt_legal_basis_parse(const char *s, enum pt_legal_basis *out)
+{
+	size_t i;
+	for (i = 0; s && i < PT_BASIS_COUNT; i++)
+		if (strcmp(s, basis_names[i]) == 0) {
+			*out = (enum pt_legal_basis)i;
+			return PT_OK;
+		}
+	return PT_EINVAL;
+}
+
+enum pt_legal_basis pt_site_legal_basis(const struct pt_site *s)
+{
+	if (!s || s->legal_basis <= 0 || s->legal_basis > PT_BASIS_COUNT)
+		return PT_BASIS_NONE;
+	return (enum pt_legal_basis)(s->legal_basis - 1);
+}
+
+int pt_site_is_enclosed(const struct pt_site *s)
+{
+	if (s->enclosed != PT_TRI_UNKNOWN)
+		return s->enclosed == PT_TRI_YES;
+	return strcmp(s->kind, "public_space") != 0;
+}
+
+int pt_site_is_staffed(const struct pt_site *s)
+{
+	if (s->staffed != PT_TRI_UNKNOWN)
+		return s->staffed == PT_TRI_YES;
+	return strcmp(s->kind, "public_space") != 0;
+}

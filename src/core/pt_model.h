@@ -96,6 +96,40 @@ const char *pt_method_name(enum pt_method m);
 /** Parse a method name. PT_EINVAL if unknown. */
 enum pt_err pt_method_parse(const char *s, enum pt_method *out);
 
+/* ---- issue 11 (fit): cost drivers, fit attributes and legal basis of a site ---- */
+
+/** The site attributes a measure's cost can scale with (sites.csv columns of the same names). */
+enum pt_site_driver {
+	PT_DRIVER_STAFF = 0,        /**< "staff": people working at the site */
+	PT_DRIVER_ENTRANCES,        /**< "entrances" */
+	PT_DRIVER_PERIMETER_M,      /**< "perimeter_m": metres of frontage or perimeter to protect */
+	PT_DRIVER_VEHICLE_APPROACHES, /**< "vehicle_approaches" */
+	PT_DRIVER_SCREENED_PER_DAY, /**< "screened_per_day": people screened a day */
+	PT_DRIVER_CONTROL_SYSTEMS   /**< "control_systems": industrial control / IT systems */
+};
+#define PT_DRIVER_COUNT 6
+/** Largest value of each driver (a bad value above it is refused). */
+#define PT_DRIVER_MAX 10000000LL
+/** Column name of a driver ("staff" ...), "" out of range. */
+const char *pt_site_driver_name(enum pt_site_driver d);
+/** Parse a driver column name (exact). PT_EINVAL if unknown. */
+enum pt_err pt_site_driver_parse(const char *s, enum pt_site_driver *out);
+
+/** A yes/no attribute that may be unknown (zero-initialised: unknown). */
+enum pt_tri { PT_TRI_UNKNOWN = 0, PT_TRI_NO, PT_TRI_YES };
+
+/** The legal basis for intrusive measures, weakest first. */
+enum pt_legal_basis {
+	PT_BASIS_NONE = 0, /**< "none": no specific basis needed / held */
+	PT_BASIS_ENTRY,    /**< "entry": a condition of entry (ticketed or access-controlled private venue) */
+	PT_BASIS_STATUTE   /**< "statute": a statute authorises it */
+};
+#define PT_BASIS_COUNT 3
+/** "none", "entry", "statute"; "" out of range. */
+const char *pt_legal_basis_name(enum pt_legal_basis b);
+/** Parse "none", "entry" or "statute" (exact). PT_EINVAL otherwise. */
+enum pt_err pt_legal_basis_parse(const char *s, enum pt_legal_basis *out);
+
 /** A site of the registry. Numbers < 0 mean "not given" where noted. */
 struct pt_site {
 	char id[PT_ID_MAX];
@@ -110,7 +144,20 @@ struct pt_site {
 	long long population_served;
 	double economic_value_eur;
 	enum pt_tlp tlp;
+	/* issue 11 (fit): optional attributes; a zero-initialised site knows none of them. */
+	long long drivers[PT_DRIVER_COUNT]; /**< 0-PT_DRIVER_MAX where bit d of drivers_known is set */
+	unsigned drivers_known;             /**< bit d: drivers[d] is given */
+	enum pt_tri enclosed;               /**< "enclosed" (YES) or "open" (NO) */
+	enum pt_tri staffed;                /**< "yes" or "no" */
+	int legal_basis;                    /**< 0 unknown, else enum pt_legal_basis + 1 */
 };
+
+/** The site's legal basis for intrusive measures; unknown counts as PT_BASIS_NONE. */
+enum pt_legal_basis pt_site_legal_basis(const struct pt_site *s);
+/** 1 when the site is enclosed: its own value, else (unknown) every kind but public_space. */
+int pt_site_is_enclosed(const struct pt_site *s);
+/** 1 when the site is staffed: its own value, else (unknown) every kind but public_space. */
+int pt_site_is_staffed(const struct pt_site *s);
 
 /** FEMA 426/452 rating of one site against one threat (each 1-10). */
 struct pt_fema_row {

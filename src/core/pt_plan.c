@@ -16,7 +16,8 @@
 #define REL_EPS 1e-12
 
 static const char *const verdict_names[] = { "admitted", "step_free", "legal_basis",
-					     "band",     "bcr",       "less_intrusive" };
+					     "band",     "bcr",       "less_intrusive",
+					     "does_not_fit" };
 
 const char *pt_plan_verdict_name(enum pt_plan_verdict v)
 {
@@ -585,7 +586,9 @@ static enum pt_err screen_site(const struct pt_config *cfg,
 		sc->verdict = PT_VERDICT_ADMITTED;
 		if (me->removes_step_free)
 			sc->verdict = PT_VERDICT_STEP_FREE;
-		else if (me->legal_basis && !cfg->plan_allow_legal_basis)
+		else if (sc->misfit)
+			sc->verdict = PT_VERDICT_DOES_NOT_FIT;
+		else if (sc->basis_missing && !cfg->plan_allow_legal_basis)
 			sc->verdict = PT_VERDICT_LEGAL_BASIS;
 		else if (sc->intrusiveness >= 1 && (int)sc->risk_band < (int)sc->needed_band)
 			sc->verdict = PT_VERDICT_BAND;
@@ -725,8 +728,12 @@ static enum pt_err build_site(const struct pt_config *cfg,
 			sc->intrusiveness = pt_measure_intrusiveness(me);
 			sc->site_band = sm->band;
 			sc->needed_band = needed_band(cfg, sc->intrusiveness);
-			sc->cost_eur = pt_measure_pv_cost(me, sm->size_factor, cfg->plan_discount_rate,
-							  cfg->plan_horizon_years);
+			sc->cost_eur = pt_measure_site_cost(me, ps->site, sm->size_factor,
+							    cfg->plan_discount_rate,
+							    cfg->plan_horizon_years,
+							    &sc->cost_estimated);
+			sc->misfit = pt_measure_misfit(me, ps->site);
+			sc->basis_missing = (int)pt_site_legal_basis(ps->site) < me->legal_basis;
 			sc->main_threat = -1;
 			sc->alternative = -1;
 			for (p = 0; p < np; p++) {

@@ -61,12 +61,15 @@ struct pt_plan_site {
 enum pt_plan_verdict {
 	PT_VERDICT_ADMITTED = 0,
 	PT_VERDICT_STEP_FREE,      /**< removes step-free access: never chosen */
-	PT_VERDICT_LEGAL_BASIS,    /**< needs a specific legal basis and plan.allow_legal_basis is 0 */
+	PT_VERDICT_LEGAL_BASIS,    /**< the site lacks the legal basis it needs and plan.allow_legal_basis is 0 */
 	PT_VERDICT_BAND,           /**< the site's band is below the band its intrusiveness needs */
 	PT_VERDICT_BCR,            /**< its own benefit-cost ratio at the site is below plan.min_bcr */
-	PT_VERDICT_LESS_INTRUSIVE  /**< a less intrusive measure passing the other rules does as much for at most the cost factor */
+	PT_VERDICT_LESS_INTRUSIVE, /**< a less intrusive measure passing the other rules does as much for at most the cost factor */
+	PT_VERDICT_DOES_NOT_FIT    /**< the site does not meet a condition the measure needs (issue 11) */
 };
-/** "admitted", "step_free", "legal_basis", "band", "bcr", "less_intrusive". */
+/** Number of verdicts (rejections are 1 .. PT_VERDICT_COUNT - 1). */
+#define PT_VERDICT_COUNT (PT_VERDICT_DOES_NOT_FIT + 1)
+/** "admitted", "step_free", "legal_basis", "band", "bcr", "less_intrusive", "does_not_fit". */
 const char *pt_plan_verdict_name(enum pt_plan_verdict v);
 
 /**
@@ -126,6 +129,10 @@ struct pt_plan_screen {
 	 * reduction first (then threat index); its aim is the first n_aim. */
 	size_t first_effect;
 	uint32_t n_effects, n_aim;
+	/* issue 11 (fit) */
+	unsigned misfit;          /**< pt_measure_misfit at the site (0: fits) */
+	int basis_missing;        /**< 1: the site lacks the legal basis the measure needs */
+	int cost_estimated;       /**< 1: the site lacks the cost driver; cost from its size class */
 };
 
 /** One option of a site: a bundle of admitted measures (n_measures 0: do nothing). */
@@ -176,8 +183,9 @@ struct pt_plan_model {
 /**
  * Build the model: for each site, its band (worst pair on the quantitative
  * matrix of cfg), the screening of every applicable measure in the order
- * step-free, legal basis, band (the risk band of the measure's aim: the
- * threats making up PT_PLAN_AIM_SHARE of its reduction), own BCR, less
+ * step-free, does-not-fit (issue 11: pt_measure_misfit), legal basis (the
+ * site's against the measure's), band (the risk band of the measure's aim:
+ * the threats making up PT_PLAN_AIM_SHARE of its reduction), own BCR, less
  * intrusive alternative (the first failing rule is the verdict; an
  * alternative must pass the rules before it, reduce each threat of the
  * aim at least as much, cost at most plan.alternative_cost_factor x, and
@@ -186,7 +194,8 @@ struct pt_plan_model {
  * cfg->plan_max_measures admitted measures (at most one per exclusive
  * group) with V' = V prod(1 - v), C' = C prod(1 - c) per threat, kept when
  * Pareto-efficient (cost strictly up, benefit strictly up), plus do
- * nothing. threats_n is the size of the threat catalogue; v_effect and
+ * nothing. Each measure's cost is pt_measure_site_cost at the site (its
+ * cost driver; the size factor when the site lacks it: cost_estimated). threats_n is the size of the threat catalogue; v_effect and
  * c_effect are pt_measure_effect_matrix's (measure-major). On success *out
  * is new. PT_EINVAL for bad figures (d names the site), PT_ELIMIT, PT_ENOMEM.
  */

@@ -153,7 +153,7 @@ static enum pt_err screen_one(const struct pt_config *cfg, const struct pt_surge
 				  : (ln.benefit_eur > 0 ? INFINITY : 0);
 	if (me->removes_step_free)
 		ln.verdict = PT_SURGE_STEP_FREE;
-	else if (me->legal_basis && !cfg->plan_allow_legal_basis)
+	else if ((int)pt_site_legal_basis(s->site) < me->legal_basis && !cfg->plan_allow_legal_basis)
 		ln.verdict = PT_SURGE_LEGAL_BASIS;
 	else if (ln.intrusiveness >= 1 && (int)ln.band < (int)ln.needed_band)
 		ln.verdict = PT_SURGE_BAND;

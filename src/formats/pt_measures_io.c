@@ -12,12 +12,14 @@
 
 /* ---- measures.csv ---- */
 
-#define MEASURE_COLUMNS 15
+#define MEASURE_COLUMNS 20
 
 static const char *const measure_columns[MEASURE_COLUMNS] = {
 	"id",	       "name",	     "family",		"capex_eur",	     "opex_eur_year",
 	"lifetime_years", "privacy",   "movement",	"discrimination",    "legal_basis",
-	"removes_step_free", "kinds", "sectors",	"exclusive_group", "description"};
+	"removes_step_free", "kinds", "sectors",	"exclusive_group", "description",
+	/* issue 11 (fit): optional */
+	"cost_driver", "unit_capex_eur", "unit_opex_eur_year", "needs", "safeguards"};
 
 enum measure_col {
 	COL_ID = 0,
@@ -34,8 +36,75 @@ enum measure_col {
 	COL_KINDS,
 	COL_SECTORS,
 	COL_GROUP,
-	COL_DESCRIPTION
+	COL_DESCRIPTION,
+	COL_COST_DRIVER,
+	COL_UNIT_CAPEX,
+	COL_UNIT_OPEX,
+	COL_NEEDS,
+	COL_SAFEGUARDS
 };
+
+enum pt_err pt_measures_parse_basis(const char *text, long line, struct pt_diag *d, int *out)
+{
+	enum pt_legal_basis b;
+	char q[80];
+	if (!text[0])
+		return pt_diag_set(d, PT_EINVAL, line, "legal_basis", "missing value");
+	if (strcmp(text, "0") == 0) {
+		*out = PT_BASIS_NONE;
+		return PT_OK;
+	}
+	if (strcmp(text, "1") == 0) {
+		*out = PT_BASIS_STATUTE;
+		return PT_OK;
+	}
+	if (pt_legal_basis_parse(text, &b) == PT_OK) {
+		*out = (int)b;
+		return PT_OK;
+	}
+	pt_quote_for_msg(q, sizeof q, text);
+	return pt_diag_set(d, PT_EINVAL, line, "legal_basis",
+			   "unknown basis %s; valid: none, entry, statute (or 0 = none, 1 = statute)",
+			   q);
+}
+
+/* The optional columns of issue 11: cost driver, unit costs, needs, safeguards. */
+static enum pt_err parse_fit_columns(char **f, const int *col_of, long line,
+				     struct pt_measure *m, struct pt_diag *d)
+{
+	enum pt_err err;
+	char q[80];
+	if (col_of[COL_COST_DRIVER] >= 0 && f[col_of[COL_COST_DRIVER]][0] &&
+	    pt_cost_driver_parse(f[col_of[COL_COST_DRIVER]], &m->cost_driver) != PT_OK) {
+		pt_quote_for_msg(q, sizeof q, f[col_of[COL_COST_DRIVER]]);
+		return pt_diag_set(d, PT_EINVAL, line, "cost_driver",
+				   "unknown driver %s; valid: size, site, staff, entrances, "
+				   "perimeter_m, vehicle_approaches, screened_per_day, control_systems",
+				   q);
+	}
+	if (col_of[COL_UNIT_CAPEX] >= 0 && f[col_of[COL_UNIT_CAPEX]][0] &&
+	    (err = pt_field_double(f[col_of[COL_UNIT_CAPEX]], line, "unit_capex_eur",
+				   &m->unit_capex_eur, d)) != PT_OK)
+		return err;
+	if (col_of[COL_UNIT_OPEX] >= 0 && f[col_of[COL_UNIT_OPEX]][0] &&
+	    (err = pt_field_double(f[col_of[COL_UNIT_OPEX]], line, "unit_opex_eur_year",
+				   &m->unit_opex_eur_year, d)) != PT_OK)
+		return err;
+	if (m->cost_driver >= PT_COST_DRIVER &&
+	    (col_of[COL_UNIT_CAPEX] < 0 || !f[col_of[COL_UNIT_CAPEX]][0]) &&
+	    (col_of[COL_UNIT_OPEX] < 0 || !f[col_of[COL_UNIT_OPEX]][0]))
+		return pt_diag_set(d, PT_EINVAL, line, "unit_capex_eur",
+				   "missing value: a cost driver of the site needs unit costs");
+	if (col_of[COL_NEEDS] >= 0 &&
+	    (err = pt_measure_parse_flags(f[col_of[COL_NEEDS]], 0, &m->needs, d, line, "needs")) !=
+		    PT_OK)
+		return err;
+	if (col_of[COL_SAFEGUARDS] >= 0 &&
+	    (err = pt_measure_parse_flags(f[col_of[COL_SAFEGUARDS]], 1, &m->safeguards, d, line,
+					  "safeguards")) != PT_OK)
+		return err;
+	return PT_OK;
+}
 
 static const char *family_at(const void *ctx, size_t i)
 {
@@ -95,8 +164,7 @@ static enum pt_err parse_measure_row(char **f, const int *col_of, long line,
 			     &m->rights[PT_RIGHT_MOVEMENT], d)) != PT_OK ||
 	    (err = parse_int(FIELD(COL_DISCRIMINATION), line, "discrimination", 0, 3,
 			     &m->rights[PT_RIGHT_DISCRIMINATION], d)) != PT_OK ||
-	    (err = parse_int(FIELD(COL_LEGAL_BASIS), line, "legal_basis", 0, 1, &m->legal_basis,
-			     d)) != PT_OK ||
+	    (err = pt_measures_parse_basis(FIELD(COL_LEGAL_BASIS), line, d, &m->legal_basis)) != PT_OK ||
 	    (err = parse_int(FIELD(COL_REMOVES_STEP_FREE), line, "removes_step_free", 0, 1,
 			     &m->removes_step_free, d)) != PT_OK ||
 	    (err = pt_field_text(FIELD(COL_KINDS), m->kinds, sizeof m->kinds, 1,
@@ -113,6 +181,8 @@ static enum pt_err parse_measure_row(char **f, const int *col_of, long line,
 				 PT_TEXT_LINES, line, "description", d)) != PT_OK)
 		return err;
 #undef FIELD
+	if ((err = parse_fit_columns(f, col_of, line, m, d)) != PT_OK)
+		return err;
 	return pt_measure_check(m, cat, d, line);
 }
 
@@ -428,10 +498,11 @@ enum pt_err pt_measures_write_csv(FILE *f, const struct pt_measure_catalog *c)
 		pt_csv_write_field(f, m->name);
 		pt_format_double(capex, sizeof capex, m->capex_eur);
 		pt_format_double(opex, sizeof opex, m->opex_eur_year);
-		fprintf(f, ",%s,%s,%s,%d,%d,%d,%d,%d,%d,", pt_measure_family_name(m->family), capex,
+		fprintf(f, ",%s,%s,%s,%d,%d,%d,%d,%s,%d,", pt_measure_family_name(m->family), capex,
 			opex, m->lifetime_years, m->rights[PT_RIGHT_PRIVACY],
 			m->rights[PT_RIGHT_MOVEMENT], m->rights[PT_RIGHT_DISCRIMINATION],
-			m->legal_basis, m->removes_step_free);
+			pt_legal_basis_name((enum pt_legal_basis)m->legal_basis),
+			m->removes_step_free);
 		pt_csv_write_field(f, m->kinds);
 		fputc(',', f);
 		pt_csv_write_field(f, m->sectors);
@@ -439,6 +510,17 @@ enum pt_err pt_measures_write_csv(FILE *f, const struct pt_measure_catalog *c)
 		pt_csv_write_field(f, m->exclusive_group);
 		fputc(',', f);
 		pt_csv_write_field(f, m->description);
+		{
+			char list[256];
+			pt_format_double(capex, sizeof capex, m->unit_capex_eur);
+			pt_format_double(opex, sizeof opex, m->unit_opex_eur_year);
+			fprintf(f, ",%s,%s,%s,", pt_cost_driver_name(m->cost_driver), capex, opex);
+			pt_measure_format_flags(m->needs, 0, list, sizeof list);
+			pt_csv_write_field(f, list);
+			fputc(',', f);
+			pt_measure_format_flags(m->safeguards, 1, list, sizeof list);
+			pt_csv_write_field(f, list);
+		}
 		fputc('\n', f);
 		if (ferror(f))
 			return PT_EIO;
@@ -482,6 +564,38 @@ json_t *pt_json_id_list(const char *s)
 	return a;
 }
 
+/* issue 11 (fit): add cost_driver, unit costs, needs and safeguards to o (NULL passes). */
+static json_t *measure_fit_json(const struct pt_measure *m, json_t *o)
+{
+	json_t *needs, *guards;
+	char list[256];
+	if (!o)
+		return NULL;
+	pt_measure_format_flags(m->needs, 0, list, sizeof list);
+	needs = pt_json_id_list(list);
+	pt_measure_format_flags(m->safeguards, 1, list, sizeof list);
+	guards = pt_json_id_list(list);
+	if (!needs || !guards ||
+	    json_object_set_new(o, "cost_driver", json_string(pt_cost_driver_name(m->cost_driver))) ||
+	    json_object_set_new(o, "unit_capex_eur", json_real(m->unit_capex_eur)) ||
+	    json_object_set_new(o, "unit_opex_eur_year", json_real(m->unit_opex_eur_year))) {
+		json_decref(needs);
+		json_decref(guards);
+		json_decref(o);
+		return NULL;
+	}
+	if (json_object_set_new(o, "needs", needs)) {
+		json_decref(guards);
+		json_decref(o);
+		return NULL;
+	}
+	if (json_object_set_new(o, "safeguards", guards)) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 json_t *pt_measure_to_json(const struct pt_measure_catalog *c, size_t i,
 			   enum pt_measure_json_form form)
 {
@@ -503,27 +617,29 @@ json_t *pt_measure_to_json(const struct pt_measure_catalog *c, size_t i,
 		}
 	}
 	if (form == PT_MEASURE_JSON_API)
-		return json_pack(
-			"{s:s,s:s,s:s,s:f,s:f,s:i,s:{s:i,s:i,s:i},s:i,s:b,s:b,s:o,s:o,s:s,s:s,s:o}",
+		return measure_fit_json(m, json_pack(
+			"{s:s,s:s,s:s,s:f,s:f,s:i,s:{s:i,s:i,s:i},s:i,s:s,s:b,s:o,s:o,s:s,s:s,s:o}",
 			"id", m->id, "name", m->name, "family", pt_measure_family_name(m->family),
 			"capex_eur", m->capex_eur, "opex_eur_year", m->opex_eur_year,
 			"lifetime_years", m->lifetime_years, "rights", "privacy",
 			m->rights[PT_RIGHT_PRIVACY], "movement", m->rights[PT_RIGHT_MOVEMENT],
 			"discrimination", m->rights[PT_RIGHT_DISCRIMINATION], "intrusiveness",
-			pt_measure_intrusiveness(m), "legal_basis", m->legal_basis,
+			pt_measure_intrusiveness(m), "legal_basis",
+			pt_legal_basis_name((enum pt_legal_basis)m->legal_basis),
 			"removes_step_free", m->removes_step_free, "kinds", pt_json_id_list(m->kinds),
 			"sectors", pt_json_id_list(m->sectors), "exclusive_group", m->exclusive_group,
-			"description", m->description, "effects", eff);
-	return json_pack("{s:s,s:s,s:s,s:f,s:f,s:i,s:i,s:i,s:i,s:i,s:b,s:b,s:s,s:s,s:s,s:s,s:o}",
+			"description", m->description, "effects", eff));
+	return measure_fit_json(m, json_pack("{s:s,s:s,s:s,s:f,s:f,s:i,s:i,s:i,s:i,s:i,s:s,s:b,s:s,s:s,s:s,s:s,s:o}",
 			 "id", m->id, "name", m->name, "family", pt_measure_family_name(m->family),
 			 "capex_eur", m->capex_eur, "opex_eur_year", m->opex_eur_year,
 			 "lifetime_years", m->lifetime_years, "intrusiveness",
 			 pt_measure_intrusiveness(m), "privacy", m->rights[PT_RIGHT_PRIVACY],
 			 "movement", m->rights[PT_RIGHT_MOVEMENT], "discrimination",
-			 m->rights[PT_RIGHT_DISCRIMINATION], "legal_basis", m->legal_basis,
+			 m->rights[PT_RIGHT_DISCRIMINATION], "legal_basis",
+			 pt_legal_basis_name((enum pt_legal_basis)m->legal_basis),
 			 "removes_step_free", m->removes_step_free, "kinds", m->kinds, "sectors",
 			 m->sectors, "exclusive_group", m->exclusive_group, "description",
-			 m->description, "effects", eff);
+			 m->description, "effects", eff));
 }
 
 json_t *pt_site_measure_to_json(const struct pt_site_measure_row *r, const char *name,

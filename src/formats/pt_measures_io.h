@@ -98,4 +98,11 @@ json_t *pt_site_measure_to_json(const struct pt_site_measure_row *r, const char 
 /** "a;b;c" (',' separates too) as a JSON array of strings; new reference, NULL when out of memory. */
 json_t *pt_json_id_list(const char *s);
 
+/**
+ * Parse a legal_basis cell: "none", "entry", "statute", or the old 0/1 (none,
+ * statute) into *out (an enum pt_legal_basis). PT_EINVAL naming line and the
+ * field legal_basis otherwise. Shared by the measures and surge catalogues.
+ */
+enum pt_err pt_measures_parse_basis(const char *text, long line, struct pt_diag *d, int *out);
+
 #endif

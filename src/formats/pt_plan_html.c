@@ -342,6 +342,8 @@ static void html_sites(FILE *f, const struct pt_plan_view *v, const size_t *idx,
 				html(f, v->measures->items[mi].name);
 				fputs(")", f);
 			}
+			if (s && s->cost_estimated) /* issue 11 (fit) */
+				fputs(" <em>cost estimated</em>", f);
 			fputs("\n<ul class=\"reasons\">", f);
 			for (r = 0; r < n; r++) {
 				fputs("<li>", f);

@@ -328,6 +328,54 @@ void pt_plan_alt_text(const struct pt_plan_view *v, size_t site, const struct pt
 	}
 }
 
+/* ---- issue 11 (fit): estimated costs, legal basis, safeguards, misfits ---- */
+
+static const char *const safeguard_text[PT_SAFEGUARD_COUNT] = {
+	[PT_SAFEGUARD_DPIA] = "A data protection impact assessment before it starts (GDPR art. "
+			      "35: art. 35(3)(c) for systematic monitoring of a publicly accessible "
+			      "area on a large scale, art. 35(1) for other processing likely to "
+			      "result in a high risk).",
+	[PT_SAFEGUARD_SIGNAGE] = "Signs where it operates saying what is done, by whom, why and "
+				 "whom to ask (GDPR arts. 12-13; EDPB Guidelines 3/2019, layered "
+				 "notice).",
+	[PT_SAFEGUARD_RETENTION_LIMIT] =
+		"Recordings deleted after a few days (72 hours unless a reason is recorded), longer "
+		"only for an incident under investigation (EDPB Guidelines 3/2019, section 8).",
+	[PT_SAFEGUARD_NON_DISCRIMINATION] =
+		"A written non-discrimination policy: everyone or a random selection is searched or "
+		"stopped, never by appearance or origin; selections recorded and reviewed (EU "
+		"Charter art. 21; GDPR art. 9).",
+	[PT_SAFEGUARD_HUMAN_REVIEW] = "A trained person reviews every automated alert before "
+				      "anyone acts on it (AI Act art. 14, human oversight).",
+};
+
+const char *pt_plan_safeguard_text(enum pt_safeguard g)
+{
+	return (unsigned)g < PT_SAFEGUARD_COUNT ? safeguard_text[g] : "";
+}
+
+/* "a condition of entry", "a statute", "none". */
+static const char *basis_phrase(enum pt_legal_basis b)
+{
+	return b == PT_BASIS_STATUTE ? "a statute authorising it" :
+	       b == PT_BASIS_ENTRY   ? "a condition of entry (a ticketed or access-controlled venue)" :
+				       "no specific basis";
+}
+
+/* "a condition of entry", "a statute", "no specific basis". */
+static const char *basis_short(enum pt_legal_basis b)
+{
+	return b == PT_BASIS_STATUTE ? "a statute" :
+	       b == PT_BASIS_ENTRY   ? "a condition of entry" :
+				       "no specific basis";
+}
+
+/* Name of site i for messages. */
+static const struct pt_site *view_site(const struct pt_plan_view *v, size_t site)
+{
+	return v && v->sites && v->model && site < v->model->n_sites ? &v->sites[site] : NULL;
+}
+
 size_t pt_plan_reasons(const struct pt_plan_view *v, size_t site, const struct pt_plan_screen *s,
 		       char (*out)[512], size_t max)
 {
@@ -388,15 +436,38 @@ size_t pt_plan_reasons(const struct pt_plan_view *v, size_t site, const struct p
 		else
 			snprintf(out[n++], 512, "No less intrusive measure acts on its aim (%s).", aim);
 	}
-	if (m && m->legal_basis && n < max)
-		snprintf(out[n++], 512, "Needs a specific legal basis: confirm it before procurement.");
+	if (s->cost_estimated && n < max && m) {
+		const char *drv = pt_cost_driver_name(m->cost_driver);
+		snprintf(out[n++], 512,
+			 "Cost estimated: the site gives no %s, so the cost is the catalogue's figure "
+			 "x the size factor of a %s site.",
+			 drv, pt_size_class_name(sm->size));
+	}
+	if (m && m->legal_basis > PT_BASIS_NONE && n < max) {
+		const struct pt_site *st = view_site(v, site);
+		enum pt_legal_basis has = pt_site_legal_basis(st);
+		if (s->basis_missing)
+			snprintf(out[n++], 512,
+				 "Needs %s; the site has %s. Admitted only because "
+				 "plan.allow_legal_basis is 1: confirm the basis before procurement.",
+				 basis_phrase((enum pt_legal_basis)m->legal_basis), basis_phrase(has));
+		else
+			snprintf(out[n++], 512, "Legal basis: needs %s; the site has %s.",
+				 basis_short((enum pt_legal_basis)m->legal_basis), basis_short(has));
+	}
+	if (m && s->verdict == PT_VERDICT_ADMITTED) {
+		int g;
+		for (g = 0; g < PT_SAFEGUARD_COUNT && n < max; g++)
+			if (m->safeguards & (1u << g))
+				snprintf(out[n++], 512, "Safeguard: %s", safeguard_text[g]);
+	}
 	return n;
 }
 
 void pt_plan_reject_reason(const struct pt_plan_view *v, size_t site,
 			   const struct pt_plan_screen *s, char *buf, size_t size)
 {
-	char a[64];
+	char a[64], b[64];
 	if (!buf || size == 0)
 		return;
 	buf[0] = '\0';
@@ -406,10 +477,33 @@ void pt_plan_reject_reason(const struct pt_plan_view *v, size_t site,
 	case PT_VERDICT_STEP_FREE:
 		snprintf(buf, size, "Removes step-free access: never chosen (accessibility must be kept).");
 		break;
-	case PT_VERDICT_LEGAL_BASIS:
-		snprintf(buf, size,
-			 "Needs a specific legal basis, and the settings admit none (plan.allow_legal_basis is 0).");
+	case PT_VERDICT_LEGAL_BASIS: {
+		const struct pt_measure *me = v->measures && s->measure < v->measures->n ?
+						      &v->measures->items[s->measure] : NULL;
+		const struct pt_site *st = view_site(v, site);
+		snprintf(buf, size, "Needs %s; %s has %s%s (plan.allow_legal_basis is 0).",
+			 basis_phrase(me ? (enum pt_legal_basis)me->legal_basis : PT_BASIS_STATUTE),
+			 st ? st->name : "the site", basis_phrase(pt_site_legal_basis(st)),
+			 st && st->legal_basis <= 0 ? " (unknown counts as none)" : "");
 		break;
+	}
+	case PT_VERDICT_DOES_NOT_FIT: {
+		const struct pt_site *st = view_site(v, site);
+		const char *name = st ? st->name : "the site";
+		if (s->misfit == PT_NEED_ENCLOSED)
+			snprintf(buf, size, "Needs an enclosed site; %s is open%s.", name,
+				 st && st->enclosed == PT_TRI_UNKNOWN ? " (assumed for a public space)" : "");
+		else if (s->misfit == PT_NEED_STAFFED)
+			snprintf(buf, size, "Needs a staffed site; %s has no staff%s.", name,
+				 st && st->staffed == PT_TRI_UNKNOWN ? " (assumed for a public space)" : "");
+		else if (s->misfit > PT_NEED_ALL && s->misfit <= PT_NEED_ALL + PT_DRIVER_COUNT)
+			snprintf(buf, size, "Its cost scales with %s, and %s has none (0).",
+				 pt_site_driver_name((enum pt_site_driver)(s->misfit - PT_NEED_ALL - 1)),
+				 name);
+		else
+			snprintf(buf, size, "Does not fit %s.", name);
+		break;
+	}
 	case PT_VERDICT_BAND: {
 		char band[256], aim[256];
 		pt_plan_risk_band_text(v, s, band, sizeof band);
@@ -432,8 +526,11 @@ void pt_plan_reject_reason(const struct pt_plan_view *v, size_t site,
 		break;
 	case PT_VERDICT_BCR:
 		pt_plan_ratio_text(a, sizeof a, s->bcr);
-		snprintf(buf, size, "Benefit-cost ratio %s is below the minimum %g.", a,
-			 v->cfg ? v->cfg->plan_min_bcr : 1.0);
+		/* issue 11 (fit): the cost it was weighed at, and whether it is estimated */
+		eur_round(b, sizeof b, s->cost_eur);
+		snprintf(buf, size, "Benefit-cost ratio %s is below the minimum %g (cost EUR %s over %u years%s).", a,
+			 v->cfg ? v->cfg->plan_min_bcr : 1.0, b, pt_plan_horizon(v),
+			 s->cost_estimated ? ", estimated from the size class" : "");
 		break;
 	case PT_VERDICT_ADMITTED:
 	default:
@@ -648,9 +745,27 @@ static json_t *measure_json(const struct pt_plan_view *v, size_t site, uint32_t 
 	bad |= put(o, "bcr", jreal(s ? s->bcr : NAN));
 	bad |= put(o, "intrusiveness", json_integer(s ? s->intrusiveness
 						      : m ? pt_measure_intrusiveness(m) : 0));
-	bad |= put(o, "legal_basis", json_boolean(m && m->legal_basis));
+	bad |= put(o, "legal_basis",
+		   json_string(pt_legal_basis_name(m ? (enum pt_legal_basis)m->legal_basis :
+						       PT_BASIS_NONE)));
 	if (s && !bad)
 		bad |= put_aim(o, v, s);
+	/* issue 11 (fit) */
+	bad |= put(o, "cost_driver", json_string(m ? pt_cost_driver_name(m->cost_driver) : "size"));
+	bad |= put(o, "cost_estimated", json_boolean(s && s->cost_estimated));
+	bad |= put(o, "legal_basis_missing", json_boolean(s && s->basis_missing));
+	{
+		json_t *g = json_array();
+		int k2;
+		bad |= g ? 0 : -1;
+		for (k2 = 0; g && m && k2 < PT_SAFEGUARD_COUNT; k2++)
+			if (m->safeguards & (1u << k2))
+				bad |= json_array_append_new(
+					g, json_pack("{s:s,s:s}", "id",
+						     pt_safeguard_name((enum pt_safeguard)k2), "text",
+						     safeguard_text[k2]));
+		bad |= put(o, "safeguards", g);
+	}
 	for (k = 0; k < n && !bad; k++)
 		bad |= json_array_append_new(arr, json_string(reasons[k]));
 	if (bad || json_object_set_new(o, "reasons", arr)) {
@@ -783,14 +898,14 @@ json_t *pt_plan_to_json(const struct pt_plan_view *v)
 	sites = NULL;
 
 	{ /* counts by rule, then the list unless left out */
-		size_t counts[PT_VERDICT_LESS_INTRUSIVE + 1] = { 0 };
+		size_t counts[PT_VERDICT_COUNT] = { 0 };
 		json_t *c = json_object();
 		if (!c || json_object_set_new(root, "rejected_counts", c))
 			goto fail;
 		for (i = 0; i < v->model->n_screens; i++)
 			if ((size_t)v->model->screens[i].verdict < sizeof counts / sizeof counts[0])
 				counts[v->model->screens[i].verdict]++;
-		for (k = PT_VERDICT_STEP_FREE; k <= PT_VERDICT_LESS_INTRUSIVE; k++)
+		for (k = PT_VERDICT_STEP_FREE; k < PT_VERDICT_COUNT; k++)
 			if (put(c, pt_plan_verdict_name((enum pt_plan_verdict)k),
 				json_integer((json_int_t)counts[k])))
 				goto fail;

@@ -147,4 +147,7 @@ enum pt_err pt_plan_write_frontier_csv(FILE *f, const struct pt_plan_view *v);
  */
 enum pt_err pt_plan_write_html(FILE *f, const struct pt_plan_view *v);
 
+/** issue 11 (fit): the text of a safeguard a chosen measure needs (static; "" out of range). */
+const char *pt_plan_safeguard_text(enum pt_safeguard g);
+
 #endif

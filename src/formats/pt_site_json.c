@@ -33,6 +33,7 @@ json_t *pt_json_site(const struct pt_site *s, int can_edit)
 	    json_object_set_new(o, "population_served", json_integer(s->population_served)) ||
 	    json_object_set_new(o, "economic_value_eur", num(s->economic_value_eur)) ||
 	    json_object_set_new(o, "tlp", json_string(pt_tlp_name(s->tlp))) ||
+	    pt_site_fit_json(o, s) ||
 	    json_object_set_new(o, "can_edit", json_boolean(can_edit))) {
 		json_decref(o);
 		return NULL;
@@ -91,3 +92,32 @@ json_t *pt_json_assessment_rows(const struct pt_assessment_set *set)
 	return a;
 }
 
+
+/* ---- issue 11 (fit) ---- */
+
+/* Set key to val (stolen; NULL: out of memory); nonzero on failure. */
+static int put_fit(json_t *o, const char *key, json_t *val)
+{
+	return !val || json_object_set_new(o, key, val) != 0;
+}
+
+int pt_site_fit_json(json_t *o, const struct pt_site *s)
+{
+	int k;
+	for (k = 0; k < PT_DRIVER_COUNT; k++)
+		if (put_fit(o, pt_site_driver_name((enum pt_site_driver)k),
+			    (s->drivers_known & (1u << k)) ? json_integer((json_int_t)s->drivers[k]) :
+							      json_null()))
+			return -1;
+	if (put_fit(o, "enclosure",
+		    s->enclosed == PT_TRI_UNKNOWN ? json_null() :
+		    json_string(s->enclosed == PT_TRI_YES ? "enclosed" : "open")) ||
+	    put_fit(o, "staffed",
+		    s->staffed == PT_TRI_UNKNOWN ? json_null() :
+		    json_string(s->staffed == PT_TRI_YES ? "yes" : "no")) ||
+	    put_fit(o, "legal_basis",
+		    s->legal_basis > 0 ? json_string(pt_legal_basis_name(pt_site_legal_basis(s))) :
+					 json_null()))
+		return -1;
+	return 0;
+}

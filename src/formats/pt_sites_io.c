@@ -11,11 +11,15 @@
 #include "pt_csv.h"
 #include "pt_diag.h"
 #include "../core/pt_marking.h"
+#include "pt_site_json.h"
 
-const char *const pt_site_columns[PT_SITE_COLUMNS] = {
+const char *const pt_site_columns[PT_SITE_COLUMNS_ALL] = {
 	"id",     "name",     "kind",           "sector",            "owner",
 	"lat",    "lon",      "region",         "capacity",          "peak_occupancy",
-	"population_served",  "economic_value_eur", "tlp"};
+	"population_served",  "economic_value_eur", "tlp",
+	/* issue 11 (fit): optional, empty = unknown */
+	"staff", "entrances", "perimeter_m", "vehicle_approaches", "screened_per_day",
+	"control_systems", "enclosure", "staffed", "legal_basis"};
 
 enum site_col {
 	COL_ID = 0,
@@ -30,8 +34,62 @@ enum site_col {
 	COL_PEAK,
 	COL_POPULATION,
 	COL_ECONOMIC,
-	COL_TLP
+	COL_TLP,
+	COL_STAFF,
+	COL_ENCLOSURE = COL_STAFF + PT_DRIVER_COUNT,
+	COL_STAFFED,
+	COL_LEGAL_BASIS
 };
+
+/* issue 11 (fit): the optional attributes from their texts (NULL or "": unknown). */
+static enum pt_err parse_fit_texts(const char *const *drivers, const char *enclosure,
+				   const char *staffed, const char *basis, long line,
+				   struct pt_site *s, struct pt_diag *d)
+{
+	enum pt_err err;
+	enum pt_legal_basis b;
+	char q[80];
+	int k;
+	for (k = 0; k < PT_DRIVER_COUNT; k++) {
+		const char *name = pt_site_driver_name((enum pt_site_driver)k);
+		if (!drivers[k] || !drivers[k][0])
+			continue;
+		if ((err = pt_field_llong(drivers[k], line, name, &s->drivers[k], d)) != PT_OK)
+			return err;
+		s->drivers_known |= 1u << k;
+	}
+	if (enclosure && enclosure[0]) {
+		if (strcmp(enclosure, "enclosed") == 0)
+			s->enclosed = PT_TRI_YES;
+		else if (strcmp(enclosure, "open") == 0)
+			s->enclosed = PT_TRI_NO;
+		else {
+			pt_quote_for_msg(q, sizeof q, enclosure);
+			return pt_diag_set(d, PT_EINVAL, line, "enclosure",
+					   "%s is not enclosed or open (empty when unknown)", q);
+		}
+	}
+	if (staffed && staffed[0]) {
+		if (strcmp(staffed, "yes") == 0)
+			s->staffed = PT_TRI_YES;
+		else if (strcmp(staffed, "no") == 0)
+			s->staffed = PT_TRI_NO;
+		else {
+			pt_quote_for_msg(q, sizeof q, staffed);
+			return pt_diag_set(d, PT_EINVAL, line, "staffed",
+					   "%s is not yes or no (empty when unknown)", q);
+		}
+	}
+	if (basis && basis[0]) {
+		if (pt_legal_basis_parse(basis, &b) != PT_OK) {
+			pt_quote_for_msg(q, sizeof q, basis);
+			return pt_diag_set(d, PT_EINVAL, line, "legal_basis",
+					   "%s is not none, entry or statute (empty when unknown)", q);
+		}
+		s->legal_basis = (int)b + 1;
+	}
+	return PT_OK;
+}
 
 /* ---- the list ---- */
 
@@ -159,6 +217,16 @@ enum pt_err pt_site_check(const struct pt_site *s, const struct pt_catalogs *cat
 	}
 	if ((unsigned)s->tlp >= PT_TLP_COUNT)
 		return pt_diag_set(d, PT_EINVAL, line, "tlp", "not a TLP label");
+	for (int k = 0; k < PT_DRIVER_COUNT; k++)
+		if ((s->drivers_known & (1u << k)) &&
+		    (s->drivers[k] < 0 || s->drivers[k] > PT_DRIVER_MAX))
+			return pt_diag_set(d, PT_EINVAL, line,
+					   pt_site_driver_name((enum pt_site_driver)k),
+					   "%lld is out of range 0 to %lld (empty when unknown)",
+					   s->drivers[k], PT_DRIVER_MAX);
+	if ((unsigned)s->enclosed > PT_TRI_YES || (unsigned)s->staffed > PT_TRI_YES ||
+	    s->legal_basis < 0 || s->legal_basis > PT_BASIS_COUNT)
+		return pt_diag_set(d, PT_EINVAL, line, "enclosure", "not a known value");
 	if (s->capacity >= 0 && s->peak_occupancy > s->capacity)
 		pt_diag_warn(d, line, "peak_occupancy", "%lld is above the capacity %lld",
 			     s->peak_occupancy, s->capacity);
@@ -245,6 +313,18 @@ static enum pt_err parse_csv_row(char **f, const int *col_of, long line,
 				   &s->economic_value_eur, d)) != PT_OK ||
 	    (err = parse_tlp(FIELD(COL_TLP), line, d, &s->tlp)) != PT_OK)
 		return err;
+	{
+		const char *drv[PT_DRIVER_COUNT];
+		int k;
+		for (k = 0; k < PT_DRIVER_COUNT; k++)
+			drv[k] = col_of[COL_STAFF + k] >= 0 ? FIELD(COL_STAFF + k) : NULL;
+		if ((err = parse_fit_texts(
+			     drv, col_of[COL_ENCLOSURE] >= 0 ? FIELD(COL_ENCLOSURE) : NULL,
+			     col_of[COL_STAFFED] >= 0 ? FIELD(COL_STAFFED) : NULL,
+			     col_of[COL_LEGAL_BASIS] >= 0 ? FIELD(COL_LEGAL_BASIS) : NULL, line, s,
+			     d)) != PT_OK)
+			return err;
+	}
 #undef FIELD
 	return pt_site_check(s, cat, line, d);
 }
@@ -252,12 +332,13 @@ static enum pt_err parse_csv_row(char **f, const int *col_of, long line,
 enum pt_err pt_sites_read_csv(const char *buf, size_t len, const struct pt_catalogs *cat,
 			      struct pt_site_list *out, struct pt_diag *d)
 {
-	static const unsigned char required[PT_SITE_COLUMNS] = {1, 1, 1, 1, 1, 1, 1,
+	static const unsigned char required[PT_SITE_COLUMNS_ALL] = {1, 1, 1, 1, 1, 1, 1,
 								1, 1, 1, 1, 1, 1};
+	/* the columns of issue 11 (staff ... legal_basis) are optional: zero above */
 	struct pt_site_list list;
 	struct pt_csv *csv = NULL;
 	struct pt_keyset *ids = NULL;
-	int col_of[PT_SITE_COLUMNS];
+	int col_of[PT_SITE_COLUMNS_ALL];
 	char **f;
 	size_t n, n_cols;
 	long line;
@@ -268,7 +349,7 @@ enum pt_err pt_sites_read_csv(const char *buf, size_t len, const struct pt_catal
 	pt_site_list_clear(out);
 	if ((err = pt_csv_open(buf, len, &csv)) != PT_OK || (err = pt_keyset_new(&ids)) != PT_OK)
 		goto out;
-	if ((err = pt_csv_read_header(csv, pt_site_columns, PT_SITE_COLUMNS, required, col_of,
+	if ((err = pt_csv_read_header(csv, pt_site_columns, PT_SITE_COLUMNS_ALL, required, col_of,
 				      &n_cols, d)) != PT_OK)
 		goto out;
 	for (;;) {
@@ -425,12 +506,12 @@ static enum pt_err read_feature(json_t *feat, size_t i, const struct pt_catalogs
 		return feature_fail(d, PT_EINVAL, i, "properties", "missing or not an object");
 	json_object_foreach(props, key, v) {
 		int known = 0;
-		for (k = 0; k < PT_SITE_COLUMNS; k++)
+		for (k = 0; k < PT_SITE_COLUMNS_ALL; k++)
 			if (strcmp(key, pt_site_columns[k]) == 0)
 				known = 1;
 		if (!known) {
 			char list[800];
-			pt_join_ids(list, sizeof list, PT_SITE_COLUMNS, column_at, NULL);
+			pt_join_ids(list, sizeof list, PT_SITE_COLUMNS_ALL, column_at, NULL);
 			pt_quote_for_msg(q, sizeof q, key);
 			snprintf(msg, sizeof msg, "unknown property %s; known properties: %s", q, list);
 			return feature_fail(d, PT_EINVAL, i, "properties", msg);
@@ -525,6 +606,36 @@ static enum pt_err read_feature(json_t *feat, size_t i, const struct pt_catalogs
 		return feature_fail(d, PT_EINVAL, i, "tlp", "must be a string");
 	if (parse_tlp(json_string_value(v), (long)i + 1, d, &s->tlp) != PT_OK)
 		return feature_tag(d, PT_EINVAL, i);
+	{
+		/* issue 11 (fit): the optional attributes; null or absent is unknown. */
+		char num[PT_DRIVER_COUNT][32];
+		const char *drv[PT_DRIVER_COUNT], *txt[3];
+		static const char *const txt_keys[3] = { "enclosure", "staffed", "legal_basis" };
+		for (k = 0; k < PT_DRIVER_COUNT; k++) {
+			const char *name = pt_site_driver_name((enum pt_site_driver)k);
+			v = json_object_get(props, name);
+			drv[k] = NULL;
+			if (!v || json_is_null(v))
+				continue;
+			if (!json_is_integer(v))
+				return feature_fail(d, PT_EINVAL, i, name,
+						    "must be a whole number or null");
+			snprintf(num[k], sizeof num[k], "%lld", (long long)json_integer_value(v));
+			drv[k] = num[k];
+		}
+		for (k = 0; k < 3; k++) {
+			v = json_object_get(props, txt_keys[k]);
+			txt[k] = NULL;
+			if (!v || json_is_null(v))
+				continue;
+			if (!json_is_string(v))
+				return feature_fail(d, PT_EINVAL, i, txt_keys[k],
+						    "must be a string or null");
+			txt[k] = json_string_value(v);
+		}
+		if (parse_fit_texts(drv, txt[0], txt[1], txt[2], (long)i + 1, s, d) != PT_OK)
+			return feature_tag(d, PT_EINVAL, i);
+	}
 	if (pt_site_check(s, cat, (long)i + 1, d) != PT_OK)
 		return feature_tag(d, PT_EINVAL, i);
 	return PT_OK;
@@ -645,7 +756,7 @@ enum pt_err pt_sites_write_csv_rows(FILE *f, const struct pt_site *sites, size_t
 {
 	size_t i, c;
 	char num[48];
-	for (c = 0; with_header && c < PT_SITE_COLUMNS; c++) {
+	for (c = 0; with_header && c < PT_SITE_COLUMNS_ALL; c++) {
 		if (c)
 			fputc(',', f);
 		fputs(pt_site_columns[c], f);
@@ -672,8 +783,18 @@ enum pt_err pt_sites_write_csv_rows(FILE *f, const struct pt_site *sites, size_t
 		if (s->capacity >= 0)
 			fprintf(f, "%lld", s->capacity);
 		pt_format_double(num, sizeof num, s->economic_value_eur);
-		fprintf(f, ",%lld,%lld,%s,%s\n", s->peak_occupancy, s->population_served, num,
+		fprintf(f, ",%lld,%lld,%s,%s", s->peak_occupancy, s->population_served, num,
 			pt_tlp_name(s->tlp));
+		for (c = 0; c < PT_DRIVER_COUNT; c++)
+			if (s->drivers_known & (1u << c))
+				fprintf(f, ",%lld", s->drivers[c]);
+			else
+				fputc(',', f);
+		fprintf(f, ",%s,%s,%s\n",
+			s->enclosed == PT_TRI_UNKNOWN ? "" :
+			s->enclosed == PT_TRI_YES     ? "enclosed" : "open",
+			s->staffed == PT_TRI_UNKNOWN ? "" : s->staffed == PT_TRI_YES ? "yes" : "no",
+			s->legal_basis > 0 ? pt_legal_basis_name(pt_site_legal_basis(s)) : "");
 		if (ferror(f))
 			return PT_EIO;
 	}
@@ -734,6 +855,8 @@ static json_t *site_object(const struct pt_site *s, int with_coords, int *precis
 			       json_integer((json_int_t)s->population_served)) ||
 		      put_json(o, "economic_value_eur", json_num(s->economic_value_eur, precision)) ||
 		      put_json(o, "tlp", json_string(pt_tlp_name(s->tlp)));
+	if (!bad)
+		bad = pt_site_fit_json(o, s) != 0;
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -816,3 +939,4 @@ out:
 	json_decref(root);
 	return err;
 }
+

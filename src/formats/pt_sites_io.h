@@ -16,6 +16,8 @@
 extern const char *const pt_site_columns[];
 /** Number of entries of pt_site_columns. */
 #define PT_SITE_COLUMNS 13
+/** issue 11 (fit): with the optional columns staff ... legal_basis (pt_site_columns has these many). */
+#define PT_SITE_COLUMNS_ALL 22
 
 /** A growable list of sites with the physical line each came from. */
 struct pt_site_list {

@@ -82,7 +82,7 @@ static enum pt_err parse_row(char **f, const int *col_of, long line, const struc
 			     d)) != PT_OK ||
 	    (err = parse_int(FIELD(COL_DISCRIMINATION), line, "discrimination",
 			     &m->rights[PT_RIGHT_DISCRIMINATION], d)) != PT_OK ||
-	    (err = parse_int(FIELD(COL_LEGAL_BASIS), line, "legal_basis", &m->legal_basis, d)) !=
+	    (err = pt_measures_parse_basis(FIELD(COL_LEGAL_BASIS), line, d, &m->legal_basis)) !=
 		    PT_OK ||
 	    (err = parse_int(FIELD(COL_REMOVES_STEP_FREE), line, "removes_step_free",
 			     &m->removes_step_free, d)) != PT_OK ||

@@ -6,6 +6,10 @@
 
 
 static const char *const tlp_names[] = {"CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED", NULL};
+/* issue 11 (fit): the site attributes a change may set */
+static const char *const enclosure_names[] = {"enclosed", "open", NULL};
+static const char *const staffed_names[] = {"yes", "no", NULL};
+static const char *const basis_names[] = {"none", "entry", "statute", NULL};
 static const char *const level_names[] = {"LOW", "MODERATE", "SUBSTANTIAL", "SEVERE", "CRITICAL",
 					  NULL};
 static const char *const org_types[] = {"government", "operator", "private_security", "ngo", NULL};
@@ -105,6 +109,16 @@ static const struct pt_vfield f_site_patch[] = {
 	INT("population_served", 0, 0, 9007199254740991.0),
 	NUM("economic_value_eur", 0, 0, 1e18),
 	ENUM("tlp", 0, tlp_names),
+	/* issue 11 (fit): null sets an attribute unknown */
+	NINT("staff", 0, 0, 10000000),
+	NINT("entrances", 0, 0, 10000000),
+	NINT("perimeter_m", 0, 0, 10000000),
+	NINT("vehicle_approaches", 0, 0, 10000000),
+	NINT("screened_per_day", 0, 0, 10000000),
+	NINT("control_systems", 0, 0, 10000000),
+	{"enclosure", PT_V_STRING, 0, 1, 0, 0, enclosure_names, NULL, NULL, NULL, NULL},
+	{"staffed", PT_V_STRING, 0, 1, 0, 0, staffed_names, NULL, NULL, NULL, NULL},
+	{"legal_basis", PT_V_STRING, 0, 1, 0, 0, basis_names, NULL, NULL, NULL, NULL},
 	END,
 };
 static const struct pt_vschema b_site_patch = {f_site_patch, 1};

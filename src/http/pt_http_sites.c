@@ -194,6 +194,30 @@ static void site_patch_of(const json_t *body, struct pt_site_patch *p)
 		} else if (strcmp(key, "tlp") == 0 &&
 			   pt_tlp_parse(json_string_value(v), &p->v.tlp) == PT_OK) {
 			p->fields |= PT_SITE_F_TLP;
+		} else if (strcmp(key, "enclosure") == 0) { /* issue 11 (fit); null: unknown */
+			p->fields |= PT_SITE_F_ENCLOSURE;
+			p->v.enclosed = json_is_null(v) ? PT_TRI_UNKNOWN :
+					strcmp(json_string_value(v), "enclosed") == 0 ? PT_TRI_YES :
+											  PT_TRI_NO;
+		} else if (strcmp(key, "staffed") == 0) {
+			p->fields |= PT_SITE_F_STAFFED;
+			p->v.staffed = json_is_null(v) ? PT_TRI_UNKNOWN :
+				       strcmp(json_string_value(v), "yes") == 0 ? PT_TRI_YES : PT_TRI_NO;
+		} else if (strcmp(key, "legal_basis") == 0) {
+			enum pt_legal_basis b = PT_BASIS_NONE;
+			p->fields |= PT_SITE_F_LEGAL_BASIS;
+			p->v.legal_basis = json_is_null(v) ? 0 :
+					   pt_legal_basis_parse(json_string_value(v), &b) == PT_OK ?
+									(int)b + 1 : 0;
+		} else {
+			enum pt_site_driver dr;
+			if (pt_site_driver_parse(key, &dr) == PT_OK) {
+				p->fields |= (unsigned)PT_SITE_F_DRIVER << dr;
+				if (!json_is_null(v)) {
+					p->v.drivers[dr] = (long long)json_integer_value(v);
+					p->v.drivers_known |= 1u << dr;
+				}
+			}
 		}
 	}
 }

@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS surge_measures (
 	privacy INTEGER NOT NULL CHECK (privacy BETWEEN 0 AND 3),
 	movement INTEGER NOT NULL CHECK (movement BETWEEN 0 AND 3),
 	discrimination INTEGER NOT NULL CHECK (discrimination BETWEEN 0 AND 3),
-	legal_basis INTEGER NOT NULL CHECK (legal_basis IN (0, 1)),
+	legal_basis INTEGER NOT NULL CHECK (legal_basis IN (0, 1, 2)), -- 0 none, 1 entry, 2 statute
 	removes_step_free INTEGER NOT NULL CHECK (removes_step_free IN (0, 1)),
 	kinds TEXT NOT NULL CHECK (length(kinds) BETWEEN 1 AND 1023),
 	sectors TEXT NOT NULL CHECK (length(sectors) BETWEEN 1 AND 1023),

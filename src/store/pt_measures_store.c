@@ -11,7 +11,8 @@
 #define MEASURE_COLUMNS                                                                    \
 	"id, name, family, capex_eur, opex_eur_year, lifetime_years, privacy, movement, "   \
 	"discrimination, legal_basis, removes_step_free, kinds, sectors, exclusive_group, " \
-	"description"
+	"description, basis, cost_driver, unit_capex_eur, unit_opex_eur_year, needs, "   \
+	"safeguards"
 
 #define SM_COLUMNS "site_id, measure_id, status, plan, added_at, added_by, changed_at, changed_by"
 
@@ -37,14 +38,18 @@ enum measures_stmt {
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_MEASURE_PUT] =
 		"INSERT INTO measures (" MEASURE_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-		"?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) ON CONFLICT (id) DO UPDATE SET "
+		"?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21) "
+		"ON CONFLICT (id) DO UPDATE SET "
 		"name = excluded.name, family = excluded.family, capex_eur = excluded.capex_eur, "
 		"opex_eur_year = excluded.opex_eur_year, lifetime_years = excluded.lifetime_years, "
 		"privacy = excluded.privacy, movement = excluded.movement, "
 		"discrimination = excluded.discrimination, legal_basis = excluded.legal_basis, "
 		"removes_step_free = excluded.removes_step_free, kinds = excluded.kinds, "
 		"sectors = excluded.sectors, exclusive_group = excluded.exclusive_group, "
-		"description = excluded.description",
+		"description = excluded.description, basis = excluded.basis, "
+		"cost_driver = excluded.cost_driver, unit_capex_eur = excluded.unit_capex_eur, "
+		"unit_opex_eur_year = excluded.unit_opex_eur_year, needs = excluded.needs, "
+		"safeguards = excluded.safeguards",
 	[ST_MEASURES_ALL] = "SELECT " MEASURE_COLUMNS " FROM measures ORDER BY id",
 	[ST_MEASURE_EXISTS] = "SELECT 1 FROM measures WHERE id = ?1",
 	[ST_EFFECTS_CLEAR] = "DELETE FROM measure_effects WHERE measure_id = ?1",
@@ -90,6 +95,7 @@ static enum pt_err measure_put(struct pt_db *db, const struct pt_measure *m, str
 	sqlite3_stmt *st;
 	enum pt_err err;
 	int rc;
+	char needs[256], guards[256];
 	if ((err = pt_db_prepare(db, &stmts, ST_MEASURE_PUT, &st, d)) != PT_OK)
 		return err;
 	rc = pt_db_bind_text(st, 1, m->id);
@@ -106,7 +112,7 @@ static enum pt_err measure_put(struct pt_db *db, const struct pt_measure *m, str
 	for (int r = 0; r < PT_RIGHT_COUNT && rc == SQLITE_OK; r++)
 		rc = sqlite3_bind_int(st, 7 + r, m->rights[r]);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int(st, 10, m->legal_basis);
+		rc = sqlite3_bind_int(st, 10, m->legal_basis != PT_BASIS_NONE);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int(st, 11, m->removes_step_free);
 	if (rc == SQLITE_OK)
@@ -117,6 +123,21 @@ static enum pt_err measure_put(struct pt_db *db, const struct pt_measure *m, str
 		rc = pt_db_bind_text(st, 14, m->exclusive_group);
 	if (rc == SQLITE_OK)
 		rc = pt_db_bind_text(st, 15, m->description);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_text(st, 16, pt_legal_basis_name((enum pt_legal_basis)m->legal_basis));
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_text(st, 17, pt_cost_driver_name(m->cost_driver));
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_double(st, 18, m->unit_capex_eur);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_double(st, 19, m->unit_opex_eur_year);
+	/* bound without a copy: each list keeps its own buffer until the step */
+	pt_measure_format_flags(m->needs, 0, needs, sizeof needs);
+	pt_measure_format_flags(m->safeguards, 1, guards, sizeof guards);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_text(st, 20, needs);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_text(st, 21, guards);
 	return pt_db_step_done(db, st, rc, "storing a measure", d);
 }
 
@@ -190,8 +211,26 @@ static enum pt_err measure_row(sqlite3_stmt *st, void *row, void *ctx, struct pt
 	m.lifetime_years = sqlite3_column_int(st, 5);
 	for (int r = 0; r < PT_RIGHT_COUNT; r++)
 		m.rights[r] = sqlite3_column_int(st, 6 + r);
-	m.legal_basis = sqlite3_column_int(st, 9);
 	m.removes_step_free = sqlite3_column_int(st, 10);
+	{
+		char basis[16], driver[32], needs[256], guards[256];
+		enum pt_legal_basis b;
+		if ((err = pt_db_col_text(st, 15, basis, sizeof basis, d)) != PT_OK ||
+		    (err = pt_db_col_text(st, 16, driver, sizeof driver, d)) != PT_OK ||
+		    (err = pt_db_col_text(st, 19, needs, sizeof needs, d)) != PT_OK ||
+		    (err = pt_db_col_text(st, 20, guards, sizeof guards, d)) != PT_OK)
+			return err;
+		if (pt_legal_basis_parse(basis, &b) != PT_OK ||
+		    pt_cost_driver_parse(driver, &m.cost_driver) != PT_OK ||
+		    pt_measure_parse_flags(needs, 0, &m.needs, NULL, 0, "needs") != PT_OK ||
+		    pt_measure_parse_flags(guards, 1, &m.safeguards, NULL, 0, "safeguards") != PT_OK)
+			return pt_diag_set(d, PT_EDB, 0, "basis",
+					   "measure %s: stored basis, driver, needs or safeguards unknown",
+					   m.id);
+		m.legal_basis = (int)b;
+		m.unit_capex_eur = sqlite3_column_double(st, 17);
+		m.unit_opex_eur_year = sqlite3_column_double(st, 18);
+	}
 	if ((err = pt_measure_catalog_add(ctx, &m)) != PT_OK)
 		return pt_diag_set(d, err, 0, "", "loading measure %s: %s", m.id, pt_strerror(err));
 	return PT_OK;

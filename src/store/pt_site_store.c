@@ -43,7 +43,9 @@ enum site_stmt {
 
 #define SITE_COLUMNS                                                                      \
 	"s.id, s.name, s.kind_id, s.sector_id, coalesce(o.name, ''), s.lat, s.lon, s.region, " \
-	"s.capacity, s.peak_occupancy, s.population_served, s.economic_value_eur, s.tlp "       \
+	"s.capacity, s.peak_occupancy, s.population_served, s.economic_value_eur, s.tlp, "      \
+	"s.staff, s.entrances, s.perimeter_m, s.vehicle_approaches, s.screened_per_day, "       \
+	"s.control_systems, s.enclosure, s.staffed, s.legal_basis "                             \
 	"FROM sites s JOIN tlp_labels t ON t.name = s.tlp "                                     \
 	"LEFT JOIN organisations o ON o.id = s.owner_id "
 #define FEMA_COLUMNS "site_id, threat_id, asset_value, threat_rating, vulnerability_rating"
@@ -66,15 +68,24 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_ORG_ADD] = "INSERT INTO organisations (name, type) VALUES (?1, ?2)",
 	[ST_SITE_COUNT] = "SELECT count(*) FROM sites",
 	[ST_SITE_PUT] = "INSERT INTO sites (id, name, kind_id, sector_id, owner_id, lat, lon, region, "
-			"capacity, peak_occupancy, population_served, economic_value_eur, tlp) "
-			"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+			"capacity, peak_occupancy, population_served, economic_value_eur, tlp, "
+			"staff, entrances, perimeter_m, vehicle_approaches, screened_per_day, "
+			"control_systems, enclosure, staffed, legal_basis) "
+			"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+			"?16, ?17, ?18, ?19, ?20, ?21, ?22) "
 			"ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
 			"kind_id = excluded.kind_id, sector_id = excluded.sector_id, "
 			"owner_id = excluded.owner_id, lat = excluded.lat, lon = excluded.lon, "
 			"region = excluded.region, capacity = excluded.capacity, "
 			"peak_occupancy = excluded.peak_occupancy, "
 			"population_served = excluded.population_served, "
-			"economic_value_eur = excluded.economic_value_eur, tlp = excluded.tlp",
+			"economic_value_eur = excluded.economic_value_eur, tlp = excluded.tlp, "
+			"staff = excluded.staff, entrances = excluded.entrances, "
+			"perimeter_m = excluded.perimeter_m, "
+			"vehicle_approaches = excluded.vehicle_approaches, "
+			"screened_per_day = excluded.screened_per_day, "
+			"control_systems = excluded.control_systems, enclosure = excluded.enclosure, "
+			"staffed = excluded.staffed, legal_basis = excluded.legal_basis",
 	[ST_SITES_LIST] = "SELECT " SITE_COLUMNS "WHERE t.rank <= ?1 ORDER BY s.id",
 	[ST_SITES_WITHHELD] = "SELECT count(*) FROM sites s JOIN tlp_labels t ON t.name = s.tlp "
 			      "WHERE t.rank > ?1",
@@ -266,6 +277,24 @@ static int site_put(struct pt_db *db, sqlite3_stmt *st, const struct pt_site *s,
 		rc = sqlite3_bind_double(st, 12, s->economic_value_eur);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 13, pt_tlp_name(s->tlp), -1, SQLITE_STATIC);
+	for (int k = 0; k < PT_DRIVER_COUNT && rc == SQLITE_OK; k++)
+		rc = (s->drivers_known & (1u << k)) ? sqlite3_bind_int64(st, 14 + k, s->drivers[k])
+						    : sqlite3_bind_null(st, 14 + k);
+	if (rc == SQLITE_OK)
+		rc = s->enclosed == PT_TRI_UNKNOWN ?
+			     sqlite3_bind_null(st, 20) :
+			     sqlite3_bind_text(st, 20, s->enclosed == PT_TRI_YES ? "enclosed" : "open",
+					       -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = s->staffed == PT_TRI_UNKNOWN ?
+			     sqlite3_bind_null(st, 21) :
+			     sqlite3_bind_text(st, 21, s->staffed == PT_TRI_YES ? "yes" : "no", -1,
+					       SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = s->legal_basis <= 0 ?
+			     sqlite3_bind_null(st, 22) :
+			     sqlite3_bind_text(st, 22, pt_legal_basis_name(pt_site_legal_basis(s)), -1,
+					       SQLITE_STATIC);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	return rc;
@@ -399,6 +428,23 @@ static enum pt_err site_from_row(sqlite3_stmt *st, struct pt_site *s, struct pt_
 	s->peak_occupancy = sqlite3_column_int64(st, 9);
 	s->population_served = sqlite3_column_int64(st, 10);
 	s->economic_value_eur = sqlite3_column_double(st, 11);
+	for (int k = 0; k < PT_DRIVER_COUNT; k++)
+		if (sqlite3_column_type(st, 13 + k) != SQLITE_NULL) {
+			s->drivers[k] = sqlite3_column_int64(st, 13 + k);
+			s->drivers_known |= 1u << k;
+		}
+	{
+		const unsigned char *t = sqlite3_column_text(st, 19);
+		enum pt_legal_basis b;
+		if (t)
+			s->enclosed = strcmp((const char *)t, "enclosed") == 0 ? PT_TRI_YES : PT_TRI_NO;
+		t = sqlite3_column_text(st, 20);
+		if (t)
+			s->staffed = strcmp((const char *)t, "yes") == 0 ? PT_TRI_YES : PT_TRI_NO;
+		t = sqlite3_column_text(st, 21);
+		if (t && pt_legal_basis_parse((const char *)t, &b) == PT_OK)
+			s->legal_basis = (int)b + 1;
+	}
 	if (pt_tlp_parse(tlp, &s->tlp) != PT_OK)
 		return pt_diag_set(d, PT_EDB, 0, "tlp", "site \"%s\": stored TLP \"%s\" is not a label",
 				   s->id, tlp);

@@ -80,7 +80,7 @@ printf 'measure_id,threat_id,v_reduction,c_reduction\n-guard,arson,0.1,0\n' >fx-
 p fx-measures 0 --db fx.db import measures fx-measures.csv fx-effects.csv
 p fx-measures-export 0 --db fx.db measures export
 out_lines <<'OUT'
-"'-guard","'=SUM(1,2)",awareness_training,5000,200,10,0,0,0,0,0,*,*,"'-grp","'@description +1"
+"'-guard","'=SUM(1,2)",awareness_training,5000,200,10,0,0,0,none,0,*,*,"'-grp","'@description +1",size,0,0,,
 OUT
 cp fx-measures-export.out fx-ma.csv
 p fx-effects-export 0 --db fx.db measures export --effects

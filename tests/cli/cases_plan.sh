@@ -123,6 +123,55 @@ assert "band" not in g, g
 open("fast_reduction", "w").write(repr(t["risk_reduction_eur"]))
 open("first_site", "w").write(j["sites"][0]["name"])'
 
+# --- issue 11 (fit): costs by driver, measures that fit, legal basis, safeguards -----
+pycheck "fit: the demo plan at EUR 2 M" pl-plan-json.out '
+chosen = {(s["site_id"], m["measure_id"]): m for s in j["sites"] for m in s["measures"]}
+rej = {(r["site_id"], r["measure_id"]): r for r in j["rejected"]}
+# the festival grounds are open: no lockdown, and the reason names the condition
+assert ("VM-051", "lockdown_procedure") not in chosen
+r = rej[("VM-051", "lockdown_procedure")]
+assert r["verdict"] == "does_not_fit", r
+assert r["reason"] == "Needs an enclosed site; Dunmarrow Summer Festival Grounds is open.", r
+# a public square has no staff to train
+for sq in ("VM-052", "VM-053", "VM-054", "VM-055"):
+    assert (sq, "staff_awareness_training") not in chosen, sq
+assert rej[("VM-052", "staff_awareness_training")]["reason"] == "Needs a staffed site; Liberty Square has no staff."
+# staff training costs per staff member: 2,600 at the hospital, 85 at the power station
+r = rej[("VM-012", "staff_awareness_training")]
+assert r["verdict"] == "bcr" and r["reason"].endswith("(cost EUR 492,000 over 10 years)."), r
+m = chosen[("VM-001", "staff_awareness_training")]
+assert 16000 < m["cost_eur"] < 16200 and m["cost_driver"] == "staff" and m["cost_estimated"] is False, m
+# facial recognition: never admitted without a statute
+assert not any(mid == "facial_recognition_cctv" for (s, mid) in chosen)
+r = rej[("VM-052", "facial_recognition_cctv")]
+assert r["verdict"] == "legal_basis", r
+assert r["reason"] == "Needs a statute authorising it; Liberty Square has no specific basis (plan.allow_legal_basis is 0).", r
+assert rej[("VM-051", "facial_recognition_cctv")]["verdict"] == "legal_basis"
+assert j["rejected_counts"]["does_not_fit"] > 0 and j["rejected_counts"]["legal_basis"] > 0, j["rejected_counts"]
+# the cathedral gives no entrances: its lockdown cost is estimated from its size class
+m = chosen[("VM-035", "lockdown_procedure")]
+assert m["cost_estimated"] is True, m
+assert "Cost estimated: the site gives no entrances, so the cost is the catalogue" in " ".join(m["reasons"]), m
+assert all(isinstance(m["cost_estimated"], bool) and isinstance(m["safeguards"], list) for m in chosen.values())'
+p pl-fit-show 0 --db pl.db sites show VM-012
+out_has "staff              2600"
+out_has "legal basis        none"
+p pl-fit-show-unknown 0 --db pl.db sites show VM-035
+out_has "entrances          unknown"
+p pl-fit-html 0 --db pl.db plan --budget 2000000 --format html
+out_has "<em>cost estimated</em>"
+p pl-fit-big 0 --db pl.db plan --budget 20000000 --format json
+pycheck "fit: safeguards of chosen intrusive measures" pl-fit-big.out '
+chosen = {(s["site_id"], m["measure_id"]): m for s in j["sites"] for m in s["measures"]}
+m = chosen[("VM-052", "cctv")]
+assert [g["id"] for g in m["safeguards"]] == ["dpia", "signage", "retention_limit"], m["safeguards"]
+assert "EDPB Guidelines 3/2019" in m["safeguards"][2]["text"]
+assert "Safeguard: A data protection impact assessment before it starts (GDPR art. 35: art. 35(3)(c)" in " ".join(m["reasons"])
+for (s, mid), m in chosen.items():
+    if m["intrusiveness"] >= 2 and mid in ("cctv", "bag_search", "walk_through_screening", "behavioural_detection_officers"):
+        assert m["safeguards"], (s, mid)
+    assert mid != "facial_recognition_cctv" or s in ("VM-004", "VM-005", "VM-006", "VM-023", "VM-025", "VM-045", "VM-046", "VM-047"), s'
+
 p pl-plan-exact 0 --db pl.db plan --budget 2000000 --solver exact --format json
 pycheck "exact >= fast" pl-plan-exact.out '
 fast = float(open("fast_reduction").read())
@@ -385,4 +434,39 @@ err_has "plan-site-measures-unknown.csv:3: site_id: "
 err_line "protect: plan-site-measures-unknown.csv: nothing imported"
 p pl-import-site-measures-bad-measure 65 --db pl.db import site-measures plan-site-measures-bad-measure.csv
 err_has "plan-site-measures-bad-measure.csv:2: measure_id: "
+# issue 11 (fit): the new columns of measures.csv and sites.csv, bad values refuse the file
+printf '%s\n' 'id,name,family,capex_eur,opex_eur_year,lifetime_years,privacy,movement,discrimination,legal_basis,removes_step_free,kinds,sectors,cost_driver,unit_capex_eur,unit_opex_eur_year,needs,safeguards' \
+	'fit_ok,Fit OK,prevent,1000,100,5,0,0,0,entry,0,*,*,staff,10,5,staffed,signage' \
+	'fit_bad,Fit bad,prevent,1000,100,5,0,0,0,none,0,*,*,staff,10,5,roofed,' >fit-measures-bad.csv
+p pl-fit-import-needs 65 --db pl.db import measures fit-measures-bad.csv
+err_line 'protect: fit-measures-bad.csv:3: needs: unknown condition "roofed"; valid: enclosed, staffed'
+err_line "protect: fit-measures-bad.csv: nothing imported"
+sed 's/staff,10,5,roofed,$/people,10,5,,/' fit-measures-bad.csv >fit-measures-bad2.csv
+p pl-fit-import-driver 65 --db pl.db import measures fit-measures-bad2.csv
+err_has 'protect: fit-measures-bad2.csv:3: cost_driver: unknown driver "people"; valid: size, site, staff, '
+sed 's/,none,0,\*,\*,staff,10,5,roofed,$/,court,0,*,*,staff,10,5,,/' fit-measures-bad.csv >fit-measures-bad3.csv
+p pl-fit-import-basis 65 --db pl.db import measures fit-measures-bad3.csv
+err_line 'protect: fit-measures-bad3.csv:3: legal_basis: unknown basis "court"; valid: none, entry, statute (or 0 = none, 1 = statute)'
+sed 's/,none,0,\*,\*,staff,10,5,roofed,$/,none,0,*,*,size,,,,dpia;consent/' fit-measures-bad.csv >fit-measures-bad4.csv
+p pl-fit-import-safeguard 65 --db pl.db import measures fit-measures-bad4.csv
+err_has 'protect: fit-measures-bad4.csv:3: safeguards: unknown safeguard "consent"; valid: dpia, signage, '
+p pl-fit-measures-unchanged 0 --db pl.db measures export
+out_lacks "fit_ok"
+fit_sites_header='id,name,kind,sector,owner,lat,lon,region,capacity,peak_occupancy,population_served,economic_value_eur,tlp,staff,entrances,perimeter_m,vehicle_approaches,screened_per_day,control_systems,enclosure,staffed,legal_basis'
+printf '%s\n' "$fit_sites_header" 'FIT-1,Fit Hall,soft_target,event_venue,Fit Ltd,47.1,-12.0,Old Town,100,90,0,1000000,CLEAR,12,2,100,1,900,0,enclosed,yes,entry' \
+	'FIT-2,Fit Yard,soft_target,event_venue,Fit Ltd,47.1,-12.0,Old Town,100,90,0,1000000,CLEAR,-3,,,,,,open,no,none' >fit-sites-bad.csv
+p pl-fit-sites-staff 65 --db pl.db import sites fit-sites-bad.csv
+err_line 'protect: fit-sites-bad.csv:3: staff: -3 is out of range 0 to 10000000 (empty when unknown)'
+err_line "protect: fit-sites-bad.csv: nothing imported"
+sed 's/,-3,,,,,,open,no,none$/,,,,,,,roofless,no,none/' fit-sites-bad.csv >fit-sites-bad2.csv
+p pl-fit-sites-enclosure 65 --db pl.db import sites fit-sites-bad2.csv
+err_line 'protect: fit-sites-bad2.csv:3: enclosure: "roofless" is not enclosed or open (empty when unknown)'
+sed 's/,-3,,,,,,open,no,none$/,,,,,,,open,no,treaty/' fit-sites-bad.csv >fit-sites-bad3.csv
+p pl-fit-sites-basis 65 --db pl.db import sites fit-sites-bad3.csv
+err_line 'protect: fit-sites-bad3.csv:3: legal_basis: "treaty" is not none, entry or statute (empty when unknown)'
+sed 's/,-3,,,,,,open,no,none$/,,,,,,,open,perhaps,none/' fit-sites-bad.csv >fit-sites-bad4.csv
+p pl-fit-sites-staffed 65 --db pl.db import sites fit-sites-bad4.csv
+err_line 'protect: fit-sites-bad4.csv:3: staffed: "perhaps" is not yes or no (empty when unknown)'
+p pl-fit-sites-none 0 --db pl.db sites list
+out_lacks "FIT-1"
 p pl-import-kind-bad 64 --db pl.db import frobs x.csv

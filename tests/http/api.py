@@ -95,6 +95,9 @@ def t_site_patch_input(res, port, protect, db):
         ({"sector": "no_such_sector"}, "sector"), ({"kind": "bad kind!"}, "kind"),
         ({"economic_value_eur": -1}, "economic_value_eur"), ({"economic_value_eur": 1e300}, "economic_value_eur"),
         ({"name": "ok", "lat": "north"}, "lat"),
+        # issue 11 (fit): the site attributes a plan costs and fits by
+        ({"staff": -1}, "staff"), ({"entrances": 2.5}, "entrances"), ({"perimeter_m": 10000001}, "perimeter_m"),
+        ({"enclosure": "closed"}, "enclosure"), ({"staffed": True}, "staffed"), ({"legal_basis": "treaty"}, "legal_basis"),
     ]
     for body, field in cases:
         r = c.request("PATCH", "/api/v1/sites/VM-003", body)
@@ -114,6 +117,17 @@ def t_site_patch_input(res, port, protect, db):
     res.eq(c.get("/api/v1/sites/VM-003").json.get("name"), "Kessling Wind Farm Control Centre (edited)", "stored")
     r = c.request("PATCH", "/api/v1/sites/VM-003", {"peak_occupancy": 12}, ctype="text/plain")
     res.eq(r.status, 415, "PATCH as text/plain")
+    # issue 11 (fit): set the attributes, then set one unknown with null
+    r = c.request("PATCH", "/api/v1/sites/VM-003", {"staff": 14, "enclosure": "open", "staffed": "yes",
+                                                   "legal_basis": "statute", "control_systems": 5})
+    res.eq(r.status, 200, "fit attributes: %r" % r.body[:200])
+    got = c.get("/api/v1/sites/VM-003").json or {}
+    res.eq([got.get(k) for k in ("staff", "enclosure", "staffed", "legal_basis", "control_systems", "entrances")],
+           [14, "open", "yes", "statute", 5, 2], "fit attributes stored")
+    r = c.request("PATCH", "/api/v1/sites/VM-003", {"staff": None, "legal_basis": None})
+    got = r.json or {}
+    res.eq((r.status, got.get("staff"), got.get("legal_basis"), got.get("control_systems")), (200, None, None, 5),
+           "null sets an attribute unknown")
 
 
 def rank_of(c, method, site):

@@ -55,12 +55,13 @@ static struct pt_diag *diag(const char *file)
 /* Sites: text columns guarded, numbers (a negative longitude and latitude) as they are. */
 static const char sites_csv[] =
 	"id,name,kind,sector,owner,lat,lon,region,capacity,peak_occupancy,population_served,"
-	"economic_value_eur,tlp\n"
+	"economic_value_eur,tlp,staff,entrances,perimeter_m,vehicle_approaches,screened_per_day,"
+	"control_systems,enclosure,staffed,legal_basis\n"
 	"\"'-5\",\"'=HYPERLINK(\"\"http://x.example/\"\",\"\"y\"\")\",soft_target,stadium_arena,"
-	"\"'@risk Ltd\",45.5,-3.5,\"'+44 line\",100,50,0,1000,GREEN\n"
+	"\"'@risk Ltd\",45.5,-3.5,\"'+44 line\",100,50,0,1000,GREEN,,,,,,,,,\n"
 	"F-2,\"'-5 Hall\",public_space,public_square,\"''=Owner\",-45.25,12.5,\"'\tTab region\","
-	",10,0,2.5,CLEAR\n"
-	"F-3,'plain,public_space,public_square,O'Neill,1,2,Hall -5,,10,0,2.5,CLEAR\n";
+	",10,0,2.5,CLEAR,,,,,,,,,\n"
+	"F-3,'plain,public_space,public_square,O'Neill,1,2,Hall -5,,10,0,2.5,CLEAR,,,,,,,,,\n";
 
 static void test_sites(void)
 {
@@ -105,10 +106,11 @@ static void test_sites(void)
  * starts a cell there): read without them, written back byte for byte. */
 static const char sites_breaks_csv[] =
 	"id,name,kind,sector,owner,lat,lon,region,capacity,peak_occupancy,population_served,"
-	"economic_value_eur,tlp\n"
+	"economic_value_eur,tlp,staff,entrances,perimeter_m,vehicle_approaches,screened_per_day,"
+	"control_systems,enclosure,staffed,legal_basis\n"
 	"S-1,Hall;'=1+1;,public_space,public_square,\"Owner\n'@x\",1.5,-2,R;'-1\t'+2,,10,0,2.5,"
-	"CLEAR\n"
-	"S-2,a;b;;c,public_space,public_square,x;''=kept;' =y,1,2,\"'=;'\"\"-\",,10,0,2.5,CLEAR\n";
+	"CLEAR,,,,,,,,,\n"
+	"S-2,a;b;;c,public_space,public_square,x;''=kept;' =y,1,2,\"'=;'\"\"-\",,10,0,2.5,CLEAR,,,,,,,,,\n";
 
 static void test_sites_cell_breaks(void)
 {
@@ -168,16 +170,18 @@ static void test_site_named_like_a_number(void)
 	}
 	CHECK_INT(pt_sites_write_csv_rows(f, &s, 1, 0), PT_OK);
 	fclose(f);
-	CHECK_STR(mem, "S1,\"'-5\",public_space,public_square,Owner,-5,-3.5,R,,0,0,0,CLEAR\n");
+	CHECK_STR(mem, "S1,\"'-5\",public_space,public_square,Owner,-5,-3.5,R,,0,0,0,CLEAR,,,,,,,,,\n");
 	free(mem);
 }
 
 static const char measures_csv[] =
 	"id,name,family,capex_eur,opex_eur_year,lifetime_years,privacy,movement,discrimination,"
-	"legal_basis,removes_step_free,kinds,sectors,exclusive_group,description\n"
-	"\"'-m\",\"'=SUM(1,2)\",awareness_training,5000,200,10,0,0,0,0,0,*,*,\"'-grp\","
-	"\"'@description +1\"\n"
-	"plain,\"'+44 hotline\",prevent,1.5,0,1,1,0,0,0,0,*,*,,\"'\tTabbed\nand \"\"quoted\"\"\"\n";
+	"legal_basis,removes_step_free,kinds,sectors,exclusive_group,description,cost_driver,"
+	"unit_capex_eur,unit_opex_eur_year,needs,safeguards\n"
+	"\"'-m\",\"'=SUM(1,2)\",awareness_training,5000,200,10,0,0,0,none,0,*,*,\"'-grp\","
+	"\"'@description +1\",size,0,0,,\n"
+	"plain,\"'+44 hotline\",prevent,1.5,0,1,1,0,0,none,0,*,*,,\"'\tTabbed\nand \"\"quoted\"\"\","
+	"size,0,0,,\n";
 static const char effects_csv[] =
 	"measure_id,threat_id,v_reduction,c_reduction\n"
 	"\"'-m\",arson,0.1,0\n"

@@ -158,8 +158,16 @@ static void test_check(void)
 	bad.rights[PT_RIGHT_PRIVACY] = -1;
 	check_bad(&bad, &cat, "privacy", "must be a whole number from 0 to 3");
 	bad = m;
-	bad.legal_basis = 2;
-	check_bad(&bad, &cat, "legal_basis", "must be 0 or 1");
+	bad.legal_basis = 3;
+	check_bad(&bad, &cat, "legal_basis", "must be none, entry or statute");
+	bad = m;
+	bad.cost_driver = PT_COST_DRIVER_COUNT;
+	check_bad(&bad, &cat, "cost_driver",
+		  "must be one of size, site, staff, entrances, perimeter_m, vehicle_approaches, "
+		  "screened_per_day, control_systems");
+	bad = m;
+	bad.needs = 4;
+	check_bad(&bad, &cat, "needs", "unknown condition");
 	bad = m;
 	bad.removes_step_free = -1;
 	check_bad(&bad, &cat, "removes_step_free", "must be 0 or 1");
@@ -366,8 +374,66 @@ static void test_size_class(void)
 	CHECK_INT(pt_site_size_class(&cfg, &s), PT_SIZE_SMALL);
 }
 
+/* issue 11 (fit): names, flag lists, the cost by driver with its fallback, and misfits. */
+static void test_fit_core(void)
+{
+	struct pt_measure m;
+	struct pt_site s;
+	unsigned bits = 0;
+	char buf[128];
+	int drv = -1, est = -1;
+	enum pt_legal_basis b = PT_BASIS_NONE;
+	CHECK_STR(pt_cost_driver_name(PT_COST_DRIVER + PT_DRIVER_SCREENED_PER_DAY), "screened_per_day");
+	CHECK_INT(pt_cost_driver_parse("site", &drv), PT_OK);
+	CHECK_INT(drv, PT_COST_SITE);
+	CHECK_INT(pt_cost_driver_parse("people", &drv), PT_EINVAL);
+	CHECK_INT(pt_legal_basis_parse("entry", &b), PT_OK);
+	CHECK_INT(b, PT_BASIS_ENTRY);
+	CHECK_INT(pt_legal_basis_parse("1", &b), PT_EINVAL);
+	CHECK_INT(pt_measure_parse_flags("dpia;human_review", 1, &bits, NULL, 0, "safeguards"), PT_OK);
+	CHECK_INT(bits, (1u << PT_SAFEGUARD_DPIA) | (1u << PT_SAFEGUARD_HUMAN_REVIEW));
+	pt_measure_format_flags(bits, 1, buf, sizeof buf);
+	CHECK_STR(buf, "dpia;human_review");
+	CHECK_INT(pt_measure_parse_flags("staffed;enclosed", 0, &bits, NULL, 0, "needs"), PT_OK);
+	pt_measure_format_flags(bits, 0, buf, sizeof buf);
+	CHECK_STR(buf, "enclosed;staffed");
+	CHECK_INT(pt_measure_parse_flags("enclosed;", 0, &bits, NULL, 0, "needs"), PT_EINVAL);
+
+	memset(&m, 0, sizeof m);
+	m.capex_eur = 1000;
+	m.opex_eur_year = 100;
+	m.lifetime_years = 10;
+	m.cost_driver = PT_COST_DRIVER + PT_DRIVER_ENTRANCES;
+	m.unit_capex_eur = 50;
+	m.unit_opex_eur_year = 10;
+	memset(&s, 0, sizeof s);
+	pt_strlcpy(s.kind, "soft_target", sizeof s.kind);
+	/* unknown: size rule at factor 2, estimated; 10 years, no discounting */
+	CHECK_NEAR(pt_measure_site_cost(&m, &s, 2, 0, 10, &est), 2 * (1000 + 100 * 10.0), 1e-9);
+	CHECK_INT(est, 1);
+	s.drivers[PT_DRIVER_ENTRANCES] = 6;
+	s.drivers_known = 1u << PT_DRIVER_ENTRANCES;
+	CHECK_NEAR(pt_measure_site_cost(&m, &s, 2, 0, 10, &est), 6 * (50 + 10 * 10.0), 1e-9);
+	CHECK_INT(est, 0);
+	CHECK_INT(pt_measure_misfit(&m, &s), 0);
+	s.drivers[PT_DRIVER_ENTRANCES] = 0;
+	CHECK_INT(pt_measure_misfit(&m, &s), PT_NEED_ALL + 1 + PT_DRIVER_ENTRANCES);
+	m.needs = PT_NEED_ENCLOSED;
+	s.enclosed = PT_TRI_NO;
+	CHECK_INT(pt_measure_misfit(&m, &s), PT_NEED_ENCLOSED);
+	/* the defaults of an unknown site: a public space open and unstaffed */
+	s.enclosed = PT_TRI_UNKNOWN;
+	CHECK_INT(pt_site_is_enclosed(&s), 1);
+	pt_strlcpy(s.kind, "public_space", sizeof s.kind);
+	CHECK_INT(pt_site_is_enclosed(&s), 0);
+	CHECK_INT(pt_site_is_staffed(&s), 0);
+	s.staffed = PT_TRI_YES;
+	CHECK_INT(pt_site_is_staffed(&s), 1);
+}
+
 int main(void)
 {
+	RUN(test_fit_core);
 	RUN(test_names);
 	RUN(test_catalog);
 	RUN(test_catalog_limit);

@@ -95,6 +95,11 @@ static enum pt_err read_site_measures(const char *text, struct pt_site_measure_l
 	"discrimination,legal_basis,removes_step_free,kinds,sectors,exclusive_group,"    \
 	"description\n"
 #define NCOL 15
+/* What the writer writes: the columns of issue 11 (fit) too. */
+#define HEADER_WRITTEN                                                                     \
+	"id,name,family,capex_eur,opex_eur_year,lifetime_years,privacy,movement,"        \
+	"discrimination,legal_basis,removes_step_free,kinds,sectors,exclusive_group,"    \
+	"description,cost_driver,unit_capex_eur,unit_opex_eur_year,needs,safeguards\n"
 
 static const char *const good[NCOL] = {
 	"m1",  "Bollards", "physical_protection", "60000", "2000.5", "25", "0", "1", "0",
@@ -178,7 +183,8 @@ static void test_measures_optional_columns_any_order(void)
 	CHECK_STR(c.items[0].id, "vet");
 	CHECK_INT(c.items[0].family, PT_FAMILY_PERSONNEL);
 	CHECK_INT(c.items[0].rights[PT_RIGHT_PRIVACY], 2);
-	CHECK_INT(c.items[0].legal_basis, 1);
+	CHECK_INT(c.items[0].legal_basis, PT_BASIS_STATUTE); /* an old file's 1 is a statute */
+	CHECK_INT(c.items[0].cost_driver, PT_COST_SIZE);      /* no driver column: size */
 	CHECK_STR(c.items[0].exclusive_group, "");
 	CHECK_STR(c.items[0].description, "");
 	CHECK_STR(c.items[0].sectors, "energy");
@@ -202,7 +208,9 @@ static void test_measures_field_errors(void)
 	expect_bad(6, "99999999999", "privacy: must be a whole number from 0 to 3");
 	expect_bad(7, "-1", "movement: must be a whole number from 0 to 3");
 	expect_bad(8, "4", "discrimination: must be a whole number from 0 to 3");
-	expect_bad(9, "2", "legal_basis: must be 0 or 1");
+	expect_bad(9, "2", "legal_basis: unknown basis \"2\"; valid: none, entry, statute (or 0 = "
+		   "none, 1 = statute)");
+	expect_bad(9, "", "legal_basis: missing value");
 	expect_bad(10, "2", "removes_step_free: must be 0 or 1");
 	expect_bad(11, "soft_target;castle", "kinds: unknown kind \"castle\"");
 	expect_bad(11, "", "kinds: missing value");
@@ -445,7 +453,7 @@ static void test_round_trip(void)
 	CHECK(write_both(&back, &m2, &m2len, &e2, &e2len));
 	CHECK(m1 && m2 && m1len == m2len && memcmp(m1, m2, m1len) == 0);
 	CHECK(e1 && e2 && e1len == e2len && memcmp(e1, e2, e1len) == 0);
-	CHECK(m1 && strncmp(m1, HEADER, strlen(HEADER)) == 0);
+	CHECK(m1 && strncmp(m1, HEADER_WRITTEN, strlen(HEADER_WRITTEN)) == 0);
 	free(m1);
 	free(e1);
 	free(m2);
@@ -579,12 +587,67 @@ out:
 	free_catalogs(&real);
 }
 
+/* issue 11 (fit): the optional columns: driver, unit costs, needs, safeguards, basis names. */
+static void fit_measure_bad(const char *tail, const char *msg)
+{
+	struct pt_measure_catalog c;
+	char text[1024];
+	memset(&c, 0, sizeof c);
+	snprintf(text, sizeof text, "%sm1,Bollards,physical_protection,60000,2000,25,0,1,0,none,0,*,*,,%s\n",
+		 HEADER_WRITTEN, tail);
+	CHECK_INT(read_measures(text, &c), PT_EINVAL);
+	CHECK_STR(shown, msg);
+	CHECK_INT(c.n, 0);
+	pt_measure_catalog_clear(&c);
+}
+
+static void test_measures_fit_columns(void)
+{
+	struct pt_measure_catalog c;
+	char text[1024];
+	memset(&c, 0, sizeof c);
+	snprintf(text, sizeof text,
+		 "%sm1,Screening,prevent,80000,175000,8,2,2,2,entry,0,*,*,,d,screened_per_day,33,70,"
+		 "enclosed;staffed,signage;non_discrimination_policy\n"
+		 "m2,Film,prevent,1,1,8,0,0,0,statute,0,*,*,,d,site,,,,\n",
+		 HEADER_WRITTEN);
+	CHECK_INT(read_measures(text, &c), PT_OK);
+	CHECK_INT(c.n, 2);
+	if (c.n == 2) {
+		CHECK_INT(c.items[0].legal_basis, PT_BASIS_ENTRY);
+		CHECK_INT(c.items[0].cost_driver, PT_COST_DRIVER + PT_DRIVER_SCREENED_PER_DAY);
+		CHECK_NEAR(c.items[0].unit_capex_eur, 33, 0);
+		CHECK_NEAR(c.items[0].unit_opex_eur_year, 70, 0);
+		CHECK_INT(c.items[0].needs, PT_NEED_ENCLOSED | PT_NEED_STAFFED);
+		CHECK_INT(c.items[0].safeguards, (1u << PT_SAFEGUARD_SIGNAGE) |
+						      (1u << PT_SAFEGUARD_NON_DISCRIMINATION));
+		CHECK_INT(c.items[1].legal_basis, PT_BASIS_STATUTE);
+		CHECK_INT(c.items[1].cost_driver, PT_COST_SITE);
+		CHECK_INT(c.items[1].needs, 0);
+	}
+	pt_measure_catalog_clear(&c);
+	fit_measure_bad("d,people,1,1,,", "measures.csv:2: cost_driver: unknown driver \"people\"; "
+			"valid: size, site, staff, entrances, perimeter_m, vehicle_approaches, "
+			"screened_per_day, control_systems");
+	fit_measure_bad("d,staff,,,,", "measures.csv:2: unit_capex_eur: missing value: a cost "
+			"driver of the site needs unit costs");
+	fit_measure_bad("d,staff,-1,1,,", "measures.csv:2: unit_capex_eur: must be a number from 0 "
+			"to 1000000000000");
+	fit_measure_bad("d,staff,1,x,,", "measures.csv:2: unit_opex_eur_year: \"x\" is not a number");
+	fit_measure_bad("d,size,,,roofed,", "measures.csv:2: needs: unknown condition \"roofed\"; "
+			"valid: enclosed, staffed");
+	fit_measure_bad("d,size,,,,dpia;consent", "measures.csv:2: safeguards: unknown safeguard "
+			"\"consent\"; valid: dpia, signage, retention_limit, "
+			"non_discrimination_policy, human_review");
+}
+
 int main(void)
 {
 	setup();
 	RUN(test_measures_good);
 	RUN(test_measures_optional_columns_any_order);
 	RUN(test_measures_field_errors);
+	RUN(test_measures_fit_columns);
 	RUN(test_measures_duplicate_and_shape);
 	RUN(test_measures_header_errors);
 	RUN(test_measures_crlf_bom);

@@ -1188,12 +1188,184 @@ static void test_pending_not_counted(void)
 	pt_measure_catalog_clear(&f.cat);
 }
 
+/* ---- issue 11 (fit): cost drivers, fit and the three-valued legal basis ---- */
+
+/* One site, one high pair; the verdict and cost of measure mi there. */
+static const struct pt_plan_screen *fit_screen(struct fixture *f, const struct pt_site *s,
+					       uint32_t mi, struct pt_plan_model **m)
+{
+	struct pt_plan_site ps;
+	memset(&ps, 0, sizeof ps);
+	ps.site = s;
+	ps.pairs = &high_pair;
+	ps.n_pairs = 1;
+	*m = NULL;
+	CHECK_INT(fx_build(f, &ps, 1, m, NULL), PT_OK);
+	return *m ? screen_of(*m, 0, mi) : NULL;
+}
+
+static void test_cost_driver(void)
+{
+	struct fixture f;
+	struct pt_site hospital = site("HOSP"), station = site("PWR");
+	struct pt_plan_model *m = NULL;
+	const struct pt_plan_screen *sc;
+	uint32_t training;
+	fx_init(&f);
+	training = fx_add(&f, "staff_training", 2000, 0, 0, 0);
+	f.cat.items[training].cost_driver = PT_COST_DRIVER + PT_DRIVER_STAFF;
+	f.cat.items[training].unit_capex_eur = 10;
+	f.cat.items[training].unit_opex_eur_year = 20;
+	fx_effect(&f, training, 0, 0.1, 0);
+	/* both very large by size class: costed alike before drivers */
+	hospital.peak_occupancy = 3000;
+	hospital.economic_value_eur = 520e6;
+	station.peak_occupancy = 85;
+	station.economic_value_eur = 650e6;
+	hospital.drivers[PT_DRIVER_STAFF] = 2600;
+	hospital.drivers_known = 1u << PT_DRIVER_STAFF;
+	station.drivers[PT_DRIVER_STAFF] = 85;
+	station.drivers_known = 1u << PT_DRIVER_STAFF;
+	/* 10 years, no discounting, lifetime 10: 2600 x (10 + 20 x 10) */
+	sc = fit_screen(&f, &hospital, training, &m);
+	if (sc) {
+		CHECK_NEAR(sc->cost_eur, 2600 * 210.0, 1e-6);
+		CHECK_INT(sc->cost_estimated, 0);
+	}
+	pt_plan_model_free(m);
+	sc = fit_screen(&f, &station, training, &m);
+	if (sc) {
+		CHECK_NEAR(sc->cost_eur, 85 * 210.0, 1e-6);
+		CHECK_INT(sc->cost_estimated, 0);
+	}
+	pt_plan_model_free(m);
+	/* no staff figure: the size rule (very large: x4 of 2000), marked estimated */
+	station.drivers_known = 0;
+	sc = fit_screen(&f, &station, training, &m);
+	if (sc) {
+		CHECK_NEAR(sc->cost_eur, 4 * 2000.0, 1e-6);
+		CHECK_INT(sc->cost_estimated, 1);
+	}
+	pt_plan_model_free(m);
+	/* a "site" driver: once per site, whatever its size */
+	f.cat.items[training].cost_driver = PT_COST_SITE;
+	sc = fit_screen(&f, &station, training, &m);
+	if (sc) {
+		CHECK_NEAR(sc->cost_eur, 2000.0, 1e-6);
+		CHECK_INT(sc->cost_estimated, 0);
+	}
+	pt_plan_model_free(m);
+	pt_measure_catalog_clear(&f.cat);
+}
+
+static void test_does_not_fit(void)
+{
+	struct fixture f;
+	struct pt_site festival = site("FEST"), square = site("SQ"), hall = site("HALL");
+	struct pt_plan_model *m = NULL;
+	const struct pt_plan_screen *sc;
+	uint32_t lockdown, training;
+	fx_init(&f);
+	lockdown = fx_add(&f, "lockdown", 1000, 0, 0, 0);
+	f.cat.items[lockdown].needs = PT_NEED_ENCLOSED | PT_NEED_STAFFED;
+	training = fx_add(&f, "training", 1000, 0, 0, 0);
+	f.cat.items[training].needs = PT_NEED_STAFFED;
+	f.cat.items[training].cost_driver = PT_COST_DRIVER + PT_DRIVER_STAFF;
+	f.cat.items[training].unit_opex_eur_year = 20;
+	fx_effect(&f, lockdown, 0, 0.2, 0);
+	fx_effect(&f, training, 0, 0.2, 0);
+	CHECK_STR(pt_plan_verdict_name(PT_VERDICT_DOES_NOT_FIT), "does_not_fit");
+	festival.enclosed = PT_TRI_NO;
+	festival.staffed = PT_TRI_YES;
+	sc = fit_screen(&f, &festival, lockdown, &m);
+	if (sc) {
+		CHECK_INT(sc->verdict, PT_VERDICT_DOES_NOT_FIT);
+		CHECK_INT(sc->misfit, PT_NEED_ENCLOSED);
+		CHECK(!in_some_option(m, 0, lockdown));
+	}
+	pt_plan_model_free(m);
+	/* a public space with nothing known: open and unstaffed */
+	pt_strlcpy(square.kind, "public_space", sizeof square.kind);
+	sc = fit_screen(&f, &square, training, &m);
+	if (sc) {
+		CHECK_INT(sc->verdict, PT_VERDICT_DOES_NOT_FIT);
+		CHECK_INT(sc->misfit, PT_NEED_STAFFED);
+	}
+	pt_plan_model_free(m);
+	/* staffed by flag but 0 staff counted: nothing to train */
+	hall.staffed = PT_TRI_YES;
+	hall.drivers[PT_DRIVER_STAFF] = 0;
+	hall.drivers_known = 1u << PT_DRIVER_STAFF;
+	sc = fit_screen(&f, &hall, training, &m);
+	if (sc)
+		CHECK_INT(sc->misfit, PT_NEED_ALL + 1 + PT_DRIVER_STAFF);
+	pt_plan_model_free(m);
+	/* an enclosed, staffed site (unknown: not a public space) admits both */
+	sc = fit_screen(&f, &festival, training, &m);
+	if (sc)
+		CHECK_INT(sc->verdict, PT_VERDICT_ADMITTED);
+	pt_plan_model_free(m);
+	hall = site("HALL2");
+	sc = fit_screen(&f, &hall, lockdown, &m);
+	if (sc)
+		CHECK_INT(sc->verdict, PT_VERDICT_ADMITTED);
+	pt_plan_model_free(m);
+	pt_measure_catalog_clear(&f.cat);
+}
+
+static void test_legal_basis_levels(void)
+{
+	struct fixture f;
+	struct pt_site s = site("S-1");
+	struct pt_plan_model *m = NULL;
+	const struct pt_plan_screen *sc;
+	uint32_t search, face;
+	/* site basis (0 unknown, then none, entry, statute) -> admitted? */
+	static const int want_search[4] = { 0, 0, 1, 1 }, want_face[4] = { 0, 0, 0, 1 };
+	int b;
+	fx_init(&f);
+	search = fx_add(&f, "bag_search", 1000, 0, 0, 0);
+	f.cat.items[search].legal_basis = PT_BASIS_ENTRY;
+	face = fx_add(&f, "face_recognition", 1000, 0, 0, 0);
+	f.cat.items[face].legal_basis = PT_BASIS_STATUTE;
+	fx_effect(&f, search, 0, 0.2, 0);
+	fx_effect(&f, face, 0, 0.2, 0);
+	for (b = 0; b < 4; b++) {
+		s.legal_basis = b;
+		sc = fit_screen(&f, &s, search, &m);
+		if (sc) {
+			CHECK_INT(sc->verdict, want_search[b] ? PT_VERDICT_ADMITTED : PT_VERDICT_LEGAL_BASIS);
+			CHECK_INT(sc->basis_missing, !want_search[b]);
+		}
+		sc = m ? screen_of(m, 0, face) : NULL;
+		if (sc)
+			CHECK_INT(sc->verdict, want_face[b] ? PT_VERDICT_ADMITTED : PT_VERDICT_LEGAL_BASIS);
+		pt_plan_model_free(m);
+	}
+	/* plan.allow_legal_basis 1: admitted without the basis, flagged */
+	f.cfg.plan_allow_legal_basis = 1;
+	s.legal_basis = 0;
+	sc = fit_screen(&f, &s, face, &m);
+	if (sc) {
+		CHECK_INT(sc->verdict, PT_VERDICT_ADMITTED);
+		CHECK_INT(sc->basis_missing, 1);
+	}
+	pt_plan_model_free(m);
+	/* the default is 0 */
+	pt_config_defaults(&f.cfg);
+	CHECK_INT(f.cfg.plan_allow_legal_basis, 0);
+	pt_measure_catalog_clear(&f.cat);
+}
+
 int main(void)
 {
 	RUN(test_names);
 	RUN(test_single_measure);
 	RUN(test_step_free);
 	RUN(test_legal_basis);
+	RUN(test_cost_driver);
+	RUN(test_does_not_fit);
+	RUN(test_legal_basis_levels);
 	RUN(test_band);
 	RUN(test_less_intrusive);
 	RUN(test_less_intrusive_needs_admissible);

@@ -55,7 +55,7 @@ static void add_measure(const char *id, const char *name, int privacy, int movem
 	m.lifetime_years = 10;
 	m.rights[PT_RIGHT_PRIVACY] = privacy;
 	m.rights[PT_RIGHT_MOVEMENT] = movement;
-	m.legal_basis = legal;
+	m.legal_basis = legal ? PT_BASIS_STATUTE : PT_BASIS_NONE; /* 1: a statute (issue 11) */
 	m.removes_step_free = step_free;
 	pt_strlcpy(m.kinds, "*", sizeof m.kinds);
 	pt_strlcpy(m.sectors, "*", sizeof m.sectors);
@@ -311,14 +311,18 @@ static void test_reasons_chosen(void)
 			  "this measure's cost.");
 
 	/* an alternative short on both counts, a legal basis flag; the equal rounded figure shows whole euros */
+	screens[1].basis_missing = 1; /* admitted under plan.allow_legal_basis 1 (issue 11) */
 	n = pt_plan_reasons(&view, 0, &screens[1], out, 8);
+	screens[1].basis_missing = 0;
 	CHECK_INT(n, 4);
 	CHECK_STR(out[0], "Aim: pbied; risk band high (pbied) at SUBSTANTIAL; intrusiveness 3 needs "
 			  "at least high.");
 	CHECK_STR(out[2], "Less intrusive cctv considered: reduces pbied less (EUR 59,980 a year "
 			  "against this measure's EUR 60,000); it costs EUR 400,000, above 1.2 x this "
 			  "measure's cost.");
-	CHECK_STR(out[3], "Needs a specific legal basis: confirm it before procurement.");
+	CHECK_STR(out[3], "Needs a statute authorising it; the site has no specific basis. Admitted "
+			  "only because plan.allow_legal_basis is 1: confirm the basis before "
+			  "procurement.");
 
 	/* intrusiveness 0 */
 	n = pt_plan_reasons(&view, 0, &screens[2], out, 8);
@@ -379,10 +383,10 @@ static void test_reject_reasons(void)
 		       "with it in place this measure's benefit-cost ratio falls to 0.4, below the "
 		       "minimum 1.");
 	pt_plan_reject_reason(&view, 1, &screens[7], buf, sizeof buf);
-	CHECK_STR(buf, "Benefit-cost ratio 0.4 is below the minimum 1.");
+	CHECK_STR(buf, "Benefit-cost ratio 0.4 is below the minimum 1 (cost EUR 250,000 over 10 years).");
 	pt_plan_reject_reason(&view, 1, &screens[8], buf, sizeof buf);
-	CHECK_STR(buf, "Needs a specific legal basis, and the settings admit none "
-		       "(plan.allow_legal_basis is 0).");
+	CHECK_STR(buf, "Needs a statute authorising it; Kessling Market has no specific basis "
+		       "(unknown counts as none) (plan.allow_legal_basis is 0).");
 	/* the configured factor and minimum are the ones shown */
 	cfg.plan_alternative_cost_factor = 1.5;
 	cfg.plan_min_bcr = 1.25;
@@ -390,7 +394,8 @@ static void test_reject_reasons(void)
 	CHECK(strstr(buf, "within 1.5 x the cost;") != NULL);
 	CHECK(strstr(buf, "below the minimum 1.25.") != NULL);
 	pt_plan_reject_reason(&view, 1, &screens[7], buf, sizeof buf);
-	CHECK_STR(buf, "Benefit-cost ratio 0.4 is below the minimum 1.25.");
+	CHECK_STR(buf, "Benefit-cost ratio 0.4 is below the minimum 1.25 (cost EUR 250,000 over 10 "
+		       "years).");
 	/* a short buffer is cut, still terminated */
 	pt_plan_reject_reason(&view, 1, &screens[7], buf, 10);
 	CHECK_INT(strlen(buf), 9);
@@ -466,7 +471,9 @@ static void test_json(void)
 	CHECK_STR(json_string_value(json_object_get(json_array_get(m, 0), "measure_id")), "cctv");
 	CHECK_STR(json_string_value(json_object_get(json_array_get(m, 1), "measure_id")),
 		  "walkthrough_scanner");
-	CHECK(json_is_true(json_object_get(json_array_get(m, 1), "legal_basis")));
+	CHECK_STR(json_string_value(json_object_get(json_array_get(m, 1), "legal_basis")), "statute");
+	CHECK(json_is_false(json_object_get(json_array_get(m, 1), "cost_estimated")));
+	CHECK(json_is_array(json_object_get(json_array_get(m, 1), "safeguards")));
 	CHECK_INT(json_integer_value(json_object_get(json_array_get(m, 1), "intrusiveness")), 3);
 	CHECK_NEAR(json_number_value(json_object_get(json_array_get(m, 0), "reduction_eur_year")),
 		   41287, 1e-6);

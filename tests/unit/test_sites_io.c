@@ -91,6 +91,11 @@ static enum pt_err read_geojson(const char *text, struct pt_site_list *l)
 #define HEADER                                                                             \
 	"id,name,kind,sector,owner,lat,lon,region,capacity,peak_occupancy,population_"   \
 	"served,economic_value_eur,tlp\n"
+/* What the writers write: the columns of issue 11 (fit) too. */
+#define HEADER_ALL                                                                         \
+	"id,name,kind,sector,owner,lat,lon,region,capacity,peak_occupancy,population_"   \
+	"served,economic_value_eur,tlp,staff,entrances,perimeter_m,vehicle_approaches,"  \
+	"screened_per_day,control_systems,enclosure,staffed,legal_basis\n"
 
 static const char *const good[PT_SITE_COLUMNS] = {
 	"H-001",  "Saint Aurel Hospital", "critical_infrastructure", "health",
@@ -203,7 +208,9 @@ static void test_csv_header_errors(void)
 		  PT_EINVAL);
 	CHECK_STR(shown, "sites.csv:1: unknown column \"colour\"; known columns: id, name, kind, "
 			 "sector, owner, lat, lon, region, capacity, peak_occupancy, "
-			 "population_served, economic_value_eur, tlp");
+			 "population_served, economic_value_eur, tlp, staff, entrances, perimeter_m, "
+			 "vehicle_approaches, screened_per_day, control_systems, enclosure, staffed, "
+			 "legal_basis");
 	CHECK_INT(read_csv("id,name,kind,sector,owner,lat,region,capacity,peak_occupancy,"
 			   "population_served,economic_value_eur,tlp\n",
 			   &l),
@@ -515,7 +522,9 @@ static void test_geojson_errors(void)
 	expect_geo(FEATURE("\"id\":\"A\",", "[1,2]", "\"colour\":\"red\"," PROPS_REST),
 		   "sites.geojson:2: properties: unknown property \"colour\"; known properties: id, "
 		   "name, kind, sector, owner, lat, lon, region, capacity, peak_occupancy, "
-		   "population_served, economic_value_eur, tlp (features[1])");
+		   "population_served, economic_value_eur, tlp, staff, entrances, perimeter_m, "
+		   "vehicle_approaches, screened_per_day, control_systems, enclosure, staffed, "
+		   "legal_basis (features[1])");
 	expect_geo(FEATURE("\"id\":\"A\",", "[1,2]",
 			   "\"kind\":\"soft_target\",\"sector\":\"health\",\"owner\":\"o\","
 			   "\"region\":\"r\",\"peak_occupancy\":1,\"population_served\":1,"
@@ -680,11 +689,11 @@ static void test_write_csv_exact(void)
 	}
 	CHECK_INT(pt_sites_write_csv(f, s, 2), PT_OK);
 	fclose(f);
-	CHECK_STR(mem, HEADER
+	CHECK_STR(mem, HEADER_ALL
 		  "S-000,Saint Aurel Hospital,critical_infrastructure,energy,\"Valmora Grid, Ltd.\","
-		  "48.2,16.37,Valmora North,,900,250000,350000000,CLEAR\n"
+		  "48.2,16.37,Valmora North,,900,250000,350000000,CLEAR,,,,,,,,,\n"
 		  "S-001,\"Arena \"\"Nord\"\", Valmora\",soft_target,stadium_arena,\"Valmora Grid, "
-		  "Ltd.\",-33.8688197,0.1,Valmora North,20000,18000,0,1234567.89,GREEN\n");
+		  "Ltd.\",-33.8688197,0.1,Valmora North,20000,18000,0,1234567.89,GREEN,,,,,,,,,\n");
 	free(mem);
 }
 
@@ -731,7 +740,7 @@ static void test_write_csv_in_chunks(void)
 	CHECK_INT(pt_sites_write_csv_rows(f, s + 20, 30, 0), PT_OK);
 	CHECK_INT(pt_sites_write_csv_rows(f, s, 0, 0), PT_OK);
 	fclose(f);
-	CHECK(strncmp(mem, HEADER, strlen(HEADER)) == 0);
+	CHECK(strncmp(mem, HEADER_ALL, strlen(HEADER_ALL)) == 0);
 	CHECK(strstr(mem + 1, "\nid,") == NULL);
 	memset(&l, 0, sizeof l);
 	CHECK_INT(read_csv(mem, &l), PT_OK);
@@ -856,7 +865,7 @@ static void test_write_json(void)
 			CHECK_STR(key, pt_site_columns[k]);
 			k++;
 		}
-		CHECK_INT(k, PT_SITE_COLUMNS);
+		CHECK_INT(k, PT_SITE_COLUMNS_ALL);
 		CHECK_STR(json_string_value(json_object_get(o, "id")), s[i].id);
 		CHECK(json_number_value(json_object_get(o, "lat")) == s[i].lat);
 		CHECK(json_number_value(json_object_get(o, "lon")) == s[i].lon);
@@ -941,10 +950,112 @@ static void test_list_append(void)
 	CHECK_INT(l.n, 0);
 }
 
+/* issue 11 (fit): the optional columns read, write back, and fail with file/line/field. */
+#define FIT_ROW "F-1,Fit Hall,soft_target,stadium_arena,Owner,48.2,16.37,North,100,90,0,1000000,CLEAR"
+
+static void fit_bad(const char *tail, const char *msg)
+{
+	struct pt_site_list l;
+	char text[1024];
+	memset(&l, 0, sizeof l);
+	snprintf(text, sizeof text, "%s%s%s\n", HEADER_ALL, FIT_ROW, tail);
+	CHECK_INT(read_csv(text, &l), PT_EINVAL);
+	CHECK_STR(shown, msg);
+	CHECK_INT(l.n, 0);
+	pt_site_list_clear(&l);
+}
+
+static void test_csv_fit_columns(void)
+{
+	struct pt_site_list l;
+	char text[1024], *mem = NULL;
+	size_t len = 0;
+	FILE *f;
+	memset(&l, 0, sizeof l);
+	snprintf(text, sizeof text, "%s%s,120,4,,2,9000,0,enclosed,yes,entry\n%s%s\n", HEADER_ALL,
+		 FIT_ROW, "F-2,Open Square,public_space,public_square,Owner,48.2,16.37,North,,90,0,0,CLEAR",
+		 ",,,,,,,,,");
+	CHECK_INT(read_csv(text, &l), PT_OK);
+	CHECK_INT(l.n, 2);
+	if (l.n == 2) {
+		const struct pt_site *a = &l.items[0], *b = &l.items[1];
+		CHECK_INT(a->drivers[PT_DRIVER_STAFF], 120);
+		CHECK_INT(a->drivers[PT_DRIVER_ENTRANCES], 4);
+		CHECK(!(a->drivers_known & (1u << PT_DRIVER_PERIMETER_M)));
+		CHECK(a->drivers_known & (1u << PT_DRIVER_CONTROL_SYSTEMS));
+		CHECK_INT(a->drivers[PT_DRIVER_CONTROL_SYSTEMS], 0);
+		CHECK_INT(a->enclosed, PT_TRI_YES);
+		CHECK_INT(a->staffed, PT_TRI_YES);
+		CHECK_INT(pt_site_legal_basis(a), PT_BASIS_ENTRY);
+		/* unknown: nothing known; a public space defaults to open and unstaffed */
+		CHECK_INT(b->drivers_known, 0);
+		CHECK_INT(b->legal_basis, 0);
+		CHECK_INT(pt_site_legal_basis(b), PT_BASIS_NONE);
+		CHECK_INT(pt_site_is_enclosed(b), 0);
+		CHECK_INT(pt_site_is_staffed(b), 0);
+		CHECK_INT(pt_site_is_enclosed(a), 1);
+		f = open_memstream(&mem, &len);
+		if (f) {
+			CHECK_INT(pt_sites_write_csv(f, l.items, 2), PT_OK);
+			fclose(f);
+			CHECK(strstr(mem, "CLEAR,120,4,,2,9000,0,enclosed,yes,entry\n") != NULL);
+			CHECK(strstr(mem, "CLEAR,,,,,,,,,\n") != NULL);
+			free(mem);
+		}
+	}
+	pt_site_list_clear(&l);
+	/* the old 13 columns still read: every attribute unknown */
+	CHECK_INT(read_csv(HEADER FIT_ROW "\n", &l), PT_OK);
+	CHECK_INT(l.n, 1);
+	if (l.n == 1)
+		CHECK_INT(l.items[0].drivers_known, 0);
+	pt_site_list_clear(&l);
+
+	fit_bad(",-1,,,,,,,,", "sites.csv:2: staff: -1 is out of range 0 to 10000000 (empty when unknown)");
+	fit_bad(",,,20000000,,,,,,",
+		"sites.csv:2: perimeter_m: 20000000 is out of range 0 to 10000000 (empty when unknown)");
+	fit_bad(",,2.5,,,,,,,", "sites.csv:2: entrances: \"2.5\" is not a whole number");
+	fit_bad(",,,,,,,closed,,",
+		"sites.csv:2: enclosure: \"closed\" is not enclosed or open (empty when unknown)");
+	fit_bad(",,,,,,,,maybe,", "sites.csv:2: staffed: \"maybe\" is not yes or no (empty when unknown)");
+	fit_bad(",,,,,,,,,law",
+		"sites.csv:2: legal_basis: \"law\" is not none, entry or statute (empty when unknown)");
+}
+
+/* issue 11 (fit): the optional properties in GeoJSON: read, null is unknown, bad ones named. */
+static void test_geojson_fit(void)
+{
+	struct pt_site_list l;
+	char text[4096];
+	memset(&l, 0, sizeof l);
+	snprintf(text, sizeof text, "{\"type\":\"FeatureCollection\",\"features\":[%s]}",
+		 FEATURE("\"id\":\"F-1\",", "[1,2]",
+			 PROPS_REST ",\"staff\":900,\"entrances\":null,\"enclosure\":\"open\","
+				    "\"staffed\":\"yes\",\"legal_basis\":\"statute\""));
+	CHECK_INT(read_geojson(text, &l), PT_OK);
+	CHECK_INT(l.n, 1);
+	if (l.n == 1) {
+		CHECK_INT(l.items[0].drivers[PT_DRIVER_STAFF], 900);
+		CHECK_INT(l.items[0].drivers_known, 1u << PT_DRIVER_STAFF);
+		CHECK_INT(l.items[0].enclosed, PT_TRI_NO);
+		CHECK_INT(pt_site_legal_basis(&l.items[0]), PT_BASIS_STATUTE);
+	}
+	pt_site_list_clear(&l);
+	expect_geo(FEATURE("\"id\":\"F-2\",", "[1,2]", PROPS_REST ",\"staff\":\"many\""),
+		   "sites.geojson:2: staff: must be a whole number or null (features[1])");
+	expect_geo(FEATURE("\"id\":\"F-2\",", "[1,2]", PROPS_REST ",\"entrances\":-2"),
+		   "sites.geojson:2: entrances: -2 is out of range 0 to 10000000 (empty when unknown) "
+		   "(features[1])");
+	expect_geo(FEATURE("\"id\":\"F-2\",", "[1,2]", PROPS_REST ",\"legal_basis\":1"),
+		   "sites.geojson:2: legal_basis: must be a string or null (features[1])");
+}
+
 int main(void)
 {
 	setup();
 	RUN(test_csv_good);
+	RUN(test_csv_fit_columns);
+	RUN(test_geojson_fit);
 	RUN(test_csv_header_errors);
 	RUN(test_csv_row_shape);
 	RUN(test_csv_field_errors);

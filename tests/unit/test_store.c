@@ -5,11 +5,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "formats/pt_diag.h"
+#include "formats/pt_embedded.h"
 #include "pt_test.h"
 #include "store/pt_audit.h"
 #include "store/pt_store.h"
 #include "store/pt_store_int.h"
+#include "store/pt_measures_store.h"
 
 static char tmpdir[64];
 
@@ -940,6 +944,93 @@ static void test_migration_014_keeps_levels(void)
 	remove_db(path);
 }
 
+/*
+ * Migration 012 (issue 11): a registry at version 11 (built from the
+ * embedded 001-011 scripts) with a measure needing a "specific legal basis"
+ * (1), the old default plan.allow_legal_basis 1 and a site, opened with the
+ * current code: the measure needs a statute, the setting is 0 again and
+ * loads, the site's new attributes are unknown, and new values store.
+ */
+static void test_migration_012(void)
+{
+	static const char *const scripts[] = {
+		"src/store/001_schema.sql", "src/store/002_access.sql",
+		"src/store/003_measures.sql", "src/store/004_plan_sites.sql",
+		"src/store/005_plan_site_lines.sql", "src/store/006_data_version.sql",
+		"src/store/007_audit_records.sql", "src/store/008_password_resets.sql",
+		"src/store/009_admin_grants.sql", "src/store/010_user_names_nocase.sql",
+		"src/store/011_second_factor.sql",
+	};
+	char path[512];
+	sqlite3 *raw = NULL;
+	char *err = NULL;
+	struct pt_db *db = NULL;
+	struct pt_diag d;
+	struct pt_measure_catalog cat;
+	struct pt_config cfg;
+	struct pt_site site;
+	size_t i;
+	int rc;
+	snprintf(path, sizeof path, "%s/v11.db", tmpdir);
+	rc = sqlite3_open(path, &raw);
+	for (i = 0; rc == SQLITE_OK && i < sizeof scripts / sizeof scripts[0]; i++) {
+		const struct pt_embedded_file *f = pt_embedded_find(scripts[i]);
+		CHECK(f != NULL);
+		if (!f)
+			rc = SQLITE_ERROR;
+		else if ((rc = sqlite3_exec(raw, "BEGIN", NULL, NULL, &err)) == SQLITE_OK &&
+			 (rc = sqlite3_exec(raw, f->data, NULL, NULL, &err)) == SQLITE_OK)
+			rc = sqlite3_exec(raw, "COMMIT", NULL, NULL, &err);
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(
+			raw,
+			"INSERT INTO settings (key, value) VALUES ('plan.allow_legal_basis', '1');"
+			"INSERT INTO kinds (id, name) VALUES ('soft_target', 'Soft target');"
+			"INSERT INTO sectors (id, kind_id, name) VALUES ('stadium_arena', "
+			"'soft_target', 'Stadium');"
+			"INSERT INTO sites (id, name, kind_id, sector_id, lat, lon, region, capacity, "
+			"peak_occupancy, population_served, economic_value_eur, tlp) VALUES ('S-1', "
+			"'Arena', 'soft_target', 'stadium_arena', 47, -12, 'North', 100, 90, 0, 1e6, "
+			"'CLEAR');"
+			"INSERT INTO measures (id, name, family, capex_eur, opex_eur_year, "
+			"lifetime_years, privacy, movement, discrimination, legal_basis, "
+			"removes_step_free, kinds, sectors) VALUES ('face', 'Face', 'prevent', 1, 1, 5, "
+			"3, 1, 3, 1, 0, '*', '*'), ('film', 'Film', 'prevent', 1, 1, 5, 0, 0, 0, 0, 0, "
+			"'*', '*');",
+			NULL, NULL, &err);
+	if (rc != SQLITE_OK)
+		fprintf(stderr, "v11: %s\n", err ? err : sqlite3_errmsg(raw));
+	sqlite3_free(err);
+	sqlite3_close(raw);
+	CHECK_INT(rc, SQLITE_OK);
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_db_open(path, 0, &db, &d), PT_OK);
+	if (!db) {
+		fprintf(stderr, "open: %s\n", d.msg);
+		return;
+	}
+	memset(&cat, 0, sizeof cat);
+	CHECK_INT(pt_db_measures_load(db, &cat, &d), PT_OK);
+	CHECK_INT(cat.n, 2);
+	if (cat.n == 2) {
+		CHECK_STR(cat.items[0].id, "face");
+		CHECK_INT(cat.items[0].legal_basis, PT_BASIS_STATUTE);
+		CHECK_INT(cat.items[0].cost_driver, PT_COST_SIZE);
+		CHECK_INT(cat.items[1].legal_basis, PT_BASIS_NONE);
+	}
+	pt_measure_catalog_clear(&cat);
+	pt_config_defaults(&cfg);
+	cfg.plan_allow_legal_basis = 1;
+	CHECK_INT(pt_db_config_load(db, &cfg, &d), PT_OK);
+	CHECK_INT(cfg.plan_allow_legal_basis, 0);
+	CHECK_INT(pt_db_site_get(db, "S-1", &site, &d), PT_OK);
+	CHECK_INT(site.drivers_known, 0);
+	CHECK_INT(site.enclosed, PT_TRI_UNKNOWN);
+	CHECK_INT(site.legal_basis, 0);
+	pt_db_close(db);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof tmpdir, "/tmp/pt_test_store_XXXXXX");
@@ -947,6 +1038,7 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
+	RUN(test_migration_012);
 	RUN(test_migration_from_empty);
 	RUN(test_seed_then_reseed_keeps_user_value);
 	RUN(test_seed_rejects_bad_setting);

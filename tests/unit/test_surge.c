@@ -33,6 +33,7 @@ static struct pt_site site(const char *id, long long occupancy)
 	pt_strlcpy(s.kind, "soft_target", sizeof s.kind);
 	pt_strlcpy(s.sector, "health", sizeof s.sector);
 	s.peak_occupancy = occupancy; /* 1000: medium, size factor 1 */
+	s.legal_basis = PT_BASIS_ENTRY + 1; /* a condition of entry (0 would be unknown) */
 	return s;
 }
 
@@ -48,7 +49,7 @@ static void fx_init(struct fixture *f)
 {
 	struct pt_measure a = measure("patrols", 1, 0, 0);
 	struct pt_measure b = measure("kerb", 0, 1, 0);
-	struct pt_measure c = measure("checkpoints", 2, 0, 1);
+	struct pt_measure c = measure("checkpoints", 2, 0, PT_BASIS_ENTRY);
 	struct pt_measure d = measure("threat1_only", 0, 0, 0);
 	memset(f, 0, sizeof *f);
 	pt_config_defaults(&f->cfg);
@@ -109,14 +110,14 @@ static void test_screen_critical(void)
 	}
 	ln = line_of(&f.r, 1);
 	CHECK(ln && ln->verdict == PT_SURGE_STEP_FREE);
-	ln = line_of(&f.r, 2); /* needs a legal basis: allowed by default (flagged) */
+	ln = line_of(&f.r, 2); /* needs a condition of entry: the site has one */
 	CHECK(ln && ln->verdict == PT_SURGE_ADMITTED);
 	CHECK_INT(f.r.admitted, 2);
 	CHECK_NEAR(f.r.weekly_total_eur, 2000, 1e-9);
 	CHECK_NEAR(f.r.total_eur, 8000, 1e-9);
 	pt_surge_result_clear(&f.r);
-	/* legal basis not allowed */
-	f.cfg.plan_allow_legal_basis = 0;
+	/* a site without the basis (unknown counts as none) */
+	s.legal_basis = 0;
 	CHECK_INT(pt_surge_screen(&f.cfg, &f.cat, f.v, f.c, 2, &ss, 1, &f.r, NULL), PT_OK);
 	ln = line_of(&f.r, 2);
 	CHECK(ln && ln->verdict == PT_SURGE_LEGAL_BASIS);
@@ -224,7 +225,7 @@ static void test_read_csv(void)
 	CHECK_INT(pt_surge_read_csv(good, strlen(good), NULL, &c, &d), PT_OK);
 	CHECK_INT(c.base.n, 2);
 	CHECK_NEAR(c.weekly_eur[1], 2.5, 1e-12);
-	CHECK_INT(c.base.items[1].legal_basis, 1);
+	CHECK_INT(c.base.items[1].legal_basis, PT_BASIS_STATUTE); /* the old 1 */
 	CHECK_INT(pt_surge_effects_read_csv(effects, strlen(effects), NULL, NULL, &c, &d), PT_OK);
 	CHECK_INT(c.base.n_effects, 1);
 	CHECK_INT(pt_surge_read_csv(negative, strlen(negative), NULL, &c, &d), PT_EINVAL);
