@@ -488,6 +488,9 @@ static int needs_quotes(const char *s)
 	/* a BOM would be skipped at the start of a file */
 	if ((unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF)
 		return 1;
+	/* a "#" at the start of a file's first record would be read as the marking comment */
+	if (s[0] == '#')
+		return 1;
 	/* spaces alone would be a blank line when they are the only field */
 	return s[0] && strspn(s, " \t") == strlen(s);
 }
