@@ -258,22 +258,39 @@ p gov-plan-severe 0 --db gov.db plan --budget 5000000 --format json
 p gov-critical 0 --db gov.db threat-level set CRITICAL --rationale "attack expected imminently"
 out_line "national threat level: CRITICAL (was SUBSTANTIAL)"
 out_line "  VM-060 vehicle_ramming (Orrinford Winter Market): medium -> high"
-# PBIED pinned at SEVERE no longer holds below CRITICAL: the plan is priced as unpinned CRITICAL.
+# PBIED pinned at SEVERE no longer holds below CRITICAL: today's levels are those of unpinned
+# CRITICAL, so the ranking's national expected loss is EUR 24.30 M a year as without the pin, and
+# the plan's surge (screened at today's level of each pair) is the same. The plan itself is
+# priced at the planning level (item 6), SUBSTANTIAL, whatever today's levels.
 p gov-plan-pinned 0 --db gov.db plan --budget 5000000 --format json
+p gov-rank-pinned 0 --db gov.db assess --method quant --samples 0 --format json
 cp demo.db gov2.db && cp demo.db.key gov2.db.key
 p gov2-clear-vr 0 --db gov2.db threat-level clear --threat vehicle_ramming --rationale "back to the national level"
 p gov2-critical 0 --db gov2.db threat-level set CRITICAL --rationale "attack expected imminently"
 p gov2-plan 0 --db gov2.db plan --budget 5000000 --format json
-if /usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["totals"]; b=json.load(open(sys.argv[2]))["totals"]; assert abs(a["risk_before_eur_year"]-b["risk_before_eur_year"]) < 1e-6 * b["risk_before_eur_year"] and round(b["risk_before_eur_year"]/1e4)/100 == 24.30, (a, b)' gov-plan-pinned.out gov2-plan.out; then ok; else bad "pinned PBIED: $(head -c 300 gov-plan-pinned.out)"; fi
+p gov2-rank 0 --db gov2.db assess --method quant --samples 0 --format json
+if /usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["total"]["score"]; b=json.load(open(sys.argv[2]))["total"]["score"]; assert abs(a-b) < 1e-6 * b and round(b/1e4)/100 == 24.30, (a, b)' gov-rank-pinned.out gov2-rank.out; then ok; else bad "pinned PBIED, the ranking: $(head -c 300 gov-rank-pinned.out)"; fi
+if /usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2]))
+assert a["surge"] and a["surge"] == b["surge"], (a["surge_summary"], b["surge_summary"])
+assert a["priced_at"] == b["priced_at"] == "priced at planning level SUBSTANTIAL (today: CRITICAL)", (a["priced_at"], b["priced_at"])
+assert a["totals"] == b["totals"], (a["totals"], b["totals"])' gov-plan-pinned.out gov2-plan.out; then ok; else bad "pinned PBIED, the plan: $(head -c 300 gov-plan-pinned.out)"; fi
 p gov-register 0 --db gov.db register list
 if [ "$(sed -n 2p gov-register.out | awk '{print $1, $2, $3, $6, $7}')" = "VM-060 vehicle_ramming high accept reopened" ]; then ok; else bad "re-opened not first: $(sed -n 2p gov-register.out)"; fi
 out_has "1 re-opened (accepted, and the band has risen since: approval needed again), 0 overdue for review"
 p gov-register-json 0 --db gov.db register list --format json
-if /usr/bin/python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))[0]; assert (e["site_id"], e["reopened"], e["overdue"], e["decided_band"], e["needs_approval"], e["approved"]) == ("VM-060", True, False, "medium", True, False), e' gov-register-json.out; then ok; else bad "register json: $(head -c 400 gov-register-json.out)"; fi
-# Marked below, with its reason, the pinned level applies again.
+if /usr/bin/python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["items"][0]; assert (e["site_id"], e["reopened"], e["overdue"], e["decided_band"], e["needs_approval"], e["approved"]) == ("VM-060", True, False, "medium", True, False), e' gov-register-json.out; then ok; else bad "register json: $(head -c 400 gov-register-json.out)"; fi
+# Marked below, with its reason, the pinned level applies again: today's national expected loss
+# falls to EUR 19.46 M a year and the surge asks for less; the plan, priced at the planning
+# level, keeps its measures.
 p gov-below 0 --db gov.db threat-level set SEVERE --threat pbied --below --rationale "intelligence: no PBIED capability"
 p gov-plan-below 0 --db gov.db plan --budget 5000000 --format json
-if /usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["totals"]["risk_before_eur_year"]; b=json.load(open(sys.argv[2]))["totals"]["risk_before_eur_year"]; assert a < b, (a, b)' gov-plan-below.out gov2-plan.out; then ok; else bad "below did not lower the plan's risk"; fi
+p gov-rank-below 0 --db gov.db assess --method quant --samples 0 --format json
+if /usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["total"]["score"]; b=json.load(open(sys.argv[2]))["total"]["score"]; assert a < b and round(a/1e4)/100 == 19.46, (a, b)' gov-rank-below.out gov2-rank.out; then ok; else bad "below did not lower today's risk"; fi
+if /usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2]))
+assert a["surge_summary"]["weekly_cost_eur"] < b["surge_summary"]["weekly_cost_eur"], (a["surge_summary"], b["surge_summary"])
+assert a["priced_at"] == "priced at planning level SUBSTANTIAL (today: CRITICAL (pbied=SEVERE below))", a["priced_at"]
+pick = lambda p: sorted((s["site_id"], m["measure_id"]) for s in p["sites"] for m in s["measures"])
+assert pick(a) == pick(b) and a["totals"] == b["totals"], (a["totals"], b["totals"])' gov-plan-below.out gov2-plan.out; then ok; else bad "below: the plan's surge: $(head -c 300 gov-plan-below.out)"; fi
 # Cleared: the per-threat level is gone.
 p gov-clear 0 --db gov.db threat-level clear --threat pbied --rationale "assessment withdrawn"
 out_line "threat level for pbied cleared (was SEVERE)"
@@ -302,7 +319,7 @@ if grep -q 'threat_level.clear.*pbied.*cleared (was SEVERE): assessment withdraw
 # Overdue: a review date that has passed puts the decision first.
 PROTECT_NOW=2027-03-02 "$PROTECT" --db gov.db register list --format json >gov-overdue.out 2>gov-overdue.err
 current=gov-overdue
-if /usr/bin/python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))[0]; assert e["site_id"] == "VM-060" and e["overdue"], e' gov-overdue.out; then ok; else bad "overdue not first: $(head -c 300 gov-overdue.out)"; fi
+if /usr/bin/python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["items"][0]; assert e["site_id"] == "VM-060" and e["overdue"], e' gov-overdue.out; then ok; else bad "overdue not first: $(head -c 300 gov-overdue.out)"; fi
 
 # --- matrix ----------------------------------------------------------------------
 p matrix-fema 0 --db demo.db matrix --method fema

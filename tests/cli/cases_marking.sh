@@ -19,7 +19,11 @@ if [ "$(head -n 1 mark-register-csv-relief.out | tr -d '\r')" = "# TLP:GREEN" ];
 p mark-plan-csv 0 --db mark.db plan --budget 1000000 --format csv
 if [ "$(head -n 1 mark-plan-csv.out | tr -d '\r')" = "# TLP:RED" ]; then ok; else bad "plan csv: first line $(head -n 1 mark-plan-csv.out)"; fi
 p mark-measures-at-csv 0 --db mark.db measures at VM-029 --format csv
-if [ "$(head -n 1 mark-measures-at-csv.out | tr -d '\r')" = "# TLP:$("$PROTECT" --db mark.db sites list --format csv 2>/dev/null | grep '^VM-029,' | awk -F, '{print $NF}')" ]; then ok; else bad "measures at csv: first line $(head -n 1 mark-measures-at-csv.out)"; fi
+# the site's own label, read from the sites list by the column's name (sites have more columns after it)
+site_tlp=$("$PROTECT" --db mark.db sites list --format csv 2>/dev/null | /usr/bin/python3 -c 'import csv, sys
+rows = csv.DictReader(l for l in sys.stdin if not l.startswith("#"))
+print(*[r["tlp"] for r in rows if r["id"] == "VM-029"])')
+if [ -n "$site_tlp" ] && [ "$(head -n 1 mark-measures-at-csv.out | tr -d '\r')" = "# TLP:$site_tlp" ]; then ok; else bad "measures at csv: first line $(head -n 1 mark-measures-at-csv.out), the site is ${site_tlp:-unknown}"; fi
 
 # JSON: a top-level "tlp".
 jtlp() { python3 -c 'import json,sys; print(json.load(sys.stdin).get("tlp"))' <"$1.out"; }

@@ -68,8 +68,9 @@ g = [s for s in j["sites"] if s["site_id"] == "VM-032"][0]
 assert g["loss_band"] == "medium", g'
 
 # --- necessity within one aim (issue 11, item 1): at CRITICAL with EUR 5 M ---------
+# Plans are priced at the planning level (item 6): the plan at CRITICAL is one planned at CRITICAL.
 p pl-crit-demo 0 --db pl-crit.db demo
-p pl-crit-level 0 --db pl-crit.db threat-level set CRITICAL
+p pl-crit-level 0 --db pl-crit.db config set plan.planning_level CRITICAL
 p pl-crit-plan 0 --db pl-crit.db plan --budget 5000000 --format json
 pycheck "necessity compares measures with the same aim" pl-crit-plan.out '
 li = [r for r in j["rejected"] if r["verdict"] == "less_intrusive"]
@@ -88,13 +89,21 @@ for r in li:
 for site, m in (("VM-045", "hvm_bollards"), ("VM-029", "lockdown_procedure"), ("VM-051", "hvm_bollards")):
     assert not any(r["site_id"] == site and r["measure_id"] == m and r["verdict"] == "less_intrusive"
                    for r in j["rejected"]), (site, m)
-chosen = {(s["site_id"], m["measure_id"]) for s in j["sites"] for m in s["measures"]}
-assert ("VM-045", "hvm_bollards") in chosen, sorted(chosen)
+# the station'"'"'s bollards pass the screen (no rejection of any kind); with four measures a site
+# (plan.max_measures) its bundle holds others that reduce more (see pl-crit-plan-8 below)
+assert not any(r["site_id"] == "VM-045" and r["measure_id"] == "hvm_bollards" for r in j["rejected"])
+assert j["planning_level"] == "CRITICAL", j["planning_level"]
 for s in j["sites"]:
     for m in s["measures"]:
         assert m["aim_threats"] and set(m["risk_band_threats"]) <= set(m["aim_threats"]), m
         assert m["threat_level"] == "CRITICAL", m
         assert m["reasons"][0].startswith("Aim: "), m'
+# with room for eight measures a site, the plan funds the crash-rated bollards at the station
+p pl-crit-max8 0 --db pl-crit.db config set plan.max_measures 8
+p pl-crit-plan-8 0 --db pl-crit.db plan --budget 5000000 --format json
+pycheck "the station gets its vehicle barrier" pl-crit-plan-8.out '
+chosen = {(s["site_id"], m["measure_id"]) for s in j["sites"] for m in s["measures"]}
+assert ("VM-045", "hvm_bollards") in chosen, sorted(m for s, m in chosen if s == "VM-045")'
 
 p pl-plan-json 0 --db pl.db plan --budget 2000000 --format json
 pycheck "plan json" pl-plan-json.out '

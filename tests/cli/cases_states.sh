@@ -39,7 +39,7 @@ assert proposed and not (proposed & now), proposed & now
 assert j["totals"]["risk_before_eur_year"] == before["totals"]["risk_before_eur_year"]'
 p st-register 0 --db st.db register list --format json
 pycheck "pending proposals are not committed in the register" st-register.out '
-assert all(e["committed_measures"] == 0 for e in j), [e for e in j if e["committed_measures"]][:1]'
+assert all(e["committed_measures"] == 0 for e in j["items"]), [e for e in j["items"] if e["committed_measures"]][:1]'
 
 st_pairs "Harbourlight Group" >harbour_pairs
 read -r hs hm < harbour_pairs
@@ -69,7 +69,7 @@ export HM=$hm
 p st-at 0 --db st.db measures at "$hs" --format json
 pycheck "verified at the site" st-at.out '
 import os
-r = [m for m in j if m["measure_id"] == os.environ["HM"]][0]
+r = [m for m in j["items"] if m["measure_id"] == os.environ["HM"]][0]
 assert r["status"] == "verified" and r["plan"] == "st-plan" and r["changed_by"] == "analyst", r'
 # a second one: approved, then declined by its owner; a later plan may propose it again
 p st-approve-2 0 --db st.db measures approve "$hs2" "$hm2" --as admin
@@ -102,7 +102,9 @@ p st-audit 0 --db st.db audit list --limit 60 --format csv
 for a in site.measure.approve site.measure.accept site.measure.decline site.measure.install \
 	site.measure.verify plan.withdraw refused; do out_has "$a"; done
 
-# Legacy: a registry of migration 011/012 whose plan committed its measures (rows 'committed').
+# Legacy: a registry of migration 012 whose plan committed its measures (rows 'committed'),
+# built from today's by undoing migrations 015, 014 and 013 (the schema a registry had at 012:
+# the real upgrade path runs 013, 014 and 015 on it).
 p lg-demo 0 --db lg.db demo
 p lg-save 0 --db lg.db plan --budget 2000000 --save old-plan --format json
 cp lg-save.out lg-saved.json
@@ -110,6 +112,32 @@ cp lg-save.out lg-saved.json
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 c.executescript("""
+-- undo 015: no surge catalogue
+DROP TABLE surge_effects;
+DROP TABLE surge_measures;
+-- undo 014: one level per threat (NULL: the national level), no decided band or level
+CREATE TABLE tl_old (
+	id INTEGER PRIMARY KEY,
+	threat_id TEXT REFERENCES threats (id) ON DELETE CASCADE,
+	level TEXT NOT NULL
+		CHECK (level IN ('LOW', 'MODERATE', 'SUBSTANTIAL', 'SEVERE', 'CRITICAL'))
+);
+INSERT INTO tl_old (threat_id, level)
+	SELECT CASE scope_kind WHEN 'national' THEN NULL ELSE scope_id END, level FROM threat_levels t
+	WHERE scope_kind IN ('national', 'threat') AND level IS NOT NULL AND id =
+		(SELECT max(id) FROM threat_levels u WHERE u.scope_kind = t.scope_kind AND u.scope_id = t.scope_id);
+DROP TABLE threat_levels;
+ALTER TABLE tl_old RENAME TO threat_levels;
+CREATE UNIQUE INDEX threat_levels_scope ON threat_levels (coalesce(threat_id, ''));
+CREATE TRIGGER data_version_threat_levels_insert AFTER INSERT ON threat_levels
+BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER data_version_threat_levels_update AFTER UPDATE ON threat_levels
+BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER data_version_threat_levels_delete AFTER DELETE ON threat_levels
+BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END;
+ALTER TABLE risk_register DROP COLUMN decided_band;
+ALTER TABLE risk_register DROP COLUMN decided_level;
+-- undo 013: a saved plan's measures 'committed', no plan states
 CREATE TABLE sm_old (
 	site_id TEXT NOT NULL REFERENCES sites (id) ON DELETE CASCADE,
 	measure_id TEXT NOT NULL REFERENCES measures (id) ON DELETE CASCADE,
@@ -124,6 +152,13 @@ INSERT INTO sm_old SELECT site_id, measure_id,
 	FROM site_measures;
 DROP TABLE site_measures;
 ALTER TABLE sm_old RENAME TO site_measures;
+CREATE INDEX site_measures_measure ON site_measures (measure_id);
+CREATE TRIGGER data_version_site_measures_insert AFTER INSERT ON site_measures
+BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER data_version_site_measures_update AFTER UPDATE ON site_measures
+BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END;
+CREATE TRIGGER data_version_site_measures_delete AFTER DELETE ON site_measures
+BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END;
 DROP TABLE plan_states;
 PRAGMA user_version = 12;
 """)

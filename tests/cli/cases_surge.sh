@@ -19,7 +19,7 @@ assert j["surge_summary"]["lines"] == 0 and j["surge_summary"]["in_budget"] is F
 cp sg-plan-sub.out sg-sub.json
 
 # today CRITICAL: the same measures and cost (priced at SUBSTANTIAL), and surge lines apart
-p sg-critical 0 --db sg.db threat-level set CRITICAL
+p sg-critical 0 --db sg.db threat-level set CRITICAL --rationale "attack expected imminently"
 p sg-plan-crit 0 --db sg.db plan --budget 5000000 --format json
 cp sg-plan-crit.out sg-crit.json
 pycheck "plan at CRITICAL keeps its measures" sg-crit.json '
