@@ -86,6 +86,7 @@ enum pt_err pt_app_ranking_pairs(const struct pt_ranking *r, struct pt_pair_ref 
 		p[k].site = (uint32_t)s;
 		p[k].threat = (uint32_t)t;
 		p[k].q = &r->quant->pairs[k];
+		p[k].row = i;
 		k++;
 	}
 	if (r->quant && k != r->quant->n_pairs) {

@@ -29,6 +29,7 @@ struct pt_run_filter {
 struct pt_pair_ref {
 	uint32_t site, threat;
 	const struct pt_quant_pair_result *q;
+	size_t row; /* its row of r->set.quant (and of r->pair_levels) */
 };
 
 /* Per-site inputs of the model: pairs, existing and committed measures (CSR arrays). */

@@ -143,6 +143,10 @@ static enum pt_err register_all(struct pt_db *db, const struct pt_principal *who
 			   sizeof e[i].threat_id);
 		pt_strlcpy(e[i].owner_org, s->owner, sizeof e[i].owner_org);
 		e[i].band = pt_app_pair_band(&r->cfg, refs[i].q);
+		pt_strlcpy(e[i].threat_level,
+			   pt_threat_level_name(r->pair_levels ? r->pair_levels[refs[i].row]
+							       : r->national),
+			   sizeof e[i].threat_level);
 		e[i].risk_eur_year = refs[i].q->risk_eur;
 		e[i].treatment = PT_TREAT_NONE;
 		{

@@ -156,6 +156,24 @@ static int register_list(struct pt_cli *cli)
 			putchar('\n');
 		}
 		printf("%zu site-threat risk%s\n", n, n == 1 ? "" : "s");
+		{ /* issue 11 item 2: the threat level each risk band is at */
+			size_t lv, cnt[PT_LEVEL_COUNT] = {0}, kinds = 0;
+			for (k = 0; k < n; k++)
+				for (lv = 0; lv < PT_LEVEL_COUNT; lv++)
+					if (strcmp(rows[k].threat_level,
+						   pt_threat_level_name((enum pt_threat_level)lv)) == 0)
+						cnt[lv]++;
+			for (lv = 0; lv < PT_LEVEL_COUNT; lv++)
+				kinds += cnt[lv] > 0;
+			if (kinds)
+				printf("Risk bands at today's threat level%s:", kinds > 1 ? "s" : "");
+			for (lv = 0; lv < PT_LEVEL_COUNT; lv++)
+				if (cnt[lv])
+					printf(kinds > 1 ? " %s (%zu)" : " %s",
+					       pt_threat_level_name((enum pt_threat_level)lv), cnt[lv]);
+			if (kinds)
+				putchar('\n');
+		}
 		pt_cli_marking(pt_register_marking(rows, n));
 		if (reopened || overdue) /* listed first */
 			printf("%zu re-opened (accepted, and the band has risen since: approval needed "

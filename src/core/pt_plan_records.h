@@ -122,6 +122,7 @@ struct pt_register_entry {
 	int reopened;                /**< 1: accepted, and the band has risen above decided_band and
 				      *   register.accept_max_band: awaits approval again */
 	int overdue;                 /**< 1: the review date has passed */
+	char threat_level[16];       /**< the level the pair's band is at today (its site and threat) */
 };
 
 /** A change to a decision; NULL fields are left as they are. Borrowed strings. */

@@ -24,6 +24,7 @@ static json_t *decision_state(json_t *o, const struct pt_register_entry *e)
 	    json_object_set_new(o, "decided_level", e->decided_level[0]
 							    ? json_string(e->decided_level)
 							    : json_null()) ||
+	    json_object_set_new(o, "threat_level", json_string(e->threat_level)) ||
 	    json_object_set_new(o, "reopened", json_boolean(e->reopened)) ||
 	    json_object_set_new(o, "overdue", json_boolean(e->overdue))) {
 		json_decref(o);

@@ -225,6 +225,18 @@ out_has "national threat level: SEVERE"
 out_has "vehicle_ramming"
 p level-table 0 --db demo.db assess --method quant --samples 0 --limit 1
 out_has "threat level SEVERE (vehicle_ramming=CRITICAL)"
+# issue 11 item 2: each risk band in the register says the threat level it is at
+p level-register 0 --db demo.db register list
+out_has "Risk bands at today's threat levels: SEVERE ("
+out_has " CRITICAL ("
+p level-register-json 0 --db demo.db register list --format json
+if /usr/bin/python3 -c '
+import json, sys
+e = json.load(open(sys.argv[1]))["items"]
+lv = {(x["threat_id"], x["threat_level"]) for x in e}
+assert ("vehicle_ramming", "CRITICAL") in lv and ("pbied", "SEVERE") in lv, lv
+assert all(x["threat_level"] == ("CRITICAL" if x["threat_id"] == "vehicle_ramming" else "SEVERE") for x in e)
+' level-register-json.out; then ok; else bad "register entries do not say the level of their band"; fi
 p level-back 0 --db demo.db threat-level set SUBSTANTIAL --rationale test
 
 # --- threat-level governance (issue 11, items 8 and 9; the clock is PROTECT_NOW) ------
