@@ -58,9 +58,8 @@ export async function renderPlan(main, ctx) {
   const sensBox = el('div', { class: 'plan-sensitivity', id: 'plan-sensitivity' });
   const sensButton = el('button', { type: 'button', class: 'btn', dataset: { testid: 'plan-sensitivity' } }, 'Compute the sensitivity');
   const saveBox = el('div', {});
-  const savedBox = el('div', { dataset: { testid: 'saved-plans' } });
+  const savedBox = el('div', { class: 'plan-saved', dataset: { testid: 'saved-plans' } });
   const surgeBox = el('div', { class: 'plan-surge', dataset: { testid: 'plan-surge' } }); // issue 11 item 6
-  const pricedBox = el('div', { class: 'plan-saved', dataset: { testid: 'plan-saved' } });
 
   put(main,
     el('div', { class: 'page-head' }, el('h1', {}, 'Investment plan'), status, report),
@@ -87,12 +86,11 @@ export async function renderPlan(main, ctx) {
     canSavePlan(ctx.user) ? el('section', { class: 'panel', 'aria-labelledby': 'plan-save-title' },
       el('h2', { id: 'plan-save-title' }, 'Save this plan'), saveBox) : null,
     el('section', { class: 'panel', 'aria-labelledby': 'plans-saved-title' },
-      el('h2', { id: 'plans-saved-title' }, 'Saved plans'), savedBox, pricedBox));
+      el('h2', { id: 'plans-saved-title' }, 'Saved plans'), savedBox));
   drawSaved(savedBox);
 
-  if (canSavePlan(ctx.user)) drawSave(saveBox, () => query(), () => { drawSaved(savedBox); drawSavedPlans(pricedBox); });
+  if (canSavePlan(ctx.user)) drawSave(saveBox, () => query(), () => drawSaved(savedBox));
   state.map = drawPlanMap(mapBox, outline, sites.items);
-  drawSavedPlans(pricedBox);
 
   function query() {
     const q = { budget: String(Number(budget.value)), solver: solver.value };
@@ -293,26 +291,6 @@ function drawSurge(box, p) {
         el('td', {}, (l.threats || []).join(', ')))))));
 }
 
-/* Saved plans: each says the level it was priced at against the planning level now. */
-async function drawSavedPlans(box) {
-  let list;
-  try { list = await api.plans(); } catch (e) { put(box, el('p', { class: 'muted' }, `Saved plans: ${e.message}`)); return; }
-  const items = (list && list.items) || [];
-  if (!items.length) { put(box, el('p', { class: 'muted' }, 'No plan has been saved.')); return; }
-  const detail = el('p', { class: 'muted', role: 'status', 'aria-live': 'polite', dataset: { testid: 'saved-priced' } });
-  const sel = el('select', { id: 'plan-saved-name' }, el('option', { value: '' }, 'Choose a saved plan'),
-    items.map((x) => el('option', { value: x.name }, x.name)));
-  sel.addEventListener('change', async () => {
-    if (!sel.value) { detail.textContent = ''; return; }
-    try {
-      const sp = await api.savedPlan(sel.value);
-      const s = sp.saved || {};
-      detail.textContent = `${s.name}: ${num(s.measures)} measures at ${num(s.sites_funded)} sites, ${eur(s.cost_eur)}; ${s.priced_at || ''}.`;
-    } catch (e) { detail.textContent = e.message; }
-  });
-  put(box, el('label', { for: 'plan-saved-name', class: 'sr-only' }, 'Saved plan'), sel, detail);
-}
-
 function drawRejected(box, p, names, loadList) {
   const counts = p.rejected_counts || {};
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
@@ -505,16 +483,18 @@ function drawSave(box, query, onSaved = () => {}) {
   put(box, form);
 }
 
-/* The saved plans with their state (issue 11, item 7) and, where this user may, a button to
-   withdraw one: its measures not yet installed are removed. */
+/* The saved plans, one panel: a table with each plan's state (issue 11, item 7) and, where this
+   user may, a button to withdraw one (its measures not yet installed are removed); below it a
+   choice of a saved plan that says the level it was priced at against the planning level now
+   (item 6). One list fetched per drawing; drawn again after a save or a withdrawal. */
 async function drawSaved(box) {
   let items;
-  try { items = (await api.plans()).items; } catch (e) {
+  try { items = (await api.plans()).items || []; } catch (e) {
     put(box, el('p', { class: 'field-error', role: 'alert' }, e.detail || e.message));
     return;
   }
   if (!items.length) { put(box, el('p', { class: 'muted' }, 'No plan saved yet.')); return; }
-  put(box, el('div', { class: 'table-scroll' }, el('table', { class: 'table', id: 'saved-plans' },
+  const table = el('div', { class: 'table-scroll' }, el('table', { class: 'table', id: 'saved-plans' },
     el('thead', {}, el('tr', {}, ['Plan', 'Saved', 'By', 'Measures', 'State', 'Actions'].map((h) => el('th', { scope: 'col' }, h)))),
     el('tbody', {}, items.map((p) => el('tr', { dataset: { plan: p.name } },
       el('td', {}, p.name),
@@ -534,7 +514,23 @@ async function drawSaved(box) {
           await drawSaved(box);
         });
         return b;
-      })() : null)))))));
+      })() : null))))));
+  // issue 11 item 6: the level a saved plan was priced at
+  const detail = el('p', { class: 'muted', role: 'status', 'aria-live': 'polite', dataset: { testid: 'saved-priced' } });
+  const sel = el('select', { id: 'plan-saved-name' }, el('option', { value: '' }, 'Choose a saved plan'),
+    items.map((x) => el('option', { value: x.name }, x.name)));
+  sel.addEventListener('change', async () => {
+    if (!sel.value) { detail.textContent = ''; return; }
+    try {
+      const sp = await api.savedPlan(sel.value);
+      const s = sp.saved || {};
+      detail.textContent = `${s.name}: ${num(s.measures)} measures at ${num(s.sites_funded)} sites, ${eur(s.cost_eur)}; ${s.priced_at || ''}.`;
+    } catch (e) { detail.textContent = e.detail || e.message; }
+  });
+  put(box, table,
+    el('div', { class: 'saved-priced' },
+      el('label', { for: 'plan-saved-name' }, 'The level a saved plan was priced at'), sel),
+    detail);
 }
 
 function escapeHtml(s) {

@@ -193,7 +193,7 @@ export async function renderRegister(main, ctx) {
 
 function approval(e) {
   // issue 11: accepted at a lower band, the band has risen since: approval needed again
-  if (e.reopened) return el('span', { class: 'appr appr-wait', title: `accepted at ${e.decided_band}, ${e.band} now` }, `⚠ re-opened (${e.decided_band} → ${e.band}): awaiting approval`);
+  if (e.reopened) return el('span', { class: 'appr appr-wait', title: `accepted at ${e.decided_band}, ${e.risk_band} now` }, `⚠ re-opened (${e.decided_band} → ${e.risk_band}): awaiting approval`);
   if (e.needs_approval && e.approved) return el('span', { class: 'appr appr-ok' }, `✓ approved by ${e.approved_by}`);
   if (e.needs_approval) return el('span', { class: 'appr appr-wait' }, '⏳ awaiting approval');
   return el('span', { class: 'muted' }, e.treatment === 'accept' ? 'not needed' : '—');

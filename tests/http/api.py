@@ -250,7 +250,7 @@ def t_threat_governance(res, port, protect, db):
     res.eq((r.status, (r.json or {}).get("field")), (400, "review_date"), "a review date before today is refused")
     r = ci.request("POST", path, {"treatment": "accept", "review_date": "2027-03-01"})
     res.eq(r.status, 200, "accepted at medium")
-    res.eq(((r.json or {}).get("band"), (r.json or {}).get("decided_band"), (r.json or {}).get("reopened")),
+    res.eq(((r.json or {}).get("risk_band"), (r.json or {}).get("decided_band"), (r.json or {}).get("reopened")),
            ("medium", "medium", False), "the decision keeps its band")
     # PBIED pinned at SEVERE, then the national level to CRITICAL: the raise lists the re-opened decision
     r = co.request("PUT", "/api/v1/threat-level", {"level": "SEVERE", "threat_id": "pbied", "rationale": "assessed severe"})
