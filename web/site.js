@@ -142,7 +142,8 @@ async function refreshStanding(page) {
       el('h3', {}, METHODS[m].label),
       it ? [
         el('p', { class: 'stand-rank' }, el('span', { dataset: { testid: 'rank-' + m } }, `Rank ${it.rank}`), ` of ${r.ranked ?? r.items.length}`),
-        el('p', { class: 'stand-score' }, el('span', { dataset: { testid: 'score-' + m } }, METHODS[m].fmt(it.score)), ` ${m === 'quant' ? 'a year' : m === 'fema' ? 'worst risk' : 'sum'}`, ' ', standingBand(it.band, m, r)),
+        el('p', { class: 'stand-score' }, el('span', { dataset: { testid: 'score-' + m } }, METHODS[m].fmt(it.score)), ` ${m === 'quant' ? 'a year' : m === 'fema' ? 'worst risk' : 'sum'}`),
+        el('p', { class: 'stand-band' }, standingBand(it.band, m, r)),
         m === 'quant' && Number.isFinite(it.p5) ? el('p', { class: 'small muted' }, `90% interval ${eur(it.p5)} – ${eur(it.p95)} · P(top ${r.top_k}) ${pct(it.p_topk)}`) : null,
         m !== 'carver' && it.worst_threat ? el('p', { class: 'small muted' }, `Worst threat: ${worstThreatNames(it)}`) : null,
         changed ? el('p', { class: 'was' }, `was rank ${was.rank}, ${METHODS[m].fmt(was.score)}`) : null,
