@@ -228,8 +228,10 @@ static enum pt_err save_run(const struct pt_caller *c, struct pt_db *db, const c
 	for (i = 0; i < n_lines; i++)
 		funded[i] = lines[i].site_id;
 	if ((err = pt_audit_append_records(db, "plan.save", "plans", name, detail, "sites", funded,
-					   n_lines, d)) == PT_OK)
+					   n_lines, d)) == PT_OK) {
+		p.by_status[PT_SM_PROPOSED] = (long long)added; /* the rows it added (review m6) */
 		*p_out = p;
+	}
 out:
 	free(funded);
 	free(json);
