@@ -79,7 +79,7 @@ struct pt_saved_plan {
 	double budget_eur, cost_eur, risk_reduction_eur, gap;
 	long long sites_funded, measures;
 	char state[24];              /**< "proposed", "approved (legacy)", "withdrawn" */
-	char scope_org[PT_NAME_MAX]; /**< the one organisation owning every funded site; "" several */
+	char scope_org[PT_NAME_MAX]; /**< the one organisation owning every site the plan considered; "" several */
 	char withdrawn_at[PT_TIMESTAMP_MAX]; /**< "" not withdrawn */
 	char withdrawn_by[PT_ACTOR_NAME_MAX];
 	/** The plan's measures at sites by state (index enum pt_site_measure_status), as far
