@@ -448,7 +448,7 @@ printf '%s\n' 'id,name,family,capex_eur,opex_eur_year,lifetime_years,privacy,mov
 	'fit_ok,Fit OK,prevent,1000,100,5,0,0,0,entry,0,*,*,staff,10,5,staffed,signage' \
 	'fit_bad,Fit bad,prevent,1000,100,5,0,0,0,none,0,*,*,staff,10,5,roofed,' >fit-measures-bad.csv
 p pl-fit-import-needs 65 --db pl.db import measures fit-measures-bad.csv
-err_line 'protect: fit-measures-bad.csv:3: needs: unknown condition "roofed"; valid: enclosed, staffed'
+err_line 'protect: fit-measures-bad.csv:3: needs: unknown condition "roofed"; valid: enclosed, staffed, controlled_entry'
 err_line "protect: fit-measures-bad.csv: nothing imported"
 sed 's/staff,10,5,roofed,$/people,10,5,,/' fit-measures-bad.csv >fit-measures-bad2.csv
 p pl-fit-import-driver 65 --db pl.db import measures fit-measures-bad2.csv
@@ -469,7 +469,7 @@ err_line 'protect: fit-sites-bad.csv:3: staff: -3 is out of range 0 to 10000000 
 err_line "protect: fit-sites-bad.csv: nothing imported"
 sed 's/,-3,,,,,,open,no,none$/,,,,,,,roofless,no,none/' fit-sites-bad.csv >fit-sites-bad2.csv
 p pl-fit-sites-enclosure 65 --db pl.db import sites fit-sites-bad2.csv
-err_line 'protect: fit-sites-bad2.csv:3: enclosure: "roofless" is not enclosed or open (empty when unknown)'
+err_line 'protect: fit-sites-bad2.csv:3: enclosure: "roofless" is not enclosed, fenced or open (empty when unknown)'
 sed 's/,-3,,,,,,open,no,none$/,,,,,,,open,no,treaty/' fit-sites-bad.csv >fit-sites-bad3.csv
 p pl-fit-sites-basis 65 --db pl.db import sites fit-sites-bad3.csv
 err_line 'protect: fit-sites-bad3.csv:3: legal_basis: "treaty" is not none, entry or statute (empty when unknown)'
