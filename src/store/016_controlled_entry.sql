@@ -13,4 +13,13 @@ ALTER TABLE sites ADD COLUMN fenced INTEGER NOT NULL DEFAULT 0 CHECK (fenced IN 
 -- measures.needs, checked in C by src/core/pt_measure.c); '' needs none.
 ALTER TABLE surge_measures ADD COLUMN needs TEXT NOT NULL DEFAULT '' CHECK (length(needs) <= 255);
 
+-- The shipped catalogue's searches, screening and access control needed
+-- "enclosed" (012); they need controlled entry, which a fenced site has too.
+-- `init` keeps stored rows, so the shipped rows change here, only where they
+-- still hold the value 012's catalogue gave them (an operator's own value stays).
+UPDATE measures SET needs = 'controlled_entry'
+	WHERE id IN ('access_control', 'bag_search', 'walk_through_screening') AND needs = 'enclosed';
+UPDATE surge_measures SET needs = 'controlled_entry'
+	WHERE id = 'surge_event_bag_checks' AND needs = '';
+
 PRAGMA user_version = 16;
