@@ -171,7 +171,7 @@ export const accountConfirm = (code) => call('POST', '/account/second-factor/con
    A site: {id, name, kind, sector, owner, lat, lon, region, capacity, peak_occupancy,
    population_served, economic_value_eur, tlp, staff, entrances, perimeter_m,
    vehicle_approaches, screened_per_day, control_systems (null: unknown), enclosure
-   ("enclosed"|"open"|null), staffed ("yes"|"no"|null), legal_basis
+   ("enclosed"|"fenced"|"open"|null), staffed ("yes"|"no"|null), legal_basis
    ("none"|"entry"|"statute"|null), can_edit}. */
 
 export const sites = () => all('/sites');

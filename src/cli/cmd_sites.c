@@ -190,8 +190,7 @@ static int sites_show(struct pt_cli *cli, struct pt_db *db)
 				printf("%-18s unknown\n", name);
 		}
 		printf("enclosure          %s\nstaffed            %s\nlegal basis        %s\n",
-		       s.enclosed == PT_TRI_UNKNOWN ? "unknown" :
-		       s.enclosed == PT_TRI_YES     ? "enclosed" : "open",
+		       s.enclosed == PT_ENCLOSURE_UNKNOWN ? "unknown" : pt_enclosure_name(s.enclosed),
 		       s.staffed == PT_TRI_UNKNOWN ? "unknown" : s.staffed == PT_TRI_YES ? "yes" : "no",
 		       s.legal_basis > 0 ? pt_legal_basis_name(pt_site_legal_basis(&s)) : "unknown");
 	}

@@ -440,7 +440,7 @@ enum pt_size_class pt_site_size_class(const struct pt_config *c, const struct pt
 
 /* ---- issue 11 (fit): cost drivers, needs and safeguards -------------------- */
 
-static const char *const need_names[] = { "enclosed", "staffed" };
+static const char *const need_names[] = { "enclosed", "staffed", "controlled_entry" };
 static const char *const safeguard_names[PT_SAFEGUARD_COUNT] = {
 	"dpia", "signage", "retention_limit", "non_discrimination_policy", "human_review"
 };
@@ -551,6 +551,14 @@ double pt_measure_site_cost(const struct pt_measure *m, const struct pt_site *s,
 	u = *m;
 	u.capex_eur = m->unit_capex_eur;
 	u.opex_eur_year = m->unit_opex_eur_year;
+	if (drv == PT_DRIVER_SCREENED_PER_DAY && s->peak_occupancy > s->drivers[drv]) {
+		/* issue 11 M4: screened_per_day is the yearly average, which sizes the
+		 * staff hours; the lanes are bought for the peak day, at least the
+		 * peak occupancy (a stadium's 25 match days). */
+		u.capex_eur = m->unit_capex_eur * (double)s->peak_occupancy;
+		u.opex_eur_year = m->unit_opex_eur_year * (double)s->drivers[drv];
+		return pt_measure_pv_cost(&u, 1, rate, horizon_years);
+	}
 	return pt_measure_pv_cost(&u, (double)s->drivers[drv], rate, horizon_years);
 }
 
@@ -561,6 +569,8 @@ unsigned pt_measure_misfit(const struct pt_measure *m, const struct pt_site *s)
 		return 0;
 	if ((m->needs & PT_NEED_ENCLOSED) && !pt_site_is_enclosed(s))
 		return PT_NEED_ENCLOSED;
+	if ((m->needs & PT_NEED_CONTROLLED_ENTRY) && !pt_site_has_controlled_entry(s))
+		return PT_NEED_CONTROLLED_ENTRY;
 	if ((m->needs & PT_NEED_STAFFED) && !pt_site_is_staffed(s))
 		return PT_NEED_STAFFED;
 	drv = m->cost_driver - PT_COST_DRIVER;
@@ -568,4 +578,16 @@ unsigned pt_measure_misfit(const struct pt_measure *m, const struct pt_site *s)
 	    s->drivers[drv] == 0)
 		return PT_NEED_ALL + 1 + (unsigned)drv;
 	return 0;
+}
+
+enum pt_legal_basis pt_measure_basis_at(const struct pt_measure *m, const struct pt_site *s)
+{
+	enum pt_legal_basis b;
+	if (!m)
+		return PT_BASIS_NONE;
+	b = m->legal_basis > 0 && m->legal_basis < PT_BASIS_COUNT ? (enum pt_legal_basis)m->legal_basis
+								   : PT_BASIS_NONE;
+	if (s && m->rights[PT_RIGHT_PRIVACY] >= 1 && pt_site_is_open_public(s))
+		b = PT_BASIS_STATUTE;
+	return b;
 }

@@ -84,9 +84,10 @@ const char *pt_cost_driver_name(int cost_driver);
 enum pt_err pt_cost_driver_parse(const char *s, int *out);
 
 /** Conditions a measure needs of the site (measures.csv "needs"). */
-#define PT_NEED_ENCLOSED 1u /**< "enclosed": the site can be closed (lockdown, screening) */
+#define PT_NEED_ENCLOSED 1u /**< "enclosed": a building whose doors can be locked (lockdown, blast film) */
 #define PT_NEED_STAFFED 2u  /**< "staffed": people work there (training, procedures) */
-#define PT_NEED_ALL 3u
+#define PT_NEED_CONTROLLED_ENTRY 4u /**< "controlled_entry": entrances that search or screen (enclosed or fenced) */
+#define PT_NEED_ALL 7u
 
 /** Safeguards a chosen intrusive measure needs (measures.csv "safeguards"). */
 enum pt_safeguard {
@@ -102,7 +103,7 @@ const char *pt_safeguard_name(enum pt_safeguard g);
 
 /**
  * Parse a ';'-separated list of names into bits: needs ("enclosed",
- * "staffed") when safeguards is 0, safeguard ids when 1. Empty is 0.
+ * "staffed", "controlled_entry") when safeguards is 0, safeguard ids when 1. Empty is 0.
  * PT_EINVAL with d naming line, field and the unknown name.
  */
 enum pt_err pt_measure_parse_flags(const char *s, int safeguards, unsigned *out,
@@ -115,6 +116,9 @@ void pt_measure_format_flags(unsigned bits, int safeguards, char *buf, size_t si
  * unit costs x the site's driver value, or the size rule
  * (pt_measure_pv_cost with size_factor) for PT_COST_SIZE and when the
  * site lacks the driver; then *estimated (may be NULL) is 1, else 0.
+ * screened_per_day is a yearly average: the capital follows the larger of
+ * it and the peak occupancy (lanes sized for the peak day), the running
+ * cost the average (docs/methodology.md 11).
  */
 double pt_measure_site_cost(const struct pt_measure *m, const struct pt_site *s,
 			    double size_factor, double rate, unsigned horizon_years, int *estimated);
@@ -123,9 +127,19 @@ double pt_measure_site_cost(const struct pt_measure *m, const struct pt_site *s,
  * The first need of m the site s does not meet, as a PT_NEED_* bit, or
  * PT_NEED_ALL + 1 + driver when the site's value of m's cost driver is 0
  * (nothing to protect: no staff, no entrances...), or 0 when m fits.
- * Unknown enclosure or staffing: pt_site_is_enclosed / pt_site_is_staffed.
+ * Unknown enclosure or staffing: pt_site_is_enclosed / pt_site_is_staffed /
+ * pt_site_has_controlled_entry. The plan and the surge both screen by it.
  */
 unsigned pt_measure_misfit(const struct pt_measure *m, const struct pt_site *s);
+
+/**
+ * The legal basis m needs at s (issue 11 M2): the catalogue's, raised to
+ * statute when m intrudes on privacy (rights privacy >= 1) and s is a
+ * publicly accessible space without controlled entry (pt_site_is_open_public):
+ * there neither legitimate interests (GDPR art. 6(1)(f), not open to public
+ * authorities) nor a condition of entry can carry it. docs/methodology.md 12.
+ */
+enum pt_legal_basis pt_measure_basis_at(const struct pt_measure *m, const struct pt_site *s);
 
 /** The effect of one measure against one threat scenario (measure_effects.csv). */
 struct pt_measure_effect {

@@ -393,11 +393,42 @@ enum pt_legal_basis pt_site_legal_basis(const struct pt_site *s)
 	return (enum pt_legal_basis)(s->legal_basis - 1);
 }
 
+static const char *const enclosure_names[] = { "", "open", "enclosed", "fenced" };
+
+const char *pt_enclosure_name(int enclosure)
+{
+	return enclosure > 0 && enclosure <= PT_ENCLOSURE_FENCED ? enclosure_names[enclosure] : "";
+}
+
+enum pt_err pt_enclosure_parse(const char *s, int *out)
+{
+	int i;
+	for (i = 1; s && i <= PT_ENCLOSURE_FENCED; i++)
+		if (strcmp(s, enclosure_names[i]) == 0) {
+			*out = i;
+			return PT_OK;
+		}
+	return PT_EINVAL;
+}
+
 int pt_site_is_enclosed(const struct pt_site *s)
 {
-	if (s->enclosed != PT_TRI_UNKNOWN)
-		return s->enclosed == PT_TRI_YES;
+	if (s->enclosed != PT_ENCLOSURE_UNKNOWN)
+		return s->enclosed == PT_ENCLOSURE_ENCLOSED;
 	return strcmp(s->kind, "public_space") != 0;
+}
+
+int pt_site_has_controlled_entry(const struct pt_site *s)
+{
+	if (s->enclosed != PT_ENCLOSURE_UNKNOWN)
+		return s->enclosed == PT_ENCLOSURE_ENCLOSED || s->enclosed == PT_ENCLOSURE_FENCED;
+	return strcmp(s->kind, "public_space") != 0;
+}
+
+int pt_site_is_open_public(const struct pt_site *s)
+{
+	return (strcmp(s->kind, "public_space") == 0 || strcmp(s->kind, "soft_target") == 0) &&
+	       !pt_site_has_controlled_entry(s);
 }
 
 int pt_site_is_staffed(const struct pt_site *s)

@@ -147,15 +147,44 @@ struct pt_site {
 	/* issue 11 (fit): optional attributes; a zero-initialised site knows none of them. */
 	long long drivers[PT_DRIVER_COUNT]; /**< 0-PT_DRIVER_MAX where bit d of drivers_known is set */
 	unsigned drivers_known;             /**< bit d: drivers[d] is given */
-	enum pt_tri enclosed;               /**< "enclosed" (YES) or "open" (NO) */
+	int enclosed;                       /**< enum pt_enclosure (its first values are enum pt_tri's) */
 	enum pt_tri staffed;                /**< "yes" or "no" */
 	int legal_basis;                    /**< 0 unknown, else enum pt_legal_basis + 1 */
 };
 
+/**
+ * What bounds a site (sites.csv "enclosure"; issue 11 M3): numerically
+ * enum pt_tri for the old two values (enclosed YES, open NO), plus
+ * "fenced": open-air inside a controlled perimeter whose entrances can
+ * search or screen people (a ticketed festival ground), but no building
+ * that can be locked.
+ */
+enum pt_enclosure {
+	PT_ENCLOSURE_UNKNOWN = PT_TRI_UNKNOWN,
+	PT_ENCLOSURE_OPEN = PT_TRI_NO,      /**< "open": no building, no controlled entry */
+	PT_ENCLOSURE_ENCLOSED = PT_TRI_YES, /**< "enclosed": a building whose doors can be locked */
+	PT_ENCLOSURE_FENCED                 /**< "fenced": controlled perimeter and entrances, open-air */
+};
+/** "enclosed", "open", "fenced"; "" for unknown or out of range. */
+const char *pt_enclosure_name(int enclosure);
+/** Parse "enclosed", "open" or "fenced" (exact). PT_EINVAL otherwise. */
+enum pt_err pt_enclosure_parse(const char *s, int *out);
+
 /** The site's legal basis for intrusive measures; unknown counts as PT_BASIS_NONE. */
 enum pt_legal_basis pt_site_legal_basis(const struct pt_site *s);
-/** 1 when the site is enclosed: its own value, else (unknown) every kind but public_space. */
+/** 1 when the site is enclosed (a building): its own value, else (unknown) every kind but public_space. */
 int pt_site_is_enclosed(const struct pt_site *s);
+/**
+ * 1 when people enter the site only through entrances where they can be
+ * searched or screened: enclosed or fenced; unknown: every kind but public_space.
+ */
+int pt_site_has_controlled_entry(const struct pt_site *s);
+/**
+ * 1 when the site is a publicly accessible space without controlled entry
+ * (kind public_space or soft_target, and !pt_site_has_controlled_entry):
+ * there privacy-intrusive measures need a statute (docs/methodology.md 12).
+ */
+int pt_site_is_open_public(const struct pt_site *s);
 /** 1 when the site is staffed: its own value, else (unknown) every kind but public_space. */
 int pt_site_is_staffed(const struct pt_site *s);
 

@@ -733,7 +733,8 @@ static enum pt_err build_site(const struct pt_config *cfg,
 							    cfg->plan_horizon_years,
 							    &sc->cost_estimated);
 			sc->misfit = pt_measure_misfit(me, ps->site);
-			sc->basis_missing = (int)pt_site_legal_basis(ps->site) < me->legal_basis;
+			sc->basis_missing = (int)pt_site_legal_basis(ps->site) <
+					    (int)pt_measure_basis_at(me, ps->site);
 			sc->main_threat = -1;
 			sc->alternative = -1;
 			for (p = 0; p < np; p++) {

@@ -9,7 +9,7 @@
 #include "pt_matrix.h"
 
 static const char *const verdict_names[PT_SURGE_VERDICT_COUNT] = {
-	"admitted", "step_free", "legal_basis", "band", "bcr"
+	"admitted", "step_free", "legal_basis", "band", "bcr", "does_not_fit"
 };
 
 const char *pt_surge_verdict_name(enum pt_surge_verdict v)
@@ -153,7 +153,10 @@ static enum pt_err screen_one(const struct pt_config *cfg, const struct pt_surge
 				  : (ln.benefit_eur > 0 ? INFINITY : 0);
 	if (me->removes_step_free)
 		ln.verdict = PT_SURGE_STEP_FREE;
-	else if ((int)pt_site_legal_basis(s->site) < me->legal_basis && !cfg->plan_allow_legal_basis)
+	else if (pt_measure_misfit(me, s->site)) /* the plan's rule order (issue 11 M3) */
+		ln.verdict = PT_SURGE_DOES_NOT_FIT;
+	else if ((int)pt_site_legal_basis(s->site) < (int)pt_measure_basis_at(me, s->site) &&
+		 !cfg->plan_allow_legal_basis)
 		ln.verdict = PT_SURGE_LEGAL_BASIS;
 	else if (ln.intrusiveness >= 1 && (int)ln.band < (int)ln.needed_band)
 		ln.verdict = PT_SURGE_BAND;

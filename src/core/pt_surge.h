@@ -63,10 +63,11 @@ enum pt_surge_verdict {
 	PT_SURGE_STEP_FREE,   /**< removes step-free access */
 	PT_SURGE_LEGAL_BASIS, /**< needs a legal basis and plan.allow_legal_basis is 0 */
 	PT_SURGE_BAND,        /**< the risk band of its raised threats at today's level is too low */
-	PT_SURGE_BCR          /**< benefit over the surge below plan.min_bcr x its cost */
+	PT_SURGE_BCR,         /**< benefit over the surge below plan.min_bcr x its cost */
+	PT_SURGE_DOES_NOT_FIT /**< the site does not meet a need (pt_measure_misfit), as in the plan */
 };
-#define PT_SURGE_VERDICT_COUNT 5
-/** "admitted", "step_free", "legal_basis", "band", "bcr"; "" out of range. */
+#define PT_SURGE_VERDICT_COUNT 6
+/** "admitted", "step_free", "legal_basis", "band", "bcr", "does_not_fit"; "" out of range. */
 const char *pt_surge_verdict_name(enum pt_surge_verdict v);
 
 /** One screened surge measure at one site. */
@@ -106,8 +107,10 @@ struct pt_surge_result {
  * at a site when it applies to the site's kind and sector and reduces (v or
  * c > 0) at least one of the site's threats whose today level is above
  * cfg's planning level (its "raised" threats). Rules in order (the first
- * failing is the verdict): removes step-free access; needs a legal basis
- * while plan.allow_legal_basis is 0; the worst matrix band of its raised
+ * failing is the verdict): removes step-free access; the site does not
+ * meet a need of the measure (pt_measure_misfit, as the plan: does_not_fit);
+ * the site lacks the basis it needs there (pt_measure_basis_at) while
+ * plan.allow_legal_basis is 0; the worst matrix band of its raised
  * threats' pairs at today's level below what its intrusiveness needs
  * (plan.band.intrusiveness_K); its reduction over plan.surge_weeks weeks
  * (yearly rate of sum over raised threats of T'(V C - V(1-v) C(1-c)), x

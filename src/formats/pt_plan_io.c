@@ -376,6 +376,25 @@ static const struct pt_site *view_site(const struct pt_plan_view *v, size_t site
 	return v && v->sites && v->model && site < v->model->n_sites ? &v->sites[site] : NULL;
 }
 
+/* issue 11 M2: the basis m needs at site (raised to a statute at an open public space). */
+static enum pt_legal_basis need_at(const struct pt_plan_view *v, size_t site,
+				   const struct pt_measure *m)
+{
+	return m ? pt_measure_basis_at(m, view_site(v, site)) : PT_BASIS_STATUTE;
+}
+
+/* issue 11 M2: why a statute is needed where the catalogue asks less, or "". */
+static const char *statute_why(const struct pt_plan_view *v, size_t site,
+			       const struct pt_measure *m)
+{
+	if (!m || need_at(v, site, m) <= (enum pt_legal_basis)m->legal_basis)
+		return "";
+	return "At a public space a statute is needed: it intrudes on privacy at a publicly "
+	       "accessible place without controlled entry, where neither legitimate interests "
+	       "(GDPR art. 6(1)(f), closed to public authorities) nor a condition of entry "
+	       "can carry it (art. 6(1)(e), 6(3)). ";
+}
+
 size_t pt_plan_reasons(const struct pt_plan_view *v, size_t site, const struct pt_plan_screen *s,
 		       char (*out)[512], size_t max)
 {
@@ -443,17 +462,18 @@ size_t pt_plan_reasons(const struct pt_plan_view *v, size_t site, const struct p
 			 "x the size factor of a %s site.",
 			 drv, pt_size_class_name(sm->size));
 	}
-	if (m && m->legal_basis > PT_BASIS_NONE && n < max) {
+	if (m && need_at(v, site, m) > PT_BASIS_NONE && n < max) {
 		const struct pt_site *st = view_site(v, site);
 		enum pt_legal_basis has = pt_site_legal_basis(st);
 		if (s->basis_missing)
 			snprintf(out[n++], 512,
-				 "Needs %s; the site has %s. Admitted only because "
+				 "%sNeeds %s; the site has %s. Admitted only because "
 				 "plan.allow_legal_basis is 1: confirm the basis before procurement.",
-				 basis_phrase((enum pt_legal_basis)m->legal_basis), basis_phrase(has));
+				 statute_why(v, site, m), basis_phrase(need_at(v, site, m)),
+				 basis_phrase(has));
 		else
 			snprintf(out[n++], 512, "Legal basis: needs %s; the site has %s.",
-				 basis_short((enum pt_legal_basis)m->legal_basis), basis_short(has));
+				 basis_short(need_at(v, site, m)), basis_short(has));
 	}
 	if (m && s->verdict == PT_VERDICT_ADMITTED) {
 		int g;
@@ -481,8 +501,8 @@ void pt_plan_reject_reason(const struct pt_plan_view *v, size_t site,
 		const struct pt_measure *me = v->measures && s->measure < v->measures->n ?
 						      &v->measures->items[s->measure] : NULL;
 		const struct pt_site *st = view_site(v, site);
-		snprintf(buf, size, "Needs %s; %s has %s%s (plan.allow_legal_basis is 0).",
-			 basis_phrase(me ? (enum pt_legal_basis)me->legal_basis : PT_BASIS_STATUTE),
+		snprintf(buf, size, "%sNeeds %s; %s has %s%s (plan.allow_legal_basis is 0).",
+			 statute_why(v, site, me), basis_phrase(need_at(v, site, me)),
 			 st ? st->name : "the site", basis_phrase(pt_site_legal_basis(st)),
 			 st && st->legal_basis <= 0 ? " (unknown counts as none)" : "");
 		break;
@@ -490,9 +510,17 @@ void pt_plan_reject_reason(const struct pt_plan_view *v, size_t site,
 	case PT_VERDICT_DOES_NOT_FIT: {
 		const struct pt_site *st = view_site(v, site);
 		const char *name = st ? st->name : "the site";
+		const char *assumed = st && st->enclosed == PT_ENCLOSURE_UNKNOWN ?
+					      " (assumed for a public space)" : "";
 		if (s->misfit == PT_NEED_ENCLOSED)
-			snprintf(buf, size, "Needs an enclosed site; %s is open%s.", name,
-				 st && st->enclosed == PT_TRI_UNKNOWN ? " (assumed for a public space)" : "");
+			snprintf(buf, size,
+				 "Needs an enclosed site (a building whose doors can be locked); %s is %s%s.",
+				 name, st && st->enclosed == PT_ENCLOSURE_FENCED ? "fenced (open-air)" : "open",
+				 assumed);
+		else if (s->misfit == PT_NEED_CONTROLLED_ENTRY) /* issue 11 M3 */
+			snprintf(buf, size,
+				 "Needs controlled entry (a building, or a fenced perimeter whose entrances "
+				 "can search or screen people); %s is open%s.", name, assumed);
 		else if (s->misfit == PT_NEED_STAFFED)
 			snprintf(buf, size, "Needs a staffed site; %s has no staff%s.", name,
 				 st && st->staffed == PT_TRI_UNKNOWN ? " (assumed for a public space)" : "");
@@ -745,9 +773,8 @@ static json_t *measure_json(const struct pt_plan_view *v, size_t site, uint32_t 
 	bad |= put(o, "bcr", jreal(s ? s->bcr : NAN));
 	bad |= put(o, "intrusiveness", json_integer(s ? s->intrusiveness
 						      : m ? pt_measure_intrusiveness(m) : 0));
-	bad |= put(o, "legal_basis",
-		   json_string(pt_legal_basis_name(m ? (enum pt_legal_basis)m->legal_basis :
-						       PT_BASIS_NONE)));
+	bad |= put(o, "legal_basis", /* what it needs at this site (issue 11 M2) */
+		   json_string(pt_legal_basis_name(m ? need_at(v, site, m) : PT_BASIS_NONE)));
 	if (s && !bad)
 		bad |= put_aim(o, v, s);
 	/* issue 11 (fit) */

@@ -110,8 +110,8 @@ int pt_site_fit_json(json_t *o, const struct pt_site *s)
 							      json_null()))
 			return -1;
 	if (put_fit(o, "enclosure",
-		    s->enclosed == PT_TRI_UNKNOWN ? json_null() :
-		    json_string(s->enclosed == PT_TRI_YES ? "enclosed" : "open")) ||
+		    s->enclosed == PT_ENCLOSURE_UNKNOWN ? json_null() :
+		    json_string(pt_enclosure_name(s->enclosed))) ||
 	    put_fit(o, "staffed",
 		    s->staffed == PT_TRI_UNKNOWN ? json_null() :
 		    json_string(s->staffed == PT_TRI_YES ? "yes" : "no")) ||

@@ -59,14 +59,10 @@ static enum pt_err parse_fit_texts(const char *const *drivers, const char *enclo
 		s->drivers_known |= 1u << k;
 	}
 	if (enclosure && enclosure[0]) {
-		if (strcmp(enclosure, "enclosed") == 0)
-			s->enclosed = PT_TRI_YES;
-		else if (strcmp(enclosure, "open") == 0)
-			s->enclosed = PT_TRI_NO;
-		else {
+		if (pt_enclosure_parse(enclosure, &s->enclosed) != PT_OK) {
 			pt_quote_for_msg(q, sizeof q, enclosure);
 			return pt_diag_set(d, PT_EINVAL, line, "enclosure",
-					   "%s is not enclosed or open (empty when unknown)", q);
+					   "%s is not enclosed, fenced or open (empty when unknown)", q);
 		}
 	}
 	if (staffed && staffed[0]) {
@@ -224,7 +220,7 @@ enum pt_err pt_site_check(const struct pt_site *s, const struct pt_catalogs *cat
 					   pt_site_driver_name((enum pt_site_driver)k),
 					   "%lld is out of range 0 to %lld (empty when unknown)",
 					   s->drivers[k], PT_DRIVER_MAX);
-	if ((unsigned)s->enclosed > PT_TRI_YES || (unsigned)s->staffed > PT_TRI_YES ||
+	if ((unsigned)s->enclosed > PT_ENCLOSURE_FENCED || (unsigned)s->staffed > PT_TRI_YES ||
 	    s->legal_basis < 0 || s->legal_basis > PT_BASIS_COUNT)
 		return pt_diag_set(d, PT_EINVAL, line, "enclosure", "not a known value");
 	if (s->capacity >= 0 && s->peak_occupancy > s->capacity)
@@ -791,8 +787,7 @@ enum pt_err pt_sites_write_csv_rows(FILE *f, const struct pt_site *sites, size_t
 			else
 				fputc(',', f);
 		fprintf(f, ",%s,%s,%s\n",
-			s->enclosed == PT_TRI_UNKNOWN ? "" :
-			s->enclosed == PT_TRI_YES     ? "enclosed" : "open",
+			pt_enclosure_name(s->enclosed),
 			s->staffed == PT_TRI_UNKNOWN ? "" : s->staffed == PT_TRI_YES ? "yes" : "no",
 			s->legal_basis > 0 ? pt_legal_basis_name(pt_site_legal_basis(s)) : "");
 		if (ferror(f))

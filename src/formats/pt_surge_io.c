@@ -11,11 +11,12 @@
 #include "pt_diag.h"
 #include "pt_measures_io.h"
 
-#define SURGE_COLUMNS 12
+#define SURGE_COLUMNS 13
 
 static const char *const surge_columns[SURGE_COLUMNS] = {
 	"id",	       "name",		 "family", "weekly_eur", "privacy", "movement",
-	"discrimination", "legal_basis", "removes_step_free", "kinds", "sectors", "description"};
+	"discrimination", "legal_basis", "removes_step_free", "kinds", "sectors", "description",
+	"needs" /* issue 11 M3: optional, as measures.csv's */};
 
 enum surge_col {
 	COL_ID = 0,
@@ -29,7 +30,8 @@ enum surge_col {
 	COL_REMOVES_STEP_FREE,
 	COL_KINDS,
 	COL_SECTORS,
-	COL_DESCRIPTION
+	COL_DESCRIPTION,
+	COL_NEEDS
 };
 
 static const char *family_at(const void *ctx, size_t i)
@@ -95,6 +97,9 @@ static enum pt_err parse_row(char **f, const int *col_of, long line, const struc
 	    (err = pt_field_text(FIELD(COL_DESCRIPTION), m->description, sizeof m->description, 0,
 				 PT_TEXT_LINES, line, "description", d)) != PT_OK)
 		return err;
+	if (col_of[COL_NEEDS] >= 0 &&
+	    (err = pt_measure_parse_flags(FIELD(COL_NEEDS), 0, &m->needs, d, line, "needs")) != PT_OK)
+		return err;
 #undef FIELD
 	return pt_surge_check(m, *weekly, cat, d, line);
 }
@@ -102,8 +107,8 @@ static enum pt_err parse_row(char **f, const int *col_of, long line, const struc
 enum pt_err pt_surge_read_csv(const char *buf, size_t len, const struct pt_catalogs *cat,
 			      struct pt_surge_catalog *out, struct pt_diag *d)
 {
-	static const unsigned char required[SURGE_COLUMNS] = {1, 1, 1, 1, 1, 1,
-							      1, 1, 1, 1, 1, 0};
+	static const unsigned char required[SURGE_COLUMNS] = {1, 1, 1, 1, 1, 1, 1,
+							      1, 1, 1, 1, 0, 0};
 	struct pt_surge_catalog list;
 	struct pt_csv *csv = NULL;
 	struct pt_keyset *ids = NULL;

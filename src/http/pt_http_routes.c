@@ -7,7 +7,7 @@
 
 static const char *const tlp_names[] = {"CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED", NULL};
 /* issue 11 (fit): the site attributes a change may set */
-static const char *const enclosure_names[] = {"enclosed", "open", NULL};
+static const char *const enclosure_names[] = {"enclosed", "open", "fenced", NULL};
 static const char *const staffed_names[] = {"yes", "no", NULL};
 static const char *const basis_names[] = {"none", "entry", "statute", NULL};
 static const char *const level_names[] = {"LOW", "MODERATE", "SUBSTANTIAL", "SEVERE", "CRITICAL",

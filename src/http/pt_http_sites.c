@@ -196,9 +196,9 @@ static void site_patch_of(const json_t *body, struct pt_site_patch *p)
 			p->fields |= PT_SITE_F_TLP;
 		} else if (strcmp(key, "enclosure") == 0) { /* issue 11 (fit); null: unknown */
 			p->fields |= PT_SITE_F_ENCLOSURE;
-			p->v.enclosed = json_is_null(v) ? PT_TRI_UNKNOWN :
-					strcmp(json_string_value(v), "enclosed") == 0 ? PT_TRI_YES :
-											  PT_TRI_NO;
+			p->v.enclosed = PT_ENCLOSURE_UNKNOWN; /* null; else checked by the route's enum */
+			if (!json_is_null(v))
+				(void)pt_enclosure_parse(json_string_value(v), &p->v.enclosed);
 		} else if (strcmp(key, "staffed") == 0) {
 			p->fields |= PT_SITE_F_STAFFED;
 			p->v.staffed = json_is_null(v) ? PT_TRI_UNKNOWN :

@@ -45,7 +45,7 @@ enum site_stmt {
 	"s.id, s.name, s.kind_id, s.sector_id, coalesce(o.name, ''), s.lat, s.lon, s.region, " \
 	"s.capacity, s.peak_occupancy, s.population_served, s.economic_value_eur, s.tlp, "      \
 	"s.staff, s.entrances, s.perimeter_m, s.vehicle_approaches, s.screened_per_day, "       \
-	"s.control_systems, s.enclosure, s.staffed, s.legal_basis "                             \
+	"s.control_systems, s.enclosure, s.staffed, s.legal_basis, s.fenced "                   \
 	"FROM sites s JOIN tlp_labels t ON t.name = s.tlp "                                     \
 	"LEFT JOIN organisations o ON o.id = s.owner_id "
 #define FEMA_COLUMNS "site_id, threat_id, asset_value, threat_rating, vulnerability_rating"
@@ -70,9 +70,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_SITE_PUT] = "INSERT INTO sites (id, name, kind_id, sector_id, owner_id, lat, lon, region, "
 			"capacity, peak_occupancy, population_served, economic_value_eur, tlp, "
 			"staff, entrances, perimeter_m, vehicle_approaches, screened_per_day, "
-			"control_systems, enclosure, staffed, legal_basis) "
+			"control_systems, enclosure, staffed, legal_basis, fenced) "
 			"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-			"?16, ?17, ?18, ?19, ?20, ?21, ?22) "
+			"?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23) "
 			"ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
 			"kind_id = excluded.kind_id, sector_id = excluded.sector_id, "
 			"owner_id = excluded.owner_id, lat = excluded.lat, lon = excluded.lon, "
@@ -85,7 +85,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 			"vehicle_approaches = excluded.vehicle_approaches, "
 			"screened_per_day = excluded.screened_per_day, "
 			"control_systems = excluded.control_systems, enclosure = excluded.enclosure, "
-			"staffed = excluded.staffed, legal_basis = excluded.legal_basis",
+			"staffed = excluded.staffed, legal_basis = excluded.legal_basis, "
+			"fenced = excluded.fenced",
 	[ST_SITES_LIST] = "SELECT " SITE_COLUMNS "WHERE t.rank <= ?1 ORDER BY s.id",
 	[ST_SITES_WITHHELD] = "SELECT count(*) FROM sites s JOIN tlp_labels t ON t.name = s.tlp "
 			      "WHERE t.rank > ?1",
@@ -283,8 +284,11 @@ static int site_put(struct pt_db *db, sqlite3_stmt *st, const struct pt_site *s,
 	if (rc == SQLITE_OK)
 		rc = s->enclosed == PT_TRI_UNKNOWN ?
 			     sqlite3_bind_null(st, 20) :
-			     sqlite3_bind_text(st, 20, s->enclosed == PT_TRI_YES ? "enclosed" : "open",
+			     sqlite3_bind_text(st, 20, /* fenced: 'open' + fenced 1 (016) */
+					       s->enclosed == PT_ENCLOSURE_ENCLOSED ? "enclosed" : "open",
 					       -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(st, 23, s->enclosed == PT_ENCLOSURE_FENCED);
 	if (rc == SQLITE_OK)
 		rc = s->staffed == PT_TRI_UNKNOWN ?
 			     sqlite3_bind_null(st, 21) :
@@ -437,7 +441,9 @@ static enum pt_err site_from_row(sqlite3_stmt *st, struct pt_site *s, struct pt_
 		const unsigned char *t = sqlite3_column_text(st, 19);
 		enum pt_legal_basis b;
 		if (t)
-			s->enclosed = strcmp((const char *)t, "enclosed") == 0 ? PT_TRI_YES : PT_TRI_NO;
+			s->enclosed = strcmp((const char *)t, "enclosed") == 0 ? PT_ENCLOSURE_ENCLOSED
+				      : sqlite3_column_int(st, 22)            ? PT_ENCLOSURE_FENCED
+									      : PT_ENCLOSURE_OPEN;
 		t = sqlite3_column_text(st, 20);
 		if (t)
 			s->staffed = strcmp((const char *)t, "yes") == 0 ? PT_TRI_YES : PT_TRI_NO;

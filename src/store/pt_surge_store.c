@@ -9,7 +9,7 @@
 
 #define SURGE_COLUMNS                                                                     \
 	"id, name, family, weekly_eur, privacy, movement, discrimination, legal_basis, "   \
-	"removes_step_free, kinds, sectors, description"
+	"removes_step_free, kinds, sectors, description, needs"
 
 enum surge_stmt {
 	ST_SURGE_PUT,
@@ -24,12 +24,13 @@ enum surge_stmt {
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_SURGE_PUT] =
 		"INSERT INTO surge_measures (" SURGE_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-		"?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
+		"?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
 		"family = excluded.family, weekly_eur = excluded.weekly_eur, "
 		"privacy = excluded.privacy, movement = excluded.movement, "
 		"discrimination = excluded.discrimination, legal_basis = excluded.legal_basis, "
 		"removes_step_free = excluded.removes_step_free, kinds = excluded.kinds, "
-		"sectors = excluded.sectors, description = excluded.description",
+		"sectors = excluded.sectors, description = excluded.description, "
+		"needs = excluded.needs",
 	[ST_SURGE_ALL] = "SELECT " SURGE_COLUMNS " FROM surge_measures ORDER BY id",
 	[ST_SURGE_EXISTS] = "SELECT 1 FROM surge_measures WHERE id = ?1",
 	[ST_SURGE_EFFECTS_CLEAR] = "DELETE FROM surge_effects WHERE measure_id = ?1",
@@ -70,6 +71,11 @@ static enum pt_err surge_put(struct pt_db *db, const struct pt_measure *m, doubl
 		rc = pt_db_bind_text(st, 11, m->sectors);
 	if (rc == SQLITE_OK)
 		rc = pt_db_bind_text(st, 12, m->description);
+	if (rc == SQLITE_OK) { /* issue 11 M3: the conditions it needs of the site */
+		char needs[256];
+		pt_measure_format_flags(m->needs, 0, needs, sizeof needs);
+		rc = pt_db_bind_text(st, 13, needs);
+	}
 	return pt_db_step_done(db, st, rc, "storing a surge measure", d);
 }
 
@@ -115,7 +121,7 @@ int pt_db_surge_exists(struct pt_db *db, const char *id, struct pt_diag *d)
 static enum pt_err surge_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
 {
 	struct pt_measure m;
-	char family[64];
+	char family[64], needs[256];
 	enum pt_err err;
 	(void)row;
 	memset(&m, 0, sizeof m);
@@ -124,7 +130,9 @@ static enum pt_err surge_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_d
 	    (err = pt_db_col_text(st, 2, family, sizeof family, d)) != PT_OK ||
 	    (err = pt_db_col_text(st, 9, m.kinds, sizeof m.kinds, d)) != PT_OK ||
 	    (err = pt_db_col_text(st, 10, m.sectors, sizeof m.sectors, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 11, m.description, sizeof m.description, d)) != PT_OK)
+	    (err = pt_db_col_text(st, 11, m.description, sizeof m.description, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 12, needs, sizeof needs, d)) != PT_OK ||
+	    (err = pt_measure_parse_flags(needs, 0, &m.needs, d, 0, "needs")) != PT_OK)
 		return err;
 	if (pt_measure_family_parse(family, &m.family) != PT_OK)
 		return pt_diag_set(d, PT_EDB, 0, "family",

@@ -136,11 +136,11 @@ open("first_site", "w").write(j["sites"][0]["name"])'
 pycheck "fit: the demo plan at EUR 2 M" pl-plan-json.out '
 chosen = {(s["site_id"], m["measure_id"]): m for s in j["sites"] for m in s["measures"]}
 rej = {(r["site_id"], r["measure_id"]): r for r in j["rejected"]}
-# the festival grounds are open: no lockdown, and the reason names the condition
+# the festival grounds are fenced, not a building: no lockdown, and the reason names the condition
 assert ("VM-051", "lockdown_procedure") not in chosen
 r = rej[("VM-051", "lockdown_procedure")]
 assert r["verdict"] == "does_not_fit", r
-assert r["reason"] == "Needs an enclosed site; Dunmarrow Summer Festival Grounds is open.", r
+assert r["reason"] == "Needs an enclosed site (a building whose doors can be locked); Dunmarrow Summer Festival Grounds is fenced (open-air).", r
 # a public square has no staff to train
 for sq in ("VM-052", "VM-053", "VM-054", "VM-055"):
     assert (sq, "staff_awareness_training") not in chosen, sq
@@ -169,10 +169,15 @@ p pl-fit-show-unknown 0 --db pl.db sites show VM-035
 out_has "entrances          unknown"
 p pl-fit-html 0 --db pl.db plan --budget 2000000 --format html
 out_has "<em>cost estimated</em>"
-p pl-fit-big 0 --db pl.db plan --budget 20000000 --format json
+# CCTV at Liberty Square needs a statute (review M2), which the square lacks: admitted
+# only with plan.allow_legal_basis 1, flagged, and with its safeguards
+p pl-fit-big-demo 0 --db pl-allow.db demo
+p pl-fit-big-allow 0 --db pl-allow.db config set plan.allow_legal_basis 1
+p pl-fit-big 0 --db pl-allow.db plan --budget 20000000 --format json
 pycheck "fit: safeguards of chosen intrusive measures" pl-fit-big.out '
 chosen = {(s["site_id"], m["measure_id"]): m for s in j["sites"] for m in s["measures"]}
 m = chosen[("VM-052", "cctv")]
+assert m["legal_basis"] == "statute" and m["legal_basis_missing"] is True, m
 assert [g["id"] for g in m["safeguards"]] == ["dpia", "signage", "retention_limit"], m["safeguards"]
 assert "EDPB Guidelines 3/2019" in m["safeguards"][2]["text"]
 assert "Safeguard: A data protection impact assessment before it starts (GDPR art. 35: art. 35(3)(c)" in " ".join(m["reasons"])
@@ -448,7 +453,7 @@ printf '%s\n' 'id,name,family,capex_eur,opex_eur_year,lifetime_years,privacy,mov
 	'fit_ok,Fit OK,prevent,1000,100,5,0,0,0,entry,0,*,*,staff,10,5,staffed,signage' \
 	'fit_bad,Fit bad,prevent,1000,100,5,0,0,0,none,0,*,*,staff,10,5,roofed,' >fit-measures-bad.csv
 p pl-fit-import-needs 65 --db pl.db import measures fit-measures-bad.csv
-err_line 'protect: fit-measures-bad.csv:3: needs: unknown condition "roofed"; valid: enclosed, staffed'
+err_line 'protect: fit-measures-bad.csv:3: needs: unknown condition "roofed"; valid: enclosed, staffed, controlled_entry'
 err_line "protect: fit-measures-bad.csv: nothing imported"
 sed 's/staff,10,5,roofed,$/people,10,5,,/' fit-measures-bad.csv >fit-measures-bad2.csv
 p pl-fit-import-driver 65 --db pl.db import measures fit-measures-bad2.csv
@@ -469,7 +474,7 @@ err_line 'protect: fit-sites-bad.csv:3: staff: -3 is out of range 0 to 10000000 
 err_line "protect: fit-sites-bad.csv: nothing imported"
 sed 's/,-3,,,,,,open,no,none$/,,,,,,,roofless,no,none/' fit-sites-bad.csv >fit-sites-bad2.csv
 p pl-fit-sites-enclosure 65 --db pl.db import sites fit-sites-bad2.csv
-err_line 'protect: fit-sites-bad2.csv:3: enclosure: "roofless" is not enclosed or open (empty when unknown)'
+err_line 'protect: fit-sites-bad2.csv:3: enclosure: "roofless" is not enclosed, fenced or open (empty when unknown)'
 sed 's/,-3,,,,,,open,no,none$/,,,,,,,open,no,treaty/' fit-sites-bad.csv >fit-sites-bad3.csv
 p pl-fit-sites-basis 65 --db pl.db import sites fit-sites-bad3.csv
 err_line 'protect: fit-sites-bad3.csv:3: legal_basis: "treaty" is not none, entry or statute (empty when unknown)'
@@ -479,3 +484,71 @@ err_line 'protect: fit-sites-bad4.csv:3: staffed: "perhaps" is not yes or no (em
 p pl-fit-sites-none 0 --db pl.db sites list
 out_lacks "FIT-1"
 p pl-import-kind-bad 64 --db pl.db import frobs x.csv
+
+# --- issue 11 review M2-M4 (helper legalfit): controlled entry versus a building, a statute
+# for privacy-intrusive measures at open public spaces, screened_per_day as a yearly average
+p lf-demo 0 --db lf.db demo
+p lf-show 0 --db lf.db sites show VM-051
+out_line "enclosure          fenced"
+p lf-list 0 --db lf.db sites list --format csv
+if grep -q '^VM-051,.*,329,0,fenced,yes,entry$' lf-list.out; then ok; else
+	bad "sites list lacks the fenced festival ground: $(grep '^VM-051' lf-list.out)"; fi
+p lf-plan 0 --db lf.db plan --budget 2000000 --format json
+pycheck "review M3: a fenced ground has controlled entry, an open interchange has not" lf-plan.out '
+rej = {(r["site_id"], r["measure_id"]): r for r in j["rejected"]}
+chosen = {(s["site_id"], m["measure_id"]) for s in j["sites"] for m in s["measures"]}
+for mid in ("bag_search", "access_control", "walk_through_screening"):
+    assert ("VM-051", mid) in chosen or rej[("VM-051", mid)]["verdict"] == "bcr", (mid, rej.get(("VM-051", mid)))
+r = rej[("VM-051", "lockdown_procedure")]
+assert r["verdict"] == "does_not_fit" and "is fenced (open-air)" in r["reason"], r
+r = rej[("VM-048", "bag_search")]
+assert r["verdict"] == "does_not_fit", r
+assert r["reason"] == "Needs controlled entry (a building, or a fenced perimeter whose entrances can search or screen people); Kessling Bus Interchange is open.", r'
+pycheck "review M2: a statute for privacy-intrusive measures at a public square" lf-plan.out '
+rej = {(r["site_id"], r["measure_id"]): r for r in j["rejected"]}
+r = rej[("VM-052", "cctv")]
+assert r["verdict"] == "legal_basis", r
+assert r["reason"] == ("At a public space a statute is needed: it intrudes on privacy at a publicly "
+    "accessible place without controlled entry, where neither legitimate interests (GDPR art. "
+    "6(1)(f), closed to public authorities) nor a condition of entry can carry it (art. 6(1)(e), "
+    "6(3)). Needs a statute authorising it; Liberty Square has no specific basis "
+    "(plan.allow_legal_basis is 0)."), r["reason"]
+for mid in ("security_guards", "visible_patrols", "behavioural_detection_officers"):
+    assert rej[("VM-052", mid)]["verdict"] == "legal_basis", mid
+# facial recognition needed a statute already: no public-space preamble
+assert rej[("VM-052", "facial_recognition_cctv")]["reason"].startswith("Needs a statute"), rej[("VM-052", "facial_recognition_cctv")]
+# enclosed or fenced: CCTV rests on the catalogue (benefit-cost only)
+for site in ("VM-030", "VM-051"):
+    assert rej[(site, "cctv")]["verdict"] == "bcr", rej[(site, "cctv")]'
+pycheck "review M4: screening lanes for the peak, staff for the yearly average" lf-plan.out '
+rej = {(r["site_id"], r["measure_id"]): r for r in j["rejected"]}
+r = rej[("VM-029", "walk_through_screening")]   # EUR 34.1 M (BCR 0.03) with the peak as the average
+assert r["verdict"] == "bcr" and r["reason"] == "Benefit-cost ratio 0.2 is below the minimum 1 (cost EUR 5,200,000 over 10 years).", r
+r = rej[("VM-045", "walk_through_screening")]   # a station screens 60,000 every day
+assert r["reason"].endswith("(cost EUR 39,400,000 over 10 years)."), r'
+# the reviewer's case: at CRITICAL with EUR 5 M Liberty Square got CCTV with legal basis none
+p lf-crit-level 0 --db lf.db config set plan.planning_level CRITICAL
+p lf-crit 0 --db lf.db plan --budget 5000000 --format json
+pycheck "review M2: no CCTV at Liberty Square at CRITICAL" lf-crit.out '
+chosen = {(s["site_id"], m["measure_id"]) for s in j["sites"] for m in s["measures"]}
+assert ("VM-052", "cctv") not in chosen
+assert not any(m["measure_id"] in ("cctv", "security_guards", "visible_patrols") for s in j["sites"]
+               if s["site_id"] in ("VM-048", "VM-052", "VM-053", "VM-054", "VM-055") for m in s["measures"])'
+p lf-crit-back 0 --db lf.db config set plan.planning_level SUBSTANTIAL
+# the surge screens by the same fit rule: bag checks need controlled entry
+p lf-today 0 --db lf.db threat-level set CRITICAL --rationale "attack expected imminently"
+p lf-surge 0 --db lf.db plan --budget 2000000 --format json
+pycheck "review M3: the surge applies the fit rule" lf-surge.out '
+assert j["surge_summary"]["rejected_counts"]["does_not_fit"] >= 1, j["surge_summary"]["rejected_counts"]
+for x in j["surge"]:
+    assert not (x["measure_id"] == "surge_event_bag_checks" and x["site_id"] in ("VM-048",)), x
+    assert not (x["measure_id"] == "surge_extra_patrols" and x["site_id"] in ("VM-048", "VM-052")), x'
+# a surge needs column: checked, all or nothing
+printf 'id,name,family,weekly_eur,privacy,movement,discrimination,legal_basis,removes_step_free,kinds,sectors,needs\nlf_a,A,prevent,10,0,0,0,none,0,*,*,\nlf_b,B,prevent,10,1,0,0,entry,0,*,*,roofed\n' >lf-surge-bad.csv
+printf 'measure_id,threat_id,v_reduction,c_reduction\nlf_a,pbied,0.1,0\n' >lf-surge-eff.csv
+p lf-surge-bad 65 --db lf.db import surge lf-surge-bad.csv lf-surge-eff.csv
+err_line 'protect: lf-surge-bad.csv:3: needs: unknown condition "roofed"; valid: enclosed, staffed, controlled_entry'
+err_line "protect: lf-surge-bad.csv: nothing imported"
+sed 's/,roofed$/,controlled_entry/' lf-surge-bad.csv >lf-surge-ok.csv
+p lf-surge-ok 0 --db lf.db import surge lf-surge-ok.csv lf-surge-eff.csv
+out_line "lf-surge-ok.csv: 2 surge measures imported, lf-surge-eff.csv: 1 effect rows"

@@ -112,6 +112,8 @@ cp lg-save.out lg-saved.json
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 c.executescript("""
+-- undo 016 (issue 11 review M3): no fenced sites
+ALTER TABLE sites DROP COLUMN fenced;
 -- undo 015: no surge catalogue
 DROP TABLE surge_effects;
 DROP TABLE surge_measures;

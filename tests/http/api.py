@@ -128,6 +128,11 @@ def t_site_patch_input(res, port, protect, db):
     got = r.json or {}
     res.eq((r.status, got.get("staff"), got.get("legal_basis"), got.get("control_systems")), (200, None, None, 5),
            "null sets an attribute unknown")
+    # issue 11 review M3: "fenced" (open-air, controlled perimeter and entrances) is accepted and stored
+    r = c.request("PATCH", "/api/v1/sites/VM-003", {"enclosure": "fenced"})
+    res.eq((r.status, (r.json or {}).get("enclosure")), (200, "fenced"), "enclosure fenced: %r" % r.body[:200])
+    res.eq((c.get("/api/v1/sites/VM-003").json or {}).get("enclosure"), "fenced", "fenced stored")
+    res.eq(c.request("PATCH", "/api/v1/sites/VM-003", {"enclosure": "open"}).status, 200, "back to open")
 
 
 def rank_of(c, method, site):

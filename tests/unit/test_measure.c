@@ -166,7 +166,7 @@ static void test_check(void)
 		  "must be one of size, site, staff, entrances, perimeter_m, vehicle_approaches, "
 		  "screened_per_day, control_systems");
 	bad = m;
-	bad.needs = 4;
+	bad.needs = 8;
 	check_bad(&bad, &cat, "needs", "unknown condition");
 	bad = m;
 	bad.removes_step_free = -1;
@@ -429,6 +429,73 @@ static void test_fit_core(void)
 	CHECK_INT(pt_site_is_staffed(&s), 0);
 	s.staffed = PT_TRI_YES;
 	CHECK_INT(pt_site_is_staffed(&s), 1);
+
+	/* issue 11 review M3: enclosed (a building) versus controlled entry */
+	CHECK_INT(pt_measure_parse_flags("controlled_entry;staffed", 0, &bits, NULL, 0, "needs"),
+		  PT_OK);
+	CHECK_INT(bits, PT_NEED_CONTROLLED_ENTRY | PT_NEED_STAFFED);
+	pt_measure_format_flags(bits, 0, buf, sizeof buf);
+	CHECK_STR(buf, "staffed;controlled_entry");
+	{
+		int e = 0;
+		CHECK_INT(pt_enclosure_parse("fenced", &e), PT_OK);
+		CHECK_INT(e, PT_ENCLOSURE_FENCED);
+		CHECK_STR(pt_enclosure_name(e), "fenced");
+		CHECK_INT(pt_enclosure_parse("open", &e), PT_OK);
+		CHECK_INT(e, PT_TRI_NO); /* the old values keep their numbers */
+		CHECK_INT(pt_enclosure_parse("roofless", &e), PT_EINVAL);
+	}
+	memset(&m, 0, sizeof m);
+	memset(&s, 0, sizeof s);
+	pt_strlcpy(s.kind, "soft_target", sizeof s.kind);
+	s.enclosed = PT_ENCLOSURE_FENCED;
+	CHECK_INT(pt_site_is_enclosed(&s), 0);
+	CHECK_INT(pt_site_has_controlled_entry(&s), 1);
+	CHECK_INT(pt_site_is_open_public(&s), 0);
+	m.needs = PT_NEED_CONTROLLED_ENTRY;
+	CHECK_INT(pt_measure_misfit(&m, &s), 0);
+	m.needs = PT_NEED_ENCLOSED;
+	CHECK_INT(pt_measure_misfit(&m, &s), PT_NEED_ENCLOSED);
+	s.enclosed = PT_ENCLOSURE_OPEN;
+	m.needs = PT_NEED_CONTROLLED_ENTRY;
+	CHECK_INT(pt_measure_misfit(&m, &s), PT_NEED_CONTROLLED_ENTRY);
+	CHECK_INT(pt_site_is_open_public(&s), 1);
+
+	/* review M2: a statute for privacy intrusion at an open public space */
+	m.needs = 0;
+	m.legal_basis = PT_BASIS_NONE;
+	m.rights[PT_RIGHT_PRIVACY] = 1;
+	CHECK_INT(pt_measure_basis_at(&m, &s), PT_BASIS_STATUTE);
+	m.legal_basis = PT_BASIS_ENTRY;
+	CHECK_INT(pt_measure_basis_at(&m, &s), PT_BASIS_STATUTE);
+	m.rights[PT_RIGHT_PRIVACY] = 0;
+	CHECK_INT(pt_measure_basis_at(&m, &s), PT_BASIS_ENTRY);
+	m.rights[PT_RIGHT_PRIVACY] = 2;
+	s.enclosed = PT_ENCLOSURE_FENCED;
+	CHECK_INT(pt_measure_basis_at(&m, &s), PT_BASIS_ENTRY);
+	s.enclosed = PT_ENCLOSURE_UNKNOWN; /* unknown public space: open */
+	pt_strlcpy(s.kind, "public_space", sizeof s.kind);
+	m.legal_basis = PT_BASIS_NONE;
+	CHECK_INT(pt_measure_basis_at(&m, &s), PT_BASIS_STATUTE);
+	pt_strlcpy(s.kind, "critical_infrastructure", sizeof s.kind); /* not publicly accessible */
+	s.enclosed = PT_ENCLOSURE_OPEN;
+	CHECK_INT(pt_measure_basis_at(&m, &s), PT_BASIS_NONE);
+
+	/* review M4: screened_per_day is the yearly average; lanes are bought for the peak */
+	memset(&m, 0, sizeof m);
+	m.lifetime_years = 10;
+	m.cost_driver = PT_COST_DRIVER + PT_DRIVER_SCREENED_PER_DAY;
+	m.unit_capex_eur = 33;
+	m.unit_opex_eur_year = 70;
+	memset(&s, 0, sizeof s);
+	s.peak_occupancy = 52000;
+	s.drivers[PT_DRIVER_SCREENED_PER_DAY] = 3562; /* 52,000 on 25 days a year */
+	s.drivers_known = 1u << PT_DRIVER_SCREENED_PER_DAY;
+	CHECK_NEAR(pt_measure_site_cost(&m, &s, 4, 0, 10, NULL), 33 * 52000.0 + 70 * 3562.0 * 10,
+		   1e-6);
+	s.drivers[PT_DRIVER_SCREENED_PER_DAY] = 60000; /* a station: more a day than at once */
+	s.peak_occupancy = 18000;
+	CHECK_NEAR(pt_measure_site_cost(&m, &s, 4, 0, 10, NULL), (33 + 70 * 10.0) * 60000, 1e-6);
 }
 
 int main(void)

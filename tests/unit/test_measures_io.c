@@ -635,7 +635,7 @@ static void test_measures_fit_columns(void)
 			"to 1000000000000");
 	fit_measure_bad("d,staff,1,x,,", "measures.csv:2: unit_opex_eur_year: \"x\" is not a number");
 	fit_measure_bad("d,size,,,roofed,", "measures.csv:2: needs: unknown condition \"roofed\"; "
-			"valid: enclosed, staffed");
+			"valid: enclosed, staffed, controlled_entry");
 	fit_measure_bad("d,size,,,,dpia;consent", "measures.csv:2: safeguards: unknown safeguard "
 			"\"consent\"; valid: dpia, signage, retention_limit, "
 			"non_discrimination_policy, human_review");

@@ -1357,6 +1357,93 @@ static void test_legal_basis_levels(void)
 	pt_measure_catalog_clear(&f.cat);
 }
 
+/* Review M3/M2 of issue 11: searches follow controlled entry (a fenced festival
+ * ground has it, an open square does not), lockdown needs a building; at a
+ * publicly accessible space without controlled entry a privacy-intrusive
+ * measure needs a statute whatever the catalogue says. */
+static void test_controlled_entry_and_public_statute(void)
+{
+	struct fixture f;
+	struct pt_site festival = site("FEST"), square = site("SQ"), hall = site("HALL");
+	struct pt_plan_model *m = NULL;
+	const struct pt_plan_screen *sc;
+	uint32_t search, lockdown, cctv, kits;
+	fx_init(&f);
+	search = fx_add(&f, "bag_search", 1000, 2, 0, 0);
+	f.cat.items[search].needs = PT_NEED_CONTROLLED_ENTRY;
+	f.cat.items[search].legal_basis = PT_BASIS_ENTRY;
+	lockdown = fx_add(&f, "lockdown", 1000, 0, 0, 0);
+	f.cat.items[lockdown].needs = PT_NEED_ENCLOSED;
+	cctv = fx_add(&f, "cctv", 1000, 2, 0, 0);
+	kits = fx_add(&f, "kits", 1000, 0, 0, 0);
+	fx_effect(&f, search, 0, 0.2, 0);
+	fx_effect(&f, lockdown, 0, 0.2, 0);
+	fx_effect(&f, cctv, 0, 0.2, 0);
+	fx_effect(&f, kits, 0, 0.2, 0);
+	/* fenced, ticketed: bag search admitted, lockdown does not fit */
+	festival.enclosed = PT_ENCLOSURE_FENCED;
+	festival.legal_basis = PT_BASIS_ENTRY + 1;
+	sc = fit_screen(&f, &festival, search, &m);
+	if (sc) {
+		CHECK_INT(sc->verdict, PT_VERDICT_ADMITTED);
+		CHECK_INT(sc->misfit, 0);
+		CHECK_INT(sc->basis_missing, 0);
+	}
+	sc = m ? screen_of(m, 0, lockdown) : NULL;
+	CHECK(sc != NULL);
+	if (sc) {
+		CHECK_INT(sc->verdict, PT_VERDICT_DOES_NOT_FIT);
+		CHECK_INT(sc->misfit, PT_NEED_ENCLOSED);
+	}
+	sc = m ? screen_of(m, 0, cctv) : NULL; /* controlled entry: the catalogue's none holds */
+	if (sc)
+		CHECK_INT(sc->verdict, PT_VERDICT_ADMITTED);
+	pt_plan_model_free(m);
+	/* the same ground open: no controlled entry, and CCTV there needs a statute */
+	festival.enclosed = PT_ENCLOSURE_OPEN;
+	sc = fit_screen(&f, &festival, search, &m);
+	if (sc) {
+		CHECK_INT(sc->verdict, PT_VERDICT_DOES_NOT_FIT);
+		CHECK_INT(sc->misfit, PT_NEED_CONTROLLED_ENTRY);
+	}
+	sc = m ? screen_of(m, 0, cctv) : NULL;
+	if (sc) {
+		CHECK_INT(sc->verdict, PT_VERDICT_LEGAL_BASIS);
+		CHECK_INT(sc->basis_missing, 1);
+	}
+	pt_plan_model_free(m);
+	/* a public square, enclosure unknown (open), no basis: CCTV needs a statute,
+	 * kits (no privacy intrusion) do not */
+	pt_strlcpy(square.kind, "public_space", sizeof square.kind);
+	square.legal_basis = PT_BASIS_NONE + 1;
+	sc = fit_screen(&f, &square, cctv, &m);
+	if (sc) {
+		CHECK_INT(sc->verdict, PT_VERDICT_LEGAL_BASIS);
+		CHECK_INT(sc->basis_missing, 1);
+	}
+	sc = m ? screen_of(m, 0, kits) : NULL;
+	if (sc)
+		CHECK_INT(sc->verdict, PT_VERDICT_ADMITTED);
+	pt_plan_model_free(m);
+	square.legal_basis = PT_BASIS_STATUTE + 1; /* a statute authorises it there */
+	sc = fit_screen(&f, &square, cctv, &m);
+	if (sc)
+		CHECK_INT(sc->verdict, PT_VERDICT_ADMITTED);
+	pt_plan_model_free(m);
+	/* an enclosed hall with no specific basis: CCTV rests on the catalogue's none */
+	hall.enclosed = PT_ENCLOSURE_ENCLOSED;
+	sc = fit_screen(&f, &hall, cctv, &m);
+	if (sc) {
+		CHECK_INT(sc->verdict, PT_VERDICT_ADMITTED);
+		CHECK_INT(sc->basis_missing, 0);
+	}
+	sc = m ? screen_of(m, 0, lockdown) : NULL;
+	if (sc)
+		CHECK_INT(sc->verdict, PT_VERDICT_ADMITTED);
+	pt_plan_model_free(m);
+	pt_measure_catalog_clear(&f.cat);
+}
+
 int main(void)
 {
 	RUN(test_names);
@@ -1366,6 +1453,7 @@ int main(void)
 	RUN(test_cost_driver);
 	RUN(test_does_not_fit);
 	RUN(test_legal_basis_levels);
+	RUN(test_controlled_entry_and_public_statute); /* issue 11 review M2, M3 */
 	RUN(test_band);
 	RUN(test_less_intrusive);
 	RUN(test_less_intrusive_needs_admissible);

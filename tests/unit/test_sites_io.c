@@ -1016,7 +1016,7 @@ static void test_csv_fit_columns(void)
 		"sites.csv:2: perimeter_m: 20000000 is out of range 0 to 10000000 (empty when unknown)");
 	fit_bad(",,2.5,,,,,,,", "sites.csv:2: entrances: \"2.5\" is not a whole number");
 	fit_bad(",,,,,,,closed,,",
-		"sites.csv:2: enclosure: \"closed\" is not enclosed or open (empty when unknown)");
+		"sites.csv:2: enclosure: \"closed\" is not enclosed, fenced or open (empty when unknown)");
 	fit_bad(",,,,,,,,maybe,", "sites.csv:2: staffed: \"maybe\" is not yes or no (empty when unknown)");
 	fit_bad(",,,,,,,,,law",
 		"sites.csv:2: legal_basis: \"law\" is not none, entry or statute (empty when unknown)");

@@ -916,6 +916,9 @@ static void test_migration_014_keeps_levels(void)
 			       "(NULL, 'SEVERE'); "
 			       "ALTER TABLE risk_register DROP COLUMN decided_band; "
 			       "ALTER TABLE risk_register DROP COLUMN decided_level; "
+			       /* and before 016's columns (issue 11 review M3) */
+			       "ALTER TABLE sites DROP COLUMN fenced; "
+			       "ALTER TABLE surge_measures DROP COLUMN needs; "
 			       "PRAGMA user_version = 13",
 			       NULL, NULL, NULL),
 		  SQLITE_OK);

@@ -236,6 +236,24 @@ static void test_read_csv(void)
 	CHECK_INT(pt_surge_read_csv(dup, strlen(dup), NULL, &c, &d), PT_EINVAL);
 	CHECK_INT(d.line, 3);
 	CHECK_STR(d.msg, "duplicate id \"a\" (first on line 2)");
+	pt_diag_clear(&d);
+	{ /* issue 11 review M3: an optional needs column, checked, all or nothing */
+		static const char needs[] =
+			"id,name,family,weekly_eur,privacy,movement,discrimination,legal_basis,"
+			"removes_step_free,kinds,sectors,needs\na,A,prevent,1,0,0,0,0,0,*,*,\n"
+			"b,B,prevent,1,1,0,0,entry,0,*,*,controlled_entry\n";
+		static const char bad_needs[] =
+			"id,name,family,weekly_eur,privacy,movement,discrimination,legal_basis,"
+			"removes_step_free,kinds,sectors,needs\na,A,prevent,1,0,0,0,0,0,*,*,\n"
+			"b,B,prevent,1,1,0,0,entry,0,*,*,roofed\n";
+		CHECK_INT(pt_surge_read_csv(needs, strlen(needs), NULL, &c, &d), PT_OK);
+		CHECK_INT(c.base.n, 2);
+		CHECK_INT(c.base.n == 2 ? c.base.items[1].needs : 0, PT_NEED_CONTROLLED_ENTRY);
+		CHECK_INT(pt_surge_read_csv(bad_needs, strlen(bad_needs), NULL, &c, &d), PT_EINVAL);
+		CHECK_INT(c.base.n, 0);
+		CHECK_INT(d.line, 3);
+		CHECK_STR(d.field, "needs");
+	}
 	pt_surge_catalog_clear(&c);
 }
 
@@ -264,6 +282,35 @@ static void test_saved_keep(void)
 	json_decref(plan);
 }
 
+/* Review M3 of issue 11: the surge screens by the plan's fit rule (bag checks need
+ * controlled entry) and legal rule (a statute at an open public space). */
+static void test_fit_rule(void)
+{
+	struct fixture f;
+	struct pt_site s = site("S-1", 1000);
+	struct pt_surge_pair pairs[1] = { { 0, PT_LEVEL_CRITICAL, 0.1, 0.5, 5e7 } };
+	struct pt_surge_site ss = { &s, pairs, 1 };
+	const struct pt_surge_line *ln;
+	fx_init(&f);
+	f.cat.base.items[2].needs = PT_NEED_CONTROLLED_ENTRY; /* checkpoints as bag checks */
+	CHECK_STR(pt_surge_verdict_name(PT_SURGE_DOES_NOT_FIT), "does_not_fit");
+	s.enclosed = PT_ENCLOSURE_OPEN;
+	CHECK_INT(pt_surge_screen(&f.cfg, &f.cat, f.v, f.c, 1, &ss, 1, &f.r, NULL), PT_OK);
+	ln = line_of(&f.r, 2);
+	CHECK(ln && ln->verdict == PT_SURGE_DOES_NOT_FIT);
+	CHECK_INT(f.r.rejected[PT_SURGE_DOES_NOT_FIT], 1);
+	ln = line_of(&f.r, 0); /* patrols (privacy 1) at an open soft target: a statute */
+	CHECK(ln && ln->verdict == PT_SURGE_LEGAL_BASIS);
+	pt_surge_result_clear(&f.r);
+	s.enclosed = PT_ENCLOSURE_FENCED;
+	CHECK_INT(pt_surge_screen(&f.cfg, &f.cat, f.v, f.c, 1, &ss, 1, &f.r, NULL), PT_OK);
+	ln = line_of(&f.r, 2);
+	CHECK(ln && ln->verdict == PT_SURGE_ADMITTED);
+	ln = line_of(&f.r, 0);
+	CHECK(ln && ln->verdict == PT_SURGE_ADMITTED);
+	fx_clear(&f);
+}
+
 int main(void)
 {
 	RUN(test_screen_critical);
@@ -271,6 +318,7 @@ int main(void)
 	RUN(test_band_bcr_size);
 	RUN(test_bad_input);
 	RUN(test_read_csv);
+	RUN(test_fit_rule); /* issue 11 review M3 */
 	RUN(test_saved_keep);
 	return TEST_SUMMARY("test_surge");
 }

@@ -17,6 +17,8 @@
 /* What migration 012 (issue 11, fit) added: undone with the versions a test rolls back,
  * since migrations run again and ALTER TABLE ADD COLUMN cannot be repeated. */
 #define UNDO_012                                                                          \
+	/* and 016 (issue 11 review M3), which the reopening runs again */                \
+	"ALTER TABLE sites DROP COLUMN fenced; ALTER TABLE surge_measures DROP COLUMN needs; " \
 	"ALTER TABLE sites DROP COLUMN staff; ALTER TABLE sites DROP COLUMN entrances; "   \
 	"ALTER TABLE sites DROP COLUMN perimeter_m; "                                      \
 	"ALTER TABLE sites DROP COLUMN vehicle_approaches; "                               \
