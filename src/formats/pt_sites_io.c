@@ -99,6 +99,7 @@ enum pt_err pt_site_list_append(struct pt_site_list *l, const struct pt_site *s,
 		size_t cap = l->cap ? l->cap * 2 : 64;
 		struct pt_site *items;
 		long *lines;
+		unsigned *absent;
 		if (l->n >= (size_t)PT_SITES_MAX)
 			return PT_ELIMIT;
 		if (cap > (size_t)PT_SITES_MAX)
@@ -111,10 +112,15 @@ enum pt_err pt_site_list_append(struct pt_site_list *l, const struct pt_site *s,
 		if (!lines)
 			return PT_ENOMEM;
 		l->lines = lines;
+		absent = realloc(l->absent, cap * sizeof *absent);
+		if (!absent)
+			return PT_ENOMEM;
+		l->absent = absent;
 		l->cap = cap;
 	}
 	l->items[l->n] = *s;
 	l->lines[l->n] = line;
+	l->absent[l->n] = 0;
 	l->n++;
 	return PT_OK;
 }
@@ -123,8 +129,10 @@ void pt_site_list_clear(struct pt_site_list *l)
 {
 	free(l->items);
 	free(l->lines);
+	free(l->absent);
 	l->items = NULL;
 	l->lines = NULL;
+	l->absent = NULL;
 	l->n = l->cap = 0;
 }
 
@@ -343,6 +351,7 @@ enum pt_err pt_sites_read_csv(const char *buf, size_t len, const struct pt_catal
 	size_t n, n_cols;
 	long line;
 	int eof;
+	unsigned absent = 0; /* issue 11 (owner2): the optional columns the header leaves out */
 	enum pt_err err;
 
 	memset(&list, 0, sizeof list);
@@ -352,6 +361,11 @@ enum pt_err pt_sites_read_csv(const char *buf, size_t len, const struct pt_catal
 	if ((err = pt_csv_read_header(csv, pt_site_columns, PT_SITE_COLUMNS_ALL, required, col_of,
 				      &n_cols, d)) != PT_OK)
 		goto out;
+	for (int k = 0; k < PT_DRIVER_COUNT; k++)
+		absent |= col_of[COL_STAFF + k] < 0 ? PT_SITE_ABSENT_DRIVER(k) : 0u;
+	absent |= (col_of[COL_ENCLOSURE] < 0 ? PT_SITE_ABSENT_ENCLOSURE : 0u) |
+		  (col_of[COL_STAFFED] < 0 ? PT_SITE_ABSENT_STAFFED : 0u) |
+		  (col_of[COL_LEGAL_BASIS] < 0 ? PT_SITE_ABSENT_LEGAL_BASIS : 0u);
 	for (;;) {
 		struct pt_site s;
 		if ((err = pt_csv_next(csv, &f, &n, &line, &eof, d)) != PT_OK)
@@ -372,6 +386,7 @@ enum pt_err pt_sites_read_csv(const char *buf, size_t len, const struct pt_catal
 					    PT_SITES_MAX);
 			goto out;
 		}
+		list.absent[list.n - 1] = absent;
 	}
 	*out = list;
 	memset(&list, 0, sizeof list);
@@ -641,6 +656,20 @@ static enum pt_err read_feature(json_t *feat, size_t i, const struct pt_catalogs
 	return PT_OK;
 }
 
+/* issue 11 (owner2): the optional properties feature leaves out (null is given: unknown). */
+static unsigned feature_absent(json_t *feature)
+{
+	json_t *props = json_object_get(feature, "properties");
+	unsigned absent = 0;
+	for (int k = 0; k < PT_DRIVER_COUNT; k++)
+		if (!json_object_get(props, pt_site_driver_name((enum pt_site_driver)k)))
+			absent |= PT_SITE_ABSENT_DRIVER(k);
+	absent |= (json_object_get(props, "enclosure") ? 0u : PT_SITE_ABSENT_ENCLOSURE) |
+		  (json_object_get(props, "staffed") ? 0u : PT_SITE_ABSENT_STAFFED) |
+		  (json_object_get(props, "legal_basis") ? 0u : PT_SITE_ABSENT_LEGAL_BASIS);
+	return absent;
+}
+
 /*
  * Jansson reports a failed allocation while parsing as a syntax error, so
  * its allocations go through a wrapper that notes the failure (per thread).
@@ -732,6 +761,7 @@ enum pt_err pt_sites_read_geojson(const char *buf, size_t len, const struct pt_c
 			goto out;
 		if ((err = pt_site_list_append(&list, &s, (long)i + 1)) != PT_OK)
 			goto out; /* PT_ENOMEM: the count was checked above */
+		list.absent[list.n - 1] = feature_absent(json_array_get(features, i));
 	}
 	*out = list;
 	memset(&list, 0, sizeof list);

@@ -24,7 +24,20 @@ struct pt_site_list {
 	struct pt_site *items;
 	long *lines; /**< line (CSV) or feature number (GeoJSON) of each item */
 	size_t n, cap;
+	unsigned *absent; /**< issue 11 (owner2): per item, the optional attributes its row did not
+			       give (PT_SITE_ABSENT_* bits; 0 after pt_site_list_append); the
+			       readers set it: a missing CSV column or GeoJSON property */
 };
+
+/* issue 11 (owner2): the optional attributes a row may leave out (an update keeps them). */
+/** Bit of pt_site_list.absent: cost driver k (enum pt_site_driver) was not given. */
+#define PT_SITE_ABSENT_DRIVER(k) (1u << (k))
+/** Bit of pt_site_list.absent: enclosure was not given. */
+#define PT_SITE_ABSENT_ENCLOSURE (1u << PT_DRIVER_COUNT)
+/** Bit of pt_site_list.absent: staffed was not given. */
+#define PT_SITE_ABSENT_STAFFED (1u << (PT_DRIVER_COUNT + 1))
+/** Bit of pt_site_list.absent: legal_basis was not given. */
+#define PT_SITE_ABSENT_LEGAL_BASIS (1u << (PT_DRIVER_COUNT + 2))
 
 /** Append a copy of s from line (PT_ENOMEM; PT_ELIMIT past PT_SITES_MAX). */
 enum pt_err pt_site_list_append(struct pt_site_list *l, const struct pt_site *s, long line);
