@@ -229,8 +229,11 @@ static enum pt_err write_sites(struct pt_db *db, void *ctx)
 			break;
 		}
 		pt_diag_clear(w->d);
-		if (got == PT_OK)
+		if (got == PT_OK) {
 			keep_absent(row, &now, w->list->absent ? w->list->absent[i] : 0);
+			if ((err = pt_site_plausible(row, w->list->lines[i], w->d)) != PT_OK)
+				break;
+		}
 		if (!w->recheck) {
 			if (got == PT_OK)
 				site_changes(w->changes, sizeof w->changes, &now, row);
@@ -331,6 +334,8 @@ enum pt_err pt_app_sites_import(const struct pt_caller *c, struct pt_db *db,
 		if (k >= 0) {
 			const struct pt_site *was = &snap->sites.items[k];
 			keep_absent(&list.items[i], was, list.absent ? list.absent[i] : 0);
+			if ((err = pt_site_plausible(row, list.lines[i], d)) != PT_OK)
+				goto out;
 			if (pt_access_index_org_id(snap->ix, row->owner) != rec.owner_org_id &&
 			    pt_access_site_owner_change(&c->who) != PT_ACCESS_OK) {
 				refused = row->id;

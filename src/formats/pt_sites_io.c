@@ -187,6 +187,34 @@ static enum pt_err check_count(long long v, long line, const char *field, struct
 	return pt_diag_set(d, PT_EINVAL, line, field, "%lld is negative; it must be 0 or more", v);
 }
 
+/* issue 11 (owner2): plausibility of the cost drivers an owner gives (docs/formats.md) */
+
+/* People per square metre of ground a site may hold at most: 4 standing x 25 storeys. */
+#define PLAUSIBLE_PEOPLE_PER_M2 100.0
+
+enum pt_err pt_site_plausible(const struct pt_site *s, long line, struct pt_diag *d)
+{
+	const unsigned per = 1u << PT_DRIVER_PERIMETER_M, ent = 1u << PT_DRIVER_ENTRANCES;
+	if ((s->drivers_known & per) && s->drivers[PT_DRIVER_PERIMETER_M] > 0 &&
+	    s->peak_occupancy > 0) {
+		double p = (double)s->drivers[PT_DRIVER_PERIMETER_M];
+		double area = p * p / (4.0 * 3.14159265358979323846); /* the most a perimeter encloses */
+		if ((double)s->peak_occupancy > area * PLAUSIBLE_PEOPLE_PER_M2)
+			return pt_diag_set(d, PT_EINVAL, line, "perimeter_m",
+					   "%lld m cannot enclose %lld people (at most %.1f m2 of "
+					   "ground, %g people a m2); give the real perimeter, or "
+					   "empty when unknown",
+					   s->drivers[PT_DRIVER_PERIMETER_M], s->peak_occupancy, area,
+					   PLAUSIBLE_PEOPLE_PER_M2);
+	}
+	if ((s->drivers_known & ent) && s->drivers[PT_DRIVER_ENTRANCES] == 0 &&
+	    s->enclosed == PT_TRI_YES && (s->peak_occupancy > 0 || s->staffed == PT_TRI_YES))
+		return pt_diag_set(d, PT_EINVAL, line, "entrances",
+				   "0 for an enclosed site that people are in; an enclosed site has "
+				   "at least 1 entrance (0 is for an open site)");
+	return PT_OK;
+}
+
 enum pt_err pt_site_check(const struct pt_site *s, const struct pt_catalogs *cat, long line,
 			  struct pt_diag *d)
 {
@@ -235,6 +263,8 @@ enum pt_err pt_site_check(const struct pt_site *s, const struct pt_catalogs *cat
 	if ((unsigned)s->enclosed > PT_TRI_YES || (unsigned)s->staffed > PT_TRI_YES ||
 	    s->legal_basis < 0 || s->legal_basis > PT_BASIS_COUNT)
 		return pt_diag_set(d, PT_EINVAL, line, "enclosure", "not a known value");
+	if ((err = pt_site_plausible(s, line, d)) != PT_OK) /* issue 11 (owner2) */
+		return err;
 	if (s->capacity >= 0 && s->peak_occupancy > s->capacity)
 		pt_diag_warn(d, line, "peak_occupancy", "%lld is above the capacity %lld",
 			     s->peak_occupancy, s->capacity);

@@ -65,6 +65,17 @@ enum pt_err pt_sites_read_geojson(const char *buf, size_t len, const struct pt_c
 				  struct pt_site_list *out, struct pt_diag *d);
 
 /**
+ * issue 11 (owner2): the plausibility of a site's cost drivers (part of
+ * pt_site_check; asked again of a row merged with the stored site): a
+ * perimeter_m above 0 must be able to enclose the peak occupancy at 100
+ * people a square metre of ground (4 standing x 25 storeys; the most a
+ * perimeter P encloses is P^2 / 4 pi); an enclosed site with people in it
+ * (peak occupancy above 0, or staffed) has at least 1 entrance. PT_EINVAL
+ * naming line and the field (perimeter_m, entrances) otherwise.
+ */
+enum pt_err pt_site_plausible(const struct pt_site *s, long line, struct pt_diag *d);
+
+/**
  * Check one site's fields against cat and ranges (shared by both
  * readers): id syntax, non-empty texts, catalogue ids (the error lists the
  * valid ones), lat/lon ranges, counts >= 0, capacity >= 0 or -1, finite

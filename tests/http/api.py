@@ -764,7 +764,13 @@ def t_site_legal_basis(res, port, protect, db):
                    ctype="text/csv")
     res.eq((r.status, (r.json or {}).get("updated")), (200, 1), "the old columns: %r" % r.body[:200])
     got = hb.get("/api/v1/sites/VM-032").json or {}
+    res.eq(got.get("peak_occupancy"), 14000, "the peak occupancy updated")
     res.eq(dict(got, peak_occupancy=15000), before, "only the peak occupancy changed")
+    # cost drivers: the owner's to give, but not impossible ones (the review's perimeter of 1 m)
+    r = hb.request("PATCH", "/api/v1/sites/VM-032", {"perimeter_m": 1})
+    res.eq((r.status, (r.json or {}).get("field")), (400, "perimeter_m"), "a perimeter of 1 m: %r" % r.body[:200])
+    r = hb.request("PATCH", "/api/v1/sites/VM-032", {"entrances": 0})
+    res.eq((r.status, (r.json or {}).get("field")), (400, "entrances"), "no entrance: %r" % r.body[:200])
     # GeoJSON: an absent property keeps the stored value, null sets it unknown
     props = {"id": "VM-032", "name": "Harbourlight Galleria", "kind": "soft_target", "sector": "shopping_centre",
              "owner": "Harbourlight Group", "region": "Old Town", "capacity": 18000, "peak_occupancy": 15000,
