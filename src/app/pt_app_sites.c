@@ -2,9 +2,12 @@
  * the API: imports, reads, changes and named readers, each decided by pt_access. */
 #include "pt_app_sites.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../formats/pt_csv.h"
 #include "../store/pt_audit.h"
 #include "../store/pt_store.h"
 #include "../store/pt_users.h"
@@ -42,19 +45,170 @@ static int looks_like_json(const char *buf, size_t len)
 	return i < len && buf[i] == '{';
 }
 
+/* ---- issue 11 (owner2): the legal basis, absent columns, the changes audited ---- */
+
+#define CHANGES_MAX 900 /* bytes of the changes an audit entry names (then "...") */
+
+/* The legal basis as the audit names it: "unknown" or its name. */
+static const char *basis_text(int legal_basis)
+{
+	return legal_basis > 0 ? pt_legal_basis_name((enum pt_legal_basis)(legal_basis - 1))
+			       : "unknown";
+}
+
+static const char *tri_text(int v, const char *yes, const char *no)
+{
+	return v == PT_TRI_YES ? yes : v == PT_TRI_NO ? no : "unknown";
+}
+
+/* Nonzero when legal_basis (0 unknown, else enum + 1) admits more than none. */
+static int basis_admits(int legal_basis)
+{
+	return legal_basis > (int)PT_BASIS_NONE + 1;
+}
+
+/* The refusal of a legal basis the caller may not set: 403 naming line and field. */
+static enum pt_err basis_refused(const struct pt_caller *c, long line, const char *id, int was,
+				 int want, struct pt_diag *d)
+{
+	return pt_diag_set(d, PT_EFORBIDDEN, line, "legal_basis",
+			   "the legal basis of a site is set by a government coordinator or a "
+			   "government organisation's admin; your role (%s) may not %s it "
+			   "(site %s: %s, asked %s)",
+			   pt_role_name(c->who.role), was < 0 ? "set" : "change", id,
+			   was < 0 ? "new" : basis_text(was), basis_text(want));
+}
+
+/* Copy into row the optional attributes absent (PT_SITE_ABSENT_*) from stored. */
+static void keep_absent(struct pt_site *row, const struct pt_site *stored, unsigned absent)
+{
+	for (int k = 0; k < PT_DRIVER_COUNT; k++)
+		if (absent & PT_SITE_ABSENT_DRIVER(k)) {
+			row->drivers[k] = stored->drivers[k];
+			row->drivers_known = (row->drivers_known & ~(1u << k)) |
+					     (stored->drivers_known & (1u << k));
+		}
+	if (absent & PT_SITE_ABSENT_ENCLOSURE)
+		row->enclosed = stored->enclosed;
+	if (absent & PT_SITE_ABSENT_STAFFED)
+		row->staffed = stored->staffed;
+	if (absent & PT_SITE_ABSENT_LEGAL_BASIS)
+		row->legal_basis = stored->legal_basis;
+}
+
+/* Append to buf (size bytes, NUL-terminated) the printf text; the end is cut with "...". */
+static void changes_put(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void changes_put(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+	int n;
+	if (used + 4 >= size || (used >= 3 && strcmp(buf + used - 3, "...") == 0))
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + used, size - used - 3, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size - used - 3)
+		memcpy(buf + strlen(buf), "...", 4);
+}
+
+static void driver_text(char *buf, size_t size, const struct pt_site *s, int k)
+{
+	if (s->drivers_known & (1u << k))
+		snprintf(buf, size, "%lld", s->drivers[k]);
+	else
+		pt_strlcpy(buf, "unknown", size);
+}
+
+/* Before a change of site id: "; ID:" for its first, "," for the others. */
+static void change_lead(char *buf, size_t size, int *any, const char *id)
+{
+	if (*any)
+		changes_put(buf, size, ",");
+	else
+		changes_put(buf, size, "%s%s:", buf[0] ? "; " : "", id);
+	*any = 1;
+}
+
+/*
+ * Append to buf the fields of site was that now changes, "ID: field old->new,
+ * ..." (texts quoted and cut, pt_quote_for_msg); nothing when none changed.
+ */
+static void site_changes(char *buf, size_t size, const struct pt_site *was,
+			 const struct pt_site *now)
+{
+	char a[80], b[80];
+	int any = 0;
+#define TEXT(f)                                                                    \
+	if (strcmp(was->f, now->f) != 0) {                                         \
+		pt_quote_for_msg(a, sizeof a, was->f);                             \
+		pt_quote_for_msg(b, sizeof b, now->f);                             \
+		change_lead(buf, size, &any, now->id);                             \
+		changes_put(buf, size, " " #f " %s->%s", a, b);                    \
+	}
+#define NUM(f, spec)                                                               \
+	if (was->f != now->f) {                                                    \
+		change_lead(buf, size, &any, now->id);                             \
+		changes_put(buf, size, " " #f " " spec "->" spec, was->f, now->f); \
+	}
+	TEXT(name)
+	TEXT(kind)
+	TEXT(sector)
+	TEXT(owner)
+	TEXT(region)
+	NUM(lat, "%.6f")
+	NUM(lon, "%.6f")
+	NUM(capacity, "%lld")
+	NUM(peak_occupancy, "%lld")
+	NUM(population_served, "%lld")
+	NUM(economic_value_eur, "%.2f")
+#undef TEXT
+#undef NUM
+	{
+		const char *words[4][3] = {
+			{"tlp", pt_tlp_name(was->tlp), pt_tlp_name(now->tlp)},
+			{"enclosure", tri_text(was->enclosed, "enclosed", "open"),
+			 tri_text(now->enclosed, "enclosed", "open")},
+			{"staffed", tri_text(was->staffed, "yes", "no"),
+			 tri_text(now->staffed, "yes", "no")},
+			{"legal_basis", basis_text(was->legal_basis), basis_text(now->legal_basis)}};
+		for (int k = 0; k < PT_DRIVER_COUNT; k++) {
+			driver_text(a, sizeof a, was, k);
+			driver_text(b, sizeof b, now, k);
+			if (strcmp(a, b) != 0) {
+				change_lead(buf, size, &any, now->id);
+				changes_put(buf, size, " %s %s->%s",
+					    pt_site_driver_name((enum pt_site_driver)k), a, b);
+			}
+		}
+		for (int k = 0; k < 4; k++)
+			if (strcmp(words[k][1], words[k][2]) != 0) {
+				change_lead(buf, size, &any, now->id);
+				changes_put(buf, size, " %s %s->%s", words[k][0], words[k][1],
+					    words[k][2]);
+			}
+	}
+}
+
 struct sites_write {
-	const struct pt_site_list *list;
+	struct pt_site_list *list;
 	const struct pt_principal *recheck; /* the caller whose rows are asked again; NULL: none (the system administrator) */
+	const struct pt_caller *c;
 	struct pt_diag *d;
 	size_t created, updated;
 	int raced;
+	char changes[CHANGES_MAX + 4]; /* issue 11 (owner2): the fields the rows change */
 };
 
 /*
  * Inside the import's transaction: every row is asked again of
  * pt_access_import on the sites and access index as stored now (a site
  * made or relabelled since the snapshot could be one the caller may not
- * see); a changed answer is PT_ECONFLICT. Then every row is written.
+ * see); a changed answer is PT_ECONFLICT. A row over a stored site keeps
+ * the optional attributes it leaves out, and its legal basis and owner are
+ * asked again (pt_access_legal_basis, pt_access_site_owner_change); the
+ * fields it changes go to the audit entry. Then every row is written.
  */
 static enum pt_err write_sites(struct pt_db *db, void *ctx)
 {
@@ -62,10 +216,11 @@ static enum pt_err write_sites(struct pt_db *db, void *ctx)
 	struct pt_access_index *ix = NULL;
 	enum pt_err err = PT_OK;
 	size_t i;
+	w->changes[0] = '\0';
 	if (w->recheck && (err = pt_access_index_load(db, &ix, w->d)) != PT_OK)
 		return err;
-	for (i = 0; w->recheck && i < w->list->n && err == PT_OK; i++) {
-		const struct pt_site *row = &w->list->items[i];
+	for (i = 0; i < w->list->n && err == PT_OK; i++) {
+		struct pt_site *row = &w->list->items[i];
 		struct pt_access_record rec;
 		struct pt_site now;
 		enum pt_err got = pt_db_site_get(db, row->id, &now, w->d);
@@ -74,19 +229,37 @@ static enum pt_err write_sites(struct pt_db *db, void *ctx)
 			break;
 		}
 		pt_diag_clear(w->d);
+		if (got == PT_OK) {
+			keep_absent(row, &now, w->list->absent ? w->list->absent[i] : 0);
+			if ((err = pt_site_plausible(row, w->list->lines[i], w->d)) != PT_OK)
+				break;
+		}
+		if (!w->recheck) {
+			if (got == PT_OK)
+				site_changes(w->changes, sizeof w->changes, &now, row);
+			continue;
+		}
 		if (got == PT_OK)
 			pt_access_index_record(ix, &now, &rec);
 		if (pt_access_import(w->recheck, pt_access_index_org_id(ix, row->owner),
-				     got == PT_OK ? &rec : NULL) != PT_ACCESS_OK) {
+				     got == PT_OK ? &rec : NULL) != PT_ACCESS_OK ||
+		    (got == PT_OK && row->legal_basis != now.legal_basis &&
+		     pt_access_legal_basis(w->recheck, &rec) != PT_ACCESS_OK) ||
+		    (got != PT_OK && basis_admits(row->legal_basis) &&
+		     pt_access_legal_basis(w->recheck, NULL) != PT_ACCESS_OK) ||
+		    (got == PT_OK && pt_access_index_org_id(ix, row->owner) != rec.owner_org_id &&
+		     pt_access_site_owner_change(w->recheck) != PT_ACCESS_OK)) {
 			w->raced = 1;
 			err = pt_diag_set(w->d, PT_ECONFLICT, w->list->lines[i], "id",
 					  "the registry changed during the import; send it again");
 		}
+		if (got == PT_OK)
+			site_changes(w->changes, sizeof w->changes, &now, row);
 	}
 	pt_access_index_free(ix);
 	if (err != PT_OK)
 		return err;
-	return pt_db_sites_import(db, w->list, &w->created, &w->updated, w->d);
+	return pt_db_sites_import_noted(db, w->list, w->changes, &w->created, &w->updated, w->d);
 }
 
 enum pt_err pt_app_import_right(const struct pt_caller *c, enum pt_import_kind kind,
@@ -156,8 +329,39 @@ enum pt_err pt_app_sites_import(const struct pt_caller *c, struct pt_db *db,
 					  "the site id %s is taken; choose another id", row->id);
 			goto out;
 		}
+		/* issue 11 (owner2): an update keeps what the row leaves out; the legal
+		 * basis is a government's to set; the owner stays (docs/access.md) */
+		if (k >= 0) {
+			const struct pt_site *was = &snap->sites.items[k];
+			keep_absent(&list.items[i], was, list.absent ? list.absent[i] : 0);
+			if ((err = pt_site_plausible(row, list.lines[i], d)) != PT_OK)
+				goto out;
+			if (pt_access_index_org_id(snap->ix, row->owner) != rec.owner_org_id &&
+			    pt_access_site_owner_change(&c->who) != PT_ACCESS_OK) {
+				refused = row->id;
+				err = pt_diag_set(d, PT_EFORBIDDEN, list.lines[i], "owner",
+						  "an import may not give site %s another owner (it "
+						  "belongs to %s); only the system administrator moves "
+						  "a site",
+						  row->id, was->owner);
+				goto out;
+			}
+			if (row->legal_basis != was->legal_basis &&
+			    pt_access_legal_basis(&c->who, &rec) != PT_ACCESS_OK) {
+				refused = row->id;
+				err = basis_refused(c, list.lines[i], row->id, was->legal_basis,
+						    row->legal_basis, d);
+				goto out;
+			}
+		} else if (basis_admits(row->legal_basis) &&
+			   pt_access_legal_basis(&c->who, NULL) != PT_ACCESS_OK) {
+			refused = row->id;
+			err = basis_refused(c, list.lines[i], row->id, -1, row->legal_basis, d);
+			goto out;
+		}
 	}
 	w.list = &list;
+	w.c = c;
 	w.recheck = c->who.system ? NULL : &c->who;
 	w.d = d;
 	pt_app_act(c, db);
@@ -380,8 +584,9 @@ out:
  * still write it (the access index read afresh in the same transaction).
  * PT_ECONFLICT with *raced when the answer changed since the snapshot.
  */
-static enum pt_err recheck_write(struct pt_db *db, const struct pt_caller *c, const char *id,
-				 struct pt_site *cur, int *raced, struct pt_diag *d)
+static enum pt_err recheck_write_as(struct pt_db *db, const struct pt_caller *c, const char *id,
+				    int basis_only, struct pt_site *cur, int *raced,
+				    enum pt_access *basis, struct pt_diag *d)
 {
 	struct pt_access_index *ix = NULL;
 	struct pt_access_record rec;
@@ -395,12 +600,22 @@ static enum pt_err recheck_write(struct pt_db *db, const struct pt_caller *c, co
 		return err;
 	pt_access_index_record(ix, cur, &rec);
 	a = pt_access_write(&c->who, &rec);
+	if (basis)
+		*basis = pt_access_legal_basis(&c->who, &rec);
+	if (a != PT_ACCESS_OK && basis_only && basis && *basis == PT_ACCESS_OK)
+		a = PT_ACCESS_OK; /* issue 11 (owner2): a government sets the basis of any site it reads */
 	pt_access_index_free(ix);
 	if (a != PT_ACCESS_OK) {
 		*raced = 1;
 		return pt_diag_set(d, PT_ECONFLICT, 0, "", "site %s changed meanwhile; try again", id);
 	}
 	return PT_OK;
+}
+
+static enum pt_err recheck_write(struct pt_db *db, const struct pt_caller *c, const char *id,
+				 struct pt_site *cur, int *raced, struct pt_diag *d)
+{
+	return recheck_write_as(db, c, id, 0, cur, raced, NULL, d);
 }
 
 /* Apply the fields of p to s. */
@@ -458,14 +673,25 @@ static enum pt_err write_site_patch(struct pt_db *db, void *ctx)
 {
 	struct site_patch_write *w = ctx;
 	struct pt_site_list list;
+	struct pt_site was;
+	enum pt_access basis = PT_ACCESS_FORBIDDEN;
+	char changes[CHANGES_MAX + 4];
 	enum pt_err err;
 	memset(&list, 0, sizeof list);
-	if ((err = recheck_write(db, w->c, w->id, &w->out->site, &w->out->raced, w->d)) != PT_OK)
+	if ((err = recheck_write_as(db, w->c, w->id, w->patch->fields == PT_SITE_F_LEGAL_BASIS,
+				    &w->out->site, &w->out->raced, &basis, w->d)) != PT_OK)
 		return err;
+	was = w->out->site;
 	apply_patch(w->patch, &w->out->site);
+	/* issue 11 (owner2): the legal basis is a government's to change */
+	if (w->out->site.legal_basis != was.legal_basis && basis != PT_ACCESS_OK)
+		return basis_refused(w->c, 0, was.id, was.legal_basis, w->out->site.legal_basis,
+				     w->d);
+	changes[0] = '\0';
+	site_changes(changes, sizeof changes, &was, &w->out->site);
 	if ((err = pt_site_check(&w->out->site, w->cat, 0, w->d)) != PT_OK ||
 	    (err = pt_site_list_append(&list, &w->out->site, 0)) != PT_OK ||
-	    (err = pt_db_sites_import(db, &list, NULL, NULL, w->d)) != PT_OK)
+	    (err = pt_db_sites_import_noted(db, &list, changes, NULL, NULL, w->d)) != PT_OK)
 		goto out;
 	/* Whoever makes a site RED is named on it, so it does not lock itself out. */
 	if (w->out->site.tlp == PT_TLP_RED && pt_access_red_names_maker(&w->c->who))
@@ -490,9 +716,20 @@ enum pt_err pt_app_site_patch(const struct pt_caller *c, struct pt_db *db, const
 	memset(&own, 0, sizeof own);
 	if ((err = visible_site(c, db, id, &snap, &k, &rec, d)) != PT_OK)
 		goto out;
-	if (pt_access_write(&c->who, &rec) != PT_ACCESS_OK) {
+	/* issue 11 (owner2): a change of the legal basis alone is a government's, at any site
+	 * it reads; a change of other fields needs the write right, and of the basis both */
+	if (pt_access_write(&c->who, &rec) != PT_ACCESS_OK &&
+	    !(patch->fields == PT_SITE_F_LEGAL_BASIS &&
+	      pt_access_legal_basis(&c->who, &rec) == PT_ACCESS_OK)) {
 		err = pt_diag_set(d, PT_EFORBIDDEN, 0, "",
 				  "your role or organisation may not change site %s", id);
+		goto out;
+	}
+	if ((patch->fields & PT_SITE_F_LEGAL_BASIS) &&
+	    patch->v.legal_basis != snap->sites.items[k].legal_basis &&
+	    pt_access_legal_basis(&c->who, &rec) != PT_ACCESS_OK) {
+		err = basis_refused(c, 0, id, snap->sites.items[k].legal_basis, patch->v.legal_basis,
+				    d);
 		goto out;
 	}
 	if ((err = catalogs(db, NULL, &own, &cat, d)) != PT_OK)

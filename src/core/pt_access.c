@@ -542,3 +542,24 @@ enum pt_step_refusal pt_access_measure_step_why(const struct pt_principal *who,
 		return PT_STEP_REFUSED_OWN;
 	return PT_STEP_REFUSED_ROLE;
 }
+
+/* ---- issue 11 (owner2): the legal basis of a site, the owner of an existing site ---- */
+
+enum pt_access pt_access_legal_basis(const struct pt_principal *who,
+				     const struct pt_access_record *rec)
+{
+	if (is_system(who))
+		return PT_ACCESS_OK;
+	if (rec && pt_access_read(who, rec) != PT_ACCESS_OK)
+		return PT_ACCESS_NOT_FOUND;
+	if (!principal_ok(who))
+		return PT_ACCESS_FORBIDDEN;
+	return is_government(who) && (who->role == PT_ROLE_COORDINATOR || who->role == PT_ROLE_ADMIN)
+		       ? PT_ACCESS_OK
+		       : PT_ACCESS_FORBIDDEN;
+}
+
+enum pt_access pt_access_site_owner_change(const struct pt_principal *who)
+{
+	return is_system(who) ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN;
+}

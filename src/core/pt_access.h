@@ -452,5 +452,28 @@ enum pt_step_refusal pt_access_measure_step_why(const struct pt_principal *who,
 						const struct pt_access_record *rec,
 						enum pt_measure_step step,
 						const struct pt_measure_actors *actors);
+/* ---- issue 11 (owner2): who sets a site's legal basis, who moves a site to another owner ---- */
+
+/**
+ * May who set or change the legal basis of site rec (the legal fact that
+ * admits intrusive measures: none, condition of entry, statute)? rec NULL:
+ * a site the row creates. First the read rule (NOT_FOUND for a site who may
+ * not read); then government coordinators and admins of government
+ * organisations: OK; everyone else (the owner's operators, analysts and
+ * admins included): FORBIDDEN. The system administrator: OK. A new site
+ * whose basis is unknown or none needs no such right (the caller checks the
+ * value; this answers for a basis that admits something).
+ */
+enum pt_access pt_access_legal_basis(const struct pt_principal *who,
+				     const struct pt_access_record *rec);
+
+/**
+ * May who give an existing site another owner (an import row naming an
+ * owner other than the stored one)? Only the system administrator (the
+ * command line without --as): a government coordinator's import loads and
+ * corrects the registry but does not take a site from its owner. OK or
+ * FORBIDDEN.
+ */
+enum pt_access pt_access_site_owner_change(const struct pt_principal *who);
 
 #endif

@@ -95,6 +95,7 @@ enum pt_err pt_site_list_append(struct pt_site_list *l, const struct pt_site *s,
 		size_t cap = l->cap ? l->cap * 2 : 64;
 		struct pt_site *items;
 		long *lines;
+		unsigned *absent;
 		if (l->n >= (size_t)PT_SITES_MAX)
 			return PT_ELIMIT;
 		if (cap > (size_t)PT_SITES_MAX)
@@ -107,10 +108,15 @@ enum pt_err pt_site_list_append(struct pt_site_list *l, const struct pt_site *s,
 		if (!lines)
 			return PT_ENOMEM;
 		l->lines = lines;
+		absent = realloc(l->absent, cap * sizeof *absent);
+		if (!absent)
+			return PT_ENOMEM;
+		l->absent = absent;
 		l->cap = cap;
 	}
 	l->items[l->n] = *s;
 	l->lines[l->n] = line;
+	l->absent[l->n] = 0;
 	l->n++;
 	return PT_OK;
 }
@@ -119,8 +125,10 @@ void pt_site_list_clear(struct pt_site_list *l)
 {
 	free(l->items);
 	free(l->lines);
+	free(l->absent);
 	l->items = NULL;
 	l->lines = NULL;
+	l->absent = NULL;
 	l->n = l->cap = 0;
 }
 
@@ -175,6 +183,34 @@ static enum pt_err check_count(long long v, long line, const char *field, struct
 	return pt_diag_set(d, PT_EINVAL, line, field, "%lld is negative; it must be 0 or more", v);
 }
 
+/* issue 11 (owner2): plausibility of the cost drivers an owner gives (docs/formats.md) */
+
+/* People per square metre of ground a site may hold at most: 4 standing x 25 storeys. */
+#define PLAUSIBLE_PEOPLE_PER_M2 100.0
+
+enum pt_err pt_site_plausible(const struct pt_site *s, long line, struct pt_diag *d)
+{
+	const unsigned per = 1u << PT_DRIVER_PERIMETER_M, ent = 1u << PT_DRIVER_ENTRANCES;
+	if ((s->drivers_known & per) && s->drivers[PT_DRIVER_PERIMETER_M] > 0 &&
+	    s->peak_occupancy > 0) {
+		double p = (double)s->drivers[PT_DRIVER_PERIMETER_M];
+		double area = p * p / (4.0 * 3.14159265358979323846); /* the most a perimeter encloses */
+		if ((double)s->peak_occupancy > area * PLAUSIBLE_PEOPLE_PER_M2)
+			return pt_diag_set(d, PT_EINVAL, line, "perimeter_m",
+					   "%lld m cannot enclose %lld people (at most %.1f m2 of "
+					   "ground, %g people a m2); give the real perimeter, or "
+					   "empty when unknown",
+					   s->drivers[PT_DRIVER_PERIMETER_M], s->peak_occupancy, area,
+					   PLAUSIBLE_PEOPLE_PER_M2);
+	}
+	if ((s->drivers_known & ent) && s->drivers[PT_DRIVER_ENTRANCES] == 0 &&
+	    s->enclosed == PT_TRI_YES && (s->peak_occupancy > 0 || s->staffed == PT_TRI_YES))
+		return pt_diag_set(d, PT_EINVAL, line, "entrances",
+				   "0 for an enclosed site that people are in; an enclosed site has "
+				   "at least 1 entrance (0 is for an open site)");
+	return PT_OK;
+}
+
 enum pt_err pt_site_check(const struct pt_site *s, const struct pt_catalogs *cat, long line,
 			  struct pt_diag *d)
 {
@@ -223,6 +259,8 @@ enum pt_err pt_site_check(const struct pt_site *s, const struct pt_catalogs *cat
 	if ((unsigned)s->enclosed > PT_ENCLOSURE_FENCED || (unsigned)s->staffed > PT_TRI_YES ||
 	    s->legal_basis < 0 || s->legal_basis > PT_BASIS_COUNT)
 		return pt_diag_set(d, PT_EINVAL, line, "enclosure", "not a known value");
+	if ((err = pt_site_plausible(s, line, d)) != PT_OK) /* issue 11 (owner2) */
+		return err;
 	if (s->capacity >= 0 && s->peak_occupancy > s->capacity)
 		pt_diag_warn(d, line, "peak_occupancy", "%lld is above the capacity %lld",
 			     s->peak_occupancy, s->capacity);
@@ -339,6 +377,7 @@ enum pt_err pt_sites_read_csv(const char *buf, size_t len, const struct pt_catal
 	size_t n, n_cols;
 	long line;
 	int eof;
+	unsigned absent = 0; /* issue 11 (owner2): the optional columns the header leaves out */
 	enum pt_err err;
 
 	memset(&list, 0, sizeof list);
@@ -348,6 +387,11 @@ enum pt_err pt_sites_read_csv(const char *buf, size_t len, const struct pt_catal
 	if ((err = pt_csv_read_header(csv, pt_site_columns, PT_SITE_COLUMNS_ALL, required, col_of,
 				      &n_cols, d)) != PT_OK)
 		goto out;
+	for (int k = 0; k < PT_DRIVER_COUNT; k++)
+		absent |= col_of[COL_STAFF + k] < 0 ? PT_SITE_ABSENT_DRIVER(k) : 0u;
+	absent |= (col_of[COL_ENCLOSURE] < 0 ? PT_SITE_ABSENT_ENCLOSURE : 0u) |
+		  (col_of[COL_STAFFED] < 0 ? PT_SITE_ABSENT_STAFFED : 0u) |
+		  (col_of[COL_LEGAL_BASIS] < 0 ? PT_SITE_ABSENT_LEGAL_BASIS : 0u);
 	for (;;) {
 		struct pt_site s;
 		if ((err = pt_csv_next(csv, &f, &n, &line, &eof, d)) != PT_OK)
@@ -368,6 +412,7 @@ enum pt_err pt_sites_read_csv(const char *buf, size_t len, const struct pt_catal
 					    PT_SITES_MAX);
 			goto out;
 		}
+		list.absent[list.n - 1] = absent;
 	}
 	*out = list;
 	memset(&list, 0, sizeof list);
@@ -637,6 +682,20 @@ static enum pt_err read_feature(json_t *feat, size_t i, const struct pt_catalogs
 	return PT_OK;
 }
 
+/* issue 11 (owner2): the optional properties feature leaves out (null is given: unknown). */
+static unsigned feature_absent(json_t *feature)
+{
+	json_t *props = json_object_get(feature, "properties");
+	unsigned absent = 0;
+	for (int k = 0; k < PT_DRIVER_COUNT; k++)
+		if (!json_object_get(props, pt_site_driver_name((enum pt_site_driver)k)))
+			absent |= PT_SITE_ABSENT_DRIVER(k);
+	absent |= (json_object_get(props, "enclosure") ? 0u : PT_SITE_ABSENT_ENCLOSURE) |
+		  (json_object_get(props, "staffed") ? 0u : PT_SITE_ABSENT_STAFFED) |
+		  (json_object_get(props, "legal_basis") ? 0u : PT_SITE_ABSENT_LEGAL_BASIS);
+	return absent;
+}
+
 /*
  * Jansson reports a failed allocation while parsing as a syntax error, so
  * its allocations go through a wrapper that notes the failure (per thread).
@@ -728,6 +787,7 @@ enum pt_err pt_sites_read_geojson(const char *buf, size_t len, const struct pt_c
 			goto out;
 		if ((err = pt_site_list_append(&list, &s, (long)i + 1)) != PT_OK)
 			goto out; /* PT_ENOMEM: the count was checked above */
+		list.absent[list.n - 1] = feature_absent(json_array_get(features, i));
 	}
 	*out = list;
 	memset(&list, 0, sizeof list);

@@ -24,7 +24,20 @@ struct pt_site_list {
 	struct pt_site *items;
 	long *lines; /**< line (CSV) or feature number (GeoJSON) of each item */
 	size_t n, cap;
+	unsigned *absent; /**< issue 11 (owner2): per item, the optional attributes its row did not
+			       give (PT_SITE_ABSENT_* bits; 0 after pt_site_list_append); the
+			       readers set it: a missing CSV column or GeoJSON property */
 };
+
+/* issue 11 (owner2): the optional attributes a row may leave out (an update keeps them). */
+/** Bit of pt_site_list.absent: cost driver k (enum pt_site_driver) was not given. */
+#define PT_SITE_ABSENT_DRIVER(k) (1u << (k))
+/** Bit of pt_site_list.absent: enclosure was not given. */
+#define PT_SITE_ABSENT_ENCLOSURE (1u << PT_DRIVER_COUNT)
+/** Bit of pt_site_list.absent: staffed was not given. */
+#define PT_SITE_ABSENT_STAFFED (1u << (PT_DRIVER_COUNT + 1))
+/** Bit of pt_site_list.absent: legal_basis was not given. */
+#define PT_SITE_ABSENT_LEGAL_BASIS (1u << (PT_DRIVER_COUNT + 2))
 
 /** Append a copy of s from line (PT_ENOMEM; PT_ELIMIT past PT_SITES_MAX). */
 enum pt_err pt_site_list_append(struct pt_site_list *l, const struct pt_site *s, long line);
@@ -50,6 +63,17 @@ enum pt_err pt_sites_read_csv(const char *buf, size_t len, const struct pt_catal
  */
 enum pt_err pt_sites_read_geojson(const char *buf, size_t len, const struct pt_catalogs *cat,
 				  struct pt_site_list *out, struct pt_diag *d);
+
+/**
+ * issue 11 (owner2): the plausibility of a site's cost drivers (part of
+ * pt_site_check; asked again of a row merged with the stored site): a
+ * perimeter_m above 0 must be able to enclose the peak occupancy at 100
+ * people a square metre of ground (4 standing x 25 storeys; the most a
+ * perimeter P encloses is P^2 / 4 pi); an enclosed site with people in it
+ * (peak occupancy above 0, or staffed) has at least 1 entrance. PT_EINVAL
+ * naming line and the field (perimeter_m, entrances) otherwise.
+ */
+enum pt_err pt_site_plausible(const struct pt_site *s, long line, struct pt_diag *d);
 
 /**
  * Check one site's fields against cat and ranges (shared by both

@@ -307,6 +307,13 @@ static int site_put(struct pt_db *db, sqlite3_stmt *st, const struct pt_site *s,
 enum pt_err pt_db_sites_import(struct pt_db *db, const struct pt_site_list *sites,
 			       size_t *created, size_t *updated, struct pt_diag *d)
 {
+	return pt_db_sites_import_noted(db, sites, NULL, created, updated, d);
+}
+
+enum pt_err pt_db_sites_import_noted(struct pt_db *db, const struct pt_site_list *sites,
+				     const char *changes, size_t *created, size_t *updated,
+				     struct pt_diag *d)
+{
 	const char *last_owner = NULL;
 	const char **ids = NULL;
 	long long last_owner_id = -1, before = 0, after = 0, actor_id = 0;
@@ -384,9 +391,10 @@ enum pt_err pt_db_sites_import(struct pt_db *db, const struct pt_site_list *site
 		goto out;
 	{
 		size_t made = after > before ? (size_t)(after - before) : 0;
-		char detail[96];
-		snprintf(detail, sizeof detail, "%zu sites: %zu created, %zu updated", sites->n, made,
-			 sites->n - made);
+		char detail[PT_AUDIT_DETAIL_MAX];
+		snprintf(detail, sizeof detail, "%zu sites: %zu created, %zu updated%s%s", sites->n,
+			 made, sites->n - made, changes && changes[0] ? "; " : "",
+			 changes ? changes : "");
 		/* The entry covers every site imported: its detail is shown only to those who
 		 * may read them all (docs/access.md, The audit log). */
 		if (!(ids = malloc((sites->n ? sites->n : 1) * sizeof *ids))) {

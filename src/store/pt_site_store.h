@@ -20,6 +20,16 @@ enum pt_err pt_db_sites_import(struct pt_db *db, const struct pt_site_list *site
 			       size_t *created, size_t *updated, struct pt_diag *d);
 
 /**
+ * issue 11 (owner2): pt_db_sites_import with changes (may be NULL or "")
+ * added to the audit entry's detail after "; " (the fields a row changed,
+ * with old and new values, written by the caller; the detail is cut at
+ * PT_AUDIT_DETAIL_MAX with "...").
+ */
+enum pt_err pt_db_sites_import_noted(struct pt_db *db, const struct pt_site_list *sites,
+				     const char *changes, size_t *created, size_t *updated,
+				     struct pt_diag *d);
+
+/**
  * All sites with tlp <= max_tlp, ordered by id, appended to out (an empty
  * list; caller empties with pt_site_list_clear; lines are 0). *withheld (may
  * be NULL) counts the sites above max_tlp. PT_ELIMIT past PT_SITES_MAX.

@@ -189,3 +189,37 @@ p fx-semi-export-b 0 --db fxsb.db export sites --max-tlp RED
 same_files fx-semi-a.csv fx-semi-export-b.out
 p fx-semi-json-b 0 --db fxsb.db export sites --format json --max-tlp RED
 same_files fx-semi-a.json fx-semi-json-b.out
+
+# --- issue 11 (owner2): an update keeps the optional columns a file leaves out (an empty cell
+# is unknown); the audit entry names the fields changed, old and new; implausible cost drivers
+ow_h=id,name,kind,sector,owner,lat,lon,region,capacity,peak_occupancy,population_served,economic_value_eur,tlp
+ow_r='VM-032,Harbourlight Galleria,soft_target,shopping_centre,Harbourlight Group,47.1244,-11.96813,Old Town,18000,15000,0,380000000,GREEN'
+p ow-demo 0 --db ow.db demo
+printf '%s\n%s\n' "$ow_h" "${ow_r/,15000,/,14000,}" >ow-13.csv
+p ow-import-13 0 --db ow.db import sites ow-13.csv
+out_has "ow-13.csv: 1 sites imported (0 created, 1 updated)"
+p ow-show-13 0 --db ow.db sites show VM-032
+out_lines <<'TXT'
+peak occupancy     14000
+staff              1500
+perimeter_m        650
+enclosure          enclosed
+legal basis        entry
+TXT
+printf '%s,staff,legal_basis\n%s,1400,\n' "$ow_h" "$ow_r" >ow-empty.csv
+p ow-import-empty 0 --db ow.db import sites ow-empty.csv
+p ow-show-empty 0 --db ow.db sites show VM-032
+out_lines <<'TXT'
+staff              1400
+perimeter_m        650
+legal basis        unknown
+TXT
+p ow-audit 0 --db ow.db audit list --limit 2 --format csv
+out_has '"1 sites: 0 created, 1 updated; VM-032: peak_occupancy 14000->15000, staff 1500->1400, legal_basis entry->unknown"'
+out_has '"1 sites: 0 created, 1 updated; VM-032: peak_occupancy 15000->14000"'
+printf '%s,perimeter_m\n%s,1\n' "$ow_h" "$ow_r" >ow-perimeter.csv
+p ow-perimeter 65 --db ow.db import sites ow-perimeter.csv
+err_has "ow-perimeter.csv:2: perimeter_m: 1 m cannot enclose 15000 people"
+printf '%s,entrances\n%s,0\n' "$ow_h" "$ow_r" >ow-entrances.csv
+p ow-entrances 65 --db ow.db import sites ow-entrances.csv
+err_has "ow-entrances.csv:2: entrances: 0 for an enclosed site that people are in"

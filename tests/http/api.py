@@ -118,14 +118,34 @@ def t_site_patch_input(res, port, protect, db):
     r = c.request("PATCH", "/api/v1/sites/VM-003", {"peak_occupancy": 12}, ctype="text/plain")
     res.eq(r.status, 415, "PATCH as text/plain")
     # issue 11 (fit): set the attributes, then set one unknown with null
-    r = c.request("PATCH", "/api/v1/sites/VM-003", {"staff": 14, "enclosure": "open", "staffed": "yes",
-                                                   "legal_basis": "statute", "control_systems": 5})
-    res.eq(r.status, 200, "fit attributes: %r" % r.body[:200])
+    # issue 11 (owner2): the owner gives its cost drivers; its legal basis is a government's to set
+    fit = {"staff": 14, "enclosure": "open", "staffed": "yes", "legal_basis": "statute", "control_systems": 5}
+    r = c.request("PATCH", "/api/v1/sites/VM-003", fit)
+    res.eq((r.status, (r.json or {}).get("field")), (403, "legal_basis"), "the owner sets its legal basis: %r" % r.body[:200])
+    res.eq((c.get("/api/v1/sites/VM-003").json or {}).get("staff"), 12, "nothing of the refused change written")
+    r = c.request("PATCH", "/api/v1/sites/VM-003", dict(fit, legal_basis="entry"))
+    res.eq(r.status, 200, "fit attributes with the basis unchanged: %r" % r.body[:200])
+    co = login(res, port, "coordinator")
+    r = co.request("PATCH", "/api/v1/sites/VM-003", {"legal_basis": "statute"})
+    res.eq(r.status, 200, "a government coordinator sets the legal basis: %r" % r.body[:200])
+    r = co.request("PATCH", "/api/v1/sites/VM-003", {"legal_basis": "statute", "staff": 3})
+    res.eq(r.status, 403, "a coordinator changes no other field of a site it does not own")
     got = c.get("/api/v1/sites/VM-003").json or {}
     res.eq([got.get(k) for k in ("staff", "enclosure", "staffed", "legal_basis", "control_systems", "entrances")],
            [14, "open", "yes", "statute", 5, 2], "fit attributes stored")
+    audit = [a for a in (co.get("/api/v1/audit?limit=8").json or {"items": []})["items"]
+             if a.get("record") == "VM-003" and a.get("action") == "sites.import"]
+    res.check(audit and audit[0].get("detail", "").endswith("VM-003: legal_basis entry->statute"),
+              "the audit names the change: %r" % audit[:1])
+    res.check(len(audit) > 1 and "staffed" not in audit[1].get("detail", "") and
+              "VM-003: staff 12->14" in audit[1].get("detail", "") and
+              "enclosure enclosed->open" in audit[1].get("detail", ""),
+              "the audit names the owner's changes, old and new: %r" % audit[1:2])
     r = c.request("PATCH", "/api/v1/sites/VM-003", {"staff": None, "legal_basis": None})
-    got = r.json or {}
+    res.eq((r.status, (r.json or {}).get("field")), (403, "legal_basis"), "the owner sets its legal basis unknown")
+    r = c.request("PATCH", "/api/v1/sites/VM-003", {"staff": None})
+    res.eq(co.request("PATCH", "/api/v1/sites/VM-003", {"legal_basis": None}).status, 200, "the coordinator: unknown")
+    got = c.get("/api/v1/sites/VM-003").json or {}
     res.eq((r.status, got.get("staff"), got.get("legal_basis"), got.get("control_systems")), (200, None, None, 5),
            "null sets an attribute unknown")
     # issue 11 review M3: "fenced" (open-air, controlled perimeter and entrances) is accepted and stored
@@ -715,3 +735,83 @@ TESTS = [("session", t_session), ("hidden", t_hidden_is_missing), ("site-patch",
          ("password-reset", t_password_reset), ("reset-one-person", t_reset_one_person),
          ("users-orgs", t_users_orgs), ("throttle-stored", t_throttle_stored),
          ("garbage", t_garbage)]
+
+
+# issue 11 (owner2): a site's legal basis is a government's to set (PATCH and imports); an import
+# without the optional columns (or properties) keeps their stored values; a coordinator's import
+# does not move a site to another owner.
+HL_ROW = ("VM-032,Harbourlight Galleria,soft_target,shopping_centre,Harbourlight Group,47.1244,-11.96813,"
+          "Old Town,18000,15000,0,380000000,GREEN")
+
+
+def t_site_legal_basis(res, port, protect, db):
+    hb = login(res, port, "harbour")
+    before = hb.get("/api/v1/sites/VM-032").json or {}
+    res.eq((before.get("legal_basis"), before.get("perimeter_m"), before.get("staff")), ("entry", 650, 1500),
+           "the demo's VM-032")
+    r = hb.request("PATCH", "/api/v1/sites/VM-032", {"legal_basis": "statute", "perimeter_m": 1})
+    res.eq((r.status, (r.json or {}).get("field")), (403, "legal_basis"), "the review's PATCH: %r" % r.body[:200])
+    res.check("government" in (r.json or {}).get("error", ""), "the refusal says who sets it: %r" % r.body[:200])
+    for cell, what in (("statute", "a statute"), ("", "an empty cell (unknown)")):
+        r = hb.request("POST", "/api/v1/imports/sites", SITES_HEADER.rstrip("\n") + ",staff,legal_basis\n" +
+                       HL_ROW + ",1500," + cell + "\n", ctype="text/csv")
+        res.eq((r.status, (r.json or {}).get("line"), (r.json or {}).get("field")), (403, 2, "legal_basis"),
+               "the owner's import of %s: %r" % (what, r.body[:200]))
+    new = HL_ROW.replace("VM-032", "HL-900")
+    r = hb.request("POST", "/api/v1/imports/sites", SITES_HEADER.rstrip("\n") + ",legal_basis\n" + HL_ROW +
+                   ",entry\n" + new + ",statute\n", ctype="text/csv")
+    res.eq((r.status, (r.json or {}).get("line"), (r.json or {}).get("field")), (403, 3, "legal_basis"),
+           "a new site with a statute: %r" % r.body[:200])
+    res.eq(hb.get("/api/v1/sites/HL-900").status, 404, "nothing of the file written")
+    res.eq(hb.get("/api/v1/sites/VM-032").json, before, "VM-032 unchanged")
+    # M5: a file of the 13 old columns updates the site and keeps the nine others
+    r = hb.request("POST", "/api/v1/imports/sites", SITES_HEADER + HL_ROW.replace(",15000,", ",14000,") + "\n",
+                   ctype="text/csv")
+    res.eq((r.status, (r.json or {}).get("updated")), (200, 1), "the old columns: %r" % r.body[:200])
+    got = hb.get("/api/v1/sites/VM-032").json or {}
+    res.eq(got.get("peak_occupancy"), 14000, "the peak occupancy updated")
+    res.eq(dict(got, peak_occupancy=15000), before, "only the peak occupancy changed")
+    # cost drivers: the owner's to give, but not impossible ones (the review's perimeter of 1 m)
+    r = hb.request("PATCH", "/api/v1/sites/VM-032", {"perimeter_m": 1})
+    res.eq((r.status, (r.json or {}).get("field")), (400, "perimeter_m"), "a perimeter of 1 m: %r" % r.body[:200])
+    r = hb.request("PATCH", "/api/v1/sites/VM-032", {"entrances": 0})
+    res.eq((r.status, (r.json or {}).get("field")), (400, "entrances"), "no entrance: %r" % r.body[:200])
+    # GeoJSON: an absent property keeps the stored value, null sets it unknown
+    props = {"id": "VM-032", "name": "Harbourlight Galleria", "kind": "soft_target", "sector": "shopping_centre",
+             "owner": "Harbourlight Group", "region": "Old Town", "capacity": 18000, "peak_occupancy": 15000,
+             "population_served": 0, "economic_value_eur": 380000000, "tlp": "GREEN", "staff": None}
+    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [-11.96813, 47.1244]},
+               "properties": props}
+    r = hb.request("POST", "/api/v1/imports/sites", json.dumps({"type": "FeatureCollection", "features": [feature]}),
+                   ctype="application/geo+json")
+    res.eq(r.status, 200, "GeoJSON without the attributes: %r" % r.body[:200])
+    got = hb.get("/api/v1/sites/VM-032").json or {}
+    res.eq(dict(got, staff=1500), before, "staff null is unknown, the absent ones kept")
+    res.eq(got.get("staff"), None, "staff unknown")
+    props["staff"] = 1500
+    res.eq(hb.request("POST", "/api/v1/imports/sites", json.dumps({"type": "FeatureCollection", "features": [feature]}),
+                      ctype="application/geo+json").status, 200, "staff again")
+    res.eq(hb.get("/api/v1/sites/VM-032").json, before, "VM-032 as before")
+    # the coordinator: sets the basis by import, does not move the site to another owner
+    co = login(res, port, "coordinator")
+    r = co.request("POST", "/api/v1/imports/sites", SITES_HEADER + HL_ROW.replace("Harbourlight Group", "Vellmark Rail and Ports")
+                   + "\n", ctype="text/csv")
+    res.eq((r.status, (r.json or {}).get("line"), (r.json or {}).get("field")), (403, 2, "owner"),
+           "a coordinator moves a site: %r" % r.body[:200])
+    res.eq(hb.get("/api/v1/sites/VM-032").json, before, "still harbour's")
+    r = co.request("POST", "/api/v1/imports/sites", SITES_HEADER.rstrip("\n") + ",legal_basis\n" + HL_ROW + ",none\n",
+                   ctype="text/csv")
+    res.eq(r.status, 200, "the coordinator's import sets the basis: %r" % r.body[:200])
+    res.eq((hb.get("/api/v1/sites/VM-032").json or {}).get("legal_basis"), "none", "the basis none")
+    audit = [a for a in (co.get("/api/v1/audit?limit=8").json or {"items": []})["items"]
+             if a.get("record") == "VM-032" and a.get("action") == "sites.import"]
+    res.check(audit and audit[0]["action"] == "sites.import" and
+              audit[0].get("detail") == "1 sites: 0 created, 1 updated; VM-032: legal_basis entry->none",
+              "the import's audit names the change: %r" % audit[:1])
+    r = co.request("POST", "/api/v1/imports/sites", SITES_HEADER.rstrip("\n") + ",legal_basis\n" + HL_ROW + ",entry\n",
+                   ctype="text/csv")
+    res.eq(r.status, 200, "and back")
+    res.eq(hb.get("/api/v1/sites/VM-032").json, before, "VM-032 as before")
+
+
+TESTS.append(("site-legal-basis", t_site_legal_basis))

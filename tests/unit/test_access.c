@@ -927,6 +927,44 @@ static void test_measure_step_reasons(void)
 	CHECK_STR(pt_saved_plan_phase(&p), "in progress");
 }
 
+/* issue 11 (owner2): the legal basis of a site is a government's to set; owners do not move */
+static void test_legal_basis_and_owner(void)
+{
+	long long readers[2];
+	struct pt_access_record green = record(REL_OWN, PT_TLP_GREEN, readers);
+	struct pt_access_record strict = record(REL_OWN, PT_TLP_AMBER_STRICT, readers);
+	struct pt_principal sys;
+	enum pt_role r;
+	pt_principal_system(&sys);
+	for (r = PT_ROLE_ADMIN; (int)r < PT_ROLE_COUNT; r++) {
+		struct pt_principal gov = caller(r, REL_GOV);
+		struct pt_principal owner = caller(r, REL_OWN);
+		struct pt_principal other = caller(r, REL_OTHER);
+		int gov_sets = r == PT_ROLE_COORDINATOR || r == PT_ROLE_ADMIN;
+		/* the owner never sets it, whatever its role (its admin included) */
+		CHECK_INT(pt_access_legal_basis(&owner, &green), PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_legal_basis(&owner, &strict), PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_legal_basis(&owner, NULL), PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_legal_basis(&other, &green), PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_legal_basis(&other, NULL), PT_ACCESS_FORBIDDEN);
+		/* a government coordinator or admin: on every site it may read, and on a new one */
+		CHECK_INT(pt_access_legal_basis(&gov, &green),
+			  gov_sets ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_legal_basis(&gov, NULL),
+			  gov_sets ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_legal_basis(&gov, &strict), PT_ACCESS_NOT_FOUND);
+		/* moving a site to another owner: the system administrator only */
+		CHECK_INT(pt_access_site_owner_change(&gov), PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_site_owner_change(&owner), PT_ACCESS_FORBIDDEN);
+	}
+	CHECK_INT(pt_access_legal_basis(&sys, &strict), PT_ACCESS_OK);
+	CHECK_INT(pt_access_legal_basis(&sys, NULL), PT_ACCESS_OK);
+	CHECK_INT(pt_access_legal_basis(NULL, NULL), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_legal_basis(NULL, &green), PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_site_owner_change(&sys), PT_ACCESS_OK);
+	CHECK_INT(pt_access_site_owner_change(NULL), PT_ACCESS_FORBIDDEN);
+}
+
 int main(void)
 {
 	RUN(test_matrix);
@@ -945,5 +983,6 @@ int main(void)
 	RUN(test_compute_budget);
 	RUN(test_measure_states); /* issue 11, item 7 */
 	RUN(test_measure_step_reasons); /* review m6, m7 */
+	RUN(test_legal_basis_and_owner); /* issue 11 (owner2) */
 	return TEST_SUMMARY("test_access");
 }

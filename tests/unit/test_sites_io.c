@@ -1050,6 +1050,57 @@ static void test_geojson_fit(void)
 		   "sites.geojson:2: legal_basis: must be a string or null (features[1])");
 }
 
+/* issue 11 (owner2): which optional attributes a row leaves out (absent), and the plausibility checks */
+static void test_absent_and_plausible(void)
+{
+	struct pt_site_list l;
+	char text[4096];
+	unsigned all = PT_SITE_ABSENT_ENCLOSURE | PT_SITE_ABSENT_STAFFED | PT_SITE_ABSENT_LEGAL_BASIS;
+	for (int k = 0; k < PT_DRIVER_COUNT; k++)
+		all |= PT_SITE_ABSENT_DRIVER(k);
+	memset(&l, 0, sizeof l);
+	/* the 13 old columns: all nine absent */
+	CHECK_INT(read_csv(HEADER FIT_ROW "\n", &l), PT_OK);
+	CHECK(l.n == 1 && l.absent && l.absent[0] == all);
+	pt_site_list_clear(&l);
+	/* every column, empty cells: none absent (an empty cell is unknown) */
+	CHECK_INT(read_csv(HEADER_ALL FIT_ROW ",,,,,,,,,\n", &l), PT_OK);
+	CHECK(l.n == 1 && l.absent && l.absent[0] == 0);
+	pt_site_list_clear(&l);
+	/* some columns: the others absent */
+	CHECK_INT(read_csv("id,name,kind,sector,owner,lat,lon,region,capacity,peak_occupancy,"
+			   "population_served,economic_value_eur,tlp,staff,legal_basis\n" FIT_ROW
+			   ",5,\n",
+			   &l),
+		  PT_OK);
+	CHECK(l.n == 1 && l.absent &&
+	      l.absent[0] == (all & ~(PT_SITE_ABSENT_DRIVER(PT_DRIVER_STAFF) | PT_SITE_ABSENT_LEGAL_BASIS)));
+	pt_site_list_clear(&l);
+	/* GeoJSON: absent property absent, null given */
+	snprintf(text, sizeof text, "{\"type\":\"FeatureCollection\",\"features\":[%s,%s]}",
+		 FEATURE("\"id\":\"F-1\",", "[1,2]", PROPS_REST ",\"staff\":null,\"legal_basis\":\"none\""),
+		 FEATURE("\"id\":\"F-2\",", "[1,2]", PROPS_REST));
+	CHECK_INT(read_geojson(text, &l), PT_OK);
+	CHECK(l.n == 2 && l.absent &&
+	      l.absent[0] == (all & ~(PT_SITE_ABSENT_DRIVER(PT_DRIVER_STAFF) | PT_SITE_ABSENT_LEGAL_BASIS)) &&
+	      l.absent[1] == all);
+	pt_site_list_clear(&l);
+	/* a perimeter that cannot hold the peak occupancy (90 people: at least 3.4 m) */
+	fit_bad(",,,3,,,,,,", "sites.csv:2: perimeter_m: 3 m cannot enclose 90 people (at most 0.7 m2 of "
+			      "ground, 100 people a m2); give the real perimeter, or empty when unknown");
+	CHECK_INT(read_csv(HEADER_ALL FIT_ROW ",,,4,,,,,,\n", &l), PT_OK);
+	pt_site_list_clear(&l);
+	CHECK_INT(read_csv(HEADER_ALL FIT_ROW ",,,0,,,,,,\n", &l), PT_OK); /* 0: none to protect */
+	pt_site_list_clear(&l);
+	/* no entrance at an enclosed site with people in it; an open one may have none */
+	fit_bad(",,0,,,,,enclosed,,", "sites.csv:2: entrances: 0 for an enclosed site that people are "
+				      "in; an enclosed site has at least 1 entrance (0 is for an open site)");
+	CHECK_INT(read_csv(HEADER_ALL FIT_ROW ",,0,,,,,open,,\n", &l), PT_OK);
+	pt_site_list_clear(&l);
+	CHECK_INT(read_csv(HEADER_ALL FIT_ROW ",,0,,,,,,,\n", &l), PT_OK); /* enclosure unknown */
+	pt_site_list_clear(&l);
+}
+
 int main(void)
 {
 	setup();
@@ -1077,6 +1128,7 @@ int main(void)
 	RUN(test_write_failure);
 	RUN(test_site_check_direct);
 	RUN(test_list_append);
+	RUN(test_absent_and_plausible); /* issue 11 (owner2) */
 	teardown();
 	return TEST_SUMMARY("test_sites_io");
 }
