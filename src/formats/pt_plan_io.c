@@ -983,7 +983,8 @@ json_t *pt_plan_to_json(const struct pt_plan_view *v)
 	if (v->surge.result) {
 		bad |= put(root, "surge", pt_surge_lines_json(&v->surge));
 		bad |= put(root, "surge_summary", pt_surge_summary_json(&v->surge));
-		bad |= put(root, "surge_rejected", pt_surge_rejected_json(&v->surge)); /* M5 */
+		if (!v->omit_rejected) /* issue 11 M5: left out with the plan's "rejected" */
+			bad |= put(root, "surge_rejected", pt_surge_rejected_json(&v->surge));
 	}
 	bad |= put(root, "tlp", json_string(pt_marking_label(pt_plan_marking(v))));
 	if (bad)

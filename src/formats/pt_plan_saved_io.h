@@ -18,7 +18,8 @@ json_t *pt_saved_plan_to_json(const struct pt_saved_plan *p, int gap_known, int 
 
 /**
  * Keep in plan (a plan object as pt_plan_to_json wrote it; stolen) the
- * funded sites, rejected measures and surge lines whose site keep(ctx, site_id)
+ * funded sites, rejected measures, surge lines and rejected surge lines
+ * (surge_rejected) whose site keep(ctx, site_id)
  * accepts; *hidden counts the funded sites left out. When some are, or
  * when partial (the reader may not see everything the author saw), the
  * rejection counts and the totals are those of what is kept, and figures
