@@ -916,6 +916,10 @@ static void test_migration_014_keeps_levels(void)
 			       "(NULL, 'SEVERE'); "
 			       "ALTER TABLE risk_register DROP COLUMN decided_band; "
 			       "ALTER TABLE risk_register DROP COLUMN decided_level; "
+			       /* issue 11 M5: migration 017 runs again too */
+			       "ALTER TABLE surge_measures DROP COLUMN cost_driver; "
+			       "ALTER TABLE surge_measures DROP COLUMN unit_weekly_eur; "
+			       "ALTER TABLE surge_measures DROP COLUMN safeguards; "
 			       "PRAGMA user_version = 13",
 			       NULL, NULL, NULL),
 		  SQLITE_OK);
