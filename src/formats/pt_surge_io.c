@@ -10,7 +10,6 @@
 #include "pt_csv.h"
 #include "pt_diag.h"
 #include "pt_measures_io.h"
-#include "pt_plan_io.h"
 
 #define SURGE_COLUMNS 15
 
@@ -271,7 +270,7 @@ void pt_surge_reason(const struct pt_surge_view *v, const struct pt_surge_line *
 
 /* Issue 11 M5: a line's cost driver, whether its cost is estimated, whether
  * its legal basis is missing (admitted by plan.allow_legal_basis) and the
- * safeguards its measure needs ([{id, text}] as the plan's), into o;
+ * safeguards its measure needs ([{id}]: pt_plan_io.c adds the plan's texts), into o;
  * nonzero on out of memory. */
 static int put_cost_and_safeguards(json_t *o, const struct pt_surge_view *v,
 				   const struct pt_measure *m, const struct pt_surge_line *ln)
@@ -281,9 +280,8 @@ static int put_cost_and_safeguards(json_t *o, const struct pt_surge_view *v,
 	for (g = 0; guards && g < PT_SAFEGUARD_COUNT && !bad; g++)
 		if (m->safeguards & (1u << g))
 			bad |= json_array_append_new(
-				guards, json_pack("{s:s, s:s}", "id",
-						  pt_safeguard_name((enum pt_safeguard)g), "text",
-						  pt_plan_safeguard_text((enum pt_safeguard)g)));
+				guards, json_pack("{s:s}", "id",
+						  pt_safeguard_name((enum pt_safeguard)g)));
 	if (bad || json_object_set_new(o, "safeguards", guards)) {
 		json_decref(bad ? guards : NULL);
 		return -1;

@@ -60,8 +60,9 @@ void pt_surge_threat_list(const struct pt_surge_view *v, const struct pt_surge_l
  * The admitted surge lines as a JSON array (a new reference; NULL on out of
  * memory): [{site_id, site_name, measure_id, name, weekly_cost_eur, weeks,
  * total_eur, risk_reduction_eur_year, benefit_eur, bcr, threats: [ids],
- * threat_level, planning_level, until, reason, safeguards: [{id, text}],
- * cost_driver, cost_estimated, legal_basis_missing}], in the result's order.
+ * threat_level, planning_level, until, reason, safeguards: [{id}] (the
+ * plan's writer adds each one's text), cost_driver, cost_estimated,
+ * legal_basis_missing}], in the result's order.
  */
 json_t *pt_surge_lines_json(const struct pt_surge_view *v);
 

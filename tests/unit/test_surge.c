@@ -273,8 +273,7 @@ static void test_reasons(void)
 	CHECK_STR(json_string_value(json_object_get(json_array_get(o, 0), "id")), "signage");
 	CHECK_STR(json_string_value(json_object_get(json_array_get(o, 1), "id")),
 		  "non_discrimination_policy");
-	CHECK(strstr(json_string_value(json_object_get(json_array_get(o, 1), "text")),
-		     "non-discrimination policy") != NULL);
+	/* the texts are the plan's: pt_plan_io.c adds them (cases_surge.sh checks) */
 	CHECK_STR(json_string_value(json_object_get(json_array_get(adm, 0), "cost_driver")), "size");
 	CHECK(json_is_false(json_object_get(json_array_get(adm, 0), "legal_basis_missing")));
 	json_decref(adm);
