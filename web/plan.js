@@ -127,7 +127,7 @@ export async function renderPlan(main, ctx) {
       state.plan = p;
       if (sensBox.firstChild) put(sensBox, el('p', { class: 'muted' }, 'The plan has changed: compute the sensitivity again.'));
       status.textContent = p.priced_at ? `${p.priced_at[0].toUpperCase()}${p.priced_at.slice(1)}.` : `Computed under ${p.threat_level || 'the current threat level'}.`;
-      drawSurge(surgeBox, p);
+      drawSurge(surgeBox, p, () => api.plan({ ...q, solver: 'fast' }));
       drawTotals(totals, p);
       drawSites(sitesBox, p);
       // the screening does not depend on the solver: the list comes from the fast one
@@ -267,16 +267,22 @@ function drawSensitivity(box, p) {
  * resolves to the plan with its "rejected" array) when the reader opens it, filtered by site
  * and rule, at most REJECTED_SHOWN rows at once.
  */
-/* Issue 11 item 6: surge lines, costed per week, never in the plan or its budget. */
-function drawSurge(box, p) {
+/**
+ * Issue 11 item 6: surge lines, costed per week, never in the plan or its budget; with the
+ * safeguards a chosen one needs and (M5) the lines not chosen with their reasons, fetched by
+ * loadList (the plan with its "surge_rejected" array) when the reader opens them.
+ */
+function drawSurge(box, p, loadList) {
   const lines = p.surge || [];
   const sum = p.surge_summary;
   if (!sum) { put(box, null); return; }
   const until = `until the level returns to ${sum.planning_level}`;
+  const notChosen = surgeRejected(box, sum, loadList);
   if (!lines.length) {
-    put(box, el('p', { class: 'muted' }, `No surge measure: today's level is not above the planning level ${sum.planning_level} where a surge measure applies and pays for itself over ${sum.weeks} weeks.`));
+    put(box, el('p', { class: 'muted' }, `No surge measure: today's level is not above the planning level ${sum.planning_level} where a surge measure applies and pays for itself over ${sum.weeks} weeks.`), notChosen);
     return;
   }
+  const guards = lines.filter((l) => l.safeguards && l.safeguards.length);
   put(box,
     el('p', { class: 'muted small', dataset: { testid: 'surge-summary' } },
       `${lines.length} measures, ${eur(sum.weekly_cost_eur)} a week, ${eur(sum.total_eur)} over ${sum.weeks} weeks, ${until}. Surge measures never enter the budgeted plan and are not part of its cost.`),
@@ -288,7 +294,43 @@ function drawSurge(box, p) {
         el('td', { class: 'num' }, eur(l.weekly_cost_eur)),
         el('td', { class: 'num' }, String(l.weeks)),
         el('td', { class: 'num' }, eur(l.total_eur)),
-        el('td', {}, (l.threats || []).join(', ')))))));
+        el('td', {}, (l.threats || []).join(', ')))))),
+    guards.length ? el('div', { dataset: { testid: 'surge-safeguards' } },
+      guards.map((l) => el('p', { class: 'small' }, `Safeguards for ${l.name} at ${l.site_id}: `,
+        el('ul', {}, l.safeguards.map((g) => el('li', {}, g.text)))))) : null,
+    notChosen);
+}
+
+/* Issue 11 M5: the surge lines not chosen: counts by rule, the reasons when opened. */
+function surgeRejected(box, sum, loadList) {
+  const counts = sum.rejected_counts || {};
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  if (!total) return null;
+  const ruleLine = Object.entries(counts).filter(([, n]) => n > 0).map(([v, n]) => `${VERDICTS[v] || v}: ${n}`).join(' · ');
+  const content = el('div', {}, el('p', { class: 'muted', role: 'status' }, 'Loading the reasons…'));
+  const details = el('details', { class: 'rejected', dataset: { testid: 'surge-rejected' } },
+    el('summary', {}, `${total} surge lines not chosen (with reasons)`),
+    el('p', { class: 'muted small' }, ruleLine), content);
+  let loading = false;
+  details.addEventListener('toggle', async () => {
+    if (!details.open || loading) return;
+    loading = true;
+    try {
+      const full = await loadList();
+      if (!box.contains(details)) return; // the plan changed meanwhile
+      const rej = full.surge_rejected || [];
+      const more = total - rej.length;
+      put(content, el('table', { class: 'table' },
+        el('thead', {}, el('tr', {}, ['Site', 'Measure', 'Rule', 'Reason'].map((h) => el('th', { scope: 'col' }, h)))),
+        el('tbody', {}, rej.map((r) => el('tr', {},
+          el('th', { scope: 'row' }, r.site_id), el('td', {}, r.name), el('td', {}, VERDICTS[r.verdict] || r.verdict), el('td', {}, r.reason))))),
+      more > 0 ? el('p', { class: 'muted small' }, `${more} more not listed.`) : null);
+    } catch (e) {
+      loading = false;
+      put(content, el('p', { class: 'form-error', role: 'alert' }, e.message));
+    }
+  });
+  return details;
 }
 
 function drawRejected(box, p, names, loadList) {

@@ -18,10 +18,10 @@
 #include "pt_app_plan_int.h"
 
 /*
- * The level that applies today to a site and threat: the threat's own level
- * when it has one, else the national level (the rule of read_factors in
- * pt_app_ranking.c; the threat-level governance work makes it richer and
- * this is the one place the surge asks it).
+ * The level that applies today to a site and threat when the ranking has no
+ * effective pair levels (r->pair_levels, pt_level_effective: national,
+ * sector, region and threat entries, which the surge uses when present):
+ * the threat's own level when it has one, else the national level.
  */
 static enum pt_threat_level level_of(const struct pt_site *site, const char *threat_id,
 				     enum pt_threat_level national,

@@ -88,6 +88,60 @@ static void print_frontier_table(const struct pt_plan_view *v)
 	}
 }
 
+/* Issue 11 M5: the safeguards each chosen surge measure needs, once per measure. */
+static void print_surge_safeguards(const struct pt_plan_view *v)
+{
+	const struct pt_surge_result *sr = v->surge.result;
+	const struct pt_surge_catalog *cat = v->surge.catalog;
+	size_t m, i, sites;
+	int g;
+	for (m = 0; m < cat->base.n; m++) {
+		if (!cat->base.items[m].safeguards)
+			continue;
+		for (i = 0, sites = 0; i < sr->n; i++)
+			sites += sr->lines[i].verdict == PT_SURGE_ADMITTED && sr->lines[i].measure == m;
+		if (!sites)
+			continue;
+		printf("Safeguards for %s (%zu %s):\n", cat->base.items[m].id, sites,
+		       sites == 1 ? "site" : "sites");
+		for (g = 0; g < PT_SAFEGUARD_COUNT; g++)
+			if (cat->base.items[m].safeguards & (1u << g))
+				printf("  - %s\n", pt_plan_safeguard_text((enum pt_safeguard)g));
+	}
+}
+
+#define SURGE_TEXT_REJECTED_MAX 10 /* rejected surge lines the text lists */
+
+/* Issue 11 M5: the rejected surge lines: a count per rule and the first reasons. */
+static void print_surge_rejected(const struct pt_plan_view *v)
+{
+	const struct pt_surge_result *sr = v->surge.result;
+	char reason[1024];
+	size_t i, k, rejected = sr->n - sr->admitted, shown = 0;
+	if (!rejected)
+		return;
+	printf("Surge lines not chosen: %zu (", rejected);
+	for (k = 1; k < PT_SURGE_VERDICT_COUNT; k++)
+		printf("%s%s %zu", k > 1 ? ", " : "", pt_surge_verdict_name((enum pt_surge_verdict)k),
+		       sr->rejected[k]);
+	printf(")\n");
+	for (i = 0; i < sr->n && shown < SURGE_TEXT_REJECTED_MAX; i++) {
+		const struct pt_surge_line *ln = &sr->lines[i];
+		if (ln->verdict == PT_SURGE_ADMITTED)
+			continue;
+		pt_surge_reject_reason(&v->surge, ln, reason, sizeof reason);
+		fputs("  ", stdout);
+		pt_cli_print_cell(stdout, v->surge.sites[ln->site].id, 8);
+		putchar(' ');
+		pt_cli_print_cell(stdout, v->surge.catalog->base.items[ln->measure].id, 28);
+		printf(" %s: %s\n", pt_surge_verdict_name(ln->verdict), reason);
+		shown++;
+	}
+	if (rejected > shown)
+		printf("  ... and %zu more (--format json lists up to %d with their reasons)\n",
+		       rejected - shown, PT_SURGE_REJECTED_LIST_MAX);
+}
+
 /* Issue 11 item 6: the surge lines, apart from the plan (never in its budget). */
 static void print_surge(const struct pt_plan_view *v)
 {
@@ -100,6 +154,7 @@ static void print_surge(const struct pt_plan_view *v)
 	if (!sr->admitted) {
 		printf("\nSurge: none (today's level is not above the planning level %s where a "
 		       "surge measure applies)\n", planning);
+		print_surge_rejected(v);
 		return;
 	}
 	eur(sr->weekly_total_eur, a, sizeof a);
@@ -119,8 +174,12 @@ static void print_surge(const struct pt_plan_view *v)
 		pt_cli_format_eur(ln->weekly_eur, a, sizeof a);
 		pt_cli_format_eur(ln->total_eur, b, sizeof b);
 		pt_surge_threat_list(&v->surge, ln, threats, sizeof threats);
-		printf(" %12s %6u %14s  %s\n", a, ln->weeks, b, threats);
+		printf(" %12s %6u %14s  %s%s%s\n", a, ln->weeks, b, threats,
+		       ln->cost_estimated ? " (cost estimated)" : "",
+		       pt_surge_basis_missing(&v->surge, ln) ? " (legal basis missing: confirm)" : "");
 	}
+	print_surge_safeguards(v);
+	print_surge_rejected(v);
 }
 
 static int print_table(const struct pt_plan_view *v, int no_check)

@@ -56,7 +56,27 @@ enum pt_err pt_surge_check(const struct pt_measure *m, double weekly_eur,
 	if (!(isfinite(weekly_eur) && weekly_eur >= 0 && weekly_eur <= PT_SURGE_MAX_WEEKLY_EUR))
 		return pt_diag_put(d, PT_EINVAL, line, "weekly_eur",
 				   "must be an amount from 0 to 1000000000 EUR a week");
+	if (m && !(isfinite(m->unit_opex_eur_year) && m->unit_opex_eur_year >= 0 &&
+		   m->unit_opex_eur_year <= PT_SURGE_MAX_WEEKLY_EUR))
+		return pt_diag_put(d, PT_EINVAL, line, "unit_weekly_eur",
+				   "must be an amount from 0 to 1000000000 EUR a week");
 	return pt_measure_check(m, cat, d, line);
+}
+
+double pt_surge_weekly_cost(const struct pt_surge_catalog *cat, size_t m,
+			    const struct pt_site *s, double size_factor, int *estimated)
+{
+	struct pt_measure u;
+	if (estimated)
+		*estimated = 0;
+	if (!cat || m >= cat->base.n)
+		return 0;
+	/* A week is one year at rate 0 over a horizon of 1: the plan's costing, reused. */
+	u = cat->base.items[m];
+	u.capex_eur = 0;
+	u.unit_capex_eur = 0;
+	u.opex_eur_year = cat->weekly_eur[m];
+	return pt_measure_site_cost(&u, s, size_factor, 0, 1, estimated);
 }
 
 void pt_surge_result_clear(struct pt_surge_result *r)
@@ -145,7 +165,7 @@ static enum pt_err screen_one(const struct pt_config *cfg, const struct pt_surge
 	ln.measure = m;
 	ln.intrusiveness = pt_measure_intrusiveness(me);
 	ln.needed_band = needed_band(cfg, ln.intrusiveness);
-	ln.weekly_eur = cat->weekly_eur[m] * size_factor;
+	ln.weekly_eur = pt_surge_weekly_cost(cat, m, s->site, size_factor, &ln.cost_estimated);
 	ln.weeks = cfg->plan_surge_weeks;
 	ln.total_eur = ln.weekly_eur * weeks;
 	ln.benefit_eur = ln.reduction_eur_year * weeks / 52.0;

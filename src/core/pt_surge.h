@@ -18,7 +18,10 @@
 /**
  * The surge catalogue: measures (rights, kinds, sectors, family, effects as
  * in the measure catalogue; capex, opex and lifetime unused: 0, 0, 1) and a
- * weekly cost per measure. Empty with pt_surge_catalog_clear.
+ * weekly cost per measure. A measure's cost_driver, unit_opex_eur_year (read
+ * as its weekly cost per unit of the driver) and safeguards are used as the
+ * plan uses them; unit_capex_eur is unused (0). Empty with
+ * pt_surge_catalog_clear.
  */
 struct pt_surge_catalog {
 	struct pt_measure_catalog base;
@@ -34,8 +37,9 @@ enum pt_err pt_surge_catalog_add(struct pt_surge_catalog *c, const struct pt_mea
 void pt_surge_catalog_clear(struct pt_surge_catalog *c);
 
 /**
- * Validate a surge measure: pt_measure_check's rules and a weekly cost
- * finite in [0, PT_SURGE_MAX_WEEKLY_EUR] (field "weekly_eur"). PT_EINVAL with
+ * Validate a surge measure: pt_measure_check's rules, a weekly cost and a
+ * unit weekly cost (m->unit_opex_eur_year, field "unit_weekly_eur") finite
+ * in [0, PT_SURGE_MAX_WEEKLY_EUR] (field "weekly_eur"). PT_EINVAL with
  * d naming line and field; d may be NULL.
  */
 enum pt_err pt_surge_check(const struct pt_measure *m, double weekly_eur,
@@ -79,7 +83,8 @@ struct pt_surge_line {
 	enum pt_band band;          /**< risk band (matrix) of its raised threats' pairs, today */
 	enum pt_band needed_band;   /**< what its intrusiveness needs (PT_BAND_NONE for 0) */
 	int intrusiveness;
-	double weekly_eur;          /**< weekly cost at this site (size factor applied) */
+	double weekly_eur;          /**< weekly cost at this site (pt_surge_weekly_cost) */
+	int cost_estimated;         /**< 1: its cost driver is unknown at the site (size rule) */
 	unsigned weeks;             /**< plan.surge_weeks */
 	double total_eur;           /**< weekly_eur x weeks */
 	double reduction_eur_year;  /**< yearly rate of risk reduction at today's level */
@@ -114,8 +119,8 @@ struct pt_surge_result {
  * threats' pairs at today's level below what its intrusiveness needs
  * (plan.band.intrusiveness_K); its reduction over plan.surge_weeks weeks
  * (yearly rate of sum over raised threats of T'(V C - V(1-v) C(1-c)), x
- * weeks / 52, undiscounted) below plan.min_bcr x its cost (weekly_eur x the
- * site's size factor x weeks). v_effect and c_effect are
+ * weeks / 52, undiscounted) below plan.min_bcr x its cost
+ * (pt_surge_weekly_cost x weeks). v_effect and c_effect are
  * pt_measure_effect_matrix's of cat->base (measure-major, threats_n wide).
  * out is overwritten. PT_EINVAL for bad figures (d names the site), PT_ENOMEM.
  */
@@ -123,6 +128,16 @@ enum pt_err pt_surge_screen(const struct pt_config *cfg, const struct pt_surge_c
 			    const double *v_effect, const double *c_effect, size_t threats_n,
 			    const struct pt_surge_site *sites, size_t n_sites,
 			    struct pt_surge_result *out, struct pt_diag *d);
+
+/**
+ * Weekly cost of surge measure m of cat at site s, by the measure's cost
+ * driver as pt_measure_site_cost prices a plan's measure: unit weekly cost x
+ * the site's driver value, once per site (PT_COST_SITE), or weekly_eur x
+ * size_factor (PT_COST_SIZE, and when the site lacks the driver: then
+ * *estimated, which may be NULL, is 1).
+ */
+double pt_surge_weekly_cost(const struct pt_surge_catalog *cat, size_t m,
+			    const struct pt_site *s, double size_factor, int *estimated);
 
 /** Free the result's arrays; r becomes empty; NULL does nothing. */
 void pt_surge_result_clear(struct pt_surge_result *r);

@@ -422,6 +422,56 @@ static void html_rejected(FILE *f, const struct pt_plan_view *v)
 		fputs("<p>No measure was rejected.</p>\n", f);
 }
 
+/* Issue 11 M5: the safeguards a chosen surge measure needs, as a list. */
+static void surge_safeguards_html(FILE *f, const struct pt_measure *m)
+{
+	int g;
+	if (!m->safeguards)
+		return;
+	fputs("<ul class=\"safeguards\">", f);
+	for (g = 0; g < PT_SAFEGUARD_COUNT; g++)
+		if (m->safeguards & (1u << g)) {
+			fputs("<li>Safeguard: ", f);
+			html(f, pt_plan_safeguard_text((enum pt_safeguard)g));
+			fputs("</li>", f);
+		}
+	fputs("</ul>", f);
+}
+
+/* Issue 11 M5: the surge lines not chosen: a count per rule and the reasons (bounded). */
+static void html_surge_rejected(FILE *f, const struct pt_plan_view *v)
+{
+	const struct pt_surge_result *sr = v->surge.result;
+	size_t i, k, shown = 0, rejected = sr->n - sr->admitted, max = pt_surge_rejected_listed(sr);
+	char reason[1024];
+	if (!rejected)
+		return;
+	fprintf(f, "<h3>Surge lines not chosen: %zu</h3>\n<p>", rejected);
+	for (k = 1; k < PT_SURGE_VERDICT_COUNT; k++)
+		fprintf(f, "%s%s %zu", k > 1 ? ", " : "", pt_surge_verdict_name((enum pt_surge_verdict)k),
+			sr->rejected[k]);
+	fputs("</p>\n<table>\n<thead><tr><th>Site</th><th>Measure</th><th>Rule</th><th>Reason</th>"
+	      "</tr></thead>\n<tbody>\n",
+	      f);
+	for (i = 0; i < sr->n && shown < max; i++) {
+		const struct pt_surge_line *ln = &sr->lines[i];
+		if (ln->verdict == PT_SURGE_ADMITTED)
+			continue;
+		pt_surge_reject_reason(&v->surge, ln, reason, sizeof reason);
+		fputs("<tr><td>", f);
+		html(f, v->surge.sites[ln->site].id);
+		fputs("</td><td>", f);
+		html(f, v->surge.catalog->base.items[ln->measure].name);
+		fprintf(f, "</td><td>%s</td><td>", pt_surge_verdict_name(ln->verdict));
+		html(f, reason);
+		fputs("</td></tr>\n", f);
+		shown++;
+	}
+	fputs("</tbody>\n</table>\n", f);
+	if (rejected > shown)
+		fprintf(f, "<p class=\"note\">%zu more not listed.</p>\n", rejected - shown);
+}
+
 /* Issue 11 item 6: the surge lines, apart from the plan and its budget. */
 static void html_surge(FILE *f, const struct pt_plan_view *v)
 {
@@ -436,6 +486,7 @@ static void html_surge(FILE *f, const struct pt_plan_view *v)
 		fprintf(f, "<p>No surge measure: today's level is not above the planning level %s where "
 			 "a surge measure applies and pays for itself over %u weeks.</p>\n",
 		      pt_threat_level_name(sr->planning), sr->weeks);
+		html_surge_rejected(f, v);
 		return;
 	}
 	pt_plan_eur_full(a, sizeof a, sr->weekly_total_eur);
@@ -465,9 +516,11 @@ static void html_surge(FILE *f, const struct pt_plan_view *v)
 		html(f, threats);
 		fputs("</td><td>", f);
 		html(f, reason);
+		surge_safeguards_html(f, &v->surge.catalog->base.items[ln->measure]);
 		fputs("</td></tr>\n", f);
 	}
 	fputs("</tbody>\n</table>\n", f);
+	html_surge_rejected(f, v);
 }
 
 enum pt_err pt_plan_write_html(FILE *f, const struct pt_plan_view *v)

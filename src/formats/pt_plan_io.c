@@ -354,6 +354,28 @@ const char *pt_plan_safeguard_text(enum pt_safeguard g)
 	return (unsigned)g < PT_SAFEGUARD_COUNT ? safeguard_text[g] : "";
 }
 
+/* Issue 11 M5: each surge line's safeguards [{id}] get the plan's "text"; lines is
+ * returned (NULL passes; freed and NULL on out of memory). */
+static json_t *surge_safeguard_texts(json_t *lines)
+{
+	size_t i, k;
+	int g;
+	for (i = 0; i < json_array_size(lines); i++) {
+		json_t *guards = json_object_get(json_array_get(lines, i), "safeguards");
+		for (k = 0; k < json_array_size(guards); k++) {
+			json_t *o = json_array_get(guards, k);
+			const char *id = json_string_value(json_object_get(o, "id"));
+			for (g = 0; id && g < PT_SAFEGUARD_COUNT; g++)
+				if (strcmp(id, pt_safeguard_name((enum pt_safeguard)g)) == 0 &&
+				    json_object_set_new(o, "text", json_string(safeguard_text[g]))) {
+					json_decref(lines);
+					return NULL;
+				}
+		}
+	}
+	return lines;
+}
+
 /* "a condition of entry", "a statute", "none". */
 static const char *basis_phrase(enum pt_legal_basis b)
 {
@@ -1008,8 +1030,10 @@ json_t *pt_plan_to_json(const struct pt_plan_view *v)
 		bad |= put(root, "priced_at", json_string(priced));
 	}
 	if (v->surge.result) {
-		bad |= put(root, "surge", pt_surge_lines_json(&v->surge));
+		bad |= put(root, "surge", surge_safeguard_texts(pt_surge_lines_json(&v->surge)));
 		bad |= put(root, "surge_summary", pt_surge_summary_json(&v->surge));
+		if (!v->omit_rejected) /* issue 11 M5: left out with the plan's "rejected" */
+			bad |= put(root, "surge_rejected", pt_surge_rejected_json(&v->surge));
 	}
 	bad |= put(root, "tlp", json_string(pt_marking_label(pt_plan_marking(v))));
 	if (bad)

@@ -104,12 +104,12 @@ void pt_plan_json_totals(const json_t *plan, struct pt_saved_plan *p)
 json_t *pt_plan_json_keep(json_t *plan, int (*keep)(void *ctx, const char *site_id), void *ctx,
 			  int partial, size_t *hidden_out)
 {
-	/* issue 11 item 6: the surge lines name sites too */
-	static const char *const lists[3] = {"sites", "rejected", "surge"};
+	/* issue 11 item 6 and M5: the surge lines and rejected surge lines name sites too */
+	static const char *const lists[4] = {"sites", "rejected", "surge", "surge_rejected"};
 	size_t hidden = 0, k, i;
 	json_t *totals;
 	*hidden_out = 0;
-	for (k = 0; k < 3; k++) {
+	for (k = 0; k < sizeof lists / sizeof *lists; k++) {
 		/* A new array of the kept items: removing in place is quadratic, and a
 		 * national plan lists some 10^5 rejected measures. */
 		json_t *a = json_object_get(plan, lists[k]), *kept;

@@ -30,7 +30,8 @@ void pt_saved_plan_state_text(const struct pt_saved_plan *p, char *buf, size_t s
 
 /**
  * Keep in plan (a plan object as pt_plan_to_json wrote it; stolen) the
- * funded sites, rejected measures and surge lines whose site keep(ctx, site_id)
+ * funded sites, rejected measures, surge lines and rejected surge lines
+ * (surge_rejected) whose site keep(ctx, site_id)
  * accepts; *hidden counts the funded sites left out. When some are, or
  * when partial (the reader may not see everything the author saw), the
  * rejection counts and the totals are those of what is kept, and figures

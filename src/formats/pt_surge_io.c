@@ -11,12 +11,14 @@
 #include "pt_diag.h"
 #include "pt_measures_io.h"
 
-#define SURGE_COLUMNS 13
+#define SURGE_COLUMNS 16
 
 static const char *const surge_columns[SURGE_COLUMNS] = {
 	"id",	       "name",		 "family", "weekly_eur", "privacy", "movement",
 	"discrimination", "legal_basis", "removes_step_free", "kinds", "sectors", "description",
-	"needs" /* issue 11 M3: optional, as measures.csv's */};
+	"needs" /* issue 11 M3: optional, as measures.csv's */,
+	/* issue 11 M5 (surge costs and safeguards): optional */
+	"cost_driver", "unit_weekly_eur", "safeguards"};
 
 enum surge_col {
 	COL_ID = 0,
@@ -31,7 +33,10 @@ enum surge_col {
 	COL_KINDS,
 	COL_SECTORS,
 	COL_DESCRIPTION,
-	COL_NEEDS
+	COL_NEEDS,
+	COL_COST_DRIVER, /* issue 11 M5 */
+	COL_UNIT_WEEKLY,
+	COL_SAFEGUARDS
 };
 
 static const char *family_at(const void *ctx, size_t i)
@@ -63,6 +68,36 @@ static enum pt_err parse_int(const char *text, long line, const char *field, int
 	if (v < INT_MIN / 2 || v > INT_MAX / 2)
 		return pt_diag_set(d, PT_EINVAL, line, field, "is out of range");
 	*out = (int)v;
+	return PT_OK;
+}
+
+/* Issue 11 M5: the optional cost driver, unit weekly cost and safeguards
+ * (as measures.csv's cost_driver, unit_opex_eur_year and safeguards). */
+static enum pt_err parse_cost_columns(char **f, const int *col_of, long line,
+				      struct pt_measure *m, struct pt_diag *d)
+{
+	enum pt_err err;
+	char q[80];
+	if (col_of[COL_COST_DRIVER] >= 0 && f[col_of[COL_COST_DRIVER]][0] &&
+	    pt_cost_driver_parse(f[col_of[COL_COST_DRIVER]], &m->cost_driver) != PT_OK) {
+		pt_quote_for_msg(q, sizeof q, f[col_of[COL_COST_DRIVER]]);
+		return pt_diag_set(d, PT_EINVAL, line, "cost_driver",
+				   "unknown driver %s; valid: size, site, staff, entrances, "
+				   "perimeter_m, vehicle_approaches, screened_per_day, control_systems",
+				   q);
+	}
+	if (col_of[COL_UNIT_WEEKLY] >= 0 && f[col_of[COL_UNIT_WEEKLY]][0] &&
+	    (err = pt_field_double(f[col_of[COL_UNIT_WEEKLY]], line, "unit_weekly_eur",
+				   &m->unit_opex_eur_year, d)) != PT_OK)
+		return err;
+	if (m->cost_driver >= PT_COST_DRIVER &&
+	    (col_of[COL_UNIT_WEEKLY] < 0 || !f[col_of[COL_UNIT_WEEKLY]][0]))
+		return pt_diag_set(d, PT_EINVAL, line, "unit_weekly_eur",
+				   "missing value: a cost driver of the site needs a unit weekly cost");
+	if (col_of[COL_SAFEGUARDS] >= 0 &&
+	    (err = pt_measure_parse_flags(f[col_of[COL_SAFEGUARDS]], 1, &m->safeguards, d, line,
+					  "safeguards")) != PT_OK)
+		return err;
 	return PT_OK;
 }
 
@@ -101,14 +136,16 @@ static enum pt_err parse_row(char **f, const int *col_of, long line, const struc
 	    (err = pt_measure_parse_flags(FIELD(COL_NEEDS), 0, &m->needs, d, line, "needs")) != PT_OK)
 		return err;
 #undef FIELD
+	if ((err = parse_cost_columns(f, col_of, line, m, d)) != PT_OK)
+		return err;
 	return pt_surge_check(m, *weekly, cat, d, line);
 }
 
 enum pt_err pt_surge_read_csv(const char *buf, size_t len, const struct pt_catalogs *cat,
 			      struct pt_surge_catalog *out, struct pt_diag *d)
 {
-	static const unsigned char required[SURGE_COLUMNS] = {1, 1, 1, 1, 1, 1, 1,
-							      1, 1, 1, 1, 0, 0};
+	static const unsigned char required[SURGE_COLUMNS] = {1, 1, 1, 1, 1, 1, 1, 1,
+							      1, 1, 1, 0, 0, 0, 0, 0};
 	struct pt_surge_catalog list;
 	struct pt_csv *csv = NULL;
 	struct pt_keyset *ids = NULL;
@@ -227,6 +264,45 @@ void pt_surge_reason(const struct pt_surge_view *v, const struct pt_surge_line *
 		 "to %s; temporary, outside the budgeted plan.",
 		 pt_threat_level_name(ln->today), planning, threats, pt_band_name(ln->band),
 		 pt_threat_level_name(ln->today), bcr, ln->weeks, weekly, planning);
+	if (ln->cost_estimated) /* issue 11 M5 */
+		pt_strlcat(buf, " Cost estimated from the size class: the site gives no value for "
+				"the measure's cost driver.", size);
+	if (pt_surge_basis_missing(v, ln))
+		pt_strlcat(buf, " Its legal basis is missing at the site: admitted only because "
+				"plan.allow_legal_basis is 1; confirm the basis before it starts.",
+			   size);
+}
+
+/* Issue 11 M5: a line's cost driver, whether its cost is estimated, whether
+ * its legal basis is missing (admitted by plan.allow_legal_basis) and the
+ * safeguards its measure needs ([{id}]: pt_plan_io.c adds the plan's texts), into o;
+ * nonzero on out of memory. */
+static int put_cost_and_safeguards(json_t *o, const struct pt_surge_view *v,
+				   const struct pt_measure *m, const struct pt_surge_line *ln)
+{
+	json_t *guards = json_array();
+	int g, bad = guards ? 0 : -1;
+	for (g = 0; guards && g < PT_SAFEGUARD_COUNT && !bad; g++)
+		if (m->safeguards & (1u << g))
+			bad |= json_array_append_new(
+				guards, json_pack("{s:s}", "id",
+						  pt_safeguard_name((enum pt_safeguard)g)));
+	if (bad || json_object_set_new(o, "safeguards", guards)) {
+		json_decref(bad ? guards : NULL);
+		return -1;
+	}
+	if (json_object_set_new(o, "cost_driver", json_string(pt_cost_driver_name(m->cost_driver))) ||
+	    json_object_set_new(o, "cost_estimated", json_boolean(ln->cost_estimated)) ||
+	    json_object_set_new(o, "legal_basis_missing",
+				json_boolean(pt_surge_basis_missing(v, ln))))
+		return -1;
+	return 0;
+}
+
+int pt_surge_basis_missing(const struct pt_surge_view *v, const struct pt_surge_line *ln)
+{
+	const struct pt_measure *m = &v->catalog->base.items[ln->measure];
+	return (int)pt_site_legal_basis(&v->sites[ln->site]) < m->legal_basis;
 }
 
 json_t *pt_surge_lines_json(const struct pt_surge_view *v)
@@ -261,6 +337,10 @@ json_t *pt_surge_lines_json(const struct pt_surge_view *v)
 			      pt_threat_level_name(ln->today), "planning_level",
 			      pt_threat_level_name(v->result->planning), "until",
 			      pt_threat_level_name(v->result->planning), "reason", reason);
+		if (o && put_cost_and_safeguards(o, v, m, ln) != 0) {
+			json_decref(o);
+			o = NULL;
+		}
 		if (!o || json_array_append_new(arr, o) != 0) {
 			json_decref(arr);
 			return NULL;
@@ -281,5 +361,86 @@ json_t *pt_surge_summary_json(const struct pt_surge_view *v)
 		      pt_threat_level_name(r->planning), "weeks", (json_int_t)r->weeks, "lines",
 		      (json_int_t)r->admitted, "weekly_cost_eur", r->weekly_total_eur, "total_eur",
 		      r->total_eur, "rejected_counts", counts ? counts : json_null(), "in_budget", 0);
+	if (o && json_object_set_new(o, "rejected_listed",
+				     json_integer((json_int_t)pt_surge_rejected_listed(r))) != 0) {
+		json_decref(o);
+		return NULL;
+	}
 	return o;
+}
+
+/* ---- issue 11 M5: rejected surge lines and their reasons ---- */
+
+size_t pt_surge_rejected_listed(const struct pt_surge_result *r)
+{
+	size_t n = r ? r->n - r->admitted : 0;
+	return n < PT_SURGE_REJECTED_LIST_MAX ? n : PT_SURGE_REJECTED_LIST_MAX;
+}
+
+void pt_surge_reject_reason(const struct pt_surge_view *v, const struct pt_surge_line *ln,
+			    char *buf, size_t size)
+{
+	const struct pt_measure *m = &v->catalog->base.items[ln->measure];
+	const struct pt_site *s = &v->sites[ln->site];
+	char threats[400], weekly[40], bcr[40];
+	pt_surge_threat_list(v, ln, threats, sizeof threats);
+	switch (ln->verdict) {
+	case PT_SURGE_STEP_FREE:
+		snprintf(buf, size, "Removes step-free access: never chosen.");
+		break;
+	case PT_SURGE_LEGAL_BASIS:
+		snprintf(buf, size,
+			 "Needs a legal basis (%s) the site does not have (its basis: %s); "
+			 "plan.allow_legal_basis is 0.",
+			 pt_legal_basis_name((enum pt_legal_basis)m->legal_basis),
+			 pt_legal_basis_name(pt_site_legal_basis(s)));
+		break;
+	case PT_SURGE_BAND:
+		snprintf(buf, size,
+			 "Intrusiveness %d needs risk band (threat) %s; %s at today's level %s is "
+			 "%s.",
+			 ln->intrusiveness, pt_band_name(ln->needed_band), threats,
+			 pt_threat_level_name(ln->today), pt_band_name(ln->band));
+		break;
+	case PT_SURGE_BCR:
+		eur_text(ln->weekly_eur, weekly, sizeof weekly);
+		snprintf(bcr, sizeof bcr, "%.2f", ln->bcr);
+		snprintf(buf, size,
+			 "Benefit-cost %s over %u weeks at EUR %s a week%s is below the minimum "
+			 "%.2f (%s at today's level %s).",
+			 bcr, ln->weeks, weekly, ln->cost_estimated ? " (estimated)" : "",
+			 v->cfg ? v->cfg->plan_min_bcr : 0, threats,
+			 pt_threat_level_name(ln->today));
+		break;
+	default:
+		snprintf(buf, size, "Rejected by the rule %s.", pt_surge_verdict_name(ln->verdict));
+		break;
+	}
+}
+
+json_t *pt_surge_rejected_json(const struct pt_surge_view *v)
+{
+	json_t *arr = json_array();
+	size_t i, listed = 0, max = pt_surge_rejected_listed(v->result);
+	if (!arr)
+		return NULL;
+	for (i = 0; v->result && i < v->result->n && listed < max; i++) {
+		const struct pt_surge_line *ln = &v->result->lines[i];
+		char reason[1024];
+		json_t *o;
+		if (ln->verdict == PT_SURGE_ADMITTED)
+			continue;
+		pt_surge_reject_reason(v, ln, reason, sizeof reason);
+		o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "site_id", v->sites[ln->site].id,
+			      "measure_id", v->catalog->base.items[ln->measure].id, "name",
+			      v->catalog->base.items[ln->measure].name, "verdict",
+			      pt_surge_verdict_name(ln->verdict), "threat_level",
+			      pt_threat_level_name(ln->today), "reason", reason);
+		if (!o || json_array_append_new(arr, o) != 0) {
+			json_decref(arr);
+			return NULL;
+		}
+		listed++;
+	}
+	return arr;
 }

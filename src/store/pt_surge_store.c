@@ -9,7 +9,8 @@
 
 #define SURGE_COLUMNS                                                                     \
 	"id, name, family, weekly_eur, privacy, movement, discrimination, legal_basis, "   \
-	"removes_step_free, kinds, sectors, description, needs"
+	"removes_step_free, kinds, sectors, description, needs, "                          \
+	"cost_driver, unit_weekly_eur, safeguards" /* issue 11 M3 (016), M5 (017) */
 
 enum surge_stmt {
 	ST_SURGE_PUT,
@@ -24,13 +25,16 @@ enum surge_stmt {
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_SURGE_PUT] =
 		"INSERT INTO surge_measures (" SURGE_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-		"?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
+		"?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) ON CONFLICT (id) DO UPDATE SET "
+		"name = excluded.name, "
 		"family = excluded.family, weekly_eur = excluded.weekly_eur, "
 		"privacy = excluded.privacy, movement = excluded.movement, "
 		"discrimination = excluded.discrimination, legal_basis = excluded.legal_basis, "
 		"removes_step_free = excluded.removes_step_free, kinds = excluded.kinds, "
 		"sectors = excluded.sectors, description = excluded.description, "
-		"needs = excluded.needs",
+		"needs = excluded.needs, "
+		"cost_driver = excluded.cost_driver, unit_weekly_eur = excluded.unit_weekly_eur, "
+		"safeguards = excluded.safeguards",
 	[ST_SURGE_ALL] = "SELECT " SURGE_COLUMNS " FROM surge_measures ORDER BY id",
 	[ST_SURGE_EXISTS] = "SELECT 1 FROM surge_measures WHERE id = ?1",
 	[ST_SURGE_EFFECTS_CLEAR] = "DELETE FROM surge_effects WHERE measure_id = ?1",
@@ -75,6 +79,15 @@ static enum pt_err surge_put(struct pt_db *db, const struct pt_measure *m, doubl
 		char needs[256];
 		pt_measure_format_flags(m->needs, 0, needs, sizeof needs);
 		rc = pt_db_bind_text(st, 13, needs);
+	}
+	if (rc == SQLITE_OK) /* issue 11 M5 */
+		rc = pt_db_bind_text(st, 14, pt_cost_driver_name(m->cost_driver));
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_double(st, 15, m->unit_opex_eur_year);
+	if (rc == SQLITE_OK) {
+		char guards[256];
+		pt_measure_format_flags(m->safeguards, 1, guards, sizeof guards);
+		rc = pt_db_bind_text(st, 16, guards);
 	}
 	return pt_db_step_done(db, st, rc, "storing a surge measure", d);
 }
@@ -121,7 +134,7 @@ int pt_db_surge_exists(struct pt_db *db, const char *id, struct pt_diag *d)
 static enum pt_err surge_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
 {
 	struct pt_measure m;
-	char family[64], needs[256];
+	char family[64], needs[256], driver[64], guards[256];
 	enum pt_err err;
 	(void)row;
 	memset(&m, 0, sizeof m);
@@ -132,8 +145,16 @@ static enum pt_err surge_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_d
 	    (err = pt_db_col_text(st, 10, m.sectors, sizeof m.sectors, d)) != PT_OK ||
 	    (err = pt_db_col_text(st, 11, m.description, sizeof m.description, d)) != PT_OK ||
 	    (err = pt_db_col_text(st, 12, needs, sizeof needs, d)) != PT_OK ||
-	    (err = pt_measure_parse_flags(needs, 0, &m.needs, d, 0, "needs")) != PT_OK)
+	    (err = pt_measure_parse_flags(needs, 0, &m.needs, d, 0, "needs")) != PT_OK ||
+	    (err = pt_db_col_text(st, 13, driver, sizeof driver, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 15, guards, sizeof guards, d)) != PT_OK)
 		return err;
+	if (pt_cost_driver_parse(driver, &m.cost_driver) != PT_OK ||
+	    pt_measure_parse_flags(guards, 1, &m.safeguards, NULL, 0, "safeguards") != PT_OK)
+		return pt_diag_set(d, PT_EDB, 0, "cost_driver",
+				   "surge measure %s: stored cost driver '%s' or safeguards '%s' unknown",
+				   m.id, driver, guards);
+	m.unit_opex_eur_year = sqlite3_column_double(st, 14);
 	if (pt_measure_family_parse(family, &m.family) != PT_OK)
 		return pt_diag_set(d, PT_EDB, 0, "family",
 				   "surge measure %s: stored family '%s' unknown", m.id, family);

@@ -601,6 +601,17 @@ test('coordinator computes the plan at 2,000,000: totals, frontier, map, reasons
   await page.locator('.plan-status').filter({ hasText: /^Priced at planning level SUBSTANTIAL \(today: [A-Z]+/ }).waitFor();
   const surge = await page.locator('[data-testid=plan-surge]').textContent();
   assert(surge.includes('No surge measure') || (surge.includes('until the level returns to SUBSTANTIAL') && surge.includes('never enter the budgeted plan')), `the surge panel: ${surge}`);
+  // issue 11 M5: above the planning level, the surge lines not chosen, collapsed, with reasons
+  const todayRaised = !/\(today: (LOW|MODERATE|SUBSTANTIAL)\)/.test(await page.locator('.plan-status').textContent());
+  const notChosen = page.locator('[data-testid=surge-rejected]');
+  eq(await notChosen.count(), todayRaised ? 1 : 0, 'the surge lines not chosen (above the planning level only)');
+  if (todayRaised) {
+    assert(/^\d+ surge lines not chosen \(with reasons\)$/.test((await notChosen.locator('summary').textContent()).trim()), 'the not-chosen summary');
+    await notChosen.locator('summary').click();
+    await notChosen.locator('tbody tr').first().waitFor();
+    const row = await notChosen.locator('tbody tr').first().textContent();
+    assert(/Benefit-cost .* is below the minimum|Needs a legal basis|step-free|needs risk band/.test(row), `a surge line not chosen: ${row}`);
+  }
 
   // a smaller budget: a cheaper plan
   await page.locator('#plan-budget').fill('300000');

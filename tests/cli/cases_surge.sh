@@ -99,3 +99,69 @@ p sg-import-missing 64 --db sg.db import surge sg-y.csv
 p sg-plan-after 0 --db sg.db plan --budget 5000000 --format json
 pycheck "nothing of the failed imports was stored" sg-plan-after.out '
 assert "surge_y" not in {x["measure_id"] for x in j["surge"]}'
+
+# issue 11 M5: the surge lines not chosen with their reasons, the safeguards a chosen
+# one needs, weekly costs by the site's cost driver (today CRITICAL, planning SUBSTANTIAL)
+p sg-m5-json 0 --db sg.db plan --budget 5000000 --format json
+pycheck "surge lines not chosen, with reasons" sg-m5-json.out '
+sum_ = j["surge_summary"]; rej = j["surge_rejected"]
+assert j["threat_level"] == "SUBSTANTIAL" and "today: CRITICAL" in j["priced_at"], j["priced_at"]
+counts = sum_["rejected_counts"]
+assert len(rej) == sum_["rejected_listed"] == sum(counts.values()) > 0, (len(rej), counts)
+assert counts["legal_basis"] > 0 and counts["bcr"] > 0, counts
+for v in counts:
+    assert counts[v] == sum(1 for r in rej if r["verdict"] == v), v
+for r in rej:
+    assert r["site_id"] and r["measure_id"] and r["reason"] and r["threat_level"] == "CRITICAL", r
+cp = [r for r in rej if r["site_id"] == "VM-051" and r["measure_id"] == "surge_vehicle_checkpoints"]
+assert cp and cp[0]["verdict"] == "legal_basis", cp
+assert cp[0]["reason"] == "Needs a legal basis (statute) the site does not have (its basis: entry); plan.allow_legal_basis is 0.", cp
+bags = [r for r in rej if r["site_id"] == "VM-045" and r["measure_id"] == "surge_event_bag_checks"]
+assert bags and bags[0]["verdict"] == "bcr" and "at EUR 24,000 a week" in bags[0]["reason"], bags
+lines = {(x["site_id"], x["measure_id"]): x for x in j["surge"]}
+pat = lines[("VM-045", "surge_extra_patrols")]
+assert [g["id"] for g in pat["safeguards"]] == ["non_discrimination_policy"], pat["safeguards"]
+assert "non-discrimination policy" in pat["safeguards"][0]["text"]
+bar = lines[("VM-052", "surge_temporary_barriers")]
+assert bar["cost_driver"] == "vehicle_approaches" and bar["cost_estimated"] is False, bar
+assert abs(bar["weekly_cost_eur"] - 6 * 1750) < 1e-6, bar["weekly_cost_eur"]
+assert all(x["legal_basis_missing"] is False for x in j["surge"])'
+p sg-m5-text 0 --db sg.db plan --budget 5000000
+out_has "Safeguards for surge_extra_patrols (1 site):"
+out_has "  - A written non-discrimination policy: everyone or a random selection is searched"
+out_has "Surge lines not chosen: "
+out_has "  VM-001   surge_vehicle_checkpoints    legal_basis: Needs a legal basis (statute) the site does not have (its basis: entry); plan.allow_legal_basis is 0."
+out_has "more (--format json lists up to 500 with their reasons)"
+p sg-m5-html 0 --db sg.db plan --budget 5000000 --format html
+out_has "<h3>Surge lines not chosen: "
+out_has "<li>Safeguard: A written non-discrimination policy"
+# plan.allow_legal_basis admits a surge line without its basis, flagged
+p sg-m5-allow 0 --db sg.db config set plan.allow_legal_basis 1
+p sg-m5-allow-json 0 --db sg.db plan --budget 5000000 --format json
+pycheck "surge without its legal basis is flagged" sg-m5-allow-json.out '
+miss = [x for x in j["surge"] if x["legal_basis_missing"]]
+assert miss, "nothing admitted without its basis"
+for x in miss:
+    assert "admitted only because plan.allow_legal_basis is 1" in x["reason"], x["reason"]
+assert j["surge_summary"]["rejected_counts"]["legal_basis"] == 0'
+p sg-m5-allow-back 0 --db sg.db config set plan.allow_legal_basis 0
+# the surge catalogue's new columns
+printf 'id,name,family,weekly_eur,privacy,movement,discrimination,legal_basis,removes_step_free,kinds,sectors,description,cost_driver,unit_weekly_eur,safeguards\nsurge_z,Z,prevent,1000,1,0,0,none,0,*,*,Z,entrances,200,signage\n' >sg-cost.csv
+printf 'measure_id,threat_id,v_reduction,c_reduction\nsurge_z,pbied,0.1,0\n' >sg-z-eff.csv
+p sg-m5-import 0 --db sg.db import surge sg-cost.csv sg-z-eff.csv
+printf 'id,name,family,weekly_eur,privacy,movement,discrimination,legal_basis,removes_step_free,kinds,sectors,description,cost_driver,unit_weekly_eur,safeguards\nsurge_z,Z,prevent,1000,1,0,0,none,0,*,*,Z,entrances,,\n' >sg-nounit.csv
+p sg-m5-import-nounit 65 --db sg.db import surge sg-nounit.csv sg-ok-eff.csv
+err_line "protect: sg-nounit.csv:2: unit_weekly_eur: missing value: a cost driver of the site needs a unit weekly cost"
+printf 'id,name,family,weekly_eur,privacy,movement,discrimination,legal_basis,removes_step_free,kinds,sectors,description,cost_driver,unit_weekly_eur,safeguards\nsurge_z,Z,prevent,1000,1,0,0,none,0,*,*,Z,size,,prayer\n' >sg-badguard.csv
+p sg-m5-import-badguard 65 --db sg.db import surge sg-badguard.csv sg-ok-eff.csv
+err_has "sg-badguard.csv:2: safeguards: unknown safeguard \"prayer\""
+p sg-m5-after-import 0 --db sg.db plan --budget 5000000 --format json
+pycheck "the stored cost driver prices the imported surge measure" sg-m5-after-import.out '
+adm = [x for x in j["surge"] if x["site_id"] == "VM-045" and x["measure_id"] == "surge_z"]
+rej = [x for x in j["surge_rejected"] if x["site_id"] == "VM-045" and x["measure_id"] == "surge_z"]
+assert len(adm) + len(rej) == 1, (adm, rej)
+if adm:
+    assert abs(adm[0]["weekly_cost_eur"] - 8 * 200) < 1e-6 and adm[0]["cost_driver"] == "entrances", adm
+    assert [g["id"] for g in adm[0]["safeguards"]] == ["signage"], adm
+else:
+    assert "at EUR 1,600 a week" in rej[0]["reason"], rej'

@@ -502,6 +502,19 @@ def t_plan_surge(res, port, protect, db):
     summary = p.get("surge_summary") or {}
     res.eq(summary.get("in_budget"), False, "the surge is never in the budget")
     res.eq(summary.get("lines"), len(p.get("surge") or []), "the summary counts the lines")
+    # issue 11 M5: the surge lines not chosen, each with its rule and reason (bounded);
+    # left out with the plan's rejected list (rejected=0, as the page's first fetch)
+    rej = p.get("surge_rejected")
+    res.check(isinstance(rej, list), "surge_rejected[] is a list: %r" % type(rej))
+    counts = summary.get("rejected_counts") or {}
+    res.eq(len(rej or []), min(sum(counts.values()), 500), "every rejected surge line is listed")
+    res.eq(summary.get("rejected_listed"), len(rej or []), "rejected_listed counts the list")
+    res.check(all(r.get("verdict") in counts and r.get("reason") and r.get("site_id")
+                  for r in rej or []), "each rejected surge line has a verdict and reason")
+    res.check(all(isinstance(x.get("safeguards"), list) and "cost_driver" in x
+                  for x in p.get("surge") or []), "surge lines carry safeguards and cost driver")
+    short = co.get("/api/v1/plan?budget=%d&rejected=0" % BUDGET).json or {}
+    res.check("surge_rejected" not in short, "rejected=0 leaves surge_rejected out")
     name = first_saved_name(co)
     if name:
         got = co.get("/api/v1/plans/%s" % name)

@@ -30,6 +30,12 @@
 	"ALTER TABLE measures DROP COLUMN unit_opex_eur_year; "                            \
 	"ALTER TABLE measures DROP COLUMN needs; ALTER TABLE measures DROP COLUMN safeguards; "
 
+/* issue 11 M5: migration 017 (surge costs and safeguards) runs again too */
+#define UNDO_017                                                                          \
+	"ALTER TABLE surge_measures DROP COLUMN cost_driver; "                             \
+	"ALTER TABLE surge_measures DROP COLUMN unit_weekly_eur; "                         \
+	"ALTER TABLE surge_measures DROP COLUMN safeguards; "
+
 
 static char tmpdir[64];
 static const unsigned char KEY[PT_AUDIT_KEY_BYTES] = {9, 8, 7, 6, 5, 4, 3, 2, 1};
@@ -1144,7 +1150,7 @@ static void test_migration_backfill(void)
 	/* Back to version 6: no side table, nor what later migrations made (they run again). */
 	tamper(db, "DELETE FROM audit_records; DROP TABLE audit_records; "
 		   "DROP TABLE IF EXISTS password_resets; "
-		   UNDO_012 "ALTER TABLE users DROP COLUMN admin_by_system; "
+		   UNDO_012 UNDO_017 "ALTER TABLE users DROP COLUMN admin_by_system; "
 		   /* migration 014 (issue 11): threat levels and register decisions as before */
 		   "DROP TABLE threat_levels; CREATE TABLE threat_levels (id INTEGER PRIMARY KEY, "
 		   "threat_id TEXT, level TEXT NOT NULL); "

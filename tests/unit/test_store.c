@@ -919,6 +919,10 @@ static void test_migration_014_keeps_levels(void)
 			       /* and before 016's columns (issue 11 review M3) */
 			       "ALTER TABLE sites DROP COLUMN fenced; "
 			       "ALTER TABLE surge_measures DROP COLUMN needs; "
+			       /* issue 11 M5: migration 017 runs again too */
+			       "ALTER TABLE surge_measures DROP COLUMN cost_driver; "
+			       "ALTER TABLE surge_measures DROP COLUMN unit_weekly_eur; "
+			       "ALTER TABLE surge_measures DROP COLUMN safeguards; "
 			       "PRAGMA user_version = 13",
 			       NULL, NULL, NULL),
 		  SQLITE_OK);

@@ -183,6 +183,112 @@ static void test_band_bcr_size(void)
 	fx_clear(&f);
 }
 
+/* Issue 11 M5: the weekly cost by the site's cost driver, as the plan's measures. */
+static void test_cost_driver(void)
+{
+	struct fixture f;
+	struct pt_site s = site("S-1", 6000); /* large: size factor 2 */
+	struct pt_surge_pair crit[1] = { { 0, PT_LEVEL_CRITICAL, 0.1, 0.5, 5e7 } };
+	struct pt_surge_site a = { &s, crit, 1 };
+	const struct pt_surge_line *ln;
+	int est = -1;
+	fx_init(&f);
+	f.cat.base.items[0].cost_driver = PT_COST_DRIVER + PT_DRIVER_ENTRANCES;
+	f.cat.base.items[0].unit_opex_eur_year = 300; /* EUR 300 a week an entrance */
+	f.cat.base.items[2].cost_driver = PT_COST_SITE;
+	s.drivers[PT_DRIVER_ENTRANCES] = 4;
+	s.drivers_known = 1u << PT_DRIVER_ENTRANCES;
+	CHECK_NEAR(pt_surge_weekly_cost(&f.cat, 0, &s, 2, &est), 1200, 1e-9);
+	CHECK_INT(est, 0);
+	CHECK_INT(pt_surge_screen(&f.cfg, &f.cat, f.v, f.c, 2, &a, 1, &f.r, NULL), PT_OK);
+	ln = line_of(&f.r, 0);
+	CHECK(ln && fabs(ln->weekly_eur - 1200) < 1e-9 && ln->cost_estimated == 0);
+	CHECK(ln && fabs(ln->total_eur - 4800) < 1e-9);
+	ln = line_of(&f.r, 2); /* once per site: no size factor */
+	CHECK(ln && fabs(ln->weekly_eur - 1000) < 1e-9 && ln->cost_estimated == 0);
+	pt_surge_result_clear(&f.r);
+	/* the site gives no entrances: weekly_eur x size factor, estimated */
+	s.drivers_known = 0;
+	CHECK_INT(pt_surge_screen(&f.cfg, &f.cat, f.v, f.c, 2, &a, 1, &f.r, NULL), PT_OK);
+	ln = line_of(&f.r, 0);
+	CHECK(ln && fabs(ln->weekly_eur - 2000) < 1e-9 && ln->cost_estimated == 1);
+	CHECK_NEAR(pt_surge_weekly_cost(&f.cat, 0, &s, 2, &est), 2000, 1e-9);
+	CHECK_INT(est, 1);
+	CHECK_NEAR(pt_surge_weekly_cost(&f.cat, 99, &s, 2, NULL), 0, 0);
+	f.cat.base.items[0].unit_opex_eur_year = 2e9;
+	CHECK_INT(pt_surge_check(&f.cat.base.items[0], 1, NULL, NULL, 4), PT_EINVAL);
+	fx_clear(&f);
+}
+
+/* Issue 11 M5: every rejected line with its rule and reason; safeguards of an admitted one. */
+static void test_reasons(void)
+{
+	struct fixture f;
+	struct pt_site s = site("S-1", 1000);
+	struct pt_surge_pair crit[1] = { { 0, PT_LEVEL_CRITICAL, 0.1, 0.5, 5e7 } };
+	struct pt_surge_site a = { &s, crit, 1 };
+	struct pt_catalog threats;
+	struct pt_catalog_entry t;
+	struct pt_surge_view v;
+	char buf[1024];
+	json_t *rej, *adm, *o;
+	size_t i;
+	memset(&threats, 0, sizeof threats);
+	memset(&t, 0, sizeof t);
+	pt_strlcpy(t.id, "pbied", sizeof t.id);
+	CHECK_INT(pt_catalog_append(&threats, &t), PT_OK);
+	pt_strlcpy(t.id, "arson", sizeof t.id);
+	CHECK_INT(pt_catalog_append(&threats, &t), PT_OK);
+	fx_init(&f);
+	s.legal_basis = 0; /* unknown: none */
+	f.cat.base.items[0].safeguards = (1u << PT_SAFEGUARD_SIGNAGE) |
+					 (1u << PT_SAFEGUARD_NON_DISCRIMINATION);
+	CHECK_INT(pt_surge_screen(&f.cfg, &f.cat, f.v, f.c, 2, &a, 1, &f.r, NULL), PT_OK);
+	memset(&v, 0, sizeof v);
+	v.cfg = &f.cfg;
+	v.threats = &threats;
+	v.sites = &s;
+	v.catalog = &f.cat;
+	v.result = &f.r;
+	CHECK_INT(pt_surge_rejected_listed(&f.r), 2); /* kerb (step-free), checkpoints (basis) */
+	pt_surge_reject_reason(&v, line_of(&f.r, 2), buf, sizeof buf);
+	CHECK_STR(buf, "Needs a legal basis (entry) the site does not have (its basis: none); "
+		       "plan.allow_legal_basis is 0.");
+	pt_surge_reject_reason(&v, line_of(&f.r, 1), buf, sizeof buf);
+	CHECK_STR(buf, "Removes step-free access: never chosen.");
+	rej = pt_surge_rejected_json(&v);
+	CHECK_INT(json_array_size(rej), 2);
+	for (i = 0; i < json_array_size(rej); i++) {
+		o = json_array_get(rej, i);
+		CHECK_STR(json_string_value(json_object_get(o, "site_id")), "S-1");
+		CHECK(strlen(json_string_value(json_object_get(o, "reason"))) > 10);
+	}
+	CHECK_STR(json_string_value(json_object_get(json_array_get(rej, 1), "verdict")),
+		  "legal_basis");
+	json_decref(rej);
+	adm = pt_surge_lines_json(&v);
+	CHECK_INT(json_array_size(adm), 1);
+	o = json_object_get(json_array_get(adm, 0), "safeguards");
+	CHECK_INT(json_array_size(o), 2);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(o, 0), "id")), "signage");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(o, 1), "id")),
+		  "non_discrimination_policy");
+	/* the texts are the plan's: pt_plan_io.c adds them (cases_surge.sh checks) */
+	CHECK_STR(json_string_value(json_object_get(json_array_get(adm, 0), "cost_driver")), "size");
+	CHECK(json_is_false(json_object_get(json_array_get(adm, 0), "legal_basis_missing")));
+	json_decref(adm);
+	/* plan.allow_legal_basis admits the checkpoints, flagged */
+	pt_surge_result_clear(&f.r);
+	f.cfg.plan_allow_legal_basis = 1;
+	CHECK_INT(pt_surge_screen(&f.cfg, &f.cat, f.v, f.c, 2, &a, 1, &f.r, NULL), PT_OK);
+	CHECK(line_of(&f.r, 2) && line_of(&f.r, 2)->verdict == PT_SURGE_ADMITTED);
+	CHECK(pt_surge_basis_missing(&v, line_of(&f.r, 2)));
+	pt_surge_reason(&v, line_of(&f.r, 2), buf, sizeof buf);
+	CHECK(strstr(buf, "admitted only because plan.allow_legal_basis is 1") != NULL);
+	free(threats.items);
+	fx_clear(&f);
+}
+
 static void test_bad_input(void)
 {
 	struct fixture f;
@@ -219,6 +325,15 @@ static void test_read_csv(void)
 		"removes_step_free,kinds,sectors\na,A,prevent,1,0,0,0,0,0,*,*\n"
 		"a,A,prevent,1,0,0,0,0,0,*,*\n";
 	static const char effects[] = "measure_id,threat_id,v_reduction,c_reduction\na,t,0.2,0\n";
+#define HDR "id,name,family,weekly_eur,privacy,movement,discrimination,legal_basis," \
+	    "removes_step_free,kinds,sectors,description,cost_driver,unit_weekly_eur,safeguards\n"
+	static const char costs[] = HDR
+		"a,A,prevent,3000,1,1,1,entry,0,*,*,Bags,entrances,750,signage;non_discrimination_policy\n"
+		"b,B,prevent,100,0,0,0,none,0,*,*,,,,\n";
+	static const char no_unit[] = HDR "a,A,prevent,3000,1,1,1,entry,0,*,*,Bags,entrances,,\n";
+	static const char bad_guard[] = HDR "a,A,prevent,3000,1,1,1,entry,0,*,*,B,size,,blessing\n";
+	static const char bad_driver[] = HDR "a,A,prevent,3000,1,1,1,entry,0,*,*,B,doors,1,\n";
+#undef HDR
 	struct pt_surge_catalog c;
 	struct pt_diag d = PT_DIAG_INIT;
 	memset(&c, 0, sizeof c);
@@ -254,6 +369,25 @@ static void test_read_csv(void)
 		CHECK_INT(d.line, 3);
 		CHECK_STR(d.field, "needs");
 	}
+	/* issue 11 M5: cost driver, unit weekly cost and safeguards (optional, at the end) */
+	CHECK_INT(pt_surge_read_csv(costs, strlen(costs), NULL, &c, &d), PT_OK);
+	CHECK_INT(c.base.n, 2);
+	CHECK_INT(c.base.items[0].cost_driver, PT_COST_DRIVER + PT_DRIVER_ENTRANCES);
+	CHECK_NEAR(c.base.items[0].unit_opex_eur_year, 750, 1e-12);
+	CHECK_INT(c.base.items[0].safeguards,
+		  (1u << PT_SAFEGUARD_SIGNAGE) | (1u << PT_SAFEGUARD_NON_DISCRIMINATION));
+	CHECK_INT(c.base.items[1].cost_driver, PT_COST_SIZE);
+	CHECK_INT(c.base.items[1].safeguards, 0);
+	CHECK_INT(pt_surge_read_csv(no_unit, strlen(no_unit), NULL, &c, &d), PT_EINVAL);
+	CHECK_INT(d.line, 2);
+	CHECK_STR(d.field, "unit_weekly_eur");
+	pt_diag_clear(&d);
+	CHECK_INT(pt_surge_read_csv(bad_guard, strlen(bad_guard), NULL, &c, &d), PT_EINVAL);
+	CHECK_STR(d.field, "safeguards");
+	CHECK(strstr(d.msg, "unknown safeguard \"blessing\"") != NULL);
+	pt_diag_clear(&d);
+	CHECK_INT(pt_surge_read_csv(bad_driver, strlen(bad_driver), NULL, &c, &d), PT_EINVAL);
+	CHECK_STR(d.field, "cost_driver");
 	pt_surge_catalog_clear(&c);
 }
 
@@ -268,6 +402,7 @@ static void test_saved_keep(void)
 {
 	json_t *plan = json_loads("{\"sites\": [], \"rejected\": [], \"totals\": {},"
 				  "\"surge\": [{\"site_id\": \"A\"}, {\"site_id\": \"B\"}],"
+				  "\"surge_rejected\": [{\"site_id\": \"B\"}, {\"site_id\": \"A\"}],"
 				  "\"surge_summary\": {\"lines\": 2}}", 0, NULL);
 	size_t hidden = 0;
 	CHECK(plan != NULL);
@@ -279,6 +414,9 @@ static void test_saved_keep(void)
 	CHECK_STR(json_string_value(json_object_get(json_array_get(json_object_get(plan, "surge"), 0),
 						    "site_id")), "A");
 	CHECK(json_object_get(plan, "surge_summary") == NULL);
+	CHECK_INT(json_array_size(json_object_get(plan, "surge_rejected")), 1); /* M5 */
+	CHECK_STR(json_string_value(json_object_get(
+			  json_array_get(json_object_get(plan, "surge_rejected"), 0), "site_id")), "A");
 	json_decref(plan);
 }
 
@@ -316,6 +454,8 @@ int main(void)
 	RUN(test_screen_critical);
 	RUN(test_no_surge);
 	RUN(test_band_bcr_size);
+	RUN(test_cost_driver);
+	RUN(test_reasons);
 	RUN(test_bad_input);
 	RUN(test_read_csv);
 	RUN(test_fit_rule); /* issue 11 review M3 */

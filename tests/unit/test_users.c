@@ -31,6 +31,12 @@
 	"ALTER TABLE measures DROP COLUMN unit_opex_eur_year; "                            \
 	"ALTER TABLE measures DROP COLUMN needs; ALTER TABLE measures DROP COLUMN safeguards; "
 
+/* issue 11 M5: migration 017 (surge costs and safeguards) runs again too */
+#define UNDO_017                                                                          \
+	"ALTER TABLE surge_measures DROP COLUMN cost_driver; "                             \
+	"ALTER TABLE surge_measures DROP COLUMN unit_weekly_eur; "                         \
+	"ALTER TABLE surge_measures DROP COLUMN safeguards; "
+
 
 #define T0 1735725600 /* 2025-01-01T10:00:00Z, the tests' "now" */
 
@@ -585,7 +591,7 @@ static void test_admin_grants(void)
 			       "DROP TABLE threat_levels; CREATE TABLE threat_levels (id INTEGER PRIMARY KEY, "
 			       "threat_id TEXT, level TEXT NOT NULL); ALTER TABLE risk_register DROP COLUMN "
 			       "decided_band; ALTER TABLE risk_register DROP COLUMN decided_level; "
-			       UNDO_012 "ALTER TABLE users DROP COLUMN admin_by_system; PRAGMA user_version = 8",
+			       UNDO_012 UNDO_017 "ALTER TABLE users DROP COLUMN admin_by_system; PRAGMA user_version = 8",
 			       NULL, NULL, NULL),
 		  SQLITE_OK);
 	pt_db_close(db);
@@ -687,7 +693,7 @@ static void test_names_fold_case(void)
 			       "DROP TABLE threat_levels; CREATE TABLE threat_levels (id INTEGER PRIMARY KEY, "
 			       "threat_id TEXT, level TEXT NOT NULL); ALTER TABLE risk_register DROP COLUMN "
 			       "decided_band; ALTER TABLE risk_register DROP COLUMN decided_level; "
-			       UNDO_012 "DROP INDEX users_name_nocase; PRAGMA user_version = 9; "
+			       UNDO_012 UNDO_017 "DROP INDEX users_name_nocase; PRAGMA user_version = 9; "
 			       "INSERT INTO users (name, password_hash, role, org_id, created) "
 			       "SELECT 'alice', password_hash, role, org_id, created FROM users WHERE name = 'Alice'; "
 			       "INSERT INTO users (name, password_hash, role, org_id, created) "
