@@ -52,6 +52,7 @@ static enum pt_err surge_put(struct pt_db *db, const struct pt_measure *m, doubl
 			     struct pt_diag *d)
 {
 	sqlite3_stmt *st;
+	char needs[256], guards[256];
 	enum pt_err err;
 	int rc;
 	if ((err = pt_db_prepare(db, &stmts, ST_SURGE_PUT, &st, d)) != PT_OK)
@@ -75,8 +76,8 @@ static enum pt_err surge_put(struct pt_db *db, const struct pt_measure *m, doubl
 		rc = pt_db_bind_text(st, 11, m->sectors);
 	if (rc == SQLITE_OK)
 		rc = pt_db_bind_text(st, 12, m->description);
+	/* needs and guards outlive the binds: pt_db_bind_text does not copy */
 	if (rc == SQLITE_OK) { /* issue 11 M3: the conditions it needs of the site */
-		char needs[256];
 		pt_measure_format_flags(m->needs, 0, needs, sizeof needs);
 		rc = pt_db_bind_text(st, 13, needs);
 	}
@@ -85,7 +86,6 @@ static enum pt_err surge_put(struct pt_db *db, const struct pt_measure *m, doubl
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_double(st, 15, m->unit_opex_eur_year);
 	if (rc == SQLITE_OK) {
-		char guards[256];
 		pt_measure_format_flags(m->safeguards, 1, guards, sizeof guards);
 		rc = pt_db_bind_text(st, 16, guards);
 	}
