@@ -414,6 +414,11 @@ enum pt_err pt_app_register_set(const struct pt_caller *c, struct pt_db *db,
 		return pt_diag_set(d, PT_EINVAL, 0, "review_date",
 				   "review date %s is before today (%s): give a date from today on",
 				   change->review_date, today);
+	if (change->review_date && pt_register_review_too_far(change->review_date, today))
+		return pt_diag_set(d, PT_EINVAL, 0, "review_date",
+				   "review date %s is more than %d years ahead (today is %s): a "
+				   "decision is reviewed at least that often",
+				   change->review_date, PT_REVIEW_HORIZON_YEARS, today);
 	if (change->note && strlen(change->note) >= PT_NOTE_MAX)
 		return pt_diag_set(d, PT_EINVAL, 0, "note", "note longer than %d bytes",
 				   PT_NOTE_MAX - 1);

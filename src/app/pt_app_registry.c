@@ -574,6 +574,20 @@ enum pt_err pt_app_threat_level_change(const struct pt_caller *c, struct pt_db *
 	if (strlen(in->rationale) >= sizeof ch.rationale)
 		return pt_diag_set(d, PT_EINVAL, 0, "rationale", "rationale longer than %zu bytes",
 				   sizeof ch.rationale - 1);
+	switch (pt_level_text_check(in->rationale)) { /* issue 11 review L1 */
+	case PT_TEXT_OK:
+		break;
+	case PT_TEXT_BIDI:
+		return pt_diag_set(d, PT_EINVAL, 0, "rationale",
+				   "rationale holds a bidirectional control character (U+061C, "
+				   "U+200E, U+200F, U+202A-U+202E, U+2066-U+2069)");
+	case PT_TEXT_BAD_UTF8:
+		return pt_diag_set(d, PT_EINVAL, 0, "rationale", "rationale is not valid UTF-8");
+	default:
+		return pt_diag_set(d, PT_EINVAL, 0, "rationale",
+				   "rationale holds no visible text (only spaces or invisible "
+				   "characters): say why, on whose assessment");
+	}
 	ch.cleared = in->clear != 0;
 	ch.level = in->clear ? PT_LEVEL_SUBSTANTIAL : in->level;
 	ch.below = in->below != 0;
@@ -584,6 +598,10 @@ enum pt_err pt_app_threat_level_change(const struct pt_caller *c, struct pt_db *
 		return pt_diag_set(d, PT_EINVAL, 0, "until",
 				   "the expiry must be in the future (the clock reads %lld)",
 				   (long long)ch.set_at);
+	if (ch.expires_at && ch.expires_at - ch.set_at > PT_LEVEL_EXPIRY_HORIZON_S)
+		return pt_diag_set(d, PT_EINVAL, 0, "until",
+				   "the expiry is more than 2 years ahead: a threat level is reviewed "
+				   "at least that often (set it again when the expiry comes)");
 
 	pt_app_act(c, db);
 	pt_db_actor(db, NULL, NULL, &actor, NULL);

@@ -4,6 +4,7 @@
 
 #include "pt_matrix.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char *const treatment_names[PT_TREAT_COUNT] = {"none", "accept", "reduce",
@@ -107,4 +108,20 @@ enum pt_err pt_site_measure_next(enum pt_site_measure_status from, enum pt_measu
 		return PT_ECONFLICT;
 	*to = next;
 	return PT_OK;
+}
+
+int pt_register_review_too_far(const char *review_date, const char *today)
+{
+	char limit[16];
+	int y, i;
+	if (!review_date || !today || strlen(today) != 10 || strlen(review_date) != 10)
+		return 0;
+	for (i = 0, y = 0; i < 4; i++) {
+		if (today[i] < '0' || today[i] > '9')
+			return 0;
+		y = y * 10 + (today[i] - '0');
+	}
+	/* the same day PT_REVIEW_HORIZON_YEARS later (Feb 29 compares as a text: fine) */
+	snprintf(limit, sizeof limit, "%04d%s", y + PT_REVIEW_HORIZON_YEARS, today + 4);
+	return strcmp(review_date, limit) > 0;
 }
