@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "../core/pt_register.h"
+#include "../core/pt_marking.h"
 #include "../formats/pt_csv.h"
 #include "../formats/pt_diag.h"
 #include "../store/pt_audit.h"
@@ -676,6 +677,8 @@ enum pt_err pt_app_register_list(const struct pt_caller *c, struct pt_db *db,
 	if ((err = register_all(db, &c->who, site_id, &all, &n, d)) != PT_OK)
 		goto out;
 	out->total = n;
+	for (k = 0; k < n; k++) /* a page's total counts every entry: its marking covers them */
+		out->tlp = pt_marking_max(out->tlp, all[k].site_tlp);
 	k = offset < n ? (n - offset < limit ? n - offset : limit) : 0;
 	out->items = calloc(k ? k : 1, sizeof *out->items);
 	out->can_treat = calloc(k ? k : 1, 1);
@@ -798,6 +801,7 @@ enum pt_err pt_app_register_reopened_list(struct pt_db *db, const struct pt_prin
 		pt_strlcpy(list[k].threat_id, all[i].threat_id, sizeof list[k].threat_id);
 		list[k].decided_band = all[i].decided_band;
 		list[k].band = all[i].band;
+		list[k].site_tlp = all[i].site_tlp;
 		k++;
 	}
 	free(all);

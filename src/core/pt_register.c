@@ -4,7 +4,6 @@
 
 #include "pt_matrix.h"
 
-#include <stdio.h>
 #include <string.h>
 
 static const char *const treatment_names[PT_TREAT_COUNT] = {"none", "accept", "reduce",
@@ -122,6 +121,11 @@ int pt_register_review_too_far(const char *review_date, const char *today)
 		y = y * 10 + (today[i] - '0');
 	}
 	/* the same day PT_REVIEW_HORIZON_YEARS later (Feb 29 compares as a text: fine) */
-	snprintf(limit, sizeof limit, "%04d%s", y + PT_REVIEW_HORIZON_YEARS, today + 4);
+	y += PT_REVIEW_HORIZON_YEARS;
+	if (y > 9999)
+		return 0;
+	memcpy(limit, today, 11);
+	for (i = 3; i >= 0; i--, y /= 10)
+		limit[i] = (char)('0' + y % 10);
 	return strcmp(review_date, limit) > 0;
 }
