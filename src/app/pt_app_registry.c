@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/pt_access.h"
 #include "../formats/pt_assess_io.h"
 #include "../formats/pt_csv.h"
 #include "../formats/pt_diag.h"
@@ -446,6 +447,36 @@ enum pt_err pt_app_config_set(const struct pt_caller *c, struct pt_db *db, const
 	return pt_db_setting_set(db, key, value, d);
 }
 
+/* issue 11 review M3: is some site of region one c may read? A region is named to a
+ * caller only then (a region entry never tells that a hidden site is there). */
+static int region_readable(const struct pt_caller *c, const struct pt_snapshot *snap,
+			   const char *region)
+{
+	size_t i;
+	for (i = 0; snap && region && i < snap->sites.n; i++) {
+		struct pt_access_record rec;
+		if (strcmp(snap->sites.items[i].region, region) != 0)
+			continue;
+		pt_snapshot_record(snap, i, &rec);
+		if (pt_access_read(&c->who, &rec) == PT_ACCESS_OK)
+			return 1;
+	}
+	return 0;
+}
+
+/* Keep the changes of changes[0, *n) c may be told of: a region's only when
+ * region_readable (sectors and threats are public catalogues). */
+static void levels_hide_regions(const struct pt_caller *c, const struct pt_snapshot *snap,
+				struct pt_level_change *changes, size_t *n)
+{
+	size_t i, k = 0;
+	for (i = 0; i < *n; i++)
+		if (changes[i].scope != PT_LEVEL_SCOPE_REGION ||
+		    region_readable(c, snap, changes[i].scope_id))
+			changes[k++] = changes[i];
+	*n = k;
+}
+
 enum pt_err pt_app_threat_levels_get(const struct pt_caller *c, struct pt_db *db,
 				     struct pt_app_threat_levels *out, struct pt_diag *d)
 {
@@ -466,6 +497,26 @@ enum pt_err pt_app_threat_levels_get(const struct pt_caller *c, struct pt_db *db
 	}
 	pt_levels_in_force(out->history, out->n_history, out->at, out->in_force, &out->n_in_force);
 	out->national = pt_level_national(out->in_force, out->n_in_force);
+	{ /* issue 11 review M3: leave out the regions c reads no site of */
+		struct pt_snapshot *snap = NULL;
+		int any = 0;
+		for (i = 0; i < out->n_history; i++)
+			any |= out->history[i].scope == PT_LEVEL_SCOPE_REGION;
+		if (any && c && !(snap = pt_app_snapshot(c, db, d))) {
+			err = d && d->msg[0] ? PT_EDB : PT_ENOMEM;
+			goto out;
+		}
+		if (any && c) {
+			for (i = k = 0; i < out->n_in_force; i++)
+				if (out->in_force[i].change.scope != PT_LEVEL_SCOPE_REGION ||
+				    region_readable(c, snap, out->in_force[i].change.scope_id))
+					out->in_force[k++] = out->in_force[i];
+			out->n_in_force = k;
+			levels_hide_regions(c, snap, out->history, &out->n_history);
+			k = 0;
+		}
+		pt_snapshot_release(snap);
+	}
 	for (i = 0; i < out->n_in_force; i++)
 		if (out->in_force[i].change.scope == PT_LEVEL_SCOPE_THREAT) {
 			pt_strlcpy(out->entries[k].threat_id, out->in_force[i].change.scope_id,
@@ -481,6 +532,10 @@ enum pt_err pt_app_threat_levels_get(const struct pt_caller *c, struct pt_db *db
 	if (!out->n_in_force) {
 		free(out->in_force);
 		out->in_force = NULL;
+	}
+	if (!out->n_history) {
+		free(out->history);
+		out->history = NULL;
 	}
 out:
 	if (err != PT_OK)
@@ -560,6 +615,19 @@ enum pt_err pt_app_threat_level_change(const struct pt_caller *c, struct pt_db *
 					   "%s longer than %zu bytes", pt_level_scope_name(in->scope),
 					   sizeof ch.scope_id - 1);
 		pt_strlcpy(ch.scope_id, in->scope_id, sizeof ch.scope_id);
+	}
+	if (in->scope == PT_LEVEL_SCOPE_REGION) { /* issue 11 review M3 */
+		struct pt_snapshot *snap = pt_app_snapshot(c, db, d);
+		int known;
+		if (!snap)
+			return d && d->msg[0] ? PT_EDB : PT_ENOMEM;
+		known = region_readable(c, snap, ch.scope_id);
+		pt_snapshot_release(snap);
+		/* a region only hidden sites are in answers as one no site is in */
+		if (!known)
+			return pt_diag_set(d, PT_EINVAL, 0, "region",
+					   "unknown region \"%s\" (no site you may read is in it)",
+					   ch.scope_id);
 	}
 	if (in->clear && in->scope == PT_LEVEL_SCOPE_NATIONAL)
 		return pt_diag_set(d, PT_EINVAL, 0, "level",
