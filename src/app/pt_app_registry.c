@@ -17,6 +17,8 @@
 #include "../store/pt_measures_store.h"
 #include "pt_app_measures.h"
 #include "pt_app_audit.h"
+#include "pt_app_plan_int.h"
+#include "../store/pt_register_store.h"
 #include "../store/pt_store.h"
 #include "../store/pt_users.h"
 
@@ -579,13 +581,60 @@ static int reopened_cmp(const struct pt_app_reopened *a, const struct pt_app_reo
 	return c ? c : strcmp(a->threat_id, b->threat_id);
 }
 
+/* issue 11 review L6: the audit entry of change ch names the decisions it re-opened
+ * (list[0, n): the count and the first PT_REOPENED_NAMED), and each gets a history row. */
+#define PT_REOPENED_NAMED 10
+static enum pt_err reopened_record(struct pt_db *db, const struct pt_level_change *ch,
+				   const char *record, const struct pt_app_reopened *list, size_t n,
+				   struct pt_diag *d)
+{
+	char note[PT_DB_LEVEL_NOTE_MAX], now[PT_TIMESTAMP_MAX], detail[256];
+	const char *actor = NULL;
+	size_t i;
+	enum pt_err err;
+	note[0] = '\0';
+	if (n) {
+		snprintf(note, sizeof note, "re-opened %zu register decision%s:", n,
+			 n == 1 ? "" : "s");
+		for (i = 0; i < n && i < PT_REOPENED_NAMED; i++) {
+			char one[2 * PT_ID_MAX + 4];
+			snprintf(one, sizeof one, "%s %s/%s", i ? "," : "", list[i].site_id,
+				 list[i].threat_id);
+			pt_strlcat(note, one, sizeof note);
+		}
+		if (n > PT_REOPENED_NAMED) {
+			char more[48];
+			snprintf(more, sizeof more, " and %zu more", n - PT_REOPENED_NAMED);
+			pt_strlcat(note, more, sizeof note);
+		}
+	}
+	if ((err = pt_db_threat_level_audit(db, ch, note, d)) != PT_OK)
+		return err;
+	pt_app_stamp(db, now, &actor);
+	/* action "set" (the schema allows set, approve, commit: no migration for a new name);
+	 * the detail says what set it */
+	for (i = 0; i < n; i++) {
+		snprintf(detail, sizeof detail,
+			 "re-opened by the threat level change %s to %s (band %s -> %s)", record,
+			 ch->cleared ? "cleared" : pt_threat_level_name(ch->level),
+			 pt_band_name(list[i].decided_band), pt_band_name(list[i].band));
+		if ((err = pt_db_register_history_add(db, list[i].site_id, list[i].threat_id, now,
+						      actor ? actor : ch->set_by, "set", detail,
+						      d)) != PT_OK)
+			return err;
+	}
+	return PT_OK;
+}
+
 enum pt_err pt_app_threat_level_change(const struct pt_caller *c, struct pt_db *db,
 				       const struct pt_app_level_change *in,
 				       struct pt_app_level_result *out, struct pt_diag *d)
 {
 	struct pt_level_change ch;
 	struct pt_app_reopened *before = NULL, *after = NULL;
-	size_t n_before = 0, n_after = 0, i, j;
+	struct pt_snapshot *snap = NULL;
+	struct pt_principal all_sites;
+	size_t n_before = 0, n_after = 0, n_new = 0, i, j;
 	const char *actor = NULL;
 	char record[PT_LEVEL_SCOPE_ID_MAX + 16];
 	enum pt_err err;
@@ -617,12 +666,12 @@ enum pt_err pt_app_threat_level_change(const struct pt_caller *c, struct pt_db *
 		pt_strlcpy(ch.scope_id, in->scope_id, sizeof ch.scope_id);
 	}
 	if (in->scope == PT_LEVEL_SCOPE_REGION) { /* issue 11 review M3 */
-		struct pt_snapshot *snap = pt_app_snapshot(c, db, d);
+		struct pt_snapshot *rsnap = pt_app_snapshot(c, db, d);
 		int known;
-		if (!snap)
+		if (!rsnap)
 			return d && d->msg[0] ? PT_EDB : PT_ENOMEM;
-		known = region_readable(c, snap, ch.scope_id);
-		pt_snapshot_release(snap);
+		known = region_readable(c, rsnap, ch.scope_id);
+		pt_snapshot_release(rsnap);
 		/* a region only hidden sites are in answers as one no site is in */
 		if (!known)
 			return pt_diag_set(d, PT_EINVAL, 0, "region",
@@ -674,22 +723,40 @@ enum pt_err pt_app_threat_level_change(const struct pt_caller *c, struct pt_db *
 	pt_app_act(c, db);
 	pt_db_actor(db, NULL, NULL, &actor, NULL);
 	pt_strlcpy(ch.set_by, actor ? actor : c->name, sizeof ch.set_by);
-	/* One transaction: the decisions re-opened before, the change, and after. */
-	if ((err = pt_db_begin(db, d)) != PT_OK)
+	pt_principal_system(&all_sites);
+	/* the caller's sites, to answer with the re-opened decisions it may read */
+	if (out && !(snap = pt_app_snapshot(c, db, d)))
+		return d && d->msg[0] ? PT_EDB : PT_ENOMEM;
+	/* One transaction: the decisions re-opened before, the change, and after (of every
+	 * site: the audit entry and each decision's history name them all, issue 11 review L6). */
+	if ((err = pt_db_begin(db, d)) != PT_OK) {
+		pt_snapshot_release(snap);
 		return err;
-	if ((err = pt_app_register_reopened_list(db, &c->who, &before, &n_before, d)) != PT_OK ||
-	    (err = pt_db_threat_level_change(db, &ch, d)) != PT_OK ||
-	    (err = pt_app_register_reopened_list(db, &c->who, &after, &n_after, d)) != PT_OK)
+	}
+	if ((err = pt_app_register_reopened_list(db, &all_sites, &before, &n_before, d)) != PT_OK ||
+	    (err = pt_db_threat_level_change_ex(db, &ch, 0, d)) != PT_OK ||
+	    (err = pt_app_register_reopened_list(db, &all_sites, &after, &n_after, d)) != PT_OK)
+		goto out;
+	/* both lists by site then threat: keep those of after not in before */
+	for (i = j = 0; i < n_after; i++) {
+		while (j < n_before && reopened_cmp(&before[j], &after[i]) < 0)
+			j++;
+		if (j < n_before && reopened_cmp(&before[j], &after[i]) == 0)
+			continue; /* re-opened before the change already */
+		after[n_new++] = after[i];
+	}
+	if ((err = reopened_record(db, &ch, record, after, n_new, d)) != PT_OK)
 		goto out;
 	if (out) {
 		out->change = ch;
-		/* both lists by site then threat: keep those of after not in before */
-		for (i = j = 0; i < n_after; i++) {
-			while (j < n_before && reopened_cmp(&before[j], &after[i]) < 0)
-				j++;
-			if (j < n_before && reopened_cmp(&before[j], &after[i]) == 0)
-				continue; /* re-opened before the change already */
-			after[out->n_reopened++] = after[i];
+		for (i = 0; i < n_new; i++) { /* the answer names those the caller may read */
+			long k = pt_snapshot_find(snap, after[i].site_id);
+			struct pt_access_record rec;
+			if (k < 0)
+				continue;
+			pt_snapshot_record(snap, (size_t)k, &rec);
+			if (pt_access_read(&c->who, &rec) == PT_ACCESS_OK)
+				after[out->n_reopened++] = after[i];
 		}
 		if (out->n_reopened) {
 			out->reopened = after;
@@ -699,6 +766,7 @@ enum pt_err pt_app_threat_level_change(const struct pt_caller *c, struct pt_db *
 out:
 	free(before);
 	free(after);
+	pt_snapshot_release(snap);
 	return pt_db_end(db, err, d);
 }
 
