@@ -83,3 +83,12 @@ current=mark-assess-csv
 out_line "1,VM-052,Liberty Square,384,high,vehicle_ramming,SUBSTANTIAL,vehicle_ramming bladed_weapon"
 ties=$(python3 -c 'import csv,sys; r=list(csv.reader(open(sys.argv[1])))[2:]; print(sum(1 for x in r if " " in x[-1]))' mark-assess-csv.out)
 if [ "$ties" = 30 ]; then ok; else bad "the demo has $ties sites with tied worst pairs, expected 30"; fi
+
+# issue 11 review M1: a page of the ranking is marked with every site its ranks and totals come
+# from (VM-052, first, is CLEAR; the demo's RED sites are ranked below it).
+p mark-assess-page 0 --db mark.db assess --method fema --limit 1 --format csv
+if [ "$(head -n 1 mark-assess-page.out)" = "# TLP:RED" ]; then ok; else bad "assess --limit 1: first line $(head -n 1 mark-assess-page.out)"; fi
+p mark-assess-page-json 0 --db mark.db assess --method fema --limit 1 --format json
+if [ "$(jtlp mark-assess-page-json)" = "TLP:RED" ]; then ok; else bad "assess --limit 1 json: tlp $(jtlp mark-assess-page-json)"; fi
+p mark-assess-page-table 0 --db mark.db assess --method fema --limit 1
+err_line "TLP:RED"
