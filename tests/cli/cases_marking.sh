@@ -92,3 +92,21 @@ p mark-assess-page-json 0 --db mark.db assess --method fema --limit 1 --format j
 if [ "$(jtlp mark-assess-page-json)" = "TLP:RED" ]; then ok; else bad "assess --limit 1 json: tlp $(jtlp mark-assess-page-json)"; fi
 p mark-assess-page-table 0 --db mark.db assess --method fema --limit 1
 err_line "TLP:RED"
+
+# issue 11 review M3: a region is checked over the sites the caller may read, and its entry is
+# shown only to those who read a site in it. Zzsecret holds one RED site of Harbourlight's.
+printf '%s\n%s\n' "id,name,kind,sector,owner,lat,lon,region,capacity,peak_occupancy,population_served,economic_value_eur,tlp" \
+	"ZZ-001,Hidden Depot,critical_infrastructure,energy,Harbourlight Group,47.2,-12.1,Zzsecret,50,20,0,1000000,RED" >zz-site.csv
+p mark-zz-import 0 --db mark.db import sites zz-site.csv
+p mark-zz-probe 65 --db mark.db threat-level set SEVERE --region Zzsecret --rationale probe --as coordinator
+err_has "unknown region \"Zzsecret\" (no site you may read is in it)"
+p mark-zz-none 65 --db mark.db threat-level set SEVERE --region Atlantis --rationale probe --as coordinator
+err_has "unknown region \"Atlantis\" (no site you may read is in it)"
+p mark-zz-set 0 --db mark.db threat-level set SEVERE --region Zzsecret --rationale "local plot"
+p mark-zz-show-sys 0 --db mark.db threat-level show
+out_has "region Zzsecret"
+p mark-zz-plan-coord 0 --db mark.db plan --budget 1000000 --format json --as coordinator
+if grep -q Zzsecret mark-zz-plan-coord.out; then bad "the coordinator's plan names Zzsecret"; else ok; fi
+p mark-zz-plan-sys 0 --db mark.db plan --budget 1000000 --format json
+out_has "region Zzsecret=SEVERE"
+p mark-zz-clear 0 --db mark.db threat-level clear --region Zzsecret --rationale over
