@@ -65,6 +65,15 @@ static enum pt_err read_factors(struct pt_db *db, struct pt_ranking *r, struct p
 			if (in[i].change.scope == PT_LEVEL_SCOPE_NATIONAL ||
 			    !(in[i].change.below || in[i].change.level > r->national))
 				continue;
+			if (in[i].change.scope == PT_LEVEL_SCOPE_REGION) { /* review M3 */
+				size_t j; /* named only when a covered (readable) site is in it */
+				for (j = 0; j < r->sites.n; j++)
+					if (strcmp(r->sites.items[j].region,
+						   in[i].change.scope_id) == 0)
+						break;
+				if (j == r->sites.n)
+					continue;
+			}
 			level_text_add(r->level_text, sizeof r->level_text, sep, &in[i].change);
 			sep = ", ";
 		}

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "../core/pt_register.h"
+#include "../core/pt_marking.h"
 #include "../formats/pt_csv.h"
 #include "../formats/pt_diag.h"
 #include "../store/pt_audit.h"
@@ -414,6 +415,11 @@ enum pt_err pt_app_register_set(const struct pt_caller *c, struct pt_db *db,
 		return pt_diag_set(d, PT_EINVAL, 0, "review_date",
 				   "review date %s is before today (%s): give a date from today on",
 				   change->review_date, today);
+	if (change->review_date && pt_register_review_too_far(change->review_date, today))
+		return pt_diag_set(d, PT_EINVAL, 0, "review_date",
+				   "review date %s is more than %d years ahead (today is %s): a "
+				   "decision is reviewed at least that often",
+				   change->review_date, PT_REVIEW_HORIZON_YEARS, today);
 	if (change->note && strlen(change->note) >= PT_NOTE_MAX)
 		return pt_diag_set(d, PT_EINVAL, 0, "note", "note longer than %d bytes",
 				   PT_NOTE_MAX - 1);
@@ -671,6 +677,8 @@ enum pt_err pt_app_register_list(const struct pt_caller *c, struct pt_db *db,
 	if ((err = register_all(db, &c->who, site_id, &all, &n, d)) != PT_OK)
 		goto out;
 	out->total = n;
+	for (k = 0; k < n; k++) /* a page's total counts every entry: its marking covers them */
+		out->tlp = pt_marking_max(out->tlp, all[k].site_tlp);
 	k = offset < n ? (n - offset < limit ? n - offset : limit) : 0;
 	out->items = calloc(k ? k : 1, sizeof *out->items);
 	out->can_treat = calloc(k ? k : 1, 1);
@@ -804,6 +812,7 @@ enum pt_err pt_app_register_reopened_list(struct pt_db *db, const struct pt_prin
 		pt_strlcpy(list[k].threat_id, all[i].threat_id, sizeof list[k].threat_id);
 		list[k].decided_band = all[i].decided_band;
 		list[k].band = all[i].band;
+		list[k].site_tlp = all[i].site_tlp;
 		k++;
 	}
 	free(all);

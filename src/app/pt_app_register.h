@@ -15,6 +15,7 @@ struct pt_register_list {
 	unsigned char *can_treat;        /**< n: 1 when the caller may record decisions (pt_access_treat) */
 	size_t n;
 	size_t total;                    /**< entries in all */
+	enum pt_tlp tlp;                 /**< the highest site label of all total entries (the marking of a page: issue 11 review M1) */
 };
 
 /** Empty l (the struct stays). */
@@ -101,6 +102,7 @@ struct pt_app_reopened {
 	char threat_id[PT_ID_MAX];
 	enum pt_band decided_band; /**< the band it was decided at */
 	enum pt_band band;         /**< the band now */
+	enum pt_tlp site_tlp;      /**< the site's label (the marking of answers naming it: issue 11 review M2) */
 };
 
 /**

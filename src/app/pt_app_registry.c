@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/pt_access.h"
 #include "../formats/pt_assess_io.h"
 #include "../formats/pt_csv.h"
 #include "../formats/pt_diag.h"
@@ -16,6 +17,8 @@
 #include "../store/pt_measures_store.h"
 #include "pt_app_measures.h"
 #include "pt_app_audit.h"
+#include "pt_app_plan_int.h"
+#include "../store/pt_register_store.h"
 #include "../store/pt_store.h"
 #include "../store/pt_users.h"
 
@@ -446,6 +449,36 @@ enum pt_err pt_app_config_set(const struct pt_caller *c, struct pt_db *db, const
 	return pt_db_setting_set(db, key, value, d);
 }
 
+/* issue 11 review M3: is some site of region one c may read? A region is named to a
+ * caller only then (a region entry never tells that a hidden site is there). */
+static int region_readable(const struct pt_caller *c, const struct pt_snapshot *snap,
+			   const char *region)
+{
+	size_t i;
+	for (i = 0; snap && region && i < snap->sites.n; i++) {
+		struct pt_access_record rec;
+		if (strcmp(snap->sites.items[i].region, region) != 0)
+			continue;
+		pt_snapshot_record(snap, i, &rec);
+		if (pt_access_read(&c->who, &rec) == PT_ACCESS_OK)
+			return 1;
+	}
+	return 0;
+}
+
+/* Keep the changes of changes[0, *n) c may be told of: a region's only when
+ * region_readable (sectors and threats are public catalogues). */
+static void levels_hide_regions(const struct pt_caller *c, const struct pt_snapshot *snap,
+				struct pt_level_change *changes, size_t *n)
+{
+	size_t i, k = 0;
+	for (i = 0; i < *n; i++)
+		if (changes[i].scope != PT_LEVEL_SCOPE_REGION ||
+		    region_readable(c, snap, changes[i].scope_id))
+			changes[k++] = changes[i];
+	*n = k;
+}
+
 enum pt_err pt_app_threat_levels_get(const struct pt_caller *c, struct pt_db *db,
 				     struct pt_app_threat_levels *out, struct pt_diag *d)
 {
@@ -466,6 +499,26 @@ enum pt_err pt_app_threat_levels_get(const struct pt_caller *c, struct pt_db *db
 	}
 	pt_levels_in_force(out->history, out->n_history, out->at, out->in_force, &out->n_in_force);
 	out->national = pt_level_national(out->in_force, out->n_in_force);
+	{ /* issue 11 review M3: leave out the regions c reads no site of */
+		struct pt_snapshot *snap = NULL;
+		int any = 0;
+		for (i = 0; i < out->n_history; i++)
+			any |= out->history[i].scope == PT_LEVEL_SCOPE_REGION;
+		if (any && c && !(snap = pt_app_snapshot(c, db, d))) {
+			err = d && d->msg[0] ? PT_EDB : PT_ENOMEM;
+			goto out;
+		}
+		if (any && c) {
+			for (i = k = 0; i < out->n_in_force; i++)
+				if (out->in_force[i].change.scope != PT_LEVEL_SCOPE_REGION ||
+				    region_readable(c, snap, out->in_force[i].change.scope_id))
+					out->in_force[k++] = out->in_force[i];
+			out->n_in_force = k;
+			levels_hide_regions(c, snap, out->history, &out->n_history);
+			k = 0;
+		}
+		pt_snapshot_release(snap);
+	}
 	for (i = 0; i < out->n_in_force; i++)
 		if (out->in_force[i].change.scope == PT_LEVEL_SCOPE_THREAT) {
 			pt_strlcpy(out->entries[k].threat_id, out->in_force[i].change.scope_id,
@@ -481,6 +534,10 @@ enum pt_err pt_app_threat_levels_get(const struct pt_caller *c, struct pt_db *db
 	if (!out->n_in_force) {
 		free(out->in_force);
 		out->in_force = NULL;
+	}
+	if (!out->n_history) {
+		free(out->history);
+		out->history = NULL;
 	}
 out:
 	if (err != PT_OK)
@@ -524,13 +581,60 @@ static int reopened_cmp(const struct pt_app_reopened *a, const struct pt_app_reo
 	return c ? c : strcmp(a->threat_id, b->threat_id);
 }
 
+/* issue 11 review L6: the audit entry of change ch names the decisions it re-opened
+ * (list[0, n): the count and the first PT_REOPENED_NAMED), and each gets a history row. */
+#define PT_REOPENED_NAMED 10
+static enum pt_err reopened_record(struct pt_db *db, const struct pt_level_change *ch,
+				   const char *record, const struct pt_app_reopened *list, size_t n,
+				   struct pt_diag *d)
+{
+	char note[PT_DB_LEVEL_NOTE_MAX], now[PT_TIMESTAMP_MAX], detail[256];
+	const char *actor = NULL;
+	size_t i;
+	enum pt_err err;
+	note[0] = '\0';
+	if (n) {
+		snprintf(note, sizeof note, "re-opened %zu register decision%s:", n,
+			 n == 1 ? "" : "s");
+		for (i = 0; i < n && i < PT_REOPENED_NAMED; i++) {
+			char one[2 * PT_ID_MAX + 4];
+			snprintf(one, sizeof one, "%s %s/%s", i ? "," : "", list[i].site_id,
+				 list[i].threat_id);
+			pt_strlcat(note, one, sizeof note);
+		}
+		if (n > PT_REOPENED_NAMED) {
+			char more[48];
+			snprintf(more, sizeof more, " and %zu more", n - PT_REOPENED_NAMED);
+			pt_strlcat(note, more, sizeof note);
+		}
+	}
+	if ((err = pt_db_threat_level_audit(db, ch, note, d)) != PT_OK)
+		return err;
+	pt_app_stamp(db, now, &actor);
+	/* action "set" (the schema allows set, approve, commit: no migration for a new name);
+	 * the detail says what set it */
+	for (i = 0; i < n; i++) {
+		snprintf(detail, sizeof detail,
+			 "re-opened by the threat level change %s to %s (band %s -> %s)", record,
+			 ch->cleared ? "cleared" : pt_threat_level_name(ch->level),
+			 pt_band_name(list[i].decided_band), pt_band_name(list[i].band));
+		if ((err = pt_db_register_history_add(db, list[i].site_id, list[i].threat_id, now,
+						      actor ? actor : ch->set_by, "set", detail,
+						      d)) != PT_OK)
+			return err;
+	}
+	return PT_OK;
+}
+
 enum pt_err pt_app_threat_level_change(const struct pt_caller *c, struct pt_db *db,
 				       const struct pt_app_level_change *in,
 				       struct pt_app_level_result *out, struct pt_diag *d)
 {
 	struct pt_level_change ch;
 	struct pt_app_reopened *before = NULL, *after = NULL;
-	size_t n_before = 0, n_after = 0, i, j;
+	struct pt_snapshot *snap = NULL;
+	struct pt_principal all_sites;
+	size_t n_before = 0, n_after = 0, n_new = 0, i, j;
 	const char *actor = NULL;
 	char record[PT_LEVEL_SCOPE_ID_MAX + 16];
 	enum pt_err err;
@@ -561,6 +665,19 @@ enum pt_err pt_app_threat_level_change(const struct pt_caller *c, struct pt_db *
 					   sizeof ch.scope_id - 1);
 		pt_strlcpy(ch.scope_id, in->scope_id, sizeof ch.scope_id);
 	}
+	if (in->scope == PT_LEVEL_SCOPE_REGION) { /* issue 11 review M3 */
+		struct pt_snapshot *rsnap = pt_app_snapshot(c, db, d);
+		int known;
+		if (!rsnap)
+			return d && d->msg[0] ? PT_EDB : PT_ENOMEM;
+		known = region_readable(c, rsnap, ch.scope_id);
+		pt_snapshot_release(rsnap);
+		/* a region only hidden sites are in answers as one no site is in */
+		if (!known)
+			return pt_diag_set(d, PT_EINVAL, 0, "region",
+					   "unknown region \"%s\" (no site you may read is in it)",
+					   ch.scope_id);
+	}
 	if (in->clear && in->scope == PT_LEVEL_SCOPE_NATIONAL)
 		return pt_diag_set(d, PT_EINVAL, 0, "level",
 				   "the national level is never cleared: set it (SUBSTANTIAL is the "
@@ -574,6 +691,20 @@ enum pt_err pt_app_threat_level_change(const struct pt_caller *c, struct pt_db *
 	if (strlen(in->rationale) >= sizeof ch.rationale)
 		return pt_diag_set(d, PT_EINVAL, 0, "rationale", "rationale longer than %zu bytes",
 				   sizeof ch.rationale - 1);
+	switch (pt_level_text_check(in->rationale)) { /* issue 11 review L1 */
+	case PT_TEXT_OK:
+		break;
+	case PT_TEXT_BIDI:
+		return pt_diag_set(d, PT_EINVAL, 0, "rationale",
+				   "rationale holds a bidirectional control character (U+061C, "
+				   "U+200E, U+200F, U+202A-U+202E, U+2066-U+2069)");
+	case PT_TEXT_BAD_UTF8:
+		return pt_diag_set(d, PT_EINVAL, 0, "rationale", "rationale is not valid UTF-8");
+	default:
+		return pt_diag_set(d, PT_EINVAL, 0, "rationale",
+				   "rationale holds no visible text (only spaces or invisible "
+				   "characters): say why, on whose assessment");
+	}
 	ch.cleared = in->clear != 0;
 	ch.level = in->clear ? PT_LEVEL_SUBSTANTIAL : in->level;
 	ch.below = in->below != 0;
@@ -584,26 +715,48 @@ enum pt_err pt_app_threat_level_change(const struct pt_caller *c, struct pt_db *
 		return pt_diag_set(d, PT_EINVAL, 0, "until",
 				   "the expiry must be in the future (the clock reads %lld)",
 				   (long long)ch.set_at);
+	if (ch.expires_at && ch.expires_at - ch.set_at > PT_LEVEL_EXPIRY_HORIZON_S)
+		return pt_diag_set(d, PT_EINVAL, 0, "until",
+				   "the expiry is more than 2 years ahead: a threat level is reviewed "
+				   "at least that often (set it again when the expiry comes)");
 
 	pt_app_act(c, db);
 	pt_db_actor(db, NULL, NULL, &actor, NULL);
 	pt_strlcpy(ch.set_by, actor ? actor : c->name, sizeof ch.set_by);
-	/* One transaction: the decisions re-opened before, the change, and after. */
-	if ((err = pt_db_begin(db, d)) != PT_OK)
+	pt_principal_system(&all_sites);
+	/* the caller's sites, to answer with the re-opened decisions it may read */
+	if (out && !(snap = pt_app_snapshot(c, db, d)))
+		return d && d->msg[0] ? PT_EDB : PT_ENOMEM;
+	/* One transaction: the decisions re-opened before, the change, and after (of every
+	 * site: the audit entry and each decision's history name them all, issue 11 review L6). */
+	if ((err = pt_db_begin(db, d)) != PT_OK) {
+		pt_snapshot_release(snap);
 		return err;
-	if ((err = pt_app_register_reopened_list(db, &c->who, &before, &n_before, d)) != PT_OK ||
-	    (err = pt_db_threat_level_change(db, &ch, d)) != PT_OK ||
-	    (err = pt_app_register_reopened_list(db, &c->who, &after, &n_after, d)) != PT_OK)
+	}
+	if ((err = pt_app_register_reopened_list(db, &all_sites, &before, &n_before, d)) != PT_OK ||
+	    (err = pt_db_threat_level_change_ex(db, &ch, 0, d)) != PT_OK ||
+	    (err = pt_app_register_reopened_list(db, &all_sites, &after, &n_after, d)) != PT_OK)
+		goto out;
+	/* both lists by site then threat: keep those of after not in before */
+	for (i = j = 0; i < n_after; i++) {
+		while (j < n_before && reopened_cmp(&before[j], &after[i]) < 0)
+			j++;
+		if (j < n_before && reopened_cmp(&before[j], &after[i]) == 0)
+			continue; /* re-opened before the change already */
+		after[n_new++] = after[i];
+	}
+	if ((err = reopened_record(db, &ch, record, after, n_new, d)) != PT_OK)
 		goto out;
 	if (out) {
 		out->change = ch;
-		/* both lists by site then threat: keep those of after not in before */
-		for (i = j = 0; i < n_after; i++) {
-			while (j < n_before && reopened_cmp(&before[j], &after[i]) < 0)
-				j++;
-			if (j < n_before && reopened_cmp(&before[j], &after[i]) == 0)
-				continue; /* re-opened before the change already */
-			after[out->n_reopened++] = after[i];
+		for (i = 0; i < n_new; i++) { /* the answer names those the caller may read */
+			long k = pt_snapshot_find(snap, after[i].site_id);
+			struct pt_access_record rec;
+			if (k < 0)
+				continue;
+			pt_snapshot_record(snap, (size_t)k, &rec);
+			if (pt_access_read(&c->who, &rec) == PT_ACCESS_OK)
+				after[out->n_reopened++] = after[i];
 		}
 		if (out->n_reopened) {
 			out->reopened = after;
@@ -613,6 +766,7 @@ enum pt_err pt_app_threat_level_change(const struct pt_caller *c, struct pt_db *
 out:
 	free(before);
 	free(after);
+	pt_snapshot_release(snap);
 	return pt_db_end(db, err, d);
 }
 

@@ -12,6 +12,7 @@
 #include "../formats/pt_embedded.h"
 #include "../formats/pt_surge_io.h"
 #include "../store/pt_audit.h"
+#include "../store/pt_measures_store.h"
 #include "../store/pt_store.h"
 #include "../store/pt_surge_store.h"
 #include "pt_app_audit.h"
@@ -161,6 +162,20 @@ enum pt_err pt_app_surge_import(const struct pt_caller *c, struct pt_db *db,
 		return err;
 	if ((err = pt_db_catalogs_load(db, &cats, d)) != PT_OK)
 		goto out;
+	for (i = 0; i < cat->base.n; i++) { /* issue 11 review L5: one id, one measure */
+		int dup = pt_db_measure_exists(db, cat->base.items[i].id, d);
+		if (dup < 0) {
+			err = PT_EDB;
+			goto out;
+		}
+		if (dup) {
+			err = pt_diag_set(d, PT_EINVAL, 0, "id",
+					  "surge measure %s: the id is a measure of the measure "
+					  "catalogue; give the surge measure an id of its own",
+					  cat->base.items[i].id);
+			goto out;
+		}
+	}
 	for (i = 0; i < cat->base.n; i++)
 		if ((err = pt_surge_check(&cat->base.items[i], cat->weekly_eur[i], &cats, d, 0)) !=
 		    PT_OK) {

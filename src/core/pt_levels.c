@@ -94,3 +94,57 @@ enum pt_threat_level pt_level_effective(const struct pt_level_entry *entries, si
 		*from = source;
 	return level;
 }
+
+/* issue 11 review L1: a rationale holds visible text and no bidi control. */
+static int is_bidi(unsigned long cp)
+{
+	return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* White space and invisible format characters: they show nothing. */
+static int is_invisible(unsigned long cp)
+{
+	return cp <= 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0xA0) || cp == 0xAD ||
+	       cp == 0x034F || cp == 0x115F || cp == 0x1160 || cp == 0x1680 || cp == 0x180E ||
+	       (cp >= 0x2000 && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202F) ||
+	       (cp >= 0x205F && cp <= 0x206F) || cp == 0x3000 || cp == 0x3164 ||
+	       (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF || cp == 0xFFA0 ||
+	       (cp >= 0xFFF0 && cp <= 0xFFF8) || (cp >= 0xE0000 && cp <= 0xE0FFF);
+}
+
+enum pt_text_check pt_level_text_check(const char *text)
+{
+	const unsigned char *p = (const unsigned char *)(text ? text : "");
+	int visible = 0;
+	while (*p) {
+		unsigned long cp;
+		int n, k;
+		if (*p < 0x80) {
+			cp = *p;
+			n = 0;
+		} else if ((*p & 0xE0) == 0xC0) {
+			cp = *p & 0x1F;
+			n = 1;
+		} else if ((*p & 0xF0) == 0xE0) {
+			cp = *p & 0x0F;
+			n = 2;
+		} else if ((*p & 0xF8) == 0xF0) {
+			cp = *p & 0x07;
+			n = 3;
+		} else {
+			return PT_TEXT_BAD_UTF8;
+		}
+		for (k = 1; k <= n; k++) {
+			if ((p[k] & 0xC0) != 0x80)
+				return PT_TEXT_BAD_UTF8;
+			cp = (cp << 6) | (p[k] & 0x3F);
+		}
+		p += n + 1;
+		if (is_bidi(cp))
+			return PT_TEXT_BIDI;
+		if (!is_invisible(cp))
+			visible = 1;
+	}
+	return visible ? PT_TEXT_OK : PT_TEXT_BLANK;
+}

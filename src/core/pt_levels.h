@@ -75,6 +75,25 @@ enum pt_threat_level pt_level_effective(const struct pt_level_entry *entries, si
 					const char *sector_id, const char *region,
 					const char *threat_id, enum pt_level_scope *from);
 
+/* issue 11 review L1, L2: a rationale's text and the expiry horizon */
+#define PT_LEVEL_EXPIRY_HORIZON_S (2LL * 366 * 86400) /**< an expiry at most about 2 years ahead */
+
+/** What pt_level_text_check finds in a text. */
+enum pt_text_check {
+	PT_TEXT_OK = 0,    /**< holds a visible character and no bidi control */
+	PT_TEXT_BLANK,     /**< only white space and invisible format characters (or nothing) */
+	PT_TEXT_BIDI,      /**< holds a bidirectional control (U+061C, U+200E/F, U+202A-E, U+2066-9) */
+	PT_TEXT_BAD_UTF8   /**< not valid UTF-8 */
+};
+
+/**
+ * Check text (UTF-8, NUL-terminated; NULL as empty) for a rationale: it must
+ * hold a visible character (not only spaces, U+00A0, U+2000-U+200B, U+FEFF,
+ * U+2060 and the like) and no bidirectional control anywhere, as control
+ * characters are refused. Pure.
+ */
+enum pt_text_check pt_level_text_check(const char *text);
+
 /** The national level of entries[0, n): its entry's, SUBSTANTIAL when there is none. */
 enum pt_threat_level pt_level_national(const struct pt_level_entry *entries, size_t n);
 

@@ -131,3 +131,24 @@ const char *pt_saved_plan_phase(const struct pt_saved_plan *p)
 	       p->by_status[PT_SM_DECLINED];
 	return done == n ? "done" : "in progress";
 }
+
+int pt_register_review_too_far(const char *review_date, const char *today)
+{
+	char limit[16];
+	int y, i;
+	if (!review_date || !today || strlen(today) != 10 || strlen(review_date) != 10)
+		return 0;
+	for (i = 0, y = 0; i < 4; i++) {
+		if (today[i] < '0' || today[i] > '9')
+			return 0;
+		y = y * 10 + (today[i] - '0');
+	}
+	/* the same day PT_REVIEW_HORIZON_YEARS later (Feb 29 compares as a text: fine) */
+	y += PT_REVIEW_HORIZON_YEARS;
+	if (y > 9999)
+		return 0;
+	memcpy(limit, today, 11);
+	for (i = 3; i >= 0; i--, y /= 10)
+		limit[i] = (char)('0' + y % 10);
+	return strcmp(review_date, limit) > 0;
+}

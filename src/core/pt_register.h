@@ -48,6 +48,16 @@ int pt_register_reopened(const struct pt_config *c, enum pt_treatment t, enum pt
  */
 int pt_register_overdue(const char *review_date, const char *today);
 
+/* issue 11 review L2: a review date is at most this many years ahead */
+#define PT_REVIEW_HORIZON_YEARS 5
+
+/**
+ * Nonzero when review_date (YYYY-MM-DD) is more than PT_REVIEW_HORIZON_YEARS
+ * years after today (YYYY-MM-DD): beyond the review horizon. 0 when either
+ * is empty or malformed (the caller checks the form first).
+ */
+int pt_register_review_too_far(const char *review_date, const char *today);
+
 /**
  * The residual risk of one site-threat pair once the measures committed at
  * its site are in place: V' = V prod(1 - v), C' = C prod(1 - c) over the

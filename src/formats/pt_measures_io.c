@@ -279,12 +279,16 @@ static enum pt_err check_effect_refs(const struct pt_measure_effect *e,
 				     const struct pt_catalog *threats,
 				     const struct pt_measure_catalog *known,
 				     const struct pt_measure_catalog *out, long line,
-				     struct pt_diag *d)
+				     int surge, struct pt_diag *d)
 {
 	char q[80], list[800];
 	if (pt_measure_catalog_find(out, e->measure_id) < 0 &&
 	    (!known || pt_measure_catalog_find(known, e->measure_id) < 0)) {
 		pt_quote_for_msg(q, sizeof q, e->measure_id);
+		if (surge) /* issue 11 review L5: a surge effect names a surge measure */
+			return pt_diag_set(d, PT_EINVAL, line, "measure_id",
+					   "unknown surge measure %s; it is not a surge measure of "
+					   "the file (nor of the stored surge catalogue)", q);
 		return pt_diag_set(d, PT_EINVAL, line, "measure_id",
 				   "unknown measure %s; it is not in the measure catalogue", q);
 	}
@@ -313,6 +317,15 @@ enum pt_err pt_measure_effects_read_csv(const char *buf, size_t len,
 					const struct pt_catalog *threats,
 					const struct pt_measure_catalog *known,
 					struct pt_measure_catalog *out, struct pt_diag *d)
+{
+	return pt_measure_effects_read_csv_as(buf, len, threats, known, out, 0, d);
+}
+
+enum pt_err pt_measure_effects_read_csv_as(const char *buf, size_t len,
+					   const struct pt_catalog *threats,
+					   const struct pt_measure_catalog *known,
+					   struct pt_measure_catalog *out, int surge,
+					   struct pt_diag *d)
 {
 	static const unsigned char required[4] = {1, 1, 1, 1};
 	struct pt_csv *csv = NULL;
@@ -350,7 +363,8 @@ enum pt_err pt_measure_effects_read_csv(const char *buf, size_t len,
 		    (err = pt_field_double(f[col_of[3]], line, "c_reduction", &e.c_reduction, d)) !=
 			    PT_OK ||
 		    (err = pt_measure_effect_check(&e, d, line)) != PT_OK ||
-		    (err = check_effect_refs(&e, threats, known, out, line, d)) != PT_OK)
+		    (err = check_effect_refs(&e, threats, known, out, line,
+					       surge, d)) != PT_OK)
 			goto out;
 		pt_quote_for_msg(qm, sizeof qm, e.measure_id);
 		pt_quote_for_msg(qt, sizeof qt, e.threat_id);

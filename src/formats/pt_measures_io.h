@@ -39,6 +39,17 @@ enum pt_err pt_measure_effects_read_csv(const char *buf, size_t len,
 					const struct pt_measure_catalog *known,
 					struct pt_measure_catalog *out, struct pt_diag *d);
 
+/**
+ * pt_measure_effects_read_csv for the effects of surge measures (surge
+ * nonzero): an unknown measure id is "not a surge measure of the file"
+ * (issue 11 review L5). surge 0 is pt_measure_effects_read_csv.
+ */
+enum pt_err pt_measure_effects_read_csv_as(const char *buf, size_t len,
+					   const struct pt_catalog *threats,
+					   const struct pt_measure_catalog *known,
+					   struct pt_measure_catalog *out, int surge,
+					   struct pt_diag *d);
+
 /** A measure in place at a site (one row of site_measures.csv). */
 struct pt_site_measure {
 	char site_id[PT_ID_MAX];

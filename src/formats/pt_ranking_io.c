@@ -38,13 +38,11 @@ const char *pt_ranking_threat_id(const struct pt_ranking *r, long t)
 
 enum pt_tlp pt_ranking_marking(const struct pt_ranking *r, size_t offset, size_t limit)
 {
-	enum pt_tlp m = PT_TLP_CLEAR;
-	size_t i, shown = 0;
-	if (!limit)
-		limit = r->n_rows;
-	for (i = offset; i < r->n_rows && shown < limit; i++, shown++)
-		m = pt_marking_max(m, r->sites.items[r->rows[i].site].tlp);
-	return m;
+	/* issue 11 review M1: total, ranked, rank and p_topk of any page are computed
+	 * from every covered site, so the marking is theirs, not only the page's */
+	(void)offset;
+	(void)limit;
+	return r ? pt_marking_sites(r->sites.items, r->sites.n) : PT_TLP_CLEAR;
 }
 
 void pt_ranking_worst_text(const struct pt_ranking *r, const struct pt_ranking_row *row,

@@ -48,8 +48,10 @@ void pt_ranking_free(struct pt_ranking *r);
 const char *pt_ranking_threat_id(const struct pt_ranking *r, long t);
 
 /**
- * The marking of the rows from offset, at most limit (0: all): the highest
- * TLP of their sites (core/pt_marking), TLP:CLEAR when there is none.
+ * The marking of any page of r (the rows from offset, at most limit): the
+ * highest TLP of every site r covers (core/pt_marking), since each page's
+ * totals, ranks and p_topk are computed from all of them (issue 11 review
+ * M1); offset and limit do not change it. TLP:CLEAR when r covers no site.
  */
 enum pt_tlp pt_ranking_marking(const struct pt_ranking *r, size_t offset, size_t limit);
 

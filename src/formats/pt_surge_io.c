@@ -211,8 +211,8 @@ enum pt_err pt_surge_effects_read_csv(const char *buf, size_t len,
 				      const struct pt_surge_catalog *known,
 				      struct pt_surge_catalog *out, struct pt_diag *d)
 {
-	return pt_measure_effects_read_csv(buf, len, threats, known ? &known->base : NULL,
-					   &out->base, d);
+	return pt_measure_effects_read_csv_as(buf, len, threats, known ? &known->base : NULL,
+					      &out->base, 1, d);
 }
 
 /* ---- a plan's surge lines ---- */

@@ -8,6 +8,8 @@
 #include "../app/pt_app_registry.h"
 #include "../formats/pt_diag.h"
 #include "../formats/pt_time_io.h"
+#include "../core/pt_marking.h"
+#include "../formats/pt_marking_io.h"
 #include "pt_http_api.h"
 
 void pt_h_catalog(struct pt_req *r)
@@ -159,6 +161,12 @@ void pt_h_threat_level_put(struct pt_req *r)
 					  pt_band_name(res.reopened[i].band)));
 		json_object_set_new(o, "change", level_change_json(&res.change));
 		json_object_set_new(o, "reopened", reopened ? reopened : json_array());
+		{ /* issue 11 review M2: the re-opened decisions carry their sites' labels */
+			enum pt_tlp tlp = PT_TLP_CLEAR;
+			for (i = 0; i < res.n_reopened; i++)
+				tlp = pt_marking_max(tlp, res.reopened[i].site_tlp);
+			o = pt_marking_json(o, tlp);
+		}
 		pt_reply_json(r, 200, o);
 	}
 	pt_app_level_result_clear(&res);

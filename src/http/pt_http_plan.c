@@ -470,7 +470,7 @@ void pt_h_register_list(struct pt_req *r)
 		}
 	}
 	pt_reply_json(r, 200, items ? pt_marking_json(pt_api_list(items, offset, l.n, l.total),
-						      pt_register_marking(l.items, l.n))
+						      l.tlp)
 				    : NULL);
 	pt_register_list_clear(&l);
 }
@@ -482,7 +482,10 @@ static void reply_entry(struct pt_req *r, enum pt_err err, const struct pt_diag 
 	if (err != PT_OK)
 		pt_reply_diag(r, err, d);
 	else
-		pt_reply_json(r, 200, pt_register_entry_to_json(e, PT_REGISTER_JSON_API, can_treat));
+		pt_reply_json(r, 200, /* issue 11 review M2: marked with the site's label */
+			      pt_marking_json(pt_register_entry_to_json(e, PT_REGISTER_JSON_API,
+									can_treat),
+					      e->site_tlp));
 }
 
 void pt_h_register_set(struct pt_req *r)

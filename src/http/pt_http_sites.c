@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../app/pt_app_marking.h"
 #include "../app/pt_app_sites.h"
 #include "../core/pt_score.h"
 #include "../formats/pt_diag.h"
@@ -299,7 +300,7 @@ void pt_h_assessment_get(struct pt_req *r)
 		pt_reply_diag(r, err, &d);
 		return;
 	}
-	o = rows_body(a.site.id, m, &a.sets[m]);
+	o = pt_marking_json(rows_body(a.site.id, m, &a.sets[m]), a.site.tlp); /* review M2 */
 	pt_site_assessments_clear(&a);
 	pt_reply_json(r, o ? 200 : 500, o);
 }
@@ -432,16 +433,27 @@ out:
 /* ---- the users named on a site (who read it when RED) ---- */
 
 /* 200 {"site_id", "items": [{"name", "organisation"}]} of the site's named readers in list. */
-static void reply_readers(struct pt_req *r, const char *site_id, struct pt_reader_list *list)
+static void reply_readers(struct pt_req *r, const struct pt_caller *c, const char *site_id,
+			  struct pt_reader_list *list)
 {
+	struct pt_diag d = PT_DIAG_INIT;
+	enum pt_tlp tlp = PT_TLP_CLEAR;
 	json_t *items;
 	size_t i;
+	/* issue 11 review M2: the answer names the site's readers: marked with its label */
+	if (pt_app_sites_marking(c, r->db, &site_id, 1, &tlp, &d) != PT_OK) {
+		pt_reader_list_clear(list);
+		pt_reply_diag(r, PT_EDB, &d);
+		return;
+	}
 	items = json_array();
 	for (i = 0; items && i < list->n; i++)
 		json_array_append_new(items, json_pack("{s:s,s:s}", "name", list->items[i].name,
 						       "organisation", list->items[i].org_name));
 	pt_reader_list_clear(list);
-	pt_reply_json(r, 200, json_pack("{s:s,s:o}", "site_id", site_id, "items", items));
+	pt_reply_json(r, 200, pt_marking_json(json_pack("{s:s,s:o}", "site_id", site_id, "items",
+							items),
+					      tlp));
 }
 
 void pt_h_readers_get(struct pt_req *r)
@@ -458,7 +470,7 @@ void pt_h_readers_get(struct pt_req *r)
 	if ((err = pt_app_site_readers(&c, r->db, id, &list, &d)) != PT_OK)
 		pt_reply_diag(r, err, &d);
 	else
-		reply_readers(r, id, &list);
+		reply_readers(r, &c, id, &list);
 }
 
 /* POST names body.user, DELETE un-names the {name} of the path. */
@@ -483,7 +495,7 @@ static void change_reader(struct pt_req *r, const char *name, int add)
 		return;
 	}
 	if (add)
-		reply_readers(r, id, &list);
+		reply_readers(r, &c, id, &list);
 	else
 		pt_reply_empty(r, 204);
 }

@@ -2,7 +2,9 @@
  * and withdrawing a saved plan over HTTP (issue 11, item 7; docs/api.md). */
 #include <string.h>
 
+#include "../app/pt_app_marking.h"
 #include "../app/pt_app_measures.h"
+#include "../formats/pt_marking_io.h"
 #include "../formats/pt_measures_io.h"
 #include "pt_http_api.h"
 
@@ -38,12 +40,24 @@ void pt_h_site_measure_step(struct pt_req *r)
 		reply_state_error(r, err, &d);
 		return;
 	}
-	pt_reply_json(r, 200, pt_site_measure_to_json(&row, NULL, PT_MEASURE_JSON_TEXT));
+	{ /* issue 11 review M2: the answer carries the site's measure: marked with its label */
+		const char *site = row.site_id;
+		enum pt_tlp tlp = PT_TLP_CLEAR;
+		if ((err = pt_app_sites_marking(&c, r->db, &site, 1, &tlp, &d)) != PT_OK) {
+			pt_reply_diag(r, err, &d);
+			return;
+		}
+		pt_reply_json(r, 200,
+			      pt_marking_json(pt_site_measure_to_json(&row, NULL,
+								      PT_MEASURE_JSON_TEXT),
+					      tlp));
+	}
 }
 
 void pt_h_plan_withdraw(struct pt_req *r)
 {
 	struct pt_plan_withdrawal w;
+	enum pt_tlp tlp = PT_TLP_CLEAR;
 	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_err err;
@@ -53,11 +67,19 @@ void pt_h_plan_withdraw(struct pt_req *r)
 		return;
 	}
 	pt_api_caller(r, &c);
+	/* issue 11 review M2: the counts cover the plan's sites: marked with their highest
+	 * label, read before the withdrawal removes the measures */
+	if ((err = pt_app_plan_sites_marking(&c, r->db, r->param[0], &tlp, &d)) != PT_OK) {
+		reply_state_error(r, err, &d);
+		return;
+	}
 	if ((err = pt_app_plan_withdraw(&c, r->db, r->param[0], &w, &d)) != PT_OK) {
 		reply_state_error(r, err, &d);
 		return;
 	}
-	pt_reply_json(r, 200, json_pack("{s:s,s:s,s:I,s:I}", "name", r->param[0], "state",
-					"withdrawn", "removed", (json_int_t)w.removed, "kept",
-					(json_int_t)w.kept));
+	pt_reply_json(r, 200,
+		      pt_marking_json(json_pack("{s:s,s:s,s:I,s:I}", "name", r->param[0], "state",
+						"withdrawn", "removed", (json_int_t)w.removed,
+						"kept", (json_int_t)w.kept),
+				      tlp));
 }

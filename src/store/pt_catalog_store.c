@@ -455,15 +455,52 @@ static enum pt_err scope_check(struct pt_db *db, const struct pt_level_change *c
 	return PT_OK;
 }
 
+enum pt_err pt_db_threat_level_audit(struct pt_db *db, const struct pt_level_change *c,
+				     const char *note, struct pt_diag *d)
+{
+	char detail[PT_LEVEL_RATIONALE_MAX + 160 + PT_DB_LEVEL_NOTE_MAX];
+	/* "SEVERE below (was CRITICAL; until 2027-01-31T00:00:00Z): the reason" */
+	{
+		char until[48] = "";
+		time_t t = (time_t)c->expires_at;
+		struct tm tm;
+		if (c->expires_at && gmtime_r(&t, &tm))
+			strftime(until, sizeof until, "; until %Y-%m-%dT%H:%M:%SZ", &tm);
+		snprintf(detail, sizeof detail, "%s%s (was %s%s): %s%s%.*s",
+			 c->cleared ? "cleared" : pt_threat_level_name(c->level),
+			 c->below ? " below" : "",
+			 c->replaced_set ? pt_threat_level_name(c->replaced) : "none", until,
+			 c->rationale, note && note[0] ? "; " : "", PT_DB_LEVEL_NOTE_MAX - 1,
+			 note ? note : "");
+	}
+	{
+		char record[PT_LEVEL_SCOPE_ID_MAX + 16];
+		if (c->scope == PT_LEVEL_SCOPE_NATIONAL)
+			snprintf(record, sizeof record, "national");
+		else if (c->scope == PT_LEVEL_SCOPE_THREAT)
+			snprintf(record, sizeof record, "%s", c->scope_id);
+		else
+			snprintf(record, sizeof record, "%s:%s", pt_level_scope_name(c->scope),
+				 c->scope_id);
+		return pt_audit_append(db, c->cleared ? "threat_level.clear" : "threat_level.set",
+				       "threat_levels", record, detail, d);
+	}
+}
+
 enum pt_err pt_db_threat_level_change(struct pt_db *db, struct pt_level_change *c,
 				      struct pt_diag *d)
+{
+	return pt_db_threat_level_change_ex(db, c, 1, d);
+}
+
+enum pt_err pt_db_threat_level_change_ex(struct pt_db *db, struct pt_level_change *c, int audit,
+					 struct pt_diag *d)
 {
 	struct pt_level_change *hist = NULL;
 	struct pt_level_entry *now_in_force = NULL;
 	size_t n = 0, n_in = 0, i;
 	sqlite3_stmt *st;
 	enum pt_err err;
-	char detail[PT_LEVEL_RATIONALE_MAX + 160];
 	int rc;
 
 	if (!db || !c)
@@ -533,31 +570,8 @@ enum pt_err pt_db_threat_level_change(struct pt_db *db, struct pt_level_change *
 		goto out;
 	}
 	c->id = sqlite3_last_insert_rowid(pt_db_sqlite(db));
-	/* "SEVERE below (was CRITICAL; until 2027-01-31T00:00:00Z): the reason" */
-	{
-		char until[48] = "";
-		time_t t = (time_t)c->expires_at;
-		struct tm tm;
-		if (c->expires_at && gmtime_r(&t, &tm))
-			strftime(until, sizeof until, "; until %Y-%m-%dT%H:%M:%SZ", &tm);
-		snprintf(detail, sizeof detail, "%s%s (was %s%s): %s",
-			 c->cleared ? "cleared" : pt_threat_level_name(c->level),
-			 c->below ? " below" : "",
-			 c->replaced_set ? pt_threat_level_name(c->replaced) : "none", until,
-			 c->rationale);
-	}
-	{
-		char record[PT_LEVEL_SCOPE_ID_MAX + 16];
-		if (c->scope == PT_LEVEL_SCOPE_NATIONAL)
-			snprintf(record, sizeof record, "national");
-		else if (c->scope == PT_LEVEL_SCOPE_THREAT)
-			snprintf(record, sizeof record, "%s", c->scope_id);
-		else
-			snprintf(record, sizeof record, "%s:%s", pt_level_scope_name(c->scope),
-				 c->scope_id);
-		err = pt_audit_append(db, c->cleared ? "threat_level.clear" : "threat_level.set",
-				      "threat_levels", record, detail, d);
-	}
+	if (audit)
+		err = pt_db_threat_level_audit(db, c, NULL, d);
 out:
 	free(hist);
 	free(now_in_force);

@@ -59,6 +59,25 @@ enum pt_err pt_db_settings_list(struct pt_db *db, struct pt_setting **settings, 
 enum pt_err pt_db_threat_level_change(struct pt_db *db, struct pt_level_change *c,
 				      struct pt_diag *d);
 
+/* issue 11 review L6: the change stored first, the audit entry written when the decisions it
+ * re-opened are known */
+#define PT_DB_LEVEL_NOTE_MAX 1024 /**< an audit note's bytes, NUL included (longer: cut) */
+
+/**
+ * pt_db_threat_level_change, audited only when audit is nonzero (else the
+ * caller audits with pt_db_threat_level_audit in the same transaction).
+ */
+enum pt_err pt_db_threat_level_change_ex(struct pt_db *db, struct pt_level_change *c, int audit,
+					 struct pt_diag *d);
+
+/**
+ * Append the audit entry of stored change c ("threat_level.set" or
+ * "threat_level.clear", as pt_db_threat_level_change writes it) with note
+ * (NULL or "": none; cut at PT_DB_LEVEL_NOTE_MAX - 1 bytes) after its rationale.
+ */
+enum pt_err pt_db_threat_level_audit(struct pt_db *db, const struct pt_level_change *c,
+				     const char *note, struct pt_diag *d);
+
 /**
  * Every threat-level change ordered as pt_levels_in_force wants them (by
  * scope, scope id, then oldest first); *changes: caller frees with free(),

@@ -328,6 +328,25 @@ out_lacks "sector energy"
 p gov-audit 0 --db gov.db audit list --limit 200 --format csv
 if grep -q 'threat_level.clear.*pbied.*cleared (was SEVERE): assessment withdrawn' gov-audit.out &&
 	grep -q 'threat_level.set.*region:Old Town.*CRITICAL (was none; until 2026-12-08T00:00:00Z): local plot' gov-audit.out; then ok; else bad "audit lacks the threat-level changes: $(grep threat_level gov-audit.out | head -5)"; fi
+# issue 11 review L6: the raise to CRITICAL names the decision it re-opened; its history says so.
+if grep -q 'threat_level.set,threat_levels,national,CRITICAL (was SUBSTANTIAL): attack expected imminently; re-opened 1 register decision: VM-060/vehicle_ramming' gov-audit.out; then ok; else bad "the raise's audit entry names no re-opened decision: $(grep 'national,CRITICAL' gov-audit.out)"; fi
+p gov-reopen-history 0 --db gov.db register history VM-060 vehicle_ramming
+out_has "re-opened by the threat level change national to CRITICAL (band medium -> high)"
+# issue 11 review M4: canonical real dates and times only (were rolled over or taken without Z).
+for u in 2027-02-30 2027-01-01T00:00:60Z 2027-1-31 2027-01-31T00:00 2027-01-31T25:00Z; do
+	p gov-until-bad 64 --db gov.db threat-level set SEVERE --threat arson --rationale test --until "$u"
+	err_has "--until: '$u' is not a date or time"
+done
+# issue 11 review L1: a rationale shows text; no bidi controls.
+p gov-rationale-blank 65 --db gov.db threat-level set SEVERE --threat arson --rationale "   "
+err_has "rationale holds no visible text"
+p gov-rationale-invisible 65 --db gov.db threat-level set SEVERE --threat arson --rationale "$(printf '\342\200\256\342\200\213')"
+err_has "rationale holds a bidirectional control character"
+# issue 11 review L2: horizons: an expiry within about two years, a review date within five.
+p gov-until-far 65 --db gov.db threat-level set SEVERE --threat arson --rationale test --until 2030-01-01
+err_has "the expiry is more than 2 years ahead"
+p gov-review-far 65 --db gov.db register set VM-060 vehicle_ramming --treatment reduce --review-date 9999-12-31
+err_has "review date 9999-12-31 is more than 5 years ahead"
 # Overdue: a review date that has passed puts the decision first.
 PROTECT_NOW=2027-03-02 "$PROTECT" --db gov.db register list --format json >gov-overdue.out 2>gov-overdue.err
 current=gov-overdue

@@ -113,3 +113,29 @@ current=mark-review-overdue
 if grep -qE '^VM-029 +pbied +high .* reduce .* 2027-01-10 overdue ' mark-review-overdue.out; then ok; else bad "overdue row: $(grep '^VM-029 *pbied' mark-review-overdue.out)"; fi
 p mark-review-due 0 --db mark.db register list
 if grep -qE '^VM-029 +pbied +high .* reduce .* 2027-01-10 +- *$' mark-review-due.out; then ok; else bad "row not yet due: $(grep '^VM-029 *pbied' mark-review-due.out)"; fi
+# issue 11 review M1: a page of the ranking is marked with every site its ranks and totals come
+# from (VM-052, first, is CLEAR; the demo's RED sites are ranked below it).
+p mark-assess-page 0 --db mark.db assess --method fema --limit 1 --format csv
+if [ "$(head -n 1 mark-assess-page.out)" = "# TLP:RED" ]; then ok; else bad "assess --limit 1: first line $(head -n 1 mark-assess-page.out)"; fi
+p mark-assess-page-json 0 --db mark.db assess --method fema --limit 1 --format json
+if [ "$(jtlp mark-assess-page-json)" = "TLP:RED" ]; then ok; else bad "assess --limit 1 json: tlp $(jtlp mark-assess-page-json)"; fi
+p mark-assess-page-table 0 --db mark.db assess --method fema --limit 1
+err_line "TLP:RED"
+
+# issue 11 review M3: a region is checked over the sites the caller may read, and its entry is
+# shown only to those who read a site in it. Zzsecret holds one RED site of Harbourlight's.
+printf '%s\n%s\n' "id,name,kind,sector,owner,lat,lon,region,capacity,peak_occupancy,population_served,economic_value_eur,tlp" \
+	"ZZ-001,Hidden Depot,critical_infrastructure,energy,Harbourlight Group,47.2,-12.1,Zzsecret,50,20,0,1000000,RED" >zz-site.csv
+p mark-zz-import 0 --db mark.db import sites zz-site.csv
+p mark-zz-probe 65 --db mark.db threat-level set SEVERE --region Zzsecret --rationale probe --as coordinator
+err_has "unknown region \"Zzsecret\" (no site you may read is in it)"
+p mark-zz-none 65 --db mark.db threat-level set SEVERE --region Atlantis --rationale probe --as coordinator
+err_has "unknown region \"Atlantis\" (no site you may read is in it)"
+p mark-zz-set 0 --db mark.db threat-level set SEVERE --region Zzsecret --rationale "local plot"
+p mark-zz-show-sys 0 --db mark.db threat-level show
+out_has "region Zzsecret"
+p mark-zz-plan-coord 0 --db mark.db plan --budget 1000000 --format json --as coordinator
+if grep -q Zzsecret mark-zz-plan-coord.out; then bad "the coordinator's plan names Zzsecret"; else ok; fi
+p mark-zz-plan-sys 0 --db mark.db plan --budget 1000000 --format json
+out_has "region Zzsecret=SEVERE"
+p mark-zz-clear 0 --db mark.db threat-level clear --region Zzsecret --rationale over

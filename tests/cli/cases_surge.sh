@@ -94,7 +94,12 @@ err_has "sg-bad-eff.csv:3: threat_id: unknown threat \"martians\""
 err_line "protect: sg-bad-eff.csv: nothing imported"
 printf 'measure_id,threat_id,v_reduction,c_reduction\nsurge_zz,pbied,0.1,0\n' >sg-unknown-eff.csv
 p sg-import-unknown 65 --db sg.db import surge sg-y.csv sg-unknown-eff.csv
-err_has "sg-unknown-eff.csv:2: measure_id: unknown measure \"surge_zz\""
+err_has "sg-unknown-eff.csv:2: measure_id: unknown surge measure \"surge_zz\"; it is not a surge measure of the file"
+# issue 11 review L5: a surge id is never a measure of the catalogue's.
+printf 'id,name,family,weekly_eur,privacy,movement,discrimination,legal_basis,removes_step_free,kinds,sectors\ncctv,CCTV again,prevent,5,0,0,0,0,0,*,*\n' >sg-dup.csv
+printf 'measure_id,threat_id,v_reduction,c_reduction\ncctv,pbied,0.1,0\n' >sg-dup-eff.csv
+p sg-import-dup-id 65 --db sg.db import surge sg-dup.csv sg-dup-eff.csv
+err_has "id: surge measure cctv: the id is a measure of the measure catalogue"
 p sg-import-missing 64 --db sg.db import surge sg-y.csv
 p sg-plan-after 0 --db sg.db plan --budget 5000000 --format json
 pycheck "nothing of the failed imports was stored" sg-plan-after.out '

@@ -273,8 +273,12 @@ def t_threat_governance(res, port, protect, db):
     res.eq((r.status, (r.json or {}).get("field")), (400, "review_date"), "accepting needs a review date")
     r = ci.request("POST", path, {"treatment": "accept", "review_date": "2026-11-30"})
     res.eq((r.status, (r.json or {}).get("field")), (400, "review_date"), "a review date before today is refused")
+    r = ci.request("POST", path, {"treatment": "accept", "review_date": "9999-12-31"})
+    res.eq((r.status, (r.json or {}).get("field")), (400, "review_date"), "a review date past the 5-year horizon (review L2)")
     r = ci.request("POST", path, {"treatment": "accept", "review_date": "2027-03-01"})
     res.eq(r.status, 200, "accepted at medium")
+    market = "TLP:" + (co.get("/api/v1/sites/VM-060").json or {}).get("tlp", "?")
+    res.eq((r.json or {}).get("tlp"), market, "the decision's answer carries the site's label (review M2)")
     res.eq(((r.json or {}).get("risk_band"), (r.json or {}).get("decided_band"), (r.json or {}).get("reopened")),
            ("medium", "medium", False), "the decision keeps its band")
     # PBIED pinned at SEVERE, then the national level to CRITICAL: the raise lists the re-opened decision
@@ -286,6 +290,10 @@ def t_threat_governance(res, port, protect, db):
     j = r.json or {}
     res.eq([(x["site_id"], x["threat_id"], x["decided_band"], x["band"]) for x in j.get("reopened", [])],
            [("VM-060", "vehicle_ramming", "medium", "high")], "the raise lists the decision it re-opens")
+    res.eq(j.get("tlp"), market, "the re-opened list carries its sites' label (review M2)")
+    hist = co.get(path + "/history").json or {}
+    res.check(any("re-opened by the threat level change national to CRITICAL" in h.get("detail", "")
+                  for h in hist.get("items", [])), "the decision's history says the raise re-opened it (review L6)")
     res.eq((j.get("change", {}).get("scope"), j.get("change", {}).get("level"), j.get("change", {}).get("rationale"),
             j.get("change", {}).get("set_by")), ("national", "CRITICAL", "attack expected imminently", "coordinator"),
            "the change as stored")
@@ -308,6 +316,13 @@ def t_threat_governance(res, port, protect, db):
     res.eq(r.status, 400, "two scopes at once")
     r = co.request("PUT", "/api/v1/threat-level", {"level": "SEVERE", "rationale": "x", "until": "2020-01-01"})
     res.eq((r.status, (r.json or {}).get("field")), (400, "until"), "an expiry in the past")
+    # review M4, L1, L2: canonical real expiries, visible rationales, horizons
+    for until in ("2027-02-30", "2027-01-01T00:00:60Z", "2027-1-31", "2027-01-31T00:00", "2030-01-01"):
+        r = co.request("PUT", "/api/v1/threat-level", {"level": "SEVERE", "threat_id": "arson", "rationale": "x", "until": until})
+        res.eq((r.status, (r.json or {}).get("field")), (400, "until"), "until %s is refused" % until)
+    for why in ("   ", "\u202e\u200b", "ok \u2066x"):
+        r = co.request("PUT", "/api/v1/threat-level", {"level": "SEVERE", "threat_id": "arson", "rationale": why})
+        res.eq((r.status, (r.json or {}).get("field")), (400, "rationale"), "rationale %r is refused" % why)
     # cleared with null; the national level is never cleared
     r = co.request("PUT", "/api/v1/threat-level", {"level": None, "rationale": "x"})
     res.eq(r.status, 400, "the national level is not cleared")

@@ -77,4 +77,29 @@ def t_site_marking(res, port, protect, db):
            "the empty measures of VM-015 (AMBER) carry its label %s" % label)
 
 
-TESTS = [("marking", t_json_marking), ("marking-report", t_report_marking), ("marking-site", t_site_marking)]
+def t_review_marking(res, port, protect, db):
+    """Issue 11 review M1, M2: a page is marked with every site its totals and ranks come from;
+    answers naming a site carry its label."""
+    co = login(res, port, "coordinator")
+    harbour = login(res, port, "harbour")
+    for who, c in (("coordinator", co), ("harbour", harbour)):
+        full = c.get("/api/v1/ranking/fema?limit=1000").json or {}
+        mark = highest(it["tlp"] for it in full.get("items", []))
+        for q in ("limit=1&offset=0", "limit=1&offset=40", "limit=2&offset=5"):
+            page = c.get("/api/v1/ranking/fema?" + q).json or {}
+            res.eq(page.get("tlp"), mark, "GET /ranking/fema?%s as %s: the label of every ranked site" % (q, who))
+        reg = c.get("/api/v1/register?limit=1000").json or {}
+        page = c.get("/api/v1/register?limit=1&offset=0").json or {}
+        res.eq(page.get("tlp"), reg.get("tlp"), "GET /register?limit=1 as %s: the label of every entry counted" % who)
+    first = (co.get("/api/v1/ranking/fema?limit=1").json or {}).get("items", [{}])[0]
+    res.check(first.get("tlp") != "RED", "the first ranked site is not RED, so the page test means something: %r" % first)
+    site = co.get("/api/v1/sites/VM-029").json or {}
+    label = "TLP:" + site.get("tlp", "?")
+    for path in ("/api/v1/sites/VM-029/assessments/fema", "/api/v1/sites/VM-029/assessments/quant",
+                 "/api/v1/sites/VM-029/readers"):
+        r = co.get(path)
+        res.eq((r.status, (r.json or {}).get("tlp")), (200, label), "GET %s carries the site's label" % path)
+
+
+TESTS = [("marking", t_json_marking), ("marking-report", t_report_marking),
+         ("marking-site", t_site_marking), ("marking-review", t_review_marking)]

@@ -68,6 +68,8 @@ def t_states(res, port, protect, db):
     res.eq(r.status, 200, "a government analyst verifies")
     res.eq((r.json or {}).get("status"), "verified", "verified: %r" % r.json)
     res.eq((r.json or {}).get("changed_by"), "analyst", "who verified")
+    res.eq((r.json or {}).get("tlp"), "TLP:" + (co.get("/api/v1/sites/" + site).json or {}).get("tlp", "?"),
+           "a step's answer carries the site's label (issue 11 review M2)")
     # declined
     res.eq(step(ad, site2, measure2, "approve").status, 200, "approve a second")
     res.eq(step(har, site2, measure2, "decline").status, 200, "the owner declines")
@@ -88,6 +90,8 @@ def t_states(res, port, protect, db):
     w = r.json or {}
     res.check(w.get("state") == "withdrawn" and w.get("removed", 0) > 0 and w.get("kept") == 0,
               "what was removed: %r" % w)
+    res.check(w.get("tlp") in ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED"),
+              "a withdrawal carries the label of the plan's sites (issue 11 review M2): %r" % w)
     res.eq(co.request("POST", "/api/v1/plans/national-big/withdraw").status, 409, "withdrawn twice")
     res.eq(co.request("POST", "/api/v1/plans/no-such/withdraw").status, 404, "a missing plan")
     listed = [p for p in (co.get("/api/v1/plans").json or {}).get("items", []) if p["name"] == "national-big"]

@@ -310,6 +310,7 @@ static void test_register_entry_audited(void)
 /* ---- issue 11: threat-level governance and decisions that re-open ---------------- */
 
 #include "app/pt_app_registry.h"
+#include "store/pt_register_store.h"
 
 #define T0 INT64_C(1796083200) /* 2026-12-01T00:00:00Z: the tests' fixed clock */
 #define DAY INT64_C(86400)
@@ -503,6 +504,22 @@ static void test_register_reopens(void)
 	CHECK_INT(level(db, PT_LEVEL_SCOPE_NATIONAL, NULL, PT_LEVEL_SEVERE, 0, 0, &res, &d), PT_OK);
 	CHECK_INT(res.n_reopened, 1);
 	CHECK(reopened_has(&res, "PS-002", "vehicle_ramming"));
+	{ /* issue 11 review L6: the audit entry names it, its history says what re-opened it */
+		struct pt_register_history_row *h = NULL;
+		size_t n_h = 0;
+		char action[64], record[128], detail[1024];
+		newest_audit(db, action, record, detail);
+		CHECK_STR(action, "threat_level.set");
+		CHECK_STR(detail, "SEVERE (was MODERATE): test rationale; re-opened 1 register "
+				  "decision: PS-002/vehicle_ramming");
+		CHECK_INT(pt_db_register_history(db, "PS-002", "vehicle_ramming", &h, &n_h, &d),
+			  PT_OK);
+		CHECK(n_h >= 2);
+		if (n_h >= 2)
+			CHECK_STR(h[n_h - 1].detail, "re-opened by the threat level change national "
+						     "to SEVERE (band medium -> high)");
+		free(h);
+	}
 	if (res.n_reopened)
 		CHECK(res.reopened[0].decided_band == PT_BAND_MEDIUM &&
 		      res.reopened[0].band == PT_BAND_HIGH);
@@ -551,10 +568,98 @@ static void test_register_reopens(void)
 	pt_db_close(db);
 }
 
+/* issue 11 review M3, M4 (app side), L1, L2: what a threat-level change and a review date refuse. */
+static void test_review_fixes(void)
+{
+	struct pt_db *db = open_with_measures();
+	struct pt_app_level_change in;
+	struct pt_app_threat_levels lv;
+	struct pt_site_list sites;
+	struct pt_site s;
+	struct pt_diag d;
+	size_t i;
+	int seen;
+
+	pt_app_clock_fix(T0);
+	memset(&d, 0, sizeof d);
+	memset(&in, 0, sizeof in);
+	in.level = PT_LEVEL_SEVERE;
+	/* L1: blank and invisible rationales, bidi controls anywhere */
+	in.rationale = "   ";
+	CHECK_INT(pt_app_threat_level_change(as(NULL), db, &in, NULL, &d), PT_EINVAL);
+	CHECK_STR(d.field, "rationale");
+	in.rationale = "\xE2\x80\xAE\xE2\x80\x8B"; /* U+202E U+200B */
+	CHECK_INT(pt_app_threat_level_change(as(NULL), db, &in, NULL, &d), PT_EINVAL);
+	CHECK_STR(d.field, "rationale");
+	in.rationale = "\xC2\xA0\xE2\x80\x8B\xEF\xBB\xBF"; /* U+00A0 U+200B U+FEFF */
+	CHECK_INT(pt_app_threat_level_change(as(NULL), db, &in, NULL, &d), PT_EINVAL);
+	in.rationale = "raised \xE2\x80\xAEtxet"; /* visible text with an override */
+	CHECK_INT(pt_app_threat_level_change(as(NULL), db, &in, NULL, &d), PT_EINVAL);
+	CHECK(strstr(d.msg, "bidirectional") != NULL);
+	in.rationale = "JTAC assessment 12/2026";
+	/* L2: an expiry at most about two years ahead */
+	in.until = T0 + 800 * DAY;
+	CHECK_INT(pt_app_threat_level_change(as(NULL), db, &in, NULL, &d), PT_EINVAL);
+	CHECK_STR(d.field, "until");
+	in.until = T0 + 700 * DAY;
+	CHECK_INT(pt_app_threat_level_change(as(NULL), db, &in, NULL, &d), PT_OK);
+	in.until = 0;
+	/* L2: a review date at most five years ahead (today 2026-12-01) */
+	pt_db_set_actor(db, opa_id, a_org, "opa", 0);
+	CHECK_INT(set(db, &opa, "PS-001", "vehicle_ramming", "reduce", NULL, "9999-12-31", NULL,
+		      &d),
+		  PT_EINVAL);
+	CHECK_STR(d.field, "review_date");
+	CHECK_INT(set(db, &opa, "PS-001", "vehicle_ramming", "reduce", NULL, "2031-12-02", NULL,
+		      &d),
+		  PT_EINVAL);
+	CHECK_INT(set(db, &opa, "PS-001", "vehicle_ramming", "reduce", NULL, "2031-12-01", NULL,
+		      &d),
+		  PT_OK);
+
+	/* M3: South holds only PS-002, now RED: the coordinator (not a named reader) gets
+	 * the answer of a region no site is in; the system sets it; then the coordinator
+	 * sees no South entry, the system does */
+	memset(&sites, 0, sizeof sites);
+	site_make(&s, "PS-002", "Operator A", "South", PT_TLP_RED);
+	CHECK_INT(pt_site_list_append(&sites, &s, 0), PT_OK);
+	CHECK_INT(pt_db_sites_import(db, &sites, NULL, NULL, &d), PT_OK);
+	pt_site_list_clear(&sites);
+	in.scope = PT_LEVEL_SCOPE_REGION;
+	in.scope_id = "South";
+	CHECK_INT(pt_app_threat_level_change(as(&coord), db, &in, NULL, &d), PT_EINVAL);
+	CHECK_STR(d.field, "region");
+	CHECK_STR(d.msg, "unknown region \"South\" (no site you may read is in it)");
+	in.scope_id = "Nowhere";
+	CHECK_INT(pt_app_threat_level_change(as(&coord), db, &in, NULL, &d), PT_EINVAL);
+	CHECK_STR(d.msg, "unknown region \"Nowhere\" (no site you may read is in it)");
+	in.scope_id = "South";
+	CHECK_INT(pt_app_threat_level_change(as(NULL), db, &in, NULL, &d), PT_OK);
+	in.scope_id = "North";
+	CHECK_INT(pt_app_threat_level_change(as(&coord), db, &in, NULL, &d), PT_OK);
+	CHECK_INT(pt_app_threat_levels_get(as(&coord), db, &lv, &d), PT_OK);
+	for (i = 0, seen = 0; i < lv.n_in_force; i++)
+		seen |= strcmp(lv.in_force[i].change.scope_id, "South") == 0 ? 1
+			: strcmp(lv.in_force[i].change.scope_id, "North") == 0 ? 2 : 0;
+	CHECK_INT(seen, 2);
+	for (i = 0; i < lv.n_history; i++)
+		CHECK(strcmp(lv.history[i].scope_id, "South") != 0);
+	pt_app_threat_levels_clear(&lv);
+	CHECK_INT(pt_app_threat_levels_get(as(NULL), db, &lv, &d), PT_OK);
+	for (i = 0, seen = 0; i < lv.n_in_force; i++)
+		seen |= strcmp(lv.in_force[i].change.scope_id, "South") == 0 ? 1
+			: strcmp(lv.in_force[i].change.scope_id, "North") == 0 ? 2 : 0;
+	CHECK_INT(seen, 3);
+	pt_app_threat_levels_clear(&lv);
+	pt_app_clock_fix(0);
+	pt_db_close(db);
+}
+
 int main(void)
 {
 	RUN(test_threat_level_governance);
 	RUN(test_register_reopens);
+	RUN(test_review_fixes);
 	RUN(test_register_list);
 	pt_app_clock_fix(T0); /* the review dates below stay in the future */
 	RUN(test_register_decisions);

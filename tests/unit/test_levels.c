@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "core/pt_levels.h"
+#include "core/pt_register.h"
+#include "formats/pt_time_io.h"
 #include "pt_test.h"
 
 /* A change of scope/id to level (cleared when level < 0), set at set_at, expiring at until. */
@@ -132,6 +134,62 @@ static void test_scope_names(void)
 	CHECK_STR(pt_level_scope_name((enum pt_level_scope)9), "");
 }
 
+/* issue 11 review L1: a rationale shows something and hides no bidi control. */
+static void test_text_check(void)
+{
+	CHECK_INT(pt_level_text_check("JTAC raised PBIED"), PT_TEXT_OK);
+	CHECK_INT(pt_level_text_check("\xC3\xA9valuation"), PT_TEXT_OK); /* e acute */
+	CHECK_INT(pt_level_text_check(""), PT_TEXT_BLANK);
+	CHECK_INT(pt_level_text_check(NULL), PT_TEXT_BLANK);
+	CHECK_INT(pt_level_text_check("   \t"), PT_TEXT_BLANK);
+	CHECK_INT(pt_level_text_check("\xE2\x80\x8B\xEF\xBB\xBF\xC2\xA0\xE3\x80\x80"),
+		  PT_TEXT_BLANK); /* U+200B U+FEFF U+00A0 U+3000 */
+	CHECK_INT(pt_level_text_check("\xE2\x80\xAE\xE2\x80\x8B"), PT_TEXT_BIDI); /* U+202E */
+	CHECK_INT(pt_level_text_check("ok \xE2\x81\xA6x"), PT_TEXT_BIDI);           /* U+2066 */
+	CHECK_INT(pt_level_text_check("ok \xD8\x9C"), PT_TEXT_BIDI);                 /* U+061C */
+	CHECK_INT(pt_level_text_check("bad \xC3"), PT_TEXT_BAD_UTF8);
+}
+
+/* issue 11 review M4: expiries in canonical forms only, real days and times. */
+static void test_time_parse(void)
+{
+	int64_t t = 0;
+	CHECK_INT(pt_time_parse_utc("2027-01-31", &t), 0);
+	CHECK(t == 1801353600);
+	CHECK_INT(pt_time_parse_utc("2027-01-31T12:30Z", &t), 0);
+	CHECK(t == 1801353600 + 12 * 3600 + 30 * 60);
+	CHECK_INT(pt_time_parse_utc("2027-01-31T12:30:15Z", &t), 0);
+	CHECK(t == 1801353600 + 12 * 3600 + 30 * 60 + 15);
+	CHECK_INT(pt_time_parse_utc("2028-02-29", &t), 0);
+	CHECK_INT(pt_time_parse_utc("@1801353600", &t), 0);
+	t = 7;
+	CHECK_INT(pt_time_parse_utc("2027-02-30", &t), -1); /* was stored as 2027-03-02 */
+	CHECK_INT(pt_time_parse_utc("2027-02-29", &t), -1);
+	CHECK_INT(pt_time_parse_utc("2027-01-01T00:00:60Z", &t), -1);
+	CHECK_INT(pt_time_parse_utc("2027-01-01T24:00Z", &t), -1);
+	CHECK_INT(pt_time_parse_utc("2027-1-31", &t), -1);
+	CHECK_INT(pt_time_parse_utc("2027-01-31T00:00", &t), -1); /* no Z */
+	CHECK_INT(pt_time_parse_utc("2027-01-31T00:00:00", &t), -1);
+	CHECK_INT(pt_time_parse_utc("2027-13-01", &t), -1);
+	CHECK_INT(pt_time_parse_utc("2027-00-10", &t), -1);
+	CHECK_INT(pt_time_parse_utc(" 2027-01-31", &t), -1);
+	CHECK_INT(pt_time_parse_utc("2027-01-31Z", &t), -1);
+	CHECK_INT(pt_time_parse_utc("@-5", &t), -1);
+	CHECK_INT(pt_time_parse_utc("@+5", &t), -1);
+	CHECK(t == 7); /* untouched */
+}
+
+/* issue 11 review L2: a review date at most five years ahead. */
+static void test_review_horizon(void)
+{
+	CHECK_INT(pt_register_review_too_far("2031-12-01", "2026-12-01"), 0);
+	CHECK_INT(pt_register_review_too_far("2031-12-02", "2026-12-01"), 1);
+	CHECK_INT(pt_register_review_too_far("9999-12-31", "2026-12-01"), 1);
+	CHECK_INT(pt_register_review_too_far("2033-02-28", "2028-02-29"), 0);
+	CHECK_INT(pt_register_review_too_far("2033-03-01", "2028-02-29"), 1);
+	CHECK_INT(pt_register_review_too_far("", "2026-12-01"), 0);
+}
+
 int main(void)
 {
 	RUN(test_highest_applies);
@@ -139,5 +197,8 @@ int main(void)
 	RUN(test_sector_region);
 	RUN(test_expiry_and_clear);
 	RUN(test_scope_names);
+	RUN(test_text_check);
+	RUN(test_time_parse);
+	RUN(test_review_horizon);
 	return TEST_SUMMARY("levels");
 }

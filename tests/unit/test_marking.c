@@ -10,6 +10,7 @@
 #include "formats/pt_csv.h"
 #include "formats/pt_diag.h"
 #include "formats/pt_marking_io.h"
+#include "formats/pt_ranking_io.h"
 #include "pt_test.h"
 
 static void test_labels(void)
@@ -147,9 +148,36 @@ static void test_fema_ties(void)
 	pt_catalog_clear(&threats);
 }
 
+/* issue 11 review M1: any page of a ranking is marked with every covered site (its totals,
+ * ranks and p_topk come from all of them), not only the page's rows. */
+static void test_ranking_page_marking(void)
+{
+	struct pt_ranking r;
+	struct pt_ranking_row rows[2];
+	struct pt_site s[2];
+	memset(&r, 0, sizeof r);
+	memset(rows, 0, sizeof rows);
+	memset(s, 0, sizeof s);
+	s[0].tlp = PT_TLP_CLEAR;
+	s[1].tlp = PT_TLP_RED;
+	rows[0].site = 0;
+	rows[1].site = 1;
+	r.sites.items = s;
+	r.sites.n = 2;
+	r.rows = rows;
+	r.n_rows = 2;
+	CHECK_INT(pt_ranking_marking(&r, 0, 1), PT_TLP_RED); /* the page shows only the CLEAR site */
+	CHECK_INT(pt_ranking_marking(&r, 40, 1), PT_TLP_RED); /* past the end: the totals still */
+	r.n_rows = 1; /* the RED site covered without a row (not assessed): still counted */
+	CHECK_INT(pt_ranking_marking(&r, 0, 0), PT_TLP_RED);
+	r.sites.n = 1;
+	CHECK_INT(pt_ranking_marking(&r, 0, 0), PT_TLP_CLEAR);
+}
+
 int main(void)
 {
 	RUN(test_labels);
+	RUN(test_ranking_page_marking);
 	RUN(test_json_and_csv);
 	RUN(test_csv_skips_marking);
 	RUN(test_fema_ties);
