@@ -142,6 +142,7 @@ out_has "<h3>Surge lines not chosen: "
 out_has "<li>Safeguard: A written non-discrimination policy"
 # plan.allow_legal_basis admits a surge line without its basis, flagged
 p sg-m5-allow 0 --db sg.db config set plan.allow_legal_basis 1
+p sg-m5-allow-bcr 0 --db sg.db config set plan.min_bcr 0 # every line past the legal rule shows
 p sg-m5-allow-json 0 --db sg.db plan --budget 5000000 --format json
 pycheck "surge without its legal basis is flagged" sg-m5-allow-json.out '
 miss = [x for x in j["surge"] if x["legal_basis_missing"]]
@@ -150,6 +151,7 @@ for x in miss:
     assert "admitted only because plan.allow_legal_basis is 1" in x["reason"], x["reason"]
 assert j["surge_summary"]["rejected_counts"]["legal_basis"] == 0'
 p sg-m5-allow-back 0 --db sg.db config set plan.allow_legal_basis 0
+p sg-m5-allow-bcr-back 0 --db sg.db config set plan.min_bcr 1
 # the surge catalogue's new columns
 printf 'id,name,family,weekly_eur,privacy,movement,discrimination,legal_basis,removes_step_free,kinds,sectors,description,cost_driver,unit_weekly_eur,safeguards\nsurge_z,Z,prevent,1000,1,0,0,none,0,*,*,Z,entrances,200,signage\n' >sg-cost.csv
 printf 'measure_id,threat_id,v_reduction,c_reduction\nsurge_z,pbied,0.1,0\n' >sg-z-eff.csv
