@@ -944,6 +944,10 @@ json_t *pt_plan_to_json(const struct pt_plan_view *v)
 		goto fail;
 	}
 	rej = NULL;
+	/* Issue 11 review M1: admitted measures not funded, counts then the list unless left out */
+	if (put(root, "not_chosen_counts", pt_plan_not_chosen_counts_json(v)) ||
+	    (!v->omit_not_chosen && put(root, "not_chosen", pt_plan_not_chosen_json(v))))
+		goto fail;
 
 	if (v->frontier_n > 0 && v->frontier_budget && v->frontier_reduction) {
 		fr = json_array();
