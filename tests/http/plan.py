@@ -177,6 +177,18 @@ def t_plan(res, port, protect, db):
     for rule, n in counts.items():
         res.eq(n, sum(1 for x in fast.get("rejected", []) if x["verdict"] == rule), "count of %s" % rule)
     res.eq(light.get("totals"), fast.get("totals"), "the same plan without the list")
+    # issue 11 review M1: admitted measures not funded, with why; not_chosen=0 keeps the counts only
+    nc = (fast or {}).get("not_chosen")
+    ncc = (fast or {}).get("not_chosen_counts") or {}
+    res.eq(sorted(ncc), ["budget", "bundle_cap", "exclusive_group"], "a not-chosen count per reason")
+    res.check(isinstance(nc, list) and len(nc) == sum(ncc.values()) and len(nc) > 0, "not_chosen listed: %r" % ncc)
+    chosen = {(s["site_id"], m["measure_id"]) for s in (fast or {}).get("sites", []) for m in s["measures"]}
+    for x in nc or []:
+        res.check(x.get("why") in ncc and x.get("reason") and x.get("bcr") is not None and
+                  x.get("cost_eur", 0) > 0 and (x["site_id"], x["measure_id"]) not in chosen, "not_chosen entry %r" % x)
+    light2 = co.get("/api/v1/plan?budget=%d&rejected=0&not_chosen=0" % BUDGET).json or {}
+    res.check("not_chosen" not in light2 and light2.get("not_chosen_counts") == ncc, "not_chosen=0: counts only")
+    res.eq(co.get("/api/v1/plan?budget=1000&not_chosen=2").status, 400, "not_chosen=2 is refused")
     # sensitivity: the plan again at 0/3/5/7% and 5 and 20 years, the plan itself first
     r = co.get("/api/v1/plan?budget=%d&sensitivity=1" % BUDGET)
     sens = (r.json or {}).get("sensitivity", [])
