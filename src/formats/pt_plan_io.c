@@ -234,6 +234,33 @@ enum pt_band pt_plan_loss_band(const struct pt_plan_view *v, size_t site)
 	return pt_quant_band(v->cfg, v->model->sites[site].risk_before_eur_year);
 }
 
+/* Issue 11 review m5: a site's threats at its worst band as "a, b" into ids, and
+ * "a=SEVERE, b=SUBSTANTIAL" into lv with *mixed 1 when their levels differ. */
+static void site_band_threats(const struct pt_plan_view *v, const struct pt_plan_site_model *sm,
+			      char *ids, size_t n_ids, char *lv, size_t n_lv, int *mixed)
+{
+	const char *first = pt_plan_threat_level(v, sm->worst_threat);
+	size_t k, n = v->model->band_threats ? sm->n_band_threats : 0;
+	ids[0] = lv[0] = '\0';
+	*mixed = 0;
+	if (n == 0) { /* a model without ties recorded: the worst threat */
+		pt_strlcpy(ids, threat_id(v, sm->worst_threat), n_ids);
+		return;
+	}
+	for (k = 0; k < n; k++) {
+		long t = (long)v->model->band_threats[sm->first_band_threat + k];
+		if (k) {
+			pt_strlcat(ids, ", ", n_ids);
+			pt_strlcat(lv, ", ", n_lv);
+		}
+		pt_strlcat(ids, threat_id(v, t), n_ids);
+		pt_strlcat(lv, threat_id(v, t), n_lv);
+		pt_strlcat(lv, "=", n_lv);
+		pt_strlcat(lv, pt_plan_threat_level(v, t), n_lv);
+		*mixed |= strcmp(first, pt_plan_threat_level(v, t)) != 0;
+	}
+}
+
 void pt_plan_site_bands_text(const struct pt_plan_view *v, size_t site, char *buf, size_t size)
 {
 	const struct pt_plan_site_model *sm;
@@ -246,9 +273,15 @@ void pt_plan_site_bands_text(const struct pt_plan_view *v, size_t site, char *bu
 		snprintf(buf, size, "Not assessed: no risk band, no loss band.");
 		return;
 	}
-	snprintf(buf, size, "Risk band %s (%s) at %s; loss band %s at %s.", pt_band_name(sm->band),
-		 threat_id(v, sm->worst_threat), pt_plan_threat_level(v, sm->worst_threat),
-		 pt_band_name(pt_plan_loss_band(v, site)), all);
+	{ /* issue 11 review m5: every threat tied at the worst band, and the levels when they differ */
+		char ids[400], lv[400];
+		int mixed = 0;
+		site_band_threats(v, sm, ids, sizeof ids, lv, sizeof lv, &mixed);
+		snprintf(buf, size, "Risk band %s (%s) at %s; loss band %s at %s.",
+			 pt_band_name(sm->band), ids,
+			 mixed ? lv : pt_plan_threat_level(v, sm->worst_threat),
+			 pt_band_name(pt_plan_loss_band(v, site)), all);
+	}
 }
 
 /* ---- reasons ------------------------------------------------------------- */
@@ -794,13 +827,21 @@ static json_t *site_json(const struct pt_plan_view *v, size_t i)
 	{ /* the risk band of its worst pair and the loss band of its expected loss */
 		json_t *worst = json_array();
 		bad |= !worst;
-		if (worst && sm->worst_threat >= 0)
+		int mixed = 0;
+		size_t q, nb = v->model->band_threats ? sm->n_band_threats : 0;
+		if (worst && sm->worst_threat >= 0 && nb == 0)
 			bad |= json_array_append_new(worst,
 						     json_string(threat_id(v, sm->worst_threat)));
+		for (q = 0; worst && sm->worst_threat >= 0 && q < nb; q++) { /* issue 11 review m5: ties */
+			long t = (long)v->model->band_threats[sm->first_band_threat + q];
+			bad |= json_array_append_new(worst, json_string(threat_id(v, t)));
+			mixed |= strcmp(pt_plan_threat_level(v, t),
+					pt_plan_threat_level(v, sm->worst_threat)) != 0;
+		}
 		bad |= put(js, "risk_band", json_string(pt_band_name(sm->band)));
 		bad |= put(js, "risk_band_threats", worst);
 		bad |= put(js, "threat_level",
-			   json_string(sm->worst_threat >= 0
+			   json_string(sm->worst_threat >= 0 && !mixed
 					       ? pt_plan_threat_level(v, sm->worst_threat)
 					       : v->threat_level_text ? v->threat_level_text : ""));
 		bad |= put(js, "loss_band", json_string(pt_band_name(pt_plan_loss_band(v, i))));
