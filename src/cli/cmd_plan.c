@@ -163,11 +163,14 @@ static int print_table(const struct pt_plan_view *v, int no_check)
 	}
 	eur(r->budget_eur, a, sizeof a);
 	printf("Investment plan: budget %s, solver %s\n", a, pt_plan_solver_name(r->solver));
-	pt_plan_priced_at(v, a, sizeof a); /* issue 11 item 6 */
-	a[0] = (char)(a[0] == 'p' ? 'P' : a[0]);
-	printf("%s; horizon %u years, discount rate %g%%; region %s\n", a,
-	       cfg->plan_horizon_years, cfg->plan_discount_rate * 100,
-	       v->region && v->region[0] ? v->region : "all");
+	{ /* issue 11 item 6; review m1: sized for the longest level texts */
+		char priced[PT_PLAN_PRICED_AT_MAX];
+		pt_plan_priced_at(v, priced, sizeof priced);
+		priced[0] = (char)(priced[0] == 'p' ? 'P' : priced[0]);
+		printf("%s; horizon %u years, discount rate %g%%; region %s\n", priced,
+		       cfg->plan_horizon_years, cfg->plan_discount_rate * 100,
+		       v->region && v->region[0] ? v->region : "all");
+	}
 	printf("%zu sites in the plan, %zu measures\n\n", r->sites_funded, r->measures_chosen);
 
 	eur(r->cost_eur, a, sizeof a);

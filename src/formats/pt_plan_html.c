@@ -228,9 +228,10 @@ static void html_summary(FILE *f, const struct pt_plan_view *v)
 	row(f, "Budget", buf);
 	row(f, "Solver", pt_plan_solver_name(r->solver));
 	if (v->today_level_text) { /* issue 11 item 6 */
-		pt_plan_priced_at(v, buf, sizeof buf);
-		buf[0] = (char)(buf[0] == 'p' ? 'P' : buf[0]);
-		row(f, "Threat level", buf);
+		char priced[PT_PLAN_PRICED_AT_MAX]; /* issue 11 review m1: the longest level texts */
+		pt_plan_priced_at(v, priced, sizeof priced);
+		priced[0] = (char)(priced[0] == 'p' ? 'P' : priced[0]);
+		row(f, "Threat level", priced);
 	} else {
 		row(f, "Threat level", v->threat_level_text ? v->threat_level_text : "");
 	}

@@ -1019,7 +1019,7 @@ json_t *pt_plan_to_json(const struct pt_plan_view *v)
 	if (v->variants && v->n_variants)
 		bad |= put(root, "sensitivity", pt_plan_sensitivity_json(v->variants, v->n_variants));
 	if (v->today_level_text) { /* issue 11 item 6: the planning level and the surge */
-		char priced[640];
+		char priced[PT_PLAN_PRICED_AT_MAX];
 		pt_plan_priced_at(v, priced, sizeof priced);
 		bad |= put(root, "planning_level", json_string(v->threat_level_text));
 		bad |= put(root, "today_threat_level", json_string(v->today_level_text));

@@ -12,6 +12,7 @@
 #include "../core/pt_measure.h"
 #include "../core/pt_model.h"
 #include "../core/pt_plan.h"
+#include "pt_ranking_io.h"
 #include "pt_surge_io.h"
 
 /** Everything a writer needs (borrowed; src/app's pt_app_plan_view fills it). */
@@ -46,7 +47,11 @@ struct pt_plan_view {
 	int omit_not_chosen;               /**< JSON: "not_chosen_counts" only, no "not_chosen" list */
 };
 
-/** "priced at planning level SUBSTANTIAL (today: CRITICAL)" for v into buf. */
+/** Bytes of pt_plan_priced_at's text with the NUL: two level texts and the words (issue 11 review m1). */
+#define PT_PLAN_PRICED_AT_MAX (2 * PT_LEVEL_TEXT_MAX + 64)
+
+/** "priced at planning level SUBSTANTIAL (today: CRITICAL)" for v into buf
+ * (PT_PLAN_PRICED_AT_MAX bytes hold the longest). */
 void pt_plan_priced_at(const struct pt_plan_view *v, char *buf, size_t size);
 
 /**
