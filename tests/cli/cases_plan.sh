@@ -59,8 +59,9 @@ if grep -qE '^      Aim: [a-z_, ]+; risk band [a-z ]+ \([a-z_, ]+\) at [A-Z]+; i
 	bad "no band reason under a measure"; fi
 # one name per band (issue 11, item 2): Harbourlight Galleria's worst pair is high on the
 # matrix, its expected yearly loss in the medium loss band; both show, each with its level
-out_has "    Risk band high (armed_assault_team) at SUBSTANTIAL; loss band medium at SUBSTANTIAL."
-if grep -A1 -E '^VM-032 +Harbourlight Galleria +high ' pl-plan.out | grep -qx "    Risk band high (armed_assault_team) at SUBSTANTIAL; loss band medium at SUBSTANTIAL."; then ok; else
+# (review m5: pbied is high there too, and the risk band names both)
+out_has "    Risk band high (armed_assault_team, pbied) at SUBSTANTIAL; loss band medium at SUBSTANTIAL."
+if grep -A1 -E '^VM-032 +Harbourlight Galleria +high ' pl-plan.out | grep -qx "    Risk band high (armed_assault_team, pbied) at SUBSTANTIAL; loss band medium at SUBSTANTIAL."; then ok; else
 	bad "Harbourlight Galleria without both bands: $(grep -A1 'Harbourlight Galleria' pl-plan.out)"; fi
 p pl-assess-loss-band 0 --db pl.db assess --method quant --format json
 pycheck "Harbourlight Galleria: loss band medium on the ranking" pl-assess-loss-band.out '
@@ -127,7 +128,7 @@ for r in j["rejected"]:
 assert any(r["verdict"] == "step_free" for r in j["rejected"]), "no step-free rejection"
 assert not any(m["measure_id"] == "hvm_raised_kerb" for s in j["sites"] for m in s["measures"])
 g = [s for s in j["sites"] if s["site_id"] == "VM-032"][0]
-assert (g["risk_band"], g["risk_band_threats"], g["threat_level"], g["loss_band"]) == ("high", ["armed_assault_team"], "SUBSTANTIAL", "medium"), g
+assert (g["risk_band"], g["risk_band_threats"], g["threat_level"], g["loss_band"]) == ("high", ["armed_assault_team", "pbied"], "SUBSTANTIAL", "medium"), g
 assert "band" not in g, g
 open("fast_reduction", "w").write(repr(t["risk_reduction_eur"]))
 open("first_site", "w").write(j["sites"][0]["name"])'
