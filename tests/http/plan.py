@@ -521,6 +521,10 @@ def t_plan_surge(res, port, protect, db):
         saved = (got.json or {}).get("saved") or {}
         res.eq(saved.get("planning_level_now"), "SUBSTANTIAL", "the planning level now")
         res.check(str(saved.get("priced_at", "")).startswith("priced at "), "priced_at: %r" % saved)
+        # issue 11 review m2: the plan's own JSON says the planning level now too
+        res.eq((got.json or {}).get("planning_level_now"), "SUBSTANTIAL", "the plan's planning_level_now")
+        res.check(str((got.json or {}).get("priced_at", "")).startswith("priced at planning level "),
+                  "the plan's priced_at: %r" % (got.json or {}).get("priced_at"))
 
 
 TESTS = [("plan", t_plan), ("plan-input", t_plan_input), ("plan-report", t_plan_report),
