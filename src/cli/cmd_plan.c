@@ -124,10 +124,9 @@ static void print_surge(const struct pt_plan_view *v)
 }
 
 /* Issue 11 review M1: the admitted measures of a site in the plan that it does not fund. */
-static void print_not_chosen_at(const struct pt_plan_view *v, size_t site)
+static void print_not_chosen_at(const struct pt_plan_view *v, size_t site, double least)
 {
 	const struct pt_plan_site_model *sm = &v->model->sites[site];
-	double least = pt_plan_least_marginal_bcr(v);
 	char reason[640], r[48], a[64], b[64];
 	size_t k;
 	for (k = 0; k < sm->n_screens; k++) {
@@ -156,6 +155,7 @@ static int print_table(const struct pt_plan_view *v, int no_check)
 	char reasons[16][512];
 	size_t *idx, n_idx, k, i;
 	size_t per_verdict[PT_VERDICT_COUNT] = {0}, rejected = 0, not_assessed = 0;
+	double least = pt_plan_least_marginal_bcr(v); /* issue 11 review M1 */
 
 	if (pt_plan_funded_sites(v, &idx, &n_idx) != PT_OK) {
 		pt_cli_errorf("out of memory");
@@ -240,7 +240,7 @@ static int print_table(const struct pt_plan_view *v, int no_check)
 			for (q = 0; q < n; q++)
 				printf("      %s\n", reasons[q]);
 		}
-		print_not_chosen_at(v, s); /* issue 11 review M1 */
+		print_not_chosen_at(v, s, least); /* issue 11 review M1 */
 	}
 	free(idx);
 

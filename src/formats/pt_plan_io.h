@@ -190,7 +190,11 @@ int pt_plan_not_chosen(const struct pt_plan_view *v, size_t site, const struct p
  * the chosen bundle against the site's next cheaper one; NaN when none. */
 double pt_plan_least_marginal_bcr(const struct pt_plan_view *v);
 
-/** Why nc is not funded at site as one sentence into buf; least is
+/** The sentence of a budget reason that compares with the whole plan (what the budget
+ * bought, what is left): it starts with this; what comes before is the site's own. */
+#define PT_PLAN_NC_PLAN_PART " What the budget bought: "
+
+/** Why nc is not funded at site as sentences into buf; least is
  * pt_plan_least_marginal_bcr(v). */
 void pt_plan_not_chosen_text(const struct pt_plan_view *v, size_t site,
 			     const struct pt_plan_not_chosen *nc, double least, char *buf,

@@ -132,15 +132,17 @@ void pt_plan_not_chosen_text(const struct pt_plan_view *v, size_t site,
 	pt_plan_eur_full(b, sizeof b, nc->extra_benefit_eur);
 	pt_plan_ratio_text(r, sizeof r, nc->marginal_bcr);
 	if (isnan(least))
-		snprintf(l, sizeof l, "nothing was funded");
+		snprintf(l, sizeof l, "nothing");
 	else {
 		char t[40];
 		pt_plan_ratio_text(t, sizeof t, least);
-		snprintf(l, sizeof l, "the least the budget bought was %s", t);
+		snprintf(l, sizeof l, "marginal ratios of %s or more", t);
 	}
+	/* the site's part, then the plan's (PT_PLAN_NC_PLAN_PART: a partial reader of a saved
+	 * plan is not told it, pt_plan_json_keep) */
 	snprintf(buf, size, "Not funded%s: the budget buys more elsewhere. The site's cheapest "
 		 "bundle with it costs EUR %s more for EUR %s more risk reduction (present values; "
-		 "marginal benefit-cost ratio %s); %s, and EUR %s of the budget is left.",
+		 "marginal benefit-cost ratio %s)." PT_PLAN_NC_PLAN_PART "%s; EUR %s of it is left.",
 		 o && o->n_measures ? "" : " (the site is not funded)", a, b, r, l, left);
 }
 

@@ -347,6 +347,12 @@ def t_plans(res, port, protect, db):
     res.check(all(r["site_id"] in seen for r in p.get("rejected", [])), "only visible rejected measures")
     res.check(sum(p.get("rejected_counts", {"x": -1}).values()) == len(p.get("rejected", [])),
               "the counts by rule are of the visible rejections: %r" % p.get("rejected_counts"))
+    # issue 11 review M1: the not-funded measures of visible sites only, their counts, no plan-wide figures
+    res.check(all(r["site_id"] in seen for r in p.get("not_chosen", [])), "only visible not-funded measures")
+    res.check(sum(p.get("not_chosen_counts", {"x": -1}).values()) == len(p.get("not_chosen", [])),
+              "the not-funded counts are of the visible ones: %r" % p.get("not_chosen_counts"))
+    res.check(not any("What the budget bought" in r["reason"] or r.get("least_funded_marginal_bcr") is not None
+                      for r in p.get("not_chosen", [])), "no plan-wide figures in a partial reader's reasons")
     hidden = [s for s in before["sites"] if s["site_id"] not in seen]
     # how many are hidden is told to government coordinators only (issue 9, "Counts")
     res.check("hidden_sites" not in p and "withheld" not in p, "no count of hidden sites for harbour: %r" % sorted(p))

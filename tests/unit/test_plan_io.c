@@ -7,6 +7,7 @@
 
 #include "core/pt_marking.h"
 #include "formats/pt_plan_io.h"
+#include "formats/pt_plan_saved_io.h"
 #include "pt_test.h"
 
 /* Threats 0 pbied, 1 vehicle_ramming, 2 drone_uas. */
@@ -684,8 +685,8 @@ static void test_not_chosen(void)
 	pt_plan_not_chosen_text(&view, 1, &nc, 1.5, buf, sizeof buf);
 	CHECK_STR(buf, "Not funded (the site is not funded): the budget buys more elsewhere. The "
 		       "site's cheapest bundle with it costs EUR 60,000 more for EUR 170,000 more risk "
-		       "reduction (present values; marginal benefit-cost ratio 2.8); the least the "
-		       "budget bought was 1.5, and EUR 1,400,000 of the budget is left.");
+		       "reduction (present values; marginal benefit-cost ratio 2.8). What the budget "
+		       "bought: marginal ratios of 1.5 or more; EUR 1,400,000 of it is left.");
 	j = plan_json();
 	if (!j)
 		return;
@@ -792,6 +793,46 @@ static void test_band_ties(void)
 	model.n_band_threats = 0;
 }
 
+static int keep_vm200(void *ctx, const char *site_id)
+{
+	(void)ctx;
+	return site_id && strcmp(site_id, "VM-200") == 0;
+}
+
+/* Issue 11 review M1: a saved plan read by someone who may not see VM-100 loses its
+ * not-funded measures, the counts are of those kept, and a budget reason keeps only
+ * the site's part (the plan's figures are over the author's view). */
+static void test_saved_keep_not_chosen(void)
+{
+	json_t *j, *a, *x;
+	size_t hidden = 0;
+	build();
+	screens[3].verdict = PT_VERDICT_ADMITTED; /* turnstiles at VM-100: not funded */
+	cfg.plan_max_measures = 4;
+	j = plan_json();
+	if (!j)
+		return;
+	CHECK_INT(json_array_size(json_object_get(j, "not_chosen")), 2);
+	j = pt_plan_json_keep(j, keep_vm200, NULL, 1, &hidden);
+	if (!j) {
+		CHECK(0);
+		return;
+	}
+	a = json_object_get(j, "not_chosen");
+	CHECK_INT(json_array_size(a), 1);
+	x = json_array_get(a, 0);
+	CHECK_STR(json_string_value(json_object_get(x, "site_id")), "VM-200");
+	CHECK_STR(json_string_value(json_object_get(x, "why")), "budget");
+	CHECK(json_is_null(json_object_get(x, "least_funded_marginal_bcr")));
+	CHECK_STR(json_string_value(json_object_get(x, "reason")),
+		  "Not funded (the site is not funded): the budget buys more elsewhere. The site's "
+		  "cheapest bundle with it costs EUR 60,000 more for EUR 170,000 more risk reduction "
+		  "(present values; marginal benefit-cost ratio 2.8).");
+	CHECK_INT(json_integer_value(json_object_get(json_object_get(j, "not_chosen_counts"),
+						     "budget")), 1);
+	json_decref(j);
+}
+
 int main(void)
 {
 	RUN(test_reasons_chosen);
@@ -801,6 +842,7 @@ int main(void)
 	RUN(test_html);
 	RUN(test_not_chosen);
 	RUN(test_band_ties);
+	RUN(test_saved_keep_not_chosen);
 	pt_catalog_clear(&threats);
 	pt_measure_catalog_clear(&measures);
 	return TEST_SUMMARY("test_plan_io");
