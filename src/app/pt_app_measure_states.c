@@ -42,8 +42,8 @@ static const char *refusal(enum pt_measure_step step, int own)
 	switch (step) {
 	case PT_STEP_APPROVE:
 		return own ? "the proposer of a plan cannot approve its own proposal; another "
-			     "government coordinator or admin (or, for a plan of one organisation, its admin) approves it"
-			   : "only a government coordinator or admin (for a plan of one organisation: that "
+			     "government coordinator or admin (or, for a plan made for one organisation, its admin) approves it"
+			   : "only a government coordinator or admin (for a plan made for one organisation: that "
 			     "organisation's admin) other than the proposer approves a proposed measure";
 	case PT_STEP_ACCEPT:
 	case PT_STEP_DECLINE:
@@ -107,8 +107,9 @@ static enum pt_err step_in(struct pt_db *db, void *ctx)
 		goto out;
 	}
 	if (a != PT_ACCESS_OK) {
-		own = (s->step == PT_STEP_APPROVE && s->c->who.user_id == actors.proposer_user_id) ||
-		      (s->step == PT_STEP_VERIFY && s->c->who.user_id == actors.installer_user_id);
+		/* review m7: the role reason before the proposer's or installer's */
+		own = pt_access_measure_step_why(&s->c->who, &rec, s->step, &actors) ==
+		      PT_STEP_REFUSED_OWN;
 		err = pt_diag_set(s->d, PT_EFORBIDDEN, 0, "", "%s", refusal(s->step, own));
 		goto out;
 	}
