@@ -239,6 +239,7 @@ export const audit = (offset, limit) => call('GET', '/audit', { query: { offset,
    risk_reduction_eur, bcr, bound_eur, gap, gap_to_exact, ...}, sites: [{site_id, name, lat, lon,
    risk_band, risk_band_threats, threat_level, loss_band, cost_eur, risk_before_eur, risk_after_eur, risk_reduction_eur, bcr, measures: [{measure_id,
    name, reasons}]}], rejected: [{site_id, measure_id, verdict, reason}], frontier, withheld,
+   not_chosen_counts, not_chosen: [{site_id, measure_id, bcr, cost_eur, reduction_eur_year, why, reason}],
    planning_level, today_threat_level, priced_at, surge: [{site_id, site_name, measure_id, name,
    weekly_cost_eur, weeks, total_eur, threats, reason}], surge_summary} (issue 11 item 6);
    register entry: {site_id, site_name, threat_id, risk_band, risk_eur_year, treatment, owner_org,

@@ -55,6 +55,7 @@ export async function renderPlan(main, ctx) {
   const mapBox = el('div', { class: 'map plan-map', id: 'plan-map', role: 'region', 'aria-label': 'Map of the plan: funded sites sized by risk reduction, unfunded sites grey' });
   const sitesBox = el('div', { class: 'plan-sites' });
   const rejectedBox = el('div', { class: 'plan-rejected' });
+  const notChosenBox = el('div', { class: 'plan-not-chosen', dataset: { testid: 'plan-not-chosen' } }); // issue 11 review M1
   const sensBox = el('div', { class: 'plan-sensitivity', id: 'plan-sensitivity' });
   const sensButton = el('button', { type: 'button', class: 'btn', dataset: { testid: 'plan-sensitivity' } }, 'Compute the sensitivity');
   const saveBox = el('div', {});
@@ -80,7 +81,8 @@ export async function renderPlan(main, ctx) {
       el('p', { class: 'muted small' }, 'The same budget planned again at discount rates of 0, 3, 5 and 7% and over half and twice the horizon: six more plans, each screened and solved in full. A measure chosen in every row does not rest on these assumptions.'),
       sensButton, sensBox),
     el('section', { class: 'panel', 'aria-labelledby': 'plan-rejected-title' },
-      el('h2', { id: 'plan-rejected-title' }, 'Measures not chosen'), rejectedBox),
+      el('h2', { id: 'plan-rejected-title' }, 'Measures not chosen'), rejectedBox,
+      el('h3', { id: 'plan-not-chosen-title' }, 'Admitted but not funded'), notChosenBox),
     el('section', { class: 'panel', 'aria-labelledby': 'plan-surge-title' },
       el('h2', { id: 'plan-surge-title' }, 'Surge: temporary measures while today\'s level is above the planning level'), surgeBox),
     canSavePlan(ctx.user) ? el('section', { class: 'panel', 'aria-labelledby': 'plan-save-title' },
@@ -121,7 +123,7 @@ export async function renderPlan(main, ctx) {
     status.textContent = q.solver === 'exact' ? 'Computing with the exact solver…' : 'Computing…';
     compute.disabled = true;
     try {
-      const p = await api.plan(wantFrontier ? { ...q, frontier: 1, rejected: 0 } : { ...q, rejected: 0 });
+      const p = await api.plan(wantFrontier ? { ...q, frontier: 1, rejected: 0, not_chosen: 0 } : { ...q, rejected: 0, not_chosen: 0 });
       if (me !== state.seq || token !== ctx.token) return;
       if (wantFrontier && p.frontier) { state.frontier = p.frontier; state.frontierKey = key; }
       state.plan = p;
@@ -131,7 +133,9 @@ export async function renderPlan(main, ctx) {
       drawTotals(totals, p);
       drawSites(sitesBox, p);
       // the screening does not depend on the solver: the list comes from the fast one
-      drawRejected(rejectedBox, p, names, () => api.plan({ ...q, solver: 'fast' }));
+      drawRejected(rejectedBox, p, names, () => api.plan({ ...q, solver: 'fast', not_chosen: 0 }));
+      // issue 11 review M1: what is not funded depends on the solver's choice: the same query
+      drawNotChosen(notChosenBox, p, names, () => api.plan({ ...q, rejected: 0 }));
       state.map.update(p);
       if (state.frontier && state.frontier.length) {
         const max = state.frontier[state.frontier.length - 1].budget_eur;
@@ -356,6 +360,54 @@ function drawRejected(box, p, names, loadList) {
     }
   });
   put(box, ruleLine ? el('p', { class: 'muted small', dataset: { testid: 'rej-counts' } }, ruleLine) : null, details);
+}
+
+/* Issue 11 review M1: the admitted measures the plan does not fund and why (the budget, the
+   bundle cap plan.max_measures, another measure of the exclusive group chosen): the counts at
+   once, the list (fetched by loadList) when the reader opens it, at most REJECTED_SHOWN rows. */
+const NOT_CHOSEN_WHY = { budget: 'budget', bundle_cap: 'bundle cap', exclusive_group: 'exclusive group' };
+function drawNotChosen(box, p, names, loadList) {
+  const counts = p.not_chosen_counts || {};
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const whyLine = Object.entries(counts).filter(([, n]) => n > 0)
+    .map(([w, n]) => `${NOT_CHOSEN_WHY[w] || w}: ${n}`).join(' · ');
+  const content = el('div', {}, el('p', { class: 'muted', role: 'status' }, 'Loading the reasons…'));
+  const details = el('details', { class: 'rejected', id: 'plan-not-chosen' },
+    el('summary', {}, `${total} admitted measures not funded (with reasons)`),
+    total ? content : el('p', { class: 'muted' }, 'Every admitted measure is funded.'));
+  let loading = false;
+  details.addEventListener('toggle', async () => {
+    if (!details.open || loading || !total) return;
+    loading = true;
+    try {
+      const full = await loadList();
+      if (!box.contains(details)) return; // the plan changed meanwhile
+      put(content, notChosenTable(full.not_chosen || [], names));
+    } catch (e) {
+      loading = false;
+      put(content, el('p', { class: 'form-error', role: 'alert' }, e.message));
+    }
+  });
+  put(box, whyLine ? el('p', { class: 'muted small', dataset: { testid: 'not-chosen-counts' } }, whyLine) : null, details);
+}
+
+function notChosenTable(rows, names) {
+  const siteName = (id) => names.site.get(id) || id;
+  const measureName = (id) => names.measure.get(id) || id;
+  const shown = rows.slice(0, REJECTED_SHOWN);
+  return [
+    el('div', { class: 'table-scroll' }, el('table', { class: 'table' },
+      el('caption', { class: 'sr-only' }, 'Measures admitted by the screening but not funded, with reasons'),
+      el('thead', {}, el('tr', {}, ['Site', 'Measure', 'BCR', 'Cost', 'Reduction a year', 'Why', 'Reason'].map((h) => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, shown.map((r) => el('tr', {},
+        el('th', { scope: 'row' }, siteName(r.site_id), el('span', { class: 'site-id' }, r.site_id)),
+        el('td', {}, measureName(r.measure_id)),
+        el('td', { class: 'num' }, Number.isFinite(r.bcr) ? r.bcr.toFixed(1) : '—'),
+        el('td', { class: 'num' }, eur(r.cost_eur)),
+        el('td', { class: 'num' }, eur(r.reduction_eur_year)),
+        el('td', {}, NOT_CHOSEN_WHY[r.why] || r.why),
+        el('td', { class: 'reason' }, r.reason)))))),
+    el('p', { class: 'muted small' }, rows.length > REJECTED_SHOWN ? `Showing ${REJECTED_SHOWN} of ${rows.length}; the printable report lists them all.` : `${rows.length} shown.`)];
 }
 
 function rejectedTable(rej, names) {

@@ -433,6 +433,39 @@ static enum pt_err read_for(struct pt_db *db, struct keep_ctx *k, const struct p
 	return PT_OK;
 }
 
+/* Issue 11 review m2: a saved plan's JSON (out->plan and out->text) carries
+ * planning_level_now, and priced_at says "priced at X, planning level now Y"
+ * when the planning level has changed since it was saved. */
+static int set_level_now(json_t *j, const struct pt_saved_plan_read *out, const char *priced)
+{
+	int bad = json_object_set_new(j, "planning_level_now", json_string(out->planning_now));
+	if (strcmp(out->seen.plan.threat_level, out->planning_now) != 0)
+		bad |= json_object_set_new(j, "priced_at", json_string(priced));
+	return bad;
+}
+
+static enum pt_err level_now(struct pt_saved_plan_read *out, struct pt_diag *d)
+{
+	char priced[sizeof out->seen.plan.threat_level + sizeof out->planning_now + 64];
+	json_t *t;
+	char *text;
+	pt_saved_plan_priced(out, priced, sizeof priced);
+	if (!out->planning_now[0])
+		return PT_OK;
+	if (set_level_now(out->plan, out, priced))
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	t = json_loads(out->text ? out->text : "", 0, NULL);
+	if (!json_is_object(t) || set_level_now(t, out, priced) ||
+	    !(text = json_dumps(t, JSON_INDENT(2)))) {
+		json_decref(t);
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	}
+	json_decref(t);
+	free(out->text);
+	out->text = text;
+	return PT_OK;
+}
+
 enum pt_err pt_app_plan_get(const struct pt_caller *c, struct pt_db *db, const char *name,
 			    const char *read_action, struct pt_saved_plan_read *out,
 			    struct pt_diag *d)
@@ -461,7 +494,8 @@ enum pt_err pt_app_plan_get(const struct pt_caller *c, struct pt_db *db, const c
 	}
 	if ((err = pt_db_plan_get(db, name, &p, &out->text, d)) == PT_OK &&
 	    (err = read_for(db, &k, &p, out->text, out, d)) == PT_OK &&
-	    (err = count_states(db, &k, &out->seen.plan, d)) == PT_OK && read_action)
+	    (err = count_states(db, &k, &out->seen.plan, d)) == PT_OK &&
+	    (err = level_now(out, d)) == PT_OK && read_action)
 		err = pt_read_log_commit(c, db, read_action, &log, d);
 	pt_read_log_clear(&log); /* what an error left noted */
 	pt_snapshot_release(k.snap);

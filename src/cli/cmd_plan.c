@@ -182,6 +182,30 @@ static void print_surge(const struct pt_plan_view *v)
 	print_surge_rejected(v);
 }
 
+/* Issue 11 review M1: the admitted measures of a site in the plan that it does not fund. */
+static void print_not_chosen_at(const struct pt_plan_view *v, size_t site, double least)
+{
+	const struct pt_plan_site_model *sm = &v->model->sites[site];
+	char reason[640], r[48], a[64], b[64];
+	size_t k;
+	for (k = 0; k < sm->n_screens; k++) {
+		const struct pt_plan_screen *sc = &v->model->screens[sm->first_screen + k];
+		struct pt_plan_not_chosen nc;
+		if (!pt_plan_not_chosen(v, site, sc, &nc))
+			continue;
+		pt_plan_not_chosen_text(v, site, &nc, least, reason, sizeof reason);
+		if (isinf(sc->bcr))
+			snprintf(r, sizeof r, "unbounded");
+		else
+			snprintf(r, sizeof r, "%.1f", sc->bcr);
+		eur(sc->cost_eur, a, sizeof a);
+		eur(sc->reduction_eur_year, b, sizeof b);
+		printf("  - %s (%s): BCR %s, cost %s, reduces %s a year. %s\n",
+		       v->measures->items[sc->measure].id, pt_plan_nc_why_name(nc.why), r, a, b,
+		       reason);
+	}
+}
+
 static int print_table(const struct pt_plan_view *v, int no_check)
 {
 	const struct pt_plan_result *r = v->result;
@@ -190,6 +214,7 @@ static int print_table(const struct pt_plan_view *v, int no_check)
 	char reasons[16][512];
 	size_t *idx, n_idx, k, i;
 	size_t per_verdict[PT_VERDICT_COUNT] = {0}, rejected = 0, not_assessed = 0;
+	double least = pt_plan_least_marginal_bcr(v); /* issue 11 review M1 */
 
 	if (pt_plan_funded_sites(v, &idx, &n_idx) != PT_OK) {
 		pt_cli_errorf("out of memory");
@@ -197,11 +222,14 @@ static int print_table(const struct pt_plan_view *v, int no_check)
 	}
 	eur(r->budget_eur, a, sizeof a);
 	printf("Investment plan: budget %s, solver %s\n", a, pt_plan_solver_name(r->solver));
-	pt_plan_priced_at(v, a, sizeof a); /* issue 11 item 6 */
-	a[0] = (char)(a[0] == 'p' ? 'P' : a[0]);
-	printf("%s; horizon %u years, discount rate %g%%; region %s\n", a,
-	       cfg->plan_horizon_years, cfg->plan_discount_rate * 100,
-	       v->region && v->region[0] ? v->region : "all");
+	{ /* issue 11 item 6; review m1: sized for the longest level texts */
+		char priced[PT_PLAN_PRICED_AT_MAX];
+		pt_plan_priced_at(v, priced, sizeof priced);
+		priced[0] = (char)(priced[0] == 'p' ? 'P' : priced[0]);
+		printf("%s; horizon %u years, discount rate %g%%; region %s\n", priced,
+		       cfg->plan_horizon_years, cfg->plan_discount_rate * 100,
+		       v->region && v->region[0] ? v->region : "all");
+	}
 	printf("%zu sites in the plan, %zu measures\n\n", r->sites_funded, r->measures_chosen);
 
 	eur(r->cost_eur, a, sizeof a);
@@ -271,6 +299,7 @@ static int print_table(const struct pt_plan_view *v, int no_check)
 			for (q = 0; q < n; q++)
 				printf("      %s\n", reasons[q]);
 		}
+		print_not_chosen_at(v, s, least); /* issue 11 review M1 */
 	}
 	free(idx);
 
@@ -294,6 +323,22 @@ static int print_table(const struct pt_plan_view *v, int no_check)
 		printf("); --format json or html lists them with reasons");
 	}
 	putchar('\n');
+	{ /* issue 11 review M1: admitted but not funded */
+		size_t nc[PT_NC_COUNT], total = pt_plan_not_chosen_counts(v, nc);
+		printf("Admitted but not funded: %zu measures", total);
+		if (total) {
+			const char *sep = " (";
+			for (i = 0; i < PT_NC_COUNT; i++)
+				if (nc[i]) {
+					printf("%s%s %zu", sep, pt_plan_nc_why_name((enum pt_plan_nc_why)i),
+					       nc[i]);
+					sep = ", ";
+				}
+			printf("); those at sites in the plan are listed there, --format json or "
+			       "html lists all with reasons");
+		}
+		putchar('\n');
+	}
 	print_surge(v);
 	if (v->frontier_n)
 		print_frontier_table(v);

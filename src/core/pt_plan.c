@@ -138,6 +138,7 @@ static void scratch_free(struct scratch *s)
 /* Capacity-tracked output arrays of the model. */
 struct caps {
 	size_t options, option_measures, screens, alts, effects;
+	size_t band_threats; /* issue 11 review m5 */
 	size_t n_om; /* option_measures used */
 };
 
@@ -703,6 +704,22 @@ static enum pt_err build_site(const struct pt_config *cfg,
 			sm->worst_threat = (int32_t)p; /* a pair index until the end */
 		}
 	}
+	/* issue 11 review m5: every threat at the site's worst band, the worst one first */
+	sm->first_band_threat = m->n_band_threats;
+	sm->n_band_threats = 0;
+	if (sm->worst_threat >= 0) {
+		if ((err = grow((void **)&m->band_threats, &caps->band_threats,
+				m->n_band_threats + np, sizeof *m->band_threats,
+				SIZE_MAX / sizeof *m->band_threats)) != PT_OK)
+			return err;
+		m->band_threats[m->n_band_threats + sm->n_band_threats++] =
+			ps->pairs[sm->worst_threat].threat;
+		for (p = 0; p < np; p++)
+			if (p != (size_t)sm->worst_threat && s->pair_band[p] == sm->band)
+				m->band_threats[m->n_band_threats + sm->n_band_threats++] =
+					ps->pairs[p].threat;
+		m->n_band_threats += sm->n_band_threats;
+	}
 	if (sm->worst_threat >= 0)
 		sm->worst_threat = (int32_t)ps->pairs[sm->worst_threat].threat;
 	sm->risk_before_eur_year = risk;
@@ -1004,6 +1021,7 @@ void pt_plan_model_free(struct pt_plan_model *m)
 	free(m->screens);
 	free(m->alts);
 	free(m->effects);
+	free(m->band_threats);
 	free(m->group_start);
 	free(m->items);
 	free(m);

@@ -154,6 +154,9 @@ struct pt_plan_site_model {
 	int assessed;                 /**< 0: no pairs, only the do-nothing option */
 	size_t first_option, n_options; /**< into model->options; option first_option is do nothing */
 	size_t first_screen, n_screens; /**< into model->screens */
+	/** Issue 11 review m5: the threats whose pair is at band (ties), worst_threat
+	 * first then in pair order: model->band_threats[first_band_threat ..]. */
+	size_t first_band_threat, n_band_threats;
 };
 
 /** Everything the planner decides from; free with pt_plan_model_free. */
@@ -178,6 +181,8 @@ struct pt_plan_model {
 	 * pt_plan_model_build leaves it NULL, the caller may set it. */
 	int (*stop)(void *ctx);
 	void *stop_ctx;
+	uint32_t *band_threats;   /**< issue 11 review m5: per site its threats at its band */
+	size_t n_band_threats;
 };
 
 /**

@@ -228,9 +228,10 @@ static void html_summary(FILE *f, const struct pt_plan_view *v)
 	row(f, "Budget", buf);
 	row(f, "Solver", pt_plan_solver_name(r->solver));
 	if (v->today_level_text) { /* issue 11 item 6 */
-		pt_plan_priced_at(v, buf, sizeof buf);
-		buf[0] = (char)(buf[0] == 'p' ? 'P' : buf[0]);
-		row(f, "Threat level", buf);
+		char priced[PT_PLAN_PRICED_AT_MAX]; /* issue 11 review m1: the longest level texts */
+		pt_plan_priced_at(v, priced, sizeof priced);
+		priced[0] = (char)(priced[0] == 'p' ? 'P' : priced[0]);
+		row(f, "Threat level", priced);
 	} else {
 		row(f, "Threat level", v->threat_level_text ? v->threat_level_text : "");
 	}
@@ -472,6 +473,50 @@ static void html_surge_rejected(FILE *f, const struct pt_plan_view *v)
 		fprintf(f, "<p class=\"note\">%zu more not listed.</p>\n", rejected - shown);
 }
 
+/* Issue 11 review M1: the admitted measures the plan does not fund, and why. */
+static void html_not_chosen(FILE *f, const struct pt_plan_view *v)
+{
+	double least = pt_plan_least_marginal_bcr(v);
+	char reason[640], a[64], b[64], r[48];
+	size_t i, k, n = 0;
+
+	fputs("<h2>Admitted but not funded</h2>\n", f);
+	for (i = 0; i < v->model->n_sites; i++) {
+		const struct pt_plan_site_model *sm = &v->model->sites[i];
+		for (k = 0; k < sm->n_screens; k++) {
+			const struct pt_plan_screen *s = &v->model->screens[sm->first_screen + k];
+			struct pt_plan_not_chosen nc;
+			if (!pt_plan_not_chosen(v, i, s, &nc))
+				continue;
+			if (n++ == 0)
+				fputs("<table>\n<thead><tr><th>Site</th><th>Measure</th>"
+				      "<th class=\"n\">BCR</th><th class=\"n\">Cost (EUR)</th>"
+				      "<th class=\"n\">Reduction (EUR a year)</th><th>Why</th>"
+				      "<th>Reason</th></tr></thead>\n<tbody>\n",
+				      f);
+			pt_plan_not_chosen_text(v, i, &nc, least, reason, sizeof reason);
+			pt_plan_ratio_text(r, sizeof r, s->bcr);
+			pt_plan_eur_full(a, sizeof a, s->cost_eur);
+			pt_plan_eur_full(b, sizeof b, s->reduction_eur_year);
+			fputs("<tr><td>", f);
+			html(f, pt_plan_site_id(v, i));
+			fputs("</td><td>", f);
+			html(f, pt_plan_measure_id(v, s->measure));
+			fputs("</td><td class=\"n\">", f);
+			html(f, r);
+			fprintf(f, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>", a, b);
+			html(f, pt_plan_nc_why_name(nc.why));
+			fputs("</td><td>", f);
+			html(f, reason);
+			fputs("</td></tr>\n", f);
+		}
+	}
+	if (n)
+		fputs("</tbody>\n</table>\n", f);
+	else
+		fputs("<p>Every admitted measure is funded.</p>\n", f);
+}
+
 /* Issue 11 item 6: the surge lines, apart from the plan and its budget. */
 static void html_surge(FILE *f, const struct pt_plan_view *v)
 {
@@ -551,6 +596,7 @@ enum pt_err pt_plan_write_html(FILE *f, const struct pt_plan_view *v)
 		html_sensitivity(f, v);
 	html_sites(f, v, idx, n_idx);
 	html_rejected(f, v);
+	html_not_chosen(f, v);
 	html_surge(f, v);
 	fputs("<h2>Method</h2>\n<p class=\"note\">", f);
 	htmlf(f,

@@ -12,6 +12,7 @@
 #include "../core/pt_measure.h"
 #include "../core/pt_model.h"
 #include "../core/pt_plan.h"
+#include "pt_ranking_io.h"
 #include "pt_surge_io.h"
 
 /** Everything a writer needs (borrowed; src/app's pt_app_plan_view fills it). */
@@ -42,9 +43,15 @@ struct pt_plan_view {
 	/* Issue 11 item 6: threat_level_text is the planning level the plan is priced at. */
 	const char *today_level_text;      /**< today's levels ("CRITICAL (pbied=SEVERE)"); NULL: not shown */
 	struct pt_surge_view surge;        /**< surge.result NULL: no surge section */
+	/* Issue 11 review M1: admitted measures not funded. */
+	int omit_not_chosen;               /**< JSON: "not_chosen_counts" only, no "not_chosen" list */
 };
 
-/** "priced at planning level SUBSTANTIAL (today: CRITICAL)" for v into buf. */
+/** Bytes of pt_plan_priced_at's text with the NUL: two level texts and the words (issue 11 review m1). */
+#define PT_PLAN_PRICED_AT_MAX (2 * PT_LEVEL_TEXT_MAX + 64)
+
+/** "priced at planning level SUBSTANTIAL (today: CRITICAL)" for v into buf
+ * (PT_PLAN_PRICED_AT_MAX bytes hold the longest). */
 void pt_plan_priced_at(const struct pt_plan_view *v, char *buf, size_t size);
 
 /**
@@ -149,5 +156,60 @@ enum pt_err pt_plan_write_html(FILE *f, const struct pt_plan_view *v);
 
 /** issue 11 (fit): the text of a safeguard a chosen measure needs (static; "" out of range). */
 const char *pt_plan_safeguard_text(enum pt_safeguard g);
+
+
+/* ---- Issue 11 review M1: admitted measures the plan does not fund ---- */
+
+/** Why an admitted measure is not in its site's chosen bundle. */
+enum pt_plan_nc_why {
+	PT_NC_BUDGET = 0,      /**< the budget buys more elsewhere (or no efficient bundle holds it) */
+	PT_NC_BUNDLE_CAP,      /**< the chosen bundle is at plan.max_measures */
+	PT_NC_EXCLUSIVE_GROUP  /**< another measure of its exclusive group is chosen */
+};
+#define PT_NC_COUNT 3
+/** "budget", "bundle_cap", "exclusive_group". */
+const char *pt_plan_nc_why_name(enum pt_plan_nc_why w);
+
+/** An admitted measure not funded at a site and why. Plain data. */
+struct pt_plan_not_chosen {
+	enum pt_plan_nc_why why;
+	uint32_t other;          /**< exclusive_group: the chosen measure of its group */
+	int has_next;            /**< budget: 1 when a costlier efficient bundle of the site holds it */
+	double extra_cost_eur;   /**< budget: that bundle's cost over the chosen one's (PV; NaN none) */
+	double extra_benefit_eur; /**< its risk reduction over the chosen one's (PV; NaN none) */
+	double marginal_bcr;     /**< extra benefit / extra cost (NaN none) */
+};
+
+/** 1 when screening s at site is admitted and not in the site's chosen
+ * bundle, with *out set (checked in the order exclusive group, bundle cap,
+ * budget); 0 otherwise (*out untouched). */
+int pt_plan_not_chosen(const struct pt_plan_view *v, size_t site, const struct pt_plan_screen *s,
+		       struct pt_plan_not_chosen *out);
+
+/** The least marginal benefit-cost ratio the plan funded: over funded sites,
+ * the chosen bundle against the site's next cheaper one; NaN when none. */
+double pt_plan_least_marginal_bcr(const struct pt_plan_view *v);
+
+/** The sentence of a budget reason that compares with the whole plan (what the budget
+ * bought, what is left): it starts with this; what comes before is the site's own. */
+#define PT_PLAN_NC_PLAN_PART " What the budget bought: "
+
+/** Why nc is not funded at site as sentences into buf; least is
+ * pt_plan_least_marginal_bcr(v). */
+void pt_plan_not_chosen_text(const struct pt_plan_view *v, size_t site,
+			     const struct pt_plan_not_chosen *nc, double least, char *buf,
+			     size_t size);
+
+/** Count the admitted measures not funded by why into counts; returns the total. */
+size_t pt_plan_not_chosen_counts(const struct pt_plan_view *v, size_t counts[PT_NC_COUNT]);
+
+/** {budget, bundle_cap, exclusive_group}: the counts as a new JSON object; NULL out of memory. */
+json_t *pt_plan_not_chosen_counts_json(const struct pt_plan_view *v);
+
+/** The admitted measures not funded, site by site in the model's order, as a
+ * new JSON array of {site_id, measure_id, bcr, cost_eur, reduction_eur_year,
+ * why, chosen_instead (exclusive_group), marginal_bcr and
+ * least_funded_marginal_bcr (budget), reason}; NULL out of memory. */
+json_t *pt_plan_not_chosen_json(const struct pt_plan_view *v);
 
 #endif

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pt_plan_io.h"
+
 static double jnum(const json_t *o, const char *key)
 {
 	const json_t *v = json_object_get(o, key);
@@ -104,8 +106,10 @@ void pt_plan_json_totals(const json_t *plan, struct pt_saved_plan *p)
 json_t *pt_plan_json_keep(json_t *plan, int (*keep)(void *ctx, const char *site_id), void *ctx,
 			  int partial, size_t *hidden_out)
 {
-	/* issue 11 item 6 and M5: the surge lines and rejected surge lines name sites too */
-	static const char *const lists[4] = {"sites", "rejected", "surge", "surge_rejected"};
+	/* issue 11 item 6 and M5: the surge lines and rejected surge lines name sites too;
+	 * review M1: the admitted measures not funded name sites too */
+	static const char *const lists[5] = {"sites", "rejected", "surge", "surge_rejected",
+					     "not_chosen"};
 	size_t hidden = 0, k, i;
 	json_t *totals;
 	*hidden_out = 0;
@@ -144,6 +148,29 @@ json_t *pt_plan_json_keep(json_t *plan, int (*keep)(void *ctx, const char *site_
 	/* Counts over the author's whole view: not the reader's to know. */
 	json_object_set_new(plan, "outside_region", json_null());
 	json_object_set_new(plan, "not_assessed", json_null());
+	{ /* issue 11 review M1: the counts by why of the not-funded kept, without the plan's figures */
+		json_t *counts = json_object_get(plan, "not_chosen_counts"), *a;
+		const char *key;
+		json_t *val;
+		if (json_is_object(counts))
+			json_object_foreach(counts, key, val)
+				json_integer_set(val, 0);
+		a = json_object_get(plan, "not_chosen");
+		for (i = 0; i < json_array_size(a); i++) {
+			json_t *it = json_array_get(a, i);
+			const char *why = json_string_value(json_object_get(it, "why"));
+			const char *reason = json_string_value(json_object_get(it, "reason"));
+			const char *cut = reason ? strstr(reason, PT_PLAN_NC_PLAN_PART) : NULL;
+			json_t *c = why && json_is_object(counts) ? json_object_get(counts, why) : NULL;
+			if (c)
+				json_integer_set(c, json_integer_value(c) + 1);
+			if (json_object_get(it, "least_funded_marginal_bcr"))
+				json_object_set_new(it, "least_funded_marginal_bcr", json_null());
+			if (cut) /* the site's part only: the plan's is over the author's view */
+				json_object_set_new(it, "reason",
+						    json_stringn(reason, (size_t)(cut - reason)));
+		}
+	}
 	{ /* the counts by rule of the rejections kept */
 		json_t *counts = json_object_get(plan, "rejected_counts"), *a;
 		const char *key;

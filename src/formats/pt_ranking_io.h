@@ -14,6 +14,9 @@
 #include "pt_assess_io.h"
 #include "pt_sites_io.h"
 
+/** A level text's bytes with the NUL: the national level and every scope's entry (issue 11 review m1). */
+#define PT_LEVEL_TEXT_MAX 512
+
 /** A ranking: everything it was computed from and its rows in rank order. Free with pt_ranking_free. */
 struct pt_ranking {
 	enum pt_method method;
@@ -23,7 +26,7 @@ struct pt_ranking {
 	struct pt_assessment_set set; /**< their rows of the method */
 	double *factors;              /**< threat-level factor per threat of cat.threats */
 	enum pt_threat_level national;
-	char level_text[512];         /**< "SUBSTANTIAL (drone_uas=SEVERE)" */
+	char level_text[PT_LEVEL_TEXT_MAX]; /**< "SUBSTANTIAL (drone_uas=SEVERE)" */
 	/** Issue 11: the factor of each row of set.quant at the level that applies to its site
 	 * (sector, region) and threat (pt_level_effective); NULL for the other methods. */
 	double *pair_factors;
@@ -69,7 +72,7 @@ struct pt_risk_matrix {
 	enum pt_method method;
 	struct pt_config cfg;
 	enum pt_threat_level national;
-	char level_text[512];
+	char level_text[PT_LEVEL_TEXT_MAX];
 	struct pt_matrix m;
 	size_t withheld; /**< sites left out by the filter */
 	unsigned long long version; /**< as in struct pt_ranking */

@@ -266,12 +266,14 @@ static struct pt_plan_run *plan_run_or_reply(struct pt_req *r, int frontier_defa
 void pt_h_plan_get(struct pt_req *r)
 {
 	const struct pt_qval *rejected = pt_req_query(r, "rejected");
+	const struct pt_qval *not_chosen = pt_req_query(r, "not_chosen");
 	struct pt_plan_variant variants[PT_PLAN_VARIANTS_MAX];
 	struct pt_plan_view v;
 	struct pt_plan_run *run = plan_run_or_reply(r, 0, "plan.read", variants, &v);
 	if (!run)
 		return;
 	v.omit_rejected = rejected->set && !rejected->num;
+	v.omit_not_chosen = not_chosen->set && !not_chosen->num; /* issue 11 review M1 */
 	v.with_time_limit = 1;
 	v.exact_time_limit_s = run->time_limit_s;
 	pt_reply_json(r, 200, pt_plan_to_json(&v));

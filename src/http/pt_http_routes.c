@@ -47,6 +47,7 @@ static const struct pt_vquery q_plan_get[] = {
 	{"frontier", PT_V_INT, 0, 1, NULL},
 	{"sensitivity", PT_V_INT, 0, 1, NULL},
 	{"rejected", PT_V_INT, 0, 1, NULL},
+	{"not_chosen", PT_V_INT, 0, 1, NULL}, /* issue 11 review M1 */
 	{NULL, PT_V_INT, 0, 0, NULL},
 };
 static const struct pt_vquery q_register[] = {

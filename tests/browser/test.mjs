@@ -574,6 +574,14 @@ test('coordinator computes the plan at 2,000,000: totals, frontier, map, reasons
   assert(await rows.count() > 0, 'rejected measures of one site');
   for (const id of await rows.locator('.site-id').allTextContents()) eq(id, site, 'the site filter');
   await shot(page, 'laptop-plan-rejected');
+  // issue 11 review M1: admitted but not funded, separately titled, with why and the BCR
+  eq(await page.locator('#plan-not-chosen-title').textContent(), 'Admitted but not funded', 'the not-funded title');
+  const ncLine = await page.locator('[data-testid=not-chosen-counts]').textContent();
+  assert(/bundle cap: \d+/.test(ncLine), `the not-funded counts by why: ${ncLine}`);
+  await page.locator('#plan-not-chosen summary').click();
+  await page.locator('#plan-not-chosen tbody tr').first().waitFor();
+  const ncText = await page.locator('#plan-not-chosen tbody').textContent();
+  assert(ncText.includes('plan.max_measures (4)') && ncText.includes('bundle cap'), 'a measure left out by the bundle cap, with its reason');
   // the sensitivity: six more plans, the plan itself first
   await page.locator('[data-testid=plan-sensitivity]').click();
   await page.locator('[data-testid=sens-row]').nth(5).waitFor();

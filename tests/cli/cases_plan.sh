@@ -59,8 +59,9 @@ if grep -qE '^      Aim: [a-z_, ]+; risk band [a-z ]+ \([a-z_, ]+\) at [A-Z]+; i
 	bad "no band reason under a measure"; fi
 # one name per band (issue 11, item 2): Harbourlight Galleria's worst pair is high on the
 # matrix, its expected yearly loss in the medium loss band; both show, each with its level
-out_has "    Risk band high (armed_assault_team) at SUBSTANTIAL; loss band medium at SUBSTANTIAL."
-if grep -A1 -E '^VM-032 +Harbourlight Galleria +high ' pl-plan.out | grep -qx "    Risk band high (armed_assault_team) at SUBSTANTIAL; loss band medium at SUBSTANTIAL."; then ok; else
+# (review m5: pbied is high there too, and the risk band names both)
+out_has "    Risk band high (armed_assault_team, pbied) at SUBSTANTIAL; loss band medium at SUBSTANTIAL."
+if grep -A1 -E '^VM-032 +Harbourlight Galleria +high ' pl-plan.out | grep -qx "    Risk band high (armed_assault_team, pbied) at SUBSTANTIAL; loss band medium at SUBSTANTIAL."; then ok; else
 	bad "Harbourlight Galleria without both bands: $(grep -A1 'Harbourlight Galleria' pl-plan.out)"; fi
 p pl-assess-loss-band 0 --db pl.db assess --method quant --format json
 pycheck "Harbourlight Galleria: loss band medium on the ranking" pl-assess-loss-band.out '
@@ -127,7 +128,7 @@ for r in j["rejected"]:
 assert any(r["verdict"] == "step_free" for r in j["rejected"]), "no step-free rejection"
 assert not any(m["measure_id"] == "hvm_raised_kerb" for s in j["sites"] for m in s["measures"])
 g = [s for s in j["sites"] if s["site_id"] == "VM-032"][0]
-assert (g["risk_band"], g["risk_band_threats"], g["threat_level"], g["loss_band"]) == ("high", ["armed_assault_team"], "SUBSTANTIAL", "medium"), g
+assert (g["risk_band"], g["risk_band_threats"], g["threat_level"], g["loss_band"]) == ("high", ["armed_assault_team", "pbied"], "SUBSTANTIAL", "medium"), g
 assert "band" not in g, g
 open("fast_reduction", "w").write(repr(t["risk_reduction_eur"]))
 open("first_site", "w").write(j["sites"][0]["name"])'
@@ -552,3 +553,54 @@ err_line "protect: lf-surge-bad.csv: nothing imported"
 sed 's/,roofed$/,controlled_entry/' lf-surge-bad.csv >lf-surge-ok.csv
 p lf-surge-ok 0 --db lf.db import surge lf-surge-ok.csv lf-surge-eff.csv
 out_line "lf-surge-ok.csv: 2 surge measures imported, lf-surge-eff.csv: 1 effect rows"
+# --- issue 11 review (helper notchosen): M1 admitted but not funded, m5 tied risk bands,
+# m1 the level line uncut, m2 the saved plan's JSON says the planning level now ---------
+p nc-demo 0 --db nc.db demo
+p nc-plan-json 0 --db nc.db plan --budget 100000000 --format json
+pycheck "not funded: the bundle cap at the station" nc-plan-json.out '
+nc = j["not_chosen"]
+c = j["not_chosen_counts"]
+assert sorted(c) == ["budget", "bundle_cap", "exclusive_group"] and sum(c.values()) == len(nc) > 0, c
+chosen = {(s["site_id"], m["measure_id"]) for s in j["sites"] for m in s["measures"]}
+for x in nc:
+    assert (x["site_id"], x["measure_id"]) not in chosen, x
+    assert x["why"] in c and x["reason"] and x["cost_eur"] > 0 and x["reduction_eur_year"] > 0, x
+st = {x["measure_id"]: x for x in nc if x["site_id"] == "VM-045"}
+assert "lockdown_procedure" in st and "bleeding_control_kits" in st, sorted(st)
+assert st["lockdown_procedure"]["why"] == "bundle_cap" and st["lockdown_procedure"]["bcr"] > 5, st["lockdown_procedure"]
+assert "plan.max_measures (4)" in st["lockdown_procedure"]["reason"]
+assert len([m for s in j["sites"] if s["site_id"] == "VM-045" for m in s["measures"]]) == 4
+stadium = [s for s in j["sites"] if s["site_id"] == "VM-029"][0]
+assert stadium["risk_band_threats"] == ["pbied", "armed_assault_team", "vehicle_ramming"], stadium["risk_band_threats"]'
+p nc-plan-text 0 --db nc.db plan --budget 2000000
+out_has "  - lockdown_procedure (bundle_cap): BCR 1.7, cost EUR 99,181, reduces EUR 20,261 a year. Not chosen: the site's bundle is at plan.max_measures (4)"
+out_has "  - cctv (budget): BCR 1.3, cost EUR 168,782, reduces EUR 26,093 a year. Not funded: the budget buys more elsewhere."
+out_has "Admitted but not funded: 15 measures (budget 8, bundle_cap 7); those at sites in the plan are listed there"
+out_has "    Risk band high (pbied, armed_assault_team, vehicle_ramming) at SUBSTANTIAL; loss band high at SUBSTANTIAL."
+p nc-plan-html 0 --db nc.db plan --budget 2000000 --format html
+out_has "<h2>Admitted but not funded</h2>"
+out_has "<td>VM-029</td><td>lockdown_procedure</td>"
+out_has "Risk band high (pbied, armed_assault_team, vehicle_ramming) at SUBSTANTIAL"
+# the level line is not cut with sector, region and threat levels set
+p nc-level-sector 0 --db nc.db threat-level set CRITICAL --rationale test --sector transport_hub
+p nc-level-region 0 --db nc.db threat-level set SEVERE --rationale test --region "Old Town"
+p nc-level-threat 0 --db nc.db threat-level set SEVERE --rationale test --threat drone_uas
+p nc-plan-levels 0 --db nc.db plan --budget 2000000
+out_has "Priced at planning level SUBSTANTIAL (today: SUBSTANTIAL (sector transport_hub=CRITICAL, region Old Town=SEVERE, drone_uas=SEVERE)); horizon 10 years, discount rate 3%; region all"
+p nc-plan-levels-json 0 --db nc.db plan --budget 2000000 --format json
+pycheck "priced_at uncut" nc-plan-levels-json.out '
+assert j["priced_at"] == "priced at planning level SUBSTANTIAL (today: SUBSTANTIAL (sector transport_hub=CRITICAL, region Old Town=SEVERE, drone_uas=SEVERE))", j["priced_at"]'
+# a saved plan's JSON says the planning level now
+p nc-save 0 --db nc.db plan --budget 2000000 --save nc-d2
+p nc-show-json 0 --db nc.db plan show nc-d2 --format json
+pycheck "saved json, same level" nc-show-json.out '
+assert j["planning_level"] == "SUBSTANTIAL" and j["planning_level_now"] == "SUBSTANTIAL", j.get("planning_level_now")
+assert j["priced_at"].startswith("priced at planning level SUBSTANTIAL (today: "), j["priced_at"]'
+p nc-set-planning 0 --db nc.db config set plan.planning_level SEVERE
+p nc-show-json-now 0 --db nc.db plan show nc-d2 --format json
+pycheck "saved json, the level changed" nc-show-json-now.out '
+assert j["planning_level"] == "SUBSTANTIAL" and j["planning_level_now"] == "SEVERE", j.get("planning_level_now")
+assert j["priced_at"] == "priced at SUBSTANTIAL, planning level now SEVERE", j["priced_at"]
+assert "not_chosen" in j and "sites" in j'
+p nc-show-now 0 --db nc.db plan show nc-d2
+out_has "priced at SUBSTANTIAL, planning level now SEVERE"

@@ -177,6 +177,18 @@ def t_plan(res, port, protect, db):
     for rule, n in counts.items():
         res.eq(n, sum(1 for x in fast.get("rejected", []) if x["verdict"] == rule), "count of %s" % rule)
     res.eq(light.get("totals"), fast.get("totals"), "the same plan without the list")
+    # issue 11 review M1: admitted measures not funded, with why; not_chosen=0 keeps the counts only
+    nc = (fast or {}).get("not_chosen")
+    ncc = (fast or {}).get("not_chosen_counts") or {}
+    res.eq(sorted(ncc), ["budget", "bundle_cap", "exclusive_group"], "a not-chosen count per reason")
+    res.check(isinstance(nc, list) and len(nc) == sum(ncc.values()) and len(nc) > 0, "not_chosen listed: %r" % ncc)
+    chosen = {(s["site_id"], m["measure_id"]) for s in (fast or {}).get("sites", []) for m in s["measures"]}
+    for x in nc or []:
+        res.check(x.get("why") in ncc and x.get("reason") and x.get("bcr") is not None and
+                  x.get("cost_eur", 0) > 0 and (x["site_id"], x["measure_id"]) not in chosen, "not_chosen entry %r" % x)
+    light2 = co.get("/api/v1/plan?budget=%d&rejected=0&not_chosen=0" % BUDGET).json or {}
+    res.check("not_chosen" not in light2 and light2.get("not_chosen_counts") == ncc, "not_chosen=0: counts only")
+    res.eq(co.get("/api/v1/plan?budget=1000&not_chosen=2").status, 400, "not_chosen=2 is refused")
     # sensitivity: the plan again at 0/3/5/7% and 5 and 20 years, the plan itself first
     r = co.get("/api/v1/plan?budget=%d&sensitivity=1" % BUDGET)
     sens = (r.json or {}).get("sensitivity", [])
@@ -335,6 +347,12 @@ def t_plans(res, port, protect, db):
     res.check(all(r["site_id"] in seen for r in p.get("rejected", [])), "only visible rejected measures")
     res.check(sum(p.get("rejected_counts", {"x": -1}).values()) == len(p.get("rejected", [])),
               "the counts by rule are of the visible rejections: %r" % p.get("rejected_counts"))
+    # issue 11 review M1: the not-funded measures of visible sites only, their counts, no plan-wide figures
+    res.check(all(r["site_id"] in seen for r in p.get("not_chosen", [])), "only visible not-funded measures")
+    res.check(sum(p.get("not_chosen_counts", {"x": -1}).values()) == len(p.get("not_chosen", [])),
+              "the not-funded counts are of the visible ones: %r" % p.get("not_chosen_counts"))
+    res.check(not any("What the budget bought" in r["reason"] or r.get("least_funded_marginal_bcr") is not None
+                      for r in p.get("not_chosen", [])), "no plan-wide figures in a partial reader's reasons")
     hidden = [s for s in before["sites"] if s["site_id"] not in seen]
     # how many are hidden is told to government coordinators only (issue 9, "Counts")
     res.check("hidden_sites" not in p and "withheld" not in p, "no count of hidden sites for harbour: %r" % sorted(p))
@@ -522,6 +540,10 @@ def t_plan_surge(res, port, protect, db):
         saved = (got.json or {}).get("saved") or {}
         res.eq(saved.get("planning_level_now"), "SUBSTANTIAL", "the planning level now")
         res.check(str(saved.get("priced_at", "")).startswith("priced at "), "priced_at: %r" % saved)
+        # issue 11 review m2: the plan's own JSON says the planning level now too
+        res.eq((got.json or {}).get("planning_level_now"), "SUBSTANTIAL", "the plan's planning_level_now")
+        res.check(str((got.json or {}).get("priced_at", "")).startswith("priced at planning level "),
+                  "the plan's priced_at: %r" % (got.json or {}).get("priced_at"))
 
 
 TESTS = [("plan", t_plan), ("plan-input", t_plan_input), ("plan-report", t_plan_report),

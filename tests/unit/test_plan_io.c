@@ -7,6 +7,7 @@
 
 #include "core/pt_marking.h"
 #include "formats/pt_plan_io.h"
+#include "formats/pt_plan_saved_io.h"
 #include "pt_test.h"
 
 /* Threats 0 pbied, 1 vehicle_ramming, 2 drone_uas. */
@@ -663,6 +664,175 @@ static void test_html(void)
 	free(text);
 }
 
+/* Issue 11 review M1: admitted measures not funded, with why, in JSON, HTML and one sentence. */
+static void test_not_chosen(void)
+{
+	struct pt_plan_not_chosen nc;
+	json_t *j, *a, *c, *x;
+	char buf[640];
+	enum pt_err err;
+	char *text;
+
+	build();
+	/* VM-200's bag_search: admitted, the site not funded */
+	CHECK_INT(pt_plan_not_chosen(&view, 0, &screens[0], &nc), 0); /* chosen */
+	CHECK_INT(pt_plan_not_chosen(&view, 0, &screens[3], &nc), 0); /* rejected */
+	CHECK_INT(pt_plan_not_chosen(&view, 1, &screens[6], &nc), 1);
+	CHECK_INT(nc.why, PT_NC_BUDGET);
+	CHECK_NEAR(nc.extra_cost_eur, 60000, 1e-9);
+	CHECK_NEAR(nc.marginal_bcr, 170000.0 / 60000, 1e-9);
+	CHECK_NEAR(pt_plan_least_marginal_bcr(&view), 1.5, 1e-12);
+	pt_plan_not_chosen_text(&view, 1, &nc, 1.5, buf, sizeof buf);
+	CHECK_STR(buf, "Not funded (the site is not funded): the budget buys more elsewhere. The "
+		       "site's cheapest bundle with it costs EUR 60,000 more for EUR 170,000 more risk "
+		       "reduction (present values; marginal benefit-cost ratio 2.8). What the budget "
+		       "bought: marginal ratios of 1.5 or more; EUR 1,400,000 of it is left.");
+	j = plan_json();
+	if (!j)
+		return;
+	c = json_object_get(j, "not_chosen_counts");
+	CHECK_INT(json_integer_value(json_object_get(c, "budget")), 1);
+	CHECK_INT(json_integer_value(json_object_get(c, "bundle_cap")), 0);
+	CHECK_INT(json_integer_value(json_object_get(c, "exclusive_group")), 0);
+	a = json_object_get(j, "not_chosen");
+	CHECK_INT(json_array_size(a), 1);
+	x = json_array_get(a, 0);
+	CHECK_STR(json_string_value(json_object_get(x, "site_id")), "VM-200");
+	CHECK_STR(json_string_value(json_object_get(x, "measure_id")), "bag_search");
+	CHECK_STR(json_string_value(json_object_get(x, "why")), "budget");
+	CHECK_NEAR(json_number_value(json_object_get(x, "bcr")), 2.8, 1e-12);
+	CHECK_NEAR(json_number_value(json_object_get(x, "cost_eur")), 60000, 1e-9);
+	CHECK_NEAR(json_number_value(json_object_get(x, "reduction_eur_year")), 20000, 1e-9);
+	CHECK_NEAR(json_number_value(json_object_get(x, "least_funded_marginal_bcr")), 1.5, 1e-12);
+	CHECK_STR(json_string_value(json_object_get(x, "reason")), buf);
+	json_decref(j);
+	view.omit_not_chosen = 1; /* bounded like "rejected": the counts without the list */
+	j = plan_json();
+	if (!j)
+		return;
+	CHECK(json_object_get(j, "not_chosen") == NULL);
+	CHECK(json_object_get(j, "not_chosen_counts") != NULL);
+	json_decref(j);
+
+	/* turnstiles admitted at VM-100, whose bundle holds plan.max_measures = 3 */
+	build();
+	screens[3].verdict = PT_VERDICT_ADMITTED;
+	cfg.plan_max_measures = 3;
+	CHECK_INT(pt_plan_not_chosen(&view, 0, &screens[3], &nc), 1);
+	CHECK_INT(nc.why, PT_NC_BUNDLE_CAP);
+	pt_plan_not_chosen_text(&view, 0, &nc, 1.5, buf, sizeof buf);
+	CHECK_STR(buf, "Not chosen: the site's bundle is at plan.max_measures (3); the 3 chosen "
+		       "reduce more for their cost together than any bundle with this one.");
+	text = capture(pt_plan_write_html, &err);
+	CHECK_INT(err, PT_OK);
+	if (text) {
+		CHECK(strstr(text, "<h2>Admitted but not funded</h2>") != NULL);
+		CHECK(strstr(text, "<tr><td>VM-100</td><td>turnstiles</td><td class=\"n\">1.9</td>"
+				   "<td class=\"n\">90,000</td><td class=\"n\">20,000</td>"
+				   "<td>bundle_cap</td><td>Not chosen: the site&#39;s bundle is at "
+				   "plan.max_measures (3)") != NULL);
+		free(text);
+	}
+	/* the same group as the chosen bollards */
+	pt_strlcpy(measures.items[TURNSTILES].exclusive_group, "hvm",
+		   sizeof measures.items[TURNSTILES].exclusive_group);
+	pt_strlcpy(measures.items[BOLLARDS].exclusive_group, "hvm",
+		   sizeof measures.items[BOLLARDS].exclusive_group);
+	CHECK_INT(pt_plan_not_chosen(&view, 0, &screens[3], &nc), 1);
+	CHECK_INT(nc.why, PT_NC_EXCLUSIVE_GROUP);
+	CHECK_INT(nc.other, BOLLARDS);
+	pt_plan_not_chosen_text(&view, 0, &nc, 1.5, buf, sizeof buf);
+	CHECK_STR(buf, "Not chosen: bollards of its exclusive group hvm is chosen at the site, and a "
+		       "bundle holds one measure of a group.");
+	j = plan_json();
+	if (j) {
+		x = json_array_get(json_object_get(j, "not_chosen"), 0);
+		CHECK_STR(json_string_value(json_object_get(x, "why")), "exclusive_group");
+		CHECK_STR(json_string_value(json_object_get(x, "chosen_instead")), "bollards");
+		json_decref(j);
+	}
+	measures.items[TURNSTILES].exclusive_group[0] = '\0';
+	measures.items[BOLLARDS].exclusive_group[0] = '\0';
+}
+
+/* Issue 11 review m5: every threat tied at the site's worst band, in text, JSON and HTML. */
+static void test_band_ties(void)
+{
+	static uint32_t ties[3] = {PBIED, RAMMING, DRONE};
+	json_t *j, *a;
+	char buf[640], *text;
+	enum pt_err err;
+
+	build();
+	model.band_threats = ties; /* VM-100: pbied worst, vehicle_ramming tied */
+	model.n_band_threats = 2;
+	site_models[0].first_band_threat = 0;
+	site_models[0].n_band_threats = 2;
+	pt_plan_site_bands_text(&view, 0, buf, sizeof buf);
+	CHECK_STR(buf, "Risk band high (pbied, vehicle_ramming) at SUBSTANTIAL; loss band high at "
+		       "SUBSTANTIAL (drone_uas=SEVERE).");
+	j = plan_json();
+	if (j) {
+		a = json_object_get(json_array_get(json_object_get(j, "sites"), 0),
+				    "risk_band_threats");
+		CHECK_INT(json_array_size(a), 2);
+		CHECK_STR(json_string_value(json_array_get(a, 0)), "pbied");
+		CHECK_STR(json_string_value(json_array_get(a, 1)), "vehicle_ramming");
+		json_decref(j);
+	}
+	text = capture(pt_plan_write_html, &err);
+	CHECK(text && strstr(text, "Risk band high (pbied, vehicle_ramming) at SUBSTANTIAL") != NULL);
+	free(text);
+	/* a tie at another level names each threat's level */
+	ties[1] = DRONE;
+	pt_plan_site_bands_text(&view, 0, buf, sizeof buf);
+	CHECK_STR(buf, "Risk band high (pbied, drone_uas) at pbied=SUBSTANTIAL, drone_uas=SEVERE; "
+		       "loss band high at SUBSTANTIAL (drone_uas=SEVERE).");
+	ties[1] = RAMMING;
+	model.band_threats = NULL;
+	model.n_band_threats = 0;
+}
+
+static int keep_vm200(void *ctx, const char *site_id)
+{
+	(void)ctx;
+	return site_id && strcmp(site_id, "VM-200") == 0;
+}
+
+/* Issue 11 review M1: a saved plan read by someone who may not see VM-100 loses its
+ * not-funded measures, the counts are of those kept, and a budget reason keeps only
+ * the site's part (the plan's figures are over the author's view). */
+static void test_saved_keep_not_chosen(void)
+{
+	json_t *j, *a, *x;
+	size_t hidden = 0;
+	build();
+	screens[3].verdict = PT_VERDICT_ADMITTED; /* turnstiles at VM-100: not funded */
+	cfg.plan_max_measures = 4;
+	j = plan_json();
+	if (!j)
+		return;
+	CHECK_INT(json_array_size(json_object_get(j, "not_chosen")), 2);
+	j = pt_plan_json_keep(j, keep_vm200, NULL, 1, &hidden);
+	if (!j) {
+		CHECK(0);
+		return;
+	}
+	a = json_object_get(j, "not_chosen");
+	CHECK_INT(json_array_size(a), 1);
+	x = json_array_get(a, 0);
+	CHECK_STR(json_string_value(json_object_get(x, "site_id")), "VM-200");
+	CHECK_STR(json_string_value(json_object_get(x, "why")), "budget");
+	CHECK(json_is_null(json_object_get(x, "least_funded_marginal_bcr")));
+	CHECK_STR(json_string_value(json_object_get(x, "reason")),
+		  "Not funded (the site is not funded): the budget buys more elsewhere. The site's "
+		  "cheapest bundle with it costs EUR 60,000 more for EUR 170,000 more risk reduction "
+		  "(present values; marginal benefit-cost ratio 2.8).");
+	CHECK_INT(json_integer_value(json_object_get(json_object_get(j, "not_chosen_counts"),
+						     "budget")), 1);
+	json_decref(j);
+}
+
 int main(void)
 {
 	RUN(test_reasons_chosen);
@@ -670,6 +840,9 @@ int main(void)
 	RUN(test_json);
 	RUN(test_csv);
 	RUN(test_html);
+	RUN(test_not_chosen);
+	RUN(test_band_ties);
+	RUN(test_saved_keep_not_chosen);
 	pt_catalog_clear(&threats);
 	pt_measure_catalog_clear(&measures);
 	return TEST_SUMMARY("test_plan_io");
