@@ -28,6 +28,88 @@ static long long user_id_of(struct pt_db *db, const char *name)
 	return u.id;
 }
 
+/* ---- separation of duties (review H1) ---- */
+
+/* Who created user id, who created that one, ... into chain (PT_DUTY_CHAIN, 0 ends it). */
+static enum pt_err creator_chain(struct pt_db *db, long long id, long long *chain,
+				 struct pt_diag *d)
+{
+	enum pt_err err;
+	for (int i = 0; i < PT_DUTY_CHAIN; i++)
+		chain[i] = 0;
+	for (int i = 0; id > 0 && i < PT_DUTY_CHAIN; i++) {
+		if ((err = pt_db_user_creator_id(db, id, &chain[i], d)) != PT_OK)
+			return err;
+		id = chain[i];
+	}
+	return PT_OK;
+}
+
+/* Fill the separation-of-duties part of *a (its proposer and installer set
+ * already) for caller c and measure row: who took each step since it was
+ * proposed and the chains of creators pt_access_measure_duty compares. */
+static enum pt_err duties_fill(struct pt_db *db, const struct pt_caller *c,
+			       const struct pt_site_measure_row *row, struct pt_measure_actors *a,
+			       struct pt_diag *d)
+{
+	struct pt_site_measure_step_actors by;
+	enum pt_err err;
+	if ((err = pt_db_site_measure_actors(db, row->site_id, row->measure_id, &by, d)) != PT_OK)
+		return err;
+	for (unsigned k = 0; k < PT_STEP_COUNT; k++)
+		a->step_users[k] = user_id_of(db, by.by[k]);
+	if ((err = creator_chain(db, c->who.system ? 0 : c->who.user_id, a->caller_creators, d)) !=
+		    PT_OK ||
+	    (err = creator_chain(db, a->proposer_user_id, a->proposer_creators, d)) != PT_OK)
+		return err;
+	return creator_chain(db,
+			     a->step_users[PT_STEP_INSTALL] > 0 ? a->step_users[PT_STEP_INSTALL]
+								: a->installer_user_id,
+			     a->installer_creators, d);
+}
+
+/* Why the separation of duties refuses step to c, in words; NULL when the
+ * refusal is another rule's (the role rules speak first). */
+static const char *duty_refusal(const struct pt_caller *c, const struct pt_access_record *rec,
+				enum pt_measure_step step, const struct pt_measure_actors *a,
+				char *buf, size_t cap)
+{
+	struct pt_measure_actors bare = *a;
+	enum pt_measure_step taken = PT_STEP_APPROVE;
+	enum pt_duty_conflict k = pt_access_measure_duty(&c->who, step, a, &taken);
+	if (k == PT_DUTY_NONE)
+		return NULL;
+	/* the proposer approving, the installer verifying: refusal() says so */
+	if ((step == PT_STEP_APPROVE && c->who.user_id == a->proposer_user_id) ||
+	    (step == PT_STEP_VERIFY && c->who.user_id == (a->step_users[PT_STEP_INSTALL] > 0
+							      ? a->step_users[PT_STEP_INSTALL]
+							      : a->installer_user_id)))
+		return NULL;
+	memset(bare.caller_creators, 0, sizeof bare.caller_creators);
+	memset(bare.proposer_creators, 0, sizeof bare.proposer_creators);
+	memset(bare.installer_creators, 0, sizeof bare.installer_creators);
+	memset(bare.step_users, 0, sizeof bare.step_users);
+	if (pt_access_measure_step(&c->who, rec, step, &bare) != PT_ACCESS_OK)
+		return NULL;
+	if (k == PT_DUTY_TWO_STEPS) {
+		snprintf(buf, cap,
+			 "separation of duties: one user takes at most one of the steps approve, "
+			 "accept or install, verify of a measure, and you took '%s' of this one; "
+			 "another user takes '%s'",
+			 pt_measure_step_name(taken), pt_measure_step_name(step));
+		return buf;
+	}
+	return step == PT_STEP_APPROVE
+		       ? "four-eyes principle: a user the proposer created (directly or through "
+			 "users it created), or who created the proposer, cannot approve its "
+			 "proposal; a government coordinator or admin independent of the proposer "
+			 "approves it"
+		       : "four-eyes principle: a user the installer created (directly or through "
+			 "users it created), or who created the installer, cannot verify its "
+			 "installation; a government coordinator or analyst independent of the "
+			 "installer verifies it";
+}
+
 struct step_ctx {
 	const struct pt_caller *c;
 	const char *site_id, *measure_id;
@@ -73,6 +155,8 @@ static enum pt_err step_in(struct pt_db *db, void *ctx)
 	char now[PT_TIMESTAMP_MAX], record[2 * PT_ID_MAX], detail[512];
 	const char *actor, *cover[1];
 	int changed, own;
+	char why_buf[320]; /* separation of duties (review H1) */
+	const char *why;
 
 	pt_app_stamp(db, now, &actor);
 	if ((err = pt_access_index_load(db, &ix, s->d)) != PT_OK)
@@ -101,9 +185,16 @@ static enum pt_err step_in(struct pt_db *db, void *ctx)
 	actors.scope_org_id = plan.scope_org[0] ? pt_access_index_org_id(ix, plan.scope_org) : 0;
 	if (row.status == PT_SM_INSTALLED)
 		actors.installer_user_id = user_id_of(db, row.changed_by);
+	if ((err = duties_fill(db, s->c, &row, &actors, s->d)) != PT_OK) /* review H1 */
+		goto out;
 	a = pt_access_measure_step(&s->c->who, &rec, s->step, &actors);
 	if (a == PT_ACCESS_NOT_FOUND) {
 		err = pt_diag_set(s->d, PT_ENOTFOUND, 0, "site", "no site with id %s", s->site_id);
+		goto out;
+	}
+	if (a != PT_ACCESS_OK &&
+	    (why = duty_refusal(s->c, &rec, s->step, &actors, why_buf, sizeof why_buf))) {
+		err = pt_diag_set(s->d, PT_EFORBIDDEN, 0, "", "%s", why); /* review H1 */
 		goto out;
 	}
 	if (a != PT_ACCESS_OK) {
@@ -300,6 +391,8 @@ enum pt_err pt_app_site_measures_steps(const struct pt_caller *c, struct pt_db *
 		}
 		actors.installer_user_id =
 			row->status == PT_SM_INSTALLED ? user_id_of(db, row->changed_by) : 0;
+		if ((err = duties_fill(db, c, row, &actors, d)) != PT_OK) /* review H1 */
+			goto out;
 		for (unsigned s = 0; s < PT_STEP_COUNT; s++) {
 			enum pt_site_measure_status to;
 			if (pt_site_measure_next(row->status, (enum pt_measure_step)s, &to) == PT_OK &&

@@ -34,6 +34,8 @@ enum user_stmt {
 	ST_USER_SET_HASH,
 	ST_USER_SET_ROLE,
 	ST_SESSIONS_OF_USER_DELETE,
+	ST_USER_CREATOR_ADD, /* separation of duties (migration 016) */
+	ST_USER_CREATOR_ID,
 	ST_COUNT
 };
 
@@ -55,6 +57,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_USER_SET_HASH] = "UPDATE users SET password_hash = ?2 WHERE id = ?1",
 	[ST_USER_SET_ROLE] = "UPDATE users SET role = ?2, admin_by_system = ?3 WHERE id = ?1",
 	[ST_SESSIONS_OF_USER_DELETE] = "DELETE FROM sessions WHERE user_id = ?1",
+	/* separation of duties (migration 016) */
+	[ST_USER_CREATOR_ADD] = "INSERT OR REPLACE INTO user_creators (user_id, created_by) VALUES (?1, ?2)",
+	[ST_USER_CREATOR_ID] = "SELECT u.id FROM user_creators c JOIN users u ON u.name = c.created_by "
+			       "COLLATE NOCASE WHERE c.user_id = ?1",
 };
 
 static const struct pt_db_stmt_table stmts = {PT_DBM_USER, ST_COUNT, stmt_sql};
@@ -524,6 +530,48 @@ enum pt_err pt_db_user_add(struct pt_db *db, const char *name, const char *passw
 	return pt_db_user_add_by(db, name, password, role, org_id, 1, id, d);
 }
 
+/* Record who creates user id: the acting user (pt_db_set_actor), none for the
+ * system administrator (separation of duties, migration 016). */
+static enum pt_err user_creator_record(struct pt_db *db, long long id, struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	const char *name = NULL;
+	long long actor_id = 0;
+	enum pt_err err;
+	int rc;
+	pt_db_actor(db, &actor_id, NULL, &name, NULL);
+	if (actor_id <= 0 || !name || !*name)
+		return PT_OK;
+	if ((err = pt_db_prepare(db, &stmts, ST_USER_CREATOR_ADD, &st, d)) != PT_OK)
+		return err;
+	rc = sqlite3_bind_int64(st, 1, id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	return pt_db_step_done(db, st, rc, "recording who created a user", d);
+}
+
+enum pt_err pt_db_user_creator_id(struct pt_db *db, long long user_id, long long *creator_id,
+				  struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	*creator_id = 0;
+	if (!db || user_id <= 0)
+		return PT_OK;
+	if ((err = pt_db_prepare(db, &stmts, ST_USER_CREATOR_ID, &st, d)) != PT_OK)
+		return err;
+	rc = sqlite3_bind_int64(st, 1, user_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*creator_id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return pt_db_fail(db, rc, d, "reading who created a user");
+	return PT_OK;
+}
+
 enum pt_err pt_db_user_add_by(struct pt_db *db, const char *name, const char *password,
 			      enum pt_role role, long long org_id, int by_system, long long *id,
 			      struct pt_diag *d)
@@ -599,6 +647,8 @@ enum pt_err pt_db_user_add_by(struct pt_db *db, const char *name, const char *pa
 	snprintf(detail, sizeof detail, "%s of %s (organisation %lld)", pt_role_name(role), org.name,
 		 org_id);
 	if ((err = pt_audit_append(db, "user.create", "users", rid, detail, d)) != PT_OK)
+		goto out;
+	if ((err = user_creator_record(db, new_id, d)) != PT_OK)
 		goto out;
 	if (id)
 		*id = new_id;

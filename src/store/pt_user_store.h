@@ -118,6 +118,15 @@ enum pt_err pt_db_user_add_by(struct pt_db *db, const char *name, const char *pa
 			      enum pt_role role, long long org_id, int by_system, long long *id,
 			      struct pt_diag *d);
 
+/**
+ * The id of the user who created user_id (separation of duties, migration
+ * 016): pt_db_user_add_by records the acting user (pt_db_set_actor) as the
+ * new user's creator. *creator_id is 0 when none is known: made by the
+ * system administrator, before migration 016, or its creator is gone.
+ */
+enum pt_err pt_db_user_creator_id(struct pt_db *db, long long user_id, long long *creator_id,
+				  struct pt_diag *d);
+
 /** User by name, with its organisation, into *out (PT_ENOTFOUND, field name). */
 enum pt_err pt_db_user_get(struct pt_db *db, const char *name, struct pt_user *out,
 			   struct pt_diag *d);
