@@ -30,24 +30,33 @@ static long long user_id_of(struct pt_db *db, const char *name)
 
 /* ---- separation of duties (review H1) ---- */
 
-/* Who created user id, who created that one, ... into chain (PT_DUTY_CHAIN, 0 ends it). */
-static enum pt_err creator_chain(struct pt_db *db, long long id, long long *chain,
-				 struct pt_diag *d)
+/* The makers of user id (pt_db_user_maker_ids), their makers, ... into
+ * list (PT_DUTY_CHAIN, 0 ends it; breadth first, each once, without id). */
+static enum pt_err maker_list(struct pt_db *db, long long id, long long *list, struct pt_diag *d)
 {
+	long long got[PT_DUTY_CHAIN];
+	size_t n = 0, k, g, ng;
 	enum pt_err err;
-	for (int i = 0; i < PT_DUTY_CHAIN; i++)
-		chain[i] = 0;
-	for (int i = 0; id > 0 && i < PT_DUTY_CHAIN; i++) {
-		if ((err = pt_db_user_creator_id(db, id, &chain[i], d)) != PT_OK)
+	for (k = 0; k < PT_DUTY_CHAIN; k++)
+		list[k] = 0;
+	for (k = 0; id > 0 && k <= n && n < PT_DUTY_CHAIN; k++) {
+		long long of = k == 0 ? id : list[k - 1];
+		if ((err = pt_db_user_maker_ids(db, of, got, PT_DUTY_CHAIN, &ng, d)) != PT_OK)
 			return err;
-		id = chain[i];
+		for (g = 0; g < ng && n < PT_DUTY_CHAIN; g++) {
+			size_t j;
+			for (j = 0; j < n && list[j] != got[g]; j++)
+				;
+			if (j == n && got[g] != id)
+				list[n++] = got[g];
+		}
 	}
 	return PT_OK;
 }
 
 /* Fill the separation-of-duties part of *a (its proposer and installer set
  * already) for caller c and measure row: who took each step since it was
- * proposed and the chains of creators pt_access_measure_duty compares. */
+ * proposed and the makers pt_access_measure_duty compares. */
 static enum pt_err duties_fill(struct pt_db *db, const struct pt_caller *c,
 			       const struct pt_site_measure_row *row, struct pt_measure_actors *a,
 			       struct pt_diag *d)
@@ -58,14 +67,15 @@ static enum pt_err duties_fill(struct pt_db *db, const struct pt_caller *c,
 		return err;
 	for (unsigned k = 0; k < PT_STEP_COUNT; k++)
 		a->step_users[k] = user_id_of(db, by.by[k]);
-	if ((err = creator_chain(db, c->who.system ? 0 : c->who.user_id, a->caller_creators, d)) !=
+	if ((err = maker_list(db, c->who.system ? 0 : c->who.user_id, a->caller_makers, d)) !=
 		    PT_OK ||
-	    (err = creator_chain(db, a->proposer_user_id, a->proposer_creators, d)) != PT_OK)
+	    (err = maker_list(db, a->proposer_user_id, a->proposer_makers, d)) != PT_OK ||
+	    (err = maker_list(db, a->step_users[PT_STEP_APPROVE], a->approver_makers, d)) != PT_OK)
 		return err;
-	return creator_chain(db,
-			     a->step_users[PT_STEP_INSTALL] > 0 ? a->step_users[PT_STEP_INSTALL]
-								: a->installer_user_id,
-			     a->installer_creators, d);
+	return maker_list(db,
+			  a->step_users[PT_STEP_INSTALL] > 0 ? a->step_users[PT_STEP_INSTALL]
+							     : a->installer_user_id,
+			  a->installer_makers, d);
 }
 
 /* Why the separation of duties refuses step to c, in words; NULL when the
@@ -85,9 +95,10 @@ static const char *duty_refusal(const struct pt_caller *c, const struct pt_acces
 							      ? a->step_users[PT_STEP_INSTALL]
 							      : a->installer_user_id)))
 		return NULL;
-	memset(bare.caller_creators, 0, sizeof bare.caller_creators);
-	memset(bare.proposer_creators, 0, sizeof bare.proposer_creators);
-	memset(bare.installer_creators, 0, sizeof bare.installer_creators);
+	memset(bare.caller_makers, 0, sizeof bare.caller_makers);
+	memset(bare.proposer_makers, 0, sizeof bare.proposer_makers);
+	memset(bare.installer_makers, 0, sizeof bare.installer_makers);
+	memset(bare.approver_makers, 0, sizeof bare.approver_makers);
 	memset(bare.step_users, 0, sizeof bare.step_users);
 	if (pt_access_measure_step(&c->who, rec, step, &bare) != PT_ACCESS_OK)
 		return NULL;
@@ -99,15 +110,20 @@ static const char *duty_refusal(const struct pt_caller *c, const struct pt_acces
 			 pt_measure_step_name(taken), pt_measure_step_name(step));
 		return buf;
 	}
+	if (k == PT_DUTY_RELATED_APPROVER)
+		return "four-eyes principle: a user the approver made (created, or set its role or "
+		       "password, directly or through users it made), or who made the approver, "
+		       "cannot verify the measure it approved; a government coordinator or analyst "
+		       "independent of the approver and the installer verifies it";
 	return step == PT_STEP_APPROVE
-		       ? "four-eyes principle: a user the proposer created (directly or through "
-			 "users it created), or who created the proposer, cannot approve its "
-			 "proposal; a government coordinator or admin independent of the proposer "
-			 "approves it"
-		       : "four-eyes principle: a user the installer created (directly or through "
-			 "users it created), or who created the installer, cannot verify its "
-			 "installation; a government coordinator or analyst independent of the "
-			 "installer verifies it";
+		       ? "four-eyes principle: a user the proposer made (created, or set its role or "
+			 "password, directly or through users it made), or who made the proposer, "
+			 "cannot approve its proposal; a government coordinator or admin independent "
+			 "of the proposer approves it"
+		       : "four-eyes principle: a user the installer made (created, or set its role or "
+			 "password, directly or through users it made), or who made the installer, "
+			 "cannot verify its installation; a government coordinator or analyst "
+			 "independent of the installer verifies it";
 }
 
 struct step_ctx {

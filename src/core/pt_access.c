@@ -561,14 +561,19 @@ enum pt_duty_conflict pt_access_measure_duty(const struct pt_principal *who,
 		}
 	if (step == PT_STEP_APPROVE) {
 		other = actors->proposer_user_id;
-		other_chain = actors->proposer_creators;
+		other_chain = actors->proposer_makers;
 	} else if (step == PT_STEP_VERIFY) {
 		other = actors->step_users[PT_STEP_INSTALL] > 0 ? actors->step_users[PT_STEP_INSTALL]
 								 : actors->installer_user_id;
-		other_chain = actors->installer_creators;
+		other_chain = actors->installer_makers;
 	}
 	if (other > 0 && other != who->user_id &&
-	    (in_chain(other, actors->caller_creators) || in_chain(who->user_id, other_chain)))
+	    (in_chain(other, actors->caller_makers) || in_chain(who->user_id, other_chain)))
 		return PT_DUTY_RELATED;
+	other = actors->step_users[PT_STEP_APPROVE];
+	if (step == PT_STEP_VERIFY && other > 0 && other != who->user_id &&
+	    (in_chain(other, actors->caller_makers) ||
+	     in_chain(who->user_id, actors->approver_makers)))
+		return PT_DUTY_RELATED_APPROVER;
 	return PT_DUTY_NONE;
 }

@@ -173,7 +173,7 @@ assert j["totals"]["risk_before_eur_year"] < saved["totals"]["risk_before_eur_ye
 if [ "$(/usr/bin/python3 -c 'import sqlite3,sys; print(*sqlite3.connect(sys.argv[1]).execute("SELECT group_concat(DISTINCT status) FROM site_measures WHERE plan = ?", ("old-plan",)).fetchone())' lg.db)" = accepted ]; then ok; else
 	bad "legacy rows did not become accepted"; fi
 
-# ---- separation of duties (review H1): who created each user; four-eyes on approve and
+# ---- separation of duties (review H1): who made each user; four-eyes on approve and
 # verify; one user takes at most one of approve, accept/install, verify of a measure.
 du_query() {
 	/usr/bin/python3 -c 'import sqlite3, sys
@@ -192,16 +192,17 @@ read -r ms2 mm2 < <(sed -n 2p du_ministry)
 read -r as1 am1 < <(du_query du.db "SELECT site_id, measure_id FROM site_measures WHERE plan = 'du-ad' ORDER BY 1, 2 LIMIT 1")
 if [ -n "$ms2" ] && [ -n "$as1" ]; then ok; else bad "du-co proposes two measures at ministry sites, du-ad one"; fi
 # who created each user: --as USER records it; the system administrator records none
+# (user passwd / role on the command line are the system administrator's: nothing recorded)
 p du-add-sock 0 --db du.db user add du-sock --org "Vellmark Ministry of the Interior" --role coordinator --as admin --password-stdin <du-pw.txt
 out_line "user du-sock added: coordinator of Vellmark Ministry of the Interior"
 p du-add-an 0 --db du.db user add du-an --org "Vellmark Ministry of the Interior" --role analyst --as admin --password-stdin <du-pw.txt
 p du-add-sys 0 --db du.db user add du-sys --org "Vellmark Ministry of the Interior" --role analyst --password-stdin <du-pw.txt
 p du-add-viewer 77 --db du.db user add du-nope --org "Vellmark Ministry of the Interior" --role analyst --as viewer --password-stdin <du-pw.txt
-if [ "$(du_query du.db "SELECT u.name || '=' || c.created_by FROM user_creators c JOIN users u ON u.id = c.user_id ORDER BY 1" | tr '\n' ' ')" = "du-an=admin du-sock=admin " ]; then ok; else
-	bad "user_creators: $(du_query du.db 'SELECT * FROM user_creators')"; fi
+if [ "$(du_query du.db "SELECT u.name || '=' || m.how || ':' || m.made_by FROM user_makers m JOIN users u ON u.id = m.user_id ORDER BY 1" | tr '\n' ' ')" = "du-an=create:admin du-sock=create:admin " ]; then ok; else
+	bad "user_makers: $(du_query du.db 'SELECT * FROM user_makers')"; fi
 # Repro 1: a coordinator the proposer created does not approve its proposal; an independent one does.
 p du-r1-sock 77 --db du.db measures approve "$as1" "$am1" --as du-sock
-err_has "protect: four-eyes principle: a user the proposer created (directly or through users it created), or who created the proposer, cannot approve its proposal; a government coordinator or admin independent of the proposer approves it"
+err_has "protect: four-eyes principle: a user the proposer made (created, or set its role or password, directly or through users it made), or who made the proposer, cannot approve its proposal; a government coordinator or admin independent of the proposer approves it"
 p du-r1-indep 0 --db du.db measures approve "$as1" "$am1" --as coordinator
 # Repro 2: one user does not approve and accept; accept and install by one owner user is fine;
 # the installer (analyst) does not verify.
@@ -212,13 +213,16 @@ p du-r2-accept 0 --db du.db measures accept "$ms1" "$mm1" --as analyst
 p du-r2-install 0 --db du.db measures install "$ms1" "$mm1" --as analyst
 p du-r2-verify-installer 77 --db du.db measures verify "$ms1" "$mm1" --as analyst
 err_has "protect: whoever installed a measure cannot verify it; another government coordinator or analyst verifies it"
-p du-r2-verify 0 --db du.db measures verify "$ms1" "$mm1" --as du-an
+# the approver (admin) created du-an: not independent of the approver
+p du-r2-verify-made 77 --db du.db measures verify "$ms1" "$mm1" --as du-an
+err_has "protect: four-eyes principle: a user the approver made (created, or set its role or password, directly or through users it made), or who made the approver, cannot verify the measure it approved; a government coordinator or analyst independent of the approver and the installer verifies it"
+p du-r2-verify 0 --db du.db measures verify "$ms1" "$mm1" --as du-sys
 # the admin installs; the analyst it created does not verify; one made by the command line does
 p du-r2b-approve 0 --db du.db measures approve "$ms2" "$mm2" --as du-sock
 p du-r2b-accept 0 --db du.db measures accept "$ms2" "$mm2" --as admin
 p du-r2b-install 0 --db du.db measures install "$ms2" "$mm2" --as admin
 p du-r2b-verify-created 77 --db du.db measures verify "$ms2" "$mm2" --as du-an
-err_has "protect: four-eyes principle: a user the installer created (directly or through users it created), or who created the installer, cannot verify its installation; a government coordinator or analyst independent of the installer verifies it"
+err_has "protect: four-eyes principle: a user the installer made (created, or set its role or password, directly or through users it made), or who made the installer, cannot verify its installation; a government coordinator or analyst independent of the installer verifies it"
 p du-r2b-verify-approver 77 --db du.db measures verify "$ms2" "$mm2" --as du-sock
 err_has "protect: separation of duties: one user takes at most one of the steps approve, accept or install, verify of a measure, and you took 'approve' of this one; another user takes 'verify'"
 p du-r2b-verify 0 --db du.db measures verify "$ms2" "$mm2" --as du-sys

@@ -5,7 +5,7 @@
 # run_duties (review H1, separation of duties) runs t_duties on a registry and server of its own.
 import os
 
-from httplib import Server, run_protect
+from httplib import Client, Server, run_protect
 from plan import BUDGET, login
 
 
@@ -155,6 +155,25 @@ def t_duties(res, port, protect, db):
                 "Repro 1: a coordinator the proposer created approves")
         res.eq(steps_of(co, site, measure), [["approve"]], "an independent coordinator may approve")
         res.eq(step(co, site, measure, "approve").status, 200, "an independent coordinator approves")
+    if res.check(len(pairs) >= 3, "h1-admin proposes three measures: %r" % pairs):
+        # a user the proposer promoted (its role set over the API) is not independent either
+        r = ad.request("PATCH", "/api/v1/users/evaluator", {"role": "coordinator"})
+        res.eq(r.status, 200, "the admin makes evaluator a coordinator: %r" % r.body[:200])
+        refused(step(login(res, port, "evaluator"), pairs[1][0], pairs[1][1], "approve"), "four-eyes principle",
+                "a coordinator the proposer promoted approves")
+        # nor one whose password the proposer set (the system administrator created it)
+        rc, out, err = run_protect(protect, "--db", db, "user", "add", "h1-pw", "--org",
+                                   "Vellmark Ministry of the Interior", "--role", "coordinator",
+                                   "--password-stdin", stdin="demo-h1-pw\n")
+        res.eq(rc, 0, "protect user add h1-pw: %s" % err)
+        pw = login(res, port, "h1-pw")
+        res.eq(steps_of(pw, pairs[2][0], pairs[2][1]), [["approve"]], "a coordinator the system made may approve")
+        r = ad.request("PATCH", "/api/v1/users/h1-pw", {"password": "taken-over-h1"})
+        res.eq(r.status, 200, "the admin sets h1-pw's password at once: %r" % r.body[:200])
+        taken = Client(port)
+        res.eq(taken.login("h1-pw", "taken-over-h1").status, 200, "the admin logs in as h1-pw")
+        refused(step(taken, pairs[2][0], pairs[2][1], "approve"), "four-eyes principle",
+                "a coordinator whose password the proposer set approves")
 
     # Repro 2: at ministry sites (the admin may change them) of the coordinator's plan.
     theirs = save(co, "h1-co", 2000000)
@@ -184,8 +203,8 @@ def t_duties(res, port, protect, db):
         r = step(an, s2, m2, "verify")
         res.eq(r.status, 200, "an independent analyst verifies")
         res.eq((r.json or {}).get("status"), "verified", "verified: %r" % r.json)
-    audit = ad.get("/api/v1/audit?limit=60").json or {"items": []}
-    res.check(sum(1 for e in audit["items"] if e["action"] == "refused" and "four-eyes" in e.get("detail", "")) >= 2,
+    audit = ad.get("/api/v1/audit?limit=100").json or {"items": []}
+    res.check(sum(1 for e in audit["items"] if e["action"] == "refused" and "four-eyes" in e.get("detail", "")) >= 4,
               "the refusals are audited with their reason")
 
 

@@ -878,24 +878,24 @@ static void test_measure_duties(void)
 	CHECK_INT(pt_access_measure_duty(&coord, PT_STEP_APPROVE, &a, NULL), PT_DUTY_NONE);
 	CHECK_INT(pt_access_measure_step(&coord, &green, PT_STEP_APPROVE, &a), PT_ACCESS_OK);
 	/* Repro 1: the proposer created the caller (directly, or two users back) */
-	a.caller_creators[0] = 5;
+	a.caller_makers[0] = 5;
 	CHECK_INT(pt_access_measure_duty(&coord, PT_STEP_APPROVE, &a, NULL), PT_DUTY_RELATED);
 	CHECK_INT(pt_access_measure_step(&coord, &green, PT_STEP_APPROVE, &a), PT_ACCESS_FORBIDDEN);
-	a.caller_creators[0] = 7;
-	a.caller_creators[1] = 5;
+	a.caller_makers[0] = 7;
+	a.caller_makers[1] = 5;
 	CHECK_INT(pt_access_measure_step(&coord, &green, PT_STEP_APPROVE, &a), PT_ACCESS_FORBIDDEN);
 	/* the caller created the proposer (or the proposer's creator) */
 	memset(&a, 0, sizeof a);
 	a.proposer_user_id = 5;
-	a.proposer_creators[0] = 9;
-	a.proposer_creators[1] = CALLER_ID;
+	a.proposer_makers[0] = 9;
+	a.proposer_makers[1] = CALLER_ID;
 	CHECK_INT(pt_access_measure_step(&admin_gov, &green, PT_STEP_APPROVE, &a), PT_ACCESS_FORBIDDEN);
 	/* a chain ends at its first 0: a sibling (the same creator) is independent */
 	memset(&a, 0, sizeof a);
 	a.proposer_user_id = 5;
-	a.proposer_creators[0] = 9;
-	a.caller_creators[0] = 9;
-	a.caller_creators[2] = 5; /* after the end */
+	a.proposer_makers[0] = 9;
+	a.caller_makers[0] = 9;
+	a.caller_makers[2] = 5; /* after the end */
 	CHECK_INT(pt_access_measure_step(&coord, &green, PT_STEP_APPROVE, &a), PT_ACCESS_OK);
 	/* Repro 2: one user does not take two of approve, accept/decline/install, verify */
 	memset(&a, 0, sizeof a);
@@ -923,21 +923,35 @@ static void test_measure_duties(void)
 	a.step_users[PT_STEP_ACCEPT] = 6;
 	a.step_users[PT_STEP_INSTALL] = 6;
 	CHECK_INT(pt_access_measure_step(&analyst, &green, PT_STEP_VERIFY, &a), PT_ACCESS_OK);
-	a.caller_creators[0] = 6;
+	a.caller_makers[0] = 6;
 	CHECK_INT(pt_access_measure_duty(&analyst, PT_STEP_VERIFY, &a, NULL), PT_DUTY_RELATED);
 	CHECK_INT(pt_access_measure_step(&analyst, &green, PT_STEP_VERIFY, &a), PT_ACCESS_FORBIDDEN);
-	a.caller_creators[0] = 0;
-	a.installer_creators[0] = CALLER_ID;
+	a.caller_makers[0] = 0;
+	a.installer_makers[0] = CALLER_ID;
 	CHECK_INT(pt_access_measure_step(&analyst, &green, PT_STEP_VERIFY, &a), PT_ACCESS_FORBIDDEN);
+	/* the verifier: not made by the approver, nor its maker */
+	memset(&a, 0, sizeof a);
+	a.proposer_user_id = 5;
+	a.step_users[PT_STEP_APPROVE] = 8;
+	a.step_users[PT_STEP_INSTALL] = 6;
+	a.caller_makers[0] = 8;
+	CHECK_INT(pt_access_measure_duty(&analyst, PT_STEP_VERIFY, &a, NULL), PT_DUTY_RELATED_APPROVER);
+	CHECK_INT(pt_access_measure_step(&analyst, &green, PT_STEP_VERIFY, &a), PT_ACCESS_FORBIDDEN);
+	a.caller_makers[0] = 0;
+	a.approver_makers[0] = 9;
+	a.approver_makers[1] = CALLER_ID;
+	CHECK_INT(pt_access_measure_duty(&analyst, PT_STEP_VERIFY, &a, NULL), PT_DUTY_RELATED_APPROVER);
+	/* ... but the approver's makers do not bind the owner's steps */
+	CHECK_INT(pt_access_measure_step(&owner_admin, &green, PT_STEP_ACCEPT, &a), PT_ACCESS_OK);
 	/* the installer known only from the row (installer_user_id) counts too */
 	memset(&a, 0, sizeof a);
 	a.installer_user_id = 6;
-	a.caller_creators[0] = 6;
+	a.caller_makers[0] = 6;
 	CHECK_INT(pt_access_measure_step(&coord, &green, PT_STEP_VERIFY, &a), PT_ACCESS_FORBIDDEN);
 	/* the proposer's creation relation does not bind the verifier, nor the approver's the owner */
 	memset(&a, 0, sizeof a);
 	a.proposer_user_id = 5;
-	a.caller_creators[0] = 5;
+	a.caller_makers[0] = 5;
 	a.step_users[PT_STEP_INSTALL] = 6;
 	CHECK_INT(pt_access_measure_step(&analyst, &green, PT_STEP_VERIFY, &a), PT_ACCESS_OK);
 	/* the system administrator (user 0 in step_users) takes any step */
