@@ -65,7 +65,7 @@ async function fetchRetryingBusy(url, init) {
   return res;
 }
 
-async function call(method, path, { json, csv, query } = {}) {
+async function call(method, path, { json, csv, query, unmarked } = {}) {
   const headers = { Accept: 'application/json' };
   let body;
   if (json !== undefined) { headers['Content-Type'] = 'application/json'; body = JSON.stringify(json); }
@@ -95,7 +95,7 @@ async function call(method, path, { json, csv, query } = {}) {
     if (res.status === 401 && path !== '/session' && onUnauthorized) onUnauthorized(err);
     throw err;
   }
-  if (onMarking && data && typeof data.tlp === 'string') onMarking(markingOf(data.tlp));
+  if (onMarking && !unmarked && data && typeof data.tlp === 'string') onMarking(markingOf(data.tlp));
   return data;
 }
 
@@ -103,19 +103,21 @@ async function call(method, path, { json, csv, query } = {}) {
    Every answer that carries site data names the highest TLP label of its sites in a top-level
    "tlp" ("TLP:AMBER"); a site's own routes carry its bare label ("AMBER"). */
 let onMarking = null;
-/** Called with "TLP:X" for every answer that carries a marking (the banner keeps the highest). */
+/** Called with "TLP:X" for every answer that carries a marking (the banner keeps the highest);
+    not for an answer fetched `unmarked`: one the view reads but does not show (the ranking
+    behind a site's standing: the site page shows the site's rank, not the other sites). */
 export function setMarkingHandler(fn) { onMarking = fn; }
 /** The TLP 2.0 labels, lowest first (docs/access.md). */
 export const MARKINGS = ['TLP:CLEAR', 'TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:RED'];
 function markingOf(tlp) { return tlp.startsWith('TLP:') ? tlp : 'TLP:' + tlp; }
 
 /** Every page of a list, concatenated: the documented {items, next_offset} shape. */
-async function all(path, query = {}) {
+async function all(path, query = {}, { unmarked } = {}) {
   const items = [];
   let offset = 0;
   let first = null;
   for (let guard = 0; guard < 1000; guard++) {
-    const page = await call('GET', path, { query: { ...query, limit: 1000, offset } });
+    const page = await call('GET', path, { query: { ...query, limit: 1000, offset }, unmarked });
     if (!first) first = page;
     items.push(...page.items);
     if (page.next_offset === null || page.next_offset === undefined) break;
@@ -191,6 +193,9 @@ export const saveAssessments = (id, method, items) =>
    cells: [{likelihood, consequence, count, band}]}. */
 
 export const ranking = (method) => all(`/ranking/${method}`);
+/** The ranking as one site's page reads it: for that site's standing only, so its marking
+    does not raise the banner (the page shows the site's label; docs/access.md). */
+export const rankingForStanding = (method) => all(`/ranking/${method}`, {}, { unmarked: true });
 export const matrix = (method) => call('GET', `/matrix/${method}`);
 
 /* ---- imports ----
@@ -237,7 +242,8 @@ export const audit = (offset, limit) => call('GET', '/audit', { query: { offset,
    planning_level, today_threat_level, priced_at, surge: [{site_id, site_name, measure_id, name,
    weekly_cost_eur, weeks, total_eur, threats, reason}], surge_summary} (issue 11 item 6);
    register entry: {site_id, site_name, threat_id, risk_band, risk_eur_year, treatment, owner_org,
-   responsible, review_date, measures, note, needs_approval, approved, approved_by, can_treat}. */
+   responsible, review_date, measures, note, needs_approval, approved, approved_by, can_treat,
+   threat_level (the level today its risk bands are at), overdue}. */
 
 export const measures = () => all('/measures');
 export const siteMeasures = (id) => call('GET', `/sites/${encodeURIComponent(id)}/measures`);

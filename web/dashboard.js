@@ -41,7 +41,7 @@ export async function renderDashboard(main, ctx, params) {
 
   drawRanking(rankingBox, method, ranking);
   drawRankingChart(chartBox, method, ranking);
-  drawMap(mapBox, method, ranking.items, outline);
+  drawMap(mapBox, method, ranking.items, outline, ranking.threat_level_text || ranking.threat_level);
 }
 
 function methodSwitch(current) {

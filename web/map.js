@@ -11,8 +11,10 @@ const STYLE = {
   district_boundary: { color: '#9c9584', weight: 1.2, dashArray: '5 5', fill: false },
 };
 
-/** Draw the map of `items` (ranking items: site_id, name, tlp, lat, lon, band, score) into box. */
-export function drawMap(box, method, items, outline) {
+/** Draw the map of `items` (ranking items: site_id, name, tlp, lat, lon, band, score) into box;
+    `level`, the ranking's threat-level text, is the level the loss bands are at (issue 11). */
+export function drawMap(box, method, items, outline, level) {
+  const at = method === 'quant' && level ? ` at ${level}` : '';
   if (!window.L) {
     box.append(el('p', { class: 'note' }, 'The map library is not available; the ranking below lists every site.'));
     return null;
@@ -56,9 +58,9 @@ export function drawMap(box, method, items, outline) {
       fillColor: BAND_COLOUR[it.band] || NO_BAND, fillOpacity: 0.92,
       className: 'site-marker',
     }).addTo(map);
-    const label = `${it.name} (${it.site_id}), TLP:${it.tlp}, rank ${it.rank}, ${it.band || 'no'} ${method === 'quant' ? 'loss ' : ''}band`;
+    const label = `${it.name} (${it.site_id}), TLP:${it.tlp}, rank ${it.rank}, ${it.band || 'no'} ${method === 'quant' ? 'loss ' : ''}band${it.band ? at : ''}`;
     const tlpClass = 'tlp-' + String(it.tlp).replace('+', '-').toLowerCase().replace(/[^a-z-]/g, '');
-    m.bindTooltip(`<strong>${escapeHtml(it.name)}</strong> <span class="tlp ${tlpClass}">TLP:${escapeHtml(it.tlp)}</span><br><span class="tt-sub">rank ${it.rank} · ${escapeHtml(METHODS[method].fmt(it.score))} · ${escapeHtml(it.band ? it.band + (method === 'quant' ? ' loss band' : ' band') : 'no band')}${it.worst_threat ? ' · worst: ' + escapeHtml(worstThreatNames(it)) : ''}</span>`, { direction: 'top', offset: [0, -6] });
+    m.bindTooltip(`<strong>${escapeHtml(it.name)}</strong> <span class="tlp ${tlpClass}">TLP:${escapeHtml(it.tlp)}</span><br><span class="tt-sub">rank ${it.rank} · ${escapeHtml(METHODS[method].fmt(it.score))} · ${escapeHtml(it.band ? it.band + (method === 'quant' ? ' loss band' : ' band') + at : 'no band')}${it.worst_threat ? ' · worst: ' + escapeHtml(worstThreatNames(it)) : ''}</span>`, { direction: 'top', offset: [0, -6] });
     const go = () => { location.hash = '#/site/' + encodeURIComponent(it.site_id); };
     m.on('click', go);
     const node = m.getElement();

@@ -483,6 +483,13 @@ function drawSave(box, query, onSaved = () => {}) {
   put(box, form);
 }
 
+/* A saved plan's measures by state, for a tooltip ("3 accepted, 1 installed"; review m6). */
+function measureStates(p) {
+  const m = p.measure_states || {};
+  return ['proposed', 'approved', 'accepted', 'installed', 'verified', 'declined']
+    .filter((k) => m[k]).map((k) => `${m[k]} ${k}`).join(', ');
+}
+
 /* The saved plans, one panel: a table with each plan's state (issue 11, item 7) and, where this
    user may, a button to withdraw one (its measures not yet installed are removed); below it a
    choice of a saved plan that says the level it was priced at against the planning level now
@@ -501,7 +508,7 @@ async function drawSaved(box) {
       el('td', { class: 'small' }, (p.created_at || '').slice(0, 10)),
       el('td', { class: 'small' }, p.created_by),
       el('td', { class: 'num' }, num(p.measures)),
-      el('td', { dataset: { testid: 'plan-state' } }, el('span', { class: 'pill' }, p.state)),
+      el('td', { dataset: { testid: 'plan-state' }, title: measureStates(p) }, el('span', { class: 'pill' }, p.state_text || p.state)),
       el('td', {}, p.can_withdraw ? (() => {
         const b = el('button', { type: 'button', class: 'btn btn-small', dataset: { action: 'withdraw' } }, 'Withdraw');
         b.addEventListener('click', async () => {

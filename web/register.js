@@ -50,16 +50,16 @@ export async function renderRegister(main, ctx) {
     put(tr,
       el('th', { scope: 'row', class: 'site-cell' }, el('a', { href: '#/site/' + encodeURIComponent(e.site_id) }, e.site_name), el('span', { class: 'site-id' }, e.site_id)),
       el('td', {}, threatName(e.threat_id)),
-      el('td', {}, bandBadge(e.risk_band)),
+      el('td', { class: 'nowrap', dataset: { testid: 'reg-band' } }, bandAt(e.risk_band, e.threat_level)),
       el('td', { class: 'num' }, eur(e.risk_eur_year)),
       el('td', { class: 'num', dataset: { testid: 'reg-residual' } }, e.committed_measures
-        ? [eur(e.residual_eur_year), ' ', bandBadge(e.residual_risk_band)]
+        ? [eur(e.residual_eur_year), ' ', bandAt(e.residual_risk_band, e.threat_level)]
         : el('span', { class: 'muted' }, '—')),
       el('td', { dataset: { testid: 'reg-treatment' } }, el('span', { class: 'treat treat-' + e.treatment }, TREATMENTS[e.treatment] || e.treatment)),
       el('td', {}, e.owner_org),
       el('td', {}, e.responsible || '—'),
       el('td', { class: 'nowrap', dataset: { testid: 'reg-review' } }, e.review_date || '—',
-        e.overdue ? el('span', { class: 'appr appr-wait' }, ' overdue') : null),
+        e.overdue ? [' ', el('span', { class: 'appr appr-wait' }, 'overdue')] : null),
       el('td', { class: 'small' }, (e.measures || []).join(', ') || '—'),
       el('td', { dataset: { testid: 'reg-approval' } }, approval(e)),
       el('td', {}, el('div', { class: 'row-actions' }, actions)));
@@ -128,7 +128,7 @@ export async function renderRegister(main, ctx) {
     const dlg = el('dialog', { class: 'dialog', 'aria-labelledby': 're-title' },
       el('form', { method: 'dialog', class: 'form' },
         el('h2', { id: 're-title' }, `${threatName(e.threat_id)} at ${e.site_name}`),
-        el('p', { class: 'muted' }, `Risk band ${e.risk_band} (${threatName(e.threat_id)}) · ${eur(e.risk_eur_year)} a year · owner ${e.owner_org}`),
+        el('p', { class: 'muted' }, `Risk band ${e.risk_band} (${threatName(e.threat_id)})${e.threat_level ? ` at ${e.threat_level}` : ''} · ${eur(e.risk_eur_year)} a year · owner ${e.owner_org}`),
         el('div', { class: 'field' }, el('label', { for: 're-treatment' }, 'Treatment'), treatment, accWarn),
         el('div', { class: 'field' }, el('label', { for: 're-responsible' }, 'Responsible user'), responsible,
           el('p', { class: 'help', id: 're-responsible-help' }, 'A user name of the owning organisation; empty for none.')),
@@ -197,6 +197,17 @@ function approval(e) {
   if (e.needs_approval && e.approved) return el('span', { class: 'appr appr-ok' }, `✓ approved by ${e.approved_by}`);
   if (e.needs_approval) return el('span', { class: 'appr appr-wait' }, '⏳ awaiting approval');
   return el('span', { class: 'muted' }, e.treatment === 'accept' ? 'not needed' : '—');
+}
+
+/* Issue 11 item 2: a risk band says the threat level it was computed at ("high at CRITICAL"):
+   the level today of the pair's site and threat (the entry's threat_level). */
+function bandAt(band, level) {
+  const b = bandBadge(band);
+  if (band && level) {
+    b.textContent = `${band} at ${level}`;
+    b.title = `Risk band ${band} at threat level ${level}, today's level for this site and threat`;
+  }
+  return b;
 }
 
 function cssId(s) { return s.replace(/[^A-Za-z0-9_-]/g, '_'); }

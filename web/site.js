@@ -3,7 +3,7 @@
 // form, the server's error is shown next to the field it names, and the new rank is shown.
 
 import * as api from './api.js';
-import { el, put, tlpBadge, bandBadge, METHODS, names, num, eur, pct, threatName, toast, worstThreatNames } from './ui.js';
+import { el, put, tlpBadge, bandClass, METHODS, names, num, eur, pct, threatName, toast, worstThreatNames } from './ui.js';
 import { canEditSite } from './roles.js';
 
 const FEMA_FIELDS = [
@@ -128,7 +128,9 @@ function fitRows(s, row) {
 
 async function refreshStanding(page) {
   const id = page.site.id;
-  const results = await Promise.all(Object.keys(METHODS).map((m) => api.ranking(m).then((r) => [m, r], (e) => [m, e])));
+  // The rankings are read for this site's rank only: they do not raise the page's TLP banner
+  // (the page shows this site, so it carries the site's own label; docs/access.md).
+  const results = await Promise.all(Object.keys(METHODS).map((m) => api.rankingForStanding(m).then((r) => [m, r], (e) => [m, e])));
   const now = {};
   const cards = results.map(([m, r]) => {
     if (r instanceof Error) return el('div', { class: 'stand-card' }, el('h3', {}, METHODS[m].label), el('p', { class: 'muted' }, r.message));
@@ -140,7 +142,8 @@ async function refreshStanding(page) {
       el('h3', {}, METHODS[m].label),
       it ? [
         el('p', { class: 'stand-rank' }, el('span', { dataset: { testid: 'rank-' + m } }, `Rank ${it.rank}`), ` of ${r.ranked ?? r.items.length}`),
-        el('p', { class: 'stand-score' }, el('span', { dataset: { testid: 'score-' + m } }, METHODS[m].fmt(it.score)), ` ${m === 'quant' ? 'a year' : m === 'fema' ? 'worst risk' : 'sum'}`, ' ', bandBadge(it.band, m)),
+        el('p', { class: 'stand-score' }, el('span', { dataset: { testid: 'score-' + m } }, METHODS[m].fmt(it.score)), ` ${m === 'quant' ? 'a year' : m === 'fema' ? 'worst risk' : 'sum'}`),
+        el('p', { class: 'stand-band' }, standingBand(it.band, m, r)),
         m === 'quant' && Number.isFinite(it.p5) ? el('p', { class: 'small muted' }, `90% interval ${eur(it.p5)} – ${eur(it.p95)} · P(top ${r.top_k}) ${pct(it.p_topk)}`) : null,
         m !== 'carver' && it.worst_threat ? el('p', { class: 'small muted' }, `Worst threat: ${worstThreatNames(it)}`) : null,
         changed ? el('p', { class: 'was' }, `was rank ${was.rank}, ${METHODS[m].fmt(was.score)}`) : null,
@@ -150,6 +153,19 @@ async function refreshStanding(page) {
   put(page.standingBox, el('div', { class: 'stand-cards' }, cards),
     el('p', { class: 'small muted' }, `Computed under threat level ${results.map(([, r]) => r.threat_level_text).find(Boolean) || '—'}.`));
   page.current = now;
+}
+
+/* Issue 11 item 2: each method's band says what it is, and the loss band the threat level it
+   was computed at (the ranking's level text: national, and any threat, sector or region
+   level that differs). The FEMA and CARVER bands rest on stored ratings, not on the level. */
+function standingBand(band, m, r) {
+  const level = r.threat_level_text || r.threat_level;
+  const text = !band ? 'no band'
+    : m === 'quant' ? `loss band ${band}${level ? ` at ${level}` : ''}`
+      : m === 'fema' ? `FEMA band ${band}` : `CARVER band ${band} (attractiveness)`;
+  const title = m === 'quant' ? 'The band of the expected yearly loss (quant.band.*), at the threat level it was computed at'
+    : m === 'fema' ? 'The band of the worst A × T × V risk' : "The band of the CARVER + Shock sum: the attacker's view, not risk";
+  return el('span', { class: 'band ' + bandClass(band), title, dataset: { testid: 'band-' + m } }, text);
 }
 
 /* ---- form plumbing shared by the three methods ---- */

@@ -78,13 +78,25 @@ static enum pt_err duties_fill(struct pt_db *db, const struct pt_caller *c,
 			  a->installer_makers, d);
 }
 
+/* *a without what the separation of duties compares: the role rules alone. */
+static struct pt_measure_actors duties_bare(const struct pt_measure_actors *a)
+{
+	struct pt_measure_actors bare = *a;
+	memset(bare.caller_makers, 0, sizeof bare.caller_makers);
+	memset(bare.proposer_makers, 0, sizeof bare.proposer_makers);
+	memset(bare.installer_makers, 0, sizeof bare.installer_makers);
+	memset(bare.approver_makers, 0, sizeof bare.approver_makers);
+	memset(bare.step_users, 0, sizeof bare.step_users);
+	return bare;
+}
+
 /* Why the separation of duties refuses step to c, in words; NULL when the
  * refusal is another rule's (the role rules speak first). */
 static const char *duty_refusal(const struct pt_caller *c, const struct pt_access_record *rec,
 				enum pt_measure_step step, const struct pt_measure_actors *a,
 				char *buf, size_t cap)
 {
-	struct pt_measure_actors bare = *a;
+	struct pt_measure_actors bare = duties_bare(a);
 	enum pt_measure_step taken = PT_STEP_APPROVE;
 	enum pt_duty_conflict k = pt_access_measure_duty(&c->who, step, a, &taken);
 	if (k == PT_DUTY_NONE)
@@ -95,11 +107,6 @@ static const char *duty_refusal(const struct pt_caller *c, const struct pt_acces
 							      ? a->step_users[PT_STEP_INSTALL]
 							      : a->installer_user_id)))
 		return NULL;
-	memset(bare.caller_makers, 0, sizeof bare.caller_makers);
-	memset(bare.proposer_makers, 0, sizeof bare.proposer_makers);
-	memset(bare.installer_makers, 0, sizeof bare.installer_makers);
-	memset(bare.approver_makers, 0, sizeof bare.approver_makers);
-	memset(bare.step_users, 0, sizeof bare.step_users);
 	if (pt_access_measure_step(&c->who, rec, step, &bare) != PT_ACCESS_OK)
 		return NULL;
 	if (k == PT_DUTY_TWO_STEPS) {
@@ -140,8 +147,8 @@ static const char *refusal(enum pt_measure_step step, int own)
 	switch (step) {
 	case PT_STEP_APPROVE:
 		return own ? "the proposer of a plan cannot approve its own proposal; another "
-			     "government coordinator or admin (or, for a plan of one organisation, its admin) approves it"
-			   : "only a government coordinator or admin (for a plan of one organisation: that "
+			     "government coordinator or admin (or, for a plan made for one organisation, its admin) approves it"
+			   : "only a government coordinator or admin (for a plan made for one organisation: that "
 			     "organisation's admin) other than the proposer approves a proposed measure";
 	case PT_STEP_ACCEPT:
 	case PT_STEP_DECLINE:
@@ -214,8 +221,10 @@ static enum pt_err step_in(struct pt_db *db, void *ctx)
 		goto out;
 	}
 	if (a != PT_ACCESS_OK) {
-		own = (s->step == PT_STEP_APPROVE && s->c->who.user_id == actors.proposer_user_id) ||
-		      (s->step == PT_STEP_VERIFY && s->c->who.user_id == actors.installer_user_id);
+		/* review m7: the role reason before the proposer's or installer's */
+		struct pt_measure_actors bare = duties_bare(&actors); /* review H1 */
+		own = pt_access_measure_step_why(&s->c->who, &rec, s->step, &bare) ==
+		      PT_STEP_REFUSED_OWN;
 		err = pt_diag_set(s->d, PT_EFORBIDDEN, 0, "", "%s", refusal(s->step, own));
 		goto out;
 	}

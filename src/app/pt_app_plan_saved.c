@@ -37,26 +37,24 @@ static enum pt_err propose_measure(struct pt_db *db, const char *site_id, const 
 }
 
 /*
- * The one organisation owning every site run funds into org (org_size
- * bytes), or "" when they are owned by several (or one has no owner).
+ * The one organisation owning every site run considered (its region within
+ * its author's view, funded or not) into org (org_size bytes), or "" when
+ * they are owned by several (or one has no owner, or there are none): a
+ * plan is made for one organisation by what it looks at, not by where its
+ * money lands (review m9).
  */
 static void scope_org(const struct pt_plan_run *run, char *org, size_t org_size)
 {
-	const struct pt_plan_model *m = run->model;
 	size_t i;
-	int first = 1;
 	org[0] = '\0';
-	for (i = 0; i < m->n_sites && i < run->result.n_sites; i++) {
+	for (i = 0; i < run->ranking->sites.n; i++) {
 		const char *owner = run->ranking->sites.items[i].owner;
-		if (!run->result.choice[i] || run->result.choice[i] >= m->sites[i].n_options)
-			continue;
-		if (!owner[0] || (!first && strcmp(org, owner) != 0)) {
+		if (!owner[0] || (i > 0 && strcmp(org, owner) != 0)) {
 			org[0] = '\0';
 			return;
 		}
-		if (first)
+		if (i == 0)
 			pt_strlcpy(org, owner, org_size);
-		first = 0;
 	}
 }
 
@@ -230,8 +228,10 @@ static enum pt_err save_run(const struct pt_caller *c, struct pt_db *db, const c
 	for (i = 0; i < n_lines; i++)
 		funded[i] = lines[i].site_id;
 	if ((err = pt_audit_append_records(db, "plan.save", "plans", name, detail, "sites", funded,
-					   n_lines, d)) == PT_OK)
+					   n_lines, d)) == PT_OK) {
+		p.by_status[PT_SM_PROPOSED] = (long long)added; /* the rows it added (review m6) */
 		*p_out = p;
+	}
 out:
 	free(funded);
 	free(json);
@@ -363,6 +363,32 @@ static void mark_view(struct keep_ctx *k, const json_t *view)
 	}
 }
 
+/*
+ * Count plan p's measures by state into p->by_status, at the sites k's
+ * caller may read (review m6: the plan's state says where its measures are).
+ */
+static enum pt_err count_states(struct pt_db *db, const struct keep_ctx *k,
+				struct pt_saved_plan *p, struct pt_diag *d)
+{
+	struct pt_site_measure_row *rows = NULL;
+	size_t n = 0, i;
+	enum pt_err err;
+	memset(p->by_status, 0, sizeof p->by_status);
+	if ((err = pt_db_plan_measures(db, p->name, &rows, &n, d)) != PT_OK)
+		return err;
+	for (i = 0; i < n; i++) {
+		struct pt_access_record rec;
+		long at = pt_snapshot_find(k->snap, rows[i].site_id);
+		if (at < 0 || (unsigned)rows[i].status >= PT_SM_COUNT)
+			continue;
+		pt_snapshot_record(k->snap, (size_t)at, &rec);
+		if (pt_access_read(&k->c->who, &rec) == PT_ACCESS_OK)
+			p->by_status[rows[i].status]++;
+	}
+	free(rows);
+	return PT_OK;
+}
+
 void pt_saved_plan_read_clear(struct pt_saved_plan_read *r)
 {
 	free(r->text);
@@ -434,7 +460,8 @@ enum pt_err pt_app_plan_get(const struct pt_caller *c, struct pt_db *db, const c
 			   sizeof out->planning_now);
 	}
 	if ((err = pt_db_plan_get(db, name, &p, &out->text, d)) == PT_OK &&
-	    (err = read_for(db, &k, &p, out->text, out, d)) == PT_OK && read_action)
+	    (err = read_for(db, &k, &p, out->text, out, d)) == PT_OK &&
+	    (err = count_states(db, &k, &out->seen.plan, d)) == PT_OK && read_action)
 		err = pt_read_log_commit(c, db, read_action, &log, d);
 	pt_read_log_clear(&log); /* what an error left noted */
 	pt_snapshot_release(k.snap);
@@ -531,7 +558,7 @@ enum pt_err pt_app_plans_list(const struct pt_caller *c, struct pt_db *db, size_
 			*s = r.seen;
 			pt_saved_plan_read_clear(&r);
 		}
-		if (err != PT_OK)
+		if (err != PT_OK || (err = count_states(db, &k, &s->plan, d)) != PT_OK)
 			goto out;
 		out->n++;
 	}

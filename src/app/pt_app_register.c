@@ -726,6 +726,15 @@ enum pt_err pt_app_register_history(const struct pt_caller *c, struct pt_db *db,
 				    struct pt_register_history_row **rows, size_t *n,
 				    struct pt_diag *d)
 {
+	return pt_app_register_history_marked(c, db, site_id, threat_id, rows, n, NULL, d);
+}
+
+/* issue 11 (m4): the history with the site's own label, its marking */
+enum pt_err pt_app_register_history_marked(const struct pt_caller *c, struct pt_db *db,
+					   const char *site_id, const char *threat_id,
+					   struct pt_register_history_row **rows, size_t *n,
+					   enum pt_tlp *tlp, struct pt_diag *d)
+{
 	struct pt_site site;
 	struct pt_read_log log;
 	enum pt_access a;
@@ -750,6 +759,8 @@ enum pt_err pt_app_register_history(const struct pt_caller *c, struct pt_db *db,
 		free(*rows);
 		*rows = NULL;
 		*n = 0;
+	} else if (tlp) {
+		*tlp = site.tlp;
 	}
 	return err;
 }

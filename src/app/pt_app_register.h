@@ -85,6 +85,15 @@ enum pt_err pt_app_register_history(const struct pt_caller *c, struct pt_db *db,
 				    struct pt_register_history_row **rows, size_t *n,
 				    struct pt_diag *d);
 
+/**
+ * pt_app_register_history, and (when tlp is not NULL) the site's own TLP
+ * label in *tlp: the marking of the history (issue 11). Same ownership.
+ */
+enum pt_err pt_app_register_history_marked(const struct pt_caller *c, struct pt_db *db,
+					   const char *site_id, const char *threat_id,
+					   struct pt_register_history_row **rows, size_t *n,
+					   enum pt_tlp *tlp, struct pt_diag *d);
+
 /** A re-opened register decision (issue 11). Plain data. */
 struct pt_app_reopened {
 	char site_id[PT_ID_MAX];

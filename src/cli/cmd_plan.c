@@ -382,7 +382,7 @@ static int plan_list(struct pt_cli *cli)
 			       p->sites_funded, p->measures);
 		}
 	} else {
-		char a[64], b[64], c[64];
+		char a[64], b[64], c[64], st[256];
 		printf("%-20s %-20s %-20s %-6s %15s %15s %17s %6s %8s %s\n", "NAME", "CREATED", "BY",
 		       "SOLVER", "BUDGET (EUR)", "COST (EUR)", "REDUCTION (EUR)", "SITES", "MEASURES",
 		       "STATE");
@@ -398,8 +398,9 @@ static int plan_list(struct pt_cli *cli)
 			pt_cli_print_cell(stdout, p->created_by, 20);
 			putchar(' ');
 			pt_cli_print_cell(stdout, p->solver, 6);
+			pt_saved_plan_state_text(p, st, sizeof st); /* review m6 */
 			printf(" %15s %15s %17s %6lld %8lld %s\n", a, b, c, p->sites_funded,
-			       p->measures, p->state[0] ? p->state : "proposed");
+			       p->measures, st);
 		}
 		printf("%zu saved plan%s\n", n, n == 1 ? "" : "s");
 	}
@@ -466,8 +467,18 @@ static int plan_show(struct pt_cli *cli)
 		       sp->region[0] ? sp->region : "all", priced);
 		printf("Cost %s, risk reduction %s (present values), gap %.2f%%\n", b, c,
 		       sp->gap * 100);
-		printf("%lld sites, %lld measures proposed\n", sp->sites_funded, sp->measures);
-		printf("State %s", sp->state[0] ? sp->state : "proposed");
+		{ /* review m6, m10: what the measures are now (a legacy plan's are accepted) */
+			const char *phase = pt_saved_plan_phase(sp);
+			char st[256];
+			printf("%lld sites, %lld measures%s\n", sp->sites_funded, sp->measures,
+			       strcmp(phase, "proposed") == 0   ? " proposed"
+			       : strcmp(phase, "approved") == 0 ? " approved"
+			       : strcmp(phase, "approved (legacy)") == 0
+				       ? " accepted (committed before measures had states)"
+				       : "");
+			pt_saved_plan_state_text(sp, st, sizeof st);
+			printf("State %s", st);
+		}
 		if (sp->withdrawn_at[0])
 			printf(" on %s by %s", sp->withdrawn_at, sp->withdrawn_by);
 		if (sp->scope_org[0])

@@ -120,7 +120,7 @@ static int register_list(struct pt_cli *cli)
 	} else {
 		char eur[64], after[64];
 		size_t with_committed = 0, reopened = 0, overdue = 0;
-		printf("%-8s %-18s %-9s %14s %14s %-9s %-8s %-14s %-10s %s\n", "SITE", "THREAT",
+		printf("%-8s %-18s %-9s %14s %14s %-9s %-8s %-14s %-18s %s\n", "SITE", "THREAT",
 		       "RISK BAND", "RISK/YR (EUR)", "COMMITTED (*)", "TREATMENT", "APPROVAL", "RESPONSIBLE",
 		       "REVIEW", "MEASURES");
 		for (k = 0; k < n; k++) {
@@ -144,9 +144,13 @@ static int register_list(struct pt_cli *cli)
 			putchar(' ');
 			pt_cli_print_cell(stdout, e->responsible[0] ? e->responsible : "-", 14);
 			putchar(' ');
-			/* issue 11: an overdue review says so */
-			pt_cli_print_cell(stdout, e->overdue ? "overdue" : *e->review_date ? e->review_date : "-",
-					  10);
+			{ /* issue 11: an overdue review says so, after its date */
+				char review[32];
+				snprintf(review, sizeof review, "%s%s",
+					 *e->review_date ? e->review_date : "-",
+					 e->overdue ? " overdue" : "");
+				pt_cli_print_cell(stdout, review, 18);
+			}
 			if (e->reopened)
 				reopened++;
 			if (e->overdue)
@@ -329,6 +333,7 @@ static int register_history(struct pt_cli *cli)
 	struct pt_caller c;
 	struct pt_register_history_row *rows = NULL;
 	struct pt_diag d;
+	enum pt_tlp tlp = PT_TLP_CLEAR; /* the site's own label, the history's marking */
 	enum pt_format fmt = PT_FORMAT_TABLE;
 	const char *site, *threat, *as;
 	size_t n = 0, k;
@@ -342,7 +347,7 @@ static int register_history(struct pt_cli *cli)
 	if ((rc = pt_cli_caller(db, as, &c)))
 		goto out;
 	memset(&d, 0, sizeof d);
-	err = pt_app_register_history(&c, db, site, threat, &rows, &n, &d);
+	err = pt_app_register_history_marked(&c, db, site, threat, &rows, &n, &tlp, &d);
 	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
@@ -356,9 +361,15 @@ static int register_history(struct pt_cli *cli)
 				a = NULL;
 			}
 		}
+		/* {"site_id", "threat_id", "items": [...], "tlp"}: the API's answer (issue 11) */
+		a = a ? pt_marking_json(json_pack("{s:s,s:s,s:o}", "site_id", site, "threat_id",
+						  threat, "items", a),
+					tlp)
+		      : NULL;
 		if ((rc = pt_cli_write_json(a, JSON_INDENT(2))))
 			goto out;
 	} else if (fmt == PT_FORMAT_CSV) {
+		fprintf(stdout, "# %s\r\n", pt_marking_label(tlp)); /* as its rows end; importers skip it */
 		printf("at,actor,action,detail\r\n");
 		for (k = 0; k < n; k++) {
 			pt_csv_write_field(stdout, rows[k].at);
@@ -383,6 +394,7 @@ static int register_history(struct pt_cli *cli)
 			putchar('\n');
 		}
 		printf("%zu change%s of %s %s\n", n, n == 1 ? "" : "s", site, threat);
+		pt_cli_marking(tlp);
 	}
 out:
 	free(rows);

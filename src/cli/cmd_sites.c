@@ -229,6 +229,7 @@ static int sites_show(struct pt_cli *cli, struct pt_db *db)
 		if (!set->n)
 			printf("  (none)\n");
 	}
+	pt_cli_marking(s.tlp); /* issue 11: one site's output carries its own label */
 	pt_site_assessments_clear(&a);
 	return 0;
 }

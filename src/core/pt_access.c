@@ -525,6 +525,27 @@ enum pt_access pt_access_plan_withdraw(const struct pt_principal *who, long long
 								      : PT_ACCESS_FORBIDDEN;
 }
 
+/* ---- review m7 (issue 11): which rule refuses a measure step ---- */
+
+enum pt_step_refusal pt_access_measure_step_why(const struct pt_principal *who,
+						const struct pt_access_record *rec,
+						enum pt_measure_step step,
+						const struct pt_measure_actors *actors)
+{
+	struct pt_measure_actors other;
+	if (!actors || (step != PT_STEP_APPROVE && step != PT_STEP_VERIFY))
+		return PT_STEP_REFUSED_ROLE;
+	other = *actors; /* the same rules with no proposer and no installer */
+	other.proposer_user_id = -1;
+	other.installer_user_id = -1;
+	if (who && who->user_id > 0 &&
+	    (step == PT_STEP_APPROVE ? who->user_id == actors->proposer_user_id
+				     : who->user_id == actors->installer_user_id) &&
+	    pt_access_measure_step(who, rec, step, &other) == PT_ACCESS_OK)
+		return PT_STEP_REFUSED_OWN;
+	return PT_STEP_REFUSED_ROLE;
+}
+
 /* ---- separation of duties in the measure steps (review H1) ---- */
 
 /* Nonzero when id (> 0) is in chain (PT_DUTY_CHAIN ids, 0 ends it). */

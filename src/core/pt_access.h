@@ -413,7 +413,7 @@ enum pt_err pt_measure_step_parse(const char *s, enum pt_measure_step *out);
 /** Who took part in a measure's earlier steps, as the rules need them. Plain data. */
 struct pt_measure_actors {
 	long long proposer_user_id;  /**< the saving user of the plan; 0 the system administrator or unknown */
-	long long scope_org_id;      /**< > 0: the plan funds sites of this organisation only */
+	long long scope_org_id;      /**< > 0: the plan was made for this organisation only (every site it considered is its) */
 	long long installer_user_id; /**< who marked it installed; 0 none or the system administrator */
 	/* separation of duties (review H1; pt_access_measure_duty): the users who made a user
 	 * (created it, set its role or its password), their makers, ...; 0 ends a list */
@@ -472,5 +472,24 @@ enum pt_duty_conflict pt_access_measure_duty(const struct pt_principal *who,
  * system administrator. OK or FORBIDDEN.
  */
 enum pt_access pt_access_plan_withdraw(const struct pt_principal *who, long long proposer_user_id);
+
+/* ---- review m7 (issue 11): which rule refuses a measure step ---- */
+
+/** Why pt_access_measure_step refuses a caller. */
+enum pt_step_refusal {
+	PT_STEP_REFUSED_ROLE, /**< the caller's role or organisation may not take the step */
+	PT_STEP_REFUSED_OWN   /**< it may, but proposed the plan (approve) or installed it (verify) */
+};
+
+/**
+ * The reason pt_access_measure_step(who, rec, step, actors) refuses who,
+ * the role first: PT_STEP_REFUSED_OWN only when who would be allowed were
+ * it not the proposer (approve) or the installer (verify), so that a caller
+ * that lacks the role is told so. Meaningful when that call refused.
+ */
+enum pt_step_refusal pt_access_measure_step_why(const struct pt_principal *who,
+						const struct pt_access_record *rec,
+						enum pt_measure_step step,
+						const struct pt_measure_actors *actors);
 
 #endif

@@ -79,10 +79,22 @@ struct pt_saved_plan {
 	double budget_eur, cost_eur, risk_reduction_eur, gap;
 	long long sites_funded, measures;
 	char state[24];              /**< "proposed", "approved (legacy)", "withdrawn" */
-	char scope_org[PT_NAME_MAX]; /**< the one organisation owning every funded site; "" several */
+	char scope_org[PT_NAME_MAX]; /**< the one organisation owning every site the plan considered; "" several */
 	char withdrawn_at[PT_TIMESTAMP_MAX]; /**< "" not withdrawn */
 	char withdrawn_by[PT_ACTOR_NAME_MAX];
+	/** The plan's measures at sites by state (index enum pt_site_measure_status), as far
+	 * as the reader may read the sites; filled when the plan is read, not stored. */
+	long long by_status[PT_SM_COUNT];
 };
+
+/**
+ * Where a saved plan's measures are (docs/access.md, "Measures at sites"),
+ * from its stored state and p->by_status: "withdrawn"; "approved (legacy)"
+ * (saved before measure states, its rows all still accepted); "proposed" (all
+ * proposed, or no rows); "approved" (all approved); "done" (every one
+ * installed, verified or declined); else "in progress". A static string.
+ */
+const char *pt_saved_plan_phase(const struct pt_saved_plan *p);
 
 /** One funded site of a saved plan with its figures (as in the plan's JSON). Plain data. */
 struct pt_plan_site_line {

@@ -108,3 +108,26 @@ enum pt_err pt_site_measure_next(enum pt_site_measure_status from, enum pt_measu
 	*to = next;
 	return PT_OK;
 }
+
+/* ---- where a saved plan's measures are (issue 11, review m6) ---- */
+
+const char *pt_saved_plan_phase(const struct pt_saved_plan *p)
+{
+	long long n = 0, done;
+	int legacy = strcmp(p->state, "approved (legacy)") == 0;
+	for (unsigned i = 1; i < PT_SM_COUNT; i++)
+		n += p->by_status[i];
+	if (strcmp(p->state, "withdrawn") == 0)
+		return "withdrawn";
+	if (n == 0)
+		return legacy ? "approved (legacy)" : "proposed";
+	if (legacy && p->by_status[PT_SM_ACCEPTED] == n)
+		return "approved (legacy)";
+	if (p->by_status[PT_SM_PROPOSED] == n)
+		return "proposed";
+	if (p->by_status[PT_SM_APPROVED] == n)
+		return "approved";
+	done = p->by_status[PT_SM_INSTALLED] + p->by_status[PT_SM_VERIFIED] +
+	       p->by_status[PT_SM_DECLINED];
+	return done == n ? "done" : "in progress";
+}

@@ -3,6 +3,8 @@
 #include "pt_plan_saved_io.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 
 static double jnum(const json_t *o, const char *key)
 {
@@ -21,7 +23,22 @@ json_t *pt_saved_plan_to_json(const struct pt_saved_plan *p, int gap_known, int 
 			      gap_known ? json_real(p->gap) : json_null(), "sites_funded",
 			      (json_int_t)p->sites_funded, "measures", (json_int_t)p->measures);
 	/* issue 11, item 7: the plan's state and who approves its measures */
-	if (o && (json_object_set_new(o, "state", json_string(p->state[0] ? p->state : "proposed")) ||
+	char text[256];
+	json_t *by = json_object();
+	static const enum pt_site_measure_status shown[] = {PT_SM_PROPOSED,  PT_SM_APPROVED,
+							    PT_SM_ACCEPTED,  PT_SM_DECLINED,
+							    PT_SM_INSTALLED, PT_SM_VERIFIED};
+	for (size_t i = 0; by && i < sizeof shown / sizeof *shown; i++)
+		if (json_object_set_new(by, pt_site_measure_status_name(shown[i]),
+					json_integer((json_int_t)p->by_status[shown[i]]))) {
+			json_decref(by);
+			by = NULL;
+		}
+	pt_saved_plan_state_text(p, text, sizeof text);
+	/* review m6: where the plan's measures are */
+	if (o && (json_object_set_new(o, "state", json_string(pt_saved_plan_phase(p))) ||
+		  json_object_set_new(o, "state_text", json_string(text)) ||
+		  json_object_set(o, "measure_states", by) || /* by NULL: -1 */
 		  json_object_set_new(o, "scope_organisation", json_string(p->scope_org)) ||
 		  json_object_set_new(o, "withdrawn_at", p->withdrawn_at[0]
 								 ? json_string(p->withdrawn_at)
@@ -29,15 +46,49 @@ json_t *pt_saved_plan_to_json(const struct pt_saved_plan *p, int gap_known, int 
 		  json_object_set_new(o, "withdrawn_by", p->withdrawn_by[0]
 								 ? json_string(p->withdrawn_by)
 								 : json_null()))) {
+		json_decref(by);
 		json_decref(o);
 		return NULL;
 	}
+	json_decref(by);
 	if (o && with_hidden &&
 	    json_object_set_new(o, "hidden_sites", json_integer((json_int_t)hidden_sites))) {
 		json_decref(o);
 		return NULL;
 	}
 	return o;
+}
+
+void pt_saved_plan_state_text(const struct pt_saved_plan *p, char *buf, size_t size)
+{
+	static const enum pt_site_measure_status order[] = {PT_SM_PROPOSED,  PT_SM_APPROVED,
+							    PT_SM_ACCEPTED,  PT_SM_INSTALLED,
+							    PT_SM_VERIFIED,  PT_SM_DECLINED};
+	const char *phase = pt_saved_plan_phase(p);
+	int withdrawn = strcmp(phase, "withdrawn") == 0;
+	long long n = 0;
+	size_t at, i;
+	int first = 1;
+	if (!size)
+		return;
+	for (i = 1; i < PT_SM_COUNT; i++)
+		n += p->by_status[i];
+	snprintf(buf, size, "%s", phase);
+	if (!n || (!withdrawn && strcmp(phase, "in progress") != 0 && strcmp(phase, "done") != 0))
+		return;
+	for (i = 0; i < sizeof order / sizeof *order; i++) {
+		if (!p->by_status[order[i]])
+			continue;
+		at = strlen(buf);
+		snprintf(buf + at, size - at, "%s%lld %s", first ? " (" : ", ",
+			 p->by_status[order[i]], pt_site_measure_status_name(order[i]));
+		first = 0;
+	}
+	at = strlen(buf);
+	if (withdrawn)
+		snprintf(buf + at, size - at, " kept)");
+	else
+		snprintf(buf + at, size - at, " of %lld)", n);
 }
 
 void pt_plan_json_totals(const json_t *plan, struct pt_saved_plan *p)

@@ -10,11 +10,23 @@
 /**
  * A saved plan's summary: {name, created_at, created_by, solver, region,
  * threat_level, budget_eur, cost_eur, risk_reduction_eur, gap (null when
- * !gap_known), sites_funded, measures} and, when with_hidden,
+ * !gap_known), sites_funded, measures, state (pt_saved_plan_phase),
+ * state_text (pt_saved_plan_state_text), measure_states {proposed,
+ * approved, accepted, declined, installed, verified: counts},
+ * scope_organisation, withdrawn_at, withdrawn_by} and, when with_hidden,
  * hidden_sites. New reference; NULL when out of memory.
  */
 json_t *pt_saved_plan_to_json(const struct pt_saved_plan *p, int gap_known, int with_hidden,
 			      long long hidden_sites);
+
+/**
+ * Where p's measures are, in words, into buf (size bytes, truncated):
+ * pt_saved_plan_phase, then for "in progress" and "done" the counts by
+ * state, e.g. "in progress (25 approved, 3 accepted, 1 installed, 2
+ * declined of 31)", and for "withdrawn" what it kept ("withdrawn (1
+ * verified kept)"). Review m6.
+ */
+void pt_saved_plan_state_text(const struct pt_saved_plan *p, char *buf, size_t size);
 
 /**
  * Keep in plan (a plan object as pt_plan_to_json wrote it; stolen) the

@@ -549,6 +549,7 @@ void pt_h_register_history(struct pt_req *r)
 	struct pt_register_history_row *rows = NULL;
 	struct pt_caller c;
 	struct pt_diag d;
+	enum pt_tlp tlp = PT_TLP_CLEAR;
 	enum pt_err err;
 	json_t *items;
 	size_t n = 0, i;
@@ -558,8 +559,8 @@ void pt_h_register_history(struct pt_req *r)
 		return;
 	}
 	pt_api_caller(r, &c);
-	if ((err = pt_app_register_history(&c, r->db, r->param[0], r->param[1], &rows, &n, &d)) !=
-	    PT_OK) {
+	if ((err = pt_app_register_history_marked(&c, r->db, r->param[0], r->param[1], &rows, &n,
+						  &tlp, &d)) != PT_OK) {
 		if (err == PT_ENOTFOUND)
 			pt_reply_not_found(r);
 		else
@@ -575,7 +576,9 @@ void pt_h_register_history(struct pt_req *r)
 		}
 	}
 	free(rows);
-	pt_reply_json(r, 200, items ? json_pack("{s:s,s:s,s:o}", "site_id", r->param[0], "threat_id",
-						r->param[1], "items", items)
+	/* issue 11: marked with the site's own label */
+	pt_reply_json(r, 200, items ? pt_marking_json(json_pack("{s:s,s:s,s:o}", "site_id", r->param[0],
+								"threat_id", r->param[1], "items", items),
+						      tlp)
 				    : NULL);
 }

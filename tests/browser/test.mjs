@@ -399,6 +399,36 @@ test('the TLP banner shows the highest label of what each view shows', async () 
   await page.locator('[data-testid=rank-fema]').waitFor();
   const onSite = await banner.textContent();
   assert(['TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:RED'].includes(onSite), `the site view's banner: ${onSite}`);
+  // issue 11 review (m4): the site's page shows the site, so its banner is the site's own label,
+  // not that of the rankings it reads for the site's rank (AMBER+STRICT for this viewer)
+  await page.locator('[data-testid=site-measures]').filter({ hasNotText: /Loading/ }).waitFor();
+  eq(onSite, 'TLP:GREEN', `the GREEN site ${OWN_SITE}'s page is marked with its own label`);
+  eq(await banner.textContent(), 'TLP:GREEN', 'still its own label once its measures are loaded');
+});
+
+// issue 11 review (M6): every band says what it is and the threat level it was computed at
+test('the register and the site page say which band and at which threat level', async () => {
+  const page = await newPage();
+  await login(page, U.coordinator);
+  await page.goto(`${BASE}/#/register`);
+  await page.locator('#register tbody tr[data-site]').first().waitFor();
+  const entries = await page.evaluate(async () => (await (await fetch('/api/v1/register?limit=5', { credentials: 'same-origin' })).json()).items);
+  assert(entries.length > 0 && entries.every((e) => e.threat_level), 'the register entries carry threat_level');
+  for (const e of entries) {
+    const cell = page.locator(`#register tbody tr[data-site="${e.site_id}"][data-threat="${e.threat_id}"] [data-testid=reg-band]`);
+    eq((await cell.textContent()).trim(), `${e.risk_band} at ${e.threat_level}`, `the band of ${e.site_id} ${e.threat_id}`);
+  }
+  await shot(page, 'laptop-register-levels');
+  const rank = await page.evaluate(async () => (await (await fetch('/api/v1/ranking/quant?limit=1', { credentials: 'same-origin' })).json()));
+  await page.goto(`${BASE}/#/site/VM-029`);
+  await page.locator('[data-testid=rank-fema]').waitFor();
+  const level = rank.threat_level_text || rank.threat_level;
+  const quant = (await page.locator('[data-testid=band-quant]').textContent()).trim();
+  assert(new RegExp(`^loss band (low|medium|high|very high) at ${level.replace(/[()+.]/g, '\\$&')}$`).test(quant), `the quant chip: ${quant} (level ${level})`);
+  assert(/^FEMA band (low|medium|high|very high)$/.test((await page.locator('[data-testid=band-fema]').textContent()).trim()), 'the FEMA chip says FEMA band');
+  assert(/^CARVER band /.test((await page.locator('[data-testid=band-carver]').textContent()).trim()), 'the CARVER chip says CARVER band');
+  await shot(page, 'laptop-site-bands');
+  await page.context().close();
 });
 
 test('screenshots of every page at laptop and tablet size', async () => {

@@ -83,3 +83,33 @@ current=mark-assess-csv
 out_line "1,VM-052,Liberty Square,384,high,vehicle_ramming,SUBSTANTIAL,vehicle_ramming bladed_weapon"
 ties=$(python3 -c 'import csv,sys; r=list(csv.reader(open(sys.argv[1])))[2:]; print(sum(1 for x in r if " " in x[-1]))' mark-assess-csv.out)
 if [ "$ties" = 30 ]; then ok; else bad "the demo has $ties sites with tied worst pairs, expected 30"; fi
+
+# --- issue 11 review (m4): one site's outputs carry its own label, empty or not -------------
+# sites show: a table, the site's label on stderr (VM-004 is RED, VM-029 GREEN).
+p mark-sites-show-red 0 --db mark.db sites show VM-004
+err_line "TLP:RED"
+p mark-sites-show-green 0 --db mark.db sites show VM-029
+err_line "TLP:GREEN"
+# register history: table (stderr), CSV (first line), JSON (top-level tlp), even with no change.
+p mark-history-table 0 --db mark.db register history VM-004 pbied
+out_has "0 changes of VM-004 pbied"
+err_line "TLP:RED"
+p mark-history-csv 0 --db mark.db register history VM-004 pbied --format csv
+if [ "$(head -n 1 mark-history-csv.out | tr -d '\r')" = "# TLP:RED" ] &&
+	[ "$(sed -n 2p mark-history-csv.out | tr -d '\r')" = "at,actor,action,detail" ]; then ok; else bad "history csv: $(head -n 2 mark-history-csv.out)"; fi
+p mark-history-json 0 --db mark.db register history VM-029 pbied --format json
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert (d["site_id"], d["threat_id"], d["tlp"], d["items"]) == ("VM-029", "pbied", "TLP:GREEN", []), d' mark-history-json.out; then ok; else bad "history json: $(head -c 300 mark-history-json.out)"; fi
+# measures at a site with no measure: the site's own label, not TLP:CLEAR (VM-017 is AMBER+STRICT).
+p mark-measures-at-empty 0 --db mark.db measures at VM-017
+out_has "0 measures at VM-017"
+err_line "TLP:AMBER+STRICT"
+p mark-measures-at-empty-json 0 --db mark.db measures at VM-017 --format json
+if [ "$(jtlp mark-measures-at-empty-json)" = "TLP:AMBER+STRICT" ]; then ok; else bad "measures at VM-017 json: tlp $(jtlp mark-measures-at-empty-json)"; fi
+
+# --- issue 11 review (m8): an overdue review shows its date and says overdue ---------------
+p mark-review-set 0 --db mark.db register set VM-029 pbied --treatment reduce --review-date 2027-01-10
+PROTECT_NOW=2027-03-02 "$PROTECT" --db mark.db register list >mark-review-overdue.out 2>mark-review-overdue.err
+current=mark-review-overdue
+if grep -qE '^VM-029 +pbied +high .* reduce .* 2027-01-10 overdue ' mark-review-overdue.out; then ok; else bad "overdue row: $(grep '^VM-029 *pbied' mark-review-overdue.out)"; fi
+p mark-review-due 0 --db mark.db register list
+if grep -qE '^VM-029 +pbied +high .* reduce .* 2027-01-10 +- *$' mark-review-due.out; then ok; else bad "row not yet due: $(grep '^VM-029 *pbied' mark-review-due.out)"; fi

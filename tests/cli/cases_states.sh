@@ -173,6 +173,50 @@ assert j["totals"]["risk_before_eur_year"] < saved["totals"]["risk_before_eur_ye
 if [ "$(/usr/bin/python3 -c 'import sqlite3,sys; print(*sqlite3.connect(sys.argv[1]).execute("SELECT group_concat(DISTINCT status) FROM site_measures WHERE plan = ?", ("old-plan",)).fetchone())' lg.db)" = accepted ]; then ok; else
 	bad "legacy rows did not become accepted"; fi
 
+# ---- review m6, m7, m9, m10 (issue 11): a plan's state says where its measures are; the role
+# reason before the installer's; a plan is made for one organisation by the sites it considered;
+# a legacy plan's measures are accepted.
+p st-list-after 0 --db st.db plan list
+out_has " withdrawn (1 verified kept)"
+p lg-show 0 --db lg.db plan show old-plan
+out_has " measures accepted (committed before measures had states)"
+out_lacks "measures proposed"
+out_line "State approved (legacy)"
+# m9: the reviewer's case: a Kessling plan (sites of five organisations) that funds one
+# Northgate site only is not scoped to Northgate: a government admin approves, not northgate-admin.
+p m9-demo 0 --db m9.db demo
+p m9-save 0 --db m9.db plan --budget 2300 --region Kessling --save s1 --as coordinator --format json
+read -r ms mm < <(/usr/bin/python3 -c 'import json, sys
+j = json.load(open(sys.argv[1]))
+print(*[(s["site_id"], m["measure_id"]) for s in j["sites"] for m in s["measures"]][0])' m9-save.out)
+if [ "$ms" = VM-003 ]; then ok; else bad "the Kessling plan at EUR 2,300 funds $ms, not VM-003"; fi
+p m9-list 0 --db m9.db plan list --format json
+pycheck "a plan over several organisations' sites is scoped to none" m9-list.out '
+p = [x for x in j if x["name"] == "s1"][0]
+assert p["scope_organisation"] == "" and p["state"] == "proposed" and p["state_text"] == "proposed", p
+assert p["measure_states"] == {"proposed": 1, "approved": 0, "accepted": 0, "declined": 0,
+                               "installed": 0, "verified": 0}, p'
+p m9-show 0 --db m9.db plan show s1
+out_lacks "approved by an admin of"
+p m9-approve-northgate 77 --db m9.db measures approve "$ms" "$mm" --as northgate-admin
+err_has "only a government coordinator or admin"
+p m9-approve 0 --db m9.db measures approve "$ms" "$mm" --as admin
+p m9-list-approved 0 --db m9.db plan list
+out_has " approved"
+p m9-accept 0 --db m9.db measures accept "$ms" "$mm" --as operator
+p m9-list-accepted 0 --db m9.db plan list
+out_has " in progress (1 accepted of 1)"
+p m9-install 0 --db m9.db measures install "$ms" "$mm" --as operator
+# m7: the installer (an operator) lacks the role: told the role, not that it installed
+p m9-verify-installer 77 --db m9.db measures verify "$ms" "$mm" --as operator
+err_has "only government coordinators and analysts verify an installed measure"
+p m9-verify 0 --db m9.db measures verify "$ms" "$mm" --as analyst
+p m9-list-done 0 --db m9.db plan list
+out_has " done (1 verified of 1)"
+p m9-show-done 0 --db m9.db plan show s1
+out_line "State done (1 verified of 1)"
+out_has "1 sites, 1 measures"
+
 # ---- separation of duties (review H1): who made each user; four-eyes on approve and
 # verify; one user takes at most one of approve, accept/install, verify of a measure.
 du_query() {
@@ -233,8 +277,23 @@ refused = [e for e in items if e["action"] == "refused" and "site.measure." in j
 assert len(refused) >= 5, items[-8:]'
 # Repro 3: an admin of the plan's organisation the government admin created approves a plan
 # scoped to it (the proposer is another user), but then does not accept it as well.
+# (a plan is scoped to one organisation when every site it considers is that organisation's:
+# the council's sites moved to a region of their own, Upper Vell)
 p du3-demo 0 --db du3.db demo
-p du3-save 0 --db du3.db plan --budget 1500 --save du3-plan --as coordinator
+p du3-export 0 --db du3.db export sites --max-tlp RED
+/usr/bin/python3 - du3-export.out <<'PY'
+import csv, sys
+lines = [l for l in open(sys.argv[1]) if not l.startswith("#")]
+rows = [r for r in csv.DictReader(lines) if r["owner"] == "Orrinford City Council"]
+with open("du3-council.csv", "w", newline="") as f:
+    w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+    w.writeheader()
+    for r in rows:
+        r["region"] = "Upper Vell"
+        w.writerow(r)
+PY
+p du3-import 0 --db du3.db import sites du3-council.csv
+p du3-save 0 --db du3.db plan --budget 1500 --region "Upper Vell" --save du3-plan --as coordinator
 read -r s3 m3 < <(du_query du3.db "SELECT site_id, measure_id FROM site_measures WHERE plan = 'du3-plan' ORDER BY 1, 2 LIMIT 1")
 if [ "$(du_query du3.db "SELECT scope_org FROM plan_states WHERE plan = 'du3-plan'")" = "Orrinford City Council" ] && [ -n "$s3" ]; then ok; else
 	bad "du3-plan is scoped to Orrinford City Council"; fi

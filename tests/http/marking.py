@@ -62,4 +62,19 @@ def t_report_marking(res, port, protect, db):
               "the report's footer shows %s" % mark)
 
 
-TESTS = [("marking", t_json_marking), ("marking-report", t_report_marking)]
+def t_site_marking(res, port, protect, db):
+    """Issue 11 review (m4): an answer about one site carries that site's label, empty or not."""
+    co = login(res, port, "coordinator")
+    for site, threat in (("VM-015", "cyber_physical"), ("VM-029", "pbied")):
+        label = "TLP:" + ((co.get("/api/v1/sites/" + site).json or {}).get("tlp") or "?")
+        r = co.get("/api/v1/register/%s/%s/history" % (site, threat))
+        res.eq(r.status, 200, "history of %s %s" % (site, threat))
+        res.eq((r.json or {}).get("tlp"), label, "the history of %s %s is marked with its site's label" % (site, threat))
+    # a site with no measure in place or proposed: its own label, not TLP:CLEAR
+    r = co.get("/api/v1/sites/VM-015/measures")
+    label = "TLP:" + ((co.get("/api/v1/sites/VM-015").json or {}).get("tlp") or "?")
+    res.eq(((r.json or {}).get("items"), (r.json or {}).get("tlp")), ([], label),
+           "the empty measures of VM-015 (AMBER) carry its label %s" % label)
+
+
+TESTS = [("marking", t_json_marking), ("marking-report", t_report_marking), ("marking-site", t_site_marking)]

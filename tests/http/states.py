@@ -3,6 +3,7 @@
 # install,verify} and POST /api/v1/plans/{name}/withdraw, with their 403 and 409 answers.
 # Runs after plan.py's t_plans (which saves national-2027 and national-big as coordinator).
 # run_duties (review H1, separation of duties) runs t_duties on a registry and server of its own.
+import csv
 import os
 
 from httplib import Client, Server, run_protect
@@ -102,6 +103,88 @@ def t_states(res, port, protect, db):
         res.check(a in acts, "%s is audited: %r" % (a, sorted(acts)))
 
 
+# ---- review m6, m7, m9 (issue 11): a plan's state says where its measures are; the role reason
+# before the installer's; a plan is made for one organisation by the sites it considered.
+def t_states_review(res, port, protect, db):
+    co = login(res, port, "coordinator")
+    plans = {p["name"]: p for p in (co.get("/api/v1/plans").json or {}).get("items", [])}
+    p = plans.get("national-2027", {})
+    ms = p.get("measure_states") or {}
+    # t_states verified one measure and declined another, the rest proposed
+    res.eq(p.get("state"), "in progress", "national-2027 is in progress: %r" % p)
+    res.check(ms.get("verified") == 1 and ms.get("declined") == 1 and ms.get("proposed", 0) > 0,
+              "its measures by state: %r" % ms)
+    total = sum(ms.values())
+    res.eq(p.get("state_text"), "in progress (%d proposed, 1 verified, 1 declined of %d)"
+           % (ms.get("proposed", 0), total), "the state in words")
+    got = (co.get("/api/v1/plans/national-2027").json or {}).get("saved") or {}
+    res.eq(got.get("state_text"), p.get("state_text"), "one plan's state as the list's")
+    # a reader counts the measures at sites it may read only
+    har = login(res, port, "harbour")
+    hp = {x["name"]: x for x in (har.get("/api/v1/plans").json or {}).get("items", [])}.get("national-2027", {})
+    hms = hp.get("measure_states") or {}
+    res.check(0 < sum(hms.values()) <= total, "harbour's counts are of what it reads: %r" % hms)
+    # m7: the installer who lacks the role is told the role
+    saved = co.get("/api/v1/plans/national-2027").json or {}
+    mine = {s["id"] for s in (har.get("/api/v1/sites?limit=1000").json or {}).get("items", [])
+            if s.get("owner") == "Harbourlight Group"}
+    pending = []
+    for s in saved.get("sites", []):
+        if s["site_id"] not in mine:
+            continue
+        rows = (co.get("/api/v1/sites/%s/measures" % s["site_id"]).json or {}).get("items", [])
+        pending += [(s["site_id"], m["measure_id"]) for m in rows
+                    if m.get("plan") == "national-2027" and m.get("status") == "proposed"]
+    if not res.check(pending, "national-2027 still proposes a measure at a Harbourlight site"):
+        return
+    site, measure = pending[0]
+    ad = login(res, port, "admin")
+    res.eq(step(ad, site, measure, "approve").status, 200, "approve a third")
+    res.eq(step(har, site, measure, "accept").status, 200, "the owner accepts a third")
+    res.eq(step(har, site, measure, "install").status, 200, "the owner installs a third")
+    r = step(har, site, measure, "verify")
+    res.eq(r.status, 403, "the installer, an operator, verifies")
+    res.check("only government coordinators and analysts verify" in ((r.json or {}).get("error") or ""),
+              "403 gives the role reason first: %r" % r.body[:200])
+    # m9: a plan of a region (sites of several organisations) that funds one organisation's
+    # sites only is scoped to no organisation (the reviewer's: Kessling at EUR 2,300, VM-003);
+    # earlier tests took some measures, so the first region and budget that fund one owner's.
+    listing = (co.get("/api/v1/sites?limit=1000").json or {}).get("items", [])
+    owner = {x["id"]: x.get("owner") for x in listing}
+    found = None
+    for region in ("Kessling", "Dunmarrow", "Brackwater", "Old%20Town"):
+        for b in (2300, 10000, 50000, 200000):
+            funded = {owner.get(x["site_id"]) for x in
+                      (co.get("/api/v1/plan?budget=%d&region=%s" % (b, region)).json or {}).get("sites", [])}
+            if len(funded) == 1:
+                found = (region.replace("%20", " "), b, funded.pop())
+                break
+        if found:
+            break
+    if not res.check(found, "a region and budget that fund one organisation's sites"):
+        return
+    region, budget, org = found
+    res.check(len({x.get("owner") for x in listing if x.get("region") == region}) > 1,
+              "%s holds sites of several organisations" % region)
+    r = co.request("POST", "/api/v1/plans", {"name": "one-owner-funded", "budget_eur": budget,
+                                             "region": region, "solver": "fast"})
+    if not res.eq(r.status, 201, "save a plan of %s at EUR %d (funds %s only)" % (region, budget, org)):
+        return
+    got = (co.get("/api/v1/plans/one-owner-funded").json or {})
+    res.eq((got.get("saved") or {}).get("scope_organisation"), "", "not scoped to one organisation")
+    pairs = [(s["site_id"], m["measure_id"]) for s in got.get("sites", []) for m in s["measures"]]
+    if not res.check(pairs, "it funds a measure: %r" % pairs):
+        return
+    site, measure = pairs[0]
+    if org == "Northgate Utilities":
+        r = step(login(res, port, "northgate-admin"), site, measure, "approve")
+        res.eq(r.status, 403, "the funded site's organisation admin approves")
+    for site, measure in pairs:
+        res.eq(step(ad, site, measure, "approve").status, 200, "a government admin approves")
+    listed = {x["name"]: x for x in (co.get("/api/v1/plans").json or {}).get("items", [])}
+    res.eq(listed.get("one-owner-funded", {}).get("state"), "approved", "all its measures approved")
+
+
 def t_duties(res, port, protect, db):
     """Review H1, separation of duties: the attacker's three reproductions. Approving and verifying
     need someone independent of the proposer / installer (not a user the other created, nor its
@@ -117,8 +200,11 @@ def t_duties(res, port, protect, db):
         res.eq(r.status, 201, "admin creates %s (%s of %s): %r" % (name, role, org, r.body[:200]))
         return login(res, port, name)
 
-    def save(c, name, budget):
-        r = c.request("POST", "/api/v1/plans", {"name": name, "budget_eur": budget})
+    def save(c, name, budget, region=None):
+        body = {"name": name, "budget_eur": budget}
+        if region:
+            body["region"] = region
+        r = c.request("POST", "/api/v1/plans", body)
         res.eq(r.status, 201, "save %s: %r" % (name, r.body[:200]))
         return c.get("/api/v1/plans/" + name).json or {}
 
@@ -130,9 +216,10 @@ def t_duties(res, port, protect, db):
         res.eq(r.status, 403, what + ": %r" % r.body[:300])
         res.check(why in ((r.json or {}).get("error") or ""), what + ": the 403 says why: %r" % r.body[:300])
 
-    # Repro 3: a plan scoped to one organisation; the government admin creates that organisation's
-    # admin, which approves (the proposer is another user) but then may not accept or install too.
-    scoped = save(co, "h1-scoped", 1500)
+    # Repro 3: a plan scoped to one organisation (Upper Vell: the council's sites); the government
+    # admin creates that organisation's admin, which approves (the proposer is another user) but
+    # then may not accept or install too.
+    scoped = save(co, "h1-scoped", 1500, "Upper Vell")
     org = (scoped.get("saved") or {}).get("scope_organisation") or ""
     pairs = [(s["site_id"], m["measure_id"]) for s in scoped.get("sites", []) for m in s["measures"]]
     if res.check(org in orgs and pairs, "h1-scoped is scoped to one organisation: %r %r" % (org, pairs)):
@@ -214,6 +301,21 @@ def run_duties(res, protect, work):
     rc, out, err = run_protect(protect, "--db", db, "demo")
     if not res.check(rc == 0, "protect demo for duties: %s" % err):
         return
+    # a plan is scoped to one organisation when every site it considers is that organisation's:
+    # the council's sites move to a region of their own, Upper Vell
+    rc, out, err = run_protect(protect, "--db", db, "export", "sites", "--max-tlp", "RED")
+    lines = [line for line in out.splitlines(True) if not line.startswith("#")]
+    rows = [r for r in csv.DictReader(lines) if r["owner"] == "Orrinford City Council"]
+    path = os.path.join(work, "duties-council.csv")
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+        w.writeheader()
+        for r in rows:
+            r["region"] = "Upper Vell"
+            w.writerow(r)
+    rc, out, err = run_protect(protect, "--db", db, "import", "sites", path)
+    if not res.check(rc == 0, "the council's sites move to Upper Vell: %s" % err):
+        return
     srv = Server(protect, db, ["--threads", "2"]).start()
     try:
         t_duties(res, srv.port, protect, db)
@@ -221,4 +323,4 @@ def run_duties(res, protect, work):
         srv.stop()
 
 
-TESTS = [("states", t_states)]
+TESTS = [("states", t_states), ("states-review", t_states_review)]

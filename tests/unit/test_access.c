@@ -858,6 +858,75 @@ static void test_measure_states(void)
 		  PT_ACCESS_OK);
 }
 
+/* ---- review m6, m7 (issue 11): which rule refuses a step; where a plan's measures are ---- */
+static void test_measure_step_reasons(void)
+{
+	struct pt_measure_actors own = {.proposer_user_id = CALLER_ID, .scope_org_id = 0,
+					.installer_user_id = CALLER_ID};
+	struct pt_measure_actors own_scoped = {.proposer_user_id = CALLER_ID,
+					       .scope_org_id = OWNER_ORG,
+					       .installer_user_id = CALLER_ID};
+	long long readers[2];
+	struct pt_access_record green = record(REL_GOV, PT_TLP_GREEN, readers);
+	struct pt_principal coord = caller(PT_ROLE_COORDINATOR, REL_GOV),
+			    analyst = caller(PT_ROLE_ANALYST, REL_GOV),
+			    gov_admin = caller(PT_ROLE_ADMIN, REL_GOV),
+			    op = caller(PT_ROLE_OPERATOR, REL_OWN),
+			    viewer = caller(PT_ROLE_VIEWER, REL_GOV);
+	struct pt_saved_plan p;
+
+	/* the installer who lacks the role is told the role (the reviewer's harbour case) */
+	CHECK_INT(pt_access_measure_step(&op, &green, PT_STEP_VERIFY, &own), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_measure_step_why(&op, &green, PT_STEP_VERIFY, &own),
+		  PT_STEP_REFUSED_ROLE);
+	CHECK_INT(pt_access_measure_step_why(&viewer, &green, PT_STEP_VERIFY, &own),
+		  PT_STEP_REFUSED_ROLE);
+	/* a coordinator or analyst who installed: its own installation */
+	CHECK_INT(pt_access_measure_step_why(&coord, &green, PT_STEP_VERIFY, &own),
+		  PT_STEP_REFUSED_OWN);
+	CHECK_INT(pt_access_measure_step_why(&analyst, &green, PT_STEP_VERIFY, &own),
+		  PT_STEP_REFUSED_OWN);
+	CHECK_INT(pt_access_measure_step_why(&gov_admin, &green, PT_STEP_VERIFY, &own),
+		  PT_STEP_REFUSED_ROLE); /* admins do not verify at all */
+	/* approve: the proposer with the role is told it proposed; without it, the role */
+	CHECK_INT(pt_access_measure_step_why(&coord, &green, PT_STEP_APPROVE, &own),
+		  PT_STEP_REFUSED_OWN);
+	CHECK_INT(pt_access_measure_step_why(&analyst, &green, PT_STEP_APPROVE, &own),
+		  PT_STEP_REFUSED_ROLE);
+	CHECK_INT(pt_access_measure_step_why(&coord, &green, PT_STEP_APPROVE, &own_scoped),
+		  PT_STEP_REFUSED_ROLE); /* a plan made for one organisation: its admin approves */
+	CHECK_INT(pt_access_measure_step_why(&op, &green, PT_STEP_ACCEPT, &own),
+		  PT_STEP_REFUSED_ROLE);
+
+	/* where a plan's measures are, from its rows by state */
+	memset(&p, 0, sizeof p);
+	snprintf(p.state, sizeof p.state, "proposed");
+	CHECK_STR(pt_saved_plan_phase(&p), "proposed"); /* no rows */
+	p.by_status[PT_SM_PROPOSED] = 4;
+	CHECK_STR(pt_saved_plan_phase(&p), "proposed");
+	p.by_status[PT_SM_PROPOSED] = 0;
+	p.by_status[PT_SM_APPROVED] = 4;
+	CHECK_STR(pt_saved_plan_phase(&p), "approved");
+	p.by_status[PT_SM_APPROVED] = 25;
+	p.by_status[PT_SM_ACCEPTED] = 3;
+	p.by_status[PT_SM_INSTALLED] = 1;
+	p.by_status[PT_SM_DECLINED] = 2;
+	CHECK_STR(pt_saved_plan_phase(&p), "in progress");
+	p.by_status[PT_SM_APPROVED] = 0;
+	p.by_status[PT_SM_ACCEPTED] = 0;
+	p.by_status[PT_SM_VERIFIED] = 3;
+	CHECK_STR(pt_saved_plan_phase(&p), "done"); /* installed, verified or declined */
+	snprintf(p.state, sizeof p.state, "withdrawn");
+	CHECK_STR(pt_saved_plan_phase(&p), "withdrawn");
+	memset(p.by_status, 0, sizeof p.by_status);
+	snprintf(p.state, sizeof p.state, "approved (legacy)");
+	p.by_status[PT_SM_ACCEPTED] = 22;
+	CHECK_STR(pt_saved_plan_phase(&p), "approved (legacy)");
+	p.by_status[PT_SM_ACCEPTED] = 21;
+	p.by_status[PT_SM_INSTALLED] = 1;
+	CHECK_STR(pt_saved_plan_phase(&p), "in progress");
+}
+
 /* ---- separation of duties in the measure steps (review H1) ---- */
 static void test_measure_duties(void)
 {
@@ -980,6 +1049,7 @@ int main(void)
 	RUN(test_import_right); /* issue 10 */
 	RUN(test_compute_budget);
 	RUN(test_measure_states); /* issue 11, item 7 */
+	RUN(test_measure_step_reasons); /* review m6, m7 */
 	RUN(test_measure_duties); /* separation of duties, review H1 */
 	return TEST_SUMMARY("test_access");
 }
