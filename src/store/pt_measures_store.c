@@ -32,7 +32,7 @@ enum measures_stmt {
 	ST_SITE_MEASURE_STEP,
 	ST_PLAN_MEASURES,
 	ST_PLAN_MEASURE_REMOVE,
-	ST_SM_STEPS_CLEAR, /* separation of duties (migration 016) */
+	ST_SM_STEPS_CLEAR, /* separation of duties (migration 018) */
 	ST_SM_STEP_ACTOR,
 	ST_SM_STEPS_GET,
 	ST_COUNT
@@ -89,7 +89,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_PLAN_MEASURE_REMOVE] = "DELETE FROM site_measures WHERE site_id = ?1 AND "
 				   "measure_id = ?2 AND plan = ?3 AND status IN ('proposed', "
 				   "'approved', 'accepted', 'declined')",
-	/* separation of duties (migration 016) */
+	/* separation of duties (migration 018) */
 	[ST_SM_STEPS_CLEAR] = "DELETE FROM site_measure_steps WHERE site_id = ?1 AND measure_id = ?2",
 	[ST_SM_STEP_ACTOR] = "INSERT OR REPLACE INTO site_measure_steps (site_id, measure_id, step, "
 			     "actor) VALUES (?1, ?2, ?3, ?4)",

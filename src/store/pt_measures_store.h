@@ -77,7 +77,7 @@ struct pt_site_measure_step_actors {
 
 /**
  * Read who took the steps of measure_id at site_id (separation of duties,
- * migration 016; pt_db_site_measure_step records them, a new proposal
+ * migration 018; pt_db_site_measure_step records them, a new proposal
  * clears them). *out all "" when none is recorded.
  */
 enum pt_err pt_db_site_measure_actors(struct pt_db *db, const char *site_id,

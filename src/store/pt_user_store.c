@@ -34,7 +34,7 @@ enum user_stmt {
 	ST_USER_SET_HASH,
 	ST_USER_SET_ROLE,
 	ST_SESSIONS_OF_USER_DELETE,
-	ST_USER_MAKER_ADD, /* separation of duties (migration 016) */
+	ST_USER_MAKER_ADD, /* separation of duties (migration 018) */
 	ST_USER_MAKER_IDS,
 	ST_COUNT
 };
@@ -57,7 +57,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_USER_SET_HASH] = "UPDATE users SET password_hash = ?2 WHERE id = ?1",
 	[ST_USER_SET_ROLE] = "UPDATE users SET role = ?2, admin_by_system = ?3 WHERE id = ?1",
 	[ST_SESSIONS_OF_USER_DELETE] = "DELETE FROM sessions WHERE user_id = ?1",
-	/* separation of duties (migration 016) */
+	/* separation of duties (migration 018) */
 	[ST_USER_MAKER_ADD] = "INSERT OR IGNORE INTO user_makers (user_id, how, made_by) VALUES (?1, ?2, ?3)",
 	[ST_USER_MAKER_IDS] = "SELECT DISTINCT u.id FROM user_makers m JOIN users u ON u.name = m.made_by "
 			      "COLLATE NOCASE WHERE m.user_id = ?1 AND u.id <> ?1 ORDER BY u.id",
@@ -550,7 +550,7 @@ enum pt_err pt_db_user_maker_add(struct pt_db *db, long long user_id, const char
 
 /* Record the acting user (pt_db_set_actor) as a maker of user id, how
  * ("create", "role", "password"): nothing for the system administrator or
- * the user itself (separation of duties, migration 016). */
+ * the user itself (separation of duties, migration 018). */
 static enum pt_err actor_made(struct pt_db *db, long long id, const char *how, struct pt_diag *d)
 {
 	const char *name = NULL;

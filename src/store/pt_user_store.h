@@ -120,7 +120,7 @@ enum pt_err pt_db_user_add_by(struct pt_db *db, const char *name, const char *pa
 
 /**
  * Record made_by (a user name) as a maker of user user_id, how "create",
- * "role" or "password" (separation of duties, migration 016; table
+ * "role" or "password" (separation of duties, migration 018; table
  * user_makers). Creating a user, setting its role or its password over the
  * API records the acting user (pt_db_set_actor) by itself; the caller of
  * this function records what the store cannot see (the requester of an

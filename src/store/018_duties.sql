@@ -1,4 +1,4 @@
--- 016_duties.sql - separation of duties for a measure at a site (issue 11,
+-- 018_duties.sql - separation of duties for a measure at a site (issue 11,
 -- review H1; docs/access.md, "Separation of duties"): who made each user
 -- (created it, set its role or its password), and who took each step of a
 -- measure a saved plan proposed.
@@ -34,4 +34,4 @@ CREATE TABLE IF NOT EXISTS site_measure_steps (
 	PRIMARY KEY (site_id, measure_id, step)
 ) WITHOUT ROWID;
 
-PRAGMA user_version = 16;
+PRAGMA user_version = 18;
