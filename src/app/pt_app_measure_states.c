@@ -28,6 +28,111 @@ static long long user_id_of(struct pt_db *db, const char *name)
 	return u.id;
 }
 
+/* ---- separation of duties (review H1) ---- */
+
+/* The makers of user id (pt_db_user_maker_ids), their makers, ... into
+ * list (PT_DUTY_CHAIN, 0 ends it; breadth first, each once, without id). */
+static enum pt_err maker_list(struct pt_db *db, long long id, long long *list, struct pt_diag *d)
+{
+	long long got[PT_DUTY_CHAIN];
+	size_t n = 0, k, g, ng;
+	enum pt_err err;
+	for (k = 0; k < PT_DUTY_CHAIN; k++)
+		list[k] = 0;
+	for (k = 0; id > 0 && k <= n && n < PT_DUTY_CHAIN; k++) {
+		long long of = k == 0 ? id : list[k - 1];
+		if ((err = pt_db_user_maker_ids(db, of, got, PT_DUTY_CHAIN, &ng, d)) != PT_OK)
+			return err;
+		for (g = 0; g < ng && n < PT_DUTY_CHAIN; g++) {
+			size_t j;
+			for (j = 0; j < n && list[j] != got[g]; j++)
+				;
+			if (j == n && got[g] != id)
+				list[n++] = got[g];
+		}
+	}
+	return PT_OK;
+}
+
+/* Fill the separation-of-duties part of *a (its proposer and installer set
+ * already) for caller c and measure row: who took each step since it was
+ * proposed and the makers pt_access_measure_duty compares. */
+static enum pt_err duties_fill(struct pt_db *db, const struct pt_caller *c,
+			       const struct pt_site_measure_row *row, struct pt_measure_actors *a,
+			       struct pt_diag *d)
+{
+	struct pt_site_measure_step_actors by;
+	enum pt_err err;
+	if ((err = pt_db_site_measure_actors(db, row->site_id, row->measure_id, &by, d)) != PT_OK)
+		return err;
+	for (unsigned k = 0; k < PT_STEP_COUNT; k++)
+		a->step_users[k] = user_id_of(db, by.by[k]);
+	if ((err = maker_list(db, c->who.system ? 0 : c->who.user_id, a->caller_makers, d)) !=
+		    PT_OK ||
+	    (err = maker_list(db, a->proposer_user_id, a->proposer_makers, d)) != PT_OK ||
+	    (err = maker_list(db, a->step_users[PT_STEP_APPROVE], a->approver_makers, d)) != PT_OK)
+		return err;
+	return maker_list(db,
+			  a->step_users[PT_STEP_INSTALL] > 0 ? a->step_users[PT_STEP_INSTALL]
+							     : a->installer_user_id,
+			  a->installer_makers, d);
+}
+
+/* *a without what the separation of duties compares: the role rules alone. */
+static struct pt_measure_actors duties_bare(const struct pt_measure_actors *a)
+{
+	struct pt_measure_actors bare = *a;
+	memset(bare.caller_makers, 0, sizeof bare.caller_makers);
+	memset(bare.proposer_makers, 0, sizeof bare.proposer_makers);
+	memset(bare.installer_makers, 0, sizeof bare.installer_makers);
+	memset(bare.approver_makers, 0, sizeof bare.approver_makers);
+	memset(bare.step_users, 0, sizeof bare.step_users);
+	return bare;
+}
+
+/* Why the separation of duties refuses step to c, in words; NULL when the
+ * refusal is another rule's (the role rules speak first). */
+static const char *duty_refusal(const struct pt_caller *c, const struct pt_access_record *rec,
+				enum pt_measure_step step, const struct pt_measure_actors *a,
+				char *buf, size_t cap)
+{
+	struct pt_measure_actors bare = duties_bare(a);
+	enum pt_measure_step taken = PT_STEP_APPROVE;
+	enum pt_duty_conflict k = pt_access_measure_duty(&c->who, step, a, &taken);
+	if (k == PT_DUTY_NONE)
+		return NULL;
+	/* the proposer approving, the installer verifying: refusal() says so */
+	if ((step == PT_STEP_APPROVE && c->who.user_id == a->proposer_user_id) ||
+	    (step == PT_STEP_VERIFY && c->who.user_id == (a->step_users[PT_STEP_INSTALL] > 0
+							      ? a->step_users[PT_STEP_INSTALL]
+							      : a->installer_user_id)))
+		return NULL;
+	if (pt_access_measure_step(&c->who, rec, step, &bare) != PT_ACCESS_OK)
+		return NULL;
+	if (k == PT_DUTY_TWO_STEPS) {
+		snprintf(buf, cap,
+			 "separation of duties: one user takes at most one of the steps approve, "
+			 "accept or install, verify of a measure, and you took '%s' of this one; "
+			 "another user takes '%s'",
+			 pt_measure_step_name(taken), pt_measure_step_name(step));
+		return buf;
+	}
+	if (k == PT_DUTY_RELATED_APPROVER)
+		return "four-eyes principle: a user the approver made (created, or set its role or "
+		       "password, directly or through users it made), or who made the approver, "
+		       "cannot verify the measure it approved; a government coordinator or analyst "
+		       "independent of the approver and the installer verifies it";
+	return step == PT_STEP_APPROVE
+		       ? "four-eyes principle: a user the proposer made (created, or set its role or "
+			 "password, directly or through users it made), or who made the proposer, "
+			 "cannot approve its proposal; a government coordinator or admin independent "
+			 "of the proposer approves it"
+		       : "four-eyes principle: a user the installer made (created, or set its role or "
+			 "password, directly or through users it made), or who made the installer, "
+			 "cannot verify its installation; a government coordinator or analyst "
+			 "independent of the installer verifies it";
+}
+
 struct step_ctx {
 	const struct pt_caller *c;
 	const char *site_id, *measure_id;
@@ -73,6 +178,8 @@ static enum pt_err step_in(struct pt_db *db, void *ctx)
 	char now[PT_TIMESTAMP_MAX], record[2 * PT_ID_MAX], detail[512];
 	const char *actor, *cover[1];
 	int changed, own;
+	char why_buf[320]; /* separation of duties (review H1) */
+	const char *why;
 
 	pt_app_stamp(db, now, &actor);
 	if ((err = pt_access_index_load(db, &ix, s->d)) != PT_OK)
@@ -101,14 +208,22 @@ static enum pt_err step_in(struct pt_db *db, void *ctx)
 	actors.scope_org_id = plan.scope_org[0] ? pt_access_index_org_id(ix, plan.scope_org) : 0;
 	if (row.status == PT_SM_INSTALLED)
 		actors.installer_user_id = user_id_of(db, row.changed_by);
+	if ((err = duties_fill(db, s->c, &row, &actors, s->d)) != PT_OK) /* review H1 */
+		goto out;
 	a = pt_access_measure_step(&s->c->who, &rec, s->step, &actors);
 	if (a == PT_ACCESS_NOT_FOUND) {
 		err = pt_diag_set(s->d, PT_ENOTFOUND, 0, "site", "no site with id %s", s->site_id);
 		goto out;
 	}
+	if (a != PT_ACCESS_OK &&
+	    (why = duty_refusal(s->c, &rec, s->step, &actors, why_buf, sizeof why_buf))) {
+		err = pt_diag_set(s->d, PT_EFORBIDDEN, 0, "", "%s", why); /* review H1 */
+		goto out;
+	}
 	if (a != PT_ACCESS_OK) {
 		/* review m7: the role reason before the proposer's or installer's */
-		own = pt_access_measure_step_why(&s->c->who, &rec, s->step, &actors) ==
+		struct pt_measure_actors bare = duties_bare(&actors); /* review H1 */
+		own = pt_access_measure_step_why(&s->c->who, &rec, s->step, &bare) ==
 		      PT_STEP_REFUSED_OWN;
 		err = pt_diag_set(s->d, PT_EFORBIDDEN, 0, "", "%s", refusal(s->step, own));
 		goto out;
@@ -301,6 +416,8 @@ enum pt_err pt_app_site_measures_steps(const struct pt_caller *c, struct pt_db *
 		}
 		actors.installer_user_id =
 			row->status == PT_SM_INSTALLED ? user_id_of(db, row->changed_by) : 0;
+		if ((err = duties_fill(db, c, row, &actors, d)) != PT_OK) /* review H1 */
+			goto out;
 		for (unsigned s = 0; s < PT_STEP_COUNT; s++) {
 			enum pt_site_measure_status to;
 			if (pt_site_measure_next(row->status, (enum pt_measure_step)s, &to) == PT_OK &&

@@ -1,5 +1,5 @@
 /* cmd_user.c - `protect user add|list|passwd|role|reset-2fa|second-factor`: the
- * users of the registry, as the system administrator (whoever holds the database file). */
+ * users of the registry, as the system administrator; `user add --as USER` as that user. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +15,7 @@
 
 static int user_add(struct pt_cli *cli)
 {
-	const char *name = NULL, *org = NULL, *role_s = NULL, *v;
+	const char *name = NULL, *org = NULL, *role_s = NULL, *as = NULL, *v;
 	char password[PT_PASSWORD_MAX + 2];
 	struct pt_db *db = NULL;
 	struct pt_user_new in;
@@ -31,7 +31,11 @@ static int user_add(struct pt_cli *cli)
 			org = v;
 		else if ((v = pt_cli_option(cli, &i, "--role")))
 			role_s = v;
-		else if (strcmp(cli->argv[i], "--password-stdin") == 0)
+		else if ((v = pt_cli_option(cli, &i, "--as"))) { /* a user creates it (review H1) */
+			if (!v[0])
+				return pt_cli_usage_error(cli, "--as needs a USER");
+			as = v;
+		} else if (strcmp(cli->argv[i], "--password-stdin") == 0)
 			from_stdin = 1;
 		else if (cli->argv[i][0] == '-')
 			return pt_cli_usage_error(cli, "unknown option '%s'", cli->argv[i]);
@@ -61,7 +65,9 @@ static int user_add(struct pt_cli *cli)
 	in.password = password;
 	in.role = role;
 	in.org_id = org_id;
-	pt_caller_system(&c);
+	/* without --as the system administrator creates it; with --as that user, its creator */
+	if ((rc = pt_cli_caller(db, as, &c)))
+		goto out;
 	err = pt_app_user_create(&c, db, &in, NULL, &d);
 	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);

@@ -43,7 +43,7 @@ static const struct pt_cli_command commands[] = {
 	{"gen", pt_cmd_gen, "gen --sites N [--threats K] --seed S --out DIR",
 	 "write a synthetic national dataset for scale tests"},
 	{"user", pt_cmd_user,
-	 "user add NAME --org ORGANISATION --role ROLE [--password-stdin]\n"
+	 "user add NAME --org ORGANISATION --role ROLE [--password-stdin] [--as USER]\n"
 	 "       user list [--org ORGANISATION] [--format table|csv|json]\n"
 	 "       user passwd NAME [--password-stdin] | user role NAME ROLE\n"
 	 "       user reset-2fa NAME | user second-factor [required|optional]",

@@ -482,6 +482,9 @@ enum pt_access pt_access_measure_step(const struct pt_principal *who,
 		return a;
 	if (!actors || (unsigned)step >= PT_STEP_COUNT)
 		return PT_ACCESS_FORBIDDEN;
+	/* separation of duties (review H1) */
+	if (pt_access_measure_duty(who, step, actors, NULL) != PT_DUTY_NONE)
+		return PT_ACCESS_FORBIDDEN;
 	switch (step) {
 	case PT_STEP_APPROVE:
 		if (who->user_id == actors->proposer_user_id)
@@ -562,4 +565,57 @@ enum pt_access pt_access_legal_basis(const struct pt_principal *who,
 enum pt_access pt_access_site_owner_change(const struct pt_principal *who)
 {
 	return is_system(who) ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN;
+}
+
+/* ---- separation of duties in the measure steps (review H1) ---- */
+
+/* Nonzero when id (> 0) is in chain (PT_DUTY_CHAIN ids, 0 ends it). */
+static int in_chain(long long id, const long long *chain)
+{
+	for (int i = 0; id > 0 && i < PT_DUTY_CHAIN && chain[i] > 0; i++)
+		if (chain[i] == id)
+			return 1;
+	return 0;
+}
+
+/* The group of a step: 0 approve, 1 the owner's (accept, decline, install), 2 verify. */
+static int duty_group(enum pt_measure_step step)
+{
+	return step == PT_STEP_APPROVE ? 0 : step == PT_STEP_VERIFY ? 2 : 1;
+}
+
+enum pt_duty_conflict pt_access_measure_duty(const struct pt_principal *who,
+					     enum pt_measure_step step,
+					     const struct pt_measure_actors *actors,
+					     enum pt_measure_step *taken)
+{
+	long long other = 0;
+	const long long *other_chain = NULL;
+	if (is_system(who) || !principal_ok(who) || !actors || who->user_id <= 0 ||
+	    (unsigned)step >= PT_STEP_COUNT)
+		return PT_DUTY_NONE;
+	for (unsigned k = 0; k < PT_STEP_COUNT; k++)
+		if (actors->step_users[k] == who->user_id &&
+		    duty_group((enum pt_measure_step)k) != duty_group(step)) {
+			if (taken)
+				*taken = (enum pt_measure_step)k;
+			return PT_DUTY_TWO_STEPS;
+		}
+	if (step == PT_STEP_APPROVE) {
+		other = actors->proposer_user_id;
+		other_chain = actors->proposer_makers;
+	} else if (step == PT_STEP_VERIFY) {
+		other = actors->step_users[PT_STEP_INSTALL] > 0 ? actors->step_users[PT_STEP_INSTALL]
+								 : actors->installer_user_id;
+		other_chain = actors->installer_makers;
+	}
+	if (other > 0 && other != who->user_id &&
+	    (in_chain(other, actors->caller_makers) || in_chain(who->user_id, other_chain)))
+		return PT_DUTY_RELATED;
+	other = actors->step_users[PT_STEP_APPROVE];
+	if (step == PT_STEP_VERIFY && other > 0 && other != who->user_id &&
+	    (in_chain(other, actors->caller_makers) ||
+	     in_chain(who->user_id, actors->approver_makers)))
+		return PT_DUTY_RELATED_APPROVER;
+	return PT_DUTY_NONE;
 }

@@ -407,11 +407,22 @@ const char *pt_measure_step_name(enum pt_measure_step step);
 /** Parse a step name (exact, lower case). PT_EINVAL if unknown; *out untouched then. */
 enum pt_err pt_measure_step_parse(const char *s, enum pt_measure_step *out);
 
+/** How many makers of a user (and their makers, ...) pt_access_measure_duty compares at most. */
+#define PT_DUTY_CHAIN 8
+
 /** Who took part in a measure's earlier steps, as the rules need them. Plain data. */
 struct pt_measure_actors {
 	long long proposer_user_id;  /**< the saving user of the plan; 0 the system administrator or unknown */
 	long long scope_org_id;      /**< > 0: the plan was made for this organisation only (every site it considered is its) */
 	long long installer_user_id; /**< who marked it installed; 0 none or the system administrator */
+	/* separation of duties (review H1; pt_access_measure_duty): the users who made a user
+	 * (created it, set its role or its password), their makers, ...; 0 ends a list */
+	long long caller_makers[PT_DUTY_CHAIN];    /**< the caller's */
+	long long proposer_makers[PT_DUTY_CHAIN];  /**< the proposer's */
+	long long installer_makers[PT_DUTY_CHAIN]; /**< the installer's (step_users[PT_STEP_INSTALL]) */
+	long long approver_makers[PT_DUTY_CHAIN];  /**< the approver's (step_users[PT_STEP_APPROVE]) */
+	long long step_users[PT_STEP_COUNT]; /**< who took each step since it was proposed; 0 none or
+						  the system administrator */
 };
 
 /**
@@ -426,6 +437,34 @@ struct pt_measure_actors {
 enum pt_access pt_access_measure_step(const struct pt_principal *who,
 				      const struct pt_access_record *rec, enum pt_measure_step step,
 				      const struct pt_measure_actors *actors);
+
+/* ---- separation of duties in the measure steps (review H1) ---- */
+
+/** Why pt_access_measure_duty refuses a step. */
+enum pt_duty_conflict {
+	PT_DUTY_NONE = 0,   /**< no conflict */
+	PT_DUTY_RELATED,    /**< approve: the caller made the proposer or was made by it
+				 (created, or its role or password set, through any chain of
+				 makers); verify: the same with the installer */
+	PT_DUTY_RELATED_APPROVER, /**< verify: the same with the approver */
+	PT_DUTY_TWO_STEPS   /**< the caller took another of approve, accept/decline/install,
+				 verify of this measure (*taken says which) */
+};
+
+/**
+ * The four-eyes rules of the measure steps (docs/access.md, "Separation of
+ * duties"), which pt_access_measure_step applies before its role rules: one
+ * user takes at most one of the steps approve, accept or decline or install
+ * (the owner's: one user may take all three), verify of a measure; the
+ * approver is independent of the proposer, the verifier of the installer
+ * and of the approver: neither is among the other's makers (the lists of
+ * struct pt_measure_actors). The system administrator: none. *taken (may be
+ * NULL): for PT_DUTY_TWO_STEPS the earlier step the caller took.
+ */
+enum pt_duty_conflict pt_access_measure_duty(const struct pt_principal *who,
+					     enum pt_measure_step step,
+					     const struct pt_measure_actors *actors,
+					     enum pt_measure_step *taken);
 
 /**
  * May who withdraw a saved plan proposed by proposer_user_id (0: the system

@@ -32,6 +32,9 @@ enum measures_stmt {
 	ST_SITE_MEASURE_STEP,
 	ST_PLAN_MEASURES,
 	ST_PLAN_MEASURE_REMOVE,
+	ST_SM_STEPS_CLEAR, /* separation of duties (migration 018) */
+	ST_SM_STEP_ACTOR,
+	ST_SM_STEPS_GET,
 	ST_COUNT
 };
 
@@ -86,6 +89,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_PLAN_MEASURE_REMOVE] = "DELETE FROM site_measures WHERE site_id = ?1 AND "
 				   "measure_id = ?2 AND plan = ?3 AND status IN ('proposed', "
 				   "'approved', 'accepted', 'declined')",
+	/* separation of duties (migration 018) */
+	[ST_SM_STEPS_CLEAR] = "DELETE FROM site_measure_steps WHERE site_id = ?1 AND measure_id = ?2",
+	[ST_SM_STEP_ACTOR] = "INSERT OR REPLACE INTO site_measure_steps (site_id, measure_id, step, "
+			     "actor) VALUES (?1, ?2, ?3, ?4)",
+	[ST_SM_STEPS_GET] = "SELECT step, actor FROM site_measure_steps WHERE site_id = ?1 AND "
+			    "measure_id = ?2",
 };
 
 static const struct pt_db_stmt_table stmts = {PT_DBM_MEASURES, ST_COUNT, stmt_sql};
@@ -309,6 +318,10 @@ enum pt_err pt_db_site_measure_propose(struct pt_db *db, const char *site_id,
 				   "proposing a measure", d)) != PT_OK)
 		return err;
 	*added = pt_db_changes(db) > 0;
+	/* a new proposal starts without step actors (separation of duties) */
+	if (*added)
+		return pt_db_run_texts(db, &stmts, ST_SM_STEPS_CLEAR, params, 2,
+				       "proposing a measure", d);
 	return PT_OK;
 }
 
@@ -390,6 +403,24 @@ enum pt_err pt_db_site_measure_get(struct pt_db *db, const char *site_id, const 
 	return err;
 }
 
+/* Record actor as who took the step that led to status to (separation of duties). */
+static enum pt_err step_actor_record(struct pt_db *db, const char *site_id,
+				     const char *measure_id, enum pt_site_measure_status to,
+				     const char *actor, struct pt_diag *d)
+{
+	const char *step = to == PT_SM_APPROVED    ? "approve"
+			   : to == PT_SM_ACCEPTED  ? "accept"
+			   : to == PT_SM_DECLINED  ? "decline"
+			   : to == PT_SM_INSTALLED ? "install"
+			   : to == PT_SM_VERIFIED  ? "verify"
+						   : NULL;
+	const char *params[] = {site_id, measure_id, step, actor};
+	if (!step || !actor || !*actor)
+		return PT_OK;
+	return pt_db_run_texts(db, &stmts, ST_SM_STEP_ACTOR, params, 4,
+			       "recording who took a site measure's step", d);
+}
+
 enum pt_err pt_db_site_measure_step(struct pt_db *db, const char *site_id,
 				    const char *measure_id, enum pt_site_measure_status from,
 				    enum pt_site_measure_status to, const char *now,
@@ -403,6 +434,35 @@ enum pt_err pt_db_site_measure_step(struct pt_db *db, const char *site_id,
 				   "changing a site measure's state", d)) != PT_OK)
 		return err;
 	*changed = pt_db_changes(db) > 0;
+	if (*changed)
+		return step_actor_record(db, site_id, measure_id, to, actor, d);
+	return PT_OK;
+}
+
+enum pt_err pt_db_site_measure_actors(struct pt_db *db, const char *site_id,
+				      const char *measure_id, struct pt_site_measure_step_actors *out,
+				      struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	memset(out, 0, sizeof *out);
+	if ((err = pt_db_prepare(db, &stmts, ST_SM_STEPS_GET, &st, d)) != PT_OK)
+		return err;
+	rc = pt_db_bind_text(st, 1, site_id);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_text(st, 2, measure_id);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *step = (const char *)sqlite3_column_text(st, 0);
+		const char *actor = (const char *)sqlite3_column_text(st, 1);
+		enum pt_measure_step k;
+		if (step && actor && pt_measure_step_parse(step, &k) == PT_OK)
+			pt_strlcpy(out->by[k], actor, sizeof out->by[k]);
+		rc = SQLITE_OK;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return pt_db_fail(db, rc, d, "reading who took a site measure's steps");
 	return PT_OK;
 }
 

@@ -70,6 +70,20 @@ enum pt_err pt_db_site_measure_step(struct pt_db *db, const char *site_id,
 				    enum pt_site_measure_status to, const char *now,
 				    const char *actor, int *changed, struct pt_diag *d);
 
+/** Who took each step of a measure at a site since it was last proposed. Plain data. */
+struct pt_site_measure_step_actors {
+	char by[PT_STEP_COUNT][PT_ACTOR_NAME_MAX]; /**< by enum pt_measure_step; "" not taken */
+};
+
+/**
+ * Read who took the steps of measure_id at site_id (separation of duties,
+ * migration 018; pt_db_site_measure_step records them, a new proposal
+ * clears them). *out all "" when none is recorded.
+ */
+enum pt_err pt_db_site_measure_actors(struct pt_db *db, const char *site_id,
+				      const char *measure_id, struct pt_site_measure_step_actors *out,
+				      struct pt_diag *d);
+
 /** The measures plan proposed (any state but existing), by site then measure. *rows new (free()). */
 enum pt_err pt_db_plan_measures(struct pt_db *db, const char *plan,
 				struct pt_site_measure_row **rows, size_t *n, struct pt_diag *d);

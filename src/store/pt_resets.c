@@ -9,6 +9,7 @@
 
 #include "../formats/pt_diag.h"
 #include "pt_audit.h"
+#include "pt_user_store.h"
 #include "pt_users.h"
 
 /* The statement table of this file. */
@@ -160,6 +161,9 @@ enum pt_err pt_db_password_reset_apply(struct pt_db *db, long long user_id, cons
 	if ((err = pt_db_step_done(db, st, rc, "storing the password", d)) != PT_OK ||
 	    (err = exec_id(db, ST_RESET_END_SESSIONS, user_id, "ending sessions", d)) != PT_OK ||
 	    (err = exec_id(db, ST_RESET_DELETE, user_id, "removing the pending reset", d)) != PT_OK)
+		goto out;
+	/* the requester chose the password: it made the user (separation of duties) */
+	if ((err = pt_db_user_maker_add(db, user_id, "password", r.requested_by_name, d)) != PT_OK)
 		goto out;
 	snprintf(detail, sizeof detail,
 		 "password reset by %s approved; password changed; sessions ended",

@@ -34,6 +34,8 @@ enum user_stmt {
 	ST_USER_SET_HASH,
 	ST_USER_SET_ROLE,
 	ST_SESSIONS_OF_USER_DELETE,
+	ST_USER_MAKER_ADD, /* separation of duties (migration 018) */
+	ST_USER_MAKER_IDS,
 	ST_COUNT
 };
 
@@ -55,6 +57,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_USER_SET_HASH] = "UPDATE users SET password_hash = ?2 WHERE id = ?1",
 	[ST_USER_SET_ROLE] = "UPDATE users SET role = ?2, admin_by_system = ?3 WHERE id = ?1",
 	[ST_SESSIONS_OF_USER_DELETE] = "DELETE FROM sessions WHERE user_id = ?1",
+	/* separation of duties (migration 018) */
+	[ST_USER_MAKER_ADD] = "INSERT OR IGNORE INTO user_makers (user_id, how, made_by) VALUES (?1, ?2, ?3)",
+	[ST_USER_MAKER_IDS] = "SELECT DISTINCT u.id FROM user_makers m JOIN users u ON u.name = m.made_by "
+			      "COLLATE NOCASE WHERE m.user_id = ?1 AND u.id <> ?1 ORDER BY u.id",
 };
 
 static const struct pt_db_stmt_table stmts = {PT_DBM_USER, ST_COUNT, stmt_sql};
@@ -524,6 +530,60 @@ enum pt_err pt_db_user_add(struct pt_db *db, const char *name, const char *passw
 	return pt_db_user_add_by(db, name, password, role, org_id, 1, id, d);
 }
 
+enum pt_err pt_db_user_maker_add(struct pt_db *db, long long user_id, const char *how,
+				const char *made_by, struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	if (!db || user_id <= 0 || !how || !made_by || !*made_by)
+		return PT_OK;
+	if ((err = pt_db_prepare(db, &stmts, ST_USER_MAKER_ADD, &st, d)) != PT_OK)
+		return err;
+	rc = sqlite3_bind_int64(st, 1, user_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 2, how, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 3, made_by, -1, SQLITE_STATIC);
+	return pt_db_step_done(db, st, rc, "recording who made a user", d);
+}
+
+/* Record the acting user (pt_db_set_actor) as a maker of user id, how
+ * ("create", "role", "password"): nothing for the system administrator or
+ * the user itself (separation of duties, migration 018). */
+static enum pt_err actor_made(struct pt_db *db, long long id, const char *how, struct pt_diag *d)
+{
+	const char *name = NULL;
+	long long actor_id = 0;
+	pt_db_actor(db, &actor_id, NULL, &name, NULL);
+	if (actor_id <= 0 || actor_id == id || !name || !*name)
+		return PT_OK;
+	return pt_db_user_maker_add(db, id, how, name, d);
+}
+
+enum pt_err pt_db_user_maker_ids(struct pt_db *db, long long user_id, long long *ids, size_t cap,
+				 size_t *n, struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	*n = 0;
+	if (!db || user_id <= 0)
+		return PT_OK;
+	if ((err = pt_db_prepare(db, &stmts, ST_USER_MAKER_IDS, &st, d)) != PT_OK)
+		return err;
+	rc = sqlite3_bind_int64(st, 1, user_id);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n < cap)
+			ids[(*n)++] = sqlite3_column_int64(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return pt_db_fail(db, rc, d, "reading who made a user");
+	return PT_OK;
+}
+
 enum pt_err pt_db_user_add_by(struct pt_db *db, const char *name, const char *password,
 			      enum pt_role role, long long org_id, int by_system, long long *id,
 			      struct pt_diag *d)
@@ -599,6 +659,8 @@ enum pt_err pt_db_user_add_by(struct pt_db *db, const char *name, const char *pa
 	snprintf(detail, sizeof detail, "%s of %s (organisation %lld)", pt_role_name(role), org.name,
 		 org_id);
 	if ((err = pt_audit_append(db, "user.create", "users", rid, detail, d)) != PT_OK)
+		goto out;
+	if ((err = actor_made(db, new_id, "create", d)) != PT_OK)
 		goto out;
 	if (id)
 		*id = new_id;
@@ -711,6 +773,8 @@ enum pt_err pt_db_user_set_password(struct pt_db *db, const char *name, const ch
 	if ((err = pt_db_step_done(db, st, rc, "storing the password", d)) != PT_OK ||
 	    (err = end_sessions(db, u.id, d)) != PT_OK)
 		goto out;
+	if ((err = actor_made(db, u.id, "password", d)) != PT_OK)
+		goto out;
 	err = pt_audit_append(db, "user.password", "users", u.name,
 			      "password changed; sessions ended", d);
 out:
@@ -754,6 +818,8 @@ enum pt_err pt_db_user_set_role_by(struct pt_db *db, const char *name, enum pt_r
 		goto out;
 	snprintf(detail, sizeof detail, "role: %s -> %s; sessions ended", pt_role_name(u.role),
 		 pt_role_name(role));
+	if (!by_system && (err = actor_made(db, u.id, "role", d)) != PT_OK)
+		goto out;
 	err = pt_audit_append(db, "user.role", "users", u.name, detail, d);
 out:
 	return pt_db_end(db, err, d);

@@ -118,6 +118,27 @@ enum pt_err pt_db_user_add_by(struct pt_db *db, const char *name, const char *pa
 			      enum pt_role role, long long org_id, int by_system, long long *id,
 			      struct pt_diag *d);
 
+/**
+ * Record made_by (a user name) as a maker of user user_id, how "create",
+ * "role" or "password" (separation of duties, migration 018; table
+ * user_makers). Creating a user, setting its role or its password over the
+ * API records the acting user (pt_db_set_actor) by itself; the caller of
+ * this function records what the store cannot see (the requester of an
+ * approved password reset). Nothing for an empty made_by. Inside or outside
+ * a transaction.
+ */
+enum pt_err pt_db_user_maker_add(struct pt_db *db, long long user_id, const char *how,
+				 const char *made_by, struct pt_diag *d);
+
+/**
+ * The ids of the users who made user_id (created it, set its role or its
+ * password: pt_db_user_maker_add), at most cap of them in ids, ascending;
+ * *n how many. None when the system administrator made it, before migration
+ * 016, or its makers are gone.
+ */
+enum pt_err pt_db_user_maker_ids(struct pt_db *db, long long user_id, long long *ids, size_t cap,
+				 size_t *n, struct pt_diag *d);
+
 /** User by name, with its organisation, into *out (PT_ENOTFOUND, field name). */
 enum pt_err pt_db_user_get(struct pt_db *db, const char *name, struct pt_user *out,
 			   struct pt_diag *d);

@@ -218,3 +218,89 @@ out_has " done (1 verified of 1)"
 p m9-show-done 0 --db m9.db plan show s1
 out_line "State done (1 verified of 1)"
 out_has "1 sites, 1 measures"
+
+# ---- separation of duties (review H1): who made each user; four-eyes on approve and
+# verify; one user takes at most one of approve, accept/install, verify of a measure.
+du_query() {
+	/usr/bin/python3 -c 'import sqlite3, sys
+for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):
+    print(*r)' "$1" "$2"
+}
+printf '%s\n' "demo-du-sock-long" >du-pw.txt
+p du-demo 0 --db du.db demo
+p du-save-co 0 --db du.db plan --budget 2000000 --save du-co --as coordinator
+p du-save-ad 0 --db du.db plan --budget 300000 --save du-ad --as admin
+du_query du.db "SELECT m.site_id, m.measure_id FROM site_measures m JOIN sites s ON s.id = m.site_id
+	JOIN organisations o ON o.id = s.owner_id WHERE m.plan = 'du-co'
+	AND o.name = 'Vellmark Ministry of the Interior' ORDER BY 1, 2" >du_ministry
+read -r ms1 mm1 < du_ministry
+read -r ms2 mm2 < <(sed -n 2p du_ministry)
+read -r as1 am1 < <(du_query du.db "SELECT site_id, measure_id FROM site_measures WHERE plan = 'du-ad' ORDER BY 1, 2 LIMIT 1")
+if [ -n "$ms2" ] && [ -n "$as1" ]; then ok; else bad "du-co proposes two measures at ministry sites, du-ad one"; fi
+# who created each user: --as USER records it; the system administrator records none
+# (user passwd / role on the command line are the system administrator's: nothing recorded)
+p du-add-sock 0 --db du.db user add du-sock --org "Vellmark Ministry of the Interior" --role coordinator --as admin --password-stdin <du-pw.txt
+out_line "user du-sock added: coordinator of Vellmark Ministry of the Interior"
+p du-add-an 0 --db du.db user add du-an --org "Vellmark Ministry of the Interior" --role analyst --as admin --password-stdin <du-pw.txt
+p du-add-sys 0 --db du.db user add du-sys --org "Vellmark Ministry of the Interior" --role analyst --password-stdin <du-pw.txt
+p du-add-viewer 77 --db du.db user add du-nope --org "Vellmark Ministry of the Interior" --role analyst --as viewer --password-stdin <du-pw.txt
+if [ "$(du_query du.db "SELECT u.name || '=' || m.how || ':' || m.made_by FROM user_makers m JOIN users u ON u.id = m.user_id ORDER BY 1" | tr '\n' ' ')" = "du-an=create:admin du-sock=create:admin " ]; then ok; else
+	bad "user_makers: $(du_query du.db 'SELECT * FROM user_makers')"; fi
+# Repro 1: a coordinator the proposer created does not approve its proposal; an independent one does.
+p du-r1-sock 77 --db du.db measures approve "$as1" "$am1" --as du-sock
+err_has "protect: four-eyes principle: a user the proposer made (created, or set its role or password, directly or through users it made), or who made the proposer, cannot approve its proposal; a government coordinator or admin independent of the proposer approves it"
+p du-r1-indep 0 --db du.db measures approve "$as1" "$am1" --as coordinator
+# Repro 2: one user does not approve and accept; accept and install by one owner user is fine;
+# the installer (analyst) does not verify.
+p du-r2-approve 0 --db du.db measures approve "$ms1" "$mm1" --as admin
+p du-r2-accept-approver 77 --db du.db measures accept "$ms1" "$mm1" --as admin
+err_has "protect: separation of duties: one user takes at most one of the steps approve, accept or install, verify of a measure, and you took 'approve' of this one; another user takes 'accept'"
+p du-r2-accept 0 --db du.db measures accept "$ms1" "$mm1" --as analyst
+p du-r2-install 0 --db du.db measures install "$ms1" "$mm1" --as analyst
+p du-r2-verify-installer 77 --db du.db measures verify "$ms1" "$mm1" --as analyst
+err_has "protect: whoever installed a measure cannot verify it; another government coordinator or analyst verifies it"
+# the approver (admin) created du-an: not independent of the approver
+p du-r2-verify-made 77 --db du.db measures verify "$ms1" "$mm1" --as du-an
+err_has "protect: four-eyes principle: a user the approver made (created, or set its role or password, directly or through users it made), or who made the approver, cannot verify the measure it approved; a government coordinator or analyst independent of the approver and the installer verifies it"
+p du-r2-verify 0 --db du.db measures verify "$ms1" "$mm1" --as du-sys
+# the admin installs; the analyst it created does not verify; one made by the command line does
+p du-r2b-approve 0 --db du.db measures approve "$ms2" "$mm2" --as du-sock
+p du-r2b-accept 0 --db du.db measures accept "$ms2" "$mm2" --as admin
+p du-r2b-install 0 --db du.db measures install "$ms2" "$mm2" --as admin
+p du-r2b-verify-created 77 --db du.db measures verify "$ms2" "$mm2" --as du-an
+err_has "protect: four-eyes principle: a user the installer made (created, or set its role or password, directly or through users it made), or who made the installer, cannot verify its installation; a government coordinator or analyst independent of the installer verifies it"
+p du-r2b-verify-approver 77 --db du.db measures verify "$ms2" "$mm2" --as du-sock
+err_has "protect: separation of duties: one user takes at most one of the steps approve, accept or install, verify of a measure, and you took 'approve' of this one; another user takes 'verify'"
+p du-r2b-verify 0 --db du.db measures verify "$ms2" "$mm2" --as du-sys
+p du-audit 0 --db du.db audit list --format json
+pycheck "refused steps are audited" du-audit.out '
+items = j["items"] if isinstance(j, dict) else j
+refused = [e for e in items if e["action"] == "refused" and "site.measure." in json.dumps(e)]
+assert len(refused) >= 5, items[-8:]'
+# Repro 3: an admin of the plan's organisation the government admin created approves a plan
+# scoped to it (the proposer is another user), but then does not accept it as well.
+# (a plan is scoped to one organisation when every site it considers is that organisation's:
+# the council's sites moved to a region of their own, Upper Vell)
+p du3-demo 0 --db du3.db demo
+p du3-export 0 --db du3.db export sites --max-tlp RED
+/usr/bin/python3 - du3-export.out <<'PY'
+import csv, sys
+lines = [l for l in open(sys.argv[1]) if not l.startswith("#")]
+rows = [r for r in csv.DictReader(lines) if r["owner"] == "Orrinford City Council"]
+with open("du3-council.csv", "w", newline="") as f:
+    w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+    w.writeheader()
+    for r in rows:
+        r["region"] = "Upper Vell"
+        w.writerow(r)
+PY
+p du3-import 0 --db du3.db import sites du3-council.csv
+p du3-save 0 --db du3.db plan --budget 1500 --region "Upper Vell" --save du3-plan --as coordinator
+read -r s3 m3 < <(du_query du3.db "SELECT site_id, measure_id FROM site_measures WHERE plan = 'du3-plan' ORDER BY 1, 2 LIMIT 1")
+if [ "$(du_query du3.db "SELECT scope_org FROM plan_states WHERE plan = 'du3-plan'")" = "Orrinford City Council" ] && [ -n "$s3" ]; then ok; else
+	bad "du3-plan is scoped to Orrinford City Council"; fi
+p du3-add 0 --db du3.db user add du3-council --org "Orrinford City Council" --role admin --as admin --password-stdin <du-pw.txt
+p du3-approve 0 --db du3.db measures approve "$s3" "$m3" --as du3-council
+p du3-accept 77 --db du3.db measures accept "$s3" "$m3" --as du3-council
+err_has "protect: separation of duties: one user takes at most one of the steps approve, accept or install, verify of a measure, and you took 'approve' of this one; another user takes 'accept'"
+p du3-decline 77 --db du3.db measures decline "$s3" "$m3" --as du3-council

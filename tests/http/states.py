@@ -2,6 +2,11 @@
 # (issue 11, item 7): POST /api/v1/sites/{id}/measures/{measure}/{approve,accept,decline,
 # install,verify} and POST /api/v1/plans/{name}/withdraw, with their 403 and 409 answers.
 # Runs after plan.py's t_plans (which saves national-2027 and national-big as coordinator).
+# run_duties (review H1, separation of duties) runs t_duties on a registry and server of its own.
+import csv
+import os
+
+from httplib import Client, Server, run_protect
 from plan import BUDGET, login
 
 
@@ -182,6 +187,144 @@ def t_states_review(res, port, protect, db):
         res.eq(step(ad, site, measure, "approve").status, 200, "a government admin approves")
     listed = {x["name"]: x for x in (co.get("/api/v1/plans").json or {}).get("items", [])}
     res.eq(listed.get("one-owner-funded", {}).get("state"), "approved", "all its measures approved")
+
+
+def t_duties(res, port, protect, db):
+    """Review H1, separation of duties: the attacker's three reproductions. Approving and verifying
+    need someone independent of the proposer / installer (not a user the other created, nor its
+    creator), and one user takes at most one of approve, accept/install, verify of a measure."""
+    ad = login(res, port, "admin")
+    co = login(res, port, "coordinator")
+    orgs = {o["name"]: o["id"] for o in (ad.get("/api/v1/organisations").json or {}).get("items", [])}
+    owners = {s["id"]: s.get("owner") for s in (ad.get("/api/v1/sites?limit=1000").json or {}).get("items", [])}
+
+    def add(name, role, org):
+        r = ad.request("POST", "/api/v1/users", {"name": name, "password": "demo-" + name, "role": role,
+                                                 "organisation_id": orgs[org]})
+        res.eq(r.status, 201, "admin creates %s (%s of %s): %r" % (name, role, org, r.body[:200]))
+        return login(res, port, name)
+
+    def save(c, name, budget, region=None):
+        body = {"name": name, "budget_eur": budget}
+        if region:
+            body["region"] = region
+        r = c.request("POST", "/api/v1/plans", body)
+        res.eq(r.status, 201, "save %s: %r" % (name, r.body[:200]))
+        return c.get("/api/v1/plans/" + name).json or {}
+
+    def steps_of(c, site, measure):
+        rows = (c.get("/api/v1/sites/%s/measures" % site).json or {"items": []})["items"]
+        return [m.get("steps") for m in rows if m["measure_id"] == measure]
+
+    def refused(r, why, what):
+        res.eq(r.status, 403, what + ": %r" % r.body[:300])
+        res.check(why in ((r.json or {}).get("error") or ""), what + ": the 403 says why: %r" % r.body[:300])
+
+    # Repro 3: a plan scoped to one organisation (Upper Vell: the council's sites); the government
+    # admin creates that organisation's admin, which approves (the proposer is another user) but
+    # then may not accept or install too.
+    scoped = save(co, "h1-scoped", 1500, "Upper Vell")
+    org = (scoped.get("saved") or {}).get("scope_organisation") or ""
+    pairs = [(s["site_id"], m["measure_id"]) for s in scoped.get("sites", []) for m in s["measures"]]
+    if res.check(org in orgs and pairs, "h1-scoped is scoped to one organisation: %r %r" % (org, pairs)):
+        site, measure = pairs[0]
+        oa = add("h1-orgadmin", "admin", org)
+        res.eq(steps_of(oa, site, measure), [["approve"]], "the organisation's admin may approve")
+        res.eq(step(oa, site, measure, "approve").status, 200, "the organisation's admin approves")
+        res.eq(steps_of(oa, site, measure), [[]], "then it may not accept or decline: no buttons")
+        refused(step(oa, site, measure, "accept"), "separation of duties", "the approver accepts")
+        refused(step(oa, site, measure, "install"), "separation of duties", "the approver installs")
+
+    # Repro 1: the admin saves a plan and creates a coordinator, which may not approve it.
+    mine = save(ad, "h1-admin", 300000)
+    pairs = [(s["site_id"], m["measure_id"]) for s in mine.get("sites", []) for m in s["measures"]]
+    if res.check(pairs, "h1-admin proposes measures"):
+        site, measure = pairs[0]
+        sock = add("h1-sock", "coordinator", "Vellmark Ministry of the Interior")
+        res.eq(steps_of(sock, site, measure), [[]], "no approve button for a coordinator the proposer created")
+        refused(step(sock, site, measure, "approve"), "four-eyes principle",
+                "Repro 1: a coordinator the proposer created approves")
+        res.eq(steps_of(co, site, measure), [["approve"]], "an independent coordinator may approve")
+        res.eq(step(co, site, measure, "approve").status, 200, "an independent coordinator approves")
+    if res.check(len(pairs) >= 3, "h1-admin proposes three measures: %r" % pairs):
+        # a user the proposer promoted (its role set over the API) is not independent either
+        r = ad.request("PATCH", "/api/v1/users/evaluator", {"role": "coordinator"})
+        res.eq(r.status, 200, "the admin makes evaluator a coordinator: %r" % r.body[:200])
+        refused(step(login(res, port, "evaluator"), pairs[1][0], pairs[1][1], "approve"), "four-eyes principle",
+                "a coordinator the proposer promoted approves")
+        # nor one whose password the proposer set (the system administrator created it)
+        rc, out, err = run_protect(protect, "--db", db, "user", "add", "h1-pw", "--org",
+                                   "Vellmark Ministry of the Interior", "--role", "coordinator",
+                                   "--password-stdin", stdin="demo-h1-pw\n")
+        res.eq(rc, 0, "protect user add h1-pw: %s" % err)
+        pw = login(res, port, "h1-pw")
+        res.eq(steps_of(pw, pairs[2][0], pairs[2][1]), [["approve"]], "a coordinator the system made may approve")
+        r = ad.request("PATCH", "/api/v1/users/h1-pw", {"password": "taken-over-h1"})
+        res.eq(r.status, 200, "the admin sets h1-pw's password at once: %r" % r.body[:200])
+        taken = Client(port)
+        res.eq(taken.login("h1-pw", "taken-over-h1").status, 200, "the admin logs in as h1-pw")
+        refused(step(taken, pairs[2][0], pairs[2][1], "approve"), "four-eyes principle",
+                "a coordinator whose password the proposer set approves")
+
+    # Repro 2: at ministry sites (the admin may change them) of the coordinator's plan.
+    theirs = save(co, "h1-co", 2000000)
+    pairs = [(s["site_id"], m["measure_id"]) for s in theirs.get("sites", []) for m in s["measures"]
+             if owners.get(s["site_id"]) == "Vellmark Ministry of the Interior"]
+    if res.check(len(pairs) >= 2, "h1-co proposes two measures at ministry sites: %r" % pairs):
+        an = login(res, port, "analyst")
+        (s1, m1), (s2, m2) = pairs[0], pairs[1]
+        res.eq(step(ad, s1, m1, "approve").status, 200, "the admin approves")
+        res.eq(steps_of(ad, s1, m1), [[]], "the approver has no accept or decline button")
+        refused(step(ad, s1, m1, "accept"), "separation of duties", "Repro 2: the approver accepts")
+        res.eq(steps_of(an, s1, m1), [["accept", "decline"]], "the ministry's analyst may accept")
+        res.eq(step(an, s1, m1, "accept").status, 200, "the ministry's analyst accepts")
+        res.eq(step(an, s1, m1, "install").status, 200, "and installs (one owner user may take both)")
+        refused(step(an, s1, m1, "verify"), "whoever installed", "the installer verifies")
+        # the admin installs; the analyst it then creates may not verify
+        sock = login(res, port, "h1-sock")
+        res.eq(step(sock, s2, m2, "approve").status, 200, "a coordinator independent of the proposer approves")
+        res.eq(step(ad, s2, m2, "accept").status, 200, "the admin accepts")
+        res.eq(step(ad, s2, m2, "install").status, 200, "the admin installs")
+        sock3 = add("h1-sock3", "analyst", "Vellmark Ministry of the Interior")
+        res.eq(steps_of(sock3, s2, m2), [[]], "no verify button for an analyst the installer created")
+        refused(step(sock3, s2, m2, "verify"), "four-eyes principle",
+                "Repro 2: an analyst the installer created verifies")
+        refused(step(sock, s2, m2, "verify"), "separation of duties", "the approver verifies")
+        res.eq(steps_of(an, s2, m2), [["verify"]], "an independent analyst may verify")
+        r = step(an, s2, m2, "verify")
+        res.eq(r.status, 200, "an independent analyst verifies")
+        res.eq((r.json or {}).get("status"), "verified", "verified: %r" % r.json)
+    audit = ad.get("/api/v1/audit?limit=100").json or {"items": []}
+    res.check(sum(1 for e in audit["items"] if e["action"] == "refused" and "four-eyes" in e.get("detail", "")) >= 4,
+              "the refusals are audited with their reason")
+
+
+def run_duties(res, protect, work):
+    """t_duties on a registry and server of its own (the shared one's plans took the pairs it needs)."""
+    db = os.path.join(work, "duties.db")
+    rc, out, err = run_protect(protect, "--db", db, "demo")
+    if not res.check(rc == 0, "protect demo for duties: %s" % err):
+        return
+    # a plan is scoped to one organisation when every site it considers is that organisation's:
+    # the council's sites move to a region of their own, Upper Vell
+    rc, out, err = run_protect(protect, "--db", db, "export", "sites", "--max-tlp", "RED")
+    lines = [line for line in out.splitlines(True) if not line.startswith("#")]
+    rows = [r for r in csv.DictReader(lines) if r["owner"] == "Orrinford City Council"]
+    path = os.path.join(work, "duties-council.csv")
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+        w.writeheader()
+        for r in rows:
+            r["region"] = "Upper Vell"
+            w.writerow(r)
+    rc, out, err = run_protect(protect, "--db", db, "import", "sites", path)
+    if not res.check(rc == 0, "the council's sites move to Upper Vell: %s" % err):
+        return
+    srv = Server(protect, db, ["--threads", "2"]).start()
+    try:
+        t_duties(res, srv.port, protect, db)
+    finally:
+        srv.stop()
 
 
 TESTS = [("states", t_states), ("states-review", t_states_review)]

@@ -965,6 +965,111 @@ static void test_legal_basis_and_owner(void)
 	CHECK_INT(pt_access_site_owner_change(NULL), PT_ACCESS_FORBIDDEN);
 }
 
+/* ---- separation of duties in the measure steps (review H1) ---- */
+static void test_measure_duties(void)
+{
+	struct pt_principal coord = caller(PT_ROLE_COORDINATOR, REL_GOV);
+	struct pt_principal analyst = caller(PT_ROLE_ANALYST, REL_GOV);
+	struct pt_principal admin_gov = caller(PT_ROLE_ADMIN, REL_GOV);
+	struct pt_principal owner_admin = caller(PT_ROLE_ADMIN, REL_OWN);
+	struct pt_principal sys;
+	long long readers[2];
+	struct pt_access_record green = record(REL_GOV, PT_TLP_GREEN, readers);
+	struct pt_measure_actors a;
+	enum pt_measure_step taken = PT_STEP_VERIFY;
+
+	pt_principal_system(&sys);
+	/* independent: a proposer 5 nobody related made, nothing taken yet */
+	memset(&a, 0, sizeof a);
+	a.proposer_user_id = 5;
+	CHECK_INT(pt_access_measure_duty(&coord, PT_STEP_APPROVE, &a, NULL), PT_DUTY_NONE);
+	CHECK_INT(pt_access_measure_step(&coord, &green, PT_STEP_APPROVE, &a), PT_ACCESS_OK);
+	/* Repro 1: the proposer created the caller (directly, or two users back) */
+	a.caller_makers[0] = 5;
+	CHECK_INT(pt_access_measure_duty(&coord, PT_STEP_APPROVE, &a, NULL), PT_DUTY_RELATED);
+	CHECK_INT(pt_access_measure_step(&coord, &green, PT_STEP_APPROVE, &a), PT_ACCESS_FORBIDDEN);
+	a.caller_makers[0] = 7;
+	a.caller_makers[1] = 5;
+	CHECK_INT(pt_access_measure_step(&coord, &green, PT_STEP_APPROVE, &a), PT_ACCESS_FORBIDDEN);
+	/* the caller created the proposer (or the proposer's creator) */
+	memset(&a, 0, sizeof a);
+	a.proposer_user_id = 5;
+	a.proposer_makers[0] = 9;
+	a.proposer_makers[1] = CALLER_ID;
+	CHECK_INT(pt_access_measure_step(&admin_gov, &green, PT_STEP_APPROVE, &a), PT_ACCESS_FORBIDDEN);
+	/* a chain ends at its first 0: a sibling (the same creator) is independent */
+	memset(&a, 0, sizeof a);
+	a.proposer_user_id = 5;
+	a.proposer_makers[0] = 9;
+	a.caller_makers[0] = 9;
+	a.caller_makers[2] = 5; /* after the end */
+	CHECK_INT(pt_access_measure_step(&coord, &green, PT_STEP_APPROVE, &a), PT_ACCESS_OK);
+	/* Repro 2: one user does not take two of approve, accept/decline/install, verify */
+	memset(&a, 0, sizeof a);
+	a.proposer_user_id = 5;
+	a.step_users[PT_STEP_APPROVE] = CALLER_ID;
+	CHECK_INT(pt_access_measure_duty(&owner_admin, PT_STEP_ACCEPT, &a, &taken), PT_DUTY_TWO_STEPS);
+	CHECK_INT(taken, PT_STEP_APPROVE);
+	CHECK_INT(pt_access_measure_step(&owner_admin, &green, PT_STEP_ACCEPT, &a), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_measure_step(&owner_admin, &green, PT_STEP_DECLINE, &a), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_measure_step(&owner_admin, &green, PT_STEP_INSTALL, &a), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_measure_step(&coord, &green, PT_STEP_VERIFY, &a), PT_ACCESS_FORBIDDEN);
+	/* accept and install by one owner user is fine; verify by it is not */
+	memset(&a, 0, sizeof a);
+	a.proposer_user_id = 5;
+	a.step_users[PT_STEP_APPROVE] = 8;
+	a.step_users[PT_STEP_ACCEPT] = CALLER_ID;
+	CHECK_INT(pt_access_measure_step(&owner_admin, &green, PT_STEP_INSTALL, &a), PT_ACCESS_OK);
+	a.step_users[PT_STEP_INSTALL] = 6;
+	CHECK_INT(pt_access_measure_duty(&analyst, PT_STEP_VERIFY, &a, &taken), PT_DUTY_TWO_STEPS);
+	CHECK_INT(taken, PT_STEP_ACCEPT);
+	/* the verifier: not made by the installer, nor its maker */
+	memset(&a, 0, sizeof a);
+	a.proposer_user_id = 5;
+	a.step_users[PT_STEP_APPROVE] = 8;
+	a.step_users[PT_STEP_ACCEPT] = 6;
+	a.step_users[PT_STEP_INSTALL] = 6;
+	CHECK_INT(pt_access_measure_step(&analyst, &green, PT_STEP_VERIFY, &a), PT_ACCESS_OK);
+	a.caller_makers[0] = 6;
+	CHECK_INT(pt_access_measure_duty(&analyst, PT_STEP_VERIFY, &a, NULL), PT_DUTY_RELATED);
+	CHECK_INT(pt_access_measure_step(&analyst, &green, PT_STEP_VERIFY, &a), PT_ACCESS_FORBIDDEN);
+	a.caller_makers[0] = 0;
+	a.installer_makers[0] = CALLER_ID;
+	CHECK_INT(pt_access_measure_step(&analyst, &green, PT_STEP_VERIFY, &a), PT_ACCESS_FORBIDDEN);
+	/* the verifier: not made by the approver, nor its maker */
+	memset(&a, 0, sizeof a);
+	a.proposer_user_id = 5;
+	a.step_users[PT_STEP_APPROVE] = 8;
+	a.step_users[PT_STEP_INSTALL] = 6;
+	a.caller_makers[0] = 8;
+	CHECK_INT(pt_access_measure_duty(&analyst, PT_STEP_VERIFY, &a, NULL), PT_DUTY_RELATED_APPROVER);
+	CHECK_INT(pt_access_measure_step(&analyst, &green, PT_STEP_VERIFY, &a), PT_ACCESS_FORBIDDEN);
+	a.caller_makers[0] = 0;
+	a.approver_makers[0] = 9;
+	a.approver_makers[1] = CALLER_ID;
+	CHECK_INT(pt_access_measure_duty(&analyst, PT_STEP_VERIFY, &a, NULL), PT_DUTY_RELATED_APPROVER);
+	/* ... but the approver's makers do not bind the owner's steps */
+	CHECK_INT(pt_access_measure_step(&owner_admin, &green, PT_STEP_ACCEPT, &a), PT_ACCESS_OK);
+	/* the installer known only from the row (installer_user_id) counts too */
+	memset(&a, 0, sizeof a);
+	a.installer_user_id = 6;
+	a.caller_makers[0] = 6;
+	CHECK_INT(pt_access_measure_step(&coord, &green, PT_STEP_VERIFY, &a), PT_ACCESS_FORBIDDEN);
+	/* the proposer's creation relation does not bind the verifier, nor the approver's the owner */
+	memset(&a, 0, sizeof a);
+	a.proposer_user_id = 5;
+	a.caller_makers[0] = 5;
+	a.step_users[PT_STEP_INSTALL] = 6;
+	CHECK_INT(pt_access_measure_step(&analyst, &green, PT_STEP_VERIFY, &a), PT_ACCESS_OK);
+	/* the system administrator (user 0 in step_users) takes any step */
+	memset(&a, 0, sizeof a);
+	a.step_users[PT_STEP_APPROVE] = 0;
+	CHECK_INT(pt_access_measure_duty(&sys, PT_STEP_ACCEPT, &a, NULL), PT_DUTY_NONE);
+	CHECK_INT(pt_access_measure_step(&sys, &green, PT_STEP_ACCEPT, &a), PT_ACCESS_OK);
+	CHECK_INT(pt_access_measure_duty(NULL, PT_STEP_ACCEPT, &a, NULL), PT_DUTY_NONE);
+	CHECK_INT(pt_access_measure_duty(&coord, PT_STEP_APPROVE, NULL, NULL), PT_DUTY_NONE);
+}
+
 int main(void)
 {
 	RUN(test_matrix);
@@ -984,5 +1089,6 @@ int main(void)
 	RUN(test_measure_states); /* issue 11, item 7 */
 	RUN(test_measure_step_reasons); /* review m6, m7 */
 	RUN(test_legal_basis_and_owner); /* issue 11 (owner2) */
+	RUN(test_measure_duties); /* separation of duties, review H1 */
 	return TEST_SUMMARY("test_access");
 }
