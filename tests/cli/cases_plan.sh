@@ -574,8 +574,8 @@ stadium = [s for s in j["sites"] if s["site_id"] == "VM-029"][0]
 assert stadium["risk_band_threats"] == ["pbied", "armed_assault_team", "vehicle_ramming"], stadium["risk_band_threats"]'
 p nc-plan-text 0 --db nc.db plan --budget 2000000
 out_has "  - lockdown_procedure (bundle_cap): BCR 1.7, cost EUR 99,181, reduces EUR 20,261 a year. Not chosen: the site's bundle is at plan.max_measures (4)"
-out_has "  - cctv (budget): BCR 1.3, cost EUR 168,782, reduces EUR 26,093 a year. Not funded: the budget buys more elsewhere."
-out_has "Admitted but not funded: 15 measures (budget 8, bundle_cap 7); those at sites in the plan are listed there"
+out_has "  - public_ct_awareness (budget): BCR 1.4, cost EUR 62,273, reduces EUR 10,408 a year. Not funded: the budget buys more elsewhere."
+out_has "Admitted but not funded: 14 measures (budget 7, bundle_cap 7); those at sites in the plan are listed there"
 out_has "    Risk band high (pbied, armed_assault_team, vehicle_ramming) at SUBSTANTIAL; loss band high at SUBSTANTIAL."
 p nc-plan-html 0 --db nc.db plan --budget 2000000 --format html
 out_has "<h2>Admitted but not funded</h2>"
