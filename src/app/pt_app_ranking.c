@@ -365,6 +365,7 @@ out:
 	pt_site_list_clear(&in.sites);
 	free(in.factors);
 	free(in.pair_factors);
+	free(in.pair_levels);
 	free(keep);
 	pt_read_log_clear(&log); /* what an error left noted */
 	free(visible);
