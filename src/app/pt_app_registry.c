@@ -582,8 +582,7 @@ static int reopened_cmp(const struct pt_app_reopened *a, const struct pt_app_reo
 }
 
 /* issue 11 review L6: the audit entry of change ch names the decisions it re-opened
- * (list[0, n): the count and the first PT_REOPENED_NAMED), and each gets a history row. */
-#define PT_REOPENED_NAMED 10
+ * (list[0, n): the count), and each gets a history row. */
 static enum pt_err reopened_record(struct pt_db *db, const struct pt_level_change *ch,
 				   const char *record, const struct pt_app_reopened *list, size_t n,
 				   struct pt_diag *d)
@@ -593,21 +592,13 @@ static enum pt_err reopened_record(struct pt_db *db, const struct pt_level_chang
 	size_t i;
 	enum pt_err err;
 	note[0] = '\0';
-	if (n) {
-		snprintf(note, sizeof note, "re-opened %zu register decision%s:", n,
+	/* The count only: the entry covers no site, so naming the decisions would show
+	 * hidden sites to whoever reads the audit log; each decision's own history row (a
+	 * record of its site) names the change. */
+	if (n)
+		snprintf(note, sizeof note,
+			 "re-opened %zu register decision%s (each decision's history names it)", n,
 			 n == 1 ? "" : "s");
-		for (i = 0; i < n && i < PT_REOPENED_NAMED; i++) {
-			char one[2 * PT_ID_MAX + 4];
-			snprintf(one, sizeof one, "%s %s/%s", i ? "," : "", list[i].site_id,
-				 list[i].threat_id);
-			pt_strlcat(note, one, sizeof note);
-		}
-		if (n > PT_REOPENED_NAMED) {
-			char more[48];
-			snprintf(more, sizeof more, " and %zu more", n - PT_REOPENED_NAMED);
-			pt_strlcat(note, more, sizeof note);
-		}
-	}
 	if ((err = pt_db_threat_level_audit(db, ch, note, d)) != PT_OK)
 		return err;
 	pt_app_stamp(db, now, &actor);

@@ -578,6 +578,21 @@ static int in_chain(long long id, const long long *chain)
 	return 0;
 }
 
+/* Nonzero when chains a and b share a maker (siblings: one maker made both users), or
+ * either chain is full (a chain of makers longer than PT_DUTY_CHAIN is not followed to
+ * its end, so it is taken as related). */
+static int chains_related(const long long *a, const long long *b)
+{
+	if (!a || !b)
+		return 0;
+	if (a[PT_DUTY_CHAIN - 1] > 0 || b[PT_DUTY_CHAIN - 1] > 0)
+		return 1;
+	for (int i = 0; i < PT_DUTY_CHAIN && a[i] > 0; i++)
+		if (in_chain(a[i], b))
+			return 1;
+	return 0;
+}
+
 /* The group of a step: 0 approve, 1 the owner's (accept, decline, install), 2 verify. */
 static int duty_group(enum pt_measure_step step)
 {
@@ -610,12 +625,14 @@ enum pt_duty_conflict pt_access_measure_duty(const struct pt_principal *who,
 		other_chain = actors->installer_makers;
 	}
 	if (other > 0 && other != who->user_id &&
-	    (in_chain(other, actors->caller_makers) || in_chain(who->user_id, other_chain)))
+	    (in_chain(other, actors->caller_makers) || in_chain(who->user_id, other_chain) ||
+	     chains_related(actors->caller_makers, other_chain)))
 		return PT_DUTY_RELATED;
 	other = actors->step_users[PT_STEP_APPROVE];
 	if (step == PT_STEP_VERIFY && other > 0 && other != who->user_id &&
 	    (in_chain(other, actors->caller_makers) ||
-	     in_chain(who->user_id, actors->approver_makers)))
+	     in_chain(who->user_id, actors->approver_makers) ||
+	     chains_related(actors->caller_makers, actors->approver_makers)))
 		return PT_DUTY_RELATED_APPROVER;
 	return PT_DUTY_NONE;
 }

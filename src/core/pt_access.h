@@ -408,7 +408,7 @@ const char *pt_measure_step_name(enum pt_measure_step step);
 enum pt_err pt_measure_step_parse(const char *s, enum pt_measure_step *out);
 
 /** How many makers of a user (and their makers, ...) pt_access_measure_duty compares at most. */
-#define PT_DUTY_CHAIN 8
+#define PT_DUTY_CHAIN 16
 
 /** Who took part in a measure's earlier steps, as the rules need them. Plain data. */
 struct pt_measure_actors {

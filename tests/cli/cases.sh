@@ -329,7 +329,7 @@ p gov-audit 0 --db gov.db audit list --limit 200 --format csv
 if grep -q 'threat_level.clear.*pbied.*cleared (was SEVERE): assessment withdrawn' gov-audit.out &&
 	grep -q 'threat_level.set.*region:Old Town.*CRITICAL (was none; until 2026-12-08T00:00:00Z): local plot' gov-audit.out; then ok; else bad "audit lacks the threat-level changes: $(grep threat_level gov-audit.out | head -5)"; fi
 # issue 11 review L6: the raise to CRITICAL names the decision it re-opened; its history says so.
-if grep -q 'threat_level.set,threat_levels,national,CRITICAL (was SUBSTANTIAL): attack expected imminently; re-opened 1 register decision: VM-060/vehicle_ramming' gov-audit.out; then ok; else bad "the raise's audit entry names no re-opened decision: $(grep 'national,CRITICAL' gov-audit.out)"; fi
+if grep -q 'threat_level.set,threat_levels,national,CRITICAL (was SUBSTANTIAL): attack expected imminently; re-opened 1 register decision (each decision' gov-audit.out && ! grep -q 'national,CRITICAL.*VM-060/vehicle_ramming' gov-audit.out; then ok; else bad "the raise's audit entry does not count the re-opened decision, or names its site: $(grep 'national,CRITICAL' gov-audit.out)"; fi
 p gov-reopen-history 0 --db gov.db register history VM-060 vehicle_ramming
 out_has "re-opened by the threat level change national to CRITICAL (band medium -> high)"
 # issue 11 review M4: canonical real dates and times only (were rolled over or taken without Z).

@@ -997,13 +997,28 @@ static void test_measure_duties(void)
 	a.proposer_makers[0] = 9;
 	a.proposer_makers[1] = CALLER_ID;
 	CHECK_INT(pt_access_measure_step(&admin_gov, &green, PT_STEP_APPROVE, &a), PT_ACCESS_FORBIDDEN);
-	/* a chain ends at its first 0: a sibling (the same creator) is independent */
+	/* a sibling (the same maker made both) is related (re-check of the review: one admin's
+	 * stand-in accounts); a chain ends at its first 0 */
 	memset(&a, 0, sizeof a);
 	a.proposer_user_id = 5;
 	a.proposer_makers[0] = 9;
 	a.caller_makers[0] = 9;
+	CHECK_INT(pt_access_measure_duty(&coord, PT_STEP_APPROVE, &a, NULL), PT_DUTY_RELATED);
+	CHECK_INT(pt_access_measure_step(&coord, &green, PT_STEP_APPROVE, &a), PT_ACCESS_FORBIDDEN);
+	a.caller_makers[0] = 8;
 	a.caller_makers[2] = 5; /* after the end */
 	CHECK_INT(pt_access_measure_step(&coord, &green, PT_STEP_APPROVE, &a), PT_ACCESS_OK);
+	/* a chain of makers as long as PT_DUTY_CHAIN is not followed to its end: related */
+	for (int i = 0; i < PT_DUTY_CHAIN; i++)
+		a.caller_makers[i] = 100 + i;
+	CHECK_INT(pt_access_measure_step(&coord, &green, PT_STEP_APPROVE, &a), PT_ACCESS_FORBIDDEN);
+	/* a verifier made by the approver's maker is related to the approver */
+	memset(&a, 0, sizeof a);
+	a.step_users[PT_STEP_APPROVE] = 21;
+	a.step_users[PT_STEP_INSTALL] = 22;
+	a.approver_makers[0] = 30;
+	a.caller_makers[0] = 30;
+	CHECK_INT(pt_access_measure_duty(&analyst, PT_STEP_VERIFY, &a, NULL), PT_DUTY_RELATED_APPROVER);
 	/* Repro 2: one user does not take two of approve, accept/decline/install, verify */
 	memset(&a, 0, sizeof a);
 	a.proposer_user_id = 5;

@@ -504,14 +504,15 @@ static void test_register_reopens(void)
 	CHECK_INT(level(db, PT_LEVEL_SCOPE_NATIONAL, NULL, PT_LEVEL_SEVERE, 0, 0, &res, &d), PT_OK);
 	CHECK_INT(res.n_reopened, 1);
 	CHECK(reopened_has(&res, "PS-002", "vehicle_ramming"));
-	{ /* issue 11 review L6: the audit entry names it, its history says what re-opened it */
+	{ /* issue 11 review L6: the audit entry counts it (naming no site: it covers none),
+	   * its history says what re-opened it */
 		struct pt_register_history_row *h = NULL;
 		size_t n_h = 0;
 		char action[64], record[128], detail[1024];
 		newest_audit(db, action, record, detail);
 		CHECK_STR(action, "threat_level.set");
 		CHECK_STR(detail, "SEVERE (was MODERATE): test rationale; re-opened 1 register "
-				  "decision: PS-002/vehicle_ramming");
+				  "decision (each decision's history names it)");
 		CHECK_INT(pt_db_register_history(db, "PS-002", "vehicle_ramming", &h, &n_h, &d),
 			  PT_OK);
 		CHECK(n_h >= 2);
