@@ -165,8 +165,11 @@ static enum pt_err failures_wait(struct pt_db *db, const char *name, int64_t now
 		long long blocked = sqlite3_column_int64(st, 2);
 		*failures = sqlite3_column_int64(st, 0);
 		*first_at = sqlite3_column_int64(st, 1);
+		/* at most the window: a request whose clock was read before another's block
+		 * was written would otherwise be told a second more than the window */
 		if (blocked > now)
-			*wait = blocked - now > LONG_MAX ? LONG_MAX : (long)(blocked - now);
+			*wait = blocked - now > PT_LOGIN_WINDOW_S ? (long)PT_LOGIN_WINDOW_S
+								  : (long)(blocked - now);
 	} else if (rc != SQLITE_DONE) {
 		err = pt_db_fail(db, rc, d, "reading failed log-ins");
 	}
