@@ -79,6 +79,26 @@ static enum pt_err basis_refused(const struct pt_caller *c, long line, const cha
 			   was < 0 ? "new" : basis_text(was), basis_text(want));
 }
 
+/* issue 11 (last): nonzero when row changes the kind or sector of stored, a site whose
+ * legal basis admits something (entry, statute): the basis depends on what the site is. */
+static int repurposes(const struct pt_site *stored, const char *kind, const char *sector)
+{
+	return basis_admits(stored->legal_basis) &&
+	       ((kind && strcmp(kind, stored->kind) != 0) ||
+		(sector && strcmp(sector, stored->sector) != 0));
+}
+
+/* The refusal of such a change by a caller that may not set the basis: 403 naming legal_basis. */
+static enum pt_err repurpose_refused(const struct pt_caller *c, long line, const char *id,
+				     int was, struct pt_diag *d)
+{
+	return pt_diag_set(d, PT_EFORBIDDEN, line, "legal_basis",
+			   "the legal basis depends on what the site is: a government coordinator "
+			   "must confirm it; your role (%s) may not change the kind or sector of "
+			   "site %s while its legal basis is %s",
+			   pt_role_name(c->who.role), id, basis_text(was));
+}
+
 /* Copy into row the optional attributes absent (PT_SITE_ABSENT_*) from stored. */
 static void keep_absent(struct pt_site *row, const struct pt_site *stored, unsigned absent)
 {
@@ -243,7 +263,9 @@ static enum pt_err write_sites(struct pt_db *db, void *ctx)
 			pt_access_index_record(ix, &now, &rec);
 		if (pt_access_import(w->recheck, pt_access_index_org_id(ix, row->owner),
 				     got == PT_OK ? &rec : NULL) != PT_ACCESS_OK ||
-		    (got == PT_OK && row->legal_basis != now.legal_basis &&
+		    (got == PT_OK &&
+		     (row->legal_basis != now.legal_basis ||
+		      repurposes(&now, row->kind, row->sector)) &&
 		     pt_access_legal_basis(w->recheck, &rec) != PT_ACCESS_OK) ||
 		    (got != PT_OK && basis_admits(row->legal_basis) &&
 		     pt_access_legal_basis(w->recheck, NULL) != PT_ACCESS_OK) ||
@@ -351,6 +373,13 @@ enum pt_err pt_app_sites_import(const struct pt_caller *c, struct pt_db *db,
 				refused = row->id;
 				err = basis_refused(c, list.lines[i], row->id, was->legal_basis,
 						    row->legal_basis, d);
+				goto out;
+			}
+			if (repurposes(was, row->kind, row->sector) &&
+			    pt_access_legal_basis(&c->who, &rec) != PT_ACCESS_OK) {
+				refused = row->id;
+				err = repurpose_refused(c, list.lines[i], row->id, was->legal_basis,
+							d);
 				goto out;
 			}
 		} else if (basis_admits(row->legal_basis) &&
@@ -730,6 +759,12 @@ enum pt_err pt_app_site_patch(const struct pt_caller *c, struct pt_db *db, const
 	    pt_access_legal_basis(&c->who, &rec) != PT_ACCESS_OK) {
 		err = basis_refused(c, 0, id, snap->sites.items[k].legal_basis, patch->v.legal_basis,
 				    d);
+		goto out;
+	}
+	if (repurposes(&snap->sites.items[k], (patch->fields & PT_SITE_F_KIND) ? patch->v.kind : NULL,
+		       (patch->fields & PT_SITE_F_SECTOR) ? patch->v.sector : NULL) &&
+	    pt_access_legal_basis(&c->who, &rec) != PT_ACCESS_OK) {
+		err = repurpose_refused(c, 0, id, snap->sites.items[k].legal_basis, d);
 		goto out;
 	}
 	if ((err = catalogs(db, NULL, &own, &cat, d)) != PT_OK)

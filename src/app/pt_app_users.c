@@ -157,6 +157,19 @@ enum pt_err pt_app_org_update(const struct pt_caller *c, struct pt_db *db, long 
 						  o.name),
 				      d);
 	}
+	/* issue 11 (last): to or from government is the system administrator's */
+	if (ch->type && pt_access_org_retype(&c->who, o.type, *ch->type) != PT_ACCESS_OK) {
+		char rec[32];
+		snprintf(rec, sizeof rec, "%lld", id);
+		return pt_app_refused(c, db, "org.update", "organisations", rec,
+				      pt_diag_set(d, PT_EFORBIDDEN, 0, "type",
+						  "only the system administrator (the command "
+						  "line) changes an organisation's type to or from "
+						  "government (organisation %s: %s, asked %s)",
+						  o.name, pt_org_type_name(o.type),
+						  pt_org_type_name(*ch->type)),
+				      d);
+	}
 	w.ch = ch;
 	w.id = id;
 	w.d = d;

@@ -636,3 +636,15 @@ enum pt_duty_conflict pt_access_measure_duty(const struct pt_principal *who,
 		return PT_DUTY_RELATED_APPROVER;
 	return PT_DUTY_NONE;
 }
+
+/* ---- issue 11 (last): re-typing an organisation to or from government ---- */
+
+enum pt_access pt_access_org_retype(const struct pt_principal *who, enum pt_org_type from,
+				    enum pt_org_type to)
+{
+	if (is_system(who) || from == to)
+		return PT_ACCESS_OK;
+	if (from == PT_ORG_GOVERNMENT || to == PT_ORG_GOVERNMENT)
+		return PT_ACCESS_FORBIDDEN;
+	return PT_ACCESS_OK;
+}

@@ -515,4 +515,17 @@ enum pt_access pt_access_legal_basis(const struct pt_principal *who,
  */
 enum pt_access pt_access_site_owner_change(const struct pt_principal *who);
 
+/* ---- issue 11 (last): re-typing an organisation to or from government ---- */
+
+/**
+ * May who change an organisation's type from `from` to `to`? A change to or
+ * from government makes (or unmakes) the organisation's users government
+ * ones, who approve plans and set legal bases: only the system
+ * administrator (the command line without --as) makes it. A change between
+ * other types, or none: OK (pt_access_org_change still decides who may
+ * change the type at all). OK or FORBIDDEN.
+ */
+enum pt_access pt_access_org_retype(const struct pt_principal *who, enum pt_org_type from,
+				    enum pt_org_type to);
+
 #endif

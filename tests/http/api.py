@@ -513,6 +513,20 @@ def t_users_orgs(res, port, protect, db):
     r = ad.request("PATCH", "/api/v1/organisations/%d" % orgs["Northgate Utilities"], {"partners": [999999]})
     res.eq((r.status, (r.json or {}).get("field")), (400, "partners"), "an unknown partner")
     res.eq(ad.request("PATCH", "/api/v1/organisations/999999", {"name": "x"}).status, 404, "an unknown organisation")
+    # issue 11 (last): re-typing to or from government is the system administrator's (the command line)
+    ng = orgs["Northgate Utilities"]
+    r = ad.request("PATCH", "/api/v1/organisations/%d" % ng, {"type": "government"})
+    res.eq((r.status, (r.json or {}).get("field")), (403, "type"), "an operator made government: %r" % r.body[:200])
+    res.check("system administrator" in (r.json or {}).get("error", ""), "the refusal says who may: %r" % r.body[:200])
+    gov = [o for o in ad.get("/api/v1/organisations").json["items"] if o.get("type") == "government"]
+    r = ad.request("PATCH", "/api/v1/organisations/%d" % gov[0]["id"], {"type": "ngo"})
+    res.eq((r.status, (r.json or {}).get("field")), (403, "type"), "a government made an ngo: %r" % r.body[:200])
+    audit = (ad.get("/api/v1/audit?limit=3").json or {"items": []})["items"]
+    res.check(audit and audit[0].get("action") == "refused" and audit[0].get("record") == str(gov[0]["id"]),
+              "the refusal is audited: %r" % audit[:1])
+    res.eq(ad.request("PATCH", "/api/v1/organisations/%d" % ng, {"type": "ngo"}).status, 200,
+           "between other types: as before")
+    res.eq(ad.request("PATCH", "/api/v1/organisations/%d" % ng, {"type": "operator"}).status, 200, "and back")
 
 
 def t_throttle_stored(res, port, protect, db):
@@ -825,6 +839,24 @@ def t_site_legal_basis(res, port, protect, db):
               "the import's audit names the change: %r" % audit[:1])
     r = co.request("POST", "/api/v1/imports/sites", SITES_HEADER.rstrip("\n") + ",legal_basis\n" + HL_ROW + ",entry\n",
                    ctype="text/csv")
+    res.eq(r.status, 200, "and back")
+    res.eq(hb.get("/api/v1/sites/VM-032").json, before, "VM-032 as before")
+    # issue 11 (last): the owner does not repurpose a site with a basis (PATCH or import)
+    r = hb.request("PATCH", "/api/v1/sites/VM-032", {"sector": "transport_hub"})
+    res.eq((r.status, (r.json or {}).get("field")), (403, "legal_basis"), "the owner's new sector: %r" % r.body[:200])
+    res.check("a government coordinator must confirm it" in (r.json or {}).get("error", ""),
+              "the refusal says why: %r" % r.body[:200])
+    r = hb.request("PATCH", "/api/v1/sites/VM-032", {"kind": "critical_infrastructure", "sector": "drinking_water"})
+    res.eq((r.status, (r.json or {}).get("field")), (403, "legal_basis"), "the owner's new kind: %r" % r.body[:200])
+    r = hb.request("POST", "/api/v1/imports/sites", SITES_HEADER +
+                   HL_ROW.replace("shopping_centre", "transport_hub") + "\n", ctype="text/csv")
+    res.eq((r.status, (r.json or {}).get("line"), (r.json or {}).get("field")), (403, 2, "legal_basis"),
+           "the owner's import of a new sector: %r" % r.body[:200])
+    res.eq(hb.get("/api/v1/sites/VM-032").json, before, "VM-032 unchanged")
+    r = co.request("POST", "/api/v1/imports/sites", SITES_HEADER +
+                   HL_ROW.replace("shopping_centre", "transport_hub") + "\n", ctype="text/csv")
+    res.eq(r.status, 200, "the coordinator repurposes it: %r" % r.body[:200])
+    r = co.request("POST", "/api/v1/imports/sites", SITES_HEADER + HL_ROW + "\n", ctype="text/csv")
     res.eq(r.status, 200, "and back")
     res.eq(hb.get("/api/v1/sites/VM-032").json, before, "VM-032 as before")
 

@@ -1085,6 +1085,21 @@ static void test_measure_duties(void)
 	CHECK_INT(pt_access_measure_duty(&coord, PT_STEP_APPROVE, NULL, NULL), PT_DUTY_NONE);
 }
 
+/* ---- issue 11 (last): re-typing an organisation to or from government ---- */
+static void test_org_retype(void)
+{
+	struct pt_principal sys;
+	struct pt_principal gov_admin = caller(PT_ROLE_ADMIN, REL_GOV);
+	pt_principal_system(&sys);
+	CHECK_INT(pt_access_org_retype(&gov_admin, PT_ORG_OPERATOR, PT_ORG_GOVERNMENT),
+		  PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_org_retype(&gov_admin, PT_ORG_GOVERNMENT, PT_ORG_NGO), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_org_retype(&gov_admin, PT_ORG_OPERATOR, PT_ORG_NGO), PT_ACCESS_OK);
+	CHECK_INT(pt_access_org_retype(&gov_admin, PT_ORG_GOVERNMENT, PT_ORG_GOVERNMENT), PT_ACCESS_OK);
+	CHECK_INT(pt_access_org_retype(&sys, PT_ORG_OPERATOR, PT_ORG_GOVERNMENT), PT_ACCESS_OK);
+	CHECK_INT(pt_access_org_retype(&sys, PT_ORG_GOVERNMENT, PT_ORG_OPERATOR), PT_ACCESS_OK);
+}
+
 int main(void)
 {
 	RUN(test_matrix);
@@ -1105,5 +1120,6 @@ int main(void)
 	RUN(test_measure_step_reasons); /* review m6, m7 */
 	RUN(test_legal_basis_and_owner); /* issue 11 (owner2) */
 	RUN(test_measure_duties); /* separation of duties, review H1 */
+	RUN(test_org_retype); /* issue 11 (last) */
 	return TEST_SUMMARY("test_access");
 }
