@@ -761,14 +761,22 @@ enum pt_err pt_app_site_patch(const struct pt_caller *c, struct pt_db *db, const
 				    d);
 		goto out;
 	}
-	if (repurposes(&snap->sites.items[k], (patch->fields & PT_SITE_F_KIND) ? patch->v.kind : NULL,
-		       (patch->fields & PT_SITE_F_SECTOR) ? patch->v.sector : NULL) &&
+	if ((err = catalogs(db, NULL, &own, &cat, d)) != PT_OK)
+		goto out;
+	/* a kind or sector the catalogues do not know is the validation's 400, not this 403 */
+	if (repurposes(&snap->sites.items[k],
+		       (patch->fields & PT_SITE_F_KIND) &&
+				       pt_catalog_find(&cat->kinds, patch->v.kind) >= 0
+			       ? patch->v.kind
+			       : NULL,
+		       (patch->fields & PT_SITE_F_SECTOR) &&
+				       pt_catalog_find(&cat->sectors, patch->v.sector) >= 0
+			       ? patch->v.sector
+			       : NULL) &&
 	    pt_access_legal_basis(&c->who, &rec) != PT_ACCESS_OK) {
 		err = repurpose_refused(c, 0, id, snap->sites.items[k].legal_basis, d);
 		goto out;
 	}
-	if ((err = catalogs(db, NULL, &own, &cat, d)) != PT_OK)
-		goto out;
 	w.c = c;
 	w.id = id;
 	w.patch = patch;
