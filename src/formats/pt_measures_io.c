@@ -112,8 +112,8 @@ static const char *family_at(const void *ctx, size_t i)
 	return pt_measure_family_name((enum pt_measure_family)i);
 }
 
-static enum pt_err parse_family(const char *text, long line, struct pt_diag *d,
-				enum pt_measure_family *out)
+enum pt_err pt_measures_parse_family(const char *text, long line, struct pt_diag *d,
+				     enum pt_measure_family *out)
 {
 	char list[400], q[80];
 	if (!text[0])
@@ -151,7 +151,7 @@ static enum pt_err parse_measure_row(char **f, const int *col_of, long line,
 	if ((err = pt_field_id(FIELD(COL_ID), m->id, sizeof m->id, line, "id", d)) != PT_OK ||
 	    (err = pt_field_text(FIELD(COL_NAME), m->name, sizeof m->name, 1, PT_TEXT_ONE_LINE,
 				 line, "name", d)) != PT_OK ||
-	    (err = parse_family(FIELD(COL_FAMILY), line, d, &m->family)) != PT_OK ||
+	    (err = pt_measures_parse_family(FIELD(COL_FAMILY), line, d, &m->family)) != PT_OK ||
 	    (err = pt_field_double(FIELD(COL_CAPEX), line, "capex_eur", &m->capex_eur, d)) !=
 		    PT_OK ||
 	    (err = pt_field_double(FIELD(COL_OPEX), line, "opex_eur_year", &m->opex_eur_year,

@@ -110,6 +110,14 @@ json_t *pt_site_measure_to_json(const struct pt_site_measure_row *r, const char 
 json_t *pt_json_id_list(const char *s);
 
 /**
+ * Parse a family cell (a CER family name, src/core/pt_measure.h) into *out.
+ * PT_EINVAL naming line and the field family, with the valid names, otherwise.
+ * Shared by the measures and surge catalogues.
+ */
+enum pt_err pt_measures_parse_family(const char *text, long line, struct pt_diag *d,
+				     enum pt_measure_family *out);
+
+/**
  * Parse a legal_basis cell: "none", "entry", "statute", or the old 0/1 (none,
  * statute) into *out (an enum pt_legal_basis). PT_EINVAL naming line and the
  * field legal_basis otherwise. Shared by the measures and surge catalogues.

@@ -39,25 +39,6 @@ enum surge_col {
 	COL_SAFEGUARDS
 };
 
-static const char *family_at(const void *ctx, size_t i)
-{
-	(void)ctx;
-	return pt_measure_family_name((enum pt_measure_family)i);
-}
-
-static enum pt_err parse_family(const char *text, long line, struct pt_diag *d,
-				enum pt_measure_family *out)
-{
-	char list[400], q[80];
-	if (!text[0])
-		return pt_diag_set(d, PT_EINVAL, line, "family", "missing value");
-	if (pt_measure_family_parse(text, out) == PT_OK)
-		return PT_OK;
-	pt_join_ids(list, sizeof list, PT_FAMILY_COUNT, family_at, NULL);
-	pt_quote_for_msg(q, sizeof q, text);
-	return pt_diag_set(d, PT_EINVAL, line, "family", "unknown family %s; valid: %s", q, list);
-}
-
 static enum pt_err parse_int(const char *text, long line, const char *field, int *out,
 			     struct pt_diag *d)
 {
@@ -111,7 +92,7 @@ static enum pt_err parse_row(char **f, const int *col_of, long line, const struc
 	if ((err = pt_field_id(FIELD(COL_ID), m->id, sizeof m->id, line, "id", d)) != PT_OK ||
 	    (err = pt_field_text(FIELD(COL_NAME), m->name, sizeof m->name, 1, PT_TEXT_ONE_LINE,
 				 line, "name", d)) != PT_OK ||
-	    (err = parse_family(FIELD(COL_FAMILY), line, d, &m->family)) != PT_OK ||
+	    (err = pt_measures_parse_family(FIELD(COL_FAMILY), line, d, &m->family)) != PT_OK ||
 	    (err = pt_field_double(FIELD(COL_WEEKLY), line, "weekly_eur", weekly, d)) != PT_OK ||
 	    (err = parse_int(FIELD(COL_PRIVACY), line, "privacy", &m->rights[PT_RIGHT_PRIVACY],
 			     d)) != PT_OK ||
