@@ -4,6 +4,9 @@
 #include "app/pt_app_dependencies.h"
 #include "app/pt_app_sites.h"
 #include "app_fixture.h"
+#include "store/pt_deps_store.h"
+#include "store/pt_ranking.h"
+#include "store/pt_store_int.h"
 
 #define DEPS_HEADER "provider_id,consumer_id,type,autonomy_hours,service_loss,group\n"
 
@@ -199,10 +202,48 @@ static void test_read(void)
 	pt_app_db_close(db);
 }
 
+/* The store: a change raises the data version; a deleted site takes its dependencies along. */
+static void test_store(void)
+{
+	struct pt_db *db = setup();
+	struct pt_deps_import_result res;
+	struct pt_dep_list l;
+	struct pt_caller sys;
+	struct pt_diag d;
+	unsigned long long v0 = 0, v1 = 0;
+	if (!db)
+		return;
+	memset(&l, 0, sizeof l);
+	pt_caller_system(&sys);
+	CHECK_INT(pt_db_data_version(db, &v0, &d), PT_OK);
+	CHECK_INT(import_as(db, &sys, DEPS_HEADER "A-1,A-2,physical,8,1,g\nB-GREEN,A-2,physical,8,1,g\n"
+					"A-2,B-GREEN,cyber,0,0.5,\n", &res, &d),
+		  PT_OK);
+	CHECK_INT(pt_db_data_version(db, &v1, &d), PT_OK);
+	CHECK(v1 > v0);
+	CHECK_INT(pt_db_deps_load(db, &l, &d), PT_OK);
+	CHECK_INT(l.n, 3);
+	CHECK_STR(l.items[0].provider_id, "A-1"); /* ordered by provider, consumer */
+	CHECK_STR(l.items[1].consumer_id, "B-GREEN");
+	CHECK_STR(l.items[2].provider_id, "B-GREEN");
+	CHECK_STR(l.items[2].group, "g");
+	CHECK_STR(l.items[1].group, "");
+	CHECK_INT(pt_db_deps_of_site(db, "A-1", &l, &d), PT_OK);
+	CHECK_INT(l.n, 1);
+	CHECK_INT(sqlite3_exec(pt_db_sqlite(db), "DELETE FROM sites WHERE id = 'B-GREEN'", NULL, NULL,
+			       NULL),
+		  SQLITE_OK);
+	CHECK_INT(pt_db_deps_load(db, &l, &d), PT_OK);
+	CHECK_INT(l.n, 1);
+	pt_dep_list_clear(&l);
+	pt_app_db_close(db);
+}
+
 int main(void)
 {
 	RUN(test_import);
 	RUN(test_group_with_stored);
 	RUN(test_read);
+	RUN(test_store);
 	return TEST_SUMMARY("app_dependencies");
 }
