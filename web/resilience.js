@@ -578,7 +578,7 @@ function drawSpof(box, s, onFail) {
       el('caption', { class: 'sr-only' }, 'Single points of failure ranked by the person-hours their failure costs'),
       el('thead', {}, el('tr', {},
         ['Rank', 'Site', 'Person-hours lost (all)', 'Person-hours lost elsewhere', 'Cost elsewhere (EUR)', 'Sites failed', 'Sites affected', 'Full recovery', '']
-          .map((h, i) => el('th', { scope: 'col', class: i >= 2 && i <= 6 ? 'num' : null }, h || el('span', { class: 'sr-only' }, 'Action'))))),
+          .map((h, i) => el('th', { scope: 'col', class: i >= 2 && i <= 7 ? 'num-h' : null }, h || el('span', { class: 'sr-only' }, 'Action'))))),
       el('tbody', {}, rows.map((r) => el('tr', { dataset: { site: r.site_id } },
         el('td', { class: 'num rank' }, String(r.rank)),
         el('th', { scope: 'row', class: 'site-cell' }, el('a', { href: '#/site/' + encodeURIComponent(r.site_id) }, r.name), el('span', { class: 'site-id' }, r.site_id)),
@@ -588,7 +588,7 @@ function drawSpof(box, s, onFail) {
         el('td', { class: 'num' }, num(r.sites_failed)),
         el('td', { class: 'num' }, num(r.sites_affected)),
         el('td', { class: 'num' }, r.recovery_h === null ? 'not within the horizon' : hours(r.recovery_h)),
-        el('td', {}, el('button', { type: 'button', class: 'btn btn-small', dataset: { testid: 'spof-fail' }, 'aria-label': `Fail ${r.name} in the cascade above`, onclick: () => onFail(r.site_id) }, 'Fail this site'))))))),
+        el('td', {}, el('button', { type: 'button', class: 'btn btn-small', dataset: { testid: 'spof-fail' }, 'aria-label': `Fail this site: ${r.name}, in the cascade above`, onclick: () => onFail(r.site_id) }, 'Fail this site'))))))),
     el('p', { class: 'muted small' }, `Person-hours: people without service × hours, in person-hours; "elsewhere" leaves out the site's own people. ${num(s.supplying_sites)} sites supply others; ${rows.length} shown.`,
       s.withheld ? el('span', { dataset: { testid: 'spof-withheld' } }, ` ${withheldText(s.withheld)} (you may not see them).`) : null));
 }

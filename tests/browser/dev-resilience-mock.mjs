@@ -12,6 +12,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
@@ -117,6 +118,34 @@ const DEPS = {
   'VM-002': { providers: [dep('VM-001', 'VM-002', 'physical', 0, 1)], consumers: ['VM-013', 'VM-018', 'VM-019', 'VM-047', 'VM-027'].map((c) => dep('VM-002', c, 'physical', c === 'VM-013' ? 24 : 2, 1)), withheld: 1 },
 };
 
+/** Stage the three endpoints on a page; `busy`: the first cascade is answered 429. A
+    dependency is kept only where the user may read both sites (asked of the real server). */
+export async function stageResilience(page, { busy = false } = {}) {
+  await page.route('**/api/v1/cascade?*', async (route) => {
+    await new Promise((r) => setTimeout(r, 400));   // the busy state is seen
+    if (busy) {
+      busy = false;
+      return route.fulfill({ status: 429, contentType: 'application/json', headers: { 'Retry-After': '10' }, body: JSON.stringify({ error: 'the server is busy with 16 computations waiting' }) });
+    }
+    return route.fulfill({ contentType: 'application/json', body: JSON.stringify(cascade(route.request().url())) });
+  });
+  await page.route('**/api/v1/spof?*', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify(SPOF) }));
+  await page.route('**/api/v1/sites/*/dependencies', async (route) => {
+    const url = route.request().url();
+    const id = decodeURIComponent(url.split('/sites/')[1].split('/')[0]);
+    const d = DEPS[id] || { providers: [], consumers: [], withheld: 0 };
+    const base = url.split('/api/v1/')[0];
+    const readable = async (sid) => (await route.fetch({ url: `${base}/api/v1/sites/${encodeURIComponent(sid)}`, method: 'GET' })).status() === 200;
+    const out = { site_id: id, providers: [], consumers: [], withheld: d.withheld };
+    for (const side of ['providers', 'consumers']) {
+      for (const x of d[side]) {
+        if (await readable(x.provider_id) && await readable(x.consumer_id)) out[side].push(x); else out.withheld++;
+      }
+    }
+    return route.fulfill({ contentType: 'application/json', body: JSON.stringify(out) });
+  });
+}
+
 /* ---- the server ---- */
 
 function freePort() {
@@ -141,20 +170,7 @@ async function main() {
       page.setDefaultTimeout(15000);
       page.on('pageerror', (e) => problems.push(`${vp}: ${e.message}`));
       page.on('console', (m) => { if (m.type() === 'error' && !/401|429/.test(m.text())) problems.push(`${vp}: ${m.text()}`); });
-      let busy = BUSY;
-      await page.route('**/api/v1/cascade?*', async (route) => {
-        await new Promise((r) => setTimeout(r, 400));   // the busy state is seen
-        if (busy) {
-          busy = false;
-          return route.fulfill({ status: 429, contentType: 'application/json', headers: { 'Retry-After': '10' }, body: JSON.stringify({ error: 'the server is busy with 16 computations waiting' }) });
-        }
-        return route.fulfill({ contentType: 'application/json', body: JSON.stringify(cascade(route.request().url())) });
-      });
-      await page.route('**/api/v1/spof?*', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify(SPOF) }));
-      await page.route('**/api/v1/sites/*/dependencies', (route) => {
-        const id = decodeURIComponent(route.request().url().split('/sites/')[1].split('/')[0]);
-        return route.fulfill({ contentType: 'application/json', body: JSON.stringify({ site_id: id, ...(DEPS[id] || { providers: [], consumers: [], withheld: 0 }) }) });
-      });
+      await stageResilience(page, { busy: BUSY });
       await page.goto(BASE + '/');
       await page.locator('#login-user').fill('operator');
       await page.locator('#login-password').fill('demo-operator');
@@ -217,4 +233,4 @@ async function main() {
   console.log(`screenshots in ${OUT}/dev-*.png`);
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+if (import.meta.url === pathToFileURL(process.argv[1]).href) main().catch((e) => { console.error(e); process.exit(1); });
