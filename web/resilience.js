@@ -20,7 +20,8 @@ const STATES = {
   waiting: { colour: '#ffffff', radius: 7, label: 'not affected yet' },
 };
 const OTHER = '#9aa0a6';
-const SITE_COLOURS = ['#0b5cad', '#c43e12', '#6a3d9a', '#1e6b32', '#8a5a00', '#b3005a', '#00707a', '#555d66'];
+const SITE_COLOURS = ['#0b5cad', '#6a3d9a', '#1e6b32', '#8a5a00', '#b3005a', '#00707a', '#555d66', '#3b4cc0'];
+const MARKER = '#ffbf47';       // the slider's time on the chart (the focus colour, outlined)
 
 /** Hours as people read them: "36 h", "1.5 h"; null as the given words. */
 function hours(x, none = '—') {
@@ -407,18 +408,17 @@ function drawAffected(box, c, visible, chosen, onChart, redraw) {
       el('td', { class: 'res-on' }, box2),
       el('th', { scope: 'row', class: 'site-cell' },
         el('a', { href: '#/site/' + encodeURIComponent(a.site_id) }, a.name),
-        el('span', { class: 'site-id' }, a.site_id, chosen.has(a.site_id) ? ' · chosen to fail' : '')),
+        el('span', { class: 'site-id' }, a.site_id, ` · serves ${num(a.population_served)} people`, chosen.has(a.site_id) ? ' · chosen to fail' : '')),
       el('td', { class: 'num', dataset: { testid: 'res-failed-at' } }, a.failed_at_h === null ? 'never' : hours(a.failed_at_h)),
-      el('td', { class: 'num', dataset: { testid: 'res-restored-at' } }, a.restored_at_h === null ? 'not within the horizon' : hours(a.restored_at_h)),
+      el('td', { class: 'num num-wrap', dataset: { testid: 'res-restored-at' } }, a.restored_at_h === null ? 'not within the horizon' : hours(a.restored_at_h)),
       el('td', { class: 'num' }, pct(a.min_service)),
-      el('td', { class: 'num' }, `${num(a.population_served)} people`),
       el('td', { class: 'num' }, `${num(a.person_hours_lost)}`),
       el('td', { class: 'nowrap', dataset: { testid: 'res-now' } }));
   });
   put(box,
     el('div', { class: 'table-scroll' }, el('table', { class: 'table res-table', id: 'res-affected' },
       el('caption', { class: 'sr-only' }, 'Sites whose service dropped in the cascade, with when they failed and were restored'),
-      el('thead', {}, el('tr', {}, ['On chart', 'Site', 'Failed at', 'Restored at', 'Lowest service', 'People served', 'Person-hours lost', 'At the chosen time']
+      el('thead', {}, el('tr', {}, ['On chart', 'Site', 'Failed at', 'Restored at', 'Lowest service', 'Person-hours lost', 'At the chosen time']
         .map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, rows))),
     el('p', { class: 'muted small' }, `Times are hours after the failure. A site fails when its service falls below ${pct(c.threshold)}; a degraded site stays open and keeps supplying others.`),
@@ -457,10 +457,21 @@ function drawCascadeChart(box, c, shown, stepsBy, onPick) {
       const { top, bottom } = chart.chartArea;
       const g = chart.ctx;
       g.save();
-      g.strokeStyle = '#c43e12';
-      g.lineWidth = 2;
-      g.setLineDash([4, 3]);
+      g.strokeStyle = '#1b1f24';
+      g.lineWidth = 5;
       g.beginPath(); g.moveTo(x, top); g.lineTo(x, bottom); g.stroke();
+      g.strokeStyle = MARKER;
+      g.lineWidth = 3;
+      g.beginPath(); g.moveTo(x, top); g.lineTo(x, bottom); g.stroke();
+      const label = hours(t);
+      g.font = 'bold 12px "DejaVu Sans", sans-serif';
+      const w = g.measureText(label).width + 8;
+      const lx = Math.min(Math.max(x - w / 2, chart.chartArea.left), chart.chartArea.right - w);
+      g.fillStyle = '#1b1f24';
+      g.fillRect(lx, top, w, 17);
+      g.fillStyle = '#ffffff';
+      g.textBaseline = 'top';
+      g.fillText(label, lx + 4, top + 3);
       g.restore();
     },
   };
@@ -479,7 +490,7 @@ function drawCascadeChart(box, c, shown, stepsBy, onPick) {
         } },
       },
       scales: {
-        x: { type: 'linear', min: 0, max: H, title: { display: true, text: 'hours after the failure (h)' }, ticks: { callback: (v) => `${v} h` } },
+        x: { type: 'linear', min: 0, max: H, title: { display: true, text: 'hours after the failure (h)' }, ticks: { callback: (v, i, ticks) => (i === ticks.length - 1 && i > 1 && v - ticks[i - 1].value < (ticks[1].value - ticks[0].value) / 2 ? '' : `${v} h`) } },
         y: { beginAtZero: true, position: 'left', title: { display: true, text: 'people without service' }, ticks: { callback: (v) => num(v) } },
         y1: { min: 0, max: 100, position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: 'service level (%)' }, ticks: { callback: (v) => `${v}%` } },
       },
@@ -567,7 +578,7 @@ function drawCascadeMap(box, outline, all, affected, chosen) {
 /** The single points of failure, with a button to fail each one in the cascade above. */
 function drawSpof(box, s, onFail) {
   const rows = s.spof || [];
-  const settings = `Each supplying site failed alone for ${s.repair_hours === null || s.repair_hours === undefined ? 'the whole horizon' : hours(s.repair_hours)}, followed for ${hours(s.hours)}; a site fails below ${pct(s.threshold)} service; one person-hour of lost service is valued at ${eur(s.value_person_hour_eur)}.`;
+  const settings = `Each supplying site failed alone for ${s.repair_hours === null || s.repair_hours === undefined ? 'the whole horizon' : hours(s.repair_hours)}, followed for ${hours(s.hours)}; a site fails below ${pct(s.threshold)} service; one person-hour of lost service is valued at €${Number(s.value_person_hour_eur).toLocaleString('en-GB', { maximumFractionDigits: 2 })}.`;
   if (!rows.length) {
     put(box, el('p', { class: 'note' }, 'No site you may see supplies another site.'), el('p', { class: 'muted small' }, settings));
     return;
@@ -587,7 +598,7 @@ function drawSpof(box, s, onFail) {
         el('td', { class: 'num' }, eur(r.downstream_eur)),
         el('td', { class: 'num' }, num(r.sites_failed)),
         el('td', { class: 'num' }, num(r.sites_affected)),
-        el('td', { class: 'num' }, r.recovery_h === null ? 'not within the horizon' : hours(r.recovery_h)),
+        el('td', { class: 'num num-wrap' }, r.recovery_h === null ? 'not within the horizon' : hours(r.recovery_h)),
         el('td', {}, el('button', { type: 'button', class: 'btn btn-small', dataset: { testid: 'spof-fail' }, 'aria-label': `Fail this site: ${r.name}, in the cascade above`, onclick: () => onFail(r.site_id) }, 'Fail this site'))))))),
     el('p', { class: 'muted small' }, `Person-hours: people without service × hours, in person-hours; "elsewhere" leaves out the site's own people. ${num(s.supplying_sites)} sites supply others; ${rows.length} shown.`,
       s.withheld ? el('span', { dataset: { testid: 'spof-withheld' } }, ` ${withheldText(s.withheld)} (you may not see them).`) : null));

@@ -192,7 +192,7 @@ async function main() {
       await page.screenshot({ path: path.join(OUT, `dev-${vp}-res-result.png`) });
       await page.locator('#res-time').fill('30');
       await page.locator('#res-time').dispatchEvent('input');
-      await page.locator('[data-testid=res-time-title], #res-time-title').scrollIntoViewIfNeeded();
+      await page.locator('#res-time-title').evaluate((h) => h.scrollIntoView({ block: 'start' }));
       await page.screenshot({ path: path.join(OUT, `dev-${vp}-res-30h.png`) });
       await page.locator('#res-affected').scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(OUT, `dev-${vp}-res-table.png`) });
@@ -203,7 +203,7 @@ async function main() {
       await page.locator('#res-affected tbody tr[data-site="VM-013"] [data-testid=res-restored-at]').filter({ hasText: /^\d+ h$/ }).waitFor();
       await page.locator('#res-time').fill('60');
       await page.locator('#res-time').dispatchEvent('input');
-      await page.locator('#res-time-title').scrollIntoViewIfNeeded();
+      await page.locator('#res-time-title').evaluate((h) => h.scrollIntoView({ block: 'start' }));
       await page.screenshot({ path: path.join(OUT, `dev-${vp}-res-repair-60h.png`) });
       await page.locator('[data-testid=spof-run]').click();
       await page.locator('#spof-table tbody tr').first().waitFor();

@@ -836,7 +836,7 @@ test('resilience: fail VM-002, the hospital fails on the map, chart and table; t
   eq(await marker.getAttribute('data-state'), 'failed', `the hospital's marker at ${after} h`);
   assert((await row.locator('[data-testid=res-now]').textContent()).startsWith('failed'), 'the table says failed at the chosen time');
   assert((await page.locator('[data-testid=res-counts]').textContent()).startsWith(`At ${after} h: `), 'the counts follow the slider');
-  await page.locator('#res-time-title').scrollIntoViewIfNeeded();
+  await page.locator('#res-time-title').evaluate((h) => h.scrollIntoView({ block: 'start' }));
   await shot(page, 'laptop-resilience-slider');
   // the single points of failure
   await page.locator('[data-testid=spof-run]').click();
