@@ -199,7 +199,7 @@ export async function renderResilience(main, ctx, params) {
     try {
       const c = await api.cascade(q);
       if (me !== state.seq || token !== ctx.token) return;
-      status.textContent = `Cascade computed: ${num(c.affected.length)} sites affected.`;
+      status.textContent = `Cascade computed: ${num(c.affected.length)} ${c.affected.length === 1 ? 'site' : 'sites'} affected.`;
       state.result = c;
       drawResult(c);
     } catch (e) {
@@ -262,7 +262,7 @@ export async function renderResilience(main, ctx, params) {
       card('Full recovery', c.recovery_h === null ? 'not within the horizon' : `after ${hours(c.recovery_h)}`,
         c.recovery_h === null ? `some service is still missing at ${hours(H)}` : 'every site back to full service', 'res-recovery'),
       card('Most people without service', `${num(peak)} people`, 'at one time, all sites', 'res-peak'),
-      card('Sites affected', `${num(visible.length)} sites`, `${num(failedCount)} failed${c.withheld ? ` · ${withheldText(c.withheld)}` : ''}`, 'res-affected-count'));
+      card('Sites affected', `${num(visible.length)} ${visible.length === 1 ? 'site' : 'sites'}`, `${num(failedCount)} failed${c.withheld ? ` · ${withheldText(c.withheld)}` : ''}`, 'res-affected-count'));
 
     const slider = el('input', { type: 'range', id: 'res-time', min: '0', max: String(H), step: String(H > 200 ? 1 : 0.5), value: '0', 'aria-describedby': 'res-time-text', dataset: { testid: 'res-slider' } });
     const timeText = el('output', { id: 'res-time-text', for: 'res-time', class: 'res-time-text', dataset: { testid: 'res-time' } });

@@ -115,7 +115,7 @@ function dependenciesSection(site) {
     return el('div', { class: 'table-scroll' }, el('table', { class: 'table dep-table', id },
       el('thead', {}, el('tr', {}, [side === 'providers' ? 'Provider' : 'Consumer', 'Type',
         side === 'providers' ? 'Backup of this site' : 'Backup of the consumer', 'Service lost while missing', 'Redundancy']
-        .map((h) => el('th', { scope: 'col' }, h)))),
+        .map((h, i) => el('th', { scope: 'col', class: i === 2 || i === 3 ? 'num-h' : null }, h)))),
       el('tbody', {}, rows.map((d) => {
         const [oid, oname] = other(d);
         return el('tr', { dataset: { site: oid } },

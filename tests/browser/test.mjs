@@ -791,7 +791,13 @@ async function resilienceRun(page, siteId) {
   await page.locator(`#res-suggest button[data-site="${siteId}"]`).click();
   await page.locator(`[data-testid=res-picked] li[data-site="${siteId}"]`).waitFor();
   await page.locator('[data-testid=res-run]').click();
-  await page.locator('[data-testid=res-status]').filter({ hasText: /^Cascade computed: \d+ sites affected\.$/ }).waitFor({ timeout: 60000 });
+  await page.locator('[data-testid=res-status]').filter({ hasText: /^Cascade computed: [\d,]+ sites? affected\.$/ }).waitFor({ timeout: 60000 });
+}
+
+/** The cascade started by a click has its answer drawn (the results are busy until then). */
+async function resilienceDone(page) {
+  await page.locator('[data-testid=res-results]:not([aria-busy])').waitFor({ timeout: 60000 });
+  assert((await page.locator('[data-testid=res-status]').textContent()).startsWith('Cascade computed'), 'the cascade is computed');
 }
 
 test('resilience: fail VM-002, the hospital fails on the map, chart and table; the slider; SPOF; the hospital\'s providers', async () => {
@@ -850,7 +856,8 @@ test('resilience: fail VM-002, the hospital fails on the map, chart and table; t
   await page.locator('#spof-table tbody tr').first().locator('[data-testid=spof-fail]').click();
   await page.locator(`[data-testid=res-picked] li[data-site="${first}"]`).waitFor();
   eq(await page.locator('[data-testid=res-picked] li').count(), 1, 'the picker holds the SPOF site only');
-  await page.locator('[data-testid=res-status]').filter({ hasText: /^Cascade computed/ }).waitFor({ timeout: 60000 });
+  assert((await page.evaluate(() => location.hash)).includes(`fail=${first}`), 'the address names the SPOF site');
+  await resilienceDone(page);
   // the hospital's page: the substation among its providers, and a link to simulate its failure
   await page.goto(`${BASE}/#/site/${HOSPITAL}`);
   const provider = page.locator(`#dep-providers tbody tr[data-site="${STRICT_SITE}"]`);
@@ -862,6 +869,7 @@ test('resilience: fail VM-002, the hospital fails on the map, chart and table; t
   await page.locator('[data-testid=simulate-failure]').click();
   await page.locator(`[data-testid=res-picked] li[data-site="${HOSPITAL}"]`).waitFor();
   await page.locator('[data-testid=res-status]').filter({ hasText: /^Cascade computed/ }).waitFor({ timeout: 60000 });
+  await resilienceDone(page);
   await page.context().close();
   // a government coordinator does not see the AMBER+STRICT substation: not offered to fail,
   // not among the hospital's providers
