@@ -190,6 +190,11 @@ async function main() {
       }
       await page.locator('#res-affected tbody tr[data-site="VM-013"]').waitFor();
       await page.screenshot({ path: path.join(OUT, `dev-${vp}-res-result.png`) });
+      await page.locator('[data-testid=res-play]').click();
+      await page.waitForTimeout(700);
+      await page.locator('[data-testid=res-play]').click();
+      const played = Number(await page.locator('#res-time').inputValue());
+      if (!(played > 0) || (await page.locator('[data-testid=res-play]').getAttribute('aria-pressed')) !== 'false') problems.push(`${vp}: Play did not move the slider or did not pause (${played})`);
       await page.locator('#res-time').fill('30');
       await page.locator('#res-time').dispatchEvent('input');
       await page.locator('#res-time-title').evaluate((h) => h.scrollIntoView({ block: 'start' }));
