@@ -287,3 +287,24 @@ export async function regionOutline() {
     return null;
   }
 }
+
+/* ---- issue 12: resilience (dependencies, cascades, single points of failure) ----
+   dependencies: {site_id, providers: [DEP], consumers: [DEP], withheld}; DEP: {provider_id,
+   provider_name, consumer_id, consumer_name, type, autonomy_hours, service_loss, group (null)}.
+   cascade: {fail, hours, repair_hours (null: the whole horizon), threshold, affected: [{site_id,
+   name, kind, sector, lat, lon, population_served, failed_at_h, restored_at_h, min_service,
+   person_hours_lost}], steps: [{t_h, site_id, service}], series: [{t_h, people_without_service}],
+   person_hours_lost, recovery_h (null: not within the horizon), withheld}.
+   spof: {hours, repair_hours, threshold, value_person_hour_eur, spof: [{rank, site_id, name,
+   person_hours_lost, downstream_person_hours, downstream_eur, sites_failed, sites_affected,
+   recovery_h}], supplying_sites, withheld}. Cascades and the sweep run on the compute pool
+   (429 with Retry-After when it is full). */
+export const siteDependencies = (id) => call('GET', `/sites/${encodeURIComponent(id)}/dependencies`);
+/** q: {fail: [ids], repair_hours (omitted: the whole horizon), hours}. */
+export function cascade(q) {
+  const query = { fail: q.fail.join(',') };
+  if (q.repair_hours !== undefined && q.repair_hours !== null && q.repair_hours !== '') query.repair_hours = q.repair_hours;
+  if (q.hours !== undefined && q.hours !== null && q.hours !== '') query.hours = q.hours;
+  return call('GET', '/cascade', { query });
+}
+export const spof = (top) => call('GET', '/spof', { query: { top } });

@@ -43,7 +43,8 @@ export async function renderSite(main, ctx, id) {
     femaSection(page, ass.fema || []),
     quantSection(page, ass.quant || []),
     carverSection(page, ass.carver || []),
-    measuresSection(site));
+    measuresSection(site),
+    dependenciesSection(site)); // issue 12
   await refreshStanding(page);
 }
 
@@ -87,6 +88,62 @@ function measuresSection(site) {
   load();
   return el('section', { class: 'panel', 'aria-labelledby': 'site-measures-title' },
     el('h2', { id: 'site-measures-title' }, 'Measures at this site'), box);
+}
+
+/* ---- issue 12: the site's dependencies, both ways ---- */
+
+const DEP_TYPES = {
+  physical: 'physical (power, water, fuel)',
+  cyber: 'cyber (telecom, control systems)',
+  geographic: 'geographic (nearby: one local event hits both)',
+  logical: 'logical (staff, transport, other links)',
+};
+
+// The sites this one depends on (providers) and the sites that depend on it (consumers), each
+// linking to its site page, with a link to simulate this site's failure.
+function dependenciesSection(site) {
+  const box = el('div', { dataset: { testid: 'site-dependencies' } }, el('p', { class: 'loading' }, 'Loading the dependencies…'));
+  const hoursText = (x) => (Number.isFinite(x) ? `${Number.isInteger(x) ? num(x) : x.toFixed(1)} h` : '—');
+  function table(id, rows, side) {
+    const other = side === 'providers' ? (d) => [d.provider_id, d.provider_name] : (d) => [d.consumer_id, d.consumer_name];
+    const group = (d) => {
+      if (d.group === null || d.group === undefined || d.group === '') return 'none';
+      if (side === 'consumers') return `redundant supply (group ${d.group})`;
+      const peers = rows.filter((x) => x !== d && x.group === d.group).map((x) => x.provider_name || x.provider_id);
+      return peers.length ? `redundant with ${peers.join(', ')}` : `group ${d.group} (its other providers are not visible to you)`;
+    };
+    return el('div', { class: 'table-scroll' }, el('table', { class: 'table dep-table', id },
+      el('thead', {}, el('tr', {}, [side === 'providers' ? 'Provider' : 'Consumer', 'Type',
+        side === 'providers' ? 'Backup of this site' : 'Backup of the consumer', 'Service lost while missing', 'Redundancy']
+        .map((h, i) => el('th', { scope: 'col', class: i === 2 || i === 3 ? 'num-h' : null }, h)))),
+      el('tbody', {}, rows.map((d) => {
+        const [oid, oname] = other(d);
+        return el('tr', { dataset: { site: oid } },
+          el('th', { scope: 'row', class: 'site-cell' }, el('a', { href: '#/site/' + encodeURIComponent(oid) }, oname || oid), el('span', { class: 'site-id' }, oid)),
+          el('td', {}, DEP_TYPES[d.type] || d.type),
+          el('td', { class: 'num' }, hoursText(d.autonomy_hours)),
+          el('td', { class: 'num' }, pct(d.service_loss)),
+          el('td', {}, group(d)));
+      }))));
+  }
+  api.siteDependencies(site.id).then((deps) => {
+    const providers = deps.providers || [];
+    const consumers = deps.consumers || [];
+    put(box,
+      el('h3', { id: 'dep-providers-title' }, `Depends on (providers): ${providers.length}`),
+      providers.length ? table('dep-providers', providers, 'providers') : el('p', { class: 'muted' }, 'This site depends on no site you may see.'),
+      el('h3', { id: 'dep-consumers-title' }, `Sites that depend on it (consumers): ${consumers.length}`),
+      consumers.length ? table('dep-consumers', consumers, 'consumers') : el('p', { class: 'muted' }, 'No site you may see depends on this one.'),
+      deps.withheld ? el('p', { class: 'muted', dataset: { testid: 'dep-withheld' } }, `${num(deps.withheld)} ${deps.withheld === 1 ? 'dependency' : 'dependencies'} withheld: ${deps.withheld === 1 ? 'it links' : 'they link'} to sites you may not see.`) : null,
+      el('p', { class: 'muted small' }, 'Backup: how long the consumer runs on its own (generators, tanks, stock) once the supply is lost. Service lost: the share of the consumer\'s service missing after that. Redundant providers back each other up: the supply is lost only while all of them are down.'));
+  }, (e) => {
+    put(box, el('p', { class: 'field-error', role: 'alert' }, e.detail || e.message));
+  });
+  return el('section', { class: 'panel', 'aria-labelledby': 'site-deps-title' },
+    el('div', { class: 'section-head' },
+      el('h2', { id: 'site-deps-title' }, 'Dependencies'),
+      el('a', { class: 'btn btn-small btn-link', href: `#/resilience?fail=${encodeURIComponent(site.id)}`, dataset: { testid: 'simulate-failure' } }, 'Simulate its failure')),
+    box);
 }
 
 function facts(s) {

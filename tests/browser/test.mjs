@@ -778,6 +778,129 @@ test('accessibility: the plan and the register (axe-core)', async () => {
   assert(found.length === 0, found.slice(0, 6).join('; '));
 });
 
+/* ---- issue 12: the resilience view (a cascade, the single points of failure) and a site's
+   dependencies, against the server's /cascade, /spof and /sites/{id}/dependencies. The operator
+   of Northgate Utilities: VM-002 is its AMBER+STRICT substation, which a government coordinator
+   may not see (docs/access.md), and the hospital VM-013 is GREEN. ---- */
+const HOSPITAL = 'VM-013';
+const HOSPITAL_NAME = 'Brackwater District Hospital';
+
+async function resilienceRun(page, siteId) {
+  await page.locator('#mainnav').getByRole('link', { name: 'Resilience' }).click();
+  await page.locator('#res-search').fill(siteId);
+  await page.locator(`#res-suggest button[data-site="${siteId}"]`).click();
+  await page.locator(`[data-testid=res-picked] li[data-site="${siteId}"]`).waitFor();
+  await page.locator('[data-testid=res-run]').click();
+  await page.locator('[data-testid=res-status]').filter({ hasText: /^Cascade computed: [\d,]+ sites? affected\.$/ }).waitFor({ timeout: 60000 });
+}
+
+/** The cascade started by a click has its answer drawn (the results are busy until then). */
+async function resilienceDone(page) {
+  await page.locator('[data-testid=res-results]:not([aria-busy])').waitFor({ timeout: 60000 });
+  assert((await page.locator('[data-testid=res-status]').textContent()).startsWith('Cascade computed'), 'the cascade is computed');
+}
+
+test('resilience: fail VM-002, the hospital fails on the map, chart and table; the slider; SPOF; the hospital\'s providers', async () => {
+  const page = await newPage();
+  await login(page, U.operator);
+  await resilienceRun(page, STRICT_SITE);
+  // the table: the hospital behind the substation, with the hour it fails
+  const row = page.locator(`#res-affected tbody tr[data-site="${HOSPITAL}"]`);
+  await row.waitFor();
+  assert((await row.locator('th').textContent()).includes(HOSPITAL_NAME), 'the hospital is named in the affected sites');
+  const failedAt = (await row.locator('[data-testid=res-failed-at]').textContent()).trim();
+  assert(/^\d[\d,]*(\.\d)? h$/.test(failedAt), `the hospital has a failure time: ${failedAt}`);
+  const failHour = Number(failedAt.replace(/[^\d.]/g, ''));
+  // totals with their units
+  assert(/person-hours$/.test((await page.locator('[data-testid=res-person-hours] .card-value').textContent()).trim()), 'person-hours lost, with the unit');
+  assert(/^(after [\d,.]+ h|not within the horizon)$/.test((await page.locator('[data-testid=res-recovery] .card-value').textContent()).trim()), 'the recovery time or "not within the horizon"');
+  // the map: the affected sites as markers, the substation among them
+  const markers = page.locator('#res-map .res-marker');
+  assert(await markers.count() >= 2, `affected markers on the map: ${await markers.count()}`);
+  await page.locator(`#res-map .res-marker[data-site="${HOSPITAL}"]`).waitFor();
+  // the chart is drawn: the canvas has coloured pixels
+  const drawn = await page.locator('#res-chart').evaluate((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    return { w: c.width, h: c.height, n };
+  });
+  assert(drawn.w > 100 && drawn.h > 100 && drawn.n > 1000, `the cascade chart is drawn: ${JSON.stringify(drawn)}`);
+  await shot(page, 'laptop-resilience');
+  // the slider: before the hospital's failure it is not failed, after it it is, on the map and in the table
+  const marker = page.locator(`#res-map .res-marker[data-site="${HOSPITAL}"]`);
+  const slide = async (t) => {
+    await page.locator('#res-time').fill(String(t));
+    await page.locator('[data-testid=res-time]').filter({ hasText: new RegExp(`^${String(t).replace('.', '\\.')} h$`) }).waitFor();
+  };
+  if (failHour > 0) {
+    await slide(0);
+    assert(await marker.getAttribute('data-state') !== 'failed', 'the hospital has not failed at 0 h');
+  }
+  const after = Math.min(Number(await page.locator('#res-time').getAttribute('max')), Math.ceil(failHour) + 1);
+  await slide(after);
+  eq(await marker.getAttribute('data-state'), 'failed', `the hospital's marker at ${after} h`);
+  assert((await row.locator('[data-testid=res-now]').textContent()).startsWith('failed'), 'the table says failed at the chosen time');
+  assert((await page.locator('[data-testid=res-counts]').textContent()).startsWith(`At ${after} h: `), 'the counts follow the slider');
+  await page.locator('#res-time-title').evaluate((h) => h.scrollIntoView({ block: 'start' }));
+  await shot(page, 'laptop-resilience-slider');
+  // the single points of failure
+  await page.locator('[data-testid=spof-run]').click();
+  await page.locator('#spof-table tbody tr').first().waitFor({ timeout: 60000 });
+  assert(await page.locator('#spof-table tbody tr').count() >= 1, 'the SPOF table has rows');
+  eq((await page.locator('#spof-table tbody tr td.rank').first().textContent()).trim(), '1', 'ranked from 1');
+  await page.locator('#spof-table').scrollIntoViewIfNeeded();
+  await shot(page, 'laptop-resilience-spof');
+  // "Fail this site" fills the cascade's picker with that site and runs it
+  const first = await page.locator('#spof-table tbody tr').first().getAttribute('data-site');
+  await page.locator('#spof-table tbody tr').first().locator('[data-testid=spof-fail]').click();
+  await page.locator(`[data-testid=res-picked] li[data-site="${first}"]`).waitFor();
+  eq(await page.locator('[data-testid=res-picked] li').count(), 1, 'the picker holds the SPOF site only');
+  assert((await page.evaluate(() => location.hash)).includes(`fail=${first}`), 'the address names the SPOF site');
+  await resilienceDone(page);
+  // the hospital's page: the substation among its providers, and a link to simulate its failure
+  await page.goto(`${BASE}/#/site/${HOSPITAL}`);
+  const provider = page.locator(`#dep-providers tbody tr[data-site="${STRICT_SITE}"]`);
+  await provider.waitFor();
+  assert((await provider.textContent()).includes(STRICT_NAME), 'the substation is named among the providers');
+  assert(/ h/.test(await provider.locator('td').nth(1).textContent()), 'the backup in hours');
+  await page.locator('#site-deps-title').scrollIntoViewIfNeeded();
+  await shot(page, 'laptop-site-dependencies');
+  await page.locator('[data-testid=simulate-failure]').click();
+  await page.locator(`[data-testid=res-picked] li[data-site="${HOSPITAL}"]`).waitFor();
+  await page.locator('[data-testid=res-status]').filter({ hasText: /^Cascade computed/ }).waitFor({ timeout: 60000 });
+  await resilienceDone(page);
+  await page.context().close();
+  // a government coordinator does not see the AMBER+STRICT substation: not offered to fail,
+  // not among the hospital's providers
+  const co = await newPage();
+  await login(co, U.coordinator);
+  await co.locator('#mainnav').getByRole('link', { name: 'Resilience' }).click();
+  await co.locator('#res-search').fill(STRICT_SITE);
+  await co.locator('#res-suggest').filter({ hasText: 'No site you may see matches.' }).waitFor();
+  await co.goto(`${BASE}/#/site/${HOSPITAL}`);
+  await co.locator('[data-testid=site-dependencies] h3').first().waitFor();
+  eq(await co.locator(`#dep-providers tbody tr[data-site="${STRICT_SITE}"]`).count(), 0, 'the substation is withheld from the coordinator');
+  assert(!(await co.locator('[data-testid=site-dependencies]').textContent()).includes(STRICT_NAME), 'its name is not on the page');
+  await co.context().close();
+  // axe-core on the view with a result and the SPOF table, and on the site's dependencies, at both sizes
+  const found = [];
+  for (const vp of Object.keys(VIEWPORTS)) {
+    const a = await newPage(vp, { bypassCSP: true });
+    await login(a, U.operator);
+    await resilienceRun(a, STRICT_SITE);
+    await a.locator('[data-testid=spof-run]').click();
+    await a.locator('#spof-table tbody tr').first().waitFor({ timeout: 60000 });
+    if (vp === 'tablet') await a.screenshot({ path: path.join(OUT, 'tablet-resilience-full.png'), fullPage: true });
+    found.push(...await axe(a, `${vp} resilience`));
+    await a.goto(`${BASE}/#/site/${HOSPITAL}`);
+    await a.locator(`#dep-providers tbody tr[data-site="${STRICT_SITE}"]`).waitFor();
+    found.push(...await axe(a, `${vp} site dependencies`));
+    await a.context().close();
+  }
+  assert(found.length === 0, found.slice(0, 6).join('; '));
+});
+
 test('no script errors on any page', async () => {
   assert(problems.length === 0, problems.slice(0, 5).join('; '));
 });
