@@ -549,6 +549,124 @@ out:
 	free_catalogs(&cat);
 }
 
+/* Index of a generated id "S000042" -> 41; UINT64_MAX if it is not one. */
+static uint64_t gen_index(const char *id)
+{
+	char *end;
+	unsigned long long v;
+	if (id[0] != 'S' || strlen(id) < 7)
+		return UINT64_MAX;
+	v = strtoull(id + 1, &end, 10);
+	return *end || v == 0 ? UINT64_MAX : (uint64_t)v - 1;
+}
+
+/* The dependencies (issue 12): valid rows, layered (providers only from the
+ * infrastructure sectors, most sites supply nobody, heavy-tailed out-degree). */
+static void test_gen_dependencies(void)
+{
+	static const struct {
+		const char *sector;
+		enum pt_dep_type type;
+	} providing[] = { { "energy", PT_DEP_PHYSICAL },
+			  { "drinking_water", PT_DEP_PHYSICAL },
+			  { "digital_infrastructure", PT_DEP_CYBER },
+			  { "transport", PT_DEP_LOGICAL } };
+	struct pt_catalogs cat;
+	struct pt_gen_params p = { 77, 6000, 0 }, one = { 77, 1, 0 };
+	struct pt_dependency deps[PT_GEN_DEPS_MAX];
+	struct pt_site prov;
+	unsigned *outdeg = NULL;
+	size_t n, k, m, total = 0, suppliers = 0, groups = 0, counts[PT_GEN_DEPS_MAX + 1] = { 0 };
+	unsigned max = 0;
+	uint64_t i, a;
+	int bad_rows = 0;
+	char id[PT_ID_MAX];
+	if (!load_catalogs(&cat))
+		goto out;
+	CHECK_INT(pt_gen_check(&p, &cat, NULL), PT_OK);
+	CHECK_INT(pt_gen_check(&one, &cat, NULL), PT_OK);
+	outdeg = calloc((size_t)p.n_sites, sizeof *outdeg);
+	CHECK(outdeg != NULL);
+	if (!outdeg)
+		goto out;
+	for (i = 0; i < p.n_sites; i++) {
+		CHECK_INT(pt_gen_dependencies(&p, &cat, i, deps, &n), PT_OK);
+		counts[n < PT_GEN_DEPS_MAX ? n : PT_GEN_DEPS_MAX]++;
+		total += n;
+		for (k = 0; k < n; k++) {
+			const struct pt_dependency *d = &deps[k];
+			int sector_ok = 0;
+			a = gen_index(d->provider_id);
+			bad_rows += a >= p.n_sites || a == i || gen_index(d->consumer_id) != i;
+			bad_rows += !(d->autonomy_hours >= 0 && d->autonomy_hours <= 168 &&
+				      d->autonomy_hours == (double)(long)d->autonomy_hours);
+			bad_rows += !(d->service_loss > 0 && d->service_loss <= 1);
+			bad_rows += d->group[0] && strcmp(d->group, "power") != 0 &&
+				    strcmp(d->group, "uplink") != 0;
+			for (m = 0; m < k; m++) {
+				bad_rows += strcmp(deps[m].provider_id, d->provider_id) == 0;
+				if (d->group[0] && strcmp(deps[m].group, d->group) == 0) {
+					groups++;
+					bad_rows += deps[m].autonomy_hours != d->autonomy_hours ||
+						    deps[m].service_loss != d->service_loss;
+				}
+			}
+			if (a >= p.n_sites)
+				continue;
+			outdeg[a]++;
+			CHECK_INT(pt_gen_site(&p, &cat, a, &prov), PT_OK);
+			for (m = 0; m < sizeof providing / sizeof providing[0]; m++)
+				sector_ok |= strcmp(prov.sector, providing[m].sector) == 0 &&
+					     d->type == providing[m].type;
+			bad_rows += !sector_ok;
+		}
+	}
+	CHECK_INT(bad_rows, 0);
+	CHECK_INT(counts[0], 0); /* every site consumes 1-5 supplies */
+	CHECK(counts[1] > 0 && counts[5] > 0);
+	CHECK(groups > 100);
+	for (i = 0; i < p.n_sites; i++) {
+		suppliers += outdeg[i] > 0;
+		if (outdeg[i] > max)
+			max = outdeg[i];
+	}
+	/* Layered: most sites supply nobody (the four providing sectors are 4 of 21). */
+	CHECK(suppliers * 4 < p.n_sites);
+	CHECK(suppliers > 50);
+	/* Heavy tail: the largest provider serves many times the average one. */
+	CHECK((double)max > 20.0 * (double)total / (double)suppliers);
+
+	/* Deterministic: the same rows in any order of the calls; another seed differs. */
+	{
+		struct pt_gen_params b = p, c = p;
+		struct pt_dependency again[PT_GEN_DEPS_MAX];
+		size_t n2;
+		int differs = 0;
+		c.seed = 78;
+		for (i = p.n_sites; i-- > 0;) {
+			if (i % 97)
+				continue;
+			CHECK_INT(pt_gen_dependencies(&b, &cat, i, again, &n2), PT_OK);
+			CHECK_INT(pt_gen_dependencies(&p, &cat, i, deps, &n), PT_OK);
+			CHECK(n == n2 && memcmp(deps, again, n * sizeof *deps) == 0);
+			CHECK_INT(pt_gen_dependencies(&c, &cat, i, again, &n2), PT_OK);
+			differs |= n != n2 || memcmp(deps, again, n * sizeof *deps) != 0;
+		}
+		CHECK(differs);
+	}
+	/* One site depends on nobody; out of range and NULL are refused. */
+	CHECK_INT(pt_gen_dependencies(&one, &cat, 0, deps, &n), PT_OK);
+	CHECK_INT((long long)n, 0);
+	CHECK_INT(pt_gen_dependencies(&p, &cat, p.n_sites, deps, &n), PT_EINVAL);
+	CHECK_INT(pt_gen_dependencies(&p, &cat, 0, deps, NULL), PT_EINVAL);
+	snprintf(id, sizeof id, "S%06d", 1);
+	CHECK_INT(pt_gen_dependencies(&p, &cat, 0, deps, &n), PT_OK);
+	CHECK_STR(deps[0].consumer_id, id);
+out:
+	free(outdeg);
+	free_catalogs(&cat);
+}
+
 int main(void)
 {
 	RUN(test_catalogs);
@@ -557,5 +675,6 @@ int main(void)
 	RUN(test_gen_ids_and_limits);
 	RUN(test_gen_deterministic);
 	RUN(test_gen_valid_and_covering);
+	RUN(test_gen_dependencies);
 	return TEST_SUMMARY("test_gen");
 }
