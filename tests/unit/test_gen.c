@@ -8,6 +8,7 @@
 #include "core/pt_model.h"
 #include "core/pt_score.h"
 #include "formats/pt_assess_io.h"
+#include "formats/pt_csv.h"
 #include "formats/pt_diag.h"
 #include "formats/pt_sites_io.h"
 #include "pt_test.h"
@@ -549,6 +550,104 @@ out:
 	free_catalogs(&cat);
 }
 
+/* The demo region's supply network (issue 12) under the import rules, until
+ * the dependencies reader checks it too: known sites, no self-dependency or
+ * repeated pair, types, hours >= 0, loss 0-1, the rows of a group agree; the
+ * district hospital hangs on the main substation alone, the general
+ * hospital has a redundant feed from the other substation. */
+static void test_demo_dependencies(void)
+{
+	static const char *const head[] = { "provider_id", "consumer_id", "type",
+					    "autonomy_hours", "service_loss", "group" };
+	static const char *const types[] = { "physical", "cyber", "geographic", "logical" };
+	struct pt_catalogs cat;
+	struct pt_site_list sites;
+	struct pt_csv *csv = NULL;
+	struct pt_diag d;
+	struct row {
+		char p[PT_ID_MAX], c[PT_ID_MAX], g[PT_ID_MAX];
+		double h, l;
+	} *rows = NULL;
+	size_t len = 0, n, k, m, nrows = 0, cap = 0;
+	char *buf = NULL, **f;
+	long line;
+	int eof = 0, bad = 0, district_alone = 0, general_group = 0, general_other = 0;
+
+	memset(&sites, 0, sizeof sites);
+	memset(&d, 0, sizeof d);
+	if (!load_catalogs(&cat))
+		goto out;
+	buf = slurp("data/demo/sites.csv", &len);
+	CHECK(buf != NULL);
+	if (!buf || pt_sites_read_csv(buf, len, &cat, &sites, &d) != PT_OK)
+		goto out;
+	free(buf);
+	buf = slurp("data/demo/dependencies.csv", &len);
+	CHECK(buf != NULL);
+	if (!buf || pt_csv_open(buf, len, &csv) != PT_OK)
+		goto out;
+	CHECK_INT(pt_csv_next(csv, &f, &n, &line, &eof, &d), PT_OK);
+	CHECK_INT((long long)n, 6);
+	for (k = 0; k < n && k < 6; k++)
+		CHECK_STR(f[k], head[k]);
+	for (;;) {
+		struct row r;
+		int type_ok = 0, known = 0;
+		char *end;
+		if (pt_csv_next(csv, &f, &n, &line, &eof, &d) != PT_OK || eof)
+			break;
+		if (n != 6 || strlen(f[0]) >= PT_ID_MAX || strlen(f[1]) >= PT_ID_MAX ||
+		    strlen(f[5]) >= PT_ID_MAX) {
+			fprintf(stderr, "dependencies.csv:%ld: bad row\n", line);
+			bad++;
+			continue;
+		}
+		memset(&r, 0, sizeof r);
+		pt_strlcpy(r.p, f[0], sizeof r.p);
+		pt_strlcpy(r.c, f[1], sizeof r.c);
+		pt_strlcpy(r.g, f[5], sizeof r.g);
+		r.h = strtod(f[3], &end);
+		bad += *end != '\0' || !(r.h >= 0 && r.h <= 1e6);
+		r.l = strtod(f[4], &end);
+		bad += *end != '\0' || !(r.l >= 0 && r.l <= 1);
+		for (k = 0; k < 4; k++)
+			type_ok |= strcmp(f[2], types[k]) == 0;
+		for (k = 0; k < sites.n; k++)
+			known += (strcmp(sites.items[k].id, r.p) == 0) +
+				 (strcmp(sites.items[k].id, r.c) == 0);
+		bad += !type_ok + (known != 2) + (strcmp(r.p, r.c) == 0);
+		for (m = 0; m < nrows; m++) {
+			bad += strcmp(rows[m].p, r.p) == 0 && strcmp(rows[m].c, r.c) == 0;
+			bad += r.g[0] && strcmp(rows[m].c, r.c) == 0 && strcmp(rows[m].g, r.g) == 0 &&
+			       (rows[m].h != r.h || rows[m].l != r.l);
+		}
+		if (bad)
+			fprintf(stderr, "dependencies.csv:%ld: %d problems so far\n", line, bad);
+		district_alone += strcmp(r.p, "VM-002") == 0 && strcmp(r.c, "VM-013") == 0 && !r.g[0];
+		general_group += strcmp(r.p, "VM-002") == 0 && strcmp(r.c, "VM-012") == 0 && r.g[0];
+		general_other += strcmp(r.p, "VM-065") == 0 && strcmp(r.c, "VM-012") == 0 && r.g[0];
+		if (nrows == cap) {
+			struct row *grown = realloc(rows, (cap = cap ? 2 * cap : 64) * sizeof *rows);
+			CHECK(grown != NULL);
+			if (!grown)
+				goto out;
+			rows = grown;
+		}
+		rows[nrows++] = r;
+	}
+	CHECK(eof);
+	CHECK_INT(bad, 0);
+	CHECK(nrows >= 60);
+	CHECK_INT(district_alone, 1);
+	CHECK(general_group == 1 && general_other == 1);
+out:
+	free(rows);
+	pt_csv_free(csv);
+	free(buf);
+	pt_site_list_clear(&sites);
+	free_catalogs(&cat);
+}
+
 /* Index of a generated id "S000042" -> 41; UINT64_MAX if it is not one. */
 static uint64_t gen_index(const char *id)
 {
@@ -671,6 +770,7 @@ int main(void)
 {
 	RUN(test_catalogs);
 	RUN(test_demo_complete);
+	RUN(test_demo_dependencies);
 	RUN(test_gen_check);
 	RUN(test_gen_ids_and_limits);
 	RUN(test_gen_deterministic);
