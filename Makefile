@@ -112,8 +112,13 @@ layers: all
 
 unit: $(TEST_BIN)
 
+# check and asan-check build on every core unless make was given -j (issue 12: CI time).
+NPROC := $(shell nproc 2>/dev/null || echo 1)
+JOBS = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC))
+
 check:
-	@$(MAKE) --no-print-directory WERROR=1 all unit
+	@$(MAKE) --no-print-directory deps-check
+	@$(MAKE) --no-print-directory $(JOBS) WERROR=1 all unit
 	@$(MAKE) --no-print-directory browser-deps
 	@scripts/run-tests $(BUILD) ./$(PROTECT)
 
@@ -131,7 +136,8 @@ http-test: all
 	@tests/http/run ./$(PROTECT)
 
 asan-check:
-	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 WERROR=1 all unit
+	@$(MAKE) --no-print-directory deps-check
+	@$(MAKE) --no-print-directory $(JOBS) BUILD=build-asan SAN=1 WERROR=1 all unit
 	@NO_BROWSER=1 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  scripts/run-tests build-asan build-asan/protect
 
