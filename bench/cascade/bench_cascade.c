@@ -111,6 +111,7 @@ int main(int argc, char **argv)
 	int fd, run, no_peer = argc > 1 && strcmp(argv[1], "--no-peer") == 0;
 	FILE *f;
 
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	memset(&d, 0, sizeof d);
 	memset(&r, 0, sizeof r);
 	e = layered(big, 1, &n, &m);
