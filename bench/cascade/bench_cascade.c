@@ -108,10 +108,14 @@ int main(int argc, char **argv)
 	       nx_diff = 0, maxdiff = 0;
 	double *failed_at, *dist;
 	char edges_path[] = "/tmp/bench_cascade_XXXXXX", dist_path[256], cmd[1024], line[256];
-	int fd, run, no_peer = argc > 1 && strcmp(argv[1], "--no-peer") == 0;
+	int fd, run, no_peer = 0, no_spof = 0;
 	FILE *f;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (run = 1; run < argc; run++) {
+		no_peer |= strcmp(argv[run], "--no-peer") == 0;
+		no_spof |= strcmp(argv[run], "--no-spof") == 0;
+	}
 	memset(&d, 0, sizeof d);
 	memset(&r, 0, sizeof r);
 	e = layered(big, 1, &n, &m);
@@ -223,7 +227,7 @@ int main(int argc, char **argv)
 	free(dist);
 
 	/* SPOF over 100,000 sites: partial losses, redundant pairs, repair 72 h. */
-	{
+	if (!no_spof) {
 		struct pt_spof_entry *s1 = NULL, *s2 = NULL;
 		size_t n1 = 0, n2 = 0;
 		double *pop, t1, t2;
