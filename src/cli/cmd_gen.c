@@ -26,10 +26,6 @@ struct gen_files {
 static const char *const gen_names[GEN_FILES] = {"sites.csv", "fema.csv", "carver.csv", "quant.csv",
 						 "dependencies.csv"};
 
-/* The dependency types by enum pt_dep_type (the names of the dependencies CSV). */
-static const char *const gen_dep_types[PT_DEP_TYPE_COUNT] = {"physical", "cyber", "geographic",
-							     "logical"};
-
 /* The dependencies of the chunk's sites, in site order (issue 12); the ids are
  * S digits and the group names plain words, so no field needs quoting. */
 static int gen_dependencies(const struct pt_gen_params *params, const struct pt_catalogs *cat,
@@ -53,7 +49,7 @@ static int gen_dependencies(const struct pt_gen_params *params, const struct pt_
 			pt_format_double(hours, sizeof hours, deps[k].autonomy_hours);
 			pt_format_double(loss, sizeof loss, deps[k].service_loss);
 			if (fprintf(g->f[4], "%s,%s,%s,%s,%s,%s\n", deps[k].provider_id,
-				    deps[k].consumer_id, gen_dep_types[deps[k].type], hours, loss,
+				    deps[k].consumer_id, pt_dep_type_name(deps[k].type), hours, loss,
 				    deps[k].group) < 0)
 				return 74;
 		}
