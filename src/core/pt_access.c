@@ -648,3 +648,24 @@ enum pt_access pt_access_org_retype(const struct pt_principal *who, enum pt_org_
 		return PT_ACCESS_FORBIDDEN;
 	return PT_ACCESS_OK;
 }
+
+/* ---- issue 12: dependencies between sites ---- */
+
+enum pt_access pt_access_dependency_read(const struct pt_principal *who,
+					 const struct pt_access_record *provider,
+					 const struct pt_access_record *consumer)
+{
+	if (pt_access_read(who, provider) != PT_ACCESS_OK ||
+	    pt_access_read(who, consumer) != PT_ACCESS_OK)
+		return PT_ACCESS_NOT_FOUND;
+	return PT_ACCESS_OK;
+}
+
+enum pt_access pt_access_dependency_write(const struct pt_principal *who,
+					  const struct pt_access_record *provider,
+					  const struct pt_access_record *consumer)
+{
+	if (pt_access_dependency_read(who, provider, consumer) != PT_ACCESS_OK)
+		return PT_ACCESS_NOT_FOUND;
+	return pt_access_write(who, consumer) == PT_ACCESS_OK ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN;
+}

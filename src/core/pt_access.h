@@ -528,4 +528,26 @@ enum pt_access pt_access_site_owner_change(const struct pt_principal *who);
 enum pt_access pt_access_org_retype(const struct pt_principal *who, enum pt_org_type from,
 				    enum pt_org_type to);
 
+/* ---- issue 12: dependencies between sites ---- */
+
+/**
+ * May who see the dependency of consumer on provider (the records of its two
+ * sites)? Only when it may read both (pt_access_read): OK, else NOT_FOUND
+ * (a dependency on a site one may not see does not exist for one).
+ */
+enum pt_access pt_access_dependency_read(const struct pt_principal *who,
+					 const struct pt_access_record *provider,
+					 const struct pt_access_record *consumer);
+
+/**
+ * May who add or change the dependency of consumer on provider? NOT_FOUND
+ * when it may not read both sites; then OK when it may write the consumer
+ * (pt_access_write: the consumer's operators, analysts and admins, the
+ * system administrator), FORBIDDEN otherwise. The provider's owner has no
+ * say: a dependency describes the consumer's needs and backups.
+ */
+enum pt_access pt_access_dependency_write(const struct pt_principal *who,
+					  const struct pt_access_record *provider,
+					  const struct pt_access_record *consumer);
+
 #endif
