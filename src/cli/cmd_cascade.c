@@ -134,7 +134,7 @@ int pt_cmd_cascade(struct pt_cli *cli)
 		goto out;
 	}
 	if (format == PT_FORMAT_JSON) {
-		rc = pt_cli_write_json(pt_cascade_json(r), JSON_INDENT(2));
+		rc = pt_cli_write_json(pt_cascade_json(r), JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	} else if (format == PT_FORMAT_CSV) {
 		pt_cascade_csv(stdout, r);
 	} else {
@@ -225,7 +225,7 @@ int pt_cmd_spof(struct pt_cli *cli)
 		goto out;
 	}
 	if (format == PT_FORMAT_JSON) {
-		rc = pt_cli_write_json(pt_spof_json(r), JSON_INDENT(2));
+		rc = pt_cli_write_json(pt_spof_json(r), JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	} else if (format == PT_FORMAT_CSV) {
 		pt_spof_csv(stdout, r);
 	} else {
