@@ -100,8 +100,8 @@ static void print_csv(const struct pt_ranking *r, const struct assess_opts *o, s
 	size_t i;
 	pt_marking_csv_line(stdout, pt_ranking_marking(r, 0, n));
 	if (o->method == PT_METHOD_QUANT)
-		printf("rank,site_id,name,score,own_eur,downstream_eur,loss_band,mean,p5,p95,p_topk,"
-		       "worst_threat,threat_level\n");
+		printf("rank,site_id,name,score,loss_band,mean,p5,p95,p_topk,worst_threat,threat_level,"
+		       "own_eur,downstream_eur\n"); /* issue 12: the last two */
 	else if (o->method == PT_METHOD_FEMA)
 		printf("rank,site_id,name,score,band,worst_threat,threat_level,worst_threats\n");
 	else
@@ -114,9 +114,7 @@ static void print_csv(const struct pt_ranking *r, const struct assess_opts *o, s
 		fputc(',', stdout);
 		pt_csv_write_field(stdout, s->name);
 		if (o->method == PT_METHOD_QUANT) {
-			double down = pt_ranking_downstream(r, row); /* issue 12 */
-			printf(",%.2f,%.2f,%.2f,%s", row->score, row->score - down, down,
-			       pt_band_name(row->band));
+			printf(",%.2f,%s", row->score, pt_band_name(row->band));
 			print_csv_number(row->quant->mean_eur, 2);
 			print_csv_number(row->quant->p5_eur, 2);
 			print_csv_number(row->quant->p95_eur, 2);
@@ -132,6 +130,10 @@ static void print_csv(const struct pt_ranking *r, const struct assess_opts *o, s
 		} else
 			printf(",%.0f,%s,", row->score, pt_band_name(row->band));
 		pt_csv_write_field(stdout, r->level_text);
+		if (o->method == PT_METHOD_QUANT) { /* issue 12: own and downstream parts of the score */
+			double down = pt_ranking_downstream(r, row);
+			printf(",%.2f,%.2f", row->score - down, down);
+		}
 		if (o->method == PT_METHOD_FEMA) { /* every tied threat, in catalogue order */
 			char ids[4096] = "";
 			size_t t;
