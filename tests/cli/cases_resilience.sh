@@ -105,6 +105,15 @@ assert e["VM-002"]["downstream_eur"] > 0 and e["VM-065"]["downstream_eur"] > 0
 assert e["VM-029"]["downstream_eur"] == 0, "the stadium supplies nobody"
 for x in j["sites"]:
     assert abs(x["own_eur"] + x["downstream_eur"] - x["score"]) <= 1e-6 * max(1, x["score"]), x'
+# the plan uses the same ranking: the main substation is valued by the sites behind it
+p rs-plan 0 --db rs.db plan --budget 2000000 --format json
+cp rs-plan.out rs-plan.json
+pycheck "plan values the substation by its downstream" rs-plan.json '
+rank = {x["site_id"]: x for x in json.load(open("rs-rank.json"))["sites"]}
+s = {x["site_id"]: x for x in j["sites"]}
+assert j["sites"][0]["site_id"] == "VM-002", [x["site_id"] for x in j["sites"]][:5]
+assert abs(s["VM-002"]["risk_before_eur"] - rank["VM-002"]["score"]) < 1e-6 * rank["VM-002"]["score"]
+assert rank["VM-002"]["downstream_eur"] > 100 * rank["VM-002"]["own_eur"], rank["VM-002"]'
 # a setting moves the data version: the cached downstream is computed again
 p rs-value 0 --db rs.db config set resilience.value_person_hour_eur 0
 p rs-rank0 0 --db rs.db assess --method quant --samples 0 --format json
