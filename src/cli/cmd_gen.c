@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "core/pt_gen.h"
 #include "formats/pt_assess_io.h"
+#include "formats/pt_csv.h"
 #include "formats/pt_diag.h"
 #include "formats/pt_sites_io.h"
 
@@ -47,11 +48,15 @@ static int gen_dependencies(const struct pt_gen_params *params, const struct pt_
 				      (unsigned long long)(first + i), pt_strerror(err));
 			return pt_err_exit_status(err);
 		}
-		for (k = 0; k < m; k++)
-			if (fprintf(g->f[4], "%s,%s,%s,%g,%g,%s\n", deps[k].provider_id,
-				    deps[k].consumer_id, gen_dep_types[deps[k].type],
-				    deps[k].autonomy_hours, deps[k].service_loss, deps[k].group) < 0)
+		for (k = 0; k < m; k++) {
+			char hours[40], loss[40];
+			pt_format_double(hours, sizeof hours, deps[k].autonomy_hours);
+			pt_format_double(loss, sizeof loss, deps[k].service_loss);
+			if (fprintf(g->f[4], "%s,%s,%s,%s,%s,%s\n", deps[k].provider_id,
+				    deps[k].consumer_id, gen_dep_types[deps[k].type], hours, loss,
+				    deps[k].group) < 0)
 				return 74;
+		}
 		g->n_deps += m;
 	}
 	return 0;

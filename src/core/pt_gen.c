@@ -547,8 +547,8 @@ static const struct supply_profile supply_profiles[] = {
 /* A provider of sector for consumer i, not avoid; 0 when there is none. A
  * heavy-tailed point, then the first site of the sector from there on, so a
  * provider's share is the gap before it times the density there. */
-static int pick_provider(const struct pt_gen_params *p, const struct pt_catalogs *cat, size_t sector,
-			 uint64_t i, uint64_t avoid, struct pt_rng *r, uint64_t *out)
+static int pick_provider(const struct pt_gen_params *p, const struct pt_catalogs *cat,
+			 size_t sector, uint64_t i, uint64_t avoid, struct pt_rng *r, uint64_t *out)
 {
 	struct pt_rng tmp;
 	uint64_t j;

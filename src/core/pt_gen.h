@@ -75,8 +75,8 @@ enum pt_err pt_gen_quant(const struct pt_gen_params *p, const struct pt_catalogs
  * transport for many; some power feeds and telecom uplinks come in redundant
  * pairs (group "power" or "uplink", equal autonomy and loss). Autonomy in
  * whole hours, loss in steps of 0.05 within 0.05-1; no self-dependency, no
- * pair twice. Depends on (seed, i) only, so chunks may be written in any
- * size. PT_EINVAL for bad arguments.
+ * pair twice. Depends on (seed, n_sites, i) only, so chunks may be written
+ * in any size and order. PT_EINVAL for bad arguments.
  */
 enum pt_err pt_gen_dependencies(const struct pt_gen_params *p, const struct pt_catalogs *cat,
 				uint64_t i, struct pt_dependency out[PT_GEN_DEPS_MAX], size_t *n);

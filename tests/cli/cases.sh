@@ -371,6 +371,24 @@ out_has "nation: 300 sites, 5 threat scenarios each"
 if [ "$(wc -l < nation/sites.csv)" -eq 301 ] && [ "$(wc -l < nation/quant.csv)" -eq 1501 ]; then ok; else bad "gen row counts"; fi
 p gen-again 0 gen --sites 300 --threats 5 --seed 3 --out nation2
 same_files nation/quant.csv nation2/quant.csv
+# issue 12: gen writes a supply network too (valid rows, 1-5 supplies per site, the same per seed)
+same_files nation/dependencies.csv nation2/dependencies.csv
+if /usr/bin/python3 - nation <<'PY'; then ok; else bad "gen dependencies.csv"; fi
+import collections, csv, sys
+d = sys.argv[1]
+ids = {r["id"] for r in csv.DictReader(open(d + "/sites.csv"))}
+rows = list(csv.DictReader(open(d + "/dependencies.csv")))
+assert list(rows[0].keys()) == ["provider_id", "consumer_id", "type", "autonomy_hours", "service_loss", "group"]
+pairs = {(r["provider_id"], r["consumer_id"]) for r in rows}
+assert len(pairs) == len(rows)
+for r in rows:
+    assert r["provider_id"] in ids and r["consumer_id"] in ids and r["provider_id"] != r["consumer_id"]
+    assert r["type"] in ("physical", "cyber", "geographic", "logical")
+    assert float(r["autonomy_hours"]) >= 0 and 0 <= float(r["service_loss"]) <= 1
+per = collections.Counter(r["consumer_id"] for r in rows)
+assert set(per) == ids and max(per.values()) <= 5
+assert len({r["provider_id"] for r in rows}) < len(ids) / 2
+PY
 p gen-other-seed 0 gen --sites 300 --threats 5 --seed 4 --out nation3
 if cmp -s nation/quant.csv nation3/quant.csv; then bad "another seed gave the same data"; else ok; fi
 p gen-init 0 --db nation.db init

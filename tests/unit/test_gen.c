@@ -8,6 +8,7 @@
 #include "core/pt_model.h"
 #include "core/pt_score.h"
 #include "formats/pt_assess_io.h"
+#include "formats/pt_csv.h"
 #include "formats/pt_diag.h"
 #include "formats/pt_sites_io.h"
 #include "pt_test.h"
@@ -549,13 +550,231 @@ out:
 	free_catalogs(&cat);
 }
 
+/* The demo region's supply network (issue 12) under the import rules, until
+ * the dependencies reader checks it too: known sites, no self-dependency or
+ * repeated pair, types, hours >= 0, loss 0-1, the rows of a group agree; the
+ * district hospital hangs on the main substation alone, the general
+ * hospital has a redundant feed from the other substation. */
+static void test_demo_dependencies(void)
+{
+	static const char *const head[] = { "provider_id", "consumer_id", "type",
+					    "autonomy_hours", "service_loss", "group" };
+	static const char *const types[] = { "physical", "cyber", "geographic", "logical" };
+	struct pt_catalogs cat;
+	struct pt_site_list sites;
+	struct pt_csv *csv = NULL;
+	struct pt_diag d;
+	struct row {
+		char p[PT_ID_MAX], c[PT_ID_MAX], g[PT_ID_MAX];
+		double h, l;
+	} *rows = NULL;
+	size_t len = 0, n, k, m, nrows = 0, cap = 0;
+	char *buf = NULL, **f;
+	long line;
+	int eof = 0, bad = 0, district_alone = 0, general_group = 0, general_other = 0;
+
+	memset(&sites, 0, sizeof sites);
+	memset(&d, 0, sizeof d);
+	if (!load_catalogs(&cat))
+		goto out;
+	buf = slurp("data/demo/sites.csv", &len);
+	CHECK(buf != NULL);
+	if (!buf || pt_sites_read_csv(buf, len, &cat, &sites, &d) != PT_OK)
+		goto out;
+	free(buf);
+	buf = slurp("data/demo/dependencies.csv", &len);
+	CHECK(buf != NULL);
+	if (!buf || pt_csv_open(buf, len, &csv) != PT_OK)
+		goto out;
+	CHECK_INT(pt_csv_next(csv, &f, &n, &line, &eof, &d), PT_OK);
+	CHECK_INT((long long)n, 6);
+	for (k = 0; k < n && k < 6; k++)
+		CHECK_STR(f[k], head[k]);
+	for (;;) {
+		struct row r;
+		int type_ok = 0, known = 0;
+		char *end;
+		if (pt_csv_next(csv, &f, &n, &line, &eof, &d) != PT_OK || eof)
+			break;
+		if (n != 6 || strlen(f[0]) >= PT_ID_MAX || strlen(f[1]) >= PT_ID_MAX ||
+		    strlen(f[5]) >= PT_ID_MAX) {
+			fprintf(stderr, "dependencies.csv:%ld: bad row\n", line);
+			bad++;
+			continue;
+		}
+		memset(&r, 0, sizeof r);
+		pt_strlcpy(r.p, f[0], sizeof r.p);
+		pt_strlcpy(r.c, f[1], sizeof r.c);
+		pt_strlcpy(r.g, f[5], sizeof r.g);
+		r.h = strtod(f[3], &end);
+		bad += *end != '\0' || !(r.h >= 0 && r.h <= 1e6);
+		r.l = strtod(f[4], &end);
+		bad += *end != '\0' || !(r.l >= 0 && r.l <= 1);
+		for (k = 0; k < 4; k++)
+			type_ok |= strcmp(f[2], types[k]) == 0;
+		for (k = 0; k < sites.n; k++)
+			known += (strcmp(sites.items[k].id, r.p) == 0) +
+				 (strcmp(sites.items[k].id, r.c) == 0);
+		bad += !type_ok + (known != 2) + (strcmp(r.p, r.c) == 0);
+		for (m = 0; m < nrows; m++) {
+			bad += strcmp(rows[m].p, r.p) == 0 && strcmp(rows[m].c, r.c) == 0;
+			bad += r.g[0] && strcmp(rows[m].c, r.c) == 0 && strcmp(rows[m].g, r.g) == 0 &&
+			       (rows[m].h != r.h || rows[m].l != r.l);
+		}
+		if (bad)
+			fprintf(stderr, "dependencies.csv:%ld: %d problems so far\n", line, bad);
+		district_alone += strcmp(r.p, "VM-002") == 0 && strcmp(r.c, "VM-013") == 0 && !r.g[0];
+		general_group += strcmp(r.p, "VM-002") == 0 && strcmp(r.c, "VM-012") == 0 && r.g[0];
+		general_other += strcmp(r.p, "VM-065") == 0 && strcmp(r.c, "VM-012") == 0 && r.g[0];
+		if (nrows == cap) {
+			struct row *grown = realloc(rows, (cap = cap ? 2 * cap : 64) * sizeof *rows);
+			CHECK(grown != NULL);
+			if (!grown)
+				goto out;
+			rows = grown;
+		}
+		rows[nrows++] = r;
+	}
+	CHECK(eof);
+	CHECK_INT(bad, 0);
+	CHECK(nrows >= 60);
+	CHECK_INT(district_alone, 1);
+	CHECK(general_group == 1 && general_other == 1);
+out:
+	free(rows);
+	pt_csv_free(csv);
+	free(buf);
+	pt_site_list_clear(&sites);
+	free_catalogs(&cat);
+}
+
+/* Index of a generated id "S000042" -> 41; UINT64_MAX if it is not one. */
+static uint64_t gen_index(const char *id)
+{
+	char *end;
+	unsigned long long v;
+	if (id[0] != 'S' || strlen(id) < 7)
+		return UINT64_MAX;
+	v = strtoull(id + 1, &end, 10);
+	return *end || v == 0 ? UINT64_MAX : (uint64_t)v - 1;
+}
+
+/* The dependencies (issue 12): valid rows, layered (providers only from the
+ * infrastructure sectors, most sites supply nobody, heavy-tailed out-degree). */
+static void test_gen_dependencies(void)
+{
+	static const struct {
+		const char *sector;
+		enum pt_dep_type type;
+	} providing[] = { { "energy", PT_DEP_PHYSICAL },
+			  { "drinking_water", PT_DEP_PHYSICAL },
+			  { "digital_infrastructure", PT_DEP_CYBER },
+			  { "transport", PT_DEP_LOGICAL } };
+	struct pt_catalogs cat;
+	struct pt_gen_params p = { 77, 6000, 0 }, one = { 77, 1, 0 };
+	struct pt_dependency deps[PT_GEN_DEPS_MAX];
+	struct pt_site prov;
+	unsigned *outdeg = NULL;
+	size_t n, k, m, total = 0, suppliers = 0, groups = 0, counts[PT_GEN_DEPS_MAX + 1] = { 0 };
+	unsigned max = 0;
+	uint64_t i, a;
+	int bad_rows = 0;
+	char id[PT_ID_MAX];
+	if (!load_catalogs(&cat))
+		goto out;
+	CHECK_INT(pt_gen_check(&p, &cat, NULL), PT_OK);
+	CHECK_INT(pt_gen_check(&one, &cat, NULL), PT_OK);
+	outdeg = calloc((size_t)p.n_sites, sizeof *outdeg);
+	CHECK(outdeg != NULL);
+	if (!outdeg)
+		goto out;
+	for (i = 0; i < p.n_sites; i++) {
+		CHECK_INT(pt_gen_dependencies(&p, &cat, i, deps, &n), PT_OK);
+		counts[n < PT_GEN_DEPS_MAX ? n : PT_GEN_DEPS_MAX]++;
+		total += n;
+		for (k = 0; k < n; k++) {
+			const struct pt_dependency *d = &deps[k];
+			int sector_ok = 0;
+			a = gen_index(d->provider_id);
+			bad_rows += a >= p.n_sites || a == i || gen_index(d->consumer_id) != i;
+			bad_rows += !(d->autonomy_hours >= 0 && d->autonomy_hours <= 168 &&
+				      d->autonomy_hours == (double)(long)d->autonomy_hours);
+			bad_rows += !(d->service_loss > 0 && d->service_loss <= 1);
+			bad_rows += d->group[0] && strcmp(d->group, "power") != 0 &&
+				    strcmp(d->group, "uplink") != 0;
+			for (m = 0; m < k; m++) {
+				bad_rows += strcmp(deps[m].provider_id, d->provider_id) == 0;
+				if (d->group[0] && strcmp(deps[m].group, d->group) == 0) {
+					groups++;
+					bad_rows += deps[m].autonomy_hours != d->autonomy_hours ||
+						    deps[m].service_loss != d->service_loss;
+				}
+			}
+			if (a >= p.n_sites)
+				continue;
+			outdeg[a]++;
+			CHECK_INT(pt_gen_site(&p, &cat, a, &prov), PT_OK);
+			for (m = 0; m < sizeof providing / sizeof providing[0]; m++)
+				sector_ok |= strcmp(prov.sector, providing[m].sector) == 0 &&
+					     d->type == providing[m].type;
+			bad_rows += !sector_ok;
+		}
+	}
+	CHECK_INT(bad_rows, 0);
+	CHECK_INT(counts[0], 0); /* every site consumes 1-5 supplies */
+	CHECK(counts[1] > 0 && counts[5] > 0);
+	CHECK(groups > 100);
+	for (i = 0; i < p.n_sites; i++) {
+		suppliers += outdeg[i] > 0;
+		if (outdeg[i] > max)
+			max = outdeg[i];
+	}
+	/* Layered: most sites supply nobody (the four providing sectors are 4 of 21). */
+	CHECK(suppliers * 4 < p.n_sites);
+	CHECK(suppliers > 50);
+	/* Heavy tail: the largest provider serves many times the average one. */
+	CHECK((double)max > 20.0 * (double)total / (double)suppliers);
+
+	/* Deterministic: the same rows in any order of the calls; another seed differs. */
+	{
+		struct pt_gen_params b = p, c = p;
+		struct pt_dependency again[PT_GEN_DEPS_MAX];
+		size_t n2;
+		int differs = 0;
+		c.seed = 78;
+		for (i = p.n_sites; i-- > 0;) {
+			if (i % 97)
+				continue;
+			CHECK_INT(pt_gen_dependencies(&b, &cat, i, again, &n2), PT_OK);
+			CHECK_INT(pt_gen_dependencies(&p, &cat, i, deps, &n), PT_OK);
+			CHECK(n == n2 && memcmp(deps, again, n * sizeof *deps) == 0);
+			CHECK_INT(pt_gen_dependencies(&c, &cat, i, again, &n2), PT_OK);
+			differs |= n != n2 || memcmp(deps, again, n * sizeof *deps) != 0;
+		}
+		CHECK(differs);
+	}
+	/* One site depends on nobody; out of range and NULL are refused. */
+	CHECK_INT(pt_gen_dependencies(&one, &cat, 0, deps, &n), PT_OK);
+	CHECK_INT((long long)n, 0);
+	CHECK_INT(pt_gen_dependencies(&p, &cat, p.n_sites, deps, &n), PT_EINVAL);
+	CHECK_INT(pt_gen_dependencies(&p, &cat, 0, deps, NULL), PT_EINVAL);
+	snprintf(id, sizeof id, "S%06d", 1);
+	CHECK_INT(pt_gen_dependencies(&p, &cat, 0, deps, &n), PT_OK);
+	CHECK_STR(deps[0].consumer_id, id);
+out:
+	free(outdeg);
+	free_catalogs(&cat);
+}
+
 int main(void)
 {
 	RUN(test_catalogs);
 	RUN(test_demo_complete);
+	RUN(test_demo_dependencies);
 	RUN(test_gen_check);
 	RUN(test_gen_ids_and_limits);
 	RUN(test_gen_deterministic);
 	RUN(test_gen_valid_and_covering);
+	RUN(test_gen_dependencies);
 	return TEST_SUMMARY("test_gen");
 }
