@@ -14,6 +14,9 @@ $code
 }
 
 p pl-demo 0 --db pl.db demo
+# issue 12: these cases test the plan's screening, costs and duties, not the downstream
+# consequence (cases_resilience.sh), which would move the budget to the supplying sites
+p pl-no-downstream 0 --db pl.db config set resilience.value_person_hour_eur 0
 
 # --- the catalogue ------------------------------------------------------------------
 p pl-measures-list 0 --db pl.db measures list
@@ -71,6 +74,9 @@ assert g["loss_band"] == "medium", g'
 # --- necessity within one aim (issue 11, item 1): at CRITICAL with EUR 5 M ---------
 # Plans are priced at the planning level (item 6): the plan at CRITICAL is one planned at CRITICAL.
 p pl-crit-demo 0 --db pl-crit.db demo
+# issue 12: these cases test the plan's screening, costs and duties, not the downstream
+# consequence (cases_resilience.sh), which would move the budget to the supplying sites
+p pl-crit-no-downstream 0 --db pl-crit.db config set resilience.value_person_hour_eur 0
 p pl-crit-level 0 --db pl-crit.db config set plan.planning_level CRITICAL
 p pl-crit-plan 0 --db pl-crit.db plan --budget 5000000 --format json
 pycheck "necessity compares measures with the same aim" pl-crit-plan.out '
@@ -556,6 +562,9 @@ out_line "lf-surge-ok.csv: 2 surge measures imported, lf-surge-eff.csv: 1 effect
 # --- issue 11 review (helper notchosen): M1 admitted but not funded, m5 tied risk bands,
 # m1 the level line uncut, m2 the saved plan's JSON says the planning level now ---------
 p nc-demo 0 --db nc.db demo
+# issue 12: these cases test the plan's screening, costs and duties, not the downstream
+# consequence (cases_resilience.sh), which would move the budget to the supplying sites
+p nc-no-downstream 0 --db nc.db config set resilience.value_person_hour_eur 0
 p nc-plan-json 0 --db nc.db plan --budget 100000000 --format json
 pycheck "not funded: the bundle cap at the station" nc-plan-json.out '
 nc = j["not_chosen"]

@@ -4,6 +4,9 @@
 # surge catalogue's import. Sourced by tests/cli/run (pycheck from cases_plan.sh).
 
 p sg-demo 0 --db sg.db demo
+# issue 12: these cases test the plan's screening, costs and duties, not the downstream
+# consequence (cases_resilience.sh), which would move the budget to the supplying sites
+p sg-no-downstream 0 --db sg.db config set resilience.value_person_hour_eur 0
 p sg-config 0 --db sg.db config show
 if grep -qE '^plan\.planning_level +3 \(SUBSTANTIAL\) ' sg-config.out; then ok; else
 	bad "config show lacks the planning level: $(grep planning_level sg-config.out)"; fi

@@ -45,7 +45,7 @@ static void test_keys(void)
 	struct pt_config c;
 	double v;
 	pt_config_defaults(&c);
-	CHECK_INT(n, 60); /* issue 11 item 6: plan.planning_level, plan.surge_weeks */
+	CHECK_INT(n, 65); /* issue 11 item 6: plan.planning_level, plan.surge_weeks; issue 12: resilience.* (5) */
 	CHECK_STR(pt_config_key_name(0), "quant.vsl_eur");
 	CHECK(pt_config_key_name(n) == NULL);
 	CHECK(pt_config_key_description(n) == NULL);
@@ -264,7 +264,7 @@ static void test_settings_csv(void)
 	FILE *f = fopen("data/catalog/settings.csv", "r");
 	char line[1024];
 	char *fields[8];
-	unsigned char seen[64];
+	unsigned char seen[128];
 	struct pt_config defaults, fromfile;
 	struct pt_diag d;
 	size_t n, i, idx, rows = 0;
@@ -324,8 +324,43 @@ static void test_settings_csv(void)
 	CHECK(memcmp(&defaults, &fromfile, sizeof defaults) == 0);
 }
 
+/* issue 12: the cascade settings; resilience.threshold excludes 0; restart overrides by
+ * sector before kind. */
+static void test_resilience_keys(void)
+{
+	struct pt_config c;
+	struct pt_diag d;
+	double v = 0;
+	memset(&d, 0, sizeof d);
+	pt_config_defaults(&c);
+	CHECK_NEAR(c.resilience_threshold, 0.5, 0);
+	CHECK_NEAR(c.resilience_horizon_h, 168, 0);
+	CHECK_NEAR(c.resilience_repair_h, 72, 0);
+	CHECK_NEAR(c.resilience_value_person_hour_eur, 31.8, 0);
+	CHECK_INT(pt_config_set(&c, "resilience.threshold", "0", &d), PT_EINVAL);
+	CHECK_STR(d.msg, "must be a number above 0 and at most 1");
+	CHECK_INT(pt_config_set(&c, "resilience.threshold", "1", &d), PT_OK);
+	CHECK_INT(pt_config_set(&c, "resilience.threshold", "1.01", &d), PT_EINVAL);
+	CHECK_INT(pt_config_set(&c, "resilience.horizon_h", "0", &d), PT_EINVAL);
+	CHECK_NEAR(pt_config_restart_h(&c, "critical_infrastructure", "energy"), 1, 0);
+	CHECK_INT(pt_config_set(&c, "resilience.restart_h.critical_infrastructure", "6", &d), PT_OK);
+	CHECK_NEAR(pt_config_restart_h(&c, "critical_infrastructure", "energy"), 6, 0);
+	CHECK_INT(pt_config_set(&c, "resilience.restart_h.energy", "12", &d), PT_OK);
+	CHECK_NEAR(pt_config_restart_h(&c, "critical_infrastructure", "energy"), 12, 0);
+	CHECK_NEAR(pt_config_restart_h(&c, "critical_infrastructure", "health"), 6, 0);
+	CHECK_INT(pt_config_set(&c, "resilience.restart_h.energy", "2", &d), PT_OK); /* replaced */
+	CHECK_INT((long long)c.resilience_n_restart, 2);
+	CHECK_INT(pt_config_get(&c, "resilience.restart_h.energy", &v), PT_OK);
+	CHECK_NEAR(v, 2, 0);
+	CHECK_INT(pt_config_set(&c, "resilience.restart_h.energy", "-1", &d), PT_EINVAL);
+	CHECK_INT(pt_config_set(&c, "resilience.restart_h.Energy", "1", &d), PT_ENOTFOUND);
+	CHECK_INT(pt_config_set(&c, "resilience.restart_h.", "1", &d), PT_ENOTFOUND);
+	CHECK_INT(pt_config_check(&c, &d), PT_OK);
+}
+
 int main(void)
 {
+	RUN(test_resilience_keys);
 	RUN(test_defaults);
 	RUN(test_keys);
 	RUN(test_set_get);
