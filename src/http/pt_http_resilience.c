@@ -1,0 +1,393 @@
+/* pt_http_resilience.c - issue 12 over HTTP: a cascade from chosen failures and
+ * the single-points-of-failure sweep (compute pool, per-role budgets), dependencies. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../app/pt_app_resilience.h"
+#include "../formats/pt_diag.h"
+#include "../formats/pt_marking_io.h"
+#include "pt_http_api.h"
+
+#define HOURS_TEXT_MAX 32 /* bytes of an hours query parameter */
+/* A cascade over a registry of more sites than this, and a sweep over more than
+ * SPOF_LIGHT_SITES, is a heavy job of the compute pool (it may run long). */
+#define CASCADE_LIGHT_SITES 100000u
+#define SPOF_LIGHT_SITES 2000u
+#define SPOF_TOP_DEFAULT 100
+
+/* The use case's snapshot source for one request: the request's own snapshot (ctx). */
+static struct pt_snapshot *request_snapshot(void *ctx, struct pt_db *db, struct pt_diag *d)
+{
+	(void)db;
+	(void)d;
+	return pt_snapshot_retain(ctx);
+}
+
+/* The caller of r for src/app, taking its snapshots from snap (src: the caller's storage). */
+static void request_caller(struct pt_req *r, struct pt_snapshot *snap,
+			   struct pt_snapshot_source *src, struct pt_caller *c)
+{
+	pt_api_caller(r, c);
+	src->get = request_snapshot;
+	src->ctx = snap;
+	c->snapshots = src;
+}
+
+/* Reply with the body kept for key when there is one (the caller's view's reads audited as
+ * action first, as the use case would); nonzero when the request was answered. */
+static int reply_kept(struct pt_req *r, const struct pt_snapshot *snap, const struct pt_view *view,
+		      const char *key, const char *action)
+{
+	struct pt_cache_body *cached;
+	struct pt_caller c;
+	struct pt_diag d = PT_DIAG_INIT;
+	enum pt_err err;
+	if (!key || !(cached = pt_cache_get(r->srv->cache, key, snap->version)))
+		return 0;
+	/* The totals depend on every site: the read covers every site the caller may read. */
+	pt_api_caller(r, &c);
+	if ((err = pt_app_view_audit(&c, r->db, snap, view->bits, 0, SIZE_MAX, action, &d)) !=
+	    PT_OK) {
+		pt_reply_unaudited(r, err, &d); /* 503 when busy */
+		pt_cache_body_release(cached);
+		return 1;
+	}
+	pt_reply_cached(r, 200, cached);
+	MHD_add_response_header(r->raw, "X-Cache", "hit");
+	return 1;
+}
+
+/* "12", "0.5", "1e3": digits with an optional fraction and exponent (no sign, no hex, no inf
+ * or nan). Nonzero with *out when valid and finite. */
+static int parse_hours(const char *s, double *out)
+{
+	const char *p = s;
+	char *end = NULL;
+	double v;
+	if (!s || !*s || strlen(s) > HOURS_TEXT_MAX || *p < '0' || *p > '9')
+		return 0;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return 0;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (*p < '0' || *p > '9')
+			return 0;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (*p)
+		return 0;
+	v = strtod(s, &end);
+	if (!end || *end || !isfinite(v))
+		return 0;
+	*out = v;
+	return 1;
+}
+
+/* One hours parameter (name) of r into *set and *out, above 0 and at most max (the
+ * caller's budget). 0, or nonzero after replying 400 naming it. */
+static int hours_query(struct pt_req *r, const char *name, double max, int *set, double *out)
+{
+	const struct pt_qval *q = pt_req_query(r, name);
+	*set = 0;
+	if (!q->set)
+		return 0;
+	if (!parse_hours(q->str, out) || *out <= 0 || *out > max) {
+		pt_reply_error(r, 400, name, 0,
+			       "%s: must be a number of hours above 0 and at most %g (the most "
+			       "your role may ask)",
+			       name, max);
+		return 1;
+	}
+	*set = 1;
+	return 0;
+}
+
+/* A JSON number, or null for NaN. */
+static json_t *num_or_null(double v)
+{
+	return isnan(v) ? json_null() : json_real(v);
+}
+
+/* The CASCADE object of docs/api.md (the CLI's `cascade --format json`), marked. */
+static json_t *cascade_json(const struct pt_app_cascade_result *res)
+{
+	json_t *root = json_object(), *fail = json_array(), *aff = json_array(),
+	       *steps = json_array(), *series = json_array();
+	size_t i;
+	int bad = !root || !fail || !aff || !steps || !series;
+	for (i = 0; !bad && i < res->n_fail; i++)
+		bad |= json_array_append_new(fail, json_string(res->fail[i]));
+	for (i = 0; !bad && i < res->n_affected; i++) {
+		const struct pt_app_cascade_site *s = &res->affected[i];
+		json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:f,s:f,s:I,s:o,s:o,s:f,s:f}", "site_id",
+				      s->site_id, "name", s->name, "kind", s->kind, "sector", s->sector,
+				      "lat", s->lat, "lon", s->lon, "population_served",
+				      (json_int_t)s->population_served, "failed_at_h",
+				      num_or_null(s->failed_at_h), "restored_at_h",
+				      num_or_null(s->restored_at_h), "min_service", s->min_service,
+				      "person_hours_lost", s->person_hours_lost);
+		bad |= !o || json_array_append_new(aff, o);
+	}
+	for (i = 0; !bad && i < res->n_steps; i++) {
+		json_t *o = json_pack("{s:f,s:s,s:f}", "t_h", res->steps[i].t_h, "site_id",
+				      res->steps[i].site_id, "service", res->steps[i].service);
+		bad |= !o || json_array_append_new(steps, o);
+	}
+	for (i = 0; !bad && i < res->n_series; i++) {
+		json_t *o = json_pack("{s:f,s:f}", "t_h", res->series[i].t_h,
+				      "people_without_service",
+				      res->series[i].people_without_service);
+		bad |= !o || json_array_append_new(series, o);
+	}
+	if (bad) {
+		json_decref(root);
+		json_decref(fail);
+		json_decref(aff);
+		json_decref(steps);
+		json_decref(series);
+		return NULL;
+	}
+	json_object_set_new(root, "fail", fail);
+	json_object_set_new(root, "hours", json_real(res->hours));
+	json_object_set_new(root, "repair_hours", num_or_null(res->repair_h));
+	json_object_set_new(root, "threshold", json_real(res->threshold));
+	json_object_set_new(root, "affected", aff);
+	json_object_set_new(root, "steps", steps);
+	json_object_set_new(root, "series", series);
+	json_object_set_new(root, "person_hours_lost", json_real(res->person_hours_lost));
+	json_object_set_new(root, "recovery_h", num_or_null(res->recovery_h));
+	json_object_set_new(root, "withheld", json_integer((json_int_t)res->withheld));
+	return pt_marking_json(root, res->tlp);
+}
+
+/* The SPOF object of docs/api.md (the CLI's `spof --format json`), marked. */
+static json_t *spof_json(const struct pt_app_spof_result *res)
+{
+	json_t *root, *rows = json_array();
+	size_t i;
+	for (i = 0; rows && i < res->n_rows; i++) {
+		const struct pt_app_spof_row *w = &res->rows[i];
+		json_t *o = json_pack("{s:I,s:s,s:s,s:f,s:f,s:f,s:I,s:I,s:o}", "rank",
+				      (json_int_t)w->rank, "site_id", w->site_id, "name", w->name,
+				      "person_hours_lost", w->e.person_hours_lost,
+				      "downstream_person_hours", w->e.downstream_person_hours,
+				      "downstream_eur", w->downstream_eur, "sites_failed",
+				      (json_int_t)w->e.sites_failed, "sites_affected",
+				      (json_int_t)w->e.sites_affected, "recovery_h",
+				      num_or_null(w->e.recovery_h));
+		if (!o || json_array_append_new(rows, o)) {
+			json_decref(rows);
+			return NULL;
+		}
+	}
+	if (!rows)
+		return NULL;
+	root = json_pack("{s:f,s:o,s:f,s:f,s:o,s:I,s:I}", "hours", res->hours, "repair_hours",
+			 num_or_null(res->repair_h), "threshold", res->threshold,
+			 "value_person_hour_eur", res->value_person_hour_eur, "spof", rows,
+			 "supplying_sites", (json_int_t)res->supplying_sites, "withheld",
+			 (json_int_t)res->withheld);
+	return root ? pt_marking_json(root, res->tlp) : NULL;
+}
+
+ /* Compare an id with a site of the snapshot (ordered by id). */
+static int site_id_cmp(const void *key, const void *item)
+{
+	return strcmp(key, ((const struct pt_site *)item)->id);
+}
+
+/* Nonzero when every id of ids[0, n) is a site of snap the view shows. */
+static int all_visible(const struct pt_snapshot *snap, const struct pt_view *view,
+		       const char *const *ids, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		const struct pt_site *s = bsearch(ids[i], snap->sites.items, snap->sites.n,
+						  sizeof *snap->sites.items, site_id_cmp);
+		if (!s || !(view->bits[s - snap->sites.items] & 1))
+			return 0;
+	}
+	return 1;
+}
+
+/* "PREFIX#view@version" for the cache and the compute pool's sharing, or NULL. */
+static char *work_key(const struct pt_view *view, const struct pt_snapshot *snap)
+{
+	char *key;
+	if (!view->key || !snap->version || !(key = malloc(strlen(view->key) + 32)))
+		return NULL;
+	sprintf(key, "%s@%llu", view->key, snap->version);
+	return key;
+}
+
+void pt_h_cascade(struct pt_req *r)
+{
+	const struct pt_qval *fail = pt_req_query(r, "fail");
+	struct pt_resilience_budget budget;
+	struct pt_app_cascade_opts o;
+	struct pt_app_cascade_result *res = NULL;
+	struct pt_snapshot *snap;
+	struct pt_snapshot_source src;
+	struct pt_caller c;
+	struct pt_view view;
+	struct pt_diag d = PT_DIAG_INIT;
+	const char **ids = NULL;
+	char *list = NULL, *p, *prefix = NULL, *key = NULL;
+	size_t n = 0;
+	enum pt_err err;
+	json_t *root;
+
+	memset(&o, 0, sizeof o);
+	memset(&view, 0, sizeof view);
+	pt_api_caller(r, &c);
+	pt_access_resilience_budget(&c.who, &budget);
+	if (!fail->set || !fail->str[0]) {
+		pt_reply_error(r, 400, "fail", 0,
+			       "fail: required (site ids separated by commas, at most %zu for your "
+			       "role)",
+			       budget.fail_max);
+		return;
+	}
+	if (hours_query(r, "hours", budget.hours_max, &o.hours_set, &o.hours) ||
+	    hours_query(r, "repair_hours", budget.hours_max, &o.repair_set, &o.repair_h))
+		return;
+	if (!(list = strdup(fail->str)) || !(ids = calloc(strlen(list) / 2 + 1, sizeof *ids))) {
+		pt_reply_json(r, 500, NULL);
+		goto out;
+	}
+	for (p = list;; p++) { /* "A,B,C": each an id; "A,,B" and a trailing comma are refused */
+		char *comma = strchr(p, ',');
+		if (comma)
+			*comma = '\0';
+		if (!pt_valid_id(p)) {
+			pt_reply_error(r, 400, "fail", 0,
+				       "fail: site ids (1-63 characters of A-Z a-z 0-9 . _ -) "
+				       "separated by commas");
+			goto out;
+		}
+		ids[n++] = p;
+		if (!comma)
+			break;
+		p = comma;
+	}
+	if (n > budget.fail_max) {
+		pt_reply_error(r, 400, "fail", 0, "fail: %zu sites; your role may fail at most %zu",
+			       n, budget.fail_max);
+		goto out;
+	}
+	o.fail = ids;
+	o.n_fail = n;
+	if (!(snap = pt_req_snapshot(r, &d))) {
+		pt_reply_diag(r, d.msg[0] ? PT_EDB : PT_ENOMEM, &d);
+		goto out;
+	}
+	/* The view and the parameters as given (the budget bounds them; ids in their order). */
+	if (!(prefix = malloc(strlen(fail->str) + 96))) {
+		pt_reply_json(r, 500, NULL);
+		goto out;
+	}
+	sprintf(prefix, "cascade?fail=%s&hours=%.17g&repair_hours=%.17g", fail->str,
+		o.hours_set ? o.hours : -1.0, o.repair_set ? o.repair_h : -1.0);
+	if (pt_api_view(r, snap, prefix, 0, &view))
+		goto out;
+	/* An unknown or unreadable id: the same 404 whichever it is, before any work. */
+	if (!all_visible(snap, &view, ids, n)) {
+		pt_reply_not_found(r);
+		goto out;
+	}
+	key = work_key(&view, snap);
+	if (reply_kept(r, snap, &view, key, "cascade.read"))
+		goto out;
+	/* In the compute pool; heavy on a large registry; identical requests share the work. */
+	if (pt_work_defer(r, key, snap->sites.n > CASCADE_LIGHT_SITES))
+		goto out;
+	request_caller(r, snap, &src, &c);
+	if ((err = pt_app_cascade_run(&c, r->db, &o, &res, &d)) != PT_OK) {
+		if (err == PT_ELIMIT && !d.line)
+			err = PT_EINVAL;
+		pt_reply_diag(r, err, &d);
+		goto out;
+	}
+	if (!(root = cascade_json(res))) {
+		pt_reply_json(r, 500, NULL);
+		goto out;
+	}
+	pt_reply_json_keep(r, root, key, snap->version);
+out:
+	pt_app_cascade_result_free(res);
+	pt_api_view_clear(&view);
+	free(key);
+	free(prefix);
+	free(ids);
+	free(list);
+}
+
+void pt_h_spof(struct pt_req *r)
+{
+	const struct pt_qval *top = pt_req_query(r, "top");
+	struct pt_resilience_budget budget;
+	struct pt_app_spof_opts o;
+	struct pt_app_spof_result *res = NULL;
+	struct pt_snapshot *snap;
+	struct pt_snapshot_source src;
+	struct pt_caller c;
+	struct pt_view view;
+	struct pt_diag d = PT_DIAG_INIT;
+	char prefix[64], *key = NULL;
+	enum pt_err err;
+	json_t *root;
+
+	memset(&o, 0, sizeof o);
+	memset(&view, 0, sizeof view);
+	pt_api_caller(r, &c);
+	pt_access_resilience_budget(&c.who, &budget);
+	if (!budget.spof) {
+		pt_reply_error(r, 403, NULL, 0,
+			       "the single-points-of-failure sweep is not open to your role "
+			       "(docs/access.md, \"Resilience budgets\")");
+		return;
+	}
+	o.top = top->set ? (size_t)top->num : SPOF_TOP_DEFAULT;
+	o.threads = 1; /* the server's compute threads are the parallelism */
+	if (!(snap = pt_req_snapshot(r, &d))) {
+		pt_reply_diag(r, d.msg[0] ? PT_EDB : PT_ENOMEM, &d);
+		return;
+	}
+	snprintf(prefix, sizeof prefix, "spof?top=%zu", o.top);
+	if (pt_api_view(r, snap, prefix, 0, &view))
+		goto out;
+	key = work_key(&view, snap);
+	if (reply_kept(r, snap, &view, key, "spof.read"))
+		goto out;
+	if (pt_work_defer(r, key, snap->sites.n > SPOF_LIGHT_SITES))
+		goto out;
+	o.progress = pt_work_progress; /* stops when its clients have gone */
+	o.progress_ctx = r;
+	request_caller(r, snap, &src, &c);
+	if ((err = pt_app_spof_run(&c, r->db, &o, &res, &d)) != PT_OK) {
+		pt_reply_diag(r, err, &d);
+		goto out;
+	}
+	if (!(root = spof_json(res))) {
+		pt_reply_json(r, 500, NULL);
+		goto out;
+	}
+	pt_reply_json_keep(r, root, key, snap->version);
+out:
+	pt_app_spof_result_free(res);
+	pt_api_view_clear(&view);
+	free(key);
+}
