@@ -681,4 +681,24 @@ void pt_access_resilience_budget(const struct pt_principal *who, struct pt_resil
 		out->spof = 0;
 		break;
 	}
+
+/* ---- issue 12: dependencies between sites ---- */
+
+enum pt_access pt_access_dependency_read(const struct pt_principal *who,
+					 const struct pt_access_record *provider,
+					 const struct pt_access_record *consumer)
+{
+	if (pt_access_read(who, provider) != PT_ACCESS_OK ||
+	    pt_access_read(who, consumer) != PT_ACCESS_OK)
+		return PT_ACCESS_NOT_FOUND;
+	return PT_ACCESS_OK;
+}
+
+enum pt_access pt_access_dependency_write(const struct pt_principal *who,
+					  const struct pt_access_record *provider,
+					  const struct pt_access_record *consumer)
+{
+	if (pt_access_dependency_read(who, provider, consumer) != PT_ACCESS_OK)
+		return PT_ACCESS_NOT_FOUND;
+	return pt_access_write(who, consumer) == PT_ACCESS_OK ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN;
 }

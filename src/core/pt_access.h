@@ -547,4 +547,26 @@ struct pt_resilience_budget {
  */
 void pt_access_resilience_budget(const struct pt_principal *who, struct pt_resilience_budget *out);
 
+/* ---- issue 12: dependencies between sites ---- */
+
+/**
+ * May who see the dependency of consumer on provider (the records of its two
+ * sites)? Only when it may read both (pt_access_read): OK, else NOT_FOUND
+ * (a dependency on a site one may not see does not exist for one).
+ */
+enum pt_access pt_access_dependency_read(const struct pt_principal *who,
+					 const struct pt_access_record *provider,
+					 const struct pt_access_record *consumer);
+
+/**
+ * May who add or change the dependency of consumer on provider? NOT_FOUND
+ * when it may not read both sites; then OK when it may write the consumer
+ * (pt_access_write: the consumer's operators, analysts and admins, the
+ * system administrator), FORBIDDEN otherwise. The provider's owner has no
+ * say: a dependency describes the consumer's needs and backups.
+ */
+enum pt_access pt_access_dependency_write(const struct pt_principal *who,
+					  const struct pt_access_record *provider,
+					  const struct pt_access_record *consumer);
+
 #endif

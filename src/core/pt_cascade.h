@@ -65,6 +65,13 @@ enum pt_err pt_dependency_check(const struct pt_dependency *dep, struct pt_diag 
 enum pt_err pt_dependencies_check(const struct pt_dependency *deps, size_t n, size_t *bad,
 				  struct pt_diag *d);
 
+/**
+ * pt_dependencies_check with the earlier row's index in *earlier (may be
+ * NULL) as well, so the reader names both lines (issue 12, helper "data").
+ */
+enum pt_err pt_dependencies_check_at(const struct pt_dependency *deps, size_t n, size_t *bad,
+				     size_t *earlier, struct pt_diag *d);
+
 /** One supply link of the network, by site index (0 <= index < n_sites). */
 struct pt_cascade_edge {
 	uint32_t provider, consumer;

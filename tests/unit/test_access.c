@@ -1100,6 +1100,39 @@ static void test_org_retype(void)
 	CHECK_INT(pt_access_org_retype(&sys, PT_ORG_GOVERNMENT, PT_ORG_OPERATOR), PT_ACCESS_OK);
 }
 
+/* issue 12: a dependency is seen by who reads both sites, written by who writes the consumer. */
+static void test_dependencies(void)
+{
+	long long readers[2] = {OTHER_READER, 0};
+	struct pt_principal sys, own_op = caller(PT_ROLE_OPERATOR, REL_OWN);
+	struct pt_principal other_op = caller(PT_ROLE_OPERATOR, REL_OTHER);
+	struct pt_principal own_viewer = caller(PT_ROLE_VIEWER, REL_OWN);
+	struct pt_access_record own_green = record(REL_OWN, PT_TLP_GREEN, readers);
+	struct pt_access_record own_amber = record(REL_OWN, PT_TLP_AMBER, readers);
+	struct pt_access_record own_red = record(REL_OWN, PT_TLP_RED, readers);
+	struct pt_access_record other_green = record(REL_OTHER, PT_TLP_GREEN, readers);
+	other_green.owner_org_id = NGO_ORG; /* a site of the other organisation */
+	other_green.n_partners = 0;
+	pt_principal_system(&sys);
+	/* both sites readable: visible; one hidden: not found, whichever end */
+	CHECK_INT(pt_access_dependency_read(&own_op, &own_green, &own_amber), PT_ACCESS_OK);
+	CHECK_INT(pt_access_dependency_read(&own_op, &own_red, &own_amber), PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_dependency_read(&own_op, &own_amber, &own_red), PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_dependency_read(&other_op, &own_green, &own_green), PT_ACCESS_OK);
+	CHECK_INT(pt_access_dependency_read(&other_op, &own_green, &own_amber), PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_dependency_read(&sys, &own_red, &own_red), PT_ACCESS_OK);
+	/* written by who writes the consumer; the provider's owner has no say */
+	CHECK_INT(pt_access_dependency_write(&own_op, &other_green, &own_amber), PT_ACCESS_OK);
+	CHECK_INT(pt_access_dependency_write(&other_op, &other_green, &own_green),
+		  PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_dependency_write(&other_op, &own_green, &own_amber),
+		  PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_dependency_write(&own_viewer, &own_green, &own_green),
+		  PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_dependency_write(&own_op, &own_red, &own_green), PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_dependency_write(&sys, &own_red, &own_red), PT_ACCESS_OK);
+}
+
 int main(void)
 {
 	RUN(test_matrix);
@@ -1121,5 +1154,6 @@ int main(void)
 	RUN(test_legal_basis_and_owner); /* issue 11 (owner2) */
 	RUN(test_measure_duties); /* separation of duties, review H1 */
 	RUN(test_org_retype); /* issue 11 (last) */
+	RUN(test_dependencies); /* issue 12 */
 	return TEST_SUMMARY("test_access");
 }
