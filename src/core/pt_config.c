@@ -175,6 +175,23 @@ static const struct key_def keys[] = {
 	{ "plan.surge_weeks",
 	  "weeks a surge measure is costed for while today's level is above the planning level, 1-52",
 	  1, 52, 4, KT_UNSIGNED, OFF(plan_surge_weeks) },
+	/* issue 12: the cascade model and the downstream consequence (docs/methodology.md) */
+	{ "resilience.threshold",
+	  "a site fails when its service falls below this share, above 0 up to 1 (0.5)", 0, 1,
+	  0.5, KT_DOUBLE, OFF(resilience_threshold) },
+	{ "resilience.horizon_h", "hours a cascade is followed for, 1-1000000 (one week: 168)", 1,
+	  1e6, 168, KT_DOUBLE, OFF(resilience_horizon_h) },
+	{ "resilience.repair_h",
+	  "hours a supplying site stays down in the risk and the SPOF sweep, 0-1000000 (72)", 0,
+	  1e6, 72, KT_DOUBLE, OFF(resilience_repair_h) },
+	{ "resilience.restart_h",
+	  "hours a failed site takes to restart once its supplies are back, 0-1000000 (1; "
+	  "resilience.restart_h.KIND_OR_SECTOR overrides it)",
+	  0, 1e6, 1, KT_DOUBLE, OFF(resilience_restart_h) },
+	{ "resilience.value_person_hour_eur",
+	  "value of one person-hour of lost essential service, EUR, 0-1e6 (EU hourly labour cost "
+	  "2023, Eurostat lc_lci_lev: 31.8)",
+	  0, 1e6, 31.8, KT_DOUBLE, OFF(resilience_value_person_hour_eur) },
 };
 
 #define N_KEYS (sizeof keys / sizeof keys[0])
@@ -371,9 +388,61 @@ static enum pt_err check_value(const struct key_def *k, double v, struct pt_diag
 {
 	if (!(v >= k->min && v <= k->max))
 		return range_error(d, k);
+	/* issue 12: a threshold of 0 would never fail a site */
+	if (v <= 0 && strcmp(k->name, "resilience.threshold") == 0)
+		return pt_diag_put(d, PT_EINVAL, 0, k->name,
+				   "must be a number above 0 and at most 1");
 	if (k->type != KT_DOUBLE && v != floor(v))
 		return range_error(d, k);
 	return PT_OK;
+}
+
+/* issue 12: resilience.restart_h.KIND_OR_SECTOR, a restart time for one kind or sector. */
+static enum pt_err restart_override_set(struct pt_config *c, const char *key, const char *value,
+					struct pt_diag *d)
+{
+	const char *name = key + strlen(PT_CONFIG_RESTART_PREFIX);
+	char *end = NULL;
+	double v;
+	size_t i, n = strlen(name);
+
+	if (n == 0 || n >= PT_ID_MAX)
+		return pt_diag_put(d, PT_ENOTFOUND, 0, key, "unknown setting");
+	for (i = 0; i < n; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
+		      name[i] == '_' || name[i] == '-'))
+			return pt_diag_put(d, PT_ENOTFOUND, 0, key, "unknown setting");
+	if (!value || !value[0] || strlen(value) > 64 || !is_decimal(value))
+		return pt_diag_put(d, PT_EINVAL, 0, key, "must be a number between 0 and 1000000");
+	errno = 0;
+	v = strtod(value, &end);
+	if (!end || *end || !isfinite(v) || !(v >= 0 && v <= 1e6))
+		return pt_diag_put(d, PT_EINVAL, 0, key, "must be a number between 0 and 1000000");
+	for (i = 0; i < c->resilience_n_restart; i++)
+		if (strcmp(c->resilience_restart[i].name, name) == 0)
+			break;
+	if (i == c->resilience_n_restart) {
+		if (i >= PT_CONFIG_RESTART_MAX)
+			return pt_diag_put(d, PT_ELIMIT, 0, key,
+					   "more than 64 restart-time overrides");
+		c->resilience_n_restart++;
+	}
+	pt_strlcpy(c->resilience_restart[i].name, name, sizeof c->resilience_restart[i].name);
+	c->resilience_restart[i].hours = v + 0.0;
+	return PT_OK;
+}
+
+double pt_config_restart_h(const struct pt_config *c, const char *kind, const char *sector)
+{
+	size_t i;
+	double by_kind = NAN;
+	for (i = 0; i < c->resilience_n_restart; i++) {
+		if (sector && strcmp(c->resilience_restart[i].name, sector) == 0)
+			return c->resilience_restart[i].hours;
+		if (kind && strcmp(c->resilience_restart[i].name, kind) == 0)
+			by_kind = c->resilience_restart[i].hours;
+	}
+	return isnan(by_kind) ? c->resilience_restart_h : by_kind;
 }
 
 enum pt_err pt_config_set(struct pt_config *c, const char *key, const char *value,
@@ -385,6 +454,8 @@ enum pt_err pt_config_set(struct pt_config *c, const char *key, const char *valu
 	double v;
 	enum pt_err err;
 
+	if (!k && key && strncmp(key, PT_CONFIG_RESTART_PREFIX, strlen(PT_CONFIG_RESTART_PREFIX)) == 0)
+		return restart_override_set(c, key, value, d);
 	if (!k)
 		return pt_diag_put(d, PT_ENOTFOUND, 0, key ? key : "", "unknown setting");
 	if (!value || !value[0])
@@ -423,6 +494,14 @@ enum pt_err pt_config_set(struct pt_config *c, const char *key, const char *valu
 enum pt_err pt_config_get(const struct pt_config *c, const char *key, double *out)
 {
 	const struct key_def *k = find_key(key);
+	size_t i;
+	if (!k && key && strncmp(key, PT_CONFIG_RESTART_PREFIX, strlen(PT_CONFIG_RESTART_PREFIX)) == 0)
+		for (i = 0; i < c->resilience_n_restart; i++)
+			if (strcmp(c->resilience_restart[i].name,
+				   key + strlen(PT_CONFIG_RESTART_PREFIX)) == 0) {
+				*out = c->resilience_restart[i].hours;
+				return PT_OK;
+			}
 	if (!k)
 		return PT_ENOTFOUND;
 	*out = read_value(c, k);

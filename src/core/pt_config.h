@@ -10,6 +10,10 @@
 #include "pt_err.h"
 #include "pt_model.h"
 
+/* issue 12: keys "resilience.restart_h.KIND_OR_SECTOR" (lower-case id) override the restart time. */
+#define PT_CONFIG_RESTART_PREFIX "resilience.restart_h."
+#define PT_CONFIG_RESTART_MAX 64 /**< most restart-time overrides (PT_ELIMIT) */
+
 /** The method figures. Fill with pt_config_defaults, then pt_config_set. */
 struct pt_config {
 	/* Quantitative (RAMCAP / J100) consequence valuation. */
@@ -69,6 +73,18 @@ struct pt_config {
 	int plan_planning_level;
 	/** plan.surge_weeks: weeks a surge measure is costed for (4). */
 	unsigned plan_surge_weeks;
+	/* issue 12: the cascade model and the downstream consequence. */
+	double resilience_threshold;   /**< resilience.threshold: a site below this service fails (0.5) */
+	double resilience_horizon_h;   /**< resilience.horizon_h: hours a cascade is followed (168) */
+	double resilience_repair_h;    /**< resilience.repair_h: repair time of the risk and the SPOF sweep (72) */
+	double resilience_restart_h;   /**< resilience.restart_h: default restart time, hours (1) */
+	double resilience_value_person_hour_eur; /**< resilience.value_person_hour_eur (31.8) */
+	/** resilience.restart_h.NAME overrides (NAME a kind or sector id), in the order set. */
+	struct {
+		char name[PT_ID_MAX];
+		double hours;
+	} resilience_restart[PT_CONFIG_RESTART_MAX];
+	size_t resilience_n_restart;
 };
 
 /** Fill c with the built-in defaults (the same values as settings.csv). */
@@ -120,6 +136,13 @@ enum pt_err pt_config_get(const struct pt_config *c, const char *key, double *ou
  * at fault (field) and the rule broken (msg); d may be NULL.
  */
 enum pt_err pt_config_check(const struct pt_config *c, struct pt_diag *d);
+
+/**
+ * issue 12: the restart time of a site of kind and sector (either may be
+ * NULL): resilience.restart_h.SECTOR if set, else resilience.restart_h.KIND,
+ * else resilience.restart_h.
+ */
+double pt_config_restart_h(const struct pt_config *c, const char *kind, const char *sector);
 
 /** The planning threat level of c (plan.planning_level as the enum; SUBSTANTIAL if out of range). */
 enum pt_threat_level pt_config_planning_level(const struct pt_config *c);

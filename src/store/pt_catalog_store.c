@@ -324,11 +324,14 @@ enum pt_err pt_db_setting_set(struct pt_db *db, const char *key, const char *val
 	    (err = pt_config_set(&c, key, value, d)) != PT_OK || (err = pt_config_check(&c, d)) != PT_OK)
 		goto out;
 	/* Stored under the key table's own spelling, so re-seeding finds it. */
-	if (pt_config_key_index(key, &index) != PT_OK) {
+	if (strncmp(key, PT_CONFIG_RESTART_PREFIX, strlen(PT_CONFIG_RESTART_PREFIX)) == 0) {
+		canonical = key; /* issue 12: a restart-time override, checked by pt_config_set */
+	} else if (pt_config_key_index(key, &index) != PT_OK) {
 		err = pt_diag_set(d, PT_ENOTFOUND, 0, key, "unknown setting");
 		goto out;
+	} else {
+		canonical = pt_config_key_name(index);
 	}
-	canonical = pt_config_key_name(index);
 	if (strlen(value) >= PT_SETTING_VALUE_MAX) {
 		err = pt_diag_set(d, PT_ELIMIT, 0, canonical, "value longer than %d bytes",
 				  PT_SETTING_VALUE_MAX - 1);
