@@ -681,6 +681,7 @@ void pt_access_resilience_budget(const struct pt_principal *who, struct pt_resil
 		out->spof = 0;
 		break;
 	}
+}
 
 /* ---- issue 12: dependencies between sites ---- */
 

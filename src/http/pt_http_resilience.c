@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../app/pt_app_dependencies.h"
 #include "../app/pt_app_resilience.h"
+#include "../core/pt_marking.h"
+#include "../formats/pt_deps_io.h"
 #include "../formats/pt_diag.h"
 #include "../formats/pt_marking_io.h"
 #include "pt_http_api.h"
@@ -209,6 +212,14 @@ static int site_id_cmp(const void *key, const void *item)
 	return strcmp(key, ((const struct pt_site *)item)->id);
 }
 
+/* The site of snap with id, or NULL. */
+static const struct pt_site *snap_site(const struct pt_snapshot *snap, const char *id)
+{
+	return snap ? bsearch(id, snap->sites.items, snap->sites.n, sizeof *snap->sites.items,
+			      site_id_cmp)
+		    : NULL;
+}
+
 /* Nonzero when every id of ids[0, n) is a site of snap the view shows. */
 static int all_visible(const struct pt_snapshot *snap, const struct pt_view *view,
 		       const char *const *ids, size_t n)
@@ -390,4 +401,169 @@ out:
 	pt_app_spof_result_free(res);
 	pt_api_view_clear(&view);
 	free(key);
+}
+
+/* ---- dependencies (issue 12) ---- */
+
+/* Mark in bits (n_bits entries, zeroed) each site of snap that deps[0, n) name. */
+static void mark_named(const struct pt_snapshot *snap, const struct pt_dependency *deps, size_t n,
+		       unsigned char *bits)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		const struct pt_site *p = snap_site(snap, deps[i].provider_id),
+				     *q = snap_site(snap, deps[i].consumer_id);
+		if (p)
+			bits[p - snap->sites.items] = 1;
+		if (q)
+			bits[q - snap->sites.items] = 1;
+	}
+}
+
+/* Audit the sensitive sites deps[0, n) name (held by snap) as action; 0, or nonzero after
+ * replying (a read that cannot be audited is not answered). */
+static int audit_named(struct pt_req *r, const struct pt_snapshot *snap,
+		       const struct pt_dependency *deps, size_t n, const char *action)
+{
+	struct pt_caller c;
+	struct pt_diag d = PT_DIAG_INIT;
+	unsigned char *bits;
+	enum pt_err err;
+	if (!snap || !n)
+		return 0;
+	if (!(bits = calloc(snap->sites.n ? snap->sites.n : 1, 1))) {
+		pt_reply_json(r, 500, NULL);
+		return 1;
+	}
+	mark_named(snap, deps, n, bits);
+	pt_api_caller(r, &c);
+	err = pt_app_view_audit(&c, r->db, snap, bits, 0, SIZE_MAX, action, &d);
+	free(bits);
+	if (err != PT_OK) {
+		pt_reply_unaudited(r, err, &d); /* 503 when busy */
+		return 1;
+	}
+	return 0;
+}
+
+/* DEP objects of l's items [from, from + n) into a new array, the labels of their sites
+ * raised into *tlp; NULL when out of memory. */
+static json_t *deps_json(const struct pt_app_dep_list *l, size_t from, size_t n, enum pt_tlp *tlp)
+{
+	json_t *a = json_array();
+	size_t i;
+	for (i = from; a && i < from + n; i++) {
+		const struct pt_site *p = snap_site(l->snap, l->items[i].provider_id),
+				     *q = snap_site(l->snap, l->items[i].consumer_id);
+		json_t *o = pt_dep_json(&l->items[i], l->names[2 * i], l->names[2 * i + 1]);
+		if (p)
+			*tlp = pt_marking_max(*tlp, p->tlp);
+		if (q)
+			*tlp = pt_marking_max(*tlp, q->tlp);
+		if (!o || json_array_append_new(a, o)) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+void pt_h_dependencies_list(struct pt_req *r)
+{
+	struct pt_app_dep_list l;
+	struct pt_caller c;
+	struct pt_diag d = PT_DIAG_INIT;
+	size_t limit, offset, shown;
+	enum pt_tlp tlp = PT_TLP_CLEAR;
+	enum pt_err err;
+	json_t *root, *items;
+
+	memset(&l, 0, sizeof l);
+	pt_api_page(r, &limit, &offset);
+	pt_api_caller(r, &c);
+	if ((err = pt_app_dependencies_list(&c, r->db, PT_TLP_RED, &l, &d)) != PT_OK) {
+		pt_reply_diag(r, err, &d);
+		goto out;
+	}
+	shown = offset < l.n ? l.n - offset : 0;
+	if (shown > limit)
+		shown = limit;
+	/* The page's sites are read: AMBER and above audited, as for GET /sites. */
+	if (audit_named(r, l.snap, l.items + (offset < l.n ? offset : 0), shown,
+			"dependencies.list"))
+		goto out;
+	if (!(items = deps_json(&l, offset, shown, &tlp)) ||
+	    !(root = pt_api_list(items, offset, shown, l.n)) ||
+	    json_object_set_new(root, "withheld", json_integer((json_int_t)l.withheld))) {
+		pt_reply_json(r, 500, NULL);
+		goto out;
+	}
+	/* the items are "dependencies" (the contract of the page) */
+	json_object_set(root, "dependencies", json_object_get(root, "items"));
+	json_object_del(root, "items");
+	pt_reply_json(r, 200, pt_marking_json(root, tlp));
+out:
+	pt_app_dep_list_clear(&l);
+}
+
+void pt_h_site_dependencies(struct pt_req *r)
+{
+	struct pt_app_site_deps sd;
+	struct pt_caller c;
+	struct pt_diag d = PT_DIAG_INIT;
+	enum pt_tlp tlp = PT_TLP_CLEAR;
+	enum pt_err err;
+	json_t *root = NULL, *prov = NULL, *cons = NULL;
+
+	memset(&sd, 0, sizeof sd);
+	pt_api_caller(r, &c);
+	if ((err = pt_app_site_dependencies(&c, r->db, r->param[0], &sd, &d)) != PT_OK) {
+		pt_reply_diag(r, err, &d); /* 404 for a site the caller may not read, as a missing one */
+		goto out;
+	}
+	if (audit_named(r, sd.providers.snap, sd.providers.items, sd.providers.n,
+			"site.dependencies.read") ||
+	    audit_named(r, sd.consumers.snap, sd.consumers.items, sd.consumers.n,
+			"site.dependencies.read"))
+		goto out;
+	{ /* the site's own label, even with no dependency shown */
+		const struct pt_site *s = snap_site(sd.providers.snap ? sd.providers.snap
+								      : sd.consumers.snap,
+						    r->param[0]);
+		if (s)
+			tlp = s->tlp;
+	}
+	if (!(prov = deps_json(&sd.providers, 0, sd.providers.n, &tlp)) ||
+	    !(cons = deps_json(&sd.consumers, 0, sd.consumers.n, &tlp)) ||
+	    !(root = json_pack("{s:s,s:o,s:o,s:I}", "site_id", r->param[0], "providers", prov,
+			       "consumers", cons, "withheld", (json_int_t)sd.withheld))) {
+		if (!root) {
+			json_decref(prov);
+			json_decref(cons);
+		}
+		pt_reply_json(r, 500, NULL);
+		goto out;
+	}
+	pt_reply_json(r, 200, pt_marking_json(root, tlp));
+out:
+	pt_app_site_deps_clear(&sd);
+}
+
+void pt_h_import_dependencies(struct pt_req *r)
+{
+	struct pt_deps_import_result res;
+	struct pt_caller c;
+	struct pt_diag d = PT_DIAG_INIT;
+	enum pt_err err;
+
+	memset(&res, 0, sizeof res);
+	pt_api_caller(r, &c);
+	err = pt_app_dependencies_import(&c, r->db, r->body ? r->body : "", r->body_len, &res, &d);
+	if (err != PT_OK) {
+		/* a row over the readers' limits is the data's 400, not the body's 413 */
+		pt_reply_diag(r, err == PT_ELIMIT ? PT_EINVAL : err, &d);
+		return;
+	}
+	pt_reply_json(r, 200, json_pack("{s:I,s:I}", "created", (json_int_t)res.created, "updated",
+					(json_int_t)res.updated));
 }

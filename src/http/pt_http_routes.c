@@ -330,6 +330,9 @@ const struct pt_route pt_routes[] = {
 	/* issue 12: resilience */
 	{"GET", "/api/v1/cascade", pt_h_cascade, 0, q_cascade, NULL},
 	{"GET", "/api/v1/spof", pt_h_spof, 0, q_spof, NULL},
+	{"GET", "/api/v1/dependencies", pt_h_dependencies_list, 0, q_page, NULL},
+	{"GET", "/api/v1/sites/{id}/dependencies", pt_h_site_dependencies, 0, q_none, NULL},
+	{"POST", "/api/v1/imports/dependencies", pt_h_import_dependencies, PT_R_CSV, q_none, NULL},
 	{"GET", "/", NULL, PT_R_PUBLIC | PT_R_STATIC, NULL, NULL},
 	{NULL, NULL, NULL, 0, NULL, NULL},
 };
