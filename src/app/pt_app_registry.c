@@ -18,6 +18,7 @@
 #include "pt_app_measures.h"
 #include "pt_app_audit.h"
 #include "pt_app_plan_int.h"
+#include "pt_app_dependencies.h"
 #include "../store/pt_register_store.h"
 #include "../store/pt_store.h"
 #include "../store/pt_users.h"
@@ -360,6 +361,20 @@ static enum pt_err demo_users_load(struct pt_db *db, struct pt_diag *d)
 	return err;
 }
 
+/* Import demo/dependencies.csv (issue 12): rows already there are updated. */
+static enum pt_err demo_dependencies_load(const struct pt_caller *c, struct pt_db *db,
+					  struct pt_diag *d)
+{
+	static const char name[] = "demo/dependencies.csv";
+	const struct pt_embedded_file *f;
+	struct pt_deps_import_result res;
+	enum pt_err err;
+	if ((err = embedded(name, &f, d)) != PT_OK)
+		return err;
+	diag_for(d, name);
+	return builtin_broken(pt_app_dependencies_import(c, db, f->data, f->len, &res, d));
+}
+
 /* Import demo/site_measures.csv: the pairs not stored yet (stored ones keep their status). */
 static enum pt_err demo_site_measures_load(struct pt_db *db, struct pt_diag *d)
 {
@@ -418,6 +433,7 @@ enum pt_err pt_app_registry_demo(const struct pt_caller *c, struct pt_db *db,
 	if ((err = pt_db_catalogs_load(db, &cat, d)) != PT_OK ||
 	    (err = demo_sites_load(db, &cat, d)) != PT_OK ||
 	    (err = demo_assessments_load(db, &cat, d)) != PT_OK ||
+	    (err = demo_dependencies_load(c, db, d)) != PT_OK || /* issue 12 */
 	    /* Issue 10: the demo's documented log-ins (demo-NAME, no second factor) keep working. */
 	    (err = pt_db_auth_setting_set(db, "second_factor", "optional", 0, d)) != PT_OK ||
 	    (err = pt_db_auth_setting_set(db, "demo_passwords", "1", 0, d)) != PT_OK ||

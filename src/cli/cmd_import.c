@@ -259,6 +259,8 @@ int pt_cmd_import(struct pt_cli *cli)
 	if (cli->argc < 1)
 		return pt_cli_usage_error(
 			cli, "say what to import: sites, assessments, measures, site-measures or surge");
+	if (strcmp(cli->argv[0], "dependencies") == 0) /* issue 12 */
+		return pt_cli_import_dependencies(cli);
 	if (strcmp(cli->argv[0], "sites") == 0)
 		kind = SITES;
 	else if (strcmp(cli->argv[0], "assessments") == 0)
@@ -272,7 +274,7 @@ int pt_cmd_import(struct pt_cli *cli)
 	else
 		return pt_cli_usage_error(cli,
 					  "unknown kind of import '%s' (sites, assessments, "
-					  "measures, site-measures or surge)",
+					  "measures, site-measures, surge or dependencies)",
 					  cli->argv[0]);
 	if (cli->argc < 2)
 		return pt_cli_usage_error(cli, "missing FILE");

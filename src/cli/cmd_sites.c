@@ -49,8 +49,10 @@ int pt_cmd_export(struct pt_cli *cli)
 	enum pt_err err;
 	int i, rc;
 
+	if (cli->argc >= 1 && strcmp(cli->argv[0], "dependencies") == 0) /* issue 12 */
+		return pt_cli_export_dependencies(cli);
 	if (cli->argc < 1 || strcmp(cli->argv[0], "sites") != 0)
-		return pt_cli_usage_error(cli, "only 'export sites' is supported");
+		return pt_cli_usage_error(cli, "only 'export sites' and 'export dependencies' are supported");
 	for (i = 1; i < cli->argc; i++) {
 		const char *opt = cli->argv[i];
 		const char *val = i + 1 < cli->argc ? cli->argv[i + 1] : NULL;

@@ -15,11 +15,14 @@ static const struct pt_cli_command commands[] = {
 	{"demo", pt_cmd_demo, "demo", "create (or refresh) a registry holding the fictional demo region"},
 	{"import", pt_cmd_import,
 	 "import sites|assessments FILE | import measures FILE [EFFECTS_FILE]\n"
-	 "       import site-measures FILE | import surge FILE EFFECTS_FILE",
+	 "       import site-measures FILE | import surge FILE EFFECTS_FILE\n"
+	 "       import dependencies FILE [--as USER]",
 	 "import sites (CSV or GeoJSON), assessments (CSV, method by header), the measure "
 	 "catalogue and its effects, or measures in place at sites; all or nothing"},
-	{"export", pt_cmd_export, "export sites [--format csv|json|geojson] [--max-tlp LEVEL]",
-	 "write sites to stdout, withholding those above the TLP level (default GREEN)"},
+	{"export", pt_cmd_export,
+	 "export sites [--format csv|json|geojson] [--max-tlp LEVEL]\n"
+	 "       export dependencies [--format csv|json] [--max-tlp LEVEL] [--as USER]",
+	 "write sites or dependencies to stdout, withholding those above the TLP level (default GREEN)"},
 	{"sites", pt_cmd_sites, "sites list [--format table|csv|json] | sites show ID",
 	 "list the registry or show one site with its assessments"},
 	{"config", pt_cmd_config, "config show | config set KEY VALUE",

@@ -211,12 +211,29 @@ json_t *pt_dep_json(const struct pt_dependency *dep, const char *provider_name,
 	return o;
 }
 
+/* The fewest significant digits (1-17) that read back to v exactly. */
+static int digits_of(double v)
+{
+	char buf[40];
+	for (int p = 1; p < 17; p++) {
+		snprintf(buf, sizeof buf, "%.*g", p, v);
+		if (strtod(buf, NULL) == v)
+			return p;
+	}
+	return 17;
+}
+
 enum pt_err pt_deps_write_json(FILE *f, const struct pt_dependency *deps, size_t n,
 			       const char *const *names, size_t withheld, enum pt_tlp tlp)
 {
 	json_t *root = json_object(), *list = json_array();
 	size_t i;
-	int bad = !root || !list;
+	int bad = !root || !list, precision = 1;
+	for (i = 0; i < n; i++) { /* the shortest digits that read back exactly, as sites do */
+		int a = digits_of(deps[i].autonomy_hours), b = digits_of(deps[i].service_loss);
+		precision = a > precision ? a : precision;
+		precision = b > precision ? b : precision;
+	}
 	for (i = 0; i < n && !bad; i++)
 		bad = json_array_append_new(list, pt_dep_json(&deps[i], names ? names[2 * i] : NULL,
 							       names ? names[2 * i + 1] : NULL)) != 0;
@@ -228,7 +245,7 @@ enum pt_err pt_deps_write_json(FILE *f, const struct pt_dependency *deps, size_t
 		return PT_ENOMEM;
 	}
 	if (json_dumpf(root, f, (size_t)(JSON_INDENT(2) | JSON_PRESERVE_ORDER) |
-					(size_t)JSON_REAL_PRECISION(17)) != 0) {
+					(size_t)JSON_REAL_PRECISION(precision)) != 0) {
 		json_decref(root);
 		return ferror(f) ? PT_EIO : PT_ENOMEM;
 	}

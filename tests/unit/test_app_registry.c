@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app/pt_app_dependencies.h"
 #include "app/pt_app_registry.h"
 #include "formats/pt_diag.h"
 #include "pt_test.h"
@@ -189,6 +190,13 @@ static void test_demo_twice(void)
 	CHECK_INT(pt_caller_as_user(db, "relief", &relief, &d), PT_OK);
 	CHECK_INT(relief.who.role, PT_ROLE_VIEWER);
 	CHECK_INT(relief.who.org_type, PT_ORG_NGO);
+	{ /* issue 12: the demo has dependencies between its sites */
+		struct pt_app_dep_list deps;
+		CHECK_INT(pt_app_dependencies_list(&c, db, PT_TLP_RED, &deps, &d), PT_OK);
+		CHECK(deps.n > 0);
+		CHECK_INT(deps.withheld, 0);
+		pt_app_dep_list_clear(&deps);
+	}
 	pt_app_db_close(db);
 	remove_db("demo.db");
 }
