@@ -118,6 +118,11 @@ int pt_cmd_plan(struct pt_cli *cli);
 int pt_cmd_register(struct pt_cli *cli);
 /** `protect measures list|at|export`: the measure catalogue and measures at sites (cmd_measures.c). */
 int pt_cmd_measures(struct pt_cli *cli);
+/* issue 12: resilience */
+/** `protect cascade --fail ID[,ID...]`: a cascade of failures (cmd_cascade.c). */
+int pt_cmd_cascade(struct pt_cli *cli);
+/** `protect spof`: the single points of failure (cmd_cascade.c). */
+int pt_cmd_spof(struct pt_cli *cli);
 
 
 struct pt_caller;

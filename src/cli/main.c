@@ -79,6 +79,13 @@ static const struct pt_cli_command commands[] = {
 	 "         [--as USER]\n"
 	 "       register approve SITE THREAT [--as USER] | register history SITE THREAT [--as USER]",
 	 "the risk register: treatment, owner, review date and linked measures of each risk"},
+	/* issue 12: resilience */
+	{"cascade", pt_cmd_cascade,
+	 "cascade --fail ID[,ID...] [--repair-hours H] [--hours H] [--format table|csv|json]\n"
+	 "       [--as USER]",
+	 "fail sites at hour 0 and follow the cascade through their dependencies"},
+	{"spof", pt_cmd_spof, "spof [--top K] [--threads T] [--format table|csv|json] [--as USER]",
+	 "the single points of failure: each supplying site failed alone, ranked by person-hours lost"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

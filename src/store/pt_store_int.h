@@ -29,8 +29,8 @@ enum pt_db_module {
 	PT_DBM_RESETS,     /**< pt_resets.c */
 	PT_DBM_SECOND_FACTOR, /**< pt_second_factor_store.c (issue 10) */
 	PT_DBM_SURGE,      /**< pt_surge_store.c (issue 11 item 6) */
-	PT_DBM_DEPS,       /**< pt_deps_store.c (issue 12: dependencies) */
 	PT_DBM_DOWNSTREAM, /**< pt_downstream_store.c (issue 12) */
+	PT_DBM_DEPS,       /**< pt_deps_store.c (issue 12: dependencies) */
 	PT_DBM_COUNT
 };
 
