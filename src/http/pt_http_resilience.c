@@ -9,6 +9,7 @@
 #include "../app/pt_app_dependencies.h"
 #include "../app/pt_app_resilience.h"
 #include "../core/pt_marking.h"
+#include "../formats/pt_cascade_io.h"
 #include "../formats/pt_deps_io.h"
 #include "../formats/pt_diag.h"
 #include "../formats/pt_marking_io.h"
@@ -118,95 +119,7 @@ static int hours_query(struct pt_req *r, const char *name, double max, int *set,
 	return 0;
 }
 
-/* A JSON number, or null for NaN. */
-static json_t *num_or_null(double v)
-{
-	return isnan(v) ? json_null() : json_real(v);
-}
-
-/* The CASCADE object of docs/api.md (the CLI's `cascade --format json`), marked. */
-static json_t *cascade_json(const struct pt_app_cascade_result *res)
-{
-	json_t *root = json_object(), *fail = json_array(), *aff = json_array(),
-	       *steps = json_array(), *series = json_array();
-	size_t i;
-	int bad = !root || !fail || !aff || !steps || !series;
-	for (i = 0; !bad && i < res->n_fail; i++)
-		bad |= json_array_append_new(fail, json_string(res->fail[i]));
-	for (i = 0; !bad && i < res->n_affected; i++) {
-		const struct pt_app_cascade_site *s = &res->affected[i];
-		json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:f,s:f,s:I,s:o,s:o,s:f,s:f}", "site_id",
-				      s->site_id, "name", s->name, "kind", s->kind, "sector", s->sector,
-				      "lat", s->lat, "lon", s->lon, "population_served",
-				      (json_int_t)s->population_served, "failed_at_h",
-				      num_or_null(s->failed_at_h), "restored_at_h",
-				      num_or_null(s->restored_at_h), "min_service", s->min_service,
-				      "person_hours_lost", s->person_hours_lost);
-		bad |= !o || json_array_append_new(aff, o);
-	}
-	for (i = 0; !bad && i < res->n_steps; i++) {
-		json_t *o = json_pack("{s:f,s:s,s:f}", "t_h", res->steps[i].t_h, "site_id",
-				      res->steps[i].site_id, "service", res->steps[i].service);
-		bad |= !o || json_array_append_new(steps, o);
-	}
-	for (i = 0; !bad && i < res->n_series; i++) {
-		json_t *o = json_pack("{s:f,s:f}", "t_h", res->series[i].t_h,
-				      "people_without_service",
-				      res->series[i].people_without_service);
-		bad |= !o || json_array_append_new(series, o);
-	}
-	if (bad) {
-		json_decref(root);
-		json_decref(fail);
-		json_decref(aff);
-		json_decref(steps);
-		json_decref(series);
-		return NULL;
-	}
-	json_object_set_new(root, "fail", fail);
-	json_object_set_new(root, "hours", json_real(res->hours));
-	json_object_set_new(root, "repair_hours", num_or_null(res->repair_h));
-	json_object_set_new(root, "threshold", json_real(res->threshold));
-	json_object_set_new(root, "affected", aff);
-	json_object_set_new(root, "steps", steps);
-	json_object_set_new(root, "series", series);
-	json_object_set_new(root, "person_hours_lost", json_real(res->person_hours_lost));
-	json_object_set_new(root, "recovery_h", num_or_null(res->recovery_h));
-	json_object_set_new(root, "withheld", json_integer((json_int_t)res->withheld));
-	return pt_marking_json(root, res->tlp);
-}
-
-/* The SPOF object of docs/api.md (the CLI's `spof --format json`), marked. */
-static json_t *spof_json(const struct pt_app_spof_result *res)
-{
-	json_t *root, *rows = json_array();
-	size_t i;
-	for (i = 0; rows && i < res->n_rows; i++) {
-		const struct pt_app_spof_row *w = &res->rows[i];
-		json_t *o = json_pack("{s:I,s:s,s:s,s:f,s:f,s:f,s:I,s:I,s:o}", "rank",
-				      (json_int_t)w->rank, "site_id", w->site_id, "name", w->name,
-				      "person_hours_lost", w->e.person_hours_lost,
-				      "downstream_person_hours", w->e.downstream_person_hours,
-				      "downstream_eur", w->downstream_eur, "sites_failed",
-				      (json_int_t)w->e.sites_failed, "sites_affected",
-				      (json_int_t)w->e.sites_affected, "recovery_h",
-				      num_or_null(w->e.recovery_h));
-		if (!o || json_array_append_new(rows, o)) {
-			json_decref(rows);
-			return NULL;
-		}
-	}
-	if (!rows)
-		return NULL;
-	root = json_pack("{s:f,s:o,s:f,s:f,s:o,s:I,s:I}", "hours", res->hours, "repair_hours",
-			 num_or_null(res->repair_h), "threshold", res->threshold,
-			 "value_person_hour_eur", res->value_person_hour_eur, "spof", rows,
-			 "supplying_sites", (json_int_t)res->supplying_sites, "withheld",
-			 (json_int_t)res->withheld);
-	return root ? pt_marking_json(root, res->tlp) : NULL;
-}
-
- /* Compare an id with a site of the snapshot (ordered by id). */
+/* Compare an id with a site of the snapshot (ordered by id). */
 static int site_id_cmp(const void *key, const void *item)
 {
 	return strcmp(key, ((const struct pt_site *)item)->id);
@@ -332,7 +245,7 @@ void pt_h_cascade(struct pt_req *r)
 		pt_reply_diag(r, err, &d);
 		goto out;
 	}
-	if (!(root = cascade_json(res))) {
+	if (!(root = pt_cascade_json(res))) {
 		pt_reply_json(r, 500, NULL);
 		goto out;
 	}
@@ -392,7 +305,7 @@ void pt_h_spof(struct pt_req *r)
 		pt_reply_diag(r, err, &d);
 		goto out;
 	}
-	if (!(root = spof_json(res))) {
+	if (!(root = pt_spof_json(res))) {
 		pt_reply_json(r, 500, NULL);
 		goto out;
 	}
