@@ -183,6 +183,15 @@ SITES = [
     ("VM-068", "Dunmarrow Village Pumping Station", "drinking_water", UTIL, "Dunmarrow", 4, 1, 8000, 5e6, "CLEAR", -2, 0, {}),
 ]
 
+# population_served as sites.csv gives it: the people a site serves directly,
+# not through another registered site (issue 12; data/demo/README.md gives the
+# reasons). The methods above keep the column of SITES, the people a site's
+# loss reaches, since the assessments were made with it.
+DIRECT_SERVED = {"VM-001": 0, "VM-003": 0, "VM-004": 150000, "VM-005": 0, "VM-006": 100000,
+                 "VM-007": 0, "VM-008": 0, "VM-011": 0, "VM-016": 310000, "VM-017": 132000,
+                 "VM-018": 310000, "VM-021": 150000, "VM-022": 0, "VM-026": 0,
+                 "VM-028": 150000}
+
 # Fatalities (mode) by threat: base + share of the people present at peak, capped.
 # These are planning figures for a fictional exercise, not predictions.
 LETHALITY = {  # threat: (base, share of peak, cap, injuries per fatality)
@@ -328,7 +337,8 @@ def main():
         for i, s in enumerate(SITES):
             lat, lon = coords(i + 1, s[4])
             w.writerow([s[0], s[1], kinds[s[2]], s[2], s[3], lat, lon, s[4],
-                        "" if s[5] is None else s[5], s[6], s[7], num(s[8]), s[9]])
+                        "" if s[5] is None else s[5], s[6], DIRECT_SERVED.get(s[0], s[7]),
+                        num(s[8]), s[9]])
     with open(os.path.join(OUT, "fema.csv"), "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["site_id", "threat_id", "asset_value", "threat_rating",

@@ -1,6 +1,6 @@
 /* cmd_gen.c - `protect gen`: a synthetic national dataset of any size in
- * the exchange formats (sites.csv, fema.csv, carver.csv, quant.csv), for
- * scale tests. Streams in chunks, so memory does not grow with N. */
+ * the exchange formats (sites.csv, fema.csv, carver.csv, quant.csv,
+ * dependencies.csv), for scale tests. Streams in chunks, so memory does not grow with N. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,18 +14,53 @@
 #include "formats/pt_sites_io.h"
 
 #define GEN_CHUNK 4096
+#define GEN_FILES 5
 
 struct gen_files {
-	FILE *f[4];
-	char path[4][4096];
+	FILE *f[GEN_FILES];
+	char path[GEN_FILES][4096];
+	unsigned long long n_deps;
 };
 
-static const char *const gen_names[4] = {"sites.csv", "fema.csv", "carver.csv", "quant.csv"};
+static const char *const gen_names[GEN_FILES] = {"sites.csv", "fema.csv", "carver.csv", "quant.csv",
+						 "dependencies.csv"};
+
+/* The dependency types by enum pt_dep_type (the names of the dependencies CSV). */
+static const char *const gen_dep_types[PT_DEP_TYPE_COUNT] = {"physical", "cyber", "geographic",
+							     "logical"};
+
+/* The dependencies of the chunk's sites, in site order (issue 12); the ids are
+ * S digits and the group names plain words, so no field needs quoting. */
+static int gen_dependencies(const struct pt_gen_params *params, const struct pt_catalogs *cat,
+			    uint64_t first, size_t n, struct gen_files *g)
+{
+	struct pt_dependency deps[PT_GEN_DEPS_MAX];
+	size_t i, k, m;
+	enum pt_err err;
+	if (first == 0 &&
+	    fputs("provider_id,consumer_id,type,autonomy_hours,service_loss,group\n", g->f[4]) < 0)
+		return 74;
+	for (i = 0; i < n; i++) {
+		err = pt_gen_dependencies(params, cat, first + i, deps, &m);
+		if (err != PT_OK) {
+			pt_cli_errorf("generating the dependencies of site %llu: %s",
+				      (unsigned long long)(first + i), pt_strerror(err));
+			return pt_err_exit_status(err);
+		}
+		for (k = 0; k < m; k++)
+			if (fprintf(g->f[4], "%s,%s,%s,%g,%g,%s\n", deps[k].provider_id,
+				    deps[k].consumer_id, gen_dep_types[deps[k].type],
+				    deps[k].autonomy_hours, deps[k].service_loss, deps[k].group) < 0)
+				return 74;
+		g->n_deps += m;
+	}
+	return 0;
+}
 
 static int close_all(struct gen_files *g, int rc)
 {
 	int i;
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < GEN_FILES; i++) {
 		if (g->f[i] && fclose(g->f[i]) != 0 && !rc) {
 			pt_cli_errorf("%s: %s", g->path[i], strerror(errno));
 			rc = 74;
@@ -41,6 +76,7 @@ static int gen_chunk(const struct pt_gen_params *params, const struct pt_catalog
 {
 	size_t i, j;
 	enum pt_err err = PT_OK;
+	int rc;
 	for (j = 0; j < 3; j++) {
 		sets[j].n = 0;
 	}
@@ -75,7 +111,10 @@ static int gen_chunk(const struct pt_gen_params *params, const struct pt_catalog
 		pt_cli_errorf("writing the dataset: %s", strerror(errno));
 		return 74;
 	}
-	return 0;
+	rc = gen_dependencies(params, cat, first, n, g);
+	if (rc == 74)
+		pt_cli_errorf("writing the dataset: %s", strerror(errno));
+	return rc;
 }
 
 int pt_cmd_gen(struct pt_cli *cli)
@@ -140,7 +179,7 @@ int pt_cmd_gen(struct pt_cli *cli)
 		rc = e == ENOENT ? 66 : 73;
 		goto out;
 	}
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < GEN_FILES; i++) {
 		snprintf(g.path[i], sizeof g.path[i], "%s/%s", out_dir, gen_names[i]);
 		g.f[i] = fopen(g.path[i], "w");
 		if (!g.f[i]) {
@@ -167,9 +206,9 @@ int pt_cmd_gen(struct pt_cli *cli)
 	pt_progress_done(&progress);
 	rc = close_all(&g, rc);
 	if (!rc)
-		printf("%s: %llu sites, %zu threat scenarios each (sites.csv, fema.csv, carver.csv, "
-		       "quant.csv), seed %lu\n",
-		       out_dir, (unsigned long long)params.n_sites, params.n_threats, seed);
+		printf("%s: %llu sites, %zu threat scenarios each, %llu dependencies (sites.csv, "
+		       "fema.csv, carver.csv, quant.csv, dependencies.csv), seed %lu\n",
+		       out_dir, (unsigned long long)params.n_sites, params.n_threats, g.n_deps, seed);
 out:
 	close_all(&g, rc);
 	free(sites);

@@ -8,7 +8,7 @@
 #include "pt_rng.h"
 
 /* Stream domains: one keyed stream per element, so any element can be made alone. */
-enum { STREAM_SITE = 1, STREAM_PAIR = 2, STREAM_CARVER = 3 };
+enum { STREAM_SITE = 1, STREAM_PAIR = 2, STREAM_CARVER = 3, STREAM_DEPS = 4 };
 
 enum kind_class { KC_INFRA = 0, KC_SOFT, KC_PUBLIC };
 
@@ -212,6 +212,18 @@ static int catalogs_usable(const struct pt_catalogs *cat)
 	return cat && cat->kinds.n && cat->sectors.n && cat->threats.n;
 }
 
+/* The sector of site i: the first draw of its stream (r is left after it). */
+static size_t site_sector(const struct pt_gen_params *p, const struct pt_catalogs *cat,
+			  uint64_t i, struct pt_rng *r)
+{
+	size_t sector;
+	pt_rng_seed(r, p->seed, i, STREAM_SITE, 0);
+	/* The first sites take each sector once, so every sector is covered. */
+	sector = i < cat->sectors.n ? (size_t)i :
+				      (size_t)floor(pt_rng_uniform(r) * (double)cat->sectors.n);
+	return sector >= cat->sectors.n ? cat->sectors.n - 1 : sector;
+}
+
 /* The facts of site i, drawn from its own stream. */
 static void site_facts(const struct pt_gen_params *p, const struct pt_catalogs *cat, uint64_t i,
 		       struct facts *f)
@@ -222,12 +234,7 @@ static void site_facts(const struct pt_gen_params *p, const struct pt_catalogs *
 	size_t k;
 
 	memset(f, 0, sizeof *f);
-	pt_rng_seed(r, p->seed, i, STREAM_SITE, 0);
-	/* The first sites take each sector once, so every sector is covered. */
-	f->sector = i < cat->sectors.n ? (size_t)i :
-					 (size_t)floor(pt_rng_uniform(r) * (double)cat->sectors.n);
-	if (f->sector >= cat->sectors.n)
-		f->sector = cat->sectors.n - 1;
+	f->sector = site_sector(p, cat, i, r);
 	f->kind = kind_of(&cat->sectors.items[f->sector]);
 	for (k = 0; k < COUNT_OF(sector_profiles); k++)
 		if (strcmp(sector_profiles[k].id, cat->sectors.items[f->sector].id) == 0)
@@ -498,5 +505,120 @@ enum pt_err pt_gen_quant(const struct pt_gen_params *p, const struct pt_catalogs
 	scale = uniform(&r, 1.8, 3.5);
 	make_range(&out->var[PT_QV_LOSS_EUR], round_sig(loss * uniform(&r, 0.3, 0.6), 3), loss,
 		   round_sig(loss * scale, 3), &r);
+	return PT_OK;
+}
+
+/*
+ * The supply network (issue 12): each site consumes from a few infrastructure
+ * sectors, as real networks are layered: power for every site, water, telecom
+ * and transport for many; the providers are the sites of those sectors, drawn
+ * with a heavy tail towards low indices (a few large providers serve most
+ * consumers, most provider-sector sites serve few). Figures by the consumer's
+ * kind class (critical infrastructure, soft target, public space): the
+ * chance of the supply, its autonomy in hours, the share of service lost.
+ */
+struct supply_profile {
+	const char *sector;
+	enum pt_dep_type type;
+	double chance[3];
+	double auto_lo[3], auto_hi[3];
+	double loss_lo, loss_hi;
+	double redundant; /* chance of a second provider in a redundant group */
+	const char *group;
+};
+
+static const struct supply_profile supply_profiles[] = {
+	/* generators: hospitals and utilities 24-72 h of fuel, venues a few hours, squares none */
+	{ "energy", PT_DEP_PHYSICAL, { 1, 1, 1 }, { 24, 0, 0 }, { 72, 8, 2 }, 0.6, 1, 0.15, "power" },
+	/* roof tanks and reservoirs: half a day to two days */
+	{ "drinking_water", PT_DEP_PHYSICAL, { 0.7, 0.6, 0.2 }, { 12, 4, 0 }, { 48, 24, 8 }, 0.3, 0.9,
+	  0, NULL },
+	/* batteries 4-8 h for the network, paper procedures for a few hours */
+	{ "digital_infrastructure", PT_DEP_CYBER, { 0.9, 0.4, 0.1 }, { 0, 0, 0 }, { 8, 8, 4 }, 0.1, 0.9,
+	  0.25, "uplink" },
+	/* stocks of fuel, food and parts: one to five days */
+	{ "transport", PT_DEP_LOGICAL, { 0.3, 0.15, 0.05 }, { 24, 24, 24 }, { 120, 72, 48 }, 0.1, 0.5,
+	  0, NULL },
+};
+
+#define PICK_TRIES 128
+#define PICK_TAIL 3.0 /* point = N u^3: the density falls as index^(-2/3) */
+
+/* A provider of sector for consumer i, not avoid; 0 when there is none. A
+ * heavy-tailed point, then the first site of the sector from there on, so a
+ * provider's share is the gap before it times the density there. */
+static int pick_provider(const struct pt_gen_params *p, const struct pt_catalogs *cat, size_t sector,
+			 uint64_t i, uint64_t avoid, struct pt_rng *r, uint64_t *out)
+{
+	struct pt_rng tmp;
+	uint64_t j;
+	int t;
+	j = (uint64_t)floor((double)p->n_sites * pow(pt_rng_uniform(r), PICK_TAIL));
+	if (j >= p->n_sites)
+		j = p->n_sites - 1;
+	for (t = 0; t < PICK_TRIES; t++, j = j + 1 < p->n_sites ? j + 1 : 0) {
+		if (j != i && j != avoid && site_sector(p, cat, j, &tmp) == sector) {
+			*out = j;
+			return 1;
+		}
+	}
+	/* Site `sector` has that sector (the first sites take each once). */
+	if (sector < p->n_sites && sector != i && sector != avoid) {
+		*out = sector;
+		return 1;
+	}
+	return 0;
+}
+
+static void dep_row(struct pt_dependency *d, uint64_t provider, uint64_t consumer,
+		    enum pt_dep_type type, double autonomy, double loss, const char *group)
+{
+	memset(d, 0, sizeof *d);
+	site_id(provider, d->provider_id, sizeof d->provider_id);
+	site_id(consumer, d->consumer_id, sizeof d->consumer_id);
+	d->type = type;
+	d->autonomy_hours = autonomy;
+	d->service_loss = loss;
+	if (group)
+		pt_strlcpy(d->group, group, sizeof d->group);
+}
+
+enum pt_err pt_gen_dependencies(const struct pt_gen_params *p, const struct pt_catalogs *cat,
+				uint64_t i, struct pt_dependency out[PT_GEN_DEPS_MAX], size_t *n)
+{
+	struct pt_rng r, tmp;
+	size_t k, consumer_sector;
+	enum kind_class kind;
+	if (!args_ok(p, cat, i) || !out || !n)
+		return PT_EINVAL;
+	*n = 0;
+	consumer_sector = site_sector(p, cat, i, &tmp);
+	kind = kind_of(&cat->sectors.items[consumer_sector]);
+	pt_rng_seed(&r, p->seed, i, STREAM_DEPS, 0);
+	for (k = 0; k < COUNT_OF(supply_profiles) && *n < PT_GEN_DEPS_MAX; k++) {
+		const struct supply_profile *sp = &supply_profiles[k];
+		long sector = pt_catalog_find(&cat->sectors, sp->sector);
+		double autonomy, loss, u_take, u_red;
+		uint64_t a, b;
+		u_take = pt_rng_uniform(&r);
+		u_red = pt_rng_uniform(&r);
+		autonomy = round(uniform(&r, sp->auto_lo[kind], sp->auto_hi[kind]));
+		loss = clampd(round(uniform(&r, sp->loss_lo, sp->loss_hi) * 20.0) / 20.0, 0.05, 1.0);
+		if (sector < 0 || u_take >= sp->chance[kind])
+			continue;
+		if (strcmp(sp->sector, "energy") == 0 && (size_t)sector == consumer_sector) {
+			autonomy = 0; /* a substation fed by a power station has no store */
+			loss = 1;
+		}
+		if (!pick_provider(p, cat, (size_t)sector, i, i, &r, &a))
+			continue;
+		if (sp->group && u_red < sp->redundant && *n + 2 <= PT_GEN_DEPS_MAX &&
+		    pick_provider(p, cat, (size_t)sector, i, a, &r, &b)) {
+			dep_row(&out[(*n)++], a, i, sp->type, autonomy, loss, sp->group);
+			dep_row(&out[(*n)++], b, i, sp->type, autonomy, loss, sp->group);
+		} else {
+			dep_row(&out[(*n)++], a, i, sp->type, autonomy, loss, NULL);
+		}
+	}
 	return PT_OK;
 }

@@ -1,11 +1,12 @@
 /* pt_gen.h - the deterministic synthetic national dataset of `protect gen`:
- * sites and assessments of any size, one element at a time, keyed by index. */
+ * sites, assessments and dependencies of any size, one element at a time, keyed by index. */
 #ifndef PT_GEN_H
 #define PT_GEN_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pt_cascade.h"
 #include "pt_err.h"
 #include "pt_model.h"
 
@@ -60,5 +61,24 @@ enum pt_err pt_gen_carver(const struct pt_gen_params *p, const struct pt_catalog
  */
 enum pt_err pt_gen_quant(const struct pt_gen_params *p, const struct pt_catalogs *cat,
 			 uint64_t i, size_t j, struct pt_quant_row *out);
+
+/** Most dependencies one generated site consumes. */
+#define PT_GEN_DEPS_MAX 5
+
+/**
+ * The supplies of site i (issue 12): out[0..*n) are dependencies with
+ * consumer i, 1 to PT_GEN_DEPS_MAX of them (0 only when the dataset has no
+ * site of a providing sector besides i). Layered as real networks are: the
+ * providers are sites of the energy, drinking_water, digital_infrastructure
+ * and transport sectors, drawn with a heavy tail (a few serve most sites;
+ * the other sectors supply nobody); power for every site, water, telecom and
+ * transport for many; some power feeds and telecom uplinks come in redundant
+ * pairs (group "power" or "uplink", equal autonomy and loss). Autonomy in
+ * whole hours, loss in steps of 0.05 within 0.05-1; no self-dependency, no
+ * pair twice. Depends on (seed, i) only, so chunks may be written in any
+ * size. PT_EINVAL for bad arguments.
+ */
+enum pt_err pt_gen_dependencies(const struct pt_gen_params *p, const struct pt_catalogs *cat,
+				uint64_t i, struct pt_dependency out[PT_GEN_DEPS_MAX], size_t *n);
 
 #endif
