@@ -241,6 +241,12 @@ def t_site_dependencies(res, port, protect, db):
         page = c.get("/api/v1/dependencies?limit=5&offset=2").json or {}
         res.eq(page.get("dependencies"), deps[2:7], "%s: a page of 5 from 2" % user)
         res.eq(page.get("next_offset"), 7 if len(deps) > 7 else None, "%s: next_offset" % user)
+    # Reads naming AMBER and above sites are audited, each as its own action.
+    adm = login(res, port, "northgate-admin")
+    entries = (adm.get("/api/v1/audit?limit=1000").json or {}).get("items", [])
+    for action in ("site.dependencies.read", "dependencies.list"):
+        res.check(any(e.get("action") == action and e.get("user") == "operator" for e in entries),
+                  "the operator's read of VM-002's dependencies is audited (%s)" % action)
     r = relief.get("/api/v1/dependencies?limit=0")
     res.eq((r.status, (r.json or {}).get("field")), (400, "limit"), "limit=0")
 
