@@ -97,10 +97,6 @@ int pt_cmd_init(struct pt_cli *cli);
 int pt_cmd_demo(struct pt_cli *cli);
 int pt_cmd_import(struct pt_cli *cli);
 int pt_cmd_export(struct pt_cli *cli);
-/** issue 12: `import dependencies FILE [--as USER]` (argv[0] is "dependencies"); the exit status. */
-int pt_cli_import_dependencies(struct pt_cli *cli);
-/** issue 12: `export dependencies [--format csv|json] [--max-tlp LEVEL] [--as USER]`; the exit status. */
-int pt_cli_export_dependencies(struct pt_cli *cli);
 int pt_cmd_sites(struct pt_cli *cli);
 int pt_cmd_config(struct pt_cli *cli);
 int pt_cmd_assess(struct pt_cli *cli);

@@ -1,5 +1,6 @@
 /* cmd_import.c - `protect import sites|assessments FILE`, `import measures
- * FILE [EFFECTS_FILE]` and `import site-measures FILE`: all or nothing,
+ * FILE [EFFECTS_FILE]`, `import site-measures FILE` and `import dependencies
+ * FILE [--as USER]`: all or nothing,
  * every rejected row reported as FILE:LINE: field: what is wrong. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "formats/pt_measures_io.h"
 #include "formats/pt_sites_io.h"
 #include "app/pt_app_sites.h"
+#include "app/pt_app_dependencies.h" /* issue 12 */
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -247,6 +249,54 @@ static int import_surge(struct pt_db *db, const struct pt_catalogs *cat, const c
 	return 0;
 }
 
+/* import dependencies FILE [--as USER] (issue 12): all or nothing, as the caller. */
+static int import_dependencies(struct pt_cli *cli)
+{
+	struct pt_deps_import_result res;
+	struct pt_db *db = NULL;
+	struct pt_caller c;
+	struct pt_diag d;
+	const char *file = NULL, *as = NULL, *val;
+	char *buf = NULL;
+	size_t len = 0;
+	enum pt_err err;
+	int i, rc;
+
+	for (i = 1; i < cli->argc; i++) {
+		if ((val = pt_cli_option(cli, &i, "--as")) != NULL) {
+			if (!val[0])
+				return pt_cli_usage_error(cli, "--as needs a user name");
+			as = val;
+		} else if (cli->argv[i][0] == '-' && cli->argv[i][1]) {
+			return pt_cli_usage_error(cli, "unknown option '%s'", cli->argv[i]);
+		} else if (!file) {
+			file = cli->argv[i];
+		} else {
+			return pt_cli_usage_error(cli, "too many arguments");
+		}
+	}
+	if (!file)
+		return pt_cli_usage_error(cli, "missing FILE");
+	if ((rc = pt_cli_read_file(file, &buf, &len)))
+		return rc;
+	if ((rc = pt_cli_open_db(cli, 0, &db)) || (rc = pt_cli_caller(db, as, &c)))
+		goto out;
+	memset(&d, 0, sizeof d);
+	pt_strlcpy(d.file, file, sizeof d.file);
+	err = pt_app_dependencies_import(&c, db, buf, len, &res, &d);
+	if (err != PT_OK) {
+		rc = pt_cli_fail(err, &d);
+		pt_cli_errorf("%s: nothing imported", file);
+		goto out;
+	}
+	printf("%s: %zu dependencies imported (%zu created, %zu updated)\n", file,
+	       res.created + res.updated, res.created, res.updated);
+out:
+	pt_app_db_close(db);
+	free(buf);
+	return rc;
+}
+
 int pt_cmd_import(struct pt_cli *cli)
 {
 	struct pt_db *db = NULL;
@@ -260,7 +310,7 @@ int pt_cmd_import(struct pt_cli *cli)
 		return pt_cli_usage_error(
 			cli, "say what to import: sites, assessments, measures, site-measures or surge");
 	if (strcmp(cli->argv[0], "dependencies") == 0) /* issue 12 */
-		return pt_cli_import_dependencies(cli);
+		return import_dependencies(cli);
 	if (strcmp(cli->argv[0], "sites") == 0)
 		kind = SITES;
 	else if (strcmp(cli->argv[0], "assessments") == 0)
