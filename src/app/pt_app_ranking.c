@@ -1,6 +1,7 @@
 /* pt_app_ranking.c - the ranking and risk-matrix use cases: the caller's
  * visible sites from one snapshot, the rest read in one transaction, src/core computes. */
 #include "pt_app_ranking.h"
+#include "pt_app_resilience.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -189,6 +190,66 @@ static enum pt_err check_draws(const struct pt_ranking *r, const struct pt_ranki
 			   o->samples, pairs, draws, o->max_draws, o->max_draws / pairs);
 }
 
+/* issue 12: the quant run with each site's downstream consequence added to the loss of
+ * every threat (min, mode and max shifted alike: the constant passes through the Monte
+ * Carlo), and the expected yearly part it adds per site. */
+static enum pt_err quant_with_downstream(struct pt_ranking *r, struct pt_diag *d)
+{
+	struct pt_quant_row *rows = NULL;
+	const struct pt_quant_row *in = r->set.quant;
+	size_t i, k = 0;
+	long s = -1;
+	enum pt_err err;
+
+	if (r->downstream_eur && r->set.n) {
+		if (!(rows = malloc(r->set.n * sizeof *rows)))
+			return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		memcpy(rows, r->set.quant, r->set.n * sizeof *rows);
+		for (i = 0; i < r->set.n; i++) {
+			if (i == 0 || strcmp(rows[i].site_id, rows[i - 1].site_id) != 0)
+				s = pt_sites_find(r->sites.items, r->sites.n, rows[i].site_id);
+			if (s >= 0 && r->downstream_eur[s] > 0) {
+				struct pt_range *loss = &rows[i].var[PT_QV_LOSS_EUR];
+				loss->min += r->downstream_eur[s];
+				loss->mode += r->downstream_eur[s];
+				loss->max += r->downstream_eur[s];
+			}
+		}
+		in = rows;
+	}
+	err = pt_ranking_quant(&r->cfg, r->sites.items, r->sites.n, &r->cat.threats, in, r->set.n,
+			       &r->params, &r->quant, r->rows, &r->n_rows, &r->not_assessed, d);
+	/* The pairs are the rows of covered sites in order (pt_ranking_quant's). */
+	for (i = 0; err == PT_OK && rows && i < r->set.n; i++) {
+		if (i == 0 || strcmp(rows[i].site_id, rows[i - 1].site_id) != 0)
+			s = pt_sites_find(r->sites.items, r->sites.n, rows[i].site_id);
+		if (s < 0)
+			continue;
+		r->downstream_eur_yearly[s] += r->quant->pairs[k].e_attempt *
+					       r->quant->pairs[k].e_success * r->downstream_eur[s];
+		k++;
+	}
+	free(rows);
+	return err;
+}
+
+/* issue 12: r's downstream consequence per covered site (quant only), the data version
+ * it belongs to in *version. */
+static enum pt_err read_downstream(struct pt_db *db, struct pt_ranking *r,
+				   unsigned long long *version, struct pt_diag *d)
+{
+	size_t n = r->sites.n ? r->sites.n : 1;
+	*version = 0;
+	if (r->method != PT_METHOD_QUANT)
+		return PT_OK;
+	if (!(r->downstream_eur = calloc(n, sizeof *r->downstream_eur)) ||
+	    !(r->downstream_eur_yearly = calloc(n, sizeof *r->downstream_eur_yearly)))
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	return pt_app_downstream_eur(db, r->sites.items, r->sites.n,
+				     r->cfg.resilience_value_person_hour_eur, r->downstream_eur,
+				     version, d);
+}
+
 /* The rows of r's method over r->sites, best first (src/core). */
 static enum pt_err compute(struct pt_ranking *r, const struct pt_ranking_opts *o, struct pt_diag *d)
 {
@@ -210,9 +271,7 @@ static enum pt_err compute(struct pt_ranking *r, const struct pt_ranking_opts *o
 		quant_params(r, o, &r->params);
 		if (cut)
 			r->params.samples = cut; /* the registry's samples, cut to the budget */
-		err = pt_ranking_quant(&r->cfg, r->sites.items, r->sites.n, &r->cat.threats,
-				       r->set.quant, r->set.n, &r->params, &r->quant, r->rows,
-				       &r->n_rows, &r->not_assessed, d);
+		err = quant_with_downstream(r, d);
 	}
 	if (err != PT_OK)
 		return err;
@@ -254,7 +313,7 @@ enum pt_err pt_app_ranking_run(const struct pt_caller *c, struct pt_db *db,
 	struct pt_ranking *r = NULL;
 	struct pt_read_log log;
 	unsigned char *visible = NULL;
-	unsigned long long version = 0;
+	unsigned long long version = 0, dversion = 0;
 	enum pt_err err;
 	size_t i;
 
@@ -280,11 +339,15 @@ enum pt_err pt_app_ranking_run(const struct pt_caller *c, struct pt_db *db,
 			goto out;
 		}
 	}
-	if ((err = read_inputs(db, r, &version, d)) != PT_OK || (err = compute(r, o, d)) != PT_OK)
+	if ((err = read_inputs(db, r, &version, d)) != PT_OK ||
+	    (err = read_downstream(db, r, &dversion, d)) != PT_OK ||
+	    (err = compute(r, o, d)) != PT_OK)
 		goto out;
 	/* Kept only when the other reads saw the snapshot's data too, and while no threat level
 	 * in force can expire (issue 11: expiries are read, so a later read may differ). */
 	r->version = version == snap->version && !r->levels_expire ? version : 0;
+	if (r->method == PT_METHOD_QUANT && dversion != version) /* issue 12 */
+		r->version = 0;
 	if ((err = pt_read_log_commit(c, db, "ranking.read", &log, d)) != PT_OK)
 		err = audit_failed(err, d);
 out:
@@ -415,6 +478,7 @@ enum pt_err pt_ranking_run(struct pt_db *db, const struct pt_ranking_opts *o,
 			   struct pt_ranking **out, struct pt_diag *d)
 {
 	struct pt_ranking *r;
+	unsigned long long dversion = 0;
 	enum pt_err err;
 	*out = NULL;
 	if (!(r = calloc(1, sizeof *r)))
@@ -437,6 +501,7 @@ enum pt_err pt_ranking_run(struct pt_db *db, const struct pt_ranking_opts *o,
 			r->pair_factors[t] = f;
 	}
 	if ((err = pt_db_end(db, err, err == PT_OK ? d : NULL)) != PT_OK ||
+	    (err = read_downstream(db, r, &dversion, d)) != PT_OK ||
 	    (err = compute(r, o, d)) != PT_OK) {
 		pt_ranking_free(r);
 		return err;

@@ -10,6 +10,7 @@
 #include "../store/pt_catalog_store.h"
 #include "../store/pt_db.h"
 #include "../store/pt_downstream_store.h"
+#include "../store/pt_ranking.h"
 
 /* The whole registry's network: site index = snapshot order. */
 struct network {
@@ -43,9 +44,10 @@ static enum pt_err read_inputs(struct pt_db *db, struct pt_config *cfg,
 	return pt_db_end(db, err, err == PT_OK ? d : NULL);
 }
 
-/* c's snapshot and view, the settings, the network over every site of the registry. */
-static enum pt_err network_build(const struct pt_caller *c, struct pt_db *db, struct network *n,
-				 struct pt_diag *d)
+/* The settings and the network over every site of n->snap (taken), c's view when c is
+ * not NULL (else every site is visible). */
+static enum pt_err network_over(const struct pt_caller *c, struct pt_db *db, struct network *n,
+				struct pt_diag *d)
 {
 	struct pt_cascade_link *links = NULL;
 	struct pt_cascade_edge *edges = NULL;
@@ -53,9 +55,6 @@ static enum pt_err network_build(const struct pt_caller *c, struct pt_db *db, st
 	uint32_t group = 0;
 	enum pt_err err;
 
-	memset(n, 0, sizeof *n);
-	if (!(n->snap = pt_app_snapshot(c, db, d)))
-		return d && d->msg[0] ? PT_EDB : pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 	sites = n->snap->sites.n;
 	n->visible = malloc(sites ? sites : 1);
 	n->restart_h = malloc((sites ? sites : 1) * sizeof *n->restart_h);
@@ -64,7 +63,10 @@ static enum pt_err network_build(const struct pt_caller *c, struct pt_db *db, st
 		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 		goto out;
 	}
-	pt_snapshot_visible(n->snap, &c->who, n->visible);
+	if (c)
+		pt_snapshot_visible(n->snap, &c->who, n->visible);
+	else
+		memset(n->visible, 1, sites);
 	if ((err = read_inputs(db, &n->cfg, &links, &n_links, d)) != PT_OK)
 		goto out;
 	for (i = 0; i < sites; i++) {
@@ -106,6 +108,16 @@ out:
 	return err;
 }
 
+/* c's snapshot and view, the settings, the network over every site of the registry. */
+static enum pt_err network_build(const struct pt_caller *c, struct pt_db *db, struct network *n,
+				 struct pt_diag *d)
+{
+	memset(n, 0, sizeof *n);
+	if (!(n->snap = pt_app_snapshot(c, db, d)))
+		return d && d->msg[0] ? PT_EDB : pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	return network_over(c, db, n, d);
+}
+
 /* The audit of the reads failed with err: a read that cannot be audited is not answered. */
 static enum pt_err audit_failed(enum pt_err err, struct pt_diag *d)
 {
@@ -113,6 +125,12 @@ static enum pt_err audit_failed(enum pt_err err, struct pt_diag *d)
 	pt_strlcpy(why, d->msg[0] ? d->msg : pt_strerror(err), sizeof why);
 	return pt_diag_set(d, err, 0, "", "the read could not be audited, so it is not answered: %s",
 			   why);
+}
+
+static int downstream_id_order(const void *a, const void *b)
+{
+	return strcmp(((const struct pt_downstream_row *)a)->site_id,
+		      ((const struct pt_downstream_row *)b)->site_id);
 }
 
 static int hours_ok(double h, double min_exclusive_zero)
@@ -368,4 +386,109 @@ void pt_app_spof_result_free(struct pt_app_spof_result *r)
 		return;
 	free(r->rows);
 	free(r);
+}
+
+/* ---- the downstream consequence of the quantitative method ---- */
+
+static int row_id_cmp(const void *key, const void *item)
+{
+	return strcmp(key, ((const struct pt_downstream_row *)item)->site_id);
+}
+
+/* Every supplying site's downstream person-hours over the whole registry, in one read
+ * transaction with the data version it saw: the cache when it is at that version, else a
+ * sweep (*fresh 1). */
+static enum pt_err downstream_read(struct pt_db *db, unsigned long long *version,
+				   struct pt_downstream_row **rows, size_t *n_rows, int *fresh,
+				   struct pt_diag *d)
+{
+	struct network n;
+	struct pt_cascade_params p;
+	struct pt_spof_entry *e = NULL;
+	unsigned long long cached = 0;
+	size_t n_e = 0, i;
+	enum pt_err err;
+
+	*rows = NULL;
+	*n_rows = 0;
+	*fresh = 0;
+	memset(&n, 0, sizeof n);
+	if ((err = pt_db_begin_read(db, d)) != PT_OK)
+		return err;
+	if ((err = pt_db_data_version(db, version, d)) != PT_OK ||
+	    (err = pt_db_downstream_load(db, &cached, rows, n_rows, d)) != PT_OK)
+		goto out;
+	if (cached && cached == *version)
+		goto out;
+	free(*rows);
+	*rows = NULL;
+	*n_rows = 0;
+	*fresh = 1;
+	if (!(n.snap = pt_snapshot_load(db, d))) {
+		err = d && d->msg[0] ? PT_EDB : pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	if ((err = network_over(NULL, db, &n, d)) != PT_OK)
+		goto out;
+	memset(&p, 0, sizeof p);
+	p.threshold = n.cfg.resilience_threshold;
+	p.horizon_h = n.cfg.resilience_horizon_h;
+	p.repair_h = n.cfg.resilience_repair_h;
+	p.restart_h = n.restart_h;
+	p.default_restart_h = n.cfg.resilience_restart_h;
+	p.population = n.population;
+	if ((err = pt_cascade_spof(n.net, &p, 1, NULL, NULL, &e, &n_e, d)) != PT_OK)
+		goto out;
+	if (n_e && !(*rows = malloc(n_e * sizeof **rows))) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n_e; i++) {
+		if (!(e[i].downstream_person_hours > 0))
+			continue;
+		pt_strlcpy((*rows)[*n_rows].site_id, n.snap->sites.items[e[i].site].id, PT_ID_MAX);
+		(*rows)[(*n_rows)++].person_hours = e[i].downstream_person_hours;
+	}
+	/* The cache is read by id. */
+	qsort(*rows, *n_rows, sizeof **rows, downstream_id_order);
+out:
+	free(e);
+	network_clear(&n);
+	err = pt_db_end(db, err, err == PT_OK ? d : NULL);
+	if (err != PT_OK) {
+		free(*rows);
+		*rows = NULL;
+		*n_rows = 0;
+	}
+	return err;
+}
+
+enum pt_err pt_app_downstream_eur(struct pt_db *db, const struct pt_site *sites, size_t n,
+				  double value_person_hour_eur, double *eur,
+				  unsigned long long *version, struct pt_diag *d)
+{
+	struct pt_downstream_row *rows = NULL;
+	size_t n_rows = 0, i;
+	int fresh = 0, saved = 0;
+	enum pt_err err;
+
+	for (i = 0; i < n; i++)
+		eur[i] = 0;
+	if ((err = downstream_read(db, version, &rows, &n_rows, &fresh, d)) != PT_OK)
+		return err;
+	for (i = 0; n_rows && i < n; i++) {
+		const struct pt_downstream_row *r =
+			bsearch(sites[i].id, rows, n_rows, sizeof *rows, row_id_cmp);
+		if (r)
+			eur[i] = r->person_hours * value_person_hour_eur;
+	}
+	/* Kept for the next reader unless a caller's transaction is open (the plan's read):
+	 * a cache that cannot be written now is computed again next time. */
+	if (fresh && !pt_db_in_transaction(db)) {
+		struct pt_diag ignored;
+		memset(&ignored, 0, sizeof ignored);
+		(void)pt_db_downstream_save(db, *version, rows, n_rows, &saved, &ignored);
+	}
+	free(rows);
+	return PT_OK;
 }

@@ -61,4 +61,19 @@ enum pt_err pt_app_spof_run(const struct pt_caller *c, struct pt_db *db,
 /** Free a SPOF result; NULL does nothing. */
 void pt_app_spof_result_free(struct pt_app_spof_result *r);
 
+/**
+ * The downstream consequence (issue 12, the quantitative method): per site
+ * of sites[0, n) (matched by id) the EUR one failure of it costs the other
+ * sites, downstream person-hours x value_person_hour_eur, into eur (n
+ * entries, the caller's; 0 for a site supplying nobody). The person-hours
+ * are the whole registry's, not a caller's view (each supplying site failed
+ * alone for resilience.repair_h, followed for resilience.horizon_h): read
+ * from the cache of migration 020 when it is at the registry's data
+ * version, else swept and, when no transaction is open on db, cached.
+ * *version gets the data version they belong to. PT_EDB, PT_ENOMEM.
+ */
+enum pt_err pt_app_downstream_eur(struct pt_db *db, const struct pt_site *sites, size_t n,
+				  double value_person_hour_eur, double *eur,
+				  unsigned long long *version, struct pt_diag *d);
+
 #endif

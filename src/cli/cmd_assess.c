@@ -100,7 +100,8 @@ static void print_csv(const struct pt_ranking *r, const struct assess_opts *o, s
 	size_t i;
 	pt_marking_csv_line(stdout, pt_ranking_marking(r, 0, n));
 	if (o->method == PT_METHOD_QUANT)
-		printf("rank,site_id,name,score,loss_band,mean,p5,p95,p_topk,worst_threat,threat_level\n");
+		printf("rank,site_id,name,score,loss_band,mean,p5,p95,p_topk,worst_threat,threat_level,"
+		       "own_eur,downstream_eur\n"); /* issue 12: the last two */
 	else if (o->method == PT_METHOD_FEMA)
 		printf("rank,site_id,name,score,band,worst_threat,threat_level,worst_threats\n");
 	else
@@ -129,6 +130,10 @@ static void print_csv(const struct pt_ranking *r, const struct assess_opts *o, s
 		} else
 			printf(",%.0f,%s,", row->score, pt_band_name(row->band));
 		pt_csv_write_field(stdout, r->level_text);
+		if (o->method == PT_METHOD_QUANT) { /* issue 12: own and downstream parts of the score */
+			double down = pt_ranking_downstream(r, row);
+			printf(",%.2f,%.2f", row->score - down, down);
+		}
 		if (o->method == PT_METHOD_FEMA) { /* every tied threat, in catalogue order */
 			char ids[4096] = "";
 			size_t t;
@@ -170,8 +175,9 @@ static void print_table(const struct pt_ranking *r, const struct assess_opts *o,
 		       r->params.conditional ? ", conditional: T = 1" : "");
 		printf("threat level %s; %u samples, seed %llu, national share %g\n\n", r->level_text,
 		       r->params.samples, (unsigned long long)r->params.seed, r->params.national_share);
-		printf("%4s  %-8s %-36s %13s  %-9s %25s %7s  %s\n", "rank", "site", "name", "score",
-		       "loss band", "90% interval (p5 - p95)", "P(top)", "worst threat");
+		printf("%4s  %-8s %-36s %13s %13s  %-9s %25s %7s  %s\n", "rank", "site", "name",
+		       "score", "downstream", "loss band", "90% interval (p5 - p95)", "P(top)",
+		       "worst threat");
 	} else if (o->method == PT_METHOD_FEMA) {
 		printf("FEMA 426/452 risk = asset value x threat x vulnerability (1-1000), worst threat\n");
 		printf("threat level %s (FEMA ratings are as assessed)\n\n", r->level_text);
@@ -202,8 +208,9 @@ static void print_table(const struct pt_ranking *r, const struct assess_opts *o,
 				snprintf(b, sizeof b, "%5.1f%%", 100.0 * row->quant->p_topk);
 			else
 				snprintf(b, sizeof b, "-");
-			printf(" %13s  %-9s %25s %7s  %s\n", a, pt_band_name(row->band), interval, b,
-			       pt_ranking_threat_id(r, row->worst_threat));
+			pt_cli_format_eur(pt_ranking_downstream(r, row), c, sizeof c);
+			printf(" %13s %13s  %-9s %25s %7s  %s\n", a, c, pt_band_name(row->band),
+			       interval, b, pt_ranking_threat_id(r, row->worst_threat));
 		} else if (o->method == PT_METHOD_FEMA) {
 			char worst[1024];
 			pt_ranking_worst_text(r, row, 1, worst, sizeof worst);

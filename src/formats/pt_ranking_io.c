@@ -28,7 +28,14 @@ void pt_ranking_free(struct pt_ranking *r)
 	free(r->rows);
 	free(r->fema_worst);
 	pt_quant_result_free(r->quant);
+	free(r->downstream_eur); /* issue 12 */
+	free(r->downstream_eur_yearly);
 	free(r);
+}
+
+double pt_ranking_downstream(const struct pt_ranking *r, const struct pt_ranking_row *row)
+{
+	return r->downstream_eur_yearly && row->quant ? r->downstream_eur_yearly[row->site] : 0;
 }
 
 const char *pt_ranking_threat_id(const struct pt_ranking *r, long t)
@@ -115,6 +122,10 @@ static json_t *row_json(const struct pt_ranking *r, size_t i, int page)
 		json_object_set_new(it, "p5", number(row->quant->p5_eur));
 		json_object_set_new(it, "p95", number(row->quant->p95_eur));
 		json_object_set_new(it, "p_topk", number(row->quant->p_topk));
+		/* issue 12: the site's own part and what its failure costs downstream */
+		json_object_set_new(it, "own_eur",
+				    number(row->score - pt_ranking_downstream(r, row)));
+		json_object_set_new(it, "downstream_eur", number(pt_ranking_downstream(r, row)));
 	}
 	return it;
 }

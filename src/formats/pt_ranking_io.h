@@ -42,10 +42,20 @@ struct pt_ranking {
 	struct pt_quant_params params; /**< quant: the parameters used */
 	/** The data version every figure was read at (the snapshot's); 0: unknown, do not keep. */
 	unsigned long long version;
+	/* issue 12: the downstream consequence (quant only; NULL for the other methods) */
+	double *downstream_eur;        /**< per covered site: EUR one failure of it costs other sites */
+	double *downstream_eur_yearly; /**< per covered site: sum over its threats of E[T'] E[V] x downstream_eur */
 };
 
 /** Free a ranking and what it holds; NULL does nothing. */
 void pt_ranking_free(struct pt_ranking *r);
+
+/**
+ * issue 12: the expected yearly part of row's quant score that its
+ * downstream consequence adds (0 without one); the site's own part is
+ * row->score minus it.
+ */
+double pt_ranking_downstream(const struct pt_ranking *r, const struct pt_ranking_row *row);
 
 /** The id of threat index t of r's catalogue, "" for -1 or out of range. */
 const char *pt_ranking_threat_id(const struct pt_ranking *r, long t);

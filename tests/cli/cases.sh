@@ -184,7 +184,7 @@ p assess-carver 0 --db demo.db assess --method carver --format csv
 golden assess-carver.csv
 # quant: header, exact scores, thread invariance, seed dependence
 p assess-quant 0 --db demo.db assess --method quant --samples 400 --seed 11 --threads 1 --format csv
-if [ "$(sed -n 2p assess-quant.out)" = "rank,site_id,name,score,loss_band,mean,p5,p95,p_topk,worst_threat,threat_level" ]; then ok; else bad "quant csv header: $(sed -n 2p assess-quant.out)"; fi
+if [ "$(sed -n 2p assess-quant.out)" = "rank,site_id,name,score,loss_band,mean,p5,p95,p_topk,worst_threat,threat_level,own_eur,downstream_eur" ]; then ok; else bad "quant csv header: $(sed -n 2p assess-quant.out)"; fi
 golden assess-quant.csv
 p assess-quant-2t 0 --db demo.db assess --method quant --samples 400 --seed 11 --threads 2 --format csv
 same_files assess-quant.out assess-quant-2t.out
