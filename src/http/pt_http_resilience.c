@@ -100,19 +100,20 @@ static int parse_hours(const char *s, double *out)
 	return 1;
 }
 
-/* One hours parameter (name) of r into *set and *out, above 0 and at most max (the
- * caller's budget). 0, or nonzero after replying 400 naming it. */
-static int hours_query(struct pt_req *r, const char *name, double max, int *set, double *out)
+/* One hours parameter (name) of r into *set and *out, above 0 (zero_ok: 0 or more) and at
+ * most max (the caller's budget). 0, or nonzero after replying 400 naming it. */
+static int hours_query(struct pt_req *r, const char *name, int zero_ok, double max, int *set,
+		       double *out)
 {
 	const struct pt_qval *q = pt_req_query(r, name);
 	*set = 0;
 	if (!q->set)
 		return 0;
-	if (!parse_hours(q->str, out) || *out <= 0 || *out > max) {
+	if (!parse_hours(q->str, out) || *out < 0 || (*out == 0 && !zero_ok) || *out > max) {
 		pt_reply_error(r, 400, name, 0,
-			       "%s: must be a number of hours above 0 and at most %g (the most "
-			       "your role may ask)",
-			       name, max);
+			       "%s: must be a number of hours %s and at most %g (the most your "
+			       "role may ask)",
+			       name, zero_ok ? "from 0" : "above 0", max);
 		return 1;
 	}
 	*set = 1;
@@ -185,8 +186,10 @@ void pt_h_cascade(struct pt_req *r)
 			       budget.fail_max);
 		return;
 	}
-	if (hours_query(r, "hours", budget.hours_max, &o.hours_set, &o.hours) ||
-	    hours_query(r, "repair_hours", budget.hours_max, &o.repair_set, &o.repair_h))
+	/* a horizon of 0 covers nothing; a repair of 0 restarts the failed sites at once (after
+	 * their restart time), as `protect cascade --repair-hours 0` does */
+	if (hours_query(r, "hours", 0, budget.hours_max, &o.hours_set, &o.hours) ||
+	    hours_query(r, "repair_hours", 1, budget.hours_max, &o.repair_set, &o.repair_h))
 		return;
 	if (!(list = strdup(fail->str)) || !(ids = calloc(strlen(list) / 2 + 1, sizeof *ids))) {
 		pt_reply_json(r, 500, NULL);

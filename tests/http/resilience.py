@@ -152,7 +152,6 @@ def t_cascade_bad_queries(res, port, protect, db):
         (co, "?fail=VM-012&hours=0", "hours"), (co, "?fail=VM-012&hours=-1", "hours"),
         (co, "?fail=VM-012&hours=abc", "hours"), (co, "?fail=VM-012&hours=1e9", "hours"),
         (co, "?fail=VM-012&hours=nan", "hours"), (co, "?fail=VM-012&hours=8761", "hours"),
-        (co, "?fail=VM-012&repair_hours=0", "repair_hours"),
         (co, "?fail=VM-012&repair_hours=-5", "repair_hours"),
         (co, "?fail=VM-012&repair_hours=1h", "repair_hours"),
         (co, "?fail=VM-012&hours=24&hours=48", "hours"),
@@ -168,6 +167,9 @@ def t_cascade_bad_queries(res, port, protect, db):
         res.check(field in (r.json or {}).get("error", ""), "the message names %s: %r" % (field, r.body[:120]))
     r = relief.get("/api/v1/cascade?fail=VM-012&hours=168")
     res.eq(r.status, 200, "a viewer's cascade within its limits")
+    r = relief.get("/api/v1/cascade?fail=VM-012&repair_hours=0")
+    res.eq((r.status, (r.json or {}).get("repair_hours")), (200, 0),
+           "repair_hours=0 (restarted at once, as the CLI's --repair-hours 0)")
     for q, field in (("?top=0", "top"), ("?top=x", "top"), ("?top=100001", "top"), ("?k=1", "k")):
         r = co.get("/api/v1/spof" + q)
         res.eq((r.status, (r.json or {}).get("field")), (400, field), "GET /spof%s" % q)
