@@ -43,6 +43,7 @@ LIB := $(BUILD)/libprotect.a
 PROTECT := $(if $(filter build,$(BUILD)),protect,$(BUILD)/protect)
 
 .PHONY: all run check asan-check deps deps-check browser-deps unit cli-test http-test layers bench bench-http bench-plan fuzz clean lint
+.PHONY: bench-cascade
 all: deps-check $(PROTECT)
 
 # The page's Leaflet and Chart.js come from Debian (libjs-leaflet, libjs-chart.js).
@@ -139,6 +140,7 @@ bench: all
 	bench/risk/run
 	bench/http/run
 	bench/plan/run
+	bench/cascade/run
 
 # protect serve against nginx with wrk (installs both when missing; about 1.5 minutes).
 bench-http: all
@@ -147,6 +149,10 @@ bench-http: all
 # The fast plan solver against GLPK at 1,000 and 10,000 sites (about 5 minutes).
 bench-plan: all
 	bench/plan/run
+
+# cascade (issue 12): one cascade over 1,000,000 sites against igraph and networkx; SPOF at 1 and 2 threads.
+bench-cascade: all
+	bench/cascade/run
 
 # The libFuzzer targets of tests/fuzz (clang), FUZZ_SECONDS each; .ci/run runs them for 15 s.
 FUZZ_SECONDS ?= 300

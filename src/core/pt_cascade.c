@@ -433,6 +433,28 @@ static int ev_less(const struct ev *a, const struct ev *b)
 	return a->t < b->t || (a->t == b->t && a->k < b->k);
 }
 
+/* Entry i of the heap lives at heap[i + HEAP_PAD]: with 16-byte entries on a
+ * 64-byte aligned array, the four children of an entry share one cache line. */
+#define HEAP_PAD 3
+#define H(w, i) ((w)->heap[(i) + HEAP_PAD])
+
+static int heap_grow(struct pt_cascade_work *w)
+{
+	size_t nc = w->cap_heap ? w->cap_heap * 2 : 1024;
+	struct ev *nh;
+	if (nc > ((size_t)1 << 36))
+		return -1;
+	nh = aligned_alloc(64, nc * sizeof *nh);
+	if (!nh)
+		return -1;
+	if (w->heap)
+		memcpy(nh, w->heap, (w->n_heap + HEAP_PAD) * sizeof *nh);
+	free(w->heap);
+	w->heap = nh;
+	w->cap_heap = nc;
+	return 0;
+}
+
 static void heap_push(struct pt_cascade_work *w, double t, enum ev_kind kind, uint32_t id,
 		      uint32_t gen)
 {
@@ -440,8 +462,7 @@ static void heap_push(struct pt_cascade_work *w, double t, enum ev_kind kind, ui
 	size_t i;
 	if (t > w->p->horizon_h)
 		return; /* never processed */
-	if (w->n_heap == w->cap_heap &&
-	    grow((void **)&w->heap, &w->cap_heap, w->n_heap + 1, sizeof *w->heap)) {
+	if (w->n_heap + HEAP_PAD + 1 > w->cap_heap && heap_grow(w)) {
 		w->oom = 1;
 		return;
 	}
@@ -450,21 +471,21 @@ static void heap_push(struct pt_cascade_work *w, double t, enum ev_kind kind, ui
 	i = w->n_heap++;
 	while (i > 0) {
 		size_t up = (i - 1) / 4;
-		if (!ev_less(&x, &w->heap[up]))
+		if (!ev_less(&x, &H(w, up)))
 			break;
-		w->heap[i] = w->heap[up];
+		H(w, i) = H(w, up);
 		i = up;
 	}
-	w->heap[i] = x;
+	H(w, i) = x;
 }
 
 static struct ev heap_pop(struct pt_cascade_work *w)
 {
-	struct ev top = w->heap[0], x;
+	struct ev top = H(w, 0), x;
 	size_t n = --w->n_heap, i = 0;
 	if (!n)
 		return top;
-	x = w->heap[n];
+	x = H(w, n);
 	for (;;) {
 		size_t c = 4 * i + 1, best, j, end;
 		if (c >= n)
@@ -472,14 +493,14 @@ static struct ev heap_pop(struct pt_cascade_work *w)
 		best = c;
 		end = c + 4 < n ? c + 4 : n;
 		for (j = c + 1; j < end; j++)
-			if (ev_less(&w->heap[j], &w->heap[best]))
+			if (ev_less(&H(w, j), &H(w, best)))
 				best = j;
-		if (!ev_less(&w->heap[best], &x))
+		if (!ev_less(&H(w, best), &x))
 			break;
-		w->heap[i] = w->heap[best];
+		H(w, i) = H(w, best);
 		i = best;
 	}
-	w->heap[i] = x;
+	H(w, i) = x;
 	return top;
 }
 
@@ -974,7 +995,7 @@ static enum pt_err run(struct pt_cascade_work *w, const struct pt_cascade_params
 	while (w->n_heap && !w->oom) {
 		struct ev e = heap_pop(w);
 		process(w, e);
-		if (w->dirty && (!w->n_heap || w->heap[0].t > e.t))
+		if (w->dirty && (!w->n_heap || H(w, 0).t > e.t))
 			black_start_check(w, e.t);
 	}
 	if (w->oom) {
