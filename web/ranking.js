@@ -1,4 +1,4 @@
-// ranking.js - the ranking table (rank, site, TLP, score, band; for quant the p5-p95 interval
+// ranking.js - the ranking table (rank, site, TLP, score, band; for quant the downstream part, the p5-p95 interval
 // drawn as an uncertainty bar on a log scale and P(top k)) and a Chart.js chart of the top sites.
 
 import { el, put, tlpBadge, bandBadge, METHODS, pct, worstThreatNames } from './ui.js';
@@ -12,6 +12,7 @@ export function drawRanking(box, method, ranking) {
   const quant = method === 'quant';
   const scale = quant ? logScale(items) : null;
   const headers = ['Rank', 'Site', 'TLP', quant ? 'Expected loss a year' : method === 'fema' ? 'Risk (A×T×V)' : 'Attractiveness (sum)'];
+  if (quant) headers.push('Of which downstream'); // issue 12: what its failure costs the sites behind it
   if (quant) headers.push('Uncertainty (5th–95th percentile)', `P(top ${ranking.top_k})`);
   if (method !== 'carver') headers.push('Worst threat');
   headers.push(quant ? `Loss band at ${ranking.threat_level_text || ranking.threat_level}` : 'Band');
@@ -24,6 +25,7 @@ export function drawRanking(box, method, ranking) {
       el('td', { class: 'num score', dataset: { testid: 'score' } }, fmt(it.score)),
     ];
     if (quant) {
+      cells.push(el('td', { class: 'num downstream', dataset: { testid: 'downstream' }, title: 'Own part: ' + fmt(it.own_eur ?? it.score) }, fmt(it.downstream_eur ?? 0)));
       cells.push(el('td', { class: 'interval-cell' }, intervalBar(it, scale, fmt)));
       cells.push(el('td', { class: 'num' }, pct(it.p_topk)));
     }

@@ -100,8 +100,8 @@ static void print_csv(const struct pt_ranking *r, const struct assess_opts *o, s
 	size_t i;
 	pt_marking_csv_line(stdout, pt_ranking_marking(r, 0, n));
 	if (o->method == PT_METHOD_QUANT)
-		printf("rank,site_id,name,score,loss_band,mean,p5,p95,p_topk,worst_threat,threat_level,"
-		       "own_eur,downstream_eur\n"); /* issue 12: the last two */
+		printf("rank,site_id,name,score,loss_band,mean,p5,p95,p_topk,own_eur,downstream_eur,"
+		       "worst_threat,threat_level\n"); /* issue 12: own_eur, downstream_eur */
 	else if (o->method == PT_METHOD_FEMA)
 		printf("rank,site_id,name,score,band,worst_threat,threat_level,worst_threats\n");
 	else
@@ -119,7 +119,9 @@ static void print_csv(const struct pt_ranking *r, const struct assess_opts *o, s
 			print_csv_number(row->quant->p5_eur, 2);
 			print_csv_number(row->quant->p95_eur, 2);
 			print_csv_number(row->quant->p_topk, 4);
-			fputc(',', stdout);
+			/* issue 12: the score's own and downstream parts */
+			printf(",%.2f,%.2f,", row->score - pt_ranking_downstream(r, row),
+			       pt_ranking_downstream(r, row));
 			pt_csv_write_field(stdout, pt_ranking_threat_id(r, row->worst_threat));
 			fputc(',', stdout);
 		}
@@ -130,10 +132,6 @@ static void print_csv(const struct pt_ranking *r, const struct assess_opts *o, s
 		} else
 			printf(",%.0f,%s,", row->score, pt_band_name(row->band));
 		pt_csv_write_field(stdout, r->level_text);
-		if (o->method == PT_METHOD_QUANT) { /* issue 12: own and downstream parts of the score */
-			double down = pt_ranking_downstream(r, row);
-			printf(",%.2f,%.2f", row->score - down, down);
-		}
 		if (o->method == PT_METHOD_FEMA) { /* every tied threat, in catalogue order */
 			char ids[4096] = "";
 			size_t t;

@@ -37,8 +37,8 @@ static void print_cascade_table(const struct pt_app_cascade_result *r)
 {
 	size_t i;
 	char failed[32], restored[32], eur[64], rec[32];
-	printf("%-14s %-34s %10s %12s %8s %16s\n", "SITE", "NAME", "FAILED AT", "RESTORED AT",
-	       "LOWEST", "PERSON-HOURS");
+	printf("%-14s %-34s %13s %15s %14s %16s\n", "SITE", "NAME", "FAILED AT (h)",
+	       "RESTORED AT (h)", "LOWEST SERVICE", "PERSON-HOURS");
 	for (i = 0; i < r->n_affected; i++) {
 		const struct pt_app_cascade_site *a = &r->affected[i];
 		hours_cell(a->failed_at_h, failed, sizeof failed);
@@ -47,7 +47,7 @@ static void print_cascade_table(const struct pt_app_cascade_result *r)
 		fputc(' ', stdout);
 		pt_cli_print_cell(stdout, a->name, 34);
 		pt_cli_format_eur(a->person_hours_lost, eur, sizeof eur);
-		printf(" %10s %12s %7.0f%% %16s\n", failed, restored, 100 * a->min_service, eur);
+		printf(" %13s %15s %13.0f%% %16s\n", failed, restored, 100 * a->min_service, eur);
 	}
 	hours_cell(r->recovery_h, rec, sizeof rec);
 	pt_cli_format_eur(r->person_hours_lost, eur, sizeof eur);
