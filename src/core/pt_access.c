@@ -649,6 +649,40 @@ enum pt_access pt_access_org_retype(const struct pt_principal *who, enum pt_org_
 	return PT_ACCESS_OK;
 }
 
+/* ---- resilience: what one cascade or SPOF request may ask (issue 12) ---- */
+
+void pt_access_resilience_budget(const struct pt_principal *who, struct pt_resilience_budget *out)
+{
+	memset(out, 0, sizeof *out);
+	if (is_system(who)) {
+		out->fail_max = 1000;
+		out->hours_max = 1e6;
+		out->spof = 1;
+		return;
+	}
+	if (!principal_ok(who))
+		return;
+	switch (who->role) {
+	case PT_ROLE_ADMIN:
+	case PT_ROLE_COORDINATOR:
+	case PT_ROLE_ANALYST:
+		out->fail_max = 1000;
+		out->hours_max = 8760;
+		out->spof = 1;
+		break;
+	case PT_ROLE_OPERATOR:
+		out->fail_max = 50;
+		out->hours_max = 720;
+		out->spof = 1;
+		break;
+	default:
+		out->fail_max = 10;
+		out->hours_max = 168;
+		out->spof = 0;
+		break;
+	}
+}
+
 /* ---- issue 12: dependencies between sites ---- */
 
 enum pt_access pt_access_dependency_read(const struct pt_principal *who,

@@ -528,6 +528,25 @@ enum pt_access pt_access_site_owner_change(const struct pt_principal *who);
 enum pt_access pt_access_org_retype(const struct pt_principal *who, enum pt_org_type from,
 				    enum pt_org_type to);
 
+/* ---- resilience: what one cascade or SPOF request may ask (issue 12) ---- */
+
+/** What one request of a caller may ask of the cascade and the SPOF sweep. Plain data. */
+struct pt_resilience_budget {
+	size_t fail_max;   /**< most sites one cascade may fail (0: no cascade at all) */
+	double hours_max;  /**< longest horizon (and repair time) of one cascade, hours */
+	int spof;          /**< nonzero: may run the single-points-of-failure sweep */
+};
+
+/**
+ * The resilience budget of who (docs/access.md, "Resilience budgets"):
+ * admins, coordinators and analysts 1,000 failed sites (PT_APP_CASCADE_MAX_FAIL),
+ * 8,760 hours (a year) and the SPOF sweep; operators 50 sites, 720 hours
+ * (30 days) and the sweep; every other role 10 sites, 168 hours (a week),
+ * no sweep; the system administrator 1,000 sites and PT_CASCADE_MAX_HORIZON_H;
+ * an invalid principal nothing.
+ */
+void pt_access_resilience_budget(const struct pt_principal *who, struct pt_resilience_budget *out);
+
 /* ---- issue 12: dependencies between sites ---- */
 
 /**

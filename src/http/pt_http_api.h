@@ -121,5 +121,16 @@ void pt_h_site_measure_step(struct pt_req *r);
 /** Withdraw a saved plan: 200 {name, state, removed, kept}, 403, 404, 409 (withdrawn already). */
 void pt_h_plan_withdraw(struct pt_req *r);
 void pt_h_register_history(struct pt_req *r);
+/* issue 12: resilience (pt_http_resilience.c) */
+/** GET /api/v1/cascade?fail=ID,ID&repair_hours=H&hours=H: the cascade (compute pool). */
+void pt_h_cascade(struct pt_req *r);
+/** GET /api/v1/spof?top=K: the single-points-of-failure sweep (compute pool). */
+void pt_h_spof(struct pt_req *r);
+/** GET /api/v1/dependencies: the dependencies the caller may see, paged, with withheld. */
+void pt_h_dependencies_list(struct pt_req *r);
+/** GET /api/v1/sites/{id}/dependencies: a site's providers and consumers (404 unreadable). */
+void pt_h_site_dependencies(struct pt_req *r);
+/** POST /api/v1/imports/dependencies: a dependencies CSV, all or nothing. */
+void pt_h_import_dependencies(struct pt_req *r);
 
 #endif

@@ -56,6 +56,18 @@ static const struct pt_vquery q_register[] = {
 	{NULL, PT_V_INT, 0, 0, NULL},
 };
 
+/* issue 12: resilience (hours are parsed by the handler: a number, within the role's budget) */
+static const struct pt_vquery q_cascade[] = {
+	{"fail", PT_V_STRING, 1, 16384, NULL},
+	{"hours", PT_V_STRING, 1, 32, NULL},
+	{"repair_hours", PT_V_STRING, 1, 32, NULL},
+	{NULL, PT_V_INT, 0, 0, NULL},
+};
+static const struct pt_vquery q_spof[] = {
+	{"top", PT_V_INT, 1, 100000, NULL},
+	{NULL, PT_V_INT, 0, 0, NULL},
+};
+
 /* ---- bodies ---- */
 
 #define END {NULL, PT_V_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL}
@@ -315,6 +327,12 @@ const struct pt_route pt_routes[] = {
 	{"POST", "/api/v1/sites/{id}/measures/{measure}/install", pt_h_site_measure_step, 0, q_none, NULL},
 	{"POST", "/api/v1/sites/{id}/measures/{measure}/verify", pt_h_site_measure_step, 0, q_none, NULL},
 	{"POST", "/api/v1/plans/{name}/withdraw", pt_h_plan_withdraw, 0, q_none, NULL},
+	/* issue 12: resilience */
+	{"GET", "/api/v1/cascade", pt_h_cascade, 0, q_cascade, NULL},
+	{"GET", "/api/v1/spof", pt_h_spof, 0, q_spof, NULL},
+	{"GET", "/api/v1/dependencies", pt_h_dependencies_list, 0, q_page, NULL},
+	{"GET", "/api/v1/sites/{id}/dependencies", pt_h_site_dependencies, 0, q_none, NULL},
+	{"POST", "/api/v1/imports/dependencies", pt_h_import_dependencies, PT_R_CSV, q_none, NULL},
 	{"GET", "/", NULL, PT_R_PUBLIC | PT_R_STATIC, NULL, NULL},
 	{NULL, NULL, NULL, 0, NULL, NULL},
 };

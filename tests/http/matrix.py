@@ -89,6 +89,17 @@ QUANT_HEADER = ("site_id,threat_id,p_attempt_min,p_attempt_mode,p_attempt_max,p_
                 "injuries_min,injuries_mode,injuries_max,loss_eur_min,loss_eur_mode,loss_eur_max\n")
 
 
+# Issue 12: the fixture's dependencies. M-1 (CLEAR, read by all) supplies the others, M-3 also
+# supplies M-5: every site fails with M-1.
+DEPS_HEADER = "provider_id,consumer_id,type,autonomy_hours,service_loss,group\n"
+DEPS = [("M-1", "M-2"), ("M-1", "M-3"), ("M-1", "M-4"), ("M-1", "M-5"), ("M-3", "M-5")]
+SPOF_ROLES = frozenset({"admin", "coordinator", "analyst", "operator"})
+
+
+def dep_row(provider, consumer):
+    return "%s,%s,physical,0,1,\n" % (provider, consumer)
+
+
 def site_row(t):
     i = TLPS.index(t) + 1
     return ("%s,Matrix site %d,critical_infrastructure,energy,Matrix Owner,47.1%d,-12.1,Test,100,50,1000,%d000000,%s\n"
@@ -153,6 +164,9 @@ def load_fixture(res, port):
     for header, row in ((FEMA_HEADER, fema_row), (CARVER_HEADER, carver_row), (QUANT_HEADER, quant_row)):
         r = c.request("POST", "/api/v1/imports/assessments", header + "".join(row(t) for t in TLPS), ctype="text/csv")
         res.eq(r.status, 200, "fixture assessments import: %r" % r.body[:200])
+    r = c.request("POST", "/api/v1/imports/dependencies", DEPS_HEADER + "".join(dep_row(*d) for d in DEPS),
+                  ctype="text/csv")
+    res.eq((r.status, r.json), (200, {"created": len(DEPS), "updated": 0}), "fixture dependencies import")
     red = SITE_OF["RED"]
     for rel in ("named", "namedown"):
         for role in ROLES:
@@ -282,6 +296,62 @@ def check_records(res, c, who, rel, role, visible, writable, missing_body):
                           cell + " import of an invisible site reads as an unknown one: %r" % r.body[:120])
 
 
+def check_resilience(res, c, who, role, visible, writable, missing_body):
+    """Issue 12: dependencies, their import, a cascade and the SPOF sweep."""
+    shown = [d for d in DEPS if d[0] in visible and d[1] in visible]
+    hidden_ids = [sid for sid in SITE_OF.values() if sid not in visible]
+    r = c.get("/api/v1/dependencies?limit=1000")
+    body = r.json or {}
+    res.eq(sorted((d["provider_id"], d["consumer_id"]) for d in body.get("dependencies", [])), sorted(shown),
+           who + " GET /dependencies: those of two visible sites")
+    res.eq(body.get("withheld"), len(DEPS) - len(shown), who + " GET /dependencies withheld")
+    for sid in SITE_OF.values():
+        r = c.get("/api/v1/sites/%s/dependencies" % sid)
+        if sid in visible:
+            expect_status(res, r, 200, "%s GET /sites/%s/dependencies" % (who, sid))
+            mine = [d for d in DEPS if sid in d]
+            got = [(d["provider_id"], d["consumer_id"]) for k in ("providers", "consumers")
+                   for d in (r.json or {}).get(k, [])]
+            res.eq(sorted(got), sorted(d for d in mine if d in shown), "%s %s's dependencies" % (who, sid))
+            res.eq((r.json or {}).get("withheld"), len([d for d in mine if d not in shown]),
+                   "%s %s's dependencies withheld" % (who, sid))
+        else:
+            expect_status(res, r, 404, "%s GET /sites/%s/dependencies" % (who, sid))
+            res.eq(r.body, missing_body, "%s GET /sites/%s/dependencies: a missing record's 404" % (who, sid))
+        # Re-importing the site's supply from M-1 (the values stored): the consumer's writers.
+        r = c.request("POST", "/api/v1/imports/dependencies", DEPS_HEADER + dep_row("M-1", sid),
+                      ctype="text/csv")
+        if role not in WRITERS:
+            expect_status(res, r, 403, "%s import dependencies of %s (no right to import)" % (who, sid))
+        elif sid == "M-1":
+            expect_status(res, r, 400, who + " import a self-dependency")
+        else:
+            expect_status(res, r, 200 if sid in writable else (403 if sid in visible else 400),
+                          "%s import dependencies of %s" % (who, sid))
+            if sid not in visible:
+                res.check("unknown site" in r.body, "%s import over hidden %s reads as unknown: %r" % (who, sid, r.body[:120]))
+    r = c.get("/api/v1/cascade?fail=M-1")
+    body = r.json or {}
+    expect_status(res, r, 200, who + " GET /cascade?fail=M-1")
+    res.eq({a["site_id"] for a in body.get("affected", [])}, visible, who + " cascade: the visible sites fail")
+    res.eq(body.get("withheld"), 5 - len(visible), who + " cascade withheld")
+    res.check(not any(h in r.body for h in hidden_ids), who + " cascade names no hidden site: %r" % r.body[:200])
+    missing = c.get("/api/v1/cascade?fail=M-NOPE")
+    expect_status(res, missing, 404, who + " cascade of a missing site")
+    for sid in hidden_ids:
+        r = c.get("/api/v1/cascade?fail=M-1," + sid)
+        res.eq((r.status, r.body), (404, missing.body), "%s cascade of hidden %s: a missing site's 404" % (who, sid))
+    r = c.get("/api/v1/spof")
+    if role in SPOF_ROLES:
+        expect_status(res, r, 200, who + " GET /spof")
+        rows = (r.json or {}).get("spof", [])
+        res.eq({w["site_id"] for w in rows}, {"M-1", "M-3"} & visible, who + " spof rows")
+        res.eq(len(rows) + (r.json or {}).get("withheld", -1), 2, who + " spof: rows + withheld = the 2 suppliers")
+        res.check(not any(h in r.body for h in hidden_ids), who + " spof names no hidden site")
+    else:
+        expect_status(res, r, 403, who + " GET /spof (not open to the role)")
+
+
 def check_actions(res, c, who, rel, role, orgs):
     """Actions about no record."""
     key = (rel, role)
@@ -348,6 +418,7 @@ def run(res, protect, work):
                 writable = {SITE_OF[t] for t in TLPS if role in WRITE[rel][t]}
                 check_aggregates(res, c, who, visible, writable, scores)
                 check_records(res, c, who, rel, role, visible, writable, missing)
+                check_resilience(res, c, who, role, visible, writable, missing)  # issue 12
                 check_actions(res, c, who, rel, role, orgs)
     finally:
         status, out, err = srv.stop()

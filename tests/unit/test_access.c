@@ -738,6 +738,33 @@ static void test_compute_budget(void)
 	}
 }
 
+/* Resilience budgets (issue 12): cascades and the SPOF sweep by role only. */
+static void test_resilience_budget(void)
+{
+	struct pt_principal sys;
+	struct pt_resilience_budget b;
+	enum pt_role r;
+	pt_principal_system(&sys);
+	pt_access_resilience_budget(&sys, &b);
+	CHECK(b.fail_max == 1000 && b.hours_max == 1e6 && b.spof);
+	pt_access_resilience_budget(NULL, &b);
+	CHECK(b.fail_max == 0 && b.hours_max == 0 && !b.spof);
+	for (r = PT_ROLE_ADMIN; (int)r < PT_ROLE_COUNT; r++) {
+		struct pt_principal gov = caller(r, REL_GOV), own = caller(r, REL_OWN);
+		struct pt_resilience_budget o;
+		int analyses = r == PT_ROLE_ADMIN || r == PT_ROLE_COORDINATOR || r == PT_ROLE_ANALYST;
+		pt_access_resilience_budget(&gov, &b);
+		pt_access_resilience_budget(&own, &o);
+		CHECK(b.fail_max == o.fail_max && b.hours_max == o.hours_max && b.spof == o.spof);
+		if (analyses)
+			CHECK(b.fail_max == 1000 && b.hours_max == 8760 && b.spof);
+		else if (r == PT_ROLE_OPERATOR)
+			CHECK(b.fail_max == 50 && b.hours_max == 720 && b.spof);
+		else
+			CHECK(b.fail_max == 10 && b.hours_max == 168 && !b.spof);
+	}
+}
+
 /* ---- measure states at a site (issue 11, item 7) ---- */
 static void test_measure_states(void)
 {
@@ -1155,5 +1182,6 @@ int main(void)
 	RUN(test_measure_duties); /* separation of duties, review H1 */
 	RUN(test_org_retype); /* issue 11 (last) */
 	RUN(test_dependencies); /* issue 12 */
+	RUN(test_resilience_budget); /* issue 12: the API's cascade and SPOF limits */
 	return TEST_SUMMARY("test_access");
 }

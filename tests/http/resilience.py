@@ -1,0 +1,300 @@
+# resilience.py - HTTP tests of issue 12: dependencies, a cascade and the single points of
+# failure over the demo region's dependency network (data/demo/README.md, "Expected cascade"),
+# as each user sees them: hidden sites withheld and never named, clear 400s, the same 404 for
+# hidden and missing ids, imports all or nothing, the CLI's JSON for the same caller.
+import json
+
+from httplib import Client, run_protect
+
+ORDER = ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"]
+DEPS_HEADER = "provider_id,consumer_id,type,autonomy_hours,service_loss,group\n"
+
+
+def login(res, port, user):
+    c = Client(port)
+    r = c.login(user, "demo-" + user)
+    res.check(r.status == 200, "log-in as %s: %r" % (user, r))
+    return c
+
+
+def sites_of(c):
+    """{id: site} of every site the client may read."""
+    return {s["id"]: s for s in (c.get("/api/v1/sites?limit=1000").json or {}).get("items", [])}
+
+
+def all_sites(protect, db):
+    rc, out, err = run_protect(protect, "--db", db, "sites", "list", "--format", "json")
+    body = json.loads(out)
+    items = body if isinstance(body, list) else body.get("sites", body.get("items", []))
+    return {s["id"]: s for s in items}
+
+
+def hidden_texts(everything, visible):
+    """The ids and names of the sites a caller may not read (none may appear in its answers)."""
+    out = []
+    for sid, s in everything.items():
+        if sid not in visible:
+            out += [sid, s["name"]]
+    return out
+
+
+def by_id(items):
+    return {a["site_id"]: a for a in items}
+
+
+def t_cascade_substation(res, port, protect, db):
+    """The main substation VM-002 fails: the district hospital closes when its generator runs dry
+    (48 h), the general hospital stays open on its second feed (data/demo/README.md)."""
+    op = login(res, port, "operator")  # Northgate Utilities, VM-002's owner
+    seen = sites_of(op)
+    res.check("VM-002" in seen, "the Northgate operator reads its substation VM-002")
+    r = op.get("/api/v1/cascade?fail=VM-002")
+    res.eq(r.status, 200, "cascade of VM-002 as operator: %r" % r.body[:200])
+    body = r.json or {}
+    aff = by_id(body.get("affected", []))
+    res.eq(body.get("fail"), ["VM-002"], "fail")
+    res.eq((body.get("hours"), body.get("repair_hours"), body.get("threshold")), (168, None, 0.5),
+           "the default horizon, repair (down the whole horizon) and threshold")
+    res.eq((aff.get("VM-002") or {}).get("failed_at_h"), 0, "VM-002 failed at 0")
+    res.eq((aff.get("VM-013") or {}).get("failed_at_h"), 48,
+           "Brackwater District Hospital closes at 48 h, when its generator fuel runs out")
+    res.eq((aff.get("VM-013") or {}).get("name"), "Brackwater District Hospital", "the hospital's name")
+    gen = aff.get("VM-012") or {}
+    res.check("VM-012" in aff and gen.get("failed_at_h") is None,
+              "Orrinford General Hospital stays open on its second feed: %r" % gen)
+    res.check(abs((gen.get("min_service") or 0) - 0.72) < 1e-9,
+              "the general hospital drops to 72 %% of its service: %r" % gen.get("min_service"))
+    for sid, h in (("VM-029", 2), ("VM-020", 48), ("VM-045", 0)):
+        if sid in seen:
+            res.eq((aff.get(sid) or {}).get("failed_at_h"), h, "%s failed at %r h" % (sid, h))
+    res.check(abs((body.get("person_hours_lost") or 0) - 579476000) <= 1e-6 * 579476000,
+              "person-hours lost over every site: %r, expected 579,476,000" % body.get("person_hours_lost"))
+    # Hidden sites (Harbourlight's AMBER banking sites, the ministry's AMBER building) are counted,
+    # never listed or named.
+    everything = all_sites(protect, db)
+    rc, out, err = run_protect(protect, "--db", db, "cascade", "--fail", "VM-002", "--format", "json")
+    if res.check(rc == 0, "protect cascade --fail VM-002: %s" % err[-300:]):
+        full = json.loads(out)
+        all_aff = {a["site_id"] for a in full["affected"]}
+        hidden = all_aff - set(seen)
+        res.check(len(hidden) > 0, "some affected sites are hidden from the operator: %r" % sorted(hidden))
+        res.eq(body.get("withheld"), len(hidden), "withheld counts the affected sites it may not read")
+        res.eq(set(aff), all_aff & set(seen), "affected: every visible affected site")
+        res.eq(body.get("series"), full["series"], "the series is a total over every site, the same for all")
+        res.eq(body.get("person_hours_lost"), full["person_hours_lost"], "person_hours_lost over every site")
+    res.check({s["site_id"] for s in body.get("steps", [])} <= set(seen), "steps name only visible sites")
+    for text in hidden_texts(everything, seen):
+        res.check(text not in r.body, "the operator's cascade does not name hidden %r" % text)
+    labels = [seen[a]["tlp"] for a in aff]
+    res.eq(body.get("tlp"), "TLP:" + max(labels, key=ORDER.index), "tlp: the highest label of the sites listed")
+    # The same request again is answered from the first.
+    r2 = op.get("/api/v1/cascade?fail=VM-002")
+    res.eq((r2.status, r2.header("x-cache"), r2.json), (200, "hit", body), "the same cascade again: kept")
+    # The coordinator (government) may not read VM-002 (AMBER+STRICT of Northgate): 404 as a
+    # missing id; where it may, it sees the hospital close.
+    co = login(res, port, "coordinator")
+    missing = co.get("/api/v1/cascade?fail=VM-NOPE")
+    res.eq(missing.status, 404, "a missing fail id")
+    r = co.get("/api/v1/cascade?fail=VM-002")
+    if "VM-002" in sites_of(co):
+        res.eq(r.status, 200, "the coordinator fails VM-002")
+        res.eq((by_id((r.json or {}).get("affected", [])).get("VM-013") or {}).get("failed_at_h"), 48,
+               "the coordinator sees Brackwater District Hospital close at 48 h")
+    else:
+        res.eq((r.status, r.body), (missing.status, missing.body),
+               "VM-002 hidden from the coordinator: the same 404 as a missing id")
+    # The audit log has the operator's read of the AMBER+STRICT substation.
+    adm = login(res, port, "northgate-admin")
+    entries = (adm.get("/api/v1/audit?limit=1000").json or {}).get("items", [])
+    res.check(any(e.get("action") == "cascade.read" and e.get("user") == "operator" for e in entries),
+              "the operator's cascade is audited (cascade.read)")
+
+
+def t_cascade_other_org(res, port, protect, db):
+    """An operator of another organisation: only its sites, the rest withheld and unnamed."""
+    hb = login(res, port, "harbour")
+    seen = sites_of(hb)
+    everything = all_sites(protect, db)
+    # The general hospital (GREEN) fails: its specialist and overflow consumers, and the
+    # laboratory's, as harbour may read them.
+    r = hb.get("/api/v1/cascade?fail=VM-012&hours=72&repair_hours=24")
+    res.eq(r.status, 200, "harbour's cascade of VM-012: %r" % r.body[:200])
+    body = r.json or {}
+    res.eq((body.get("hours"), body.get("repair_hours")), (72, 24), "hours and repair_hours as asked")
+    res.check(all(a["site_id"] in seen for a in body.get("affected", [])), "affected: visible sites only")
+    res.check(all(s["site_id"] in seen for s in body.get("steps", [])), "steps: visible sites only")
+    for text in hidden_texts(everything, seen):
+        res.check(text not in r.body, "harbour's cascade does not name hidden %r" % text)
+    # VM-002 is hidden from harbour: the same 404 as a missing id, alone or among others.
+    missing = hb.get("/api/v1/cascade?fail=VM-NOPE")
+    for q in ("VM-002", "VM-012,VM-002", "VM-002,VM-NOPE"):
+        r = hb.get("/api/v1/cascade?fail=" + q)
+        res.eq((r.status, r.body), (404, missing.body), "fail=%s as harbour: the 404 of a missing id" % q)
+    # The operator's cascade of VM-002 withholds Harbourlight's AMBER banks from Northgate; harbour
+    # reads them, and its own SPOF rows name no Northgate AMBER site.
+    r = hb.get("/api/v1/spof?top=100")
+    res.eq(r.status, 200, "harbour's SPOF sweep (operators may run it)")
+    body = r.json or {}
+    res.check(all(w["site_id"] in seen for w in body.get("spof", [])), "spof rows: visible sites only")
+    for text in hidden_texts(everything, seen):
+        res.check(text not in r.body, "harbour's SPOF list does not name hidden %r" % text)
+    res.check(body.get("withheld", 0) > 0, "harbour: supplying sites withheld: %r" % body.get("withheld"))
+    res.eq(len(body.get("spof", [])) + body.get("withheld", -1), body.get("supplying_sites"),
+           "listed + withheld = every supplying site")
+
+
+def t_cascade_bad_queries(res, port, protect, db):
+    co = login(res, port, "coordinator")
+    relief = login(res, port, "relief")  # a viewer: 10 sites, 168 h
+    cases = [
+        (co, "", "fail"), (co, "?fail=", "fail"), (co, "?fail=VM-012,,VM-013", "fail"),
+        (co, "?fail=VM-012,", "fail"), (co, "?fail=VM%20012", "fail"),
+        (co, "?fail=VM-012&hours=0", "hours"), (co, "?fail=VM-012&hours=-1", "hours"),
+        (co, "?fail=VM-012&hours=abc", "hours"), (co, "?fail=VM-012&hours=1e9", "hours"),
+        (co, "?fail=VM-012&hours=nan", "hours"), (co, "?fail=VM-012&hours=8761", "hours"),
+        (co, "?fail=VM-012&repair_hours=-5", "repair_hours"),
+        (co, "?fail=VM-012&repair_hours=1h", "repair_hours"),
+        (co, "?fail=VM-012&hours=24&hours=48", "hours"),
+        (co, "?fail=VM-012&samples=5", "samples"),
+        (relief, "?fail=VM-012&hours=169", "hours"),
+        (relief, "?fail=" + ",".join("VM-%03d" % i for i in range(12, 23)), "fail"),
+        (co, "?fail=" + ",".join("VM-%04d" % i for i in range(1001)), "fail"),
+    ]
+    for c, q, field in cases:
+        r = c.get("/api/v1/cascade" + q)
+        res.eq(r.status, 400, "GET /cascade%s" % q[:60])
+        res.eq((r.json or {}).get("field"), field, "GET /cascade%s names %s" % (q[:60], field))
+        res.check(field in (r.json or {}).get("error", ""), "the message names %s: %r" % (field, r.body[:120]))
+    r = relief.get("/api/v1/cascade?fail=VM-012&hours=168")
+    res.eq(r.status, 200, "a viewer's cascade within its limits")
+    r = relief.get("/api/v1/cascade?fail=VM-012&repair_hours=0")
+    res.eq((r.status, (r.json or {}).get("repair_hours")), (200, 0),
+           "repair_hours=0 (restarted at once, as the CLI's --repair-hours 0)")
+    for q, field in (("?top=0", "top"), ("?top=x", "top"), ("?top=100001", "top"), ("?k=1", "k")):
+        r = co.get("/api/v1/spof" + q)
+        res.eq((r.status, (r.json or {}).get("field")), (400, field), "GET /spof%s" % q)
+    r = relief.get("/api/v1/spof")
+    res.eq(r.status, 403, "a viewer may not run the SPOF sweep")
+    r = co.request("POST", "/api/v1/cascade", body={})
+    res.eq(r.status, 405, "POST /cascade")
+
+
+def t_spof_cli(res, port, protect, db):
+    """The API's SPOF answer is `protect spof --format json` for the same caller."""
+    for user in ("operator", "coordinator"):
+        c = login(res, port, user)
+        r = c.get("/api/v1/spof?top=10")
+        res.eq(r.status, 200, "spof as %s" % user)
+        rc, out, err = run_protect(protect, "--db", db, "spof", "--top", "10", "--format", "json",
+                                   "--as", user)
+        if not res.check(rc == 0, "protect spof --as %s: %s" % (user, err[-300:])):
+            continue
+        cli = json.loads(out)
+        res.eq((r.json or {}).get("spof"), cli.get("spof"), "the top rows as %s are the CLI's" % user)
+        res.eq(r.json, cli, "the whole SPOF object as %s is the CLI's" % user)
+        rows = (r.json or {}).get("spof", [])
+        res.check(len(rows) > 0 and rows[0]["rank"] >= 1, "%s sees SPOF rows: %r" % (user, rows[:1]))
+    op = login(res, port, "operator")
+    rows = (op.get("/api/v1/spof?top=3").json or {}).get("spof", [])
+    res.eq(rows[:1] and rows[0]["site_id"], "VM-002", "the main substation is the first single point of failure")
+
+
+def t_site_dependencies(res, port, protect, db):
+    op = login(res, port, "operator")
+    r = op.get("/api/v1/sites/VM-013/dependencies")
+    res.eq(r.status, 200, "VM-013's dependencies as operator")
+    body = r.json or {}
+    res.eq(body.get("site_id"), "VM-013", "site_id")
+    prov = {d["provider_id"]: d for d in body.get("providers", [])}
+    res.eq(prov.get("VM-002"), {"provider_id": "VM-002", "provider_name": "Brackwater Grid Substation",
+                                "consumer_id": "VM-013", "consumer_name": "Brackwater District Hospital",
+                                "type": "physical", "autonomy_hours": 48, "service_loss": 1, "group": None},
+           "the hospital's power from VM-002 (48 h of diesel)")
+    res.check(all(d["consumer_id"] == "VM-013" for d in body.get("providers", [])), "providers: VM-013 consumes")
+    res.check(all(d["provider_id"] == "VM-013" for d in body.get("consumers", [])), "consumers: VM-013 supplies")
+    res.check("VM-012" in {d["consumer_id"] for d in body.get("consumers", [])},
+              "the general hospital takes the district hospital's patients")
+    hb = login(res, port, "harbour")
+    r = hb.get("/api/v1/sites/VM-013/dependencies")
+    body = r.json or {}
+    res.eq(r.status, 200, "VM-013's dependencies as harbour")
+    res.check("VM-002" not in r.body and "Brackwater Grid Substation" not in r.body,
+              "harbour is not told of VM-002: %r" % r.body[:300])
+    res.check(body.get("withheld", 0) >= 1, "harbour: VM-002's supply withheld: %r" % body.get("withheld"))
+    relief = login(res, port, "relief")
+    missing = relief.get("/api/v1/sites/VM-NOPE/dependencies")
+    res.eq(missing.status, 404, "a missing site's dependencies")
+    r = relief.get("/api/v1/sites/VM-009/dependencies")  # RED, Harbourlight
+    res.eq((r.status, r.body), (404, missing.body), "a hidden site's dependencies: the 404 of a missing one")
+    # The list: paged, hidden ones withheld.
+    everything = all_sites(protect, db)
+    for c, user in ((op, "operator"), (hb, "harbour"), (relief, "relief")):
+        seen = sites_of(c)
+        r = c.get("/api/v1/dependencies?limit=1000")
+        body = r.json or {}
+        res.eq(r.status, 200, "GET /dependencies as %s" % user)
+        deps = body.get("dependencies", [])
+        res.check(all(d["provider_id"] in seen and d["consumer_id"] in seen for d in deps),
+                  "%s's dependencies: both sites visible" % user)
+        for text in hidden_texts(everything, seen):
+            res.check(text not in r.body, "%s's dependencies do not name hidden %r" % (user, text))
+        res.eq(body.get("total"), len(deps), "%s: total" % user)
+        res.check(len(deps) + body.get("withheld", -1) >= 94, "%s: listed + withheld cover the demo's 94" % user)
+        page = c.get("/api/v1/dependencies?limit=5&offset=2").json or {}
+        res.eq(page.get("dependencies"), deps[2:7], "%s: a page of 5 from 2" % user)
+        res.eq(page.get("next_offset"), 7 if len(deps) > 7 else None, "%s: next_offset" % user)
+    # Reads naming AMBER and above sites are audited, each as its own action.
+    adm = login(res, port, "northgate-admin")
+    entries = (adm.get("/api/v1/audit?limit=1000").json or {}).get("items", [])
+    for action in ("site.dependencies.read", "dependencies.list"):
+        res.check(any(e.get("action") == action and e.get("user") == "operator" for e in entries),
+                  "the operator's read of VM-002's dependencies is audited (%s)" % action)
+    r = relief.get("/api/v1/dependencies?limit=0")
+    res.eq((r.status, (r.json or {}).get("field")), (400, "limit"), "limit=0")
+
+
+def t_import_dependencies(res, port, protect, db):
+    op = login(res, port, "operator")  # writes Northgate's sites
+    path = "/api/v1/imports/dependencies"
+    good = DEPS_HEADER + "VM-003,VM-068,logical,12,0.25,\n"
+    r = op.request("POST", path, good, ctype="text/csv")
+    res.eq(r.status, 200, "a good import: %r" % r.body[:200])
+    res.eq(r.json, {"created": 1, "updated": 0}, "one dependency created")
+    prov = {d["provider_id"]: d for d in (op.get("/api/v1/sites/VM-068/dependencies").json or {}).get("providers", [])}
+    res.eq((prov.get("VM-003") or {}).get("autonomy_hours"), 12, "the imported dependency is listed")
+    r = op.request("POST", path, DEPS_HEADER + "VM-003,VM-068,logical,10,0.25,\n", ctype="text/csv")
+    res.eq(r.json, {"created": 0, "updated": 1}, "the same pair again: updated")
+    # A bad line: nothing written (all or nothing), the line and the field named.
+    bad = DEPS_HEADER + "VM-003,VM-017,logical,4,0.1,\nVM-003,VM-016,logical,4,2,\n"
+    r = op.request("POST", path, bad, ctype="text/csv")
+    res.eq((r.status, (r.json or {}).get("line"), (r.json or {}).get("field")), (400, 3, "service_loss"),
+           "a loss of 2 on line 3: %r" % r.body[:200])
+    prov = {d["provider_id"] for d in (op.get("/api/v1/sites/VM-017/dependencies").json or {}).get("providers", [])}
+    res.check("VM-003" not in prov, "nothing of the bad file was written")
+    for row, field in (("VM-003,VM-003,logical,1,0.5,", "consumer_id"), ("VM-003,VM-016,mystic,1,0.5,", "type"),
+                       ("VM-003,VM-016,logical,-1,0.5,", "autonomy_hours")):
+        r = op.request("POST", path, DEPS_HEADER + row + "\n", ctype="text/csv")
+        res.eq((r.status, (r.json or {}).get("line")), (400, 2), "bad row %r" % row)
+    # A consumer it may read but not write (Harbourlight's stadium): 403 with the line.
+    r = op.request("POST", path, DEPS_HEADER + "VM-003,VM-068,logical,10,0.25,\nVM-065,VM-029,physical,2,1,\n",
+                   ctype="text/csv")
+    res.eq((r.status, (r.json or {}).get("line"), (r.json or {}).get("field")), (403, 3, "consumer_id"),
+           "a consumer of another organisation: %r" % r.body[:200])
+    # A hidden site reads as a missing one.
+    hidden = op.request("POST", path, DEPS_HEADER + "VM-009,VM-068,cyber,1,0.5,\n", ctype="text/csv")
+    missing = op.request("POST", path, DEPS_HEADER + "VM-NOPE,VM-068,cyber,1,0.5,\n", ctype="text/csv")
+    res.eq(hidden.status, 400, "a hidden provider")
+    res.eq(hidden.body, missing.body.replace("VM-NOPE", "VM-009"), "a hidden provider answers as a missing one")
+    # CSRF, content type, a viewer.
+    r = op.request("POST", path, good, ctype="text/csv", csrf=False)
+    res.eq(r.status, 403, "no CSRF token")
+    r = op.request("POST", path, good, ctype="text/plain")
+    res.eq(r.status, 415, "text/plain")
+    relief = login(res, port, "relief")
+    r = relief.request("POST", path, good, ctype="text/csv")
+    res.eq(r.status, 403, "a viewer may not import dependencies")
+
+
+TESTS = [("resilience-cascade", t_cascade_substation), ("resilience-other-org", t_cascade_other_org),
+         ("resilience-queries", t_cascade_bad_queries), ("resilience-spof", t_spof_cli),
+         ("resilience-site-deps", t_site_dependencies), ("resilience-import", t_import_dependencies)]
