@@ -404,10 +404,17 @@ test('the TLP banner shows the highest label of what each view shows', async () 
   const onSite = await banner.textContent();
   assert(['TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:RED'].includes(onSite), `the site view's banner: ${onSite}`);
   // issue 11 review (m4): the site's page shows the site, so its banner is the site's own label,
-  // not that of the rankings it reads for the site's rank (AMBER+STRICT for this viewer)
+  // not that of the rankings it reads for the site's rank (AMBER+STRICT for this viewer);
+  // issue 12: the page also names the site's providers and consumers, so the highest label of
+  // those the dependencies answer marks (here the AMBER+STRICT substation VM-002 it feeds) counts too
   await page.locator('[data-testid=site-measures]').filter({ hasNotText: /Loading/ }).waitFor();
-  eq(onSite, 'TLP:GREEN', `the GREEN site ${OWN_SITE}'s page is marked with its own label`);
-  eq(await banner.textContent(), 'TLP:GREEN', 'still its own label once its measures are loaded');
+  const deps = await page.evaluate(async (id) => (await (await fetch(`/api/v1/sites/${id}/dependencies`, { credentials: 'same-origin' })).json()), OWN_SITE);
+  const order = ['TLP:CLEAR', 'TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:RED'];
+  const want = order[Math.max(order.indexOf('TLP:GREEN'), order.indexOf(deps.tlp))];
+  assert(deps.consumers.some((d) => d.consumer_id === 'VM-002'), `${OWN_SITE} feeds VM-002 for this viewer`);
+  eq(want, 'TLP:AMBER+STRICT', 'the dependencies answer is marked with VM-002\'s label');
+  await page.waitForFunction((w) => document.getElementById('tlp-banner').textContent === w, want);
+  eq(await banner.textContent(), want, `the GREEN site ${OWN_SITE}'s page is marked with its own label and its dependencies'`);
 });
 
 // issue 11 review (M6): every band says what it is and the threat level it was computed at
