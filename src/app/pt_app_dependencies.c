@@ -90,7 +90,8 @@ static enum pt_err check_with_stored(const struct pt_dep_list *file,
 		free(all);
 		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 	}
-	memcpy(all, file->items, n * sizeof *all);
+	if (n)
+		memcpy(all, file->items, n * sizeof *all);
 	for (i = 0; i < n; i++) {
 		long k = stored_find(stored, &file->items[i]);
 		if (k >= 0)

@@ -450,7 +450,8 @@ static enum pt_err downstream_read(struct pt_db *db, unsigned long long *version
 		(*rows)[(*n_rows)++].person_hours = e[i].downstream_person_hours;
 	}
 	/* The cache is read by id. */
-	qsort(*rows, *n_rows, sizeof **rows, downstream_id_order);
+	if (*n_rows)
+		qsort(*rows, *n_rows, sizeof **rows, downstream_id_order);
 out:
 	free(e);
 	network_clear(&n);

@@ -1292,7 +1292,8 @@ enum pt_err pt_cascade_spof(const struct pt_cascade_net *net, const struct pt_ca
 		free(res);
 		return pt_diag_put(d, PT_EINTERNAL, 0, "", "cancelled");
 	}
-	qsort(res, n, sizeof *res, spof_cmp);
+	if (n)
+		qsort(res, n, sizeof *res, spof_cmp);
 	*out = res;
 	*n_out = n;
 	return PT_OK;
