@@ -307,10 +307,6 @@ def run_duties(res, protect, work):
     rc, out, err = run_protect(protect, "--db", db, "demo")
     if not res.check(rc == 0, "protect demo for duties: %s" % err):
         return
-    # issue 12: the duties are tested on plans without the downstream consequence (tests/http/run)
-    rc, out, err = run_protect(protect, "--db", db, "config", "set", "resilience.value_person_hour_eur", "0")
-    if not res.check(rc == 0, "protect config set for duties: %s" % err):
-        return
     # a plan is scoped to one organisation when every site it considers is that organisation's:
     # the council's sites move to a region of their own, Upper Vell
     rc, out, err = run_protect(protect, "--db", db, "export", "sites", "--max-tlp", "RED")
