@@ -15,7 +15,8 @@
 # - quantitative ranges from the same ratings and facts: p_attempt from the
 #   threat rating on a log scale, p_success from the vulnerability rating,
 #   fatalities and injuries from the threat type and the peak occupancy,
-#   loss from the economic value and the population served;
+#   loss from the economic value and the people served directly (DIRECT_SERVED),
+#   valued per person-hour as the downstream consequence is;
 # - CARVER + Shock from the sector's attacker's-view profile and the same
 #   asset value, prominence and protection.
 # Usage: tools/make-demo.py [OUTDIR]   (default data/demo)
@@ -218,7 +219,12 @@ DAMAGE = {
     "drone_uas": (0.005, 1), "cyber_physical": (0.03, 5), "insider_sabotage": (0.05, 4),
     "hostage_taking": (0.005, 2),
 }
-SERVICE_EUR_PER_PERSON_DAY = 15  # value of one person-day of lost essential service
+# Value of one person-hour of lost essential service, EUR: the default of the
+# setting resilience.value_person_hour_eur (docs/methodology.md section 17), so a
+# person-hour costs the same lost at the site (below) or downstream of it.
+# The environment variable VALUE_PERSON_HOUR_EUR overrides it for a sensitivity
+# run (write to another OUTDIR then: data/demo is made with the default).
+VALUE_PERSON_HOUR_EUR = float(os.environ.get("VALUE_PERSON_HOUR_EUR", "6"))
 
 
 def clamp(v, lo, hi):
@@ -303,7 +309,9 @@ def quant_row(site, threat, tr, vr):
     frac, days = DAMAGE[threat]
     loss = value * frac
     if kind == "critical_infrastructure":
-        loss += served * days * SERVICE_EUR_PER_PERSON_DAY
+        # the people the site serves directly (those behind it count in its
+        # downstream consequence), out of service for days x 24 hours
+        loss += DIRECT_SERVED.get(site[0], served) * days * 24 * VALUE_PERSON_HOUR_EUR
     loss = sig(loss)
     loss_eur = (sig(loss * 0.4), loss, sig(loss * 3))
     return p_attempt + p_success + fatalities + injuries + loss_eur

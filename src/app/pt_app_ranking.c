@@ -193,6 +193,35 @@ static enum pt_err check_draws(const struct pt_ranking *r, const struct pt_ranki
 /* issue 12: the quant run with each site's downstream consequence added to the loss of
  * every threat (min, mode and max shifted alike: the constant passes through the Monte
  * Carlo), and the expected yearly part it adds per site. */
+/* issue 12: into *out (NULL when there is nothing to add; the caller frees it) a copy of
+ * r's quant rows with each site's downstream consequence added to its loss range. */
+static enum pt_err downstream_rows(const struct pt_ranking *r, struct pt_quant_row **out,
+				   struct pt_diag *d)
+{
+	struct pt_quant_row *rows;
+	size_t i;
+	long s = -1;
+
+	*out = NULL;
+	if (!r->downstream_eur || !r->set.n)
+		return PT_OK;
+	if (!(rows = malloc(r->set.n * sizeof *rows)))
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	memcpy(rows, r->set.quant, r->set.n * sizeof *rows);
+	for (i = 0; i < r->set.n; i++) {
+		if (i == 0 || strcmp(rows[i].site_id, rows[i - 1].site_id) != 0)
+			s = pt_sites_find(r->sites.items, r->sites.n, rows[i].site_id);
+		if (s >= 0 && r->downstream_eur[s] > 0) {
+			struct pt_range *loss = &rows[i].var[PT_QV_LOSS_EUR];
+			loss->min += r->downstream_eur[s];
+			loss->mode += r->downstream_eur[s];
+			loss->max += r->downstream_eur[s];
+		}
+	}
+	*out = rows;
+	return PT_OK;
+}
+
 static enum pt_err quant_with_downstream(struct pt_ranking *r, struct pt_diag *d)
 {
 	struct pt_quant_row *rows = NULL;
@@ -201,22 +230,10 @@ static enum pt_err quant_with_downstream(struct pt_ranking *r, struct pt_diag *d
 	long s = -1;
 	enum pt_err err;
 
-	if (r->downstream_eur && r->set.n) {
-		if (!(rows = malloc(r->set.n * sizeof *rows)))
-			return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-		memcpy(rows, r->set.quant, r->set.n * sizeof *rows);
-		for (i = 0; i < r->set.n; i++) {
-			if (i == 0 || strcmp(rows[i].site_id, rows[i - 1].site_id) != 0)
-				s = pt_sites_find(r->sites.items, r->sites.n, rows[i].site_id);
-			if (s >= 0 && r->downstream_eur[s] > 0) {
-				struct pt_range *loss = &rows[i].var[PT_QV_LOSS_EUR];
-				loss->min += r->downstream_eur[s];
-				loss->mode += r->downstream_eur[s];
-				loss->max += r->downstream_eur[s];
-			}
-		}
+	if ((err = downstream_rows(r, &rows, d)) != PT_OK)
+		return err;
+	if (rows)
 		in = rows;
-	}
 	err = pt_ranking_quant(&r->cfg, r->sites.items, r->sites.n, &r->cat.threats, in, r->set.n,
 			       &r->params, &r->quant, r->rows, &r->n_rows, &r->not_assessed, d);
 	/* The pairs are the rows of covered sites in order (pt_ranking_quant's). */
@@ -369,7 +386,8 @@ enum pt_err pt_app_matrix_run(const struct pt_caller *c, struct pt_db *db, enum 
 	struct pt_ranking in; /* what the matrix is read from; no sites, no rows */
 	struct pt_read_log log;
 	unsigned char *visible = NULL, *keep = NULL;
-	unsigned long long version = 0;
+	unsigned long long version = 0, dversion = 0;
+	struct pt_quant_row *shifted = NULL; /* issue 12: the rows with the downstream part */
 	enum pt_err err;
 	size_t i;
 
@@ -397,7 +415,9 @@ enum pt_err pt_app_matrix_run(const struct pt_caller *c, struct pt_db *db, enum 
 	}
 	in.method = method;
 	in.levels_at = pt_app_now(c->now);
-	if ((err = read_inputs(db, &in, &version, d)) != PT_OK)
+	if ((err = read_inputs(db, &in, &version, d)) != PT_OK ||
+	    (err = read_downstream(db, &in, &dversion, d)) != PT_OK || /* issue 12 */
+	    (err = downstream_rows(&in, &shifted, d)) != PT_OK)
 		goto out;
 	if (!(keep = malloc(in.set.n ? in.set.n : 1))) {
 		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
@@ -414,10 +434,13 @@ enum pt_err pt_app_matrix_run(const struct pt_caller *c, struct pt_db *db, enum 
 	if (method == PT_METHOD_FEMA)
 		pt_risk_matrix_fema(&out->cfg, in.set.fema, in.set.n, keep, &out->m);
 	else if ((err = pt_risk_matrix_quant_pairs(&out->cfg, &in.cat.threats, in.factors,
-						   in.pair_factors, in.set.quant, in.set.n, keep,
-						   &out->m, d)) != PT_OK)
+						   in.pair_factors,
+						   shifted ? shifted : in.set.quant, in.set.n,
+						   keep, &out->m, d)) != PT_OK)
 		goto out;
 	out->version = version == snap->version && !in.levels_expire ? version : 0;
+	if (method == PT_METHOD_QUANT && dversion != version) /* issue 12 */
+		out->version = 0;
 	if ((err = pt_read_log_commit(c, db, "matrix.read", &log, d)) != PT_OK)
 		err = audit_failed(err, d);
 out:
@@ -429,6 +452,9 @@ out:
 	free(in.factors);
 	free(in.pair_factors);
 	free(in.pair_levels);
+	free(in.downstream_eur);
+	free(in.downstream_eur_yearly);
+	free(shifted);
 	free(keep);
 	pt_read_log_clear(&log); /* what an error left noted */
 	free(visible);

@@ -78,7 +78,7 @@ struct pt_config {
 	double resilience_horizon_h;   /**< resilience.horizon_h: hours a cascade is followed (168) */
 	double resilience_repair_h;    /**< resilience.repair_h: repair time of the risk and the SPOF sweep (72) */
 	double resilience_restart_h;   /**< resilience.restart_h: default restart time, hours (1) */
-	double resilience_value_person_hour_eur; /**< resilience.value_person_hour_eur (31.8) */
+	double resilience_value_person_hour_eur; /**< resilience.value_person_hour_eur (6) */
 	/** resilience.restart_h.NAME overrides (NAME a kind or sector id), in the order set. */
 	struct {
 		char name[PT_ID_MAX];

@@ -76,10 +76,6 @@ async function startServer() {
   const db = path.join(dir, 'demo.db');
   const demo = await run(PROTECT, ['--db', db, 'demo']);
   if (demo.code !== 0) throw new Error(`protect demo failed (${demo.code}): ${demo.out}`);
-  // issue 12: the plan cases were written for plans without the downstream consequence, which
-  // moves the budget to the supplying sites (tests/cli/cases_resilience.sh covers it)
-  const noDown = await run(PROTECT, ['--db', db, 'config', 'set', 'resilience.value_person_hour_eur', '0']);
-  if (noDown.code !== 0) throw new Error(`protect config set failed (${noDown.code}): ${noDown.out}`);
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     const log = fs.openSync(path.join(OUT, 'server.log'), 'w');

@@ -271,7 +271,7 @@ p gov-critical 0 --db gov.db threat-level set CRITICAL --rationale "attack expec
 out_line "national threat level: CRITICAL (was SUBSTANTIAL)"
 out_line "  VM-060 vehicle_ramming (Orrinford Winter Market): medium -> high"
 # PBIED pinned at SEVERE no longer holds below CRITICAL: today's levels are those of unpinned
-# CRITICAL, so the sites' own national expected loss is EUR 24.30 M a year as without the pin (plus the downstream consequence, issue 12), and
+# CRITICAL, so the sites' own national expected loss is EUR 36.02 M a year as without the pin (plus the downstream consequence, issue 12), and
 # the plan's surge (screened at today's level of each pair) is the same. The plan itself is
 # priced at the planning level (item 6), SUBSTANTIAL, whatever today's levels.
 p gov-plan-pinned 0 --db gov.db plan --budget 5000000 --format json
@@ -281,8 +281,8 @@ p gov2-clear-vr 0 --db gov2.db threat-level clear --threat vehicle_ramming --rat
 p gov2-critical 0 --db gov2.db threat-level set CRITICAL --rationale "attack expected imminently"
 p gov2-plan 0 --db gov2.db plan --budget 5000000 --format json
 p gov2-rank 0 --db gov2.db assess --method quant --samples 0 --format json
-# issue 12: the total holds the downstream consequence too; the sites' own parts keep EUR 24.30 M
-if /usr/bin/python3 -c 'import json,sys; ja=json.load(open(sys.argv[1])); jb=json.load(open(sys.argv[2])); a=ja["total"]["score"]; b=jb["total"]["score"]; own=sum(x["own_eur"] for x in jb["sites"]); down=sum(x["downstream_eur"] for x in jb["sites"]); assert abs(a-b) < 1e-6 * b and round(own/1e4)/100 == 24.30 and down > 0 and abs(own + down - b) < 1e-6 * b, (a, b, own, down)' gov-rank-pinned.out gov2-rank.out; then ok; else bad "pinned PBIED, the ranking: $(head -c 300 gov-rank-pinned.out)"; fi
+# issue 12: the total holds the downstream consequence too; the sites' own parts keep EUR 36.02 M
+if /usr/bin/python3 -c 'import json,sys; ja=json.load(open(sys.argv[1])); jb=json.load(open(sys.argv[2])); a=ja["total"]["score"]; b=jb["total"]["score"]; own=sum(x["own_eur"] for x in jb["sites"]); down=sum(x["downstream_eur"] for x in jb["sites"]); assert abs(a-b) < 1e-6 * b and round(own/1e4)/100 == 36.02 and down > 0 and abs(own + down - b) < 1e-6 * b, (a, b, own, down)' gov-rank-pinned.out gov2-rank.out; then ok; else bad "pinned PBIED, the ranking: $(head -c 300 gov-rank-pinned.out)"; fi
 if /usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2]))
 assert a["surge"] and a["surge"] == b["surge"], (a["surge_summary"], b["surge_summary"])
 assert a["priced_at"] == b["priced_at"] == "priced at planning level SUBSTANTIAL (today: CRITICAL)", (a["priced_at"], b["priced_at"])
@@ -293,12 +293,12 @@ out_has "1 re-opened (accepted, and the band has risen since: approval needed ag
 p gov-register-json 0 --db gov.db register list --format json
 if /usr/bin/python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["items"][0]; assert (e["site_id"], e["reopened"], e["overdue"], e["decided_band"], e["needs_approval"], e["approved"]) == ("VM-060", True, False, "medium", True, False), e' gov-register-json.out; then ok; else bad "register json: $(head -c 400 gov-register-json.out)"; fi
 # Marked below, with its reason, the pinned level applies again: today's national expected loss
-# falls to EUR 19.46 M a year and the surge asks for less; the plan, priced at the planning
+# falls to EUR 31.06 M a year and the surge asks for less; the plan, priced at the planning
 # level, keeps its measures.
 p gov-below 0 --db gov.db threat-level set SEVERE --threat pbied --below --rationale "intelligence: no PBIED capability"
 p gov-plan-below 0 --db gov.db plan --budget 5000000 --format json
 p gov-rank-below 0 --db gov.db assess --method quant --samples 0 --format json
-if /usr/bin/python3 -c 'import json,sys; ja=json.load(open(sys.argv[1])); a=ja["total"]["score"]; b=json.load(open(sys.argv[2]))["total"]["score"]; own=sum(x["own_eur"] for x in ja["sites"]); assert a < b and round(own/1e4)/100 == 19.46, (a, b, own)' gov-rank-below.out gov2-rank.out; then ok; else bad "below did not lower today's risk"; fi
+if /usr/bin/python3 -c 'import json,sys; ja=json.load(open(sys.argv[1])); a=ja["total"]["score"]; b=json.load(open(sys.argv[2]))["total"]["score"]; own=sum(x["own_eur"] for x in ja["sites"]); assert a < b and round(own/1e4)/100 == 31.06, (a, b, own)' gov-rank-below.out gov2-rank.out; then ok; else bad "below did not lower today's risk"; fi
 if /usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2]))
 assert a["surge_summary"]["weekly_cost_eur"] < b["surge_summary"]["weekly_cost_eur"], (a["surge_summary"], b["surge_summary"])
 assert a["priced_at"] == "priced at planning level SUBSTANTIAL (today: CRITICAL (pbied=SEVERE below))", a["priced_at"]

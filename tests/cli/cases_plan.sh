@@ -14,8 +14,7 @@ $code
 }
 
 p pl-demo 0 --db pl.db demo
-# issue 12: these cases test the plan's screening, costs and duties, not the downstream
-# consequence (cases_resilience.sh), which would move the budget to the supplying sites
+# issue 12: about screening, costs and reasons; the downstream part would change the plan's picks
 p pl-no-downstream 0 --db pl.db config set resilience.value_person_hour_eur 0
 
 # --- the catalogue ------------------------------------------------------------------
@@ -74,8 +73,7 @@ assert g["loss_band"] == "medium", g'
 # --- necessity within one aim (issue 11, item 1): at CRITICAL with EUR 5 M ---------
 # Plans are priced at the planning level (item 6): the plan at CRITICAL is one planned at CRITICAL.
 p pl-crit-demo 0 --db pl-crit.db demo
-# issue 12: these cases test the plan's screening, costs and duties, not the downstream
-# consequence (cases_resilience.sh), which would move the budget to the supplying sites
+# issue 12: about screening, costs and reasons; the downstream part would change the plan's picks
 p pl-crit-no-downstream 0 --db pl-crit.db config set resilience.value_person_hour_eur 0
 p pl-crit-level 0 --db pl-crit.db config set plan.planning_level CRITICAL
 p pl-crit-plan 0 --db pl-crit.db plan --budget 5000000 --format json
@@ -152,11 +150,15 @@ assert r["reason"] == "Needs an enclosed site (a building whose doors can be loc
 for sq in ("VM-052", "VM-053", "VM-054", "VM-055"):
     assert (sq, "staff_awareness_training") not in chosen, sq
 assert rej[("VM-052", "staff_awareness_training")]["reason"] == "Needs a staffed site; Liberty Square has no staff."
-# staff training costs per staff member: 2,600 at the hospital, 85 at the power station
+# staff training costs per staff member: 2,600 at the hospital, 85 at the power station, 90 at
+# the emergency coordination centre (issue 12: the own loss of the power station no longer counts the
+# people behind its substations, so its training falls below the minimum BCR)
 r = rej[("VM-012", "staff_awareness_training")]
 assert r["verdict"] == "bcr" and r["reason"].endswith("(cost EUR 492,000 over 10 years)."), r
-m = chosen[("VM-001", "staff_awareness_training")]
-assert 16000 < m["cost_eur"] < 16200 and m["cost_driver"] == "staff" and m["cost_estimated"] is False, m
+r = rej[("VM-001", "staff_awareness_training")]
+assert r["verdict"] == "bcr" and r["reason"].endswith("(cost EUR 16,100 over 10 years)."), r
+m = chosen[("VM-025", "staff_awareness_training")]
+assert 17000 < m["cost_eur"] < 17100 and m["cost_driver"] == "staff" and m["cost_estimated"] is False, m
 # facial recognition: never admitted without a statute
 assert not any(mid == "facial_recognition_cctv" for (s, mid) in chosen)
 r = rej[("VM-052", "facial_recognition_cctv")]
@@ -562,8 +564,7 @@ out_line "lf-surge-ok.csv: 2 surge measures imported, lf-surge-eff.csv: 1 effect
 # --- issue 11 review (helper notchosen): M1 admitted but not funded, m5 tied risk bands,
 # m1 the level line uncut, m2 the saved plan's JSON says the planning level now ---------
 p nc-demo 0 --db nc.db demo
-# issue 12: these cases test the plan's screening, costs and duties, not the downstream
-# consequence (cases_resilience.sh), which would move the budget to the supplying sites
+# issue 12: about screening, costs and reasons; the downstream part would change the plan's picks
 p nc-no-downstream 0 --db nc.db config set resilience.value_person_hour_eur 0
 p nc-plan-json 0 --db nc.db plan --budget 100000000 --format json
 pycheck "not funded: the bundle cap at the station" nc-plan-json.out '
@@ -584,7 +585,7 @@ assert stadium["risk_band_threats"] == ["pbied", "armed_assault_team", "vehicle_
 p nc-plan-text 0 --db nc.db plan --budget 2000000
 out_has "  - lockdown_procedure (bundle_cap): BCR 1.7, cost EUR 99,181, reduces EUR 20,261 a year. Not chosen: the site's bundle is at plan.max_measures (4)"
 out_has "  - public_ct_awareness (budget): BCR 1.4, cost EUR 62,273, reduces EUR 10,408 a year. Not funded: the budget buys more elsewhere."
-out_has "Admitted but not funded: 14 measures (budget 7, bundle_cap 7); those at sites in the plan are listed there"
+out_has "Admitted but not funded: 57 measures (budget 40, bundle_cap 17); those at sites in the plan are listed there"
 out_has "    Risk band high (pbied, armed_assault_team, vehicle_ramming) at SUBSTANTIAL; loss band high at SUBSTANTIAL."
 p nc-plan-html 0 --db nc.db plan --budget 2000000 --format html
 out_has "<h2>Admitted but not funded</h2>"

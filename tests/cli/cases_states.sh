@@ -228,9 +228,6 @@ for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):
 }
 printf '%s\n' "demo-du-sock-long" >du-pw.txt
 p du-demo 0 --db du.db demo
-# issue 12: these cases test the plan's screening, costs and duties, not the downstream
-# consequence (cases_resilience.sh), which would move the budget to the supplying sites
-p du-no-downstream 0 --db du.db config set resilience.value_person_hour_eur 0
 p du-save-co 0 --db du.db plan --budget 2000000 --save du-co --as coordinator
 p du-save-ad 0 --db du.db plan --budget 300000 --save du-ad --as admin
 du_query du.db "SELECT m.site_id, m.measure_id FROM site_measures m JOIN sites s ON s.id = m.site_id

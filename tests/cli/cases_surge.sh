@@ -4,9 +4,6 @@
 # surge catalogue's import. Sourced by tests/cli/run (pycheck from cases_plan.sh).
 
 p sg-demo 0 --db sg.db demo
-# issue 12: these cases test the plan's screening, costs and duties, not the downstream
-# consequence (cases_resilience.sh), which would move the budget to the supplying sites
-p sg-no-downstream 0 --db sg.db config set resilience.value_person_hour_eur 0
 p sg-config 0 --db sg.db config show
 if grep -qE '^plan\.planning_level +3 \(SUBSTANTIAL\) ' sg-config.out; then ok; else
 	bad "config show lacks the planning level: $(grep planning_level sg-config.out)"; fi
@@ -135,7 +132,7 @@ assert bar["cost_driver"] == "vehicle_approaches" and bar["cost_estimated"] is F
 assert abs(bar["weekly_cost_eur"] - 6 * 1750) < 1e-6, bar["weekly_cost_eur"]
 assert all(x["legal_basis_missing"] is False for x in j["surge"])'
 p sg-m5-text 0 --db sg.db plan --budget 5000000
-out_has "Safeguards for surge_extra_patrols (1 site):"
+out_has "Safeguards for surge_extra_patrols (2 sites):"
 out_has "  - A written non-discrimination policy: everyone or a random selection is searched"
 out_has "Surge lines not chosen: "
 out_has "  VM-001   surge_vehicle_checkpoints    legal_basis: Needs a legal basis (statute) the site does not have (its basis: entry); plan.allow_legal_basis is 0."

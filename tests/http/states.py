@@ -155,12 +155,14 @@ def t_states_review(res, port, protect, db):
     # earlier tests took some measures, so the first region and budget that fund one owner's.
     listing = (co.get("/api/v1/sites?limit=1000").json or {}).get("items", [])
     owner = {x["id"]: x.get("owner") for x in listing}
+    tlp = {x["id"]: x.get("tlp") for x in listing}
     found = None
     for region in ("Kessling", "Dunmarrow", "Brackwater", "Old%20Town"):
         for b in (2300, 10000, 50000, 200000):
-            funded = {owner.get(x["site_id"]) for x in
-                      (co.get("/api/v1/plan?budget=%d&region=%s" % (b, region)).json or {}).get("sites", [])}
-            if len(funded) == 1:
+            sites = (co.get("/api/v1/plan?budget=%d&region=%s" % (b, region)).json or {}).get("sites", [])
+            funded = {owner.get(x["site_id"]) for x in sites}
+            # issue 12 review: not a RED site, which the government admin below may not read
+            if len(funded) == 1 and all(tlp.get(x["site_id"]) != "RED" for x in sites):
                 found = (region.replace("%20", " "), b, funded.pop())
                 break
         if found:
@@ -304,10 +306,6 @@ def run_duties(res, protect, work):
     db = os.path.join(work, "duties.db")
     rc, out, err = run_protect(protect, "--db", db, "demo")
     if not res.check(rc == 0, "protect demo for duties: %s" % err):
-        return
-    # issue 12: the duties are tested on plans without the downstream consequence (tests/http/run)
-    rc, out, err = run_protect(protect, "--db", db, "config", "set", "resilience.value_person_hour_eur", "0")
-    if not res.check(rc == 0, "protect config set for duties: %s" % err):
         return
     # a plan is scoped to one organisation when every site it considers is that organisation's:
     # the council's sites move to a region of their own, Upper Vell

@@ -226,7 +226,7 @@ static void test_spof(void)
 		CHECK_INT((long long)r->n_rows, 2);
 		CHECK(strcmp(r->rows[0].site_id, "S-1") == 0);
 		CHECK_NEAR(r->rows[0].e.downstream_person_hours, 100 * 64 + 50 * 69, 1e-9);
-		CHECK_NEAR(r->rows[0].downstream_eur, (100 * 64 + 50 * 69) * 31.8, 1e-6);
+		CHECK_NEAR(r->rows[0].downstream_eur, (100 * 64 + 50 * 69) * 6, 1e-6);
 		CHECK_INT((long long)r->rows[0].e.sites_failed, 2);
 		CHECK_NEAR(r->rows[1].e.downstream_person_hours, 0, 0);
 	}
@@ -280,6 +280,26 @@ static void cache_version(struct pt_db *db, unsigned long long *cached, unsigned
 	free(rows);
 }
 
+/* issue 12 review: the consequence class (1-5) of the only site-threat pair on the quantitative
+ * matrix, 0 if there is not exactly one. */
+static int matrix_consequence(struct pt_db *db)
+{
+	struct pt_risk_matrix m;
+	struct pt_caller sys;
+	struct pt_diag d;
+	int l, c, found = 0;
+	memset(&d, 0, sizeof d);
+	pt_caller_system(&sys);
+	CHECK_INT(pt_app_matrix_run(&sys, db, PT_METHOD_QUANT, &m, &d), PT_OK);
+	if (m.m.total != 1)
+		return 0;
+	for (l = 0; l < 5; l++)
+		for (c = 0; c < 5; c++)
+			if (m.m.count[l][c])
+				found = c + 1;
+	return found;
+}
+
 static void test_downstream_in_ranking(void)
 {
 	static const char quant_csv[] =
@@ -306,8 +326,8 @@ static void test_downstream_in_ranking(void)
 
 	down = downstream_of(db, "S-1", &score, &ev);
 	CHECK(ev > 0);
-	CHECK_NEAR(down, ev * ph * 31.8, 1e-9 * down);
-	CHECK_NEAR(score, ev * (2000 + ph * 31.8), 1e-9 * score);
+	CHECK_NEAR(down, ev * ph * 6, 1e-9 * down);
+	CHECK_NEAR(score, ev * (2000 + ph * 6), 1e-9 * score);
 	cache_version(db, &cached, &now);
 	CHECK(cached == now && now > 0); /* the ranking kept what it swept */
 
@@ -318,7 +338,7 @@ static void test_downstream_in_ranking(void)
 	CHECK(cached != now);
 	ph = 100 * 64;
 	down = downstream_of(db, "S-1", &score, &ev);
-	CHECK_NEAR(down, ev * ph * 31.8, 1e-9 * down);
+	CHECK_NEAR(down, ev * ph * 6, 1e-9 * down);
 	cache_version(db, &cached, &now);
 	CHECK(cached == now);
 
@@ -328,17 +348,22 @@ static void test_downstream_in_ranking(void)
 		     "1000000,GREEN\n");
 	ph = 200 * 64;
 	down = downstream_of(db, "S-1", &score, &ev);
-	CHECK_NEAR(down, ev * ph * 31.8, 1e-9 * down);
+	CHECK_NEAR(down, ev * ph * 6, 1e-9 * down);
 
 	/* a setting changes: S-1 repaired at 24 h, back at 25 h: H-1 down from 10 h to 26 h */
 	config_set(db, "resilience.repair_h", "24");
 	ph = 200 * 16;
 	down = downstream_of(db, "S-1", &score, &ev);
-	CHECK_NEAR(down, ev * ph * 31.8, 1e-9 * down);
+	CHECK_NEAR(down, ev * ph * 6, 1e-9 * down);
 	config_set(db, "resilience.value_person_hour_eur", "0");
 	down = downstream_of(db, "S-1", &score, &ev);
 	CHECK_NEAR(down, 0, 0);
 	CHECK_NEAR(score, ev * 2000, 1e-9 * score);
+	/* the matrix reads the same consequence: EUR 2,000 own is class 1 (up to EUR 1 M); at
+	 * EUR 1,000 a person-hour the 3,200 person-hours downstream make it class 2 */
+	CHECK_INT(matrix_consequence(db), 1);
+	config_set(db, "resilience.value_person_hour_eur", "1000");
+	CHECK_INT(matrix_consequence(db), 2);
 	pt_app_db_close(db);
 }
 

@@ -336,7 +336,7 @@ static void test_resilience_keys(void)
 	CHECK_NEAR(c.resilience_threshold, 0.5, 0);
 	CHECK_NEAR(c.resilience_horizon_h, 168, 0);
 	CHECK_NEAR(c.resilience_repair_h, 72, 0);
-	CHECK_NEAR(c.resilience_value_person_hour_eur, 31.8, 0);
+	CHECK_NEAR(c.resilience_value_person_hour_eur, 6, 0);
 	CHECK_INT(pt_config_set(&c, "resilience.threshold", "0", &d), PT_EINVAL);
 	CHECK_STR(d.msg, "must be a number above 0 and at most 1");
 	CHECK_INT(pt_config_set(&c, "resilience.threshold", "1", &d), PT_OK);
