@@ -190,7 +190,7 @@ static const struct key_def keys[] = {
 	  0, 1e6, 1, KT_DOUBLE, OFF(resilience_restart_h) },
 	{ "resilience.value_person_hour_eur",
 	  "value of one person-hour of lost essential service, EUR 2023, 0-1e6 (6: US cost of the "
-	  "2003 North American blackout per person-hour, about 2.5-13, methodology section 17; "
+	  "2003 North American blackout per person-hour, about 2.5-13, methodology section 16; "
 	  "upper bound the EU hourly labour cost 31.8)",
 	  0, 1e6, 6, KT_DOUBLE, OFF(resilience_value_person_hour_eur) },
 };
