@@ -395,7 +395,7 @@ function hasCount(n) { return Number.isInteger(n) && n > 0; }
 /* How people are counted, said wherever people or person-hours are shown (docs/methodology.md). */
 const PER_SERVICE = 'People are counted once per service they lose: a person who loses two services (say power and water) counts twice, in the people and in the person-hours.';
 /* Who to ask about a site one may not see (its owner cannot be named: that would show it). */
-const HIDDEN_ASK = 'Sites you may not see are affected too: the totals above include them, the map, chart and table leave them out. Their owners can share them with you; your organisation\'s administrator or the government coordinator can tell you whom to ask.';
+const HIDDEN_ASK = 'Sites you may not see are affected too: the totals above include them; the map, chart and table leave them out. Their owners can share them with you (your organisation\'s administrator can tell you whom to ask).';
 
 /** Whether the run touched sites the reader may not see: a withheld count, or totals above
     what the visible sites add up to. */
@@ -658,8 +658,8 @@ function rankGaps(rows) {
 function gapText(gaps) {
   const list = gaps.length === 1 ? String(gaps[0]) : `${gaps.slice(0, -1).join(', ')} and ${gaps[gaps.length - 1]}`;
   return gaps.length === 1
-    ? `Rank ${list} is a site you may not see. Its owner can share it with you; your organisation's administrator or the government coordinator can tell you whom to ask.`
-    : `Ranks ${list} are sites you may not see. Their owners can share them with you; your organisation's administrator or the government coordinator can tell you whom to ask.`;
+    ? `Rank ${list} is a site you may not see. Its owner can share it with you (your organisation's administrator can tell you whom to ask).`
+    : `Ranks ${list} are sites you may not see. Their owners can share them with you (your organisation's administrator can tell you whom to ask).`;
 }
 
 function escapeHtml(s) {

@@ -5,7 +5,7 @@
 import * as api from './api.js';
 import { el, put, tlpBadge, bandClass, METHODS, names, num, eur, pct, threatName, toast, worstThreatNames } from './ui.js';
 import { canEditSite } from './roles.js';
-import { DOWNSTREAM_NOTE } from './ranking.js';
+import { DOWNSTREAM_SHORT } from './ranking.js';
 
 const FEMA_FIELDS = [
   ['asset_value', 'Asset value'], ['threat_rating', 'Threat rating'], ['vulnerability_rating', 'Vulnerability rating'],
@@ -217,7 +217,7 @@ async function refreshStanding(page) {
         el('p', { class: 'stand-band' }, standingBand(it.band, m, r)),
         m === 'quant' && Number.isFinite(it.downstream_eur) ? el('p', { class: 'small', dataset: { testid: 'standing-split' } },
           `Own ${eur(it.own_eur ?? it.score - it.downstream_eur)} a year · downstream ${eur(it.downstream_eur)} a year`) : null,
-        m === 'quant' && Number.isFinite(it.downstream_eur) ? el('p', { class: 'small muted' }, DOWNSTREAM_NOTE) : null,
+        m === 'quant' && Number.isFinite(it.downstream_eur) ? el('p', { class: 'small muted wrap-any', dataset: { testid: 'standing-downstream-note' } }, DOWNSTREAM_SHORT) : null,
         m !== 'quant' ? el('p', { class: 'small muted' }, 'This method leaves out what the site\'s failure costs the sites that depend on it.') : null,
         m === 'quant' && Number.isFinite(it.p5) ? el('p', { class: 'small muted' }, `90% interval ${eur(it.p5)} – ${eur(it.p95)} · P(top ${r.top_k}) ${pct(it.p_topk)}`) : null,
         m !== 'carver' && it.worst_threat ? el('p', { class: 'small muted' }, `Worst threat: ${worstThreatNames(it)}`) : null,

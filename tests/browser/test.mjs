@@ -551,6 +551,8 @@ test('coordinator computes the plan at 2,000,000: totals, frontier, map, reasons
   assert(/^€\d/.test(cost), `the plan's cost is shown (${cost})`);
   assert(/^€\d/.test((await page.locator('[data-testid=plan-reduction] .card-value').textContent()).trim()), 'risk reduction shown');
   assert(/%$/.test((await page.locator('[data-testid=plan-gap] .card-value').textContent()).trim()), 'gap to the bound shown');
+  // issue 12 review (M3): a supplying site's benefit includes the sites behind it
+  assert(/^A site that supplies others .* include the loss avoided at the sites that depend on it/.test((await page.locator('[data-testid=plan-downstream-note]').textContent()).trim()), 'the plan notes the downstream part');
   // the frontier is drawn: the canvas has coloured pixels
   const drawn = await page.locator('#plan-frontier').evaluate((c) => {
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -979,10 +981,10 @@ test('resilience: the coordinator fails two sites together; people counted per s
   await page.goto(`${BASE}/#/site/${SUB_NORTH}`);
   const split = (await page.locator('[data-testid=standing-split]').textContent()).trim();
   assert(/^Own €[\d,.]+[kM]? a year · downstream €[\d,.]+[kM]? a year$/.test(split), `the split on the standing card: ${split}`);
+  assert(/^Downstream: what this site's failure costs the sites that depend on it .*docs\/methodology\.md, section 17\.$/.test((await page.locator('[data-testid=standing-downstream-note]').textContent()).trim()), 'the split is explained on the card');
   assert(/This method leaves out what the site's failure costs/.test(await page.locator('[data-testid=standing-fema]').textContent()), 'FEMA says it leaves dependencies out');
   await page.locator('#standing-title').scrollIntoViewIfNeeded();
   await shot(page, 'laptop-site-standing-split');
-  // the plan says that a supplier's benefit includes the sites behind it
   await page.context().close();
   // the operator on its substation's page: the hospital's other feed is named
   const op = await newPage();
