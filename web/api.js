@@ -302,6 +302,9 @@ export async function regionOutline() {
    recovery_h}], supplying_sites, withheld}. Cascades and the sweep run on the compute pool
    (429 with Retry-After when it is full). */
 export const siteDependencies = (id) => call('GET', `/sites/${encodeURIComponent(id)}/dependencies`);
+/** The same, read without marking the page (a site page reads a consumer's providers to name only
+    those in one redundancy group; the page is marked with the label of each site it names). */
+export const siteDependenciesUnmarked = (id) => call('GET', `/sites/${encodeURIComponent(id)}/dependencies`, { unmarked: true });
 /** q: {fail: [ids], repair_hours (omitted: the whole horizon), hours}. */
 export function cascade(q) {
   // the ids each percent-encoded, the commas between them literal (a list in one value)

@@ -137,12 +137,19 @@ function dependenciesSection(site) {
   api.siteDependencies(site.id).then(async (deps) => {
     const providers = deps.providers || [];
     const consumers = deps.consumers || [];
-    // a consumer fed redundantly: read its providers to name the others of the group (those
-    // the reader may see); if that fails the row says the group only
-    await Promise.all(consumers.filter((d) => d.group).map((d) => api.siteDependencies(d.consumer_id).then((cd) => {
-      peersOf.set(d.consumer_id, (cd.providers || []).filter((x) => x.group === d.group && x.provider_id !== site.id)
-        .map((x) => x.provider_name || x.provider_id));
+    // a consumer fed redundantly: read its providers (unmarked) to name the others of the group
+    // (those the reader may see); each site named is then read itself, which marks the page with
+    // its label. If a read fails the row says the group only.
+    const peerIds = new Map();
+    await Promise.all(consumers.filter((d) => d.group).map((d) => api.siteDependenciesUnmarked(d.consumer_id).then((cd) => {
+      peerIds.set(d.consumer_id, (cd.providers || []).filter((x) => x.group === d.group && x.provider_id !== site.id));
     }, () => {})));
+    const named = new Map();
+    await Promise.all([...new Set([...peerIds.values()].flat().map((x) => x.provider_id))].map((pid) =>
+      api.site(pid).then((ps) => named.set(pid, ps.name || pid), () => {})));
+    for (const [cid, list] of peerIds) {
+      if (list.every((x) => named.has(x.provider_id))) peersOf.set(cid, list.map((x) => named.get(x.provider_id)));
+    }
     put(box,
       el('h3', { id: 'dep-providers-title' }, `Depends on (providers): ${providers.length}`),
       providers.length ? table('dep-providers', providers, 'providers') : el('p', { class: 'muted' }, 'This site depends on no site you may see.'),
