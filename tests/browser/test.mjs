@@ -964,6 +964,7 @@ test('resilience: the coordinator fails two sites together; people counted per s
   const now = await page.locator('#res-affected [data-testid=res-now]').allTextContents();
   assert(now.some((t) => /^not affected yet · 100%$/.test(t.trim())), `a site not reached yet at 0 h: ${now.join(' | ')}`);
   assert(!now.some((t) => /not yet 100%/.test(t)), 'no "not yet 100%"');
+  await page.locator('#res-totals-title').evaluate((h) => h.scrollIntoView({ block: 'start' }));
   await shot(page, 'laptop-resilience-two');
   await page.locator('#res-time-title').evaluate((h) => h.scrollIntoView({ block: 'start' }));
   await page.locator('#res-time').fill('60');
@@ -994,7 +995,7 @@ test('resilience: the coordinator fails two sites together; people counted per s
   await consumer.waitFor();
   const red = (await consumer.locator('td').last().textContent()).trim();
   eq(red, `redundant supply: also fed by ${SUB_NORTH_NAME} (group power)`, 'the consumer\'s other provider is named');
-  await op.locator('#site-deps-title').scrollIntoViewIfNeeded();
+  await consumer.evaluate((tr) => tr.scrollIntoView({ block: 'center' }));
   await shot(op, 'laptop-site-consumers-redundant');
   await op.context().close();
   // a phone: the map's legend is under the map, not over it
