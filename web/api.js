@@ -65,19 +65,21 @@ async function fetchRetryingBusy(url, init) {
   return res;
 }
 
-async function call(method, path, { json, csv, query, unmarked } = {}) {
+async function call(method, path, { json, csv, query, rawQuery, unmarked } = {}) {
   const headers = { Accept: 'application/json' };
   let body;
   if (json !== undefined) { headers['Content-Type'] = 'application/json'; body = JSON.stringify(json); }
   if (csv !== undefined) { headers['Content-Type'] = 'text/csv'; body = csv; }
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let url = BASE + path;
+  const parts = rawQuery ? [rawQuery] : [];   // rawQuery: already encoded, sent as it is
   if (query) {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null) q.set(k, String(v));
     const s = q.toString();
-    if (s) url += '?' + s;
+    if (s) parts.push(s);
   }
+  if (parts.length) url += '?' + parts.join('&');
   let res;
   try {
     res = await fetchRetryingBusy(url, { method, headers, body, credentials: 'same-origin', cache: 'no-store' });
@@ -300,11 +302,16 @@ export async function regionOutline() {
    recovery_h}], supplying_sites, withheld}. Cascades and the sweep run on the compute pool
    (429 with Retry-After when it is full). */
 export const siteDependencies = (id) => call('GET', `/sites/${encodeURIComponent(id)}/dependencies`);
+/** The same, read without marking the page (a site page reads a consumer's providers to name only
+    those in one redundancy group; the page is marked with the label of each site it names). */
+export const siteDependenciesUnmarked = (id) => call('GET', `/sites/${encodeURIComponent(id)}/dependencies`, { unmarked: true });
 /** q: {fail: [ids], repair_hours (omitted: the whole horizon), hours}. */
 export function cascade(q) {
-  const query = { fail: q.fail.join(',') };
+  // the ids each percent-encoded, the commas between them literal (a list in one value)
+  const rawQuery = 'fail=' + q.fail.map(encodeURIComponent).join(',');
+  const query = {};
   if (q.repair_hours !== undefined && q.repair_hours !== null && q.repair_hours !== '') query.repair_hours = q.repair_hours;
   if (q.hours !== undefined && q.hours !== null && q.hours !== '') query.hours = q.hours;
-  return call('GET', '/cascade', { query });
+  return call('GET', '/cascade', { query, rawQuery });
 }
 export const spof = (top) => call('GET', '/spof', { query: { top } });

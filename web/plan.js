@@ -233,7 +233,11 @@ function drawSites(box, p) {
     el('table', { class: 'table plan-table', id: 'plan-sites' },
       el('caption', { class: 'sr-only' }, 'Funded sites, their chosen measures and the reasons for each'),
       el('thead', {}, el('tr', {}, ['Site', 'Risk band (threat), loss band', 'Cost', 'Risk a year, before → after', 'Reduction (PV)', 'BCR', 'Measures and reasons'].map((h) => el('th', { scope: 'col' }, h)))),
-      el('tbody', {}, rows))));
+      el('tbody', {}, rows))),
+    // issue 12 review (M3): the plan's answer has no downstream split, so the note is general
+    el('p', { class: 'muted small', dataset: { testid: 'plan-downstream-note' } },
+      'A site that supplies others (power, water, telecom…): its risk and its reduction include the loss avoided at the sites that depend on it '
+      + '(downstream; the dashboard\'s ranking shows how much of each site\'s risk that is; docs/methodology.md, section 17).'));
 }
 
 const VERDICTS = {

@@ -53,8 +53,18 @@ export function drawRanking(box, method, ranking) {
         el('caption', { class: 'sr-only' }, `Sites ranked by ${METHODS[method].long}, ${METHODS[method].unit}`),
         el('thead', {}, el('tr', {}, headers.map((h) => el('th', { scope: 'col' }, h)))),
         body)),
+    quant && items.length ? el('p', { class: 'muted small', dataset: { testid: 'downstream-note' } }, DOWNSTREAM_NOTE) : null,
     items.length ? null : el('p', { class: 'note' }, 'No site you may see has an assessment by this method.'));
 }
+
+/** What the "Of which downstream" part is (issue 12), said under the ranking and on a site's page. */
+export const DOWNSTREAM_NOTE = 'Of which downstream: what this site\'s failure costs the sites that depend on it, '
+  + 'i.e. the person-hours of service lost there (a person who loses two services counts twice) times the value of '
+  + 'one person-hour (the setting resilience.value_person_hour_eur), for every threat at this site. '
+  + 'The rest is the site\'s own loss. How it is computed and why: docs/methodology.md, section 17.';
+/** The same, short, for a site's standing card. */
+export const DOWNSTREAM_SHORT = 'Downstream: what this site\'s failure costs the sites that depend on it (person-hours of service lost there, '
+  + 'a person who loses two services counting twice, × the value of a person-hour); docs/methodology.md, section 17.';
 
 function logScale(items) {
   let lo = Infinity;

@@ -21,7 +21,8 @@ const STATES = {
 };
 const OTHER = '#9aa0a6';
 const SITE_COLOURS = ['#0b5cad', '#6a3d9a', '#1e6b32', '#8a5a00', '#b3005a', '#00707a', '#555d66', '#3b4cc0'];
-const MARKER = '#ffbf47';       // the slider's time on the chart (the focus colour, outlined)
+const MARKER = '#ffbf47';
+const NARROW = '(max-width: 600px)';   // a phone: the map's legend goes under the map       // the slider's time on the chart (the focus colour, outlined)
 
 /** Hours as people read them: "36 h", "1.5 h"; null as the given words. */
 function hours(x, none = '—') {
@@ -189,7 +190,9 @@ export async function renderResilience(main, ctx, params) {
     const u = new URLSearchParams({ fail: q.fail.join(',') });
     if (r.value !== null) u.set('repair_hours', String(r.value));
     u.set('hours', String(h.value));
-    history.replaceState(null, '', `#/resilience?${u}`);
+    // the commas between the ids stay literal in the address, as in the request (readable, and
+    // what the server reads as a list)
+    history.replaceState(null, '', `#/resilience?${String(u).replace(/%2C/gi, ',')}`);
     const me = ++state.seq;
     stop();
     runBtn.disabled = true;
@@ -257,12 +260,21 @@ export async function renderResilience(main, ctx, params) {
 
     const peak = c.series.reduce((m, p) => Math.max(m, p.people_without_service || 0), 0);
     const failedCount = visible.filter((a) => a.failed_at_h !== null).length;
-    const totals = el('div', { class: 'cards', dataset: { testid: 'res-totals' } },
-      card('Person-hours lost', `${num(c.person_hours_lost)} person-hours`, `all sites, over ${hours(H)}`, 'res-person-hours'),
-      card('Full recovery', c.recovery_h === null ? 'not within the horizon' : `after ${hours(c.recovery_h)}`,
-        c.recovery_h === null ? `some service is still missing at ${hours(H)}` : 'every site back to full service', 'res-recovery'),
-      card('Most people without service', `${num(peak)} people`, 'at one time, all sites', 'res-peak'),
-      card('Sites affected', `${num(visible.length)} ${visible.length === 1 ? 'site' : 'sites'}`, `${num(failedCount)} failed${c.withheld ? ` · ${withheldText(c.withheld)}` : ''}`, 'res-affected-count'));
+    const hidden = hiddenAffected(c, visible);
+    // the run's totals are over every site (also those the reader may not see); the series,
+    // the map and the table only over the sites the reader may see
+    const totals = el('section', { class: 'panel res-totals-panel', 'aria-labelledby': 'res-totals-title' },
+      el('h2', { id: 'res-totals-title' }, 'Totals of the run, over every site'),
+      el('div', { class: 'cards', dataset: { testid: 'res-totals' } },
+        card('Person-hours lost', `${num(c.person_hours_lost)} person-hours`, `every site, over ${hours(H)}`, 'res-person-hours'),
+        card('Full recovery', c.recovery_h === null ? 'not within the horizon' : `after ${hours(c.recovery_h)}`,
+          c.recovery_h === null ? `some service is still missing at ${hours(H)}` : 'every site back to full service', 'res-recovery')),
+      el('p', { class: 'muted small', dataset: { testid: 'res-count-rule' } }, PER_SERVICE),
+      el('h2', { id: 'res-visible-title' }, 'At the sites you can see'),
+      el('div', { class: 'cards', dataset: { testid: 'res-visible' } },
+        card('Most people without a service', `${num(peak)} people`, 'at one time, at the sites you can see; once per lost service', 'res-peak'),
+        card('Sites affected', `${num(visible.length)} ${visible.length === 1 ? 'site' : 'sites'}`, `${num(failedCount)} failed${hasCount(c.withheld) ? ` · ${withheldText(c.withheld)}` : ''}`, 'res-affected-count')),
+      hidden ? el('p', { class: 'muted small', dataset: { testid: 'res-hidden-note' } }, HIDDEN_ASK) : null);
 
     const slider = el('input', { type: 'range', id: 'res-time', min: '0', max: String(H), step: String(H > 200 ? 1 : 0.5), value: '0', 'aria-describedby': 'res-time-text', dataset: { testid: 'res-slider' } });
     const timeText = el('output', { id: 'res-time-text', for: 'res-time', class: 'res-time-text', dataset: { testid: 'res-time' } });
@@ -282,7 +294,7 @@ export async function renderResilience(main, ctx, params) {
         el('div', { class: 'dash-grid res-grid' },
           el('div', {}, mapBox),
           el('div', {}, chartBox,
-            el('p', { class: 'muted small' }, `Left axis: people without service at all sites, including those you may not see. Right axis: the service level of the sites ticked in the table below (100% = full service; below ${pct(thr)} a site fails).`)))),
+            el('p', { class: 'muted small', dataset: { testid: 'res-chart-note' } }, `Left axis: people without a service at the sites you can see (a person who loses two services counts twice). Right axis: the service level of the sites ticked in the table below (100% = full service; below ${pct(thr)} a site fails).`)))),
       el('section', { class: 'panel', 'aria-labelledby': 'res-table-title' },
         el('h2', { id: 'res-table-title' }, 'Affected sites'), tableBox));
 
@@ -294,11 +306,11 @@ export async function renderResilience(main, ctx, params) {
       const n = { failed: 0, degraded: 0, restored: 0, waiting: 0 };
       const st = new Map(visible.map((a) => { const s = stateAt(a, state.t); n[s]++; return [a.site_id, s]; }));
       state.map.update(st);
-      counts.textContent = `At ${hours(state.t)}: ${n.failed} failed, ${n.degraded} degraded, ${n.restored} restored, ${n.waiting} not affected yet; ${num(peopleAt(c.series, state.t))} people without service.`;
+      counts.textContent = `At ${hours(state.t)}: ${n.failed} failed, ${n.degraded} degraded, ${n.restored} restored, ${n.waiting} not affected yet; ${num(peopleAt(c.series, state.t))} people without a service at the sites you can see.`;
       for (const tr of tableBox.querySelectorAll('tr[data-site]')) {
         const s = st.get(tr.dataset.site);
         const cell = tr.querySelector('[data-testid=res-now]');
-        if (cell) put(cell, el('span', { class: `state state-${s}` }, stateWord(s)), ` ${pct(serviceAt(tr.dataset.site, state.t).v)}`);
+        if (cell) put(cell, el('span', { class: `state state-${s}` }, stateWord(s)), ` · ${pct(serviceAt(tr.dataset.site, state.t).v)}`);
       }
       if (state.chart) { state.chart.$t = state.t; state.chart.draw(); }
     };
@@ -377,9 +389,25 @@ function errorText(e) {
 }
 function hours0(s) { return `${s} second${s === 1 ? '' : 's'}`; }
 
+/** A count the answer gives: withheld is null or absent for a caller who may not see such counts. */
+function hasCount(n) { return Number.isInteger(n) && n > 0; }
+
+/* How people are counted, said wherever people or person-hours are shown (docs/methodology.md). */
+const PER_SERVICE = 'People are counted once per service they lose: a person who loses two services (say power and water) counts twice, in the people and in the person-hours.';
+/* Who to ask about a site one may not see (its owner cannot be named: that would show it). */
+const HIDDEN_ASK = 'Sites you may not see are affected too: the totals above include them; the map, chart and table leave them out. Their owners can share them with you (your organisation\'s administrator can tell you whom to ask).';
+
+/** Whether the run touched sites the reader may not see: a withheld count, or totals above
+    what the visible sites add up to. */
+function hiddenAffected(c, visible) {
+  if (hasCount(c.withheld)) return true;
+  const seen = visible.reduce((m, a) => m + (a.person_hours_lost || 0), 0);
+  return Number.isFinite(c.person_hours_lost) && c.person_hours_lost > seen * (1 + 1e-9) + 0.5;
+}
+
 function withheldText(n) { return `${num(n)} ${n === 1 ? 'site' : 'sites'} withheld`; }
 
-function stateWord(s) { return { failed: 'failed', degraded: 'degraded', restored: 'restored', waiting: 'not yet' }[s] || s; }
+function stateWord(s) { return { failed: 'failed', degraded: 'degraded', restored: 'restored', waiting: 'not affected yet' }[s] || s; }
 
 function peopleAt(series, t) {
   let v = 0;
@@ -398,7 +426,7 @@ function card(title, value, sub, testid) {
 function drawAffected(box, c, visible, chosen, onChart, redraw) {
   if (!visible.length) {
     put(box, el('p', { class: 'note' }, 'No site you may see loses any service.'),
-      c.withheld ? el('p', { class: 'muted', dataset: { testid: 'res-withheld' } }, `${withheldText(c.withheld)}: affected sites you may not see (their people are in the totals).`) : null);
+      hasCount(c.withheld) ? el('p', { class: 'muted', dataset: { testid: 'res-withheld' } }, `${withheldText(c.withheld)}: affected sites you may not see (their people are in the totals).`) : null);
     return;
   }
   const rows = visible.map((a) => {
@@ -418,11 +446,11 @@ function drawAffected(box, c, visible, chosen, onChart, redraw) {
   put(box,
     el('div', { class: 'table-scroll' }, el('table', { class: 'table res-table', id: 'res-affected' },
       el('caption', { class: 'sr-only' }, 'Sites whose service dropped in the cascade, with when they failed and were restored'),
-      el('thead', {}, el('tr', {}, ['On chart', 'Site', 'Failed at', 'Restored at', 'Lowest service', 'Person-hours lost', 'At the chosen time']
+      el('thead', {}, el('tr', {}, ['On chart', 'Site', 'Failed at', 'Restored at', 'Lowest service', 'Person-hours lost (per service)', 'At the chosen time']
         .map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, rows))),
     el('p', { class: 'muted small' }, `Times are hours after the failure. A site fails when its service falls below ${pct(c.threshold)}; a degraded site stays open and keeps supplying others.`),
-    c.withheld ? el('p', { class: 'muted', dataset: { testid: 'res-withheld' } }, `${withheldText(c.withheld)}: affected sites you may not see; their people are counted in the totals.`) : null);
+    hasCount(c.withheld) ? el('p', { class: 'muted', dataset: { testid: 'res-withheld' } }, `${withheldText(c.withheld)}: affected sites you may not see; their people are counted in the totals.`) : null);
 }
 
 /** The chart: people without service (left axis) and the service of chosen sites (right). */
@@ -430,13 +458,13 @@ function drawCascadeChart(box, c, shown, stepsBy, onPick) {
   const Chart = window.Chart;
   if (!Chart) { put(box, el('p', { class: 'note' }, 'The chart library is not available; the table lists the same figures.')); return null; }
   const H = c.hours;
-  const canvas = el('canvas', { id: 'res-chart', role: 'img', 'aria-label': `Chart over ${hours(H)}: people without service, at most ${num(c.series.reduce((m, p) => Math.max(m, p.people_without_service || 0), 0))}; and the service level of ${shown.length} sites. The table below lists the same figures.` });
+  const canvas = el('canvas', { id: 'res-chart', role: 'img', 'aria-label': `Chart over ${hours(H)}: people without a service at the sites you can see, at most ${num(c.series.reduce((m, p) => Math.max(m, p.people_without_service || 0), 0))}; and the service level of ${shown.length} sites. The table below lists the same figures.` });
   put(box, canvas);
   const people = c.series.map((p) => ({ x: p.t_h, y: p.people_without_service }));
   if (!people.length || people[0].x > 0) people.unshift({ x: 0, y: 0 });
   if (people[people.length - 1].x < H) people.push({ x: H, y: people[people.length - 1].y });
   const datasets = [{
-    label: 'people without service', data: people, yAxisID: 'y', stepped: true,
+    label: 'people without a service (at the sites you can see)', data: people, yAxisID: 'y', stepped: true,
     borderColor: '#1b1f24', backgroundColor: 'rgba(27,31,36,0.12)', fill: 'origin', borderWidth: 2, pointRadius: 0,
   }];
   shown.forEach((a, i) => {
@@ -486,13 +514,17 @@ function drawCascadeChart(box, c, shown, stepsBy, onPick) {
         legend: { position: 'bottom', labels: { boxWidth: 14, font: { size: 11 } } },
         tooltip: { callbacks: {
           title: (items) => (items.length ? `${hours(items[0].parsed.x)} after the failure` : ''),
-          label: (ctx) => (ctx.dataset.yAxisID === 'y' ? `${num(ctx.parsed.y)} people without service` : `${ctx.dataset.label.replace(/ \(service\)$/, '')}: ${num(ctx.parsed.y)}% service`),
+          label: (ctx) => (ctx.dataset.yAxisID === 'y' ? `${num(ctx.parsed.y)} people without a service (at the sites you can see)` : `${ctx.dataset.label.replace(/ \(service\)$/, '')}: ${num(ctx.parsed.y)}% service`),
         } },
       },
       scales: {
         x: { type: 'linear', min: 0, max: H, title: { display: true, text: 'hours after the failure (h)' }, ticks: { callback: (v, i, ticks) => (i === ticks.length - 1 && i > 1 && v - ticks[i - 1].value < (ticks[1].value - ticks[0].value) / 2 ? '' : `${v} h`) } },
-        y: { beginAtZero: true, position: 'left', title: { display: true, text: 'people without service' }, ticks: { callback: (v) => num(v) } },
-        y1: { min: 0, max: 100, position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: 'service level (%)' }, ticks: { callback: (v) => `${v}%` } },
+        y: { beginAtZero: true, position: 'left', title: { display: true, text: 'people without a service (sites you see)' }, ticks: { callback: (v) => num(v) } },
+        // padded to -5..105% so that a line at 0% (failed) or 100% (full service) is not hidden
+        // under the axis or the frame
+        y1: { min: -5, max: 105, position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: 'service level (%)' },
+          afterBuildTicks: (axis) => { axis.ticks = [0, 20, 40, 60, 80, 100].map((value) => ({ value })); },
+          ticks: { callback: (v) => `${v}%` } },
       },
       onClick: (evt, _els, chart) => {
         const x = chart.scales.x.getValueForPixel(evt.x);
@@ -545,9 +577,15 @@ function drawCascadeMap(box, outline, all, affected, chosen) {
     markers.set(a.site_id, { m, a, node });
   }
   const legendBox = el('div', { class: 'legend', dataset: { testid: 'res-legend' } });
-  const legend = L.control({ position: 'topright' });
-  legend.onAdd = () => legendBox;
-  legend.addTo(map);
+  if (window.matchMedia(NARROW).matches) {
+    // on a phone the legend would cover most of the map: it goes under it
+    legendBox.classList.add('legend-below');
+    box.after(legendBox);
+  } else {
+    const legend = L.control({ position: 'topright' });
+    legend.onAdd = () => legendBox;
+    legend.addTo(map);
+  }
   const ro = new ResizeObserver(() => { if (box.isConnected) map.invalidateSize(); });
   ro.observe(box);
   return {
@@ -571,7 +609,7 @@ function drawCascadeMap(box, outline, all, affected, chosen) {
         el('div', { class: 'legend-row' }, el('span', { class: 'swatch swatch-small', style: `background:${OTHER}` }), 'other sites'),
         el('div', { class: 'legend-foot' }, 'thick ring: chosen to fail'));
     },
-    remove() { ro.disconnect(); map.remove(); },
+    remove() { ro.disconnect(); legendBox.remove(); map.remove(); },
   };
 }
 
@@ -583,12 +621,13 @@ function drawSpof(box, s, onFail) {
     put(box, el('p', { class: 'note' }, 'No site you may see supplies another site.'), el('p', { class: 'muted small' }, settings));
     return;
   }
+  const gaps = rankGaps(rows);
   put(box,
     el('p', { class: 'muted small' }, settings),
     el('div', { class: 'table-scroll' }, el('table', { class: 'table spof-table', id: 'spof-table' },
       el('caption', { class: 'sr-only' }, 'Single points of failure ranked by the person-hours their failure costs'),
       el('thead', {}, el('tr', {},
-        ['Rank', 'Site', 'Person-hours lost (all)', 'Person-hours lost elsewhere', 'Cost elsewhere (EUR)', 'Sites failed', 'Sites affected', 'Full recovery', '']
+        ['Rank', 'Site', 'Person-hours lost (every site)', 'Person-hours lost elsewhere', 'Cost elsewhere (EUR)', 'Sites failed', 'Sites affected', 'Full recovery', '']
           .map((h, i) => el('th', { scope: 'col', class: i >= 2 && i <= 7 ? 'num-h' : null }, h || el('span', { class: 'sr-only' }, 'Action'))))),
       el('tbody', {}, rows.map((r) => el('tr', { dataset: { site: r.site_id } },
         el('td', { class: 'num rank' }, String(r.rank)),
@@ -600,8 +639,27 @@ function drawSpof(box, s, onFail) {
         el('td', { class: 'num' }, num(r.sites_affected)),
         el('td', { class: 'num num-wrap' }, r.recovery_h === null ? 'not within the horizon' : hours(r.recovery_h)),
         el('td', {}, el('button', { type: 'button', class: 'btn btn-small', dataset: { testid: 'spof-fail' }, 'aria-label': `Fail this site: ${r.name}, in the cascade above`, onclick: () => onFail(r.site_id) }, 'Fail this site'))))))),
-    el('p', { class: 'muted small' }, `Person-hours: people without service × hours, in person-hours; "elsewhere" leaves out the site's own people. ${num(s.supplying_sites)} sites supply others; ${rows.length} shown.`,
-      s.withheld ? el('span', { dataset: { testid: 'spof-withheld' } }, ` ${withheldText(s.withheld)} (you may not see them).`) : null));
+    gaps.length ? el('p', { class: 'note', dataset: { testid: 'spof-gaps' } }, gapText(gaps)) : null,
+    el('p', { class: 'muted small' }, `Person-hours: people without a service × hours, over every site (also those you may not see); a person who loses two services counts twice. "Elsewhere" leaves out the site's own people. ${num(s.supplying_sites)} sites supply others; ${rows.length} shown.`,
+      hasCount(s.withheld) ? el('span', { dataset: { testid: 'spof-withheld' } }, ` ${withheldText(s.withheld)} (you may not see them).`) : null));
+}
+
+/** The ranks missing from the table: sites ranked among every supplying site that the reader
+    may not see. */
+function rankGaps(rows) {
+  const shown = new Set(rows.map((r) => r.rank));
+  const max = rows.reduce((m, r) => Math.max(m, r.rank), 0);
+  const gaps = [];
+  for (let k = 1; k < max; k++) if (!shown.has(k)) gaps.push(k);
+  return gaps;
+}
+
+/** "Rank 1 is a site…" / "Ranks 1, 5 and 6 are sites…", in plain words. */
+function gapText(gaps) {
+  const list = gaps.length === 1 ? String(gaps[0]) : `${gaps.slice(0, -1).join(', ')} and ${gaps[gaps.length - 1]}`;
+  return gaps.length === 1
+    ? `Rank ${list} is a site you may not see. Its owner can share it with you (your organisation's administrator can tell you whom to ask).`
+    : `Ranks ${list} are sites you may not see. Their owners can share them with you (your organisation's administrator can tell you whom to ask).`;
 }
 
 function escapeHtml(s) {

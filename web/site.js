@@ -5,6 +5,7 @@
 import * as api from './api.js';
 import { el, put, tlpBadge, bandClass, METHODS, names, num, eur, pct, threatName, toast, worstThreatNames } from './ui.js';
 import { canEditSite } from './roles.js';
+import { DOWNSTREAM_SHORT } from './ranking.js';
 
 const FEMA_FIELDS = [
   ['asset_value', 'Asset value'], ['threat_rating', 'Threat rating'], ['vulnerability_rating', 'Vulnerability rating'],
@@ -104,11 +105,18 @@ const DEP_TYPES = {
 function dependenciesSection(site) {
   const box = el('div', { dataset: { testid: 'site-dependencies' } }, el('p', { class: 'loading' }, 'Loading the dependencies…'));
   const hoursText = (x) => (Number.isFinite(x) ? `${Number.isInteger(x) ? num(x) : x.toFixed(1)} h` : '—');
+  const peersOf = new Map();   // consumer id -> names of its other providers in the same group
   function table(id, rows, side) {
     const other = side === 'providers' ? (d) => [d.provider_id, d.provider_name] : (d) => [d.consumer_id, d.consumer_name];
     const group = (d) => {
       if (d.group === null || d.group === undefined || d.group === '') return 'none';
-      if (side === 'consumers') return `redundant supply (group ${d.group})`;
+      if (side === 'consumers') {
+        // the consumer's other providers in the group, from the consumer's own dependencies
+        const others = peersOf.get(d.consumer_id);
+        if (others === undefined) return `redundant supply (group ${d.group})`;
+        return others.length ? `redundant supply: also fed by ${others.join(', ')} (group ${d.group})`
+          : `redundant supply (group ${d.group}; no other provider in it that you may see)`;
+      }
       const peers = rows.filter((x) => x !== d && x.group === d.group).map((x) => x.provider_name || x.provider_id);
       return peers.length ? `redundant with ${peers.join(', ')}` : `group ${d.group} (its other providers are not visible to you)`;
     };
@@ -126,9 +134,22 @@ function dependenciesSection(site) {
           el('td', {}, group(d)));
       }))));
   }
-  api.siteDependencies(site.id).then((deps) => {
+  api.siteDependencies(site.id).then(async (deps) => {
     const providers = deps.providers || [];
     const consumers = deps.consumers || [];
+    // a consumer fed redundantly: read its providers (unmarked) to name the others of the group
+    // (those the reader may see); each site named is then read itself, which marks the page with
+    // its label. If a read fails the row says the group only.
+    const peerIds = new Map();
+    await Promise.all(consumers.filter((d) => d.group).map((d) => api.siteDependenciesUnmarked(d.consumer_id).then((cd) => {
+      peerIds.set(d.consumer_id, (cd.providers || []).filter((x) => x.group === d.group && x.provider_id !== site.id));
+    }, () => {})));
+    const named = new Map();
+    await Promise.all([...new Set([...peerIds.values()].flat().map((x) => x.provider_id))].map((pid) =>
+      api.site(pid).then((ps) => named.set(pid, ps.name || pid), () => {})));
+    for (const [cid, list] of peerIds) {
+      if (list.every((x) => named.has(x.provider_id))) peersOf.set(cid, list.map((x) => named.get(x.provider_id)));
+    }
     put(box,
       el('h3', { id: 'dep-providers-title' }, `Depends on (providers): ${providers.length}`),
       providers.length ? table('dep-providers', providers, 'providers') : el('p', { class: 'muted' }, 'This site depends on no site you may see.'),
@@ -201,6 +222,10 @@ async function refreshStanding(page) {
         el('p', { class: 'stand-rank' }, el('span', { dataset: { testid: 'rank-' + m } }, `Rank ${it.rank}`), ` of ${r.ranked ?? r.items.length}`),
         el('p', { class: 'stand-score' }, el('span', { dataset: { testid: 'score-' + m } }, METHODS[m].fmt(it.score)), ` ${m === 'quant' ? 'a year' : m === 'fema' ? 'worst risk' : 'sum'}`),
         el('p', { class: 'stand-band' }, standingBand(it.band, m, r)),
+        m === 'quant' && Number.isFinite(it.downstream_eur) ? el('p', { class: 'small', dataset: { testid: 'standing-split' } },
+          `Own ${eur(it.own_eur ?? it.score - it.downstream_eur)} a year · downstream ${eur(it.downstream_eur)} a year`) : null,
+        m === 'quant' && Number.isFinite(it.downstream_eur) ? el('p', { class: 'small muted wrap-any', dataset: { testid: 'standing-downstream-note' } }, DOWNSTREAM_SHORT) : null,
+        m !== 'quant' ? el('p', { class: 'small muted' }, 'This method leaves out what the site\'s failure costs the sites that depend on it.') : null,
         m === 'quant' && Number.isFinite(it.p5) ? el('p', { class: 'small muted' }, `90% interval ${eur(it.p5)} – ${eur(it.p95)} · P(top ${r.top_k}) ${pct(it.p_topk)}`) : null,
         m !== 'carver' && it.worst_threat ? el('p', { class: 'small muted' }, `Worst threat: ${worstThreatNames(it)}`) : null,
         changed ? el('p', { class: 'was' }, `was rank ${was.rank}, ${METHODS[m].fmt(was.score)}`) : null,

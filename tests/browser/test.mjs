@@ -49,6 +49,7 @@ const AMBER_SITE = 'VM-001';                                    // Northgate Uti
 const AMBER_NAME = 'Orrinford Combined-Cycle Power Station';
 
 const VIEWPORTS = { laptop: { width: 1366, height: 768 }, tablet: { width: 820, height: 1180 } };
+const PHONE = { width: 390, height: 844 };   // issue 12 review (m3): one test at phone size, not every page
 
 /* ---- the server ---- */
 
@@ -126,7 +127,7 @@ const problems = [];   // console errors and page errors seen by any page
 
 async function newPage(viewport = 'laptop', { bypassCSP = false } = {}) {
   // bypassCSP only for axe-core, which injects its script inline
-  const context = await browser.newContext({ viewport: VIEWPORTS[viewport], deviceScaleFactor: 1, hasTouch: viewport === 'tablet', bypassCSP });
+  const context = await browser.newContext({ viewport: viewport === 'phone' ? PHONE : VIEWPORTS[viewport], deviceScaleFactor: 1, hasTouch: viewport !== 'laptop', bypassCSP });
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -550,6 +551,8 @@ test('coordinator computes the plan at 2,000,000: totals, frontier, map, reasons
   assert(/^€\d/.test(cost), `the plan's cost is shown (${cost})`);
   assert(/^€\d/.test((await page.locator('[data-testid=plan-reduction] .card-value').textContent()).trim()), 'risk reduction shown');
   assert(/%$/.test((await page.locator('[data-testid=plan-gap] .card-value').textContent()).trim()), 'gap to the bound shown');
+  // issue 12 review (M3): a supplying site's benefit includes the sites behind it
+  assert(/^A site that supplies others .* include the loss avoided at the sites that depend on it/.test((await page.locator('[data-testid=plan-downstream-note]').textContent()).trim()), 'the plan notes the downstream part');
   // the frontier is drawn: the canvas has coloured pixels
   const drawn = await page.locator('#plan-frontier').evaluate((c) => {
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -906,6 +909,118 @@ test('resilience: fail VM-002, the hospital fails on the map, chart and table; t
     await a.context().close();
   }
   assert(found.length === 0, found.slice(0, 6).join('; '));
+});
+
+/* issue 12 review (B1, B2, M3, M5, m2-m4): two sites failed together, how people are counted,
+   the totals over every site apart from what the reader may see, ranks one may not see, the
+   own/downstream split, a consumer's other redundant providers, and the legend on a phone. */
+const SUB_NORTH = 'VM-065';
+const SUB_NORTH_NAME = 'Kessling North Substation';
+const WATER = 'VM-016';
+const WATER_NAME = 'Lake Morvane Water Treatment Works';
+const GENERAL = 'VM-012';   // Orrinford General Hospital: fed by VM-002 and VM-065, group "power"
+
+async function resiliencePick(page, siteId) {
+  await page.locator('#res-search').fill(siteId);
+  await page.locator(`#res-suggest button[data-site="${siteId}"]`).click();
+  await page.locator(`[data-testid=res-picked] li[data-site="${siteId}"]`).waitFor();
+}
+
+test('resilience: the coordinator fails two sites together; people counted per service; totals apart; hidden ranks; downstream explained', async () => {
+  const page = await newPage();
+  await login(page, U.coordinator);
+  // the ranking says what "Of which downstream" is
+  await dashboard(page, 'quant');
+  const note = (await page.locator('[data-testid=downstream-note]').textContent()).trim();
+  assert(/^Of which downstream: what this site's failure costs the sites that depend on it/.test(note), `the downstream note: ${note}`);
+  assert(/resilience\.value_person_hour_eur/.test(note) && /docs\/methodology\.md, section 17/.test(note), `the note names the setting and the method: ${note}`);
+  // two sites: the request carries the list with a literal comma, and the server answers it
+  await page.locator('#mainnav').getByRole('link', { name: 'Resilience' }).click();
+  await resiliencePick(page, SUB_NORTH);
+  await resiliencePick(page, WATER);
+  const asked = page.waitForRequest((r) => r.url().includes('/api/v1/cascade?'));
+  await page.locator('[data-testid=res-run]').click();
+  const url = (await asked).url();
+  assert(url.includes(`fail=${SUB_NORTH},${WATER}`), `the two ids with a literal comma: ${url}`);
+  await page.locator('[data-testid=res-status]').filter({ hasText: /^Cascade computed: [\d,]+ sites? affected\.$/ }).waitFor({ timeout: 60000 });
+  await resilienceDone(page);
+  eq(await page.locator('#res-error').textContent(), '', 'no error under the form');
+  for (const [id, name] of [[SUB_NORTH, SUB_NORTH_NAME], [WATER, WATER_NAME]]) {
+    const th = (await page.locator(`#res-affected tbody tr[data-site="${id}"] th`).textContent());
+    assert(th.includes(name) && th.includes('chosen to fail'), `${id} is in the table, chosen to fail: ${th}`);
+  }
+  assert((await page.evaluate(() => location.hash)).includes(`fail=${SUB_NORTH},${WATER}`), 'the address lists both, comma-separated');
+  // how people are counted, and which figures cover every site and which the visible ones
+  eq((await page.locator('#res-totals-title').textContent()).trim(), 'Totals of the run, over every site', 'the totals heading');
+  assert(/every site, over 168 h/.test(await page.locator('[data-testid=res-person-hours] .card-sub').textContent()), 'person-hours over every site');
+  assert(/a person who loses two services \(say power and water\) counts twice/.test(await page.locator('[data-testid=res-count-rule]').textContent()), 'the counting rule is said');
+  eq((await page.locator('[data-testid=res-peak] .card-title').textContent()).trim(), 'Most people without a service', 'the peak card');
+  assert(/at the sites you can see; once per lost service/.test(await page.locator('[data-testid=res-peak] .card-sub').textContent()), 'the peak is at the sites one can see, per service');
+  assert(/people without a service at the sites you can see \(a person who loses two services counts twice\)/.test(await page.locator('[data-testid=res-chart-note]').textContent()), 'the chart says what its left axis counts');
+  const results = await page.locator('[data-testid=res-results]').textContent();
+  assert(!/null|undefined|NaN/.test(results), 'no "null", "undefined" or "NaN" in the results');
+  // at 0 h the sites not yet reached say so plainly
+  await page.locator('#res-time').fill('0');
+  const now = await page.locator('#res-affected [data-testid=res-now]').allTextContents();
+  assert(now.some((t) => /^not affected yet · 100%$/.test(t.trim())), `a site not reached yet at 0 h: ${now.join(' | ')}`);
+  assert(!now.some((t) => /not yet 100%/.test(t)), 'no "not yet 100%"');
+  await page.locator('#res-totals-title').evaluate((h) => h.scrollIntoView({ block: 'start' }));
+  await shot(page, 'laptop-resilience-two');
+  await page.locator('#res-time-title').evaluate((h) => h.scrollIntoView({ block: 'start' }));
+  await page.locator('#res-time').fill('60');
+  await shot(page, 'laptop-resilience-two-chart');
+  // the SPOF table: the coordinator may not see the AMBER+STRICT substation, so rank 1 is a gap, said in words
+  await page.locator('[data-testid=spof-run]').click();
+  await page.locator('#spof-table tbody tr').first().waitFor({ timeout: 60000 });
+  const ranks = (await page.locator('#spof-table tbody td.rank').allTextContents()).map(Number);
+  assert(ranks[0] > 1, `the coordinator's first visible rank is after a hidden one: ${ranks.join(',')}`);
+  const gaps = (await page.locator('[data-testid=spof-gaps]').textContent()).trim();
+  assert(/^Ranks? 1\b.* (is a site|are sites) you may not see\. (Its|Their) owners? can share/.test(gaps), `the gaps in words: ${gaps}`);
+  await page.locator('[data-testid=spof-gaps]').scrollIntoViewIfNeeded();
+  await shot(page, 'laptop-resilience-spof-gaps');
+  // the site page's standing: own and downstream, explained
+  await page.goto(`${BASE}/#/site/${SUB_NORTH}`);
+  const split = (await page.locator('[data-testid=standing-split]').textContent()).trim();
+  assert(/^Own €[\d,.]+[kM]? a year · downstream €[\d,.]+[kM]? a year$/.test(split), `the split on the standing card: ${split}`);
+  assert(/^Downstream: what this site's failure costs the sites that depend on it .*docs\/methodology\.md, section 17\.$/.test((await page.locator('[data-testid=standing-downstream-note]').textContent()).trim()), 'the split is explained on the card');
+  assert(/This method leaves out what the site's failure costs/.test(await page.locator('[data-testid=standing-fema]').textContent()), 'FEMA says it leaves dependencies out');
+  await page.locator('#standing-title').scrollIntoViewIfNeeded();
+  await shot(page, 'laptop-site-standing-split');
+  await page.context().close();
+  // the operator on its substation's page: the hospital's other feed is named
+  const op = await newPage();
+  await login(op, U.operator);
+  await op.goto(`${BASE}/#/site/${STRICT_SITE}`);
+  const consumer = op.locator(`#dep-consumers tbody tr[data-site="${GENERAL}"]`);
+  await consumer.waitFor();
+  const red = (await consumer.locator('td').last().textContent()).trim();
+  eq(red, `redundant supply: also fed by ${SUB_NORTH_NAME} (group power)`, 'the consumer\'s other provider is named');
+  await consumer.evaluate((tr) => tr.scrollIntoView({ block: 'center' }));
+  await shot(op, 'laptop-site-consumers-redundant');
+  await op.context().close();
+  // a phone: the map's legend is under the map, not over it; and an answer whose `withheld` is
+  // null (a caller who may not see hidden counts) says no count, only that sites one may not
+  // see are affected (the operator may not see Harbourlight's RED data centre behind VM-065)
+  const ph = await newPage('phone');
+  await ph.route('**/api/v1/cascade?*', async (route) => {
+    const res = await route.fetch();
+    const json = await res.json();
+    json.withheld = null;
+    await route.fulfill({ response: res, json });
+  });
+  await login(ph, U.operator);
+  await resilienceRun(ph, SUB_NORTH);
+  const phText = await ph.locator('[data-testid=res-results]').textContent();
+  assert(!/withheld|null|undefined|NaN/.test(phText), 'no withheld count and no "null" when the answer has none');
+  assert((await ph.locator('[data-testid=res-hidden-note]').textContent()).startsWith('Sites you may not see are affected too'), 'the hidden sites said generically');
+  const legend = ph.locator('[data-testid=res-legend]');
+  await legend.waitFor();
+  const mapBox = await ph.locator('#res-map').boundingBox();
+  const legBox = await legend.boundingBox();
+  assert(legBox.y >= mapBox.y + mapBox.height - 1, `the legend (${JSON.stringify(legBox)}) is under the map (${JSON.stringify(mapBox)})`);
+  await ph.locator('#res-map').scrollIntoViewIfNeeded();
+  await shot(ph, 'phone-resilience-map');
+  await ph.context().close();
 });
 
 test('no script errors on any page', async () => {
