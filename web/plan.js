@@ -237,7 +237,7 @@ function drawSites(box, p) {
     // issue 12 review (M3): the plan's answer has no downstream split, so the note is general
     el('p', { class: 'muted small', dataset: { testid: 'plan-downstream-note' } },
       'A site that supplies others (power, water, telecom…): its risk and its reduction include the loss avoided at the sites that depend on it '
-      + '(downstream; the dashboard\'s ranking shows how much of each site\'s risk that is; docs/methodology.md, section 17).'));
+      + '(downstream; the dashboard\'s ranking shows how much of each site\'s risk that is; docs/methodology.md, section 16).'));
 }
 
 const VERDICTS = {

@@ -61,10 +61,10 @@ export function drawRanking(box, method, ranking) {
 export const DOWNSTREAM_NOTE = 'Of which downstream: what this site\'s failure costs the sites that depend on it, '
   + 'i.e. the person-hours of service lost there (a person who loses two services counts twice) times the value of '
   + 'one person-hour (the setting resilience.value_person_hour_eur), for every threat at this site. '
-  + 'The rest is the site\'s own loss. How it is computed and why: docs/methodology.md, section 17.';
+  + 'The rest is the site\'s own loss. How it is computed and why: docs/methodology.md, section 16.';
 /** The same, short, for a site's standing card. */
 export const DOWNSTREAM_SHORT = 'Downstream: what this site\'s failure costs the sites that depend on it (person-hours of service lost there, '
-  + 'a person who loses two services counting twice, × the value of a person-hour); docs/methodology.md, section 17.';
+  + 'a person who loses two services counting twice, × the value of a person-hour); docs/methodology.md, section 16.';
 
 function logScale(items) {
   let lo = Infinity;
