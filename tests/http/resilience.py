@@ -259,11 +259,11 @@ def t_import_dependencies(res, port, protect, db):
     good = DEPS_HEADER + "VM-003,VM-068,logical,12,0.25,\n"
     r = op.request("POST", path, good, ctype="text/csv")
     res.eq(r.status, 200, "a good import: %r" % r.body[:200])
-    res.eq(r.json, {"created": 1, "updated": 0}, "one dependency created")
+    res.eq(r.json, {"created": 1, "updated": 0, "regrouped": 0}, "one dependency created")
     prov = {d["provider_id"]: d for d in (op.get("/api/v1/sites/VM-068/dependencies").json or {}).get("providers", [])}
     res.eq((prov.get("VM-003") or {}).get("autonomy_hours"), 12, "the imported dependency is listed")
     r = op.request("POST", path, DEPS_HEADER + "VM-003,VM-068,logical,10,0.25,\n", ctype="text/csv")
-    res.eq(r.json, {"created": 0, "updated": 1}, "the same pair again: updated")
+    res.eq(r.json, {"created": 0, "updated": 1, "regrouped": 0}, "the same pair again: updated")
     # A bad line: nothing written (all or nothing), the line and the field named.
     bad = DEPS_HEADER + "VM-003,VM-017,logical,4,0.1,\nVM-003,VM-016,logical,4,2,\n"
     r = op.request("POST", path, bad, ctype="text/csv")
