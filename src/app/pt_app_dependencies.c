@@ -45,83 +45,41 @@ static enum pt_err check_sites(const struct pt_caller *c, const struct pt_snapsh
 	return PT_OK;
 }
 
-static int pair_cmp(const struct pt_dependency *a, const struct pt_dependency *b)
-{
-	int k = strcmp(a->provider_id, b->provider_id);
-	return k ? k : strcmp(a->consumer_id, b->consumer_id);
-}
-
-/* The index in stored (ordered by provider, consumer) of x's pair, or -1. */
-static long stored_find(const struct pt_dep_list *stored, const struct pt_dependency *x)
-{
-	size_t lo = 0, hi = stored->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int k = pair_cmp(&stored->items[mid], x);
-		if (k == 0)
-			return (long)mid;
-		if (k < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
-}
-
 /*
- * The file's rows together with the stored ones they do not replace must
- * keep each group in agreement: the file's rows first (indexes 0..n-1), so a
- * fault between a file row and a stored row is reported at the file row.
+ * Of the stored rows the file does not name, those of a group the file sets
+ * (same consumer and group) whose hours or loss will change and that c may
+ * see: the import sets every row of the group (hidden ones too), and tells
+ * only of these. stored and file are checked; nothing is read from a hidden row
+ * but whether it is hidden.
  */
-static enum pt_err check_with_stored(const struct pt_dep_list *file,
-				     const struct pt_dep_list *stored, struct pt_diag *d)
+static size_t visible_regrouped(const struct pt_caller *c, const struct pt_snapshot *snap,
+				const struct pt_dep_list *file, const struct pt_dep_list *stored)
 {
-	struct pt_dependency *all;
-	unsigned char *replaced;
-	size_t n = file->n, i, bad = 0, earlier = 0;
-	enum pt_err err;
-
-	if (!stored->n)
-		return PT_OK;
-	replaced = calloc(stored->n, 1);
-	all = malloc((n + stored->n) * sizeof *all);
-	if (!replaced || !all) {
-		free(replaced);
-		free(all);
-		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-	}
-	if (n)
-		memcpy(all, file->items, n * sizeof *all);
-	for (i = 0; i < n; i++) {
-		long k = stored_find(stored, &file->items[i]);
-		if (k >= 0)
-			replaced[k] = 1;
-	}
-	for (i = 0; i < stored->n; i++)
-		if (!replaced[i])
-			all[n++] = stored->items[i];
-	err = pt_dependencies_check_at(all, n, &bad, &earlier, d);
-	if (err == PT_EINVAL) {
-		/* within the file the reader has checked already: one of the two is stored */
-		size_t at = bad < file->n ? bad : earlier;
-		const struct pt_dependency *x = &all[at], *s = &all[bad < file->n ? earlier : bad];
-		char here[48], there[48], field[64];
-		pt_strlcpy(field, d->field, sizeof field);
-		if (strcmp(field, "autonomy_hours") == 0) {
-			pt_format_double(here, sizeof here, x->autonomy_hours);
-			pt_format_double(there, sizeof there, s->autonomy_hours);
-		} else {
-			pt_format_double(here, sizeof here, x->service_loss);
-			pt_format_double(there, sizeof there, s->service_loss);
+	size_t i, j, n = 0;
+	for (i = 0; i < stored->n; i++) {
+		const struct pt_dependency *s = &stored->items[i];
+		struct pt_access_record p, q;
+		int named = 0, changes = 0;
+		if (!s->group[0])
+			continue;
+		for (j = 0; j < file->n && !named; j++) {
+			const struct pt_dependency *x = &file->items[j];
+			if (strcmp(x->provider_id, s->provider_id) == 0 &&
+			    strcmp(x->consumer_id, s->consumer_id) == 0)
+				named = 1;
+			else if (!changes && strcmp(x->consumer_id, s->consumer_id) == 0 &&
+				 strcmp(x->group, s->group) == 0 &&
+				 (x->autonomy_hours != s->autonomy_hours ||
+				  x->service_loss != s->service_loss))
+				changes = 1;
 		}
-		err = pt_diag_set(d, PT_EINVAL, file->lines[at], field,
-				  "%s here but %s in the stored dependencies of group %s of %s: the "
-				  "redundant providers of a group must carry the same %s",
-				  here, there, x->group, x->consumer_id, field);
+		if (named || !changes)
+			continue;
+		if (readable(c, snap, s->provider_id, &p) >= 0 &&
+		    readable(c, snap, s->consumer_id, &q) >= 0)
+			n++;
 	}
-	free(all);
-	free(replaced);
-	return err;
+	return n;
 }
 
 enum pt_err pt_app_dependencies_import(const struct pt_caller *c, struct pt_db *db,
@@ -140,7 +98,7 @@ enum pt_err pt_app_dependencies_import(const struct pt_caller *c, struct pt_db *
 	memset(&stored, 0, sizeof stored);
 	pt_strlcpy(file_name, d->file, sizeof file_name);
 	/* who may write no site may import no dependency (asked before the file is read) */
-	if (pt_access_import_right(&c->who, PT_IMPORT_ASSESSMENTS) != PT_ACCESS_OK) {
+	if (pt_access_import_right(&c->who, PT_IMPORT_DEPENDENCIES) != PT_ACCESS_OK) {
 		err = pt_diag_set(d, PT_EFORBIDDEN, 0, "", "your role (%s) may not import dependencies",
 				  pt_role_name(c->who.role));
 		goto out;
@@ -159,9 +117,11 @@ enum pt_err pt_app_dependencies_import(const struct pt_caller *c, struct pt_db *
 				refused = file.items[i].consumer_id;
 			goto out;
 		}
-	if ((err = pt_db_deps_load(db, &stored, d)) != PT_OK ||
-	    (err = check_with_stored(&file, &stored, d)) != PT_OK)
+	/* A group's hours and loss belong to the consumer's group: the file's rows set them
+	 * for every stored row of it (no stored value is compared, none is told). */
+	if ((err = pt_db_deps_load(db, &stored, d)) != PT_OK)
 		goto out;
+	out->regrouped = visible_regrouped(c, snap, &file, &stored);
 	pt_app_act(c, db);
 	err = pt_db_deps_import(db, &file, &out->created, &out->updated, d);
 out:
@@ -191,6 +151,7 @@ void pt_app_site_deps_clear(struct pt_app_site_deps *s)
 	pt_app_dep_list_clear(&s->providers);
 	pt_app_dep_list_clear(&s->consumers);
 	s->withheld = 0;
+	s->show_withheld = 0;
 }
 
 /* Make room for n items in l (names included). */
@@ -253,6 +214,7 @@ enum pt_err pt_app_dependencies_list(const struct pt_caller *c, struct pt_db *db
 	if ((err = pt_db_deps_load(db, &all, d)) != PT_OK ||
 	    (err = list_reserve(out, all.n, d)) != PT_OK)
 		goto out;
+	out->show_withheld = pt_access_hidden_counts(&c->who) == PT_ACCESS_OK;
 	for (i = 0; i < all.n; i++) {
 		long p, q;
 		if (visible(c, out->snap, &all.items[i], max_tlp, &p, &q))
@@ -286,6 +248,7 @@ enum pt_err pt_app_site_dependencies(const struct pt_caller *c, struct pt_db *db
 	}
 	out->providers.snap = snap;
 	out->consumers.snap = pt_snapshot_retain(snap);
+	out->show_withheld = pt_access_hidden_counts(&c->who) == PT_ACCESS_OK;
 	if ((err = pt_db_deps_of_site(db, id, &all, d)) != PT_OK ||
 	    (err = list_reserve(&out->providers, all.n, d)) != PT_OK ||
 	    (err = list_reserve(&out->consumers, all.n, d)) != PT_OK)
@@ -304,5 +267,56 @@ out:
 	pt_dep_list_clear(&all);
 	if (err != PT_OK)
 		pt_app_site_deps_clear(out);
+	return err;
+}
+
+/* ---- deleting (review of issue 12) ----------------------------------------- */
+
+enum pt_err pt_app_dependency_delete(const struct pt_caller *c, struct pt_db *db,
+				     const char *provider_id, const char *consumer_id,
+				     struct pt_diag *d)
+{
+	struct pt_snapshot *snap;
+	struct pt_access_record p, q;
+	struct pt_dep_list mine;
+	const char *refused = NULL;
+	enum pt_err err = PT_ENOTFOUND;
+	size_t i;
+	int found = 0;
+
+	memset(&mine, 0, sizeof mine);
+	if (!(snap = pt_app_snapshot(c, db, d)))
+		return d->msg[0] ? PT_EDB : pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	/* a site c may not read, or no such row: the same answer */
+	if (!provider_id || !consumer_id || readable(c, snap, provider_id, &p) < 0 ||
+	    readable(c, snap, consumer_id, &q) < 0)
+		goto out;
+	if ((err = pt_db_deps_of_site(db, consumer_id, &mine, d)) != PT_OK)
+		goto out;
+	for (i = 0; i < mine.n; i++)
+		if (strcmp(mine.items[i].provider_id, provider_id) == 0 &&
+		    strcmp(mine.items[i].consumer_id, consumer_id) == 0)
+			found = 1;
+	if (!found) {
+		err = PT_ENOTFOUND;
+		goto out;
+	}
+	if (pt_access_dependency_write(&c->who, &p, &q) != PT_ACCESS_OK) {
+		refused = consumer_id;
+		err = pt_diag_set(d, PT_EFORBIDDEN, 0, "consumer_id",
+				  "your role or organisation may not change the dependencies of "
+				  "site %s",
+				  consumer_id);
+		goto out;
+	}
+	pt_app_act(c, db);
+	err = pt_db_deps_delete(db, provider_id, consumer_id, d);
+out:
+	if (err == PT_ENOTFOUND)
+		pt_diag_set(d, PT_ENOTFOUND, 0, "", "no dependency of %s on %s",
+			    consumer_id ? consumer_id : "", provider_id ? provider_id : "");
+	err = pt_app_refused(c, db, "dependencies.delete", "sites", refused, err, d);
+	pt_snapshot_release(snap);
+	pt_dep_list_clear(&mine);
 	return err;
 }

@@ -119,6 +119,8 @@ int pt_cmd_measures(struct pt_cli *cli);
 int pt_cmd_cascade(struct pt_cli *cli);
 /** `protect spof`: the single points of failure (cmd_cascade.c). */
 int pt_cmd_spof(struct pt_cli *cli);
+/** `protect dependencies delete PROVIDER_ID CONSUMER_ID [--as USER]` (review of issue 12). */
+int pt_cmd_dependencies(struct pt_cli *cli);
 
 
 struct pt_caller;

@@ -289,8 +289,11 @@ static int import_dependencies(struct pt_cli *cli)
 		pt_cli_errorf("%s: nothing imported", file);
 		goto out;
 	}
-	printf("%s: %zu dependencies imported (%zu created, %zu updated)\n", file,
+	printf("%s: %zu dependencies imported (%zu created, %zu updated)", file,
 	       res.created + res.updated, res.created, res.updated);
+	if (res.regrouped) /* stored rows of the file's groups it set too (those one may see) */
+		printf("; %zu more of their groups set to the same hours and loss", res.regrouped);
+	printf("\n");
 out:
 	pt_app_db_close(db);
 	free(buf);

@@ -80,7 +80,8 @@ static int export_dependencies(struct pt_cli *cli)
 		goto out;
 	}
 	if (fmt == PT_FORMAT_JSON) {
-		err = pt_deps_write_json(stdout, list.items, list.n, list.names, list.withheld,
+		err = pt_deps_write_json(stdout, list.items, list.n, list.names,
+					 list.show_withheld ? list.withheld : PT_DEPS_WITHHELD_UNTOLD,
 					 list.tlp);
 	} else { /* the marking line first: every importer skips it */
 		pt_marking_csv_line(stdout, list.tlp);
@@ -97,10 +98,14 @@ static int export_dependencies(struct pt_cli *cli)
 		rc = pt_err_exit_status(err);
 		goto out;
 	}
-	fprintf(stderr,
-		"protect: exported %zu dependencies up to TLP:%s; withheld %zu (above it or not "
-		"yours to see)\n",
-		list.n, pt_tlp_name(max_tlp), list.withheld);
+	if (list.show_withheld) /* counts of hidden records: pt_access_hidden_counts */
+		fprintf(stderr,
+			"protect: exported %zu dependencies up to TLP:%s; withheld %zu (above it or "
+			"not yours to see)\n",
+			list.n, pt_tlp_name(max_tlp), list.withheld);
+	else
+		fprintf(stderr, "protect: exported %zu dependencies up to TLP:%s\n", list.n,
+			pt_tlp_name(max_tlp));
 out:
 	pt_app_dep_list_clear(&list);
 	pt_app_db_close(db);

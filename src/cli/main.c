@@ -86,6 +86,9 @@ static const struct pt_cli_command commands[] = {
 	 "fail sites at hour 0 and follow the cascade through their dependencies"},
 	{"spof", pt_cmd_spof, "spof [--top K] [--threads T] [--format table|csv|json] [--as USER]",
 	 "the single points of failure: each supplying site failed alone, ranked by person-hours lost"},
+	/* review of issue 12: remove a wrong dependency */
+	{"dependencies", pt_cmd_dependencies, "dependencies delete PROVIDER_ID CONSUMER_ID [--as USER]",
+	 "delete the dependency of a consumer site on a provider site"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

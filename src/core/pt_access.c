@@ -416,8 +416,9 @@ enum pt_access pt_access_import_right(const struct pt_principal *who, enum pt_im
 		return PT_ACCESS_FORBIDDEN;
 	if (is_writer_role(who->role))
 		return PT_ACCESS_OK;
-	if (kind == PT_IMPORT_SITES && is_government(who) && who->role == PT_ROLE_COORDINATOR)
-		return PT_ACCESS_OK;
+	if ((kind == PT_IMPORT_SITES || kind == PT_IMPORT_DEPENDENCIES) && is_government(who) &&
+	    who->role == PT_ROLE_COORDINATOR)
+		return PT_ACCESS_OK; /* issue 12: dependencies follow the sites */
 	return PT_ACCESS_FORBIDDEN;
 }
 
@@ -701,5 +702,8 @@ enum pt_access pt_access_dependency_write(const struct pt_principal *who,
 {
 	if (pt_access_dependency_read(who, provider, consumer) != PT_ACCESS_OK)
 		return PT_ACCESS_NOT_FOUND;
-	return pt_access_write(who, consumer) == PT_ACCESS_OK ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN;
+	/* as a sites import would write the consumer (issue 12: coordinators too) */
+	return pt_access_import(who, consumer->owner_org_id, consumer) == PT_ACCESS_OK
+		       ? PT_ACCESS_OK
+		       : PT_ACCESS_FORBIDDEN;
 }

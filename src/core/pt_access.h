@@ -356,7 +356,8 @@ int pt_access_second_factor_required(enum pt_role role);
 /** What an import loads. */
 enum pt_import_kind {
 	PT_IMPORT_SITES = 0,   /**< sites (CSV or GeoJSON) */
-	PT_IMPORT_ASSESSMENTS  /**< assessments (CSV) */
+	PT_IMPORT_ASSESSMENTS, /**< assessments (CSV) */
+	PT_IMPORT_DEPENDENCIES /**< dependencies between sites (CSV, issue 12): as sites */
 };
 
 /**
@@ -365,7 +366,8 @@ enum pt_import_kind {
  * HTTP, before the body is received). Sites: operators, analysts and admins
  * (for their own organisation) and government coordinators (for any owner);
  * assessments: operators, analysts and admins (of their own organisation's
- * sites, pt_access_write); the system administrator: both. OK or FORBIDDEN.
+ * sites, pt_access_write); dependencies (issue 12): as sites; the system
+ * administrator: all. OK or FORBIDDEN.
  * When it is FORBIDDEN no row of any file could pass pt_access_import
  * (sites) or pt_access_write (assessments); when it is OK each row is still
  * asked of those.
@@ -559,11 +561,12 @@ enum pt_access pt_access_dependency_read(const struct pt_principal *who,
 					 const struct pt_access_record *consumer);
 
 /**
- * May who add or change the dependency of consumer on provider? NOT_FOUND
- * when it may not read both sites; then OK when it may write the consumer
- * (pt_access_write: the consumer's operators, analysts and admins, the
- * system administrator), FORBIDDEN otherwise. The provider's owner has no
- * say: a dependency describes the consumer's needs and backups.
+ * May who add, change or delete the dependency of consumer on provider?
+ * NOT_FOUND when it may not read both sites; then OK when it may write the
+ * consumer as a sites import would (pt_access_import of the consumer: its
+ * operators, analysts and admins, government coordinators for any owner,
+ * the system administrator), FORBIDDEN otherwise. The provider's owner has
+ * no say: a dependency describes the consumer's needs and backups.
  */
 enum pt_access pt_access_dependency_write(const struct pt_principal *who,
 					  const struct pt_access_record *provider,

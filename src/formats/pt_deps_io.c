@@ -238,7 +238,8 @@ enum pt_err pt_deps_write_json(FILE *f, const struct pt_dependency *deps, size_t
 		bad = json_array_append_new(list, pt_dep_json(&deps[i], names ? names[2 * i] : NULL,
 							       names ? names[2 * i + 1] : NULL)) != 0;
 	bad = bad || json_object_set(root, "dependencies", list) ||
-	      json_object_set_new(root, "withheld", json_integer((json_int_t)withheld));
+	      (withheld != PT_DEPS_WITHHELD_UNTOLD &&
+	       json_object_set_new(root, "withheld", json_integer((json_int_t)withheld)));
 	json_decref(list);
 	if (bad || !(root = pt_marking_json(root, tlp))) {
 		json_decref(root);

@@ -56,11 +56,15 @@ enum pt_err pt_deps_write_csv(FILE *f, const struct pt_dependency *deps, size_t 
 json_t *pt_dep_json(const struct pt_dependency *dep, const char *provider_name,
 		    const char *consumer_name);
 
+/** The withheld of pt_deps_write_json that leaves the count out. */
+#define PT_DEPS_WITHHELD_UNTOLD SIZE_MAX
+
 /**
  * Write {"dependencies": [DEP...], "withheld": N} (names as the ids unless
  * names[2*i], names[2*i+1] are given; names may be NULL) with the TLP
- * marking tlp as its top-level "tlp", indented, one trailing newline.
- * PT_ENOMEM, PT_EIO.
+ * marking tlp as its top-level "tlp", indented, one trailing newline;
+ * withheld PT_DEPS_WITHHELD_UNTOLD leaves "withheld" out (a caller who may
+ * not be told counts of hidden records). PT_ENOMEM, PT_EIO.
  */
 enum pt_err pt_deps_write_json(FILE *f, const struct pt_dependency *deps, size_t n,
 			       const char *const *names, size_t withheld, enum pt_tlp tlp);

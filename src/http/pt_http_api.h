@@ -132,5 +132,7 @@ void pt_h_dependencies_list(struct pt_req *r);
 void pt_h_site_dependencies(struct pt_req *r);
 /** POST /api/v1/imports/dependencies: a dependencies CSV, all or nothing. */
 void pt_h_import_dependencies(struct pt_req *r);
+/** DELETE /api/v1/dependencies/{provider}/{consumer} (review of issue 12): 404 hidden or missing, 403 not the consumer's writer. */
+void pt_h_dependency_delete(struct pt_req *r);
 
 #endif

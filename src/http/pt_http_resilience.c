@@ -410,7 +410,8 @@ void pt_h_dependencies_list(struct pt_req *r)
 		goto out;
 	if (!(items = deps_json(&l, offset, shown, &tlp)) ||
 	    !(root = pt_api_list(items, offset, shown, l.n)) ||
-	    json_object_set_new(root, "withheld", json_integer((json_int_t)l.withheld))) {
+	    (l.show_withheld && /* counts of hidden records: pt_access_hidden_counts */
+	     json_object_set_new(root, "withheld", json_integer((json_int_t)l.withheld)))) {
 		pt_reply_json(r, 500, NULL);
 		goto out;
 	}
@@ -451,8 +452,10 @@ void pt_h_site_dependencies(struct pt_req *r)
 	}
 	if (!(prov = deps_json(&sd.providers, 0, sd.providers.n, &tlp)) ||
 	    !(cons = deps_json(&sd.consumers, 0, sd.consumers.n, &tlp)) ||
-	    !(root = json_pack("{s:s,s:o,s:o,s:I}", "site_id", r->param[0], "providers", prov,
-			       "consumers", cons, "withheld", (json_int_t)sd.withheld))) {
+	    !(root = json_pack("{s:s,s:o,s:o}", "site_id", r->param[0], "providers", prov,
+			       "consumers", cons)) ||
+	    (sd.show_withheld && /* counts of hidden records: pt_access_hidden_counts */
+	     json_object_set_new(root, "withheld", json_integer((json_int_t)sd.withheld)))) {
 		if (!root) {
 			json_decref(prov);
 			json_decref(cons);
@@ -480,6 +483,28 @@ void pt_h_import_dependencies(struct pt_req *r)
 		pt_reply_diag(r, err == PT_ELIMIT ? PT_EINVAL : err, &d);
 		return;
 	}
-	pt_reply_json(r, 200, json_pack("{s:I,s:I}", "created", (json_int_t)res.created, "updated",
-					(json_int_t)res.updated));
+	pt_reply_json(r, 200, json_pack("{s:I,s:I,s:I}", "created", (json_int_t)res.created,
+					"updated", (json_int_t)res.updated, "regrouped",
+					(json_int_t)res.regrouped));
+}
+
+/* DELETE /api/v1/dependencies/{provider}/{consumer} (review of issue 12). */
+void pt_h_dependency_delete(struct pt_req *r)
+{
+	struct pt_caller c;
+	struct pt_diag d = PT_DIAG_INIT;
+	enum pt_err err;
+
+	pt_api_caller(r, &c);
+	err = pt_app_dependency_delete(&c, r->db, r->param[0], r->param[1], &d);
+	if (err == PT_ENOTFOUND) { /* hidden or missing: one answer */
+		pt_reply_json(r, 404, json_pack("{s:s}", "error", "not found"));
+		return;
+	}
+	if (err != PT_OK) {
+		pt_reply_diag(r, err, &d);
+		return;
+	}
+	pt_reply_json(r, 200, json_pack("{s:s,s:s,s:b}", "provider_id", r->param[0],
+					"consumer_id", r->param[1], "deleted", 1));
 }

@@ -333,6 +333,8 @@ const struct pt_route pt_routes[] = {
 	{"GET", "/api/v1/dependencies", pt_h_dependencies_list, 0, q_page, NULL},
 	{"GET", "/api/v1/sites/{id}/dependencies", pt_h_site_dependencies, 0, q_none, NULL},
 	{"POST", "/api/v1/imports/dependencies", pt_h_import_dependencies, PT_R_CSV, q_none, NULL},
+	/* review of issue 12: remove a wrong dependency */
+	{"DELETE", "/api/v1/dependencies/{provider}/{consumer}", pt_h_dependency_delete, 0, q_none, NULL},
 	{"GET", "/", NULL, PT_R_PUBLIC | PT_R_STATIC, NULL, NULL},
 	{NULL, NULL, NULL, 0, NULL, NULL},
 };

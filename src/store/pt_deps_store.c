@@ -13,7 +13,16 @@
 #define DEP_COLUMNS \
 	"provider_id, consumer_id, type, autonomy_hours, service_loss, COALESCE(group_name, '')"
 
-enum deps_stmt { ST_DEPS_ALL, ST_DEPS_OF_SITE, ST_DEPS_EXISTS, ST_DEPS_PUT, ST_SITE_EXISTS, ST_COUNT };
+enum deps_stmt {
+	ST_DEPS_ALL,
+	ST_DEPS_OF_SITE,
+	ST_DEPS_EXISTS,
+	ST_DEPS_PUT,
+	ST_SITE_EXISTS,
+	ST_DEPS_GROUP_SET, /* review of issue 12: a group's hours and loss are its consumer's */
+	ST_DEPS_DELETE,
+	ST_COUNT
+};
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_DEPS_ALL] = "SELECT " DEP_COLUMNS " FROM dependencies ORDER BY provider_id, consumer_id",
@@ -28,6 +37,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"autonomy_hours = excluded.autonomy_hours, service_loss = excluded.service_loss, "
 		"group_name = excluded.group_name",
 	[ST_SITE_EXISTS] = "SELECT 1 FROM sites WHERE id = ?1",
+	[ST_DEPS_GROUP_SET] = "UPDATE dependencies SET autonomy_hours = ?3, service_loss = ?4 "
+			      "WHERE consumer_id = ?1 AND group_name = ?2 "
+			      "AND (autonomy_hours <> ?3 OR service_loss <> ?4)",
+	[ST_DEPS_DELETE] = "DELETE FROM dependencies WHERE provider_id = ?1 AND consumer_id = ?2",
 };
 
 static const struct pt_db_stmt_table stmts = {PT_DBM_DEPS, ST_COUNT, stmt_sql};
@@ -98,11 +111,41 @@ static int by_text(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Set the hours and loss of every stored row of x's consumer and group to x's; *n += rows changed. */
+static enum pt_err group_set(struct pt_db *db, const struct pt_dependency *x, long line, size_t *n,
+			     struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	if (!x->group[0])
+		return PT_OK;
+	if ((err = pt_db_prepare(db, &stmts, ST_DEPS_GROUP_SET, &st, d)) != PT_OK)
+		return err;
+	rc = pt_db_bind_text(st, 1, x->consumer_id);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_text(st, 2, x->group);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_double(st, 3, x->autonomy_hours);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_double(st, 4, x->service_loss);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE) {
+		err = pt_db_fail_at(db, rc, d, line, "setting the hours and loss of a group");
+		sqlite3_reset(st);
+		return err;
+	}
+	sqlite3_reset(st);
+	*n += (size_t)pt_db_changes(db);
+	return PT_OK;
+}
+
 enum pt_err pt_db_deps_import(struct pt_db *db, const struct pt_dep_list *deps, size_t *created,
 			      size_t *updated, struct pt_diag *d)
 {
 	const char **ids = NULL;
-	size_t i, n_ids = 0, made = 0, changed = 0;
+	size_t i, n_ids = 0, made = 0, changed = 0, regrouped = 0;
 	sqlite3_stmt *st;
 	enum pt_err err;
 	int rc, had;
@@ -156,6 +199,11 @@ enum pt_err pt_db_deps_import(struct pt_db *db, const struct pt_dep_list *deps, 
 		else
 			made++;
 	}
+	/* then each group the file sets, over its stored rows too (the file's rows agree) */
+	for (i = 0; i < deps->n; i++)
+		if ((err = group_set(db, &deps->items[i], deps->lines ? deps->lines[i] : 0,
+				     &regrouped, d)) != PT_OK)
+			goto out;
 	/* The entry covers the consumers written (each once). */
 	if (!(ids = malloc((deps->n ? deps->n : 1) * sizeof *ids))) {
 		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
@@ -168,9 +216,13 @@ enum pt_err pt_db_deps_import(struct pt_db *db, const struct pt_dep_list *deps, 
 		if (!n_ids || strcmp(ids[n_ids - 1], ids[i]) != 0)
 			ids[n_ids++] = ids[i];
 	{
-		char detail[96];
-		snprintf(detail, sizeof detail, "%zu dependencies (%zu created, %zu updated)", deps->n,
-			 made, changed);
+		char detail[160];
+		int k = snprintf(detail, sizeof detail, "%zu dependencies (%zu created, %zu updated)",
+				 deps->n, made, changed);
+		if (regrouped && k > 0 && (size_t)k < sizeof detail)
+			snprintf(detail + k, sizeof detail - (size_t)k,
+				 "; %zu more of their groups set to the same hours and loss",
+				 regrouped);
 		err = pt_audit_append_records(db, "dependencies.import", "dependencies", "", detail,
 					      "sites", ids, n_ids, d);
 	}
@@ -184,4 +236,38 @@ out:
 			*updated = changed;
 	}
 	return err;
+}
+
+enum pt_err pt_db_deps_delete(struct pt_db *db, const char *provider_id, const char *consumer_id,
+			      struct pt_diag *d)
+{
+	const char *ids[1] = {consumer_id};
+	char detail[160];
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+
+	if ((err = pt_db_begin(db, d)) != PT_OK)
+		return err;
+	if ((err = pt_db_prepare(db, &stmts, ST_DEPS_DELETE, &st, d)) != PT_OK)
+		goto out;
+	rc = pt_db_bind_text(st, 1, provider_id);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_text(st, 2, consumer_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		err = pt_db_fail(db, rc, d, "deleting a dependency");
+		goto out;
+	}
+	if (pt_db_changes(db) < 1) {
+		err = PT_ENOTFOUND;
+		goto out;
+	}
+	snprintf(detail, sizeof detail, "dependency %s -> %s", provider_id, consumer_id);
+	err = pt_audit_append_records(db, "dependencies.delete", "dependencies", "", detail, "sites",
+				      ids, 1, d);
+out:
+	return pt_db_end(db, err, d);
 }

@@ -166,7 +166,7 @@ def load_fixture(res, port):
         res.eq(r.status, 200, "fixture assessments import: %r" % r.body[:200])
     r = c.request("POST", "/api/v1/imports/dependencies", DEPS_HEADER + "".join(dep_row(*d) for d in DEPS),
                   ctype="text/csv")
-    res.eq((r.status, r.json), (200, {"created": len(DEPS), "updated": 0}), "fixture dependencies import")
+    res.eq((r.status, r.json), (200, {"created": len(DEPS), "updated": 0, "regrouped": 0}), "fixture dependencies import")
     red = SITE_OF["RED"]
     for rel in ("named", "namedown"):
         for role in ROLES:
@@ -296,15 +296,23 @@ def check_records(res, c, who, rel, role, visible, writable, missing_body):
                           cell + " import of an invisible site reads as an unknown one: %r" % r.body[:120])
 
 
-def check_resilience(res, c, who, role, visible, writable, missing_body):
+# Counts of hidden records (docs/access.md): government coordinators only (review of issue 12, M2).
+HIDDEN_COUNTS = {("gov", "coordinator")}
+
+
+def check_resilience(res, c, who, role, visible, writable, missing_body, rel=None):
     """Issue 12: dependencies, their import, a cascade and the SPOF sweep."""
+    # review of issue 12: dependencies are written as a sites import writes the consumer (M4)
+    writable = {SITE_OF[t] for t in TLPS if role in IMPORT_SITE[rel][t]} if rel else writable
+    dep_importer = role in WRITERS or (rel, role) == ("gov", "coordinator")
+    told = (rel, role) in HIDDEN_COUNTS
     shown = [d for d in DEPS if d[0] in visible and d[1] in visible]
     hidden_ids = [sid for sid in SITE_OF.values() if sid not in visible]
     r = c.get("/api/v1/dependencies?limit=1000")
     body = r.json or {}
     res.eq(sorted((d["provider_id"], d["consumer_id"]) for d in body.get("dependencies", [])), sorted(shown),
            who + " GET /dependencies: those of two visible sites")
-    res.eq(body.get("withheld"), len(DEPS) - len(shown), who + " GET /dependencies withheld")
+    res.eq(body.get("withheld"), len(DEPS) - len(shown) if told else None, who + " GET /dependencies withheld")
     for sid in SITE_OF.values():
         r = c.get("/api/v1/sites/%s/dependencies" % sid)
         if sid in visible:
@@ -313,7 +321,7 @@ def check_resilience(res, c, who, role, visible, writable, missing_body):
             got = [(d["provider_id"], d["consumer_id"]) for k in ("providers", "consumers")
                    for d in (r.json or {}).get(k, [])]
             res.eq(sorted(got), sorted(d for d in mine if d in shown), "%s %s's dependencies" % (who, sid))
-            res.eq((r.json or {}).get("withheld"), len([d for d in mine if d not in shown]),
+            res.eq((r.json or {}).get("withheld"), len([d for d in mine if d not in shown]) if told else None,
                    "%s %s's dependencies withheld" % (who, sid))
         else:
             expect_status(res, r, 404, "%s GET /sites/%s/dependencies" % (who, sid))
@@ -321,7 +329,7 @@ def check_resilience(res, c, who, role, visible, writable, missing_body):
         # Re-importing the site's supply from M-1 (the values stored): the consumer's writers.
         r = c.request("POST", "/api/v1/imports/dependencies", DEPS_HEADER + dep_row("M-1", sid),
                       ctype="text/csv")
-        if role not in WRITERS:
+        if not dep_importer:
             expect_status(res, r, 403, "%s import dependencies of %s (no right to import)" % (who, sid))
         elif sid == "M-1":
             expect_status(res, r, 400, who + " import a self-dependency")
@@ -330,6 +338,17 @@ def check_resilience(res, c, who, role, visible, writable, missing_body):
                           "%s import dependencies of %s" % (who, sid))
             if sid not in visible:
                 res.check("unknown site" in r.body, "%s import over hidden %s reads as unknown: %r" % (who, sid, r.body[:120]))
+        # review of issue 12: deleting M-1's supply of the site (and putting it back)
+        r = c.request("DELETE", "/api/v1/dependencies/M-1/" + sid)
+        if ("M-1", sid) not in shown:
+            gone = c.request("DELETE", "/api/v1/dependencies/M-1/M-NOPE")
+            res.eq((r.status, r.body), (404, gone.body), "%s DELETE dependency M-1 -> %s: a missing one's 404" % (who, sid))
+        elif sid in writable:
+            expect_status(res, r, 200, "%s DELETE dependency M-1 -> %s" % (who, sid))
+            r = c.request("POST", "/api/v1/imports/dependencies", DEPS_HEADER + dep_row("M-1", sid), ctype="text/csv")
+            expect_status(res, r, 200, "%s puts M-1 -> %s back" % (who, sid))
+        else:
+            expect_status(res, r, 403, "%s DELETE dependency M-1 -> %s (reads, may not write)" % (who, sid))
     r = c.get("/api/v1/cascade?fail=M-1")
     body = r.json or {}
     expect_status(res, r, 200, who + " GET /cascade?fail=M-1")
@@ -418,7 +437,7 @@ def run(res, protect, work):
                 writable = {SITE_OF[t] for t in TLPS if role in WRITE[rel][t]}
                 check_aggregates(res, c, who, visible, writable, scores)
                 check_records(res, c, who, rel, role, visible, writable, missing)
-                check_resilience(res, c, who, role, visible, writable, missing)  # issue 12
+                check_resilience(res, c, who, role, visible, writable, missing, rel=rel)  # issue 12
                 check_actions(res, c, who, rel, role, orgs)
     finally:
         status, out, err = srv.stop()

@@ -1158,6 +1158,22 @@ static void test_dependencies(void)
 		  PT_ACCESS_FORBIDDEN);
 	CHECK_INT(pt_access_dependency_write(&own_op, &own_red, &own_green), PT_ACCESS_NOT_FOUND);
 	CHECK_INT(pt_access_dependency_write(&sys, &own_red, &own_red), PT_ACCESS_OK);
+	{ /* issue 12 review M4: dependencies follow the sites' import rights */
+		struct pt_principal gov_coord = caller(PT_ROLE_COORDINATOR, REL_GOV);
+		struct pt_principal gov_viewer = caller(PT_ROLE_VIEWER, REL_GOV);
+		CHECK_INT(pt_access_import_right(&gov_coord, PT_IMPORT_DEPENDENCIES), PT_ACCESS_OK);
+		CHECK_INT(pt_access_import_right(&gov_coord, PT_IMPORT_ASSESSMENTS),
+			  PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_import_right(&own_op, PT_IMPORT_DEPENDENCIES), PT_ACCESS_OK);
+		CHECK_INT(pt_access_import_right(&gov_viewer, PT_IMPORT_DEPENDENCIES),
+			  PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_import_right(&sys, PT_IMPORT_DEPENDENCIES), PT_ACCESS_OK);
+		/* a coordinator writes any consumer it may read, as a sites import would */
+		CHECK_INT(pt_access_dependency_write(&gov_coord, &own_green, &own_green),
+			  PT_ACCESS_OK);
+		CHECK_INT(pt_access_dependency_write(&gov_coord, &own_green, &own_red),
+			  PT_ACCESS_NOT_FOUND);
+	}
 }
 
 int main(void)

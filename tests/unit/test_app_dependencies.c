@@ -117,29 +117,81 @@ static void test_import(void)
 	pt_app_db_close(db);
 }
 
-/* A group must agree with the stored rows of its consumer and group too. */
+/*
+ * A group's hours and loss are its consumer's (review of issue 12): a row of
+ * a group sets every stored row of the consumer's group, hidden ones too, and
+ * no stored value is compared or told; only rows the caller sees are counted.
+ */
 static void test_group_with_stored(void)
 {
 	struct pt_db *db = setup();
 	struct pt_deps_import_result res;
-	struct pt_caller sys;
+	struct pt_app_dep_list l;
+	struct pt_caller sys, op_a;
+	struct pt_diag d;
+	size_t i;
+	if (!db)
+		return;
+	pt_caller_system(&sys);
+	op_a = fx_caller(db, "op-a"); /* writes A-2, does not see B-RED */
+	CHECK_INT(import_as(db, &sys,
+			    DEPS_HEADER "A-1,A-2,physical,8,1,power\nB-RED,A-2,physical,8,1,power\n",
+			    &res, &d),
+		  PT_OK);
+	CHECK_INT(import_as(db, &op_a, DEPS_HEADER "B-GREEN,A-2,physical,6,0.5,power\n", &res, &d),
+		  PT_OK);
+	CHECK_INT(res.created, 1);
+	CHECK_INT(res.regrouped, 1); /* A-1's row; B-RED's is set but not told */
+	CHECK_INT(pt_app_dependencies_list(&sys, db, PT_TLP_RED, &l, &d), PT_OK);
+	CHECK_INT(l.n, 3);
+	for (i = 0; i < l.n; i++) {
+		CHECK(l.items[i].autonomy_hours == 6);
+		CHECK(l.items[i].service_loss == 0.5);
+	}
+	pt_app_dep_list_clear(&l);
+	/* the file's own rows of one group must still agree */
+	CHECK_INT(import_as(db, &sys,
+			    DEPS_HEADER "B-GREEN,A-2,physical,6,1,power\nA-1,A-2,physical,5,1,power\n",
+			    &res, &d),
+		  PT_EINVAL);
+	CHECK_INT(d.line, 3);
+	CHECK_STR(d.field, "autonomy_hours");
+	/* a row leaving the group sets nothing else */
+	CHECK_INT(import_as(db, &sys, DEPS_HEADER "A-1,A-2,physical,1,1,\n", &res, &d), PT_OK);
+	CHECK_INT(res.regrouped, 0);
+	pt_app_db_close(db);
+}
+
+/* dependencies delete (review of issue 12): 404 hidden or missing, 403 reader, else gone. */
+static void test_delete(void)
+{
+	struct pt_db *db = setup();
+	struct pt_deps_import_result res;
+	struct pt_app_dep_list l;
+	struct pt_caller sys, op_a, op_b;
 	struct pt_diag d;
 	if (!db)
 		return;
 	pt_caller_system(&sys);
-	CHECK_INT(import_as(db, &sys, DEPS_HEADER "A-1,A-2,physical,8,1,power\n", &res, &d), PT_OK);
-	CHECK_INT(import_as(db, &sys, DEPS_HEADER "B-GREEN,A-2,physical,6,1,power\n", &res, &d),
-		  PT_EINVAL);
-	CHECK_INT(d.line, 2);
-	CHECK_STR(d.field, "autonomy_hours");
-	CHECK(strstr(d.msg, "6 here but 8 in the stored dependencies of group power of A-2") != NULL);
-	/* changing both rows of the group at once is fine */
-	CHECK_INT(import_as(db, &sys,
-			    DEPS_HEADER "B-GREEN,A-2,physical,6,1,power\nA-1,A-2,physical,6,1,power\n",
+	op_a = fx_caller(db, "op-a");
+	op_b = fx_caller(db, "op-b");
+	CHECK_INT(import_as(db, &sys, DEPS_HEADER "A-1,A-2,physical,8,1,\nB-RED,A-2,cyber,2,0.5,\n",
 			    &res, &d),
 		  PT_OK);
-	CHECK_INT(res.created, 1);
-	CHECK_INT(res.updated, 1);
+	pt_diag_clear(&d);
+	CHECK_INT(pt_app_dependency_delete(&op_a, db, "B-RED", "A-2", &d), PT_ENOTFOUND);
+	pt_diag_clear(&d);
+	CHECK_INT(pt_app_dependency_delete(&op_a, db, "B-GREEN", "A-2", &d), PT_ENOTFOUND);
+	pt_diag_clear(&d);
+	CHECK_INT(pt_app_dependency_delete(&op_b, db, "A-1", "A-2", &d), PT_EFORBIDDEN);
+	pt_diag_clear(&d);
+	CHECK_INT(pt_app_dependency_delete(&op_a, db, "A-1", "A-2", &d), PT_OK);
+	pt_diag_clear(&d);
+	CHECK_INT(pt_app_dependency_delete(&op_a, db, "A-1", "A-2", &d), PT_ENOTFOUND);
+	CHECK_INT(pt_app_dependencies_list(&sys, db, PT_TLP_RED, &l, &d), PT_OK);
+	CHECK_INT(l.n, 1);
+	CHECK_STR(l.items[0].provider_id, "B-RED");
+	pt_app_dep_list_clear(&l);
 	pt_app_db_close(db);
 }
 
@@ -165,6 +217,7 @@ static void test_read(void)
 	CHECK_INT(pt_app_dependencies_list(&op_a, db, PT_TLP_RED, &l, &d), PT_OK);
 	CHECK_INT(l.n, 2);
 	CHECK_INT(l.withheld, 1);
+	CHECK_INT(l.show_withheld, 0); /* counts of hidden records: coordinators and the system */
 	CHECK_STR(l.items[0].provider_id, "A-1");
 	CHECK_STR(l.names[0], "Substation A");
 	CHECK_STR(l.names[1], "Hospital A");
@@ -244,6 +297,7 @@ int main(void)
 	RUN(test_import);
 	RUN(test_group_with_stored);
 	RUN(test_read);
+	RUN(test_delete);
 	RUN(test_store);
 	return TEST_SUMMARY("app_dependencies");
 }
