@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/pt_access.h"
 #include "../core/pt_config.h"
 #include "../store/pt_catalog_store.h"
 #include "../store/pt_db.h"
@@ -138,7 +139,9 @@ static int hours_ok(double h, double min_exclusive_zero)
 	return isfinite(h) && (min_exclusive_zero ? h > 0 : h >= 0) && h <= PT_CASCADE_MAX_HORIZON_H;
 }
 
-/* The total of people without service over time, from every site's steps. */
+/* The people without service over time at the sites the caller may read: hidden sites are
+ * left out, as a series over them would isolate each one's population and failure time
+ * (docs/access.md, "Resilience answers"). */
 static enum pt_err series_build(const struct network *n, const struct pt_cascade_result *r,
 				struct pt_app_cascade_result *out, struct pt_diag *d)
 {
@@ -160,6 +163,8 @@ static enum pt_err series_build(const struct network *n, const struct pt_cascade
 		}
 		for (; i < r->n_steps && r->steps[i].t_h == t; i++) {
 			const struct pt_cascade_step *s = &r->steps[i];
+			if (!n->visible[s->site])
+				continue;
 			total += n->population[s->site] * (service[s->site] - s->service);
 			service[s->site] = s->service;
 		}
@@ -173,6 +178,24 @@ static enum pt_err series_build(const struct network *n, const struct pt_cascade
 	} while (i < r->n_steps);
 	free(service);
 	return PT_OK;
+}
+
+/* The latest restoration among the sites of r c may read (0 when none); NaN when one of
+ * them is not restored within the horizon. Over every site it could be a hidden site's
+ * restoration time. */
+static double visible_recovery_h(const struct network *n, const struct pt_cascade_result *r)
+{
+	double rec = 0;
+	size_t i;
+	for (i = 0; i < r->n_sites; i++) {
+		if (!n->visible[r->sites[i].site])
+			continue;
+		if (!isfinite(r->sites[i].restored_at_h))
+			return NAN;
+		if (r->sites[i].restored_at_h > rec)
+			rec = r->sites[i].restored_at_h;
+	}
+	return rec;
 }
 
 enum pt_err pt_app_cascade_run(const struct pt_caller *c, struct pt_db *db,
@@ -237,7 +260,8 @@ enum pt_err pt_app_cascade_run(const struct pt_caller *c, struct pt_db *db,
 	if ((err = pt_cascade_run(n.net, NULL, &p, failed, res->n_fail, 1, &r, d)) != PT_OK)
 		goto out;
 	res->person_hours_lost = r.person_hours_lost;
-	res->recovery_h = r.recovery_h;
+	res->recovery_h = visible_recovery_h(&n, &r);
+	res->show_withheld = pt_access_hidden_counts(&c->who) == PT_ACCESS_OK;
 	if (r.n_sites && !(res->affected = malloc(r.n_sites * sizeof *res->affected))) {
 		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 		goto out;
@@ -309,6 +333,37 @@ void pt_app_cascade_result_free(struct pt_app_cascade_result *r)
 	free(r);
 }
 
+/* A listed SPOF row in c's view: its site failed alone again, recovery_h over the sites c
+ * may read and, unless all (c may be told counts of hidden records), sites_failed and
+ * sites_affected counting only those (docs/access.md, "Resilience answers"). */
+static enum pt_err spof_row_view(const struct network *n, struct pt_cascade_work *work,
+				 const struct pt_cascade_params *p, int all, struct pt_app_spof_row *row,
+				 struct pt_diag *d)
+{
+	struct pt_cascade_result r;
+	uint32_t site = row->e.site;
+	size_t i;
+	enum pt_err err;
+	memset(&r, 0, sizeof r);
+	if ((err = pt_cascade_run(n->net, work, p, &site, 1, 0, &r, d)) != PT_OK)
+		return err;
+	row->e.recovery_h = visible_recovery_h(n, &r);
+	if (!all) {
+		row->e.sites_failed = 0;
+		row->e.sites_affected = 0;
+		for (i = 0; i < r.n_sites; i++) {
+			const struct pt_cascade_site *cs = &r.sites[i];
+			if (cs->site == site || !n->visible[cs->site])
+				continue;
+			row->e.sites_affected++;
+			if (isfinite(cs->failed_at_h))
+				row->e.sites_failed++;
+		}
+	}
+	pt_cascade_result_clear(&r);
+	return PT_OK;
+}
+
 enum pt_err pt_app_spof_run(const struct pt_caller *c, struct pt_db *db,
 			    const struct pt_app_spof_opts *o, struct pt_app_spof_result **out,
 			    struct pt_diag *d)
@@ -317,6 +372,7 @@ enum pt_err pt_app_spof_run(const struct pt_caller *c, struct pt_db *db,
 	struct pt_cascade_params p;
 	struct pt_spof_entry *e = NULL;
 	struct pt_app_spof_result *res = NULL;
+	struct pt_cascade_work *work = NULL;
 	struct pt_read_log log;
 	size_t n_e = 0, i;
 	enum pt_err err;
@@ -344,7 +400,12 @@ enum pt_err pt_app_spof_run(const struct pt_caller *c, struct pt_db *db,
 	res->repair_h = p.repair_h;
 	res->threshold = p.threshold;
 	res->value_person_hour_eur = n.cfg.resilience_value_person_hour_eur;
+	res->show_withheld = pt_access_hidden_counts(&c->who) == PT_ACCESS_OK;
 	res->supplying_sites = n_e;
+	if ((err = pt_cascade_work_new(n.net, &work)) != PT_OK) {
+		err = pt_diag_set(d, err, 0, "", "out of memory");
+		goto out;
+	}
 	for (i = 0; i < n_e; i++) {
 		const struct pt_site *s = &n.snap->sites.items[e[i].site];
 		struct pt_app_spof_row *row;
@@ -363,9 +424,13 @@ enum pt_err pt_app_spof_run(const struct pt_caller *c, struct pt_db *db,
 		row->tlp = s->tlp;
 		row->e = e[i];
 		row->downstream_eur = e[i].downstream_person_hours * res->value_person_hour_eur;
+		if ((err = spof_row_view(&n, work, &p, res->show_withheld, row, d)) != PT_OK)
+			goto out;
 		if (s->tlp > res->tlp)
 			res->tlp = s->tlp;
 	}
+	if (!res->show_withheld) /* the count of supplying sites c may read */
+		res->supplying_sites = n_e - res->withheld;
 	if ((err = pt_read_log_commit(c, db, "spof.read", &log, d)) != PT_OK)
 		err = audit_failed(err, d);
 out:
@@ -375,6 +440,7 @@ out:
 	}
 	*out = res;
 	pt_read_log_clear(&log);
+	pt_cascade_work_free(work);
 	free(e);
 	network_clear(&n);
 	return err;

@@ -58,8 +58,12 @@ static void print_cascade_table(const struct pt_app_cascade_result *r)
 	else
 		printf("down the whole horizon\n");
 	printf("person-hours of lost service (every site): %s\n", eur);
-	printf("full recovery: %s\n", isfinite(r->recovery_h) ? rec : "not within the horizon");
-	printf("%zu affected site%s withheld\n", r->withheld, r->withheld == 1 ? "" : "s");
+	if (isfinite(r->recovery_h))
+		printf("full recovery of the sites listed: after %s h\n", rec);
+	else
+		printf("full recovery of the sites listed: not within the horizon\n");
+	if (r->show_withheld)
+		printf("%zu affected site%s withheld\n", r->withheld, r->withheld == 1 ? "" : "s");
 }
 
 int pt_cmd_cascade(struct pt_cli *cli)
@@ -171,8 +175,13 @@ static void print_spof_table(const struct pt_app_spof_result *r)
 	printf("\neach supplying site failed alone for %.0f h, followed %.0f h; a person-hour "
 	       "valued at EUR %g\n",
 	       r->repair_h, r->hours, r->value_person_hour_eur);
-	printf("%zu supplying site%s, %zu withheld\n", r->supplying_sites,
-	       r->supplying_sites == 1 ? "" : "s", r->withheld);
+	if (r->show_withheld)
+		printf("%zu supplying site%s, %zu withheld\n", r->supplying_sites,
+		       r->supplying_sites == 1 ? "" : "s", r->withheld);
+	else /* docs/access.md, "Resilience answers" */
+		printf("%zu supplying site%s you may read; FAILED, AFFECTED and RECOVERY count "
+		       "those only\n",
+		       r->supplying_sites, r->supplying_sites == 1 ? "" : "s");
 }
 
 int pt_cmd_spof(struct pt_cli *cli)

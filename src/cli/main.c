@@ -83,7 +83,8 @@ static const struct pt_cli_command commands[] = {
 	{"cascade", pt_cmd_cascade,
 	 "cascade --fail ID[,ID...] [--repair-hours H] [--hours H] [--format table|csv|json]\n"
 	 "       [--as USER]",
-	 "fail sites at hour 0 and follow the cascade through their dependencies"},
+	 "fail sites at hour 0 and follow the cascade through their dependencies (ids are "
+	 "case-sensitive; an id given twice counts once)"},
 	{"spof", pt_cmd_spof, "spof [--top K] [--threads T] [--format table|csv|json] [--as USER]",
 	 "the single points of failure: each supplying site failed alone, ranked by person-hours lost"},
 	/* review of issue 12: remove a wrong dependency */

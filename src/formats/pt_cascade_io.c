@@ -42,6 +42,8 @@ json_t *pt_cascade_json(const struct pt_app_cascade_result *r)
 			 real_or_null(r->recovery_h), "withheld", json_integer((json_int_t)r->withheld));
 	if (!root)
 		return NULL;
+	if (!r->show_withheld) /* docs/access.md, "Counts of hidden records" */
+		json_object_del(root, "withheld");
 	for (i = 0; i < r->n_fail; i++)
 		bad |= json_array_append_new(fail, json_string(r->fail[i]));
 	for (i = 0; i < r->n_affected; i++)
@@ -116,6 +118,8 @@ json_t *pt_spof_json(const struct pt_app_spof_result *r)
 			 (json_int_t)r->supplying_sites, "withheld", (json_int_t)r->withheld);
 	if (!root)
 		return NULL;
+	if (!r->show_withheld) /* docs/access.md, "Counts of hidden records" */
+		json_object_del(root, "withheld");
 	for (i = 0; i < r->n_rows; i++) {
 		const struct pt_app_spof_row *w = &r->rows[i];
 		bad |= json_array_append_new(

@@ -31,7 +31,8 @@ struct pt_app_cascade_step {
 	double service;
 };
 
-/** People without service from t_h on (over every site, withheld ones included). */
+/** People without service from t_h on at the sites the caller may read (hidden sites are
+ * left out: a series over them would give each one's population and failure time). */
 struct pt_app_series_point {
 	double t_h;
 	double people_without_service;
@@ -51,8 +52,9 @@ struct pt_app_cascade_result {
 	struct pt_app_series_point *series;   /**< starts at t 0, one point per change of the total */
 	size_t n_series;
 	double person_hours_lost; /**< over every site */
-	double recovery_h;        /**< NaN: not within the horizon (JSON null) */
+	double recovery_h;        /**< latest restoration of the sites listed; NaN: one not within the horizon (JSON null) */
 	size_t withheld;          /**< affected sites c may not read */
+	int show_withheld;        /**< nonzero: c may be told withheld (pt_access_hidden_counts); else left out */
 	enum pt_tlp tlp;          /**< the highest label of the sites listed (the output's marking) */
 };
 
@@ -62,7 +64,11 @@ struct pt_app_spof_row {
 	char site_id[PT_ID_MAX];
 	char name[PT_NAME_MAX];
 	enum pt_tlp tlp;
-	struct pt_spof_entry e;   /**< e.site is an index of no meaning outside the run */
+	/** e.site is an index of no meaning outside the run; person_hours_lost and
+	 * downstream_person_hours are over every site; sites_failed and sites_affected over
+	 * every site when the result's show_withheld, else over the sites c may read;
+	 * recovery_h over the sites c may read. */
+	struct pt_spof_entry e;
 	double downstream_eur;    /**< e.downstream_person_hours x resilience.value_person_hour_eur */
 };
 
@@ -73,13 +79,15 @@ struct pt_app_spof_result {
 	double hours, repair_h, threshold, value_person_hour_eur;
 	size_t supplying_sites; /**< every site supplying another */
 	size_t withheld;        /**< supplying sites c may not read */
+	int show_withheld;      /**< nonzero: c may be told withheld and counts over hidden sites */
 	enum pt_tlp tlp;
 };
 
 /**
  * The cascade object: {"tlp", "fail", "hours", "repair_hours", "threshold",
  * "affected", "steps", "series", "person_hours_lost", "recovery_h",
- * "withheld"} (docs/api.md); NaN figures are null. A new reference the
+ * "withheld"} (docs/api.md; "withheld" only when r->show_withheld); NaN
+ * figures are null. A new reference the
  * caller owns; NULL when out of memory.
  */
 json_t *pt_cascade_json(const struct pt_app_cascade_result *r);
@@ -93,7 +101,7 @@ void pt_cascade_csv(FILE *f, const struct pt_app_cascade_result *r);
 /**
  * The SPOF object: {"tlp", "hours", "repair_hours", "threshold",
  * "value_person_hour_eur", "spof", "supplying_sites", "withheld"}
- * (docs/api.md). A new reference the caller owns; NULL when out of memory.
+ * (docs/api.md; "withheld" only when r->show_withheld). A new reference the caller owns; NULL when out of memory.
  */
 json_t *pt_spof_json(const struct pt_app_spof_result *r);
 

@@ -226,8 +226,10 @@ void pt_h_cascade(struct pt_req *r)
 		pt_reply_json(r, 500, NULL);
 		goto out;
 	}
-	sprintf(prefix, "cascade?fail=%s&hours=%.17g&repair_hours=%.17g", fail->str,
-		o.hours_set ? o.hours : -1.0, o.repair_set ? o.repair_h : -1.0);
+	/* w: whether the answer holds withheld (callers of one view may differ in it) */
+	sprintf(prefix, "cascade?fail=%s&hours=%.17g&repair_hours=%.17g&w=%d", fail->str,
+		o.hours_set ? o.hours : -1.0, o.repair_set ? o.repair_h : -1.0,
+		pt_access_hidden_counts(&c.who) == PT_ACCESS_OK);
 	if (pt_api_view(r, snap, prefix, 0, &view))
 		goto out;
 	/* An unknown or unreadable id: the same 404 whichever it is, before any work. */
@@ -293,7 +295,9 @@ void pt_h_spof(struct pt_req *r)
 		pt_reply_diag(r, d.msg[0] ? PT_EDB : PT_ENOMEM, &d);
 		return;
 	}
-	snprintf(prefix, sizeof prefix, "spof?top=%zu", o.top);
+	/* w: whether the answer holds withheld and counts over hidden sites */
+	snprintf(prefix, sizeof prefix, "spof?top=%zu&w=%d", o.top,
+		 pt_access_hidden_counts(&c.who) == PT_ACCESS_OK);
 	if (pt_api_view(r, snap, prefix, 0, &view))
 		goto out;
 	key = work_key(&view, snap);

@@ -56,11 +56,12 @@ static const struct pt_vquery q_register[] = {
 	{NULL, PT_V_INT, 0, 0, NULL},
 };
 
-/* issue 12: resilience (hours are parsed by the handler: a number, within the role's budget) */
+/* issue 12: resilience (hours are parsed by the handler: a number, within the role's budget;
+ * percent-decoded once, as URLSearchParams encodes "VM-1,VM-2" as "VM-1%2CVM-2") */
 static const struct pt_vquery q_cascade[] = {
-	{"fail", PT_V_STRING, 1, 16384, NULL},
-	{"hours", PT_V_STRING, 1, 32, NULL},
-	{"repair_hours", PT_V_STRING, 1, 32, NULL},
+	{"fail", PT_V_QUERY_TEXT, 1, 16384, NULL},
+	{"hours", PT_V_QUERY_TEXT, 1, 32, NULL},
+	{"repair_hours", PT_V_QUERY_TEXT, 1, 32, NULL},
 	{NULL, PT_V_INT, 0, 0, NULL},
 };
 static const struct pt_vquery q_spof[] = {

@@ -188,6 +188,22 @@ static int query_text_decode(const char *value, unsigned long long min, unsigned
 	return len >= min && len <= max && strlen(v) == len && pt_valid_text(v);
 }
 
+/* Decode a PT_V_INT value's percent escapes in place (the connection's own storage).
+ * Nonzero when they are well formed. */
+static int query_int_decode(const char *value)
+{
+	char *v = (char *)(uintptr_t)value, *p;
+	size_t len;
+	if (!v || !strchr(v, '%'))
+		return 1;
+	for (p = v; *p; p++)
+		if (*p == '%' && !(isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])))
+			return 0;
+	len = MHD_http_unescape(v);
+	v[len] = '\0';
+	return strlen(v) == len;
+}
+
 static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 				 const char *value)
 {
@@ -222,7 +238,9 @@ static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char 
 			return MHD_NO;
 		}
 	} else if (q[i].type == PT_V_INT) {
-		if (!pt_parse_uint_strict(value, q[i].min, q[i].max, &w->r->query[i].num)) {
+		/* percent-decoded once like text ("%31%30" is 10); a '+' stays and is refused */
+		if (!query_int_decode(value) ||
+		    !pt_parse_uint_strict(value, q[i].min, q[i].max, &w->r->query[i].num)) {
 			w->bad = 1;
 			snprintf(w->msg, sizeof w->msg, "must be a whole number from %llu to %llu", q[i].min,
 				 q[i].max);

@@ -42,6 +42,42 @@ def by_id(items):
     return {a["site_id"]: a for a in items}
 
 
+def series_from_steps(body):
+    """The people without service over time at the sites an answer lists, from its steps and
+    affected sites: the series must be exactly this (it isolates no hidden site)."""
+    pop = {a["site_id"]: a["population_served"] for a in body.get("affected", [])}
+    service, out, total = {}, [{"t_h": 0, "people_without_service": 0}], 0
+    steps = body.get("steps", [])
+    i = 0
+    while i < len(steps):
+        t = steps[i]["t_h"]
+        while i < len(steps) and steps[i]["t_h"] == t:
+            st = steps[i]
+            total += pop[st["site_id"]] * (service.get(st["site_id"], 1) - st["service"])
+            service[st["site_id"]] = st["service"]
+            i += 1
+        if abs(total) < 0.5e-9:
+            total = 0
+        if t == 0:
+            out[0]["people_without_service"] = total
+        elif total != out[-1]["people_without_service"]:
+            out.append({"t_h": t, "people_without_service": total})
+    return out
+
+
+def same_series(a, b):
+    """Equal series, figures to a relative 1e-9 (sums in another order)."""
+    return a is not None and len(a) == len(b) and all(
+        x["t_h"] == y["t_h"] and abs(x["people_without_service"] - y["people_without_service"])
+        <= 1e-9 * max(1, abs(y["people_without_service"])) for x, y in zip(a, b))
+
+
+def recovery_of(body):
+    """The latest restoration of the sites an answer lists (None when one is not restored)."""
+    times = [a["restored_at_h"] for a in body.get("affected", [])]
+    return None if any(t is None for t in times) else max(times + [0])
+
+
 def t_cascade_substation(res, port, protect, db):
     """The main substation VM-002 fails: the district hospital closes when its generator runs dry
     (48 h), the general hospital stays open on its second feed (data/demo/README.md)."""
@@ -78,10 +114,15 @@ def t_cascade_substation(res, port, protect, db):
         all_aff = {a["site_id"] for a in full["affected"]}
         hidden = all_aff - set(seen)
         res.check(len(hidden) > 0, "some affected sites are hidden from the operator: %r" % sorted(hidden))
-        res.eq(body.get("withheld"), len(hidden), "withheld counts the affected sites it may not read")
+        # An operator is not told counts of hidden records (docs/access.md): no withheld.
+        res.check("withheld" not in body, "no withheld for the operator: %r" % body.get("withheld"))
         res.eq(set(aff), all_aff & set(seen), "affected: every visible affected site")
-        res.eq(body.get("series"), full["series"], "the series is a total over every site, the same for all")
+        # The series covers the sites the operator may read, not the hidden ones.
+        res.check(body.get("series") != full["series"], "the operator's series is not the registry's")
+        res.check(same_series(body.get("series"), series_from_steps(body)),
+                  "the series: the people without service at the sites listed, nothing more")
         res.eq(body.get("person_hours_lost"), full["person_hours_lost"], "person_hours_lost over every site")
+        res.eq(body.get("recovery_h"), recovery_of(body), "recovery_h: over the sites listed")
     res.check({s["site_id"] for s in body.get("steps", [])} <= set(seen), "steps name only visible sites")
     for text in hidden_texts(everything, seen):
         res.check(text not in r.body, "the operator's cascade does not name hidden %r" % text)
@@ -103,6 +144,17 @@ def t_cascade_substation(res, port, protect, db):
     else:
         res.eq((r.status, r.body), (missing.status, missing.body),
                "VM-002 hidden from the coordinator: the same 404 as a missing id")
+    # A government coordinator is told how many affected sites it may not read.
+    co_seen = sites_of(co)
+    r = co.get("/api/v1/cascade?fail=VM-065")
+    res.eq(r.status, 200, "the coordinator fails VM-065: %r" % r.body[:200])
+    rc, out, err = run_protect(protect, "--db", db, "cascade", "--fail", "VM-065", "--format", "json")
+    if res.check(rc == 0, "protect cascade --fail VM-065: %s" % err[-300:]):
+        full_aff = {a["site_id"] for a in json.loads(out)["affected"]}
+        res.eq((r.json or {}).get("withheld"), len(full_aff - set(co_seen)),
+               "the coordinator's withheld: the affected sites it may not read")
+        res.check(same_series((r.json or {}).get("series"), series_from_steps(r.json or {})),
+                  "the coordinator's series: the sites it may read")
     # The audit log has the operator's read of the AMBER+STRICT substation.
     adm = login(res, port, "northgate-admin")
     entries = (adm.get("/api/v1/audit?limit=1000").json or {}).get("items", [])
@@ -138,9 +190,41 @@ def t_cascade_other_org(res, port, protect, db):
     res.check(all(w["site_id"] in seen for w in body.get("spof", [])), "spof rows: visible sites only")
     for text in hidden_texts(everything, seen):
         res.check(text not in r.body, "harbour's SPOF list does not name hidden %r" % text)
-    res.check(body.get("withheld", 0) > 0, "harbour: supplying sites withheld: %r" % body.get("withheld"))
-    res.eq(len(body.get("spof", [])) + body.get("withheld", -1), body.get("supplying_sites"),
-           "listed + withheld = every supplying site")
+    # An operator is told no count of hidden supplying sites, and counts only readable ones.
+    res.check("withheld" not in body, "harbour: no withheld count: %r" % body.get("withheld"))
+    res.eq(body.get("supplying_sites"), len(body.get("spof", [])),
+           "harbour: supplying_sites counts the supplying sites it may read (all listed, top=100)")
+    rc, out, err = run_protect(protect, "--db", db, "spof", "--format", "json")
+    if res.check(rc == 0, "protect spof: %s" % err[-300:]):
+        full = {w["site_id"]: w for w in json.loads(out)["spof"]}
+        for w in body.get("spof", []):
+            res.eq((w["rank"], w["person_hours_lost"]), (full[w["site_id"]]["rank"], full[w["site_id"]]["person_hours_lost"]),
+                   "%s: rank and person-hours are national" % w["site_id"])
+        # The Northgate operator's VM-065 feeds hidden sites (Harbourlight's RED VM-009 among them):
+        # its row counts only the sites the operator may read, as its own cascade lists them.
+        op = login(res, port, "operator")
+        rows = by_id((op.get("/api/v1/spof?top=100").json or {}).get("spof", []))
+        w = rows.get("VM-065")
+        if res.check(w is not None, "the operator's SPOF rows list VM-065"):
+            res.check(w["sites_affected"] < full["VM-065"]["sites_affected"],
+                      "VM-065: sites_affected leaves out hidden sites (%r < %r)"
+                      % (w["sites_affected"], full["VM-065"]["sites_affected"]))
+            cr = op.get("/api/v1/cascade?fail=VM-065&repair_hours=72").json or {}
+            others = [a for a in cr.get("affected", []) if a["site_id"] != "VM-065"]
+            res.eq((w["sites_affected"], w["sites_failed"], w["recovery_h"]),
+                   (len(others), len([a for a in others if a["failed_at_h"] is not None]), cr.get("recovery_h")),
+                   "VM-065: sites_affected, sites_failed, recovery_h: those of the operator's own cascade")
+    # The reviewer's attack: fail a site, subtract the visible steps from the series; nothing is left.
+    for user, fail in (("harbour", "VM-007"), ("operator", "VM-065"), ("viewer", "VM-065"), ("security", "VM-016")):
+        c = login(res, port, user)
+        r = c.get("/api/v1/cascade?fail=" + fail)
+        if r.status != 200:
+            continue
+        b = r.json or {}
+        res.check(same_series(b.get("series"), series_from_steps(b)),
+                  "%s fails %s: the series holds no hidden site's population or failure time: %r"
+                  % (user, fail, b.get("series")))
+        res.check("withheld" not in b, "%s: no withheld in the cascade" % user)
 
 
 def t_cascade_bad_queries(res, port, protect, db):
@@ -165,6 +249,25 @@ def t_cascade_bad_queries(res, port, protect, db):
         res.eq(r.status, 400, "GET /cascade%s" % q[:60])
         res.eq((r.json or {}).get("field"), field, "GET /cascade%s names %s" % (q[:60], field))
         res.check(field in (r.json or {}).get("error", ""), "the message names %s: %r" % (field, r.body[:120]))
+    # Query values are percent-decoded once (URLSearchParams sends "," as "%2C").
+    base = co.get("/api/v1/cascade?fail=VM-065,VM-016").json
+    res.eq((base or {}).get("fail"), ["VM-065", "VM-016"], "two sites with a literal comma")
+    for q in ("VM-065%2CVM-016", "VM-065%2cVM-016", "VM%2D065%2CVM%2D016"):
+        r = co.get("/api/v1/cascade?fail=" + q)
+        res.eq((r.status, r.json), (200, base), "fail=%s: the cascade of VM-065 and VM-016" % q)
+    r = co.get("/api/v1/cascade?fail=VM-065%2CVM-016%2CVM-012&hours=7%32&repair_hours=2%34")
+    b = r.json or {}
+    res.eq((r.status, b.get("fail"), b.get("hours"), b.get("repair_hours")),
+           (200, ["VM-065", "VM-016", "VM-012"], 72, 24), "three sites, hours and repair encoded")
+    r = co.get("/api/v1/cascade?fail=VM%252D012")  # decoded once: "VM%2D012" is no id
+    res.eq((r.status, (r.json or {}).get("field")), (400, "fail"), "fail decoded once, not twice")
+    r = co.get("/api/v1/cascade?fail=VM%zz12")
+    res.eq((r.status, (r.json or {}).get("field")), (400, "fail"), "a malformed escape")
+    r = co.get("/api/v1/cascade?fail=" + "A" * 16385)
+    res.eq(r.status, 400, "a fail list over 16384 bytes")
+    res.check("16384" in (r.json or {}).get("error", ""), "the 400 states the limit: %r" % r.body[:200])
+    r = co.get("/api/v1/spof?top=%31%30")
+    res.eq((r.status, len((r.json or {}).get("spof", []))), (200, 10), "top=%31%30 is top=10")
     r = relief.get("/api/v1/cascade?fail=VM-012&hours=168")
     res.eq(r.status, 200, "a viewer's cascade within its limits")
     r = relief.get("/api/v1/cascade?fail=VM-012&repair_hours=0")

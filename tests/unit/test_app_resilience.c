@@ -129,6 +129,7 @@ static void test_cascade_by_hand(void)
 	if (r) {
 		CHECK_INT((long long)r->n_affected, 3);
 		CHECK_INT((long long)r->withheld, 0);
+		CHECK_INT(r->show_withheld, 1); /* the system administrator is told counts */
 		CHECK(isnan(r->repair_h));
 		CHECK_NEAR(r->hours, 20, 0);
 		CHECK_NEAR(r->person_hours_lost, 1000 * 20 + 100 * 10 + 50 * 15, 1e-9);
@@ -187,7 +188,15 @@ static void test_withheld(void)
 		CHECK_NEAR(r->person_hours_lost, 21750, 1e-9);
 		for (i = 0; i < r->n_steps; i++)
 			CHECK(strcmp(r->steps[i].site_id, "H-2") != 0);
-		CHECK_NEAR(r->series[r->n_series - 1].people_without_service, 1150, 1e-9);
+		/* an operator is not told the count (docs/access.md, "Counts of hidden records") */
+		CHECK_INT(r->show_withheld, 0);
+		/* the series covers S-1 and H-1 only: nothing at 5 h, when the hidden H-2 fails */
+		CHECK_INT((long long)r->n_series, 2);
+		if (r->n_series == 2) {
+			CHECK_NEAR(r->series[0].people_without_service, 1000, 1e-9);
+			CHECK_NEAR(r->series[1].t_h, 10, 0);
+			CHECK_NEAR(r->series[1].people_without_service, 1100, 1e-9);
+		}
 		CHECK_INT(r->tlp, PT_TLP_GREEN);
 	}
 	pt_app_cascade_result_free(r);
@@ -236,7 +245,13 @@ static void test_spof(void)
 	if (r) {
 		CHECK_INT((long long)r->n_rows, 1);
 		CHECK_INT((long long)r->withheld, 0);
+		CHECK_INT(r->show_withheld, 0);
 		CHECK_INT((long long)r->rows[0].rank, 1);
+		/* S-1 closes H-1 and the hidden H-2: Org A's operator is told of H-1 only */
+		CHECK_INT((long long)r->rows[0].e.sites_failed, 1);
+		CHECK_INT((long long)r->rows[0].e.sites_affected, 1);
+		CHECK_NEAR(r->rows[0].e.downstream_person_hours, 100 * 64 + 50 * 69, 1e-9);
+		CHECK_INT((long long)r->supplying_sites, 2);
 	}
 	pt_app_spof_result_free(r);
 	pt_app_db_close(db);
