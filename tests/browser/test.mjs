@@ -933,7 +933,7 @@ test('resilience: the coordinator fails two sites together; people counted per s
   await dashboard(page, 'quant');
   const note = (await page.locator('[data-testid=downstream-note]').textContent()).trim();
   assert(/^Of which downstream: what this site's failure costs the sites that depend on it/.test(note), `the downstream note: ${note}`);
-  assert(/resilience\.value_person_hour_eur/.test(note) && /docs\/methodology\.md, section 17/.test(note), `the note names the setting and the method: ${note}`);
+  assert(/resilience\.value_person_hour_eur/.test(note) && /docs\/methodology\.md, section 16/.test(note), `the note names the setting and the method: ${note}`);
   // two sites: the request carries the list with a literal comma, and the server answers it
   await page.locator('#mainnav').getByRole('link', { name: 'Resilience' }).click();
   await resiliencePick(page, SUB_NORTH);
@@ -982,7 +982,7 @@ test('resilience: the coordinator fails two sites together; people counted per s
   await page.goto(`${BASE}/#/site/${SUB_NORTH}`);
   const split = (await page.locator('[data-testid=standing-split]').textContent()).trim();
   assert(/^Own €[\d,.]+[kM]? a year · downstream €[\d,.]+[kM]? a year$/.test(split), `the split on the standing card: ${split}`);
-  assert(/^Downstream: what this site's failure costs the sites that depend on it .*docs\/methodology\.md, section 17\.$/.test((await page.locator('[data-testid=standing-downstream-note]').textContent()).trim()), 'the split is explained on the card');
+  assert(/^Downstream: what this site's failure costs the sites that depend on it .*docs\/methodology\.md, section 16\.$/.test((await page.locator('[data-testid=standing-downstream-note]').textContent()).trim()), 'the split is explained on the card');
   assert(/This method leaves out what the site's failure costs/.test(await page.locator('[data-testid=standing-fema]').textContent()), 'FEMA says it leaves dependencies out');
   await page.locator('#standing-title').scrollIntoViewIfNeeded();
   await shot(page, 'laptop-site-standing-split');
