@@ -43,6 +43,14 @@ void pt_api_prepare_db(struct pt_req *r);
  */
 void pt_api_caller(const struct pt_req *r, struct pt_caller *c);
 
+/**
+ * pt_api_caller, taking its snapshots from snap, the request's own snapshot (the one its
+ * view and cache key were worked out from): src is the caller's storage for the source and
+ * must outlive c; snap stays the caller's (each use case retains its own reference).
+ */
+void pt_api_caller_snapshot(const struct pt_req *r, struct pt_snapshot *snap,
+			    struct pt_snapshot_source *src, struct pt_caller *c);
+
 #define PT_VIEW_KEY_SITES_MAX 20000 /**< above this many sites, views are not cached */
 
 /** The caller's view of a sites snapshot, and the cache key it gives. */

@@ -32,35 +32,8 @@
  * no inf or nan), within [0, BUDGET_MAX]. Nonzero when valid. */
 static int parse_budget(const char *s, double *out)
 {
-	const char *p = s;
-	char *end = NULL;
 	double v;
-	if (!s || !*s || strlen(s) > BUDGET_TEXT_MAX)
-		return 0;
-	if (*p < '0' || *p > '9')
-		return 0;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	if (*p == '.') {
-		p++;
-		if (*p < '0' || *p > '9')
-			return 0;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	if (*p == 'e' || *p == 'E') {
-		p++;
-		if (*p == '+' || *p == '-')
-			p++;
-		if (*p < '0' || *p > '9')
-			return 0;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	if (*p)
-		return 0;
-	v = strtod(s, &end);
-	if (!end || *end || !isfinite(v) || v < 0 || v > BUDGET_MAX)
+	if (!pt_query_decimal(s, BUDGET_TEXT_MAX, &v) || v < 0 || v > BUDGET_MAX)
 		return 0;
 	*out = v;
 	return 1;

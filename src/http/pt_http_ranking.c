@@ -10,25 +10,6 @@
 #include "../formats/pt_ranking_io.h"
 #include "pt_http_api.h"
 
-/* The use case's snapshot source for one request: the request's own snapshot, the one
- * its view and cache key were worked out from (ctx). */
-static struct pt_snapshot *request_snapshot(void *ctx, struct pt_db *db, struct pt_diag *d)
-{
-	(void)db;
-	(void)d;
-	return pt_snapshot_retain(ctx);
-}
-
-/* The caller of r for src/app, taking its snapshots from snap (src: the caller's storage). */
-static void request_caller(struct pt_req *r, struct pt_snapshot *snap,
-			   struct pt_snapshot_source *src, struct pt_caller *c)
-{
-	pt_api_caller(r, c);
-	src->get = request_snapshot;
-	src->ctx = snap;
-	c->snapshots = src;
-}
-
 /*
  * Reply with the body kept for the caller's view when there is one (its reads audited
  * as action first); nonzero when the request was answered.
@@ -64,7 +45,7 @@ static int quant_draws(struct pt_req *r, struct pt_snapshot *snap, const struct 
 	struct pt_caller c;
 	struct pt_diag d = PT_DIAG_INIT;
 	enum pt_err err;
-	request_caller(r, snap, &src, &c);
+	pt_api_caller_snapshot(r, snap, &src, &c);
 	if ((err = pt_app_ranking_draws(&c, r->db, o, draws, &d)) == PT_OK)
 		return 0;
 	pt_reply_diag(r, err, &d);
@@ -154,7 +135,7 @@ void pt_h_ranking(struct pt_req *r)
 		o.progress = pt_work_progress;
 		o.progress_ctx = r;
 	}
-	request_caller(r, snap, &src, &c);
+	pt_api_caller_snapshot(r, snap, &src, &c);
 	if ((err = pt_app_ranking_run(&c, r->db, &o, &rk, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
 		goto out;
@@ -206,7 +187,7 @@ void pt_h_matrix(struct pt_req *r)
 	snprintf(prefix, sizeof prefix, "matrix/%s", pt_method_name(m));
 	if (pt_api_view(r, snap, prefix, 0, &view) || reply_kept(r, snap, &view, "matrix.read"))
 		goto out;
-	request_caller(r, snap, &src, &c);
+	pt_api_caller_snapshot(r, snap, &src, &c);
 	if ((err = pt_app_matrix_run(&c, r->db, m, &rm, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
 		goto out;

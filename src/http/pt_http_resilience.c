@@ -22,24 +22,6 @@
 #define SPOF_LIGHT_SITES 2000u
 #define SPOF_TOP_DEFAULT 100
 
-/* The use case's snapshot source for one request: the request's own snapshot (ctx). */
-static struct pt_snapshot *request_snapshot(void *ctx, struct pt_db *db, struct pt_diag *d)
-{
-	(void)db;
-	(void)d;
-	return pt_snapshot_retain(ctx);
-}
-
-/* The caller of r for src/app, taking its snapshots from snap (src: the caller's storage). */
-static void request_caller(struct pt_req *r, struct pt_snapshot *snap,
-			   struct pt_snapshot_source *src, struct pt_caller *c)
-{
-	pt_api_caller(r, c);
-	src->get = request_snapshot;
-	src->ctx = snap;
-	c->snapshots = src;
-}
-
 /* Reply with the body kept for key when there is one (the caller's view's reads audited as
  * action first, as the use case would); nonzero when the request was answered. */
 static int reply_kept(struct pt_req *r, const struct pt_snapshot *snap, const struct pt_view *view,
@@ -68,36 +50,7 @@ static int reply_kept(struct pt_req *r, const struct pt_snapshot *snap, const st
  * or nan). Nonzero with *out when valid and finite. */
 static int parse_hours(const char *s, double *out)
 {
-	const char *p = s;
-	char *end = NULL;
-	double v;
-	if (!s || !*s || strlen(s) > HOURS_TEXT_MAX || *p < '0' || *p > '9')
-		return 0;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	if (*p == '.') {
-		p++;
-		if (*p < '0' || *p > '9')
-			return 0;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	if (*p == 'e' || *p == 'E') {
-		p++;
-		if (*p == '+' || *p == '-')
-			p++;
-		if (*p < '0' || *p > '9')
-			return 0;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	if (*p)
-		return 0;
-	v = strtod(s, &end);
-	if (!end || *end || !isfinite(v))
-		return 0;
-	*out = v;
-	return 1;
+	return pt_query_decimal(s, HOURS_TEXT_MAX, out);
 }
 
 /* One hours parameter (name) of r into *set and *out, above 0 (zero_ok: 0 or more) and at
@@ -243,7 +196,7 @@ void pt_h_cascade(struct pt_req *r)
 	/* In the compute pool; heavy on a large registry; identical requests share the work. */
 	if (pt_work_defer(r, key, snap->sites.n > CASCADE_LIGHT_SITES))
 		goto out;
-	request_caller(r, snap, &src, &c);
+	pt_api_caller_snapshot(r, snap, &src, &c);
 	if ((err = pt_app_cascade_run(&c, r->db, &o, &res, &d)) != PT_OK) {
 		if (err == PT_ELIMIT && !d.line)
 			err = PT_EINVAL;
@@ -307,7 +260,7 @@ void pt_h_spof(struct pt_req *r)
 		goto out;
 	o.progress = pt_work_progress; /* stops when its clients have gone */
 	o.progress_ctx = r;
-	request_caller(r, snap, &src, &c);
+	pt_api_caller_snapshot(r, snap, &src, &c);
 	if ((err = pt_app_spof_run(&c, r->db, &o, &res, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
 		goto out;

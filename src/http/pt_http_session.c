@@ -385,3 +385,20 @@ void pt_h_account_second_factor_confirm(struct pt_req *r)
 	}
 	free(login);
 }
+
+/* The use case's snapshot source for one request: the request's own snapshot (ctx). */
+static struct pt_snapshot *request_snapshot(void *ctx, struct pt_db *db, struct pt_diag *d)
+{
+	(void)db;
+	(void)d;
+	return pt_snapshot_retain(ctx);
+}
+
+void pt_api_caller_snapshot(const struct pt_req *r, struct pt_snapshot *snap,
+			    struct pt_snapshot_source *src, struct pt_caller *c)
+{
+	pt_api_caller(r, c);
+	src->get = request_snapshot;
+	src->ctx = snap;
+	c->snapshots = src;
+}

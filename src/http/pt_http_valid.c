@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pt_http_valid.h"
@@ -312,4 +313,38 @@ enum pt_err pt_validate_object(const json_t *obj, const struct pt_vschema *schem
 	if (present < schema->min_fields)
 		return fail(e, prefix ? prefix : "", "the object needs at least one field");
 	return PT_OK;
+}
+
+int pt_query_decimal(const char *s, size_t max_len, double *out)
+{
+	const char *p = s;
+	char *end = NULL;
+	double v;
+	if (!s || !*s || strlen(s) > max_len || *p < '0' || *p > '9')
+		return 0;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return 0;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (*p < '0' || *p > '9')
+			return 0;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (*p)
+		return 0;
+	v = strtod(s, &end);
+	if (!end || *end || !isfinite(v))
+		return 0;
+	*out = v;
+	return 1;
 }

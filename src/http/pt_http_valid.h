@@ -96,4 +96,10 @@ int pt_valid_text(const char *s);
 /** Depth of nesting of v (a scalar is 0, [] or {} is 1). Stops counting at limit + 1. */
 int pt_json_depth(const json_t *v, int limit);
 
+/**
+ * A decimal number sent as query text: digits with an optional fraction and exponent
+ * ("12", "0.5", "1.5e6"; no sign, no hex, no inf or nan), at most max_len bytes, finite.
+ * Nonzero with *out set when s is one; 0 otherwise (*out unchanged).
+ */
+int pt_query_decimal(const char *s, size_t max_len, double *out);
 #endif
