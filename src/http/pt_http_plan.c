@@ -2,7 +2,6 @@
  * over HTTP: parse each request, call its use case of src/app, render with
  * the writers of src/formats (the printable report, the plan's JSON as the
  * CLI writes it, saved plans, register entries). */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,5 @@
 /* pt_http_resilience.c - issue 12 over HTTP: a cascade from chosen failures and
  * the single-points-of-failure sweep (compute pool, per-role budgets), dependencies. */
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
