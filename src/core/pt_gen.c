@@ -86,7 +86,10 @@ static const struct threat_profile threat_profiles[] = {
 static const struct threat_profile generic_threat = { "", 3, { 4, 6, 6 }, 1, 0.0005, 10, 3,
 						      0.02, 2, 0 };
 
-#define SERVICE_EUR_PER_PERSON_DAY 15.0
+/* A person-day of lost service at the default value of a person-hour (resilience.value_person_hour_eur,
+ * EUR 6; docs/methodology.md section 16) x 24, so a generated site's own loss and the downstream
+ * consequence value lost service alike. */
+#define SERVICE_EUR_PER_PERSON_DAY (6.0 * 24.0)
 
 /* Invented place names: a prefix and an ending. */
 static const char *const town_prefix[] = { "Abr",  "Bel",  "Cald", "Dorn", "Esk",  "Farn",
