@@ -338,15 +338,25 @@ def carver_row(site):
 def main():
     os.makedirs(OUT, exist_ok=True)
     kinds = {s: k[0] for s, k in SECTORS.items()}
-    with open(os.path.join(OUT, "sites.csv"), "w", newline="") as f:
+    # The columns after tlp (cost drivers, enclosure, staffed, legal basis: issue 11) are kept
+    # by hand in sites.csv: carry them over from the file being replaced.
+    base = ["id", "name", "kind", "sector", "owner", "lat", "lon", "region", "capacity",
+            "peak_occupancy", "population_served", "economic_value_eur", "tlp"]
+    extra_cols, extra = [], {}
+    old_path = os.path.join(OUT, "sites.csv")
+    if os.path.exists(old_path):
+        with open(old_path, newline="") as f:
+            r = csv.DictReader(f)
+            extra_cols = [c for c in (r.fieldnames or []) if c not in base]
+            extra = {row["id"]: [row[c] for c in extra_cols] for row in r}
+    with open(old_path, "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["id", "name", "kind", "sector", "owner", "lat", "lon", "region", "capacity",
-                    "peak_occupancy", "population_served", "economic_value_eur", "tlp"])
+        w.writerow(base + extra_cols)
         for i, s in enumerate(SITES):
             lat, lon = coords(i + 1, s[4])
             w.writerow([s[0], s[1], kinds[s[2]], s[2], s[3], lat, lon, s[4],
                         "" if s[5] is None else s[5], s[6], DIRECT_SERVED.get(s[0], s[7]),
-                        num(s[8]), s[9]])
+                        num(s[8]), s[9]] + extra.get(s[0], [""] * len(extra_cols)))
     with open(os.path.join(OUT, "fema.csv"), "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["site_id", "threat_id", "asset_value", "threat_rating",
