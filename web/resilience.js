@@ -261,14 +261,16 @@ export async function renderResilience(main, ctx, params) {
     const peak = c.series.reduce((m, p) => Math.max(m, p.people_without_service || 0), 0);
     const failedCount = visible.filter((a) => a.failed_at_h !== null).length;
     const hidden = hiddenAffected(c, visible);
-    // the run's totals are over every site (also those the reader may not see); the series,
-    // the map and the table only over the sites the reader may see
+    // the run's person-hours are over every site for readers told how many sites are hidden
+    // from them (the answer has withheld), else over the sites they may see; the series, the
+    // map, the table and the recovery only over the sites the reader may see
+    const allSites = c.withheld !== undefined && c.withheld !== null;
     const totals = el('section', { class: 'panel res-totals-panel', 'aria-labelledby': 'res-totals-title' },
-      el('h2', { id: 'res-totals-title' }, 'Totals of the run, over every site'),
+      el('h2', { id: 'res-totals-title' }, allSites ? 'Totals of the run, over every site' : 'Totals of the run, at the sites you can see'),
       el('div', { class: 'cards', dataset: { testid: 'res-totals' } },
-        card('Person-hours lost', `${num(c.person_hours_lost)} person-hours`, `every site, over ${hours(H)}`, 'res-person-hours'),
+        card('Person-hours lost', `${num(c.person_hours_lost)} person-hours`, `${allSites ? 'every site' : 'the sites you can see'}, over ${hours(H)}`, 'res-person-hours'),
         card('Full recovery', c.recovery_h === null ? 'not within the horizon' : `after ${hours(c.recovery_h)}`,
-          c.recovery_h === null ? `some service is still missing at ${hours(H)}` : 'every site back to full service', 'res-recovery')),
+          c.recovery_h === null ? `some service is still missing at ${hours(H)}` : 'every site you can see back to full service', 'res-recovery')),
       el('p', { class: 'muted small', dataset: { testid: 'res-count-rule' } }, PER_SERVICE),
       el('h2', { id: 'res-visible-title' }, 'At the sites you can see'),
       el('div', { class: 'cards', dataset: { testid: 'res-visible' } },

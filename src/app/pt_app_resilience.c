@@ -209,6 +209,7 @@ enum pt_err pt_app_cascade_run(const struct pt_caller *c, struct pt_db *db,
 	struct pt_read_log log;
 	uint32_t *failed = NULL;
 	size_t i, j;
+	double visible_person_hours = 0;
 	enum pt_err err;
 
 	*out = NULL;
@@ -289,6 +290,8 @@ enum pt_err pt_app_cascade_run(const struct pt_caller *c, struct pt_db *db,
 		a->restored_at_h = cs->restored_at_h;
 		a->min_service = cs->min_service;
 		a->person_hours_lost = cs->person_hours_lost;
+		if (!res->show_withheld)
+			visible_person_hours += cs->person_hours_lost;
 		if (s->tlp > res->tlp)
 			res->tlp = s->tlp;
 	}
@@ -305,6 +308,10 @@ enum pt_err pt_app_cascade_run(const struct pt_caller *c, struct pt_db *db,
 		st->service = r.steps[i].service;
 		pt_strlcpy(st->site_id, n.snap->sites.items[r.steps[i].site].id, sizeof st->site_id);
 	}
+	/* Re-check of the review (NEW-1): a total over every site at horizons of the caller's
+	 * choosing gives away hidden sites by differences; only callers told hidden counts get it. */
+	if (!res->show_withheld)
+		res->person_hours_lost = visible_person_hours;
 	if ((err = series_build(&n, &r, res, d)) != PT_OK)
 		goto out;
 	if ((err = pt_read_log_commit(c, db, "cascade.read", &log, d)) != PT_OK)

@@ -57,7 +57,8 @@ static void print_cascade_table(const struct pt_app_cascade_result *r)
 		printf("repaired after %.1f h\n", r->repair_h);
 	else
 		printf("down the whole horizon\n");
-	printf("person-hours of lost service (every site): %s\n", eur);
+	printf("person-hours of lost service (%s): %s\n",
+	       r->show_withheld ? "every site" : "the sites listed", eur);
 	if (isfinite(r->recovery_h))
 		printf("full recovery of the sites listed: after %s h\n", rec);
 	else

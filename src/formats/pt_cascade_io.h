@@ -51,7 +51,7 @@ struct pt_app_cascade_result {
 	size_t n_steps;
 	struct pt_app_series_point *series;   /**< starts at t 0, one point per change of the total */
 	size_t n_series;
-	double person_hours_lost; /**< over every site */
+	double person_hours_lost; /**< over every site when show_withheld, else over the sites listed */
 	double recovery_h;        /**< latest restoration of the sites listed; NaN: one not within the horizon (JSON null) */
 	size_t withheld;          /**< affected sites c may not read */
 	int show_withheld;        /**< nonzero: c may be told withheld (pt_access_hidden_counts); else left out */

@@ -58,7 +58,8 @@ p rs-user 0 --db rs.db user add nora --org "Northgate Utilities" --role operator
 p rs-as 0 --db rs.db cascade --fail VM-002 --format json --as nora
 pycheck "an operator: no withheld count, a series of its own sites" rs-as.out '
 assert "withheld" not in j and len(j["affected"]) == 21, (j.get("withheld"), len(j["affected"]))
-assert j["person_hours_lost"] == 579476000
+# re-check of the review (NEW-1): not told hidden counts, its total is over the sites listed
+assert j["person_hours_lost"] == sum(a["person_hours_lost"] for a in j["affected"]) < 579476000, j["person_hours_lost"]
 pop = {a["site_id"]: a["population_served"] for a in j["affected"]}
 svc, total, at = {}, 0, {}
 for st in j["steps"]:
