@@ -173,7 +173,8 @@ static void test_cascade_by_hand(void)
 	pt_app_db_close(db);
 }
 
-/* Org A's operator may not read H-2 (Org B, RED): listed without it, totals the same. */
+/* Org A's operator may not read H-2 (Org B, RED): listed without it; not told hidden counts,
+ * its total is over the sites listed (the system caller's is over every site). */
 static void test_withheld(void)
 {
 	struct pt_db *db = setup();
@@ -185,7 +186,7 @@ static void test_withheld(void)
 		CHECK_INT((long long)r->n_affected, 2);
 		CHECK_INT((long long)r->withheld, 1);
 		CHECK(find(r, "H-2") == NULL);
-		CHECK_NEAR(r->person_hours_lost, 21750, 1e-9);
+		CHECK_NEAR(r->person_hours_lost, 21000, 1e-9); /* S-1 1000 x 20 h + H-1 100 x 10 h */
 		for (i = 0; i < r->n_steps; i++)
 			CHECK(strcmp(r->steps[i].site_id, "H-2") != 0);
 		/* an operator is not told the count (docs/access.md, "Counts of hidden records") */
@@ -207,10 +208,23 @@ static void test_withheld(void)
 	CHECK(r == NULL);
 	r = run(db, &b, "S-1", -1, 20, PT_OK); /* Org B's operator: H-2 is RED, not its reader */
 	if (r) {
+		double listed = 0;
 		CHECK_INT((long long)r->n_affected + (long long)r->withheld, 3);
-		CHECK_NEAR(r->person_hours_lost, 21750, 1e-9);
+		for (i = 0; i < r->n_affected; i++)
+			listed += r->affected[i].person_hours_lost;
+		CHECK_NEAR(r->person_hours_lost, listed, 1e-9);
 	}
 	pt_app_cascade_result_free(r);
+	{
+		struct pt_caller sys;
+		pt_caller_system(&sys);
+		r = run(db, &sys, "S-1", -1, 20, PT_OK); /* told hidden counts: every site, H-2's 750 too */
+		if (r) {
+			CHECK_INT(r->show_withheld, 1);
+			CHECK_NEAR(r->person_hours_lost, 21750, 1e-9);
+		}
+		pt_app_cascade_result_free(r);
+	}
 	r = run(db, &a, "S-1", -1, 2e6, PT_EINVAL);
 	CHECK(r == NULL);
 	pt_app_db_close(db);
