@@ -180,22 +180,18 @@ static enum pt_err series_build(const struct network *n, const struct pt_cascade
 	return PT_OK;
 }
 
-/* The latest restoration among the sites of r c may read (0 when none); NaN when one of
- * them is not restored within the horizon. Over every site it could be a hidden site's
- * restoration time. */
-static double visible_recovery_h(const struct network *n, const struct pt_cascade_result *r)
+/* The parameters of n's registry (resilience.* settings; the risk's and the sweep's repair
+ * time), its sites' restart times and people, and the caller's view as the visible sites. */
+static void registry_params(const struct network *n, struct pt_cascade_params *p)
 {
-	double rec = 0;
-	size_t i;
-	for (i = 0; i < r->n_sites; i++) {
-		if (!n->visible[r->sites[i].site])
-			continue;
-		if (!isfinite(r->sites[i].restored_at_h))
-			return NAN;
-		if (r->sites[i].restored_at_h > rec)
-			rec = r->sites[i].restored_at_h;
-	}
-	return rec;
+	memset(p, 0, sizeof *p);
+	p->threshold = n->cfg.resilience_threshold;
+	p->horizon_h = n->cfg.resilience_horizon_h;
+	p->repair_h = n->cfg.resilience_repair_h;
+	p->restart_h = n->restart_h;
+	p->default_restart_h = n->cfg.resilience_restart_h;
+	p->population = n->population;
+	p->visible = n->visible;
 }
 
 enum pt_err pt_app_cascade_run(const struct pt_caller *c, struct pt_db *db,
@@ -248,20 +244,16 @@ enum pt_err pt_app_cascade_run(const struct pt_caller *c, struct pt_db *db,
 		failed[res->n_fail] = (uint32_t)k;
 		pt_strlcpy(res->fail[res->n_fail++], n.snap->sites.items[k].id, PT_ID_MAX);
 	}
-	memset(&p, 0, sizeof p);
-	p.threshold = n.cfg.resilience_threshold;
+	registry_params(&n, &p);
 	p.horizon_h = o->hours_set ? o->hours : n.cfg.resilience_horizon_h;
 	p.repair_h = o->repair_set ? o->repair_h : p.horizon_h;
-	p.restart_h = n.restart_h;
-	p.default_restart_h = n.cfg.resilience_restart_h;
-	p.population = n.population;
 	res->hours = p.horizon_h;
 	res->repair_h = o->repair_set && o->repair_h < p.horizon_h ? o->repair_h : NAN;
 	res->threshold = p.threshold;
 	if ((err = pt_cascade_run(n.net, NULL, &p, failed, res->n_fail, 1, &r, d)) != PT_OK)
 		goto out;
 	res->person_hours_lost = r.person_hours_lost;
-	res->recovery_h = visible_recovery_h(&n, &r);
+	res->recovery_h = r.visible_recovery_h;
 	res->show_withheld = pt_access_hidden_counts(&c->who) == PT_ACCESS_OK;
 	if (r.n_sites && !(res->affected = malloc(r.n_sites * sizeof *res->affected))) {
 		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
@@ -340,37 +332,6 @@ void pt_app_cascade_result_free(struct pt_app_cascade_result *r)
 	free(r);
 }
 
-/* A listed SPOF row in c's view: its site failed alone again, recovery_h over the sites c
- * may read and, unless all (c may be told counts of hidden records), sites_failed and
- * sites_affected counting only those (docs/access.md, "Resilience answers"). */
-static enum pt_err spof_row_view(const struct network *n, struct pt_cascade_work *work,
-				 const struct pt_cascade_params *p, int all, struct pt_app_spof_row *row,
-				 struct pt_diag *d)
-{
-	struct pt_cascade_result r;
-	uint32_t site = row->e.site;
-	size_t i;
-	enum pt_err err;
-	memset(&r, 0, sizeof r);
-	if ((err = pt_cascade_run(n->net, work, p, &site, 1, 0, &r, d)) != PT_OK)
-		return err;
-	row->e.recovery_h = visible_recovery_h(n, &r);
-	if (!all) {
-		row->e.sites_failed = 0;
-		row->e.sites_affected = 0;
-		for (i = 0; i < r.n_sites; i++) {
-			const struct pt_cascade_site *cs = &r.sites[i];
-			if (cs->site == site || !n->visible[cs->site])
-				continue;
-			row->e.sites_affected++;
-			if (isfinite(cs->failed_at_h))
-				row->e.sites_failed++;
-		}
-	}
-	pt_cascade_result_clear(&r);
-	return PT_OK;
-}
-
 enum pt_err pt_app_spof_run(const struct pt_caller *c, struct pt_db *db,
 			    const struct pt_app_spof_opts *o, struct pt_app_spof_result **out,
 			    struct pt_diag *d)
@@ -379,7 +340,6 @@ enum pt_err pt_app_spof_run(const struct pt_caller *c, struct pt_db *db,
 	struct pt_cascade_params p;
 	struct pt_spof_entry *e = NULL;
 	struct pt_app_spof_result *res = NULL;
-	struct pt_cascade_work *work = NULL;
 	struct pt_read_log log;
 	size_t n_e = 0, i;
 	enum pt_err err;
@@ -388,13 +348,7 @@ enum pt_err pt_app_spof_run(const struct pt_caller *c, struct pt_db *db,
 	memset(&log, 0, sizeof log);
 	if ((err = network_build(c, db, &n, d)) != PT_OK)
 		return err;
-	memset(&p, 0, sizeof p);
-	p.threshold = n.cfg.resilience_threshold;
-	p.horizon_h = n.cfg.resilience_horizon_h;
-	p.repair_h = n.cfg.resilience_repair_h;
-	p.restart_h = n.restart_h;
-	p.default_restart_h = n.cfg.resilience_restart_h;
-	p.population = n.population;
+	registry_params(&n, &p);
 	if ((err = pt_cascade_spof(n.net, &p, o ? o->threads : 1, o ? o->progress : NULL,
 				   o ? o->progress_ctx : NULL, &e, &n_e, d)) != PT_OK)
 		goto out;
@@ -409,10 +363,6 @@ enum pt_err pt_app_spof_run(const struct pt_caller *c, struct pt_db *db,
 	res->value_person_hour_eur = n.cfg.resilience_value_person_hour_eur;
 	res->show_withheld = pt_access_hidden_counts(&c->who) == PT_ACCESS_OK;
 	res->supplying_sites = n_e;
-	if ((err = pt_cascade_work_new(n.net, &work)) != PT_OK) {
-		err = pt_diag_set(d, err, 0, "", "out of memory");
-		goto out;
-	}
 	for (i = 0; i < n_e; i++) {
 		const struct pt_site *s = &n.snap->sites.items[e[i].site];
 		struct pt_app_spof_row *row;
@@ -431,8 +381,14 @@ enum pt_err pt_app_spof_run(const struct pt_caller *c, struct pt_db *db,
 		row->tlp = s->tlp;
 		row->e = e[i];
 		row->downstream_eur = e[i].downstream_person_hours * res->value_person_hour_eur;
-		if ((err = spof_row_view(&n, work, &p, res->show_withheld, row, d)) != PT_OK)
-			goto out;
+		/* in c's view: recovery_h over the sites c may read and, unless c may be told counts
+		 * of hidden records, sites_failed and sites_affected counting only those
+		 * (docs/access.md, "Resilience answers") */
+		row->e.recovery_h = e[i].visible_recovery_h;
+		if (!res->show_withheld) {
+			row->e.sites_failed = e[i].visible_sites_failed;
+			row->e.sites_affected = e[i].visible_sites_affected;
+		}
 		if (s->tlp > res->tlp)
 			res->tlp = s->tlp;
 	}
@@ -447,7 +403,6 @@ out:
 	}
 	*out = res;
 	pt_read_log_clear(&log);
-	pt_cascade_work_free(work);
 	free(e);
 	network_clear(&n);
 	return err;
@@ -503,13 +458,7 @@ static enum pt_err downstream_read(struct pt_db *db, unsigned long long *version
 	}
 	if ((err = network_over(NULL, db, &n, d)) != PT_OK)
 		goto out;
-	memset(&p, 0, sizeof p);
-	p.threshold = n.cfg.resilience_threshold;
-	p.horizon_h = n.cfg.resilience_horizon_h;
-	p.repair_h = n.cfg.resilience_repair_h;
-	p.restart_h = n.restart_h;
-	p.default_restart_h = n.cfg.resilience_restart_h;
-	p.population = n.population;
+	registry_params(&n, &p);
 	if ((err = pt_cascade_spof(n.net, &p, 1, NULL, NULL, &e, &n_e, d)) != PT_OK)
 		goto out;
 	if (n_e && !(*rows = malloc(n_e * sizeof **rows))) {

@@ -973,9 +973,9 @@ static enum pt_err run(struct pt_cascade_work *w, const struct pt_cascade_params
 		       struct pt_cascade_result *out, struct pt_spof_entry *spof)
 {
 	size_t i;
-	double total = 0, recovery = 0;
-	int unrestored = 0;
-	uint32_t n_failed_sites = 0;
+	double total = 0, recovery = 0, vis_recovery = 0;
+	int unrestored = 0, vis_unrestored = 0;
+	uint32_t n_failed_sites = 0, vis_failed = 0, vis_affected = 0;
 	enum pt_err err = PT_OK;
 
 	w->p = p;
@@ -1013,12 +1013,26 @@ static enum pt_err run(struct pt_cascade_work *w, const struct pt_cascade_params
 			recovery = r->restore_t;
 		if (!isnan(r->failed_at) && !(w->hot[r->site].flags & F_INITIAL))
 			n_failed_sites++;
+		if (p->visible && !p->visible[r->site])
+			continue;
+		if (isnan(r->restore_t))
+			vis_unrestored = 1;
+		else if (r->restore_t > vis_recovery)
+			vis_recovery = r->restore_t;
+		if (!(w->hot[r->site].flags & F_INITIAL)) {
+			vis_affected++;
+			if (!isnan(r->failed_at))
+				vis_failed++;
+		}
 	}
 	if (spof) {
 		spof->person_hours_lost = total;
 		spof->sites_failed = n_failed_sites;
 		spof->sites_affected = (uint32_t)(w->n_recs - 1);
 		spof->recovery_h = unrestored ? NAN : recovery;
+		spof->visible_sites_failed = vis_failed;
+		spof->visible_sites_affected = vis_affected;
+		spof->visible_recovery_h = vis_unrestored ? NAN : vis_recovery;
 		spof->downstream_person_hours = 0;
 		for (i = 0; i < w->n_recs; i++)
 			if (!(w->hot[w->recs[i].site].flags & F_INITIAL))
@@ -1031,6 +1045,7 @@ static enum pt_err run(struct pt_cascade_work *w, const struct pt_cascade_params
 			if (!(w->hot[w->recs[i].site].flags & F_INITIAL))
 				out->downstream_person_hours += w->recs[i].ph;
 		out->recovery_h = unrestored ? NAN : recovery;
+		out->visible_recovery_h = vis_unrestored ? NAN : vis_recovery;
 		out->events = w->events;
 		out->n_sites = w->n_recs;
 		out->sites = malloc((w->n_recs ? w->n_recs : 1) * sizeof *out->sites);

@@ -117,6 +117,9 @@ struct pt_cascade_params {
 	/** Per site (n_sites entries) the people it serves directly, >= 0; NULL: none
 	 * (person-hours all 0). */
 	const double *population;
+	/** Per site (n_sites entries) nonzero when the figures marked "visible" below count it
+	 * (a caller's view); NULL: every site. The run itself always covers every site. */
+	const unsigned char *visible;
 };
 
 /** What happened to one affected site in a run. */
@@ -151,6 +154,8 @@ struct pt_cascade_result {
 	/** Latest restored_at_h of the affected sites (0 when none); NaN when one is not
 	 * restored within the horizon. */
 	double recovery_h;
+	/** recovery_h over the affected sites params->visible marks (0 when none). */
+	double visible_recovery_h;
 	uint64_t events; /**< events processed (for the benchmark) */
 };
 
@@ -194,6 +199,10 @@ struct pt_spof_entry {
 	uint32_t sites_failed;          /**< other sites that failed */
 	uint32_t sites_affected;        /**< other sites whose service dropped below 1 */
 	double recovery_h;              /**< as in pt_cascade_result */
+	/** sites_failed, sites_affected and recovery_h over the sites params->visible marks
+	 * (the same as those when it is NULL) */
+	uint32_t visible_sites_failed, visible_sites_affected;
+	double visible_recovery_h;
 };
 
 /** Progress: done out of total sites swept; nonzero return cancels. Called from one thread at a time. */
