@@ -10,7 +10,7 @@
 
 CC ?= cc
 BUILD ?= build
-PKGS := sqlite3 jansson libmicrohttpd libsodium pwquality libqrencode liboath
+PKGS := sqlite3 jansson libmicrohttpd libsodium pwquality libqrencode liboath libxml-2.0
 WARN := -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes \
         -Wpointer-arith -Wformat=2 -Wundef -Wvla
 OPT ?= -O2 -g
@@ -30,7 +30,7 @@ LDLIBS += $(PKG_LIBS) -lglpk -lm -pthread
 LIB_SRC := $(wildcard src/core/*.c src/formats/*.c src/store/*.c src/app/*.c src/http/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
-DATA_FILES := $(sort $(wildcard data/catalog/*.csv data/demo/*.csv data/demo/*.geojson))
+DATA_FILES := $(sort $(wildcard data/catalog/*.csv data/demo/*.csv data/demo/*.geojson data/alerts/*.json))
 # The web page (served at / by `protect serve`), compiled in like data/.
 WEB_FILES := $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/*.png web/*.ico \
               web/*.json web/*.geojson))

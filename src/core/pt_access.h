@@ -572,4 +572,41 @@ enum pt_access pt_access_dependency_write(const struct pt_principal *who,
 					  const struct pt_access_record *provider,
 					  const struct pt_access_record *consumer);
 
+/* issue 13: public alerts (docs/access.md, "Public alerts"). */
+
+/**
+ * May who compose public alerts (new, update, cancel, preview)? Public
+ * information officers and coordinators of government organisations
+ * (public warning is the authorities' voice: an operator's or an NGO's pio
+ * may not) and the system administrator: OK; anyone else FORBIDDEN. The
+ * site the alert is about must also be one who may read (pt_access_read).
+ */
+enum pt_access pt_access_alert_compose(const struct pt_principal *who);
+
+/** What pt_access_alert_approve answers; every refusal is a 403. */
+enum pt_alert_approval {
+	PT_ALERT_APPROVAL_OK = 0,
+	PT_ALERT_APPROVAL_FORBIDDEN,  /**< not one who may compose alerts */
+	PT_ALERT_APPROVAL_SAME_PERSON /**< the message's composer: a second person must approve */
+};
+
+/**
+ * May who approve (issue) a pending Actual message that user composer_id
+ * composed (0: the system administrator)? Only one who may compose
+ * (pt_access_alert_compose), and never the composer itself: the system
+ * administrator approving its own message is the same person too.
+ */
+enum pt_alert_approval pt_access_alert_approve(const struct pt_principal *who,
+					       long long composer_id);
+
+/**
+ * May who read a stored message about site rec (NULL: the site is gone)?
+ * An issued message of status Actual: every logged-in user (it is public).
+ * Otherwise (pending, rejected, Exercise, Test): those who may compose
+ * and may read the site (NOT_FOUND otherwise, as for a message that does
+ * not exist).
+ */
+enum pt_access pt_access_alert_read(const struct pt_principal *who,
+				    const struct pt_access_record *rec, int issued_actual);
+
 #endif
