@@ -90,6 +90,16 @@ static const struct pt_cli_command commands[] = {
 	/* review of issue 12: remove a wrong dependency */
 	{"dependencies", pt_cmd_dependencies, "dependencies delete PROVIDER_ID CONSUMER_ID [--as USER]",
 	 "delete the dependency of a consumer site on a provider site"},
+	/* issue 13: public alerts */
+	{"alert", pt_cmd_alert,
+	 "alert new --template T --site ID [--radius-km R] [--lang en,mk,sq]\n"
+	 "       [--status Actual|Exercise|Test] [--polygon \"LAT,LON ...\"] [--generic-area]\n"
+	 "       [--duration-h H] [--note TEXT] [--preview] [--format xml|json] [--as USER]\n"
+	 "       alert update ID [options of new] | alert cancel ID [--note TEXT] [--as USER]\n"
+	 "       alert approve ID --as USER | alert reject ID [--reason TEXT] --as USER\n"
+	 "       alert list [--format table|json] [--as USER] | alert show ID [--format xml|json]\n"
+	 "       alert validate FILE",
+	 "public alerts in CAP 1.2 (three languages, a second person approves an Actual one)"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
