@@ -1,0 +1,52 @@
+/* pt_evq.h - a generic discrete-event queue (issue 14): events ordered by
+ * time, ties in the order they were pushed; fixed-size events in one array
+ * (a d-ary heap), so a simulation pushes and pops without allocating. Pure. */
+#ifndef PT_EVQ_H
+#define PT_EVQ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pt_err.h"
+
+/** One event: when, what (a model's own kind), to whom, and a model's own argument. */
+struct pt_evq_event {
+	double t;      /**< simulated time (a model's unit; minutes in pt_mci) */
+	uint64_t seq;  /**< push order: ties in t pop first-pushed first */
+	uint32_t kind; /**< the model's event type */
+	uint32_t who;  /**< the model's entity (a victim, an ambulance, ...) */
+	uint32_t arg;  /**< the model's argument (e.g. an epoch to drop stale events lazily) */
+};
+
+/** The queue. Owns its array; initialise with pt_evq_init, free with pt_evq_free. */
+struct pt_evq {
+	struct pt_evq_event *heap;
+	size_t n, cap;
+	uint64_t next_seq;
+	double now;        /**< time of the last event popped (0 at start) */
+	uint64_t popped;   /**< events popped since init or clear */
+	size_t max_events; /**< most events held at once (PT_ELIMIT beyond) */
+};
+
+/** Make an empty queue with room for cap_hint events and at most max_events. PT_ENOMEM. */
+enum pt_err pt_evq_init(struct pt_evq *q, size_t cap_hint, size_t max_events);
+
+/** Free q's array; q may be reused after pt_evq_init. */
+void pt_evq_free(struct pt_evq *q);
+
+/** Empty q (keeps its array), now 0, counters 0: for the next replication. */
+void pt_evq_clear(struct pt_evq *q);
+
+/**
+ * Schedule an event at time t (t >= q->now; an earlier t is PT_EINVAL, a
+ * NaN too). PT_ENOMEM, PT_ELIMIT (over max_events).
+ */
+enum pt_err pt_evq_push(struct pt_evq *q, double t, uint32_t kind, uint32_t who, uint32_t arg);
+
+/** Pop the earliest event into *ev, advance q->now to its time; 0 when empty, 1 otherwise. */
+int pt_evq_pop(struct pt_evq *q, struct pt_evq_event *ev);
+
+/** Time of the earliest event, or INFINITY when empty. */
+double pt_evq_peek_time(const struct pt_evq *q);
+
+#endif

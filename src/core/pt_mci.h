@@ -1,0 +1,243 @@
+/* pt_mci.h - the mass-casualty incident model (issue 14): victims of an
+ * attack deteriorating on competing clocks (SIMEDIS: Debacker et al. 2016,
+ * Benhassine et al. 2025), police securing the scene, rescue task forces,
+ * triage, the casualty collection point, ambulances, hospitals; on the
+ * event queue of pt_evq.h. Pure: no I/O, no clock; docs/methodology.md. */
+#ifndef PT_MCI_H
+#define PT_MCI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pt_err.h"
+
+/* Limits (PT_ELIMIT). */
+#define PT_MCI_MAX_VICTIMS 20000
+#define PT_MCI_MAX_SITES 16
+#define PT_MCI_MAX_HOSPITALS 32
+#define PT_MCI_MAX_BASES 32
+#define PT_MCI_MAX_AMBULANCES 2000
+#define PT_MCI_MAX_DECISIONS 256
+#define PT_MCI_MAX_REPLICATIONS 1000000
+#define PT_MCI_NAME_MAX 96      /**< a name + NUL */
+#define PT_MCI_PATH_MAX 96      /**< a dotted key ("hospitals.0.icu_beds") + NUL */
+#define PT_MCI_VALUE_MAX 96     /**< a decision's value as text + NUL */
+#define PT_MCI_LOAD_STEP_MIN 10 /**< the hospital-load series' step, minutes */
+
+/** Triage method. */
+enum pt_mci_triage { PT_MCI_TRIAGE_START = 0, PT_MCI_TRIAGE_SALT };
+/** Where critical patients go. */
+enum pt_mci_policy {
+	PT_MCI_POLICY_NEAREST = 0, /**< nearest hospital with free capacity */
+	PT_MCI_POLICY_BALANCED     /**< critical patients to the hospital with the most free
+				        resuscitation capacity within travel_limit_min; others nearest */
+};
+/** Triage categories (true and assigned). */
+enum pt_mci_cat { PT_MCI_T1 = 0 /**< immediate */, PT_MCI_T2 /**< delayed */,
+		  PT_MCI_T3 /**< minor */, PT_MCI_DEAD /**< dead or expectant */ };
+#define PT_MCI_CATS 4
+/** Severity classes of the attack's victim mix. */
+enum pt_mci_sev { PT_MCI_KILLED = 0 /**< killed outright */, PT_MCI_NISS16 /**< NISS >= 16: lethal untreated */,
+		  PT_MCI_NISS9 /**< NISS 9-15 */, PT_MCI_NISS1 /**< NISS <= 8 */ };
+#define PT_MCI_SEVS 4
+
+/** A triangular distribution (minutes unless said otherwise); min <= mode <= max. */
+struct pt_mci_tri {
+	double min, mode, max;
+};
+
+/** One attack site (several for a multi-site attack). */
+struct pt_mci_site {
+	char name[PT_MCI_NAME_MAX];
+	double share;                 /**< of attack.victims; shares sum to 1 */
+	struct pt_mci_tri secure_min; /**< police make the scene safe for EMS after this */
+	double base_travel_min[PT_MCI_MAX_BASES];         /**< base b -> this site, minutes */
+	double hospital_travel_min[PT_MCI_MAX_HOSPITALS]; /**< this site -> hospital h, minutes */
+	int hospital_index;           /**< the hospital attacked here (-1: none) */
+};
+
+/** An ambulance base. */
+struct pt_mci_base {
+	char name[PT_MCI_NAME_MAX];
+	unsigned ambulances;          /**< ambulances it sends */
+	struct pt_mci_tri dispatch_min; /**< alert to departure */
+	double wave_interval_min;     /**< 0: all at once; else one ambulance every this many minutes */
+};
+
+/** A receiving hospital, as servers. */
+struct pt_mci_hospital {
+	char name[PT_MCI_NAME_MAX];
+	unsigned ed_beds;      /**< emergency-department places (T2, T3) */
+	unsigned resus;        /**< resuscitation bays (T1) */
+	unsigned or_tables;    /**< operating tables */
+	unsigned icu_beds;
+	double surge_factor;   /**< capacities x this after surge_delay_min (>= 1) */
+	double surge_delay_min;
+	int locked_down;       /**< nonzero: receives nobody (the attacked hospital in lockdown) */
+	struct pt_mci_tri resus_min;   /**< resuscitation time of a T1 */
+	struct pt_mci_tri surgery_min; /**< operation time */
+	struct pt_mci_tri ed_min;      /**< ED treatment time of a T2/T3 */
+};
+
+/** A decision that changes a parameter at a time (exercises inject them). */
+struct pt_mci_decision {
+	double t_min;
+	char path[PT_MCI_PATH_MAX];   /**< a key of pt_mci_set */
+	char value[PT_MCI_VALUE_MAX];
+};
+
+/** A whole scenario: every parameter of the model, with its documented default. Plain data. */
+struct pt_mci_scenario {
+	char name[PT_MCI_NAME_MAX];
+	char threat[PT_MCI_NAME_MAX];       /**< the threat id of the attack type */
+	double horizon_min;                 /**< simulated time, minutes */
+	struct {
+		unsigned victims;               /**< casualties (dead and injured), attackers excluded */
+		double mix[PT_MCI_SEVS];        /**< shares of enum pt_mci_sev, sum 1 */
+		struct pt_mci_site sites[PT_MCI_MAX_SITES];
+		size_t n_sites;
+	} attack;
+	struct {
+		double death_a, death_b;        /**< untreated lethal injury kills after a mean of
+						     a x NISS^b minutes (43500, -1.95) */
+		double death_sigma;             /**< log-normal spread of that time per victim */
+		struct pt_mci_tri niss[PT_MCI_SEVS]; /**< NISS drawn per class (KILLED unused) */
+		double bleeding_share[PT_MCI_SEVS];  /**< share of a class that bleeds */
+		struct pt_mci_tri bleed_alpha;  /**< BV = BV0 e^(-alpha t), per minute */
+		double bleed_death_fraction;    /**< dies below this share of blood volume (0.4) */
+		double bleeding_control_factor; /**< alpha x this once bleeding is controlled */
+		double dcr_factor;              /**< damage-control resuscitation: the lethal clock
+						     runs this much slower */
+	} injury;
+	struct {
+		int rtf;                        /**< nonzero: rescue task forces enter the warm zone */
+		unsigned rtf_teams;
+		double rtf_entry_min;           /**< when they enter (before the scene is secure) */
+		struct pt_mci_tri rtf_victim_min; /**< bleeding control + carrying one victim out */
+		enum pt_mci_triage triage;
+		unsigned triage_crews;
+		struct pt_mci_tri triage_min;   /**< one triage */
+		double retriage_min;            /**< re-triage interval of a waiting victim */
+		double misclass[2][PT_MCI_CATS][PT_MCI_CATS]; /**< [method][true][assigned], rows sum 1 */
+		unsigned ccp_staff;             /**< treatment places at the casualty collection point */
+		struct pt_mci_tri ccp_treat_min;
+		struct pt_mci_base bases[PT_MCI_MAX_BASES];
+		size_t n_bases;
+		unsigned ambulances;            /**< total; split over bases by their counts */
+		unsigned patients_per_ambulance[PT_MCI_CATS]; /**< by assigned category */
+		struct pt_mci_tri load_min, handover_min;
+		double travel_noise;            /**< log-normal sigma of travel times */
+		int scoop_and_run;              /**< nonzero: no on-scene stabilisation */
+		struct pt_mci_tri stabilise_min; /**< stay and play: on-scene time of a T1 */
+		double walking_share;           /**< of T3 who reach hospitals on their own */
+		struct pt_mci_tri walk_delay_min;
+		enum pt_mci_policy policy;
+		double travel_limit_min;        /**< the balanced policy's limit */
+	} response;
+	struct pt_mci_hospital hospitals[PT_MCI_MAX_HOSPITALS];
+	size_t n_hospitals;
+	struct pt_mci_decision decisions[PT_MCI_MAX_DECISIONS];
+	size_t n_decisions;
+};
+
+/** Fill s with the documented defaults (one site, no hospitals, no bases). */
+void pt_mci_defaults(struct pt_mci_scenario *s);
+
+/**
+ * Set the parameter at dotted path ("response.ambulances",
+ * "hospitals.0.icu_beds", "response.triage" = "START"|"SALT",
+ * "response.policy" = "nearest"|"balanced", "attack.sites.1.share") from
+ * text value. PT_ENOTFOUND for an unknown path (the CLI exits 64),
+ * PT_EINVAL for a bad value (d names the path), PT_ELIMIT.
+ */
+enum pt_err pt_mci_set(struct pt_mci_scenario *s, const char *path, const char *value,
+		       struct pt_diag *d);
+
+/** Check the rules between fields (shares sum to 1, min <= mode <= max, indices in range, ...). */
+enum pt_err pt_mci_check(const struct pt_mci_scenario *s, struct pt_diag *d);
+
+/** The mean untreated time to death of a lethal injury: a x niss^b minutes. */
+double pt_mci_death_mean_min(const struct pt_mci_scenario *s, double niss);
+
+/** Final states: each victim ends in exactly one. */
+enum pt_mci_final {
+	PT_MCI_DEAD_SCENE = 0, PT_MCI_DEAD_TRANSPORT, PT_MCI_DEAD_HOSPITAL,
+	PT_MCI_ALIVE_HOSPITAL, /**< reached a hospital alive and alive at the horizon */
+	PT_MCI_ALIVE_SCENE     /**< still at the scene (or on the way) alive at the horizon */
+};
+#define PT_MCI_FINALS 5
+
+/** One replication's outputs. load is the caller's (pt_mci_reps_new). */
+struct pt_mci_rep {
+	uint32_t finals[PT_MCI_FINALS]; /**< victims per final state (sum = victims) */
+	uint32_t victims;
+	uint32_t critical;              /**< NISS >= 16 alive at the start */
+	uint32_t critical_deaths;
+	double first_treatment_min;     /**< mean over the critically injured treated (NaN: none) */
+	double surgery_min;             /**< mean over those operated (NaN: none) */
+	uint32_t transported, walked, ambulance_trips, ambulances_used;
+	uint32_t peak_load[PT_MCI_MAX_HOSPITALS]; /**< most patients at once per hospital */
+	float *load;                    /**< [hospital][step] patients present, n_hospitals x n_steps */
+	size_t n_steps;                 /**< horizon / PT_MCI_LOAD_STEP_MIN + 1 */
+	uint64_t events;                /**< pops that changed the model's state */
+};
+
+/** Allocate n replications' results for s (their load series in one block). Free with pt_mci_reps_free. */
+enum pt_err pt_mci_reps_new(const struct pt_mci_scenario *s, size_t n, struct pt_mci_rep **out);
+/** Free what pt_mci_reps_new made; NULL does nothing. */
+void pt_mci_reps_free(struct pt_mci_rep *reps);
+
+/** One traced event (the CLI's --trace prints them). */
+struct pt_mci_trace_event {
+	double t_min;
+	const char *what;   /**< static: "injured", "dies", "triaged", "treated", "loaded", ... */
+	int victim;         /**< -1 when not about one victim */
+	int ambulance;      /**< -1 when none */
+	int hospital;       /**< -1 when none */
+	int cat;            /**< enum pt_mci_cat or -1 */
+};
+/** Called for each event of a traced replication, in time order. */
+typedef void (*pt_mci_trace_fn)(void *ctx, const struct pt_mci_trace_event *ev);
+
+/**
+ * Run replication rep of s with seed: every random draw comes from a
+ * stream keyed by (seed, rep, victim or resource, purpose) (pt_rng_seed),
+ * so the same (seed, rep) gives the same numbers on any thread and a
+ * parameter changed by a sweep leaves the other draws alone. trace may be
+ * NULL. PT_ENOMEM, PT_ELIMIT.
+ */
+enum pt_err pt_mci_run(const struct pt_mci_scenario *s, uint64_t seed, uint64_t rep,
+		       struct pt_mci_rep *out, pt_mci_trace_fn trace, void *trace_ctx);
+
+/** Progress: called now and then with replications done; nonzero return cancels. */
+typedef int (*pt_mci_progress_fn)(void *ctx, size_t done, size_t total);
+
+/**
+ * Replications first_rep .. first_rep+n-1 into reps[0, n) on threads
+ * threads (0 = 1); results do not depend on threads. PT_EINTERNAL
+ * "cancelled" when progress asked to stop.
+ */
+enum pt_err pt_mci_run_many(const struct pt_mci_scenario *s, uint64_t seed, uint64_t first_rep,
+			    size_t n, unsigned threads, struct pt_mci_rep *reps,
+			    pt_mci_progress_fn progress, void *progress_ctx);
+
+/** A summarised output over replications. */
+struct pt_mci_stat {
+	double mean, lo, hi;    /**< t-based 95% confidence interval of the mean */
+	double p025, p975;      /**< 2.5th and 97.5th percentiles across replications */
+	size_t n;               /**< replications with a value (NaN ones left out) */
+};
+
+/** Number of scalar outputs, their names ("deaths", "deaths_scene", ...) and one rep's value. */
+size_t pt_mci_output_count(void);
+const char *pt_mci_output_name(size_t i);
+double pt_mci_output_value(const struct pt_mci_rep *r, size_t i);
+
+/**
+ * Summarise output i over reps[0, n) in replication order (the same
+ * numbers whatever the thread or rank count). PT_ENOMEM.
+ */
+enum pt_err pt_mci_summarise(const struct pt_mci_rep *reps, size_t n, size_t i,
+			     struct pt_mci_stat *out);
+
+#endif
