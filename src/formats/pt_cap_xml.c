@@ -521,6 +521,10 @@ enum pt_err pt_cap_xml_read(const char *buf, size_t len, struct pt_cap_alert **o
 		pt_cap_problem_add(p, PT_CAP_SCHEMA, 0, "alert", "larger than 1 MiB");
 		return PT_ELIMIT;
 	}
+	if (len == 0) {
+		pt_cap_problem_add(p, PT_CAP_SCHEMA, 1, "xml", "empty document");
+		return PT_EINVAL;
+	}
 	pthread_once(&init_once, init_libxml);
 	ctxt = xmlCreateMemoryParserCtxt(buf, (int)len);
 	if (!ctxt)
