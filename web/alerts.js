@@ -319,7 +319,7 @@ function composerView(ctx, templates, sites, outline, onDone) {
         el('strong', {}, 'Warning: '), w.message)))
       : null);
     put(previewBox, texts.infos.length ? el('div', { class: 'al-langs' }, texts.infos.map((info) => previewCard(info, cbBy.get(info.language)))) : el('p', { class: 'muted' }, 'This message has no text blocks.'),
-      el('p', { class: 'muted small' }, `Identifier ${p.identifier}: composing keeps these exact bytes. Expires ${when(p.expires)}.`));
+      el('p', { class: 'muted small' }, `A preview stores nothing; it would expire ${when(p.expires)}. Submitting composes the message once more, with its own identifier and time: those exact bytes are what the approver sees and what is issued.`));
   }
 
   function drawArea(p) {
@@ -573,9 +573,9 @@ function drawChains(box, all, { actions, onUpdate, onCancel }) {
     const first = msgs[msgs.length - 1];
     rows.push(el('tr', { dataset: { chain, id: latest.identifier } },
       el('th', { scope: 'row', class: 'site-cell' },
-        el('span', {}, latest.site_name || latest.site_id),
+        el('strong', {}, latest.site_name || latest.site_id),
         el('span', { class: 'site-id' }, `${latest.site_id} · ${first.template || ''}`),
-        el('code', { class: 'site-id wrap-any' }, chain)),
+        el('span', { class: 'site-id wrap-any' }, 'chain ', el('code', {}, chain))),
       el('td', {},
         el('div', {}, el('strong', {}, latest.msg_type), ` · ${latest.status}`),
         el('code', { class: 'small wrap-any' }, latest.identifier),
