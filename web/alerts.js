@@ -223,9 +223,8 @@ function composerView(ctx, templates, sites, outline, onDone) {
     const offer = reveals || (s && REVEALING.has(s.tlp));
     genericBox.classList.toggle('al-offer', !!offer);
     put(genericHelp, offer
-      ? [el('strong', {}, `This site is TLP:${s ? s.tlp : 'AMBER'}. `),
-        reveals ? reveals.message : 'A public alert reveals its name and place.',
-        ' Tick "Generic area" to use the template\'s generic wording for the place instead.']
+      ? [el('strong', {}, s ? `This site is TLP:${s.tlp}: ` : 'This site is not public: '),
+        'a public alert reveals its name and place. Tick "Generic area" to use the template\'s generic wording for the place instead.']
       : 'Uses the template\'s generic wording for the place instead of the site\'s name and address.');
   }
 
@@ -571,40 +570,38 @@ function drawChains(box, all, { actions, onUpdate, onCancel }) {
     const open = actions && issued && issued.latest !== false && issued.msg_type !== 'Cancel' &&
       !msgs.some((m) => m.state === 'pending');
     const first = msgs[msgs.length - 1];
+    const capLinks = (m) => [el('a', { href: api.alertCapUrl(m.identifier), target: '_blank', rel: 'noopener', dataset: { testid: 'al-cap' }, 'aria-label': `CAP XML of ${m.identifier}` }, 'CAP XML'),
+      m.in_feed || (m.state === 'issued' && m.status === 'Actual')
+        ? [' · ', el('a', { href: api.publicCapUrl(m.identifier), target: '_blank', rel: 'noopener', 'aria-label': `public copy of ${m.identifier}` }, 'public copy')] : null];
     rows.push(el('tr', { dataset: { chain, id: latest.identifier } },
       el('th', { scope: 'row', class: 'site-cell' },
         el('strong', {}, latest.site_name || latest.site_id),
         el('span', { class: 'site-id' }, `${latest.site_id} · ${first.template || ''}`),
-        el('span', { class: 'site-id wrap-any' }, 'chain ', el('code', {}, chain))),
+        el('span', { class: 'site-id' }, 'chain ', el('code', { class: 'al-id' }, chain))),
       el('td', {},
-        el('div', {}, el('strong', {}, latest.msg_type), ` · ${latest.status}`),
-        el('code', { class: 'small wrap-any' }, latest.identifier),
-        el('div', { class: 'small' }, el('a', { href: api.alertCapUrl(latest.identifier), target: '_blank', rel: 'noopener', dataset: { testid: 'al-cap' } }, 'CAP XML'),
-          latest.in_feed || (latest.state === 'issued' && latest.status === 'Actual')
-            ? [' · ', el('a', { href: api.publicCapUrl(latest.identifier), target: '_blank', rel: 'noopener' }, 'public copy')] : null)),
-      el('td', { dataset: { testid: 'al-state' } },
-        el('span', { class: 'al-state al-state-' + latest.state }, stateText(latest)),
+        el('div', {}, el('strong', {}, latest.msg_type), ` · ${latest.status} · `,
+          el('span', { class: 'al-state al-state-' + latest.state, dataset: { testid: 'al-state' } }, stateText(latest))),
+        latest.identifier !== chain ? el('div', { class: 'site-id' }, el('code', { class: 'al-id' }, latest.identifier)) : null,
         latest.state === 'rejected' && latest.reason ? el('div', { class: 'small muted' }, `reason: ${latest.reason}`) : null,
-        el('div', { class: 'small muted' }, latest.composer ? `by ${latest.composer}${latest.approver ? ', approved by ' + latest.approver : ''}` : '')),
+        el('div', { class: 'small muted' }, latest.composer ? `by ${latest.composer}${latest.approver ? ', approved by ' + latest.approver : ''}` : ''),
+        el('div', { class: 'small' }, capLinks(latest))),
       el('td', { dataset: { testid: 'al-feed' } }, latest.in_feed ? el('span', { class: 'appr-ok' }, 'in the public feed') : el('span', { class: 'muted' }, 'not in the feed')),
-      el('td', { class: 'nowrap' }, when(latest.sent)),
-      el('td', { class: 'nowrap' }, when(latest.expires)),
+      el('td', {}, el('div', { class: 'nowrap' }, when(latest.sent)), el('div', { class: 'nowrap muted small' }, `expires ${when(latest.expires)}`)),
       actions ? el('td', {}, open ? el('div', { class: 'row-actions' },
         el('button', { type: 'button', class: 'btn btn-small', dataset: { testid: 'al-update' }, 'aria-label': `Update ${issued.identifier}`, onclick: () => onUpdate(issued, false) }, 'Update'),
         el('button', { type: 'button', class: 'btn btn-small', dataset: { testid: 'al-allclear' }, 'aria-label': `All clear for ${issued.identifier}`, onclick: () => onUpdate(issued, true) }, 'All clear'),
         el('button', { type: 'button', class: 'btn btn-small', dataset: { testid: 'al-cancel' }, 'aria-label': `Cancel ${issued.identifier}`, onclick: () => onCancel(issued) }, 'Cancel')) : null) : null));
     if (msgs.length > 1) {
-      rows.push(el('tr', { class: 'history-row' }, el('td', { colspan: actions ? 7 : 6 },
+      rows.push(el('tr', { class: 'history-row' }, el('td', { colspan: actions ? 5 : 4 },
         el('details', { class: 'reasons' }, el('summary', {}, `${msgs.length} messages in this chain`),
           el('ul', {}, msgs.map((m) => el('li', {},
-            `${m.msg_type} · ${m.status} · ${stateText(m)} · ${when(m.sent)} · `, el('code', {}, m.identifier), ' · ',
-            el('a', { href: api.alertCapUrl(m.identifier), target: '_blank', rel: 'noopener' }, 'CAP XML'))))))));
+            `${m.msg_type} · ${m.status} · ${stateText(m)} · ${when(m.sent)} · `, el('code', { class: 'al-id' }, m.identifier), ' · ', capLinks(m))))))));
     }
   }
   put(box,
     el('div', { class: 'table-scroll' }, el('table', { class: 'table al-table', id: 'al-chains' },
       el('caption', { class: 'sr-only' }, 'Alert chains, newest first, with the latest message of each'),
-      el('thead', {}, el('tr', {}, ['Site and chain', 'Latest message', 'State', 'Public feed', 'Sent', 'Expires', actions ? 'Actions' : null]
+      el('thead', {}, el('tr', {}, ['Site and chain', 'Latest message', 'Public feed', 'Sent', actions ? 'Actions' : null]
         .filter((h) => h !== null).map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, rows))),
     el('p', { class: 'muted small' }, 'A chain is an alert with its updates and cancel. Only the latest issued message of a chain can be updated or cancelled; the public feed carries issued Actual messages until they expire.'));

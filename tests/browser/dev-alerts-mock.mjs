@@ -146,6 +146,17 @@ export async function stageAlerts(page, whoami) {
   });
 }
 
+/** axe-core's serious and critical WCAG 2 A/AA findings, added to problems. */
+async function axe(page, where, problems) {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  for (const f of found) problems.push(`${where}: ${f}`);
+}
+
 function freePort() {
   return new Promise((resolve) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); }); });
 }
@@ -164,7 +175,7 @@ async function main() {
   let user = 'pio';
   try {
     for (const [vp, size] of [['laptop', { width: 1366, height: 768 }], ['tablet', { width: 820, height: 1180 }]]) {
-      const context = await browser.newContext({ viewport: size, deviceScaleFactor: 1 });
+      const context = await browser.newContext({ viewport: size, deviceScaleFactor: 1, bypassCSP: true });
       const page = await context.newPage();
       page.setDefaultTimeout(15000);
       page.on('pageerror', (e) => problems.push(`${vp}: ${e.message}`));
@@ -188,8 +199,10 @@ async function main() {
       await page.screenshot({ path: path.join(OUT, `dev-alerts-${vp}-compose.png`) });
       await page.locator('[data-testid=al-preview]').scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(OUT, `dev-alerts-${vp}-preview.png`) });
+      await axe(page, `${vp} composer`, problems);
       await page.locator('[data-testid=al-submit]').click();
       await page.locator('.al-pending').first().waitFor();
+      await axe(page, `${vp} pending`, problems);
       await page.locator('.al-pending').first().scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(OUT, `dev-alerts-${vp}-pending-own.png`) });
       await page.getByRole('button', { name: 'Log out' }).click();
