@@ -259,7 +259,7 @@ function composerView(ctx, templates, sites, outline, onDone) {
       target.textContent = e.detail || e.message;
       const input = { template: tplSel, site_id: siteSel, radius_km: radius, duration_h: duration }[e.field];
       if (input) input.setAttribute('aria-invalid', 'true');
-    } else if (e.status === 404 && e.field === 'site') {
+    } else if (e.status === 404 && (e.field === 'site' || e.field === 'site_id')) {
       errs.site_id.textContent = 'There is no such site, or you may not see it.';
     } else {
       formErr.textContent = e.message;
