@@ -184,7 +184,7 @@ function composerView(ctx, templates, sites, outline, onDone) {
       errs.status),
     genericBox,
     el('div', { class: 'field' }, el('label', { for: 'al-note' }, 'Note (optional)'), note,
-      el('p', { class: 'help', id: 'al-note-help' }, 'For the approver and the record (CAP note); not shown to the public.')),
+      el('p', { class: 'help', id: 'al-note-help' }, 'Written into the message\'s CAP note: the approver reads it, and so may anyone who reads the published CAP XML; phones do not show it.')),
     warningsBox,
     formErr,
     el('div', { class: 'actions al-actions' }, status, submitBtn));
@@ -420,8 +420,10 @@ function composerView(ctx, templates, sites, outline, onDone) {
       for (const r of statusRadios) r.checked = r.value === msg.status;
       generic.checked = !!msg.generic_area;
       note.value = '';
-      node.scrollIntoView({ block: 'start' });
-      tplSel.focus();
+      // the mode line just under the sticky top bar
+      const bar = document.getElementById('topbar');
+      window.scrollTo({ top: node.getBoundingClientRect().top + window.scrollY - (bar ? bar.offsetHeight : 0) - 8 });
+      tplSel.focus({ preventScroll: true });
       schedule();
     },
   };
