@@ -9,7 +9,6 @@
 
 #include "../app/pt_app_alerts.h"
 #include "../formats/pt_alert_feed.h"
-#include "../formats/pt_alert_json.h"
 #include "../formats/pt_alert_tpl_json.h"
 #include "../formats/pt_cap_xml.h"
 #include "../formats/pt_diag.h"
@@ -23,6 +22,7 @@
 #define CAP_SLOTS 64            /* CAP files kept (their bytes are final) */
 #define FEED_LANG "en"          /* the language of the feed's titles and summaries */
 #define CANCELLED_PREFIX "Cancelled: "
+#define PT_APP_ALERT_SAME_PERSON "same_person" /* the field of the approval refused to the composer */
 
 /* ---- the kept bodies of the public paths ---- */
 
@@ -159,7 +159,7 @@ static void cap_put(struct pt_alert_cache *c, const char *id, struct blob *b)
 	blob_release(c->caps[victim].b);
 	atomic_fetch_add(&b->refs, 1);
 	c->caps[victim].b = b;
-	snprintf(c->caps[victim].id, sizeof c->caps[victim].id, "%s", id);
+	pt_strlcpy(c->caps[victim].id, id, sizeof c->caps[victim].id);
 	c->caps[victim].used = ++c->clock;
 	pthread_mutex_unlock(&c->lock);
 }
@@ -246,8 +246,6 @@ static void reply_public(struct pt_req *r, struct blob *b, const char *ctype, lo
 	if (r->raw)
 		MHD_destroy_response(r->raw);
 	r->raw = resp;
-	/* the ETag of a 304 is the one the client holds: the blob's, read before it went */
-	return;
 }
 
 /* The rate limit of the paths without a log-in: 0, or 1 after replying 429 with Retry-After. */
@@ -586,10 +584,83 @@ static int opts_from_body(struct pt_req *r, struct pt_app_alert_opts *o,
 	return 0;
 }
 
+/* A CAP date-time of t, or null for 0. */
+static json_t *time_json(int64_t t)
+{
+	char buf[32];
+	if (!t)
+		return json_null();
+	pt_cap_time_format(t, buf, sizeof buf);
+	return json_string(buf);
+}
+
+/* text, or null when empty. */
+static json_t *text_or_null(const char *s)
+{
+	return s && s[0] ? json_string(s) : json_null();
+}
+
+/*
+ * ALERT JSON of a (docs/api.md, "Public alerts"), with its bytes as "xml"
+ * when with_xml. A new reference, NULL when out of memory.
+ */
+static json_t *alert_json(const struct pt_app_alert *a, int with_xml)
+{
+	json_t *langs = json_array(), *cb = json_array(), *warnings = json_array(), *o;
+	size_t i;
+	if (!langs || !cb || !warnings)
+		goto fail;
+	for (i = 0; i < a->n_langs; i++)
+		if (json_array_append_new(langs, json_string(a->langs[i])) != 0)
+			goto fail;
+	for (i = 0; i < a->n_langs && i < PT_ALERT_MAX_LANGS; i++) {
+		const struct pt_app_alert_cb *k = &a->cb[i];
+		if (!k->lang[0])
+			continue;
+		if (json_array_append_new(
+			    cb, json_pack("{s:s,s:s,s:I,s:I,s:b,s:I,s:I,s:b}", "language", k->lang,
+					  "headline", k->headline, "pages", (json_int_t)k->count.pages,
+					  "max_pages", (json_int_t)k->max_pages, "ucs2", k->count.ucs2,
+					  "units", (json_int_t)k->count.units, "per_page",
+					  (json_int_t)k->count.per_page, "fits", k->fits)) != 0)
+			goto fail;
+	}
+	for (i = 0; i < a->n_warnings; i++)
+		if (json_array_append_new(warnings, json_pack("{s:s,s:s}", "code", a->warnings[i].code,
+							      "message", a->warnings[i].msg)) != 0)
+			goto fail;
+	o = json_pack("{s:s,s:s,s:o,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:b,s:b,s:o,s:o,s:s,s:o,s:o,"
+		      "s:o,s:o,s:b,s:b,s:s,s:o,s:o}",
+		      "identifier", a->identifier, "chain", a->chain, "references",
+		      text_or_null(a->references), "msg_type",
+		      pt_cap_enum_name(PT_CAP_ENUM_MSG_TYPE, (int)a->msg_type), "status",
+		      pt_cap_enum_name(PT_CAP_ENUM_STATUS, (int)a->status), "state",
+		      pt_app_alert_state_name(a->state), "site_id", a->site_id, "site_name",
+		      a->site_name, "template", a->template_id, "languages", langs, "radius_km",
+		      a->has_polygon ? json_null() : json_real(a->radius_km), "polygon",
+		      a->has_polygon, "generic_area", a->generic_area, "sent", time_json(a->sent),
+		      "expires", time_json(a->expires), "composer", a->composer, "approver",
+		      text_or_null(a->approver), "composed_at", time_json(a->composed_at),
+		      "decided_at", time_json(a->decided_at), "reason", text_or_null(a->reason),
+		      "latest", a->latest, "in_feed", a->in_feed, "sha256", a->sha256, "cb", cb,
+		      "warnings", warnings);
+	if (o && with_xml && a->xml &&
+	    json_object_set_new(o, "xml", json_stringn(a->xml, a->xml_len)) != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+fail:
+	json_decref(langs);
+	json_decref(cb);
+	json_decref(warnings);
+	return NULL;
+}
+
 /* Reply status with a message as ALERT JSON (with its bytes); out of memory: 500. */
 static void reply_alert(struct pt_req *r, unsigned status, const struct pt_app_alert *a)
 {
-	pt_reply_json(r, status, pt_alert_json(a, 1));
+	pt_reply_json(r, status, alert_json(a, 1));
 }
 
 /* A write's result: 201 with a Location, and the kept feed is old. */
@@ -794,7 +865,7 @@ void pt_h_alerts_list(struct pt_req *r)
 	}
 	items = json_array();
 	for (i = 0; items && i < l->n; i++)
-		if (json_array_append_new(items, pt_alert_json(&l->items[i], 0)) != 0) {
+		if (json_array_append_new(items, alert_json(&l->items[i], 0)) != 0) {
 			json_decref(items);
 			items = NULL;
 		}
