@@ -49,6 +49,7 @@ struct pt_app_alert_opts {
 /** One language's cell-broadcast fit (headline + "\n" + instruction). */
 struct pt_app_alert_cb {
 	char lang[PT_ALERT_LANG_MAX];
+	char headline[256];   /**< the language's headline, cut to fit (for display) */
 	struct pt_cap_cb_count count;
 	unsigned max_pages; /**< the setting alert.cb_pages */
 	int fits;           /**< count.pages <= max_pages */

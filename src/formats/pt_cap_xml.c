@@ -1,0 +1,710 @@
+/* pt_cap_xml.c - CAP 1.2 XML with libxml2: the reader checks the structure of
+ * cap12.xsd by hand (no schema is loaded) and refuses DTDs; the writer uses xmlTextWriter. */
+#include "pt_cap_xml.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/tree.h>
+#include <libxml/xmlwriter.h>
+
+#define XSI_NS "http://www.w3.org/2001/XMLSchema-instance"
+
+/* ---- the sequences of cap12.xsd ---- */
+
+struct seq {
+	const char *name;            /* the complex element */
+	const char *const *children; /* in schema order */
+	const unsigned char *unbounded;
+	int n;
+};
+
+static const char *const alert_names[] = { "identifier", "sender",    "sent",	    "status",
+					   "msgType",	 "source",    "scope",	    "restriction",
+					   "addresses",	 "code",      "note",	    "references",
+					   "incidents",	 "info" };
+static const unsigned char alert_unb[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1 };
+static const char *const info_names[] = {
+	"language", "category", "event",     "responseType", "urgency",	    "severity",
+	"certainty", "audience", "eventCode", "effective",    "onset",	    "expires",
+	"senderName", "headline", "description", "instruction", "web",	    "contact",
+	"parameter", "resource", "area"
+};
+static const unsigned char info_unb[] = { 0, 1, 0, 1, 0, 0, 0, 0, 1, 0, 0,
+					  0, 0, 0, 0, 0, 0, 0, 1, 1, 1 };
+static const char *const resource_names[] = { "resourceDesc", "mimeType", "size",
+					       "uri",	       "derefUri", "digest" };
+static const unsigned char resource_unb[] = { 0, 0, 0, 0, 0, 0 };
+static const char *const area_names[] = { "areaDesc", "polygon",  "circle",
+					  "geocode",  "altitude", "ceiling" };
+static const unsigned char area_unb[] = { 0, 1, 1, 1, 0, 0 };
+static const char *const pair_names[] = { "valueName", "value" };
+static const unsigned char pair_unb[] = { 0, 0 };
+
+static const struct seq SEQ_ALERT = { "alert", alert_names, alert_unb, 14 };
+static const struct seq SEQ_INFO = { "info", info_names, info_unb, 21 };
+static const struct seq SEQ_RESOURCE = { "resource", resource_names, resource_unb, 6 };
+static const struct seq SEQ_AREA = { "area", area_names, area_unb, 6 };
+static const struct seq SEQ_PAIR = { "pair", pair_names, pair_unb, 2 };
+
+/* ---- reader state ---- */
+
+struct rd {
+	struct pt_cap_problems *p;
+	enum pt_err err; /* first hard failure (PT_ELIMIT, PT_ENOMEM) */
+	int doctype;
+};
+
+__attribute__((format(printf, 4, 5))) static void schema(struct rd *r, long line,
+							  const char *el, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pt_cap_problem_add(r->p, PT_CAP_SCHEMA, line, el, msg);
+}
+#define SCHEMA(r, line, el, fmt, a, b) schema(r, line, el, fmt, a, b)
+
+static long line_of(const xmlNode *n)
+{
+	return xmlGetLineNo(n);
+}
+
+static int is_cap(const xmlNode *n)
+{
+	return n->ns && n->ns->href && strcmp((const char *)n->ns->href, PT_CAP_NS) == 0;
+}
+
+static int is_dsig(const xmlNode *n)
+{
+	return n->ns && n->ns->href && strcmp((const char *)n->ns->href, PT_CAP_DSIG_NS) == 0;
+}
+
+static int blank(const xmlChar *s)
+{
+	for (; s && *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return 0;
+	return 1;
+}
+
+/* Attributes on a CAP element: the schema declares none; xsi:schemaLocation
+ * and xsi:noNamespaceSchemaLocation are hints libxml2's validator ignores. */
+static void check_attributes(struct rd *r, const xmlNode *n)
+{
+	for (const xmlAttr *a = n->properties; a; a = a->next) {
+		if (a->ns && a->ns->href && strcmp((const char *)a->ns->href, XSI_NS) == 0 &&
+		    (strcmp((const char *)a->name, "schemaLocation") == 0 ||
+		     strcmp((const char *)a->name, "noNamespaceSchemaLocation") == 0))
+			continue;
+		SCHEMA(r, line_of(n), (const char *)n->name, "attribute %s%s is not allowed",
+		       (const char *)a->name, "");
+	}
+}
+
+/* The text of a simple-typed element into t (children that are elements are
+ * a schema problem). */
+static void take_text(struct rd *r, const xmlNode *n, struct pt_cap_text *t)
+{
+	size_t len = 0;
+	int bad = 0;
+	check_attributes(r, n);
+	for (const xmlNode *c = n->children; c; c = c->next) {
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE)
+			len += c->content ? strlen((const char *)c->content) : 0;
+		else if (c->type == XML_ELEMENT_NODE) {
+			if (!bad)
+				SCHEMA(r, line_of(c), (const char *)n->name,
+				       "element %s is not allowed inside %s", (const char *)c->name,
+				       (const char *)n->name);
+			bad = 1;
+		} else if (c->type == XML_ENTITY_REF_NODE) {
+			SCHEMA(r, line_of(n), (const char *)n->name,
+			       "entity reference %s%s is not allowed", (const char *)c->name, "");
+		}
+	}
+	if (len > PT_CAP_TEXT_MAX) {
+		if (r->err == PT_OK)
+			r->err = PT_ELIMIT;
+		pt_cap_problem_add(r->p, PT_CAP_SCHEMA, line_of(n), (const char *)n->name,
+				   "text longer than 65536 bytes");
+		return;
+	}
+	if (t->s) /* repeated (already reported): keep the first */
+		return;
+	char *s = malloc(len + 1);
+	if (!s) {
+		r->err = PT_ENOMEM;
+		return;
+	}
+	size_t k = 0;
+	for (const xmlNode *c = n->children; c; c = c->next)
+		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content) {
+			size_t m = strlen((const char *)c->content);
+			memcpy(s + k, c->content, m);
+			k += m;
+		}
+	s[k] = '\0';
+	t->s = s;
+	t->line = line_of(n);
+}
+
+static void add_text(struct rd *r, const xmlNode *n, struct pt_cap_text **arr, size_t *cnt)
+{
+	struct pt_cap_text *t;
+	enum pt_err e = pt_cap_text_add(arr, cnt, &t);
+	if (e != PT_OK) {
+		if (r->err == PT_OK)
+			r->err = e;
+		if (e == PT_ELIMIT)
+			pt_cap_problem_add(r->p, PT_CAP_SCHEMA, line_of(n), (const char *)n->name,
+					   "more than 256 of this element");
+		return;
+	}
+	take_text(r, n, t);
+}
+
+/*
+ * Walk the element children of n as the sequence s: calls fill(ctx, index,
+ * child) for each child of the sequence (even out of order, so its value is
+ * checked too) and reports unknown, misplaced and repeated elements and
+ * non-blank text. Returns the first signature-namespace child when
+ * allow_dsig (the alert's wildcard), else NULL.
+ */
+static const xmlNode *walk_seq(struct rd *r, const xmlNode *n, const struct seq *s, int depth,
+			       void (*fill)(struct rd *, void *, int, const xmlNode *, int),
+			       void *ctx, int allow_dsig)
+{
+	int pos = -1;
+	check_attributes(r, n);
+	for (const xmlNode *c = n->children; c; c = c->next) {
+		if (r->err != PT_OK)
+			return NULL;
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+			if (!blank(c->content))
+				SCHEMA(r, line_of(c), (const char *)n->name,
+				       "text is not allowed between the elements of %s%s",
+				       (const char *)n->name, "");
+			continue;
+		}
+		if (c->type == XML_ENTITY_REF_NODE) {
+			SCHEMA(r, line_of(n), (const char *)n->name,
+			       "entity reference %s%s is not allowed", (const char *)c->name, "");
+			continue;
+		}
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (allow_dsig && is_dsig(c))
+			return c;
+		int j = -1;
+		if (is_cap(c))
+			for (int i = 0; i < s->n; i++)
+				if (strcmp((const char *)c->name, s->children[i]) == 0) {
+					j = i;
+					break;
+				}
+		if (j < 0) {
+			if (is_cap(c) || !c->ns)
+				SCHEMA(r, line_of(c), (const char *)c->name,
+				       "element %s is not allowed in %s", (const char *)c->name,
+				       (const char *)n->name);
+			else
+				SCHEMA(r, line_of(c), (const char *)c->name,
+				       "element %s of namespace %s is not allowed here",
+				       (const char *)c->name, (const char *)c->ns->href);
+			continue;
+		}
+		if (j == pos && !s->unbounded[j]) {
+			SCHEMA(r, line_of(c), (const char *)c->name,
+			       "element %s may appear only once in %s", (const char *)c->name,
+			       (const char *)n->name);
+			continue;
+		}
+		if (j < pos) {
+			SCHEMA(r, line_of(c), (const char *)c->name,
+			       "element %s is out of order: it must come before %s",
+			       (const char *)c->name, s->children[pos]);
+		} else {
+			pos = j;
+		}
+		fill(r, ctx, j, c, depth + 1);
+	}
+	return NULL;
+}
+
+static void check_depth(struct rd *r, const xmlNode *n, int depth)
+{
+	if (depth > PT_CAP_XML_DEPTH && r->err == PT_OK) {
+		r->err = PT_ELIMIT;
+		pt_cap_problem_add(r->p, PT_CAP_SCHEMA, line_of(n), (const char *)n->name,
+				   "elements nested too deep");
+	}
+}
+
+static void fill_pair(struct rd *r, void *ctx, int j, const xmlNode *c, int depth)
+{
+	struct pt_cap_pair *pr = ctx;
+	check_depth(r, c, depth);
+	take_text(r, c, j == 0 ? &pr->name : &pr->value);
+}
+
+static void read_pair(struct rd *r, const xmlNode *c, struct pt_cap_pair **arr, size_t *cnt,
+		      int depth)
+{
+	struct pt_cap_pair *pr;
+	enum pt_err e = pt_cap_pair_add(arr, cnt, &pr);
+	if (e != PT_OK) {
+		if (r->err == PT_OK)
+			r->err = e;
+		return;
+	}
+	pr->line = line_of(c);
+	walk_seq(r, c, &SEQ_PAIR, depth, fill_pair, pr, 0);
+}
+
+static void fill_resource(struct rd *r, void *ctx, int j, const xmlNode *c, int depth)
+{
+	struct pt_cap_resource *re = ctx;
+	struct pt_cap_text *f[] = { &re->desc, &re->mime_type, &re->size,
+				    &re->uri,  &re->deref_uri, &re->digest };
+	check_depth(r, c, depth);
+	take_text(r, c, f[j]);
+}
+
+static void fill_area(struct rd *r, void *ctx, int j, const xmlNode *c, int depth)
+{
+	struct pt_cap_area *ar = ctx;
+	check_depth(r, c, depth);
+	switch (j) {
+	case 0: take_text(r, c, &ar->desc); break;
+	case 1: add_text(r, c, &ar->polygon, &ar->n_polygon); break;
+	case 2: add_text(r, c, &ar->circle, &ar->n_circle); break;
+	case 3: read_pair(r, c, &ar->geocode, &ar->n_geocode, depth); break;
+	case 4: take_text(r, c, &ar->altitude); break;
+	default: take_text(r, c, &ar->ceiling); break;
+	}
+}
+
+static void fill_info(struct rd *r, void *ctx, int j, const xmlNode *c, int depth)
+{
+	struct pt_cap_info *in = ctx;
+	enum pt_err e;
+	check_depth(r, c, depth);
+	switch (j) {
+	case 0: take_text(r, c, &in->language); break;
+	case 1: add_text(r, c, &in->category, &in->n_category); break;
+	case 2: take_text(r, c, &in->event); break;
+	case 3: add_text(r, c, &in->response, &in->n_response); break;
+	case 4: take_text(r, c, &in->urgency); break;
+	case 5: take_text(r, c, &in->severity); break;
+	case 6: take_text(r, c, &in->certainty); break;
+	case 7: take_text(r, c, &in->audience); break;
+	case 8: read_pair(r, c, &in->event_code, &in->n_event_code, depth); break;
+	case 9: take_text(r, c, &in->effective); break;
+	case 10: take_text(r, c, &in->onset); break;
+	case 11: take_text(r, c, &in->expires); break;
+	case 12: take_text(r, c, &in->sender_name); break;
+	case 13: take_text(r, c, &in->headline); break;
+	case 14: take_text(r, c, &in->description); break;
+	case 15: take_text(r, c, &in->instruction); break;
+	case 16: take_text(r, c, &in->web); break;
+	case 17: take_text(r, c, &in->contact); break;
+	case 18: read_pair(r, c, &in->parameter, &in->n_parameter, depth); break;
+	case 19: {
+		struct pt_cap_resource *re;
+		e = pt_cap_resource_add(in, &re);
+		if (e != PT_OK) {
+			if (r->err == PT_OK)
+				r->err = e;
+			return;
+		}
+		re->line = line_of(c);
+		walk_seq(r, c, &SEQ_RESOURCE, depth, fill_resource, re, 0);
+		break;
+	}
+	default: {
+		struct pt_cap_area *ar;
+		e = pt_cap_area_add(in, &ar);
+		if (e != PT_OK) {
+			if (r->err == PT_OK)
+				r->err = e;
+			return;
+		}
+		ar->line = line_of(c);
+		walk_seq(r, c, &SEQ_AREA, depth, fill_area, ar, 0);
+		break;
+	}
+	}
+}
+
+static void fill_alert(struct rd *r, void *ctx, int j, const xmlNode *c, int depth)
+{
+	struct pt_cap_alert *a = ctx;
+	struct pt_cap_text *f[] = { &a->identifier, &a->sender, &a->sent,    &a->status,
+				    &a->msg_type,   &a->source, &a->scope,   &a->restriction,
+				    &a->addresses,  NULL,	&a->note,    &a->references,
+				    &a->incidents };
+	check_depth(r, c, depth);
+	if (j == 9) {
+		add_text(r, c, &a->code, &a->n_code);
+	} else if (j == 13) {
+		struct pt_cap_info *in;
+		enum pt_err e = pt_cap_info_add(a, &in);
+		if (e != PT_OK) {
+			if (r->err == PT_OK)
+				r->err = e;
+			if (e == PT_ELIMIT)
+				pt_cap_problem_add(r->p, PT_CAP_SCHEMA, line_of(c), "info",
+						   "more than 32 info blocks");
+			return;
+		}
+		in->line = line_of(c);
+		walk_seq(r, c, &SEQ_INFO, depth, fill_info, in, 0);
+	} else {
+		take_text(r, c, f[j]);
+	}
+}
+
+/* Depth of the deepest element under n (n counts 1), stopping past limit. */
+static int tree_depth(const xmlNode *n, int limit)
+{
+	int best = 0;
+	if (limit <= 0)
+		return 1;
+	for (const xmlNode *c = n->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE) {
+			int d = tree_depth(c, limit - 1);
+			if (d > best)
+				best = d;
+			if (best >= limit)
+				break;
+		}
+	return best + 1;
+}
+
+/* The signature-namespace elements from first on, serialised one after the
+ * other (each with the namespace declarations it uses). */
+static void take_signature(struct rd *r, const xmlNode *first, struct pt_cap_alert *a,
+			   int depth)
+{
+	xmlBufferPtr buf = xmlBufferCreate();
+	if (!buf) {
+		r->err = PT_ENOMEM;
+		return;
+	}
+	for (const xmlNode *c = first; c; c = c->next) {
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+			if (!blank(c->content))
+				SCHEMA(r, line_of(c), "alert",
+				       "text is not allowed between the elements of %s%s", "alert", "");
+			continue;
+		}
+		if (c->type == XML_ENTITY_REF_NODE) {
+			SCHEMA(r, line_of(first), "alert", "entity reference %s%s is not allowed",
+			       (const char *)c->name, "");
+			continue;
+		}
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (!is_dsig(c)) {
+			SCHEMA(r, line_of(c), (const char *)c->name,
+			       "element %s is not allowed after the signature in %s",
+			       (const char *)c->name, "alert");
+			continue;
+		}
+		if (depth + tree_depth(c, PT_CAP_XML_DEPTH) > PT_CAP_XML_DEPTH) {
+			check_depth(r, c, PT_CAP_XML_DEPTH + 1);
+			break;
+		}
+		xmlDocPtr tmp = xmlNewDoc(BAD_CAST "1.0");
+		xmlNodePtr copy = tmp ? xmlDocCopyNode((xmlNodePtr)c, tmp, 1) : NULL;
+		if (!copy) {
+			xmlFreeDoc(tmp);
+			r->err = PT_ENOMEM;
+			break;
+		}
+		xmlDocSetRootElement(tmp, copy);
+		if (xmlBufferLength(buf) > 0)
+			xmlBufferCCat(buf, "\n");
+		xmlNodeDump(buf, tmp, copy, 0, 0);
+		xmlFreeDoc(tmp);
+	}
+	int n = xmlBufferLength(buf);
+	if (r->err == PT_OK && n > 0) {
+		a->signature = malloc((size_t)n + 1);
+		if (!a->signature) {
+			r->err = PT_ENOMEM;
+		} else {
+			memcpy(a->signature, xmlBufferContent(buf), (size_t)n);
+			a->signature[n] = '\0';
+			a->signature_len = (size_t)n;
+		}
+	}
+	xmlBufferFree(buf);
+}
+
+/* ---- libxml2 set-up ---- */
+
+static xmlParserInputPtr no_entity_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	(void)url;
+	(void)id;
+	(void)ctxt;
+	return NULL;
+}
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+static void init_libxml(void)
+{
+	xmlInitParser();
+	xmlSetExternalEntityLoader(no_entity_loader);
+}
+
+/* libxml2's structured errors (well-formedness) become schema problems with their line. */
+static void on_error(void *data, xmlErrorPtr err)
+{
+	xmlParserCtxtPtr ctxt = data;
+	struct rd *r = ctxt ? ctxt->_private : NULL;
+	if (!r || !err || err->level == XML_ERR_WARNING)
+		return;
+	char msg[256];
+	snprintf(msg, sizeof(msg), "%s", err->message ? err->message : "not well-formed XML");
+	size_t n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	pt_cap_problem_add(r->p, PT_CAP_SCHEMA, err->line, "xml", msg);
+}
+
+/* A DOCTYPE stops the parse at once: no entity of it is ever declared. */
+static void on_doctype(void *data, const xmlChar *name, const xmlChar *ext_id,
+		       const xmlChar *sys_id)
+{
+	xmlParserCtxtPtr ctxt = data;
+	struct rd *r = ctxt->_private;
+	(void)name;
+	(void)ext_id;
+	(void)sys_id;
+	if (r && !r->doctype) {
+		r->doctype = 1;
+		pt_cap_problem_add(r->p, PT_CAP_SCHEMA, xmlSAX2GetLineNumber(ctxt), "alert",
+				   "DOCTYPE is not allowed");
+	}
+	xmlStopParser(ctxt);
+}
+
+static void on_warning(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+enum pt_err pt_cap_xml_read(const char *buf, size_t len, struct pt_cap_alert **out,
+			    struct pt_cap_problems *p)
+{
+	struct rd r = { p, PT_OK, 0 };
+	xmlParserCtxtPtr ctxt = NULL;
+	xmlDocPtr doc = NULL;
+	struct pt_cap_alert *a = NULL;
+	enum pt_err ret = PT_EINVAL;
+
+	*out = NULL;
+	pt_cap_problems_clear(p);
+	if (len > PT_CAP_XML_MAX) {
+		pt_cap_problem_add(p, PT_CAP_SCHEMA, 0, "alert", "larger than 1 MiB");
+		return PT_ELIMIT;
+	}
+	pthread_once(&init_once, init_libxml);
+	ctxt = xmlCreateMemoryParserCtxt(buf, (int)len);
+	if (!ctxt)
+		return PT_ENOMEM;
+	ctxt->_private = &r;
+	ctxt->sax->serror = on_error;
+	ctxt->sax->warning = on_warning;
+	ctxt->sax->internalSubset = on_doctype;
+	ctxt->sax->externalSubset = NULL;
+	ctxt->sax->resolveEntity = NULL;
+	ctxt->vctxt.error = on_warning;
+	ctxt->vctxt.warning = on_warning;
+	/* No NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE or HUGE. */
+	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES |
+					XML_PARSE_NOWARNING);
+	ctxt->sax->serror = on_error;
+	xmlParseDocument(ctxt);
+	doc = ctxt->myDoc;
+	ctxt->myDoc = NULL;
+	if (r.doctype || (doc && (doc->intSubset || doc->extSubset))) {
+		if (!r.doctype)
+			pt_cap_problem_add(p, PT_CAP_SCHEMA, 1, "alert", "DOCTYPE is not allowed");
+		goto out;
+	}
+	if (!ctxt->wellFormed || !doc) {
+		if (p->n_schema == 0)
+			pt_cap_problem_add(p, PT_CAP_SCHEMA, 1, "xml", "not well-formed XML");
+		goto out;
+	}
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	if (!root || !is_cap(root) || strcmp((const char *)root->name, "alert") != 0) {
+		SCHEMA(&r, root ? line_of(root) : 1, root ? (const char *)root->name : "xml",
+		       "the root element must be alert of the CAP 1.2 namespace %s%s", PT_CAP_NS,
+		       "");
+		goto out;
+	}
+	if (pt_cap_alert_new(&a) != PT_OK) {
+		ret = PT_ENOMEM;
+		goto out;
+	}
+	a->line = line_of(root);
+	const xmlNode *sig = walk_seq(&r, root, &SEQ_ALERT, 1, fill_alert, a, 1);
+	if (sig && r.err == PT_OK)
+		take_signature(&r, sig, a, 1);
+	if (r.err != PT_OK) {
+		ret = r.err;
+		goto out;
+	}
+	pt_cap_check(a, p);
+	*out = a;
+	a = NULL;
+	ret = PT_OK;
+out:
+	pt_cap_alert_free(a);
+	xmlFreeDoc(doc);
+	xmlFreeParserCtxt(ctxt);
+	return ret;
+}
+
+/* ---- writer ---- */
+
+static int w_text(xmlTextWriterPtr w, const char *name, const struct pt_cap_text *t)
+{
+	if (!t->s)
+		return 0;
+	return xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST t->s) < 0 ? -1 : 0;
+}
+
+static int w_texts(xmlTextWriterPtr w, const char *name, const struct pt_cap_text *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (w_text(w, name, &t[i]))
+			return -1;
+	return 0;
+}
+
+static int w_pairs(xmlTextWriterPtr w, const char *name, const struct pt_cap_pair *pr, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (xmlTextWriterStartElement(w, BAD_CAST name) < 0 ||
+		    w_text(w, "valueName", &pr[i].name) || w_text(w, "value", &pr[i].value) ||
+		    xmlTextWriterEndElement(w) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int w_info(xmlTextWriterPtr w, const struct pt_cap_info *in)
+{
+	if (xmlTextWriterStartElement(w, BAD_CAST "info") < 0 ||
+	    w_text(w, "language", &in->language) ||
+	    w_texts(w, "category", in->category, in->n_category) || w_text(w, "event", &in->event) ||
+	    w_texts(w, "responseType", in->response, in->n_response) ||
+	    w_text(w, "urgency", &in->urgency) || w_text(w, "severity", &in->severity) ||
+	    w_text(w, "certainty", &in->certainty) || w_text(w, "audience", &in->audience) ||
+	    w_pairs(w, "eventCode", in->event_code, in->n_event_code) ||
+	    w_text(w, "effective", &in->effective) || w_text(w, "onset", &in->onset) ||
+	    w_text(w, "expires", &in->expires) || w_text(w, "senderName", &in->sender_name) ||
+	    w_text(w, "headline", &in->headline) || w_text(w, "description", &in->description) ||
+	    w_text(w, "instruction", &in->instruction) || w_text(w, "web", &in->web) ||
+	    w_text(w, "contact", &in->contact) ||
+	    w_pairs(w, "parameter", in->parameter, in->n_parameter))
+		return -1;
+	for (size_t i = 0; i < in->n_resource; i++) {
+		const struct pt_cap_resource *r = &in->resource[i];
+		if (xmlTextWriterStartElement(w, BAD_CAST "resource") < 0 ||
+		    w_text(w, "resourceDesc", &r->desc) || w_text(w, "mimeType", &r->mime_type) ||
+		    w_text(w, "size", &r->size) || w_text(w, "uri", &r->uri) ||
+		    w_text(w, "derefUri", &r->deref_uri) || w_text(w, "digest", &r->digest) ||
+		    xmlTextWriterEndElement(w) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < in->n_area; i++) {
+		const struct pt_cap_area *ar = &in->area[i];
+		if (xmlTextWriterStartElement(w, BAD_CAST "area") < 0 ||
+		    w_text(w, "areaDesc", &ar->desc) ||
+		    w_texts(w, "polygon", ar->polygon, ar->n_polygon) ||
+		    w_texts(w, "circle", ar->circle, ar->n_circle) ||
+		    w_pairs(w, "geocode", ar->geocode, ar->n_geocode) ||
+		    w_text(w, "altitude", &ar->altitude) || w_text(w, "ceiling", &ar->ceiling) ||
+		    xmlTextWriterEndElement(w) < 0)
+			return -1;
+	}
+	return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
+}
+
+enum pt_err pt_cap_xml_write(const struct pt_cap_alert *a, char **out, size_t *len)
+{
+	enum pt_err ret = PT_EINTERNAL;
+	xmlBufferPtr buf = NULL;
+	xmlTextWriterPtr w = NULL;
+
+	*out = NULL;
+	*len = 0;
+	pthread_once(&init_once, init_libxml);
+	buf = xmlBufferCreate();
+	if (!buf)
+		return PT_ENOMEM;
+	w = xmlNewTextWriterMemory(buf, 0);
+	if (!w) {
+		ret = PT_ENOMEM;
+		goto out;
+	}
+	if (xmlTextWriterSetIndent(w, 1) < 0 || xmlTextWriterSetIndentString(w, BAD_CAST "  ") < 0 ||
+	    xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0 ||
+	    xmlTextWriterStartElement(w, BAD_CAST "alert") < 0 ||
+	    xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns", BAD_CAST PT_CAP_NS) < 0)
+		goto out;
+	if (w_text(w, "identifier", &a->identifier) || w_text(w, "sender", &a->sender) ||
+	    w_text(w, "sent", &a->sent) || w_text(w, "status", &a->status) ||
+	    w_text(w, "msgType", &a->msg_type) || w_text(w, "source", &a->source) ||
+	    w_text(w, "scope", &a->scope) || w_text(w, "restriction", &a->restriction) ||
+	    w_text(w, "addresses", &a->addresses) || w_texts(w, "code", a->code, a->n_code) ||
+	    w_text(w, "note", &a->note) || w_text(w, "references", &a->references) ||
+	    w_text(w, "incidents", &a->incidents))
+		goto out;
+	for (size_t i = 0; i < a->n_info; i++)
+		if (w_info(w, &a->info[i]))
+			goto out;
+	if (a->signature && a->signature_len) {
+		/* The kept signature, byte for byte as it was read (opaque). */
+		if (xmlTextWriterWriteRaw(w, BAD_CAST "\n") < 0 ||
+		    xmlTextWriterWriteRawLen(w, BAD_CAST a->signature, (int)a->signature_len) < 0 ||
+		    xmlTextWriterWriteRaw(w, BAD_CAST "\n") < 0)
+			goto out;
+	}
+	if (xmlTextWriterEndElement(w) < 0 || xmlTextWriterEndDocument(w) < 0)
+		goto out;
+	xmlFreeTextWriter(w);
+	w = NULL;
+	size_t n = (size_t)xmlBufferLength(buf);
+	char *s = malloc(n + 1);
+	if (!s) {
+		ret = PT_ENOMEM;
+		goto out;
+	}
+	memcpy(s, xmlBufferContent(buf), n);
+	s[n] = '\0';
+	*out = s;
+	*len = n;
+	ret = PT_OK;
+out:
+	if (w)
+		xmlFreeTextWriter(w);
+	xmlBufferFree(buf);
+	return ret;
+}
