@@ -134,8 +134,18 @@ function composerView(ctx, templates, sites, outline, onDone) {
   };
 
   const fieldErr = (id) => el('span', { class: 'field-error', id, role: 'alert' });
+  // an all-clear template is an update of an alert only: offered in that mode (All clear, Update)
   const tplSel = el('select', { id: 'al-template', name: 'template', 'aria-describedby': 'al-template-err' },
-    templates.map((t) => el('option', { value: t.id }, tplName(t))));
+    templates.map((t) => el('option', { value: t.id, dataset: { allClear: t.all_clear ? '1' : '' } }, tplName(t) + (t.all_clear ? ' — only as an update' : ''))));
+  const firstAlert = templates.find((t) => !t.all_clear);
+  if (firstAlert) tplSel.value = firstAlert.id;
+  const allClearOptions = () => {
+    for (const o of tplSel.options) if (o.dataset.allClear) o.disabled = !st.mode;
+    if (!st.mode && tplSel.selectedOptions[0] && tplSel.selectedOptions[0].disabled && firstAlert) {
+      tplSel.value = firstAlert.id;
+      applyTemplate(firstAlert);
+    }
+  };
   const siteSel = el('select', { id: 'al-site', name: 'site_id', 'aria-describedby': 'al-site-help al-site-err' },
     el('option', { value: '' }, 'Choose a site…'),
     sites.slice().sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }))
@@ -207,6 +217,7 @@ function composerView(ctx, templates, sites, outline, onDone) {
   }
 
   function drawMode() {
+    allClearOptions();
     submitBtn.textContent = statusValue() === 'Actual' ? 'Submit for approval' : statusValue() === 'Exercise' ? 'Issue exercise' : 'Issue test';
     if (!st.mode) { modeLine.hidden = true; put(modeLine); return; }
     modeLine.hidden = false;
@@ -224,7 +235,8 @@ function composerView(ctx, templates, sites, outline, onDone) {
     genericBox.classList.toggle('al-offer', !!offer);
     put(genericHelp, offer
       ? [el('strong', {}, s ? `This site is TLP:${s.tlp}: ` : 'This site is not public: '),
-        'a public alert reveals its name and place. Tick "Generic area" to use the template\'s generic wording for the place instead.']
+        generic.checked ? 'the alert uses the template\'s generic wording for the place and does not name it.'
+          : 'a public alert reveals its name and place. Tick "Generic area" to use the template\'s generic wording for the place instead.']
       : 'Uses the template\'s generic wording for the place instead of the site\'s name and address.');
   }
 
@@ -464,7 +476,7 @@ function drawPending(box, pending, ctx, reload) {
       approve.disabled = true; reject.disabled = true;
       try {
         const r = await api.approveAlert(a.identifier);
-        toast(`Alert ${r.identifier} approved and issued.`);
+        toast(`${r.msg_type || 'Alert'} ${r.identifier} approved and issued.`);
         await reload();
       } catch (e) {
         err.textContent = e.body && e.body.code === 'same_person'
@@ -606,5 +618,7 @@ function drawChains(box, all, { actions, onUpdate, onCancel }) {
       el('thead', {}, el('tr', {}, ['Site and chain', 'Latest message', 'Public feed', 'Sent', actions ? 'Actions' : null]
         .filter((h) => h !== null).map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, rows))),
-    el('p', { class: 'muted small' }, 'A chain is an alert with its updates and cancel. Only the latest issued message of a chain can be updated or cancelled; the public feed carries issued Actual messages until they expire.'));
+    el('p', { class: 'muted small' }, 'A chain is an alert with its updates and cancel.',
+      actions ? ' Only the latest issued message of a chain can be updated or cancelled.' : '',
+      ' The public feed carries the latest issued Actual message of each chain until it expires (a Cancel until the alert it cancels would have expired).'));
 }

@@ -1098,7 +1098,7 @@ test('alerts: pio composes an armed-attack alert in three languages; the preview
   // the server refuses the composer too (403 same_person), whatever the page offers
   const refused = await page.evaluate(async (id) => {
     const s = await (await fetch('/api/v1/session')).json();
-    const r = await fetch(`/api/v1/alerts/${id}/approve`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token }, body: '{}' });
+    const r = await fetch(`/api/v1/alerts/${id}/approve`, { method: 'POST', headers: { 'X-CSRF-Token': s.csrf_token } });
     return { status: r.status, body: await r.json().catch(() => ({})) };
   }, alertId);
   eq(refused.status, 403, 'the composer approving');
@@ -1186,8 +1186,10 @@ test('alerts: an AMBER site is offered the generic area; an exercise says EXERCI
   });
   const pv = await alertPreview(page, ['en', 'mk', 'sq']);
   assert(!pv.en.headline.includes('Ministry of the Interior Headquarters'), `the generic area does not name the site: ${pv.en.headline}`);
-  await page.locator('[data-testid=al-compose]').scrollIntoViewIfNeeded();
+  await page.locator('#al-site').scrollIntoViewIfNeeded();
   await shot(page, 'tablet-alerts-compose');
+  await page.locator('.al-preview-title').evaluate((h) => h.scrollIntoView({ block: 'start' }));
+  await shot(page, 'tablet-alerts-preview');
   await page.context().close();
 
   const op = await newPage();
