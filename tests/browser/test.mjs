@@ -1082,7 +1082,7 @@ test('alerts: pio composes an armed-attack alert in three languages; the preview
   assert(/UCS-2/.test(pv.mk.pages), `Macedonian (Cyrillic) needs UCS-2: ${pv.mk.pages}`);
   assert(pv.en.headline.includes(ALERT_SITE_NAME) || (await page.locator('[data-testid=al-preview]').textContent()).includes(ALERT_SITE_NAME), 'the preview names the site');
   eq(await page.locator('.al-circle').count(), 1, 'the area is drawn on the map');
-  await page.locator('[data-testid=al-preview]').scrollIntoViewIfNeeded();
+  await page.locator('.al-preview-title').evaluate((h) => window.scrollTo(0, h.getBoundingClientRect().top + window.scrollY - document.getElementById('topbar').offsetHeight - 8));
   await shot(page, 'laptop-alerts-preview');
   await page.locator('[data-testid=al-submit]').click();
   await page.locator('.toast').filter({ hasText: 'awaiting approval by a second person' }).waitFor();
@@ -1188,7 +1188,7 @@ test('alerts: an AMBER site is offered the generic area; an exercise says EXERCI
   assert(!pv.en.headline.includes('Ministry of the Interior Headquarters'), `the generic area does not name the site: ${pv.en.headline}`);
   await page.locator('#al-site').scrollIntoViewIfNeeded();
   await shot(page, 'tablet-alerts-compose');
-  await page.locator('.al-preview-title').evaluate((h) => h.scrollIntoView({ block: 'start' }));
+  await page.locator('.al-preview-title').evaluate((h) => window.scrollTo(0, h.getBoundingClientRect().top + window.scrollY - document.getElementById('topbar').offsetHeight - 8));
   await shot(page, 'tablet-alerts-preview');
   await page.context().close();
 
