@@ -503,3 +503,47 @@ enum pt_err pt_app_alert_templates(const struct pt_alert_template **out, size_t 
 {
 	return pt_alert_templates_builtin(out, n, d);
 }
+
+void pt_app_alert_view(const struct pt_app_alert *r, struct pt_alert_json_msg *v)
+{
+	size_t i;
+	memset(v, 0, sizeof *v);
+	v->identifier = r->identifier;
+	v->chain = r->chain;
+	v->references = r->references;
+	v->msg_type = pt_cap_enum_name(PT_CAP_ENUM_MSG_TYPE, (int)r->msg_type);
+	v->status = pt_cap_enum_name(PT_CAP_ENUM_STATUS, (int)r->status);
+	v->state = pt_app_alert_state_name(r->state);
+	v->site_id = r->site_id;
+	v->site_name = r->site_name;
+	v->template_id = r->template_id;
+	for (i = 0; i < r->n_langs && i < PT_ALERT_MAX_LANGS; i++)
+		v->langs[v->n_langs++] = r->langs[i];
+	v->radius_km = r->radius_km;
+	v->has_polygon = r->has_polygon;
+	v->generic_area = r->generic_area;
+	v->sent = r->sent;
+	v->expires = r->expires;
+	v->composed_at = r->composed_at;
+	v->decided_at = r->decided_at;
+	v->composer = r->composer;
+	v->approver = r->approver;
+	v->reason = r->reason;
+	v->latest = r->latest;
+	v->in_feed = r->in_feed;
+	v->sha256 = r->sha256;
+	for (i = 0; i < PT_ALERT_MAX_LANGS && r->cb[i].lang[0]; i++) {
+		struct pt_alert_json_cb *c = &v->cb[v->n_cb++];
+		c->language = r->cb[i].lang;
+		c->headline = r->cb[i].headline;
+		c->count = r->cb[i].count;
+		c->max_pages = r->cb[i].max_pages;
+		c->fits = r->cb[i].fits;
+	}
+	for (i = 0; i < r->n_warnings && i < PT_ALERT_JSON_WARN_MAX; i++) {
+		v->warnings[v->n_warnings].code = r->warnings[i].code;
+		v->warnings[v->n_warnings++].message = r->warnings[i].msg;
+	}
+	v->xml = r->xml;
+	v->xml_len = r->xml_len;
+}

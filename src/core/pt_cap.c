@@ -515,8 +515,10 @@ enum pt_err pt_cap_time_parse(const char *s, int64_t *out)
 	    (s[19] != '+' && s[19] != '-') || !digits(s + 20, 2, &oh) || s[22] != ':' ||
 	    !digits(s + 23, 2, &om))
 		return PT_EINVAL;
-	if (y == 0 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 ||
-	    se > 59 || oh > 23 || om > 59 || oh * 60 + om > 14 * 60)
+	/* xs:dateTime: 24:00:00 is midnight at the end of the day (XSD 1.0, as libxml2) */
+	if (y == 0 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
+	    (h > 23 && !(h == 24 && mi == 0 && se == 0)) || mi > 59 || se > 59 || oh > 23 ||
+	    om > 59 || oh * 60 + om > 14 * 60)
 		return PT_EINVAL;
 	int64_t off = (int64_t)(oh * 60 + om) * 60;
 	int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
@@ -1038,7 +1040,10 @@ static void check_area(struct ck *c, const struct pt_cap_area *ar)
 
 static void check_info(struct ck *c, const struct pt_cap_info *in)
 {
-	check_typed(c, &in->language, "language", language_ok, "a language tag (xs:language)");
+	/* an empty language takes the schema's default, en-US */
+	if (in->language.s && *in->language.s)
+		check_typed(c, &in->language, "language", language_ok,
+			    "a language tag (xs:language)");
 	if (!in->n_category)
 		problem(c, PT_CAP_SCHEMA, in->line, "category", "required element %s is missing",
 			"category");
@@ -1125,9 +1130,13 @@ void pt_cap_check(const struct pt_cap_alert *a, struct pt_cap_problems *p)
 	}
 	for (size_t i = 0; i < a->n_info; i++) {
 		check_info(&c, &a->info[i]);
-		const char *li = a->info[i].language.s ? a->info[i].language.s : "en-US";
+		const char *li = a->info[i].language.s && *a->info[i].language.s
+					 ? a->info[i].language.s
+					 : "en-US";
 		for (size_t j = 0; j < i; j++) {
-			const char *lj = a->info[j].language.s ? a->info[j].language.s : "en-US";
+			const char *lj = a->info[j].language.s && *a->info[j].language.s
+						 ? a->info[j].language.s
+						 : "en-US";
 			if (strcmp(li, lj) == 0) {
 				problem(&c, PT_CAP_WARNING,
 					a->info[i].language.s ? a->info[i].language.line

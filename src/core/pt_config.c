@@ -24,7 +24,8 @@ struct key_def {
 
 #define TEXT_MAX 256 /* a text setting's room (the settings table keeps 255 bytes) */
 
-#define OFF(member) offsetof(struct pt_config, member)
+#define OFF(member) offsetof(struct pt_config, member), NULL
+#define OFF_TEXT(member, def) offsetof(struct pt_config, member), def /* issue 13 */
 #define SEED_MAX 9007199254740991.0 /* 2^53 - 1: exact as a double */
 
 /* The stable, documented order of the keys (docs/methodology.md, settings.csv). */
@@ -201,10 +202,10 @@ static const struct key_def keys[] = {
 	/* issue 13: public alerts (CAP 1.2; docs/methodology.md, "Public alerts") */
 	{ "alert.sender",
 	  "CAP sender of public alerts (text: no spaces, commas, '<' or '&')", 0, 0, 0, KT_TEXT,
-	  OFF(alert_sender), "crisis-centre@vellmark.example" },
+	  OFF_TEXT(alert_sender, "crisis-centre@vellmark.example") },
 	{ "alert.public_url",
 	  "the public address of this server (text: http(s)://..., no trailing slash) for the feed's links",
-	  0, 0, 0, KT_TEXT, OFF(alert_public_url), "http://127.0.0.1:8080" },
+	  0, 0, 0, KT_TEXT, OFF_TEXT(alert_public_url, "http://127.0.0.1:8080") },
 	{ "alert.cb_pages",
 	  "cell-broadcast pages a language's headline and instruction may need, 1-15 (4)", 1, 15,
 	  4, KT_UNSIGNED, OFF(alert_cb_pages) },

@@ -450,6 +450,20 @@ static void take_signature(struct rd *r, const xmlNode *first, struct pt_cap_ale
 	xmlBufferFree(buf);
 }
 
+/* The problems in document order (stable: the structure's before the values' on one line). */
+static void sort_by_line(struct pt_cap_problems *p)
+{
+	for (size_t i = 1; i < p->n; i++) {
+		struct pt_cap_problem tmp = p->list[i];
+		size_t j = i;
+		while (j > 0 && p->list[j - 1].line > tmp.line) {
+			p->list[j] = p->list[j - 1];
+			j--;
+		}
+		p->list[j] = tmp;
+	}
+}
+
 /* ---- libxml2 set-up ---- */
 
 static xmlParserInputPtr no_entity_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
@@ -521,6 +535,10 @@ enum pt_err pt_cap_xml_read(const char *buf, size_t len, struct pt_cap_alert **o
 		pt_cap_problem_add(p, PT_CAP_SCHEMA, 0, "alert", "larger than 1 MiB");
 		return PT_ELIMIT;
 	}
+	if (len == 0) {
+		pt_cap_problem_add(p, PT_CAP_SCHEMA, 1, "xml", "empty document");
+		return PT_EINVAL;
+	}
 	pthread_once(&init_once, init_libxml);
 	ctxt = xmlCreateMemoryParserCtxt(buf, (int)len);
 	if (!ctxt)
@@ -570,6 +588,7 @@ enum pt_err pt_cap_xml_read(const char *buf, size_t len, struct pt_cap_alert **o
 		goto out;
 	}
 	pt_cap_check(a, p);
+	sort_by_line(p);
 	*out = a;
 	a = NULL;
 	ret = PT_OK;

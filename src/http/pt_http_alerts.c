@@ -9,7 +9,7 @@
 
 #include "../app/pt_app_alerts.h"
 #include "../formats/pt_alert_feed.h"
-#include "../formats/pt_alert_tpl_json.h"
+#include "../formats/pt_alert_json.h"
 #include "../formats/pt_cap_xml.h"
 #include "../formats/pt_diag.h"
 #include "pt_http_api.h"
@@ -584,77 +584,12 @@ static int opts_from_body(struct pt_req *r, struct pt_app_alert_opts *o,
 	return 0;
 }
 
-/* A CAP date-time of t, or null for 0. */
-static json_t *time_json(int64_t t)
-{
-	char buf[32];
-	if (!t)
-		return json_null();
-	pt_cap_time_format(t, buf, sizeof buf);
-	return json_string(buf);
-}
-
-/* text, or null when empty. */
-static json_t *text_or_null(const char *s)
-{
-	return s && s[0] ? json_string(s) : json_null();
-}
-
-/*
- * ALERT JSON of a (docs/api.md, "Public alerts"), with its bytes as "xml"
- * when with_xml. A new reference, NULL when out of memory.
- */
+/* ALERT JSON of a (the writer the command line uses too), with its bytes when with_xml. */
 static json_t *alert_json(const struct pt_app_alert *a, int with_xml)
 {
-	json_t *langs = json_array(), *cb = json_array(), *warnings = json_array(), *o;
-	size_t i;
-	if (!langs || !cb || !warnings)
-		goto fail;
-	for (i = 0; i < a->n_langs; i++)
-		if (json_array_append_new(langs, json_string(a->langs[i])) != 0)
-			goto fail;
-	for (i = 0; i < a->n_langs && i < PT_ALERT_MAX_LANGS; i++) {
-		const struct pt_app_alert_cb *k = &a->cb[i];
-		if (!k->lang[0])
-			continue;
-		if (json_array_append_new(
-			    cb, json_pack("{s:s,s:s,s:I,s:I,s:b,s:I,s:I,s:b}", "language", k->lang,
-					  "headline", k->headline, "pages", (json_int_t)k->count.pages,
-					  "max_pages", (json_int_t)k->max_pages, "ucs2", k->count.ucs2,
-					  "units", (json_int_t)k->count.units, "per_page",
-					  (json_int_t)k->count.per_page, "fits", k->fits)) != 0)
-			goto fail;
-	}
-	for (i = 0; i < a->n_warnings; i++)
-		if (json_array_append_new(warnings, json_pack("{s:s,s:s}", "code", a->warnings[i].code,
-							      "message", a->warnings[i].msg)) != 0)
-			goto fail;
-	o = json_pack("{s:s,s:s,s:o,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:b,s:b,s:o,s:o,s:s,s:o,s:o,"
-		      "s:o,s:o,s:b,s:b,s:s,s:o,s:o}",
-		      "identifier", a->identifier, "chain", a->chain, "references",
-		      text_or_null(a->references), "msg_type",
-		      pt_cap_enum_name(PT_CAP_ENUM_MSG_TYPE, (int)a->msg_type), "status",
-		      pt_cap_enum_name(PT_CAP_ENUM_STATUS, (int)a->status), "state",
-		      pt_app_alert_state_name(a->state), "site_id", a->site_id, "site_name",
-		      a->site_name, "template", a->template_id, "languages", langs, "radius_km",
-		      a->has_polygon ? json_null() : json_real(a->radius_km), "polygon",
-		      a->has_polygon, "generic_area", a->generic_area, "sent", time_json(a->sent),
-		      "expires", time_json(a->expires), "composer", a->composer, "approver",
-		      text_or_null(a->approver), "composed_at", time_json(a->composed_at),
-		      "decided_at", time_json(a->decided_at), "reason", text_or_null(a->reason),
-		      "latest", a->latest, "in_feed", a->in_feed, "sha256", a->sha256, "cb", cb,
-		      "warnings", warnings);
-	if (o && with_xml && a->xml &&
-	    json_object_set_new(o, "xml", json_stringn(a->xml, a->xml_len)) != 0) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-fail:
-	json_decref(langs);
-	json_decref(cb);
-	json_decref(warnings);
-	return NULL;
+	struct pt_alert_json_msg v;
+	pt_app_alert_view(a, &v);
+	return pt_alert_json(&v, with_xml);
 }
 
 /* Reply status with a message as ALERT JSON (with its bytes); out of memory: 500. */
