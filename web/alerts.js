@@ -485,7 +485,8 @@ function drawPending(box, pending, ctx, reload) {
         approve.disabled = false; reject.disabled = false;
       }
     });
-    reject.addEventListener('click', () => rejectDialog(a, reload));
+    reject.addEventListener('click', () => rejectDialog(a, reload, false));
+    const withdraw = el('button', { type: 'button', class: 'btn', dataset: { testid: 'al-withdraw' }, onclick: () => rejectDialog(a, reload, true) }, 'Withdraw');
     return el('article', { class: 'al-pending', dataset: { id: a.identifier }, 'aria-labelledby': `al-p-${a.identifier}` },
       el('div', { class: 'al-pending-head' },
         el('h3', { id: `al-p-${a.identifier}` }, `${a.msg_type} · ${a.status} · ${a.site_name || a.site_id}`),
@@ -496,35 +497,37 @@ function drawPending(box, pending, ctx, reload) {
       texts.note ? el('p', {}, el('strong', {}, 'Note: '), texts.note) : null,
       texts.infos.length ? el('div', { class: 'al-langs' }, texts.infos.map((info) => previewCard(info, (a.cb || []).find((c) => c.language === info.language)))) : null,
       mine
-        ? el('p', { class: 'note', dataset: { testid: 'al-own' } }, 'You composed this message: another public information officer or government coordinator must approve it.')
+        ? el('p', { class: 'note', dataset: { testid: 'al-own' } }, 'You composed this message: another public information officer or government coordinator must approve it. You may withdraw it.')
         : null,
+      el('p', { class: 'muted small' }, 'Approval is refused once the message has waited longer than the setting alert.approval_min (30 minutes unless changed) or has expired: compose it again then.'),
       err,
-      el('div', { class: 'actions' }, mine ? null : reject, mine ? null : approve));
+      el('div', { class: 'actions' }, mine ? withdraw : [reject, approve]));
   }));
 }
 
-function rejectDialog(a, reload) {
-  const reason = el('textarea', { id: 'al-reason', name: 'reason', required: true, rows: 3, maxlength: 500 });
+/** Reject (an approver) or withdraw (the composer) a pending message: POST .../reject. */
+function rejectDialog(a, reload, withdraw) {
+  const reason = el('textarea', { id: 'al-reason', name: 'reason', required: !withdraw, rows: 3, maxlength: 1000 });
   const err = el('p', { class: 'field-error', role: 'alert' });
   const dlg = el('dialog', { class: 'dialog', 'aria-labelledby': 'al-reject-title' },
     el('form', { method: 'dialog', class: 'form' },
-      el('h2', { id: 'al-reject-title' }, 'Reject this alert'),
-      el('p', { class: 'muted' }, `${a.identifier}, composed by ${a.composer}. It will not be issued; the composer may compose a new one.`),
-      el('div', { class: 'field' }, el('label', { for: 'al-reason' }, 'Reason (required)'), reason),
+      el('h2', { id: 'al-reject-title' }, withdraw ? 'Withdraw your alert' : 'Reject this alert'),
+      el('p', { class: 'muted' }, `${a.identifier}, composed by ${a.composer}. It will not be issued; ${withdraw ? 'you' : 'the composer'} may compose a new one.`),
+      el('div', { class: 'field' }, el('label', { for: 'al-reason' }, withdraw ? 'Reason (optional)' : 'Reason (required)'), reason),
       err,
       el('div', { class: 'actions' },
         el('button', { type: 'submit', value: 'cancel', class: 'btn btn-quiet', formnovalidate: true }, 'Back'),
-        el('button', { type: 'submit', value: 'reject', class: 'btn btn-primary' }, 'Reject'))));
+        el('button', { type: 'submit', value: 'reject', class: 'btn btn-primary' }, withdraw ? 'Withdraw' : 'Reject'))));
   document.body.append(dlg);
   dlg.addEventListener('close', () => dlg.remove());
   dlg.querySelector('form').addEventListener('submit', async (ev) => {
     if (ev.submitter && ev.submitter.value === 'cancel') return;
     ev.preventDefault();
-    if (!reason.value.trim()) { err.textContent = 'Say why.'; reason.focus(); return; }
+    if (!withdraw && !reason.value.trim()) { err.textContent = 'Say why.'; reason.focus(); return; }
     try {
       await api.rejectAlert(a.identifier, reason.value.trim());
       dlg.close();
-      toast(`Alert ${a.identifier} rejected.`);
+      toast(`${a.msg_type || 'Alert'} ${a.identifier} ${withdraw ? 'withdrawn' : 'rejected'}.`);
       await reload();
     } catch (e) { err.textContent = e.message; }
   });

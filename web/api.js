@@ -334,7 +334,8 @@ export const composeAlert = (body) => call('POST', '/alerts', { json: body });
 export const updateAlert = (id, body) => call('POST', `/alerts/${encodeURIComponent(id)}/update`, { json: body });
 export const cancelAlert = (id, note) => call('POST', `/alerts/${encodeURIComponent(id)}/cancel`, { json: { note } });
 export const approveAlert = (id) => call('POST', `/alerts/${encodeURIComponent(id)}/approve`);
-export const rejectAlert = (id, reason) => call('POST', `/alerts/${encodeURIComponent(id)}/reject`, { json: { reason } });
+/** Reject (one who may approve) or withdraw (its composer) a pending message; reason optional. */
+export const rejectAlert = (id, reason) => call('POST', `/alerts/${encodeURIComponent(id)}/reject`, { json: reason ? { reason } : {} });
 /** The CAP XML of a message for a logged-in reader (the API), and the public copy of an issued
     Actual message (no log-in; what the feed links to). */
 export const alertCapUrl = (id) => `${BASE}/alerts/${encodeURIComponent(id)}/cap`;

@@ -127,7 +127,7 @@ export async function stageAlerts(page, whoami) {
       if (!a) return json(route, 404, { error: 'no such alert' });
       if (m[2] === 'approve' || m[2] === 'reject') {
         if (a.state !== 'pending') return json(route, 409, { error: 'the message is not pending' });
-        if (a.composer === me) return json(route, 403, { error: 'a second person must approve: you composed this message', code: 'same_person' });
+        if (a.composer === me && m[2] === 'approve') return json(route, 403, { error: 'a second person must approve: you composed this message', code: 'same_person' });
         a.state = m[2] === 'approve' ? 'issued' : 'rejected';
         a.approver = me; a.decided_at = new Date(NOW + 3600000).toISOString(); a.reason = b.reason || null;
         if (a.state === 'issued' && a.status === 'Actual') {

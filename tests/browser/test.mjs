@@ -1169,6 +1169,25 @@ test('alerts: the coordinator approves; the public feed links the CAP; a Cancel 
   await pio.context().close();
 });
 
+test('alerts: the composer withdraws its pending alert', async () => {
+  const page = await newPage();
+  await login(page, U.pio);
+  await openAlerts(page);
+  await page.locator('#al-site').selectOption('VM-031');   // Kessling Town Football Ground, TLP:CLEAR
+  await alertPreview(page, ['en', 'mk', 'sq']);
+  await page.locator('[data-testid=al-submit]').click();
+  await page.locator('.toast').filter({ hasText: 'awaiting approval by a second person' }).waitFor();
+  const card = page.locator('[data-testid=alert-pending] .al-pending').first();
+  await card.waitFor();
+  const id = await card.getAttribute('data-id');
+  await card.locator('[data-testid=al-withdraw]').click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Withdraw' }).click();   // no reason: optional
+  await page.locator('.toast').filter({ hasText: `${id} withdrawn` }).waitFor();
+  await page.locator(`#al-chains tbody tr[data-chain="${id}"] [data-testid=al-state]`).filter({ hasText: 'rejected' }).waitFor();
+  eq(await page.locator(`[data-testid=alert-pending] .al-pending[data-id="${id}"]`).count(), 0, 'no longer awaiting approval');
+  await page.context().close();
+});
+
 test('alerts: an AMBER site is offered the generic area; an exercise says EXERCISE; others read only', async () => {
   const page = await newPage('tablet');
   await login(page, U.pio);
