@@ -367,7 +367,7 @@ function composerView(ctx, templates, sites, outline, onDone) {
     st.marker = L.circleMarker([s.lat, s.lon], { radius: 6, weight: 2, color: '#1b1b1b', fillColor: '#1b1f24', fillOpacity: 1, interactive: false }).addTo(st.map);
     if (Number.isFinite(km) && km > 0) {
       st.circle = L.circle([lat, lon], { radius: km * 1000, color: '#b3261e', weight: 2, fillColor: '#b3261e', fillOpacity: 0.15, interactive: false, className: 'al-circle' }).addTo(st.map);
-      st.map.fitBounds(st.circle.getBounds().pad(0.6), { maxZoom: 13 });
+      st.map.fitBounds(st.circle.getBounds().pad(1.2), { maxZoom: 12 });
     } else {
       st.map.setView([s.lat, s.lon], 12);
     }

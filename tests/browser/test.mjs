@@ -1188,6 +1188,35 @@ test('alerts: the composer withdraws its pending alert', async () => {
   await page.context().close();
 });
 
+test('alerts: an exercise issues at once; All clear updates it from the previous message', async () => {
+  const page = await newPage();
+  await login(page, U.coordinator);
+  await openAlerts(page);
+  await page.locator('#al-site').selectOption('VM-030');   // Brackwater Harbour Arena, TLP:CLEAR
+  await page.locator('#al-status-exercise').check();
+  await page.locator('#al-lang-sq').uncheck();
+  await alertPreview(page, ['en', 'mk']);
+  await page.locator('[data-testid=al-submit]').filter({ hasText: 'Issue exercise' }).click();
+  await page.locator('.toast').filter({ hasText: /^Exercise message PT-\S+ issued\.$/ }).waitFor();
+  const row = page.locator('#al-chains tbody tr[data-chain]').filter({ hasText: 'Brackwater Harbour Arena' }).first();
+  await row.locator('[data-testid=al-state]').filter({ hasText: 'issued' }).waitFor();
+  eq((await row.locator('[data-testid=al-feed]').textContent()).trim(), 'not in the feed', 'an exercise is never in the public feed');
+  const chain = await row.getAttribute('data-chain');
+  await row.locator('[data-testid=al-allclear]').click();
+  assert(/^All clear for /.test((await page.locator('[data-testid=al-mode]').textContent()).trim()), 'the composer says it is an all clear');
+  eq(await page.locator('#al-template').inputValue(), 'all-clear', 'the all-clear template');
+  assert(await page.locator('#al-status-exercise').isChecked() && !(await page.locator('#al-lang-sq').isChecked()), 'status and languages from the previous message');
+  const pv = await alertPreview(page, ['en', 'mk']);
+  assert(pv.en.headline.startsWith('EXERCISE'), `the all clear of an exercise is an exercise: ${pv.en.headline}`);
+  await shot(page, 'laptop-alerts-allclear');
+  await page.locator('[data-testid=al-submit]').click();
+  await page.locator('.toast').filter({ hasText: 'issued' }).waitFor();
+  const after = page.locator(`#al-chains tbody tr[data-chain="${chain}"]`);
+  await after.filter({ hasText: 'Update' }).waitFor();
+  eq(await after.locator('[data-testid=al-allclear]').count(), 1, 'the update is the chain\'s latest issued message now');
+  await page.context().close();
+});
+
 test('alerts: an AMBER site is offered the generic area; an exercise says EXERCISE; others read only', async () => {
   const page = await newPage('tablet');
   await login(page, U.pio);
