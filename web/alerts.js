@@ -125,7 +125,7 @@ export async function renderAlerts(main, ctx) {
 /* ---- the composer ---- */
 
 function composerView(ctx, templates, sites, outline, onDone) {
-  const st = { seq: 0, timer: null, preview: null, map: null, circle: null, marker: null, mode: null, genericTouched: false };
+  const st = { seq: 0, timer: null, preview: null, map: null, circle: null, marker: null, mode: null };
   const byId = new Map(sites.map((s) => [s.id, s]));
   const tplById = new Map(templates.map((t) => [t.id, t]));
   const tplName = (t) => {
