@@ -390,6 +390,7 @@ def t_later(res, protect, db, work, chains):
     finally:
         status, out, err = srv.stop()
         res.eq(status, 0, "the 03:00 server's exit")
+        res.check("runtime error" not in err and "Sanitizer" not in err, "sanitizer report: %s" % err[-2000:])
     env6 = dict(os.environ, PROTECT_NOW="2026-12-01T06:00Z")
     srv = Server(protect, db, ["--threads", "2", "--public-rate", "4"], env=env6).start()
     try:
@@ -409,6 +410,7 @@ def t_later(res, protect, db, work, chains):
     finally:
         status, out, err = srv.stop()
         res.eq(status, 0, "the 06:00 server's exit")
+        res.check("runtime error" not in err and "Sanitizer" not in err, "sanitizer report: %s" % err[-2000:])
 
 
 def run(res, protect, work):
