@@ -129,6 +129,7 @@ static void test_two_person_rule(void)
 	CHECK_INT(pt_app_alert_approve(&w.op, w.db, r->identifier, &a, &d), PT_ENOTFOUND);
 	CHECK_INT(pt_app_alert_approve(&w.oppio, w.db, r->identifier, &a, &d), PT_ENOTFOUND);
 	CHECK(a == NULL);
+	CHECK_INT(fx_audited(w.db, "refused", r->identifier), 1); /* the composer's attempt */
 	/* another pio approves: the same bytes are issued */
 	w.pio2.now = T0 + 60;
 	CHECK_INT(pt_app_alert_approve(&w.pio2, w.db, r->identifier, &a, &d), PT_OK);
