@@ -16,6 +16,7 @@
 #include "../store/pt_catalog_store.h"
 #include "../store/pt_store.h"
 #include "pt_app_alerts_int.h"
+#include "pt_app_audit.h"
 
 const char *pt_app_alert_state_name(enum pt_app_alert_state s)
 {
@@ -325,14 +326,16 @@ fail:
 enum pt_err pt_app_alert_approve(const struct pt_caller *c, struct pt_db *db, const char *id,
 				 struct pt_app_alert **out, struct pt_diag *d)
 {
-	return decide(c, db, id, 1, NULL, out, d);
+	enum pt_err err = decide(c, db, id, 1, NULL, out, d);
+	return pt_app_refused(c, db, "alert.approve", "alerts", id, err, d); /* audited when refused */
 }
 
 enum pt_err pt_app_alert_reject(const struct pt_caller *c, struct pt_db *db, const char *id,
 				const char *reason, struct pt_app_alert **out,
 				struct pt_diag *d)
 {
-	return decide(c, db, id, 0, reason, out, d);
+	enum pt_err err = decide(c, db, id, 0, reason, out, d);
+	return pt_app_refused(c, db, "alert.reject", "alerts", id, err, d);
 }
 
 /* ---- show, list ---- */

@@ -15,6 +15,7 @@
 #include "../store/pt_catalog_store.h"
 #include "../store/pt_store.h"
 #include "pt_app_alerts_int.h"
+#include "pt_app_audit.h"
 
 #define REFS_MAX 64 /* earlier messages one chain may hold (an Update's references) */
 
@@ -691,19 +692,22 @@ enum pt_err pt_app_alert_new(const struct pt_caller *c, struct pt_db *db,
 			     const struct pt_app_alert_opts *o, int dry_run,
 			     struct pt_app_alert **out, struct pt_diag *d)
 {
-	return compose(c, db, NULL, PT_CAP_ALERT, o, dry_run, out, d);
+	enum pt_err err = compose(c, db, NULL, PT_CAP_ALERT, o, dry_run, out, d);
+	return pt_app_refused(c, db, "alert.compose", "alerts", "", err, d); /* audited when refused */
 }
 
 enum pt_err pt_app_alert_update(const struct pt_caller *c, struct pt_db *db, const char *id,
 				const struct pt_app_alert_opts *o, int dry_run,
 				struct pt_app_alert **out, struct pt_diag *d)
 {
-	return compose(c, db, id ? id : "", PT_CAP_UPDATE, o, dry_run, out, d);
+	enum pt_err err = compose(c, db, id ? id : "", PT_CAP_UPDATE, o, dry_run, out, d);
+	return pt_app_refused(c, db, "alert.update", "alerts", id, err, d);
 }
 
 enum pt_err pt_app_alert_cancel(const struct pt_caller *c, struct pt_db *db, const char *id,
 				const struct pt_app_alert_opts *o, int dry_run,
 				struct pt_app_alert **out, struct pt_diag *d)
 {
-	return compose(c, db, id ? id : "", PT_CAP_CANCEL, o, dry_run, out, d);
+	enum pt_err err = compose(c, db, id ? id : "", PT_CAP_CANCEL, o, dry_run, out, d);
+	return pt_app_refused(c, db, "alert.cancel", "alerts", id, err, d);
 }

@@ -33,7 +33,7 @@ static int id_ok(const char *s)
 
 enum pt_err pt_alert_feed_tag_host(const char *public_url, char *buf, size_t size)
 {
-	const char *p, *end;
+	const char *p, *end, *at;
 	size_t n, i;
 	if (!public_url || size == 0)
 		return PT_EINVAL;
@@ -43,28 +43,31 @@ enum pt_err pt_alert_feed_tag_host(const char *public_url, char *buf, size_t siz
 		p = public_url + 8;
 	else
 		return PT_EINVAL;
+	end = p + strcspn(p, "/?#"); /* the authority */
+	for (at = p; at < end; at++)
+		if (*at == '@')
+			p = at + 1; /* no user information */
 	if (*p == '[') { /* an IPv6 literal */
+		const char *close = memchr(p, ']', (size_t)(end - p));
+		if (!close || close == p + 1)
+			return PT_EINVAL;
 		p++;
-		if (!(end = strchr(p, ']')) || end == p)
-			return PT_EINVAL;
-		for (i = 0; p + i < end; i++)
-			if (!isxdigit((unsigned char)p[i]) && p[i] != ':' && p[i] != '.')
-				return PT_EINVAL;
-		if (end[1] && end[1] != ':' && end[1] != '/')
-			return PT_EINVAL;
+		end = close;
 	} else {
-		end = p + strcspn(p, ":/");
-		if (end == p)
-			return PT_EINVAL;
-		for (i = 0; p + i < end; i++)
-			if (!isalnum((unsigned char)p[i]) && p[i] != '.' && p[i] != '-')
-				return PT_EINVAL;
+		const char *colon = memchr(p, ':', (size_t)(end - p));
+		if (colon)
+			end = colon; /* no port */
 	}
+	if (end == p)
+		return PT_EINVAL;
 	n = (size_t)(end - p);
 	if (n >= size)
 		return PT_ELIMIT;
+	/* RFC 4151's authority is a DNS name: letters, digits, '.', '-'; anything else becomes '-' */
 	for (i = 0; i < n; i++)
-		buf[i] = p[i] == ':' ? '-' : (char)tolower((unsigned char)p[i]);
+		buf[i] = isalnum((unsigned char)p[i]) || p[i] == '.' || p[i] == '-'
+				 ? (char)tolower((unsigned char)p[i])
+				 : '-';
 	buf[n] = '\0';
 	return PT_OK;
 }

@@ -32,10 +32,10 @@ struct pt_alert_feed_entry {
 
 /**
  * The authority of the feed's tag URIs: public_url's host (no scheme,
- * user, port or path; an IPv6 literal without its brackets, ':' written
- * '-'), lower-case, into buf. PT_EINVAL when public_url is not
- * http(s)://HOST... with a host of letters, digits, '.', '-' (or an IPv6
- * literal); PT_ELIMIT when it does not fit.
+ * user, port, path or query; an IPv6 literal without its brackets),
+ * lower-case, every character but letters, digits, '.' and '-' written
+ * '-', into buf. PT_EINVAL when public_url is not http(s)://HOST... with
+ * a host; PT_ELIMIT when it does not fit.
  */
 enum pt_err pt_alert_feed_tag_host(const char *public_url, char *buf, size_t size);
 

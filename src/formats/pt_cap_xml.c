@@ -204,12 +204,16 @@ static const xmlNode *walk_seq(struct rd *r, const xmlNode *n, const struct seq 
 		if (allow_dsig && is_dsig(c))
 			return c;
 		int j = -1;
-		if (is_cap(c))
-			for (int i = 0; i < s->n; i++)
+		if (is_cap(c)) /* from the current position on first: the usual case */
+			for (int k = 0; k < s->n; k++) {
+				int i = (pos < 0 ? 0 : pos) + k;
+				if (i >= s->n)
+					i -= s->n;
 				if (strcmp((const char *)c->name, s->children[i]) == 0) {
 					j = i;
 					break;
 				}
+			}
 		if (j < 0) {
 			if (is_cap(c) || !c->ns)
 				SCHEMA(r, line_of(c), (const char *)c->name,

@@ -160,3 +160,22 @@ p al-late-approve 65 --now 2026-12-01T01:31Z --db al.db alert approve "$al_l" --
 err_has "waited more than alert.approval_min (30 minutes)"
 p al-reject 0 --now 2026-12-01T01:32Z --db al.db alert reject "$al_l" --reason "too late" --as coordinator
 out_line "alert $al_l: rejected"
+
+# --- the alert settings: two of them text ---------------------------------------------------
+p al-config 0 --db al.db config show
+if grep -qE '^alert\.sender +crisis-centre@vellmark\.example +CAP sender' al-config.out &&
+	grep -qE '^alert\.public_url +http://127\.0\.0\.1:8080 ' al-config.out &&
+	grep -qE '^alert\.cb_pages +4 ' al-config.out; then ok; else
+	bad "config show: alert settings: $(grep '^alert' al-config.out)"; fi
+p al-url-slash 65 --db al.db config set alert.public_url https://alerts.example.org/
+err_line "protect: alert.public_url: must not end with '/'"
+p al-sender-space 65 --db al.db config set alert.sender "crisis centre"
+err_has "alert.sender: a CAP sender has no spaces"
+p al-url-set 0 --db al.db config set alert.public_url https://alerts.example.org
+p al-sender-set 0 --db al.db config set alert.sender cmc@gov.example
+p al-after-settings 0 --db al.db alert new --template explosion --site VM-003 --preview --as pio
+out_has '<sender>cmc@gov.example</sender>'
+out_has '<web>https://alerts.example.org</web>'
+p al-pages 0 --db al.db config set alert.cb_pages 1
+p al-cb 0 --db al.db alert new --template armed-attack --site VM-003 --preview --as pio
+err_has "warning: cell_broadcast: en: the headline and instruction need 4 cell-broadcast pages (alert.cb_pages allows 1)"

@@ -202,6 +202,14 @@ def t_exclusions(res, port, caps):
         caps.check(a.get("xml", ""), status)
         res.eq(anon.get("/alerts/%s.cap" % a.get("identifier")).status, 404, "%s: no public CAP" % status)
         kept.append(a.get("identifier"))
+    # an all clear of the exercise: an Update with the all-clear template, issued at once too
+    r = pio.request("POST", "/api/v1/alerts/%s/update" % kept[0], {"template": "all-clear"})
+    u = r.json or {}
+    res.eq((r.status, u.get("msg_type"), u.get("status"), u.get("state"), u.get("references")),
+           (201, "Update", "Exercise", "issued", kept[0]), "the exercise's all clear: %s" % r.body[:200])
+    res.check("<responseType>AllClear</responseType>" in u.get("xml", ""), "an all clear is responseType AllClear")
+    caps.check(u.get("xml", ""), "the all clear")
+    kept.append(u.get("identifier"))
     a = compose(res, pio, {"template": "chemical-release", "site_id": OTHER_SITE}, "to reject")
     rid = a.get("identifier", "none")
     r = coord.request("POST", "/api/v1/alerts/%s/reject" % rid, {"reason": "wrong site"})
@@ -263,7 +271,7 @@ def t_chain(res, port, caps):
     return fid, cid
 
 
-def t_preview(res, port):
+def t_preview(res, port, caps, first):
     pio = login(res, port, "pio")
     before = len((pio.get("/api/v1/alerts").json or {}).get("alerts", []))
     feed_before = Client(port).get("/alerts.atom").body
@@ -273,6 +281,11 @@ def t_preview(res, port):
     p = r.json or {}
     res.eq((r.status, p.get("state"), p.get("languages")), (200, "preview", ["en", "sq"]), "a preview: %s" % r.body[:200])
     res.check(p.get("xml", "").count("<info>") == 2, "one info block per language asked")
+    caps.check(p.get("xml", ""), "the preview")
+    r = pio.request("POST", "/api/v1/alerts/preview", {"cancels": first, "note": "preview of a cancel"})
+    res.eq((r.status, (r.json or {}).get("msg_type"), (r.json or {}).get("state")), (200, "Cancel", "preview"),
+           "a cancel's preview: %s" % r.body[:200])
+    caps.check((r.json or {}).get("xml", ""), "the cancel's preview")
     res.eq(pio.get("/api/v1/alerts/" + p.get("identifier", "none")).status, 404, "the preview was not stored")
     res.eq(len((pio.get("/api/v1/alerts").json or {}).get("alerts", [])), before, "the list is unchanged")
     res.eq(Client(port).get("/alerts.atom").body, feed_before, "the feed is unchanged")
@@ -390,6 +403,7 @@ def t_later(res, protect, db, work, chains):
     finally:
         status, out, err = srv.stop()
         res.eq(status, 0, "the 03:00 server's exit")
+        res.check("runtime error" not in err and "Sanitizer" not in err, "sanitizer report: %s" % err[-2000:])
     env6 = dict(os.environ, PROTECT_NOW="2026-12-01T06:00Z")
     srv = Server(protect, db, ["--threads", "2", "--public-rate", "4"], env=env6).start()
     try:
@@ -409,6 +423,7 @@ def t_later(res, protect, db, work, chains):
     finally:
         status, out, err = srv.stop()
         res.eq(status, 0, "the 06:00 server's exit")
+        res.check("runtime error" not in err and "Sanitizer" not in err, "sanitizer report: %s" % err[-2000:])
 
 
 def run(res, protect, work):
@@ -426,7 +441,7 @@ def run(res, protect, work):
         t_roles(res, srv.port)
         t_exclusions(res, srv.port, caps)
         chain = t_chain(res, srv.port, caps)
-        t_preview(res, srv.port)
+        t_preview(res, srv.port, caps, first)
         t_validation(res, srv.port)
         t_caching(res, srv.port, protect, db)
     finally:

@@ -59,8 +59,13 @@ static void test_tag_host(void)
 	CHECK_STR(b, "2001-db8--1");
 	CHECK_INT(pt_alert_feed_tag_host("ftp://x.example", b, sizeof b), PT_EINVAL);
 	CHECK_INT(pt_alert_feed_tag_host("http://", b, sizeof b), PT_EINVAL);
-	CHECK_INT(pt_alert_feed_tag_host("http://user@x.example", b, sizeof b), PT_EINVAL);
-	CHECK_INT(pt_alert_feed_tag_host("http://[zz]", b, sizeof b), PT_EINVAL);
+	CHECK_INT(pt_alert_feed_tag_host("http://user:pw@X.example:80/a?b", b, sizeof b), PT_OK);
+	CHECK_STR(b, "x.example");
+	CHECK_INT(pt_alert_feed_tag_host("http://host_name%41", b, sizeof b), PT_OK);
+	CHECK_STR(b, "host-name-41");
+	CHECK_INT(pt_alert_feed_tag_host("http://:8080", b, sizeof b), PT_EINVAL);
+	CHECK_INT(pt_alert_feed_tag_host("http://[]", b, sizeof b), PT_EINVAL);
+	CHECK_INT(pt_alert_feed_tag_host("http://[::1", b, sizeof b), PT_EINVAL);
 	CHECK_INT(pt_alert_feed_tag_host("http://a-very-long-host.example", b, 8), PT_ELIMIT);
 }
 

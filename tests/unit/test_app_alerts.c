@@ -129,6 +129,7 @@ static void test_two_person_rule(void)
 	CHECK_INT(pt_app_alert_approve(&w.op, w.db, r->identifier, &a, &d), PT_ENOTFOUND);
 	CHECK_INT(pt_app_alert_approve(&w.oppio, w.db, r->identifier, &a, &d), PT_ENOTFOUND);
 	CHECK(a == NULL);
+	CHECK_INT(fx_audited(w.db, "refused", r->identifier), 1); /* the composer's attempt */
 	/* another pio approves: the same bytes are issued */
 	w.pio2.now = T0 + 60;
 	CHECK_INT(pt_app_alert_approve(&w.pio2, w.db, r->identifier, &a, &d), PT_OK);
@@ -526,6 +527,57 @@ static void test_append_only(void)
 	pt_app_db_close(w.db);
 }
 
+/* The ALERT object and the template list, as the CLI and the API write them. */
+static void test_json(void)
+{
+	struct world w;
+	struct pt_app_alert *r;
+	struct pt_alert_json_msg v;
+	const struct pt_alert_template *t = NULL;
+	struct pt_diag d;
+	size_t n = 0;
+	json_t *j;
+	if (setup(&w))
+		return;
+	memset(&d, 0, sizeof d);
+	r = issue(&w, &w.pio1, NULL, "S-GREEN", T0);
+	if (!r)
+		return;
+	pt_app_alert_view(r, &v);
+	j = pt_alert_json(&v, 0);
+	CHECK(j != NULL);
+	CHECK_STR(json_string_value(json_object_get(j, "state")), "pending");
+	CHECK(json_is_null(json_object_get(j, "approver")));
+	CHECK(json_is_null(json_object_get(j, "references")));
+	CHECK(json_is_null(json_object_get(j, "decided_at")));
+	CHECK(json_object_get(j, "xml") == NULL);
+	CHECK_INT(json_array_size(json_object_get(j, "cb")), 3);
+	CHECK_STR(json_string_value(json_object_get(j, "sent")), "2025-01-01T10:00:00-00:00");
+	json_decref(j);
+	j = pt_alert_json(&v, 1);
+	CHECK(j && strcmp(json_string_value(json_object_get(j, "xml")), r->xml) == 0);
+	json_decref(j);
+	CHECK_INT(pt_app_alert_templates(&t, &n, &d), PT_OK);
+	CHECK_INT(n, 6);
+	j = pt_alert_templates_json(t, n);
+	CHECK(j != NULL);
+	if (j) {
+		json_t *first = json_array_get(json_object_get(j, "templates"), 0);
+		CHECK_STR(json_string_value(json_object_get(first, "id")), "all-clear");
+		CHECK(json_is_true(json_object_get(first, "all_clear")));
+		CHECK_INT(json_array_size(json_object_get(first, "languages")), 3);
+		/* raw texts: the placeholders kept */
+		first = json_array_get(json_object_get(j, "templates"), 1);
+		CHECK_STR(json_string_value(json_object_get(first, "id")), "armed-attack");
+		CHECK(strstr(json_string_value(json_object_get(
+				      json_array_get(json_object_get(first, "languages"), 0), "headline")),
+			      "{site}") != NULL);
+	}
+	json_decref(j);
+	pt_app_alert_free(r);
+	pt_app_db_close(w.db);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -539,5 +591,6 @@ int main(void)
 	RUN(test_languages_and_warnings);
 	RUN(test_bad_input);
 	RUN(test_append_only);
+	RUN(test_json);
 	return TEST_SUMMARY("test_app_alerts");
 }
