@@ -315,3 +315,29 @@ export function cascade(q) {
   return call('GET', '/cascade', { query, rawQuery });
 }
 export const spof = (top) => call('GET', '/spof', { query: { top } });
+
+/* ---- issue 13: public alerts (CAP 1.2; docs/api.md "Public alerts") ----
+   ALERT: {identifier, chain, references (id or null), msg_type, status, state
+   ("preview"|"pending"|"issued"|"rejected"), site_id, site_name, template, languages, radius_km
+   (null with a polygon), polygon, generic_area, sent, expires, composer, approver, composed_at,
+   decided_at, reason, latest, in_feed, sha256, cb: [{language, headline, pages, max_pages, ucs2,
+   units, per_page, fits}], warnings: [{code, message}], xml (single-message answers only)}.
+   A composition: {template, site_id, radius_km, languages, status, generic_area, duration_h,
+   note}; a preview may add updates or cancels (an id). Approving one's own message: 403
+   {code: "same_person"} (ApiError.body.code). */
+export const alertTemplates = () => call('GET', '/alert-templates');
+/** {alerts: [ALERT without xml], feed_url}, newest first. */
+export const alerts = () => call('GET', '/alerts');
+export const alert = (id) => call('GET', `/alerts/${encodeURIComponent(id)}`);
+export const previewAlert = (body) => call('POST', '/alerts/preview', { json: body });
+export const composeAlert = (body) => call('POST', '/alerts', { json: body });
+export const updateAlert = (id, body) => call('POST', `/alerts/${encodeURIComponent(id)}/update`, { json: body });
+export const cancelAlert = (id, note) => call('POST', `/alerts/${encodeURIComponent(id)}/cancel`, { json: { note } });
+export const approveAlert = (id) => call('POST', `/alerts/${encodeURIComponent(id)}/approve`);
+/** Reject (one who may approve) or withdraw (its composer) a pending message; reason optional. */
+export const rejectAlert = (id, reason) => call('POST', `/alerts/${encodeURIComponent(id)}/reject`, { json: reason ? { reason } : {} });
+/** The CAP XML of a message for a logged-in reader (the API), and the public copy of an issued
+    Actual message (no log-in; what the feed links to). */
+export const alertCapUrl = (id) => `${BASE}/alerts/${encodeURIComponent(id)}/cap`;
+export const publicCapUrl = (id) => `/alerts/${encodeURIComponent(id)}.cap`;
+export const ALERT_FEED_URL = '/alerts.atom';

@@ -14,6 +14,7 @@ import { renderPlan } from './plan.js';
 import { renderRegister } from './register.js';
 import { renderAccount } from './account.js';
 import { renderResilience } from './resilience.js'; // issue 12: cascades and single points of failure
+import { renderAlerts } from './alerts.js'; // issue 13: public alerts
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -73,6 +74,7 @@ const ROUTES = [
   { re: /^#\/site\/([A-Za-z0-9._-]{1,63})$/, view: 'site', title: 'Site', draw: (m) => renderSite(main, ctx, decodeURIComponent(m[1])) },
   { re: /^#\/plan$/, view: 'plan', title: 'Investment plan', nav: 'Plan', href: '#/plan', draw: () => renderPlan(main, ctx) },
   { re: /^#\/resilience(\?.*)?$/, view: 'resilience', title: 'Resilience', nav: 'Resilience', href: '#/resilience', draw: (m) => renderResilience(main, ctx, new URLSearchParams((m[1] || '').slice(1))) }, // issue 12
+  { re: /^#\/alerts$/, view: 'alerts', title: 'Public alerts', nav: 'Alerts', href: '#/alerts', draw: () => renderAlerts(main, ctx) }, // issue 13
   { re: /^#\/register$/, view: 'register', title: 'Risk register', nav: 'Register', href: '#/register', draw: () => renderRegister(main, ctx) },
   { re: /^#\/import$/, view: 'import', title: 'Import', nav: 'Import', href: '#/import', allowed: canImport, draw: () => renderImport(main, ctx) },
   { re: /^#\/audit$/, view: 'audit', title: 'Audit log', nav: 'Audit log', href: '#/audit', allowed: canReadAudit, draw: () => renderAudit(main, ctx) },

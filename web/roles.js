@@ -31,3 +31,8 @@ export const ROLE_NAMES = {
 export const ORG_TYPES = {
   government: 'government', operator: 'operator', private_security: 'private security', ngo: 'NGO',
 };
+
+/* issue 13: public alerts. Public information officers and coordinators of government
+   organisations compose and approve (a second person: never the composer); others read the
+   issued alerts (docs/access.md "Public alerts"). */
+export function canComposeAlerts(user) { return (user.role === 'pio' || user.role === 'coordinator') && isGov(user); }

@@ -10,6 +10,7 @@
 #include "../core/pt_alert_template.h"
 #include "../core/pt_cap.h"
 #include "../core/pt_model.h"
+#include "../formats/pt_alert_json.h"
 #include "pt_app.h"
 
 #define PT_APP_ALERT_LIST_MAX 10000  /**< messages one list returns (the newest) */
@@ -49,6 +50,7 @@ struct pt_app_alert_opts {
 /** One language's cell-broadcast fit (headline + "\n" + instruction). */
 struct pt_app_alert_cb {
 	char lang[PT_ALERT_LANG_MAX];
+	char headline[256];   /**< the language's headline, cut to fit (for display) */
 	struct pt_cap_cb_count count;
 	unsigned max_pages; /**< the setting alert.cb_pages */
 	int fits;           /**< count.pages <= max_pages */
@@ -204,6 +206,13 @@ enum pt_err pt_app_alert_public(struct pt_db *db, const char *id, struct pt_app_
  * allowed), PT_EINVAL when it does, PT_ELIMIT, PT_ENOMEM.
  */
 enum pt_err pt_app_alert_validate(const char *buf, size_t len, struct pt_cap_problems *p);
+
+/**
+ * The JSON writer's view of r (formats/pt_alert_json.h: pt_alert_json);
+ * strings borrowed from r, valid while r lives. Addition of issue 13's app
+ * helper: the faces render an ALERT with pt_alert_json(&v, with_xml).
+ */
+void pt_app_alert_view(const struct pt_app_alert *r, struct pt_alert_json_msg *v);
 
 /** The built-in templates (data/alerts), sorted by id; static. */
 enum pt_err pt_app_alert_templates(const struct pt_alert_template **out, size_t *n,

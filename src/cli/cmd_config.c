@@ -66,6 +66,13 @@ int pt_cmd_config(struct pt_cli *cli)
 	for (i = 0; i < pt_config_key_count(); i++) {
 		double v = 0;
 		char val[64];
+		if (pt_config_key_is_text(i)) { /* issue 13: alert.sender, alert.public_url */
+			char text[256];
+			pt_config_get_text(&cfg, pt_config_key_name(i), text, sizeof text);
+			printf("%-30s %-14s %s\n", pt_config_key_name(i), text,
+			       pt_config_key_description(i));
+			continue;
+		}
 		pt_config_get(&cfg, pt_config_key_name(i), &v);
 		shortest(v, val, sizeof val);
 		if (strcmp(pt_config_key_name(i), "plan.planning_level") == 0) /* issue 11 item 6 */

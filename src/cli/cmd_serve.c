@@ -21,6 +21,7 @@ int pt_cmd_serve(struct pt_cli *cli)
 	unsigned long busy_wait = 0; /* busy registry: 0 = PT_BUSY_WAIT_MS */
 	unsigned long budget = 0, conns = 0, per_addr = 0, idle = 0, min_rate = 0; /* issue 10 */
 	unsigned long compute_threads = 0, compute_queue = 0; /* the compute pool (issue 10) */
+	unsigned long public_rate = 0; /* issue 13: the public alert paths */
 	enum pt_err err;
 	long cut = 0;
 	int i, sig = 0, rc;
@@ -92,6 +93,10 @@ int pt_cmd_serve(struct pt_cli *cli)
 			if (pt_cli_parse_ulong(val, 1, PT_HTTP_COMPUTE_QUEUE_MAX, &compute_queue))
 				return pt_cli_usage_error(cli, "--compute-queue: '%s' is not a whole number 1-%d",
 							  val, PT_HTTP_COMPUTE_QUEUE_MAX);
+		} else if (strcmp(opt, "--public-rate") == 0) { /* issue 13 */
+			if (pt_cli_parse_ulong(val, 1, PT_HTTP_PUBLIC_RATE_MAX, &public_rate))
+				return pt_cli_usage_error(cli, "--public-rate: '%s' is not a whole number 1-%u",
+							  val, PT_HTTP_PUBLIC_RATE_MAX);
 		} else {
 			return pt_cli_usage_error(cli, "unknown option '%s'", opt);
 		}
@@ -121,6 +126,7 @@ int pt_cmd_serve(struct pt_cli *cli)
 		return pt_cli_usage_error(cli, "--proxy-header needs --proxy (the proxy's address)");
 	cfg.compute_threads = (unsigned)compute_threads;
 	cfg.compute_queue = (unsigned)compute_queue;
+	cfg.public_rate = (unsigned)public_rate; /* issue 13 */
 	/* The worker threads inherit a mask without SIGINT and SIGTERM: only sigwait below sees them. */
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);

@@ -41,7 +41,7 @@ static const struct pt_cli_command commands[] = {
 	{"serve", pt_cmd_serve, "serve [--bind ADDRESS] [--port N] [--threads N] [--upload-max BYTES] [--busy-wait MS]"
 	 "\n       [--body-budget BYTES] [--connections-max N] [--per-address-max N] [--idle-timeout S]"
 	 "\n       [--body-min-rate BYTES/S] [--proxy ADDRESS [--proxy-header NAME]] [--behind-tls]"
-	 "\n       [--plan-cache-mb N] [--compute-threads N] [--compute-queue N]",
+	 "\n       [--plan-cache-mb N] [--compute-threads N] [--compute-queue N] [--public-rate N]",
 	 "run the HTTP server: the JSON API under /api/v1/ and the web page at /"},
 	{"gen", pt_cmd_gen, "gen --sites N [--threats K] --seed S --out DIR",
 	 "write a synthetic national dataset for scale tests"},
@@ -110,7 +110,9 @@ static void usage(FILE *f)
 		   "The registry of vulnerable targets: identify, assess and rank.\n"
 		   "The database is FILE, else $PROTECT_DB, else protect.db.\n"
 		   "--busy-wait MS (before COMMAND; else $PROTECT_BUSY_WAIT, else 5000): a write waits\n"
-		   "up to MS milliseconds (1-60000) for another write before exit 75.\n\ncommands:\n");
+		   "up to MS milliseconds (1-60000) for another write before exit 75.\n"
+		   "--now TIME (before COMMAND; else $PROTECT_NOW): fix the clock, e.g. 2027-01-31T00:00Z\n"
+		   "or @SECONDS (reproducible alerts and expiries).\n\ncommands:\n");
 	for (i = 0; i < N_COMMANDS; i++)
 		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'protect help COMMAND' shows a command's usage.\n"
@@ -180,6 +182,17 @@ static int run(int argc, char **argv)
 			}
 			cli.busy_wait_ms = (unsigned)ms;
 			i += argv[i][11] == '=' ? 1 : 2;
+		} else if (strcmp(argv[i], "--now") == 0 || strncmp(argv[i], "--now=", 6) == 0) {
+			/* issue 13: fix the clock (as PROTECT_NOW, which it overrides) */
+			const char *v = argv[i][5] == '=' ? argv[i] + 6 : i + 1 < argc ? argv[i + 1] : NULL;
+			int64_t at;
+			if (!v || !v[0] || pt_time_parse_utc(v, &at)) {
+				fprintf(stderr, "protect: --now: '%s' is not a time "
+						"(2027-01-31T00:00Z or @SECONDS)\n", v ? v : "");
+				return 64;
+			}
+			pt_app_clock_fix(at);
+			i += argv[i][5] == '=' ? 1 : 2;
 		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			usage(stdout);
 			return 0;

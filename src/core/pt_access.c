@@ -707,3 +707,35 @@ enum pt_access pt_access_dependency_write(const struct pt_principal *who,
 		       ? PT_ACCESS_OK
 		       : PT_ACCESS_FORBIDDEN;
 }
+
+/* ---- issue 13: public alerts (docs/access.md, "Public alerts") ---- */
+
+enum pt_access pt_access_alert_compose(const struct pt_principal *who)
+{
+	return government_role(who, 1u << PT_ROLE_PIO | 1u << PT_ROLE_COORDINATOR);
+}
+
+enum pt_alert_approval pt_access_alert_approve(const struct pt_principal *who,
+					       long long composer_id)
+{
+	if (pt_access_alert_compose(who) != PT_ACCESS_OK)
+		return PT_ALERT_APPROVAL_FORBIDDEN;
+	if (is_system(who) ? composer_id <= 0 : who->user_id == composer_id)
+		return PT_ALERT_APPROVAL_SAME_PERSON;
+	return PT_ALERT_APPROVAL_OK;
+}
+
+enum pt_access pt_access_alert_read(const struct pt_principal *who,
+				    const struct pt_access_record *rec, int issued_actual)
+{
+	if (is_system(who))
+		return PT_ACCESS_OK;
+	if (!principal_ok(who))
+		return PT_ACCESS_NOT_FOUND;
+	if (issued_actual)
+		return PT_ACCESS_OK; /* public: it is on the feed */
+	if (!rec || pt_access_alert_compose(who) != PT_ACCESS_OK ||
+	    pt_access_read(who, rec) != PT_ACCESS_OK)
+		return PT_ACCESS_NOT_FOUND;
+	return PT_ACCESS_OK;
+}

@@ -2,6 +2,8 @@
  * range, type, default, place in struct pt_config), strict parsing, checks. */
 #include "pt_config.h"
 
+#include "pt_cap.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stddef.h>
@@ -9,7 +11,7 @@
 #include <string.h>
 
 /* How a key is stored in struct pt_config. */
-enum key_type { KT_DOUBLE, KT_INT, KT_UNSIGNED, KT_U64 };
+enum key_type { KT_DOUBLE, KT_INT, KT_UNSIGNED, KT_U64, KT_TEXT /* issue 13: char[256] */ };
 
 struct key_def {
 	const char *name;
@@ -17,9 +19,13 @@ struct key_def {
 	double min, max, def;
 	enum key_type type;
 	size_t offset;
+	const char *def_text; /**< issue 13: a KT_TEXT key's default */
 };
 
-#define OFF(member) offsetof(struct pt_config, member)
+#define TEXT_MAX 256 /* a text setting's room (the settings table keeps 255 bytes) */
+
+#define OFF(member) offsetof(struct pt_config, member), NULL
+#define OFF_TEXT(member, def) offsetof(struct pt_config, member), def /* issue 13 */
 #define SEED_MAX 9007199254740991.0 /* 2^53 - 1: exact as a double */
 
 /* The stable, documented order of the keys (docs/methodology.md, settings.csv). */
@@ -193,6 +199,22 @@ static const struct key_def keys[] = {
 	  "2003 North American blackout per person-hour, about 2.5-13, methodology section 16; "
 	  "upper bound the EU hourly labour cost 31.8)",
 	  0, 1e6, 6, KT_DOUBLE, OFF(resilience_value_person_hour_eur) },
+	/* issue 13: public alerts (CAP 1.2; docs/methodology.md, "Public alerts") */
+	{ "alert.sender",
+	  "CAP sender of public alerts (text: no spaces, commas, '<' or '&')", 0, 0, 0, KT_TEXT,
+	  OFF_TEXT(alert_sender, "crisis-centre@vellmark.example") },
+	{ "alert.public_url",
+	  "the public address of this server (text: http(s)://..., no trailing slash) for the feed's links",
+	  0, 0, 0, KT_TEXT, OFF_TEXT(alert_public_url, "http://127.0.0.1:8080") },
+	{ "alert.cb_pages",
+	  "cell-broadcast pages a language's headline and instruction may need, 1-15 (4)", 1, 15,
+	  4, KT_UNSIGNED, OFF(alert_cb_pages) },
+	{ "alert.approval_min",
+	  "minutes a pending Actual alert may wait for its second person's approval, 1-1440 (30)",
+	  1, 1440, 30, KT_UNSIGNED, OFF(alert_approval_min) },
+	{ "alert.utc_offset_min",
+	  "local time of the alert texts' expiry, minutes from UTC, -720 to 840 (60: CET)", -720,
+	  840, 60, KT_INT, OFF(alert_utc_offset_min) },
 };
 
 #define N_KEYS (sizeof keys / sizeof keys[0])
@@ -240,6 +262,7 @@ static double read_value(const struct pt_config *c, const struct key_def *k)
 	case KT_INT: return (double)*(const int *)(const void *)p;
 	case KT_UNSIGNED: return (double)*(const unsigned *)(const void *)p;
 	case KT_U64: return (double)*(const uint64_t *)(const void *)p;
+	case KT_TEXT: return NAN;
 	}
 	return NAN;
 }
@@ -253,6 +276,7 @@ static void write_value(struct pt_config *c, const struct key_def *k, double v)
 	case KT_INT: *(int *)(void *)p = (int)v; break;
 	case KT_UNSIGNED: *(unsigned *)(void *)p = (unsigned)v; break;
 	case KT_U64: *(uint64_t *)(void *)p = (uint64_t)v; break;
+	case KT_TEXT: break;
 	}
 }
 
@@ -272,7 +296,10 @@ void pt_config_defaults(struct pt_config *c)
 	size_t i;
 	memset(c, 0, sizeof *c);
 	for (i = 0; i < N_KEYS; i++)
-		write_value(c, &keys[i], keys[i].def);
+		if (keys[i].type == KT_TEXT)
+			pt_strlcpy((char *)c + keys[i].offset, keys[i].def_text, TEXT_MAX);
+		else
+			write_value(c, &keys[i], keys[i].def);
 }
 
 size_t pt_config_key_count(void)
@@ -302,7 +329,53 @@ double pt_config_key_max(size_t i)
 
 int pt_config_key_is_integer(size_t i)
 {
-	return i < N_KEYS && keys[i].type != KT_DOUBLE;
+	return i < N_KEYS && keys[i].type != KT_DOUBLE && keys[i].type != KT_TEXT;
+}
+
+int pt_config_key_is_text(size_t i)
+{
+	return i < N_KEYS && keys[i].type == KT_TEXT;
+}
+
+enum pt_err pt_config_get_text(const struct pt_config *c, const char *key, char *buf,
+			       size_t size)
+{
+	const struct key_def *k = find_key(key);
+	if (!k)
+		return PT_ENOTFOUND;
+	if (k->type != KT_TEXT)
+		return PT_EINVAL;
+	pt_strlcpy(buf, (const char *)c + k->offset, size);
+	return PT_OK;
+}
+
+/* issue 13: check a text setting's value (sender: a CAP identifier; url: http(s), no '/' at the end). */
+static enum pt_err check_text(const struct key_def *k, const char *value, struct pt_diag *d)
+{
+	size_t n = value ? strlen(value) : 0, i;
+	if (n == 0)
+		return pt_diag_put(d, PT_EINVAL, 0, k->name, "empty value; a text is needed");
+	if (n >= TEXT_MAX)
+		return pt_diag_put(d, PT_EINVAL, 0, k->name, "value longer than 255 bytes");
+	if (strcmp(k->name, "alert.sender") == 0) {
+		if (!pt_cap_identifier_ok(value))
+			return pt_diag_put(d, PT_EINVAL, 0, k->name,
+					   "a CAP sender has no spaces, commas, '<' or '&'");
+		return PT_OK;
+	}
+	/* alert.public_url */
+	for (i = 0; i < n; i++)
+		if ((unsigned char)value[i] <= ' ' || (unsigned char)value[i] >= 0x7f ||
+		    strchr("\"<>\\^`{|}", value[i]))
+			return pt_diag_put(d, PT_EINVAL, 0, k->name,
+					   "a URL has no spaces, quotes or control characters");
+	if (!((strncmp(value, "http://", 7) == 0 && n > 7) ||
+	      (strncmp(value, "https://", 8) == 0 && n > 8)))
+		return pt_diag_put(d, PT_EINVAL, 0, k->name,
+				   "must be an http:// or https:// URL (e.g. https://alerts.example.org)");
+	if (value[n - 1] == '/')
+		return pt_diag_put(d, PT_EINVAL, 0, k->name, "must not end with '/'");
+	return PT_OK;
 }
 
 enum pt_err pt_config_key_index(const char *key, size_t *out)
@@ -459,6 +532,12 @@ enum pt_err pt_config_set(struct pt_config *c, const char *key, const char *valu
 		return restart_override_set(c, key, value, d);
 	if (!k)
 		return pt_diag_put(d, PT_ENOTFOUND, 0, key ? key : "", "unknown setting");
+	if (k->type == KT_TEXT) { /* issue 13 */
+		if ((err = check_text(k, value, d)) != PT_OK)
+			return err;
+		pt_strlcpy((char *)c + k->offset, value, TEXT_MAX);
+		return PT_OK;
+	}
 	if (!value || !value[0])
 		return pt_diag_put(d, PT_EINVAL, 0, k->name, "empty value; a number is needed");
 	if (strlen(value) > 64)
@@ -505,6 +584,8 @@ enum pt_err pt_config_get(const struct pt_config *c, const char *key, double *ou
 			}
 	if (!k)
 		return PT_ENOTFOUND;
+	if (k->type == KT_TEXT)
+		return PT_EINVAL;
 	*out = read_value(c, k);
 	return PT_OK;
 }
@@ -514,7 +595,9 @@ enum pt_err pt_config_check(const struct pt_config *c, struct pt_diag *d)
 	size_t i;
 	enum pt_err err;
 	for (i = 0; i < N_KEYS; i++)
-		if ((err = check_value(&keys[i], read_value(c, &keys[i]), d)) != PT_OK)
+		if ((err = keys[i].type == KT_TEXT
+				   ? check_text(&keys[i], (const char *)c + keys[i].offset, d)
+				   : check_value(&keys[i], read_value(c, &keys[i]), d)) != PT_OK)
 			return err;
 	for (i = 0; i < sizeof ascending / sizeof ascending[0]; i++) {
 		const struct key_def *lo = find_key(ascending[i][0]);

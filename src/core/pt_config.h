@@ -85,6 +85,12 @@ struct pt_config {
 		double hours;
 	} resilience_restart[PT_CONFIG_RESTART_MAX];
 	size_t resilience_n_restart;
+	/* issue 13: public alerts (docs/methodology.md, "Public alerts"). */
+	char alert_sender[256];     /**< alert.sender (text): CAP sender, pt_cap_identifier_ok */
+	char alert_public_url[256]; /**< alert.public_url (text): http(s) URL, no trailing slash */
+	unsigned alert_cb_pages;    /**< alert.cb_pages: cell-broadcast pages a language may need (1-15, 4) */
+	unsigned alert_approval_min; /**< alert.approval_min: minutes a draft may wait for approval (1-1440, 30) */
+	int alert_utc_offset_min;   /**< alert.utc_offset_min: local time of {expires}, minutes from UTC (-720..840, 60) */
 };
 
 /** Fill c with the built-in defaults (the same values as settings.csv). */
@@ -108,6 +114,16 @@ double pt_config_key_max(size_t i);
 /** Nonzero when the i-th key takes whole numbers only. */
 int pt_config_key_is_integer(size_t i);
 
+/** issue 13: nonzero when the i-th key holds text (pt_config_get_text), not a number. */
+int pt_config_key_is_text(size_t i);
+
+/**
+ * issue 13: the text value of text key key into buf of size bytes (cut to
+ * fit). PT_ENOTFOUND if unknown, PT_EINVAL for a numeric key.
+ */
+enum pt_err pt_config_get_text(const struct pt_config *c, const char *key, char *buf,
+			       size_t size);
+
 /** Index of key in the key table into *out; PT_ENOTFOUND if unknown. */
 enum pt_err pt_config_key_index(const char *key, size_t *out);
 
@@ -123,8 +139,9 @@ enum pt_err pt_config_set(struct pt_config *c, const char *key, const char *valu
 			  struct pt_diag *d);
 
 /**
- * Read key's current value of c into *out (every setting is a number;
- * integers and the seed, below 2^53, are exact). PT_ENOTFOUND if unknown.
+ * Read key's current value of c into *out (every setting but the text ones
+ * is a number; integers and the seed, below 2^53, are exact). PT_ENOTFOUND
+ * if unknown; PT_EINVAL for a text key (pt_config_get_text).
  */
 enum pt_err pt_config_get(const struct pt_config *c, const char *key, double *out);
 

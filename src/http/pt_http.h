@@ -22,6 +22,9 @@
 #define PT_HTTP_COMPUTE_THREADS_MAX 64  /**< most compute threads (issue 10's compute pool) */
 #define PT_HTTP_COMPUTE_QUEUE_DEFAULT 16 /**< computations that may wait for a compute thread */
 #define PT_HTTP_COMPUTE_QUEUE_MAX 4096   /**< the longest compute queue that may be set */
+/* issue 13: the rate limit of the public alert paths (per client address, IPv6 per /64) */
+#define PT_HTTP_PUBLIC_RATE_DEFAULT 120u       /**< requests a minute */
+#define PT_HTTP_PUBLIC_RATE_MAX 1000000000u    /**< the most that may be set */
 
 /** How to run the server. Zeroed fields take the defaults named. */
 struct pt_http_config {
@@ -50,6 +53,8 @@ struct pt_http_config {
 	/* The compute pool (issue 10): costly requests run apart from the worker threads. */
 	unsigned compute_threads; /**< compute threads (one database connection each); 0 = CPUs, 1-64 */
 	unsigned compute_queue;   /**< computations that may wait for a thread; 0 = 16, 1-4096 */
+	/* issue 13: the public alert paths */
+	unsigned public_rate;     /**< requests a minute per client address on /alerts.atom and /alerts/ID.cap; 0 = PT_HTTP_PUBLIC_RATE_DEFAULT */
 };
 
 #define PT_HTTP_PLAN_CACHE_MB_DEFAULT 256u /**< serve --plan-cache-mb's default */

@@ -142,5 +142,30 @@ void pt_h_site_dependencies(struct pt_req *r);
 void pt_h_import_dependencies(struct pt_req *r);
 /** DELETE /api/v1/dependencies/{provider}/{consumer} (review of issue 12): 404 hidden or missing, 403 not the consumer's writer. */
 void pt_h_dependency_delete(struct pt_req *r);
+/* issue 13: public alerts (pt_http_alerts.c; docs/api.md, "Public alerts") */
+/** GET /api/v1/alert-templates: the built-in templates, raw texts. */
+void pt_h_alert_templates(struct pt_req *r);
+/** POST /api/v1/alerts/preview: compose a new message, an update or a cancel; nothing stored. */
+void pt_h_alert_preview(struct pt_req *r);
+/** POST /api/v1/alerts: compose a new Alert (201: pending for Actual, else issued). */
+void pt_h_alert_post(struct pt_req *r);
+/** POST /api/v1/alerts/{id}/update: an Update of the chain's latest message (201; 409 not the latest). */
+void pt_h_alert_update(struct pt_req *r);
+/** POST /api/v1/alerts/{id}/cancel: a Cancel of the chain's latest message (201; 409). */
+void pt_h_alert_cancel(struct pt_req *r);
+/** POST /api/v1/alerts/{id}/approve: issue a pending message (403 code same_person for its composer). */
+void pt_h_alert_approve(struct pt_req *r);
+/** POST /api/v1/alerts/{id}/reject: withdraw a pending message. */
+void pt_h_alert_reject(struct pt_req *r);
+/** GET /api/v1/alerts: the messages the caller may read, newest first. */
+void pt_h_alerts_list(struct pt_req *r);
+/** GET /api/v1/alerts/{id}: one message with its bytes. */
+void pt_h_alert_get(struct pt_req *r);
+/** GET /api/v1/alerts/{id}/cap: the message's bytes (application/cap+xml). */
+void pt_h_alert_cap(struct pt_req *r);
+/** GET /alerts.atom, no log-in: the public feed (kept, ETag, rate-limited). */
+void pt_h_alerts_feed(struct pt_req *r);
+/** GET /alerts/ID.cap, no log-in: an issued Actual message's bytes, else 404 (kept, rate-limited). */
+void pt_h_alerts_cap_public(struct pt_req *r);
 
 #endif

@@ -72,6 +72,9 @@ struct pt_http_server {
 	 * user_body_share of body_held. */
 	struct pt_user_bytes *per_user;
 	size_t user_body_share;
+	/* issue 13: the public alert paths (pt_http_alerts.c, pt_http_rate.c) */
+	struct pt_rate *public_rate;    /* requests per client address */
+	struct pt_alert_cache *alerts;  /* the feed and CAP files kept between requests */
 };
 
 struct pt_req;
@@ -90,7 +93,9 @@ enum {
 	/* The right to import, asked before the body is read (issue 10). */
 	PT_R_IMPORT_SITES = 1 << 12,       /**< an import of sites */
 	PT_R_IMPORT_ASSESSMENTS = 1 << 13, /**< an import of assessments */
-	PT_R_JSON_ROWS = 1 << 14           /**< issue 10 fix F4: a JSON body of assessment rows (PT_JSON_ROWS_BODY_MAX) */
+	PT_R_JSON_ROWS = 1 << 14,          /**< issue 10 fix F4: a JSON body of assessment rows (PT_JSON_ROWS_BODY_MAX) */
+	/* issue 13: the public alert paths */
+	PT_R_CACHEABLE = 1 << 15           /**< the handler sets Cache-Control of its 200 and 304 itself */
 };
 
 /** One entry of the route table. */
@@ -471,5 +476,26 @@ void pt_http_paths_note(struct pt_http_server *s);
 int pt_http_names_path(const struct pt_http_server *s, const char *msg);
 /** Milliseconds on a monotonic clock. */
 long long pt_http_now_ms(void);
+
+/* ---- issue 13: the public alert paths (pt_http_rate.c, pt_http_alerts.c) ---- */
+#define PT_RATE_KEYS 4096 /**< client addresses a rate limit remembers (least recently refilled forgotten) */
+
+struct pt_rate;
+/**
+ * A token bucket per client address: per_minute requests a minute, as many
+ * at once (a client first seen, or forgotten, has a full bucket). NULL when
+ * out of memory or per_minute is 0. Free with pt_rate_free.
+ */
+struct pt_rate *pt_rate_new(unsigned per_minute);
+/** Free; NULL does nothing. */
+void pt_rate_free(struct pt_rate *t);
+/** Take one request of key at now_ms (monotonic): 0 when allowed, else the seconds until it would be (>= 1). */
+long pt_rate_take(struct pt_rate *t, const char *key, long long now_ms);
+
+struct pt_alert_cache;
+/** An empty cache of the feed and CAP files (NULL when out of memory); free with pt_alert_cache_free. */
+struct pt_alert_cache *pt_alert_cache_new(void);
+/** Free; NULL does nothing (bodies still being sent stay alive until sent). */
+void pt_alert_cache_free(struct pt_alert_cache *c);
 
 #endif

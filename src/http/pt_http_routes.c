@@ -1,6 +1,7 @@
 /* pt_http_routes.c - the route table of the server: every path and method,
  * its handler, and the declared validator of every query parameter and body field. */
 #include <stddef.h>
+#include <string.h>
 
 #include "pt_http_api.h"
 
@@ -272,6 +273,81 @@ static const struct pt_vfield f_register_set[] = {
 };
 static const struct pt_vschema b_register_set = {f_register_set, 1};
 
+/* issue 13: public alerts. A language tag as xs:language takes it: 1-8 letters, then
+ * -subtags of 1-8 letters or digits (15 bytes at most); a template id [a-z0-9-]; a CAP
+ * polygon's characters (the use case parses it). */
+static const char *const alert_status_names[] = {"Actual", "Exercise", "Test", NULL};
+static int alert_lang_ok(const char *s)
+{
+	size_t run = 0, i;
+	int first = 1;
+	for (i = 0; s[i]; i++) {
+		char ch = s[i];
+		if (ch == '-') {
+			if (run == 0)
+				return 0;
+			run = 0;
+			first = 0;
+		} else if (((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			    (!first && ch >= '0' && ch <= '9')) && run < 8) {
+			run++;
+		} else {
+			return 0;
+		}
+	}
+	return run > 0 && i <= 15;
+}
+static int alert_template_ok(const char *s)
+{
+	size_t i;
+	for (i = 0; s[i]; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return 0;
+	return i > 0;
+}
+static int alert_polygon_ok(const char *s)
+{
+	return s[0] && strspn(s, "0123456789.,-+ ") == strlen(s);
+}
+#define ALERT_NOTE_MAX 1024 /* PT_APP_ALERT_NOTE_MAX */
+#define ALERT_FIELDS                                                                              \
+	{"template", PT_V_STRING, 0, 0, 1, 63, NULL, alert_template_ok, "a template id (a-z 0-9 -)", NULL, NULL}, \
+	ID("site_id", 0),                                                                         \
+	NUM("radius_km", 0, 0.05, 100),                                                           \
+	ARR("languages", 0, 1, 8, &e_alert_lang),                                                 \
+	ENUM("status", 0, alert_status_names),                                                    \
+	{"polygon", PT_V_STRING, 0, 0, 1, 60000, NULL, alert_polygon_ok, "a CAP polygon \"lat,lon lat,lon ...\"", NULL, NULL}, \
+	{"generic_area", PT_V_BOOL, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL},                     \
+	NUM("duration_h", 0, 0.25, 168),                                                          \
+	TEXT("note", 0, 0, ALERT_NOTE_MAX)
+static const struct pt_vfield e_alert_lang = {"", PT_V_STRING, 1, 0, 1, 15, NULL, alert_lang_ok, "a language tag (en, mk, sq)", NULL, NULL};
+static const struct pt_vfield f_alert_preview[] = {
+	ALERT_FIELDS,
+	{"updates", PT_V_STRING, 0, 1, 1, 63, NULL, pt_valid_id, "an alert identifier", NULL, NULL},
+	{"cancels", PT_V_STRING, 0, 1, 1, 63, NULL, pt_valid_id, "an alert identifier", NULL, NULL},
+	END,
+};
+static const struct pt_vschema b_alert_preview = {f_alert_preview, 0};
+static const struct pt_vfield f_alert_new[] = {
+	{"template", PT_V_STRING, 1, 0, 1, 63, NULL, alert_template_ok, "a template id (a-z 0-9 -)", NULL, NULL},
+	ID("site_id", 1),
+	NUM("radius_km", 0, 0.05, 100),
+	ARR("languages", 0, 1, 8, &e_alert_lang),
+	ENUM("status", 0, alert_status_names),
+	{"polygon", PT_V_STRING, 0, 0, 1, 60000, NULL, alert_polygon_ok, "a CAP polygon \"lat,lon lat,lon ...\"", NULL, NULL},
+	{"generic_area", PT_V_BOOL, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL},
+	NUM("duration_h", 0, 0.25, 168),
+	TEXT("note", 0, 0, ALERT_NOTE_MAX),
+	END,
+};
+static const struct pt_vschema b_alert_new = {f_alert_new, 0};
+static const struct pt_vfield f_alert_update[] = {ALERT_FIELDS, END};
+static const struct pt_vschema b_alert_update = {f_alert_update, 0};
+static const struct pt_vfield f_alert_cancel[] = {TEXT("note", 0, 0, ALERT_NOTE_MAX), END};
+static const struct pt_vschema b_alert_cancel = {f_alert_cancel, 0};
+static const struct pt_vfield f_alert_reject[] = {TEXT("reason", 0, 0, ALERT_NOTE_MAX), END};
+static const struct pt_vschema b_alert_reject = {f_alert_reject, 0};
+
 /* ---- the table: literal routes before patterns that could match the same path ---- */
 
 const struct pt_route pt_routes[] = {
@@ -336,6 +412,19 @@ const struct pt_route pt_routes[] = {
 	{"POST", "/api/v1/imports/dependencies", pt_h_import_dependencies, PT_R_CSV, q_none, NULL},
 	/* review of issue 12: remove a wrong dependency */
 	{"DELETE", "/api/v1/dependencies/{provider}/{consumer}", pt_h_dependency_delete, 0, q_none, NULL},
+	/* issue 13: public alerts; the paths without a log-in before the page's static files */
+	{"GET", "/api/v1/alert-templates", pt_h_alert_templates, 0, q_none, NULL},
+	{"POST", "/api/v1/alerts/preview", pt_h_alert_preview, PT_R_JSON, q_none, &b_alert_preview},
+	{"GET", "/api/v1/alerts", pt_h_alerts_list, 0, q_none, NULL},
+	{"POST", "/api/v1/alerts", pt_h_alert_post, PT_R_JSON, q_none, &b_alert_new},
+	{"GET", "/api/v1/alerts/{id}", pt_h_alert_get, 0, q_none, NULL},
+	{"GET", "/api/v1/alerts/{id}/cap", pt_h_alert_cap, 0, q_none, NULL},
+	{"POST", "/api/v1/alerts/{id}/update", pt_h_alert_update, PT_R_JSON, q_none, &b_alert_update},
+	{"POST", "/api/v1/alerts/{id}/cancel", pt_h_alert_cancel, PT_R_JSON, q_none, &b_alert_cancel},
+	{"POST", "/api/v1/alerts/{id}/approve", pt_h_alert_approve, 0, q_none, NULL},
+	{"POST", "/api/v1/alerts/{id}/reject", pt_h_alert_reject, PT_R_JSON, q_none, &b_alert_reject},
+	{"GET", "/alerts.atom", pt_h_alerts_feed, PT_R_PUBLIC | PT_R_CACHEABLE, q_none, NULL},
+	{"GET", "/alerts/{file}", pt_h_alerts_cap_public, PT_R_PUBLIC | PT_R_CACHEABLE, q_none, NULL},
 	{"GET", "/", NULL, PT_R_PUBLIC | PT_R_STATIC, NULL, NULL},
 	{NULL, NULL, NULL, 0, NULL, NULL},
 };

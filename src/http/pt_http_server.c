@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../app/pt_app_plan.h" /* plan cache (issue 10) */
+#include "../formats/pt_alert_feed.h" /* issue 13: libxml2 prepared before the threads */
 #include "../formats/pt_diag.h"
 #include "pt_http_api.h"
 #include "pt_http_int.h"
@@ -66,7 +67,9 @@ static enum MHD_Result send_reply(struct pt_req *r)
 	/* --behind-tls: browsers keep to HTTPS for a year (the proxy serves TLS; README "Serving") */
 	if (r->srv->cfg.behind_tls)
 		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
-	if (!is_static || r->status != 200) {
+	if (r->route && (r->route->flags & PT_R_CACHEABLE) && (r->status == 200 || r->status == 304)) {
+		/* issue 13: the public alert paths set their own Cache-Control */
+	} else if (!is_static || r->status != 200) {
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	} else {
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
@@ -706,6 +709,11 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 		err = pt_diag_set(d, PT_EINVAL, 0, "port", "%u is not a port number (0-65535)", cfg->port);
 		goto fail;
 	}
+	if (s->cfg.public_rate > PT_HTTP_PUBLIC_RATE_MAX) { /* issue 13 */
+		err = pt_diag_set(d, PT_EINVAL, 0, "public-rate", "the public rate is above %u a minute",
+				  PT_HTTP_PUBLIC_RATE_MAX);
+		goto fail;
+	}
 	if (s->cfg.busy_wait_ms > PT_BUSY_WAIT_MAX_MS) {
 		err = pt_diag_set(d, PT_EINVAL, 0, "busy-wait", "the busy wait is above %d ms",
 				  PT_BUSY_WAIT_MAX_MS);
@@ -725,7 +733,10 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 		err = pt_diag_set(d, PT_ENOMEM, 0, "", "cannot start the compute threads");
 		goto fail;
 	}
-	if (!(s->throttle = pt_throttle_new()) || !(s->cache = pt_cache_new())) {
+	if (!(s->throttle = pt_throttle_new()) || !(s->cache = pt_cache_new()) ||
+	    !(s->alerts = pt_alert_cache_new()) || /* issue 13 */
+	    !(s->public_rate = pt_rate_new(s->cfg.public_rate ? s->cfg.public_rate
+							       : PT_HTTP_PUBLIC_RATE_DEFAULT))) {
 		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 		goto fail;
 	}
@@ -740,6 +751,7 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 		goto fail;
 	}
 	pt_http_snapshot_source(s, &s->snapshots);
+	pt_alert_feed_init(); /* issue 13: libxml2 is used by the request threads (CAP, Atom) */
 	/* MHD's per-address limit would count the proxy, and each IPv6 /128: pt_http_accept and
 	 * pt_http_connection_event count the direct clients, pt_http_limits_check the proxied ones. */
 	s->daemon = MHD_start_daemon(
@@ -769,6 +781,8 @@ fail:
 	pt_audit_batch_free(s->batch);
 	pt_throttle_free(s->throttle);
 	pt_cache_free(s->cache);
+	pt_alert_cache_free(s->alerts); /* issue 13 */
+	pt_rate_free(s->public_rate);
 	pt_plan_cache_free(s->plan_cache); /* plan cache (issue 10) */
 	pt_app_watch_close(s->watch);
 	if (s->pool.conns)
@@ -836,6 +850,8 @@ void pt_http_stop(struct pt_http_server *s, long *cut)
 	pt_audit_batch_free(s->batch);
 	pt_throttle_free(s->throttle);
 	pt_cache_free(s->cache);
+	pt_alert_cache_free(s->alerts); /* issue 13 */
+	pt_rate_free(s->public_rate);
 	pt_plan_cache_free(s->plan_cache); /* plan cache (issue 10) */
 	pt_app_watch_close(s->watch);
 	pt_dbpool_close(&s->pool);

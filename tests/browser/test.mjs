@@ -1025,6 +1025,251 @@ test('resilience: the coordinator fails two sites together; people counted per s
   await ph.context().close();
 });
 
+/* ---- issue 13: public alerts (web/alerts.js; docs/internals/web.md "Public alerts") ----
+   The pio composes an Actual armed-attack alert for a demo site in three languages and cannot
+   approve it; the coordinator approves it; the public feed (no session) links its CAP; the
+   coordinator cancels it and the pio approves the Cancel. */
+
+U.pio = who('pio', 'pio');                       // Ministry of the Interior (government), pio
+const ALERT_SITE = 'VM-029';                     // Orrinford National Stadium, TLP:GREEN
+const ALERT_SITE_NAME = 'Orrinford National Stadium';
+const ALERT_AMBER_SITE = 'VM-023';               // Ministry of the Interior Headquarters, TLP:AMBER
+
+async function openAlerts(page) {
+  await page.locator('#mainnav').getByRole('link', { name: 'Alerts' }).click();
+  await page.locator('h1').filter({ hasText: 'Public alerts' }).waitFor();
+  await page.locator('[data-testid=alert-chains]').waitFor();
+}
+
+/** The preview's language cards once they are drawn for `langs`: {lang: {headline, pages}}. */
+async function alertPreview(page, langs) {
+  await page.locator('[data-testid=al-preview][aria-busy]').waitFor({ state: 'detached' }).catch(() => {});
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=al-preview] [data-testid=al-lang]').length === n
+    && !document.querySelector('[data-testid=al-preview][aria-busy]'), langs.length);
+  const out = {};
+  for (const l of langs) {
+    const card = page.locator(`[data-testid=al-preview] [data-testid=al-lang][data-lang="${l}"]`);
+    out[l] = {
+      headline: (await card.locator('.al-headline').textContent()).trim(),
+      pages: (await card.locator('[data-testid=al-pages]').textContent()).trim(),
+    };
+  }
+  return out;
+}
+
+/** GET without a session (what an aggregator does). */
+async function publicGet(p) {
+  const r = await fetch(BASE + p);
+  return { status: r.status, type: r.headers.get('content-type') || '', text: await r.text() };
+}
+
+let alertId = null;
+
+test('alerts: pio composes an armed-attack alert in three languages; the preview counts cell-broadcast pages; pio cannot approve it', async () => {
+  const page = await newPage();
+  await login(page, U.pio);
+  await openAlerts(page);
+  await page.locator('#al-template').selectOption('armed-attack');
+  await page.locator('#al-site').selectOption(ALERT_SITE);
+  for (const l of ['en', 'mk', 'sq']) assert(await page.locator(`#al-lang-${l}`).isChecked(), `${l} ticked by default`);
+  assert(await page.locator('#al-status-actual').isChecked(), 'Actual by default');
+  eq((await page.locator('[data-testid=al-submit]').textContent()).trim(), 'Submit for approval', 'the button for an Actual alert');
+  const pv = await alertPreview(page, ['en', 'mk', 'sq']);
+  for (const l of ['en', 'mk', 'sq']) {
+    assert(pv[l].headline.length > 0, `${l}: a headline`);
+    assert(/^\d+ of \d+ pages?, (GSM-7|UCS-2)(: does not fit)?$/.test(pv[l].pages), `${l}: the page count (${pv[l].pages})`);
+  }
+  assert(/UCS-2/.test(pv.mk.pages), `Macedonian (Cyrillic) needs UCS-2: ${pv.mk.pages}`);
+  assert(pv.en.headline.includes(ALERT_SITE_NAME) || (await page.locator('[data-testid=al-preview]').textContent()).includes(ALERT_SITE_NAME), 'the preview names the site');
+  eq(await page.locator('.al-circle').count(), 1, 'the area is drawn on the map');
+  await page.locator('.al-preview-title').evaluate((h) => window.scrollTo(0, h.getBoundingClientRect().top + window.scrollY - document.getElementById('topbar').offsetHeight - 8));
+  await shot(page, 'laptop-alerts-preview');
+  await page.locator('[data-testid=al-submit]').click();
+  await page.locator('.toast').filter({ hasText: 'awaiting approval by a second person' }).waitFor();
+  const card = page.locator('[data-testid=alert-pending] .al-pending').first();
+  await card.waitFor();
+  alertId = await card.getAttribute('data-id');
+  assert(/^PT-\d{8}T\d{6}Z-[0-9a-f]{8}$/.test(alertId), `a CAP identifier: ${alertId}`);
+  eq(await card.locator('[data-testid=al-approve]').count(), 0, 'no Approve for the composer');
+  await card.locator('[data-testid=al-own]').waitFor();
+  eq(await card.locator('[data-testid=al-lang]').count(), 3, 'the exact text in three languages');
+  await card.scrollIntoViewIfNeeded();
+  await shot(page, 'laptop-alerts-pending-own');
+  // the server refuses the composer too (403 same_person), whatever the page offers
+  const refused = await page.evaluate(async (id) => {
+    const s = await (await fetch('/api/v1/session')).json();
+    const r = await fetch(`/api/v1/alerts/${id}/approve`, { method: 'POST', headers: { 'X-CSRF-Token': s.csrf_token } });
+    return { status: r.status, body: await r.json().catch(() => ({})) };
+  }, alertId);
+  eq(refused.status, 403, 'the composer approving');
+  eq(refused.body.code, 'same_person', 'the refusal code');
+  const feed = await publicGet('/alerts.atom');
+  eq(feed.status, 200, '/alerts.atom without a session');
+  assert(!feed.text.includes(alertId), 'a pending alert is not in the public feed');
+  eq((await publicGet(`/alerts/${alertId}.cap`)).status, 404, 'no public CAP for a pending alert');
+  await page.context().close();
+});
+
+test('alerts: the coordinator approves; the public feed links the CAP; a Cancel approved by the pio', async () => {
+  assert(alertId, 'the previous test composed an alert');
+  const co = await newPage();
+  await login(co, U.coordinator);
+  await openAlerts(co);
+  const card = co.locator(`[data-testid=alert-pending] .al-pending[data-id="${alertId}"]`);
+  await card.waitFor();
+  assert((await card.textContent()).includes(`Composed by ${U.pio.name}`), 'the composer is named');
+  eq(await card.locator('[data-testid=al-lang]').count(), 3, 'the approver sees the exact text in three languages');
+  await card.scrollIntoViewIfNeeded();
+  await shot(co, 'laptop-alerts-approve');
+  await card.locator('[data-testid=al-approve]').click();
+  await co.locator('.toast').filter({ hasText: 'approved and issued' }).waitFor();
+  const row = co.locator(`#al-chains tbody tr[data-chain="${alertId}"]`);
+  await row.locator('[data-testid=al-state]').filter({ hasText: 'issued' }).waitFor();
+  eq((await row.locator('[data-testid=al-feed]').textContent()).trim(), 'in the public feed', 'in the feed');
+  await row.scrollIntoViewIfNeeded();
+  await shot(co, 'laptop-alerts-chains');
+
+  const feed = await publicGet('/alerts.atom');
+  eq(feed.status, 200, '/alerts.atom');
+  assert(/application\/atom\+xml/.test(feed.type), `the feed's type: ${feed.type}`);
+  const link = new RegExp(`<link[^>]*href="(https?://[^"]+/alerts/${alertId}\\.cap)"[^>]*>`).exec(feed.text);
+  assert(link, 'the feed links the CAP with an absolute URL');
+  assert(/type="application\/cap\+xml"/.test(link[0]), `the link's type: ${link[0]}`);
+  const cap = await publicGet(`/alerts/${alertId}.cap`);
+  eq(cap.status, 200, `/alerts/${alertId}.cap without a session`);
+  assert(/application\/cap\+xml/.test(cap.type), `the CAP's type: ${cap.type}`);
+  assert(cap.text.includes(`<identifier>${alertId}</identifier>`) && cap.text.includes('<status>Actual</status>'), 'the CAP message');
+  for (const l of ['en', 'mk', 'sq']) assert(cap.text.includes(`<language>${l}</language>`), `an info block in ${l}`);
+
+  await row.locator('[data-testid=al-cancel]').click();
+  await co.locator('#al-cancel-note').fill('The police have the situation under control.');
+  await co.getByRole('button', { name: 'Send the Cancel' }).click();
+  await co.locator('.toast').filter({ hasText: 'awaiting approval by a second person' }).waitFor();
+  const cancel = co.locator('[data-testid=alert-pending] .al-pending').first();
+  await cancel.waitFor();
+  const cancelId = await cancel.getAttribute('data-id');
+  eq(await cancel.locator('[data-testid=al-approve]').count(), 0, 'no Approve for the Cancel\'s composer');
+  await co.context().close();
+
+  const pio = await newPage();
+  await login(pio, U.pio);
+  await openAlerts(pio);
+  const pc = pio.locator(`[data-testid=alert-pending] .al-pending[data-id="${cancelId}"]`);
+  await pc.waitFor();
+  assert((await pc.textContent()).includes('The police have the situation under control.'), 'the Cancel\'s note is shown');
+  await pc.locator('[data-testid=al-approve]').click();
+  await pio.locator('.toast').filter({ hasText: 'approved and issued' }).waitFor();
+  const crow = pio.locator(`#al-chains tbody tr[data-chain="${alertId}"]`);
+  await crow.filter({ hasText: 'Cancel' }).waitFor();
+  eq(await crow.locator('[data-testid=al-cancel]').count(), 0, 'a cancelled chain offers no more actions');
+  await crow.scrollIntoViewIfNeeded();
+  await shot(pio, 'laptop-alerts-cancelled');
+  const after = await publicGet('/alerts.atom');
+  assert(after.text.includes(cancelId), 'the Cancel is in the feed (until the alert would have expired)');
+  await pio.context().close();
+});
+
+test('alerts: the composer withdraws its pending alert', async () => {
+  const page = await newPage();
+  await login(page, U.pio);
+  await openAlerts(page);
+  await page.locator('#al-site').selectOption('VM-031');   // Kessling Town Football Ground, TLP:CLEAR
+  await alertPreview(page, ['en', 'mk', 'sq']);
+  await page.locator('[data-testid=al-submit]').click();
+  await page.locator('.toast').filter({ hasText: 'awaiting approval by a second person' }).waitFor();
+  const card = page.locator('[data-testid=alert-pending] .al-pending').first();
+  await card.waitFor();
+  const id = await card.getAttribute('data-id');
+  await card.locator('[data-testid=al-withdraw]').click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Withdraw' }).click();   // no reason: optional
+  await page.locator('.toast').filter({ hasText: `${id} withdrawn` }).waitFor();
+  await page.locator(`#al-chains tbody tr[data-chain="${id}"] [data-testid=al-state]`).filter({ hasText: 'rejected' }).waitFor();
+  eq(await page.locator(`[data-testid=alert-pending] .al-pending[data-id="${id}"]`).count(), 0, 'no longer awaiting approval');
+  await page.context().close();
+});
+
+test('alerts: an exercise issues at once; All clear updates it from the previous message', async () => {
+  const page = await newPage();
+  await login(page, U.coordinator);
+  await openAlerts(page);
+  await page.locator('#al-site').selectOption('VM-030');   // Brackwater Harbour Arena, TLP:CLEAR
+  await page.locator('#al-status-exercise').check();
+  await page.locator('#al-lang-sq').uncheck();
+  await alertPreview(page, ['en', 'mk']);
+  await page.locator('[data-testid=al-submit]').filter({ hasText: 'Issue exercise' }).click();
+  await page.locator('.toast').filter({ hasText: /^Exercise message PT-\S+ issued\.$/ }).waitFor();
+  const row = page.locator('#al-chains tbody tr[data-chain]').filter({ hasText: 'Brackwater Harbour Arena' }).first();
+  await row.locator('[data-testid=al-state]').filter({ hasText: 'issued' }).waitFor();
+  eq((await row.locator('[data-testid=al-feed]').textContent()).trim(), 'not in the feed', 'an exercise is never in the public feed');
+  const chain = await row.getAttribute('data-chain');
+  await row.locator('[data-testid=al-allclear]').click();
+  assert(/^All clear for /.test((await page.locator('[data-testid=al-mode]').textContent()).trim()), 'the composer says it is an all clear');
+  eq(await page.locator('#al-template').inputValue(), 'all-clear', 'the all-clear template');
+  assert(await page.locator('#al-status-exercise').isChecked() && !(await page.locator('#al-lang-sq').isChecked()), 'status and languages from the previous message');
+  const pv = await alertPreview(page, ['en', 'mk']);
+  assert(pv.en.headline.startsWith('EXERCISE'), `the all clear of an exercise is an exercise: ${pv.en.headline}`);
+  await shot(page, 'laptop-alerts-allclear');
+  await page.locator('[data-testid=al-submit]').click();
+  await page.locator('.toast').filter({ hasText: 'issued' }).waitFor();
+  const after = page.locator(`#al-chains tbody tr[data-chain="${chain}"]`);
+  await after.filter({ hasText: 'Update' }).waitFor();
+  eq(await after.locator('[data-testid=al-allclear]').count(), 1, 'the update is the chain\'s latest issued message now');
+  await page.context().close();
+});
+
+test('alerts: an AMBER site is offered the generic area; an exercise says EXERCISE; others read only', async () => {
+  const page = await newPage('tablet');
+  await login(page, U.pio);
+  await openAlerts(page);
+  await page.locator('#al-site').selectOption(ALERT_AMBER_SITE);
+  await page.locator('[data-testid=al-warnings] [data-code=reveals_site]').waitFor();
+  assert(await page.locator('[data-testid=al-generic-box].al-offer').count() === 1, 'the generic area is offered');
+  await page.locator('#al-status-exercise').check();
+  eq((await page.locator('[data-testid=al-submit]').textContent()).trim(), 'Issue exercise', 'the button for an exercise');
+  await page.locator('#al-generic').check();
+  // the preview is asked again after the change: every headline then begins with EXERCISE
+  await page.waitForFunction(() => {
+    const h = [...document.querySelectorAll('[data-testid=al-preview] [data-testid=al-lang] .al-headline')].map((x) => x.textContent);
+    return h.length === 3 && h.every((t) => t.startsWith('EXERCISE')) && !document.querySelector('[data-testid=al-preview][aria-busy]');
+  });
+  const pv = await alertPreview(page, ['en', 'mk', 'sq']);
+  assert(!pv.en.headline.includes('Ministry of the Interior Headquarters'), `the generic area does not name the site: ${pv.en.headline}`);
+  await page.locator('#al-site').scrollIntoViewIfNeeded();
+  await shot(page, 'tablet-alerts-compose');
+  await page.locator('.al-preview-title').evaluate((h) => window.scrollTo(0, h.getBoundingClientRect().top + window.scrollY - document.getElementById('topbar').offsetHeight - 8));
+  await shot(page, 'tablet-alerts-preview');
+  await page.context().close();
+
+  const op = await newPage();
+  await login(op, U.operator);
+  await openAlerts(op);
+  eq(await op.locator('#al-template').count(), 0, 'no composer for an operator');
+  eq(await op.locator('[data-testid=alert-pending]').count(), 0, 'no approval step for an operator');
+  if (alertId) await op.locator(`#al-chains tbody tr[data-chain="${alertId}"]`).waitFor();
+  eq(await op.locator('[data-testid=al-cancel]').count(), 0, 'no actions for an operator');
+  await shot(op, 'laptop-alerts-reader');
+  await op.context().close();
+});
+
+test('alerts: accessibility of the composer, the approval step and the list (axe-core)', async () => {
+  const found = [];
+  for (const vp of Object.keys(VIEWPORTS)) {
+    const page = await newPage(vp, { bypassCSP: true });
+    await login(page, U.coordinator);
+    await openAlerts(page);
+    await page.locator('#al-site').selectOption(ALERT_SITE);
+    await alertPreview(page, ['en', 'mk', 'sq']);
+    found.push(...await axe(page, `${vp} alerts (composer)`));
+    await page.context().close();
+    const op = await newPage(vp, { bypassCSP: true });
+    await login(op, U.operator);
+    await openAlerts(op);
+    found.push(...await axe(op, `${vp} alerts (reader)`));
+    await op.context().close();
+  }
+  assert(found.length === 0, found.slice(0, 6).join('; '));
+});
+
 test('no script errors on any page', async () => {
   assert(problems.length === 0, problems.slice(0, 5).join('; '));
 });

@@ -77,6 +77,11 @@ LIST_USERS_ALL = {("gov", "admin")}
 LIST_USERS_OWN = {(rel, "admin") for rel in RELATIONS if rel != "gov"}
 CREATE_ORG = {("gov", "admin")}
 SET_OWNER_PARTNERS = {("gov", "admin"), ("own", "admin"), ("namedown", "admin")}
+# Issue 13: public alerts. Compose (and preview) public information officers and coordinators
+# of a government organisation; approve the same minus the composer; a pending message is read
+# by those who may compose and read its site, an issued Actual one by everyone.
+ALERT_COMPOSE = {("gov", "pio"), ("gov", "coordinator")}
+ALERT_COMPOSER = ("gov", "pio")  # composes each cell's pending message
 
 # ---- the fixture ----------------------------------------------------------------------
 SITE_OF = {t: "M-%d" % (i + 1) for i, t in enumerate(TLPS)}
@@ -418,6 +423,46 @@ def check_actions(res, c, who, rel, role, orgs):
     expect_status(res, r, 200 if key in SET_OWNER_PARTNERS else 403, who + " PATCH owner's partners")
 
 
+def check_alerts(res, c, who, rel, role, port, composer, missing_body):
+    """Issue 13: compose per site label, and a pending message of the composer's: read, approve,
+    its public CAP (no log-in)."""
+    key = (rel, role)
+    missing = c.request("POST", "/api/v1/alerts/preview", {"template": "explosion", "site_id": "M-NOPE"})
+    for t in TLPS:
+        sid = SITE_OF[t]
+        r = c.request("POST", "/api/v1/alerts/preview", {"template": "explosion", "site_id": sid})
+        if key not in ALERT_COMPOSE:
+            expect_status(res, r, 403, "%s %s preview an alert (may not compose)" % (who, t))
+        elif role in READ[rel][t]:
+            expect_status(res, r, 200, "%s %s preview an alert" % (who, t))
+            res.eq((r.json or {}).get("state"), "preview", "%s %s: a preview" % (who, t))
+        else:
+            expect_status(res, r, 404, "%s %s preview an alert of a hidden site" % (who, t))
+            res.eq(r.body, missing.body, "%s %s: a hidden site answers as a missing one" % (who, t))
+    expect_status(res, c.get("/api/v1/alerts"), 200, who + " GET /alerts")
+    expect_status(res, c.get("/api/v1/alert-templates"), 200, who + " GET /alert-templates")
+    # the composer's pending message about the CLEAR site, one per cell
+    r = composer.request("POST", "/api/v1/alerts", {"template": "explosion", "site_id": SITE_OF["CLEAR"]})
+    expect_status(res, r, 201, who + ": the composer's pending message")
+    aid = (r.json or {}).get("identifier", "PT-NONE")
+    reads = key in ALERT_COMPOSE
+    r = c.get("/api/v1/alerts/" + aid)
+    expect_status(res, r, 200 if reads else 404, who + " GET a pending alert")
+    if not reads:
+        res.eq(r.body, missing_body, who + " GET a pending alert: a missing record's 404")
+    listed = {a["identifier"] for a in (c.get("/api/v1/alerts").json or {}).get("alerts", [])}
+    res.eq(aid in listed, reads, who + " lists the pending alert")
+    r = c.request("POST", "/api/v1/alerts/%s/approve" % aid)
+    want = 403 if key == ALERT_COMPOSER else (200 if reads else 404)
+    expect_status(res, r, want, who + " approve the pending alert")
+    if key == ALERT_COMPOSER:
+        res.eq((r.json or {}).get("code"), "same_person", who + ": its own message")
+    public = Client(port).get("/alerts/%s.cap" % aid)
+    expect_status(res, public, 200 if want == 200 else 404, who + ": the public CAP after the approval")
+    if want == 200:
+        expect_status(res, c.get("/api/v1/alerts/" + aid), 200, who + " GET the issued alert")
+
+
 def run(res, protect, work):
     db = setup(protect, work)
     srv = Server(protect, db, ["--threads", "4"]).start()
@@ -426,6 +471,9 @@ def run(res, protect, work):
         scores = {m: exact_scores(protect, db, m) for m in ("fema", "carver", "quant")}
         res.eq(set(scores["fema"]), set(SITE_OF.values()), "the CLI ranks every fixture site")
         missing, orgs = None, {}
+        composer = Client(srv.port)  # issue 13: composes a pending alert for each cell
+        res.eq(composer.login(user_name(*ALERT_COMPOSER), password(user_name(*ALERT_COMPOSER))).status, 200,
+               "the alerts' composer log-in")
         for rel in RELATIONS:
             for role in ROLES:
                 who = "%s/%s" % (rel, role)
@@ -444,6 +492,7 @@ def run(res, protect, work):
                 check_records(res, c, who, rel, role, visible, writable, missing)
                 check_resilience(res, c, who, role, visible, writable, missing, rel=rel)  # issue 12
                 check_actions(res, c, who, rel, role, orgs)
+                check_alerts(res, c, who, rel, role, srv.port, composer, missing)  # issue 13
     finally:
         status, out, err = srv.stop()
         res.eq(status, 0, "matrix server exit status")

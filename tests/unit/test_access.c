@@ -1176,6 +1176,52 @@ static void test_dependencies(void)
 	}
 }
 
+/* issue 13: public alerts - who composes, who approves (never the composer), who reads. */
+static void test_alerts(void)
+{
+	long long readers[2] = {OTHER_READER, 0};
+	struct pt_principal sys, any;
+	struct pt_access_record green = record(REL_OWN, PT_TLP_GREEN, readers);
+	struct pt_access_record amber = record(REL_OWN, PT_TLP_AMBER, readers);
+	struct pt_access_record red = record(REL_OWN, PT_TLP_RED, readers);
+	int role, rel;
+	pt_principal_system(&sys);
+	for (role = 0; role < PT_ROLE_COUNT; role++)
+		for (rel = 0; rel < REL_COUNT; rel++) {
+			struct pt_principal p = caller((enum pt_role)role, (enum relation)rel);
+			int may = p.org_type == PT_ORG_GOVERNMENT &&
+				  (role == PT_ROLE_PIO || role == PT_ROLE_COORDINATOR);
+			CHECK_INT(pt_access_alert_compose(&p),
+				  may ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN);
+			CHECK_INT(pt_access_alert_approve(&p, CALLER_ID + 1),
+				  may ? PT_ALERT_APPROVAL_OK : PT_ALERT_APPROVAL_FORBIDDEN);
+			CHECK_INT(pt_access_alert_approve(&p, CALLER_ID),
+				  may ? PT_ALERT_APPROVAL_SAME_PERSON : PT_ALERT_APPROVAL_FORBIDDEN);
+			/* issued Actual: every logged-in user, whatever the site */
+			CHECK_INT(pt_access_alert_read(&p, &red, 1), PT_ACCESS_OK);
+			CHECK_INT(pt_access_alert_read(&p, NULL, 1), PT_ACCESS_OK);
+			/* else: those who compose and read the site */
+			CHECK_INT(pt_access_alert_read(&p, &green, 0),
+				  may ? PT_ACCESS_OK : PT_ACCESS_NOT_FOUND);
+			CHECK_INT(pt_access_alert_read(&p, &amber, 0),
+				  may && pt_access_read(&p, &amber) == PT_ACCESS_OK ? PT_ACCESS_OK
+										   : PT_ACCESS_NOT_FOUND);
+			CHECK_INT(pt_access_alert_read(&p, NULL, 0), PT_ACCESS_NOT_FOUND);
+		}
+	/* the system administrator composes; approving its own message is the same person */
+	CHECK_INT(pt_access_alert_compose(&sys), PT_ACCESS_OK);
+	CHECK_INT(pt_access_alert_approve(&sys, 0), PT_ALERT_APPROVAL_SAME_PERSON);
+	CHECK_INT(pt_access_alert_approve(&sys, CALLER_ID), PT_ALERT_APPROVAL_OK);
+	CHECK_INT(pt_access_alert_read(&sys, NULL, 0), PT_ACCESS_OK);
+	/* no principal, or a broken one: nothing */
+	memset(&any, 0, sizeof any);
+	CHECK_INT(pt_access_alert_compose(&any), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_alert_compose(NULL), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_alert_approve(NULL, 1), PT_ALERT_APPROVAL_FORBIDDEN);
+	CHECK_INT(pt_access_alert_read(&any, &green, 1), PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_alert_read(NULL, &green, 1), PT_ACCESS_NOT_FOUND);
+}
+
 int main(void)
 {
 	RUN(test_matrix);
@@ -1199,5 +1245,6 @@ int main(void)
 	RUN(test_org_retype); /* issue 11 (last) */
 	RUN(test_dependencies); /* issue 12 */
 	RUN(test_resilience_budget); /* issue 12: the API's cascade and SPOF limits */
+	RUN(test_alerts); /* issue 13: public alerts */
 	return TEST_SUMMARY("test_access");
 }

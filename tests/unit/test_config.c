@@ -45,7 +45,8 @@ static void test_keys(void)
 	struct pt_config c;
 	double v;
 	pt_config_defaults(&c);
-	CHECK_INT(n, 65); /* issue 11 item 6: plan.planning_level, plan.surge_weeks; issue 12: resilience.* (5) */
+	CHECK_INT(n, 70); /* issue 11 item 6: plan.planning_level, plan.surge_weeks; issue 12: resilience.* (5);
+			     issue 13: alert.* (5, two of them text) */
 	CHECK_STR(pt_config_key_name(0), "quant.vsl_eur");
 	CHECK(pt_config_key_name(n) == NULL);
 	CHECK(pt_config_key_description(n) == NULL);
@@ -56,6 +57,14 @@ static void test_keys(void)
 		CHECK(pt_config_key_description(i) != NULL && pt_config_key_description(i)[0]);
 		CHECK_INT(pt_config_key_index(name, &idx), PT_OK);
 		CHECK_INT(idx, i);
+		if (pt_config_key_is_text(i)) { /* issue 13 */
+			char text[256];
+			CHECK_INT(pt_config_get(&c, name, &v), PT_EINVAL);
+			CHECK_INT(pt_config_get_text(&c, name, text, sizeof text), PT_OK);
+			CHECK(text[0] != '\0');
+			CHECK(!pt_config_key_is_integer(i));
+			continue;
+		}
 		CHECK_INT(pt_config_get(&c, name, &v), PT_OK);
 		CHECK(v >= pt_config_key_min(i) && v <= pt_config_key_max(i));
 		for (j = 0; j < i; j++)
@@ -303,7 +312,12 @@ static void test_settings_csv(void)
 		seen[idx] = 1;
 		/* The value parses under the key's rules, equals the built-in default. */
 		CHECK_INT(pt_config_set(&fromfile, fields[0], fields[1], &d), PT_OK);
-		{
+		if (pt_config_key_is_text(idx)) { /* issue 13: text equals the default */
+			char want[256], got[256];
+			pt_config_get_text(&defaults, fields[0], want, sizeof want);
+			pt_config_get_text(&fromfile, fields[0], got, sizeof got);
+			CHECK_STR(got, want);
+		} else {
 			double want = 0, got = 0;
 			pt_config_get(&defaults, fields[0], &want);
 			pt_config_get(&fromfile, fields[0], &got);
@@ -322,6 +336,50 @@ static void test_settings_csv(void)
 		CHECK(seen[i]);
 	}
 	CHECK(memcmp(&defaults, &fromfile, sizeof defaults) == 0);
+}
+
+/* issue 13: the alert settings; the two text ones are checked as text. */
+static void test_alert_keys(void)
+{
+	struct pt_config c;
+	struct pt_diag d;
+	char buf[256];
+	memset(&d, 0, sizeof d);
+	pt_config_defaults(&c);
+	CHECK_STR(c.alert_sender, "crisis-centre@vellmark.example");
+	CHECK_STR(c.alert_public_url, "http://127.0.0.1:8080");
+	CHECK_INT(c.alert_cb_pages, 4);
+	CHECK_INT(c.alert_approval_min, 30);
+	CHECK_INT(c.alert_utc_offset_min, 60);
+	CHECK_INT(pt_config_set(&c, "alert.sender", "crisis centre", &d), PT_EINVAL);
+	CHECK_STR(d.field, "alert.sender");
+	CHECK_INT(pt_config_set(&c, "alert.sender", "a,b", &d), PT_EINVAL);
+	CHECK_INT(pt_config_set(&c, "alert.sender", "", &d), PT_EINVAL);
+	CHECK_INT(pt_config_set(&c, "alert.sender", "cmc@gov.example", &d), PT_OK);
+	CHECK_INT(pt_config_get_text(&c, "alert.sender", buf, sizeof buf), PT_OK);
+	CHECK_STR(buf, "cmc@gov.example");
+	CHECK_INT(pt_config_set(&c, "alert.public_url", "https://alerts.example.org/", &d), PT_EINVAL);
+	CHECK(strstr(d.msg, "'/'") != NULL);
+	CHECK_INT(pt_config_set(&c, "alert.public_url", "ftp://alerts.example.org", &d), PT_EINVAL);
+	CHECK_INT(pt_config_set(&c, "alert.public_url", "https://a b.example", &d), PT_EINVAL);
+	CHECK_INT(pt_config_set(&c, "alert.public_url", "https://alerts.example.org", &d), PT_OK);
+	CHECK_STR(c.alert_public_url, "https://alerts.example.org");
+	{
+		char longurl[300];
+		memset(longurl, 'a', sizeof longurl);
+		memcpy(longurl, "https://", 8);
+		longurl[299] = '\0';
+		CHECK_INT(pt_config_set(&c, "alert.public_url", longurl, &d), PT_EINVAL);
+	}
+	CHECK_INT(pt_config_get_text(&c, "alert.cb_pages", buf, sizeof buf), PT_EINVAL);
+	CHECK_INT(pt_config_get_text(&c, "alert.nope", buf, sizeof buf), PT_ENOTFOUND);
+	CHECK_INT(pt_config_set(&c, "alert.cb_pages", "16", &d), PT_EINVAL);
+	CHECK_INT(pt_config_set(&c, "alert.cb_pages", "15", &d), PT_OK);
+	CHECK_INT(pt_config_set(&c, "alert.approval_min", "0", &d), PT_EINVAL);
+	CHECK_INT(pt_config_set(&c, "alert.utc_offset_min", "-720", &d), PT_OK);
+	CHECK_INT(c.alert_utc_offset_min, -720);
+	CHECK_INT(pt_config_set(&c, "alert.utc_offset_min", "841", &d), PT_EINVAL);
+	CHECK_INT(pt_config_check(&c, &d), PT_OK);
 }
 
 /* issue 12: the cascade settings; resilience.threshold excludes 0; restart overrides by
@@ -361,6 +419,7 @@ static void test_resilience_keys(void)
 int main(void)
 {
 	RUN(test_resilience_keys);
+	RUN(test_alert_keys); /* issue 13 */
 	RUN(test_defaults);
 	RUN(test_keys);
 	RUN(test_set_get);

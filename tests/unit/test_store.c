@@ -894,6 +894,53 @@ static void test_refuses_newer_schema(void)
 
 /* Migration 014 (issue 11) keeps the threat levels set before it: the national row and each
  * threat's row become the first changes of their scopes. */
+/* issue 13: migration 021 runs again unchanged (a registry wound back to 20 keeps its alerts),
+ * and the table stays append-only. */
+static void test_migration_021_alerts(void)
+{
+	struct pt_db *db = NULL;
+	struct pt_diag d = PT_DIAG_INIT;
+	char path[128];
+	long long n = -1;
+	sqlite3_stmt *st = NULL;
+	static const char insert[] =
+		"INSERT INTO alerts (identifier, chain, msg_type, status, state, site_id, template, "
+		"languages, radius_km, polygon, generic_area, sent, expires, feed_until, composer_id, "
+		"composer, composed_at, sha256, xml) VALUES ('PT-1', 'PT-1', 'Alert', 'Actual', "
+		"'pending', 'S', 'armed-attack', 'en', 1, 0, 0, 1, 2, 2, 0, 'system', 1, "
+		"printf('%064d', 0), x'3c612f3e')";
+
+	tmp_path(path, sizeof path, "alerts21.db");
+	CHECK_INT(pt_db_open(path, 1, &db, &d), PT_OK);
+	if (!db)
+		return;
+	CHECK_INT(sqlite3_exec(pt_db_sqlite(db), insert, NULL, NULL, NULL), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(pt_db_sqlite(db), "PRAGMA user_version = 20", NULL, NULL, NULL),
+		  SQLITE_OK);
+	pt_db_close(db);
+	db = NULL;
+	CHECK_INT(pt_db_open(path, 0, &db, &d), PT_OK);
+	if (!db)
+		return;
+	if (sqlite3_prepare_v2(pt_db_sqlite(db), "SELECT count(*) FROM alerts", -1, &st, NULL) ==
+		    SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	CHECK_INT(n, 1);
+	CHECK(sqlite3_exec(pt_db_sqlite(db), "DELETE FROM alerts", NULL, NULL, NULL) != SQLITE_OK);
+	CHECK(sqlite3_exec(pt_db_sqlite(db), "UPDATE alerts SET xml = x'00'", NULL, NULL, NULL) !=
+	      SQLITE_OK);
+	/* the one change a row sees: its decision, once */
+	CHECK_INT(sqlite3_exec(pt_db_sqlite(db), "UPDATE alerts SET state = 'issued', decided_at = 2",
+			       NULL, NULL, NULL),
+		  SQLITE_OK);
+	CHECK(sqlite3_exec(pt_db_sqlite(db), "UPDATE alerts SET state = 'rejected'", NULL, NULL,
+			   NULL) != SQLITE_OK);
+	pt_db_close(db);
+	remove_db(path);
+}
+
 static void test_migration_014_keeps_levels(void)
 {
 	struct pt_db *db = NULL;
@@ -1062,6 +1109,7 @@ int main(void)
 	RUN(test_persists_across_reopen);
 	RUN(test_refuses_newer_schema);
 	RUN(test_migration_014_keeps_levels);
+	RUN(test_migration_021_alerts); /* issue 13 */
 	rmdir(tmpdir);
 	return TEST_SUMMARY("test_store");
 }
