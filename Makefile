@@ -44,6 +44,7 @@ PROTECT := $(if $(filter build,$(BUILD)),protect,$(BUILD)/protect)
 
 .PHONY: all run check asan-check deps deps-check browser-deps unit cli-test http-test layers bench bench-http bench-plan fuzz clean lint
 .PHONY: bench-cascade
+.PHONY: bench-cap # issue 13: CAP 1.2 against libxml2's validator
 all: deps-check $(PROTECT)
 
 # The page's Leaflet and Chart.js come from Debian (libjs-leaflet, libjs-chart.js).
@@ -147,6 +148,7 @@ bench: all
 	bench/http/run
 	bench/plan/run
 	bench/cascade/run
+	bench/cap/run
 
 # protect serve against nginx with wrk (installs both when missing; about 1.5 minutes).
 bench-http: all
@@ -159,6 +161,11 @@ bench-plan: all
 # cascade (issue 12): one cascade over 1,000,000 sites against igraph and networkx; SPOF at 1 and 2 threads.
 bench-cascade: all
 	bench/cascade/run
+	bench/cap/run
+
+# issue 13: CAP 1.2 read+check+write against libxml2's schema validator (needs the fixtures)
+bench-cap: all
+	bench/cap/run
 
 # The libFuzzer targets of tests/fuzz (clang), FUZZ_SECONDS each; .ci/run runs them for 15 s.
 FUZZ_SECONDS ?= 300

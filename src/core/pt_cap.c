@@ -2,10 +2,10 @@
  * checks of cap12.xsd and the rules of the standard, date-times, identifiers, cell broadcast. */
 #include "pt_cap.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "pt_model.h"
 
 /* ---- enumerations ---- */
 
@@ -418,8 +418,8 @@ void pt_cap_problem_add(struct pt_cap_problems *p, enum pt_cap_problem_kind kind
 	struct pt_cap_problem *q = &p->list[p->n++];
 	q->kind = kind;
 	q->line = line;
-	snprintf(q->element, sizeof(q->element), "%s", element ? element : "");
-	snprintf(q->msg, sizeof(q->msg), "%s", msg ? msg : "");
+	pt_strlcpy(q->element, element ? element : "", sizeof(q->element));
+	pt_strlcpy(q->msg, msg ? msg : "", sizeof(q->msg));
 }
 
 int pt_cap_problems_fail(const struct pt_cap_problems *p)
@@ -526,9 +526,19 @@ enum pt_err pt_cap_time_parse(const char *s, int64_t *out)
 	return PT_OK;
 }
 
+/* Write v as exactly width decimal digits at p. */
+static void put_digits(char *p, long long v, int width)
+{
+	for (int i = width - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 void pt_cap_time_format(int64_t t, char *buf, size_t size)
 {
 	int64_t days = t / 86400, rem = t % 86400;
+	char out[32];
 	if (rem < 0) {
 		rem += 86400;
 		days--;
@@ -536,10 +546,17 @@ void pt_cap_time_format(int64_t t, char *buf, size_t size)
 	int64_t y;
 	int m, d;
 	civil_from_days(days, &y, &m, &d);
-	snprintf(buf, size, "%04lld-%02d-%02dT%02d:%02d:%02d-00:00", (long long)y, m, d,
-		 (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
+	if (y < 1 || y > 9999) /* outside the four digits of the CAP pattern */
+		y = y < 1 ? 1 : 9999;
+	memcpy(out, "0000-00-00T00:00:00-00:00", 26);
+	put_digits(out, y, 4);
+	put_digits(out + 5, m, 2);
+	put_digits(out + 8, d, 2);
+	put_digits(out + 11, rem / 3600, 2);
+	put_digits(out + 14, rem / 60 % 60, 2);
+	put_digits(out + 17, rem % 60, 2);
+	pt_strlcpy(buf, out, size);
 }
-
 /* ---- identifiers ---- */
 
 enum pt_err pt_cap_identifier_make(const char *prefix, int64_t t, uint32_t rand, char *buf,
@@ -555,9 +572,28 @@ enum pt_err pt_cap_identifier_make(const char *prefix, int64_t t, uint32_t rand,
 	pt_cap_time_format(t, ts, sizeof(ts)); /* YYYY-MM-DDThh:mm:ss-00:00 */
 	if (strlen(ts) != 25)
 		return PT_EINVAL;
-	int n = snprintf(buf, size, "%s-%.4s%.2s%.2sT%.2s%.2s%.2sZ-%08x", prefix, ts, ts + 5, ts + 8,
-			 ts + 11, ts + 14, ts + 17, (unsigned)rand);
-	return n > 0 && (size_t)n < size ? PT_OK : PT_EINVAL;
+	/* PREFIX-YYYYMMDDThhmmssZ-xxxxxxxx */
+	char out[PT_CAP_ID_MAX];
+	size_t n = strlen(prefix);
+	memcpy(out, prefix, n);
+	out[n++] = '-';
+	memcpy(out + n, ts, 4);
+	memcpy(out + n + 4, ts + 5, 2);
+	memcpy(out + n + 6, ts + 8, 2);
+	out[n + 8] = 'T';
+	memcpy(out + n + 9, ts + 11, 2);
+	memcpy(out + n + 11, ts + 14, 2);
+	memcpy(out + n + 13, ts + 17, 2);
+	out[n + 15] = 'Z';
+	out[n + 16] = '-';
+	n += 17;
+	for (int i = 7; i >= 0; i--)
+		out[n++] = "0123456789abcdef"[(rand >> (4 * i)) & 0xF];
+	out[n] = '\0';
+	if (n >= size)
+		return PT_EINVAL;
+	memcpy(buf, out, n + 1);
+	return PT_OK;
 }
 
 int pt_cap_identifier_ok(const char *s)
@@ -660,7 +696,16 @@ void pt_cap_cb_count(const char *s, struct pt_cap_cb_count *out)
 
 void pt_cap_circle_format(double lat, double lon, double radius_km, char *buf, size_t size)
 {
-	snprintf(buf, size, "%.6g,%.6g %.6g", lat, lon, radius_km);
+	char a[64], b[64], r[64], out[200];
+	pt_number_format(lat, a, sizeof(a));
+	pt_number_format(lon, b, sizeof(b));
+	pt_number_format(radius_km, r, sizeof(r));
+	pt_strlcpy(out, a, sizeof(out));
+	pt_strlcat(out, ",", sizeof(out));
+	pt_strlcat(out, b, sizeof(out));
+	pt_strlcat(out, " ", sizeof(out));
+	pt_strlcat(out, r, sizeof(out));
+	pt_strlcpy(buf, out, size);
 }
 
 /* A decimal number "[+-]digits[.digits]" or "[+-].digits" at *s, ending at
@@ -779,18 +824,23 @@ struct ck {
 	const char *status; /* not owned */
 };
 
-__attribute__((format(printf, 5, 6))) static void problem(struct ck *c,
-							   enum pt_cap_problem_kind k, long line,
-							   const char *el, const char *fmt, ...)
+/* fmt with its one "%s" replaced by arg (a literal of this file; no printf in the core). */
+static void problem(struct ck *c, enum pt_cap_problem_kind k, long line, const char *el,
+		    const char *fmt, const char *arg)
 {
 	char msg[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
+	const char *at = strstr(fmt, "%s");
+	size_t n = at ? (size_t)(at - fmt) : strlen(fmt);
+	if (n >= sizeof(msg))
+		n = sizeof(msg) - 1;
+	memcpy(msg, fmt, n);
+	msg[n] = '\0';
+	if (at) {
+		pt_strlcat(msg, arg ? arg : "", sizeof(msg));
+		pt_strlcat(msg, at + 2, sizeof(msg));
+	}
 	pt_cap_problem_add(c->p, k, line, el, msg);
 }
-
 /* A short, printable quote of a value for a message. */
 static const char *quote(const char *s, char *buf, size_t size)
 {
@@ -816,12 +866,13 @@ static void check_enum(struct ck *c, const struct pt_cap_text *t, enum pt_cap_en
 {
 	char q[64];
 	if (t->s && pt_cap_enum_parse(e, t->s, NULL) != PT_OK) {
-		char msg[160];
-		size_t n = (size_t)snprintf(msg, sizeof(msg), "\"%s\" is not one of",
-					   quote(t->s, q, sizeof(q)));
-		for (int i = 0; pt_cap_enum_name(e, i) && n < sizeof(msg); i++)
-			n += (size_t)snprintf(msg + n, sizeof(msg) - n, "%s%s", i ? ", " : " ",
-					      pt_cap_enum_name(e, i));
+		char msg[256] = "\"";
+		pt_strlcat(msg, quote(t->s, q, sizeof(q)), sizeof(msg));
+		pt_strlcat(msg, "\" is not one of", sizeof(msg));
+		for (int i = 0; pt_cap_enum_name(e, i); i++) {
+			pt_strlcat(msg, i ? ", " : " ", sizeof(msg));
+			pt_strlcat(msg, pt_cap_enum_name(e, i), sizeof(msg));
+		}
 		pt_cap_problem_add(c->p, PT_CAP_SCHEMA, t->line, el, msg);
 	}
 }
@@ -928,8 +979,10 @@ static void check_typed(struct ck *c, const struct pt_cap_text *t, const char *e
 {
 	char q[64];
 	if (t->s && !ok(t->s)) {
-		char msg[256];
-		snprintf(msg, sizeof(msg), "\"%s\" is not %s", quote(t->s, q, sizeof(q)), what);
+		char msg[256] = "\"";
+		pt_strlcat(msg, quote(t->s, q, sizeof(q)), sizeof(msg));
+		pt_strlcat(msg, "\" is not ", sizeof(msg));
+		pt_strlcat(msg, what, sizeof(msg));
 		pt_cap_problem_add(c->p, PT_CAP_SCHEMA, t->line, el, msg);
 	}
 }
