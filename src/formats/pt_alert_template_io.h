@@ -15,7 +15,7 @@
  * Parse one template file: buf[0, len) is its JSON, id its stem (the file
  * name without ".json"). Fills *out and checks it (pt_alert_template_check).
  * PT_EINVAL with d naming file (d->file is the caller's), line and field
- * ("langs.mk.headline"); PT_ELIMIT.
+ * ("languages.mk.headline", the path of the key in the file); PT_ELIMIT.
  */
 enum pt_err pt_alert_template_parse(const char *buf, size_t len, const char *id,
 				    struct pt_alert_template *out, struct pt_diag *d);
