@@ -113,7 +113,7 @@ p al-b-update 0 --now 2026-12-01T00:40Z --db al.db alert update "$al_b" --templa
 out_has '<responseType>AllClear</responseType>'
 out_has '<msgType>Update</msgType>'
 if [ "$(grep -c '<language>' al-b-update.out)" -eq 2 ]; then ok; else bad "update keeps en,sq"; fi
-out_has '<circle>47.0348,-11.8712 2.5</circle>'
+out_has '<circle>47.03479,-11.87118 2.5</circle>'
 al_schema al-b-update.out
 p al-poly 0 --db al.db alert new --template vehicle-attack --site VM-003 --preview \
 	--polygon "47.03,-11.88 47.04,-11.88 47.04,-11.86 47.03,-11.88" --as pio
