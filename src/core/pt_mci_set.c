@@ -128,18 +128,19 @@ static void decision_default(struct pt_mci_decision *d, size_t i)
 	memset(d, 0, sizeof *d);
 }
 
-/* Misclassification [true][assigned]: assumptions informed by the published
- * rates (docs/methodology.md): START over-triages more than SALT. */
+/* Misclassification [true][assigned] (docs/methodology.md): START after
+ * Kahn et al. (2009), who found over-triage common (53%) and under-triage
+ * rare (2%); SALT an assumption, with less over-triage. */
 static const double misclass_start[PT_MCI_CATS][PT_MCI_CATS] = {
-	{ 0.85, 0.10, 0.02, 0.03 },
-	{ 0.25, 0.65, 0.10, 0.00 },
-	{ 0.05, 0.15, 0.80, 0.00 },
+	{ 0.90, 0.07, 0.01, 0.02 },
+	{ 0.30, 0.65, 0.05, 0.00 },
+	{ 0.05, 0.40, 0.55, 0.00 },
 	{ 0.00, 0.00, 0.00, 1.00 },
 };
 static const double misclass_salt[PT_MCI_CATS][PT_MCI_CATS] = {
-	{ 0.88, 0.08, 0.02, 0.02 },
-	{ 0.18, 0.74, 0.08, 0.00 },
-	{ 0.03, 0.12, 0.85, 0.00 },
+	{ 0.90, 0.07, 0.01, 0.02 },
+	{ 0.15, 0.78, 0.07, 0.00 },
+	{ 0.03, 0.15, 0.82, 0.00 },
 	{ 0.00, 0.00, 0.00, 1.00 },
 };
 

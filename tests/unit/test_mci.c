@@ -144,7 +144,7 @@ static void test_check(void)
 	CHECK_INT(set(&s, "response.misclass.SALT.T2.T3", "0.5"), PT_OK);
 	CHECK_INT(pt_mci_check(&s, &diag), PT_EINVAL);
 	CHECK_STR(diag.field, "response.misclass.SALT.T2");
-	CHECK_INT(set(&s, "response.misclass.SALT.T2.T3", "0.08"), PT_OK);
+	CHECK_INT(set(&s, "response.misclass.SALT.T2.T3", "0.07"), PT_OK);
 	CHECK_INT(set(&s, "attack.mix.killed", "0.5"), PT_OK);
 	CHECK_INT(pt_mci_check(&s, &diag), PT_EINVAL);
 	CHECK_STR(diag.field, "attack.mix");
