@@ -526,6 +526,62 @@ static void test_summaries(void)
 	CHECK(pt_mci_output_name(14) == NULL);
 }
 
+/* Every size at its limit at once: it runs, and every victim still ends in one state. */
+static void test_largest(void)
+{
+	static struct pt_mci_scenario s;
+	struct pt_mci_rep *r = NULL;
+	char key[PT_MCI_PATH_MAX], num[16];
+	size_t i, j;
+	pt_mci_defaults(&s);
+	CHECK_INT(set(&s, "attack.victims", "20000"), PT_OK);
+	CHECK_INT(set(&s, "response.ambulances", "2000"), PT_OK);
+	CHECK_INT(set(&s, "response.rtf", "true"), PT_OK);
+	CHECK_INT(set(&s, "response.policy", "balanced"), PT_OK);
+	CHECK_INT(set(&s, "response.scoop_and_run", "false"), PT_OK);
+	CHECK_INT(set(&s, "attack.sites.0.share", "0.0625"), PT_OK);
+	for (i = 0; i < PT_MCI_MAX_HOSPITALS; i++) {
+		num[0] = (char)('0' + i / 10);
+		num[1] = (char)('0' + i % 10);
+		num[2] = '\0';
+		strcpy(key, "hospitals.");
+		strcat(key, i < 10 ? num + 1 : num);
+		strcat(key, ".resus");
+		CHECK_INT(set(&s, key, "2"), PT_OK);
+		strcpy(key, "response.bases.");
+		strcat(key, i < 10 ? num + 1 : num);
+		strcat(key, ".ambulances");
+		CHECK_INT(set(&s, key, "1"), PT_OK);
+	}
+	for (i = 1; i < PT_MCI_MAX_SITES; i++) {
+		num[0] = (char)('0' + i / 10);
+		num[1] = (char)('0' + i % 10);
+		num[2] = '\0';
+		strcpy(key, "attack.sites.");
+		strcat(key, i < 10 ? num + 1 : num);
+		strcat(key, ".share");
+		CHECK_INT(set(&s, key, "0.0625"), PT_OK);
+	}
+	for (j = 0; j < PT_MCI_MAX_DECISIONS; j++) {
+		const char *path = j % 2 ? "response.ambulances" : "hospitals.3.locked_down";
+		const char *value = j % 2 ? (j % 4 == 1 ? "1800" : "2000") : (j % 4 ? "true" : "false");
+		s.decisions[j].t_min = (double)j * 2;
+		strcpy(s.decisions[j].path, path);
+		strcpy(s.decisions[j].value, value);
+	}
+	s.n_decisions = PT_MCI_MAX_DECISIONS;
+	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
+	CHECK_INT((long long)s.n_hospitals, PT_MCI_MAX_HOSPITALS);
+	CHECK_INT(pt_mci_reps_new(&s, 2, &r), PT_OK);
+	if (!r)
+		return;
+	CHECK_INT(pt_mci_run_many(&s, 1, 0, 2, 2, r, NULL, NULL), PT_OK);
+	CHECK_INT(sum_finals(&r[0]), 20000);
+	CHECK_INT(sum_finals(&r[1]), 20000);
+	CHECK(r[0].ambulances_used > 100);
+	pt_mci_reps_free(r);
+}
+
 int main(void)
 {
 	RUN(test_keys);
@@ -540,5 +596,6 @@ int main(void)
 	RUN(test_killed_outright);
 	RUN(test_more_ambulances);
 	RUN(test_decision_from_its_time);
+	RUN(test_largest);
 	return TEST_SUMMARY("test_mci");
 }
