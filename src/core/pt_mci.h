@@ -190,11 +190,12 @@ void pt_mci_reps_free(struct pt_mci_rep *reps);
 /** One traced event (the CLI's --trace prints them). */
 struct pt_mci_trace_event {
 	double t_min;
-	const char *what;   /**< static: "injured", "dies", "triaged", "treated", "loaded", ... */
+	const char *what;   /**< static: "killed", "dies", "triaged", "loaded", ... (docs/internals/core.md) */
 	int victim;         /**< -1 when not about one victim */
 	int ambulance;      /**< -1 when none */
 	int hospital;       /**< -1 when none */
 	int cat;            /**< enum pt_mci_cat or -1 */
+	int site;           /**< the attack site concerned (the victim's, the ambulance's), or -1 */
 };
 /** Called for each event of a traced replication, in time order. */
 typedef void (*pt_mci_trace_fn)(void *ctx, const struct pt_mci_trace_event *ev);
