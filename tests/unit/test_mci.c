@@ -2,6 +2,7 @@
  * the SIMEDIS death times, replays, threads, conservation, the limits, the trends. */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,6 +94,81 @@ static void test_keys(void)
 	CHECK_INT(set(&s, "decisions.0.path", "response.ambulances"), PT_OK);
 	CHECK_INT(set(&s, "decisions.0.value", "25"), PT_OK);
 	CHECK_INT((long long)s.n_decisions, 1);
+}
+
+/* pt_mci_each_key's pairs, kept as text. */
+#define ITEMS_MAX 4000
+struct items {
+	char path[ITEMS_MAX][PT_MCI_PATH_MAX + 8];
+	char value[ITEMS_MAX][PT_MCI_VALUE_MAX];
+	size_t n;
+};
+
+static void items_keep(void *ctx, const char *path, const char *text, double number)
+{
+	struct items *it = ctx;
+	if (it->n >= ITEMS_MAX)
+		return;
+	strcpy(it->path[it->n], path);
+	if (text)
+		strcpy(it->value[it->n], text);
+	else
+		snprintf(it->value[it->n], PT_MCI_VALUE_MAX, "%.17g", number);
+	it->n++;
+}
+
+static long items_find(const struct items *it, const char *path)
+{
+	size_t i;
+	for (i = 0; i < it->n; i++)
+		if (strcmp(it->path[i], path) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Every key in use, written out and read back through pt_mci_set, gives the scenario back. */
+static void test_each_key(void)
+{
+	static struct pt_mci_scenario s, back;
+	static struct items a, b;
+	size_t i, bad = 0;
+	hospital_scenario(&s, 321);
+	CHECK_INT(set(&s, "attack.sites.1.share", "0.25"), PT_OK);
+	CHECK_INT(set(&s, "attack.sites.0.share", "0.75"), PT_OK);
+	CHECK_INT(set(&s, "attack.sites.1.name", "Orrin Square"), PT_OK);
+	CHECK_INT(set(&s, "response.misclass.SALT.T3.T2", "0.125"), PT_OK);
+	CHECK_INT(set(&s, "response.misclass.SALT.T3.T3", "0.845"), PT_OK);
+	CHECK_INT(set(&s, "response.policy", "balanced"), PT_OK);
+	CHECK_INT(set(&s, "hospitals.2.resus_min", "1.1,2.2,3.3"), PT_OK);
+	CHECK_INT(set(&s, "decisions.0.t_min", "45"), PT_OK);
+	CHECK_INT(set(&s, "decisions.0.path", "hospitals.0.locked_down"), PT_OK);
+	CHECK_INT(set(&s, "decisions.0.value", "false"), PT_OK);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
+	a.n = b.n = 0;
+	pt_mci_each_key(&s, items_keep, &a);
+	CHECK(a.n > 100 && a.n < ITEMS_MAX);
+	CHECK(items_find(&a, "response.misclass.SALT.T3.T2") >= 0);
+	CHECK_STR(a.value[items_find(&a, "response.misclass.SALT.T3.T2")], "0.125");
+	CHECK_STR(a.value[items_find(&a, "hospitals.2.resus_min.mode")], "2.2000000000000002");
+	CHECK_STR(a.value[items_find(&a, "response.policy")], "balanced");
+	CHECK_STR(a.value[items_find(&a, "hospitals.0.locked_down")], "true");
+	CHECK_STR(a.value[items_find(&a, "attack.sites.1.name")], "Orrin Square");
+	CHECK_STR(a.value[items_find(&a, "decisions.0.path")], "hospitals.0.locked_down");
+	CHECK(items_find(&a, "attack.sites.1.hospital_travel_min.2") >= 0);
+	CHECK(items_find(&a, "attack.sites.1.hospital_travel_min.3") < 0); /* three hospitals */
+	CHECK(items_find(&a, "attack.sites.0.base_travel_min.1") >= 0);
+	CHECK(items_find(&a, "attack.sites.0.base_travel_min.2") < 0);     /* two bases */
+	CHECK(items_find(&a, "hospitals.3.resus") < 0);
+	pt_mci_defaults(&back);
+	for (i = 0; i < a.n; i++)
+		bad += pt_mci_set(&back, a.path[i], a.value[i], &diag) != PT_OK;
+	CHECK_INT((long long)bad, 0);
+	CHECK_INT(pt_mci_check(&back, &diag), PT_OK);
+	pt_mci_each_key(&back, items_keep, &b);
+	CHECK_INT((long long)b.n, (long long)a.n);
+	for (i = 0; i < a.n && i < b.n; i++)
+		bad += strcmp(a.path[i], b.path[i]) != 0 || strcmp(a.value[i], b.value[i]) != 0;
+	CHECK_INT((long long)bad, 0);
 }
 
 static void test_key_errors(void)
@@ -586,6 +662,7 @@ int main(void)
 {
 	RUN(test_keys);
 	RUN(test_key_errors);
+	RUN(test_each_key);
 	RUN(test_check);
 	RUN(test_death_table);
 	RUN(test_summaries);
