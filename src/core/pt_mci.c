@@ -31,6 +31,8 @@ enum {
  * 30%: ATLS class III haemorrhage, an immediate (T1) casualty. */
 #define WORSEN_VOLUME 0.7
 #define MAX_LOAD 20 /* patients per ambulance (the key's limit) */
+/* A waiting line's largest size: every victim joining it many times over. */
+#define LINE_MAX_ENTRIES ((size_t)64 * PT_MCI_MAX_VICTIMS)
 
 enum ev_kind {
 	EV_DECISION, EV_DEATH, EV_WORSEN, EV_WALK, EV_SECURE, EV_RTF_ENTER, EV_RTF_DONE,
@@ -84,7 +86,7 @@ struct site_rt {
 	int secure, rtf_in;
 	uint32_t need;             /* victims alive here who still need an ambulance */
 	uint32_t untriaged;        /* victims alive here not yet triaged: minor ones wait for them */
-	uint32_t assigned;         /* ambulances heading here or here */
+	uint32_t assigned;         /* ambulances on their way here or here */
 	uint32_t *idle;            /* ambulances waiting here (a stack) */
 	size_t n_idle;
 	struct line tq, wait[3], ccp[2];
@@ -141,6 +143,10 @@ static void line_push(struct mci_work *w, struct line *l, uint32_t id, uint32_t 
 			l->n -= l->head;
 			l->head = 0;
 		} else {
+			if (cap > LINE_MAX_ENTRIES) {
+				w->err = PT_ELIMIT;
+				return;
+			}
 			e = realloc(l->e, cap * sizeof *e);
 			if (!e) {
 				w->err = PT_ENOMEM;
