@@ -729,6 +729,7 @@ static void ambulances_reconcile(struct mci_work *w)
 				w->amb[a].state = A_DONE;
 				w->base_made[b]--;
 			}
+		unsigned first = w->base_made[b]; /* this batch's waves start now */
 		while (w->base_made[b] < cnt[b] && w->n_amb < PT_MCI_MAX_AMBULANCES) {
 			struct amb *am = &w->amb[w->n_amb];
 			double t;
@@ -739,7 +740,7 @@ static void ambulances_reconcile(struct mci_work *w)
 			am->n_load = 0;
 			am->trips = 0;
 			t = w->now + tri_draw(&bs->dispatch_min, &am->r) +
-			    bs->wave_interval_min * (double)w->base_made[b];
+			    bs->wave_interval_min * (double)(w->base_made[b] - first);
 			push(w, t, EV_AMB_DISPATCH, (uint32_t)w->n_amb, 0);
 			w->base_made[b]++;
 			w->n_amb++;
