@@ -1,6 +1,7 @@
 /* pt_cap_xml.c - CAP 1.2 XML with libxml2: the reader checks the structure of
  * cap12.xsd by hand (no schema is loaded) and refuses DTDs; the writer uses xmlTextWriter. */
 #include "pt_cap_xml.h"
+#include "pt_cap_xml_int.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -524,13 +525,53 @@ static void on_warning(void *ctx, const char *msg, ...)
 	(void)msg;
 }
 
+/* The walk of the parsed tree doc (structure), then pt_cap_check (values). */
+static enum pt_err read_tree(struct rd *r, const xmlDoc *doc, struct pt_cap_alert **out)
+{
+	struct pt_cap_problems *p = r->p;
+	struct pt_cap_alert *a = NULL;
+	if (doc->intSubset || doc->extSubset) {
+		pt_cap_problem_add(p, PT_CAP_SCHEMA, 1, "alert", "DOCTYPE is not allowed");
+		return PT_EINVAL;
+	}
+	const xmlNode *root = xmlDocGetRootElement(doc);
+	if (!root || !is_cap(root) || strcmp((const char *)root->name, "alert") != 0) {
+		SCHEMA(r, root ? line_of(root) : 1, root ? (const char *)root->name : "xml",
+		       "the root element must be alert of the CAP 1.2 namespace %s%s", PT_CAP_NS,
+		       "");
+		return PT_EINVAL;
+	}
+	if (pt_cap_alert_new(&a) != PT_OK)
+		return PT_ENOMEM;
+	a->line = line_of(root);
+	const xmlNode *sig = walk_seq(r, root, &SEQ_ALERT, 1, fill_alert, a, 1);
+	if (sig && r->err == PT_OK)
+		take_signature(r, sig, a, 1);
+	if (r->err != PT_OK) {
+		pt_cap_alert_free(a);
+		return r->err;
+	}
+	pt_cap_check(a, p);
+	sort_by_line(p);
+	*out = a;
+	return PT_OK;
+}
+
+enum pt_err pt_cap_xml_read_doc(const xmlDoc *doc, struct pt_cap_alert **out,
+				struct pt_cap_problems *p)
+{
+	struct rd r = { p, PT_OK, 0 };
+	*out = NULL;
+	pt_cap_problems_clear(p);
+	return read_tree(&r, doc, out);
+}
+
 enum pt_err pt_cap_xml_read(const char *buf, size_t len, struct pt_cap_alert **out,
 			    struct pt_cap_problems *p)
 {
 	struct rd r = { p, PT_OK, 0 };
 	xmlParserCtxtPtr ctxt = NULL;
 	xmlDocPtr doc = NULL;
-	struct pt_cap_alert *a = NULL;
 	enum pt_err ret = PT_EINVAL;
 
 	*out = NULL;
@@ -562,9 +603,10 @@ enum pt_err pt_cap_xml_read(const char *buf, size_t len, struct pt_cap_alert **o
 	xmlParseDocument(ctxt);
 	doc = ctxt->myDoc;
 	ctxt->myDoc = NULL;
-	if (r.doctype || (doc && (doc->intSubset || doc->extSubset))) {
-		if (!r.doctype)
-			pt_cap_problem_add(p, PT_CAP_SCHEMA, 1, "alert", "DOCTYPE is not allowed");
+	if (r.doctype) /* already reported */
+		goto out;
+	if (doc && (doc->intSubset || doc->extSubset)) {
+		pt_cap_problem_add(p, PT_CAP_SCHEMA, 1, "alert", "DOCTYPE is not allowed");
 		goto out;
 	}
 	if (!ctxt->wellFormed || !doc) {
@@ -572,32 +614,8 @@ enum pt_err pt_cap_xml_read(const char *buf, size_t len, struct pt_cap_alert **o
 			pt_cap_problem_add(p, PT_CAP_SCHEMA, 1, "xml", "not well-formed XML");
 		goto out;
 	}
-	xmlNodePtr root = xmlDocGetRootElement(doc);
-	if (!root || !is_cap(root) || strcmp((const char *)root->name, "alert") != 0) {
-		SCHEMA(&r, root ? line_of(root) : 1, root ? (const char *)root->name : "xml",
-		       "the root element must be alert of the CAP 1.2 namespace %s%s", PT_CAP_NS,
-		       "");
-		goto out;
-	}
-	if (pt_cap_alert_new(&a) != PT_OK) {
-		ret = PT_ENOMEM;
-		goto out;
-	}
-	a->line = line_of(root);
-	const xmlNode *sig = walk_seq(&r, root, &SEQ_ALERT, 1, fill_alert, a, 1);
-	if (sig && r.err == PT_OK)
-		take_signature(&r, sig, a, 1);
-	if (r.err != PT_OK) {
-		ret = r.err;
-		goto out;
-	}
-	pt_cap_check(a, p);
-	sort_by_line(p);
-	*out = a;
-	a = NULL;
-	ret = PT_OK;
+	ret = read_tree(&r, doc, out);
 out:
-	pt_cap_alert_free(a);
 	xmlFreeDoc(doc);
 	xmlFreeParserCtxt(ctxt);
 	return ret;
