@@ -59,6 +59,8 @@ struct rd {
 	struct pt_cap_problems *p;
 	enum pt_err err; /* first hard failure (PT_ELIMIT, PT_ENOMEM) */
 	int doctype;
+	struct pt_cap_alert *a; /* the model being filled: its block holds every text */
+	const xmlNs *cap_ns;    /* a namespace node already found to be CAP's (compared by address first) */
 };
 
 __attribute__((format(printf, 4, 5))) static void schema(struct rd *r, long line,
@@ -75,12 +77,24 @@ __attribute__((format(printf, 4, 5))) static void schema(struct rd *r, long line
 
 static long line_of(const xmlNode *n)
 {
-	return xmlGetLineNo(n);
+	/* libxml2 keeps lines below 65535 in the node; xmlGetLineNo for the others */
+	return n->line != 65535 ? (long)n->line : xmlGetLineNo(n);
 }
 
 static int is_cap(const xmlNode *n)
 {
 	return n->ns && n->ns->href && strcmp((const char *)n->ns->href, PT_CAP_NS) == 0;
+}
+
+/* is_cap, remembering the namespace node: a document declares it once or a few times. */
+static int is_cap_r(struct rd *r, const xmlNode *n)
+{
+	if (n->ns && n->ns == r->cap_ns)
+		return 1;
+	if (!is_cap(n))
+		return 0;
+	r->cap_ns = n->ns;
+	return 1;
 }
 
 static int is_dsig(const xmlNode *n)
@@ -90,10 +104,20 @@ static int is_dsig(const xmlNode *n)
 
 static int blank(const xmlChar *s)
 {
+	/* one test per byte: c is XML whitespace when c <= ' ' and its bit is set */
+	const unsigned long long ws = (1ull << ' ') | (1ull << '\t') | (1ull << '\n') | (1ull << '\r');
 	for (; s && *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+		if (*s > ' ' || !((ws >> *s) & 1))
 			return 0;
 	return 1;
+}
+
+/* Two element names equal (short strings: no call to strcmp). */
+static int name_eq(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
 }
 
 /* Attributes on a CAP element: the schema declares none; xsi:schemaLocation
@@ -110,17 +134,24 @@ static void check_attributes(struct rd *r, const xmlNode *n)
 	}
 }
 
-/* The text of a simple-typed element into t (children that are elements are
- * a schema problem). */
+/* The text of a simple-typed element into t, in the message's block (children
+ * that are elements are a schema problem). */
 static void take_text(struct rd *r, const xmlNode *n, struct pt_cap_text *t)
 {
-	size_t len = 0;
-	int bad = 0;
-	check_attributes(r, n);
+	size_t len = 0, one_len = 0;
+	const xmlNode *one = NULL; /* the only text child, the usual case */
+	int bad = 0, texts = 0;
+	if (n->properties)
+		check_attributes(r, n);
 	for (const xmlNode *c = n->children; c; c = c->next) {
-		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE)
-			len += c->content ? strlen((const char *)c->content) : 0;
-		else if (c->type == XML_ELEMENT_NODE) {
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+			if (c->content) {
+				one = c;
+				one_len = strlen((const char *)c->content);
+				len += one_len;
+				texts++;
+			}
+		} else if (c->type == XML_ELEMENT_NODE) {
 			if (!bad)
 				SCHEMA(r, line_of(c), (const char *)n->name,
 				       "element %s is not allowed inside %s", (const char *)c->name,
@@ -140,27 +171,38 @@ static void take_text(struct rd *r, const xmlNode *n, struct pt_cap_text *t)
 	}
 	if (t->s) /* repeated (already reported): keep the first */
 		return;
-	char *s = malloc(len + 1);
+	char *s = pt_cap_alert_alloc(r->a, len + 1);
 	if (!s) {
 		r->err = PT_ENOMEM;
 		return;
 	}
-	size_t k = 0;
-	for (const xmlNode *c = n->children; c; c = c->next)
-		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content) {
-			size_t m = strlen((const char *)c->content);
-			memcpy(s + k, c->content, m);
-			k += m;
-		}
-	s[k] = '\0';
+	if (texts == 1) {
+		memcpy(s, one->content, one_len);
+	} else if (texts > 1) {
+		size_t k = 0;
+		for (const xmlNode *c = n->children; c; c = c->next)
+			if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
+			    c->content) {
+				size_t m = strlen((const char *)c->content);
+				memcpy(s + k, c->content, m);
+				k += m;
+			}
+	}
+	s[len] = '\0';
 	t->s = s;
 	t->line = line_of(n);
+}
+
+/* Append one zeroed element to an array of the model (in its block). */
+static enum pt_err grow(struct rd *r, void *arr, size_t *n, size_t sz, size_t max, void *out)
+{
+	return pt_cap_alert_grow(r->a, (void **)arr, n, sz, max, (void **)out);
 }
 
 static void add_text(struct rd *r, const xmlNode *n, struct pt_cap_text **arr, size_t *cnt)
 {
 	struct pt_cap_text *t;
-	enum pt_err e = pt_cap_text_add(arr, cnt, &t);
+	enum pt_err e = grow(r, arr, cnt, sizeof(**arr), PT_CAP_MAX_REPEAT, &t);
 	if (e != PT_OK) {
 		if (r->err == PT_OK)
 			r->err = e;
@@ -184,7 +226,8 @@ static const xmlNode *walk_seq(struct rd *r, const xmlNode *n, const struct seq 
 			       void *ctx, int allow_dsig)
 {
 	int pos = -1;
-	check_attributes(r, n);
+	if (n->properties)
+		check_attributes(r, n);
 	for (const xmlNode *c = n->children; c; c = c->next) {
 		if (r->err != PT_OK)
 			return NULL;
@@ -205,18 +248,20 @@ static const xmlNode *walk_seq(struct rd *r, const xmlNode *n, const struct seq 
 		if (allow_dsig && is_dsig(c))
 			return c;
 		int j = -1;
-		if (is_cap(c)) /* from the current position on first: the usual case */
+		if (is_cap_r(r, c)) { /* from the current position on first: the usual case */
+			const char *name = (const char *)c->name;
 			for (int k = 0; k < s->n; k++) {
 				int i = (pos < 0 ? 0 : pos) + k;
 				if (i >= s->n)
 					i -= s->n;
-				if (strcmp((const char *)c->name, s->children[i]) == 0) {
+				if (name_eq(name, s->children[i])) {
 					j = i;
 					break;
 				}
 			}
+		}
 		if (j < 0) {
-			if (is_cap(c) || !c->ns)
+			if (is_cap_r(r, c) || !c->ns)
 				SCHEMA(r, line_of(c), (const char *)c->name,
 				       "element %s is not allowed in %s", (const char *)c->name,
 				       (const char *)n->name);
@@ -264,7 +309,7 @@ static void read_pair(struct rd *r, const xmlNode *c, struct pt_cap_pair **arr, 
 		      int depth)
 {
 	struct pt_cap_pair *pr;
-	enum pt_err e = pt_cap_pair_add(arr, cnt, &pr);
+	enum pt_err e = grow(r, arr, cnt, sizeof(**arr), PT_CAP_MAX_REPEAT, &pr);
 	if (e != PT_OK) {
 		if (r->err == PT_OK)
 			r->err = e;
@@ -324,7 +369,7 @@ static void fill_info(struct rd *r, void *ctx, int j, const xmlNode *c, int dept
 	case 18: read_pair(r, c, &in->parameter, &in->n_parameter, depth); break;
 	case 19: {
 		struct pt_cap_resource *re;
-		e = pt_cap_resource_add(in, &re);
+		e = grow(r, &in->resource, &in->n_resource, sizeof(*re), PT_CAP_MAX_REPEAT, &re);
 		if (e != PT_OK) {
 			if (r->err == PT_OK)
 				r->err = e;
@@ -336,7 +381,7 @@ static void fill_info(struct rd *r, void *ctx, int j, const xmlNode *c, int dept
 	}
 	default: {
 		struct pt_cap_area *ar;
-		e = pt_cap_area_add(in, &ar);
+		e = grow(r, &in->area, &in->n_area, sizeof(*ar), PT_CAP_MAX_REPEAT, &ar);
 		if (e != PT_OK) {
 			if (r->err == PT_OK)
 				r->err = e;
@@ -361,7 +406,7 @@ static void fill_alert(struct rd *r, void *ctx, int j, const xmlNode *c, int dep
 		add_text(r, c, &a->code, &a->n_code);
 	} else if (j == 13) {
 		struct pt_cap_info *in;
-		enum pt_err e = pt_cap_info_add(a, &in);
+		enum pt_err e = grow(r, &a->info, &a->n_info, sizeof(*in), PT_CAP_MAX_INFO, &in);
 		if (e != PT_OK) {
 			if (r->err == PT_OK)
 				r->err = e;
@@ -392,6 +437,34 @@ static int tree_depth(const xmlNode *n, int limit)
 				break;
 		}
 	return best + 1;
+}
+
+/* ns is declared on one of the nodes under n (n included). */
+static int declared_under(const xmlNode *n, const xmlNs *ns)
+{
+	for (const xmlNs *d = n->nsDef; d; d = d->next)
+		if (d == ns)
+			return 1;
+	for (const xmlNode *c = n->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && declared_under(c, ns))
+			return 1;
+	return 0;
+}
+
+/* Every namespace that n and the elements and attributes under it use is
+ * declared under top: the subtree serialises the same on its own, no copy
+ * into a document of its own needed. */
+static int self_contained(const xmlNode *top, const xmlNode *n)
+{
+	if (n->ns && !declared_under(top, n->ns))
+		return 0;
+	for (const xmlAttr *a = n->properties; a; a = a->next)
+		if (a->ns && !declared_under(top, a->ns))
+			return 0;
+	for (const xmlNode *c = n->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && !self_contained(top, c))
+			return 0;
+	return 1;
 }
 
 /* The signature-namespace elements from first on, serialised one after the
@@ -428,6 +501,12 @@ static void take_signature(struct rd *r, const xmlNode *first, struct pt_cap_ale
 			check_depth(r, c, PT_CAP_XML_DEPTH + 1);
 			break;
 		}
+		if (xmlBufferLength(buf) > 0)
+			xmlBufferCCat(buf, "\n");
+		if (self_contained(c, c)) { /* the usual: <Signature xmlns="...xmldsig#"> */
+			xmlNodeDump(buf, c->doc, (xmlNodePtr)c, 0, 0);
+			continue;
+		}
 		xmlDocPtr tmp = xmlNewDoc(BAD_CAST "1.0");
 		xmlNodePtr copy = tmp ? xmlDocCopyNode((xmlNodePtr)c, tmp, 1) : NULL;
 		if (!copy) {
@@ -436,14 +515,12 @@ static void take_signature(struct rd *r, const xmlNode *first, struct pt_cap_ale
 			break;
 		}
 		xmlDocSetRootElement(tmp, copy);
-		if (xmlBufferLength(buf) > 0)
-			xmlBufferCCat(buf, "\n");
 		xmlNodeDump(buf, tmp, copy, 0, 0);
 		xmlFreeDoc(tmp);
 	}
 	int n = xmlBufferLength(buf);
 	if (r->err == PT_OK && n > 0) {
-		a->signature = malloc((size_t)n + 1);
+		a->signature = pt_cap_alert_alloc(a, (size_t)n + 1);
 		if (!a->signature) {
 			r->err = PT_ENOMEM;
 		} else {
@@ -526,7 +603,8 @@ static void on_warning(void *ctx, const char *msg, ...)
 }
 
 /* The walk of the parsed tree doc (structure), then pt_cap_check (values). */
-static enum pt_err read_tree(struct rd *r, const xmlDoc *doc, struct pt_cap_alert **out)
+static enum pt_err read_tree(struct rd *r, const xmlDoc *doc, size_t hint,
+			     struct pt_cap_alert **out)
 {
 	struct pt_cap_problems *p = r->p;
 	struct pt_cap_alert *a = NULL;
@@ -541,8 +619,9 @@ static enum pt_err read_tree(struct rd *r, const xmlDoc *doc, struct pt_cap_aler
 		       "");
 		return PT_EINVAL;
 	}
-	if (pt_cap_alert_new(&a) != PT_OK)
+	if (pt_cap_alert_new_arena(&a, hint) != PT_OK)
 		return PT_ENOMEM;
+	r->a = a;
 	a->line = line_of(root);
 	const xmlNode *sig = walk_seq(r, root, &SEQ_ALERT, 1, fill_alert, a, 1);
 	if (sig && r->err == PT_OK)
@@ -560,16 +639,16 @@ static enum pt_err read_tree(struct rd *r, const xmlDoc *doc, struct pt_cap_aler
 enum pt_err pt_cap_xml_read_doc(const xmlDoc *doc, struct pt_cap_alert **out,
 				struct pt_cap_problems *p)
 {
-	struct rd r = { p, PT_OK, 0 };
+	struct rd r = { p, PT_OK, 0, NULL, NULL };
 	*out = NULL;
 	pt_cap_problems_clear(p);
-	return read_tree(&r, doc, out);
+	return read_tree(&r, doc, 0, out);
 }
 
 enum pt_err pt_cap_xml_read(const char *buf, size_t len, struct pt_cap_alert **out,
 			    struct pt_cap_problems *p)
 {
-	struct rd r = { p, PT_OK, 0 };
+	struct rd r = { p, PT_OK, 0, NULL, NULL };
 	xmlParserCtxtPtr ctxt = NULL;
 	xmlDocPtr doc = NULL;
 	enum pt_err ret = PT_EINVAL;
@@ -614,7 +693,7 @@ enum pt_err pt_cap_xml_read(const char *buf, size_t len, struct pt_cap_alert **o
 			pt_cap_problem_add(p, PT_CAP_SCHEMA, 1, "xml", "not well-formed XML");
 		goto out;
 	}
-	ret = read_tree(&r, doc, out);
+	ret = read_tree(&r, doc, len, out);
 out:
 	xmlFreeDoc(doc);
 	xmlFreeParserCtxt(ctxt);
