@@ -15,7 +15,7 @@
 
 #define MAX_FILES 64
 /* the options of pt_cap_xml_read's parse */
-#define PARSE_OPTS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES)
+#define PARSE_OPTS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES | XML_PARSE_COMPACT)
 
 static double cpu_s(void)
 {
