@@ -12,7 +12,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
-#include <libxml/xmlwriter.h>
+#include <libxml/entities.h>
 
 #define XSI_NS "http://www.w3.org/2001/XMLSchema-instance"
 
@@ -703,129 +703,207 @@ out:
 
 /* ---- writer ---- */
 
-static int w_text(xmlTextWriterPtr w, const char *name, const struct pt_cap_text *t)
+/*
+ * The document goes into one growing buffer, laid out exactly as libxml2's
+ * xmlTextWriter lays it out with a two-space indent (what this writer used
+ * before; test_cap_xml and the CLI's golden files hold those bytes): each
+ * text element on its line, "<name/>" for an element without content, the
+ * kept signature between two newlines. Text is escaped by libxml2's
+ * xmlEncodeSpecialChars (what xmlTextWriterWriteString calls), skipped
+ * when the text holds none of the five characters it escapes.
+ */
+struct wb {
+	char *s;
+	size_t n, cap;
+	int err;
+};
+
+static void put(struct wb *b, const char *s, size_t n)
+{
+	if (b->err)
+		return;
+	if (b->cap - b->n <= n) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap - b->n <= n)
+			cap *= 2;
+		char *g = realloc(b->s, cap);
+		if (!g) {
+			b->err = 1;
+			return;
+		}
+		b->s = g;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->n, s, n);
+	b->n += n;
+}
+
+static void puts_(struct wb *b, const char *s)
+{
+	put(b, s, strlen(s));
+}
+
+static void indent(struct wb *b, int level)
+{
+	static const char sp[] = "                                ";
+	put(b, sp, (size_t)level * 2 < sizeof(sp) - 1 ? (size_t)level * 2 : sizeof(sp) - 1);
+}
+
+static void w_text(struct wb *b, int level, const char *name, const struct pt_cap_text *t)
 {
 	if (!t->s)
-		return 0;
-	return xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST t->s) < 0 ? -1 : 0;
+		return;
+	indent(b, level);
+	put(b, "<", 1);
+	puts_(b, name);
+	put(b, ">", 1);
+	if (strpbrk(t->s, "<>&\"\r")) {
+		xmlChar *e = xmlEncodeSpecialChars(NULL, BAD_CAST t->s);
+		if (!e)
+			b->err = 1;
+		else
+			puts_(b, (const char *)e);
+		xmlFree(e);
+	} else {
+		puts_(b, t->s);
+	}
+	put(b, "</", 2);
+	puts_(b, name);
+	put(b, ">\n", 2);
 }
 
-static int w_texts(xmlTextWriterPtr w, const char *name, const struct pt_cap_text *t, size_t n)
+static void w_texts(struct wb *b, int level, const char *name, const struct pt_cap_text *t,
+		    size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (w_text(w, name, &t[i]))
-			return -1;
-	return 0;
+		w_text(b, level, name, &t[i]);
 }
 
-static int w_pairs(xmlTextWriterPtr w, const char *name, const struct pt_cap_pair *pr, size_t n)
+/* "<name>\n" now; w_close turns it into "<name/>\n" when nothing came in between. */
+static size_t w_open(struct wb *b, int level, const char *name)
+{
+	indent(b, level);
+	put(b, "<", 1);
+	puts_(b, name);
+	size_t at = b->n;
+	put(b, ">\n", 2);
+	return at;
+}
+
+static void w_close(struct wb *b, int level, const char *name, size_t at)
+{
+	if (b->err)
+		return;
+	if (b->n == at + 2) {
+		b->n = at;
+		put(b, "/>\n", 3);
+		return;
+	}
+	indent(b, level);
+	put(b, "</", 2);
+	puts_(b, name);
+	put(b, ">\n", 2);
+}
+
+static void w_pairs(struct wb *b, int level, const char *name, const struct pt_cap_pair *pr,
+		    size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (xmlTextWriterStartElement(w, BAD_CAST name) < 0 ||
-		    w_text(w, "valueName", &pr[i].name) || w_text(w, "value", &pr[i].value) ||
-		    xmlTextWriterEndElement(w) < 0)
-			return -1;
+		size_t at = w_open(b, level, name);
+		w_text(b, level + 1, "valueName", &pr[i].name);
+		w_text(b, level + 1, "value", &pr[i].value);
+		w_close(b, level, name, at);
 	}
-	return 0;
 }
 
-static int w_info(xmlTextWriterPtr w, const struct pt_cap_info *in)
+static void w_info(struct wb *b, const struct pt_cap_info *in)
 {
-	if (xmlTextWriterStartElement(w, BAD_CAST "info") < 0 ||
-	    w_text(w, "language", &in->language) ||
-	    w_texts(w, "category", in->category, in->n_category) || w_text(w, "event", &in->event) ||
-	    w_texts(w, "responseType", in->response, in->n_response) ||
-	    w_text(w, "urgency", &in->urgency) || w_text(w, "severity", &in->severity) ||
-	    w_text(w, "certainty", &in->certainty) || w_text(w, "audience", &in->audience) ||
-	    w_pairs(w, "eventCode", in->event_code, in->n_event_code) ||
-	    w_text(w, "effective", &in->effective) || w_text(w, "onset", &in->onset) ||
-	    w_text(w, "expires", &in->expires) || w_text(w, "senderName", &in->sender_name) ||
-	    w_text(w, "headline", &in->headline) || w_text(w, "description", &in->description) ||
-	    w_text(w, "instruction", &in->instruction) || w_text(w, "web", &in->web) ||
-	    w_text(w, "contact", &in->contact) ||
-	    w_pairs(w, "parameter", in->parameter, in->n_parameter))
-		return -1;
+	size_t at = w_open(b, 1, "info");
+	w_text(b, 2, "language", &in->language);
+	w_texts(b, 2, "category", in->category, in->n_category);
+	w_text(b, 2, "event", &in->event);
+	w_texts(b, 2, "responseType", in->response, in->n_response);
+	w_text(b, 2, "urgency", &in->urgency);
+	w_text(b, 2, "severity", &in->severity);
+	w_text(b, 2, "certainty", &in->certainty);
+	w_text(b, 2, "audience", &in->audience);
+	w_pairs(b, 2, "eventCode", in->event_code, in->n_event_code);
+	w_text(b, 2, "effective", &in->effective);
+	w_text(b, 2, "onset", &in->onset);
+	w_text(b, 2, "expires", &in->expires);
+	w_text(b, 2, "senderName", &in->sender_name);
+	w_text(b, 2, "headline", &in->headline);
+	w_text(b, 2, "description", &in->description);
+	w_text(b, 2, "instruction", &in->instruction);
+	w_text(b, 2, "web", &in->web);
+	w_text(b, 2, "contact", &in->contact);
+	w_pairs(b, 2, "parameter", in->parameter, in->n_parameter);
 	for (size_t i = 0; i < in->n_resource; i++) {
 		const struct pt_cap_resource *r = &in->resource[i];
-		if (xmlTextWriterStartElement(w, BAD_CAST "resource") < 0 ||
-		    w_text(w, "resourceDesc", &r->desc) || w_text(w, "mimeType", &r->mime_type) ||
-		    w_text(w, "size", &r->size) || w_text(w, "uri", &r->uri) ||
-		    w_text(w, "derefUri", &r->deref_uri) || w_text(w, "digest", &r->digest) ||
-		    xmlTextWriterEndElement(w) < 0)
-			return -1;
+		size_t ra = w_open(b, 2, "resource");
+		w_text(b, 3, "resourceDesc", &r->desc);
+		w_text(b, 3, "mimeType", &r->mime_type);
+		w_text(b, 3, "size", &r->size);
+		w_text(b, 3, "uri", &r->uri);
+		w_text(b, 3, "derefUri", &r->deref_uri);
+		w_text(b, 3, "digest", &r->digest);
+		w_close(b, 2, "resource", ra);
 	}
 	for (size_t i = 0; i < in->n_area; i++) {
 		const struct pt_cap_area *ar = &in->area[i];
-		if (xmlTextWriterStartElement(w, BAD_CAST "area") < 0 ||
-		    w_text(w, "areaDesc", &ar->desc) ||
-		    w_texts(w, "polygon", ar->polygon, ar->n_polygon) ||
-		    w_texts(w, "circle", ar->circle, ar->n_circle) ||
-		    w_pairs(w, "geocode", ar->geocode, ar->n_geocode) ||
-		    w_text(w, "altitude", &ar->altitude) || w_text(w, "ceiling", &ar->ceiling) ||
-		    xmlTextWriterEndElement(w) < 0)
-			return -1;
+		size_t aa = w_open(b, 2, "area");
+		w_text(b, 3, "areaDesc", &ar->desc);
+		w_texts(b, 3, "polygon", ar->polygon, ar->n_polygon);
+		w_texts(b, 3, "circle", ar->circle, ar->n_circle);
+		w_pairs(b, 3, "geocode", ar->geocode, ar->n_geocode);
+		w_text(b, 3, "altitude", &ar->altitude);
+		w_text(b, 3, "ceiling", &ar->ceiling);
+		w_close(b, 2, "area", aa);
 	}
-	return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
+	w_close(b, 1, "info", at);
 }
 
 enum pt_err pt_cap_xml_write(const struct pt_cap_alert *a, char **out, size_t *len)
 {
-	enum pt_err ret = PT_EINTERNAL;
-	xmlBufferPtr buf = NULL;
-	xmlTextWriterPtr w = NULL;
+	struct wb b = { NULL, 0, 0, 0 };
 
 	*out = NULL;
 	*len = 0;
 	pthread_once(&init_once, init_libxml);
-	buf = xmlBufferCreate();
-	if (!buf)
-		return PT_ENOMEM;
-	w = xmlNewTextWriterMemory(buf, 0);
-	if (!w) {
-		ret = PT_ENOMEM;
-		goto out;
-	}
-	if (xmlTextWriterSetIndent(w, 1) < 0 || xmlTextWriterSetIndentString(w, BAD_CAST "  ") < 0 ||
-	    xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0 ||
-	    xmlTextWriterStartElement(w, BAD_CAST "alert") < 0 ||
-	    xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns", BAD_CAST PT_CAP_NS) < 0)
-		goto out;
-	if (w_text(w, "identifier", &a->identifier) || w_text(w, "sender", &a->sender) ||
-	    w_text(w, "sent", &a->sent) || w_text(w, "status", &a->status) ||
-	    w_text(w, "msgType", &a->msg_type) || w_text(w, "source", &a->source) ||
-	    w_text(w, "scope", &a->scope) || w_text(w, "restriction", &a->restriction) ||
-	    w_text(w, "addresses", &a->addresses) || w_texts(w, "code", a->code, a->n_code) ||
-	    w_text(w, "note", &a->note) || w_text(w, "references", &a->references) ||
-	    w_text(w, "incidents", &a->incidents))
-		goto out;
+	puts_(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<alert xmlns=\"" PT_CAP_NS "\"");
+	size_t at = b.n;
+	put(&b, ">\n", 2);
+	w_text(&b, 1, "identifier", &a->identifier);
+	w_text(&b, 1, "sender", &a->sender);
+	w_text(&b, 1, "sent", &a->sent);
+	w_text(&b, 1, "status", &a->status);
+	w_text(&b, 1, "msgType", &a->msg_type);
+	w_text(&b, 1, "source", &a->source);
+	w_text(&b, 1, "scope", &a->scope);
+	w_text(&b, 1, "restriction", &a->restriction);
+	w_text(&b, 1, "addresses", &a->addresses);
+	w_texts(&b, 1, "code", a->code, a->n_code);
+	w_text(&b, 1, "note", &a->note);
+	w_text(&b, 1, "references", &a->references);
+	w_text(&b, 1, "incidents", &a->incidents);
 	for (size_t i = 0; i < a->n_info; i++)
-		if (w_info(w, &a->info[i]))
-			goto out;
+		w_info(&b, &a->info[i]);
 	if (a->signature && a->signature_len) {
 		/* The kept signature, byte for byte as it was read (opaque). */
-		if (xmlTextWriterWriteRaw(w, BAD_CAST "\n") < 0 ||
-		    xmlTextWriterWriteRawLen(w, BAD_CAST a->signature, (int)a->signature_len) < 0 ||
-		    xmlTextWriterWriteRaw(w, BAD_CAST "\n") < 0)
-			goto out;
+		if (b.n == at + 2) /* no element before it: the start tag closes without a newline */
+			b.n = at + 1;
+		put(&b, "\n", 1);
+		put(&b, a->signature, a->signature_len);
+		put(&b, "\n</alert>\n", 10);
+	} else {
+		w_close(&b, 0, "alert", at);
 	}
-	if (xmlTextWriterEndElement(w) < 0 || xmlTextWriterEndDocument(w) < 0)
-		goto out;
-	xmlFreeTextWriter(w);
-	w = NULL;
-	size_t n = (size_t)xmlBufferLength(buf);
-	char *s = malloc(n + 1);
-	if (!s) {
-		ret = PT_ENOMEM;
-		goto out;
+	put(&b, "", 1); /* the NUL after the bytes */
+	if (b.err) {
+		free(b.s);
+		return PT_ENOMEM;
 	}
-	memcpy(s, xmlBufferContent(buf), n);
-	s[n] = '\0';
-	*out = s;
-	*len = n;
-	ret = PT_OK;
-out:
-	if (w)
-		xmlFreeTextWriter(w);
-	xmlBufferFree(buf);
-	return ret;
+	*out = b.s;
+	*len = b.n - 1;
+	return PT_OK;
 }
