@@ -106,7 +106,7 @@ static void test_render(void)
 	CHECK_INT(pt_alert_render("{site} in {region}, {radius_km} km, until {expires}; {sender}",
 				  &v, buf, sizeof buf),
 		  PT_OK);
-	CHECK_STR(buf, "Orrinford Stadium in Orrinford, 0.5 km, until 14:30 (05.12.2026); NCMC");
+	CHECK_STR(buf, "Orrinford Stadium in Orrinford, 0.5 km, until 14:30 UTC+1 (05.12.2026); NCMC");
 	v.radius_km = 1;
 	CHECK_INT(pt_alert_render("{radius_km}", &v, buf, sizeof buf), PT_OK);
 	CHECK_STR(buf, "1");
@@ -122,10 +122,18 @@ static void test_render(void)
 	/* the local time crosses midnight and the year */
 	v.expires = 1798759800LL; /* 2026-12-31T23:30:00Z */
 	CHECK_INT(pt_alert_render("{expires}", &v, buf, sizeof buf), PT_OK);
-	CHECK_STR(buf, "00:30 (01.01.2027)");
+	CHECK_STR(buf, "00:30 UTC+1 (01.01.2027)");
 	v.utc_offset_min = -300;
 	CHECK_INT(pt_alert_render("{expires}", &v, buf, sizeof buf), PT_OK);
-	CHECK_STR(buf, "18:30 (31.12.2026)");
+	CHECK_STR(buf, "18:30 UTC-5 (31.12.2026)");
+	/* issue 13 review: the zone is said; "UTC" at offset 0, minutes when there are some */
+	v.utc_offset_min = 0;
+	CHECK_INT(pt_alert_render("{expires}", &v, buf, sizeof buf), PT_OK);
+	CHECK_STR(buf, "23:30 UTC (31.12.2026)");
+	v.utc_offset_min = 330;
+	CHECK_INT(pt_alert_render("{expires}", &v, buf, sizeof buf), PT_OK);
+	CHECK_STR(buf, "05:00 UTC+5:30 (01.01.2027)");
+	v.utc_offset_min = -60;
 	/* other braces are copied */
 	CHECK_INT(pt_alert_render("{ site } {} {Site} {site", &v, buf, sizeof buf), PT_OK);
 	CHECK_STR(buf, "{ site } {} {Site} {site");
