@@ -217,7 +217,8 @@ static enum pt_err info_add(struct pt_cap_alert *a, const struct compose *m,
 	    (err = set(&in->instruction, tmp, d)) != PT_OK)
 		goto out;
 	/* issue 13 review: <web> is alert.web_url (a public page), never this server's address */
-	if (m->cfg->alert_web_url[0] && (err = set(&in->web, m->cfg->alert_web_url, d)) != PT_OK)
+	if (m->cfg->alert_web_url[0] && strcmp(m->cfg->alert_web_url, "none") != 0 &&
+	    (err = set(&in->web, m->cfg->alert_web_url, d)) != PT_OK)
 		goto out;
 	if (pt_cap_area_add(in, &area) != PT_OK) {
 		err = nomem(d);

@@ -218,9 +218,9 @@ static const struct key_def keys[] = {
 	  840, 60, KT_INT, OFF(alert_utc_offset_min) },
 	/* issue 13 review: <web> is a public page of its own, never this server */
 	{ "alert.web_url",
-	  "public information page written into every alert's <web> (text: http(s)://...; empty: no "
-	  "<web>)",
-	  0, 0, 0, KT_TEXT, OFF_TEXT(alert_web_url, "") },
+	  "public information page written into every alert's <web> (text: http(s)://..., or none: "
+	  "no <web>)",
+	  0, 0, 0, KT_TEXT, OFF_TEXT(alert_web_url, "none") },
 };
 
 #define N_KEYS (sizeof keys / sizeof keys[0])
@@ -359,8 +359,8 @@ enum pt_err pt_config_get_text(const struct pt_config *c, const char *key, char 
 static enum pt_err check_text(const struct key_def *k, const char *value, struct pt_diag *d)
 {
 	size_t n = value ? strlen(value) : 0, i;
-	if (n == 0 && strcmp(k->name, "alert.web_url") == 0) /* issue 13 review: empty = no <web> */
-		return PT_OK;
+	if (strcmp(k->name, "alert.web_url") == 0 && strcmp(value, "none") == 0)
+		return PT_OK; /* issue 13 review: "none" = no <web> */
 	if (n == 0)
 		return pt_diag_put(d, PT_EINVAL, 0, k->name, "empty value; a text is needed");
 	if (n >= TEXT_MAX)

@@ -93,7 +93,7 @@ struct pt_config {
 	int alert_utc_offset_min;   /**< alert.utc_offset_min: local time of {expires}, minutes from UTC (-720..840, 60) */
 	/* issue 13 review: the CAP <web> element */
 	char alert_web_url[256];    /**< alert.web_url (text): the public information page written into
-				         every info's <web>; "" (the default): no <web> */
+				         every info's <web>; "none" (the default): no <web> */
 };
 
 /** Fill c with the built-in defaults (the same values as settings.csv). */

@@ -165,7 +165,8 @@ out_line "alert $al_l: rejected"
 p al-config 0 --db al.db config show
 if grep -qE '^alert\.sender +crisis-centre@vellmark\.example +CAP sender' al-config.out &&
 	grep -qE '^alert\.public_url +http://127\.0\.0\.1:8080 ' al-config.out &&
-	grep -qE '^alert\.cb_pages +4 ' al-config.out; then ok; else
+	grep -qE '^alert\.cb_pages +6 ' al-config.out &&
+	grep -qE '^alert\.web_url +none ' al-config.out; then ok; else
 	bad "config show: alert settings: $(grep '^alert' al-config.out)"; fi
 p al-url-slash 65 --db al.db config set alert.public_url https://alerts.example.org/
 err_line "protect: alert.public_url: must not end with '/'"
@@ -175,7 +176,14 @@ p al-url-set 0 --db al.db config set alert.public_url https://alerts.example.org
 p al-sender-set 0 --db al.db config set alert.sender cmc@gov.example
 p al-after-settings 0 --db al.db alert new --template explosion --site VM-003 --preview --as pio
 out_has '<sender>cmc@gov.example</sender>'
-out_has '<web>https://alerts.example.org</web>'
+out_lacks '<web>' # issue 13 review: alert.public_url (this server) never becomes <web>
+p al-web-set 0 --db al.db config set alert.web_url https://crisis.example.org/alerts
+p al-web-bad 65 --db al.db config set alert.web_url crisis.example.org
+err_has "alert.web_url: must be an http:// or https:// URL"
+p al-after-web 0 --db al.db alert new --template explosion --site VM-003 --preview --as pio
+out_has '<web>https://crisis.example.org/alerts</web>'
+al_schema al-after-web.out
+p al-web-none 0 --db al.db config set alert.web_url none
 p al-pages 0 --db al.db config set alert.cb_pages 1
 p al-cb 0 --db al.db alert new --template armed-attack --site VM-003 --preview --as pio
 err_has "warning: cell_broadcast: en: the headline and instruction need 4 cell-broadcast pages (alert.cb_pages allows 1)"
