@@ -97,9 +97,10 @@ enum pt_geo_polygon_verdict pt_geo_polygon_check(const double *lat, const double
 		/* planar coordinates around the site, km */
 #define X(k) ((lon[idx[(k) % m]] - site_lon) * kx)
 #define Y(k) ((lat[idx[(k) % m]] - site_lat) * ky)
-		for (i = 0; i < m; i++)
-			area += X(i) * Y(i + 1) - X(i + 1) * Y(i);
-		if (fabs(area) / 2 < 1e-6) {
+		/* every corner on one line: no area (said before any crossing it makes) */
+		for (i = 2; i < m && fabs(orient(X(0), Y(0), X(1), Y(1), X(i), Y(i))) < 1e-9; i++)
+			;
+		if (i == m) {
 			v = PT_GEO_POLYGON_DEGENERATE;
 			goto out;
 		}
@@ -122,6 +123,12 @@ enum pt_geo_polygon_verdict pt_geo_polygon_check(const double *lat, const double
 					goto out;
 				}
 			}
+		for (i = 0; i < m; i++)
+			area += X(i) * Y(i + 1) - X(i + 1) * Y(i);
+		if (fabs(area) / 2 < 1e-6) {
+			v = PT_GEO_POLYGON_DEGENERATE;
+			goto out;
+		}
 		for (i = 0; i < m; i++) {
 			double ax = X(i), ay = Y(i), bx = X(i + 1), by = Y(i + 1), dd;
 			if ((ay > 0) != (by > 0) && 0 < ax + (0 - ay) * (bx - ax) / (by - ay))
