@@ -731,7 +731,7 @@ static void test_review_polygon(void)
 		CHECK(strstr(d.msg, bad[i].msg) != NULL);
 		CHECK(r == NULL);
 	}
-	/* a square around the site, with doubled spaces: normalised; reach 1.30 km -> 1.4 */
+	/* a square around the site, with doubled spaces: normalised; reach 1.35 km -> 1.4 */
 	o.polygon = "47.09,-12.11  47.11,-12.11\t47.11,-12.09 47.09,-12.09 47.09,-12.11 ";
 	CHECK_INT(pt_app_alert_new(&w.pio1, w.db, &o, 1, &r, &d), PT_OK);
 	if (r) {
