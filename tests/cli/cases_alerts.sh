@@ -186,4 +186,4 @@ al_schema al-after-web.out
 p al-web-none 0 --db al.db config set alert.web_url none
 p al-pages 0 --db al.db config set alert.cb_pages 1
 p al-cb 0 --db al.db alert new --template armed-attack --site VM-003 --preview --as pio
-err_has "warning: cell_broadcast: en: the headline and instruction need 4 cell-broadcast pages (alert.cb_pages allows 1)"
+err_has "warning: cell_broadcast: en: the headline and instruction need 3 cell-broadcast pages (alert.cb_pages allows 1)"
