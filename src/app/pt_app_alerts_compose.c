@@ -434,10 +434,10 @@ static enum pt_err opts_check(const struct pt_app_alert_opts *o, struct compose 
 	enum pt_err err;
 	if (o->radius_set && !(o->radius_km >= 0.05 && o->radius_km <= 100))
 		return pt_diag_set(d, PT_EINVAL, 0, "radius_km",
-				   "must be a number of km between 0.05 and 100");
+				   "must be a number from 0.05 to 100 (km)");
 	if (o->duration_set && !(o->duration_h >= 0.25 && o->duration_h <= 168))
 		return pt_diag_set(d, PT_EINVAL, 0, "duration_h",
-				   "must be a number of hours between 0.25 and 168");
+				   "must be a number from 0.25 to 168 (hours)");
 	if (o->status_set && o->status != PT_CAP_ACTUAL && o->status != PT_CAP_EXERCISE &&
 	    o->status != PT_CAP_TEST)
 		return pt_diag_set(d, PT_EINVAL, 0, "status", "must be Actual, Exercise or Test");
