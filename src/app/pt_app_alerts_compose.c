@@ -56,7 +56,8 @@ static void cp_name(uint32_t cp, char *buf, size_t size)
 		snprintf(buf, size, "U+%04X", (unsigned)cp);
 }
 
-enum pt_err pt_app_alert_text_check(const char *field, const char *s, struct pt_diag *d)
+/* PT_EINVAL naming field when s holds a code point a public alert may not carry. */
+static enum pt_err text_check(const char *field, const char *s, struct pt_diag *d)
 {
 	uint32_t cp = 0;
 	char name[32];
@@ -444,7 +445,7 @@ static enum pt_err opts_check(const struct pt_app_alert_opts *o, struct compose 
 	if (o->note && strlen(o->note) > PT_APP_ALERT_NOTE_MAX)
 		return pt_diag_set(d, PT_EINVAL, 0, "note", "longer than %d bytes",
 				   PT_APP_ALERT_NOTE_MAX);
-	if (o->note && (err = pt_app_alert_text_check("note", o->note, d)) != PT_OK)
+	if (o->note && (err = text_check("note", o->note, d)) != PT_OK)
 		return err;
 	if (o->polygon) {
 		double *lat = malloc(PT_CAP_MAX_POINTS * sizeof *lat);

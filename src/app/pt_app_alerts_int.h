@@ -30,8 +30,4 @@ enum pt_err pt_app_alert_result(struct pt_db_alert *a, const char *site_name, in
 				unsigned cb_pages, int with_cb, struct pt_app_alert **out,
 				struct pt_diag *d);
 
-/** issue 13 review: PT_EINVAL naming field when s holds a code point a public alert may not
- * carry (pt_alert_text_ok); PT_OK otherwise (NULL too). For note and reason. */
-enum pt_err pt_app_alert_text_check(const char *field, const char *s, struct pt_diag *d);
-
 #endif
