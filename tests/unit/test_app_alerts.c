@@ -619,6 +619,19 @@ static void test_review_text_safety(void)
 		CHECK_INT(pt_app_alert_cancel(&w.pio1, w.db, a->identifier, &c, 0, &r, &d), PT_EINVAL);
 		CHECK_STR(d.field, "note");
 	}
+	/* a rejection's reason too */
+	{
+		struct pt_app_alert *p = issue(&w, &w.pio1, NULL, "S-GREEN", T0 + 120), *x = NULL;
+		w.coord.now = T0 + 180;
+		if (p) {
+			CHECK_INT(pt_app_alert_reject(&w.coord, w.db, p->identifier,
+						      "wrong \xE2\x80\xAE", &x, &d),
+				  PT_EINVAL);
+			CHECK_STR(d.field, "reason");
+			CHECK(x == NULL);
+		}
+		pt_app_alert_free(p);
+	}
 	/* a site's name planted by its owner: refused, and the owner named */
 	raw = pt_db_sqlite(w.db);
 	CHECK(sqlite3_exec(raw,
