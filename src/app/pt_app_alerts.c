@@ -261,6 +261,10 @@ static enum pt_err decide(const struct pt_caller *c, struct pt_db *db, const cha
 	if (reason && strlen(reason) > PT_APP_ALERT_NOTE_MAX)
 		return pt_diag_set(d, PT_EINVAL, 0, "reason", "longer than %d bytes",
 				   PT_APP_ALERT_NOTE_MAX);
+	if (reason && !pt_alert_text_ok(reason, NULL)) /* review 13 (fb): what CAP may carry */
+		return pt_diag_set(d, PT_EINVAL, 0, "reason",
+				   "holds a character a public alert may not carry (control characters, "
+				   "bidi controls, U+2028/U+2029, U+FFFE/U+FFFF)");
 	if ((err = pt_db_config_load(db, &cfg, d)) != PT_OK)
 		return err;
 	if ((err = pt_app_alert_read_row(c, db, id, 1, &a, site_name, sizeof site_name, d)) !=

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/pt_geo_area.h"
 #include "../formats/pt_alert_template_io.h"
 #include "../formats/pt_cap_xml.h"
 #include "../formats/pt_diag.h"
@@ -29,11 +30,13 @@ struct compose {
 	const char *langs[PT_ALERT_MAX_LANGS];
 	size_t n_langs;
 	double radius_km;
-	const char *polygon; /* NULL: the circle */
+	const char *polygon; /* NULL: the circle (whitespace normalised) */
 	int generic_area;
+	double circle_lat, circle_lon, circle_km; /* the circle written (generic: snapped) */
+	double text_km; /* what {radius_km} says: the circle's radius, or a polygon's reach */
 	double duration_h;
 	const char *note;
-	int64_t now, expires;
+	int64_t now, sent, expires; /* sent: max(now, the chain's latest sent) */
 	char identifier[PT_CAP_ID_MAX];
 	char *references; /* "" for an Alert */
 	const char *incidents;
@@ -42,6 +45,43 @@ struct compose {
 static enum pt_err nomem(struct pt_diag *d)
 {
 	return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+}
+
+/* issue 13 review: "U+202E" or "malformed UTF-8" for what pt_alert_text_ok found. */
+static void cp_name(uint32_t cp, char *buf, size_t size)
+{
+	if (cp == 0xFFFFFFFFu)
+		pt_strlcpy(buf, "malformed UTF-8", size);
+	else
+		snprintf(buf, size, "U+%04X", (unsigned)cp);
+}
+
+/* PT_EINVAL naming field when s holds a code point a public alert may not carry. */
+static enum pt_err text_check(const char *field, const char *s, struct pt_diag *d)
+{
+	uint32_t cp = 0;
+	char name[32];
+	if (!s || pt_alert_text_ok(s, &cp))
+		return PT_OK;
+	cp_name(cp, name, sizeof name);
+	return pt_diag_set(d, PT_EINVAL, 0, field,
+			   "holds %s, which a public alert may not carry (control characters, bidi "
+			   "controls, U+2028/U+2029, U+FFFE/U+FFFF)", name);
+}
+
+/* The site's name and region reach every text: refused with a word for whom to ask. */
+static enum pt_err site_text_check(const struct pt_site *site, struct pt_diag *d)
+{
+	uint32_t cp = 0;
+	char name[32];
+	if (!pt_alert_text_ok(site->name, &cp) || !pt_alert_text_ok(site->region, &cp)) {
+		cp_name(cp, name, sizeof name);
+		return pt_diag_set(d, PT_EINVAL, 0, "site",
+				   "the site's %s contains %s, which a public alert may not carry: ask "
+				   "its owner to correct it",
+				   pt_alert_text_ok(site->name, NULL) ? "region" : "name", name);
+	}
+	return PT_OK;
 }
 
 /* Set text t (PT_ENOMEM / PT_ELIMIT into d). */
@@ -72,6 +112,22 @@ static enum pt_err render(const char *text, const struct pt_alert_vars *v, char 
 	return PT_OK;
 }
 
+/* t = "WORD: text" (text alone when word is NULL). */
+static enum pt_err marked(struct pt_cap_text *t, const char *word, const char *text,
+			  struct pt_diag *d)
+{
+	char *h;
+	enum pt_err err;
+	size_t size = strlen(text) + (word ? strlen(word) : 0) + 3;
+	if (!word)
+		return set(t, text, d);
+	if (!(h = malloc(size)))
+		return nomem(d);
+	err = pt_alert_mark(word, text, h, size) == PT_OK ? set(t, h, d) : nomem(d);
+	free(h);
+	return err;
+}
+
 /* One info block for language l. */
 static enum pt_err info_add(struct pt_cap_alert *a, const struct compose *m,
 			    const struct pt_alert_template_lang *l, struct pt_diag *d)
@@ -80,6 +136,7 @@ static enum pt_err info_add(struct pt_cap_alert *a, const struct compose *m,
 	struct pt_cap_area *area;
 	struct pt_cap_pair *code;
 	struct pt_alert_vars v;
+	const char *word;
 	char *buf = malloc(PT_ALERT_TEXT_MAX * 3), *site = buf, *sender, *tmp;
 	char when[32], circle[96];
 	enum pt_err err = PT_OK;
@@ -92,7 +149,7 @@ static enum pt_err info_add(struct pt_cap_alert *a, const struct compose *m,
 	memset(&v, 0, sizeof v);
 	v.site = "";
 	v.region = m->site->region;
-	v.radius_km = m->radius_km;
+	v.radius_km = m->text_km;
 	v.expires = m->expires;
 	v.utc_offset_min = m->cfg->alert_utc_offset_min;
 	v.sender = "";
@@ -141,33 +198,28 @@ static enum pt_err info_add(struct pt_cap_alert *a, const struct compose *m,
 	pt_cap_time_format(m->expires, when, sizeof when);
 	if ((err = set(&in->expires, when, d)) != PT_OK || (err = set(&in->sender_name, sender, d)) != PT_OK)
 		goto out;
-	/* The headline: the exercise word first for an Exercise or a Test. */
-	if ((err = render(l->headline, &v, tmp, PT_ALERT_TEXT_MAX, "headline", d)) != PT_OK)
+	/* The headline and the description: "EXERCISE: ..." / "TEST: ..." first for an
+	 * Exercise or a Test (issue 13 review: a separator, and apps show the description). */
+	word = pt_alert_status_word(l, m->status);
+	if ((err = render(l->headline, &v, tmp, PT_ALERT_TEXT_MAX, "headline", d)) != PT_OK ||
+	    (err = marked(&in->headline, word, tmp, d)) != PT_OK)
 		goto out;
-	if (m->status != PT_CAP_ACTUAL) {
-		char *h = malloc(PT_ALERT_TEXT_MAX + sizeof l->exercise_word + 2);
-		if (!h) {
-			err = nomem(d);
+	if (l->description[0] || word) {
+		if ((err = render(l->description, &v, tmp, PT_ALERT_TEXT_MAX, "description", d)) != PT_OK)
 			goto out;
-		}
-		snprintf(h, PT_ALERT_TEXT_MAX + sizeof l->exercise_word + 2, "%s %s",
-			 l->exercise_word[0] ? l->exercise_word : "EXERCISE", tmp);
-		err = set(&in->headline, h, d);
-		free(h);
-	} else {
-		err = set(&in->headline, tmp, d);
-	}
-	if (err != PT_OK)
-		goto out;
-	if (l->description[0]) {
-		if ((err = render(l->description, &v, tmp, PT_ALERT_TEXT_MAX, "description", d)) != PT_OK ||
-		    (err = set(&in->description, tmp, d)) != PT_OK)
+		if (!tmp[0])
+			err = set(&in->description, word, d);
+		else
+			err = marked(&in->description, word, tmp, d);
+		if (err != PT_OK)
 			goto out;
 	}
 	if ((err = render(l->instruction, &v, tmp, PT_ALERT_TEXT_MAX, "instruction", d)) != PT_OK ||
 	    (err = set(&in->instruction, tmp, d)) != PT_OK)
 		goto out;
-	if ((err = set(&in->web, m->cfg->alert_public_url, d)) != PT_OK)
+	/* issue 13 review: <web> is alert.web_url (a public page), never this server's address */
+	if (m->cfg->alert_web_url[0] && strcmp(m->cfg->alert_web_url, "none") != 0 &&
+	    (err = set(&in->web, m->cfg->alert_web_url, d)) != PT_OK)
 		goto out;
 	if (pt_cap_area_add(in, &area) != PT_OK) {
 		err = nomem(d);
@@ -180,7 +232,7 @@ static enum pt_err info_add(struct pt_cap_alert *a, const struct compose *m,
 	if (m->polygon) {
 		err = add(&area->polygon, &area->n_polygon, m->polygon, d);
 	} else {
-		pt_cap_circle_format(m->site->lat, m->site->lon, m->radius_km, circle, sizeof circle);
+		pt_cap_circle_format(m->circle_lat, m->circle_lon, m->circle_km, circle, sizeof circle);
 		err = add(&area->circle, &area->n_circle, circle, d);
 	}
 out:
@@ -199,7 +251,7 @@ static enum pt_err build(const struct compose *m, struct pt_cap_alert **out, str
 	*out = NULL;
 	if (pt_cap_alert_new(&a) != PT_OK)
 		return nomem(d);
-	pt_cap_time_format(m->now, sent, sizeof sent);
+	pt_cap_time_format(m->sent, sent, sizeof sent);
 	note[0] = '\0';
 	if (m->status == PT_CAP_EXERCISE)
 		pt_strlcpy(note, "EXERCISE - not a real alert", sizeof note);
@@ -275,6 +327,23 @@ static enum pt_err make(const struct compose *m, struct pt_app_alert *r, struct 
 	if ((err = pt_cap_xml_write(a, &r->xml, &r->xml_len)) != PT_OK) {
 		err = pt_diag_set(d, err, 0, "", "writing the alert's XML: %s", pt_strerror(err));
 		goto out;
+	}
+	{ /* issue 13 review: a message the project cannot read back is never stored */
+		struct pt_cap_alert *back = NULL;
+		pt_cap_problems_clear(p);
+		if (pt_cap_xml_read(r->xml, r->xml_len, &back, p) != PT_OK || !back ||
+		    pt_cap_problems_fail(p)) {
+			const struct pt_cap_problem *e = NULL;
+			for (i = 0; i < p->n && !e; i++)
+				if (p->list[i].kind != PT_CAP_WARNING)
+					e = &p->list[i];
+			pt_cap_alert_free(back);
+			err = pt_diag_set(d, PT_EINTERNAL, 0, e ? e->element : "",
+					  "the composed alert does not read back: %s: %s",
+					  e ? e->element : "?", e ? e->msg : "?");
+			goto out;
+		}
+		pt_cap_alert_free(back);
 	}
 	pt_app_alert_sha256(r->xml, r->xml_len, r->sha256);
 	for (i = 0; i < a->n_info && i < PT_ALERT_MAX_LANGS; i++) {
@@ -363,23 +432,26 @@ static enum pt_err template_get(const char *id, const struct pt_alert_template *
 static enum pt_err opts_check(const struct pt_app_alert_opts *o, struct compose *m,
 			      struct pt_diag *d)
 {
+	enum pt_err err;
 	if (o->radius_set && !(o->radius_km >= 0.05 && o->radius_km <= 100))
 		return pt_diag_set(d, PT_EINVAL, 0, "radius_km",
-				   "must be a number of km between 0.05 and 100");
+				   "must be a number from 0.05 to 100 (km)");
 	if (o->duration_set && !(o->duration_h >= 0.25 && o->duration_h <= 168))
 		return pt_diag_set(d, PT_EINVAL, 0, "duration_h",
-				   "must be a number of hours between 0.25 and 168");
+				   "must be a number from 0.25 to 168 (hours)");
 	if (o->status_set && o->status != PT_CAP_ACTUAL && o->status != PT_CAP_EXERCISE &&
 	    o->status != PT_CAP_TEST)
 		return pt_diag_set(d, PT_EINVAL, 0, "status", "must be Actual, Exercise or Test");
 	if (o->note && strlen(o->note) > PT_APP_ALERT_NOTE_MAX)
 		return pt_diag_set(d, PT_EINVAL, 0, "note", "longer than %d bytes",
 				   PT_APP_ALERT_NOTE_MAX);
+	if (o->note && (err = text_check("note", o->note, d)) != PT_OK)
+		return err;
 	if (o->polygon) {
 		double *lat = malloc(PT_CAP_MAX_POINTS * sizeof *lat);
 		double *lon = malloc(PT_CAP_MAX_POINTS * sizeof *lon);
 		size_t n = 0;
-		enum pt_err err = lat && lon ? pt_cap_polygon_parse(o->polygon, lat, lon,
+		err = lat && lon ? pt_cap_polygon_parse(o->polygon, lat, lon,
 								     PT_CAP_MAX_POINTS, &n)
 					     : PT_ENOMEM;
 		free(lat);
@@ -397,9 +469,90 @@ static enum pt_err opts_check(const struct pt_app_alert_opts *o, struct compose 
 	return PT_OK;
 }
 
-/* "sender,identifier,sent" of every issued message of chain, oldest first. */
+/*
+ * issue 13 review: the area written. A polygon: whitespace normalised into
+ * *norm, a simple ring of area > 0, every vertex within
+ * PT_ALERT_POLYGON_MAX_KM of the site, the site inside or within
+ * PT_ALERT_POLYGON_NEAR_KM; {radius_km} says its farthest vertex (rounded
+ * up to 0.1 km). A generic circle: centre on a grid, radius enlarged.
+ */
+static enum pt_err area_set(struct compose *m, char **norm, struct pt_diag *d)
+{
+	if (m->polygon) {
+		double *lat = malloc(PT_CAP_MAX_POINTS * sizeof *lat);
+		double *lon = malloc(PT_CAP_MAX_POINTS * sizeof *lon);
+		double far = 0;
+		size_t n = 0, len = 0;
+		const char *p;
+		enum pt_geo_polygon_verdict v = PT_GEO_POLYGON_NOMEM;
+		enum pt_err err = PT_OK;
+		if (lat && lon && (*norm = malloc(strlen(m->polygon) + 1)) != NULL) {
+			for (p = m->polygon; *p; p++) {
+				int ws = *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
+				if (!ws)
+					(*norm)[len++] = *p;
+				else if (len && (*norm)[len - 1] != ' ')
+					(*norm)[len++] = ' ';
+			}
+			while (len && (*norm)[len - 1] == ' ')
+				len--;
+			(*norm)[len] = '\0';
+			if (pt_cap_polygon_parse(*norm, lat, lon, PT_CAP_MAX_POINTS, &n) != PT_OK)
+				v = PT_GEO_POLYGON_DEGENERATE;
+			else
+				v = pt_geo_polygon_check(lat, lon, n, m->site->lat, m->site->lon,
+							 PT_ALERT_POLYGON_MAX_KM,
+							 PT_ALERT_POLYGON_NEAR_KM, &far);
+		}
+		free(lat);
+		free(lon);
+		switch (v) {
+		case PT_GEO_POLYGON_OK:
+			break;
+		case PT_GEO_POLYGON_NOMEM: err = nomem(d); break;
+		case PT_GEO_POLYGON_DEGENERATE:
+			err = pt_diag_set(d, PT_EINVAL, 0, "polygon",
+					  "has no area: it needs three distinct corners that are not on "
+					  "one line");
+			break;
+		case PT_GEO_POLYGON_CROSSES:
+			err = pt_diag_set(d, PT_EINVAL, 0, "polygon",
+					  "crosses itself: give its corners in order around the area");
+			break;
+		case PT_GEO_POLYGON_TOO_FAR:
+			err = pt_diag_set(d, PT_EINVAL, 0, "polygon",
+					  "reaches %.0f km from site %s: at most %.0f km", far, m->site->id,
+					  PT_ALERT_POLYGON_MAX_KM);
+			break;
+		case PT_GEO_POLYGON_NOT_NEAR:
+			err = pt_diag_set(d, PT_EINVAL, 0, "polygon",
+					  "neither contains site %s nor passes within %.0f km of it",
+					  m->site->id, PT_ALERT_POLYGON_NEAR_KM);
+			break;
+		}
+		if (err != PT_OK)
+			return err;
+		m->polygon = *norm;
+		m->text_km = pt_geo_ceil_tenth(far);
+		return PT_OK;
+	}
+	if (m->generic_area) {
+		pt_geo_generic_circle(m->site->lat, m->site->lon, m->radius_km,
+				      PT_ALERT_GENERIC_GRID_DEG, PT_ALERT_GENERIC_MARGIN_KM,
+				      &m->circle_lat, &m->circle_lon, &m->circle_km);
+	} else {
+		m->circle_lat = m->site->lat;
+		m->circle_lon = m->site->lon;
+		m->circle_km = m->radius_km;
+	}
+	m->text_km = m->circle_km;
+	return PT_OK;
+}
+
+/* "sender,identifier,sent" of every issued message of chain, oldest first;
+ * *latest_sent: the latest sent among them. */
 static enum pt_err references_make(struct pt_db *db, const char *sender, const char *chain,
-				   char **out, struct pt_diag *d)
+				   char **out, int64_t *latest_sent, struct pt_diag *d)
 {
 	struct pt_db_alert *rows = NULL;
 	size_t n = 0, i, len = 1;
@@ -424,12 +577,39 @@ static enum pt_err references_make(struct pt_db *db, const char *sender, const c
 		if (i)
 			pt_strlcat(*out, " ", len);
 		pt_cap_time_format(rows[i].sent, sent, sizeof sent);
+		if (rows[i].sent > *latest_sent)
+			*latest_sent = rows[i].sent;
 		pt_strlcat(*out, sender, len);
 		pt_strlcat(*out, ",", len);
 		pt_strlcat(*out, rows[i].identifier, len);
 		pt_strlcat(*out, ",", len);
 		pt_strlcat(*out, sent, len);
 	}
+	free(rows);
+	return PT_OK;
+}
+
+/*
+ * issue 13 review: a pending message of chain that may still be approved
+ * (composed within alert.approval_min and not expired) into id; "" when
+ * none. A draft past that has lapsed and no longer blocks its chain.
+ */
+static enum pt_err live_pending(struct pt_db *db, const char *chain, int64_t now,
+				unsigned approval_min, char *id, size_t size, struct pt_diag *d)
+{
+	struct pt_db_alert *rows = NULL;
+	size_t n = 0, i;
+	int pending;
+	enum pt_err err;
+	id[0] = '\0';
+	if ((pending = pt_db_alert_chain_pending(db, chain, d)) <= 0)
+		return pending < 0 ? PT_EDB : PT_OK;
+	if ((err = pt_db_alert_list(db, 1000000, &rows, &n, d)) != PT_OK)
+		return err;
+	for (i = 0; i < n && !id[0]; i++)
+		if (strcmp(rows[i].chain, chain) == 0 && strcmp(rows[i].state, "pending") == 0 &&
+		    now - rows[i].composed_at <= (int64_t)approval_min * 60 && now < rows[i].expires)
+			pt_strlcpy(id, rows[i].identifier, size);
 	free(rows);
 	return PT_OK;
 }
@@ -450,7 +630,7 @@ static enum pt_err compose(const struct pt_caller *c, struct pt_db *db, const ch
 	struct pt_app_alert *r = NULL;
 	char prev_langs[PT_ALERT_MAX_LANGS][PT_ALERT_LANG_MAX];
 	size_t n_prev_langs = 0;
-	char *polygon_prev = NULL;
+	char *polygon_prev = NULL, *polygon_norm = NULL;
 	const char *site_id;
 	int in_tx = 0;
 	enum pt_err err;
@@ -488,6 +668,8 @@ static enum pt_err compose(const struct pt_caller *c, struct pt_db *db, const ch
 			return pt_diag_set(d, PT_EINVAL, 0, "site", "a site is needed (--site ID)");
 	}
 	if ((err = pt_app_alert_site(c, db, site_id, &site, d)) != PT_OK)
+		return err;
+	if (type != PT_CAP_CANCEL && (err = site_text_check(&site, d)) != PT_OK)
 		return err;
 	m.site = &site;
 	/* The template, languages, status, area and duration. */
@@ -550,15 +732,11 @@ static enum pt_err compose(const struct pt_caller *c, struct pt_db *db, const ch
 	if ((err = langs_set(&m, type == PT_CAP_CANCEL ? NULL : o, prev_langs, n_prev_langs, d)) !=
 	    PT_OK)
 		goto out;
+	if (type != PT_CAP_CANCEL && (err = area_set(&m, &polygon_norm, d)) != PT_OK)
+		goto out;
 	if (m.polygon)
 		m.radius_km = 0;
-	m.expires = type == PT_CAP_CANCEL ? prev.expires
-					  : m.now + (int64_t)llround(m.duration_h * 3600.0);
-	if (pt_cap_identifier_make("PT", m.now, randombytes_random(), m.identifier,
-				   sizeof m.identifier) != PT_OK) {
-		err = pt_diag_set(d, PT_EINTERNAL, 0, "identifier", "cannot make an identifier");
-		goto out;
-	}
+	m.sent = m.now;
 	if (!(r = calloc(1, sizeof *r))) {
 		err = nomem(d);
 		goto out;
@@ -570,7 +748,7 @@ static enum pt_err compose(const struct pt_caller *c, struct pt_db *db, const ch
 		goto out;
 	in_tx = 1;
 	if (prev_id) {
-		int pending;
+		char pending[PT_DB_ALERT_ID_MAX], when[32];
 		pt_db_alert_clear(&prev);
 		if ((err = pt_db_alert_get(db, prev_id, 0, &prev, d)) != PT_OK)
 			goto out;
@@ -587,17 +765,33 @@ static enum pt_err compose(const struct pt_caller *c, struct pt_db *db, const ch
 					  "alert %s is a Cancel: its chain is closed", prev_id);
 			goto out;
 		}
-		if ((pending = pt_db_alert_chain_pending(db, prev.chain, d)) != 0) {
-			err = pending < 0 ? PT_EDB
-					  : pt_diag_set(d, PT_ECONFLICT, 0, "id",
-							"the chain of %s has a message awaiting approval: "
-							"approve or reject it first", prev_id);
+		/* issue 13 review: an expired message has nothing left to cancel or update */
+		if (prev.expires <= m.now) {
+			pt_cap_time_format(prev.expires, when, sizeof when);
+			err = pt_diag_set(d, PT_ECONFLICT, 0, "id", "%s expired at %s: nothing to %s",
+					  prev_id, when, type == PT_CAP_CANCEL ? "cancel" : "update");
 			goto out;
 		}
-		if ((err = references_make(db, cfg.alert_sender, prev.chain, &m.references, d)) !=
-		    PT_OK)
+		if ((err = live_pending(db, prev.chain, m.now, cfg.alert_approval_min, pending,
+					sizeof pending, d)) != PT_OK)
+			goto out;
+		if (pending[0]) {
+			err = pt_diag_set(d, PT_ECONFLICT, 0, "id",
+					  "%s awaits approval: approve or reject it first", pending);
+			goto out;
+		}
+		if ((err = references_make(db, cfg.alert_sender, prev.chain, &m.references, &m.sent,
+					   d)) != PT_OK)
 			goto out;
 		m.incidents = prev.chain;
+	}
+	/* sent = max(now, the chain's latest sent): a chain can always be cancelled */
+	m.expires = type == PT_CAP_CANCEL ? prev.expires
+					  : m.sent + (int64_t)llround(m.duration_h * 3600.0);
+	if (pt_cap_identifier_make("PT", m.sent, randombytes_random(), m.identifier,
+				   sizeof m.identifier) != PT_OK) {
+		err = pt_diag_set(d, PT_EINTERNAL, 0, "identifier", "cannot make an identifier");
+		goto out;
 	}
 	if ((err = make(&m, r, d)) != PT_OK)
 		goto out;
@@ -621,7 +815,7 @@ static enum pt_err compose(const struct pt_caller *c, struct pt_db *db, const ch
 	r->radius_km = m.polygon ? 0 : m.radius_km;
 	r->has_polygon = m.polygon != NULL;
 	r->generic_area = m.generic_area;
-	r->sent = m.now;
+	r->sent = m.sent;
 	r->expires = m.expires;
 	pt_strlcpy(r->composer, c->name, sizeof r->composer);
 	r->composed_at = m.now;
@@ -686,6 +880,7 @@ out:
 		err = pt_db_end(db, err, d); /* a preview wrote nothing */
 	free(m.references);
 	free(polygon_prev);
+	free(polygon_norm);
 	pt_db_alert_clear(&prev);
 	if (err != PT_OK) {
 		pt_app_alert_free(r);

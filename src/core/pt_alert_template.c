@@ -90,11 +90,12 @@ static void civil_from_days(long long z, long long *y, unsigned *m, unsigned *d)
 		(*y)++;
 }
 
-/* t + offset as "HH:MM (DD.MM.YYYY)": numeric, so the same in every language. */
+/* t + offset as "HH:MM UTC+1 (DD.MM.YYYY)" ("UTC" at offset 0, "UTC+5:30" with minutes):
+ * numeric, so the same in every language, and the zone said (issue 13 review). */
 static void format_expires(int64_t t, int offset_min, char *out, size_t size)
 {
 	long long local = (long long)t + (long long)offset_min * 60, days, secs, y;
-	unsigned m, d;
+	unsigned m, d, off;
 	char num[24];
 	size_t len = 0;
 	out[0] = '\0';
@@ -105,13 +106,24 @@ static void format_expires(int64_t t, int offset_min, char *out, size_t size)
 		days--;
 	}
 	civil_from_days(days, &y, &m, &d);
-	if (y < 0 || y > 9999 || size < 20) {
+	if (y < 0 || y > 9999 || size < 32 || offset_min < -1440 || offset_min > 1440) {
 		pt_strlcpy(out, "?", size);
 		return;
 	}
 	len += put_uint(out + len, (unsigned long long)(secs / 3600), 2);
 	out[len++] = ':';
 	len += put_uint(out + len, (unsigned long long)(secs / 60 % 60), 2);
+	memcpy(out + len, " UTC", 4);
+	len += 4;
+	if (offset_min) {
+		off = (unsigned)(offset_min < 0 ? -offset_min : offset_min);
+		out[len++] = offset_min < 0 ? '-' : '+';
+		len += put_uint(out + len, off / 60, 1);
+		if (off % 60) {
+			out[len++] = ':';
+			len += put_uint(out + len, off % 60, 2);
+		}
+	}
 	out[len++] = ' ';
 	out[len++] = '(';
 	len += put_uint(out + len, d, 2);
@@ -184,6 +196,74 @@ enum pt_err pt_alert_render(const char *text, const struct pt_alert_vars *v, cha
 	return PT_OK;
 }
 
+/* ---- issue 13 review: text safety ---- */
+
+int pt_alert_text_ok(const char *s, uint32_t *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t v;
+	while (p && *p) {
+		unsigned n, i;
+		if (*p < 0x80) {
+			v = *p;
+			n = 1;
+		} else if ((*p & 0xE0) == 0xC0) {
+			v = *p & 0x1Fu;
+			n = 2;
+		} else if ((*p & 0xF0) == 0xE0) {
+			v = *p & 0x0Fu;
+			n = 3;
+		} else if ((*p & 0xF8) == 0xF0) {
+			v = *p & 0x07u;
+			n = 4;
+		} else {
+			goto malformed;
+		}
+		for (i = 1; i < n; i++) {
+			if ((p[i] & 0xC0) != 0x80)
+				goto malformed;
+			v = (v << 6) | (p[i] & 0x3Fu);
+		}
+		if ((n == 2 && v < 0x80) || (n == 3 && v < 0x800) || (n == 4 && v < 0x10000) ||
+		    v > 0x10FFFF)
+			goto malformed;
+		if ((v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) || (v >= 0xD800 && v <= 0xDFFF) ||
+		    v == 0xFFFE || v == 0xFFFF || (v >= 0x202A && v <= 0x202E) ||
+		    (v >= 0x2066 && v <= 0x2069) || v == 0x2028 || v == 0x2029) {
+			if (cp)
+				*cp = v;
+			return 0;
+		}
+		p += n;
+	}
+	return 1;
+malformed:
+	if (cp)
+		*cp = 0xFFFFFFFFu;
+	return 0;
+}
+
+const char *pt_alert_status_word(const struct pt_alert_template_lang *l, enum pt_cap_status s)
+{
+	if (s == PT_CAP_ACTUAL || !l)
+		return NULL;
+	if (s == PT_CAP_TEST)
+		return l->test_word[0] ? l->test_word : "TEST";
+	return l->exercise_word[0] ? l->exercise_word : "EXERCISE";
+}
+
+enum pt_err pt_alert_mark(const char *word, const char *text, char *buf, size_t size)
+{
+	size_t len = 0;
+	if (!buf || size == 0)
+		return PT_ELIMIT;
+	buf[0] = '\0';
+	if (!put(buf, size, &len, word, strlen(word)) || !put(buf, size, &len, ": ", 2) ||
+	    !put(buf, size, &len, text, strlen(text)))
+		return PT_ELIMIT;
+	return PT_OK;
+}
+
 /* ---- checking ---- */
 
 /* field = "languages." lang "." key */
@@ -235,6 +315,10 @@ static enum pt_err check_text(const char *text, int required, const char *lang, 
 		return pt_diag_put(d, PT_EINVAL, 0, field, "is empty");
 	if (!memchr(text, '\0', PT_ALERT_TEXT_MAX))
 		return pt_diag_put(d, PT_ELIMIT, 0, field, "is too long");
+	if (!pt_alert_text_ok(text, NULL)) /* issue 13 review */
+		return pt_diag_put(d, PT_EINVAL, 0, field,
+				   "holds a character an alert may not carry (control, bidi control, "
+				   "U+2028/U+2029, U+FFFE/U+FFFF or malformed UTF-8)");
 	err = pt_alert_render(text, &probe, out, sizeof out);
 	if (err == PT_EINVAL)
 		return pt_diag_put(d, PT_EINVAL, 0, field,
@@ -316,8 +400,13 @@ enum pt_err pt_alert_template_check(const struct pt_alert_template *t, struct pt
 		    (err = check_text(l->sender_name, 1, l->lang, "sender_name", d)) != PT_OK)
 			return err;
 		lang_field(field, sizeof field, l->lang, "exercise_word");
-		if (!l->exercise_word[0] || !memchr(l->exercise_word, '\0', sizeof l->exercise_word))
+		if (!l->exercise_word[0] || !memchr(l->exercise_word, '\0', sizeof l->exercise_word) ||
+		    !pt_alert_text_ok(l->exercise_word, NULL))
 			return pt_diag_put(d, PT_EINVAL, 0, field, "is empty or too long");
+		lang_field(field, sizeof field, l->lang, "test_word");
+		if (!memchr(l->test_word, '\0', sizeof l->test_word) ||
+		    !pt_alert_text_ok(l->test_word, NULL))
+			return pt_diag_put(d, PT_EINVAL, 0, field, "is too long or not plain text");
 		if (strchr(l->generic_site, '{') && strstr(l->generic_site, "{site}")) {
 			lang_field(field, sizeof field, l->lang, "generic_site");
 			return pt_diag_put(d, PT_EINVAL, 0, field, "may not hold {site}");

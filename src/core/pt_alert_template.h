@@ -30,6 +30,8 @@ struct pt_alert_template_lang {
 	char sender_name[PT_ALERT_TEXT_MAX]; /**< senderName, e.g. "National Crisis Management Centre" */
 	char exercise_word[64];              /**< the word put before every headline of an
 					          Exercise or Test message ("EXERCISE") */
+	char test_word[64];                  /**< issue 13 review: the same for a Test message
+					          ("TEST"); "" falls back to "TEST" */
 };
 
 /** One template. Plain data. */
@@ -80,5 +82,25 @@ enum pt_err pt_alert_render(const char *text, const struct pt_alert_vars *v, cha
  * xs:language tags. PT_EINVAL with d naming the field.
  */
 enum pt_err pt_alert_template_check(const struct pt_alert_template *t, struct pt_diag *d);
+
+/* ---- issue 13 review: text safety ---- */
+
+/**
+ * 1 when s is text a public alert may carry: valid UTF-8 whose every code
+ * point is an XML 1.0 Char (no C0 control but TAB, LF, CR; no U+FFFE,
+ * U+FFFF or surrogates), no bidi control (U+202A-202E, U+2066-2069) and no
+ * U+2028/U+2029. 0 otherwise, with the first offending code point in *cp
+ * (0xFFFFFFFF for malformed UTF-8) when cp is not NULL.
+ */
+int pt_alert_text_ok(const char *s, uint32_t *cp);
+
+/**
+ * The word that marks a message of status s in language l: NULL for
+ * Actual; l->test_word (or "TEST") for Test; l->exercise_word otherwise.
+ */
+const char *pt_alert_status_word(const struct pt_alert_template_lang *l, enum pt_cap_status s);
+
+/** "WORD: text" into buf of size (PT_ELIMIT when it does not fit). */
+enum pt_err pt_alert_mark(const char *word, const char *text, char *buf, size_t size);
 
 #endif

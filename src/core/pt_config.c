@@ -207,14 +207,20 @@ static const struct key_def keys[] = {
 	  "the public address of this server (text: http(s)://..., no trailing slash) for the feed's links",
 	  0, 0, 0, KT_TEXT, OFF_TEXT(alert_public_url, "http://127.0.0.1:8080") },
 	{ "alert.cb_pages",
-	  "cell-broadcast pages a language's headline and instruction may need, 1-15 (4)", 1, 15,
-	  4, KT_UNSIGNED, OFF(alert_cb_pages) },
+	  "cell-broadcast pages a language's headline and instruction may need, 1-15 (6: four "
+	  "UCS-2 pages cannot carry the same safety content in Macedonian and Albanian)", 1, 15,
+	  6, KT_UNSIGNED, OFF(alert_cb_pages) },
 	{ "alert.approval_min",
 	  "minutes a pending Actual alert may wait for its second person's approval, 1-1440 (30)",
 	  1, 1440, 30, KT_UNSIGNED, OFF(alert_approval_min) },
 	{ "alert.utc_offset_min",
 	  "local time of the alert texts' expiry, minutes from UTC, -720 to 840 (60: CET)", -720,
 	  840, 60, KT_INT, OFF(alert_utc_offset_min) },
+	/* issue 13 review: <web> is a public page of its own, never this server */
+	{ "alert.web_url",
+	  "public information page written into every alert's <web> (text: http(s)://..., or none: "
+	  "no <web>)",
+	  0, 0, 0, KT_TEXT, OFF_TEXT(alert_web_url, "none") },
 };
 
 #define N_KEYS (sizeof keys / sizeof keys[0])
@@ -353,6 +359,8 @@ enum pt_err pt_config_get_text(const struct pt_config *c, const char *key, char 
 static enum pt_err check_text(const struct key_def *k, const char *value, struct pt_diag *d)
 {
 	size_t n = value ? strlen(value) : 0, i;
+	if (strcmp(k->name, "alert.web_url") == 0 && strcmp(value, "none") == 0)
+		return PT_OK; /* issue 13 review: "none" = no <web> */
 	if (n == 0)
 		return pt_diag_put(d, PT_EINVAL, 0, k->name, "empty value; a text is needed");
 	if (n >= TEXT_MAX)
@@ -363,7 +371,7 @@ static enum pt_err check_text(const struct key_def *k, const char *value, struct
 					   "a CAP sender has no spaces, commas, '<' or '&'");
 		return PT_OK;
 	}
-	/* alert.public_url */
+	/* alert.public_url, alert.web_url */
 	for (i = 0; i < n; i++)
 		if ((unsigned char)value[i] <= ' ' || (unsigned char)value[i] >= 0x7f ||
 		    strchr("\"<>\\^`{|}", value[i]))

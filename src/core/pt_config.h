@@ -91,6 +91,9 @@ struct pt_config {
 	unsigned alert_cb_pages;    /**< alert.cb_pages: cell-broadcast pages a language may need (1-15, 4) */
 	unsigned alert_approval_min; /**< alert.approval_min: minutes a draft may wait for approval (1-1440, 30) */
 	int alert_utc_offset_min;   /**< alert.utc_offset_min: local time of {expires}, minutes from UTC (-720..840, 60) */
+	/* issue 13 review: the CAP <web> element */
+	char alert_web_url[256];    /**< alert.web_url (text): the public information page written into
+				         every info's <web>; "none" (the default): no <web> */
 };
 
 /** Fill c with the built-in defaults (the same values as settings.csv). */

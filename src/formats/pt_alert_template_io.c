@@ -227,7 +227,7 @@ static const char *const top_keys[] = {"categories", "responses", "urgency", "se
 				       "languages", NULL};
 static const char *const lang_keys[] = {"event", "headline", "description", "instruction",
 					"area_desc", "generic_site", "generic_area_desc",
-					"sender_name", "exercise_word", NULL};
+					"sender_name", "exercise_word", "test_word", NULL};
 
 static enum pt_err read_lang(const struct ctx *c, const char *lang, json_t *obj,
 			     struct pt_alert_template_lang *l)
@@ -257,7 +257,9 @@ static enum pt_err read_lang(const struct ctx *c, const char *lang, json_t *obj,
 	    (err = get_text(c, obj, path, 2, "sender_name", 1, l->sender_name,
 			    sizeof l->sender_name)) != PT_OK ||
 	    (err = get_text(c, obj, path, 2, "exercise_word", 1, l->exercise_word,
-			    sizeof l->exercise_word)) != PT_OK)
+			    sizeof l->exercise_word)) != PT_OK ||
+	    (err = get_text(c, obj, path, 2, "test_word", 0, l->test_word, /* issue 13 review */
+			    sizeof l->test_word)) != PT_OK)
 		return err;
 	return PT_OK;
 }

@@ -141,7 +141,7 @@ err_line "protect: status: unknown status 'Draft' (Actual, Exercise or Test)"
 p al-bad-lang 65 --db al.db alert new --template armed-attack --site VM-003 --lang en,de --as pio
 err_line "protect: lang: unknown language 'de' (template armed-attack has en, mk, sq)"
 p al-bad-radius 65 --db al.db alert new --template armed-attack --site VM-003 --radius-km 500 --as pio
-err_line "protect: radius_km: must be a number of km between 0.05 and 100"
+err_line "protect: radius_km: must be a number from 0.05 to 100 (km)"
 p al-nan-radius 64 --db al.db alert new --template armed-attack --site VM-003 --radius-km wide --as pio
 p al-bad-polygon 65 --db al.db alert new --template armed-attack --site VM-003 --polygon "1,2 3,4" --as pio
 err_has "protect: polygon: not a CAP polygon"
@@ -181,7 +181,8 @@ p al-back-reject 0 --now 2026-12-01T03:02Z --db al.db alert reject "$al_s" --rea
 p al-config 0 --db al.db config show
 if grep -qE '^alert\.sender +crisis-centre@vellmark\.example +CAP sender' al-config.out &&
 	grep -qE '^alert\.public_url +http://127\.0\.0\.1:8080 ' al-config.out &&
-	grep -qE '^alert\.cb_pages +4 ' al-config.out; then ok; else
+	grep -qE '^alert\.cb_pages +6 ' al-config.out &&
+	grep -qE '^alert\.web_url +none ' al-config.out; then ok; else
 	bad "config show: alert settings: $(grep '^alert' al-config.out)"; fi
 p al-url-slash 65 --db al.db config set alert.public_url https://alerts.example.org/
 err_line "protect: alert.public_url: must not end with '/'"
@@ -191,7 +192,59 @@ p al-url-set 0 --db al.db config set alert.public_url https://alerts.example.org
 p al-sender-set 0 --db al.db config set alert.sender cmc@gov.example
 p al-after-settings 0 --db al.db alert new --template explosion --site VM-003 --preview --as pio
 out_has '<sender>cmc@gov.example</sender>'
-out_has '<web>https://alerts.example.org</web>'
+out_lacks '<web>' # issue 13 review: alert.public_url (this server) never becomes <web>
+p al-web-set 0 --db al.db config set alert.web_url https://crisis.example.org/alerts
+p al-web-bad 65 --db al.db config set alert.web_url crisis.example.org
+err_has "alert.web_url: must be an http:// or https:// URL"
+p al-after-web 0 --db al.db alert new --template explosion --site VM-003 --preview --as pio
+out_has '<web>https://crisis.example.org/alerts</web>'
+al_schema al-after-web.out
+p al-web-none 0 --db al.db config set alert.web_url none
 p al-pages 0 --db al.db config set alert.cb_pages 1
 p al-cb 0 --db al.db alert new --template armed-attack --site VM-003 --preview --as pio
-err_has "warning: cell_broadcast: en: the headline and instruction need 4 cell-broadcast pages (alert.cb_pages allows 1)"
+err_has "warning: cell_broadcast: en: the headline and instruction need 3 cell-broadcast pages (alert.cb_pages allows 1)"
+
+# --- issue 13 review (fb): text safety, polygons, the generic circle, marking, chains -------
+p al-rv-pages 0 --db al.db config set alert.cb_pages 6
+p al-rv-fffe 65 --db al.db alert new --template explosion --site VM-003 --note $'false alarm \xef\xbf\xbe' --preview --as pio
+err_has "note: holds U+FFFE, which a public alert may not carry"
+p al-rv-rlo 65 --db al.db alert new --template explosion --site VM-003 --note $'a \xe2\x80\xae b' --preview --as pio
+err_has "note: holds U+202E"
+p al-rv-globe 65 --db al.db alert new --template explosion --site VM-003 --polygon "-90,-180 -90,180 90,180 90,-180 -90,-180" --preview --as pio
+err_has "polygon: reaches"
+p al-rv-bowtie 65 --db al.db alert new --template explosion --site VM-003 --polygon "47.02,-11.89 47.05,-11.85 47.02,-11.85 47.05,-11.89 47.02,-11.89" --preview --as pio
+err_has "polygon: crosses itself"
+p al-rv-flat 65 --db al.db alert new --template explosion --site VM-003 --polygon "47.03,-11.87 47.03,-11.87 47.03,-11.87 47.03,-11.87" --preview --as pio
+err_has "polygon: has no area"
+p al-rv-poly 0 --db al.db alert new --template armed-attack --site VM-003 --polygon "47.02,-11.89  47.05,-11.89 47.05,-11.85 47.02,-11.85 47.02,-11.89" --preview --as pio
+out_has '<polygon>47.02,-11.89 47.05,-11.89 47.05,-11.85 47.02,-11.85 47.02,-11.89</polygon>'
+out_lacks ' 0 km'
+out_lacks '<circle>'
+al_schema al-rv-poly.out
+p al-rv-generic 0 --db al.db alert new --template explosion --site VM-001 --generic-area --preview --as coordinator
+out_has '<circle>47.22,-12.14 1.9</circle>'
+out_lacks '47.21326'
+out_has 'a site in Brackwater'
+al_schema al-rv-generic.out
+p al-rv-exercise 0 --db al.db alert new --template armed-attack --site VM-003 --status Exercise --preview --as pio
+out_has '<headline>EXERCISE: Armed attack at '
+out_has '<headline>EXERCISE – ВЕЖБА: Вооружен напад во '
+out_has '<description>EXERCISE – USHTRIM: '
+out_has ' UTC+1 ('
+al_schema al-rv-exercise.out
+p al-rv-test 0 --db al.db alert new --template armed-attack --site VM-003 --status Test --preview --as pio
+out_has '<headline>TEST: '
+out_has '<headline>TEST – ТЕСТ: '
+out_has '<headline>TEST – PROVË: '
+out_lacks 'EXERCISE'
+# a message sent ahead of the clock is cancelled at once; an expired one is not
+p al-rv-ahead 0 --now 2026-12-01T03:00Z --db al.db alert new --template vehicle-attack --site VM-003 --as pio
+al_f=$(al_id al-rv-ahead.out)
+p al-rv-ahead-ok 0 --now 2026-12-01T03:01Z --db al.db alert approve "$al_f" --as coordinator
+p al-rv-ahead-cancel 0 --db al.db alert cancel "$al_f" --note "false alarm" --as pio
+out_has '<sent>2026-12-01T03:00:00-00:00</sent>'
+al_schema al-rv-ahead-cancel.out
+p al-rv-ahead-pending 65 --db al.db alert update "$al_f" --as pio
+err_has "awaits approval: approve or reject it first"
+p al-rv-expired 65 --now 2026-12-01T06:00Z --db al.db alert update "$al_f" --as pio
+err_has "$al_f expired at 2026-12-01T05:00:00-00:00: nothing to update"

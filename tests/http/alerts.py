@@ -215,7 +215,7 @@ def t_exclusions(res, port, caps):
     pio, coord = login(res, port, "pio"), login(res, port, "coordinator")
     anon = Client(port)
     kept = []
-    for status, word in (("Exercise", "EXERCISE"), ("Test", "EXERCISE")):
+    for status, word in (("Exercise", "EXERCISE"), ("Test", "TEST")):  # review 13: a Test says TEST
         a = compose(res, pio, {"template": "vehicle-attack", "site_id": OTHER_SITE, "status": status}, status)
         res.eq((a.get("state"), a.get("approver")), ("issued", None), "%s issues at once" % status)
         res.check(all(k["headline"].startswith(word) for k in a.get("cb", [])),

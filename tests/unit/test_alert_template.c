@@ -6,11 +6,14 @@
 
 #include "core/pt_alert_template.h"
 #include "core/pt_cap.h"
+#include "core/pt_config.h"
+#include "core/pt_geo_area.h"
 #include "formats/pt_alert_template_io.h"
 #include "formats/pt_diag.h"
 #include "pt_test.h"
 
 #define SITE30 "Vellmark Central Hospital West" /* 30 characters */
+#define SITE45 "Orrinford Combined-Cycle Power Station Annexe" /* 45 characters */
 
 /* 2026-12-05T13:30:00Z */
 #define EXPIRES 1796477400LL
@@ -69,34 +72,124 @@ static void test_builtin_values(void)
 	CHECK_INT(ac->severity, PT_CAP_SEV_MINOR);
 }
 
-/* Every language of every template fits alert.cb_pages (4) pages with a 30-character site. */
+/* Every language of every template fits alert.cb_pages (the setting's default, 6) pages with
+ * a 45-character site name and the exercise (or test) marking (issue 13 review). */
 static void test_builtin_cell_broadcast(void)
 {
 	const struct pt_alert_template *all;
 	struct pt_diag d = PT_DIAG_INIT;
-	size_t n = 0, i, j;
+	struct pt_config cfg;
+	size_t n = 0, i, j, k;
+	pt_config_defaults(&cfg);
+	CHECK_INT(cfg.alert_cb_pages, 6);
+	CHECK_INT(strlen(SITE45), 45);
 	if (pt_alert_templates_builtin(&all, &n, &d) != PT_OK)
 		return;
 	for (i = 0; i < n; i++)
-		for (j = 0; j < all[i].n_langs; j++) {
-			const struct pt_alert_template_lang *l = &all[i].langs[j];
-			struct pt_alert_vars v = {SITE30, "Vellmark", all[i].radius_km, EXPIRES, 60,
-						  l->sender_name};
-			char head[PT_ALERT_TEXT_MAX], instr[PT_ALERT_TEXT_MAX];
-			char both[2 * PT_ALERT_TEXT_MAX + 2];
-			struct pt_cap_cb_count cb;
-			CHECK_INT(pt_alert_render(l->headline, &v, head, sizeof head), PT_OK);
-			CHECK_INT(pt_alert_render(l->instruction, &v, instr, sizeof instr), PT_OK);
-			snprintf(both, sizeof both, "%s\n%s", head, instr);
-			pt_cap_cb_count(both, &cb);
-			if (cb.pages > 4)
-				fprintf(stderr, "%s %s: %zu pages (%zu units)\n", all[i].id, l->lang,
-					cb.pages, cb.units);
-			CHECK(cb.pages >= 1 && cb.pages <= 4);
-			/* English stays in the GSM 7-bit alphabet; Cyrillic and ë need UCS-2 */
-			CHECK_INT(cb.ucs2, strcmp(l->lang, "en") != 0);
-			CHECK(strstr(head, SITE30) != NULL); /* the location is in every headline */
-		}
+		for (j = 0; j < all[i].n_langs; j++)
+			for (k = 0; k < 3; k++) {
+				static const enum pt_cap_status st[] = {PT_CAP_ACTUAL, PT_CAP_EXERCISE,
+									PT_CAP_TEST};
+				const struct pt_alert_template_lang *l = &all[i].langs[j];
+				struct pt_alert_vars v = {SITE45, "Vellmark", all[i].radius_km, EXPIRES,
+							  60, l->sender_name};
+				const char *word = pt_alert_status_word(l, st[k]);
+				char head[PT_ALERT_TEXT_MAX], marked[PT_ALERT_TEXT_MAX];
+				char instr[PT_ALERT_TEXT_MAX];
+				char both[2 * PT_ALERT_TEXT_MAX + 2];
+				struct pt_cap_cb_count cb;
+				CHECK_INT(pt_alert_render(l->headline, &v, head, sizeof head), PT_OK);
+				CHECK_INT(pt_alert_render(l->instruction, &v, instr, sizeof instr), PT_OK);
+				if (word)
+					CHECK_INT(pt_alert_mark(word, head, marked, sizeof marked), PT_OK);
+				else
+					pt_strlcpy(marked, head, sizeof marked);
+				snprintf(both, sizeof both, "%s\n%s", marked, instr);
+				pt_cap_cb_count(both, &cb);
+				if (cb.pages > cfg.alert_cb_pages)
+					fprintf(stderr, "%s %s %s: %zu pages (%zu units)\n", all[i].id,
+						l->lang, word ? word : "Actual", cb.pages, cb.units);
+				CHECK(cb.pages >= 1 && cb.pages <= cfg.alert_cb_pages);
+				/* English stays in the GSM 7-bit alphabet; Cyrillic and ë need UCS-2 */
+				CHECK_INT(cb.ucs2, strcmp(l->lang, "en") != 0);
+				CHECK(strstr(head, SITE45) != NULL); /* the location in every headline */
+			}
+}
+
+/* issue 13 review: what a public alert's text may hold; the marking; the test word. */
+static void test_text_safety_and_marking(void)
+{
+	uint32_t cp = 0;
+	char buf[64];
+	struct pt_alert_template_lang l;
+	CHECK(pt_alert_text_ok("Plain, Ж, ë, tab\tLF\nCR\r", NULL));
+	CHECK(!pt_alert_text_ok("a\xEF\xBF\xBE", &cp));
+	CHECK_INT(cp, 0xFFFE);
+	CHECK(!pt_alert_text_ok("a\xEF\xBF\xBF", &cp));
+	CHECK_INT(cp, 0xFFFF);
+	CHECK(!pt_alert_text_ok("\xE2\x80\xAE", &cp));
+	CHECK_INT(cp, 0x202E);
+	CHECK(!pt_alert_text_ok("\xE2\x81\xA6", &cp));
+	CHECK_INT(cp, 0x2066);
+	CHECK(!pt_alert_text_ok("\xE2\x80\xA9", &cp));
+	CHECK_INT(cp, 0x2029);
+	CHECK(!pt_alert_text_ok("\x1b[31m", &cp));
+	CHECK_INT(cp, 0x1B);
+	CHECK(!pt_alert_text_ok("\xED\xA0\x80", &cp)); /* a surrogate in UTF-8 */
+	CHECK_INT(cp, 0xD800);
+	CHECK(!pt_alert_text_ok("\xC0\xAF", &cp)); /* overlong */
+	CHECK_INT(cp, 0xFFFFFFFFu);
+	CHECK(!pt_alert_text_ok("\xE2\x80", &cp)); /* cut short */
+	CHECK_INT(pt_alert_mark("EXERCISE", "Armed attack", buf, sizeof buf), PT_OK);
+	CHECK_STR(buf, "EXERCISE: Armed attack");
+	CHECK_INT(pt_alert_mark("EXERCISE", "Armed attack", buf, 12), PT_ELIMIT);
+	memset(&l, 0, sizeof l);
+	pt_strlcpy(l.exercise_word, "EXERCISE – ВЕЖБА", sizeof l.exercise_word);
+	CHECK(pt_alert_status_word(&l, PT_CAP_ACTUAL) == NULL);
+	CHECK_STR(pt_alert_status_word(&l, PT_CAP_EXERCISE), "EXERCISE – ВЕЖБА");
+	CHECK_STR(pt_alert_status_word(&l, PT_CAP_TEST), "TEST");
+	pt_strlcpy(l.test_word, "TEST – ТЕСТ", sizeof l.test_word);
+	CHECK_STR(pt_alert_status_word(&l, PT_CAP_TEST), "TEST – ТЕСТ");
+}
+
+/* issue 13 review: pt_geo_area. */
+static void test_geo_area(void)
+{
+	/* a 0.02-degree square around 47.1,-12.1 */
+	static const double sq_lat[] = {47.09, 47.11, 47.11, 47.09, 47.09};
+	static const double sq_lon[] = {-12.11, -12.11, -12.09, -12.09, -12.11};
+	static const double bow_lat[] = {47.09, 47.11, 47.09, 47.11, 47.09};
+	static const double bow_lon[] = {-12.11, -12.09, -12.09, -12.11, -12.11};
+	static const double rep_lat[] = {47.09, 47.09, 47.11, 47.11, 47.09, 47.09};
+	static const double rep_lon[] = {-12.11, -12.11, -12.11, -12.09, -12.09, -12.11};
+	double far = 0, la, lo, r;
+	/* one degree of latitude: 111.2 km */
+	CHECK_NEAR(pt_geo_distance_km(47, -12, 48, -12), 111.195, 0.01);
+	CHECK_NEAR(pt_geo_distance_km(47, -12, 47, -12), 0, 0);
+	CHECK_INT(pt_geo_polygon_check(sq_lat, sq_lon, 5, 47.1, -12.1, 100, 5, &far),
+		  PT_GEO_POLYGON_OK);
+	CHECK_NEAR(far, 1.345, 0.002);
+	CHECK_NEAR(pt_geo_ceil_tenth(far), 1.4, 1e-9);
+	CHECK_NEAR(pt_geo_ceil_tenth(1.0), 1.0, 1e-9);
+	CHECK_NEAR(pt_geo_ceil_tenth(0), 0.1, 1e-9);
+	CHECK_INT(pt_geo_polygon_check(bow_lat, bow_lon, 5, 47.1, -12.1, 100, 5, NULL),
+		  PT_GEO_POLYGON_CROSSES);
+	CHECK_INT(pt_geo_polygon_check(rep_lat, rep_lon, 6, 47.1, -12.1, 100, 5, NULL),
+		  PT_GEO_POLYGON_OK); /* a repeated corner is not a crossing */
+	CHECK_INT(pt_geo_polygon_check(sq_lat, sq_lon, 5, 47.1, -12.1, 1, 5, NULL),
+		  PT_GEO_POLYGON_TOO_FAR);
+	CHECK_INT(pt_geo_polygon_check(sq_lat, sq_lon, 5, 47.2, -12.1, 100, 5, NULL),
+		  PT_GEO_POLYGON_NOT_NEAR); /* 11 km south of the site */
+	CHECK_INT(pt_geo_polygon_check(sq_lat, sq_lon, 5, 47.14, -12.1, 100, 5, NULL),
+		  PT_GEO_POLYGON_OK); /* 3.3 km from its edge */
+	CHECK_INT(pt_geo_polygon_check(sq_lat, sq_lon, 3, 47.1, -12.1, 100, 5, NULL),
+		  PT_GEO_POLYGON_DEGENERATE);
+	pt_geo_generic_circle(47.21326, -12.14242, 1, 0.02, 0.5, &la, &lo, &r);
+	CHECK_NEAR(la, 47.22, 1e-9);
+	CHECK_NEAR(lo, -12.14, 1e-9);
+	CHECK_NEAR(r, 2.3, 1e-9);
+	/* the moved circle covers the original one */
+	CHECK(pt_geo_distance_km(47.21326, -12.14242, la, lo) + 1 <= r);
 }
 
 static void test_render(void)
@@ -106,7 +199,7 @@ static void test_render(void)
 	CHECK_INT(pt_alert_render("{site} in {region}, {radius_km} km, until {expires}; {sender}",
 				  &v, buf, sizeof buf),
 		  PT_OK);
-	CHECK_STR(buf, "Orrinford Stadium in Orrinford, 0.5 km, until 14:30 (05.12.2026); NCMC");
+	CHECK_STR(buf, "Orrinford Stadium in Orrinford, 0.5 km, until 14:30 UTC+1 (05.12.2026); NCMC");
 	v.radius_km = 1;
 	CHECK_INT(pt_alert_render("{radius_km}", &v, buf, sizeof buf), PT_OK);
 	CHECK_STR(buf, "1");
@@ -122,10 +215,18 @@ static void test_render(void)
 	/* the local time crosses midnight and the year */
 	v.expires = 1798759800LL; /* 2026-12-31T23:30:00Z */
 	CHECK_INT(pt_alert_render("{expires}", &v, buf, sizeof buf), PT_OK);
-	CHECK_STR(buf, "00:30 (01.01.2027)");
+	CHECK_STR(buf, "00:30 UTC+1 (01.01.2027)");
 	v.utc_offset_min = -300;
 	CHECK_INT(pt_alert_render("{expires}", &v, buf, sizeof buf), PT_OK);
-	CHECK_STR(buf, "18:30 (31.12.2026)");
+	CHECK_STR(buf, "18:30 UTC-5 (31.12.2026)");
+	/* issue 13 review: the zone is said; "UTC" at offset 0, minutes when there are some */
+	v.utc_offset_min = 0;
+	CHECK_INT(pt_alert_render("{expires}", &v, buf, sizeof buf), PT_OK);
+	CHECK_STR(buf, "23:30 UTC (31.12.2026)");
+	v.utc_offset_min = 330;
+	CHECK_INT(pt_alert_render("{expires}", &v, buf, sizeof buf), PT_OK);
+	CHECK_STR(buf, "05:00 UTC+5:30 (01.01.2027)");
+	v.utc_offset_min = -60;
 	/* other braces are copied */
 	CHECK_INT(pt_alert_render("{ site } {} {Site} {site", &v, buf, sizeof buf), PT_OK);
 	CHECK_STR(buf, "{ site } {} {Site} {site");
@@ -341,6 +442,8 @@ int main(void)
 	RUN(test_builtin_values);
 	RUN(test_builtin_cell_broadcast);
 	RUN(test_render);
+	RUN(test_text_safety_and_marking);
+	RUN(test_geo_area);
 	RUN(test_render_errors);
 	RUN(test_parse_ok);
 	RUN(test_parse_errors);

@@ -673,6 +673,255 @@ static void test_json(void)
 	pt_app_db_close(w.db);
 }
 
+/* ---- issue 13 review ---- */
+
+/* Text safety: note and the site's texts refuse what XML 1.0 or a display cannot carry. */
+static void test_review_text_safety(void)
+{
+	struct world w;
+	struct pt_app_alert_opts o = opts("armed-attack", "S-GREEN");
+	struct pt_app_alert *r = NULL, *a;
+	struct pt_diag d;
+	sqlite3 *raw;
+	if (setup(&w))
+		return;
+	memset(&d, 0, sizeof d);
+	o.note = "false alarm \xEF\xBF\xBE \xEF\xBF\xBF";
+	CHECK_INT(pt_app_alert_new(&w.pio1, w.db, &o, 1, &r, &d), PT_EINVAL);
+	CHECK_STR(d.field, "note");
+	CHECK(strstr(d.msg, "U+FFFE") != NULL);
+	o.note = "spoof \xE2\x80\xAE" "dnE"; /* RIGHT-TO-LEFT OVERRIDE */
+	CHECK_INT(pt_app_alert_new(&w.pio1, w.db, &o, 1, &r, &d), PT_EINVAL);
+	CHECK(strstr(d.msg, "U+202E") != NULL);
+	o.note = "line\xE2\x80\xA8separator";
+	CHECK_INT(pt_app_alert_new(&w.pio1, w.db, &o, 1, &r, &d), PT_EINVAL);
+	o.note = "bell \x07";
+	CHECK_INT(pt_app_alert_new(&w.pio1, w.db, &o, 1, &r, &d), PT_EINVAL);
+	o.note = "bad \xC3";
+	CHECK_INT(pt_app_alert_new(&w.pio1, w.db, &o, 1, &r, &d), PT_EINVAL);
+	CHECK(strstr(d.msg, "malformed UTF-8") != NULL);
+	CHECK(r == NULL);
+	o.note = "tab\there, Ünïcödé and Cyrillic Ж are fine";
+	CHECK_INT(pt_app_alert_new(&w.pio1, w.db, &o, 1, &r, &d), PT_OK);
+	pt_app_alert_free(r);
+	r = NULL;
+	/* a Cancel's note too */
+	a = issue(&w, &w.pio1, &w.coord, "S-GREEN", T0);
+	if (a) {
+		struct pt_app_alert_opts c = opts(NULL, NULL);
+		c.note = "x\xEF\xBF\xBF";
+		w.pio1.now = T0 + 60;
+		CHECK_INT(pt_app_alert_cancel(&w.pio1, w.db, a->identifier, &c, 0, &r, &d), PT_EINVAL);
+		CHECK_STR(d.field, "note");
+	}
+	/* a rejection's reason too */
+	{
+		struct pt_app_alert *p = issue(&w, &w.pio1, NULL, "S-GREEN", T0 + 120), *x = NULL;
+		w.coord.now = T0 + 180;
+		if (p) {
+			CHECK_INT(pt_app_alert_reject(&w.coord, w.db, p->identifier,
+						      "wrong \xE2\x80\xAE", &x, &d),
+				  PT_EINVAL);
+			CHECK_STR(d.field, "reason");
+			CHECK(x == NULL);
+		}
+		pt_app_alert_free(p);
+	}
+	/* a site's name planted by its owner: refused, and the owner named */
+	raw = pt_db_sqlite(w.db);
+	CHECK(sqlite3_exec(raw,
+			   "UPDATE sites SET name = 'Amber' || char(65534) || ' ' || char(8238) || "
+			   "'Arena' WHERE id = 'S-AMBER'",
+			   NULL, NULL, NULL) == SQLITE_OK);
+	o = opts("armed-attack", "S-AMBER");
+	w.coord.now = T0;
+	CHECK_INT(pt_app_alert_new(&w.coord, w.db, &o, 1, &r, &d), PT_EINVAL);
+	CHECK_STR(d.field, "site");
+	CHECK(strstr(d.msg, "the site's name contains U+FFFE") != NULL);
+	CHECK(strstr(d.msg, "ask its owner to correct it") != NULL);
+	CHECK(sqlite3_exec(raw, "UPDATE sites SET name = 'Amber Arena', region = 'North' || "
+			   "char(8297) WHERE id = 'S-AMBER'", NULL, NULL, NULL) == SQLITE_OK);
+	CHECK_INT(pt_app_alert_new(&w.coord, w.db, &o, 1, &r, &d), PT_EINVAL);
+	CHECK(strstr(d.msg, "the site's region contains U+2069") != NULL);
+	CHECK(r == NULL);
+	pt_app_alert_free(a);
+	pt_app_db_close(w.db);
+}
+
+/* Chains: a message sent "in the future" can be cancelled at once; an expired one cannot;
+ * a draft past alert.approval_min no longer blocks its chain. */
+static void test_review_chain(void)
+{
+	struct world w;
+	struct pt_app_alert_opts o = opts(NULL, NULL);
+	struct pt_app_alert *a, *b, *u = NULL, *x = NULL;
+	struct pt_diag d;
+	char sent[32];
+	if (setup(&w))
+		return;
+	memset(&d, 0, sizeof d);
+	/* composed and approved an hour ahead of the clock that cancels it */
+	a = issue(&w, &w.pio1, &w.coord, "S-GREEN", T0 + 3600);
+	if (!a)
+		return;
+	w.pio2.now = T0;
+	CHECK_INT(pt_app_alert_cancel(&w.pio2, w.db, a->identifier, &o, 0, &x, &d), PT_OK);
+	if (x) {
+		CHECK(x->sent == a->sent); /* sent = max(now, the referenced sent) */
+		pt_cap_time_format(a->sent, sent, sizeof sent);
+		CHECK_INT(count(x->xml, sent), 2); /* its own sent and the reference's */
+	}
+	pt_app_alert_free(x);
+	x = NULL;
+	/* an expired message: nothing to cancel or update (armed-attack lasts 2 h) */
+	b = issue(&w, &w.pio1, &w.coord, "S-GREEN", T0);
+	if (!b)
+		goto out;
+	w.pio2.now = T0 + 3 * 3600;
+	CHECK_INT(pt_app_alert_cancel(&w.pio2, w.db, b->identifier, &o, 0, &x, &d), PT_ECONFLICT);
+	CHECK(strstr(d.msg, "expired at 2025-01-01T12:00:00-00:00: nothing to cancel") != NULL);
+	CHECK(strstr(d.msg, b->identifier) == d.msg);
+	CHECK_INT(pt_app_alert_update(&w.pio2, w.db, b->identifier, &o, 0, &x, &d), PT_ECONFLICT);
+	CHECK(strstr(d.msg, "nothing to update") != NULL);
+	CHECK(x == NULL);
+	pt_app_alert_free(b);
+	/* a pending update blocks the chain while it may be approved, and is named */
+	b = issue(&w, &w.pio1, &w.coord, "S-GREEN", T0);
+	if (!b)
+		goto out;
+	w.pio1.now = T0 + 300;
+	CHECK_INT(pt_app_alert_update(&w.pio1, w.db, b->identifier, &o, 0, &u, &d), PT_OK);
+	w.pio2.now = T0 + 600;
+	CHECK_INT(pt_app_alert_cancel(&w.pio2, w.db, b->identifier, &o, 0, &x, &d), PT_ECONFLICT);
+	if (u) {
+		CHECK(strstr(d.msg, u->identifier) == d.msg);
+		CHECK(strstr(d.msg, "awaits approval: approve or reject it first") != NULL);
+	}
+	/* 31 minutes later it has lapsed: the chain can be cancelled */
+	w.pio2.now = T0 + 300 + 31 * 60;
+	CHECK_INT(pt_app_alert_cancel(&w.pio2, w.db, b->identifier, &o, 0, &x, &d), PT_OK);
+	pt_app_alert_free(x);
+	pt_app_alert_free(u);
+	pt_app_alert_free(b);
+out:
+	pt_app_alert_free(a);
+	pt_app_db_close(w.db);
+}
+
+/* Polygons: checked against the site, normalised, {radius_km} its reach. */
+static void test_review_polygon(void)
+{
+	static const struct {
+		const char *poly, *msg;
+	} bad[] = {
+		{"-90,-180 -90,180 90,180 90,-180 -90,-180", "at most 100 km"},
+		{"0,0 0,1 1,1 0,0", "at most 100 km"},
+		{"47.1,-12.1 47.1,-12.1 47.1,-12.1 47.1,-12.1", "has no area"},
+		{"47.09,-12.1 47.10,-12.1 47.11,-12.1 47.09,-12.1", "has no area"},
+		{"47.09,-12.11 47.11,-12.09 47.09,-12.09 47.11,-12.11 47.09,-12.11", "crosses itself"},
+		{"47.16,-12.11 47.18,-12.11 47.18,-12.09 47.16,-12.09 47.16,-12.11",
+		 "nor passes within 5 km"},
+	};
+	struct world w;
+	struct pt_app_alert_opts o = opts("armed-attack", "S-GREEN");
+	struct pt_app_alert *r = NULL;
+	struct pt_diag d;
+	size_t i;
+	if (setup(&w))
+		return;
+	memset(&d, 0, sizeof d);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		o.polygon = bad[i].poly;
+		CHECK_INT(pt_app_alert_new(&w.pio1, w.db, &o, 1, &r, &d), PT_EINVAL);
+		CHECK_STR(d.field, "polygon");
+		if (!strstr(d.msg, bad[i].msg))
+			fprintf(stderr, "polygon %zu: %s\n", i, d.msg);
+		CHECK(strstr(d.msg, bad[i].msg) != NULL);
+		CHECK(r == NULL);
+	}
+	/* a square around the site, with doubled spaces: normalised; reach 1.35 km -> 1.4 */
+	o.polygon = "47.09,-12.11  47.11,-12.11\t47.11,-12.09 47.09,-12.09 47.09,-12.11 ";
+	CHECK_INT(pt_app_alert_new(&w.pio1, w.db, &o, 1, &r, &d), PT_OK);
+	if (r) {
+		CHECK_INT(count(r->xml, "<polygon>47.09,-12.11 47.11,-12.11 47.11,-12.09 47.09,-12.09 "
+					"47.09,-12.11</polygon>"),
+			  3);
+		CHECK(strstr(r->xml, " 0 km") == NULL && strstr(r->xml, " 0 км") == NULL);
+		CHECK(strstr(r->xml, "within 1.4 km") != NULL);
+		CHECK(r->has_polygon);
+	}
+	pt_app_alert_free(r);
+	r = NULL;
+	/* beside the site, 3.3 km away: accepted (within 5 km) */
+	o.polygon = "47.13,-12.11 47.15,-12.11 47.15,-12.09 47.13,-12.09 47.13,-12.11";
+	CHECK_INT(pt_app_alert_new(&w.pio1, w.db, &o, 1, &r, &d), PT_OK);
+	pt_app_alert_free(r);
+	pt_app_db_close(w.db);
+}
+
+/* Generic area: the circle's centre is not the site's; the radius covers the real area. */
+static void test_review_generic_area(void)
+{
+	struct world w;
+	struct pt_app_alert_opts o = opts("armed-attack", "S-AMBER");
+	struct pt_app_alert *r = NULL;
+	struct pt_diag d;
+	if (setup(&w))
+		return;
+	memset(&d, 0, sizeof d);
+	CHECK(sqlite3_exec(pt_db_sqlite(w.db),
+			   "UPDATE sites SET lat = 47.21326, lon = -12.14242 WHERE id = 'S-AMBER'",
+			   NULL, NULL, NULL) == SQLITE_OK);
+	o.generic_area = 1;
+	CHECK_INT(pt_app_alert_new(&w.coord, w.db, &o, 1, &r, &d), PT_OK);
+	if (r) {
+		/* centre 47.22,-12.14 (0.77 km away): radius 1 + 0.77 + 0.5 -> 2.3 km */
+		CHECK_INT(count(r->xml, "<circle>47.22,-12.14 2.3</circle>"), 3);
+		CHECK(strstr(r->xml, "47.21326") == NULL && strstr(r->xml, "12.14242") == NULL);
+		CHECK(strstr(r->xml, "Amber Arena") == NULL);
+	}
+	pt_app_alert_free(r);
+	pt_app_db_close(w.db);
+}
+
+/* Exercise and Test marking, <web>, {expires} with its zone. */
+static void test_review_marking(void)
+{
+	struct world w;
+	struct pt_app_alert_opts o = opts("armed-attack", "S-GREEN");
+	struct pt_app_alert *r = NULL;
+	struct pt_diag d;
+	if (setup(&w))
+		return;
+	memset(&d, 0, sizeof d);
+	o.status_set = 1;
+	o.status = PT_CAP_EXERCISE;
+	CHECK_INT(pt_app_alert_new(&w.pio1, w.db, &o, 1, &r, &d), PT_OK);
+	if (r) {
+		CHECK_INT(count(r->xml, "<headline>EXERCISE: Armed attack"), 1);
+		CHECK_INT(count(r->xml, "<headline>EXERCISE – ВЕЖБА: "), 1);
+		CHECK_INT(count(r->xml, "<headline>EXERCISE – USHTRIM: "), 1);
+		CHECK_INT(count(r->xml, "<description>EXERCISE: "), 1);
+		CHECK_INT(count(r->xml, "<description>EXERCISE – ВЕЖБА: "), 1);
+		CHECK_INT(count(r->xml, "<description>EXERCISE – USHTRIM: "), 1);
+		CHECK(strstr(r->xml, "<web>") == NULL); /* alert.web_url "none" */
+		CHECK_INT(count(r->xml, " UTC+1 ("), 3);
+	}
+	pt_app_alert_free(r);
+	r = NULL;
+	o.status = PT_CAP_TEST;
+	CHECK_INT(pt_app_alert_new(&w.pio1, w.db, &o, 1, &r, &d), PT_OK);
+	if (r) {
+		CHECK_INT(count(r->xml, "<headline>TEST: "), 1);
+		CHECK_INT(count(r->xml, "<headline>TEST – ТЕСТ: "), 1);
+		CHECK_INT(count(r->xml, "<headline>TEST – PROVË: "), 1);
+		CHECK_INT(count(r->xml, "<description>TEST"), 3);
+		CHECK(strstr(r->xml, "EXERCISE") == NULL);
+	}
+	pt_app_alert_free(r);
+	pt_app_db_close(w.db);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -689,5 +938,10 @@ int main(void)
 	RUN(test_bad_input);
 	RUN(test_append_only);
 	RUN(test_json);
+	RUN(test_review_text_safety);
+	RUN(test_review_chain);
+	RUN(test_review_polygon);
+	RUN(test_review_generic_area);
+	RUN(test_review_marking);
 	return TEST_SUMMARY("test_app_alerts");
 }

@@ -45,8 +45,8 @@ static void test_keys(void)
 	struct pt_config c;
 	double v;
 	pt_config_defaults(&c);
-	CHECK_INT(n, 70); /* issue 11 item 6: plan.planning_level, plan.surge_weeks; issue 12: resilience.* (5);
-			     issue 13: alert.* (5, two of them text) */
+	CHECK_INT(n, 71); /* issue 11 item 6: plan.planning_level, plan.surge_weeks; issue 12: resilience.* (5);
+			     issue 13: alert.* (5, two of them text); its review: alert.web_url (text) */
 	CHECK_STR(pt_config_key_name(0), "quant.vsl_eur");
 	CHECK(pt_config_key_name(n) == NULL);
 	CHECK(pt_config_key_description(n) == NULL);
@@ -348,8 +348,16 @@ static void test_alert_keys(void)
 	pt_config_defaults(&c);
 	CHECK_STR(c.alert_sender, "crisis-centre@vellmark.example");
 	CHECK_STR(c.alert_public_url, "http://127.0.0.1:8080");
-	CHECK_INT(c.alert_cb_pages, 4);
+	CHECK_INT(c.alert_cb_pages, 6); /* review 13: 4 UCS-2 pages cannot say it all in mk/sq */
 	CHECK_INT(c.alert_approval_min, 30);
+	/* review 13: alert.web_url, "none" (no <web>) or an http(s) URL */
+	CHECK_STR(c.alert_web_url, "none");
+	CHECK_INT(pt_config_set(&c, "alert.web_url", "crisis.example.org", &d), PT_EINVAL);
+	CHECK_STR(d.field, "alert.web_url");
+	CHECK_INT(pt_config_set(&c, "alert.web_url", "https://crisis.example.org/", &d), PT_EINVAL);
+	CHECK_INT(pt_config_set(&c, "alert.web_url", "https://crisis.example.org", &d), PT_OK);
+	CHECK_INT(pt_config_set(&c, "alert.web_url", "none", &d), PT_OK);
+	CHECK_INT(pt_config_check(&c, &d), PT_OK);
 	CHECK_INT(c.alert_utc_offset_min, 60);
 	CHECK_INT(pt_config_set(&c, "alert.sender", "crisis centre", &d), PT_EINVAL);
 	CHECK_STR(d.field, "alert.sender");
