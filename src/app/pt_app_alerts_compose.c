@@ -47,20 +47,17 @@ static enum pt_err nomem(struct pt_diag *d)
 	return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 }
 
-/* issue 13 review: "U+202E" or "malformed UTF-8" for what pt_alert_text_ok found. */
+/* issue 13 review: "U+202E (a bidi control)" for what pt_alert_text_ok found. */
 static void cp_name(uint32_t cp, char *buf, size_t size)
 {
-	if (cp == 0xFFFFFFFFu)
-		pt_strlcpy(buf, "malformed UTF-8", size);
-	else
-		snprintf(buf, size, "U+%04X", (unsigned)cp);
+	pt_text_public_name(cp, buf, size);
 }
 
 /* PT_EINVAL naming field when s holds a code point a public alert may not carry. */
 static enum pt_err text_check(const char *field, const char *s, struct pt_diag *d)
 {
 	uint32_t cp = 0;
-	char name[32];
+	char name[64];
 	if (!s || pt_alert_text_ok(s, &cp))
 		return PT_OK;
 	cp_name(cp, name, sizeof name);
@@ -73,7 +70,7 @@ static enum pt_err text_check(const char *field, const char *s, struct pt_diag *
 static enum pt_err site_text_check(const struct pt_site *site, struct pt_diag *d)
 {
 	uint32_t cp = 0;
-	char name[32];
+	char name[64];
 	if (!pt_alert_text_ok(site->name, &cp) || !pt_alert_text_ok(site->region, &cp)) {
 		cp_name(cp, name, sizeof name);
 		return pt_diag_set(d, PT_EINVAL, 0, "site",

@@ -1,6 +1,7 @@
 /* pt_alert_template.c - alert templates (issue 13): rendering a template's
  * texts for a site (placeholders) and checking a template read from a file. */
 #include "pt_alert_template.h"
+#include "pt_model.h"
 
 #include <math.h>
 #include <string.h>
@@ -200,46 +201,11 @@ enum pt_err pt_alert_render(const char *text, const struct pt_alert_vars *v, cha
 
 int pt_alert_text_ok(const char *s, uint32_t *cp)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	uint32_t v;
-	while (p && *p) {
-		unsigned n, i;
-		if (*p < 0x80) {
-			v = *p;
-			n = 1;
-		} else if ((*p & 0xE0) == 0xC0) {
-			v = *p & 0x1Fu;
-			n = 2;
-		} else if ((*p & 0xF0) == 0xE0) {
-			v = *p & 0x0Fu;
-			n = 3;
-		} else if ((*p & 0xF8) == 0xF0) {
-			v = *p & 0x07u;
-			n = 4;
-		} else {
-			goto malformed;
-		}
-		for (i = 1; i < n; i++) {
-			if ((p[i] & 0xC0) != 0x80)
-				goto malformed;
-			v = (v << 6) | (p[i] & 0x3Fu);
-		}
-		if ((n == 2 && v < 0x80) || (n == 3 && v < 0x800) || (n == 4 && v < 0x10000) ||
-		    v > 0x10FFFF)
-			goto malformed;
-		if ((v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) || (v >= 0xD800 && v <= 0xDFFF) ||
-		    v == 0xFFFE || v == 0xFFFF || (v >= 0x202A && v <= 0x202E) ||
-		    (v >= 0x2066 && v <= 0x2069) || v == 0x2028 || v == 0x2029) {
-			if (cp)
-				*cp = v;
-			return 0;
-		}
-		p += n;
-	}
-	return 1;
-malformed:
+	unsigned long bad = 0;
+	if (!s || pt_text_public_ok(s, 1, &bad))
+		return 1;
 	if (cp)
-		*cp = 0xFFFFFFFFu;
+		*cp = (uint32_t)bad;
 	return 0;
 }
 

@@ -86,11 +86,10 @@ enum pt_err pt_alert_template_check(const struct pt_alert_template *t, struct pt
 /* ---- issue 13 review: text safety ---- */
 
 /**
- * 1 when s is text a public alert may carry: valid UTF-8 whose every code
- * point is an XML 1.0 Char (no C0 control but TAB, LF, CR; no U+FFFE,
- * U+FFFF or surrogates), no bidi control (U+202A-202E, U+2066-2069) and no
- * U+2028/U+2029. 0 otherwise, with the first offending code point in *cp
- * (0xFFFFFFFF for malformed UTF-8) when cp is not NULL.
+ * 1 when s (NULL counts as empty) is text a public alert may carry:
+ * pt_text_public_ok(s, 1, ...) of pt_model.h (TAB, LF, CR allowed). 0
+ * otherwise, with the first offending code point in *cp (0xFFFFFFFF for
+ * malformed UTF-8) when cp is not NULL.
  */
 int pt_alert_text_ok(const char *s, uint32_t *cp);
 

@@ -207,7 +207,7 @@ err_has "warning: cell_broadcast: en: the headline and instruction need 3 cell-b
 # --- issue 13 review (fb): text safety, polygons, the generic circle, marking, chains -------
 p al-rv-pages 0 --db al.db config set alert.cb_pages 6
 p al-rv-fffe 65 --db al.db alert new --template explosion --site VM-003 --note $'false alarm \xef\xbf\xbe' --preview --as pio
-err_has "note: holds U+FFFE, which a public alert may not carry"
+err_has "note: holds U+FFFE (not an XML character), which a public alert may not carry"
 p al-rv-rlo 65 --db al.db alert new --template explosion --site VM-003 --note $'a \xe2\x80\xae b' --preview --as pio
 err_has "note: holds U+202E"
 p al-rv-globe 65 --db al.db alert new --template explosion --site VM-003 --polygon "-90,-180 -90,180 90,180 90,-180 -90,-180" --preview --as pio

@@ -699,7 +699,7 @@ static void test_review_text_safety(void)
 	CHECK_INT(pt_app_alert_new(&w.pio1, w.db, &o, 1, &r, &d), PT_EINVAL);
 	o.note = "bad \xC3";
 	CHECK_INT(pt_app_alert_new(&w.pio1, w.db, &o, 1, &r, &d), PT_EINVAL);
-	CHECK(strstr(d.msg, "malformed UTF-8") != NULL);
+	CHECK(strstr(d.msg, "bytes that are not UTF-8") != NULL);
 	CHECK(r == NULL);
 	o.note = "tab\there, Ünïcödé and Cyrillic Ж are fine";
 	CHECK_INT(pt_app_alert_new(&w.pio1, w.db, &o, 1, &r, &d), PT_OK);
