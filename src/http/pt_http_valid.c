@@ -186,8 +186,8 @@ static const char *num_text(double x, char *buf, size_t size)
 	int prec;
 	for (prec = 1; prec <= 17; prec++) {
 		snprintf(buf, size, "%.*g", prec, x);
-		if (strtod(buf, NULL) == x)
-			break;
+		if (strtod(buf, NULL) == x && (prec == 17 || !strchr(buf, 'e')))
+			break; /* round-trips, and without an exponent where one is not needed */
 	}
 	return buf;
 }
