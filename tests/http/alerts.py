@@ -567,14 +567,18 @@ def t_review_public(res, port, protect, db):
            "the radius bound printed as 0.05")
     r = pio.request("POST", "/api/v1/alerts/preview", {"template": "armed-attack", "site_id": SITE, "duration_h": 0.1})
     res.eq((r.json or {}).get("error"), "duration_h: must be a number from 0.25 to 168", "the duration bound")
-    # a site the reader may not read: withheld from the ALERT (VM-001 is AMBER: the coordinator
-    # reads it, pio does not); composed by the system administrator, approved by the coordinator
-    rc, out, err = run_protect(protect, "--db", db, "alert", "new", "--template", "explosion", "--site", "VM-001")
-    res.eq(rc, 0, "sysadmin composes for VM-001: %s" % err)
-    m = re.search(r"<identifier>([^<]+)</identifier>", out)
-    hid = m.group(1) if m else "none"
-    h = approve(res, coord, hid, "the coordinator approves VM-001's alert")
+    # a site the reader may not read: withheld from the ALERT (VM-001 is AMBER: coordinators
+    # read it, pio does not); composed by the coordinator, approved by a second coordinator
+    # the system administrator made (protect user add)
+    rc, out, err = run_protect(protect, "--db", db, "user", "add", "coord-two", "--org",
+                               "Vellmark Ministry of the Interior", "--role", "coordinator",
+                               "--password-stdin", stdin="demo-coord-two\n")
+    res.eq(rc, 0, "protect user add coord-two: %s" % err)
+    h = compose(res, coord, {"template": "explosion", "site_id": "VM-001"}, "the coordinator composes for VM-001")
+    hid = h.get("identifier", "none")
     res.eq((h.get("site_id"), "site_withheld" in h), ("VM-001", False), "the coordinator sees the site")
+    rc, out, err = run_protect(protect, "--db", db, "alert", "approve", hid, "--as", "coord-two")
+    res.eq(rc, 0, "coord-two approves VM-001's alert: %s" % err)
     r = pio.get("/api/v1/alerts/" + hid)
     x = r.json or {}
     res.eq((r.status, x.get("site_id"), x.get("site_name"), x.get("site_withheld")), (200, None, None, True),

@@ -702,17 +702,21 @@ static void test_review_site_withheld(void)
 	struct pt_app_alert *r = NULL, *a = NULL, *s = NULL;
 	struct pt_app_alert_list *l = NULL;
 	struct pt_alert_json_msg v;
+	struct pt_caller coord2;
 	struct pt_diag d;
 	json_t *j;
 	if (setup(&w))
 		return;
 	memset(&d, 0, sizeof d);
-	/* composed by the system administrator, approved by the coordinator (both read S-AMBER) */
-	CHECK_INT(pt_app_alert_new(&w.sys, w.db, &o, 0, &r, &d), PT_OK);
+	/* composed by the coordinator, approved by a second coordinator (both read S-AMBER) */
+	fx_user(w.db, "coord2", PT_ROLE_COORDINATOR, w.coord.who.org_id);
+	coord2 = fx_caller(w.db, "coord2");
+	w.coord.now = T0;
+	CHECK_INT(pt_app_alert_new(&w.coord, w.db, &o, 0, &r, &d), PT_OK);
 	if (!r)
 		return;
-	w.coord.now = T0 + 60;
-	CHECK_INT(pt_app_alert_approve(&w.coord, w.db, r->identifier, &a, &d), PT_OK);
+	coord2.now = T0 + 60;
+	CHECK_INT(pt_app_alert_approve(&coord2, w.db, r->identifier, &a, &d), PT_OK);
 	CHECK(a && !a->site_withheld);
 	pt_app_alert_free(a);
 	/* issued Actual: every user reads it, but pio2 may not read S-AMBER */
