@@ -220,7 +220,7 @@ DAMAGE = {
     "hostage_taking": (0.005, 2),
 }
 # Value of one person-hour of lost essential service, EUR: the default of the
-# setting resilience.value_person_hour_eur (docs/methodology.md section 17), so a
+# setting resilience.value_person_hour_eur (docs/methodology.md section 16), so a
 # person-hour costs the same lost at the site (below) or downstream of it.
 # The environment variable VALUE_PERSON_HOUR_EUR overrides it for a sensitivity
 # run (write to another OUTDIR then: data/demo is made with the default).

@@ -146,10 +146,121 @@ static void info_free(struct pt_cap_info *in)
 	free(in->area);
 }
 
+/* ---- the reader's block ---- */
+
+/* One block of a message's arena; the first lives in the message's own allocation. */
+struct pt_cap_arena {
+	struct pt_cap_arena *next; /* the blocks added when this one ran out (malloc'd) */
+	size_t used, cap;
+	_Alignas(16) unsigned char data[];
+};
+
+#define ARENA_ALIGN 16u
+#define ARENA_MIN 4096u
+
+static size_t align_up(size_t n)
+{
+	return (n + (ARENA_ALIGN - 1)) & ~(size_t)(ARENA_ALIGN - 1);
+}
+
+enum pt_err pt_cap_alert_new_arena(struct pt_cap_alert **out, size_t hint)
+{
+	size_t head = align_up(sizeof(struct pt_cap_alert));
+	size_t cap = align_up(hint < ARENA_MIN ? ARENA_MIN : hint > (1u << 20) ? (1u << 20) : hint);
+	unsigned char *m = malloc(head + sizeof(struct pt_cap_arena) + cap);
+	*out = NULL;
+	if (!m)
+		return PT_ENOMEM;
+	struct pt_cap_alert *a = (struct pt_cap_alert *)(void *)m;
+	memset(a, 0, sizeof(*a));
+	a->arena = (struct pt_cap_arena *)(void *)(m + head);
+	a->arena->next = NULL;
+	a->arena->used = 0;
+	a->arena->cap = cap;
+	*out = a;
+	return PT_OK;
+}
+
+void *pt_cap_alert_alloc(struct pt_cap_alert *a, size_t size)
+{
+	struct pt_cap_arena *b = a->arena;
+	if (!b || size > ((size_t)1 << 30))
+		return NULL;
+	size = align_up(size ? size : 1);
+	if (b->cap - b->used < size) {
+		/* a new block in front of the chain after the first: the first keeps its place */
+		struct pt_cap_arena *cur = b->next;
+		if (!cur || cur->cap - cur->used < size) {
+			size_t cap = b->cap * 2;
+			if (cur && cur->cap * 2 > cap)
+				cap = cur->cap * 2;
+			if (cap < size)
+				cap = size;
+			struct pt_cap_arena *nb = malloc(sizeof(*nb) + cap);
+			if (!nb)
+				return NULL;
+			nb->used = 0;
+			nb->cap = cap;
+			nb->next = b->next;
+			b->next = nb;
+			cur = nb;
+		}
+		b = cur;
+	}
+	void *p = b->data + b->used;
+	b->used += size;
+	return p;
+}
+
+/* The capacity of an arena array of n elements: 0, then 4, 8, 16, ... */
+static size_t arena_capacity(size_t n)
+{
+	size_t c = 4;
+	if (!n)
+		return 0;
+	while (c < n)
+		c *= 2;
+	return c;
+}
+
+enum pt_err pt_cap_alert_grow(struct pt_cap_alert *a, void **arr, size_t *n, size_t sz,
+			      size_t max, void **out)
+{
+	if (*n >= max)
+		return PT_ELIMIT;
+	size_t cap = arena_capacity(*n);
+	char *p = *arr;
+	if (*n == cap) {
+		size_t ncap = cap ? cap * 2 : 4;
+		if (ncap > max)
+			ncap = max;
+		p = pt_cap_alert_alloc(a, ncap * sz);
+		if (!p)
+			return PT_ENOMEM;
+		if (*n)
+			memcpy(p, *arr, *n * sz);
+		*arr = p;
+	}
+	memset(p + *n * sz, 0, sz);
+	*out = p + *n * sz;
+	(*n)++;
+	return PT_OK;
+}
+
 void pt_cap_alert_free(struct pt_cap_alert *a)
 {
 	if (!a)
 		return;
+	if (a->arena) { /* everything lives in the blocks */
+		struct pt_cap_arena *b = a->arena->next;
+		while (b) {
+			struct pt_cap_arena *nx = b->next;
+			free(b);
+			b = nx;
+		}
+		free(a);
+		return;
+	}
 	text_free(&a->identifier);
 	text_free(&a->sender);
 	text_free(&a->sent);
@@ -708,48 +819,167 @@ void pt_cap_circle_format(double lat, double lon, double radius_km, char *buf, s
 	pt_strlcpy(buf, out, size);
 }
 
-/* A decimal number "[+-]digits[.digits]" or "[+-].digits" at *s, ending at
- * one of the characters of stop (or the NUL); *s moves past it. */
-static int number_at(const char **s, const char *stop, double *v)
+/* frac_scale[k] = 1/10 divided by 10 k times, one rounding per division:
+ * the scale of the (k+1)-th fractional digit exactly as repeated division
+ * computes it (constant-folded by the compiler, same IEEE arithmetic). */
+#define PT_SC1 (1.0 / 10)
+#define PT_SC2 (PT_SC1 / 10)
+#define PT_SC3 (PT_SC2 / 10)
+#define PT_SC4 (PT_SC3 / 10)
+#define PT_SC5 (PT_SC4 / 10)
+#define PT_SC6 (PT_SC5 / 10)
+#define PT_SC7 (PT_SC6 / 10)
+#define PT_SC8 (PT_SC7 / 10)
+#define PT_SC9 (PT_SC8 / 10)
+#define PT_SC10 (PT_SC9 / 10)
+#define PT_SC11 (PT_SC10 / 10)
+#define PT_SC12 (PT_SC11 / 10)
+#define PT_SC13 (PT_SC12 / 10)
+#define PT_SC14 (PT_SC13 / 10)
+#define PT_SC15 (PT_SC14 / 10)
+#define PT_SC16 (PT_SC15 / 10)
+#define PT_SC17 (PT_SC16 / 10)
+#define PT_SC18 (PT_SC17 / 10)
+#define PT_SC19 (PT_SC18 / 10)
+#define PT_SC20 (PT_SC19 / 10)
+#define PT_SC21 (PT_SC20 / 10)
+#define PT_SC22 (PT_SC21 / 10)
+#define PT_SC23 (PT_SC22 / 10)
+#define PT_SC24 (PT_SC23 / 10)
+#define PT_SC25 (PT_SC24 / 10)
+#define PT_SC26 (PT_SC25 / 10)
+#define PT_SC27 (PT_SC26 / 10)
+#define PT_SC28 (PT_SC27 / 10)
+#define PT_SC29 (PT_SC28 / 10)
+#define PT_SC30 (PT_SC29 / 10)
+#define PT_SC31 (PT_SC30 / 10)
+#define PT_SC32 (PT_SC31 / 10)
+#define PT_SC33 (PT_SC32 / 10)
+#define PT_SC34 (PT_SC33 / 10)
+#define PT_SC35 (PT_SC34 / 10)
+#define PT_SC36 (PT_SC35 / 10)
+#define PT_SC37 (PT_SC36 / 10)
+#define PT_SC38 (PT_SC37 / 10)
+#define PT_SC39 (PT_SC38 / 10)
+#define PT_SC40 (PT_SC39 / 10)
+#define PT_SC41 (PT_SC40 / 10)
+#define PT_SC42 (PT_SC41 / 10)
+#define PT_SC43 (PT_SC42 / 10)
+#define PT_SC44 (PT_SC43 / 10)
+#define PT_SC45 (PT_SC44 / 10)
+#define PT_SC46 (PT_SC45 / 10)
+#define PT_SC47 (PT_SC46 / 10)
+#define PT_SC48 (PT_SC47 / 10)
+#define PT_SC49 (PT_SC48 / 10)
+#define PT_SC50 (PT_SC49 / 10)
+#define PT_SC51 (PT_SC50 / 10)
+#define PT_SC52 (PT_SC51 / 10)
+#define PT_SC53 (PT_SC52 / 10)
+#define PT_SC54 (PT_SC53 / 10)
+#define PT_SC55 (PT_SC54 / 10)
+#define PT_SC56 (PT_SC55 / 10)
+#define PT_SC57 (PT_SC56 / 10)
+#define PT_SC58 (PT_SC57 / 10)
+#define PT_SC59 (PT_SC58 / 10)
+#define PT_SC60 (PT_SC59 / 10)
+#define PT_SC61 (PT_SC60 / 10)
+#define PT_SC62 (PT_SC61 / 10)
+#define PT_SC63 (PT_SC62 / 10)
+static const double frac_scale[63] = {
+	PT_SC1,
+	PT_SC2,
+	PT_SC3,
+	PT_SC4,
+	PT_SC5,
+	PT_SC6,
+	PT_SC7,
+	PT_SC8,
+	PT_SC9,
+	PT_SC10,
+	PT_SC11,
+	PT_SC12,
+	PT_SC13,
+	PT_SC14,
+	PT_SC15,
+	PT_SC16,
+	PT_SC17,
+	PT_SC18,
+	PT_SC19,
+	PT_SC20,
+	PT_SC21,
+	PT_SC22,
+	PT_SC23,
+	PT_SC24,
+	PT_SC25,
+	PT_SC26,
+	PT_SC27,
+	PT_SC28,
+	PT_SC29,
+	PT_SC30,
+	PT_SC31,
+	PT_SC32,
+	PT_SC33,
+	PT_SC34,
+	PT_SC35,
+	PT_SC36,
+	PT_SC37,
+	PT_SC38,
+	PT_SC39,
+	PT_SC40,
+	PT_SC41,
+	PT_SC42,
+	PT_SC43,
+	PT_SC44,
+	PT_SC45,
+	PT_SC46,
+	PT_SC47,
+	PT_SC48,
+	PT_SC49,
+	PT_SC50,
+	PT_SC51,
+	PT_SC52,
+	PT_SC53,
+	PT_SC54,
+	PT_SC55,
+	PT_SC56,
+	PT_SC57,
+	PT_SC58,
+	PT_SC59,
+	PT_SC60,
+	PT_SC61,
+	PT_SC62,
+	PT_SC63
+};
+
+/* A decimal number "[+-]digits[.digits]" or "[+-].digits" at *s, at most
+ * 63 characters, ending at the NUL or (comma nonzero) a ',' or (comma zero)
+ * XML whitespace; *s moves past it. Computed digit by digit, so LC_NUMERIC
+ * never matters (strtod would read "1.5" differently in some locales). */
+static int number_at(const char **s, int comma, double *v)
 {
-	const char *p = *s;
-	char buf[64];
-	size_t n = 0;
-	int nd = 0;
+	const char *p = *s, *start = *s;
+	double x = 0;
+	int nd = 0, neg = 0;
 	if (*p == '+' || *p == '-')
-		buf[n++] = *p++;
-	while (is_digit((unsigned char)*p) && n < sizeof(buf) - 1) {
-		buf[n++] = *p++;
+		neg = *p++ == '-';
+	while (is_digit((unsigned char)*p)) {
+		x = x * 10 + (*p++ - '0');
 		nd++;
 	}
-	if (*p == '.' && n < sizeof(buf) - 1) {
-		buf[n++] = *p++;
-		while (is_digit((unsigned char)*p) && n < sizeof(buf) - 1) {
-			buf[n++] = *p++;
-			nd++;
-		}
+	if (*p == '.') {
+		const char *f = ++p;
+		while (is_digit((unsigned char)*p))
+			p++;
+		if (p - start > 63)
+			return 0;
+		for (const char *q = f; q < p; q++)
+			x += (*q - '0') * frac_scale[q - f];
+		nd += (int)(p - f);
 	}
-	if (!nd || (*p && !strchr(stop, *p)))
+	if (!nd || p - start > 63)
 		return 0;
-	buf[n] = '\0';
-	/* strtod reads "1.5" the same in every locale whose decimal point is '.';
-	 * compute it by hand so LC_NUMERIC never matters. */
-	double x = 0, scale = 1;
-	int neg = 0, frac = 0;
-	for (const char *q = buf; *q; q++) {
-		if (*q == '-')
-			neg = 1;
-		else if (*q == '.')
-			frac = 1;
-		else if (is_digit((unsigned char)*q)) {
-			if (frac) {
-				scale /= 10;
-				x += (*q - '0') * scale;
-			} else {
-				x = x * 10 + (*q - '0');
-			}
-		}
-	}
+	if (*p && (comma ? *p != ',' : !is_xml_space((unsigned char)*p)))
+		return 0;
 	*v = neg ? -x : x;
 	*s = p;
 	return 1;
@@ -758,10 +988,10 @@ static int number_at(const char **s, const char *stop, double *v)
 /* Parse "lat,lon" at *s ending at whitespace or NUL. */
 static int point_at(const char **s, double *lat, double *lon)
 {
-	if (!number_at(s, ",", lat) || **s != ',')
+	if (!number_at(s, 1, lat) || **s != ',')
 		return 0;
 	(*s)++;
-	if (!number_at(s, " \t\r\n", lon))
+	if (!number_at(s, 0, lon))
 		return 0;
 	return *lat >= -90 && *lat <= 90 && *lon >= -180 && *lon <= 180;
 }
@@ -810,7 +1040,7 @@ static int circle_ok(const char *s)
 		return 0;
 	while (is_xml_space((unsigned char)*p))
 		p++;
-	if (!number_at(&p, " \t\r\n", &r) || r < 0)
+	if (!number_at(&p, 0, &r) || r < 0)
 		return 0;
 	while (is_xml_space((unsigned char)*p))
 		p++;

@@ -146,10 +146,39 @@ struct pt_cap_alert {
 	char *signature;      /**< NULL when none */
 	size_t signature_len;
 	long line;
+	struct pt_cap_arena *arena; /**< private: the block of a message made by
+				       pt_cap_alert_new_arena (NULL otherwise) */
 };
+
+struct pt_cap_arena;
 
 /** A new empty message (every element absent) into *out; PT_ENOMEM. */
 enum pt_err pt_cap_alert_new(struct pt_cap_alert **out);
+
+/**
+ * A new empty message, as pt_cap_alert_new, whose texts and arrays come
+ * from one block the message owns (bump allocation, about hint bytes first,
+ * more blocks when they run out), all freed at once by pt_cap_alert_free:
+ * the reader's (pt_cap_xml_read), which fills it with pt_cap_alert_alloc and
+ * pt_cap_alert_grow. Such a message is read-only for pt_cap_text_set and
+ * the pt_cap_*_add functions (they would free or realloc its block): change
+ * a copy (pt_cap_alert_copy gives a message of separate allocations).
+ * PT_ENOMEM.
+ */
+enum pt_err pt_cap_alert_new_arena(struct pt_cap_alert **out, size_t hint);
+
+/** size bytes from the block of a (made by pt_cap_alert_new_arena), aligned
+ * for any member of the model, not zeroed, owned by a; NULL when out of memory. */
+void *pt_cap_alert_alloc(struct pt_cap_alert *a, size_t size);
+
+/**
+ * Append one zeroed element of sz bytes to the array *arr of *n elements in
+ * the block of a (made by pt_cap_alert_new_arena; the capacity doubles, the
+ * old space stays in the block); *out points at it. PT_ELIMIT when *n is
+ * already max, PT_ENOMEM.
+ */
+enum pt_err pt_cap_alert_grow(struct pt_cap_alert *a, void **arr, size_t *n, size_t sz,
+			      size_t max, void **out);
 
 /** Free a message and everything it owns; NULL does nothing. */
 void pt_cap_alert_free(struct pt_cap_alert *a);

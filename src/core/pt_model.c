@@ -437,3 +437,110 @@ int pt_site_is_staffed(const struct pt_site *s)
 		return s->staffed == PT_TRI_YES;
 	return strcmp(s->kind, "public_space") != 0;
 }
+
+/* ---- issue 13 review (attack 2): texts that reach public alerts ---- */
+
+/* Decode one UTF-8 sequence at p: its code point in *cp and its length, 0 when not UTF-8. */
+static size_t utf8_next(const unsigned char *p, unsigned long *cp)
+{
+	unsigned long c;
+	size_t n, i;
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if (p[0] >= 0xC2 && p[0] <= 0xDF) {
+		n = 2;
+		c = p[0] & 0x1Fu;
+	} else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+		n = 3;
+		c = p[0] & 0x0Fu;
+	} else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+		n = 4;
+		c = p[0] & 0x07u;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3Fu);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
+	    (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+int pt_text_public_ok(const char *s, int lines, unsigned long *bad)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned long cp = 0;
+	size_t n;
+	if (bad)
+		*bad = 0xFFFFFFFFul;
+	if (!s)
+		return 0;
+	while (*p) {
+		if (!(n = utf8_next(p, &cp)))
+			return 0;
+		p += n;
+		if (cp < 0x20 && lines && (cp == '\t' || cp == '\n' || cp == '\r'))
+			continue;
+		if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0xFFFE || cp == 0xFFFF ||
+		    (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+		    cp == 0x2028 || cp == 0x2029) {
+			if (bad)
+				*bad = cp;
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Write the hex digits of v (at least width of them) at the end of buf. */
+static void hex_append(char *buf, size_t size, unsigned long v, int width)
+{
+	char tmp[16];
+	int i = 0;
+	static const char digits[] = "0123456789ABCDEF";
+	do {
+		tmp[i++] = digits[v & 0xFu];
+		v >>= 4;
+	} while ((v || i < width) && i < (int)sizeof tmp - 1);
+	{
+		char out[17];
+		int k;
+		for (k = 0; k < i; k++)
+			out[k] = tmp[i - 1 - k];
+		out[i] = '\0';
+		pt_strlcat(buf, out, size);
+	}
+}
+
+const char *pt_text_public_name(unsigned long cp, char *buf, size_t size)
+{
+	if (!buf || !size)
+		return buf;
+	buf[0] = '\0';
+	if (cp == 0xFFFFFFFFul) {
+		pt_strlcat(buf, "bytes that are not UTF-8", size);
+		return buf;
+	}
+	if (cp < 0x80) {
+		pt_strlcat(buf, "0x", size);
+		hex_append(buf, size, cp, 2);
+		pt_strlcat(buf, " (a control character)", size);
+		return buf;
+	}
+	pt_strlcat(buf, "U+", size);
+	hex_append(buf, size, cp, 4);
+	pt_strlcat(buf, cp <= 0x9F                 ? " (a control character)"
+			: cp == 0xFFFE || cp == 0xFFFF ? " (not an XML character)"
+			: cp == 0x2028 || cp == 0x2029 ? " (a line or paragraph separator)"
+						       : " (a bidi control, which reverses what a "
+							 "reader sees)",
+		   size);
+	return buf;
+}

@@ -252,4 +252,28 @@ size_t pt_number_format(double v, char *buf, size_t size);
  */
 void pt_strlcat(char *dst, const char *src, size_t dst_size);
 
+/* issue 13 review (attack 2): texts that reach public alerts (CAP, Atom). */
+
+/**
+ * May the NUL-terminated UTF-8 text s reach a public alert (a site's name or
+ * region, a note)? Refused: bytes that are not UTF-8 (overlong forms and
+ * surrogates included), code points that are not XML 1.0 Char (the C0
+ * controls, U+FFFE, U+FFFF), DEL and the C1 controls (U+0080-U+009F), the
+ * bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069:
+ * they reverse what a reader sees) and the line and paragraph separators
+ * U+2028, U+2029. Tab, CR and LF pass when lines is nonzero (a site's name
+ * may span lines, docs/formats.md), else not. Returns 1 when s may, else 0
+ * with *bad (when not NULL) the first code point refused, or 0xFFFFFFFF for
+ * bytes that are not UTF-8 (in pt_text_public_name's form). Pure; s NULL: 0.
+ */
+int pt_text_public_ok(const char *s, int lines, unsigned long *bad);
+
+/**
+ * What a code point cp that pt_text_public_ok refused is, for a message:
+ * "U+202E (a bidi control)", "U+FFFE (not an XML character)", "0x1B (a
+ * control character)", "bytes that are not UTF-8", written into buf (size
+ * bytes, always NUL-terminated when size > 0). Returns buf.
+ */
+const char *pt_text_public_name(unsigned long cp, char *buf, size_t size);
+
 #endif

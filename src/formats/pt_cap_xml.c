@@ -1,6 +1,7 @@
 /* pt_cap_xml.c - CAP 1.2 XML with libxml2: the reader checks the structure of
  * cap12.xsd by hand (no schema is loaded) and refuses DTDs; the writer uses xmlTextWriter. */
 #include "pt_cap_xml.h"
+#include "pt_cap_xml_int.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -11,7 +12,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
-#include <libxml/xmlwriter.h>
+#include <libxml/entities.h>
 
 #define XSI_NS "http://www.w3.org/2001/XMLSchema-instance"
 
@@ -58,6 +59,8 @@ struct rd {
 	struct pt_cap_problems *p;
 	enum pt_err err; /* first hard failure (PT_ELIMIT, PT_ENOMEM) */
 	int doctype;
+	struct pt_cap_alert *a; /* the model being filled: its block holds every text */
+	const xmlNs *cap_ns;    /* a namespace node already found to be CAP's (compared by address first) */
 };
 
 __attribute__((format(printf, 4, 5))) static void schema(struct rd *r, long line,
@@ -74,12 +77,24 @@ __attribute__((format(printf, 4, 5))) static void schema(struct rd *r, long line
 
 static long line_of(const xmlNode *n)
 {
-	return xmlGetLineNo(n);
+	/* libxml2 keeps lines below 65535 in the node; xmlGetLineNo for the others */
+	return n->line != 65535 ? (long)n->line : xmlGetLineNo(n);
 }
 
 static int is_cap(const xmlNode *n)
 {
 	return n->ns && n->ns->href && strcmp((const char *)n->ns->href, PT_CAP_NS) == 0;
+}
+
+/* is_cap, remembering the namespace node: a document declares it once or a few times. */
+static int is_cap_r(struct rd *r, const xmlNode *n)
+{
+	if (n->ns && n->ns == r->cap_ns)
+		return 1;
+	if (!is_cap(n))
+		return 0;
+	r->cap_ns = n->ns;
+	return 1;
 }
 
 static int is_dsig(const xmlNode *n)
@@ -89,10 +104,20 @@ static int is_dsig(const xmlNode *n)
 
 static int blank(const xmlChar *s)
 {
+	/* one test per byte: c is XML whitespace when c <= ' ' and its bit is set */
+	const unsigned long long ws = (1ull << ' ') | (1ull << '\t') | (1ull << '\n') | (1ull << '\r');
 	for (; s && *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+		if (*s > ' ' || !((ws >> *s) & 1))
 			return 0;
 	return 1;
+}
+
+/* Two element names equal (short strings: no call to strcmp). */
+static int name_eq(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
 }
 
 /* Attributes on a CAP element: the schema declares none; xsi:schemaLocation
@@ -109,17 +134,24 @@ static void check_attributes(struct rd *r, const xmlNode *n)
 	}
 }
 
-/* The text of a simple-typed element into t (children that are elements are
- * a schema problem). */
+/* The text of a simple-typed element into t, in the message's block (children
+ * that are elements are a schema problem). */
 static void take_text(struct rd *r, const xmlNode *n, struct pt_cap_text *t)
 {
-	size_t len = 0;
-	int bad = 0;
-	check_attributes(r, n);
+	size_t len = 0, one_len = 0;
+	const xmlNode *one = NULL; /* the only text child, the usual case */
+	int bad = 0, texts = 0;
+	if (n->properties)
+		check_attributes(r, n);
 	for (const xmlNode *c = n->children; c; c = c->next) {
-		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE)
-			len += c->content ? strlen((const char *)c->content) : 0;
-		else if (c->type == XML_ELEMENT_NODE) {
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+			if (c->content) {
+				one = c;
+				one_len = strlen((const char *)c->content);
+				len += one_len;
+				texts++;
+			}
+		} else if (c->type == XML_ELEMENT_NODE) {
 			if (!bad)
 				SCHEMA(r, line_of(c), (const char *)n->name,
 				       "element %s is not allowed inside %s", (const char *)c->name,
@@ -139,27 +171,38 @@ static void take_text(struct rd *r, const xmlNode *n, struct pt_cap_text *t)
 	}
 	if (t->s) /* repeated (already reported): keep the first */
 		return;
-	char *s = malloc(len + 1);
+	char *s = pt_cap_alert_alloc(r->a, len + 1);
 	if (!s) {
 		r->err = PT_ENOMEM;
 		return;
 	}
-	size_t k = 0;
-	for (const xmlNode *c = n->children; c; c = c->next)
-		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content) {
-			size_t m = strlen((const char *)c->content);
-			memcpy(s + k, c->content, m);
-			k += m;
-		}
-	s[k] = '\0';
+	if (texts == 1) {
+		memcpy(s, one->content, one_len);
+	} else if (texts > 1) {
+		size_t k = 0;
+		for (const xmlNode *c = n->children; c; c = c->next)
+			if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
+			    c->content) {
+				size_t m = strlen((const char *)c->content);
+				memcpy(s + k, c->content, m);
+				k += m;
+			}
+	}
+	s[len] = '\0';
 	t->s = s;
 	t->line = line_of(n);
+}
+
+/* Append one zeroed element to an array of the model (in its block). */
+static enum pt_err grow(struct rd *r, void *arr, size_t *n, size_t sz, size_t max, void *out)
+{
+	return pt_cap_alert_grow(r->a, (void **)arr, n, sz, max, (void **)out);
 }
 
 static void add_text(struct rd *r, const xmlNode *n, struct pt_cap_text **arr, size_t *cnt)
 {
 	struct pt_cap_text *t;
-	enum pt_err e = pt_cap_text_add(arr, cnt, &t);
+	enum pt_err e = grow(r, arr, cnt, sizeof(**arr), PT_CAP_MAX_REPEAT, &t);
 	if (e != PT_OK) {
 		if (r->err == PT_OK)
 			r->err = e;
@@ -183,7 +226,8 @@ static const xmlNode *walk_seq(struct rd *r, const xmlNode *n, const struct seq 
 			       void *ctx, int allow_dsig)
 {
 	int pos = -1;
-	check_attributes(r, n);
+	if (n->properties)
+		check_attributes(r, n);
 	for (const xmlNode *c = n->children; c; c = c->next) {
 		if (r->err != PT_OK)
 			return NULL;
@@ -204,18 +248,20 @@ static const xmlNode *walk_seq(struct rd *r, const xmlNode *n, const struct seq 
 		if (allow_dsig && is_dsig(c))
 			return c;
 		int j = -1;
-		if (is_cap(c)) /* from the current position on first: the usual case */
+		if (is_cap_r(r, c)) { /* from the current position on first: the usual case */
+			const char *name = (const char *)c->name;
 			for (int k = 0; k < s->n; k++) {
 				int i = (pos < 0 ? 0 : pos) + k;
 				if (i >= s->n)
 					i -= s->n;
-				if (strcmp((const char *)c->name, s->children[i]) == 0) {
+				if (name_eq(name, s->children[i])) {
 					j = i;
 					break;
 				}
 			}
+		}
 		if (j < 0) {
-			if (is_cap(c) || !c->ns)
+			if (is_cap_r(r, c) || !c->ns)
 				SCHEMA(r, line_of(c), (const char *)c->name,
 				       "element %s is not allowed in %s", (const char *)c->name,
 				       (const char *)n->name);
@@ -263,7 +309,7 @@ static void read_pair(struct rd *r, const xmlNode *c, struct pt_cap_pair **arr, 
 		      int depth)
 {
 	struct pt_cap_pair *pr;
-	enum pt_err e = pt_cap_pair_add(arr, cnt, &pr);
+	enum pt_err e = grow(r, arr, cnt, sizeof(**arr), PT_CAP_MAX_REPEAT, &pr);
 	if (e != PT_OK) {
 		if (r->err == PT_OK)
 			r->err = e;
@@ -323,7 +369,7 @@ static void fill_info(struct rd *r, void *ctx, int j, const xmlNode *c, int dept
 	case 18: read_pair(r, c, &in->parameter, &in->n_parameter, depth); break;
 	case 19: {
 		struct pt_cap_resource *re;
-		e = pt_cap_resource_add(in, &re);
+		e = grow(r, &in->resource, &in->n_resource, sizeof(*re), PT_CAP_MAX_REPEAT, &re);
 		if (e != PT_OK) {
 			if (r->err == PT_OK)
 				r->err = e;
@@ -335,7 +381,7 @@ static void fill_info(struct rd *r, void *ctx, int j, const xmlNode *c, int dept
 	}
 	default: {
 		struct pt_cap_area *ar;
-		e = pt_cap_area_add(in, &ar);
+		e = grow(r, &in->area, &in->n_area, sizeof(*ar), PT_CAP_MAX_REPEAT, &ar);
 		if (e != PT_OK) {
 			if (r->err == PT_OK)
 				r->err = e;
@@ -360,7 +406,7 @@ static void fill_alert(struct rd *r, void *ctx, int j, const xmlNode *c, int dep
 		add_text(r, c, &a->code, &a->n_code);
 	} else if (j == 13) {
 		struct pt_cap_info *in;
-		enum pt_err e = pt_cap_info_add(a, &in);
+		enum pt_err e = grow(r, &a->info, &a->n_info, sizeof(*in), PT_CAP_MAX_INFO, &in);
 		if (e != PT_OK) {
 			if (r->err == PT_OK)
 				r->err = e;
@@ -391,6 +437,34 @@ static int tree_depth(const xmlNode *n, int limit)
 				break;
 		}
 	return best + 1;
+}
+
+/* ns is declared on one of the nodes under n (n included). */
+static int declared_under(const xmlNode *n, const xmlNs *ns)
+{
+	for (const xmlNs *d = n->nsDef; d; d = d->next)
+		if (d == ns)
+			return 1;
+	for (const xmlNode *c = n->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && declared_under(c, ns))
+			return 1;
+	return 0;
+}
+
+/* Every namespace that n and the elements and attributes under it use is
+ * declared under top: the subtree serialises the same on its own, no copy
+ * into a document of its own needed. */
+static int self_contained(const xmlNode *top, const xmlNode *n)
+{
+	if (n->ns && !declared_under(top, n->ns))
+		return 0;
+	for (const xmlAttr *a = n->properties; a; a = a->next)
+		if (a->ns && !declared_under(top, a->ns))
+			return 0;
+	for (const xmlNode *c = n->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && !self_contained(top, c))
+			return 0;
+	return 1;
 }
 
 /* The signature-namespace elements from first on, serialised one after the
@@ -427,6 +501,12 @@ static void take_signature(struct rd *r, const xmlNode *first, struct pt_cap_ale
 			check_depth(r, c, PT_CAP_XML_DEPTH + 1);
 			break;
 		}
+		if (xmlBufferLength(buf) > 0)
+			xmlBufferCCat(buf, "\n");
+		if (self_contained(c, c)) { /* the usual: <Signature xmlns="...xmldsig#"> */
+			xmlNodeDump(buf, c->doc, (xmlNodePtr)c, 0, 0);
+			continue;
+		}
 		xmlDocPtr tmp = xmlNewDoc(BAD_CAST "1.0");
 		xmlNodePtr copy = tmp ? xmlDocCopyNode((xmlNodePtr)c, tmp, 1) : NULL;
 		if (!copy) {
@@ -435,14 +515,12 @@ static void take_signature(struct rd *r, const xmlNode *first, struct pt_cap_ale
 			break;
 		}
 		xmlDocSetRootElement(tmp, copy);
-		if (xmlBufferLength(buf) > 0)
-			xmlBufferCCat(buf, "\n");
 		xmlNodeDump(buf, tmp, copy, 0, 0);
 		xmlFreeDoc(tmp);
 	}
 	int n = xmlBufferLength(buf);
 	if (r->err == PT_OK && n > 0) {
-		a->signature = malloc((size_t)n + 1);
+		a->signature = pt_cap_alert_alloc(a, (size_t)n + 1);
 		if (!a->signature) {
 			r->err = PT_ENOMEM;
 		} else {
@@ -524,13 +602,55 @@ static void on_warning(void *ctx, const char *msg, ...)
 	(void)msg;
 }
 
+/* The walk of the parsed tree doc (structure), then pt_cap_check (values). */
+static enum pt_err read_tree(struct rd *r, const xmlDoc *doc, size_t hint,
+			     struct pt_cap_alert **out)
+{
+	struct pt_cap_problems *p = r->p;
+	struct pt_cap_alert *a = NULL;
+	if (doc->intSubset || doc->extSubset) {
+		pt_cap_problem_add(p, PT_CAP_SCHEMA, 1, "alert", "DOCTYPE is not allowed");
+		return PT_EINVAL;
+	}
+	const xmlNode *root = xmlDocGetRootElement(doc);
+	if (!root || !is_cap(root) || strcmp((const char *)root->name, "alert") != 0) {
+		SCHEMA(r, root ? line_of(root) : 1, root ? (const char *)root->name : "xml",
+		       "the root element must be alert of the CAP 1.2 namespace %s%s", PT_CAP_NS,
+		       "");
+		return PT_EINVAL;
+	}
+	if (pt_cap_alert_new_arena(&a, hint) != PT_OK)
+		return PT_ENOMEM;
+	r->a = a;
+	a->line = line_of(root);
+	const xmlNode *sig = walk_seq(r, root, &SEQ_ALERT, 1, fill_alert, a, 1);
+	if (sig && r->err == PT_OK)
+		take_signature(r, sig, a, 1);
+	if (r->err != PT_OK) {
+		pt_cap_alert_free(a);
+		return r->err;
+	}
+	pt_cap_check(a, p);
+	sort_by_line(p);
+	*out = a;
+	return PT_OK;
+}
+
+enum pt_err pt_cap_xml_read_doc(const xmlDoc *doc, struct pt_cap_alert **out,
+				struct pt_cap_problems *p)
+{
+	struct rd r = { p, PT_OK, 0, NULL, NULL };
+	*out = NULL;
+	pt_cap_problems_clear(p);
+	return read_tree(&r, doc, 0, out);
+}
+
 enum pt_err pt_cap_xml_read(const char *buf, size_t len, struct pt_cap_alert **out,
 			    struct pt_cap_problems *p)
 {
-	struct rd r = { p, PT_OK, 0 };
+	struct rd r = { p, PT_OK, 0, NULL, NULL };
 	xmlParserCtxtPtr ctxt = NULL;
 	xmlDocPtr doc = NULL;
-	struct pt_cap_alert *a = NULL;
 	enum pt_err ret = PT_EINVAL;
 
 	*out = NULL;
@@ -556,15 +676,17 @@ enum pt_err pt_cap_xml_read(const char *buf, size_t len, struct pt_cap_alert **o
 	ctxt->vctxt.error = on_warning;
 	ctxt->vctxt.warning = on_warning;
 	/* No NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE or HUGE. */
+	/* COMPACT: short texts live in their node (fewer allocations, same tree). */
 	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES |
-					XML_PARSE_NOWARNING);
+					XML_PARSE_NOWARNING | XML_PARSE_COMPACT);
 	ctxt->sax->serror = on_error;
 	xmlParseDocument(ctxt);
 	doc = ctxt->myDoc;
 	ctxt->myDoc = NULL;
-	if (r.doctype || (doc && (doc->intSubset || doc->extSubset))) {
-		if (!r.doctype)
-			pt_cap_problem_add(p, PT_CAP_SCHEMA, 1, "alert", "DOCTYPE is not allowed");
+	if (r.doctype) /* already reported */
+		goto out;
+	if (doc && (doc->intSubset || doc->extSubset)) {
+		pt_cap_problem_add(p, PT_CAP_SCHEMA, 1, "alert", "DOCTYPE is not allowed");
 		goto out;
 	}
 	if (!ctxt->wellFormed || !doc) {
@@ -572,32 +694,8 @@ enum pt_err pt_cap_xml_read(const char *buf, size_t len, struct pt_cap_alert **o
 			pt_cap_problem_add(p, PT_CAP_SCHEMA, 1, "xml", "not well-formed XML");
 		goto out;
 	}
-	xmlNodePtr root = xmlDocGetRootElement(doc);
-	if (!root || !is_cap(root) || strcmp((const char *)root->name, "alert") != 0) {
-		SCHEMA(&r, root ? line_of(root) : 1, root ? (const char *)root->name : "xml",
-		       "the root element must be alert of the CAP 1.2 namespace %s%s", PT_CAP_NS,
-		       "");
-		goto out;
-	}
-	if (pt_cap_alert_new(&a) != PT_OK) {
-		ret = PT_ENOMEM;
-		goto out;
-	}
-	a->line = line_of(root);
-	const xmlNode *sig = walk_seq(&r, root, &SEQ_ALERT, 1, fill_alert, a, 1);
-	if (sig && r.err == PT_OK)
-		take_signature(&r, sig, a, 1);
-	if (r.err != PT_OK) {
-		ret = r.err;
-		goto out;
-	}
-	pt_cap_check(a, p);
-	sort_by_line(p);
-	*out = a;
-	a = NULL;
-	ret = PT_OK;
+	ret = read_tree(&r, doc, len, out);
 out:
-	pt_cap_alert_free(a);
 	xmlFreeDoc(doc);
 	xmlFreeParserCtxt(ctxt);
 	return ret;
@@ -605,129 +703,207 @@ out:
 
 /* ---- writer ---- */
 
-static int w_text(xmlTextWriterPtr w, const char *name, const struct pt_cap_text *t)
+/*
+ * The document goes into one growing buffer, laid out exactly as libxml2's
+ * xmlTextWriter lays it out with a two-space indent (what this writer used
+ * before; test_cap_xml and the CLI's golden files hold those bytes): each
+ * text element on its line, "<name/>" for an element without content, the
+ * kept signature between two newlines. Text is escaped by libxml2's
+ * xmlEncodeSpecialChars (what xmlTextWriterWriteString calls), skipped
+ * when the text holds none of the five characters it escapes.
+ */
+struct wb {
+	char *s;
+	size_t n, cap;
+	int err;
+};
+
+static void put(struct wb *b, const char *s, size_t n)
+{
+	if (b->err)
+		return;
+	if (b->cap - b->n <= n) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap - b->n <= n)
+			cap *= 2;
+		char *g = realloc(b->s, cap);
+		if (!g) {
+			b->err = 1;
+			return;
+		}
+		b->s = g;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->n, s, n);
+	b->n += n;
+}
+
+static void puts_(struct wb *b, const char *s)
+{
+	put(b, s, strlen(s));
+}
+
+static void indent(struct wb *b, int level)
+{
+	static const char sp[] = "                                ";
+	put(b, sp, (size_t)level * 2 < sizeof(sp) - 1 ? (size_t)level * 2 : sizeof(sp) - 1);
+}
+
+static void w_text(struct wb *b, int level, const char *name, const struct pt_cap_text *t)
 {
 	if (!t->s)
-		return 0;
-	return xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST t->s) < 0 ? -1 : 0;
+		return;
+	indent(b, level);
+	put(b, "<", 1);
+	puts_(b, name);
+	put(b, ">", 1);
+	if (strpbrk(t->s, "<>&\"\r")) {
+		xmlChar *e = xmlEncodeSpecialChars(NULL, BAD_CAST t->s);
+		if (!e)
+			b->err = 1;
+		else
+			puts_(b, (const char *)e);
+		xmlFree(e);
+	} else {
+		puts_(b, t->s);
+	}
+	put(b, "</", 2);
+	puts_(b, name);
+	put(b, ">\n", 2);
 }
 
-static int w_texts(xmlTextWriterPtr w, const char *name, const struct pt_cap_text *t, size_t n)
+static void w_texts(struct wb *b, int level, const char *name, const struct pt_cap_text *t,
+		    size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (w_text(w, name, &t[i]))
-			return -1;
-	return 0;
+		w_text(b, level, name, &t[i]);
 }
 
-static int w_pairs(xmlTextWriterPtr w, const char *name, const struct pt_cap_pair *pr, size_t n)
+/* "<name>\n" now; w_close turns it into "<name/>\n" when nothing came in between. */
+static size_t w_open(struct wb *b, int level, const char *name)
+{
+	indent(b, level);
+	put(b, "<", 1);
+	puts_(b, name);
+	size_t at = b->n;
+	put(b, ">\n", 2);
+	return at;
+}
+
+static void w_close(struct wb *b, int level, const char *name, size_t at)
+{
+	if (b->err)
+		return;
+	if (b->n == at + 2) {
+		b->n = at;
+		put(b, "/>\n", 3);
+		return;
+	}
+	indent(b, level);
+	put(b, "</", 2);
+	puts_(b, name);
+	put(b, ">\n", 2);
+}
+
+static void w_pairs(struct wb *b, int level, const char *name, const struct pt_cap_pair *pr,
+		    size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (xmlTextWriterStartElement(w, BAD_CAST name) < 0 ||
-		    w_text(w, "valueName", &pr[i].name) || w_text(w, "value", &pr[i].value) ||
-		    xmlTextWriterEndElement(w) < 0)
-			return -1;
+		size_t at = w_open(b, level, name);
+		w_text(b, level + 1, "valueName", &pr[i].name);
+		w_text(b, level + 1, "value", &pr[i].value);
+		w_close(b, level, name, at);
 	}
-	return 0;
 }
 
-static int w_info(xmlTextWriterPtr w, const struct pt_cap_info *in)
+static void w_info(struct wb *b, const struct pt_cap_info *in)
 {
-	if (xmlTextWriterStartElement(w, BAD_CAST "info") < 0 ||
-	    w_text(w, "language", &in->language) ||
-	    w_texts(w, "category", in->category, in->n_category) || w_text(w, "event", &in->event) ||
-	    w_texts(w, "responseType", in->response, in->n_response) ||
-	    w_text(w, "urgency", &in->urgency) || w_text(w, "severity", &in->severity) ||
-	    w_text(w, "certainty", &in->certainty) || w_text(w, "audience", &in->audience) ||
-	    w_pairs(w, "eventCode", in->event_code, in->n_event_code) ||
-	    w_text(w, "effective", &in->effective) || w_text(w, "onset", &in->onset) ||
-	    w_text(w, "expires", &in->expires) || w_text(w, "senderName", &in->sender_name) ||
-	    w_text(w, "headline", &in->headline) || w_text(w, "description", &in->description) ||
-	    w_text(w, "instruction", &in->instruction) || w_text(w, "web", &in->web) ||
-	    w_text(w, "contact", &in->contact) ||
-	    w_pairs(w, "parameter", in->parameter, in->n_parameter))
-		return -1;
+	size_t at = w_open(b, 1, "info");
+	w_text(b, 2, "language", &in->language);
+	w_texts(b, 2, "category", in->category, in->n_category);
+	w_text(b, 2, "event", &in->event);
+	w_texts(b, 2, "responseType", in->response, in->n_response);
+	w_text(b, 2, "urgency", &in->urgency);
+	w_text(b, 2, "severity", &in->severity);
+	w_text(b, 2, "certainty", &in->certainty);
+	w_text(b, 2, "audience", &in->audience);
+	w_pairs(b, 2, "eventCode", in->event_code, in->n_event_code);
+	w_text(b, 2, "effective", &in->effective);
+	w_text(b, 2, "onset", &in->onset);
+	w_text(b, 2, "expires", &in->expires);
+	w_text(b, 2, "senderName", &in->sender_name);
+	w_text(b, 2, "headline", &in->headline);
+	w_text(b, 2, "description", &in->description);
+	w_text(b, 2, "instruction", &in->instruction);
+	w_text(b, 2, "web", &in->web);
+	w_text(b, 2, "contact", &in->contact);
+	w_pairs(b, 2, "parameter", in->parameter, in->n_parameter);
 	for (size_t i = 0; i < in->n_resource; i++) {
 		const struct pt_cap_resource *r = &in->resource[i];
-		if (xmlTextWriterStartElement(w, BAD_CAST "resource") < 0 ||
-		    w_text(w, "resourceDesc", &r->desc) || w_text(w, "mimeType", &r->mime_type) ||
-		    w_text(w, "size", &r->size) || w_text(w, "uri", &r->uri) ||
-		    w_text(w, "derefUri", &r->deref_uri) || w_text(w, "digest", &r->digest) ||
-		    xmlTextWriterEndElement(w) < 0)
-			return -1;
+		size_t ra = w_open(b, 2, "resource");
+		w_text(b, 3, "resourceDesc", &r->desc);
+		w_text(b, 3, "mimeType", &r->mime_type);
+		w_text(b, 3, "size", &r->size);
+		w_text(b, 3, "uri", &r->uri);
+		w_text(b, 3, "derefUri", &r->deref_uri);
+		w_text(b, 3, "digest", &r->digest);
+		w_close(b, 2, "resource", ra);
 	}
 	for (size_t i = 0; i < in->n_area; i++) {
 		const struct pt_cap_area *ar = &in->area[i];
-		if (xmlTextWriterStartElement(w, BAD_CAST "area") < 0 ||
-		    w_text(w, "areaDesc", &ar->desc) ||
-		    w_texts(w, "polygon", ar->polygon, ar->n_polygon) ||
-		    w_texts(w, "circle", ar->circle, ar->n_circle) ||
-		    w_pairs(w, "geocode", ar->geocode, ar->n_geocode) ||
-		    w_text(w, "altitude", &ar->altitude) || w_text(w, "ceiling", &ar->ceiling) ||
-		    xmlTextWriterEndElement(w) < 0)
-			return -1;
+		size_t aa = w_open(b, 2, "area");
+		w_text(b, 3, "areaDesc", &ar->desc);
+		w_texts(b, 3, "polygon", ar->polygon, ar->n_polygon);
+		w_texts(b, 3, "circle", ar->circle, ar->n_circle);
+		w_pairs(b, 3, "geocode", ar->geocode, ar->n_geocode);
+		w_text(b, 3, "altitude", &ar->altitude);
+		w_text(b, 3, "ceiling", &ar->ceiling);
+		w_close(b, 2, "area", aa);
 	}
-	return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
+	w_close(b, 1, "info", at);
 }
 
 enum pt_err pt_cap_xml_write(const struct pt_cap_alert *a, char **out, size_t *len)
 {
-	enum pt_err ret = PT_EINTERNAL;
-	xmlBufferPtr buf = NULL;
-	xmlTextWriterPtr w = NULL;
+	struct wb b = { NULL, 0, 0, 0 };
 
 	*out = NULL;
 	*len = 0;
 	pthread_once(&init_once, init_libxml);
-	buf = xmlBufferCreate();
-	if (!buf)
-		return PT_ENOMEM;
-	w = xmlNewTextWriterMemory(buf, 0);
-	if (!w) {
-		ret = PT_ENOMEM;
-		goto out;
-	}
-	if (xmlTextWriterSetIndent(w, 1) < 0 || xmlTextWriterSetIndentString(w, BAD_CAST "  ") < 0 ||
-	    xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0 ||
-	    xmlTextWriterStartElement(w, BAD_CAST "alert") < 0 ||
-	    xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns", BAD_CAST PT_CAP_NS) < 0)
-		goto out;
-	if (w_text(w, "identifier", &a->identifier) || w_text(w, "sender", &a->sender) ||
-	    w_text(w, "sent", &a->sent) || w_text(w, "status", &a->status) ||
-	    w_text(w, "msgType", &a->msg_type) || w_text(w, "source", &a->source) ||
-	    w_text(w, "scope", &a->scope) || w_text(w, "restriction", &a->restriction) ||
-	    w_text(w, "addresses", &a->addresses) || w_texts(w, "code", a->code, a->n_code) ||
-	    w_text(w, "note", &a->note) || w_text(w, "references", &a->references) ||
-	    w_text(w, "incidents", &a->incidents))
-		goto out;
+	puts_(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<alert xmlns=\"" PT_CAP_NS "\"");
+	size_t at = b.n;
+	put(&b, ">\n", 2);
+	w_text(&b, 1, "identifier", &a->identifier);
+	w_text(&b, 1, "sender", &a->sender);
+	w_text(&b, 1, "sent", &a->sent);
+	w_text(&b, 1, "status", &a->status);
+	w_text(&b, 1, "msgType", &a->msg_type);
+	w_text(&b, 1, "source", &a->source);
+	w_text(&b, 1, "scope", &a->scope);
+	w_text(&b, 1, "restriction", &a->restriction);
+	w_text(&b, 1, "addresses", &a->addresses);
+	w_texts(&b, 1, "code", a->code, a->n_code);
+	w_text(&b, 1, "note", &a->note);
+	w_text(&b, 1, "references", &a->references);
+	w_text(&b, 1, "incidents", &a->incidents);
 	for (size_t i = 0; i < a->n_info; i++)
-		if (w_info(w, &a->info[i]))
-			goto out;
+		w_info(&b, &a->info[i]);
 	if (a->signature && a->signature_len) {
 		/* The kept signature, byte for byte as it was read (opaque). */
-		if (xmlTextWriterWriteRaw(w, BAD_CAST "\n") < 0 ||
-		    xmlTextWriterWriteRawLen(w, BAD_CAST a->signature, (int)a->signature_len) < 0 ||
-		    xmlTextWriterWriteRaw(w, BAD_CAST "\n") < 0)
-			goto out;
+		if (b.n == at + 2) /* no element before it: the start tag closes without a newline */
+			b.n = at + 1;
+		put(&b, "\n", 1);
+		put(&b, a->signature, a->signature_len);
+		put(&b, "\n</alert>\n", 10);
+	} else {
+		w_close(&b, 0, "alert", at);
 	}
-	if (xmlTextWriterEndElement(w) < 0 || xmlTextWriterEndDocument(w) < 0)
-		goto out;
-	xmlFreeTextWriter(w);
-	w = NULL;
-	size_t n = (size_t)xmlBufferLength(buf);
-	char *s = malloc(n + 1);
-	if (!s) {
-		ret = PT_ENOMEM;
-		goto out;
+	put(&b, "", 1); /* the NUL after the bytes */
+	if (b.err) {
+		free(b.s);
+		return PT_ENOMEM;
 	}
-	memcpy(s, xmlBufferContent(buf), n);
-	s[n] = '\0';
-	*out = s;
-	*len = n;
-	ret = PT_OK;
-out:
-	if (w)
-		xmlFreeTextWriter(w);
-	xmlBufferFree(buf);
-	return ret;
+	*out = b.s;
+	*len = b.n - 1;
+	return PT_OK;
 }

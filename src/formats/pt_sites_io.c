@@ -165,6 +165,18 @@ static enum pt_err check_text(const char *s, size_t max, long line, const char *
 	return pt_text_check(s, PT_TEXT_LINES, line, field, d);
 }
 
+/* issue 13 review (attack 2): a site's name and region reach public alerts (CAP, Atom). */
+static enum pt_err check_public(const char *s, long line, const char *field, struct pt_diag *d)
+{
+	unsigned long bad = 0;
+	char what[96];
+	if (pt_text_public_ok(s, 1, &bad))
+		return PT_OK;
+	return pt_diag_set(d, PT_EINVAL, line, field,
+			   "contains %s, which may not reach a public alert",
+			   pt_text_public_name(bad, what, sizeof what));
+}
+
 static enum pt_err check_degrees(double v, double limit, long line, const char *field,
 				 struct pt_diag *d)
 {
@@ -231,7 +243,9 @@ enum pt_err pt_site_check(const struct pt_site *s, const struct pt_catalogs *cat
 	    (err = check_text(s->owner, PT_NAME_MAX - 1, line, "owner", d)) != PT_OK ||
 	    (err = check_degrees(s->lat, 90, line, "lat", d)) != PT_OK ||
 	    (err = check_degrees(s->lon, 180, line, "lon", d)) != PT_OK ||
-	    (err = check_text(s->region, PT_REGION_MAX - 1, line, "region", d)) != PT_OK)
+	    (err = check_text(s->region, PT_REGION_MAX - 1, line, "region", d)) != PT_OK ||
+	    (err = check_public(s->name, line, "name", d)) != PT_OK ||
+	    (err = check_public(s->region, line, "region", d)) != PT_OK)
 		return err;
 	if (s->capacity < -1)
 		return pt_diag_set(d, PT_EINVAL, line, "capacity",

@@ -77,6 +77,9 @@ reject_sites bad_missing_column.csv 'bad_missing_column.csv:1: tlp: required col
 reject_sites bad_unknown_column.csv 'bad_unknown_column.csv:1: unknown column "colour"; known columns: id, name, kind, sector, owner, lat, lon, region, capacity, peak_occupancy, population_served, economic_value_eur, tlp, staff, entrances, perimeter_m, vehicle_approaches, screened_per_day, control_systems, enclosure, staffed, legal_basis'
 reject_sites bad_tlp.csv 'bad_tlp.csv:2: tlp: unknown label "YELLOW"; valid: CLEAR, GREEN, AMBER, AMBER+STRICT, RED'
 reject_sites bad_unterminated.csv 'bad_unterminated.csv:2: name: quoted field never closes (missing closing ")'
+# issue 13 review (attack 2): a site's name and region reach public alerts: no bidi controls, no U+FFFE
+reject_sites bad_public_name.csv 'bad_public_name.csv:3: name: contains U+202E (a bidi control, which reverses what a reader sees), which may not reach a public alert'
+reject_sites bad_public_region.csv 'bad_public_region.csv:2: region: contains U+FFFE (not an XML character), which may not reach a public alert'
 # the line is the physical line: the record before spans lines 2-4
 reject_sites bad_after_multiline.csv 'bad_after_multiline.csv:5: economic_value_eur: "nope" is not a number'
 

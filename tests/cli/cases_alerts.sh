@@ -161,6 +161,22 @@ err_has "waited more than alert.approval_min (30 minutes)"
 p al-reject 0 --now 2026-12-01T01:32Z --db al.db alert reject "$al_l" --reason "too late" --as coordinator
 out_line "alert $al_l: rejected"
 
+# --- issue 13 review: two named users; no decision before the composition ------------------------
+# the command line without --as (the system administrator) composes no Actual alert and approves
+# none (--as is not a log-in); an Exercise it may
+p al-sys-actual 77 --db al.db alert new --template explosion --site VM-003
+err_line "protect: system: an Actual alert needs two named users: compose it as one (--as USER), not as the system administrator"
+p al-sys-exercise 0 --db al.db alert new --template explosion --site VM-003 --status Exercise
+out_has '<status>Exercise</status>'
+p al-sys-pending 0 --now 2026-12-01T03:00Z --db al.db alert new --template explosion --site VM-003 --as pio
+al_s=$(al_id al-sys-pending.out)
+p al-sys-approve 77 --now 2026-12-01T03:01Z --db al.db alert approve "$al_s"
+err_has "system: an Actual alert needs two named users: approve as one (--as USER)"
+# --now going back: a decision before the composition is refused
+p al-back 65 --now 2026-12-01T02:00Z --db al.db alert approve "$al_s" --as coordinator
+err_has "the clock is before the message's composition"
+p al-back-reject 0 --now 2026-12-01T03:02Z --db al.db alert reject "$al_s" --reason "review" --as coordinator
+
 # --- the alert settings: two of them text ---------------------------------------------------
 p al-config 0 --db al.db config show
 if grep -qE '^alert\.sender +crisis-centre@vellmark\.example +CAP sender' al-config.out &&

@@ -162,6 +162,8 @@ BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END;
 CREATE TRIGGER data_version_site_measures_delete AFTER DELETE ON site_measures
 BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END;
 DROP TABLE plan_states;
+-- issue 13 review: migration 022 (users.role_by_system) runs again too
+ALTER TABLE users DROP COLUMN role_by_system;
 PRAGMA user_version = 12;
 """)
 c.commit()

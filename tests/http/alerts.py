@@ -183,6 +183,29 @@ def t_two_person(res, port, caps):
     return aid
 
 
+def t_appointed(res, port):
+    """issue 13 review (attack 1): an admin makes two pio accounts over the API; one composes, the
+    other may not approve (its role was not granted by the system administrator)."""
+    ad = login(res, port, "admin")
+    orgs = {o["name"]: o["id"] for o in (ad.get("/api/v1/organisations").json or {}).get("items", [])}
+    gov = orgs.get("Vellmark Ministry of the Interior")
+    for name in ("mallory1", "mallory2"):
+        r = ad.request("POST", "/api/v1/users", {"name": name, "password": "demo-" + name, "role": "pio",
+                                                 "organisation_id": gov})
+        res.eq(r.status, 201, "the admin creates %s over the API: %s" % (name, r.body[:200]))
+    m1, m2 = login(res, port, "mallory1"), login(res, port, "mallory2")
+    a = compose(res, m1, {"template": "armed-attack", "site_id": SITE}, "an API-made pio composes")
+    aid = a.get("identifier", "none")
+    r = m2.request("POST", "/api/v1/alerts/%s/approve" % aid)
+    res.eq(r.status, 403, "an API-made pio approving: %s" % r.body[:300])
+    res.check("system administrator" in (r.json or {}).get("error", ""), "the refusal says who appoints: %s" % r.body[:300])
+    res.eq(m1.get("/api/v1/alerts/" + aid).json.get("state"), "pending", "still pending")
+    _, entries = feed(res, port, "not appointed")
+    res.check(aid not in entries, "not in the feed")
+    r = login(res, port, "coordinator").request("POST", "/api/v1/alerts/%s/reject" % aid, {"reason": "test"})
+    res.eq(r.status, 200, "the coordinator rejects it: %s" % r.body[:200])
+
+
 def t_roles(res, port):
     body = {"template": "explosion", "site_id": SITE, "status": "Exercise"}
     for user in ("operator", "viewer", "analyst", "police", "relief", "harbour"):
@@ -609,6 +632,7 @@ def run(res, protect, work):
         chain = t_chain(res, srv.port, caps)
         t_preview(res, srv.port, caps, first)
         t_validation(res, srv.port)
+        t_appointed(res, srv.port)  # issue 13 review
         t_caching(res, srv.port, protect, db)
         tampered_draft = t_review_approve(res, srv.port, protect, db)
         tampered = t_review_public(res, srv.port, protect, db)

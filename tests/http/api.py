@@ -98,6 +98,9 @@ def t_site_patch_input(res, port, protect, db):
         # issue 11 (fit): the site attributes a plan costs and fits by
         ({"staff": -1}, "staff"), ({"entrances": 2.5}, "entrances"), ({"perimeter_m": 10000001}, "perimeter_m"),
         ({"enclosure": "closed"}, "enclosure"), ({"staffed": True}, "staffed"), ({"legal_basis": "treaty"}, "legal_basis"),
+        # issue 13 review (attack 2): texts that reach public alerts: no U+FFFE/U+FFFF, bidi controls, separators
+        ({"name": "Kessling Wind Farm\ufffe Centre"}, "name"), ({"name": "Kessling \u202eCentre"}, "name"),
+        ({"region": "Brackwater\u2028"}, "region"), ({"region": "\u2066Brackwater"}, "region"),
     ]
     for body, field in cases:
         r = c.request("PATCH", "/api/v1/sites/VM-003", body)

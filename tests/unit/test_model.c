@@ -238,6 +238,48 @@ static void test_strlcat(void)
 	CHECK_STR(buf, "abcdefg");
 }
 
+/* issue 13 review (attack 2): texts that reach public alerts. */
+static void test_text_public(void)
+{
+	unsigned long bad = 0;
+	char what[96];
+	CHECK_INT(pt_text_public_ok("Kessling Wind Farm \xd0\x92\xd0\xb5\xd0\xb6\xd0\xb1\xd0\xb0", 0, &bad), 1);
+	CHECK_INT(pt_text_public_ok("two\nlines\tand\r", 1, &bad), 1);
+	CHECK_INT(pt_text_public_ok("two\nlines", 0, &bad), 0);
+	CHECK_INT(bad, 0x0A);
+	CHECK_INT(pt_text_public_ok("esc\x1b", 1, &bad), 0);
+	CHECK_INT(bad, 0x1B);
+	CHECK_STR(pt_text_public_name(bad, what, sizeof what), "0x1B (a control character)");
+	CHECK_INT(pt_text_public_ok("del\x7f", 1, &bad), 0);
+	CHECK_INT(pt_text_public_ok("next line \xc2\x85", 1, &bad), 0);
+	CHECK_INT(bad, 0x85);
+	CHECK_INT(pt_text_public_ok("x\xef\xbf\xbe", 1, &bad), 0);
+	CHECK_STR(pt_text_public_name(bad, what, sizeof what), "U+FFFE (not an XML character)");
+	CHECK_INT(pt_text_public_ok("x\xef\xbf\xbf", 1, &bad), 0);
+	CHECK_INT(bad, 0xFFFF);
+	CHECK_INT(pt_text_public_ok("\xe2\x80\xaa \xe2\x80\xae", 1, &bad), 0);
+	CHECK_INT(bad, 0x202A);
+	CHECK_INT(pt_text_public_ok("a\xe2\x81\xa9", 1, &bad), 0);
+	CHECK_STR(pt_text_public_name(bad, what, sizeof what),
+		  "U+2069 (a bidi control, which reverses what a reader sees)");
+	CHECK_INT(pt_text_public_ok("a\xe2\x80\xa8", 1, &bad), 0);
+	CHECK_STR(pt_text_public_name(bad, what, sizeof what),
+		  "U+2028 (a line or paragraph separator)");
+	CHECK_INT(pt_text_public_ok("a\xe2\x80\xa9", 1, &bad), 0);
+	/* the marks U+200E, U+200F stay (mixed scripts need them); the last plane too */
+	CHECK_INT(pt_text_public_ok("\xe2\x80\x8e\xe2\x80\x8f\xf4\x8f\xbf\xbd", 1, &bad), 1);
+	/* not UTF-8: a surrogate, an overlong form, a lone continuation, a cut sequence */
+	CHECK_INT(pt_text_public_ok("\xed\xa0\x80", 1, &bad), 0);
+	CHECK_STR(pt_text_public_name(bad, what, sizeof what), "bytes that are not UTF-8");
+	CHECK_INT(pt_text_public_ok("\xc0\xaf", 1, &bad), 0);
+	CHECK_INT(pt_text_public_ok("\xe0\x80\xaf", 1, &bad), 0);
+	CHECK_INT(pt_text_public_ok("\x80", 1, &bad), 0);
+	CHECK_INT(pt_text_public_ok("\xe2\x80", 1, &bad), 0);
+	CHECK_INT(pt_text_public_ok("\xf4\x90\x80\x80", 1, &bad), 0);
+	CHECK_INT(pt_text_public_ok(NULL, 1, &bad), 0);
+	CHECK_INT(pt_text_public_ok("", 0, NULL), 1);
+}
+
 int main(void)
 {
 	RUN(test_tlp);
@@ -248,5 +290,6 @@ int main(void)
 	RUN(test_range_check);
 	RUN(test_number_format);
 	RUN(test_strlcat);
+	RUN(test_text_public); /* issue 13 review */
 	return TEST_SUMMARY("test_model");
 }
