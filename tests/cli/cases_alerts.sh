@@ -248,3 +248,17 @@ p al-rv-ahead-pending 65 --db al.db alert update "$al_f" --as pio
 err_has "awaits approval: approve or reject it first"
 p al-rv-expired 65 --now 2026-12-01T06:00Z --db al.db alert update "$al_f" --as pio
 err_has "$al_f expired at 2026-12-01T05:00:00-00:00: nothing to update"
+
+# --- review fix: the approver names the SHA-256 it reviewed (--sha256) ---------------------
+p al-rv-new 0 --now 2026-12-01T02:00Z --db al.db alert new --template explosion --site VM-003 --as pio
+al_rv=$(al_id al-rv-new.out)
+al_rv_sha=$(sha256sum al-rv-new.out | cut -d' ' -f1)
+p al-rv-badhex 64 --now 2026-12-01T02:01Z --db al.db alert approve "$al_rv" --sha256 XYZ --as coordinator
+err_has "--sha256 needs 64 lower-case hex digits"
+p al-rv-other 65 --now 2026-12-01T02:01Z --db al.db alert approve "$al_rv" \
+	--sha256 0000000000000000000000000000000000000000000000000000000000000000 --as coordinator
+err_has "protect: sha256: the message changed since you reviewed it"
+p al-rv-reject-sha 64 --db al.db alert reject "$al_rv" --sha256 "$al_rv_sha" --as coordinator
+p al-rv-ok 0 --now 2026-12-01T02:02Z --db al.db alert approve "$al_rv" --sha256 "$al_rv_sha" --as coordinator
+err_line "alert $al_rv: issued (composed by pio, approved by coordinator)"
+same_files al-rv-new.out al-rv-ok.out

@@ -6,8 +6,11 @@
 # 304, the rate limit (429), update/cancel of the latest only (409), preview storing nothing,
 # 400s naming the field. Every CAP message is checked against cap12.xsd with xmllint when the
 # fixtures are there (PROTECT_CAP_FIXTURES), and the feed is read with Python's XML parser.
+import json
 import os
+import re
 import shutil
+import sqlite3
 import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
@@ -93,6 +96,18 @@ def feed(res, port, what):
                           "type": link.get("type") if link is not None else None,
                           "rel": link.get("rel") if link is not None else None}
     return r, entries
+
+
+CAP = "{urn:oasis:names:tc:emergency:cap:1.2}"
+
+
+def cap_event_area(xml, lang):
+    """The event and the first areaDesc of the info block in lang of a CAP message."""
+    root = ET.fromstring(xml.encode())
+    for info in root.findall(CAP + "info"):
+        if info.findtext(CAP + "language") == lang:
+            return info.findtext(CAP + "event"), info.find(CAP + "area").findtext(CAP + "areaDesc")
+    return None, None
 
 
 def compose(res, c, body, what, status=201):
@@ -286,8 +301,11 @@ def t_chain(res, port, caps):
     _, entries = feed(res, port, "cancelled chain")
     e = entries.get(fid) or {}
     res.eq(e.get("href"), "%s/alerts/%s.cap" % (PUBLIC_URL, cid), "the Cancel replaces the chain's entry")
-    res.eq(e.get("title"), "Cancelled: " + headline, "the Cancel's title")
-    res.eq(e.get("summary"), "the item was harmless", "the Cancel's summary: its note")
+    event, area = cap_event_area(u.get("xml", ""), "en")
+    res.eq(e.get("title"), "Cancelled: %s \u2013 %s" % (event, area),
+           "the Cancel's title: the cancelled message's event and area, not its headline")
+    res.check(headline not in (e.get("title") or ""), "the Cancel's title drops the old instruction")
+    res.eq(e.get("summary"), "the item was harmless", "the Cancel's summary: its note (published)")
     caps.check(Client(port).get("/alerts/%s.cap" % cid).raw, "the public cancel")
     r = pio.request("POST", "/api/v1/alerts/%s/update" % cid, {})
     res.eq(r.status, 409, "a cancelled chain takes no update: %s" % r.body[:200])
@@ -449,6 +467,154 @@ def t_later(res, protect, db, work, chains):
         res.check("runtime error" not in err and "Sanitizer" not in err, "sanitizer report: %s" % err[-2000:])
 
 
+# ---- review fixes of issue 13 ----------------------------------------------------------------
+
+def tamper(db, aid, old, new):
+    """Change a message's stored bytes as an attacker with the database file would (the
+    append-only triggers dropped, then put back from migration 021)."""
+    top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with open(os.path.join(top, "src", "store", "021_alerts.sql")) as f:
+        schema = "".join(l for l in f if not l.startswith("PRAGMA"))
+    con = sqlite3.connect(db, timeout=30)
+    try:
+        con.executescript("DROP TRIGGER alerts_bytes_final; DROP TRIGGER alerts_state_once;")
+        con.execute("UPDATE alerts SET xml = CAST(replace(CAST(xml AS TEXT), ?, ?) AS BLOB) "
+                    "WHERE identifier = ?", (old, new, aid))
+        con.commit()
+        con.executescript(schema)
+    finally:
+        con.close()
+
+
+def t_review_approve(res, port, protect, db):
+    """Approval bound to the bytes reviewed (sha256 in the body, the CLI's --sha256), and to
+    the bytes composed (tampered: 500 naming it, nothing issued)."""
+    pio, coord = login(res, port, "pio"), login(res, port, "coordinator")
+    a = compose(res, pio, {"template": "armed-attack", "site_id": OTHER_SITE}, "review approve")
+    aid = a.get("identifier", "none")
+    r = coord.request("POST", "/api/v1/alerts/%s/approve" % aid, {"sha256": "0" * 64})
+    res.eq((r.status, (r.json or {}).get("field")), (409, "sha256"), "approve with another hash: %s" % r.body[:200])
+    res.check("the message changed since you reviewed it" in r.body, "the 409 says why: %s" % r.body[:200])
+    r = coord.request("POST", "/api/v1/alerts/%s/approve" % aid, {"sha256": "XYZ"})
+    res.eq((r.status, (r.json or {}).get("field")), (400, "sha256"), "approve with a malformed hash")
+    r = coord.request("POST", "/api/v1/alerts/%s/approve" % aid, {"sha": a.get("sha256")})
+    res.eq((r.status, (r.json or {}).get("field")), (400, "sha"), "approve with an unknown member")
+    r = coord.request("POST", "/api/v1/alerts/%s/approve" % aid, b'{"sha256":"%s"}' % a.get("sha256", "").encode(),
+                      ctype="text/plain")
+    res.eq(r.status, 415, "approve with a body that is not JSON")
+    res.eq(pio.get("/api/v1/alerts/" + aid).json.get("state"), "pending", "nothing issued by the refusals")
+    b = approve_reviewed(res, coord, aid, a.get("sha256"), "approve with the reviewed hash")
+    res.eq((b.get("state"), b.get("sha256")), ("issued", a.get("sha256")), "issued, the hash reviewed")
+    # the command line: --sha256
+    c2 = compose(res, pio, {"template": "explosion", "site_id": OTHER_SITE}, "review approve (CLI)")
+    cid = c2.get("identifier", "none")
+    rc, out, err = run_protect(protect, "--db", db, "alert", "approve", cid, "--sha256", "f" * 64,
+                               "--as", "coordinator")
+    res.check(rc != 0 and "the message changed since you reviewed it" in err,
+              "CLI approve --sha256 of other bytes: %d %s" % (rc, err))
+    rc, out, err = run_protect(protect, "--db", db, "alert", "approve", cid, "--sha256", c2.get("sha256", ""),
+                               "--as", "coordinator")
+    res.eq(rc, 0, "CLI approve --sha256 of the bytes reviewed: %s" % err)
+    # the bytes changed in the database after composition: refused, nothing issued, says why
+    t = compose(res, pio, {"template": "armed-attack", "site_id": SITE}, "to tamper (pending)")
+    tid = t.get("identifier", "none")
+    tamper(db, tid, "Armed", "EVIL")
+    r = coord.request("POST", "/api/v1/alerts/%s/approve" % tid)
+    res.eq(r.status, 500, "approving tampered bytes: %s" % r.body[:200])
+    res.check("stored bytes of %s differ from the audited hash" % tid in r.body, "the 500 says what: %s" % r.body[:200])
+    r = pio.get("/api/v1/alerts/" + tid)
+    res.eq(r.status, 500, "reading tampered bytes")
+    res.check("differ from the audited hash" in r.body, "GET says what is wrong: %s" % r.body[:200])
+    rc, out, err = run_protect(protect, "--db", db, "audit", "list", "--format", "csv")
+    res.check(any("refused" in l and tid in l for l in out.splitlines()), "the refusal is audited")
+    res.check(not any(",alert.approve," in l and tid in l for l in out.splitlines()), "no approval of %s audited" % tid)
+    res.check(tid not in Client(port).get("/alerts.atom").body, "the tampered draft is nowhere public")
+    return tid
+
+
+def approve_reviewed(res, c, aid, sha, what, status=200):
+    r = c.request("POST", "/api/v1/alerts/%s/approve" % aid, {"sha256": sha})
+    res.check(r.status == status, "%s: approve %d, expected %d: %s" % (what, r.status, status, r.body[:300]))
+    return r.json or {}
+
+
+def t_review_public(res, port, protect, db):
+    """Tampered issued bytes: left out of the feed (the rest still served), 404 at the public
+    path; a command-line approval reaches the feed at once; entry times are approval times;
+    query strings ignored; bounds printed as people write them; hidden sites withheld."""
+    pio, coord = login(res, port, "pio"), login(res, port, "coordinator")
+    anon = Client(port)
+    # compose A at 00:05, B at 00:06 (the command line, later clocks); approve B at 00:07
+    ids = []
+    for now, tpl in (("2026-12-01T00:05Z", "vehicle-attack"), ("2026-12-01T00:06Z", "chemical-release")):
+        rc, out, err = run_protect(protect, "--db", db, "--now", now, "alert", "new", "--template", tpl,
+                                   "--site", SITE, "--as", "pio")
+        res.eq(rc, 0, "CLI compose at %s: %s" % (now, err))
+        m = re.search(r"<identifier>([^<]+)</identifier>", out)
+        ids.append(m.group(1) if m else "none")
+    a_id, b_id = ids
+    _, before = feed(res, port, "before the CLI approvals")
+    rc, out, err = run_protect(protect, "--db", db, "--now", "2026-12-01T00:07Z", "alert", "approve", b_id,
+                               "--as", "coordinator")
+    res.eq(rc, 0, "CLI approve B: %s" % err)
+    r, entries = feed(res, port, "after the CLI approval of B")
+    res.check(b_id in entries, "a CLI approval is in the feed at the next request: %r" % list(entries))
+    rc, out, err = run_protect(protect, "--db", db, "--now", "2026-12-01T00:09Z", "alert", "approve", a_id,
+                               "--as", "coordinator")
+    res.eq(rc, 0, "CLI approve A: %s" % err)
+    r, entries = feed(res, port, "after the CLI approval of A")
+    res.eq((entries.get(a_id) or {}).get("updated"), "2026-12-01T00:09:00Z", "A's updated: its approval")
+    res.eq((entries.get(b_id) or {}).get("updated"), "2026-12-01T00:07:00Z", "B's updated: its approval")
+    root = ET.fromstring(r.raw)
+    res.eq(root.findtext(ATOM + "updated"), "2026-12-01T00:09:00Z", "the feed's updated: the newest approval")
+    order = [e.findtext(ATOM + "id").rsplit("/", 1)[-1] for e in root.findall(ATOM + "entry")]
+    res.eq(order[:2], [a_id, b_id], "entries ordered by when they became public")
+    # query strings are ignored on the public paths
+    q = anon.get("/alerts.atom?x=1&utm_source=feed")
+    res.eq((q.status, q.header("content-type"), q.raw), (200, "application/atom+xml; charset=utf-8", r.raw),
+           "/alerts.atom?x=1 serves the feed")
+    q = anon.get("/alerts/%s.cap?x=1" % b_id)
+    res.eq((q.status, q.raw), (200, anon.get("/alerts/%s.cap" % b_id).raw), "/alerts/ID.cap?x=1 serves the CAP")
+    # A's bytes tampered after issue (never fetched publicly): left out, 404, the rest served
+    tamper(db, a_id, "Vehicle", "FAKE")
+    r, entries = feed(res, port, "after tampering")
+    res.check(a_id not in entries and "FAKE" not in r.body, "the tampered message is left out of the feed")
+    res.check(b_id in entries, "the other entries are still served")
+    res.eq(anon.get("/alerts/%s.cap" % a_id).status, 404, "the tampered message's public CAP: 404")
+    r = pio.get("/api/v1/alerts/%s/cap" % a_id)
+    res.eq(r.status, 500, "the logged-in CAP of tampered bytes")
+    res.check("stored bytes of %s differ from the audited hash" % a_id in r.body, "says what: %s" % r.body[:200])
+    # bounds as people write them
+    r = pio.request("POST", "/api/v1/alerts/preview", {"template": "armed-attack", "site_id": SITE, "radius_km": 0.01})
+    res.eq((r.status, (r.json or {}).get("error")), (400, "radius_km: must be a number from 0.05 to 100"),
+           "the radius bound printed as 0.05")
+    r = pio.request("POST", "/api/v1/alerts/preview", {"template": "armed-attack", "site_id": SITE, "duration_h": 0.1})
+    res.eq((r.json or {}).get("error"), "duration_h: must be a number from 0.25 to 168", "the duration bound")
+    # a site the reader may not read: withheld from the ALERT (VM-001 is AMBER: coordinators
+    # read it, pio does not); composed by the coordinator, approved by a second coordinator
+    # the system administrator made (protect user add)
+    rc, out, err = run_protect(protect, "--db", db, "user", "add", "coord-two", "--org",
+                               "Vellmark Ministry of the Interior", "--role", "coordinator",
+                               "--password-stdin", stdin="demo-coord-two\n")
+    res.eq(rc, 0, "protect user add coord-two: %s" % err)
+    h = compose(res, coord, {"template": "explosion", "site_id": "VM-001"}, "the coordinator composes for VM-001")
+    hid = h.get("identifier", "none")
+    res.eq((h.get("site_id"), "site_withheld" in h), ("VM-001", False), "the coordinator sees the site")
+    rc, out, err = run_protect(protect, "--db", db, "alert", "approve", hid, "--as", "coord-two")
+    res.eq(rc, 0, "coord-two approves VM-001's alert: %s" % err)
+    r = pio.get("/api/v1/alerts/" + hid)
+    x = r.json or {}
+    res.eq((r.status, x.get("site_id"), x.get("site_name"), x.get("site_withheld")), (200, None, None, True),
+           "pio reads the issued alert without the hidden site: %s" % r.body[:300])
+    lst = (pio.get("/api/v1/alerts").json or {}).get("alerts", [])
+    li = next((y for y in lst if y.get("identifier") == hid), {})
+    res.eq((li.get("site_id"), li.get("site_name"), li.get("site_withheld")), (None, None, True),
+           "the list withholds it too")
+    rest = {k: v for k, v in x.items() if k not in ("xml", "cb")}  # the public message names it
+    res.check("VM-001" not in json.dumps(rest), "no member of pio's reply names the site: %r" % rest)
+    return a_id
+
+
 def run(res, protect, work):
     d = os.path.join(work, "alerts")
     os.makedirs(d, exist_ok=True)
@@ -468,9 +634,13 @@ def run(res, protect, work):
         t_validation(res, srv.port)
         t_appointed(res, srv.port)  # issue 13 review
         t_caching(res, srv.port, protect, db)
+        tampered_draft = t_review_approve(res, srv.port, protect, db)
+        tampered = t_review_public(res, srv.port, protect, db)
     finally:
         status, out, err = srv.stop()
         res.eq(status, 0, "alerts server exit status")
+        res.check("alert %s left out" % tampered in err, "the server logs the message left out: %s" % err[-600:])
+        res.check("%s differ from the audited hash" % tampered_draft in err, "the server logs the refused approval")
         res.check("runtime error" not in err and "Sanitizer" not in err, "sanitizer report: %s" % err[-2000:])
     try:
         t_later(res, protect, db, work, (first, chain))

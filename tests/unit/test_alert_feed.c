@@ -168,6 +168,41 @@ static void test_texts(void)
 	CHECK(headline == NULL && summary == NULL);
 }
 
+/* Review fix: a Cancel's title names the event and the area, not the old headline. */
+static void test_cancel_title(void)
+{
+	struct pt_cap_info info[2];
+	struct pt_cap_area area[2];
+	struct pt_cap_alert a;
+	char *t;
+	memset(&a, 0, sizeof a);
+	memset(info, 0, sizeof info);
+	memset(area, 0, sizeof area);
+	info[0].language.s = (char *)"mk";
+	info[0].event.s = (char *)"Вооружен напад";
+	info[1].language.s = (char *)"en";
+	info[1].event.s = (char *)"Armed attack";
+	info[1].headline.s = (char *)"Armed attack at Kessling Wind Farm: Run, Hide, Tell";
+	area[1].desc.s = (char *)"Kessling Wind Farm and 1 km around it";
+	info[1].area = &area[1];
+	info[1].n_area = 1;
+	a.info = info;
+	a.n_info = 2;
+	t = pt_alert_feed_cancel_title(&a, "en");
+	CHECK_STR(t ? t : "", "Cancelled: Armed attack \xE2\x80\x93 Kessling Wind Farm and 1 km around it");
+	free(t);
+	info[1].n_area = 0; /* no area: the event alone */
+	t = pt_alert_feed_cancel_title(&a, "en");
+	CHECK_STR(t ? t : "", "Cancelled: Armed attack");
+	free(t);
+	info[1].event.s = NULL; /* neither: the headline */
+	t = pt_alert_feed_cancel_title(&a, "en");
+	CHECK_STR(t ? t : "", "Cancelled: Armed attack at Kessling Wind Farm: Run, Hide, Tell");
+	free(t);
+	a.n_info = 0;
+	CHECK(pt_alert_feed_cancel_title(&a, "en") == NULL);
+}
+
 int main(void)
 {
 	pt_alert_feed_init();
@@ -175,6 +210,7 @@ int main(void)
 	RUN(test_feed);
 	RUN(test_empty_and_bad);
 	RUN(test_texts);
+	RUN(test_cancel_title);
 	xmlCleanupParser();
 	return TEST_SUMMARY("test_alert_feed");
 }

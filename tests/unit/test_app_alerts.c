@@ -922,6 +922,178 @@ static void test_review_marking(void)
 	pt_app_db_close(w.db);
 }
 
+/* ---- review fixes of issue 13 ---- */
+
+/* Change the stored bytes of id behind the application's back (the triggers dropped, as an
+ * attacker with the database file would). */
+static void tamper(struct world *w, const char *id)
+{
+	sqlite3 *raw = pt_db_sqlite(w->db);
+	char sql[512];
+	CHECK_INT(sqlite3_exec(raw, "DROP TRIGGER alerts_bytes_final; DROP TRIGGER alerts_state_once",
+			       NULL, NULL, NULL),
+		  SQLITE_OK);
+	snprintf(sql, sizeof sql,
+		 "UPDATE alerts SET xml = CAST(replace(CAST(xml AS TEXT), 'Armed', 'EVIL') AS BLOB) "
+		 "WHERE identifier = '%s'", id);
+	CHECK_INT(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
+}
+
+/* Approval recomputes the hash and takes the one the approver reviewed (attack 3). */
+static void test_review_approve_bytes(void)
+{
+	struct world w;
+	struct pt_app_alert *r, *a = NULL, *s = NULL;
+	struct pt_app_alert_list *l = NULL;
+	struct pt_diag d;
+	char wrong[65];
+	if (setup(&w))
+		return;
+	memset(&d, 0, sizeof d);
+	r = issue(&w, &w.pio1, NULL, "S-GREEN", T0);
+	if (!r)
+		return;
+	w.coord.now = T0 + 60;
+	/* a hash other than the stored bytes': 409, nothing issued, audited refused */
+	memset(wrong, 'a', 64);
+	wrong[64] = '\0';
+	CHECK_INT(pt_app_alert_approve_reviewed(&w.coord, w.db, r->identifier, wrong, &a, &d),
+		  PT_ECONFLICT);
+	CHECK_STR(d.field, "sha256");
+	CHECK(strstr(d.msg, "the message changed since you reviewed it") != NULL);
+	CHECK(a == NULL);
+	CHECK_INT(fx_audited(w.db, "refused", r->identifier), 1);
+	CHECK_INT(pt_app_alert_show(&w.pio1, w.db, r->identifier, &s, &d), PT_OK);
+	CHECK(s && s->state == PT_APP_ALERT_PENDING);
+	pt_app_alert_free(s);
+	s = NULL;
+	/* the bytes changed in the database: refused, nothing issued, audited */
+	tamper(&w, r->identifier);
+	CHECK_INT(pt_app_alert_approve_reviewed(&w.coord, w.db, r->identifier, r->sha256, &a, &d),
+		  PT_EINTERNAL);
+	CHECK_STR(d.field, "sha256");
+	CHECK(strstr(d.msg, "differ from the audited hash") != NULL &&
+	      strstr(d.msg, r->identifier) != NULL);
+	CHECK(a == NULL);
+	CHECK_INT(pt_app_alert_approve(&w.coord, w.db, r->identifier, &a, &d), PT_EINTERNAL);
+	CHECK_INT(fx_audited(w.db, "refused", r->identifier), 3);
+	CHECK_INT(fx_audited(w.db, "alert.approve", r->identifier), 0);
+	CHECK_INT(pt_app_alert_list(&w.coord, w.db, &l, &d), PT_OK);
+	CHECK(l && l->n == 1 && l->items[0].state == PT_APP_ALERT_PENDING);
+	pt_app_alert_list_free(l);
+	pt_app_alert_free(r);
+	/* the hash reviewed, the bytes intact: issued, the audit entry hashes the issued bytes */
+	r = issue(&w, &w.pio1, NULL, "S-GREEN", T0 + 100);
+	if (!r)
+		return;
+	w.coord.now = T0 + 160;
+	CHECK_INT(pt_app_alert_approve_reviewed(&w.coord, w.db, r->identifier, r->sha256, &a, &d),
+		  PT_OK);
+	CHECK(a && a->state == PT_APP_ALERT_ISSUED && strcmp(a->sha256, r->sha256) == 0);
+	pt_app_alert_free(a);
+	pt_app_alert_free(r);
+	pt_app_db_close(w.db);
+}
+
+/* The feed and the public document check the bytes; the feed's time is the approval's. */
+static void test_review_public_checks(void)
+{
+	struct world w;
+	struct pt_app_alert *a, *b, *x = NULL;
+	struct pt_app_alert_feed *f = NULL;
+	struct pt_diag d;
+	if (setup(&w))
+		return;
+	memset(&d, 0, sizeof d);
+	/* b composed after a, a approved after b: a is first, updated at a's approval */
+	a = issue(&w, &w.pio1, NULL, "S-GREEN", T0);
+	b = issue(&w, &w.pio2, &w.coord, "S-GREEN", T0 + 60);
+	if (!a || !b)
+		return;
+	w.coord.now = T0 + 300;
+	CHECK_INT(pt_app_alert_approve(&w.coord, w.db, a->identifier, &x, &d), PT_OK);
+	pt_app_alert_free(x);
+	x = NULL;
+	CHECK_INT(pt_app_alert_feed(w.db, T0 + 400, &f, &d), PT_OK);
+	CHECK(f && f->n == 2 && strcmp(f->items[0].identifier, a->identifier) == 0);
+	CHECK(f && f->updated == T0 + 300 && f->items[0].decided_at == T0 + 300);
+	pt_app_alert_feed_free(f);
+	f = NULL;
+	/* tampered: left out of the feed (named), not public, show says what is wrong */
+	tamper(&w, a->identifier);
+	CHECK_INT(pt_app_alert_feed(w.db, T0 + 400, &f, &d), PT_OK);
+	CHECK(f && f->n == 1 && strcmp(f->items[0].identifier, b->identifier) == 0);
+	CHECK(f && f->n_skipped == 1 && strcmp(f->skipped[0], a->identifier) == 0);
+	CHECK(f && f->updated == T0 + 60);
+	pt_app_alert_feed_free(f);
+	CHECK_INT(pt_app_alert_public(w.db, a->identifier, &x, &d), PT_EINTERNAL);
+	CHECK(x == NULL);
+	CHECK_INT(pt_app_alert_public(w.db, b->identifier, &x, &d), PT_OK);
+	pt_app_alert_free(x);
+	x = NULL;
+	CHECK_INT(pt_app_alert_show(&w.pio1, w.db, a->identifier, &x, &d), PT_EINTERNAL);
+	CHECK(strstr(d.msg, "stored bytes of") != NULL);
+	pt_app_alert_free(a);
+	pt_app_alert_free(b);
+	pt_app_db_close(w.db);
+}
+
+/* An ALERT names its site only to callers who may read the site (attack 5b). */
+static void test_review_site_withheld(void)
+{
+	struct world w;
+	struct pt_app_alert_opts o = opts("explosion", "S-AMBER");
+	struct pt_app_alert *r = NULL, *a = NULL, *s = NULL;
+	struct pt_app_alert_list *l = NULL;
+	struct pt_alert_json_msg v;
+	struct pt_caller coord2;
+	struct pt_diag d;
+	json_t *j;
+	if (setup(&w))
+		return;
+	memset(&d, 0, sizeof d);
+	/* composed by the coordinator, approved by a second coordinator (both read S-AMBER) */
+	fx_user(w.db, "coord2", PT_ROLE_COORDINATOR, w.coord.who.org_id);
+	coord2 = fx_caller(w.db, "coord2");
+	w.coord.now = T0;
+	CHECK_INT(pt_app_alert_new(&w.coord, w.db, &o, 0, &r, &d), PT_OK);
+	if (!r)
+		return;
+	coord2.now = T0 + 60;
+	CHECK_INT(pt_app_alert_approve(&coord2, w.db, r->identifier, &a, &d), PT_OK);
+	CHECK(a && !a->site_withheld);
+	pt_app_alert_free(a);
+	/* issued Actual: every user reads it, but pio2 may not read S-AMBER */
+	CHECK_INT(pt_app_alert_show(&w.pio2, w.db, r->identifier, &s, &d), PT_OK);
+	if (s) {
+		CHECK(s->site_withheld);
+		pt_app_alert_view(s, &v);
+		j = pt_alert_json(&v, 0);
+		CHECK(j && json_is_null(json_object_get(j, "site_id")) &&
+		      json_is_null(json_object_get(j, "site_name")) &&
+		      json_is_true(json_object_get(j, "site_withheld")));
+		json_decref(j);
+	}
+	pt_app_alert_free(s);
+	s = NULL;
+	CHECK_INT(pt_app_alert_list(&w.pio2, w.db, &l, &d), PT_OK);
+	CHECK(l && l->n == 1 && l->items[0].site_withheld);
+	pt_app_alert_list_free(l);
+	/* the coordinator reads the site: named, no site_withheld member */
+	CHECK_INT(pt_app_alert_show(&w.coord, w.db, r->identifier, &s, &d), PT_OK);
+	if (s) {
+		CHECK(!s->site_withheld);
+		pt_app_alert_view(s, &v);
+		j = pt_alert_json(&v, 0);
+		CHECK(j && strcmp(json_string_value(json_object_get(j, "site_id")), "S-AMBER") == 0 &&
+		      json_object_get(j, "site_withheld") == NULL);
+		json_decref(j);
+	}
+	pt_app_alert_free(s);
+	pt_app_alert_free(r);
+	pt_app_db_close(w.db);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -943,5 +1115,8 @@ int main(void)
 	RUN(test_review_polygon);
 	RUN(test_review_generic_area);
 	RUN(test_review_marking);
+	RUN(test_review_approve_bytes);
+	RUN(test_review_public_checks);
+	RUN(test_review_site_withheld);
 	return TEST_SUMMARY("test_app_alerts");
 }
