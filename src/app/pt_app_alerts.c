@@ -244,15 +244,76 @@ enum pt_err pt_app_alert_result(struct pt_db_alert *a, const char *site_name, in
 	return PT_OK;
 }
 
+/*
+ * Fix of issue 13 (review: attack 3, 4): the stored bytes of a against
+ * their row's sha256 and the hash the audit log recorded at composition;
+ * hex receives the bytes' SHA-256. PT_EINTERNAL field "sha256" ("stored
+ * bytes of ID differ from the audited hash") when they differ.
+ */
+static enum pt_err bytes_check(struct pt_db *db, const struct pt_db_alert *a, char hex[65],
+			       struct pt_diag *d)
+{
+	char detail[1024], want[80];
+	const char *h;
+	enum pt_err err;
+	pt_app_alert_sha256(a->xml ? a->xml : "", a->xml_len, hex);
+	if ((err = pt_db_alert_audit_detail(db, a->identifier, detail, sizeof detail, d)) != PT_OK)
+		return err;
+	snprintf(want, sizeof want, "sha256=%s ", hex);
+	h = strstr(detail, "sha256=");
+	if (!a->xml || strcmp(hex, a->sha256) != 0 || !h || strncmp(h, want, strlen(want)) != 0)
+		return pt_diag_set(d, PT_EINTERNAL, 0, "sha256",
+				   "stored bytes of %s differ from the audited hash", a->identifier);
+	return PT_OK;
+}
+
+/* An approval refused for a reason other than access: audited "refused" as access refusals are. */
+static void refused_audit(const struct pt_caller *c, struct pt_db *db, const char *id,
+			  const struct pt_diag *d)
+{
+	char detail[PT_AUDIT_DETAIL_MAX];
+	struct pt_diag ad;
+	if (pt_db_in_transaction(db))
+		return;
+	snprintf(detail, sizeof detail, "alert.approve: %.60s: %.900s", d->field, d->msg);
+	memset(&ad, 0, sizeof ad);
+	pt_app_act(c, db);
+	(void)pt_audit_append(db, PT_AUDIT_REFUSED_ACTION, "alerts", id, detail, &ad);
+}
+
+/* Nonzero when c may read the site site_id (an ALERT names it only then: review attack 5b). */
+static int site_visible(const struct pt_caller *c, const struct pt_snapshot *s,
+			const char *site_id)
+{
+	struct pt_access_record rec;
+	long i = pt_snapshot_find(s, site_id);
+	if (i < 0)
+		return 0;
+	pt_snapshot_record(s, (size_t)i, &rec);
+	return pt_access_read(&c->who, &rec) == PT_ACCESS_OK;
+}
+
+/* Mark r's site withheld unless c may read it. */
+static enum pt_err withhold_site(const struct pt_caller *c, struct pt_db *db,
+				 struct pt_app_alert *r, struct pt_diag *d)
+{
+	struct pt_snapshot *s = pt_app_snapshot(c, db, d);
+	if (!s)
+		return d && d->msg[0] ? PT_EDB : PT_ENOMEM;
+	r->site_withheld = !site_visible(c, s, r->site_id);
+	pt_snapshot_release(s);
+	return PT_OK;
+}
+
 /* ---- approve, reject ---- */
 
 static enum pt_err decide(const struct pt_caller *c, struct pt_db *db, const char *id,
-			  int approve, const char *reason, struct pt_app_alert **out,
-			  struct pt_diag *d)
+			  int approve, const char *reason, const char *reviewed,
+			  struct pt_app_alert **out, struct pt_diag *d)
 {
 	struct pt_db_alert a;
 	struct pt_config cfg;
-	char site_name[PT_NAME_MAX], detail[512];
+	char site_name[PT_NAME_MAX], detail[512], hex[65];
 	int64_t now = pt_app_now(c->now);
 	enum pt_alert_approval ok;
 	enum pt_err err;
@@ -294,6 +355,19 @@ static enum pt_err decide(const struct pt_caller *c, struct pt_db *db, const cha
 				  "alert %s has expired: compose it again", id);
 		goto fail;
 	}
+	/* The bytes approved are the bytes composed, and the ones the approver reviewed. */
+	if (approve && (err = bytes_check(db, &a, hex, d)) != PT_OK) {
+		if (err == PT_EINTERNAL)
+			refused_audit(c, db, id, d);
+		goto fail;
+	}
+	if (approve && reviewed && strcmp(reviewed, hex) != 0) {
+		err = pt_diag_set(d, PT_ECONFLICT, 0, "sha256",
+				  "the message changed since you reviewed it (sha256 %.64s, it is %s now): "
+				  "review %s again", reviewed, hex, id);
+		refused_audit(c, db, id, d);
+		goto fail;
+	}
 	pt_app_act(c, db);
 	if ((err = pt_db_begin(db, d)) != PT_OK)
 		goto fail;
@@ -304,7 +378,7 @@ static enum pt_err decide(const struct pt_caller *c, struct pt_db *db, const cha
 		const char *site = a.site_id;
 		if (approve)
 			snprintf(detail, sizeof detail,
-				 "sha256=%s bytes=%zu composer=%s approver=%s %s %s site=%s", a.sha256,
+				 "sha256=%s bytes=%zu composer=%s approver=%s %s %s site=%s", hex,
 				 a.xml_len, a.composer, c->name, a.msg_type, a.status, a.site_id);
 		else
 			snprintf(detail, sizeof detail, "sha256=%s bytes=%zu composer=%s rejected by %s: %.300s",
@@ -318,6 +392,10 @@ static enum pt_err decide(const struct pt_caller *c, struct pt_db *db, const cha
 	if ((err = pt_app_alert_read_row(c, db, id, 1, &a, NULL, 0, d)) != PT_OK)
 		return err;
 	err = pt_app_alert_result(&a, site_name, now, cfg.alert_cb_pages, 1, out, d);
+	if (err == PT_OK && (err = withhold_site(c, db, *out, d)) != PT_OK) {
+		pt_app_alert_free(*out);
+		*out = NULL;
+	}
 fail:
 	pt_db_alert_clear(&a);
 	return err;
@@ -326,7 +404,14 @@ fail:
 enum pt_err pt_app_alert_approve(const struct pt_caller *c, struct pt_db *db, const char *id,
 				 struct pt_app_alert **out, struct pt_diag *d)
 {
-	enum pt_err err = decide(c, db, id, 1, NULL, out, d);
+	return pt_app_alert_approve_reviewed(c, db, id, NULL, out, d);
+}
+
+enum pt_err pt_app_alert_approve_reviewed(const struct pt_caller *c, struct pt_db *db,
+					  const char *id, const char *sha256,
+					  struct pt_app_alert **out, struct pt_diag *d)
+{
+	enum pt_err err = decide(c, db, id, 1, NULL, sha256, out, d);
 	return pt_app_refused(c, db, "alert.approve", "alerts", id, err, d); /* audited when refused */
 }
 
@@ -334,7 +419,7 @@ enum pt_err pt_app_alert_reject(const struct pt_caller *c, struct pt_db *db, con
 				const char *reason, struct pt_app_alert **out,
 				struct pt_diag *d)
 {
-	enum pt_err err = decide(c, db, id, 0, reason, out, d);
+	enum pt_err err = decide(c, db, id, 0, reason, NULL, out, d);
 	return pt_app_refused(c, db, "alert.reject", "alerts", id, err, d);
 }
 
@@ -345,8 +430,7 @@ enum pt_err pt_app_alert_show(const struct pt_caller *c, struct pt_db *db, const
 {
 	struct pt_db_alert a;
 	struct pt_config cfg;
-	char site_name[PT_NAME_MAX], detail[1024], hex[65], want[80];
-	const char *h;
+	char site_name[PT_NAME_MAX], hex[65];
 	enum pt_err err;
 
 	*out = NULL;
@@ -356,18 +440,14 @@ enum pt_err pt_app_alert_show(const struct pt_caller *c, struct pt_db *db, const
 	    PT_OK)
 		return err;
 	/* The bytes as the audit log recorded them at composition. */
-	if ((err = pt_db_alert_audit_detail(db, a.identifier, detail, sizeof detail, d)) != PT_OK)
+	if ((err = bytes_check(db, &a, hex, d)) != PT_OK)
 		goto out;
-	pt_app_alert_sha256(a.xml, a.xml_len, hex);
-	snprintf(want, sizeof want, "sha256=%s ", hex);
-	h = strstr(detail, "sha256=");
-	if (strcmp(hex, a.sha256) != 0 || !h || strncmp(h, want, strlen(want)) != 0) {
-		err = pt_diag_set(d, PT_EINTERNAL, 0, "sha256",
-				  "alert %s: stored bytes differ from the audited hash", a.identifier);
-		goto out;
-	}
 	err = pt_app_alert_result(&a, site_name, pt_app_now(c->now), cfg.alert_cb_pages, 1, out,
 				  d);
+	if (err == PT_OK && (err = withhold_site(c, db, *out, d)) != PT_OK) {
+		pt_app_alert_free(*out);
+		*out = NULL;
+	}
 out:
 	pt_db_alert_clear(&a);
 	return err;
@@ -416,6 +496,7 @@ enum pt_err pt_app_alert_list(const struct pt_caller *c, struct pt_db *db,
 		if (k >= 0)
 			pt_strlcpy(l->items[l->n].site_name, s->sites.items[k].name,
 				   sizeof l->items[0].site_name);
+		l->items[l->n].site_withheld = !site_visible(c, s, rows[i].site_id);
 		l->n++;
 	}
 	*out = l;
@@ -463,10 +544,27 @@ enum pt_err pt_app_alert_feed(struct pt_db *db, int64_t now, struct pt_app_alert
 	pt_strlcpy(f->public_url, cfg.alert_public_url, sizeof f->public_url);
 	pt_strlcpy(f->sender, cfg.alert_sender, sizeof f->sender);
 	for (i = 0; i < n; i++) {
+		char hex[65];
+		struct pt_diag bd = PT_DIAG_INIT;
+		int64_t when;
+		/* A message whose bytes fail their check is left out (named for the log), not served. */
+		if ((err = bytes_check(db, &rows[i], hex, &bd)) != PT_OK) {
+			if (err != PT_EINTERNAL) {
+				*d = bd;
+				goto out;
+			}
+			if (f->n_skipped < PT_APP_ALERT_FEED_SKIPPED_MAX)
+				pt_strlcpy(f->skipped[f->n_skipped++], rows[i].identifier,
+					   sizeof f->skipped[0]);
+			err = PT_OK;
+			continue;
+		}
 		if ((err = from_row(&rows[i], now, &f->items[f->n], d)) != PT_OK)
 			goto out;
-		if (f->items[f->n].sent > f->updated)
-			f->updated = f->items[f->n].sent;
+		/* when it became public: its approval (an Actual message is issued then) */
+		when = f->items[f->n].decided_at ? f->items[f->n].decided_at : f->items[f->n].sent;
+		if (when > f->updated)
+			f->updated = when;
 		f->n++;
 	}
 	*out = f;
@@ -477,6 +575,17 @@ out:
 	free(rows);
 	pt_app_alert_feed_free(f);
 	return err;
+}
+
+/* Nonzero when a's bytes read as a CAP message (pt_cap_xml_read: well-formed, CAP 1.2). */
+static int cap_reads(const struct pt_db_alert *a)
+{
+	struct pt_cap_alert *m = NULL;
+	struct pt_cap_problems *p = malloc(sizeof *p);
+	int ok = p && a->xml && pt_cap_xml_read(a->xml, a->xml_len, &m, p) == PT_OK && m;
+	pt_cap_alert_free(m);
+	free(p);
+	return ok;
 }
 
 enum pt_err pt_app_alert_public(struct pt_db *db, const char *id, struct pt_app_alert **out,
@@ -496,7 +605,15 @@ enum pt_err pt_app_alert_public(struct pt_db *db, const char *id, struct pt_app_
 	}
 	if (err != PT_OK)
 		return err;
-	err = pt_app_alert_result(&a, "", pt_app_now(0), 0, 0, out, d);
+	/* Served only when its bytes are the audited ones and read as CAP (review attack 2, 4). */
+	{
+		char hex[65];
+		if ((err = bytes_check(db, &a, hex, d)) == PT_OK && !cap_reads(&a))
+			err = pt_diag_set(d, PT_EINTERNAL, 0, "xml",
+					  "stored bytes of %s do not read as CAP", a.identifier);
+	}
+	if (err == PT_OK)
+		err = pt_app_alert_result(&a, "", pt_app_now(0), 0, 0, out, d);
 	pt_db_alert_clear(&a);
 	return err;
 }
@@ -517,8 +634,9 @@ void pt_app_alert_view(const struct pt_app_alert *r, struct pt_alert_json_msg *v
 	v->msg_type = pt_cap_enum_name(PT_CAP_ENUM_MSG_TYPE, (int)r->msg_type);
 	v->status = pt_cap_enum_name(PT_CAP_ENUM_STATUS, (int)r->status);
 	v->state = pt_app_alert_state_name(r->state);
-	v->site_id = r->site_id;
-	v->site_name = r->site_name;
+	v->site_id = r->site_withheld ? NULL : r->site_id;
+	v->site_name = r->site_withheld ? NULL : r->site_name;
+	v->site_withheld = r->site_withheld;
 	v->template_id = r->template_id;
 	for (i = 0; i < r->n_langs && i < PT_ALERT_MAX_LANGS; i++)
 		v->langs[v->n_langs++] = r->langs[i];

@@ -89,6 +89,8 @@ struct pt_app_alert {
 	struct pt_app_alert_cb cb[PT_ALERT_MAX_LANGS]; /**< per language of langs */
 	struct pt_app_alert_warning warnings[PT_APP_ALERT_WARN_MAX];
 	size_t n_warnings;
+	int site_withheld;              /**< nonzero: the caller may not read the site, so the
+					     ALERT JSON gives no site_id or site_name (review fix) */
 	char sha256[65];                /**< of xml, lower-case hex (as the audit log records it) */
 	char *xml;                      /**< the exact bytes (NUL after them); owned */
 	size_t xml_len;
@@ -144,6 +146,19 @@ enum pt_err pt_app_alert_cancel(const struct pt_caller *c, struct pt_db *db, con
 enum pt_err pt_app_alert_approve(const struct pt_caller *c, struct pt_db *db, const char *id,
 				 struct pt_app_alert **out, struct pt_diag *d);
 
+/**
+ * Review fix of issue 13: pt_app_alert_approve bound to the bytes the
+ * approver reviewed. Every approval recomputes the SHA-256 of the stored
+ * bytes and refuses (PT_EINTERNAL field "sha256", nothing issued, audited
+ * "refused") when it differs from the hash recorded at composition (the
+ * row's and the alert.compose audit entry's); sha256 non-NULL (lower-case
+ * hex) must equal it too, else PT_ECONFLICT field "sha256" ("the message
+ * changed since you reviewed it"). pt_app_alert_approve is this with NULL.
+ */
+enum pt_err pt_app_alert_approve_reviewed(const struct pt_caller *c, struct pt_db *db,
+					  const char *id, const char *sha256,
+					  struct pt_app_alert **out, struct pt_diag *d);
+
 /** `alert reject ID`: withdraw a pending message (its composer or one who may approve). */
 enum pt_err pt_app_alert_reject(const struct pt_caller *c, struct pt_db *db, const char *id,
 				const char *reason, struct pt_app_alert **out,
@@ -174,16 +189,21 @@ void pt_app_alert_list_free(struct pt_app_alert_list *l);
 /**
  * The public feed at time now (no caller: it is public): per chain whose
  * status is Actual, its latest issued message, while now is before its
- * expires (a Cancel: before the cancelled message's expires), newest
- * first, at most PT_APP_ALERT_FEED_MAX; items carry their bytes. Also
+ * expires (a Cancel: before the cancelled message's expires), the one made
+ * public (approved) last first, at most PT_APP_ALERT_FEED_MAX; items carry their bytes. Also
  * alert.public_url and alert.sender (for the feed's links and author).
  */
+#define PT_APP_ALERT_FEED_SKIPPED_MAX 16 /**< identifiers of left-out messages kept for the log */
 struct pt_app_alert_feed {
 	struct pt_app_alert *items;
 	size_t n;
 	char public_url[256];
 	char sender[256];
-	int64_t updated; /**< the newest item's sent, or 0 */
+	int64_t updated; /**< when the newest item became public (its decided_at), or 0 */
+	/** Review fix: messages left out because their stored bytes differ from the audited
+	    hash (at most PT_APP_ALERT_FEED_SKIPPED_MAX named), for the server's log. */
+	char skipped[PT_APP_ALERT_FEED_SKIPPED_MAX][PT_CAP_ID_MAX];
+	size_t n_skipped;
 };
 
 /** Read the feed. PT_EDB, PT_ENOMEM. */
@@ -195,7 +215,9 @@ void pt_app_alert_feed_free(struct pt_app_alert_feed *f);
 
 /**
  * The public CAP document of id (/alerts/ID.cap): only an issued message
- * of status Actual (else PT_ENOTFOUND, exactly as for an unknown id).
+ * of status Actual (else PT_ENOTFOUND, exactly as for an unknown id), and
+ * only when its bytes match the audited hash and read as CAP (else
+ * PT_EINTERNAL naming it: the caller answers 404 and logs it).
  */
 enum pt_err pt_app_alert_public(struct pt_db *db, const char *id, struct pt_app_alert **out,
 				struct pt_diag *d);

@@ -182,7 +182,7 @@ static int alert_decide(struct pt_cli *cli, const char *sub)
 	struct pt_caller c;
 	struct pt_diag d = PT_DIAG_INIT;
 	struct pt_db *db = NULL;
-	const char *as = NULL, *id = NULL, *reason = NULL, *v;
+	const char *as = NULL, *id = NULL, *reason = NULL, *sha = NULL, *v;
 	int approve = strcmp(sub, "approve") == 0, json = 0, rc, i;
 	enum pt_err err;
 
@@ -194,6 +194,11 @@ static int alert_decide(struct pt_cli *cli, const char *sub)
 			as = v;
 		} else if (!approve && (v = pt_cli_option(cli, &i, "--reason"))) {
 			reason = v;
+		} else if (approve && (v = pt_cli_option(cli, &i, "--sha256"))) {
+			/* the hash the approver reviewed (review fix): a mismatch refuses */
+			if (strlen(v) != 64 || strspn(v, "0123456789abcdef") != 64)
+				return pt_cli_usage_error(cli, "--sha256 needs 64 lower-case hex digits");
+			sha = v;
 		} else if ((v = pt_cli_option(cli, &i, "--format"))) {
 			if ((rc = alert_format(cli, v, 0, &json, NULL)))
 				return rc;
@@ -211,7 +216,7 @@ static int alert_decide(struct pt_cli *cli, const char *sub)
 		return rc;
 	if ((rc = pt_cli_caller(db, as, &c)))
 		goto out;
-	err = approve ? pt_app_alert_approve(&c, db, id, &r, &d)
+	err = approve ? pt_app_alert_approve_reviewed(&c, db, id, sha, &r, &d)
 		      : pt_app_alert_reject(&c, db, id, reason, &r, &d);
 	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);

@@ -96,7 +96,7 @@ static const struct pt_cli_command commands[] = {
 	 "       [--status Actual|Exercise|Test] [--polygon \"LAT,LON ...\"] [--generic-area]\n"
 	 "       [--duration-h H] [--note TEXT] [--preview] [--format xml|json] [--as USER]\n"
 	 "       alert update ID [options of new] | alert cancel ID [--note TEXT] [--as USER]\n"
-	 "       alert approve ID --as USER | alert reject ID [--reason TEXT] --as USER\n"
+	 "       alert approve ID [--sha256 HEX] --as USER | alert reject ID [--reason TEXT] --as USER\n"
 	 "       alert list [--format table|json] [--as USER] | alert show ID [--format xml|json]\n"
 	 "       alert validate FILE",
 	 "public alerts in CAP 1.2 (three languages, a second person approves an Actual one)"},

@@ -211,3 +211,36 @@ void pt_alert_feed_texts(const struct pt_cap_alert *a, const char *lang, const c
 	*headline = pick->headline.s;
 	*summary = pick->description.s;
 }
+
+/* The info block of a in lang, else its first; NULL without any. */
+static const struct pt_cap_info *info_in(const struct pt_cap_alert *a, const char *lang)
+{
+	size_t i;
+	if (!a || a->n_info == 0)
+		return NULL;
+	for (i = 0; i < a->n_info && lang; i++)
+		if (a->info[i].language.s && strcmp(a->info[i].language.s, lang) == 0)
+			return &a->info[i];
+	return &a->info[0];
+}
+
+char *pt_alert_feed_cancel_title(const struct pt_cap_alert *cancelled, const char *lang)
+{
+	static const char prefix[] = "Cancelled: ", dash[] = " \xE2\x80\x93 "; /* U+2013 */
+	const struct pt_cap_info *in = info_in(cancelled, lang);
+	const char *event, *area;
+	char *t;
+	size_t n;
+	if (!in)
+		return NULL;
+	event = in->event.s && in->event.s[0] ? in->event.s : NULL;
+	area = in->n_area && in->area[0].desc.s && in->area[0].desc.s[0] ? in->area[0].desc.s : NULL;
+	if (!event && !area)
+		event = in->headline.s ? in->headline.s : "";
+	n = sizeof prefix + (event ? strlen(event) : 0) + sizeof dash + (area ? strlen(area) : 0);
+	if (!(t = malloc(n)))
+		return NULL;
+	snprintf(t, n, "%s%s%s%s", prefix, event ? event : "", event && area ? dash : "",
+		 area ? area : "");
+	return t;
+}

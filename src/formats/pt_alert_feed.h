@@ -18,16 +18,16 @@
 struct pt_alert_feed_head {
 	const char *public_url; /**< "http(s)://host[:port][/path]", no trailing slash (alert.public_url) */
 	const char *sender;     /**< the feed's author (alert.sender) */
-	int64_t updated;        /**< unix seconds: the newest entry's, or the time written when empty */
+	int64_t updated;        /**< unix seconds: the newest entry's updated, or the time written when empty */
 };
 
 /** One entry: a chain of messages shown by its latest. Strings are the caller's. */
 struct pt_alert_feed_entry {
 	const char *chain;   /**< the chain's first identifier: the entry's id (a tag URI) */
 	const char *cap_id;  /**< the latest message's identifier: the link /alerts/ID.cap */
-	const char *title;   /**< the English headline ("Cancelled: " + it for a Cancel) */
+	const char *title;   /**< the English headline (a Cancel: pt_alert_feed_cancel_title) */
 	const char *summary; /**< NULL: none */
-	int64_t updated;     /**< the latest message's sent, unix seconds */
+	int64_t updated;     /**< when the latest message became public (its approval), unix seconds */
 };
 
 /**
@@ -62,6 +62,16 @@ enum pt_err pt_alert_feed_write(const struct pt_alert_feed_head *h,
  */
 void pt_alert_feed_texts(const struct pt_cap_alert *a, const char *lang, const char **headline,
 			 const char **summary);
+
+/**
+ * Review fix of issue 13: the title of a Cancel's entry from the message
+ * it cancels: "Cancelled: " + the event and the area description of its
+ * info block in lang (else the first), "Cancelled: EVENT – AREA" (either
+ * alone when the other is absent; the headline when both are; NULL when
+ * the message has no info). A new string (free()); NULL also when out of
+ * memory.
+ */
+char *pt_alert_feed_cancel_title(const struct pt_cap_alert *cancelled, const char *lang);
 
 /** Prepare libxml2 for use from several threads (call once before any thread starts). */
 void pt_alert_feed_init(void);

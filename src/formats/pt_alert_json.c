@@ -57,8 +57,9 @@ json_t *pt_alert_json(const struct pt_alert_json_msg *m, int with_xml)
 		      put(o, "msg_type", json_string(m->msg_type ? m->msg_type : "")) ||
 		      put(o, "status", json_string(m->status ? m->status : "")) ||
 		      put(o, "state", json_string(m->state ? m->state : "")) ||
-		      put(o, "site_id", json_string(m->site_id ? m->site_id : "")) ||
-		      put(o, "site_name", json_string(m->site_name ? m->site_name : "")) ||
+		      put(o, "site_id", str_or_null(m->site_id, 0)) ||
+		      put(o, "site_name", str_or_null(m->site_name, 0)) ||
+		      (m->site_withheld && put(o, "site_withheld", json_true())) ||
 		      put(o, "template", json_string(m->template_id ? m->template_id : "")) ||
 		      put(o, "languages", json_incref(langs)) ||
 		      put(o, "radius_km", m->has_polygon ? json_null() : json_real(m->radius_km)) ||

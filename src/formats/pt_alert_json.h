@@ -34,7 +34,8 @@ struct pt_alert_json_warning {
 struct pt_alert_json_msg {
 	const char *identifier, *chain, *references; /**< references: NULL or "" for an Alert */
 	const char *msg_type, *status, *state;
-	const char *site_id, *site_name, *template_id;
+	const char *site_id, *site_name, *template_id; /**< site_id, site_name NULL: null */
+	int site_withheld;      /**< nonzero: "site_withheld": true is written (else left out) */
 	const char *langs[PT_ALERT_MAX_LANGS];
 	size_t n_langs;
 	double radius_km;       /**< written null when has_polygon */

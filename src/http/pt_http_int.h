@@ -95,7 +95,10 @@ enum {
 	PT_R_IMPORT_ASSESSMENTS = 1 << 13, /**< an import of assessments */
 	PT_R_JSON_ROWS = 1 << 14,          /**< issue 10 fix F4: a JSON body of assessment rows (PT_JSON_ROWS_BODY_MAX) */
 	/* issue 13: the public alert paths */
-	PT_R_CACHEABLE = 1 << 15           /**< the handler sets Cache-Control of its 200 and 304 itself */
+	PT_R_CACHEABLE = 1 << 15,          /**< the handler sets Cache-Control of its 200 and 304 itself */
+	/* issue 13 review fix: the approval's optional {"sha256"}; the public paths' query */
+	PT_R_JSON_OPTIONAL = 1 << 16,      /**< with PT_R_JSON: no body (nor Content-Type) is fine too (json NULL) */
+	PT_R_QUERY_IGNORED = 1 << 17       /**< query parameters are ignored, not refused (public alert paths) */
 };
 
 /** One entry of the route table. */
@@ -134,6 +137,7 @@ struct pt_req {
 	int counted;       /**< counted in srv->in_flight */
 	int replied;       /**< a response was queued */
 	json_t *json;      /**< the parsed body (PT_R_JSON) */
+	int json_absent;   /**< PT_R_JSON_OPTIONAL and no body: json stays NULL (issue 13 review fix) */
 	struct pt_db *db;  /**< the connection held while the handler runs */
 	struct pt_http_session *session; /**< the caller, NULL without a session */
 	struct pt_snapshot *snap;  /**< the sites and access index the request decides with */

@@ -347,6 +347,16 @@ static const struct pt_vfield f_alert_cancel[] = {TEXT("note", 0, 0, ALERT_NOTE_
 static const struct pt_vschema b_alert_cancel = {f_alert_cancel, 0};
 static const struct pt_vfield f_alert_reject[] = {TEXT("reason", 0, 0, ALERT_NOTE_MAX), END};
 static const struct pt_vschema b_alert_reject = {f_alert_reject, 0};
+/* issue 13 review fix: the approval names the SHA-256 the approver reviewed (64 hex digits) */
+static int alert_sha256_ok(const char *s)
+{
+	return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
+}
+static const struct pt_vfield f_alert_approve[] = {
+	{"sha256", PT_V_STRING, 0, 0, 64, 64, NULL, alert_sha256_ok, "64 lower-case hex digits (the SHA-256 reviewed)", NULL, NULL},
+	END,
+};
+static const struct pt_vschema b_alert_approve = {f_alert_approve, 0};
 
 /* ---- the table: literal routes before patterns that could match the same path ---- */
 
@@ -421,10 +431,10 @@ const struct pt_route pt_routes[] = {
 	{"GET", "/api/v1/alerts/{id}/cap", pt_h_alert_cap, 0, q_none, NULL},
 	{"POST", "/api/v1/alerts/{id}/update", pt_h_alert_update, PT_R_JSON, q_none, &b_alert_update},
 	{"POST", "/api/v1/alerts/{id}/cancel", pt_h_alert_cancel, PT_R_JSON, q_none, &b_alert_cancel},
-	{"POST", "/api/v1/alerts/{id}/approve", pt_h_alert_approve, 0, q_none, NULL},
+	{"POST", "/api/v1/alerts/{id}/approve", pt_h_alert_approve, PT_R_JSON | PT_R_JSON_OPTIONAL, q_none, &b_alert_approve},
 	{"POST", "/api/v1/alerts/{id}/reject", pt_h_alert_reject, PT_R_JSON, q_none, &b_alert_reject},
-	{"GET", "/alerts.atom", pt_h_alerts_feed, PT_R_PUBLIC | PT_R_CACHEABLE, q_none, NULL},
-	{"GET", "/alerts/{file}", pt_h_alerts_cap_public, PT_R_PUBLIC | PT_R_CACHEABLE, q_none, NULL},
+	{"GET", "/alerts.atom", pt_h_alerts_feed, PT_R_PUBLIC | PT_R_CACHEABLE | PT_R_QUERY_IGNORED, q_none, NULL},
+	{"GET", "/alerts/{file}", pt_h_alerts_cap_public, PT_R_PUBLIC | PT_R_CACHEABLE | PT_R_QUERY_IGNORED, q_none, NULL},
 	{"GET", "/", NULL, PT_R_PUBLIC | PT_R_STATIC, NULL, NULL},
 	{NULL, NULL, NULL, 0, NULL, NULL},
 };

@@ -306,7 +306,8 @@ static int on_headers(struct pt_req *r)
 		return 0;
 	memset(&w, 0, sizeof w);
 	w.r = r;
-	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_arg, &w);
+	if (!(rt->flags & PT_R_QUERY_IGNORED)) /* issue 13 review fix: the public alert paths */
+		MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_arg, &w);
 	if (w.bad) {
 		pt_reply_error(r, 400, w.field, 0, "%s: %s", w.field, w.msg);
 		return 1;
@@ -351,10 +352,13 @@ static int on_headers(struct pt_req *r)
 		}
 		r->body_expect = (size_t)n;
 	}
-	if (rt->flags & (PT_R_JSON | PT_R_CSV)) {
+	ctype = pt_req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+	/* issue 13 review fix: an optional body may be left out, Content-Type and all */
+	if ((rt->flags & PT_R_JSON_OPTIONAL) && !ctype && !r->body_expect)
+		r->json_absent = 1;
+	else if (rt->flags & (PT_R_JSON | PT_R_CSV)) {
 		const char *want = (rt->flags & PT_R_JSON) ? "application/json" : "text/csv";
 		size_t n = strlen(want);
-		ctype = pt_req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
 		int geo = (rt->flags & PT_R_GEOJSON) && ctype &&
 			  strncasecmp(ctype, "application/geo+json", 20) == 0 &&
 			  (!ctype[20] || ctype[20] == ';' || ctype[20] == ' ');
@@ -452,7 +456,11 @@ static void run_handler(struct pt_req *r)
 		pt_static_serve(r);
 		return;
 	}
-	if (rt->flags & PT_R_JSON) {
+	if (r->json_absent && r->body_len) { /* a body after all, without its Content-Type */
+		pt_reply_error(r, 415, "Content-Type", 0, "the body must be sent as application/json");
+		return;
+	}
+	if ((rt->flags & PT_R_JSON) && !r->json_absent) {
 		struct pt_verror e;
 		enum pt_err err = pt_json_parse_body(r->body, r->body_len, &r->json, &e);
 		if (err == PT_OK && rt->body)

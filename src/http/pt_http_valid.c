@@ -179,6 +179,19 @@ static const char *type_word(enum pt_vtype t)
 	return "a value";
 }
 
+/* issue 13 review fix: x as its shortest text that reads back as x ("0.05", not
+ * "0.050000000000000003"); the range messages print their bounds so. */
+static const char *num_text(double x, char *buf, size_t size)
+{
+	int prec;
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(buf, size, "%.*g", prec, x);
+		if (strtod(buf, NULL) == x)
+			break;
+	}
+	return buf;
+}
+
 static enum pt_err check_value(const json_t *v, const struct pt_vfield *f, const char *path,
 			       struct pt_verror *e);
 
@@ -214,6 +227,7 @@ static enum pt_err check_string(const json_t *v, const struct pt_vfield *f, cons
 static enum pt_err check_value(const json_t *v, const struct pt_vfield *f, const char *path,
 			       struct pt_verror *e)
 {
+	char lo[32], hi[32];
 	if (json_is_null(v)) {
 		if (f->nullable)
 			return PT_OK;
@@ -231,7 +245,8 @@ static enum pt_err check_value(const json_t *v, const struct pt_vfield *f, const
 			return fail(e, path, "must be %s", type_word(f->type));
 		x = json_integer_value(v);
 		if ((double)x < f->min || (double)x > f->max)
-			return fail(e, path, "must be a whole number from %.17g to %.17g", f->min, f->max);
+			return fail(e, path, "must be a whole number from %s to %s",
+				    num_text(f->min, lo, sizeof lo), num_text(f->max, hi, sizeof hi));
 		return PT_OK;
 	}
 	case PT_V_NUMBER: {
@@ -241,8 +256,10 @@ static enum pt_err check_value(const json_t *v, const struct pt_vfield *f, const
 		x = json_number_value(v);
 		if (!isfinite(x) || x < f->min || x > f->max) {
 			if (isinf(f->max))
-				return fail(e, path, "must be a number not below %.17g", f->min);
-			return fail(e, path, "must be a number from %.17g to %.17g", f->min, f->max);
+				return fail(e, path, "must be a number not below %s",
+					    num_text(f->min, lo, sizeof lo));
+			return fail(e, path, "must be a number from %s to %s",
+				    num_text(f->min, lo, sizeof lo), num_text(f->max, hi, sizeof hi));
 		}
 		return PT_OK;
 	}

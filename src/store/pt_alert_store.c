@@ -48,7 +48,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_FEED] = "SELECT " ALERT_COLUMNS ", a.xml FROM alerts a WHERE a.state = 'issued' AND "
 		    "a.status = 'Actual' AND NOT EXISTS (SELECT 1 FROM alerts b WHERE "
 		    "b.chain = a.chain AND b.state = 'issued' AND b.rowid > a.rowid) AND "
-		    "a.feed_until > ?1 ORDER BY a.sent DESC, a.rowid DESC LIMIT ?2",
+		    "a.feed_until > ?1 ORDER BY a.decided_at DESC, a.rowid DESC LIMIT ?2",
 	[ST_AUDIT_DETAIL] = "SELECT detail FROM audit_log WHERE record_table = 'alerts' AND "
 			    "record_id = ?1 AND action IN ('alert.compose', 'alert.issue') "
 			    "ORDER BY seq LIMIT 1",

@@ -75,7 +75,8 @@ int pt_db_alert_chain_pending(struct pt_db *db, const char *chain, struct pt_dia
 
 /**
  * The public feed at now: per chain of status Actual its latest issued
- * message while now < its feed_until, newest first (sent), at most max,
+ * message while now < its feed_until, the last made public first
+ * (decided_at: its approval), at most max,
  * with their bytes (free each with pt_db_alert_clear, then the array).
  */
 enum pt_err pt_db_alert_feed(struct pt_db *db, int64_t now, size_t max,
