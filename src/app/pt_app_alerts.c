@@ -339,9 +339,27 @@ static enum pt_err decide(const struct pt_caller *c, struct pt_db *db, const cha
 				  "the composer may not approve its own message: a second person must");
 		goto fail;
 	}
+	if (approve && (ok == PT_ALERT_APPROVAL_NOT_APPOINTED || ok == PT_ALERT_APPROVAL_SYSTEM)) {
+		/* issue 13 review: two named users, the approver appointed (docs/access.md) */
+		err = ok == PT_ALERT_APPROVAL_SYSTEM
+			      ? pt_diag_set(d, PT_EFORBIDDEN, 0, "system",
+					    "an Actual alert needs two named users: approve as one "
+					    "(--as USER), not as the system administrator; a message the "
+					    "system administrator composed cannot be approved")
+			      : pt_diag_set(d, PT_EFORBIDDEN, 0, "not_appointed",
+					    "only a user whose role the system administrator granted "
+					    "(protect user add|role) may approve public alerts; %s's was "
+					    "granted over the API", c->name);
+		goto fail;
+	}
 	if (strcmp(a.state, "pending") != 0) {
 		err = pt_diag_set(d, PT_ECONFLICT, 0, "state", "alert %s is %s, not pending", id,
 				  a.state);
+		goto fail;
+	}
+	if (now < a.composed_at) { /* issue 13 review: --now going backwards */
+		err = pt_diag_set(d, PT_ECONFLICT, 0, "state",
+				  "alert %s: the clock is before the message's composition", id);
 		goto fail;
 	}
 	if (approve && now - a.composed_at > (int64_t)cfg.alert_approval_min * 60) {

@@ -540,6 +540,13 @@ static enum pt_err compose(const struct pt_caller *c, struct pt_db *db, const ch
 		m.generic_area = o->generic_area;
 		m.duration_h = o->duration_set ? o->duration_h : m.t->duration_h;
 	}
+	if (!dry_run && m.status == PT_CAP_ACTUAL &&
+	    pt_access_alert_compose_actual(&c->who) != PT_ACCESS_OK) { /* issue 13 review */
+		err = pt_diag_set(d, PT_EFORBIDDEN, 0, "system",
+				  "an Actual alert needs two named users: compose it as one (--as "
+				  "USER), not as the system administrator");
+		goto out;
+	}
 	if ((err = langs_set(&m, type == PT_CAP_CANCEL ? NULL : o, prev_langs, n_prev_langs, d)) !=
 	    PT_OK)
 		goto out;

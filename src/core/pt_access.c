@@ -722,6 +722,11 @@ enum pt_alert_approval pt_access_alert_approve(const struct pt_principal *who,
 		return PT_ALERT_APPROVAL_FORBIDDEN;
 	if (is_system(who) ? composer_id <= 0 : who->user_id == composer_id)
 		return PT_ALERT_APPROVAL_SAME_PERSON;
+	/* issue 13 review: two named users, the approver appointed */
+	if (is_system(who) || composer_id <= 0)
+		return PT_ALERT_APPROVAL_SYSTEM;
+	if (!who->role_by_system)
+		return PT_ALERT_APPROVAL_NOT_APPOINTED;
 	return PT_ALERT_APPROVAL_OK;
 }
 
@@ -738,4 +743,11 @@ enum pt_access pt_access_alert_read(const struct pt_principal *who,
 	    pt_access_read(who, rec) != PT_ACCESS_OK)
 		return PT_ACCESS_NOT_FOUND;
 	return PT_ACCESS_OK;
+}
+
+enum pt_access pt_access_alert_compose_actual(const struct pt_principal *who)
+{
+	if (is_system(who))
+		return PT_ACCESS_FORBIDDEN; /* issue 13 review: two named users */
+	return pt_access_alert_compose(who);
 }

@@ -56,6 +56,9 @@ struct pt_principal {
 	int admin_by_system; /**< nonzero: an admin whose admin role the system administrator
 				  granted (the command line); 0 for an admin made over the API
 				  and for every other role (pt_access_password_reset_approve) */
+	int role_by_system; /**< nonzero: a user whose role the system administrator granted (the
+				 command line): appointed, may approve public alerts; 0 for one
+				 created or re-roled over the API (issue 13, migration 022) */
 };
 
 /**
@@ -587,14 +590,23 @@ enum pt_access pt_access_alert_compose(const struct pt_principal *who);
 enum pt_alert_approval {
 	PT_ALERT_APPROVAL_OK = 0,
 	PT_ALERT_APPROVAL_FORBIDDEN,  /**< not one who may compose alerts */
-	PT_ALERT_APPROVAL_SAME_PERSON /**< the message's composer: a second person must approve */
+	PT_ALERT_APPROVAL_SAME_PERSON, /**< the message's composer: a second person must approve */
+	PT_ALERT_APPROVAL_NOT_APPOINTED, /**< a user whose role was granted over the API, not by
+					      the system administrator (who->role_by_system 0) */
+	PT_ALERT_APPROVAL_SYSTEM /**< the system administrator approving, or approving what it
+				      composed: an Actual alert needs two named users */
 };
 
 /**
  * May who approve (issue) a pending Actual message that user composer_id
  * composed (0: the system administrator)? Only one who may compose
  * (pt_access_alert_compose), and never the composer itself: the system
- * administrator approving its own message is the same person too.
+ * administrator approving its own message is the same person too. Then
+ * (issue 13 review) the system administrator may not approve at all, nor
+ * may anyone approve what it composed (SYSTEM: --as is not a log-in, two
+ * named users are needed), and the approver must be appointed: its role
+ * granted by the system administrator (who->role_by_system), else
+ * NOT_APPOINTED (whoever made the account over the API holds its password).
  */
 enum pt_alert_approval pt_access_alert_approve(const struct pt_principal *who,
 					       long long composer_id);
@@ -608,5 +620,13 @@ enum pt_alert_approval pt_access_alert_approve(const struct pt_principal *who,
  */
 enum pt_access pt_access_alert_read(const struct pt_principal *who,
 				    const struct pt_access_record *rec, int issued_actual);
+
+/**
+ * May who compose a message of status Actual that will be stored (issue 13
+ * review: not a preview)? As pt_access_alert_compose, except the system
+ * administrator (the command line without --as): FORBIDDEN, since an Actual
+ * alert needs two named users. Exercise and Test stay open to it.
+ */
+enum pt_access pt_access_alert_compose_actual(const struct pt_principal *who);
 
 #endif

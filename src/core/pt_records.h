@@ -56,6 +56,9 @@ struct pt_user {
 				  made over the API and for every other role (migration 009) */
 	enum pt_second_factor_state second_factor; /**< the user's second factor */
 	long long recovery_codes;                  /**< unused recovery codes left */
+	int role_by_system; /**< nonzero: the system administrator (the command line) granted the
+			         user its role: an appointed user, who may approve public alerts; 0
+			         for one created or re-roled over the API (migration 022, issue 13) */
 };
 
 /** A session: its user and its CSRF token. The session token itself is only returned at log-in. */

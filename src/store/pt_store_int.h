@@ -226,12 +226,14 @@ void *pt_db_tx_state(struct pt_db *db);
 
 /**
  * A user with its organisation: id, name, role, org_id, org name, org type, admin_by_system,
- * its second factor (NULL none, 0 pending, 1 enrolled) and its recovery codes left.
+ * its second factor (NULL none, 0 pending, 1 enrolled), its recovery codes left and
+ * role_by_system (migration 022).
  */
 #define PT_DB_USER_COLUMNS                                                                   \
 	"u.id, u.name, u.role, u.org_id, o.name, o.type, u.admin_by_system, "                \
 	"(SELECT t.confirmed FROM user_totp t WHERE t.user_id = u.id), "                     \
-	"(SELECT count(*) FROM recovery_codes r WHERE r.user_id = u.id) FROM users u "       \
+	"(SELECT count(*) FROM recovery_codes r WHERE r.user_id = u.id), u.role_by_system "  \
+	"FROM users u "                                                                      \
 	"JOIN organisations o ON o.id = u.org_id "
 
 /** Read a PT_DB_USER_COLUMNS row starting at column col into u (pt_user_store.c). */

@@ -50,12 +50,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_PARTNER_ADD] = "INSERT INTO organisation_partners (org_id, partner_id) VALUES (?1, ?2)",
 	[ST_ORG_EXISTS] = "SELECT 1 FROM organisations WHERE id = ?1",
 	[ST_ORGS_ALL] = "SELECT id, name, type FROM organisations ORDER BY name, id",
-	[ST_USER_ADD] = "INSERT INTO users (name, password_hash, role, org_id, created, admin_by_system) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_USER_ADD] = "INSERT INTO users (name, password_hash, role, org_id, created, admin_by_system, role_by_system) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[ST_USER_BY_NAME] = "SELECT " PT_DB_USER_COLUMNS "WHERE u.name = ?1 COLLATE NOCASE",
 	[ST_USER_BY_ID] = "SELECT " PT_DB_USER_COLUMNS "WHERE u.id = ?1",
 	[ST_USERS_ALL] = "SELECT " PT_DB_USER_COLUMNS "WHERE ?1 <= 0 OR u.org_id = ?1 ORDER BY u.name",
 	[ST_USER_SET_HASH] = "UPDATE users SET password_hash = ?2 WHERE id = ?1",
-	[ST_USER_SET_ROLE] = "UPDATE users SET role = ?2, admin_by_system = ?3 WHERE id = ?1",
+	[ST_USER_SET_ROLE] = "UPDATE users SET role = ?2, admin_by_system = ?3, role_by_system = ?4 WHERE id = ?1",
 	[ST_SESSIONS_OF_USER_DELETE] = "DELETE FROM sessions WHERE user_id = ?1",
 	/* separation of duties (migration 018) */
 	[ST_USER_MAKER_ADD] = "INSERT OR IGNORE INTO user_makers (user_id, how, made_by) VALUES (?1, ?2, ?3)",
@@ -140,6 +140,7 @@ enum pt_err pt_db_user_from_row(sqlite3_stmt *st, int col, struct pt_user *u, st
 	if (sqlite3_column_type(st, col + 7) != SQLITE_NULL)
 		u->second_factor = sqlite3_column_int(st, col + 7) == 1 ? PT_SF_ENROLLED : PT_SF_PENDING;
 	u->recovery_codes = sqlite3_column_int64(st, col + 8);
+	u->role_by_system = sqlite3_column_int64(st, col + 9) == 1; /* issue 13: migration 022 */
 	return PT_OK;
 }
 
@@ -522,6 +523,7 @@ void pt_user_principal(const struct pt_user *u, struct pt_principal *out)
 	out->org_type = u->org_type;
 	out->role = u->role;
 	out->admin_by_system = pt_access_appointed_admin(u->role, u->admin_by_system);
+	out->role_by_system = u->role_by_system != 0; /* issue 13: appointed (alert approvers) */
 }
 
 enum pt_err pt_db_user_add(struct pt_db *db, const char *name, const char *password,
@@ -633,6 +635,8 @@ enum pt_err pt_db_user_add_by(struct pt_db *db, const char *name, const char *pa
 		rc = sqlite3_bind_int64(st, 5, now);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int(st, 6, pt_access_appointed_admin(role, by_system) ? 1 : 0);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(st, 7, by_system ? 1 : 0); /* issue 13: role_by_system */
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	sqlite3_reset(st);
@@ -813,6 +817,8 @@ enum pt_err pt_db_user_set_role_by(struct pt_db *db, const char *name, enum pt_r
 		rc = sqlite3_bind_text(st, 2, pt_role_name(role), -1, SQLITE_STATIC);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int(st, 3, pt_access_appointed_admin(role, by_system) ? 1 : 0);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(st, 4, by_system ? 1 : 0); /* issue 13: role_by_system */
 	if ((err = pt_db_step_done(db, st, rc, "storing the role", d)) != PT_OK ||
 	    (err = end_sessions(db, u.id, d)) != PT_OK)
 		goto out;

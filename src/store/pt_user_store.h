@@ -112,7 +112,9 @@ enum pt_err pt_db_user_add(struct pt_db *db, const char *name, const char *passw
  * admin made by the system administrator is appointed (admin_by_system 1:
  * it may approve password resets, docs/access.md); one made by a user is
  * not. pt_db_user_add is this with by_system 1 (a store call is made by
- * whoever holds the database file): src/app passes its caller's.
+ * whoever holds the database file): src/app passes its caller's. Issue 13:
+ * users.role_by_system is by_system, whatever the role (an appointed user
+ * may approve public alerts).
  */
 enum pt_err pt_db_user_add_by(struct pt_db *db, const char *name, const char *password,
 			      enum pt_role role, long long org_id, int by_system, long long *id,
@@ -175,8 +177,9 @@ enum pt_err pt_db_user_set_role(struct pt_db *db, const char *name, enum pt_role
  * Set user name's role, by the system administrator (by_system nonzero) or
  * a user (0): the user is an appointed admin (admin_by_system 1) only when
  * the role is admin and by_system; any other role, or admin set by a user
- * (even over an appointed admin), leaves it 0. Otherwise as
- * pt_db_user_set_role.
+ * (even over an appointed admin), leaves it 0. users.role_by_system
+ * becomes by_system (issue 13: re-roled over the API, a user is no longer
+ * appointed). Otherwise as pt_db_user_set_role.
  */
 enum pt_err pt_db_user_set_role_by(struct pt_db *db, const char *name, enum pt_role role,
 				   int by_system, struct pt_diag *d);

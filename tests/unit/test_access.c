@@ -1191,8 +1191,15 @@ static void test_alerts(void)
 			struct pt_principal p = caller((enum pt_role)role, (enum relation)rel);
 			int may = p.org_type == PT_ORG_GOVERNMENT &&
 				  (role == PT_ROLE_PIO || role == PT_ROLE_COORDINATOR);
+			p.role_by_system = 1; /* issue 13 review: appointed (the command line) */
 			CHECK_INT(pt_access_alert_compose(&p),
 				  may ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN);
+			/* issue 13 review: an Actual message stored needs a named composer */
+			CHECK_INT(pt_access_alert_compose_actual(&p),
+				  may ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN);
+			/* nor may anyone approve what the system administrator composed */
+			CHECK_INT(pt_access_alert_approve(&p, 0),
+				  may ? PT_ALERT_APPROVAL_SYSTEM : PT_ALERT_APPROVAL_FORBIDDEN);
 			CHECK_INT(pt_access_alert_approve(&p, CALLER_ID + 1),
 				  may ? PT_ALERT_APPROVAL_OK : PT_ALERT_APPROVAL_FORBIDDEN);
 			CHECK_INT(pt_access_alert_approve(&p, CALLER_ID),
@@ -1211,7 +1218,22 @@ static void test_alerts(void)
 	/* the system administrator composes; approving its own message is the same person */
 	CHECK_INT(pt_access_alert_compose(&sys), PT_ACCESS_OK);
 	CHECK_INT(pt_access_alert_approve(&sys, 0), PT_ALERT_APPROVAL_SAME_PERSON);
-	CHECK_INT(pt_access_alert_approve(&sys, CALLER_ID), PT_ALERT_APPROVAL_OK);
+	/* issue 13 review: it neither approves another's Actual message nor composes one (an
+	 * Actual alert needs two named users; Exercise and Test stay open to it) */
+	CHECK_INT(pt_access_alert_approve(&sys, CALLER_ID), PT_ALERT_APPROVAL_SYSTEM);
+	CHECK_INT(pt_access_alert_compose_actual(&sys), PT_ACCESS_FORBIDDEN);
+	/* issue 13 review: a pio or coordinator whose role was granted over the API composes but
+	 * does not approve */
+	for (role = 0; role < PT_ROLE_COUNT; role++) {
+		struct pt_principal p = caller((enum pt_role)role, REL_GOV);
+		int may = role == PT_ROLE_PIO || role == PT_ROLE_COORDINATOR;
+		p.role_by_system = 0;
+		CHECK_INT(pt_access_alert_compose_actual(&p), may ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_alert_approve(&p, CALLER_ID + 1),
+			  may ? PT_ALERT_APPROVAL_NOT_APPOINTED : PT_ALERT_APPROVAL_FORBIDDEN);
+		CHECK_INT(pt_access_alert_approve(&p, CALLER_ID),
+			  may ? PT_ALERT_APPROVAL_SAME_PERSON : PT_ALERT_APPROVAL_FORBIDDEN);
+	}
 	CHECK_INT(pt_access_alert_read(&sys, NULL, 0), PT_ACCESS_OK);
 	/* no principal, or a broken one: nothing */
 	memset(&any, 0, sizeof any);

@@ -154,18 +154,35 @@ static void test_two_person_rule(void)
 		CHECK_INT(s->n_langs, 3);
 	}
 	pt_app_alert_free(s);
-	/* the system administrator composing: a second person (a user) approves, not itself */
+	/* issue 13 review: the system administrator (the command line without --as) composes no
+	 * Actual message (a preview and an Exercise it may), and approves none: an Actual alert
+	 * needs two named users */
 	{
-		struct pt_app_alert *x = issue(&w, &w.sys, NULL, "S-GREEN", T0 + 100), *y = NULL;
+		struct pt_app_alert *x = NULL, *y = NULL;
+		w.sys.now = T0 + 100;
+		CHECK_INT(pt_app_alert_new(&w.sys, w.db, &o, 0, &x, &d), PT_EFORBIDDEN);
+		CHECK_STR(d.field, "system");
+		CHECK(strstr(d.msg, "two named users") != NULL);
+		CHECK(x == NULL);
+		CHECK_INT(pt_app_alert_new(&w.sys, w.db, &o, 1, &x, &d), PT_OK);
+		pt_app_alert_free(x);
+		x = NULL;
+		o.status_set = 1;
+		o.status = PT_CAP_EXERCISE;
+		CHECK_INT(pt_app_alert_new(&w.sys, w.db, &o, 0, &x, &d), PT_OK);
+		if (x)
+			CHECK_INT(x->state, PT_APP_ALERT_ISSUED);
+		pt_app_alert_free(x);
+		o.status_set = 0;
+		x = issue(&w, &w.pio1, NULL, "S-GREEN", T0 + 100);
 		if (x) {
 			CHECK_INT(pt_app_alert_approve(&w.sys, w.db, x->identifier, &y, &d),
 				  PT_EFORBIDDEN);
-			w.coord.now = T0 + 100;
-			/* its chain differs: a new alert for the same site is another chain */
-			CHECK_INT(pt_app_alert_approve(&w.coord, w.db, x->identifier, &y, &d), PT_OK);
+			CHECK_STR(d.field, "system");
+			CHECK(y == NULL);
+			CHECK_INT(fx_audited(w.db, "alert.approve", x->identifier), 0);
 		}
 		pt_app_alert_free(x);
-		pt_app_alert_free(y);
 	}
 	pt_app_alert_free(r);
 	pt_app_db_close(w.db);
@@ -353,6 +370,84 @@ static void test_approval_too_late(void)
 	CHECK_INT(pt_app_alert_approve(&w.coord, w.db, r->identifier, &a, &d), PT_ECONFLICT);
 	CHECK(strstr(d.msg, "alert.approval_min") != NULL);
 	w.coord.now = T0 + 30 * 60;
+	CHECK_INT(pt_app_alert_approve(&w.coord, w.db, r->identifier, &a, &d), PT_OK);
+	pt_app_alert_free(a);
+	pt_app_alert_free(r);
+	pt_app_db_close(w.db);
+}
+
+/* issue 13 review (attack 1): a pio or coordinator whose role was granted over the API (by an
+ * admin, who holds its password) composes but does not approve, nor does one re-roled over the
+ * API; re-roled by the command line it is appointed again. */
+static void test_appointed_approvers(void)
+{
+	struct world w;
+	struct pt_app_alert *r, *a = NULL;
+	struct pt_caller api_pio, analyst;
+	struct pt_diag d;
+	struct pt_org gov_org;
+	long long gov;
+	if (setup(&w))
+		return;
+	memset(&d, 0, sizeof d);
+	memset(&gov_org, 0, sizeof gov_org);
+	CHECK_INT(pt_db_org_find(w.db, "Gov", &gov_org, &d), PT_OK);
+	gov = gov_org.id;
+	CHECK_INT(pt_db_user_add_by(w.db, "api-pio", "pw-of-api-pio", PT_ROLE_PIO, gov, 0, NULL, &d),
+		  PT_OK);
+	fx_user(w.db, "analyst", PT_ROLE_ANALYST, gov);
+	CHECK_INT(pt_db_user_set_role_by(w.db, "analyst", PT_ROLE_PIO, 0, &d), PT_OK);
+	api_pio = fx_caller(w.db, "api-pio");
+	analyst = fx_caller(w.db, "analyst");
+	CHECK_INT(api_pio.who.role_by_system, 0);
+	CHECK_INT(analyst.who.role_by_system, 0);
+	CHECK_INT(w.pio1.who.role_by_system, 1);
+	/* the API-made pio composes; a second API-made one may not approve */
+	r = issue(&w, &api_pio, NULL, "S-GREEN", T0);
+	if (!r)
+		return;
+	CHECK_INT(r->state, PT_APP_ALERT_PENDING);
+	CHECK_INT(pt_app_alert_approve(&analyst, w.db, r->identifier, &a, &d), PT_EFORBIDDEN);
+	CHECK_STR(d.field, "not_appointed");
+	CHECK(strstr(d.msg, "system administrator") != NULL);
+	CHECK(a == NULL);
+	CHECK_INT(fx_audited(w.db, "alert.approve", r->identifier), 0);
+	/* an appointed pio approves what the API-made one composed */
+	w.pio1.now = T0 + 60;
+	CHECK_INT(pt_app_alert_approve(&w.pio1, w.db, r->identifier, &a, &d), PT_OK);
+	pt_app_alert_free(a);
+	a = NULL;
+	pt_app_alert_free(r);
+	/* the command line grants the role again: appointed */
+	CHECK_INT(pt_db_user_set_role(w.db, "analyst", PT_ROLE_PIO, &d), PT_OK);
+	analyst = fx_caller(w.db, "analyst");
+	CHECK_INT(analyst.who.role_by_system, 1);
+	r = issue(&w, &api_pio, &analyst, "S-GREEN", T0 + 120);
+	if (r)
+		CHECK_INT(r->state, PT_APP_ALERT_ISSUED);
+	pt_app_alert_free(r);
+	pt_app_db_close(w.db);
+}
+
+/* issue 13 review (attack 6): a decision dated before the composition (--now going back) is
+ * refused, approval and rejection alike. */
+static void test_decision_before_composition(void)
+{
+	struct world w;
+	struct pt_app_alert *r, *a = NULL;
+	struct pt_diag d;
+	if (setup(&w))
+		return;
+	memset(&d, 0, sizeof d);
+	r = issue(&w, &w.pio1, NULL, "S-GREEN", T0 + 3600);
+	if (!r)
+		return;
+	w.coord.now = T0;
+	CHECK_INT(pt_app_alert_approve(&w.coord, w.db, r->identifier, &a, &d), PT_ECONFLICT);
+	CHECK(strstr(d.msg, "the clock is before the message's composition") != NULL);
+	CHECK(a == NULL);
+	CHECK_INT(pt_app_alert_reject(&w.coord, w.db, r->identifier, "no", &a, &d), PT_ECONFLICT);
+	w.coord.now = T0 + 3600;
 	CHECK_INT(pt_app_alert_approve(&w.coord, w.db, r->identifier, &a, &d), PT_OK);
 	pt_app_alert_free(a);
 	pt_app_alert_free(r);
@@ -587,6 +682,8 @@ int main(void)
 	RUN(test_exercise);
 	RUN(test_chain);
 	RUN(test_approval_too_late);
+	RUN(test_appointed_approvers);        /* issue 13 review */
+	RUN(test_decision_before_composition); /* issue 13 review */
 	RUN(test_feed_over_time);
 	RUN(test_languages_and_warnings);
 	RUN(test_bad_input);

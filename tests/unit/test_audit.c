@@ -30,6 +30,9 @@
 	"ALTER TABLE measures DROP COLUMN unit_opex_eur_year; "                            \
 	"ALTER TABLE measures DROP COLUMN needs; ALTER TABLE measures DROP COLUMN safeguards; "
 
+/* issue 13: migration 022 (role_by_system) runs again too */
+#define UNDO_022 "ALTER TABLE users DROP COLUMN role_by_system; "
+
 /* issue 11 M5: migration 017 (surge costs and safeguards) runs again too */
 #define UNDO_017                                                                          \
 	"ALTER TABLE surge_measures DROP COLUMN cost_driver; "                             \
@@ -1150,7 +1153,7 @@ static void test_migration_backfill(void)
 	/* Back to version 6: no side table, nor what later migrations made (they run again). */
 	tamper(db, "DELETE FROM audit_records; DROP TABLE audit_records; "
 		   "DROP TABLE IF EXISTS password_resets; "
-		   UNDO_012 UNDO_017 "ALTER TABLE users DROP COLUMN admin_by_system; "
+		   UNDO_012 UNDO_017 UNDO_022 "ALTER TABLE users DROP COLUMN admin_by_system; "
 		   /* migration 014 (issue 11): threat levels and register decisions as before */
 		   "DROP TABLE threat_levels; CREATE TABLE threat_levels (id INTEGER PRIMARY KEY, "
 		   "threat_id TEXT, level TEXT NOT NULL); "

@@ -13,6 +13,7 @@
 #include "store/pt_audit.h"
 #include "store/pt_store.h"
 #include "store/pt_store_int.h"
+#include "store/pt_user_store.h"
 #include "store/pt_measures_store.h"
 
 static char tmpdir[64];
@@ -915,7 +916,10 @@ static void test_migration_021_alerts(void)
 	if (!db)
 		return;
 	CHECK_INT(sqlite3_exec(pt_db_sqlite(db), insert, NULL, NULL, NULL), SQLITE_OK);
-	CHECK_INT(sqlite3_exec(pt_db_sqlite(db), "PRAGMA user_version = 20", NULL, NULL, NULL),
+	CHECK_INT(sqlite3_exec(pt_db_sqlite(db),
+			       /* issue 13 review: migration 022 runs again too */
+			       "ALTER TABLE users DROP COLUMN role_by_system; PRAGMA user_version = 20",
+			       NULL, NULL, NULL),
 		  SQLITE_OK);
 	pt_db_close(db);
 	db = NULL;
@@ -936,6 +940,61 @@ static void test_migration_021_alerts(void)
 			       NULL, NULL, NULL),
 		  SQLITE_OK);
 	CHECK(sqlite3_exec(pt_db_sqlite(db), "UPDATE alerts SET state = 'rejected'", NULL, NULL,
+			   NULL) != SQLITE_OK);
+	pt_db_close(db);
+	remove_db(path);
+}
+
+/* issue 13 review (attack 1): migration 022 takes the users there as appointed (role_by_system
+ * 1), as 009 did for admins; undone and run again, it does so again; the store's own calls
+ * appoint (the command line), a user's (by_system 0, the API) does not, on creation and on a
+ * role change; the column takes 0 or 1 only. */
+static void test_migration_022_role_grants(void)
+{
+	static const unsigned char key[PT_AUDIT_KEY_BYTES] = {42, 22};
+	struct pt_db *db = NULL;
+	struct pt_diag d = PT_DIAG_INIT;
+	struct pt_user u;
+	struct pt_principal who;
+	char path[128];
+	long long org = 0;
+
+	tmp_path(path, sizeof path, "grants22.db");
+	CHECK_INT(pt_db_open(path, 1, &db, &d), PT_OK);
+	if (!db)
+		return;
+	CHECK_INT(pt_audit_set_key(db, key, &d), PT_OK);
+	CHECK_INT(pt_db_org_add(db, "Crisis Centre", PT_ORG_GOVERNMENT, &org, &d), PT_OK);
+	CHECK_INT(pt_db_user_add_by(db, "api-pio", "pw-of-api-pio", PT_ROLE_PIO, org, 0, NULL, &d),
+		  PT_OK);
+	CHECK_INT(pt_db_user_get(db, "api-pio", &u, &d), PT_OK);
+	CHECK_INT(u.role_by_system, 0);
+	pt_user_principal(&u, &who);
+	CHECK_INT(who.role_by_system, 0);
+	/* back to version 21: the migration takes every user as appointed */
+	CHECK_INT(sqlite3_exec(pt_db_sqlite(db),
+			       "ALTER TABLE users DROP COLUMN role_by_system; PRAGMA user_version = 21",
+			       NULL, NULL, NULL),
+		  SQLITE_OK);
+	pt_db_close(db);
+	db = NULL;
+	CHECK_INT(pt_db_open(path, 0, &db, &d), PT_OK);
+	if (!db)
+		return;
+	CHECK_INT(pt_audit_set_key(db, key, &d), PT_OK);
+	CHECK_INT(pt_db_user_get(db, "api-pio", &u, &d), PT_OK);
+	CHECK_INT(u.role_by_system, 1);
+	/* re-roled over the API: no longer appointed; by the command line: again */
+	CHECK_INT(pt_db_user_set_role_by(db, "api-pio", PT_ROLE_PIO, 0, &d), PT_OK);
+	CHECK_INT(pt_db_user_get(db, "api-pio", &u, &d), PT_OK);
+	CHECK_INT(u.role_by_system, 0);
+	CHECK_INT(pt_db_user_set_role(db, "api-pio", PT_ROLE_COORDINATOR, &d), PT_OK);
+	CHECK_INT(pt_db_user_get(db, "api-pio", &u, &d), PT_OK);
+	CHECK_INT(u.role_by_system, 1);
+	CHECK_INT(pt_db_user_add(db, "cli-pio", "pw-of-cli-pio", PT_ROLE_PIO, org, NULL, &d), PT_OK);
+	CHECK_INT(pt_db_user_get(db, "cli-pio", &u, &d), PT_OK);
+	CHECK_INT(u.role_by_system, 1);
+	CHECK(sqlite3_exec(pt_db_sqlite(db), "UPDATE users SET role_by_system = 2", NULL, NULL,
 			   NULL) != SQLITE_OK);
 	pt_db_close(db);
 	remove_db(path);
@@ -970,6 +1029,8 @@ static void test_migration_014_keeps_levels(void)
 			       "ALTER TABLE surge_measures DROP COLUMN cost_driver; "
 			       "ALTER TABLE surge_measures DROP COLUMN unit_weekly_eur; "
 			       "ALTER TABLE surge_measures DROP COLUMN safeguards; "
+			       /* issue 13 review: migration 022 runs again too */
+			       "ALTER TABLE users DROP COLUMN role_by_system; "
 			       "PRAGMA user_version = 13",
 			       NULL, NULL, NULL),
 		  SQLITE_OK);
@@ -1110,6 +1171,7 @@ int main(void)
 	RUN(test_refuses_newer_schema);
 	RUN(test_migration_014_keeps_levels);
 	RUN(test_migration_021_alerts); /* issue 13 */
+	RUN(test_migration_022_role_grants); /* issue 13 review */
 	rmdir(tmpdir);
 	return TEST_SUMMARY("test_store");
 }

@@ -31,6 +31,9 @@
 	"ALTER TABLE measures DROP COLUMN unit_opex_eur_year; "                            \
 	"ALTER TABLE measures DROP COLUMN needs; ALTER TABLE measures DROP COLUMN safeguards; "
 
+/* issue 13: migration 022 (role_by_system) runs again too */
+#define UNDO_022 "ALTER TABLE users DROP COLUMN role_by_system; "
+
 /* issue 11 M5: migration 017 (surge costs and safeguards) runs again too */
 #define UNDO_017                                                                          \
 	"ALTER TABLE surge_measures DROP COLUMN cost_driver; "                             \
@@ -591,7 +594,7 @@ static void test_admin_grants(void)
 			       "DROP TABLE threat_levels; CREATE TABLE threat_levels (id INTEGER PRIMARY KEY, "
 			       "threat_id TEXT, level TEXT NOT NULL); ALTER TABLE risk_register DROP COLUMN "
 			       "decided_band; ALTER TABLE risk_register DROP COLUMN decided_level; "
-			       UNDO_012 UNDO_017 "ALTER TABLE users DROP COLUMN admin_by_system; PRAGMA user_version = 8",
+			       UNDO_012 UNDO_017 UNDO_022 "ALTER TABLE users DROP COLUMN admin_by_system; PRAGMA user_version = 8",
 			       NULL, NULL, NULL),
 		  SQLITE_OK);
 	pt_db_close(db);
@@ -693,7 +696,7 @@ static void test_names_fold_case(void)
 			       "DROP TABLE threat_levels; CREATE TABLE threat_levels (id INTEGER PRIMARY KEY, "
 			       "threat_id TEXT, level TEXT NOT NULL); ALTER TABLE risk_register DROP COLUMN "
 			       "decided_band; ALTER TABLE risk_register DROP COLUMN decided_level; "
-			       UNDO_012 UNDO_017 "DROP INDEX users_name_nocase; PRAGMA user_version = 9; "
+			       UNDO_012 UNDO_017 UNDO_022 "DROP INDEX users_name_nocase; PRAGMA user_version = 9; "
 			       "INSERT INTO users (name, password_hash, role, org_id, created) "
 			       "SELECT 'alice', password_hash, role, org_id, created FROM users WHERE name = 'Alice'; "
 			       "INSERT INTO users (name, password_hash, role, org_id, created) "
