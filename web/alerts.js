@@ -726,7 +726,7 @@ function drawPending(box, pending, ctx, reload, { outline, sites, templates }) {
     });
     reject.addEventListener('click', () => rejectDialog(a, reload, false));
     const withdraw = el('button', { type: 'button', class: 'btn', dataset: { testid: 'al-withdraw' }, onclick: () => rejectDialog(a, reload, true) }, 'Withdraw');
-    const mapBox = el('div', { class: 'map al-pending-map', role: 'img', 'aria-label': `The area of ${a.identifier}${prev ? ' (dashed: the message it ' + (a.msg_type === 'Cancel' ? 'cancels' : 'updates') + ')' : ''}` });
+    const mapBox = el('div', { class: 'map al-pending-map', role: 'region', 'aria-label': `The area of ${a.identifier}${prev ? ' (dashed: the message it ' + (a.msg_type === 'Cancel' ? 'cancels' : 'updates') + ')' : ''}` });
     let diff = null;
     if (prev && ptexts && a.msg_type === 'Cancel') {
       diff = el('div', { class: 'al-diff', dataset: { testid: 'al-diff' } },
@@ -899,8 +899,8 @@ function drawChains(box, all, { actions, onUpdate, onCancel, allClearIds }) {
       el('td', {}, el('div', { class: 'nowrap' }, when(latest.sent)), el('div', { class: 'nowrap muted small' }, `expires ${when(latest.expires)}`)),
       actions ? el('td', {}, open ? el('div', { class: 'row-actions' },
         el('button', { type: 'button', class: 'btn btn-small', dataset: { testid: 'al-cancel' }, 'aria-label': `Cancel ${issued.identifier}`, onclick: () => onCancel(issued) }, 'Cancel'),
-        el('button', { type: 'button', class: 'btn btn-small' + (cleared ? ' btn-quiet' : ''), dataset: { testid: 'al-update' }, 'aria-label': `Update ${issued.identifier}`, onclick: again(() => onUpdate(issued, false)) }, cleared ? 'Update…' : 'Update'),
-        el('button', { type: 'button', class: 'btn btn-small' + (cleared ? ' btn-quiet' : ''), dataset: { testid: 'al-allclear' }, 'aria-label': `${cleared ? 'Another all clear' : 'All clear'} for ${issued.identifier}`, onclick: again(() => onUpdate(issued, true)) }, cleared ? 'All clear again…' : 'All clear'))
+        el('button', { type: 'button', class: 'btn btn-small' + (cleared ? ' btn-quiet' : ''), dataset: { testid: 'al-update' }, 'aria-label': `Update ${issued.identifier}`, onclick: again(() => onUpdate(issued, false)) }, 'Update'),
+        el('button', { type: 'button', class: 'btn btn-small' + (cleared ? ' btn-quiet' : ''), dataset: { testid: 'al-allclear' }, 'aria-label': `${cleared ? 'All clear again' : 'All clear'} for ${issued.identifier}`, onclick: again(() => onUpdate(issued, true)) }, cleared ? 'All clear again' : 'All clear'))
         : actions && issued && issued.site_withheld && issued.msg_type !== 'Cancel'
           ? el('span', { class: 'muted small' }, 'A site you may not see: a composer who may see it updates or cancels it.') : null) : null));
     if (msgs.length > 1) {

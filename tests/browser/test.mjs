@@ -1315,14 +1315,14 @@ async function issueAlertApi(body, composer, approver) {
 
 test('alerts: the approver sees what an Update changes and its area; an all clear keeps the warned area', async () => {
   const chain = await issueAlertApi({ template: 'armed-attack', site_id: 'VM-045' }, U.pio, U.coordinator);
-  // the pio updates it: 3 km for 2 hours
+  // the pio updates it: 3 km for 3 hours
   const pio = await newPage();
   await login(pio, U.pio);
   await openAlerts(pio);
   await pio.locator(`#al-chains tbody tr[data-chain="${chain}"] [data-testid=al-update]`).click();
   await pio.locator('[data-testid=al-mode]').filter({ hasText: `Update of ${chain}` }).waitFor();
   await pio.locator('#al-radius').fill('3');
-  await pio.locator('#al-duration').fill('2');
+  await pio.locator('#al-duration').fill('3');
   await alertPreview(pio, ['en', 'mk', 'sq']);
   await pio.locator('[data-testid=al-submit]').click();
   await pio.locator('.toast').filter({ hasText: 'awaiting approval by a second person' }).waitFor();
@@ -1337,7 +1337,7 @@ test('alerts: the approver sees what an Update changes and its area; an all clea
   assert((await diff.textContent()).includes(`changes from ${chain}`), 'the changes name the message updated');
   const area = diff.locator('tr[data-field="Area"]');
   assert(/ 1 km /.test(await area.locator('.al-was').textContent()) && / 3 km /.test(await area.locator('.al-now').textContent()), `area was/now: ${await area.textContent()}`);
-  eq((await diff.locator('tr[data-field="Duration"] .al-now').textContent()).trim(), '2 h', 'the duration now');
+  eq((await diff.locator('tr[data-field="Duration"] .al-now').textContent()).trim(), '3 h', 'the duration now');
   assert(await diff.locator('tr[data-field="Description (en)"]').count() === 1, 'the English description changes (it names the radius)');
   assert(await diff.locator('tr[data-field="Template"]').count() === 0 && (await diff.textContent()).includes('Unchanged: Template'), 'unchanged fields are named, not listed');
   await card.locator('.al-pending-area').waitFor();
@@ -1354,7 +1354,7 @@ test('alerts: the approver sees what an Update changes and its area; an all clea
   await co.locator('[data-testid=al-mode]').filter({ hasText: 'All clear for' }).waitFor();
   eq(await co.locator('#al-template').inputValue(), 'all-clear', 'the all-clear template');
   eq(await co.locator('#al-radius').inputValue(), '3', 'the radius of the message cleared');
-  eq(await co.locator('#al-duration').inputValue(), '2', 'the duration of the message cleared');
+  eq(await co.locator('#al-duration').inputValue(), '3', 'the duration of the message cleared');
   await alertPreview(co, ['en', 'mk', 'sq']);
   await co.waitForFunction(() => /a circle of 3 km .*as composed/.test(document.querySelector('[data-testid=al-map-caption]').textContent));
   await shot(co, 'laptop-alerts-allclear-area');
