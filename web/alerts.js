@@ -54,7 +54,7 @@ function offsetName(m) {
 
 /** The sentence on the expiry's zone: the page shows UTC, the texts local time. */
 function expiryNote(expires) {
-  return `The texts write times in local time (${offsetName(UTC_OFFSET_MIN_DEFAULT)}, the setting alert.utc_offset_min unless changed): there this is ${localText(expires, UTC_OFFSET_MIN_DEFAULT)}.`;
+  return `In the texts the expiry is ${localText(expires, UTC_OFFSET_MIN_DEFAULT)}, in local time (${offsetName(UTC_OFFSET_MIN_DEFAULT)}: the setting alert.utc_offset_min unless changed).`;
 }
 
 /** SHA-256 of a string's UTF-8 bytes in hex, or null where the browser has no WebCrypto. */
@@ -151,7 +151,9 @@ export function capTexts(xml) {
   const doc = new DOMParser().parseFromString(xml, 'application/xml');
   const perr = doc.getElementsByTagName('parsererror');
   if (perr.length) {
-    out.error = (perr[0].textContent || 'not well-formed XML').replace(/\s+/g, ' ').trim().slice(0, 300);
+    // Chromium wraps the parser's words in a div between two headings of its own
+    const words = perr[0].querySelector('div') || perr[0];
+    out.error = (words.textContent || 'not well-formed XML').replace(/\s+/g, ' ').trim().slice(0, 300);
     return out;
   }
   const kids = (node, name) => [...node.children].filter((c) => c.localName === name && (!c.namespaceURI || c.namespaceURI === CAP_NS));
@@ -659,7 +661,7 @@ function pendingMap(box, outline, sites, ta, tp, maps) {
     const nowLayer = ta.infos.length ? areaLayer(L, ta, { color: '#b3261e', weight: 2, fillColor: '#b3261e', fillOpacity: 0.15, className: 'al-pending-area' }) : null;
     const layers = [prevLayer, nowLayer].filter(Boolean);
     for (const x of layers) x.addTo(map);
-    if (layers.length) map.fitBounds(L.featureGroup(layers).getBounds().pad(0.6), { maxZoom: 13 });
+    if (layers.length) map.fitBounds(L.featureGroup(layers).getBounds().pad(1.5), { maxZoom: 12 });
   });
 }
 
