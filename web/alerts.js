@@ -768,7 +768,8 @@ function drawPending(box, pending, ctx, reload, { outline, sites, templates }) {
       el('div', { class: 'al-pending-body' },
         el('div', {}, diff,
           texts.infos.length ? el('div', { class: 'al-langs' }, texts.infos.map((info) => previewCard(info, (a.cb || []).find((c) => c.language === info.language)))) : null),
-        unreadable ? null : mapBox),
+        unreadable ? null : el('div', {}, mapBox, el('p', { class: 'muted small' },
+          `Red: the area of this message${prev ? `; dashed: the area of ${prev.identifier}, which it ${a.msg_type === 'Cancel' ? 'cancels' : 'updates'}` : ''}. ${texts.infos.length ? areaWords(texts) : ''}`))),
       mine
         ? el('p', { class: 'note', dataset: { testid: 'al-own' } }, 'You composed this message: another public information officer or government coordinator must approve it. You may withdraw it.')
         : null,

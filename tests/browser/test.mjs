@@ -1280,7 +1280,7 @@ test('alerts: an AMBER site is offered the generic area; an exercise says EXERCI
   const gh = await page.locator('#al-generic-help').textContent();
   assert(/coarsened/.test(gh) && /grid/.test(gh) && /name/.test(gh), `the notice says the circle is coarsened and the name not given: ${gh}`);
   assert(/local time/.test(await page.locator('[data-testid=al-expiry]').textContent()), 'the expiry says the texts use local time');
-  await page.locator('#al-site').scrollIntoViewIfNeeded();
+  await scrollToTop(page.locator('[data-testid=al-generic-box]'));
   await shot(page, 'tablet-alerts-compose');
   await page.locator('.al-preview-title').evaluate((h) => window.scrollTo(0, h.getBoundingClientRect().top + window.scrollY - document.getElementById('topbar').offsetHeight - 8));
   await shot(page, 'tablet-alerts-preview');
