@@ -110,7 +110,9 @@ export function confirmDialog({ title, body, ok, testid }) {
 
 /** The region's outline on a Leaflet map (as on the other maps), fitted to the region. */
 function baseMap(L, box, outline, sites, opts = {}) {
-  const map = L.map(box, Object.assign({ attributionControl: false, zoomSnap: 0.25, minZoom: 7, maxZoom: 16, scrollWheelZoom: false }, opts));
+  // no animations: a card's map is removed when the list is drawn again, and an animation still
+  // running on a removed map throws inside Leaflet
+  const map = L.map(box, Object.assign({ attributionControl: false, zoomSnap: 0.25, minZoom: 7, maxZoom: 16, scrollWheelZoom: false, zoomAnimation: false, fadeAnimation: false, markerZoomAnimation: false }, opts));
   const regionFeature = outline && outline.features.find((f) => f.properties && f.properties.kind === 'region');
   const located = (sites || []).filter((x) => Number.isFinite(x.lat) && Number.isFinite(x.lon));
   let bounds = regionFeature ? L.geoJSON(regionFeature).getBounds() : null;
@@ -123,7 +125,9 @@ function baseMap(L, box, outline, sites, opts = {}) {
       interactive: false,
     }).addTo(map);
   }
-  new ResizeObserver(() => { if (box.isConnected) map.invalidateSize(); }).observe(box);
+  const ro = new ResizeObserver(() => { if (box.isConnected && map._loaded) map.invalidateSize(); });
+  ro.observe(box);
+  map.on('unload', () => ro.disconnect());
   return map;
 }
 

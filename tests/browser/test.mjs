@@ -1451,6 +1451,10 @@ test('alerts: accessibility of the composer, the approval step and the list (axe
   assert(found.length === 0, found.slice(0, 6).join('; '));
 });
 
+test('alerts: no script errors (so far; BROWSER_ONLY=alerts: runs no other check of them)', async () => {
+  assert(problems.length === 0, problems.slice(0, 5).join('; '));
+});
+
 test('no script errors on any page', async () => {
   assert(problems.length === 0, problems.slice(0, 5).join('; '));
 });
