@@ -756,7 +756,7 @@ function drawPending(box, pending, ctx, reload, { outline, sites, templates }) {
     }
     return el('article', { class: 'al-pending', dataset: { id: a.identifier }, 'aria-labelledby': `al-p-${a.identifier}` },
       el('div', { class: 'al-pending-head' },
-        el('h3', { id: `al-p-${a.identifier}` }, `${a.msg_type} · ${a.status} · ${siteLabel(a)}`),
+        el('h3', { id: `al-p-${a.identifier}` }, `${templates.some((t) => t.all_clear && t.id === a.template) && a.msg_type === 'Update' ? 'All clear' : a.msg_type} · ${a.status} · ${siteLabel(a)}`),
         el('code', { class: 'wrap-any' }, a.identifier)),
       el('p', { class: 'al-deadline', dataset: { testid: 'al-deadline' } }, el('strong', {}, `Approve by ${deadlineText}`),
         ` (${APPROVAL_MIN_DEFAULT} minutes after it was composed, the setting alert.approval_min unless changed, and before it expires): after that it is refused; compose it again then.`),
