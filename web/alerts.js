@@ -773,7 +773,7 @@ function drawPending(box, pending, ctx, reload, { outline, sites, templates }) {
         el('div', {}, diff,
           texts.infos.length ? el('div', { class: 'al-langs' }, texts.infos.map((info) => previewCard(info, (a.cb || []).find((c) => c.language === info.language)))) : null),
         unreadable ? null : el('div', {}, mapBox, el('p', { class: 'muted small' },
-          `Red: the area of this message${prev ? `; dashed: the area of ${prev.identifier}, which it ${a.msg_type === 'Cancel' ? 'cancels' : 'updates'}` : ''}. ${texts.infos.length ? areaWords(texts) : ''}`))),
+          `Red: the area of this message${texts.infos.length ? ` (${areaWords(texts)})` : ''}${prev ? `; dashed: the area of ${prev.identifier}, which it ${a.msg_type === 'Cancel' ? 'cancels' : 'updates'}` : ''}.`))),
       mine
         ? el('p', { class: 'note', dataset: { testid: 'al-own' } }, 'You composed this message: another public information officer or government coordinator must approve it. You may withdraw it.')
         : null,
