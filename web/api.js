@@ -332,8 +332,10 @@ export const alert = (id) => call('GET', `/alerts/${encodeURIComponent(id)}`);
 export const previewAlert = (body) => call('POST', '/alerts/preview', { json: body });
 export const composeAlert = (body) => call('POST', '/alerts', { json: body });
 export const updateAlert = (id, body) => call('POST', `/alerts/${encodeURIComponent(id)}/update`, { json: body });
-export const cancelAlert = (id, note) => call('POST', `/alerts/${encodeURIComponent(id)}/cancel`, { json: { note } });
-export const approveAlert = (id) => call('POST', `/alerts/${encodeURIComponent(id)}/approve`);
+/** The note is optional (issue 13 review): an empty one is not sent. */
+export const cancelAlert = (id, note) => call('POST', `/alerts/${encodeURIComponent(id)}/cancel`, { json: note ? { note } : {} });
+/** Issue 13 review: approval is bound to the bytes the approver saw: {"sha256": the hash shown}. */
+export const approveAlert = (id, sha256) => call('POST', `/alerts/${encodeURIComponent(id)}/approve`, sha256 ? { json: { sha256 } } : {});
 /** Reject (one who may approve) or withdraw (its composer) a pending message; reason optional. */
 export const rejectAlert = (id, reason) => call('POST', `/alerts/${encodeURIComponent(id)}/reject`, { json: reason ? { reason } : {} });
 /** The CAP XML of a message for a logged-in reader (the API), and the public copy of an issued

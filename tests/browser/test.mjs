@@ -1057,6 +1057,11 @@ async function alertPreview(page, langs) {
   return out;
 }
 
+/** Scroll so that the element's top is just under the sticky top bar. */
+async function scrollToTop(loc) {
+  await loc.evaluate((h) => window.scrollTo(0, h.getBoundingClientRect().top + window.scrollY - document.getElementById('topbar').offsetHeight - 8));
+}
+
 /** GET without a session (what an aggregator does). */
 async function publicGet(p) {
   const r = await fetch(BASE + p);
@@ -1119,9 +1124,21 @@ test('alerts: the coordinator approves; the public feed links the CAP; a Cancel 
   await card.waitFor();
   assert((await card.textContent()).includes(`Composed by ${U.pio.name}`), 'the composer is named');
   eq(await card.locator('[data-testid=al-lang]').count(), 3, 'the approver sees the exact text in three languages');
-  await card.scrollIntoViewIfNeeded();
+  // issue 13 review: the deadline, the hash of the text shown (the server's), a confirmation
+  assert(/^Approve by \d{1,2} \w{3} \d{4}, \d{2}:\d{2} UTC/.test((await card.locator('[data-testid=al-deadline]').textContent()).trim()), 'approve by HH:MM');
+  const served = await co.evaluate(async (id) => (await (await fetch(`/api/v1/alerts/${id}`)).json()).sha256, alertId);
+  eq((await card.locator('[data-testid=al-sha256]').textContent()).trim(), served, 'the hash shown is the server\'s hash of the bytes');
+  await card.locator('.al-pending-area').waitFor();
+  await scrollToTop(card);
   await shot(co, 'laptop-alerts-approve');
+  const approveBody = co.waitForRequest((r) => r.url().endsWith(`/api/v1/alerts/${alertId}/approve`));
   await card.locator('[data-testid=al-approve]').click();
+  const confirm = co.locator('[data-testid=al-approve-confirm]');
+  await confirm.waitFor();
+  assert((await confirm.textContent()).includes('This goes to the public now'), 'the confirmation says it goes public');
+  await shot(co, 'laptop-alerts-approve-confirm');
+  await confirm.locator('[data-testid=al-confirm-ok]').click();
+  eq(JSON.parse((await approveBody).postData() || '{}').sha256, served, 'approve sends the hash shown');
   await co.locator('.toast').filter({ hasText: 'approved and issued' }).waitFor();
   const row = co.locator(`#al-chains tbody tr[data-chain="${alertId}"]`);
   await row.locator('[data-testid=al-state]').filter({ hasText: 'issued' }).waitFor();
@@ -1142,6 +1159,8 @@ test('alerts: the coordinator approves; the public feed links the CAP; a Cancel 
   for (const l of ['en', 'mk', 'sq']) assert(cap.text.includes(`<language>${l}</language>`), `an info block in ${l}`);
 
   await row.locator('[data-testid=al-cancel]').click();
+  assert((await co.getByRole('dialog').textContent()).includes('public feed'), 'the Cancel dialog says the reason is published');
+  eq((await co.locator('label[for=al-cancel-note]').textContent()).trim(), 'Reason (optional, recommended)', 'the reason is optional');
   await co.locator('#al-cancel-note').fill('The police have the situation under control.');
   await co.getByRole('button', { name: 'Send the Cancel' }).click();
   await co.locator('.toast').filter({ hasText: 'awaiting approval by a second person' }).waitFor();
@@ -1157,7 +1176,9 @@ test('alerts: the coordinator approves; the public feed links the CAP; a Cancel 
   const pc = pio.locator(`[data-testid=alert-pending] .al-pending[data-id="${cancelId}"]`);
   await pc.waitFor();
   assert((await pc.textContent()).includes('The police have the situation under control.'), 'the Cancel\'s note is shown');
+  assert((await pc.locator('[data-testid=al-diff]').textContent()).includes(`Cancels ${alertId}`), 'the Cancel names what it cancels');
   await pc.locator('[data-testid=al-approve]').click();
+  await pio.locator('[data-testid=al-approve-confirm] [data-testid=al-confirm-ok]').click();
   await pio.locator('.toast').filter({ hasText: 'approved and issued' }).waitFor();
   const crow = pio.locator(`#al-chains tbody tr[data-chain="${alertId}"]`);
   await crow.filter({ hasText: 'Cancel' }).waitFor();
@@ -1173,8 +1194,22 @@ test('alerts: the composer withdraws its pending alert', async () => {
   const page = await newPage();
   await login(page, U.pio);
   await openAlerts(page);
-  await page.locator('#al-site').selectOption('VM-031');   // Kessling Town Football Ground, TLP:CLEAR
+  // issue 13 review: the map follows the site; a failed preview shows the server's words and no area
+  await page.locator('#al-site').selectOption(ALERT_SITE);
   await alertPreview(page, ['en', 'mk', 'sq']);
+  await page.locator('#al-site').selectOption('VM-031');   // Kessling Town Football Ground, TLP:CLEAR
+  await page.locator('#al-radius').fill('0');
+  const perr = page.locator('[data-testid=al-preview-error]');
+  await perr.waitFor();
+  assert(/radius/.test(await perr.textContent()), `the server's message: ${await perr.textContent()}`);
+  assert((await page.locator('#al-radius-err').textContent()).length > 0, 'the message next to the radius');
+  eq(await page.locator('.al-circle').count(), 0, 'no area on the map after a failed preview');
+  const cap0 = await page.locator('[data-testid=al-map-caption]').textContent();
+  assert(cap0.includes('VM-031') && !cap0.includes('as composed'), `the caption follows the chosen site: ${cap0}`);
+  await shot(page, 'laptop-alerts-preview-error');
+  await page.locator('#al-radius').fill('1');
+  await alertPreview(page, ['en', 'mk', 'sq']);
+  await page.locator('.al-circle').waitFor();
   await page.locator('[data-testid=al-submit]').click();
   await page.locator('.toast').filter({ hasText: 'awaiting approval by a second person' }).waitFor();
   const card = page.locator('[data-testid=alert-pending] .al-pending').first();
@@ -1212,8 +1247,16 @@ test('alerts: an exercise issues at once; All clear updates it from the previous
   await page.locator('[data-testid=al-submit]').click();
   await page.locator('.toast').filter({ hasText: 'issued' }).waitFor();
   const after = page.locator(`#al-chains tbody tr[data-chain="${chain}"]`);
-  await after.filter({ hasText: 'Update' }).waitFor();
+  await after.locator('[data-testid=al-kind]').filter({ hasText: 'All clear' }).waitFor();
   eq(await after.locator('[data-testid=al-allclear]').count(), 1, 'the update is the chain\'s latest issued message now');
+  // a second all clear is asked about first
+  await after.locator('[data-testid=al-allclear]').click();
+  const again = page.locator('[data-testid=al-again-confirm]');
+  await again.waitFor();
+  await shot(page, 'laptop-alerts-allclear-again');
+  await again.getByRole('button', { name: 'Back' }).click();
+  await again.waitFor({ state: 'detached' });
+  assert(await page.locator('[data-testid=al-mode]').isHidden(), 'Back composes nothing');
   await page.context().close();
 });
 
@@ -1234,7 +1277,10 @@ test('alerts: an AMBER site is offered the generic area; an exercise says EXERCI
   });
   const pv = await alertPreview(page, ['en', 'mk', 'sq']);
   assert(!pv.en.headline.includes('Ministry of the Interior Headquarters'), `the generic area does not name the site: ${pv.en.headline}`);
-  await page.locator('#al-site').scrollIntoViewIfNeeded();
+  const gh = await page.locator('#al-generic-help').textContent();
+  assert(/coarsened/.test(gh) && /grid/.test(gh) && /name/.test(gh), `the notice says the circle is coarsened and the name not given: ${gh}`);
+  assert(/local time/.test(await page.locator('[data-testid=al-expiry]').textContent()), 'the expiry says the texts use local time');
+  await scrollToTop(page.locator('[data-testid=al-generic-box]'));
   await shot(page, 'tablet-alerts-compose');
   await page.locator('.al-preview-title').evaluate((h) => window.scrollTo(0, h.getBoundingClientRect().top + window.scrollY - document.getElementById('topbar').offsetHeight - 8));
   await shot(page, 'tablet-alerts-preview');
@@ -1249,6 +1295,141 @@ test('alerts: an AMBER site is offered the generic area; an exercise says EXERCI
   eq(await op.locator('[data-testid=al-cancel]').count(), 0, 'no actions for an operator');
   await shot(op, 'laptop-alerts-reader');
   await op.context().close();
+});
+
+/** As USER through the API: compose (body) and approve it as APPROVER; the issued id. */
+async function issueAlertApi(body, composer, approver) {
+  const ctxFor = async (u) => { const p = await newPage(); await login(p, u); return p; };
+  const a = await ctxFor(composer);
+  const id = await a.evaluate(async (b) => {
+    const s = await (await fetch('/api/v1/session')).json();
+    const r = await fetch('/api/v1/alerts', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token }, body: JSON.stringify(b) });
+    return (await r.json()).identifier;
+  }, body);
+  await a.context().close();
+  const b = await ctxFor(approver);
+  const st = await b.evaluate(async (i) => {
+    const s = await (await fetch('/api/v1/session')).json();
+    const m = await (await fetch(`/api/v1/alerts/${i}`)).json();
+    const r = await fetch(`/api/v1/alerts/${i}/approve`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token }, body: JSON.stringify({ sha256: m.sha256 }) });
+    return r.status;
+  }, id);
+  await b.context().close();
+  eq(st, 200, `approving ${id}`);
+  return id;
+}
+
+test('alerts: the approver sees what an Update changes and its area; an all clear keeps the warned area', async () => {
+  const chain = await issueAlertApi({ template: 'armed-attack', site_id: 'VM-045' }, U.pio, U.coordinator);
+  // the pio updates it: 3 km for 3 hours
+  const pio = await newPage();
+  await login(pio, U.pio);
+  await openAlerts(pio);
+  await pio.locator(`#al-chains tbody tr[data-chain="${chain}"] [data-testid=al-update]`).click();
+  await pio.locator('[data-testid=al-mode]').filter({ hasText: `Update of ${chain}` }).waitFor();
+  await pio.locator('#al-radius').fill('3');
+  await pio.locator('#al-duration').fill('3');
+  await alertPreview(pio, ['en', 'mk', 'sq']);
+  await pio.locator('[data-testid=al-submit]').click();
+  await pio.locator('.toast').filter({ hasText: 'awaiting approval by a second person' }).waitFor();
+  await pio.context().close();
+
+  const co = await newPage();
+  await login(co, U.coordinator);
+  await openAlerts(co);
+  const card = co.locator('[data-testid=alert-pending] .al-pending').filter({ hasText: 'Update' }).first();
+  await card.waitFor();
+  const diff = card.locator('[data-testid=al-diff]');
+  assert((await diff.textContent()).includes(`changes from ${chain}`), 'the changes name the message updated');
+  const area = diff.locator('tr[data-field="Area"]');
+  assert(/ 1 km /.test(await area.locator('.al-was').textContent()) && / 3 km /.test(await area.locator('.al-now').textContent()), `area was/now: ${await area.textContent()}`);
+  eq((await diff.locator('tr[data-field="Duration"] .al-now').textContent()).trim(), '3 h', 'the duration now');
+  assert(await diff.locator('tr[data-field="Description (en)"]').count() === 1, 'the English description changes (it names the radius)');
+  assert(await diff.locator('tr[data-field="Template"]').count() === 0 && (await diff.textContent()).includes('Unchanged: Template'), 'unchanged fields are named, not listed');
+  await card.locator('.al-pending-area').waitFor();
+  await card.locator('.al-prev-area').waitFor();
+  await scrollToTop(card);
+  await shot(co, 'laptop-alerts-approve-update');
+  await card.locator('[data-testid=al-approve]').click();
+  await co.locator('[data-testid=al-approve-confirm] [data-testid=al-confirm-ok]').click();
+  await co.locator('.toast').filter({ hasText: 'approved and issued' }).waitFor();
+
+  // All clear: the warned area (3 km) and duration (2 h), not the template's 1 km / 1 h
+  const row = co.locator(`#al-chains tbody tr[data-chain="${chain}"]`);
+  await row.locator('[data-testid=al-allclear]').click();
+  await co.locator('[data-testid=al-mode]').filter({ hasText: 'All clear for' }).waitFor();
+  eq(await co.locator('#al-template').inputValue(), 'all-clear', 'the all-clear template');
+  eq(await co.locator('#al-radius').inputValue(), '3', 'the radius of the message cleared');
+  eq(await co.locator('#al-duration').inputValue(), '3', 'the duration of the message cleared');
+  await alertPreview(co, ['en', 'mk', 'sq']);
+  await co.waitForFunction(() => /a circle of 3 km .*as composed/.test(document.querySelector('[data-testid=al-map-caption]').textContent));
+  await shot(co, 'laptop-alerts-allclear-area');
+  await co.locator('#al-radius').fill('1');
+  await co.locator('[data-testid=al-submit]').click();
+  assert(/at least the area that was warned/.test(await co.locator('#al-radius-err').textContent()), 'a smaller all clear is refused on the page');
+  await co.locator('#al-radius').fill('3');
+  await alertPreview(co, ['en', 'mk', 'sq']);
+  const sent = co.waitForRequest((r) => /\/api\/v1\/alerts\/[^/]+\/update$/.test(r.url()));
+  await co.locator('[data-testid=al-submit]').click();
+  const ub = JSON.parse((await sent).postData());
+  assert(!('radius_km' in ub) && !('duration_h' in ub), `the unchanged area and duration are left to the previous message: ${JSON.stringify(ub)}`);
+  await co.locator('.toast').filter({ hasText: 'awaiting approval by a second person' }).waitFor();
+  const pending = co.locator('[data-testid=alert-pending] .al-pending').filter({ hasText: 'all clear changes' }).first();
+  await pending.waitFor();
+  eq(await pending.locator('tr[data-field="Area"]').count(), 0, 'the all clear covers the same area');
+  const capXml = await co.evaluate(async (id) => (await (await fetch(`/api/v1/alerts/${id}`)).json()).xml, await pending.getAttribute('data-id'));
+  assert(/<circle>[^<]+ 3<\/circle>/.test(capXml), 'the all clear\'s circle is 3 km');
+  await co.context().close();
+});
+
+test('alerts: an unreadable message is not offered for approval; not_appointed; a withheld site (staged)', async () => {
+  const co = await newPage();
+  await login(co, U.coordinator);
+  const BAD = 'PT-20261201T000000Z-0000dead';
+  const NA = 'PT-20261201T000000Z-0000beef';
+  const HID = 'PT-20261201T000000Z-0000cafe';
+  const base = { chain: null, references: null, msg_type: 'Alert', status: 'Actual', state: 'pending', site_id: 'VM-029', site_name: ALERT_SITE_NAME, template: 'armed-attack', languages: ['en'], radius_km: 1, polygon: false, generic_area: false, sent: '2026-12-01T00:00:00-00:00', expires: '2026-12-01T01:00:00-00:00', composer: 'someone', approver: null, composed_at: '2026-12-01T00:00:00Z', decided_at: null, reason: null, latest: true, in_feed: false, sha256: 'ab'.repeat(32), cb: [], warnings: [] };
+  const good = '<?xml version="1.0" encoding="UTF-8"?>\n<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>' + NA + '</identifier><info><language>en</language><headline>Staged headline</headline><area><areaDesc>Staged</areaDesc><circle>47.1,-12.0 1</circle></area></info></alert>';
+  const goodHash = (await import('node:crypto')).createHash('sha256').update(good).digest('hex');
+  const fakes = {
+    [BAD]: { ...base, identifier: BAD, chain: BAD, xml: '<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><headline>broken \uFFFE</headline' },
+    [NA]: { ...base, identifier: NA, chain: NA, xml: good, sha256: goodHash },
+    [HID]: { ...base, identifier: HID, chain: HID, state: 'issued', site_withheld: true, site_id: null, site_name: null, approver: 'another', in_feed: true },
+  };
+  await co.route('**/api/v1/alerts', async (route) => {
+    if (route.request().method() !== 'GET') return route.continue();
+    const r = await route.fetch();
+    const j = await r.json();
+    j.alerts = [...Object.values(fakes).map(({ xml, ...x }) => x), ...j.alerts];
+    await route.fulfill({ response: r, json: j });
+  });
+  await co.route(/\/api\/v1\/alerts\/PT-20261201T000000Z-0000(dead|beef|cafe)(\/approve)?$/, async (route) => {
+    const id = /PT-[^/]+/.exec(route.request().url())[0];
+    if (route.request().method() === 'POST') return route.fulfill({ status: 403, json: { error: 'your role was not granted by the system administrator', code: 'not_appointed' } });
+    return route.fulfill({ json: fakes[id] });
+  });
+  await openAlerts(co);
+  const bad = co.locator(`.al-pending[data-id="${BAD}"]`);
+  await bad.locator('[data-testid=al-unreadable]').waitFor();
+  assert(/does not parse/.test(await bad.locator('[data-testid=al-unreadable]').textContent()), 'says the XML does not parse');
+  eq(await bad.locator('[data-testid=al-approve]').count(), 0, 'no Approve for an unreadable message');
+  eq(await bad.locator('[data-testid=al-reject]').count(), 1, 'Reject is still offered');
+  assert(!/This page contains/.test(await bad.locator('[data-testid=al-unreadable]').textContent()), 'the parser\'s own words only');
+  await scrollToTop(bad);
+  await shot(co, 'laptop-alerts-unreadable');
+  const na = co.locator(`.al-pending[data-id="${NA}"]`);
+  eq((await na.locator('[data-testid=al-sha256]').textContent()).trim(), goodHash, 'the hash of the text shown');
+  await na.locator('[data-testid=al-approve]').click();
+  await co.locator('[data-testid=al-approve-confirm] [data-testid=al-confirm-ok]').click();
+  await na.locator('[data-testid=al-approve-error]').filter({ hasText: 'you may compose but not approve' }).waitFor();
+  assert(await na.locator('[data-testid=al-approve]').isDisabled(), 'Approve stays off');
+  const hid = co.locator(`#al-chains tbody tr[data-chain="${HID}"]`);
+  assert((await hid.textContent()).includes('a site you may not see'), 'a withheld site is named as such');
+  eq(await hid.locator('[data-testid=al-cancel]').count(), 0, 'no actions on a withheld site');
+  assert(!/null|undefined/.test(await hid.textContent()), 'no null in the row');
+  await scrollToTop(hid);
+  await shot(co, 'laptop-alerts-withheld');
+  await co.context().close();
 });
 
 test('alerts: accessibility of the composer, the approval step and the list (axe-core)', async () => {
@@ -1268,6 +1449,10 @@ test('alerts: accessibility of the composer, the approval step and the list (axe
     await op.context().close();
   }
   assert(found.length === 0, found.slice(0, 6).join('; '));
+});
+
+test('alerts: no script errors (so far; BROWSER_ONLY=alerts: runs no other check of them)', async () => {
+  assert(problems.length === 0, problems.slice(0, 5).join('; '));
 });
 
 test('no script errors on any page', async () => {
