@@ -1,5 +1,5 @@
 /* pt_cap_xml.c - CAP 1.2 XML with libxml2: the reader checks the structure of
- * cap12.xsd by hand (no schema is loaded) and refuses DTDs; the writer uses xmlTextWriter. */
+ * cap12.xsd by hand (no schema is loaded) and refuses DTDs; the writer lays out as xmlTextWriter. */
 #include "pt_cap_xml.h"
 #include "pt_cap_xml_int.h"
 
