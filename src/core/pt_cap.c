@@ -955,7 +955,7 @@ static const double frac_scale[63] = {
  * 63 characters, ending at the NUL or (comma nonzero) a ',' or (comma zero)
  * XML whitespace; *s moves past it. Computed digit by digit, so LC_NUMERIC
  * never matters (strtod would read "1.5" differently in some locales). */
-static int number_at(const char **s, int comma, double *v)
+static inline int number_at(const char **s, int comma, double *v)
 {
 	const char *p = *s, *start = *s;
 	double x = 0;
@@ -967,13 +967,15 @@ static int number_at(const char **s, int comma, double *v)
 		nd++;
 	}
 	if (*p == '.') {
+		/* one pass: the same sum in the same order as before, stopping
+		 * where the number would pass 63 characters */
 		const char *f = ++p;
-		while (is_digit((unsigned char)*p))
+		while (is_digit((unsigned char)*p)) {
+			if (p - start >= 63)
+				return 0;
+			x += (*p - '0') * frac_scale[p - f];
 			p++;
-		if (p - start > 63)
-			return 0;
-		for (const char *q = f; q < p; q++)
-			x += (*q - '0') * frac_scale[q - f];
+		}
 		nd += (int)(p - f);
 	}
 	if (!nd || p - start > 63)

@@ -1,5 +1,5 @@
 /* pt_cap_xml.c - CAP 1.2 XML with libxml2: the reader checks the structure of
- * cap12.xsd by hand (no schema is loaded) and refuses DTDs; the writer uses xmlTextWriter. */
+ * cap12.xsd by hand (no schema is loaded) and refuses DTDs; the writer lays out as xmlTextWriter. */
 #include "pt_cap_xml.h"
 #include "pt_cap_xml_int.h"
 
@@ -104,17 +104,16 @@ static int is_dsig(const xmlNode *n)
 
 static int blank(const xmlChar *s)
 {
-	/* one test per byte: c is XML whitespace when c <= ' ' and its bit is set */
-	const unsigned long long ws = (1ull << ' ') | (1ull << '\t') | (1ull << '\n') | (1ull << '\r');
-	for (; s && *s; s++)
-		if (*s > ' ' || !((ws >> *s) & 1))
-			return 0;
-	return 1;
+	/* strspn scans many bytes a step (the whitespace between elements is
+	 * often a newline and dozens of spaces) */
+	return !s || s[strspn((const char *)s, " \t\n\r")] == '\0';
 }
 
 /* Two element names equal (short strings: no call to strcmp). */
-static int name_eq(const char *a, const char *b)
+static inline int name_eq(const char *a, const char *b)
 {
+	if (*a != *b) /* most names differ at once */
+		return 0;
 	while (*a && *a == *b)
 		a++, b++;
 	return *a == *b;
@@ -248,10 +247,14 @@ static const xmlNode *walk_seq(struct rd *r, const xmlNode *n, const struct seq 
 		if (allow_dsig && is_dsig(c))
 			return c;
 		int j = -1;
-		if (is_cap_r(r, c)) { /* from the current position on first: the usual case */
+		if (is_cap_r(r, c)) {
+			/* the names of a sequence differ, so the order of the search
+			 * only saves time: from the element after the current one (or
+			 * the current one when it repeats), the usual next element */
 			const char *name = (const char *)c->name;
+			int from = pos < 0 ? 0 : s->unbounded[pos] ? pos : pos + 1;
 			for (int k = 0; k < s->n; k++) {
-				int i = (pos < 0 ? 0 : pos) + k;
+				int i = from + k;
 				if (i >= s->n)
 					i -= s->n;
 				if (name_eq(name, s->children[i])) {
@@ -467,16 +470,222 @@ static int self_contained(const xmlNode *top, const xmlNode *n)
 	return 1;
 }
 
+/* ---- a growing buffer (the signature here, the whole document in the writer) ---- */
+
+struct wb {
+	char *s;
+	size_t n, cap;
+	int err;
+};
+
+static void put(struct wb *b, const char *s, size_t n)
+{
+	if (b->err)
+		return;
+	if (b->cap - b->n <= n) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap - b->n <= n)
+			cap *= 2;
+		char *g = realloc(b->s, cap);
+		if (!g) {
+			b->err = 1;
+			return;
+		}
+		b->s = g;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->n, s, n);
+	b->n += n;
+}
+
+static void puts_(struct wb *b, const char *s)
+{
+	put(b, s, strlen(s));
+}
+
+/*
+ * The serialisation of a signature subtree, byte for byte what libxml2's
+ * xmlNodeDump(buf, doc, n, 0, 0) writes for it (libxml2 2.9's
+ * xmlNodeDumpOutputInternal without formatting): "<" [prefix ":"] name, the
+ * namespace declarations " xmlns[:prefix]=\"href\"" (none for the prefix
+ * xml), the attributes " [prefix:]name=\"value\"", then "/>" for an element
+ * without children, else ">" children "</" [prefix ":"] name ">"; comments
+ * as "<!--" content "-->"; texts as they are. Whatever would be escaped
+ * goes through libxml2 itself: a text holding <, >, & or CR is dumped by
+ * xmlNodeDump on that text node, an attribute value holding <, >, &, ",
+ * TAB, LF, CR or a byte >= 0x80 by xmlAttrSerializeTxtContent. Anything
+ * else (an entity reference, a processing instruction, CDATA, a namespace
+ * href holding a quote, an attribute that is not plain text, libxml2's
+ * xmlSaveNoEmptyTags set) returns 0 and the caller lets xmlNodeDump write
+ * the whole subtree. test_cap_xml compares the two on the fixtures and on
+ * subtrees made to hold each of these cases.
+ */
+static unsigned char attr_special[256];
+static pthread_once_t special_once = PTHREAD_ONCE_INIT;
+
+static void special_init(void)
+{
+	for (int c = 0x80; c < 256; c++)
+		attr_special[c] = 1;
+	attr_special['<'] = attr_special['>'] = attr_special['&'] = attr_special['"'] = 1;
+	attr_special['\t'] = attr_special['\n'] = attr_special['\r'] = 1;
+}
+
+/* s holds a byte marked in tab; *len gets its length. */
+static int has_special(const unsigned char *tab, const xmlChar *s, size_t *len)
+{
+	const xmlChar *p = s;
+	int any = 0;
+	for (; *p; p++)
+		any |= tab[*p];
+	*len = (size_t)(p - s);
+	return any;
+}
+
+/* libxml2's scratch buffer, made at the first escape */
+static xmlBufferPtr scratch(xmlBufferPtr *tmp)
+{
+	if (!*tmp)
+		*tmp = xmlBufferCreate();
+	return *tmp;
+}
+
+/* Append what libxml2 wrote into tmp, then empty it. */
+static int put_libxml(struct wb *b, xmlBufferPtr tmp)
+{
+	int n = xmlBufferLength(tmp);
+	if (n < 0)
+		return 0;
+	put(b, (const char *)xmlBufferContent(tmp), (size_t)n);
+	xmlBufferEmpty(tmp);
+	return 1;
+}
+
+static void put_qname(struct wb *b, const xmlNode *n)
+{
+	if (n->ns && n->ns->prefix) {
+		puts_(b, (const char *)n->ns->prefix);
+		put(b, ":", 1);
+	}
+	puts_(b, (const char *)n->name);
+}
+
+static int dump_fast(struct wb *b, xmlBufferPtr *tmp, const xmlNode *n)
+{
+	size_t len;
+	switch (n->type) {
+	case XML_TEXT_NODE:
+		if (!n->content)
+			return 1;
+		if (n->name != xmlStringText)
+			return 0;
+		/* strcspn scans many bytes a step (base64 values run for kilobytes) */
+		len = strcspn((const char *)n->content, "<>&\r");
+		if (n->content[len]) {
+			if (!scratch(tmp) || xmlNodeDump(*tmp, n->doc, (xmlNodePtr)n, 0, 0) < 0)
+				return 0;
+			return put_libxml(b, *tmp);
+		}
+		put(b, (const char *)n->content, len);
+		return 1;
+	case XML_COMMENT_NODE:
+		if (n->content) {
+			put(b, "<!--", 4);
+			puts_(b, (const char *)n->content);
+			put(b, "-->", 3);
+		}
+		return 1;
+	case XML_ELEMENT_NODE:
+		break;
+	default:
+		return 0;
+	}
+	put(b, "<", 1);
+	put_qname(b, n);
+	for (const xmlNs *d = n->nsDef; d; d = d->next) {
+		if (d->type != XML_NAMESPACE_DECL || !d->href)
+			return 0;
+		if (d->prefix && strcmp((const char *)d->prefix, "xml") == 0)
+			continue;
+		if (strchr((const char *)d->href, '"'))
+			return 0;
+		put(b, " xmlns", 6);
+		if (d->prefix) {
+			put(b, ":", 1);
+			puts_(b, (const char *)d->prefix);
+		}
+		put(b, "=\"", 2);
+		puts_(b, (const char *)d->href);
+		put(b, "\"", 1);
+	}
+	for (const xmlAttr *a = n->properties; a; a = a->next) {
+		if (a->type != XML_ATTRIBUTE_NODE)
+			return 0;
+		put(b, " ", 1);
+		if (a->ns && a->ns->prefix) {
+			puts_(b, (const char *)a->ns->prefix);
+			put(b, ":", 1);
+		}
+		puts_(b, (const char *)a->name);
+		put(b, "=\"", 2);
+		for (const xmlNode *t = a->children; t; t = t->next) {
+			if (t->type != XML_TEXT_NODE)
+				return 0;
+			if (!t->content)
+				continue;
+			if (has_special(attr_special, t->content, &len)) {
+				if (!scratch(tmp))
+					return 0;
+				xmlAttrSerializeTxtContent(*tmp, a->doc, (xmlAttrPtr)a, t->content);
+				if (!put_libxml(b, *tmp))
+					return 0;
+			} else {
+				put(b, (const char *)t->content, len);
+			}
+		}
+		put(b, "\"", 1);
+	}
+	if (!n->children) {
+		put(b, "/>", 2);
+		return 1;
+	}
+	put(b, ">", 1);
+	for (const xmlNode *c = n->children; c; c = c->next)
+		if (!dump_fast(b, tmp, c))
+			return 0;
+	put(b, "</", 2);
+	put_qname(b, n);
+	put(b, ">", 1);
+	return 1;
+}
+
+/* n serialised into b as xmlNodeDump(buf, n->doc, n, 0, 0) would: by dump_fast
+ * when it can, else by libxml2. Returns 0 when out of memory. */
+static int dump_node(struct wb *b, const xmlNode *n)
+{
+	size_t at = b->n;
+	int ok;
+	xmlBufferPtr tmp = NULL;
+	pthread_once(&special_once, special_init);
+	if (!xmlSaveNoEmptyTags && dump_fast(b, &tmp, n)) {
+		ok = !b->err;
+	} else {
+		b->n = at; /* libxml2 writes the whole subtree */
+		if (tmp)
+			xmlBufferEmpty(tmp);
+		ok = !b->err && scratch(&tmp) && xmlNodeDump(tmp, n->doc, (xmlNodePtr)n, 0, 0) >= 0 &&
+		     put_libxml(b, tmp) && !b->err;
+	}
+	xmlBufferFree(tmp);
+	return ok;
+}
+
 /* The signature-namespace elements from first on, serialised one after the
  * other (each with the namespace declarations it uses). */
 static void take_signature(struct rd *r, const xmlNode *first, struct pt_cap_alert *a,
 			   int depth)
 {
-	xmlBufferPtr buf = xmlBufferCreate();
-	if (!buf) {
-		r->err = PT_ENOMEM;
-		return;
-	}
+	struct wb buf = { NULL, 0, 0, 0 };
 	for (const xmlNode *c = first; c; c = c->next) {
 		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
 			if (!blank(c->content))
@@ -501,10 +710,13 @@ static void take_signature(struct rd *r, const xmlNode *first, struct pt_cap_ale
 			check_depth(r, c, PT_CAP_XML_DEPTH + 1);
 			break;
 		}
-		if (xmlBufferLength(buf) > 0)
-			xmlBufferCCat(buf, "\n");
+		if (buf.n > 0)
+			put(&buf, "\n", 1);
 		if (self_contained(c, c)) { /* the usual: <Signature xmlns="...xmldsig#"> */
-			xmlNodeDump(buf, c->doc, (xmlNodePtr)c, 0, 0);
+			if (!dump_node(&buf, c)) {
+				r->err = PT_ENOMEM;
+				break;
+			}
 			continue;
 		}
 		xmlDocPtr tmp = xmlNewDoc(BAD_CAST "1.0");
@@ -515,21 +727,27 @@ static void take_signature(struct rd *r, const xmlNode *first, struct pt_cap_ale
 			break;
 		}
 		xmlDocSetRootElement(tmp, copy);
-		xmlNodeDump(buf, tmp, copy, 0, 0);
+		int ok = dump_node(&buf, copy);
 		xmlFreeDoc(tmp);
+		if (!ok) {
+			r->err = PT_ENOMEM;
+			break;
+		}
 	}
-	int n = xmlBufferLength(buf);
+	size_t n = buf.n;
+	if (buf.err && r->err == PT_OK)
+		r->err = PT_ENOMEM;
 	if (r->err == PT_OK && n > 0) {
-		a->signature = pt_cap_alert_alloc(a, (size_t)n + 1);
+		a->signature = pt_cap_alert_alloc(a, n + 1);
 		if (!a->signature) {
 			r->err = PT_ENOMEM;
 		} else {
-			memcpy(a->signature, xmlBufferContent(buf), (size_t)n);
+			memcpy(a->signature, buf.s, n);
 			a->signature[n] = '\0';
-			a->signature_len = (size_t)n;
+			a->signature_len = n;
 		}
 	}
-	xmlBufferFree(buf);
+	free(buf.s);
 }
 
 /* The problems in document order (stable: the structure's before the values' on one line). */
@@ -712,37 +930,6 @@ out:
  * xmlEncodeSpecialChars (what xmlTextWriterWriteString calls), skipped
  * when the text holds none of the five characters it escapes.
  */
-struct wb {
-	char *s;
-	size_t n, cap;
-	int err;
-};
-
-static void put(struct wb *b, const char *s, size_t n)
-{
-	if (b->err)
-		return;
-	if (b->cap - b->n <= n) {
-		size_t cap = b->cap ? b->cap : 4096;
-		while (cap - b->n <= n)
-			cap *= 2;
-		char *g = realloc(b->s, cap);
-		if (!g) {
-			b->err = 1;
-			return;
-		}
-		b->s = g;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->n, s, n);
-	b->n += n;
-}
-
-static void puts_(struct wb *b, const char *s)
-{
-	put(b, s, strlen(s));
-}
-
 static void indent(struct wb *b, int level)
 {
 	static const char sp[] = "                                ";

@@ -726,6 +726,78 @@ static void test_write_composed(void)
 	pt_cap_alert_free(b);
 }
 
+/* issue 13 (performance): the kept signature is written by the reader's own
+ * subtree serialiser; its bytes must be exactly xmlNodeDump's (what was kept
+ * before), with every escape, namespace, comment and fallback case. */
+static const char *const SIG_CASES[] = {
+	/* the usual: a default namespace declared on Signature, base64 with newlines */
+	"<Signature xmlns=\"" PT_CAP_DSIG_NS "\"><SignedInfo><CanonicalizationMethod "
+	"Algorithm=\"http://www.w3.org/TR/2001/REC-xml-c14n-20010315\"/></SignedInfo>\n"
+	"<SignatureValue>YWJj\nZGVm&#13;\n</SignatureValue></Signature>",
+	/* escapes in attributes and text, non-ASCII, a comment, empty elements, prefixes */
+	"<Signature xmlns=\"" PT_CAP_DSIG_NS "\" Id=\"a&quot;b&lt;c&gt;d&amp;e&#9;f&#10;g&#13;h\" "
+	"xml:lang=\"mk\"><!-- a comment & more --><Object t=\"\xc3\xa9\xe2\x82\xac\">x &amp; y "
+	"&lt;z&gt; \xc3\xb6\xe2\x82\xac \"q\" 'a'</Object><x:O xmlns:x=\"urn:x\" x:a=\"1\"/>"
+	"<Empty></Empty><E2/> </Signature>",
+	/* the prefix declared on alert: written from a copy (which declares it) */
+	"<ds:Signature><ds:SignedInfo ds:x=\"1\">t</ds:SignedInfo></ds:Signature>",
+	/* two signature elements, the second with a processing instruction (libxml2's own dump) */
+	"<Signature xmlns=\"" PT_CAP_DSIG_NS "\"><A/></Signature>\n"
+	"<Signature xmlns=\"" PT_CAP_DSIG_NS "\"><?pi data?><B>b</B></Signature>",
+	/* a namespace href holding a quote (libxml2's own dump) */
+	"<Signature xmlns=\"" PT_CAP_DSIG_NS "\"><y:A xmlns:y='urn:&quot;y'/></Signature>",
+	NULL
+};
+
+static void test_signature_bytes(void)
+{
+	for (size_t k = 0; SIG_CASES[k]; k++) {
+		char doc[4096];
+		snprintf(doc, sizeof(doc),
+			 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+			 "<alert xmlns=\"" PT_CAP_NS "\" xmlns:ds=\"" PT_CAP_DSIG_NS "\">\n"
+			 "<identifier>A</identifier><sender>s@x</sender>"
+			 "<sent>2026-12-01T00:00:00-00:00</sent><status>Actual</status>"
+			 "<msgType>Alert</msgType><scope>Public</scope>\n%s\n</alert>\n",
+			 SIG_CASES[k]);
+		struct pt_cap_alert *a = NULL;
+		static struct pt_cap_problems p;
+		CHECK_INT(pt_cap_xml_read(doc, strlen(doc), &a, &p), PT_OK);
+		/* what libxml2 writes for the same elements: xmlNodeDump of a copy
+		 * in a document of its own (declares every namespace used) */
+		xmlDocPtr d = xmlReadMemory(doc, (int)strlen(doc), NULL, NULL,
+					   XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES |
+						   XML_PARSE_COMPACT);
+		xmlBufferPtr want = xmlBufferCreate();
+		CHECK(d != NULL && want != NULL);
+		if (!d || !want || !a)
+			continue;
+		for (xmlNodePtr c = xmlDocGetRootElement(d)->children; c; c = c->next) {
+			if (c->type != XML_ELEMENT_NODE || !c->ns ||
+			    strcmp((const char *)c->ns->href, PT_CAP_DSIG_NS) != 0)
+				continue;
+			if (xmlBufferLength(want) > 0)
+				xmlBufferCCat(want, "\n");
+			xmlDocPtr tmp = xmlNewDoc(BAD_CAST "1.0");
+			xmlNodePtr copy = xmlDocCopyNode(c, tmp, 1);
+			xmlDocSetRootElement(tmp, copy);
+			xmlNodeDump(want, tmp, copy, 0, 0);
+			xmlFreeDoc(tmp);
+		}
+		CHECK(a->signature != NULL);
+		if (a->signature &&
+		    strcmp(a->signature, (const char *)xmlBufferContent(want)) != 0) {
+			printf("  signature case %zu:\n    kept: %s\n    want: %s\n", k, a->signature,
+			       (const char *)xmlBufferContent(want));
+			CHECK(0);
+		}
+		CHECK(a->signature_len == (size_t)xmlBufferLength(want));
+		xmlBufferFree(want);
+		xmlFreeDoc(d);
+		pt_cap_alert_free(a);
+	}
+}
+
 int main(void)
 {
 	fixtures = getenv("PROTECT_CAP_FIXTURES");
@@ -733,6 +805,7 @@ int main(void)
 		fixtures = "../shared/fixtures/cap";
 	xmlSetGenericErrorFunc(NULL, quiet);
 	RUN(test_hostile);
+	RUN(test_signature_bytes);
 	size_t len = 0;
 	char *xsd = fixture("cap12.xsd", &len);
 	if (!xsd) {
