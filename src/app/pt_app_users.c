@@ -336,7 +336,11 @@ enum pt_err pt_app_user_update(const struct pt_caller *c, struct pt_db *db, cons
 		if (!c->who.system && u.id != c->who.user_id) {
 			if (!(snap = pt_app_snapshot(c, db, d)))
 				return PT_EDB;
-			guarded = pt_app_user_reads_red(snap, u.id) || u.admin_by_system;
+			/* issue 13 review: an appointed pio or coordinator approves public
+			 * alerts; an admin who set its password at once could approve as it */
+			guarded = pt_app_user_reads_red(snap, u.id) || u.admin_by_system ||
+				  (u.role_by_system &&
+				   (u.role == PT_ROLE_PIO || u.role == PT_ROLE_COORDINATOR));
 			pt_snapshot_release(snap);
 		}
 		w.reset = pt_access_password_reset(&c->who, u.id, u.org_id, guarded);

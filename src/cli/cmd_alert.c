@@ -259,7 +259,7 @@ static int alert_table(const struct pt_app_alert_list *l)
 		       pt_cap_enum_name(PT_CAP_ENUM_MSG_TYPE, (int)r->msg_type),
 		       pt_cap_enum_name(PT_CAP_ENUM_STATUS, (int)r->status),
 		       pt_app_alert_state_name(r->state));
-		pt_cli_print_cell(stdout, r->site_id, 12);
+		pt_cli_print_cell(stdout, r->site_withheld ? "(withheld)" : r->site_id, 12);
 		printf(" %-17s %-17s ", sent, expires);
 		pt_cli_print_cell(stdout, r->composer, 12);
 		putchar(' ');

@@ -261,12 +261,14 @@ def t_duties(res, port, protect, db):
         res.eq(rc, 0, "protect user add h1-pw: %s" % err)
         pw = login(res, port, "h1-pw")
         res.eq(steps_of(pw, pairs[2][0], pairs[2][1]), [["approve"]], "a coordinator the system made may approve")
+        # issue 13 review: an appointed coordinator approves public alerts, so an admin's reset
+        # of its password waits for a second appointed admin and the admin cannot log in as it
         r = ad.request("PATCH", "/api/v1/users/h1-pw", {"password": "taken-over-h1"})
-        res.eq(r.status, 200, "the admin sets h1-pw's password at once: %r" % r.body[:200])
+        res.eq(r.status, 202, "the admin's reset of h1-pw's password waits for a second admin: %r"
+               % r.body[:200])
         taken = Client(port)
-        res.eq(taken.login("h1-pw", "taken-over-h1").status, 200, "the admin logs in as h1-pw")
-        refused(step(taken, pairs[2][0], pairs[2][1], "approve"), "four-eyes principle",
-                "a coordinator whose password the proposer set approves")
+        res.check(taken.login("h1-pw", "taken-over-h1").status != 200,
+                  "the admin cannot log in as h1-pw with the password it asked for")
 
     # Repro 2: at ministry sites (the admin may change them) of the coordinator's plan.
     theirs = save(co, "h1-co", 2000000)
