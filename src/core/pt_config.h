@@ -85,6 +85,10 @@ struct pt_config {
 		double hours;
 	} resilience_restart[PT_CONFIG_RESTART_MAX];
 	size_t resilience_n_restart;
+	/* issue 14: `scenario from-site` (docs/scenarios.md) */
+	double mci_hospital_radius_km; /**< mci.hospital_radius_km: receiving hospitals within it (30) */
+	double mci_road_factor;        /**< mci.road_factor: road / straight-line distance (1.4) */
+	double mci_speed_kmh;          /**< mci.speed_kmh: ambulance road speed (50) */
 };
 
 /** Fill c with the built-in defaults (the same values as settings.csv). */
