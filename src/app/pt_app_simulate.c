@@ -343,6 +343,23 @@ static void catalogs_clear(struct pt_catalogs *cat)
 	pt_catalog_clear(&cat->threats);
 }
 
+/* prefix + text into dst (PT_MCI_NAME_MAX), cut at a UTF-8 character boundary. */
+static void name_copy(char *dst, const char *prefix, const char *text)
+{
+	size_t n = 0, p = strlen(prefix), t = strlen(text);
+	if (p > PT_MCI_NAME_MAX - 1)
+		p = PT_MCI_NAME_MAX - 1;
+	memcpy(dst, prefix, p);
+	n = p;
+	if (t > PT_MCI_NAME_MAX - 1 - n) {
+		t = PT_MCI_NAME_MAX - 1 - n;
+		while (t > 0 && ((unsigned char)text[t] & 0xC0) == 0x80)
+			t--; /* text[t] would start the cut-off character */
+	}
+	memcpy(dst + n, text, t);
+	dst[n + t] = '\0';
+}
+
 /* Fill hospital h of s (and its ambulance base) from site st, km from the attack. */
 static enum pt_err add_hospital(struct pt_mci_scenario *s, const struct pt_site *st, double km,
 				const struct pt_config *cfg, int attacked, int lockdown,
@@ -360,7 +377,7 @@ static enum pt_err add_hospital(struct pt_mci_scenario *s, const struct pt_site 
 			break;
 		}
 	/* a new hospital with the model's defaults, through the one list of keys */
-	pt_strlcpy(name, st->name, sizeof name);
+	name_copy(name, "", st->name);
 	snprintf(path, sizeof path, "hospitals.%zu.name", h);
 	if ((err = pt_mci_set(s, path, name, d)) != PT_OK)
 		return err;
@@ -373,7 +390,7 @@ static enum pt_err add_hospital(struct pt_mci_scenario *s, const struct pt_site 
 	s->attack.sites[0].hospital_travel_min[h] = minutes < 1 ? 1 : minutes;
 	/* the hospital's ambulance station is one of the bases */
 	snprintf(path, sizeof path, "response.bases.%zu.name", h);
-	snprintf(name, sizeof name, "Ambulance station, %s", st->name);
+	name_copy(name, "Ambulance station, ", st->name);
 	if ((err = pt_mci_set(s, path, name, d)) != PT_OK)
 		return err;
 	s->response.bases[h].ambulances = hc->ambulances;
@@ -472,11 +489,15 @@ enum pt_err pt_app_scenario_from_site(const struct pt_caller *c, struct pt_db *d
 	keep = n_cand < PT_MCI_MAX_HOSPITALS ? n_cand : PT_MCI_MAX_HOSPITALS;
 
 	/* the attack */
-	snprintf(out->name, sizeof out->name, "%s at %s", o->threat, site->name);
+	{
+		char prefix[PT_MCI_NAME_MAX];
+		snprintf(prefix, sizeof prefix, "%.40s at ", tp->id);
+		name_copy(out->name, prefix, site->name);
+	}
 	pt_strlcpy(out->threat, o->threat, sizeof out->threat);
 	out->attack.victims = o->victims ? o->victims : tp->victims;
 	memcpy(out->attack.mix, tp->mix, sizeof out->attack.mix);
-	pt_strlcpy(out->attack.sites[0].name, site->name, sizeof out->attack.sites[0].name);
+	name_copy(out->attack.sites[0].name, "", site->name);
 	out->attack.sites[0].share = 1;
 	out->attack.sites[0].secure_min = tp->secure_min;
 	out->attack.sites[0].hospital_index = -1;

@@ -111,7 +111,7 @@ struct pt_app_from_site_info {
  * the victim mix and response from the threat's defaults. The attack site's
  * reads are audited as "scenario.from_site.read" when c->audit_reads.
  * PT_ENOTFOUND (a site c may not read or that does not exist: d field
- * "site"; an unknown threat or one without a
+ * "site"), PT_EINVAL (an unknown threat or one without a
  * casualty mix, field "threat"), PT_ELIMIT (victims), PT_EDB, PT_ENOMEM.
  */
 enum pt_err pt_app_scenario_from_site(const struct pt_caller *c, struct pt_db *db,
