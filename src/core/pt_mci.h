@@ -234,6 +234,13 @@ const char *pt_mci_output_name(size_t i);
 double pt_mci_output_value(const struct pt_mci_rep *r, size_t i);
 
 /**
+ * Student's t quantile: the t with P(|T| > t) = p for df degrees of
+ * freedom (p = 0.05: the 97.5th percentile); Hill's algorithm 396 (1970).
+ * NaN for df < 1 or p outside (0, 1).
+ */
+double pt_mci_t_quantile(double p, double df);
+
+/**
  * Summarise output i over reps[0, n) in replication order (the same
  * numbers whatever the thread or rank count). PT_ENOMEM.
  */

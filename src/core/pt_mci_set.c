@@ -160,7 +160,7 @@ void pt_mci_defaults(struct pt_mci_scenario *s)
 	s->injury.death_b = -1.95;
 	s->injury.death_sigma = 0.5;
 	s->injury.niss[PT_MCI_KILLED] = tri(75, 75, 75);
-	s->injury.niss[PT_MCI_NISS16] = tri(16, 25, 75);
+	s->injury.niss[PT_MCI_NISS16] = tri(16, 22, 60);
 	s->injury.niss[PT_MCI_NISS9] = tri(9, 10, 15);
 	s->injury.niss[PT_MCI_NISS1] = tri(1, 4, 8);
 	s->injury.bleeding_share[PT_MCI_KILLED] = 0;
