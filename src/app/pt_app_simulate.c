@@ -368,7 +368,8 @@ static enum pt_err add_hospital(struct pt_mci_scenario *s, const struct pt_site 
 	size_t h = s->n_hospitals, k;
 	const struct hospital_class *hc = &hospital_classes[2];
 	char path[PT_MCI_PATH_MAX], name[PT_MCI_NAME_MAX];
-	double minutes = km * cfg->mci_road_factor / cfg->mci_speed_kmh * 60.0;
+	/* to a tenth of a minute: the file is for people to read and edit */
+	double minutes = round(km * cfg->mci_road_factor / cfg->mci_speed_kmh * 600.0) / 10.0;
 	enum pt_err err;
 
 	for (k = 0; k < sizeof hospital_classes / sizeof hospital_classes[0]; k++)

@@ -56,9 +56,10 @@ static void print_table(const struct pt_sim_result *r)
 	if (r->sweep_key[0]) {
 		printf("\n%-14s", "VALUE");
 		for (k = 0; k < sizeof sweep_outputs / sizeof *sweep_outputs; k++)
-			printf("  %-24s", strcmp(sweep_outputs[k], "critical_mortality") == 0
-						? "critical_mortality (%)"
-						: sweep_outputs[k]);
+			printf(k + 1 < sizeof sweep_outputs / sizeof *sweep_outputs ? "  %-24s" : "  %s",
+			       strcmp(sweep_outputs[k], "critical_mortality") == 0
+				       ? "critical_mortality (%)"
+				       : sweep_outputs[k]);
 		printf("\n");
 		for (i = 0; i < r->n_rows; i++) {
 			pt_cli_print_cell(stdout, r->rows[i].value, 14);
@@ -71,7 +72,9 @@ static void print_table(const struct pt_sim_result *r)
 					stat_cell(&r->rows[i].stats[o],
 						  strcmp(sweep_outputs[k], "critical_mortality") == 0,
 						  cell, sizeof cell);
-				printf("  %-24s", cell);
+				printf(k + 1 < sizeof sweep_outputs / sizeof *sweep_outputs ? "  %-24s"
+											     : "  %s",
+				       cell);
 			}
 			printf("\n");
 		}
@@ -505,16 +508,25 @@ static int from_site(struct pt_cli *cli)
 	}
 	if ((rc = write_scenario(out_path, s)) != 0)
 		goto out;
-	pt_cli_errorf("%s%s%zu receiving hospital%s within %g km (the %zu nearest of %zu), travel "
-		      "times at %g x the straight line and %g km/h; edit the file to change them",
+	pt_cli_errorf("%s%s%zu receiving hospital%s within %g km, travel times at %g x the "
+		      "straight line and %g km/h; edit the file to change them",
 		      out_path ? out_path : "", out_path ? ": " : "", info.hospitals,
-		      info.hospitals == 1 ? "" : "s", info.radius_km, info.hospitals, info.in_radius,
-		      info.road_factor, info.speed_kmh);
-	if (info.attacked_hospital)
-		pt_cli_errorf("the attacked site is receiving hospital 0%s",
-			      s->hospitals[0].locked_down ? ", locked down (set hospitals.0.locked_down "
-							    "to false to keep its emergency department open)"
-							  : "");
+		      info.hospitals == 1 ? "" : "s", info.radius_km, info.road_factor,
+		      info.speed_kmh);
+	if (info.in_radius > info.hospitals)
+		pt_cli_errorf("the %zu nearest of %zu health-sector sites within %g km were kept (at "
+			      "most %d)",
+			      info.hospitals, info.in_radius, info.radius_km, PT_MCI_MAX_HOSPITALS);
+	if (info.attacked_hospital) {
+		int h = s->attack.sites[0].hospital_index;
+		if (h >= 0 && s->hospitals[h].locked_down)
+			pt_cli_errorf("the attacked site is receiving hospital %d, locked down (set "
+				      "hospitals.%d.locked_down to false to keep its emergency "
+				      "department open)",
+				      h, h);
+		else
+			pt_cli_errorf("the attacked site is receiving hospital %d", h);
+	}
 	if (info.show_hidden && info.hidden)
 		pt_cli_errorf("%zu health-sector site%s within %g km you may not read %s left out",
 			      info.hidden, info.hidden == 1 ? "" : "s", info.radius_km,
