@@ -129,6 +129,7 @@ check:
 	@$(MAKE) --no-print-directory $(JOBS) WERROR=1 all unit
 	@$(MAKE) --no-print-directory browser-deps
 	@scripts/run-tests $(BUILD) ./$(PROTECT)
+	@tests/mpi/run ./$(PROTECT) # issue 14: the MPI build against one process ("SKIP" without Open MPI)
 
 # The browser tests' tools: Debian's chromium, nodejs and npm, and npm's playwright-core (the
 # version in tests/browser/package-lock.json). Where they cannot be installed the browser tests
@@ -177,6 +178,6 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance -Isrc src
 
 clean:
-	rm -rf build build-asan build-fuzz protect
+	rm -rf build build-asan build-fuzz build-mpi protect
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
