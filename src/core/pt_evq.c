@@ -25,10 +25,10 @@ enum pt_err pt_evq_init(struct pt_evq *q, size_t cap_hint, size_t max_events)
 	q->now = 0;
 	q->popped = 0;
 	q->max_events = max_events ? max_events : (size_t)1 << 26;
-	if (cap_hint > q->max_events)
-		cap_hint = q->max_events;
 	if (cap_hint < 16)
 		cap_hint = 16;
+	if (cap_hint > q->max_events)
+		cap_hint = q->max_events;
 	q->heap = malloc(cap_hint * sizeof *q->heap);
 	if (!q->heap)
 		return PT_ENOMEM;
@@ -114,16 +114,19 @@ int pt_evq_pop(struct pt_evq *q, struct pt_evq_event *ev)
 		return 1;
 	last = h[n];
 	i = 0;
-	/* Sift the hole at the root down, placing last where it belongs. */
+	/* Sift the hole at the root down, placing last where it belongs. The
+	 * earliest child is chosen without branches (conditional moves): which
+	 * child wins is data, and a predictor guesses it no better than chance. */
 	for (;;) {
 		size_t c = i * EVQ_D + 1, best, k, end;
 		if (c >= n)
 			break;
 		best = c;
 		end = c + EVQ_D < n ? c + EVQ_D : n;
-		for (k = c + 1; k < end; k++)
-			if (evq_before(&h[k], &h[best]))
-				best = k;
+		for (k = c + 1; k < end; k++) {
+			int lt = (h[k].t < h[best].t) | ((h[k].t == h[best].t) & (h[k].seq < h[best].seq));
+			best = lt ? k : best;
+		}
 		if (!evq_before(&h[best], &last))
 			break;
 		h[i] = h[best];

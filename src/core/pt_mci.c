@@ -356,6 +356,7 @@ static void hosp_arrive(struct mci_work *w, uint32_t id, size_t h)
 	struct hosp_rt *hr = &w->hosp[h];
 	v->hosp = (uint16_t)h;
 	v->flags |= F_HOSP;
+	tr(w, "admitted", id, -1, (long)h, v->truecat);
 	load_change(w, h, 1);
 	v->qtok++;
 	if (v->truecat == PT_MCI_T1) {
@@ -1204,6 +1205,7 @@ static int step(struct mci_work *w, const struct pt_evq_event *ev)
 			return 0;
 		hr = &w->hosp[v->hosp];
 		hr->resus_busy--;
+		tr(w, "resuscitated", id, -1, v->hosp, v->truecat);
 		v->state = S_HQ_OR;
 		v->qtok++;
 		line_push(w, &hr->or_line, id, v->qtok);
