@@ -83,6 +83,7 @@ struct site_rt {
 	unsigned tri_busy, ccp_busy, rtf_busy;
 	int secure, rtf_in;
 	uint32_t need;             /* victims alive here who still need an ambulance */
+	uint32_t untriaged;        /* victims alive here not yet triaged: minor ones wait for them */
 	uint32_t assigned;         /* ambulances heading here or here */
 	uint32_t *idle;            /* ambulances waiting here (a stack) */
 	size_t n_idle;
@@ -553,6 +554,22 @@ static void need_done(struct mci_work *w, struct victim *v)
 	}
 }
 
+/* One victim fewer awaits its first triage; when none is left, the
+ * ambulances waiting at the site may take the minor casualties. */
+static void untriaged_done(struct mci_work *w, size_t st)
+{
+	struct site_rt *sr = &w->site[st];
+	uint32_t idle[PT_MCI_MAX_AMBULANCES];
+	size_t i, n;
+	if (!sr->untriaged || --sr->untriaged || !sr->n_idle)
+		return;
+	n = sr->n_idle;
+	memcpy(idle, sr->idle, n * sizeof *idle);
+	sr->n_idle = 0;
+	for (i = 0; i < n; i++)
+		amb_try_load(w, idle[i]);
+}
+
 /* ---- ambulances ---- */
 
 /* The site a free ambulance goes to: the most victims still waiting per
@@ -600,6 +617,8 @@ static void amb_try_load(struct mci_work *w, uint32_t a)
 	am->n_load = 0;
 	for (c = 0; c < 3 && am->n_load < cap; c++) {
 		struct line *l = &sr->wait[c];
+		if (c == PT_MCI_T3 && sr->untriaged)
+			break; /* minor casualties go once everyone has been triaged */
 		while (l->head < l->n && am->n_load < cap) {
 			uint64_t e = l->e[l->head];
 			uint32_t id = (uint32_t)e;
@@ -894,6 +913,7 @@ static void victims_init(struct mci_work *w)
 			} else {
 				v->state = S_HOT;
 				sr->need++;
+				sr->untriaged++;
 			}
 			clocks_schedule(w, v, id);
 		}
@@ -949,6 +969,8 @@ static void on_death(struct mci_work *w, uint32_t id)
 		if (st != S_WALK)
 			need_done(w, v);
 	}
+	if (st == S_HOT || st == S_RTF || st == S_TQ || st == S_TRI)
+		untriaged_done(w, v->site);
 	v->state = S_DEAD;
 	tr(w, "dies", id, -1, (v->flags & F_HOSP) ? v->hosp : -1, v->truecat);
 }
@@ -1147,6 +1169,7 @@ static int step(struct mci_work *w, const struct pt_evq_event *ev)
 		tr(w, "triaged", id, -1, -1, v->cat);
 		to_wait(w, id);
 		kick_triage(w, v->site);
+		untriaged_done(w, v->site);
 		return 1;
 	case EV_RETRIAGE: {
 		uint8_t c;
@@ -1294,7 +1317,7 @@ static enum pt_err run_one(struct mci_work *w, const struct pt_mci_scenario *s0,
 			line_clear(&sr->ccp[c]);
 		sr->tri_busy = sr->ccp_busy = sr->rtf_busy = 0;
 		sr->secure = sr->rtf_in = 0;
-		sr->need = sr->assigned = 0;
+		sr->need = sr->assigned = sr->untriaged = 0;
 		sr->n_idle = 0;
 		sr->rtf_next = 0;
 	}
