@@ -104,6 +104,7 @@ static void print_table(const struct pt_sim_result *r)
 
 struct trace_out {
 	enum pt_format format;
+	const struct pt_mci_scenario *s; /* the file's: hospital names in the table */
 	json_t *events; /* JSON */
 	int failed;
 };
@@ -142,7 +143,7 @@ static void trace_event(void *ctx, const struct pt_mci_trace_event *ev)
 		putchar('\n');
 		return;
 	}
-	printf("%9.2f  %-14s", ev->t_min, ev->what ? ev->what : "");
+	printf("%9.2f  %-20s", ev->t_min, ev->what ? ev->what : "");
 	if (ev->victim >= 0)
 		printf(" victim %-5d", ev->victim);
 	else
@@ -150,7 +151,9 @@ static void trace_event(void *ctx, const struct pt_mci_trace_event *ev)
 	printf(" %-4s", cat_name(ev->cat));
 	if (ev->ambulance >= 0)
 		printf(" ambulance %d", ev->ambulance);
-	if (ev->hospital >= 0)
+	if (ev->hospital >= 0 && (size_t)ev->hospital < t->s->n_hospitals)
+		printf(" hospital %d (%s)", ev->hospital, t->s->hospitals[ev->hospital].name);
+	else if (ev->hospital >= 0)
 		printf(" hospital %d", ev->hospital);
 	putchar('\n');
 }
@@ -360,6 +363,7 @@ int pt_cmd_simulate(struct pt_cli *cli)
 		struct trace_out t;
 		memset(&t, 0, sizeof t);
 		t.format = format;
+		t.s = scenario;
 		if (pt_app_sim_mpi_rank() != 0)
 			goto out; /* one replication: rank 0 runs it */
 		if (format == PT_FORMAT_JSON && !(t.events = json_array())) {
@@ -370,7 +374,7 @@ int pt_cmd_simulate(struct pt_cli *cli)
 		if (format == PT_FORMAT_CSV)
 			printf("t_min,what,victim,category,ambulance,hospital\n");
 		else if (format == PT_FORMAT_TABLE)
-			printf("%9s  %-14s %-12s %-4s %s\n", "T (min)", "EVENT", "VICTIM", "CAT",
+			printf("%9s  %-20s %-12s %-4s %s\n", "T (min)", "EVENT", "VICTIM", "CAT",
 			       "AMBULANCE / HOSPITAL");
 		err = pt_app_simulate_trace(&o, trace_rep, trace_event, &t, &d);
 		if (err != PT_OK) {
