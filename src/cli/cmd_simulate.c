@@ -143,19 +143,29 @@ static void trace_event(void *ctx, const struct pt_mci_trace_event *ev)
 		putchar('\n');
 		return;
 	}
-	printf("%9.2f  %-20s", ev->t_min, ev->what ? ev->what : "");
-	if (ev->victim >= 0)
-		printf(" victim %-5d", ev->victim);
-	else
-		printf(" %-12s", "");
-	printf(" %-4s", cat_name(ev->cat));
-	if (ev->ambulance >= 0)
-		printf(" ambulance %d", ev->ambulance);
-	if (ev->hospital >= 0 && (size_t)ev->hospital < t->s->n_hospitals)
-		printf(" hospital %d (%s)", ev->hospital, t->s->hospitals[ev->hospital].name);
-	else if (ev->hospital >= 0)
-		printf(" hospital %d", ev->hospital);
-	putchar('\n');
+	{
+		char line[512];
+		size_t n = 0, end;
+		n += (size_t)snprintf(line + n, sizeof line - n, "%9.2f  %-20s", ev->t_min,
+				      ev->what ? ev->what : "");
+		if (ev->victim >= 0)
+			n += (size_t)snprintf(line + n, sizeof line - n, " victim %-5d", ev->victim);
+		else
+			n += (size_t)snprintf(line + n, sizeof line - n, " %-12s", "");
+		n += (size_t)snprintf(line + n, sizeof line - n, " %-4s", cat_name(ev->cat));
+		if (ev->ambulance >= 0 && n < sizeof line)
+			n += (size_t)snprintf(line + n, sizeof line - n, " ambulance %d", ev->ambulance);
+		if (ev->hospital >= 0 && (size_t)ev->hospital < t->s->n_hospitals && n < sizeof line)
+			n += (size_t)snprintf(line + n, sizeof line - n, " hospital %d (%s)",
+					      ev->hospital, t->s->hospitals[ev->hospital].name);
+		else if (ev->hospital >= 0 && n < sizeof line)
+			n += (size_t)snprintf(line + n, sizeof line - n, " hospital %d", ev->hospital);
+		end = n < sizeof line ? n : sizeof line - 1;
+		while (end > 0 && line[end - 1] == ' ')
+			end--;
+		line[end] = '\0';
+		puts(line);
+	}
 }
 
 /* ---- options ---- */
