@@ -83,13 +83,30 @@ static enum pt_err check_opts(const struct pt_app_sim_opts *o, struct pt_diag *d
 	return PT_OK;
 }
 
+/*
+ * Replications run at once: PT_APP_SIM_CHUNK, fewer when their load series
+ * would take more than PT_APP_SIM_CHUNK_BYTES (32 hospitals over a week
+ * hold 129 KiB a replication). The numbers do not depend on it.
+ */
+static size_t chunk_size(const struct pt_mci_scenario *s, size_t n)
+{
+	double steps = floor(s->horizon_min / PT_MCI_LOAD_STEP_MIN) + 1;
+	double per = (double)(s->n_hospitals ? s->n_hospitals : 1) * steps * sizeof(float);
+	size_t c = (size_t)(PT_APP_SIM_CHUNK_BYTES / per);
+	if (c < 16)
+		c = 16;
+	if (c > PT_APP_SIM_CHUNK)
+		c = PT_APP_SIM_CHUNK;
+	return n < c ? n : c;
+}
+
 /* Run one row's scenario s and summarise it into row. */
 static enum pt_err run_row(const struct pt_app_sim_opts *o, const struct pt_mci_scenario *s,
 			   size_t row_index, struct pt_sim_row *row, int *complete,
 			   struct pt_diag *d)
 {
-	size_t n = o->replications, chunk = n < PT_APP_SIM_CHUNK ? n : PT_APP_SIM_CHUNK;
-	size_t nh = s->n_hospitals, steps = 0, first, j, h, k, outs = pt_mci_output_count();
+	size_t n = o->replications, nh = s->n_hospitals, steps = 0, first, j, h, k;
+	size_t outs = pt_mci_output_count(), chunk = chunk_size(s, n);
 	struct pt_mci_rep *block = NULL, *all = NULL;
 	double *load_sum = NULL, *peak_sum = NULL;
 	struct progress_offset po;

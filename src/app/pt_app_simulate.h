@@ -15,7 +15,8 @@
 #define PT_APP_SIM_MAX_SWEEP 64      /**< most values of a sweep (PT_ELIMIT) */
 #define PT_APP_SIM_MAX_THREADS 256   /**< most threads (PT_ELIMIT) */
 #define PT_APP_SIM_SEED_MAX 9007199254740991ULL /**< 2^53 - 1: exact in JSON */
-#define PT_APP_SIM_CHUNK 4096        /**< replications run (and their load series held) at once */
+#define PT_APP_SIM_CHUNK 4096        /**< most replications run (and their load series held) at once */
+#define PT_APP_SIM_CHUNK_BYTES (64.0 * 1024 * 1024) /**< load series held at once, bytes (fewer replications then) */
 
 /** One override: the dotted path of pt_mci_set and its value as text. */
 struct pt_app_sim_set {

@@ -105,17 +105,14 @@ static void test_threads_and_blocks(void)
 	free(s);
 }
 
-/* More replications than a chunk: the same summary as one pass over every replication. */
-static void test_chunks(void)
+/* Summarise n replications of s run in chunks by the use case and in one pass: the same. */
+static void check_chunked(struct pt_mci_scenario *s, size_t n)
 {
-	struct pt_mci_scenario *s = malloc(sizeof *s);
 	struct pt_app_sim_opts o;
 	struct pt_sim_result *r = NULL;
 	struct pt_mci_rep *reps = NULL;
 	struct pt_diag d;
-	size_t n = PT_APP_SIM_CHUNK + 37, k;
-	small(s);
-	s->attack.victims = 3;
+	size_t k, h, t, j;
 	memset(&o, 0, sizeof o);
 	memset(&d, 0, sizeof d);
 	o.scenario = s;
@@ -132,8 +129,37 @@ static void test_chunks(void)
 			fprintf(stderr, "output %s differs\n", pt_mci_output_name(k));
 		CHECK(same_stats(&st, &r->rows[0].stats[k]));
 	}
+	/* the mean load: summed in replication order */
+	for (h = 0; r && h < s->n_hospitals; h++)
+		for (t = 0; t < r->rows[0].n_steps; t += 7) {
+			double sum = 0;
+			for (j = 0; j < n; j++)
+				sum += reps[j].load[h * reps[j].n_steps + t];
+			CHECK(sum / (double)n == r->rows[0].hospitals[h].load_mean[t]);
+		}
 	pt_mci_reps_free(reps);
 	pt_sim_result_free(r);
+}
+
+/* More replications than a chunk (PT_APP_SIM_CHUNK, or fewer for long load series). */
+static void test_chunks(void)
+{
+	struct pt_mci_scenario *s = malloc(sizeof *s);
+	struct pt_diag d;
+	size_t h;
+	small(s);
+	s->attack.victims = 3;
+	check_chunked(s, PT_APP_SIM_CHUNK + 37);
+	/* 32 hospitals over a week: 519 replications a chunk */
+	memset(&d, 0, sizeof d);
+	for (h = 2; h < PT_MCI_MAX_HOSPITALS; h++) {
+		char path[32];
+		snprintf(path, sizeof path, "hospitals.%zu.ed_beds", h);
+		CHECK_INT(pt_mci_set(s, path, "3", &d), PT_OK);
+	}
+	CHECK_INT(pt_mci_set(s, "horizon_min", "10080", &d), PT_OK);
+	CHECK_INT(pt_mci_check(s, &d), PT_OK);
+	check_chunked(s, 1100);
 	free(s);
 }
 
