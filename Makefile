@@ -155,6 +155,7 @@ bench: all
 	bench/http/run
 	bench/plan/run
 	bench/cascade/run
+	bench/mci/run
 
 # protect serve against nginx with wrk (installs both when missing; about 1.5 minutes).
 bench-http: all
@@ -167,6 +168,11 @@ bench-plan: all
 # cascade (issue 12): one cascade over 1,000,000 sites against igraph and networkx; SPOF at 1 and 2 threads.
 bench-cascade: all
 	bench/cascade/run
+
+# mass-casualty simulation (issue 14): 1,000 replications of 500 victims on 2 threads against SimPy 3.
+.PHONY: bench-mci
+bench-mci: all
+	bench/mci/run
 
 # The libFuzzer targets of tests/fuzz (clang), FUZZ_SECONDS each; .ci/run runs them for 15 s.
 FUZZ_SECONDS ?= 300

@@ -8,12 +8,18 @@
 /* Four children per node: half the depth of a binary heap, and the four
  * children of a node (4 x 32 bytes) share two cache lines. Measured against
  * a binary heap on the incident model (docs/internals/core.md). */
-#define EVQ_D 4
+#define EVQ_D 4 /* the tournament in pt_evq_pop assumes four */
 
 /* a before b: earlier time, or the same time and pushed first. */
 static inline int evq_before(const struct pt_evq_event *a, const struct pt_evq_event *b)
 {
 	return a->t < b->t || (a->t == b->t && a->seq < b->seq);
+}
+
+/* 1 when h[x] comes before h[y], 0 otherwise, computed without branches. */
+static inline size_t evq_lt(const struct pt_evq_event *h, size_t x, size_t y)
+{
+	return (size_t)((h[x].t < h[y].t) | ((h[x].t == h[y].t) & (h[x].seq < h[y].seq)));
 }
 
 enum pt_err pt_evq_init(struct pt_evq *q, size_t cap_hint, size_t max_events)
@@ -103,7 +109,7 @@ enum pt_err pt_evq_push(struct pt_evq *q, double t, uint32_t kind, uint32_t who,
 int pt_evq_pop(struct pt_evq *q, struct pt_evq_event *ev)
 {
 	struct pt_evq_event *h = q->heap, last;
-	size_t n, i;
+	size_t n, i, c;
 	if (q->n == 0)
 		return 0;
 	*ev = h[0];
@@ -113,24 +119,36 @@ int pt_evq_pop(struct pt_evq *q, struct pt_evq_event *ev)
 	if (n == 0)
 		return 1;
 	last = h[n];
+	/*
+	 * Bottom-up deletion (Wegener 1993): move the hole at the root down to
+	 * a leaf along the earliest children, without comparing with last, so
+	 * the loop ends by depth and not on data the branch predictor cannot
+	 * guess; then sift last up from that leaf (usually zero or one step,
+	 * since the last leaf is late). The earliest child is picked with
+	 * conditional moves.
+	 */
 	i = 0;
-	/* Sift the hole at the root down, placing last where it belongs. The
-	 * earliest child is chosen without branches (conditional moves): which
-	 * child wins is data, and a predictor guesses it no better than chance. */
-	for (;;) {
-		size_t c = i * EVQ_D + 1, best, k, end;
-		if (c >= n)
-			break;
-		best = c;
-		end = c + EVQ_D < n ? c + EVQ_D : n;
-		for (k = c + 1; k < end; k++) {
-			int lt = (h[k].t < h[best].t) | ((h[k].t == h[best].t) & (h[k].seq < h[best].seq));
-			best = lt ? k : best;
-		}
-		if (!evq_before(&h[best], &last))
-			break;
+	while ((c = i * EVQ_D + 1) + EVQ_D <= n) { /* all four children present */
+		/* a tournament: the pairs' winners, then the final, in arithmetic */
+		size_t a = c + evq_lt(h, c + 1, c), b = c + 2 + evq_lt(h, c + 3, c + 2);
+		size_t best = a + (b - a) * evq_lt(h, b, a);
 		h[i] = h[best];
 		i = best;
+	}
+	if (c < n) { /* a last node with fewer children */
+		size_t best = c, k;
+		for (k = c + 1; k < n; k++)
+			if (evq_before(&h[k], &h[best]))
+				best = k;
+		h[i] = h[best];
+		i = best;
+	}
+	while (i > 0) {
+		size_t p = (i - 1) / EVQ_D;
+		if (!evq_before(&last, &h[p]))
+			break;
+		h[i] = h[p];
+		i = p;
 	}
 	h[i] = last;
 	return 1;

@@ -319,8 +319,10 @@ static void hosp_start(struct mci_work *w, size_t h)
 {
 	const struct pt_mci_hospital *hp = &w->s->hospitals[h];
 	struct hosp_rt *hr = &w->hosp[h];
+	const unsigned cap_resus = capacity(hp->resus, hp, w->now), cap_or = capacity(hp->or_tables, hp, w->now);
+	const unsigned cap_ed = capacity(hp->ed_beds, hp, w->now);
 	uint32_t id;
-	while (hr->resus_busy < capacity(hp->resus, hp, w->now) && line_take(w, &hr->resus, S_HQ_RESUS, &id)) {
+	while (hr->resus_busy < cap_resus && line_take(w, &hr->resus, S_HQ_RESUS, &id)) {
 		struct victim *v = &w->v[id];
 		hr->wait_resus--;
 		hr->resus_busy++;
@@ -329,7 +331,7 @@ static void hosp_start(struct mci_work *w, size_t h)
 		tr(w, "resuscitation", id, -1, (long)h, v->truecat);
 		push(w, w->now + tri_draw(&hp->resus_min, &v->rc), EV_RESUS_DONE, id, v->svc);
 	}
-	while (hr->or_busy < capacity(hp->or_tables, hp, w->now) && line_take(w, &hr->or_line, S_HQ_OR, &id)) {
+	while (hr->or_busy < cap_or && line_take(w, &hr->or_line, S_HQ_OR, &id)) {
 		struct victim *v = &w->v[id];
 		hr->or_busy++;
 		v->state = S_OR;
@@ -339,7 +341,7 @@ static void hosp_start(struct mci_work *w, size_t h)
 		tr(w, "surgery", id, -1, (long)h, v->truecat);
 		push(w, w->now + tri_draw(&hp->surgery_min, &v->rc), EV_OR_DONE, id, v->svc);
 	}
-	while (hr->ed_busy < capacity(hp->ed_beds, hp, w->now) && line_take(w, &hr->ed, S_HQ_ED, &id)) {
+	while (hr->ed_busy < cap_ed && line_take(w, &hr->ed, S_HQ_ED, &id)) {
 		struct victim *v = &w->v[id];
 		hr->wait_ed--;
 		hr->ed_busy++;
@@ -834,9 +836,18 @@ static void split_sites(struct mci_work *w)
 	}
 }
 
+/*
+ * pt_rng_key23(seed, entity, purpose) in its three steps (pt_rng.c): the
+ * seed's part once per run, the victim's once per victim, then one mix
+ * per purpose. The same keys, fewer mixes.
+ */
+#define K23_SEED UINT64_C(0x8ebc6af09c88c6e3)
+#define K23_PURPOSE UINT64_C(0x589965cc75374cc3)
+
 static void victims_init(struct mci_work *w)
 {
 	const struct pt_mci_scenario *s = w->s;
+	const uint64_t hs = pt_rng_mix(w->seed ^ K23_SEED);
 	size_t st;
 	for (st = 0; st < s->attack.n_sites; st++) {
 		struct site_rt *sr = &w->site[st];
@@ -846,7 +857,8 @@ static void victims_init(struct mci_work *w)
 			struct pt_rng r;
 			double u_sev, u_niss, u_bleed, u_alpha, z, u_walk, acc = 0, m;
 			int c;
-			pt_rng_seed_parts(&r, w->k1, pt_rng_key23(w->seed, KEY_VICTIM(id), PUR_VICTIM));
+			uint64_t hv = pt_rng_mix(hs ^ KEY_VICTIM(id));
+			pt_rng_seed_parts(&r, w->k1, pt_rng_mix(hv + K23_PURPOSE * (PUR_VICTIM + 1)));
 			u_sev = pt_rng_uniform(&r);
 			u_niss = pt_rng_uniform(&r);
 			u_bleed = pt_rng_uniform(&r);
@@ -854,8 +866,8 @@ static void victims_init(struct mci_work *w)
 			z = pt_rng_normal(&r);
 			u_walk = pt_rng_uniform(&r);
 			memset(v, 0, sizeof *v);
-			pt_rng_seed_parts(&v->rt, w->k1, pt_rng_key23(w->seed, KEY_VICTIM(id), PUR_TRIAGE));
-			pt_rng_seed_parts(&v->rc, w->k1, pt_rng_key23(w->seed, KEY_VICTIM(id), PUR_CARE));
+			pt_rng_seed_parts(&v->rt, w->k1, pt_rng_mix(hv + K23_PURPOSE * (PUR_TRIAGE + 1)));
+			pt_rng_seed_parts(&v->rc, w->k1, pt_rng_mix(hv + K23_PURPOSE * (PUR_CARE + 1)));
 			v->site = (uint16_t)st;
 			v->sev = PT_MCI_NISS1;
 			for (c = 0; c < PT_MCI_SEVS; c++) {
