@@ -110,10 +110,13 @@ struct pt_app_from_site_info {
  * resources by size class (docs/scenarios.md), each also an ambulance base;
  * travel times are the haversine distance x mci.road_factor / mci.speed_kmh;
  * the victim mix and response from the threat's defaults. The attack site's
- * reads are audited as "scenario.from_site.read" when c->audit_reads.
- * PT_ENOTFOUND (a site c may not read or that does not exist: d field
- * "site"), PT_EINVAL (an unknown threat or one without a
- * casualty mix, field "threat"), PT_ELIMIT (victims), PT_EDB, PT_ENOMEM.
+ * reads (the site's and the hospitals') are audited as
+ * "scenario.from_site.read" when c->audit_reads. *out is the caller's;
+ * the defaults on failure. PT_ENOTFOUND (a site c may not read or that
+ * does not exist: d field "site"), PT_EINVAL (an unknown threat or one
+ * without a casualty mix: field "threat"; no readable health-sector site
+ * within the radius: field "hospitals"), PT_ELIMIT (victims), PT_EDB,
+ * PT_ENOMEM.
  */
 enum pt_err pt_app_scenario_from_site(const struct pt_caller *c, struct pt_db *db,
 				      const struct pt_app_from_site_opts *o,
