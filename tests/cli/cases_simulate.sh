@@ -148,6 +148,9 @@ assert not any(x["locked_down"] for x in j["hospitals"])'
 p sim-fs-radius 0 --db sim.db config set mci.hospital_radius_km 5
 p sim-fs-near 0 --db sim.db scenario from-site VM-052 --threat vehicle_ramming
 err_has "1 receiving hospital within 5 km"
+p sim-fs-radius-none 0 --db sim.db config set mci.hospital_radius_km 0.1
+p sim-fs-none 65 --db sim.db scenario from-site VM-052 --threat vehicle_ramming
+err_line "protect: hospitals: no health-sector site you may read within 0.1 km of VM-052 (raise mci.hospital_radius_km)"
 p sim-fs-radius-back 0 --db sim.db config set mci.hospital_radius_km 30
 # a site the user may not read is not found; hospitals it may not read are left out
 p sim-fs-hidden 66 --db sim.db scenario from-site VM-015 --threat pbied --as harbour
