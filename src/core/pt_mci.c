@@ -181,11 +181,17 @@ static double travel(const struct mci_work *w, double median, struct pt_rng *r)
 
 /* ---- tracing and scheduling ---- */
 
-static void tr(struct mci_work *w, const char *what, long victim, long amb, long hosp, int cat)
+static void tr_site(struct mci_work *w, const char *what, long victim, long amb, long hosp, int cat,
+		    long site)
 {
 	struct pt_mci_trace_event e;
 	if (!w->trace)
 		return;
+	if (site < 0 && victim >= 0)
+		site = w->v[victim].site;
+	else if (site < 0 && amb >= 0 && w->amb[amb].state != A_BASE && w->amb[amb].state != A_DONE)
+		site = w->amb[amb].site;
+	e.site = (int)site;
 	e.t_min = w->now;
 	e.what = what;
 	e.victim = (int)victim;
@@ -193,6 +199,12 @@ static void tr(struct mci_work *w, const char *what, long victim, long amb, long
 	e.hospital = (int)hosp;
 	e.cat = cat;
 	w->trace(w->trace_ctx, &e);
+}
+
+static void tr(struct mci_work *w, const char *what, long victim, long amb, long hosp, int cat)
+{
+	if (w->trace)
+		tr_site(w, what, victim, amb, hosp, cat, -1);
 }
 
 static void push(struct mci_work *w, double t, enum ev_kind k, uint32_t who, uint32_t arg)
@@ -1146,7 +1158,7 @@ static int step(struct mci_work *w, const struct pt_evq_event *ev)
 		struct site_rt *sr = &w->site[id];
 		uint32_t i;
 		sr->secure = 1;
-		tr(w, "secure", -1, -1, -1, -1);
+		tr_site(w, "secure", -1, -1, -1, -1, id);
 		for (i = sr->v0; i < sr->v1; i++)
 			if (w->v[i].state == S_HOT)
 				to_triage(w, i);
@@ -1158,7 +1170,7 @@ static int step(struct mci_work *w, const struct pt_evq_event *ev)
 		if (sr->secure || sr->rtf_in || !s->response.rtf)
 			return 0;
 		sr->rtf_in = 1;
-		tr(w, "rtf_enters", -1, -1, -1, -1);
+		tr_site(w, "rtf_enters", -1, -1, -1, -1, id);
 		kick_rtf(w, id);
 		return 1;
 	}

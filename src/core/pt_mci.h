@@ -153,6 +153,23 @@ void pt_mci_defaults(struct pt_mci_scenario *s);
 enum pt_err pt_mci_set(struct pt_mci_scenario *s, const char *path, const char *value,
 		       struct pt_diag *d);
 
+/**
+ * Called by pt_mci_each_key for each key in use: text for names, methods,
+ * policies, flags ("true"/"false") and decisions' paths and values, else
+ * NULL and the value in number. path is valid during the call only.
+ */
+typedef void (*pt_mci_key_fn)(void *ctx, const char *path, const char *text, double number);
+
+/**
+ * Every key of s in use with its value, in the key table's order: arrays
+ * over their elements in use (sites, hospitals, bases, decisions; travel
+ * times over the bases and hospitals in use), fixed tables whole,
+ * triangles as KEY.min, KEY.mode, KEY.max. Applying each pair through
+ * pt_mci_set to pt_mci_defaults gives s back: writers (a scenario file,
+ * the JSON echo of a run) use it, so the keys stay in one list.
+ */
+void pt_mci_each_key(const struct pt_mci_scenario *s, pt_mci_key_fn fn, void *ctx);
+
 /** Check the rules between fields (shares sum to 1, min <= mode <= max, indices in range, ...). */
 enum pt_err pt_mci_check(const struct pt_mci_scenario *s, struct pt_diag *d);
 
@@ -190,11 +207,12 @@ void pt_mci_reps_free(struct pt_mci_rep *reps);
 /** One traced event (the CLI's --trace prints them). */
 struct pt_mci_trace_event {
 	double t_min;
-	const char *what;   /**< static: "injured", "dies", "triaged", "treated", "loaded", ... */
+	const char *what;   /**< static: "killed", "dies", "triaged", "loaded", ... (docs/internals/core.md) */
 	int victim;         /**< -1 when not about one victim */
 	int ambulance;      /**< -1 when none */
 	int hospital;       /**< -1 when none */
 	int cat;            /**< enum pt_mci_cat or -1 */
+	int site;           /**< the attack site concerned (the victim's, the ambulance's), or -1 */
 };
 /** Called for each event of a traced replication, in time order. */
 typedef void (*pt_mci_trace_fn)(void *ctx, const struct pt_mci_trace_event *ev);

@@ -128,18 +128,19 @@ static void decision_default(struct pt_mci_decision *d, size_t i)
 	memset(d, 0, sizeof *d);
 }
 
-/* Misclassification [true][assigned]: assumptions informed by the published
- * rates (docs/methodology.md): START over-triages more than SALT. */
+/* Misclassification [true][assigned] (docs/methodology.md): START after
+ * Kahn et al. (2009), who found over-triage common (53%) and under-triage
+ * rare (2%); SALT an assumption, with less over-triage. */
 static const double misclass_start[PT_MCI_CATS][PT_MCI_CATS] = {
-	{ 0.85, 0.10, 0.02, 0.03 },
-	{ 0.25, 0.65, 0.10, 0.00 },
-	{ 0.05, 0.15, 0.80, 0.00 },
+	{ 0.90, 0.07, 0.01, 0.02 },
+	{ 0.30, 0.65, 0.05, 0.00 },
+	{ 0.05, 0.40, 0.55, 0.00 },
 	{ 0.00, 0.00, 0.00, 1.00 },
 };
 static const double misclass_salt[PT_MCI_CATS][PT_MCI_CATS] = {
-	{ 0.88, 0.08, 0.02, 0.02 },
-	{ 0.18, 0.74, 0.08, 0.00 },
-	{ 0.03, 0.12, 0.85, 0.00 },
+	{ 0.90, 0.07, 0.01, 0.02 },
+	{ 0.15, 0.78, 0.07, 0.00 },
+	{ 0.03, 0.15, 0.82, 0.00 },
 	{ 0.00, 0.00, 0.00, 1.00 },
 };
 
@@ -223,6 +224,7 @@ struct key {
 	enum karr arr;   /* level 0 extends this array */
 	size_t stride[3];
 	size_t max[3];   /* indices below (fixed-size levels) */
+	enum karr arr1;  /* level 1 runs over this array's elements in use (pt_mci_each_key) */
 };
 
 #define SO(f) offsetof(struct pt_mci_scenario, f)
@@ -234,14 +236,14 @@ struct key {
 #define HOSP(f) SO(hospitals[0].f)
 #define BASE(f) SO(response.bases[0].f)
 #define DEC(f) SO(decisions[0].f)
-#define L_SITE A_SITES, { SZ(struct pt_mci_site), 0, 0 }, { PT_MCI_MAX_SITES, 0, 0 }
-#define L_HOSP A_HOSP, { SZ(struct pt_mci_hospital), 0, 0 }, { PT_MCI_MAX_HOSPITALS, 0, 0 }
-#define L_BASE A_BASES, { SZ(struct pt_mci_base), 0, 0 }, { PT_MCI_MAX_BASES, 0, 0 }
-#define L_DEC A_DEC, { SZ(struct pt_mci_decision), 0, 0 }, { PT_MCI_MAX_DECISIONS, 0, 0 }
-#define L_SEV A_NONE, { SZ(double), 0, 0 }, { PT_MCI_SEVS, 0, 0 }
-#define L_SEVT A_NONE, { SZ(struct pt_mci_tri), 0, 0 }, { PT_MCI_SEVS, 0, 0 }
-#define L_CAT A_NONE, { SZ(unsigned), 0, 0 }, { PT_MCI_CATS, 0, 0 }
-#define L_0 A_NONE, { 0, 0, 0 }, { 0, 0, 0 }
+#define L_SITE A_SITES, { SZ(struct pt_mci_site), 0, 0 }, { PT_MCI_MAX_SITES, 0, 0 }, A_NONE
+#define L_HOSP A_HOSP, { SZ(struct pt_mci_hospital), 0, 0 }, { PT_MCI_MAX_HOSPITALS, 0, 0 }, A_NONE
+#define L_BASE A_BASES, { SZ(struct pt_mci_base), 0, 0 }, { PT_MCI_MAX_BASES, 0, 0 }, A_NONE
+#define L_DEC A_DEC, { SZ(struct pt_mci_decision), 0, 0 }, { PT_MCI_MAX_DECISIONS, 0, 0 }, A_NONE
+#define L_SEV A_NONE, { SZ(double), 0, 0 }, { PT_MCI_SEVS, 0, 0 }, A_NONE
+#define L_SEVT A_NONE, { SZ(struct pt_mci_tri), 0, 0 }, { PT_MCI_SEVS, 0, 0 }, A_NONE
+#define L_CAT A_NONE, { SZ(unsigned), 0, 0 }, { PT_MCI_CATS, 0, 0 }, A_NONE
+#define L_0 A_NONE, { 0, 0, 0 }, { 0, 0, 0 }, A_NONE
 
 static const struct key keys[] = {
 	{ "name", K_NAME, SO(name), 0, 0, 0, L_0 },
@@ -253,9 +255,9 @@ static const struct key keys[] = {
 	{ "attack.sites.#.share", K_DBL, SITE(share), 0, 1, 0, L_SITE },
 	{ "attack.sites.#.secure_min", K_TRI, SITE(secure_min), 0, HMAX, 0, L_SITE },
 	{ "attack.sites.#.base_travel_min.#", K_DBL, SITE(base_travel_min), 0, HMAX, 0, A_SITES,
-	  { SZ(struct pt_mci_site), SZ(double), 0 }, { PT_MCI_MAX_SITES, PT_MCI_MAX_BASES, 0 } },
+	  { SZ(struct pt_mci_site), SZ(double), 0 }, { PT_MCI_MAX_SITES, PT_MCI_MAX_BASES, 0 }, A_BASES },
 	{ "attack.sites.#.hospital_travel_min.#", K_DBL, SITE(hospital_travel_min), 0, HMAX, 0, A_SITES,
-	  { SZ(struct pt_mci_site), SZ(double), 0 }, { PT_MCI_MAX_SITES, PT_MCI_MAX_HOSPITALS, 0 } },
+	  { SZ(struct pt_mci_site), SZ(double), 0 }, { PT_MCI_MAX_SITES, PT_MCI_MAX_HOSPITALS, 0 }, A_HOSP },
 	{ "attack.sites.#.hospital_index", K_INT, SITE(hospital_index), -1, PT_MCI_MAX_HOSPITALS - 1, 0,
 	  L_SITE },
 	{ "injury.death_a", K_DBL, SO(injury.death_a), 1e-9, BIG, 0, L_0 },
@@ -277,7 +279,7 @@ static const struct key keys[] = {
 	{ "response.retriage_min", K_DBL, SO(response.retriage_min), 1, HMAX, 0, L_0 },
 	{ "response.misclass.%m.%c.%c", K_DBL, SO(response.misclass), 0, 1, 0, A_NONE,
 	  { SZ(double[PT_MCI_CATS][PT_MCI_CATS]), SZ(double[PT_MCI_CATS]), SZ(double) },
-	  { 2, PT_MCI_CATS, PT_MCI_CATS } },
+	  { 2, PT_MCI_CATS, PT_MCI_CATS }, A_NONE },
 	{ "response.ccp_staff", K_UNS, SO(response.ccp_staff), 0, 10000, 1, L_0 },
 	{ "response.ccp_treat_min", K_TRI, SO(response.ccp_treat_min), 0, HMAX, 0, L_0 },
 	{ "response.bases.#.name", K_NAME, BASE(name), 0, 0, 0, L_BASE },
@@ -702,6 +704,88 @@ enum pt_err pt_mci_set(struct pt_mci_scenario *s, const char *path, const char *
 	}
 	}
 	return bad(d, PT_EINTERNAL, path, "key of an unknown type");
+}
+
+/* ---- every key in use, with its value ---- */
+
+static size_t level_count(const struct pt_mci_scenario *s, const struct key *k, size_t lvl, enum karr arr)
+{
+	if (arr != A_NONE)
+		return *arr_count((struct pt_mci_scenario *)(uintptr_t)s, arr);
+	return k->max[lvl];
+}
+
+static void key_path(const struct key *k, const long idx[3], char *out, size_t n);
+
+/* Report key k at indices idx (its field at f) through fn. */
+static void each_value(const struct pt_mci_scenario *s, const struct key *k, const long idx[3], const char *f,
+		       pt_mci_key_fn fn, void *ctx)
+{
+	char path[PT_MCI_PATH_MAX + 8];
+	key_path(k, idx, path, sizeof path);
+	(void)s;
+	switch (k->type) {
+	case K_DBL:
+		fn(ctx, path, NULL, *(const double *)(const void *)f);
+		break;
+	case K_UNS:
+		fn(ctx, path, NULL, (double)*(const unsigned *)(const void *)f);
+		break;
+	case K_INT:
+		fn(ctx, path, NULL, (double)*(const int *)(const void *)f);
+		break;
+	case K_FLAG:
+		fn(ctx, path, *(const int *)(const void *)f ? "true" : "false", 0);
+		break;
+	case K_TRIAGE:
+		fn(ctx, path, method_names[*(const enum pt_mci_triage *)(const void *)f == PT_MCI_TRIAGE_SALT], 0);
+		break;
+	case K_POLICY:
+		fn(ctx, path,
+		   *(const enum pt_mci_policy *)(const void *)f == PT_MCI_POLICY_BALANCED ? "balanced" : "nearest", 0);
+		break;
+	case K_NAME:
+	case K_PATH:
+	case K_VALUE:
+		fn(ctx, path, f, 0);
+		break;
+	case K_TRI: {
+		const struct pt_mci_tri *t = (const struct pt_mci_tri *)(const void *)f;
+		size_t l = strlen(path);
+		cat(path, sizeof path, ".min");
+		fn(ctx, path, NULL, t->min);
+		path[l] = '\0';
+		cat(path, sizeof path, ".mode");
+		fn(ctx, path, NULL, t->mode);
+		path[l] = '\0';
+		cat(path, sizeof path, ".max");
+		fn(ctx, path, NULL, t->max);
+		break;
+	}
+	}
+}
+
+void pt_mci_each_key(const struct pt_mci_scenario *s, pt_mci_key_fn fn, void *ctx)
+{
+	size_t i;
+	for (i = 0; i < N_KEYS; i++) {
+		const struct key *k = &keys[i];
+		size_t levels = 0, n0, n1, n2, a, b, c;
+		const char *p;
+		for (p = k->pat; *p; p++)
+			levels += *p == '#' || *p == '%';
+		n0 = levels > 0 ? level_count(s, k, 0, k->arr) : 1;
+		n1 = levels > 1 ? level_count(s, k, 1, k->arr1) : 1;
+		n2 = levels > 2 ? level_count(s, k, 2, A_NONE) : 1;
+		for (a = 0; a < n0; a++)
+			for (b = 0; b < n1; b++)
+				for (c = 0; c < n2; c++) {
+					long idx[3] = { (long)a, (long)b, (long)c };
+					const char *f = (const char *)s + k->off + k->stride[0] * a + k->stride[1] * b +
+							k->stride[2] * c;
+					each_value(s, k, idx, f, fn, ctx);
+				}
+	}
 }
 
 /* ---- the rules between fields ---- */

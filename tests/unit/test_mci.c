@@ -2,6 +2,7 @@
  * the SIMEDIS death times, replays, threads, conservation, the limits, the trends. */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,6 +96,81 @@ static void test_keys(void)
 	CHECK_INT((long long)s.n_decisions, 1);
 }
 
+/* pt_mci_each_key's pairs, kept as text. */
+#define ITEMS_MAX 4000
+struct items {
+	char path[ITEMS_MAX][PT_MCI_PATH_MAX + 8];
+	char value[ITEMS_MAX][PT_MCI_VALUE_MAX];
+	size_t n;
+};
+
+static void items_keep(void *ctx, const char *path, const char *text, double number)
+{
+	struct items *it = ctx;
+	if (it->n >= ITEMS_MAX)
+		return;
+	strcpy(it->path[it->n], path);
+	if (text)
+		strcpy(it->value[it->n], text);
+	else
+		snprintf(it->value[it->n], PT_MCI_VALUE_MAX, "%.17g", number);
+	it->n++;
+}
+
+static long items_find(const struct items *it, const char *path)
+{
+	size_t i;
+	for (i = 0; i < it->n; i++)
+		if (strcmp(it->path[i], path) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Every key in use, written out and read back through pt_mci_set, gives the scenario back. */
+static void test_each_key(void)
+{
+	static struct pt_mci_scenario s, back;
+	static struct items a, b;
+	size_t i, bad = 0;
+	hospital_scenario(&s, 321);
+	CHECK_INT(set(&s, "attack.sites.1.share", "0.25"), PT_OK);
+	CHECK_INT(set(&s, "attack.sites.0.share", "0.75"), PT_OK);
+	CHECK_INT(set(&s, "attack.sites.1.name", "Orrin Square"), PT_OK);
+	CHECK_INT(set(&s, "response.misclass.SALT.T3.T2", "0.125"), PT_OK);
+	CHECK_INT(set(&s, "response.misclass.SALT.T3.T3", "0.845"), PT_OK);
+	CHECK_INT(set(&s, "response.policy", "balanced"), PT_OK);
+	CHECK_INT(set(&s, "hospitals.2.resus_min", "1.1,2.2,3.3"), PT_OK);
+	CHECK_INT(set(&s, "decisions.0.t_min", "45"), PT_OK);
+	CHECK_INT(set(&s, "decisions.0.path", "hospitals.0.locked_down"), PT_OK);
+	CHECK_INT(set(&s, "decisions.0.value", "false"), PT_OK);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
+	a.n = b.n = 0;
+	pt_mci_each_key(&s, items_keep, &a);
+	CHECK(a.n > 100 && a.n < ITEMS_MAX);
+	CHECK(items_find(&a, "response.misclass.SALT.T3.T2") >= 0);
+	CHECK_STR(a.value[items_find(&a, "response.misclass.SALT.T3.T2")], "0.125");
+	CHECK_STR(a.value[items_find(&a, "hospitals.2.resus_min.mode")], "2.2000000000000002");
+	CHECK_STR(a.value[items_find(&a, "response.policy")], "balanced");
+	CHECK_STR(a.value[items_find(&a, "hospitals.0.locked_down")], "true");
+	CHECK_STR(a.value[items_find(&a, "attack.sites.1.name")], "Orrin Square");
+	CHECK_STR(a.value[items_find(&a, "decisions.0.path")], "hospitals.0.locked_down");
+	CHECK(items_find(&a, "attack.sites.1.hospital_travel_min.2") >= 0);
+	CHECK(items_find(&a, "attack.sites.1.hospital_travel_min.3") < 0); /* three hospitals */
+	CHECK(items_find(&a, "attack.sites.0.base_travel_min.1") >= 0);
+	CHECK(items_find(&a, "attack.sites.0.base_travel_min.2") < 0);     /* two bases */
+	CHECK(items_find(&a, "hospitals.3.resus") < 0);
+	pt_mci_defaults(&back);
+	for (i = 0; i < a.n; i++)
+		bad += pt_mci_set(&back, a.path[i], a.value[i], &diag) != PT_OK;
+	CHECK_INT((long long)bad, 0);
+	CHECK_INT(pt_mci_check(&back, &diag), PT_OK);
+	pt_mci_each_key(&back, items_keep, &b);
+	CHECK_INT((long long)b.n, (long long)a.n);
+	for (i = 0; i < a.n && i < b.n; i++)
+		bad += strcmp(a.path[i], b.path[i]) != 0 || strcmp(a.value[i], b.value[i]) != 0;
+	CHECK_INT((long long)bad, 0);
+}
+
 static void test_key_errors(void)
 {
 	static struct pt_mci_scenario s;
@@ -144,7 +220,7 @@ static void test_check(void)
 	CHECK_INT(set(&s, "response.misclass.SALT.T2.T3", "0.5"), PT_OK);
 	CHECK_INT(pt_mci_check(&s, &diag), PT_EINVAL);
 	CHECK_STR(diag.field, "response.misclass.SALT.T2");
-	CHECK_INT(set(&s, "response.misclass.SALT.T2.T3", "0.08"), PT_OK);
+	CHECK_INT(set(&s, "response.misclass.SALT.T2.T3", "0.07"), PT_OK);
 	CHECK_INT(set(&s, "attack.mix.killed", "0.5"), PT_OK);
 	CHECK_INT(pt_mci_check(&s, &diag), PT_EINVAL);
 	CHECK_STR(diag.field, "attack.mix");
@@ -526,10 +602,67 @@ static void test_summaries(void)
 	CHECK(pt_mci_output_name(14) == NULL);
 }
 
+/* Every size at its limit at once: it runs, and every victim still ends in one state. */
+static void test_largest(void)
+{
+	static struct pt_mci_scenario s;
+	struct pt_mci_rep *r = NULL;
+	char key[PT_MCI_PATH_MAX], num[16];
+	size_t i, j;
+	pt_mci_defaults(&s);
+	CHECK_INT(set(&s, "attack.victims", "20000"), PT_OK);
+	CHECK_INT(set(&s, "response.ambulances", "2000"), PT_OK);
+	CHECK_INT(set(&s, "response.rtf", "true"), PT_OK);
+	CHECK_INT(set(&s, "response.policy", "balanced"), PT_OK);
+	CHECK_INT(set(&s, "response.scoop_and_run", "false"), PT_OK);
+	CHECK_INT(set(&s, "attack.sites.0.share", "0.0625"), PT_OK);
+	for (i = 0; i < PT_MCI_MAX_HOSPITALS; i++) {
+		num[0] = (char)('0' + i / 10);
+		num[1] = (char)('0' + i % 10);
+		num[2] = '\0';
+		strcpy(key, "hospitals.");
+		strcat(key, i < 10 ? num + 1 : num);
+		strcat(key, ".resus");
+		CHECK_INT(set(&s, key, "2"), PT_OK);
+		strcpy(key, "response.bases.");
+		strcat(key, i < 10 ? num + 1 : num);
+		strcat(key, ".ambulances");
+		CHECK_INT(set(&s, key, "1"), PT_OK);
+	}
+	for (i = 1; i < PT_MCI_MAX_SITES; i++) {
+		num[0] = (char)('0' + i / 10);
+		num[1] = (char)('0' + i % 10);
+		num[2] = '\0';
+		strcpy(key, "attack.sites.");
+		strcat(key, i < 10 ? num + 1 : num);
+		strcat(key, ".share");
+		CHECK_INT(set(&s, key, "0.0625"), PT_OK);
+	}
+	for (j = 0; j < PT_MCI_MAX_DECISIONS; j++) {
+		const char *path = j % 2 ? "response.ambulances" : "hospitals.3.locked_down";
+		const char *value = j % 2 ? (j % 4 == 1 ? "1800" : "2000") : (j % 4 ? "true" : "false");
+		s.decisions[j].t_min = (double)j * 2;
+		strcpy(s.decisions[j].path, path);
+		strcpy(s.decisions[j].value, value);
+	}
+	s.n_decisions = PT_MCI_MAX_DECISIONS;
+	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
+	CHECK_INT((long long)s.n_hospitals, PT_MCI_MAX_HOSPITALS);
+	CHECK_INT(pt_mci_reps_new(&s, 2, &r), PT_OK);
+	if (!r)
+		return;
+	CHECK_INT(pt_mci_run_many(&s, 1, 0, 2, 2, r, NULL, NULL), PT_OK);
+	CHECK_INT(sum_finals(&r[0]), 20000);
+	CHECK_INT(sum_finals(&r[1]), 20000);
+	CHECK(r[0].ambulances_used > 100);
+	pt_mci_reps_free(r);
+}
+
 int main(void)
 {
 	RUN(test_keys);
 	RUN(test_key_errors);
+	RUN(test_each_key);
 	RUN(test_check);
 	RUN(test_death_table);
 	RUN(test_summaries);
@@ -540,5 +673,6 @@ int main(void)
 	RUN(test_killed_outright);
 	RUN(test_more_ambulances);
 	RUN(test_decision_from_its_time);
+	RUN(test_largest);
 	return TEST_SUMMARY("test_mci");
 }
