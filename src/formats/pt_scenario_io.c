@@ -3,6 +3,7 @@
 #include "pt_scenario_io.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -328,187 +329,106 @@ out:
 	return err;
 }
 
-/* ---- the writer: every field, nested as the reader reads it ---- */
+/* ---- the writer: every key in use (pt_mci_each_key), nested as the reader reads it ---- */
 
-static const char *const sev_names[PT_MCI_SEVS] = { "killed", "niss16", "niss9", "niss1" };
-static const char *const cat_names[PT_MCI_CATS] = { "T1", "T2", "T3", "DEAD" };
-static const char *const method_names[2] = { "START", "SALT" };
-
-/* Writer state: the first failure sticks. */
-struct jw {
+struct builder {
+	json_t *root;
 	int bad;
 };
 
-static void put(struct jw *w, json_t *o, const char *key, json_t *v)
+/* A path token that indexes an array: digits only. */
+static int is_index(const char *t)
 {
-	if (!o || !v || json_object_set_new(o, key, v) != 0)
-		w->bad = 1;
+	if (!*t)
+		return 0;
+	for (; *t; t++)
+		if (*t < '0' || *t > '9')
+			return 0;
+	return 1;
 }
 
-static void put_tri(struct jw *w, json_t *o, const char *key, const struct pt_mci_tri *t)
+/* The JSON value of a key's value: true/false, text, or a number (an integer when whole). */
+static json_t *leaf_json(const char *text, double number)
 {
-	json_t *v = json_object();
-	put(w, v, "min", json_real(t->min));
-	put(w, v, "mode", json_real(t->mode));
-	put(w, v, "max", json_real(t->max));
-	put(w, o, key, v);
+	if (text && strcmp(text, "true") == 0)
+		return json_true();
+	if (text && strcmp(text, "false") == 0)
+		return json_false();
+	if (text)
+		return json_string(text);
+	if (number == floor(number) && fabs(number) < 9007199254740992.0)
+		return json_integer((json_int_t)number);
+	return json_real(number);
 }
 
-static void push(struct jw *w, json_t *a, json_t *v)
+/* Put v at index or key tok of container cur (v stolen); the value there, or NULL. */
+static json_t *put_at(json_t *cur, const char *tok, json_t *v, int replace)
 {
-	if (!a || !v || json_array_append_new(a, v) != 0)
-		w->bad = 1;
-}
-
-static json_t *site_json(struct jw *w, const struct pt_mci_scenario *s, size_t i)
-{
-	const struct pt_mci_site *st = &s->attack.sites[i];
-	json_t *o = json_object(), *bt = json_array(), *ht = json_array();
-	size_t k;
-	put(w, o, "name", json_string(st->name));
-	put(w, o, "share", json_real(st->share));
-	put_tri(w, o, "secure_min", &st->secure_min);
-	for (k = 0; k < s->response.n_bases; k++)
-		push(w, bt, json_real(st->base_travel_min[k]));
-	for (k = 0; k < s->n_hospitals; k++)
-		push(w, ht, json_real(st->hospital_travel_min[k]));
-	put(w, o, "base_travel_min", bt);
-	put(w, o, "hospital_travel_min", ht);
-	put(w, o, "hospital_index", json_integer(st->hospital_index));
-	return o;
-}
-
-static json_t *attack_json(struct jw *w, const struct pt_mci_scenario *s)
-{
-	json_t *o = json_object(), *mix = json_object(), *sites = json_array();
-	size_t i;
-	put(w, o, "victims", json_integer(s->attack.victims));
-	for (i = 0; i < PT_MCI_SEVS; i++)
-		put(w, mix, sev_names[i], json_real(s->attack.mix[i]));
-	put(w, o, "mix", mix);
-	for (i = 0; i < s->attack.n_sites; i++)
-		push(w, sites, site_json(w, s, i));
-	put(w, o, "sites", sites);
-	return o;
-}
-
-static json_t *injury_json(struct jw *w, const struct pt_mci_scenario *s)
-{
-	json_t *o = json_object(), *niss = json_object(), *bleed = json_object();
-	size_t i;
-	put(w, o, "death_a", json_real(s->injury.death_a));
-	put(w, o, "death_b", json_real(s->injury.death_b));
-	put(w, o, "death_sigma", json_real(s->injury.death_sigma));
-	for (i = 0; i < PT_MCI_SEVS; i++) {
-		put_tri(w, niss, sev_names[i], &s->injury.niss[i]);
-		put(w, bleed, sev_names[i], json_real(s->injury.bleeding_share[i]));
-	}
-	put(w, o, "niss", niss);
-	put(w, o, "bleeding_share", bleed);
-	put_tri(w, o, "bleed_alpha", &s->injury.bleed_alpha);
-	put(w, o, "bleed_death_fraction", json_real(s->injury.bleed_death_fraction));
-	put(w, o, "bleeding_control_factor", json_real(s->injury.bleeding_control_factor));
-	put(w, o, "dcr_factor", json_real(s->injury.dcr_factor));
-	return o;
-}
-
-static json_t *response_json(struct jw *w, const struct pt_mci_scenario *s)
-{
-	json_t *o = json_object(), *mis = json_object(), *bases = json_array(),
-	       *ppa = json_object();
-	size_t m, a, b;
-	put(w, o, "rtf", json_boolean(s->response.rtf));
-	put(w, o, "rtf_teams", json_integer(s->response.rtf_teams));
-	put(w, o, "rtf_entry_min", json_real(s->response.rtf_entry_min));
-	put_tri(w, o, "rtf_victim_min", &s->response.rtf_victim_min);
-	put(w, o, "triage", json_string(method_names[s->response.triage == PT_MCI_TRIAGE_SALT]));
-	put(w, o, "triage_crews", json_integer(s->response.triage_crews));
-	put_tri(w, o, "triage_min", &s->response.triage_min);
-	put(w, o, "retriage_min", json_real(s->response.retriage_min));
-	for (m = 0; m < 2; m++) {
-		json_t *mo = json_object();
-		for (a = 0; a < PT_MCI_CATS; a++) {
-			json_t *row = json_object();
-			for (b = 0; b < PT_MCI_CATS; b++)
-				put(w, row, cat_names[b], json_real(s->response.misclass[m][a][b]));
-			put(w, mo, cat_names[a], row);
+	if (!v)
+		return NULL;
+	if (json_is_object(cur)) {
+		json_t *have = json_object_get(cur, tok);
+		if (have && !replace) {
+			json_decref(v);
+			return have;
 		}
-		put(w, mis, method_names[m], mo);
+		return json_object_set_new(cur, tok, v) == 0 ? v : NULL;
 	}
-	put(w, o, "misclass", mis);
-	put(w, o, "ccp_staff", json_integer(s->response.ccp_staff));
-	put_tri(w, o, "ccp_treat_min", &s->response.ccp_treat_min);
-	for (b = 0; b < s->response.n_bases; b++) {
-		const struct pt_mci_base *bs = &s->response.bases[b];
-		json_t *bo = json_object();
-		put(w, bo, "name", json_string(bs->name));
-		put(w, bo, "ambulances", json_integer(bs->ambulances));
-		put_tri(w, bo, "dispatch_min", &bs->dispatch_min);
-		put(w, bo, "wave_interval_min", json_real(bs->wave_interval_min));
-		push(w, bases, bo);
+	if (json_is_array(cur) && is_index(tok)) {
+		size_t i = (size_t)strtoul(tok, NULL, 10), n = json_array_size(cur);
+		if (i < n && !replace) {
+			json_decref(v);
+			return json_array_get(cur, i);
+		}
+		if (i < n)
+			return json_array_set_new(cur, i, v) == 0 ? v : NULL;
+		if (i == n)
+			return json_array_append_new(cur, v) == 0 ? v : NULL;
 	}
-	put(w, o, "bases", bases);
-	put(w, o, "ambulances", json_integer(s->response.ambulances));
-	for (a = 0; a < PT_MCI_CATS; a++)
-		put(w, ppa, cat_names[a], json_integer(s->response.patients_per_ambulance[a]));
-	put(w, o, "patients_per_ambulance", ppa);
-	put_tri(w, o, "load_min", &s->response.load_min);
-	put_tri(w, o, "handover_min", &s->response.handover_min);
-	put(w, o, "travel_noise", json_real(s->response.travel_noise));
-	put(w, o, "scoop_and_run", json_boolean(s->response.scoop_and_run));
-	put_tri(w, o, "stabilise_min", &s->response.stabilise_min);
-	put(w, o, "walking_share", json_real(s->response.walking_share));
-	put_tri(w, o, "walk_delay_min", &s->response.walk_delay_min);
-	put(w, o, "policy",
-	    json_string(s->response.policy == PT_MCI_POLICY_BALANCED ? "balanced" : "nearest"));
-	put(w, o, "travel_limit_min", json_real(s->response.travel_limit_min));
-	return o;
+	json_decref(v); /* an index past the end: pt_mci_each_key never gives one */
+	return NULL;
 }
 
-static json_t *hospital_json(struct jw *w, const struct pt_mci_hospital *h)
+static void add_key(void *ctx, const char *path, const char *text, double number)
 {
-	json_t *o = json_object();
-	put(w, o, "name", json_string(h->name));
-	put(w, o, "ed_beds", json_integer(h->ed_beds));
-	put(w, o, "resus", json_integer(h->resus));
-	put(w, o, "or_tables", json_integer(h->or_tables));
-	put(w, o, "icu_beds", json_integer(h->icu_beds));
-	put(w, o, "surge_factor", json_real(h->surge_factor));
-	put(w, o, "surge_delay_min", json_real(h->surge_delay_min));
-	put(w, o, "locked_down", json_boolean(h->locked_down));
-	put_tri(w, o, "resus_min", &h->resus_min);
-	put_tri(w, o, "surgery_min", &h->surgery_min);
-	put_tri(w, o, "ed_min", &h->ed_min);
-	return o;
+	struct builder *b = ctx;
+	char buf[PT_MCI_PATH_MAX];
+	char *tok[16], *p;
+	size_t n = 0, i;
+	json_t *cur = b->root;
+	if (b->bad)
+		return;
+	if (strlen(path) >= sizeof buf) {
+		b->bad = 1;
+		return;
+	}
+	pt_strlcpy(buf, path, sizeof buf);
+	for (p = buf; n < sizeof tok / sizeof tok[0];) {
+		char *dot = strchr(p, '.');
+		tok[n++] = p;
+		if (!dot)
+			break;
+		*dot = '\0';
+		p = dot + 1;
+	}
+	for (i = 0; cur && i + 1 < n; i++)
+		cur = put_at(cur, tok[i], is_index(tok[i + 1]) ? json_array() : json_object(), 0);
+	if (!cur || !put_at(cur, tok[n - 1], leaf_json(text, number), 1))
+		b->bad = 1;
 }
 
 json_t *pt_scenario_to_json(const struct pt_mci_scenario *s)
 {
-	struct jw w = { 0 };
-	json_t *o = json_object(), *hs = json_array(), *ds = json_array();
-	size_t i;
-	put(&w, o, "name", json_string(s->name));
-	put(&w, o, "threat", json_string(s->threat));
-	put(&w, o, "horizon_min", json_real(s->horizon_min));
-	put(&w, o, "attack", attack_json(&w, s));
-	put(&w, o, "injury", injury_json(&w, s));
-	put(&w, o, "response", response_json(&w, s));
-	for (i = 0; i < s->n_hospitals && i < PT_MCI_MAX_HOSPITALS; i++)
-		push(&w, hs, hospital_json(&w, &s->hospitals[i]));
-	put(&w, o, "hospitals", hs);
-	for (i = 0; i < s->n_decisions && i < PT_MCI_MAX_DECISIONS; i++) {
-		json_t *dc = json_object();
-		put(&w, dc, "t_min", json_real(s->decisions[i].t_min));
-		put(&w, dc, "path", json_string(s->decisions[i].path));
-		put(&w, dc, "value", json_string(s->decisions[i].value));
-		push(&w, ds, dc);
-	}
-	put(&w, o, "decisions", ds);
-	if (w.bad) {
-		json_decref(o);
+	struct builder b;
+	b.bad = 0;
+	if (!(b.root = json_object()))
+		return NULL;
+	pt_mci_each_key(s, add_key, &b);
+	if (b.bad) {
+		json_decref(b.root);
 		return NULL;
 	}
-	return o;
+	return b.root;
 }
 
 enum pt_err pt_scenario_write(FILE *f, const struct pt_mci_scenario *s)
