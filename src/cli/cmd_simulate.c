@@ -122,6 +122,7 @@ static void trace_event(void *ctx, const struct pt_mci_trace_event *ev)
 		json_t *o = json_object();
 		if (!o || json_object_set_new(o, "t_min", json_real(ev->t_min)) ||
 		    json_object_set_new(o, "what", json_string(ev->what ? ev->what : "")) ||
+		    json_object_set_new(o, "site", ev->site >= 0 ? json_integer(ev->site) : json_null()) ||
 		    json_object_set_new(o, "victim", ev->victim >= 0 ? json_integer(ev->victim) : json_null()) ||
 		    json_object_set_new(o, "category", ev->cat >= 0 ? json_string(cat_name(ev->cat)) : json_null()) ||
 		    json_object_set_new(o, "ambulance", ev->ambulance >= 0 ? json_integer(ev->ambulance) : json_null()) ||
@@ -132,6 +133,9 @@ static void trace_event(void *ctx, const struct pt_mci_trace_event *ev)
 	}
 	if (t->format == PT_FORMAT_CSV) {
 		printf("%.3f,%s,", ev->t_min, ev->what ? ev->what : "");
+		if (ev->site >= 0)
+			printf("%d", ev->site);
+		putchar(',');
 		if (ev->victim >= 0)
 			printf("%d", ev->victim);
 		printf(",%s,", cat_name(ev->cat));
@@ -155,6 +159,8 @@ static void trace_event(void *ctx, const struct pt_mci_trace_event *ev)
 		n += (size_t)snprintf(line + n, sizeof line - n, " %-4s", cat_name(ev->cat));
 		if (ev->ambulance >= 0 && n < sizeof line)
 			n += (size_t)snprintf(line + n, sizeof line - n, " ambulance %d", ev->ambulance);
+		if (ev->site >= 0 && t->s->attack.n_sites > 1 && n < sizeof line)
+			n += (size_t)snprintf(line + n, sizeof line - n, " site %d", ev->site);
 		if (ev->hospital >= 0 && (size_t)ev->hospital < t->s->n_hospitals && n < sizeof line)
 			n += (size_t)snprintf(line + n, sizeof line - n, " hospital %d (%s)",
 					      ev->hospital, t->s->hospitals[ev->hospital].name);
@@ -382,7 +388,7 @@ int pt_cmd_simulate(struct pt_cli *cli)
 			goto out;
 		}
 		if (format == PT_FORMAT_CSV)
-			printf("t_min,what,victim,category,ambulance,hospital\n");
+			printf("t_min,what,site,victim,category,ambulance,hospital\n");
 		else if (format == PT_FORMAT_TABLE)
 			printf("%9s  %-20s %-12s %-4s %s\n", "T (min)", "EVENT", "VICTIM", "CAT",
 			       "AMBULANCE / HOSPITAL");

@@ -76,7 +76,9 @@ if awk 'NR > 1 { if ($1 + 0 < last) exit 1; last = $1 + 0 } END { exit NR < 10 }
 p sim-trace0 0 simulate --scenario "$SCN/hospital-attack.json" --trace 0
 same_files sim-trace.out sim-trace0.out
 p sim-trace5 0 simulate --scenario "$SCN/hospital-attack.json" --trace 5 --format csv
-out_line "t_min,what,victim,category,ambulance,hospital"
+out_line "t_min,what,site,victim,category,ambulance,hospital"
+p sim-trace-multi 0 simulate --scenario "$SCN/multi-site-bombing.json" --trace
+if grep -qE ' site 3( |$)' sim-trace-multi.out; then ok; else bad "the multi-site trace names no site 3"; fi
 p sim-trace-sweep 64 simulate --scenario "$SCN/hospital-attack.json" --trace --sweep response.ambulances=2,4
 err_has "--trace follows one scenario"
 
