@@ -31,6 +31,8 @@ enum {
  * 30%: ATLS class III haemorrhage, an immediate (T1) casualty. */
 #define WORSEN_VOLUME 0.7
 #define MAX_LOAD 20 /* patients per ambulance (the key's limit) */
+/* A waiting line's largest size: every victim joining it many times over. */
+#define LINE_MAX_ENTRIES ((size_t)64 * PT_MCI_MAX_VICTIMS)
 
 enum ev_kind {
 	EV_DECISION, EV_DEATH, EV_WORSEN, EV_WALK, EV_SECURE, EV_RTF_ENTER, EV_RTF_DONE,
@@ -84,7 +86,7 @@ struct site_rt {
 	int secure, rtf_in;
 	uint32_t need;             /* victims alive here who still need an ambulance */
 	uint32_t untriaged;        /* victims alive here not yet triaged: minor ones wait for them */
-	uint32_t assigned;         /* ambulances heading here or here */
+	uint32_t assigned;         /* ambulances on their way here or here */
 	uint32_t *idle;            /* ambulances waiting here (a stack) */
 	size_t n_idle;
 	struct line tq, wait[3], ccp[2];
@@ -141,6 +143,10 @@ static void line_push(struct mci_work *w, struct line *l, uint32_t id, uint32_t 
 			l->n -= l->head;
 			l->head = 0;
 		} else {
+			if (cap > LINE_MAX_ENTRIES) {
+				w->err = PT_ELIMIT;
+				return;
+			}
 			e = realloc(l->e, cap * sizeof *e);
 			if (!e) {
 				w->err = PT_ENOMEM;
@@ -723,6 +729,7 @@ static void ambulances_reconcile(struct mci_work *w)
 				w->amb[a].state = A_DONE;
 				w->base_made[b]--;
 			}
+		unsigned first = w->base_made[b]; /* this batch's waves start now */
 		while (w->base_made[b] < cnt[b] && w->n_amb < PT_MCI_MAX_AMBULANCES) {
 			struct amb *am = &w->amb[w->n_amb];
 			double t;
@@ -733,7 +740,7 @@ static void ambulances_reconcile(struct mci_work *w)
 			am->n_load = 0;
 			am->trips = 0;
 			t = w->now + tri_draw(&bs->dispatch_min, &am->r) +
-			    bs->wave_interval_min * (double)w->base_made[b];
+			    bs->wave_interval_min * (double)(w->base_made[b] - first);
 			push(w, t, EV_AMB_DISPATCH, (uint32_t)w->n_amb, 0);
 			w->base_made[b]++;
 			w->n_amb++;
@@ -877,7 +884,12 @@ static void victims_init(struct mci_work *w)
 			u_alpha = pt_rng_uniform(&r);
 			z = pt_rng_normal(&r);
 			u_walk = pt_rng_uniform(&r);
-			memset(v, 0, sizeof *v);
+			/* every field set here (a memset of the whole victim cost more) */
+			v->lethal_used = v->bleed_used = v->lethal_rate = v->bleed_rate = v->alpha = 0;
+			v->t_upd = v->t_triaged = 0;
+			v->epoch = v->svc = v->qtok = 0;
+			v->hosp = 0;
+			v->truecat = v->cat = v->flags = v->final = 0;
 			pt_rng_seed_parts(&v->rt, w->k1, pt_rng_mix(hv + K23_PURPOSE * (PUR_TRIAGE + 1)));
 			pt_rng_seed_parts(&v->rc, w->k1, pt_rng_mix(hv + K23_PURPOSE * (PUR_CARE + 1)));
 			v->site = (uint16_t)st;

@@ -279,7 +279,7 @@ static void test_replay_and_threads(void)
 {
 	static struct pt_mci_scenario s;
 	struct pt_mci_rep *a = NULL, *b = NULL, *c = NULL, *one = NULL;
-	size_t n = 40, i, diff2 = 0, diff3 = 0;
+	size_t n = 40, i, diff2 = 0, diff3 = 0, locked = 0, others = 0;
 	hospital_scenario(&s, 120);
 	CHECK_INT(set(&s, "response.rtf", "true"), PT_OK);
 	CHECK_INT(pt_mci_reps_new(&s, n, &a), PT_OK);
@@ -294,9 +294,13 @@ static void test_replay_and_threads(void)
 	for (i = 0; i < n; i++) {
 		diff2 += !same_rep(&a[i], &b[i], s.n_hospitals);
 		diff3 += !same_rep(&a[i], &c[i], s.n_hospitals);
+		locked += a[i].peak_load[0]; /* the attacked hospital is locked down: it receives nobody */
+		others += a[i].peak_load[1] + a[i].peak_load[2];
 	}
 	CHECK_INT((long long)diff2, 0);
 	CHECK_INT((long long)diff3, 0);
+	CHECK_INT((long long)locked, 0);
+	CHECK(others > 0);
 	/* the same (seed, rep) alone gives the same numbers; another seed others */
 	CHECK_INT(pt_mci_run(&s, 42, 107, &one[0], NULL, NULL), PT_OK);
 	CHECK(same_rep(&one[0], &a[7], s.n_hospitals));
