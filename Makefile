@@ -20,6 +20,13 @@ endif
 ifeq ($(SAN),1)
 OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 endif
+# issue 14: `make MPI=1` builds with Open MPI's mpicc (scripts/install-deps --mpi), so that
+# `mpirun -np N ./protect simulate ...` splits the replications over ranks
+# (src/app/pt_app_simulate_mpi.c, the only file that includes mpi.h); tests/mpi/run tests it.
+ifeq ($(MPI),1)
+CC := mpicc
+CPPFLAGS += -DPT_MPI
+endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$(BUILD)/gen
@@ -123,6 +130,7 @@ check:
 	@$(MAKE) --no-print-directory $(JOBS) WERROR=1 all unit
 	@$(MAKE) --no-print-directory browser-deps
 	@scripts/run-tests $(BUILD) ./$(PROTECT)
+	@tests/mpi/run ./$(PROTECT) # issue 14: the MPI build against one process ("SKIP" without Open MPI)
 
 # The browser tests' tools: Debian's chromium, nodejs and npm, and npm's playwright-core (the
 # version in tests/browser/package-lock.json). Where they cannot be installed the browser tests
@@ -182,6 +190,6 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance -Isrc src
 
 clean:
-	rm -rf build build-asan build-fuzz protect
+	rm -rf build build-asan build-fuzz build-mpi protect
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -123,6 +123,11 @@ int pt_cmd_spof(struct pt_cli *cli);
 int pt_cmd_dependencies(struct pt_cli *cli);
 /** issue 13: `protect alert ...` (cmd_alert.c). */
 int pt_cmd_alert(struct pt_cli *cli);
+/* issue 14: mass-casualty incident simulation (cmd_simulate.c) */
+/** `protect simulate --scenario FILE ...`: runs a scenario (no database). */
+int pt_cmd_simulate(struct pt_cli *cli);
+/** `protect scenario from-site ID --threat T ...`: a scenario for an attack at a registry site. */
+int pt_cmd_scenario(struct pt_cli *cli);
 
 
 struct pt_caller;

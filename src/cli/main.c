@@ -100,6 +100,16 @@ static const struct pt_cli_command commands[] = {
 	 "       alert list [--format table|json] [--as USER] | alert show ID [--format xml|json]\n"
 	 "       alert validate FILE",
 	 "public alerts in CAP 1.2 (three languages, a second person approves an Actual one)"},
+	/* issue 14: mass-casualty incident simulation */
+	{"simulate", pt_cmd_simulate,
+	 "simulate --scenario FILE [--replications N] [--threads T] [--seed S]\n"
+	 "       [--set key=value ...] [--sweep key=a,b,c] [--format table|csv|json] [--trace [REP]]",
+	 "simulate a mass-casualty incident: deaths, treatment times and hospital load with 95% "
+	 "intervals (no database needed)"},
+	{"scenario", pt_cmd_scenario,
+	 "scenario from-site ID --threat T [--victims N] [--out FILE] [--as USER]",
+	 "write a mass-casualty scenario for an attack at a registry site (its nearby hospitals, "
+	 "travel times, the threat's casualty mix)"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

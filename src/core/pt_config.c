@@ -221,6 +221,18 @@ static const struct key_def keys[] = {
 	  "public information page written into every alert's <web> (text: http(s)://..., or none: "
 	  "no <web>)",
 	  0, 0, 0, KT_TEXT, OFF_TEXT(alert_web_url, "none") },
+	/* issue 14: `scenario from-site` (receiving hospitals and travel times; docs/scenarios.md) */
+	{ "mci.hospital_radius_km",
+	  "health-sector sites within this straight-line distance of the attack, km, 0.1-1000, "
+	  "become receiving hospitals (30)",
+	  0.1, 1000, 30, KT_DOUBLE, OFF(mci_hospital_radius_km) },
+	{ "mci.road_factor",
+	  "road distance / straight-line distance, 1-5 (1.4: the usual urban detour index, an "
+	  "assumption; docs/scenarios.md)",
+	  1, 5, 1.4, KT_DOUBLE, OFF(mci_road_factor) },
+	{ "mci.speed_kmh",
+	  "average ambulance road speed, km/h, 5-200 (50: an urban assumption; docs/scenarios.md)",
+	  5, 200, 50, KT_DOUBLE, OFF(mci_speed_kmh) },
 };
 
 #define N_KEYS (sizeof keys / sizeof keys[0])

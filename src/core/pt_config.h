@@ -94,6 +94,10 @@ struct pt_config {
 	/* issue 13 review: the CAP <web> element */
 	char alert_web_url[256];    /**< alert.web_url (text): the public information page written into
 				         every info's <web>; "none" (the default): no <web> */
+	/* issue 14: `scenario from-site` (docs/scenarios.md) */
+	double mci_hospital_radius_km; /**< mci.hospital_radius_km: receiving hospitals within it (30) */
+	double mci_road_factor;        /**< mci.road_factor: road / straight-line distance (1.4) */
+	double mci_speed_kmh;          /**< mci.speed_kmh: ambulance road speed (50) */
 };
 
 /** Fill c with the built-in defaults (the same values as settings.csv). */

@@ -45,8 +45,8 @@ static void test_keys(void)
 	struct pt_config c;
 	double v;
 	pt_config_defaults(&c);
-	CHECK_INT(n, 71); /* issue 11 item 6: plan.planning_level, plan.surge_weeks; issue 12: resilience.* (5);
-			     issue 13: alert.* (5, two of them text); its review: alert.web_url (text) */
+	CHECK_INT(n, 74); /* issue 11 item 6: plan.planning_level, plan.surge_weeks; issue 12: resilience.* (5);
+			     issue 13: alert.* (5, two of them text); its review: alert.web_url (text); issue 14: mci.* (3) */
 	CHECK_STR(pt_config_key_name(0), "quant.vsl_eur");
 	CHECK(pt_config_key_name(n) == NULL);
 	CHECK(pt_config_key_description(n) == NULL);
@@ -424,10 +424,27 @@ static void test_resilience_keys(void)
 	CHECK_INT(pt_config_check(&c, &d), PT_OK);
 }
 
+/* issue 14: the settings of `scenario from-site` */
+static void test_mci_keys(void)
+{
+	struct pt_config c;
+	struct pt_diag d;
+	pt_config_defaults(&c);
+	memset(&d, 0, sizeof d);
+	CHECK(c.mci_hospital_radius_km == 30 && c.mci_road_factor == 1.4 && c.mci_speed_kmh == 50);
+	CHECK_INT(pt_config_set(&c, "mci.road_factor", "0.9", &d), PT_EINVAL);
+	CHECK_STR(d.field, "mci.road_factor");
+	CHECK_INT(pt_config_set(&c, "mci.speed_kmh", "0", &d), PT_EINVAL);
+	CHECK_INT(pt_config_set(&c, "mci.hospital_radius_km", "12.5", &d), PT_OK);
+	CHECK(c.mci_hospital_radius_km == 12.5);
+	CHECK_INT(pt_config_check(&c, &d), PT_OK);
+}
+
 int main(void)
 {
 	RUN(test_resilience_keys);
 	RUN(test_alert_keys); /* issue 13 */
+	RUN(test_mci_keys);
 	RUN(test_defaults);
 	RUN(test_keys);
 	RUN(test_set_get);

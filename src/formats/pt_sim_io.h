@@ -1,0 +1,63 @@
+/* pt_sim_io.h - the results of a mass-casualty simulation (issue 14): one
+ * row per swept value with each output's summary and the hospitals' load; CSV and JSON. */
+#ifndef PT_SIM_IO_H
+#define PT_SIM_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "../core/pt_err.h"
+#include "../core/pt_mci.h"
+
+/** One hospital's load in a row: mean over replications. */
+struct pt_sim_hospital {
+	char name[PT_MCI_NAME_MAX];
+	double peak_mean;     /**< mean of the most patients present at once */
+	double *load_mean;    /**< [n_steps]: mean patients present at step k x PT_MCI_LOAD_STEP_MIN */
+};
+
+/** One row: the scenario with one swept value (or none). */
+struct pt_sim_row {
+	char value[PT_MCI_VALUE_MAX]; /**< the swept value as given ("" without a sweep) */
+	struct pt_mci_stat *stats;    /**< [pt_mci_output_count()], in output order */
+	struct pt_sim_hospital *hospitals;
+	size_t n_hospitals;
+	size_t n_steps;               /**< steps of each load series */
+};
+
+/** A run's results. Owned by its maker (pt_sim_result_free). */
+struct pt_sim_result {
+	char scenario[PT_MCI_NAME_MAX]; /**< the scenario's name */
+	char threat[PT_MCI_NAME_MAX];
+	unsigned victims;               /**< attack.victims of the base scenario */
+	char sweep_key[PT_MCI_PATH_MAX]; /**< "" without a sweep */
+	uint64_t seed;
+	size_t replications;            /**< per row */
+	double step_min;                /**< PT_MCI_LOAD_STEP_MIN */
+	struct pt_sim_row *rows;
+	size_t n_rows;
+};
+
+/** Free r and everything in it; NULL does nothing. */
+void pt_sim_result_free(struct pt_sim_result *r);
+
+/**
+ * The CSV: a header (the sweep key's column "key,value" only with a
+ * sweep), then NAME_mean,NAME_lo,NAME_hi per output, one line per row.
+ * Numbers shortest round-trip; NaN (no replication had a value) empty.
+ * PT_EIO when f fails.
+ */
+enum pt_err pt_sim_result_csv(FILE *f, const struct pt_sim_result *r);
+
+/**
+ * The JSON: scenario, threat, victims, seed, replications, sweep key,
+ * rows with each output's mean, lo, hi, p025, p975 and n, and per
+ * hospital its mean peak and mean load series. New reference; NULL when
+ * out of memory.
+ */
+json_t *pt_sim_result_json(const struct pt_sim_result *r);
+
+#endif
