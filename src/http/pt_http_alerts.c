@@ -746,7 +746,8 @@ void pt_h_alert_preview(struct pt_req *r)
 	answer(r, err, &d, a, ANSWER_READ);
 }
 
-void pt_h_alert_post(struct pt_req *r)
+/* POST a new message (id NULL) or an update of message id, from the body's options. */
+static void alert_write(struct pt_req *r, const char *id)
 {
 	const char *langs[PT_ALERT_MAX_LANGS];
 	struct pt_app_alert_opts o;
@@ -757,25 +758,20 @@ void pt_h_alert_post(struct pt_req *r)
 	if (opts_from_body(r, &o, langs))
 		return;
 	pt_api_caller(r, &c);
-	err = pt_app_alert_new(&c, r->db, &o, 0, &a, &d);
+	err = id ? pt_app_alert_update(&c, r->db, id, &o, 0, &a, &d)
+		 : pt_app_alert_new(&c, r->db, &o, 0, &a, &d);
 	answer(r, err, &d, a, ANSWER_WRITTEN);
+}
+
+void pt_h_alert_post(struct pt_req *r)
+{
+	alert_write(r, NULL);
 }
 
 void pt_h_alert_update(struct pt_req *r)
 {
-	const char *langs[PT_ALERT_MAX_LANGS];
-	struct pt_app_alert_opts o;
-	struct pt_app_alert *a = NULL;
-	struct pt_diag d = PT_DIAG_INIT;
-	struct pt_caller c;
-	enum pt_err err;
-	if (bad_path_id(r))
-		return;
-	if (opts_from_body(r, &o, langs))
-		return;
-	pt_api_caller(r, &c);
-	err = pt_app_alert_update(&c, r->db, r->param[0], &o, 0, &a, &d);
-	answer(r, err, &d, a, ANSWER_WRITTEN);
+	if (!bad_path_id(r))
+		alert_write(r, r->param[0]);
 }
 
 void pt_h_alert_cancel(struct pt_req *r)
@@ -796,23 +792,11 @@ void pt_h_alert_cancel(struct pt_req *r)
 	answer(r, err, &d, a, ANSWER_WRITTEN);
 }
 
-void pt_h_alert_approve(struct pt_req *r)
-{
-	struct pt_app_alert *a = NULL;
-	struct pt_diag d = PT_DIAG_INIT;
-	struct pt_caller c;
-	enum pt_err err;
-	if (bad_path_id(r))
-		return;
-	pt_api_caller(r, &c);
-	/* the hash the approver reviewed (optional body {"sha256"}): a mismatch is 409 */
-	err = pt_app_alert_approve_reviewed(
-		&c, r->db, r->param[0],
-		r->json ? json_string_value(json_object_get(r->json, "sha256")) : NULL, &a, &d);
-	answer(r, err, &d, a, ANSWER_DECIDED);
-}
-
-void pt_h_alert_reject(struct pt_req *r)
+/*
+ * Approve message {id} (the optional body {"sha256"}: the hash the approver
+ * reviewed, a mismatch is 409) or reject it (body {"reason"}).
+ */
+static void alert_decide(struct pt_req *r, int approve)
 {
 	const char *reason = json_string_value(json_object_get(r->json, "reason"));
 	struct pt_app_alert *a = NULL;
@@ -822,9 +806,25 @@ void pt_h_alert_reject(struct pt_req *r)
 	if (bad_path_id(r))
 		return;
 	pt_api_caller(r, &c);
-	err = pt_app_alert_reject(&c, r->db, r->param[0], reason && reason[0] ? reason : NULL, &a,
-				  &d);
+	if (approve)
+		err = pt_app_alert_approve_reviewed(
+			&c, r->db, r->param[0],
+			r->json ? json_string_value(json_object_get(r->json, "sha256")) : NULL, &a,
+			&d);
+	else
+		err = pt_app_alert_reject(&c, r->db, r->param[0],
+					  reason && reason[0] ? reason : NULL, &a, &d);
 	answer(r, err, &d, a, ANSWER_DECIDED);
+}
+
+void pt_h_alert_approve(struct pt_req *r)
+{
+	alert_decide(r, 1);
+}
+
+void pt_h_alert_reject(struct pt_req *r)
+{
+	alert_decide(r, 0);
 }
 
 void pt_h_alerts_list(struct pt_req *r)
