@@ -168,6 +168,17 @@ static void cap_put(struct pt_alert_cache *c, const char *id, struct blob *b)
 
 /* ---- replies ---- */
 
+/* Make resp (taken) the request's reply in place of any JSON or earlier response. */
+static void use_response(struct pt_req *r, struct MHD_Response *resp)
+{
+	json_decref(r->reply);
+	r->reply = NULL;
+	r->cause = NULL;
+	if (r->raw)
+		MHD_destroy_response(r->raw);
+	r->raw = resp;
+}
+
 /* Reply status with bytes (copied) of type ctype. */
 static void reply_bytes(struct pt_req *r, unsigned status, const char *data, size_t len,
 			const char *ctype)
@@ -179,12 +190,7 @@ static void reply_bytes(struct pt_req *r, unsigned status, const char *data, siz
 		return;
 	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
-	json_decref(r->reply);
-	r->reply = NULL;
-	r->cause = NULL;
-	if (r->raw)
-		MHD_destroy_response(r->raw);
-	r->raw = resp;
+	use_response(r, resp);
 	r->status = status;
 }
 
@@ -242,12 +248,7 @@ static void reply_public(struct pt_req *r, struct blob *b, const char *ctype, lo
 		return;
 	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cc);
-	json_decref(r->reply);
-	r->reply = NULL;
-	r->cause = NULL;
-	if (r->raw)
-		MHD_destroy_response(r->raw);
-	r->raw = resp;
+	use_response(r, resp);
 }
 
 /* The rate limit of the paths without a log-in: 0, or 1 after replying 429 with Retry-After. */
