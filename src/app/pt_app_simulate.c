@@ -10,6 +10,7 @@
 
 #include "../core/pt_access.h"
 #include "../core/pt_config.h"
+#include "../core/pt_geo_area.h"
 #include "../formats/pt_diag.h"
 #include "../store/pt_catalog_store.h"
 #include "../store/pt_db.h"
@@ -262,13 +263,7 @@ out:
 
 double pt_app_haversine_km(double lat1, double lon1, double lat2, double lon2)
 {
-	const double rad = 3.14159265358979323846 / 180.0, earth_km = 6371.0;
-	double dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
-	double a = sin(dlat / 2) * sin(dlat / 2) +
-		   cos(lat1 * rad) * cos(lat2 * rad) * sin(dlon / 2) * sin(dlon / 2);
-	if (a > 1)
-		a = 1;
-	return 2 * earth_km * asin(sqrt(a));
+	return 6371.0 * pt_geo_central_angle(lat1, lon1, lat2, lon2);
 }
 
 /*

@@ -8,14 +8,19 @@
 #define EARTH_KM 6371.0088
 #define DEG (3.14159265358979323846 / 180.0)
 
-double pt_geo_distance_km(double lat1, double lon1, double lat2, double lon2)
+double pt_geo_central_angle(double lat1, double lon1, double lat2, double lon2)
 {
 	double dlat = (lat2 - lat1) * DEG, dlon = (lon2 - lon1) * DEG;
 	double a = sin(dlat / 2) * sin(dlat / 2) +
 		   cos(lat1 * DEG) * cos(lat2 * DEG) * sin(dlon / 2) * sin(dlon / 2);
 	if (a > 1)
 		a = 1;
-	return 2 * EARTH_KM * asin(sqrt(a));
+	return 2 * asin(sqrt(a));
+}
+
+double pt_geo_distance_km(double lat1, double lon1, double lat2, double lon2)
+{
+	return EARTH_KM * pt_geo_central_angle(lat1, lon1, lat2, lon2);
 }
 
 double pt_geo_ceil_tenth(double km)

@@ -10,6 +10,12 @@
 #define PT_ALERT_GENERIC_GRID_DEG 0.02 /**< a generic circle's centre: this grid of degrees */
 #define PT_ALERT_GENERIC_MARGIN_KM 0.5 /**< added to a generic circle's radius */
 
+/**
+ * The central angle in radians between two WGS 84 points (degrees), by the
+ * haversine formula: a great-circle distance is a radius times it.
+ */
+double pt_geo_central_angle(double lat1, double lon1, double lat2, double lon2);
+
 /** Great-circle distance in km between two WGS 84 points (haversine, mean radius 6371.0088 km). */
 double pt_geo_distance_km(double lat1, double lon1, double lat2, double lon2);
 

@@ -10,34 +10,7 @@
 #include <string.h>
 
 #include "pt_diag.h"
-
-/*
- * Jansson reports a failed allocation while parsing as a syntax error, so
- * its allocations go through a wrapper that notes the failure (per thread).
- */
-static _Thread_local int json_oom;
-static pthread_once_t json_alloc_once = PTHREAD_ONCE_INIT;
-
-static void *json_malloc(size_t n)
-{
-	void *p = malloc(n);
-	if (!p)
-		json_oom = 1;
-	return p;
-}
-
-static void json_alloc_init(void)
-{
-	json_set_alloc_funcs(json_malloc, free);
-}
-
-/* Jansson's error text may quote the input: keep it printable. */
-static void sanitize(char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7F)
-			*s = '?';
-}
+#include "pt_json_load.h"
 
 /*
  * The line of a key in a document jansson has already accepted, for the
@@ -120,7 +93,7 @@ static enum pt_err reject(const struct ctx *c, enum pt_err err, const char *cons
 		}
 		pt_strlcpy(field + n, path[i], sizeof field - n);
 	}
-	sanitize(field);
+	pt_json_sanitize(field);
 	return pt_diag_set(c->d, err, key_line(c->buf, c->len, path, depth), field, "%s", msg);
 }
 
@@ -284,7 +257,6 @@ enum pt_err pt_alert_template_parse(const char *buf, size_t len, const char *id,
 {
 	struct ctx c;
 	json_t *root = NULL, *langs, *v;
-	json_error_t jerr;
 	const char *path[4] = {NULL, NULL, NULL, NULL}, *key;
 	enum pt_err err = PT_OK;
 	size_t skip = 0;
@@ -298,25 +270,11 @@ enum pt_err pt_alert_template_parse(const char *buf, size_t len, const char *id,
 				   PT_ALERT_TEMPLATE_FILE_MAX);
 	if (!id || strlen(id) >= sizeof out->id)
 		return pt_diag_set(d, PT_EINVAL, 0, "id", "template id missing or too long");
-	if (len >= 3 && (unsigned char)buf[0] == 0xEF && (unsigned char)buf[1] == 0xBB &&
-	    (unsigned char)buf[2] == 0xBF)
-		skip = 3;
+	if ((err = pt_json_load_strict(buf, len, &skip, &root, d)) != PT_OK)
+		goto out;
 	c.buf = buf ? buf + skip : "";
 	c.len = len - skip;
 	c.d = d;
-	pthread_once(&json_alloc_once, json_alloc_init);
-	json_oom = 0;
-	root = json_loadb(c.buf, c.len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root || json_oom) {
-		if (json_oom || json_error_code(&jerr) == json_error_out_of_memory) {
-			err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-			goto out;
-		}
-		sanitize(jerr.text);
-		err = pt_diag_set(d, PT_EINVAL, jerr.line > 0 ? jerr.line : 1, "", "invalid JSON: %s",
-				  jerr.text);
-		goto out;
-	}
 	if (!json_is_object(root)) {
 		err = pt_diag_set(d, PT_EINVAL, 1, "", "a template is a JSON object");
 		goto out;

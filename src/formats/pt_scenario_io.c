@@ -10,35 +10,7 @@
 
 #include "pt_csv.h"
 #include "pt_diag.h"
-
-/*
- * Jansson reports a failed allocation while parsing as a syntax error, so
- * its allocations go through a wrapper that notes the failure (per thread),
- * as the GeoJSON reader does.
- */
-static _Thread_local int json_oom;
-static pthread_once_t json_alloc_once = PTHREAD_ONCE_INIT;
-
-static void *json_malloc(size_t n)
-{
-	void *p = malloc(n);
-	if (!p)
-		json_oom = 1;
-	return p;
-}
-
-static void json_alloc_init(void)
-{
-	json_set_alloc_funcs(json_malloc, free);
-}
-
-/* Jansson's error text may quote the input: keep it printable. */
-static void sanitize(char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7F)
-			*s = '?';
-}
+#include "pt_json_load.h"
 
 /*
  * The line of each leaf (a string, number, true, false or null that is not
@@ -268,7 +240,6 @@ enum pt_err pt_scenario_read(const char *buf, size_t len, const char *name,
 	struct leaf_lines lines;
 	struct walk w;
 	json_t *root = NULL;
-	json_error_t jerr;
 	size_t skip = 0;
 	enum pt_err err;
 
@@ -284,22 +255,8 @@ enum pt_err pt_scenario_read(const char *buf, size_t len, const char *name,
 				  PT_SCENARIO_MAX_BYTES);
 		goto out;
 	}
-	if (len >= 3 && (unsigned char)buf[0] == 0xEF && (unsigned char)buf[1] == 0xBB &&
-	    (unsigned char)buf[2] == 0xBF)
-		skip = 3;
-	pthread_once(&json_alloc_once, json_alloc_init);
-	json_oom = 0;
-	root = json_loadb(buf ? buf + skip : "", len - skip, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root || json_oom) {
-		if (json_oom || json_error_code(&jerr) == json_error_out_of_memory) {
-			err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-			goto out;
-		}
-		sanitize(jerr.text);
-		err = pt_diag_set(d, PT_EINVAL, jerr.line > 0 ? jerr.line : 1, "", "invalid JSON: %s",
-				  jerr.text);
+	if ((err = pt_json_load_strict(buf, len, &skip, &root, d)) != PT_OK)
 		goto out;
-	}
 	if (!json_is_object(root)) {
 		err = pt_diag_set(d, PT_EINVAL, 1, "", "a scenario is one JSON object");
 		goto out;

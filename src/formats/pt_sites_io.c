@@ -10,6 +10,7 @@
 
 #include "pt_csv.h"
 #include "pt_diag.h"
+#include "pt_json_load.h"
 #include "../core/pt_marking.h"
 #include "pt_site_json.h"
 
@@ -710,41 +711,12 @@ static unsigned feature_absent(json_t *feature)
 	return absent;
 }
 
-/*
- * Jansson reports a failed allocation while parsing as a syntax error, so
- * its allocations go through a wrapper that notes the failure (per thread).
- */
-static _Thread_local int json_oom;
-static pthread_once_t json_alloc_once = PTHREAD_ONCE_INIT;
-
-static void *json_malloc(size_t n)
-{
-	void *p = malloc(n);
-	if (!p)
-		json_oom = 1;
-	return p;
-}
-
-static void json_alloc_init(void)
-{
-	json_set_alloc_funcs(json_malloc, free);
-}
-
-/* Jansson's error text may quote the input: keep it printable. */
-static void sanitize(char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7F)
-			*s = '?';
-}
-
 enum pt_err pt_sites_read_geojson(const char *buf, size_t len, const struct pt_catalogs *cat,
 				  struct pt_site_list *out, struct pt_diag *d)
 {
 	struct pt_site_list list;
 	struct pt_keyset *ids = NULL;
 	json_t *root = NULL, *v, *features;
-	json_error_t jerr;
 	enum pt_err err;
 	size_t i, skip = 0;
 
@@ -757,22 +729,8 @@ enum pt_err pt_sites_read_geojson(const char *buf, size_t len, const struct pt_c
 				  PT_GEOJSON_MAX_BYTES);
 		goto out;
 	}
-	if (len >= 3 && (unsigned char)buf[0] == 0xEF && (unsigned char)buf[1] == 0xBB &&
-	    (unsigned char)buf[2] == 0xBF)
-		skip = 3;
-	pthread_once(&json_alloc_once, json_alloc_init);
-	json_oom = 0;
-	root = json_loadb(buf ? buf + skip : "", len - skip, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root || json_oom) {
-		if (json_oom || json_error_code(&jerr) == json_error_out_of_memory) {
-			err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-			goto out;
-		}
-		sanitize(jerr.text);
-		err = pt_diag_set(d, PT_EINVAL, jerr.line > 0 ? jerr.line : 1, "", "invalid JSON: %s",
-				  jerr.text);
+	if ((err = pt_json_load_strict(buf, len, &skip, &root, d)) != PT_OK)
 		goto out;
-	}
 	v = json_object_get(root, "type");
 	if (!json_is_object(root) || !json_is_string(v) ||
 	    strcmp(json_string_value(v), "FeatureCollection") != 0) {

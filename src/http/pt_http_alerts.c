@@ -168,6 +168,17 @@ static void cap_put(struct pt_alert_cache *c, const char *id, struct blob *b)
 
 /* ---- replies ---- */
 
+/* Make resp (taken) the request's reply in place of any JSON or earlier response. */
+static void use_response(struct pt_req *r, struct MHD_Response *resp)
+{
+	json_decref(r->reply);
+	r->reply = NULL;
+	r->cause = NULL;
+	if (r->raw)
+		MHD_destroy_response(r->raw);
+	r->raw = resp;
+}
+
 /* Reply status with bytes (copied) of type ctype. */
 static void reply_bytes(struct pt_req *r, unsigned status, const char *data, size_t len,
 			const char *ctype)
@@ -179,12 +190,7 @@ static void reply_bytes(struct pt_req *r, unsigned status, const char *data, siz
 		return;
 	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
-	json_decref(r->reply);
-	r->reply = NULL;
-	r->cause = NULL;
-	if (r->raw)
-		MHD_destroy_response(r->raw);
-	r->raw = resp;
+	use_response(r, resp);
 	r->status = status;
 }
 
@@ -242,12 +248,7 @@ static void reply_public(struct pt_req *r, struct blob *b, const char *ctype, lo
 		return;
 	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cc);
-	json_decref(r->reply);
-	r->reply = NULL;
-	r->cause = NULL;
-	if (r->raw)
-		MHD_destroy_response(r->raw);
-	r->raw = resp;
+	use_response(r, resp);
 }
 
 /* The rate limit of the paths without a log-in: 0, or 1 after replying 429 with Retry-After. */
@@ -643,6 +644,41 @@ static void reply_written(struct pt_req *r, const struct pt_app_alert *a)
 	reply_alert(r, 201, a);
 }
 
+/* How a handler answers a use case that succeeded. */
+enum answer {
+	ANSWER_READ,    /* 200 ALERT */
+	ANSWER_DECIDED, /* the kept feed is old; 200 ALERT */
+	ANSWER_WRITTEN, /* reply_written: 201 ALERT with a Location */
+	ANSWER_CAP      /* 200 with the bytes, application/cap+xml */
+};
+
+/* Answer a use case's outcome: its error, else a as how says. Frees a. */
+static void answer(struct pt_req *r, enum pt_err err, const struct pt_diag *d,
+		   struct pt_app_alert *a, enum answer how)
+{
+	if (err != PT_OK) {
+		reply_alert_error(r, err, d);
+	} else if (how == ANSWER_WRITTEN) {
+		reply_written(r, a);
+	} else if (how == ANSWER_CAP) {
+		reply_bytes(r, 200, a->xml, a->xml_len, CAP_TYPE);
+	} else {
+		if (how == ANSWER_DECIDED)
+			alerts_changed(r->srv->alerts);
+		reply_alert(r, 200, a);
+	}
+	pt_app_alert_free(a);
+}
+
+/* 0 when the path's {id} may name an alert, else 1 after replying 404. */
+static int bad_path_id(struct pt_req *r)
+{
+	if (pt_valid_id(r->param[0]))
+		return 0;
+	pt_reply_not_found(r);
+	return 1;
+}
+
 void pt_h_alert_templates(struct pt_req *r)
 {
 	const struct pt_alert_template *t = NULL;
@@ -708,51 +744,35 @@ void pt_h_alert_preview(struct pt_req *r)
 		err = pt_app_alert_update(&c, r->db, updates, &o, 1, &a, &d);
 	else
 		err = pt_app_alert_new(&c, r->db, &o, 1, &a, &d);
-	if (err != PT_OK)
-		reply_alert_error(r, err, &d);
-	else
-		reply_alert(r, 200, a);
-	pt_app_alert_free(a);
+	answer(r, err, &d, a, ANSWER_READ);
+}
+
+/* POST a new message (id NULL) or an update of message id, from the body's options. */
+static void alert_write(struct pt_req *r, const char *id)
+{
+	const char *langs[PT_ALERT_MAX_LANGS];
+	struct pt_app_alert_opts o;
+	struct pt_app_alert *a = NULL;
+	struct pt_diag d = PT_DIAG_INIT;
+	struct pt_caller c;
+	enum pt_err err;
+	if (opts_from_body(r, &o, langs))
+		return;
+	pt_api_caller(r, &c);
+	err = id ? pt_app_alert_update(&c, r->db, id, &o, 0, &a, &d)
+		 : pt_app_alert_new(&c, r->db, &o, 0, &a, &d);
+	answer(r, err, &d, a, ANSWER_WRITTEN);
 }
 
 void pt_h_alert_post(struct pt_req *r)
 {
-	const char *langs[PT_ALERT_MAX_LANGS];
-	struct pt_app_alert_opts o;
-	struct pt_app_alert *a = NULL;
-	struct pt_diag d = PT_DIAG_INIT;
-	struct pt_caller c;
-	enum pt_err err;
-	if (opts_from_body(r, &o, langs))
-		return;
-	pt_api_caller(r, &c);
-	if ((err = pt_app_alert_new(&c, r->db, &o, 0, &a, &d)) != PT_OK)
-		reply_alert_error(r, err, &d);
-	else
-		reply_written(r, a);
-	pt_app_alert_free(a);
+	alert_write(r, NULL);
 }
 
 void pt_h_alert_update(struct pt_req *r)
 {
-	const char *langs[PT_ALERT_MAX_LANGS];
-	struct pt_app_alert_opts o;
-	struct pt_app_alert *a = NULL;
-	struct pt_diag d = PT_DIAG_INIT;
-	struct pt_caller c;
-	enum pt_err err;
-	if (!pt_valid_id(r->param[0])) {
-		pt_reply_not_found(r);
-		return;
-	}
-	if (opts_from_body(r, &o, langs))
-		return;
-	pt_api_caller(r, &c);
-	if ((err = pt_app_alert_update(&c, r->db, r->param[0], &o, 0, &a, &d)) != PT_OK)
-		reply_alert_error(r, err, &d);
-	else
-		reply_written(r, a);
-	pt_app_alert_free(a);
+	if (!bad_path_id(r))
+		alert_write(r, r->param[0]);
 }
 
 void pt_h_alert_cancel(struct pt_req *r)
@@ -762,66 +782,50 @@ void pt_h_alert_cancel(struct pt_req *r)
 	struct pt_diag d = PT_DIAG_INIT;
 	struct pt_caller c;
 	enum pt_err err;
-	if (!pt_valid_id(r->param[0])) {
-		pt_reply_not_found(r);
+	if (bad_path_id(r))
 		return;
-	}
 	memset(&o, 0, sizeof o);
 	o.note = json_string_value(json_object_get(r->json, "note"));
 	if (o.note && !o.note[0])
 		o.note = NULL;
 	pt_api_caller(r, &c);
-	if ((err = pt_app_alert_cancel(&c, r->db, r->param[0], &o, 0, &a, &d)) != PT_OK)
-		reply_alert_error(r, err, &d);
-	else
-		reply_written(r, a);
-	pt_app_alert_free(a);
+	err = pt_app_alert_cancel(&c, r->db, r->param[0], &o, 0, &a, &d);
+	answer(r, err, &d, a, ANSWER_WRITTEN);
 }
 
-void pt_h_alert_approve(struct pt_req *r)
-{
-	struct pt_app_alert *a = NULL;
-	struct pt_diag d = PT_DIAG_INIT;
-	struct pt_caller c;
-	enum pt_err err;
-	if (!pt_valid_id(r->param[0])) {
-		pt_reply_not_found(r);
-		return;
-	}
-	pt_api_caller(r, &c);
-	/* the hash the approver reviewed (optional body {"sha256"}): a mismatch is 409 */
-	if ((err = pt_app_alert_approve_reviewed(
-		     &c, r->db, r->param[0],
-		     r->json ? json_string_value(json_object_get(r->json, "sha256")) : NULL, &a,
-		     &d)) != PT_OK) {
-		reply_alert_error(r, err, &d);
-	} else {
-		alerts_changed(r->srv->alerts);
-		reply_alert(r, 200, a);
-	}
-	pt_app_alert_free(a);
-}
-
-void pt_h_alert_reject(struct pt_req *r)
+/*
+ * Approve message {id} (the optional body {"sha256"}: the hash the approver
+ * reviewed, a mismatch is 409) or reject it (body {"reason"}).
+ */
+static void alert_decide(struct pt_req *r, int approve)
 {
 	const char *reason = json_string_value(json_object_get(r->json, "reason"));
 	struct pt_app_alert *a = NULL;
 	struct pt_diag d = PT_DIAG_INIT;
 	struct pt_caller c;
 	enum pt_err err;
-	if (!pt_valid_id(r->param[0])) {
-		pt_reply_not_found(r);
+	if (bad_path_id(r))
 		return;
-	}
 	pt_api_caller(r, &c);
-	if ((err = pt_app_alert_reject(&c, r->db, r->param[0], reason && reason[0] ? reason : NULL,
-				       &a, &d)) != PT_OK) {
-		reply_alert_error(r, err, &d);
-	} else {
-		alerts_changed(r->srv->alerts);
-		reply_alert(r, 200, a);
-	}
-	pt_app_alert_free(a);
+	if (approve)
+		err = pt_app_alert_approve_reviewed(
+			&c, r->db, r->param[0],
+			r->json ? json_string_value(json_object_get(r->json, "sha256")) : NULL, &a,
+			&d);
+	else
+		err = pt_app_alert_reject(&c, r->db, r->param[0],
+					  reason && reason[0] ? reason : NULL, &a, &d);
+	answer(r, err, &d, a, ANSWER_DECIDED);
+}
+
+void pt_h_alert_approve(struct pt_req *r)
+{
+	alert_decide(r, 1);
+}
+
+void pt_h_alert_reject(struct pt_req *r)
+{
+	alert_decide(r, 0);
 }
 
 void pt_h_alerts_list(struct pt_req *r)
@@ -849,38 +853,26 @@ void pt_h_alerts_list(struct pt_req *r)
 			    : NULL);
 }
 
-void pt_h_alert_get(struct pt_req *r)
+/* GET one message the caller may read, answered as how says. */
+static void alert_show(struct pt_req *r, enum answer how)
 {
 	struct pt_app_alert *a = NULL;
 	struct pt_diag d = PT_DIAG_INIT;
 	struct pt_caller c;
 	enum pt_err err;
-	if (!pt_valid_id(r->param[0])) {
-		pt_reply_not_found(r);
+	if (bad_path_id(r))
 		return;
-	}
 	pt_api_caller(r, &c);
-	if ((err = pt_app_alert_show(&c, r->db, r->param[0], &a, &d)) != PT_OK)
-		reply_alert_error(r, err, &d);
-	else
-		reply_alert(r, 200, a);
-	pt_app_alert_free(a);
+	err = pt_app_alert_show(&c, r->db, r->param[0], &a, &d);
+	answer(r, err, &d, a, how);
+}
+
+void pt_h_alert_get(struct pt_req *r)
+{
+	alert_show(r, ANSWER_READ);
 }
 
 void pt_h_alert_cap(struct pt_req *r)
 {
-	struct pt_app_alert *a = NULL;
-	struct pt_diag d = PT_DIAG_INIT;
-	struct pt_caller c;
-	enum pt_err err;
-	if (!pt_valid_id(r->param[0])) {
-		pt_reply_not_found(r);
-		return;
-	}
-	pt_api_caller(r, &c);
-	if ((err = pt_app_alert_show(&c, r->db, r->param[0], &a, &d)) != PT_OK)
-		reply_alert_error(r, err, &d);
-	else
-		reply_bytes(r, 200, a->xml, a->xml_len, CAP_TYPE);
-	pt_app_alert_free(a);
+	alert_show(r, ANSWER_CAP);
 }

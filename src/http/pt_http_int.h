@@ -495,6 +495,8 @@ struct pt_rate *pt_rate_new(unsigned per_minute);
 void pt_rate_free(struct pt_rate *t);
 /** Take one request of key at now_ms (monotonic): 0 when allowed, else the seconds until it would be (>= 1). */
 long pt_rate_take(struct pt_rate *t, const char *key, long long now_ms);
+/** The slot-table hash (djb2) of a client key, shared by the rate limit and the throttle. */
+unsigned long pt_http_key_hash(const char *s);
 
 struct pt_alert_cache;
 /** An empty cache of the feed and CAP files (NULL when out of memory); free with pt_alert_cache_free. */

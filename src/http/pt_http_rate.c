@@ -40,18 +40,10 @@ void pt_rate_free(struct pt_rate *t)
 	free(t);
 }
 
-static unsigned long hash(const char *s)
-{
-	unsigned long h = 5381;
-	while (*s)
-		h = h * 33 + (unsigned char)*s++;
-	return h;
-}
-
 long pt_rate_take(struct pt_rate *t, const char *key, long long now_ms)
 {
 	unsigned long long full = (unsigned long long)t->per_minute * TOKEN;
-	size_t i, start = hash(key) % PT_RATE_KEYS, victim = start;
+	size_t i, start = pt_http_key_hash(key) % PT_RATE_KEYS, victim = start;
 	struct slot *s = NULL;
 	long wait = 0;
 	pthread_mutex_lock(&t->lock);

@@ -37,7 +37,7 @@ void pt_throttle_free(struct pt_throttle *t)
 	free(t);
 }
 
-static unsigned long hash(const char *s)
+unsigned long pt_http_key_hash(const char *s)
 {
 	unsigned long h = 5381;
 	while (*s)
@@ -48,7 +48,7 @@ static unsigned long hash(const char *s)
 /* The slot of key, or NULL (create: the slot to reuse, the least recently used of a probe run). */
 static struct slot *find(struct pt_throttle *t, const char *key, int create, long long now)
 {
-	size_t i, start = hash(key) % PT_THROTTLE_KEYS, victim = start;
+	size_t i, start = pt_http_key_hash(key) % PT_THROTTLE_KEYS, victim = start;
 	for (i = 0; i < 16; i++) {
 		struct slot *s = &t->slots[(start + i) % PT_THROTTLE_KEYS];
 		if (s->key[0] && strncmp(s->key, key, KEY_MAX - 1) == 0)
