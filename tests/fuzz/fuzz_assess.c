@@ -34,6 +34,14 @@ static int same_config(const struct pt_config *a, const struct pt_config *b)
 	size_t k;
 	for (k = 0; k < pt_config_key_count(); k++) {
 		double x = 0, y = 0;
+		if (pt_config_key_is_text(k)) { /* issue 13: alert.sender, alert.public_url, ... */
+			char ta[512], tb[512];
+			if (pt_config_get_text(a, pt_config_key_name(k), ta, sizeof ta) != PT_OK ||
+			    pt_config_get_text(b, pt_config_key_name(k), tb, sizeof tb) != PT_OK ||
+			    strcmp(ta, tb) != 0)
+				return 0;
+			continue;
+		}
 		if (pt_config_get(a, pt_config_key_name(k), &x) != PT_OK ||
 		    pt_config_get(b, pt_config_key_name(k), &y) != PT_OK || x != y)
 			return 0;
