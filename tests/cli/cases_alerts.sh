@@ -233,10 +233,10 @@ out_has '<description>EXERCISE – USHTRIM: '
 out_has ' UTC+1 ('
 al_schema al-rv-exercise.out
 p al-rv-test 0 --db al.db alert new --template armed-attack --site VM-003 --status Test --preview --as pio
-out_has '<headline>TEST: '
-out_has '<headline>TEST – ТЕСТ: '
-out_has '<headline>TEST – PROVË: '
-out_lacks 'EXERCISE'
+out_has '<headline>EXERCISE - TEST: '
+out_has '<headline>EXERCISE – ТЕСТ: '
+out_has '<headline>EXERCISE – PROVË: '
+out_lacks '<headline>EXERCISE: '
 # a message sent ahead of the clock is cancelled at once; an expired one is not
 p al-rv-ahead 0 --now 2026-12-01T03:00Z --db al.db alert new --template vehicle-attack --site VM-003 --as pio
 al_f=$(al_id al-rv-ahead.out)

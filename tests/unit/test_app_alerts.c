@@ -912,11 +912,11 @@ static void test_review_marking(void)
 	o.status = PT_CAP_TEST;
 	CHECK_INT(pt_app_alert_new(&w.pio1, w.db, &o, 1, &r, &d), PT_OK);
 	if (r) {
-		CHECK_INT(count(r->xml, "<headline>TEST: "), 1);
-		CHECK_INT(count(r->xml, "<headline>TEST – ТЕСТ: "), 1);
-		CHECK_INT(count(r->xml, "<headline>TEST – PROVË: "), 1);
-		CHECK_INT(count(r->xml, "<description>TEST"), 3);
-		CHECK(strstr(r->xml, "EXERCISE") == NULL);
+		CHECK_INT(count(r->xml, "<headline>EXERCISE - TEST: "), 1);
+		CHECK_INT(count(r->xml, "<headline>EXERCISE – ТЕСТ: "), 1);
+		CHECK_INT(count(r->xml, "<headline>EXERCISE – PROVË: "), 1);
+		CHECK_INT(count(r->xml, "<description>EXERCISE"), 3);
+		CHECK(strstr(r->xml, "<headline>EXERCISE: ") == NULL); /* a Test is marked as a test */
 	}
 	pt_app_alert_free(r);
 	pt_app_db_close(w.db);
