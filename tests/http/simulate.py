@@ -3,8 +3,9 @@
 # the same seed gives the same numbers, a sweep gives a row per value, roles and limits hold.
 import json
 import os
+import socket
 
-from httplib import Client, run_protect
+from httplib import Client, Server, run_protect
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SCENARIO = os.path.join(TOP, "data", "scenarios", "hospital-attack.json")
@@ -152,6 +153,36 @@ def t_simulate_site(res, port, protect, db):
     bad = post(an, {"site_id": "VM-012", "threat": "no_such_threat"})
     res.check(bad.status == 400 and (bad.json or {}).get("field") == "threat",
               "site: an unknown threat: 400 threat: %r" % (bad,))
+
+
+def run_cancel(res, protect, work):
+    """A coordinator's largest simulation (10,000 replications of 5,000 victims: minutes of work
+    on one core) whose client goes away is stopped: a small one on the only compute thread is
+    answered after it, and the server says the computation stopped."""
+    db = os.path.join(work, "simulate-cancel.db")
+    rc, out, err = run_protect(protect, "--db", db, "demo")
+    res.check(rc == 0, "protect demo: %s" % err)
+    srv = Server(protect, db, ["--threads", "2", "--compute-threads", "1"]).start()
+    try:
+        co = login(res, srv.port, "coordinator")
+        body = json.dumps({"scenario": scenario(), "replications": 10000,
+                           "set": {"attack.victims": 5000}}).encode()
+        s = socket.create_connection(("127.0.0.1", srv.port), timeout=60)
+        s.sendall(("POST %s HTTP/1.1\r\nHost: x\r\nCookie: pt_session=%s\r\nX-CSRF-Token: %s\r\n"
+                   "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+                   % (PATH, co.cookie, co.csrf, len(body))).encode() + body)
+        r = co.get("/api/v1/session")  # a cheap request: the costly one has been read
+        res.check(r.status == 200, "cancel: a cheap request meanwhile: %r" % (r,))
+        s.close()
+        r = post(co, {"scenario": scenario(), "replications": 5})
+        res.check(r.status == 200, "cancel: a small simulation on the only compute thread after "
+                  "the client of the large one went away: %r" % (r,))
+    finally:
+        status, out, err = srv.stop()
+    res.check(status == 0, "cancel: exit status %r" % status)
+    res.check("Sanitizer" not in err and "runtime error" not in err, "sanitizer report: %s" % err[-2000:])
+    res.check("POST /api/v1/simulations: computation stopped, its client went away" in err,
+              "cancel: the server says the simulation stopped: %r" % err[-300:])
 
 
 TESTS = [("simulate-success", t_simulate_success), ("simulate-determinism", t_simulate_determinism),
