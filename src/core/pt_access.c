@@ -751,3 +751,30 @@ enum pt_access pt_access_alert_compose_actual(const struct pt_principal *who)
 		return PT_ACCESS_FORBIDDEN; /* issue 13 review: two named users */
 	return pt_access_alert_compose(who);
 }
+
+/* ---- issue 14: the mass-casualty simulation over the API ---- */
+
+enum pt_access pt_access_simulate(const struct pt_principal *who, struct pt_simulate_budget *out)
+{
+	memset(out, 0, sizeof *out);
+	if (is_system(who)) {
+		out->replications_max = 1000000;
+		out->victims_max = 20000;
+		return PT_ACCESS_OK;
+	}
+	if (!principal_ok(who))
+		return PT_ACCESS_FORBIDDEN;
+	switch (who->role) {
+	case PT_ROLE_COORDINATOR:
+	case PT_ROLE_ANALYST:
+		out->replications_max = 10000;
+		out->victims_max = 5000;
+		return PT_ACCESS_OK;
+	case PT_ROLE_FACILITATOR:
+		out->replications_max = 2000;
+		out->victims_max = 2000;
+		return PT_ACCESS_OK;
+	default:
+		return PT_ACCESS_FORBIDDEN;
+	}
+}

@@ -629,4 +629,22 @@ enum pt_access pt_access_alert_read(const struct pt_principal *who,
  */
 enum pt_access pt_access_alert_compose_actual(const struct pt_principal *who);
 
+/* issue 14: the mass-casualty simulation over the API (docs/access.md, "Simulations"). */
+
+/** What one simulation request may ask (pt_access_simulate). */
+struct pt_simulate_budget {
+	size_t replications_max; /**< most replications per row (x rows of a sweep: the total) */
+	unsigned victims_max;    /**< most victims of the scenario (attack.victims) */
+};
+
+/**
+ * May who run a mass-casualty simulation (POST /api/v1/simulations), and
+ * within what? Coordinators and analysts: OK, 10,000 replications in all
+ * (rows x replications) and 5,000 victims; facilitators: OK, 2,000
+ * replications and 2,000 victims; the system administrator: OK, 1,000,000
+ * and 20,000 (the model's limits); every other role and an invalid
+ * principal FORBIDDEN with a budget of zeros.
+ */
+enum pt_access pt_access_simulate(const struct pt_principal *who, struct pt_simulate_budget *out);
+
 #endif

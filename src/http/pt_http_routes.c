@@ -435,6 +435,8 @@ const struct pt_route pt_routes[] = {
 	{"POST", "/api/v1/alerts/{id}/reject", pt_h_alert_reject, PT_R_JSON, q_none, &b_alert_reject},
 	{"GET", "/alerts.atom", pt_h_alerts_feed, PT_R_PUBLIC | PT_R_CACHEABLE | PT_R_QUERY_IGNORED, q_none, NULL},
 	{"GET", "/alerts/{file}", pt_h_alerts_cap_public, PT_R_PUBLIC | PT_R_CACHEABLE | PT_R_QUERY_IGNORED, q_none, NULL},
+	/* issue 14: the mass-casualty simulation (a free-form scenario: the handler checks the body) */
+	{"POST", "/api/v1/simulations", pt_h_simulate, PT_R_JSON, q_none, NULL},
 	{"GET", "/", NULL, PT_R_PUBLIC | PT_R_STATIC, NULL, NULL},
 	{NULL, NULL, NULL, 0, NULL, NULL},
 };

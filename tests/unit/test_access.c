@@ -765,6 +765,32 @@ static void test_resilience_budget(void)
 	}
 }
 
+/* ---- issue 14: the mass-casualty simulation over the API ---- */
+static void test_simulate_budget(void)
+{
+	struct pt_principal sys;
+	struct pt_simulate_budget b;
+	enum pt_role r;
+	pt_principal_system(&sys);
+	CHECK(pt_access_simulate(&sys, &b) == PT_ACCESS_OK);
+	CHECK(b.replications_max == 1000000 && b.victims_max == 20000);
+	CHECK(pt_access_simulate(NULL, &b) == PT_ACCESS_FORBIDDEN);
+	CHECK(b.replications_max == 0 && b.victims_max == 0);
+	for (r = PT_ROLE_ADMIN; (int)r < PT_ROLE_COUNT; r++) {
+		struct pt_principal gov = caller(r, REL_GOV), own = caller(r, REL_OWN);
+		struct pt_simulate_budget o;
+		enum pt_access ag = pt_access_simulate(&gov, &b), ao = pt_access_simulate(&own, &o);
+		CHECK(ag == ao && b.replications_max == o.replications_max &&
+		      b.victims_max == o.victims_max);
+		if (r == PT_ROLE_COORDINATOR || r == PT_ROLE_ANALYST)
+			CHECK(ag == PT_ACCESS_OK && b.replications_max == 10000 && b.victims_max == 5000);
+		else if (r == PT_ROLE_FACILITATOR)
+			CHECK(ag == PT_ACCESS_OK && b.replications_max == 2000 && b.victims_max == 2000);
+		else
+			CHECK(ag == PT_ACCESS_FORBIDDEN && b.replications_max == 0 && b.victims_max == 0);
+	}
+}
+
 /* ---- measure states at a site (issue 11, item 7) ---- */
 static void test_measure_states(void)
 {
@@ -1268,5 +1294,6 @@ int main(void)
 	RUN(test_dependencies); /* issue 12 */
 	RUN(test_resilience_budget); /* issue 12: the API's cascade and SPOF limits */
 	RUN(test_alerts); /* issue 13: public alerts */
+	RUN(test_simulate_budget); /* issue 14: the API's simulation limits */
 	return TEST_SUMMARY("test_access");
 }
