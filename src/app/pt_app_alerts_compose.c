@@ -47,12 +47,6 @@ static enum pt_err nomem(struct pt_diag *d)
 	return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 }
 
-/* issue 13 review: "U+202E (a bidi control)" for what pt_alert_text_ok found. */
-static void cp_name(uint32_t cp, char *buf, size_t size)
-{
-	pt_text_public_name(cp, buf, size);
-}
-
 /* PT_EINVAL naming field when s holds a code point a public alert may not carry. */
 static enum pt_err text_check(const char *field, const char *s, struct pt_diag *d)
 {
@@ -60,7 +54,7 @@ static enum pt_err text_check(const char *field, const char *s, struct pt_diag *
 	char name[64];
 	if (!s || pt_alert_text_ok(s, &cp))
 		return PT_OK;
-	cp_name(cp, name, sizeof name);
+	pt_text_public_name(cp, name, sizeof name);
 	return pt_diag_set(d, PT_EINVAL, 0, field,
 			   "holds %s, which a public alert may not carry (control characters, bidi "
 			   "controls, U+2028/U+2029, U+FFFE/U+FFFF)", name);
@@ -72,7 +66,7 @@ static enum pt_err site_text_check(const struct pt_site *site, struct pt_diag *d
 	uint32_t cp = 0;
 	char name[64];
 	if (!pt_alert_text_ok(site->name, &cp) || !pt_alert_text_ok(site->region, &cp)) {
-		cp_name(cp, name, sizeof name);
+		pt_text_public_name(cp, name, sizeof name);
 		return pt_diag_set(d, PT_EINVAL, 0, "site",
 				   "the site's %s contains %s, which a public alert may not carry: ask "
 				   "its owner to correct it",
