@@ -159,6 +159,8 @@ struct pt_ex_scenario {
 	char *simulation;           /**< the mass-casualty scenario file it drives, relative to
 					 the exercise file's directory ("hospital-attack.json"); NULL: none */
 	int32_t duration_min;       /**< the scenario's length; ENDEX comes at the latest then */
+	int32_t sim_start_min;      /**< the scenario minute at which the simulation's minute 0
+					 (the attack) falls; decisions before it count from 0 */
 	int32_t sim_every_min;      /**< simulation reruns every N scenario minutes (default 15) */
 	uint32_t sim_replications;  /**< replications of each rerun (default 200, 10 to 10,000) */
 	char **sim_to;              /**< role ids that receive the simulated figures */
@@ -403,7 +405,8 @@ enum pt_err pt_ex_run_endex(struct pt_ex_run *run, pt_ex_event_fn fn, void *ctx,
  * the baseline): a copy of sim with, for each decision that reaches the
  * simulation, a timed pt_mci decision (PT_EX_APPLY_TIMED) or its path set to
  * the time it was made (PT_EX_APPLY_AT_TIME), appended after sim's own
- * decisions, then pt_mci_check. PT_ELIMIT past PT_MCI_MAX_DECISIONS.
+ * decisions, then pt_mci_check. Scenario minute t is simulation minute
+ * t - sc->sim_start_min (0 when earlier). PT_ELIMIT past PT_MCI_MAX_DECISIONS.
  */
 enum pt_err pt_ex_sim_scenario(const struct pt_ex_scenario *sc, const struct pt_mci_scenario *sim,
 			       const struct pt_ex_made *made, size_t n, struct pt_mci_scenario *out,

@@ -61,7 +61,7 @@ enum pt_err pt_ex_msel_read(struct pt_ex_scenario *sc, const char *csv, size_t l
 enum pt_err pt_ex_msel_write(FILE *f, const struct pt_ex_scenario *sc);
 
 /**
- * Reads a decisions file: a JSON array of {"t_min": 25, "decision": "ID",
+ * Reads a decisions file: a JSON array of {"time": "00:25", "decision": "ID",
  * "value": "12", "role": "ROLE"} (value absent for decisions without one;
  * role absent: the decision's first allowed role), each checked with
  * pt_ex_decision_value, into out[0, *n) (malloc'd; free()) in time order
