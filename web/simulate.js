@@ -39,10 +39,10 @@ const DECISIONS = [
 
 /* The outputs the trend can show (docs/methodology.md, section 18.6). */
 const OUTPUTS = {
-  deaths: { label: 'Deaths', axis: 'deaths (mean of the replications)', fmt: (x) => one(x), unit: '' },
-  critical_mortality: { label: 'Critical mortality', axis: 'critical mortality (%)', fmt: (x) => pct1(x), unit: '' },
-  first_treatment_min: { label: 'Time to first treatment', axis: 'minutes to first treatment (critically injured)', fmt: (x) => one(x), unit: ' min' },
-  surgery_min: { label: 'Time to surgery', axis: 'minutes to surgery (critically injured)', fmt: (x) => one(x), unit: ' min' },
+  deaths: { label: 'Deaths', head: 'Deaths', axis: 'deaths (mean of the replications)', fmt: (x) => one(x), bare: (x) => one(x), unit: '' },
+  critical_mortality: { label: 'Critical mortality', head: 'Critical mortality (%)', axis: 'critical mortality (%)', fmt: (x) => pct1(x), bare: (x) => one(x * 100), unit: '' },
+  first_treatment_min: { label: 'Time to first treatment', head: 'Time to first treatment (min)', axis: 'minutes to first treatment (critically injured)', fmt: (x) => one(x), bare: (x) => one(x), unit: ' min' },
+  surgery_min: { label: 'Time to surgery', head: 'Time to surgery (min)', axis: 'minutes to surgery (critically injured)', fmt: (x) => one(x), bare: (x) => one(x), unit: ' min' },
 };
 const PLACES = [
   ['deaths_scene', 'At the scene', '#8e0000'],
@@ -50,7 +50,7 @@ const PLACES = [
   ['deaths_hospital', 'In hospital', '#0b5cad'],
 ];
 const HOSPITAL_COLOURS = ['#0b5cad', '#b3005a', '#1e6b32', '#8a5a00', '#6a3d9a', '#00707a', '#555d66', '#3b4cc0'];
-const BAND = 'rgba(11, 92, 173, 0.18)';
+const BAND = 'rgba(11, 92, 173, 0.26)';
 const MEAN = '#0b5cad';
 
 const nf1 = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
@@ -58,6 +58,8 @@ function one(x) { return Number.isFinite(x) ? nf1.format(x) : '—'; }
 function pct1(x) { return Number.isFinite(x) ? `${nf1.format(x * 100)}%` : '—'; }
 /** The figure of one output as shown: "56.9", "91.0%", "62.2 min"; a missing one as a dash. */
 function figure(key, x) { return Number.isFinite(x) ? OUTPUTS[key].fmt(x) + OUTPUTS[key].unit : '—'; }
+/** A figure in a table whose header gives the unit: "56.9", "91.0" (%), "62.2" (min). */
+function bare(key, x) { return Number.isFinite(x) ? OUTPUTS[key].bare(x) : '—'; }
 /** "57.3–63.0" (the 95% confidence interval of the mean), or words when there is none. */
 function interval(key, o) {
   if (!o || !Number.isFinite(o.lo) || !Number.isFinite(o.hi)) return 'no interval (fewer than 2 replications with a value)';
@@ -341,13 +343,15 @@ function figuresTable(r, d) {
     el('thead', {},
       el('tr', {},
         el('th', { scope: 'col', rowspan: '2' }, d.label),
-        keys.map((k) => el('th', { scope: 'colgroup', colspan: '2', class: 'num-h' }, OUTPUTS[k].label))),
+        keys.map((k) => el('th', { scope: 'colgroup', colspan: '2', class: 'num-h' }, OUTPUTS[k].head))),
       el('tr', {}, keys.map(() => [el('th', { scope: 'col', class: 'num-h' }, 'mean'), el('th', { scope: 'col', class: 'num-h' }, '95% interval')]))),
     el('tbody', {}, r.rows.map((row) => el('tr', { dataset: { value: row.value } },
       el('th', { scope: 'row', dataset: { testid: 'sim-value' } }, d.text(row.value)),
       keys.map((k) => [
-        el('td', { class: 'num', dataset: { testid: `sim-${k}-mean` } }, figure(k, row.outputs[k] && row.outputs[k].mean)),
-        el('td', { class: 'num sim-ci', dataset: { testid: `sim-${k}-ci` } }, interval(k, row.outputs[k])),
+        el('td', { class: 'num sim-mean', dataset: { testid: `sim-${k}-mean` } }, bare(k, row.outputs[k] && row.outputs[k].mean)),
+        row.outputs[k] && Number.isFinite(row.outputs[k].lo) && Number.isFinite(row.outputs[k].hi)
+          ? el('td', { class: 'num sim-ci', dataset: { testid: `sim-${k}-ci` } }, `${bare(k, row.outputs[k].lo)}–${bare(k, row.outputs[k].hi)}`)
+          : el('td', { class: 'num sim-ci', dataset: { testid: `sim-${k}-ci` }, title: 'no interval: fewer than 2 replications with a value' }, '—'),
       ]))))));
 }
 

@@ -1490,6 +1490,15 @@ async function canvasInk(page, sel) {
   });
 }
 
+/** Scroll an element to just under the sticky top bar (for a screenshot). */
+async function underBar(page, sel) {
+  await page.locator(sel).evaluate((e) => {
+    const bar = document.getElementById('topbar');
+    const t = e.tagName === 'H2' ? (e.closest('section') || e) : e;   // a heading: its whole panel
+    window.scrollTo(0, t.getBoundingClientRect().top + window.scrollY - (bar ? bar.offsetHeight : 0) - 8);
+  });
+}
+
 const oneDecimal = (x) => x.toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 test('simulate: a coordinator sweeps the ambulances at a hospital from its page; trend with interval, hospital load, deaths by place; a threat error', async () => {
@@ -1497,7 +1506,11 @@ test('simulate: a coordinator sweeps the ambulances at a hospital from its page;
   await login(page, U.coordinator);
   assert(await page.locator('#mainnav').getByRole('link', { name: 'Simulate' }).count() === 1, 'the coordinator has the Simulate link');
   await page.goto(`${BASE}/#/site/${SIM_HOSPITAL}`);
-  await page.locator('[data-testid=simulate-attack]').click();
+  const link = page.locator('[data-testid=simulate-attack]');
+  eq((await link.textContent()).trim(), 'Simulate an attack here', 'the site page offers a simulation');
+  await page.locator('[data-testid=rank-quant]').waitFor();
+  await shot(page, 'laptop-site-simulate-link');
+  await link.click();
   await page.locator('#sim-site').waitFor();
   eq(await page.locator('#sim-site').inputValue(), SIM_HOSPITAL, 'the site is chosen from the site page');
   assert((await page.evaluate(() => location.hash)) === `#/simulate?site=${SIM_HOSPITAL}`, 'the address names the site');
@@ -1524,8 +1537,10 @@ test('simulate: a coordinator sweeps the ambulances at a hospital from its page;
   assert(means[0] > means[2], `more deaths with 2 ambulances than with 40: ${means.join(', ')}`);
   const ci = (await page.locator('#sim-table [data-testid=sim-deaths-ci]').first().textContent()).trim();
   eq(ci, `${oneDecimal(json.rows[0].outputs.deaths.lo)}–${oneDecimal(json.rows[0].outputs.deaths.hi)}`, 'the 95% interval of the first row');
-  assert(/%$/.test((await page.locator('#sim-table [data-testid=sim-critical_mortality-mean]').first().textContent()).trim()), 'critical mortality in percent');
-  assert(/ min$/.test((await page.locator('#sim-table [data-testid=sim-surgery_min-mean]').first().textContent()).trim()), 'time to surgery in minutes');
+  const heads = (await page.locator('#sim-table thead tr').first().locator('th').allTextContents()).map((t) => t.trim());
+  eq(JSON.stringify(heads), JSON.stringify(['Ambulances', 'Deaths', 'Critical mortality (%)', 'Time to first treatment (min)', 'Time to surgery (min)']), 'the outputs with their units');
+  eq((await page.locator('#sim-table [data-testid=sim-critical_mortality-mean]').first().textContent()).trim(), oneDecimal(json.rows[0].outputs.critical_mortality.mean * 100), 'critical mortality in percent');
+  eq((await page.locator('#sim-table [data-testid=sim-surgery_min-mean]').first().textContent()).trim(), oneDecimal(json.rows[0].outputs.surgery_min.mean), 'time to surgery in minutes');
   const note = await page.locator('[data-testid=sim-interval-note]').textContent();
   assert(/95% confidence interval, t-based/.test(note) && /over 50 replications/.test(note), `the interval is explained: ${note}`);
   const summary = (await page.locator('[data-testid=sim-summary]').textContent()).trim();
@@ -1553,17 +1568,17 @@ test('simulate: a coordinator sweeps the ambulances at a hospital from its page;
   eq(await page.locator('#sim-places-table tbody tr').count(), 3, 'deaths by place for each value');
   const place = (await page.locator('#sim-places-table tbody tr').first().locator('td').allTextContents()).map((t) => t.trim());
   eq(JSON.stringify(place), JSON.stringify(['deaths_scene', 'deaths_transport', 'deaths_hospital', 'deaths'].map((k) => oneDecimal(json.rows[0].outputs[k].mean))), 'deaths by place with 2 ambulances');
-  await page.locator('#sim-what-title').evaluate((h) => h.scrollIntoView({ block: 'start' }));
+  await underBar(page, '#sim-what-title');
   await shot(page, 'laptop-simulate-trend');
-  await page.locator('#sim-load-title').evaluate((h) => h.scrollIntoView({ block: 'start' }));
+  await underBar(page, '#sim-load-title');
   await shot(page, 'laptop-simulate-load');
   // another output on the trend
   await page.locator('#sim-output').selectOption('critical_mortality');
   assert(/^Critical mortality per ambulances: 2 ambulances: [\d.]+%/.test(await page.locator('#sim-trend').getAttribute('aria-label')), 'the trend shows critical mortality');
-  await page.locator('#sim-trend-title').evaluate((h) => h.scrollIntoView({ block: 'start' }));
+  await underBar(page, '#sim-trend-title');
   await shot(page, 'laptop-simulate-mortality');
   // a categorical decision: the triage method, drawn as interval bars
-  await page.locator('#sim-form-title').evaluate((h) => h.scrollIntoView({ block: 'start' }));
+  await underBar(page, '#sim-form-title');
   await page.locator('#sim-key').selectOption('response.triage');
   eq(await page.locator('#sim-values').inputValue(), 'START,SALT', 'the triage methods are pre-filled');
   const tri = await simulateRun(page);
@@ -1571,7 +1586,7 @@ test('simulate: a coordinator sweeps the ambulances at a hospital from its page;
   eq(JSON.stringify((await page.locator('#sim-table [data-testid=sim-value]').allTextContents()).map((t) => t.trim())), JSON.stringify(['START', 'SALT']), 'a row per triage method');
   const inkTri = await canvasInk(page, '#sim-trend');
   assert(inkTri.n > 1000, `the categorical trend is drawn: ${JSON.stringify(inkTri)}`);
-  await page.locator('#sim-trend-title').evaluate((h) => h.scrollIntoView({ block: 'start' }));
+  await underBar(page, '#sim-trend-title');
   await shot(page, 'laptop-simulate-triage');
   // a value the page refuses before asking, next to its field
   await page.locator('#sim-key').selectOption('response.ambulances');
@@ -1588,7 +1603,7 @@ test('simulate: a coordinator sweeps the ambulances at a hospital from its page;
   eq(await page.locator('#sim-threat').getAttribute('aria-invalid'), 'true', 'the threat field is marked invalid');
   eq(await page.locator('#sim-values-err').textContent(), '', 'the values field has no error now');
   assert(/^The figures below are those of the previous run/.test((await page.locator('[data-testid=sim-stale]').textContent()).trim()), 'the previous figures are said to be the previous run\'s');
-  await page.locator('#sim-form-title').evaluate((h) => h.scrollIntoView({ block: 'start' }));
+  await underBar(page, '#sim-form-title');
   await shot(page, 'laptop-simulate-threat-error');
   // too many replications for the role: 413 naming replications, next to the field
   await page.locator('#sim-threat').selectOption('armed_assault_team');
@@ -1630,7 +1645,16 @@ test('simulate: accessibility at both sizes (axe-core), the tablet layout', asyn
     await page.locator('#sim-reps').fill('20');
     await simulateRun(page);
     await page.locator('#sim-table tbody tr').first().waitFor();
-    if (vp === 'tablet') await page.screenshot({ path: path.join(OUT, 'tablet-simulate-full.png'), fullPage: true });
+    if (vp === 'tablet') {
+      await page.screenshot({ path: path.join(OUT, 'tablet-simulate-full.png'), fullPage: true });
+      await underBar(page, '#sim-trend-title');
+      await shot(page, 'tablet-simulate-trend');
+      await underBar(page, '#sim-table');
+      await shot(page, 'tablet-simulate-table');
+      // the figures fit a tablet's width: no sideways scrolling
+      const fits = await page.locator('#sim-table').evaluate((t) => t.parentElement.scrollWidth <= t.parentElement.clientWidth + 1);
+      assert(fits, 'the figures table fits the tablet\'s width');
+    }
     found.push(...await axe(page, `${vp} simulate`));
     await page.context().close();
   }
