@@ -1588,6 +1588,19 @@ test('simulate: a coordinator sweeps the ambulances at a hospital from its page;
   assert(inkTri.n > 1000, `the categorical trend is drawn: ${JSON.stringify(inkTri)}`);
   await underBar(page, '#sim-trend-title');
   await shot(page, 'laptop-simulate-triage');
+  // the police entry time, in minutes: later entry, more deaths (CLI, 20 replications: 51.65, 56.85, 60.3)
+  await page.locator('#sim-key').selectOption('attack.sites.0.secure_min');
+  eq(await page.locator('#sim-values').inputValue(), '10,30,60,90,120', 'the police entry times are pre-filled');
+  await page.locator('#sim-values').fill('10,60,120');
+  await page.locator('#sim-reps').fill('20');
+  const police = await simulateRun(page);
+  eq(JSON.stringify(police.body.sweep), JSON.stringify({ key: 'attack.sites.0.secure_min', values: [10, 60, 120] }), 'the police sweep, in numbers');
+  eq(JSON.stringify((await page.locator('#sim-table [data-testid=sim-value]').allTextContents()).map((t) => t.trim())), JSON.stringify(['10 min', '60 min', '120 min']), 'a row per entry time');
+  const policeDeaths = (await page.locator('#sim-table [data-testid=sim-deaths-mean]').allTextContents()).map(Number);
+  assert(policeDeaths[0] < policeDeaths[2], `fewer deaths when the police enter at 10 min than at 120: ${policeDeaths.join(', ')}`);
+  await underBar(page, '#sim-trend-title');
+  await shot(page, 'laptop-simulate-police');
+  await underBar(page, '#sim-form-title');
   // a value the page refuses before asking, next to its field
   await page.locator('#sim-key').selectOption('response.ambulances');
   await page.locator('#sim-values').fill('2,ten');
@@ -1611,6 +1624,26 @@ test('simulate: a coordinator sweeps the ambulances at a hospital from its page;
   const big = await simulateRun(page);
   eq(big.status, 413, 'replications beyond the role\'s limit');
   assert(/^Too much for one request: .*10000/.test((await page.locator('#sim-reps-err').textContent()).trim()), 'the limit, next to the replications');
+  await page.context().close();
+});
+
+test('simulate: Stop aborts a run under way, and the page says so', async () => {
+  const page = await newPage();
+  await login(page, U.analyst);
+  // the answer is held back (staged), so the run is still under way when Stop is pressed
+  let held = null;
+  await page.route('**/api/v1/simulations', (route) => { held = route; });
+  await page.goto(`${BASE}/#/simulate?site=${SIM_HOSPITAL}`);
+  await page.locator('#sim-site').waitFor();
+  await page.locator('[data-testid=sim-run]').click();
+  await page.locator('[data-testid=sim-status]').filter({ hasText: /^Simulating 5 values × 200 replications…$/ }).waitFor();
+  assert(await page.locator('[data-testid=sim-run]').isDisabled(), 'Run is disabled while it runs');
+  eq(await page.locator('[data-testid=sim-results]').getAttribute('aria-busy'), 'true', 'the results are busy');
+  await page.locator('[data-testid=sim-stop]').click();
+  await page.locator('[data-testid=sim-error]').filter({ hasText: /^Stopped: the server stopped the run too; nothing was kept\.$/ }).waitFor();
+  assert(!(await page.locator('[data-testid=sim-run]').isDisabled()), 'Run is enabled again');
+  assert(await page.locator('[data-testid=sim-stop]').isHidden(), 'Stop is hidden again');
+  assert(held !== null, 'the request was sent');
   await page.context().close();
 });
 
