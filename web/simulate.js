@@ -321,7 +321,8 @@ export async function renderSimulate(main, ctx, params) {
     state.charts[2] = placesChart(placesBox, r, d);
   }
 
-  if (wanted && byId.has(wanted)) siteF.input.focus();
+  // a site in the address that the caller may not read (or that does not exist) is said, not chosen
+  if (wanted && !byId.has(wanted)) fail(siteF, `${wanted}: no such site, or one you may not see.`);
 }
 
 /** The result's TLP label: the highest of the attacked site's and of each receiving hospital's

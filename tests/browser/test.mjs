@@ -1547,6 +1547,9 @@ test('simulate: a coordinator sweeps the ambulances at a hospital from its page;
   assert(/^150 victims \(the attack type's default\), 2 receiving hospitals, the number of ambulances swept over 2, 10, 40; 50 replications per value, seed 1\.$/.test(summary), `the summary: ${summary}`);
   // marked with the labels of the sites it is computed from (two GREEN hospitals)
   eq((await page.locator('.sim-head .tlp').textContent()).trim(), 'TLP:GREEN', 'the result\'s marking');
+  // the view lists every site the coordinator may read in its picker, so its banner is their highest label
+  const listed = await page.evaluate(async () => (await (await fetch('/api/v1/sites?limit=1000', { credentials: 'same-origin' })).json()).tlp);
+  eq(await page.locator('#tlp-banner').textContent(), listed, 'the view\'s banner: the highest label of the sites it lists');
   const results = await page.locator('[data-testid=sim-results]').textContent();
   assert(!/null|undefined|NaN/.test(results), 'no "null", "undefined" or "NaN" in the results');
   // the three charts are drawn
@@ -1661,6 +1664,14 @@ test('simulate: a viewer is offered no simulation; a facilitator is', async () =
   eq(await page.locator('#sim-site').count(), 0, 'no form');
   await shot(page, 'laptop-simulate-denied');
   await page.context().close();
+  // a site the coordinator may not see (the operator's AMBER+STRICT substation) is not chosen from the address
+  const co = await newPage();
+  await login(co, U.coordinator);
+  await co.goto(`${BASE}/#/simulate?site=${STRICT_SITE}`);
+  await co.locator('#sim-site-err').filter({ hasText: `${STRICT_SITE}: no such site, or one you may not see.` }).waitFor();
+  eq(await co.locator('#sim-site').inputValue(), '', 'no site chosen');
+  eq(await co.locator(`#sim-site option[value="${STRICT_SITE}"]`).count(), 0, 'the hidden site is not offered');
+  await co.context().close();
   const fa = await newPage();
   await login(fa, U.facilitator);
   await fa.locator('#mainnav').getByRole('link', { name: 'Simulate' }).click();
