@@ -1630,6 +1630,22 @@ test('simulate: a coordinator sweeps the ambulances at a hospital from its page;
   await page.context().close();
 });
 
+test('simulate: the result is marked with the labels of its receiving hospitals too', async () => {
+  // VM-012 (Orrinford General Hospital, GREEN): the AMBER reference laboratory VM-015 is a
+  // health-sector site within 30 km, so it is a receiving hospital and raises the result to AMBER
+  const page = await newPage();
+  await login(page, U.analyst);
+  await page.goto(`${BASE}/#/simulate?site=VM-012`);
+  await page.locator('#sim-values').fill('10');
+  await page.locator('#sim-reps').fill('10');
+  const { json } = await simulateRun(page);
+  const names = json.rows[0].hospitals.map((h) => h.name);
+  assert(names.includes('Vellmark Public Health Reference Laboratory'), `the laboratory receives: ${names.join(', ')}`);
+  eq((await page.locator('.sim-head .tlp').textContent()).trim(), 'TLP:AMBER', 'the result\'s marking');
+  eq((await page.locator('#sim-hospitals tbody tr').count()), names.length, 'every receiving hospital listed');
+  await page.context().close();
+});
+
 test('simulate: Stop aborts a run under way, and the page says so', async () => {
   const page = await newPage();
   await login(page, U.analyst);
