@@ -286,7 +286,7 @@ export async function renderSimulate(main, ctx, params) {
         el('p', { class: 'muted small', dataset: { testid: 'sim-interval-note' } },
           `The line is the mean over ${num(n)} replications; the band (or bar) is its 95% confidence interval, `,
           `t-based: mean ± t(0.975, n − 1) × s / √n. It says how well ${num(n)} replications pin down the mean, `,
-          'not how different one incident can be from another (that spread, the 2.5–97.5 percentiles across the replications, is wider). ',
+          'not how different one incident can be from another (that spread, the 2.5–97.5 percentiles across the replications, is wider unless there are very few replications). ',
           'Times count only the critically injured who were treated (or operated on). docs/methodology.md, section 18.7.'),
         tableBox),
       el('div', { class: 'dash-grid sim-grid' },
