@@ -65,7 +65,7 @@ async function fetchRetryingBusy(url, init) {
   return res;
 }
 
-async function call(method, path, { json, csv, query, rawQuery, unmarked } = {}) {
+async function call(method, path, { json, csv, query, rawQuery, unmarked, signal } = {}) {
   const headers = { Accept: 'application/json' };
   let body;
   if (json !== undefined) { headers['Content-Type'] = 'application/json'; body = JSON.stringify(json); }
@@ -82,8 +82,10 @@ async function call(method, path, { json, csv, query, rawQuery, unmarked } = {})
   if (parts.length) url += '?' + parts.join('&');
   let res;
   try {
-    res = await fetchRetryingBusy(url, { method, headers, body, credentials: 'same-origin', cache: 'no-store' });
+    res = await fetchRetryingBusy(url, { method, headers, body, credentials: 'same-origin', cache: 'no-store', signal });
   } catch (e) {
+    // issue 14: a request the page stopped (its AbortSignal) is not an unreachable server
+    if (signal && signal.aborted) { const err = new ApiError(0, { error: 'stopped' }); err.aborted = true; throw err; }
     throw new ApiError(0, { error: 'the server cannot be reached' });
   }
   if (res.status === 204) return null;
@@ -343,3 +345,13 @@ export const rejectAlert = (id, reason) => call('POST', `/alerts/${encodeURIComp
 export const alertCapUrl = (id) => `${BASE}/alerts/${encodeURIComponent(id)}/cap`;
 export const publicCapUrl = (id) => `/alerts/${encodeURIComponent(id)}.cap`;
 export const ALERT_FEED_URL = '/alerts.atom';
+
+/* ---- issue 14: the mass-casualty simulation (docs/api.md "Simulations") ----
+   body: {site_id, threat, victims (optional), replications, seed, sweep: {key, values}} (or a
+   scenario instead of the site); answers {scenario, threat, victims, seed, replications, sweep,
+   load_step_min, rows: [{value (text, with a sweep), outputs: {NAME: {mean, lo, hi, p025, p975,
+   n}}, hospitals: [{name, peak_mean, load_mean: [patients every load_step_min]}]}]}. The answer
+   has no `tlp`: the view marks it with its sites' labels. opts.signal (an AbortSignal) stops the
+   request, and the server stops the run (the error has `aborted`). 429 with Retry-After when the
+   compute pool is full. */
+export const simulate = (body, { signal } = {}) => call('POST', '/simulations', { json: body, signal });

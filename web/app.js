@@ -15,6 +15,8 @@ import { renderRegister } from './register.js';
 import { renderAccount } from './account.js';
 import { renderResilience } from './resilience.js'; // issue 12: cascades and single points of failure
 import { renderAlerts } from './alerts.js'; // issue 13: public alerts
+import { renderSimulate } from './simulate.js'; // issue 14: a mass-casualty simulation
+import { canSimulate } from './roles.js'; // issue 14
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -74,6 +76,8 @@ const ROUTES = [
   { re: /^#\/site\/([A-Za-z0-9._-]{1,63})$/, view: 'site', title: 'Site', draw: (m) => renderSite(main, ctx, decodeURIComponent(m[1])) },
   { re: /^#\/plan$/, view: 'plan', title: 'Investment plan', nav: 'Plan', href: '#/plan', draw: () => renderPlan(main, ctx) },
   { re: /^#\/resilience(\?.*)?$/, view: 'resilience', title: 'Resilience', nav: 'Resilience', href: '#/resilience', draw: (m) => renderResilience(main, ctx, new URLSearchParams((m[1] || '').slice(1))) }, // issue 12
+  // issue 14: no `allowed` (the link is hidden by `navAllowed`); the view itself says who may use it
+  { re: /^#\/simulate(\?.*)?$/, view: 'simulate', title: 'Simulate an attack', nav: 'Simulate', href: '#/simulate', navAllowed: canSimulate, draw: (m) => renderSimulate(main, ctx, new URLSearchParams((m[1] || '').slice(1))) },
   { re: /^#\/alerts$/, view: 'alerts', title: 'Public alerts', nav: 'Alerts', href: '#/alerts', draw: () => renderAlerts(main, ctx) }, // issue 13
   { re: /^#\/register$/, view: 'register', title: 'Risk register', nav: 'Register', href: '#/register', draw: () => renderRegister(main, ctx) },
   { re: /^#\/import$/, view: 'import', title: 'Import', nav: 'Import', href: '#/import', allowed: canImport, draw: () => renderImport(main, ctx) },
@@ -115,7 +119,7 @@ async function route() {
 function drawNav(current) {
   const nav = document.getElementById('mainnav');
   if (!ctx.user) { put(nav); return; }
-  const links = ROUTES.filter((r) => r.nav && (!r.allowed || r.allowed(ctx.user)))
+  const links = ROUTES.filter((r) => r.nav && (!r.allowed || r.allowed(ctx.user)) && (!r.navAllowed || r.navAllowed(ctx.user)))
     .sort((a, b) => (a.view === 'dashboard' ? -1 : b.view === 'dashboard' ? 1 : 0))
     .map((r) => el('a', {
       href: r.href,

@@ -36,3 +36,7 @@ export const ORG_TYPES = {
    organisations compose and approve (a second person: never the composer); others read the
    issued alerts (docs/access.md "Public alerts"). */
 export function canComposeAlerts(user) { return (user.role === 'pio' || user.role === 'coordinator') && isGov(user); }
+
+/* issue 14: the mass-casualty simulation (POST /api/v1/simulations) is open to coordinators,
+   analysts and exercise facilitators of any organisation (docs/access.md "Simulations"). */
+export function canSimulate(user) { return !!user && ['coordinator', 'analyst', 'facilitator'].includes(user.role); }

@@ -4,7 +4,7 @@
 
 import * as api from './api.js';
 import { el, put, tlpBadge, bandClass, METHODS, names, num, eur, pct, threatName, toast, worstThreatNames } from './ui.js';
-import { canEditSite } from './roles.js';
+import { canEditSite, canSimulate } from './roles.js';
 import { DOWNSTREAM_SHORT } from './ranking.js';
 
 const FEMA_FIELDS = [
@@ -36,7 +36,9 @@ export async function renderSite(main, ctx, id) {
     el('div', { class: 'page-head site-head' },
       el('h1', { id: 'site-title' }, site.name),
       tlpBadge(site.tlp),
-      el('span', { class: editable ? 'pill pill-edit' : 'pill', dataset: { testid: 'edit-state' } }, editable ? 'You may edit this site' : 'Read only')),
+      el('span', { class: editable ? 'pill pill-edit' : 'pill', dataset: { testid: 'edit-state' } }, editable ? 'You may edit this site' : 'Read only'),
+      // issue 14: a mass-casualty simulation of an attack at this site
+      canSimulate(ctx.user) ? el('a', { class: 'btn btn-small btn-link', href: `#/simulate?site=${encodeURIComponent(site.id)}`, dataset: { testid: 'simulate-attack' } }, 'Simulate an attack here') : null),
     el('div', { class: 'site-grid' },
       el('section', { class: 'panel', 'aria-labelledby': 'facts-title' }, el('h2', { id: 'facts-title' }, 'Site'), facts(site)),
       el('section', { class: 'panel', 'aria-labelledby': 'standing-title' },
