@@ -37,6 +37,22 @@ static inline size_t evq_node_before(const struct pt_evq_node *a, const struct p
 }
 #endif
 
+/* 1 when (ka, ta) comes before (kb, tb), without branches. */
+static inline size_t evq_less(uint64_t ka, uint64_t ta, uint64_t kb, uint64_t tb)
+{
+#if defined(__SIZEOF_INT128__)
+	return (size_t)((((evq_u128)ka << 64) | ta) < (((evq_u128)kb << 64) | tb));
+#else
+	return (size_t)((ka < kb) | ((ka == kb) & (ta < tb)));
+#endif
+}
+
+/* 1 when the node (key, tie) comes before node b. */
+static inline size_t evq_before(uint64_t key, uint64_t tie, const struct pt_evq_node *b)
+{
+	return (size_t)((key < b->key) | ((key == b->key) & (tie < b->tie)));
+}
+
 /* 1 when h[x] comes before h[y], 0 otherwise, without branches. */
 static inline size_t evq_lt(const struct pt_evq_node *h, size_t x, size_t y)
 {
@@ -193,7 +209,8 @@ enum pt_err pt_evq_push(struct pt_evq *q, double t, uint32_t kind, uint32_t who,
 
 int pt_evq_pop(struct pt_evq *q, struct pt_evq_event *ev)
 {
-	struct pt_evq_node *h = q->heap, last;
+	struct pt_evq_node *h = q->heap;
+	uint64_t last_key, last_tie;
 	size_t n, i, c;
 	uint32_t s;
 	if (q->n == 0)
@@ -206,7 +223,9 @@ int pt_evq_pop(struct pt_evq *q, struct pt_evq_event *ev)
 	q->popped++;
 	if (n == 0)
 		return 1;
-	last = h[n];
+	/* two 8-byte loads: a push just wrote it so (a 16-byte load would wait for the stores) */
+	last_key = h[n].key;
+	last_tie = h[n].tie;
 	/*
 	 * Bottom-up deletion (Wegener 1993): move the hole at the root down to
 	 * a leaf along the earliest children, without comparing with last, so
@@ -217,11 +236,21 @@ int pt_evq_pop(struct pt_evq *q, struct pt_evq_event *ev)
 	 */
 	i = 0;
 	while ((c = i * EVQ_D + 1) + EVQ_D <= n) { /* all four children present */
-		/* a tournament: the pairs' winners, then the final, in arithmetic */
-		size_t a = c + evq_lt(h, c + 1, c), b = c + 2 + evq_lt(h, c + 3, c + 2);
-		size_t best = a + (b - a) * evq_lt(h, b, a);
-		h[i] = h[best];
-		i = best;
+		/* a tournament in registers: the pairs' winners, then the final */
+		const struct pt_evq_node *k = &h[c];
+		uint64_t k0 = k[0].key, t0 = k[0].tie, k1 = k[1].key, t1 = k[1].tie;
+		uint64_t k2 = k[2].key, t2 = k[2].tie, k3 = k[3].key, t3 = k[3].tie;
+		size_t s01 = evq_less(k1, t1, k0, t0), s23 = evq_less(k3, t3, k2, t2), sf;
+		/* selections by masks (a compiler turns ?: into branches here) */
+		uint64_t m01 = (uint64_t)0 - s01, m23 = (uint64_t)0 - s23, mf;
+		uint64_t ka = k0 ^ ((k0 ^ k1) & m01), ta = t0 ^ ((t0 ^ t1) & m01);
+		uint64_t kb = k2 ^ ((k2 ^ k3) & m23), tb = t2 ^ ((t2 ^ t3) & m23);
+		size_t ia = c + s01, ib = c + 2 + s23;
+		sf = evq_less(kb, tb, ka, ta);
+		mf = (uint64_t)0 - sf;
+		h[i].key = ka ^ ((ka ^ kb) & mf);
+		h[i].tie = ta ^ ((ta ^ tb) & mf);
+		i = ia ^ ((ia ^ ib) & (size_t)mf);
 	}
 	if (c < n) { /* a last node with fewer children */
 		size_t best = c, k;
@@ -233,12 +262,13 @@ int pt_evq_pop(struct pt_evq *q, struct pt_evq_event *ev)
 	}
 	while (i > 0) {
 		size_t p = (i - 1) / EVQ_D;
-		if (!evq_node_before(&last, &h[p]))
+		if (!evq_before(last_key, last_tie, &h[p]))
 			break;
 		h[i] = h[p];
 		i = p;
 	}
-	h[i] = last;
+	h[i].key = last_key;
+	h[i].tie = last_tie;
 	return 1;
 }
 

@@ -168,14 +168,28 @@ static void line_free(struct line *l)
 
 /* ---- draws ---- */
 
-static double tri_draw(const struct pt_mci_tri *t, struct pt_rng *r)
+/* The triangular variate of inversion at u: the same numbers as the two
+ * branches would give, both computed and one chosen by a mask (which side
+ * of the mode a draw falls on is a coin a branch predictor cannot guess). */
+static inline double tri_at(const struct pt_mci_tri *t, double u)
 {
-	double u = pt_rng_uniform(r), w = t->max - t->min;
+	double w = t->max - t->min, lo, hi;
+	uint64_t a, b, m;
 	if (!(w > 0))
 		return t->min;
-	if (u * w < t->mode - t->min)
-		return t->min + sqrt(u * w * (t->mode - t->min));
-	return t->max - sqrt((1 - u) * w * (t->max - t->mode));
+	lo = t->min + sqrt(u * w * (t->mode - t->min));
+	hi = t->max - sqrt((1 - u) * w * (t->max - t->mode));
+	m = (uint64_t)0 - (uint64_t)(u * w < t->mode - t->min);
+	memcpy(&a, &lo, sizeof a);
+	memcpy(&b, &hi, sizeof b);
+	a = b ^ ((a ^ b) & m);
+	memcpy(&lo, &a, sizeof lo);
+	return lo;
+}
+
+static inline double tri_draw(const struct pt_mci_tri *t, struct pt_rng *r)
+{
+	return tri_at(t, pt_rng_uniform(r));
 }
 
 /* A travel time: the matrix's value is the median; log-normal noise. */
@@ -911,15 +925,7 @@ static void victims_init(struct mci_work *w)
 				continue;
 			}
 			{
-				const struct pt_mci_tri *t = &s->injury.niss[v->sev];
-				double wd = t->max - t->min, niss;
-				if (!(wd > 0))
-					niss = t->min;
-				else if (u_niss * wd < t->mode - t->min)
-					niss = t->min + sqrt(u_niss * wd * (t->mode - t->min));
-				else
-					niss = t->max - sqrt((1 - u_niss) * wd * (t->max - t->mode));
-				niss = floor(niss + 0.5);
+				double niss = floor(tri_at(&s->injury.niss[v->sev], u_niss) + 0.5);
 				if (v->sev == PT_MCI_NISS16) {
 					if (niss < 16)
 						niss = 16;
@@ -932,14 +938,7 @@ static void victims_init(struct mci_work *w)
 				}
 			}
 			if (u_bleed < s->injury.bleeding_share[v->sev]) {
-				const struct pt_mci_tri *t = &s->injury.bleed_alpha;
-				double wd = t->max - t->min;
-				if (!(wd > 0))
-					v->alpha = t->min;
-				else if (u_alpha * wd < t->mode - t->min)
-					v->alpha = t->min + sqrt(u_alpha * wd * (t->mode - t->min));
-				else
-					v->alpha = t->max - sqrt((1 - u_alpha) * wd * (t->max - t->mode));
+				v->alpha = tri_at(&s->injury.bleed_alpha, u_alpha);
 				v->bleed_rate = v->alpha;
 			}
 			v->truecat = v->sev == PT_MCI_NISS16 ? PT_MCI_T1 : v->sev == PT_MCI_NISS9 ? PT_MCI_T2 : PT_MCI_T3;
