@@ -31,6 +31,7 @@ enum {
  * 30%: ATLS class III haemorrhage, an immediate (T1) casualty. */
 #define WORSEN_VOLUME 0.7
 #define MAX_LOAD 20 /* patients per ambulance (the key's limit) */
+#define NISS_MAX 75 /* the largest NISS (the key's limit) */
 /* A waiting line's largest size: every victim joining it many times over. */
 #define LINE_MAX_ENTRIES ((size_t)64 * PT_MCI_MAX_VICTIMS)
 
@@ -124,6 +125,10 @@ struct mci_work {
 	enum pt_err err;
 	uint64_t events;
 	double bleed_death, bleed_worsen;  /* -ln of the death and class III volume shares */
+	/* pt_mci_death_mean_min at each integer NISS (NaN: not yet), for death_a, death_b */
+	double death_mean[NISS_MAX + 1];
+	double death_a, death_b;
+	int death_mean_ok;
 };
 
 /* ---- waiting lines ---- */
@@ -877,6 +882,27 @@ static void split_sites(struct mci_work *w)
 #define K23_SEED UINT64_C(0x8ebc6af09c88c6e3)
 #define K23_PURPOSE UINT64_C(0x589965cc75374cc3)
 
+/* pt_mci_death_mean_min(s, niss), remembered per integer NISS across
+ * replications (pow is costly; the same value, computed once). */
+static double death_mean(struct mci_work *w, double niss)
+{
+	const struct pt_mci_scenario *s = w->s;
+	size_t i;
+	if (!(niss >= 0 && niss <= NISS_MAX) || niss != floor(niss))
+		return pt_mci_death_mean_min(s, niss);
+	if (!w->death_mean_ok || w->death_a != s->injury.death_a || w->death_b != s->injury.death_b) {
+		for (i = 0; i <= NISS_MAX; i++)
+			w->death_mean[i] = NAN;
+		w->death_a = s->injury.death_a;
+		w->death_b = s->injury.death_b;
+		w->death_mean_ok = 1;
+	}
+	i = (size_t)niss;
+	if (isnan(w->death_mean[i]))
+		w->death_mean[i] = pt_mci_death_mean_min(s, niss);
+	return w->death_mean[i];
+}
+
 static void victims_init(struct mci_work *w)
 {
 	const struct pt_mci_scenario *s = w->s;
@@ -904,8 +930,6 @@ static void victims_init(struct mci_work *w)
 			v->epoch = v->svc = v->qtok = 0;
 			v->hosp = 0;
 			v->truecat = v->cat = v->flags = v->final = 0;
-			pt_rng_seed_parts(&v->rt, w->k1, pt_rng_mix(hv + K23_PURPOSE * (PUR_TRIAGE + 1)));
-			pt_rng_seed_parts(&v->rc, w->k1, pt_rng_mix(hv + K23_PURPOSE * (PUR_CARE + 1)));
 			v->site = (uint16_t)st;
 			v->sev = PT_MCI_NISS1;
 			for (c = 0; c < PT_MCI_SEVS; c++) {
@@ -922,8 +946,10 @@ static void victims_init(struct mci_work *w)
 				v->final = PT_MCI_DEAD_SCENE;
 				v->truecat = PT_MCI_DEAD;
 				tr(w, "killed", id, -1, -1, PT_MCI_DEAD);
-				continue;
+				continue; /* draws nothing more: its streams are not seeded */
 			}
+			pt_rng_seed_parts(&v->rt, w->k1, pt_rng_mix(hv + K23_PURPOSE * (PUR_TRIAGE + 1)));
+			pt_rng_seed_parts(&v->rc, w->k1, pt_rng_mix(hv + K23_PURPOSE * (PUR_CARE + 1)));
 			{
 				double niss = floor(tri_at(&s->injury.niss[v->sev], u_niss) + 0.5);
 				if (v->sev == PT_MCI_NISS16) {
@@ -931,7 +957,7 @@ static void victims_init(struct mci_work *w)
 						niss = 16;
 					v->flags |= F_CRIT;
 					w->out->critical++;
-					m = pt_mci_death_mean_min(s, niss);
+					m = death_mean(w, niss);
 					v->lethal_at = m * exp(s->injury.death_sigma * z -
 							       0.5 * s->injury.death_sigma * s->injury.death_sigma);
 					v->lethal_rate = 1;
