@@ -106,6 +106,11 @@ struct mci_work {
 	struct pt_evq q;
 	struct victim *v;
 	size_t v_cap;
+	/* each victim's stream keys' seed parts (victim, triage, care: pt_rng_key23),
+	 * which do not depend on the replication: made once per seed */
+	uint64_t *vkey;
+	size_t vkey_n;             /* victims whose keys are made */
+	uint64_t vkey_seed;
 	struct amb *amb;
 	size_t n_amb;
 	uint32_t *idle_store;      /* PT_MCI_MAX_SITES x PT_MCI_MAX_AMBULANCES */
@@ -797,9 +802,15 @@ static enum pt_err work_reserve(struct mci_work *w, const struct pt_mci_scenario
 	}
 	if (w->v_cap < nv) {
 		struct victim *v = realloc(w->v, nv * sizeof *v);
+		uint64_t *k;
 		if (!v)
 			return PT_ENOMEM;
 		w->v = v;
+		k = realloc(w->vkey, 3 * nv * sizeof *k);
+		if (!k)
+			return PT_ENOMEM;
+		w->vkey = k;
+		w->vkey_n = 0;
 		w->v_cap = nv;
 	}
 	if (!w->amb) {
@@ -824,6 +835,7 @@ static void work_free(struct mci_work *w)
 	size_t i, c;
 	pt_evq_free(&w->q);
 	free(w->v);
+	free(w->vkey);
 	free(w->amb);
 	free(w->idle_store);
 	free(w->copy);
@@ -876,8 +888,10 @@ static void split_sites(struct mci_work *w)
 
 /*
  * pt_rng_key23(seed, entity, purpose) in its three steps (pt_rng.c): the
- * seed's part once per run, the victim's once per victim, then one mix
- * per purpose. The same keys, fewer mixes.
+ * seed's part, the victim's, then one mix per purpose. The same keys, fewer
+ * mixes; they depend on the seed and not on the replication, so a work
+ * space makes them once per seed (w->vkey) and each replication only
+ * seeds the streams from them and its own part (w->k1).
  */
 #define K23_SEED UINT64_C(0x8ebc6af09c88c6e3)
 #define K23_PURPOSE UINT64_C(0x589965cc75374cc3)
@@ -906,8 +920,19 @@ static double death_mean(struct mci_work *w, double niss)
 static void victims_init(struct mci_work *w)
 {
 	const struct pt_mci_scenario *s = w->s;
-	const uint64_t hs = pt_rng_mix(w->seed ^ K23_SEED);
 	size_t st;
+	if (w->vkey_seed != w->seed || w->vkey_n < s->attack.victims) {
+		const uint64_t hs = pt_rng_mix(w->seed ^ K23_SEED);
+		uint32_t id;
+		for (id = 0; id < s->attack.victims; id++) {
+			uint64_t hv = pt_rng_mix(hs ^ KEY_VICTIM(id));
+			w->vkey[3 * id] = pt_rng_mix(hv + K23_PURPOSE * (PUR_VICTIM + 1));
+			w->vkey[3 * id + 1] = pt_rng_mix(hv + K23_PURPOSE * (PUR_TRIAGE + 1));
+			w->vkey[3 * id + 2] = pt_rng_mix(hv + K23_PURPOSE * (PUR_CARE + 1));
+		}
+		w->vkey_seed = w->seed;
+		w->vkey_n = s->attack.victims;
+	}
 	for (st = 0; st < s->attack.n_sites; st++) {
 		struct site_rt *sr = &w->site[st];
 		uint32_t id;
@@ -916,8 +941,8 @@ static void victims_init(struct mci_work *w)
 			struct pt_rng r;
 			double u_sev, u_niss, u_bleed, u_alpha, z, u_walk, acc = 0, m;
 			int c;
-			uint64_t hv = pt_rng_mix(hs ^ KEY_VICTIM(id));
-			pt_rng_seed_parts(&r, w->k1, pt_rng_mix(hv + K23_PURPOSE * (PUR_VICTIM + 1)));
+			const uint64_t *vk = &w->vkey[3 * (size_t)id];
+			pt_rng_seed_parts(&r, w->k1, vk[0]);
 			u_sev = pt_rng_uniform(&r);
 			u_niss = pt_rng_uniform(&r);
 			u_bleed = pt_rng_uniform(&r);
@@ -948,8 +973,8 @@ static void victims_init(struct mci_work *w)
 				tr(w, "killed", id, -1, -1, PT_MCI_DEAD);
 				continue; /* draws nothing more: its streams are not seeded */
 			}
-			pt_rng_seed_parts(&v->rt, w->k1, pt_rng_mix(hv + K23_PURPOSE * (PUR_TRIAGE + 1)));
-			pt_rng_seed_parts(&v->rc, w->k1, pt_rng_mix(hv + K23_PURPOSE * (PUR_CARE + 1)));
+			pt_rng_seed_parts(&v->rt, w->k1, vk[1]);
+			pt_rng_seed_parts(&v->rc, w->k1, vk[2]);
 			{
 				double niss = floor(tri_at(&s->injury.niss[v->sev], u_niss) + 0.5);
 				if (v->sev == PT_MCI_NISS16) {
