@@ -178,23 +178,30 @@ static void line_free(struct line *l)
 
 /* ---- draws ---- */
 
-/* The triangular variate of inversion at u: the same numbers as the two
- * branches would give, both computed and one chosen by a mask (which side
- * of the mode a draw falls on is a coin a branch predictor cannot guess). */
+/* Bits of a if m is all ones, of b if m is zero. */
+static inline double pick(uint64_t m, double a, double b)
+{
+	uint64_t x, y;
+	memcpy(&x, &a, sizeof x);
+	memcpy(&y, &b, sizeof y);
+	x = y ^ ((x ^ y) & m);
+	memcpy(&a, &x, sizeof a);
+	return a;
+}
+
+/* The triangular variate of inversion at u: min + sqrt(u w (mode - min))
+ * below the mode, max - sqrt((1 - u) w (max - mode)) above it, the same
+ * numbers, with the side chosen by masks (which side a draw falls on is a
+ * coin a branch predictor cannot guess) and one square root. */
 static inline double tri_at(const struct pt_mci_tri *t, double u)
 {
-	double w = t->max - t->min, lo, hi;
-	uint64_t a, b, m;
+	double w = t->max - t->min, r;
+	uint64_t m;
 	if (!(w > 0))
 		return t->min;
-	lo = t->min + sqrt(u * w * (t->mode - t->min));
-	hi = t->max - sqrt((1 - u) * w * (t->max - t->mode));
 	m = (uint64_t)0 - (uint64_t)(u * w < t->mode - t->min);
-	memcpy(&a, &lo, sizeof a);
-	memcpy(&b, &hi, sizeof b);
-	a = b ^ ((a ^ b) & m);
-	memcpy(&lo, &a, sizeof lo);
-	return lo;
+	r = sqrt(pick(m, u * w * (t->mode - t->min), (1 - u) * w * (t->max - t->mode)));
+	return pick(m, t->min + r, t->max - r);
 }
 
 static inline double tri_draw(const struct pt_mci_tri *t, struct pt_rng *r)
