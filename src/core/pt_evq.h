@@ -43,7 +43,10 @@ struct pt_evq {
 	size_t max_events; /**< most events held at once (PT_ELIMIT beyond) */
 };
 
-/** Make an empty queue with room for cap_hint events and at most max_events. PT_ENOMEM. */
+/**
+ * Make an empty queue with room for cap_hint events and at most max_events
+ * (0: 2^26; at most 2^31) held at once. PT_ENOMEM.
+ */
 enum pt_err pt_evq_init(struct pt_evq *q, size_t cap_hint, size_t max_events);
 
 /** Free q's arrays; q may be reused after pt_evq_init. NULL does nothing. */
