@@ -31,6 +31,7 @@ enum {
  * 30%: ATLS class III haemorrhage, an immediate (T1) casualty. */
 #define WORSEN_VOLUME 0.7
 #define MAX_LOAD 20 /* patients per ambulance (the key's limit) */
+#define NISS_MAX 75 /* the largest NISS (the key's limit) */
 /* A waiting line's largest size: every victim joining it many times over. */
 #define LINE_MAX_ENTRIES ((size_t)64 * PT_MCI_MAX_VICTIMS)
 
@@ -105,6 +106,11 @@ struct mci_work {
 	struct pt_evq q;
 	struct victim *v;
 	size_t v_cap;
+	/* each victim's stream keys' seed parts (victim, triage, care: pt_rng_key23),
+	 * which do not depend on the replication: made once per seed */
+	uint64_t *vkey;
+	size_t vkey_n;             /* victims whose keys are made */
+	uint64_t vkey_seed;
 	struct amb *amb;
 	size_t n_amb;
 	uint32_t *idle_store;      /* PT_MCI_MAX_SITES x PT_MCI_MAX_AMBULANCES */
@@ -124,6 +130,10 @@ struct mci_work {
 	enum pt_err err;
 	uint64_t events;
 	double bleed_death, bleed_worsen;  /* -ln of the death and class III volume shares */
+	/* pt_mci_death_mean_min at each integer NISS (NaN: not yet), for death_a, death_b */
+	double death_mean[NISS_MAX + 1];
+	double death_a, death_b;
+	int death_mean_ok;
 };
 
 /* ---- waiting lines ---- */
@@ -168,14 +178,35 @@ static void line_free(struct line *l)
 
 /* ---- draws ---- */
 
-static double tri_draw(const struct pt_mci_tri *t, struct pt_rng *r)
+/* Bits of a if m is all ones, of b if m is zero. */
+static inline double pick(uint64_t m, double a, double b)
 {
-	double u = pt_rng_uniform(r), w = t->max - t->min;
+	uint64_t x, y;
+	memcpy(&x, &a, sizeof x);
+	memcpy(&y, &b, sizeof y);
+	x = y ^ ((x ^ y) & m);
+	memcpy(&a, &x, sizeof a);
+	return a;
+}
+
+/* The triangular variate of inversion at u: min + sqrt(u w (mode - min))
+ * below the mode, max - sqrt((1 - u) w (max - mode)) above it, the same
+ * numbers, with the side chosen by masks (which side a draw falls on is a
+ * coin a branch predictor cannot guess) and one square root. */
+static inline double tri_at(const struct pt_mci_tri *t, double u)
+{
+	double w = t->max - t->min, r;
+	uint64_t m;
 	if (!(w > 0))
 		return t->min;
-	if (u * w < t->mode - t->min)
-		return t->min + sqrt(u * w * (t->mode - t->min));
-	return t->max - sqrt((1 - u) * w * (t->max - t->mode));
+	m = (uint64_t)0 - (uint64_t)(u * w < t->mode - t->min);
+	r = sqrt(pick(m, u * w * (t->mode - t->min), (1 - u) * w * (t->max - t->mode)));
+	return pick(m, t->min + r, t->max - r);
+}
+
+static inline double tri_draw(const struct pt_mci_tri *t, struct pt_rng *r)
+{
+	return tri_at(t, pt_rng_uniform(r));
 }
 
 /* A travel time: the matrix's value is the median; log-normal noise. */
@@ -778,9 +809,15 @@ static enum pt_err work_reserve(struct mci_work *w, const struct pt_mci_scenario
 	}
 	if (w->v_cap < nv) {
 		struct victim *v = realloc(w->v, nv * sizeof *v);
+		uint64_t *k;
 		if (!v)
 			return PT_ENOMEM;
 		w->v = v;
+		k = realloc(w->vkey, 3 * nv * sizeof *k);
+		if (!k)
+			return PT_ENOMEM;
+		w->vkey = k;
+		w->vkey_n = 0;
 		w->v_cap = nv;
 	}
 	if (!w->amb) {
@@ -805,6 +842,7 @@ static void work_free(struct mci_work *w)
 	size_t i, c;
 	pt_evq_free(&w->q);
 	free(w->v);
+	free(w->vkey);
 	free(w->amb);
 	free(w->idle_store);
 	free(w->copy);
@@ -857,17 +895,51 @@ static void split_sites(struct mci_work *w)
 
 /*
  * pt_rng_key23(seed, entity, purpose) in its three steps (pt_rng.c): the
- * seed's part once per run, the victim's once per victim, then one mix
- * per purpose. The same keys, fewer mixes.
+ * seed's part, the victim's, then one mix per purpose. The same keys, fewer
+ * mixes; they depend on the seed and not on the replication, so a work
+ * space makes them once per seed (w->vkey) and each replication only
+ * seeds the streams from them and its own part (w->k1).
  */
 #define K23_SEED UINT64_C(0x8ebc6af09c88c6e3)
 #define K23_PURPOSE UINT64_C(0x589965cc75374cc3)
 
+/* pt_mci_death_mean_min(s, niss), remembered per integer NISS across
+ * replications (pow is costly; the same value, computed once). */
+static double death_mean(struct mci_work *w, double niss)
+{
+	const struct pt_mci_scenario *s = w->s;
+	size_t i;
+	if (!(niss >= 0 && niss <= NISS_MAX) || niss != floor(niss))
+		return pt_mci_death_mean_min(s, niss);
+	if (!w->death_mean_ok || w->death_a != s->injury.death_a || w->death_b != s->injury.death_b) {
+		for (i = 0; i <= NISS_MAX; i++)
+			w->death_mean[i] = NAN;
+		w->death_a = s->injury.death_a;
+		w->death_b = s->injury.death_b;
+		w->death_mean_ok = 1;
+	}
+	i = (size_t)niss;
+	if (isnan(w->death_mean[i]))
+		w->death_mean[i] = pt_mci_death_mean_min(s, niss);
+	return w->death_mean[i];
+}
+
 static void victims_init(struct mci_work *w)
 {
 	const struct pt_mci_scenario *s = w->s;
-	const uint64_t hs = pt_rng_mix(w->seed ^ K23_SEED);
 	size_t st;
+	if (w->vkey_seed != w->seed || w->vkey_n < s->attack.victims) {
+		const uint64_t hs = pt_rng_mix(w->seed ^ K23_SEED);
+		uint32_t id;
+		for (id = 0; id < s->attack.victims; id++) {
+			uint64_t hv = pt_rng_mix(hs ^ KEY_VICTIM(id));
+			w->vkey[3 * id] = pt_rng_mix(hv + K23_PURPOSE * (PUR_VICTIM + 1));
+			w->vkey[3 * id + 1] = pt_rng_mix(hv + K23_PURPOSE * (PUR_TRIAGE + 1));
+			w->vkey[3 * id + 2] = pt_rng_mix(hv + K23_PURPOSE * (PUR_CARE + 1));
+		}
+		w->vkey_seed = w->seed;
+		w->vkey_n = s->attack.victims;
+	}
 	for (st = 0; st < s->attack.n_sites; st++) {
 		struct site_rt *sr = &w->site[st];
 		uint32_t id;
@@ -876,8 +948,8 @@ static void victims_init(struct mci_work *w)
 			struct pt_rng r;
 			double u_sev, u_niss, u_bleed, u_alpha, z, u_walk, acc = 0, m;
 			int c;
-			uint64_t hv = pt_rng_mix(hs ^ KEY_VICTIM(id));
-			pt_rng_seed_parts(&r, w->k1, pt_rng_mix(hv + K23_PURPOSE * (PUR_VICTIM + 1)));
+			const uint64_t *vk = &w->vkey[3 * (size_t)id];
+			pt_rng_seed_parts(&r, w->k1, vk[0]);
 			u_sev = pt_rng_uniform(&r);
 			u_niss = pt_rng_uniform(&r);
 			u_bleed = pt_rng_uniform(&r);
@@ -890,8 +962,6 @@ static void victims_init(struct mci_work *w)
 			v->epoch = v->svc = v->qtok = 0;
 			v->hosp = 0;
 			v->truecat = v->cat = v->flags = v->final = 0;
-			pt_rng_seed_parts(&v->rt, w->k1, pt_rng_mix(hv + K23_PURPOSE * (PUR_TRIAGE + 1)));
-			pt_rng_seed_parts(&v->rc, w->k1, pt_rng_mix(hv + K23_PURPOSE * (PUR_CARE + 1)));
 			v->site = (uint16_t)st;
 			v->sev = PT_MCI_NISS1;
 			for (c = 0; c < PT_MCI_SEVS; c++) {
@@ -908,38 +978,25 @@ static void victims_init(struct mci_work *w)
 				v->final = PT_MCI_DEAD_SCENE;
 				v->truecat = PT_MCI_DEAD;
 				tr(w, "killed", id, -1, -1, PT_MCI_DEAD);
-				continue;
+				continue; /* draws nothing more: its streams are not seeded */
 			}
+			pt_rng_seed_parts(&v->rt, w->k1, vk[1]);
+			pt_rng_seed_parts(&v->rc, w->k1, vk[2]);
 			{
-				const struct pt_mci_tri *t = &s->injury.niss[v->sev];
-				double wd = t->max - t->min, niss;
-				if (!(wd > 0))
-					niss = t->min;
-				else if (u_niss * wd < t->mode - t->min)
-					niss = t->min + sqrt(u_niss * wd * (t->mode - t->min));
-				else
-					niss = t->max - sqrt((1 - u_niss) * wd * (t->max - t->mode));
-				niss = floor(niss + 0.5);
+				double niss = floor(tri_at(&s->injury.niss[v->sev], u_niss) + 0.5);
 				if (v->sev == PT_MCI_NISS16) {
 					if (niss < 16)
 						niss = 16;
 					v->flags |= F_CRIT;
 					w->out->critical++;
-					m = pt_mci_death_mean_min(s, niss);
+					m = death_mean(w, niss);
 					v->lethal_at = m * exp(s->injury.death_sigma * z -
 							       0.5 * s->injury.death_sigma * s->injury.death_sigma);
 					v->lethal_rate = 1;
 				}
 			}
 			if (u_bleed < s->injury.bleeding_share[v->sev]) {
-				const struct pt_mci_tri *t = &s->injury.bleed_alpha;
-				double wd = t->max - t->min;
-				if (!(wd > 0))
-					v->alpha = t->min;
-				else if (u_alpha * wd < t->mode - t->min)
-					v->alpha = t->min + sqrt(u_alpha * wd * (t->mode - t->min));
-				else
-					v->alpha = t->max - sqrt((1 - u_alpha) * wd * (t->max - t->mode));
+				v->alpha = tri_at(&s->injury.bleed_alpha, u_alpha);
 				v->bleed_rate = v->alpha;
 			}
 			v->truecat = v->sev == PT_MCI_NISS16 ? PT_MCI_T1 : v->sev == PT_MCI_NISS9 ? PT_MCI_T2 : PT_MCI_T3;

@@ -1,5 +1,6 @@
 /* test_evq.c - unit tests of the event queue: time order, ties in push
- * order, the refusals (the past, NaN, the size limit), clear and growth. */
+ * order, the refusals (the past, NaN, the size limit), clear and growth,
+ * renumbered push ranks, -0. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -124,10 +125,85 @@ static void test_against_sort(void)
 	free(ref);
 }
 
+/* The push ranks renumbered when they run out (a lowered limit stands in
+ * for 2^32 pushes): the order and the reported seq do not change. */
+static void test_renumber(void)
+{
+	struct pt_evq q;
+	struct pt_evq_event ev, last, ref[300];
+	size_t i, n = 0, k = 0, bad = 0, renumbered = 0;
+	uint64_t x = 99;
+	CHECK_INT(pt_evq_init(&q, 4, 0), PT_OK);
+	q.rank_limit = 7;
+	for (i = 0; i < 300; i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		if ((x >> 62) != 0 || q.n == 0) {
+			double t = q.now + (double)(x >> 61); /* 8 distinct steps: many ties */
+			ref[n].t = t;
+			ref[n].seq = n;
+			CHECK_INT(pt_evq_push(&q, t, 0, (uint32_t)n, 0), PT_OK);
+			if (q.next_rank < n)
+				renumbered = 1;
+			n++;
+		} else {
+			pt_evq_pop(&q, &ev);
+			/* popped (t, push order) only grow; seq is the push count */
+			if (k > 0 && !(ev.t > last.t || (ev.t == last.t && ev.seq > last.seq)))
+				bad++;
+			if (ev.seq != ev.who)
+				bad++;
+			last = ev;
+			k++;
+		}
+	}
+	CHECK(renumbered);
+	CHECK(k > 50);
+	CHECK_INT((long long)bad, 0);
+	/* everything popped comes in (t, push order); the held rest too */
+	pt_evq_clear(&q);
+	q.rank_limit = 5;
+	x = 7;
+	for (i = 0; i < 40; i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		ref[i].t = (double)(x >> 62);
+		ref[i].seq = i;
+		CHECK_INT(pt_evq_push(&q, ref[i].t, 0, (uint32_t)i, 0), PT_OK);
+	}
+	qsort(ref, 40, sizeof *ref, cmp_ev);
+	for (i = 0; i < 40; i++) {
+		if (!pt_evq_pop(&q, &ev) || ev.who != ref[i].seq || ev.seq != ref[i].seq || ev.t != ref[i].t)
+			bad++;
+	}
+	CHECK_INT((long long)bad, 0);
+	CHECK_INT(pt_evq_pop(&q, &ev), 0);
+	pt_evq_free(&q);
+}
+
+/* -0 is the time 0: ties with +0 in push order, and pops as pushed. */
+static void test_negative_zero(void)
+{
+	struct pt_evq q;
+	struct pt_evq_event ev;
+	CHECK_INT(pt_evq_init(&q, 4, 0), PT_OK);
+	CHECK_INT(pt_evq_push(&q, 0.0, 1, 0, 0), PT_OK);
+	CHECK_INT(pt_evq_push(&q, -0.0, 2, 0, 0), PT_OK);
+	CHECK_INT(pt_evq_push(&q, 0.0, 3, 0, 0), PT_OK);
+	CHECK_INT(pt_evq_pop(&q, &ev), 1);
+	CHECK_INT(ev.kind, 1);
+	CHECK_INT(pt_evq_pop(&q, &ev), 1);
+	CHECK_INT(ev.kind, 2);
+	CHECK(ev.t == 0 && signbit(ev.t));
+	CHECK_INT(pt_evq_pop(&q, &ev), 1);
+	CHECK_INT(ev.kind, 3);
+	pt_evq_free(&q);
+}
+
 int main(void)
 {
 	RUN(test_order_and_ties);
 	RUN(test_refusals);
 	RUN(test_against_sort);
+	RUN(test_renumber);
+	RUN(test_negative_zero);
 	return TEST_SUMMARY("test_evq");
 }
