@@ -924,6 +924,33 @@ out:
 	return e;
 }
 
+long pt_ex_json_line(const char *buf, size_t len, const char *field)
+{
+	struct rd r;
+	struct pt_diag d;
+	json_t *root = NULL;
+	size_t skip = 0;
+	long line = 0;
+	memset(&r, 0, sizeof r);
+	memset(&d, 0, sizeof d);
+	if (!buf || len > (size_t)PT_EX_FILE_MAX_BYTES ||
+	    pt_json_load_strict(buf, len, &skip, &root, &d) != PT_OK)
+		return 0;
+	r.jl.s = buf + skip;
+	r.jl.len = len - skip;
+	r.jl.line = 1;
+	jl_walk(&r.jl, root, NULL, NULL, 0);
+	if (!r.jl.oom) {
+		jl_sort(&r.jl);
+		r.root = root;
+		line = path_line(&r, field ? field : "");
+	}
+	json_decref(root);
+	free(r.jl.e);
+	free(r.jl.self);
+	return line;
+}
+
 /* ---- the writer ------------------------------------------------------------ */
 
 struct jb {
@@ -1410,7 +1437,7 @@ struct msel {
 	size_t n_cols;
 	long *lines;                    /* the line of each inject */
 	int *stage_of;                  /* the stage index of each inject */
-	int make_roles, make_stages;
+	int make_roles, make_stages, make_decisions;
 	size_t cap_roles, cap_stages;
 };
 
@@ -1573,6 +1600,49 @@ static int msel_stage(struct msel *ms, const char *v, long line)
 	return -1;
 }
 
+/* A scenario without decisions: a decision named in the file becomes one that is only logged,
+ * which the roles of the injects it satisfies may make. */
+static enum pt_err msel_decision(struct msel *ms, const char *id, const struct pt_ex_inject *x,
+				 long line)
+{
+	struct pt_ex_scenario *sc = ms->sc;
+	struct pt_ex_decision *dec;
+	size_t i, j;
+	int k = pt_ex_decision_find(sc, id);
+	if (!pt_id_valid(id)) {
+		char q[80];
+		pt_quote_for_msg(q, sizeof q, id);
+		return pt_diag_set(ms->d, PT_EINVAL, line, col_name(ms, C_DECISION),
+				   "%s is not a valid id (1-63 letters, digits, '.', '_' or '-')", q);
+	}
+	if (k < 0) {
+		if (sc->n_decisions == PT_EX_MAX_DECISIONS)
+			return pt_diag_set(ms->d, PT_ELIMIT, line, col_name(ms, C_DECISION),
+					   "more than %d different decisions", PT_EX_MAX_DECISIONS);
+		if (!sc->decisions &&
+		    !(sc->decisions = pt_ex_alloc(sc, PT_EX_MAX_DECISIONS * sizeof *sc->decisions)))
+			return pt_diag_set(ms->d, PT_ENOMEM, 0, "", "out of memory");
+		dec = &sc->decisions[sc->n_decisions];
+		memset(dec, 0, sizeof *dec);
+		dec->id = pt_ex_strdup(sc, id, strlen(id));
+		dec->label = pt_ex_strdup(sc, id, strlen(id));
+		dec->apply = PT_EX_APPLY_LOG;
+		dec->kind = PT_EX_VALUE_NONE;
+		dec->roles = pt_ex_alloc(sc, PT_EX_MAX_ROLES * sizeof *dec->roles);
+		if (!dec->id || !dec->label || !dec->roles)
+			return pt_diag_set(ms->d, PT_ENOMEM, 0, "", "out of memory");
+		k = (int)sc->n_decisions++;
+	}
+	dec = &sc->decisions[k];
+	for (i = 0; i < x->n_to; i++) {
+		for (j = 0; j < dec->n_roles && strcmp(dec->roles[j], x->to[i]) != 0; j++)
+			;
+		if (j == dec->n_roles && dec->n_roles < PT_EX_MAX_ROLES)
+			dec->roles[dec->n_roles++] = x->to[i];
+	}
+	return PT_OK;
+}
+
 /* Text of a column into the arena: at most max - 1 bytes, one line when asked. */
 static enum pt_err msel_text(struct msel *ms, char **f, int col, long line, size_t max,
 			     int required, int one_line, char **out)
@@ -1714,6 +1784,9 @@ static enum pt_err msel_row(struct msel *ms, char **f, long line, struct pt_ex_i
 	    (e = msel_seq(ms, f, C_CONTINGENCY, line, &x->contingency_of)) != PT_OK)
 		return e;
 	v = ms->col_of[C_DECISION] >= 0 ? trim(f[ms->col_of[C_DECISION]]) : (char *)"";
+	if (*v && ms->make_decisions && pt_ex_decision_find(sc, v) < 0 &&
+	    (e = msel_decision(ms, v, x, line)) != PT_OK)
+		return e;
 	if (*v) {
 		if (pt_ex_decision_find(sc, v) < 0) {
 			char q[80];
@@ -1801,6 +1874,7 @@ enum pt_err pt_ex_msel_read(struct pt_ex_scenario *sc, const char *csv, size_t l
 	}
 	ms.make_roles = sc->n_roles == 0;
 	ms.make_stages = sc->n_stages == 0;
+	ms.make_decisions = sc->n_decisions == 0;
 	if ((e = pt_csv_open(csv, len, &c)) != PT_OK) {
 		e = pt_diag_set(d, e, 0, "", "out of memory");
 		goto out;
