@@ -336,8 +336,27 @@ static void stat_text(const struct pt_mci_stat *st, int percent, char *buf, size
 #define DETAIL_COLS 100 /* the timeline's detail column, characters */
 #define INDENT "              " /* under the detail column */
 
-static void table_line(FILE *f, const struct pt_ex_run_doc *doc, const struct pt_ex_run_line *ln)
+/*
+ * The first of the reruns just before line at with the same decisions, or
+ * NULL: the same decisions give the same figures (the same random numbers).
+ */
+static const struct pt_ex_run_line *same_rerun(const struct pt_ex_run_doc *doc, size_t at)
 {
+	const struct pt_ex_run_line *first = NULL;
+	size_t i;
+	for (i = at; i-- > 0;) {
+		if (doc->lines[i].ev->kind != PT_EX_EV_SIM_DUE || !doc->lines[i].sim)
+			continue;
+		if (doc->lines[i].n_made != doc->lines[at].n_made)
+			break;
+		first = &doc->lines[i];
+	}
+	return first;
+}
+
+static void table_line(FILE *f, const struct pt_ex_run_doc *doc, size_t at)
+{
+	const struct pt_ex_run_line *ln = &doc->lines[at], *same;
 	const struct pt_ex_scenario *sc = doc->sc;
 	const struct pt_ex_event *ev = ln->ev;
 	const struct pt_ex_inject *in = ev->inject < sc->n_injects ? &sc->injects[ev->inject] : NULL;
@@ -404,10 +423,15 @@ static void table_line(FILE *f, const struct pt_ex_run_doc *doc, const struct pt
 		fprintf(f, " (%zu replications) to ", ln->sim->replications);
 		for (k = 0; k < sc->n_sim_to; k++)
 			fprintf(f, "%s%s", k ? ", " : "", sc->sim_to[k]);
+		if ((same = same_rerun(doc, at))) {
+			pt_ex_run_time_text(same->ev->t_min, a, sizeof a);
+			fprintf(f, ": the same figures as at %s", a);
+			break;
+		}
 		stat_text(figure(ln->sim, 0), 0, a, sizeof a);
 		fprintf(f, "\n" INDENT "  deaths %s", a);
 		stat_text(figure(ln->sim, 4), 1, a, sizeof a);
-		fprintf(f, "; critical mortality %% %s", a);
+		fprintf(f, "; critical mortality (%%) %s", a);
 		stat_text(figure(ln->sim, 5), 0, a, sizeof a);
 		fprintf(f, "\n" INDENT "  first treatment of the critically injured (min) %s", a);
 		if (ln->sim->n_rows && ln->sim->rows[0].n_hospitals) {
@@ -486,7 +510,7 @@ static void table_compare(FILE *f, const struct pt_ex_run_doc *doc)
 			ca, cb, diff);
 	}
 	if (a->n_rows && b->n_rows && a->rows[0].n_hospitals) {
-		fprintf(f, "\n%-40s %-14s %-14s %s\n", "HOSPITAL (mean peak patients)", "DECISIONS MADE",
+		fprintf(f, "\n%-40s %-16s %-16s %s\n", "HOSPITAL (mean peak patients)", "DECISIONS MADE",
 			"BASELINE", "DIFFERENCE");
 		for (h = 0; h < a->rows[0].n_hospitals && h < b->rows[0].n_hospitals; h++) {
 			double pa = a->rows[0].hospitals[h].peak_mean, pb = b->rows[0].hospitals[h].peak_mean;
@@ -503,9 +527,9 @@ static void table_compare(FILE *f, const struct pt_ex_run_doc *doc)
 					fputc(' ', f);
 			}
 			snprintf(cell, sizeof cell, "%.2f", pa);
-			fprintf(f, " %-14s", cell);
+			fprintf(f, " %-16s", cell);
 			snprintf(cell, sizeof cell, "%.2f", pb);
-			fprintf(f, " %-14s %+.2f\n", cell, pa - pb);
+			fprintf(f, " %-16s %+.2f\n", cell, pa - pb);
 		}
 	}
 }
@@ -523,7 +547,7 @@ enum pt_err pt_ex_run_table(FILE *f, const struct pt_ex_run_doc *doc)
 		(unsigned long long)doc->seed);
 	fprintf(f, "\n%-6s %-8s %s\n", "TIME", "EVENT", "DETAIL");
 	for (i = 0; i < doc->n_lines; i++)
-		table_line(f, doc, &doc->lines[i]);
+		table_line(f, doc, i);
 	table_late(f, doc);
 	if (doc->outcome && doc->baseline)
 		table_compare(f, doc);
