@@ -13,30 +13,6 @@
 
 static struct pt_diag diag;
 
-/* TEMPORARY until helper fmt's pt_exercise_check.c is merged: a minimal
- * pt_ex_decision_value (the role, a number's range, no value for NONE). */
-enum pt_err pt_ex_decision_value(const struct pt_ex_scenario *sc, size_t i, const char *role,
-				 const char *value, char out[PT_MCI_VALUE_MAX], struct pt_diag *d)
-{
-	const struct pt_ex_decision *dc = &sc->decisions[i];
-	size_t k;
-	int ok = 0;
-	for (k = 0; k < dc->n_roles; k++)
-		ok |= strcmp(dc->roles[k], role) == 0;
-	if (!ok)
-		return pt_diag_put(d, PT_EFORBIDDEN, 0, "role", "may not make this decision");
-	if (dc->kind == PT_EX_VALUE_NUMBER) {
-		char *end;
-		double x = strtod(value, &end);
-		if (end == value || *end || x < dc->min || x > dc->max)
-			return pt_diag_put(d, PT_EINVAL, 0, "value", "out of range");
-	} else if (dc->kind == PT_EX_VALUE_NONE && value[0]) {
-		return pt_diag_put(d, PT_EINVAL, 0, "value", "no value expected");
-	}
-	pt_strlcpy(out, value, PT_MCI_VALUE_MAX);
-	return PT_OK;
-}
-
 static char *dup(struct pt_ex_scenario *sc, const char *s)
 {
 	return pt_ex_strdup(sc, s, strlen(s));
