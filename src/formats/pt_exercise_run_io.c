@@ -225,6 +225,8 @@ static json_t *injects_json(const struct pt_ex_run_doc *doc, int *bad)
 		put(o, "status", jstr(status_name(ri->status)), bad);
 		put(o, "when", jtime(ri->delivered_min), bad);
 		put(o, "expected_action", json_boolean(action), bad);
+		put(o, "satisfied_by", action && in->satisfied_by ? jstr(in->satisfied_by) : json_null(),
+		    bad);
 		put(o, "done", action ? json_boolean(done) : json_null(), bad);
 		put(o, "done_at", action && done ? jtime(ri->done_min) : json_null(), bad);
 		put(o, "deadline", jtime(ri->deadline_min), bad);
@@ -459,7 +461,7 @@ static void table_line(FILE *f, const struct pt_ex_run_doc *doc, size_t at)
 static void table_late(FILE *f, const struct pt_ex_run_doc *doc)
 {
 	const struct pt_ex_scenario *sc = doc->sc;
-	size_t i, n = 0;
+	size_t i, n = 0, n_unmarked = 0;
 	fprintf(f, "\nEXPECTED ACTIONS LATE OR NOT DONE\n");
 	for (i = 0; i < sc->n_injects; i++) {
 		const struct pt_ex_inject *in = &sc->injects[i];
@@ -469,6 +471,10 @@ static void table_late(FILE *f, const struct pt_ex_run_doc *doc)
 			continue;
 		if (ri->done_min >= 0 && !(ri->deadline_min >= 0 && ri->done_min > ri->deadline_min))
 			continue;
+		if (doc->headless && ri->done_min < 0 && !in->satisfied_by) {
+			n_unmarked++;
+			continue;
+		}
 		if (n++ == 0)
 			fprintf(f, "%-7s %-6s %-8s %-8s %s\n", "SEQ", "SENT", "DEADLINE", "DONE",
 				"EXPECTED ACTION");
@@ -484,6 +490,20 @@ static void table_late(FILE *f, const struct pt_ex_run_doc *doc)
 	}
 	if (n == 0)
 		fprintf(f, "none\n");
+	if (n_unmarked) {
+		size_t k = 0;
+		fprintf(f, "no decision satisfies the expected action%s of", n_unmarked == 1 ? "" : "s");
+		for (i = 0; i < sc->n_injects; i++) {
+			const struct pt_ex_inject *in = &sc->injects[i];
+			const struct pt_ex_run_inject *ri = &doc->run->inj[i];
+			if (!has_action(in) || ri->status != PT_EX_DELIVERED || ri->done_min >= 0 ||
+			    in->satisfied_by)
+				continue;
+			fprintf(f, "%s #%u", k++ ? "," : "", in->seq);
+		}
+		fprintf(f, ": in a live run the facilitator marks %s done\n",
+			n_unmarked == 1 ? "it" : "them");
+	}
 }
 
 static void table_compare(FILE *f, const struct pt_ex_run_doc *doc)

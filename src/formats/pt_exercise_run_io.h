@@ -32,6 +32,9 @@ struct pt_ex_run_doc {
 	size_t n_lines;
 	const struct pt_sim_result *outcome;  /**< the decisions made; NULL without a simulation */
 	const struct pt_sim_result *baseline; /**< the baseline decision set; NULL without one */
+	int headless;                      /**< nonzero: no facilitator marked expected actions
+					        done (only decisions did): the table lists those no
+					        decision satisfies apart */
 };
 
 /**
