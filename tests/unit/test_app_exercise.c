@@ -64,6 +64,8 @@ static struct pt_ex_scenario *with_baseline(void)
 	sc->baseline[0] = made_of(sc, 5, "ambulances", "12", "ems");
 	sc->baseline[1] = made_of(sc, 15, "scene_safe", "", "police");
 	sc->n_baseline = 2;
+	memset(&diag, 0, sizeof diag);
+	CHECK_INT(pt_ex_scenario_check(sc, &diag), PT_OK);
 	return sc;
 }
 

@@ -112,6 +112,17 @@ static void test_clock(void)
 	CHECK(pt_ex_clock_wall_until(&c, 99000000, 20) == INT64_MAX);
 }
 
+/* The fixture is a scenario the checks accept. */
+static void test_fixture_valid(void)
+{
+	struct pt_ex_scenario *sc = scenario(1);
+	memset(&diag, 0, sizeof diag);
+	CHECK_INT(pt_ex_scenario_check(sc, &diag), PT_OK);
+	if (diag.msg[0])
+		fprintf(stderr, "fixture: %s: %s\n", diag.field, diag.msg);
+	pt_ex_scenario_free(sc);
+}
+
 static void test_event_names(void)
 {
 	CHECK_STR(pt_ex_event_kind_name(PT_EX_EV_START), "start");
@@ -466,6 +477,7 @@ static void test_sim_scenario(void)
 int main(void)
 {
 	RUN(test_clock);
+	RUN(test_fixture_valid);
 	RUN(test_event_names);
 	RUN(test_schedule_without_decisions);
 	RUN(test_sim_reruns);
