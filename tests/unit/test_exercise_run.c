@@ -144,9 +144,12 @@ static void test_schedule_without_decisions(void)
 	pt_ex_run_advance(&run, 4, on_event, &l);
 	CHECK_STR(l.text, "0 inject #1\n");
 	CHECK_NEAR(run.now_min, 4, 0);
-	/* never backwards */
+	/* never backwards, nor to NaN */
 	pt_ex_run_advance(&run, 2, on_event, &l);
 	CHECK_NEAR(run.now_min, 4, 0);
+	pt_ex_run_advance(&run, NAN, on_event, &l);
+	CHECK_NEAR(run.now_min, 4, 0);
+	CHECK_STR(l.text, "0 inject #1\n");
 	log_reset(&l, sc);
 	pt_ex_run_advance(&run, 1000, on_event, &l);
 	/* no simulation: no reruns; the contingencies fire (nothing was done); ENDEX at 2:00 */
