@@ -111,6 +111,6 @@ p exrun-none 64 exercise run --auto
 p exrun-missing 66 exercise run no-such-exercise.json --auto
 p exrun-missing-decisions 66 exercise run "$EX" --auto --decisions no-such-decisions.json
 # the simulation file is looked for beside the exercise file
-cp "$EX" lonely-exercise.json
-p exrun-no-sim 66 exercise run lonely-exercise.json --auto
-err_has "hospital-attack.json"
+mkdir -p exrun-lonely && cp "$EX" exrun-lonely/exercise.json
+p exrun-no-sim 66 exercise run exrun-lonely/exercise.json --auto
+err_has "exrun-lonely/hospital-attack.json"
