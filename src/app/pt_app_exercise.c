@@ -281,7 +281,7 @@ enum pt_err pt_app_exercise_auto(const struct pt_app_ex_auto_opts *o,
 		}
 		if (err == PT_EINVAL) {
 			char why[sizeof d->msg];
-			pt_strlcpy(why, d->msg, sizeof why);
+			pt_strlcpy(why, d && d->msg[0] ? d->msg : "a bad value", sizeof why);
 			snprintf(field, sizeof field, "decisions.%zu.value", i);
 			err = pt_diag_set(d, PT_EINVAL, 0, field, "%s", why);
 			goto out;
