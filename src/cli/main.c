@@ -123,7 +123,7 @@ static const struct pt_cli_command commands[] = {
 	{"exercise", exercise_command,
 	 "exercise import-msel FILE.csv [--map FILE] [--into SCENARIO.json] [--out SCENARIO.json]\n"
 	 "       exercise export-msel SCENARIO.json [--out FILE.csv] | exercise check SCENARIO.json\n"
-	 "       exercise run SCENARIO.json --auto [--decisions FILE] [--seed S] [--format table|json]",
+	 "       exercise run SCENARIO.json --auto [--decisions FILE] [--seed S] [--threads T] [--format table|json]",
 	 "exercise scenarios: import and export the MSEL spreadsheet, check a scenario, play a run "
 	 "headless (no database needed)"},
 };
