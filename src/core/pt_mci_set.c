@@ -313,6 +313,17 @@ static const struct key keys[] = {
 	{ "decisions.#.path", K_PATH, DEC(path), 0, 0, 0, L_DEC },
 	{ "decisions.#.value", K_VALUE, DEC(value), 0, 0, 0, L_DEC },
 };
+
+/* Whether a decision may set key k. A decision changes the response or a
+ * hospital during the run; the keys that size the run or that its victims were
+ * made from (the attack, the injuries, the horizon) are fixed at its start. */
+static int decision_key(const struct key *k)
+{
+	if (k->type == K_PATH || k->type == K_VALUE || k->arr == A_DEC)
+		return 0;
+	return strncmp(k->pat, "response.", 9) == 0 || strncmp(k->pat, "hospitals.", 10) == 0;
+}
+
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
 static const char *const sev_names[PT_MCI_SEVS] = { "killed", "niss16", "niss9", "niss1" };
@@ -642,9 +653,8 @@ enum pt_err pt_mci_set(struct pt_mci_scenario *s, const char *path, const char *
 		if (strlen(value) >= PT_MCI_PATH_MAX)
 			return bad(d, PT_ELIMIT, path, "longer than 95 bytes");
 		r = find_key(value, &m2);
-		if (r != 1 || m2.k->type == K_PATH || m2.k->type == K_VALUE ||
-		    m2.k->arr == A_DEC)
-			return bad(d, PT_EINVAL, path, "not a key a decision may set");
+		if (r != 1 || !decision_key(m2.k))
+			return bad(d, PT_EINVAL, path, "not a key a decision may set (response.* or hospitals.N.*)");
 		if (k->arr != A_NONE)
 			arr_extend(s, k->arr, (size_t)m.idx[0]);
 		pt_strlcpy(field, value, PT_MCI_PATH_MAX);
@@ -899,9 +909,9 @@ enum pt_err pt_mci_check(const struct pt_mci_scenario *s, struct pt_diag *d)
 		return e;
 	if (s->n_decisions > PT_MCI_MAX_DECISIONS)
 		return bad(d, PT_ELIMIT, "decisions", "more than 256 decisions");
+	/* Each decision names a key it may set and an element that exists ... */
 	for (i = 0; i < s->n_decisions; i++) {
 		const struct pt_mci_decision *dc = &s->decisions[i];
-		struct pt_mci_scenario *copy;
 		struct match mk;
 		path[0] = '\0';
 		cat(path, sizeof path, "decisions.");
@@ -910,29 +920,51 @@ enum pt_err pt_mci_check(const struct pt_mci_scenario *s, struct pt_diag *d)
 			cat(path, sizeof path, ".path");
 			return bad(d, PT_EINVAL, path, "a decision needs a key");
 		}
-		if (find_key(dc->path, &mk) != 1 || mk.k->arr == A_DEC || mk.k->type == K_PATH) {
+		if (find_key(dc->path, &mk) != 1 || !decision_key(mk.k)) {
 			cat(path, sizeof path, ".path");
-			return bad(d, PT_EINVAL, path, "not a key a decision may set");
+			return bad(d, PT_EINVAL, path,
+				   "not a key a decision may set (response.* or hospitals.N.*)");
 		}
 		/* Arrays are sized before the run: a decision sets an element that exists. */
 		if (mk.k->arr != A_NONE && (size_t)mk.idx[0] >= *arr_count((struct pt_mci_scenario *)(uintptr_t)s, mk.k->arr)) {
 			cat(path, sizeof path, ".path");
 			return bad(d, PT_EINVAL, path, "names an element the scenario does not have");
 		}
-		copy = malloc(sizeof *copy);
+	}
+	/* ... and the scenario after each one, in the order the run applies them
+	 * (time, then file order), keeps every rule. */
+	if (s->n_decisions) {
+		struct pt_mci_scenario *copy = malloc(sizeof *copy);
+		size_t order[PT_MCI_MAX_DECISIONS], j;
 		if (!copy)
 			return PT_ENOMEM;
-		*copy = *s;
-		e = pt_mci_set(copy, dc->path, dc->value, d);
-		free(copy);
-		if (e) {
-			char msg[sizeof d->msg] = "";
-			cat(msg, sizeof msg, d->field);
-			cat(msg, sizeof msg, ": ");
-			cat(msg, sizeof msg, d->msg);
-			cat(path, sizeof path, ".value");
-			return bad(d, e == PT_ENOTFOUND ? PT_EINVAL : e, path, msg);
+		for (i = 0; i < s->n_decisions; i++) {
+			/* stable insertion by time */
+			for (j = i; j > 0 && s->decisions[order[j - 1]].t_min > s->decisions[i].t_min; j--)
+				order[j] = order[j - 1];
+			order[j] = i;
 		}
+		*copy = *s;
+		copy->n_decisions = 0;
+		for (j = 0; j < s->n_decisions; j++) {
+			const struct pt_mci_decision *dc = &s->decisions[order[j]];
+			path[0] = '\0';
+			cat(path, sizeof path, "decisions.");
+			cat_u(path, sizeof path, order[j]);
+			e = pt_mci_set(copy, dc->path, dc->value, d);
+			if (!e)
+				e = pt_mci_check(copy, d);
+			if (e) {
+				char msg[sizeof d->msg] = "";
+				cat(msg, sizeof msg, d->field);
+				cat(msg, sizeof msg, ": ");
+				cat(msg, sizeof msg, d->msg);
+				cat(path, sizeof path, ".value");
+				free(copy);
+				return bad(d, e == PT_ENOTFOUND ? PT_EINVAL : e, path, msg);
+			}
+		}
+		free(copy);
 	}
 	return PT_OK;
 }

@@ -235,6 +235,21 @@ static void test_check(void)
 	CHECK_STR(diag.field, "decisions.0.value");
 	CHECK_INT(set(&s, "decisions.0.value", "20"), PT_OK);
 	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
+	/* a decision may not change what sizes the run or made its victims (review C1:
+	 * attack.victims raised mid-run read past the victims) */
+	CHECK_INT(set(&s, "decisions.1.path", "attack.victims"), PT_EINVAL);
+	CHECK_STR(diag.field, "decisions.1.path");
+	CHECK_INT(set(&s, "decisions.1.path", "injury.dcr_factor"), PT_EINVAL);
+	CHECK_INT(set(&s, "decisions.1.path", "horizon_min"), PT_EINVAL);
+	CHECK_INT(set(&s, "decisions.1.path", "attack.sites.0.secure_min"), PT_EINVAL);
+	/* the scenario after each decision, in time order, keeps every rule */
+	CHECK_INT(set(&s, "decisions.1.path", "hospitals.1.surgery_min.mode"), PT_OK);
+	CHECK_INT(set(&s, "decisions.1.value", "500"), PT_OK);
+	CHECK_INT(set(&s, "decisions.1.t_min", "30"), PT_OK);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_EINVAL);
+	CHECK_STR(diag.field, "decisions.1.value");
+	CHECK_INT(set(&s, "decisions.1.value", "100"), PT_OK);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
 	pt_mci_defaults(&s);
 	CHECK_INT(pt_mci_check(&s, &diag), PT_EINVAL); /* no hospital */
 	CHECK_STR(diag.field, "hospitals");
