@@ -697,7 +697,7 @@ enum pt_err pt_run_audience_parse(const char *s, enum pt_run_audience *out);
  * caller's part in it, read by src/app from the store. Plain data.
  */
 struct pt_run_access {
-	long long owner_org_id;     /**< > 0 */
+	long long owner_org_id;     /**< > 0; 0: created by the system administrator (none) */
 	enum pt_tlp tlp;            /**< the run's records' label */
 	enum pt_run_member member;  /**< the caller's part (PT_RUN_NONE: none) */
 	unsigned long roles;        /**< PT_RUN_PLAYER: its exercise roles (bit i: scenario role i) */
