@@ -24,6 +24,9 @@ struct pt_app_ex_auto_opts {
 	uint64_t seed;                      /**< simulation seed, and the source of the run's id */
 	unsigned threads;                   /**< simulation threads (0 = 1); never changes a number */
 	size_t outcome_replications;        /**< 0: PT_APP_EX_OUTCOME_REPS */
+	pt_mci_progress_fn progress;        /**< optional: replications done of all the run's
+						 simulations (the reruns, the outcome, the baseline) */
+	void *progress_ctx;
 };
 
 /** One line of the timeline: an event and, for PT_EX_EV_SIM_DUE, the rerun's figures. */

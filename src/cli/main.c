@@ -110,6 +110,13 @@ static const struct pt_cli_command commands[] = {
 	 "scenario from-site ID --threat T [--victims N] [--out FILE] [--as USER]",
 	 "write a mass-casualty scenario for an attack at a registry site (its nearby hospitals, "
 	 "travel times, the threat's casualty mix)"},
+	/* issue 15: exercises (scenario and MSEL files, headless runs) */
+	{"exercise", pt_cmd_exercise,
+	 "exercise import-msel FILE.csv [--map FILE] [--into SCENARIO.json] [--out SCENARIO.json]\n"
+	 "       exercise export-msel SCENARIO.json [--out FILE.csv] | exercise check SCENARIO.json\n"
+	 "       exercise run SCENARIO.json --auto [--decisions FILE] [--seed S] [--threads T] [--format table|json]",
+	 "exercise scenarios: import and export the MSEL spreadsheet, check a scenario, play a run "
+	 "headless (no database needed)"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

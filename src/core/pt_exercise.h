@@ -316,7 +316,7 @@ enum pt_ex_event_kind {
 	PT_EX_EV_CANCEL,    /**< contingency inject cancelled: not needed */
 	PT_EX_EV_DECISION,  /**< made: index into made[] */
 	PT_EX_EV_DONE,      /**< an inject's expected action done (inject; made or UINT32_MAX) */
-	PT_EX_EV_SIM_DUE,   /**< the simulation should rerun with the decisions made so far */
+	PT_EX_EV_SIM_DUE,   /**< the simulation should rerun with the decisions made so far (value: how many) */
 	PT_EX_EV_ENDEX      /**< the run ended (by the facilitator, or at the scenario's end) */
 };
 
@@ -345,7 +345,9 @@ struct pt_ex_run {
 	struct pt_ex_made *made;        /**< decisions made, in order, owned */
 	size_t n_made, cap_made;
 	double now_min;                 /**< how far the run has been advanced */
-	double next_sim_min;            /**< the next periodic simulation rerun */
+	double next_sim_min;            /**< the next periodic simulation rerun (-1: none) */
+	double end_min;                 /**< when ENDEX comes: duration_min, moved by shifts
+					     like the pending injects */
 	int ended;                      /**< ENDEX delivered */
 };
 
@@ -360,8 +362,9 @@ void pt_ex_run_free(struct pt_ex_run *run);
  * order (ties: sim reruns, then contingencies cancelled, then deliveries in
  * (due, seq) order): injects due, contingency injects fired or cancelled
  * (a contingency fires at its time unless its parent's expected action was
- * done before), a PT_EX_EV_SIM_DUE every sim_every_min, and PT_EX_EV_ENDEX
- * at duration_min.
+ * done before), a PT_EX_EV_SIM_DUE every sim_every_min from sim_start_min
+ * (none without a simulation, none twice at one time with the same
+ * decisions), and PT_EX_EV_ENDEX at end_min (duration_min, moved by shifts).
  */
 void pt_ex_run_advance(struct pt_ex_run *run, double t, pt_ex_event_fn fn, void *ctx);
 

@@ -27,6 +27,14 @@
 enum pt_err pt_ex_scenario_read(const char *buf, size_t len, const char *name,
 				struct pt_ex_scenario **out, struct pt_diag *d);
 
+/**
+ * The line of field (a check's path: "injects.3.to", "decisions.ID.path", an
+ * array element named by its "id") in the JSON text buf of len bytes: the
+ * deepest value the path reaches; 0 when the text does not parse. For errors
+ * found after reading (pt_ex_scenario_check_sim). Added for issue 15's CLI.
+ */
+long pt_ex_json_line(const char *buf, size_t len, const char *field);
+
 /** The scenario as JSON that pt_ex_scenario_read reads back to the same scenario. New reference, NULL when out of memory. */
 json_t *pt_ex_scenario_to_json(const struct pt_ex_scenario *sc);
 

@@ -1,0 +1,119 @@
+# cases_exercise.sh - issue 15: `protect exercise` import-msel (default columns, a column
+# mapping, --into), export-msel (the shipped MSEL is the reference exercise's), check (the
+# reference's one-line summary, a decision path the simulation lacks) and every bad MSEL of
+# the issue: the exact FILE:LINE: field: problem, exit 65, and --out never written.
+# Sourced by tests/cli/run.
+
+XSCN=$top/data/scenarios
+XREF=$XSCN/hospital-attack-exercise.json
+
+# --- check: the reference exercise and its simulation ------------------------------------
+p ex-check 0 exercise check "$XREF"
+out_line "$XREF: ok: 4 stages, 7 roles, 8 objectives, 30 injects (5 contingency), 11 decisions (8 reach the simulation), 11 baseline decisions, simulation hospital-attack.json"
+
+# a decision path the simulation does not have: named with the file's line
+sed 's/"path": "response.triage"/"path": "response.triage_rule"/' "$XREF" >ex-badpath.json
+cp "$XSCN/hospital-attack.json" .
+p ex-check-path 65 exercise check ex-badpath.json
+line=$(grep -n '"response.triage_rule"' ex-badpath.json | cut -d: -f1)
+err_line "protect: ex-badpath.json:$line: decisions.triage_method.path: \"response.triage_rule\" is not a key of the simulation scenario (docs/scenarios.md lists them)"
+# a JSON error names the line and the path
+sed 's/"time": "00:52"/"time": "7:5x"/' "$XREF" >ex-badtime.json
+line=$(grep -n '"7:5x"' ex-badtime.json | cut -d: -f1)
+p ex-check-time 65 exercise check ex-badtime.json
+err_line "protect: ex-badtime.json:$line: injects.9.time: \"7:5x\" is not a time (H:MM or HH:MM from the start, such as 0:45 or 26:30)"
+p ex-check-missing 66 exercise check no-such-exercise.json
+
+# --- export-msel: the shipped spreadsheet is the reference's MSEL; import gives it back ------
+p ex-export 0 exercise export-msel "$XREF"
+same_files ex-export.out "$XSCN/hospital-attack-msel.csv"
+p ex-export-file 0 exercise export-msel "$XREF" --out ex-msel.csv
+same_files ex-msel.csv "$XSCN/hospital-attack-msel.csv"
+p ex-import-into 0 exercise import-msel ex-msel.csv --into "$XREF"
+same_files ex-import-into.out "$XREF"
+# without a scenario: roles, stages and log-only decisions come from the spreadsheet
+p ex-import-fresh 0 exercise import-msel ex-msel.csv --out ex-fresh.json
+err_line "protect: ex-fresh.json: 30 injects in 4 stages for 7 roles"
+p ex-fresh-check 0 exercise check ex-fresh.json
+out_line "ex-fresh.json: ok: 4 stages, 7 roles, 0 objectives, 30 injects (5 contingency), 10 decisions (0 reach the simulation), 0 baseline decisions"
+p ex-fresh-export 0 exercise export-msel ex-fresh.json
+same_files ex-fresh-export.out ex-msel.csv
+
+# --- a planner's own spreadsheet through a column mapping ---------------------------------
+p ex-import-map 0 exercise import-msel "$XSCN/msel-planner-example.csv" --map "$XSCN/msel-map-example.csv" --into "$XREF"
+pycheck "mapped MSEL" ex-import-map.out '
+i = j["injects"]
+assert [x["seq"] for x in i] == [1, 2, 3, 4, 5, 6], i
+assert [x["stage"] for x in i] == ["warning", "warning", "attack", "attack", "response", "recovery"]
+assert [x["time"] for x in i] == ["00:10", "00:30", "00:45", "00:55", "01:35", "03:45"]
+assert i[1]["to"] == ["security_manager", "hospital_ic"] and i[1]["contingency_of"] == 1
+assert i[4]["to"] == ["crisis_centre", "moh_liaison"] and i[4]["deadline"] == "01:50"
+assert i[2]["type"] == "event" and i[2]["delivery"] == "Phone (112)" and i[5]["type"] == "social media"
+assert i[3]["capability"] == "Public Information and Warning"
+assert "Notes" not in str(i) and "SimCell" not in str(i)
+assert len(j["roles"]) == 7 and j["baseline"]'
+# an error names the column as the planner's spreadsheet calls it
+sed 's/^3,Attack and lockdown,0:45,/3,Attack and lockdown,0:4,/' "$XSCN/msel-planner-example.csv" >ex-planner-bad.csv
+p ex-import-map-bad 65 exercise import-msel ex-planner-bad.csv --map "$XSCN/msel-map-example.csv" --into "$XREF" --out ex-planner.json
+err_line "protect: ex-planner-bad.csv:4: Scenario time: \"0:4\" is not a time (H:MM or HH:MM from the start, such as 0:45 or 26:30)"
+if [ ! -e ex-planner.json ]; then ok; else bad "--out written on failure"; fi
+# a mapping file's own errors
+printf 'from_column,to_column\nInject #,sequence\nPhase,period\n' >ex-map-bad.csv
+p ex-map-bad 65 exercise import-msel "$XSCN/msel-planner-example.csv" --map ex-map-bad.csv
+err_line "protect: ex-map-bad.csv:3: to_column: \"period\" is not an MSEL column (sequence, time, type, delivery, from, to, description, expected_action, capability, stage, deadline, contingency_of, decision; or - to drop the column)"
+# without the map, the planner's columns are unknown
+p ex-nomap 65 exercise import-msel "$XSCN/msel-planner-example.csv"
+err_line "protect: $XSCN/msel-planner-example.csv:1: Inject #: unknown column \"Inject #\" (columns: sequence, time, type, delivery, from, to, description, expected_action, capability, stage, deadline, contingency_of, decision; a mapping file renames or drops columns)"
+
+# --- bad MSELs: FILE:LINE: field: problem, exit 65, --out not written ----------------------
+# reject_msel NAME 'CONTENT (printf format)' 'MESSAGE' [--into FILE]
+reject_msel() {
+	local name=$1 content=$2 msg=$3
+	shift 3
+	printf "$content" >"$name.csv"
+	rm -f "$name.json"
+	p "ex-$name" 65 exercise import-msel "$name.csv" "$@" --out "$name.json"
+	err_line "protect: $name.csv:$msg"
+	if [ ! -e "$name.json" ]; then ok; else bad "$name: --out written on failure"; fi
+}
+reject_msel m-nocol 'sequence,time,type,description\n1,0:10,event,Text\n' \
+	'1: to: missing column (sequence, time, type, to and description are mandatory)'
+reject_msel m-time 'sequence,time,type,to,description\n1,7:5x,event,pio,Text\n' \
+	'2: time: "7:5x" is not a time (H:MM or HH:MM from the start, such as 0:45 or 26:30)'
+reject_msel m-hours 'sequence,time,type,to,description\n1,0:10,event,pio,Text\n2,400:00,event,pio,Text\n' \
+	'3: time: "400:00" is past the latest scenario time 336:00 (two weeks)'
+reject_msel m-type 'sequence,time,type,to,description\n1,0:10,tweet,pio,Text\n' \
+	'2: type: "tweet" is not an inject type (information, event, media, social media)'
+reject_msel m-role 'sequence,time,type,to,description\n1,0:10,event,pio; Mayor,Text\n' \
+	"2: to: \"Mayor\" is not a role of the scenario (give a role's id or name)" --into "$XREF"
+reject_msel m-dup 'sequence,time,type,to,description\n1,0:10,event,pio,Text\n1,0:20,event,pio,Other\n' \
+	'3: sequence: sequence 1 is used twice (first on line 2)'
+reject_msel m-cont-unknown 'sequence,time,type,to,description,expected_action,contingency_of\n1,0:10,event,pio,Text,Act,\n2,0:30,event,pio,Other,,9\n' \
+	'3: contingency_of: no inject has sequence 9'
+reject_msel m-cont-later 'sequence,time,type,to,description,expected_action,contingency_of\n1,1:00,event,pio,Text,Act,\n2,0:30,event,pio,Other,,1\n' \
+	"3: contingency_of: inject 1 comes later (1:00, after this inject's 0:30)"
+reject_msel m-cont-cont 'sequence,time,type,to,description,expected_action,contingency_of\n1,0:10,event,pio,Text,Act,\n2,0:30,event,pio,Other,Act,1\n3,0:40,event,pio,Third,,2\n' \
+	'4: contingency_of: inject 2 is itself a contingency (of 1)'
+reject_msel m-cont-noaction 'sequence,time,type,to,description,contingency_of\n1,0:10,event,pio,Text,\n2,0:30,event,pio,Other,1\n' \
+	'3: contingency_of: inject 1 has no expected action'
+reject_msel m-cont-deadline 'sequence,time,type,to,description,expected_action,deadline,contingency_of\n1,0:10,event,pio,Text,Act,0:40,\n2,0:30,event,pio,Other,,,1\n' \
+	"3: contingency_of: inject 1's deadline 0:40 is after this inject's time 0:30"
+reject_msel m-capability 'sequence,time,type,to,description,capability\n1,0:10,event,pio,Text,Cyber Warfare\n' \
+	'2: capability: "Cyber Warfare" is not a FEMA core capability (docs/exercises.md lists them)'
+reject_msel m-deadline 'sequence,time,type,to,description,expected_action,deadline\n1,0:10,event,pio,Text,Act,0:05\n' \
+	"2: deadline: deadline 0:05 is before the inject's time 0:10"
+reject_msel m-long "sequence,time,type,delivery,to,description\n1,0:10,event,$(printf 'x%.0s' $(seq 250)),pio,Text\n" \
+	'2: delivery: too long (250 bytes; at most 199)'
+reject_msel m-empty '' \
+	'1: empty file: the header row is missing (columns: sequence, time, type, delivery, from, to, description, expected_action, capability, stage, deadline, contingency_of, decision)'
+reject_msel m-binary '\177ELF\002\001\001\000\000\000\377\376' \
+	'1: NUL byte in the data (is this a binary or UTF-16 file?) (field 1)'
+reject_msel m-header-only 'sequence,time,type,to,description\n' \
+	'2: no injects: the file has a header row only'
+reject_msel m-fields 'sequence,time,type,to,description\n1,0:10,event,pio\n' \
+	'2: expected 5 fields, found 4'
+
+# --- usage --------------------------------------------------------------------------------
+p ex-usage 64 exercise
+p ex-usage-sub 64 exercise frobnicate
+p ex-usage-opt 64 exercise import-msel x.csv --colour

@@ -1,0 +1,114 @@
+# cases_exercise_run.sh - issue 15: `protect exercise run FILE --auto` (the headless
+# run): a small exercise without a simulation against golden files (the baseline, and
+# scripted decisions that make a contingency fire), the reference hospital-attack
+# exercise (same bytes twice and on 1 and 2 threads, another seed other figures, a
+# slower response costs lives), refused roles and usage errors.
+# Sourced by tests/cli/run (pycheck comes from cases_plan.sh).
+
+EX=$top/data/scenarios/hospital-attack-exercise.json
+
+# --- a small exercise, no simulation: the timeline as the golden files show it ------------
+cp "$DATA/exercise-small.json" "$DATA/exercise-small-late.json" .
+p exrun-small 0 exercise run exercise-small.json --auto
+golden exercise-run-small.txt
+if [ ! -s exrun-small.err ]; then ok; else bad "stderr should be empty when piped: $(head -c 300 exrun-small.err)"; fi
+# the baseline cancels the contingency #2 (#1's action done at 00:10, before 00:20)
+out_line "00:10  cancel   #2 not needed: the expected action of #1 was done"
+out_line "#3      00:30  00:45    00:50    Confirm the closure and the diversions."
+# decisions made late: the contingency fires, #1 is late
+p exrun-small-late 0 exercise run exercise-small.json --auto --decisions exercise-small-late.json --format json
+golden exercise-run-small-late.json
+pycheck "small late JSON" exrun-small-late.out '
+assert list(j) == ["run", "scenario", "title", "seed", "simulation", "sim_replications", "duration", "ended", "timeline", "injects", "outcome"], list(j)
+assert j["run"] == "run-910a2dec89025cc1" and j["scenario"] == "small-exercise" and j["outcome"] is None
+kinds = [(e["time"], e["kind"], e.get("seq")) for e in j["timeline"]]
+assert kinds == [("00:05", "inject", 1), ("00:20", "inject", 2), ("00:25", "decision", None), ("00:25", "done", 1),
+                 ("00:30", "inject", 3), ("00:40", "decision", None), ("00:40", "done", 3), ("01:00", "inject", 4),
+                 ("01:30", "endex", None)], kinds
+assert j["timeline"][1]["contingency_of"] == 1
+d = j["timeline"][2]
+assert (d["decision"], d["label"], d["value"], d["role"]) == ("evacuate", "Concourse evacuated", "", "station_manager"), d
+st = {i["seq"]: i for i in j["injects"]}
+assert st[1]["status"] == "delivered" and st[1]["done"] is True and st[1]["done_at"] == "00:25" and st[1]["by_deadline"] is False, st[1]
+assert st[2]["status"] == "delivered" and st[2]["expected_action"] is False and st[2]["done"] is None, st[2]
+assert st[3]["by_deadline"] is True and st[4]["done"] is None, st'
+
+# --- the reference exercise ---------------------------------------------------------------
+p exrun-ref 0 exercise run "$EX" --auto
+out_line "exercise: Armed attack at Orrinford General Hospital (VM-012): table-top and simulation exercise (hospital-attack-exercise), 06:00"
+out_line "run run-910a2dec89025cc1, seed 1, headless: scenario time only"
+out_line "EXPECTED ACTIONS LATE OR NOT DONE"
+out_line "OUTCOME OF THE DECISIONS MADE (11) VS THE BASELINE (11)"
+out_line "1000 replications each, seed 1, the same random numbers; mean [95% confidence interval of the mean]"
+out_has "00:45  sim_due  simulation with 0 decisions (200 replications) to ems_commander, hospital_ic, crisis_centre"
+out_line "00:48  cancel   #9 not needed: the expected action of #8 was done"
+if grep -qE "^deaths +[0-9]+\.[0-9]{2} \[[0-9.]+, [0-9.]+\] +[0-9]+\.[0-9]{2} \[[0-9.]+, [0-9.]+\] +\+0\.00$" exrun-ref.out; then ok; else
+	bad "the baseline against itself: $(grep '^deaths ' exrun-ref.out)"; fi
+if [ ! -s exrun-ref.err ]; then ok; else bad "stderr should be empty when piped: $(head -c 300 exrun-ref.err)"; fi
+# the same inputs print the same bytes: twice, and on 1 and 2 threads
+p exrun-ref-again 0 exercise run "$EX" --auto
+same_files exrun-ref.out exrun-ref-again.out
+p exrun-t1 0 exercise run "$EX" --auto --threads 1 --format json
+p exrun-t2 0 exercise run "$EX" --auto --threads 2 --format json
+same_files exrun-t1.out exrun-t2.out
+pycheck "reference JSON" exrun-t1.out '
+figs = ["replications", "deaths", "deaths_scene", "deaths_transport", "deaths_hospital", "critical_mortality", "first_treatment_min", "surgery_min", "hospitals"]
+sims = [e for e in j["timeline"] if e["kind"] == "sim_due"]
+# every 15 minutes from 00:45 to 06:00 (22) and after each of the 8 decisions that reach the simulation
+assert len(sims) == 22 + 8, len(sims)
+assert len({(e["time"], e["decisions"]) for e in sims}) == len(sims), "a rerun twice"
+for e in sims:
+    assert list(e["figures"]) == figs, list(e["figures"])
+    assert e["figures"]["replications"] == 200 and e["to"] == ["ems_commander", "hospital_ic", "crisis_centre"]
+    s = e["figures"]["deaths"]
+    assert s["lo"] <= s["mean"] <= s["hi"], s
+    assert [h["name"] for h in e["figures"]["hospitals"]] == ["Orrinford General Hospital", "Brackwater District Hospital", "Kessling Community Hospital"]
+assert j["timeline"][-1] == {"time": "06:00", "kind": "endex"}, j["timeline"][-1]
+assert len(j["injects"]) == len([e for e in j["timeline"] if e["kind"] in ("inject", "cancel")])
+o = j["outcome"]
+assert o["replications"] == 1000 and o["decisions"] == 11 and o["baseline_decisions"] == 11
+for k, v in o["outputs"].items():
+    assert v["decisions"] == v["baseline"] and v["difference"] == 0, (k, v)'
+# another seed: another run id, other figures
+p exrun-seed 0 exercise run "$EX" --auto --seed 2 --format json
+pycheck "another seed" exrun-seed.out '
+a = json.load(open("exrun-t1.out"))
+assert j["run"] != a["run"] and j["seed"] == 2
+assert j["outcome"]["outputs"]["deaths"]["decisions"]["mean"] != a["outcome"]["outputs"]["deaths"]["decisions"]["mean"]'
+
+# --- a slower response: ten ambulances, no rescue task force, the scene declared safe at 02:30
+cp "$DATA/exercise-decisions-slow.json" "$DATA/exercise-decisions-badrole.json" .
+p exrun-slow 0 exercise run "$EX" --auto --decisions exercise-decisions-slow.json --format json
+pycheck "slower response" exrun-slow.out '
+o = j["outcome"]["outputs"]
+assert o["deaths"]["difference"] > 1, o["deaths"]
+assert o["deaths"]["decisions"]["lo"] > o["deaths"]["baseline"]["hi"], o["deaths"]
+assert o["deaths_scene"]["difference"] > 1 and o["first_treatment_min"]["difference"] > 10, o
+st = {i["seq"]: i for i in j["injects"]}
+# no lockdown decision: the contingency #9 of #8 fires (the baseline cancels it)
+assert st[9]["status"] == "delivered" and st[8]["done"] is False, (st[8], st[9])
+base = {i["seq"]: i for i in json.load(open("exrun-t1.out"))["injects"]}
+assert base[9]["status"] == "cancelled", base[9]'
+p exrun-slow-table 0 exercise run "$EX" --auto --decisions exercise-decisions-slow.json
+out_line "OUTCOME OF THE DECISIONS MADE (3) VS THE BASELINE (11)"
+out_line "#8      00:46  00:50    not done Lock down the emergency department and the main entrance and announce the lockdown code over the pu~"
+out_has "no decision satisfies the expected actions of #1, #2, #3,"
+
+# --- refused --------------------------------------------------------------------------------
+p exrun-badrole 65 exercise run "$EX" --auto --decisions exercise-decisions-badrole.json
+err_line 'protect: exercise-decisions-badrole.json:3: 1.role: role "pio" may not make scene_safe (police_commander may)'
+if [ ! -s exrun-badrole.out ]; then ok; else bad "nothing on stdout when refused"; fi
+p exrun-live 64 exercise run "$EX"
+err_line "protect exercise: run: a live run is started from the server (protect serve); --auto plays the exercise headless here"
+p exrun-csv 64 exercise run "$EX" --auto --format csv
+err_line "protect exercise: --format: 'csv' is not table or json"
+p exrun-seed-bad 64 exercise run "$EX" --auto --seed -1
+p exrun-threads-bad 64 exercise run "$EX" --auto --threads 0
+p exrun-two 64 exercise run "$EX" "$EX" --auto
+p exrun-none 64 exercise run --auto
+p exrun-missing 66 exercise run no-such-exercise.json --auto
+p exrun-missing-decisions 66 exercise run "$EX" --auto --decisions no-such-decisions.json
+# the simulation file is looked for beside the exercise file
+cp "$EX" lonely-exercise.json
+p exrun-no-sim 66 exercise run lonely-exercise.json --auto
+err_has "hospital-attack.json"

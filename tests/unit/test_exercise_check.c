@@ -1,0 +1,243 @@
+/* test_exercise_check.c - the rules of an exercise scenario (issue 15):
+ * pt_ex_scenario_check (references, the contingency rule, limits, the sort),
+ * pt_ex_decision_value (kinds, roles, canonical values), pt_ex_scenario_check_sim. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/pt_exercise.h"
+#include "formats/pt_diag.h"
+#include "formats/pt_exercise_io.h"
+#include "pt_test.h"
+
+static const char *base =
+	"{\"id\": \"t\", \"title\": \"T\", \"duration\": \"03:00\",\n"
+	" \"stages\": [{\"id\": \"s1\", \"name\": \"S1\"}, {\"id\": \"s2\", \"name\": \"S2\"}],\n"
+	" \"roles\": [{\"id\": \"police\", \"name\": \"Police\"}, {\"id\": \"ems\", \"name\": \"EMS\"}],\n"
+	" \"sim_to\": [\"ems\"], \"pio_role\": \"police\",\n"
+	" \"injects\": [\n"
+	"  {\"seq\": 30, \"stage\": \"s2\", \"time\": \"01:00\", \"type\": \"event\", \"to\": [\"ems\"],\n"
+	"   \"description\": \"c\", \"contingency_of\": 10},\n"
+	"  {\"seq\": 10, \"stage\": \"s1\", \"time\": \"00:20\", \"type\": \"information\", \"to\": [\"police\"],\n"
+	"   \"description\": \"a\", \"expected_action\": \"act\", \"deadline\": \"00:40\", \"decision\": \"amb\"},\n"
+	"  {\"seq\": 20, \"stage\": \"s1\", \"time\": \"00:20\", \"type\": \"media\", \"to\": [\"police\", \"ems\"],\n"
+	"   \"description\": \"b\"}],\n"
+	" \"decisions\": [\n"
+	"  {\"id\": \"amb\", \"label\": \"Ambulances\", \"path\": \"response.ambulances\", \"apply\": \"timed\",\n"
+	"   \"kind\": \"number\", \"min\": 0, \"max\": 60, \"roles\": [\"ems\"]},\n"
+	"  {\"id\": \"triage\", \"label\": \"Triage\", \"path\": \"response.triage\", \"apply\": \"timed\",\n"
+	"   \"kind\": \"choice\", \"choices\": [\"START\", \"SALT\"], \"roles\": [\"ems\"]},\n"
+	"  {\"id\": \"rtf\", \"label\": \"RTF\", \"path\": \"response.rtf\", \"apply\": \"timed\",\n"
+	"   \"kind\": \"bool\", \"roles\": [\"police\", \"ems\"]},\n"
+	"  {\"id\": \"safe\", \"label\": \"Safe\", \"path\": \"attack.sites.0.secure_min\",\n"
+	"   \"apply\": \"at_time\", \"roles\": [\"police\"]},\n"
+	"  {\"id\": \"note\", \"label\": \"Note\", \"apply\": \"log\", \"roles\": [\"police\"]}],\n"
+	" \"baseline\": [{\"time\": \"00:50\", \"decision\": \"rtf\", \"value\": \"TRUE\"},\n"
+	"              {\"time\": \"00:30\", \"decision\": \"amb\", \"value\": \"12.0\"}]}\n";
+
+static struct pt_ex_scenario *scenario(void)
+{
+	struct pt_ex_scenario *sc = NULL;
+	struct pt_diag d = PT_DIAG_INIT;
+	if (pt_ex_scenario_read(base, strlen(base), "t.json", &sc, &d) != PT_OK) {
+		char m[1200];
+		pt_diag_format(&d, m, sizeof m);
+		fprintf(stderr, "%s\n", m);
+		CHECK(0);
+	}
+	return sc;
+}
+
+/* "field: msg" of a check. */
+static const char *check_msg(struct pt_ex_scenario *sc)
+{
+	static char buf[1200];
+	struct pt_diag d = PT_DIAG_INIT;
+	if (pt_ex_scenario_check(sc, &d) == PT_OK)
+		return "(ok)";
+	snprintf(buf, sizeof buf, "%s: %s", d.field, d.msg);
+	return buf;
+}
+
+static void test_sorted(void)
+{
+	struct pt_ex_scenario *sc = scenario();
+	if (!sc)
+		return;
+	CHECK_INT(sc->injects[0].seq, 10); /* (time, seq) */
+	CHECK_INT(sc->injects[1].seq, 20);
+	CHECK_INT(sc->injects[2].seq, 30);
+	CHECK_NEAR(sc->baseline[0].t_min, 30, 0);
+	CHECK_STR(sc->baseline[0].value, "12"); /* canonical */
+	CHECK_STR(sc->baseline[1].value, "true");
+	CHECK_STR(sc->baseline[1].role, "police");
+	CHECK_STR(check_msg(sc), "(ok)"); /* checking again changes nothing */
+	CHECK_INT(sc->injects[0].seq, 10);
+	pt_ex_scenario_free(sc);
+}
+
+static void test_rules(void)
+{
+	struct pt_ex_scenario *sc = scenario();
+	char *keep;
+	if (!sc)
+		return;
+	/* the contingency rule (injects are sorted: 0 = seq 10, 1 = seq 20, 2 = seq 30) */
+	sc->injects[2].contingency_of = 99;
+	CHECK_STR(check_msg(sc), "injects.2.contingency_of: no inject has sequence 99");
+	sc->injects[2].contingency_of = 20;
+	CHECK_STR(check_msg(sc), "injects.2.contingency_of: inject 20 has no expected action");
+	sc->injects[2].contingency_of = 10;
+	sc->injects[2].t_min = 30;
+	CHECK_STR(check_msg(sc), "injects.2.contingency_of: inject 10's deadline 0:40 is after this "
+				 "inject's time 0:30");
+	sc->injects[2].t_min = 10;
+	CHECK_STR(check_msg(sc), "injects.2.contingency_of: inject 10 comes later (0:20, after this "
+				 "inject's 0:10)");
+	sc->injects[2].t_min = 40; /* at the parent's deadline: fine */
+	CHECK_STR(check_msg(sc), "(ok)");
+	pt_ex_scenario_free(sc);
+
+	sc = scenario();
+	sc->injects[1].contingency_of = 30;
+	sc->injects[1].t_min = 120;
+	CHECK_STR(check_msg(sc), "injects.1.contingency_of: inject 30 is itself a contingency (of 10)");
+	sc->injects[1].contingency_of = 0;
+	sc->injects[1].deadline_min = 130;
+	CHECK_STR(check_msg(sc), "injects.1.deadline: a deadline needs an expected action");
+	sc->injects[1].deadline_min = -1;
+	sc->injects[1].t_min = 200;
+	CHECK_STR(check_msg(sc), "injects.1.time: time 3:20 is past the scenario's end 3:00");
+	sc->injects[1].t_min = 20;
+	sc->injects[1].seq = 10;
+	CHECK_STR(check_msg(sc), "injects.1.seq: sequence 10 is used twice (also injects.0)");
+	sc->injects[1].seq = 20;
+	keep = sc->injects[1].stage;
+	sc->injects[1].stage = "s9";
+	CHECK_STR(check_msg(sc), "injects.1.stage: \"s9\" is not a stage of the scenario");
+	sc->injects[1].stage = keep;
+	sc->injects[1].capability = 32;
+	CHECK_STR(check_msg(sc), "injects.1.capability: not a FEMA core capability "
+				 "(docs/exercises.md lists them)");
+	sc->injects[1].capability = -1;
+	sc->injects[1].description = "";
+	CHECK_STR(check_msg(sc), "injects.1.description: missing value");
+	sc->injects[1].description = "two\nlines\tok";
+	CHECK_STR(check_msg(sc), "(ok)");
+	sc->injects[0].delivery = "ra\ndio";
+	CHECK_STR(check_msg(sc), "injects.0.delivery: contains a control character; this field is "
+				 "one line of text");
+	sc->injects[0].delivery = "";
+	sc->sim_to[0] = "mayor";
+	CHECK_STR(check_msg(sc), "sim_to.0: \"mayor\" is not a role of the scenario");
+	sc->sim_to[0] = "ems";
+	sc->pio_role = "press";
+	CHECK_STR(check_msg(sc), "pio_role: \"press\" is not a role of the scenario");
+	sc->pio_role = NULL;
+	sc->tlp = "PURPLE";
+	CHECK_STR(check_msg(sc), "tlp: \"PURPLE\" is not a TLP label (CLEAR, GREEN, AMBER, "
+				 "AMBER+STRICT, RED)");
+	sc->tlp = "RED";
+	sc->stages[1].id = "s1";
+	CHECK_STR(check_msg(sc), "stages.1.id: \"s1\" is used twice (also stages.0)");
+	sc->stages[1].id = "s 2";
+	CHECK_STR(check_msg(sc), "stages.1.id: \"s 2\" is not a valid id (1-63 letters, digits, '.', "
+				 "'_' or '-')");
+	sc->stages[1].id = "s2";
+	sc->decisions[3].kind = PT_EX_VALUE_NUMBER;
+	CHECK_STR(check_msg(sc), "decisions.3.kind: an at_time decision takes no value (kind none)");
+	sc->decisions[3].kind = PT_EX_VALUE_NONE;
+	sc->decisions[0].min = 70;
+	CHECK_STR(check_msg(sc), "decisions.0.max: min and max must be numbers with min <= max");
+	sc->decisions[0].min = 0;
+	sc->decisions[1].choices[1] = "START";
+	CHECK_STR(check_msg(sc), "decisions.1.choices.1: \"START\" is listed twice");
+	sc->decisions[1].choices[1] = "SALT";
+	sc->decisions[2].roles[1] = "police";
+	CHECK_STR(check_msg(sc), "decisions.2.roles.1: \"police\" is listed twice");
+	sc->decisions[2].roles[1] = "ems";
+	sc->duration_min = PT_EX_TIME_MAX + 1;
+	CHECK_STR(check_msg(sc), "duration: the duration is longer than 336:00");
+	sc->duration_min = 180;
+	sc->sim_replications = 5;
+	CHECK_STR(check_msg(sc), "sim_replications: a whole number from 10 to 10000 expected");
+	sc->sim_replications = 200;
+	sc->baseline[1].t_min = 181;
+	CHECK_STR(check_msg(sc), "baseline.1.time: time 3:01 is past the scenario's end 3:00");
+	sc->baseline[1].t_min = 50;
+	CHECK_STR(check_msg(sc), "(ok)");
+	pt_ex_scenario_free(sc);
+}
+
+static void test_values(void)
+{
+	struct pt_ex_scenario *sc = scenario();
+	struct pt_diag d = PT_DIAG_INIT;
+	char out[PT_MCI_VALUE_MAX];
+	if (!sc)
+		return;
+	CHECK_INT(pt_ex_decision_value(sc, 0, "ems", "30", out, &d), PT_OK);
+	CHECK_STR(out, "30");
+	CHECK_INT(pt_ex_decision_value(sc, 0, "ems", "2.5", out, &d), PT_OK);
+	CHECK_STR(out, "2.5");
+	CHECK_INT(pt_ex_decision_value(sc, 0, "ems", "61", out, &d), PT_EINVAL);
+	CHECK_STR(d.field, "value");
+	CHECK_STR(d.msg, "out of range for amb (from 0 to 60)");
+	CHECK_INT(pt_ex_decision_value(sc, 0, "ems", " 3", out, &d), PT_EINVAL);
+	CHECK_STR(d.msg, "\" 3\" is not a number (from 0 to 60)");
+	CHECK_INT(pt_ex_decision_value(sc, 0, "ems", "nan", out, &d), PT_EINVAL);
+	CHECK_INT(pt_ex_decision_value(sc, 0, "police", "3", out, &d), PT_EFORBIDDEN);
+	CHECK_STR(d.field, "role");
+	CHECK_STR(d.msg, "role \"police\" may not make amb (ems may)");
+	CHECK_INT(pt_ex_decision_value(sc, 0, NULL, "3", out, &d), PT_EFORBIDDEN);
+	CHECK_INT(pt_ex_decision_value(sc, 1, "ems", "salt", out, &d), PT_OK);
+	CHECK_STR(out, "SALT");
+	CHECK_INT(pt_ex_decision_value(sc, 1, "ems", "SIEVE", out, &d), PT_EINVAL);
+	CHECK_STR(d.msg, "\"SIEVE\" is not one of START, SALT");
+	CHECK_INT(pt_ex_decision_value(sc, 2, "police", "False", out, &d), PT_OK);
+	CHECK_STR(out, "false");
+	CHECK_INT(pt_ex_decision_value(sc, 2, "police", "yes", out, &d), PT_EINVAL);
+	CHECK_STR(d.msg, "\"yes\" is not true or false");
+	CHECK_INT(pt_ex_decision_value(sc, 3, "police", "", out, &d), PT_OK);
+	CHECK_STR(out, "");
+	CHECK_INT(pt_ex_decision_value(sc, 3, "police", NULL, out, &d), PT_OK);
+	CHECK_INT(pt_ex_decision_value(sc, 4, "police", "x", out, &d), PT_EINVAL);
+	CHECK_STR(d.msg, "note takes no value");
+	CHECK_INT(pt_ex_decision_value(sc, 5, "police", "", out, &d), PT_EINVAL);
+	pt_ex_scenario_free(sc);
+}
+
+static void test_sim(void)
+{
+	struct pt_ex_scenario *sc = scenario();
+	struct pt_mci_scenario *sim = malloc(sizeof *sim);
+	struct pt_diag d = PT_DIAG_INIT;
+	if (!sc || !sim) {
+		pt_ex_scenario_free(sc);
+		free(sim);
+		return;
+	}
+	pt_mci_defaults(sim);
+	CHECK_INT(pt_ex_scenario_check_sim(sc, sim, &d), PT_OK);
+	CHECK_INT(pt_ex_scenario_check_sim(sc, NULL, &d), PT_OK);
+	sc->decisions[1].path = "response.triage_rule";
+	CHECK_INT(pt_ex_scenario_check_sim(sc, sim, &d), PT_EINVAL);
+	CHECK_STR(d.field, "decisions.triage.path");
+	CHECK_STR(d.msg, "\"response.triage_rule\" is not a key of the simulation scenario "
+			 "(docs/scenarios.md lists them)");
+	sc->decisions[1].path = "response.policy"; /* START is no policy */
+	CHECK_INT(pt_ex_scenario_check_sim(sc, sim, &d), PT_EINVAL);
+	CHECK_STR(d.msg, "\"response.policy\": nearest or balanced expected (the first choice was "
+			 "tried)");
+	pt_ex_scenario_free(sc);
+	free(sim);
+}
+
+int main(void)
+{
+	RUN(test_sorted);
+	RUN(test_rules);
+	RUN(test_values);
+	RUN(test_sim);
+	return TEST_SUMMARY("exercise_check");
+}
