@@ -3,6 +3,7 @@
 -- of its exercise scenario and simulation files, so it never depends on data/
 -- again; the engine's state (the clock, each inject's state, the decisions
 -- made, how far it has advanced, the next periodic rerun, ENDEX) is saved
+-- (next_sim_min -1: no rerun; end_min: when ENDEX comes, moved by shifts)
 -- after every change, so a restart restores the run exactly.
 --
 -- Times: *_min are scenario minutes (REAL, as the engine keeps them);
@@ -35,6 +36,7 @@ CREATE TABLE IF NOT EXISTS exercise_runs (
 	speed REAL NOT NULL CHECK (speed > 0),
 	now_min REAL NOT NULL CHECK (now_min >= 0),
 	next_sim_min REAL NOT NULL,
+	end_min REAL NOT NULL,
 	ended INTEGER NOT NULL CHECK (ended IN (0, 1)),
 	updated_at INTEGER NOT NULL
 );

@@ -28,7 +28,7 @@ struct pt_db_run {
 	/* the engine's state, saved after every change */
 	char clock_state[16];        /**< "ready", "running", "paused", "ended" */
 	int64_t base_wall_ms;
-	double base_min, speed, now_min, next_sim_min;
+	double base_min, speed, now_min, next_sim_min, end_min;
 	int ended;
 	int64_t updated_at;
 	char *scenario_json;         /**< owned; NULL when not read */

@@ -83,12 +83,14 @@ static void test_runs(void)
 	got.speed = 2.25;
 	got.now_min = 13.0625;
 	got.next_sim_min = 60;
+	got.end_min = 390.5;
 	CHECK_INT(pt_db_run_save(db, &got, &d), PT_OK);
 	memset(&got, 0, sizeof got);
 	CHECK_INT(pt_db_run_get(db, id, 0, &got, &d), PT_OK);
 	CHECK_STR(got.clock_state, "running");
 	CHECK(got.base_wall_ms == 1735725600123LL && got.base_min == 12.5 && got.speed == 2.25 &&
-	      got.now_min == 13.0625 && got.next_sim_min == 60);
+	      got.now_min == 13.0625 && got.next_sim_min == 60 &&
+	      got.end_min == 390.5);
 	CHECK_INT(pt_db_run_running(db, &ids, &n, &d), PT_OK);
 	CHECK(n == 1 && ids && ids[0] == id);
 	free(ids);
