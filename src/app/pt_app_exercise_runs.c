@@ -319,6 +319,7 @@ static enum pt_err event_row(struct pt_app_run_loaded *L, const struct pt_app_ru
 	row->n_made = (long long)p->n_made;
 	row->value = isfinite(p->ev.value) ? p->ev.value : 0;
 	row->detail = p->detail;
+	row->answers = p->answers;
 	if (p->kind[0]) { /* the use cases' own: response (its role), sim (sim_to), alert (all) */
 		roles = (unsigned long)p->ev.value;
 		row->value = 0;
