@@ -20,7 +20,7 @@
 #include "pt_app_exercise_runs_int.h"
 #include "pt_app_simulate.h"
 
-#define BUILTIN_PREFIX "data/scenarios/"
+#define BUILTIN_PREFIX "scenarios/" /* data/scenarios/ as embedded (tools/embed.c drops data/) */
 
 static const char *const inject_status_names[] = {"pending", "delivered", "skipped", "cancelled"};
 static const char *const clock_state_names[] = {"ready", "running", "paused", "ended"};
