@@ -778,3 +778,188 @@ enum pt_access pt_access_simulate(const struct pt_principal *who, struct pt_simu
 		return PT_ACCESS_FORBIDDEN;
 	}
 }
+
+/* ---- issue 15: exercise runs (docs/access.md, "Exercise runs") ---- */
+
+static const char *const run_member_names[] = {"none", "player", "evaluator", "facilitator"};
+static const char *const run_view_names[] = {"none", "player", "observer", "evaluator",
+					     "facilitator"};
+static const char *const run_audience_names[] = {"all", "facilitators", "evaluators", "roles"};
+
+const char *pt_run_member_name(enum pt_run_member m)
+{
+	return (unsigned)m <= PT_RUN_FACILITATOR ? run_member_names[m] : "";
+}
+
+enum pt_err pt_run_member_parse(const char *s, enum pt_run_member *out)
+{
+	for (unsigned i = PT_RUN_PLAYER; s && i <= PT_RUN_FACILITATOR; i++)
+		if (strcmp(s, run_member_names[i]) == 0) {
+			*out = (enum pt_run_member)i;
+			return PT_OK;
+		}
+	return PT_EINVAL;
+}
+
+const char *pt_run_view_name(enum pt_run_view v)
+{
+	return (unsigned)v <= PT_RUN_VIEW_FACILITATOR ? run_view_names[v] : "";
+}
+
+const char *pt_run_audience_name(enum pt_run_audience a)
+{
+	return (unsigned)a <= PT_RUN_TO_ROLES ? run_audience_names[a] : "";
+}
+
+enum pt_err pt_run_audience_parse(const char *s, enum pt_run_audience *out)
+{
+	for (unsigned i = 0; s && i <= PT_RUN_TO_ROLES; i++)
+		if (strcmp(s, run_audience_names[i]) == 0) {
+			*out = (enum pt_run_audience)i;
+			return PT_OK;
+		}
+	return PT_EINVAL;
+}
+
+static int run_ok(const struct pt_run_access *run)
+{
+	return run && (unsigned)run->tlp < PT_TLP_COUNT && (unsigned)run->member <= PT_RUN_FACILITATOR;
+}
+
+enum pt_access pt_access_run_create(const struct pt_principal *who)
+{
+	if (is_system(who))
+		return PT_ACCESS_OK;
+	return principal_ok(who) && who->role == PT_ROLE_FACILITATOR ? PT_ACCESS_OK
+								     : PT_ACCESS_FORBIDDEN;
+}
+
+enum pt_run_view pt_access_run_view(const struct pt_principal *who, const struct pt_run_access *run)
+{
+	if (!run_ok(run))
+		return PT_RUN_VIEW_NONE;
+	if (is_system(who))
+		return PT_RUN_VIEW_FACILITATOR;
+	if (!principal_ok(who))
+		return PT_RUN_VIEW_NONE;
+	/* a part holds while the user's system role is the part's (a player re-roled to viewer
+	 * no longer plays) */
+	if (run->member != PT_RUN_NONE &&
+	    who->role == (run->member == PT_RUN_PLAYER	    ? PT_ROLE_PLAYER
+			  : run->member == PT_RUN_EVALUATOR ? PT_ROLE_EVALUATOR
+							    : PT_ROLE_FACILITATOR)) {
+		/* the label limits the participants too: AMBER+STRICT the owning organisation only */
+		if (run->tlp == PT_TLP_AMBER_STRICT && who->org_id != run->owner_org_id)
+			return PT_RUN_VIEW_NONE;
+		switch (run->member) {
+		case PT_RUN_FACILITATOR:
+			return PT_RUN_VIEW_FACILITATOR;
+		case PT_RUN_EVALUATOR:
+			return PT_RUN_VIEW_EVALUATOR;
+		default:
+			return PT_RUN_VIEW_PLAYER;
+		}
+	}
+	/* government coordinators read but do not play; RED: the named participants only */
+	if (who->role != PT_ROLE_COORDINATOR || !is_government(who) || run->tlp == PT_TLP_RED)
+		return PT_RUN_VIEW_NONE;
+	if (run->tlp == PT_TLP_AMBER_STRICT && who->org_id != run->owner_org_id)
+		return PT_RUN_VIEW_NONE;
+	return PT_RUN_VIEW_OBSERVER;
+}
+
+enum pt_access pt_access_run_read(const struct pt_principal *who, const struct pt_run_access *run)
+{
+	return pt_access_run_view(who, run) != PT_RUN_VIEW_NONE ? PT_ACCESS_OK : PT_ACCESS_NOT_FOUND;
+}
+
+enum pt_access pt_access_run_drive(const struct pt_principal *who, const struct pt_run_access *run)
+{
+	enum pt_run_view v = pt_access_run_view(who, run);
+	if (v == PT_RUN_VIEW_NONE)
+		return PT_ACCESS_NOT_FOUND;
+	return v == PT_RUN_VIEW_FACILITATOR ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN;
+}
+
+enum pt_access pt_access_run_play(const struct pt_principal *who, const struct pt_run_access *run,
+				  unsigned role)
+{
+	enum pt_run_view v = pt_access_run_view(who, run);
+	if (v == PT_RUN_VIEW_NONE)
+		return PT_ACCESS_NOT_FOUND;
+	if (role >= 32)
+		return PT_ACCESS_FORBIDDEN;
+	if (is_system(who))
+		return PT_ACCESS_OK;
+	return v == PT_RUN_VIEW_PLAYER && (run->roles >> role & 1ul) ? PT_ACCESS_OK
+								     : PT_ACCESS_FORBIDDEN;
+}
+
+enum pt_access pt_access_run_evaluate(const struct pt_principal *who,
+				      const struct pt_run_access *run)
+{
+	enum pt_run_view v = pt_access_run_view(who, run);
+	if (v == PT_RUN_VIEW_NONE)
+		return PT_ACCESS_NOT_FOUND;
+	return v == PT_RUN_VIEW_EVALUATOR || is_system(who) ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN;
+}
+
+enum pt_access pt_access_run_log(const struct pt_principal *who, const struct pt_run_access *run)
+{
+	enum pt_run_view v = pt_access_run_view(who, run);
+	if (v == PT_RUN_VIEW_NONE)
+		return PT_ACCESS_NOT_FOUND;
+	return v == PT_RUN_VIEW_OBSERVER ? PT_ACCESS_FORBIDDEN : PT_ACCESS_OK;
+}
+
+enum pt_access pt_access_run_alert(const struct pt_principal *who, const struct pt_run_access *run)
+{
+	enum pt_run_view v = pt_access_run_view(who, run);
+	if (v == PT_RUN_VIEW_NONE)
+		return PT_ACCESS_NOT_FOUND;
+	if (is_system(who))
+		return PT_ACCESS_OK;
+	return v == PT_RUN_VIEW_PLAYER && run->pio && !run->ended ? PT_ACCESS_OK
+								  : PT_ACCESS_FORBIDDEN;
+}
+
+enum pt_access pt_access_run_member(const struct pt_run_access *run, enum pt_role target_role,
+				    long long target_org_id, enum pt_run_member member)
+{
+	static const enum pt_role needs[] = {PT_ROLE_COUNT, PT_ROLE_PLAYER, PT_ROLE_EVALUATOR,
+					     PT_ROLE_FACILITATOR};
+	if (!run_ok(run) || member == PT_RUN_NONE || (unsigned)member > PT_RUN_FACILITATOR ||
+	    target_role != needs[member] || target_org_id <= 0)
+		return PT_ACCESS_FORBIDDEN;
+	if (run->tlp == PT_TLP_AMBER_STRICT && target_org_id != run->owner_org_id)
+		return PT_ACCESS_FORBIDDEN;
+	return PT_ACCESS_OK;
+}
+
+enum pt_access pt_access_run_event(const struct pt_principal *who, const struct pt_run_access *run,
+				   enum pt_run_audience audience, unsigned long roles)
+{
+	switch (pt_access_run_view(who, run)) {
+	case PT_RUN_VIEW_FACILITATOR:
+		return (unsigned)audience <= PT_RUN_TO_ROLES ? PT_ACCESS_OK : PT_ACCESS_NOT_FOUND;
+	case PT_RUN_VIEW_EVALUATOR:
+	case PT_RUN_VIEW_OBSERVER:
+		return audience == PT_RUN_TO_ALL || audience == PT_RUN_TO_EVALUATORS ||
+			       audience == PT_RUN_TO_ROLES
+			       ? PT_ACCESS_OK
+			       : PT_ACCESS_NOT_FOUND;
+	case PT_RUN_VIEW_PLAYER:
+		return audience == PT_RUN_TO_ALL ||
+			       (audience == PT_RUN_TO_ROLES && (roles & run->roles) != 0)
+			       ? PT_ACCESS_OK
+			       : PT_ACCESS_NOT_FOUND;
+	default:
+		return PT_ACCESS_NOT_FOUND;
+	}
+}
+
+enum pt_access pt_access_alert_compose_exercise(const struct pt_principal *who,
+						const struct pt_run_access *run)
+{
+	return pt_access_run_alert(who, run);
+}

@@ -647,4 +647,154 @@ struct pt_simulate_budget {
  */
 enum pt_access pt_access_simulate(const struct pt_principal *who, struct pt_simulate_budget *out);
 
+
+/* ---- issue 15: exercise runs (docs/access.md, "Exercise runs") ---- */
+
+/** A user's part in one exercise run. */
+enum pt_run_member {
+	PT_RUN_NONE = 0,    /**< no part */
+	PT_RUN_PLAYER,      /**< plays one or more exercise roles (system role player) */
+	PT_RUN_EVALUATOR,   /**< observes and rates (system role evaluator) */
+	PT_RUN_FACILITATOR  /**< drives the clock and the plan (system role facilitator) */
+};
+
+/** "none", "player", "evaluator", "facilitator"; "" out of range. */
+const char *pt_run_member_name(enum pt_run_member m);
+
+/** Parse "player", "evaluator" or "facilitator" (exact). PT_EINVAL otherwise; *out untouched then. */
+enum pt_err pt_run_member_parse(const char *s, enum pt_run_member *out);
+
+/** What a caller sees of a run (pt_access_run_view). */
+enum pt_run_view {
+	PT_RUN_VIEW_NONE = 0,    /**< nothing: the run does not exist for it */
+	PT_RUN_VIEW_PLAYER,      /**< its roles' injects delivered so far, its decisions, responses and log */
+	PT_RUN_VIEW_OBSERVER,    /**< a government coordinator: as an evaluator, read only */
+	PT_RUN_VIEW_EVALUATOR,   /**< the timeline, every decision, observations and ratings */
+	PT_RUN_VIEW_FACILITATOR  /**< everything, the whole scenario included */
+};
+
+/** "none", "player", "observer", "evaluator", "facilitator"; "" out of range. */
+const char *pt_run_view_name(enum pt_run_view v);
+
+/** Who a stored event of a run is for. */
+enum pt_run_audience {
+	PT_RUN_TO_ALL = 0,       /**< every participant (ENDEX, clock changes, exercise alerts) */
+	PT_RUN_TO_FACILITATORS,  /**< the facilitators only (SIM_DUE, skips, cancelled contingencies) */
+	PT_RUN_TO_EVALUATORS,    /**< facilitators, evaluators and observers */
+	PT_RUN_TO_ROLES          /**< facilitators, evaluators, observers and the players of a set
+				      of exercise roles (bit i: the scenario's role i) */
+};
+
+/** "all", "facilitators", "evaluators", "roles"; "" out of range. */
+const char *pt_run_audience_name(enum pt_run_audience a);
+
+/** Parse one of those (exact). PT_EINVAL otherwise; *out untouched then. */
+enum pt_err pt_run_audience_parse(const char *s, enum pt_run_audience *out);
+
+/**
+ * A run as the rules see it, from one caller's side: its label and owning
+ * organisation (the organisation of the facilitator who created it) and the
+ * caller's part in it, read by src/app from the store. Plain data.
+ */
+struct pt_run_access {
+	long long owner_org_id;     /**< > 0; 0: created by the system administrator (none) */
+	enum pt_tlp tlp;            /**< the run's records' label */
+	enum pt_run_member member;  /**< the caller's part (PT_RUN_NONE: none) */
+	unsigned long roles;        /**< PT_RUN_PLAYER: its exercise roles (bit i: scenario role i) */
+	int pio;                    /**< nonzero: it plays the scenario's pio_role */
+	int ended;                  /**< nonzero: the run is over (ENDEX) */
+};
+
+/** May who create exercise runs? Facilitators (of any organisation) and the system administrator: OK; else FORBIDDEN. */
+enum pt_access pt_access_run_create(const struct pt_principal *who);
+
+/**
+ * What who sees of run (docs/access.md, "Exercise runs"): the system
+ * administrator and the run's facilitators FACILITATOR, its evaluators
+ * EVALUATOR, its players PLAYER; a government coordinator with no part
+ * OBSERVER when the label is CLEAR, GREEN or AMBER, or AMBER+STRICT and it
+ * belongs to the owning organisation; everyone else NONE. A part counts only
+ * while the user's system role is the part's (player, evaluator,
+ * facilitator): a user re-roled since is judged as one with no part. The label also
+ * limits the participants: at AMBER+STRICT a participant outside the owning
+ * organisation sees NONE (pt_access_run_member keeps them out); at RED only
+ * the participants (named on the run) see it. NULL who or run, a run out of
+ * range: NONE.
+ */
+enum pt_run_view pt_access_run_view(const struct pt_principal *who, const struct pt_run_access *run);
+
+/** May who see run at all? OK when pt_access_run_view is not NONE, else NOT_FOUND. */
+enum pt_access pt_access_run_read(const struct pt_principal *who, const struct pt_run_access *run);
+
+/**
+ * May who drive run: its clock (start, pause, resume, shift, speed,
+ * trigger, skip, mark done, ENDEX), its participants, its final ratings
+ * and improvement plan? NOT_FOUND when it may not see it; OK for the view
+ * FACILITATOR (its facilitators, the system administrator); else FORBIDDEN.
+ */
+enum pt_access pt_access_run_drive(const struct pt_principal *who, const struct pt_run_access *run);
+
+/**
+ * May who act for exercise role index role (decide, respond) in run?
+ * NOT_FOUND when it may not see it; OK for a player holding that role and
+ * for the system administrator (any role in range 0..31); else FORBIDDEN
+ * (a facilitator, evaluator or coordinator does not play).
+ */
+enum pt_access pt_access_run_play(const struct pt_principal *who, const struct pt_run_access *run,
+				  unsigned role);
+
+/**
+ * May who record observations and ratings in run? NOT_FOUND when it may
+ * not see it; OK for its evaluators and the system administrator; else
+ * FORBIDDEN (the facilitator gives final ratings: pt_access_run_drive).
+ */
+enum pt_access pt_access_run_evaluate(const struct pt_principal *who,
+				      const struct pt_run_access *run);
+
+/**
+ * May who keep an ICS 214 activity log in run? NOT_FOUND when it may not
+ * see it; OK for every participant (player, evaluator, facilitator) and
+ * the system administrator; an observer: FORBIDDEN.
+ */
+enum pt_access pt_access_run_log(const struct pt_principal *who, const struct pt_run_access *run);
+
+/**
+ * May who issue exercise alerts (CAP status Exercise) within run, whatever
+ * its system role? NOT_FOUND when it may not see it; OK for a player of
+ * the scenario's pio_role (run->pio) while the run is not ended, and the
+ * system administrator; else FORBIDDEN. Such alerts never reach the
+ * public feed; the site they name must still be one who may read.
+ */
+enum pt_access pt_access_run_alert(const struct pt_principal *who, const struct pt_run_access *run);
+
+/**
+ * May a user of system role target_role in organisation target_org_id take
+ * part member in run? Its system role must be the part's (player, evaluator,
+ * facilitator), and at AMBER+STRICT its organisation must be the owning
+ * one. OK or FORBIDDEN (also for PT_RUN_NONE). The caller who assigns is
+ * judged by pt_access_run_drive.
+ */
+enum pt_access pt_access_run_member(const struct pt_run_access *run, enum pt_role target_role,
+				    long long target_org_id, enum pt_run_member member);
+
+/**
+ * May who see an event of run for audience (roles: its role bits)?
+ * FACILITATOR views: all; EVALUATOR and OBSERVER: all but
+ * PT_RUN_TO_FACILITATORS; PLAYER: PT_RUN_TO_ALL and PT_RUN_TO_ROLES sharing
+ * a role with run->roles. OK or NOT_FOUND.
+ */
+enum pt_access pt_access_run_event(const struct pt_principal *who, const struct pt_run_access *run,
+				   enum pt_run_audience audience, unsigned long roles);
+
+/**
+ * May who compose an alert of status Exercise from within run (issue 15)?
+ * Exactly when pt_access_run_alert allows it: the run's public information
+ * officer (a player of the scenario's pio_role) while the run is not ended,
+ * whatever its system role, and the system administrator. OK or FORBIDDEN
+ * (NOT_FOUND when it may not see the run). Such alerts never reach the
+ * public feed; their site must still be one who may read.
+ */
+enum pt_access pt_access_alert_compose_exercise(const struct pt_principal *who,
+						const struct pt_run_access *run);
+
 #endif

@@ -1270,6 +1270,194 @@ static void test_alerts(void)
 	CHECK_INT(pt_access_alert_read(NULL, &green, 1), PT_ACCESS_NOT_FOUND);
 }
 
+/* ---- issue 15: exercise runs ---- */
+
+/* One caller's view of a run, by label (CLEAR, GREEN, AMBER, AMBER+STRICT, RED):
+ * n none, p player, b observer, e evaluator, f facilitator. From docs/access.md. */
+static const struct run_expectation {
+	enum pt_run_member member;
+	enum pt_role role;
+	enum relation rel;  /* to the run's owning organisation (OWNER_ORG, an operator) */
+	const char *view;
+} run_table[] = {
+	{PT_RUN_FACILITATOR, PT_ROLE_FACILITATOR, REL_OWN, "fffff"},
+	{PT_RUN_FACILITATOR, PT_ROLE_FACILITATOR, REL_GOV, "fffnf"},
+	{PT_RUN_EVALUATOR, PT_ROLE_EVALUATOR, REL_OWN, "eeeee"},
+	{PT_RUN_EVALUATOR, PT_ROLE_EVALUATOR, REL_OTHER, "eeene"},
+	{PT_RUN_PLAYER, PT_ROLE_PLAYER, REL_OWN, "ppppp"},
+	{PT_RUN_PLAYER, PT_ROLE_PLAYER, REL_PARTNER, "pppnp"},
+	{PT_RUN_PLAYER, PT_ROLE_PLAYER, REL_GOV, "pppnp"},
+	/* no part: government coordinators observe up to AMBER; nobody else sees it */
+	{PT_RUN_NONE, PT_ROLE_COORDINATOR, REL_GOV, "bbbnn"},
+	{PT_RUN_NONE, PT_ROLE_COORDINATOR, REL_OWN, "nnnnn"},   /* an operator's coordinator */
+	{PT_RUN_NONE, PT_ROLE_COORDINATOR, REL_OTHER, "nnnnn"},
+	{PT_RUN_NONE, PT_ROLE_ANALYST, REL_GOV, "nnnnn"},
+	{PT_RUN_NONE, PT_ROLE_ADMIN, REL_GOV, "nnnnn"},
+	{PT_RUN_NONE, PT_ROLE_FACILITATOR, REL_OWN, "nnnnn"},  /* another run's facilitator */
+	{PT_RUN_NONE, PT_ROLE_PLAYER, REL_OWN, "nnnnn"},
+	{PT_RUN_NONE, PT_ROLE_EVALUATOR, REL_GOV, "nnnnn"},
+	{PT_RUN_NONE, PT_ROLE_VIEWER, REL_OWN, "nnnnn"},
+	/* a part holds only while the system role is the part's */
+	{PT_RUN_PLAYER, PT_ROLE_VIEWER, REL_OWN, "nnnnn"},
+	{PT_RUN_EVALUATOR, PT_ROLE_PLAYER, REL_OWN, "nnnnn"},
+	{PT_RUN_FACILITATOR, PT_ROLE_COORDINATOR, REL_GOV, "bbbnn"},
+};
+
+/* What each view may do (o ok, n not found, f forbidden): drive, play its role, play another
+ * role, evaluate, log, alert (as the pio, run not ended); then events (o seen, n not) to all,
+ * facilitators, evaluators, roles it holds, roles it does not hold. */
+static const struct run_view_rights {
+	char view;
+	const char *acts, *events;
+} run_rights[] = {
+	{'n', "nnnnnn", "nnnnn"},
+	{'p', "foffoo", "onnon"},
+	{'b', "ffffff", "onooo"},
+	{'e', "fffoof", "onooo"},
+	{'f', "offfof", "ooooo"},
+};
+
+static char view_letter(enum pt_run_view v)
+{
+	static const char letters[] = "npbef";
+	return (unsigned)v <= PT_RUN_VIEW_FACILITATOR ? letters[v] : '?';
+}
+
+static void test_exercise_runs(void)
+{
+	static const enum pt_run_audience aud[5] = {PT_RUN_TO_ALL, PT_RUN_TO_FACILITATORS,
+						    PT_RUN_TO_EVALUATORS, PT_RUN_TO_ROLES,
+						    PT_RUN_TO_ROLES};
+	static const unsigned long aud_roles[5] = {0, 0, 0, 1ul << 3, 1ul << 4};
+	struct pt_principal sys, any;
+	struct pt_run_access run;
+	size_t i, k;
+	unsigned t, role;
+
+	for (i = 0; i < sizeof run_table / sizeof run_table[0]; i++) {
+		const struct run_expectation *e = &run_table[i];
+		struct pt_principal p = caller(e->role, e->rel);
+		for (t = 0; t < PT_TLP_COUNT; t++) {
+			const struct run_view_rights *r = NULL;
+			char got[8], want[8];
+			memset(&run, 0, sizeof run);
+			run.owner_org_id = OWNER_ORG;
+			run.tlp = (enum pt_tlp)t;
+			run.member = e->member;
+			run.roles = e->member == PT_RUN_PLAYER ? (1ul << 3 | 1ul << 5) : 0;
+			run.pio = e->member == PT_RUN_PLAYER;
+			if (view_letter(pt_access_run_view(&p, &run)) != e->view[t]) {
+				printf("  view: %s %s %s at %s: got %c, want %c\n",
+				       pt_run_member_name(e->member), pt_role_name(e->role),
+				       rel_names[e->rel], pt_tlp_name((enum pt_tlp)t),
+				       view_letter(pt_access_run_view(&p, &run)), e->view[t]);
+				CHECK(0);
+			}
+			for (k = 0; k < sizeof run_rights / sizeof run_rights[0]; k++)
+				if (run_rights[k].view == e->view[t])
+					r = &run_rights[k];
+			CHECK(r != NULL);
+			if (!r)
+				continue;
+			got[0] = letter(pt_access_run_drive(&p, &run));
+			got[1] = letter(pt_access_run_play(&p, &run, 3));
+			got[2] = letter(pt_access_run_play(&p, &run, 4));
+			got[3] = letter(pt_access_run_evaluate(&p, &run));
+			got[4] = letter(pt_access_run_log(&p, &run));
+			got[5] = letter(pt_access_run_alert(&p, &run));
+			got[6] = '\0';
+			CHECK_INT(pt_access_alert_compose_exercise(&p, &run), pt_access_run_alert(&p, &run));
+			CHECK_STR(got, r->acts);
+			for (k = 0; k < 5; k++)
+				want[k] = letter(pt_access_run_event(&p, &run, aud[k], aud_roles[k]));
+			want[5] = '\0';
+			CHECK_STR(want, r->events);
+			CHECK_INT(pt_access_run_read(&p, &run),
+				  e->view[t] == 'n' ? PT_ACCESS_NOT_FOUND : PT_ACCESS_OK);
+			/* the pio alerts only while the run is not ended, and only as the pio */
+			run.ended = 1;
+			if (e->view[t] == 'p')
+				CHECK_INT(pt_access_run_alert(&p, &run), PT_ACCESS_FORBIDDEN);
+			run.ended = 0;
+			run.pio = 0;
+			if (e->view[t] == 'p')
+				CHECK_INT(pt_access_run_alert(&p, &run), PT_ACCESS_FORBIDDEN);
+		}
+	}
+
+	/* who creates runs: facilitators of any organisation */
+	for (role = 0; role < PT_ROLE_COUNT; role++) {
+		struct pt_principal p = caller((enum pt_role)role, REL_OTHER);
+		CHECK_INT(pt_access_run_create(&p),
+			  role == PT_ROLE_FACILITATOR ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN);
+	}
+
+	/* who may be assigned: the part's system role; at AMBER+STRICT the owning organisation */
+	memset(&run, 0, sizeof run);
+	run.owner_org_id = OWNER_ORG;
+	for (t = 0; t < PT_TLP_COUNT; t++) {
+		run.tlp = (enum pt_tlp)t;
+		for (role = 0; role < PT_ROLE_COUNT; role++)
+			for (k = PT_RUN_NONE; k <= PT_RUN_FACILITATOR; k++) {
+				int fits = (k == PT_RUN_PLAYER && role == PT_ROLE_PLAYER) ||
+					   (k == PT_RUN_EVALUATOR && role == PT_ROLE_EVALUATOR) ||
+					   (k == PT_RUN_FACILITATOR && role == PT_ROLE_FACILITATOR);
+				CHECK_INT(pt_access_run_member(&run, (enum pt_role)role, OWNER_ORG,
+							       (enum pt_run_member)k),
+					  fits ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN);
+				CHECK_INT(pt_access_run_member(&run, (enum pt_role)role, NGO_ORG,
+							       (enum pt_run_member)k),
+					  fits && t != PT_TLP_AMBER_STRICT ? PT_ACCESS_OK
+									   : PT_ACCESS_FORBIDDEN);
+			}
+	}
+
+	/* the system administrator: everything, any role; a run without owner (it made it) */
+	pt_principal_system(&sys);
+	memset(&run, 0, sizeof run);
+	run.tlp = PT_TLP_RED;
+	CHECK_INT(pt_access_run_view(&sys, &run), PT_RUN_VIEW_FACILITATOR);
+	CHECK_INT(pt_access_run_drive(&sys, &run), PT_ACCESS_OK);
+	CHECK_INT(pt_access_run_play(&sys, &run, 7), PT_ACCESS_OK);
+	CHECK_INT(pt_access_run_play(&sys, &run, 32), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_run_evaluate(&sys, &run), PT_ACCESS_OK);
+	CHECK_INT(pt_access_run_alert(&sys, &run), PT_ACCESS_OK);
+	CHECK_INT(pt_access_run_create(&sys), PT_ACCESS_OK);
+	run.tlp = PT_TLP_AMBER_STRICT;
+	CHECK_INT(pt_access_run_member(&run, PT_ROLE_PLAYER, OWNER_ORG, PT_RUN_PLAYER),
+		  PT_ACCESS_FORBIDDEN);
+
+	/* broken input: nothing */
+	memset(&any, 0, sizeof any);
+	memset(&run, 0, sizeof run);
+	run.owner_org_id = OWNER_ORG;
+	run.member = PT_RUN_FACILITATOR;
+	CHECK_INT(pt_access_run_view(&any, &run), PT_RUN_VIEW_NONE);
+	CHECK_INT(pt_access_run_view(NULL, &run), PT_RUN_VIEW_NONE);
+	CHECK_INT(pt_access_run_view(&sys, NULL), PT_RUN_VIEW_NONE);
+	CHECK_INT(pt_access_run_create(NULL), PT_ACCESS_FORBIDDEN);
+	run.tlp = (enum pt_tlp)PT_TLP_COUNT;
+	CHECK_INT(pt_access_run_view(&sys, &run), PT_RUN_VIEW_NONE);
+	CHECK_INT(pt_access_run_member(NULL, PT_ROLE_PLAYER, OWNER_ORG, PT_RUN_PLAYER),
+		  PT_ACCESS_FORBIDDEN);
+
+	/* names */
+	{
+		enum pt_run_member m = PT_RUN_NONE;
+		enum pt_run_audience a = PT_RUN_TO_ALL;
+		CHECK_INT(pt_run_member_parse("evaluator", &m), PT_OK);
+		CHECK_INT(m, PT_RUN_EVALUATOR);
+		CHECK_INT(pt_run_member_parse("none", &m), PT_EINVAL);
+		CHECK_INT(pt_run_member_parse("Player", &m), PT_EINVAL);
+		CHECK_STR(pt_run_member_name(PT_RUN_FACILITATOR), "facilitator");
+		CHECK_STR(pt_run_view_name(PT_RUN_VIEW_OBSERVER), "observer");
+		CHECK_INT(pt_run_audience_parse("roles", &a), PT_OK);
+		CHECK_INT(a, PT_RUN_TO_ROLES);
+		CHECK_STR(pt_run_audience_name(PT_RUN_TO_FACILITATORS), "facilitators");
+		CHECK_STR(pt_run_audience_name((enum pt_run_audience)9), "");
+	}
+}
+
 int main(void)
 {
 	RUN(test_matrix);
@@ -1295,5 +1483,6 @@ int main(void)
 	RUN(test_resilience_budget); /* issue 12: the API's cascade and SPOF limits */
 	RUN(test_alerts); /* issue 13: public alerts */
 	RUN(test_simulate_budget); /* issue 14: the API's simulation limits */
+	RUN(test_exercise_runs); /* issue 15: exercise runs */
 	return TEST_SUMMARY("test_access");
 }
