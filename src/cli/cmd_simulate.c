@@ -16,9 +16,9 @@
 
 /* The outputs the table shows, in this order (CSV and JSON hold every one). */
 static const char *const table_outputs[] = {
-	"deaths", "deaths_scene", "deaths_transport", "deaths_hospital", "critical",
-	"critical_deaths", "critical_mortality", "first_treatment_min", "surgery_min",
-	"transported", "walked", "ambulance_trips", "ambulances_used", "events",
+	"deaths", "deaths_scene", "deaths_transport", "deaths_hospital", "killed_outright",
+	"later_deaths", "critical", "critical_deaths", "critical_mortality", "first_treatment_min",
+	"surgery_min", "transported", "walked", "ambulance_trips", "ambulances_used", "events",
 };
 /* A sweep's table: one line per value, these columns. */
 static const char *const sweep_outputs[] = {

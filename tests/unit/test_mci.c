@@ -18,6 +18,21 @@ static enum pt_err set(struct pt_mci_scenario *s, const char *k, const char *v)
 }
 
 /* The hospital-like test scenario: an attack at hospital 0 (locked down), two other hospitals, two bases. */
+/* Travel times for the sites a test added: one per hospital and per base
+ * (pt_mci_check wants them all). */
+static void fill_travel(struct pt_mci_scenario *s)
+{
+	size_t i, k;
+	for (i = 0; i < s->attack.n_sites; i++) {
+		for (k = 0; k < s->n_hospitals; k++)
+			if (isnan(s->attack.sites[i].hospital_travel_min[k]))
+				s->attack.sites[i].hospital_travel_min[k] = 10 + 5 * (double)k;
+		for (k = 0; k < s->response.n_bases; k++)
+			if (isnan(s->attack.sites[i].base_travel_min[k]))
+				s->attack.sites[i].base_travel_min[k] = 15;
+	}
+}
+
 static void hospital_scenario(struct pt_mci_scenario *s, unsigned victims)
 {
 	char n[16];
@@ -40,6 +55,7 @@ static void hospital_scenario(struct pt_mci_scenario *s, unsigned victims)
 	CHECK_INT(set(s, "attack.sites.0.hospital_travel_min.2", "25"), PT_OK);
 	CHECK_INT(set(s, "response.bases.0.ambulances", "2"), PT_OK);
 	CHECK_INT(set(s, "response.bases.1.ambulances", "1"), PT_OK);
+	CHECK_INT(set(s, "attack.sites.0.base_travel_min.0", "15"), PT_OK);
 	CHECK_INT(set(s, "attack.sites.0.base_travel_min.1", "25"), PT_OK);
 	CHECK_INT(set(s, "response.ambulances", "10"), PT_OK);
 	memset(&diag, 0, sizeof diag);
@@ -143,6 +159,7 @@ static void test_each_key(void)
 	CHECK_INT(set(&s, "decisions.0.t_min", "45"), PT_OK);
 	CHECK_INT(set(&s, "decisions.0.path", "hospitals.0.locked_down"), PT_OK);
 	CHECK_INT(set(&s, "decisions.0.value", "false"), PT_OK);
+	fill_travel(&s);
 	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
 	a.n = b.n = 0;
 	pt_mci_each_key(&s, items_keep, &a);
@@ -209,6 +226,7 @@ static void test_check(void)
 	static struct pt_mci_scenario s;
 	hospital_scenario(&s, 50);
 	CHECK_INT(set(&s, "attack.sites.1.share", "0.5"), PT_OK);
+	fill_travel(&s);
 	CHECK_INT(pt_mci_check(&s, &diag), PT_EINVAL);
 	CHECK_STR(diag.field, "attack.sites");
 	CHECK_INT(set(&s, "attack.sites.0.share", "0.5"), PT_OK);
@@ -347,6 +365,7 @@ static void test_conservation(void)
 			CHECK_INT(set(&s, "hospitals.2.ed_beds", "1"), PT_OK);
 			CHECK_INT(set(&s, "horizon_min", "90"), PT_OK);
 		}
+		fill_travel(&s);
 		CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
 		CHECK_INT(pt_mci_reps_new(&s, n, &r), PT_OK);
 		if (!r)
@@ -481,7 +500,11 @@ static void test_killed_outright(void)
 	CHECK_INT(r->finals[PT_MCI_DEAD_SCENE], 80);
 	CHECK_INT(r->transported, 0);
 	CHECK_INT(r->critical, 0);
-	CHECK(isnan(pt_mci_output_value(r, 6))); /* no critical: no critical mortality */
+	CHECK(isnan(pt_mci_output_value(r, 8))); /* no critical: no critical mortality */
+	CHECK_STR(pt_mci_output_name(4), "killed_outright");
+	CHECK_NEAR(pt_mci_output_value(r, 4), 80, 0);
+	CHECK_STR(pt_mci_output_name(5), "later_deaths");
+	CHECK_NEAR(pt_mci_output_value(r, 5), 0, 0); /* nobody was alive at the start */
 	for (i = 0; i < t.n; i++)
 		if (strcmp(t.ev[i].what, "killed") == 0 && t.ev[i].t_min == 0)
 			killed++;
@@ -588,7 +611,7 @@ static void test_summaries(void)
 	CHECK_NEAR(st.p025, 1.1, 1e-12);
 	CHECK_NEAR(st.p975, 4 + 0.9 * 6, 1e-12);
 	/* NaN values are left out */
-	CHECK_INT(pt_mci_summarise(r, 5, 7, &st), PT_OK);
+	CHECK_INT(pt_mci_summarise(r, 5, 9, &st), PT_OK);
 	CHECK_INT((long long)st.n, 4);
 	CHECK_NEAR(st.mean, 2, 1e-12);
 	CHECK_INT(pt_mci_summarise(r, 1, 0, &st), PT_OK);
@@ -602,8 +625,9 @@ static void test_summaries(void)
 	CHECK_NEAR(pt_mci_t_quantile(0.05, 999), 1.962341461, 1e-6);
 	CHECK_NEAR(pt_mci_t_quantile(0.05, 1e7), 1.959963985, 1e-6);
 	CHECK_STR(pt_mci_output_name(0), "deaths");
-	CHECK_STR(pt_mci_output_name(13), "events");
-	CHECK(pt_mci_output_name(14) == NULL);
+	CHECK_STR(pt_mci_output_name(9), "first_treatment_min");
+	CHECK_STR(pt_mci_output_name(15), "events");
+	CHECK(pt_mci_output_name(16) == NULL);
 }
 
 /* Every size at its limit at once: it runs, and every victim still ends in one state. */
@@ -642,6 +666,11 @@ static void test_largest(void)
 		strcat(key, ".share");
 		CHECK_INT(set(&s, key, "0.0625"), PT_OK);
 	}
+	for (i = 0; i < PT_MCI_MAX_SITES; i++) /* a travel time per hospital and per base */
+		for (j = 0; j < PT_MCI_MAX_HOSPITALS; j++) {
+			s.attack.sites[i].hospital_travel_min[j] = 5 + (double)((i + j) % 20);
+			s.attack.sites[i].base_travel_min[j] = 10 + (double)((i * j) % 15);
+		}
 	for (j = 0; j < PT_MCI_MAX_DECISIONS; j++) {
 		const char *path = j % 2 ? "response.ambulances" : "hospitals.3.locked_down";
 		const char *value = j % 2 ? (j % 4 == 1 ? "1800" : "2000") : (j % 4 ? "true" : "false");
