@@ -691,6 +691,224 @@ static void test_largest(void)
 	pt_mci_reps_free(r);
 }
 
+
+/* Issue 14 review, finding 1: the calibrated defaults, and the resuscitation
+ * bay slowing the lethal clock by injury.resus_factor until surgery. */
+static void test_resus_bay(void)
+{
+	static struct pt_mci_scenario s;
+	static struct trace a, b;
+	struct pt_mci_rep *r = NULL;
+	size_t i, j, checked = 0;
+	pt_mci_defaults(&s);
+	CHECK_NEAR(s.injury.niss[PT_MCI_NISS16].min, 16, 0);
+	CHECK_NEAR(s.injury.niss[PT_MCI_NISS16].mode, 16, 0);
+	CHECK_NEAR(s.injury.niss[PT_MCI_NISS16].max, 40, 0);
+	CHECK_NEAR(s.injury.resus_factor, 4, 0);
+	CHECK_NEAR(s.injury.dcr_factor, 2, 0);
+	/* every victim critical, nobody bleeds, no treatment before the hospital, no operating room:
+	 * a patient dies in the bay or waiting for surgery, on the clock the bay slowed */
+	hospital_scenario(&s, 60);
+	CHECK_INT(set(&s, "attack.mix.killed", "0"), PT_OK);
+	CHECK_INT(set(&s, "attack.mix.niss16", "1"), PT_OK);
+	CHECK_INT(set(&s, "attack.mix.niss9", "0"), PT_OK);
+	CHECK_INT(set(&s, "attack.mix.niss1", "0"), PT_OK);
+	CHECK_INT(set(&s, "injury.bleeding_share.niss16", "0"), PT_OK);
+	CHECK_INT(set(&s, "response.ccp_staff", "0"), PT_OK);
+	CHECK_INT(set(&s, "attack.sites.0.secure_min", "0"), PT_OK);
+	CHECK_INT(set(&s, "response.ambulances", "60"), PT_OK);
+	CHECK_INT(set(&s, "horizon_min", "10000"), PT_OK);
+	for (i = 0; i < 3; i++) {
+		char key[40];
+		snprintf(key, sizeof key, "hospitals.%zu.or_tables", i);
+		CHECK_INT(set(&s, key, "0"), PT_OK);
+		snprintf(key, sizeof key, "hospitals.%zu.resus", i);
+		CHECK_INT(set(&s, key, "100"), PT_OK);
+	}
+	CHECK_INT(set(&s, "injury.resus_factor", "1"), PT_OK);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
+	CHECK_INT(pt_mci_reps_new(&s, 1, &r), PT_OK);
+	if (!r)
+		return;
+	a.n = b.n = 0;
+	CHECK_INT(pt_mci_run(&s, 5, 0, r, trace_keep, &a), PT_OK);
+	CHECK_INT(set(&s, "injury.resus_factor", "8"), PT_OK);
+	CHECK_INT(pt_mci_run(&s, 5, 0, r, trace_keep, &b), PT_OK);
+	/* a victim who died in the bay with factor 1 at T, its bay entered at t0, dies at
+	 * t0 + 8 (T - t0) with factor 8 (the same random numbers) */
+	for (i = 0; i < a.n; i++) {
+		double t0 = -1, t8 = -1;
+		int v = a.ev[i].victim;
+		if (strcmp(a.ev[i].what, "dies") != 0 || a.ev[i].hospital < 0)
+			continue;
+		CHECK_STR(a.ev[i].cause, "lethal injury");
+		CHECK(a.ev[i].niss >= 16 && a.ev[i].niss <= 40);
+		for (j = 0; j < a.n; j++)
+			if (a.ev[j].victim == v && strcmp(a.ev[j].what, "resuscitation") == 0)
+				t0 = a.ev[j].t_min;
+		for (j = 0; j < b.n; j++)
+			if (b.ev[j].victim == v && strcmp(b.ev[j].what, "dies") == 0)
+				t8 = b.ev[j].t_min;
+		if (t0 < 0)
+			continue;
+		CHECK_NEAR(t8, t0 + 8 * (a.ev[i].t_min - t0), 1e-6);
+		checked++;
+	}
+	CHECK(checked >= 5);
+	pt_mci_reps_free(r);
+}
+
+/* Issue 14 review, finding 2: killed outright and the deaths of those alive at the start. */
+static void test_later_deaths(void)
+{
+	static struct pt_mci_scenario s;
+	static struct trace t;
+	struct pt_mci_rep *r = NULL;
+	size_t i, killed = 0, dies = 0;
+	hospital_scenario(&s, 200);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
+	CHECK_INT(pt_mci_reps_new(&s, 1, &r), PT_OK);
+	if (!r)
+		return;
+	t.n = 0;
+	CHECK_INT(pt_mci_run(&s, 3, 0, r, trace_keep, &t), PT_OK);
+	for (i = 0; i < t.n; i++) {
+		killed += strcmp(t.ev[i].what, "killed") == 0;
+		dies += strcmp(t.ev[i].what, "dies") == 0;
+	}
+	CHECK(killed > 0 && dies > 0);
+	CHECK_INT(r->killed, (long long)killed);
+	CHECK_NEAR(pt_mci_output_value(r, 4), (double)killed, 0);
+	CHECK_NEAR(pt_mci_output_value(r, 5), (double)dies, 0);
+	CHECK_NEAR(pt_mci_output_value(r, 0), (double)(killed + dies), 0);
+	pt_mci_reps_free(r);
+}
+
+/* Issue 14 review, finding 5: one travel time per hospital and per base, no fewer, no more. */
+static void test_travel_arrays(void)
+{
+	static struct pt_mci_scenario s;
+	hospital_scenario(&s, 50);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
+	CHECK_INT(set(&s, "attack.sites.0.hospital_travel_min.3", "12"), PT_OK);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_EINVAL);
+	CHECK_STR(diag.field, "attack.sites.0.hospital_travel_min");
+	CHECK_STR(diag.msg, "4 values for 3 hospitals (one per hospital, in their order)");
+	CHECK_INT(set(&s, "hospitals.3.name", "D"), PT_OK); /* now there are 4 */
+	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
+	CHECK_INT(set(&s, "hospitals.4.name", "E"), PT_OK); /* a fifth, without a time */
+	CHECK_INT(pt_mci_check(&s, &diag), PT_EINVAL);
+	CHECK_STR(diag.msg, "4 values for 5 hospitals (one per hospital, in their order)");
+	hospital_scenario(&s, 50);
+	CHECK_INT(set(&s, "response.bases.2.ambulances", "1"), PT_OK);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_EINVAL);
+	CHECK_STR(diag.field, "attack.sites.0.base_travel_min");
+	CHECK_STR(diag.msg, "2 values for 3 bases (one per base, in their order)");
+	/* a second site needs its own */
+	hospital_scenario(&s, 50);
+	CHECK_INT(set(&s, "attack.sites.1.hospital_travel_min.0", "5"), PT_OK);
+	CHECK_INT(set(&s, "attack.sites.1.hospital_travel_min.2", "5"), PT_OK);
+	CHECK_INT(set(&s, "attack.sites.1.base_travel_min.0", "5"), PT_OK);
+	CHECK_INT(set(&s, "attack.sites.1.base_travel_min.1", "5"), PT_OK);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_EINVAL);
+	CHECK_STR(diag.field, "attack.sites.1.hospital_travel_min");
+	CHECK_STR(diag.msg, "2 values for 3 hospitals (one per hospital, in their order)");
+	CHECK_INT(set(&s, "attack.sites.1.hospital_travel_min.1", "5"), PT_OK);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
+	/* the default ambulances with no base: the hint */
+	pt_mci_defaults(&s);
+	CHECK_INT(set(&s, "hospitals.0.name", "A"), PT_OK);
+	CHECK_INT(set(&s, "attack.sites.0.hospital_travel_min.0", "5"), PT_OK);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_EINVAL);
+	CHECK_STR(diag.field, "response.ambulances");
+	CHECK(strstr(diag.msg, "add response.bases") && strstr(diag.msg, "set response.ambulances to 0"));
+	CHECK_INT(set(&s, "response.ambulances", "0"), PT_OK);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
+}
+
+/* Issue 14 review, finding 9: a walking casualty's trip grows with the distance:
+ * walk_delay + walk_travel_factor x the travel time to the hospital. */
+static void test_walking_distance(void)
+{
+	static struct pt_mci_scenario s;
+	static struct trace a, b;
+	struct pt_mci_rep *r = NULL;
+	size_t i, j, checked = 0;
+	hospital_scenario(&s, 150);
+	CHECK_NEAR(s.response.walk_travel_factor, 1.5, 0);
+	CHECK_INT(set(&s, "response.walk_travel_factor", "0"), PT_OK);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
+	CHECK_INT(pt_mci_reps_new(&s, 1, &r), PT_OK);
+	if (!r)
+		return;
+	a.n = b.n = 0;
+	CHECK_INT(pt_mci_run(&s, 2, 0, r, trace_keep, &a), PT_OK);
+	CHECK_INT(set(&s, "response.walk_travel_factor", "2"), PT_OK);
+	CHECK_INT(pt_mci_run(&s, 2, 0, r, trace_keep, &b), PT_OK);
+	/* hospital 0 is locked down: they walk to hospital 1, 15 minutes away */
+	for (i = 0; i < a.n; i++) {
+		if (strcmp(a.ev[i].what, "walks_in") != 0)
+			continue;
+		CHECK_INT(a.ev[i].hospital, 1);
+		for (j = 0; j < b.n; j++)
+			if (b.ev[j].victim == a.ev[i].victim && strcmp(b.ev[j].what, "walks_in") == 0) {
+				CHECK_NEAR(b.ev[j].t_min - a.ev[i].t_min, 2 * 15, 1e-9);
+				CHECK_INT(b.ev[j].hospital, 1);
+				checked++;
+			}
+	}
+	CHECK(checked >= 10);
+	pt_mci_reps_free(r);
+}
+
+/* A decision's key and value as the trace gave them (valid during the call only). */
+static char decision_seen[2 * PT_MCI_PATH_MAX];
+
+static void trace_decision(void *ctx, const struct pt_mci_trace_event *ev)
+{
+	trace_keep(ctx, ev);
+	if (strcmp(ev->what, "decision") == 0 && ev->path && ev->value)
+		snprintf(decision_seen, sizeof decision_seen, "%s=%s", ev->path, ev->value);
+}
+
+/* Issue 14 review, finding 11: a decision's trace names its key and value; a
+ * death its cause and NISS. */
+static void test_trace_details(void)
+{
+	static struct pt_mci_scenario s;
+	static struct trace t;
+	struct pt_mci_rep *r = NULL;
+	size_t i, decisions = 0;
+	hospital_scenario(&s, 80);
+	CHECK_INT(set(&s, "decisions.0.t_min", "30"), PT_OK);
+	CHECK_INT(set(&s, "decisions.0.path", "hospitals.0.locked_down"), PT_OK);
+	CHECK_INT(set(&s, "decisions.0.value", "false"), PT_OK);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
+	CHECK_INT(pt_mci_reps_new(&s, 1, &r), PT_OK);
+	if (!r)
+		return;
+	t.n = 0;
+	decision_seen[0] = '\0';
+	CHECK_INT(pt_mci_run(&s, 1, 0, r, trace_decision, &t), PT_OK);
+	CHECK_STR(decision_seen, "hospitals.0.locked_down=false");
+	for (i = 0; i < t.n; i++) {
+		if (strcmp(t.ev[i].what, "decision") == 0) {
+			decisions++;
+			CHECK(t.ev[i].path != NULL && t.ev[i].value != NULL);
+		} else if (strcmp(t.ev[i].what, "killed") == 0) {
+			CHECK_INT(t.ev[i].niss, 75);
+		} else if (strcmp(t.ev[i].what, "dies") == 0) {
+			CHECK(t.ev[i].cause && (strcmp(t.ev[i].cause, "lethal injury") == 0 ||
+						strcmp(t.ev[i].cause, "bleeding") == 0));
+			CHECK(t.ev[i].niss >= 1 && t.ev[i].niss <= 40);
+		} else {
+			CHECK(t.ev[i].cause == NULL && t.ev[i].path == NULL);
+		}
+	}
+	CHECK_INT((long long)decisions, 1);
+	pt_mci_reps_free(r);
+}
+
 int main(void)
 {
 	RUN(test_keys);
@@ -707,5 +925,10 @@ int main(void)
 	RUN(test_more_ambulances);
 	RUN(test_decision_from_its_time);
 	RUN(test_largest);
+	RUN(test_resus_bay);
+	RUN(test_later_deaths);
+	RUN(test_travel_arrays);
+	RUN(test_walking_distance);
+	RUN(test_trace_details);
 	return TEST_SUMMARY("test_mci");
 }
