@@ -837,9 +837,15 @@ static enum pt_err check_triangles(const struct pt_mci_scenario *s, struct pt_di
 				continue; /* the killed class has no NISS draw */
 			t = (const struct pt_mci_tri *)((const char *)s + k->off + k->stride[0] * j);
 			if (!(t->min <= t->mode && t->mode <= t->max)) {
-				char path[PT_MCI_PATH_MAX];
+				char path[PT_MCI_PATH_MAX], msg[96] = "min <= mode <= max expected (min ";
 				key_path(k, idx, path, sizeof path);
-				return bad(d, PT_EINVAL, path, "min <= mode <= max expected");
+				cat_num(msg, sizeof msg, t->min);
+				cat(msg, sizeof msg, ", mode ");
+				cat_num(msg, sizeof msg, t->mode);
+				cat(msg, sizeof msg, ", max ");
+				cat_num(msg, sizeof msg, t->max);
+				cat(msg, sizeof msg, ")");
+				return bad(d, PT_EINVAL, path, msg);
 			}
 		}
 	}

@@ -234,6 +234,7 @@ static void test_check(void)
 	CHECK_INT(set(&s, "hospitals.1.surgery_min.mode", "500"), PT_OK);
 	CHECK_INT(pt_mci_check(&s, &diag), PT_EINVAL);
 	CHECK_STR(diag.field, "hospitals.1.surgery_min");
+	CHECK_STR(diag.msg, "min <= mode <= max expected (min 60, mode 500, max 240)");
 	CHECK_INT(set(&s, "hospitals.1.surgery_min.mode", "100"), PT_OK);
 	CHECK_INT(set(&s, "response.misclass.SALT.T2.T3", "0.5"), PT_OK);
 	CHECK_INT(pt_mci_check(&s, &diag), PT_EINVAL);
