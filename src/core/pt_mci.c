@@ -61,7 +61,7 @@ struct victim {
 	uint32_t svc;   /* bumped when a service is cut short: older service events are stale */
 	uint32_t qtok;  /* bumped on each entry in a waiting line: older entries are stale */
 	uint16_t site, hosp;
-	uint8_t niss; /* the victim's NISS (0 for the killed: they have none drawn) */
+	uint8_t niss; /* the victim's NISS (75 for the killed outright) */
 	uint8_t sev, truecat, cat, state, final;
 	uint16_t flags;
 	struct pt_rng rt, rc;
