@@ -61,6 +61,7 @@ class Params:
         self.bleed_death = -math.log(float(p["injury.bleed_death_fraction"]))
         self.bcf = float(p["injury.bleeding_control_factor"])
         self.dcr = float(p["injury.dcr_factor"])
+        self.resus_factor = float(p["injury.resus_factor"])
         self.crews = int(p["response.triage_crews"])
         self.triage_min = tri(p["response.triage_min"])
         self.misclass = [[float(p["response.misclass.START.%s.%s" % (t, a)]) for a in ("T1", "T2", "T3", "DEAD")]
@@ -74,6 +75,7 @@ class Params:
         self.noise = float(p["response.travel_noise"])
         self.walking = float(p["response.walking_share"])
         self.walk_delay = tri(p["response.walk_delay_min"])
+        self.walk_factor = float(p["response.walk_travel_factor"])
         self.resus = int(p["hospitals.0.resus"])
         self.or_tables = int(p["hospitals.0.or_tables"])
         self.ed = int(p["hospitals.0.ed_beds"])
@@ -89,7 +91,8 @@ class Params:
 
 class Victim:
     __slots__ = ("i", "sev", "truecat", "cat", "state", "lethal_used", "lethal_at", "lethal_rate",
-                 "bleed_used", "bleed_rate", "alpha", "t_upd", "epoch", "died", "bc", "dcr", "stop")
+                 "bleed_used", "bleed_rate", "alpha", "t_upd", "epoch", "died", "bc", "dcr", "stop",
+                 "rb")
 
 
 class Amb:
@@ -132,19 +135,20 @@ class Run:
         if v.epoch == epoch and v.state != DEAD:
             self.die(v)
 
-    def treat(self, v, bc, dcr, stop):
+    # rb: damage-control resuscitation in a hospital's resuscitation bay (injury.resus_factor)
+    def treat(self, v, bc, dcr, stop, rb=False):
         if v.stop:
             return
-        before = (v.bc, v.dcr, v.stop)
+        before = (v.bc, v.dcr, v.stop, v.rb)
         self.update(v)
-        v.bc, v.dcr, v.stop = v.bc or bc, v.dcr or dcr, v.stop or stop
-        if (v.bc, v.dcr, v.stop) == before:
+        v.bc, v.dcr, v.stop, v.rb = v.bc or bc, v.dcr or dcr, v.stop or stop, v.rb or rb
+        if (v.bc, v.dcr, v.stop, v.rb) == before:
             return
         if v.stop:
             v.lethal_rate = v.bleed_rate = 0.0
         else:
             if math.isfinite(v.lethal_at):
-                v.lethal_rate = 1 / self.p.dcr if v.dcr else 1.0
+                v.lethal_rate = 1 / self.p.resus_factor if v.rb else 1 / self.p.dcr if v.dcr else 1.0
             if v.alpha > 0:
                 v.bleed_rate = v.alpha * (self.p.bcf if v.bc else 1.0)
         self.schedule(v)
@@ -169,7 +173,7 @@ class Run:
             v.i, v.epoch, v.t_upd = i, 0, 0.0
             v.lethal_used = v.bleed_used = v.lethal_rate = v.bleed_rate = v.alpha = 0.0
             v.lethal_at = math.inf
-            v.bc = v.dcr = v.stop = False
+            v.bc = v.dcr = v.stop = v.rb = False
             v.died = self.env.event()
             u_sev, u_niss, u_bleed, u_alpha = rng.random(), rng.random(), rng.random(), rng.random()
             z, u_walk = rng.gauss(0, 1), rng.random()
@@ -220,7 +224,8 @@ class Run:
         return out
 
     def walker(self, v):
-        yield self.env.timeout(tri_draw(self.rng, self.p.walk_delay))
+        # the delay before they set out, then their trip by private means
+        yield self.env.timeout(tri_draw(self.rng, self.p.walk_delay) + self.p.walk_factor * self.p.hosp_travel)
         if v.state == WALK:
             self.env.process(self.hospital(v))
 
@@ -315,7 +320,7 @@ class Run:
                 if v.state == DEAD:
                     return
                 v.state = HSVC
-                self.treat(v, True, True, False)
+                self.treat(v, True, True, False, True)
                 yield env.timeout(tri_draw(self.rng, p.resus_min)) | v.died
                 if v.state == DEAD:
                     return

@@ -16,9 +16,9 @@
 
 /* The outputs the table shows, in this order (CSV and JSON hold every one). */
 static const char *const table_outputs[] = {
-	"deaths", "deaths_scene", "deaths_transport", "deaths_hospital", "critical",
-	"critical_deaths", "critical_mortality", "first_treatment_min", "surgery_min",
-	"transported", "walked", "ambulance_trips", "ambulances_used", "events",
+	"deaths", "deaths_scene", "deaths_transport", "deaths_hospital", "killed_outright",
+	"later_deaths", "critical", "critical_deaths", "critical_mortality", "first_treatment_min",
+	"surgery_min", "transported", "walked", "ambulance_trips", "ambulances_used", "events",
 };
 /* A sweep's table: one line per value, these columns. */
 static const char *const sweep_outputs[] = {
@@ -115,9 +115,23 @@ static const char *cat_name(int cat)
 	return cat >= 0 && cat < PT_MCI_CATS ? names[cat] : "";
 }
 
+/* trace: what a death or a decision adds ("lethal injury, NISS 34", "response.ambulances=20"); "" else */
+static void trace_detail(const struct pt_mci_trace_event *ev, char *out, size_t n)
+{
+	out[0] = '\0';
+	if (ev->path)
+		snprintf(out, n, "%s=%s", ev->path, ev->value ? ev->value : "");
+	else if (ev->cause && ev->niss >= 0)
+		snprintf(out, n, "%s, NISS %d", ev->cause, ev->niss);
+	else if (ev->niss >= 0)
+		snprintf(out, n, "NISS %d", ev->niss);
+}
+
 static void trace_event(void *ctx, const struct pt_mci_trace_event *ev)
 {
 	struct trace_out *t = ctx;
+	char detail[2 * PT_MCI_VALUE_MAX + 8];
+	trace_detail(ev, detail, sizeof detail);
 	if (t->format == PT_FORMAT_JSON) {
 		json_t *o = json_object();
 		if (!o || json_object_set_new(o, "t_min", json_real(ev->t_min)) ||
@@ -127,6 +141,7 @@ static void trace_event(void *ctx, const struct pt_mci_trace_event *ev)
 		    json_object_set_new(o, "category", ev->cat >= 0 ? json_string(cat_name(ev->cat)) : json_null()) ||
 		    json_object_set_new(o, "ambulance", ev->ambulance >= 0 ? json_integer(ev->ambulance) : json_null()) ||
 		    json_object_set_new(o, "hospital", ev->hospital >= 0 ? json_integer(ev->hospital) : json_null()) ||
+		    json_object_set_new(o, "detail", detail[0] ? json_string(detail) : json_null()) ||
 		    json_array_append_new(t->events, o))
 			t->failed = 1;
 		return;
@@ -144,6 +159,18 @@ static void trace_event(void *ctx, const struct pt_mci_trace_event *ev)
 		putchar(',');
 		if (ev->hospital >= 0)
 			printf("%d", ev->hospital);
+		if (strchr(detail, ',') || strchr(detail, '"')) { /* quoted as RFC 4180 */
+			const char *c;
+			fputs(",\"", stdout);
+			for (c = detail; *c; c++) {
+				if (*c == '"')
+					putchar('"');
+				putchar(*c);
+			}
+			putchar('"');
+		} else {
+			printf(",%s", detail);
+		}
 		putchar('\n');
 		return;
 	}
@@ -166,6 +193,8 @@ static void trace_event(void *ctx, const struct pt_mci_trace_event *ev)
 					      ev->hospital, t->s->hospitals[ev->hospital].name);
 		else if (ev->hospital >= 0 && n < sizeof line)
 			n += (size_t)snprintf(line + n, sizeof line - n, " hospital %d", ev->hospital);
+		if (detail[0] && n < sizeof line)
+			n += (size_t)snprintf(line + n, sizeof line - n, " (%s)", detail);
 		end = n < sizeof line ? n : sizeof line - 1;
 		while (end > 0 && line[end - 1] == ' ')
 			end--;
@@ -388,7 +417,7 @@ int pt_cmd_simulate(struct pt_cli *cli)
 			goto out;
 		}
 		if (format == PT_FORMAT_CSV)
-			printf("t_min,what,site,victim,category,ambulance,hospital\n");
+			printf("t_min,what,site,victim,category,ambulance,hospital,detail\n");
 		else if (format == PT_FORMAT_TABLE)
 			printf("%9s  %-20s %-12s %-4s %s\n", "T (min)", "EVENT", "VICTIM", "CAT",
 			       "AMBULANCE / HOSPITAL");

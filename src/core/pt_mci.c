@@ -48,7 +48,7 @@ enum v_state {
 
 enum v_flag {
 	F_BC = 1, F_DCR = 2, F_STOP = 4, F_CCP = 8, F_TREATED = 16, F_OPERATED = 32, F_CRIT = 64,
-	F_HOSP = 128
+	F_HOSP = 128, F_RESUS = 256
 };
 
 struct victim {
@@ -61,7 +61,9 @@ struct victim {
 	uint32_t svc;   /* bumped when a service is cut short: older service events are stale */
 	uint32_t qtok;  /* bumped on each entry in a waiting line: older entries are stale */
 	uint16_t site, hosp;
-	uint8_t sev, truecat, cat, state, flags, final;
+	uint8_t niss; /* the victim's NISS (75 for the killed outright) */
+	uint8_t sev, truecat, cat, state, final;
+	uint16_t flags;
 	struct pt_rng rt, rc;
 };
 
@@ -218,23 +220,32 @@ static double travel(const struct mci_work *w, double median, struct pt_rng *r)
 
 /* ---- tracing and scheduling ---- */
 
+/* Fill a trace event (the victim's or ambulance's site when site < 0). */
+static void tr_fill(struct mci_work *w, struct pt_mci_trace_event *e, const char *what, long victim, long amb,
+		    long hosp, int cat, long site)
+{
+	if (site < 0 && victim >= 0)
+		site = w->v[victim].site;
+	else if (site < 0 && amb >= 0 && w->amb[amb].state != A_BASE && w->amb[amb].state != A_DONE)
+		site = w->amb[amb].site;
+	e->site = (int)site;
+	e->niss = -1;
+	e->cause = e->path = e->value = NULL;
+	e->t_min = w->now;
+	e->what = what;
+	e->victim = (int)victim;
+	e->ambulance = (int)amb;
+	e->hospital = (int)hosp;
+	e->cat = cat;
+}
+
 static void tr_site(struct mci_work *w, const char *what, long victim, long amb, long hosp, int cat,
 		    long site)
 {
 	struct pt_mci_trace_event e;
 	if (!w->trace)
 		return;
-	if (site < 0 && victim >= 0)
-		site = w->v[victim].site;
-	else if (site < 0 && amb >= 0 && w->amb[amb].state != A_BASE && w->amb[amb].state != A_DONE)
-		site = w->amb[amb].site;
-	e.site = (int)site;
-	e.t_min = w->now;
-	e.what = what;
-	e.victim = (int)victim;
-	e.ambulance = (int)amb;
-	e.hospital = (int)hosp;
-	e.cat = cat;
+	tr_fill(w, &e, what, victim, amb, hosp, cat, site);
 	w->trace(w->trace_ctx, &e);
 }
 
@@ -304,12 +315,13 @@ static void clocks_schedule(struct mci_work *w, struct victim *v, uint32_t id)
 	push(w, td, EV_DEATH, id, v->epoch);
 }
 
-/* Treatment: bleeding control, damage-control resuscitation, or definitive care (stop). */
+/* Treatment: bleeding control, damage-control resuscitation (dcr 1: in the
+ * field; 2: in a hospital's resuscitation bay), or definitive care (stop). */
 static void treat(struct mci_work *w, uint32_t id, int bc, int dcr, int stop)
 {
 	struct victim *v = &w->v[id];
 	const struct pt_mci_scenario *s = w->s;
-	uint8_t before = v->flags & (F_BC | F_DCR | F_STOP);
+	uint16_t before = v->flags & (F_BC | F_DCR | F_RESUS | F_STOP);
 	if (before & F_STOP)
 		return; /* definitive care already */
 	clocks_update(w, v);
@@ -317,20 +329,23 @@ static void treat(struct mci_work *w, uint32_t id, int bc, int dcr, int stop)
 		v->flags |= F_BC;
 	if (dcr)
 		v->flags |= F_DCR;
+	if (dcr > 1)
+		v->flags |= F_RESUS;
 	if (stop)
 		v->flags |= F_STOP;
 	if (!(v->flags & F_TREATED) && (bc || dcr || stop)) {
 		v->flags |= F_TREATED;
 		v->t_first_treat = w->now;
 	}
-	if ((v->flags & (F_BC | F_DCR | F_STOP)) == before)
+	if ((v->flags & (F_BC | F_DCR | F_RESUS | F_STOP)) == before)
 		return;
 	if (v->flags & F_STOP) {
 		v->lethal_rate = 0;
 		v->bleed_rate = 0;
 	} else {
 		if (isfinite(v->lethal_at))
-			v->lethal_rate = (v->flags & F_DCR) ? 1.0 / s->injury.dcr_factor : 1.0;
+			v->lethal_rate = (v->flags & F_RESUS) ? 1.0 / s->injury.resus_factor
+					 : (v->flags & F_DCR) ? 1.0 / s->injury.dcr_factor : 1.0;
 		if (v->alpha > 0)
 			v->bleed_rate = v->alpha * ((v->flags & F_BC) ? s->injury.bleeding_control_factor : 1.0);
 	}
@@ -376,7 +391,7 @@ static void hosp_start(struct mci_work *w, size_t h)
 		hr->wait_resus--;
 		hr->resus_busy++;
 		v->state = S_RESUS;
-		treat(w, id, 1, 1, 0);
+		treat(w, id, 1, 2, 0);
 		tr(w, "resuscitation", id, -1, (long)h, v->truecat);
 		push(w, w->now + tri_draw(&hp->resus_min, &v->rc), EV_RESUS_DONE, id, v->svc);
 	}
@@ -961,7 +976,9 @@ static void victims_init(struct mci_work *w)
 			v->t_upd = v->t_triaged = 0;
 			v->epoch = v->svc = v->qtok = 0;
 			v->hosp = 0;
-			v->truecat = v->cat = v->flags = v->final = 0;
+			v->niss = NISS_MAX; /* the killed outright: the unsurvivable score */
+			v->truecat = v->cat = v->final = 0;
+			v->flags = 0;
 			v->site = (uint16_t)st;
 			v->sev = PT_MCI_NISS1;
 			for (c = 0; c < PT_MCI_SEVS; c++) {
@@ -977,16 +994,24 @@ static void victims_init(struct mci_work *w)
 				v->state = S_DEAD;
 				v->final = PT_MCI_DEAD_SCENE;
 				v->truecat = PT_MCI_DEAD;
-				tr(w, "killed", id, -1, -1, PT_MCI_DEAD);
+				w->out->killed++;
+				if (w->trace) {
+					struct pt_mci_trace_event e;
+					tr_fill(w, &e, "killed", id, -1, -1, PT_MCI_DEAD, -1);
+					e.niss = NISS_MAX;
+					w->trace(w->trace_ctx, &e);
+				}
 				continue; /* draws nothing more: its streams are not seeded */
 			}
 			pt_rng_seed_parts(&v->rt, w->k1, vk[1]);
 			pt_rng_seed_parts(&v->rc, w->k1, vk[2]);
 			{
 				double niss = floor(tri_at(&s->injury.niss[v->sev], u_niss) + 0.5);
+				v->niss = (uint8_t)(niss < 1 ? 1 : niss > NISS_MAX ? NISS_MAX : niss);
 				if (v->sev == PT_MCI_NISS16) {
 					if (niss < 16)
 						niss = 16;
+					v->niss = (uint8_t)niss;
 					v->flags |= F_CRIT;
 					w->out->critical++;
 					m = death_mean(w, niss);
@@ -1001,8 +1026,19 @@ static void victims_init(struct mci_work *w)
 			}
 			v->truecat = v->sev == PT_MCI_NISS16 ? PT_MCI_T1 : v->sev == PT_MCI_NISS9 ? PT_MCI_T2 : PT_MCI_T3;
 			if (v->sev == PT_MCI_NISS1 && v->alpha == 0 && u_walk < s->response.walking_share) {
+				/* to the nearest hospital not locked down when they leave (the
+				 * nearest when all are), by private means: slower than an ambulance */
+				size_t k, h = w->site[st].order[0];
+				for (k = 0; k < s->n_hospitals; k++)
+					if (!s->hospitals[w->site[st].order[k]].locked_down) {
+						h = w->site[st].order[k];
+						break;
+					}
 				v->state = S_WALK;
-				push(w, tri_draw(&s->response.walk_delay_min, &v->rc), EV_WALK, id, 0);
+				v->hosp = (uint16_t)h;
+				push(w, tri_draw(&s->response.walk_delay_min, &v->rc) +
+					     s->response.walk_travel_factor * s->attack.sites[st].hospital_travel_min[h],
+				     EV_WALK, id, 0);
 			} else {
 				v->state = S_HOT;
 				sr->need++;
@@ -1014,6 +1050,15 @@ static void victims_init(struct mci_work *w)
 }
 
 /* ---- events ---- */
+
+/* Which clock ran out (the clocks brought up to now): the one nearer its end. */
+static const char *death_cause(const struct mci_work *w, const struct victim *v)
+{
+	double lethal = isfinite(v->lethal_at) ? v->lethal_at - v->lethal_used : INFINITY;
+	double bleed = v->alpha > 0 ? (w->bleed_death - v->bleed_used) / v->alpha : INFINITY;
+	/* compare in minutes of an untreated clock */
+	return lethal <= bleed ? "lethal injury" : "bleeding";
+}
 
 static void on_death(struct mci_work *w, uint32_t id)
 {
@@ -1065,7 +1110,13 @@ static void on_death(struct mci_work *w, uint32_t id)
 	if (st == S_HOT || st == S_RTF || st == S_TQ || st == S_TRI)
 		untriaged_done(w, v->site);
 	v->state = S_DEAD;
-	tr(w, "dies", id, -1, (v->flags & F_HOSP) ? v->hosp : -1, v->truecat);
+	if (w->trace) {
+		struct pt_mci_trace_event e;
+		tr_fill(w, &e, "dies", id, -1, (v->flags & F_HOSP) ? v->hosp : -1, v->truecat, -1);
+		e.niss = v->niss;
+		e.cause = death_cause(w, v);
+		w->trace(w->trace_ctx, &e);
+	}
 }
 
 static void on_worsen(struct mci_work *w, uint32_t id)
@@ -1098,7 +1149,13 @@ static void on_decision(struct mci_work *w, uint32_t i)
 	memset(&d, 0, sizeof d);
 	if (pt_mci_set(w->copy, dc->path, dc->value, &d) != PT_OK)
 		return; /* pt_mci_check refused such decisions */
-	tr(w, "decision", -1, -1, -1, -1);
+	if (w->trace) {
+		struct pt_mci_trace_event e;
+		tr_fill(w, &e, "decision", -1, -1, -1, -1, -1);
+		e.path = dc->path;
+		e.value = dc->value;
+		w->trace(w->trace_ctx, &e);
+	}
 	site_order(w);
 	ambulances_reconcile(w);
 	for (st = 0; st < w->s->attack.n_sites; st++) {
@@ -1208,16 +1265,11 @@ static int step(struct mci_work *w, const struct pt_evq_event *ev)
 		on_worsen(w, id);
 		return 1;
 	case EV_WALK: {
-		size_t h, i;
+		size_t h;
 		v = &w->v[id];
 		if (v->state != S_WALK)
 			return 0;
-		h = w->site[v->site].order[0];
-		for (i = 0; i < s->n_hospitals; i++)
-			if (!s->hospitals[w->site[v->site].order[i]].locked_down) {
-				h = w->site[v->site].order[i];
-				break;
-			}
+		h = v->hosp; /* chosen when they left */
 		w->out->walked++;
 		tr(w, "walks_in", id, -1, (long)h, v->truecat);
 		hosp_arrive(w, id, h);

@@ -108,6 +108,9 @@ struct pt_mci_scenario {
 		double bleeding_control_factor; /**< alpha x this once bleeding is controlled */
 		double dcr_factor;              /**< damage-control resuscitation: the lethal clock
 						     runs this much slower */
+		double resus_factor;            /**< a hospital's resuscitation bay (damage-control
+						     resuscitation with blood and a trauma team): the
+						     lethal clock runs this much slower, until surgery */
 	} injury;
 	struct {
 		int rtf;                        /**< nonzero: rescue task forces enter the warm zone */
@@ -130,7 +133,9 @@ struct pt_mci_scenario {
 		int scoop_and_run;              /**< nonzero: no on-scene stabilisation */
 		struct pt_mci_tri stabilise_min; /**< stay and play: on-scene time of a T1 */
 		double walking_share;           /**< of T3 who reach hospitals on their own */
-		struct pt_mci_tri walk_delay_min;
+		struct pt_mci_tri walk_delay_min; /**< before they set out */
+		double walk_travel_factor;      /**< their trip takes this x the ambulance's median
+						     travel time to their hospital (private means) */
 		enum pt_mci_policy policy;
 		double travel_limit_min;        /**< the balanced policy's limit */
 	} response;
@@ -188,6 +193,7 @@ enum pt_mci_final {
 struct pt_mci_rep {
 	uint32_t finals[PT_MCI_FINALS]; /**< victims per final state (sum = victims) */
 	uint32_t victims;
+	uint32_t killed;                /**< killed outright (at 0; counted in finals[PT_MCI_DEAD_SCENE]) */
 	uint32_t critical;              /**< NISS >= 16 alive at the start */
 	uint32_t critical_deaths;
 	double first_treatment_min;     /**< mean over the critically injured treated (NaN: none) */
@@ -213,6 +219,10 @@ struct pt_mci_trace_event {
 	int hospital;       /**< -1 when none */
 	int cat;            /**< enum pt_mci_cat or -1 */
 	int site;           /**< the attack site concerned (the victim's, the ambulance's), or -1 */
+	int niss;           /**< the victim's NISS ("killed", "dies"), or -1 */
+	const char *cause;  /**< "dies": "lethal injury" or "bleeding" (static); else NULL */
+	const char *path;   /**< "decision": the key it set (valid during the call); else NULL */
+	const char *value;  /**< "decision": the value it set (valid during the call); else NULL */
 };
 /** Called for each event of a traced replication, in time order. */
 typedef void (*pt_mci_trace_fn)(void *ctx, const struct pt_mci_trace_event *ev);

@@ -90,10 +90,11 @@ static void site_default(struct pt_mci_site *s, size_t i)
 	name_n(s->name, "site", i);
 	s->share = i == 0 ? 1.0 : 0.0;
 	s->secure_min = tri(15, 30, 90);
+	/* not given (NaN): pt_mci_check wants one value per base and per hospital */
 	for (k = 0; k < PT_MCI_MAX_BASES; k++)
-		s->base_travel_min[k] = 15;
+		s->base_travel_min[k] = NAN;
 	for (k = 0; k < PT_MCI_MAX_HOSPITALS; k++)
-		s->hospital_travel_min[k] = 20;
+		s->hospital_travel_min[k] = NAN;
 	s->hospital_index = -1;
 }
 
@@ -161,7 +162,7 @@ void pt_mci_defaults(struct pt_mci_scenario *s)
 	s->injury.death_b = -1.95;
 	s->injury.death_sigma = 0.5;
 	s->injury.niss[PT_MCI_KILLED] = tri(75, 75, 75);
-	s->injury.niss[PT_MCI_NISS16] = tri(16, 22, 60);
+	s->injury.niss[PT_MCI_NISS16] = tri(16, 16, 40);
 	s->injury.niss[PT_MCI_NISS9] = tri(9, 10, 15);
 	s->injury.niss[PT_MCI_NISS1] = tri(1, 4, 8);
 	s->injury.bleeding_share[PT_MCI_KILLED] = 0;
@@ -172,6 +173,7 @@ void pt_mci_defaults(struct pt_mci_scenario *s)
 	s->injury.bleed_death_fraction = 0.4;
 	s->injury.bleeding_control_factor = 0.2;
 	s->injury.dcr_factor = 2;
+	s->injury.resus_factor = 4;
 
 	s->response.rtf = 0;
 	s->response.rtf_teams = 2;
@@ -198,6 +200,7 @@ void pt_mci_defaults(struct pt_mci_scenario *s)
 	s->response.stabilise_min = tri(5, 10, 20);
 	s->response.walking_share = 0.5;
 	s->response.walk_delay_min = tri(15, 30, 90);
+	s->response.walk_travel_factor = 1.5;
 	s->response.policy = PT_MCI_POLICY_NEAREST;
 	s->response.travel_limit_min = 30;
 	s->n_hospitals = 0;
@@ -269,6 +272,7 @@ static const struct key keys[] = {
 	{ "injury.bleed_death_fraction", K_DBL, SO(injury.bleed_death_fraction), 0.01, 0.99, 0, L_0 },
 	{ "injury.bleeding_control_factor", K_DBL, SO(injury.bleeding_control_factor), 0, 1, 0, L_0 },
 	{ "injury.dcr_factor", K_DBL, SO(injury.dcr_factor), 1, 100, 0, L_0 },
+	{ "injury.resus_factor", K_DBL, SO(injury.resus_factor), 1, 100, 0, L_0 },
 	{ "response.rtf", K_FLAG, SO(response.rtf), 0, 1, 0, L_0 },
 	{ "response.rtf_teams", K_UNS, SO(response.rtf_teams), 0, 1000, 1, L_0 },
 	{ "response.rtf_entry_min", K_DBL, SO(response.rtf_entry_min), 0, HMAX, 0, L_0 },
@@ -296,6 +300,7 @@ static const struct key keys[] = {
 	{ "response.stabilise_min", K_TRI, SO(response.stabilise_min), 0, HMAX, 0, L_0 },
 	{ "response.walking_share", K_DBL, SO(response.walking_share), 0, 1, 0, L_0 },
 	{ "response.walk_delay_min", K_TRI, SO(response.walk_delay_min), 0, HMAX, 0, L_0 },
+	{ "response.walk_travel_factor", K_DBL, SO(response.walk_travel_factor), 0, 10, 0, L_0 },
 	{ "response.policy", K_POLICY, SO(response.policy), 0, 1, 0, L_0 },
 	{ "response.travel_limit_min", K_DBL, SO(response.travel_limit_min), 0, HMAX, 0, L_0 },
 	{ "hospitals.#.name", K_NAME, HOSP(name), 0, 0, 0, L_HOSP },
@@ -842,9 +847,15 @@ static enum pt_err check_triangles(const struct pt_mci_scenario *s, struct pt_di
 				continue; /* the killed class has no NISS draw */
 			t = (const struct pt_mci_tri *)((const char *)s + k->off + k->stride[0] * j);
 			if (!(t->min <= t->mode && t->mode <= t->max)) {
-				char path[PT_MCI_PATH_MAX];
+				char path[PT_MCI_PATH_MAX], msg[96] = "min <= mode <= max expected (min ";
 				key_path(k, idx, path, sizeof path);
-				return bad(d, PT_EINVAL, path, "min <= mode <= max expected");
+				cat_num(msg, sizeof msg, t->min);
+				cat(msg, sizeof msg, ", mode ");
+				cat_num(msg, sizeof msg, t->mode);
+				cat(msg, sizeof msg, ", max ");
+				cat_num(msg, sizeof msg, t->max);
+				cat(msg, sizeof msg, ")");
+				return bad(d, PT_EINVAL, path, msg);
 			}
 		}
 	}
@@ -858,6 +869,45 @@ static int sums_to_one(const double *x, size_t n)
 	for (i = 0; i < n; i++)
 		t += x[i];
 	return fabs(t - 1) <= 1e-6;
+}
+
+/* A site's travel times: exactly one per element in use (n of them), none
+ * beyond (docs/scenarios.md: a missing or extra time is a planning error,
+ * not something to default). */
+static enum pt_err check_travel(struct pt_diag *d, size_t site, const char *key, const double *t, size_t cap,
+				size_t n, const char *what)
+{
+	char path[PT_MCI_PATH_MAX] = "", msg[sizeof d->msg] = "";
+	size_t k, given = 0, hole = SIZE_MAX;
+	for (k = 0; k < cap; k++) {
+		if (!isnan(t[k]))
+			given++;
+		else if (k < n && hole == SIZE_MAX)
+			hole = k;
+	}
+	if (given == n && hole == SIZE_MAX)
+		return PT_OK;
+	cat(path, sizeof path, "attack.sites.");
+	cat_u(path, sizeof path, site);
+	cat(path, sizeof path, ".");
+	cat(path, sizeof path, key);
+	if (given != n) {
+		cat_u(msg, sizeof msg, given);
+		cat(msg, sizeof msg, given == 1 ? " value for " : " values for ");
+		cat_u(msg, sizeof msg, n);
+		cat(msg, sizeof msg, " ");
+		cat(msg, sizeof msg, what);
+		cat(msg, sizeof msg, n == 1 ? "" : "s");
+		cat(msg, sizeof msg, " (one per ");
+		cat(msg, sizeof msg, what);
+		cat(msg, sizeof msg, ", in their order)");
+	} else {
+		cat(msg, sizeof msg, "no value for ");
+		cat(msg, sizeof msg, what);
+		cat(msg, sizeof msg, " ");
+		cat_u(msg, sizeof msg, hole);
+	}
+	return bad(d, PT_EINVAL, path, msg);
 }
 
 enum pt_err pt_mci_check(const struct pt_mci_scenario *s, struct pt_diag *d)
@@ -880,8 +930,13 @@ enum pt_err pt_mci_check(const struct pt_mci_scenario *s, struct pt_diag *d)
 		return bad(d, PT_ELIMIT, "response.bases", "more than 32 bases");
 	if (s->response.ambulances > PT_MCI_MAX_AMBULANCES)
 		return bad(d, PT_ELIMIT, "response.ambulances", "more than 2000 ambulances");
-	if (s->response.ambulances > 0 && s->response.n_bases < 1)
-		return bad(d, PT_EINVAL, "response.bases", "ambulances need at least one base");
+	if (s->response.ambulances > 0 && s->response.n_bases < 1) {
+		char msg[sizeof d->msg] = "";
+		cat_u(msg, sizeof msg, s->response.ambulances);
+		cat(msg, sizeof msg, " ambulances (the default is 10) need at least one base: add response.bases "
+				     "(with attack.sites.N.base_travel_min), or set response.ambulances to 0");
+		return bad(d, PT_EINVAL, "response.ambulances", msg);
+	}
 	for (i = 0; i < s->attack.n_sites; i++) {
 		const struct pt_mci_site *st = &s->attack.sites[i];
 		share += st->share;
@@ -895,6 +950,14 @@ enum pt_err pt_mci_check(const struct pt_mci_scenario *s, struct pt_diag *d)
 	}
 	if (fabs(share - 1) > 1e-6)
 		return bad(d, PT_EINVAL, "attack.sites", "the sites' shares must sum to 1");
+	for (i = 0; i < s->attack.n_sites; i++) {
+		const struct pt_mci_site *st = &s->attack.sites[i];
+		if ((e = check_travel(d, i, "hospital_travel_min", st->hospital_travel_min, PT_MCI_MAX_HOSPITALS,
+				      s->n_hospitals, "hospital")) ||
+		    (e = check_travel(d, i, "base_travel_min", st->base_travel_min, PT_MCI_MAX_BASES,
+				      s->response.n_bases, "base")))
+			return e;
+	}
 	for (m = 0; m < 2; m++)
 		for (c = 0; c < PT_MCI_CATS; c++)
 			if (!sums_to_one(s->response.misclass[m][c], PT_MCI_CATS)) {

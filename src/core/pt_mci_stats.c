@@ -37,7 +37,8 @@ void pt_mci_reps_free(struct pt_mci_rep *reps)
 }
 
 static const char *const output_names[] = {
-	"deaths", "deaths_scene", "deaths_transport", "deaths_hospital", "critical",
+	"deaths", "deaths_scene", "deaths_transport", "deaths_hospital", "killed_outright",
+	"later_deaths", "critical",
 	"critical_deaths", "critical_mortality", "first_treatment_min", "surgery_min",
 	"transported", "walked", "ambulance_trips", "ambulances_used", "events",
 };
@@ -66,24 +67,29 @@ double pt_mci_output_value(const struct pt_mci_rep *r, size_t i)
 	case 3:
 		return r->finals[PT_MCI_DEAD_HOSPITAL];
 	case 4:
-		return r->critical;
-	case 5:
-		return r->critical_deaths;
+		return r->killed;
+	case 5: /* deaths among those alive at the start */
+		return (double)r->finals[PT_MCI_DEAD_SCENE] + r->finals[PT_MCI_DEAD_TRANSPORT] +
+		       r->finals[PT_MCI_DEAD_HOSPITAL] - r->killed;
 	case 6:
-		return r->critical ? (double)r->critical_deaths / r->critical : NAN;
+		return r->critical;
 	case 7:
-		return r->first_treatment_min;
+		return r->critical_deaths;
 	case 8:
-		return r->surgery_min;
+		return r->critical ? (double)r->critical_deaths / r->critical : NAN;
 	case 9:
-		return r->transported;
+		return r->first_treatment_min;
 	case 10:
-		return r->walked;
+		return r->surgery_min;
 	case 11:
-		return r->ambulance_trips;
+		return r->transported;
 	case 12:
-		return r->ambulances_used;
+		return r->walked;
 	case 13:
+		return r->ambulance_trips;
+	case 14:
+		return r->ambulances_used;
+	case 15:
 		return (double)r->events;
 	default:
 		return NAN;

@@ -5,7 +5,7 @@
 # Sourced by tests/cli/run (pycheck comes from cases_plan.sh).
 
 SCN=$top/data/scenarios
-OUTPUTS="deaths deaths_scene deaths_transport deaths_hospital critical critical_deaths critical_mortality first_treatment_min surgery_min transported walked ambulance_trips ambulances_used events"
+OUTPUTS="deaths deaths_scene deaths_transport deaths_hospital killed_outright later_deaths critical critical_deaths critical_mortality first_treatment_min surgery_min transported walked ambulance_trips ambulances_used events"
 
 # --- the reference scenario, as the README shows it ------------------------------------
 p sim-table 0 simulate --scenario "$SCN/hospital-attack.json" --replications 200
@@ -42,6 +42,9 @@ for k in names:
 d = r["outputs"]["deaths"]
 parts = sum(r["outputs"][k]["mean"] for k in ("deaths_scene", "deaths_transport", "deaths_hospital"))
 assert abs(d["mean"] - parts) < 1e-9, (d["mean"], parts)
+# deaths among those alive at the start: deaths - killed outright
+later = r["outputs"]["later_deaths"]["mean"]
+assert abs(later - (d["mean"] - r["outputs"]["killed_outright"]["mean"])) < 1e-9, later
 assert d["n"] == 150
 h = r["hospitals"]
 assert [x["name"] for x in h] == ["Orrinford General Hospital", "Brackwater District Hospital", "Kessling Community Hospital"]
@@ -76,7 +79,12 @@ if awk 'NR > 1 { if ($1 + 0 < last) exit 1; last = $1 + 0 } END { exit NR < 10 }
 p sim-trace0 0 simulate --scenario "$SCN/hospital-attack.json" --trace 0
 same_files sim-trace.out sim-trace0.out
 p sim-trace5 0 simulate --scenario "$SCN/hospital-attack.json" --trace 5 --format csv
-out_line "t_min,what,site,victim,category,ambulance,hospital"
+out_line "t_min,what,site,victim,category,ambulance,hospital,detail"
+# a death says which clock ran out and the NISS; a decision says what it set
+if grep -qE '^[0-9.]+,dies,0,[0-9]+,T[123],,[0-9]*,"(lethal injury|bleeding), NISS [0-9]+"$' sim-trace5.out; then ok; else
+	bad "no dies line with its cause and NISS: $(grep ',dies,' sim-trace5.out | head -2)"; fi
+if grep -qE '^ +120\.00  decision +\(hospitals\.0\.locked_down=false\)$' sim-trace.out; then ok; else
+	bad "the decision line should say hospitals.0.locked_down=false: $(grep decision sim-trace.out)"; fi
 p sim-trace-multi 0 simulate --scenario "$SCN/multi-site-bombing.json" --trace
 if grep -qE ' site 3( |$)' sim-trace-multi.out; then ok; else bad "the multi-site trace names no site 3"; fi
 p sim-trace-sweep 64 simulate --scenario "$SCN/hospital-attack.json" --trace --sweep response.ambulances=2,4
@@ -96,6 +104,18 @@ printf '{"hospitals": [{"name": "H"}],\n "attack": {"mix": {"killed": 0.9}}}\n' 
 p sim-bad4 65 simulate --scenario sim-bad4.json
 err_line "protect: sim-bad4.json:2: attack.mix: the shares of the severity classes must sum to 1"
 p sim-missing 66 simulate --scenario no-such.json
+# travel times: one per hospital and one per base, no fewer, no more (issue 14 review, finding 5)
+printf '{"hospitals": [{"name": "A"}, {"name": "B"}, {"name": "C"}],\n "attack": {"sites": [{"hospital_travel_min": [5]}]},\n "response": {"ambulances": 0}}\n' >sim-bad5.json
+p sim-bad5 65 simulate --scenario sim-bad5.json
+err_line "protect: sim-bad5.json:2: attack.sites.0.hospital_travel_min: 1 value for 3 hospitals (one per hospital, in their order)"
+p sim-bad6 65 simulate --scenario "$SCN/hospital-attack.json" --set attack.sites.0.hospital_travel_min.3=4
+err_line "protect: attack.sites.0.hospital_travel_min: 4 values for 3 hospitals (one per hospital, in their order)"
+p sim-bad7 65 simulate --scenario "$SCN/hospital-attack.json" --set response.bases.3.ambulances=2
+err_line "protect: attack.sites.0.base_travel_min: 3 values for 4 bases (one per base, in their order)"
+# the default ambulances with no base: the hint
+printf '{"hospitals": [{"name": "A"}],\n "attack": {"sites": [{"hospital_travel_min": [5]}]}}\n' >sim-bad8.json
+p sim-bad8 65 simulate --scenario sim-bad8.json
+err_line "protect: sim-bad8.json: response.ambulances: 10 ambulances (the default is 10) need at least one base: add response.bases (with attack.sites.N.base_travel_min), or set response.ambulances to 0"
 
 # --- keys and values of --set and --sweep -------------------------------------------------
 p sim-set-unknown 64 simulate --scenario "$SCN/hospital-attack.json" --set response.ambulancez=3

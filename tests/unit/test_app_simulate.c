@@ -19,6 +19,10 @@ static void small(struct pt_mci_scenario *s)
 	CHECK_INT(pt_mci_set(s, "hospitals.1.name", "B", &d), PT_OK);
 	CHECK_INT(pt_mci_set(s, "response.bases.0.ambulances", "6", &d), PT_OK);
 	CHECK_INT(pt_mci_set(s, "response.ambulances", "6", &d), PT_OK);
+	/* a travel time per hospital and per base (issue 14 review: required) */
+	CHECK_INT(pt_mci_set(s, "attack.sites.0.hospital_travel_min.0", "20", &d), PT_OK);
+	CHECK_INT(pt_mci_set(s, "attack.sites.0.hospital_travel_min.1", "20", &d), PT_OK);
+	CHECK_INT(pt_mci_set(s, "attack.sites.0.base_travel_min.0", "15", &d), PT_OK);
 	CHECK_INT(pt_mci_check(s, &d), PT_OK);
 }
 
@@ -153,9 +157,11 @@ static void test_chunks(void)
 	/* 32 hospitals over a week: 519 replications a chunk */
 	memset(&d, 0, sizeof d);
 	for (h = 2; h < PT_MCI_MAX_HOSPITALS; h++) {
-		char path[32];
+		char path[48];
 		snprintf(path, sizeof path, "hospitals.%zu.ed_beds", h);
 		CHECK_INT(pt_mci_set(s, path, "3", &d), PT_OK);
+		snprintf(path, sizeof path, "attack.sites.0.hospital_travel_min.%zu", h);
+		CHECK_INT(pt_mci_set(s, path, "20", &d), PT_OK);
 	}
 	CHECK_INT(pt_mci_set(s, "horizon_min", "10080", &d), PT_OK);
 	CHECK_INT(pt_mci_check(s, &d), PT_OK);

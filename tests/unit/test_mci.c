@@ -18,6 +18,21 @@ static enum pt_err set(struct pt_mci_scenario *s, const char *k, const char *v)
 }
 
 /* The hospital-like test scenario: an attack at hospital 0 (locked down), two other hospitals, two bases. */
+/* Travel times for the sites a test added: one per hospital and per base
+ * (pt_mci_check wants them all). */
+static void fill_travel(struct pt_mci_scenario *s)
+{
+	size_t i, k;
+	for (i = 0; i < s->attack.n_sites; i++) {
+		for (k = 0; k < s->n_hospitals; k++)
+			if (isnan(s->attack.sites[i].hospital_travel_min[k]))
+				s->attack.sites[i].hospital_travel_min[k] = 10 + 5 * (double)k;
+		for (k = 0; k < s->response.n_bases; k++)
+			if (isnan(s->attack.sites[i].base_travel_min[k]))
+				s->attack.sites[i].base_travel_min[k] = 15;
+	}
+}
+
 static void hospital_scenario(struct pt_mci_scenario *s, unsigned victims)
 {
 	char n[16];
@@ -40,6 +55,7 @@ static void hospital_scenario(struct pt_mci_scenario *s, unsigned victims)
 	CHECK_INT(set(s, "attack.sites.0.hospital_travel_min.2", "25"), PT_OK);
 	CHECK_INT(set(s, "response.bases.0.ambulances", "2"), PT_OK);
 	CHECK_INT(set(s, "response.bases.1.ambulances", "1"), PT_OK);
+	CHECK_INT(set(s, "attack.sites.0.base_travel_min.0", "15"), PT_OK);
 	CHECK_INT(set(s, "attack.sites.0.base_travel_min.1", "25"), PT_OK);
 	CHECK_INT(set(s, "response.ambulances", "10"), PT_OK);
 	memset(&diag, 0, sizeof diag);
@@ -143,6 +159,7 @@ static void test_each_key(void)
 	CHECK_INT(set(&s, "decisions.0.t_min", "45"), PT_OK);
 	CHECK_INT(set(&s, "decisions.0.path", "hospitals.0.locked_down"), PT_OK);
 	CHECK_INT(set(&s, "decisions.0.value", "false"), PT_OK);
+	fill_travel(&s);
 	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
 	a.n = b.n = 0;
 	pt_mci_each_key(&s, items_keep, &a);
@@ -209,6 +226,7 @@ static void test_check(void)
 	static struct pt_mci_scenario s;
 	hospital_scenario(&s, 50);
 	CHECK_INT(set(&s, "attack.sites.1.share", "0.5"), PT_OK);
+	fill_travel(&s);
 	CHECK_INT(pt_mci_check(&s, &diag), PT_EINVAL);
 	CHECK_STR(diag.field, "attack.sites");
 	CHECK_INT(set(&s, "attack.sites.0.share", "0.5"), PT_OK);
@@ -216,6 +234,7 @@ static void test_check(void)
 	CHECK_INT(set(&s, "hospitals.1.surgery_min.mode", "500"), PT_OK);
 	CHECK_INT(pt_mci_check(&s, &diag), PT_EINVAL);
 	CHECK_STR(diag.field, "hospitals.1.surgery_min");
+	CHECK_STR(diag.msg, "min <= mode <= max expected (min 60, mode 500, max 240)");
 	CHECK_INT(set(&s, "hospitals.1.surgery_min.mode", "100"), PT_OK);
 	CHECK_INT(set(&s, "response.misclass.SALT.T2.T3", "0.5"), PT_OK);
 	CHECK_INT(pt_mci_check(&s, &diag), PT_EINVAL);
@@ -362,6 +381,7 @@ static void test_conservation(void)
 			CHECK_INT(set(&s, "hospitals.2.ed_beds", "1"), PT_OK);
 			CHECK_INT(set(&s, "horizon_min", "90"), PT_OK);
 		}
+		fill_travel(&s);
 		CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
 		CHECK_INT(pt_mci_reps_new(&s, n, &r), PT_OK);
 		if (!r)
@@ -496,7 +516,11 @@ static void test_killed_outright(void)
 	CHECK_INT(r->finals[PT_MCI_DEAD_SCENE], 80);
 	CHECK_INT(r->transported, 0);
 	CHECK_INT(r->critical, 0);
-	CHECK(isnan(pt_mci_output_value(r, 6))); /* no critical: no critical mortality */
+	CHECK(isnan(pt_mci_output_value(r, 8))); /* no critical: no critical mortality */
+	CHECK_STR(pt_mci_output_name(4), "killed_outright");
+	CHECK_NEAR(pt_mci_output_value(r, 4), 80, 0);
+	CHECK_STR(pt_mci_output_name(5), "later_deaths");
+	CHECK_NEAR(pt_mci_output_value(r, 5), 0, 0); /* nobody was alive at the start */
 	for (i = 0; i < t.n; i++)
 		if (strcmp(t.ev[i].what, "killed") == 0 && t.ev[i].t_min == 0)
 			killed++;
@@ -603,7 +627,7 @@ static void test_summaries(void)
 	CHECK_NEAR(st.p025, 1.1, 1e-12);
 	CHECK_NEAR(st.p975, 4 + 0.9 * 6, 1e-12);
 	/* NaN values are left out */
-	CHECK_INT(pt_mci_summarise(r, 5, 7, &st), PT_OK);
+	CHECK_INT(pt_mci_summarise(r, 5, 9, &st), PT_OK);
 	CHECK_INT((long long)st.n, 4);
 	CHECK_NEAR(st.mean, 2, 1e-12);
 	CHECK_INT(pt_mci_summarise(r, 1, 0, &st), PT_OK);
@@ -617,8 +641,9 @@ static void test_summaries(void)
 	CHECK_NEAR(pt_mci_t_quantile(0.05, 999), 1.962341461, 1e-6);
 	CHECK_NEAR(pt_mci_t_quantile(0.05, 1e7), 1.959963985, 1e-6);
 	CHECK_STR(pt_mci_output_name(0), "deaths");
-	CHECK_STR(pt_mci_output_name(13), "events");
-	CHECK(pt_mci_output_name(14) == NULL);
+	CHECK_STR(pt_mci_output_name(9), "first_treatment_min");
+	CHECK_STR(pt_mci_output_name(15), "events");
+	CHECK(pt_mci_output_name(16) == NULL);
 }
 
 /* Every size at its limit at once: it runs, and every victim still ends in one state. */
@@ -657,6 +682,11 @@ static void test_largest(void)
 		strcat(key, ".share");
 		CHECK_INT(set(&s, key, "0.0625"), PT_OK);
 	}
+	for (i = 0; i < PT_MCI_MAX_SITES; i++) /* a travel time per hospital and per base */
+		for (j = 0; j < PT_MCI_MAX_HOSPITALS; j++) {
+			s.attack.sites[i].hospital_travel_min[j] = 5 + (double)((i + j) % 20);
+			s.attack.sites[i].base_travel_min[j] = 10 + (double)((i * j) % 15);
+		}
 	for (j = 0; j < PT_MCI_MAX_DECISIONS; j++) {
 		const char *path = j % 2 ? "response.ambulances" : "hospitals.3.locked_down";
 		const char *value = j % 2 ? (j % 4 == 1 ? "1800" : "2000") : (j % 4 ? "true" : "false");
@@ -677,6 +707,224 @@ static void test_largest(void)
 	pt_mci_reps_free(r);
 }
 
+
+/* Issue 14 review, finding 1: the calibrated defaults, and the resuscitation
+ * bay slowing the lethal clock by injury.resus_factor until surgery. */
+static void test_resus_bay(void)
+{
+	static struct pt_mci_scenario s;
+	static struct trace a, b;
+	struct pt_mci_rep *r = NULL;
+	size_t i, j, checked = 0;
+	pt_mci_defaults(&s);
+	CHECK_NEAR(s.injury.niss[PT_MCI_NISS16].min, 16, 0);
+	CHECK_NEAR(s.injury.niss[PT_MCI_NISS16].mode, 16, 0);
+	CHECK_NEAR(s.injury.niss[PT_MCI_NISS16].max, 40, 0);
+	CHECK_NEAR(s.injury.resus_factor, 4, 0);
+	CHECK_NEAR(s.injury.dcr_factor, 2, 0);
+	/* every victim critical, nobody bleeds, no treatment before the hospital, no operating room:
+	 * a patient dies in the bay or waiting for surgery, on the clock the bay slowed */
+	hospital_scenario(&s, 60);
+	CHECK_INT(set(&s, "attack.mix.killed", "0"), PT_OK);
+	CHECK_INT(set(&s, "attack.mix.niss16", "1"), PT_OK);
+	CHECK_INT(set(&s, "attack.mix.niss9", "0"), PT_OK);
+	CHECK_INT(set(&s, "attack.mix.niss1", "0"), PT_OK);
+	CHECK_INT(set(&s, "injury.bleeding_share.niss16", "0"), PT_OK);
+	CHECK_INT(set(&s, "response.ccp_staff", "0"), PT_OK);
+	CHECK_INT(set(&s, "attack.sites.0.secure_min", "0"), PT_OK);
+	CHECK_INT(set(&s, "response.ambulances", "60"), PT_OK);
+	CHECK_INT(set(&s, "horizon_min", "10000"), PT_OK);
+	for (i = 0; i < 3; i++) {
+		char key[40];
+		snprintf(key, sizeof key, "hospitals.%zu.or_tables", i);
+		CHECK_INT(set(&s, key, "0"), PT_OK);
+		snprintf(key, sizeof key, "hospitals.%zu.resus", i);
+		CHECK_INT(set(&s, key, "100"), PT_OK);
+	}
+	CHECK_INT(set(&s, "injury.resus_factor", "1"), PT_OK);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
+	CHECK_INT(pt_mci_reps_new(&s, 1, &r), PT_OK);
+	if (!r)
+		return;
+	a.n = b.n = 0;
+	CHECK_INT(pt_mci_run(&s, 5, 0, r, trace_keep, &a), PT_OK);
+	CHECK_INT(set(&s, "injury.resus_factor", "8"), PT_OK);
+	CHECK_INT(pt_mci_run(&s, 5, 0, r, trace_keep, &b), PT_OK);
+	/* a victim who died in the bay with factor 1 at T, its bay entered at t0, dies at
+	 * t0 + 8 (T - t0) with factor 8 (the same random numbers) */
+	for (i = 0; i < a.n; i++) {
+		double t0 = -1, t8 = -1;
+		int v = a.ev[i].victim;
+		if (strcmp(a.ev[i].what, "dies") != 0 || a.ev[i].hospital < 0)
+			continue;
+		CHECK_STR(a.ev[i].cause, "lethal injury");
+		CHECK(a.ev[i].niss >= 16 && a.ev[i].niss <= 40);
+		for (j = 0; j < a.n; j++)
+			if (a.ev[j].victim == v && strcmp(a.ev[j].what, "resuscitation") == 0)
+				t0 = a.ev[j].t_min;
+		for (j = 0; j < b.n; j++)
+			if (b.ev[j].victim == v && strcmp(b.ev[j].what, "dies") == 0)
+				t8 = b.ev[j].t_min;
+		if (t0 < 0)
+			continue;
+		CHECK_NEAR(t8, t0 + 8 * (a.ev[i].t_min - t0), 1e-6);
+		checked++;
+	}
+	CHECK(checked >= 5);
+	pt_mci_reps_free(r);
+}
+
+/* Issue 14 review, finding 2: killed outright and the deaths of those alive at the start. */
+static void test_later_deaths(void)
+{
+	static struct pt_mci_scenario s;
+	static struct trace t;
+	struct pt_mci_rep *r = NULL;
+	size_t i, killed = 0, dies = 0;
+	hospital_scenario(&s, 200);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
+	CHECK_INT(pt_mci_reps_new(&s, 1, &r), PT_OK);
+	if (!r)
+		return;
+	t.n = 0;
+	CHECK_INT(pt_mci_run(&s, 3, 0, r, trace_keep, &t), PT_OK);
+	for (i = 0; i < t.n; i++) {
+		killed += strcmp(t.ev[i].what, "killed") == 0;
+		dies += strcmp(t.ev[i].what, "dies") == 0;
+	}
+	CHECK(killed > 0 && dies > 0);
+	CHECK_INT(r->killed, (long long)killed);
+	CHECK_NEAR(pt_mci_output_value(r, 4), (double)killed, 0);
+	CHECK_NEAR(pt_mci_output_value(r, 5), (double)dies, 0);
+	CHECK_NEAR(pt_mci_output_value(r, 0), (double)(killed + dies), 0);
+	pt_mci_reps_free(r);
+}
+
+/* Issue 14 review, finding 5: one travel time per hospital and per base, no fewer, no more. */
+static void test_travel_arrays(void)
+{
+	static struct pt_mci_scenario s;
+	hospital_scenario(&s, 50);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
+	CHECK_INT(set(&s, "attack.sites.0.hospital_travel_min.3", "12"), PT_OK);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_EINVAL);
+	CHECK_STR(diag.field, "attack.sites.0.hospital_travel_min");
+	CHECK_STR(diag.msg, "4 values for 3 hospitals (one per hospital, in their order)");
+	CHECK_INT(set(&s, "hospitals.3.name", "D"), PT_OK); /* now there are 4 */
+	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
+	CHECK_INT(set(&s, "hospitals.4.name", "E"), PT_OK); /* a fifth, without a time */
+	CHECK_INT(pt_mci_check(&s, &diag), PT_EINVAL);
+	CHECK_STR(diag.msg, "4 values for 5 hospitals (one per hospital, in their order)");
+	hospital_scenario(&s, 50);
+	CHECK_INT(set(&s, "response.bases.2.ambulances", "1"), PT_OK);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_EINVAL);
+	CHECK_STR(diag.field, "attack.sites.0.base_travel_min");
+	CHECK_STR(diag.msg, "2 values for 3 bases (one per base, in their order)");
+	/* a second site needs its own */
+	hospital_scenario(&s, 50);
+	CHECK_INT(set(&s, "attack.sites.1.hospital_travel_min.0", "5"), PT_OK);
+	CHECK_INT(set(&s, "attack.sites.1.hospital_travel_min.2", "5"), PT_OK);
+	CHECK_INT(set(&s, "attack.sites.1.base_travel_min.0", "5"), PT_OK);
+	CHECK_INT(set(&s, "attack.sites.1.base_travel_min.1", "5"), PT_OK);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_EINVAL);
+	CHECK_STR(diag.field, "attack.sites.1.hospital_travel_min");
+	CHECK_STR(diag.msg, "2 values for 3 hospitals (one per hospital, in their order)");
+	CHECK_INT(set(&s, "attack.sites.1.hospital_travel_min.1", "5"), PT_OK);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
+	/* the default ambulances with no base: the hint */
+	pt_mci_defaults(&s);
+	CHECK_INT(set(&s, "hospitals.0.name", "A"), PT_OK);
+	CHECK_INT(set(&s, "attack.sites.0.hospital_travel_min.0", "5"), PT_OK);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_EINVAL);
+	CHECK_STR(diag.field, "response.ambulances");
+	CHECK(strstr(diag.msg, "add response.bases") && strstr(diag.msg, "set response.ambulances to 0"));
+	CHECK_INT(set(&s, "response.ambulances", "0"), PT_OK);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
+}
+
+/* Issue 14 review, finding 9: a walking casualty's trip grows with the distance:
+ * walk_delay + walk_travel_factor x the travel time to the hospital. */
+static void test_walking_distance(void)
+{
+	static struct pt_mci_scenario s;
+	static struct trace a, b;
+	struct pt_mci_rep *r = NULL;
+	size_t i, j, checked = 0;
+	hospital_scenario(&s, 150);
+	CHECK_NEAR(s.response.walk_travel_factor, 1.5, 0);
+	CHECK_INT(set(&s, "response.walk_travel_factor", "0"), PT_OK);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
+	CHECK_INT(pt_mci_reps_new(&s, 1, &r), PT_OK);
+	if (!r)
+		return;
+	a.n = b.n = 0;
+	CHECK_INT(pt_mci_run(&s, 2, 0, r, trace_keep, &a), PT_OK);
+	CHECK_INT(set(&s, "response.walk_travel_factor", "2"), PT_OK);
+	CHECK_INT(pt_mci_run(&s, 2, 0, r, trace_keep, &b), PT_OK);
+	/* hospital 0 is locked down: they walk to hospital 1, 15 minutes away */
+	for (i = 0; i < a.n; i++) {
+		if (strcmp(a.ev[i].what, "walks_in") != 0)
+			continue;
+		CHECK_INT(a.ev[i].hospital, 1);
+		for (j = 0; j < b.n; j++)
+			if (b.ev[j].victim == a.ev[i].victim && strcmp(b.ev[j].what, "walks_in") == 0) {
+				CHECK_NEAR(b.ev[j].t_min - a.ev[i].t_min, 2 * 15, 1e-9);
+				CHECK_INT(b.ev[j].hospital, 1);
+				checked++;
+			}
+	}
+	CHECK(checked >= 10);
+	pt_mci_reps_free(r);
+}
+
+/* A decision's key and value as the trace gave them (valid during the call only). */
+static char decision_seen[2 * PT_MCI_PATH_MAX];
+
+static void trace_decision(void *ctx, const struct pt_mci_trace_event *ev)
+{
+	trace_keep(ctx, ev);
+	if (strcmp(ev->what, "decision") == 0 && ev->path && ev->value)
+		snprintf(decision_seen, sizeof decision_seen, "%s=%s", ev->path, ev->value);
+}
+
+/* Issue 14 review, finding 11: a decision's trace names its key and value; a
+ * death its cause and NISS. */
+static void test_trace_details(void)
+{
+	static struct pt_mci_scenario s;
+	static struct trace t;
+	struct pt_mci_rep *r = NULL;
+	size_t i, decisions = 0;
+	hospital_scenario(&s, 80);
+	CHECK_INT(set(&s, "decisions.0.t_min", "30"), PT_OK);
+	CHECK_INT(set(&s, "decisions.0.path", "hospitals.0.locked_down"), PT_OK);
+	CHECK_INT(set(&s, "decisions.0.value", "false"), PT_OK);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
+	CHECK_INT(pt_mci_reps_new(&s, 1, &r), PT_OK);
+	if (!r)
+		return;
+	t.n = 0;
+	decision_seen[0] = '\0';
+	CHECK_INT(pt_mci_run(&s, 1, 0, r, trace_decision, &t), PT_OK);
+	CHECK_STR(decision_seen, "hospitals.0.locked_down=false");
+	for (i = 0; i < t.n; i++) {
+		if (strcmp(t.ev[i].what, "decision") == 0) {
+			decisions++;
+			CHECK(t.ev[i].path != NULL && t.ev[i].value != NULL);
+		} else if (strcmp(t.ev[i].what, "killed") == 0) {
+			CHECK_INT(t.ev[i].niss, 75);
+		} else if (strcmp(t.ev[i].what, "dies") == 0) {
+			CHECK(t.ev[i].cause && (strcmp(t.ev[i].cause, "lethal injury") == 0 ||
+						strcmp(t.ev[i].cause, "bleeding") == 0));
+			CHECK(t.ev[i].niss >= 1 && t.ev[i].niss <= 40);
+		} else {
+			CHECK(t.ev[i].cause == NULL && t.ev[i].path == NULL);
+		}
+	}
+	CHECK_INT((long long)decisions, 1);
+	pt_mci_reps_free(r);
+}
+
 int main(void)
 {
 	RUN(test_keys);
@@ -693,5 +941,10 @@ int main(void)
 	RUN(test_more_ambulances);
 	RUN(test_decision_from_its_time);
 	RUN(test_largest);
+	RUN(test_resus_bay);
+	RUN(test_later_deaths);
+	RUN(test_travel_arrays);
+	RUN(test_walking_distance);
+	RUN(test_trace_details);
 	return TEST_SUMMARY("test_mci");
 }

@@ -25,8 +25,10 @@ static const char *shown(const struct pt_diag *d)
 static const char *minimal =
 	"{\n"
 	"  \"name\": \"test\",\n"
-	"  \"attack\": {\"victims\": 50, \"sites\": [{\"name\": \"A\", \"share\": 0.5},\n"
+	"  \"attack\": {\"victims\": 50, \"sites\": [{\"name\": \"A\", \"share\": 0.5,\n"
+	"                                        \"hospital_travel_min\": [5, 12], \"base_travel_min\": [10]},\n"
 	"                                       {\"name\": \"B\", \"share\": 0.5,\n"
+	"                                        \"hospital_travel_min\": [8, 6], \"base_travel_min\": [14],\n"
 	"                                        \"secure_min\": {\"min\": 1, \"mode\": 2, \"max\": 3}}]},\n"
 	"  \"response\": {\"ambulances\": 12, \"triage\": \"SALT\", \"rtf\": true,\n"
 	"               \"bases\": [{\"name\": \"North\", \"ambulances\": 12}]},\n"
