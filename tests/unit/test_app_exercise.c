@@ -28,6 +28,7 @@ static void sim_of(struct pt_mci_scenario *s)
 		{"attack.sites.0.hospital_travel_min.2", "30"},
 		{"response.bases.0.ambulances", "10"},
 		{"response.bases.1.ambulances", "10"},
+		{"attack.sites.0.base_travel_min.0", "5"},
 		{"attack.sites.0.base_travel_min.1", "25"},
 		{"response.ambulances", "20"},
 	};

@@ -398,6 +398,8 @@ static void sim_base(struct pt_mci_scenario *s)
 	CHECK_INT(pt_mci_set(s, "hospitals.0.name", "Orrinford General", &diag), PT_OK);
 	CHECK_INT(pt_mci_set(s, "response.bases.0.ambulances", "5", &diag), PT_OK);
 	CHECK_INT(pt_mci_set(s, "response.ambulances", "5", &diag), PT_OK);
+	CHECK_INT(pt_mci_set(s, "attack.sites.0.base_travel_min.0", "10", &diag), PT_OK);
+	CHECK_INT(pt_mci_set(s, "attack.sites.0.hospital_travel_min.0", "10", &diag), PT_OK);
 	CHECK_INT(pt_mci_set(s, "decisions.0.t_min", "120", &diag), PT_OK);
 	CHECK_INT(pt_mci_set(s, "decisions.0.path", "hospitals.0.locked_down", &diag), PT_OK);
 	CHECK_INT(pt_mci_set(s, "decisions.0.value", "false", &diag), PT_OK);
