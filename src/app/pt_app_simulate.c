@@ -384,6 +384,11 @@ static const struct threat_profile *profile_of(const char *id)
 	return NULL;
 }
 
+int pt_app_sim_threat_has_mix(const char *id)
+{
+	return id && profile_of(id) != NULL;
+}
+
 /*
  * A receiving hospital's resources by size class of the site's capacity
  * (people it holds): simultaneous places in a mass-casualty plan and the

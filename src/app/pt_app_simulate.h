@@ -149,6 +149,9 @@ enum pt_err pt_app_scenario_from_site(const struct pt_caller *c, struct pt_db *d
 				      struct pt_mci_scenario *out, struct pt_app_from_site_info *info,
 				      struct pt_diag *d);
 
+/** Nonzero when the model has a casualty mix for threat id (from-site and the API accept it). */
+int pt_app_sim_threat_has_mix(const char *id);
+
 /** The straight-line (haversine) distance between two WGS84 points, km (earth radius 6371 km). */
 double pt_app_haversine_km(double lat1, double lon1, double lat2, double lon2);
 
