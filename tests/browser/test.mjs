@@ -1539,7 +1539,7 @@ test('simulate: a coordinator sweeps the ambulances at a hospital from its page;
   eq(ci, `${oneDecimal(json.rows[0].outputs.deaths.lo)}–${oneDecimal(json.rows[0].outputs.deaths.hi)}`, 'the 95% interval of the first row');
   const heads = (await page.locator('#sim-table thead tr').first().locator('th').allTextContents()).map((t) => t.trim());
   // the main outputs the answer has (later deaths once the model gives them), transport deaths and surgery time among them
-  const heading = { deaths: 'Deaths', later_deaths: 'Later deaths', deaths_transport: 'In transport', critical_mortality: 'Critical mortality (%)', first_treatment_min: 'Time to first treatment (min)', surgery_min: 'Time to surgery (min)' };
+  const heading = { deaths: 'Deaths', later_deaths: 'Later deaths', deaths_transport: 'Deaths in transport', critical_mortality: 'Critical mortality (%)', first_treatment_min: 'Time to first treatment (min)', surgery_min: 'Time to surgery (min)' };
   eq(JSON.stringify(heads), JSON.stringify(['Ambulances'].concat(Object.keys(heading).filter((k) => k in json.rows[0].outputs).map((k) => heading[k]))), 'the outputs with their units');
   eq((await page.locator('#sim-table [data-testid=sim-deaths_transport-mean]').first().textContent()).trim(), oneDecimal(json.rows[0].outputs.deaths_transport.mean), 'transport deaths in the table');
   // the paired difference from the first value (2 ambulances), with its interval and what it says
