@@ -37,13 +37,38 @@ const DECISIONS = [
   },
 ];
 
-/* The outputs the trend can show (docs/methodology.md, section 18.6). */
-const OUTPUTS = {
-  deaths: { label: 'Deaths', head: 'Deaths', axis: 'deaths (mean of the replications)', fmt: (x) => one(x), bare: (x) => one(x), unit: '' },
+/* Labels of the outputs the page knows (docs/methodology.md, section 18.6); an output of the
+   answer without one is shown under its own name (outputOf). */
+const count = (label, head, axis) => ({ label, head, axis, fmt: (x) => one(x), bare: (x) => one(x), unit: '' });
+const KNOWN = {
+  deaths: count('Deaths', 'Deaths', 'deaths (mean of the replications)'),
+  later_deaths: count('Deaths after the attack (preventable)', 'Later deaths', 'deaths among those alive after the attack'),
+  killed_outright: count('Killed outright', 'Killed outright', 'killed outright (mean)'),
+  deaths_scene: count('Deaths at the scene', 'Deaths at the scene', 'deaths at the scene (mean)'),
+  deaths_transport: count('Deaths in transport', 'Deaths in transport', 'deaths in transport (mean)'),
+  deaths_hospital: count('Deaths in hospital', 'Deaths in hospital', 'deaths in hospital (mean)'),
+  critical: count('Critically injured', 'Critical', 'critically injured alive at the start (mean)'),
+  critical_deaths: count('Deaths of the critically injured', 'Critical deaths', 'deaths of the critically injured (mean)'),
   critical_mortality: { label: 'Critical mortality', head: 'Critical mortality (%)', axis: 'critical mortality (%)', fmt: (x) => pct1(x), bare: (x) => one(x * 100), unit: '' },
   first_treatment_min: { label: 'Time to first treatment', head: 'Time to first treatment (min)', axis: 'minutes to first treatment (critically injured)', fmt: (x) => one(x), bare: (x) => one(x), unit: ' min' },
   surgery_min: { label: 'Time to surgery', head: 'Time to surgery (min)', axis: 'minutes to surgery (critically injured)', fmt: (x) => one(x), bare: (x) => one(x), unit: ' min' },
+  transported: count('Patients transported', 'Transported', 'patients transported by ambulance (mean)'),
+  walked: count('Walking wounded', 'Walked', 'walking wounded who reached a hospital (mean)'),
+  ambulance_trips: count('Ambulance trips', 'Trips', 'ambulance trips (mean)'),
+  ambulances_used: count('Ambulances used', 'Ambulances used', 'ambulances used (mean)'),
+  events: count('Events simulated', 'Events', 'events of one replication (mean)'),
 };
+/* The outputs of the summary table, in this order, those the answer has. */
+const TABLE_OUTPUTS = ['deaths', 'later_deaths', 'deaths_transport', 'critical_mortality', 'first_treatment_min', 'surgery_min'];
+let OUTPUTS = KNOWN;
+/** The outputs of an answer with their labels (known ones first, in KNOWN's order). */
+function outputsOf(r) {
+  const names = r.rows.length ? Object.keys(r.rows[0].outputs) : [];
+  const out = {};
+  for (const k of Object.keys(KNOWN)) if (names.includes(k)) out[k] = KNOWN[k];
+  for (const k of names) if (!out[k]) out[k] = count(k.replace(/_/g, ' '), k, `${k.replace(/_/g, ' ')} (mean)`);
+  return out;
+}
 const PLACES = [
   ['deaths_scene', 'At the scene', '#8e0000'],
   ['deaths_transport', 'In transport', '#e08a00'],
@@ -82,7 +107,7 @@ export async function renderSimulate(main, ctx, params) {
   const [sites, threats] = await Promise.all([api.sites(), api.catalog('threats')]);
   if (token !== ctx.token) return;
   const byId = new Map(sites.items.map((s) => [s.id, s]));
-  const state = { seq: 0, result: null, asked: null, charts: [], controller: null, output: 'deaths', loadRow: 0 };
+  const state = { seq: 0, result: null, asked: null, charts: [], controller: null, output: 'deaths', loadRow: 0, exclude: [], excludeSite: null };
 
   /* ---- the form ---- */
   const field = (id, label, input, help) => {
@@ -101,10 +126,12 @@ export async function renderSimulate(main, ctx, params) {
     el('option', { value: '' }, 'Choose a site'),
     sorted.map((s) => el('option', { value: s.id, selected: s.id === wanted }, `${s.name} (${s.id})`))),
   `Any of the ${num(sites.items.length)} sites you may see; the server finds the health-sector sites around it as the receiving hospitals.`);
+  // only the attack types the model has a casualty mix for (GET /api/v1/catalog/threats: casualty_mix)
+  const simThreats = threats.items.filter((t) => t.casualty_mix !== false);
   const threatF = field('sim-threat', 'Attack type', el('select', { id: 'sim-threat', name: 'threat', required: true },
-    threats.items.map((t) => el('option', { value: t.id, selected: t.id === DEFAULT_THREAT }, t.name || t.id))),
+    simThreats.map((t) => el('option', { value: t.id, selected: t.id === DEFAULT_THREAT }, t.name || t.id))),
   'Sets the victims\' injury mix, how long the police need to secure the scene and whether an attacked hospital locks down.');
-  const victimsF = field('sim-victims', 'Victims (optional)', el('input', { type: 'number', id: 'sim-victims', name: 'victims', min: '1', step: '1', inputmode: 'numeric', placeholder: 'the attack type\'s default' }),
+  const victimsF = field('sim-victims', 'Victims (optional)', el('input', { type: 'number', id: 'sim-victims', name: 'victims', min: '1', step: '1', inputmode: 'numeric', placeholder: 'default' }),
     'Casualties, dead and injured, attackers excluded. Empty: the attack type\'s default.');
   const repsF = field('sim-reps', 'Replications per value', el('input', { type: 'number', id: 'sim-reps', name: 'replications', min: '1', step: '1', inputmode: 'numeric', value: String(DEFAULT_REPLICATIONS), required: true }),
     `${num(DEFAULT_REPLICATIONS)} by default here so that the page answers quickly (the command line's default is 1,000); more narrow the intervals.`);
@@ -175,6 +202,8 @@ export async function renderSimulate(main, ctx, params) {
       if (wrong !== undefined) { fail(valuesF, `"${wrong}" is not ${d.whole ? 'a whole number' : 'a number'} of ${d.whole ? 'ambulances' : 'minutes'}, 0 or more.`); bad.push(valuesF); }
     }
     body.sweep = { key: d.key, values: d.numeric ? values.map(Number) : values };
+    // receiving hospitals left out (the result's checkboxes), for the same site only
+    if (state.exclude.length && state.excludeSite === body.site_id) body.exclude = state.exclude.slice();
     if (bad.length) { bad[0].input.focus(); return null; }
     return body;
   }
@@ -251,6 +280,8 @@ export async function renderSimulate(main, ctx, params) {
     for (const c of state.charts) c.destroy();
     state.charts = [];
     const r = state.result;
+    OUTPUTS = outputsOf(r);
+    if (!OUTPUTS[state.output]) state.output = 'deaths';
     const d = DECISIONS.find((x) => x.key === r.sweep) || decision();
     const site = byId.get(state.asked.site_id);
     const hospitals = r.rows.length ? r.rows[0].hospitals : [];
@@ -272,7 +303,7 @@ export async function renderSimulate(main, ctx, params) {
           el('h2', { id: 'sim-what-title' }, `${site ? site.name : state.asked.site_id}: ${threatName(r.threat)}`),
           tlpBadge(marking)),
         el('p', { dataset: { testid: 'sim-summary' } },
-          `${num(r.victims)} victims${state.asked.victims ? '' : ' (the attack type\'s default)'}, `,
+          `${num(r.victims)} victims${state.asked.victims || r.sweep === 'attack.victims' ? '' : ' (the attack type\'s default)'}, `,
           `${num(hospitals.length)} receiving ${hospitals.length === 1 ? 'hospital' : 'hospitals'}, `,
           `${d.noun} swept over ${r.rows.map((row) => row.value).join(', ')}; `,
           `${num(n)} replications per value, seed ${r.seed}.`),
@@ -295,6 +326,7 @@ export async function renderSimulate(main, ctx, params) {
             el('h2', { id: 'sim-load-title' }, 'Hospital load over time'),
             el('div', { class: 'table-tools' }, el('label', { for: 'sim-load-row' }, d.label), rowSel)),
           loadBox,
+          receivingBox(r),
           el('p', { class: 'muted small' }, `Patients in each hospital's emergency care (waiting for or in resuscitation, the operating room or the emergency department), the mean over the replications every ${Number.isInteger(r.load_step_min) ? num(r.load_step_min) : one(r.load_step_min)} minutes from the attack. The peak below is each replication's highest load at any moment, averaged: higher than the curve's top, since the replications peak at different times.`),
           hospBox),
         el('section', { class: 'panel', 'aria-labelledby': 'sim-places-title' },
@@ -306,7 +338,7 @@ export async function renderSimulate(main, ctx, params) {
     const drawTrend = () => {
       if (state.charts[0]) state.charts[0].destroy();
       state.charts[0] = trendChart(trendBox, r, d, state.output);
-      put(tableBox, figuresTable(r, d));
+      put(tableBox, diffTable(r, d, state.output), figuresTable(r, d));
     };
     const drawLoad = () => {
       if (state.charts[1]) state.charts[1].destroy();
@@ -319,6 +351,37 @@ export async function renderSimulate(main, ctx, params) {
     drawTrend();
     drawLoad();
     state.charts[2] = placesChart(placesBox, r, d);
+  }
+
+  /** The receiving hospitals with a checkbox each: untick one and run again without it. */
+  function receivingBox(r) {
+    const list = r.receiving_hospitals;
+    if (!Array.isArray(list)) return null;
+    const left = state.excludeSite === state.asked.site_id ? state.exclude : [];
+    const boxes = list.map((h) => el('label', { class: 'sim-hosp-pick' },
+      el('input', { type: 'checkbox', checked: true, value: h.id, dataset: { testid: 'sim-hosp-pick' } }), ` ${h.name} (${h.id})`));
+    const again = el('button', { type: 'button', class: 'btn', dataset: { testid: 'sim-rerun' } }, 'Run again without the unticked hospitals');
+    again.addEventListener('click', () => {
+      const off = boxes.map((b) => b.querySelector('input')).filter((i) => !i.checked).map((i) => i.value);
+      state.exclude = left.concat(off);
+      state.excludeSite = state.asked.site_id;
+      run();
+    });
+    let hidden;
+    if (typeof r.unreadable_left_out === 'number') {
+      hidden = r.unreadable_left_out ? `${num(r.unreadable_left_out)} health-sector ${r.unreadable_left_out === 1 ? 'site' : 'sites'} within reach you may not read ${r.unreadable_left_out === 1 ? 'was' : 'were'} left out.` : '';
+    } else {
+      hidden = 'Only the hospitals you may read are included: another role may see more, and get other figures.';
+    }
+    const undo = left.length ? el('button', { type: 'button', class: 'btn btn-link', dataset: { testid: 'sim-include-all' } }, `Include the ${num(left.length)} left out again`) : null;
+    if (undo) undo.addEventListener('click', () => { state.exclude = []; run(); });
+    return el('fieldset', { class: 'sim-receiving', dataset: { testid: 'sim-receiving' } },
+      el('legend', {}, 'Receiving hospitals'),
+      el('p', { class: 'muted small' }, 'The health-sector sites the scenario takes casualties to, each with its ambulance station. Untick one that does not receive casualties (a laboratory, say) and run again.'),
+      el('div', { class: 'sim-hosp-list' }, boxes),
+      left.length ? el('p', { class: 'small', dataset: { testid: 'sim-excluded' } }, `Left out: ${left.join(', ')}. `, undo) : null,
+      hidden ? el('p', { class: 'muted small', dataset: { testid: 'sim-hidden-note' } }, hidden) : null,
+      el('div', { class: 'sim-buttons' }, again));
   }
 
   // a site in the address that the caller may not read (or that does not exist) is said, not chosen
@@ -336,24 +399,60 @@ function resultMarking(site, hospitals, all) {
   return TLP_LEVELS[Math.max(0, rank)];
 }
 
-/** The figures table: each swept value with the mean and 95% interval of each output. */
+/** "0.3 (−0.1 to 0.6)": a paired difference with its interval, in the output's unit. */
+function diffText(key, o) {
+  const sign = (x) => (x > 0 ? '+' : x < 0 ? '−' : '±');
+  const f = (x) => `${sign(x)}${key === 'critical_mortality' ? one(Math.abs(x) * 100) : one(Math.abs(x))}`;
+  return Number.isFinite(o.lo) ? `${f(o.mean)} (${f(o.lo)} to ${f(o.hi)})` : f(o.mean);
+}
+
+/** The selected output per value with its paired difference from the first value and its 95% interval. */
+function diffTable(r, d, key) {
+  if (r.rows.length < 2) return null;
+  const o = OUTPUTS[key];
+  const v0 = d.text(r.rows[0].value);
+  return el('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Differences from the first value' }, el('table', { class: 'table sim-table', id: 'sim-diff-table', dataset: { testid: 'sim-diff-table' } },
+    el('caption', { class: 'sim-caption' }, `${o.label}: the difference from ${v0}, replication by replication (each replication meets the same random numbers under every value)`),
+    el('thead', {}, el('tr', {},
+      el('th', { scope: 'col' }, d.label),
+      el('th', { scope: 'col', class: 'num-h' }, `${o.head}, mean`),
+      el('th', { scope: 'col', class: 'num-h' }, `difference from ${v0} (95% interval)`),
+      el('th', { scope: 'col' }, 'What it says'))),
+    el('tbody', {}, r.rows.map((row, i) => {
+      const df = row.outputs[key] && row.outputs[key].diff;
+      let said = '';
+      if (i === 0) said = 'the value the others are compared with';
+      else if (!df || !Number.isFinite(df.mean)) said = 'no difference computed (no replication with a value)';
+      else if (!Number.isFinite(df.lo)) said = 'no interval (fewer than 2 replications)';
+      else if (df.lo <= 0 && df.hi >= 0) said = 'no difference we can tell apart from chance at 95%';
+      else said = `${df.mean < 0 ? 'lower' : 'higher'} than with ${v0}, beyond chance at 95%`;
+      return el('tr', { dataset: { value: row.value } },
+        el('th', { scope: 'row' }, d.text(row.value)),
+        el('td', { class: 'num sim-mean' }, bare(key, row.outputs[key] && row.outputs[key].mean)),
+        el('td', { class: 'num', dataset: { testid: 'sim-diff' } }, i === 0 ? '—' : df ? diffText(key, df) : '—'),
+        el('td', { dataset: { testid: 'sim-diff-verdict' } }, said));
+    }))));
+}
+
+/** The figures table: each swept value with the mean and 95% interval of the main outputs. */
 function figuresTable(r, d) {
-  const keys = Object.keys(OUTPUTS);
+  const keys = TABLE_OUTPUTS.filter((k) => OUTPUTS[k]);
   return el('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Figures per value' }, el('table', { class: 'table sim-table', id: 'sim-table' },
-    el('caption', { class: 'sr-only' }, `Mean and 95% confidence interval of each output, per ${d.label.toLowerCase()}`),
+    el('caption', { class: 'sr-only' }, `Mean and, under it, the 95% confidence interval of each output, per ${d.label.toLowerCase()}`),
     el('thead', {},
       el('tr', {},
-        el('th', { scope: 'col', rowspan: '2' }, d.label),
-        keys.map((k) => el('th', { scope: 'colgroup', colspan: '2', class: 'num-h' }, OUTPUTS[k].head))),
-      el('tr', {}, keys.map(() => [el('th', { scope: 'col', class: 'num-h' }, 'mean'), el('th', { scope: 'col', class: 'num-h' }, '95% interval')]))),
+        el('th', { scope: 'col' }, d.label),
+        keys.map((k) => el('th', { scope: 'col', class: 'num-h' }, OUTPUTS[k].head)))),
+    // each cell: the mean, and under it its 95% interval (one column per output: fits a tablet)
     el('tbody', {}, r.rows.map((row) => el('tr', { dataset: { value: row.value } },
       el('th', { scope: 'row', dataset: { testid: 'sim-value' } }, d.text(row.value)),
-      keys.map((k) => [
-        el('td', { class: 'num sim-mean', dataset: { testid: `sim-${k}-mean` } }, bare(k, row.outputs[k] && row.outputs[k].mean)),
+      keys.map((k) => el('td', { class: 'num' },
+        el('span', { class: 'sim-mean', dataset: { testid: `sim-${k}-mean` } }, bare(k, row.outputs[k] && row.outputs[k].mean)),
+        el('br'),
         row.outputs[k] && Number.isFinite(row.outputs[k].lo) && Number.isFinite(row.outputs[k].hi)
-          ? el('td', { class: 'num sim-ci', dataset: { testid: `sim-${k}-ci` } }, `${bare(k, row.outputs[k].lo)}–${bare(k, row.outputs[k].hi)}`)
-          : el('td', { class: 'num sim-ci', dataset: { testid: `sim-${k}-ci` }, title: 'no interval: fewer than 2 replications with a value' }, '—'),
-      ]))))));
+          ? el('span', { class: 'sim-ci', dataset: { testid: `sim-${k}-ci` } }, `${bare(k, row.outputs[k].lo)}–${bare(k, row.outputs[k].hi)}`)
+          : el('span', { class: 'sim-ci', dataset: { testid: `sim-${k}-ci` }, title: 'no interval: fewer than 2 replications with a value' }, '—')))))),
+    el('tfoot', {}, el('tr', {}, el('td', { colspan: String(keys.length + 1), class: 'muted small' }, 'Each cell: the mean, and under it its 95% confidence interval.')))));
 }
 
 /** Deaths at the scene, in transport and in hospital per value (the chart's figures). */
@@ -375,7 +474,7 @@ function hospitalsTable(row, d) {
     el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Receiving hospital'), el('th', { scope: 'col', class: 'num-h' }, 'Peak load (mean)'))),
     el('tbody', {}, row.hospitals.map((h, i) => el('tr', {},
       el('th', { scope: 'row' }, el('span', { class: 'swatch', style: `background:${HOSPITAL_COLOURS[i % HOSPITAL_COLOURS.length]}` }), ' ', h.name),
-      el('td', { class: 'num' }, h.peak_mean > 0 ? `${one(h.peak_mean)} patients` : 'none received (locked down, or too far)'))))));
+      el('td', { class: 'num' }, h.peak_mean > 0 ? `${one(h.peak_mean)} patients` : 'received none'))))));
 }
 
 function noChart(box) {

@@ -34,6 +34,14 @@ enum pt_err pt_app_simulate_scenario(const struct pt_app_sim_opts *o, const char
 	return pt_mci_check(out, d);
 }
 
+double pt_app_sim_cost(const struct pt_mci_scenario *s)
+{
+	double retriage = s->response.retriage_min > 0 ? s->response.retriage_min : 1;
+	double e = (double)s->attack.victims * (PT_APP_SIM_COST_PER_VICTIM + s->horizon_min / retriage);
+	double limit = (double)pt_mci_event_limit(s);
+	return e < limit ? e : limit;
+}
+
 /* The progress of one runner call as a share of the whole run. */
 struct progress_offset {
 	pt_mci_progress_fn fn;
@@ -101,9 +109,52 @@ static size_t chunk_size(const struct pt_mci_scenario *s, size_t n)
 	return n < c ? n : c;
 }
 
-/* Run one row's scenario s and summarise it into row. */
+/*
+ * The paired difference of output k between a row (all[0, n)) and the first
+ * row (first[r * outs + k]): replication r of each row meets the same random
+ * numbers, so the difference's interval is the t-based 95% interval of the
+ * mean of the n per-replication differences (pairs where both have a value),
+ * in replication order: the same numbers on any thread or rank count.
+ */
+static void paired_diff(const struct pt_mci_rep *all, const double *first, size_t n, size_t outs,
+			size_t k, struct pt_mci_stat *out)
+{
+	double sum = 0, ss = 0, mean;
+	size_t r, m = 0;
+	out->mean = out->lo = out->hi = out->p025 = out->p975 = NAN;
+	out->n = 0;
+	for (r = 0; r < n; r++) {
+		double x = pt_mci_output_value(&all[r], k) - first[r * outs + k];
+		if (!isnan(x)) {
+			sum += x;
+			m++;
+		}
+	}
+	out->n = m;
+	if (m == 0)
+		return;
+	mean = sum / (double)m;
+	for (r = 0; r < n; r++) {
+		double x = pt_mci_output_value(&all[r], k) - first[r * outs + k];
+		if (!isnan(x))
+			ss += (x - mean) * (x - mean);
+	}
+	out->mean = mean;
+	if (m > 1) {
+		double half = pt_mci_t_quantile(0.05, (double)(m - 1)) *
+			      sqrt(ss / (double)(m - 1) / (double)m);
+		out->lo = mean - half;
+		out->hi = mean + half;
+	}
+}
+
+/*
+ * Run one row's scenario s and summarise it into row. row0 (NULL without a
+ * sweep of several values): row0 holds the first row's outputs per
+ * replication (n x outputs): row 0 fills it, the others get their paired differences.
+ */
 static enum pt_err run_row(const struct pt_app_sim_opts *o, const struct pt_mci_scenario *s,
-			   size_t row_index, struct pt_sim_row *row, int *complete,
+			   size_t row_index, struct pt_sim_row *row, double *row0, int *complete,
 			   struct pt_diag *d)
 {
 	size_t n = o->replications, nh = s->n_hospitals, steps = 0, first, j, h, k;
@@ -145,6 +196,13 @@ static enum pt_err run_row(const struct pt_app_sim_opts *o, const struct pt_mci_
 		po.before = row_index * n + first;
 		err = run(o->runner_ctx, s, o->seed, first, m, o->threads, block,
 			  o->progress ? progress_offset_fn : NULL, &po, complete, d);
+		if (err == PT_ELIMIT)
+			pt_diag_set(d, err, 0, "events",
+				    "more than %llu events in one replication: %u victims allow %d "
+				    "each and %d more; raise response.retriage_min or lower "
+				    "horizon_min (docs/scenarios.md, \"Limits\")",
+				    (unsigned long long)pt_mci_event_limit(s), s->attack.victims,
+				    PT_MCI_EVENTS_PER_VICTIM, PT_MCI_EVENTS_BASE);
 		if (err != PT_OK)
 			goto out;
 		if (!*complete)
@@ -168,6 +226,19 @@ static enum pt_err run_row(const struct pt_app_sim_opts *o, const struct pt_mci_
 			pt_diag_set(d, err, 0, "", "out of memory");
 			goto out;
 		}
+	row->victims = s->attack.victims;
+	if (row0 && row_index == 0) {
+		for (j = 0; j < n; j++)
+			for (k = 0; k < outs; k++)
+				row0[j * outs + k] = pt_mci_output_value(&all[j], k);
+	} else if (row0) {
+		if (!(row->diff = calloc(outs, sizeof *row->diff))) {
+			err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+			goto out;
+		}
+		for (k = 0; k < outs; k++)
+			paired_diff(all, row0, n, outs, k, &row->diff[k]);
+	}
 	for (h = 0; h < nh; h++) {
 		row->hospitals[h].peak_mean = peak_sum[h] / (double)n;
 		for (k = 0; k < steps; k++)
@@ -186,6 +257,7 @@ enum pt_err pt_app_simulate_run(const struct pt_app_sim_opts *o, struct pt_sim_r
 {
 	struct pt_mci_scenario *rows = NULL;
 	struct pt_sim_result *res = NULL;
+	double *first = NULL;
 	size_t n_rows, i;
 	int complete = 1;
 	enum pt_err err;
@@ -196,7 +268,11 @@ enum pt_err pt_app_simulate_run(const struct pt_app_sim_opts *o, struct pt_sim_r
 	n_rows = o->sweep_key ? o->n_sweep : 1;
 	rows = malloc(n_rows * sizeof *rows);
 	res = calloc(1, sizeof *res);
-	if (!rows || !res || !(res->rows = calloc(n_rows, sizeof *res->rows))) {
+	/* the first row's outputs per replication, for the others' paired differences */
+	if (n_rows > 1)
+		first = malloc(o->replications * pt_mci_output_count() * sizeof *first);
+	if (!rows || !res || !(res->rows = calloc(n_rows, sizeof *res->rows)) ||
+	    (n_rows > 1 && !first)) {
 		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 		goto out;
 	}
@@ -207,7 +283,7 @@ enum pt_err pt_app_simulate_run(const struct pt_app_sim_opts *o, struct pt_sim_r
 			goto out;
 	pt_strlcpy(res->scenario, rows[0].name, sizeof res->scenario);
 	pt_strlcpy(res->threat, rows[0].threat, sizeof res->threat);
-	res->victims = o->scenario->attack.victims;
+	res->victims = rows[0].attack.victims; /* as simulated: after the sets (review L2) */
 	if (o->sweep_key)
 		pt_strlcpy(res->sweep_key, o->sweep_key, sizeof res->sweep_key);
 	res->seed = o->seed;
@@ -218,10 +294,11 @@ enum pt_err pt_app_simulate_run(const struct pt_app_sim_opts *o, struct pt_sim_r
 		res->n_rows = i + 1;
 		if (o->sweep_key)
 			pt_strlcpy(row->value, o->sweep_values[i], sizeof row->value);
-		if ((err = run_row(o, &rows[i], i, row, &complete, d)) != PT_OK)
+		if ((err = run_row(o, &rows[i], i, row, first, &complete, d)) != PT_OK)
 			goto out;
 	}
 out:
+	free(first);
 	free(rows);
 	if (err != PT_OK || !complete) {
 		pt_sim_result_free(res);
@@ -305,6 +382,11 @@ static const struct threat_profile *profile_of(const char *id)
 		if (strcmp(profiles[i].id, id) == 0)
 			return &profiles[i];
 	return NULL;
+}
+
+int pt_app_sim_threat_has_mix(const char *id)
+{
+	return id && profile_of(id) != NULL;
 }
 
 /*
@@ -411,6 +493,42 @@ static enum pt_err add_hospital(struct pt_mci_scenario *s, const struct pt_site 
 	return PT_OK;
 }
 
+/* Is id among ids[0, n)? */
+static int id_listed(const char *const *ids, size_t n, const char *id)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (ids[i] && strcmp(ids[i], id) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Each of ids[0, n) a health-sector site the caller may read, none twice:
+ * PT_ENOTFOUND for one missing or unreadable (alike), PT_EINVAL for another
+ * sector or a repeat, PT_ELIMIT past max; d field names the list.
+ */
+static enum pt_err check_ids(const struct pt_snapshot *snap, const unsigned char *visible,
+			     const char *const *ids, size_t n, size_t max, const char *field,
+			     struct pt_diag *d)
+{
+	size_t i;
+	if (n > max)
+		return pt_diag_set(d, PT_ELIMIT, 0, field, "more than %zu sites", max);
+	for (i = 0; i < n; i++) {
+		long at = ids[i] ? pt_snapshot_find(snap, ids[i]) : -1;
+		if (at < 0 || !visible[at])
+			return pt_diag_set(d, PT_ENOTFOUND, 0, field, "no site \"%s\"",
+					   ids[i] ? ids[i] : "");
+		if (strcmp(snap->sites.items[at].sector, "health") != 0)
+			return pt_diag_set(d, PT_EINVAL, 0, field,
+					   "%s is not a health-sector site", ids[i]);
+		if (id_listed(ids, i, ids[i]))
+			return pt_diag_set(d, PT_EINVAL, 0, field, "%s is named twice", ids[i]);
+	}
+	return PT_OK;
+}
+
 enum pt_err pt_app_scenario_from_site(const struct pt_caller *c, struct pt_db *db,
 				      const struct pt_app_from_site_opts *o,
 				      struct pt_mci_scenario *out, struct pt_app_from_site_info *info,
@@ -475,16 +593,28 @@ enum pt_err pt_app_scenario_from_site(const struct pt_caller *c, struct pt_db *d
 	info->road_factor = cfg.mci_road_factor;
 	info->speed_kmh = cfg.mci_speed_kmh;
 	info->show_hidden = pt_access_hidden_counts(&c->who) == PT_ACCESS_OK;
+	if ((err = check_ids(snap, visible, o->exclude, o->n_exclude, PT_APP_FROM_SITE_MAX_EXCLUDE,
+			     "exclude", d)) != PT_OK ||
+	    (err = check_ids(snap, visible, o->hospitals, o->n_hospitals, PT_MCI_MAX_HOSPITALS,
+			     "hospitals", d)) != PT_OK)
+		goto out;
 	for (i = 0; i < snap->sites.n; i++) {
 		const struct pt_site *s = &snap->sites.items[i];
 		double km;
 		if (strcmp(s->sector, "health") != 0)
 			continue;
 		km = pt_app_haversine_km(site->lat, site->lon, s->lat, s->lon);
-		if (!(km <= cfg.mci_hospital_radius_km))
+		if (o->n_hospitals) {
+			if (!id_listed(o->hospitals, o->n_hospitals, s->id))
+				continue; /* the listed ones are readable (check_ids) */
+		} else if (!(km <= cfg.mci_hospital_radius_km)) {
 			continue;
-		if (!visible[i]) {
+		} else if (!visible[i]) {
 			info->hidden++;
+			continue;
+		}
+		if (id_listed(o->exclude, o->n_exclude, s->id)) {
+			info->excluded++; /* no hospital, no ambulance station */
 			continue;
 		}
 		cand[n_cand].site = (long)i;
@@ -493,10 +623,14 @@ enum pt_err pt_app_scenario_from_site(const struct pt_caller *c, struct pt_db *d
 	qsort(cand, n_cand, sizeof *cand, candidate_order);
 	info->in_radius = n_cand;
 	if (n_cand == 0) {
-		err = pt_diag_set(d, PT_EINVAL, 0, "hospitals",
-				  "no health-sector site you may read within %g km of %s (raise "
-				  "mci.hospital_radius_km)",
-				  cfg.mci_hospital_radius_km, site->id);
+		if (o->n_exclude || o->n_hospitals)
+			err = pt_diag_set(d, PT_EINVAL, 0, "hospitals",
+					  "no receiving hospital is left: each one is excluded");
+		else
+			err = pt_diag_set(d, PT_EINVAL, 0, "hospitals",
+					  "no health-sector site you may read within %g km of %s "
+					  "(raise mci.hospital_radius_km)",
+					  cfg.mci_hospital_radius_km, site->id);
 		goto out;
 	}
 	keep = n_cand < PT_MCI_MAX_HOSPITALS ? n_cand : PT_MCI_MAX_HOSPITALS;
@@ -525,6 +659,8 @@ enum pt_err pt_app_scenario_from_site(const struct pt_caller *c, struct pt_db *d
 			info->attacked_hospital = 1;
 		}
 		pt_read_log_note(&log, h);
+		pt_strlcpy(info->hospital_ids[out->n_hospitals], h->id,
+			   sizeof info->hospital_ids[0]);
 		if ((err = add_hospital(out, h, cand[i].km, &cfg, attacked, tp->lockdown, d)) !=
 		    PT_OK)
 			goto out;

@@ -74,6 +74,17 @@ enum pt_err pt_app_simulate_scenario(const struct pt_app_sim_opts *o, const char
 enum pt_err pt_app_simulate_run(const struct pt_app_sim_opts *o, struct pt_sim_result **out,
 				struct pt_diag *d);
 
+#define PT_APP_SIM_COST_PER_VICTIM 4.0 /**< events per victim besides re-triage (the scenarios take 2-4.2) */
+
+/**
+ * The estimated events of one replication of s, the unit of the server's
+ * cost limits (review H1): attack.victims x (PT_APP_SIM_COST_PER_VICTIM +
+ * horizon_min / response.retriage_min: a victim re-triaged all along),
+ * at most pt_mci_event_limit(s). Pessimistic for real scenarios (they
+ * re-triage few victims few times), exact for the worst.
+ */
+double pt_app_sim_cost(const struct pt_mci_scenario *s);
+
 /**
  * Run replication rep of o's scenario (its sets; a sweep is not allowed)
  * with o->seed, calling fn for each event in time order. Errors as
@@ -91,7 +102,15 @@ struct pt_app_from_site_opts {
 	const char *site_id;  /**< a site the caller may read */
 	const char *threat;   /**< a threat id with a casualty mix (docs/scenarios.md) */
 	unsigned victims;     /**< 0: the threat's default */
+	/* the receiving hospitals chosen (user review 4 and 6) */
+	const char *const *exclude;   /**< health-sector site ids left out (each one c may read) */
+	size_t n_exclude;             /**< 0 to PT_APP_FROM_SITE_MAX_EXCLUDE */
+	const char *const *hospitals; /**< n_hospitals > 0: exactly these health-sector sites
+				           (each one c may read; any distance), not the radius */
+	size_t n_hospitals;           /**< 0 to PT_MCI_MAX_HOSPITALS */
 };
+#define PT_APP_FROM_SITE_MAX_EXCLUDE (PT_MCI_MAX_HOSPITALS * 8) /**< most ids of exclude */
+#define PT_APP_SITE_ID_MAX 64 /**< a site id + NUL */
 
 /** What the builder did, for the command's message. */
 struct pt_app_from_site_info {
@@ -101,6 +120,9 @@ struct pt_app_from_site_info {
 	int show_hidden;          /**< nonzero: the caller may be told hidden (pt_access_hidden_counts) */
 	int attacked_hospital;    /**< nonzero: the attack site is itself a receiving hospital */
 	double radius_km, road_factor, speed_kmh; /**< the settings used */
+	char hospital_ids[PT_MCI_MAX_HOSPITALS][PT_APP_SITE_ID_MAX]; /**< [hospitals]: the
+				     registry id of each receiving hospital, in the scenario's order */
+	size_t excluded;          /**< sites of exclude that were within the radius (or listed) */
 };
 
 /**
@@ -112,8 +134,12 @@ struct pt_app_from_site_info {
  * the victim mix and response from the threat's defaults. The attack site's
  * reads (the site's and the hospitals') are audited as
  * "scenario.from_site.read" when c->audit_reads. *out is the caller's;
- * the defaults on failure. PT_ENOTFOUND (a site c may not read or that
- * does not exist: d field "site"), PT_EINVAL (an unknown threat or one
+ * the defaults on failure. o->exclude leaves sites out; o->hospitals
+ * names the receiving hospitals instead of the radius (an excluded site
+ * gets no hospital and no ambulance station). PT_ENOTFOUND (a site c may
+ * not read or that does not exist: d field "site", or "exclude" /
+ * "hospitals" for an id there), PT_EINVAL (an id of exclude or hospitals
+ * that is not a health-sector site or is repeated: that field; an unknown threat or one
  * without a casualty mix: field "threat"; no readable health-sector site
  * within the radius: field "hospitals"), PT_ELIMIT (victims), PT_EDB,
  * PT_ENOMEM.
@@ -122,6 +148,9 @@ enum pt_err pt_app_scenario_from_site(const struct pt_caller *c, struct pt_db *d
 				      const struct pt_app_from_site_opts *o,
 				      struct pt_mci_scenario *out, struct pt_app_from_site_info *info,
 				      struct pt_diag *d);
+
+/** Nonzero when the model has a casualty mix for threat id (from-site and the API accept it). */
+int pt_app_sim_threat_has_mix(const char *id);
 
 /** The straight-line (haversine) distance between two WGS84 points, km (earth radius 6371 km). */
 double pt_app_haversine_km(double lat1, double lon1, double lat2, double lon2);

@@ -92,6 +92,13 @@ void pt_cli_format_eur(double eur, char *buf, size_t size);
 
 /** Print s padded/truncated to width display columns (UTF-8 aware). */
 void pt_cli_print_cell(FILE *f, const char *s, int width);
+/**
+ * Untrusted text (a scenario's name, a key, a registry name) for a
+ * terminal (issue 14 review L1): src into dst (size bytes, NUL-terminated,
+ * cut when full) with C0/DEL written \xHH, C1 controls and bidirectional
+ * controls (U+061C, U+200E/F, U+202A-E, U+2066-9) \uHHHH; the rest as is.
+ */
+void pt_cli_safe_text(char *dst, size_t size, const char *src);
 
 int pt_cmd_init(struct pt_cli *cli);
 int pt_cmd_demo(struct pt_cli *cli);

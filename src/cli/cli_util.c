@@ -237,6 +237,13 @@ void pt_cli_format_eur(double eur, char *buf, size_t size)
 	snprintf(buf, size, "%s", out);
 }
 
+static size_t bidi_control(const unsigned char *p);
+/* A C1 or bidirectional control character at p (issue 14 review L1): a cell shows a space. */
+static int is_control_char(const unsigned char *p)
+{
+	return (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) || bidi_control(p) != 0;
+}
+
 void pt_cli_print_cell(FILE *f, const char *s, int width)
 {
 	int cols = 0;
@@ -251,7 +258,7 @@ void pt_cli_print_cell(FILE *f, const char *s, int width)
 			cols++;
 			break;
 		}
-		if (*start < 0x20 || *start == 0x7F)
+		if (*start < 0x20 || *start == 0x7F || is_control_char(start))
 			fputc(' ', f); /* a line break inside a name stays on one row */
 		else
 			fwrite(start, 1, (size_t)(p - start), f);
@@ -429,7 +436,7 @@ void pt_cli_print_last(FILE *f, const char *s, int width)
 			fputc('~', f); /* cut */
 			break;
 		}
-		if (*start < 0x20 || *start == 0x7F)
+		if (*start < 0x20 || *start == 0x7F || is_control_char(start))
 			fputc(' ', f);
 		else
 			fwrite(start, 1, (size_t)(p - start), f);
@@ -528,4 +535,56 @@ void pt_cli_marking(enum pt_tlp tlp)
 		pt_marking_text_line(stderr, tlp);
 	else
 		(void)pt_cli_stdout_failed(); /* keeps the cause for pt_cli_finish's message */
+}
+
+/* ---- untrusted text on a terminal (issue 14 review L1) ---- */
+
+/* The length of a bidirectional control character at p (UTF-8), or 0. */
+static size_t bidi_control(const unsigned char *p)
+{
+	if (p[0] == 0xD8 && p[1] == 0x9C)
+		return 2; /* U+061C arabic letter mark */
+	if (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0x8E || p[2] == 0x8F ||
+					     (p[2] >= 0xAA && p[2] <= 0xAE)))
+		return 3; /* U+200E, U+200F, U+202A-U+202E */
+	if (p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)
+		return 3; /* U+2066-U+2069 */
+	return 0;
+}
+
+void pt_cli_safe_text(char *dst, size_t size, const char *src)
+{
+	const unsigned char *p = (const unsigned char *)(src ? src : "");
+	size_t o = 0, n;
+	char esc[16];
+	if (!size)
+		return;
+	while (*p) {
+		esc[0] = '\0';
+		n = 1;
+		if (*p < 0x20 || *p == 0x7F)
+			snprintf(esc, sizeof esc, "\\x%02x", *p);
+		else if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+			snprintf(esc, sizeof esc, "\\u%04x", p[1]), n = 2; /* C1 controls */
+		else if ((n = bidi_control(p)) != 0)
+			snprintf(esc, sizeof esc, "\\u%04x",
+				 n == 2 ? 0x061C
+					: (unsigned)(((p[0] & 0x0F) << 12) | ((p[1] & 0x3F) << 6) |
+						     (p[2] & 0x3F)));
+		else
+			n = 1;
+		if (esc[0]) {
+			size_t e = strlen(esc);
+			if (o + e >= size)
+				break;
+			memcpy(dst + o, esc, e);
+			o += e;
+		} else {
+			if (o + 1 >= size)
+				break;
+			dst[o++] = (char)*p;
+		}
+		p += n;
+	}
+	dst[o] = '\0';
 }

@@ -20,9 +20,11 @@ static const char *const table_outputs[] = {
 	"later_deaths", "critical", "critical_deaths", "critical_mortality", "first_treatment_min",
 	"surgery_min", "transported", "walked", "ambulance_trips", "ambulances_used", "events",
 };
-/* A sweep's table: one line per value, these columns. */
+/* A sweep's table: one line per value, these columns (those the model has), then the paired
+ * difference of deaths from the first value. */
 static const char *const sweep_outputs[] = {
-	"deaths", "deaths_scene", "deaths_hospital", "critical_mortality", "first_treatment_min",
+	"deaths", "later_deaths", "deaths_scene", "deaths_transport", "deaths_hospital",
+	"critical_mortality", "first_treatment_min", "surgery_min",
 };
 
 static long output_index(const char *name)
@@ -46,39 +48,60 @@ static void stat_cell(const struct pt_mci_stat *st, int percent, char *buf, size
 		snprintf(buf, size, "%.2f [%.2f, %.2f]", k * st->mean, k * st->lo, k * st->hi);
 }
 
+/* The failure of a command with untrusted text in its message: escaped (review L1). */
+static int fail_safe(enum pt_err err, const struct pt_diag *d)
+{
+	char msg[2048], safe[4096];
+	pt_diag_format(d, msg, sizeof msg);
+	pt_cli_safe_text(safe, sizeof safe, msg[0] ? msg : pt_strerror(err));
+	pt_cli_errorf("%s", safe);
+	return pt_err_exit_status(err);
+}
+
 static void print_table(const struct pt_sim_result *r)
 {
-	size_t i, h, k;
-	printf("scenario: %s (%s, %u victims)\n", r->scenario, r->threat[0] ? r->threat : "-",
-	       r->victims);
+	size_t i, h, k, n_cols = 0;
+	long cols[sizeof sweep_outputs / sizeof *sweep_outputs];
+	char name[4 * PT_MCI_NAME_MAX], threat[4 * PT_MCI_NAME_MAX];
+	pt_cli_safe_text(name, sizeof name, r->scenario);
+	pt_cli_safe_text(threat, sizeof threat, r->threat[0] ? r->threat : "-");
+	printf("scenario: %s (%s, %u victims)\n", name, threat, r->victims);
 	printf("%zu replication%s, seed %llu; mean [95%% confidence interval of the mean]\n",
 	       r->replications, r->replications == 1 ? "" : "s", (unsigned long long)r->seed);
 	if (r->sweep_key[0]) {
-		printf("\n%-14s", "VALUE");
+		long dk = output_index("deaths");
+		char first[4 * PT_MCI_VALUE_MAX], key[4 * PT_MCI_PATH_MAX];
 		for (k = 0; k < sizeof sweep_outputs / sizeof *sweep_outputs; k++)
-			printf(k + 1 < sizeof sweep_outputs / sizeof *sweep_outputs ? "  %-24s" : "  %s",
-			       strcmp(sweep_outputs[k], "critical_mortality") == 0
-				       ? "critical_mortality (%)"
-				       : sweep_outputs[k]);
-		printf("\n");
+			if ((cols[n_cols] = output_index(sweep_outputs[k])) >= 0)
+				n_cols++;
+		printf("\n%-14s", "VALUE");
+		for (k = 0; k < n_cols; k++)
+			printf("  %-24s", strcmp(pt_mci_output_name((size_t)cols[k]),
+						 "critical_mortality") == 0
+						? "critical_mortality (%)"
+						: pt_mci_output_name((size_t)cols[k]));
+		printf("  %s\n", "deaths_diff (paired)");
 		for (i = 0; i < r->n_rows; i++) {
+			char cell[96];
 			pt_cli_print_cell(stdout, r->rows[i].value, 14);
-			for (k = 0; k < sizeof sweep_outputs / sizeof *sweep_outputs; k++) {
-				char cell[96];
-				long o = output_index(sweep_outputs[k]);
-				if (o < 0)
-					snprintf(cell, sizeof cell, "?");
-				else
-					stat_cell(&r->rows[i].stats[o],
-						  strcmp(sweep_outputs[k], "critical_mortality") == 0,
-						  cell, sizeof cell);
-				printf(k + 1 < sizeof sweep_outputs / sizeof *sweep_outputs ? "  %-24s"
-											     : "  %s",
-				       cell);
+			for (k = 0; k < n_cols; k++) {
+				stat_cell(&r->rows[i].stats[cols[k]],
+					  strcmp(pt_mci_output_name((size_t)cols[k]),
+						 "critical_mortality") == 0,
+					  cell, sizeof cell);
+				printf("  %-24s", cell);
 			}
-			printf("\n");
+			if (i == 0 || !r->rows[i].diff || dk < 0)
+				snprintf(cell, sizeof cell, "-");
+			else
+				stat_cell(&r->rows[i].diff[dk], 0, cell, sizeof cell);
+			printf("  %s\n", cell);
 		}
-		printf("\nswept: %s (every value meets the same random numbers)\n", r->sweep_key);
+		pt_cli_safe_text(key, sizeof key, r->sweep_key);
+		pt_cli_safe_text(first, sizeof first, r->rows[0].value);
+		printf("\nswept: %s (every value meets the same random numbers); deaths_diff: the "
+		       "mean difference from %s, replication by replication, with its 95%% "
+		       "interval\n", key, first);
 		return;
 	}
 	printf("\n%-26s %s\n", "OUTPUT", "MEAN [95% CI]");
@@ -188,9 +211,12 @@ static void trace_event(void *ctx, const struct pt_mci_trace_event *ev)
 			n += (size_t)snprintf(line + n, sizeof line - n, " ambulance %d", ev->ambulance);
 		if (ev->site >= 0 && t->s->attack.n_sites > 1 && n < sizeof line)
 			n += (size_t)snprintf(line + n, sizeof line - n, " site %d", ev->site);
-		if (ev->hospital >= 0 && (size_t)ev->hospital < t->s->n_hospitals && n < sizeof line)
-			n += (size_t)snprintf(line + n, sizeof line - n, " hospital %d (%s)",
-					      ev->hospital, t->s->hospitals[ev->hospital].name);
+		if (ev->hospital >= 0 && (size_t)ev->hospital < t->s->n_hospitals && n < sizeof line) {
+			char hn[4 * PT_MCI_NAME_MAX];
+			pt_cli_safe_text(hn, sizeof hn, t->s->hospitals[ev->hospital].name);
+			n += (size_t)snprintf(line + n, sizeof line - n, " hospital %d (%.200s)",
+					      ev->hospital, hn);
+		}
 		else if (ev->hospital >= 0 && n < sizeof line)
 			n += (size_t)snprintf(line + n, sizeof line - n, " hospital %d", ev->hospital);
 		if (detail[0] && n < sizeof line)
@@ -241,10 +267,13 @@ static int parse_seed(const char *s, uint64_t *out)
 static int run_failed(const struct pt_cli *cli, enum pt_err err, const struct pt_diag *d,
 		      const char *option)
 {
-	if (err == PT_ENOTFOUND)
+	char key[4 * sizeof d->field];
+	if (err == PT_ENOTFOUND) {
+		pt_cli_safe_text(key, sizeof key, d->field);
 		return pt_cli_usage_error(cli, "%s %s: unknown key (docs/scenarios.md lists the keys)",
-					  option, d->field);
-	return pt_cli_fail(err, d);
+					  option, key);
+	}
+	return fail_safe(err, d);
 }
 
 int pt_cmd_simulate(struct pt_cli *cli)
@@ -394,7 +423,7 @@ int pt_cmd_simulate(struct pt_cli *cli)
 	}
 	err = pt_scenario_read(buf, len, path, scenario, &d);
 	if (err != PT_OK) {
-		rc = pt_cli_fail(err, &d);
+		rc = fail_safe(err, &d); /* the file's keys and values, escaped */
 		goto out;
 	}
 	memset(&d, 0, sizeof d);
@@ -512,40 +541,87 @@ static int from_site(struct pt_cli *cli)
 	unsigned long victims = 0;
 	struct pt_caller c;
 	struct pt_db *db = NULL;
+	const char *exclude[PT_APP_FROM_SITE_MAX_EXCLUDE], *hospitals[PT_MCI_MAX_HOSPITALS];
+	char *lists[2] = { NULL, NULL };
 	struct pt_diag d;
 	enum pt_err err;
 	int i, rc = 0;
 
 	memset(&o, 0, sizeof o);
+	o.exclude = exclude;
+	o.hospitals = hospitals;
 	for (i = 1; i < cli->argc; i++) {
 		if ((val = pt_cli_option(cli, &i, "--threat"))) {
 			o.threat = val;
+		} else if ((val = pt_cli_option(cli, &i, "--exclude")) ||
+			   (val = pt_cli_option(cli, &i, "--hospitals"))) {
+			int ex = strcmp(cli->argv[i - 1], "--exclude") == 0 ||
+				 strncmp(cli->argv[i], "--exclude=", 10) == 0;
+			size_t max = ex ? PT_APP_FROM_SITE_MAX_EXCLUDE : PT_MCI_MAX_HOSPITALS;
+			size_t *n = ex ? &o.n_exclude : &o.n_hospitals;
+			const char **ids = ex ? exclude : hospitals;
+			char *tok, *save = NULL;
+			if (lists[ex]) {
+				rc = pt_cli_usage_error(cli, "%s: give it once, ids separated by commas",
+							ex ? "--exclude" : "--hospitals");
+				goto out;
+			}
+			if (!(lists[ex] = strdup(val))) {
+				pt_cli_errorf("out of memory");
+				rc = 71;
+				goto out;
+			}
+			for (tok = strtok_r(lists[ex], ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+				if (*n >= max) {
+					rc = pt_cli_usage_error(cli, "%s: more than %zu site ids",
+								ex ? "--exclude" : "--hospitals", max);
+					goto out;
+				}
+				ids[(*n)++] = tok;
+			}
+			if (*n == 0) {
+				rc = pt_cli_usage_error(cli, "%s: name site ids (ID[,ID...])",
+							ex ? "--exclude" : "--hospitals");
+				goto out;
+			}
 		} else if ((val = pt_cli_option(cli, &i, "--victims"))) {
-			if (pt_cli_parse_ulong(val, 1, PT_APP_FROM_SITE_MAX_VICTIMS, &victims))
-				return pt_cli_usage_error(cli, "--victims: '%s' is not a whole number 1-%d",
-							  val, PT_APP_FROM_SITE_MAX_VICTIMS);
+			if (pt_cli_parse_ulong(val, 1, PT_APP_FROM_SITE_MAX_VICTIMS, &victims)) {
+				rc = pt_cli_usage_error(cli, "--victims: '%s' is not a whole number 1-%d",
+								val, PT_APP_FROM_SITE_MAX_VICTIMS);
+				goto out;
+			}
 		} else if ((val = pt_cli_option(cli, &i, "--out"))) {
-			if (!val[0])
-				return pt_cli_usage_error(cli, "--out: a file is needed");
+			if (!val[0]) {
+				rc = pt_cli_usage_error(cli, "--out: a file is needed");
+				goto out;
+			}
 			out_path = val;
 		} else if ((val = pt_cli_option(cli, &i, "--as"))) {
-			if (!val[0])
-				return pt_cli_usage_error(cli, "--as: a user name is needed");
+			if (!val[0]) {
+				rc = pt_cli_usage_error(cli, "--as: a user name is needed");
+				goto out;
+			}
 			as = val;
 		} else if (cli->argv[i][0] == '-' || o.site_id) {
-			return pt_cli_usage_error(cli, "unexpected '%s'", cli->argv[i]);
+			rc = pt_cli_usage_error(cli, "unexpected '%s'", cli->argv[i]);
+			goto out;
 		} else {
 			o.site_id = cli->argv[i];
 		}
 	}
-	if (!o.site_id)
-		return pt_cli_usage_error(cli, "from-site: name a site id");
-	if (!o.threat || !o.threat[0])
-		return pt_cli_usage_error(cli, "--threat: name a threat id");
+	if (!o.site_id) {
+		rc = pt_cli_usage_error(cli, "from-site: name a site id");
+		goto out;
+	}
+	if (!o.threat || !o.threat[0]) {
+		rc = pt_cli_usage_error(cli, "--threat: name a threat id");
+		goto out;
+	}
 	o.victims = (unsigned)victims;
 	if (!(s = malloc(sizeof *s))) {
 		pt_cli_errorf("out of memory");
-		return 71;
+		rc = 71;
+		goto out;
 	}
 	if ((rc = pt_cli_open_db(cli, 0, &db)) != 0 || (rc = pt_cli_caller(db, as, &c)) != 0)
 		goto out;
@@ -576,6 +652,9 @@ static int from_site(struct pt_cli *cli)
 		else
 			pt_cli_errorf("the attacked site is receiving hospital %d", h);
 	}
+	if (info.excluded)
+		pt_cli_errorf("%zu health-sector site%s left out (--exclude): no hospital, no "
+			      "ambulance station", info.excluded, info.excluded == 1 ? "" : "s");
 	if (info.show_hidden && info.hidden)
 		pt_cli_errorf("%zu health-sector site%s within %g km you may not read %s left out",
 			      info.hidden, info.hidden == 1 ? "" : "s", info.radius_km,
@@ -585,6 +664,8 @@ static int from_site(struct pt_cli *cli)
 out:
 	pt_app_db_close(db);
 	free(s);
+	free(lists[0]);
+	free(lists[1]);
 	return rc;
 }
 

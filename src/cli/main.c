@@ -116,7 +116,7 @@ static const struct pt_cli_command commands[] = {
 	 "simulate a mass-casualty incident: deaths, treatment times and hospital load with 95% "
 	 "intervals (no database needed)"},
 	{"scenario", pt_cmd_scenario,
-	 "scenario from-site ID --threat T [--victims N] [--out FILE] [--as USER]",
+	 "scenario from-site ID --threat T [--victims N] [--exclude ID,...] [--hospitals ID,...] [--out FILE] [--as USER]",
 	 "write a mass-casualty scenario for an attack at a registry site (its nearby hospitals, "
 	 "travel times, the threat's casualty mix)"},
 	/* issue 15: exercises (scenario and MSEL files, headless runs) */

@@ -760,6 +760,7 @@ enum pt_access pt_access_simulate(const struct pt_principal *who, struct pt_simu
 	if (is_system(who)) {
 		out->replications_max = 1000000;
 		out->victims_max = 20000;
+		out->events_max = (double)out->replications_max * out->victims_max * 52.0;
 		return PT_ACCESS_OK;
 	}
 	if (!principal_ok(who))
@@ -769,14 +770,18 @@ enum pt_access pt_access_simulate(const struct pt_principal *who, struct pt_simu
 	case PT_ROLE_ANALYST:
 		out->replications_max = 10000;
 		out->victims_max = 5000;
-		return PT_ACCESS_OK;
+		break;
 	case PT_ROLE_FACILITATOR:
 		out->replications_max = 2000;
 		out->victims_max = 2000;
-		return PT_ACCESS_OK;
+		break;
 	default:
 		return PT_ACCESS_FORBIDDEN;
 	}
+	/* simulation cost (issue 14, review H1): what the limits cost at the default horizon
+	 * (720 min) and re-triage interval (15 min), 4 + 720 / 15 events per victim */
+	out->events_max = (double)out->replications_max * out->victims_max * 52.0;
+	return PT_ACCESS_OK;
 }
 
 /* ---- issue 15: exercise runs (docs/access.md, "Exercise runs") ---- */

@@ -635,6 +635,11 @@ enum pt_access pt_access_alert_compose_actual(const struct pt_principal *who);
 struct pt_simulate_budget {
 	size_t replications_max; /**< most replications per row (x rows of a sweep: the total) */
 	unsigned victims_max;    /**< most victims of the scenario (attack.victims) */
+	/* the run's cost (review H1 of issue 14) */
+	double events_max;       /**< most estimated events in all: replications x rows x the
+				      app's per-replication estimate (victims x (4 + horizon_min /
+				      response.retriage_min)); replications_max x victims_max x 52,
+				      what the defaults (720 / 15) cost */
 };
 
 /**
@@ -642,7 +647,8 @@ struct pt_simulate_budget {
  * within what? Coordinators and analysts: OK, 10,000 replications in all
  * (rows x replications) and 5,000 victims; facilitators: OK, 2,000
  * replications and 2,000 victims; the system administrator: OK, 1,000,000
- * and 20,000 (the model's limits); every other role and an invalid
+ * and 20,000 (the model's limits); events_max replications_max x
+ * victims_max x 52 for each; every other role and an invalid
  * principal FORBIDDEN with a budget of zeros.
  */
 enum pt_access pt_access_simulate(const struct pt_principal *who, struct pt_simulate_budget *out);

@@ -1500,8 +1500,8 @@ static enum pt_err run_one(struct mci_work *w, const struct pt_mci_scenario *s0,
 	ambulances_reconcile(w);
 	while (!w->err && pt_evq_pop(&w->q, &ev)) {
 		w->now = ev.t;
-		if (step(w, &ev))
-			w->events++;
+		if (step(w, &ev) && ++w->events > pt_mci_event_limit(s))
+			w->err = PT_ELIMIT; /* one replication's cost is bounded (review H1) */
 	}
 	if (w->err)
 		return w->err;
@@ -1542,6 +1542,11 @@ static enum pt_err run_one(struct mci_work *w, const struct pt_mci_scenario *s0,
 	}
 	out->events = w->events;
 	return PT_OK;
+}
+
+uint64_t pt_mci_event_limit(const struct pt_mci_scenario *s)
+{
+	return PT_MCI_EVENTS_PER_VICTIM * (uint64_t)s->attack.victims + PT_MCI_EVENTS_BASE;
 }
 
 enum pt_err pt_mci_run(const struct pt_mci_scenario *s, uint64_t seed, uint64_t rep,
@@ -1594,13 +1599,16 @@ static void *many_worker(void *arg)
 				atomic_store(&j->err, (int)e);
 				break;
 			}
-		}
-		if (j->progress) {
-			pthread_mutex_lock(&j->lock);
-			j->done += i1 - i0;
-			if (!atomic_load(&j->cancel) && j->progress(j->progress_ctx, j->done, j->n))
-				atomic_store(&j->cancel, 1);
-			pthread_mutex_unlock(&j->lock);
+			/* after every replication: a client gone stops the run at once (review M1) */
+			if (j->progress) {
+				pthread_mutex_lock(&j->lock);
+				j->done++;
+				if (!atomic_load(&j->cancel) && j->progress(j->progress_ctx, j->done, j->n))
+					atomic_store(&j->cancel, 1);
+				pthread_mutex_unlock(&j->lock);
+			}
+			if (atomic_load(&j->cancel))
+				break;
 		}
 	}
 	work_free(w);

@@ -237,6 +237,17 @@ typedef void (*pt_mci_trace_fn)(void *ctx, const struct pt_mci_trace_event *ev);
 enum pt_err pt_mci_run(const struct pt_mci_scenario *s, uint64_t seed, uint64_t rep,
 		       struct pt_mci_rep *out, pt_mci_trace_fn trace, void *trace_ctx);
 
+/* One replication's cost bound (review H1): the four scenarios of data/scenarios take at
+ * most about 4.2 events per victim, even over a week (docs/scenarios.md, "Limits"). */
+#define PT_MCI_EVENTS_PER_VICTIM 200
+#define PT_MCI_EVENTS_BASE 100000
+/**
+ * The most events one replication of s may take:
+ * PT_MCI_EVENTS_PER_VICTIM x attack.victims + PT_MCI_EVENTS_BASE; a
+ * replication that needs more fails with PT_ELIMIT (pt_mci_run, pt_mci_run_many).
+ */
+uint64_t pt_mci_event_limit(const struct pt_mci_scenario *s);
+
 /** Progress: called now and then with replications done; nonzero return cancels. */
 typedef int (*pt_mci_progress_fn)(void *ctx, size_t done, size_t total);
 

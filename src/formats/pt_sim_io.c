@@ -16,6 +16,7 @@ void pt_sim_result_free(struct pt_sim_result *r)
 	for (i = 0; i < r->n_rows; i++) {
 		struct pt_sim_row *row = &r->rows[i];
 		free(row->stats);
+		free(row->diff);
 		for (h = 0; h < row->n_hospitals; h++)
 			free(row->hospitals[h].load_mean);
 		free(row->hospitals);
@@ -43,6 +44,9 @@ enum pt_err pt_sim_result_csv(FILE *f, const struct pt_sim_result *r)
 	for (k = 0; k < n; k++)
 		fprintf(f, "%s%s_mean,%s_lo,%s_hi", k ? "," : "", pt_mci_output_name(k),
 			pt_mci_output_name(k), pt_mci_output_name(k));
+	for (k = 0; sweep && k < n; k++)
+		fprintf(f, ",%s_diff,%s_diff_lo,%s_diff_hi", pt_mci_output_name(k),
+			pt_mci_output_name(k), pt_mci_output_name(k));
 	fputc('\n', f);
 	for (i = 0; i < r->n_rows; i++) {
 		const struct pt_sim_row *row = &r->rows[i];
@@ -60,6 +64,17 @@ enum pt_err pt_sim_result_csv(FILE *f, const struct pt_sim_result *r)
 			number_cell(f, row->stats[k].lo);
 			fputc(',', f);
 			number_cell(f, row->stats[k].hi);
+		}
+		for (k = 0; sweep && k < n; k++) {
+			fputc(',', f);
+			if (row->diff)
+				number_cell(f, row->diff[k].mean);
+			fputc(',', f);
+			if (row->diff)
+				number_cell(f, row->diff[k].lo);
+			fputc(',', f);
+			if (row->diff)
+				number_cell(f, row->diff[k].hi);
 		}
 		fputc('\n', f);
 	}
@@ -85,12 +100,21 @@ static json_t *row_json(const struct pt_sim_result *r, const struct pt_sim_row *
 	int bad = !o || !outs || !hs;
 	if (!bad && r->sweep_key[0])
 		bad |= jset(o, "value", json_string(row->value));
+	if (!bad)
+		bad |= jset(o, "victims", json_integer(row->victims));
 	for (k = 0; !bad && k < pt_mci_output_count(); k++) {
 		const struct pt_mci_stat *st = &row->stats[k];
 		json_t *s = json_object();
 		bad |= jset(s, "mean", jnum(st->mean)) || jset(s, "lo", jnum(st->lo)) ||
 		       jset(s, "hi", jnum(st->hi)) || jset(s, "p025", jnum(st->p025)) ||
 		       jset(s, "p975", jnum(st->p975)) || jset(s, "n", json_integer((json_int_t)st->n));
+		if (row->diff) {
+			const struct pt_mci_stat *df = &row->diff[k];
+			json_t *dj = json_object();
+			bad |= jset(dj, "mean", jnum(df->mean)) || jset(dj, "lo", jnum(df->lo)) ||
+			       jset(dj, "hi", jnum(df->hi)) ||
+			       jset(dj, "n", json_integer((json_int_t)df->n)) || jset(s, "diff", dj);
+		}
 		bad |= jset(outs, pt_mci_output_name(k), s);
 	}
 	for (h = 0; !bad && h < row->n_hospitals; h++) {

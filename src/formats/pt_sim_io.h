@@ -22,7 +22,11 @@ struct pt_sim_hospital {
 /** One row: the scenario with one swept value (or none). */
 struct pt_sim_row {
 	char value[PT_MCI_VALUE_MAX]; /**< the swept value as given ("" without a sweep) */
+	unsigned victims;             /**< attack.victims as simulated in this row */
 	struct pt_mci_stat *stats;    /**< [pt_mci_output_count()], in output order */
+	struct pt_mci_stat *diff;     /**< [pt_mci_output_count()]: the paired difference from
+				           the first row (mean, lo, hi, n; no percentiles); NULL
+				           for the first row and without a sweep */
 	struct pt_sim_hospital *hospitals;
 	size_t n_hospitals;
 	size_t n_steps;               /**< steps of each load series */
@@ -32,7 +36,7 @@ struct pt_sim_row {
 struct pt_sim_result {
 	char scenario[PT_MCI_NAME_MAX]; /**< the scenario's name */
 	char threat[PT_MCI_NAME_MAX];
-	unsigned victims;               /**< attack.victims of the base scenario */
+	unsigned victims;               /**< attack.victims of the first row, as simulated */
 	char sweep_key[PT_MCI_PATH_MAX]; /**< "" without a sweep */
 	uint64_t seed;
 	size_t replications;            /**< per row */
@@ -46,7 +50,9 @@ void pt_sim_result_free(struct pt_sim_result *r);
 
 /**
  * The CSV: a header (the sweep key's column "key,value" only with a
- * sweep), then NAME_mean,NAME_lo,NAME_hi per output, one line per row.
+ * sweep), then NAME_mean,NAME_lo,NAME_hi per output, and with a sweep
+ * NAME_diff,NAME_diff_lo,NAME_diff_hi per output (the paired difference
+ * from the first row: empty in the first row), one line per row.
  * Numbers shortest round-trip; NaN (no replication had a value) empty.
  * PT_EIO when f fails.
  */
@@ -54,7 +60,8 @@ enum pt_err pt_sim_result_csv(FILE *f, const struct pt_sim_result *r);
 
 /**
  * The JSON: scenario, threat, victims, seed, replications, sweep key,
- * rows with each output's mean, lo, hi, p025, p975 and n, and per
+ * rows with their victims, each output's mean, lo, hi, p025, p975 and n
+ * (and, after the first row of a sweep, diff: mean, lo, hi, n), and per
  * hospital its mean peak and mean load series. New reference; NULL when
  * out of memory.
  */

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "../app/pt_app_registry.h"
+#include "../app/pt_app_simulate.h"
 #include "../formats/pt_diag.h"
 #include "../formats/pt_time_io.h"
 #include "../core/pt_marking.h"
@@ -36,6 +37,10 @@ void pt_h_catalog(struct pt_req *r)
 				      e->description);
 		if (o && sectors)
 			json_object_set_new(o, "kind", json_string(e->parent));
+		/* issue 14: may the simulation attack with it (the page offers only these) */
+		if (o && strcmp(r->param[0], "threats") == 0)
+			json_object_set_new(o, "casualty_mix",
+					    json_boolean(pt_app_sim_threat_has_mix(e->id)));
 		if (!o || json_array_append_new(items, o)) {
 			json_decref(items);
 			items = NULL;

@@ -10,8 +10,9 @@
 #include "../formats/pt_sim_io.h"
 #include "pt_http_api.h"
 
-/* Replications x victims over all rows above which a simulation is a heavy job of the pool. */
-#define SIM_LIGHT_WORK 200000.0
+/* Estimated events over all rows (pt_app_sim_cost x replications) above which a simulation
+ * is a heavy job of the pool: 200,000 replications x victims at the default 52 events a victim. */
+#define SIM_LIGHT_WORK (200000.0 * 52.0)
 #define SIM_DEFAULT_REPLICATIONS 1000 /* as `protect simulate` */
 #define SIM_DEFAULT_SEED 1
 
@@ -20,6 +21,10 @@ struct sim_body {
 	json_t *scenario;        /* the "scenario" object, or NULL */
 	const char *site_id, *threat;
 	unsigned victims;
+	const char *exclude[PT_APP_FROM_SITE_MAX_EXCLUDE]; /* site ids (with site_id) */
+	size_t n_exclude;
+	const char *hospitals[PT_MCI_MAX_HOSPITALS];
+	size_t n_hospitals;
 	size_t replications;
 	uint64_t seed;
 	struct pt_app_sim_set sets[PT_APP_SIM_MAX_SETS];
@@ -53,9 +58,11 @@ static const char *value_text(struct sim_body *b, const json_t *v)
 	return t;
 }
 
-/* A JSON integer in [min, max] at key of obj (absent: def). 0, or 1 after a 400. */
+/* A JSON integer in [min, max] at key of obj (absent: def); the message quotes
+ * say_max (the caller's limit) when nonzero. 0, or 1 after a 400. */
 static int int_member(struct pt_req *r, json_t *obj, const char *key, unsigned long long min,
-		      unsigned long long max, unsigned long long def, unsigned long long *out)
+		      unsigned long long max, unsigned long long def, unsigned long long *out,
+		      unsigned long long say_max)
 {
 	json_t *v = json_object_get(obj, key);
 	*out = def;
@@ -64,18 +71,48 @@ static int int_member(struct pt_req *r, json_t *obj, const char *key, unsigned l
 	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 	    (unsigned long long)json_integer_value(v) < min ||
 	    (unsigned long long)json_integer_value(v) > max) {
-		pt_reply_error(r, 400, key, 0, "%s: a whole number %llu-%llu", key, min, max);
+		if (say_max)
+			pt_reply_error(r, 400, key, 0, "%s: a whole number %llu-%llu (your role's limit)",
+				       key, min, say_max);
+		else
+			pt_reply_error(r, 400, key, 0, "%s: a whole number %llu-%llu", key, min, max);
 		return 1;
 	}
 	*out = (unsigned long long)json_integer_value(v);
 	return 0;
 }
 
-/* Parse r->json into *b; 0, or 1 after a 400. */
-static int parse_body(struct pt_req *r, struct sim_body *b)
+/* An array of at most max site ids at key of root into ids; 0, or 1 after a 400. */
+static int id_list(struct pt_req *r, json_t *root, const char *key, const char **ids,
+		   size_t max, size_t *n)
+{
+	json_t *a = json_object_get(root, key), *v;
+	size_t i;
+	*n = 0;
+	if (!a)
+		return 0;
+	if (!json_is_array(a) || json_array_size(a) > max) {
+		pt_reply_error(r, 400, key, 0, "%s: an array of at most %zu site ids", key, max);
+		return 1;
+	}
+	json_array_foreach(a, i, v) {
+		if (!json_is_string(v) || !pt_valid_id(json_string_value(v))) {
+			pt_reply_error(r, 400, key, 0, "%s: site ids (1-63 characters of A-Z a-z 0-9 . _ -)",
+				       key);
+			return 1;
+		}
+		ids[i] = json_string_value(v);
+	}
+	*n = json_array_size(a);
+	return 0;
+}
+
+/* Parse r->json into *b (reps_max: the caller's limit, for the message); 0, or 1 after a 400. */
+static int parse_body(struct pt_req *r, struct sim_body *b, size_t reps_max)
 {
 	static const char *const known[] = {"scenario", "site_id", "threat", "victims",
-					    "replications", "seed", "set", "sweep", NULL};
+					    "replications", "seed", "set", "sweep",
+					    "exclude", "hospitals", NULL};
 	json_t *root = r->json, *v, *set, *sweep;
 	const char *key;
 	unsigned long long n;
@@ -101,11 +138,14 @@ static int parse_body(struct pt_req *r, struct sim_body *b)
 		return 1;
 	}
 	if (b->scenario) {
-		if (json_object_get(root, "threat") || json_object_get(root, "victims")) {
-			pt_reply_error(r, 400, json_object_get(root, "threat") ? "threat" : "victims",
-				       0, "threat and victims go with site_id, not with a scenario");
-			return 1;
-		}
+		static const char *const with_site[] = {"threat", "victims", "exclude", "hospitals", NULL};
+		for (i = 0; with_site[i]; i++)
+			if (json_object_get(root, with_site[i])) {
+				pt_reply_error(r, 400, with_site[i], 0,
+					       "threat, victims, exclude and hospitals go with site_id, "
+					       "not with a scenario");
+				return 1;
+			}
 	} else {
 		v = json_object_get(root, "site_id");
 		if (!json_is_string(v) || !pt_valid_id(json_string_value(v))) {
@@ -120,15 +160,20 @@ static int parse_body(struct pt_req *r, struct sim_body *b)
 			return 1;
 		}
 		b->threat = json_string_value(v);
-		if (int_member(r, root, "victims", 1, PT_APP_FROM_SITE_MAX_VICTIMS, 0, &n))
+		if (int_member(r, root, "victims", 1, PT_APP_FROM_SITE_MAX_VICTIMS, 0, &n, 0))
 			return 1;
 		b->victims = (unsigned)n;
+		if (id_list(r, root, "exclude", b->exclude, PT_APP_FROM_SITE_MAX_EXCLUDE,
+			    &b->n_exclude) ||
+		    id_list(r, root, "hospitals", b->hospitals, PT_MCI_MAX_HOSPITALS, &b->n_hospitals))
+			return 1;
 	}
+	/* a malformed count names the caller's limit; a well-formed one past it is 413 below */
 	if (int_member(r, root, "replications", 1, PT_MCI_MAX_REPLICATIONS,
-		       SIM_DEFAULT_REPLICATIONS, &n))
+		       SIM_DEFAULT_REPLICATIONS, &n, reps_max))
 		return 1;
 	b->replications = (size_t)n;
-	if (int_member(r, root, "seed", 0, PT_APP_SIM_SEED_MAX, SIM_DEFAULT_SEED, &n))
+	if (int_member(r, root, "seed", 0, PT_APP_SIM_SEED_MAX, SIM_DEFAULT_SEED, &n, 0))
 		return 1;
 	b->seed = n;
 	if ((set = json_object_get(root, "set"))) {
@@ -176,17 +221,46 @@ static int parse_body(struct pt_req *r, struct sim_body *b)
 	return 0;
 }
 
-/* A scenario error: 400 naming the key path ("scenario." before a key of the body's scenario). */
+/* A scenario error: 400 naming the key path ("scenario." before a key of the body's
+ * scenario): a value too long or too large is a bad field too (review L3); only a run past
+ * its event limit (field "events") is 413, the request's cost. */
 static void reply_scenario_error(struct pt_req *r, enum pt_err err, const struct pt_diag *d,
 				 const char *prefix)
 {
 	char field[sizeof d->field + 16];
-	snprintf(field, sizeof field, "%s%s", d->field[0] ? prefix : "", d->field);
+	int cost = err == PT_ELIMIT && strcmp(d->field, "events") == 0;
+	snprintf(field, sizeof field, "%s%s", d->field[0] && !cost ? prefix : "", d->field);
 	if (err == PT_ENOMEM) {
 		pt_reply_json(r, 500, NULL);
 		return;
 	}
-	pt_reply_error(r, err == PT_ELIMIT ? 413 : 400, field[0] ? field : NULL, 0, "%s", d->msg);
+	pt_reply_error(r, cost ? 413 : 400, field[0] ? field : NULL, 0, "%s", d->msg);
+}
+
+/* The receiving hospitals of a site's scenario (id, name) and, when the caller may be told,
+ * how many health-sector sites were left out as unreadable, added to the answer o. */
+static int add_hospitals(json_t *o, const struct pt_mci_scenario *s,
+			 const struct pt_app_from_site_info *info)
+{
+	json_t *a = json_array();
+	size_t h;
+	if (!a)
+		return -1;
+	for (h = 0; h < s->n_hospitals && h < info->hospitals; h++) {
+		json_t *e = json_object();
+		if (!e || json_object_set_new(e, "id", json_string(info->hospital_ids[h])) ||
+		    json_object_set_new(e, "name", json_string(s->hospitals[h].name)) ||
+		    json_array_append_new(a, e)) {
+			json_decref(a);
+			return -1;
+		}
+	}
+	if (json_object_set_new(o, "receiving_hospitals", a))
+		return -1;
+	if (info->show_hidden &&
+	    json_object_set_new(o, "unreadable_left_out", json_integer((json_int_t)info->hidden)))
+		return -1;
+	return 0;
 }
 
 /* pt_work_progress as a pt_mci_progress_fn: stops when the client has gone. */
@@ -207,6 +281,7 @@ void pt_h_simulate(struct pt_req *r)
 	struct pt_sim_result *res = NULL;
 	struct sim_body *b = NULL;
 	size_t i, rows;
+	double cost = 0;
 	enum pt_err err;
 	json_t *out;
 
@@ -222,7 +297,8 @@ void pt_h_simulate(struct pt_req *r)
 		pt_reply_json(r, 500, NULL);
 		goto out;
 	}
-	if (parse_body(r, b))
+	memset(&info, 0, sizeof info);
+	if (parse_body(r, b, budget.replications_max))
 		goto out;
 	if (b->victims > budget.victims_max) {
 		pt_reply_error(r, 413, "victims", 0, "victims: %u; your role may simulate at most %u",
@@ -255,6 +331,10 @@ void pt_h_simulate(struct pt_req *r)
 		fo.site_id = b->site_id;
 		fo.threat = b->threat;
 		fo.victims = b->victims;
+		fo.exclude = b->exclude;
+		fo.n_exclude = b->n_exclude;
+		fo.hospitals = b->hospitals;
+		fo.n_hospitals = b->n_hospitals;
 		err = pt_app_scenario_from_site(&c, r->db, &fo, base, &info, &d);
 		if (err == PT_ENOTFOUND) {
 			pt_reply_not_found(r); /* missing and unreadable alike */
@@ -291,10 +371,17 @@ void pt_h_simulate(struct pt_req *r)
 				       row->attack.victims, budget.victims_max);
 			goto out;
 		}
+		cost += pt_app_sim_cost(row) * (double)b->replications;
 	}
-	if (b->scenario &&
-	    pt_work_defer(r, NULL, (double)b->replications * (double)rows *
-					   (double)base->attack.victims > SIM_LIGHT_WORK))
+	/* the run's estimated events (review H1: horizon / re-triage interval, not only victims) */
+	if (cost > budget.events_max) {
+		pt_reply_error(r, 413, "replications", 0,
+			       "replications: about %.3g events (replications x rows x victims x (4 + "
+			       "horizon_min / response.retriage_min)); your role may run at most %.3g",
+			       cost, budget.events_max);
+		goto out;
+	}
+	if (b->scenario && pt_work_defer(r, NULL, cost > SIM_LIGHT_WORK))
 		goto out;
 	o.progress = sim_progress; /* stops when the client has gone */
 	o.progress_ctx = r;
@@ -305,7 +392,8 @@ void pt_h_simulate(struct pt_req *r)
 			pt_reply_diag(r, err, &d); /* "cancelled": nobody is left to read it */
 		goto out;
 	}
-	if (!(out = pt_sim_result_json(res))) {
+	if (!(out = pt_sim_result_json(res)) || (!b->scenario && add_hospitals(out, base, &info))) {
+		json_decref(out);
 		pt_reply_json(r, 500, NULL);
 		goto out;
 	}

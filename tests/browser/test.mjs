@@ -1538,7 +1538,22 @@ test('simulate: a coordinator sweeps the ambulances at a hospital from its page;
   const ci = (await page.locator('#sim-table [data-testid=sim-deaths-ci]').first().textContent()).trim();
   eq(ci, `${oneDecimal(json.rows[0].outputs.deaths.lo)}–${oneDecimal(json.rows[0].outputs.deaths.hi)}`, 'the 95% interval of the first row');
   const heads = (await page.locator('#sim-table thead tr').first().locator('th').allTextContents()).map((t) => t.trim());
-  eq(JSON.stringify(heads), JSON.stringify(['Ambulances', 'Deaths', 'Critical mortality (%)', 'Time to first treatment (min)', 'Time to surgery (min)']), 'the outputs with their units');
+  // the main outputs the answer has (later deaths once the model gives them), transport deaths and surgery time among them
+  const heading = { deaths: 'Deaths', later_deaths: 'Later deaths', deaths_transport: 'Deaths in transport', critical_mortality: 'Critical mortality (%)', first_treatment_min: 'Time to first treatment (min)', surgery_min: 'Time to surgery (min)' };
+  eq(JSON.stringify(heads), JSON.stringify(['Ambulances'].concat(Object.keys(heading).filter((k) => k in json.rows[0].outputs).map((k) => heading[k]))), 'the outputs with their units');
+  eq((await page.locator('#sim-table [data-testid=sim-deaths_transport-mean]').first().textContent()).trim(), oneDecimal(json.rows[0].outputs.deaths_transport.mean), 'transport deaths in the table');
+  // the paired difference from the first value (2 ambulances), with its interval and what it says
+  const diffs = page.locator('#sim-diff-table tbody tr');
+  eq(await diffs.count(), 3, 'a difference row per value');
+  const d40 = json.rows[2].outputs.deaths.diff;
+  assert(d40 && d40.n === 50 && d40.lo <= d40.mean && d40.mean <= d40.hi, `the answer's paired difference: ${JSON.stringify(d40)}`);
+  assert(/^difference from 2 ambulances/.test((await page.locator('#sim-diff-table thead th').nth(2).textContent()).trim()), 'the difference column names the first value');
+  const verdict40 = (await diffs.nth(2).locator('[data-testid=sim-diff-verdict]').textContent()).trim();
+  eq(verdict40, d40.lo <= 0 && d40.hi >= 0 ? 'no difference we can tell apart from chance at 95%' : `${d40.mean < 0 ? 'lower' : 'higher'} than with 2 ambulances, beyond chance at 95%`, 'what the difference says');
+  eq((await diffs.nth(0).locator('[data-testid=sim-diff]').textContent()).trim(), '—', 'no difference for the first value');
+  // only the attack types with a casualty mix are offered
+  const offered = await page.locator('#sim-threat option').evaluateAll((os) => os.map((o) => o.value));
+  assert(!offered.includes('arson') && offered.includes('pbied') && offered.includes('armed_assault_team'), `the attack types offered: ${offered.join(', ')}`);
   eq((await page.locator('#sim-table [data-testid=sim-critical_mortality-mean]').first().textContent()).trim(), oneDecimal(json.rows[0].outputs.critical_mortality.mean * 100), 'critical mortality in percent');
   eq((await page.locator('#sim-table [data-testid=sim-surgery_min-mean]').first().textContent()).trim(), oneDecimal(json.rows[0].outputs.surgery_min.mean), 'time to surgery in minutes');
   const note = await page.locator('[data-testid=sim-interval-note]').textContent();
@@ -1564,7 +1579,9 @@ test('simulate: a coordinator sweeps the ambulances at a hospital from its page;
   assert(hospitals.includes(SIM_HOSPITAL_NAME) && hospitals.includes(SIM_OTHER_HOSPITAL), `both hospitals: ${hospitals.join(', ')}`);
   const peak = async () => (await page.locator('#sim-hospitals tbody tr').filter({ hasText: SIM_OTHER_HOSPITAL }).locator('td').textContent()).trim();
   eq(await peak(), `${oneDecimal(json.rows[0].hospitals.find((h) => h.name === SIM_OTHER_HOSPITAL).peak_mean)} patients`, 'the peak load with 2 ambulances');
-  assert(/^none received/.test((await page.locator('#sim-hospitals tbody tr').filter({ hasText: SIM_HOSPITAL_NAME }).locator('td').textContent()).trim()), 'the attacked hospital, locked down, receives nobody');
+  eq((await page.locator('#sim-hospitals tbody tr').filter({ hasText: SIM_HOSPITAL_NAME }).locator('td').textContent()).trim(), 'received none', 'the attacked hospital, locked down, receives nobody');
+  // a coordinator is told how many it may not read were left out (none here), not the generic note
+  eq(await page.locator('[data-testid=sim-receiving] [data-testid=sim-hosp-pick]').count(), json.receiving_hospitals.length, 'a checkbox per receiving hospital');
   await page.locator('#sim-load-row').selectOption('2');
   eq(await peak(), `${oneDecimal(json.rows[2].hospitals.find((h) => h.name === SIM_OTHER_HOSPITAL).peak_mean)} patients`, 'the peak load with 40 ambulances');
   // deaths by place: the scene, transport and hospital means per value
@@ -1586,6 +1603,8 @@ test('simulate: a coordinator sweeps the ambulances at a hospital from its page;
   eq(await page.locator('#sim-values').inputValue(), 'START,SALT', 'the triage methods are pre-filled');
   const tri = await simulateRun(page);
   eq(JSON.stringify(tri.body.sweep), JSON.stringify({ key: 'response.triage', values: ['START', 'SALT'] }), 'the triage sweep');
+  const dTri = tri.json.rows[1].outputs.deaths.diff;
+  eq((await page.locator('#sim-diff-table tbody tr').nth(1).locator('[data-testid=sim-diff-verdict]').textContent()).trim(), dTri.lo <= 0 && dTri.hi >= 0 ? 'no difference we can tell apart from chance at 95%' : `${dTri.mean < 0 ? 'lower' : 'higher'} than with START, beyond chance at 95%`, 'SALT against START, paired');
   eq(JSON.stringify((await page.locator('#sim-table [data-testid=sim-value]').allTextContents()).map((t) => t.trim())), JSON.stringify(['START', 'SALT']), 'a row per triage method');
   const inkTri = await canvasInk(page, '#sim-trend');
   assert(inkTri.n > 1000, `the categorical trend is drawn: ${JSON.stringify(inkTri)}`);
@@ -1609,24 +1628,16 @@ test('simulate: a coordinator sweeps the ambulances at a hospital from its page;
   await page.locator('#sim-values').fill('2,ten');
   await page.locator('[data-testid=sim-run]').click();
   eq((await page.locator('#sim-values-err').textContent()).trim(), '"ten" is not a whole number of ambulances, 0 or more.', 'a bad value, next to the field');
-  // a threat without a casualty mix: the server's 400 naming `threat`, next to the field
-  await page.locator('#sim-values').fill('2,10');
-  await page.locator('#sim-threat').selectOption('arson');
-  const bad = await simulateRun(page);
-  eq(bad.status, 400, 'the server refuses arson');
-  const threatErr = (await page.locator('#sim-threat-err').textContent()).trim();
-  assert(/no casualty mix for "arson"/.test(threatErr), `the threat's error next to the field: ${threatErr}`);
-  eq(await page.locator('#sim-threat').getAttribute('aria-invalid'), 'true', 'the threat field is marked invalid');
-  eq(await page.locator('#sim-values-err').textContent(), '', 'the values field has no error now');
-  assert(/^The figures below are those of the previous run/.test((await page.locator('[data-testid=sim-stale]').textContent()).trim()), 'the previous figures are said to be the previous run\'s');
-  await underBar(page, '#sim-form-title');
-  await shot(page, 'laptop-simulate-threat-error');
   // too many replications for the role: 413 naming replications, next to the field
-  await page.locator('#sim-threat').selectOption('armed_assault_team');
+  await page.locator('#sim-values').fill('2,10');
   await page.locator('#sim-reps').fill('9000');
   const big = await simulateRun(page);
   eq(big.status, 413, 'replications beyond the role\'s limit');
   assert(/^Too much for one request: .*10000/.test((await page.locator('#sim-reps-err').textContent()).trim()), 'the limit, next to the replications');
+  eq(await page.locator('#sim-values-err').textContent(), '', 'the values field has no error now');
+  assert(/^The figures below are those of the previous run/.test((await page.locator('[data-testid=sim-stale]').textContent()).trim()), 'the previous figures are said to be the previous run\'s');
+  await underBar(page, '#sim-form-title');
+  await shot(page, 'laptop-simulate-limit-error');
   await page.context().close();
 });
 
@@ -1643,7 +1654,30 @@ test('simulate: the result is marked with the labels of its receiving hospitals 
   assert(names.includes('Vellmark Public Health Reference Laboratory'), `the laboratory receives: ${names.join(', ')}`);
   eq((await page.locator('.sim-head .tlp').textContent()).trim(), 'TLP:AMBER', 'the result\'s marking');
   eq((await page.locator('#sim-hospitals tbody tr').count()), names.length, 'every receiving hospital listed');
+  // the laboratory does not take casualties: untick it and run again (review 4)
+  await underBar(page, '[data-testid=sim-receiving]');
+  await shot(page, 'laptop-simulate-receiving');
+  await page.locator('[data-testid=sim-hosp-pick][value="VM-015"]').uncheck();
+  const asked = page.waitForRequest((r) => r.url().endsWith('/api/v1/simulations') && r.method() === 'POST');
+  const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/simulations'));
+  await page.locator('[data-testid=sim-rerun]').click();
+  eq(JSON.stringify((await asked).postDataJSON().exclude), JSON.stringify(['VM-015']), 'the rerun leaves the laboratory out');
+  const again = await (await answered).json();
+  await page.locator('[data-testid=sim-results]:not([aria-busy])').waitFor();
+  assert(!again.receiving_hospitals.some((h) => h.id === 'VM-015'), 'the answer has no laboratory');
+  eq(await page.locator('#sim-hospitals tbody tr').filter({ hasText: 'Vellmark Public Health Reference Laboratory' }).count(), 0, 'the laboratory is no longer listed');
+  assert(/^Left out: VM-015/.test((await page.locator('[data-testid=sim-excluded]').textContent()).trim()), 'the page says what was left out');
   await page.context().close();
+  // a facilitator, who may not be told of hospitals it cannot read, is told only readable ones are included
+  const fa = await newPage();
+  await login(fa, U.facilitator);
+  await fa.goto(`${BASE}/#/simulate?site=VM-012`);
+  await fa.locator('#sim-values').fill('10');
+  await fa.locator('#sim-reps').fill('10');
+  const r2 = await simulateRun(fa);
+  eq(r2.status, 200, 'the facilitator\'s run');
+  eq((await fa.locator('[data-testid=sim-hidden-note]').textContent()).trim(), 'Only the hospitals you may read are included: another role may see more, and get other figures.', 'the facilitator is told');
+  await fa.context().close();
 });
 
 test('simulate: Stop aborts a run under way, and the page says so', async () => {

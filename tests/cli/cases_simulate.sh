@@ -56,19 +56,61 @@ p sim-sweep 0 simulate --scenario "$SCN/square-vehicle-ramming.json" --replicati
 	--sweep response.ambulances=2,10,40 --format csv
 header="key,value"
 for o in $OUTPUTS; do header="$header,${o}_mean,${o}_lo,${o}_hi"; done
+for o in $OUTPUTS; do header="$header,${o}_diff,${o}_diff_lo,${o}_diff_hi"; done
 if [ "$(head -1 sim-sweep.out)" = "$header" ]; then ok; else bad "CSV header: $(head -1 sim-sweep.out)"; fi
+# the paired difference from the first row: empty in the first row, mean = the means' difference
+nout=$(echo $OUTPUTS | wc -w)
+python3 - sim-sweep.out "$nout" <<'PY' && ok || bad "the CSV's paired differences"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert rows[0]["deaths_diff"] == "" and rows[0]["deaths_diff_lo"] == "", rows[0]["deaths_diff"]
+for r in rows[1:]:
+    d, lo, hi = float(r["deaths_diff"]), float(r["deaths_diff_lo"]), float(r["deaths_diff_hi"])
+    assert lo <= d <= hi, (lo, d, hi)
+    assert abs(d - (float(r["deaths_mean"]) - float(rows[0]["deaths_mean"]))) < 1e-9
+    assert hi - lo < float(r["deaths_hi"]) - float(r["deaths_lo"]), "paired: narrower than a row's interval"
+PY
 if [ "$(grep -c '^response.ambulances,' sim-sweep.out)" = 3 ]; then ok; else bad "3 rows expected"; fi
 if awk -F, 'NR == 2 { a = $3 } NR == 4 { b = $3 } END { exit !(a > b) }' sim-sweep.out; then ok; else
 	bad "deaths with 2 ambulances should be above those with 40: $(cut -d, -f1-5 sim-sweep.out)"; fi
 p sim-sweep-table 0 simulate --scenario "$SCN/square-vehicle-ramming.json" --replications 50 \
 	--sweep response.ambulances=2,40
-out_line "swept: response.ambulances (every value meets the same random numbers)"
-if grep -qE '^2 +[0-9.]+ \[' sim-sweep-table.out && grep -qE '^40 +[0-9.]+ \[' sim-sweep-table.out; then ok; else
-	bad "a line per value expected: $(cat sim-sweep-table.out)"; fi
+out_line "swept: response.ambulances (every value meets the same random numbers); deaths_diff: the mean difference from 2, replication by replication, with its 95% interval"
+if grep -qE '^2 +[0-9.]+ \[.* -$' sim-sweep-table.out && grep -qE '^40 +[0-9.]+ \[.* -?[0-9.]+ \[-?[0-9.]+, -?[0-9.]+\]$' sim-sweep-table.out; then ok; else
+	bad "a line per value, the difference in the last column: $(cat sim-sweep-table.out)"; fi
+if head -4 sim-sweep-table.out | grep -q 'deaths_transport .*surgery_min .*deaths_diff (paired)'; then ok; else
+	bad "the sweep table shows transport deaths, surgery time and the difference: $(sed -n 4p sim-sweep-table.out)"; fi
+# differences and victims in JSON; the same numbers on 1 and 2 threads
+p sim-diff-t1 0 simulate --scenario "$SCN/hospital-attack.json" --replications 300 --threads 1 \
+	--sweep attack.victims=80,60 --format json
+p sim-diff-t2 0 simulate --scenario "$SCN/hospital-attack.json" --replications 300 --threads 2 \
+	--sweep attack.victims=80,60 --format json
+same_files sim-diff-t1.out sim-diff-t2.out
+pycheck "sweep JSON differences and victims" sim-diff-t1.out '
+assert j["victims"] == 80 and [r["victims"] for r in j["rows"]] == [80, 60], [r["victims"] for r in j["rows"]]
+assert all("diff" not in o for o in j["rows"][0]["outputs"].values())
+d = j["rows"][1]["outputs"]["deaths"]["diff"]
+assert list(d) == ["mean", "lo", "hi", "n"] and d["n"] == 300 and d["lo"] <= d["mean"] <= d["hi"] < 0, d'
+p sim-set-victims 0 simulate --scenario "$SCN/hospital-attack.json" --replications 5 --set attack.victims=7
+out_line "scenario: Armed attack at Orrinford General Hospital (armed_assault_team, 7 victims)"
+# untrusted text on a terminal is escaped (review L1)
+p sim-esc-name 0 simulate --scenario "$SCN/hospital-attack.json" --replications 2 --set name=$'\e[2Jx\u202e'
+out_line 'scenario: \x1b[2Jx\u202e (armed_assault_team, 80 victims)'
+printf '{"\\u001b[31mk\\u202e": 1}\n' >sim-esc.json
+p sim-esc-key 65 simulate --scenario sim-esc.json
+err_line 'protect: sim-esc.json:1: \x1b[31mk\u202e: unknown key (docs/scenarios.md lists the keys)'
+# one replication's events are bounded (review H1): every victim an expectant re-triaged each minute for a week
+p sim-elimit 65 simulate --scenario "$SCN/hospital-attack.json" --replications 2 --set attack.victims=500 \
+	--set response.retriage_min=1 --set horizon_min=10080 --set attack.mix.killed=0 --set attack.mix.niss16=0 \
+	--set attack.mix.niss9=0 --set attack.mix.niss1=1 --set response.triage_crews=1000 --set response.walking_share=0 \
+	--set response.misclass.START.T3.T3=0 --set response.misclass.START.T3.T2=0 --set response.misclass.START.T3.T1=0 \
+	--set response.misclass.START.T3.DEAD=1 --set response.misclass.START.T2.T2=0 --set response.misclass.START.T2.T3=0 \
+	--set response.misclass.START.T2.T1=0 --set response.misclass.START.T2.DEAD=1
+err_line 'protect: events: more than 200000 events in one replication: 500 victims allow 200 each and 100000 more; raise response.retriage_min or lower horizon_min (docs/scenarios.md, "Limits")'
 # a swept value meets the numbers it would meet alone
 p sim-sweep-one 0 simulate --scenario "$SCN/square-vehicle-ramming.json" --replications 400 \
 	--set response.ambulances=10 --format csv
-if [ "$(sed -n 2p sim-sweep-one.out)" = "$(sed -n 3p sim-sweep.out | cut -d, -f3-)" ]; then ok; else
+if [ "$(sed -n 2p sim-sweep-one.out)" = "$(sed -n 3p sim-sweep.out | cut -d, -f3-$((2 + 3 * nout)))" ]; then ok; else
 	bad "the sweep's row for 10 differs from --set response.ambulances=10"; fi
 
 # --- --trace: one replication's events in time order ------------------------------------
@@ -183,6 +225,25 @@ p sim-fs-as 0 --db sim.db scenario from-site VM-032 --threat pbied --as harbour
 err_line "protect: 3 receiving hospitals within 30 km, travel times at 1.4 x the straight line and 50 km/h; edit the file to change them"
 err_line "protect: health-sector sites you may not read are left out"
 out_lacks "Vellmark Public Health Reference Laboratory"
+# --exclude / --hospitals (user review 4): a laboratory left out has no hospital and no station
+p sim-fs-ex 0 --db sim.db scenario from-site VM-032 --threat pbied --exclude VM-015 --out sim-fs-ex.json
+err_line "protect: 1 health-sector site left out (--exclude): no hospital, no ambulance station"
+pycheck "from-site --exclude" sim-fs-ex.json '
+names = [x["name"] for x in j["hospitals"]]
+assert "Vellmark Public Health Reference Laboratory" not in names and len(names) == 3, names
+assert not any("Laboratory" in b["name"] for b in j["response"]["bases"])
+assert len(j["response"]["bases"]) == 3'
+p sim-fs-hosp 0 --db sim.db scenario from-site VM-032 --threat pbied --hospitals VM-013,VM-012 --out sim-fs-hosp.json
+pycheck "from-site --hospitals" sim-fs-hosp.json '
+assert sorted(x["name"] for x in j["hospitals"]) == ["Brackwater District Hospital", "Orrinford General Hospital"], j["hospitals"]'
+p sim-fs-ex-sector 65 --db sim.db scenario from-site VM-032 --threat pbied --exclude VM-001
+err_line "protect: exclude: VM-001 is not a health-sector site"
+p sim-fs-ex-twice 65 --db sim.db scenario from-site VM-032 --threat pbied --hospitals VM-013,VM-013
+err_line "protect: hospitals: VM-013 is named twice"
+p sim-fs-ex-hidden 66 --db sim.db scenario from-site VM-032 --threat pbied --exclude VM-015 --as harbour
+err_line 'protect: exclude: no site "VM-015"'
+p sim-fs-ex-all 65 --db sim.db scenario from-site VM-032 --threat pbied --hospitals VM-013 --exclude VM-013
+err_line "protect: hospitals: no receiving hospital is left: each one is excluded"
 p sim-fs-threat 65 --db sim.db scenario from-site VM-032 --threat cyber_physical
 err_has 'protect: threat: the model has no casualty mix for "cyber_physical"'
 p sim-fs-threat2 65 --db sim.db scenario from-site VM-032 --threat nope

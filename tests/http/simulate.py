@@ -155,6 +155,94 @@ def t_simulate_site(res, port, protect, db):
               "site: an unknown threat: 400 threat: %r" % (bad,))
 
 
+# review H1: every victim an expectant re-triaged each minute for a week (50 M events a replication)
+SLOW = {"attack.victims": 5000, "response.retriage_min": 1, "horizon_min": 10080,
+        "response.misclass.START.T3.T3": 0, "response.misclass.START.T3.T2": 0,
+        "response.misclass.START.T3.T1": 0, "response.misclass.START.T3.DEAD": 1,
+        "response.misclass.START.T2.T2": 0, "response.misclass.START.T2.T3": 0,
+        "response.misclass.START.T2.T1": 0, "response.misclass.START.T2.DEAD": 1,
+        "attack.mix.killed": 0, "attack.mix.niss16": 0, "attack.mix.niss9": 0, "attack.mix.niss1": 1,
+        "response.triage_crews": 1000, "response.walking_share": 0}
+
+
+def t_simulate_cost(res, port, protect, db):
+    an = login(res, port, "analyst")
+    s = scenario()
+    r = post(an, {"scenario": s, "replications": 40, "set": SLOW})
+    res.check(r.status == 413 and (r.json or {}).get("field") == "events" and
+              "more than 1100000 events in one replication" in (r.json or {}).get("error", ""),
+              "cost: a replication past its event limit: 413 events: %r" % (r,))
+    r = post(an, {"scenario": s, "replications": 10000,
+                  "set": {"attack.victims": 5000, "response.retriage_min": 1, "horizon_min": 10080}})
+    res.check(r.status == 413 and (r.json or {}).get("field") == "replications" and
+              "events" in (r.json or {}).get("error", ""),
+              "cost: the estimate (horizon / re-triage) past the role's events: 413: %r" % (r,))
+    r = post(an, {"scenario": s, "replications": 0})
+    res.check(r.status == 400 and "1-10000" in (r.json or {}).get("error", ""),
+              "cost: a bad count names the role's limit: %r" % (r,))
+    r = post(an, {"scenario": s, "replications": 2, "set": {"name": "x" * 200}})
+    res.check(r.status == 400 and (r.json or {}).get("field") == "name",
+              "a name too long: 400 name: %r" % (r,))
+
+
+def t_simulate_diff(res, port, protect, db):
+    an = login(res, port, "analyst")
+    r = post(an, {"scenario": scenario(), "replications": 50, "seed": 2,
+                  "sweep": {"key": "response.triage", "values": ["START", "SALT"]}})
+    res.check(r.status == 200, "diff: 200: %r" % (r,))
+    if r.status != 200:
+        return
+    rows = r.json["rows"]
+    res.check("diff" not in rows[0]["outputs"]["deaths"], "diff: none in the first row")
+    d = rows[1]["outputs"]["deaths"].get("diff") or {}
+    res.check(d.get("n") == 50 and d["lo"] <= d["mean"] <= d["hi"] and
+              abs(d["mean"] - (rows[1]["outputs"]["deaths"]["mean"] - rows[0]["outputs"]["deaths"]["mean"])) < 1e-9,
+              "diff: the paired difference of deaths with its interval: %r" % (d,))
+    res.check(d["hi"] - d["lo"] < rows[1]["outputs"]["deaths"]["hi"] - rows[1]["outputs"]["deaths"]["lo"],
+              "diff: the paired interval is narrower than a row's")
+    r = post(an, {"scenario": scenario(), "replications": 5,
+                  "sweep": {"key": "attack.victims", "values": [10, 20]}})
+    res.check(r.status == 200 and r.json["victims"] == 10 and
+              [row["victims"] for row in r.json["rows"]] == [10, 20],
+              "victims as simulated, per row (review L2): %r" % ((r.json or {}).get("victims"),))
+
+
+def t_simulate_hospitals(res, port, protect, db):
+    an = login(res, port, "analyst")
+    base = {"site_id": "VM-032", "threat": "pbied", "replications": 5}
+    r = post(an, base)
+    ids = [h["id"] for h in (r.json or {}).get("receiving_hospitals", [])]
+    res.check(r.status == 200 and "VM-015" in ids and all(h.get("name") for h in r.json["receiving_hospitals"]),
+              "hospitals: the receiving hospitals named (id, name): %r" % (ids,))
+    r = post(an, dict(base, exclude=["VM-015"]))
+    ids2 = [h["id"] for h in (r.json or {}).get("receiving_hospitals", [])]
+    res.check(r.status == 200 and ids2 == [i for i in ids if i != "VM-015"],
+              "hospitals: one excluded: %r" % (ids2,))
+    res.check(r.status == 200 and len(r.json["rows"][0]["hospitals"]) == len(ids2),
+              "hospitals: the excluded one is not simulated")
+    r = post(an, dict(base, hospitals=[ids[0]]))
+    res.check(r.status == 200 and [h["id"] for h in r.json["receiving_hospitals"]] == [ids[0]],
+              "hospitals: an explicit list: %r" % (r,))
+    r = post(an, dict(base, exclude=["VM-001"]))
+    res.check(r.status == 400 and (r.json or {}).get("field") == "exclude",
+              "hospitals: a site of another sector: 400 exclude: %r" % (r,))
+    r = post(an, dict(base, exclude=["VM-999"]))
+    res.check(r.status == 404, "hospitals: a missing site: 404: %r" % (r,))
+    fa = login(res, port, "facilitator")
+    r = post(fa, base)
+    res.check(r.status == 200 and "VM-015" not in [h["id"] for h in r.json["receiving_hospitals"]] and
+              "unreadable_left_out" not in r.json,
+              "hospitals: a facilitator sees neither the hidden hospital nor a count: %r" % (r,))
+    r = post(fa, dict(base, exclude=["VM-015"]))
+    missing = post(fa, dict(base, exclude=["VM-999"]))
+    res.check(r.status == 404 and r.body == missing.body,
+              "hospitals: a hidden one excluded: the same 404 as a missing one: %r" % (r,))
+    cat = an.get("/api/v1/catalog/threats?limit=100")
+    mix = {t["id"]: t.get("casualty_mix") for t in (cat.json or {}).get("items", [])}
+    res.check(mix.get("pbied") is True and mix.get("arson") is False,
+              "the threat catalogue says which threats have a casualty mix: %r" % (mix,))
+
+
 def run_cancel(res, protect, work):
     """A coordinator's largest simulation (10,000 replications of 5,000 victims: minutes of work
     on one core) whose client goes away is stopped: a small one on the only compute thread is
@@ -177,6 +265,13 @@ def run_cancel(res, protect, work):
         r = post(co, {"scenario": scenario(), "replications": 5})
         res.check(r.status == 200, "cancel: a small simulation on the only compute thread after "
                   "the client of the large one went away: %r" % (r,))
+        # review H1: a request under the role's limits that would take minutes a replication
+        # stops at its event limit and frees the only compute thread
+        r = post(co, {"scenario": scenario(), "replications": 40, "set": SLOW})
+        res.check(r.status == 413 and (r.json or {}).get("field") == "events",
+                  "cancel: a run past its event limit: 413: %r" % (r,))
+        r = post(co, {"scenario": scenario(), "replications": 5})
+        res.check(r.status == 200, "cancel: the compute thread is free again: %r" % (r,))
     finally:
         status, out, err = srv.stop()
     res.check(status == 0, "cancel: exit status %r" % status)
@@ -187,4 +282,6 @@ def run_cancel(res, protect, work):
 
 TESTS = [("simulate-success", t_simulate_success), ("simulate-determinism", t_simulate_determinism),
          ("simulate-sweep", t_simulate_sweep), ("simulate-limits", t_simulate_limits),
-         ("simulate-roles", t_simulate_roles), ("simulate-site", t_simulate_site)]
+         ("simulate-roles", t_simulate_roles), ("simulate-site", t_simulate_site),
+         ("simulate-cost", t_simulate_cost), ("simulate-diff", t_simulate_diff),
+         ("simulate-hospitals", t_simulate_hospitals)]

@@ -788,6 +788,8 @@ static void test_simulate_budget(void)
 			CHECK(ag == PT_ACCESS_OK && b.replications_max == 2000 && b.victims_max == 2000);
 		else
 			CHECK(ag == PT_ACCESS_FORBIDDEN && b.replications_max == 0 && b.victims_max == 0);
+		/* issue 14 review H1: the events the limits cost at the default horizon / re-triage */
+		CHECK(b.events_max == (double)b.replications_max * b.victims_max * 52.0);
 	}
 }
 

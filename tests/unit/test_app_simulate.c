@@ -272,6 +272,138 @@ static void test_haversine(void)
 	CHECK_NEAR(pt_app_haversine_km(47.09915, -12.00058, 47.17241, -12.19496), 16.81, 0.01);
 }
 
+/* ---- review fixes of issue 14 ---- */
+
+/* The paired difference from the first row: the same on 1 and 3 threads and over blocks
+ * (as MPI ranks), equal to the difference of the means, narrower than a row's interval. */
+static void test_paired_diff(void)
+{
+	struct pt_mci_scenario s;
+	struct pt_app_sim_opts o;
+	struct pt_sim_result *a = NULL, *b = NULL, *c = NULL;
+	const char *values[] = { "6", "1", "0" };
+	struct pt_diag d;
+	size_t k, i, outs = pt_mci_output_count();
+	memset(&d, 0, sizeof d);
+	memset(&o, 0, sizeof o);
+	small(&s);
+	o.scenario = &s;
+	o.sweep_key = "response.ambulances";
+	o.sweep_values = values;
+	o.n_sweep = 3;
+	o.replications = 120;
+	o.seed = 4;
+	o.threads = 1;
+	CHECK_INT(pt_app_simulate_run(&o, &a, &d), PT_OK);
+	o.threads = 3;
+	CHECK_INT(pt_app_simulate_run(&o, &b, &d), PT_OK);
+	o.threads = 2;
+	o.runner = blocks_runner;
+	CHECK_INT(pt_app_simulate_run(&o, &c, &d), PT_OK);
+	if (!a || !b || !c)
+		goto out;
+	CHECK(a->rows[0].diff == NULL && a->rows[1].diff && a->rows[2].diff);
+	CHECK(a->victims == 12 && a->rows[2].victims == 12);
+	for (i = 1; i < 3; i++)
+		for (k = 0; k < outs; k++) {
+			const struct pt_mci_stat *x = &a->rows[i].diff[k], *y = &b->rows[i].diff[k],
+						 *z = &c->rows[i].diff[k];
+			CHECK(memcmp(x, y, sizeof *x) == 0 && memcmp(x, z, sizeof *x) == 0);
+		}
+	k = 0; /* deaths */
+	CHECK(strcmp(pt_mci_output_name(k), "deaths") == 0);
+	{
+		const struct pt_mci_stat *df = &a->rows[2].diff[0];
+		double means = a->rows[2].stats[0].mean - a->rows[0].stats[0].mean;
+		CHECK(df->n == 120 && df->lo <= df->mean && df->mean <= df->hi);
+		CHECK(df->mean - means < 1e-9 && means - df->mean < 1e-9);
+		CHECK(df->hi - df->lo < a->rows[2].stats[0].hi - a->rows[2].stats[0].lo);
+	}
+	/* no sweep: no difference */
+	o.sweep_key = NULL;
+	o.n_sweep = 0;
+	o.runner = NULL;
+	pt_sim_result_free(b);
+	b = NULL;
+	CHECK_INT(pt_app_simulate_run(&o, &b, &d), PT_OK);
+	CHECK(b && b->rows[0].diff == NULL);
+out:
+	pt_sim_result_free(a);
+	pt_sim_result_free(b);
+	pt_sim_result_free(c);
+}
+
+/* Review H1: a replication past its event limit fails with PT_ELIMIT naming "events"; the
+ * cost estimate grows with horizon / re-triage and stops at the event limit. */
+static void test_event_limit(void)
+{
+	struct pt_mci_scenario s;
+	struct pt_app_sim_opts o;
+	struct pt_sim_result *r = NULL;
+	struct pt_mci_rep *rep = NULL;
+	struct pt_diag d;
+	const struct pt_app_sim_set sets[] = {
+		{ "attack.victims", "300" }, { "horizon_min", "10080" },
+		{ "response.retriage_min", "1" }, { "attack.mix.killed", "0" },
+		{ "attack.mix.niss16", "0" }, { "attack.mix.niss9", "0" }, { "attack.mix.niss1", "1" },
+		{ "response.triage_crews", "1000" }, { "response.walking_share", "0" },
+		{ "response.misclass.START.T3.T3", "0" }, { "response.misclass.START.T3.T2", "0" },
+		{ "response.misclass.START.T3.T1", "0" }, { "response.misclass.START.T3.DEAD", "1" },
+	};
+	memset(&d, 0, sizeof d);
+	memset(&o, 0, sizeof o);
+	small(&s);
+	CHECK(pt_mci_event_limit(&s) == 200 * 12 + 100000);
+	/* 12 x (4 + 720 / 15) */
+	CHECK(pt_app_sim_cost(&s) > 623.9 && pt_app_sim_cost(&s) < 624.1);
+	o.scenario = &s;
+	o.replications = 3;
+	CHECK_INT(pt_app_simulate_run(&o, &r, &d), PT_OK);
+	CHECK(r && r->rows[0].stats[pt_mci_output_count() - 1].mean < 200);
+	pt_sim_result_free(r);
+	r = NULL;
+	o.sets = sets;
+	o.n_sets = sizeof sets / sizeof sets[0];
+	CHECK_INT(pt_app_simulate_run(&o, &r, &d), PT_ELIMIT);
+	CHECK(r == NULL && strcmp(d.field, "events") == 0);
+	CHECK(strstr(d.msg, "more than 160000 events in one replication") != NULL);
+	{
+		struct pt_mci_scenario t;
+		CHECK_INT(pt_app_simulate_scenario(&o, NULL, &t, &d), PT_OK);
+		CHECK(pt_app_sim_cost(&t) == (double)pt_mci_event_limit(&t)); /* capped */
+		CHECK_INT(pt_mci_reps_new(&t, 1, &rep), PT_OK);
+		CHECK_INT(pt_mci_run(&t, 1, 0, rep, NULL, NULL), PT_ELIMIT);
+	}
+	pt_mci_reps_free(rep);
+}
+
+/* Review M1: the progress hook is asked after every replication, and stopping stops. */
+struct counter {
+	size_t calls, stop_at;
+};
+static int count_progress(void *ctx, size_t done, size_t total)
+{
+	struct counter *c = ctx;
+	(void)total;
+	c->calls++;
+	return c->stop_at && done >= c->stop_at;
+}
+static void test_progress_each(void)
+{
+	struct pt_mci_scenario s;
+	struct pt_mci_rep *reps = NULL;
+	struct counter c = { 0, 0 };
+	small(&s);
+	CHECK_INT(pt_mci_reps_new(&s, 20, &reps), PT_OK);
+	CHECK_INT(pt_mci_run_many(&s, 1, 0, 20, 1, reps, count_progress, &c), PT_OK);
+	CHECK(c.calls == 20);
+	c.calls = 0;
+	c.stop_at = 3;
+	CHECK_INT(pt_mci_run_many(&s, 1, 0, 20, 1, reps, count_progress, &c), PT_EINTERNAL);
+	CHECK(c.calls == 3);
+	pt_mci_reps_free(reps);
+}
+
 int main(void)
 {
 	RUN(test_threads_and_blocks);
@@ -279,5 +411,8 @@ int main(void)
 	RUN(test_sweep_and_errors);
 	RUN(test_trace);
 	RUN(test_haversine);
+	RUN(test_paired_diff);
+	RUN(test_event_limit);
+	RUN(test_progress_each);
 	return TEST_SUMMARY("app_simulate");
 }
