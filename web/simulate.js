@@ -399,10 +399,15 @@ function resultMarking(site, hospitals, all) {
   return TLP_LEVELS[Math.max(0, rank)];
 }
 
-/** "0.3 (−0.1 to 0.6)": a paired difference with its interval, in the output's unit. */
+/** "0.3 (−0.1 to 0.6)": a paired difference with its interval, in the output's unit, with
+ * as many decimals (1 to 3) as a narrow interval needs to be read ("−0.06 (−0.08 to −0.05)"). */
 function diffText(key, o) {
+  const scale = key === 'critical_mortality' ? 100 : 1;
+  const width = Number.isFinite(o.lo) ? Math.abs(o.hi - o.lo) * scale : Infinity;
+  const digits = width >= 0.2 ? 1 : width >= 0.02 ? 2 : 3;
+  const nf = new Intl.NumberFormat('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
   const sign = (x) => (x > 0 ? '+' : x < 0 ? '−' : '±');
-  const f = (x) => `${sign(x)}${key === 'critical_mortality' ? one(Math.abs(x) * 100) : one(Math.abs(x))}`;
+  const f = (x) => `${sign(x)}${nf.format(Math.abs(x) * scale)}`;
   return Number.isFinite(o.lo) ? `${f(o.mean)} (${f(o.lo)} to ${f(o.hi)})` : f(o.mean);
 }
 

@@ -658,7 +658,9 @@ enum pt_err pt_mci_set(struct pt_mci_scenario *s, const char *path, const char *
 		if (strlen(value) >= PT_MCI_PATH_MAX)
 			return bad(d, PT_ELIMIT, path, "longer than 95 bytes");
 		r = find_key(value, &m2);
-		if (r != 1 || !decision_key(m2.k))
+		if (r != 1)
+			return bad(d, PT_EINVAL, path, "no such key");
+		if (!decision_key(m2.k))
 			return bad(d, PT_EINVAL, path, "not a key a decision may set (response.* or hospitals.N.*)");
 		if (k->arr != A_NONE)
 			arr_extend(s, k->arr, (size_t)m.idx[0]);
@@ -983,7 +985,11 @@ enum pt_err pt_mci_check(const struct pt_mci_scenario *s, struct pt_diag *d)
 			cat(path, sizeof path, ".path");
 			return bad(d, PT_EINVAL, path, "a decision needs a key");
 		}
-		if (find_key(dc->path, &mk) != 1 || !decision_key(mk.k)) {
+		if (find_key(dc->path, &mk) != 1) {
+			cat(path, sizeof path, ".path");
+			return bad(d, PT_EINVAL, path, "no such key");
+		}
+		if (!decision_key(mk.k)) {
 			cat(path, sizeof path, ".path");
 			return bad(d, PT_EINVAL, path,
 				   "not a key a decision may set (response.* or hospitals.N.*)");
@@ -994,8 +1000,8 @@ enum pt_err pt_mci_check(const struct pt_mci_scenario *s, struct pt_diag *d)
 			return bad(d, PT_EINVAL, path, "names an element the scenario does not have");
 		}
 	}
-	/* ... and the scenario after each one, in the order the run applies them
-	 * (time, then file order), keeps every rule. */
+	/* ... and the scenario after the decisions of each minute, in the order the
+	 * run applies them (time, then file order), keeps every rule. */
 	if (s->n_decisions) {
 		struct pt_mci_scenario *copy = malloc(sizeof *copy);
 		size_t order[PT_MCI_MAX_DECISIONS], j;
@@ -1015,7 +1021,10 @@ enum pt_err pt_mci_check(const struct pt_mci_scenario *s, struct pt_diag *d)
 			cat(path, sizeof path, "decisions.");
 			cat_u(path, sizeof path, order[j]);
 			e = pt_mci_set(copy, dc->path, dc->value, d);
-			if (!e)
+			/* Decisions at one minute apply together before anything else happens
+			 * then (a misclassification row changes cell by cell): check after the last. */
+			if (!e && (j + 1 == s->n_decisions ||
+				   s->decisions[order[j + 1]].t_min != dc->t_min))
 				e = pt_mci_check(copy, d);
 			if (e) {
 				char msg[sizeof d->msg] = "";

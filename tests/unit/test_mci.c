@@ -269,6 +269,18 @@ static void test_check(void)
 	CHECK_STR(diag.field, "decisions.1.value");
 	CHECK_INT(set(&s, "decisions.1.value", "100"), PT_OK);
 	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
+	/* decisions of one minute apply together: a misclassification row changed cell by cell */
+	CHECK_INT(set(&s, "decisions.2.t_min", "60"), PT_OK);
+	CHECK_INT(set(&s, "decisions.2.path", "response.misclass.START.T2.T1"), PT_OK);
+	CHECK_INT(set(&s, "decisions.2.value", "0.2"), PT_OK);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_EINVAL); /* the row sums to 0.9 */
+	CHECK_STR(diag.field, "decisions.2.value");
+	CHECK_INT(set(&s, "decisions.3.t_min", "60"), PT_OK);
+	CHECK_INT(set(&s, "decisions.3.path", "response.misclass.START.T2.T2"), PT_OK);
+	CHECK_INT(set(&s, "decisions.3.value", "0.75"), PT_OK);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
+	CHECK_INT(set(&s, "decisions.3.path", "hospitals.0.no_such"), PT_EINVAL);
+	CHECK_STR(diag.msg, "no such key");
 	pt_mci_defaults(&s);
 	CHECK_INT(pt_mci_check(&s, &diag), PT_EINVAL); /* no hospital */
 	CHECK_STR(diag.field, "hospitals");
