@@ -206,9 +206,9 @@ int pt_cli_finish(int rc);
 void pt_cli_marking(enum pt_tlp tlp);
 
 /* issue 15: exercises (cmd_exercise.c: import-msel, export-msel, check; cmd_exercise_run.c: run) */
-/** `protect exercise import-msel|export-msel|check|run ...`: exercise scenarios and headless runs. */
+/** `protect exercise import-msel|export-msel|check ...`: exercise scenario files (`exercise run` is pt_cmd_exercise_run, dispatched by main.c). */
 int pt_cmd_exercise(struct pt_cli *cli);
-/** `protect exercise run FILE --auto ...` (cmd_exercise_run.c), called by pt_cmd_exercise with cli->argv[0] == "run". */
+/** `protect exercise run FILE --auto ...` (cmd_exercise_run.c), called by main.c (exercise_command) when cli->argv[0] == "run". */
 int pt_cmd_exercise_run(struct pt_cli *cli);
 
 #endif

@@ -952,3 +952,9 @@ enum pt_access pt_access_run_event(const struct pt_principal *who, const struct 
 		return PT_ACCESS_NOT_FOUND;
 	}
 }
+
+enum pt_access pt_access_alert_compose_exercise(const struct pt_principal *who,
+						const struct pt_run_access *run)
+{
+	return pt_access_run_alert(who, run);
+}

@@ -170,7 +170,7 @@ static void jl_sort(struct jlines *j)
 /* The line where object or array v starts; 1 when unknown. */
 static long jl_line_self(const struct jlines *j, const json_t *v)
 {
-	struct jl_self key, *hit;
+	struct jl_self key = {NULL, 0}, *hit;
 	key.v = v;
 	hit = j->n_self ? bsearch(&key, j->self, j->n_self, sizeof *j->self, jl_self_cmp) : NULL;
 	return hit ? hit->line : 1;
