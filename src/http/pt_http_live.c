@@ -368,6 +368,14 @@ static int puts_(struct stream *st, const char *text)
 	return put(st, text, strlen(text));
 }
 
+/* A number as JSON: a whole one as an integer, else a real. */
+static json_t *num(double x)
+{
+	if (x == (double)(long long)x && x > -9007199254740992.0 && x < 9007199254740992.0)
+		return json_integer((json_int_t)x);
+	return json_real(x);
+}
+
 /* An event as the data: line's JSON (docs/api.md, "The live stream"). */
 static json_t *event_json(const struct stream *st, const struct pt_app_run_event *e)
 {
@@ -391,12 +399,12 @@ static json_t *event_json(const struct stream *st, const struct pt_app_run_event
 	json_object_set_new(o, "id", json_integer(e->id));
 	json_object_set_new(o, "run", json_integer(e->run_id));
 	json_object_set_new(o, "kind", json_string(e->kind));
-	json_object_set_new(o, "t_min", json_real(e->t_min));
+	json_object_set_new(o, "t_min", num(e->t_min));
 	json_object_set_new(o, "at_ms", json_integer((json_int_t)e->at_ms));
 	json_object_set_new(o, "seq", e->seq ? json_integer(e->seq) : json_null());
 	json_object_set_new(o, "made", e->made >= 0 ? json_integer(e->made) : json_null());
 	json_object_set_new(o, "value", strcmp(e->kind, "speed") == 0 || strcmp(e->kind, "shift") == 0
-						? json_real(e->value)
+						? num(e->value)
 						: json_null());
 	json_object_set_new(o, "audience", json_string(pt_run_audience_name(e->audience)));
 	json_object_set_new(o, "roles", roles);

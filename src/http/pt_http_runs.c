@@ -14,7 +14,7 @@
 #include "../formats/pt_exercise_io.h"
 #include "pt_http_api.h"
 
-#define BUILTIN_PREFIX "data/scenarios/" /* where the built-in exercise scenarios are embedded */
+#define BUILTIN_PREFIX "scenarios/" /* data/scenarios/ as embedded (tools/embed.c drops data/) */
 
 static const char *const clock_names[] = {"ready", "running", "paused", "ended"};
 static const char *const status_names[] = {"pending", "delivered", "skipped", "cancelled"};
