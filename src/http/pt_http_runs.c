@@ -33,6 +33,8 @@ static const char *body_field(const char *field)
 		return "t_min";
 	if (strcmp(field, "speed") == 0)
 		return "factor";
+	if (strcmp(field, "inject") == 0)
+		return "seq"; /* the path's {seq} */
 	return field;
 }
 
