@@ -429,9 +429,13 @@ def t_run(res, srv, protect, db):
     res.check(isinstance(first_sim.get("detail"), dict) and first_sim.get("from") == "Simulation cell",
               "figures as the detail, from the simulation cell: %r" % str(first_sim)[:200])
     # injects reach their roles only
-    for name, seq in (("player", 1), ("player2", 2), ("player3", 3)):
+    for name, seq, role in (("player", 1, "police"), ("player2", 2, "ems"), ("player3", 3, "hospital")):
         got = streams[name].wait_kind("inject", where=lambda j, q=seq: j.get("seq") == q)
         res.check(bool(got), "%s receives inject %d: %r" % (name, seq, streams[name].kinds()))
+        if got:
+            j = got[0]["json"]
+            res.eq((j.get("audience"), j.get("roles"), j.get("kind"), got[0].get("id")),
+                   ("roles", [role], "inject", str(j.get("id"))), "inject %d's event: audience, roles, id" % seq)
     streams["facilitator"].wait_kind("inject", where=lambda j: j.get("seq") == 3)
     own = {"player": "POLICE-ONLY", "player2": "EMS-ONLY", "player3": "HOSPITAL-ONLY"}
     for name, mine in own.items():
@@ -659,7 +663,7 @@ def run(res, protect, work):
     finally:
         status, out, err = srv.stop()
         res.eq(status, 0, "runs server exit status")
-        res.check("runtime error" not in err and "AddressSanitizer" not in err, "sanitizer report: %s" % err[-2000:])
+        res.check("runtime error" not in err and "Sanitizer" not in err, "sanitizer report: %s" % err[-2000:])
 
 
 # ---- group "runs-sse" ------------------------------------------------------------------
@@ -690,6 +694,8 @@ def t_sse(res, protect, work):
         ninth = Stream(port, f.cookie, rid)
         res.eq(ninth.status, 429, "the ninth: 429 (%s)" % ninth.body[:120])
         res.check(ninth.headers.get("retry-after") == "10", "with Retry-After: %r" % ninth.headers.get("retry-after"))
+        # more streams than the server has threads (4): none holds one, requests are answered
+        res.eq(f.get("/api/v1/session").status, 200, "a request answered beside 8 streams on 4 threads")
         other = login(res, port, "coordinator")
         o = Stream(port, other.cookie, rid)
         res.eq(o.status, 200, "another user's stream meanwhile")
@@ -730,7 +736,7 @@ def t_sse(res, protect, work):
         res.check("still running at the shutdown timeout" not in err,
                   "no stream held the drain to its timeout: %s" % err[-300:])
         res.check(bool(watch.wait_closed(5)), "the open stream has ended")
-        res.check("runtime error" not in err and "AddressSanitizer" not in err, "sanitizer report: %s" % err[-2000:])
+        res.check("runtime error" not in err and "Sanitizer" not in err, "sanitizer report: %s" % err[-2000:])
         time.sleep(4)  # the clock runs on: minutes 1 to 3 come due while the server is down
         srv = Server(protect, db, ["--threads", "4", "--compute-threads", "1", "--idle-timeout", "4"],
                      env=live_env()).start()
@@ -751,6 +757,7 @@ def t_sse(res, protect, work):
     finally:
         status, out, err = srv.stop()
         res.check(status == 0 or status is None, "runs-sse server exit status %r" % status)
+        res.check("runtime error" not in err and "Sanitizer" not in err, "sanitizer report: %s" % err[-2000:])
 
 
 def run_sse(res, protect, work):
