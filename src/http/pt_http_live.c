@@ -255,10 +255,52 @@ static void tick(struct pt_live *l)
 	pt_app_run_ticks_free(t);
 }
 
+/*
+ * At the start: the SIM_DUEs of the runs not ended whose figures a stopped server did not
+ * store (pt_app_run_sim_prepare refuses those stored already), queued again.
+ */
+static void sims_recover(struct pt_live *l)
+{
+	struct pt_app_run_list *runs = NULL;
+	struct pt_diag d = PT_DIAG_INIT;
+	struct pt_caller c;
+	size_t i, j;
+	pt_caller_system(&c);
+	c.now = pt_http_now_wall();
+	if (pt_app_run_list(&c, l->db, &runs, &d) != PT_OK)
+		return;
+	for (i = 0; i < runs->n; i++) {
+		long long after = 0;
+		if (runs->items[i].ended)
+			continue;
+		for (;;) {
+			struct pt_app_run_events *ev = NULL;
+			if (pt_app_run_events(&c, l->db, runs->items[i].id, after, 0, &ev, &d) != PT_OK)
+				break;
+			pthread_mutex_lock(&l->lock);
+			for (j = 0; j < ev->n; j++)
+				if (strcmp(ev->items[j].kind, "sim_due") == 0)
+					sim_queue(l, runs->items[i].id, ev->items[j].id);
+			j = l->n_sims >= PT_LIVE_SIM_PENDING_MAX / 2;
+			pthread_mutex_unlock(&l->lock);
+			if (j) /* those stored already are refused at once: make room */
+				sims_submit(l);
+			if (ev->n)
+				after = ev->items[ev->n - 1].id;
+			j = ev->more && ev->n;
+			pt_app_run_events_free(ev);
+			if (!j)
+				break;
+		}
+	}
+	pt_app_run_list_free(runs);
+}
+
 static void *ticker(void *arg)
 {
 	struct pt_live *l = arg;
 	long long next = mono_ms();
+	sims_recover(l);
 	pthread_mutex_lock(&l->lock);
 	while (!l->stopping) {
 		long long now = mono_ms();

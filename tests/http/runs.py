@@ -751,6 +751,9 @@ def t_sse(res, protect, work):
             res.eq(ids, sorted(ids), "ids increase")
             ts = [e["json"]["t_min"] for e in got[:3]]
             res.eq(ts, [1, 2, 3], "each at its own scenario minute")
+        sims = back.wait_kind("sim", where=lambda j: j.get("t_min") == 0)
+        res.check(bool(sims), "the figures of minute 0 exist after the restart (computed before the stop, "
+                  "or again after it): %r" % back.kinds())
         back.close()
         r = f.get("/api/v1/runs/%s" % rid)
         res.eq((r.json or {}).get("clock", {}).get("state"), "running", "the clock still runs")
