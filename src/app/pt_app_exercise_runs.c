@@ -1136,9 +1136,10 @@ enum pt_err pt_app_run_tick(const struct pt_caller *c, struct pt_db *db, long lo
 			    struct pt_app_run_done *done, struct pt_diag *d)
 {
 	struct op_args a = {0};
-	struct pt_caller sys = *c;
-	/* the tick changes nothing anyone chose: it is judged as the system's, audited as c */
-	sys.who.system = 1;
+	struct pt_caller sys;
+	/* the tick changes nothing anyone chose: the system administrator's, at c's time */
+	pt_caller_system(&sys);
+	sys.now = c->now;
 	return change(&sys, db, id, OP_TICK, &a, done, d);
 }
 
