@@ -651,6 +651,19 @@ def t_run(res, srv, protect, db):
     res.check(any(x["id"] == rid and x["ended"] for x in (r.json or {}).get("items", [])), "the list shows it ended")
     for s in streams.values():
         s.close()
+    # a real-world emergency stops a run at once, even one not started, and says so
+    r = create_custom(f)
+    rid2 = (r.json or {}).get("id")
+    res.eq(f.request("POST", "/api/v1/runs/%s/participants" % rid2,
+                     {"user": "player2", "member": "player", "role": "ems"}).status, 201, "a second run's player")
+    s2 = Stream(port, p2.cookie, rid2)
+    r = f.request("POST", "/api/v1/runs/%s/endex" % rid2, {"real_world": True, "message": "Fire alarm in the building"})
+    res.eq((r.status, (r.json or {}).get("state")), (200, "ended"), "a real-world ENDEX of a ready run: %s" % r.body[:200])
+    got = s2.wait_kind("endex")
+    res.check(bool(got) and got[0]["json"].get("text", "").startswith("REAL-WORLD EMERGENCY") and
+              "Fire alarm" in got[0]["json"].get("text", ""), "the player reads the emergency: %r" % s2.texts())
+    res.check(bool(s2.wait_closed()), "and its stream ends")
+    s2.close()
 
 
 def run(res, protect, work):
