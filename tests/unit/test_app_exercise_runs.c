@@ -271,6 +271,14 @@ static void test_end_to_end(void)
 	/* minute 6: inject 1 (00:05, to the security manager) reaches sec only among players */
 	tick(&w, id, t_start + 6 * MIN, &done);
 	CHECK(done.n_events == 1);
+	{ /* a second with nothing due writes nothing */
+		int advances = fx_audited(w.db, "run.advance", NULL);
+		long long last = done.last_event;
+		tick(&w, id, t_start + 6 * MIN + 1, &done);
+		CHECK(done.n_events == 0 && done.last_event == last);
+		CHECK_INT(done.state, PT_EX_CLOCK_RUNNING);
+		CHECK_INT(fx_audited(w.db, "run.advance", NULL), advances);
+	}
 	CHECK_INT(sees(&w, w.sec, id, "inject", 1), 1);
 	CHECK_INT(sees(&w, w.pol, id, "inject", 1), 0);
 	CHECK_INT(sees(&w, w.ems, id, "inject", 1), 0);
