@@ -17,6 +17,8 @@
 
 #define STREAM_READ_CHUNK 4096 /* the block size MHD asks the reader for */
 #define FETCH_MAX 200          /* events read at once for a stream (then the next ones) */
+#define STREAM_BUF_MAX (8UL << 20) /* bytes one stream holds to send (200 events at their
+				      largest are far less): past it the stream ends */
 
 /* One event stream: a response of MHD_create_response_from_callback. */
 struct stream {
@@ -34,7 +36,7 @@ struct stream {
 	size_t off, len, cap;
 	int end;                       /* end once buf is sent (ENDEX sent, session ended) */
 	/* under live->lock: */
-	int suspended;                 /* its connection is suspended (only the lock's holder resumes it) */
+	int suspended;                 /* its connection is suspended (resumed under the lock only) */
 	int dirty;                     /* new events may be stored */
 	int hb_due;                    /* a heartbeat is due */
 	int gone;                      /* the client has closed its side */
@@ -390,6 +392,8 @@ void pt_live_free(struct pt_live *l)
 /* Append text[0, n) to st's bytes to send. 0, or nonzero when out of memory. */
 static int put(struct stream *st, const char *text, size_t n)
 {
+	if (st->len + n > STREAM_BUF_MAX)
+		return 1;
 	if (st->len + n > st->cap) {
 		size_t cap = st->cap ? st->cap : 4096;
 		char *nb;
@@ -583,7 +587,7 @@ static void stream_free(void *cls)
 }
 
 /* The Last-Event-ID header, else the last_event_id parameter, else 0. 0, or 1 after a 400. */
-static int start_after(struct pt_req *r, long long *after)
+static int start_after_or_reply(struct pt_req *r, long long *after)
 {
 	const char *h = pt_req_header(r, "Last-Event-ID");
 	const struct pt_qval *q = pt_req_query(r, "last_event_id");
@@ -623,7 +627,7 @@ void pt_h_run_events(struct pt_req *r)
 		pt_reply_not_found(r);
 		return;
 	}
-	if (start_after(r, &after))
+	if (start_after_or_reply(r, &after))
 		return;
 	pt_api_caller(r, &c);
 	/* The read of the run: who may see it, its roles (audited as run.read from AMBER). */

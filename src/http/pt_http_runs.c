@@ -79,7 +79,7 @@ static void reply_run_error(struct pt_req *r, enum pt_err err, const struct pt_d
 }
 
 /* The run id of the path, or 0 after replying 404. */
-static long long path_run(struct pt_req *r)
+static long long path_run_or_reply(struct pt_req *r)
 {
 	unsigned long long id;
 	if (!pt_parse_uint_strict(r->param[0], 1, (1ULL << 53) - 1, &id)) {
@@ -90,7 +90,7 @@ static long long path_run(struct pt_req *r)
 }
 
 /* The inject seq of the path, or 0 after replying 404. */
-static uint32_t path_seq(struct pt_req *r)
+static uint32_t path_seq_or_reply(struct pt_req *r)
 {
 	unsigned long long seq;
 	if (!pt_parse_uint_strict(r->param[1], 1, 999999, &seq)) {
@@ -465,7 +465,7 @@ void pt_h_run_create(struct pt_req *r)
 
 void pt_h_run_get(struct pt_req *r)
 {
-	long long id = path_run(r);
+	long long id = path_run_or_reply(r);
 	if (id)
 		reply_run(r, id, 200);
 }
@@ -478,7 +478,7 @@ void pt_h_run_assign(struct pt_req *r)
 	const char *user = json_string_value(json_object_get(r->json, "user"));
 	const char *role = json_string_value(json_object_get(r->json, "role"));
 	struct pt_app_run_participant p;
-	long long id = path_run(r);
+	long long id = path_run_or_reply(r);
 	enum pt_err err;
 	if (!id)
 		return;
@@ -522,7 +522,7 @@ void pt_h_run_unassign(struct pt_req *r)
 	const struct pt_qval *q = pt_req_query(r, "role");
 	struct pt_diag d = PT_DIAG_INIT;
 	struct pt_caller c;
-	long long id = path_run(r);
+	long long id = path_run_or_reply(r);
 	enum pt_err err;
 	if (!id)
 		return;
@@ -553,7 +553,7 @@ void pt_h_run_clock(struct pt_req *r)
 	struct pt_app_run_done done;
 	struct pt_diag d = PT_DIAG_INIT;
 	struct pt_caller c;
-	long long id = path_run(r);
+	long long id = path_run_or_reply(r);
 	enum pt_err err;
 	if (!id)
 		return;
@@ -592,10 +592,10 @@ void pt_h_run_inject(struct pt_req *r)
 	struct pt_app_run_done done;
 	struct pt_diag d = PT_DIAG_INIT;
 	struct pt_caller c;
-	long long id = path_run(r);
+	long long id = path_run_or_reply(r);
 	uint32_t seq;
 	enum pt_err err;
-	if (!id || !(seq = path_seq(r)))
+	if (!id || !(seq = path_seq_or_reply(r)))
 		return;
 	memset(&done, 0, sizeof done);
 	pt_api_caller(r, &c);
@@ -613,10 +613,10 @@ void pt_h_run_respond(struct pt_req *r)
 	struct pt_app_run_done done;
 	struct pt_diag d = PT_DIAG_INIT;
 	struct pt_caller c;
-	long long id = path_run(r);
+	long long id = path_run_or_reply(r);
 	uint32_t seq;
 	enum pt_err err;
-	if (!id || !(seq = path_seq(r)))
+	if (!id || !(seq = path_seq_or_reply(r)))
 		return;
 	memset(&done, 0, sizeof done);
 	pt_api_caller(r, &c);
@@ -634,7 +634,7 @@ void pt_h_run_decide(struct pt_req *r)
 	json_t *v = json_object_get(r->json, "value");
 	char text[64];
 	const char *value = NULL;
-	long long id = path_run(r);
+	long long id = path_run_or_reply(r);
 	enum pt_err err;
 	if (!id)
 		return;
@@ -677,7 +677,7 @@ static double body_minute(const struct pt_req *r)
 }
 
 /* A capability name of the body into *out (absent: -1). 0, or 1 after a 400. */
-static int body_capability(struct pt_req *r, int *out)
+static int body_capability_or_reply(struct pt_req *r, int *out)
 {
 	const char *s = json_string_value(json_object_get(r->json, "capability"));
 	*out = -1;
@@ -697,7 +697,7 @@ void pt_h_run_log(struct pt_req *r)
 {
 	struct pt_diag d = PT_DIAG_INIT;
 	struct pt_caller c;
-	long long id = path_run(r), entry = 0;
+	long long id = path_run_or_reply(r), entry = 0;
 	enum pt_err err;
 	if (!id)
 		return;
@@ -714,12 +714,12 @@ void pt_h_run_observe(struct pt_req *r)
 	struct pt_diag d = PT_DIAG_INIT;
 	struct pt_caller c;
 	const char *kind = json_string_value(json_object_get(r->json, "kind"));
-	long long id = path_run(r), obs = 0;
+	long long id = path_run_or_reply(r), obs = 0;
 	enum pt_err err;
 	if (!id)
 		return;
 	memset(&o, 0, sizeof o);
-	if (body_capability(r, &o.capability))
+	if (body_capability_or_reply(r, &o.capability))
 		return;
 	o.kind = PT_RUN_OBS_OBSERVATION;
 	if (kind)
@@ -741,7 +741,7 @@ void pt_h_run_rate(struct pt_req *r)
 	const char *note = json_string_value(json_object_get(r->json, "note"));
 	int final = json_is_true(json_object_get(r->json, "final"));
 	enum pt_run_rating rating = PT_RUN_RATING_P;
-	long long id = path_run(r);
+	long long id = path_run_or_reply(r);
 	enum pt_err err;
 	if (!id)
 		return;
@@ -769,12 +769,12 @@ void pt_h_run_improve(struct pt_req *r)
 	struct pt_app_run_improvement_opts o;
 	struct pt_diag d = PT_DIAG_INIT;
 	struct pt_caller c;
-	long long id = path_run(r), item = 0;
+	long long id = path_run_or_reply(r), item = 0;
 	enum pt_err err;
 	if (!id)
 		return;
 	memset(&o, 0, sizeof o);
-	if (body_capability(r, &o.capability))
+	if (body_capability_or_reply(r, &o.capability))
 		return;
 	if (!!json_object_get(r->json, "risk_site") != !!json_object_get(r->json, "risk_threat")) {
 		const char *missing = json_object_get(r->json, "risk_site") ? "risk_threat" : "risk_site";
