@@ -333,6 +333,9 @@ def t_assign(res, f, rid, viewer):
     expect(res, f.request("DELETE", base + "/player3?role=hospital"), 404, "user", "unassign again")
     expect(res, f.request("DELETE", base + "/facilitator"), 409, None, "unassign the lead facilitator")
     expect(res, f.request("DELETE", base + "/player3?colour=x"), 400, "colour", "unassign with an unknown parameter")
+    expect(res, f.request("DELETE", base + "/player3?role="), 400, "role", "unassign with an empty role")
+    expect(res, f.request("DELETE", base + "/player3?role=a&role=b"), 400, "role", "unassign with two roles")
+    expect(res, f.request("DELETE", base + "/nobody-here"), 404, "user", "unassign a user not assigned")
     res.eq(f.request("POST", base, {"user": "player3", "member": "player", "role": "hospital"}).status, 201,
            "player3 assigned again")
     expect(res, viewer.request("POST", base, {"user": "viewer", "member": "player", "role": "ems"}), 404, None,
@@ -625,8 +628,10 @@ def t_run(res, srv, protect, db):
         b = Stream(port, f.cookie, rid, last_id=bad)
         expect(res, type("R", (), {"status": b.status, "body": b.body, "json": json.loads(b.body or "{}")})(),
                400, "Last-Event-ID", "Last-Event-ID %r" % bad)
-    b = Stream(port, f.cookie, rid, query_last="x")
-    res.eq(b.status, 400, "last_event_id=x")
+    for bad in ("x", "-1", str(2 ** 53)):
+        b = Stream(port, f.cookie, rid, query_last=bad)
+        res.eq(b.status, 400, "last_event_id=%s" % bad)
+        res.check('"field":"last_event_id"' in b.body, "the 400 names last_event_id: %r" % b.body)
     # ENDEX reaches every stream at once, and each stream ends
     r = f.request("POST", path + "/endex", {"message": "Drill over, thank you"})
     res.eq((r.status, (r.json or {}).get("state")), (200, "ended"), "ENDEX: %s" % r.body[:200])
