@@ -4,7 +4,7 @@
 #             reaching only their roles, pause/resume/shift, a decision changing the next
 #             simulated figures, a contingency fired and one cancelled, ENDEX reaching every
 #             stream at once, Last-Event-ID replay), access and bad input of every field;
-#   runs-sse  the stream's own rules: heartbeats, streams per user (429), a client going away
+#   runs-sse  the stream's own rules: heartbeats, 256 streams in all and 8 per user (429), a client going away
 #             frees its stream, a logged-out session ends it, the server stopping ends every
 #             stream at once, and a run restored after a restart goes on (injects due while
 #             the server was down delivered at once, in order).
@@ -694,11 +694,14 @@ def new_run(res, f, **extra):
 
 def t_sse(res, protect, work):
     # a 4 s idle timeout: heartbeats every 2 s (half of it), so the test sees them soon
-    srv, db = start_server(res, protect, work, "runs-sse", ["--idle-timeout", "4"])
+    # room for 256 streams and more from 127.0.0.1
+    srv, db = start_server(res, protect, work, "runs-sse", ["--idle-timeout", "4", "--per-address-max", "320",
+                                                              "--connections-max", "400"])
     try:
         port = srv.port
         f = login(res, port, "facilitator")
         rid = new_run(res, f)
+        t_total_limit(res, protect, db, port, f, rid)
         # heartbeats on a quiet stream (the run is not started), and the stream outlives the
         # idle timeout
         s = Stream(port, f.cookie, rid)
@@ -779,6 +782,33 @@ def t_sse(res, protect, work):
         status, out, err = srv.stop()
         res.check(status == 0 or status is None, "runs-sse server exit status %r" % status)
         res.check("runtime error" not in err and "Sanitizer" not in err, "sanitizer report: %s" % err[-2000:])
+
+
+def t_total_limit(res, protect, db, port, f, rid):
+    """256 streams in all: 32 government coordinators (observers of the AMBER run) with 8 each."""
+    names = ["watch%02d" % i for i in range(32)]
+    for n in names:
+        add_user(res, protect, db, n, "Vellmark Ministry of the Interior", "coordinator")
+    watchers = [login(res, port, n) for n in names]
+    opened = []
+    for c in watchers:
+        opened += [Stream(port, c.cookie, rid) for _ in range(8)]
+    res.eq(sum(1 for o in opened if o.status == 200), 256, "256 streams open")
+    over = Stream(port, f.cookie, rid)
+    res.eq(over.status, 429, "the 257th (another user's first): 429 (%s)" % over.body[:120])
+    res.check("256 event streams" in over.body, "saying the server's limit: %r" % over.body[:160])
+    for o in opened:
+        o.close()
+    deadline = time.monotonic() + WAIT_S
+    again = None
+    while time.monotonic() < deadline:
+        again = Stream(port, f.cookie, rid)
+        if again.status == 200:
+            break
+        time.sleep(0.5)
+    res.eq(again.status if again else None, 200, "a stream again once those clients went away")
+    if again:
+        again.close()
 
 
 def run_sse(res, protect, work):
