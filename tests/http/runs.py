@@ -4,8 +4,8 @@
 #             reaching only their roles, pause/resume/shift, a decision changing the next
 #             simulated figures, a contingency fired and one cancelled, ENDEX reaching every
 #             stream at once, Last-Event-ID replay), access and bad input of every field;
-#   runs-sse  the stream's own rules: heartbeats, 256 streams in all and 8 per user (429), a client going away
-#             frees its stream, a logged-out session ends it, the server stopping ends every
+#   runs-sse  the stream's own rules: heartbeats, 256 streams in all and 8 per user (429), a
+#             client going away frees its stream, a logged-out session ends it, the server stopping ends every
 #             stream at once, and a run restored after a restart goes on (injects due while
 #             the server was down delivered at once, in order).
 # Nothing asserts a duration: waits are for an event to arrive, with a generous deadline.
