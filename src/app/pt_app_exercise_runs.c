@@ -255,13 +255,14 @@ void pt_app_run_collect(void *ctx, const struct pt_ex_event *ev)
 }
 
 enum pt_err pt_app_run_note(struct pt_app_run_loaded *L, const struct pt_ex_event *ev,
-			    const char *kind, const char *text, const char *detail,
-			    struct pt_diag *d)
+			    const char *kind, unsigned long roles, const char *text,
+			    const char *detail, struct pt_diag *d)
 {
 	struct pt_app_run_pending *p = pending_add(L);
 	if (!p)
 		return pt_diag_set(d, PT_ELIMIT, 0, "run", "too many events at once");
 	p->ev = *ev;
+	p->roles = roles;
 	if (kind)
 		pt_strlcpy(p->kind, kind, sizeof p->kind);
 	if ((text && !(p->text = strdup(text))) || (detail && !(p->detail = strdup(detail))))
@@ -321,8 +322,7 @@ static enum pt_err event_row(struct pt_app_run_loaded *L, const struct pt_app_ru
 	row->detail = p->detail;
 	row->answers = p->answers;
 	if (p->kind[0]) { /* the use cases' own: response (its role), sim (sim_to), alert (all) */
-		roles = (unsigned long)p->ev.value;
-		row->value = 0;
+		roles = p->roles;
 		aud = strcmp(p->kind, "alert") == 0 ? PT_RUN_TO_ALL : PT_RUN_TO_ROLES;
 		if (strcmp(p->kind, "sim") == 0) {
 			pt_strlcpy(row->type, pt_ex_inject_type_name(PT_EX_INJECT_INFORMATION),
@@ -897,7 +897,7 @@ static enum pt_err clock_event(struct pt_app_run_loaded *L, enum pt_ex_event_kin
 	ev.inject = UINT32_MAX;
 	ev.made = UINT32_MAX;
 	ev.value = value;
-	return pt_app_run_note(L, &ev, NULL, NULL, NULL, d);
+	return pt_app_run_note(L, &ev, NULL, 0, NULL, NULL, d);
 }
 
 /* The scenario inject index of seq, or PT_ENOTFOUND field "seq". */

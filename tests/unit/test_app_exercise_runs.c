@@ -734,6 +734,12 @@ static void test_labels_and_members(void)
 	CHECK_INT(pt_app_run_get(&c, w.db, red, &r, &d), PT_ENOTFOUND);
 	c = at(w.eva, T0);
 	CHECK_INT(pt_app_run_unassign(&c, w.db, strict, "eva", NULL, &d), PT_EFORBIDDEN);
+	/* an evaluator re-roled to viewer no longer takes part */
+	CHECK_INT(pt_app_run_get(&c, w.db, strict, &r, &d), PT_OK);
+	pt_app_run_free(r);
+	CHECK_INT(pt_db_user_set_role(w.db, "eva", PT_ROLE_VIEWER, &d), PT_OK);
+	c = fx_caller(w.db, "eva");
+	CHECK_INT(pt_app_run_get(&c, w.db, strict, &r, &d), PT_ENOTFOUND);
 	CHECK_INT(fx_audited(w.db, "run.unassign", NULL), 1);
 	teardown(&w);
 }
