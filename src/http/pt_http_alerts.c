@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../app/pt_app_alerts.h"
+#include "../app/pt_app_exercise_runs.h" /* issue 15: exercise alerts */
 #include "../formats/pt_alert_feed.h"
 #include "../formats/pt_alert_json.h"
 #include "../formats/pt_cap_xml.h"
@@ -875,4 +876,47 @@ void pt_h_alert_get(struct pt_req *r)
 void pt_h_alert_cap(struct pt_req *r)
 {
 	alert_show(r, ANSWER_CAP);
+}
+
+/* ---- issue 15: an exercise alert from within a run (POST /api/v1/runs/{id}/alerts) ---- */
+
+void pt_h_run_alert(struct pt_req *r)
+{
+	const char *langs[PT_ALERT_MAX_LANGS];
+	struct pt_app_alert_opts o;
+	struct pt_app_alert *a = NULL;
+	struct pt_app_run_done done;
+	struct pt_diag d = PT_DIAG_INIT;
+	struct pt_caller c;
+	unsigned long long id;
+	enum pt_err err;
+	if (!pt_parse_uint_strict(r->param[0], 1, (1ULL << 53) - 1, &id)) {
+		pt_reply_not_found(r);
+		return;
+	}
+	if (opts_from_body(r, &o, langs))
+		return;
+	if (o.status_set && o.status != PT_CAP_EXERCISE) {
+		pt_reply_error(r, 400, "status", 0,
+			       "status: an exercise run's alert is always Exercise (or leave it out)");
+		return;
+	}
+	memset(&done, 0, sizeof done);
+	pt_api_caller(r, &c);
+	err = pt_app_run_alert(&c, r->db, (long long)id, &o, &a, &done, &d);
+	if (err == PT_OK) {
+		if (!done.run_id)
+			done.run_id = (long long)id;
+		pt_live_changed(r->srv->live, &done);
+	} else if (err == PT_ENOTFOUND && strcmp(d.field, "run") == 0) {
+		pt_reply_not_found(r);
+		pt_app_alert_free(a);
+		return;
+	} else if (err == PT_ECONFLICT || err == PT_EFORBIDDEN) {
+		pt_reply_error(r, err == PT_ECONFLICT ? 409 : 403, d.field[0] ? d.field : NULL, 0, "%s",
+			       d.msg[0] ? d.msg : pt_strerror(err));
+		pt_app_alert_free(a);
+		return;
+	}
+	answer(r, err, &d, a, ANSWER_WRITTEN);
 }

@@ -166,6 +166,39 @@ void pt_h_alert_cap(struct pt_req *r);
 /* issue 14: the mass-casualty simulation (pt_http_simulate.c; docs/api.md, "Simulations") */
 /** POST /api/v1/simulations: run a scenario (or a site's) in the compute pool; the summary. */
 void pt_h_simulate(struct pt_req *r);
+/* issue 15: exercise runs (pt_http_runs.c; the stream pt_http_live.c; docs/api.md, "Exercise runs") */
+/** GET /api/v1/exercises: the built-in exercise scenarios (no injects). */
+void pt_h_exercises(struct pt_req *r);
+/** GET /api/v1/runs: the runs the caller may see, newest first, paged. */
+void pt_h_runs_list(struct pt_req *r);
+/** POST /api/v1/runs: create a run from a built-in or uploaded scenario (201 the run). */
+void pt_h_run_create(struct pt_req *r);
+/** GET /api/v1/runs/{id}: the run as the caller may see it (404 hidden or missing). */
+void pt_h_run_get(struct pt_req *r);
+/** POST /api/v1/runs/{id}/participants: assign a user (201). */
+void pt_h_run_assign(struct pt_req *r);
+/** DELETE /api/v1/runs/{id}/participants/{user}?role=: unassign (204). */
+void pt_h_run_unassign(struct pt_req *r);
+/** POST /api/v1/runs/{id}/{start|pause|resume|shift|speed|endex} (the route's last segment): the change. */
+void pt_h_run_clock(struct pt_req *r);
+/** POST /api/v1/runs/{id}/injects/{seq}/{trigger|skip|done}: the change. */
+void pt_h_run_inject(struct pt_req *r);
+/** POST /api/v1/runs/{id}/injects/{seq}/responses: a player's response (201 the change). */
+void pt_h_run_respond(struct pt_req *r);
+/** POST /api/v1/runs/{id}/decisions: a player's decision (201 the change). */
+void pt_h_run_decide(struct pt_req *r);
+/** POST /api/v1/runs/{id}/log: an ICS 214 entry (201 {"id"}). */
+void pt_h_run_log(struct pt_req *r);
+/** POST /api/v1/runs/{id}/observations: an evaluator's observation (201 {"id"}). */
+void pt_h_run_observe(struct pt_req *r);
+/** POST /api/v1/runs/{id}/ratings: a rating, or the facilitator's final one (200). */
+void pt_h_run_rate(struct pt_req *r);
+/** POST /api/v1/runs/{id}/improvements: an improvement plan item (201 {"id"}). */
+void pt_h_run_improve(struct pt_req *r);
+/** POST /api/v1/runs/{id}/alerts: the run's PIO issues an Exercise alert (pt_http_alerts.c; 201 ALERT). */
+void pt_h_run_alert(struct pt_req *r);
+/** GET /api/v1/runs/{id}/events: the Server-Sent Events stream (pt_http_live.c). */
+void pt_h_run_events(struct pt_req *r);
 /** GET /alerts.atom, no log-in: the public feed (kept, ETag, rate-limited). */
 void pt_h_alerts_feed(struct pt_req *r);
 /** GET /alerts/ID.cap, no log-in: an issued Actual message's bytes, else 404 (kept, rate-limited). */

@@ -75,6 +75,9 @@ struct pt_http_server {
 	/* issue 13: the public alert paths (pt_http_alerts.c, pt_http_rate.c) */
 	struct pt_rate *public_rate;    /* requests per client address */
 	struct pt_alert_cache *alerts;  /* the feed and CAP files kept between requests */
+	/* issue 15: exercise runs' ticker and event streams (pt_http_live.c) */
+	struct pt_live *live;
+	struct pt_db *live_db;          /* the ticker's connection, taken from pool for the server's life */
 };
 
 struct pt_req;
@@ -503,5 +506,57 @@ struct pt_alert_cache;
 struct pt_alert_cache *pt_alert_cache_new(void);
 /** Free; NULL does nothing (bodies still being sent stay alive until sent). */
 void pt_alert_cache_free(struct pt_alert_cache *c);
+
+
+/* ---- issue 15: exercise runs' clock ticker and event streams (pt_http_live.c) ---- */
+#define PT_LIVE_STREAMS_PER_USER 8   /**< event streams one user may hold at once (429 past it) */
+#define PT_LIVE_STREAMS_MAX 256      /**< event streams the server holds at once (429 past it) */
+#define PT_LIVE_HEARTBEAT_MS 15000   /**< a comment line on a quiet stream this often (at most) */
+#define PT_LIVE_TICK_MS 1000         /**< the runs' clocks are advanced this often */
+#define PT_LIVE_RETRY_MS 3000        /**< the reconnection delay a stream tells the browser */
+#define PT_LIVE_SIM_PENDING_MAX 256  /**< simulation reruns waiting for the compute pool */
+#define PT_LIVE_RETRY_AFTER_S 10     /**< Retry-After of a 429 for too many streams */
+
+struct pt_live;
+struct pt_app_run_done;
+/**
+ * Start the ticker (a thread calling pt_app_run_tick_all every PT_LIVE_TICK_MS
+ * with db, the caller's connection for the server's life) and the table of
+ * event streams. NULL when out of memory or the thread cannot start.
+ */
+struct pt_live *pt_live_new(struct pt_http_server *s, struct pt_db *db);
+/**
+ * Stop: every stream ends at once (its reader reports the end; a suspended
+ * one is resumed to do so), the ticker is joined. Called by pt_http_stop
+ * before it waits for the requests in flight. NULL does nothing.
+ */
+void pt_live_stop(struct pt_live *l);
+/** Free (after pt_live_stop and once the compute pool has stopped). NULL does nothing. */
+void pt_live_free(struct pt_live *l);
+/**
+ * A use case changed run done->run_id: wake its streams (they read the new
+ * events) and queue done's SIM_DUE events for the compute pool (through the
+ * ticker). NULL l or done does nothing.
+ */
+void pt_live_changed(struct pt_live *l, const struct pt_app_run_done *done);
+/** Wake the streams of run_id (new events may be stored). */
+void pt_live_wake(struct pt_live *l, long long run_id);
+
+/**
+ * issue 15: queue fn on the compute pool apart from any request (a
+ * simulation rerun of an exercise run): fn(ctx, 0) runs on a compute
+ * thread, taking its own database connection as it needs; fn(ctx, 1) when
+ * the pool stops first (fn frees ctx either way). 0 queued; nonzero when
+ * the queue is full or the pool stopping (fn not called).
+ */
+int pt_work_submit_fn(struct pt_work *w, void (*fn)(void *ctx, int cancelled), void *ctx);
+
+/** issue 15: the session token of r (valid while r lives), or NULL without a session. */
+const char *pt_api_session_token(const struct pt_req *r);
+/**
+ * issue 15: is the session of token still open at now (unix seconds)? 1 yes, 0 ended
+ * (logged out, expired), -1 the registry could not say (busy: ask again later).
+ */
+int pt_api_session_open(struct pt_db *db, const char *token, long long now);
 
 #endif

@@ -358,6 +358,114 @@ static const struct pt_vfield f_alert_approve[] = {
 };
 static const struct pt_vschema b_alert_approve = {f_alert_approve, 0};
 
+
+/* issue 15: exercise runs (docs/api.md, "Exercise runs"). Text a participant writes may span
+ * lines: no control characters but tab, new line and carriage return (jansson checked the UTF-8,
+ * the validator the NUL). */
+static int run_text_ok(const char *s)
+{
+	for (; *s; s++)
+		if (((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n' && *s != '\r') || *s == 0x7f)
+			return 0;
+	return 1;
+}
+static int run_date_ok(const char *s)
+{
+	return s[0] && date_or_empty(s);
+}
+#define RUN_TEXT_MAX 3999 /* PT_APP_RUN_TEXT_MAX - 1 */
+#define RTEXT(name, req, lo) {name, PT_V_STRING, req, 0, lo, RUN_TEXT_MAX, NULL, run_text_ok, "text without control characters (tab and new line allowed)", NULL, NULL}
+#define RUN_MINUTES_MAX 20160 /* PT_EX_TIME_MAX */
+static const char *const run_member_names[] = {"player", "evaluator", "facilitator", NULL};
+static const char *const run_obs_names[] = {"observation", "strength", "improvement", NULL};
+static const char *const run_rating_names[] = {"P", "S", "M", "U", NULL};
+static const char *const run_element_names[] = {"planning", "organisation", "equipment",
+						 "training", "exercise", NULL};
+static const struct pt_vfield f_run_create[] = {
+	ID("builtin", 0),
+	OBJ("scenario", 0, NULL),
+	OBJ("simulation", 0, NULL),
+	TEXT("title", 0, 1, 199),
+	ENUM("tlp", 0, tlp_names),
+	INT("seed", 0, 0, 9007199254740991.0),
+	END,
+};
+static const struct pt_vschema b_run_create = {f_run_create, 0};
+static const struct pt_vfield f_run_assign[] = {
+	ID("user", 1),
+	ENUM("member", 1, run_member_names),
+	ID("role", 0),
+	END,
+};
+static const struct pt_vschema b_run_assign = {f_run_assign, 0};
+static const struct pt_vfield f_run_empty[] = {END};
+static const struct pt_vschema b_run_empty = {f_run_empty, 0};
+static const struct pt_vfield f_run_shift[] = {NUM("minutes", 1, -RUN_MINUTES_MAX, RUN_MINUTES_MAX), END};
+static const struct pt_vschema b_run_shift = {f_run_shift, 0};
+static const struct pt_vfield f_run_speed[] = {NUM("factor", 1, 0.1, 60), END};
+static const struct pt_vschema b_run_speed = {f_run_speed, 0};
+static const struct pt_vfield f_run_endex[] = {
+	RTEXT("message", 0, 0),
+	{"real_world", PT_V_BOOL, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL},
+	END,
+};
+static const struct pt_vschema b_run_endex = {f_run_endex, 0};
+static const struct pt_vfield f_run_decide[] = {
+	ID("decision", 1),
+	ID("role", 1),
+	{"value", PT_V_SCALAR, 0, 1, 0, 127, NULL, pt_valid_text, "text without control characters", NULL, NULL},
+	END,
+};
+static const struct pt_vschema b_run_decide = {f_run_decide, 0};
+static const struct pt_vfield f_run_respond[] = {ID("role", 1), RTEXT("text", 1, 1), END};
+static const struct pt_vschema b_run_respond = {f_run_respond, 0};
+static const struct pt_vfield f_run_log[] = {
+	RTEXT("activity", 1, 1),
+	ID("role", 0),
+	NUM("t_min", 0, 0, RUN_MINUTES_MAX),
+	END,
+};
+static const struct pt_vschema b_run_log = {f_run_log, 0};
+static const struct pt_vfield f_run_observe[] = {
+	ENUM("kind", 0, run_obs_names),
+	RTEXT("text", 1, 1),
+	TEXT("capability", 0, 1, 199),
+	ID("target", 0),
+	NUM("t_min", 0, 0, RUN_MINUTES_MAX),
+	END,
+};
+static const struct pt_vschema b_run_observe = {f_run_observe, 0};
+static const struct pt_vfield f_run_rate[] = {
+	ID("target", 1),
+	ENUM("rating", 1, run_rating_names),
+	RTEXT("note", 0, 0),
+	{"final", PT_V_BOOL, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL},
+	END,
+};
+static const struct pt_vschema b_run_rate = {f_run_rate, 0};
+static const struct pt_vfield f_run_improve[] = {
+	RTEXT("issue", 1, 1),
+	RTEXT("action", 1, 1),
+	ENUM("element", 1, run_element_names),
+	TEXT("responsible", 1, 1, 63),
+	TEXT("capability", 0, 1, 199),
+	{"due", PT_V_STRING, 0, 0, 10, 10, NULL, run_date_ok, "a date YYYY-MM-DD", NULL, NULL},
+	ID("measure", 0),
+	ID("risk_site", 0),
+	ID("risk_threat", 0),
+	END,
+};
+static const struct pt_vschema b_run_improve = {f_run_improve, 0};
+static const struct pt_vquery q_run_unassign[] = {
+	{"role", PT_V_STRING, 1, 63, NULL},
+	{NULL, PT_V_INT, 0, 0, NULL},
+};
+static const struct pt_vquery q_run_events[] = {
+	{"last_event_id", PT_V_INT, 0, (1ULL << 53) - 1, NULL},
+	{NULL, PT_V_INT, 0, 0, NULL},
+};
+#define RUN_NO_BODY (PT_R_JSON | PT_R_JSON_OPTIONAL) /* nothing, or {} */
+
 /* ---- the table: literal routes before patterns that could match the same path ---- */
 
 const struct pt_route pt_routes[] = {
@@ -437,6 +545,30 @@ const struct pt_route pt_routes[] = {
 	{"GET", "/alerts/{file}", pt_h_alerts_cap_public, PT_R_PUBLIC | PT_R_CACHEABLE | PT_R_QUERY_IGNORED, q_none, NULL},
 	/* issue 14: the mass-casualty simulation (a free-form scenario: the handler checks the body) */
 	{"POST", "/api/v1/simulations", pt_h_simulate, PT_R_JSON, q_none, NULL},
+	/* issue 15: exercise runs and their live stream (pt_http_runs.c, pt_http_live.c) */
+	{"GET", "/api/v1/exercises", pt_h_exercises, 0, q_none, NULL},
+	{"GET", "/api/v1/runs", pt_h_runs_list, 0, q_page, NULL},
+	{"POST", "/api/v1/runs", pt_h_run_create, PT_R_JSON | PT_R_JSON_ROWS, q_none, &b_run_create},
+	{"GET", "/api/v1/runs/{id}", pt_h_run_get, 0, q_none, NULL},
+	{"POST", "/api/v1/runs/{id}/participants", pt_h_run_assign, PT_R_JSON, q_none, &b_run_assign},
+	{"DELETE", "/api/v1/runs/{id}/participants/{user}", pt_h_run_unassign, 0, q_run_unassign, NULL},
+	{"POST", "/api/v1/runs/{id}/start", pt_h_run_clock, RUN_NO_BODY, q_none, &b_run_empty},
+	{"POST", "/api/v1/runs/{id}/pause", pt_h_run_clock, RUN_NO_BODY, q_none, &b_run_empty},
+	{"POST", "/api/v1/runs/{id}/resume", pt_h_run_clock, RUN_NO_BODY, q_none, &b_run_empty},
+	{"POST", "/api/v1/runs/{id}/shift", pt_h_run_clock, PT_R_JSON, q_none, &b_run_shift},
+	{"POST", "/api/v1/runs/{id}/speed", pt_h_run_clock, PT_R_JSON, q_none, &b_run_speed},
+	{"POST", "/api/v1/runs/{id}/endex", pt_h_run_clock, RUN_NO_BODY, q_none, &b_run_endex},
+	{"POST", "/api/v1/runs/{id}/injects/{seq}/trigger", pt_h_run_inject, RUN_NO_BODY, q_none, &b_run_empty},
+	{"POST", "/api/v1/runs/{id}/injects/{seq}/skip", pt_h_run_inject, RUN_NO_BODY, q_none, &b_run_empty},
+	{"POST", "/api/v1/runs/{id}/injects/{seq}/done", pt_h_run_inject, RUN_NO_BODY, q_none, &b_run_empty},
+	{"POST", "/api/v1/runs/{id}/injects/{seq}/responses", pt_h_run_respond, PT_R_JSON, q_none, &b_run_respond},
+	{"POST", "/api/v1/runs/{id}/decisions", pt_h_run_decide, PT_R_JSON, q_none, &b_run_decide},
+	{"POST", "/api/v1/runs/{id}/log", pt_h_run_log, PT_R_JSON, q_none, &b_run_log},
+	{"POST", "/api/v1/runs/{id}/observations", pt_h_run_observe, PT_R_JSON, q_none, &b_run_observe},
+	{"POST", "/api/v1/runs/{id}/ratings", pt_h_run_rate, PT_R_JSON, q_none, &b_run_rate},
+	{"POST", "/api/v1/runs/{id}/improvements", pt_h_run_improve, PT_R_JSON, q_none, &b_run_improve},
+	{"POST", "/api/v1/runs/{id}/alerts", pt_h_run_alert, PT_R_JSON, q_none, &b_alert_new},
+	{"GET", "/api/v1/runs/{id}/events", pt_h_run_events, 0, q_run_events, NULL},
 	{"GET", "/", NULL, PT_R_PUBLIC | PT_R_STATIC, NULL, NULL},
 	{NULL, NULL, NULL, 0, NULL, NULL},
 };

@@ -727,8 +727,9 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 				  PT_BUSY_WAIT_MAX_MS);
 		goto fail;
 	}
-	/* One connection per worker thread, one per compute thread, one for the audit batch. */
-	if ((err = pt_dbpool_open(&s->pool, cfg->db_path, s->threads + s->compute_threads + 1,
+	/* One connection per worker thread, one per compute thread, one for the audit batch, one
+	 * for the exercise runs' ticker (issue 15). */
+	if ((err = pt_dbpool_open(&s->pool, cfg->db_path, s->threads + s->compute_threads + 2,
 				  d)) != PT_OK)
 		goto fail;
 	pt_dbpool_busy_wait(&s->pool, s->cfg.busy_wait_ms ? s->cfg.busy_wait_ms : PT_BUSY_WAIT_MS);
@@ -739,6 +740,12 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 	}
 	if (!(s->work = pt_work_new(s, s->compute_threads, s->cfg.compute_queue))) {
 		err = pt_diag_set(d, PT_ENOMEM, 0, "", "cannot start the compute threads");
+		goto fail;
+	}
+	/* issue 15: the exercise runs' ticker and event streams */
+	s->live_db = pt_dbpool_get(&s->pool);
+	if (!(s->live = pt_live_new(s, s->live_db))) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "cannot start the exercise runs' ticker");
 		goto fail;
 	}
 	if (!(s->throttle = pt_throttle_new()) || !(s->cache = pt_cache_new()) ||
@@ -783,9 +790,11 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 	*out = s;
 	return PT_OK;
 fail:
+	pt_live_stop(s->live); /* issue 15 */
 	pt_addr_count_free(s->per_client);
 	pt_user_bytes_free(s->per_user); /* issue 10 fix F4 */
 	pt_work_free(s->work);
+	pt_live_free(s->live);
 	pt_audit_batch_free(s->batch);
 	pt_throttle_free(s->throttle);
 	pt_cache_free(s->cache);
@@ -830,6 +839,7 @@ void pt_http_stop(struct pt_http_server *s, long *cut)
 	s->stopping = 1;
 	pthread_mutex_unlock(&s->lock);
 	pt_work_shutdown(s->work); /* computations stop; their requests are answered 503 */
+	pt_live_stop(s->live);     /* issue 15: every event stream ends, the ticker stops */
 	fd = MHD_quiesce_daemon(s->daemon); /* MHD accepts no more; closing refuses new connections */
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
@@ -855,6 +865,7 @@ void pt_http_stop(struct pt_http_server *s, long *cut)
 	pt_addr_count_free(s->per_client);
 	pt_user_bytes_free(s->per_user); /* issue 10 fix F4 */
 	pt_work_free(s->work);
+	pt_live_free(s->live); /* issue 15: after the pool (a rerun may still wake streams) */
 	pt_audit_batch_free(s->batch);
 	pt_throttle_free(s->throttle);
 	pt_cache_free(s->cache);

@@ -402,3 +402,22 @@ void pt_api_caller_snapshot(const struct pt_req *r, struct pt_snapshot *snap,
 	src->ctx = snap;
 	c->snapshots = src;
 }
+
+/* ---- issue 15: an event stream checks its session at its heartbeats ---- */
+
+const char *pt_api_session_token(const struct pt_req *r)
+{
+	return r->session ? r->session->token : NULL;
+}
+
+int pt_api_session_open(struct pt_db *db, const char *token, long long now)
+{
+	struct pt_app_session a;
+	struct pt_caller c;
+	struct pt_diag d = PT_DIAG_INIT;
+	enum pt_err err;
+	memset(&c, 0, sizeof c);
+	c.now = now;
+	err = pt_app_session_get(&c, db, token, &a, &d);
+	return err == PT_OK ? 1 : err == PT_ENOTFOUND ? 0 : -1;
+}

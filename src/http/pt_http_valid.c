@@ -175,6 +175,7 @@ static const char *type_word(enum pt_vtype t)
 	case PT_V_OBJECT: return "an object";
 	case PT_V_ARRAY: return "an array";
 	case PT_V_QUERY_TEXT: return "text";
+	case PT_V_SCALAR: return "a string, a number or true/false";
 	}
 	return "a value";
 }
@@ -263,6 +264,14 @@ static enum pt_err check_value(const json_t *v, const struct pt_vfield *f, const
 		}
 		return PT_OK;
 	}
+	case PT_V_SCALAR: /* issue 15 */
+		if (json_is_string(v))
+			return check_string(v, f, path, e);
+		if (json_is_number(v) && isfinite(json_number_value(v)))
+			return PT_OK;
+		if (json_is_boolean(v))
+			return PT_OK;
+		return fail(e, path, "must be %s", type_word(f->type));
 	case PT_V_BOOL:
 		if (!json_is_boolean(v))
 			return fail(e, path, "must be %s", type_word(f->type));
@@ -270,7 +279,7 @@ static enum pt_err check_value(const json_t *v, const struct pt_vfield *f, const
 	case PT_V_OBJECT:
 		if (!json_is_object(v))
 			return fail(e, path, "must be %s", type_word(f->type));
-		return pt_validate_object(v, f->sub, path, e);
+		return f->sub ? pt_validate_object(v, f->sub, path, e) : PT_OK;
 	case PT_V_ARRAY: {
 		size_t i, n;
 		if (!json_is_array(v))

@@ -23,7 +23,10 @@ enum pt_vtype {
 	/** Query parameters only: text sent percent- or form-encoded, decoded in place
 	 * (libmicrohttpd's MHD_http_unescape, '+' a space) before the handler sees it;
 	 * min..max bytes once decoded, no control characters, malformed escapes refused. */
-	PT_V_QUERY_TEXT
+	PT_V_QUERY_TEXT,
+	/** issue 15: a string (max bytes, as PT_V_STRING), a number or true/false: a
+	 * decision's value, whose kind the scenario decides */
+	PT_V_SCALAR
 };
 
 struct pt_vfield;
@@ -44,7 +47,8 @@ struct pt_vfield {
 	const char *const *choices;          /**< strings: allowed values (NULL-ended) or NULL */
 	int (*check)(const char *s);         /**< strings: extra syntax check (nonzero = ok) or NULL */
 	const char *what;                    /**< strings with check: what is expected, for the message */
-	const struct pt_vschema *sub;        /**< PT_V_OBJECT: the members */
+	const struct pt_vschema *sub;        /**< PT_V_OBJECT: the members; NULL: any object (issue 15:
+					          a scenario file, checked by its reader) */
 	const struct pt_vfield *elem;        /**< PT_V_ARRAY: the element */
 };
 

@@ -23,6 +23,9 @@ struct pt_job {
 	size_t n_waiters, cap;
 	atomic_int cancel;      /* CANCEL_* */
 	atomic_llong next_check_ms;
+	/* issue 15: a job of no request (pt_work_submit_fn): fn runs instead of a handler */
+	void (*fn)(void *ctx, int cancelled);
+	void *fn_ctx;
 };
 
 enum { CANCEL_NONE = 0, CANCEL_GONE = 1, CANCEL_STOP = 2 };
@@ -176,7 +179,7 @@ static void drop_abandoned(struct pt_work *w)
 	struct pt_job **p = &w->queue;
 	while (*p) {
 		struct pt_job *j = *p;
-		if (atomic_load(&j->cancel) || !all_gone(j)) {
+		if (j->fn || atomic_load(&j->cancel) || !all_gone(j)) { /* issue 15: fn has no client */
 			p = &j->next;
 			continue;
 		}
@@ -203,7 +206,12 @@ static unsigned user_jobs(const struct pt_work *w, long long user_id)
 /* Run j's first waiter's handler on this thread, with a database connection of its own. */
 static void run_job(struct pt_work *w, struct pt_job *j)
 {
-	struct pt_req *r = j->waiters[0];
+	struct pt_req *r;
+	if (j->fn) { /* issue 15: no request, no client to watch */
+		j->fn(j->fn_ctx, atomic_load(&j->cancel) != CANCEL_NONE);
+		return;
+	}
+	r = j->waiters[0];
 	pthread_mutex_lock(&w->lock);
 	if (!atomic_load(&j->cancel) && all_gone(j))
 		atomic_store(&j->cancel, CANCEL_GONE);
@@ -451,6 +459,26 @@ int pt_work_submit(struct pt_req *r)
 	pthread_cond_signal(&w->wake);
 	pthread_mutex_unlock(&w->lock);
 	return 1;
+}
+
+int pt_work_submit_fn(struct pt_work *w, void (*fn)(void *ctx, int cancelled), void *ctx)
+{
+	struct pt_job *j, **p;
+	pthread_mutex_lock(&w->lock);
+	if (w->stopping || w->queued >= w->queue_max || !(j = calloc(1, sizeof *j))) {
+		pthread_mutex_unlock(&w->lock);
+		return 1;
+	}
+	j->fn = fn;
+	j->fn_ctx = ctx;
+	j->user_id = 0; /* the server's own: no user's share */
+	for (p = &w->queue; *p; p = &(*p)->next)
+		;
+	*p = j;
+	w->queued++;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+	return 0;
 }
 
 int pt_work_stop_asked(void *ctx)

@@ -463,6 +463,104 @@ def check_alerts(res, c, who, rel, role, port, composer, missing_body):
         expect_status(res, c.get("/api/v1/alerts/" + aid), 200, who + " GET the issued alert")
 
 
+# ---- issue 15: exercise runs (docs/access.md, "Exercise runs"; docs/api.md) -------------
+# Runs of the built-in exercise at each label, created by own/facilitator (the lead), with
+# own/player (police_commander) and own/evaluator assigned. What each cell sees of them:
+# participants their part at every label (the owning organisation's users); a government
+# coordinator observes up to AMBER (not AMBER+STRICT of another organisation, not RED); nobody
+# else sees them, whatever its role (a missing run's 404).
+RUN_PART = {("own", "facilitator"): "facilitator", ("own", "player"): "player",
+            ("own", "evaluator"): "evaluator"}
+
+
+def run_view(rel, role, tlp):
+    part = RUN_PART.get((rel, role))
+    if part:
+        return part
+    if (rel, role) == ("gov", "coordinator") and tlp in ("CLEAR", "GREEN", "AMBER"):
+        return "observer"
+    return None
+
+
+def setup_runs(res, port):
+    """The fixture runs: {tlp: id}."""
+    lead = Client(port)
+    res.eq(lead.login(user_name("own", "facilitator"), password(user_name("own", "facilitator"))).status, 200,
+           "the runs' lead facilitator logs in")
+    runs = {}
+    for t in TLPS:
+        r = lead.request("POST", "/api/v1/runs", {"builtin": "hospital-attack-exercise", "tlp": t,
+                                                  "title": "Matrix run " + t})
+        res.eq(r.status, 201, "a run at %s: %s" % (t, r.body[:200]))
+        runs[t] = (r.json or {}).get("id", 0)
+        for user, member, role in ((user_name("own", "player"), "player", "police_commander"),
+                                   (user_name("own", "evaluator"), "evaluator", None)):
+            body = {"user": user, "member": member}
+            if role:
+                body["role"] = role
+            r = lead.request("POST", "/api/v1/runs/%s/participants" % runs[t], body)
+            res.eq(r.status, 201, "assign %s at %s: %s" % (user, t, r.body[:200]))
+    return runs
+
+
+def open_stream(c, rid):
+    """The status of GET /runs/ID/events (the stream closed at once when it opened)."""
+    import http.client
+    conn = http.client.HTTPConnection("127.0.0.1", c.port, timeout=60)
+    try:
+        conn.request("GET", "/api/v1/runs/%s/events" % rid, headers={"Cookie": "pt_session=" + c.cookie})
+        return conn.getresponse().status
+    finally:
+        conn.close()
+
+
+def check_runs(res, c, who, rel, role, runs):
+    missing = c.get("/api/v1/runs/999999")
+    expect_status(res, missing, 404, who + " GET a missing run")
+    listed = {x["id"] for x in (c.get("/api/v1/runs?limit=1000").json or {}).get("items", [])}
+    expect_status(res, c.get("/api/v1/exercises"), 200, who + " GET /exercises")
+    for t in TLPS:
+        rid = runs[t]
+        view = run_view(rel, role, t)
+        what = "%s run %s" % (who, t)
+        r = c.get("/api/v1/runs/%s" % rid)
+        if view:
+            expect_status(res, r, 200, what + ": GET")
+            res.eq((r.json or {}).get("view"), view, what + ": the view")
+        else:
+            expect_status(res, r, 404, what + ": GET")
+            res.eq(r.body, missing.body, what + ": a hidden run answers as a missing one")
+        res.eq(rid in listed, bool(view), what + ": listed")
+        res.eq(open_stream(c, rid), 200 if view else 404, what + ": its event stream")
+        # the clock (ready: a facilitator's pause is 409), the plan, playing, evaluating
+        want = {"facilitator": 409, None: 404}.get(view, 403)
+        expect_status(res, c.request("POST", "/api/v1/runs/%s/pause" % rid), want, what + ": pause")
+        expect_status(res, c.request("POST", "/api/v1/runs/%s/speed" % rid, {"factor": 1}),
+                      {"facilitator": 200, None: 404}.get(view, 403), what + ": speed")
+        body = {"user": user_name("own", "player"), "member": "player", "role": "police_commander"}
+        expect_status(res, c.request("POST", "/api/v1/runs/%s/participants" % rid, body), want,
+                      what + ": assign (already assigned: 409 to its facilitator)")
+        expect_status(res, c.request("POST", "/api/v1/runs/%s/improvements" % rid,
+                                     {"issue": "i", "action": "a", "element": "training", "responsible": "r"}),
+                      {"facilitator": 201, None: 404}.get(view, 403), what + ": an improvement item")
+        log = {"activity": "matrix"}
+        if view == "player":
+            log["role"] = "police_commander"
+        expect_status(res, c.request("POST", "/api/v1/runs/%s/log" % rid, log),
+                      {"observer": 403, None: 404}.get(view, 201), what + ": an ICS 214 entry")
+        expect_status(res, c.request("POST", "/api/v1/runs/%s/observations" % rid, {"text": "matrix"}),
+                      {"evaluator": 201, None: 404}.get(view, 403), what + ": an observation")
+        expect_status(res, c.request("POST", "/api/v1/runs/%s/ratings" % rid, {"target": "x", "rating": "P"}),
+                      {"evaluator": 404, None: 404}.get(view, 403), what + ": a rating (of no target: 404 to an evaluator)")
+        expect_status(res, c.request("POST", "/api/v1/runs/%s/decisions" % rid,
+                                     {"decision": "scene_safe", "role": "police_commander"}),
+                      {"player": 409, None: 404}.get(view, 403), what + ": a decision (the clock is ready: 409 to the player)")
+        expect_status(res, c.request("POST", "/api/v1/runs/%s/alerts" % rid, {"template": "explosion", "site_id": "M-NOPE"}),
+                      {None: 404}.get(view, 403), what + ": an exercise alert (nobody is its PIO)")
+    r = c.request("POST", "/api/v1/runs", {"builtin": "hospital-attack-exercise", "title": "by " + who})
+    expect_status(res, r, 201 if role == "facilitator" else 403, who + " creates a run")
+
+
 def run(res, protect, work):
     db = setup(protect, work)
     srv = Server(protect, db, ["--threads", "4"]).start()
@@ -470,6 +568,7 @@ def run(res, protect, work):
         load_fixture(res, srv.port)
         scores = {m: exact_scores(protect, db, m) for m in ("fema", "carver", "quant")}
         res.eq(set(scores["fema"]), set(SITE_OF.values()), "the CLI ranks every fixture site")
+        runs = setup_runs(res, srv.port)  # issue 15
         missing, orgs = None, {}
         composer = Client(srv.port)  # issue 13: composes a pending alert for each cell
         res.eq(composer.login(user_name(*ALERT_COMPOSER), password(user_name(*ALERT_COMPOSER))).status, 200,
@@ -493,6 +592,7 @@ def run(res, protect, work):
                 check_resilience(res, c, who, role, visible, writable, missing, rel=rel)  # issue 12
                 check_actions(res, c, who, rel, role, orgs)
                 check_alerts(res, c, who, rel, role, srv.port, composer, missing)  # issue 13
+                check_runs(res, c, who, rel, role, runs)  # issue 15
     finally:
         status, out, err = srv.stop()
         res.eq(status, 0, "matrix server exit status")

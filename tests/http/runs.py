@@ -1,0 +1,816 @@
+# runs.py - issue 15: exercise runs over HTTP and their live stream (docs/api.md,
+# "Exercise runs"). Two groups, each with its own server and registry:
+#   runs      an end-to-end run with a facilitator, three players and an evaluator (injects
+#             reaching only their roles, pause/resume/shift, a decision changing the next
+#             simulated figures, a contingency fired and one cancelled, ENDEX reaching every
+#             stream at once, Last-Event-ID replay), access and bad input of every field;
+#   runs-sse  the stream's own rules: heartbeats, 256 streams in all and 8 per user (429), a
+#             client going away frees its stream, a logged-out session ends it, the server stopping ends every
+#             stream at once, and a run restored after a restart goes on (injects due while
+#             the server was down delivered at once, in order).
+# Nothing asserts a duration: waits are for an event to arrive, with a generous deadline.
+import copy
+import http.client
+import json
+import os
+import threading
+import time
+
+from httplib import Client, Server, run_protect
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+WAIT_S = 30  # the longest wait for an event that must come
+
+# A small exercise whose times suit a clock at 60 scenario minutes per wall minute (a scenario
+# minute a second). Four roles, three players (police and pio: one player), a simulation.
+SCENARIO = {
+    "id": "http-test-exercise",
+    "title": "Armed attack at Orrinford General Hospital, short",
+    "description": "The HTTP tests' exercise.",
+    "simulation": "hospital-attack.json",
+    "duration": "06:00",
+    "sim_start": "00:00",
+    "sim_every_min": 60,
+    "sim_replications": 20,
+    "sim_to": ["ems"],
+    "pio_role": "pio",
+    "tlp": "AMBER",
+    "stages": [{"id": "attack", "name": "Attack", "description": ""}],
+    "roles": [
+        {"id": "police", "name": "Police commander", "organisation": "Police", "description": ""},
+        {"id": "ems", "name": "EMS commander", "organisation": "EMS", "description": ""},
+        {"id": "hospital", "name": "Hospital incident commander", "organisation": "Hospital", "description": ""},
+        {"id": "pio", "name": "Public information officer", "organisation": "Ministry", "description": ""},
+    ],
+    "objectives": [
+        {"id": "obj1", "text": "Secure the scene.", "capability": "On-scene Security, Protection, and Law Enforcement",
+         "targets": [{"id": "t1", "text": "Scene declared safe within 30 minutes.", "tasks": ["Clear the building"]}]},
+    ],
+    "injects": [
+        {"seq": 1, "stage": "attack", "time": "00:01", "type": "event", "delivery": "radio", "from": "Control",
+         "to": ["police"], "description": "POLICE-ONLY: shots reported in the emergency department.",
+         "expected_action": "Declare the scene safe.", "capability": "Operational Coordination",
+         "deadline": "00:04", "decision": "scene_safe"},
+        {"seq": 2, "stage": "attack", "time": "00:02", "type": "information", "delivery": "phone", "from": "Control",
+         "to": ["ems"], "description": "EMS-ONLY: casualties at the main entrance."},
+        {"seq": 3, "stage": "attack", "time": "00:03", "type": "information", "delivery": "phone", "from": "Control",
+         "to": ["hospital"], "description": "HOSPITAL-ONLY: lock down the emergency department?",
+         "expected_action": "Lock down the emergency department.", "decision": "lockdown", "deadline": "00:09"},
+        {"seq": 4, "stage": "attack", "time": "00:06", "type": "event", "delivery": "radio", "from": "Control",
+         "to": ["ems", "hospital"], "description": "CONTINGENCY: still no word from the police.",
+         "contingency_of": 1},
+        {"seq": 5, "stage": "attack", "time": "00:10", "type": "event", "delivery": "radio", "from": "Control",
+         "to": ["police"], "description": "CONTINGENCY: the emergency department is still open.",
+         "contingency_of": 3},
+        {"seq": 6, "stage": "attack", "time": "02:30", "type": "media", "delivery": "phone", "from": "Courier",
+         "to": ["pio"], "description": "A reporter asks for a statement.",
+         "expected_action": "Give a statement.", "deadline": "02:40"},
+        {"seq": 7, "stage": "attack", "time": "03:00", "type": "information", "delivery": "radio", "from": "Control",
+         "to": ["police"], "description": "The last inject."},
+    ],
+    "decisions": [
+        {"id": "scene_safe", "label": "Scene declared safe", "path": "attack.sites.0.secure_min",
+         "apply": "at_time", "kind": "none", "roles": ["police"]},
+        {"id": "ambulances", "label": "Ambulances dispatched", "path": "response.ambulances",
+         "apply": "timed", "kind": "number", "min": 0, "max": 60, "roles": ["ems"]},
+        {"id": "lockdown", "label": "Emergency department locked down", "apply": "log", "kind": "none",
+         "roles": ["hospital"]},
+    ],
+    "baseline": [],
+}
+
+
+def simulation():
+    with open(os.path.join(ROOT, "data", "scenarios", "hospital-attack.json")) as f:
+        return json.load(f)
+
+
+class Stream:
+    """A Server-Sent Events client on a thread of its own: events as dicts, comments counted."""
+
+    def __init__(self, port, cookie, run_id, last_id=None, query_last=None):
+        self.events = []
+        self.comments = []
+        self.closed = False
+        self.status = None
+        self.body = ""
+        self.headers = {}
+        self.cond = threading.Condition()
+        h = {"Cookie": "pt_session=" + cookie, "Accept": "text/event-stream"}
+        if last_id is not None:
+            h["Last-Event-ID"] = str(last_id)
+        path = "/api/v1/runs/%s/events" % run_id
+        if query_last is not None:
+            path += "?last_event_id=%s" % query_last
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.conn.request("GET", path, headers=h)
+        self.resp = self.conn.getresponse()
+        self.status = self.resp.status
+        self.headers = {k.lower(): v for k, v in self.resp.getheaders()}
+        if self.status != 200:
+            self.body = self.resp.read().decode(errors="replace")
+            self.closed = True
+            self.conn.close()
+            return
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        pending = b""
+        try:
+            while True:
+                b = self.resp.read1(65536)
+                if not b:
+                    break
+                pending += b
+                while b"\n\n" in pending:
+                    block, pending = pending.split(b"\n\n", 1)
+                    self._block(block.decode())
+        except Exception:
+            pass
+        with self.cond:
+            self.closed = True
+            self.cond.notify_all()
+
+    def _block(self, block):
+        ev = {}
+        for line in block.split("\n"):
+            if line.startswith(":"):
+                with self.cond:
+                    self.comments.append(line)
+                    self.cond.notify_all()
+            elif ":" in line:
+                k, v = line.split(":", 1)
+                ev[k] = v[1:] if v.startswith(" ") else v
+        if "data" in ev:
+            try:
+                ev["json"] = json.loads(ev["data"])
+            except ValueError:
+                ev["json"] = None
+            with self.cond:
+                self.events.append(ev)
+                self.cond.notify_all()
+
+    def wait(self, pred, timeout=WAIT_S):
+        """Wait until pred(self) holds or the stream closed; returns pred's value."""
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                v = pred(self)
+                if v or self.closed:
+                    return v
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return v
+                self.cond.wait(left)
+
+    def wait_kind(self, kind, count=1, where=None, timeout=WAIT_S):
+        def have(s):
+            got = [e for e in s.events if e.get("event") == kind and (where is None or where(e["json"]))]
+            return got if len(got) >= count else None
+        return self.wait(have, timeout)
+
+    def wait_closed(self, timeout=WAIT_S):
+        return self.wait(lambda s: s.closed, timeout)
+
+    def kinds(self):
+        with self.cond:
+            return [e.get("event") for e in self.events]
+
+    def texts(self):
+        with self.cond:
+            return [(e["json"] or {}).get("text", "") for e in self.events]
+
+    def close(self):
+        try:
+            self.conn.sock and self.conn.sock.shutdown(2)
+        except OSError:
+            pass
+        self.conn.close()
+
+
+def login(res, port, user):
+    c = Client(port)
+    r = c.login(user, "demo-" + user)
+    res.check(r.status == 200, "log-in as %s: %r" % (user, r))
+    return c
+
+
+def add_user(res, protect, db, name, org, role):
+    rc, out, err = run_protect(protect, "--db", db, "user", "add", name, "--org", org, "--role", role,
+                               "--password-stdin", stdin="demo-%s\n" % name)
+    res.eq(rc, 0, "protect user add %s: %s" % (name, err))
+
+
+def live_env():
+    """The environment of a server whose exercise clocks run: the wall clock, not PROTECT_NOW
+    (tests/http/run fixes it for the other groups)."""
+    env = dict(os.environ)
+    env.pop("PROTECT_NOW", None)
+    return env
+
+
+def start_server(res, protect, work, name, extra=()):
+    db = os.path.join(work, name + ".db")
+    rc, out, err = run_protect(protect, "--db", db, "demo")
+    res.eq(rc, 0, "protect demo: %s" % err)
+    srv = Server(protect, db, ["--threads", "4", "--compute-threads", "1"] + list(extra), env=live_env()).start()
+    return srv, db
+
+
+def expect(res, r, status, field, what):
+    ok = res.check(r.status == status, "%s: %d, expected %d (%s)" % (what, r.status, status, r.body[:200]))
+    if ok and field is not None:
+        res.check(r.json is not None and r.json.get("field") == field,
+                  "%s: field %r, expected %r (%s)" % (what, r.json and r.json.get("field"), field, r.body[:200]))
+
+
+def create_custom(c, **extra):
+    body = {"scenario": SCENARIO, "simulation": simulation(), "seed": 11}
+    body.update(extra)
+    return c.request("POST", "/api/v1/runs", body)
+
+
+# ---- group "runs" ----------------------------------------------------------------------
+
+def t_exercises(res, f, viewer):
+    r = viewer.get("/api/v1/exercises")
+    res.eq(r.status, 200, "GET /exercises (any logged-in user)")
+    items = (r.json or {}).get("items", [])
+    ids = [x.get("id") for x in items]
+    res.check("hospital-attack-exercise" in ids, "the reference exercise is offered: %r" % ids)
+    ref = next((x for x in items if x.get("id") == "hospital-attack-exercise"), {})
+    res.eq(len(ref.get("roles", [])), 7, "its seven roles")
+    res.eq(len(ref.get("stages", [])), 4, "its four stages")
+    res.check(any(d.get("id") == "ambulances_dispatched" for d in ref.get("decisions", [])), "its decisions")
+    res.check(ref.get("injects", 0) >= 24 and "baseline" not in ref, "the MSEL's length only: %r" % ref.get("injects"))
+    expect(res, f.get("/api/v1/exercises?x=1"), 400, "x", "GET /exercises?x=1")
+
+
+def t_create(res, f, player, viewer):
+    r = f.request("POST", "/api/v1/runs", {"builtin": "hospital-attack-exercise", "title": "December drill", "tlp": "GREEN"})
+    res.eq(r.status, 201, "create from the built-in scenario: %s" % r.body[:200])
+    j = r.json or {}
+    res.eq(r.header("location"), "/api/v1/runs/%s" % j.get("id"), "Location")
+    res.eq((j.get("title"), j.get("tlp"), j.get("view"), j.get("clock", {}).get("state")),
+           ("December drill", "GREEN", "facilitator", "ready"), "the run as created")
+    res.check(any(p.get("lead") and p.get("user") == "facilitator" for p in j.get("participants", [])),
+              "the creator is the lead facilitator: %r" % j.get("participants"))
+    res.check(all(i.get("status") == "pending" for i in j.get("injects", [])) and len(j.get("injects", [])) >= 24,
+              "every inject pending")
+    res.eq(len(j.get("scenario", {}).get("injects", [])), len(j.get("injects", [])), "the whole scenario to the facilitator")
+    for who, c in (("player", player), ("viewer", viewer)):
+        expect(res, c.request("POST", "/api/v1/runs", {"builtin": "hospital-attack-exercise"}), 403, "role",
+               "a %s creates a run" % who)
+    # Bad input: every field.
+    sc_bad = copy.deepcopy(SCENARIO)
+    sc_bad["injects"][0]["to"] = ["nobody"]
+    sim_bad = simulation()
+    sim_bad["attack"]["victims"] = -3
+    sc_nosim = copy.deepcopy(SCENARIO)
+    del sc_nosim["simulation"]
+    for body, status, field in (
+            ({}, 400, "scenario"),
+            ({"builtin": "hospital-attack-exercise", "scenario": SCENARIO}, 400, "scenario"),
+            ({"builtin": "no-such-exercise"}, 404, "builtin"),
+            ({"builtin": "../etc/passwd"}, 400, "builtin"),
+            ({"builtin": ""}, 400, "builtin"),
+            ({"builtin": 5}, 400, "builtin"),
+            ({"builtin": "hospital-attack-exercise", "simulation": simulation()}, 400, "simulation"),
+            ({"scenario": "hospital-attack-exercise"}, 400, "scenario"),
+            ({"scenario": SCENARIO}, 400, "simulation"),
+            ({"scenario": SCENARIO, "simulation": []}, 400, "simulation"),
+            ({"scenario": sc_bad, "simulation": simulation()}, 400, "scenario.injects.0.to.0"),
+            ({"scenario": SCENARIO, "simulation": sim_bad}, 400, "simulation.attack.victims"),
+            ({"scenario": sc_nosim, "simulation": simulation()}, 400, "simulation"),
+            ({"builtin": "hospital-attack-exercise", "title": ""}, 400, "title"),
+            ({"builtin": "hospital-attack-exercise", "title": "x" * 200}, 400, "title"),
+            ({"builtin": "hospital-attack-exercise", "title": "a\u0001b"}, 400, "title"),
+            ({"builtin": "hospital-attack-exercise", "tlp": "PURPLE"}, 400, "tlp"),
+            ({"builtin": "hospital-attack-exercise", "seed": -1}, 400, "seed"),
+            ({"builtin": "hospital-attack-exercise", "seed": 1.5}, 400, "seed"),
+            ({"builtin": "hospital-attack-exercise", "seed": 2 ** 53}, 400, "seed"),
+            ({"builtin": "hospital-attack-exercise", "colour": "red"}, 400, "colour")):
+        expect(res, f.request("POST", "/api/v1/runs", body), status, field, "create %s" % json.dumps(body)[:80])
+    r = f.request("POST", "/api/v1/runs", b'{"builtin": "hospital-attack-exercise"', ctype="application/json")
+    res.eq(r.status, 400, "create: malformed JSON")
+    r = f.request("POST", "/api/v1/runs", {"builtin": "hospital-attack-exercise"}, csrf=False)
+    expect(res, r, 403, "X-CSRF-Token", "create without the CSRF token")
+    r = f.request("POST", "/api/v1/runs", {"scenario": {"x": "y" * (300 * 1024)}, "simulation": {}})
+    res.eq(r.status, 413, "create: a body over 256 KiB")
+    r = create_custom(f)
+    res.eq(r.status, 201, "create from an uploaded scenario and simulation: %s" % r.body[:300])
+    return (r.json or {}).get("id")
+
+
+def t_assign(res, f, rid, viewer):
+    base = "/api/v1/runs/%s/participants" % rid
+    for user, member, role in (("player", "player", "police"), ("player", "player", "pio"),
+                               ("player2", "player", "ems"), ("player3", "player", "hospital"),
+                               ("evaluator", "evaluator", None)):
+        body = {"user": user, "member": member}
+        if role:
+            body["role"] = role
+        r = f.request("POST", base, body)
+        res.eq(r.status, 201, "assign %s as %s %s: %s" % (user, member, role, r.body[:200]))
+    res.eq((r.json or {}).get("organisation"), "Vellmark Ministry of the Interior", "the participant's organisation")
+    for body, status, field in (({"member": "player", "role": "ems"}, 400, "user"),
+                                ({"user": "player2", "role": "ems"}, 400, "member"),
+                                ({"user": "player2", "member": "king"}, 400, "member"),
+                                ({"user": "player2", "member": "player"}, 400, "role"),
+                                ({"user": "evaluator", "member": "evaluator", "role": "ems"}, 400, "role"),
+                                ({"user": "player2", "member": "player", "role": "no_such_role"}, 400, "role"),
+                                ({"user": "nobody-here", "member": "player", "role": "ems"}, 404, "user"),
+                                ({"user": "bad name", "member": "player", "role": "ems"}, 400, "user"),
+                                ({"user": "viewer", "member": "player", "role": "ems"}, 403, "user"),
+                                ({"user": "player2", "member": "player", "role": "ems"}, 409, None),
+                                ({"user": "player2", "member": "evaluator"}, 403, "user"),
+                                ({"user": "player2", "member": "player", "role": "ems", "x": 1}, 400, "x")):
+        expect(res, f.request("POST", base, body), status, field, "assign %r" % body)
+    # unassign and assign again (a role of a player; the lead facilitator stays)
+    r = f.request("DELETE", base + "/player3?role=hospital")
+    res.eq(r.status, 204, "unassign player3's role: %s" % r.body[:200])
+    expect(res, f.request("DELETE", base + "/player3?role=hospital"), 404, "user", "unassign again")
+    expect(res, f.request("DELETE", base + "/facilitator"), 409, None, "unassign the lead facilitator")
+    expect(res, f.request("DELETE", base + "/player3?colour=x"), 400, "colour", "unassign with an unknown parameter")
+    expect(res, f.request("DELETE", base + "/player3?role="), 400, "role", "unassign with an empty role")
+    expect(res, f.request("DELETE", base + "/player3?role=a&role=b"), 400, "role", "unassign with two roles")
+    expect(res, f.request("DELETE", base + "/nobody-here"), 404, "user", "unassign a user not assigned")
+    res.eq(f.request("POST", base, {"user": "player3", "member": "player", "role": "hospital"}).status, 201,
+           "player3 assigned again")
+    expect(res, viewer.request("POST", base, {"user": "viewer", "member": "player", "role": "ems"}), 404, None,
+           "a viewer assigns (the run does not exist for it)")
+
+
+def t_access(res, rid, f, p1, viewer, coord, ev):
+    path = "/api/v1/runs/%s" % rid
+    expect(res, viewer.get(path), 404, None, "a viewer reads the run")
+    res.check(rid not in [x["id"] for x in (viewer.get("/api/v1/runs").json or {}).get("items", [])],
+              "the viewer's list does not show it")
+    r = coord.get(path)
+    res.eq((r.status, (r.json or {}).get("view")), (200, "observer"), "a government coordinator reads as an observer")
+    s = Stream(coord.port, coord.cookie, rid)
+    res.eq(s.status, 200, "the coordinator's stream opens")
+    s.close()
+    s = Stream(viewer.port, viewer.cookie, rid)
+    res.eq(s.status, 404, "the viewer's stream: 404")
+    for c, who in ((viewer, "viewer"),):
+        for sub, body in (("start", None), ("pause", None), ("shift", {"minutes": 5}), ("speed", {"factor": 2}),
+                          ("endex", None), ("decisions", {"decision": "ambulances", "role": "ems", "value": 3}),
+                          ("log", {"activity": "x"}), ("observations", {"text": "x"}),
+                          ("ratings", {"target": "t1", "rating": "P"}),
+                          ("improvements", {"issue": "i", "action": "a", "element": "training", "responsible": "r"}),
+                          ("injects/1/trigger", None), ("injects/1/responses", {"role": "ems", "text": "x"}),
+                          ("alerts", {"template": "armed-attack", "site_id": "VM-012"})):
+            expect(res, c.request("POST", "%s/%s" % (path, sub), body), 404, None, "%s POST %s" % (who, sub))
+    for sub, body in (("start", None), ("shift", {"minutes": 5}), ("speed", {"factor": 2}), ("endex", None),
+                      ("injects/1/trigger", None),
+                      ("improvements", {"issue": "i", "action": "a", "element": "training", "responsible": "r"})):
+        expect(res, p1.request("POST", "%s/%s" % (path, sub), body), 403, "role", "a player POSTs %s" % sub)
+        expect(res, ev.request("POST", "%s/%s" % (path, sub), body), 403, "role", "an evaluator POSTs %s" % sub)
+    expect(res, coord.request("POST", path + "/start"), 403, "role", "the coordinator starts the clock")
+    expect(res, coord.request("POST", path + "/log", {"activity": "x"}), 403, None, "the coordinator logs")
+    expect(res, p1.request("POST", path + "/observations", {"text": "x"}), 403, None, "a player observes")
+    for bad in ("0", "-1", "x", "1.5", "99999999"):
+        expect(res, f.get("/api/v1/runs/" + bad), 404, None, "GET /runs/%s" % bad)
+    expect(res, f.request("POST", "/api/v1/runs/99999/start"), 404, None, "start a missing run")
+
+
+def t_clock_input(res, f, rid):
+    path = "/api/v1/runs/%s" % rid
+    for sub, body, status, field in (
+            ("shift", {}, 400, "minutes"), ("shift", {"minutes": "5"}, 400, "minutes"),
+            ("shift", {"minutes": 20161}, 400, "minutes"), ("shift", {"minutes": 0}, 400, "minutes"),
+            ("speed", {}, 400, "factor"), ("speed", {"factor": 0.05}, 400, "factor"),
+            ("speed", {"factor": 61}, 400, "factor"), ("speed", {"factor": True}, 400, "factor"),
+            ("endex", {"message": 5}, 400, "message"), ("endex", {"message": "x" * 4000}, 400, "message"),
+            ("endex", {"real_world": "yes"}, 400, "real_world"), ("start", {"x": 1}, 400, "x"),
+            ("pause", None, 409, None), ("resume", None, 409, None),
+            ("injects/1/trigger", {"now": True}, 400, "now"), ("injects/999/trigger", None, 404, "seq"),
+            ("injects/x/skip", None, 404, None), ("injects/0/skip", None, 404, None),
+            ("injects/2/done", None, 400, "seq")):
+        expect(res, f.request("POST", "%s/%s" % (path, sub), body), status, field, "POST %s %r" % (sub, body))
+    r = f.request("POST", path + "/start", b"x", ctype="text/plain")
+    res.eq(r.status, 415, "start with a text body")
+
+
+def t_run(res, srv, protect, db):
+    port = srv.port
+    f = login(res, port, "facilitator")
+    p1 = login(res, port, "player")
+    p2 = login(res, port, "player2")
+    p3 = login(res, port, "player3")
+    ev = login(res, port, "evaluator")
+    viewer = login(res, port, "viewer")
+    coord = login(res, port, "coordinator")
+    t_exercises(res, f, viewer)
+    rid = t_create(res, f, p1, viewer)
+    if not rid:
+        return
+    t_assign(res, f, rid, viewer)
+    t_access(res, rid, f, p1, viewer, coord, ev)
+    t_clock_input(res, f, rid)
+    path = "/api/v1/runs/%s" % rid
+
+    # Streams of everyone, then the clock at a scenario minute a second.
+    streams = {name: Stream(port, c.cookie, rid) for name, c in
+               (("facilitator", f), ("player", p1), ("player2", p2), ("player3", p3), ("evaluator", ev),
+                ("coordinator", coord))}
+    for name, s in streams.items():
+        res.eq(s.status, 200, "%s's stream opens" % name)
+    res.check((streams["facilitator"].headers.get("content-type") or "").startswith("text/event-stream"),
+              "text/event-stream: %r" % streams["facilitator"].headers.get("content-type"))
+    r = f.request("POST", path + "/speed", {"factor": 60})
+    res.eq((r.status, (r.json or {}).get("state")), (200, "ready"), "speed 60: %s" % r.body)
+    r = f.request("POST", path + "/start")
+    res.eq((r.status, (r.json or {}).get("state")), (200, "running"), "start: %s" % r.body)
+    expect(res, f.request("POST", path + "/start"), 409, None, "start twice")
+    # the first rerun (minute 0) reaches the EMS commander
+    sims = streams["player2"].wait_kind("sim")
+    res.check(bool(sims), "the first simulated figures reach the EMS commander: %r" % streams["player2"].kinds())
+    first_sim = sims[0]["json"] if sims else {}
+    res.check(isinstance(first_sim.get("detail"), dict) and first_sim.get("from") == "Simulation cell",
+              "figures as the detail, from the simulation cell: %r" % str(first_sim)[:200])
+    # injects reach their roles only
+    for name, seq, role in (("player", 1, "police"), ("player2", 2, "ems"), ("player3", 3, "hospital")):
+        got = streams[name].wait_kind("inject", where=lambda j, q=seq: j.get("seq") == q)
+        res.check(bool(got), "%s receives inject %d: %r" % (name, seq, streams[name].kinds()))
+        if got:
+            j = got[0]["json"]
+            res.eq((j.get("audience"), j.get("roles"), j.get("kind"), got[0].get("id")),
+                   ("roles", [role], "inject", str(j.get("id"))), "inject %d's event: audience, roles, id" % seq)
+    streams["facilitator"].wait_kind("inject", where=lambda j: j.get("seq") == 3)
+    own = {"player": "POLICE-ONLY", "player2": "EMS-ONLY", "player3": "HOSPITAL-ONLY"}
+    for name, mine in own.items():
+        texts = " ".join(streams[name].texts())
+        for other in own.values():
+            if other != mine:
+                res.check(other not in texts, "%s does not receive %s" % (name, other))
+    res.check(not any(k == "sim" for k in streams["player"].kinds()), "the police commander gets no figures")
+    res.check(not any(k == "sim_due" for k in streams["player2"].kinds()), "players get no sim_due")
+    res.check(any(k == "sim_due" for k in streams["facilitator"].kinds()), "the facilitator sees sim_due")
+    for name in ("evaluator", "coordinator"):
+        got = streams[name].wait_kind("inject", count=3)
+        res.check(bool(got), "%s sees every inject: %r" % (name, streams[name].kinds()))
+    # the hospital locks down in time: its contingency (seq 5) is cancelled; the police does
+    # not declare the scene safe: its contingency (seq 4) fires to EMS and the hospital
+    r = p3.request("POST", path + "/decisions", {"decision": "lockdown", "role": "hospital"})
+    res.eq(r.status, 201, "the hospital decides lockdown: %s" % r.body[:200])
+    got = streams["facilitator"].wait_kind("cancel", where=lambda j: j.get("seq") == 5)
+    res.check(bool(got), "contingency 5 cancelled: %r" % streams["facilitator"].kinds())
+    got = streams["player2"].wait_kind("inject", where=lambda j: j.get("seq") == 4)
+    res.check(bool(got), "contingency 4 fires to EMS: %r" % streams["player2"].texts())
+    res.check(bool(streams["player3"].wait_kind("inject", where=lambda j: j.get("seq") == 4)),
+              "and to the hospital")
+    res.check("CONTINGENCY: still" not in " ".join(streams["player"].texts()), "not to the police")
+    # a decision changing the next simulated figures
+    r = p2.request("POST", path + "/decisions", {"decision": "ambulances", "role": "ems", "value": 1})
+    res.eq(r.status, 201, "EMS dispatches one ambulance: %s" % r.body[:200])
+    sims = streams["player2"].wait_kind("sim", count=2)
+    res.check(bool(sims), "a second rerun after the decision: %r" % streams["player2"].kinds())
+    if sims:
+        a, b = sims[0]["json"].get("detail"), sims[1]["json"].get("detail")
+        res.check(a != b, "the figures changed with the decision")
+        res.check(sims[1]["json"].get("text") != sims[0]["json"].get("text"), "their words too")
+    # decisions: bad input and access
+    for c, body, status, field in (
+            (p2, {"decision": "no_such", "role": "ems"}, 404, "decision"),
+            (p2, {"decision": "ambulances", "role": "police"}, 403, "role"),
+            (p2, {"decision": "scene_safe", "role": "ems"}, 403, None),
+            (p2, {"decision": "ambulances", "role": "ems", "value": 61}, 400, "value"),
+            (p2, {"decision": "ambulances", "role": "ems", "value": "many"}, 400, "value"),
+            (p2, {"decision": "ambulances", "role": "ems", "value": [1]}, 400, "value"),
+            (p2, {"decision": "ambulances", "role": "ems", "value": {"n": 1}}, 400, "value"),
+            (p2, {"decision": "ambulances", "value": 3}, 400, "role"),
+            (p2, {"role": "ems", "value": 3}, 400, "decision"),
+            (p2, {"decision": "ambulances", "role": "ems", "value": 3, "why": "x"}, 400, "why"),
+            (p2, {"decision": "a b", "role": "ems"}, 400, "decision"),
+            (coord, {"decision": "ambulances", "role": "ems", "value": 3}, 403, None),
+            (ev, {"decision": "ambulances", "role": "ems", "value": 3}, 403, None)):
+        expect(res, c.request("POST", path + "/decisions", body), status, field, "decide %r as %s" % (body, c.user))
+    # pause, resume, shift
+    r = f.request("POST", path + "/pause")
+    res.eq((r.status, (r.json or {}).get("state")), (200, "paused"), "pause")
+    res.check(bool(streams["player"].wait_kind("pause")), "the pause reaches a player")
+    n1 = f.get(path).json["clock"]["now_min"]
+    time.sleep(1.5)
+    n2 = f.get(path).json["clock"]["now_min"]
+    res.eq(n1, n2, "a paused clock stands still")
+    expect(res, p1.request("POST", path + "/decisions", {"decision": "scene_safe", "role": "police"}), 409, "clock",
+           "a decision while paused")
+    before = {i["seq"]: i["due_min"] for i in f.get(path).json["injects"] if i["status"] == "pending"}
+    r = f.request("POST", path + "/shift", {"minutes": 15})
+    res.eq(r.status, 200, "shift +15: %s" % r.body[:200])
+    after = {i["seq"]: i["due_min"] for i in f.get(path).json["injects"] if i["status"] == "pending"}
+    res.eq(after, {k: v + 15 for k, v in before.items()}, "every pending inject 15 minutes later, the gaps kept")
+    res.check(bool(streams["player"].wait_kind("shift")), "the shift reaches a player")
+    expect(res, f.request("POST", path + "/shift", {"minutes": -2000}), 400, "minutes", "shift into the past")
+    r = f.request("POST", path + "/resume")
+    res.eq((r.status, (r.json or {}).get("state")), (200, "running"), "resume")
+    # trigger, skip, done
+    r = f.request("POST", path + "/injects/6/trigger")
+    res.eq(r.status, 200, "trigger inject 6: %s" % r.body[:200])
+    res.check(bool(streams["player"].wait_kind("inject", where=lambda j: j.get("seq") == 6)),
+              "the triggered inject reaches the pio (player)")
+    expect(res, f.request("POST", path + "/injects/6/trigger"), 409, None, "trigger it again")
+    res.eq(f.request("POST", path + "/injects/6/done").status, 200, "its expected action marked done")
+    expect(res, f.request("POST", path + "/injects/6/done"), 409, None, "done twice")
+    res.eq(f.request("POST", path + "/injects/7/skip").status, 200, "skip inject 7")
+    res.check(bool(streams["facilitator"].wait_kind("skip")), "the skip reaches the facilitator")
+    # responses
+    r = p2.request("POST", path + "/injects/2/responses", {"role": "ems", "text": "Two crews sent.\nTriage point at gate B."})
+    res.eq(r.status, 201, "EMS answers inject 2: %s" % r.body[:200])
+    res.check(bool(streams["evaluator"].wait_kind("response")), "the evaluator sees the response")
+    for c, seq, body, status, field in ((p2, 1, {"role": "ems", "text": "x"}, 404, "seq"),
+                                        (p2, 2, {"role": "police", "text": "x"}, 403, "role"),
+                                        (p2, 2, {"role": "ems", "text": ""}, 400, "text"),
+                                        (p2, 2, {"role": "ems"}, 400, "text"),
+                                        (p2, 2, {"text": "x"}, 400, "role"),
+                                        (p2, 2, {"role": "ems", "text": "x" * 4000}, 400, "text"),
+                                        (p2, 2, {"role": "ems", "text": "a\u0007b"}, 400, "text"),
+                                        (p2, 999, {"role": "ems", "text": "x"}, 404, "seq")):
+        expect(res, c.request("POST", "%s/injects/%d/responses" % (path, seq), body), status, field,
+               "respond %d %r" % (seq, body))
+    # the ICS 214 log
+    r = p1.request("POST", path + "/log", {"activity": "Cordon set at the main entrance", "role": "police", "t_min": 2})
+    res.eq(r.status, 201, "police log entry: %s" % r.body[:200])
+    res.check(isinstance((r.json or {}).get("id"), int), "its id")
+    res.eq(ev.request("POST", path + "/log", {"activity": "Watching the EMS cell"}).status, 201, "an evaluator's entry")
+    for body, status, field in (({"activity": "x", "role": "police", "t_min": 500}, 400, "t_min"),
+                                ({"activity": "x", "role": "police", "t_min": -1}, 400, "t_min"),
+                                ({"activity": "x", "role": "ems"}, 403, "role"),
+                                ({"role": "police"}, 400, "activity"),
+                                ({"activity": "", "role": "police"}, 400, "activity"),
+                                ({"activity": "x", "role": "police", "at": 3}, 400, "at")):
+        expect(res, p1.request("POST", path + "/log", body), status, field, "log %r" % body)
+    # observations, ratings, improvements
+    r = ev.request("POST", path + "/observations", {"kind": "strength", "text": "Fast triage", "target": "t1", "t_min": 3})
+    res.eq(r.status, 201, "an observation: %s" % r.body[:200])
+    res.eq(ev.request("POST", path + "/observations",
+                      {"text": "Radio discipline", "capability": "operational coordination"}).status, 201,
+           "an observation with a capability (any case)")
+    for body, status, field in (({"text": "x", "capability": "Juggling"}, 400, "capability"),
+                                ({"text": "x", "kind": "praise"}, 400, "kind"),
+                                ({"text": "x", "target": "no_target"}, 404, "target"),
+                                ({"kind": "strength"}, 400, "text"),
+                                ({"text": "x", "t_min": 9999}, 400, "t_min"),
+                                ({"text": "x", "t_min": "now"}, 400, "t_min")):
+        expect(res, ev.request("POST", path + "/observations", body), status, field, "observe %r" % body)
+    r = ev.request("POST", path + "/ratings", {"target": "t1", "rating": "S", "note": "Some delay"})
+    res.eq((r.status, (r.json or {}).get("rating"), (r.json or {}).get("final")), (200, "S", False), "a rating: %s" % r.body)
+    expect(res, ev.request("POST", path + "/ratings", {"target": "t1", "rating": "P", "final": True}), 403, None,
+           "an evaluator's final rating")
+    r = f.request("POST", path + "/ratings", {"target": "t1", "rating": "M", "final": True})
+    res.eq((r.status, (r.json or {}).get("final")), (200, True), "the facilitator's final rating: %s" % r.body)
+    for body, status, field in (({"target": "t1", "rating": "X"}, 400, "rating"),
+                                ({"target": "t1"}, 400, "rating"),
+                                ({"rating": "P"}, 400, "target"),
+                                ({"target": "nope", "rating": "P"}, 404, "target"),
+                                ({"target": "t1", "rating": "P", "final": 1}, 400, "final")):
+        expect(res, ev.request("POST", path + "/ratings", body), status, field, "rate %r" % body)
+    good = {"issue": "Late scene-safe call", "action": "Train commanders on the declaration",
+            "element": "training", "responsible": "Vellmark National Police", "capability": "Operational Coordination",
+            "due": "2027-03-01"}
+    r = f.request("POST", path + "/improvements", good)
+    res.eq(r.status, 201, "an improvement item: %s" % r.body[:200])
+    for change, status, field in (({"element": "money"}, 400, "element"), ({"due": "2027-3-1"}, 400, "due"),
+                                  ({"due": "tomorrow"}, 400, "due"), ({"capability": "Juggling"}, 400, "capability"),
+                                  ({"measure": "no_such_measure"}, 404, "measure"),
+                                  ({"risk_site": "VM-012"}, 400, "risk_threat"),
+                                  ({"responsible": ""}, 400, "responsible"), ({"issue": None}, 400, "issue")):
+        body = dict(good)
+        body.update(change)
+        body = {k: v for k, v in body.items() if v is not None}
+        expect(res, f.request("POST", path + "/improvements", body), status, field, "improvement %r" % change)
+    expect(res, ev.request("POST", path + "/improvements", good), 403, None, "an evaluator adds an improvement")
+    # an exercise alert by the run's PIO (the player holds pio), never in the public feed
+    r = p1.request("POST", path + "/alerts", {"template": "armed-attack", "site_id": "VM-012"})
+    res.eq(r.status, 201, "the run's PIO issues an exercise alert: %s" % r.body[:300])
+    ident = (r.json or {}).get("identifier", "none")
+    res.eq((r.json or {}).get("status"), "Exercise", "status Exercise")
+    res.check(bool(streams["player3"].wait_kind("alert")), "the alert event reaches every participant")
+    res.check(ident not in Client(port).get("/alerts.atom").body, "not in the public feed")
+    expect(res, p1.request("POST", path + "/alerts", {"template": "armed-attack", "site_id": "VM-012", "status": "Actual"}),
+           400, "status", "an exercise alert with status Actual")
+    expect(res, p2.request("POST", path + "/alerts", {"template": "armed-attack", "site_id": "VM-012"}), 403, None,
+           "a player who is not the PIO issues an alert")
+    expect(res, p1.request("POST", path + "/alerts", {"template": "armed-attack"}), 400, "site_id", "an alert without a site")
+    # what a player sees
+    r = p2.get(path)
+    j = r.json or {}
+    res.eq((r.status, j.get("view"), j.get("my_roles")), (200, "player", ["ems"]), "the EMS player's view")
+    seqs = [i["seq"] for i in j.get("scenario", {}).get("injects", [])]
+    res.eq(sorted(seqs), [2, 4], "a player's scenario holds only its delivered injects")
+    res.eq((j.get("observations"), j.get("ratings"), j.get("improvements")), ([], [], []), "no evaluation for a player")
+    res.check(all(d.get("role") == "ems" for d in j.get("decisions", [])), "its roles' decisions only")
+    res.eq([d.get("decision") for d in j.get("decisions", [])], ["ambulances"], "its decision")
+    j = f.get(path).json or {}
+    res.eq(len(j.get("observations", [])), 2, "the facilitator sees the observations")
+    res.eq(len(j.get("improvements", [])), 1, "and the improvement plan")
+    res.check(any(g.get("final") for g in j.get("ratings", [])), "and the final rating")
+    res.check(any(l.get("position") == "police" and l.get("t_min") == 2 for l in j.get("log", [])), "and the log")
+    res.eq([x["status"] for x in j.get("injects", []) if x["seq"] in (4, 5, 6, 7)],
+           ["delivered", "cancelled", "delivered", "skipped"], "the injects' states")
+    # Last-Event-ID replay: from the header and from the parameter
+    fe = streams["facilitator"].events
+    mid = int(fe[len(fe) // 2]["id"])
+    rs = Stream(port, f.cookie, rid, last_id=mid)
+    got = rs.wait(lambda s: len(s.events) >= 3 and s.events)
+    want = [e["id"] for e in fe if int(e["id"]) > mid][:3]
+    res.eq([e.get("id") for e in (got or [])[:3]], want, "the replay starts right after Last-Event-ID %d" % mid)
+    res.check(bool(got) and all(int(e["id"]) > mid for e in got), "nothing at or before it")
+    rs.close()
+    rq = Stream(port, f.cookie, rid, query_last=mid)
+    got = rq.wait(lambda s: s.events)
+    res.check(bool(got) and int(got[0]["id"]) > mid, "last_event_id replays the same")
+    rq.close()
+    for bad in ("x", "-1", "1.5"):
+        b = Stream(port, f.cookie, rid, last_id=bad)
+        expect(res, type("R", (), {"status": b.status, "body": b.body, "json": json.loads(b.body or "{}")})(),
+               400, "Last-Event-ID", "Last-Event-ID %r" % bad)
+    for bad in ("x", "-1", str(2 ** 53)):
+        b = Stream(port, f.cookie, rid, query_last=bad)
+        res.eq(b.status, 400, "last_event_id=%s" % bad)
+        res.check('"field":"last_event_id"' in b.body, "the 400 names last_event_id: %r" % b.body)
+    # ENDEX reaches every stream at once, and each stream ends
+    r = f.request("POST", path + "/endex", {"message": "Drill over, thank you"})
+    res.eq((r.status, (r.json or {}).get("state")), (200, "ended"), "ENDEX: %s" % r.body[:200])
+    for name, s in streams.items():
+        got = s.wait_kind("endex")
+        res.check(bool(got) and "Drill over" in got[0]["json"].get("text", ""), "%s receives ENDEX" % name)
+        res.check(bool(s.wait_closed()), "%s's stream ends after ENDEX" % name)
+    endex_id = int(streams["facilitator"].wait_kind("endex")[0]["id"])
+    expect(res, f.request("POST", path + "/endex"), 409, None, "ENDEX twice")
+    expect(res, p2.request("POST", path + "/decisions", {"decision": "ambulances", "role": "ems", "value": 4}), 409,
+           None, "a decision after ENDEX")
+    expect(res, p2.request("POST", path + "/injects/2/responses", {"role": "ems", "text": "late"}), 409, None,
+           "a response after ENDEX")
+    res.eq(p2.request("POST", path + "/log", {"activity": "Completed after the drill", "role": "ems"}).status, 201,
+           "the log is completed after ENDEX")
+    e = Stream(port, p2.cookie, rid, last_id=endex_id)
+    res.eq(e.status, 204, "the stream of an ended run with nothing left: 204")
+    e = Stream(port, p2.cookie, rid)
+    res.eq(e.status, 200, "an ended run's whole history still replays")
+    res.check(bool(e.wait_kind("endex")) and bool(e.wait_closed()), "ending with ENDEX")
+    r = f.get("/api/v1/runs")
+    res.check(any(x["id"] == rid and x["ended"] for x in (r.json or {}).get("items", [])), "the list shows it ended")
+    for s in streams.values():
+        s.close()
+    # a real-world emergency stops a run at once, even one not started, and says so
+    r = create_custom(f)
+    rid2 = (r.json or {}).get("id")
+    res.eq(f.request("POST", "/api/v1/runs/%s/participants" % rid2,
+                     {"user": "player2", "member": "player", "role": "ems"}).status, 201, "a second run's player")
+    s2 = Stream(port, p2.cookie, rid2)
+    r = f.request("POST", "/api/v1/runs/%s/endex" % rid2, {"real_world": True, "message": "Fire alarm in the building"})
+    res.eq((r.status, (r.json or {}).get("state")), (200, "ended"), "a real-world ENDEX of a ready run: %s" % r.body[:200])
+    got = s2.wait_kind("endex")
+    res.check(bool(got) and got[0]["json"].get("text", "").startswith("REAL-WORLD EMERGENCY") and
+              "Fire alarm" in got[0]["json"].get("text", ""), "the player reads the emergency: %r" % s2.texts())
+    res.check(bool(s2.wait_closed()), "and its stream ends")
+    s2.close()
+
+
+def run(res, protect, work):
+    """Group runs: its own server and registry."""
+    srv, db = start_server(res, protect, work, "runs")
+    try:
+        add_user(res, protect, db, "player2", "Vellmark Ministry of the Interior", "player")
+        add_user(res, protect, db, "player3", "Vellmark National Police", "player")
+        t_run(res, srv, protect, db)
+    finally:
+        status, out, err = srv.stop()
+        res.eq(status, 0, "runs server exit status")
+        res.check("runtime error" not in err and "Sanitizer" not in err, "sanitizer report: %s" % err[-2000:])
+
+
+# ---- group "runs-sse" ------------------------------------------------------------------
+
+def new_run(res, f, **extra):
+    r = create_custom(f, **extra)
+    res.eq(r.status, 201, "create a run: %s" % r.body[:200])
+    return (r.json or {}).get("id")
+
+
+def t_sse(res, protect, work):
+    # a 4 s idle timeout: heartbeats every 2 s (half of it), so the test sees them soon
+    # room for 256 streams and more from 127.0.0.1
+    srv, db = start_server(res, protect, work, "runs-sse", ["--idle-timeout", "4", "--per-address-max", "320",
+                                                              "--connections-max", "400"])
+    try:
+        port = srv.port
+        f = login(res, port, "facilitator")
+        rid = new_run(res, f)
+        t_total_limit(res, protect, db, port, f, rid)
+        # heartbeats on a quiet stream (the run is not started), and the stream outlives the
+        # idle timeout
+        s = Stream(port, f.cookie, rid)
+        res.eq(s.status, 200, "a stream of a ready run")
+        res.check(bool(s.wait(lambda x: len([c for c in x.comments if "heartbeat" in c]) >= 3)),
+                  "heartbeats on a quiet stream: %r" % s.comments)
+        res.check(not s.closed, "the stream outlives the idle timeout")
+        # streams per user: 8 (the one above and seven more), the ninth 429
+        more = [Stream(port, f.cookie, rid) for _ in range(7)]
+        res.eq([m.status for m in more], [200] * 7, "eight streams of one user")
+        ninth = Stream(port, f.cookie, rid)
+        res.eq(ninth.status, 429, "the ninth: 429 (%s)" % ninth.body[:120])
+        res.check(ninth.headers.get("retry-after") == "10", "with Retry-After: %r" % ninth.headers.get("retry-after"))
+        # more streams than the server has threads (4): none holds one, requests are answered
+        res.eq(f.get("/api/v1/session").status, 200, "a request answered beside 8 streams on 4 threads")
+        other = login(res, port, "coordinator")
+        o = Stream(port, other.cookie, rid)
+        res.eq(o.status, 200, "another user's stream meanwhile")
+        o.close()
+        # clients that go away free their streams (within about a second: the ticker polls)
+        for m in more:
+            m.close()
+        deadline = time.monotonic() + WAIT_S
+        again = None
+        while time.monotonic() < deadline:
+            again = Stream(port, f.cookie, rid)
+            if again.status == 200:
+                break
+            time.sleep(0.5)
+        res.eq(again.status if again else None, 200, "a stream again once the others' clients went away")
+        opened = [again] + [Stream(port, f.cookie, rid) for _ in range(6)]
+        res.eq([m.status for m in opened], [200] * 7, "seven streams again (the freed ones' places)")
+        for m in opened:
+            m.close()
+        # a session logged out ends its stream at the next heartbeat
+        p = login(res, port, "coordinator")
+        ps = Stream(port, p.cookie, rid)
+        res.eq(ps.status, 200, "the coordinator's stream")
+        res.eq(p.request("DELETE", "/api/v1/session").status, 204, "the coordinator logs out")
+        res.check(bool(ps.wait_closed()), "its stream ends")
+        res.check(any("session has ended" in c for c in ps.comments), "saying why: %r" % ps.comments)
+        # a run restored after a restart goes on: injects due while the server was down come at
+        # once, in order
+        r = f.request("POST", "/api/v1/runs/%s/speed" % rid, {"factor": 60})
+        res.eq(r.status, 200, "speed 60")
+        res.eq(f.request("POST", "/api/v1/runs/%s/start" % rid).status, 200, "start")
+        # the stream of before the restart sees the server stop: it ends at once
+        s.close()
+        watch = Stream(port, f.cookie, rid)
+        res.eq(watch.status, 200, "a stream open while the server stops")
+        status, out, err = srv.stop()
+        res.eq(status, 0, "the server stops with streams open (exit 0)")
+        res.check("still running at the shutdown timeout" not in err,
+                  "no stream held the drain to its timeout: %s" % err[-300:])
+        res.check(bool(watch.wait_closed(5)), "the open stream has ended")
+        res.check("runtime error" not in err and "Sanitizer" not in err, "sanitizer report: %s" % err[-2000:])
+        time.sleep(4)  # the clock runs on: minutes 1 to 3 come due while the server is down
+        srv = Server(protect, db, ["--threads", "4", "--compute-threads", "1", "--idle-timeout", "4"],
+                     env=live_env()).start()
+        f = login(res, srv.port, "facilitator")
+        back = Stream(srv.port, f.cookie, rid)
+        got = back.wait_kind("inject", count=3)
+        res.check(bool(got), "the injects due while the server was down: %r" % back.kinds())
+        if got:
+            seqs = [e["json"]["seq"] for e in got[:3]]
+            res.eq(seqs, [1, 2, 3], "delivered in order")
+            ids = [int(e["id"]) for e in back.events]
+            res.eq(ids, sorted(ids), "ids increase")
+            ts = [e["json"]["t_min"] for e in got[:3]]
+            res.eq(ts, [1, 2, 3], "each at its own scenario minute")
+        sims = back.wait_kind("sim", where=lambda j: j.get("t_min") == 0)
+        res.check(bool(sims), "the figures of minute 0 exist after the restart (computed before the stop, "
+                  "or again after it): %r" % back.kinds())
+        back.close()
+        r = f.get("/api/v1/runs/%s" % rid)
+        res.eq((r.json or {}).get("clock", {}).get("state"), "running", "the clock still runs")
+    finally:
+        status, out, err = srv.stop()
+        res.check(status == 0 or status is None, "runs-sse server exit status %r" % status)
+        res.check("runtime error" not in err and "Sanitizer" not in err, "sanitizer report: %s" % err[-2000:])
+
+
+def t_total_limit(res, protect, db, port, f, rid):
+    """256 streams in all: 32 government coordinators (observers of the AMBER run) with 8 each."""
+    names = ["watch%02d" % i for i in range(32)]
+    for n in names:
+        add_user(res, protect, db, n, "Vellmark Ministry of the Interior", "coordinator")
+    watchers = [login(res, port, n) for n in names]
+    opened = []
+    for c in watchers:
+        opened += [Stream(port, c.cookie, rid) for _ in range(8)]
+    res.eq(sum(1 for o in opened if o.status == 200), 256, "256 streams open")
+    over = Stream(port, f.cookie, rid)
+    res.eq(over.status, 429, "the 257th (another user's first): 429 (%s)" % over.body[:120])
+    res.check("256 event streams" in over.body, "saying the server's limit: %r" % over.body[:160])
+    for o in opened:
+        o.close()
+    deadline = time.monotonic() + WAIT_S
+    again = None
+    while time.monotonic() < deadline:
+        again = Stream(port, f.cookie, rid)
+        if again.status == 200:
+            break
+        time.sleep(0.5)
+    res.eq(again.status if again else None, 200, "a stream again once those clients went away")
+    if again:
+        again.close()
+
+
+def run_sse(res, protect, work):
+    """Group runs-sse: its own server (restarted once) and registry."""
+    t_sse(res, protect, work)
