@@ -1,0 +1,40 @@
+/* pt_exercise_link_store.h - the links from an exercise run's improvement
+ * items to the registry (migration 025, issue 15): a measure at a site, a
+ * note on a register risk; SQL only. */
+#ifndef PT_EXERCISE_LINK_STORE_H
+#define PT_EXERCISE_LINK_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pt_store.h"
+
+#define PT_DB_LINKS_MAX 100000 /**< links one read returns (PT_ELIMIT past it) */
+
+/** One link (a row of exercise_improvement_links). Plain data. */
+struct pt_db_improvement_link {
+	long long run_id, item_id;
+	char kind[16];          /**< "measure" or "register" */
+	char site_id[64];
+	char measure_id[64];    /**< kind "measure"; else "" */
+	char threat_id[64];     /**< kind "register"; else "" */
+	long long user_id;      /**< who made it; 0 the system administrator */
+	char user_name[64];
+	int64_t at;             /**< unix seconds */
+};
+
+/** Append l. PT_ECONFLICT (field "item") when the item has a link of that kind already. */
+enum pt_err pt_db_improvement_link_add(struct pt_db *db, const struct pt_db_improvement_link *l,
+				       struct pt_diag *d);
+
+/** The links of run_id's items, by item then kind; *out: free() (NULL when *n is 0). */
+enum pt_err pt_db_improvement_links_of_run(struct pt_db *db, long long run_id,
+					   struct pt_db_improvement_link **out, size_t *n,
+					   struct pt_diag *d);
+
+/** The measure links to site_id, by measure then run and item; *out: free(). */
+enum pt_err pt_db_improvement_links_of_site(struct pt_db *db, const char *site_id,
+					    struct pt_db_improvement_link **out, size_t *n,
+					    struct pt_diag *d);
+
+#endif
