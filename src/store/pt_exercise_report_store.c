@@ -1,14 +1,16 @@
-/* pt_exercise_link_store.c - improvement items linked to measures and
- * register risks (issue 15, migration 025): statements, rows in and out. */
-#include "pt_exercise_link_store.h"
+/* pt_exercise_report_store.c - improvement items linked to measures and
+ * register risks (issue 15, migration 025), a run's first event of a kind:
+ * statements, rows in and out. */
+#include "pt_exercise_report_store.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "pt_store_int.h"
 
 #define LINK_COLUMNS "run_id, item_id, kind, site_id, measure_id, threat_id, user_id, user_name, at "
 
-enum link_stmt { ST_LINK_ADD, ST_LINKS_RUN, ST_LINKS_SITE, ST_COUNT };
+enum link_stmt { ST_LINK_ADD, ST_LINKS_RUN, ST_LINKS_SITE, ST_EVENT_FIRST, ST_COUNT };
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_LINK_ADD] = "INSERT INTO exercise_improvement_links (" LINK_COLUMNS
@@ -17,6 +19,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 			 "ORDER BY item_id, kind",
 	[ST_LINKS_SITE] = "SELECT " LINK_COLUMNS "FROM exercise_improvement_links WHERE site_id = ?1 "
 			  "AND kind = 'measure' ORDER BY measure_id, run_id, item_id",
+	[ST_EVENT_FIRST] = "SELECT at_ms, text FROM exercise_run_events WHERE run_id = ?1 AND "
+			   "kind = ?2 ORDER BY id LIMIT 1",
 };
 
 static const struct pt_db_stmt_table stmts = {PT_DBM_EXERCISE_LINKS, ST_COUNT, stmt_sql};
@@ -122,4 +126,32 @@ enum pt_err pt_db_improvement_links_of_site(struct pt_db *db, const char *site_i
 					    struct pt_diag *d)
 {
 	return links_read(db, ST_LINKS_SITE, 0, site_id, out, n, d);
+}
+
+enum pt_err pt_db_run_event_first(struct pt_db *db, long long run_id, const char *kind,
+				  int64_t *at_ms, char **text, struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	*at_ms = 0;
+	*text = NULL;
+	if ((err = pt_db_prepare(db, &stmts, ST_EVENT_FIRST, &st, d)) != PT_OK)
+		return err;
+	rc = sqlite3_bind_int64(st, 1, run_id);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_text(st, 2, kind);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 1);
+		*at_ms = sqlite3_column_int64(st, 0);
+		*text = strdup(t ? (const char *)t : "");
+		sqlite3_reset(st);
+		return *text ? PT_OK : pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return PT_ENOTFOUND;
+	return pt_db_fail(db, rc, d, "reading a run's events");
 }

@@ -1,8 +1,9 @@
-/* pt_exercise_link_store.h - the links from an exercise run's improvement
- * items to the registry (migration 025, issue 15): a measure at a site, a
- * note on a register risk; SQL only. */
-#ifndef PT_EXERCISE_LINK_STORE_H
-#define PT_EXERCISE_LINK_STORE_H
+/* pt_exercise_report_store.h - what the after-action report of an exercise
+ * run reads beyond the run's own store (issue 15): the links from its
+ * improvement items to the registry (migration 025: a measure at a site, a
+ * note on a register risk) and the first event of a kind; SQL only. */
+#ifndef PT_EXERCISE_REPORT_STORE_H
+#define PT_EXERCISE_REPORT_STORE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -36,5 +37,13 @@ enum pt_err pt_db_improvement_links_of_run(struct pt_db *db, long long run_id,
 enum pt_err pt_db_improvement_links_of_site(struct pt_db *db, const char *site_id,
 					    struct pt_db_improvement_link **out, size_t *n,
 					    struct pt_diag *d);
+
+/**
+ * The first event of kind (its wall time, unix milliseconds, and a copy of
+ * its text into *text, free()) of run_id; PT_ENOTFOUND without a message
+ * when the run has none.
+ */
+enum pt_err pt_db_run_event_first(struct pt_db *db, long long run_id, const char *kind,
+				  int64_t *at_ms, char **text, struct pt_diag *d);
 
 #endif
