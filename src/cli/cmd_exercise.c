@@ -246,6 +246,10 @@ int pt_cmd_exercise(struct pt_cli *cli)
 		return check(cli);
 	if (strcmp(sub, "run") == 0)
 		return pt_cmd_exercise_run(cli);
+	if (strcmp(sub, "report") == 0) /* issue 15: the after-action report */
+		return pt_cmd_exercise_report(cli);
+	if (strcmp(sub, "link") == 0)
+		return pt_cmd_exercise_link(cli);
 	return pt_cli_usage_error(cli, "unknown subcommand %s (import-msel, export-msel, check, run)",
 				  sub);
 }

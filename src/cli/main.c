@@ -114,9 +114,12 @@ static const struct pt_cli_command commands[] = {
 	{"exercise", pt_cmd_exercise,
 	 "exercise import-msel FILE.csv [--map FILE] [--into SCENARIO.json] [--out SCENARIO.json]\n"
 	 "       exercise export-msel SCENARIO.json [--out FILE.csv] | exercise check SCENARIO.json\n"
-	 "       exercise run SCENARIO.json --auto [--decisions FILE] [--seed S] [--threads T] [--format table|json]",
+	 "       exercise run SCENARIO.json --auto [--decisions FILE] [--seed S] [--threads T] [--format table|json]"
+	 /* issue 15: the after-action report of a stored run */
+	 "\n       exercise report RUN --format html|csv [--out FILE] [--as USER] [--threads T]\n"
+	 "       exercise link RUN ITEM --measure SITE MEASURE|--register SITE THREAT [--as USER]",
 	 "exercise scenarios: import and export the MSEL spreadsheet, check a scenario, play a run "
-	 "headless (no database needed)"},
+	 "headless (no database needed); a stored run's after-action report and improvement links"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
