@@ -611,7 +611,8 @@ static enum pt_err live_pending(struct pt_db *db, const char *chain, int64_t now
  */
 static enum pt_err compose(const struct pt_caller *c, struct pt_db *db, const char *prev_id,
 			   enum pt_cap_msg_type type, const struct pt_app_alert_opts *o,
-			   int dry_run, struct pt_app_alert **out, struct pt_diag *d)
+			   int dry_run, struct pt_app_alert **out, struct pt_diag *d,
+			   const struct pt_run_access *run)
 {
 	struct pt_app_alert_opts none;
 	struct pt_db_alert prev, row;
@@ -633,7 +634,16 @@ static enum pt_err compose(const struct pt_caller *c, struct pt_db *db, const ch
 		memset(&none, 0, sizeof none);
 		o = &none;
 	}
-	if (pt_access_alert_compose(&c->who) != PT_ACCESS_OK)
+	if (run) { /* issue 15: the exercise run's public information officer, Exercise only */
+		if (pt_access_alert_compose_exercise(&c->who, run) != PT_ACCESS_OK)
+			return pt_diag_set(d, PT_EFORBIDDEN, 0, "role",
+					   "only the run's public information officer issues exercise "
+					   "alerts");
+		if (prev_id || !o || !o->status_set || o->status != PT_CAP_EXERCISE)
+			return pt_diag_set(d, PT_EINVAL, 0, "status",
+					   "an alert from within an exercise is a new one with status "
+					   "Exercise");
+	} else if (pt_access_alert_compose(&c->who) != PT_ACCESS_OK)
 		return pt_diag_set(d, PT_EFORBIDDEN, 0, "role",
 				   "only a public information officer or a coordinator of a government "
 				   "organisation may compose public alerts");
@@ -885,7 +895,7 @@ enum pt_err pt_app_alert_new(const struct pt_caller *c, struct pt_db *db,
 			     const struct pt_app_alert_opts *o, int dry_run,
 			     struct pt_app_alert **out, struct pt_diag *d)
 {
-	enum pt_err err = compose(c, db, NULL, PT_CAP_ALERT, o, dry_run, out, d);
+	enum pt_err err = compose(c, db, NULL, PT_CAP_ALERT, o, dry_run, out, d, NULL);
 	return pt_app_refused(c, db, "alert.compose", "alerts", "", err, d); /* audited when refused */
 }
 
@@ -893,7 +903,7 @@ enum pt_err pt_app_alert_update(const struct pt_caller *c, struct pt_db *db, con
 				const struct pt_app_alert_opts *o, int dry_run,
 				struct pt_app_alert **out, struct pt_diag *d)
 {
-	enum pt_err err = compose(c, db, id ? id : "", PT_CAP_UPDATE, o, dry_run, out, d);
+	enum pt_err err = compose(c, db, id ? id : "", PT_CAP_UPDATE, o, dry_run, out, d, NULL);
 	return pt_app_refused(c, db, "alert.update", "alerts", id, err, d);
 }
 
@@ -901,6 +911,15 @@ enum pt_err pt_app_alert_cancel(const struct pt_caller *c, struct pt_db *db, con
 				const struct pt_app_alert_opts *o, int dry_run,
 				struct pt_app_alert **out, struct pt_diag *d)
 {
-	enum pt_err err = compose(c, db, id ? id : "", PT_CAP_CANCEL, o, dry_run, out, d);
+	enum pt_err err = compose(c, db, id ? id : "", PT_CAP_CANCEL, o, dry_run, out, d, NULL);
 	return pt_app_refused(c, db, "alert.cancel", "alerts", id, err, d);
+}
+
+/* issue 15: an Exercise alert from within an exercise run (pt_app_exercise_runs_read.c) */
+enum pt_err pt_app_alert_new_exercise(const struct pt_caller *c, struct pt_db *db,
+				      const struct pt_app_alert_opts *o,
+				      const struct pt_run_access *run, struct pt_app_alert **out,
+				      struct pt_diag *d)
+{
+	return compose(c, db, NULL, PT_CAP_ALERT, o, 0, out, d, run);
 }

@@ -30,4 +30,18 @@ enum pt_err pt_app_alert_result(struct pt_db_alert *a, const char *site_name, in
 				unsigned cb_pages, int with_cb, struct pt_app_alert **out,
 				struct pt_diag *d);
 
+/**
+ * issue 15: compose and issue a new alert of status Exercise (o->status set
+ * to it, else PT_EINVAL field "status") from within exercise run run, as
+ * pt_app_alert_new does otherwise: the right to compose is
+ * pt_access_alert_compose_exercise (the run's pio player, whatever its
+ * system role) instead of pt_access_alert_compose. In the caller's open
+ * transaction when there is one. Refusals are not audited here (the run's
+ * use case does it).
+ */
+enum pt_err pt_app_alert_new_exercise(const struct pt_caller *c, struct pt_db *db,
+				      const struct pt_app_alert_opts *o,
+				      const struct pt_run_access *run, struct pt_app_alert **out,
+				      struct pt_diag *d);
+
 #endif

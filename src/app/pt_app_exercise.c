@@ -4,6 +4,7 @@
  * with the baseline. Scenario time only: the same inputs give the same result. */
 #include "pt_app_exercise.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,7 @@ void pt_app_ex_auto_result_free(struct pt_app_ex_auto_result *r)
 	pt_ex_run_free(&r->run);
 	pt_sim_result_free(r->outcome);
 	pt_sim_result_free(r->baseline);
+	free(r->difference);
 	free(r);
 }
 
@@ -102,6 +104,87 @@ static enum pt_err simulate(const struct pt_app_ex_auto_opts *o, const struct pt
 	return err;
 }
 
+#define PAIRED_CHUNK 256 /* replications of each side run at once for the paired difference */
+
+/*
+ * The paired difference a - b of every output over replications 0 .. n-1
+ * (the same seed: replication k of both meets the same random numbers),
+ * summed in replication order; a replication where either side has no value
+ * is left out. out[pt_mci_output_count()] is malloc'd.
+ */
+static enum pt_err paired_difference(const struct pt_app_ex_auto_opts *o,
+				     const struct pt_mci_scenario *a,
+				     const struct pt_mci_scenario *b, size_t n,
+				     struct progress *pr, struct pt_mci_stat **out,
+				     struct pt_diag *d)
+{
+	size_t outs = pt_mci_output_count(), chunk = n < PAIRED_CHUNK ? n : PAIRED_CHUNK;
+	size_t first, j, k, *m = NULL;
+	struct pt_mci_rep *ra = NULL, *rb = NULL;
+	struct pt_mci_stat *st = NULL;
+	double *x = NULL;
+	enum pt_err err = PT_OK;
+
+	*out = NULL;
+	st = calloc(outs, sizeof *st);
+	m = calloc(outs, sizeof *m);
+	x = malloc(outs * n * sizeof *x + 1);
+	if (!st || !m || !x || (err = pt_mci_reps_new(a, chunk ? chunk : 1, &ra)) != PT_OK ||
+	    (err = pt_mci_reps_new(b, chunk ? chunk : 1, &rb)) != PT_OK) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	for (first = 0; first < n; first += chunk) {
+		size_t c = n - first < chunk ? n - first : chunk;
+		unsigned threads = o->threads ? o->threads : 1;
+		if ((err = pt_mci_run_many(a, o->seed, first, c, threads, ra, NULL, NULL)) != PT_OK ||
+		    (err = pt_mci_run_many(b, o->seed, first, c, threads, rb, NULL, NULL)) != PT_OK) {
+			pt_diag_set(d, err, 0, "", "%s", pt_strerror(err));
+			goto out;
+		}
+		for (j = 0; j < c; j++)
+			for (k = 0; k < outs; k++) {
+				double v = pt_mci_output_value(&ra[j], k) - pt_mci_output_value(&rb[j], k);
+				if (isfinite(v))
+					x[k * n + m[k]++] = v;
+			}
+		pr->before += 2 * c;
+		if (pr->fn && pr->fn(pr->ctx, pr->before, pr->total)) {
+			err = pt_diag_set(d, PT_EINTERNAL, 0, "", "cancelled");
+			goto out;
+		}
+	}
+	for (k = 0; k < outs; k++) {
+		double sum = 0, ss = 0, mean;
+		size_t i;
+		st[k].mean = st[k].lo = st[k].hi = st[k].p025 = st[k].p975 = NAN;
+		st[k].n = m[k];
+		if (m[k] == 0)
+			continue;
+		for (i = 0; i < m[k]; i++)
+			sum += x[k * n + i];
+		mean = sum / (double)m[k];
+		for (i = 0; i < m[k]; i++)
+			ss += (x[k * n + i] - mean) * (x[k * n + i] - mean);
+		st[k].mean = mean;
+		if (m[k] > 1) {
+			double half = pt_mci_t_quantile(0.05, (double)(m[k] - 1)) *
+				      sqrt(ss / (double)(m[k] - 1) / (double)m[k]);
+			st[k].lo = mean - half;
+			st[k].hi = mean + half;
+		}
+	}
+	*out = st;
+	st = NULL;
+out:
+	pt_mci_reps_free(ra);
+	pt_mci_reps_free(rb);
+	free(st);
+	free(m);
+	free(x);
+	return err;
+}
+
 /* Insertion sort of a copy by time, stable: scripted decisions in time order. */
 static void sort_by_time(struct pt_ex_made *m, size_t n)
 {
@@ -118,7 +201,7 @@ enum pt_err pt_app_exercise_auto(const struct pt_app_ex_auto_opts *o,
 				 struct pt_app_ex_auto_result **out, struct pt_diag *d)
 {
 	struct pt_app_ex_auto_result *r = NULL;
-	struct pt_mci_scenario *scratch = NULL;
+	struct pt_mci_scenario *scratch = NULL, *scratch_b = NULL;
 	struct pt_ex_made *script = NULL;
 	const struct pt_ex_scenario *sc;
 	struct collect col;
@@ -219,7 +302,7 @@ enum pt_err pt_app_exercise_auto(const struct pt_app_ex_auto_opts *o,
 	memset(&pr, 0, sizeof pr);
 	pr.fn = o->progress;
 	pr.ctx = o->progress_ctx;
-	pr.total = n_sims * reps + 2 * out_reps;
+	pr.total = n_sims * reps + 4 * out_reps;
 	if (!(scratch = malloc(sizeof *scratch))) {
 		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 		goto out;
@@ -237,9 +320,21 @@ enum pt_err pt_app_exercise_auto(const struct pt_app_ex_auto_opts *o,
 	    (err = simulate(o, sc->baseline, sc->n_baseline, out_reps, scratch, &pr, &r->baseline,
 			    d)) != PT_OK)
 		goto out;
+	/* the paired difference: both scenarios again, replication by replication */
+	if (!(scratch_b = malloc(sizeof *scratch_b))) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	if ((err = pt_ex_sim_scenario(sc, o->sim, r->run.made, r->run.n_made, scratch, d)) != PT_OK ||
+	    (err = pt_ex_sim_scenario(sc, o->sim, sc->baseline, sc->n_baseline, scratch_b, d)) !=
+		    PT_OK ||
+	    (err = paired_difference(o, scratch, scratch_b, out_reps, &pr, &r->difference, d)) !=
+		    PT_OK)
+		goto out;
 out:
 	free(script);
 	free(scratch);
+	free(scratch_b);
 	if (err != PT_OK) {
 		pt_app_ex_auto_result_free(r);
 		return err;

@@ -45,6 +45,10 @@ struct pt_app_ex_auto_result {
 	struct pt_ex_run run;            /**< the final state: each inject's status, the decisions made */
 	struct pt_sim_result *outcome;   /**< the decisions made, outcome_replications; NULL without a simulation */
 	struct pt_sim_result *baseline;  /**< the baseline decision set, same replications and seed */
+	struct pt_mci_stat *difference;  /**< [pt_mci_output_count()]: outcome - baseline replication
+					      by replication (paired: the same random numbers), its
+					      mean and 95% interval (p025, p975 NaN); NULL without a
+					      simulation */
 };
 
 /**
@@ -54,7 +58,10 @@ struct pt_app_ex_auto_result {
  * contingency injects, reruns the simulation (pt_ex_sim_scenario with the
  * decisions so far; seed o->seed, replications 0 .. sim_replications-1, so
  * every rerun meets the same random numbers) at each PT_EX_EV_SIM_DUE, and
- * ends with the outcome of the decisions made and of the baseline. Same
+ * ends with the outcome of the decisions made and of the baseline and their
+ * paired difference. A scripted decision must come before the end
+ * (PT_EINVAL naming "decisions.N"); scripted decisions are made in time
+ * order (stable), each once the run has reached its minute. Same
  * inputs, same result, whatever the threads. PT_EINVAL, PT_ELIMIT,
  * PT_ENOMEM with d set.
  */

@@ -20,7 +20,7 @@
 #include "pt_app_exercise_runs_int.h"
 #include "pt_app_simulate.h"
 
-#define BUILTIN_PREFIX "data/scenarios/"
+#define BUILTIN_PREFIX "scenarios/" /* data/scenarios/ as embedded (tools/embed.c drops data/) */
 
 static const char *const inject_status_names[] = {"pending", "delivered", "skipped", "cancelled"};
 static const char *const clock_state_names[] = {"ready", "running", "paused", "ended"};
@@ -319,6 +319,7 @@ static enum pt_err event_row(struct pt_app_run_loaded *L, const struct pt_app_ru
 	row->n_made = (long long)p->n_made;
 	row->value = isfinite(p->ev.value) ? p->ev.value : 0;
 	row->detail = p->detail;
+	row->answers = p->answers;
 	if (p->kind[0]) { /* the use cases' own: response (its role), sim (sim_to), alert (all) */
 		roles = (unsigned long)p->ev.value;
 		row->value = 0;

@@ -17,6 +17,7 @@ struct pt_app_run_pending {
 	size_t n_made;          /**< decisions made when it happened */
 	char *text;             /**< owned; NULL: made from the event */
 	char *detail;           /**< owned JSON or NULL */
+	long long answers;      /**< a "sim" event: the SIM_DUE event it answers; else 0 */
 };
 
 /** A run as loaded inside a transaction. */

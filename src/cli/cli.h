@@ -206,11 +206,11 @@ int pt_cli_finish(int rc);
 void pt_cli_marking(enum pt_tlp tlp);
 
 /* issue 15: exercises (cmd_exercise.c: import-msel, export-msel, check; cmd_exercise_run.c: run) */
-/** `protect exercise import-msel|export-msel|check|run ...`: exercise scenarios and headless runs. */
+/** `protect exercise import-msel|export-msel|check ...`: exercise scenario files (`exercise run` is pt_cmd_exercise_run, dispatched by main.c). */
 int pt_cmd_exercise(struct pt_cli *cli);
-/** `protect exercise run FILE --auto ...` (cmd_exercise_run.c), called by pt_cmd_exercise with cli->argv[0] == "run". */
+/** `protect exercise run FILE --auto ...` (cmd_exercise_run.c), called by main.c (exercise_command) when cli->argv[0] == "run". */
 int pt_cmd_exercise_run(struct pt_cli *cli);
-/* issue 15: the after-action report (cmd_exercise_report.c), called by pt_cmd_exercise */
+/* issue 15: the after-action report (cmd_exercise_report.c), dispatched by main.c */
 /** `protect exercise report RUN --format html|csv [--out FILE] [--as USER] [--threads N]`. */
 int pt_cmd_exercise_report(struct pt_cli *cli);
 /** `protect exercise link RUN ITEM --measure SITE MEASURE | --register SITE THREAT [--as USER]`. */

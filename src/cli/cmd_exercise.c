@@ -1,5 +1,6 @@
 /* cmd_exercise.c - `protect exercise` (issue 15): import-msel, export-msel and
- * check of exercise scenarios; `exercise run` is cmd_exercise_run.c. No database. */
+ * check of exercise scenarios; `exercise run` is cmd_exercise_run.c, which main.c
+ * dispatches to (command files do not call each other). No database. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,12 +245,6 @@ int pt_cmd_exercise(struct pt_cli *cli)
 		return export_msel(cli);
 	if (strcmp(sub, "check") == 0)
 		return check(cli);
-	if (strcmp(sub, "run") == 0)
-		return pt_cmd_exercise_run(cli);
-	if (strcmp(sub, "report") == 0) /* issue 15: the after-action report */
-		return pt_cmd_exercise_report(cli);
-	if (strcmp(sub, "link") == 0)
-		return pt_cmd_exercise_link(cli);
 	return pt_cli_usage_error(cli, "unknown subcommand %s (import-msel, export-msel, check, run)",
 				  sub);
 }

@@ -208,6 +208,7 @@ int pt_cmd_exercise_run(struct pt_cli *cli)
 	doc.n_lines = res->n_entries;
 	doc.outcome = res->outcome;
 	doc.baseline = res->baseline;
+	doc.difference = res->difference;
 	doc.headless = 1;
 	if (format == PT_FORMAT_JSON)
 		rc = pt_cli_write_json(pt_ex_run_json(&doc), JSON_INDENT(2) | JSON_PRESERVE_ORDER |

@@ -10,6 +10,19 @@
 
 #define PT_VERSION "0.1.0"
 
+/* issue 15: `exercise run` is cmd_exercise_run.c, the other subcommands cmd_exercise.c (command
+ * files do not call each other: scripts/check-symbols), so the dispatch is here. */
+static int exercise_command(struct pt_cli *cli)
+{
+	if (cli->argc > 0 && strcmp(cli->argv[0], "run") == 0)
+		return pt_cmd_exercise_run(cli);
+	if (cli->argc > 0 && strcmp(cli->argv[0], "report") == 0) /* the after-action report */
+		return pt_cmd_exercise_report(cli);
+	if (cli->argc > 0 && strcmp(cli->argv[0], "link") == 0)
+		return pt_cmd_exercise_link(cli);
+	return pt_cmd_exercise(cli);
+}
+
 static const struct pt_cli_command commands[] = {
 	{"init", pt_cmd_init, "init", "create an empty registry with the catalogues and settings"},
 	{"demo", pt_cmd_demo, "demo", "create (or refresh) a registry holding the fictional demo region"},
@@ -111,7 +124,7 @@ static const struct pt_cli_command commands[] = {
 	 "write a mass-casualty scenario for an attack at a registry site (its nearby hospitals, "
 	 "travel times, the threat's casualty mix)"},
 	/* issue 15: exercises (scenario and MSEL files, headless runs) */
-	{"exercise", pt_cmd_exercise,
+	{"exercise", exercise_command,
 	 "exercise import-msel FILE.csv [--map FILE] [--into SCENARIO.json] [--out SCENARIO.json]\n"
 	 "       exercise export-msel SCENARIO.json [--out FILE.csv] | exercise check SCENARIO.json\n"
 	 "       exercise run SCENARIO.json --auto [--decisions FILE] [--seed S] [--threads T] [--format table|json]"

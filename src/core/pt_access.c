@@ -953,6 +953,12 @@ enum pt_access pt_access_run_event(const struct pt_principal *who, const struct 
 	}
 }
 
+enum pt_access pt_access_alert_compose_exercise(const struct pt_principal *who,
+						const struct pt_run_access *run)
+{
+	return pt_access_run_alert(who, run);
+}
+
 /* ---- issue 15: after-action report ---- */
 
 enum pt_access pt_access_run_report(const struct pt_principal *who, const struct pt_run_access *run)

@@ -784,6 +784,16 @@ enum pt_access pt_access_run_member(const struct pt_run_access *run, enum pt_rol
 enum pt_access pt_access_run_event(const struct pt_principal *who, const struct pt_run_access *run,
 				   enum pt_run_audience audience, unsigned long roles);
 
+/**
+ * May who compose an alert of status Exercise from within run (issue 15)?
+ * Exactly when pt_access_run_alert allows it: the run's public information
+ * officer (a player of the scenario's pio_role) while the run is not ended,
+ * whatever its system role, and the system administrator. OK or FORBIDDEN
+ * (NOT_FOUND when it may not see the run). Such alerts never reach the
+ * public feed; their site must still be one who may read.
+ */
+enum pt_access pt_access_alert_compose_exercise(const struct pt_principal *who,
+						const struct pt_run_access *run);
 
 /* ---- issue 15: after-action report (docs/access.md, "Exercise runs") ---- */
 

@@ -816,38 +816,42 @@ enum pt_err pt_ex_scenario_check_sim(const struct pt_ex_scenario *sc,
 		return fail(d, PT_ENOMEM, "", "out of memory");
 	for (i = 0; i < sc->n_decisions && e == PT_OK; i++) {
 		const struct pt_ex_decision *x = &sc->decisions[i];
-		struct msg m = {.n = 0};
+		size_t c, n_values = x->kind == PT_EX_VALUE_CHOICE ? x->n_choices : 1;
 		struct path p;
-		const char *value = "30";
-		char num[PT_MCI_VALUE_MAX];
 		if (x->apply == PT_EX_APPLY_LOG || !x->path)
 			continue;
-		if (x->kind == PT_EX_VALUE_NUMBER) {
-			struct msg v = {.n = 0};
-			m_long(&v, (long long)ceil(x->min));
-			pt_strlcpy(num, v.s, sizeof num);
-			value = x->min == floor(x->min) ? num : "0";
-		} else if (x->kind == PT_EX_VALUE_BOOL) {
-			value = "true";
-		} else if (x->kind == PT_EX_VALUE_CHOICE && x->n_choices) {
-			value = x->choices[0];
-		}
 		p_init(&p, "decisions");
 		p_add(&p, x->id);
 		p_add(&p, "path");
-		*copy = *sim;
-		e = pt_mci_set(copy, x->path, value, d);
-		if (e == PT_ENOTFOUND) {
-			m_quote(&m, x->path);
-			m_str(&m, " is not a key of the simulation scenario (docs/scenarios.md lists them)");
-			e = fail_m(d, PT_EINVAL, p.s, &m);
-		} else if (e != PT_OK) {
-			m_quote(&m, x->path);
-			m_str(&m, ": ");
-			m_str(&m, d ? d->msg : "");
-			if (x->kind == PT_EX_VALUE_CHOICE)
-				m_str(&m, " (the first choice was tried)");
-			e = fail_m(d, PT_EINVAL, p.s, &m);
+		for (c = 0; c < n_values && e == PT_OK; c++) {
+			struct msg m = {.n = 0}, v = {.n = 0};
+			const char *value = "30"; /* an at_time decision: a time in minutes */
+			if (x->kind == PT_EX_VALUE_NUMBER) {
+				m_long(&v, (long long)ceil(x->min)); /* a whole number in range */
+				value = v.s;
+			} else if (x->kind == PT_EX_VALUE_BOOL) {
+				value = "true";
+			} else if (x->kind == PT_EX_VALUE_CHOICE) {
+				value = x->choices[c];
+			}
+			*copy = *sim;
+			e = pt_mci_set(copy, x->path, value, d);
+			if (e == PT_ENOTFOUND) {
+				m_quote(&m, x->path);
+				m_str(&m, " is not a key of the simulation scenario (docs/scenarios.md lists "
+					  "them)");
+				e = fail_m(d, PT_EINVAL, p.s, &m);
+			} else if (e != PT_OK) {
+				m_quote(&m, x->path);
+				m_str(&m, ": ");
+				m_str(&m, d ? d->msg : "");
+				if (x->kind == PT_EX_VALUE_CHOICE) {
+					m_str(&m, " (choice ");
+					m_quote(&m, value);
+					m_str(&m, ")");
+				}
+				e = fail_m(d, PT_EINVAL, p.s, &m);
+			}
 		}
 	}
 	free(copy);

@@ -249,6 +249,8 @@ static long first_due(const struct pt_ex_run *run, double t)
 void pt_ex_run_advance(struct pt_ex_run *run, double t, pt_ex_event_fn fn, void *ctx)
 {
 	const struct pt_ex_scenario *sc = run->sc;
+	if (!(t >= run->now_min))
+		return; /* never backwards (nor to NaN) */
 	while (!run->ended) {
 		double at = run->end_min;
 		int sim_now;

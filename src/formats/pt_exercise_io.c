@@ -170,7 +170,7 @@ static void jl_sort(struct jlines *j)
 /* The line where object or array v starts; 1 when unknown. */
 static long jl_line_self(const struct jlines *j, const json_t *v)
 {
-	struct jl_self key, *hit;
+	struct jl_self key = {NULL, 0}, *hit;
 	key.v = v;
 	hit = j->n_self ? bsearch(&key, j->self, j->n_self, sizeof *j->self, jl_self_cmp) : NULL;
 	return hit ? hit->line : 1;
@@ -1874,7 +1874,7 @@ enum pt_err pt_ex_msel_read(struct pt_ex_scenario *sc, const char *csv, size_t l
 	}
 	ms.make_roles = sc->n_roles == 0;
 	ms.make_stages = sc->n_stages == 0;
-	ms.make_decisions = sc->n_decisions == 0;
+	ms.make_decisions = sc->n_decisions == 0 && sc->n_roles == 0; /* a new scenario */
 	if ((e = pt_csv_open(csv, len, &c)) != PT_OK) {
 		e = pt_diag_set(d, e, 0, "", "out of memory");
 		goto out;

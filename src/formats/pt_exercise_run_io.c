@@ -253,7 +253,11 @@ static json_t *compare_json(const struct pt_ex_run_doc *doc, int *bad)
 		json_t *f = json_object();
 		put(f, "decisions", stat_json(sa, bad), bad);
 		put(f, "baseline", stat_json(sb, bad), bad);
-		put(f, "difference", sa && sb ? jnum(sa->mean - sb->mean) : json_null(), bad);
+		if (doc->difference && output_index(figure_names[k]) >= 0)
+			put(f, "difference",
+			    stat_json(&doc->difference[output_index(figure_names[k])], bad), bad);
+		else
+			put(f, "difference", sa && sb ? jnum(sa->mean - sb->mean) : json_null(), bad);
 		put(outs, figure_names[k], f, bad);
 	}
 	put(o, "outputs", outs, bad);
@@ -513,7 +517,7 @@ static void table_compare(FILE *f, const struct pt_ex_run_doc *doc)
 	fprintf(f, "\nOUTCOME OF THE DECISIONS MADE (%zu) VS THE BASELINE (%zu)\n",
 		doc->run->n_made, doc->sc->n_baseline);
 	fprintf(f, "%zu replications each, seed %llu, the same random numbers; mean [95%% "
-		   "confidence interval of the mean]\n",
+		   "confidence interval of the mean]; the difference paired by replication\n",
 		a->replications, (unsigned long long)doc->seed);
 	fprintf(f, "%-24s %-26s %-26s %s\n", "OUTPUT", "DECISIONS MADE", "BASELINE", "DIFFERENCE");
 	for (k = 0; k < N_FIGURES; k++) {
@@ -522,10 +526,21 @@ static void table_compare(FILE *f, const struct pt_ex_run_doc *doc)
 		char ca[96], cb[96], diff[48];
 		stat_text(sa, pct, ca, sizeof ca);
 		stat_text(sb, pct, cb, sizeof cb);
-		if (sa && sb && isfinite(sa->mean) && isfinite(sb->mean))
+		if (doc->difference && output_index(figure_names[k]) >= 0) {
+			const struct pt_mci_stat *sd = &doc->difference[output_index(figure_names[k])];
+			double m = pct ? 100 : 1;
+			if (!isfinite(sd->mean))
+				snprintf(diff, sizeof diff, "-");
+			else if (!isfinite(sd->lo))
+				snprintf(diff, sizeof diff, "%+.2f", m * sd->mean);
+			else
+				snprintf(diff, sizeof diff, "%+.2f [%+.2f, %+.2f]", m * sd->mean,
+					 m * sd->lo, m * sd->hi);
+		} else if (sa && sb && isfinite(sa->mean) && isfinite(sb->mean)) {
 			snprintf(diff, sizeof diff, "%+.2f", (pct ? 100 : 1) * (sa->mean - sb->mean));
-		else
+		} else {
 			snprintf(diff, sizeof diff, "-");
+		}
 		fprintf(f, "%-24s %-26s %-26s %s\n", pct ? "critical_mortality (%)" : figure_names[k],
 			ca, cb, diff);
 	}

@@ -32,6 +32,9 @@ struct pt_ex_run_doc {
 	size_t n_lines;
 	const struct pt_sim_result *outcome;  /**< the decisions made; NULL without a simulation */
 	const struct pt_sim_result *baseline; /**< the baseline decision set; NULL without one */
+	const struct pt_mci_stat *difference; /**< [pt_mci_output_count()]: outcome - baseline,
+						   paired by replication; NULL: the difference
+						   of the means without an interval */
 	int headless;                      /**< nonzero: no facilitator marked expected actions
 					        done (only decisions did): the table lists those no
 					        decision satisfies apart */
@@ -52,7 +55,8 @@ void pt_ex_run_time_text(double t_min, char *buf, size_t size);
  * outputs deaths, deaths_scene, deaths_transport, deaths_hospital,
  * critical_mortality, first_treatment_min and surgery_min with mean, lo and
  * hi, and each hospital's mean peak), each inject's final status, and the
- * outcome against the baseline (both, and their difference). Keys in that
+ * outcome against the baseline (both, and their difference: its mean and,
+ * paired by replication, its 95% interval). Keys in that
  * order (dump with JSON_PRESERVE_ORDER). New reference; NULL when out of memory.
  */
 json_t *pt_ex_run_json(const struct pt_ex_run_doc *doc);

@@ -69,8 +69,17 @@ static struct pt_ex_scenario *scenario(int with_sim)
 	sc->sim_replications = 10;
 	sc->roles = pt_ex_alloc(sc, 2 * sizeof *sc->roles);
 	sc->roles[0].id = dup(sc, "police");
+	sc->roles[0].name = dup(sc, "Police commander");
 	sc->roles[1].id = dup(sc, "ems");
+	sc->roles[1].name = dup(sc, "EMS commander");
+	sc->roles[0].organisation = sc->roles[1].organisation = dup(sc, "");
+	sc->roles[0].description = sc->roles[1].description = dup(sc, "");
 	sc->n_roles = 2;
+	sc->stages = pt_ex_alloc(sc, sizeof *sc->stages);
+	sc->stages[0].id = dup(sc, "attack");
+	sc->stages[0].name = dup(sc, "Attack");
+	sc->stages[0].description = dup(sc, "");
+	sc->n_stages = 1;
 	sc->decisions = pt_ex_alloc(sc, 3 * sizeof *sc->decisions);
 	dc = &sc->decisions[0];
 	dc->id = dup(sc, "scene_safe");

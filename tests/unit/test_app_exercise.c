@@ -64,6 +64,8 @@ static struct pt_ex_scenario *with_baseline(void)
 	sc->baseline[0] = made_of(sc, 5, "ambulances", "12", "ems");
 	sc->baseline[1] = made_of(sc, 15, "scene_safe", "", "police");
 	sc->n_baseline = 2;
+	memset(&diag, 0, sizeof diag);
+	CHECK_INT(pt_ex_scenario_check(sc, &diag), PT_OK);
 	return sc;
 }
 
@@ -113,6 +115,7 @@ static char *json_text(const struct pt_ex_scenario *sc, const struct pt_app_ex_a
 	doc.n_lines = i;
 	doc.outcome = r->outcome;
 	doc.baseline = r->baseline;
+	doc.difference = r->difference;
 	j = pt_ex_run_json(&doc);
 	CHECK(j != NULL);
 	s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
@@ -141,6 +144,7 @@ static char *table_text(const struct pt_ex_scenario *sc, const struct pt_app_ex_
 	doc.n_lines = i;
 	doc.outcome = r->outcome;
 	doc.baseline = r->baseline;
+	doc.difference = r->difference;
 	CHECK_INT(pt_ex_run_table(f, &doc), PT_OK);
 	fclose(f);
 	return buf;
@@ -203,6 +207,13 @@ static void test_baseline_run(void)
 	CHECK(r->outcome && r->baseline);
 	if (r->outcome && r->baseline)
 		CHECK_NEAR(r->outcome->rows[0].stats[dk].mean, r->baseline->rows[0].stats[dk].mean, 0);
+	/* and the paired difference is exactly 0 */
+	CHECK(r->difference != NULL);
+	if (r->difference) {
+		CHECK_NEAR(r->difference[dk].mean, 0, 0);
+		CHECK_NEAR(r->difference[dk].lo, 0, 0);
+		CHECK_INT((long long)r->difference[dk].n, 60);
+	}
 	/* #1's action done at 00:15 (deadline 00:20): its contingency #3 cancelled; #5's by the
 	 * ambulances at 00:05: #6 cancelled */
 	CHECK_INT(r->run.inj[2].status, PT_EX_CANCELLED);
@@ -270,7 +281,18 @@ static void test_scripted(void)
 				  "delivered");
 			CHECK_STR(json_string_value(json_object_get(json_array_get(inj, 5), "status")),
 				  "cancelled");
-			CHECK(json_real_value(json_object_get(deaths, "difference")) > 1);
+			/* paired by replication: an interval around the difference of the means */
+			{
+				json_t *df = json_object_get(deaths, "difference");
+				double dm = json_real_value(json_object_get(df, "mean"));
+				double am = json_real_value(json_object_get(json_object_get(deaths, "decisions"), "mean"));
+				double bm = json_real_value(json_object_get(json_object_get(deaths, "baseline"), "mean"));
+				CHECK(dm > 1);
+				CHECK_NEAR(dm, am - bm, 1e-9);
+				CHECK(json_real_value(json_object_get(df, "lo")) > 0);
+				CHECK(json_real_value(json_object_get(df, "lo")) < dm);
+				CHECK(json_real_value(json_object_get(df, "hi")) > dm);
+			}
 		}
 		/* the table: #1 late, #3 (its contingency) expected an action never done */
 		CHECK(table && strstr(table, "EXPECTED ACTIONS LATE OR NOT DONE\n"));
@@ -331,7 +353,7 @@ static void test_without_simulation(void)
 	if (r) {
 		for (i = 0; i < r->n_entries; i++)
 			CHECK(r->entries[i].ev.kind != PT_EX_EV_SIM_DUE && !r->entries[i].sim);
-		CHECK(r->outcome == NULL && r->baseline == NULL);
+		CHECK(r->outcome == NULL && r->baseline == NULL && r->difference == NULL);
 		{
 			char *json = json_text(sc, r, 1);
 			CHECK(json && strstr(json, "\"outcome\": null"));

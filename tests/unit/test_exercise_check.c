@@ -227,8 +227,11 @@ static void test_sim(void)
 			 "(docs/scenarios.md lists them)");
 	sc->decisions[1].path = "response.policy"; /* START is no policy */
 	CHECK_INT(pt_ex_scenario_check_sim(sc, sim, &d), PT_EINVAL);
-	CHECK_STR(d.msg, "\"response.policy\": nearest or balanced expected (the first choice was "
-			 "tried)");
+	CHECK_STR(d.msg, "\"response.policy\": nearest or balanced expected (choice \"START\")");
+	sc->decisions[1].path = "response.triage";
+	sc->decisions[1].choices[1] = "SIEVE"; /* every choice is tried */
+	CHECK_INT(pt_ex_scenario_check_sim(sc, sim, &d), PT_EINVAL);
+	CHECK_STR(d.msg, "\"response.triage\": START or SALT expected (choice \"SIEVE\")");
 	pt_ex_scenario_free(sc);
 	free(sim);
 }

@@ -112,6 +112,17 @@ static void test_clock(void)
 	CHECK(pt_ex_clock_wall_until(&c, 99000000, 20) == INT64_MAX);
 }
 
+/* The fixture is a scenario the checks accept. */
+static void test_fixture_valid(void)
+{
+	struct pt_ex_scenario *sc = scenario(1);
+	memset(&diag, 0, sizeof diag);
+	CHECK_INT(pt_ex_scenario_check(sc, &diag), PT_OK);
+	if (diag.msg[0])
+		fprintf(stderr, "fixture: %s: %s\n", diag.field, diag.msg);
+	pt_ex_scenario_free(sc);
+}
+
 static void test_event_names(void)
 {
 	CHECK_STR(pt_ex_event_kind_name(PT_EX_EV_START), "start");
@@ -133,9 +144,12 @@ static void test_schedule_without_decisions(void)
 	pt_ex_run_advance(&run, 4, on_event, &l);
 	CHECK_STR(l.text, "0 inject #1\n");
 	CHECK_NEAR(run.now_min, 4, 0);
-	/* never backwards */
+	/* never backwards, nor to NaN */
 	pt_ex_run_advance(&run, 2, on_event, &l);
 	CHECK_NEAR(run.now_min, 4, 0);
+	pt_ex_run_advance(&run, NAN, on_event, &l);
+	CHECK_NEAR(run.now_min, 4, 0);
+	CHECK_STR(l.text, "0 inject #1\n");
 	log_reset(&l, sc);
 	pt_ex_run_advance(&run, 1000, on_event, &l);
 	/* no simulation: no reruns; the contingencies fire (nothing was done); ENDEX at 2:00 */
@@ -466,6 +480,7 @@ static void test_sim_scenario(void)
 int main(void)
 {
 	RUN(test_clock);
+	RUN(test_fixture_valid);
 	RUN(test_event_names);
 	RUN(test_schedule_without_decisions);
 	RUN(test_sim_reruns);
