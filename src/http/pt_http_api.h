@@ -166,6 +166,15 @@ void pt_h_alert_cap(struct pt_req *r);
 /* issue 14: the mass-casualty simulation (pt_http_simulate.c; docs/api.md, "Simulations") */
 /** POST /api/v1/simulations: run a scenario (or a site's) in the compute pool; the summary. */
 void pt_h_simulate(struct pt_req *r);
+
+/* issue 15: the after-action report of an exercise run (pt_http_run_report.c; docs/api.md,
+ * "After-action report") */
+/** GET /api/v1/runs/{id}/report?format=html|csv. */
+void pt_h_run_report(struct pt_req *r);
+/** POST /api/v1/runs/{id}/improvements/{item}/measure {"site_id", "measure_id"}. */
+void pt_h_run_improvement_measure(struct pt_req *r);
+/** POST /api/v1/runs/{id}/improvements/{item}/register {"site_id", "threat_id"} (both optional). */
+void pt_h_run_improvement_register(struct pt_req *r);
 /** GET /alerts.atom, no log-in: the public feed (kept, ETag, rate-limited). */
 void pt_h_alerts_feed(struct pt_req *r);
 /** GET /alerts/ID.cap, no log-in: an issued Actual message's bytes, else 404 (kept, rate-limited). */

@@ -358,6 +358,17 @@ static const struct pt_vfield f_alert_approve[] = {
 };
 static const struct pt_vschema b_alert_approve = {f_alert_approve, 0};
 
+/* issue 15: the after-action report (format) and an improvement item's links */
+static const char *const run_report_formats[] = {"html", "csv", NULL};
+static const struct pt_vquery q_run_report[] = {
+	{"format", PT_V_STRING, 3, 4, run_report_formats},
+	{NULL, PT_V_INT, 0, 0, NULL},
+};
+static const struct pt_vfield f_run_link_measure[] = {ID("site_id", 1), ID("measure_id", 1), END};
+static const struct pt_vschema b_run_link_measure = {f_run_link_measure, 0};
+static const struct pt_vfield f_run_link_register[] = {ID("site_id", 0), ID("threat_id", 0), END};
+static const struct pt_vschema b_run_link_register = {f_run_link_register, 0};
+
 /* ---- the table: literal routes before patterns that could match the same path ---- */
 
 const struct pt_route pt_routes[] = {
@@ -437,6 +448,10 @@ const struct pt_route pt_routes[] = {
 	{"GET", "/alerts/{file}", pt_h_alerts_cap_public, PT_R_PUBLIC | PT_R_CACHEABLE | PT_R_QUERY_IGNORED, q_none, NULL},
 	/* issue 14: the mass-casualty simulation (a free-form scenario: the handler checks the body) */
 	{"POST", "/api/v1/simulations", pt_h_simulate, PT_R_JSON, q_none, NULL},
+	/* issue 15: the after-action report and its improvement links (pt_http_run_report.c) */
+	{"GET", "/api/v1/runs/{id}/report", pt_h_run_report, 0, q_run_report, NULL},
+	{"POST", "/api/v1/runs/{id}/improvements/{item}/measure", pt_h_run_improvement_measure, PT_R_JSON, q_none, &b_run_link_measure},
+	{"POST", "/api/v1/runs/{id}/improvements/{item}/register", pt_h_run_improvement_register, PT_R_JSON, q_none, &b_run_link_register},
 	{"GET", "/", NULL, PT_R_PUBLIC | PT_R_STATIC, NULL, NULL},
 	{NULL, NULL, NULL, 0, NULL, NULL},
 };
