@@ -608,12 +608,12 @@ static void html_outcome(FILE *f, const struct pt_ex_report *r)
 	}
 	fputs("<p>", f);
 	htmlf(f,
-	      "The mass-casualty simulation with the %zu decisions the run made and with the "
-	      "scenario's baseline decision set (%zu decisions): %zu replications each with the "
+	      "The mass-casualty simulation with the %zu decision%s of the run that reach it and "
+	      "with the scenario's baseline decision set (%zu): %zu replications each with the "
 	      "run's seed %llu, so both meet the same random numbers. Mean [95%% confidence "
 	      "interval of the mean]; the difference is the run's minus the baseline's, replication "
-	      "by replication (negative: fewer than the baseline).",
-	      oc->n_decisions, oc->n_baseline, oc->replications, (unsigned long long)oc->seed);
+	      "by replication where both have a value (negative: fewer than the baseline).",
+	      oc->n_decisions, oc->n_decisions == 1 ? "" : "s", oc->n_baseline, oc->replications, (unsigned long long)oc->seed);
 	fputs("</p>\n<table>\n<thead><tr><th>Output</th><th class=\"n\">Run's decisions</th>"
 	      "<th class=\"n\">Baseline</th><th class=\"n\">Difference</th></tr></thead>\n<tbody>\n",
 	      f);
