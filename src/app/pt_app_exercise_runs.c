@@ -323,7 +323,7 @@ static enum pt_err event_row(struct pt_app_run_loaded *L, const struct pt_app_ru
 	if (p->kind[0]) { /* the use cases' own: response (its role), sim (sim_to), alert (all) */
 		roles = (unsigned long)p->ev.value;
 		row->value = 0;
-		aud = roles ? PT_RUN_TO_ROLES : PT_RUN_TO_ALL;
+		aud = strcmp(p->kind, "alert") == 0 ? PT_RUN_TO_ALL : PT_RUN_TO_ROLES;
 		if (strcmp(p->kind, "sim") == 0) {
 			pt_strlcpy(row->type, pt_ex_inject_type_name(PT_EX_INJECT_INFORMATION),
 				   sizeof row->type);

@@ -294,7 +294,8 @@ struct pt_app_run {
 	size_t n_ratings;
 	struct pt_app_run_improvement *improvements; /**< facilitator, evaluator, observer */
 	size_t n_improvements;
-	long long last_event;                 /**< the newest event the caller may see (SSE start) */
+	long long last_event;                 /**< the id of the run's newest event (SSE: ask for the
+						   events after it to follow the run from now) */
 };
 
 /** Free r and everything in it; NULL does nothing. */
@@ -521,7 +522,7 @@ struct pt_app_run_event {
 	int64_t at_ms;              /**< wall time, unix milliseconds */
 	uint32_t seq;               /**< the inject's seq (inject, skip, cancel, done, response), or 0 */
 	long long made;             /**< index of the decision made (decision, done), or -1 */
-	double value;               /**< speed, shift minutes */
+	double value;               /**< speed; shift: minutes; sim_due: the decisions made */
 	enum pt_run_audience audience;
 	uint32_t roles;             /**< PT_RUN_TO_ROLES: bit i = scenario role i */
 	char type[32];              /**< inject and sim: the inject type name */

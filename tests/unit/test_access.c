@@ -1362,6 +1362,7 @@ static void test_exercise_runs(void)
 			got[4] = letter(pt_access_run_log(&p, &run));
 			got[5] = letter(pt_access_run_alert(&p, &run));
 			got[6] = '\0';
+			CHECK_INT(pt_access_alert_compose_exercise(&p, &run), pt_access_run_alert(&p, &run));
 			CHECK_STR(got, r->acts);
 			for (k = 0; k < 5; k++)
 				want[k] = letter(pt_access_run_event(&p, &run, aud[k], aud_roles[k]));

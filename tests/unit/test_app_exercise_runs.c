@@ -10,6 +10,7 @@
 #include "app/pt_app_alerts.h"
 #include "app/pt_app_exercise_runs.h"
 #include "app/pt_app_sites.h"
+#include "formats/pt_exercise_io.h"
 #include "app_fixture.h"
 
 #define MIN 60 /* wall seconds of one scenario minute at speed 1 */
@@ -286,6 +287,15 @@ static void test_end_to_end(void)
 	CHECK(r->sc->n_baseline == 0);
 	CHECK(r->n_my_roles == 2);
 	CHECK(r->n_participants == 6);
+	{
+		json_t *j = pt_ex_scenario_to_json(r->sc);
+		char *text = j ? json_dumps(j, 0) : NULL;
+		CHECK(text != NULL);
+		CHECK(text && strstr(text, "Patrol unit Oscar-12") == NULL); /* inject 4, police */
+		CHECK(text && strstr(text, "switchboard operator") != NULL); /* inject 1, its own */
+		free(text);
+		json_decref(j);
+	}
 	pt_app_run_free(r);
 	c = at(w.pol, t_start + 6 * MIN);
 	CHECK_INT(pt_app_run_get(&c, w.db, id, &r, &d), PT_OK);
@@ -504,6 +514,16 @@ static void test_end_to_end(void)
 		CHECK_INT(fx_audited(w.db, "run.alert", NULL), 1);
 	}
 
+	/* ---- the facilitator marks inject 8's expected action done: its contingency (9) will not fire ---- */
+	c = at(w.fac, t);
+	CHECK_INT(status_of(&w, c, id, 8, NULL), PT_EX_PENDING);
+	CHECK_INT(pt_app_run_mark_done(&c, w.db, id, 8, NULL, &d), PT_OK);
+	CHECK_INT(pt_app_run_mark_done(&c, w.db, id, 8, NULL, &d), PT_ECONFLICT);
+	CHECK_INT(pt_app_run_mark_done(&c, w.db, id, 5, NULL, &d), PT_EINVAL); /* expects nothing */
+	CHECK_INT(pt_app_run_skip(&c, w.db, id, 11, NULL, &d), PT_OK);         /* due at 60 */
+	CHECK_INT(pt_app_run_skip(&c, w.db, id, 11, NULL, &d), PT_ECONFLICT);
+	CHECK_INT(pt_app_run_trigger(&c, w.db, id, 999, NULL, &d), PT_ENOTFOUND);
+
 	/* ---- a restart restores the run exactly ---- */
 	c = at(w.fac, t + 30);
 	CHECK_INT(pt_app_run_get(&c, w.db, id, &r, &d), PT_OK);
@@ -533,6 +553,14 @@ static void test_end_to_end(void)
 	CHECK_INT(sees(&w, w.pol, id, "inject", 10), 0);
 	tick(&w, id, t_start + 77 * MIN, &done);
 	CHECK_INT(sees(&w, w.pol, id, "inject", 10), 1);
+	CHECK_INT(status_of(&w, at(w.fac, t_start + 77 * MIN), id, 9, NULL), PT_EX_CANCELLED);
+	CHECK_INT(sees(&w, w.sec, id, "inject", 9), 0);
+	CHECK_INT(sees(&w, w.fac, id, "cancel", 9), 1);
+	CHECK_INT(sees(&w, w.sec, id, "cancel", 9), 0); /* the facilitators' */
+	CHECK_INT(sees(&w, w.sec, id, "inject", 8), 1);
+	tick(&w, id, t_start + 78 * MIN - 1, &done);
+	CHECK_INT(status_of(&w, at(w.fac, t_start + 78 * MIN), id, 11, NULL), PT_EX_SKIPPED);
+	CHECK_INT(sees(&w, w.sec, id, "inject", 11), 0);
 
 	/* ---- ENDEX reaches every participant at once; final ---- */
 	c = at(w.pol, t_start + 78 * MIN);
@@ -652,9 +680,60 @@ static void test_upload_and_tick_all(void)
 	teardown(&w);
 }
 
+/* The label limits who takes part and who observes; unassigning; the lead stays. */
+static void test_labels_and_members(void)
+{
+	struct world w;
+	struct pt_app_run_create_opts co;
+	struct pt_app_run *r = NULL;
+	struct pt_diag d;
+	struct pt_caller c;
+	long long strict = 0, red = 0;
+	if (setup(&w) != 0) {
+		CHECK(0);
+		return;
+	}
+	memset(&d, 0, sizeof d);
+	memset(&co, 0, sizeof co);
+	co.builtin = "hospital-attack-exercise";
+	co.tlp_set = 1;
+	co.tlp = PT_TLP_AMBER_STRICT;
+	CHECK_INT(pt_app_run_create(&w.fac, w.db, &co, &strict, &d), PT_OK);
+	co.tlp = PT_TLP_RED;
+	CHECK_INT(pt_app_run_create(&w.fac, w.db, &co, &red, &d), PT_OK);
+	/* AMBER+STRICT: only the owning organisation (the crisis centre) takes part */
+	CHECK_INT(pt_app_run_assign(&w.fac, w.db, strict, "pol", PT_RUN_PLAYER, "police_commander",
+				    &d),
+		  PT_EFORBIDDEN);
+	CHECK(strstr(d.msg, "AMBER+STRICT") != NULL);
+	CHECK_INT(pt_app_run_assign(&w.fac, w.db, strict, "eva", PT_RUN_EVALUATOR, NULL, &d), PT_OK);
+	c = at(w.coord, T0); /* a coordinator of another government organisation */
+	CHECK_INT(pt_app_run_get(&c, w.db, strict, &r, &d), PT_ENOTFOUND);
+	/* RED: participants only, no observer */
+	CHECK_INT(pt_app_run_get(&c, w.db, red, &r, &d), PT_ENOTFOUND);
+	CHECK_INT(pt_app_run_assign(&w.fac, w.db, red, "pol", PT_RUN_PLAYER, "police_commander", &d),
+		  PT_OK);
+	CHECK_INT(pt_app_run_assign(&w.fac, w.db, red, "fac2", PT_RUN_FACILITATOR, NULL, &d), PT_OK);
+	c = at(w.pol, T0);
+	CHECK_INT(pt_app_run_get(&c, w.db, red, &r, &d), PT_OK);
+	pt_app_run_free(r);
+	/* a co-facilitator drives, but the lead stays */
+	c = at(w.fac2, T0);
+	CHECK_INT(pt_app_run_unassign(&c, w.db, red, "fac", NULL, &d), PT_ECONFLICT);
+	CHECK_INT(pt_app_run_unassign(&c, w.db, red, "pol", "pio", &d), PT_ENOTFOUND);
+	CHECK_INT(pt_app_run_unassign(&c, w.db, red, "pol", NULL, &d), PT_OK);
+	c = at(w.pol, T0);
+	CHECK_INT(pt_app_run_get(&c, w.db, red, &r, &d), PT_ENOTFOUND);
+	c = at(w.eva, T0);
+	CHECK_INT(pt_app_run_unassign(&c, w.db, strict, "eva", NULL, &d), PT_EFORBIDDEN);
+	CHECK_INT(fx_audited(w.db, "run.unassign", NULL), 1);
+	teardown(&w);
+}
+
 int main(void)
 {
 	RUN(test_end_to_end);
 	RUN(test_upload_and_tick_all);
+	RUN(test_labels_and_members);
 	return TEST_SUMMARY("test_app_exercise_runs");
 }
