@@ -485,8 +485,57 @@ static void test_links(void)
 	pt_db_close(db);
 }
 
+/* The rules themselves (src/core/pt_access.c): who reads the report, who links its items. */
+static void test_access_rules(void)
+{
+	struct pt_db *db = open_registry();
+	struct pt_principal sys, viewer;
+	struct pt_run_access ra;
+	long long viewer_id;
+	enum pt_tlp t;
+	if (!db)
+		return;
+	user_make(db, "fac", PT_ROLE_FACILITATOR, gov_org, &fac_id, &fac);
+	user_make(db, "eva", PT_ROLE_EVALUATOR, gov_org, &eva_id, &eva);
+	user_make(db, "pol", PT_ROLE_PLAYER, a_org, &pol_id, &pol);
+	user_make(db, "viewer", PT_ROLE_VIEWER, gov_org, &viewer_id, &viewer);
+	pt_principal_system(&sys);
+	memset(&ra, 0, sizeof ra);
+	ra.owner_org_id = gov_org;
+	ra.tlp = PT_TLP_AMBER;
+	ra.member = PT_RUN_FACILITATOR;
+	CHECK_INT(pt_access_run_report(&fac, &ra), PT_ACCESS_OK);
+	CHECK_INT(pt_access_run_link(&fac, &ra), PT_ACCESS_OK);
+	ra.member = PT_RUN_EVALUATOR;
+	CHECK_INT(pt_access_run_report(&eva, &ra), PT_ACCESS_OK);
+	CHECK_INT(pt_access_run_link(&eva, &ra), PT_ACCESS_FORBIDDEN);
+	ra.member = PT_RUN_PLAYER;
+	ra.roles = 1;
+	CHECK_INT(pt_access_run_report(&pol, &ra), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_run_link(&pol, &ra), PT_ACCESS_FORBIDDEN);
+	ra.member = PT_RUN_NONE;
+	ra.roles = 0;
+	CHECK_INT(pt_access_run_report(&coord, &ra), PT_ACCESS_OK); /* an observer */
+	CHECK_INT(pt_access_run_link(&coord, &ra), PT_ACCESS_OK);
+	CHECK_INT(pt_access_run_report(&viewer, &ra), PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_run_link(&viewer, &ra), PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_run_report(&opa, &ra), PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_run_report(&sys, &ra), PT_ACCESS_OK);
+	CHECK_INT(pt_access_run_link(&sys, &ra), PT_ACCESS_OK);
+	/* at RED no oversight: the coordinator is told the run does not exist */
+	for (t = PT_TLP_CLEAR; t <= PT_TLP_RED; t++) {
+		ra.tlp = t;
+		CHECK_INT(pt_access_run_report(&coord, &ra),
+			  t == PT_TLP_RED ? PT_ACCESS_NOT_FOUND : PT_ACCESS_OK);
+	}
+	CHECK_INT(pt_access_run_report(NULL, &ra), PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_run_link(&sys, NULL), PT_ACCESS_NOT_FOUND);
+	pt_db_close(db);
+}
+
 int main(void)
 {
+	RUN(test_access_rules);
 	RUN(test_report);
 	RUN(test_prepare_compute);
 	RUN(test_links);
