@@ -174,7 +174,6 @@ void pt_h_alert_cap(struct pt_req *r);
 /* issue 14: the mass-casualty simulation (pt_http_simulate.c; docs/api.md, "Simulations") */
 /** POST /api/v1/simulations: run a scenario (or a site's) in the compute pool; the summary. */
 void pt_h_simulate(struct pt_req *r);
-
 /** GET /alerts.atom, no log-in: the public feed (kept, ETag, rate-limited). */
 void pt_h_alerts_feed(struct pt_req *r);
 /** GET /alerts/ID.cap, no log-in: an issued Actual message's bytes, else 404 (kept, rate-limited). */
