@@ -185,7 +185,7 @@ static const char html_head[] =
 static void html_overview(FILE *f, const struct pt_ex_report *r)
 {
 	const struct pt_ex_scenario *sc = r->sc;
-	char buf[256], t[32];
+	char buf[PT_EX_NAME_MAX + PT_EX_ID_MAX + 64], t[32];
 	size_t i, j;
 
 	fputs("<h2>Overview</h2>\n<table class=\"summary\">\n", f);
@@ -442,7 +442,9 @@ static void html_ratings(FILE *f, const struct pt_ex_report *r)
 	for (o = 0; o < sc->n_objectives; o++) {
 		const struct pt_ex_objective *ob = &sc->objectives[o];
 		fputs("<h3>", f);
-		htmlf(f, "%s: %s", cap_name(ob->capability), ob->text);
+		html(f, cap_name(ob->capability));
+		fputs(": ", f);
+		html(f, ob->text); /* up to PT_EX_TEXT_MAX: never through htmlf's buffer */
 		fputs("</h3>\n", f);
 		for (t = 0; t < ob->n_targets; t++) {
 			const struct pt_ex_target *tg = &ob->targets[t];

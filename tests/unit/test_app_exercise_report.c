@@ -485,6 +485,70 @@ static void test_links(void)
 	pt_db_close(db);
 }
 
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+	*len = 0;
+	CHECK(f != NULL);
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+		buf[n] = '\0';
+		*len = (size_t)n;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* A run of an exercise without a simulation, not started, at GREEN: nothing to simulate, no
+ * decisions, no plan; the page says so, the CSV is its header. */
+static void test_empty_run(void)
+{
+	struct pt_db *db = open_with_measures();
+	struct pt_app_run_create_opts o;
+	struct pt_app_run_report *rep = NULL;
+	struct pt_diag d;
+	long long run = 0;
+	char *json, *html = NULL, *csv = NULL;
+	size_t len = 0;
+	memset(&d, 0, sizeof d);
+	user_make(db, "fac", PT_ROLE_FACILITATOR, gov_org, &fac_id, &fac);
+	json = slurp("tests/cli/data/exercise-small.json", &len);
+	memset(&o, 0, sizeof o);
+	o.scenario = json;
+	o.scenario_len = len;
+	o.tlp_set = 1;
+	o.tlp = PT_TLP_GREEN;
+	CHECK_INT(pt_app_run_create(at(&fac, "fac", 0), db, &o, &run, &d), PT_OK);
+	CHECK_INT(pt_app_run_report(at(&fac, "fac", 0), db, run, 1, &rep, &d), PT_OK);
+	if (rep) {
+		CHECK(!rep->doc->has_sim && !rep->sim_run && !rep->doc->outcome.run);
+		CHECK_STR(rep->doc->clock_state, "ready");
+		html = render(rep->doc, 1);
+		csv = render(rep->doc, 0);
+	}
+	HAS(html, "<p>The scenario drives no simulation.</p>");
+	HAS(html, "<p>No decision was made.</p>");
+	HAS(html, "<p>No improvement item was recorded.</p>");
+	HAS(html, "<tr><th scope=\"row\">Started</th><td>-</td></tr>");
+	HAS(html, "<tr><th scope=\"row\">Ended (ENDEX)</th><td>not ended</td></tr>");
+	HAS(html, "not rated");
+	CHECK_INT(count(html, ">TLP:GREEN</span>"), 2);
+	CHECK_STR(csv, "# TLP:GREEN\r\nrun_id,item,capability,issue,corrective_action,capability_element,"
+		       "responsible_organisation,due,status,measure_site,measure_id,register_site,"
+		       "register_threat\r\n");
+	/* no audit of a GREEN read */
+	CHECK_INT(audited(db, "run.report", NULL), 0);
+	free(html);
+	free(csv);
+	free(json);
+	pt_app_run_report_free(rep);
+	pt_db_close(db);
+}
+
 /* The rules themselves (src/core/pt_access.c): who reads the report, who links its items. */
 static void test_access_rules(void)
 {
@@ -539,5 +603,6 @@ int main(void)
 	RUN(test_report);
 	RUN(test_prepare_compute);
 	RUN(test_links);
+	RUN(test_empty_run);
 	return TEST_SUMMARY("app_exercise_report");
 }
