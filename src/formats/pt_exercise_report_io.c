@@ -168,7 +168,8 @@ static const char html_head[] =
 	"table.summary th{width:14em;font-weight:600}\n"
 	".late{color:#a00;font-weight:600}.ontime{color:#060}\n"
 	"ul{margin:.2em 0 .2em 1.2em;padding:0}\n"
-	".note{color:#444}\n"
+	".note{color:#444}.meta{color:#555;font-size:.85em}\n"
+	"td{overflow-wrap:break-word}td.late,td.ontime{white-space:nowrap}\n"
 	"@media print{body{margin:0;max-width:none;font-size:9.5pt}"
 	"h2,h3{break-after:avoid}tr{break-inside:avoid}}\n"
 	/* the TLP marking: thead and tfoot repeat on every printed page (as the plan's page) */
@@ -322,9 +323,8 @@ static void html_timeline(FILE *f, const struct pt_ex_report *r)
 	      sc->n_injects, n_delivered, n_skipped, n_cancelled, n_pending, n_actions, n_done,
 	      n_late, r->n_made);
 	fputs("</p>\n<h3>Injects</h3>\n<table>\n<thead><tr><th class=\"n\">Time</th><th>#</th>"
-	      "<th>Stage</th><th>Type</th><th>From / to</th><th>Inject</th><th>Status</th>"
-	      "<th>Expected action</th><th>Done</th><th>By</th><th>Deadline</th><th>On time</th>"
-	      "</tr></thead>\n<tbody>\n",
+	      "<th>Inject</th><th>Status</th><th>Expected action</th><th>Done</th>"
+	      "<th>On time</th></tr></thead>\n<tbody>\n",
 	      f);
 	for (i = 0; i < sc->n_injects; i++) {
 		const struct pt_ex_inject *in = &sc->injects[i];
@@ -337,9 +337,12 @@ static void html_timeline(FILE *f, const struct pt_ex_report *r)
 		tdn(f, t);
 		snprintf(buf, sizeof buf, "%u", in->seq);
 		td(f, buf);
-		td(f, stage >= 0 ? sc->stages[stage].name : in->stage);
-		td(f, pt_ex_inject_type_name(in->type));
-		fputs("<td>", f);
+		/* the inject: stage, type, sender and roles on a line of their own, then its text */
+		fputs("<td><div class=\"meta\">", f);
+		html(f, stage >= 0 ? sc->stages[stage].name : in->stage);
+		fputs(" &middot; ", f);
+		html(f, pt_ex_inject_type_name(in->type));
+		fputs(" &middot; ", f);
 		html(f, in->from && *in->from ? in->from : "-");
 		fputs(" &rarr; ", f);
 		for (k = 0; k < in->n_to; k++) {
@@ -347,18 +350,32 @@ static void html_timeline(FILE *f, const struct pt_ex_report *r)
 				fputs(", ", f);
 			html(f, role_name(sc, in->to[k]));
 		}
+		fputs("</div>", f);
+		html(f, in->description);
 		fputs("</td>", f);
-		td(f, in->description);
 		snprintf(buf, sizeof buf, "%s%s", inject_status(ri->status),
 			 in->contingency_of ? " (contingency)" : "");
 		td(f, buf);
-		td(f, action ? in->expected_action : "");
-		pt_ex_run_time_text(ri->done_min, t, sizeof t);
-		tdn(f, action ? t : "");
-		done_by(r, ri, buf, sizeof buf);
-		td(f, action ? buf : "");
-		pt_ex_run_time_text(ri->deadline_min, t, sizeof t);
-		tdn(f, action ? t : "");
+		fputs("<td>", f);
+		if (action) {
+			html(f, in->expected_action);
+			pt_ex_run_time_text(ri->deadline_min, t, sizeof t);
+			fputs("<div class=\"meta\">", f);
+			htmlf(f, "deadline %s", ri->deadline_min >= 0 ? t : "none");
+			fputs("</div>", f);
+		} else
+			fputs("-", f);
+		fputs("</td><td>", f);
+		if (action && ri->done_min >= 0) {
+			pt_ex_run_time_text(ri->done_min, t, sizeof t);
+			done_by(r, ri, buf, sizeof buf);
+			html(f, t);
+			fputs("<div class=\"meta\">", f);
+			html(f, buf);
+			fputs("</div>", f);
+		} else
+			fputs("-", f);
+		fputs("</td>", f);
 		if (!action || ri->status != PT_EX_DELIVERED)
 			td(f, "");
 		else if (ri->done_min < 0)
