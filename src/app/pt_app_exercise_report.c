@@ -177,11 +177,13 @@ static enum pt_err read_items(struct pt_db *db, const struct pt_caller *c, struc
 {
 	struct pt_db_run_improvement *x = NULL;
 	struct pt_db_improvement_link *links = NULL;
-	size_t n = 0, n_links = 0, i, k;
+	struct pt_db_improvement_status *given = NULL;
+	size_t n = 0, n_links = 0, n_given = 0, i, k;
 	enum pt_err err;
 	if ((err = pt_db_run_improvements(db, r->run_id, &x, &n, d)) != PT_OK)
 		return err;
-	if ((err = pt_db_improvement_links_of_run(db, r->run_id, &links, &n_links, d)) != PT_OK)
+	if ((err = pt_db_improvement_links_of_run(db, r->run_id, &links, &n_links, d)) != PT_OK ||
+	    (err = pt_db_improvement_statuses(db, r->run_id, &given, &n_given, d)) != PT_OK)
 		goto out;
 	if (n && !(r->items = calloc(n, sizeof *r->items))) {
 		err = nomem(d);
@@ -220,11 +222,15 @@ static enum pt_err read_items(struct pt_db *db, const struct pt_caller *c, struc
 				pt_strlcpy(it->noted_threat, l->threat_id, sizeof it->noted_threat);
 			}
 		}
+		for (k = 0; k < n_given; k++)
+			if (given[k].item_id == it->id)
+				pt_strlcpy(it->given_status, given[k].status, sizeof it->given_status);
 		pt_ex_report_item_status(it);
 	}
 out:
 	pt_db_run_improvements_free(x, n);
 	free(links);
+	free(given);
 	return err;
 }
 
@@ -524,9 +530,10 @@ enum pt_err pt_app_run_report(const struct pt_caller *c, struct pt_db *db, long 
 
 /* ---- links ---- */
 
-/* Inside the caller's write transaction: run id as c may link its items, and item item_id of it. */
-static enum pt_err link_check(const struct pt_caller *c, struct pt_db *db, long long id,
-			      long long item_id, struct pt_db_run_improvement *item,
+/* Inside the caller's write transaction: run id as c may link its items (drive: keep its plan),
+ * and item item_id of it. */
+static enum pt_err item_check(const struct pt_caller *c, struct pt_db *db, long long id,
+			      long long item_id, int drive, struct pt_db_run_improvement *item,
 			      struct pt_diag *d)
 {
 	struct pt_app_run_loaded L;
@@ -536,15 +543,16 @@ static enum pt_err link_check(const struct pt_caller *c, struct pt_db *db, long 
 	enum pt_err err;
 	if ((err = pt_app_run_load(c, db, id, 0, &L, d)) != PT_OK)
 		goto out;
-	a = pt_access_run_link(&c->who, &L.ra);
+	a = drive ? pt_access_run_drive(&c->who, &L.ra) : pt_access_run_link(&c->who, &L.ra);
 	if (a == PT_ACCESS_NOT_FOUND) {
 		err = pt_diag_set(d, PT_ENOTFOUND, 0, "run", "no exercise run %lld", id);
 		goto out;
 	}
 	if (a != PT_ACCESS_OK) {
 		err = pt_diag_set(d, PT_EFORBIDDEN, 0, "role",
-				  "only the run's facilitators and government coordinators turn its "
-				  "improvement plan into measures and register notes");
+				  drive ? "only the run's facilitators keep its improvement plan"
+					: "only the run's facilitators and government coordinators turn "
+					  "its improvement plan into measures and register notes");
 		goto out;
 	}
 	if ((err = pt_db_run_improvements(db, id, &x, &n, d)) != PT_OK)
@@ -623,7 +631,7 @@ enum pt_err pt_app_run_improvement_measure(const struct pt_caller *c, struct pt_
 	pt_app_act(c, db);
 	if ((err = pt_db_begin(db, d)) != PT_OK)
 		return err;
-	if ((err = link_check(c, db, id, item_id, &item, d)) != PT_OK ||
+	if ((err = item_check(c, db, id, item_id, 0, &item, d)) != PT_OK ||
 	    (err = site_check(c, db, site_id, d)) != PT_OK)
 		goto out;
 	if (!measure_id || !pt_id_valid(measure_id) ||
@@ -670,7 +678,7 @@ enum pt_err pt_app_run_improvement_register(const struct pt_caller *c, struct pt
 	pt_app_act(c, db);
 	if ((err = pt_db_begin(db, d)) != PT_OK)
 		return err;
-	if ((err = link_check(c, db, id, item_id, &item, d)) != PT_OK)
+	if ((err = item_check(c, db, id, item_id, 0, &item, d)) != PT_OK)
 		goto out;
 	if (!site_id || !*site_id) {
 		site_id = item.risk_site;
@@ -747,4 +755,44 @@ out:
 	err = pt_db_end(db, err, d);
 	snprintf(rid, sizeof rid, "%lld", id);
 	return pt_app_refused(c, db, "run.improvement.register", "exercise_runs", rid, err, d);
+}
+
+enum pt_err pt_app_run_improvement_status(const struct pt_caller *c, struct pt_db *db, long long id,
+					  long long item_id, const char *status, struct pt_diag *d)
+{
+	static const char *const statuses[] = {"open", "in progress", "done", "cancelled", NULL};
+	struct pt_db_run_improvement item;
+	struct pt_db_improvement_status x;
+	char detail[96], rid[32];
+	enum pt_err err;
+	size_t i;
+	memset(&item, 0, sizeof item);
+	if (!c || !db)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no caller or database");
+	for (i = 0; status && statuses[i] && strcmp(statuses[i], status) != 0; i++)
+		;
+	if (!status || !statuses[i])
+		return pt_diag_set(d, PT_EINVAL, 0, "status", "'%.40s' is no status (%s)",
+				   status ? status : "", PT_APP_ITEM_STATUSES);
+	pt_app_act(c, db);
+	if ((err = pt_db_begin(db, d)) != PT_OK)
+		return err;
+	if ((err = item_check(c, db, id, item_id, 1, &item, d)) != PT_OK)
+		goto out;
+	memset(&x, 0, sizeof x);
+	x.run_id = id;
+	x.item_id = item_id;
+	pt_strlcpy(x.status, status, sizeof x.status);
+	x.user_id = c->who.system ? 0 : c->who.user_id;
+	pt_strlcpy(x.user_name, pt_app_run_who(c), sizeof x.user_name);
+	x.at = pt_app_now(c->now);
+	if ((err = pt_db_improvement_status_add(db, &x, d)) != PT_OK)
+		goto out;
+	snprintf(detail, sizeof detail, "item %lld: %s", item_id, status);
+	err = pt_app_run_audit(db, id, "run.improvement.status", detail, d);
+out:
+	item_clear(&item);
+	err = pt_db_end(db, err, d);
+	snprintf(rid, sizeof rid, "%lld", id);
+	return pt_app_refused(c, db, "run.improvement.status", "exercise_runs", rid, err, d);
 }

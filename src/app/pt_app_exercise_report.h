@@ -91,4 +91,20 @@ enum pt_err pt_app_run_improvement_register(const struct pt_caller *c, struct pt
 					    long long id, long long item_id, const char *site_id,
 					    const char *threat_id, struct pt_diag *d);
 
+/** The statuses the facilitators give an improvement item. */
+#define PT_APP_ITEM_STATUSES "open, in progress, done or cancelled"
+
+/**
+ * Give item item_id of run id's improvement plan a status: "open", "in
+ * progress", "done" or "cancelled" (else PT_EINVAL field "status"); the
+ * report shows it unless the item was made a measure (whose state it
+ * follows). Access: pt_access_run_drive (the run's facilitators; a run c
+ * may not see: PT_ENOTFOUND field "run"; else PT_EFORBIDDEN field "role"),
+ * also after ENDEX; an item not of the run: PT_ENOTFOUND field "item". The
+ * statuses are kept in order (their history). Audited
+ * "run.improvement.status".
+ */
+enum pt_err pt_app_run_improvement_status(const struct pt_caller *c, struct pt_db *db, long long id,
+					  long long item_id, const char *status, struct pt_diag *d);
+
 #endif

@@ -215,5 +215,7 @@ int pt_cmd_exercise_run(struct pt_cli *cli);
 int pt_cmd_exercise_report(struct pt_cli *cli);
 /** `protect exercise link RUN ITEM --measure SITE MEASURE | --register SITE THREAT [--as USER]`. */
 int pt_cmd_exercise_link(struct pt_cli *cli);
+/** `protect exercise item RUN ITEM --status open|"in progress"|done|cancelled [--as USER]`. */
+int pt_cmd_exercise_item(struct pt_cli *cli);
 
 #endif

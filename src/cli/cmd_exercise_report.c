@@ -1,7 +1,8 @@
 /* cmd_exercise_report.c - `protect exercise report RUN --format html|csv` (the
  * after-action report of a stored exercise run, issue 15) and `protect
  * exercise link RUN ITEM --measure SITE MEASURE | --register SITE THREAT`
- * (an improvement item made a measure at a site or a note on a register risk). */
+ * (an improvement item made a measure at a site or a note on a register risk),
+ * `protect exercise item RUN ITEM --status STATUS` (the facilitators' status of an item). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,6 +196,59 @@ int pt_cmd_exercise_link(struct pt_cli *cli)
 		printf("run %lld, item %lld: measure %s at site %s\n", id, item_id, b, a);
 	else
 		printf("run %lld, item %lld: noted on the register risk %s / %s\n", id, item_id, a, b);
+done:
+	pt_app_db_close(db);
+	return rc;
+}
+
+int pt_cmd_exercise_item(struct pt_cli *cli)
+{
+	const char *as = NULL, *run = NULL, *item = NULL, *status = NULL, *val;
+	struct pt_db *db = NULL;
+	struct pt_caller c;
+	struct pt_diag d;
+	long long id = 0, item_id = 0;
+	enum pt_err err;
+	int i, rc;
+
+	for (i = 1; i < cli->argc; i++) {
+		if ((val = pt_cli_option(cli, &i, "--status"))) {
+			if (!*val)
+				return pt_cli_usage_error(cli, "--status needs a STATUS (%s)",
+							  PT_APP_ITEM_STATUSES);
+			status = val;
+		} else if ((val = pt_cli_option(cli, &i, "--as"))) {
+			if (!*val)
+				return pt_cli_usage_error(cli, "--as needs a USER");
+			as = val;
+		} else if (cli->argv[i][0] == '-')
+			return pt_cli_usage_error(cli, "unexpected argument '%s'", cli->argv[i]);
+		else if (!run)
+			run = cli->argv[i];
+		else if (!item)
+			item = cli->argv[i];
+		else
+			return pt_cli_usage_error(cli, "unexpected argument '%s'", cli->argv[i]);
+	}
+	if (!run || !item)
+		return pt_cli_usage_error(cli, "exercise item needs a RUN id and an ITEM id");
+	if (parse_id(run, &id))
+		return pt_cli_usage_error(cli, "RUN: '%s' is not a run id (a whole number from 1)", run);
+	if (parse_id(item, &item_id))
+		return pt_cli_usage_error(cli, "ITEM: '%s' is not an item id (a whole number from 1)",
+					  item);
+	if (!status)
+		return pt_cli_usage_error(cli, "--status STATUS is needed (%s)", PT_APP_ITEM_STATUSES);
+	if ((rc = pt_cli_open_db(cli, 0, &db)))
+		return rc;
+	if ((rc = pt_cli_caller(db, as, &c)))
+		goto done;
+	memset(&d, 0, sizeof d);
+	if ((err = pt_app_run_improvement_status(&c, db, id, item_id, status, &d)) != PT_OK) {
+		rc = pt_cli_fail(err, &d);
+		goto done;
+	}
+	printf("run %lld, item %lld: %s\n", id, item_id, status);
 done:
 	pt_app_db_close(db);
 	return rc;

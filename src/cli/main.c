@@ -20,6 +20,8 @@ static int exercise_command(struct pt_cli *cli)
 		return pt_cmd_exercise_report(cli);
 	if (cli->argc > 0 && strcmp(cli->argv[0], "link") == 0)
 		return pt_cmd_exercise_link(cli);
+	if (cli->argc > 0 && strcmp(cli->argv[0], "item") == 0)
+		return pt_cmd_exercise_item(cli);
 	return pt_cmd_exercise(cli);
 }
 
@@ -130,7 +132,8 @@ static const struct pt_cli_command commands[] = {
 	 "       exercise run SCENARIO.json --auto [--decisions FILE] [--seed S] [--threads T] [--format table|json]"
 	 /* issue 15: the after-action report of a stored run */
 	 "\n       exercise report RUN --format html|csv [--out FILE] [--as USER] [--threads T]\n"
-	 "       exercise link RUN ITEM --measure SITE MEASURE|--register SITE THREAT [--as USER]",
+	 "       exercise link RUN ITEM --measure SITE MEASURE|--register SITE THREAT [--as USER]\n"
+	 "       exercise item RUN ITEM --status open|'in progress'|done|cancelled [--as USER]",
 	 "exercise scenarios: import and export the MSEL spreadsheet, check a scenario, play a run "
 	 "headless (no database needed); a stored run's after-action report and improvement links"},
 };

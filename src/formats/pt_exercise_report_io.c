@@ -52,6 +52,8 @@ void pt_ex_report_item_status(struct pt_ex_report_item *it)
 			s = "in place";
 		else
 			s = it->measure_state;
+	} else if (it->given_status[0]) {
+		s = it->given_status;
 	} else if (it->noted_site[0]) {
 		s = "noted";
 	}

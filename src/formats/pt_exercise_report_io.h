@@ -74,15 +74,18 @@ struct pt_ex_report_item {
 					    readable by the report's reader; "removed" gone) */
 	char noted_site[PT_EX_REPORT_NAME];     /**< a note on this register risk, or "" */
 	char noted_threat[PT_EX_REPORT_NAME];
+	char given_status[16];         /**< the facilitators' ("open", "in progress", "done",
+					    "cancelled"), or "" never given */
 	char status[24];               /**< pt_ex_report_item_status's */
 };
 
 /**
- * An item's status from its links: "open" (no link), "noted" (a note on a
- * register risk only), the linked measure's state ("proposed", "approved",
- * "accepted", "declined", "installed", "verified"; "in place" for a measure
- * in place; "linked" when the reader may not read the site; "removed" when
- * the measure is no longer at the site). Into it->status.
+ * An item's status into it->status: an item made a measure follows the
+ * measure's state at its site ("proposed", "approved", "accepted",
+ * "declined", "installed", "verified"; "in place" for a measure in place;
+ * "not at the site" until a plan proposes it; "linked" when the reader may
+ * not read the site); else the status the facilitators gave it; else
+ * "noted" for a note on a register risk; else "open".
  */
 void pt_ex_report_item_status(struct pt_ex_report_item *it);
 

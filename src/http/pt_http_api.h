@@ -137,6 +137,8 @@ void pt_h_run_report(struct pt_req *r);
 void pt_h_run_improvement_measure(struct pt_req *r);
 /** POST /api/v1/runs/{id}/improvements/{item}/register {"site_id", "threat_id"} (both optional). */
 void pt_h_run_improvement_register(struct pt_req *r);
+/** POST /api/v1/runs/{id}/improvements/{item}/status {"status"}: the facilitators' status of an item. */
+void pt_h_run_improvement_status(struct pt_req *r);
 /* issue 12: resilience (pt_http_resilience.c) */
 /** GET /api/v1/cascade?fail=ID,ID&repair_hours=H&hours=H: the cascade (compute pool). */
 void pt_h_cascade(struct pt_req *r);

@@ -199,6 +199,12 @@ static const struct pt_vfield f_run_link_measure[] = {ID("site_id", 1), ID("meas
 static const struct pt_vschema b_run_link_measure = {f_run_link_measure, 0};
 static const struct pt_vfield f_run_link_register[] = {ID("site_id", 0), ID("threat_id", 0), END};
 static const struct pt_vschema b_run_link_register = {f_run_link_register, 0};
+static const char *const run_item_statuses[] = {"open", "in progress", "done", "cancelled", NULL};
+static const struct pt_vfield f_run_item_status[] = {
+	ENUM("status", 1, run_item_statuses),
+	END,
+};
+static const struct pt_vschema b_run_item_status = {f_run_item_status, 0};
 
 /* issue 11: level null clears a scope's entry; one scope at most; a rationale always */
 static const struct pt_vfield f_threat_level[] = {
@@ -422,6 +428,7 @@ const struct pt_route pt_routes[] = {
 	{"GET", "/api/v1/runs/{id}/report", pt_h_run_report, 0, q_run_report, NULL},
 	{"POST", "/api/v1/runs/{id}/improvements/{item}/measure", pt_h_run_improvement_measure, PT_R_JSON, q_none, &b_run_link_measure},
 	{"POST", "/api/v1/runs/{id}/improvements/{item}/register", pt_h_run_improvement_register, PT_R_JSON, q_none, &b_run_link_register},
+	{"POST", "/api/v1/runs/{id}/improvements/{item}/status", pt_h_run_improvement_status, PT_R_JSON, q_none, &b_run_item_status},
 	/* issue 11, item 7: measure states at a site, withdrawing a saved plan */
 	{"POST", "/api/v1/sites/{id}/measures/{measure}/approve", pt_h_site_measure_step, 0, q_none, NULL},
 	{"POST", "/api/v1/sites/{id}/measures/{measure}/accept", pt_h_site_measure_step, 0, q_none, NULL},

@@ -2,7 +2,7 @@
  * 15): GET /api/v1/runs/ID/report?format=html|csv (the HTML's simulated
  * outcome computed on the compute pool), and the improvement plan turned into
  * work on the registry: POST /api/v1/runs/ID/improvements/ITEM/measure and
- * .../register (docs/api.md, "After-action report"). */
+ * .../register, and an item's status: .../status (docs/api.md, "After-action report"). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,4 +143,26 @@ void pt_h_run_improvement_measure(struct pt_req *r)
 void pt_h_run_improvement_register(struct pt_req *r)
 {
 	improvement_link(r, 0);
+}
+
+/* POST .../improvements/ITEM/status {"status"} (the route checked its value). */
+void pt_h_run_improvement_status(struct pt_req *r)
+{
+	struct pt_caller c;
+	struct pt_diag d = PT_DIAG_INIT;
+	enum pt_err err;
+	long long id = path_id(r, 0), item = path_id(r, 1);
+	const char *status = json_string_value(json_object_get(r->json, "status"));
+	if (!id || !item) {
+		pt_reply_not_found(r);
+		return;
+	}
+	pt_api_caller(r, &c);
+	err = pt_app_run_improvement_status(&c, r->db, id, item, status, &d);
+	if (err != PT_OK) {
+		pt_reply_diag(r, err, &d); /* run or item hidden or missing: 404 alike */
+		return;
+	}
+	pt_reply_json(r, 200, json_pack("{s:I,s:I,s:s}", "run", (json_int_t)id, "item",
+					(json_int_t)item, "status", status));
 }

@@ -10,7 +10,15 @@
 
 #define LINK_COLUMNS "run_id, item_id, kind, site_id, measure_id, threat_id, user_id, user_name, at "
 
-enum link_stmt { ST_LINK_ADD, ST_LINKS_RUN, ST_LINKS_SITE, ST_EVENT_FIRST, ST_COUNT };
+enum link_stmt {
+	ST_LINK_ADD,
+	ST_LINKS_RUN,
+	ST_LINKS_SITE,
+	ST_EVENT_FIRST,
+	ST_STATUS_ADD,
+	ST_STATUSES,
+	ST_COUNT
+};
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_LINK_ADD] = "INSERT INTO exercise_improvement_links (" LINK_COLUMNS
@@ -21,6 +29,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 			  "AND kind = 'measure' ORDER BY measure_id, run_id, item_id",
 	[ST_EVENT_FIRST] = "SELECT at_ms, text FROM exercise_run_events WHERE run_id = ?1 AND "
 			   "kind = ?2 ORDER BY id LIMIT 1",
+	[ST_STATUS_ADD] = "INSERT INTO exercise_improvement_status (run_id, item_id, status, user_id, "
+			  "user_name, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_STATUSES] = "SELECT run_id, item_id, status, user_id, user_name, at FROM "
+			"exercise_improvement_status WHERE id IN (SELECT max(id) FROM "
+			"exercise_improvement_status WHERE run_id = ?1 GROUP BY item_id) ORDER BY item_id",
 };
 
 static const struct pt_db_stmt_table stmts = {PT_DBM_EXERCISE_LINKS, ST_COUNT, stmt_sql};
@@ -154,4 +167,69 @@ enum pt_err pt_db_run_event_first(struct pt_db *db, long long run_id, const char
 	if (rc == SQLITE_DONE)
 		return PT_ENOTFOUND;
 	return pt_db_fail(db, rc, d, "reading a run's events");
+}
+
+enum pt_err pt_db_improvement_status_add(struct pt_db *db, const struct pt_db_improvement_status *x,
+					 struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	if ((err = pt_db_prepare(db, &stmts, ST_STATUS_ADD, &st, d)) != PT_OK)
+		return err;
+	rc = sqlite3_bind_int64(st, 1, x->run_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 2, x->item_id);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_field(st, 3, x->status, sizeof x->status);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 4, x->user_id);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_field(st, 5, x->user_name, sizeof x->user_name);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 6, x->at);
+	return pt_db_step_done(db, st, rc, "storing an improvement item's status", d);
+}
+
+static enum pt_err status_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
+{
+	struct pt_db_improvement_status *x = row;
+	enum pt_err err;
+	(void)ctx;
+	memset(x, 0, sizeof *x);
+	x->run_id = sqlite3_column_int64(st, 0);
+	x->item_id = sqlite3_column_int64(st, 1);
+	x->user_id = sqlite3_column_int64(st, 3);
+	x->at = sqlite3_column_int64(st, 5);
+	if ((err = pt_db_col_text(st, 2, x->status, sizeof x->status, d)) != PT_OK)
+		return err;
+	return pt_db_col_text(st, 4, x->user_name, sizeof x->user_name, d);
+}
+
+enum pt_err pt_db_improvement_statuses(struct pt_db *db, long long run_id,
+				       struct pt_db_improvement_status **out, size_t *n,
+				       struct pt_diag *d)
+{
+	struct pt_db_rows rows;
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if ((err = pt_db_prepare(db, &stmts, ST_STATUSES, &st, d)) != PT_OK)
+		return err;
+	if ((rc = sqlite3_bind_int64(st, 1, run_id)) != SQLITE_OK) {
+		sqlite3_reset(st);
+		return pt_db_fail(db, rc, d, "reading improvement statuses");
+	}
+	memset(&rows, 0, sizeof rows);
+	rows.elem_size = sizeof **out;
+	rows.max = PT_DB_LINKS_MAX;
+	rows.too_many = "too many improvement statuses";
+	rows.fill = status_row;
+	if ((err = pt_db_rows_read(db, st, &rows, "reading improvement statuses", d)) != PT_OK)
+		return err;
+	*out = rows.items;
+	*n = rows.n;
+	return PT_OK;
 }

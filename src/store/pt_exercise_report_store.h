@@ -1,7 +1,8 @@
 /* pt_exercise_report_store.h - what the after-action report of an exercise
  * run reads beyond the run's own store (issue 15): the links from its
  * improvement items to the registry (migration 025: a measure at a site, a
- * note on a register risk) and the first event of a kind; SQL only. */
+ * note on a register risk), the items' statuses and the first event of a
+ * kind; SQL only. */
 #ifndef PT_EXERCISE_REPORT_STORE_H
 #define PT_EXERCISE_REPORT_STORE_H
 
@@ -37,6 +38,24 @@ enum pt_err pt_db_improvement_links_of_run(struct pt_db *db, long long run_id,
 enum pt_err pt_db_improvement_links_of_site(struct pt_db *db, const char *site_id,
 					    struct pt_db_improvement_link **out, size_t *n,
 					    struct pt_diag *d);
+
+/** A status given to an improvement item. Plain data. */
+struct pt_db_improvement_status {
+	long long run_id, item_id;
+	char status[16];        /**< "open", "in progress", "done", "cancelled" */
+	long long user_id;
+	char user_name[64];
+	int64_t at;             /**< unix seconds */
+};
+
+/** Append s (the item's status from now on). */
+enum pt_err pt_db_improvement_status_add(struct pt_db *db, const struct pt_db_improvement_status *s,
+					 struct pt_diag *d);
+
+/** The newest status of each item of run_id that has one, by item; *out: free(). */
+enum pt_err pt_db_improvement_statuses(struct pt_db *db, long long run_id,
+				       struct pt_db_improvement_status **out, size_t *n,
+				       struct pt_diag *d);
 
 /**
  * The first event of kind (its wall time, unix milliseconds, and a copy of

@@ -92,6 +92,15 @@ pycheck "register: the note names the run and the item" exlink-register-list.out
 e = [x for x in j['items'] if x['threat_id'] == 'armed_assault_lone'][0]
 assert e['note'] == 'From exercise run $exrun, item $exitem1: Stock 500 triage tags, \\\"quoted\\\", and more (responsible Orrinford General Hospital, due 2027-03-31)', e['note']
 "
-# the item's side: the plan names the measure (in place) and the note
+# the facilitators' status of an item not made a measure
+p exitem-evaluator 77 --db exrep.db exercise item "$exrun" "$exitem2" --status done --as evaluator
+err_line "protect: role: only the run's facilitators keep its improvement plan"
+p exitem-bad 65 --db exrep.db exercise item "$exrun" "$exitem2" --status finished --as facilitator
+err_line "protect: status: 'finished' is no status (open, in progress, done or cancelled)"
+p exitem-usage 64 --db exrep.db exercise item "$exrun" "$exitem2"
+p exitem 0 --db exrep.db exercise item "$exrun" "$exitem2" --status "in progress" --as facilitator
+out_line "run $exrun, item $exitem2: in progress"
+# the item's side: the plan names the measure (in place) and the note; item 2 in progress
 p exlink-plan 0 --db exrep.db exercise report "$exrun" --format csv
 out_has ",2027-03-31,in place,VM-012,cctv,VM-012,armed_assault_lone"
+out_has ",planning,Vellmark Ministry of Health,,in progress,,,,"

@@ -102,10 +102,19 @@ def t_links(res, port, run, item1, item2):
     notes = [e.get("note", "") for e in (r.json or {}).get("items", []) if e.get("threat_id") == "armed_assault_lone"]
     res.check(notes and notes[0].startswith("From exercise run %d, item %d: Stock 500 triage tags" % (run, item1)),
               "the register note names the run and the item: %r" % notes)
+    # the facilitators' status of an item
+    r = ev.request("POST", path % (item2, "status"), body={"status": "done"})
+    res.eq(r.status, 403, "an evaluator may not set a status")
+    r = fac.request("POST", path % (item2, "status"), body={"status": "finished"})
+    res.eq(r.status, 400, "an unknown status: 400")
+    r = fac.request("POST", path % (item2, "status"), body={"status": "done"})
+    res.eq(r.status, 200, "the facilitator sets item 2 done: %r" % r)
+    res.eq((r.json or {}).get("status"), "done", "the reply names the status")
     # the item's side
     r = co.get("/api/v1/runs/%d/report?format=csv" % run)
     res.check(",in place,VM-012,cctv,VM-012,armed_assault_lone\r\n" in r.body,
               "the plan names the measure and the note: %r" % r.body[-300:])
+    res.check(",planning,Vellmark Ministry of Health,,done,,,,\r\n" in r.body, "item 2 is done: %r" % r.body[-300:])
 
 
 def run(res, protect, work):

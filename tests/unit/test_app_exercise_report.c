@@ -464,6 +464,30 @@ static void test_links(void)
 		CHECK_STR(e.note, want);
 	}
 
+	/* the facilitators' status: shown for item 2 (a note only), not for item 1 (a measure) */
+	CHECK_INT(pt_app_run_improvement_status(at(&eva, "eva", 90), db, run, item2, "done", &d),
+		  PT_EFORBIDDEN);
+	CHECK_STR(d.field, "role");
+	CHECK_INT(pt_app_run_improvement_status(at(&coord, "coord", 90), db, run, item2, "done", &d),
+		  PT_EFORBIDDEN);
+	CHECK_INT(pt_app_run_improvement_status(at(&opa, "opa", 90), db, run, item2, "done", &d),
+		  PT_ENOTFOUND);
+	CHECK_INT(pt_app_run_improvement_status(at(&fac, "fac", 90), db, run, item2, "finished", &d),
+		  PT_EINVAL);
+	CHECK_STR(d.field, "status");
+	CHECK_INT(pt_app_run_improvement_status(at(&fac, "fac", 90), db, run, 9999, "done", &d),
+		  PT_ENOTFOUND);
+	CHECK_STR(d.field, "item");
+	CHECK_INT(pt_app_run_improvement_status(at(&fac, "fac", 90), db, run, item2, "in progress",
+						&d),
+		  PT_OK);
+	CHECK_INT(pt_app_run_improvement_status(at(&fac, "fac", 91), db, run, item2, "done", &d),
+		  PT_OK);
+	CHECK_INT(pt_app_run_improvement_status(at(&fac, "fac", 91), db, run, item1, "cancelled",
+						&d),
+		  PT_OK);
+	CHECK_INT(audited(db, "run.improvement.status", rid), 3);
+
 	/* the item's side */
 	CHECK_INT(pt_app_run_report_prepare(at(&coord, "coord", 80), db, run, &rep, &d), PT_OK);
 	it = rep ? item_of(rep->doc, item1) : NULL;
@@ -471,11 +495,11 @@ static void test_links(void)
 	CHECK(it && strcmp(it->noted_site, "PS-001") == 0 &&
 	      strcmp(it->noted_threat, "vehicle_ramming") == 0);
 	it = rep ? item_of(rep->doc, item2) : NULL;
-	CHECK(it && strcmp(it->status, "noted") == 0);
+	CHECK(it && strcmp(it->status, "done") == 0 && strcmp(it->given_status, "done") == 0);
 	if (rep) {
 		char *csv = render(rep->doc, 0), *html = render(rep->doc, 1);
 		HAS(csv, ",in place,PS-001,film,PS-001,vehicle_ramming\r\n");
-		HAS(csv, ",noted,,,PS-001,pbied\r\n");
+		HAS(csv, ",done,,,PS-001,pbied\r\n");
 		HAS(html, "measure film at site PS-001<br>note on register risk PS-001 / "
 			  "vehicle_ramming");
 		free(csv);
