@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../core/pt_rng.h"
+#include "../formats/pt_exercise_run_io.h"
 #include "pt_app_simulate.h"
 
 #define MAX_ENTRIES 1000000 /* events of one headless run (PT_ELIMIT) */
@@ -260,10 +261,14 @@ enum pt_err pt_app_exercise_auto(const struct pt_app_ex_auto_opts *o,
 			goto out;
 		}
 		if (!(m->t_min >= 0) || m->t_min >= r->run.end_min) {
+			char at[32], end[32];
+			pt_ex_run_time_text(m->t_min, at, sizeof at);
+			pt_ex_run_time_text(r->run.end_min, end, sizeof end);
+			snprintf(field, sizeof field, "decisions.%zu.time", i);
 			err = pt_diag_set(d, PT_EINVAL, 0, field,
-					  "decision %s at scenario minute %g: not within the exercise "
-					  "(0 to before its end at minute %g)",
-					  id_text, m->t_min, r->run.end_min);
+					  "%s (%s) is not before the scenario's end %s: the run ends "
+					  "there (ENDEX is final)",
+					  at, id_text, end);
 			goto out;
 		}
 		pt_ex_run_advance(&r->run, m->t_min, on_event, &col);
@@ -276,7 +281,7 @@ enum pt_err pt_app_exercise_auto(const struct pt_app_ex_auto_opts *o,
 		}
 		if (err == PT_EINVAL) {
 			char why[sizeof d->msg];
-			pt_strlcpy(why, d->msg, sizeof why);
+			pt_strlcpy(why, d && d->msg[0] ? d->msg : "a bad value", sizeof why);
 			snprintf(field, sizeof field, "decisions.%zu.value", i);
 			err = pt_diag_set(d, PT_EINVAL, 0, field, "%s", why);
 			goto out;

@@ -60,7 +60,7 @@ struct pt_app_ex_auto_result {
  * every rerun meets the same random numbers) at each PT_EX_EV_SIM_DUE, and
  * ends with the outcome of the decisions made and of the baseline and their
  * paired difference. A scripted decision must come before the end
- * (PT_EINVAL naming "decisions.N"); scripted decisions are made in time
+ * (PT_EINVAL naming "decisions.N.time"); scripted decisions are made in time
  * order (stable), each once the run has reached its minute. Same
  * inputs, same result, whatever the threads. PT_EINVAL, PT_ELIMIT,
  * PT_ENOMEM with d set.

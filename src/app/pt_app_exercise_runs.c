@@ -255,13 +255,14 @@ void pt_app_run_collect(void *ctx, const struct pt_ex_event *ev)
 }
 
 enum pt_err pt_app_run_note(struct pt_app_run_loaded *L, const struct pt_ex_event *ev,
-			    const char *kind, const char *text, const char *detail,
-			    struct pt_diag *d)
+			    const char *kind, unsigned long roles, const char *text,
+			    const char *detail, struct pt_diag *d)
 {
 	struct pt_app_run_pending *p = pending_add(L);
 	if (!p)
 		return pt_diag_set(d, PT_ELIMIT, 0, "run", "too many events at once");
 	p->ev = *ev;
+	p->roles = roles;
 	if (kind)
 		pt_strlcpy(p->kind, kind, sizeof p->kind);
 	if ((text && !(p->text = strdup(text))) || (detail && !(p->detail = strdup(detail))))
@@ -321,8 +322,7 @@ static enum pt_err event_row(struct pt_app_run_loaded *L, const struct pt_app_ru
 	row->detail = p->detail;
 	row->answers = p->answers;
 	if (p->kind[0]) { /* the use cases' own: response (its role), sim (sim_to), alert (all) */
-		roles = (unsigned long)p->ev.value;
-		row->value = 0;
+		roles = p->roles;
 		aud = strcmp(p->kind, "alert") == 0 ? PT_RUN_TO_ALL : PT_RUN_TO_ROLES;
 		if (strcmp(p->kind, "sim") == 0) {
 			pt_strlcpy(row->type, pt_ex_inject_type_name(PT_EX_INJECT_INFORMATION),
@@ -897,7 +897,7 @@ static enum pt_err clock_event(struct pt_app_run_loaded *L, enum pt_ex_event_kin
 	ev.inject = UINT32_MAX;
 	ev.made = UINT32_MAX;
 	ev.value = value;
-	return pt_app_run_note(L, &ev, NULL, NULL, NULL, d);
+	return pt_app_run_note(L, &ev, NULL, 0, NULL, NULL, d);
 }
 
 /* The scenario inject index of seq, or PT_ENOTFOUND field "seq". */
@@ -1132,13 +1132,73 @@ enum pt_err pt_app_run_endex(const struct pt_caller *c, struct pt_db *db, long l
 	return change(c, db, id, OP_ENDEX, &a, done, d);
 }
 
+/*
+ * The ticker's cheap check, in a read transaction: *due nonzero when run id
+ * runs and something falls due by now (a pending inject, the next rerun, the
+ * end), so that a second of nothing takes no write lock. done filled when not.
+ */
+static enum pt_err tick_due(const struct pt_caller *c, struct pt_db *db, long long id, int *due,
+			    struct pt_app_run_done *done, struct pt_diag *d)
+{
+	struct pt_db_run row;
+	struct pt_ex_clock clk;
+	double t, next, inj = 0;
+	int any = 0;
+	enum pt_err err;
+	*due = 0;
+	if (done) {
+		memset(done, 0, sizeof *done);
+		done->run_id = id;
+	}
+	if ((err = pt_db_begin_read(db, d)) != PT_OK)
+		return err;
+	if ((err = pt_db_run_get(db, id, 0, &row, d)) != PT_OK) {
+		if (err == PT_ENOTFOUND)
+			err = not_found(id, d);
+		goto out;
+	}
+	pt_ex_clock_init(&clk);
+	if (clock_state_parse(row.clock_state, &clk.state) != 0 || clk.state != PT_EX_CLOCK_RUNNING ||
+	    row.ended) {
+		if (done)
+			done->state = clk.state;
+		goto last;
+	}
+	clk.base_wall_ms = row.base_wall_ms;
+	clk.base_min = row.base_min;
+	clk.speed = row.speed;
+	t = pt_ex_clock_now(&clk, pt_app_run_now_ms(c));
+	if ((err = pt_db_run_next_due(db, id, &inj, &any, d)) != PT_OK)
+		goto out;
+	next = row.end_min;
+	if (row.next_sim_min >= 0 && row.next_sim_min < next)
+		next = row.next_sim_min;
+	if (any && inj < next)
+		next = inj;
+	*due = next <= t;
+	if (done) {
+		done->state = clk.state;
+		done->now_min = row.now_min;
+	}
+last:
+	if (!*due && done)
+		err = pt_db_run_event_last(db, id, &done->last_event, d);
+out:
+	return pt_db_end(db, err, d);
+}
+
 enum pt_err pt_app_run_tick(const struct pt_caller *c, struct pt_db *db, long long id,
 			    struct pt_app_run_done *done, struct pt_diag *d)
 {
 	struct op_args a = {0};
-	struct pt_caller sys = *c;
-	/* the tick changes nothing anyone chose: it is judged as the system's, audited as c */
-	sys.who.system = 1;
+	struct pt_caller sys;
+	enum pt_err err;
+	int due = 0;
+	/* the tick changes nothing anyone chose: the system administrator's, at c's time */
+	pt_caller_system(&sys);
+	sys.now = c->now;
+	if ((err = tick_due(&sys, db, id, &due, done, d)) != PT_OK || !due)
+		return err;
 	return change(&sys, db, id, OP_TICK, &a, done, d);
 }
 

@@ -383,8 +383,9 @@ enum pt_err pt_app_run_endex(const struct pt_caller *c, struct pt_db *db, long l
 /**
  * Advance running run id to the clock's time at c's now: injects due,
  * contingencies, SIM_DUE events and ENDEX at the scenario's end, every
- * event stored. No access check: it changes nothing anyone chose (the
- * server's ticker, and any participant's read may call it). A run not
+ * event stored. No access check: it changes nothing anyone chose, so it is
+ * done as the system administrator at c's time whoever c is (the server's
+ * ticker, and any participant's read may call it), and audited so. A run not
  * running: PT_OK, nothing done. Audit "run.advance" only when events were
  * stored (detail: how many, the scenario minute).
  */
@@ -442,8 +443,8 @@ enum pt_err pt_app_run_respond(const struct pt_caller *c, struct pt_db *db, long
 /**
  * A participant's ICS 214 activity log entry: position role (one of the
  * caller's roles; a facilitator or evaluator: NULL, its part's name), at
- * scenario minute t_min (< 0: now; not later than now: PT_EINVAL field
- * "time"), activity text (field "activity"). Name and home agency come
+ * scenario minute t_min (< 0: now; later than the clock's minute: PT_EINVAL
+ * field "time"), activity text (field "activity"). Name and home agency come
  * from the user. Allowed after ENDEX (logs are completed after). Audit
  * "run.log". *entry_id (may be NULL): the entry's id.
  */

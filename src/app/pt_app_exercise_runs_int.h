@@ -18,6 +18,7 @@ struct pt_app_run_pending {
 	char *text;             /**< owned; NULL: made from the event */
 	char *detail;           /**< owned JSON or NULL */
 	long long answers;      /**< a "sim" event: the SIM_DUE event it answers; else 0 */
+	unsigned long roles;    /**< a use case's event to roles ("response", "sim"): their bits */
 };
 
 /** A run as loaded inside a transaction. */
@@ -60,12 +61,13 @@ void pt_app_run_collect(void *ctx, const struct pt_ex_event *ev);
 
 /**
  * Keep an event for pt_app_run_store: ev (its kind's name unless kind is
- * given: "response", "sim", "alert"), text and detail copied (NULL: the
- * event's own words, no detail).
+ * given: "response" and "sim" go to the roles in roles, with facilitators,
+ * evaluators and observers; "alert" to everyone), text and detail copied
+ * (NULL: the event's own words, no detail).
  */
 enum pt_err pt_app_run_note(struct pt_app_run_loaded *L, const struct pt_ex_event *ev,
-			    const char *kind, const char *text, const char *detail,
-			    struct pt_diag *d);
+			    const char *kind, unsigned long roles, const char *text,
+			    const char *detail, struct pt_diag *d);
 
 /**
  * Save L's engine state, the inject states that changed, the new decisions

@@ -255,9 +255,8 @@ static enum pt_err respond_fn(const struct pt_caller *c, struct pt_db *db,
 	ev.t_min = e.t_min;
 	ev.inject = (uint32_t)k;
 	ev.made = UINT32_MAX;
-	ev.value = (double)bit;
 	snprintf(words, sizeof words, "Response to inject %u (%s): %s", a->seq, a->role, a->text);
-	if ((err = pt_app_run_note(L, &ev, "response", words, NULL, d)) != PT_OK)
+	if ((err = pt_app_run_note(L, &ev, "response", bit, words, NULL, d)) != PT_OK)
 		return err;
 	snprintf(detail, size, "seq=%u role=%s bytes=%zu", a->seq, a->role, strlen(a->text));
 	return PT_OK;
@@ -1168,8 +1167,7 @@ enum pt_err pt_app_run_sim_store(const struct pt_caller *c, struct pt_db *db,
 		ev.t_min = j->t_min;
 		ev.inject = UINT32_MAX;
 		ev.made = UINT32_MAX;
-		ev.value = (double)j->roles;
-		if ((err = pt_app_run_note(&L, &ev, "sim", text, json, d)) != PT_OK)
+		if ((err = pt_app_run_note(&L, &ev, "sim", j->roles, text, json, d)) != PT_OK)
 			goto out;
 		L.pending[L.n_pending - 1].n_made = j->n_made;
 		L.pending[L.n_pending - 1].answers = j->sim_due;
@@ -1259,7 +1257,7 @@ enum pt_err pt_app_run_alert(const struct pt_caller *c, struct pt_db *db, long l
 			err = nomem(d);
 			goto out;
 		}
-		err = pt_app_run_note(&L, &ev, "alert", text, s, d);
+		err = pt_app_run_note(&L, &ev, "alert", 0, text, s, d);
 		free(s);
 		if (err != PT_OK)
 			goto out;

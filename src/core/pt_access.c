@@ -842,7 +842,12 @@ enum pt_run_view pt_access_run_view(const struct pt_principal *who, const struct
 		return PT_RUN_VIEW_FACILITATOR;
 	if (!principal_ok(who))
 		return PT_RUN_VIEW_NONE;
-	if (run->member != PT_RUN_NONE) {
+	/* a part holds while the user's system role is the part's (a player re-roled to viewer
+	 * no longer plays) */
+	if (run->member != PT_RUN_NONE &&
+	    who->role == (run->member == PT_RUN_PLAYER	    ? PT_ROLE_PLAYER
+			  : run->member == PT_RUN_EVALUATOR ? PT_ROLE_EVALUATOR
+							    : PT_ROLE_FACILITATOR)) {
 		/* the label limits the participants too: AMBER+STRICT the owning organisation only */
 		if (run->tlp == PT_TLP_AMBER_STRICT && who->org_id != run->owner_org_id)
 			return PT_RUN_VIEW_NONE;

@@ -713,7 +713,9 @@ enum pt_access pt_access_run_create(const struct pt_principal *who);
  * administrator and the run's facilitators FACILITATOR, its evaluators
  * EVALUATOR, its players PLAYER; a government coordinator with no part
  * OBSERVER when the label is CLEAR, GREEN or AMBER, or AMBER+STRICT and it
- * belongs to the owning organisation; everyone else NONE. The label also
+ * belongs to the owning organisation; everyone else NONE. A part counts only
+ * while the user's system role is the part's (player, evaluator,
+ * facilitator): a user re-roled since is judged as one with no part. The label also
  * limits the participants: at AMBER+STRICT a participant outside the owning
  * organisation sees NONE (pt_access_run_member keeps them out); at RED only
  * the participants (named on the run) see it. NULL who or run, a run out of

@@ -39,6 +39,7 @@ enum run_stmt {
 	ST_MEMBERS,
 	ST_INJECT_PUT,
 	ST_INJECTS,
+	ST_NEXT_DUE,
 	ST_DECISION_ADD,
 	ST_DECISIONS,
 	ST_EVENT_ADD,
@@ -87,6 +88,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 			  "?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[ST_INJECTS] = "SELECT seq, status, due_min, deadline_min, delivered_min, done_min, "
 		       "done_by FROM exercise_run_injects WHERE run_id = ?1 ORDER BY seq",
+	[ST_NEXT_DUE] = "SELECT min(due_min) FROM exercise_run_injects WHERE run_id = ?1 AND "
+			"status = 'pending'",
 	[ST_DECISION_ADD] = "INSERT INTO exercise_run_decisions (run_id, n, decision, t_min, "
 			    "value, role, user_id, user_name, made_at) VALUES (?1, ?2, ?3, ?4, "
 			    "?5, ?6, ?7, ?8, ?9)",
@@ -590,6 +593,30 @@ enum pt_err pt_db_run_injects(struct pt_db *db, long long run_id, struct pt_db_r
 {
 	return read_plain(db, ST_INJECTS, run_id, sizeof **out, inject_row, (void **)out, n,
 			  "reading a run's injects", d);
+}
+
+enum pt_err pt_db_run_next_due(struct pt_db *db, long long run_id, double *due_min, int *any,
+			       struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	*due_min = 0;
+	*any = 0;
+	if ((err = pt_db_prepare(db, &stmts, ST_NEXT_DUE, &st, d)) != PT_OK)
+		return err;
+	if ((rc = sqlite3_bind_int64(st, 1, run_id)) == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+				*any = 1;
+				*due_min = sqlite3_column_double(st, 0);
+			}
+			rc = SQLITE_DONE;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? PT_OK : pt_db_fail(db, rc, d, "reading a run's injects");
 }
 
 /* ---- decisions ---- */

@@ -55,6 +55,13 @@ enum pt_err pt_db_run_save(struct pt_db *db, const struct pt_db_run *r, struct p
 enum pt_err pt_db_run_list(struct pt_db *db, size_t max, struct pt_db_run **out, size_t *n,
 			   struct pt_diag *d);
 
+/**
+ * The earliest due time of run_id's pending injects into *due_min; *any 0
+ * when none is pending (the ticker's cheap check before a write).
+ */
+enum pt_err pt_db_run_next_due(struct pt_db *db, long long run_id, double *due_min, int *any,
+			       struct pt_diag *d);
+
 /** The ids of the running runs, in id order; *ids: free(). */
 enum pt_err pt_db_run_running(struct pt_db *db, long long **ids, size_t *n, struct pt_diag *d);
 

@@ -100,6 +100,9 @@ out_has "no decision satisfies the expected actions of #1, #2, #3,"
 p exrun-badrole 65 exercise run "$EX" --auto --decisions exercise-decisions-badrole.json
 err_line 'protect: exercise-decisions-badrole.json:3: 1.role: role "pio" may not make scene_safe (police_commander may)'
 if [ ! -s exrun-badrole.out ]; then ok; else bad "nothing on stdout when refused"; fi
+cp "$DATA/exercise-decisions-at-end.json" .
+p exrun-at-end 65 exercise run "$EX" --auto --decisions exercise-decisions-at-end.json
+err_line "protect: exercise-decisions-at-end.json: decisions.0.time: 06:00 (ambulances_dispatched) is not before the scenario's end 06:00: the run ends there (ENDEX is final)"
 p exrun-live 64 exercise run "$EX"
 err_line "protect exercise: run: a live run is started from the server (protect serve); --auto plays the exercise headless here"
 p exrun-csv 64 exercise run "$EX" --auto --format csv
@@ -111,6 +114,6 @@ p exrun-none 64 exercise run --auto
 p exrun-missing 66 exercise run no-such-exercise.json --auto
 p exrun-missing-decisions 66 exercise run "$EX" --auto --decisions no-such-decisions.json
 # the simulation file is looked for beside the exercise file
-cp "$EX" lonely-exercise.json
-p exrun-no-sim 66 exercise run lonely-exercise.json --auto
-err_has "hospital-attack.json"
+mkdir -p exrun-lonely && cp "$EX" exrun-lonely/exercise.json
+p exrun-no-sim 66 exercise run exrun-lonely/exercise.json --auto
+err_has "exrun-lonely/hospital-attack.json"

@@ -1297,6 +1297,10 @@ static const struct run_expectation {
 	{PT_RUN_NONE, PT_ROLE_PLAYER, REL_OWN, "nnnnn"},
 	{PT_RUN_NONE, PT_ROLE_EVALUATOR, REL_GOV, "nnnnn"},
 	{PT_RUN_NONE, PT_ROLE_VIEWER, REL_OWN, "nnnnn"},
+	/* a part holds only while the system role is the part's */
+	{PT_RUN_PLAYER, PT_ROLE_VIEWER, REL_OWN, "nnnnn"},
+	{PT_RUN_EVALUATOR, PT_ROLE_PLAYER, REL_OWN, "nnnnn"},
+	{PT_RUN_FACILITATOR, PT_ROLE_COORDINATOR, REL_GOV, "bbbnn"},
 };
 
 /* What each view may do (o ok, n not found, f forbidden): drive, play its role, play another

@@ -334,7 +334,9 @@ static void test_refused(void)
 	script[1] = made_of(sc, 120, "ambulances", "3", "ems");
 	memset(&diag, 0, sizeof diag);
 	CHECK_INT(pt_app_exercise_auto(&o, &r, &diag), PT_EINVAL);
-	CHECK_STR(diag.field, "decisions.1");
+	CHECK_STR(diag.field, "decisions.1.time");
+	CHECK_STR(diag.msg, "02:00 (ambulances) is not before the scenario's end 02:00: the run ends "
+			    "there (ENDEX is final)");
 	/* a seed beyond 2^53-1 */
 	o.n_decisions = 1;
 	o.seed = UINT64_C(1) << 53;

@@ -271,6 +271,14 @@ static void test_end_to_end(void)
 	/* minute 6: inject 1 (00:05, to the security manager) reaches sec only among players */
 	tick(&w, id, t_start + 6 * MIN, &done);
 	CHECK(done.n_events == 1);
+	{ /* a second with nothing due writes nothing */
+		int advances = fx_audited(w.db, "run.advance", NULL);
+		long long last = done.last_event;
+		tick(&w, id, t_start + 6 * MIN + 1, &done);
+		CHECK(done.n_events == 0 && done.last_event == last);
+		CHECK_INT(done.state, PT_EX_CLOCK_RUNNING);
+		CHECK_INT(fx_audited(w.db, "run.advance", NULL), advances);
+	}
 	CHECK_INT(sees(&w, w.sec, id, "inject", 1), 1);
 	CHECK_INT(sees(&w, w.pol, id, "inject", 1), 0);
 	CHECK_INT(sees(&w, w.ems, id, "inject", 1), 0);
@@ -726,6 +734,12 @@ static void test_labels_and_members(void)
 	CHECK_INT(pt_app_run_get(&c, w.db, red, &r, &d), PT_ENOTFOUND);
 	c = at(w.eva, T0);
 	CHECK_INT(pt_app_run_unassign(&c, w.db, strict, "eva", NULL, &d), PT_EFORBIDDEN);
+	/* an evaluator re-roled to viewer no longer takes part */
+	CHECK_INT(pt_app_run_get(&c, w.db, strict, &r, &d), PT_OK);
+	pt_app_run_free(r);
+	CHECK_INT(pt_db_user_set_role(w.db, "eva", PT_ROLE_VIEWER, &d), PT_OK);
+	c = fx_caller(w.db, "eva");
+	CHECK_INT(pt_app_run_get(&c, w.db, strict, &r, &d), PT_ENOTFOUND);
 	CHECK_INT(fx_audited(w.db, "run.unassign", NULL), 1);
 	teardown(&w);
 }

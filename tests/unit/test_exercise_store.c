@@ -212,6 +212,14 @@ static void test_engine_rows(void)
 	inj[1].done_min = 22;
 	inj[1].done_by = 0;
 	CHECK_INT(pt_db_run_injects_put(db, run, &inj[1], 1, &d), PT_OK);
+	{
+		double due = -1;
+		int any = 0;
+		CHECK_INT(pt_db_run_next_due(db, run, &due, &any, &d), PT_OK);
+		CHECK(any == 1 && due == 10); /* seq 30 (10 min) pending; 20 delivered */
+		CHECK_INT(pt_db_run_next_due(db, run + 1, &due, &any, &d), PT_OK);
+		CHECK(any == 0);
+	}
 	CHECK_INT(pt_db_run_injects(db, run, &got, &n, &d), PT_OK);
 	CHECK(n == 3);
 	if (n == 3) {
