@@ -8,6 +8,7 @@
 
 #include "../formats/pt_diag.h"
 #include "../store/pt_audit.h"
+#include "../store/pt_exercise_report_store.h" /* issue 15 */
 #include "../store/pt_measures_store.h"
 #include "../store/pt_store.h"
 #include "pt_app_plan_int.h"
@@ -186,8 +187,32 @@ out:
 	return pt_app_refused(c, db, "site_measures.import", "sites", refused, err, d);
 }
 
+/* Issue 15: out->from[i], the first improvement item linked to row i's measure at the site. */
+static enum pt_err measures_from(struct pt_db *db, struct pt_site_measures *out, struct pt_diag *d)
+{
+	struct pt_db_improvement_link *l = NULL;
+	size_t n = 0, i, k;
+	enum pt_err err;
+	if ((err = pt_db_improvement_links_of_site(db, out->site.id, &l, &n, d)) != PT_OK || !n)
+		return err;
+	if (!(out->from = calloc(out->n ? out->n : 1, sizeof *out->from))) {
+		free(l);
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	}
+	for (i = 0; i < out->n; i++)
+		for (k = 0; k < n; k++)
+			if (strcmp(l[k].measure_id, out->rows[i].measure_id) == 0) {
+				out->from[i].run_id = l[k].run_id;
+				out->from[i].item_id = l[k].item_id;
+				break;
+			}
+	free(l);
+	return PT_OK;
+}
+
 void pt_site_measures_clear(struct pt_site_measures *m)
 {
+	free(m->from); /* issue 15 */
 	free(m->rows);
 	pt_measure_catalog_clear(&m->catalog);
 	memset(m, 0, sizeof *m);
@@ -212,6 +237,8 @@ enum pt_err pt_app_site_measures_list(const struct pt_caller *c, struct pt_db *d
 	if (err == PT_OK &&
 	    (err = pt_db_site_measures_list(db, out->site.id, &out->rows, &out->n, d)) == PT_OK)
 		err = pt_db_measures_load(db, &out->catalog, d);
+	if (err == PT_OK) /* issue 15: rows an exercise's improvement item names */
+		err = measures_from(db, out, d);
 	err = pt_db_end(db, err, d);
 	if (err == PT_OK && read_action) {
 		pt_read_log_note(&log, &out->site);

@@ -35,12 +35,20 @@ enum pt_err pt_app_site_measures_import(const struct pt_caller *c, struct pt_db 
 					const struct pt_site_measure_list *list,
 					struct pt_diag *d);
 
+/** Issue 15: the exercise run improvement item a measure at a site came from. Plain data. */
+struct pt_site_measure_from {
+	long long run_id; /**< 0: none */
+	long long item_id;
+};
+
 /** The measures at one site, with the catalogue to name them. Clear with pt_site_measures_clear. */
 struct pt_site_measures {
 	struct pt_site site;               /**< the site */
 	struct pt_site_measure_row *rows;  /**< n, by measure id */
 	size_t n;
 	struct pt_measure_catalog catalog;
+	/* issue 15: the exercise improvement item each row came from (run_id 0: none) */
+	struct pt_site_measure_from *from; /**< n, NULL when no row came from an exercise */
 };
 
 /** Empty m (the struct stays). */

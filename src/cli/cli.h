@@ -210,5 +210,12 @@ void pt_cli_marking(enum pt_tlp tlp);
 int pt_cmd_exercise(struct pt_cli *cli);
 /** `protect exercise run FILE --auto ...` (cmd_exercise_run.c), called by main.c (exercise_command) when cli->argv[0] == "run". */
 int pt_cmd_exercise_run(struct pt_cli *cli);
+/* issue 15: the after-action report (cmd_exercise_report.c), dispatched by main.c */
+/** `protect exercise report RUN --format html|csv [--out FILE] [--as USER] [--threads N]`. */
+int pt_cmd_exercise_report(struct pt_cli *cli);
+/** `protect exercise link RUN ITEM --measure SITE MEASURE | --register SITE THREAT [--as USER]`. */
+int pt_cmd_exercise_link(struct pt_cli *cli);
+/** `protect exercise item RUN ITEM --status open|"in progress"|done|cancelled [--as USER]`. */
+int pt_cmd_exercise_item(struct pt_cli *cli);
 
 #endif

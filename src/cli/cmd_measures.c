@@ -141,6 +141,13 @@ static int measures_at(struct pt_cli *cli)
 		json_t *a = json_array();
 		for (k = 0; a && k < n; k++) {
 			json_t *o = pt_site_measure_to_json(&rows[k], NULL, PT_MEASURE_JSON_TEXT);
+			if (o && sm.from && sm.from[k].run_id && /* issue 15 */
+			    json_object_set_new(o, "from_exercise",
+						json_pack("{s:I,s:I}", "run", (json_int_t)sm.from[k].run_id,
+							  "item", (json_int_t)sm.from[k].item_id))) {
+				json_decref(o);
+				o = NULL;
+			}
 			if (!o || json_array_append_new(a, o)) {
 				json_decref(a);
 				a = NULL;
@@ -178,6 +185,9 @@ static int measures_at(struct pt_cli *cli)
 			putchar(' ');
 			pt_cli_print_last(stdout, rows[k].added_by, 40);
 			putchar('\n');
+			if (sm.from && sm.from[k].run_id) /* issue 15: linked both ways */
+				printf("  from exercise run %lld, item %lld\n", sm.from[k].run_id,
+				       sm.from[k].item_id);
 		}
 		printf("%zu measure%s at %s\n", n, n == 1 ? "" : "s", site);
 		pt_cli_marking(sm.site.tlp);

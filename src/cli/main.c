@@ -16,6 +16,12 @@ static int exercise_command(struct pt_cli *cli)
 {
 	if (cli->argc > 0 && strcmp(cli->argv[0], "run") == 0)
 		return pt_cmd_exercise_run(cli);
+	if (cli->argc > 0 && strcmp(cli->argv[0], "report") == 0) /* the after-action report */
+		return pt_cmd_exercise_report(cli);
+	if (cli->argc > 0 && strcmp(cli->argv[0], "link") == 0)
+		return pt_cmd_exercise_link(cli);
+	if (cli->argc > 0 && strcmp(cli->argv[0], "item") == 0)
+		return pt_cmd_exercise_item(cli);
 	return pt_cmd_exercise(cli);
 }
 
@@ -123,9 +129,13 @@ static const struct pt_cli_command commands[] = {
 	{"exercise", exercise_command,
 	 "exercise import-msel FILE.csv [--map FILE] [--into SCENARIO.json] [--out SCENARIO.json]\n"
 	 "       exercise export-msel SCENARIO.json [--out FILE.csv] | exercise check SCENARIO.json\n"
-	 "       exercise run SCENARIO.json --auto [--decisions FILE] [--seed S] [--threads T] [--format table|json]",
+	 "       exercise run SCENARIO.json --auto [--decisions FILE] [--seed S] [--threads T] [--format table|json]"
+	 /* issue 15: the after-action report of a stored run */
+	 "\n       exercise report RUN --format html|csv [--out FILE] [--as USER] [--threads T]\n"
+	 "       exercise link RUN ITEM --measure SITE MEASURE|--register SITE THREAT [--as USER]\n"
+	 "       exercise item RUN ITEM --status open|'in progress'|done|cancelled [--as USER]",
 	 "exercise scenarios: import and export the MSEL spreadsheet, check a scenario, play a run "
-	 "headless (no database needed)"},
+	 "headless (no database needed); a stored run's after-action report and improvement links"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

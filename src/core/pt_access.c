@@ -963,3 +963,22 @@ enum pt_access pt_access_alert_compose_exercise(const struct pt_principal *who,
 {
 	return pt_access_run_alert(who, run);
 }
+
+/* ---- issue 15: after-action report ---- */
+
+enum pt_access pt_access_run_report(const struct pt_principal *who, const struct pt_run_access *run)
+{
+	enum pt_run_view v = pt_access_run_view(who, run);
+	if (v == PT_RUN_VIEW_NONE)
+		return PT_ACCESS_NOT_FOUND;
+	return v == PT_RUN_VIEW_PLAYER ? PT_ACCESS_FORBIDDEN : PT_ACCESS_OK;
+}
+
+enum pt_access pt_access_run_link(const struct pt_principal *who, const struct pt_run_access *run)
+{
+	enum pt_run_view v = pt_access_run_view(who, run);
+	if (v == PT_RUN_VIEW_NONE)
+		return PT_ACCESS_NOT_FOUND;
+	return v == PT_RUN_VIEW_FACILITATOR || v == PT_RUN_VIEW_OBSERVER ? PT_ACCESS_OK
+									 : PT_ACCESS_FORBIDDEN;
+}

@@ -797,4 +797,24 @@ enum pt_access pt_access_run_event(const struct pt_principal *who, const struct 
 enum pt_access pt_access_alert_compose_exercise(const struct pt_principal *who,
 						const struct pt_run_access *run);
 
+/* ---- issue 15: after-action report (docs/access.md, "Exercise runs") ---- */
+
+/**
+ * May who read run's after-action report (its timeline, every decision,
+ * observations, ratings and improvement plan)? NOT_FOUND when it may not
+ * see the run; OK for the views FACILITATOR, EVALUATOR and OBSERVER (a
+ * government coordinator); a player: FORBIDDEN (it sees its own roles only).
+ */
+enum pt_access pt_access_run_report(const struct pt_principal *who, const struct pt_run_access *run);
+
+/**
+ * May who turn an item of run's improvement plan into work on the registry
+ * (a measure at a site, a note on a register risk)? NOT_FOUND when it may
+ * not see the run; OK for the views FACILITATOR and OBSERVER (the run's
+ * facilitators, government coordinators, the system administrator); else
+ * FORBIDDEN. The site's own rule applies on top (pt_access_treat: the
+ * owning organisation's writers or a government coordinator).
+ */
+enum pt_access pt_access_run_link(const struct pt_principal *who, const struct pt_run_access *run);
+
 #endif

@@ -129,6 +129,16 @@ void pt_h_site_measure_step(struct pt_req *r);
 /** Withdraw a saved plan: 200 {name, state, removed, kept}, 403, 404, 409 (withdrawn already). */
 void pt_h_plan_withdraw(struct pt_req *r);
 void pt_h_register_history(struct pt_req *r);
+/* issue 15: the after-action report of an exercise run (pt_http_run_report.c; docs/api.md,
+ * "After-action report") */
+/** GET /api/v1/runs/{id}/report?format=html|csv. */
+void pt_h_run_report(struct pt_req *r);
+/** POST /api/v1/runs/{id}/improvements/{item}/measure {"site_id", "measure_id"}. */
+void pt_h_run_improvement_measure(struct pt_req *r);
+/** POST /api/v1/runs/{id}/improvements/{item}/register {"site_id", "threat_id"} (both optional). */
+void pt_h_run_improvement_register(struct pt_req *r);
+/** POST /api/v1/runs/{id}/improvements/{item}/status {"status"}: the facilitators' status of an item. */
+void pt_h_run_improvement_status(struct pt_req *r);
 /* issue 12: resilience (pt_http_resilience.c) */
 /** GET /api/v1/cascade?fail=ID,ID&repair_hours=H&hours=H: the cascade (compute pool). */
 void pt_h_cascade(struct pt_req *r);

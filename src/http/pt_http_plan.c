@@ -173,6 +173,13 @@ void pt_h_site_measures(struct pt_req *r)
 				json_decref(can);
 				can = NULL;
 			}
+		if (o && sm.from && sm.from[i].run_id && /* issue 15: the improvement item it came from */
+		    json_object_set_new(o, "from_exercise",
+					json_pack("{s:I,s:I}", "run", (json_int_t)sm.from[i].run_id,
+						  "item", (json_int_t)sm.from[i].item_id))) {
+			json_decref(o);
+			o = NULL;
+		}
 		if (!o || !can || json_object_set_new(o, "steps", can)) {
 			if (!o)
 				json_decref(can);

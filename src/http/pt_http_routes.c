@@ -189,6 +189,23 @@ static const struct pt_vschema b_quant_patch = {f_quant_patch, 0};
 static const struct pt_vfield f_reader[] = {ID("user", 1), END};
 static const struct pt_vschema b_reader = {f_reader, 0};
 
+/* issue 15: the after-action report (format) and an improvement item's links */
+static const char *const run_report_formats[] = {"html", "csv", NULL};
+static const struct pt_vquery q_run_report[] = {
+	{"format", PT_V_STRING, 3, 4, run_report_formats},
+	{NULL, PT_V_INT, 0, 0, NULL},
+};
+static const struct pt_vfield f_run_link_measure[] = {ID("site_id", 1), ID("measure_id", 1), END};
+static const struct pt_vschema b_run_link_measure = {f_run_link_measure, 0};
+static const struct pt_vfield f_run_link_register[] = {ID("site_id", 0), ID("threat_id", 0), END};
+static const struct pt_vschema b_run_link_register = {f_run_link_register, 0};
+static const char *const run_item_statuses[] = {"open", "in progress", "done", "cancelled", NULL};
+static const struct pt_vfield f_run_item_status[] = {
+	ENUM("status", 1, run_item_statuses),
+	END,
+};
+static const struct pt_vschema b_run_item_status = {f_run_item_status, 0};
+
 /* issue 11: level null clears a scope's entry; one scope at most; a rationale always */
 static const struct pt_vfield f_threat_level[] = {
 	{"level", PT_V_STRING, 1, 1, 0, 0, level_names, NULL, NULL, NULL, NULL},
@@ -515,6 +532,11 @@ const struct pt_route pt_routes[] = {
 	{"POST", "/api/v1/register/{site}/{threat}", pt_h_register_set, PT_R_JSON, q_none, &b_register_set},
 	{"POST", "/api/v1/register/{site}/{threat}/approve", pt_h_register_approve, 0, q_none, NULL},
 	{"GET", "/api/v1/register/{site}/{threat}/history", pt_h_register_history, 0, q_none, NULL},
+	/* issue 15: the after-action report and its improvement links (pt_http_run_report.c) */
+	{"GET", "/api/v1/runs/{id}/report", pt_h_run_report, 0, q_run_report, NULL},
+	{"POST", "/api/v1/runs/{id}/improvements/{item}/measure", pt_h_run_improvement_measure, PT_R_JSON, q_none, &b_run_link_measure},
+	{"POST", "/api/v1/runs/{id}/improvements/{item}/register", pt_h_run_improvement_register, PT_R_JSON, q_none, &b_run_link_register},
+	{"POST", "/api/v1/runs/{id}/improvements/{item}/status", pt_h_run_improvement_status, PT_R_JSON, q_none, &b_run_item_status},
 	/* issue 11, item 7: measure states at a site, withdrawing a saved plan */
 	{"POST", "/api/v1/sites/{id}/measures/{measure}/approve", pt_h_site_measure_step, 0, q_none, NULL},
 	{"POST", "/api/v1/sites/{id}/measures/{measure}/accept", pt_h_site_measure_step, 0, q_none, NULL},

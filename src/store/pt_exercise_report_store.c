@@ -1,0 +1,235 @@
+/* pt_exercise_report_store.c - improvement items linked to measures and
+ * register risks (issue 15, migration 025), a run's first event of a kind:
+ * statements, rows in and out. */
+#include "pt_exercise_report_store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pt_store_int.h"
+
+#define LINK_COLUMNS "run_id, item_id, kind, site_id, measure_id, threat_id, user_id, user_name, at "
+
+enum link_stmt {
+	ST_LINK_ADD,
+	ST_LINKS_RUN,
+	ST_LINKS_SITE,
+	ST_EVENT_FIRST,
+	ST_STATUS_ADD,
+	ST_STATUSES,
+	ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_LINK_ADD] = "INSERT INTO exercise_improvement_links (" LINK_COLUMNS
+			") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[ST_LINKS_RUN] = "SELECT " LINK_COLUMNS "FROM exercise_improvement_links WHERE run_id = ?1 "
+			 "ORDER BY item_id, kind",
+	[ST_LINKS_SITE] = "SELECT " LINK_COLUMNS "FROM exercise_improvement_links WHERE site_id = ?1 "
+			  "AND kind = 'measure' ORDER BY measure_id, run_id, item_id",
+	[ST_EVENT_FIRST] = "SELECT at_ms, text FROM exercise_run_events WHERE run_id = ?1 AND "
+			   "kind = ?2 ORDER BY id LIMIT 1",
+	[ST_STATUS_ADD] = "INSERT INTO exercise_improvement_status (run_id, item_id, status, user_id, "
+			  "user_name, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_STATUSES] = "SELECT run_id, item_id, status, user_id, user_name, at FROM "
+			"exercise_improvement_status WHERE id IN (SELECT max(id) FROM "
+			"exercise_improvement_status WHERE run_id = ?1 GROUP BY item_id) ORDER BY item_id",
+};
+
+static const struct pt_db_stmt_table stmts = {PT_DBM_EXERCISE_LINKS, ST_COUNT, stmt_sql};
+
+enum pt_err pt_db_improvement_link_add(struct pt_db *db, const struct pt_db_improvement_link *l,
+				       struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc, x;
+	if ((err = pt_db_prepare(db, &stmts, ST_LINK_ADD, &st, d)) != PT_OK)
+		return err;
+	rc = sqlite3_bind_int64(st, 1, l->run_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 2, l->item_id);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_field(st, 3, l->kind, sizeof l->kind);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_field(st, 4, l->site_id, sizeof l->site_id);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_field(st, 5, l->measure_id, sizeof l->measure_id);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_field(st, 6, l->threat_id, sizeof l->threat_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 7, l->user_id);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_field(st, 8, l->user_name, sizeof l->user_name);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 9, l->at);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		x = sqlite3_extended_errcode(pt_db_sqlite(db));
+		sqlite3_reset(st);
+		if (rc == SQLITE_DONE)
+			return PT_OK;
+		if ((rc & 0xff) == SQLITE_CONSTRAINT && x == SQLITE_CONSTRAINT_PRIMARYKEY)
+			return pt_diag_set(d, PT_ECONFLICT, 0, "item",
+					   "improvement item %lld is linked to a %s already",
+					   l->item_id,
+					   strcmp(l->kind, "measure") == 0 ? "measure"
+									   : "register risk");
+		return pt_db_fail(db, rc, d, "storing an improvement link");
+	}
+	sqlite3_reset(st);
+	return pt_db_fail(db, rc, d, "storing an improvement link");
+}
+
+static enum pt_err link_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
+{
+	struct pt_db_improvement_link *l = row;
+	enum pt_err err;
+	(void)ctx;
+	memset(l, 0, sizeof *l);
+	l->run_id = sqlite3_column_int64(st, 0);
+	l->item_id = sqlite3_column_int64(st, 1);
+	l->user_id = sqlite3_column_int64(st, 6);
+	l->at = sqlite3_column_int64(st, 8);
+	if ((err = pt_db_col_text(st, 2, l->kind, sizeof l->kind, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 3, l->site_id, sizeof l->site_id, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 4, l->measure_id, sizeof l->measure_id, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 5, l->threat_id, sizeof l->threat_id, d)) != PT_OK)
+		return err;
+	return pt_db_col_text(st, 7, l->user_name, sizeof l->user_name, d);
+}
+
+static enum pt_err links_read(struct pt_db *db, int id, long long run_id, const char *site_id,
+			      struct pt_db_improvement_link **out, size_t *n, struct pt_diag *d)
+{
+	struct pt_db_rows rows;
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if ((err = pt_db_prepare(db, &stmts, id, &st, d)) != PT_OK)
+		return err;
+	rc = site_id ? pt_db_bind_text(st, 1, site_id) : sqlite3_bind_int64(st, 1, run_id);
+	if (rc != SQLITE_OK) {
+		sqlite3_reset(st);
+		return pt_db_fail(db, rc, d, "reading improvement links");
+	}
+	memset(&rows, 0, sizeof rows);
+	rows.elem_size = sizeof **out;
+	rows.max = PT_DB_LINKS_MAX;
+	rows.too_many = "too many improvement links";
+	rows.fill = link_row;
+	if ((err = pt_db_rows_read(db, st, &rows, "reading improvement links", d)) != PT_OK)
+		return err;
+	*out = rows.items;
+	*n = rows.n;
+	return PT_OK;
+}
+
+enum pt_err pt_db_improvement_links_of_run(struct pt_db *db, long long run_id,
+					   struct pt_db_improvement_link **out, size_t *n,
+					   struct pt_diag *d)
+{
+	return links_read(db, ST_LINKS_RUN, run_id, NULL, out, n, d);
+}
+
+enum pt_err pt_db_improvement_links_of_site(struct pt_db *db, const char *site_id,
+					    struct pt_db_improvement_link **out, size_t *n,
+					    struct pt_diag *d)
+{
+	return links_read(db, ST_LINKS_SITE, 0, site_id, out, n, d);
+}
+
+enum pt_err pt_db_run_event_first(struct pt_db *db, long long run_id, const char *kind,
+				  int64_t *at_ms, char **text, struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	*at_ms = 0;
+	*text = NULL;
+	if ((err = pt_db_prepare(db, &stmts, ST_EVENT_FIRST, &st, d)) != PT_OK)
+		return err;
+	rc = sqlite3_bind_int64(st, 1, run_id);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_text(st, 2, kind);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 1);
+		*at_ms = sqlite3_column_int64(st, 0);
+		*text = strdup(t ? (const char *)t : "");
+		sqlite3_reset(st);
+		return *text ? PT_OK : pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return PT_ENOTFOUND;
+	return pt_db_fail(db, rc, d, "reading a run's events");
+}
+
+enum pt_err pt_db_improvement_status_add(struct pt_db *db, const struct pt_db_improvement_status *x,
+					 struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	if ((err = pt_db_prepare(db, &stmts, ST_STATUS_ADD, &st, d)) != PT_OK)
+		return err;
+	rc = sqlite3_bind_int64(st, 1, x->run_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 2, x->item_id);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_field(st, 3, x->status, sizeof x->status);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 4, x->user_id);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_field(st, 5, x->user_name, sizeof x->user_name);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 6, x->at);
+	return pt_db_step_done(db, st, rc, "storing an improvement item's status", d);
+}
+
+static enum pt_err status_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
+{
+	struct pt_db_improvement_status *x = row;
+	enum pt_err err;
+	(void)ctx;
+	memset(x, 0, sizeof *x);
+	x->run_id = sqlite3_column_int64(st, 0);
+	x->item_id = sqlite3_column_int64(st, 1);
+	x->user_id = sqlite3_column_int64(st, 3);
+	x->at = sqlite3_column_int64(st, 5);
+	if ((err = pt_db_col_text(st, 2, x->status, sizeof x->status, d)) != PT_OK)
+		return err;
+	return pt_db_col_text(st, 4, x->user_name, sizeof x->user_name, d);
+}
+
+enum pt_err pt_db_improvement_statuses(struct pt_db *db, long long run_id,
+				       struct pt_db_improvement_status **out, size_t *n,
+				       struct pt_diag *d)
+{
+	struct pt_db_rows rows;
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if ((err = pt_db_prepare(db, &stmts, ST_STATUSES, &st, d)) != PT_OK)
+		return err;
+	if ((rc = sqlite3_bind_int64(st, 1, run_id)) != SQLITE_OK) {
+		sqlite3_reset(st);
+		return pt_db_fail(db, rc, d, "reading improvement statuses");
+	}
+	memset(&rows, 0, sizeof rows);
+	rows.elem_size = sizeof **out;
+	rows.max = PT_DB_LINKS_MAX;
+	rows.too_many = "too many improvement statuses";
+	rows.fill = status_row;
+	if ((err = pt_db_rows_read(db, st, &rows, "reading improvement statuses", d)) != PT_OK)
+		return err;
+	*out = rows.items;
+	*n = rows.n;
+	return PT_OK;
+}

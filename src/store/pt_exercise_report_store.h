@@ -1,0 +1,68 @@
+/* pt_exercise_report_store.h - what the after-action report of an exercise
+ * run reads beyond the run's own store (issue 15): the links from its
+ * improvement items to the registry (migration 025: a measure at a site, a
+ * note on a register risk), the items' statuses and the first event of a
+ * kind; SQL only. */
+#ifndef PT_EXERCISE_REPORT_STORE_H
+#define PT_EXERCISE_REPORT_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pt_store.h"
+
+#define PT_DB_LINKS_MAX 100000 /**< links one read returns (PT_ELIMIT past it) */
+
+/** One link (a row of exercise_improvement_links). Plain data. */
+struct pt_db_improvement_link {
+	long long run_id, item_id;
+	char kind[16];          /**< "measure" or "register" */
+	char site_id[64];
+	char measure_id[64];    /**< kind "measure"; else "" */
+	char threat_id[64];     /**< kind "register"; else "" */
+	long long user_id;      /**< who made it; 0 the system administrator */
+	char user_name[64];
+	int64_t at;             /**< unix seconds */
+};
+
+/** Append l. PT_ECONFLICT (field "item") when the item has a link of that kind already. */
+enum pt_err pt_db_improvement_link_add(struct pt_db *db, const struct pt_db_improvement_link *l,
+				       struct pt_diag *d);
+
+/** The links of run_id's items, by item then kind; *out: free() (NULL when *n is 0). */
+enum pt_err pt_db_improvement_links_of_run(struct pt_db *db, long long run_id,
+					   struct pt_db_improvement_link **out, size_t *n,
+					   struct pt_diag *d);
+
+/** The measure links to site_id, by measure then run and item; *out: free(). */
+enum pt_err pt_db_improvement_links_of_site(struct pt_db *db, const char *site_id,
+					    struct pt_db_improvement_link **out, size_t *n,
+					    struct pt_diag *d);
+
+/** A status given to an improvement item. Plain data. */
+struct pt_db_improvement_status {
+	long long run_id, item_id;
+	char status[16];        /**< "open", "in progress", "done", "cancelled" */
+	long long user_id;
+	char user_name[64];
+	int64_t at;             /**< unix seconds */
+};
+
+/** Append s (the item's status from now on). */
+enum pt_err pt_db_improvement_status_add(struct pt_db *db, const struct pt_db_improvement_status *s,
+					 struct pt_diag *d);
+
+/** The newest status of each item of run_id that has one, by item; *out: free(). */
+enum pt_err pt_db_improvement_statuses(struct pt_db *db, long long run_id,
+				       struct pt_db_improvement_status **out, size_t *n,
+				       struct pt_diag *d);
+
+/**
+ * The first event of kind (its wall time, unix milliseconds, and a copy of
+ * its text into *text, free()) of run_id; PT_ENOTFOUND without a message
+ * when the run has none.
+ */
+enum pt_err pt_db_run_event_first(struct pt_db *db, long long run_id, const char *kind,
+				  int64_t *at_ms, char **text, struct pt_diag *d);
+
+#endif

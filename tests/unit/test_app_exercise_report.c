@@ -1,0 +1,632 @@
+/* test_app_exercise_report.c - unit tests of the after-action report (issue
+ * 15) on ":memory:": a run of the reference exercise played with decisions on
+ * time and late, a contingency cancelled and one fired, a skipped inject and
+ * ENDEX; evaluators' observations and ratings, the facilitator's final
+ * rating, the improvement plan. The report as each caller may read it, its
+ * HTML (every section with its figures, hostile text escaped, the marking at
+ * top and bottom) and CSV, and the improvement items linked both ways to a
+ * measure at a site and a note on a register risk. */
+#include "app_plan_fixture.h"
+
+#include <math.h>
+
+#include "app/pt_app_exercise.h"
+#include "app/pt_app_exercise_report.h"
+#include "app/pt_app_exercise_runs.h"
+#include "formats/pt_exercise_report_io.h"
+
+#define T0 1735725600 /* 2025-01-01T10:00:00Z */
+#define HOSTILE "<script>alert('x')</script>"
+
+static struct pt_principal fac, fac2, eva, evb, pol, ems;
+static long long fac_id, fac2_id, eva_id, evb_id, pol_id, ems_id;
+
+/* A caller for who at scenario minute min of a run started at T0 (speed 1). */
+static const struct pt_caller *at(const struct pt_principal *who, const char *name, double min)
+{
+	static struct pt_caller callers[4];
+	static unsigned next;
+	struct pt_caller *c = &callers[next++ % 4];
+	pt_caller_system(c);
+	if (who) {
+		c->who = *who;
+		pt_strlcpy(c->name, name, sizeof c->name);
+	}
+	c->now = T0 + (int64_t)(min * 60);
+	c->audit_reads = 1;
+	return c;
+}
+
+static long long item1, item2;
+
+/* How many audit entries hold action (and record id, when not NULL). */
+static int audited(struct pt_db *db, const char *action, const char *record)
+{
+	struct pt_audit_entry *e = NULL;
+	struct pt_diag d;
+	size_t n = 0, i;
+	int found = 0;
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_audit_list(db, 0, 1000, 0, &e, &n, NULL, &d), PT_OK);
+	for (i = 0; i < n; i++)
+		found += strcmp(e[i].action, action) == 0 &&
+			 (!record || strcmp(e[i].record_id, record) == 0);
+	free(e);
+	return found;
+}
+
+/* The registry of app_plan_fixture.h and an ended run of the reference exercise. */
+static struct pt_db *played(long long *run)
+{
+	struct pt_db *db = open_with_measures();
+	struct pt_app_run_create_opts o;
+	struct pt_app_run_obs_opts ob;
+	struct pt_app_run_improvement_opts im;
+	struct pt_diag d;
+	int ems_cap;
+
+	memset(&d, 0, sizeof d);
+	user_make(db, "fac", PT_ROLE_FACILITATOR, gov_org, &fac_id, &fac);
+	user_make(db, "fac2", PT_ROLE_FACILITATOR, b_org, &fac2_id, &fac2);
+	user_make(db, "eva", PT_ROLE_EVALUATOR, gov_org, &eva_id, &eva);
+	user_make(db, "evb", PT_ROLE_EVALUATOR, a_org, &evb_id, &evb);
+	user_make(db, "pol", PT_ROLE_PLAYER, a_org, &pol_id, &pol);
+	user_make(db, "ems", PT_ROLE_PLAYER, b_org, &ems_id, &ems);
+
+	memset(&o, 0, sizeof o);
+	o.builtin = "hospital-attack-exercise";
+	o.title = "Orrinford drill " HOSTILE;
+	o.seed_set = 1;
+	o.seed = 7;
+	CHECK_INT(pt_app_run_create(at(&fac, "fac", 0), db, &o, run, &d), PT_OK);
+	CHECK_INT(pt_app_run_assign(at(&fac, "fac", 0), db, *run, "eva", PT_RUN_EVALUATOR, NULL, &d),
+		  PT_OK);
+	CHECK_INT(pt_app_run_assign(at(&fac, "fac", 0), db, *run, "evb", PT_RUN_EVALUATOR, NULL, &d),
+		  PT_OK);
+	CHECK_INT(pt_app_run_assign(at(&fac, "fac", 0), db, *run, "pol", PT_RUN_PLAYER,
+				    "police_commander", &d),
+		  PT_OK);
+	CHECK_INT(pt_app_run_assign(at(&fac, "fac", 0), db, *run, "ems", PT_RUN_PLAYER,
+				    "ems_commander", &d),
+		  PT_OK);
+
+	CHECK_INT(pt_app_run_start(at(&fac, "fac", 0), db, *run, NULL, &d), PT_OK);
+	/* 00:50 the rescue task force enters: #10 (00:52, due 01:00) done before it comes, on
+	 * time, and its contingency #15 cancelled */
+	CHECK_INT(pt_app_run_decide(at(&pol, "pol", 50), db, *run, "police_commander", "rtf_entry",
+				    "true", NULL, &d),
+		  PT_OK);
+	/* 01:00 ambulances: #7 (00:45, due 00:55) late by 5 minutes */
+	CHECK_INT(pt_app_run_decide(at(&ems, "ems", 60), db, *run, "ems_commander",
+				    "ambulances_dispatched", "10", NULL, &d),
+		  PT_OK);
+	/* 01:01 the facilitator marks #1 (00:05, due 00:20) done: late by 41 minutes */
+	CHECK_INT(pt_app_run_mark_done(at(&fac, "fac", 61), db, *run, 1, NULL, &d), PT_OK);
+	CHECK_INT(pt_app_run_skip(at(&fac, "fac", 62), db, *run, 16, NULL, &d), PT_OK);
+	CHECK_INT(pt_app_run_endex(at(&fac, "fac", 70), db, *run, PT_RUN_ENDEX_EXERCISE,
+				   "ENDEX <b>now</b>", NULL, &d),
+		  PT_OK);
+
+	ems_cap = pt_ex_capability_find("Public Health, Healthcare, and Emergency Medical Services");
+	CHECK(ems_cap >= 0);
+	memset(&ob, 0, sizeof ob);
+	ob.t_min = 40;
+	ob.capability = -1;
+	ob.target = "t_scene_safe";
+	ob.kind = PT_RUN_OBS_STRENGTH;
+	ob.text = "Cordon set fast " HOSTILE;
+	CHECK_INT(pt_app_run_observe(at(&eva, "eva", 70), db, *run, &ob, NULL, &d), PT_OK);
+	ob.t_min = 61;
+	ob.target = "t_triage";
+	ob.kind = PT_RUN_OBS_IMPROVEMENT;
+	ob.text = "Triage tags ran out at the casualty collection point";
+	CHECK_INT(pt_app_run_observe(at(&evb, "evb", 70), db, *run, &ob, NULL, &d), PT_OK);
+	ob.target = NULL;
+	ob.capability = pt_ex_capability_find("Mass Care Services");
+	ob.kind = PT_RUN_OBS_OBSERVATION;
+	ob.text = "Family reunification not played";
+	CHECK_INT(pt_app_run_observe(at(&eva, "eva", 70), db, *run, &ob, NULL, &d), PT_OK);
+
+	CHECK_INT(pt_app_run_rate(at(&eva, "eva", 70), db, *run, "t_scene_safe", PT_RUN_RATING_S,
+				  "declared at 01:25", &d),
+		  PT_OK);
+	CHECK_INT(pt_app_run_rate(at(&evb, "evb", 70), db, *run, "t_scene_safe", PT_RUN_RATING_M,
+				  NULL, &d),
+		  PT_OK);
+	CHECK_INT(pt_app_run_rate_final(at(&fac, "fac", 70), db, *run, "t_scene_safe",
+					PT_RUN_RATING_M, "late declaration " HOSTILE, &d),
+		  PT_OK);
+	CHECK_INT(pt_app_run_rate(at(&evb, "evb", 70), db, *run, "t_triage", PT_RUN_RATING_U, NULL,
+				  &d),
+		  PT_OK);
+
+	memset(&im, 0, sizeof im);
+	im.capability = ems_cap;
+	im.issue = "Triage tags ran out " HOSTILE;
+	im.action = "Stock 500 triage tags, with \"commas, and quotes\"";
+	im.element = PT_RUN_ELEMENT_EQUIPMENT;
+	im.responsible = "Operator A";
+	im.due = "2027-03-31";
+	im.risk_site = "PS-001";
+	im.risk_threat = "vehicle_ramming";
+	CHECK_INT(pt_app_run_improvement_add(at(&fac, "fac", 70), db, *run, &im, &item1, &d), PT_OK);
+	memset(&im, 0, sizeof im);
+	im.capability = -1;
+	im.issue = "No family assistance centre";
+	im.action = "Plan a family assistance centre";
+	im.element = PT_RUN_ELEMENT_PLANNING;
+	im.responsible = "Ministry";
+	CHECK_INT(pt_app_run_improvement_add(at(&fac, "fac", 70), db, *run, &im, &item2, &d), PT_OK);
+	return db;
+}
+
+static const struct pt_ex_report_item *item_of(const struct pt_ex_report *r, long long id)
+{
+	for (size_t i = 0; i < r->n_items; i++)
+		if (r->items[i].id == id)
+			return &r->items[i];
+	return NULL;
+}
+
+static char *render(const struct pt_ex_report *r, int html)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	CHECK(m != NULL);
+	if (!m)
+		return NULL;
+	CHECK_INT(html ? pt_ex_report_html(m, r) : pt_ex_report_csv(m, r), PT_OK);
+	fclose(m);
+	return text;
+}
+
+static int count(const char *hay, const char *needle)
+{
+	int n = 0;
+	for (const char *p = hay; p && (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+#define HAS(text, s)                                                                       \
+	do {                                                                               \
+		if (!(text) || !strstr((text), (s)))                                       \
+			fprintf(stderr, "missing: %s\n", (s));                              \
+		CHECK((text) && strstr((text), (s)));                                      \
+	} while (0)
+
+static void test_report(void)
+{
+	struct pt_app_run_report *rep = NULL;
+	const struct pt_ex_report *r;
+	const struct pt_ex_report_item *it;
+	struct pt_diag d;
+	char *html, *csv, buf[256], rid[32];
+	long long run = 0;
+	struct pt_db *db = played(&run);
+	long o;
+	size_t k;
+	memset(&d, 0, sizeof d);
+	snprintf(rid, sizeof rid, "%lld", run);
+
+	/* who may read it */
+	CHECK_INT(pt_app_run_report_prepare(at(&pol, "pol", 80), db, run, &rep, &d), PT_EFORBIDDEN);
+	CHECK_STR(d.field, "role");
+	CHECK(rep == NULL);
+	CHECK_INT(pt_app_run_report_prepare(at(&opa, "opa", 80), db, run, &rep, &d), PT_ENOTFOUND);
+	CHECK_STR(d.field, "run");
+	CHECK_INT(pt_app_run_report_prepare(at(&eva, "eva", 80), db, run + 1, &rep, &d),
+		  PT_ENOTFOUND);
+	CHECK_INT(pt_app_run_report_prepare(at(&coord, "coord", 80), db, run, &rep, &d), PT_OK);
+	pt_app_run_report_free(rep);
+	rep = NULL;
+	CHECK(audited(db, "run.report", rid) >= 1);
+
+	CHECK_INT(pt_app_run_report(at(&eva, "eva", 80), db, run, 2, &rep, &d), PT_OK);
+	if (!rep)
+		goto out;
+	r = rep->doc;
+	CHECK(r->tlp == PT_TLP_AMBER);
+	CHECK(r->seed == 7);
+	CHECK_STR(r->clock_state, "ended");
+	CHECK(r->started_at == T0 && r->ended_at == T0 + 70 * 60);
+	CHECK(r->endex_text && strstr(r->endex_text, "ENDEX <b>now</b>"));
+	CHECK_INT(r->n_people, 5); /* fac, eva, evb, pol, ems */
+	CHECK_INT(r->n_made, 2);
+	CHECK_INT(r->n_obs, 3);
+	CHECK_INT(r->n_ratings, 4);
+	CHECK_INT(r->n_items, 2);
+	it = item_of(r, item1);
+	CHECK(it && strcmp(it->status, "open") == 0 && strcmp(it->element, "equipment") == 0);
+
+	/* the outcome: 1,000 replications each with the run's seed; the paired difference */
+	CHECK(r->has_sim);
+	CHECK(r->outcome.run && r->outcome.baseline && r->outcome.diff);
+	CHECK_INT(r->outcome.replications, PT_APP_EX_OUTCOME_REPS);
+	CHECK(r->outcome.run && r->outcome.run->replications == PT_APP_EX_OUTCOME_REPS);
+	CHECK(r->outcome.seed == 7);
+	CHECK_INT(r->outcome.n_decisions, 2);
+	CHECK_INT(r->outcome.n_baseline, 8); /* 11 baseline decisions, 3 logged only */
+	for (o = 0; r->outcome.run && (size_t)o < pt_mci_output_count(); o++)
+		if (strcmp(pt_mci_output_name((size_t)o), "deaths") == 0)
+			break;
+	if (r->outcome.run && r->outcome.diff) {
+		const struct pt_mci_stat *a = &r->outcome.run->rows[0].stats[o];
+		const struct pt_mci_stat *b = &r->outcome.baseline->rows[0].stats[o];
+		const struct pt_mci_stat *x = &r->outcome.diff[o];
+		CHECK(fabs(x->mean - (a->mean - b->mean)) < 1e-9);
+		CHECK(x->lo <= x->mean && x->mean <= x->hi);
+		CHECK(x->n == PT_APP_EX_OUTCOME_REPS);
+		/* ten ambulances an hour late, no scene declared safe: more deaths than the baseline */
+		CHECK(x->lo > 0);
+		snprintf(buf, sizeof buf, "<td class=\"n\">%.2f [%.2f, %.2f]</td>", a->mean, a->lo,
+			 a->hi);
+	}
+
+	html = render(r, 1);
+	HAS(html, "<!DOCTYPE html>");
+	CHECK_INT(count(html, ">TLP:AMBER</span>"), 2); /* the marking at top and bottom */
+	HAS(html, "<h1>After-action report: Orrinford drill &lt;script&gt;");
+	CHECK(html && !strstr(html, "<script>"));
+	CHECK(html && !strstr(html, "<b>now"));
+	CHECK(html && !strstr(html, "http://") && !strstr(html, "https://") &&
+	      !strstr(html, "src=") && !strstr(html, "<link"));
+	HAS(html, "<h2>Overview</h2>");
+	HAS(html, "2025-01-01 10:00 UTC");
+	HAS(html, "2025-01-01 11:10 UTC");
+	HAS(html, "<td>player</td><td>Police commander</td>");
+	HAS(html, "<td>pol</td><td>Operator A</td>");
+	HAS(html, "<h2>Timeline</h2>");
+	HAS(html, "1 skipped");
+	HAS(html, "<td class=\"late\">late by 5 min</td>");
+	HAS(html, "<td class=\"late\">late by 41 min</td>");
+	HAS(html, "marked done by the facilitator");
+	HAS(html, "<td class=\"ontime\">on time</td>");
+	HAS(html, "cancelled (contingency)");
+	HAS(html, "<td>skipped</td>");
+	HAS(html, "Ambulances dispatched (ems, EMS commander)");
+	HAS(html, "<h2>Ratings per capability target</h2>");
+	HAS(html, "S (Performed with some challenges) by eva: declared at 01:25");
+	HAS(html, "<strong>M (Performed with major challenges)</strong> by fac: late declaration "
+		  "&lt;script&gt;");
+	HAS(html, "Unable to be performed), the evaluators agreeing");
+	HAS(html, "Strengths (t_scene_safe)");
+	HAS(html, "Cordon set fast &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
+	HAS(html, "Areas for improvement (t_triage)");
+	HAS(html, "Other observations");
+	HAS(html, "<h2>Simulated outcome: the run's decisions against the baseline</h2>");
+	HAS(html, "1000 replications each with the run&#39;s seed 7");
+	if (r->outcome.run)
+		HAS(html, buf);
+	HAS(html, "<h2>Improvement plan</h2>");
+	HAS(html, "<td>Triage tags ran out &lt;script&gt;");
+	HAS(html, "names register risk PS-001 / vehicle_ramming");
+	free(html);
+
+	csv = render(r, 0);
+	snprintf(buf, sizeof buf,
+		 "%lld,%lld,\"Public Health, Healthcare, and Emergency Medical Services\",", run,
+		 item1);
+	CHECK(csv && strncmp(csv, "# TLP:AMBER\r\n", 13) == 0);
+	HAS(csv, "\r\nrun_id,item,capability,issue,corrective_action,capability_element,"
+		 "responsible_organisation,due,status,measure_site,measure_id,register_site,"
+		 "register_threat\r\n");
+	HAS(csv, buf);
+	HAS(csv, ",\"Stock 500 triage tags, with \"\"commas, and quotes\"\"\",equipment,Operator A,"
+		 "2027-03-31,open,,,,\r\n");
+	snprintf(buf, sizeof buf, "%lld,%lld,,No family assistance centre,", run, item2);
+	HAS(csv, buf);
+	for (k = 0; csv && k < 1; k++)
+		CHECK_INT(count(csv, "\r\n"), 4);
+	free(csv);
+out:
+	pt_app_run_report_free(rep);
+	pt_db_close(db);
+}
+
+/* The report without the simulation: the CSV is the plan, compute is a separate step. */
+static void test_prepare_compute(void)
+{
+	struct pt_app_run_report *rep = NULL;
+	struct pt_diag d;
+	long long run = 0;
+	struct pt_db *db = played(&run);
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_app_run_report_prepare(at(&fac, "fac", 80), db, run, &rep, &d), PT_OK);
+	if (rep) {
+		CHECK(rep->doc->has_sim && rep->doc->outcome.run == NULL);
+		CHECK(rep->sim_run && rep->sim_base);
+		/* off the database: the server's pool computes it */
+		pt_db_close(db);
+		db = NULL;
+		CHECK_INT(pt_app_run_report_compute(rep, 1, &d), PT_OK);
+		CHECK(rep->doc->outcome.run && rep->doc->outcome.baseline);
+	}
+	pt_app_run_report_free(rep);
+	pt_db_close(db);
+}
+
+static void test_links(void)
+{
+	struct pt_app_run_report *rep = NULL;
+	struct pt_site_measures sm;
+	struct pt_site_measure_list l;
+	struct pt_register_entry e;
+	const struct pt_ex_report_item *it;
+	struct pt_diag d;
+	char want[256], rid[32];
+	long long run = 0;
+	struct pt_db *db = played(&run);
+	int can = 0;
+	size_t k;
+	memset(&d, 0, sizeof d);
+	memset(&sm, 0, sizeof sm);
+	snprintf(rid, sizeof rid, "%lld", run);
+
+	/* the run's side: its facilitators and coordinators; not an evaluator, not outsiders */
+	CHECK_INT(pt_app_run_improvement_measure(at(&eva, "eva", 80), db, run, item1, "PS-001",
+						 "film", &d),
+		  PT_EFORBIDDEN);
+	CHECK_STR(d.field, "role");
+	CHECK_INT(pt_app_run_improvement_measure(at(&opa, "opa", 80), db, run, item1, "PS-001",
+						 "film", &d),
+		  PT_ENOTFOUND);
+	CHECK_STR(d.field, "run");
+	/* the site's side: the facilitator may not change the operator's site */
+	CHECK_INT(pt_app_run_improvement_measure(at(&fac, "fac", 80), db, run, item1, "PS-001",
+						 "film", &d),
+		  PT_EFORBIDDEN);
+	CHECK_STR(d.field, "site");
+	CHECK_INT(pt_app_run_improvement_measure(at(&coord, "coord", 80), db, run, 9999, "PS-001",
+						 "film", &d),
+		  PT_ENOTFOUND);
+	CHECK_STR(d.field, "item");
+	CHECK_INT(pt_app_run_improvement_measure(at(&coord, "coord", 80), db, run, item1, "PS-001",
+						 "teleporter", &d),
+		  PT_ENOTFOUND);
+	CHECK_STR(d.field, "measure");
+	CHECK_INT(pt_app_run_improvement_measure(at(&coord, "coord", 80), db, run, item1, "PS-999",
+						 "film", &d),
+		  PT_ENOTFOUND);
+	CHECK_STR(d.field, "site");
+	CHECK_INT(audited(db, "run.improvement.measure", rid), 0);
+
+	/* a government coordinator links item 1 to film at PS-001: not there yet */
+	CHECK_INT(pt_app_run_improvement_measure(at(&coord, "coord", 80), db, run, item1, "PS-001",
+						 "film", &d),
+		  PT_OK);
+	CHECK_INT(pt_app_run_improvement_measure(at(&coord, "coord", 80), db, run, item1, "PS-001",
+						 "guards", &d),
+		  PT_ECONFLICT);
+	CHECK_INT(audited(db, "run.improvement.measure", rid), 1);
+	CHECK_INT(pt_app_run_report_prepare(at(&coord, "coord", 80), db, run, &rep, &d), PT_OK);
+	it = rep ? item_of(rep->doc, item1) : NULL;
+	CHECK(it && strcmp(it->status, "not at the site") == 0);
+	CHECK(it && strcmp(it->linked_site, "PS-001") == 0 && strcmp(it->linked_measure, "film") == 0);
+	pt_app_run_report_free(rep);
+	rep = NULL;
+
+	/* the operator puts film in place: the item's status follows, the site's view names it */
+	memset(&l, 0, sizeof l);
+	sm_add(&l, "PS-001", "film", 2);
+	CHECK_INT(pt_app_site_measures_import(as(&opa), db, &l, &d), PT_OK);
+	pt_site_measure_list_clear(&l);
+	CHECK_INT(pt_app_site_measures_list(as(&opa), db, "PS-001", NULL, &sm, &d), PT_OK);
+	CHECK(sm.from != NULL);
+	for (k = 0; k < sm.n; k++)
+		if (strcmp(sm.rows[k].measure_id, "film") == 0)
+			break;
+	CHECK(k < sm.n && sm.from && sm.from[k].run_id == run && sm.from[k].item_id == item1);
+	pt_site_measures_clear(&sm);
+
+	/* the register: a note on the item's own risk, after what was there */
+	CHECK_INT(pt_app_run_improvement_register(at(&coord, "coord", 80), db, run, item2, NULL,
+						  NULL, &d),
+		  PT_EINVAL); /* item 2 names no risk */
+	CHECK_STR(d.field, "site");
+	CHECK_INT(pt_app_run_improvement_register(at(&fac, "fac", 80), db, run, item1, NULL, NULL,
+						  &d),
+		  PT_EFORBIDDEN);
+	CHECK_INT(pt_app_run_improvement_register(at(&coord, "coord", 80), db, run, item1, NULL,
+						  NULL, &d),
+		  PT_OK);
+	CHECK_INT(pt_app_run_improvement_register(at(&coord, "coord", 80), db, run, item1, "PS-001",
+						  "pbied", &d),
+		  PT_ECONFLICT);
+	CHECK_INT(pt_app_register_entry(as(&opa), db, "PS-001", "vehicle_ramming", NULL, &e, &can,
+					&d),
+		  PT_OK);
+	snprintf(want, sizeof want,
+		 "From exercise run %lld, item %lld: Stock 500 triage tags, with \"commas, and "
+		 "quotes\" (responsible Operator A, due 2027-03-31)",
+		 run, item1);
+	CHECK_STR(e.note, want);
+	CHECK_INT(audited(db, "run.improvement.register", rid), 1);
+	CHECK_INT(audited(db, "register.set", NULL), 1);
+
+	/* item 2 on another risk, a note there already: kept, the new line after it */
+	{
+		struct pt_register_change ch;
+		memset(&ch, 0, sizeof ch);
+		ch.note = "Bollards ordered";
+		CHECK_INT(pt_app_register_set(as(&opa), db, "PS-001", "pbied", &ch, &e, NULL, &d),
+			  PT_OK);
+		CHECK_INT(pt_app_run_improvement_register(at(&coord, "coord", 80), db, run, item2,
+							  "PS-001", "pbied", &d),
+			  PT_OK);
+		CHECK_INT(pt_app_register_entry(as(&opa), db, "PS-001", "pbied", NULL, &e, &can, &d),
+			  PT_OK);
+		snprintf(want, sizeof want,
+			 "Bollards ordered\nFrom exercise run %lld, item %lld: Plan a family "
+			 "assistance centre (responsible Ministry)",
+			 run, item2);
+		CHECK_STR(e.note, want);
+	}
+
+	/* the facilitators' status: shown for item 2 (a note only), not for item 1 (a measure) */
+	CHECK_INT(pt_app_run_improvement_status(at(&eva, "eva", 90), db, run, item2, "done", &d),
+		  PT_EFORBIDDEN);
+	CHECK_STR(d.field, "role");
+	CHECK_INT(pt_app_run_improvement_status(at(&coord, "coord", 90), db, run, item2, "done", &d),
+		  PT_EFORBIDDEN);
+	CHECK_INT(pt_app_run_improvement_status(at(&opa, "opa", 90), db, run, item2, "done", &d),
+		  PT_ENOTFOUND);
+	CHECK_INT(pt_app_run_improvement_status(at(&fac, "fac", 90), db, run, item2, "finished", &d),
+		  PT_EINVAL);
+	CHECK_STR(d.field, "status");
+	CHECK_INT(pt_app_run_improvement_status(at(&fac, "fac", 90), db, run, 9999, "done", &d),
+		  PT_ENOTFOUND);
+	CHECK_STR(d.field, "item");
+	CHECK_INT(pt_app_run_improvement_status(at(&fac, "fac", 90), db, run, item2, "in progress",
+						&d),
+		  PT_OK);
+	CHECK_INT(pt_app_run_improvement_status(at(&fac, "fac", 91), db, run, item2, "done", &d),
+		  PT_OK);
+	CHECK_INT(pt_app_run_improvement_status(at(&fac, "fac", 91), db, run, item1, "cancelled",
+						&d),
+		  PT_OK);
+	CHECK_INT(audited(db, "run.improvement.status", rid), 3);
+
+	/* the item's side */
+	CHECK_INT(pt_app_run_report_prepare(at(&coord, "coord", 80), db, run, &rep, &d), PT_OK);
+	it = rep ? item_of(rep->doc, item1) : NULL;
+	CHECK(it && strcmp(it->status, "in place") == 0);
+	CHECK(it && strcmp(it->noted_site, "PS-001") == 0 &&
+	      strcmp(it->noted_threat, "vehicle_ramming") == 0);
+	it = rep ? item_of(rep->doc, item2) : NULL;
+	CHECK(it && strcmp(it->status, "done") == 0 && strcmp(it->given_status, "done") == 0);
+	if (rep) {
+		char *csv = render(rep->doc, 0), *html = render(rep->doc, 1);
+		HAS(csv, ",in place,PS-001,film,PS-001,vehicle_ramming\r\n");
+		HAS(csv, ",done,,,PS-001,pbied\r\n");
+		HAS(html, "measure film at site PS-001<br>note on register risk PS-001 / "
+			  "vehicle_ramming");
+		free(csv);
+		free(html);
+	}
+	pt_app_run_report_free(rep);
+	pt_db_close(db);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+	*len = 0;
+	CHECK(f != NULL);
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+		buf[n] = '\0';
+		*len = (size_t)n;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* A run of an exercise without a simulation, not started, at GREEN: nothing to simulate, no
+ * decisions, no plan; the page says so, the CSV is its header. */
+static void test_empty_run(void)
+{
+	struct pt_db *db = open_with_measures();
+	struct pt_app_run_create_opts o;
+	struct pt_app_run_report *rep = NULL;
+	struct pt_diag d;
+	long long run = 0;
+	char *json, *html = NULL, *csv = NULL;
+	size_t len = 0;
+	memset(&d, 0, sizeof d);
+	user_make(db, "fac", PT_ROLE_FACILITATOR, gov_org, &fac_id, &fac);
+	json = slurp("tests/cli/data/exercise-small.json", &len);
+	memset(&o, 0, sizeof o);
+	o.scenario = json;
+	o.scenario_len = len;
+	o.tlp_set = 1;
+	o.tlp = PT_TLP_GREEN;
+	CHECK_INT(pt_app_run_create(at(&fac, "fac", 0), db, &o, &run, &d), PT_OK);
+	CHECK_INT(pt_app_run_report(at(&fac, "fac", 0), db, run, 1, &rep, &d), PT_OK);
+	if (rep) {
+		CHECK(!rep->doc->has_sim && !rep->sim_run && !rep->doc->outcome.run);
+		CHECK_STR(rep->doc->clock_state, "ready");
+		html = render(rep->doc, 1);
+		csv = render(rep->doc, 0);
+	}
+	HAS(html, "<p>The scenario drives no simulation.</p>");
+	HAS(html, "<p>No decision was made.</p>");
+	HAS(html, "<p>No improvement item was recorded.</p>");
+	HAS(html, "<tr><th scope=\"row\">Started</th><td>-</td></tr>");
+	HAS(html, "<tr><th scope=\"row\">Ended (ENDEX)</th><td>not ended</td></tr>");
+	HAS(html, "not rated");
+	CHECK_INT(count(html, ">TLP:GREEN</span>"), 2);
+	CHECK_STR(csv, "# TLP:GREEN\r\nrun_id,item,capability,issue,corrective_action,capability_element,"
+		       "responsible_organisation,due,status,measure_site,measure_id,register_site,"
+		       "register_threat\r\n");
+	/* no audit of a GREEN read */
+	CHECK_INT(audited(db, "run.report", NULL), 0);
+	free(html);
+	free(csv);
+	free(json);
+	pt_app_run_report_free(rep);
+	pt_db_close(db);
+}
+
+/* The rules themselves (src/core/pt_access.c): who reads the report, who links its items. */
+static void test_access_rules(void)
+{
+	struct pt_db *db = open_registry();
+	struct pt_principal sys, viewer;
+	struct pt_run_access ra;
+	long long viewer_id;
+	enum pt_tlp t;
+	if (!db)
+		return;
+	user_make(db, "fac", PT_ROLE_FACILITATOR, gov_org, &fac_id, &fac);
+	user_make(db, "eva", PT_ROLE_EVALUATOR, gov_org, &eva_id, &eva);
+	user_make(db, "pol", PT_ROLE_PLAYER, a_org, &pol_id, &pol);
+	user_make(db, "viewer", PT_ROLE_VIEWER, gov_org, &viewer_id, &viewer);
+	pt_principal_system(&sys);
+	memset(&ra, 0, sizeof ra);
+	ra.owner_org_id = gov_org;
+	ra.tlp = PT_TLP_AMBER;
+	ra.member = PT_RUN_FACILITATOR;
+	CHECK_INT(pt_access_run_report(&fac, &ra), PT_ACCESS_OK);
+	CHECK_INT(pt_access_run_link(&fac, &ra), PT_ACCESS_OK);
+	ra.member = PT_RUN_EVALUATOR;
+	CHECK_INT(pt_access_run_report(&eva, &ra), PT_ACCESS_OK);
+	CHECK_INT(pt_access_run_link(&eva, &ra), PT_ACCESS_FORBIDDEN);
+	ra.member = PT_RUN_PLAYER;
+	ra.roles = 1;
+	CHECK_INT(pt_access_run_report(&pol, &ra), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_run_link(&pol, &ra), PT_ACCESS_FORBIDDEN);
+	ra.member = PT_RUN_NONE;
+	ra.roles = 0;
+	CHECK_INT(pt_access_run_report(&coord, &ra), PT_ACCESS_OK); /* an observer */
+	CHECK_INT(pt_access_run_link(&coord, &ra), PT_ACCESS_OK);
+	CHECK_INT(pt_access_run_report(&viewer, &ra), PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_run_link(&viewer, &ra), PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_run_report(&opa, &ra), PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_run_report(&sys, &ra), PT_ACCESS_OK);
+	CHECK_INT(pt_access_run_link(&sys, &ra), PT_ACCESS_OK);
+	/* at RED no oversight: the coordinator is told the run does not exist */
+	for (t = PT_TLP_CLEAR; t <= PT_TLP_RED; t++) {
+		ra.tlp = t;
+		CHECK_INT(pt_access_run_report(&coord, &ra),
+			  t == PT_TLP_RED ? PT_ACCESS_NOT_FOUND : PT_ACCESS_OK);
+	}
+	CHECK_INT(pt_access_run_report(NULL, &ra), PT_ACCESS_NOT_FOUND);
+	CHECK_INT(pt_access_run_link(&sys, NULL), PT_ACCESS_NOT_FOUND);
+	pt_db_close(db);
+}
+
+int main(void)
+{
+	RUN(test_access_rules);
+	RUN(test_report);
+	RUN(test_prepare_compute);
+	RUN(test_links);
+	RUN(test_empty_run);
+	return TEST_SUMMARY("app_exercise_report");
+}
