@@ -343,3 +343,52 @@ export const rejectAlert = (id, reason) => call('POST', `/alerts/${encodeURIComp
 export const alertCapUrl = (id) => `${BASE}/alerts/${encodeURIComponent(id)}/cap`;
 export const publicCapUrl = (id) => `/alerts/${encodeURIComponent(id)}.cap`;
 export const ALERT_FEED_URL = '/alerts.atom';
+
+/* ---- issue 15: exercise runs (docs/api.md "Exercise runs") ----
+   EXERCISE: {id, title, description, duration_min, sim_start_min, tlp, simulation, pio_role,
+   sim_to, injects (a count), stages, roles, objectives, decisions}.
+   RUN (GET /runs/ID): {id, title, scenario_id, tlp, view ("facilitator"|"evaluator"|"observer"|
+   "player"), clock: {state ("ready"|"running"|"paused"|"ended"), speed, now_min}, ended,
+   created_at, created_by, seed, next_sim_min, my_roles, scenario (the file's shape, as the
+   caller may see it), injects: [{seq, status, due_min, deadline_min, delivered_min, done_min,
+   done_by}], participants: [{user, organisation, member, role, lead}], decisions: [{decision,
+   label, value, role, user, t_min, at}], responses: [{id, seq, role, user, t_min, at, text}],
+   log: [{id, user, position, agency, t_min, at, activity}], observations: [{id, user, t_min, at,
+   capability, target, kind, text}], ratings: [{target, user, rating, final, at, note}],
+   improvements: [{id, capability, issue, action, element, responsible, due, measure, risk_site,
+   risk_threat, user, at, ...}], last_event}. A change (clock, inject): {run, state, now_min,
+   events, last_event}. Bodies of start/pause/resume and the inject actions are `{}`. */
+export const exercises = () => call('GET', '/exercises');
+export const runs = () => all('/runs');
+export const run = (id) => call('GET', `/runs/${encodeURIComponent(id)}`);
+/** b: {builtin, title, tlp, seed}. */
+export const createRun = (b) => call('POST', '/runs', { json: b });
+/** p: {user, member: "player"|"evaluator"|"facilitator", role (a player's)}. */
+export const assignRun = (id, p) => call('POST', `/runs/${encodeURIComponent(id)}/participants`, { json: p });
+export const unassignRun = (id, user, role) =>
+  call('DELETE', `/runs/${encodeURIComponent(id)}/participants/${encodeURIComponent(user)}`, { query: role ? { role } : {} });
+/** what: start, pause, resume, shift ({minutes}), speed ({factor}), endex ({message, real_world}). */
+export const runClock = (id, what, body = {}) => call('POST', `/runs/${encodeURIComponent(id)}/${what}`, { json: body });
+/** what: trigger, skip, done. */
+export const runInject = (id, seq, what) =>
+  call('POST', `/runs/${encodeURIComponent(id)}/injects/${encodeURIComponent(seq)}/${what}`, { json: {} });
+export const runRespond = (id, seq, role, text) =>
+  call('POST', `/runs/${encodeURIComponent(id)}/injects/${encodeURIComponent(seq)}/responses`, { json: { role, text } });
+/** b: {decision, value (absent for kind none), role}. */
+export const runDecide = (id, b) => call('POST', `/runs/${encodeURIComponent(id)}/decisions`, { json: b });
+/** b: {activity, role (a player's position), t_min}. */
+export const runLog = (id, b) => call('POST', `/runs/${encodeURIComponent(id)}/log`, { json: b });
+/** b: {kind, text, capability, target, t_min}. */
+export const runObserve = (id, b) => call('POST', `/runs/${encodeURIComponent(id)}/observations`, { json: b });
+/** b: {target, rating, note, final}. */
+export const runRate = (id, b) => call('POST', `/runs/${encodeURIComponent(id)}/ratings`, { json: b });
+/** b: {issue, action, element, responsible, capability, due}. */
+export const runImprove = (id, b) => call('POST', `/runs/${encodeURIComponent(id)}/improvements`, { json: b });
+export const runImprovementStatus = (id, item, status) =>
+  call('POST', `/runs/${encodeURIComponent(id)}/improvements/${encodeURIComponent(item)}/status`, { json: { status } });
+/** The run's public information officer: a CAP alert with status Exercise (as POST /alerts). */
+export const runAlert = (id, b) => call('POST', `/runs/${encodeURIComponent(id)}/alerts`, { json: b });
+/** The event stream's URL (EventSource: the browser sends Last-Event-ID when it reconnects). */
+export const runEventsUrl = (id) => `${BASE}/runs/${encodeURIComponent(id)}/events`;
+/** The after-action report: format html (a printable page) or csv (the improvement plan). */
+export const runReportUrl = (id, format) => `${BASE}/runs/${encodeURIComponent(id)}/report?format=${format}`;

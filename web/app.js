@@ -3,7 +3,7 @@
 
 import * as api from './api.js';
 import { el, put, toast, names, LEVELS, LEVEL_MEANING, threatName, errorPanel } from './ui.js';
-import { canImport, canReadAudit, canManageUsers, canSetThreatLevel, ROLE_NAMES, ORG_TYPES } from './roles.js';
+import { canImport, canReadAudit, canManageUsers, canSetThreatLevel, canSeeExercises, ROLE_NAMES, ORG_TYPES } from './roles.js';
 import { renderLogin } from './login.js';
 import { renderDashboard } from './dashboard.js';
 import { renderSite } from './site.js';
@@ -15,6 +15,8 @@ import { renderRegister } from './register.js';
 import { renderAccount } from './account.js';
 import { renderResilience } from './resilience.js'; // issue 12: cascades and single points of failure
 import { renderAlerts } from './alerts.js'; // issue 13: public alerts
+import { renderExercises } from './exercises.js'; // issue 15: exercise runs
+import { renderRun } from './run.js'; // issue 15: one run (facilitator, player, evaluator)
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -75,6 +77,8 @@ const ROUTES = [
   { re: /^#\/plan$/, view: 'plan', title: 'Investment plan', nav: 'Plan', href: '#/plan', draw: () => renderPlan(main, ctx) },
   { re: /^#\/resilience(\?.*)?$/, view: 'resilience', title: 'Resilience', nav: 'Resilience', href: '#/resilience', draw: (m) => renderResilience(main, ctx, new URLSearchParams((m[1] || '').slice(1))) }, // issue 12
   { re: /^#\/alerts$/, view: 'alerts', title: 'Public alerts', nav: 'Alerts', href: '#/alerts', draw: () => renderAlerts(main, ctx) }, // issue 13
+  { re: /^#\/exercises$/, view: 'exercises', title: 'Exercises', nav: 'Exercises', href: '#/exercises', allowed: canSeeExercises, draw: () => renderExercises(main, ctx) }, // issue 15
+  { re: /^#\/runs\/(\d{1,15})$/, view: 'run', title: 'Exercise run', allowed: canSeeExercises, draw: (m) => renderRun(main, ctx, m[1]) }, // issue 15
   { re: /^#\/register$/, view: 'register', title: 'Risk register', nav: 'Register', href: '#/register', draw: () => renderRegister(main, ctx) },
   { re: /^#\/import$/, view: 'import', title: 'Import', nav: 'Import', href: '#/import', allowed: canImport, draw: () => renderImport(main, ctx) },
   { re: /^#\/audit$/, view: 'audit', title: 'Audit log', nav: 'Audit log', href: '#/audit', allowed: canReadAudit, draw: () => renderAudit(main, ctx) },

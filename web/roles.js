@@ -36,3 +36,11 @@ export const ORG_TYPES = {
    organisations compose and approve (a second person: never the composer); others read the
    issued alerts (docs/access.md "Public alerts"). */
 export function canComposeAlerts(user) { return (user.role === 'pio' || user.role === 'coordinator') && isGov(user); }
+
+/* issue 15: exercise runs (docs/access.md "Exercise runs"). Facilitators, players and evaluators
+   take part in runs; government coordinators observe them; a facilitator creates a run. What a
+   user sees of one run is the server's `view` of it. */
+export function canSeeExercises(user) {
+  return ['facilitator', 'player', 'evaluator'].includes(user.role) || (user.role === 'coordinator' && isGov(user));
+}
+export function canCreateRun(user) { return user.role === 'facilitator'; }
