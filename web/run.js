@@ -85,6 +85,9 @@ export async function renderRun(main, ctx, id) {
     if (o) o.remove();
   };
   window.addEventListener('hashchange', stop, { once: true });
+  // what comes without an event (another evaluator's rating, an observation) on coming back to the tab
+  const onVisible = () => { if (S.stopped) document.removeEventListener('visibilitychange', onVisible); else if (!document.hidden) scheduleRefresh(S); };
+  document.addEventListener('visibilitychange', onVisible);
 
   const view = first.view;
   const head = headView(S, ctx);
@@ -840,7 +843,7 @@ function logPanel(S, ctx) {
     const entries = (S.run.log || []).slice().sort((a, b) => a.t_min - b.t_min || a.id - b.id);
     put(body, entries.length ? entries.map((x) => el('tr', {},
       el('td', { class: 'num' }, hhmm(x.t_min), el('span', { class: 'muted small block' }, wallTime(x.at))),
-      el('td', {}, x.activity, el('span', { class: 'muted small block' }, `${x.position}, ${x.agency}`))))
+      el('td', {}, x.activity, el('span', { class: 'muted small block' }, `${S.roleName.get(x.position) || x.position}, ${x.agency}`))))
       : el('tr', {}, el('td', { colspan: '2', class: 'muted' }, 'No entries yet.')));
   });
   const org = (ctx.user.organisation && ctx.user.organisation.name) || '';

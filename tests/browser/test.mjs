@@ -1847,7 +1847,7 @@ test('exercise: the evaluator sees the timeline, records an observation and rate
   assert((await csv.text()).startsWith('# TLP:AMBER'), 'the CSV is marked');
 });
 
-test('exercise: the PIO issues an exercise alert from within the run', async () => {
+test('exercise: the PIO issues an exercise alert from within the run; the player keeps its ICS 214 activity log', async () => {
   const { pl } = X;
   assert(pl, 'no pages (an earlier step failed)');
   await pl.locator('[data-testid=run-pio] summary').click();
@@ -1856,6 +1856,19 @@ test('exercise: the PIO issues an exercise alert from within the run', async () 
   await pl.locator('[data-testid=xa-done]', { hasText: 'Exercise alert issued' }).waitFor();
   await pl.locator('[data-testid=run-inbox] li[data-kind=alert]').first().waitFor();
   await shot(pl, 'exercise-player-alert');
+  // the ICS 214 activity log: a time that is not HH:MM is refused next to its field, then an entry
+  await pl.locator('#log-activity').fill('Asked Brackwater District Hospital for its free resuscitation bays.');
+  await pl.locator('#log-time').fill('soon');
+  await pl.locator('[data-testid=log-add]').click();
+  await pl.locator('#log-t_min-err', { hasText: 'HH:MM' }).waitFor();
+  await pl.locator('#log-time').fill('');
+  await pl.locator('#log-role').selectOption('ems_commander');
+  await pl.locator('[data-testid=log-add]').click();
+  const entry = pl.locator('[data-testid=run-log] tbody tr', { hasText: 'free resuscitation bays' });
+  await entry.waitFor();
+  assert((await entry.textContent()).includes('EMS commander, Harbourlight Group'), `the entry's position and agency: ${await entry.textContent()}`);
+  await pl.locator('[data-testid=run-ics214]').scrollIntoViewIfNeeded();
+  await shot(pl, 'exercise-player-ics214');
 });
 
 test('exercise: accessibility of the console, the player view and the evaluator view (axe-core)', async () => {
