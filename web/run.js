@@ -157,7 +157,7 @@ function onMessage(S, m) {
   S.events.push(e);
   const fresh = e.id > S.loadLast;
   for (const f of S.onEvent) f(e, fresh);
-  if (e.kind === 'endex' && fresh) endexOverlay(S, e);
+  if (e.kind === 'endex' && fresh && S.run.view !== 'facilitator') endexOverlay(S, e);   // the facilitator ended it
   if (fresh) scheduleRefresh(S);
   if (e.kind === 'endex') setLive(S, 'ended');
 }
