@@ -104,7 +104,7 @@ int pt_cmd_exercise_report(struct pt_cli *cli)
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
 	if ((rc = pt_cli_caller(db, as, &c)))
-		goto done;
+		goto out;
 	memset(&d, 0, sizeof d);
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	if (!threads)
@@ -116,21 +116,21 @@ int pt_cmd_exercise_report(struct pt_cli *cli)
 		   : pt_app_run_report_prepare(&c, db, id, &rep, &d);
 	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
-		goto done;
+		goto out;
 	}
 	if (!(m = open_memstream(&text, &len))) {
 		pt_cli_errorf("out of memory");
 		rc = 71;
-		goto done;
+		goto out;
 	}
 	err = html ? pt_ex_report_html(m, rep->doc) : pt_ex_report_csv(m, rep->doc);
 	if (fclose(m) != 0 || err != PT_OK) {
 		pt_cli_errorf("out of memory");
 		rc = 71;
-		goto done;
+		goto out;
 	}
 	rc = write_text(out, text, len);
-done:
+out:
 	free(text);
 	pt_app_run_report_free(rep);
 	pt_app_db_close(db);
@@ -184,19 +184,19 @@ int pt_cmd_exercise_link(struct pt_cli *cli)
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
 	if ((rc = pt_cli_caller(db, as, &c)))
-		goto done;
+		goto out;
 	memset(&d, 0, sizeof d);
 	err = kind == 1 ? pt_app_run_improvement_measure(&c, db, id, item_id, a, b, &d)
 			: pt_app_run_improvement_register(&c, db, id, item_id, a, b, &d);
 	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
-		goto done;
+		goto out;
 	}
 	if (kind == 1)
 		printf("run %lld, item %lld: measure %s at site %s\n", id, item_id, b, a);
 	else
 		printf("run %lld, item %lld: noted on the register risk %s / %s\n", id, item_id, a, b);
-done:
+out:
 	pt_app_db_close(db);
 	return rc;
 }
@@ -242,14 +242,14 @@ int pt_cmd_exercise_item(struct pt_cli *cli)
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
 	if ((rc = pt_cli_caller(db, as, &c)))
-		goto done;
+		goto out;
 	memset(&d, 0, sizeof d);
 	if ((err = pt_app_run_improvement_status(&c, db, id, item_id, status, &d)) != PT_OK) {
 		rc = pt_cli_fail(err, &d);
-		goto done;
+		goto out;
 	}
 	printf("run %lld, item %lld: %s\n", id, item_id, status);
-done:
+out:
 	pt_app_db_close(db);
 	return rc;
 }
