@@ -177,6 +177,9 @@ export const accountConfirm = (code) => call('POST', '/account/second-factor/con
    ("none"|"entry"|"statute"|null), can_edit}. */
 
 export const sites = () => all('/sites');
+/** The same, read without marking the page (issue 15: a run's exercise alert lists only the sites
+    at most the run's label, so the run's view stays at the run's marking). */
+export const sitesUnmarked = () => all('/sites', {}, { unmarked: true });
 export const site = (id) => call('GET', `/sites/${encodeURIComponent(id)}`);
 
 /* ---- assessments ----

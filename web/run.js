@@ -6,7 +6,7 @@
 // (timeline, observations, P/S/M/U ratings). Every view follows the run's event stream.
 
 import * as api from './api.js';
-import { el, put, toast, num, tlpBadge } from './ui.js';
+import { el, put, toast, num, tlpBadge, TLP_LEVELS } from './ui.js';
 import { confirmDialog } from './alerts.js';
 
 /* ---- words and formats ---- */
@@ -148,6 +148,11 @@ function openStream(S) {
   for (const kind of Object.keys(EVENT_NAMES)) es.addEventListener(kind, (m) => onMessage(S, m));
 }
 
+/* Events whose news is all in the event (the figures, an alert): no need to read the run again
+   (each read of an AMBER run is audited); a player's inbox is drawn from the events themselves. */
+const NO_REREAD = new Set(['sim', 'sim_due', 'alert']);
+const PLAYER_NO_REREAD = new Set(['inject', 'skip', 'cancel', 'done']);
+
 function onMessage(S, m) {
   let e;
   try { e = JSON.parse(m.data); } catch (err) { return; }
@@ -158,7 +163,7 @@ function onMessage(S, m) {
   const fresh = e.id > S.loadLast;
   for (const f of S.onEvent) f(e, fresh);
   if (e.kind === 'endex' && fresh && S.run.view !== 'facilitator') endexOverlay(S, e);   // the facilitator ended it
-  if (fresh) scheduleRefresh(S);
+  if (fresh && !NO_REREAD.has(e.kind) && !(S.run.view === 'player' && PLAYER_NO_REREAD.has(e.kind))) scheduleRefresh(S);
   if (e.kind === 'endex') setLive(S, 'ended');
 }
 
@@ -245,6 +250,20 @@ function simTable(e, prev) {
       el('td', { class: 'num muted' }, before && before[k] ? f1(before[k].mean) : '—'))))));
 }
 
+/** Every rerun so far: its time, the decisions it had, deaths and the critically injured who died. */
+function rerunHistory(sims) {
+  const mean = (e, k) => { const o = e.detail && e.detail.rows && e.detail.rows[0] && e.detail.rows[0].outputs; return o && o[k] ? f1(o[k].mean) : '—'; };
+  const made = (e) => { const m = /with the (\d+) decisions?/.exec(e.text || ''); return m ? m[1] : '—'; };
+  return el('details', { class: 'run-reruns' }, el('summary', {}, `Every rerun (${sims.length})`),
+    el('div', { class: 'table-scroll' }, el('table', { class: 'table', dataset: { testid: 'run-reruns' } },
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col', class: 'num-h' }, 'Time'), el('th', { scope: 'col', class: 'num-h' }, 'Decisions'),
+        el('th', { scope: 'col', class: 'num-h' }, 'Deaths'), el('th', { scope: 'col', class: 'num-h' }, 'Critically injured who died'),
+        el('th', { scope: 'col', class: 'num-h' }, 'Transported'))),
+      el('tbody', {}, sims.slice().reverse().map((e) => el('tr', {},
+        el('td', { class: 'num' }, hhmm(e.t_min)), el('td', { class: 'num' }, made(e)), el('td', { class: 'num' }, mean(e, 'deaths')),
+        el('td', { class: 'num' }, mean(e, 'critical_deaths')), el('td', { class: 'num' }, mean(e, 'transported'))))))));
+}
+
 /** The latest simulated figures (the stream's sim events), with the previous for comparison. */
 function simPanel(S, id = 'run-sim') {
   const box = el('div', { 'aria-live': 'polite' }, el('p', { class: 'muted' }, 'No figures yet: the simulation reruns from the attack on, every 15 scenario minutes and after each decision that reaches it.'));
@@ -252,7 +271,8 @@ function simPanel(S, id = 'run-sim') {
     if (e.kind !== 'sim') return;
     const sims = S.events.filter((x) => x.kind === 'sim');
     put(box, simTable(e, sims.length > 1 ? sims[sims.length - 2] : null),
-      el('p', { class: 'muted small' }, e.text));
+      el('p', { class: 'muted small' }, e.text),
+      sims.length > 1 ? rerunHistory(sims) : null);
   });
   return panel(id, 'Simulated casualties', box);
 }
@@ -881,12 +901,13 @@ function alertPanel(S) {
     if (loaded) return;
     loaded = true;
     try {
-      const [t, s] = await Promise.all([api.alertTemplates(), api.sites()]);
+      const [t, s] = await Promise.all([api.alertTemplates(), api.sitesUnmarked()]);
+      const most = TLP_LEVELS.indexOf(S.run.tlp);   // the sites at most the run's label: the view stays at its marking
       put(tpl, (t.templates || []).filter((x) => !x.all_clear).map((x) => {
         const en = (x.languages || []).find((l) => l.language === 'en') || (x.languages || [])[0];
         return el('option', { value: x.id }, `${en ? en.event : x.id} (${x.id})`);
       }));
-      site.append(...(s.items || []).slice().sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true })).map((x) => el('option', { value: x.id }, `${x.id} — ${x.name}`)));
+      site.append(...(s.items || []).filter((x) => TLP_LEVELS.indexOf(x.tlp) <= most).slice().sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true })).map((x) => el('option', { value: x.id }, `${x.id} — ${x.name}`)));
       if ([...site.options].some((o) => o.value === 'VM-012')) site.value = 'VM-012';
     } catch (e) { errs.form.textContent = e.message; }
   }

@@ -1780,7 +1780,12 @@ test('exercise: a decision is refused next to its field, then accepted; the simu
   const many = await deaths();
   assert(few !== many, `the simulated deaths change with the ambulances dispatched (2: ${few}, 40: ${many})`);
   await fac.locator('[data-testid=run-sim] [data-testid=sim-deaths]').waitFor();
+  await fac.locator('[data-testid=run-sim] summary', { hasText: 'Every rerun' }).click();
+  eq(await fac.locator('[data-testid=run-reruns] tbody tr').count(), 2, 'the console lists both reruns');
+  await pl.locator('[data-testid=run-sim]').scrollIntoViewIfNeeded();
   await shot(pl, 'exercise-player-figures');
+  await fac.locator('[data-testid=run-sim]').scrollIntoViewIfNeeded();
+  await shot(fac, 'exercise-facilitator-figures');
 });
 
 test('exercise: pause freezes the player\'s clock; a shift into the past is refused next to the field, a shift forward moves the pending injects', async () => {
@@ -1854,6 +1859,7 @@ test('exercise: the PIO issues an exercise alert from within the run; the player
   await pl.locator('#xa-site option[value="VM-012"]').waitFor({ state: 'attached' });
   await pl.locator('[data-testid=xa-issue]').click();
   await pl.locator('[data-testid=xa-done]', { hasText: 'Exercise alert issued' }).waitFor();
+  eq((await pl.locator('#tlp-banner').textContent()).trim(), 'TLP:AMBER', 'the view\'s marking stays the run\'s (the sites offered are at most AMBER)');
   await pl.locator('[data-testid=run-inbox] li[data-kind=alert]').first().waitFor();
   await shot(pl, 'exercise-player-alert');
   // the ICS 214 activity log: a time that is not HH:MM is refused next to its field, then an entry
@@ -1877,6 +1883,14 @@ test('exercise: accessibility of the console, the player view and the evaluator 
   found.push(...await axe(X.fac, 'facilitator console'));
   found.push(...await axe(X.pl, 'player view'));
   found.push(...await axe(X.ev, 'evaluator view'));
+  // the same at tablet size (one column), with screenshots
+  for (const [k, name] of [['fac', 'facilitator'], ['pl', 'player'], ['ev', 'evaluator']]) {
+    await X[k].setViewportSize(VIEWPORTS.tablet);
+    await X[k].evaluate(() => window.scrollTo(0, 0));
+    await shot(X[k], `exercise-tablet-${name}`);
+    found.push(...await axe(X[k], `tablet ${name}`));
+    await X[k].setViewportSize(VIEWPORTS.laptop);
+  }
   assert(found.length === 0, found.join('\n'));
 });
 
