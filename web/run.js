@@ -133,16 +133,16 @@ function openStream(S) {
   const es = new EventSource(url);
   S.es = es;
   setLive(S, 'connecting');
-  es.onopen = () => setLive(S, 'live');
+  es.onopen = () => { if (!S.endexSeen) setLive(S, 'live'); };
   es.onerror = () => {
     if (S.stopped) return;
     if (es.readyState === EventSource.CLOSED) {
       // a 204 (an ended run with nothing more), a 429 or another refusal: the browser gives up
-      if (S.run.ended) { setLive(S, 'ended'); return; }
+      if (S.run.ended || S.endexSeen) { setLive(S, 'ended'); return; }
       setLive(S, 'reconnecting');
       S.reopen = setTimeout(() => openStream(S), 5000);
     } else {
-      setLive(S, S.run.ended ? 'ended' : 'reconnecting');   // the browser retries with Last-Event-ID
+      setLive(S, S.run.ended || S.endexSeen ? 'ended' : 'reconnecting');   // the browser retries with Last-Event-ID
     }
   };
   for (const kind of Object.keys(EVENT_NAMES)) es.addEventListener(kind, (m) => onMessage(S, m));
@@ -164,7 +164,11 @@ function onMessage(S, m) {
   for (const f of S.onEvent) f(e, fresh);
   if (e.kind === 'endex' && fresh && S.run.view !== 'facilitator') endexOverlay(S, e);   // the facilitator ended it
   if (fresh && !NO_REREAD.has(e.kind) && !(S.run.view === 'player' && PLAYER_NO_REREAD.has(e.kind))) scheduleRefresh(S);
-  if (e.kind === 'endex') setLive(S, 'ended');
+  if (e.kind === 'endex') {   // the server ends the stream after it: nothing more will come
+    S.endexSeen = true;
+    if (S.es) S.es.close();
+    setLive(S, 'ended');
+  }
 }
 
 function setLive(S, state) {
@@ -338,6 +342,8 @@ function clockControls(S) {
   }
   for (const w of Object.keys(buttons)) buttons[w].addEventListener('click', () => act(w, {}));
   const endexBtn = el('button', { type: 'button', class: 'btn btn-danger', dataset: { testid: 'run-endex' } }, 'Real-world emergency / ENDEX…');
+  const row = el('div', { class: 'run-controls-row' });
+  const endedNote = el('p', { class: 'run-ended-note', hidden: true }, 'ENDEX: the run has ended; the clock cannot be started again. The ratings, the improvement plan and the report stay open.');
   endexBtn.addEventListener('click', () => endexDialog(S));
   S.redraw.push(() => {
     const st = S.run.clock.state;
@@ -345,11 +351,14 @@ function clockControls(S) {
     buttons.pause.hidden = st !== 'running';
     buttons.resume.hidden = st !== 'paused';
     endexBtn.disabled = st === 'ended';
+    row.hidden = st === 'ended';
+    endedNote.hidden = st !== 'ended';
     if (document.activeElement !== speedIn) speedIn.value = String(S.run.clock.speed);
   });
   return el('section', { class: 'panel run-controls', 'aria-labelledby': 'run-controls-title', dataset: { testid: 'run-controls' } },
     el('h2', { id: 'run-controls-title' }, 'Clock'),
-    el('div', { class: 'run-controls-row' },
+    endedNote,
+    put(row,
       buttons.start, buttons.pause, buttons.resume,
       el('form', { class: 'run-inline', novalidate: true, onsubmit: (ev) => { ev.preventDefault(); act('shift', { minutes: Number(shiftIn.value) }, shiftErr, shiftIn); } },
         el('div', { class: 'field' }, el('label', { for: 'run-shift' }, 'Shift pending injects (± minutes)'),

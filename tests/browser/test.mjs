@@ -1913,7 +1913,16 @@ test('exercise: a real-world emergency ENDEX reaches the players\' screens at on
   }
   await shot(pl, 'exercise-player-endex');
   await fac.locator('[data-testid=run-clock-state]', { hasText: 'Ended' }).waitFor();
+  await fac.locator('[data-testid=run-live][data-state=ended]').waitFor();
+  await pl.locator('[data-testid=run-live][data-state=ended]').waitFor();
+  assert(await fac.locator('[data-testid=run-start], [data-testid=run-resume], #run-shift').evaluateAll((els) => els.every((e) => !e.offsetParent)), 'no clock controls after ENDEX');
   await shot(fac, 'exercise-facilitator-ended');
+  // opened again later: the run says it has ended, without covering the screen, and the stream stops
+  await p2.reload();
+  await p2.locator('[data-testid=run-ended]').waitFor();
+  await p2.locator('[data-testid=run-inbox] li[data-kind=endex]', { hasText: 'Fire alarm' }).waitFor();
+  await p2.locator('[data-testid=run-live][data-state=ended]').waitFor();
+  eq(await p2.locator('[data-testid=endex-overlay]').count(), 0, 'no banner for an ENDEX of the past');
 });
 
 test('exercise: no script errors', async () => {
