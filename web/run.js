@@ -436,7 +436,9 @@ function participantsPanel(S) {
       el('td', {}, p.lead || S.run.ended ? null : el('button', { type: 'button', class: 'btn btn-small btn-quiet', 'aria-label': `Unassign ${p.user}${p.role ? ' from ' + (S.roleName.get(p.role) || p.role) : ''}`, onclick: () => unassign(p) }, 'Unassign')))));
   });
   const unfilled = el('p', { class: 'muted small', dataset: { testid: 'run-unfilled' } });
+  const assignForm = participantsForm({ assign, user, member, role, errs });   // until ENDEX
   S.redraw.push(() => {
+    assignForm.hidden = S.run.ended;
     const held = new Set((S.run.participants || []).filter((p) => p.role).map((p) => p.role));
     const open = (S.run.scenario.roles || []).filter((r) => !held.has(r.id)).map((r) => r.name);
     unfilled.textContent = open.length ? `Roles nobody plays yet: ${open.join(', ')}.` : 'Every role has a player.';
@@ -445,14 +447,19 @@ function participantsPanel(S) {
     el('div', { class: 'table-scroll' }, el('table', { class: 'table' },
       el('thead', {}, el('tr', {}, ['User', 'Organisation', 'Part', 'Exercise role', ''].map((h) => el('th', { scope: 'col' }, h)))), body)),
     unfilled,
-    el('form', { class: 'form run-assign', novalidate: true, onsubmit: assign, 'aria-label': 'Assign a user' },
+    assignForm);
+}
+
+/* (the participants panel's form, built by participantsForm) */
+function participantsForm({ assign, user, member, role, errs }) {
+  return el('form', { class: 'form run-assign', novalidate: true, onsubmit: assign, 'aria-label': 'Assign a user' },
       el('div', { class: 'run-assign-row' },
         el('div', { class: 'field' }, el('label', { for: 'run-as-user' }, 'User name'), user, errs.user),
         el('div', { class: 'field' }, el('label', { for: 'run-as-member' }, 'Part'), member),
         el('div', { class: 'field' }, el('label', { for: 'run-as-role' }, 'Exercise role (players)'), role, errs.role),
         el('div', { class: 'field field-go' }, el('button', { type: 'submit', class: 'btn btn-primary', dataset: { testid: 'run-assign' } }, 'Assign'))),
       el('p', { class: 'help muted small' }, 'A player takes one role a time (assign again for more); the user\'s system role must be the part\'s (player, evaluator, facilitator).'),
-      errs.form));
+      errs.form);
 }
 
 function mselPanel(S) {

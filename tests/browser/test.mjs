@@ -1852,6 +1852,21 @@ test('exercise: the evaluator sees the timeline, records an observation and rate
   assert((await csv.text()).startsWith('# TLP:AMBER'), 'the CSV is marked');
 });
 
+test('exercise: a government coordinator observes the run, read only', async () => {
+  assert(X.run, 'no run (the first step failed)');
+  const co = await newPage();
+  await login(co, U.coordinator);
+  await co.locator('#mainnav').getByRole('link', { name: 'Exercises' }).click();
+  await co.locator(`#runs tbody tr[data-run="${X.run}"]`, { hasText: 'Observer' }).locator('a').click();
+  await co.locator('[data-testid=run-part]', { hasText: 'Observer (read only)' }).waitFor();
+  await co.locator('[data-testid=run-timeline] tr[data-kind=inject]').first().waitFor();
+  await co.locator('[data-testid=run-ratings] tr[data-target=t_lockdown] [data-testid=rating-final]', { hasText: 'P' }).waitFor();
+  eq(await co.locator('main textarea, main [data-testid=rate-save], main [data-testid=run-controls]').count(), 0, 'an observer has no forms');
+  await co.locator('[data-testid=run-report-html]').waitFor();
+  await shot(co, 'exercise-observer');
+  await co.context().close();
+});
+
 test('exercise: the PIO issues an exercise alert from within the run; the player keeps its ICS 214 activity log', async () => {
   const { pl } = X;
   assert(pl, 'no pages (an earlier step failed)');
