@@ -1729,7 +1729,7 @@ test('exercise: the players open the run from the list and see their roles, the 
   await shot(pl, 'exercise-player-ready');
 });
 
-test('exercise: the facilitator starts and triggers an inject; the player sees it arrive over SSE without reloading and answers it; the facilitator sees the answer', async () => {
+test('exercise: the facilitator starts and triggers an inject; the player sees it arrive over SSE without reloading and answers it; the facilitator sees the answer, skips one and marks one done', async () => {
   const { fac, pl, p2 } = X;
   assert(fac && pl && p2, 'no pages (an earlier step failed)');
   await pl.evaluate(() => { window.__sameDocument = 'yes'; });
@@ -1750,6 +1750,13 @@ test('exercise: the facilitator starts and triggers an inject; the player sees i
   await item.locator('[data-testid=run-answers] li', { hasText: answer }).waitFor();
   await fac.locator('[data-testid=run-responses] li', { hasText: answer }).waitFor();
   await exRow(fac, 7).locator('[data-testid=msel-answers]', { hasText: '1 response' }).waitFor();
+  // Skip drops an inject; Mark done on inject 3 cancels its contingency, inject 5
+  await exRow(fac, 2).locator('[data-testid=msel-skip]').click();
+  await exRow(fac, 2).locator('[data-testid=msel-status]', { hasText: 'skipped' }).waitFor();
+  await exRow(fac, 3).getByRole('button', { name: /^Mark done/ }).click();
+  await exRow(fac, 3).locator('[data-testid=msel-done]', { hasText: 'done at' }).waitFor();
+  await exRow(fac, 5).locator('[data-testid=msel-status]', { hasText: 'cancelled' }).waitFor();
+  eq(await exRow(fac, 5).locator('[data-testid=msel-trigger]').count(), 0, 'no Trigger now on a cancelled inject');
   await fac.evaluate(() => window.scrollTo(0, 0));
   await shot(fac, 'exercise-facilitator-running');
 });
