@@ -362,7 +362,12 @@ export const ALERT_FEED_URL = '/alerts.atom';
    risk_threat, user, at, ...}], last_event}. A change (clock, inject): {run, state, now_min,
    events, last_event}. Bodies of start/pause/resume and the inject actions are `{}`. */
 export const exercises = () => call('GET', '/exercises');
-export const runs = () => all('/runs');
+/** The runs list has no top-level marking: the page is marked with each listed run's label. */
+export async function runs() {
+  const r = await all('/runs');
+  if (onMarking) for (const it of r.items) if (typeof it.tlp === 'string') onMarking(markingOf(it.tlp));
+  return r;
+}
 export const run = (id) => call('GET', `/runs/${encodeURIComponent(id)}`);
 /** b: {builtin, title, tlp, seed}. */
 export const createRun = (b) => call('POST', '/runs', { json: b });

@@ -1688,6 +1688,8 @@ test('exercise: a facilitator creates a run from a built-in exercise and assigns
   await fac.locator('#ex-title').fill('Browser drill');
   await fac.locator('#ex-seed').fill('7');
   await shot(fac, 'exercise-new-run');
+  const found = await axe(fac, 'exercises (new run)');
+  assert(found.length === 0, found.join('\n'));
   await fac.locator('[data-testid=ex-create]').click();
   await fac.waitForURL(/#\/runs\/\d+$/);
   X.run = Number(fac.url().match(/#\/runs\/(\d+)$/)[1]);
@@ -1716,6 +1718,11 @@ test('exercise: the players open the run from the list and see their roles, the 
   assert(X.run, 'no run (the first step failed)');
   const pl = X.pl = await exPage(who('player', 'player'));
   await pl.locator('#mainnav').getByRole('link', { name: 'Exercises' }).click();
+  await pl.locator(`#runs tbody tr[data-run="${X.run}"]`).waitFor();
+  await shot(pl, 'exercise-player-runs');
+  eq((await pl.locator('#tlp-banner').textContent()).trim(), 'TLP:AMBER', 'the list is marked with its runs\' labels');
+  const found = await axe(pl, 'exercises (a player\'s runs)');
+  assert(found.length === 0, found.join('\n'));
   await pl.locator(`#runs tbody tr[data-run="${X.run}"] a`).click();
   await pl.locator('[data-testid=run-live][data-state=live]').waitFor();
   eq((await pl.locator('[data-testid=run-roles]').textContent()).trim(), 'EMS commander, Public information officer', 'the player\'s roles');
