@@ -1768,6 +1768,34 @@ test('exercise: the facilitator starts and triggers an inject; the player sees i
   await shot(fac, 'exercise-facilitator-running');
 });
 
+test('exercise: a stream that cannot connect says reconnecting, and once it connects the inbox catches up', async () => {
+  const { fac } = X;
+  assert(fac, 'no pages (an earlier step failed)');
+  // its own context without the console check: the refused streams are logged as failed loads
+  const context = await browser.newContext({ viewport: VIEWPORTS.laptop, deviceScaleFactor: 1 });
+  const pg = await context.newPage();
+  pg.setDefaultTimeout(15000);
+  const scriptErrors = [];
+  pg.on('pageerror', (e) => scriptErrors.push(e.message));
+  let refused = 0;
+  await pg.route('**/api/v1/runs/*/events*', (route) => { refused++; return route.abort('connectionreset'); });
+  await login(pg, EX_PLAYER2);
+  await pg.goto(`${BASE}/#/runs/${X.run}`);
+  await pg.locator('[data-testid=run-live][data-state=reconnecting]').waitFor();
+  await shot(pg, 'exercise-player-reconnecting');
+  await exRow(fac, 4).locator('[data-testid=msel-trigger]').click();   // to the police commander, meanwhile
+  await exRow(fac, 4).locator('[data-testid=msel-status]', { hasText: 'delivered' }).waitFor();
+  await pg.unroute('**/api/v1/runs/*/events*');
+  await pg.locator('[data-testid=run-live][data-state=live]').waitFor({ timeout: 30000 });
+  await pg.locator('[data-testid=run-inbox] li[data-seq="4"]', { hasText: 'stolen in Brackwater' }).waitFor();
+  eq(await pg.locator('[data-testid=run-inbox] li[data-seq="7"]').count(), 1, 'inject 7 once');
+  assert(refused >= 1, 'the stream was refused at least once');
+  eq(scriptErrors.join('; '), '', 'script errors');
+  await context.close();
+  // the second player's page, connected all along, got inject 4 live
+  await X.p2.locator('[data-testid=run-inbox] li[data-seq="4"]').waitFor();
+});
+
 test('exercise: a decision is refused next to its field, then accepted; the simulation reruns and its figures change', async () => {
   const { fac, pl } = X;
   assert(fac && pl, 'no pages (an earlier step failed)');
