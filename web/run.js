@@ -752,49 +752,73 @@ function inboxPanel(S) {
   const list = el('ol', { class: 'run-inbox', dataset: { testid: 'run-inbox' }, 'aria-live': 'polite', reversed: true });
   const empty = el('p', { class: 'muted', dataset: { testid: 'run-inbox-empty' } }, 'Nothing yet. Injects for your roles appear here as they arrive.');
   const items = new Map();   // seq -> {responses box}
-  S.onEvent.push((e, fresh) => {
-    if (!['inject', 'sim', 'alert', 'endex'].includes(e.kind)) return;
-    if (e.kind === 'inject' && items.has(e.seq)) return;
+
+  /* m: {kind, seq, t_min, order (newest first), type, delivery, from, roles, text} */
+  function add(m, fresh) {
+    if (m.kind === 'inject' && items.has(m.seq)) return;
     empty.hidden = true;
-    const li = el('li', { class: `run-msg run-msg-${e.kind}${fresh ? ' run-msg-new' : ''}`, dataset: { kind: e.kind, seq: e.seq ? String(e.seq) : '' } },
+    const li = el('li', { class: `run-msg run-msg-${m.kind}${fresh ? ' run-msg-new' : ''}`, dataset: { kind: m.kind, seq: m.seq ? String(m.seq) : '', order: String(m.order) } },
       el('div', { class: 'run-msg-head' },
-        el('span', { class: 'run-msg-time' }, hhmm(e.t_min)),
-        el('span', { class: 'run-msg-type' }, e.kind === 'inject' ? `#${e.seq} · ${e.type}${e.detail && e.detail.delivery ? ' · ' + e.detail.delivery : ''}` : EVENT_NAMES[e.kind]),
-        e.from ? el('span', { class: 'run-msg-from' }, `from ${e.from}`) : null,
-        e.roles && e.roles.length ? el('span', { class: 'muted small' }, `to ${roleNames(S, myRolesIn(S, e.roles)) || roleNames(S, e.roles)}`) : null),
-      el('p', { class: 'run-msg-text' }, e.text));
-    if (e.kind === 'inject') {
+        el('span', { class: 'run-msg-time' }, hhmm(m.t_min)),
+        el('span', { class: 'run-msg-type' }, m.kind === 'inject' ? `#${m.seq} · ${m.type}${m.delivery ? ' · ' + m.delivery : ''}` : EVENT_NAMES[m.kind]),
+        m.from ? el('span', { class: 'run-msg-from' }, `from ${m.from}`) : null,
+        m.roles && m.roles.length ? el('span', { class: 'muted small' }, `to ${roleNames(S, myRolesIn(S, m.roles)) || roleNames(S, m.roles)}`) : null),
+      el('p', { class: 'run-msg-text' }, m.text));
+    if (m.kind === 'inject') {
       const answers = el('ul', { class: 'run-answers', dataset: { testid: 'run-answers' } });
-      const roles = myRolesIn(S, e.roles);
-      const tid = `resp-${e.seq}`;
+      const roles = myRolesIn(S, m.roles);
+      const tid = `resp-${m.seq}`;
       const text = el('textarea', { id: tid, rows: 2, maxlength: 3999, 'aria-describedby': `${tid}-err` });
       const err = fieldErr(`${tid}-err`);
       const rs = roleSelect(S, `${tid}-role`, roles.length ? roles : S.run.my_roles || []);
       const form = el('form', { class: 'form run-respond', novalidate: true, dataset: { testid: 'run-respond' } },
-        el('div', { class: 'field' }, el('label', { for: tid }, `Your response to inject ${e.seq}`), text, err),
+        el('div', { class: 'field' }, el('label', { for: tid }, `Your response to inject ${m.seq}`), text, err),
         el('div', { class: 'actions' }, rs.node, el('button', { type: 'submit', class: 'btn btn-primary btn-small' }, 'Send response')));
       form.addEventListener('submit', async (ev) => {
         ev.preventDefault();
         err.textContent = '';
         text.removeAttribute('aria-invalid');
         try {
-          await api.runRespond(S.id, e.seq, rs.value(), text.value.trim());
+          await api.runRespond(S.id, m.seq, rs.value(), text.value.trim());
           text.value = '';
           await refresh(S);
         } catch (x) { err.textContent = x.detail || x.message; text.setAttribute('aria-invalid', 'true'); }
       });
       li.append(answers, form);
-      items.set(e.seq, { answers, form });
+      items.set(m.seq, { answers, form });
+      drawAnswers(m.seq);
     }
-    list.prepend(li);
+    // newest first: before the first message that is older
+    const older = [...list.children].find((x) => Number(x.dataset.order) < m.order);
+    list.insertBefore(li, older || null);
     if (fresh) setTimeout(() => li.classList.remove('run-msg-new'), 4000);
+  }
+
+  function drawAnswers(seq) {
+    const it = items.get(seq);
+    const rs = (S.run.responses || []).filter((r) => r.seq === seq);
+    put(it.answers, rs.map((r) => el('li', {}, el('span', { class: 'muted small' }, `${hhmm(r.t_min)} ${S.roleName.get(r.role) || r.role} (${r.user}): `), r.text)));
+    for (const c of it.form.elements) c.disabled = S.run.ended;
+  }
+
+  // the stream's messages, in the order of their scenario time and then their ids
+  S.onEvent.push((e, fresh) => {
+    if (!['inject', 'sim', 'alert', 'endex'].includes(e.kind)) return;
+    add({ kind: e.kind, seq: e.seq, t_min: e.t_min, order: e.t_min * 1e9 + e.id, type: e.type, delivery: e.detail && e.detail.delivery,
+      from: e.from, roles: e.roles, text: e.text }, fresh);
   });
   S.redraw.push(() => {
-    for (const [seq, it] of items) {
-      const rs = (S.run.responses || []).filter((r) => r.seq === seq);
-      put(it.answers, rs.map((r) => el('li', {}, el('span', { class: 'muted small' }, `${hhmm(r.t_min)} ${S.roleName.get(r.role) || r.role} (${r.user}): `), r.text)));
-      for (const c of it.form.elements) c.disabled = S.run.ended;
+    // the injects delivered so far, from the run itself: the inbox holds them even while the
+    // stream cannot connect (the stream's copy of one is then skipped)
+    const state = new Map((S.run.injects || []).map((i) => [i.seq, i]));
+    for (const inj of S.run.scenario.injects || []) {
+      const st = state.get(inj.seq);
+      if (!st || st.status !== 'delivered' || items.has(inj.seq)) continue;
+      const t = st.delivered_min === null || st.delivered_min === undefined ? 0 : st.delivered_min;
+      add({ kind: 'inject', seq: inj.seq, t_min: t, order: t * 1e9, type: inj.type, delivery: inj.delivery, from: inj.from,
+        roles: inj.to, text: inj.description }, false);
     }
+    for (const seq of items.keys()) drawAnswers(seq);
   });
   return panel('run-inbox-panel', 'Inbox', empty, list);
 }

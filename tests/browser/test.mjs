@@ -1782,6 +1782,8 @@ test('exercise: a stream that cannot connect says reconnecting, and once it conn
   await login(pg, EX_PLAYER2);
   await pg.goto(`${BASE}/#/runs/${X.run}`);
   await pg.locator('[data-testid=run-live][data-state=reconnecting]').waitFor();
+  // the injects delivered so far come with the run itself, stream or no stream
+  await pg.locator('[data-testid=run-inbox] li[data-seq="7"]', { hasText: 'A nurse calls 112' }).waitFor();
   await shot(pg, 'exercise-player-reconnecting');
   await exRow(fac, 4).locator('[data-testid=msel-trigger]').click();   // to the police commander, meanwhile
   await exRow(fac, 4).locator('[data-testid=msel-status]', { hasText: 'delivered' }).waitFor();
