@@ -66,6 +66,7 @@ async function fetchRetryingBusy(url, init) {
 }
 
 async function call(method, path, { json, csv, query, rawQuery, unmarked } = {}) {
+  const view = viewCount;   // issue 15: an answer that comes after the view changed marks nothing
   const headers = { Accept: 'application/json' };
   let body;
   if (json !== undefined) { headers['Content-Type'] = 'application/json'; body = JSON.stringify(json); }
@@ -97,7 +98,7 @@ async function call(method, path, { json, csv, query, rawQuery, unmarked } = {})
     if (res.status === 401 && path !== '/session' && onUnauthorized) onUnauthorized(err);
     throw err;
   }
-  if (onMarking && !unmarked && data && typeof data.tlp === 'string') onMarking(markingOf(data.tlp));
+  if (onMarking && !unmarked && view === viewCount && data && typeof data.tlp === 'string') onMarking(markingOf(data.tlp));
   return data;
 }
 
@@ -109,6 +110,11 @@ let onMarking = null;
     not for an answer fetched `unmarked`: one the view reads but does not show (the ranking
     behind a site's standing: the site page shows the site's rank, not the other sites). */
 export function setMarkingHandler(fn) { onMarking = fn; }
+/* issue 15: the view an answer was asked for. The router calls newView() as it draws another
+   view, so an answer the previous view asked for (a dashboard's ranking still on its way when a
+   run is opened) does not raise the new view's marking. */
+let viewCount = 0;
+export function newView() { viewCount++; }
 /** The TLP 2.0 labels, lowest first (docs/access.md). */
 export const MARKINGS = ['TLP:CLEAR', 'TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:RED'];
 function markingOf(tlp) { return tlp.startsWith('TLP:') ? tlp : 'TLP:' + tlp; }
@@ -364,8 +370,9 @@ export const ALERT_FEED_URL = '/alerts.atom';
 export const exercises = () => call('GET', '/exercises');
 /** The runs list has no top-level marking: the page is marked with each listed run's label. */
 export async function runs() {
+  const view = viewCount;
   const r = await all('/runs');
-  if (onMarking) for (const it of r.items) if (typeof it.tlp === 'string') onMarking(markingOf(it.tlp));
+  if (onMarking && view === viewCount) for (const it of r.items) if (typeof it.tlp === 'string') onMarking(markingOf(it.tlp));
   return r;
 }
 export const run = (id) => call('GET', `/runs/${encodeURIComponent(id)}`);

@@ -98,6 +98,7 @@ async function route() {
   for (const r of ROUTES) { m = hash.match(r.re); if (m) { found = r; break; } }
   if (!found) { m = ['#/']; found = ROUTES[ROUTES.length - 1]; }
   topbar.hidden = !ctx.user;
+  api.newView();   // issue 15: answers asked for by the previous view no longer mark this one
   showMarking(0);  // issue 11: each view's banner starts at TLP:CLEAR
   drawNav(found);
   document.body.dataset.view = found.view;
