@@ -478,6 +478,10 @@ function mselPanel(S) {
     const answers = new Map();
     for (const r of S.run.responses || []) answers.set(r.seq, (answers.get(r.seq) || 0) + 1);
     const live = !S.run.ended;
+    // the row whose button had the focus keeps it (a button of that row, else of a later one)
+    const focused = body.contains(document.activeElement) && document.activeElement.closest('tr');
+    const focusSeq = focused ? Number(focused.dataset.seq) : null;
+    const focusLabel = focused ? document.activeElement.getAttribute('aria-label') : null;
     put(body, (S.run.scenario.injects || []).map((inj) => {
       const st = state.get(inj.seq) || {};
       const done = st.done_min !== null && st.done_min !== undefined;
@@ -502,6 +506,11 @@ function mselPanel(S) {
           el('button', { type: 'button', class: 'btn btn-small btn-primary', dataset: { testid: 'msel-trigger' }, 'aria-label': `Trigger now: inject ${inj.seq}`, onclick: () => act(inj.seq, 'trigger') }, 'Trigger now'),
           el('button', { type: 'button', class: 'btn btn-small btn-quiet', dataset: { testid: 'msel-skip' }, 'aria-label': `Skip inject ${inj.seq}`, onclick: () => act(inj.seq, 'skip') }, 'Skip')] : null));
     }));
+    if (focusSeq !== null) {
+      const same = focusLabel && [...body.querySelectorAll('button')].find((b) => b.getAttribute('aria-label') === focusLabel);
+      const next = same || [...body.querySelectorAll('tr')].filter((tr) => Number(tr.dataset.seq) >= focusSeq).map((tr) => tr.querySelector('button')).find(Boolean);
+      if (next) next.focus();
+    }
   });
   return panel('run-msel', 'Master Scenario Events List', err,
     el('div', { class: 'table-scroll' }, el('table', { class: 'table msel', id: 'msel' },
