@@ -506,6 +506,21 @@ static void test_links(void)
 		free(html);
 	}
 	pt_app_run_report_free(rep);
+	rep = NULL;
+
+	/* a measure at a site the reader may not read: linked, its state not told */
+	CHECK_INT(pt_app_run_improvement_measure(at(&coord, "coord", 92), db, run, item2, "PS-002",
+						 "guards", &d),
+		  PT_OK);
+	CHECK_INT(pt_app_run_report_prepare(at(&coord, "coord", 93), db, run, &rep, &d), PT_OK);
+	it = rep ? item_of(rep->doc, item2) : NULL;
+	CHECK(it && strcmp(it->status, "not at the site") == 0); /* the measure wins over "done" */
+	pt_app_run_report_free(rep);
+	rep = NULL;
+	CHECK_INT(pt_app_run_report_prepare(at(&eva, "eva", 93), db, run, &rep, &d), PT_OK);
+	it = rep ? item_of(rep->doc, item2) : NULL;
+	CHECK(it && strcmp(it->status, "linked") == 0 && it->measure_state[0] == '\0');
+	pt_app_run_report_free(rep);
 	pt_db_close(db);
 }
 
