@@ -1002,6 +1002,7 @@ function endexOverlay(S, e) {
       el('p', { class: 'endex-time' }, `Scenario time ${hhmm(e.t_min)}`),
       close));
   close.addEventListener('click', () => o.remove());
+  o.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') o.remove(); else if (ev.key === 'Tab') { ev.preventDefault(); close.focus(); } });   // the focus stays on it
   document.body.append(o);
   close.focus();
 }
