@@ -312,7 +312,7 @@ function roleNames(S, ids) { return (ids || []).map((x) => S.roleName.get(x) || 
 
 function facilitatorView(S, ctx) {
   return [clockControls(S), participantsPanel(S), mselPanel(S), responsesPanel(S), decisionsMadePanel(S),
-    simPanel(S), timelinePanel(S), ratingsPanel(S, ctx), improvementsPanel(S), reportLinks(S)];
+    simPanel(S), timelinePanel(S), observationsPanel(S), ratingsPanel(S, ctx), improvementsPanel(S), reportLinks(S)];
 }
 
 function clockControls(S) {

@@ -1877,6 +1877,7 @@ test('exercise: the evaluator sees the timeline, records an observation and rate
   await row.locator('[data-testid=ratings-by]', { hasText: `S ${EX_EVALUATOR.name}` }).waitFor();
   const frow = fac.locator('[data-testid=run-ratings] tr[data-target=t_lockdown]');
   await fac.locator('[data-testid=run-reload]').click();   // ratings are no events: read the run again
+  await fac.locator('[data-testid=run-observations] tr[data-kind=strength]', { hasText: 'safe rendezvous point' }).waitFor();
   await frow.locator('[data-testid=ratings-by]', { hasText: 'S' }).waitFor();
   await frow.locator('select').selectOption('P');
   await frow.locator('[data-testid=rate-save]').click();
