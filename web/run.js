@@ -202,6 +202,7 @@ function headView(S, ctx) {
       el('h1', { id: 'run-title' }, r.title),
       tlpBadge(r.tlp),
       el('span', { class: 'run-live', dataset: { testid: 'run-live' }, role: 'status', 'aria-live': 'polite' }, 'connecting…'),
+      r.view !== 'player' ? el('a', { href: api.runReportUrl(S.id, 'html'), target: '_blank', rel: 'noopener', class: 'btn btn-quiet btn-small btn-link' }, 'Report') : null,
       el('button', { type: 'button', class: 'btn btn-quiet btn-small', dataset: { testid: 'run-reload' }, title: 'Observations and ratings of others come on reading the run again', onclick: () => refresh(S) }, 'Read again'),
       el('a', { href: '#/exercises', class: 'btn btn-quiet btn-small btn-link' }, 'All runs')),
     el('div', { class: 'run-head-grid' },
@@ -561,7 +562,7 @@ function ratingsPanel(S, ctx) {
   for (const t of targets) {
     const sel = el('select', { id: `rate-${t.id}`, 'aria-label': `Rating of ${t.id}` }, el('option', { value: '' }, '—'),
       Object.entries(RATINGS).map(([k, w]) => el('option', { value: k }, w)));
-    const note = el('input', { type: 'text', id: `rate-note-${t.id}`, 'aria-label': `Note on the rating of ${t.id}`, maxlength: 3999 });
+    const note = el('input', { type: 'text', id: `rate-note-${t.id}`, 'aria-label': `Note on the rating of ${t.id}`, placeholder: 'note (optional)', maxlength: 3999 });
     forms.set(t.id, { sel, note });
   }
   async function save(t) {
@@ -595,7 +596,7 @@ function ratingsPanel(S, ctx) {
     el('p', { class: 'muted small' }, Object.values(RATINGS).join(' · ')),
     err,
     el('div', { class: 'table-scroll' }, el('table', { class: 'table' },
-      el('thead', {}, el('tr', {}, ['Capability target', 'Evaluators', 'Final', canRate ? (view === 'facilitator' ? 'Final rating' : 'Your rating') : null].filter(Boolean).map((h) => el('th', { scope: 'col' }, h)))),
+      el('thead', {}, el('tr', {}, ['Capability target', 'Evaluators', 'Final', canRate ? (view === 'facilitator' ? 'Set the final rating' : 'Your rating') : null].filter(Boolean).map((h) => el('th', { scope: 'col' }, h)))),
       body)));
 }
 
@@ -636,6 +637,7 @@ function improvementsPanel(S) {
     try { await api.runImprovementStatus(S.id, it.id, status); await refresh(S); } catch (e) { toast(e.message, 'error'); }
   }
   S.redraw.push(() => {
+    if (!(S.run.improvements || []).length) { put(body, el('tr', {}, el('td', { colspan: '8', class: 'muted' }, 'No items yet.'))); return; }
     put(body, (S.run.improvements || []).map((it) => el('tr', { dataset: { item: String(it.id) } },
       el('td', { class: 'num' }, String(it.id)), el('td', {}, it.capability || '—'), el('td', {}, it.issue), el('td', {}, it.action),
       el('td', {}, it.element), el('td', {}, it.responsible), el('td', {}, it.due || '—'),
