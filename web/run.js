@@ -500,7 +500,7 @@ function mselPanel(S) {
           inj.decision ? el('span', { class: 'muted small block' }, `or decision "${inj.decision}"`) : null),
         el('td', { dataset: { testid: 'msel-done' } }, inj.expected_action
           ? (done ? el('span', { class: 'msel-done' }, `done at ${hhmm(st.done_min)}`, el('span', { class: 'muted small block' }, st.done_by === 'facilitator' ? 'marked' : `by ${st.done_by}`))
-            : live ? el('button', { type: 'button', class: 'btn btn-small', 'aria-label': `Mark done: the expected action of inject ${inj.seq}`, onclick: () => act(inj.seq, 'done') }, 'Mark done') : 'no')
+            : live && (st.status === 'pending' || st.status === 'delivered') ? el('button', { type: 'button', class: 'btn btn-small', 'aria-label': `Mark done: the expected action of inject ${inj.seq}`, onclick: () => act(inj.seq, 'done') }, 'Mark done') : 'no')
           : null,
           answers.get(inj.seq) ? el('span', { class: 'small block', dataset: { testid: 'msel-answers' } }, `${answers.get(inj.seq)} response${answers.get(inj.seq) === 1 ? '' : 's'}`) : null),
         el('td', { class: 'msel-actions' }, st.status === 'pending' && live ? [
