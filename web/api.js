@@ -66,6 +66,7 @@ async function fetchRetryingBusy(url, init) {
 }
 
 async function call(method, path, { json, csv, query, rawQuery, unmarked, signal } = {}) {
+  const view = viewCount;   // issue 15: an answer that comes after the view changed marks nothing
   const headers = { Accept: 'application/json' };
   let body;
   if (json !== undefined) { headers['Content-Type'] = 'application/json'; body = JSON.stringify(json); }
@@ -99,7 +100,7 @@ async function call(method, path, { json, csv, query, rawQuery, unmarked, signal
     if (res.status === 401 && path !== '/session' && onUnauthorized) onUnauthorized(err);
     throw err;
   }
-  if (onMarking && !unmarked && data && typeof data.tlp === 'string') onMarking(markingOf(data.tlp));
+  if (onMarking && !unmarked && view === viewCount && data && typeof data.tlp === 'string') onMarking(markingOf(data.tlp));
   return data;
 }
 
@@ -111,6 +112,11 @@ let onMarking = null;
     not for an answer fetched `unmarked`: one the view reads but does not show (the ranking
     behind a site's standing: the site page shows the site's rank, not the other sites). */
 export function setMarkingHandler(fn) { onMarking = fn; }
+/* issue 15: the view an answer was asked for. The router calls newView() as it draws another
+   view, so an answer the previous view asked for (a dashboard's ranking still on its way when a
+   run is opened) does not raise the new view's marking. */
+let viewCount = 0;
+export function newView() { viewCount++; }
 /** The TLP 2.0 labels, lowest first (docs/access.md). */
 export const MARKINGS = ['TLP:CLEAR', 'TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:RED'];
 function markingOf(tlp) { return tlp.startsWith('TLP:') ? tlp : 'TLP:' + tlp; }
@@ -179,6 +185,9 @@ export const accountConfirm = (code) => call('POST', '/account/second-factor/con
    ("none"|"entry"|"statute"|null), can_edit}. */
 
 export const sites = () => all('/sites');
+/** The same, read without marking the page (issue 15: a run's exercise alert lists only the sites
+    at most the run's label, so the run's view stays at the run's marking). */
+export const sitesUnmarked = () => all('/sites', {}, { unmarked: true });
 export const site = (id) => call('GET', `/sites/${encodeURIComponent(id)}`);
 
 /* ---- assessments ----
@@ -355,3 +364,58 @@ export const ALERT_FEED_URL = '/alerts.atom';
    request, and the server stops the run (the error has `aborted`). 429 with Retry-After when the
    compute pool is full. */
 export const simulate = (body, { signal } = {}) => call('POST', '/simulations', { json: body, signal });
+
+/* ---- issue 15: exercise runs (docs/api.md "Exercise runs") ----
+   EXERCISE: {id, title, description, duration_min, sim_start_min, tlp, simulation, pio_role,
+   sim_to, injects (a count), stages, roles, objectives, decisions}.
+   RUN (GET /runs/ID): {id, title, scenario_id, tlp, view ("facilitator"|"evaluator"|"observer"|
+   "player"), clock: {state ("ready"|"running"|"paused"|"ended"), speed, now_min}, ended,
+   created_at, created_by, seed, next_sim_min, my_roles, scenario (the file's shape, as the
+   caller may see it), injects: [{seq, status, due_min, deadline_min, delivered_min, done_min,
+   done_by}], participants: [{user, organisation, member, role, lead}], decisions: [{decision,
+   label, value, role, user, t_min, at}], responses: [{id, seq, role, user, t_min, at, text}],
+   log: [{id, user, position, agency, t_min, at, activity}], observations: [{id, user, t_min, at,
+   capability, target, kind, text}], ratings: [{target, user, rating, final, at, note}],
+   improvements: [{id, capability, issue, action, element, responsible, due, measure, risk_site,
+   risk_threat, user, at, ...}], last_event}. A change (clock, inject): {run, state, now_min,
+   events, last_event}. Bodies of start/pause/resume and the inject actions are `{}`. */
+export const exercises = () => call('GET', '/exercises');
+/** The runs list has no top-level marking: the page is marked with each listed run's label. */
+export async function runs() {
+  const view = viewCount;
+  const r = await all('/runs');
+  if (onMarking && view === viewCount) for (const it of r.items) if (typeof it.tlp === 'string') onMarking(markingOf(it.tlp));
+  return r;
+}
+export const run = (id) => call('GET', `/runs/${encodeURIComponent(id)}`);
+/** b: {builtin, title, tlp, seed}. */
+export const createRun = (b) => call('POST', '/runs', { json: b });
+/** p: {user, member: "player"|"evaluator"|"facilitator", role (a player's)}. */
+export const assignRun = (id, p) => call('POST', `/runs/${encodeURIComponent(id)}/participants`, { json: p });
+export const unassignRun = (id, user, role) =>
+  call('DELETE', `/runs/${encodeURIComponent(id)}/participants/${encodeURIComponent(user)}`, { query: role ? { role } : {} });
+/** what: start, pause, resume, shift ({minutes}), speed ({factor}), endex ({message, real_world}). */
+export const runClock = (id, what, body = {}) => call('POST', `/runs/${encodeURIComponent(id)}/${what}`, { json: body });
+/** what: trigger, skip, done. */
+export const runInject = (id, seq, what) =>
+  call('POST', `/runs/${encodeURIComponent(id)}/injects/${encodeURIComponent(seq)}/${what}`, { json: {} });
+export const runRespond = (id, seq, role, text) =>
+  call('POST', `/runs/${encodeURIComponent(id)}/injects/${encodeURIComponent(seq)}/responses`, { json: { role, text } });
+/** b: {decision, value (absent for kind none), role}. */
+export const runDecide = (id, b) => call('POST', `/runs/${encodeURIComponent(id)}/decisions`, { json: b });
+/** b: {activity, role (a player's position), t_min}. */
+export const runLog = (id, b) => call('POST', `/runs/${encodeURIComponent(id)}/log`, { json: b });
+/** b: {kind, text, capability, target, t_min}. */
+export const runObserve = (id, b) => call('POST', `/runs/${encodeURIComponent(id)}/observations`, { json: b });
+/** b: {target, rating, note, final}. */
+export const runRate = (id, b) => call('POST', `/runs/${encodeURIComponent(id)}/ratings`, { json: b });
+/** b: {issue, action, element, responsible, capability, due}. */
+export const runImprove = (id, b) => call('POST', `/runs/${encodeURIComponent(id)}/improvements`, { json: b });
+export const runImprovementStatus = (id, item, status) =>
+  call('POST', `/runs/${encodeURIComponent(id)}/improvements/${encodeURIComponent(item)}/status`, { json: { status } });
+/** The run's public information officer: a CAP alert with status Exercise (as POST /alerts). */
+export const runAlert = (id, b) => call('POST', `/runs/${encodeURIComponent(id)}/alerts`, { json: b });
+/** The event stream's URL (EventSource: the browser sends Last-Event-ID when it reconnects). */
+export const runEventsUrl = (id) => `${BASE}/runs/${encodeURIComponent(id)}/events`;
+/** The after-action report: format html (a printable page) or csv (the improvement plan). */
+export const runReportUrl = (id, format) => `${BASE}/runs/${encodeURIComponent(id)}/report?format=${format}`;

@@ -3,7 +3,7 @@
 
 import * as api from './api.js';
 import { el, put, toast, names, LEVELS, LEVEL_MEANING, threatName, errorPanel } from './ui.js';
-import { canImport, canReadAudit, canManageUsers, canSetThreatLevel, ROLE_NAMES, ORG_TYPES } from './roles.js';
+import { canImport, canReadAudit, canManageUsers, canSetThreatLevel, canSeeExercises, ROLE_NAMES, ORG_TYPES } from './roles.js';
 import { renderLogin } from './login.js';
 import { renderDashboard } from './dashboard.js';
 import { renderSite } from './site.js';
@@ -17,6 +17,8 @@ import { renderResilience } from './resilience.js'; // issue 12: cascades and si
 import { renderAlerts } from './alerts.js'; // issue 13: public alerts
 import { renderSimulate } from './simulate.js'; // issue 14: a mass-casualty simulation
 import { canSimulate } from './roles.js'; // issue 14
+import { renderExercises } from './exercises.js'; // issue 15: exercise runs
+import { renderRun } from './run.js'; // issue 15: one run (facilitator, player, evaluator)
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -79,6 +81,8 @@ const ROUTES = [
   // issue 14: no `allowed` (the link is hidden by `navAllowed`); the view itself says who may use it
   { re: /^#\/simulate(\?.*)?$/, view: 'simulate', title: 'Simulate an attack', nav: 'Simulate', href: '#/simulate', navAllowed: canSimulate, draw: (m) => renderSimulate(main, ctx, new URLSearchParams((m[1] || '').slice(1))) },
   { re: /^#\/alerts$/, view: 'alerts', title: 'Public alerts', nav: 'Alerts', href: '#/alerts', draw: () => renderAlerts(main, ctx) }, // issue 13
+  { re: /^#\/exercises$/, view: 'exercises', title: 'Exercises', nav: 'Exercises', href: '#/exercises', allowed: canSeeExercises, draw: () => renderExercises(main, ctx) }, // issue 15
+  { re: /^#\/runs\/(\d{1,15})$/, view: 'run', title: 'Exercise run', allowed: canSeeExercises, draw: (m) => renderRun(main, ctx, m[1]) }, // issue 15
   { re: /^#\/register$/, view: 'register', title: 'Risk register', nav: 'Register', href: '#/register', draw: () => renderRegister(main, ctx) },
   { re: /^#\/import$/, view: 'import', title: 'Import', nav: 'Import', href: '#/import', allowed: canImport, draw: () => renderImport(main, ctx) },
   { re: /^#\/audit$/, view: 'audit', title: 'Audit log', nav: 'Audit log', href: '#/audit', allowed: canReadAudit, draw: () => renderAudit(main, ctx) },
@@ -98,6 +102,7 @@ async function route() {
   for (const r of ROUTES) { m = hash.match(r.re); if (m) { found = r; break; } }
   if (!found) { m = ['#/']; found = ROUTES[ROUTES.length - 1]; }
   topbar.hidden = !ctx.user;
+  api.newView();   // issue 15: answers asked for by the previous view no longer mark this one
   showMarking(0);  // issue 11: each view's banner starts at TLP:CLEAR
   drawNav(found);
   document.body.dataset.view = found.view;

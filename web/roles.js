@@ -40,3 +40,10 @@ export function canComposeAlerts(user) { return (user.role === 'pio' || user.rol
 /* issue 14: the mass-casualty simulation (POST /api/v1/simulations) is open to coordinators,
    analysts and exercise facilitators of any organisation (docs/access.md "Simulations"). */
 export function canSimulate(user) { return !!user && ['coordinator', 'analyst', 'facilitator'].includes(user.role); }
+/* issue 15: exercise runs (docs/access.md "Exercise runs"). Facilitators, players and evaluators
+   take part in runs; government coordinators observe them; a facilitator creates a run. What a
+   user sees of one run is the server's `view` of it. */
+export function canSeeExercises(user) {
+  return ['facilitator', 'player', 'evaluator'].includes(user.role) || (user.role === 'coordinator' && isGov(user));
+}
+export function canCreateRun(user) { return user.role === 'facilitator'; }

@@ -1942,6 +1942,358 @@ test('a raised threat level re-opens the winter market accepted at medium; the r
   await page.context().close();
 });
 
+/* ---- issue 15: an exercise run from the page (the group "exercise:") ----
+   A facilitator, two players and an evaluator, each in a browser context of its own, run the
+   hospital attack exercise (data/scenarios/hospital-attack-exercise.json) on a fresh demo
+   database: the run is created and staffed from the page, the clock is driven from the console,
+   the players receive injects live over Server-Sent Events. What is not under test (two more
+   users) is set up through the API. The steps share the pages (X) and run in order. */
+
+const X = {};
+const EX_PLAYER2 = { name: 'player2', password: 'Exercise-player-two-Vellmark' };
+const EX_EVALUATOR = { name: 'evaluator2', password: 'Exercise-evaluator-two-Vellmark' };
+
+/** A logged-in API client (node's fetch with the session cookie and the CSRF token). */
+async function apiClient(user) {
+  const r = await fetch(BASE + '/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user: user.name, password: user.password }) });
+  eq(r.status, 200, `API log-in of ${user.name}`);
+  const cookie = (r.headers.get('set-cookie') || '').split(';')[0];
+  const { csrf_token: csrf } = await r.json();
+  return async (method, p, body) => {
+    const res = await fetch(BASE + '/api/v1' + p, { method, headers: { Cookie: cookie, 'X-CSRF-Token': csrf, 'Content-Type': 'application/json', Accept: 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    let json = null;
+    try { json = text ? JSON.parse(text) : null; } catch (e) { json = text; }
+    return { status: res.status, body: json, headers: res.headers };
+  };
+}
+
+async function exPage(user) {
+  const page = await newPage('laptop', { bypassCSP: true });   // bypassCSP: for axe-core only
+  await login(page, user);
+  return page;
+}
+
+const exClock = (page) => page.locator('[data-testid=run-clock-time]').getAttribute('data-min').then(Number);
+const exRow = (page, seq) => page.locator(`#msel tbody tr[data-seq="${seq}"]`);
+
+test('exercise: a facilitator creates a run from a built-in exercise and assigns players and an evaluator on the page', async () => {
+  const admin = await apiClient(U.admin);
+  const orgs = await admin('GET', '/organisations?limit=1000');
+  const orgId = (name) => orgs.body.items.find((o) => o.name === name).id;
+  for (const [u, role, org] of [[EX_PLAYER2, 'player', 'Vellmark National Police'], [EX_EVALUATOR, 'evaluator', 'Vellmark Ministry of the Interior']]) {
+    const r = await admin('POST', '/users', { name: u.name, password: u.password, role, organisation_id: orgId(org) });
+    assert(r.status === 201 || r.status === 400, `user ${u.name}: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+  const fac = X.fac = await exPage(who('facilitator', 'facilitator'));
+  await fac.locator('#mainnav').getByRole('link', { name: 'Exercises' }).click();
+  await fac.locator('[data-testid=ex-new]').waitFor();
+  eq(await fac.locator('#ex-builtin').inputValue(), 'hospital-attack-exercise', 'the built-in exercise offered');
+  await fac.locator('#ex-title').fill('Browser drill');
+  await fac.locator('#ex-seed').fill('7');
+  await shot(fac, 'exercise-new-run');
+  const found = await axe(fac, 'exercises (new run)');
+  assert(found.length === 0, found.join('\n'));
+  await fac.locator('[data-testid=ex-create]').click();
+  await fac.waitForURL(/#\/runs\/\d+$/);
+  X.run = Number(fac.url().match(/#\/runs\/(\d+)$/)[1]);
+  await fac.locator('#run-title').filter({ hasText: 'Browser drill' }).waitFor();
+  eq((await fac.locator('[data-testid=run-clock-state]').textContent()).trim(), 'Ready', 'a new run\'s clock');
+  eq(await fac.locator('#msel tbody tr').count(), 30, 'the MSEL\'s injects');
+  // an unknown user is refused next to the field
+  await fac.locator('#run-as-user').fill('nobody-here');
+  await fac.locator('[data-testid=run-assign]').click();
+  await fac.locator('#run-as-user-err').filter({ hasText: /\S/ }).waitFor();
+  eq(await fac.locator('#run-as-user').getAttribute('aria-invalid'), 'true', 'the user field is marked');
+  for (const [user, member, role] of [['player', 'player', 'ems_commander'], ['player', 'player', 'pio'],
+    [EX_PLAYER2.name, 'player', 'police_commander'], [EX_EVALUATOR.name, 'evaluator', null]]) {
+    await fac.locator('#run-as-user').fill(user);
+    await fac.locator('#run-as-member').selectOption(member);
+    if (role) await fac.locator('#run-as-role').selectOption(role);
+    await fac.locator('[data-testid=run-assign]').click();
+    await fac.locator(`[data-testid=run-participants] tbody tr[data-user="${user}"]`, { hasText: role ? (role === 'pio' ? 'Public information officer' : '') : 'evaluator' }).first().waitFor();
+  }
+  eq(await fac.locator('[data-testid=run-participants] tbody tr').count(), 5, 'participants: the lead facilitator, three player roles, an evaluator');
+  eq(await fac.locator('#run-as-user-err').textContent(), '', 'the refusal is gone after an assignment');
+  await shot(fac, 'exercise-facilitator-ready');
+});
+
+test('exercise: the players open the run from the list and see their roles, the clock and the live stream', async () => {
+  assert(X.run, 'no run (the first step failed)');
+  const pl = X.pl = await exPage(who('player', 'player'));
+  await pl.locator('#mainnav').getByRole('link', { name: 'Exercises' }).click();
+  await pl.locator(`#runs tbody tr[data-run="${X.run}"]`).waitFor();
+  await shot(pl, 'exercise-player-runs');
+  eq((await pl.locator('#tlp-banner').textContent()).trim(), 'TLP:AMBER', 'the list is marked with its runs\' labels');
+  const found = await axe(pl, 'exercises (a player\'s runs)');
+  assert(found.length === 0, found.join('\n'));
+  await pl.locator(`#runs tbody tr[data-run="${X.run}"] a`).click();
+  await pl.locator('[data-testid=run-live][data-state=live]').waitFor();
+  eq((await pl.locator('[data-testid=run-roles]').textContent()).trim(), 'EMS commander, Public information officer', 'the player\'s roles');
+  eq((await pl.locator('[data-testid=run-clock-state]').textContent()).trim(), 'Ready', 'the clock before the start');
+  assert(await pl.locator('#msel').count() === 0, 'a player sees no MSEL');
+  assert(await pl.locator('[data-testid=run-controls]').count() === 0, 'a player has no clock controls');
+  const p2 = X.p2 = await exPage(EX_PLAYER2);
+  await p2.goto(`${BASE}/#/runs/${X.run}`);
+  await p2.locator('[data-testid=run-live][data-state=live]').waitFor();
+  eq((await p2.locator('[data-testid=run-roles]').textContent()).trim(), 'Police commander', 'the second player\'s role');
+  await shot(pl, 'exercise-player-ready');
+});
+
+test('exercise: the facilitator starts and triggers an inject; the player sees it arrive over SSE without reloading and answers it; the facilitator sees the answer, skips one and marks one done', async () => {
+  const { fac, pl, p2 } = X;
+  assert(fac && pl && p2, 'no pages (an earlier step failed)');
+  await pl.evaluate(() => { window.__sameDocument = 'yes'; });
+  await fac.locator('[data-testid=run-start]').click();
+  await fac.locator('[data-testid=run-clock-state]', { hasText: 'Running' }).waitFor();
+  await pl.locator('[data-testid=run-clock-state]', { hasText: 'Running' }).waitFor();
+  await exRow(fac, 7).locator('[data-testid=msel-trigger]').click();
+  await exRow(fac, 7).locator('[data-testid=msel-status]', { hasText: 'delivered' }).waitFor();
+  const item = pl.locator('[data-testid=run-inbox] li[data-seq="7"]');
+  await item.filter({ hasText: 'A nurse calls 112' }).waitFor();
+  await p2.locator('[data-testid=run-inbox] li[data-seq="7"]').filter({ hasText: 'A nurse calls 112' }).waitFor();
+  eq(await pl.evaluate(() => window.__sameDocument), 'yes', 'the page was not reloaded');
+  eq(await pl.locator('[data-testid=run-inbox] li[data-seq="1"]').count(), 0, 'an inject to other roles is not in the inbox');
+  await shot(pl, 'exercise-player-inject');
+  const answer = 'Ambulances to the rendezvous point at the Kessling Road bus depot; major incident declared.';
+  await item.locator('textarea').fill(answer);
+  await item.getByRole('button', { name: 'Send response' }).click();
+  await item.locator('[data-testid=run-answers] li', { hasText: answer }).waitFor();
+  await fac.locator('[data-testid=run-responses] li', { hasText: answer }).waitFor();
+  await exRow(fac, 7).locator('[data-testid=msel-answers]', { hasText: '1 response' }).waitFor();
+  // Skip drops an inject; Mark done on inject 3 cancels its contingency, inject 5
+  await exRow(fac, 2).locator('[data-testid=msel-skip]').click();
+  await exRow(fac, 2).locator('[data-testid=msel-status]', { hasText: 'skipped' }).waitFor();
+  await exRow(fac, 3).getByRole('button', { name: /^Mark done/ }).click();
+  await exRow(fac, 3).locator('[data-testid=msel-done]', { hasText: 'done at' }).waitFor();
+  await exRow(fac, 5).locator('[data-testid=msel-status]', { hasText: 'cancelled' }).waitFor();
+  eq(await exRow(fac, 5).locator('[data-testid=msel-trigger]').count(), 0, 'no Trigger now on a cancelled inject');
+  await fac.evaluate(() => window.scrollTo(0, 0));
+  await shot(fac, 'exercise-facilitator-running');
+});
+
+test('exercise: a stream that cannot connect says reconnecting, and once it connects the inbox catches up', async () => {
+  const { fac } = X;
+  assert(fac, 'no pages (an earlier step failed)');
+  // its own context without the console check: the refused streams are logged as failed loads
+  const context = await browser.newContext({ viewport: VIEWPORTS.laptop, deviceScaleFactor: 1 });
+  const pg = await context.newPage();
+  pg.setDefaultTimeout(15000);
+  const scriptErrors = [];
+  pg.on('pageerror', (e) => scriptErrors.push(e.message));
+  let refused = 0;
+  await pg.route('**/api/v1/runs/*/events*', (route) => { refused++; return route.abort('connectionreset'); });
+  await login(pg, EX_PLAYER2);
+  await pg.goto(`${BASE}/#/runs/${X.run}`);
+  await pg.locator('[data-testid=run-live][data-state=reconnecting]').waitFor();
+  // the injects delivered so far come with the run itself, stream or no stream
+  await pg.locator('[data-testid=run-inbox] li[data-seq="7"]', { hasText: 'A nurse calls 112' }).waitFor();
+  await shot(pg, 'exercise-player-reconnecting');
+  await exRow(fac, 4).locator('[data-testid=msel-trigger]').click();   // to the police commander, meanwhile
+  await exRow(fac, 4).locator('[data-testid=msel-status]', { hasText: 'delivered' }).waitFor();
+  await pg.unroute('**/api/v1/runs/*/events*');
+  await pg.locator('[data-testid=run-live][data-state=live]').waitFor({ timeout: 30000 });
+  await pg.locator('[data-testid=run-inbox] li[data-seq="4"]', { hasText: 'stolen in Brackwater' }).waitFor();
+  eq(await pg.locator('[data-testid=run-inbox] li[data-seq="7"]').count(), 1, 'inject 7 once');
+  assert(refused >= 1, 'the stream was refused at least once');
+  eq(scriptErrors.join('; '), '', 'script errors');
+  await context.close();
+  // the second player's page, connected all along, got inject 4 live
+  await X.p2.locator('[data-testid=run-inbox] li[data-seq="4"]').waitFor();
+});
+
+test('exercise: a decision is refused next to its field, then accepted; the simulation reruns and its figures change', async () => {
+  const { fac, pl } = X;
+  assert(fac && pl, 'no pages (an earlier step failed)');
+  const form = pl.locator('[data-testid=dec-ambulances_dispatched]');
+  await form.locator('input').fill('99');
+  await form.getByRole('button', { name: /Decide/ }).click();
+  await pl.locator('#dec-ambulances_dispatched-err').filter({ hasText: /60/ }).waitFor();
+  eq(await form.locator('input').getAttribute('aria-invalid'), 'true', 'the refused field is marked');
+  await shot(pl, 'exercise-player-decision-refused');
+  const deaths = () => pl.locator('[data-testid=run-sim] [data-testid=sim-deaths]').textContent();
+  await form.locator('input').fill('2');
+  await form.getByRole('button', { name: /Decide/ }).click();
+  await form.locator('[data-testid=dec-made]', { hasText: 'Decided at' }).waitFor();
+  eq(await pl.locator('#dec-ambulances_dispatched-err').textContent(), '', 'no error after an accepted decision');
+  await fac.locator('[data-testid=run-decisions-made] tr[data-decision=ambulances_dispatched]').first().waitFor();
+  // the rerun with two ambulances reaches the EMS commander as figures ("Simulation cell")
+  await pl.locator('[data-testid=run-inbox] li[data-kind=sim]', { hasText: 'with the 1 decision' }).waitFor({ timeout: 60000 });
+  await pl.locator('[data-testid=run-sim] [data-testid=sim-deaths]').waitFor();
+  const few = await deaths();
+  await form.locator('input').fill('40');
+  await form.getByRole('button', { name: /Decide/ }).click();
+  await pl.locator('[data-testid=run-inbox] li[data-kind=sim]', { hasText: 'with the 2 decisions' }).waitFor({ timeout: 60000 });
+  await pl.locator('[data-testid=run-sim] caption').first().waitFor();
+  const many = await deaths();
+  assert(few !== many, `the simulated deaths change with the ambulances dispatched (2: ${few}, 40: ${many})`);
+  await fac.locator('[data-testid=run-sim] [data-testid=sim-deaths]').waitFor();
+  await fac.locator('[data-testid=run-sim] summary', { hasText: 'Every rerun' }).click();
+  eq(await fac.locator('[data-testid=run-reruns] tbody tr').count(), 2, 'the console lists both reruns');
+  await pl.locator('[data-testid=run-sim]').scrollIntoViewIfNeeded();
+  await shot(pl, 'exercise-player-figures');
+  await fac.locator('[data-testid=run-sim]').scrollIntoViewIfNeeded();
+  await shot(fac, 'exercise-facilitator-figures');
+});
+
+test('exercise: pause freezes the player\'s clock; a shift into the past is refused next to the field, a shift forward moves the pending injects', async () => {
+  const { fac, pl } = X;
+  assert(fac && pl, 'no pages (an earlier step failed)');
+  await fac.locator('[data-testid=run-pause]').click();
+  await pl.locator('[data-testid=run-clock-state]', { hasText: 'Paused' }).waitFor();
+  const a = await exClock(pl);
+  await pl.waitForTimeout(1500);
+  eq(await exClock(pl), a, 'the player\'s clock while paused');
+  const due = async () => (await exRow(fac, 1).locator('td').nth(1).textContent()).slice(0, 5);
+  eq(await due(), '00:05', 'inject 1 due at its file time');
+  await fac.locator('#run-shift').fill('-30');
+  await fac.locator('[data-testid=run-shift-go]').click();
+  await fac.locator('#run-shift-err').filter({ hasText: /\S/ }).waitFor();
+  eq(await fac.locator('#run-shift').getAttribute('aria-invalid'), 'true', 'the shift field is marked');
+  eq(await due(), '00:05', 'a refused shift moves nothing');
+  await shot(fac, 'exercise-facilitator-shift-refused');
+  await fac.locator('#run-shift').fill('10');
+  await fac.locator('[data-testid=run-shift-go]').click();
+  await exRow(fac, 1).locator('td').nth(1).filter({ hasText: '00:15' }).waitFor();
+  eq(await fac.locator('#run-shift-err').textContent(), '', 'no error after the shift');
+  eq(await exClock(pl), a, 'the player\'s clock is still frozen');
+  await fac.locator('[data-testid=run-resume]').click();
+  await pl.locator('[data-testid=run-clock-state]', { hasText: 'Running' }).waitFor();
+  await pl.waitForFunction((v) => Number(document.querySelector('[data-testid=run-clock-time]').dataset.min) > v, a);
+});
+
+test('exercise: the evaluator sees the timeline, records an observation and rates; the facilitator sets the final rating; the report opens', async () => {
+  const { fac } = X;
+  assert(fac, 'no pages (an earlier step failed)');
+  const ev = X.ev = await exPage(EX_EVALUATOR);
+  await ev.goto(`${BASE}/#/runs/${X.run}`);
+  await ev.locator('[data-testid=run-live][data-state=live]').waitFor();
+  await ev.locator('[data-testid=run-timeline] tr[data-kind=inject]', { hasText: 'A nurse calls 112' }).waitFor();
+  await ev.locator('[data-testid=run-timeline] tr[data-kind=response]').first().waitFor();
+  await ev.locator('#obs-kind').selectOption('strength');
+  await ev.locator('#obs-target').selectOption('t_lockdown');
+  await ev.locator('#obs-text').fill('The EMS commander sent ambulances to a safe rendezvous point within a minute.');
+  await ev.locator('[data-testid=obs-add]').click();
+  await ev.locator('[data-testid=run-observations] tr[data-kind=strength]', { hasText: 'safe rendezvous point' }).waitFor();
+  const row = ev.locator('[data-testid=run-ratings] tr[data-target=t_lockdown]');
+  await row.locator('select').selectOption('S');
+  await row.locator('[data-testid=rate-save]').click();
+  await row.locator('[data-testid=ratings-by]', { hasText: `S ${EX_EVALUATOR.name}` }).waitFor();
+  const frow = fac.locator('[data-testid=run-ratings] tr[data-target=t_lockdown]');
+  await fac.locator('[data-testid=run-reload]').click();   // ratings are no events: read the run again
+  await fac.locator('[data-testid=run-observations] tr[data-kind=strength]', { hasText: 'safe rendezvous point' }).waitFor();
+  await frow.locator('[data-testid=ratings-by]', { hasText: 'S' }).waitFor();
+  await frow.locator('select').selectOption('P');
+  await frow.locator('[data-testid=rate-save]').click();
+  await frow.locator('[data-testid=rating-final]', { hasText: 'P' }).waitFor();
+  await ev.locator('[data-testid=run-reload]').click();
+  await ev.locator('[data-testid=run-ratings] tr[data-target=t_lockdown] [data-testid=rating-final]', { hasText: 'P' }).waitFor();
+  await shot(ev, 'exercise-evaluator');
+  const href = await ev.locator('[data-testid=run-report-html]').getAttribute('href');
+  eq(await ev.locator('[data-testid=run-report-html]').getAttribute('target'), '_blank', 'the report opens in a new tab');
+  const [tab] = await Promise.all([ev.context().waitForEvent('page'), ev.locator('[data-testid=run-report-html]').click()]);
+  await tab.waitForLoadState();
+  assert((await tab.content()).includes('Browser drill'), `the report (${href}) names the run`);
+  await tab.screenshot({ path: path.join(OUT, 'exercise-report.png') });
+  await tab.close();
+  const csv = await ev.context().request.get(BASE + await ev.locator('[data-testid=run-report-csv]').getAttribute('href'));
+  eq(csv.status(), 200, 'the improvement plan CSV');
+  assert((await csv.text()).startsWith('# TLP:AMBER'), 'the CSV is marked');
+});
+
+test('exercise: a government coordinator observes the run, read only', async () => {
+  assert(X.run, 'no run (the first step failed)');
+  const co = await newPage();
+  await login(co, U.coordinator);
+  await co.locator('#mainnav').getByRole('link', { name: 'Exercises' }).click();
+  await co.locator(`#runs tbody tr[data-run="${X.run}"]`, { hasText: 'Observer' }).locator('a').click();
+  await co.locator('[data-testid=run-part]', { hasText: 'Observer (read only)' }).waitFor();
+  await co.locator('[data-testid=run-timeline] tr[data-kind=inject]').first().waitFor();
+  await co.locator('[data-testid=run-ratings] tr[data-target=t_lockdown] [data-testid=rating-final]', { hasText: 'P' }).waitFor();
+  eq(await co.locator('main textarea, main [data-testid=rate-save], main [data-testid=run-controls]').count(), 0, 'an observer has no forms');
+  await co.locator('[data-testid=run-report-html]').waitFor();
+  await shot(co, 'exercise-observer');
+  await co.context().close();
+});
+
+test('exercise: the PIO issues an exercise alert from within the run; the player keeps its ICS 214 activity log', async () => {
+  const { pl } = X;
+  assert(pl, 'no pages (an earlier step failed)');
+  await pl.locator('[data-testid=run-pio] summary').click();
+  await pl.locator('#xa-site option[value="VM-012"]').waitFor({ state: 'attached' });
+  await pl.locator('[data-testid=xa-issue]').click();
+  await pl.locator('[data-testid=xa-done]', { hasText: 'Exercise alert issued' }).waitFor();
+  eq((await pl.locator('#tlp-banner').textContent()).trim(), 'TLP:AMBER', 'the view\'s marking stays the run\'s (the sites offered are at most AMBER)');
+  await pl.locator('[data-testid=run-inbox] li[data-kind=alert]').first().waitFor();
+  await shot(pl, 'exercise-player-alert');
+  // the ICS 214 activity log: a time that is not HH:MM is refused next to its field, then an entry
+  await pl.locator('#log-activity').fill('Asked Brackwater District Hospital for its free resuscitation bays.');
+  await pl.locator('#log-time').fill('soon');
+  await pl.locator('[data-testid=log-add]').click();
+  await pl.locator('#log-t_min-err', { hasText: 'HH:MM' }).waitFor();
+  await pl.locator('#log-time').fill('');
+  await pl.locator('#log-role').selectOption('ems_commander');
+  await pl.locator('[data-testid=log-add]').click();
+  const entry = pl.locator('[data-testid=run-log] tbody tr', { hasText: 'free resuscitation bays' });
+  await entry.waitFor();
+  assert((await entry.textContent()).includes('EMS commander, Harbourlight Group'), `the entry's position and agency: ${await entry.textContent()}`);
+  await pl.locator('[data-testid=run-ics214]').scrollIntoViewIfNeeded();
+  await shot(pl, 'exercise-player-ics214');
+});
+
+test('exercise: accessibility of the console, the player view and the evaluator view (axe-core)', async () => {
+  assert(X.fac && X.pl && X.ev, 'no pages (an earlier step failed)');
+  const found = [];
+  found.push(...await axe(X.fac, 'facilitator console'));
+  found.push(...await axe(X.pl, 'player view'));
+  found.push(...await axe(X.ev, 'evaluator view'));
+  // the same at tablet size (one column), with screenshots
+  for (const [k, name] of [['fac', 'facilitator'], ['pl', 'player'], ['ev', 'evaluator']]) {
+    await X[k].setViewportSize(VIEWPORTS.tablet);
+    await X[k].evaluate(() => window.scrollTo(0, 0));
+    await shot(X[k], `exercise-tablet-${name}`);
+    found.push(...await axe(X[k], `tablet ${name}`));
+    await X[k].setViewportSize(VIEWPORTS.laptop);
+  }
+  assert(found.length === 0, found.join('\n'));
+});
+
+test('exercise: a real-world emergency ENDEX reaches the players\' screens at once', async () => {
+  const { fac, pl, p2 } = X;
+  assert(fac && pl && p2, 'no pages (an earlier step failed)');
+  await fac.locator('[data-testid=run-endex]').click();
+  const dlg = fac.locator('[data-testid=run-endex-dialog]');
+  await dlg.waitFor();
+  await fac.locator('#run-endex-msg').fill('Fire alarm in the building: leave by the stairs now.');
+  await fac.locator('#run-endex-real').check();
+  await shot(fac, 'exercise-facilitator-endex-confirm');
+  await dlg.locator('[data-testid=al-confirm-ok]').click();
+  for (const p of [pl, p2]) {
+    const o = p.locator('[data-testid=endex-overlay]');
+    await o.waitFor();
+    eq((await o.locator('h1').textContent()).trim(), 'REAL-WORLD EMERGENCY', 'the banner\'s title');
+    await o.locator('[data-testid=endex-text]', { hasText: 'Fire alarm in the building: leave by the stairs now.' }).waitFor();
+    await p.locator('[data-testid=run-clock-state]', { hasText: 'Ended' }).waitFor();
+  }
+  await shot(pl, 'exercise-player-endex');
+  await fac.locator('[data-testid=run-clock-state]', { hasText: 'Ended' }).waitFor();
+  await fac.locator('[data-testid=run-live][data-state=ended]').waitFor();
+  await pl.locator('[data-testid=run-live][data-state=ended]').waitFor();
+  assert(await fac.locator('[data-testid=run-start], [data-testid=run-resume], #run-shift').evaluateAll((els) => els.every((e) => !e.offsetParent)), 'no clock controls after ENDEX');
+  await shot(fac, 'exercise-facilitator-ended');
+  // opened again later: the run says it has ended, without covering the screen, and the stream stops
+  await p2.reload();
+  await p2.locator('[data-testid=run-ended]').waitFor();
+  await p2.locator('[data-testid=run-inbox] li[data-kind=endex]', { hasText: 'Fire alarm' }).waitFor();
+  await p2.locator('[data-testid=run-live][data-state=ended]').waitFor();
+  eq(await p2.locator('[data-testid=endex-overlay]').count(), 0, 'no banner for an ENDEX of the past');
+});
+
+test('exercise: no script errors', async () => {
+  for (const k of ['fac', 'pl', 'p2', 'ev']) if (X[k]) await X[k].context().close();
+  assert(problems.length === 0, problems.slice(0, 5).join('; '));
+});
+
 /* ---- main ---- */
 
 async function main() {
