@@ -570,6 +570,28 @@ static enum pt_err check_inject(const struct pt_ex_scenario *sc, size_t i, struc
 			return fail_m(d, PT_EINVAL, path3(&p, "injects", i, "decision"), &m);
 		}
 	}
+	/* issue 15: decision_value, the value of the decision that satisfies it */
+	if (x->satisfied_value) {
+		char canon[PT_MCI_VALUE_MAX];
+		int k;
+		if (!x->satisfied_by)
+			return fail(d, PT_EINVAL, path3(&p, "injects", i, "decision_value"),
+				    "a decision value needs a decision");
+		k = pt_ex_decision_find(sc, x->satisfied_by);
+		if (sc->decisions[k].kind == PT_EX_VALUE_NONE) {
+			m_str(&m, x->satisfied_by);
+			m_str(&m, " takes no value: leave decision_value empty");
+			return fail_m(d, PT_EINVAL, path3(&p, "injects", i, "decision_value"), &m);
+		}
+		e = pt_ex_decision_value(sc, (size_t)k, sc->decisions[k].roles[0], x->satisfied_value,
+					 canon, d);
+		if (e != PT_OK) {
+			if (d)
+				pt_strlcpy(d->field, path3(&p, "injects", i, "decision_value"),
+					   sizeof d->field);
+			return PT_EINVAL;
+		}
+	}
 	if (x->contingency_of) {
 		int k = pt_ex_inject_find(sc, x->contingency_of);
 		const struct pt_ex_inject *par;
@@ -664,6 +686,20 @@ enum pt_err pt_ex_scenario_check(struct pt_ex_scenario *sc, struct pt_diag *d)
 		if (e != PT_OK)
 			return e;
 		memcpy(b->value, value, sizeof b->value);
+	}
+	/* issue 15: decision_value in its canonical form (checked by check_inject) */
+	for (i = 0; i < sc->n_injects; i++) {
+		struct pt_ex_inject *x = &sc->injects[i];
+		char canon[PT_MCI_VALUE_MAX];
+		int k;
+		if (!x->satisfied_value || (k = pt_ex_decision_find(sc, x->satisfied_by)) < 0 ||
+		    pt_ex_decision_value(sc, (size_t)k, sc->decisions[k].roles[0],
+					 x->satisfied_value, canon, NULL) != PT_OK)
+			continue;
+		if (strlen(canon) <= strlen(x->satisfied_value))
+			memcpy(x->satisfied_value, canon, strlen(canon) + 1);
+		else if (!(x->satisfied_value = pt_ex_strdup(sc, canon, strlen(canon))))
+			return fail(d, PT_ENOMEM, "", "out of memory");
 	}
 	/* all good: the injects in (time, seq) order, the baseline stable by time */
 	if (sc->n_injects > 1)

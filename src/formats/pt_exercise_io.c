@@ -461,7 +461,7 @@ static const char *const k_objective[] = {"id", "text", "capability", "targets",
 static const char *const k_target[] = {"id", "text", "tasks", NULL};
 static const char *const k_inject[] = {"seq", "stage", "time", "type", "delivery", "from", "to",
 					"description", "expected_action", "capability", "deadline",
-					"contingency_of", "decision", NULL};
+					"contingency_of", "decision", "decision_value", NULL};
 static const char *const k_decision[] = {"id", "label", "path", "apply", "kind", "min", "max",
 					  "choices", "roles", NULL};
 static const char *const k_made[] = {"time", "decision", "value", "role", NULL};
@@ -631,8 +631,12 @@ static enum pt_err read_injects(struct rd *r, const json_t *root)
 		    (e = read_capability(r, o, p, 0, &x->capability)) != PT_OK ||
 		    (e = get_time(r, o, "deadline", p, 0, &x->deadline_min)) != PT_OK ||
 		    (e = get_int(r, o, "contingency_of", p, 0, 1, 999999, &parent)) != PT_OK ||
-		    (e = get_str(r, o, "decision", p, 0, 0, &x->satisfied_by)) != PT_OK)
+		    (e = get_str(r, o, "decision", p, 0, 0, &x->satisfied_by)) != PT_OK ||
+		    (e = get_str(r, o, "decision_value", p, 0, PT_MCI_VALUE_MAX, &x->satisfied_value)) !=
+			    PT_OK)
 			return e;
+		if (x->satisfied_value && !x->satisfied_value[0])
+			x->satisfied_value = NULL; /* "": any value */
 		x->contingency_of = (uint32_t)parent;
 		if ((!x->delivery && !(x->delivery = pt_ex_strdup(sc, "", 0))) ||
 		    (!x->from && !(x->from = pt_ex_strdup(sc, "", 0))) ||
@@ -1105,6 +1109,7 @@ json_t *pt_ex_scenario_to_json(const struct pt_ex_scenario *sc)
 		if (x->contingency_of)
 			put(&b, o, "contingency_of", json_integer(x->contingency_of));
 		put_opt(&b, o, "decision", x->satisfied_by);
+		put_opt(&b, o, "decision_value", x->satisfied_value);
 	}
 	put(&b, root, "decisions", a = json_array());
 	for (i = 0; a && i < sc->n_decisions; i++) {
@@ -1277,18 +1282,20 @@ enum msel_col {
 	C_DEADLINE,
 	C_CONTINGENCY,
 	C_DECISION,
+	C_DECISION_VALUE, /* issue 15: decision_value */
 	C_N
 };
 
 static const char *const msel_cols[C_N] = {
 	"sequence",     "time",           "type",     "delivery", "from",
 	"to",           "description",    "expected_action", "capability", "stage",
-	"deadline",     "contingency_of", "decision"};
+	"deadline",     "contingency_of", "decision", "decision_value"};
 /* the JSON member each column is (for the check's field paths) */
 static const char *const msel_members[C_N] = {
 	"seq",   "time",     "type",           "delivery", "from", "to", "description",
-	"expected_action", "capability", "stage", "deadline", "contingency_of", "decision"};
-static const unsigned char msel_required[C_N] = {1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0};
+	"expected_action", "capability", "stage", "deadline", "contingency_of", "decision",
+	"decision_value"};
+static const unsigned char msel_required[C_N] = {1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0};
 
 static int ieq(const char *a, const char *b)
 {
@@ -1643,6 +1650,34 @@ static enum pt_err msel_decision(struct msel *ms, const char *id, const struct p
 	return PT_OK;
 }
 
+/* issue 15: decision_value for a decision the file made (logged only): the decision becomes a
+ * choice among the values the file names. */
+static enum pt_err msel_decision_choice(struct msel *ms, const struct pt_ex_inject *x, long line)
+{
+	struct pt_ex_scenario *sc = ms->sc;
+	struct pt_ex_decision *dec;
+	size_t i;
+	int k = pt_ex_decision_find(sc, x->satisfied_by);
+	if (k < 0)
+		return PT_OK;
+	dec = &sc->decisions[k];
+	if (dec->apply != PT_EX_APPLY_LOG ||
+	    (dec->kind != PT_EX_VALUE_NONE && dec->kind != PT_EX_VALUE_CHOICE))
+		return PT_OK;
+	for (i = 0; i < dec->n_choices; i++)
+		if (strcmp(dec->choices[i], x->satisfied_value) == 0)
+			return PT_OK;
+	if (dec->n_choices == PT_EX_MAX_CHOICES)
+		return pt_diag_set(ms->d, PT_ELIMIT, line, col_name(ms, C_DECISION_VALUE),
+				   "more than %d different values of %s", PT_EX_MAX_CHOICES, dec->id);
+	if (!dec->choices &&
+	    !(dec->choices = pt_ex_alloc(sc, PT_EX_MAX_CHOICES * sizeof *dec->choices)))
+		return pt_diag_set(ms->d, PT_ENOMEM, 0, "", "out of memory");
+	dec->kind = PT_EX_VALUE_CHOICE;
+	dec->choices[dec->n_choices++] = x->satisfied_value;
+	return PT_OK;
+}
+
 /* Text of a column into the arena: at most max - 1 bytes, one line when asked. */
 static enum pt_err msel_text(struct msel *ms, char **f, int col, long line, size_t max,
 			     int required, int one_line, char **out)
@@ -1796,6 +1831,19 @@ static enum pt_err msel_row(struct msel *ms, char **f, long line, struct pt_ex_i
 		}
 		if (!(x->satisfied_by = pt_ex_strdup(sc, v, strlen(v))))
 			return pt_diag_set(ms->d, PT_ENOMEM, 0, "", "out of memory");
+	}
+	/* issue 15: decision_value (empty: any value) */
+	v = ms->col_of[C_DECISION_VALUE] >= 0 ? trim(f[ms->col_of[C_DECISION_VALUE]]) : (char *)"";
+	if (*v) {
+		if (strlen(v) >= PT_MCI_VALUE_MAX)
+			return pt_diag_set(ms->d, PT_EINVAL, line, col_name(ms, C_DECISION_VALUE),
+					   "too long (%zu bytes; at most %d)", strlen(v),
+					   PT_MCI_VALUE_MAX - 1);
+		if (!(x->satisfied_value = pt_ex_strdup(sc, v, strlen(v))))
+			return pt_diag_set(ms->d, PT_ENOMEM, 0, "", "out of memory");
+		if (ms->make_decisions && x->satisfied_by &&
+		    (e = msel_decision_choice(ms, x, line)) != PT_OK)
+			return e;
 	}
 	return PT_OK;
 }
@@ -2053,6 +2101,8 @@ enum pt_err pt_ex_msel_write(FILE *f, const struct pt_ex_scenario *sc)
 			fprintf(f, "%" PRIu32, x->contingency_of);
 		fputc(',', f);
 		pt_csv_write_field(f, x->satisfied_by ? x->satisfied_by : "");
+		fputc(',', f);
+		pt_csv_write_field(f, x->satisfied_value ? x->satisfied_value : "");
 		fputc('\n', f);
 	}
 	free(order);

@@ -291,7 +291,8 @@ static void done_by(const struct pt_ex_report *r, const struct pt_ex_run_inject 
 		const char *label = m->m.decision < r->sc->n_decisions
 					    ? r->sc->decisions[m->m.decision].label
 					    : "a decision";
-		snprintf(buf, size, "%s (%s, %s)", label, m->user, role_name(r->sc, m->m.role));
+		snprintf(buf, size, "%s%s%s (%s, %s)", label, m->m.value[0] ? ": " : "", m->m.value,
+			 m->user, role_name(r->sc, m->m.role));
 	} else
 		snprintf(buf, size, "a decision");
 }

@@ -227,6 +227,8 @@ static json_t *injects_json(const struct pt_ex_run_doc *doc, int *bad)
 		put(o, "expected_action", json_boolean(action), bad);
 		put(o, "satisfied_by", action && in->satisfied_by ? jstr(in->satisfied_by) : json_null(),
 		    bad);
+		put(o, "satisfied_value", /* issue 15: decision_value */
+		    action && in->satisfied_value ? jstr(in->satisfied_value) : json_null(), bad);
 		put(o, "done", action ? json_boolean(done) : json_null(), bad);
 		put(o, "done_at", action && done ? jtime(ri->done_min) : json_null(), bad);
 		put(o, "deadline", jtime(ri->deadline_min), bad);

@@ -60,10 +60,10 @@ if [ ! -e ex-planner.json ]; then ok; else bad "--out written on failure"; fi
 # a mapping file's own errors
 printf 'from_column,to_column\nInject #,sequence\nPhase,period\n' >ex-map-bad.csv
 p ex-map-bad 65 exercise import-msel "$XSCN/msel-planner-example.csv" --map ex-map-bad.csv
-err_line "protect: ex-map-bad.csv:3: to_column: \"period\" is not an MSEL column (sequence, time, type, delivery, from, to, description, expected_action, capability, stage, deadline, contingency_of, decision; or - to drop the column)"
+err_line "protect: ex-map-bad.csv:3: to_column: \"period\" is not an MSEL column (sequence, time, type, delivery, from, to, description, expected_action, capability, stage, deadline, contingency_of, decision, decision_value; or - to drop the column)"
 # without the map, the planner's columns are unknown
 p ex-nomap 65 exercise import-msel "$XSCN/msel-planner-example.csv"
-err_line "protect: $XSCN/msel-planner-example.csv:1: Inject #: unknown column \"Inject #\" (columns: sequence, time, type, delivery, from, to, description, expected_action, capability, stage, deadline, contingency_of, decision; a mapping file renames or drops columns)"
+err_line "protect: $XSCN/msel-planner-example.csv:1: Inject #: unknown column \"Inject #\" (columns: sequence, time, type, delivery, from, to, description, expected_action, capability, stage, deadline, contingency_of, decision, decision_value; a mapping file renames or drops columns)"
 
 # --- bad MSELs: FILE:LINE: field: problem, exit 65, --out not written ----------------------
 # reject_msel NAME 'CONTENT (printf format)' 'MESSAGE' [--into FILE]
@@ -105,7 +105,7 @@ reject_msel m-deadline 'sequence,time,type,to,description,expected_action,deadli
 reject_msel m-long "sequence,time,type,delivery,to,description\n1,0:10,event,$(printf 'x%.0s' $(seq 250)),pio,Text\n" \
 	'2: delivery: too long (250 bytes; at most 199)'
 reject_msel m-empty '' \
-	'1: empty file: the header row is missing (columns: sequence, time, type, delivery, from, to, description, expected_action, capability, stage, deadline, contingency_of, decision)'
+	'1: empty file: the header row is missing (columns: sequence, time, type, delivery, from, to, description, expected_action, capability, stage, deadline, contingency_of, decision, decision_value)'
 reject_msel m-binary '\177ELF\002\001\001\000\000\000\377\376' \
 	'1: NUL byte in the data (is this a binary or UTF-16 file?) (field 1)'
 reject_msel m-header-only 'sequence,time,type,to,description\n' \

@@ -29,7 +29,7 @@ out_has "<td>player</td><td>Police commander</td><td>Vellmark Police</td><td>pla
 out_has "<h2>Timeline</h2>"
 out_has "<td class=\"late\">late by 41 min</td>"
 out_has "<td class=\"ontime\">on time</td>"
-out_has "Rescue task force entry (player, Police commander)"
+out_has "Rescue task force entry: true (player, Police commander)"
 out_has "<td>skipped</td>"
 out_has "<td>cancelled (contingency)</td>"
 out_has "<h2>Ratings per capability target</h2>"

@@ -96,6 +96,30 @@ out_line "OUTCOME OF THE DECISIONS MADE (3) VS THE BASELINE (11)"
 out_line "#8      00:46  00:50    not done Lock down the emergency department and the main entrance and announce the lockdown code over the pu~"
 out_has "no decision satisfies the expected actions of #1, #2, #3,"
 
+# --- review finding 1: "no" is a decision, not the expected action (decision_value "true") ---
+cat > exercise-decisions-no.json <<'EOF2'
+[{"time": "00:47", "decision": "ed_lockdown", "value": "false", "role": "hospital_ic"},
+ {"time": "00:53", "decision": "rtf_entry", "value": "FALSE", "role": "police_commander"}]
+EOF2
+p exrun-no 0 exercise run "$EX" --auto --decisions exercise-decisions-no.json --format json
+pycheck "no lockdown, no RTF" exrun-no.out '
+st = {i["seq"]: i for i in j["injects"]}
+assert (st[8]["satisfied_by"], st[8]["satisfied_value"]) == ("ed_lockdown", "true"), st[8]
+assert (st[10]["satisfied_by"], st[10]["satisfied_value"]) == ("rtf_entry", "true"), st[10]
+assert st[7]["satisfied_value"] is None, st[7]
+assert st[8]["done"] is False and st[9]["status"] == "delivered", (st[8], st[9])
+assert st[10]["done"] is False and st[15]["status"] == "delivered", (st[10], st[15])
+kinds = [e["kind"] for e in j["timeline"] if e["kind"] in ("done", "cancel")]
+assert kinds == [], kinds'
+cat > exercise-decisions-yes.json <<'EOF2'
+[{"time": "00:47", "decision": "ed_lockdown", "value": "TRUE", "role": "hospital_ic"},
+ {"time": "00:53", "decision": "rtf_entry", "value": "true", "role": "police_commander"}]
+EOF2
+p exrun-yes 0 exercise run "$EX" --auto --decisions exercise-decisions-yes.json
+out_line "00:47  done     #8 expected action done (decision ed_lockdown)"
+out_line "00:47  cancel   #9 not needed: the expected action of #8 was done"
+out_line "00:53  cancel   #15 not needed: the expected action of #10 was done"
+
 # --- refused --------------------------------------------------------------------------------
 p exrun-badrole 65 exercise run "$EX" --auto --decisions exercise-decisions-badrole.json
 err_line 'protect: exercise-decisions-badrole.json:3: 1.role: role "pio" may not make scene_safe (police_commander may)'

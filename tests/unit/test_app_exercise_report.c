@@ -285,7 +285,7 @@ static void test_report(void)
 	HAS(html, "<td class=\"ontime\">on time</td>");
 	HAS(html, "cancelled (contingency)");
 	HAS(html, "<td>skipped</td>");
-	HAS(html, "Ambulances dispatched (ems, EMS commander)");
+	HAS(html, "Ambulances dispatched: 10 (ems, EMS commander)");
 	HAS(html, "<h2>Ratings per capability target</h2>");
 	HAS(html, "S (Performed with some challenges) by eva: declared at 01:25");
 	HAS(html, "<strong>M (Performed with major challenges)</strong> by fac: late declaration "

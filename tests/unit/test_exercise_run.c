@@ -389,6 +389,69 @@ static void test_contingency(void)
 	pt_ex_scenario_free(sc);
 }
 
+/* issue 15, review finding 1: an inject's decision_value names the value that does its
+ * expected action; another value of the decision does not cancel the contingency */
+static void test_decision_value(void)
+{
+	struct pt_ex_scenario *sc = scenario(0);
+	struct pt_ex_run run;
+	struct log l;
+
+	sc->injects[4].satisfied_value = dup(sc, "20.0"); /* #5: ambulances = 20 */
+	memset(&diag, 0, sizeof diag);
+	CHECK_INT(pt_ex_scenario_check(sc, &diag), PT_OK);
+	CHECK_STR(sc->injects[4].satisfied_value, "20"); /* canonical */
+	log_reset(&l, sc);
+	CHECK_INT(pt_ex_run_init(&run, sc), PT_OK);
+	pt_ex_run_advance(&run, 62, on_event, &l);
+	log_reset(&l, sc);
+	/* another value: recorded, but the action is not done, the contingency still fires */
+	CHECK_INT(decide(&run, "ambulances", "ems", "10", &l), PT_OK);
+	CHECK_STR(l.text, "62 decision\n");
+	CHECK_NEAR(run.inj[4].done_min, -1, 0);
+	log_reset(&l, sc);
+	pt_ex_run_advance(&run, 64, on_event, &l);
+	/* the value named, written another way: done, by the second decision */
+	CHECK_INT(decide(&run, "ambulances", "ems", "20", &l), PT_OK);
+	CHECK_STR(l.text, "64 decision\n64 done #5\n64 cancel #6\n");
+	CHECK_INT(run.inj[4].done_by, 1);
+	pt_ex_run_free(&run);
+	pt_ex_scenario_free(sc);
+
+	/* without a decision_value any value does it, as before */
+	sc = scenario(0);
+	CHECK_INT(pt_ex_scenario_check(sc, &diag), PT_OK);
+	CHECK_INT(pt_ex_run_init(&run, sc), PT_OK);
+	pt_ex_run_advance(&run, 62, on_event, &l);
+	log_reset(&l, sc);
+	CHECK_INT(decide(&run, "ambulances", "ems", "0", &l), PT_OK);
+	CHECK_STR(l.text, "62 decision\n62 done #5\n62 cancel #6\n");
+	pt_ex_run_free(&run);
+	pt_ex_scenario_free(sc);
+
+	/* the check: the value must be one the decision takes, and needs a decision */
+	sc = scenario(0);
+	sc->injects[4].satisfied_value = dup(sc, "1000");
+	memset(&diag, 0, sizeof diag);
+	CHECK_INT(pt_ex_scenario_check(sc, &diag), PT_EINVAL);
+	CHECK_STR(diag.field, "injects.4.decision_value");
+	CHECK_STR(diag.msg, "out of range for ambulances (from 0 to 100)");
+	pt_ex_scenario_free(sc);
+	sc = scenario(0);
+	sc->injects[0].satisfied_value = dup(sc, "true"); /* scene_safe takes no value */
+	memset(&diag, 0, sizeof diag);
+	CHECK_INT(pt_ex_scenario_check(sc, &diag), PT_EINVAL);
+	CHECK_STR(diag.field, "injects.0.decision_value");
+	CHECK_STR(diag.msg, "scene_safe takes no value: leave decision_value empty");
+	pt_ex_scenario_free(sc);
+	sc = scenario(0);
+	sc->injects[1].satisfied_value = dup(sc, "true"); /* no decision */
+	memset(&diag, 0, sizeof diag);
+	CHECK_INT(pt_ex_scenario_check(sc, &diag), PT_EINVAL);
+	CHECK_STR(diag.field, "injects.1.decision_value");
+	pt_ex_scenario_free(sc);
+}
+
 /* ---- the simulation scenario of decisions ---- */
 
 static void sim_base(struct pt_mci_scenario *s)
@@ -489,6 +552,7 @@ int main(void)
 	RUN(test_trigger_skip);
 	RUN(test_shift);
 	RUN(test_contingency);
+	RUN(test_decision_value);
 	RUN(test_sim_scenario);
 	return TEST_SUMMARY("test_exercise_run");
 }
