@@ -330,7 +330,8 @@ enum pt_err pt_app_exercise_auto(const struct pt_app_ex_auto_opts *o,
 		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 		goto out;
 	}
-	if ((err = pt_ex_sim_scenario(sc, o->sim, r->run.made, r->run.n_made, scratch, d)) != PT_OK ||
+	if ((err = pt_ex_sim_scenario_at(sc, r->run.sim_start_min, o->sim, r->run.made,
+					 r->run.n_made, scratch, d)) != PT_OK ||
 	    (err = pt_ex_sim_scenario(sc, o->sim, sc->baseline, sc->n_baseline, scratch_b, d)) !=
 		    PT_OK ||
 	    (err = paired_difference(o, scratch, scratch_b, out_reps, &pr, &r->difference, d)) !=

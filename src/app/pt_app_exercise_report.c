@@ -251,7 +251,8 @@ static enum pt_err prepare_sims(struct pt_app_run_report *j, const struct pt_app
 	}
 	err = pt_scenario_read(L->row.sim_json, L->row.sim_len, NULL, sim, d);
 	if (err == PT_OK)
-		err = pt_ex_sim_scenario(sc, sim, L->run.made, L->run.n_made, j->sim_run, d);
+		err = pt_ex_sim_scenario_at(sc, L->run.sim_start_min, sim, L->run.made,
+					    L->run.n_made, j->sim_run, d);
 	if (err == PT_OK)
 		err = pt_ex_sim_scenario(sc, sim, sc->baseline, sc->n_baseline, j->sim_base, d);
 	free(sim);

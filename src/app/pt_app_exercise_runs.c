@@ -155,6 +155,9 @@ static enum pt_err restore(struct pt_db *db, struct pt_app_run_loaded *L, struct
 	L->run.next_sim_min = L->row.next_sim_min;
 	L->run.end_min = L->row.end_min;
 	L->run.ended = L->row.ended;
+	/* review finding 2: the run's own attack time (-1: stored before migration 026) */
+	L->run.sim_start_min = L->row.sim_start_min >= 0 ? L->row.sim_start_min
+							 : (double)L->sc->sim_start_min;
 	L->saved_made = L->run.n_made;
 	if (L->sc->n_injects) {
 		if (!(L->saved_inj = malloc(L->sc->n_injects * sizeof *L->saved_inj)))
@@ -426,6 +429,7 @@ enum pt_err pt_app_run_store(struct pt_db *db, struct pt_app_run_loaded *L, int6
 		L->row.now_min = L->run.now_min;
 		L->row.next_sim_min = L->run.next_sim_min;
 		L->row.end_min = L->run.end_min;
+		L->row.sim_start_min = L->run.sim_start_min;
 		L->row.ended = L->run.ended || L->clock.state == PT_EX_CLOCK_ENDED;
 		L->row.updated_at = now_ms / 1000;
 		if ((err = pt_db_run_save(db, &L->row, d)) != PT_OK)
@@ -674,6 +678,7 @@ enum pt_err pt_app_run_create(const struct pt_caller *c, struct pt_db *db,
 	row.now_min = run.now_min;
 	row.next_sim_min = run.next_sim_min;
 	row.end_min = run.end_min;
+	row.sim_start_min = run.sim_start_min;
 	row.updated_at = row.created_at;
 	row.scenario_json = (char *)sbuf; /* borrowed for the insert */
 	row.scenario_len = slen;

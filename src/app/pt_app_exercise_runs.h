@@ -277,6 +277,7 @@ struct pt_app_run {
 	struct pt_ex_scenario *sc;            /**< owned (pt_ex_scenario_free) */
 	struct pt_ex_run_inject *inj;         /**< sc->n_injects states, same order */
 	double next_sim_min;
+	double sim_start_min; /**< the run's attack (scenario minutes), moved by shifts before it */
 	uint64_t seed;
 	struct pt_app_run_participant *participants; /**< everyone assigned (every view) */
 	size_t n_participants;

@@ -726,6 +726,7 @@ static enum pt_err get_fill(const struct pt_caller *c, struct pt_db *db,
 
 	summary_fill(&L->row, &L->clock, L->view, now_ms, &r->s);
 	r->next_sim_min = L->run.next_sim_min;
+	r->sim_start_min = L->run.sim_start_min;
 	r->seed = L->row.seed;
 	/* participants, and the caller's roles */
 	if (L->n_members && !(r->participants = calloc(L->n_members, sizeof *r->participants)))
@@ -1064,8 +1065,8 @@ enum pt_err pt_app_run_sim_prepare(struct pt_db *db, long long id, long long sim
 				  sim_due, ev.n_made);
 		goto out;
 	}
-	if ((err = pt_ex_sim_scenario(L.sc, base, L.run.made, (size_t)ev.n_made, j->sim, d)) !=
-	    PT_OK)
+	if ((err = pt_ex_sim_scenario_at(L.sc, L.run.sim_start_min, base, L.run.made,
+					 (size_t)ev.n_made, j->sim, d)) != PT_OK)
 		goto out;
 	j->run_id = id;
 	j->sim_due = sim_due;

@@ -107,6 +107,9 @@ struct pt_ex_inject {
 	uint32_t contingency_of; /**< 0, or the seq of the inject whose expected action, not done
 				      by this inject's time, makes this one fire (else it is cancelled) */
 	char *satisfied_by;      /**< a decision id whose making satisfies the expected action, or NULL */
+	char *satisfied_value;   /**< the value of satisfied_by that satisfies it (canonical after
+				      pt_ex_scenario_check, as pt_ex_decision_value gives it), or
+				      NULL: any value (issue 15: decision_value) */
 };
 
 /** How a decision reaches the simulation. */
@@ -349,6 +352,9 @@ struct pt_ex_run {
 	double end_min;                 /**< when ENDEX comes: duration_min, moved by shifts
 					     like the pending injects */
 	int ended;                      /**< ENDEX delivered */
+	double sim_start_min;           /**< the run's attack (simulation minute 0): sc->sim_start_min,
+					     moved by shifts like the pending injects while it is still
+					     ahead of now_min, never after (issue 15: shifts) */
 };
 
 /** Starts a run of sc at scenario minute 0 (every inject pending at its time). */
@@ -379,6 +385,15 @@ void pt_ex_run_advance(struct pt_ex_run *run, double t, pt_ex_event_fn fn, void 
 enum pt_err pt_ex_run_decide(struct pt_ex_run *run, size_t decision, const char *role,
 			     const char *value, pt_ex_event_fn fn, void *ctx, struct pt_diag *d);
 
+/**
+ * Whether a made decision's canonical value satisfies inject in's expected
+ * action as far as its value goes: always when in has no satisfied_value;
+ * numbers compare as numbers, other values as canonical text (issue 15:
+ * decision_value). The decision's id is compared by the caller.
+ */
+int pt_ex_value_satisfies(const struct pt_ex_scenario *sc, const struct pt_ex_inject *in,
+			  const char *value);
+
 /** The facilitator marks inject index i's expected action done now (PT_EINVAL: none expected; PT_ECONFLICT: done already or ended). */
 enum pt_err pt_ex_run_mark_done(struct pt_ex_run *run, size_t i, pt_ex_event_fn fn, void *ctx,
 				struct pt_diag *d);
@@ -393,7 +408,8 @@ enum pt_err pt_ex_run_skip(struct pt_ex_run *run, size_t i, pt_ex_event_fn fn, v
 
 /**
  * Moves every pending inject (and its deadline) by delta minutes, the gaps
- * between them kept. PT_EINVAL (field "minutes") when that would put one
+ * between them kept, and ENDEX; the attack (run->sim_start_min, with the
+ * first periodic rerun) too while it is still ahead of the run's time. PT_EINVAL (field "minutes") when that would put one
  * before the run's current time, the message naming the most it may move
  * back; or past PT_EX_TIME_MAX.
  */
@@ -414,5 +430,13 @@ enum pt_err pt_ex_run_endex(struct pt_ex_run *run, pt_ex_event_fn fn, void *ctx,
 enum pt_err pt_ex_sim_scenario(const struct pt_ex_scenario *sc, const struct pt_mci_scenario *sim,
 			       const struct pt_ex_made *made, size_t n, struct pt_mci_scenario *out,
 			       struct pt_diag *d);
+
+/**
+ * pt_ex_sim_scenario with the attack at scenario minute sim_start_min (a
+ * run's own, after shifts: run->sim_start_min) instead of sc->sim_start_min.
+ */
+enum pt_err pt_ex_sim_scenario_at(const struct pt_ex_scenario *sc, double sim_start_min,
+				  const struct pt_mci_scenario *sim, const struct pt_ex_made *made,
+				  size_t n, struct pt_mci_scenario *out, struct pt_diag *d);
 
 #endif

@@ -159,6 +159,7 @@ enum pt_err pt_ex_run_init(struct pt_ex_run *run, const struct pt_ex_scenario *s
 	run->end_min = sc->duration_min;
 	run->next_sim_min = sc->simulation ? sc->sim_start_min : -1;
 	run->ended = 0;
+	run->sim_start_min = sc->sim_start_min;
 	return PT_OK;
 }
 
@@ -319,6 +320,26 @@ static enum pt_err ended_error(struct pt_diag *d)
 	return pt_diag_put(d, PT_ECONFLICT, 0, "run", "the run has ended (ENDEX is final)");
 }
 
+/* issue 15: decision_value */
+int pt_ex_value_satisfies(const struct pt_ex_scenario *sc, const struct pt_ex_inject *in,
+			  const char *value)
+{
+	int k;
+	char *end;
+	double a, b;
+	if (!in->satisfied_value)
+		return 1;
+	k = in->satisfied_by ? pt_ex_decision_find(sc, in->satisfied_by) : -1;
+	if (k >= 0 && sc->decisions[k].kind == PT_EX_VALUE_NUMBER) {
+		a = strtod(in->satisfied_value, &end);
+		if (*end)
+			return 0;
+		b = strtod(value, &end);
+		return !*end && a == b;
+	}
+	return strcmp(in->satisfied_value, value) == 0;
+}
+
 enum pt_err pt_ex_run_decide(struct pt_ex_run *run, size_t decision, const char *role,
 			     const char *value, pt_ex_event_fn fn, void *ctx, struct pt_diag *d)
 {
@@ -351,6 +372,7 @@ enum pt_err pt_ex_run_decide(struct pt_ex_run *run, size_t decision, const char 
 		const struct pt_ex_inject *in = &sc->injects[i];
 		struct pt_ex_run_inject *ri = &run->inj[i];
 		if (!in->satisfied_by || strcmp(in->satisfied_by, sc->decisions[decision].id) != 0 ||
+		    !pt_ex_value_satisfies(sc, in, m->value) ||
 		    !in->expected_action || !in->expected_action[0] || ri->done_min >= 0 ||
 		    ri->status == PT_EX_CANCELLED)
 			continue;
@@ -448,12 +470,15 @@ enum pt_err pt_ex_run_shift(struct pt_ex_run *run, double delta, pt_ex_event_fn 
 {
 	const struct pt_ex_scenario *sc = run->sc;
 	double earliest = run->end_min, latest = run->end_min;
+	int attack_ahead = run->sim_start_min > run->now_min;
 	size_t i;
 
 	if (run->ended)
 		return ended_error(d);
 	if (!isfinite(delta))
 		return pt_diag_put(d, PT_EINVAL, 0, "minutes", "a number of minutes expected");
+	if (attack_ahead && run->sim_start_min < earliest)
+		earliest = run->sim_start_min;
 	/* the pending schedule: every pending inject, its deadline, and the end */
 	for (i = 0; i < sc->n_injects; i++) {
 		const struct pt_ex_run_inject *ri = &run->inj[i];
@@ -487,6 +512,12 @@ enum pt_err pt_ex_run_shift(struct pt_ex_run *run, double delta, pt_ex_event_fn 
 			ri->deadline_min += delta;
 	}
 	run->end_min += delta;
+	/* the attack, still to come, moves with the schedule; the periodic reruns start from it */
+	if (attack_ahead) {
+		if (run->next_sim_min >= 0 && run->next_sim_min == run->sim_start_min)
+			run->next_sim_min += delta;
+		run->sim_start_min += delta;
+	}
 	emit(fn, ctx, PT_EX_EV_SHIFT, run->now_min, UINT32_MAX, UINT32_MAX, delta);
 	return PT_OK;
 }
@@ -543,6 +574,13 @@ enum pt_err pt_ex_sim_scenario(const struct pt_ex_scenario *sc, const struct pt_
 			       const struct pt_ex_made *made, size_t n, struct pt_mci_scenario *out,
 			       struct pt_diag *d)
 {
+	return pt_ex_sim_scenario_at(sc, sc->sim_start_min, sim, made, n, out, d);
+}
+
+enum pt_err pt_ex_sim_scenario_at(const struct pt_ex_scenario *sc, double sim_start_min,
+				  const struct pt_mci_scenario *sim, const struct pt_ex_made *made,
+				  size_t n, struct pt_mci_scenario *out, struct pt_diag *d)
+{
 	enum pt_err err;
 	size_t k;
 
@@ -558,7 +596,7 @@ enum pt_err pt_ex_sim_scenario(const struct pt_ex_scenario *sc, const struct pt_
 		if (strlen(dc->path) >= PT_MCI_PATH_MAX)
 			return pt_diag_put(d, PT_EINVAL, 0, "path", "longer than 95 bytes");
 		/* scenario minute t is simulation minute t - sim_start_min, never negative */
-		t = made[k].t_min - sc->sim_start_min;
+		t = made[k].t_min - sim_start_min;
 		if (!(t > 0))
 			t = 0;
 		if (dc->apply == PT_EX_APPLY_AT_TIME) {

@@ -11,8 +11,8 @@
 #define RUN_COLUMNS                                                                          \
 	"id, title, scenario_id, scenario_sha256, tlp, seed, owner_org_id, created_by, "     \
 	"created_by_name, created_at, clock_state, base_wall_ms, base_min, speed, now_min, " \
-	"next_sim_min, ended, updated_at, end_min "
-#define RUN_FILES_COL 19
+	"next_sim_min, ended, updated_at, end_min, sim_start_min "
+#define RUN_FILES_COL 20
 
 #define EVENT_COLUMNS                                                                        \
 	"id, run_id, kind, t_min, at_ms, seq, made, n_made, value, audience, roles, type, "  \
@@ -62,15 +62,16 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_RUN_INSERT] = "INSERT INTO exercise_runs (title, scenario_id, scenario_sha256, tlp, "
 			  "seed, owner_org_id, created_by, created_by_name, created_at, "
 			  "clock_state, base_wall_ms, base_min, speed, now_min, next_sim_min, "
-			  "ended, updated_at, scenario_json, sim_json, end_min) VALUES (?1, ?2, ?3, "
-			  "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
-			  "?20)",
+			  "ended, updated_at, scenario_json, sim_json, end_min, sim_start_min) "
+			  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+			  "?16, ?17, ?18, ?19, ?20, ?21)",
 	[ST_RUN_GET] = "SELECT " RUN_COLUMNS "FROM exercise_runs WHERE id = ?1",
 	[ST_RUN_GET_FILES] = "SELECT " RUN_COLUMNS ", scenario_json, sim_json FROM exercise_runs "
 			     "WHERE id = ?1",
 	[ST_RUN_SAVE] = "UPDATE exercise_runs SET title = ?2, tlp = ?3, clock_state = ?4, "
 			"base_wall_ms = ?5, base_min = ?6, speed = ?7, now_min = ?8, "
-			"next_sim_min = ?9, ended = ?10, updated_at = ?11, end_min = ?12 WHERE id = ?1",
+			"next_sim_min = ?9, ended = ?10, updated_at = ?11, end_min = ?12, "
+			"sim_start_min = ?13 WHERE id = ?1",
 	[ST_RUN_LIST] = "SELECT " RUN_COLUMNS "FROM exercise_runs ORDER BY id DESC LIMIT ?1",
 	[ST_RUN_RUNNING] = "SELECT id FROM exercise_runs WHERE clock_state = 'running' ORDER BY id",
 	[ST_MEMBER_ADD] = "INSERT INTO exercise_run_members (run_id, user_id, member, role, lead, "
@@ -278,6 +279,8 @@ enum pt_err pt_db_run_insert(struct pt_db *db, const struct pt_db_run *r, long l
 				 : sqlite3_bind_null(st, 19);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_double(st, 20, r->end_min);
+	if (rc == SQLITE_OK) /* migration 026 */
+		rc = sqlite3_bind_double(st, 21, r->sim_start_min);
 	if ((err = step_insert(db, st, rc, "storing a run", "run", NULL, d)) != PT_OK)
 		return err;
 	*id = pt_db_last_id(db);
@@ -330,6 +333,7 @@ static enum pt_err run_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_dia
 	r->ended = sqlite3_column_int(st, 16);
 	r->updated_at = sqlite3_column_int64(st, 17);
 	r->end_min = sqlite3_column_double(st, 18);
+	r->sim_start_min = sqlite3_column_double(st, 19);
 	if (ctx) {
 		if ((err = col_blob(st, RUN_FILES_COL, &r->scenario_json, &r->scenario_len, d)) !=
 			    PT_OK ||
@@ -391,6 +395,8 @@ enum pt_err pt_db_run_save(struct pt_db *db, const struct pt_db_run *r, struct p
 		rc = sqlite3_bind_int64(st, 11, r->updated_at);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_double(st, 12, r->end_min);
+	if (rc == SQLITE_OK) /* migration 026 */
+		rc = sqlite3_bind_double(st, 13, r->sim_start_min);
 	if ((err = pt_db_step_done(db, st, rc, "saving a run", d)) != PT_OK)
 		return err;
 	if (pt_db_changes(db) != 1)

@@ -542,6 +542,58 @@ static void test_sim_scenario(void)
 	pt_ex_scenario_free(sc);
 }
 
+/* review finding 2: a shift before the attack moves it (and the first periodic rerun) with the
+ * pending injects; decisions map to the simulation from the run's attack; after the attack a
+ * shift leaves it */
+static void test_shift_attack(void)
+{
+	static struct pt_mci_scenario sim, out;
+	struct pt_ex_scenario *sc = scenario(1);
+	struct pt_ex_run run;
+	struct log l;
+	log_reset(&l, sc);
+	CHECK_INT(pt_ex_run_init(&run, sc), PT_OK);
+	CHECK_NEAR(run.sim_start_min, 10, 0);
+	pt_ex_run_advance(&run, 6, on_event, &l);
+	log_reset(&l, sc);
+	CHECK_INT(pt_ex_run_shift(&run, 10, on_event, &l, &diag), PT_OK);
+	CHECK_NEAR(run.sim_start_min, 20, 0);
+	CHECK_NEAR(run.next_sim_min, 20, 0);
+	pt_ex_run_advance(&run, 50, on_event, &l);
+	/* the first rerun at the moved attack (20), then every 15 minutes from it */
+	CHECK_STR(l.text, "6 shift 10\n20 sim_due 0\n35 sim_due 0\n40 inject #3\n40 inject #4\n"
+			  "50 sim_due 0\n");
+	/* after the attack: the injects move, the attack and the reruns' rhythm stay */
+	log_reset(&l, sc);
+	CHECK_INT(pt_ex_run_shift(&run, 5, on_event, &l, &diag), PT_OK);
+	CHECK_NEAR(run.sim_start_min, 20, 0);
+	CHECK_NEAR(run.next_sim_min, 65, 0);
+	CHECK_NEAR(run.inj[4].due_min, 75, 0);
+	/* a decision at 50 is simulation minute 30 for this run, 40 for the scenario's start */
+	CHECK_INT(decide(&run, "scene_safe", "police", "", &l), PT_OK);
+	sim_base(&sim);
+	memset(&diag, 0, sizeof diag);
+	CHECK_INT(pt_ex_sim_scenario_at(sc, run.sim_start_min, &sim, run.made, run.n_made, &out,
+					&diag),
+		  PT_OK);
+	CHECK_NEAR(out.attack.sites[0].secure_min.mode, 30, 0);
+	CHECK_INT(pt_ex_sim_scenario(sc, &sim, run.made, run.n_made, &out, &diag), PT_OK);
+	CHECK_NEAR(out.attack.sites[0].secure_min.mode, 40, 0);
+	pt_ex_run_free(&run);
+
+	/* back: the attack counts among the pending things that may not go into the past */
+	CHECK_INT(pt_ex_run_init(&run, sc), PT_OK);
+	pt_ex_run_advance(&run, 6, on_event, &l);
+	memset(&diag, 0, sizeof diag);
+	CHECK_INT(pt_ex_run_shift(&run, -5, on_event, &l, &diag), PT_EINVAL);
+	CHECK_STR(diag.msg, "would move pending injects into the past: at most 4 minutes back");
+	CHECK_INT(pt_ex_run_shift(&run, -4, on_event, &l, &diag), PT_OK);
+	CHECK_NEAR(run.sim_start_min, 6, 0);
+	CHECK_NEAR(run.next_sim_min, 6, 0);
+	pt_ex_run_free(&run);
+	pt_ex_scenario_free(sc);
+}
+
 int main(void)
 {
 	RUN(test_clock);
@@ -554,5 +606,6 @@ int main(void)
 	RUN(test_contingency);
 	RUN(test_decision_value);
 	RUN(test_sim_scenario);
+	RUN(test_shift_attack);
 	return TEST_SUMMARY("test_exercise_run");
 }
