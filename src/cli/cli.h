@@ -57,6 +57,16 @@ int pt_cli_open_db(const struct pt_cli *cli, int create, struct pt_db **db);
  */
 int pt_cli_read_file(const char *path, char **buf, size_t *len);
 
+/* issue 15 review, finding 5: an exercise's simulation file that cannot be opened */
+/**
+ * pt_cli_read_file of path, the simulation file that exercise's member
+ * `simulation` (its text: simulation) names; when it cannot be opened the
+ * error names the exercise, the path looked for and why, and says that the
+ * path is relative to the exercise file's directory.
+ */
+int pt_cli_read_simulation(const char *exercise, const char *simulation, const char *path,
+			   char **buf, size_t *len);
+
 /** Warning printer for struct pt_diag's warn_cb: "protect: FILE:LINE: field: warning: msg". */
 void pt_cli_print_warning(void *ctx, const char *file, long line, const char *field,
 			  const char *msg);

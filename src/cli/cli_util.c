@@ -96,6 +96,22 @@ static int read_fail(FILE *f, char *data, int status)
 	return status;
 }
 
+int pt_cli_read_simulation(const char *exercise, const char *simulation, const char *path,
+			   char **buf, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		int e = errno;
+		pt_cli_errorf("%s: simulation: %s: %s (\"%s\" is read from the exercise file's "
+			      "directory: move the exercise file beside it, or give its path from "
+			      "there or an absolute one)",
+			      exercise, path, strerror(e), simulation);
+		return e == ENOENT || e == ENOTDIR || e == EACCES ? 66 : 74;
+	}
+	fclose(f);
+	return pt_cli_read_file(path, buf, len);
+}
+
 int pt_cli_read_file(const char *path, char **buf, size_t *len)
 {
 	FILE *f;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "formats/pt_diag.h"
@@ -66,12 +67,15 @@ static int write_out(const char *path, const struct pt_ex_scenario *sc,
 	return rc;
 }
 
+static char *simulation_path(const char *scenario_path, const char *simulation);
+
 static int import_msel(struct pt_cli *cli)
 {
 	const char *csv_path = NULL, *map_path = NULL, *into = NULL, *out = NULL, *val;
 	char *csv = NULL, *map = NULL, *into_buf = NULL;
 	size_t csv_len = 0, map_len = 0, into_len = 0;
 	struct pt_ex_scenario *sc = NULL;
+	struct pt_ex_problems *probs = NULL;
 	struct pt_diag d = PT_DIAG_INIT;
 	enum pt_err err;
 	int rc = 0, i;
@@ -110,7 +114,26 @@ static int import_msel(struct pt_cli *cli)
 		rc = 71;
 		goto out;
 	}
-	err = pt_ex_msel_read(sc, csv, csv_len, csv_path, map, map_len, map_path, &d);
+	if (!(probs = calloc(1, sizeof *probs))) {
+		pt_cli_errorf("out of memory");
+		rc = 71;
+		goto out;
+	}
+	err = pt_ex_msel_read_all(sc, csv, csv_len, csv_path, map, map_len, map_path, probs, &d);
+	if (err != PT_OK && probs->n > 1) { /* review finding 5: every bad row, in file order */
+		size_t k;
+		for (k = 0; k < probs->n; k++) {
+			struct pt_diag one = PT_DIAG_INIT;
+			pt_diag_put(&one, err, probs->list[k].line, probs->list[k].field,
+				    probs->list[k].msg);
+			pt_strlcpy(one.file, csv_path, sizeof one.file);
+			rc = pt_cli_fail(err, &one);
+		}
+		if (probs->more)
+			pt_cli_errorf("%s: and %zu more problem%s", csv_path, probs->more,
+				      probs->more == 1 ? "" : "s");
+		goto out;
+	}
 	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
@@ -119,8 +142,19 @@ static int import_msel(struct pt_cli *cli)
 	if (rc == 0 && out)
 		fprintf(stderr, "protect: %s: %zu injects in %zu stages for %zu roles\n", out,
 			sc->n_injects, sc->n_stages, sc->n_roles);
+	if (rc == 0 && out && sc->simulation) { /* review finding 5: --out away from it */
+		char *sp = simulation_path(out, sc->simulation);
+		if (sp && access(sp, R_OK) != 0)
+			fprintf(stderr,
+				"protect: %s: warning: its simulation \"%s\" is read from its own "
+				"directory, and %s is not there: copy the simulation file beside "
+				"it or write it beside %s\n",
+				out, sc->simulation, sp, into ? into : "the simulation file");
+		free(sp);
+	}
 out:
 	pt_ex_scenario_free(sc);
+	free(probs);
 	free(csv);
 	free(map);
 	free(into_buf);
@@ -201,7 +235,8 @@ static int check(struct pt_cli *cli)
 			rc = 71;
 			goto out;
 		}
-		if ((rc = pt_cli_read_file(sim_path, &sim_buf, &sim_len)) != 0)
+		if ((rc = pt_cli_read_simulation(path, sc->simulation, sim_path, &sim_buf,
+						 &sim_len)) != 0)
 			goto out;
 		if ((err = pt_scenario_read(sim_buf, sim_len, sim_path, sim, &d)) != PT_OK) {
 			rc = pt_cli_fail(err, &d);

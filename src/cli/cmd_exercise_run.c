@@ -68,7 +68,7 @@ static int read_simulation(const char *exercise, const char *ex_buf, size_t ex_l
 		rc = 71;
 		goto out;
 	}
-	if ((rc = pt_cli_read_file(path, &buf, &len)) != 0)
+	if ((rc = pt_cli_read_simulation(exercise, sc->simulation, path, &buf, &len)) != 0)
 		goto out;
 	if ((err = pt_scenario_read(buf, len, path, *sim, &d)) != PT_OK) {
 		rc = pt_cli_fail(err, &d);

@@ -163,11 +163,32 @@ const char *pt_ex_capability_name(size_t i)
 	return i < pt_ex_capability_count() ? capabilities[i] : NULL;
 }
 
+/* Equal letters and digits, without regard to case, spaces and punctuation ("Screening Search
+ * and Detection" is "Screening, Search, and Detection"; review finding 5). */
+static int loose_eq(const char *s, const char *name)
+{
+	for (;;) {
+		while (*s && !isalnum((unsigned char)*s))
+			s++;
+		while (*name && !isalnum((unsigned char)*name))
+			name++;
+		if (!*s || !*name)
+			return !*s && !*name;
+		if (tolower((unsigned char)*s) != tolower((unsigned char)*name))
+			return 0;
+		s++;
+		name++;
+	}
+}
+
 int pt_ex_capability_find(const char *s)
 {
 	size_t i;
 	for (i = 0; i < pt_ex_capability_count(); i++)
 		if (name_eq(s, capabilities[i]))
+			return (int)i;
+	for (i = 0; i < pt_ex_capability_count(); i++)
+		if (s[strspn(s, " ")] && loose_eq(s, capabilities[i]))
 			return (int)i;
 	return -1;
 }

@@ -54,7 +54,9 @@ const char *pt_ex_capability_name(size_t i);
 
 /**
  * The index of the core capability named s (case-insensitive, spaces and
- * punctuation as in pt_ex_capability_name), or -1 when s is none of them.
+ * punctuation as in pt_ex_capability_name; failing that, its letters and
+ * digits alone, without regard to case, spaces and punctuation), or -1 when
+ * s is none of them.
  */
 int pt_ex_capability_find(const char *s);
 

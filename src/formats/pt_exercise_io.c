@@ -1490,6 +1490,12 @@ static enum pt_err msel_header(struct msel *ms, struct pt_csv *c, const struct m
 			if (k == C_N) {
 				char q[80];
 				pt_quote_for_msg(q, sizeof q, h);
+				if (n == 1 && strchr(h, ';')) /* review finding 5 */
+					return pt_diag_set(ms->d, PT_EINVAL, line, "",
+							   "unknown column %s: the file seems to use "
+							   "';' as its separator: export it as "
+							   "comma-separated CSV",
+							   q);
 				return pt_diag_set(ms->d, PT_EINVAL, line, h[0] ? ms->names[i] : "",
 						   "unknown column %s (columns: %s; a mapping file "
 						   "renames or drops columns)",
@@ -1567,7 +1573,7 @@ static int msel_stage(struct msel *ms, const char *v, long line)
 	char id[PT_EX_ID_MAX];
 	size_t i;
 	for (i = 0; i < sc->n_stages; i++)
-		if (strcmp(sc->stages[i].id, v) == 0 || ieq(sc->stages[i].name, v))
+		if (ieq(sc->stages[i].id, v) || ieq(sc->stages[i].name, v)) /* any case: finding 5 */
 			return (int)i;
 	slug(id, sizeof id, v);
 	if (ms->make_stages && id[0]) {
@@ -1890,7 +1896,44 @@ enum pt_err pt_ex_msel_read(struct pt_ex_scenario *sc, const char *csv, size_t l
 			    const char *name, const char *map, size_t map_len, const char *map_name,
 			    struct pt_diag *d)
 {
+	return pt_ex_msel_read_all(sc, csv, len, name, map, map_len, map_name, NULL, d);
+}
+
+/* A row whose cells are all empty (a spreadsheet's trailing ",,,,,,"). */
+static int row_blank(char **f, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (f[i][strspn(f[i], " \t\r\n")])
+			return 0;
+	return 1;
+}
+
+/* Keeps d's problem in probs (counts it past the limit); the first stays in first. */
+static void keep_problem(struct pt_ex_problems *probs, struct pt_diag *first, size_t *n_bad,
+			 const struct pt_diag *d)
+{
+	if ((*n_bad)++ == 0 && first)
+		*first = *d;
+	if (!probs)
+		return;
+	if (probs->n < PT_EX_MAX_PROBLEMS) {
+		struct pt_ex_problem *p = &probs->list[probs->n++];
+		p->line = d->line;
+		pt_strlcpy(p->field, d->field, sizeof p->field);
+		pt_strlcpy(p->msg, d->msg, sizeof p->msg);
+	} else
+		probs->more++;
+}
+
+enum pt_err pt_ex_msel_read_all(struct pt_ex_scenario *sc, const char *csv, size_t len,
+				const char *name, const char *map, size_t map_len,
+				const char *map_name, struct pt_ex_problems *probs,
+				struct pt_diag *d)
+{
 	struct pt_ex_scenario saved = *sc;
+	struct pt_diag row_d = PT_DIAG_INIT, first = PT_DIAG_INIT;
+	size_t n_bad = 0;
 	struct mapping *mp = NULL;
 	struct msel ms;
 	struct pt_csv *c = NULL;
@@ -1904,6 +1947,8 @@ enum pt_err pt_ex_msel_read(struct pt_ex_scenario *sc, const char *csv, size_t l
 	ms.sc = sc;
 	ms.d = d;
 	ms.name = name;
+	if (probs)
+		probs->n = probs->more = 0;
 	if (!csv)
 		len = 0;
 	if (map) {
@@ -1938,31 +1983,47 @@ enum pt_err pt_ex_msel_read(struct pt_ex_scenario *sc, const char *csv, size_t l
 	for (;;) {
 		char **f;
 		size_t n;
-		long line, first;
+		long line, first_line;
 		int eof;
 		char key[16];
 		if ((e = pt_csv_next(c, &f, &n, &line, &eof, d)) != PT_OK)
 			goto out;
 		if (eof)
 			break;
+		if (row_blank(f, n))
+			continue; /* review finding 5: empty rows a spreadsheet leaves */
 		if (n != ms.n_cols) {
-			e = pt_diag_set(d, PT_EINVAL, line, "", "expected %zu fields, found %zu",
-					ms.n_cols, n);
-			goto out;
+			pt_diag_set(&row_d, PT_EINVAL, line, "", "expected %zu fields, found %zu",
+				    ms.n_cols, n);
+			keep_problem(probs, &first, &n_bad, &row_d);
+			continue;
 		}
 		if (n_inj == PT_EX_MAX_INJECTS) {
 			e = pt_diag_set(d, PT_ELIMIT, line, "", "too many injects (at most %d)",
 					PT_EX_MAX_INJECTS);
 			goto out;
 		}
-		if ((e = msel_row(&ms, f, line, &inj[n_inj], &last_stage)) != PT_OK)
+		/* a bad row is kept as a problem and the next row read (review finding 5) */
+		pt_diag_clear(&row_d);
+		ms.d = &row_d;
+		e = msel_row(&ms, f, line, &inj[n_inj], &last_stage);
+		ms.d = d;
+		if (e == PT_EINVAL) {
+			keep_problem(probs, &first, &n_bad, &row_d);
+			continue;
+		}
+		if (e != PT_OK) {
+			e = pt_diag_put(d, e, row_d.line, row_d.field, row_d.msg);
+			set_file(d, name);
 			goto out;
+		}
 		snprintf(key, sizeof key, "%" PRIu32, inj[n_inj].seq);
-		e = pt_keyset_add(seqs, key, strlen(key), line, &first);
+		e = pt_keyset_add(seqs, key, strlen(key), line, &first_line);
 		if (e == PT_ECONFLICT) {
-			e = pt_diag_set(d, PT_EINVAL, line, col_name(&ms, C_SEQ),
-					"sequence %s is used twice (first on line %ld)", key, first);
-			goto out;
+			pt_diag_set(&row_d, PT_EINVAL, line, col_name(&ms, C_SEQ),
+				    "sequence %s is used twice (first on line %ld)", key, first_line);
+			keep_problem(probs, &first, &n_bad, &row_d);
+			continue;
 		}
 		if (e != PT_OK) {
 			e = pt_diag_set(d, e, line, "", "out of memory");
@@ -1970,6 +2031,11 @@ enum pt_err pt_ex_msel_read(struct pt_ex_scenario *sc, const char *csv, size_t l
 		}
 		ms.stage_of[n_inj] = last_stage;
 		ms.lines[n_inj++] = line;
+	}
+	if (n_bad) {
+		e = pt_diag_put(d, PT_EINVAL, first.line, first.field, first.msg);
+		set_file(d, name);
+		goto out;
 	}
 	if (!n_inj) {
 		e = pt_diag_set(d, PT_EINVAL, 2, "", "no injects: the file has a header row only");

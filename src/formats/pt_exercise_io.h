@@ -61,6 +61,35 @@ enum pt_err pt_ex_msel_read(struct pt_ex_scenario *sc, const char *csv, size_t l
 			    const char *name, const char *map, size_t map_len, const char *map_name,
 			    struct pt_diag *d);
 
+/* issue 15 review, finding 5: every bad row of an MSEL in one pass */
+#define PT_EX_MAX_PROBLEMS 50 /**< problems kept by pt_ex_msel_read_all; the rest are counted */
+
+/** One problem of an MSEL file: its line, the column as the file calls it, the message. */
+struct pt_ex_problem {
+	long line;
+	char field[64];
+	char msg[1024];
+};
+
+/** The problems pt_ex_msel_read_all found, in file order. */
+struct pt_ex_problems {
+	struct pt_ex_problem list[PT_EX_MAX_PROBLEMS];
+	size_t n;    /**< kept, 0 to PT_EX_MAX_PROBLEMS */
+	size_t more; /**< found beyond PT_EX_MAX_PROBLEMS */
+};
+
+/**
+ * pt_ex_msel_read that goes on past a bad row: every row's own problems (a
+ * bad cell, the wrong number of cells, a sequence used twice) go to probs
+ * (may be NULL: the first only), and d holds the first; the problems between
+ * rows (contingencies, the scenario's checks) come when every row is good.
+ * Rows whose cells are all empty are skipped. PT_EINVAL when any.
+ */
+enum pt_err pt_ex_msel_read_all(struct pt_ex_scenario *sc, const char *csv, size_t len,
+				const char *name, const char *map, size_t map_len,
+				const char *map_name, struct pt_ex_problems *probs,
+				struct pt_diag *d);
+
 /**
  * Writes sc's injects as an MSEL CSV with the default columns and stage,
  * deadline, contingency_of and decision, in (time, sequence) order, so that

@@ -11,7 +11,9 @@
 #define RUN_COLUMNS                                                                          \
 	"id, title, scenario_id, scenario_sha256, tlp, seed, owner_org_id, created_by, "     \
 	"created_by_name, created_at, clock_state, base_wall_ms, base_min, speed, now_min, " \
-	"next_sim_min, ended, updated_at, end_min, sim_start_min "
+	"next_sim_min, ended, updated_at, end_min, "                                          \
+	"COALESCE((SELECT s.sim_start_min FROM exercise_run_sim_start s "                     \
+	"WHERE s.run_id = exercise_runs.id), -1) "
 #define RUN_FILES_COL 20
 
 #define EVENT_COLUMNS                                                                        \
@@ -31,6 +33,7 @@ enum run_stmt {
 	ST_RUN_GET,
 	ST_RUN_GET_FILES,
 	ST_RUN_SAVE,
+	ST_RUN_SIM_START,
 	ST_RUN_LIST,
 	ST_RUN_RUNNING,
 	ST_MEMBER_ADD,
@@ -62,16 +65,18 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_RUN_INSERT] = "INSERT INTO exercise_runs (title, scenario_id, scenario_sha256, tlp, "
 			  "seed, owner_org_id, created_by, created_by_name, created_at, "
 			  "clock_state, base_wall_ms, base_min, speed, now_min, next_sim_min, "
-			  "ended, updated_at, scenario_json, sim_json, end_min, sim_start_min) "
-			  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-			  "?16, ?17, ?18, ?19, ?20, ?21)",
+			  "ended, updated_at, scenario_json, sim_json, end_min) VALUES (?1, ?2, ?3, "
+			  "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+			  "?20)",
 	[ST_RUN_GET] = "SELECT " RUN_COLUMNS "FROM exercise_runs WHERE id = ?1",
 	[ST_RUN_GET_FILES] = "SELECT " RUN_COLUMNS ", scenario_json, sim_json FROM exercise_runs "
 			     "WHERE id = ?1",
 	[ST_RUN_SAVE] = "UPDATE exercise_runs SET title = ?2, tlp = ?3, clock_state = ?4, "
 			"base_wall_ms = ?5, base_min = ?6, speed = ?7, now_min = ?8, "
-			"next_sim_min = ?9, ended = ?10, updated_at = ?11, end_min = ?12, "
-			"sim_start_min = ?13 WHERE id = ?1",
+			"next_sim_min = ?9, ended = ?10, updated_at = ?11, end_min = ?12 WHERE id = ?1",
+	/* migration 026 (issue 15 review, finding 2): the run's attack minute after shifts */
+	[ST_RUN_SIM_START] = "INSERT OR REPLACE INTO exercise_run_sim_start (run_id, sim_start_min) "
+			     "VALUES (?1, ?2)",
 	[ST_RUN_LIST] = "SELECT " RUN_COLUMNS "FROM exercise_runs ORDER BY id DESC LIMIT ?1",
 	[ST_RUN_RUNNING] = "SELECT id FROM exercise_runs WHERE clock_state = 'running' ORDER BY id",
 	[ST_MEMBER_ADD] = "INSERT INTO exercise_run_members (run_id, user_id, member, role, lead, "
@@ -225,6 +230,21 @@ void pt_db_run_clear(struct pt_db_run *r)
 	r->scenario_len = r->sim_len = 0;
 }
 
+/* The run's attack minute after shifts (migration 026), beside its row. */
+static enum pt_err sim_start_save(struct pt_db *db, long long id, double sim_start_min,
+				  struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	if ((err = pt_db_prepare(db, &stmts, ST_RUN_SIM_START, &st, d)) != PT_OK)
+		return err;
+	rc = sqlite3_bind_int64(st, 1, id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_double(st, 2, sim_start_min);
+	return pt_db_step_done(db, st, rc, "saving a run", d);
+}
+
 enum pt_err pt_db_run_insert(struct pt_db *db, const struct pt_db_run *r, long long *id,
 			     struct pt_diag *d)
 {
@@ -279,12 +299,10 @@ enum pt_err pt_db_run_insert(struct pt_db *db, const struct pt_db_run *r, long l
 				 : sqlite3_bind_null(st, 19);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_double(st, 20, r->end_min);
-	if (rc == SQLITE_OK) /* migration 026 */
-		rc = sqlite3_bind_double(st, 21, r->sim_start_min);
 	if ((err = step_insert(db, st, rc, "storing a run", "run", NULL, d)) != PT_OK)
 		return err;
 	*id = pt_db_last_id(db);
-	return PT_OK;
+	return sim_start_save(db, *id, r->sim_start_min, d);
 }
 
 /* A copy of blob column col into *out (NUL after it), or NULL for NULL. */
@@ -395,13 +413,11 @@ enum pt_err pt_db_run_save(struct pt_db *db, const struct pt_db_run *r, struct p
 		rc = sqlite3_bind_int64(st, 11, r->updated_at);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_double(st, 12, r->end_min);
-	if (rc == SQLITE_OK) /* migration 026 */
-		rc = sqlite3_bind_double(st, 13, r->sim_start_min);
 	if ((err = pt_db_step_done(db, st, rc, "saving a run", d)) != PT_OK)
 		return err;
 	if (pt_db_changes(db) != 1)
 		return pt_diag_set(d, PT_ENOTFOUND, 0, "run", "no run %lld", r->id);
-	return PT_OK;
+	return sim_start_save(db, r->id, r->sim_start_min, d);
 }
 
 static enum pt_err run_row_plain(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)

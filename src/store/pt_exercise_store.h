@@ -29,7 +29,7 @@ struct pt_db_run {
 	char clock_state[16];        /**< "ready", "running", "paused", "ended" */
 	int64_t base_wall_ms;
 	double base_min, speed, now_min, next_sim_min, end_min;
-	double sim_start_min;        /**< the run's attack, moved by shifts (migration 026); -1 in
+	double sim_start_min;        /**< the run's attack, moved by shifts (migration 026, table exercise_run_sim_start); -1 in
 					  a run stored before it: the scenario's sim_start */
 	int ended;
 	int64_t updated_at;

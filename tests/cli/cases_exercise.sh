@@ -113,6 +113,32 @@ reject_msel m-header-only 'sequence,time,type,to,description\n' \
 reject_msel m-fields 'sequence,time,type,to,description\n1,0:10,event,pio\n' \
 	'2: expected 5 fields, found 4'
 
+# --- review finding 5: every bad row in one pass, blank rows skipped, stages in any case,
+# capabilities without FEMA's punctuation, a ';' file named, the simulation's path ----------
+reject_msel m-many 'sequence,time,type,to,description,stage,capability\n1,0:05,Phone call,ems_commander,x,Attack,\n2,0:10,information,nobody,y,ATTACK,\n3,7:5x,event,pio,w,attack,\n3,0:20,event,pio,v,attack,\n4,0:30,event,pio,u,attack,Cyber Warfare\n,,,,,,\n,,,,,,\n' \
+	'2: type: "Phone call" is not an inject type (information, event, media, social media)' --into "$XREF"
+err_line "protect: m-many.csv:3: to: \"nobody\" is not a role of the scenario (give a role's id or name)"
+err_line 'protect: m-many.csv:4: time: "7:5x" is not a time (H:MM or HH:MM from the start, such as 0:45 or 26:30)'
+err_line 'protect: m-many.csv:6: capability: "Cyber Warfare" is not a FEMA core capability (docs/exercises.md lists them)'
+if [ "$(wc -l <ex-m-many.err)" -eq 4 ]; then ok; else bad "m-many: 4 lines expected: $(cat ex-m-many.err)"; fi
+printf 'sequence,time,type,to,description,stage,capability\n' >m-over.csv
+for k in $(seq 1 55); do printf '%s,0:10,tweet,pio,x,,\n' "$k" >>m-over.csv; done
+p ex-m-over 65 exercise import-msel m-over.csv --into "$XREF" --out m-over.json
+err_line 'protect: m-over.csv:51: type: "tweet" is not an inject type (information, event, media, social media)'
+err_line 'protect: m-over.csv: and 5 more problems'
+if [ "$(wc -l <ex-m-over.err)" -eq 51 ]; then ok; else bad "m-over: 51 lines expected"; fi
+printf 'sequence,time,type,to,description,stage,capability\n1,0:10,event,pio,x,WARNING,Screening Search and Detection\n2,0:20,event,pio,y,Attack And Lockdown,public health healthcare and emergency medical services\n,,,,,,\n' >m-loose.csv
+p ex-m-loose 0 exercise import-msel m-loose.csv --into "$XREF" --out m-loose.json
+pycheck "loose names" m-loose.json '
+assert [(i["stage"], i["capability"]) for i in j["injects"]] == [("warning", "Screening, Search, and Detection"), ("attack", "Public Health, Healthcare, and Emergency Medical Services")], j["injects"]'
+reject_msel m-semicolon 'sequence;time;type;to;description\n1;0:10;event;pio;Text\n' \
+	"1: unknown column \"sequence;time;type;to;description\": the file seems to use ';' as its separator: export it as comma-separated CSV"
+mkdir -p ex-elsewhere
+p ex-out-elsewhere 0 exercise import-msel "$XSCN/hospital-attack-msel.csv" --into "$XREF" --out ex-elsewhere/p.json
+err_has "protect: ex-elsewhere/p.json: warning: its simulation \"hospital-attack.json\" is read from its own directory, and ex-elsewhere/hospital-attack.json is not there"
+p ex-out-elsewhere-check 66 exercise check ex-elsewhere/p.json
+err_line "protect: ex-elsewhere/p.json: simulation: ex-elsewhere/hospital-attack.json: No such file or directory (\"hospital-attack.json\" is read from the exercise file's directory: move the exercise file beside it, or give its path from there or an absolute one)"
+
 # --- usage --------------------------------------------------------------------------------
 p ex-usage 64 exercise
 p ex-usage-sub 64 exercise frobnicate

@@ -1158,9 +1158,7 @@ static void test_migration_backfill(void)
 		   "DROP TABLE threat_levels; CREATE TABLE threat_levels (id INTEGER PRIMARY KEY, "
 		   "threat_id TEXT, level TEXT NOT NULL); "
 		   "ALTER TABLE risk_register DROP COLUMN decided_band; "
-		   "ALTER TABLE risk_register DROP COLUMN decided_level; "
-		   /* migration 026 (issue 15 review) runs again too */
-		   "ALTER TABLE exercise_runs DROP COLUMN sim_start_min; PRAGMA user_version = 6");
+		   "ALTER TABLE risk_register DROP COLUMN decided_level; PRAGMA user_version = 6");
 	rep = verify(db);
 	CHECK_INT(rep.intact, 1);
 	pt_db_close(db);

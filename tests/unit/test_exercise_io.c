@@ -375,6 +375,52 @@ static void test_msel_map(void)
 	pt_ex_scenario_free(sc);
 }
 
+/* review findings 1 and 5: decision_value read and written; every bad row in one pass */
+static void test_msel_all_problems(void)
+{
+	static struct pt_ex_problems probs;
+	struct pt_ex_scenario *sc = pt_ex_scenario_new();
+	struct pt_diag d = PT_DIAG_INIT;
+	const char *bad = "sequence,time,type,to,description,capability,decision,decision_value\n"
+			  "1,0:05,call,a,x,,,\n"
+			  "2,0:10,event,b,y,screening search and detection,,\n"
+			  "3,7:5x,event,a,z,,,\n"
+			  ",,,,,,,\n"
+			  "4,0:20,event,a,w,Cyber,,\n"
+			  ",,,,,,,\n";
+	const char *good = "sequence,time,type,to,description,expected_action,decision,decision_value\n"
+			   "1,0:05,event,a,x,Lock the doors,lockdown,yes\n"
+			   "2,0:10,event,b,y,Lock again,lockdown,\n"
+			   ",,,,,,,\n";
+	CHECK_INT(pt_ex_msel_read_all(sc, bad, strlen(bad), "m.csv", NULL, 0, NULL, &probs, &d),
+		  PT_EINVAL);
+	CHECK_INT((long long)probs.n, 3);
+	CHECK_INT(probs.list[0].line, 2);
+	CHECK_STR(probs.list[0].field, "type");
+	CHECK_INT(probs.list[1].line, 4);
+	CHECK_STR(probs.list[1].field, "time");
+	CHECK_INT(probs.list[2].line, 6);
+	CHECK_STR(probs.list[2].field, "capability");
+	CHECK_STR(d.file, "m.csv"); /* d: the first */
+	CHECK_INT(d.line, 2);
+	CHECK_INT((long long)sc->n_injects, 0); /* nothing kept */
+	pt_ex_scenario_free(sc);
+
+	sc = pt_ex_scenario_new();
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_ex_msel_read_all(sc, good, strlen(good), "m.csv", NULL, 0, NULL, &probs, &d),
+		  PT_OK);
+	CHECK_INT((long long)probs.n, 0);
+	CHECK_INT((long long)sc->n_injects, 2);
+	/* a fresh scenario: the value named becomes a choice of the logged decision */
+	CHECK_STR(sc->injects[0].satisfied_value, "yes");
+	CHECK(sc->injects[1].satisfied_value == NULL);
+	CHECK_INT((long long)sc->n_decisions, 1);
+	CHECK_INT(sc->decisions[0].kind, PT_EX_VALUE_CHOICE);
+	CHECK_INT((long long)sc->decisions[0].n_choices, 1);
+	pt_ex_scenario_free(sc);
+}
+
 int main(void)
 {
 	RUN(test_reference);
@@ -384,5 +430,6 @@ int main(void)
 	RUN(test_json_line);
 	RUN(test_decisions_file);
 	RUN(test_msel_map);
+	RUN(test_msel_all_problems);
 	return TEST_SUMMARY("exercise_io");
 }

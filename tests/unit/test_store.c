@@ -918,9 +918,7 @@ static void test_migration_021_alerts(void)
 	CHECK_INT(sqlite3_exec(pt_db_sqlite(db), insert, NULL, NULL, NULL), SQLITE_OK);
 	CHECK_INT(sqlite3_exec(pt_db_sqlite(db),
 			       /* issue 13 review: migration 022 runs again too */
-			       "ALTER TABLE users DROP COLUMN role_by_system; "
-			       /* issue 15 review: migration 026 runs again too */
-			       "ALTER TABLE exercise_runs DROP COLUMN sim_start_min; PRAGMA user_version = 20",
+			       "ALTER TABLE users DROP COLUMN role_by_system; PRAGMA user_version = 20",
 			       NULL, NULL, NULL),
 		  SQLITE_OK);
 	pt_db_close(db);
@@ -975,9 +973,7 @@ static void test_migration_022_role_grants(void)
 	CHECK_INT(who.role_by_system, 0);
 	/* back to version 21: the migration takes every user as appointed */
 	CHECK_INT(sqlite3_exec(pt_db_sqlite(db),
-			       "ALTER TABLE users DROP COLUMN role_by_system; "
-			       /* issue 15 review: migration 026 runs again too */
-			       "ALTER TABLE exercise_runs DROP COLUMN sim_start_min; PRAGMA user_version = 21",
+			       "ALTER TABLE users DROP COLUMN role_by_system; PRAGMA user_version = 21",
 			       NULL, NULL, NULL),
 		  SQLITE_OK);
 	pt_db_close(db);
@@ -1035,7 +1031,7 @@ static void test_migration_014_keeps_levels(void)
 			       "ALTER TABLE surge_measures DROP COLUMN safeguards; "
 			       /* issue 13 review: migration 022 runs again too */
 			       "ALTER TABLE users DROP COLUMN role_by_system; "
-			       "ALTER TABLE exercise_runs DROP COLUMN sim_start_min; PRAGMA user_version = 13",
+			       "PRAGMA user_version = 13",
 			       NULL, NULL, NULL),
 		  SQLITE_OK);
 	pt_db_close(db);
