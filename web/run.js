@@ -245,14 +245,29 @@ function simTable(e, prev) {
   if (!out) return el('p', {}, e.text);
   const before = prev && prev.detail && prev.detail.rows && prev.detail.rows[0] && prev.detail.rows[0].outputs;
   return el('div', { class: 'table-scroll' }, el('table', { class: 'table run-sim', dataset: { testid: 'run-sim-table' } },
-    el('caption', { class: 'muted' }, `At ${hhmm(e.t_min)}, ${num(e.detail.replications)} runs of the simulation with the decisions so far`),
+    el('caption', { class: 'muted' }, `At ${hhmm(e.t_min)}: the projected outcome at the end of the incident, given the decisions so far (${num(e.detail.replications)} runs of the simulation)`),
     el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Figure'), el('th', { scope: 'col', class: 'num-h' }, 'Mean'),
-      el('th', { scope: 'col', class: 'num-h' }, '95% interval'), el('th', { scope: 'col', class: 'num-h' }, 'Before'))),
+      el('th', { scope: 'col', class: 'num-h' }, '95% interval'), el('th', { scope: 'col', class: 'num-h' }, 'Before the last decision'))),
     el('tbody', {}, SIM_OUTPUTS.filter(([k]) => out[k]).map(([k, words]) => el('tr', { dataset: { output: k } },
       el('th', { scope: 'row' }, words),
       el('td', { class: 'num', dataset: { testid: `sim-${k}` } }, f1(out[k].mean)),
       el('td', { class: 'num' }, `${f1(out[k].lo)} – ${f1(out[k].hi)}`),
       el('td', { class: 'num muted' }, before && before[k] ? f1(before[k].mean) : '—'))))));
+}
+
+/** How many decisions a sim event's rerun had (from its text), or null. */
+function simDecisions(e) {
+  const m = /with the (\d+) decisions?/.exec((e && e.text) || '');
+  return m ? Number(m[1]) : null;
+}
+
+/** The rerun to compare sims' last with (review finding 3): the latest before it with other
+ *  decisions (before the last decision), not a periodic rerun with the same figures. */
+function simBefore(sims) {
+  const last = sims[sims.length - 1];
+  for (let i = sims.length - 2; i >= 0; i--)
+    if (simDecisions(sims[i]) !== simDecisions(last)) return sims[i];
+  return null;
 }
 
 /** Every rerun so far: its time, the decisions it had, deaths and the critically injured who died. */
@@ -275,7 +290,7 @@ function simPanel(S, id = 'run-sim') {
   S.onEvent.push((e) => {
     if (e.kind !== 'sim') return;
     const sims = S.events.filter((x) => x.kind === 'sim');
-    put(box, simTable(e, sims.length > 1 ? sims[sims.length - 2] : null),
+    put(box, simTable(e, simBefore(sims)),
       el('p', { class: 'muted small' }, e.text),
       sims.length > 1 ? rerunHistory(sims) : null);
   });

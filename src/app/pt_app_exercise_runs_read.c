@@ -1146,7 +1146,10 @@ enum pt_err pt_app_run_sim_store(const struct pt_caller *c, struct pt_db *db,
 	figure_words(j->result, "transported", "transported to hospital", words, sizeof words);
 	figure_words(j->result, "first_treatment_min", "minutes to first treatment", words,
 		     sizeof words);
-	snprintf(head, sizeof head, "Simulated casualties with the %zu decision%s so far (%zu runs): ",
+	/* review finding 3: these are the projected end state, not what is known now */
+	snprintf(head, sizeof head,
+		 "Projected outcome at the end of the incident with the %zu decision%s so far "
+		 "(%zu runs): ",
 		 j->n_made, j->n_made == 1 ? "" : "s", j->result->replications);
 	if (!(jr = pt_sim_result_json(j->result)) || !(json = json_dumps(jr, JSON_COMPACT))) {
 		json_decref(jr);
