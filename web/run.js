@@ -514,7 +514,7 @@ function mselPanel(S) {
           st.deadline_min !== null && st.deadline_min !== undefined ? el('span', { class: 'muted small block' }, `by ${hhmm(st.deadline_min)}`) : null,
           inj.decision ? el('span', { class: 'muted small block' }, `or decision "${inj.decision}"${inj.decision_value ? ` = ${inj.decision_value}` : ' (any value)'}`) : null),
         el('td', { dataset: { testid: 'msel-done' } }, inj.expected_action
-          ? (done ? el('span', { class: 'msel-done' }, `done at ${hhmm(st.done_min)}`, el('span', { class: 'muted small block' }, st.done_by === 'facilitator' ? 'marked' : `by ${st.done_by}`))
+          ? (done ? el('span', { class: 'msel-done' }, `done at ${hhmm(st.done_min)}`, el('span', { class: 'muted small block' }, st.done_by === 'facilitator' ? 'marked' : `by ${st.done_by}${st.done_value ? ` = ${st.done_value}` : ''}`))
             : live && (st.status === 'pending' || st.status === 'delivered') ? el('button', { type: 'button', class: 'btn btn-small', 'aria-label': `Mark done: the expected action of inject ${inj.seq}`, onclick: () => act(inj.seq, 'done') }, 'Mark done') : 'no')
           : null,
           answers.get(inj.seq) ? el('span', { class: 'small block', dataset: { testid: 'msel-answers' } }, `${answers.get(inj.seq)} response${answers.get(inj.seq) === 1 ? '' : 's'}`) : null),

@@ -204,23 +204,27 @@ static json_t *run_json(const struct pt_app_run *run)
 	a = json_array();
 	for (i = 0; a && run->sc && i < run->sc->n_injects; i++) {
 		const struct pt_ex_run_inject *s = &run->inj[i];
-		json_t *by;
+		json_t *by, *by_value = json_null(); /* done_value: review finding 1 */
 		if (s->done_min < 0)
 			by = json_null();
 		else if (s->done_by == UINT32_MAX)
 			by = json_string("facilitator");
-		else if (s->done_by < run->n_made)
+		else if (s->done_by < run->n_made) {
 			by = json_string(run->made[s->done_by].decision_id);
-		else
+			if (run->made[s->done_by].m.value[0]) {
+				json_decref(by_value);
+				by_value = json_string(run->made[s->done_by].m.value);
+			}
+		} else
 			by = json_string("decision");
-		bad |= push(a, json_pack("{s:I,s:s,s:o,s:o,s:o,s:o,s:o}", "seq",
+		bad |= push(a, json_pack("{s:I,s:s,s:o,s:o,s:o,s:o,s:o,s:o}", "seq",
 					 (json_int_t)run->sc->injects[i].seq, "status",
 					 (unsigned)s->status <= PT_EX_CANCELLED ? status_names[s->status]
 										: "",
 					 "due_min", num(s->due_min), "deadline_min",
 					 maybe_min(s->deadline_min), "delivered_min",
 					 maybe_min(s->delivered_min), "done_min", maybe_min(s->done_min),
-					 "done_by", by));
+					 "done_by", by, "done_value", by_value));
 	}
 	bad |= json_object_set_new(o, "injects", a) != 0;
 	a = json_array();

@@ -458,6 +458,10 @@ def t_run(res, srv, protect, db):
     res.eq(r.status, 201, "the hospital decides lockdown: %s" % r.body[:200])
     got = streams["facilitator"].wait_kind("cancel", where=lambda j: j.get("seq") == 5)
     res.check(bool(got), "contingency 5 cancelled: %r" % streams["facilitator"].kinds())
+    # review finding 1: who did it, and with which value (lockdown takes none)
+    st = {i["seq"]: i for i in (f.get(path).json or {}).get("injects", [])}
+    res.eq((st.get(3, {}).get("done_by"), st.get(3, {}).get("done_value", "absent")), ("lockdown", None),
+           "inject 3 done by the lockdown decision, no value")
     got = streams["player2"].wait_kind("inject", where=lambda j: j.get("seq") == 4)
     res.check(bool(got), "contingency 4 fires to EMS: %r" % streams["player2"].texts())
     res.check(bool(streams["player3"].wait_kind("inject", where=lambda j: j.get("seq") == 4)),
