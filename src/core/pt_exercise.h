@@ -24,6 +24,9 @@
 #define PT_EX_MAX_CHOICES 16      /**< choices of one decision */
 #define PT_EX_MAX_BASELINE 256    /**< decisions of the baseline set (and of a decisions file) */
 #define PT_EX_MAX_MADE 4096       /**< decisions made in one run */
+#define PT_EX_MAX_SIM_MADE 192    /**< timed decisions that reach the simulation in one run (and in a
+				       baseline): with the simulation's own (at most PT_MCI_MAX_DECISIONS -
+				       PT_EX_MAX_SIM_MADE = 64) they fit its PT_MCI_MAX_DECISIONS */
 #define PT_EX_ID_MAX 64           /**< bytes of an id (stage, role, objective, target, decision), with the NUL */
 #define PT_EX_NAME_MAX 200        /**< bytes of a name, title, capability, delivery or from, with the NUL */
 #define PT_EX_TEXT_MAX 4000       /**< bytes of a description, expected action or task, with the NUL */

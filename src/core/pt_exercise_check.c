@@ -848,6 +848,18 @@ enum pt_err pt_ex_scenario_check_sim(const struct pt_ex_scenario *sc,
 	size_t i;
 	if (!sim)
 		return PT_OK;
+	if (sim->n_decisions > PT_MCI_MAX_DECISIONS - PT_EX_MAX_SIM_MADE)
+		return fail(d, PT_ELIMIT, "simulation",
+			    "the simulation scenario has more than 64 decisions of its own (the run's need room)");
+	{
+		size_t timed = 0;
+		for (i = 0; i < sc->n_baseline; i++)
+			if (sc->decisions[sc->baseline[i].decision].apply == PT_EX_APPLY_TIMED)
+				timed++;
+		if (timed > PT_EX_MAX_SIM_MADE)
+			return fail(d, PT_ELIMIT, "baseline",
+				    "more than 192 baseline decisions reach the simulation");
+	}
 	if (!(copy = malloc(sizeof *copy)))
 		return fail(d, PT_ENOMEM, "", "out of memory");
 	for (i = 0; i < sc->n_decisions && e == PT_OK; i++) {

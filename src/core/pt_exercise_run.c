@@ -357,6 +357,17 @@ enum pt_err pt_ex_run_decide(struct pt_ex_run *run, size_t decision, const char 
 	if ((err = pt_ex_decision_value(sc, decision, role ? role : "", value ? value : "", canon,
 					d)) != PT_OK)
 		return err;
+	if (sc->decisions[decision].apply == PT_EX_APPLY_TIMED) {
+		/* review (attack 1): past the simulation's room, every rerun and the report failed */
+		size_t timed = 0;
+		for (i = 0; i < run->n_made; i++)
+			if (sc->decisions[run->made[i].decision].apply == PT_EX_APPLY_TIMED)
+				timed++;
+		if (timed >= PT_EX_MAX_SIM_MADE)
+			return pt_diag_put(d, PT_ELIMIT, 0, "decision",
+					   "this run has made 192 decisions that reach the simulation, the most "
+					   "one run may make");
+	}
 	if ((err = made_reserve(run, d)) != PT_OK)
 		return err;
 	index = (uint32_t)run->n_made;

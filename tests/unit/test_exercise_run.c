@@ -594,6 +594,29 @@ static void test_shift_attack(void)
 	pt_ex_scenario_free(sc);
 }
 
+/* review (attack 1): a run makes at most PT_EX_MAX_SIM_MADE decisions that reach the simulation
+ * (the simulation's own fit beside them), so its reruns and its report never fail; log entries go on */
+static void test_sim_decision_cap(void)
+{
+	struct pt_ex_scenario *sc = scenario(1);
+	struct pt_ex_run run;
+	struct log l;
+	int i;
+	log_reset(&l, sc);
+	CHECK_INT(pt_ex_run_init(&run, sc), PT_OK);
+	pt_ex_run_advance(&run, 30, on_event, &l);
+	for (i = 0; i < PT_EX_MAX_SIM_MADE; i++) {
+		log_reset(&l, sc);
+		CHECK_INT(decide(&run, "ambulances", "ems", i % 2 ? "12" : "14", &l), PT_OK);
+	}
+	log_reset(&l, sc);
+	CHECK_INT(decide(&run, "ambulances", "ems", "12", &l), PT_ELIMIT);
+	CHECK_STR(diag.field, "decision");
+	CHECK_INT(decide(&run, "note", "ems", "", &l), PT_OK);
+	pt_ex_run_free(&run);
+	pt_ex_scenario_free(sc);
+}
+
 int main(void)
 {
 	RUN(test_clock);
@@ -607,5 +630,6 @@ int main(void)
 	RUN(test_decision_value);
 	RUN(test_sim_scenario);
 	RUN(test_shift_attack);
+	RUN(test_sim_decision_cap);
 	return TEST_SUMMARY("test_exercise_run");
 }
