@@ -420,6 +420,7 @@ static void test_decision_value(void)
 
 	/* without a decision_value any value does it, as before */
 	sc = scenario(0);
+	log_reset(&l, sc); /* the log names the injects of this scenario, not the freed one */
 	CHECK_INT(pt_ex_scenario_check(sc, &diag), PT_OK);
 	CHECK_INT(pt_ex_run_init(&run, sc), PT_OK);
 	pt_ex_run_advance(&run, 62, on_event, &l);
