@@ -4,11 +4,11 @@
 #include "pt_exercise_report_io.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "pt_html.h"
 #include "pt_csv.h"
 #include "pt_exercise_run_io.h"
 #include "pt_marking_io.h"
@@ -73,50 +73,25 @@ const char *pt_ex_report_rating_meaning(char rating)
 
 /* ---- HTML helpers ---------------------------------------------------------- */
 
-static void html(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		default: fputc(*s, f);
-		}
-	}
-}
-
-static void htmlf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void htmlf(FILE *f, const char *fmt, ...)
-{
-	char buf[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	html(f, buf);
-}
-
 /* A table cell with escaped text ("-" for empty). */
 static void td(FILE *f, const char *s)
 {
 	fputs("<td>", f);
-	html(f, s && *s ? s : "-");
+	pt_html_text(f, s && *s ? s : "-");
 	fputs("</td>", f);
 }
 
 static void tdn(FILE *f, const char *s)
 {
 	fputs("<td class=\"n\">", f);
-	html(f, s && *s ? s : "-");
+	pt_html_text(f, s && *s ? s : "-");
 	fputs("</td>", f);
 }
 
 static void row(FILE *f, const char *label, const char *value)
 {
 	fputs("<tr><th scope=\"row\">", f);
-	html(f, label);
+	pt_html_text(f, label);
 	fputs("</th>", f);
 	td(f, value);
 	fputs("</tr>\n", f);
@@ -270,7 +245,7 @@ static void html_overview(FILE *f, const struct pt_ex_report *r)
 					continue;
 				if (n++)
 					fputs(", ", f);
-				html(f, sc->roles[k].name);
+				pt_html_text(f, sc->roles[k].name);
 			}
 			fputs(".</p>\n", f);
 			break;
@@ -319,7 +294,7 @@ static void html_timeline(FILE *f, const struct pt_ex_report *r)
 		}
 	}
 	fputs("<h2>Timeline</h2>\n<p>", f);
-	htmlf(f,
+	pt_html_textf(f,
 	      "%zu injects: %zu delivered, %zu skipped, %zu cancelled (contingencies not needed), "
 	      "%zu never delivered. Expected actions of the injects delivered: %zu, done %zu "
 	      "(%zu after their deadline). Decisions made: %zu.",
@@ -342,29 +317,29 @@ static void html_timeline(FILE *f, const struct pt_ex_report *r)
 		td(f, buf);
 		/* the inject: stage, type, sender and roles on a line of their own, then its text */
 		fputs("<td><div class=\"meta\">", f);
-		html(f, stage >= 0 ? sc->stages[stage].name : in->stage);
+		pt_html_text(f, stage >= 0 ? sc->stages[stage].name : in->stage);
 		fputs(" &middot; ", f);
-		html(f, pt_ex_inject_type_name(in->type));
+		pt_html_text(f, pt_ex_inject_type_name(in->type));
 		fputs(" &middot; ", f);
-		html(f, in->from && *in->from ? in->from : "-");
+		pt_html_text(f, in->from && *in->from ? in->from : "-");
 		fputs(" &rarr; ", f);
 		for (k = 0; k < in->n_to; k++) {
 			if (k)
 				fputs(", ", f);
-			html(f, role_name(sc, in->to[k]));
+			pt_html_text(f, role_name(sc, in->to[k]));
 		}
 		fputs("</div>", f);
-		html(f, in->description);
+		pt_html_text(f, in->description);
 		fputs("</td>", f);
 		snprintf(buf, sizeof buf, "%s%s", inject_status(ri->status),
 			 in->contingency_of ? " (contingency)" : "");
 		td(f, buf);
 		fputs("<td>", f);
 		if (action) {
-			html(f, in->expected_action);
+			pt_html_text(f, in->expected_action);
 			pt_ex_run_time_text(ri->deadline_min, t, sizeof t);
 			fputs("<div class=\"meta\">", f);
-			htmlf(f, "deadline %s", ri->deadline_min >= 0 ? t : "none");
+			pt_html_textf(f, "deadline %s", ri->deadline_min >= 0 ? t : "none");
 			fputs("</div>", f);
 		} else
 			fputs("-", f);
@@ -372,9 +347,9 @@ static void html_timeline(FILE *f, const struct pt_ex_report *r)
 		if (action && ri->done_min >= 0) {
 			pt_ex_run_time_text(ri->done_min, t, sizeof t);
 			done_by(r, ri, buf, sizeof buf);
-			html(f, t);
+			pt_html_text(f, t);
 			fputs("<div class=\"meta\">", f);
-			html(f, buf);
+			pt_html_text(f, buf);
 			fputs("</div>", f);
 		} else
 			fputs("-", f);
@@ -389,7 +364,7 @@ static void html_timeline(FILE *f, const struct pt_ex_report *r)
 			fputs("<td class=\"ontime\">on time</td>", f);
 		else {
 			fputs("<td class=\"late\">", f);
-			htmlf(f, "late by %.0f min", ceil(ri->done_min - ri->deadline_min - 1e-9));
+			pt_html_textf(f, "late by %.0f min", ceil(ri->done_min - ri->deadline_min - 1e-9));
 			fputs("</td>", f);
 		}
 		fputs("</tr>\n", f);
@@ -433,14 +408,14 @@ static void obs_list(FILE *f, const struct pt_ex_report *r, const char *kind, co
 			continue;
 		if (!n++) {
 			fputs("<p><strong>", f);
-			html(f, title);
+			pt_html_text(f, title);
 			fputs("</strong></p>\n<ul>\n", f);
 		}
 		pt_ex_run_time_text(o->t_min, t, sizeof t);
 		fputs("<li>", f);
-		html(f, o->text);
+		pt_html_text(f, o->text);
 		fputs(" <span class=\"note\">(", f);
-		htmlf(f, "%s, %s", o->user, t);
+		pt_html_textf(f, "%s, %s", o->user, t);
 		fputs(")</span></li>\n", f);
 	}
 	if (n)
@@ -456,28 +431,28 @@ static void html_ratings(FILE *f, const struct pt_ex_report *r)
 	fputs("<h2>Ratings per capability target</h2>\n<p class=\"note\">HSEEP ratings: ", f);
 	for (k = 0; k < 4; k++) {
 		char c = "PSMU"[k];
-		htmlf(f, "%s%c: %s", k ? "; " : "", c, pt_ex_report_rating_meaning(c));
+		pt_html_textf(f, "%s%c: %s", k ? "; " : "", c, pt_ex_report_rating_meaning(c));
 	}
 	fputs(". The final rating is the facilitator's where evaluators differ.</p>\n", f);
 	for (o = 0; o < sc->n_objectives; o++) {
 		const struct pt_ex_objective *ob = &sc->objectives[o];
 		fputs("<h3>", f);
-		html(f, cap_name(ob->capability));
+		pt_html_text(f, cap_name(ob->capability));
 		fputs(": ", f);
-		html(f, ob->text); /* up to PT_EX_TEXT_MAX: never through htmlf's buffer */
+		pt_html_text(f, ob->text); /* up to PT_EX_TEXT_MAX: never through htmlf's buffer */
 		fputs("</h3>\n", f);
 		for (t = 0; t < ob->n_targets; t++) {
 			const struct pt_ex_target *tg = &ob->targets[t];
 			const struct pt_ex_report_rating *fin = NULL;
 			size_t n = 0;
 			fputs("<table>\n<tbody>\n<tr><th scope=\"row\" style=\"width:14em\">", f);
-			htmlf(f, "Target %s", tg->id);
+			pt_html_textf(f, "Target %s", tg->id);
 			fputs("</th>", f);
 			td(f, tg->text);
 			fputs("</tr>\n<tr><th scope=\"row\">Critical tasks</th><td><ul>", f);
 			for (k = 0; k < tg->n_tasks; k++) {
 				fputs("<li>", f);
-				html(f, tg->tasks[k]);
+				pt_html_text(f, tg->tasks[k]);
 				fputs("</li>", f);
 			}
 			fputs("</ul></td></tr>\n<tr><th scope=\"row\">Evaluators' ratings</th><td>", f);
@@ -490,11 +465,11 @@ static void html_ratings(FILE *f, const struct pt_ex_report *r)
 					continue;
 				}
 				fputs(n++ ? "<br>" : "", f);
-				htmlf(f, "%c (%s) by %s", ra->rating,
+				pt_html_textf(f, "%c (%s) by %s", ra->rating,
 				      pt_ex_report_rating_meaning(ra->rating), ra->user);
 				if (ra->note && *ra->note) {
 					fputs(": ", f);
-					html(f, ra->note);
+					pt_html_text(f, ra->note);
 				}
 			}
 			if (!n)
@@ -502,12 +477,12 @@ static void html_ratings(FILE *f, const struct pt_ex_report *r)
 			fputs("</td></tr>\n<tr><th scope=\"row\">Final rating</th><td>", f);
 			if (fin) {
 				fputs("<strong>", f);
-				htmlf(f, "%c (%s)", fin->rating, pt_ex_report_rating_meaning(fin->rating));
+				pt_html_textf(f, "%c (%s)", fin->rating, pt_ex_report_rating_meaning(fin->rating));
 				fputs("</strong>", f);
-				htmlf(f, " by %s", fin->user);
+				pt_html_textf(f, " by %s", fin->user);
 				if (fin->note && *fin->note) {
 					fputs(": ", f);
-					html(f, fin->note);
+					pt_html_text(f, fin->note);
 				}
 			} else {
 				/* one evaluator, or all agreeing: that rating stands */
@@ -522,7 +497,7 @@ static void html_ratings(FILE *f, const struct pt_ex_report *r)
 						agree = 0;
 				}
 				if (one && agree)
-					htmlf(f, "%c (%s), the evaluators agreeing", one,
+					pt_html_textf(f, "%c (%s), the evaluators agreeing", one,
 					      pt_ex_report_rating_meaning(one));
 				else if (one)
 					fputs("not set: the evaluators differ and the facilitator has "
@@ -569,11 +544,11 @@ static void html_ratings(FILE *f, const struct pt_ex_report *r)
 				fputs("<h3>Other observations</h3>\n<ul>\n", f);
 			pt_ex_run_time_text(ob->t_min, tm, sizeof tm);
 			fputs("<li>", f);
-			htmlf(f, "%s%s%s: ", ob->kind, ob->capability >= 0 ? ", " : "",
+			pt_html_textf(f, "%s%s%s: ", ob->kind, ob->capability >= 0 ? ", " : "",
 			      cap_name(ob->capability));
-			html(f, ob->text);
+			pt_html_text(f, ob->text);
 			fputs(" <span class=\"note\">(", f);
-			htmlf(f, "%s, %s", ob->user, tm);
+			pt_html_textf(f, "%s, %s", ob->user, tm);
 			fputs(")</span></li>\n", f);
 		}
 		if (n)
@@ -629,7 +604,7 @@ static void html_outcome(FILE *f, const struct pt_ex_report *r)
 		return;
 	}
 	fputs("<p>", f);
-	htmlf(f,
+	pt_html_textf(f,
 	      "The mass-casualty simulation with the %zu decision%s of the run that reach it and "
 	      "with the scenario's baseline decision set (%zu): %zu replications each with the "
 	      "run's seed %llu, so both meet the same random numbers. Mean [95%% confidence "
@@ -705,21 +680,21 @@ static void html_plan(FILE *f, const struct pt_ex_report *r)
 		td(f, it->status);
 		fputs("<td>", f);
 		if (it->linked_measure[0]) {
-			htmlf(f, "measure %s at site %s", it->linked_measure, it->linked_site);
+			pt_html_textf(f, "measure %s at site %s", it->linked_measure, it->linked_site);
 			n++;
 		}
 		if (it->noted_site[0]) {
 			fputs(n++ ? "<br>" : "", f);
-			htmlf(f, "note on register risk %s / %s", it->noted_site, it->noted_threat);
+			pt_html_textf(f, "note on register risk %s / %s", it->noted_site, it->noted_threat);
 		}
 		if (it->measure_id[0] && strcmp(it->measure_id, it->linked_measure) != 0) {
 			fputs(n++ ? "<br>" : "", f);
-			htmlf(f, "names measure %s", it->measure_id);
+			pt_html_textf(f, "names measure %s", it->measure_id);
 		}
 		if (it->risk_site[0] && (strcmp(it->risk_site, it->noted_site) != 0 ||
 					 strcmp(it->risk_threat, it->noted_threat) != 0)) {
 			fputs(n++ ? "<br>" : "", f);
-			htmlf(f, "names register risk %s / %s", it->risk_site, it->risk_threat);
+			pt_html_textf(f, "names register risk %s / %s", it->risk_site, it->risk_threat);
 		}
 		if (!n)
 			fputs("-", f);
@@ -739,7 +714,7 @@ enum pt_err pt_ex_report_html(FILE *f, const struct pt_ex_report *r)
 	pt_marking_html(f, r->tlp, "tlp tlp-footer");
 	fputs("</td></tr></tfoot>\n<tbody><tr><td>\n", f);
 	fputs("<h1>After-action report: ", f);
-	html(f, r->title);
+	pt_html_text(f, r->title);
 	fputs("</h1>\n", f);
 	html_overview(f, r);
 	html_timeline(f, r);
@@ -747,7 +722,7 @@ enum pt_err pt_ex_report_html(FILE *f, const struct pt_ex_report *r)
 	html_outcome(f, r);
 	html_plan(f, r);
 	fputs("<h2>Method</h2>\n<p class=\"note\">", f);
-	html(f, "The report follows the Homeland Security Exercise and Evaluation Program (HSEEP, "
+	pt_html_text(f, "The report follows the Homeland Security Exercise and Evaluation Program (HSEEP, "
 		"2020): capability targets and critical tasks from the Exercise Evaluation Guide, "
 		"rated P, S, M or U; an improvement plan with issue, corrective action, capability "
 		"element, responsible organisation and due date. Capabilities are FEMA's core "

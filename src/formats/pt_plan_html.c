@@ -1,49 +1,23 @@
 /* pt_plan_html.c - the investment plan as one printable HTML page: summary,
  * the frontier as inline SVG, per site the measures with reasons, rejections. */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "pt_html.h"
 #include "pt_marking_io.h"
 #include "pt_plan_io.h"
 #include "pt_plan_io_int.h"
 
 /* ---- HTML ---------------------------------------------------------------- */
 
-static void html(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		default: fputc(*s, f);
-		}
-	}
-}
-
-/* fprintf into a buffer, then escaped. */
-static void htmlf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void htmlf(FILE *f, const char *fmt, ...)
-{
-	char buf[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	html(f, buf);
-}
-
 static void row(FILE *f, const char *label, const char *value)
 {
 	fputs("<tr><th scope=\"row\">", f);
-	html(f, label);
+	pt_html_text(f, label);
 	fputs("</th><td>", f);
-	html(f, value);
+	pt_html_text(f, value);
 	fputs("</td></tr>\n", f);
 }
 
@@ -150,7 +124,7 @@ static void svg_frontier(FILE *f, const struct pt_plan_view *v)
 	      "(EUR)</title>\n",
 	      f);
 	fputs("<desc id=\"frontier-desc\">", f);
-	htmlf(f, "The solid line is the plan's risk reduction at %zu budgets from 0 to the cost of "
+	pt_html_textf(f, "The solid line is the plan's risk reduction at %zu budgets from 0 to the cost of "
 		 "every measure; the dashed line is the upper bound of the linear relaxation; the "
 		 "vertical line marks this plan's budget.",
 	      v->frontier_n);
@@ -174,7 +148,7 @@ static void svg_frontier(FILE *f, const struct pt_plan_view *v)
 			   "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">",
 			sx(x, xmax), SVG_H - SVG_B, sx(x, xmax), SVG_H - SVG_B + 5, sx(x, xmax),
 			SVG_H - SVG_B + 18);
-		html(f, lab);
+		pt_html_text(f, lab);
 		fputs("</text>\n", f);
 	y_tick:
 		if (y > ymax * (1 + 1e-9))
@@ -183,7 +157,7 @@ static void svg_frontier(FILE *f, const struct pt_plan_view *v)
 		fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#333\"/>"
 			   "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">",
 			SVG_L - 5, sy(y, ymax), SVG_L, sy(y, ymax), SVG_L - 8, sy(y, ymax) + 4);
-		html(f, lab);
+		pt_html_text(f, lab);
 		fputs("</text>\n", f);
 	}
 	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">Budget (EUR, present value over "
@@ -312,35 +286,35 @@ static void html_sites(FILE *f, const struct pt_plan_view *v, const size_t *idx,
 		pt_plan_eur_full(b, sizeof b, v->model->sites[i].risk_before_eur_year);
 		pt_plan_eur_full(c, sizeof c, o->risk_after_eur_year);
 		fputs("<tr class=\"site\"><td>", f);
-		html(f, pt_plan_site_id(v, i));
+		pt_html_text(f, pt_plan_site_id(v, i));
 		fputs("</td><td>", f);
-		html(f, pt_plan_site_name(v, i));
+		pt_html_text(f, pt_plan_site_name(v, i));
 		fputs("</td><td>", f);
 		{
 			char bands[512];
 			pt_plan_site_bands_text(v, i, bands, sizeof bands);
-			html(f, bands);
+			pt_html_text(f, bands);
 		}
 		fputs("</td><td class=\"n\">", f);
-		html(f, a);
+		pt_html_text(f, a);
 		fputs("</td><td class=\"n\">", f);
-		html(f, b);
+		pt_html_text(f, b);
 		fputs(" &#8594; ", f);
-		html(f, c);
+		pt_html_text(f, c);
 		fputs("</td><td class=\"n\">", f);
 		pt_plan_ratio_text(a, sizeof a, pt_plan_ratio(o->benefit_eur, o->cost_eur));
-		html(f, a);
+		pt_html_text(f, a);
 		fputs("</td></tr>\n", f);
 		for (j = 0; j < o->n_measures; j++) {
 			uint32_t mi = v->model->option_measures[o->first_measure + j];
 			const struct pt_plan_screen *s = pt_plan_find_screen(v, i, mi);
 			size_t n = s ? pt_plan_reasons(v, i, s, reasons, 16) : 0;
 			fputs("<tr><td></td><td colspan=\"5\"><strong>", f);
-			html(f, pt_plan_measure_id(v, mi));
+			pt_html_text(f, pt_plan_measure_id(v, mi));
 			fputs("</strong>", f);
 			if (v->measures && mi < v->measures->n) {
 				fputs(" (", f);
-				html(f, v->measures->items[mi].name);
+				pt_html_text(f, v->measures->items[mi].name);
 				fputs(")", f);
 			}
 			if (s && s->cost_estimated) /* issue 11 (fit) */
@@ -348,7 +322,7 @@ static void html_sites(FILE *f, const struct pt_plan_view *v, const size_t *idx,
 			fputs("\n<ul class=\"reasons\">", f);
 			for (r = 0; r < n; r++) {
 				fputs("<li>", f);
-				html(f, reasons[r]);
+				pt_html_text(f, reasons[r]);
 				fputs("</li>", f);
 			}
 			fputs("</ul></td></tr>\n", f);
@@ -407,13 +381,13 @@ static void html_rejected(FILE *f, const struct pt_plan_view *v)
 				      f);
 			pt_plan_reject_reason(v, i, s, reason, sizeof reason);
 			fputs("<tr><td>", f);
-			html(f, pt_plan_site_id(v, i));
+			pt_html_text(f, pt_plan_site_id(v, i));
 			fputs("</td><td>", f);
-			html(f, pt_plan_measure_id(v, s->measure));
+			pt_html_text(f, pt_plan_measure_id(v, s->measure));
 			fputs("</td><td>", f);
-			html(f, pt_plan_verdict_name(s->verdict));
+			pt_html_text(f, pt_plan_verdict_name(s->verdict));
 			fputs("</td><td>", f);
-			html(f, reason);
+			pt_html_text(f, reason);
 			fputs("</td></tr>\n", f);
 		}
 	}
@@ -433,7 +407,7 @@ static void surge_safeguards_html(FILE *f, const struct pt_measure *m)
 	for (g = 0; g < PT_SAFEGUARD_COUNT; g++)
 		if (m->safeguards & (1u << g)) {
 			fputs("<li>Safeguard: ", f);
-			html(f, pt_plan_safeguard_text((enum pt_safeguard)g));
+			pt_html_text(f, pt_plan_safeguard_text((enum pt_safeguard)g));
 			fputs("</li>", f);
 		}
 	fputs("</ul>", f);
@@ -460,11 +434,11 @@ static void html_surge_rejected(FILE *f, const struct pt_plan_view *v)
 			continue;
 		pt_surge_reject_reason(&v->surge, ln, reason, sizeof reason);
 		fputs("<tr><td>", f);
-		html(f, v->surge.sites[ln->site].id);
+		pt_html_text(f, v->surge.sites[ln->site].id);
 		fputs("</td><td>", f);
-		html(f, v->surge.catalog->base.items[ln->measure].name);
+		pt_html_text(f, v->surge.catalog->base.items[ln->measure].name);
 		fprintf(f, "</td><td>%s</td><td>", pt_surge_verdict_name(ln->verdict));
-		html(f, reason);
+		pt_html_text(f, reason);
 		fputs("</td></tr>\n", f);
 		shown++;
 	}
@@ -499,15 +473,15 @@ static void html_not_chosen(FILE *f, const struct pt_plan_view *v)
 			pt_plan_eur_full(a, sizeof a, s->cost_eur);
 			pt_plan_eur_full(b, sizeof b, s->reduction_eur_year);
 			fputs("<tr><td>", f);
-			html(f, pt_plan_site_id(v, i));
+			pt_html_text(f, pt_plan_site_id(v, i));
 			fputs("</td><td>", f);
-			html(f, pt_plan_measure_id(v, s->measure));
+			pt_html_text(f, pt_plan_measure_id(v, s->measure));
 			fputs("</td><td class=\"n\">", f);
-			html(f, r);
+			pt_html_text(f, r);
 			fprintf(f, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>", a, b);
-			html(f, pt_plan_nc_why_name(nc.why));
+			pt_html_text(f, pt_plan_nc_why_name(nc.why));
 			fputs("</td><td>", f);
-			html(f, reason);
+			pt_html_text(f, reason);
 			fputs("</td></tr>\n", f);
 		}
 	}
@@ -553,14 +527,14 @@ static void html_surge(FILE *f, const struct pt_plan_view *v)
 		pt_surge_threat_list(&v->surge, ln, threats, sizeof threats);
 		pt_surge_reason(&v->surge, ln, reason, sizeof reason);
 		fputs("<tr><td>", f);
-		html(f, v->surge.sites[ln->site].id);
+		pt_html_text(f, v->surge.sites[ln->site].id);
 		fputs("</td><td>", f);
-		html(f, v->surge.catalog->base.items[ln->measure].name);
+		pt_html_text(f, v->surge.catalog->base.items[ln->measure].name);
 		fprintf(f, "</td><td class=\"n\">%s</td><td class=\"n\">%u</td><td class=\"n\">%s</td><td>",
 		      a, ln->weeks, b);
-		html(f, threats);
+		pt_html_text(f, threats);
 		fputs("</td><td>", f);
-		html(f, reason);
+		pt_html_text(f, reason);
 		surge_safeguards_html(f, &v->surge.catalog->base.items[ln->measure]);
 		fputs("</td></tr>\n", f);
 	}
@@ -586,7 +560,7 @@ enum pt_err pt_plan_write_html(FILE *f, const struct pt_plan_view *v)
 	fputs("<h1>Protective measures: investment plan", f);
 	if (v->name && v->name[0]) {
 		fputs(" ", f);
-		html(f, v->name);
+		pt_html_text(f, v->name);
 	}
 	fputs("</h1>\n", f);
 	html_summary(f, v);
@@ -599,7 +573,7 @@ enum pt_err pt_plan_write_html(FILE *f, const struct pt_plan_view *v)
 	html_not_chosen(f, v);
 	html_surge(f, v);
 	fputs("<h2>Method</h2>\n<p class=\"note\">", f);
-	htmlf(f,
+	pt_html_textf(f,
 	      "Each measure's effect lowers the probability that an attack succeeds and its "
 	      "consequence per threat scenario (V' = V x prod(1 - e), C' = C x prod(1 - c)); "
 	      "risk is the quantitative method's expected yearly loss at the planning threat level. "
