@@ -327,6 +327,8 @@ static enum pt_err event_row(struct pt_app_run_loaded *L, const struct pt_app_ru
 	if (p->kind[0]) { /* the use cases' own: response (its role), sim (sim_to), alert (all) */
 		roles = p->roles;
 		aud = strcmp(p->kind, "alert") == 0 ? PT_RUN_TO_ALL : PT_RUN_TO_ROLES;
+		if (strcmp(p->kind, "sim_skip") == 0) /* issue 15: a rerun not computed */
+			aud = PT_RUN_TO_FACILITATORS;
 		if (strcmp(p->kind, "sim") == 0) {
 			pt_strlcpy(row->type, pt_ex_inject_type_name(PT_EX_INJECT_INFORMATION),
 				   sizeof row->type);
@@ -537,6 +539,35 @@ static enum pt_err field_prefix(enum pt_err err, const char *prefix, struct pt_d
 	return err;
 }
 
+/* attack review 2: one rerun of sc's simulation sim within the facilitator role's budget for one
+ * computation (pt_access_run_sim_budget), whoever creates the run. PT_ELIMIT naming the field. */
+static enum pt_err run_sim_budget(const struct pt_ex_scenario *sc, const struct pt_mci_scenario *sim,
+				  struct pt_diag *d)
+{
+	struct pt_simulate_budget b;
+	double cost;
+	pt_access_run_sim_budget(&b);
+	if (sc->sim_replications > b.replications_max)
+		return pt_diag_set(d, PT_ELIMIT, 0, "scenario.sim_replications",
+				   "sim_replications: %u; a live run's rerun may have at most %zu "
+				   "(a facilitator's simulation)",
+				   (unsigned)sc->sim_replications, b.replications_max);
+	if (sim->attack.victims > b.victims_max)
+		return pt_diag_set(d, PT_ELIMIT, 0, "sim.attack.victims",
+				   "attack.victims: %u; a live run's rerun may simulate at most %u "
+				   "(a facilitator's simulation)",
+				   sim->attack.victims, b.victims_max);
+	cost = pt_app_sim_cost(sim) * (double)sc->sim_replications;
+	if (cost > b.events_max)
+		return pt_diag_set(d, PT_ELIMIT, 0, "scenario.sim_replications",
+				   "sim_replications: %u x about %.3g events each (the simulation's "
+				   "attack.victims x (4 + horizon_min / response.retriage_min)) is about "
+				   "%.3g events; a live run's rerun may cost at most %.3g (a facilitator's "
+				   "simulation): fewer replications or victims, or a shorter horizon",
+				   (unsigned)sc->sim_replications, pt_app_sim_cost(sim), cost, b.events_max);
+	return PT_OK;
+}
+
 enum pt_err pt_app_run_create(const struct pt_caller *c, struct pt_db *db,
 			      const struct pt_app_run_create_opts *o, long long *id,
 			      struct pt_diag *d)
@@ -615,6 +646,8 @@ enum pt_err pt_app_run_create(const struct pt_caller *c, struct pt_db *db,
 			field_prefix(err, "scenario", d);
 			goto out;
 		}
+		if ((err = run_sim_budget(sc, sim, d)) != PT_OK)
+			goto out;
 	} else if (o->sim) {
 		err = pt_diag_set(d, PT_EINVAL, 0, "sim",
 				  "the scenario names no simulation; leave the simulation file out");

@@ -80,7 +80,9 @@ struct pt_app_run_create_opts {
  * field "scenario"; an unknown builtin: PT_ENOTFOUND field "builtin"; a bad
  * file: d as pt_ex_scenario_read / pt_scenario_read give it, field prefixed
  * "scenario." or "sim."; a decision path the simulation lacks; a missing
- * simulation: field "sim"; title too long: "title"), PT_ELIMIT. Audit
+ * simulation: field "sim"; title too long: "title"), PT_ELIMIT (also a
+ * rerun over the facilitator role's budget, pt_access_run_sim_budget:
+ * field "scenario.sim_replications" or "sim.attack.victims"). Audit
  * "run.create" (record table "exercise_runs", the run's id; detail the
  * scenario's id, its SHA-256, tlp and seed). *id: the new run's id.
  */
@@ -574,6 +576,9 @@ struct pt_app_run_sim_job {
 	struct pt_mci_scenario *sim; /**< the simulation with those decisions (pt_ex_sim_scenario); owned */
 	uint32_t roles;             /**< the sim_to roles' bits */
 	struct pt_sim_result *result; /**< pt_app_run_sim_compute's; owned */
+	/* issue 15 (attack review 3): set by the caller before pt_app_run_sim_compute */
+	pt_mci_progress_fn progress; /**< NULL, or called now and then: nonzero cancels the rerun */
+	void *progress_ctx;
 };
 
 /** Free j and everything in it; NULL does nothing. */
@@ -609,6 +614,19 @@ enum pt_err pt_app_run_sim_compute(struct pt_app_run_sim_job *j, unsigned thread
 enum pt_err pt_app_run_sim_store(const struct pt_caller *c, struct pt_db *db,
 				 const struct pt_app_run_sim_job *j, struct pt_app_run_done *done,
 				 struct pt_diag *d);
+
+/**
+ * issue 15 (attack review 2, 3): record that the rerun of SIM_DUE event
+ * sim_due of run id is not computed, as an event "sim_skip" to the
+ * facilitators that answers it (pt_app_run_sim_prepare refuses it from then
+ * on: PT_ECONFLICT): by > 0, the newer SIM_DUE event that supersedes it;
+ * 0, its cost is over the budget of one rerun. As c (the server's). Audit
+ * "run.sim.skip". PT_ENOTFOUND as pt_app_run_sim_prepare; PT_ECONFLICT
+ * when answered already or the run has ended. done may be NULL.
+ */
+enum pt_err pt_app_run_sim_skip(const struct pt_caller *c, struct pt_db *db, long long id,
+				long long sim_due, long long by, struct pt_app_run_done *done,
+				struct pt_diag *d);
 
 /** prepare, compute (threads) and store in one call: the command line's and the tests'. */
 enum pt_err pt_app_run_sim(const struct pt_caller *c, struct pt_db *db, long long id,

@@ -1102,6 +1102,8 @@ enum pt_err pt_app_run_sim_compute(struct pt_app_run_sim_job *j, unsigned thread
 	o.replications = j->replications ? j->replications : 1;
 	o.threads = threads;
 	o.seed = j->seed;
+	o.progress = j->progress; /* issue 15: the server cancels a rerun (ENDEX, its stop) */
+	o.progress_ctx = j->progress_ctx;
 	return pt_app_simulate_run(&o, &j->result, d);
 }
 
@@ -1185,6 +1187,66 @@ enum pt_err pt_app_run_sim_store(const struct pt_caller *c, struct pt_db *db,
 		pt_app_run_unload(&L);
 	}
 	free(json);
+	return err;
+}
+
+enum pt_err pt_app_run_sim_skip(const struct pt_caller *c, struct pt_db *db, long long id,
+				long long sim_due, long long by, struct pt_app_run_done *done,
+				struct pt_diag *d)
+{
+	struct pt_app_run_loaded L;
+	struct pt_db_run_event due;
+	struct pt_ex_event ev;
+	char text[160], detail[128];
+	enum pt_err err;
+	int answered;
+
+	memset(&due, 0, sizeof due);
+	pt_app_act(c, db);
+	if ((err = pt_db_begin(db, d)) != PT_OK)
+		return err;
+	if ((err = pt_app_run_load(c, db, id, 0, &L, d)) != PT_OK)
+		goto out;
+	if ((err = pt_db_run_event_get(db, sim_due, &due, d)) != PT_OK || due.run_id != id ||
+	    strcmp(due.kind, pt_ex_event_kind_name(PT_EX_EV_SIM_DUE)) != 0) {
+		err = pt_diag_set(d, PT_ENOTFOUND, 0, "event",
+				  "event %lld is no simulation rerun of run %lld", sim_due, id);
+		goto out;
+	}
+	if ((answered = pt_db_run_event_answered(db, sim_due, d)) != 0) {
+		err = answered < 0 ? PT_EDB
+				   : pt_diag_set(d, PT_ECONFLICT, 0, "event",
+						 "rerun %lld is answered already", sim_due);
+		goto out;
+	}
+	if (L.row.ended) {
+		err = pt_diag_set(d, PT_ECONFLICT, 0, "run", "run %lld has ended", id);
+		goto out;
+	}
+	if (by > 0)
+		snprintf(text, sizeof text,
+			 "Simulation rerun %lld skipped: rerun %lld, with the decisions made since, "
+			 "supersedes it", sim_due, by);
+	else
+		snprintf(text, sizeof text,
+			 "Simulation rerun %lld skipped: over the budget of one rerun", sim_due);
+	memset(&ev, 0, sizeof ev);
+	ev.kind = PT_EX_EV_SIM_DUE;
+	ev.t_min = due.t_min;
+	ev.inject = UINT32_MAX;
+	ev.made = UINT32_MAX;
+	if ((err = pt_app_run_note(&L, &ev, "sim_skip", 0, text, NULL, d)) != PT_OK)
+		goto out;
+	L.pending[L.n_pending - 1].n_made = due.n_made > 0 ? (size_t)due.n_made : 0;
+	L.pending[L.n_pending - 1].answers = sim_due;
+	if ((err = pt_app_run_store(db, &L, pt_app_run_now_ms(c), done, d)) != PT_OK)
+		goto out;
+	snprintf(detail, sizeof detail, "sim_due=%lld superseded_by=%lld", sim_due, by);
+	err = pt_app_run_audit(db, id, "run.sim.skip", detail, d);
+out:
+	err = pt_db_end(db, err, d);
+	pt_db_run_event_clear(&due);
+	pt_app_run_unload(&L);
 	return err;
 }
 

@@ -653,6 +653,13 @@ struct pt_simulate_budget {
  */
 enum pt_access pt_access_simulate(const struct pt_principal *who, struct pt_simulate_budget *out);
 
+/**
+ * issue 15 (attack review 2): the budget of one simulation rerun of a live
+ * exercise run, whoever created the run: the facilitator role's of
+ * pt_access_simulate (2,000 replications, 2,000 victims, their events).
+ */
+void pt_access_run_sim_budget(struct pt_simulate_budget *out);
+
 
 /* ---- issue 15: exercise runs (docs/access.md, "Exercise runs") ---- */
 

@@ -347,8 +347,10 @@ struct pt_job;
 struct pt_work *pt_work_new(struct pt_http_server *srv, unsigned threads, size_t queue_max);
 /** Cancel every computation queued or running and refuse new ones (503); returns at once. */
 void pt_work_shutdown(struct pt_work *w);
-/** Nonzero while a computation is queued or running. */
+/** Nonzero while a computation of a request is queued or running (not a pt_work_submit_fn one). */
 int pt_work_busy(struct pt_work *w);
+/** issue 15: the computations waiting for a compute thread (queued, not running). */
+size_t pt_work_waiting(struct pt_work *w);
 /** Shut down, wait for the threads and free; NULL does nothing. Every job must have ended. */
 void pt_work_free(struct pt_work *w);
 /**

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "../app/pt_app_exercise_runs.h"
+#include "../app/pt_app_simulate.h"
 #include "pt_http_api.h"
 
 #define STREAM_READ_CHUNK 4096 /* the block size MHD asks the reader for */
@@ -28,7 +29,7 @@ struct stream {
 	int fd;                        /* the client's socket, polled while suspended */
 	long long run_id, user_id;
 	struct pt_caller caller;       /* who reads (its principal, its name) */
-	char token[128];               /* its session, checked at each heartbeat */
+	char token[128];               /* its session, checked before each send and each heartbeat */
 	char roles[PT_EX_MAX_ROLES][PT_EX_ID_MAX]; /* the run's role ids, for an event's audience */
 	size_t n_roles;
 	long long last_id;             /* the newest event sent */
@@ -43,9 +44,33 @@ struct stream {
 	long long next_hb_ms;          /* monotonic: when the next heartbeat is due */
 };
 
-/* A SIM_DUE event waiting for the compute pool. */
-struct sim_due {
-	long long run_id, event;
+/*
+ * The simulation reruns (attack review 2 and 3): each run has at most one rerun waiting and one
+ * computing; a newer SIM_DUE of the run supersedes the waiting one (recorded as skipped); the
+ * runs' waiting reruns go to the compute pool in the order they came (one place per run, kept
+ * when superseded, so no run can pass or evict another's), one rerun of all runs at a time and
+ * only when no other computation waits for the pool (interactive work goes first); the end of
+ * a run drops its waiting rerun and cancels its computing one.
+ */
+#define SIM_RUNNING_MAX 1 /* reruns on the compute pool at once, of every run together */
+#define SIM_SKIPS_MAX 256 /* superseded reruns waiting to be recorded (the ticker records them) */
+
+struct sim_task;
+
+/* One run's reruns (in live->sim_runs, under live->lock). */
+struct sim_run {
+	long long run_id;
+	long long waiting;             /* the SIM_DUE event waiting, 0: none */
+	unsigned long long place;      /* its place in the queue (the order reruns came in) */
+	long long computing;           /* the SIM_DUE event on the pool, 0: none */
+	struct sim_task *task;         /* its task (cancelled through it) */
+	int preparing;                 /* the ticker is reading it (outside the lock) */
+	int ended;                     /* the run has ended: nothing more is queued */
+};
+
+/* A rerun not computed, to be recorded as an event sim_skip (pt_app_run_sim_skip). */
+struct sim_skip {
+	long long run_id, event, by; /* by: the newer SIM_DUE, 0: over the budget */
 };
 
 struct pt_live {
@@ -57,8 +82,12 @@ struct pt_live {
 	size_t n_streams;
 	int stopping, kicked, started;
 	pthread_t tid;
-	struct sim_due sims[PT_LIVE_SIM_PENDING_MAX];
-	size_t n_sims;
+	struct sim_run sim_runs[PT_LIVE_SIM_PENDING_MAX];
+	size_t n_sim_runs;
+	unsigned long long sim_places; /* places given so far */
+	unsigned sims_running;         /* reruns handed to the compute pool, not finished */
+	struct sim_skip skips[SIM_SKIPS_MAX];
+	size_t n_skips;
 	long long heartbeat_ms;
 };
 
@@ -92,20 +121,98 @@ void pt_live_wake(struct pt_live *l, long long run_id)
 	pthread_mutex_unlock(&l->lock);
 }
 
-/* Queue a SIM_DUE for the ticker (lock held). */
-static void sim_queue(struct pt_live *l, long long run_id, long long event)
+/* The rerun slot of run_id (lock held), or NULL. */
+static struct sim_run *sim_run_find(struct pt_live *l, long long run_id)
 {
 	size_t i;
-	for (i = 0; i < l->n_sims; i++)
-		if (l->sims[i].event == event)
-			return;
-	if (l->n_sims >= PT_LIVE_SIM_PENDING_MAX) {
-		fprintf(stderr, "protect serve: run %lld: simulation rerun %lld dropped (%d waiting)\n",
+	for (i = 0; i < l->n_sim_runs; i++)
+		if (l->sim_runs[i].run_id == run_id)
+			return &l->sim_runs[i];
+	return NULL;
+}
+
+/* Free r's place when nothing of it is left (lock held); an ended run's stays while room is. */
+static void sim_run_tidy(struct pt_live *l, struct sim_run *r)
+{
+	if (r->waiting || r->computing || r->preparing || r->ended)
+		return;
+	*r = l->sim_runs[--l->n_sim_runs];
+}
+
+/* The slot of run_id, made when missing (lock held); NULL when every place is taken. */
+static struct sim_run *sim_run_get(struct pt_live *l, long long run_id)
+{
+	struct sim_run *r = sim_run_find(l, run_id);
+	size_t i;
+	if (r)
+		return r;
+	if (l->n_sim_runs >= PT_LIVE_SIM_PENDING_MAX) /* reuse an ended run's place */
+		for (i = 0; i < l->n_sim_runs; i++)
+			if (l->sim_runs[i].ended && !l->sim_runs[i].computing &&
+			    !l->sim_runs[i].preparing) {
+				l->sim_runs[i] = l->sim_runs[--l->n_sim_runs];
+				break;
+			}
+	if (l->n_sim_runs >= PT_LIVE_SIM_PENDING_MAX)
+		return NULL;
+	r = &l->sim_runs[l->n_sim_runs++];
+	memset(r, 0, sizeof *r);
+	r->run_id = run_id;
+	return r;
+}
+
+/* Note event of run_id as not computed, superseded by by (lock held). */
+static void sim_skip(struct pt_live *l, long long run_id, long long event, long long by)
+{
+	if (l->n_skips >= SIM_SKIPS_MAX) { /* never requeued: sims_recover takes the newest only */
+		fprintf(stderr, "protect serve: run %lld: simulation rerun %lld superseded by %lld\n",
+			run_id, event, by);
+		return;
+	}
+	l->skips[l->n_skips].run_id = run_id;
+	l->skips[l->n_skips].event = event;
+	l->skips[l->n_skips++].by = by;
+}
+
+/* Queue SIM_DUE event of run_id (lock held): it replaces the run's waiting one (older). */
+static void sim_queue(struct pt_live *l, long long run_id, long long event)
+{
+	struct sim_run *r = sim_run_get(l, run_id);
+	if (!r) {
+		fprintf(stderr, "protect serve: run %lld: simulation rerun %lld dropped (%d runs have "
+				"reruns waiting)\n",
 			run_id, event, PT_LIVE_SIM_PENDING_MAX);
 		return;
 	}
-	l->sims[l->n_sims].run_id = run_id;
-	l->sims[l->n_sims++].event = event;
+	if (r->ended || event == r->waiting || event == r->computing)
+		return;
+	if (r->waiting > event || r->computing > event) { /* an older one, come late */
+		sim_skip(l, run_id, event, r->waiting > event ? r->waiting : r->computing);
+		return;
+	}
+	if (r->waiting)
+		sim_skip(l, run_id, r->waiting, event); /* keeps its place in the queue */
+	else
+		r->place = ++l->sim_places;
+	r->waiting = event;
+}
+
+static void sim_task_cancel(struct sim_task *t);
+
+/* Run run_id has ended (lock held): its waiting rerun is dropped, its computing one cancelled. */
+static void sim_end_run(struct pt_live *l, long long run_id)
+{
+	struct sim_run *r = sim_run_get(l, run_id);
+	if (!r)
+		return;
+	if (r->waiting)
+		fprintf(stderr, "protect serve: run %lld: simulation rerun %lld dropped: the run has "
+				"ended\n",
+			run_id, r->waiting);
+	r->waiting = 0;
+	r->ended = 1;
+	if (r->task)
+		sim_task_cancel(r->task);
 }
 
 void pt_live_changed(struct pt_live *l, const struct pt_app_run_done *done)
@@ -114,13 +221,17 @@ void pt_live_changed(struct pt_live *l, const struct pt_app_run_done *done)
 	if (!l || !done || done->run_id <= 0)
 		return;
 	pt_live_wake(l, done->run_id);
-	if (!done->n_sim_due)
+	if (!done->n_sim_due && done->state != PT_EX_CLOCK_ENDED)
 		return;
 	pthread_mutex_lock(&l->lock);
-	for (i = 0; i < done->n_sim_due && i < PT_APP_RUN_SIM_DUE_MAX; i++)
-		sim_queue(l, done->run_id, done->sim_due[i]);
-	l->kicked = 1; /* the ticker prepares them now */
-	pthread_cond_signal(&l->wake);
+	if (done->state == PT_EX_CLOCK_ENDED) {
+		sim_end_run(l, done->run_id);
+	} else {
+		for (i = 0; i < done->n_sim_due && i < PT_APP_RUN_SIM_DUE_MAX; i++)
+			sim_queue(l, done->run_id, done->sim_due[i]);
+		l->kicked = 1; /* the ticker prepares them now */
+		pthread_cond_signal(&l->wake);
+	}
 	pthread_mutex_unlock(&l->lock);
 }
 
@@ -129,18 +240,45 @@ void pt_live_changed(struct pt_live *l, const struct pt_app_run_done *done)
 struct sim_task {
 	struct pt_live *live;
 	struct pt_app_run_sim_job *job;
+	atomic_int cancel;             /* 1: the run ended; 2: the server stops */
 };
+
+static void sim_task_cancel(struct sim_task *t)
+{
+	int none = 0;
+	atomic_compare_exchange_strong(&t->cancel, &none, 1);
+}
+
+/* pt_app_run_sim_compute's progress: nonzero stops the replications (a cancel). */
+static int sim_task_progress(void *ctx, size_t done, size_t total)
+{
+	struct sim_task *t = ctx;
+	(void)done;
+	(void)total;
+	return atomic_load(&t->cancel) != 0;
+}
 
 static void sim_task_run(void *ctx, int cancelled)
 {
 	struct sim_task *t = ctx;
-	struct pt_http_server *s = t->live->srv;
+	struct pt_live *l = t->live;
+	struct pt_http_server *s = l->srv;
 	struct pt_diag d = PT_DIAG_INIT;
 	struct pt_app_run_done done;
 	struct pt_caller c;
 	struct pt_db *db;
-	enum pt_err err;
-	if (!cancelled && (err = pt_app_run_sim_compute(t->job, 1, &d)) == PT_OK) {
+	struct sim_run *r;
+	enum pt_err err = PT_OK;
+	if (cancelled)
+		atomic_store(&t->cancel, 2);
+	if (!atomic_load(&t->cancel))
+		err = pt_app_run_sim_compute(t->job, 1, &d);
+	if (atomic_load(&t->cancel)) {
+		if (atomic_load(&t->cancel) == 1)
+			fprintf(stderr, "protect serve: run %lld: simulation rerun %lld cancelled: the "
+					"run has ended\n",
+				t->job->run_id, t->job->sim_due);
+	} else if (err == PT_OK) {
 		pt_caller_system(&c);
 		c.now = pt_http_now_wall();
 		memset(&done, 0, sizeof done);
@@ -148,61 +286,166 @@ static void sim_task_run(void *ctx, int cancelled)
 		err = pt_app_run_sim_store(&c, db, t->job, &done, &d);
 		pt_dbpool_put(&s->pool, db);
 		if (err == PT_OK)
-			pt_live_wake(t->live, t->job->run_id);
+			pt_live_wake(l, t->job->run_id);
 		else if (err != PT_ECONFLICT) /* stored already: another server's, nothing lost */
 			fprintf(stderr, "protect serve: run %lld: simulation rerun not stored: %s\n",
 				t->job->run_id, pt_err_name(err));
-	} else if (!cancelled) {
+	} else {
 		fprintf(stderr, "protect serve: run %lld: simulation rerun failed: %s\n",
 			t->job->run_id, pt_err_name(err));
 	}
+	pthread_mutex_lock(&l->lock);
+	if ((r = sim_run_find(l, t->job->run_id)) && r->task == t) {
+		r->task = NULL;
+		r->computing = 0;
+		sim_run_tidy(l, r);
+	}
+	l->sims_running--;
+	l->kicked = 1; /* the next run's rerun now */
+	pthread_cond_signal(&l->wake);
+	pthread_mutex_unlock(&l->lock);
 	pt_app_run_sim_free(t->job);
 	free(t);
 }
 
-/* Prepare the queued SIM_DUEs and hand them to the compute pool (the ticker's thread). */
-static void sims_submit(struct pt_live *l)
+/* Record the reruns superseded as events sim_skip (the ticker's thread). */
+static void sims_record_skips(struct pt_live *l)
 {
-	struct sim_due todo[PT_LIVE_SIM_PENDING_MAX];
-	size_t n, i, kept = 0;
+	struct sim_skip todo[SIM_SKIPS_MAX];
+	struct pt_caller c;
+	size_t n, i;
 	pthread_mutex_lock(&l->lock);
-	n = l->n_sims;
-	memcpy(todo, l->sims, n * sizeof *todo);
-	l->n_sims = 0;
+	n = l->n_skips;
+	memcpy(todo, l->skips, n * sizeof *todo);
+	l->n_skips = 0;
 	pthread_mutex_unlock(&l->lock);
+	pt_caller_system(&c);
 	for (i = 0; i < n; i++) {
 		struct pt_diag d = PT_DIAG_INIT;
+		struct pt_app_run_done done;
+		enum pt_err err;
+		c.now = pt_http_now_wall();
+		err = pt_app_run_sim_skip(&c, l->db, todo[i].run_id, todo[i].event, todo[i].by, &done,
+					  &d);
+		if (err == PT_OK)
+			pt_live_wake(l, todo[i].run_id);
+		else if (err != PT_ECONFLICT) /* answered already, or the run ended */
+			fprintf(stderr, "protect serve: run %lld: simulation rerun %lld not computed "
+					"(superseded by %lld), not recorded: %s\n",
+				todo[i].run_id, todo[i].event, todo[i].by, pt_err_name(err));
+	}
+}
+
+/* Nonzero when job's simulation is over the budget of one rerun (the facilitator role's). */
+static int sim_over_budget(const struct pt_app_run_sim_job *job)
+{
+	struct pt_simulate_budget b;
+	double reps = (double)(job->replications ? job->replications : 1);
+	pt_access_run_sim_budget(&b);
+	return job->replications > b.replications_max || job->sim->attack.victims > b.victims_max ||
+	       pt_app_sim_cost(job->sim) * reps > b.events_max;
+}
+
+/* The run whose waiting rerun came first and may be prepared now (lock held), or NULL. */
+static struct sim_run *sim_next(struct pt_live *l)
+{
+	struct sim_run *best = NULL;
+	size_t i;
+	for (i = 0; i < l->n_sim_runs; i++) {
+		struct sim_run *r = &l->sim_runs[i];
+		if (!r->waiting || r->computing || r->preparing || r->ended)
+			continue;
+		if (!best || r->place < best->place)
+			best = r;
+	}
+	return best;
+}
+
+/* Prepare the next waiting reruns and hand them to the compute pool (the ticker's thread). */
+static void sims_submit(struct pt_live *l)
+{
+	sims_record_skips(l);
+	for (;;) {
+		struct pt_diag d = PT_DIAG_INIT;
 		struct pt_app_run_sim_job *job = NULL;
-		struct sim_task *t;
-		enum pt_err err = pt_app_run_sim_prepare(l->db, todo[i].run_id, todo[i].event, &job, &d);
-		if (err == PT_EBUSY) { /* try again at the next tick */
-			todo[kept++] = todo[i];
-			continue;
+		struct sim_task *t = NULL;
+		struct sim_run *r;
+		long long run_id, event;
+		unsigned long long place;
+		enum pt_err err;
+		pthread_mutex_lock(&l->lock);
+		if (l->stopping || l->sims_running >= SIM_RUNNING_MAX ||
+		    pt_work_waiting(l->srv->work) || !(r = sim_next(l))) {
+			pthread_mutex_unlock(&l->lock);
+			return;
 		}
-		if (err != PT_OK) { /* stored already, no simulation: nothing to do */
-			if (err != PT_ECONFLICT && err != PT_EINVAL)
-				fprintf(stderr, "protect serve: run %lld: simulation rerun %lld: %s\n",
-					todo[i].run_id, todo[i].event, pt_err_name(err));
-			continue;
-		}
-		if (!(t = calloc(1, sizeof *t))) {
+		run_id = r->run_id;
+		event = r->waiting;
+		place = r->place;
+		r->waiting = 0;
+		r->preparing = 1;
+		pthread_mutex_unlock(&l->lock);
+		err = pt_app_run_sim_prepare(l->db, run_id, event, &job, &d);
+		if (err == PT_OK && sim_over_budget(job)) {
+			fprintf(stderr, "protect serve: run %lld: simulation rerun %lld skipped: over "
+					"the budget of one rerun\n",
+				run_id, event);
 			pt_app_run_sim_free(job);
-			todo[kept++] = todo[i];
+			job = NULL;
+			err = PT_ELIMIT;
+		}
+		if (err == PT_OK && !(t = calloc(1, sizeof *t))) {
+			pt_app_run_sim_free(job);
+			err = PT_EBUSY; /* out of memory: again at the next tick */
+		}
+		if (err != PT_OK && err != PT_EBUSY && err != PT_ECONFLICT && err != PT_EINVAL &&
+		    err != PT_ELIMIT)
+			fprintf(stderr, "protect serve: run %lld: simulation rerun %lld: %s\n", run_id,
+				event, pt_err_name(err));
+		pthread_mutex_lock(&l->lock);
+		r = sim_run_find(l, run_id); /* it stays while preparing */
+		r->preparing = 0;
+		if (err == PT_ELIMIT)
+			sim_skip(l, run_id, event, 0);
+		if (err == PT_EBUSY) { /* the registry is busy: again at the next tick */
+			if (!r->waiting && !r->ended) {
+				r->waiting = event;
+				r->place = place;
+			}
+			sim_run_tidy(l, r);
+			pthread_mutex_unlock(&l->lock);
+			return;
+		}
+		if (err != PT_OK || r->ended || l->stopping) { /* stored, no simulation, ended */
+			sim_run_tidy(l, r);
+			pthread_mutex_unlock(&l->lock);
+			pt_app_run_sim_free(job);
+			free(t);
 			continue;
 		}
 		t->live = l;
 		t->job = job;
+		job->progress = sim_task_progress;
+		job->progress_ctx = t;
+		atomic_init(&t->cancel, 0);
+		r->computing = event;
+		r->task = t;
+		l->sims_running++;
+		/* under the lock: sim_task_run takes it to finish, so it cannot finish first */
 		if (pt_work_submit_fn(l->srv->work, sim_task_run, t) != 0) {
 			/* the queue is full (or the pool stopping): prepared again at the next tick */
+			r->computing = 0;
+			r->task = NULL;
+			l->sims_running--;
+			if (!r->waiting) {
+				r->waiting = event;
+				r->place = place;
+			}
+			pthread_mutex_unlock(&l->lock);
 			pt_app_run_sim_free(job);
 			free(t);
-			todo[kept++] = todo[i];
+			return;
 		}
-	}
-	if (kept) {
-		pthread_mutex_lock(&l->lock);
-		for (i = 0; i < kept; i++)
-			sim_queue(l, todo[i].run_id, todo[i].event);
 		pthread_mutex_unlock(&l->lock);
 	}
 }
@@ -258,8 +501,9 @@ static void tick(struct pt_live *l)
 }
 
 /*
- * At the start: the SIM_DUEs of the runs not ended whose figures a stopped server did not
- * store (pt_app_run_sim_prepare refuses those stored already), queued again.
+ * At the start: the newest SIM_DUE of each run not ended, queued again (its figures a stopped
+ * server may not have stored: pt_app_run_sim_prepare refuses those stored already). The older
+ * ones are superseded by it: none of them is computed after a restart.
  */
 static void sims_recover(struct pt_live *l)
 {
@@ -272,27 +516,26 @@ static void sims_recover(struct pt_live *l)
 	if (pt_app_run_list(&c, l->db, &runs, &d) != PT_OK)
 		return;
 	for (i = 0; i < runs->n; i++) {
-		long long after = 0;
+		long long after = 0, newest = 0;
+		int more;
 		if (runs->items[i].ended)
 			continue;
-		for (;;) {
+		do {
 			struct pt_app_run_events *ev = NULL;
 			if (pt_app_run_events(&c, l->db, runs->items[i].id, after, 0, &ev, &d) != PT_OK)
 				break;
-			pthread_mutex_lock(&l->lock);
 			for (j = 0; j < ev->n; j++)
 				if (strcmp(ev->items[j].kind, "sim_due") == 0)
-					sim_queue(l, runs->items[i].id, ev->items[j].id);
-			j = l->n_sims >= PT_LIVE_SIM_PENDING_MAX / 2;
-			pthread_mutex_unlock(&l->lock);
-			if (j) /* those stored already are refused at once: make room */
-				sims_submit(l);
+					newest = ev->items[j].id;
 			if (ev->n)
 				after = ev->items[ev->n - 1].id;
-			j = ev->more && ev->n;
+			more = ev->more && ev->n;
 			pt_app_run_events_free(ev);
-			if (!j)
-				break;
+		} while (more);
+		if (newest) {
+			pthread_mutex_lock(&l->lock);
+			sim_queue(l, runs->items[i].id, newest);
+			pthread_mutex_unlock(&l->lock);
 		}
 	}
 	pt_app_run_list_free(runs);
@@ -363,12 +606,16 @@ struct pt_live *pt_live_new(struct pt_http_server *s, struct pt_db *db)
 void pt_live_stop(struct pt_live *l)
 {
 	struct stream *st;
+	size_t i;
 	if (!l)
 		return;
 	pthread_mutex_lock(&l->lock);
 	l->stopping = 1;
 	for (st = l->streams; st; st = st->next)
 		resume(st); /* its reader sees stopping and ends the stream */
+	for (i = 0; i < l->n_sim_runs; i++) /* a computing rerun stops at its next replication */
+		if (l->sim_runs[i].task)
+			atomic_store(&l->sim_runs[i].task->cancel, 2);
 	pthread_cond_broadcast(&l->wake);
 	pthread_mutex_unlock(&l->lock);
 	if (l->started) {
@@ -548,9 +795,16 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
 		if (dirty || hb) {
 			struct pt_db *db = pt_dbpool_get(&l->srv->pool);
 			int stop = 0;
-			if (hb && pt_api_session_open(db, st->token, pt_http_now_wall()) == 0) {
-				st->end = 1; /* logged out or expired: the stream ends */
+			/* The session is read again before anything is sent (attack review 5): a
+			 * session ended by a log-out, its expiry, a role change or the user's
+			 * disabling (by this server or the command line) ends the stream before
+			 * the next event, not at the next heartbeat. */
+			int open = pt_api_session_open(db, st->token, pt_http_now_wall());
+			if (open == 0) {
+				st->end = 1;
 				puts_(st, ": the session has ended\n\n");
+			} else if (open < 0) {
+				more = dirty; /* the registry is busy: read again at the next wake */
 			} else {
 				stop = fetch(st, db, &more);
 			}
@@ -592,9 +846,21 @@ static int start_after_or_reply(struct pt_req *r, long long *after)
 	const char *h = pt_req_header(r, "Last-Event-ID");
 	const struct pt_qval *q = pt_req_query(r, "last_event_id");
 	unsigned long long n;
+	char id[32];
 	*after = 0;
 	if (h) {
-		if (!pt_parse_uint_strict(h, 0, (1ULL << 53) - 1, &n)) {
+		/* the optional whitespace around a header's value is no part of it (RFC 9110 5.5) */
+		size_t len;
+		while (*h == ' ' || *h == '\t')
+			h++;
+		len = strlen(h);
+		while (len && (h[len - 1] == ' ' || h[len - 1] == '\t'))
+			len--;
+		if (len >= sizeof id)
+			len = sizeof id - 1; /* longer than any id: refused below as it is */
+		memcpy(id, h, len);
+		id[len] = '\0';
+		if (strlen(h) >= sizeof id || !pt_parse_uint_strict(id, 0, (1ULL << 53) - 1, &n)) {
 			pt_reply_error(r, 400, "Last-Event-ID", 0,
 				       "Last-Event-ID: must be a whole number (an event id)");
 			return 1;

@@ -331,13 +331,30 @@ void pt_work_shutdown(struct pt_work *w)
 
 int pt_work_busy(struct pt_work *w)
 {
-	int busy;
+	const struct pt_job *j;
+	int busy = 0;
 	if (!w)
 		return 0;
 	pthread_mutex_lock(&w->lock);
-	busy = w->running != NULL || w->queue != NULL;
+	/* issue 15: a job of no request (a rerun) suspends no connection: pt_work_free waits for
+	 * it (it stops at its cancel), so it does not keep the server from stopping */
+	for (j = w->running; j && !busy; j = j->next)
+		busy = !j->fn;
+	for (j = w->queue; j && !busy; j = j->next)
+		busy = !j->fn;
 	pthread_mutex_unlock(&w->lock);
 	return busy;
+}
+
+size_t pt_work_waiting(struct pt_work *w)
+{
+	size_t n;
+	if (!w)
+		return 0;
+	pthread_mutex_lock(&w->lock);
+	n = w->queued;
+	pthread_mutex_unlock(&w->lock);
+	return n;
 }
 
 void pt_work_free(struct pt_work *w)
