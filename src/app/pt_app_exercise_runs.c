@@ -549,18 +549,18 @@ static enum pt_err run_sim_budget(const struct pt_ex_scenario *sc, const struct 
 	pt_access_run_sim_budget(&b);
 	if (sc->sim_replications > b.replications_max)
 		return pt_diag_set(d, PT_ELIMIT, 0, "scenario.sim_replications",
-				   "sim_replications: %u; a live run's rerun may have at most %zu "
+				   "%u replications a rerun; a live run's rerun may have at most %zu "
 				   "(a facilitator's simulation)",
 				   (unsigned)sc->sim_replications, b.replications_max);
 	if (sim->attack.victims > b.victims_max)
 		return pt_diag_set(d, PT_ELIMIT, 0, "sim.attack.victims",
-				   "attack.victims: %u; a live run's rerun may simulate at most %u "
+				   "%u victims; a live run's rerun may simulate at most %u "
 				   "(a facilitator's simulation)",
 				   sim->attack.victims, b.victims_max);
 	cost = pt_app_sim_cost(sim) * (double)sc->sim_replications;
 	if (cost > b.events_max)
 		return pt_diag_set(d, PT_ELIMIT, 0, "scenario.sim_replications",
-				   "sim_replications: %u x about %.3g events each (the simulation's "
+				   "%u replications x about %.3g events each (the simulation's "
 				   "attack.victims x (4 + horizon_min / response.retriage_min)) is about "
 				   "%.3g events; a live run's rerun may cost at most %.3g (a facilitator's "
 				   "simulation): fewer replications or victims, or a shorter horizon",

@@ -13,6 +13,7 @@ import copy
 import http.client
 import json
 import os
+import re
 import threading
 import time
 
@@ -816,5 +817,158 @@ def t_total_limit(res, protect, db, port, f, rid):
 
 
 def run_sse(res, protect, work):
-    """Group runs-sse: its own server (restarted once) and registry."""
+    """Group runs-sse: its own server (restarted once) and registry; the reruns' share of the
+    compute pool on another."""
     t_sse(res, protect, work)
+    t_reruns(res, protect, work)
+
+
+# ---- group "runs-sse": the reruns' share of the compute pool (attack review 2, 3, 5, 8) -------
+
+def heavy_scenario(**extra):
+    """The test exercise at the most one rerun may cost (the facilitator role's budget: 2,000
+    replications of 2,000 victims at 52 events each), so a rerun computes a while."""
+    sc = copy.deepcopy(SCENARIO)
+    sc["sim_replications"] = 2000
+    sc.update(extra)
+    sim = simulation()
+    sim["attack"]["victims"] = 2000
+    return sc, sim
+
+
+def t_budget(res, f):
+    """A run whose rerun would cost more than a facilitator's simulation is refused at creation."""
+    sc, sim = heavy_scenario(sim_replications=2001)
+    r = f.request("POST", "/api/v1/runs", {"scenario": sc, "simulation": sim})
+    expect(res, r, 400, "scenario.sim_replications", "2001 replications a rerun")
+    res.check("2001 replications" in r.body and "at most 2000" in r.body, "saying the limit: %r" % r.body[:300])
+    sc, sim = heavy_scenario()
+    sim["attack"]["victims"] = 2001
+    r = f.request("POST", "/api/v1/runs", {"scenario": sc, "simulation": sim})
+    expect(res, r, 400, "simulation.attack.victims", "2001 victims a rerun")
+    res.check("2001 victims" in r.body and "at most 2000" in r.body, "saying the limit: %r" % r.body[:300])
+    sc, sim = heavy_scenario(sim_replications=500)
+    sim["horizon_min"] = 10080  # 2000 victims x (4 + 10080 / 15) events (at most the model's limit)
+    r = f.request("POST", "/api/v1/runs", {"scenario": sc, "simulation": sim})
+    expect(res, r, 400, "scenario.sim_replications", "500 replications of a week's horizon")
+    res.check("events" in r.body, "saying the cost in events: %r" % r.body[:300])
+    sc, sim = heavy_scenario()
+    r = f.request("POST", "/api/v1/runs", {"scenario": sc, "simulation": sim})
+    res.eq(r.status, 201, "a run at the budget exactly: %s" % r.body[:200])
+    return (r.json or {}).get("id")
+
+
+def t_supersede_endex(res, port, f, p2, rid):
+    """Decisions faster than the reruns: one rerun waits per run, each newer one supersedes it
+    (an event sim_skip for the facilitators); ENDEX drops the waiting one and cancels the one
+    computing (the server's log says so)."""
+    path = "/api/v1/runs/%s" % rid
+    res.eq(f.request("POST", path + "/participants", {"user": "player2", "member": "player", "role": "ems"}).status,
+           201, "the EMS player of the heavy run")
+    fs = Stream(port, f.cookie, rid)
+    ps = Stream(port, p2.cookie, rid)
+    res.eq(f.request("POST", path + "/start").status, 200, "start the heavy run")
+    for k in range(6):
+        r = p2.request("POST", path + "/decisions", {"decision": "ambulances", "role": "ems", "value": 10 + k})
+        res.eq(r.status, 201, "decision %d: %s" % (k, r.body[:200]))
+    dues = fs.wait_kind("sim_due", count=7)
+    res.check(bool(dues), "seven reruns due (the start and six decisions): %r" % fs.kinds())
+    skips = fs.wait_kind("sim_skip", count=4)
+    res.check(bool(skips), "at least four superseded (one computes, one waits): %r" % fs.kinds())
+    due_ids = [int(e["id"]) for e in (dues or [])]
+    for e in skips or []:
+        j = e["json"]
+        res.check(j.get("audience") == "facilitators" and "supersedes" in j.get("text", ""),
+                  "a skip to the facilitators saying why: %r" % j)
+    skipped = [int(e["json"]["text"].split()[2]) for e in skips or []]
+    res.check(due_ids[-1] not in skipped if due_ids else False, "the newest rerun is not skipped")
+    res.check(all(x in due_ids for x in skipped), "the skipped ones are reruns due: %r %r" % (skipped, due_ids))
+    res.check(not any(k == "sim_skip" for k in ps.kinds()), "the player gets no sim_skip")
+    # the newest rerun's figures come with all six decisions
+    got = ps.wait_kind("sim", where=lambda j: "with the 6 decisions" in j.get("text", ""))
+    res.check(bool(got), "the figures of the newest rerun (six decisions): %r" % ps.texts())
+    # ENDEX while reruns compute and wait: two more decisions, then ENDEX at once
+    for k in range(2):
+        p2.request("POST", path + "/decisions", {"decision": "ambulances", "role": "ems", "value": 30 + k})
+    r = f.request("POST", path + "/endex")
+    res.eq(r.status, 200, "ENDEX with reruns waiting: %s" % r.body[:200])
+    res.check(bool(fs.wait_closed()), "the facilitator's stream ends")
+    due_ids = [int(e["id"]) for e in fs.events if e.get("event") == "sim_due"]
+    fs.close()
+    ps.close()
+    return due_ids
+
+
+def t_role_change(res, protect, db, port, f, p3, rid):
+    """A player whose role changes (its sessions end) gets no event after it: the stream ends
+    before the next inject, not at the next heartbeat."""
+    path = "/api/v1/runs/%s" % rid
+    res.eq(f.request("POST", path + "/participants", {"user": "player3", "member": "player", "role": "hospital"}).status,
+           201, "player3 holds the hospital")
+    s = Stream(port, p3.cookie, rid)
+    res.eq(s.status, 200, "player3's stream")
+    res.eq(f.request("POST", path + "/start").status, 200, "start")
+    rc, out, err = run_protect(protect, "--db", db, "user", "role", "player3", "viewer")
+    res.eq(rc, 0, "protect user role player3 viewer: %s" % err)
+    res.eq(f.request("POST", path + "/injects/3/trigger").status, 200, "the hospital's inject triggered")
+    res.check(bool(s.wait_closed()), "player3's stream ends")
+    res.check(not any("HOSPITAL-ONLY" in t for t in s.texts()), "without the inject: %r" % s.texts())
+    res.check(any("session has ended" in c for c in s.comments), "saying why: %r" % s.comments)
+    s.close()
+
+
+def t_last_event_id_spaces(res, port, f, rid):
+    """Last-Event-ID with the optional whitespace around it (trimmed); anything else 400."""
+    fs = Stream(port, f.cookie, rid)
+    got = fs.wait(lambda s: len(s.events) >= 3 and s.events)
+    fs.close()
+    if not got:
+        res.bad("no events to replay")
+        return
+    mid = int(got[1]["id"])
+    for spelled in (" %d " % mid, "\t%d" % mid, "%d  " % mid):
+        s = Stream(port, f.cookie, rid, last_id=spelled)
+        res.eq(s.status, 200, "Last-Event-ID %r" % spelled)
+        first = s.wait(lambda x: x.events)
+        res.check(bool(first) and int(first[0]["id"]) > mid and first[0]["id"] == got[2]["id"],
+                  "the replay starts after %d: %r" % (mid, first and first[0]["id"]))
+        s.close()
+    for bad in ("%d x" % mid, "%d 1" % mid, " ", "+%d" % mid):
+        b = Stream(port, f.cookie, rid, last_id=bad)
+        res.eq(b.status, 400, "Last-Event-ID %r: 400" % bad)
+
+
+def t_reruns(res, protect, work):
+    srv, db = start_server(res, protect, work, "runs-reruns")
+    stopped = False
+    try:
+        add_user(res, protect, db, "player2", "Vellmark Ministry of the Interior", "player")
+        add_user(res, protect, db, "player3", "Vellmark National Police", "player")
+        port = srv.port
+        f = login(res, port, "facilitator")
+        p2 = login(res, port, "player2")
+        p3 = login(res, port, "player3")
+        heavy = t_budget(res, f)
+        if not heavy:
+            return
+        due_ids = t_supersede_endex(res, port, f, p2, heavy)
+        light = new_run(res, f)
+        t_role_change(res, protect, db, port, f, p3, light)
+        t_last_event_id_spaces(res, port, f, light)
+        # the ended run: no figures after its ENDEX (its reruns were dropped or cancelled)
+        e = Stream(port, f.cookie, heavy)
+        res.check(bool(e.wait_kind("endex")) and bool(e.wait_closed()), "the heavy run's history replays")
+        kinds = e.kinds()
+        res.check("sim" not in kinds[kinds.index("endex"):] if "endex" in kinds else False,
+                  "no figures after ENDEX: %r" % kinds[-8:])
+        status, out, err = srv.stop()
+        stopped = True
+        res.eq(status, 0, "the server stops")
+        ended = re.findall(r"run %s: simulation rerun (\d+) (dropped|cancelled): the run has ended" % heavy, err)
+        res.check(bool(ended), "the log says ENDEX dropped or cancelled the heavy run's reruns: %r" % err[-600:])
+        res.check(all(int(x) in due_ids for x, _ in ended), "reruns due of the run: %r %r" % (ended, due_ids))
+        res.check("runtime error" not in err and "Sanitizer" not in err, "sanitizer report: %s" % err[-2000:])
+    finally:
+        if not stopped:
+            status, out, err = srv.stop()
+            res.check(status == 0 or status is None, "runs-reruns server exit status %r" % status)
