@@ -791,6 +791,15 @@ static void test_simulate_budget(void)
 		/* issue 14 review H1: the events the limits cost at the default horizon / re-triage */
 		CHECK(b.events_max == (double)b.replications_max * b.victims_max * 52.0);
 	}
+	/* issue 15: a live run's rerun has the facilitator role's budget, whoever created it */
+	{
+		struct pt_principal fac = caller(PT_ROLE_FACILITATOR, REL_GOV);
+		struct pt_simulate_budget f;
+		CHECK(pt_access_simulate(&fac, &f) == PT_ACCESS_OK);
+		pt_access_run_sim_budget(&b);
+		CHECK(b.replications_max == f.replications_max && b.victims_max == f.victims_max &&
+		      b.events_max == f.events_max && b.replications_max == 2000);
+	}
 }
 
 /* ---- measure states at a site (issue 11, item 7) ---- */

@@ -10,6 +10,7 @@
 #include "app/pt_app_alerts.h"
 #include "app/pt_app_exercise_runs.h"
 #include "app/pt_app_sites.h"
+#include "formats/pt_embedded.h"
 #include "formats/pt_exercise_io.h"
 #include "app_fixture.h"
 
@@ -751,10 +752,112 @@ static void test_labels_and_members(void)
 	teardown(&w);
 }
 
+/* issue 15 (attack review 2, 3): a rerun superseded or over the budget is recorded as skipped
+ * (to the facilitators), never computed after; a run whose rerun is over the facilitator
+ * role's budget for one simulation is refused at creation, naming the field. */
+static void test_sim_skip_and_budget(void)
+{
+	struct world w;
+	struct pt_app_run_create_opts co;
+	struct pt_app_run_done dec;
+	const struct pt_embedded_file *f;
+	struct pt_app_run_events *e = NULL;
+	struct pt_diag d;
+	struct pt_caller c;
+	long long id = 0, big = 0, s[4] = {0, 0, 0, 0};
+	char *text, *p;
+	size_t i;
+	int skips = 0;
+
+	if (setup(&w) != 0) {
+		CHECK(0);
+		return;
+	}
+	memset(&d, 0, sizeof d);
+	memset(&co, 0, sizeof co);
+	co.builtin = "hospital-attack-exercise";
+	co.seed_set = 1;
+	co.seed = 7;
+	CHECK_INT(pt_app_run_create(&w.fac, w.db, &co, &id, &d), PT_OK);
+	CHECK_INT(pt_app_run_assign(&w.fac, w.db, id, "ems", PT_RUN_PLAYER, "ems_commander", &d),
+		  PT_OK);
+	CHECK_INT(pt_app_run_assign(&w.fac, w.db, id, "eva", PT_RUN_EVALUATOR, NULL, &d), PT_OK);
+	c = at(w.fac, T0);
+	CHECK_INT(pt_app_run_start(&c, w.db, id, NULL, &d), PT_OK);
+	c = at(w.ems, T0 + 60);
+	for (i = 0; i < 4; i++) {
+		char v[8];
+		snprintf(v, sizeof v, "%zu", 2 + i);
+		CHECK_INT(pt_app_run_decide(&c, w.db, id, "ems_commander", "ambulances_dispatched", v,
+					    &dec, &d),
+			  PT_OK);
+		s[i] = dec.n_sim_due ? dec.sim_due[0] : 0;
+		CHECK(s[i] > 0);
+	}
+	/* superseded by the next: recorded once, never computed */
+	CHECK_INT(pt_app_run_sim_skip(&w.sys, w.db, id, s[0], s[1], NULL, &d), PT_OK);
+	CHECK_INT(fx_audited(w.db, "run.sim.skip", NULL), 1);
+	CHECK_INT(pt_app_run_sim_skip(&w.sys, w.db, id, s[0], s[1], NULL, &d), PT_ECONFLICT);
+	CHECK_INT(pt_app_run_sim(&w.sys, w.db, id, s[0], 1, NULL, &d), PT_ECONFLICT);
+	CHECK_INT(sees(&w, w.fac, id, "sim_skip", 0), 1);
+	CHECK_INT(sees(&w, w.ems, id, "sim_skip", 0), 0); /* the facilitators' only */
+	CHECK_INT(sees(&w, w.eva, id, "sim_skip", 0), 0);
+	/* one computed is not skipped after; no SIM_DUE of the run, or another run's: not found */
+	CHECK_INT(pt_app_run_sim(&w.sys, w.db, id, s[1], 1, NULL, &d), PT_OK);
+	CHECK_INT(pt_app_run_sim_skip(&w.sys, w.db, id, s[1], s[2], NULL, &d), PT_ECONFLICT);
+	CHECK_INT(pt_app_run_sim_skip(&w.sys, w.db, id, s[1] + 100000, 0, NULL, &d), PT_ENOTFOUND);
+	CHECK_INT(pt_app_run_sim_skip(&w.sys, w.db, id + 1, s[2], 0, NULL, &d), PT_ENOTFOUND);
+	/* over the budget of one rerun */
+	CHECK_INT(pt_app_run_sim_skip(&w.sys, w.db, id, s[2], 0, NULL, &d), PT_OK);
+	c = at(w.fac, T0 + 60);
+	CHECK_INT(pt_app_run_events(&c, w.db, id, 0, 0, &e, &d), PT_OK);
+	for (i = 0; e && i < e->n; i++)
+		if (strcmp(e->items[i].kind, "sim_skip") == 0) {
+			skips++;
+			CHECK(e->items[i].audience == PT_RUN_TO_FACILITATORS);
+			CHECK(strstr(e->items[i].text, skips == 1 ? "supersedes it" : "over the budget") !=
+			      NULL);
+		}
+	pt_app_run_events_free(e);
+	CHECK_INT(skips, 2);
+	/* an ended run records nothing more */
+	CHECK_INT(pt_app_run_endex(&c, w.db, id, PT_RUN_ENDEX_EXERCISE, NULL, NULL, &d), PT_OK);
+	CHECK_INT(pt_app_run_sim_skip(&w.sys, w.db, id, s[3], 0, NULL, &d), PT_ECONFLICT);
+	CHECK_STR(d.field, "run");
+
+	/* the budget at creation: the facilitator role's for one simulation, whoever creates */
+	f = pt_embedded_find("scenarios/hospital-attack-exercise.json");
+	CHECK(f != NULL);
+	if (f && (text = malloc(f->len + 1))) {
+		memcpy(text, f->data, f->len);
+		text[f->len] = '\0';
+		p = strstr(text, "\"sim_replications\": 200,");
+		CHECK(p != NULL);
+		if (p)
+			memcpy(p, "\"sim_replications\":5000,", 24); /* the same length */
+		memset(&co, 0, sizeof co);
+		co.scenario = text;
+		co.scenario_len = f->len;
+		f = pt_embedded_find("scenarios/hospital-attack.json");
+		co.sim = f ? f->data : NULL;
+		co.sim_len = f ? f->len : 0;
+		CHECK_INT(pt_app_run_create(&w.fac, w.db, &co, &big, &d), PT_ELIMIT);
+		CHECK_STR(d.field, "scenario.sim_replications");
+		CHECK(strstr(d.msg, "at most 2000") != NULL);
+		CHECK_INT(pt_app_run_create(&w.sys, w.db, &co, &big, &d), PT_ELIMIT);
+		if (p)
+			memcpy(p, "\"sim_replications\":2000,", 24);
+		CHECK_INT(pt_app_run_create(&w.fac, w.db, &co, &big, &d), PT_OK);
+		free(text);
+	}
+	teardown(&w);
+}
+
 int main(void)
 {
 	RUN(test_end_to_end);
 	RUN(test_upload_and_tick_all);
 	RUN(test_labels_and_members);
+	RUN(test_sim_skip_and_budget);
 	return TEST_SUMMARY("test_app_exercise_runs");
 }
