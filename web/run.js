@@ -47,6 +47,7 @@ const EVENT_NAMES = {
   start: 'Clock started', pause: 'Clock paused', resume: 'Clock resumed', speed: 'Speed', shift: 'Shift',
   inject: 'Inject', skip: 'Skipped', cancel: 'Contingency cancelled', decision: 'Decision', done: 'Action done',
   sim_due: 'Rerun queued', sim: 'Simulated figures', response: 'Response', alert: 'Exercise alert', endex: 'ENDEX',
+  sim_skip: 'Rerun skipped', // issue 15: superseded by a newer rerun, or over the budget
 };
 /* The simulation's outputs shown (docs/scenarios.md): key, words, unit. */
 const SIM_OUTPUTS = [
@@ -150,7 +151,7 @@ function openStream(S) {
 
 /* Events whose news is all in the event (the figures, an alert): no need to read the run again
    (each read of an AMBER run is audited); a player's inbox is drawn from the events themselves. */
-const NO_REREAD = new Set(['sim', 'sim_due', 'alert']);
+const NO_REREAD = new Set(['sim', 'sim_due', 'alert', 'sim_skip']);
 const PLAYER_NO_REREAD = new Set(['inject', 'skip', 'cancel', 'done']);
 
 function onMessage(S, m) {

@@ -799,11 +799,11 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
 			 * session ended by a log-out, its expiry, a role change or the user's
 			 * disabling (by this server or the command line) ends the stream before
 			 * the next event, not at the next heartbeat. */
-			int open = pt_api_session_open(db, st->token, pt_http_now_wall());
-			if (open == 0) {
+			int session = pt_api_session_open(db, st->token, pt_http_now_wall());
+			if (session == 0) {
 				st->end = 1;
 				puts_(st, ": the session has ended\n\n");
-			} else if (open < 0) {
+			} else if (session < 0) {
 				more = dirty; /* the registry is busy: read again at the next wake */
 			} else {
 				stop = fetch(st, db, &more);
