@@ -961,9 +961,19 @@ def t_reruns(res, protect, work):
         kinds = e.kinds()
         res.check("sim" not in kinds[kinds.index("endex"):] if "endex" in kinds else False,
                   "no figures after ENDEX: %r" % kinds[-8:])
+        # the server stops with a rerun computing and others waiting: it cancels them and exits
+        sc, sim = heavy_scenario()
+        r = f.request("POST", "/api/v1/runs", {"scenario": sc, "simulation": sim})
+        busy = (r.json or {}).get("id")
+        res.eq(f.request("POST", "/api/v1/runs/%s/participants" % busy,
+                         {"user": "player2", "member": "player", "role": "ems"}).status, 201, "a second heavy run")
+        res.eq(f.request("POST", "/api/v1/runs/%s/start" % busy).status, 200, "started")
+        for k in range(3):
+            p2.request("POST", "/api/v1/runs/%s/decisions" % busy, {"decision": "ambulances", "role": "ems", "value": k})
         status, out, err = srv.stop()
         stopped = True
-        res.eq(status, 0, "the server stops")
+        res.eq(status, 0, "the server stops with reruns computing and waiting")
+        res.check("still running at the shutdown timeout" not in err, "nothing held the stop: %s" % err[-300:])
         ended = re.findall(r"run %s: simulation rerun (\d+) (dropped|cancelled): the run has ended" % heavy, err)
         res.check(bool(ended), "the log says ENDEX dropped or cancelled the heavy run's reruns: %r" % err[-600:])
         res.check(all(int(x) in due_ids for x, _ in ended), "reruns due of the run: %r %r" % (ended, due_ids))
