@@ -628,6 +628,8 @@ enum pt_err pt_app_run_create(const struct pt_caller *c, struct pt_db *db,
 					  sizeof row.title - 1);
 			goto out;
 		}
+		if ((err = pt_app_run_text_check(o->title, 0, "title", d)) != PT_OK)
+			goto out; /* attack review 8 */
 		pt_strlcpy(row.title, o->title, sizeof row.title);
 	} else {
 		pt_strlcpy(row.title, sc->title && sc->title[0] ? sc->title : sc->id, sizeof row.title);
@@ -834,7 +836,7 @@ static enum pt_err members_change(const struct pt_caller *c, struct pt_db *db, l
 out:
 	err = pt_db_end(db, err, d);
 	pt_app_run_unload(&L);
-	return pt_app_refused(c, db, action, "exercise_runs", rid, err, d);
+	return pt_app_run_refused(c, db, action, rid, err, d); /* attack review 7 */
 }
 
 enum pt_err pt_app_run_assign(const struct pt_caller *c, struct pt_db *db, long long id,
@@ -1011,6 +1013,8 @@ static enum pt_err change(const struct pt_caller *c, struct pt_db *db, long long
 					  PT_APP_RUN_TEXT_MAX - 1);
 			goto out;
 		}
+		if ((err = pt_app_run_text_check(a->message, 1, "message", d)) != PT_OK)
+			goto out; /* attack review 8 */
 		if (a->why == PT_RUN_ENDEX_REAL_WORLD)
 			snprintf(text, sizeof text, "REAL-WORLD EMERGENCY: %s",
 				 a->message && a->message[0] ? a->message
@@ -1063,7 +1067,7 @@ static enum pt_err change(const struct pt_caller *c, struct pt_db *db, long long
 out:
 	err = pt_db_end(db, err, d);
 	pt_app_run_unload(&L);
-	return pt_app_refused(c, db, op_actions[op], "exercise_runs", rid, err, d);
+	return pt_app_run_refused(c, db, op_actions[op], rid, err, d); /* attack review 7 */
 }
 
 enum pt_err pt_app_run_start(const struct pt_caller *c, struct pt_db *db, long long id,
