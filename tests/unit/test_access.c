@@ -1376,6 +1376,11 @@ static void test_exercise_runs(void)
 			CHECK_STR(want, r->events);
 			CHECK_INT(pt_access_run_read(&p, &run),
 				  e->view[t] == 'n' ? PT_ACCESS_NOT_FOUND : PT_ACCESS_OK);
+			/* attack review 6: the evaluation guide, simulation settings, seed */
+			CHECK_INT(pt_access_run_guide(&p, &run),
+				  e->view[t] == 'n'   ? PT_ACCESS_NOT_FOUND
+				  : e->view[t] == 'p' ? PT_ACCESS_FORBIDDEN
+						      : PT_ACCESS_OK);
 			/* the pio alerts only while the run is not ended, and only as the pio */
 			run.ended = 1;
 			if (e->view[t] == 'p')
