@@ -310,6 +310,8 @@ struct pt_app_run {
 				 player's view, those left out (seed, sim_start_min 0) */
 	size_t page_limit;    /**< the entries (responses, log, observations) of one page; 0: all */
 	long long page_before; /**< the page holds the entries below this id (0: the newest) */
+	int sim_figures;      /**< nonzero: one of the caller's roles receives the simulated figures
+				 (the scenario's sim_to, which a player's view leaves out) */
 	int page_more;        /**< nonzero: older entries the caller may see remain */
 	long long page_next;  /**< the before of the next page (the oldest id on this one) */
 };

@@ -978,6 +978,10 @@ static enum pt_err get_fill(const struct pt_caller *c, struct pt_db *db,
 	}
 	r->sc = L->sc;
 	L->sc = NULL; /* the result owns it now (the engine borrowed it and is freed first) */
+	for (i = 0; i < r->sc->n_sim_to; i++)
+		for (size_t k = 0; k < r->n_my_roles; k++)
+			if (strcmp(r->sc->sim_to[i], r->my_roles[k]) == 0)
+				r->sim_figures = 1;
 	if (player)
 		player_scenario(r->sc, r->inj, bits);
 	return PT_OK;

@@ -196,6 +196,7 @@ static json_t *run_json(const struct pt_app_run *run)
 		bad |= json_object_set_new(o, "sim_start_min", num(run->sim_start_min)) != 0;
 	}
 	bad |= json_object_set_new(o, "next_sim_min", num(run->next_sim_min)) != 0;
+	bad |= json_object_set_new(o, "sim_figures", json_boolean(run->sim_figures)) != 0;
 	bad |= json_object_set_new(o, "last_event", json_integer(run->last_event)) != 0;
 	a = json_array();
 	for (i = 0; a && i < run->n_my_roles; i++)

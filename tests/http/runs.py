@@ -724,6 +724,8 @@ def t_records(res, srv, protect, db):
     j = p1.get(path).json or {}
     sc = j.get("scenario") or {}
     res.check("seed" not in j and "sim_start_min" not in j, "a player's run has no seed: %r" % sorted(j)[:40])
+    res.eq(j.get("sim_figures"), False, "the police commander receives no figures")
+    res.eq((p2.get(path).json or {}).get("sim_figures"), True, "the EMS commander receives the figures")
     for k in ("objectives", "baseline", "simulation", "sim_start", "sim_every_min", "sim_replications", "sim_to"):
         res.check(k not in sc, "a player's scenario has no %s" % k)
     j = ev.get(path).json or {}
