@@ -69,6 +69,35 @@ enum pt_err pt_app_run_audit(struct pt_db *db, long long id, const char *action,
 	return pt_audit_append(db, action, "exercise_runs", rid, detail, d);
 }
 
+/* ---- attack review 7, 8: refusals of a run, its texts ---- */
+
+enum pt_err pt_app_run_refused(const struct pt_caller *c, struct pt_db *db, const char *action,
+			       const char *rid, enum pt_err err, const struct pt_diag *d)
+{
+	char detail[128];
+	struct pt_diag ad = PT_DIAG_INIT;
+	if (err != PT_ENOTFOUND || !d || strcmp(d->field, "run") != 0 || !c || c->who.system ||
+	    !db || pt_db_in_transaction(db))
+		return pt_app_refused(c, db, action, "exercise_runs", rid, err, d);
+	snprintf(detail, sizeof detail, "%s: not found", action ? action : "a write");
+	pt_app_act(c, db);
+	(void)pt_audit_append(db, PT_AUDIT_REFUSED_ACTION, "exercise_runs", rid, detail, &ad);
+	return err;
+}
+
+enum pt_err pt_app_run_text_check(const char *s, int lines, const char *field, struct pt_diag *d)
+{
+	unsigned long bad = 0;
+	char what[96];
+	if (!s || pt_text_public_ok(s, lines ? PT_TEXT_LINES_LF : 0, &bad))
+		return PT_OK;
+	pt_text_public_name(bad, what, sizeof what);
+	return pt_diag_set(d, PT_EINVAL, 0, field,
+			   "holds %s; a run's text has no control characters but %s, no bidi "
+			   "controls (U+202A-U+202E, U+2066-U+2069) and no U+2028/U+2029",
+			   what, lines ? "tab and new line (no carriage return)" : "none");
+}
+
 /* ---- loading and saving ---- */
 
 static int clock_state_parse(const char *s, enum pt_ex_clock_state *out)

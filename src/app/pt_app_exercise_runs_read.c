@@ -108,19 +108,6 @@ static void row_clock(const struct pt_db_run *row, struct pt_ex_clock *clk)
 	clk->speed = row->speed;
 }
 
-enum pt_err pt_app_run_text_check(const char *s, int lines, const char *field, struct pt_diag *d)
-{
-	unsigned long bad = 0;
-	char what[96];
-	if (!s || pt_text_public_ok(s, lines ? PT_TEXT_LINES_LF : 0, &bad))
-		return PT_OK;
-	pt_text_public_name(bad, what, sizeof what);
-	return pt_diag_set(d, PT_EINVAL, 0, field,
-			   "holds %s; a run's text has no control characters but %s, no bidi "
-			   "controls (U+202A-U+202E, U+2066-U+2069) and no U+2028/U+2029",
-			   what, lines ? "tab and new line (no carriage return)" : "none");
-}
-
 /* Text of 1 to PT_APP_RUN_TEXT_MAX - 1 bytes (pt_app_run_text_check), else PT_EINVAL naming field. */
 static enum pt_err text_ok(const char *s, const char *field, struct pt_diag *d)
 {
@@ -129,20 +116,6 @@ static enum pt_err text_ok(const char *s, const char *field, struct pt_diag *d)
 	if (strlen(s) >= PT_APP_RUN_TEXT_MAX)
 		return pt_diag_set(d, PT_EINVAL, 0, field, "at most %d bytes", PT_APP_RUN_TEXT_MAX - 1);
 	return pt_app_run_text_check(s, 1, field, d);
-}
-
-enum pt_err pt_app_run_refused(const struct pt_caller *c, struct pt_db *db, const char *action,
-			       const char *rid, enum pt_err err, const struct pt_diag *d)
-{
-	char detail[128];
-	struct pt_diag ad = PT_DIAG_INIT;
-	if (err != PT_ENOTFOUND || !d || strcmp(d->field, "run") != 0 || !c || c->who.system ||
-	    !db || pt_db_in_transaction(db))
-		return pt_app_refused(c, db, action, "exercise_runs", rid, err, d);
-	snprintf(detail, sizeof detail, "%s: not found", action ? action : "a write");
-	pt_app_act(c, db);
-	(void)pt_audit_append(db, PT_AUDIT_REFUSED_ACTION, "exercise_runs", rid, detail, &ad);
-	return err;
 }
 
 /* A scenario minute given by the caller (< 0: now), not later than now. */
