@@ -307,7 +307,8 @@ struct pt_app_run {
 	/* attack review 4 and 6 */
 	int guide;            /**< nonzero: sc holds the evaluation guide, baseline, simulation
 				 settings and the seed is the run's (pt_access_run_guide); 0: a
-				 player's view, those left out (seed, sim_start_min 0) */
+				 player's view, those left out (seed, sim_start_min 0,
+				 next_sim_min -1) */
 	size_t page_limit;    /**< the entries (responses, log, observations) of one page; 0: all */
 	long long page_before; /**< the page holds the entries below this id (0: the newest) */
 	int sim_figures;      /**< nonzero: one of the caller's roles receives the simulated figures

@@ -856,9 +856,10 @@ static enum pt_err get_fill(const struct pt_caller *c, struct pt_db *db,
 	enum pt_err err;
 
 	summary_fill(&L->row, &L->clock, L->view, now_ms, &r->s);
-	r->next_sim_min = L->run.next_sim_min;
+	r->next_sim_min = -1;
 	r->guide = pt_access_run_guide(&c->who, &L->ra) == PT_ACCESS_OK;
 	if (r->guide) { /* attack review 6: not a player's */
+		r->next_sim_min = L->run.next_sim_min;
 		r->sim_start_min = L->run.sim_start_min;
 		r->seed = L->row.seed;
 	}

@@ -995,3 +995,10 @@ enum pt_access pt_access_run_guide(const struct pt_principal *who, const struct 
 		return PT_ACCESS_NOT_FOUND;
 	return v == PT_RUN_VIEW_PLAYER ? PT_ACCESS_FORBIDDEN : PT_ACCESS_OK;
 }
+
+enum pt_access pt_access_exercise_guide(const struct pt_principal *who)
+{
+	if (!who)
+		return PT_ACCESS_FORBIDDEN;
+	return !who->system && who->role == PT_ROLE_PLAYER ? PT_ACCESS_FORBIDDEN : PT_ACCESS_OK;
+}

@@ -833,4 +833,12 @@ enum pt_access pt_access_run_link(const struct pt_principal *who, const struct p
  */
 enum pt_access pt_access_run_guide(const struct pt_principal *who, const struct pt_run_access *run);
 
+/**
+ * May who see the evaluation guide and simulation settings of the built-in
+ * exercises (GET /exercises: objectives, sim_to, the simulation file and its
+ * start)? FORBIDDEN for a user of system role player (it sees them of no run
+ * either: pt_access_run_guide); else OK.
+ */
+enum pt_access pt_access_exercise_guide(const struct pt_principal *who);
+
 #endif

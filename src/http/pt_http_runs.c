@@ -194,8 +194,8 @@ static json_t *run_json(const struct pt_app_run *run)
 	if (run->guide) { /* attack review 6: not a player's */
 		bad |= json_object_set_new(o, "seed", json_integer((json_int_t)run->seed)) != 0;
 		bad |= json_object_set_new(o, "sim_start_min", num(run->sim_start_min)) != 0;
+		bad |= json_object_set_new(o, "next_sim_min", num(run->next_sim_min)) != 0;
 	}
-	bad |= json_object_set_new(o, "next_sim_min", num(run->next_sim_min)) != 0;
 	bad |= json_object_set_new(o, "sim_figures", json_boolean(run->sim_figures)) != 0;
 	bad |= json_object_set_new(o, "last_event", json_integer(run->last_event)) != 0;
 	a = json_array();
@@ -356,10 +356,12 @@ void pt_h_exercises(struct pt_req *r)
 	const struct pt_embedded_file *f;
 	json_t *items = json_array();
 	size_t n = 0, plen = strlen(BUILTIN_PREFIX);
+	struct pt_caller c;
 	if (!items) {
 		pt_reply_json(r, 500, NULL);
 		return;
 	}
+	pt_api_caller(r, &c);
 	/* Every embedded data/scenarios/NAME.json that reads as an exercise scenario (the others are
 	 * simulation scenarios). */
 	for (f = pt_embedded_files; f->name; f++) {
@@ -376,6 +378,12 @@ void pt_h_exercises(struct pt_req *r)
 		}
 		e = exercise_json(sc);
 		pt_ex_scenario_free(sc);
+		if (e && pt_access_exercise_guide(&c.who) != PT_ACCESS_OK) { /* attack review 6 */
+			json_object_del(e, "objectives");
+			json_object_del(e, "sim_to");
+			json_object_del(e, "simulation");
+			json_object_del(e, "sim_start_min");
+		}
 		if (push(items, e)) {
 			json_decref(items);
 			pt_reply_json(r, 500, NULL);

@@ -723,7 +723,8 @@ def t_records(res, srv, protect, db):
     # what a player no longer receives; the evaluator still does
     j = p1.get(path).json or {}
     sc = j.get("scenario") or {}
-    res.check("seed" not in j and "sim_start_min" not in j, "a player's run has no seed: %r" % sorted(j)[:40])
+    res.check("seed" not in j and "sim_start_min" not in j and "next_sim_min" not in j,
+              "a player's run has no seed or simulation times: %r" % sorted(j)[:40])
     res.eq(j.get("sim_figures"), False, "the police commander receives no figures")
     res.eq((p2.get(path).json or {}).get("sim_figures"), True, "the EMS commander receives the figures")
     for k in ("objectives", "baseline", "simulation", "sim_start", "sim_every_min", "sim_replications", "sim_to"):
@@ -735,6 +736,11 @@ def t_records(res, srv, protect, db):
               "the evaluator sees the objectives' targets and critical tasks: %r" % sc.get("objectives"))
     res.eq((sc.get("simulation"), sc.get("sim_replications"), sc.get("sim_to")),
            ("hospital-attack.json", 20, ["ems"]), "and the simulation settings")
+    items = (p1.get("/api/v1/exercises").json or {}).get("items", [])
+    res.check(items and all("objectives" not in x and "sim_to" not in x and "simulation" not in x for x in items),
+              "a player's list of built-in exercises has no evaluation guide: %r" % [sorted(x) for x in items][:1])
+    items = (ev.get("/api/v1/exercises").json or {}).get("items", [])
+    res.check(items and all(x.get("objectives") for x in items), "the evaluator's has it")
     # paging: newest first, with a cursor
     ids = []
     for k in range(3):

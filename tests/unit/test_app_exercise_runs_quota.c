@@ -281,6 +281,7 @@ static void test_player_view(void)
 	id = new_run(&w);
 	CHECK_INT(pt_app_run_get(&w.pol, w.db, id, &r, &d), PT_OK);
 	CHECK(!r->guide && r->seed == 0 && r->sc->n_objectives == 0 && r->sc->n_baseline == 0);
+	CHECK(r->next_sim_min == -1 && r->sim_start_min == 0);
 	CHECK(r->sc->simulation == NULL && r->sc->sim_replications == 0 && r->sc->n_sim_to == 0 &&
 	      r->sc->sim_every_min == 0);
 	CHECK(r->sc->n_decisions > 0); /* its own decisions stay */
