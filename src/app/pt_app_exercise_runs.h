@@ -327,7 +327,10 @@ void pt_app_run_free(struct pt_app_run *r);
  * (a government coordinator) the timeline, every decision, response and
  * log, observations, ratings and the improvement plan). PT_ENOTFOUND field
  * "run". The read of a run labelled AMBER or above is audited as
- * "run.read" when c->audit_reads.
+ * "run.read" when c->audit_reads. Its responses, log and observations are
+ * the newest PT_APP_RUN_PAGE_DEFAULT (pt_app_run_get_page for the others);
+ * a player's view leaves out the evaluation guide, the simulation settings
+ * and the seed (guide 0).
  */
 enum pt_err pt_app_run_get(const struct pt_caller *c, struct pt_db *db, long long id,
 			   struct pt_app_run **out, struct pt_diag *d);
@@ -338,8 +341,8 @@ enum pt_err pt_app_run_get(const struct pt_caller *c, struct pt_db *db, long lon
  * review 4): at most limit of them (0: PT_APP_RUN_PAGE_DEFAULT; above
  * PT_APP_RUN_PAGE_MAX: PT_ELIMIT field "limit") with an id below before (0:
  * the newest); (*out)->page_more and page_next say whether older ones remain
- * and where the next page starts. pt_app_run_get gives every entry (oldest
- * first); this one each list newest first.
+ * and where the next page starts; each list newest first. pt_app_run_get
+ * is its first page of PT_APP_RUN_PAGE_DEFAULT.
  */
 enum pt_err pt_app_run_get_page(const struct pt_caller *c, struct pt_db *db, long long id,
 				long long before, size_t limit, struct pt_app_run **out,

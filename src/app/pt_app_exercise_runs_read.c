@@ -761,7 +761,7 @@ static void player_scenario(struct pt_ex_scenario *sc, struct pt_ex_run_inject *
 #define ENTRIES_BATCH 500 /* rows one read of a page takes */
 
 /* One entry row into r's lists, taking its text (c's view decided before). */
-static enum pt_err entry_take(struct pt_db_run_entry *e, struct pt_app_run *r)
+static void entry_take(struct pt_db_run_entry *e, struct pt_app_run *r)
 {
 	if (strcmp(e->kind, "response") == 0) {
 		struct pt_app_run_response *x = &r->responses[r->n_responses++];
@@ -794,7 +794,6 @@ static enum pt_err entry_take(struct pt_db_run_entry *e, struct pt_app_run *r)
 		x->text = e->text;
 	}
 	e->text = NULL;
-	return PT_OK;
 }
 
 /*
