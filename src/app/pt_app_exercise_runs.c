@@ -74,12 +74,22 @@ enum pt_err pt_app_run_audit(struct pt_db *db, long long id, const char *action,
 enum pt_err pt_app_run_refused(const struct pt_caller *c, struct pt_db *db, const char *action,
 			       const char *rid, enum pt_err err, const struct pt_diag *d)
 {
-	char detail[128];
+	char detail[PT_AUDIT_DETAIL_MAX];
 	struct pt_diag ad = PT_DIAG_INIT;
-	if (err != PT_ENOTFOUND || !d || strcmp(d->field, "run") != 0 || !c || c->who.system ||
-	    !db || pt_db_in_transaction(db))
+	int hidden = err == PT_ENOTFOUND && d && strcmp(d->field, "run") == 0;
+	int quota = err == PT_ELIMIT && d && (strcmp(d->field, "run") == 0 ||
+					      strcmp(d->field, "user") == 0);
+	if (!(hidden || quota) || !c || c->who.system || !db || pt_db_in_transaction(db))
 		return pt_app_refused(c, db, action, "exercise_runs", rid, err, d);
-	snprintf(detail, sizeof detail, "%s: not found", action ? action : "a write");
+	pt_strlcpy(detail, action ? action : "a write", sizeof detail);
+	pt_strlcat(detail, ": ", sizeof detail);
+	if (hidden) {
+		pt_strlcat(detail, "not found", sizeof detail);
+	} else { /* attack review 4: a quota reached */
+		pt_strlcat(detail, d->field, sizeof detail);
+		pt_strlcat(detail, ": ", sizeof detail);
+		pt_strlcat(detail, d->msg, sizeof detail);
+	}
 	pt_app_act(c, db);
 	(void)pt_audit_append(db, PT_AUDIT_REFUSED_ACTION, "exercise_runs", rid, detail, &ad);
 	return err;

@@ -65,8 +65,10 @@ enum pt_err pt_app_run_text_check(const char *s, int lines, const char *field, s
 /**
  * pt_app_refused for a run's use case (record "exercise_runs" rid), and
  * also (attack review 7) a run the caller may not see, err PT_ENOTFOUND
- * field "run": audited as refused with "not found" (the answer stays the
- * one of a run that does not exist). Returns err.
+ * field "run": audited as refused with "ACTION: not found" (the answer stays
+ * the one of a run that does not exist); and (attack review 4) a quota
+ * reached, PT_ELIMIT field "run" or "user": "ACTION: FIELD: message".
+ * Returns err.
  */
 enum pt_err pt_app_run_refused(const struct pt_caller *c, struct pt_db *db, const char *action,
 			       const char *rid, enum pt_err err, const struct pt_diag *d);

@@ -809,7 +809,8 @@ def t_records(res, srv, protect, db):
     details = [(a.get("user"), a.get("detail")) for a in rows]
     for want in (("viewer", "run.start: not found"), ("viewer", "run.log: not found"),
                  ("viewer", "run.assign: not found"), ("viewer", "run.improvement.status: not found"),
-                 ("player", "run.alert: status: an alert from within an exercise has status Exercise")):
+                 ("player", "run.alert: status: an alert from within an exercise has status Exercise"),
+                 ("player", "run.log: user: you have written 500 log entries in this run, the most one participant may")):
         res.check(want in details, "audited as refused: %r (%r)" % (want, details[:8]))
 
 

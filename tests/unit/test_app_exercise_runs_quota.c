@@ -180,6 +180,12 @@ static void test_quotas(void)
 		  PT_ELIMIT);
 	CHECK_STR(d.field, "user");
 	CHECK(strstr(d.msg, "500 log entries") != NULL);
+	{
+		char rid[32], want[PT_AUDIT_DETAIL_MAX + 32];
+		snprintf(rid, sizeof rid, "%lld", id);
+		snprintf(want, sizeof want, "run.log: user: %s", d.msg);
+		CHECK_INT(refused(&w, rid, want), 1);
+	}
 	CHECK_INT(pt_app_run_log_add(&w.ems, w.db, id, "ems_commander", -1, "still mine", NULL, &d),
 		  PT_OK);
 	CHECK_INT(observe(&w, id, "Police log stops at its cap", &d), PT_OK);
