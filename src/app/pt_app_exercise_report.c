@@ -383,10 +383,10 @@ enum pt_err pt_app_run_report_prepare(const struct pt_caller *c, struct pt_db *d
 		if ((err = pt_db_begin(db, d)) == PT_OK)
 			err = pt_db_end(db, pt_app_run_audit(db, id, "run.report", detail, d), d);
 	}
-	if (err == PT_EFORBIDDEN) {
+	if (err == PT_EFORBIDDEN || err == PT_ENOTFOUND) {
 		char rid[32];
 		snprintf(rid, sizeof rid, "%lld", id);
-		err = pt_app_refused(c, db, "run.report", "exercise_runs", rid, err, d);
+		err = pt_app_run_refused(c, db, "run.report", rid, err, d); /* attack review 7 */
 	}
 	if (err != PT_OK) {
 		pt_app_run_report_free(j);

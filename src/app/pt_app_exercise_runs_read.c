@@ -1000,8 +1000,12 @@ enum pt_err pt_app_run_get_page(const struct pt_caller *c, struct pt_db *db, lon
 		err = pt_audit_reads(db, "run.read", "exercise_runs", 1, rid, NULL, 0, d);
 	}
 	if (err != PT_OK) {
+		char rid[32];
 		pt_app_run_free(r);
-		return err;
+		if (!c->audit_reads) /* the API's reads only, as run.read */
+			return err;
+		snprintf(rid, sizeof rid, "%lld", id);
+		return pt_app_run_refused(c, db, "run.read", rid, err, d); /* attack review 7 */
 	}
 	*out = r;
 	return PT_OK;

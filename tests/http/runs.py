@@ -803,12 +803,15 @@ def t_records(res, srv, protect, db):
     for sub, body in (("start", None), ("log", {"activity": "x"}), ("participants", {"user": "viewer", "member": "player", "role": "ems"}),
                       ("improvements/1/status", {"status": "done"})):
         expect(res, viewer.request("POST", "%s/%s" % (path, sub), body), 404, None, "an outsider POSTs %s" % sub)
+    expect(res, viewer.get(path), 404, None, "an outsider reads the run")
+    expect(res, viewer.get(path + "/report?format=csv"), 404, None, "an outsider reads the report")
     r = p1.request("POST", path + "/alerts", {"template": "armed-attack", "site_id": "VM-012", "status": "Actual"})
     expect(res, r, 400, "status", "the PIO asks for an Actual alert")
     rows = [a for a in audit_rows(protect, db) if a.get("action") == "refused" and a.get("record") == str(rid)]
     details = [(a.get("user"), a.get("detail")) for a in rows]
     for want in (("viewer", "run.start: not found"), ("viewer", "run.log: not found"),
                  ("viewer", "run.assign: not found"), ("viewer", "run.improvement.status: not found"),
+                 ("viewer", "run.read: not found"), ("viewer", "run.report: not found"),
                  ("player", "run.alert: status: an alert from within an exercise has status Exercise"),
                  ("player", "run.log: user: you have written 500 log entries in this run, the most one participant may")):
         res.check(want in details, "audited as refused: %r (%r)" % (want, details[:8]))
