@@ -387,7 +387,7 @@ export async function runs() {
   if (onMarking && view === viewCount) for (const it of r.items) if (typeof it.tlp === 'string') onMarking(markingOf(it.tlp));
   return r;
 }
-export const run = (id) => call('GET', `/runs/${encodeURIComponent(id)}`);
+export const run = (id, before) => call('GET', `/runs/${encodeURIComponent(id)}`, { query: { before } });
 /** b: {builtin, title, tlp, seed}. */
 export const createRun = (b) => call('POST', '/runs', { json: b });
 /** p: {user, member: "player"|"evaluator"|"facilitator", role (a player's)}. */

@@ -113,12 +113,43 @@ function scheduleRefresh(S) {
   S.refreshTimer = setTimeout(() => refresh(S), 150);
 }
 
+/* ---- older entries: the run comes with its newest 200 (attack review 4) ---- */
+
+const ENTRY_KINDS = ['responses', 'log', 'observations'];
+
+/* Each of the run's entry lists joined with the older ones shown so far (a re-read keeps them). */
+function keepOlder(S) {
+  if (!S.older) return;
+  for (const k of ENTRY_KINDS) {
+    const seen = new Set();
+    S.run[k] = (S.run[k] || []).concat(S.older[k]).filter((x) => !seen.has(x.id) && seen.add(x.id));
+  }
+  S.run.entries = S.older.entries;
+}
+
+/* The next page of the run's responses, log and observations. */
+async function showOlder(S) {
+  const page = S.run.entries || {};
+  if (!page.more || !page.next_before) return;
+  try {
+    const r = await api.run(S.id, page.next_before);
+    if (S.stopped) return;
+    S.older = { entries: r.entries || {} };
+    for (const k of ENTRY_KINDS) S.older[k] = (S.run[k] || []).concat(r[k] || []);
+    keepOlder(S);
+    redrawAll(S);
+  } catch (e) {
+    if (e.status !== 401) toast(`Older entries could not be read: ${e.message}`, 'error');
+  }
+}
+
 async function refresh(S) {
   if (S.stopped) return;
   try {
     const r = await api.run(S.id);
     if (S.stopped) return;
     S.run = r;
+    keepOlder(S);
     S.loadedAt = Date.now();
     redrawAll(S);
   } catch (e) {
@@ -191,6 +222,11 @@ function headView(S, ctx) {
     el('span', { class: 'run-clock-time', dataset: { testid: 'run-clock-time' } }, '00:00:00'),
     el('span', { class: 'run-clock-state', dataset: { testid: 'run-clock-state' } }, ''),
     el('span', { class: 'run-clock-speed muted', dataset: { testid: 'run-clock-speed' } }, ''));
+  const older = el('span', {});
+  S.redraw.push(() => {
+    const page = S.run.entries || {};
+    put(older, page.more ? el('button', { type: 'button', class: 'btn btn-quiet btn-small', dataset: { testid: 'run-older' }, title: `The newest ${page.limit} entries are shown`, onclick: () => showOlder(S) }, 'Show older') : null);
+  });
   S.redraw.push(() => {
     const c = S.run.clock;
     const st = clock.querySelector('[data-testid=run-clock-state]');
@@ -205,6 +241,7 @@ function headView(S, ctx) {
       el('span', { class: 'run-live', dataset: { testid: 'run-live' }, role: 'status', 'aria-live': 'polite' }, 'connecting…'),
       r.view !== 'player' ? el('a', { href: api.runReportUrl(S.id, 'html'), target: '_blank', rel: 'noopener', class: 'btn btn-quiet btn-small btn-link' }, 'Report') : null,
       el('button', { type: 'button', class: 'btn btn-quiet btn-small', dataset: { testid: 'run-reload' }, title: 'Observations and ratings of others come on reading the run again', onclick: () => refresh(S) }, 'Read again'),
+      older,
       el('a', { href: '#/exercises', class: 'btn btn-quiet btn-small btn-link' }, 'All runs')),
     el('div', { class: 'run-head-grid' },
       el('div', {},
@@ -538,7 +575,7 @@ function mselPanel(S) {
 function responsesPanel(S) {
   const box = el('div', {});
   S.redraw.push(() => {
-    const rs = (S.run.responses || []).slice().reverse();
+    const rs = (S.run.responses || []).slice().sort((a, b) => b.id - a.id);
     put(box, rs.length ? el('ul', { class: 'run-list', dataset: { testid: 'run-responses' } }, rs.map((r) => el('li', {},
       el('span', { class: 'muted small block' }, `${hhmm(r.t_min)} · inject #${r.seq} · ${S.roleName.get(r.role) || r.role} (${r.user})`),
       r.text)))
@@ -754,7 +791,7 @@ function playerView(S, ctx) {
   const r = S.run;
   const parts = [rolesPanel(S), inboxPanel(S), decisionsPanel(S)];
   const simTo = new Set(r.scenario.sim_to || []);
-  if ((r.my_roles || []).some((x) => simTo.has(x))) parts.push(simPanel(S));
+  if (r.sim_figures || (r.my_roles || []).some((x) => simTo.has(x))) parts.push(simPanel(S));
   if (r.scenario.pio_role && (r.my_roles || []).includes(r.scenario.pio_role)) parts.push(alertPanel(S));
   parts.push(logPanel(S, ctx));
   return parts;

@@ -383,10 +383,10 @@ enum pt_err pt_app_run_report_prepare(const struct pt_caller *c, struct pt_db *d
 		if ((err = pt_db_begin(db, d)) == PT_OK)
 			err = pt_db_end(db, pt_app_run_audit(db, id, "run.report", detail, d), d);
 	}
-	if (err == PT_EFORBIDDEN) {
+	if (err == PT_EFORBIDDEN || err == PT_ENOTFOUND) {
 		char rid[32];
 		snprintf(rid, sizeof rid, "%lld", id);
-		err = pt_app_refused(c, db, "run.report", "exercise_runs", rid, err, d);
+		err = pt_app_run_refused(c, db, "run.report", rid, err, d); /* attack review 7 */
 	}
 	if (err != PT_OK) {
 		pt_app_run_report_free(j);
@@ -657,7 +657,7 @@ out:
 	item_clear(&item);
 	err = pt_db_end(db, err, d);
 	snprintf(rid, sizeof rid, "%lld", id);
-	return pt_app_refused(c, db, "run.improvement.measure", "exercise_runs", rid, err, d);
+	return pt_app_run_refused(c, db, "run.improvement.measure", rid, err, d);
 }
 
 enum pt_err pt_app_run_improvement_register(const struct pt_caller *c, struct pt_db *db,
@@ -755,7 +755,7 @@ out:
 	item_clear(&item);
 	err = pt_db_end(db, err, d);
 	snprintf(rid, sizeof rid, "%lld", id);
-	return pt_app_refused(c, db, "run.improvement.register", "exercise_runs", rid, err, d);
+	return pt_app_run_refused(c, db, "run.improvement.register", rid, err, d);
 }
 
 enum pt_err pt_app_run_improvement_status(const struct pt_caller *c, struct pt_db *db, long long id,
@@ -795,5 +795,5 @@ out:
 	item_clear(&item);
 	err = pt_db_end(db, err, d);
 	snprintf(rid, sizeof rid, "%lld", id);
-	return pt_app_refused(c, db, "run.improvement.status", "exercise_runs", rid, err, d);
+	return pt_app_run_refused(c, db, "run.improvement.status", rid, err, d);
 }

@@ -69,6 +69,45 @@ enum pt_err pt_app_run_audit(struct pt_db *db, long long id, const char *action,
 	return pt_audit_append(db, action, "exercise_runs", rid, detail, d);
 }
 
+/* ---- attack review 7, 8: refusals of a run, its texts ---- */
+
+enum pt_err pt_app_run_refused(const struct pt_caller *c, struct pt_db *db, const char *action,
+			       const char *rid, enum pt_err err, const struct pt_diag *d)
+{
+	char detail[PT_AUDIT_DETAIL_MAX];
+	struct pt_diag ad = PT_DIAG_INIT;
+	int hidden = err == PT_ENOTFOUND && d && strcmp(d->field, "run") == 0;
+	int quota = err == PT_ELIMIT && d && (strcmp(d->field, "run") == 0 ||
+					      strcmp(d->field, "user") == 0);
+	if (!(hidden || quota) || !c || c->who.system || !db || pt_db_in_transaction(db))
+		return pt_app_refused(c, db, action, "exercise_runs", rid, err, d);
+	pt_strlcpy(detail, action ? action : "a write", sizeof detail);
+	pt_strlcat(detail, ": ", sizeof detail);
+	if (hidden) {
+		pt_strlcat(detail, "not found", sizeof detail);
+	} else { /* attack review 4: a quota reached */
+		pt_strlcat(detail, d->field, sizeof detail);
+		pt_strlcat(detail, ": ", sizeof detail);
+		pt_strlcat(detail, d->msg, sizeof detail);
+	}
+	pt_app_act(c, db);
+	(void)pt_audit_append(db, PT_AUDIT_REFUSED_ACTION, "exercise_runs", rid, detail, &ad);
+	return err;
+}
+
+enum pt_err pt_app_run_text_check(const char *s, int lines, const char *field, struct pt_diag *d)
+{
+	unsigned long bad = 0;
+	char what[96];
+	if (!s || pt_text_public_ok(s, lines ? PT_TEXT_LINES_LF : 0, &bad))
+		return PT_OK;
+	pt_text_public_name(bad, what, sizeof what);
+	return pt_diag_set(d, PT_EINVAL, 0, field,
+			   "holds %s; a run's text has no control characters but %s, no bidi "
+			   "controls (U+202A-U+202E, U+2066-U+2069) and no U+2028/U+2029",
+			   what, lines ? "tab and new line (no carriage return)" : "none");
+}
+
 /* ---- loading and saving ---- */
 
 static int clock_state_parse(const char *s, enum pt_ex_clock_state *out)
@@ -661,6 +700,8 @@ enum pt_err pt_app_run_create(const struct pt_caller *c, struct pt_db *db,
 					  sizeof row.title - 1);
 			goto out;
 		}
+		if ((err = pt_app_run_text_check(o->title, 0, "title", d)) != PT_OK)
+			goto out; /* attack review 8 */
 		pt_strlcpy(row.title, o->title, sizeof row.title);
 	} else {
 		pt_strlcpy(row.title, sc->title && sc->title[0] ? sc->title : sc->id, sizeof row.title);
@@ -867,7 +908,7 @@ static enum pt_err members_change(const struct pt_caller *c, struct pt_db *db, l
 out:
 	err = pt_db_end(db, err, d);
 	pt_app_run_unload(&L);
-	return pt_app_refused(c, db, action, "exercise_runs", rid, err, d);
+	return pt_app_run_refused(c, db, action, rid, err, d); /* attack review 7 */
 }
 
 enum pt_err pt_app_run_assign(const struct pt_caller *c, struct pt_db *db, long long id,
@@ -1044,6 +1085,8 @@ static enum pt_err change(const struct pt_caller *c, struct pt_db *db, long long
 					  PT_APP_RUN_TEXT_MAX - 1);
 			goto out;
 		}
+		if ((err = pt_app_run_text_check(a->message, 1, "message", d)) != PT_OK)
+			goto out; /* attack review 8 */
 		if (a->why == PT_RUN_ENDEX_REAL_WORLD)
 			snprintf(text, sizeof text, "REAL-WORLD EMERGENCY: %s",
 				 a->message && a->message[0] ? a->message
@@ -1096,7 +1139,7 @@ static enum pt_err change(const struct pt_caller *c, struct pt_db *db, long long
 out:
 	err = pt_db_end(db, err, d);
 	pt_app_run_unload(&L);
-	return pt_app_refused(c, db, op_actions[op], "exercise_runs", rid, err, d);
+	return pt_app_run_refused(c, db, op_actions[op], rid, err, d); /* attack review 7 */
 }
 
 enum pt_err pt_app_run_start(const struct pt_caller *c, struct pt_db *db, long long id,

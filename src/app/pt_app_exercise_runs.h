@@ -39,6 +39,13 @@
 #define PT_APP_RUN_EVENTS_MAX 1000    /**< events one pt_app_run_events returns */
 #define PT_APP_RUN_RECORDS_MAX 10000  /**< rows of one kind (responses, log entries,
 					   observations, ...) a run keeps (PT_ELIMIT past it) */
+/* attack review 4: quotas per participant and kind (docs/exercises.md, "Quotas") */
+#define PT_APP_RUN_PLAYERS_MAX 6000   /**< a run's players' entries (responses, logs in a role) */
+#define PT_APP_RUN_USER_RESPONSES_MAX 500 /**< responses one user writes in a run */
+#define PT_APP_RUN_USER_LOG_MAX 500   /**< log entries one user writes in a run */
+#define PT_APP_RUN_USER_OBS_MAX 2000  /**< observations (every kind) one evaluator records in a run */
+#define PT_APP_RUN_PAGE_DEFAULT 200   /**< entries one page of pt_app_run_get_page holds by default */
+#define PT_APP_RUN_PAGE_MAX 1000      /**< entries one page may hold */
 #define PT_APP_RUN_SIM_DUE_MAX 64     /**< SIM_DUE events one change reports */
 #define PT_APP_RUN_SIM_FROM "Simulation cell" /**< the sender of the simulated figures */
 
@@ -299,6 +306,17 @@ struct pt_app_run {
 	size_t n_improvements;
 	long long last_event;                 /**< the id of the run's newest event (SSE: ask for the
 						   events after it to follow the run from now) */
+	/* attack review 4 and 6 */
+	int guide;            /**< nonzero: sc holds the evaluation guide, baseline, simulation
+				 settings and the seed is the run's (pt_access_run_guide); 0: a
+				 player's view, those left out (seed, sim_start_min 0,
+				 next_sim_min -1) */
+	size_t page_limit;    /**< the entries (responses, log, observations) of one page; 0: all */
+	long long page_before; /**< the page holds the entries below this id (0: the newest) */
+	int sim_figures;      /**< nonzero: one of the caller's roles receives the simulated figures
+				 (the scenario's sim_to, which a player's view leaves out) */
+	int page_more;        /**< nonzero: older entries the caller may see remain */
+	long long page_next;  /**< the before of the next page (the oldest id on this one) */
 };
 
 /** Free r and everything in it; NULL does nothing. */
@@ -311,10 +329,26 @@ void pt_app_run_free(struct pt_app_run *r);
  * (a government coordinator) the timeline, every decision, response and
  * log, observations, ratings and the improvement plan). PT_ENOTFOUND field
  * "run". The read of a run labelled AMBER or above is audited as
- * "run.read" when c->audit_reads.
+ * "run.read" when c->audit_reads. Its responses, log and observations are
+ * the newest PT_APP_RUN_PAGE_DEFAULT (pt_app_run_get_page for the others);
+ * a player's view leaves out the evaluation guide, the simulation settings
+ * and the seed (guide 0).
  */
 enum pt_err pt_app_run_get(const struct pt_caller *c, struct pt_db *db, long long id,
 			   struct pt_app_run **out, struct pt_diag *d);
+
+/**
+ * pt_app_run_get with the run's entries (responses, log entries,
+ * observations of every kind, as c may see them) paged newest first (attack
+ * review 4): at most limit of them (0: PT_APP_RUN_PAGE_DEFAULT; above
+ * PT_APP_RUN_PAGE_MAX: PT_ELIMIT field "limit") with an id below before (0:
+ * the newest); (*out)->page_more and page_next say whether older ones remain
+ * and where the next page starts; each list newest first. pt_app_run_get
+ * is its first page of PT_APP_RUN_PAGE_DEFAULT.
+ */
+enum pt_err pt_app_run_get_page(const struct pt_caller *c, struct pt_db *db, long long id,
+				long long before, size_t limit, struct pt_app_run **out,
+				struct pt_diag *d);
 
 /* ---- the clock and the plan (the run's facilitators: pt_access_run_drive) ---- */
 

@@ -53,6 +53,26 @@ struct pt_app_run_loaded {
 enum pt_err pt_app_run_load(const struct pt_caller *c, struct pt_db *db, long long id, int engine,
 			    struct pt_app_run_loaded *L, struct pt_diag *d);
 
+/**
+ * A run's text (attack review 8): s must be UTF-8 without control characters
+ * (tab and new line pass when lines is nonzero; never CR), bidi controls
+ * (U+202A-U+202E, U+2066-U+2069) or the line and paragraph separators
+ * (pt_text_public_ok, PT_TEXT_LINES_LF). PT_EINVAL naming field and what was
+ * found; s NULL passes.
+ */
+enum pt_err pt_app_run_text_check(const char *s, int lines, const char *field, struct pt_diag *d);
+
+/**
+ * pt_app_refused for a run's use case (record "exercise_runs" rid), and
+ * also (attack review 7) a run the caller may not see, err PT_ENOTFOUND
+ * field "run": audited as refused with "ACTION: not found" (the answer stays
+ * the one of a run that does not exist); and (attack review 4) a quota
+ * reached, PT_ELIMIT field "run" or "user": "ACTION: FIELD: message".
+ * Returns err.
+ */
+enum pt_err pt_app_run_refused(const struct pt_caller *c, struct pt_db *db, const char *action,
+			       const char *rid, enum pt_err err, const struct pt_diag *d);
+
 /** Free what pt_app_run_load and the pending events hold. */
 void pt_app_run_unload(struct pt_app_run_loaded *L);
 

@@ -108,14 +108,14 @@ static void row_clock(const struct pt_db_run *row, struct pt_ex_clock *clk)
 	clk->speed = row->speed;
 }
 
-/* Text of 1 to PT_APP_RUN_TEXT_MAX - 1 bytes, else PT_EINVAL naming field. */
+/* Text of 1 to PT_APP_RUN_TEXT_MAX - 1 bytes (pt_app_run_text_check), else PT_EINVAL naming field. */
 static enum pt_err text_ok(const char *s, const char *field, struct pt_diag *d)
 {
 	if (!s || !s[0])
 		return pt_diag_set(d, PT_EINVAL, 0, field, "must not be empty");
 	if (strlen(s) >= PT_APP_RUN_TEXT_MAX)
 		return pt_diag_set(d, PT_EINVAL, 0, field, "at most %d bytes", PT_APP_RUN_TEXT_MAX - 1);
-	return PT_OK;
+	return pt_app_run_text_check(s, 1, field, d);
 }
 
 /* A scenario minute given by the caller (< 0: now), not later than now. */
@@ -182,18 +182,50 @@ static enum pt_err with_run(const struct pt_caller *c, struct pt_db *db, long lo
 out:
 	err = pt_db_end(db, err, d);
 	pt_app_run_unload(&L);
-	return pt_app_refused(c, db, action, "exercise_runs", rid, err, d);
+	return pt_app_run_refused(c, db, action, rid, err, d);
 }
 
-/* Room for one more entry in the run (PT_APP_RUN_RECORDS_MAX of every kind together). */
-static enum pt_err entries_room(struct pt_db *db, long long id, struct pt_diag *d)
+/* What an entry counts against (attack review 4). */
+enum quota_kind { QUOTA_RESPONSE, QUOTA_LOG, QUOTA_OBSERVATION };
+
+/*
+ * Room for one more entry of kind by c in the run (docs/exercises.md, "Quotas"):
+ * PT_APP_RUN_RECORDS_MAX of every kind together, PT_APP_RUN_PLAYERS_MAX of the
+ * players' (player: a response or a log entry in an exercise role), and each
+ * user's own caps per kind (the system administrator has none). PT_ELIMIT
+ * field "run" (the run's room) or "user" (the caller's own).
+ */
+static enum pt_err entries_room(const struct pt_caller *c, struct pt_db *db, long long id,
+				enum quota_kind kind, int player, struct pt_diag *d)
 {
-	long long n = 0;
-	enum pt_err err = pt_db_run_entries_count(db, id, &n, d);
-	if (err == PT_OK && n >= PT_APP_RUN_RECORDS_MAX)
+	static const char *const words[] = {"responses", "log entries", "observations"};
+	static const long long caps[] = {PT_APP_RUN_USER_RESPONSES_MAX, PT_APP_RUN_USER_LOG_MAX,
+					 PT_APP_RUN_USER_OBS_MAX};
+	struct pt_db_run_entry_counts n;
+	long long mine;
+	enum pt_err err = pt_db_run_entry_counts(db, id, c->who.system ? 0 : c->who.user_id, &n, d);
+	if (err != PT_OK)
+		return err;
+	if (n.all >= PT_APP_RUN_RECORDS_MAX)
 		return pt_diag_set(d, PT_ELIMIT, 0, "run", "a run keeps at most %d entries",
 				   PT_APP_RUN_RECORDS_MAX);
-	return err;
+	if (player && n.players >= PT_APP_RUN_PLAYERS_MAX)
+		return pt_diag_set(d, PT_ELIMIT, 0, "run",
+				   "the run's players have written %d responses and log entries, the "
+				   "most a run keeps of theirs (the rest is the evaluators' and "
+				   "facilitators')",
+				   PT_APP_RUN_PLAYERS_MAX);
+	if (c->who.system)
+		return PT_OK;
+	mine = kind == QUOTA_RESPONSE ? n.user_responses
+	       : kind == QUOTA_LOG    ? n.user_log
+				      : n.user_observations;
+	if (mine >= caps[kind])
+		return pt_diag_set(d, PT_ELIMIT, 0, "user",
+				   "you have written %lld %s in this run, the most one participant "
+				   "may",
+				   mine, words[kind]);
+	return PT_OK;
 }
 
 /* ---- respond ---- */
@@ -234,7 +266,7 @@ static enum pt_err respond_fn(const struct pt_caller *c, struct pt_db *db,
 	if (k < 0 || !to_role || L->run.inj[k].status != PT_EX_DELIVERED)
 		return pt_diag_set(d, PT_ENOTFOUND, 0, "seq", "no inject %u was delivered to %s",
 				   a->seq, a->role);
-	if ((err = entries_room(db, L->row.id, d)) != PT_OK)
+	if ((err = entries_room(c, db, L->row.id, QUOTA_RESPONSE, 1, d)) != PT_OK)
 		return err;
 	memset(&e, 0, sizeof e);
 	e.run_id = L->row.id;
@@ -304,7 +336,9 @@ static enum pt_err log_fn(const struct pt_caller *c, struct pt_db *db, struct pt
 	}
 	if ((err = text_ok(a->activity, "activity", d)) != PT_OK)
 		return err;
-	if ((err = entries_room(db, L->row.id, d)) != PT_OK)
+	if ((err = entries_room(c, db, L->row.id, QUOTA_LOG,
+				strcmp(position, "facilitator") != 0 && strcmp(position, "evaluator") != 0,
+				d)) != PT_OK)
 		return err;
 	memset(&e, 0, sizeof e);
 	e.run_id = L->row.id;
@@ -370,7 +404,7 @@ static enum pt_err observe_fn(const struct pt_caller *c, struct pt_db *db,
 			cap = tcap;
 	}
 	if ((err = text_ok(o->text, "text", d)) != PT_OK ||
-	    (err = entries_room(db, L->row.id, d)) != PT_OK)
+	    (err = entries_room(c, db, L->row.id, QUOTA_OBSERVATION, 0, d)) != PT_OK)
 		return err;
 	memset(&e, 0, sizeof e);
 	e.run_id = L->row.id;
@@ -429,6 +463,8 @@ static enum pt_err rate_fn(const struct pt_caller *c, struct pt_db *db, struct p
 	if (a->note && strlen(a->note) >= PT_APP_RUN_TEXT_MAX)
 		return pt_diag_set(d, PT_EINVAL, 0, "note", "at most %d bytes",
 				   PT_APP_RUN_TEXT_MAX - 1);
+	if ((err = pt_app_run_text_check(a->note, 1, "note", d)) != PT_OK)
+		return err;
 	memset(&r, 0, sizeof r);
 	r.run_id = L->row.id;
 	pt_strlcpy(r.target, a->target, sizeof r.target);
@@ -681,7 +717,8 @@ static int inject_to(const struct pt_ex_scenario *sc, const struct pt_ex_inject 
 }
 
 /* A player's view of the scenario: its roles' delivered injects (without the controllers'
- * notes), no baseline, the decisions its roles may make. In place (the arena keeps the rest). */
+ * notes), the decisions its roles may make; no baseline, objectives or simulation settings.
+ * In place (the arena keeps the rest). */
 static void player_scenario(struct pt_ex_scenario *sc, struct pt_ex_run_inject *inj,
 			    unsigned long bits)
 {
@@ -712,22 +749,119 @@ static void player_scenario(struct pt_ex_scenario *sc, struct pt_ex_run_inject *
 			sc->decisions[k++] = *x;
 	}
 	sc->n_decisions = k;
+	/* attack review 6: no evaluation guide, no simulation settings */
+	sc->n_objectives = 0;
+	sc->simulation = NULL;
+	sc->n_sim_to = 0;
+	sc->sim_replications = 0;
+	sc->sim_every_min = 0;
+	sc->sim_start_min = 0;
+}
+
+#define ENTRIES_BATCH 500 /* rows one read of a page takes */
+
+/* One entry row into r's lists, taking its text (c's view decided before). */
+static void entry_take(struct pt_db_run_entry *e, struct pt_app_run *r)
+{
+	if (strcmp(e->kind, "response") == 0) {
+		struct pt_app_run_response *x = &r->responses[r->n_responses++];
+		x->id = e->id;
+		x->seq = (uint32_t)e->seq;
+		pt_strlcpy(x->role, e->role, sizeof x->role);
+		pt_strlcpy(x->user, e->user_name, sizeof x->user);
+		x->t_min = e->t_min;
+		x->at = e->at;
+		x->text = e->text;
+	} else if (strcmp(e->kind, "log") == 0) {
+		struct pt_app_run_log *x = &r->log[r->n_log++];
+		x->id = e->id;
+		pt_strlcpy(x->user, e->user_name, sizeof x->user);
+		pt_strlcpy(x->position, e->role, sizeof x->position);
+		pt_strlcpy(x->agency, e->agency, sizeof x->agency);
+		x->t_min = e->t_min;
+		x->at = e->at;
+		x->activity = e->text;
+	} else {
+		struct pt_app_run_observation *x = &r->observations[r->n_observations++];
+		x->id = e->id;
+		pt_strlcpy(x->user, e->user_name, sizeof x->user);
+		x->t_min = e->t_min;
+		x->at = e->at;
+		x->capability = e->capability;
+		pt_strlcpy(x->target, e->target, sizeof x->target);
+		if (pt_app_run_obs_kind_parse(e->kind, &x->kind) != PT_OK)
+			x->kind = PT_RUN_OBS_OBSERVATION;
+		x->text = e->text;
+	}
+	e->text = NULL;
+}
+
+/*
+ * The run's entries c may see (a player: its roles' responses and its own log; else every
+ * entry), newest first, at most limit of them below the id before (0: the newest).
+ */
+static enum pt_err entries_fill(const struct pt_caller *c, struct pt_db *db,
+				const struct pt_app_run_loaded *L, long long before, size_t limit,
+				struct pt_app_run *r, struct pt_diag *d)
+{
+	int player = L->view == PT_RUN_VIEW_PLAYER, done = 0;
+	long long cursor = before;
+	size_t taken = 0;
+
+	r->page_limit = limit;
+	r->page_before = before;
+	if (!(r->responses = calloc(limit, sizeof *r->responses)) ||
+	    !(r->log = calloc(limit, sizeof *r->log)) ||
+	    !(r->observations = calloc(limit, sizeof *r->observations)))
+		return nomem(d);
+	while (!done) {
+		struct pt_db_run_entry *en = NULL;
+		size_t n = 0, i;
+		enum pt_err err;
+		if ((err = pt_db_run_entries_before(db, L->row.id, cursor, ENTRIES_BATCH, &en, &n, d)) !=
+		    PT_OK)
+			return err;
+		if (n < ENTRIES_BATCH)
+			done = 1;
+		for (i = 0; i < n; i++) {
+			int response = strcmp(en[i].kind, "response") == 0;
+			int log = strcmp(en[i].kind, "log") == 0;
+			cursor = en[i].id;
+			if (player && !(response ? (pt_app_run_role_bit(L->sc, en[i].role) & L->ra.roles)
+					 : log	  ? en[i].user_id == c->who.user_id
+						  : 0))
+				continue;
+			if (taken == limit) {
+				r->page_more = 1;
+				done = 1;
+				break;
+			}
+			entry_take(&en[i], r);
+			r->page_next = en[i].id;
+			taken++;
+		}
+		pt_db_run_entries_free(en, n);
+	}
+	return PT_OK;
 }
 
 static enum pt_err get_fill(const struct pt_caller *c, struct pt_db *db,
-			    struct pt_app_run_loaded *L, int64_t now_ms, struct pt_app_run *r,
-			    struct pt_diag *d)
+			    struct pt_app_run_loaded *L, int64_t now_ms, long long before, size_t limit,
+			    struct pt_app_run *r, struct pt_diag *d)
 {
 	int player = L->view == PT_RUN_VIEW_PLAYER;
 	unsigned long bits = L->ra.roles;
-	struct pt_db_run_entry *en = NULL;
 	size_t n = 0, i;
 	enum pt_err err;
 
 	summary_fill(&L->row, &L->clock, L->view, now_ms, &r->s);
-	r->next_sim_min = L->run.next_sim_min;
-	r->sim_start_min = L->run.sim_start_min;
-	r->seed = L->row.seed;
+	r->next_sim_min = -1;
+	r->guide = pt_access_run_guide(&c->who, &L->ra) == PT_ACCESS_OK;
+	if (r->guide) { /* attack review 6: not a player's */
+		r->next_sim_min = L->run.next_sim_min;
+		r->sim_start_min = L->run.sim_start_min;
+		r->seed = L->row.seed;
+	}
 	/* participants, and the caller's roles */
 	if (L->n_members && !(r->participants = calloc(L->n_members, sizeof *r->participants)))
 		return nomem(d);
@@ -758,73 +892,12 @@ static enum pt_err get_fill(const struct pt_caller *c, struct pt_db *db,
 		pt_strlcpy(m->user, L->made_rows[i].user_name, sizeof m->user);
 		m->at = L->made_rows[i].made_at;
 	}
-	/* responses */
-	if ((err = pt_db_run_entries(db, L->row.id, "response", &en, &n, d)) != PT_OK)
+	/* responses, the log, observations: one page, newest first (attack review 4) */
+	if ((err = entries_fill(c, db, L, before, limit, r, d)) != PT_OK)
 		return err;
-	if (n && !(r->responses = calloc(n, sizeof *r->responses))) {
-		pt_db_run_entries_free(en, n);
-		return nomem(d);
-	}
-	for (i = 0; i < n; i++) {
-		struct pt_app_run_response *x;
-		if (player && !(pt_app_run_role_bit(L->sc, en[i].role) & bits))
-			continue;
-		x = &r->responses[r->n_responses++];
-		x->id = en[i].id;
-		x->seq = (uint32_t)en[i].seq;
-		pt_strlcpy(x->role, en[i].role, sizeof x->role);
-		pt_strlcpy(x->user, en[i].user_name, sizeof x->user);
-		x->t_min = en[i].t_min;
-		x->at = en[i].at;
-		x->text = en[i].text;
-		en[i].text = NULL;
-	}
-	pt_db_run_entries_free(en, n);
-	/* the activity log */
-	if ((err = pt_db_run_entries(db, L->row.id, "log", &en, &n, d)) != PT_OK)
-		return err;
-	if (n && !(r->log = calloc(n, sizeof *r->log))) {
-		pt_db_run_entries_free(en, n);
-		return nomem(d);
-	}
-	for (i = 0; i < n; i++) {
-		struct pt_app_run_log *x;
-		if (player && en[i].user_id != c->who.user_id)
-			continue;
-		x = &r->log[r->n_log++];
-		x->id = en[i].id;
-		pt_strlcpy(x->user, en[i].user_name, sizeof x->user);
-		pt_strlcpy(x->position, en[i].role, sizeof x->position);
-		pt_strlcpy(x->agency, en[i].agency, sizeof x->agency);
-		x->t_min = en[i].t_min;
-		x->at = en[i].at;
-		x->activity = en[i].text;
-		en[i].text = NULL;
-	}
-	pt_db_run_entries_free(en, n);
 	if (!player) {
 		struct pt_db_run_rating *rt = NULL;
 		struct pt_db_run_improvement *it = NULL;
-		if ((err = pt_db_run_entries(db, L->row.id, NULL, &en, &n, d)) != PT_OK)
-			return err;
-		if (n && !(r->observations = calloc(n, sizeof *r->observations))) {
-			pt_db_run_entries_free(en, n);
-			return nomem(d);
-		}
-		for (i = 0; i < n; i++) {
-			struct pt_app_run_observation *x = &r->observations[r->n_observations++];
-			x->id = en[i].id;
-			pt_strlcpy(x->user, en[i].user_name, sizeof x->user);
-			x->t_min = en[i].t_min;
-			x->at = en[i].at;
-			x->capability = en[i].capability;
-			pt_strlcpy(x->target, en[i].target, sizeof x->target);
-			if (pt_app_run_obs_kind_parse(en[i].kind, &x->kind) != PT_OK)
-				x->kind = PT_RUN_OBS_OBSERVATION;
-			x->text = en[i].text;
-			en[i].text = NULL;
-		}
-		pt_db_run_entries_free(en, n);
 		if ((err = pt_db_run_ratings(db, L->row.id, &rt, &n, d)) != PT_OK)
 			return err;
 		if (n && !(r->ratings = calloc(n, sizeof *r->ratings))) {
@@ -878,6 +951,10 @@ static enum pt_err get_fill(const struct pt_caller *c, struct pt_db *db,
 	}
 	r->sc = L->sc;
 	L->sc = NULL; /* the result owns it now (the engine borrowed it and is freed first) */
+	for (i = 0; i < r->sc->n_sim_to; i++)
+		for (size_t k = 0; k < r->n_my_roles; k++)
+			if (strcmp(r->sc->sim_to[i], r->my_roles[k]) == 0)
+				r->sim_figures = 1;
 	if (player)
 		player_scenario(r->sc, r->inj, bits);
 	return PT_OK;
@@ -886,12 +963,26 @@ static enum pt_err get_fill(const struct pt_caller *c, struct pt_db *db,
 enum pt_err pt_app_run_get(const struct pt_caller *c, struct pt_db *db, long long id,
 			   struct pt_app_run **out, struct pt_diag *d)
 {
+	return pt_app_run_get_page(c, db, id, 0, 0, out, d);
+}
+
+enum pt_err pt_app_run_get_page(const struct pt_caller *c, struct pt_db *db, long long id,
+				long long before, size_t limit, struct pt_app_run **out,
+				struct pt_diag *d)
+{
 	struct pt_app_run_loaded L;
 	struct pt_app_run *r;
 	int64_t now_ms = pt_app_run_now_ms(c);
 	enum pt_err err;
 
 	*out = NULL;
+	if (limit > PT_APP_RUN_PAGE_MAX)
+		return pt_diag_set(d, PT_ELIMIT, 0, "limit", "at most %d entries a page",
+				   PT_APP_RUN_PAGE_MAX);
+	if (before < 0)
+		return pt_diag_set(d, PT_EINVAL, 0, "before", "an entry id, 1 or more");
+	if (limit == 0)
+		limit = PT_APP_RUN_PAGE_DEFAULT;
 	if (!(r = calloc(1, sizeof *r)))
 		return nomem(d);
 	if ((err = pt_db_begin_read(db, d)) != PT_OK) {
@@ -899,7 +990,7 @@ enum pt_err pt_app_run_get(const struct pt_caller *c, struct pt_db *db, long lon
 		return err;
 	}
 	if ((err = pt_app_run_load(c, db, id, 1, &L, d)) == PT_OK)
-		err = get_fill(c, db, &L, now_ms, r, d);
+		err = get_fill(c, db, &L, now_ms, before, limit, r, d);
 	err = pt_db_end(db, err, d);
 	pt_app_run_unload(&L);
 	if (err == PT_OK && c->audit_reads && pt_access_read_audited(r->s.tlp)) {
@@ -909,8 +1000,12 @@ enum pt_err pt_app_run_get(const struct pt_caller *c, struct pt_db *db, long lon
 		err = pt_audit_reads(db, "run.read", "exercise_runs", 1, rid, NULL, 0, d);
 	}
 	if (err != PT_OK) {
+		char rid[32];
 		pt_app_run_free(r);
-		return err;
+		if (!c->audit_reads) /* the API's reads only, as run.read */
+			return err;
+		snprintf(rid, sizeof rid, "%lld", id);
+		return pt_app_run_refused(c, db, "run.read", rid, err, d); /* attack review 7 */
 	}
 	*out = r;
 	return PT_OK;
@@ -1276,6 +1371,7 @@ enum pt_err pt_app_run_alert(const struct pt_caller *c, struct pt_db *db, long l
 	char text[512], detail[256], rid[32];
 	int64_t now_ms = pt_app_run_now_ms(c);
 	enum pt_err err;
+	int not_exercise = 0;
 
 	*out = NULL;
 	snprintf(rid, sizeof rid, "%lld", id);
@@ -1285,9 +1381,6 @@ enum pt_err pt_app_run_alert(const struct pt_caller *c, struct pt_db *db, long l
 	}
 	if (!o)
 		return pt_diag_set(d, PT_EINVAL, 0, "template", "a template and a site are needed");
-	if (o->status_set && o->status != PT_CAP_EXERCISE)
-		return pt_diag_set(d, PT_EINVAL, 0, "status",
-				   "an alert from within an exercise has status Exercise");
 	x = *o;
 	x.status_set = 1;
 	x.status = PT_CAP_EXERCISE;
@@ -1299,6 +1392,12 @@ enum pt_err pt_app_run_alert(const struct pt_caller *c, struct pt_db *db, long l
 	if (pt_access_run_alert(&c->who, &L.ra) != PT_ACCESS_OK) {
 		err = pt_diag_set(d, PT_EFORBIDDEN, 0, "role",
 				  "only the run's public information officer issues exercise alerts");
+		goto out;
+	}
+	if (o->status_set && o->status != PT_CAP_EXERCISE) { /* attack review 7: audited */
+		err = pt_diag_set(d, PT_EINVAL, 0, "status",
+				  "an alert from within an exercise has status Exercise");
+		not_exercise = 1;
 		goto out;
 	}
 	if (L.clock.state != PT_EX_CLOCK_RUNNING) {
@@ -1339,5 +1438,14 @@ out:
 		pt_app_alert_free(*out);
 		*out = NULL;
 	}
-	return pt_app_refused(c, db, "run.alert", "exercise_runs", rid, err, d);
+	if (not_exercise) {
+		struct pt_diag ad = PT_DIAG_INIT;
+		pt_app_act(c, db);
+		(void)pt_audit_append(db, PT_AUDIT_REFUSED_ACTION, "exercise_runs", rid,
+				      "run.alert: status: an alert from within an exercise has status "
+				      "Exercise",
+				      &ad);
+		return err;
+	}
+	return pt_app_run_refused(c, db, "run.alert", rid, err, d);
 }

@@ -22,6 +22,7 @@ int pt_cmd_serve(struct pt_cli *cli)
 	unsigned long budget = 0, conns = 0, per_addr = 0, idle = 0, min_rate = 0; /* issue 10 */
 	unsigned long compute_threads = 0, compute_queue = 0; /* the compute pool (issue 10) */
 	unsigned long public_rate = 0; /* issue 13: the public alert paths */
+	unsigned long run_rate = 0;    /* issue 15, attack review 4 */
 	enum pt_err err;
 	long cut = 0;
 	int i, sig = 0, rc;
@@ -97,6 +98,10 @@ int pt_cmd_serve(struct pt_cli *cli)
 			if (pt_cli_parse_ulong(val, 1, PT_HTTP_PUBLIC_RATE_MAX, &public_rate))
 				return pt_cli_usage_error(cli, "--public-rate: '%s' is not a whole number 1-%u",
 							  val, PT_HTTP_PUBLIC_RATE_MAX);
+		} else if (strcmp(opt, "--run-rate") == 0) { /* issue 15, attack review 4 */
+			if (pt_cli_parse_ulong(val, 1, PT_HTTP_RUN_RATE_MAX, &run_rate))
+				return pt_cli_usage_error(cli, "--run-rate: '%s' is not a whole number 1-%u",
+							  val, PT_HTTP_RUN_RATE_MAX);
 		} else {
 			return pt_cli_usage_error(cli, "unknown option '%s'", opt);
 		}
@@ -127,6 +132,7 @@ int pt_cmd_serve(struct pt_cli *cli)
 	cfg.compute_threads = (unsigned)compute_threads;
 	cfg.compute_queue = (unsigned)compute_queue;
 	cfg.public_rate = (unsigned)public_rate; /* issue 13 */
+	cfg.run_rate = (unsigned)run_rate;       /* issue 15, attack review 4 */
 	/* The worker threads inherit a mask without SIGINT and SIGTERM: only sigwait below sees them. */
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);

@@ -998,3 +998,18 @@ enum pt_access pt_access_run_link(const struct pt_principal *who, const struct p
 	return v == PT_RUN_VIEW_FACILITATOR || v == PT_RUN_VIEW_OBSERVER ? PT_ACCESS_OK
 									 : PT_ACCESS_FORBIDDEN;
 }
+
+enum pt_access pt_access_run_guide(const struct pt_principal *who, const struct pt_run_access *run)
+{
+	enum pt_run_view v = pt_access_run_view(who, run);
+	if (v == PT_RUN_VIEW_NONE)
+		return PT_ACCESS_NOT_FOUND;
+	return v == PT_RUN_VIEW_PLAYER ? PT_ACCESS_FORBIDDEN : PT_ACCESS_OK;
+}
+
+enum pt_access pt_access_exercise_guide(const struct pt_principal *who)
+{
+	if (!who)
+		return PT_ACCESS_FORBIDDEN;
+	return !who->system && who->role == PT_ROLE_PLAYER ? PT_ACCESS_FORBIDDEN : PT_ACCESS_OK;
+}

@@ -830,4 +830,22 @@ enum pt_access pt_access_run_report(const struct pt_principal *who, const struct
  */
 enum pt_access pt_access_run_link(const struct pt_principal *who, const struct pt_run_access *run);
 
+/**
+ * May who see run's Exercise Evaluation Guide (the objectives' capability
+ * targets and critical tasks), its baseline, its simulation settings
+ * (replications, rerun period, start, the roles its figures go to, the
+ * simulation file) and its seed (attack review 6)? NOT_FOUND when it may not
+ * see the run; FORBIDDEN for the view PLAYER; else OK (facilitators,
+ * evaluators, observers, the system administrator).
+ */
+enum pt_access pt_access_run_guide(const struct pt_principal *who, const struct pt_run_access *run);
+
+/**
+ * May who see the evaluation guide and simulation settings of the built-in
+ * exercises (GET /exercises: objectives, sim_to, the simulation file and its
+ * start)? FORBIDDEN for a user of system role player (it sees them of no run
+ * either: pt_access_run_guide); else OK.
+ */
+enum pt_access pt_access_exercise_guide(const struct pt_principal *who);
+
 #endif

@@ -486,7 +486,8 @@ int pt_text_public_ok(const char *s, int lines, unsigned long *bad)
 		if (!(n = utf8_next(p, &cp)))
 			return 0;
 		p += n;
-		if (cp < 0x20 && lines && (cp == '\t' || cp == '\n' || cp == '\r'))
+		if (cp < 0x20 && lines && (cp == '\t' || cp == '\n' ||
+					    (cp == '\r' && lines != PT_TEXT_LINES_LF)))
 			continue;
 		if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0xFFFE || cp == 0xFFFF ||
 		    (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||

@@ -261,12 +261,15 @@ void pt_strlcat(char *dst, const char *src, size_t dst_size);
  * controls, U+FFFE, U+FFFF), DEL and the C1 controls (U+0080-U+009F), the
  * bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069:
  * they reverse what a reader sees) and the line and paragraph separators
- * U+2028, U+2029. Tab, CR and LF pass when lines is nonzero (a site's name
- * may span lines, docs/formats.md), else not. Returns 1 when s may, else 0
+ * U+2028, U+2029. Tab, CR and LF pass when lines is PT_TEXT_LINES_CRLF (a
+ * site's name may span lines, docs/formats.md), tab and LF only when it is
+ * PT_TEXT_LINES_LF (an exercise run's texts, attack review 8), none when 0. Returns 1 when s may, else 0
  * with *bad (when not NULL) the first code point refused, or 0xFFFFFFFF for
  * bytes that are not UTF-8 (in pt_text_public_name's form). Pure; s NULL: 0.
  */
 int pt_text_public_ok(const char *s, int lines, unsigned long *bad);
+#define PT_TEXT_LINES_CRLF 1 /**< pt_text_public_ok: tab, CR and LF pass */
+#define PT_TEXT_LINES_LF 2   /**< pt_text_public_ok: tab and LF pass, CR does not */
 
 /**
  * What a code point cp that pt_text_public_ok refused is, for a message:

@@ -25,6 +25,9 @@
 /* issue 13: the rate limit of the public alert paths (per client address, IPv6 per /64) */
 #define PT_HTTP_PUBLIC_RATE_DEFAULT 120u       /**< requests a minute */
 #define PT_HTTP_PUBLIC_RATE_MAX 1000000000u    /**< the most that may be set */
+/* issue 15 attack review 4: a user's writes on one exercise run (responses, log, decisions, observations) */
+#define PT_HTTP_RUN_RATE_DEFAULT 60u           /**< writes a minute per user per run */
+#define PT_HTTP_RUN_RATE_MAX 1000000u          /**< the most that may be set */
 
 /** How to run the server. Zeroed fields take the defaults named. */
 struct pt_http_config {
@@ -55,6 +58,7 @@ struct pt_http_config {
 	unsigned compute_queue;   /**< computations that may wait for a thread; 0 = 16, 1-4096 */
 	/* issue 13: the public alert paths */
 	unsigned public_rate;     /**< requests a minute per client address on /alerts.atom and /alerts/ID.cap; 0 = PT_HTTP_PUBLIC_RATE_DEFAULT */
+	unsigned run_rate;        /**< writes a minute per user per exercise run (attack review 4); 0 = PT_HTTP_RUN_RATE_DEFAULT */
 };
 
 #define PT_HTTP_PLAN_CACHE_MB_DEFAULT 256u /**< serve --plan-cache-mb's default */

@@ -74,6 +74,7 @@ struct pt_http_server {
 	size_t user_body_share;
 	/* issue 13: the public alert paths (pt_http_alerts.c, pt_http_rate.c) */
 	struct pt_rate *public_rate;    /* requests per client address */
+	struct pt_rate *run_rate;       /* attack review 4: a user's writes per exercise run */
 	struct pt_alert_cache *alerts;  /* the feed and CAP files kept between requests */
 	/* issue 15: exercise runs' ticker and event streams (pt_http_live.c) */
 	struct pt_live *live;

@@ -377,21 +377,22 @@ static const struct pt_vschema b_alert_approve = {f_alert_approve, 0};
 
 
 /* issue 15: exercise runs (docs/api.md, "Exercise runs"). Text a participant writes may span
- * lines: no control characters but tab, new line and carriage return (jansson checked the UTF-8,
- * the validator the NUL). */
+ * lines: no control characters but tab and new line, no bidi controls, no U+2028/U+2029 (attack
+ * review 8: pt_text_public_ok, PT_TEXT_LINES_LF); a title is one line of the same. */
 static int run_text_ok(const char *s)
 {
-	for (; *s; s++)
-		if (((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n' && *s != '\r') || *s == 0x7f)
-			return 0;
-	return 1;
+	return pt_text_public_ok(s, PT_TEXT_LINES_LF, NULL);
+}
+static int run_line_ok(const char *s)
+{
+	return pt_text_public_ok(s, 0, NULL);
 }
 static int run_date_ok(const char *s)
 {
 	return s[0] && date_or_empty(s);
 }
 #define RUN_TEXT_MAX 3999 /* PT_APP_RUN_TEXT_MAX - 1 */
-#define RTEXT(name, req, lo) {name, PT_V_STRING, req, 0, lo, RUN_TEXT_MAX, NULL, run_text_ok, "text without control characters (tab and new line allowed)", NULL, NULL}
+#define RTEXT(name, req, lo) {name, PT_V_STRING, req, 0, lo, RUN_TEXT_MAX, NULL, run_text_ok, "text without control characters (tab and new line allowed; no carriage return, no bidi controls U+202A-U+202E, U+2066-U+2069, no U+2028/U+2029)", NULL, NULL}
 #define RUN_MINUTES_MAX 20160 /* PT_EX_TIME_MAX */
 static const char *const run_member_names[] = {"player", "evaluator", "facilitator", NULL};
 static const char *const run_obs_names[] = {"observation", "strength", "improvement", NULL};
@@ -402,7 +403,7 @@ static const struct pt_vfield f_run_create[] = {
 	ID("builtin", 0),
 	OBJ("scenario", 0, NULL),
 	OBJ("simulation", 0, NULL),
-	TEXT("title", 0, 1, 199),
+	{"title", PT_V_STRING, 0, 0, 1, 199, NULL, run_line_ok, "one line of text without control characters, bidi controls (U+202A-U+202E, U+2066-U+2069) or U+2028/U+2029", NULL, NULL},
 	ENUM("tlp", 0, tlp_names),
 	INT("seed", 0, 0, 9007199254740991.0),
 	END,
@@ -475,6 +476,12 @@ static const struct pt_vfield f_run_improve[] = {
 static const struct pt_vschema b_run_improve = {f_run_improve, 0};
 static const struct pt_vquery q_run_unassign[] = {
 	{"role", PT_V_STRING, 1, 63, NULL},
+	{NULL, PT_V_INT, 0, 0, NULL},
+};
+/* attack review 4: GET /runs/ID pages the run's entries, newest first */
+static const struct pt_vquery q_run_get[] = {
+	{"limit", PT_V_INT, 1, 1000, NULL}, /* PT_APP_RUN_PAGE_MAX */
+	{"before", PT_V_INT, 1, (1ULL << 53) - 1, NULL},
 	{NULL, PT_V_INT, 0, 0, NULL},
 };
 static const struct pt_vquery q_run_events[] = {
@@ -571,7 +578,7 @@ const struct pt_route pt_routes[] = {
 	{"GET", "/api/v1/exercises", pt_h_exercises, 0, q_none, NULL},
 	{"GET", "/api/v1/runs", pt_h_runs_list, 0, q_page, NULL},
 	{"POST", "/api/v1/runs", pt_h_run_create, PT_R_JSON | PT_R_JSON_ROWS, q_none, &b_run_create},
-	{"GET", "/api/v1/runs/{id}", pt_h_run_get, 0, q_none, NULL},
+	{"GET", "/api/v1/runs/{id}", pt_h_run_get, 0, q_run_get, NULL},
 	{"POST", "/api/v1/runs/{id}/participants", pt_h_run_assign, PT_R_JSON, q_none, &b_run_assign},
 	{"DELETE", "/api/v1/runs/{id}/participants/{user}", pt_h_run_unassign, 0, q_run_unassign, NULL},
 	{"POST", "/api/v1/runs/{id}/start", pt_h_run_clock, RUN_NO_BODY, q_none, &b_run_empty},

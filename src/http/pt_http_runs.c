@@ -191,9 +191,12 @@ static json_t *run_json(const struct pt_app_run *run)
 	int bad = !o;
 	if (bad)
 		return NULL;
-	bad |= json_object_set_new(o, "seed", json_integer((json_int_t)run->seed)) != 0;
-	bad |= json_object_set_new(o, "next_sim_min", num(run->next_sim_min)) != 0;
-	bad |= json_object_set_new(o, "sim_start_min", num(run->sim_start_min)) != 0;
+	if (run->guide) { /* attack review 6: not a player's */
+		bad |= json_object_set_new(o, "seed", json_integer((json_int_t)run->seed)) != 0;
+		bad |= json_object_set_new(o, "sim_start_min", num(run->sim_start_min)) != 0;
+		bad |= json_object_set_new(o, "next_sim_min", num(run->next_sim_min)) != 0;
+	}
+	bad |= json_object_set_new(o, "sim_figures", json_boolean(run->sim_figures)) != 0;
 	bad |= json_object_set_new(o, "last_event", json_integer(run->last_event)) != 0;
 	a = json_array();
 	for (i = 0; a && i < run->n_my_roles; i++)
@@ -201,6 +204,22 @@ static json_t *run_json(const struct pt_app_run *run)
 	bad |= json_object_set_new(o, "my_roles", a) != 0;
 	bad |= json_object_set_new(o, "scenario", run->sc ? pt_ex_scenario_to_json(run->sc)
 							    : json_null()) != 0;
+	if (!run->guide && (a = json_object_get(o, "scenario")) && json_is_object(a)) {
+		static const char *const hidden[] = {"objectives", "baseline", "simulation",
+						     "sim_start", "sim_every_min",
+						     "sim_replications", "sim_to"};
+		for (i = 0; i < sizeof hidden / sizeof *hidden; i++)
+			json_object_del(a, hidden[i]);
+	}
+	/* attack review 4: the page of responses, log and observations */
+	bad |= json_object_set_new(o, "entries",
+				   json_pack("{s:I,s:o,s:b,s:o}", "limit",
+					     (json_int_t)run->page_limit, "before",
+					     run->page_before > 0 ? json_integer(run->page_before)
+								  : json_null(),
+					     "more", run->page_more, "next_before",
+					     run->page_more ? json_integer(run->page_next)
+							    : json_null())) != 0;
 	a = json_array();
 	for (i = 0; a && run->sc && i < run->sc->n_injects; i++) {
 		const struct pt_ex_run_inject *s = &run->inj[i];
@@ -337,10 +356,12 @@ void pt_h_exercises(struct pt_req *r)
 	const struct pt_embedded_file *f;
 	json_t *items = json_array();
 	size_t n = 0, plen = strlen(BUILTIN_PREFIX);
+	struct pt_caller c;
 	if (!items) {
 		pt_reply_json(r, 500, NULL);
 		return;
 	}
+	pt_api_caller(r, &c);
 	/* Every embedded data/scenarios/NAME.json that reads as an exercise scenario (the others are
 	 * simulation scenarios). */
 	for (f = pt_embedded_files; f->name; f++) {
@@ -357,6 +378,12 @@ void pt_h_exercises(struct pt_req *r)
 		}
 		e = exercise_json(sc);
 		pt_ex_scenario_free(sc);
+		if (e && pt_access_exercise_guide(&c.who) != PT_ACCESS_OK) { /* attack review 6 */
+			json_object_del(e, "objectives");
+			json_object_del(e, "sim_to");
+			json_object_del(e, "simulation");
+			json_object_del(e, "sim_start_min");
+		}
 		if (push(items, e)) {
 			json_decref(items);
 			pt_reply_json(r, 500, NULL);
@@ -470,9 +497,41 @@ void pt_h_run_create(struct pt_req *r)
 
 void pt_h_run_get(struct pt_req *r)
 {
+	const struct pt_qval *limit = pt_req_query(r, "limit"), *before = pt_req_query(r, "before");
+	struct pt_app_run *run = NULL;
+	struct pt_diag d = PT_DIAG_INIT;
+	struct pt_caller c;
 	long long id = path_run_or_reply(r);
-	if (id)
-		reply_run(r, id, 200);
+	enum pt_err err;
+	if (!id)
+		return;
+	pt_api_caller(r, &c);
+	err = pt_app_run_get_page(&c, r->db, id, before && before->set ? (long long)before->num : 0,
+				  limit && limit->set ? (size_t)limit->num : 0, &run, &d);
+	if (err != PT_OK) {
+		reply_run_error(r, err, &d);
+		return;
+	}
+	pt_reply_json(r, 200, run_json(run));
+	pt_app_run_free(run);
+}
+
+/* attack review 4: a user's writes on one run (responses, log entries, decisions,
+ * observations) through r->srv->run_rate: 0, or 1 after replying 429 with Retry-After. */
+static int run_rate_or_reply(struct pt_req *r, const struct pt_caller *c, long long id)
+{
+	char key[64], wait_text[24];
+	long wait;
+	if (c->who.system || !r->srv->run_rate)
+		return 0;
+	snprintf(key, sizeof key, "run %lld user %lld", id, (long long)c->who.user_id);
+	if ((wait = pt_rate_take(r->srv->run_rate, key, pt_http_now_ms())) == 0)
+		return 0;
+	pt_reply_error(r, 429, NULL, 0,
+		       "too many writes to this run from you; try again in %ld seconds", wait);
+	snprintf(wait_text, sizeof wait_text, "%ld", wait);
+	pt_reply_header(r, "Retry-After", wait_text);
+	return 1;
 }
 
 void pt_h_run_assign(struct pt_req *r)
@@ -625,6 +684,8 @@ void pt_h_run_respond(struct pt_req *r)
 		return;
 	memset(&done, 0, sizeof done);
 	pt_api_caller(r, &c);
+	if (run_rate_or_reply(r, &c, id))
+		return;
 	err = pt_app_run_respond(&c, r->db, id, seq,
 				 json_string_value(json_object_get(r->json, "role")),
 				 json_string_value(json_object_get(r->json, "text")), &done, &d);
@@ -656,6 +717,8 @@ void pt_h_run_decide(struct pt_req *r)
 	}
 	memset(&done, 0, sizeof done);
 	pt_api_caller(r, &c);
+	if (run_rate_or_reply(r, &c, id))
+		return;
 	err = pt_app_run_decide(&c, r->db, id, json_string_value(json_object_get(r->json, "role")),
 				json_string_value(json_object_get(r->json, "decision")), value,
 				&done, &d);
@@ -707,6 +770,8 @@ void pt_h_run_log(struct pt_req *r)
 	if (!id)
 		return;
 	pt_api_caller(r, &c);
+	if (run_rate_or_reply(r, &c, id))
+		return;
 	err = pt_app_run_log_add(&c, r->db, id, json_string_value(json_object_get(r->json, "role")),
 				 body_minute(r),
 				 json_string_value(json_object_get(r->json, "activity")), &entry, &d);
@@ -733,6 +798,8 @@ void pt_h_run_observe(struct pt_req *r)
 	o.target = json_string_value(json_object_get(r->json, "target"));
 	o.text = json_string_value(json_object_get(r->json, "text"));
 	pt_api_caller(r, &c);
+	if (run_rate_or_reply(r, &c, id))
+		return;
 	err = pt_app_run_observe(&c, r->db, id, &o, &obs, &d);
 	answer_id(r, err, &d, id, obs);
 }

@@ -722,6 +722,11 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 				  PT_HTTP_PUBLIC_RATE_MAX);
 		goto fail;
 	}
+	if (s->cfg.run_rate > PT_HTTP_RUN_RATE_MAX) { /* issue 15, attack review 4 */
+		err = pt_diag_set(d, PT_EINVAL, 0, "run-rate", "the run write rate is above %u a minute",
+				  PT_HTTP_RUN_RATE_MAX);
+		goto fail;
+	}
 	if (s->cfg.busy_wait_ms > PT_BUSY_WAIT_MAX_MS) {
 		err = pt_diag_set(d, PT_EINVAL, 0, "busy-wait", "the busy wait is above %d ms",
 				  PT_BUSY_WAIT_MAX_MS);
@@ -751,7 +756,9 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 	if (!(s->throttle = pt_throttle_new()) || !(s->cache = pt_cache_new()) ||
 	    !(s->alerts = pt_alert_cache_new()) || /* issue 13 */
 	    !(s->public_rate = pt_rate_new(s->cfg.public_rate ? s->cfg.public_rate
-							       : PT_HTTP_PUBLIC_RATE_DEFAULT))) {
+							       : PT_HTTP_PUBLIC_RATE_DEFAULT)) ||
+	    !(s->run_rate = pt_rate_new(s->cfg.run_rate ? s->cfg.run_rate
+							: PT_HTTP_RUN_RATE_DEFAULT))) {
 		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 		goto fail;
 	}
@@ -800,6 +807,7 @@ fail:
 	pt_cache_free(s->cache);
 	pt_alert_cache_free(s->alerts); /* issue 13 */
 	pt_rate_free(s->public_rate);
+	pt_rate_free(s->run_rate);
 	pt_plan_cache_free(s->plan_cache); /* plan cache (issue 10) */
 	pt_app_watch_close(s->watch);
 	if (s->pool.conns)
@@ -871,6 +879,7 @@ void pt_http_stop(struct pt_http_server *s, long *cut)
 	pt_cache_free(s->cache);
 	pt_alert_cache_free(s->alerts); /* issue 13 */
 	pt_rate_free(s->public_rate);
+	pt_rate_free(s->run_rate); /* issue 15, attack review 4 */
 	pt_plan_cache_free(s->plan_cache); /* plan cache (issue 10) */
 	pt_app_watch_close(s->watch);
 	pt_dbpool_close(&s->pool);

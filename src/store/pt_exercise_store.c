@@ -54,6 +54,8 @@ enum run_stmt {
 	ST_ENTRIES_KIND,
 	ST_ENTRIES_EVAL,
 	ST_ENTRIES_COUNT,
+	ST_ENTRIES_COUNTS,
+	ST_ENTRIES_BEFORE,
 	ST_RATING_PUT,
 	ST_RATINGS,
 	ST_IMPROVEMENT_ADD,
@@ -118,6 +120,16 @@ static const char *const stmt_sql[ST_COUNT] = {
 			    "AND kind IN ('observation', 'strength', 'improvement') ORDER BY id "
 			    "LIMIT ?2",
 	[ST_ENTRIES_COUNT] = "SELECT count(*) FROM exercise_run_entries WHERE run_id = ?1",
+	/* attack review 4: the run's quotas (a player's entries: responses, logs in a role) */
+	[ST_ENTRIES_COUNTS] = "SELECT count(*), coalesce(sum(kind = 'response' OR (kind = 'log' AND "
+			      "role NOT IN ('', 'facilitator', 'evaluator'))), 0), "
+			      "coalesce(sum(user_id = ?2 AND kind = 'response'), 0), "
+			      "coalesce(sum(user_id = ?2 AND kind = 'log'), 0), "
+			      "coalesce(sum(user_id = ?2 AND kind IN ('observation', 'strength', "
+			      "'improvement')), 0) FROM exercise_run_entries WHERE run_id = ?1",
+	/* attack review 4: a page of every kind, newest first */
+	[ST_ENTRIES_BEFORE] = "SELECT " ENTRY_COLUMNS "FROM exercise_run_entries WHERE run_id = ?1 "
+			      "AND id < ?2 ORDER BY id DESC LIMIT ?3",
 	[ST_RATING_PUT] = "INSERT INTO exercise_run_ratings (run_id, target, final, rater, "
 			  "user_id, user_name, rating, note, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
 			  "?7, ?8, ?9) ON CONFLICT (run_id, target, final, rater) DO UPDATE SET "
@@ -977,6 +989,56 @@ enum pt_err pt_db_run_entries_count(struct pt_db *db, long long run_id, long lon
 				    struct pt_diag *d)
 {
 	return query_id(db, ST_ENTRIES_COUNT, run_id, n, "counting a run's entries", d);
+}
+
+enum pt_err pt_db_run_entry_counts(struct pt_db *db, long long run_id, long long user_id,
+				   struct pt_db_run_entry_counts *out, struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	memset(out, 0, sizeof *out);
+	if ((err = pt_db_prepare(db, &stmts, ST_ENTRIES_COUNTS, &st, d)) != PT_OK)
+		return err;
+	rc = sqlite3_bind_int64(st, 1, run_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 2, user_id);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out->all = sqlite3_column_int64(st, 0);
+		out->players = sqlite3_column_int64(st, 1);
+		out->user_responses = sqlite3_column_int64(st, 2);
+		out->user_log = sqlite3_column_int64(st, 3);
+		out->user_observations = sqlite3_column_int64(st, 4);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? PT_OK : pt_db_fail(db, rc, d, "counting a run's entries");
+}
+
+enum pt_err pt_db_run_entries_before(struct pt_db *db, long long run_id, long long before,
+				     size_t max, struct pt_db_run_entry **out, size_t *n,
+				     struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if (max > PT_DB_RUN_ROWS_MAX)
+		max = PT_DB_RUN_ROWS_MAX;
+	if ((err = pt_db_prepare(db, &stmts, ST_ENTRIES_BEFORE, &st, d)) != PT_OK)
+		return err;
+	rc = sqlite3_bind_int64(st, 1, run_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 2, before > 0 ? before : INT64_MAX);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
+	if (rc != SQLITE_OK) {
+		sqlite3_reset(st);
+		return pt_db_fail(db, rc, d, "reading a run's entries");
+	}
+	return rows_owned(db, st, sizeof **out, entry_row, entry_clear, (void **)out, n,
+			  "reading a run's entries", d);
 }
 
 /* ---- ratings ---- */

@@ -206,6 +206,28 @@ enum pt_err pt_db_run_entries(struct pt_db *db, long long run_id, const char *ki
 enum pt_err pt_db_run_entries_count(struct pt_db *db, long long run_id, long long *n,
 				    struct pt_diag *d);
 
+/** What a run's quotas count (attack review 4; docs/exercises.md, "Quotas"). */
+struct pt_db_run_entry_counts {
+	long long all;               /**< the run's entries, every kind */
+	long long players;           /**< responses, and log entries in an exercise role */
+	long long user_responses;    /**< the user's responses */
+	long long user_log;          /**< the user's log entries */
+	long long user_observations; /**< the user's observations, strengths, improvements */
+};
+
+/** The counts of run_id's entries, the user's those of user_id, into *out. */
+enum pt_err pt_db_run_entry_counts(struct pt_db *db, long long run_id, long long user_id,
+				   struct pt_db_run_entry_counts *out, struct pt_diag *d);
+
+/**
+ * At most max entries of run_id of every kind with an id below before (0:
+ * from the newest), newest first (attack review 4: paging);
+ * *out: pt_db_run_entries_free.
+ */
+enum pt_err pt_db_run_entries_before(struct pt_db *db, long long run_id, long long before,
+				     size_t max, struct pt_db_run_entry **out, size_t *n,
+				     struct pt_diag *d);
+
 /** A rating (exercise_run_ratings). note owned. */
 struct pt_db_run_rating {
 	long long run_id;

@@ -2241,6 +2241,34 @@ test('exercise: the PIO issues an exercise alert from within the run; the player
   await shot(pl, 'exercise-player-ics214');
 });
 
+test('exercise: the run comes with its newest entries; "Show older" brings the older ones and a re-read keeps them', async () => {
+  const { fac } = X;
+  assert(fac, 'no pages (an earlier step failed)');
+  // a first page of one entry (the server's default is 200): the player's log entry, the newest
+  const firstPage = (u) => u.pathname === `/api/v1/runs/${X.run}` && !u.search;
+  await fac.route(firstPage, async (route) => {
+    const resp = await route.fetch({ url: `${route.request().url()}?limit=1` });
+    await route.fulfill({ response: resp });
+  });
+  try {
+    await fac.locator('[data-testid=run-reload]').click();
+    const older = fac.locator('[data-testid=run-older]');
+    await older.waitFor();
+    eq(await fac.locator('[data-testid=run-responses] li').count(), 0, 'the first page holds no response');
+    await older.click();
+    const answer = fac.locator('[data-testid=run-responses] li', { hasText: 'Kessling Road bus depot' });
+    await answer.waitFor();
+    await older.waitFor({ state: 'detached' });
+    const reread = fac.waitForResponse((r) => firstPage(new URL(r.url())));
+    await fac.locator('[data-testid=run-reload]').click();
+    await reread;
+    await answer.waitFor();
+    eq(await fac.locator('[data-testid=run-older]').count(), 0, 'nothing older left after a re-read');
+  } finally {
+    await fac.unroute(firstPage);
+  }
+});
+
 test('exercise: accessibility of the console, the player view and the evaluator view (axe-core)', async () => {
   assert(X.fac && X.pl && X.ev, 'no pages (an earlier step failed)');
   const found = [];

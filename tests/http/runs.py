@@ -14,6 +14,7 @@ import http.client
 import json
 import os
 import re
+import sqlite3
 import threading
 import time
 
@@ -676,6 +677,147 @@ def t_run(res, srv, protect, db):
     s2.close()
 
 
+def audit_rows(protect, db):
+    """The registry's audit log as the command line lists it (newest first)."""
+    rc, out, err = run_protect(protect, "--db", db, "audit", "list", "--format", "json", "--limit", "1000")
+    try:
+        return json.loads(out) if rc == 0 else []
+    except ValueError:
+        return []
+
+
+def t_records(res, srv, protect, db):
+    """Attack review 4, 6, 7, 8: quotas, the write rate, paging, the player's view, the audit of
+    outsiders and of a non-Exercise alert, the texts refused."""
+    port = srv.port
+    f = login(res, port, "facilitator")
+    p1 = login(res, port, "player")
+    p2 = login(res, port, "player2")
+    ev = login(res, port, "evaluator")
+    viewer = login(res, port, "viewer")
+    r = create_custom(f)
+    rid = (r.json or {}).get("id")
+    res.eq(r.status, 201, "a run for the records: %s" % r.body[:200])
+    if not rid:
+        return
+    path = "/api/v1/runs/%s" % rid
+    for user, member, role in (("player", "player", "police"), ("player", "player", "pio"),
+                               ("player2", "player", "ems"), ("evaluator", "evaluator", None)):
+        body = {"user": user, "member": member}
+        if role:
+            body["role"] = role
+        res.eq(f.request("POST", path + "/participants", body).status, 201, "assign %s %s" % (user, role))
+    # texts: CR, other controls and the bidi controls refused, naming the field
+    for c, sub, body, field in (
+            (p1, "log", {"activity": "a\rb", "role": "police"}, "activity"),
+            (p1, "log", {"activity": "gate \u202eB", "role": "police"}, "activity"),
+            (p1, "log", {"activity": "isolate \u2066x", "role": "police"}, "activity"),
+            (ev, "observations", {"text": "ok\r"}, "text"),
+            (ev, "observations", {"text": "\u202dspoof"}, "text"),
+            (f, "improvements", {"issue": "i\r", "action": "a", "element": "training", "responsible": "r"}, "issue"),
+            (f, "endex", {"message": "over\r"}, "message")):
+        expect(res, c.request("POST", "%s/%s" % (path, sub), body), 400, field, "POST %s %r" % (sub, body))
+    expect(res, f.request("POST", "/api/v1/runs", {"builtin": "hospital-attack-exercise", "title": "Drill \u202e1"}),
+           400, "title", "a title with U+202E")
+    res.eq(p1.request("POST", path + "/log", {"activity": "Cordon\tset\nGate B open", "role": "police"}).status, 201,
+           "tab and new line pass")
+    # what a player no longer receives; the evaluator still does
+    j = p1.get(path).json or {}
+    sc = j.get("scenario") or {}
+    res.check("seed" not in j and "sim_start_min" not in j and "next_sim_min" not in j,
+              "a player's run has no seed or simulation times: %r" % sorted(j)[:40])
+    res.eq(j.get("sim_figures"), False, "the police commander receives no figures")
+    res.eq((p2.get(path).json or {}).get("sim_figures"), True, "the EMS commander receives the figures")
+    for k in ("objectives", "baseline", "simulation", "sim_start", "sim_every_min", "sim_replications", "sim_to"):
+        res.check(k not in sc, "a player's scenario has no %s" % k)
+    j = ev.get(path).json or {}
+    sc = j.get("scenario") or {}
+    res.eq(j.get("seed"), 11, "the evaluator sees the seed")
+    res.check(any(t.get("tasks") for o in sc.get("objectives", []) for t in o.get("targets", [])),
+              "the evaluator sees the objectives' targets and critical tasks: %r" % sc.get("objectives"))
+    res.eq((sc.get("simulation"), sc.get("sim_replications"), sc.get("sim_to")),
+           ("hospital-attack.json", 20, ["ems"]), "and the simulation settings")
+    items = (p1.get("/api/v1/exercises").json or {}).get("items", [])
+    res.check(items and all("objectives" not in x and "sim_to" not in x and "simulation" not in x for x in items),
+              "a player's list of built-in exercises has no evaluation guide: %r" % [sorted(x) for x in items][:1])
+    items = (ev.get("/api/v1/exercises").json or {}).get("items", [])
+    res.check(items and all(x.get("objectives") for x in items), "the evaluator's has it")
+    # paging: newest first, with a cursor
+    ids = []
+    for k in range(3):
+        r = p1.request("POST", path + "/log", {"activity": "entry %d" % k, "role": "police"})
+        ids.append((r.json or {}).get("id"))
+    r = f.get(path + "?limit=2")
+    j = r.json or {}
+    res.eq([x.get("id") for x in j.get("log", [])], [ids[2], ids[1]], "the first page: the newest two")
+    page = j.get("entries") or {}
+    res.eq((page.get("limit"), page.get("more"), page.get("next_before")), (2, True, ids[1]), "more to come: %r" % page)
+    j = f.get(path + "?limit=2&before=%s" % ids[1]).json or {}
+    res.eq([x.get("activity") for x in j.get("log", [])], ["entry 0", "Cordon\tset\nGate B open"],
+           "the next page, before=%s" % ids[1])
+    res.eq(((j.get("entries") or {}).get("more"), (j.get("entries") or {}).get("before")), (False, ids[1]),
+           "the last page")
+    j = p1.get(path).json or {}
+    res.eq(((j.get("entries") or {}).get("limit"), (j.get("entries") or {}).get("more")), (200, False),
+           "the default page: 200")
+    for q, field in (("limit=1001", "limit"), ("limit=0", "limit"), ("before=0", "before"), ("before=x", "before"),
+                     ("after=3", "after")):
+        expect(res, f.get(path + "?" + q), 400, field, "GET ?%s" % q)
+    # a player at its log quota; another player and the evaluator go on
+    conn = sqlite3.connect(db, timeout=30)
+    try:
+        uid = conn.execute("SELECT id FROM users WHERE name = 'player'").fetchone()[0]
+        have = conn.execute("SELECT count(*) FROM exercise_run_entries WHERE run_id = ? AND user_id = ? AND "
+                            "kind = 'log'", (rid, uid)).fetchone()[0]
+        conn.executemany("INSERT INTO exercise_run_entries (run_id, kind, role, user_id, user_name, t_min, at, text) "
+                         "VALUES (?, 'log', 'police', ?, 'player', 0, 0, 'filled')",
+                         [(rid, uid)] * (499 - have))
+        conn.commit()
+    finally:
+        conn.close()
+    res.eq(p1.request("POST", path + "/log", {"activity": "the 500th", "role": "police"}).status, 201,
+           "the player's 500th log entry")
+    r = p1.request("POST", path + "/log", {"activity": "one more", "role": "police"})
+    expect(res, r, 400, "user", "the player's 501st log entry")
+    res.check("500 log entries" in r.body, "the refusal says the quota: %s" % r.body[:200])
+    res.eq(ev.request("POST", path + "/observations", {"text": "The police log is full"}).status, 201,
+           "the evaluator still observes")
+    res.eq(p2.request("POST", path + "/log", {"activity": "EMS still logs", "role": "ems"}).status, 201,
+           "another player still logs")
+    # the write rate: 60 a minute per user and run, then 429 with Retry-After
+    got = None
+    for k in range(200):
+        r = p2.request("POST", path + "/log", {"activity": "burst %d" % k, "role": "ems"})
+        if r.status != 201:
+            got = (k, r)
+            break
+    res.check(got is not None and got[1].status == 429, "a burst of writes ends in 429: %r" % (got and got[1].body[:200]))
+    if got:
+        res.check(got[0] >= 59, "not before the 60th write: %d" % got[0])
+        res.check((got[1].header("retry-after") or "").isdigit() and int(got[1].header("retry-after")) >= 1,
+                  "Retry-After: %r" % got[1].header("retry-after"))
+        expect(res, p2.request("POST", path + "/decisions", {"decision": "ambulances", "role": "ems", "value": 3}),
+               429, None, "a decision counts against the same rate")
+    res.eq(ev.request("POST", path + "/observations", {"text": "Another user's rate is its own"}).status, 201,
+           "the evaluator's rate is its own")
+    # outsiders' attempts: 404 as for a run that does not exist, audited as refused
+    for sub, body in (("start", None), ("log", {"activity": "x"}), ("participants", {"user": "viewer", "member": "player", "role": "ems"}),
+                      ("improvements/1/status", {"status": "done"})):
+        expect(res, viewer.request("POST", "%s/%s" % (path, sub), body), 404, None, "an outsider POSTs %s" % sub)
+    expect(res, viewer.get(path), 404, None, "an outsider reads the run")
+    expect(res, viewer.get(path + "/report?format=csv"), 404, None, "an outsider reads the report")
+    r = p1.request("POST", path + "/alerts", {"template": "armed-attack", "site_id": "VM-012", "status": "Actual"})
+    expect(res, r, 400, "status", "the PIO asks for an Actual alert")
+    rows = [a for a in audit_rows(protect, db) if a.get("action") == "refused" and a.get("record") == str(rid)]
+    details = [(a.get("user"), a.get("detail")) for a in rows]
+    for want in (("viewer", "run.start: not found"), ("viewer", "run.log: not found"),
+                 ("viewer", "run.assign: not found"), ("viewer", "run.improvement.status: not found"),
+                 ("viewer", "run.read: not found"), ("viewer", "run.report: not found"),
+                 ("player", "run.alert: status: an alert from within an exercise has status Exercise"),
+                 ("player", "run.log: user: you have written 500 log entries in this run, the most one participant may")):
+        res.check(want in details, "audited as refused: %r (%r)" % (want, details[:8]))
+
+
 def run(res, protect, work):
     """Group runs: its own server and registry."""
     srv, db = start_server(res, protect, work, "runs")
@@ -683,6 +825,7 @@ def run(res, protect, work):
         add_user(res, protect, db, "player2", "Vellmark Ministry of the Interior", "player")
         add_user(res, protect, db, "player3", "Vellmark National Police", "player")
         t_run(res, srv, protect, db)
+        t_records(res, srv, protect, db)  # attack review 4, 6, 7, 8
     finally:
         status, out, err = srv.stop()
         res.eq(status, 0, "runs server exit status")

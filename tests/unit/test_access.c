@@ -1385,6 +1385,11 @@ static void test_exercise_runs(void)
 			CHECK_STR(want, r->events);
 			CHECK_INT(pt_access_run_read(&p, &run),
 				  e->view[t] == 'n' ? PT_ACCESS_NOT_FOUND : PT_ACCESS_OK);
+			/* attack review 6: the evaluation guide, simulation settings, seed */
+			CHECK_INT(pt_access_run_guide(&p, &run),
+				  e->view[t] == 'n'   ? PT_ACCESS_NOT_FOUND
+				  : e->view[t] == 'p' ? PT_ACCESS_FORBIDDEN
+						      : PT_ACCESS_OK);
 			/* the pio alerts only while the run is not ended, and only as the pio */
 			run.ended = 1;
 			if (e->view[t] == 'p')
@@ -1447,6 +1452,14 @@ static void test_exercise_runs(void)
 	CHECK_INT(pt_access_run_view(NULL, &run), PT_RUN_VIEW_NONE);
 	CHECK_INT(pt_access_run_view(&sys, NULL), PT_RUN_VIEW_NONE);
 	CHECK_INT(pt_access_run_create(NULL), PT_ACCESS_FORBIDDEN);
+	/* attack review 6: the built-in exercises' guide, to all but players */
+	for (role = 0; role < PT_ROLE_COUNT; role++) {
+		struct pt_principal p = caller((enum pt_role)role, REL_OTHER);
+		CHECK_INT(pt_access_exercise_guide(&p),
+			  role == PT_ROLE_PLAYER ? PT_ACCESS_FORBIDDEN : PT_ACCESS_OK);
+	}
+	CHECK_INT(pt_access_exercise_guide(&sys), PT_ACCESS_OK);
+	CHECK_INT(pt_access_exercise_guide(NULL), PT_ACCESS_FORBIDDEN);
 	run.tlp = (enum pt_tlp)PT_TLP_COUNT;
 	CHECK_INT(pt_access_run_view(&sys, &run), PT_RUN_VIEW_NONE);
 	CHECK_INT(pt_access_run_member(NULL, PT_ROLE_PLAYER, OWNER_ORG, PT_RUN_PLAYER),

@@ -247,6 +247,12 @@ static void test_text_public(void)
 	CHECK_INT(pt_text_public_ok("two\nlines\tand\r", 1, &bad), 1);
 	CHECK_INT(pt_text_public_ok("two\nlines", 0, &bad), 0);
 	CHECK_INT(bad, 0x0A);
+	/* issue 15 attack review 8: a run's texts take tab and LF, not CR */
+	CHECK_INT(pt_text_public_ok("two\nlines\tand", PT_TEXT_LINES_LF, &bad), 1);
+	CHECK_INT(pt_text_public_ok("two\r\nlines", PT_TEXT_LINES_LF, &bad), 0);
+	CHECK_INT(bad, 0x0D);
+	CHECK_INT(pt_text_public_ok("a\xe2\x80\xae", PT_TEXT_LINES_LF, &bad), 0);
+	CHECK_INT(bad, 0x202E);
 	CHECK_INT(pt_text_public_ok("esc\x1b", 1, &bad), 0);
 	CHECK_INT(bad, 0x1B);
 	CHECK_STR(pt_text_public_name(bad, what, sizeof what), "0x1B (a control character)");
