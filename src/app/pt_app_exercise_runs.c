@@ -159,6 +159,8 @@ static enum pt_err restore(struct pt_db *db, struct pt_app_run_loaded *L, struct
 	L->run.sim_start_min = L->row.sim_start_min >= 0 ? L->row.sim_start_min
 							 : (double)L->sc->sim_start_min;
 	L->saved_made = L->run.n_made;
+	if ((err = pt_db_run_suspended(db, L->row.id, &L->suspended, d)) != PT_OK)
+		return err; /* review finding 9: suspended for a real-world emergency */
 	if (L->sc->n_injects) {
 		if (!(L->saved_inj = malloc(L->sc->n_injects * sizeof *L->saved_inj)))
 			return nomem(d);
@@ -394,6 +396,9 @@ static enum pt_err event_row(struct pt_app_run_loaded *L, const struct pt_app_ru
 		case PT_EX_EV_ENDEX:
 			snprintf(buf, sizeof buf, "%s",
 				 L->endex_text ? L->endex_text : "ENDEX: the exercise is over");
+			break;
+		case PT_EX_EV_SUSPEND: /* to everyone, its text given (pt_app_run_suspend) */
+			snprintf(buf, sizeof buf, "The exercise is suspended");
 			break;
 		}
 	}
@@ -954,6 +959,9 @@ static enum pt_err change(const struct pt_caller *c, struct pt_db *db, long long
 		err = pt_diag_set(d, PT_ECONFLICT, 0, "clock", "the run has ended (ENDEX)");
 		goto out;
 	}
+	if (L.suspended && op != OP_RESUME && op != OP_ENDEX && op != OP_TICK &&
+	    (err = pt_app_run_suspended_refuse(db, &L, d)) != PT_OK)
+		goto out; /* review finding 9: only resume or ENDEX end a suspension */
 	if (op != OP_START)
 		advance(&L, now_ms);
 	switch (op) {
@@ -970,8 +978,11 @@ static enum pt_err change(const struct pt_caller *c, struct pt_db *db, long long
 		break;
 	case OP_RESUME:
 		if ((err = pt_ex_clock_resume(&L.clock, now_ms, d)) != PT_OK ||
-		    (err = clock_event(&L, PT_EX_EV_RESUME, 0, d)) != PT_OK)
+		    (err = L.suspended ? pt_app_run_unsuspend_note(&L, d)
+				       : clock_event(&L, PT_EX_EV_RESUME, 0, d)) != PT_OK)
 			goto out;
+		if (L.suspended)
+			snprintf(detail, sizeof detail, "suspension over");
 		advance(&L, now_ms);
 		break;
 	case OP_SPEED:
@@ -1040,6 +1051,8 @@ static enum pt_err change(const struct pt_caller *c, struct pt_db *db, long long
 					  a->decision ? a->decision : "");
 			goto out;
 		}
+		if ((err = pt_app_run_decision_repeat(&L, (size_t)k, a->role, a->value, d)) != PT_OK)
+			goto out; /* review finding 10: the value in force already */
 		if ((err = pt_ex_run_decide(&L.run, (size_t)k, a->role,
 					    a->value ? a->value : "", pt_app_run_collect, &L, d)) !=
 		    PT_OK)

@@ -283,6 +283,12 @@ enum pt_err pt_ex_clock_resume(struct pt_ex_clock *c, int64_t now_ms, struct pt_
 /** Sets the speed of a ready, running or paused clock (see pt_ex_clock_start). */
 enum pt_err pt_ex_clock_speed(struct pt_ex_clock *c, int64_t now_ms, double speed,
 			      struct pt_diag *d);
+/**
+ * Stops the clock for a suspension (a real-world emergency) at now_ms: a
+ * running clock pauses, a paused one stays paused (pt_ex_clock_resume goes
+ * on); PT_ECONFLICT when the clock has not started or has ended.
+ */
+enum pt_err pt_ex_clock_suspend(struct pt_ex_clock *c, int64_t now_ms, struct pt_diag *d);
 /** Ends the clock (ENDEX) at now_ms; PT_ECONFLICT when already ended. */
 enum pt_err pt_ex_clock_end(struct pt_ex_clock *c, int64_t now_ms, struct pt_diag *d);
 
@@ -325,7 +331,9 @@ enum pt_ex_event_kind {
 	PT_EX_EV_DECISION,  /**< made: index into made[] */
 	PT_EX_EV_DONE,      /**< an inject's expected action done (inject; made or UINT32_MAX) */
 	PT_EX_EV_SIM_DUE,   /**< the simulation should rerun with the decisions made so far (value: how many) */
-	PT_EX_EV_ENDEX      /**< the run ended (by the facilitator, or at the scenario's end) */
+	PT_EX_EV_ENDEX,     /**< the run ended (by the facilitator, or at the scenario's end) */
+	PT_EX_EV_SUSPEND    /**< suspended for a real-world emergency (the clock stops; the event's
+			         text is the facilitator's message); a PT_EX_EV_RESUME ends it */
 };
 
 /** The name of an event kind ("inject", "sim_due"); "" when out of range. */
