@@ -174,6 +174,8 @@ struct pt_ex_scenario {
 	char **sim_to;              /**< role ids that receive the simulated figures */
 	size_t n_sim_to;
 	char *pio_role;             /**< the role that issues exercise alerts; NULL: none */
+	char *site;                 /**< the registry site id the exercise plays at ("VM-012"), the
+				         PIO's alert site by default; NULL: none (review finding 10) */
 	char *tlp;                  /**< the run's records' default label ("AMBER") */
 	struct pt_ex_stage *stages;
 	size_t n_stages;

@@ -361,6 +361,8 @@ static enum pt_err check_stages_roles(const struct pt_ex_scenario *sc, struct pt
 		return e;
 	if (sc->pio_role && (e = check_role_ref(sc, sc->pio_role, "pio_role", d)) != PT_OK)
 		return e;
+	if (sc->site && (e = check_id(sc->site, "site", d)) != PT_OK)
+		return e;
 	return PT_OK;
 }
 
