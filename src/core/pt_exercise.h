@@ -216,6 +216,27 @@ char *pt_ex_strdup(struct pt_ex_scenario *sc, const char *s, size_t len);
  */
 enum pt_err pt_ex_scenario_check(struct pt_ex_scenario *sc, struct pt_diag *d);
 
+#define PT_EX_WARN_MAX 64 /**< warnings pt_ex_scenario_warnings keeps (the rest counted) */
+
+/** Warnings of a checked scenario: accepted, but likely not what was meant. */
+struct pt_ex_warnings {
+	struct {
+		uint32_t seq;   /**< the inject it is about */
+		char msg[1024]; /**< one line, naming the inject */
+	} list[PT_EX_WARN_MAX];
+	size_t n;
+	size_t more;            /**< warnings past PT_EX_WARN_MAX, not kept */
+};
+
+/**
+ * Warnings of a scenario pt_ex_scenario_check accepted (review findings 5,
+ * 10), in inject order: an inject satisfied by a yes/no decision without
+ * decision_value (any answer, "no" too, counts); an inject whose time is
+ * earlier than that of an inject of the same stage with a lower sequence
+ * number (a mistyped time such as 01:30 for 03:10).
+ */
+void pt_ex_scenario_warnings(const struct pt_ex_scenario *sc, struct pt_ex_warnings *w);
+
 /**
  * Checks that every decision's path is a key of the simulation scenario sim
  * (pt_mci_set on a copy with a value of the decision's kind). PT_EINVAL with
