@@ -833,10 +833,54 @@ def t_sse(res, protect, work):
         back.close()
         r = f.get("/api/v1/runs/%s" % rid)
         res.eq((r.json or {}).get("clock", {}).get("state"), "running", "the clock still runs")
+        srv = t_pause_on_restart(res, protect, db, srv, rid)
     finally:
         status, out, err = srv.stop()
         res.check(status == 0 or status is None, "runs-sse server exit status %r" % status)
         res.check("runtime error" not in err and "Sanitizer" not in err, "sanitizer report: %s" % err[-2000:])
+
+
+def delivered(j):
+    return sorted(i["seq"] for i in j.get("injects", []) if i.get("status") == "delivered")
+
+
+def t_pause_on_restart(res, protect, db, srv, rid):
+    """Review finding 10: serve --pause-runs-on-restart pauses the runs instead of a burst after an outage."""
+    path = "/api/v1/runs/%s" % rid
+    status, out, err = srv.stop()  # without the option: the run is left running (a crash does the same)
+    res.eq(status, 0, "the server stops")
+    time.sleep(3)
+    srv = Server(protect, db, ["--threads", "4", "--compute-threads", "1", "--pause-runs-on-restart"],
+                 env=live_env()).start()
+    f = login(res, srv.port, "facilitator")
+    j = f.get(path).json or {}
+    res.eq(j.get("clock", {}).get("state"), "paused", "a run left running is paused at start-up: %r" % j.get("clock"))
+    at = j.get("clock", {}).get("now_min")
+    before = delivered(j)
+    res.check(all(i.get("due_min", 0) > at for i in j.get("injects", []) if i.get("status") == "pending"),
+              "nothing due by the minute it stopped at is left pending (%r)" % at)
+    s = Stream(srv.port, f.cookie, rid)
+    got = s.wait_kind("pause", where=lambda e: "server" in e.get("text", ""))
+    res.check(bool(got) and "server stopped and started again" in got[0]["json"].get("text", ""),
+              "the pause says why: %r" % s.texts())
+    s.close()
+    time.sleep(2)
+    res.eq(delivered(f.get(path).json or {}), before, "nothing delivered while paused")
+    r = f.request("POST", path + "/resume")
+    res.eq((r.status, (r.json or {}).get("state")), (200, "running"), "the facilitator resumes it")
+    status, out, err = srv.stop()  # with the option: paused as the server stops
+    res.eq(status, 0, "the server stops")
+    res.check("1 exercise run paused (--pause-runs-on-restart)" in out, "the stop says it paused the run: %r" % out[-300:])
+    res.check("runtime error" not in err and "Sanitizer" not in err, "sanitizer report: %s" % err[-2000:])
+    srv = Server(protect, db, ["--threads", "4", "--compute-threads", "1"], env=live_env()).start()
+    f = login(res, srv.port, "facilitator")
+    j = f.get(path).json or {}
+    res.eq(j.get("clock", {}).get("state"), "paused", "still paused after a restart without the option")
+    s = Stream(srv.port, f.cookie, rid)
+    got = s.wait_kind("pause", where=lambda e: "server is stopping" in e.get("text", ""))
+    res.check(bool(got), "the pause at the stop says why: %r" % s.texts())
+    s.close()
+    return srv
 
 
 def t_total_limit(res, protect, db, port, f, rid):
