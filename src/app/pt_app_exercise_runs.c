@@ -12,6 +12,7 @@
 
 #include "../formats/pt_embedded.h"
 #include "../formats/pt_exercise_io.h"
+#include "../formats/pt_exercise_run_io.h"
 #include "../formats/pt_scenario_io.h"
 #include "../store/pt_audit.h"
 #include "../store/pt_users.h"
@@ -918,6 +919,74 @@ static enum pt_err inject_of(const struct pt_app_run_loaded *L, uint32_t seq, si
 	if (k < 0)
 		return pt_diag_set(d, PT_ENOTFOUND, 0, "seq", "the scenario has no inject %u", seq);
 	*i = (size_t)k;
+	return PT_OK;
+}
+
+/* ---- a suspension for a real-world emergency (review finding 9) ---- */
+
+enum pt_err pt_app_run_suspended_refuse(struct pt_db *db, const struct pt_app_run_loaded *L,
+					struct pt_diag *d)
+{
+	struct pt_db_run_event ev;
+	char t[16];
+	enum pt_err err;
+	if (!L->suspended)
+		return PT_OK;
+	memset(&ev, 0, sizeof ev);
+	if ((err = pt_db_run_event_get(db, L->suspended, &ev, d)) != PT_OK)
+		return err == PT_ENOTFOUND ? pt_diag_set(d, PT_ECONFLICT, 0, "clock",
+							 "the exercise is suspended")
+					   : err;
+	pt_ex_run_time_text(ev.t_min, t, sizeof t);
+	err = pt_diag_set(d, PT_ECONFLICT, 0, "clock",
+			  "the exercise is suspended since %s (%s): nothing is recorded until the "
+			  "facilitator resumes it",
+			  t, ev.text ? ev.text : "a real-world emergency");
+	pt_db_run_event_clear(&ev);
+	return err;
+}
+
+enum pt_err pt_app_run_unsuspend_note(struct pt_app_run_loaded *L, struct pt_diag *d)
+{
+	struct pt_ex_event ev;
+	memset(&ev, 0, sizeof ev);
+	ev.kind = PT_EX_EV_RESUME;
+	ev.t_min = L->run.now_min;
+	ev.inject = UINT32_MAX;
+	ev.made = UINT32_MAX;
+	return pt_app_run_note(L, &ev, NULL, 0,
+			       "The exercise resumes: the suspension for the real-world emergency is over",
+			       NULL, d);
+}
+
+/* ---- a decision already in force (review finding 10) ---- */
+
+enum pt_err pt_app_run_decision_repeat(const struct pt_app_run_loaded *L, size_t k,
+				       const char *role, const char *value, struct pt_diag *d)
+{
+	char canon[PT_MCI_VALUE_MAX], t[16];
+	const struct pt_ex_decision *x;
+	size_t i;
+	if (k >= L->sc->n_decisions)
+		return PT_OK;
+	x = &L->sc->decisions[k];
+	if (x->kind == PT_EX_VALUE_NONE ||
+	    pt_ex_decision_value(L->sc, k, role ? role : "", value ? value : "", canon, NULL) != PT_OK)
+		return PT_OK; /* an action may be made again; a bad value is the engine's to refuse */
+	for (i = L->run.n_made; i-- > 0;) {
+		const struct pt_ex_made *m = &L->run.made[i];
+		if (m->decision != k)
+			continue;
+		if (strcmp(m->value, canon) != 0)
+			return PT_OK;
+		pt_ex_run_time_text(m->t_min, t, sizeof t);
+		return pt_diag_set(d, PT_ECONFLICT, 0, "value",
+				   "%s is %s already (decided at %s by %s): nothing to change", x->label,
+				   x->kind != PT_EX_VALUE_BOOL     ? m->value
+				   : strcmp(m->value, "true") == 0 ? "yes"
+								   : "no",
+				   t, m->role);
+	}
 	return PT_OK;
 }
 

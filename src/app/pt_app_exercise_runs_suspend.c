@@ -36,34 +36,6 @@ static void advance(struct pt_app_run_loaded *L, int64_t now_ms)
 		(void)pt_ex_clock_end(&L->clock, now_ms, NULL);
 }
 
-enum pt_err pt_app_run_suspended_refuse(struct pt_db *db, const struct pt_app_run_loaded *L,
-					struct pt_diag *d)
-{
-	struct pt_db_run_event ev;
-	char t[16];
-	enum pt_err err;
-	if (!L->suspended)
-		return PT_OK;
-	memset(&ev, 0, sizeof ev);
-	if ((err = pt_db_run_event_get(db, L->suspended, &ev, d)) != PT_OK)
-		return err == PT_ENOTFOUND ? pt_diag_set(d, PT_ECONFLICT, 0, "clock",
-							 "the exercise is suspended")
-					   : err;
-	pt_ex_run_time_text(ev.t_min, t, sizeof t);
-	err = pt_diag_set(d, PT_ECONFLICT, 0, "clock",
-			  "the exercise is suspended since %s (%s): nothing is recorded until the "
-			  "facilitator resumes it",
-			  t, ev.text ? ev.text : "a real-world emergency");
-	pt_db_run_event_clear(&ev);
-	return err;
-}
-
-enum pt_err pt_app_run_unsuspend_note(struct pt_app_run_loaded *L, struct pt_diag *d)
-{
-	return note(L, PT_EX_EV_RESUME, L->run.now_min,
-		    "The exercise resumes: the suspension for the real-world emergency is over", d);
-}
-
 enum pt_err pt_app_run_suspension(struct pt_db *db, long long id, struct pt_app_run_suspension *s,
 				  struct pt_diag *d)
 {
@@ -225,32 +197,4 @@ enum pt_err pt_app_run_pause_all(const struct pt_caller *c, struct pt_db *db,
 	}
 	free(ids);
 	return first;
-}
-
-/* ---- a decision already in force (review finding 10) ---- */
-
-enum pt_err pt_app_run_decision_repeat(const struct pt_app_run_loaded *L, size_t k,
-				       const char *role, const char *value, struct pt_diag *d)
-{
-	char canon[PT_MCI_VALUE_MAX], t[16];
-	const struct pt_ex_decision *x;
-	size_t i;
-	if (k >= L->sc->n_decisions)
-		return PT_OK;
-	x = &L->sc->decisions[k];
-	if (x->kind == PT_EX_VALUE_NONE ||
-	    pt_ex_decision_value(L->sc, k, role ? role : "", value ? value : "", canon, NULL) != PT_OK)
-		return PT_OK; /* an action may be made again; a bad value is the engine's to refuse */
-	for (i = L->run.n_made; i-- > 0;) {
-		const struct pt_ex_made *m = &L->run.made[i];
-		if (m->decision != k)
-			continue;
-		if (strcmp(m->value, canon) != 0)
-			return PT_OK;
-		pt_ex_run_time_text(m->t_min, t, sizeof t);
-		return pt_diag_set(d, PT_ECONFLICT, 0, "value",
-				   "%s is %s already (decided at %s by %s): nothing to change", x->label,
-				   m->value, t, m->role);
-	}
-	return PT_OK;
 }
