@@ -48,6 +48,7 @@ const EVENT_NAMES = {
   inject: 'Inject', skip: 'Skipped', cancel: 'Contingency cancelled', decision: 'Decision', done: 'Action done',
   sim_due: 'Rerun queued', sim: 'Simulated figures', response: 'Response', alert: 'Exercise alert', endex: 'ENDEX',
   sim_skip: 'Rerun skipped', // issue 15: superseded by a newer rerun, or over the budget
+  suspend: 'SUSPENDED (real-world emergency)',
 };
 /* The simulation's outputs shown (docs/scenarios.md): key, words, unit. */
 const SIM_OUTPUTS = [
@@ -84,6 +85,8 @@ export async function renderRun(main, ctx, id) {
     clearTimeout(S.reopen);
     const o = document.getElementById('endex-overlay');
     if (o) o.remove();
+    const so = document.getElementById('suspend-overlay');
+    if (so) so.remove();
   };
   window.addEventListener('hashchange', stop, { once: true });
   // what comes without an event (another evaluator's rating, an observation) on coming back to the tab
@@ -97,6 +100,8 @@ export async function renderRun(main, ctx, id) {
   else if (view === 'player') parts.push(...playerView(S, ctx));
   else parts.push(...evaluatorView(S, ctx));
   put(main, parts);
+  // review finding 10: a form sent again, or another one, starts without the old errors
+  main.addEventListener('submit', () => clearErrors(main), true);
   redrawAll(S);
   S.tick = setInterval(() => drawClock(S), 250);
   openStream(S);
@@ -106,6 +111,13 @@ export async function renderRun(main, ctx, id) {
 function redrawAll(S) {
   for (const f of S.redraw) f();
   drawClock(S);
+  syncSuspension(S);
+}
+
+/** Every field's and form's error message on the page emptied, and the fields valid again. */
+function clearErrors(root) {
+  for (const x of root.querySelectorAll('.field-error, .form-error')) x.textContent = '';
+  for (const x of root.querySelectorAll('[aria-invalid]')) x.removeAttribute('aria-invalid');
 }
 
 function scheduleRefresh(S) {
@@ -195,6 +207,9 @@ function onMessage(S, m) {
   const fresh = e.id > S.loadLast;
   for (const f of S.onEvent) f(e, fresh);
   if (e.kind === 'endex' && fresh && S.run.view !== 'facilitator') endexOverlay(S, e);   // the facilitator ended it
+  // review finding 9: a suspension covers every participant's screen at once; its resumption uncovers it
+  if (e.kind === 'suspend' && fresh) { S.run.suspended = { event: e.id, t_min: e.t_min, text: e.text }; S.run.clock.state = 'paused'; redrawAll(S); }
+  if ((e.kind === 'resume' || e.kind === 'endex') && fresh && S.run.suspended) { S.run.suspended = null; redrawAll(S); }
   if (fresh && !NO_REREAD.has(e.kind) && !(S.run.view === 'player' && PLAYER_NO_REREAD.has(e.kind))) scheduleRefresh(S);
   if (e.kind === 'endex') {   // the server ends the stream after it: nothing more will come
     S.endexSeen = true;
@@ -395,7 +410,10 @@ function clockControls(S) {
     }
   }
   for (const w of Object.keys(buttons)) buttons[w].addEventListener('click', () => act(w, {}));
-  const endexBtn = el('button', { type: 'button', class: 'btn btn-danger', dataset: { testid: 'run-endex' } }, 'Real-world emergency / ENDEX…');
+  const endexBtn = el('button', { type: 'button', class: 'btn btn-danger', dataset: { testid: 'run-endex' } }, 'ENDEX…');
+  const suspendBtn = el('button', { type: 'button', class: 'btn btn-danger', dataset: { testid: 'run-suspend' } }, 'Suspend: real-world emergency…');
+  suspendBtn.addEventListener('click', () => suspendDialog(S));
+  const suspended = el('div', { class: 'run-suspended run-ended-note', role: 'status', dataset: { testid: 'run-suspended' }, hidden: true });
   const row = el('div', { class: 'run-controls-row' });
   const endedNote = el('p', { class: 'run-ended-note', hidden: true }, 'ENDEX: the run has ended; the clock cannot be started again. The ratings, the improvement plan and the report stay open.');
   endexBtn.addEventListener('click', () => endexDialog(S));
@@ -404,6 +422,11 @@ function clockControls(S) {
     buttons.start.hidden = st !== 'ready';
     buttons.pause.hidden = st !== 'running';
     buttons.resume.hidden = st !== 'paused';
+    const sp = S.run.suspended;
+    buttons.resume.textContent = sp ? 'Resume the exercise (the emergency is over)' : 'Resume';
+    suspendBtn.hidden = !!sp || st === 'ready' || st === 'ended';
+    suspended.hidden = !sp;
+    suspended.textContent = sp ? `Suspended since ${hhmm(sp.t_min)}: every participant's screen is covered with "${sp.text}". Resume the exercise, or end it (ENDEX).` : '';
     endexBtn.disabled = st === 'ended';
     row.hidden = st === 'ended';
     endedNote.hidden = st !== 'ended';
@@ -411,7 +434,7 @@ function clockControls(S) {
   });
   return el('section', { class: 'panel run-controls', 'aria-labelledby': 'run-controls-title', dataset: { testid: 'run-controls' } },
     el('h2', { id: 'run-controls-title' }, 'Clock'),
-    endedNote,
+    endedNote, suspended,
     put(row,
       buttons.start, buttons.pause, buttons.resume,
       el('form', { class: 'run-inline', novalidate: true, onsubmit: (ev) => { ev.preventDefault(); act('shift', { minutes: Number(shiftIn.value) }, shiftErr, shiftIn); } },
@@ -421,8 +444,10 @@ function clockControls(S) {
         el('div', { class: 'field' }, el('label', { for: 'run-speed' }, 'Speed (scenario minutes a minute)'),
           el('div', { class: 'run-inline-row' }, speedIn, el('button', { type: 'submit', class: 'btn', dataset: { testid: 'run-speed-go' } }, 'Set')), speedErr))),
     err,
-    el('div', { class: 'run-endex-row' }, endexBtn,
-      el('span', { class: 'muted small' }, 'Stops the exercise for everyone at once, with your message; final.')));
+    el('div', { class: 'run-endex-row' }, suspendBtn,
+      el('span', { class: 'muted small' }, 'Stops the clock and covers every screen with your message; you resume it later.'),
+      endexBtn,
+      el('span', { class: 'muted small' }, 'Ends the exercise for everyone at once, with your message; final.')));
 }
 
 async function endexDialog(S) {
@@ -826,7 +851,7 @@ function inboxPanel(S) {
         el('span', { class: 'run-msg-time' }, hhmm(m.t_min)),
         el('span', { class: 'run-msg-type' }, m.kind === 'inject' ? `#${m.seq} · ${m.type}${m.delivery ? ' · ' + m.delivery : ''}` : EVENT_NAMES[m.kind]),
         m.from ? el('span', { class: 'run-msg-from' }, `from ${m.from}`) : null,
-        m.roles && m.roles.length ? el('span', { class: 'muted small' }, `to ${roleNames(S, myRolesIn(S, m.roles)) || roleNames(S, m.roles)}`) : null),
+        m.roles && m.roles.length ? el('span', { class: 'muted small', dataset: { testid: 'run-msg-to' } }, `to ${roleNames(S, m.roles)}`) : null),
       el('p', { class: 'run-msg-text' }, m.text));
     if (m.kind === 'inject') {
       const answers = el('ul', { class: 'run-answers', dataset: { testid: 'run-answers' } });
@@ -867,7 +892,7 @@ function inboxPanel(S) {
 
   // the stream's messages, in the order of their scenario time and then their ids
   S.onEvent.push((e, fresh) => {
-    if (!['inject', 'sim', 'alert', 'endex'].includes(e.kind)) return;
+    if (!['inject', 'sim', 'alert', 'endex', 'suspend'].includes(e.kind)) return;
     add({ kind: e.kind, seq: e.seq, t_min: e.t_min, order: e.t_min * 1e9 + e.id, type: e.type, delivery: e.detail && e.detail.delivery,
       from: e.from, roles: e.roles, text: e.text }, fresh);
   });
@@ -1012,7 +1037,9 @@ function alertPanel(S) {
         return el('option', { value: x.id }, `${en ? en.event : x.id} (${x.id})`);
       }));
       site.append(...(s.items || []).filter((x) => TLP_LEVELS.indexOf(x.tlp) <= most).slice().sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true })).map((x) => el('option', { value: x.id }, `${x.id} — ${x.name}`)));
-      if ([...site.options].some((o) => o.value === 'VM-012')) site.value = 'VM-012';
+      // review finding 10: the exercise's own site, when its scenario names one
+      const own = S.run.scenario.site;
+      if (own && [...site.options].some((o) => o.value === own)) site.value = own;
     } catch (e) { errs.form.textContent = e.message; }
   }
   async function issue(ev) {
@@ -1024,11 +1051,23 @@ function alertPanel(S) {
       if (note.value.trim()) b.note = note.value.trim();
       const a = await api.runAlert(S.id, b);
       done.textContent = `Exercise alert issued: ${a.identifier} (status Exercise: never in the public feed).`;
+      note.value = '';
     } catch (e) {
       if (errs[e.field]) errs[e.field].textContent = e.detail || e.message; else errs.form.textContent = e.message;
     }
   }
-  const details = el('details', { class: 'run-alert' }, el('summary', {}, 'Issue an exercise alert'),
+  // review finding 10: the alerts issued in the run so far, newest first (the stream's alert events)
+  const sent = el('ul', { class: 'run-answers', dataset: { testid: 'xa-sent' } });
+  const sentEmpty = el('p', { class: 'muted small', dataset: { testid: 'xa-sent-empty' } }, 'No exercise alert has been issued in this run yet.');
+  S.onEvent.push((e) => {
+    if (e.kind !== 'alert') return;
+    sentEmpty.hidden = true;
+    const d = e.detail || {};
+    sent.prepend(el('li', { dataset: { identifier: d.identifier || '' } },
+      el('span', { class: 'muted small' }, `${hhmm(e.t_min)}${d.site ? ' · ' + d.site : ''}: `), e.text));
+  });
+  // open: a form, with a disclosure marker to fold it away (review finding 10)
+  const details = el('details', { class: 'run-alert', open: true }, el('summary', {}, 'Issue an exercise alert'),
     el('form', { class: 'form', novalidate: true, onsubmit: issue },
       el('p', { class: 'muted small' }, 'As the run\'s public information officer: a CAP alert with status Exercise, issued at once and never in the public feed.'),
       el('div', { class: 'run-assign-row' },
@@ -1039,7 +1078,52 @@ function alertPanel(S) {
       errs.form, done,
       el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'btn btn-primary', dataset: { testid: 'xa-issue' } }, 'Issue the exercise alert'))));
   details.addEventListener('toggle', () => { if (details.open) load(); });
-  return panel('run-pio', 'Public information', details);
+  load();
+  return panel('run-pio', 'Public information', details,
+    el('h3', {}, 'Exercise alerts issued'), sentEmpty, sent);
+}
+
+/* ---- a suspension for a real-world emergency (review finding 9) ---- */
+
+/** The cover over a participant's screen while the run is suspended (not the facilitator's:
+ *  the console stays usable to resume or end the run); gone when the suspension is over. */
+function syncSuspension(S) {
+  const old = document.getElementById('suspend-overlay');
+  const sp = S.run.suspended;
+  if (!sp || S.run.view === 'facilitator' || S.stopped) { if (old) old.remove(); return; }
+  if (old && old.dataset.event === String(sp.event)) return;
+  if (old) old.remove();
+  const box = el('div', { class: 'endex-box', tabindex: '-1' },
+    el('h1', { id: 'suspend-title' }, 'REAL-WORLD EMERGENCY'),
+    el('p', { class: 'endex-sub' }, 'The exercise is suspended. This is not part of the exercise.'),
+    el('p', { id: 'suspend-text', class: 'endex-text', dataset: { testid: 'suspend-text' } }, sp.text),
+    el('p', { class: 'endex-time' }, `Suspended at scenario time ${hhmm(sp.t_min)}. This screen stays covered until the facilitator resumes or ends the exercise.`));
+  const o = el('div', { id: 'suspend-overlay', class: 'endex-overlay endex-real', role: 'alertdialog', 'aria-modal': 'true', 'aria-labelledby': 'suspend-title', 'aria-describedby': 'suspend-text', dataset: { testid: 'suspend-overlay', event: String(sp.event) } }, box);
+  o.addEventListener('keydown', (ev) => { if (ev.key === 'Tab') { ev.preventDefault(); box.focus(); } });   // the focus stays on it
+  document.body.append(o);
+  box.focus();
+}
+
+async function suspendDialog(S) {
+  const msg = el('textarea', { id: 'run-suspend-msg', rows: 3, maxlength: 3999 });
+  const ok = await confirmDialog({
+    title: 'Suspend the exercise: real-world emergency',
+    testid: 'run-suspend-dialog',
+    ok: 'Suspend the exercise now',
+    body: el('div', {},
+      el('p', {}, 'The clock stops and every participant\'s screen is covered at once with your message (it begins "REAL-WORLD EMERGENCY - EXERCISE SUSPENDED"). Players cannot decide, respond or log until you resume the exercise or end it (ENDEX).'),
+      el('div', { class: 'field' }, el('label', { for: 'run-suspend-msg' }, 'Message to every participant'), msg)),
+  });
+  if (!ok) return;
+  try {
+    const body = {};
+    if (msg.value.trim()) body.message = msg.value.trim();
+    await api.runClock(S.id, 'suspend', body);
+    await refresh(S);
+    toast('The exercise is suspended for everyone.');
+  } catch (e) {
+    toast(e.message, 'error');
+  }
 }
 
 /* ---- ENDEX ---- */

@@ -12,6 +12,7 @@
 
 #include "../formats/pt_embedded.h"
 #include "../formats/pt_exercise_io.h"
+#include "../formats/pt_exercise_run_io.h"
 #include "../formats/pt_scenario_io.h"
 #include "../store/pt_audit.h"
 #include "../store/pt_users.h"
@@ -198,6 +199,8 @@ static enum pt_err restore(struct pt_db *db, struct pt_app_run_loaded *L, struct
 	L->run.sim_start_min = L->row.sim_start_min >= 0 ? L->row.sim_start_min
 							 : (double)L->sc->sim_start_min;
 	L->saved_made = L->run.n_made;
+	if ((err = pt_db_run_suspended(db, L->row.id, &L->suspended, d)) != PT_OK)
+		return err; /* review finding 9: suspended for a real-world emergency */
 	if (L->sc->n_injects) {
 		if (!(L->saved_inj = malloc(L->sc->n_injects * sizeof *L->saved_inj)))
 			return nomem(d);
@@ -435,6 +438,9 @@ static enum pt_err event_row(struct pt_app_run_loaded *L, const struct pt_app_ru
 		case PT_EX_EV_ENDEX:
 			snprintf(buf, sizeof buf, "%s",
 				 L->endex_text ? L->endex_text : "ENDEX: the exercise is over");
+			break;
+		case PT_EX_EV_SUSPEND: /* to everyone, its text given (pt_app_run_suspend) */
+			snprintf(buf, sizeof buf, "The exercise is suspended");
 			break;
 		}
 	}
@@ -990,6 +996,74 @@ static enum pt_err inject_of(const struct pt_app_run_loaded *L, uint32_t seq, si
 	return PT_OK;
 }
 
+/* ---- a suspension for a real-world emergency (review finding 9) ---- */
+
+enum pt_err pt_app_run_suspended_refuse(struct pt_db *db, const struct pt_app_run_loaded *L,
+					struct pt_diag *d)
+{
+	struct pt_db_run_event ev;
+	char t[16];
+	enum pt_err err;
+	if (!L->suspended)
+		return PT_OK;
+	memset(&ev, 0, sizeof ev);
+	if ((err = pt_db_run_event_get(db, L->suspended, &ev, d)) != PT_OK)
+		return err == PT_ENOTFOUND ? pt_diag_set(d, PT_ECONFLICT, 0, "clock",
+							 "the exercise is suspended")
+					   : err;
+	pt_ex_run_time_text(ev.t_min, t, sizeof t);
+	err = pt_diag_set(d, PT_ECONFLICT, 0, "clock",
+			  "the exercise is suspended since %s (%s): nothing is recorded until the "
+			  "facilitator resumes it",
+			  t, ev.text ? ev.text : "a real-world emergency");
+	pt_db_run_event_clear(&ev);
+	return err;
+}
+
+enum pt_err pt_app_run_unsuspend_note(struct pt_app_run_loaded *L, struct pt_diag *d)
+{
+	struct pt_ex_event ev;
+	memset(&ev, 0, sizeof ev);
+	ev.kind = PT_EX_EV_RESUME;
+	ev.t_min = L->run.now_min;
+	ev.inject = UINT32_MAX;
+	ev.made = UINT32_MAX;
+	return pt_app_run_note(L, &ev, NULL, 0,
+			       "The exercise resumes: the suspension for the real-world emergency is over",
+			       NULL, d);
+}
+
+/* ---- a decision already in force (review finding 10) ---- */
+
+enum pt_err pt_app_run_decision_repeat(const struct pt_app_run_loaded *L, size_t k,
+				       const char *role, const char *value, struct pt_diag *d)
+{
+	char canon[PT_MCI_VALUE_MAX], t[16];
+	const struct pt_ex_decision *x;
+	size_t i;
+	if (k >= L->sc->n_decisions)
+		return PT_OK;
+	x = &L->sc->decisions[k];
+	if (x->kind == PT_EX_VALUE_NONE ||
+	    pt_ex_decision_value(L->sc, k, role ? role : "", value ? value : "", canon, NULL) != PT_OK)
+		return PT_OK; /* an action may be made again; a bad value is the engine's to refuse */
+	for (i = L->run.n_made; i-- > 0;) {
+		const struct pt_ex_made *m = &L->run.made[i];
+		if (m->decision != k)
+			continue;
+		if (strcmp(m->value, canon) != 0)
+			return PT_OK;
+		pt_ex_run_time_text(m->t_min, t, sizeof t);
+		return pt_diag_set(d, PT_ECONFLICT, 0, "value",
+				   "%s is %s already (decided at %s by %s): nothing to change", x->label,
+				   x->kind != PT_EX_VALUE_BOOL     ? m->value
+				   : strcmp(m->value, "true") == 0 ? "yes"
+								   : "no",
+				   t, m->role);
+	}
+	return PT_OK;
+}
+
 static enum pt_err change(const struct pt_caller *c, struct pt_db *db, long long id, enum op op,
 			  const struct op_args *a, struct pt_app_run_done *done, struct pt_diag *d)
 {
@@ -1028,6 +1102,9 @@ static enum pt_err change(const struct pt_caller *c, struct pt_db *db, long long
 		err = pt_diag_set(d, PT_ECONFLICT, 0, "clock", "the run has ended (ENDEX)");
 		goto out;
 	}
+	if (L.suspended && op != OP_RESUME && op != OP_ENDEX && op != OP_TICK &&
+	    (err = pt_app_run_suspended_refuse(db, &L, d)) != PT_OK)
+		goto out; /* review finding 9: only resume or ENDEX end a suspension */
 	if (op != OP_START)
 		advance(&L, now_ms);
 	switch (op) {
@@ -1044,8 +1121,11 @@ static enum pt_err change(const struct pt_caller *c, struct pt_db *db, long long
 		break;
 	case OP_RESUME:
 		if ((err = pt_ex_clock_resume(&L.clock, now_ms, d)) != PT_OK ||
-		    (err = clock_event(&L, PT_EX_EV_RESUME, 0, d)) != PT_OK)
+		    (err = L.suspended ? pt_app_run_unsuspend_note(&L, d)
+				       : clock_event(&L, PT_EX_EV_RESUME, 0, d)) != PT_OK)
 			goto out;
+		if (L.suspended)
+			snprintf(detail, sizeof detail, "suspension over");
 		advance(&L, now_ms);
 		break;
 	case OP_SPEED:
@@ -1116,6 +1196,8 @@ static enum pt_err change(const struct pt_caller *c, struct pt_db *db, long long
 					  a->decision ? a->decision : "");
 			goto out;
 		}
+		if ((err = pt_app_run_decision_repeat(&L, (size_t)k, a->role, a->value, d)) != PT_OK)
+			goto out; /* review finding 10: the value in force already */
 		if ((err = pt_ex_run_decide(&L.run, (size_t)k, a->role,
 					    a->value ? a->value : "", pt_app_run_collect, &L, d)) !=
 		    PT_OK)

@@ -281,6 +281,14 @@ struct pt_app_run_improvement {
  * its roles so far (inj[] alike), no baseline, and only the decisions its
  * roles may make. Arrays are empty where the view shows nothing.
  */
+/** A run's suspension for a real-world emergency (pt_app_run_suspend). */
+struct pt_app_run_suspension {
+	long long event;                 /**< its 'suspend' event, or 0: not suspended */
+	double t_min;                    /**< scenario minute it began */
+	int64_t at_ms;                   /**< wall unix milliseconds it began */
+	char text[PT_APP_RUN_TEXT_MAX + 64]; /**< the text every participant sees */
+};
+
 struct pt_app_run {
 	struct pt_app_run_summary s;
 	struct pt_ex_scenario *sc;            /**< owned (pt_ex_scenario_free) */
@@ -317,6 +325,7 @@ struct pt_app_run {
 				 (the scenario's sim_to, which a player's view leaves out) */
 	int page_more;        /**< nonzero: older entries the caller may see remain */
 	long long page_next;  /**< the before of the next page (the oldest id on this one) */
+	struct pt_app_run_suspension suspension; /**< every view */
 };
 
 /** Free r and everything in it; NULL does nothing. */
@@ -416,6 +425,42 @@ enum pt_run_endex {
 enum pt_err pt_app_run_endex(const struct pt_caller *c, struct pt_db *db, long long id,
 			     enum pt_run_endex why, const char *message,
 			     struct pt_app_run_done *done, struct pt_diag *d);
+
+/**
+ * Suspend run id for a real-world emergency (STOPEX; a facilitator:
+ * PT_EFORBIDDEN field "role"): the clock stops (a running one pauses), one
+ * event "suspend" goes to every participant at once with the text
+ * "REAL-WORLD EMERGENCY - EXERCISE SUSPENDED: " and message (may be NULL; at
+ * most PT_APP_RUN_TEXT_MAX bytes: PT_EINVAL field "message"). Until
+ * pt_app_run_resume (its "resume" event says the suspension is over) or
+ * pt_app_run_endex, every other change and the players' decisions,
+ * responses, logs and alerts are PT_ECONFLICT field "clock". PT_ECONFLICT
+ * when the clock has not started, the run has ended or is suspended
+ * already. Kept in the run's events, so a restart keeps it. Audit "run.suspend".
+ */
+enum pt_err pt_app_run_suspend(const struct pt_caller *c, struct pt_db *db, long long id,
+			       const char *message, struct pt_app_run_done *done,
+			       struct pt_diag *d);
+
+/** Run id's suspension in force into s (s->event 0: none), inside the caller's transaction. */
+enum pt_err pt_app_run_suspension(struct pt_db *db, long long id, struct pt_app_run_suspension *s,
+				  struct pt_diag *d);
+
+/** When pt_app_run_pause_all runs. */
+enum pt_run_pause_when {
+	PT_RUN_PAUSE_AT_STOP = 0, /**< the server stops: each clock pauses at c's now */
+	PT_RUN_PAUSE_AT_RESTART   /**< the server starts: runs still running (it did not stop
+				       cleanly) pause at the minute their last record reached */
+};
+
+/**
+ * serve --pause-runs-on-restart: pause every running run, as the system
+ * administrator at c's time, each with a "pause" event saying why and audit
+ * "run.pause"; *n_paused how many. One run failing does not stop the others
+ * (the first error is returned).
+ */
+enum pt_err pt_app_run_pause_all(const struct pt_caller *c, struct pt_db *db,
+				 enum pt_run_pause_when when, size_t *n_paused, struct pt_diag *d);
 
 /**
  * Advance running run id to the clock's time at c's now: injects due,

@@ -41,6 +41,7 @@ struct pt_app_run_loaded {
 	int overflow;                          /**< more than PT_APP_RUN_EV_MAX events */
 	const struct pt_caller *c;
 	const char *endex_text;                /**< the ENDEX event's text, when the change ends it */
+	long long suspended;                   /**< engine: the 'suspend' event in force, or 0 */
 };
 
 /**
@@ -112,5 +113,24 @@ const char *pt_app_run_who(const struct pt_caller *c);
 
 /** c's organisation's name (ICS 214 home agency) into buf; "" for the system administrator. */
 void pt_app_run_agency(struct pt_db *db, const struct pt_caller *c, char *buf, size_t size);
+
+/**
+ * PT_ECONFLICT field "clock" naming the suspension's time and message when
+ * L's run is suspended for a real-world emergency (pt_app_run_suspend); else
+ * PT_OK. The players' writes call it (decisions, responses, logs, alerts).
+ */
+enum pt_err pt_app_run_suspended_refuse(struct pt_db *db, const struct pt_app_run_loaded *L,
+					struct pt_diag *d);
+
+/**
+ * PT_ECONFLICT field "value" when decision index k with value (role's) is
+ * the value in force already: the last one made of that decision has the
+ * same canonical value. Decisions without a value (actions) may be made again.
+ */
+enum pt_err pt_app_run_decision_repeat(const struct pt_app_run_loaded *L, size_t k,
+				       const char *role, const char *value, struct pt_diag *d);
+
+/** The RESUME event that ends L's suspension (to everyone, saying so). */
+enum pt_err pt_app_run_unsuspend_note(struct pt_app_run_loaded *L, struct pt_diag *d);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../formats/pt_exercise_io.h"
+#include "../formats/pt_exercise_run_io.h"
 #include "../formats/pt_scenario_io.h"
 #include "../store/pt_audit.h"
 #include "../store/pt_measures_store.h"
@@ -129,9 +130,11 @@ static enum pt_err minute_of(const struct pt_app_run_loaded *L, int64_t now_ms, 
 		*out = now;
 		return PT_OK;
 	}
-	if (t_min > now + 1e-9)
-		return pt_diag_set(d, PT_EINVAL, 0, "time",
-				   "later than the exercise clock (minute %.0f)", floor(now));
+	if (t_min > now + 1e-9) {
+		char t[16];
+		pt_ex_run_time_text(now, t, sizeof t); /* review finding 10: HH:MM */
+		return pt_diag_set(d, PT_EINVAL, 0, "time", "later than the exercise clock (%s)", t);
+	}
 	*out = t_min;
 	return PT_OK;
 }
@@ -256,6 +259,8 @@ static enum pt_err respond_fn(const struct pt_caller *c, struct pt_db *db,
 	bit = 1ul << r;
 	if (L->row.ended)
 		return pt_diag_set(d, PT_ECONFLICT, 0, "clock", "the run has ended (ENDEX)");
+	if ((err = pt_app_run_suspended_refuse(db, L, d)) != PT_OK)
+		return err; /* review finding 9 */
 	if ((err = text_ok(a->text, "text", d)) != PT_OK)
 		return err;
 	k = pt_ex_inject_find(L->sc, a->seq);
@@ -328,6 +333,8 @@ static enum pt_err log_fn(const struct pt_caller *c, struct pt_db *db, struct pt
 					   "you do not play the role '%s' in this run",
 					   a->role ? a->role : "");
 		position = a->role;
+		if ((err = pt_app_run_suspended_refuse(db, L, d)) != PT_OK)
+			return err; /* review finding 9: the players' logs wait */
 	} else {
 		if (a->role && a->role[0])
 			return pt_diag_set(d, PT_EINVAL, 0, "role",
@@ -991,6 +998,8 @@ enum pt_err pt_app_run_get_page(const struct pt_caller *c, struct pt_db *db, lon
 	}
 	if ((err = pt_app_run_load(c, db, id, 1, &L, d)) == PT_OK)
 		err = get_fill(c, db, &L, now_ms, before, limit, r, d);
+	if (err == PT_OK) /* review finding 9 */
+		err = pt_app_run_suspension(db, id, &r->suspension, d);
 	err = pt_db_end(db, err, d);
 	pt_app_run_unload(&L);
 	if (err == PT_OK && c->audit_reads && pt_access_read_audited(r->s.tlp)) {
@@ -1400,6 +1409,8 @@ enum pt_err pt_app_run_alert(const struct pt_caller *c, struct pt_db *db, long l
 		not_exercise = 1;
 		goto out;
 	}
+	if ((err = pt_app_run_suspended_refuse(db, &L, d)) != PT_OK)
+		goto out; /* review finding 9 */
 	if (L.clock.state != PT_EX_CLOCK_RUNNING) {
 		err = pt_diag_set(d, PT_ECONFLICT, 0, "clock", "the exercise clock is not running");
 		goto out;

@@ -69,10 +69,107 @@ static int write_out(const char *path, const struct pt_ex_scenario *sc,
 
 static char *simulation_path(const char *scenario_path, const char *simulation);
 
+/* The scenario's warnings on stderr, each "protect: PATH: warning: ..." (review findings 5, 10). */
+static void print_warnings(const char *path, const struct pt_ex_scenario *sc)
+{
+	struct pt_ex_warnings *w = malloc(sizeof *w);
+	size_t i;
+	if (!w)
+		return;
+	pt_ex_scenario_warnings(sc, w);
+	for (i = 0; i < w->n; i++)
+		fprintf(stderr, "protect: %s: warning: %s\n", path, w->list[i].msg);
+	if (w->more)
+		fprintf(stderr, "protect: %s: warning: and %zu more warning%s\n", path, w->more,
+			w->more == 1 ? "" : "s");
+	free(w);
+}
+
+/* The directory part of path ("." when none), into a new string. */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+	char *p;
+	if (slash && n == 0)
+		n = 1; /* "/x": the root */
+	if (!slash)
+		return strdup(".");
+	if ((p = malloc(n + 1))) {
+		memcpy(p, path, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+/*
+ * --into IN --out OUT (review finding 10): the scenario's simulation, relative
+ * to IN's directory, rewritten relative to OUT's, so that `exercise check OUT`
+ * and `exercise run OUT` find it. *rel the new text (sc->simulation points to
+ * it: free it after writing). Left as it is when the simulation is not found
+ * (the warning after writing says so) or is an absolute path. 0 or an exit status.
+ */
+static int relocate_simulation(const char *into, const char *out, struct pt_ex_scenario *sc,
+			       char **rel)
+{
+	char *sim = NULL, *odir = NULL, *sim_real = NULL, *out_real = NULL, *p;
+	size_t common = 0, i, ups = 0, len;
+	int rc = 0;
+
+	*rel = NULL;
+	if (sc->simulation[0] == '/')
+		return 0;
+	if (!(sim = simulation_path(into, sc->simulation)) || !(odir = dir_of(out))) {
+		pt_cli_errorf("out of memory");
+		rc = 71;
+		goto done;
+	}
+	if (!(sim_real = realpath(sim, NULL)) || !(out_real = realpath(odir, NULL)))
+		goto done; /* not there: the warning after writing names it */
+	/* OUT's directory as "DIR/": the longest common prefix ending in '/', then one "../"
+	 * per directory of it left */
+	len = strlen(out_real);
+	if (!(p = malloc(len + 2))) {
+		pt_cli_errorf("out of memory");
+		rc = 71;
+		goto done;
+	}
+	memcpy(p, out_real, len + 1);
+	if (len == 0 || p[len - 1] != '/')
+		strcat(p, "/");
+	for (i = 0; p[i] && p[i] == sim_real[i]; i++)
+		if (p[i] == '/')
+			common = i + 1;
+	for (i = common; p[i]; i++)
+		ups += p[i] == '/';
+	free(p);
+	len = ups * 3 + strlen(sim_real + common) + 1;
+	if (!(p = malloc(len))) {
+		pt_cli_errorf("out of memory");
+		rc = 71;
+		goto done;
+	}
+	p[0] = '\0';
+	for (i = 0; i < ups; i++)
+		strcat(p, "../");
+	strcat(p, sim_real + common);
+	if (strcmp(p, sc->simulation) != 0)
+		fprintf(stderr, "protect: %s: its simulation is \"%s\" (relative to its own directory)\n",
+			out, p);
+	sc->simulation = p;
+	*rel = p;
+done:
+	free(sim);
+	free(odir);
+	free(sim_real);
+	free(out_real);
+	return rc;
+}
+
 static int import_msel(struct pt_cli *cli)
 {
 	const char *csv_path = NULL, *map_path = NULL, *into = NULL, *out = NULL, *val;
-	char *csv = NULL, *map = NULL, *into_buf = NULL;
+	char *csv = NULL, *map = NULL, *into_buf = NULL, *sim_rel = NULL;
 	size_t csv_len = 0, map_len = 0, into_len = 0;
 	struct pt_ex_scenario *sc = NULL;
 	struct pt_ex_problems *probs = NULL;
@@ -138,10 +235,15 @@ static int import_msel(struct pt_cli *cli)
 		rc = pt_cli_fail(err, &d);
 		goto out;
 	}
+	if (out && into && sc->simulation &&
+	    (rc = relocate_simulation(into, out, sc, &sim_rel)) != 0)
+		goto out;
 	rc = write_out(out, sc, pt_ex_scenario_write);
 	if (rc == 0 && out)
 		fprintf(stderr, "protect: %s: %zu injects in %zu stages for %zu roles\n", out,
 			sc->n_injects, sc->n_stages, sc->n_roles);
+	if (rc == 0)
+		print_warnings(out ? out : csv_path, sc);
 	if (rc == 0 && out && sc->simulation) { /* review finding 5: --out away from it */
 		char *sp = simulation_path(out, sc->simulation);
 		if (sp && access(sp, R_OK) != 0)
@@ -158,6 +260,7 @@ out:
 	free(csv);
 	free(map);
 	free(into_buf);
+	free(sim_rel);
 	return rc;
 }
 
@@ -259,6 +362,7 @@ static int check(struct pt_cli *cli)
 	       path, sc->n_stages, sc->n_roles, sc->n_objectives, sc->n_injects, n_cont,
 	       sc->n_decisions, n_sim, sc->n_baseline, sc->simulation ? ", simulation " : "",
 	       sc->simulation ? sc->simulation : "");
+	print_warnings(path, sc);
 out:
 	pt_ex_scenario_free(sc);
 	free(sim);

@@ -7,8 +7,29 @@
 #include <string.h>
 
 #include "app/pt_app_audit.h"
+#include "app/pt_app_exercise_runs.h"
 #include "cli.h"
 #include "http/pt_http.h"
+
+/*
+ * --pause-runs-on-restart: the exercise runs still running pause (when the
+ * server starts: the ones a crash left running; when it stops: every one).
+ */
+static int pause_exercise_runs(struct pt_db *db, enum pt_run_pause_when when)
+{
+	struct pt_caller c;
+	struct pt_diag d = PT_DIAG_INIT;
+	size_t n = 0;
+	enum pt_err err;
+	pt_caller_system(&c);
+	err = pt_app_run_pause_all(&c, db, when, &n, &d);
+	if (n)
+		printf("protect serve: %zu exercise run%s paused (--pause-runs-on-restart)\n", n,
+		       n == 1 ? "" : "s");
+	if (err != PT_OK)
+		return pt_cli_fail(err, &d);
+	return 0;
+}
 
 int pt_cmd_serve(struct pt_cli *cli)
 {
@@ -25,7 +46,7 @@ int pt_cmd_serve(struct pt_cli *cli)
 	unsigned long run_rate = 0;    /* issue 15, attack review 4 */
 	enum pt_err err;
 	long cut = 0;
-	int i, sig = 0, rc;
+	int i, sig = 0, rc, pause_runs = 0;
 
 	memset(&cfg, 0, sizeof cfg);
 	cfg.bind = "127.0.0.1";
@@ -34,6 +55,10 @@ int pt_cmd_serve(struct pt_cli *cli)
 		const char *val = i + 1 < cli->argc ? cli->argv[i + 1] : NULL;
 		if (strcmp(opt, "--behind-tls") == 0) { /* a flag: no value */
 			cfg.behind_tls = 1;
+			continue;
+		}
+		if (strcmp(opt, "--pause-runs-on-restart") == 0) { /* issue 15 review finding 10 */
+			pause_runs = 1;
 			continue;
 		}
 		if (!val)
@@ -115,6 +140,10 @@ int pt_cmd_serve(struct pt_cli *cli)
 		pt_app_db_close(db);
 		return pt_cli_fail(err, &d);
 	}
+	if (pause_runs && (rc = pause_exercise_runs(db, PT_RUN_PAUSE_AT_RESTART)) != 0) {
+		pt_app_db_close(db);
+		return rc;
+	}
 	pt_app_db_close(db);
 
 	cfg.db_path = cli->db_path;
@@ -172,6 +201,10 @@ int pt_cmd_serve(struct pt_cli *cli)
 	pt_http_stop(srv, &cut); /* the signals stay blocked: a second one does not cut the stop short */
 	if (cut)
 		pt_cli_errorf("serve: %ld requests were still running at the shutdown timeout", cut);
+	if (pause_runs && pt_cli_open_db(cli, 0, &db) == 0) {
+		(void)pause_exercise_runs(db, PT_RUN_PAUSE_AT_STOP);
+		pt_app_db_close(db);
+	}
 	printf("protect serve: stopped; database closed\n");
 	return fflush(stdout) == 0 ? 0 : pt_cli_stdout_failed();
 }

@@ -850,6 +850,30 @@ enum pt_access pt_access_run_create(const struct pt_principal *who)
 								     : PT_ACCESS_FORBIDDEN;
 }
 
+/*
+ * Whether a user of system role r may hold part m of a run (review finding
+ * 10: real commanders hold analyst, coordinator or operator accounts): a
+ * player, any role but viewer (read-only accounts never write into a run);
+ * an evaluator, any role but viewer and player (player accounts exist to
+ * play); a facilitator, the facilitator role only (it drives the clock and
+ * assigns the participants). docs/access.md, "Exercise runs".
+ */
+static int role_takes_part(enum pt_role r, enum pt_run_member m)
+{
+	if ((unsigned)r >= PT_ROLE_COUNT || r == PT_ROLE_VIEWER)
+		return 0;
+	switch (m) {
+	case PT_RUN_PLAYER:
+		return 1;
+	case PT_RUN_EVALUATOR:
+		return r != PT_ROLE_PLAYER;
+	case PT_RUN_FACILITATOR:
+		return r == PT_ROLE_FACILITATOR;
+	default:
+		return 0;
+	}
+}
+
 enum pt_run_view pt_access_run_view(const struct pt_principal *who, const struct pt_run_access *run)
 {
 	if (!run_ok(run))
@@ -858,12 +882,9 @@ enum pt_run_view pt_access_run_view(const struct pt_principal *who, const struct
 		return PT_RUN_VIEW_FACILITATOR;
 	if (!principal_ok(who))
 		return PT_RUN_VIEW_NONE;
-	/* a part holds while the user's system role is the part's (a player re-roled to viewer
+	/* a part holds while the user's system role may take it (a player re-roled to viewer
 	 * no longer plays) */
-	if (run->member != PT_RUN_NONE &&
-	    who->role == (run->member == PT_RUN_PLAYER	    ? PT_ROLE_PLAYER
-			  : run->member == PT_RUN_EVALUATOR ? PT_ROLE_EVALUATOR
-							    : PT_ROLE_FACILITATOR)) {
+	if (run->member != PT_RUN_NONE && role_takes_part(who->role, run->member)) {
 		/* the label limits the participants too: AMBER+STRICT the owning organisation only */
 		if (run->tlp == PT_TLP_AMBER_STRICT && who->org_id != run->owner_org_id)
 			return PT_RUN_VIEW_NONE;
@@ -942,10 +963,8 @@ enum pt_access pt_access_run_alert(const struct pt_principal *who, const struct 
 enum pt_access pt_access_run_member(const struct pt_run_access *run, enum pt_role target_role,
 				    long long target_org_id, enum pt_run_member member)
 {
-	static const enum pt_role needs[] = {PT_ROLE_COUNT, PT_ROLE_PLAYER, PT_ROLE_EVALUATOR,
-					     PT_ROLE_FACILITATOR};
 	if (!run_ok(run) || member == PT_RUN_NONE || (unsigned)member > PT_RUN_FACILITATOR ||
-	    target_role != needs[member] || target_org_id <= 0)
+	    !role_takes_part(target_role, member) || target_org_id <= 0)
 		return PT_ACCESS_FORBIDDEN;
 	if (run->tlp == PT_TLP_AMBER_STRICT && target_org_id != run->owner_org_id)
 		return PT_ACCESS_FORBIDDEN;

@@ -727,8 +727,8 @@ enum pt_access pt_access_run_create(const struct pt_principal *who);
  * EVALUATOR, its players PLAYER; a government coordinator with no part
  * OBSERVER when the label is CLEAR, GREEN or AMBER, or AMBER+STRICT and it
  * belongs to the owning organisation; everyone else NONE. A part counts only
- * while the user's system role is the part's (player, evaluator,
- * facilitator): a user re-roled since is judged as one with no part. The label also
+ * while the user's system role may take it (pt_access_run_member): a user
+ * re-roled since (to viewer, say) is judged as one with no part. The label also
  * limits the participants: at AMBER+STRICT a participant outside the owning
  * organisation sees NONE (pt_access_run_member keeps them out); at RED only
  * the participants (named on the run) see it. NULL who or run, a run out of
@@ -782,9 +782,10 @@ enum pt_access pt_access_run_alert(const struct pt_principal *who, const struct 
 
 /**
  * May a user of system role target_role in organisation target_org_id take
- * part member in run? Its system role must be the part's (player, evaluator,
- * facilitator), and at AMBER+STRICT its organisation must be the owning
- * one. OK or FORBIDDEN (also for PT_RUN_NONE). The caller who assigns is
+ * part member in run? A player: any system role but viewer (commanders hold
+ * analyst, coordinator or operator accounts); an evaluator: any but viewer
+ * and player; a facilitator: facilitator only. At AMBER+STRICT its
+ * organisation must be the owning one. OK or FORBIDDEN (also for PT_RUN_NONE). The caller who assigns is
  * judged by pt_access_run_drive.
  */
 enum pt_access pt_access_run_member(const struct pt_run_access *run, enum pt_role target_role,

@@ -174,6 +174,8 @@ struct pt_ex_scenario {
 	char **sim_to;              /**< role ids that receive the simulated figures */
 	size_t n_sim_to;
 	char *pio_role;             /**< the role that issues exercise alerts; NULL: none */
+	char *site;                 /**< the registry site id the exercise plays at ("VM-012"), the
+				         PIO's alert site by default; NULL: none (review finding 10) */
 	char *tlp;                  /**< the run's records' default label ("AMBER") */
 	struct pt_ex_stage *stages;
 	size_t n_stages;
@@ -213,6 +215,27 @@ char *pt_ex_strdup(struct pt_ex_scenario *sc, const char *s, size_t len);
  * "decisions.ambulances.roles") and its message.
  */
 enum pt_err pt_ex_scenario_check(struct pt_ex_scenario *sc, struct pt_diag *d);
+
+#define PT_EX_WARN_MAX 64 /**< warnings pt_ex_scenario_warnings keeps (the rest counted) */
+
+/** Warnings of a checked scenario: accepted, but likely not what was meant. */
+struct pt_ex_warnings {
+	struct {
+		uint32_t seq;   /**< the inject it is about */
+		char msg[1024]; /**< one line, naming the inject */
+	} list[PT_EX_WARN_MAX];
+	size_t n;
+	size_t more;            /**< warnings past PT_EX_WARN_MAX, not kept */
+};
+
+/**
+ * Warnings of a scenario pt_ex_scenario_check accepted (review findings 5,
+ * 10), in inject order: an inject satisfied by a yes/no decision without
+ * decision_value (any answer, "no" too, counts); an inject whose time is
+ * earlier than that of an inject of the same stage with a lower sequence
+ * number (a mistyped time such as 01:30 for 03:10).
+ */
+void pt_ex_scenario_warnings(const struct pt_ex_scenario *sc, struct pt_ex_warnings *w);
 
 /**
  * Checks that every decision's path is a key of the simulation scenario sim
@@ -283,6 +306,12 @@ enum pt_err pt_ex_clock_resume(struct pt_ex_clock *c, int64_t now_ms, struct pt_
 /** Sets the speed of a ready, running or paused clock (see pt_ex_clock_start). */
 enum pt_err pt_ex_clock_speed(struct pt_ex_clock *c, int64_t now_ms, double speed,
 			      struct pt_diag *d);
+/**
+ * Stops the clock for a suspension (a real-world emergency) at now_ms: a
+ * running clock pauses, a paused one stays paused (pt_ex_clock_resume goes
+ * on); PT_ECONFLICT when the clock has not started or has ended.
+ */
+enum pt_err pt_ex_clock_suspend(struct pt_ex_clock *c, int64_t now_ms, struct pt_diag *d);
 /** Ends the clock (ENDEX) at now_ms; PT_ECONFLICT when already ended. */
 enum pt_err pt_ex_clock_end(struct pt_ex_clock *c, int64_t now_ms, struct pt_diag *d);
 
@@ -325,7 +354,9 @@ enum pt_ex_event_kind {
 	PT_EX_EV_DECISION,  /**< made: index into made[] */
 	PT_EX_EV_DONE,      /**< an inject's expected action done (inject; made or UINT32_MAX) */
 	PT_EX_EV_SIM_DUE,   /**< the simulation should rerun with the decisions made so far (value: how many) */
-	PT_EX_EV_ENDEX      /**< the run ended (by the facilitator, or at the scenario's end) */
+	PT_EX_EV_ENDEX,     /**< the run ended (by the facilitator, or at the scenario's end) */
+	PT_EX_EV_SUSPEND    /**< suspended for a real-world emergency (the clock stops; the event's
+			         text is the facilitator's message); a PT_EX_EV_RESUME ends it */
 };
 
 /** The name of an event kind ("inject", "sim_due"); "" when out of range. */

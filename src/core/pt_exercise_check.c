@@ -361,6 +361,8 @@ static enum pt_err check_stages_roles(const struct pt_ex_scenario *sc, struct pt
 		return e;
 	if (sc->pio_role && (e = check_role_ref(sc, sc->pio_role, "pio_role", d)) != PT_OK)
 		return e;
+	if (sc->site && (e = check_id(sc->site, "site", d)) != PT_OK)
+		return e;
 	return PT_OK;
 }
 
@@ -904,4 +906,63 @@ enum pt_err pt_ex_scenario_check_sim(const struct pt_ex_scenario *sc,
 	}
 	free(copy);
 	return e;
+}
+
+/* ---- warnings (review findings 5 and 10): accepted, but likely not what was meant ---- */
+
+static int warn(struct pt_ex_warnings *w, uint32_t seq, const struct msg *m)
+{
+	if (w->n >= PT_EX_WARN_MAX) {
+		w->more++;
+		return 0;
+	}
+	w->list[w->n].seq = seq;
+	memcpy(w->list[w->n].msg, m->s, m->n + 1);
+	w->n++;
+	return 1;
+}
+
+void pt_ex_scenario_warnings(const struct pt_ex_scenario *sc, struct pt_ex_warnings *w)
+{
+	size_t i, j;
+	memset(w, 0, sizeof *w);
+	for (i = 0; i < sc->n_injects; i++) {
+		const struct pt_ex_inject *in = &sc->injects[i];
+		const struct pt_ex_inject *late = NULL;
+		int k = in->satisfied_by ? pt_ex_decision_find(sc, in->satisfied_by) : -1;
+		struct msg m = {.n = 0};
+		if (k >= 0 && sc->decisions[k].kind == PT_EX_VALUE_BOOL && !in->satisfied_value) {
+			m_str(&m, "inject ");
+			m_long(&m, in->seq);
+			m_str(&m, ": decision ");
+			m_quote(&m, in->satisfied_by);
+			m_str(&m, " is yes/no and the inject gives no decision_value: any answer, \"no\" "
+				  "too, counts as doing its expected action (add decision_value \"true\" "
+				  "if only \"yes\" should)");
+			warn(w, in->seq, &m);
+		}
+		/* a lower sequence number of the same stage later than this one: a time mistyped? */
+		for (j = 0; j < sc->n_injects; j++) {
+			const struct pt_ex_inject *o = &sc->injects[j];
+			if (o->seq < in->seq && o->t_min > in->t_min && in->stage && o->stage &&
+			    strcmp(o->stage, in->stage) == 0 && (!late || o->t_min > late->t_min))
+				late = o;
+		}
+		if (late) {
+			m.n = 0;
+			m.s[0] = '\0';
+			m_str(&m, "inject ");
+			m_long(&m, in->seq);
+			m_str(&m, " at ");
+			m_time(&m, in->t_min);
+			m_str(&m, " comes before inject ");
+			m_long(&m, late->seq);
+			m_str(&m, " at ");
+			m_time(&m, late->t_min);
+			m_str(&m, " of the same stage ");
+			m_quote(&m, in->stage);
+			m_str(&m, ", whose sequence number is lower: is a time mistyped?");
+			warn(w, in->seq, &m);
+		}
+	}
 }

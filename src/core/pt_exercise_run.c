@@ -83,6 +83,19 @@ enum pt_err pt_ex_clock_speed(struct pt_ex_clock *c, int64_t now_ms, double spee
 	return PT_OK;
 }
 
+enum pt_err pt_ex_clock_suspend(struct pt_ex_clock *c, int64_t now_ms, struct pt_diag *d)
+{
+	if (c->state == PT_EX_CLOCK_READY)
+		return pt_diag_put(d, PT_ECONFLICT, 0, "clock",
+				   "the clock has not started: there is nothing to suspend");
+	if (c->state == PT_EX_CLOCK_ENDED)
+		return clock_state_error(c, d, "");
+	if (c->state == PT_EX_CLOCK_RUNNING)
+		rebase(c, now_ms);
+	c->state = PT_EX_CLOCK_PAUSED;
+	return PT_OK;
+}
+
 enum pt_err pt_ex_clock_end(struct pt_ex_clock *c, int64_t now_ms, struct pt_diag *d)
 {
 	if (c->state == PT_EX_CLOCK_ENDED)
@@ -113,7 +126,7 @@ int64_t pt_ex_clock_wall_until(const struct pt_ex_clock *c, int64_t now_ms, doub
 
 static const char *const event_names[] = {
 	"start", "pause", "resume", "speed", "shift", "inject",
-	"skip", "cancel", "decision", "done", "sim_due", "endex",
+	"skip", "cancel", "decision", "done", "sim_due", "endex", "suspend",
 };
 
 const char *pt_ex_event_kind_name(enum pt_ex_event_kind k)

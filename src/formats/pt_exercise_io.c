@@ -453,8 +453,8 @@ static enum pt_err element_object(struct rd *r, const json_t *arr, size_t i, con
 
 static const char *const k_top[] = {"id", "title", "description", "simulation", "duration",
 				     "sim_start", "sim_every_min", "sim_replications", "sim_to",
-				     "pio_role", "tlp", "stages", "roles", "objectives", "injects",
-				     "decisions", "baseline", NULL};
+				     "pio_role", "site", "tlp", "stages", "roles", "objectives",
+				     "injects", "decisions", "baseline", NULL};
 static const char *const k_stage[] = {"id", "name", "description", NULL};
 static const char *const k_role[] = {"id", "name", "organisation", "description", NULL};
 static const char *const k_objective[] = {"id", "text", "capability", "targets", NULL};
@@ -793,6 +793,7 @@ static enum pt_err read_top(struct rd *r, const json_t *root)
 	    (e = get_strings(r, root, "sim_to", "", 0, PT_EX_MAX_ROLES, PT_EX_ID_MAX + 1, "roles",
 			     &sc->sim_to, &sc->n_sim_to)) != PT_OK ||
 	    (e = get_str(r, root, "pio_role", "", 0, 0, &sc->pio_role)) != PT_OK ||
+	    (e = get_str(r, root, "site", "", 0, 0, &sc->site)) != PT_OK ||
 	    (e = get_str(r, root, "tlp", "", 0, 0, &sc->tlp)) != PT_OK ||
 	    (e = read_objectives(r, root)) != PT_OK || (e = read_decisions(r, root)) != PT_OK ||
 	    (e = read_injects(r, root)) != PT_OK)
@@ -1041,6 +1042,8 @@ json_t *pt_ex_scenario_to_json(const struct pt_ex_scenario *sc)
 	put(&b, root, "sim_to", jstrings(&b, sc->sim_to, sc->n_sim_to));
 	if (sc->pio_role)
 		put(&b, root, "pio_role", json_string(sc->pio_role));
+	if (sc->site)
+		put(&b, root, "site", json_string(sc->site));
 	put(&b, root, "tlp", json_string(sc->tlp ? sc->tlp : "AMBER"));
 
 	put(&b, root, "stages", a = json_array());

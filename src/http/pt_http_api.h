@@ -189,7 +189,7 @@ void pt_h_run_get(struct pt_req *r);
 void pt_h_run_assign(struct pt_req *r);
 /** DELETE /api/v1/runs/{id}/participants/{user}?role=: unassign (204). */
 void pt_h_run_unassign(struct pt_req *r);
-/** POST /api/v1/runs/{id}/{start|pause|resume|shift|speed|endex} (the route's last segment): the change. */
+/** POST /api/v1/runs/{id}/{start|pause|resume|shift|speed|endex|suspend} (the route's last segment): the change. */
 void pt_h_run_clock(struct pt_req *r);
 /** POST /api/v1/runs/{id}/injects/{seq}/{trigger|skip|done}: the change. */
 void pt_h_run_inject(struct pt_req *r);

@@ -428,6 +428,8 @@ static const struct pt_vfield f_run_endex[] = {
 	END,
 };
 static const struct pt_vschema b_run_endex = {f_run_endex, 0};
+static const struct pt_vfield f_run_suspend[] = {RTEXT("message", 0, 0), END};
+static const struct pt_vschema b_run_suspend = {f_run_suspend, 0};
 static const struct pt_vfield f_run_decide[] = {
 	ID("decision", 1),
 	ID("role", 1),
@@ -587,6 +589,7 @@ const struct pt_route pt_routes[] = {
 	{"POST", "/api/v1/runs/{id}/shift", pt_h_run_clock, PT_R_JSON, q_none, &b_run_shift},
 	{"POST", "/api/v1/runs/{id}/speed", pt_h_run_clock, PT_R_JSON, q_none, &b_run_speed},
 	{"POST", "/api/v1/runs/{id}/endex", pt_h_run_clock, RUN_NO_BODY, q_none, &b_run_endex},
+	{"POST", "/api/v1/runs/{id}/suspend", pt_h_run_clock, RUN_NO_BODY, q_none, &b_run_suspend},
 	{"POST", "/api/v1/runs/{id}/injects/{seq}/trigger", pt_h_run_inject, RUN_NO_BODY, q_none, &b_run_empty},
 	{"POST", "/api/v1/runs/{id}/injects/{seq}/skip", pt_h_run_inject, RUN_NO_BODY, q_none, &b_run_empty},
 	{"POST", "/api/v1/runs/{id}/injects/{seq}/done", pt_h_run_inject, RUN_NO_BODY, q_none, &b_run_empty},

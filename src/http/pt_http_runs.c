@@ -183,6 +183,15 @@ static int push(json_t *a, json_t *v)
 	return !v || json_array_append_new(a, v) != 0;
 }
 
+/* A suspension for a real-world emergency, or null (review finding 9). */
+static json_t *suspension_json(const struct pt_app_run_suspension *s)
+{
+	if (!s->event)
+		return json_null();
+	return json_pack("{s:I,s:o,s:I,s:s}", "event", (json_int_t)s->event, "t_min", num(s->t_min),
+			 "at_ms", (json_int_t)s->at_ms, "text", s->text);
+}
+
 /* The run as the caller may see it (docs/api.md, "GET /api/v1/runs/{id}"). */
 static json_t *run_json(const struct pt_app_run *run)
 {
@@ -198,6 +207,7 @@ static json_t *run_json(const struct pt_app_run *run)
 	}
 	bad |= json_object_set_new(o, "sim_figures", json_boolean(run->sim_figures)) != 0;
 	bad |= json_object_set_new(o, "last_event", json_integer(run->last_event)) != 0;
+	bad |= json_object_set_new(o, "suspended", suspension_json(&run->suspension)) != 0;
 	a = json_array();
 	for (i = 0; a && i < run->n_my_roles; i++)
 		bad |= push(a, json_string(run->my_roles[i]));
@@ -639,7 +649,11 @@ void pt_h_run_clock(struct pt_req *r)
 	} else if (strcmp(step, "speed") == 0)
 		err = pt_app_run_speed(&c, r->db, id,
 				       json_number_value(json_object_get(r->json, "factor")), &done, &d);
-	else { /* endex */
+	else if (strcmp(step, "suspend") == 0) { /* review finding 9: a real-world emergency */
+		const char *msg = r->json ? json_string_value(json_object_get(r->json, "message"))
+					  : NULL;
+		err = pt_app_run_suspend(&c, r->db, id, msg && msg[0] ? msg : NULL, &done, &d);
+	} else { /* endex */
 		const char *msg = r->json ? json_string_value(json_object_get(r->json, "message"))
 					  : NULL;
 		int real = r->json && json_is_true(json_object_get(r->json, "real_world"));

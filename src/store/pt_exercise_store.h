@@ -168,6 +168,13 @@ enum pt_err pt_db_run_event_get(struct pt_db *db, long long id, struct pt_db_run
 enum pt_err pt_db_run_event_last(struct pt_db *db, long long run_id, long long *id,
 				 struct pt_diag *d);
 
+/**
+ * The 'suspend' event that suspends run_id now (a real-world emergency: no
+ * 'resume' or 'endex' event after it) into *id; 0 when the run is not suspended.
+ */
+enum pt_err pt_db_run_suspended(struct pt_db *db, long long run_id, long long *id,
+				struct pt_diag *d);
+
 /** 1 when SIM_DUE event sim_due has its figures stored, 0 when not, -1 on failure. */
 int pt_db_run_event_answered(struct pt_db *db, long long sim_due, struct pt_diag *d);
 

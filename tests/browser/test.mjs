@@ -133,8 +133,9 @@ async function newPage(viewport = 'laptop', { bypassCSP = false } = {}) {
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
     // A 401 before log-in and the 404 of a record one may not see are expected answers (and
-    // issue 14: the 413 of a simulation beyond the role's limit).
-    if (m.type() === 'error' && !/status of (401|404|400|403|413)/.test(m.text())) problems.push(`console: ${m.text()}`);
+    // issue 14: the 413 of a simulation beyond the role's limit; issue 15: the 409 of a decision
+    // whose value is in force already, shown next to its field).
+    if (m.type() === 'error' && !/status of (401|404|400|403|409|413)/.test(m.text())) problems.push(`console: ${m.text()}`);
   });
   return page;
 }
@@ -2052,6 +2053,8 @@ test('exercise: the facilitator starts and triggers an inject; the player sees i
   const item = pl.locator('[data-testid=run-inbox] li[data-seq="7"]');
   await item.filter({ hasText: 'A nurse calls 112' }).waitFor();
   await p2.locator('[data-testid=run-inbox] li[data-seq="7"]').filter({ hasText: 'A nurse calls 112' }).waitFor();
+  eq((await item.locator('[data-testid=run-msg-to]').textContent()).trim(), 'to Police commander, EMS commander',
+    'the player sees every recipient of the inject (review finding 10)');
   eq(await pl.evaluate(() => window.__sameDocument), 'yes', 'the page was not reloaded');
   eq(await pl.locator('[data-testid=run-inbox] li[data-seq="1"]').count(), 0, 'an inject to other roles is not in the inbox');
   await shot(pl, 'exercise-player-inject');
@@ -2127,6 +2130,9 @@ test('exercise: a decision is refused next to its field, then accepted; the simu
   await pl.locator('[data-testid=run-sim] caption').first().waitFor();
   const many = await deaths();
   assert(few !== many, `the simulated deaths change with the ambulances dispatched (2: ${few}, 40: ${many})`);
+  // the value in force decided again: refused, saying so (review finding 10); the error stays until another form is sent
+  await form.getByRole('button', { name: /Decide/ }).click();
+  await pl.locator('#dec-ambulances_dispatched-err').filter({ hasText: /is 40 already \(decided at \d\d:\d\d/ }).waitFor();
   await fac.locator('[data-testid=run-sim] [data-testid=sim-deaths]').waitFor();
   await fac.locator('[data-testid=run-sim] summary', { hasText: 'Every rerun' }).click();
   eq(await fac.locator('[data-testid=run-reruns] tbody tr').count(), 2, 'the console lists both reruns');
@@ -2219,10 +2225,16 @@ test('exercise: a government coordinator observes the run, read only', async () 
 test('exercise: the PIO issues an exercise alert from within the run; the player keeps its ICS 214 activity log', async () => {
   const { pl } = X;
   assert(pl, 'no pages (an earlier step failed)');
-  await pl.locator('[data-testid=run-pio] summary').click();
+  // review finding 10: an open form, with its disclosure marker, on the exercise's own site
+  eq(await pl.locator('[data-testid=run-pio] details.run-alert').getAttribute('open'), '', 'the alert form is open');
+  eq(await pl.locator('[data-testid=run-pio] summary').evaluate((e) => getComputedStyle(e).display), 'list-item', 'the summary keeps its disclosure marker');
   await pl.locator('#xa-site option[value="VM-012"]').waitFor({ state: 'attached' });
+  eq(await pl.locator('#xa-site').inputValue(), 'VM-012', 'the scenario\'s site is preselected');
+  await pl.locator('[data-testid=xa-sent-empty]').waitFor();
   await pl.locator('[data-testid=xa-issue]').click();
   await pl.locator('[data-testid=xa-done]', { hasText: 'Exercise alert issued' }).waitFor();
+  await pl.locator('[data-testid=xa-sent] li', { hasText: 'EXERCISE alert' }).waitFor();
+  assert(await pl.locator('[data-testid=xa-sent-empty]').isHidden(), 'the list of alerts issued is no longer empty');
   eq((await pl.locator('#tlp-banner').textContent()).trim(), 'TLP:AMBER', 'the view\'s marking stays the run\'s (the sites offered are at most AMBER)');
   await pl.locator('[data-testid=run-inbox] li[data-kind=alert]').first().waitFor();
   await shot(pl, 'exercise-player-alert');
@@ -2231,6 +2243,11 @@ test('exercise: the PIO issues an exercise alert from within the run; the player
   await pl.locator('#log-time').fill('soon');
   await pl.locator('[data-testid=log-add]').click();
   await pl.locator('#log-t_min-err', { hasText: 'HH:MM' }).waitFor();
+  eq(await pl.locator('#dec-ambulances_dispatched-err').textContent(), '', 'another form sent clears the decision\'s old error');
+  // a time later than the clock is refused in HH:MM, not in minutes
+  await pl.locator('#log-time').fill('99:00');
+  await pl.locator('[data-testid=log-add]').click();
+  await pl.locator('#log-t_min-err', { hasText: /later than the exercise clock \(\d\d:\d\d\)/ }).waitFor();
   await pl.locator('#log-time').fill('');
   await pl.locator('#log-role').selectOption('ems_commander');
   await pl.locator('[data-testid=log-add]').click();
@@ -2284,6 +2301,37 @@ test('exercise: accessibility of the console, the player view and the evaluator 
     await X[k].setViewportSize(VIEWPORTS.laptop);
   }
   assert(found.length === 0, found.join('\n'));
+});
+
+test('exercise: a suspension for a real-world emergency covers the players\' screens at once, and resuming uncovers them', async () => {
+  const { fac, pl, p2 } = X;
+  assert(fac && pl && p2, 'no pages (an earlier step failed)');
+  await fac.locator('[data-testid=run-suspend]').click();
+  const dlg = fac.locator('[data-testid=run-suspend-dialog]');
+  await dlg.waitFor();
+  await fac.locator('#run-suspend-msg').fill('A real patient emergency in the emergency department: staff to their posts.');
+  await dlg.locator('[data-testid=al-confirm-ok]').click();
+  for (const p of [pl, p2]) {
+    const o = p.locator('[data-testid=suspend-overlay]');
+    await o.waitFor();
+    eq((await o.locator('h1').textContent()).trim(), 'REAL-WORLD EMERGENCY', 'the cover\'s title');
+    await o.locator('[data-testid=suspend-text]', { hasText: 'EXERCISE SUSPENDED: A real patient emergency' }).waitFor();
+    await p.locator('[data-testid=run-clock-state]', { hasText: 'Paused' }).waitFor();
+  }
+  await shot(pl, 'exercise-player-suspended');
+  await fac.locator('[data-testid=run-suspended]', { hasText: 'A real patient emergency' }).waitFor();
+  eq(await fac.locator('[data-testid=suspend-overlay]').count(), 0, 'the facilitator\'s console stays usable');
+  assert(await fac.locator('[data-testid=run-suspend]').isHidden(), 'no second suspension');
+  await shot(fac, 'exercise-facilitator-suspended');
+  // opened again while suspended: still covered
+  await p2.reload();
+  await p2.locator('[data-testid=suspend-overlay]').waitFor();
+  await fac.locator('[data-testid=run-resume]', { hasText: 'emergency is over' }).click();
+  for (const p of [pl, p2]) {
+    await p.locator('[data-testid=suspend-overlay]').waitFor({ state: 'detached' });
+    await p.locator('[data-testid=run-clock-state]', { hasText: 'Running' }).waitFor();
+  }
+  await fac.locator('[data-testid=run-suspended]').waitFor({ state: 'hidden' });
 });
 
 test('exercise: a real-world emergency ENDEX reaches the players\' screens at once', async () => {

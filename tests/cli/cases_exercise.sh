@@ -10,6 +10,20 @@ XREF=$XSCN/hospital-attack-exercise.json
 # --- check: the reference exercise and its simulation ------------------------------------
 p ex-check 0 exercise check "$XREF"
 out_line "$XREF: ok: 4 stages, 7 roles, 8 objectives, 30 injects (5 contingency), 11 decisions (8 reach the simulation), 11 baseline decisions, simulation hospital-attack.json"
+# review finding 10: warnings on stderr, exit 0 (inject 19 means either answer: a warning only)
+err_line "protect: $XREF: warning: inject 19: decision \"brackwater_lockdown\" is yes/no and the inject gives no decision_value: any answer, \"no\" too, counts as doing its expected action (add decision_value \"true\" if only \"yes\" should)"
+if [ "$(wc -l <ex-check.err)" -eq 1 ]; then ok; else bad "ex-check: one warning expected: $(cat ex-check.err)"; fi
+# an inject earlier than a lower sequence number of its stage: a mistyped time (01:30 for 03:10)
+python3 -c '
+import json, sys
+j = json.load(open(sys.argv[1]))
+for i in j["injects"]:
+    if i["seq"] == 24: i["time"] = "1:30"
+json.dump(j, open("ex-typo.json", "w"), indent=1)' "$XREF"
+cp "$XSCN/hospital-attack.json" .
+p ex-check-typo 0 exercise check ex-typo.json
+err_has "protect: ex-typo.json: warning: inject 24 at 1:30 comes before inject "
+err_has "whose sequence number is lower: is a time mistyped?"
 
 # a decision path the simulation does not have: named with the file's line
 sed 's/"path": "response.triage"/"path": "response.triage_rule"/' "$XREF" >ex-badpath.json
@@ -133,11 +147,28 @@ pycheck "loose names" m-loose.json '
 assert [(i["stage"], i["capability"]) for i in j["injects"]] == [("warning", "Screening, Search, and Detection"), ("attack", "Public Health, Healthcare, and Emergency Medical Services")], j["injects"]'
 reject_msel m-semicolon 'sequence;time;type;to;description\n1;0:10;event;pio;Text\n' \
 	"1: unknown column \"sequence;time;type;to;description\": the file seems to use ';' as its separator: export it as comma-separated CSV"
-mkdir -p ex-elsewhere
-p ex-out-elsewhere 0 exercise import-msel "$XSCN/hospital-attack-msel.csv" --into "$XREF" --out ex-elsewhere/p.json
+# review finding 10: --out elsewhere names the simulation relative to the file written
+mkdir -p ex-elsewhere/deeper
+p ex-out-elsewhere 0 exercise import-msel "$XSCN/hospital-attack-msel.csv" --into "$XREF" --out ex-elsewhere/deeper/p.json
+err_has "protect: ex-elsewhere/deeper/p.json: its simulation is \"../"
+pycheck "the simulation named from p.json's directory" ex-elsewhere/deeper/p.json "
+import os
+assert os.path.realpath(os.path.join('ex-elsewhere/deeper', j['simulation'])) == os.path.realpath('$XSCN/hospital-attack.json'), j['simulation']"
+p ex-out-elsewhere-check 0 exercise check ex-elsewhere/deeper/p.json
+out_has "ex-elsewhere/deeper/p.json: ok: 4 stages"
+# a scenario whose simulation is not beside it: left as it is, with a warning
+mkdir -p ex-nosim
+cp "$XREF" ex-nosim/x.json
+p ex-out-nosim 0 exercise import-msel "$XSCN/hospital-attack-msel.csv" --into ex-nosim/x.json --out ex-elsewhere/p.json
 err_has "protect: ex-elsewhere/p.json: warning: its simulation \"hospital-attack.json\" is read from its own directory, and ex-elsewhere/hospital-attack.json is not there"
-p ex-out-elsewhere-check 66 exercise check ex-elsewhere/p.json
+p ex-out-elsewhere-missing 66 exercise check ex-elsewhere/p.json
 err_line "protect: ex-elsewhere/p.json: simulation: ex-elsewhere/hospital-attack.json: No such file or directory (\"hospital-attack.json\" is read from the exercise file's directory: move the exercise file beside it, or give its path from there or an absolute one)"
+# export-msel's formula guard ('@VellmarkWatch) is read back without the apostrophe
+p ex-guard-export 0 exercise export-msel "$XREF" --out ex-guard.csv
+if grep -qF "\"'@VellmarkWatch" ex-guard.csv; then ok; else bad "the guard in the export"; fi
+p ex-guard-import 0 exercise import-msel ex-guard.csv --into "$XREF" --out ex-guard.json
+pycheck "the guard stripped on import" ex-guard.json "
+assert any(i.get('from', '').startswith('@VellmarkWatch') for i in j['injects']), [i.get('from') for i in j['injects']]"
 
 # --- usage --------------------------------------------------------------------------------
 p ex-usage 64 exercise

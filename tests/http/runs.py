@@ -675,6 +675,57 @@ def t_run(res, srv, protect, db):
               "Fire alarm" in got[0]["json"].get("text", ""), "the player reads the emergency: %r" % s2.texts())
     res.check(bool(s2.wait_closed()), "and its stream ends")
     s2.close()
+    t_suspend(res, port, f, p2)
+
+
+def t_suspend(res, port, f, p2):
+    """Review finding 9: a real-world emergency suspends the run (STOPEX) and it resumes, or ENDEX."""
+    r = create_custom(f)
+    rid = (r.json or {}).get("id")
+    path = "/api/v1/runs/%s" % rid
+    res.eq(f.request("POST", path + "/participants", {"user": "player2", "member": "player", "role": "ems"}).status,
+           201, "the suspended run's player")
+    expect(res, f.request("POST", path + "/suspend", {"message": "Fire alarm"}), 409, "clock",
+           "suspending a run not started")
+    res.eq(f.request("POST", path + "/start").status, 200, "start the run to suspend")
+    s = Stream(port, p2.cookie, rid)
+    res.eq(p2.request("POST", path + "/decisions", {"decision": "ambulances", "role": "ems", "value": 3}).status,
+           201, "a decision before the suspension")
+    r = p2.request("POST", path + "/decisions", {"decision": "ambulances", "role": "ems", "value": 3})
+    expect(res, r, 409, "value", "the same value decided again")
+    res.check("already" in r.body and "Ambulances" in r.body, "it says the value is in force: %s" % r.body[:200])
+    expect(res, p2.request("POST", path + "/suspend", {"message": "x"}), 403, "role", "a player suspends")
+    expect(res, f.request("POST", path + "/suspend", {"message": 5}), 400, "message", "a message not text")
+    r = f.request("POST", path + "/suspend", {"message": "Fire alarm in the building: evacuate"})
+    res.eq((r.status, (r.json or {}).get("state")), (200, "paused"), "suspend: %s" % r.body[:200])
+    got = s.wait_kind("suspend")
+    res.check(bool(got) and got[0]["json"].get("text", "").startswith("REAL-WORLD EMERGENCY - EXERCISE SUSPENDED: "
+                                                                      "Fire alarm in the building"),
+              "the player's stream carries the suspension: %r" % s.kinds())
+    j = p2.get(path).json or {}
+    res.check((j.get("suspended") or {}).get("text", "").endswith("evacuate") and
+              j.get("clock", {}).get("state") == "paused", "the run says it is suspended: %r" % j.get("suspended"))
+    r = p2.request("POST", path + "/decisions", {"decision": "ambulances", "role": "ems", "value": 5})
+    expect(res, r, 409, "clock", "a decision while suspended")
+    res.check("suspended" in r.body and "Fire alarm" in r.body, "the refusal says why: %s" % r.body[:200])
+    expect(res, p2.request("POST", path + "/log", {"activity": "Evacuating", "role": "ems"}), 409, "clock",
+           "a player's log while suspended")
+    for step in ("pause", "start", "suspend"):
+        expect(res, f.request("POST", path + "/" + step), 409, "clock", "%s while suspended" % step)
+    expect(res, f.request("POST", path + "/shift", {"minutes": 5}), 409, "clock", "a shift while suspended")
+    r = f.request("POST", path + "/resume")
+    res.eq((r.status, (r.json or {}).get("state")), (200, "running"), "resume after the suspension: %s" % r.body)
+    got = s.wait_kind("resume")
+    res.check(bool(got) and "suspension" in got[0]["json"].get("text", ""), "the player reads that it resumes")
+    res.eq((p2.get(path).json or {}).get("suspended", "absent"), None, "no longer suspended")
+    res.eq(p2.request("POST", path + "/decisions", {"decision": "ambulances", "role": "ems", "value": 5}).status, 201,
+           "a decision after the resumption")
+    res.eq(f.request("POST", path + "/suspend").status, 200, "suspend again (the default message)")
+    r = f.request("POST", path + "/endex", {"message": "Exercise cancelled"})
+    res.eq((r.status, (r.json or {}).get("state")), (200, "ended"), "ENDEX ends a suspended run: %s" % r.body[:200])
+    res.check(bool(s.wait_kind("endex")) and bool(s.wait_closed()), "the stream ends with ENDEX")
+    res.eq((f.get(path).json or {}).get("suspended", "absent"), None, "an ended run is not suspended")
+    s.close()
 
 
 def audit_rows(protect, db):
@@ -926,10 +977,54 @@ def t_sse(res, protect, work):
         back.close()
         r = f.get("/api/v1/runs/%s" % rid)
         res.eq((r.json or {}).get("clock", {}).get("state"), "running", "the clock still runs")
+        srv = t_pause_on_restart(res, protect, db, srv, rid)
     finally:
         status, out, err = srv.stop()
         res.check(status == 0 or status is None, "runs-sse server exit status %r" % status)
         res.check("runtime error" not in err and "Sanitizer" not in err, "sanitizer report: %s" % err[-2000:])
+
+
+def delivered(j):
+    return sorted(i["seq"] for i in j.get("injects", []) if i.get("status") == "delivered")
+
+
+def t_pause_on_restart(res, protect, db, srv, rid):
+    """Review finding 10: serve --pause-runs-on-restart pauses the runs instead of a burst after an outage."""
+    path = "/api/v1/runs/%s" % rid
+    status, out, err = srv.stop()  # without the option: the run is left running (a crash does the same)
+    res.eq(status, 0, "the server stops")
+    time.sleep(3)
+    srv = Server(protect, db, ["--threads", "4", "--compute-threads", "1", "--pause-runs-on-restart"],
+                 env=live_env()).start()
+    f = login(res, srv.port, "facilitator")
+    j = f.get(path).json or {}
+    res.eq(j.get("clock", {}).get("state"), "paused", "a run left running is paused at start-up: %r" % j.get("clock"))
+    at = j.get("clock", {}).get("now_min")
+    before = delivered(j)
+    res.check(all(i.get("due_min", 0) > at for i in j.get("injects", []) if i.get("status") == "pending"),
+              "nothing due by the minute it stopped at is left pending (%r)" % at)
+    s = Stream(srv.port, f.cookie, rid)
+    got = s.wait_kind("pause", where=lambda e: "server" in e.get("text", ""))
+    res.check(bool(got) and "server stopped and started again" in got[0]["json"].get("text", ""),
+              "the pause says why: %r" % s.texts())
+    s.close()
+    time.sleep(2)
+    res.eq(delivered(f.get(path).json or {}), before, "nothing delivered while paused")
+    r = f.request("POST", path + "/resume")
+    res.eq((r.status, (r.json or {}).get("state")), (200, "running"), "the facilitator resumes it")
+    status, out, err = srv.stop()  # with the option: paused as the server stops
+    res.eq(status, 0, "the server stops")
+    res.check("1 exercise run paused (--pause-runs-on-restart)" in out, "the stop says it paused the run: %r" % out[-300:])
+    res.check("runtime error" not in err and "Sanitizer" not in err, "sanitizer report: %s" % err[-2000:])
+    srv = Server(protect, db, ["--threads", "4", "--compute-threads", "1"], env=live_env()).start()
+    f = login(res, srv.port, "facilitator")
+    j = f.get(path).json or {}
+    res.eq(j.get("clock", {}).get("state"), "paused", "still paused after a restart without the option")
+    s = Stream(srv.port, f.cookie, rid)
+    got = s.wait_kind("pause", where=lambda e: "server is stopping" in e.get("text", ""))
+    res.check(bool(got), "the pause at the stop says why: %r" % s.texts())
+    s.close()
+    return srv
 
 
 def t_total_limit(res, protect, db, port, f, rid):

@@ -1408,15 +1408,18 @@ static void test_exercise_runs(void)
 			  role == PT_ROLE_FACILITATOR ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN);
 	}
 
-	/* who may be assigned: the part's system role; at AMBER+STRICT the owning organisation */
+	/* who may be assigned (review finding 10): a player any role but viewer, an evaluator any
+	 * but viewer and player, a facilitator only a facilitator; at AMBER+STRICT the owning
+	 * organisation */
 	memset(&run, 0, sizeof run);
 	run.owner_org_id = OWNER_ORG;
 	for (t = 0; t < PT_TLP_COUNT; t++) {
 		run.tlp = (enum pt_tlp)t;
 		for (role = 0; role < PT_ROLE_COUNT; role++)
 			for (k = PT_RUN_NONE; k <= PT_RUN_FACILITATOR; k++) {
-				int fits = (k == PT_RUN_PLAYER && role == PT_ROLE_PLAYER) ||
-					   (k == PT_RUN_EVALUATOR && role == PT_ROLE_EVALUATOR) ||
+				int fits = (k == PT_RUN_PLAYER && role != PT_ROLE_VIEWER) ||
+					   (k == PT_RUN_EVALUATOR && role != PT_ROLE_VIEWER &&
+					    role != PT_ROLE_PLAYER) ||
 					   (k == PT_RUN_FACILITATOR && role == PT_ROLE_FACILITATOR);
 				CHECK_INT(pt_access_run_member(&run, (enum pt_role)role, OWNER_ORG,
 							       (enum pt_run_member)k),

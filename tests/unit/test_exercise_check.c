@@ -236,9 +236,48 @@ static void test_sim(void)
 	free(sim);
 }
 
+/* Review findings 5, 10: what is accepted but likely not meant. */
+static void test_warnings(void)
+{
+	struct pt_ex_scenario *sc = scenario();
+	struct pt_ex_warnings *w = malloc(sizeof *w);
+	if (!sc || !w) {
+		free(w);
+		pt_ex_scenario_free(sc);
+		CHECK(0);
+		return;
+	}
+	pt_ex_scenario_warnings(sc, w);
+	CHECK_INT(w->n, 0); /* the base scenario is clean */
+	/* inject 10 satisfied by the yes/no decision rtf without decision_value: any answer counts */
+	sc->injects[0].satisfied_by = "rtf";
+	pt_ex_scenario_warnings(sc, w);
+	CHECK_INT(w->n, 1);
+	CHECK_INT(w->list[0].seq, 10);
+	CHECK_STR(w->list[0].msg, "inject 10: decision \"rtf\" is yes/no and the inject gives no "
+				  "decision_value: any answer, \"no\" too, counts as doing its expected "
+				  "action (add decision_value \"true\" if only \"yes\" should)");
+	sc->injects[0].satisfied_value = "true";
+	pt_ex_scenario_warnings(sc, w);
+	CHECK_INT(w->n, 0);
+	/* inject 20 (stage s1) at 0:10, before inject 10 of s1 at 0:20: a mistyped time? */
+	sc->injects[1].t_min = 10;
+	pt_ex_scenario_warnings(sc, w);
+	CHECK_INT(w->n, 1);
+	CHECK_STR(w->list[0].msg, "inject 20 at 0:10 comes before inject 10 at 0:20 of the same stage "
+				  "\"s1\", whose sequence number is lower: is a time mistyped?");
+	/* another stage's earlier time is no warning */
+	sc->injects[1].stage = "s2";
+	pt_ex_scenario_warnings(sc, w);
+	CHECK_INT(w->n, 0);
+	free(w);
+	pt_ex_scenario_free(sc);
+}
+
 int main(void)
 {
 	RUN(test_sorted);
+	RUN(test_warnings);
 	RUN(test_rules);
 	RUN(test_values);
 	RUN(test_sim);

@@ -83,6 +83,7 @@ static void test_reference(void)
 	CHECK_INT(sc->sim_start_min, 45);
 	CHECK_INT(sc->n_sim_to, 3);
 	CHECK_STR(sc->pio_role, "pio");
+	CHECK_STR(sc->site, "VM-012"); /* review finding 10: the PIO's alert site */
 	CHECK_STR(sc->simulation, "hospital-attack.json");
 	for (i = 0; i < sc->n_injects; i++) {
 		const struct pt_ex_inject *x = &sc->injects[i];
@@ -235,7 +236,7 @@ static void test_errors(void)
 	pt_ex_scenario_free(sc);
 	CHECK_STR(error_of("\"title\": \"Small\",", "\"title\": \"Small\", \"colour\": 1,"),
 		  "s.json:3: unknown member \"colour\" (known: id, title, description, simulation, "
-		  "duration, sim_start, sim_every_min, sim_replications, sim_to, pio_role, tlp, stages, "
+		  "duration, sim_start, sim_every_min, sim_replications, sim_to, pio_role, site, tlp, stages, "
 		  "roles, objectives, injects, decisions, baseline)");
 	CHECK_STR(error_of("\"time\": \"00:30\"", "\"time\": \"7:5x\""),
 		  "s.json:12: injects.1.time: \"7:5x\" is not a time (H:MM or HH:MM from the start, "

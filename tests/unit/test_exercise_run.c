@@ -112,6 +112,28 @@ static void test_clock(void)
 	CHECK(pt_ex_clock_wall_until(&c, 99000000, 20) == INT64_MAX);
 }
 
+/* Review finding 9: a suspension stops the clock; resume goes on from there; ENDEX ends it. */
+static void test_clock_suspend(void)
+{
+	struct pt_ex_clock c;
+	pt_ex_clock_init(&c);
+	CHECK_INT(pt_ex_clock_suspend(&c, 0, &diag), PT_ECONFLICT);
+	CHECK_STR(diag.field, "clock");
+	CHECK_INT(pt_ex_clock_start(&c, 1000000, &diag), PT_OK);
+	CHECK_INT(pt_ex_clock_suspend(&c, 1000000 + 300000, &diag), PT_OK);
+	CHECK_INT(c.state, PT_EX_CLOCK_PAUSED);
+	CHECK_NEAR(pt_ex_clock_now(&c, 9000000), 5, 1e-12);
+	/* a paused clock stays paused at its minute */
+	CHECK_INT(pt_ex_clock_suspend(&c, 9000000, &diag), PT_OK);
+	CHECK_NEAR(pt_ex_clock_now(&c, 9000000), 5, 1e-12);
+	CHECK_INT(pt_ex_clock_resume(&c, 9000000, &diag), PT_OK);
+	CHECK_NEAR(pt_ex_clock_now(&c, 9000000 + 60000), 6, 1e-12);
+	CHECK_INT(pt_ex_clock_suspend(&c, 9000000 + 120000, &diag), PT_OK);
+	CHECK_INT(pt_ex_clock_end(&c, 9500000, &diag), PT_OK);
+	CHECK_NEAR(pt_ex_clock_now(&c, 9500000), 7, 1e-12);
+	CHECK_INT(pt_ex_clock_suspend(&c, 9600000, &diag), PT_ECONFLICT);
+}
+
 /* The fixture is a scenario the checks accept. */
 static void test_fixture_valid(void)
 {
@@ -129,6 +151,7 @@ static void test_event_names(void)
 	CHECK_STR(pt_ex_event_kind_name(PT_EX_EV_INJECT), "inject");
 	CHECK_STR(pt_ex_event_kind_name(PT_EX_EV_SIM_DUE), "sim_due");
 	CHECK_STR(pt_ex_event_kind_name(PT_EX_EV_ENDEX), "endex");
+	CHECK_STR(pt_ex_event_kind_name(PT_EX_EV_SUSPEND), "suspend");
 	CHECK_STR(pt_ex_event_kind_name((enum pt_ex_event_kind)99), "");
 }
 
@@ -621,6 +644,7 @@ static void test_sim_decision_cap(void)
 int main(void)
 {
 	RUN(test_clock);
+	RUN(test_clock_suspend);
 	RUN(test_fixture_valid);
 	RUN(test_event_names);
 	RUN(test_schedule_without_decisions);
