@@ -327,7 +327,9 @@ static enum pt_err event_row(struct pt_app_run_loaded *L, const struct pt_app_ru
 	if (p->kind[0]) { /* the use cases' own: response (its role), sim (sim_to), alert (all) */
 		roles = p->roles;
 		aud = strcmp(p->kind, "alert") == 0 ? PT_RUN_TO_ALL : PT_RUN_TO_ROLES;
-		if (strcmp(p->kind, "sim") == 0) {
+		if (strcmp(p->kind, "outcome") == 0) /* issue 15 review 3: controllers only */
+			aud = PT_RUN_TO_EVALUATORS;
+		if (strcmp(p->kind, "sim") == 0 || strcmp(p->kind, "outcome") == 0) {
 			pt_strlcpy(row->type, pt_ex_inject_type_name(PT_EX_INJECT_INFORMATION),
 				   sizeof row->type);
 			pt_strlcpy(row->sender, PT_APP_RUN_SIM_FROM, sizeof row->sender);

@@ -574,6 +574,9 @@ struct pt_app_run_sim_job {
 	struct pt_mci_scenario *sim; /**< the simulation with those decisions (pt_ex_sim_scenario); owned */
 	uint32_t roles;             /**< the sim_to roles' bits */
 	struct pt_sim_result *result; /**< pt_app_run_sim_compute's; owned */
+	char *prev_situation;       /**< the situation (JSON text) of the run's latest "sim" event (issue 15
+				         review 3), to send players figures only when they change;
+				         NULL: none; owned */
 };
 
 /** Free j and everything in it; NULL does nothing. */

@@ -58,6 +58,7 @@ enum run_stmt {
 	ST_RATINGS,
 	ST_IMPROVEMENT_ADD,
 	ST_IMPROVEMENTS,
+	ST_EVENT_LAST_SIM, /* issue 15 review 3 */
 	ST_COUNT
 };
 
@@ -109,6 +110,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_EVENT_GET] = "SELECT " EVENT_COLUMNS "FROM exercise_run_events WHERE id = ?1",
 	[ST_EVENT_LAST] = "SELECT coalesce(max(id), 0) FROM exercise_run_events WHERE run_id = ?1",
 	[ST_EVENT_ANSWERED] = "SELECT 1 FROM exercise_run_events WHERE answers = ?1",
+	[ST_EVENT_LAST_SIM] = "SELECT coalesce(max(id), 0) FROM exercise_run_events WHERE "
+			      "run_id = ?1 AND kind = 'sim'",
 	[ST_ENTRY_ADD] = "INSERT INTO exercise_run_entries (run_id, kind, seq, role, user_id, "
 			 "user_name, agency, capability, target, t_min, at, text) VALUES (?1, ?2, "
 			 "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -862,6 +865,12 @@ enum pt_err pt_db_run_event_last(struct pt_db *db, long long run_id, long long *
 				 struct pt_diag *d)
 {
 	return query_id(db, ST_EVENT_LAST, run_id, id, "reading a run's events", d);
+}
+
+enum pt_err pt_db_run_event_last_sim(struct pt_db *db, long long run_id, long long *id,
+				     struct pt_diag *d)
+{
+	return query_id(db, ST_EVENT_LAST_SIM, run_id, id, "reading a run's events", d);
 }
 
 int pt_db_run_event_answered(struct pt_db *db, long long sim_due, struct pt_diag *d)
