@@ -1016,8 +1016,8 @@ void pt_app_run_sim_free(struct pt_app_run_sim_job *j)
 	free(j);
 }
 
-/* The situation (JSON text) of run id's latest "sim" event into *out (NULL: none). */
-static enum pt_err prev_situation(struct pt_db *db, long long id, char **out, struct pt_diag *d)
+enum pt_err pt_app_run_latest_situation(struct pt_db *db, long long id, char **out,
+					struct pt_diag *d)
 {
 	struct pt_db_run_event ev;
 	long long last = 0;
@@ -1098,7 +1098,7 @@ enum pt_err pt_app_run_sim_prepare(struct pt_db *db, long long id, long long sim
 		j->sim->snapshot_min = 0;
 	if (j->sim->snapshot_min > j->sim->horizon_min)
 		j->sim->snapshot_min = j->sim->horizon_min;
-	if ((err = prev_situation(db, id, &j->prev_situation, d)) != PT_OK)
+	if ((err = pt_app_run_latest_situation(db, id, &j->prev_situation, d)) != PT_OK)
 		goto out;
 	j->run_id = id;
 	j->sim_due = sim_due;

@@ -156,6 +156,24 @@ static json_t *line_situation(const struct pt_ex_run_doc *doc, size_t at, int *s
 	return cur;
 }
 
+/* The description of inject line at with its placeholders filled (issue 15 review 4): the
+ * decisions made by then and the latest rerun's situation before it. */
+static void line_text(const struct pt_ex_run_doc *doc, size_t at, const char *text, char *out,
+		      size_t size)
+{
+	json_t *sit = NULL;
+	size_t i;
+	for (i = at; i-- > 0;)
+		if (doc->lines[i].ev->kind == PT_EX_EV_SIM_DUE && doc->lines[i].sim &&
+		    doc->lines[i].sim->n_rows) {
+			sit = pt_sim_situation_json(&doc->lines[i].sim->rows[0]);
+			break;
+		}
+	pt_ex_text_fill(doc->sc, text, doc->run->made, doc->run->n_made, doc->lines[at].ev->t_min,
+			pt_sim_situation_value, sit, out, size);
+	json_decref(sit);
+}
+
 static json_t *roles_json(char **ids, size_t n, int *bad)
 {
 	json_t *a = json_array();
@@ -186,7 +204,11 @@ static json_t *line_json(const struct pt_ex_run_doc *doc, const struct pt_ex_run
 		put(o, "delivery", jstr(in->delivery), bad);
 		put(o, "from", jstr(in->from), bad);
 		put(o, "to", roles_json(in->to, in->n_to, bad), bad);
-		put(o, "description", jstr(in->description), bad);
+		{
+			char text[PT_EX_TEXT_MAX + 512];
+			line_text(doc, (size_t)(ln - doc->lines), in->description, text, sizeof text);
+			put(o, "description", jstr(text), bad);
+		}
 		put(o, "expected_action", jstr(in->expected_action), bad);
 		put(o, "capability",
 		    in->capability >= 0 ? jstr(pt_ex_capability_name((size_t)in->capability))
@@ -436,7 +458,11 @@ static void table_line(FILE *f, const struct pt_ex_run_doc *doc, size_t at)
 		if (in->contingency_of)
 			fprintf(f, " (contingency of #%u)", in->contingency_of);
 		fprintf(f, "\n" INDENT "  ");
-		put_cut(f, in->description, DETAIL_COLS);
+		{
+			char text[PT_EX_TEXT_MAX + 512];
+			line_text(doc, at, in->description, text, sizeof text);
+			put_cut(f, text, DETAIL_COLS);
+		}
 		if (has_action(in)) {
 			fprintf(f, "\n" INDENT "  expected: ");
 			put_cut(f, in->expected_action, DETAIL_COLS - 10);

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/pt_model.h"
@@ -115,4 +116,27 @@ int pt_sim_situation_changed(const json_t *a, const json_t *b)
 	json_decref(x);
 	json_decref(y);
 	return !same;
+}
+
+int pt_sim_situation_value(void *ctx, const char *name, long long *out)
+{
+	const json_t *s = ctx, *v = NULL;
+	if (!s || !name)
+		return 0;
+	if (strncmp(name, "ccp_", 4) == 0)
+		v = json_object_get(json_object_get(s, "ccp"), name + 4);
+	else if (strncmp(name, "ambulances_", 11) == 0)
+		v = json_object_get(json_object_get(s, "ambulances"), name + 11);
+	else if (strncmp(name, "arrived_", 8) == 0) {
+		char *end = NULL;
+		long h = strtol(name + 8, &end, 10);
+		if (end && !*end && h >= 0)
+			v = json_object_get(json_array_get(json_object_get(s, "hospitals"), (size_t)h),
+					    "arrived");
+	} else if (strcmp(name, "minute") != 0)
+		v = json_object_get(s, name);
+	if (!json_is_integer(v))
+		return 0;
+	*out = (long long)json_integer_value(v);
+	return 1;
 }

@@ -31,4 +31,12 @@ void pt_sim_situation_words(const json_t *situation, char *buf, size_t size);
  *  (every count but the minute); a NULL a or b differs. */
 int pt_sim_situation_changed(const json_t *a, const json_t *b);
 
+/**
+ * The {sim:NAME} value of situation ctx (a json_t * of pt_sim_situation_json)
+ * for pt_ex_text_fill: dead, hot_zone, ccp_untriaged, ccp_T1/T2/T3/expectant,
+ * transport, walking, ambulances_committed/en_route/at_scene/transporting/used,
+ * arrived_N. Nonzero when known; 0 for a NULL ctx or an unknown name.
+ */
+int pt_sim_situation_value(void *ctx, const char *name, long long *out);
+
 #endif
