@@ -898,9 +898,10 @@ enum pt_err pt_ex_scenario_check_sim(const struct pt_ex_scenario *sc,
 		struct path p;
 		*copy = *sim;
 		if ((e = pt_mci_set(copy, sc->undecided[i].path, sc->undecided[i].value, d)) != PT_OK) {
+			const char *m = e == PT_ENOTFOUND ? "path" : "value";
 			e = e == PT_ELIMIT ? e : PT_EINVAL;
 			if (d)
-				pt_strlcpy(d->field, path3(&p, "undecided", i, "value"), sizeof d->field);
+				pt_strlcpy(d->field, path3(&p, "undecided", i, m), sizeof d->field);
 		}
 	}
 	for (i = 0; i < sc->n_decisions && e == PT_OK; i++) {

@@ -1079,6 +1079,12 @@ json_t *pt_ex_scenario_to_json(const struct pt_ex_scenario *sc)
 	put(&b, root, "sim_to", jstrings(&b, sc->sim_to, sc->n_sim_to));
 	if (sc->h_hour_min >= 0)
 		put(&b, root, "h_hour", jtime(sc->h_hour_min));
+	if (sc->n_undecided) {
+		put(&b, root, "undecided", a = json_array());
+		for (i = 0; a && i < sc->n_undecided; i++)
+			push(&b, a, json_pack("{s:s, s:s}", "path", sc->undecided[i].path, "value",
+					      sc->undecided[i].value));
+	}
 	if (sc->pio_role)
 		put(&b, root, "pio_role", json_string(sc->pio_role));
 	put(&b, root, "tlp", json_string(sc->tlp ? sc->tlp : "AMBER"));
@@ -1175,12 +1181,6 @@ json_t *pt_ex_scenario_to_json(const struct pt_ex_scenario *sc)
 	put(&b, root, "baseline", a = json_array());
 	for (i = 0; a && i < sc->n_baseline; i++)
 		push(&b, a, made_json(&b, sc, &sc->baseline[i]));
-	if (sc->n_undecided) {
-		put(&b, root, "undecided", a = json_array());
-		for (i = 0; a && i < sc->n_undecided; i++)
-			push(&b, a, json_pack("{s:s, s:s}", "path", sc->undecided[i].path, "value",
-					      sc->undecided[i].value));
-	}
 	if (b.bad) {
 		json_decref(root);
 		return NULL;
