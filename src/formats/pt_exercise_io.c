@@ -453,8 +453,8 @@ static enum pt_err element_object(struct rd *r, const json_t *arr, size_t i, con
 
 static const char *const k_top[] = {"id", "title", "description", "simulation", "duration",
 				     "sim_start", "sim_every_min", "sim_replications", "sim_to",
-				     "pio_role", "tlp", "stages", "roles", "objectives", "injects",
-				     "decisions", "baseline", "undecided", "h_hour", NULL};
+				     "h_hour", "undecided", "pio_role", "tlp", "stages", "roles",
+				     "objectives", "injects", "decisions", "baseline", NULL};
 static const char *const k_undecided[] = {"path", "value", NULL};
 static const char *const k_stage[] = {"id", "name", "description", NULL};
 static const char *const k_role[] = {"id", "name", "organisation", "description", NULL};
