@@ -296,6 +296,28 @@ static void decision_words(const struct pt_ex_scenario *sc, const struct pt_ex_m
 		snprintf(buf, size, "%s (%s)", x->label, m->role);
 }
 
+/* issue 15 review 3 and 4 (declared in pt_app_exercise_runs_int.h) */
+enum pt_err pt_app_run_latest_situation(struct pt_db *db, long long id, char **out,
+					struct pt_diag *d)
+{
+	struct pt_db_run_event ev;
+	long long last = 0;
+	enum pt_err err;
+	json_t *j, *s;
+	*out = NULL;
+	if ((err = pt_db_run_event_last_sim(db, id, &last, d)) != PT_OK || !last)
+		return err;
+	if ((err = pt_db_run_event_get(db, last, &ev, d)) != PT_OK)
+		return err;
+	j = ev.detail ? json_loads(ev.detail, 0, NULL) : NULL;
+	s = json_object_get(j, "situation");
+	if (s && !(*out = json_dumps(s, JSON_COMPACT | JSON_SORT_KEYS)))
+		err = nomem(d);
+	json_decref(j);
+	pt_db_run_event_clear(&ev);
+	return err;
+}
+
 /* An inject's description with its placeholders filled (issue 15 review 4): the decisions
  * in force at t and the latest figures' situation. */
 static void inject_text(const struct pt_app_run_loaded *L, const struct pt_ex_inject *in, double t,

@@ -1016,27 +1016,6 @@ void pt_app_run_sim_free(struct pt_app_run_sim_job *j)
 	free(j);
 }
 
-enum pt_err pt_app_run_latest_situation(struct pt_db *db, long long id, char **out,
-					struct pt_diag *d)
-{
-	struct pt_db_run_event ev;
-	long long last = 0;
-	enum pt_err err;
-	json_t *j, *s;
-	*out = NULL;
-	if ((err = pt_db_run_event_last_sim(db, id, &last, d)) != PT_OK || !last)
-		return err;
-	if ((err = pt_db_run_event_get(db, last, &ev, d)) != PT_OK)
-		return err;
-	j = ev.detail ? json_loads(ev.detail, 0, NULL) : NULL;
-	s = json_object_get(j, "situation");
-	if (s && !(*out = json_dumps(s, JSON_COMPACT | JSON_SORT_KEYS)))
-		err = nomem(d);
-	json_decref(j);
-	pt_db_run_event_clear(&ev);
-	return err;
-}
-
 enum pt_err pt_app_run_sim_prepare(struct pt_db *db, long long id, long long sim_due,
 				   struct pt_app_run_sim_job **out, struct pt_diag *d)
 {
