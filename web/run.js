@@ -303,6 +303,16 @@ const SITUATION_ROWS = [
   ['amb_used', 'Ambulances that have delivered patients', (s) => s.ambulances.used],
 ];
 
+/** The situation to compare with (review 3): the latest before the last decision this view
+ *  has seen made (a player sees its own roles' decisions: "before your last decision"). */
+function sitBefore(S, sits) {
+  const decs = S.events.filter((x) => x.kind === 'decision');
+  const last = decs[decs.length - 1];
+  if (!last) return null;
+  const before = sits.filter((x) => x.id < last.id);
+  return before.length ? before[before.length - 1] : null;
+}
+
 /** A sim event's situation as a table, with the one before the last decision. */
 function situationTable(e, prev) {
   const s = e.detail.situation;
@@ -332,7 +342,7 @@ function simPanel(S, id = 'run-sim') {
     const lastSit = sits[sits.length - 1];
     const lastOut = outs[outs.length - 1];
     put(box,
-      lastSit ? [situationTable(lastSit, simBefore(sits)), el('p', { class: 'muted small' }, lastSit.text)] : null,
+      lastSit ? [situationTable(lastSit, sitBefore(S, sits)), el('p', { class: 'muted small' }, lastSit.text)] : null,
       lastOut ? el('section', { class: 'run-outcome', dataset: { testid: 'run-outcome' } },
         el('h3', {}, 'Projected outcome (facilitator and evaluators only)'),
         simTable(lastOut, simBefore(outs)), el('p', { class: 'muted small' }, lastOut.text),
