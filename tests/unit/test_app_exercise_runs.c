@@ -450,6 +450,24 @@ static void test_end_to_end(void)
 	CHECK_INT(sees(&w, w.ems, id, "outcome", 0), 0);
 	CHECK_INT(sees(&w, w.fac, id, "outcome", 0), 2);
 	CHECK_INT(sees(&w, w.eva, id, "outcome", 0), 2);
+	/* review 4: an inject's text is filled at delivery: the decision in force, the last situation */
+	c = at(w.fac, t);
+	CHECK_INT(pt_app_run_trigger(&c, w.db, id, 18, NULL, &d), PT_OK);
+	{
+		struct pt_app_run_events *e = NULL;
+		int found = 0;
+		c = at(w.ems, t);
+		CHECK_INT(pt_app_run_events(&c, w.db, id, 0, 0, &e, &d), PT_OK);
+		for (size_t i = 0; e && i < e->n; i++)
+			if (strcmp(e->items[i].kind, "inject") == 0 && e->items[i].seq == 18) {
+				found = 1;
+				CHECK(strncmp(e->items[i].text, "Control: 2 ambulances committed; ", 33) == 0);
+				CHECK(strchr(e->items[i].text, '{') == NULL);
+				CHECK(strstr(e->items[i].text, " at the scene, ") != NULL);
+			}
+		CHECK(found);
+		pt_app_run_events_free(e);
+	}
 
 	/* ---- evaluators observe and rate; the facilitator gives the final rating ---- */
 	{
