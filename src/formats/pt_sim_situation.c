@@ -66,8 +66,11 @@ void pt_sim_situation_words(const json_t *s, char *buf, size_t size)
 		return;
 	buf[0] = '\0';
 	add(buf, size, "about ", n_of(s, "dead", NULL), "dead so far");
-	add(buf, size, "; about ", n_of(s, "hot_zone", NULL),
-	    "casualties still inside the hot or warm zone");
+	if (n_of(s, "hot_zone", NULL))
+		add(buf, size, "; about ", n_of(s, "hot_zone", NULL),
+		    "casualties still inside the hot or warm zone");
+	else
+		pt_strlcat(buf, "; nobody left inside the hot or warm zone", size);
 	add(buf, size, "; at the casualty collection point about ", n_of(s, "ccp", "T1"), "T1");
 	add(buf, size, ", ", n_of(s, "ccp", "T2"), "T2");
 	add(buf, size, ", ", n_of(s, "ccp", "T3"), "T3");
