@@ -46,7 +46,7 @@ const ITEM_STATUSES = ['open', 'in progress', 'done', 'cancelled'];
 const EVENT_NAMES = {
   start: 'Clock started', pause: 'Clock paused', resume: 'Clock resumed', speed: 'Speed', shift: 'Shift',
   inject: 'Inject', skip: 'Skipped', cancel: 'Contingency cancelled', decision: 'Decision', done: 'Action done',
-  sim_due: 'Rerun queued', sim: 'Simulated figures', response: 'Response', alert: 'Exercise alert', endex: 'ENDEX',
+  sim_due: 'Rerun queued', sim: 'Simulated figures', outcome: 'Projected outcome', response: 'Response', alert: 'Exercise alert', endex: 'ENDEX',
   sim_skip: 'Rerun skipped', // issue 15: superseded by a newer rerun, or over the budget
   suspend: 'SUSPENDED (real-world emergency)',
 };
@@ -194,7 +194,7 @@ function openStream(S) {
 
 /* Events whose news is all in the event (the figures, an alert): no need to read the run again
    (each read of an AMBER run is audited); a player's inbox is drawn from the events themselves. */
-const NO_REREAD = new Set(['sim', 'sim_due', 'alert', 'sim_skip']);
+const NO_REREAD = new Set(['sim', 'outcome', 'sim_due', 'alert', 'sim_skip']);
 const PLAYER_NO_REREAD = new Set(['inject', 'skip', 'cancel', 'done']);
 
 function onMessage(S, m) {
@@ -308,8 +308,9 @@ function simTable(e, prev) {
       el('td', { class: 'num muted' }, before && before[k] ? f1(before[k].mean) : '—'))))));
 }
 
-/** How many decisions a sim event's rerun had (from its text), or null. */
+/** How many decisions a sim event's rerun had (its detail, else its text), or null. */
 function simDecisions(e) {
+  if (e && e.detail && Number.isInteger(e.detail.decisions)) return e.detail.decisions;
   const m = /with the (\d+) decisions?/.exec((e && e.text) || '');
   return m ? Number(m[1]) : null;
 }
@@ -337,15 +338,68 @@ function rerunHistory(sims) {
         el('td', { class: 'num' }, mean(e, 'critical_deaths')), el('td', { class: 'num' }, mean(e, 'transported'))))))));
 }
 
-/** The latest simulated figures (the stream's sim events), with the previous for comparison. */
+/* Issue 15 review 3: the situation at the rerun's minute in whole numbers, what a commander
+   could count now (the players' figures): key, words, value. */
+const SITUATION_ROWS = [
+  ['dead', 'Dead so far', (s) => s.dead],
+  ['hot_zone', 'Still inside the hot or warm zone', (s) => s.hot_zone],
+  ['ccp_T1', 'At the casualty collection point: T1 (immediate)', (s) => s.ccp.T1],
+  ['ccp_T2', 'At the casualty collection point: T2 (delayed)', (s) => s.ccp.T2],
+  ['ccp_T3', 'At the casualty collection point: T3 (minor)', (s) => s.ccp.T3],
+  ['ccp_untriaged', 'At the casualty collection point: awaiting triage', (s) => s.ccp.untriaged],
+  ['transport', 'In ambulances', (s) => s.transport],
+  ['walking', 'Walking wounded on their own way to hospital', (s) => s.walking],
+  ['amb_at_scene', 'Ambulances at the scene', (s) => s.ambulances.at_scene],
+  ['amb_en_route', 'Ambulances on their way to the scene', (s) => s.ambulances.en_route],
+  ['amb_transporting', 'Ambulances carrying patients', (s) => s.ambulances.transporting],
+  ['amb_committed', 'Ambulances committed', (s) => s.ambulances.committed],
+  ['amb_used', 'Ambulances that have delivered patients', (s) => s.ambulances.used],
+];
+
+/** The situation to compare with (review 3): the latest before the last decision this view
+ *  has seen made (a player sees its own roles' decisions: "before your last decision"). */
+function sitBefore(S, sits) {
+  const decs = S.events.filter((x) => x.kind === 'decision');
+  const last = decs[decs.length - 1];
+  if (!last) return null;
+  const before = sits.filter((x) => x.id < last.id);
+  return before.length ? before[before.length - 1] : null;
+}
+
+/** A sim event's situation as a table, with the one before the last decision. */
+function situationTable(e, prev) {
+  const s = e.detail.situation;
+  const b = prev && prev.detail && prev.detail.situation;
+  const rows = SITUATION_ROWS.map(([k, words, get]) => [k, words, get(s), b ? get(b) : null]);
+  (s.hospitals || []).forEach((h, i) => rows.push([`arrived_${i}`, `Arrived at ${h.name}`, h.arrived,
+    b && b.hospitals && b.hospitals[i] ? b.hospitals[i].arrived : null]));
+  return el('div', { class: 'table-scroll' }, el('table', { class: 'table run-sim', dataset: { testid: 'run-situation' } },
+    el('caption', { class: 'muted' }, `Situation at ${hhmm(e.t_min)}, ${num(s.minute)} minutes after the attack: what crews and control could count now (means of the simulation's runs, rounded)`),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Now'), el('th', { scope: 'col', class: 'num-h' }, 'About'),
+      el('th', { scope: 'col', class: 'num-h' }, prev ? `Before the last decision (${hhmm(prev.t_min)})` : 'Before the last decision'))),
+    el('tbody', {}, rows.map(([k, words, now, before]) => el('tr', { dataset: { output: k } },
+      el('th', { scope: 'row' }, words),
+      el('td', { class: 'num', dataset: { testid: `sit-${k}` } }, num(now)),
+      el('td', { class: 'num muted' }, before === null || before === undefined ? '—' : num(before)))))));
+}
+
+/** The latest simulated figures (the stream's sim events): the situation for everyone in sim_to;
+ *  for the facilitator and evaluators also the projected outcome ("outcome" events). */
 function simPanel(S, id = 'run-sim') {
-  const box = el('div', { 'aria-live': 'polite' }, el('p', { class: 'muted' }, 'No figures yet: the simulation reruns from the attack on, every 15 scenario minutes and after each decision that reaches it.'));
+  const box = el('div', { 'aria-live': 'polite' }, el('p', { class: 'muted' }, 'No figures yet: the simulation reruns from the attack on, every 15 scenario minutes and after each decision that reaches it. Players get the situation only when it changes.'));
   S.onEvent.push((e) => {
-    if (e.kind !== 'sim') return;
-    const sims = S.events.filter((x) => x.kind === 'sim');
-    put(box, simTable(e, simBefore(sims)),
-      el('p', { class: 'muted small' }, e.text),
-      sims.length > 1 ? rerunHistory(sims) : null);
+    if (e.kind !== 'sim' && e.kind !== 'outcome') return;
+    const sits = S.events.filter((x) => x.kind === 'sim' && x.detail && x.detail.situation);
+    // older runs stored the projected outcome in their sim events
+    const outs = S.events.filter((x) => x.kind === 'outcome' || (x.kind === 'sim' && x.detail && x.detail.rows));
+    const lastSit = sits[sits.length - 1];
+    const lastOut = outs[outs.length - 1];
+    put(box,
+      lastSit ? [situationTable(lastSit, sitBefore(S, sits)), el('p', { class: 'muted small' }, lastSit.text)] : null,
+      lastOut ? el('section', { class: 'run-outcome', dataset: { testid: 'run-outcome' } },
+        el('h3', {}, 'Projected outcome (facilitator and evaluators only)'),
+        simTable(lastOut, simBefore(outs)), el('p', { class: 'muted small' }, lastOut.text),
+        outs.length > 1 ? rerunHistory(outs) : null) : null);
   });
   return panel(id, 'Simulated casualties', box);
 }

@@ -84,13 +84,18 @@ static int progress_fn(void *ctx, size_t done, size_t total)
 
 /* The simulation of the decisions made[0, n): reps replications with o's seed. */
 static enum pt_err simulate(const struct pt_app_ex_auto_opts *o, const struct pt_ex_made *made,
-			    size_t n, size_t reps, struct pt_mci_scenario *scratch,
+			    size_t n, size_t reps, double snap_min, struct pt_mci_scenario *scratch,
 			    struct progress *pr, struct pt_sim_result **out, struct pt_diag *d)
 {
 	struct pt_app_sim_opts so;
 	enum pt_err err;
 	if ((err = pt_ex_sim_scenario(o->sc, o->sim, made, n, scratch, d)) != PT_OK)
 		return err;
+	if (snap_min >= 0) { /* issue 15 review 3: the situation the players get */
+		scratch->snapshot = 1;
+		scratch->snapshot_min = snap_min < scratch->horizon_min ? snap_min
+									: scratch->horizon_min;
+	}
 	memset(&so, 0, sizeof so);
 	so.scenario = scratch;
 	so.replications = reps;
@@ -316,14 +321,15 @@ enum pt_err pt_app_exercise_auto(const struct pt_app_ex_auto_opts *o,
 		struct pt_app_ex_entry *e = &r->entries[i];
 		if (e->ev.kind != PT_EX_EV_SIM_DUE)
 			continue;
-		if ((err = simulate(o, r->run.made, e->n_made, reps, scratch, &pr, &e->sim, d)) !=
-		    PT_OK)
+		double at = e->ev.t_min - r->run.sim_start_min;
+		if ((err = simulate(o, r->run.made, e->n_made, reps, at > 0 ? at : 0, scratch, &pr,
+				    &e->sim, d)) != PT_OK)
 			goto out;
 	}
-	if ((err = simulate(o, r->run.made, r->run.n_made, out_reps, scratch, &pr, &r->outcome,
-			    d)) != PT_OK ||
-	    (err = simulate(o, sc->baseline, sc->n_baseline, out_reps, scratch, &pr, &r->baseline,
-			    d)) != PT_OK)
+	if ((err = simulate(o, r->run.made, r->run.n_made, out_reps, -1, scratch, &pr,
+			    &r->outcome, d)) != PT_OK ||
+	    (err = simulate(o, sc->baseline, sc->n_baseline, out_reps, -1, scratch, &pr,
+			    &r->baseline, d)) != PT_OK)
 		goto out;
 	/* the paired difference: both scenarios again, replication by replication */
 	if (!(scratch_b = malloc(sizeof *scratch_b))) {

@@ -14,6 +14,7 @@
 #include "../formats/pt_exercise_io.h"
 #include "../formats/pt_exercise_run_io.h"
 #include "../formats/pt_scenario_io.h"
+#include "../formats/pt_sim_situation.h"
 #include "../store/pt_audit.h"
 #include "../store/pt_users.h"
 #include "pt_app_alerts_int.h"
@@ -258,6 +259,8 @@ void pt_app_run_unload(struct pt_app_run_loaded *L)
 		free(L->pending[i].detail);
 	}
 	free(L->pending);
+	free(L->situation);
+	L->situation = NULL;
 	if (L->engine)
 		pt_ex_run_free(&L->run);
 	pt_ex_scenario_free(L->sc);
@@ -335,6 +338,39 @@ static void decision_words(const struct pt_ex_scenario *sc, const struct pt_ex_m
 		snprintf(buf, size, "%s (%s)", x->label, m->role);
 }
 
+/* issue 15 review 3 and 4 (declared in pt_app_exercise_runs_int.h) */
+enum pt_err pt_app_run_latest_situation(struct pt_db *db, long long id, char **out,
+					struct pt_diag *d)
+{
+	struct pt_db_run_event ev;
+	long long last = 0;
+	enum pt_err err;
+	json_t *j, *s;
+	*out = NULL;
+	if ((err = pt_db_run_event_last_sim(db, id, &last, d)) != PT_OK || !last)
+		return err;
+	if ((err = pt_db_run_event_get(db, last, &ev, d)) != PT_OK)
+		return err;
+	j = ev.detail ? json_loads(ev.detail, 0, NULL) : NULL;
+	s = json_object_get(j, "situation");
+	if (s && !(*out = json_dumps(s, JSON_COMPACT | JSON_SORT_KEYS)))
+		err = nomem(d);
+	json_decref(j);
+	pt_db_run_event_clear(&ev);
+	return err;
+}
+
+/* An inject's description with its placeholders filled (issue 15 review 4): the decisions
+ * in force at t and the latest figures' situation. */
+static void inject_text(const struct pt_app_run_loaded *L, const struct pt_ex_inject *in, double t,
+			char *buf, size_t size)
+{
+	json_t *sit = L->situation ? json_loads(L->situation, 0, NULL) : NULL;
+	pt_ex_text_fill(L->sc, in->description, L->engine ? L->run.made : NULL,
+			L->engine ? L->run.n_made : 0, t, pt_sim_situation_value, sit, buf, size);
+	json_decref(sit);
+}
+
 /* Fill row from pending event p of L (text: words when p has none). */
 static enum pt_err event_row(struct pt_app_run_loaded *L, const struct pt_app_run_pending *p,
 			     int64_t now_ms, struct pt_db_run_event *row, char **words,
@@ -371,7 +407,9 @@ static enum pt_err event_row(struct pt_app_run_loaded *L, const struct pt_app_ru
 		aud = strcmp(p->kind, "alert") == 0 ? PT_RUN_TO_ALL : PT_RUN_TO_ROLES;
 		if (strcmp(p->kind, "sim_skip") == 0) /* issue 15: a rerun not computed */
 			aud = PT_RUN_TO_FACILITATORS;
-		if (strcmp(p->kind, "sim") == 0) {
+		if (strcmp(p->kind, "outcome") == 0) /* issue 15 review 3: controllers only */
+			aud = PT_RUN_TO_EVALUATORS;
+		if (strcmp(p->kind, "sim") == 0 || strcmp(p->kind, "outcome") == 0) {
 			pt_strlcpy(row->type, pt_ex_inject_type_name(PT_EX_INJECT_INFORMATION),
 				   sizeof row->type);
 			pt_strlcpy(row->sender, PT_APP_RUN_SIM_FROM, sizeof row->sender);
@@ -402,7 +440,7 @@ static enum pt_err event_row(struct pt_app_run_loaded *L, const struct pt_app_ru
 						      "stage", in->stage ? in->stage : "");
 				pt_strlcpy(row->type, pt_ex_inject_type_name(in->type), sizeof row->type);
 				pt_strlcpy(row->sender, in->from ? in->from : "", sizeof row->sender);
-				snprintf(buf, sizeof buf, "%s", in->description);
+				inject_text(L, in, p->ev.t_min, buf, sizeof buf);
 				if (j && !row->detail)
 					row->detail = json_dumps(j, JSON_COMPACT);
 				json_decref(j);
@@ -524,6 +562,13 @@ enum pt_err pt_app_run_store(struct pt_db *db, struct pt_app_run_loaded *L, int6
 		struct pt_db_run_event row_ev;
 		char *words = NULL;
 		long long id = 0;
+		if (L->pending[i].ev.kind == PT_EX_EV_INJECT && !L->pending[i].kind[0] &&
+		    !L->situation_loaded) { /* issue 15 review 4: for {sim:...} */
+			if ((err = pt_app_run_latest_situation(db, L->row.id, &L->situation, d)) !=
+			    PT_OK)
+				return err;
+			L->situation_loaded = 1;
+		}
 		if ((err = event_row(L, &L->pending[i], now_ms, &row_ev, &words, d)) != PT_OK)
 			return err;
 		err = pt_db_run_event_add(db, &row_ev, &id, d);

@@ -658,6 +658,9 @@ struct pt_app_run_sim_job {
 	/* issue 15 (attack review 3): set by the caller before pt_app_run_sim_compute */
 	pt_mci_progress_fn progress; /**< NULL, or called now and then: nonzero cancels the rerun */
 	void *progress_ctx;
+	char *prev_situation;       /**< the situation (JSON text) of the run's latest "sim" event (issue 15
+				         review 3), to send players figures only when they change;
+				         NULL: none; owned */
 };
 
 /** Free j and everything in it; NULL does nothing. */

@@ -42,7 +42,18 @@ struct pt_app_run_loaded {
 	const struct pt_caller *c;
 	const char *endex_text;                /**< the ENDEX event's text, when the change ends it */
 	long long suspended;                   /**< engine: the 'suspend' event in force, or 0 */
+	char *situation;                       /**< issue 15 review 4: the latest "sim" event's
+						    situation (JSON text) for injects' {sim:...};
+						    loaded by pt_app_run_store when needed, owned */
+	int situation_loaded;
 };
+
+/**
+ * The situation (JSON text, malloc) of run id's latest "sim" event into
+ * *out, NULL when none (issue 15 review 3 and 4). PT_EDB, PT_ENOMEM.
+ */
+enum pt_err pt_app_run_latest_situation(struct pt_db *db, long long id, char **out,
+					struct pt_diag *d);
 
 /**
  * Load run id for c inside the caller's open transaction: the row with its

@@ -18,6 +18,7 @@
 #include "pt_app_exercise_runs.h"
 #include "pt_app_exercise_runs_int.h"
 #include "pt_app_simulate.h"
+#include "../formats/pt_sim_situation.h"
 
 static enum pt_err nomem(struct pt_diag *d)
 {
@@ -1115,6 +1116,7 @@ void pt_app_run_sim_free(struct pt_app_run_sim_job *j)
 		return;
 	free(j->sim);
 	pt_sim_result_free(j->result);
+	free(j->prev_situation);
 	free(j);
 }
 
@@ -1171,6 +1173,15 @@ enum pt_err pt_app_run_sim_prepare(struct pt_db *db, long long id, long long sim
 	}
 	if ((err = pt_ex_sim_scenario_at(L.sc, L.run.sim_start_min, base, L.run.made,
 					 (size_t)ev.n_made, j->sim, d)) != PT_OK)
+		goto out;
+	/* issue 15 review 3: the players get the situation at this minute, not the end state */
+	j->sim->snapshot = 1;
+	j->sim->snapshot_min = ev.t_min - L.run.sim_start_min;
+	if (!(j->sim->snapshot_min > 0))
+		j->sim->snapshot_min = 0;
+	if (j->sim->snapshot_min > j->sim->horizon_min)
+		j->sim->snapshot_min = j->sim->horizon_min;
+	if ((err = pt_app_run_latest_situation(db, id, &j->prev_situation, d)) != PT_OK)
 		goto out;
 	j->run_id = id;
 	j->sim_due = sim_due;
@@ -1231,18 +1242,52 @@ static void figure_words(const struct pt_sim_result *r, const char *name, const 
 		}
 }
 
+/* The players' message of a rerun (issue 15 review 3): the situation now in
+ * whole numbers, sent (roles) only when it differs from the last one sent. */
+static enum pt_err situation_note(const struct pt_app_run_sim_job *j, char **text, char **detail,
+				  int *send, struct pt_diag *d)
+{
+	json_t *sit = pt_sim_situation_json(&j->result->rows[0]), *prev = NULL, *o;
+	char words[2048], head[160];
+	long t = lround(j->t_min), m;
+	*text = *detail = NULL;
+	*send = 1;
+	if (!sit)
+		return nomem(d);
+	m = lround(json_real_value(json_object_get(sit, "minute")));
+	if (j->prev_situation)
+		prev = json_loads(j->prev_situation, 0, NULL);
+	*send = pt_sim_situation_changed(sit, prev);
+	json_decref(prev);
+	pt_sim_situation_words(sit, words, sizeof words);
+	snprintf(head, sizeof head, "Situation at %02ld:%02ld (%ld minute%s after the attack): ",
+		 t / 60, t % 60, m, m == 1 ? "" : "s");
+	o = json_pack("{s:I, s:b, s:o}", "decisions", (json_int_t)j->n_made, "sent", *send,
+		      "situation", sit);
+	if (!o || !(*detail = json_dumps(o, JSON_COMPACT))) {
+		json_decref(o);
+		return nomem(d);
+	}
+	json_decref(o);
+	if (!(*text = malloc(strlen(head) + strlen(words) + 80)))
+		return nomem(d);
+	sprintf(*text, "%s%s%s", *send ? "" : "(unchanged: not sent to the players) ", head, words);
+	return PT_OK;
+}
+
 enum pt_err pt_app_run_sim_store(const struct pt_caller *c, struct pt_db *db,
 				 const struct pt_app_run_sim_job *j, struct pt_app_run_done *done,
 				 struct pt_diag *d)
 {
 	struct pt_app_run_loaded L;
 	struct pt_ex_event ev;
-	char words[1024], detail[128], head[128];
-	char *json = NULL;
+	char words[1024], detail[160], head[160];
+	char *json = NULL, *sit_text = NULL, *sit_json = NULL;
 	json_t *jr;
 	enum pt_err err;
+	int send = 1;
 
-	if (!j || !j->result)
+	if (!j || !j->result || !j->result->n_rows)
 		return pt_diag_set(d, PT_EINVAL, 0, "sim", "no figures to store");
 	words[0] = '\0';
 	figure_words(j->result, "deaths", "deaths", words, sizeof words);
@@ -1252,7 +1297,7 @@ enum pt_err pt_app_run_sim_store(const struct pt_caller *c, struct pt_db *db,
 	figure_words(j->result, "transported", "transported to hospital", words, sizeof words);
 	figure_words(j->result, "first_treatment_min", "minutes to first treatment", words,
 		     sizeof words);
-	/* review finding 3: these are the projected end state, not what is known now */
+	/* review finding 3: the projected end state goes to the controllers only */
 	snprintf(head, sizeof head,
 		 "Projected outcome at the end of the incident with the %zu decision%s so far "
 		 "(%zu runs): ",
@@ -1262,12 +1307,21 @@ enum pt_err pt_app_run_sim_store(const struct pt_caller *c, struct pt_db *db,
 		return nomem(d);
 	}
 	json_decref(jr);
+	if (j->result->rows[0].snap.has &&
+	    (err = situation_note(j, &sit_text, &sit_json, &send, d)) != PT_OK) {
+		free(json);
+		free(sit_text);
+		free(sit_json);
+		return err;
+	}
 	{
 		char text[sizeof words + sizeof head];
 		snprintf(text, sizeof text, "%s%s", head, words[0] ? words : "no figures");
 		pt_app_act(c, db);
 		if ((err = pt_db_begin(db, d)) != PT_OK) {
 			free(json);
+			free(sit_text);
+			free(sit_json);
 			return err;
 		}
 		if ((err = pt_app_run_load(c, db, j->run_id, 0, &L, d)) != PT_OK)
@@ -1277,20 +1331,31 @@ enum pt_err pt_app_run_sim_store(const struct pt_caller *c, struct pt_db *db,
 		ev.t_min = j->t_min;
 		ev.inject = UINT32_MAX;
 		ev.made = UINT32_MAX;
-		if ((err = pt_app_run_note(&L, &ev, "sim", j->roles, text, json, d)) != PT_OK)
+		/* the players' "sim" (answers the rerun), then the controllers' "outcome" */
+		if ((err = pt_app_run_note(&L, &ev, "sim", send ? j->roles : 0,
+					   sit_text ? sit_text : text, sit_text ? sit_json : json,
+					   d)) != PT_OK)
 			goto out;
 		L.pending[L.n_pending - 1].n_made = j->n_made;
 		L.pending[L.n_pending - 1].answers = j->sim_due;
+		if (sit_text) {
+			if ((err = pt_app_run_note(&L, &ev, "outcome", 0, text, json, d)) != PT_OK)
+				goto out;
+			L.pending[L.n_pending - 1].n_made = j->n_made;
+		}
 		if ((err = pt_app_run_store(db, &L, pt_app_run_now_ms(c), done, d)) != PT_OK)
 			goto out;
-		snprintf(detail, sizeof detail, "sim_due=%lld decisions=%zu replications=%zu",
-			 j->sim_due, j->n_made, j->result->replications);
+		snprintf(detail, sizeof detail,
+			 "sim_due=%lld decisions=%zu replications=%zu sent=%s", j->sim_due,
+			 j->n_made, j->result->replications, send ? "yes" : "no");
 		err = pt_app_run_audit(db, j->run_id, "run.sim", detail, d);
 	out:
 		err = pt_db_end(db, err, d);
 		pt_app_run_unload(&L);
 	}
 	free(json);
+	free(sit_text);
+	free(sit_json);
 	return err;
 }
 

@@ -148,6 +148,47 @@ static void paired_diff(const struct pt_mci_rep *all, const double *first, size_
 	}
 }
 
+/* Sum one replication's situation into m (issue 15 review 3), in replication order. */
+static void snap_add(struct pt_sim_snapshot *m, const struct pt_mci_snapshot *r, size_t nh)
+{
+	size_t k;
+	if (!r->taken)
+		return;
+	m->has = 1;
+	m->t_min = r->t_min;
+	m->dead += r->dead;
+	m->hot_zone += r->hot_zone;
+	m->ccp_untriaged += r->ccp_untriaged;
+	for (k = 0; k < PT_MCI_CATS; k++)
+		m->ccp[k] += r->ccp[k];
+	m->transport += r->transport;
+	m->walking += r->walking;
+	for (k = 0; k < nh && k < PT_MCI_MAX_HOSPITALS; k++)
+		m->arrived[k] += r->arrived[k];
+	m->amb_committed += r->amb_committed;
+	m->amb_en_route += r->amb_en_route;
+	m->amb_at_scene += r->amb_at_scene;
+	m->amb_transporting += r->amb_transporting;
+	m->amb_used += r->amb_used;
+}
+
+/* The sums of snap_add over n replications as means. */
+static void snap_mean(struct pt_sim_snapshot *m, size_t n, size_t nh)
+{
+	double *all[] = {&m->dead, &m->hot_zone, &m->ccp_untriaged, &m->transport, &m->walking,
+			 &m->amb_committed, &m->amb_en_route, &m->amb_at_scene,
+			 &m->amb_transporting, &m->amb_used};
+	size_t k;
+	if (!m->has || !n)
+		return;
+	for (k = 0; k < sizeof all / sizeof all[0]; k++)
+		*all[k] /= (double)n;
+	for (k = 0; k < PT_MCI_CATS; k++)
+		m->ccp[k] /= (double)n;
+	for (k = 0; k < nh && k < PT_MCI_MAX_HOSPITALS; k++)
+		m->arrived[k] /= (double)n;
+}
+
 /*
  * Run one row's scenario s and summarise it into row. row0 (NULL without a
  * sweep of several values): row0 holds the first row's outputs per
@@ -212,6 +253,7 @@ static enum pt_err run_row(const struct pt_app_sim_opts *o, const struct pt_mci_
 			const struct pt_mci_rep *r = &block[j];
 			all[first + j] = *r;
 			all[first + j].load = NULL;
+			snap_add(&row->snap, &r->snap, nh);
 			for (h = 0; h < nh; h++) {
 				peak_sum[h] += r->peak_load[h];
 				for (k = 0; k < steps; k++)
@@ -239,6 +281,7 @@ static enum pt_err run_row(const struct pt_app_sim_opts *o, const struct pt_mci_
 		for (k = 0; k < outs; k++)
 			paired_diff(all, row0, n, outs, k, &row->diff[k]);
 	}
+	snap_mean(&row->snap, n, nh);
 	for (h = 0; h < nh; h++) {
 		row->hospitals[h].peak_mean = peak_sum[h] / (double)n;
 		for (k = 0; k < steps; k++)

@@ -30,6 +30,7 @@ struct pt_ex_scenario *pt_ex_scenario_new(void)
 	sc->sim_every_min = PT_EX_SIM_EVERY_MIN;
 	sc->sim_replications = 200;
 	sc->duration_min = 0;
+	sc->h_hour_min = -1;
 	return sc;
 }
 

@@ -160,6 +160,19 @@ struct pt_ex_made {
  * arena: build one with pt_ex_scenario_new and pt_ex_strdup / pt_ex_alloc, and
  * release everything with pt_ex_scenario_free.
  */
+#define PT_EX_MAX_UNDECIDED 32 /**< undecided entries of a scenario (issue 15 review 3) */
+
+/**
+ * A simulation parameter in force from the attack until a decision sets it
+ * (issue 15 review 3: inaction costs): "response.rtf" = "false" says that no
+ * rescue task force goes in before someone decides it. Its path is a timed
+ * decision's path.
+ */
+struct pt_ex_undecided {
+	char *path;  /**< a pt_mci_set key, shorter than PT_MCI_PATH_MAX */
+	char *value; /**< its value as text, shorter than PT_MCI_VALUE_MAX */
+};
+
 struct pt_ex_scenario {
 	char *id;                   /**< a short id ("hospital-attack-exercise") */
 	char *title;
@@ -190,6 +203,11 @@ struct pt_ex_scenario {
 	struct pt_ex_made *baseline; /**< the baseline decision set, in time order */
 	size_t n_baseline;
 	void *arena_;               /**< private */
+	/* issue 15 review 3 and 4 */
+	struct pt_ex_undecided *undecided; /**< applied to the simulation at its start (pt_ex_sim_scenario) */
+	size_t n_undecided;
+	int32_t h_hour_min;         /**< the clock time of day of scenario 00:00, minutes after
+					 midnight (0 to 1439); -1: not stated */
 };
 
 /** A new empty scenario with the defaults above, or NULL when out of memory. */
@@ -474,5 +492,35 @@ enum pt_err pt_ex_sim_scenario(const struct pt_ex_scenario *sc, const struct pt_
 enum pt_err pt_ex_sim_scenario_at(const struct pt_ex_scenario *sc, double sim_start_min,
 				  const struct pt_mci_scenario *sim, const struct pt_ex_made *made,
 				  size_t n, struct pt_mci_scenario *out, struct pt_diag *d);
+
+/* ---- inject text that follows play (issue 15 review 4; pt_exercise_text.c) ---- */
+
+/** Nonzero when NAME may follow "sim:" in a placeholder: dead, hot_zone, ccp_untriaged,
+ *  ccp_T1, ccp_T2, ccp_T3, ccp_expectant, transport, walking, ambulances_committed,
+ *  ambulances_en_route, ambulances_at_scene, ambulances_transporting, ambulances_used,
+ *  arrived_N (N: the simulation's hospital index, 0 to 31). */
+int pt_ex_sim_name_known(const char *name);
+
+/** The latest simulated figure NAME as a whole number into *out: nonzero when known. */
+typedef int (*pt_ex_sim_value_fn)(void *ctx, const char *name, long long *out);
+
+/**
+ * Checks the placeholders of text: {decision:ID|fallback} (ID a decision of
+ * sc), {sim:NAME|fallback} (pt_ex_sim_name_known), "{{" for a brace.
+ * PT_EINVAL with why (size bytes) saying what is wrong.
+ */
+enum pt_err pt_ex_text_check(const struct pt_ex_scenario *sc, const char *text, char *why,
+			     size_t size);
+
+/**
+ * text with its placeholders filled into out (size bytes, truncated, always
+ * terminated): {decision:ID|fb} the value of the latest of made[0, n_made)
+ * for ID made at or before t_min ("yes"/"no" for true/false, "yes" for a
+ * decision without a value), {sim:NAME|fb} sim's value; fb when not known.
+ * sim may be NULL (every sim placeholder gives its fallback).
+ */
+void pt_ex_text_fill(const struct pt_ex_scenario *sc, const char *text,
+		     const struct pt_ex_made *made, size_t n_made, double t_min,
+		     pt_ex_sim_value_fn sim, void *sim_ctx, char *out, size_t size);
 
 #endif

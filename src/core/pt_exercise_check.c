@@ -543,6 +543,11 @@ static enum pt_err check_inject(const struct pt_ex_scenario *sc, size_t i, struc
 	    (e = check_text(x->expected_action, PT_EX_TEXT_MAX, 0, 0,
 			    path3(&p, "injects", i, "expected_action"), d)) != PT_OK)
 		return e;
+	{ /* issue 15 review 4: placeholders filled at delivery */
+		char why[160];
+		if (pt_ex_text_check(sc, x->description, why, sizeof why) != PT_OK)
+			return fail(d, PT_EINVAL, path3(&p, "injects", i, "description"), why);
+	}
 	if (x->capability < -1 || (x->capability >= 0 &&
 				   (size_t)x->capability >= pt_ex_capability_count()))
 		return fail(d, PT_EINVAL, path3(&p, "injects", i, "capability"),
@@ -689,6 +694,33 @@ enum pt_err pt_ex_scenario_check(struct pt_ex_scenario *sc, struct pt_diag *d)
 			return e;
 		memcpy(b->value, value, sizeof b->value);
 	}
+	/* issue 15 review 3: each undecided path is a timed decision's, once */
+	if ((e = check_count(sc->n_undecided, 0, PT_EX_MAX_UNDECIDED, "undecided entries",
+			     "undecided", d)) != PT_OK)
+		return e;
+	for (i = 0; i < sc->n_undecided; i++) {
+		const struct pt_ex_undecided *u = &sc->undecided[i];
+		size_t k;
+		int timed = 0;
+		if (!u->path || !u->value || strlen(u->path) >= PT_MCI_PATH_MAX)
+			return fail(d, PT_EINVAL, path3(&p, "undecided", i, "path"),
+				    "a simulation key of at most 95 bytes expected");
+		if (strlen(u->value) >= PT_MCI_VALUE_MAX)
+			return fail(d, PT_EINVAL, path3(&p, "undecided", i, "value"),
+				    "too long (at most 95 bytes)");
+		for (k = 0; k < sc->n_decisions; k++)
+			timed |= sc->decisions[k].apply == PT_EX_APPLY_TIMED && sc->decisions[k].path &&
+				 strcmp(sc->decisions[k].path, u->path) == 0;
+		if (!timed)
+			return fail(d, PT_EINVAL, path3(&p, "undecided", i, "path"),
+				    "no timed decision sets this path, so it would never be decided");
+		for (k = 0; k < i; k++)
+			if (strcmp(sc->undecided[k].path, u->path) == 0)
+				return fail(d, PT_EINVAL, path3(&p, "undecided", i, "path"),
+					    "repeated: an earlier entry states this path");
+	}
+	if (sc->h_hour_min < -1 || sc->h_hour_min >= 24 * 60)
+		return fail(d, PT_EINVAL, "h_hour", "a clock time from 00:00 to 23:59 expected");
 	/* issue 15: decision_value in its canonical form (checked by check_inject) */
 	for (i = 0; i < sc->n_injects; i++) {
 		struct pt_ex_inject *x = &sc->injects[i];
@@ -864,6 +896,16 @@ enum pt_err pt_ex_scenario_check_sim(const struct pt_ex_scenario *sc,
 	}
 	if (!(copy = malloc(sizeof *copy)))
 		return fail(d, PT_ENOMEM, "", "out of memory");
+	for (i = 0; i < sc->n_undecided && e == PT_OK; i++) { /* issue 15 review 3 */
+		struct path p;
+		*copy = *sim;
+		if ((e = pt_mci_set(copy, sc->undecided[i].path, sc->undecided[i].value, d)) != PT_OK) {
+			const char *m = e == PT_ENOTFOUND ? "path" : "value";
+			e = e == PT_ELIMIT ? e : PT_EINVAL;
+			if (d)
+				pt_strlcpy(d->field, path3(&p, "undecided", i, m), sizeof d->field);
+		}
+	}
 	for (i = 0; i < sc->n_decisions && e == PT_OK; i++) {
 		const struct pt_ex_decision *x = &sc->decisions[i];
 		size_t c, n_values = x->kind == PT_EX_VALUE_CHOICE ? x->n_choices : 1;

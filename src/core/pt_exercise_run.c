@@ -609,6 +609,10 @@ enum pt_err pt_ex_sim_scenario_at(const struct pt_ex_scenario *sc, double sim_st
 	size_t k;
 
 	*out = *sim;
+	/* issue 15 review 3: the response in force until decided, from the attack on */
+	for (k = 0; k < sc->n_undecided; k++)
+		if ((err = pt_mci_set(out, sc->undecided[k].path, sc->undecided[k].value, d)) != PT_OK)
+			return err;
 	for (k = 0; k < n; k++) {
 		const struct pt_ex_decision *dc;
 		double t;

@@ -1415,6 +1415,42 @@ static int step(struct mci_work *w, const struct pt_evq_event *ev)
 	return 0;
 }
 
+/* The situation now (issue 15 review 3): counts only, the model untouched. */
+static void snapshot_take(struct mci_work *w, double t)
+{
+	struct pt_mci_snapshot *sn = &w->out->snap;
+	size_t i;
+	memset(sn, 0, sizeof *sn);
+	sn->taken = 1;
+	sn->t_min = t;
+	for (i = 0; i < w->s->attack.victims; i++) {
+		const struct victim *v = &w->v[i];
+		if (v->flags & F_HOSP)
+			sn->arrived[v->hosp < PT_MCI_MAX_HOSPITALS ? v->hosp : 0]++;
+		switch (v->state) {
+		case S_DEAD: sn->dead++; break;
+		case S_HOT: case S_RTF: sn->hot_zone++; break;
+		case S_TQ: case S_TRI: sn->ccp_untriaged++; break;
+		case S_WAIT: case S_CCP: sn->ccp[v->cat < PT_MCI_CATS ? v->cat : PT_MCI_DEAD]++; break;
+		case S_AMB: sn->transport++; break;
+		case S_WALK: sn->walking++; break;
+		default: break;
+		}
+	}
+	for (i = 0; i < w->n_amb; i++) {
+		const struct amb *am = &w->amb[i];
+		if (am->live)
+			sn->amb_committed++;
+		if (am->state == A_TO_SITE)
+			sn->amb_en_route++;
+		else if (am->state == A_IDLE || am->state == A_LOADING)
+			sn->amb_at_scene++;
+		else if (am->state == A_TO_HOSP)
+			sn->amb_transporting++;
+	}
+	sn->amb_used = w->out->ambulances_used;
+}
+
 /* One replication with the work space w. */
 static enum pt_err run_one(struct mci_work *w, const struct pt_mci_scenario *s0, uint64_t seed, uint64_t rep,
 			   struct pt_mci_rep *out, pt_mci_trace_fn trace, void *trace_ctx)
@@ -1499,12 +1535,16 @@ static enum pt_err run_one(struct mci_work *w, const struct pt_mci_scenario *s0,
 	victims_init(w);
 	ambulances_reconcile(w);
 	while (!w->err && pt_evq_pop(&w->q, &ev)) {
+		if (s0->snapshot && !out->snap.taken && ev.t > s0->snapshot_min)
+			snapshot_take(w, s0->snapshot_min);
 		w->now = ev.t;
 		if (step(w, &ev) && ++w->events > pt_mci_event_limit(s))
 			w->err = PT_ELIMIT; /* one replication's cost is bounded (review H1) */
 	}
 	if (w->err)
 		return w->err;
+	if (s0->snapshot && !out->snap.taken)
+		snapshot_take(w, s0->snapshot_min);
 	w->now = w->horizon;
 	for (i = 0; i < s->attack.victims; i++) {
 		struct victim *v = &w->v[i];

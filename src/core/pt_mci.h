@@ -143,6 +143,10 @@ struct pt_mci_scenario {
 	size_t n_hospitals;
 	struct pt_mci_decision decisions[PT_MCI_MAX_DECISIONS];
 	size_t n_decisions;
+	/* issue 15 review 3: the situation at a minute (no key: set by the caller, never written) */
+	int snapshot;                       /**< nonzero: each replication records the situation at
+					         snapshot_min (pt_mci_rep.snap); 0 (the defaults): none */
+	double snapshot_min;                /**< simulation minute of that situation, >= 0 */
 };
 
 /** Fill s with the documented defaults (one site, no hospitals, no bases). */
@@ -189,6 +193,30 @@ enum pt_mci_final {
 };
 #define PT_MCI_FINALS 5
 
+/**
+ * The situation at one simulation minute (issue 15 review 3): what a
+ * commander could count then, after every event up to and including that
+ * minute. Victims are in exactly one of dead, hot_zone, ccp_untriaged,
+ * ccp[], transport, walking or in a hospital (arrived counts each victim
+ * admitted so far, alive or not).
+ */
+struct pt_mci_snapshot {
+	uint32_t taken;                 /**< 1: recorded (the scenario asked for it) */
+	double t_min;                   /**< the minute */
+	uint32_t dead;                  /**< dead so far, killed outright included */
+	uint32_t hot_zone;              /**< alive in the hot or warm zone (not yet brought out) */
+	uint32_t ccp_untriaged;         /**< brought out, waiting for or in triage */
+	uint32_t ccp[PT_MCI_CATS];      /**< at the casualty collection point by assigned category */
+	uint32_t transport;             /**< in an ambulance */
+	uint32_t walking;               /**< on their own way to a hospital */
+	uint32_t arrived[PT_MCI_MAX_HOSPITALS]; /**< admitted per hospital so far */
+	uint32_t amb_committed;         /**< ambulances alerted (not cancelled) */
+	uint32_t amb_en_route;          /**< on their way to the scene */
+	uint32_t amb_at_scene;          /**< waiting or loading at the scene */
+	uint32_t amb_transporting;      /**< carrying patients to a hospital */
+	uint32_t amb_used;              /**< that have delivered patients so far */
+};
+
 /** One replication's outputs. load is the caller's (pt_mci_reps_new). */
 struct pt_mci_rep {
 	uint32_t finals[PT_MCI_FINALS]; /**< victims per final state (sum = victims) */
@@ -203,6 +231,7 @@ struct pt_mci_rep {
 	float *load;                    /**< [hospital][step] patients present, n_hospitals x n_steps */
 	size_t n_steps;                 /**< horizon / PT_MCI_LOAD_STEP_MIN + 1 */
 	uint64_t events;                /**< pops that changed the model's state */
+	struct pt_mci_snapshot snap;    /**< the situation at s->snapshot_min (taken 0 without) */
 };
 
 /** Allocate n replications' results for s (their load series in one block). Free with pt_mci_reps_free. */

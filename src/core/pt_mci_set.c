@@ -920,6 +920,8 @@ enum pt_err pt_mci_check(const struct pt_mci_scenario *s, struct pt_diag *d)
 	char path[PT_MCI_PATH_MAX];
 	if (!(s->horizon_min > 0))
 		return bad(d, PT_EINVAL, "horizon_min", "a positive number of minutes expected");
+	if (s->snapshot && !(s->snapshot_min >= 0 && s->snapshot_min <= s->horizon_min))
+		return bad(d, PT_EINVAL, "snapshot_min", "a minute from 0 to horizon_min expected");
 	if (s->attack.victims > PT_MCI_MAX_VICTIMS)
 		return bad(d, PT_ELIMIT, "attack.victims", "more than 20000 victims");
 	if (!sums_to_one(s->attack.mix, PT_MCI_SEVS))

@@ -453,8 +453,9 @@ static enum pt_err element_object(struct rd *r, const json_t *arr, size_t i, con
 
 static const char *const k_top[] = {"id", "title", "description", "simulation", "duration",
 				     "sim_start", "sim_every_min", "sim_replications", "sim_to",
-				     "pio_role", "site", "tlp", "stages", "roles", "objectives",
-				     "injects", "decisions", "baseline", NULL};
+				     "h_hour", "undecided", "pio_role", "site", "tlp", "stages",
+				     "roles", "objectives", "injects", "decisions", "baseline", NULL};
+static const char *const k_undecided[] = {"path", "value", NULL};
 static const char *const k_stage[] = {"id", "name", "description", NULL};
 static const char *const k_role[] = {"id", "name", "organisation", "description", NULL};
 static const char *const k_objective[] = {"id", "text", "capability", "targets", NULL};
@@ -772,6 +773,43 @@ static enum pt_err read_made(struct rd *r, const json_t *arr, size_t i, const ch
 	return PT_OK;
 }
 
+/* issue 15 review 3 and 4: "undecided" [{path, value}] and "h_hour" ("H:MM", a clock time). */
+static enum pt_err read_undecided(struct rd *r, const json_t *root)
+{
+	struct pt_ex_scenario *sc = r->sc;
+	json_t *arr, *o;
+	size_t i;
+	int32_t h = -1;
+	enum pt_err e;
+	char p[PATH_MAX_], path[PATH_MAX_];
+	if ((e = get_time(r, root, "h_hour", "", 0, &h)) != PT_OK)
+		return e;
+	if (json_object_get(root, "h_hour") && h >= 24 * 60)
+		return pt_diag_set(r->d, PT_EINVAL, line_obj(r, root, "h_hour", 0), "h_hour",
+				   "a clock time from 00:00 to 23:59 expected");
+	sc->h_hour_min = json_object_get(root, "h_hour") ? h : -1;
+	if ((e = get_array(r, root, "undecided", "", 0, PT_EX_MAX_UNDECIDED, "undecided entries",
+			   &arr)) != PT_OK || !arr)
+		return e;
+	if (!(sc->undecided = pt_ex_alloc(sc, (json_array_size(arr) + 1) * sizeof *sc->undecided)))
+		return pt_diag_set(r->d, PT_ENOMEM, 0, "", "out of memory");
+	json_array_foreach(arr, i, o)
+	{
+		struct pt_ex_undecided *u = &sc->undecided[i];
+		join_i(p, "undecided", i);
+		if ((e = element_object(r, arr, i, "undecided")) != PT_OK ||
+		    (e = members_known(r, o, p, k_undecided)) != PT_OK ||
+		    (e = get_str(r, o, "path", p, 1, PT_MCI_PATH_MAX, &u->path)) != PT_OK ||
+		    (e = get_str(r, o, "value", p, 1, PT_MCI_VALUE_MAX, &u->value)) != PT_OK)
+			return e;
+		if (!u->path[0])
+			return pt_diag_set(r->d, PT_EINVAL, line_obj(r, o, "path", 0),
+					   join(path, p, "path"), "a simulation key expected");
+		sc->n_undecided++;
+	}
+	return PT_OK;
+}
+
 static enum pt_err read_top(struct rd *r, const json_t *root)
 {
 	struct pt_ex_scenario *sc = r->sc;
@@ -796,7 +834,7 @@ static enum pt_err read_top(struct rd *r, const json_t *root)
 	    (e = get_str(r, root, "site", "", 0, 0, &sc->site)) != PT_OK ||
 	    (e = get_str(r, root, "tlp", "", 0, 0, &sc->tlp)) != PT_OK ||
 	    (e = read_objectives(r, root)) != PT_OK || (e = read_decisions(r, root)) != PT_OK ||
-	    (e = read_injects(r, root)) != PT_OK)
+	    (e = read_injects(r, root)) != PT_OK || (e = read_undecided(r, root)) != PT_OK)
 		return e;
 	sc->sim_every_min = (int32_t)every;
 	sc->sim_replications = (uint32_t)reps;
@@ -1040,6 +1078,14 @@ json_t *pt_ex_scenario_to_json(const struct pt_ex_scenario *sc)
 	put(&b, root, "sim_every_min", json_integer(sc->sim_every_min));
 	put(&b, root, "sim_replications", json_integer(sc->sim_replications));
 	put(&b, root, "sim_to", jstrings(&b, sc->sim_to, sc->n_sim_to));
+	if (sc->h_hour_min >= 0)
+		put(&b, root, "h_hour", jtime(sc->h_hour_min));
+	if (sc->n_undecided) {
+		put(&b, root, "undecided", a = json_array());
+		for (i = 0; a && i < sc->n_undecided; i++)
+			push(&b, a, json_pack("{s:s, s:s}", "path", sc->undecided[i].path, "value",
+					      sc->undecided[i].value));
+	}
 	if (sc->pio_role)
 		put(&b, root, "pio_role", json_string(sc->pio_role));
 	if (sc->site)

@@ -6,6 +6,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "pt_sim_situation.h"
+
 /* The figures of a rerun and of the outcome, in this order. */
 static const char *const figure_names[] = {
 	"deaths", "deaths_scene", "deaths_transport", "deaths_hospital",
@@ -133,6 +135,45 @@ static json_t *figures_json(const struct pt_sim_result *r, int *bad)
 	return o;
 }
 
+/* The situation of line at (issue 15 review 3; new reference, NULL: none) and
+ * whether it is sent: it differs from the rerun's before it. */
+static json_t *line_situation(const struct pt_ex_run_doc *doc, size_t at, int *sent)
+{
+	json_t *cur = NULL, *prev = NULL;
+	size_t i;
+	*sent = 0;
+	if (!doc->lines[at].sim || !doc->lines[at].sim->n_rows ||
+	    !(cur = pt_sim_situation_json(&doc->lines[at].sim->rows[0])))
+		return NULL;
+	for (i = at; i-- > 0;)
+		if (doc->lines[i].ev->kind == PT_EX_EV_SIM_DUE && doc->lines[i].sim &&
+		    doc->lines[i].sim->n_rows) {
+			prev = pt_sim_situation_json(&doc->lines[i].sim->rows[0]);
+			break;
+		}
+	*sent = pt_sim_situation_changed(cur, prev);
+	json_decref(prev);
+	return cur;
+}
+
+/* The description of inject line at with its placeholders filled (issue 15 review 4): the
+ * decisions made by then and the latest rerun's situation before it. */
+static void line_text(const struct pt_ex_run_doc *doc, size_t at, const char *text, char *out,
+		      size_t size)
+{
+	json_t *sit = NULL;
+	size_t i;
+	for (i = at; i-- > 0;)
+		if (doc->lines[i].ev->kind == PT_EX_EV_SIM_DUE && doc->lines[i].sim &&
+		    doc->lines[i].sim->n_rows) {
+			sit = pt_sim_situation_json(&doc->lines[i].sim->rows[0]);
+			break;
+		}
+	pt_ex_text_fill(doc->sc, text, doc->run->made, doc->run->n_made, doc->lines[at].ev->t_min,
+			pt_sim_situation_value, sit, out, size);
+	json_decref(sit);
+}
+
 static json_t *roles_json(char **ids, size_t n, int *bad)
 {
 	json_t *a = json_array();
@@ -163,7 +204,11 @@ static json_t *line_json(const struct pt_ex_run_doc *doc, const struct pt_ex_run
 		put(o, "delivery", jstr(in->delivery), bad);
 		put(o, "from", jstr(in->from), bad);
 		put(o, "to", roles_json(in->to, in->n_to, bad), bad);
-		put(o, "description", jstr(in->description), bad);
+		{
+			char text[PT_EX_TEXT_MAX + 512];
+			line_text(doc, (size_t)(ln - doc->lines), in->description, text, sizeof text);
+			put(o, "description", jstr(text), bad);
+		}
 		put(o, "expected_action", jstr(in->expected_action), bad);
 		put(o, "capability",
 		    in->capability >= 0 ? jstr(pt_ex_capability_name((size_t)in->capability))
@@ -204,6 +249,12 @@ static json_t *line_json(const struct pt_ex_run_doc *doc, const struct pt_ex_run
 		put(o, "decisions", json_integer((json_int_t)ln->n_made), bad);
 		put(o, "to", roles_json(sc->sim_to, sc->n_sim_to, bad), bad);
 		put(o, "figures", ln->sim ? figures_json(ln->sim, bad) : json_null(), bad);
+		{
+			int sent = 0;
+			json_t *sit = line_situation(doc, (size_t)(ln - doc->lines), &sent);
+			put(o, "situation", sit ? sit : json_null(), bad);
+			put(o, "sent", json_boolean(sit && sent), bad);
+		}
 		break;
 	default:
 		break;
@@ -344,6 +395,27 @@ static void stat_text(const struct pt_mci_stat *st, int percent, char *buf, size
 #define DETAIL_COLS 100 /* the timeline's detail column, characters */
 #define INDENT "              " /* under the detail column */
 
+/* s in lines of at most cols characters (bytes) under the detail column, broken at spaces. */
+static void put_wrap(FILE *f, const char *s, size_t cols)
+{
+	size_t len = strlen(s), at = 0;
+	while (at < len) {
+		size_t n = len - at, cut;
+		if (n > cols) {
+			for (cut = cols; cut > 0 && s[at + cut] != ' '; cut--)
+				;
+			n = cut ? cut : cols;
+		}
+		if (at)
+			fprintf(f, "\n" INDENT "    ");
+		fwrite(s + at, 1, n, f);
+		at += n;
+		while (at < len && s[at] == ' ')
+			at++;
+	}
+}
+
+
 /*
  * The first of the reruns just before line at with the same decisions, or
  * NULL: the same decisions give the same figures (the same random numbers).
@@ -386,7 +458,11 @@ static void table_line(FILE *f, const struct pt_ex_run_doc *doc, size_t at)
 		if (in->contingency_of)
 			fprintf(f, " (contingency of #%u)", in->contingency_of);
 		fprintf(f, "\n" INDENT "  ");
-		put_cut(f, in->description, DETAIL_COLS);
+		{
+			char text[PT_EX_TEXT_MAX + 512];
+			line_text(doc, at, in->description, text, sizeof text);
+			put_cut(f, text, DETAIL_COLS);
+		}
 		if (has_action(in)) {
 			fprintf(f, "\n" INDENT "  expected: ");
 			put_cut(f, in->expected_action, DETAIL_COLS - 10);
@@ -428,16 +504,35 @@ static void table_line(FILE *f, const struct pt_ex_run_doc *doc, size_t at)
 		fprintf(f, "simulation with %zu decision%s", ln->n_made, ln->n_made == 1 ? "" : "s");
 		if (!ln->sim)
 			break;
-		fprintf(f, " (%zu replications) to ", ln->sim->replications);
-		for (k = 0; k < sc->n_sim_to; k++)
-			fprintf(f, "%s%s", k ? ", " : "", sc->sim_to[k]);
+		fprintf(f, " (%zu replications)", ln->sim->replications);
+		{
+			int sent = 0;
+			json_t *sit = line_situation(doc, at, &sent);
+			if (sit) {
+				char words[2048];
+				fprintf(f, "\n" INDENT "  ");
+				if (sent) {
+					fprintf(f, "situation to ");
+					for (k = 0; k < sc->n_sim_to; k++)
+						fprintf(f, "%s%s", k ? ", " : "", sc->sim_to[k]);
+					fprintf(f, " (minute %.0f of the attack):\n" INDENT "    ",
+						json_real_value(json_object_get(sit, "minute")));
+					pt_sim_situation_words(sit, words, sizeof words);
+					put_wrap(f, words, DETAIL_COLS - 4);
+				} else {
+					fprintf(f, "situation unchanged: nothing sent to the players");
+				}
+				json_decref(sit);
+			}
+		}
+		fprintf(f, "\n" INDENT "  projected outcome (controllers only)");
 		if ((same = same_rerun(doc, at))) {
 			pt_ex_run_time_text(same->ev->t_min, a, sizeof a);
-			fprintf(f, ": the same figures as at %s", a);
+			fprintf(f, ": the same as at %s", a);
 			break;
 		}
 		stat_text(figure(ln->sim, 0), 0, a, sizeof a);
-		fprintf(f, "\n" INDENT "  deaths %s", a);
+		fprintf(f, ": deaths %s", a);
 		stat_text(figure(ln->sim, 4), 1, a, sizeof a);
 		fprintf(f, "; critical mortality (%%) %s", a);
 		stat_text(figure(ln->sim, 5), 0, a, sizeof a);

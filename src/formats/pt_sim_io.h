@@ -19,6 +19,15 @@ struct pt_sim_hospital {
 	double *load_mean;    /**< [n_steps]: mean patients present at step k x PT_MCI_LOAD_STEP_MIN */
 };
 
+/** The situation at a minute (pt_mci_snapshot) as means over replications (issue 15 review 3). */
+struct pt_sim_snapshot {
+	int has;                        /**< nonzero: the scenario asked for it (snapshot) */
+	double t_min;
+	double dead, hot_zone, ccp_untriaged, ccp[PT_MCI_CATS], transport, walking;
+	double arrived[PT_MCI_MAX_HOSPITALS];
+	double amb_committed, amb_en_route, amb_at_scene, amb_transporting, amb_used;
+};
+
 /** One row: the scenario with one swept value (or none). */
 struct pt_sim_row {
 	char value[PT_MCI_VALUE_MAX]; /**< the swept value as given ("" without a sweep) */
@@ -30,6 +39,7 @@ struct pt_sim_row {
 	struct pt_sim_hospital *hospitals;
 	size_t n_hospitals;
 	size_t n_steps;               /**< steps of each load series */
+	struct pt_sim_snapshot snap;  /**< means of each replication's pt_mci_rep.snap */
 };
 
 /** A run's results. Owned by its maker (pt_sim_result_free). */

@@ -61,6 +61,7 @@ enum run_stmt {
 	ST_RATINGS,
 	ST_IMPROVEMENT_ADD,
 	ST_IMPROVEMENTS,
+	ST_EVENT_LAST_SIM, /* issue 15 review 3 */
 	ST_COUNT
 };
 
@@ -115,6 +116,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_EVENT_SUSPENDED] = "SELECT CASE kind WHEN 'suspend' THEN id ELSE 0 END FROM "
 			       "exercise_run_events WHERE run_id = ?1 AND kind IN ('suspend', "
 			       "'resume', 'endex') ORDER BY id DESC LIMIT 1",
+	[ST_EVENT_LAST_SIM] = "SELECT coalesce(max(id), 0) FROM exercise_run_events WHERE "
+			      "run_id = ?1 AND kind = 'sim'",
 	[ST_ENTRY_ADD] = "INSERT INTO exercise_run_entries (run_id, kind, seq, role, user_id, "
 			 "user_name, agency, capability, target, t_min, at, text) VALUES (?1, ?2, "
 			 "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -884,6 +887,10 @@ enum pt_err pt_db_run_suspended(struct pt_db *db, long long run_id, long long *i
 				struct pt_diag *d)
 {
 	return query_id(db, ST_EVENT_SUSPENDED, run_id, id, "reading a run's events", d);
+enum pt_err pt_db_run_event_last_sim(struct pt_db *db, long long run_id, long long *id,
+				     struct pt_diag *d)
+{
+	return query_id(db, ST_EVENT_LAST_SIM, run_id, id, "reading a run's events", d);
 }
 
 int pt_db_run_event_answered(struct pt_db *db, long long sim_due, struct pt_diag *d)

@@ -174,6 +174,9 @@ enum pt_err pt_db_run_event_last(struct pt_db *db, long long run_id, long long *
  */
 enum pt_err pt_db_run_suspended(struct pt_db *db, long long run_id, long long *id,
 				struct pt_diag *d);
+/** The newest "sim" event id of run_id (0: none; issue 15 review 3). */
+enum pt_err pt_db_run_event_last_sim(struct pt_db *db, long long run_id, long long *id,
+				     struct pt_diag *d);
 
 /** 1 when SIM_DUE event sim_due has its figures stored, 0 when not, -1 on failure. */
 int pt_db_run_event_answered(struct pt_db *db, long long sim_due, struct pt_diag *d);

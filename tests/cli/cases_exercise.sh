@@ -9,7 +9,7 @@ XREF=$XSCN/hospital-attack-exercise.json
 
 # --- check: the reference exercise and its simulation ------------------------------------
 p ex-check 0 exercise check "$XREF"
-out_line "$XREF: ok: 4 stages, 7 roles, 8 objectives, 30 injects (5 contingency), 11 decisions (8 reach the simulation), 11 baseline decisions, simulation hospital-attack.json"
+out_line "$XREF: ok: 4 stages, 7 roles, 8 objectives, 31 injects (5 contingency), 11 decisions (8 reach the simulation), 11 baseline decisions, simulation hospital-attack.json"
 # review finding 10: warnings on stderr, exit 0 (inject 19 means either answer: a warning only)
 err_line "protect: $XREF: warning: inject 19: decision \"brackwater_lockdown\" is yes/no and the inject gives no decision_value: any answer, \"no\" too, counts as doing its expected action (add decision_value \"true\" if only \"yes\" should)"
 if [ "$(wc -l <ex-check.err)" -eq 1 ]; then ok; else bad "ex-check: one warning expected: $(cat ex-check.err)"; fi
@@ -37,6 +37,31 @@ line=$(grep -n '"7:5x"' ex-badtime.json | cut -d: -f1)
 p ex-check-time 65 exercise check ex-badtime.json
 err_line "protect: ex-badtime.json:$line: injects.9.time: \"7:5x\" is not a time (H:MM or HH:MM from the start, such as 0:45 or 26:30)"
 p ex-check-missing 66 exercise check no-such-exercise.json
+# review 4: inject placeholders are checked, named with the file's line
+sed 's/{sim:arrived_2|no}/{sim:arrived_two|no}/' "$XREF" >ex-ph-sim.json
+line=$(grep -n 'arrived_two' ex-ph-sim.json | cut -d: -f1)
+p ex-ph-sim 65 exercise check ex-ph-sim.json
+err_line "protect: ex-ph-sim.json:$line: injects.24.description: {sim:arrived_two}: not a simulated figure (docs/exercises.md lists them)"
+sed 's/{decision:ambulances_dispatched|only the 4 of the first wave}/{decision:ambulance_dispatched|some}/' "$XREF" >ex-ph-dec.json
+line=$(grep -n 'ambulance_dispatched|' ex-ph-dec.json | cut -d: -f1)
+p ex-ph-dec 65 exercise check ex-ph-dec.json
+err_line "protect: ex-ph-dec.json:$line: injects.18.description: {decision:ambulance_dispatched}: not a decision of the scenario"
+sed 's/{sim:hot_zone|many}/{sim:hot_zone}/' "$XREF" >ex-ph-fb.json
+line=$(grep -n '{sim:hot_zone}' ex-ph-fb.json | cut -d: -f1)
+p ex-ph-fb 65 exercise check ex-ph-fb.json
+err_line "protect: ex-ph-fb.json:$line: injects.15.description: a placeholder needs a fallback for when the value is not known yet: {kind:name|fallback}"
+# review 3: undecided entries and the H-hour
+python3 -c "
+import sys; s = open(sys.argv[1]).read()
+open('ex-und-path.json', 'w').write(s.replace('\"response.rtf\",\n      \"value\": \"false\"', '\"response.ccp_staff\",\n      \"value\": \"3\"', 1))
+open('ex-und-value.json', 'w').write(s.replace('\"response.ambulances\",\n      \"value\": \"4\"', '\"response.ambulances\",\n      \"value\": \"many\"', 1))
+open('ex-hhour.json', 'w').write(s.replace('\"h_hour\": \"08:00\"', '\"h_hour\": \"24:00\"', 1))" "$XREF"
+p ex-und-path 65 exercise check ex-und-path.json
+err_line "protect: ex-und-path.json:18: undecided.0.path: no timed decision sets this path, so it would never be decided"
+p ex-und-value 65 exercise check ex-und-value.json
+err_line "protect: ex-und-value.json:23: undecided.1.value: a whole number from 0 to 2000 expected"
+p ex-hhour 65 exercise check ex-hhour.json
+err_line "protect: ex-hhour.json:15: h_hour: a clock time from 00:00 to 23:59 expected"
 
 # --- export-msel: the shipped spreadsheet is the reference's MSEL; import gives it back ------
 p ex-export 0 exercise export-msel "$XREF"
@@ -47,9 +72,9 @@ p ex-import-into 0 exercise import-msel ex-msel.csv --into "$XREF"
 same_files ex-import-into.out "$XREF"
 # without a scenario: roles, stages and log-only decisions come from the spreadsheet
 p ex-import-fresh 0 exercise import-msel ex-msel.csv --out ex-fresh.json
-err_line "protect: ex-fresh.json: 30 injects in 4 stages for 7 roles"
+err_line "protect: ex-fresh.json: 31 injects in 4 stages for 7 roles"
 p ex-fresh-check 0 exercise check ex-fresh.json
-out_line "ex-fresh.json: ok: 4 stages, 7 roles, 0 objectives, 30 injects (5 contingency), 10 decisions (0 reach the simulation), 0 baseline decisions"
+out_line "ex-fresh.json: ok: 4 stages, 7 roles, 0 objectives, 31 injects (5 contingency), 10 decisions (0 reach the simulation), 0 baseline decisions"
 p ex-fresh-export 0 exercise export-msel ex-fresh.json
 same_files ex-fresh-export.out ex-msel.csv
 

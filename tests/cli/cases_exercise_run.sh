@@ -40,7 +40,16 @@ out_line "run run-910a2dec89025cc1, seed 1, headless: scenario time only"
 out_line "EXPECTED ACTIONS LATE OR NOT DONE"
 out_line "OUTCOME OF THE DECISIONS MADE (11) VS THE BASELINE (11)"
 out_line "1000 replications each, seed 1, the same random numbers; mean [95% confidence interval of the mean]; the difference paired by replication"
-out_has "00:45  sim_due  simulation with 0 decisions (200 replications) to ems_commander, hospital_ic, crisis_centre"
+out_line "00:45  sim_due  simulation with 0 decisions (200 replications)"
+# review 3: the players get the situation at the minute, in whole numbers; the controllers the projection
+out_line "                situation to ems_commander, hospital_ic, crisis_centre (minute 0 of the attack):"
+out_line "                  about 17 dead so far; about 45 casualties still inside the hot or warm zone; at the casualty"
+out_has "projected outcome (controllers only): deaths "
+out_has "situation unchanged: nothing sent to the players"
+# review 4: the inject text follows play; the attacker is down on the main line
+out_line "01:05  inject   #31 [attack] event by radio, Armed response unit Tango-3 -> police_commander, ems_commander, hospital_ic, security_manager"
+out_line "                Control: 30 ambulances committed; 21 at the scene, 3 on their way to it and 6 carrying patients. 8 ~"
+out_line "                Kessling Community Hospital: 5 casualties of the attack have arrived so far, by ambulance or on the~"
 out_line "00:48  cancel   #9 not needed: the expected action of #8 was done"
 if grep -qE "^deaths +[0-9]+\.[0-9]{2} \[[0-9.]+, [0-9.]+\] +[0-9]+\.[0-9]{2} \[[0-9.]+, [0-9.]+\] +\+0\.00 \[\+0\.00, \+0\.00\]$" exrun-ref.out; then ok; else
 	bad "the baseline against itself: $(grep '^deaths ' exrun-ref.out)"; fi
@@ -57,12 +66,26 @@ sims = [e for e in j["timeline"] if e["kind"] == "sim_due"]
 # every 15 minutes from 00:45 to 06:00 (22) and after each of the 8 decisions that reach the simulation
 assert len(sims) == 22 + 8, len(sims)
 assert len({(e["time"], e["decisions"]) for e in sims}) == len(sims), "a rerun twice"
+prev = None
 for e in sims:
     assert list(e["figures"]) == figs, list(e["figures"])
+    # review 3: the situation at the rerun minute, sent only when a commander would see a change
+    s = e["situation"]
+    assert list(s) == ["minute", "dead", "hot_zone", "ccp", "transport", "walking", "hospitals", "ambulances"], list(s)
+    assert s["minute"] == int(e["time"][:2]) * 60 + int(e["time"][3:]) - 45, (e["time"], s["minute"])
+    placed = s["dead"] + s["hot_zone"] + sum(s["ccp"].values()) + s["transport"] + s["walking"] + sum(h["arrived"] for h in s["hospitals"])
+    assert 75 <= placed <= 85, (e["time"], placed)  # 80 victims, each mean rounded
+    strip = lambda x: {k: v for k, v in x.items() if k != "minute"}
+    assert e["sent"] == (prev is None or strip(prev) != strip(s)), (e["time"], e["sent"])
+    prev = s
     assert e["figures"]["replications"] == 200 and e["to"] == ["ems_commander", "hospital_ic", "crisis_centre"]
     s = e["figures"]["deaths"]
     assert s["lo"] <= s["mean"] <= s["hi"], s
     assert [h["name"] for h in e["figures"]["hospitals"]] == ["Orrinford General Hospital", "Brackwater District Hospital", "Kessling Community Hospital"]
+assert sims[0]["situation"]["ambulances"]["committed"] == 4, sims[0]["situation"]  # undecided: the first wave only
+assert 5 <= len([e for e in sims if not e["sent"]]) < len(sims) - 5, [e["sent"] for e in sims]
+late = [e for e in sims if e["time"] == "06:00"][0]["situation"]
+assert late["hot_zone"] == 0 and late["ambulances"]["committed"] == 30, late
 assert j["timeline"][-1] == {"time": "06:00", "kind": "endex"}, j["timeline"][-1]
 assert len(j["injects"]) == len([e for e in j["timeline"] if e["kind"] in ("inject", "cancel")])
 o = j["outcome"]
@@ -75,6 +98,20 @@ pycheck "another seed" exrun-seed.out '
 a = json.load(open("exrun-t1.out"))
 assert j["run"] != a["run"] and j["seed"] == 2
 assert j["outcome"]["outputs"]["deaths"]["decisions"]["mean"] != a["outcome"]["outputs"]["deaths"]["decisions"]["mean"]'
+
+# --- review 3: deciding nothing costs lives (undecided: no RTF, 4 ambulances until decided) ---
+echo '[]' >exercise-decisions-none.json
+p exrun-nothing 0 exercise run "$EX" --auto --decisions exercise-decisions-none.json --format json
+pycheck "no decisions" exrun-nothing.out '
+o = j["outcome"]["outputs"]
+d = o["deaths"]
+assert d["difference"]["lo"] > 2.5, d  # measured +3.23 [+3.10, +3.36] with seed 1
+assert o["first_treatment_min"]["difference"]["lo"] > 20, o["first_treatment_min"]
+t = {e["seq"]: e for e in j["timeline"] if e["kind"] == "inject"}
+assert t[18]["description"].startswith("Control: only the 4 of the first wave ambulances committed; 3 at the scene"), t[18]["description"]
+assert t[24]["description"].startswith("Kessling Community Hospital: 0 casualties of the attack"), t[24]["description"]'
+p exrun-nothing-table 0 exercise run "$EX" --auto --decisions exercise-decisions-none.json
+out_line "deaths                   28.73 [28.45, 29.01]       25.50 [25.25, 25.75]       +3.23 [+3.10, +3.36]"
 
 # --- a slower response: ten ambulances, no rescue task force, the scene declared safe at 02:30
 cp "$DATA/exercise-decisions-slow.json" "$DATA/exercise-decisions-badrole.json" .

@@ -249,7 +249,7 @@ static void test_end_to_end(void)
 	CHECK_INT(pt_app_run_get(&c, w.db, id, &r, &d), PT_OK);
 	CHECK_INT(r->s.view, PT_RUN_VIEW_OBSERVER);
 	CHECK_INT(r->s.tlp, PT_TLP_AMBER);
-	CHECK(r->sc->n_injects == 30);
+	CHECK(r->sc->n_injects == 31);
 	pt_app_run_free(r);
 	CHECK_INT(fx_audited(w.db, "run.read", NULL), 1);
 
@@ -438,11 +438,37 @@ static void test_end_to_end(void)
 		pt_app_run_events_free(e);
 	}
 	CHECK(figures0[0] && figures1[0]);
-	CHECK(strstr(figures0, "deaths") != NULL);
-	CHECK(strcmp(figures0, figures1) != 0); /* 2 ambulances instead of 30 */
+	/* review 3: the players get the situation in whole numbers, not the projected end state */
+	CHECK(strstr(figures0, "Situation at ") == figures0);
+	CHECK(strstr(figures0, "dead so far") != NULL);
+	CHECK(strstr(figures0, "Projected") == NULL && strstr(figures0, "interval") == NULL);
+	CHECK(strcmp(figures0, figures1) != 0); /* 2 ambulances committed instead of the first 4 */
+	CHECK(strstr(figures1, "2 committed in all") != NULL);
 	CHECK_INT(sees(&w, w.pol, id, "sim", 0), 0);   /* not a sim_to role */
 	CHECK_INT(sees(&w, w.sec, id, "sim", 0), 0);
 	CHECK_INT(sees(&w, w.fac, id, "sim", 0), 2);
+	/* the projection with its intervals: the facilitator and evaluators only */
+	CHECK_INT(sees(&w, w.ems, id, "outcome", 0), 0);
+	CHECK_INT(sees(&w, w.fac, id, "outcome", 0), 2);
+	CHECK_INT(sees(&w, w.eva, id, "outcome", 0), 2);
+	/* review 4: an inject's text is filled at delivery: the decision in force, the last situation */
+	c = at(w.fac, t);
+	CHECK_INT(pt_app_run_trigger(&c, w.db, id, 18, NULL, &d), PT_OK);
+	{
+		struct pt_app_run_events *e = NULL;
+		int found = 0;
+		c = at(w.ems, t);
+		CHECK_INT(pt_app_run_events(&c, w.db, id, 0, 0, &e, &d), PT_OK);
+		for (size_t i = 0; e && i < e->n; i++)
+			if (strcmp(e->items[i].kind, "inject") == 0 && e->items[i].seq == 18) {
+				found = 1;
+				CHECK(strncmp(e->items[i].text, "Control: 2 ambulances committed; ", 33) == 0);
+				CHECK(strchr(e->items[i].text, '{') == NULL);
+				CHECK(strstr(e->items[i].text, " at the scene, ") != NULL);
+			}
+		CHECK(found);
+		pt_app_run_events_free(e);
+	}
 
 	/* ---- evaluators observe and rate; the facilitator gives the final rating ---- */
 	{

@@ -641,6 +641,113 @@ static void test_sim_decision_cap(void)
 	pt_ex_scenario_free(sc);
 }
 
+/* issue 15 review 3: undecided entries apply from the attack until a decision sets the path */
+static void test_undecided(void)
+{
+	static struct pt_mci_scenario sim, out;
+	struct pt_ex_scenario *sc = scenario(1);
+	struct pt_ex_made made;
+	struct pt_ex_undecided und[1];
+	memset(&made, 0, sizeof made);
+	sim_base(&sim);
+	und[0].path = dup(sc, "response.ambulances");
+	und[0].value = dup(sc, "3");
+	sc->undecided = und;
+	sc->n_undecided = 1;
+	memset(&diag, 0, sizeof diag);
+	CHECK_INT(pt_ex_scenario_check(sc, &diag), PT_OK);
+	CHECK_INT(pt_ex_scenario_check_sim(sc, &sim, &diag), PT_OK);
+	/* nothing decided: 3 ambulances from minute 0 */
+	CHECK_INT(pt_ex_sim_scenario(sc, &sim, NULL, 0, &out, &diag), PT_OK);
+	CHECK_INT(out.response.ambulances, 3);
+	/* decided at 00:30 (simulation minute 20): 3 until then, then 12 */
+	made.decision = 1;
+	made.t_min = 30;
+	strcpy(made.value, "12");
+	strcpy(made.role, "ems");
+	CHECK_INT(pt_ex_sim_scenario(sc, &sim, &made, 1, &out, &diag), PT_OK);
+	CHECK_INT(out.response.ambulances, 3);
+	CHECK_INT((long long)out.n_decisions, 2);
+	CHECK_STR(out.decisions[1].path, "response.ambulances");
+	CHECK_NEAR(out.decisions[1].t_min, 20, 0);
+	CHECK_STR(out.decisions[1].value, "12");
+	/* a path no timed decision sets is refused, and a bad value */
+	und[0].path = dup(sc, "response.ccp_staff");
+	CHECK_INT(pt_ex_scenario_check(sc, &diag), PT_EINVAL);
+	CHECK_STR(diag.field, "undecided.0.path");
+	und[0].path = dup(sc, "response.ambulances");
+	und[0].value = dup(sc, "lots");
+	CHECK_INT(pt_ex_scenario_check_sim(sc, &sim, &diag), PT_EINVAL);
+	CHECK_STR(diag.field, "undecided.0.value");
+	sc->undecided = NULL;
+	sc->n_undecided = 0;
+	pt_ex_scenario_free(sc);
+}
+
+/* The {sim:...} values of a test: dead 7, ambulances_used 0, nothing else. */
+static int sim_values(void *ctx, const char *name, long long *v)
+{
+	(void)ctx;
+	if (strcmp(name, "dead") == 0)
+		*v = 7;
+	else if (strcmp(name, "ambulances_used") == 0)
+		*v = 0;
+	else
+		return 0;
+	return 1;
+}
+
+/* issue 15 review 4: placeholders checked and filled from the decisions in force and the figures */
+static void test_text_fill(void)
+{
+	struct pt_ex_scenario *sc = scenario(1);
+	struct pt_ex_made made[2];
+	char out[256], why[160];
+	memset(made, 0, sizeof made);
+	made[0].decision = 1;
+	made[0].t_min = 10;
+	strcpy(made[0].value, "12");
+	made[1].decision = 1;
+	made[1].t_min = 40;
+	strcpy(made[1].value, "30");
+	CHECK_INT(pt_ex_text_check(sc, "{decision:ambulances|none} sent, {sim:dead|?} dead, {{x}", why,
+				   sizeof why),
+		  PT_OK);
+	/* at 00:30 the decision in force is the first; the one at 00:40 is not made yet */
+	pt_ex_text_fill(sc, "Control: {decision:ambulances|no} ambulances, {sim:dead|an unknown number of} dead, {sim:hot_zone|many} inside, {sim:ambulances_used|?} used {{sic}.",
+			made, 2, 30, sim_values, NULL, out, sizeof out);
+	CHECK_STR(out, "Control: 12 ambulances, 7 dead, many inside, 0 used {sic}.");
+	pt_ex_text_fill(sc, "{decision:ambulances|no} ambulances", made, 2, 40, NULL, NULL, out,
+			sizeof out);
+	CHECK_STR(out, "30 ambulances");
+	pt_ex_text_fill(sc, "{decision:ambulances|no} ambulances; {sim:dead|unknown}", made, 2, 5,
+			NULL, NULL, out, sizeof out);
+	CHECK_STR(out, "no ambulances; unknown");
+	/* a decision without a value reads "yes" */
+	made[0].decision = 0;
+	made[0].value[0] = '\0';
+	pt_ex_text_fill(sc, "safe: {decision:scene_safe|not yet}", made, 1, 30, NULL, NULL, out,
+			sizeof out);
+	CHECK_STR(out, "safe: yes");
+	/* truncated, never overrun */
+	pt_ex_text_fill(sc, "{decision:scene_safe|not yet} and more", made, 1, 30, NULL, NULL, out, 6);
+	CHECK_STR(out, "yes a");
+	/* errors */
+	CHECK_INT(pt_ex_text_check(sc, "{decision:nope|x}", why, sizeof why), PT_EINVAL);
+	CHECK_STR(why, "{decision:nope}: not a decision of the scenario");
+	CHECK_INT(pt_ex_text_check(sc, "{sim:deaths|x}", why, sizeof why), PT_EINVAL);
+	CHECK_STR(why, "{sim:deaths}: not a simulated figure (docs/exercises.md lists them)");
+	CHECK_INT(pt_ex_text_check(sc, "{sim:dead}", why, sizeof why), PT_EINVAL);
+	CHECK_INT(pt_ex_text_check(sc, "{sim:dead|x", why, sizeof why), PT_EINVAL);
+	CHECK_STR(why, "a placeholder is not closed with }");
+	CHECK_INT(pt_ex_text_check(sc, "{weather:rain|x}", why, sizeof why), PT_EINVAL);
+	CHECK_INT(pt_ex_text_check(sc, "a { b", why, sizeof why), PT_EINVAL);
+	CHECK(pt_ex_sim_name_known("arrived_0") && pt_ex_sim_name_known("arrived_31"));
+	CHECK(!pt_ex_sim_name_known("arrived_32") && !pt_ex_sim_name_known("arrived_01") &&
+	      !pt_ex_sim_name_known("arrived_") && !pt_ex_sim_name_known("arrived_1x"));
+	pt_ex_scenario_free(sc);
+}
+
 int main(void)
 {
 	RUN(test_clock);
@@ -656,5 +763,7 @@ int main(void)
 	RUN(test_sim_scenario);
 	RUN(test_shift_attack);
 	RUN(test_sim_decision_cap);
+	RUN(test_undecided);
+	RUN(test_text_fill);
 	return TEST_SUMMARY("test_exercise_run");
 }

@@ -240,7 +240,7 @@ static void test_check(void)
 	CHECK_INT(pt_mci_check(&s, &diag), PT_EINVAL);
 	CHECK_STR(diag.field, "response.misclass.SALT.T2");
 	CHECK_INT(set(&s, "response.misclass.SALT.T2.T3", "0.07"), PT_OK);
-	CHECK_INT(set(&s, "attack.mix.killed", "0.5"), PT_OK);
+	CHECK_INT(set(&s, "attack.mix.killed", "0"), PT_OK);
 	CHECK_INT(pt_mci_check(&s, &diag), PT_EINVAL);
 	CHECK_STR(diag.field, "attack.mix");
 	CHECK_INT(set(&s, "attack.mix.killed", "0.1"), PT_OK);
@@ -937,6 +937,96 @@ static void test_trace_details(void)
 	pt_mci_reps_free(r);
 }
 
+/* The situation at a minute (issue 15 review 3), by hand: 4 minor victims, nobody
+ * walks, the scene is safe at exactly 10 (no RTF), 2 ambulances leave base 0 at
+ * exactly 1 and need about 15 to arrive. */
+static void test_snapshot(void)
+{
+	static struct pt_mci_scenario s;
+	struct pt_mci_rep *r = NULL, *plain = NULL, *two = NULL;
+	const struct pt_mci_snapshot *sn;
+	size_t i, k, diff = 0, bad = 0;
+	uint32_t sum;
+	hospital_scenario(&s, 4);
+	CHECK_INT(set(&s, "attack.mix.killed", "0"), PT_OK);
+	CHECK_INT(set(&s, "attack.mix.niss16", "0"), PT_OK);
+	CHECK_INT(set(&s, "attack.mix.niss9", "0"), PT_OK);
+	CHECK_INT(set(&s, "attack.mix.niss1", "1"), PT_OK);
+	CHECK_INT(set(&s, "response.walking_share", "0"), PT_OK);
+	CHECK_INT(set(&s, "response.rtf", "false"), PT_OK);
+	CHECK_INT(set(&s, "attack.sites.0.secure_min.min", "10"), PT_OK);
+	CHECK_INT(set(&s, "attack.sites.0.secure_min.mode", "10"), PT_OK);
+	CHECK_INT(set(&s, "attack.sites.0.secure_min.max", "10"), PT_OK);
+	CHECK_INT(set(&s, "response.ambulances", "2"), PT_OK);
+	CHECK_INT(set(&s, "response.bases.1.ambulances", "0"), PT_OK);
+	CHECK_INT(set(&s, "response.bases.0.dispatch_min.min", "1"), PT_OK);
+	CHECK_INT(set(&s, "response.bases.0.dispatch_min.mode", "1"), PT_OK);
+	CHECK_INT(set(&s, "response.bases.0.dispatch_min.max", "1"), PT_OK);
+	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
+	CHECK_INT(pt_mci_reps_new(&s, 3, &r), PT_OK);
+	CHECK_INT(pt_mci_reps_new(&s, 3, &plain), PT_OK);
+	CHECK_INT(pt_mci_reps_new(&s, 3, &two), PT_OK);
+	if (!r || !plain || !two)
+		goto out;
+	/* without snapshot nothing is taken */
+	CHECK_INT(pt_mci_run_many(&s, 5, 0, 3, 1, plain, NULL, NULL), PT_OK);
+	CHECK_INT(plain[0].snap.taken, 0);
+	/* at minute 5: nobody dead, all 4 still in the hot zone, both ambulances on their way */
+	s.snapshot = 1;
+	s.snapshot_min = 5;
+	CHECK_INT(pt_mci_check(&s, &diag), PT_OK);
+	CHECK_INT(pt_mci_run(&s, 5, 0, r, NULL, NULL), PT_OK);
+	sn = &r->snap;
+	CHECK_INT(sn->taken, 1);
+	CHECK_NEAR(sn->t_min, 5, 0);
+	CHECK_INT(sn->dead, 0);
+	CHECK_INT(sn->hot_zone, 4);
+	CHECK_INT(sn->ccp_untriaged + sn->ccp[0] + sn->ccp[1] + sn->ccp[2] + sn->ccp[3], 0);
+	CHECK_INT(sn->transport + sn->walking + sn->arrived[1] + sn->arrived[2], 0);
+	CHECK_INT(sn->amb_committed, 2);
+	CHECK_INT(sn->amb_en_route, 2);
+	CHECK_INT(sn->amb_at_scene + sn->amb_transporting + sn->amb_used, 0);
+	/* at minute 12 the scene is safe: all 4 brought to the CCP, no ambulance there yet */
+	s.snapshot_min = 12;
+	CHECK_INT(pt_mci_run(&s, 5, 0, r, NULL, NULL), PT_OK);
+	CHECK_INT(r->snap.hot_zone, 0);
+	CHECK_INT(r->snap.ccp_untriaged + r->snap.ccp[0] + r->snap.ccp[1] + r->snap.ccp[2], 4);
+	CHECK_INT(r->snap.amb_at_scene, 0);
+	/* at minute 0.5 the ambulances are alerted but still at base */
+	s.snapshot_min = 0.5;
+	CHECK_INT(pt_mci_run(&s, 5, 0, r, NULL, NULL), PT_OK);
+	CHECK_INT(r->snap.amb_committed, 2);
+	CHECK_INT(r->snap.amb_en_route, 0);
+	/* at the horizon: the dead match the final states, everyone else reached a hospital */
+	s.snapshot_min = s.horizon_min;
+	CHECK_INT(pt_mci_run_many(&s, 5, 0, 3, 1, r, NULL, NULL), PT_OK);
+	for (i = 0; i < 3; i++) {
+		sn = &r[i].snap;
+		if (sn->dead != r[i].finals[PT_MCI_DEAD_SCENE] + r[i].finals[PT_MCI_DEAD_TRANSPORT] +
+				    r[i].finals[PT_MCI_DEAD_HOSPITAL])
+			bad++;
+		for (sum = 0, k = 0; k < s.n_hospitals; k++)
+			sum += sn->arrived[k];
+		if (sum != r[i].transported + r[i].walked || sn->amb_used != r[i].ambulances_used)
+			bad++;
+		/* the snapshot changes no other output, on any thread count */
+		diff += !same_rep(&r[i], &plain[i], s.n_hospitals);
+	}
+	CHECK_INT(pt_mci_run_many(&s, 5, 0, 3, 2, two, NULL, NULL), PT_OK);
+	for (i = 0; i < 3; i++)
+		diff += memcmp(&two[i].snap, &r[i].snap, sizeof two[i].snap) != 0;
+	CHECK_INT((long long)bad, 0);
+	CHECK_INT((long long)diff, 0);
+	/* a minute outside the horizon is refused, naming it */
+	s.snapshot_min = s.horizon_min + 1;
+	CHECK_INT(pt_mci_check(&s, &diag), PT_EINVAL);
+	CHECK_STR(diag.field, "snapshot_min");
+out:
+	pt_mci_reps_free(r);
+	pt_mci_reps_free(plain);
+	pt_mci_reps_free(two);
+}
+
 int main(void)
 {
 	RUN(test_keys);
@@ -958,5 +1048,6 @@ int main(void)
 	RUN(test_travel_arrays);
 	RUN(test_walking_distance);
 	RUN(test_trace_details);
+	RUN(test_snapshot);
 	return TEST_SUMMARY("test_mci");
 }
