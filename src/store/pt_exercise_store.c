@@ -887,6 +887,8 @@ enum pt_err pt_db_run_suspended(struct pt_db *db, long long run_id, long long *i
 				struct pt_diag *d)
 {
 	return query_id(db, ST_EVENT_SUSPENDED, run_id, id, "reading a run's events", d);
+}
+
 enum pt_err pt_db_run_event_last_sim(struct pt_db *db, long long run_id, long long *id,
 				     struct pt_diag *d)
 {
