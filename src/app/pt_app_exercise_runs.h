@@ -500,6 +500,16 @@ struct pt_app_run_improvement_opts {
 	const char *measure_id;    /**< a measure of the catalogue or NULL (PT_ENOTFOUND field "measure") */
 	const char *risk_site;     /**< with risk_threat: a register entry or NULL (fields "risk_site", */
 	const char *risk_threat;   /**<   "risk_threat"; the site must be one c may read: else PT_ENOTFOUND) */
+	/* HSEEP 2020 (migration 027; pt_app_run_item_plan_check): */
+	long long afi;             /**< the area for improvement: an observation of kind improvement of
+				        the run, or 0 (field "afi") */
+	const char *objective;     /**< an objective id of the scenario or NULL (field "objective") */
+	const char *target;        /**< a capability target id or NULL (field "target"); one of afi,
+				        objective, target is required */
+	const char *analysis;      /**< analysis and root cause or NULL (field "analysis") */
+	const char *poc;           /**< the organisation's point of contact or NULL (field "poc") */
+	const char *start;         /**< the start date YYYY-MM-DD, required (field "start"); due is
+				        required too and not before it */
 };
 
 /**

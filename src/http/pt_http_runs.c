@@ -795,6 +795,12 @@ void pt_h_run_improve(struct pt_req *r)
 	o.measure_id = json_string_value(json_object_get(r->json, "measure"));
 	o.risk_site = json_string_value(json_object_get(r->json, "risk_site"));
 	o.risk_threat = json_string_value(json_object_get(r->json, "risk_threat"));
+	o.afi = (long long)json_integer_value(json_object_get(r->json, "afi"));
+	o.objective = json_string_value(json_object_get(r->json, "objective"));
+	o.target = json_string_value(json_object_get(r->json, "target"));
+	o.analysis = json_string_value(json_object_get(r->json, "analysis"));
+	o.poc = json_string_value(json_object_get(r->json, "poc"));
+	o.start = json_string_value(json_object_get(r->json, "start"));
 	pt_api_caller(r, &c);
 	err = pt_app_run_improvement_add(&c, r->db, id, &o, &item, &d);
 	answer_id(r, err, &d, id, item);

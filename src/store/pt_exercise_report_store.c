@@ -17,6 +17,9 @@ enum link_stmt {
 	ST_EVENT_FIRST,
 	ST_STATUS_ADD,
 	ST_STATUSES,
+	ST_PLAN_ADD,
+	ST_PLANS,
+	ST_MARKS,
 	ST_COUNT
 };
 
@@ -34,6 +37,16 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_STATUSES] = "SELECT run_id, item_id, status, user_id, user_name, at FROM "
 			"exercise_improvement_status WHERE id IN (SELECT max(id) FROM "
 			"exercise_improvement_status WHERE run_id = ?1 GROUP BY item_id) ORDER BY item_id",
+	[ST_PLAN_ADD] = "INSERT INTO exercise_improvement_plan (item_id, run_id, afi, objective, "
+			"target, analysis, poc, start) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[ST_PLANS] = "SELECT item_id, run_id, afi, objective, target, analysis, poc, start FROM "
+		     "exercise_improvement_plan WHERE run_id = ?1 ORDER BY item_id",
+	[ST_MARKS] = "SELECT e.kind, e.t_min, e.at_ms, e.value, e.text, coalesce(a.composer, ''), "
+		     "coalesce(a.site_id, ''), coalesce(a.state, '') FROM exercise_run_events e "
+		     "LEFT JOIN alerts a ON e.kind = 'alert' AND json_valid(e.detail) AND "
+		     "a.identifier = json_extract(e.detail, '$.identifier') WHERE e.run_id = ?1 AND "
+		     "e.kind IN ('start', 'pause', 'resume', 'speed', 'shift', 'endex', 'alert') "
+		     "ORDER BY e.id",
 };
 
 static const struct pt_db_stmt_table stmts = {PT_DBM_EXERCISE_LINKS, ST_COUNT, stmt_sql};
@@ -232,4 +245,108 @@ enum pt_err pt_db_improvement_statuses(struct pt_db *db, long long run_id,
 	*out = rows.items;
 	*n = rows.n;
 	return PT_OK;
+}
+
+enum pt_err pt_db_improvement_plan_add(struct pt_db *db, const struct pt_db_improvement_plan *x,
+				       struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	if ((err = pt_db_prepare(db, &stmts, ST_PLAN_ADD, &st, d)) != PT_OK)
+		return err;
+	rc = sqlite3_bind_int64(st, 1, x->item_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 2, x->run_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 3, x->afi);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_field(st, 4, x->objective, sizeof x->objective);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_field(st, 5, x->target, sizeof x->target);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_field(st, 6, x->analysis, sizeof x->analysis);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_field(st, 7, x->poc, sizeof x->poc);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_field(st, 8, x->start, sizeof x->start);
+	return pt_db_step_done(db, st, rc, "storing an improvement item's plan", d);
+}
+
+static enum pt_err plan_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
+{
+	struct pt_db_improvement_plan *x = row;
+	enum pt_err err;
+	(void)ctx;
+	memset(x, 0, sizeof *x);
+	x->item_id = sqlite3_column_int64(st, 0);
+	x->run_id = sqlite3_column_int64(st, 1);
+	x->afi = sqlite3_column_int64(st, 2);
+	if ((err = pt_db_col_text(st, 3, x->objective, sizeof x->objective, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 4, x->target, sizeof x->target, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 5, x->analysis, sizeof x->analysis, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 6, x->poc, sizeof x->poc, d)) != PT_OK)
+		return err;
+	return pt_db_col_text(st, 7, x->start, sizeof x->start, d);
+}
+
+static enum pt_err mark_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
+{
+	struct pt_db_run_mark *x = row;
+	enum pt_err err;
+	(void)ctx;
+	memset(x, 0, sizeof *x);
+	x->t_min = sqlite3_column_double(st, 1);
+	x->at_ms = sqlite3_column_int64(st, 2);
+	x->value = sqlite3_column_double(st, 3);
+	pt_db_col_copy(st, 4, x->text, sizeof x->text);
+	if ((err = pt_db_col_text(st, 0, x->kind, sizeof x->kind, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 5, x->composer, sizeof x->composer, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 6, x->site_id, sizeof x->site_id, d)) != PT_OK)
+		return err;
+	return pt_db_col_text(st, 7, x->state, sizeof x->state, d);
+}
+
+/* The rows of statement id for run_id through fill (elem_size each); *out: free(). */
+static enum pt_err run_rows(struct pt_db *db, int id, long long run_id, size_t elem_size,
+			    pt_db_fill_fn *fill, const char *what, void **out, size_t *n,
+			    struct pt_diag *d)
+{
+	struct pt_db_rows rows;
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if ((err = pt_db_prepare(db, &stmts, id, &st, d)) != PT_OK)
+		return err;
+	if ((rc = sqlite3_bind_int64(st, 1, run_id)) != SQLITE_OK) {
+		sqlite3_reset(st);
+		return pt_db_fail(db, rc, d, what);
+	}
+	memset(&rows, 0, sizeof rows);
+	rows.elem_size = elem_size;
+	rows.max = PT_DB_LINKS_MAX;
+	rows.too_many = "too many rows for the after-action report";
+	rows.fill = fill;
+	if ((err = pt_db_rows_read(db, st, &rows, what, d)) != PT_OK)
+		return err;
+	*out = rows.items;
+	*n = rows.n;
+	return PT_OK;
+}
+
+enum pt_err pt_db_improvement_plans(struct pt_db *db, long long run_id,
+				    struct pt_db_improvement_plan **out, size_t *n,
+				    struct pt_diag *d)
+{
+	return run_rows(db, ST_PLANS, run_id, sizeof **out, plan_row,
+			"reading a run's improvement plan", (void **)out, n, d);
+}
+
+enum pt_err pt_db_run_marks(struct pt_db *db, long long run_id, struct pt_db_run_mark **out,
+			    size_t *n, struct pt_diag *d)
+{
+	return run_rows(db, ST_MARKS, run_id, sizeof **out, mark_row,
+			"reading a run's clock history", (void **)out, n, d);
 }
