@@ -103,4 +103,4 @@ out_line "run $exrun, item $exitem2: in progress"
 # the item's side: the plan names the measure (in place) and the note; item 2 in progress
 p exlink-plan 0 --db exrep.db exercise report "$exrun" --format csv
 out_has ",2027-03-31,in place,VM-012,cctv,VM-012,armed_assault_lone"
-out_has ",planning,Vellmark Ministry of Health,,in progress,,,,"
+out_has ",planning,Vellmark Ministry of Health,,,,in progress,,,,"

@@ -574,14 +574,20 @@ def t_run(res, srv, protect, db):
         expect(res, ev.request("POST", path + "/ratings", body), status, field, "rate %r" % body)
     good = {"issue": "Late scene-safe call", "action": "Train commanders on the declaration",
             "element": "training", "responsible": "Vellmark National Police", "capability": "Operational Coordination",
-            "due": "2027-03-01"}
+            "due": "2027-03-01", "start": "2027-01-15", "target": "t1", "analysis": "No trigger for the call",
+            "poc": "Cdr. Ilse Varga"}
     r = f.request("POST", path + "/improvements", good)
     res.eq(r.status, 201, "an improvement item: %s" % r.body[:200])
     for change, status, field in (({"element": "money"}, 400, "element"), ({"due": "2027-3-1"}, 400, "due"),
                                   ({"due": "tomorrow"}, 400, "due"), ({"capability": "Juggling"}, 400, "capability"),
                                   ({"measure": "no_such_measure"}, 404, "measure"),
                                   ({"risk_site": "VM-012"}, 400, "risk_threat"),
-                                  ({"responsible": ""}, 400, "responsible"), ({"issue": None}, 400, "issue")):
+                                  ({"responsible": ""}, 400, "responsible"), ({"issue": None}, 400, "issue"),
+                                  # HSEEP (review finding 7): real dates, in order, linked to an AFI or target
+                                  ({"due": "2026-02-30"}, 400, "due"), ({"start": "2027-04-01"}, 400, "due"),
+                                  ({"start": None}, 400, "start"), ({"due": None}, 400, "due"),
+                                  ({"target": None}, 400, "afi"), ({"target": "nope"}, 404, "target"),
+                                  ({"afi": 987654}, 404, "afi")):
         body = dict(good)
         body.update(change)
         body = {k: v for k, v in body.items() if v is not None}
