@@ -1010,3 +1010,30 @@ enum pt_err pt_app_run_item_plan_check(struct pt_db *db, const struct pt_app_run
 	pt_strlcpy(out->start, o->start, sizeof out->start);
 	return PT_OK;
 }
+
+enum pt_err pt_app_run_items_plan(struct pt_db *db, long long run_id,
+				  struct pt_app_run_improvement *items, size_t n, struct pt_diag *d)
+{
+	struct pt_db_improvement_plan *plans = NULL;
+	size_t n_plans = 0, i, k;
+	enum pt_err err;
+	if (!n)
+		return PT_OK;
+	if ((err = pt_db_improvement_plans(db, run_id, &plans, &n_plans, d)) != PT_OK)
+		return err;
+	for (i = 0; i < n && err == PT_OK; i++) {
+		for (k = 0; k < n_plans && plans[k].item_id != items[i].id; k++)
+			;
+		if (k == n_plans)
+			continue;
+		items[i].afi = plans[k].afi;
+		pt_strlcpy(items[i].objective, plans[k].objective, sizeof items[i].objective);
+		pt_strlcpy(items[i].target, plans[k].target, sizeof items[i].target);
+		pt_strlcpy(items[i].poc, plans[k].poc, sizeof items[i].poc);
+		pt_strlcpy(items[i].start, plans[k].start, sizeof items[i].start);
+		if (!(items[i].analysis = strdup(plans[k].analysis)))
+			err = nomem(d);
+	}
+	free(plans);
+	return err;
+}

@@ -25,6 +25,13 @@ enum pt_err pt_app_run_item_plan_check(struct pt_db *db, const struct pt_app_run
 				       const struct pt_app_run_improvement_opts *o,
 				       struct pt_db_improvement_plan *out, struct pt_diag *d);
 
+/**
+ * Fill the HSEEP details of run_id's items items[0, n) (pt_app_run_get's
+ * view) from exercise_improvement_plan; an item without a row keeps "" / 0.
+ */
+enum pt_err pt_app_run_items_plan(struct pt_db *db, long long run_id,
+				  struct pt_app_run_improvement *items, size_t n, struct pt_diag *d);
+
 /** Nonzero when s is a real calendar date YYYY-MM-DD (1970 to 9999). */
 int pt_app_date_real(const char *s);
 

@@ -263,6 +263,13 @@ struct pt_app_run_improvement {
 	char risk_threat[PT_EX_ID_MAX];
 	char user[PT_APP_RUN_NAME_MAX];    /**< who added it */
 	int64_t at;
+	/* HSEEP 2020 (migration 027; pt_app_run_items_plan): "" / 0 for an item stored before it */
+	long long afi;                     /**< the area for improvement (an observation's id), or 0 */
+	char objective[PT_EX_ID_MAX];      /**< an objective id, or "" */
+	char target[PT_EX_ID_MAX];         /**< a capability target id, or "" */
+	char *analysis;                    /**< analysis and root cause; owned, NULL none */
+	char poc[PT_APP_RUN_NAME_MAX];     /**< the organisation's point of contact, or "" */
+	char start[11];                    /**< YYYY-MM-DD, or "" */
 };
 
 /**

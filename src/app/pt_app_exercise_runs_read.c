@@ -673,6 +673,7 @@ void pt_app_run_free(struct pt_app_run *r)
 	for (i = 0; i < r->n_improvements; i++) {
 		free(r->improvements[i].issue);
 		free(r->improvements[i].action);
+		free(r->improvements[i].analysis);
 	}
 	free(r->improvements);
 	free(r);
@@ -875,6 +876,9 @@ static enum pt_err get_fill(const struct pt_caller *c, struct pt_db *db,
 			x->at = it[i].at;
 		}
 		pt_db_run_improvements_free(it, n);
+		if ((err = pt_app_run_items_plan(db, L->row.id, r->improvements, r->n_improvements,
+						 d)) != PT_OK)
+			return err;
 	}
 	if ((err = pt_db_run_event_last(db, L->row.id, &r->last_event, d)) != PT_OK)
 		return err;

@@ -1,5 +1,6 @@
 /* pt_exercise_report_store.c - improvement items linked to measures and
- * register risks (issue 15, migration 025), a run's first event of a kind:
+ * register risks (issue 15, migration 025) and their HSEEP details
+ * (migration 027), a run's first event of a kind and its clock history:
  * statements, rows in and out. */
 #include "pt_exercise_report_store.h"
 
@@ -112,8 +113,11 @@ static enum pt_err link_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_di
 	return pt_db_col_text(st, 7, l->user_name, sizeof l->user_name, d);
 }
 
-static enum pt_err links_read(struct pt_db *db, int id, long long run_id, const char *site_id,
-			      struct pt_db_improvement_link **out, size_t *n, struct pt_diag *d)
+/* The rows of statement id for run_id (site_id NULL) or site_id through fill (elem_size each),
+ * at most PT_DB_LINKS_MAX; *out: free(). */
+static enum pt_err rows_of(struct pt_db *db, int id, long long run_id, const char *site_id,
+			   size_t elem_size, pt_db_fill_fn *fill, const char *what, void **out,
+			   size_t *n, struct pt_diag *d)
 {
 	struct pt_db_rows rows;
 	sqlite3_stmt *st;
@@ -126,14 +130,14 @@ static enum pt_err links_read(struct pt_db *db, int id, long long run_id, const 
 	rc = site_id ? pt_db_bind_text(st, 1, site_id) : sqlite3_bind_int64(st, 1, run_id);
 	if (rc != SQLITE_OK) {
 		sqlite3_reset(st);
-		return pt_db_fail(db, rc, d, "reading improvement links");
+		return pt_db_fail(db, rc, d, what);
 	}
 	memset(&rows, 0, sizeof rows);
-	rows.elem_size = sizeof **out;
+	rows.elem_size = elem_size;
 	rows.max = PT_DB_LINKS_MAX;
-	rows.too_many = "too many improvement links";
-	rows.fill = link_row;
-	if ((err = pt_db_rows_read(db, st, &rows, "reading improvement links", d)) != PT_OK)
+	rows.too_many = "too many rows for one exercise run";
+	rows.fill = fill;
+	if ((err = pt_db_rows_read(db, st, &rows, what, d)) != PT_OK)
 		return err;
 	*out = rows.items;
 	*n = rows.n;
@@ -144,14 +148,16 @@ enum pt_err pt_db_improvement_links_of_run(struct pt_db *db, long long run_id,
 					   struct pt_db_improvement_link **out, size_t *n,
 					   struct pt_diag *d)
 {
-	return links_read(db, ST_LINKS_RUN, run_id, NULL, out, n, d);
+	return rows_of(db, ST_LINKS_RUN, run_id, NULL, sizeof **out, link_row,
+		       "reading improvement links", (void **)out, n, d);
 }
 
 enum pt_err pt_db_improvement_links_of_site(struct pt_db *db, const char *site_id,
 					    struct pt_db_improvement_link **out, size_t *n,
 					    struct pt_diag *d)
 {
-	return links_read(db, ST_LINKS_SITE, 0, site_id, out, n, d);
+	return rows_of(db, ST_LINKS_SITE, 0, site_id, sizeof **out, link_row,
+		       "reading improvement links", (void **)out, n, d);
 }
 
 enum pt_err pt_db_run_event_first(struct pt_db *db, long long run_id, const char *kind,
@@ -223,28 +229,8 @@ enum pt_err pt_db_improvement_statuses(struct pt_db *db, long long run_id,
 				       struct pt_db_improvement_status **out, size_t *n,
 				       struct pt_diag *d)
 {
-	struct pt_db_rows rows;
-	sqlite3_stmt *st;
-	enum pt_err err;
-	int rc;
-	*out = NULL;
-	*n = 0;
-	if ((err = pt_db_prepare(db, &stmts, ST_STATUSES, &st, d)) != PT_OK)
-		return err;
-	if ((rc = sqlite3_bind_int64(st, 1, run_id)) != SQLITE_OK) {
-		sqlite3_reset(st);
-		return pt_db_fail(db, rc, d, "reading improvement statuses");
-	}
-	memset(&rows, 0, sizeof rows);
-	rows.elem_size = sizeof **out;
-	rows.max = PT_DB_LINKS_MAX;
-	rows.too_many = "too many improvement statuses";
-	rows.fill = status_row;
-	if ((err = pt_db_rows_read(db, st, &rows, "reading improvement statuses", d)) != PT_OK)
-		return err;
-	*out = rows.items;
-	*n = rows.n;
-	return PT_OK;
+	return rows_of(db, ST_STATUSES, run_id, NULL, sizeof **out, status_row,
+		       "reading improvement statuses", (void **)out, n, d);
 }
 
 enum pt_err pt_db_improvement_plan_add(struct pt_db *db, const struct pt_db_improvement_plan *x,
@@ -307,46 +293,18 @@ static enum pt_err mark_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_di
 	return pt_db_col_text(st, 7, x->state, sizeof x->state, d);
 }
 
-/* The rows of statement id for run_id through fill (elem_size each); *out: free(). */
-static enum pt_err run_rows(struct pt_db *db, int id, long long run_id, size_t elem_size,
-			    pt_db_fill_fn *fill, const char *what, void **out, size_t *n,
-			    struct pt_diag *d)
-{
-	struct pt_db_rows rows;
-	sqlite3_stmt *st;
-	enum pt_err err;
-	int rc;
-	*out = NULL;
-	*n = 0;
-	if ((err = pt_db_prepare(db, &stmts, id, &st, d)) != PT_OK)
-		return err;
-	if ((rc = sqlite3_bind_int64(st, 1, run_id)) != SQLITE_OK) {
-		sqlite3_reset(st);
-		return pt_db_fail(db, rc, d, what);
-	}
-	memset(&rows, 0, sizeof rows);
-	rows.elem_size = elem_size;
-	rows.max = PT_DB_LINKS_MAX;
-	rows.too_many = "too many rows for the after-action report";
-	rows.fill = fill;
-	if ((err = pt_db_rows_read(db, st, &rows, what, d)) != PT_OK)
-		return err;
-	*out = rows.items;
-	*n = rows.n;
-	return PT_OK;
-}
 
 enum pt_err pt_db_improvement_plans(struct pt_db *db, long long run_id,
 				    struct pt_db_improvement_plan **out, size_t *n,
 				    struct pt_diag *d)
 {
-	return run_rows(db, ST_PLANS, run_id, sizeof **out, plan_row,
-			"reading a run's improvement plan", (void **)out, n, d);
+	return rows_of(db, ST_PLANS, run_id, NULL, sizeof **out, plan_row,
+		       "reading a run's improvement plan", (void **)out, n, d);
 }
 
 enum pt_err pt_db_run_marks(struct pt_db *db, long long run_id, struct pt_db_run_mark **out,
 			    size_t *n, struct pt_diag *d)
 {
-	return run_rows(db, ST_MARKS, run_id, sizeof **out, mark_row,
-			"reading a run's clock history", (void **)out, n, d);
+	return rows_of(db, ST_MARKS, run_id, NULL, sizeof **out, mark_row,
+		       "reading a run's clock history", (void **)out, n, d);
 }

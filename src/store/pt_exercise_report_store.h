@@ -1,8 +1,8 @@
 /* pt_exercise_report_store.h - what the after-action report of an exercise
  * run reads beyond the run's own store (issue 15): the links from its
  * improvement items to the registry (migration 025: a measure at a site, a
- * note on a register risk), the items' statuses and the first event of a
- * kind; SQL only. */
+ * note on a register risk), the items' statuses and HSEEP details (migration
+ * 027), the first event of a kind and the clock history; SQL only. */
 #ifndef PT_EXERCISE_REPORT_STORE_H
 #define PT_EXERCISE_REPORT_STORE_H
 
