@@ -726,10 +726,58 @@ static void summary_obs(FILE *f, const struct pt_ex_report *r, const char *kind,
 		fputs("</ul>\n", f);
 }
 
+/* FEMA, National Preparedness Goal, 2nd edition (2015), table 1: the mission areas each core
+ * capability serves (Planning, Public Information and Warning and Operational Coordination
+ * serve all five). */
+enum { MA_PREVENTION = 1, MA_PROTECTION = 2, MA_MITIGATION = 4, MA_RESPONSE = 8, MA_RECOVERY = 16,
+       MA_ALL = 31 };
+static const struct {
+	const char *capability;
+	unsigned areas;
+} mission_areas[] = {
+	{"Planning", MA_ALL},
+	{"Public Information and Warning", MA_ALL},
+	{"Operational Coordination", MA_ALL},
+	{"Forensics and Attribution", MA_PREVENTION},
+	{"Intelligence and Information Sharing", MA_PREVENTION | MA_PROTECTION},
+	{"Interdiction and Disruption", MA_PREVENTION | MA_PROTECTION},
+	{"Screening, Search, and Detection", MA_PREVENTION | MA_PROTECTION},
+	{"Access Control and Identity Verification", MA_PROTECTION},
+	{"Cybersecurity", MA_PROTECTION},
+	{"Physical Protective Measures", MA_PROTECTION},
+	{"Risk Management for Protection Programs and Activities", MA_PROTECTION},
+	{"Supply Chain Integrity and Security", MA_PROTECTION},
+	{"Community Resilience", MA_MITIGATION},
+	{"Long-term Vulnerability Reduction", MA_MITIGATION},
+	{"Risk and Disaster Resilience Assessment", MA_MITIGATION},
+	{"Threats and Hazards Identification", MA_MITIGATION},
+	{"Infrastructure Systems", MA_RESPONSE | MA_RECOVERY},
+	{"Economic Recovery", MA_RECOVERY},
+	{"Health and Social Services", MA_RECOVERY},
+	{"Housing", MA_RECOVERY},
+	{"Natural and Cultural Resources", MA_RECOVERY},
+};
+static const char *const mission_area_names[] = {"Prevention", "Protection", "Mitigation",
+						 "Response", "Recovery"};
+
+/* The mission areas of core capability i (the response capabilities not listed above). */
+static unsigned capability_areas(int i)
+{
+	const char *name = cap_name(i);
+	size_t k;
+	if (!*name)
+		return 0;
+	for (k = 0; k < sizeof mission_areas / sizeof mission_areas[0]; k++)
+		if (strcmp(mission_areas[k].capability, name) == 0)
+			return mission_areas[k].areas;
+	return MA_RESPONSE;
+}
+
 static void html_summary(FILE *f, const struct pt_ex_report *r)
 {
 	const struct pt_ex_scenario *sc = r->sc;
 	size_t i, k, o, t, n_actions = 0, n_ontime = 0, n_targets = 0, n_rated = 0, n_players = 0;
+	unsigned areas;
 	char t1[32], t2[32];
 
 	for (i = 0; i < sc->n_injects; i++) {
@@ -753,7 +801,16 @@ static void html_summary(FILE *f, const struct pt_ex_report *r)
 		      r->ended_at ? "ended (ENDEX)" : "not ended");
 	pt_html_textf(f, "Scope: %zu exercise roles, %zu player assignments, %zu injects, %zu "
 		      "objectives.", sc->n_roles, n_players, sc->n_injects, sc->n_objectives);
-	fputs("</p>\n<p><strong>Core capabilities exercised</strong>: ", f);
+	fputs("</p>\n<p><strong>Mission areas</strong>: ", f);
+	for (o = 0, areas = 0; o < sc->n_objectives; o++)
+		areas |= capability_areas(sc->objectives[o].capability);
+	for (i = 0, k = 0; i < 5; i++)
+		if (areas & (1u << i)) {
+			fputs(k++ ? ", " : "", f);
+			pt_html_text(f, mission_area_names[i]);
+		}
+	fputs(k ? ".</p>\n" : "none.</p>\n", f);
+	fputs("<p><strong>Core capabilities exercised</strong>: ", f);
 	for (o = 0, k = 0; o < sc->n_objectives; o++) {
 		for (i = 0; i < o; i++)
 			if (sc->objectives[i].capability == sc->objectives[o].capability)

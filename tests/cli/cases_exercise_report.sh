@@ -80,6 +80,10 @@ out_line "run $exrun, item $exitem1: noted on the register risk VM-012 / armed_a
 # the measure's side names the run and the item
 p exlink-measures-at 0 --db exrep.db measures at VM-012
 out_line "  from exercise run $exrun, item $exitem1"
+p exlink-measures-csv 0 --db exrep.db measures at VM-012 --format csv
+out_has "site_id,measure_id,status,plan,added_at,added_by,from_run,from_item"
+if grep -q "^VM-012,cctv,.*,$exrun,$exitem1"$'\r'"\$" exlink-measures-csv.out; then ok; else bad "the CSV's cctv row does not name run $exrun, item $exitem1"; fi
+if grep -v "^VM-012,cctv," exlink-measures-csv.out | grep -q "^VM-012,.*,,"$'\r'"\$"; then ok; else bad "the other measures have no origin"; fi
 p exlink-measures-json 0 --db exrep.db measures at VM-012 --format json
 pycheck "measures at: from_exercise" exlink-measures-json.out "
 m = [x for x in j['items'] if x['measure_id'] == 'cctv'][0]

@@ -337,6 +337,9 @@ static void test_report(void)
 	/* the executive summary first: capabilities, on-time rate, gaps, strengths, AFIs */
 	CHECK(html && strstr(html, "<h2>Executive summary</h2>") &&
 	      strstr(html, "<h2>Executive summary</h2>") < strstr(html, "<h2>Overview</h2>"));
+	/* Operational Coordination and Public Information and Warning serve all five (NPG) */
+	HAS(html, "<strong>Mission areas</strong>: Prevention, Protection, Mitigation, Response, "
+		  "Recovery.");
 	HAS(html, "<strong>Core capabilities exercised</strong>: Intelligence and Information "
 		  "Sharing; ");
 	HAS(html, "<td>t_scene_safe</td><td>On-scene Security, Protection, and Law "
