@@ -728,29 +728,38 @@ function playersLogPanel(S) {
 // injects of its core capability that test it, with the expected action, deadline and status.
 function eegPanel(S) {
   const box = el('div', {});
+  function injectTable(label, tests, state) {
+    return el('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': label }, el('table', { class: 'table', dataset: { testid: 'eeg-injects' } },
+      el('thead', {}, el('tr', {}, ['#', 'Expected action', 'Deadline', 'Status'].map((h) => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, tests.map((inj) => {
+        const st = state.get(inj.seq) || {};
+        const done = st.done_min !== null && st.done_min !== undefined;
+        const deadline = st.deadline_min !== null && st.deadline_min !== undefined && st.deadline_min >= 0 ? st.deadline_min : null;
+        const word = done ? (deadline !== null && st.done_min > deadline ? `late (done ${hhmm(st.done_min)})` : `done ${hhmm(st.done_min)}`)
+          : st.status === 'skipped' || st.status === 'cancelled' || st.status === 'delivered' ? st.status : 'pending';
+        return el('tr', { dataset: { seq: String(inj.seq) } }, el('td', { class: 'num' }, String(inj.seq)),
+          el('td', {}, inj.expected_action, el('span', { class: 'muted small block' }, inj.capability || '')),
+          el('td', {}, deadline !== null ? hhmm(deadline) : '—'), el('td', { dataset: { testid: 'eeg-status' } }, word));
+      }))));
+  }
   S.redraw.push(() => {
     const state = new Map((S.run.injects || []).map((i) => [i.seq, i]));
-    const injects = S.run.scenario.injects || [];
-    put(box, (S.run.scenario.objectives || []).map((o) => {
-      const tests = injects.filter((inj) => inj.capability === o.capability && inj.expected_action);
+    const injects = (S.run.scenario.injects || []).filter((inj) => inj.expected_action);
+    const objectives = S.run.scenario.objectives || [];
+    const covered = new Set(objectives.map((o) => o.capability));
+    const others = injects.filter((inj) => !covered.has(inj.capability));
+    put(box, objectives.map((o) => {
+      const tests = injects.filter((inj) => inj.capability === o.capability);
       return el('section', { class: 'run-eeg', dataset: { objective: o.id } },
         el('h3', {}, `${o.capability}: ${o.text}`),
         (o.targets || []).map((t) => el('div', { dataset: { target: t.id } },
           el('p', {}, el('strong', {}, t.id), ' ', t.text),
           el('ul', { class: 'small', 'aria-label': `Critical tasks of ${t.id}` }, (t.tasks || []).map((k) => el('li', {}, k))))),
-        tests.length ? el('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': `Injects testing ${o.id}` }, el('table', { class: 'table', dataset: { testid: 'eeg-injects' } },
-          el('thead', {}, el('tr', {}, ['#', 'Expected action', 'Deadline', 'Status'].map((h) => el('th', { scope: 'col' }, h)))),
-          el('tbody', {}, tests.map((inj) => {
-            const st = state.get(inj.seq) || {};
-            const done = st.done_min !== null && st.done_min !== undefined;
-            const deadline = st.deadline_min !== null && st.deadline_min !== undefined && st.deadline_min >= 0 ? st.deadline_min : null;
-            const word = done ? (deadline !== null && st.done_min > deadline ? `late (done ${hhmm(st.done_min)})` : `done ${hhmm(st.done_min)}`)
-              : st.status === 'skipped' || st.status === 'cancelled' ? st.status : 'pending';
-            return el('tr', { dataset: { seq: String(inj.seq) } }, el('td', { class: 'num' }, String(inj.seq)), el('td', {}, inj.expected_action),
-              el('td', {}, deadline !== null ? hhmm(deadline) : '—'), el('td', { dataset: { testid: 'eeg-status' } }, word));
-          }))))
+        tests.length ? injectTable(`Injects testing ${o.id}`, tests, state)
           : el('p', { class: 'muted small' }, 'No inject of this capability has an expected action.'));
-    }));
+    }), others.length ? el('section', { class: 'run-eeg', dataset: { objective: '' } },
+      el('h3', {}, 'Other expected actions (their capability has no objective)'),
+      injectTable('Other expected actions', others, state)) : null);
   });
   return panel('run-eeg', 'Exercise Evaluation Guide', el('p', { class: 'muted small' }, 'What to rate against: each target\'s critical tasks and the injects of its core capability with their expected actions.'), box);
 }

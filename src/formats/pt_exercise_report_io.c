@@ -799,8 +799,10 @@ static void html_summary(FILE *f, const struct pt_ex_report *r)
 	pt_html_textf(f, "\": started %s, scenario time reached %s of %02d:%02d, %s. ",
 		      r->started_at ? t1 : "never", t2, sc->duration_min / 60, sc->duration_min % 60,
 		      r->ended_at ? "ended (ENDEX)" : "not ended");
-	pt_html_textf(f, "Scope: %zu exercise roles, %zu player assignments, %zu injects, %zu "
-		      "objectives.", sc->n_roles, n_players, sc->n_injects, sc->n_objectives);
+	pt_html_textf(f, "Scope: %zu exercise role%s, %zu player assignment%s, %zu inject%s, %zu "
+		      "objective%s.", sc->n_roles, sc->n_roles == 1 ? "" : "s", n_players,
+		      n_players == 1 ? "" : "s", sc->n_injects, sc->n_injects == 1 ? "" : "s",
+		      sc->n_objectives, sc->n_objectives == 1 ? "" : "s");
 	fputs("</p>\n<p><strong>Mission areas</strong>: ", f);
 	for (o = 0, areas = 0; o < sc->n_objectives; o++)
 		areas |= capability_areas(sc->objectives[o].capability);
@@ -857,7 +859,7 @@ static void html_summary(FILE *f, const struct pt_ex_report *r)
 
 static void html_clock(FILE *f, const struct pt_ex_report *r)
 {
-	size_t i, n = 0;
+	size_t i, n = 0, shifts = 0;
 	char t[32], w[32], buf[600];
 	fputs("<h2>Clock history</h2>\n", f);
 	for (i = 0; i < r->n_marks; i++) {
@@ -869,6 +871,7 @@ static void html_clock(FILE *f, const struct pt_ex_report *r)
 			      "<th>Wall time</th><th>Event</th></tr></thead>\n<tbody>\n", f);
 		pt_ex_run_time_text(m->t_min, t, sizeof t);
 		wall_text(m->at, w, sizeof w);
+		shifts += strcmp(m->kind, "shift") == 0;
 		if (strcmp(m->kind, "start") == 0)
 			snprintf(buf, sizeof buf, "clock started");
 		else if (strcmp(m->kind, "pause") == 0)
@@ -891,10 +894,12 @@ static void html_clock(FILE *f, const struct pt_ex_report *r)
 		fputs("</tr>\n", f);
 	}
 	if (n)
-		fputs("</tbody>\n</table>\n<p class=\"note\">A shift moves the injects still pending: "
-		      "the timeline shows each shifted inject's time in the MSEL file beneath its "
-		      "time in the run.</p>\n", f);
-	else
+		fputs("</tbody>\n</table>\n", f);
+	if (shifts)
+		fputs("<p class=\"note\">A shift moves the injects still pending: the timeline shows "
+		      "each shifted inject's time in the MSEL file beneath its time in the run.</p>\n",
+		      f);
+	if (!n)
 		fputs("<p>The clock never started.</p>\n", f);
 }
 
@@ -969,6 +974,18 @@ static void html_annex(FILE *f, const struct pt_ex_report *r)
 		fputs("<p>No exercise alert was issued.</p>\n", f);
 }
 
+/* An item's core capability: its own, else its objective's (HSEEP's plan is per capability). */
+static const char *item_capability(const struct pt_ex_report *r, const struct pt_ex_report_item *it)
+{
+	size_t o;
+	if (it->capability >= 0 || !it->objective[0] || !r->sc)
+		return cap_name(it->capability);
+	for (o = 0; o < r->sc->n_objectives; o++)
+		if (strcmp(r->sc->objectives[o].id, it->objective) == 0)
+			return cap_name(r->sc->objectives[o].capability);
+	return "";
+}
+
 /* The area for improvement an item answers: the observation, else the target or objective. */
 static void item_afi(const struct pt_ex_report *r, const struct pt_ex_report_item *it, char *buf,
 		     size_t size)
@@ -1005,7 +1022,7 @@ static void html_plan(FILE *f, const struct pt_ex_report *r)
 		fputs("<tr>", f);
 		snprintf(buf, sizeof buf, "%lld", it->id);
 		td(f, buf);
-		td(f, cap_name(it->capability));
+		td(f, item_capability(r, it));
 		item_afi(r, it, buf, sizeof buf);
 		td(f, buf);
 		td(f, it->issue);
@@ -1091,7 +1108,7 @@ enum pt_err pt_ex_report_csv(FILE *f, const struct pt_ex_report *r)
 	for (i = 0; i < r->n_items; i++) {
 		const struct pt_ex_report_item *it = &r->items[i];
 		fprintf(f, "%lld,%lld,", r->run_id, it->id);
-		pt_csv_write_field(f, it->capability >= 0 ? cap_name(it->capability) : "");
+		pt_csv_write_field(f, item_capability(r, it));
 		fputc(',', f);
 		pt_csv_write_field(f, it->objective);
 		fputc(',', f);

@@ -2248,11 +2248,15 @@ test('exercise: the evaluator sees the Exercise Evaluation Guide, the critical t
   // the EEG: per target its critical tasks and the injects that test it, with their status
   const eeg = ev.locator('[data-testid=run-eeg] [data-objective=obj_lockdown]');
   await eeg.locator('li', { hasText: 'Activate the lockdown code over the public address' }).waitFor();
-  const screening = ev.locator('[data-testid=run-eeg] [data-testid=eeg-injects] tr[data-seq="3"]');
-  eq(await screening.count(), 0, 'an inject of another capability does not test obj_lockdown');
+  eq(await eeg.locator('tr[data-seq="3"]').count(), 0, 'an inject of another capability does not test obj_lockdown');
   const lock = ev.locator('[data-testid=run-eeg] [data-objective=obj_lockdown] [data-testid=eeg-injects] tr[data-seq="8"]');
   await lock.waitFor();
-  assert(/pending|done|late|skipped|cancelled/.test(await lock.locator('[data-testid=eeg-status]').textContent()), 'the inject\'s status');
+  assert(/^\d\d:\d\d$/.test(await lock.locator('td').nth(2).textContent()), 'inject 8 has its deadline');
+  // injects of a capability no objective names: #3 ("Cordon the van"), marked done on time; #2 skipped
+  const other = ev.locator('[data-testid=run-eeg] [data-objective=""]');
+  await other.locator('tr[data-seq="3"]', { hasText: 'Cordon the van' }).waitFor();
+  assert(/^done \d\d:\d\d$/.test(await other.locator('tr[data-seq="3"] [data-testid=eeg-status]').textContent()), 'inject 3 done on time');
+  eq(await other.locator('tr[data-seq="2"] [data-testid=eeg-status]').textContent(), 'skipped', 'inject 2 skipped');
   // the rating table names the critical tasks
   await ev.locator('[data-testid=run-ratings] tr[data-target=t_lockdown] [data-testid=rating-tasks] li', { hasText: 'Activate the lockdown code' }).waitFor();
   // the players' ICS 214 entries and responses

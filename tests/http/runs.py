@@ -617,6 +617,11 @@ def t_run(res, srv, protect, db):
     j = f.get(path).json or {}
     res.eq(len(j.get("observations", [])), 2, "the facilitator sees the observations")
     res.eq(len(j.get("improvements", [])), 1, "and the improvement plan")
+    it = (j.get("improvements") or [{}])[0]
+    res.eq({k: it.get(k) for k in ("afi", "objective", "target", "analysis", "poc", "start", "due")},
+           {"afi": None, "objective": it.get("objective"), "target": "t1", "analysis": "No trigger for the call",
+            "poc": "Cdr. Ilse Varga", "start": "2027-01-15", "due": "2027-03-01"}, "the item's HSEEP fields")
+    res.check(isinstance(it.get("objective"), str) and it.get("objective"), "the target's objective: %r" % it)
     res.check(any(g.get("final") for g in j.get("ratings", [])), "and the final rating")
     res.check(any(l.get("position") == "police" and l.get("t_min") == 2 for l in j.get("log", [])), "and the log")
     res.eq([x["status"] for x in j.get("injects", []) if x["seq"] in (4, 5, 6, 7)],

@@ -56,6 +56,19 @@ static int audited(struct pt_db *db, const char *action, const char *record)
 }
 
 /* The registry of app_plan_fixture.h and an ended run of the reference exercise. */
+/* Adding im to run's plan is refused with want, naming field (the plan keeps its items). */
+static void item_refused(struct pt_db *db, long long run,
+			 const struct pt_app_run_improvement_opts *im, enum pt_err want,
+			 const char *field)
+{
+	struct pt_diag d;
+	long long id = 0;
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_app_run_improvement_add(at(&fac, "fac", 70), db, run, im, &id, &d), want);
+	CHECK_STR(d.field, field);
+	CHECK(id == 0);
+}
+
 static struct pt_db *played(long long *run)
 {
 	struct pt_db *db = open_with_measures();
@@ -166,19 +179,12 @@ static struct pt_db *played(long long *run)
 	im.poc = "Dr. Ada Quill";
 	/* HSEEP: a start and a due date, real, in order; linked to an area for improvement */
 	im.start = "2026-02-30";
-	CHECK_INT(pt_app_run_improvement_add(at(&fac, "fac", 70), db, *run, &im, &item1, &d),
-		  PT_EINVAL);
-	CHECK_STR(d.field, "start");
+	item_refused(db, *run, &im, PT_EINVAL, "start");
 	im.start = "2027-04-01";
-	CHECK_INT(pt_app_run_improvement_add(at(&fac, "fac", 70), db, *run, &im, &item1, &d),
-		  PT_EINVAL);
-	CHECK_STR(d.field, "due");
-	CHECK(strstr(d.msg, "before the start date") != NULL);
+	item_refused(db, *run, &im, PT_EINVAL, "due"); /* before the start date */
 	im.start = "2027-01-10";
 	im.afi = afi + 1000;
-	CHECK_INT(pt_app_run_improvement_add(at(&fac, "fac", 70), db, *run, &im, &item1, &d),
-		  PT_ENOTFOUND);
-	CHECK_STR(d.field, "afi");
+	item_refused(db, *run, &im, PT_ENOTFOUND, "afi");
 	im.afi = afi;
 	CHECK_INT(pt_app_run_improvement_add(at(&fac, "fac", 70), db, *run, &im, &item1, &d), PT_OK);
 	memset(&im, 0, sizeof im);
@@ -189,14 +195,10 @@ static struct pt_db *played(long long *run)
 	im.responsible = "Ministry";
 	im.start = "2027-01-01";
 	im.due = "2027-01-01";
-	CHECK_INT(pt_app_run_improvement_add(at(&fac, "fac", 70), db, *run, &im, &item2, &d),
-		  PT_EINVAL);
-	CHECK_STR(d.field, "afi");
+	item_refused(db, *run, &im, PT_EINVAL, "afi");
 	im.objective = "obj_recovery";
 	im.target = "t_triage";
-	CHECK_INT(pt_app_run_improvement_add(at(&fac, "fac", 70), db, *run, &im, &item2, &d),
-		  PT_EINVAL);
-	CHECK_STR(d.field, "target");
+	item_refused(db, *run, &im, PT_EINVAL, "target");
 	im.target = NULL;
 	CHECK_INT(pt_app_run_improvement_add(at(&fac, "fac", 70), db, *run, &im, &item2, &d), PT_OK);
 	return db;
@@ -354,6 +356,7 @@ static void test_report(void)
 	HAS(html, "<td>clock started</td>");
 	HAS(html, "<td class=\"n\">01:02</td><td>2025-01-01 11:02 UTC</td><td>paused</td>");
 	HAS(html, "<td>pending injects shifted by +10 min (later)</td>");
+	HAS(html, "beneath its time in the run.</p>");
 	HAS(html, "<td>resumed</td>");
 	HAS(html, "<td>ENDEX: ENDEX &lt;b&gt;now&lt;/b&gt;</td>");
 	HAS(html, "<div class=\"meta\">file 01:30</div>");
@@ -395,8 +398,9 @@ static void test_report(void)
 	HAS(csv, buf);
 	HAS(csv, ",Tags are counted once a year,\"Stock 500 triage tags, with \"\"commas, and "
 		 "quotes\"\"\",equipment,Operator A,Dr. Ada Quill,2027-01-10,2027-03-31,open,,,,\r\n");
-	snprintf(buf, sizeof buf, "%lld,%lld,,obj_recovery,,,No family assistance centre,", run,
-		 item2);
+	snprintf(buf, sizeof buf,
+		 "%lld,%lld,Health and Social Services,obj_recovery,,,No family assistance centre,",
+		 run, item2);
 	HAS(csv, buf);
 	for (k = 0; csv && k < 1; k++)
 		CHECK_INT(count(csv, "\r\n"), 4);
@@ -652,6 +656,8 @@ static void test_empty_run(void)
 	}
 	HAS(html, "<p>Not available: the scenario drives no simulation.</p>");
 	HAS(html, "<p>The clock never started.</p>");
+	CHECK(html && !strstr(html, "beneath its time in the run")); /* no shift, no note */
+	HAS(html, "Scope: ");
 	HAS(html, "<p>No response or ICS 214 entry was written.</p>");
 	HAS(html, "<p>No decision was made.</p>");
 	HAS(html, "<p>No improvement item was recorded.</p>");
