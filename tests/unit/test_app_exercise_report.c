@@ -418,15 +418,39 @@ static void test_prepare_compute(void)
 	long long run = 0;
 	struct pt_db *db = played(&run);
 	memset(&d, 0, sizeof d);
+	char *html, *csv;
 	CHECK_INT(pt_app_run_report_prepare(at(&fac, "fac", 80), db, run, &rep, &d), PT_OK);
 	if (rep) {
 		CHECK(rep->doc->has_sim && rep->doc->outcome.run == NULL);
 		CHECK(rep->sim_run && rep->sim_base);
+		/* the plan needs no simulation; the page says why the outcome is missing */
+		csv = render(rep->doc, 0);
+		HAS(csv, ",Tags are counted once a year,");
+		html = render(rep->doc, 1);
+		HAS(html, "<p>Not available: the outcome was not computed (the improvement plan as "
+			  "CSV never computes it).</p>");
+		free(csv);
+		free(html);
 		/* off the database: the server's pool computes it */
 		pt_db_close(db);
 		db = NULL;
 		CHECK_INT(pt_app_run_report_compute(rep, 1, &d), PT_OK);
 		CHECK(rep->doc->outcome.run && rep->doc->outcome.baseline);
+		CHECK_STR(rep->doc->sim_note, "");
+	}
+	pt_app_run_report_free(rep);
+	rep = NULL;
+	/* a simulation that fails: the report still comes out, saying why */
+	db = played(&run);
+	CHECK_INT(pt_app_run_report_prepare(at(&fac, "fac", 80), db, run, &rep, &d), PT_OK);
+	if (rep) {
+		rep->replications = 0;
+		CHECK_INT(pt_app_run_report_compute(rep, 1, &d), PT_OK);
+		CHECK(rep->doc->outcome.run == NULL);
+		CHECK(strncmp(rep->doc->sim_note, "the simulation failed: ", 23) == 0);
+		html = render(rep->doc, 1);
+		HAS(html, "<p>Not available: the simulation failed: ");
+		free(html);
 	}
 	pt_app_run_report_free(rep);
 	pt_db_close(db);
