@@ -126,7 +126,8 @@ def t_live(res, port):
     rid = (r.json or {}).get("id")
     path = "/api/v1/runs/%s" % rid
     for body in ({"user": "evaluator", "member": "evaluator"},
-                 {"user": "player", "member": "player", "role": "ems_commander"}):
+                 {"user": "player", "member": "player", "role": "ems_commander"},
+                 {"user": "player", "member": "player", "role": "pio"}):
         r = fac.request("POST", path + "/participants", body)
         res.eq(r.status, 201, "assign %r: %r" % (body, r))
     pl = login(res, port, "player")
@@ -138,6 +139,9 @@ def t_live(res, port):
                                                     "target": "t_triage"})
     res.eq(r.status, 201, "an area for improvement: %r" % r)
     afi = (r.json or {}).get("id")
+    r = pl.request("POST", path + "/alerts", {"template": "armed-attack", "site_id": "VM-012"})
+    res.eq(r.status, 201, "the PIO's exercise alert: %r" % r)
+    ident = (r.json or {}).get("identifier", "?")
     res.eq(fac.request("POST", path + "/pause").status, 200, "pause")
     res.eq(fac.request("POST", path + "/shift", {"minutes": 10}).status, 200, "shift +10")
     res.eq(fac.request("POST", path + "/resume").status, 200, "resume")
@@ -161,8 +165,11 @@ def t_live(res, port):
     for want in ("<h2>Executive summary</h2>", "<h2>Clock history</h2>", "<td>paused</td>",
                  "<td>pending injects shifted by +10 min (later)</td>", "ENDEX: drill over",
                  "<h2>Annex: players' outputs</h2>", "<h3>EMS commander</h3>",
-                 "<td>Declared major incident, METHANE sent</td>", "<td>Duty officer</td>"):
+                 "<td>Declared major incident, METHANE sent</td>", "<td>Duty officer</td>",
+                 "<h3>Exercise alerts issued</h3>"):
         res.check(want in r.body, "the HTML holds %r" % want)
+    res.check(("<td>EXERCISE alert %s issued: " % ident) in r.body and "<td>VM-012</td><td>player</td><td>issued</td>" in r.body,
+              "the annex names the alert, its site, its composer and its state")
 
 
 def run(res, protect, work):
