@@ -2284,6 +2284,19 @@ test('exercise: the evaluator sees the Exercise Evaluation Guide, the critical t
   await item.waitFor();
   assert((await item.textContent()).includes('2027-01-04'), `the item shows its start: ${await item.textContent()}`);
   await shot(ev, 'exercise-evaluator-eeg');
+  // the item made a measure at the hospital by an observing coordinator: the site's page names it
+  const itemId = await item.getAttribute('data-item');
+  const co = await apiClient(U.coordinator);
+  const link = await co('POST', `/runs/${X.run}/improvements/${itemId}/measure`, { site_id: 'VM-012', measure_id: 'cctv' });
+  eq(link.status, 201, `the coordinator links the item: ${JSON.stringify(link.body)}`);
+  const cp = await newPage();
+  await login(cp, U.coordinator);
+  await cp.goto(`${BASE}/#/site/VM-012`);
+  const from = cp.locator('#site-measures tr[data-measure=cctv] [data-testid=measure-from-exercise]');
+  await from.waitFor();
+  eq((await from.textContent()).trim(), `from exercise run ${X.run}, item ${itemId}`, 'the measure names the run and the item');
+  eq(await from.getAttribute('href'), `#/runs/${X.run}`, 'a link to the run');
+  await cp.context().close();
 });
 
 test('exercise: accessibility of the console, the player view and the evaluator view (axe-core)', async () => {
