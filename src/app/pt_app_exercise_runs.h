@@ -503,7 +503,7 @@ struct pt_app_run_improvement_opts {
 	const char *action;        /**< the corrective action, required (field "action") */
 	enum pt_run_element element;
 	const char *responsible;   /**< the responsible organisation, required (field "responsible") */
-	const char *due;           /**< YYYY-MM-DD or NULL (field "due") */
+	const char *due;           /**< YYYY-MM-DD, required, a real date (field "due") */
 	const char *measure_id;    /**< a measure of the catalogue or NULL (PT_ENOTFOUND field "measure") */
 	const char *risk_site;     /**< with risk_threat: a register entry or NULL (fields "risk_site", */
 	const char *risk_threat;   /**<   "risk_threat"; the site must be one c may read: else PT_ENOTFOUND) */
@@ -523,7 +523,10 @@ struct pt_app_run_improvement_opts {
  * Add an item to run id's improvement plan (the facilitators:
  * pt_access_run_drive; also after ENDEX). The link to a measure or register
  * entry is kept on the item (the other direction comes with the measures
- * issue). Audit "run.improvement".
+ * issue). Its HSEEP details (the area for improvement or target it answers,
+ * analysis, point of contact, start and due dates) are checked by
+ * pt_app_run_item_plan_check and stored beside it (migration 027). Audit
+ * "run.improvement".
  */
 enum pt_err pt_app_run_improvement_add(const struct pt_caller *c, struct pt_db *db, long long id,
 				       const struct pt_app_run_improvement_opts *o,

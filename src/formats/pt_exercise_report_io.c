@@ -883,10 +883,15 @@ static void html_clock(FILE *f, const struct pt_ex_report *r)
 		else if (strcmp(m->kind, "shift") == 0)
 			snprintf(buf, sizeof buf, "pending injects shifted by %+g min (%s)", m->value,
 				 m->value > 0 ? "later" : "earlier");
-		else if (strncmp(m->text, "REAL-WORLD", 10) == 0)
-			snprintf(buf, sizeof buf, "stopped for a real-world emergency (%s)", m->text);
-		else
-			snprintf(buf, sizeof buf, "%s", m->text[0] ? m->text : "ENDEX");
+		else { /* ENDEX ("ENDEX: ..." or "REAL-WORLD EMERGENCY: ..."), its message whole */
+			const char *text = r->endex_text ? r->endex_text : m->text;
+			fputs("<tr>", f);
+			tdn(f, t);
+			td(f, w);
+			td(f, text[0] ? text : "ENDEX");
+			fputs("</tr>\n", f);
+			continue;
+		}
 		fputs("<tr>", f);
 		tdn(f, t);
 		td(f, w);

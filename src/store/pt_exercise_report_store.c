@@ -276,6 +276,21 @@ static enum pt_err plan_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_di
 	return pt_db_col_text(st, 7, x->start, sizeof x->start, d);
 }
 
+/* A text cut to fit ends on a whole UTF-8 character: drop a sequence the cut left incomplete. */
+static void utf8_whole(char *s)
+{
+	size_t n = strlen(s), k = n, need;
+	unsigned char lead;
+	while (k > 0 && ((unsigned char)s[k - 1] & 0xC0) == 0x80)
+		k--;
+	if (k == 0 || ((unsigned char)s[k - 1] & 0x80) == 0)
+		return; /* ASCII last: whole */
+	lead = (unsigned char)s[k - 1];
+	need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+	if (n - (k - 1) < need)
+		s[k - 1] = '\0';
+}
+
 static enum pt_err mark_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
 {
 	struct pt_db_run_mark *x = row;
@@ -286,6 +301,7 @@ static enum pt_err mark_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_di
 	x->at_ms = sqlite3_column_int64(st, 2);
 	x->value = sqlite3_column_double(st, 3);
 	pt_db_col_copy(st, 4, x->text, sizeof x->text);
+	utf8_whole(x->text);
 	if ((err = pt_db_col_text(st, 0, x->kind, sizeof x->kind, d)) != PT_OK ||
 	    (err = pt_db_col_text(st, 5, x->composer, sizeof x->composer, d)) != PT_OK ||
 	    (err = pt_db_col_text(st, 6, x->site_id, sizeof x->site_id, d)) != PT_OK)

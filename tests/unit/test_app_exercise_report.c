@@ -697,6 +697,21 @@ static void test_empty_run(void)
 	CHECK_INT(audited(db, "run.report", NULL), 0);
 	free(html);
 	free(csv);
+	pt_app_run_report_free(rep);
+	rep = NULL;
+	html = NULL;
+	/* started, then stopped for a real-world emergency: the clock history says so */
+	CHECK_INT(pt_app_run_start(at(&fac, "fac", 0), db, run, NULL, &d), PT_OK);
+	CHECK_INT(pt_app_run_endex(at(&fac, "fac", 3), db, run, PT_RUN_ENDEX_REAL_WORLD,
+				   "fire alarm in the building", NULL, &d),
+		  PT_OK);
+	CHECK_INT(pt_app_run_report(at(&fac, "fac", 4), db, run, 1, &rep, &d), PT_OK);
+	if (rep)
+		html = render(rep->doc, 1);
+	HAS(html, "<td>clock started</td>");
+	HAS(html, "<td class=\"n\">00:03</td><td>2025-01-01 10:03 UTC</td><td>REAL-WORLD EMERGENCY: "
+		  "fire alarm in the building</td>");
+	free(html);
 	free(json);
 	pt_app_run_report_free(rep);
 	pt_db_close(db);
