@@ -434,7 +434,7 @@ function roleNames(S, ids) { return (ids || []).map((x) => S.roleName.get(x) || 
 /* ---- the facilitator's console ---- */
 
 function facilitatorView(S, ctx) {
-  return [clockControls(S), participantsPanel(S), mselPanel(S), responsesPanel(S), decisionsMadePanel(S),
+  return [clockControls(S), participantsPanel(S), mselPanel(S), responsesPanel(S), playersLogPanel(S), decisionsMadePanel(S),
     simPanel(S), timelinePanel(S), observationsPanel(S), ratingsPanel(S, ctx), improvementsPanel(S), reportLinks(S)];
 }
 
@@ -681,7 +681,7 @@ function decisionsMadePanel(S) {
 
 function targetsOf(S) {
   const out = [];
-  for (const o of S.run.scenario.objectives || []) for (const t of o.targets || []) out.push({ id: t.id, text: t.text, capability: o.capability, objective: o.text });
+  for (const o of S.run.scenario.objectives || []) for (const t of o.targets || []) out.push({ id: t.id, text: t.text, tasks: t.tasks || [], capability: o.capability, objective: o.text, objective_id: o.id });
   return out;
 }
 
@@ -717,7 +717,8 @@ function ratingsPanel(S, ctx) {
       const fin = rs.find((r) => r.target === t.id && r.final);
       const f = forms.get(t.id);
       return el('tr', { dataset: { target: t.id } },
-        el('th', { scope: 'row' }, el('span', { class: 'muted small block' }, t.capability), t.text),
+        el('th', { scope: 'row' }, el('span', { class: 'muted small block' }, t.capability), t.text,
+          (t.tasks || []).length ? el('ul', { class: 'small run-tasks', dataset: { testid: 'rating-tasks' }, 'aria-label': `Critical tasks of ${t.id}` }, t.tasks.map((k) => el('li', {}, k))) : null),
         el('td', { dataset: { testid: 'ratings-by' } }, mine.length ? mine.map((r) => el('span', { class: 'block' }, el('strong', { class: `rating rating-${r.rating}` }, r.rating), ` ${r.user}${r.note ? ': ' + r.note : ''}`)) : el('span', { class: 'muted' }, '—')),
         el('td', { dataset: { testid: 'rating-final' } }, fin ? el('strong', { class: `rating rating-${fin.rating}` }, fin.rating) : el('span', { class: 'muted' }, '—')),
         canRate ? el('td', { class: 'run-rate' }, f.sel, f.note,
@@ -745,7 +746,13 @@ function improvementsPanel(S) {
     element: el('select', { id: 'imp-element' }, ELEMENTS.map((x) => el('option', { value: x }, x))),
     responsible: el('input', { type: 'text', id: 'imp-responsible', maxlength: 63 }),
     capability: el('select', { id: 'imp-capability' }, el('option', { value: '' }, '—'), capabilityOptions(S).map((c) => el('option', { value: c }, c))),
-    due: el('input', { type: 'date', id: 'imp-due' }),
+    due: el('input', { type: 'date', id: 'imp-due', required: true }),
+    // HSEEP 2020: the area for improvement it answers, analysis, point of contact, start date
+    afi: el('select', { id: 'imp-afi' }),
+    target: el('select', { id: 'imp-target' }, el('option', { value: '' }, '—'), targetsOf(S).map((t) => el('option', { value: t.id }, `${t.id} (${t.capability})`))),
+    analysis: el('textarea', { id: 'imp-analysis', rows: 2, maxlength: 3999 }),
+    poc: el('input', { type: 'text', id: 'imp-poc', maxlength: 63 }),
+    start: el('input', { type: 'date', id: 'imp-start', required: true }),
   };
   const errs = Object.fromEntries(Object.keys(f).map((k) => [k, fieldErr(`imp-${k}-err`)]));
   for (const [k, input] of Object.entries(f)) input.setAttribute('aria-describedby', `imp-${k}-err`);
@@ -757,9 +764,16 @@ function improvementsPanel(S) {
     const b = { issue: f.issue.value.trim(), action: f.action.value.trim(), element: f.element.value, responsible: f.responsible.value.trim() };
     if (f.capability.value) b.capability = f.capability.value;
     if (f.due.value) b.due = f.due.value;
+    if (f.start.value) b.start = f.start.value;
+    if (f.afi.value) b.afi = Number(f.afi.value);
+    if (f.target.value) b.target = f.target.value;
+    if (f.analysis.value.trim()) b.analysis = f.analysis.value.trim();
+    if (f.poc.value.trim()) b.poc = f.poc.value.trim();
+    // a date the picker could not read arrives empty: say so rather than send nothing
+    for (const k of ['start', 'due']) if (!f[k].value && f[k].validity && f[k].validity.badInput) { errs[k].textContent = 'not a date that exists'; f[k].setAttribute('aria-invalid', 'true'); return; }
     try {
       await api.runImprove(S.id, b);
-      f.issue.value = ''; f.action.value = '';
+      f.issue.value = ''; f.action.value = ''; f.analysis.value = '';
       await refresh(S);
     } catch (e) {
       if (errs[e.field]) { errs[e.field].textContent = e.detail || e.message; f[e.field].setAttribute('aria-invalid', 'true'); } else formErr.textContent = e.message;
@@ -768,11 +782,19 @@ function improvementsPanel(S) {
   async function setStatus(it, status) {
     try { await api.runImprovementStatus(S.id, it.id, status); await refresh(S); } catch (e) { toast(e.message, 'error'); }
   }
+  S.redraw.push(() => { // the areas for improvement observed so far, to link an item to
+    const keep = f.afi.value;
+    put(f.afi, el('option', { value: '' }, '—'), (S.run.observations || []).filter((o) => o.kind === 'improvement').map((o) =>
+      el('option', { value: String(o.id), selected: String(o.id) === keep }, `#${o.id} ${o.target ? o.target + ': ' : ''}${o.text.slice(0, 60)}`)));
+  });
   S.redraw.push(() => {
-    if (!(S.run.improvements || []).length) { put(body, el('tr', {}, el('td', { colspan: '8', class: 'muted' }, 'No items yet.'))); return; }
+    if (!(S.run.improvements || []).length) { put(body, el('tr', {}, el('td', { colspan: '10', class: 'muted' }, 'No items yet.'))); return; }
     put(body, (S.run.improvements || []).map((it) => el('tr', { dataset: { item: String(it.id) } },
-      el('td', { class: 'num' }, String(it.id)), el('td', {}, it.capability || '—'), el('td', {}, it.issue), el('td', {}, it.action),
-      el('td', {}, it.element), el('td', {}, it.responsible), el('td', {}, it.due || '—'),
+      el('td', { class: 'num' }, String(it.id)), el('td', {}, it.capability || '—'),
+      el('td', {}, it.afi ? `observation #${it.afi}${it.target ? ', ' + it.target : ''}` : it.target || it.objective || '—'),
+      el('td', {}, it.issue, it.analysis ? el('span', { class: 'muted small block' }, `Analysis: ${it.analysis}`) : null), el('td', {}, it.action),
+      el('td', {}, it.element), el('td', {}, it.responsible, it.poc ? el('span', { class: 'muted small block' }, `POC: ${it.poc}`) : null),
+      el('td', {}, it.start || '—'), el('td', {}, it.due || '—'),
       el('td', {}, view === 'facilitator'
         ? el('select', { 'aria-label': `Status of item ${it.id}`, onchange: (ev) => setStatus(it, ev.target.value) },
           ITEM_STATUSES.map((s) => el('option', { value: s, selected: (it.status || 'open') === s }, s)))
@@ -787,14 +809,76 @@ function improvementsPanel(S) {
       el('div', { class: 'field' }, el('label', { for: 'imp-element' }, 'Capability element'), f.element, errs.element),
       el('div', { class: 'field' }, el('label', { for: 'imp-responsible' }, 'Responsible organisation'), f.responsible, errs.responsible),
       el('div', { class: 'field' }, el('label', { for: 'imp-capability' }, 'Capability'), f.capability, errs.capability),
-      el('div', { class: 'field' }, el('label', { for: 'imp-due' }, 'Due'), f.due, errs.due),
+      el('div', { class: 'field' }, el('label', { for: 'imp-start' }, 'Start'), f.start, errs.start),
+      el('div', { class: 'field' }, el('label', { for: 'imp-due' }, 'Due'), f.due, errs.due)),
+    el('div', { class: 'run-assign-row' },
+      el('div', { class: 'field' }, el('label', { for: 'imp-afi' }, 'Answers the area for improvement'), f.afi, errs.afi),
+      el('div', { class: 'field' }, el('label', { for: 'imp-target' }, 'Or the capability target'), f.target, errs.target),
+      el('div', { class: 'field' }, el('label', { for: 'imp-poc' }, 'Point of contact'), f.poc, errs.poc)),
+    el('div', { class: 'field' }, el('label', { for: 'imp-analysis' }, 'Analysis (root cause)'), f.analysis, errs.analysis),
+    el('div', { class: 'run-assign-row' },
       el('div', { class: 'field field-go' }, el('button', { type: 'submit', class: 'btn btn-primary', dataset: { testid: 'imp-add' } }, 'Add'))),
     formErr) : null;
   return panel('run-improvements', 'Improvement plan',
-    el('div', { class: 'table-scroll' }, el('table', { class: 'table' },
-      el('thead', {}, el('tr', {}, ['#', 'Capability', 'Issue', 'Corrective action', 'Element', 'Responsible', 'Due', 'Status'].map((h) => el('th', { scope: 'col' }, h)))),
+    el('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Improvement plan items' }, el('table', { class: 'table' },
+      el('thead', {}, el('tr', {}, ['#', 'Capability', 'Area for improvement', 'Issue', 'Corrective action', 'Element (POETE)', 'Responsible', 'Start', 'Due', 'Status'].map((h) => el('th', { scope: 'col' }, h)))),
       body)),
     form);
+}
+
+/* ---- what evaluators rate against (review findings 6, 8) ---- */
+
+// Every player's ICS 214 activity log entries (a facilitator's, evaluator's and observer's view).
+function playersLogPanel(S) {
+  const box = el('div', {});
+  S.redraw.push(() => {
+    const ls = (S.run.log || []).slice().reverse();
+    put(box, ls.length ? el('ul', { class: 'run-list', dataset: { testid: 'run-players-log' } }, ls.map((g) => el('li', {},
+      el('span', { class: 'muted small block' }, `${hhmm(g.t_min)} · ${S.roleName.get(g.position) || g.position || '—'} · ${g.user}${g.agency ? ' (' + g.agency + ')' : ''}`),
+      g.activity)))
+      : el('p', { class: 'muted' }, 'No ICS 214 entries yet.'));
+  });
+  return panel('run-players-log', 'Activity logs (ICS 214)', box);
+}
+
+// The Exercise Evaluation Guide: per objective and capability target its critical tasks and the
+// injects of its core capability that test it, with the expected action, deadline and status.
+function eegPanel(S) {
+  const box = el('div', {});
+  function injectTable(label, tests, state) {
+    return el('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': label }, el('table', { class: 'table', dataset: { testid: 'eeg-injects' } },
+      el('thead', {}, el('tr', {}, ['#', 'Expected action', 'Deadline', 'Status'].map((h) => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, tests.map((inj) => {
+        const st = state.get(inj.seq) || {};
+        const done = st.done_min !== null && st.done_min !== undefined;
+        const deadline = st.deadline_min !== null && st.deadline_min !== undefined && st.deadline_min >= 0 ? st.deadline_min : null;
+        const word = done ? (deadline !== null && st.done_min > deadline ? `late (done ${hhmm(st.done_min)})` : `done ${hhmm(st.done_min)}`)
+          : st.status === 'skipped' || st.status === 'cancelled' || st.status === 'delivered' ? st.status : 'pending';
+        return el('tr', { dataset: { seq: String(inj.seq) } }, el('td', { class: 'num' }, String(inj.seq)),
+          el('td', {}, inj.expected_action, el('span', { class: 'muted small block' }, inj.capability || '')),
+          el('td', {}, deadline !== null ? hhmm(deadline) : '—'), el('td', { dataset: { testid: 'eeg-status' } }, word));
+      }))));
+  }
+  S.redraw.push(() => {
+    const state = new Map((S.run.injects || []).map((i) => [i.seq, i]));
+    const injects = (S.run.scenario.injects || []).filter((inj) => inj.expected_action);
+    const objectives = S.run.scenario.objectives || [];
+    const covered = new Set(objectives.map((o) => o.capability));
+    const others = injects.filter((inj) => !covered.has(inj.capability));
+    put(box, objectives.map((o) => {
+      const tests = injects.filter((inj) => inj.capability === o.capability);
+      return el('section', { class: 'run-eeg', dataset: { objective: o.id } },
+        el('h3', {}, `${o.capability}: ${o.text}`),
+        (o.targets || []).map((t) => el('div', { dataset: { target: t.id } },
+          el('p', {}, el('strong', {}, t.id), ' ', t.text),
+          el('ul', { class: 'small', 'aria-label': `Critical tasks of ${t.id}` }, (t.tasks || []).map((k) => el('li', {}, k))))),
+        tests.length ? injectTable(`Injects testing ${o.id}`, tests, state)
+          : el('p', { class: 'muted small' }, 'No inject of this capability has an expected action.'));
+    }), others.length ? el('section', { class: 'run-eeg', dataset: { objective: '' } },
+      el('h3', {}, 'Other expected actions (their capability has no objective)'),
+      injectTable('Other expected actions', others, state)) : null);
+  });
+  return panel('run-eeg', 'Exercise Evaluation Guide', el('p', { class: 'muted small' }, 'What to rate against: each target\'s critical tasks and the injects of its core capability with their expected actions.'), box);
 }
 
 /* ---- the evaluator's and observer's view ---- */
@@ -802,7 +886,7 @@ function improvementsPanel(S) {
 function evaluatorView(S, ctx) {
   const parts = [];
   if (S.run.view === 'evaluator') parts.push(observationForm(S));
-  parts.push(observationsPanel(S), ratingsPanel(S, ctx), timelinePanel(S), decisionsMadePanel(S), simPanel(S), improvementsPanel(S), reportLinks(S));
+  parts.push(eegPanel(S), observationsPanel(S), ratingsPanel(S, ctx), responsesPanel(S), playersLogPanel(S), timelinePanel(S), decisionsMadePanel(S), simPanel(S), improvementsPanel(S), reportLinks(S));
   return parts;
 }
 

@@ -69,7 +69,8 @@ function measuresSection(site) {
     put(box, el('div', { class: 'table-scroll' }, el('table', { class: 'table', id: 'site-measures' },
       el('thead', {}, el('tr', {}, ['Measure', 'State', 'Plan', 'Since', 'By', 'Actions'].map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, rows.map((m) => el('tr', { dataset: { measure: m.measure_id } },
-        el('td', {}, m.name || m.measure_id),
+        el('td', {}, m.name || m.measure_id, m.from_exercise // issue 15: the improvement item it came from
+          ? el('a', { class: 'muted small block', href: `#/runs/${m.from_exercise.run}`, dataset: { testid: 'measure-from-exercise' } }, `from exercise run ${m.from_exercise.run}, item ${m.from_exercise.item}`) : null),
         el('td', { dataset: { testid: 'measure-state' } }, el('span', { class: 'pill' }, m.status)),
         el('td', {}, m.plan || '—'),
         el('td', { class: 'small' }, (m.changed_at || m.added_at || '').slice(0, 10)),

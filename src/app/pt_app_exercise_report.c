@@ -17,6 +17,7 @@
 #include "../store/pt_register_store.h"
 #include "pt_app_audit.h"
 #include "pt_app_exercise.h"
+#include "pt_app_exercise_report_int.h"
 #include "pt_app_exercise_runs_int.h"
 #include "pt_app_plan_int.h"
 #include "pt_app_register.h"
@@ -178,12 +179,14 @@ static enum pt_err read_items(struct pt_db *db, const struct pt_caller *c, struc
 	struct pt_db_run_improvement *x = NULL;
 	struct pt_db_improvement_link *links = NULL;
 	struct pt_db_improvement_status *given = NULL;
-	size_t n = 0, n_links = 0, n_given = 0, i, k;
+	struct pt_db_improvement_plan *plans = NULL;
+	size_t n = 0, n_links = 0, n_given = 0, n_plans = 0, i, k;
 	enum pt_err err;
 	if ((err = pt_db_run_improvements(db, r->run_id, &x, &n, d)) != PT_OK)
 		return err;
 	if ((err = pt_db_improvement_links_of_run(db, r->run_id, &links, &n_links, d)) != PT_OK ||
-	    (err = pt_db_improvement_statuses(db, r->run_id, &given, &n_given, d)) != PT_OK)
+	    (err = pt_db_improvement_statuses(db, r->run_id, &given, &n_given, d)) != PT_OK ||
+	    (err = pt_db_improvement_plans(db, r->run_id, &plans, &n_plans, d)) != PT_OK)
 		goto out;
 	if (n && !(r->items = calloc(n, sizeof *r->items))) {
 		err = nomem(d);
@@ -201,8 +204,18 @@ static enum pt_err read_items(struct pt_db *db, const struct pt_caller *c, struc
 		pt_strlcpy(it->risk_threat, x[i].risk_threat, sizeof it->risk_threat);
 		it->issue = dup_or_empty(x[i].issue);
 		it->action = dup_or_empty(x[i].action);
+		for (k = 0; k < n_plans && plans[k].item_id != it->id; k++)
+			;
+		if (k < n_plans) {
+			it->afi = plans[k].afi;
+			pt_strlcpy(it->objective, plans[k].objective, sizeof it->objective);
+			pt_strlcpy(it->target, plans[k].target, sizeof it->target);
+			pt_strlcpy(it->poc, plans[k].poc, sizeof it->poc);
+			pt_strlcpy(it->start, plans[k].start, sizeof it->start);
+		}
+		it->analysis = dup_or_empty(k < n_plans ? plans[k].analysis : "");
 		r->n_items++;
-		if (!it->issue || !it->action) {
+		if (!it->issue || !it->action || !it->analysis) {
 			err = nomem(d);
 			goto out;
 		}
@@ -231,7 +244,71 @@ out:
 	pt_db_run_improvements_free(x, n);
 	free(links);
 	free(given);
+	free(plans);
 	return err;
+}
+
+/* The players' outputs: responses to injects and ICS 214 entries, in the order written. */
+static enum pt_err read_entries(struct pt_db *db, struct pt_ex_report *r, struct pt_diag *d)
+{
+	static const char *const kinds[] = {"response", "log"};
+	struct pt_db_run_entry *e[2] = {NULL, NULL};
+	size_t n[2] = {0, 0}, i, k, at[2] = {0, 0};
+	enum pt_err err = PT_OK;
+	for (k = 0; k < 2 && err == PT_OK; k++)
+		err = pt_db_run_entries(db, r->run_id, kinds[k], &e[k], &n[k], d);
+	if (err == PT_OK && n[0] + n[1] &&
+	    !(r->entries = calloc(n[0] + n[1], sizeof *r->entries)))
+		err = nomem(d);
+	for (i = 0; err == PT_OK && i < n[0] + n[1]; i++) {
+		/* merge by id: the order they were written */
+		struct pt_ex_report_entry *x = &r->entries[r->n_entries];
+		const struct pt_db_run_entry *y;
+		k = at[0] < n[0] && (at[1] >= n[1] || e[0][at[0]].id < e[1][at[1]].id) ? 0 : 1;
+		y = &e[k][at[k]++];
+		pt_strlcpy(x->kind, y->kind, sizeof x->kind);
+		x->seq = y->seq;
+		pt_strlcpy(x->role, y->role, sizeof x->role);
+		pt_strlcpy(x->user, y->user_name, sizeof x->user);
+		pt_strlcpy(x->agency, y->agency, sizeof x->agency);
+		x->t_min = y->t_min;
+		x->at = y->at;
+		if (!(x->text = dup_or_empty(y->text)))
+			err = nomem(d);
+		else
+			r->n_entries++;
+	}
+	pt_db_run_entries_free(e[0], n[0]);
+	pt_db_run_entries_free(e[1], n[1]);
+	return err;
+}
+
+/* The clock's history and the exercise alerts issued. */
+static enum pt_err read_marks(struct pt_db *db, struct pt_ex_report *r, struct pt_diag *d)
+{
+	struct pt_db_run_mark *m = NULL;
+	size_t n = 0, i;
+	enum pt_err err;
+	if ((err = pt_db_run_marks(db, r->run_id, &m, &n, d)) != PT_OK)
+		return err;
+	if (n && !(r->marks = calloc(n, sizeof *r->marks))) {
+		free(m);
+		return nomem(d);
+	}
+	for (i = 0; i < n; i++) {
+		struct pt_ex_report_mark *x = &r->marks[i];
+		pt_strlcpy(x->kind, m[i].kind, sizeof x->kind);
+		x->t_min = m[i].t_min;
+		x->at = m[i].at_ms / 1000;
+		x->value = m[i].value;
+		pt_strlcpy(x->text, m[i].text, sizeof x->text);
+		pt_strlcpy(x->composer, m[i].composer, sizeof x->composer);
+		pt_strlcpy(x->site, m[i].site_id, sizeof x->site);
+		pt_strlcpy(x->state, m[i].state, sizeof x->state);
+	}
+	r->n_marks = n;
+	free(m);
+	return PT_OK;
 }
 
 /* Both simulation scenarios of the report: the run's decisions and the baseline. */
@@ -242,8 +319,13 @@ static enum pt_err prepare_sims(struct pt_app_run_report *j, const struct pt_app
 	struct pt_mci_scenario *sim;
 	enum pt_err err;
 	size_t i;
-	if (!sc->simulation || !L->row.sim_json)
+	if (!sc->simulation)
 		return PT_OK;
+	if (!L->row.sim_json) {
+		snprintf(j->doc->sim_note, sizeof j->doc->sim_note,
+			 "the run stored no copy of the scenario's simulation (%s)", sc->simulation);
+		return PT_OK;
+	}
 	if (!(sim = calloc(1, sizeof *sim)) || !(j->sim_run = calloc(1, sizeof *j->sim_run)) ||
 	    !(j->sim_base = calloc(1, sizeof *j->sim_base))) {
 		free(sim);
@@ -256,8 +338,18 @@ static enum pt_err prepare_sims(struct pt_app_run_report *j, const struct pt_app
 	if (err == PT_OK)
 		err = pt_ex_sim_scenario(sc, sim, sc->baseline, sc->n_baseline, j->sim_base, d);
 	free(sim);
-	if (err != PT_OK)
+	if (err == PT_ENOMEM)
 		return err;
+	if (err != PT_OK) { /* the report without its outcome, saying why */
+		snprintf(j->doc->sim_note, sizeof j->doc->sim_note,
+			 "the run's simulation could not be prepared: %.40s%s%.160s", d->field,
+			 d->field[0] ? ": " : "", d->msg[0] ? d->msg : pt_strerror(err));
+		pt_diag_clear(d);
+		free(j->sim_run);
+		free(j->sim_base);
+		j->sim_run = j->sim_base = NULL;
+		return PT_OK;
+	}
 	j->doc->has_sim = 1;
 	j->doc->outcome.replications = j->replications;
 	j->doc->outcome.seed = j->doc->seed;
@@ -344,6 +436,10 @@ static enum pt_err report_read(const struct pt_caller *c, struct pt_db *db, long
 		err = read_ratings(db, r, d);
 	if (err == PT_OK)
 		err = read_items(db, c, r, d);
+	if (err == PT_OK)
+		err = read_entries(db, r, d);
+	if (err == PT_OK)
+		err = read_marks(db, r, d);
 	if (err != PT_OK)
 		goto out;
 	r->sc = L.sc; /* the run's scenario, whole: now the report's */
@@ -506,6 +602,11 @@ enum pt_err pt_app_run_report_compute(struct pt_app_run_report *j, unsigned thre
 	for (k = 0; k < outputs; k++)
 		paired(&a, &b, k, &oc->diff[k]);
 out:
+	if (err != PT_OK && err != PT_ENOMEM) { /* the report without its outcome, saying why */
+		snprintf(j->doc->sim_note, sizeof j->doc->sim_note, "the simulation failed: %.200s",
+			 d->msg[0] ? d->msg : pt_strerror(err));
+		pt_diag_clear(d);
+	}
 	if (err != PT_OK) {
 		pt_sim_result_free(oc->run);
 		pt_sim_result_free(oc->baseline);
@@ -515,7 +616,7 @@ out:
 	}
 	free(a.v);
 	free(b.v);
-	return err;
+	return err == PT_ENOMEM ? err : PT_OK;
 }
 
 enum pt_err pt_app_run_report(const struct pt_caller *c, struct pt_db *db, long long id,
@@ -796,4 +897,143 @@ out:
 	err = pt_db_end(db, err, d);
 	snprintf(rid, sizeof rid, "%lld", id);
 	return pt_app_run_refused(c, db, "run.improvement.status", rid, err, d);
+}
+
+/* ---- an improvement item's HSEEP details (pt_app_run_improvement_add) ---- */
+
+int pt_app_date_real(const char *s)
+{
+	static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m, dd, i;
+	if (!s || strlen(s) != 10)
+		return 0;
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+			return 0;
+	y = atoi(s);
+	m = atoi(s + 5);
+	dd = atoi(s + 8);
+	if (y < 1970 || m < 1 || m > 12 || dd < 1)
+		return 0;
+	return dd <= days[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+}
+
+static enum pt_err date_field(const char *s, const char *field, struct pt_diag *d)
+{
+	if (!s || !s[0])
+		return pt_diag_set(d, PT_EINVAL, 0, field, "the %s date is required (YYYY-MM-DD)",
+				   field);
+	if (!pt_app_date_real(s))
+		return pt_diag_set(d, PT_EINVAL, 0, field, "'%.16s' is not a date (YYYY-MM-DD, a day "
+				   "that exists)", s);
+	return PT_OK;
+}
+
+/* The objective and target of target id tg in sc: -1 when none. */
+static int target_of(const struct pt_ex_scenario *sc, const char *tg, size_t *obj)
+{
+	size_t o, t;
+	for (o = 0; o < sc->n_objectives; o++)
+		for (t = 0; t < sc->objectives[o].n_targets; t++)
+			if (strcmp(sc->objectives[o].targets[t].id, tg) == 0) {
+				*obj = o;
+				return (int)t;
+			}
+	return -1;
+}
+
+enum pt_err pt_app_run_item_plan_check(struct pt_db *db, const struct pt_app_run_loaded *L,
+				       const struct pt_app_run_improvement_opts *o,
+				       struct pt_db_improvement_plan *out, struct pt_diag *d)
+{
+	const struct pt_ex_scenario *sc = L->sc;
+	const char *objective = o->objective ? o->objective : "";
+	const char *target = o->target ? o->target : "";
+	size_t k, obj = 0;
+	enum pt_err err;
+	memset(out, 0, sizeof *out);
+	out->run_id = L->row.id;
+	if ((err = date_field(o->start, "start", d)) != PT_OK ||
+	    (err = date_field(o->due, "due", d)) != PT_OK)
+		return err;
+	if (strcmp(o->due, o->start) < 0)
+		return pt_diag_set(d, PT_EINVAL, 0, "due", "the due date %s is before the start date %s",
+				   o->due, o->start);
+	if (o->analysis && strlen(o->analysis) >= sizeof out->analysis)
+		return pt_diag_set(d, PT_EINVAL, 0, "analysis", "at most %zu bytes",
+				   sizeof out->analysis - 1);
+	if (o->poc && strlen(o->poc) >= PT_APP_RUN_NAME_MAX)
+		return pt_diag_set(d, PT_EINVAL, 0, "poc", "at most %d bytes", PT_APP_RUN_NAME_MAX - 1);
+	if (o->afi < 0 || (!o->afi && !objective[0] && !target[0]))
+		return pt_diag_set(d, PT_EINVAL, 0, "afi",
+				   "link the item to the area for improvement it answers (an "
+				   "observation of kind improvement) or to an objective or target");
+	if (o->afi) {
+		struct pt_db_run_entry *e = NULL;
+		size_t n = 0;
+		if ((err = pt_db_run_entries(db, L->row.id, "improvement", &e, &n, d)) != PT_OK)
+			return err;
+		for (k = 0; k < n && e[k].id != o->afi; k++)
+			;
+		if (k == n) {
+			pt_db_run_entries_free(e, n);
+			return pt_diag_set(d, PT_ENOTFOUND, 0, "afi",
+					   "run %lld has no area for improvement %lld", L->row.id,
+					   o->afi);
+		}
+		if (!target[0])
+			pt_strlcpy(out->target, e[k].target, sizeof out->target);
+		pt_db_run_entries_free(e, n);
+		out->afi = o->afi;
+	}
+	if (target[0])
+		pt_strlcpy(out->target, target, sizeof out->target);
+	if (out->target[0]) {
+		if (target_of(sc, out->target, &obj) < 0)
+			return pt_diag_set(d, PT_ENOTFOUND, 0, "target",
+					   "the scenario has no capability target '%.63s'", out->target);
+		if (objective[0] && strcmp(objective, sc->objectives[obj].id) != 0)
+			return pt_diag_set(d, PT_EINVAL, 0, "target",
+					   "target '%.63s' is of objective '%.63s', not '%.63s'",
+					   out->target, sc->objectives[obj].id, objective);
+		pt_strlcpy(out->objective, sc->objectives[obj].id, sizeof out->objective);
+	} else if (objective[0]) {
+		for (k = 0; k < sc->n_objectives && strcmp(sc->objectives[k].id, objective); k++)
+			;
+		if (k == sc->n_objectives)
+			return pt_diag_set(d, PT_ENOTFOUND, 0, "objective",
+					   "the scenario has no objective '%.63s'", objective);
+		pt_strlcpy(out->objective, objective, sizeof out->objective);
+	}
+	pt_strlcpy(out->analysis, o->analysis ? o->analysis : "", sizeof out->analysis);
+	pt_strlcpy(out->poc, o->poc ? o->poc : "", sizeof out->poc);
+	pt_strlcpy(out->start, o->start, sizeof out->start);
+	return PT_OK;
+}
+
+enum pt_err pt_app_run_items_plan(struct pt_db *db, long long run_id,
+				  struct pt_app_run_improvement *items, size_t n, struct pt_diag *d)
+{
+	struct pt_db_improvement_plan *plans = NULL;
+	size_t n_plans = 0, i, k;
+	enum pt_err err;
+	if (!n)
+		return PT_OK;
+	if ((err = pt_db_improvement_plans(db, run_id, &plans, &n_plans, d)) != PT_OK)
+		return err;
+	for (i = 0; i < n && err == PT_OK; i++) {
+		for (k = 0; k < n_plans && plans[k].item_id != items[i].id; k++)
+			;
+		if (k == n_plans)
+			continue;
+		items[i].afi = plans[k].afi;
+		pt_strlcpy(items[i].objective, plans[k].objective, sizeof items[i].objective);
+		pt_strlcpy(items[i].target, plans[k].target, sizeof items[i].target);
+		pt_strlcpy(items[i].poc, plans[k].poc, sizeof items[i].poc);
+		pt_strlcpy(items[i].start, plans[k].start, sizeof items[i].start);
+		if (!(items[i].analysis = strdup(plans[k].analysis)))
+			err = nomem(d);
+	}
+	free(plans);
+	return err;
 }

@@ -272,6 +272,13 @@ struct pt_app_run_improvement {
 	char risk_threat[PT_EX_ID_MAX];
 	char user[PT_APP_RUN_NAME_MAX];    /**< who added it */
 	int64_t at;
+	/* HSEEP 2020 (migration 027; pt_app_run_items_plan): "" / 0 for an item stored before it */
+	long long afi;                     /**< the area for improvement (an observation's id), or 0 */
+	char objective[PT_EX_ID_MAX];      /**< an objective id, or "" */
+	char target[PT_EX_ID_MAX];         /**< a capability target id, or "" */
+	char *analysis;                    /**< analysis and root cause; owned, NULL none */
+	char poc[PT_APP_RUN_NAME_MAX];     /**< the organisation's point of contact, or "" */
+	char start[11];                    /**< YYYY-MM-DD, or "" */
 };
 
 /**
@@ -577,17 +584,30 @@ struct pt_app_run_improvement_opts {
 	const char *action;        /**< the corrective action, required (field "action") */
 	enum pt_run_element element;
 	const char *responsible;   /**< the responsible organisation, required (field "responsible") */
-	const char *due;           /**< YYYY-MM-DD or NULL (field "due") */
+	const char *due;           /**< YYYY-MM-DD, required, a real date (field "due") */
 	const char *measure_id;    /**< a measure of the catalogue or NULL (PT_ENOTFOUND field "measure") */
 	const char *risk_site;     /**< with risk_threat: a register entry or NULL (fields "risk_site", */
 	const char *risk_threat;   /**<   "risk_threat"; the site must be one c may read: else PT_ENOTFOUND) */
+	/* HSEEP 2020 (migration 027; pt_app_run_item_plan_check): */
+	long long afi;             /**< the area for improvement: an observation of kind improvement of
+				        the run, or 0 (field "afi") */
+	const char *objective;     /**< an objective id of the scenario or NULL (field "objective") */
+	const char *target;        /**< a capability target id or NULL (field "target"); one of afi,
+				        objective, target is required */
+	const char *analysis;      /**< analysis and root cause or NULL (field "analysis") */
+	const char *poc;           /**< the organisation's point of contact or NULL (field "poc") */
+	const char *start;         /**< the start date YYYY-MM-DD, required (field "start"); due is
+				        required too and not before it */
 };
 
 /**
  * Add an item to run id's improvement plan (the facilitators:
  * pt_access_run_drive; also after ENDEX). The link to a measure or register
  * entry is kept on the item (the other direction comes with the measures
- * issue). Audit "run.improvement".
+ * issue). Its HSEEP details (the area for improvement or target it answers,
+ * analysis, point of contact, start and due dates) are checked by
+ * pt_app_run_item_plan_check and stored beside it (migration 027). Audit
+ * "run.improvement".
  */
 enum pt_err pt_app_run_improvement_add(const struct pt_caller *c, struct pt_db *db, long long id,
 				       const struct pt_app_run_improvement_opts *o,

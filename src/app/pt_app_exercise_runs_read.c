@@ -15,6 +15,7 @@
 #include "../store/pt_measures_store.h"
 #include "pt_app_alerts_int.h"
 #include "pt_app_audit.h"
+#include "pt_app_exercise_report_int.h"
 #include "pt_app_exercise_runs.h"
 #include "pt_app_exercise_runs_int.h"
 #include "pt_app_simulate.h"
@@ -530,6 +531,7 @@ static enum pt_err improvement_fn(const struct pt_caller *c, struct pt_db *db,
 	struct improvement_args *a = ctx;
 	const struct pt_app_run_improvement_opts *o = a->o;
 	struct pt_db_run_improvement it;
+	struct pt_db_improvement_plan plan; /* HSEEP details (pt_app_exercise_report.c) */
 	enum pt_err err;
 
 	if (pt_access_run_drive(&c->who, &L->ra) != PT_ACCESS_OK)
@@ -581,6 +583,8 @@ static enum pt_err improvement_fn(const struct pt_caller *c, struct pt_db *db,
 		if (strlen(o->risk_threat) >= PT_EX_ID_MAX)
 			return pt_diag_set(d, PT_EINVAL, 0, "risk_threat", "too long");
 	}
+	if ((err = pt_app_run_item_plan_check(db, L, o, &plan, d)) != PT_OK)
+		return err;
 	memset(&it, 0, sizeof it);
 	it.run_id = L->row.id;
 	it.capability = o->capability;
@@ -597,9 +601,13 @@ static enum pt_err improvement_fn(const struct pt_caller *c, struct pt_db *db,
 	it.at = now_ms / 1000;
 	if ((err = pt_db_run_improvement_add(db, &it, a->item_id, d)) != PT_OK)
 		return err;
-	snprintf(detail, size, "element=%s responsible=%s due=%s measure=%s risk=%s%s%s",
-		 it.element, it.responsible, it.due, it.measure_id, it.risk_site,
-		 it.risk_site[0] ? "/" : "", it.risk_threat);
+	plan.item_id = *a->item_id;
+	if ((err = pt_db_improvement_plan_add(db, &plan, d)) != PT_OK)
+		return err;
+	snprintf(detail, size, "element=%s responsible=%s start=%s due=%s afi=%lld target=%s "
+		 "measure=%s risk=%s%s%s",
+		 it.element, it.responsible, plan.start, it.due, plan.afi, plan.target,
+		 it.measure_id, it.risk_site, it.risk_site[0] ? "/" : "", it.risk_threat);
 	return PT_OK;
 }
 
@@ -709,6 +717,7 @@ void pt_app_run_free(struct pt_app_run *r)
 	for (i = 0; i < r->n_improvements; i++) {
 		free(r->improvements[i].issue);
 		free(r->improvements[i].action);
+		free(r->improvements[i].analysis);
 	}
 	free(r->improvements);
 	free(r);
@@ -948,6 +957,9 @@ static enum pt_err get_fill(const struct pt_caller *c, struct pt_db *db,
 			x->at = it[i].at;
 		}
 		pt_db_run_improvements_free(it, n);
+		if ((err = pt_app_run_items_plan(db, L->row.id, r->improvements, r->n_improvements,
+						 d)) != PT_OK)
+			return err;
 	}
 	if ((err = pt_db_run_event_last(db, L->row.id, &r->last_event, d)) != PT_OK)
 		return err;

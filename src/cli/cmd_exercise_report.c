@@ -137,13 +137,52 @@ out:
 	return rc;
 }
 
+/* What `exercise link` and `exercise item` both take: --as USER, then RUN and ITEM. */
+struct run_item {
+	const char *as, *run, *item;
+	long long id, item_id;
+};
+
+/* Argument *i when it is one of those: 0; else the usage error's status. */
+static int run_item_arg(struct pt_cli *cli, int *i, struct run_item *x)
+{
+	const char *val;
+	if ((val = pt_cli_option(cli, i, "--as"))) {
+		if (!*val)
+			return pt_cli_usage_error(cli, "--as needs a USER");
+		x->as = val;
+	} else if (cli->argv[*i][0] == '-')
+		return pt_cli_usage_error(cli, "unexpected argument '%s'", cli->argv[*i]);
+	else if (!x->run)
+		x->run = cli->argv[*i];
+	else if (!x->item)
+		x->item = cli->argv[*i];
+	else
+		return pt_cli_usage_error(cli, "unexpected argument '%s'", cli->argv[*i]);
+	return 0;
+}
+
+/* RUN and ITEM given and whole numbers into x->id, x->item_id: 0; else the usage error's status. */
+static int run_item_ids(struct pt_cli *cli, const char *command, struct run_item *x)
+{
+	if (!x->run || !x->item)
+		return pt_cli_usage_error(cli, "exercise %s needs a RUN id and an ITEM id", command);
+	if (parse_id(x->run, &x->id))
+		return pt_cli_usage_error(cli, "RUN: '%s' is not a run id (a whole number from 1)",
+					  x->run);
+	if (parse_id(x->item, &x->item_id))
+		return pt_cli_usage_error(cli, "ITEM: '%s' is not an item id (a whole number from 1)",
+					  x->item);
+	return 0;
+}
+
 int pt_cmd_exercise_link(struct pt_cli *cli)
 {
-	const char *as = NULL, *run = NULL, *item = NULL, *a = NULL, *b = NULL, *val;
+	const char *a = NULL, *b = NULL;
+	struct run_item x = {0};
 	struct pt_db *db = NULL;
 	struct pt_caller c;
 	struct pt_diag d;
-	long long id = 0, item_id = 0;
 	enum pt_err err;
 	int i, rc, kind = 0; /* 1 measure, 2 register */
 
@@ -158,44 +197,30 @@ int pt_cmd_exercise_link(struct pt_cli *cli)
 							  kind == 1 ? "MEASURE" : "THREAT");
 			a = cli->argv[++i];
 			b = cli->argv[++i];
-		} else if ((val = pt_cli_option(cli, &i, "--as"))) {
-			if (!*val)
-				return pt_cli_usage_error(cli, "--as needs a USER");
-			as = val;
-		} else if (cli->argv[i][0] == '-')
-			return pt_cli_usage_error(cli, "unexpected argument '%s'", cli->argv[i]);
-		else if (!run)
-			run = cli->argv[i];
-		else if (!item)
-			item = cli->argv[i];
-		else
-			return pt_cli_usage_error(cli, "unexpected argument '%s'", cli->argv[i]);
+		} else if ((rc = run_item_arg(cli, &i, &x)))
+			return rc;
 	}
-	if (!run || !item)
-		return pt_cli_usage_error(cli, "exercise link needs a RUN id and an ITEM id");
-	if (parse_id(run, &id))
-		return pt_cli_usage_error(cli, "RUN: '%s' is not a run id (a whole number from 1)", run);
-	if (parse_id(item, &item_id))
-		return pt_cli_usage_error(cli, "ITEM: '%s' is not an item id (a whole number from 1)",
-					  item);
+	if ((rc = run_item_ids(cli, "link", &x)))
+		return rc;
 	if (!kind)
 		return pt_cli_usage_error(cli, "--measure SITE MEASURE or --register SITE THREAT is "
 					       "needed");
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
-	if ((rc = pt_cli_caller(db, as, &c)))
+	if ((rc = pt_cli_caller(db, x.as, &c)))
 		goto out;
 	memset(&d, 0, sizeof d);
-	err = kind == 1 ? pt_app_run_improvement_measure(&c, db, id, item_id, a, b, &d)
-			: pt_app_run_improvement_register(&c, db, id, item_id, a, b, &d);
+	err = kind == 1 ? pt_app_run_improvement_measure(&c, db, x.id, x.item_id, a, b, &d)
+			: pt_app_run_improvement_register(&c, db, x.id, x.item_id, a, b, &d);
 	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
 	}
 	if (kind == 1)
-		printf("run %lld, item %lld: measure %s at site %s\n", id, item_id, b, a);
+		printf("run %lld, item %lld: measure %s at site %s\n", x.id, x.item_id, b, a);
 	else
-		printf("run %lld, item %lld: noted on the register risk %s / %s\n", id, item_id, a, b);
+		printf("run %lld, item %lld: noted on the register risk %s / %s\n", x.id, x.item_id,
+		       a, b);
 out:
 	pt_app_db_close(db);
 	return rc;
@@ -203,11 +228,11 @@ out:
 
 int pt_cmd_exercise_item(struct pt_cli *cli)
 {
-	const char *as = NULL, *run = NULL, *item = NULL, *status = NULL, *val;
+	const char *status = NULL, *val;
+	struct run_item x = {0};
 	struct pt_db *db = NULL;
 	struct pt_caller c;
 	struct pt_diag d;
-	long long id = 0, item_id = 0;
 	enum pt_err err;
 	int i, rc;
 
@@ -217,38 +242,23 @@ int pt_cmd_exercise_item(struct pt_cli *cli)
 				return pt_cli_usage_error(cli, "--status needs a STATUS (%s)",
 							  PT_APP_ITEM_STATUSES);
 			status = val;
-		} else if ((val = pt_cli_option(cli, &i, "--as"))) {
-			if (!*val)
-				return pt_cli_usage_error(cli, "--as needs a USER");
-			as = val;
-		} else if (cli->argv[i][0] == '-')
-			return pt_cli_usage_error(cli, "unexpected argument '%s'", cli->argv[i]);
-		else if (!run)
-			run = cli->argv[i];
-		else if (!item)
-			item = cli->argv[i];
-		else
-			return pt_cli_usage_error(cli, "unexpected argument '%s'", cli->argv[i]);
+		} else if ((rc = run_item_arg(cli, &i, &x)))
+			return rc;
 	}
-	if (!run || !item)
-		return pt_cli_usage_error(cli, "exercise item needs a RUN id and an ITEM id");
-	if (parse_id(run, &id))
-		return pt_cli_usage_error(cli, "RUN: '%s' is not a run id (a whole number from 1)", run);
-	if (parse_id(item, &item_id))
-		return pt_cli_usage_error(cli, "ITEM: '%s' is not an item id (a whole number from 1)",
-					  item);
+	if ((rc = run_item_ids(cli, "item", &x)))
+		return rc;
 	if (!status)
 		return pt_cli_usage_error(cli, "--status STATUS is needed (%s)", PT_APP_ITEM_STATUSES);
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
-	if ((rc = pt_cli_caller(db, as, &c)))
+	if ((rc = pt_cli_caller(db, x.as, &c)))
 		goto out;
 	memset(&d, 0, sizeof d);
-	if ((err = pt_app_run_improvement_status(&c, db, id, item_id, status, &d)) != PT_OK) {
+	if ((err = pt_app_run_improvement_status(&c, db, x.id, x.item_id, status, &d)) != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
 	}
-	printf("run %lld, item %lld: %s\n", id, item_id, status);
+	printf("run %lld, item %lld: %s\n", x.id, x.item_id, status);
 out:
 	pt_app_db_close(db);
 	return rc;

@@ -159,7 +159,7 @@ static int measures_at(struct pt_cli *cli)
 			goto out;
 	} else if (fmt == PT_FORMAT_CSV) {
 		fprintf(stdout, "# %s\r\n", pt_marking_label(sm.site.tlp)); /* importers skip it */
-		printf("site_id,measure_id,status,plan,added_at,added_by\r\n");
+		printf("site_id,measure_id,status,plan,added_at,added_by,from_run,from_item\r\n");
 		for (k = 0; k < n; k++) {
 			pt_csv_write_field(stdout, rows[k].site_id);
 			putchar(',');
@@ -170,6 +170,10 @@ static int measures_at(struct pt_cli *cli)
 			pt_csv_write_field(stdout, rows[k].added_at);
 			putchar(',');
 			pt_csv_write_field(stdout, rows[k].added_by);
+			if (sm.from && sm.from[k].run_id) /* issue 15: the improvement item it came from */
+				printf(",%lld,%lld", sm.from[k].run_id, sm.from[k].item_id);
+			else
+				fputs(",,", stdout);
 			fputs("\r\n", stdout);
 		}
 	} else {

@@ -34,8 +34,13 @@ void pt_ex_report_free(struct pt_ex_report *r)
 	for (i = 0; i < r->n_items; i++) {
 		free(r->items[i].issue);
 		free(r->items[i].action);
+		free(r->items[i].analysis);
 	}
 	free(r->items);
+	for (i = 0; i < r->n_entries; i++)
+		free(r->entries[i].text);
+	free(r->entries);
+	free(r->marks);
 	pt_sim_result_free(r->outcome.run);
 	pt_sim_result_free(r->outcome.baseline);
 	free(r->outcome.diff);
@@ -312,7 +317,16 @@ static void html_timeline(FILE *f, const struct pt_ex_report *r)
 		fputs("<tr>", f);
 		pt_ex_run_time_text(ri->delivered_min >= 0 ? ri->delivered_min : ri->due_min, t,
 				    sizeof t);
-		tdn(f, t);
+		if (fabs(ri->due_min - (double)in->t_min) > 1e-9) { /* shifted: the MSEL's time too */
+			char ft[32];
+			pt_ex_run_time_text((double)in->t_min, ft, sizeof ft);
+			fputs("<td class=\"n\">", f);
+			pt_html_text(f, t);
+			fputs("<div class=\"meta\">", f);
+			pt_html_textf(f, "file %s", ft);
+			fputs("</div></td>", f);
+		} else
+			tdn(f, t);
 		snprintf(buf, sizeof buf, "%u", in->seq);
 		td(f, buf);
 		/* the inject: stage, type, sender and roles on a line of their own, then its text */
@@ -488,17 +502,22 @@ static void html_ratings(FILE *f, const struct pt_ex_report *r)
 				/* one evaluator, or all agreeing: that rating stands */
 				char one = 0;
 				int agree = 1;
+				size_t raters = 0;
 				for (i = 0; i < r->n_ratings; i++) {
 					if (r->ratings[i].final || strcmp(r->ratings[i].target, tg->id))
 						continue;
+					raters++;
 					if (!one)
 						one = r->ratings[i].rating;
 					else if (one != r->ratings[i].rating)
 						agree = 0;
 				}
-				if (one && agree)
-					pt_html_textf(f, "%c (%s), the evaluators agreeing", one,
+				if (one && raters == 1)
+					pt_html_textf(f, "%c (%s), the one evaluator's rating", one,
 					      pt_ex_report_rating_meaning(one));
+				else if (one && agree)
+					pt_html_textf(f, "%c (%s), the %zu evaluators agreeing", one,
+					      pt_ex_report_rating_meaning(one), raters);
 				else if (one)
 					fputs("not set: the evaluators differ and the facilitator has "
 					      "not given a final rating",
@@ -595,12 +614,19 @@ static void html_outcome(FILE *f, const struct pt_ex_report *r)
 	const struct pt_ex_report_outcome *oc = &r->outcome;
 	size_t k, h;
 	fputs("<h2>Simulated outcome: the run's decisions against the baseline</h2>\n", f);
+	if (r->sim_note[0]) {
+		fputs("<p>Not available: ", f);
+		pt_html_text(f, r->sim_note);
+		fputs(".</p>\n", f);
+		return;
+	}
 	if (!r->has_sim) {
-		fputs("<p>The scenario drives no simulation.</p>\n", f);
+		fputs("<p>Not available: the scenario drives no simulation.</p>\n", f);
 		return;
 	}
 	if (!oc->run || !oc->baseline || !oc->run->n_rows || !oc->baseline->n_rows) {
-		fputs("<p>Not computed.</p>\n", f);
+		fputs("<p>Not available: the outcome was not computed (the improvement plan as CSV "
+		      "never computes it).</p>\n", f);
 		return;
 	}
 	fputs("<p>", f);
@@ -651,6 +677,335 @@ static void html_outcome(FILE *f, const struct pt_ex_report *r)
 	}
 }
 
+/* ---- executive summary, clock history, annex (review findings 6, 7) ------- */
+
+/* The rating that stands for target id: the final one, else the evaluators' when they agree;
+ * 0 when none. */
+static char standing_rating(const struct pt_ex_report *r, const char *id)
+{
+	char one = 0;
+	size_t i;
+	for (i = 0; i < r->n_ratings; i++)
+		if (r->ratings[i].final && strcmp(r->ratings[i].target, id) == 0)
+			return r->ratings[i].rating;
+	for (i = 0; i < r->n_ratings; i++) {
+		if (strcmp(r->ratings[i].target, id) != 0)
+			continue;
+		if (one && one != r->ratings[i].rating)
+			return 0;
+		one = r->ratings[i].rating;
+	}
+	return one;
+}
+
+static void summary_obs(FILE *f, const struct pt_ex_report *r, const char *kind, const char *title)
+{
+	size_t i, n = 0;
+	for (i = 0; i < r->n_obs; i++) {
+		const struct pt_ex_report_obs *o = &r->obs[i];
+		if (strcmp(o->kind, kind) != 0)
+			continue;
+		if (!n++) {
+			fputs("<p><strong>", f);
+			pt_html_text(f, title);
+			fputs("</strong></p>\n<ul>\n", f);
+		}
+		fputs("<li>", f);
+		if (o->target[0])
+			pt_html_textf(f, "%s: ", o->target);
+		else if (o->capability >= 0)
+			pt_html_textf(f, "%s: ", cap_name(o->capability));
+		pt_html_text(f, o->text);
+		fputs("</li>\n", f);
+	}
+	if (!n) {
+		fputs("<p><strong>", f);
+		pt_html_text(f, title);
+		fputs("</strong>: none recorded.</p>\n", f);
+	} else
+		fputs("</ul>\n", f);
+}
+
+/* FEMA, National Preparedness Goal, 2nd edition (2015), table 1: the mission areas each core
+ * capability serves (Planning, Public Information and Warning and Operational Coordination
+ * serve all five). */
+enum { MA_PREVENTION = 1, MA_PROTECTION = 2, MA_MITIGATION = 4, MA_RESPONSE = 8, MA_RECOVERY = 16,
+       MA_ALL = 31 };
+static const struct {
+	const char *capability;
+	unsigned areas;
+} mission_areas[] = {
+	{"Planning", MA_ALL},
+	{"Public Information and Warning", MA_ALL},
+	{"Operational Coordination", MA_ALL},
+	{"Forensics and Attribution", MA_PREVENTION},
+	{"Intelligence and Information Sharing", MA_PREVENTION | MA_PROTECTION},
+	{"Interdiction and Disruption", MA_PREVENTION | MA_PROTECTION},
+	{"Screening, Search, and Detection", MA_PREVENTION | MA_PROTECTION},
+	{"Access Control and Identity Verification", MA_PROTECTION},
+	{"Cybersecurity", MA_PROTECTION},
+	{"Physical Protective Measures", MA_PROTECTION},
+	{"Risk Management for Protection Programs and Activities", MA_PROTECTION},
+	{"Supply Chain Integrity and Security", MA_PROTECTION},
+	{"Community Resilience", MA_MITIGATION},
+	{"Long-term Vulnerability Reduction", MA_MITIGATION},
+	{"Risk and Disaster Resilience Assessment", MA_MITIGATION},
+	{"Threats and Hazards Identification", MA_MITIGATION},
+	{"Infrastructure Systems", MA_RESPONSE | MA_RECOVERY},
+	{"Economic Recovery", MA_RECOVERY},
+	{"Health and Social Services", MA_RECOVERY},
+	{"Housing", MA_RECOVERY},
+	{"Natural and Cultural Resources", MA_RECOVERY},
+};
+static const char *const mission_area_names[] = {"Prevention", "Protection", "Mitigation",
+						 "Response", "Recovery"};
+
+/* The mission areas of core capability i (the response capabilities not listed above). */
+static unsigned capability_areas(int i)
+{
+	const char *name = cap_name(i);
+	size_t k;
+	if (!*name)
+		return 0;
+	for (k = 0; k < sizeof mission_areas / sizeof mission_areas[0]; k++)
+		if (strcmp(mission_areas[k].capability, name) == 0)
+			return mission_areas[k].areas;
+	return MA_RESPONSE;
+}
+
+static void html_summary(FILE *f, const struct pt_ex_report *r)
+{
+	const struct pt_ex_scenario *sc = r->sc;
+	size_t i, k, o, t, n_actions = 0, n_ontime = 0, n_targets = 0, n_rated = 0, n_players = 0;
+	unsigned areas;
+	char t1[32], t2[32];
+
+	for (i = 0; i < sc->n_injects; i++) {
+		const struct pt_ex_run_inject *ri = &r->inj[i];
+		if (ri->status != PT_EX_DELIVERED || !sc->injects[i].expected_action ||
+		    !*sc->injects[i].expected_action)
+			continue;
+		n_actions++;
+		n_ontime += ri->done_min >= 0 &&
+			    (ri->deadline_min < 0 || ri->done_min <= ri->deadline_min);
+	}
+	for (i = 0; i < r->n_people; i++)
+		n_players += strcmp(r->people[i].part, "player") == 0;
+	fputs("<h2>Executive summary</h2>\n<p>", f);
+	wall_text(r->started_at, t1, sizeof t1);
+	pt_ex_run_time_text(r->now_min, t2, sizeof t2);
+	pt_html_textf(f, "Exercise run %lld of the scenario \"", r->run_id);
+	pt_html_text(f, sc->title);
+	pt_html_textf(f, "\": started %s, scenario time reached %s of %02d:%02d, %s. ",
+		      r->started_at ? t1 : "never", t2, sc->duration_min / 60, sc->duration_min % 60,
+		      r->ended_at ? "ended (ENDEX)" : "not ended");
+	pt_html_textf(f, "Scope: %zu exercise role%s, %zu player assignment%s, %zu inject%s, %zu "
+		      "objective%s.", sc->n_roles, sc->n_roles == 1 ? "" : "s", n_players,
+		      n_players == 1 ? "" : "s", sc->n_injects, sc->n_injects == 1 ? "" : "s",
+		      sc->n_objectives, sc->n_objectives == 1 ? "" : "s");
+	fputs("</p>\n<p><strong>Mission areas</strong>: ", f);
+	for (o = 0, areas = 0; o < sc->n_objectives; o++)
+		areas |= capability_areas(sc->objectives[o].capability);
+	for (i = 0, k = 0; i < 5; i++)
+		if (areas & (1u << i)) {
+			fputs(k++ ? ", " : "", f);
+			pt_html_text(f, mission_area_names[i]);
+		}
+	fputs(k ? ".</p>\n" : "none.</p>\n", f);
+	fputs("<p><strong>Core capabilities exercised</strong>: ", f);
+	for (o = 0, k = 0; o < sc->n_objectives; o++) {
+		for (i = 0; i < o; i++)
+			if (sc->objectives[i].capability == sc->objectives[o].capability)
+				break;
+		if (i < o)
+			continue;
+		fputs(k++ ? "; " : "", f);
+		pt_html_text(f, cap_name(sc->objectives[o].capability));
+	}
+	fputs(k ? ".</p>\n" : "none.</p>\n", f);
+	fputs("<p><strong>Expected actions on time</strong>: ", f);
+	if (n_actions)
+		pt_html_textf(f, "%zu of %zu (%.0f%%) of the injects delivered with an expected "
+			      "action were done by their deadline.",
+			      n_ontime, n_actions, 100.0 * (double)n_ontime / (double)n_actions);
+	else
+		fputs("no inject with an expected action was delivered.", f);
+	fputs("</p>\n<table>\n<thead><tr><th>Target</th><th>Core capability</th>"
+	      "<th>Rating</th></tr></thead>\n<tbody>\n", f);
+	for (o = 0; o < sc->n_objectives; o++)
+		for (t = 0; t < sc->objectives[o].n_targets; t++) {
+			const struct pt_ex_target *tg = &sc->objectives[o].targets[t];
+			char rating = standing_rating(r, tg->id), buf[96];
+			n_targets++;
+			n_rated += rating != 0;
+			fputs("<tr>", f);
+			td(f, tg->id);
+			td(f, cap_name(sc->objectives[o].capability));
+			if (rating) {
+				snprintf(buf, sizeof buf, "%c (%s)", rating,
+					 pt_ex_report_rating_meaning(rating));
+				td(f, buf);
+			} else
+				fputs("<td class=\"late\">gap: not rated</td>", f);
+			fputs("</tr>\n", f);
+		}
+	fputs("</tbody>\n</table>\n<p>", f);
+	pt_html_textf(f, "%zu of %zu capability targets rated; %zu left unrated (gaps in the "
+		      "evaluation).", n_rated, n_targets, n_targets - n_rated);
+	fputs("</p>\n", f);
+	summary_obs(f, r, "strength", "Major strengths");
+	summary_obs(f, r, "improvement", "Areas for improvement");
+}
+
+static void html_clock(FILE *f, const struct pt_ex_report *r)
+{
+	size_t i, n = 0, shifts = 0;
+	char t[32], w[32], buf[600];
+	fputs("<h2>Clock history</h2>\n", f);
+	for (i = 0; i < r->n_marks; i++) {
+		const struct pt_ex_report_mark *m = &r->marks[i];
+		if (strcmp(m->kind, "alert") == 0)
+			continue;
+		if (!n++)
+			fputs("<table>\n<thead><tr><th class=\"n\">Scenario time</th>"
+			      "<th>Wall time</th><th>Event</th></tr></thead>\n<tbody>\n", f);
+		pt_ex_run_time_text(m->t_min, t, sizeof t);
+		wall_text(m->at, w, sizeof w);
+		shifts += strcmp(m->kind, "shift") == 0;
+		if (strcmp(m->kind, "start") == 0)
+			snprintf(buf, sizeof buf, "clock started");
+		else if (strcmp(m->kind, "pause") == 0)
+			snprintf(buf, sizeof buf, "paused");
+		else if (strcmp(m->kind, "resume") == 0)
+			snprintf(buf, sizeof buf, "resumed");
+		else if (strcmp(m->kind, "speed") == 0)
+			snprintf(buf, sizeof buf, "speed set to x%g", m->value);
+		else if (strcmp(m->kind, "shift") == 0)
+			snprintf(buf, sizeof buf, "pending injects shifted by %+g min (%s)", m->value,
+				 m->value > 0 ? "later" : "earlier");
+		else { /* ENDEX ("ENDEX: ..." or "REAL-WORLD EMERGENCY: ..."), its message whole */
+			const char *text = r->endex_text ? r->endex_text : m->text;
+			fputs("<tr>", f);
+			tdn(f, t);
+			td(f, w);
+			td(f, text[0] ? text : "ENDEX");
+			fputs("</tr>\n", f);
+			continue;
+		}
+		fputs("<tr>", f);
+		tdn(f, t);
+		td(f, w);
+		td(f, buf);
+		fputs("</tr>\n", f);
+	}
+	if (n)
+		fputs("</tbody>\n</table>\n", f);
+	if (shifts)
+		fputs("<p class=\"note\">A shift moves the injects still pending: the timeline shows "
+		      "each shifted inject's time in the MSEL file beneath its time in the run.</p>\n",
+		      f);
+	if (!n)
+		fputs("<p>The clock never started.</p>\n", f);
+}
+
+static void html_annex(FILE *f, const struct pt_ex_report *r)
+{
+	const struct pt_ex_scenario *sc = r->sc;
+	size_t i, j, n;
+	char t[32], buf[64];
+	fputs("<h2>Annex: players' outputs</h2>\n<p class=\"note\">The evidence the evaluators rate "
+	      "against: each role's responses to injects and ICS 214 activity log entries in "
+	      "scenario time, and the exercise CAP alerts issued.</p>\n", f);
+	/* per role of the scenario, then the log positions no role names */
+	for (j = 0; j <= sc->n_roles; j++) {
+		n = 0;
+		for (i = 0; i < r->n_entries; i++) {
+			const struct pt_ex_report_entry *e = &r->entries[i];
+			int rix = pt_ex_role_find(sc, e->role);
+			if (j < sc->n_roles ? rix != (int)j : rix >= 0)
+				continue;
+			if (!n++) {
+				fputs("<h3>", f);
+				pt_html_text(f, j < sc->n_roles ? sc->roles[j].name : "Other ICS positions");
+				fputs("</h3>\n<table>\n<thead><tr><th class=\"n\">Time</th><th>Kind</th>"
+				      "<th>By</th><th>Text</th></tr></thead>\n<tbody>\n", f);
+			}
+			pt_ex_run_time_text(e->t_min, t, sizeof t);
+			fputs("<tr>", f);
+			tdn(f, t);
+			if (strcmp(e->kind, "response") == 0)
+				snprintf(buf, sizeof buf, "response to inject #%lld", e->seq);
+			else
+				snprintf(buf, sizeof buf, "ICS 214 log%s%.40s", rix < 0 ? ", " : "",
+					 rix < 0 ? e->role : "");
+			td(f, buf);
+			fputs("<td>", f);
+			pt_html_text(f, e->user);
+			if (e->agency[0]) {
+				fputs("<div class=\"meta\">", f);
+				pt_html_text(f, e->agency);
+				fputs("</div>", f);
+			}
+			fputs("</td>", f);
+			td(f, e->text);
+			fputs("</tr>\n", f);
+		}
+		if (n)
+			fputs("</tbody>\n</table>\n", f);
+	}
+	if (!r->n_entries)
+		fputs("<p>No response or ICS 214 entry was written.</p>\n", f);
+	fputs("<h3>Exercise alerts issued</h3>\n", f);
+	for (i = 0, n = 0; i < r->n_marks; i++) {
+		const struct pt_ex_report_mark *m = &r->marks[i];
+		if (strcmp(m->kind, "alert") != 0)
+			continue;
+		if (!n++)
+			fputs("<table>\n<thead><tr><th class=\"n\">Time</th><th>Alert</th>"
+			      "<th>Site</th><th>Composed by</th><th>State</th></tr></thead>\n<tbody>\n",
+			      f);
+		pt_ex_run_time_text(m->t_min, t, sizeof t);
+		fputs("<tr>", f);
+		tdn(f, t);
+		td(f, m->text);
+		td(f, m->site);
+		td(f, m->composer);
+		td(f, m->state);
+		fputs("</tr>\n", f);
+	}
+	if (n)
+		fputs("</tbody>\n</table>\n", f);
+	else
+		fputs("<p>No exercise alert was issued.</p>\n", f);
+}
+
+/* An item's core capability: its own, else its objective's (HSEEP's plan is per capability). */
+static const char *item_capability(const struct pt_ex_report *r, const struct pt_ex_report_item *it)
+{
+	size_t o;
+	if (it->capability >= 0 || !it->objective[0] || !r->sc)
+		return cap_name(it->capability);
+	for (o = 0; o < r->sc->n_objectives; o++)
+		if (strcmp(r->sc->objectives[o].id, it->objective) == 0)
+			return cap_name(r->sc->objectives[o].capability);
+	return "";
+}
+
+/* The area for improvement an item answers: the observation, else the target or objective. */
+static void item_afi(const struct pt_ex_report *r, const struct pt_ex_report_item *it, char *buf,
+		     size_t size)
+{
+	buf[0] = '\0';
+	if (it->afi)
+		snprintf(buf, size, "observation %lld%s%s", it->afi, it->target[0] ? ", target " : "",
+			 it->target);
+	else if (it->target[0])
+		snprintf(buf, size, "target %s", it->target);
+	else if (it->objective[0])
+		snprintf(buf, size, "objective %s", it->objective);
+	(void)r;
+}
+
 static void html_plan(FILE *f, const struct pt_ex_report *r)
 {
 	size_t i;
@@ -660,9 +1015,10 @@ static void html_plan(FILE *f, const struct pt_ex_report *r)
 		fputs("<p>No improvement item was recorded.</p>\n", f);
 		return;
 	}
-	fputs("<table>\n<thead><tr><th>Item</th><th>Capability</th><th>Issue</th>"
-	      "<th>Corrective action</th><th>Capability element</th>"
-	      "<th>Responsible organisation</th><th>Due</th><th>Status</th><th>Links</th>"
+	fputs("<table>\n<thead><tr><th>Item</th><th>Capability</th><th>Area for improvement</th>"
+	      "<th>Issue</th><th>Analysis (root cause)</th><th>Corrective action</th>"
+	      "<th>Capability element</th><th>Responsible organisation</th>"
+	      "<th>Point of contact</th><th>Start</th><th>Due</th><th>Status</th><th>Links</th>"
 	      "</tr></thead>\n<tbody>\n",
 	      f);
 	for (i = 0; i < r->n_items; i++) {
@@ -671,11 +1027,16 @@ static void html_plan(FILE *f, const struct pt_ex_report *r)
 		fputs("<tr>", f);
 		snprintf(buf, sizeof buf, "%lld", it->id);
 		td(f, buf);
-		td(f, cap_name(it->capability));
+		td(f, item_capability(r, it));
+		item_afi(r, it, buf, sizeof buf);
+		td(f, buf);
 		td(f, it->issue);
+		td(f, it->analysis);
 		td(f, it->action);
 		td(f, it->element);
 		td(f, it->responsible);
+		td(f, it->poc);
+		td(f, it->start);
 		td(f, it->due);
 		td(f, it->status);
 		fputs("<td>", f);
@@ -716,16 +1077,20 @@ enum pt_err pt_ex_report_html(FILE *f, const struct pt_ex_report *r)
 	fputs("<h1>After-action report: ", f);
 	pt_html_text(f, r->title);
 	fputs("</h1>\n", f);
+	html_summary(f, r);
 	html_overview(f, r);
+	html_clock(f, r);
 	html_timeline(f, r);
 	html_ratings(f, r);
 	html_outcome(f, r);
 	html_plan(f, r);
+	html_annex(f, r);
 	fputs("<h2>Method</h2>\n<p class=\"note\">", f);
 	pt_html_text(f, "The report follows the Homeland Security Exercise and Evaluation Program (HSEEP, "
 		"2020): capability targets and critical tasks from the Exercise Evaluation Guide, "
-		"rated P, S, M or U; an improvement plan with issue, corrective action, capability "
-		"element, responsible organisation and due date. Capabilities are FEMA's core "
+		"rated P, S, M or U; an improvement plan with, per area for improvement, its "
+		"analysis, corrective action, capability element (POETE), responsible organisation, "
+		"point of contact, start and due date. Capabilities are FEMA's core "
 		"capabilities (National Preparedness Goal, 2nd edition, 2015). Times are scenario "
 		"time (HH:MM from the exercise's start) unless marked UTC. The simulated outcome is "
 		"the mass-casualty simulation of docs/scenarios.md.");
@@ -741,22 +1106,35 @@ enum pt_err pt_ex_report_csv(FILE *f, const struct pt_ex_report *r)
 	if (!f || !r)
 		return PT_EINVAL;
 	fprintf(f, "# %s\r\n", pt_marking_label(r->tlp));
-	fputs("run_id,item,capability,issue,corrective_action,capability_element,"
-	      "responsible_organisation,due,status,measure_site,measure_id,register_site,"
-	      "register_threat\r\n",
+	fputs("run_id,item,capability,objective,target,area_for_improvement,issue,analysis,"
+	      "corrective_action,capability_element,responsible_organisation,point_of_contact,"
+	      "start,due,status,measure_site,measure_id,register_site,register_threat\r\n",
 	      f);
 	for (i = 0; i < r->n_items; i++) {
 		const struct pt_ex_report_item *it = &r->items[i];
 		fprintf(f, "%lld,%lld,", r->run_id, it->id);
-		pt_csv_write_field(f, it->capability >= 0 ? cap_name(it->capability) : "");
+		pt_csv_write_field(f, item_capability(r, it));
+		fputc(',', f);
+		pt_csv_write_field(f, it->objective);
+		fputc(',', f);
+		pt_csv_write_field(f, it->target);
+		fputc(',', f);
+		if (it->afi)
+			fprintf(f, "%lld", it->afi);
 		fputc(',', f);
 		pt_csv_write_field(f, it->issue);
+		fputc(',', f);
+		pt_csv_write_field(f, it->analysis);
 		fputc(',', f);
 		pt_csv_write_field(f, it->action);
 		fputc(',', f);
 		pt_csv_write_field(f, it->element);
 		fputc(',', f);
 		pt_csv_write_field(f, it->responsible);
+		fputc(',', f);
+		pt_csv_write_field(f, it->poc);
+		fputc(',', f);
+		pt_csv_write_field(f, it->start);
 		fputc(',', f);
 		pt_csv_write_field(f, it->due);
 		fputc(',', f);

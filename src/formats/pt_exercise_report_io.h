@@ -74,6 +74,13 @@ struct pt_ex_report_item {
 					    readable by the report's reader; "removed" gone) */
 	char noted_site[PT_EX_REPORT_NAME];     /**< a note on this register risk, or "" */
 	char noted_threat[PT_EX_REPORT_NAME];
+	/* HSEEP 2020 (migration 027; "" / 0 for an item stored before it) */
+	long long afi;                 /**< the area for improvement (an observation's id), or 0 */
+	char objective[PT_EX_REPORT_NAME]; /**< the objective id it concerns, or "" */
+	char target[PT_EX_REPORT_NAME];    /**< the capability target id, or "" */
+	char *analysis;                /**< analysis and root cause; owned, may be "" */
+	char poc[PT_EX_REPORT_NAME];   /**< the organisation's point of contact, or "" */
+	char start[11];                /**< start date YYYY-MM-DD, or "" */
 	char given_status[16];         /**< the facilitators' ("open", "in progress", "done",
 					    "cancelled"), or "" never given */
 	char status[24];               /**< pt_ex_report_item_status's */
@@ -88,6 +95,30 @@ struct pt_ex_report_item {
  * "noted" for a note on a register risk; else "open".
  */
 void pt_ex_report_item_status(struct pt_ex_report_item *it);
+
+/** A player's output: a response to an inject or an ICS 214 activity log entry. */
+struct pt_ex_report_entry {
+	char kind[16];                 /**< "response" or "log" */
+	long long seq;                 /**< response: the inject's seq; log: 0 */
+	char role[PT_EX_REPORT_NAME];  /**< response: the exercise role; log: the ICS position */
+	char user[PT_EX_REPORT_NAME];
+	char agency[PT_EX_REPORT_NAME]; /**< log: the home agency, or "" */
+	double t_min;
+	int64_t at;
+	char *text;                    /**< owned */
+};
+
+/** A mark of the run's history: a clock event or an exercise alert issued. */
+struct pt_ex_report_mark {
+	char kind[16];                 /**< "start", "pause", "resume", "speed", "shift", "endex", "alert" */
+	double t_min;                  /**< scenario minutes */
+	int64_t at;                    /**< wall time, unix seconds */
+	double value;                  /**< speed: the new speed; shift: the minutes */
+	char text[512];                /**< ENDEX's message; the alert's line */
+	char composer[PT_EX_REPORT_NAME]; /**< alert: who composed it, or "" */
+	char site[PT_EX_REPORT_NAME];  /**< alert: its site, or "" */
+	char state[16];                /**< alert: its state, or "" */
+};
 
 /** The simulated outcome of the run's decisions against the baseline (same seed). */
 struct pt_ex_report_outcome {
@@ -127,7 +158,12 @@ struct pt_ex_report {
 	size_t n_ratings;
 	struct pt_ex_report_item *items;
 	size_t n_items;
+	struct pt_ex_report_entry *entries; /**< players' responses and ICS 214 entries, in order */
+	size_t n_entries;
+	struct pt_ex_report_mark *marks; /**< the clock's history and the exercise alerts, in order */
+	size_t n_marks;
 	int has_sim;                   /**< the scenario drives a simulation */
+	char sim_note[256];            /**< why the simulated outcome is missing, or "" */
 	struct pt_ex_report_outcome outcome; /**< filled by the compute step; run NULL before */
 };
 

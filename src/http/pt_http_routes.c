@@ -473,6 +473,13 @@ static const struct pt_vfield f_run_improve[] = {
 	ID("measure", 0),
 	ID("risk_site", 0),
 	ID("risk_threat", 0),
+	/* HSEEP 2020 (review finding 7): the app requires start and due, real dates */
+	INT("afi", 0, 0, 9007199254740991.0),
+	ID("objective", 0),
+	ID("target", 0),
+	RTEXT("analysis", 0, 0),
+	TEXT("poc", 0, 0, 63),
+	{"start", PT_V_STRING, 0, 0, 10, 10, NULL, run_date_ok, "a date YYYY-MM-DD", NULL, NULL},
 	END,
 };
 static const struct pt_vschema b_run_improve = {f_run_improve, 0};

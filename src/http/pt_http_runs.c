@@ -170,6 +170,19 @@ static json_t *participant_json(const struct pt_app_run_participant *p)
 			 p->lead);
 }
 
+/* HSEEP 2020 (review finding 7): an improvement item's AFI link, analysis, POC and start. */
+static int improvement_hseep_json(json_t *o, const struct pt_app_run_improvement *m)
+{
+	if (!o)
+		return 1;
+	return json_object_set_new(o, "afi", m->afi ? json_integer((json_int_t)m->afi) : json_null()) ||
+	       json_object_set_new(o, "objective", str_or_null(m->objective)) ||
+	       json_object_set_new(o, "target", str_or_null(m->target)) ||
+	       json_object_set_new(o, "analysis", str_or_null(m->analysis ? m->analysis : "")) ||
+	       json_object_set_new(o, "poc", str_or_null(m->poc)) ||
+	       json_object_set_new(o, "start", str_or_null(m->start));
+}
+
 static json_t *rating_json(const struct pt_app_run_rating *g)
 {
 	return json_pack("{s:s,s:s,s:s,s:b,s:I,s:s}", "target", g->target, "user", g->user, "rating",
@@ -319,6 +332,7 @@ static json_t *run_json(const struct pt_app_run *run)
 					 str_or_null(m->risk_site), "risk_threat",
 					 str_or_null(m->risk_threat), "user", m->user, "at",
 					 (json_int_t)m->at));
+		bad |= improvement_hseep_json(json_array_get(a, json_array_size(a) - 1), m);
 	}
 	bad |= json_object_set_new(o, "improvements", a) != 0;
 	if (bad) {
@@ -876,6 +890,12 @@ void pt_h_run_improve(struct pt_req *r)
 	o.measure_id = json_string_value(json_object_get(r->json, "measure"));
 	o.risk_site = json_string_value(json_object_get(r->json, "risk_site"));
 	o.risk_threat = json_string_value(json_object_get(r->json, "risk_threat"));
+	o.afi = (long long)json_integer_value(json_object_get(r->json, "afi"));
+	o.objective = json_string_value(json_object_get(r->json, "objective"));
+	o.target = json_string_value(json_object_get(r->json, "target"));
+	o.analysis = json_string_value(json_object_get(r->json, "analysis"));
+	o.poc = json_string_value(json_object_get(r->json, "poc"));
+	o.start = json_string_value(json_object_get(r->json, "start"));
 	pt_api_caller(r, &c);
 	err = pt_app_run_improvement_add(&c, r->db, id, &o, &item, &d);
 	answer_id(r, err, &d, id, item);

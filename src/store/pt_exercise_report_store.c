@@ -1,5 +1,6 @@
 /* pt_exercise_report_store.c - improvement items linked to measures and
- * register risks (issue 15, migration 025), a run's first event of a kind:
+ * register risks (issue 15, migration 025) and their HSEEP details
+ * (migration 027), a run's first event of a kind and its clock history:
  * statements, rows in and out. */
 #include "pt_exercise_report_store.h"
 
@@ -17,6 +18,9 @@ enum link_stmt {
 	ST_EVENT_FIRST,
 	ST_STATUS_ADD,
 	ST_STATUSES,
+	ST_PLAN_ADD,
+	ST_PLANS,
+	ST_MARKS,
 	ST_COUNT
 };
 
@@ -34,6 +38,16 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_STATUSES] = "SELECT run_id, item_id, status, user_id, user_name, at FROM "
 			"exercise_improvement_status WHERE id IN (SELECT max(id) FROM "
 			"exercise_improvement_status WHERE run_id = ?1 GROUP BY item_id) ORDER BY item_id",
+	[ST_PLAN_ADD] = "INSERT INTO exercise_improvement_plan (item_id, run_id, afi, objective, "
+			"target, analysis, poc, start) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[ST_PLANS] = "SELECT item_id, run_id, afi, objective, target, analysis, poc, start FROM "
+		     "exercise_improvement_plan WHERE run_id = ?1 ORDER BY item_id",
+	[ST_MARKS] = "SELECT e.kind, e.t_min, e.at_ms, e.value, e.text, coalesce(a.composer, ''), "
+		     "coalesce(a.site_id, ''), coalesce(a.state, '') FROM exercise_run_events e "
+		     "LEFT JOIN alerts a ON e.kind = 'alert' AND json_valid(e.detail) AND "
+		     "a.identifier = json_extract(e.detail, '$.identifier') WHERE e.run_id = ?1 AND "
+		     "e.kind IN ('start', 'pause', 'resume', 'speed', 'shift', 'endex', 'alert') "
+		     "ORDER BY e.id",
 };
 
 static const struct pt_db_stmt_table stmts = {PT_DBM_EXERCISE_LINKS, ST_COUNT, stmt_sql};
@@ -99,8 +113,11 @@ static enum pt_err link_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_di
 	return pt_db_col_text(st, 7, l->user_name, sizeof l->user_name, d);
 }
 
-static enum pt_err links_read(struct pt_db *db, int id, long long run_id, const char *site_id,
-			      struct pt_db_improvement_link **out, size_t *n, struct pt_diag *d)
+/* The rows of statement id for run_id (site_id NULL) or site_id through fill (elem_size each),
+ * at most PT_DB_LINKS_MAX; *out: free(). */
+static enum pt_err rows_of(struct pt_db *db, int id, long long run_id, const char *site_id,
+			   size_t elem_size, pt_db_fill_fn *fill, const char *what, void **out,
+			   size_t *n, struct pt_diag *d)
 {
 	struct pt_db_rows rows;
 	sqlite3_stmt *st;
@@ -113,14 +130,14 @@ static enum pt_err links_read(struct pt_db *db, int id, long long run_id, const 
 	rc = site_id ? pt_db_bind_text(st, 1, site_id) : sqlite3_bind_int64(st, 1, run_id);
 	if (rc != SQLITE_OK) {
 		sqlite3_reset(st);
-		return pt_db_fail(db, rc, d, "reading improvement links");
+		return pt_db_fail(db, rc, d, what);
 	}
 	memset(&rows, 0, sizeof rows);
-	rows.elem_size = sizeof **out;
+	rows.elem_size = elem_size;
 	rows.max = PT_DB_LINKS_MAX;
-	rows.too_many = "too many improvement links";
-	rows.fill = link_row;
-	if ((err = pt_db_rows_read(db, st, &rows, "reading improvement links", d)) != PT_OK)
+	rows.too_many = "too many rows for one exercise run";
+	rows.fill = fill;
+	if ((err = pt_db_rows_read(db, st, &rows, what, d)) != PT_OK)
 		return err;
 	*out = rows.items;
 	*n = rows.n;
@@ -131,14 +148,16 @@ enum pt_err pt_db_improvement_links_of_run(struct pt_db *db, long long run_id,
 					   struct pt_db_improvement_link **out, size_t *n,
 					   struct pt_diag *d)
 {
-	return links_read(db, ST_LINKS_RUN, run_id, NULL, out, n, d);
+	return rows_of(db, ST_LINKS_RUN, run_id, NULL, sizeof **out, link_row,
+		       "reading improvement links", (void **)out, n, d);
 }
 
 enum pt_err pt_db_improvement_links_of_site(struct pt_db *db, const char *site_id,
 					    struct pt_db_improvement_link **out, size_t *n,
 					    struct pt_diag *d)
 {
-	return links_read(db, ST_LINKS_SITE, 0, site_id, out, n, d);
+	return rows_of(db, ST_LINKS_SITE, 0, site_id, sizeof **out, link_row,
+		       "reading improvement links", (void **)out, n, d);
 }
 
 enum pt_err pt_db_run_event_first(struct pt_db *db, long long run_id, const char *kind,
@@ -210,26 +229,98 @@ enum pt_err pt_db_improvement_statuses(struct pt_db *db, long long run_id,
 				       struct pt_db_improvement_status **out, size_t *n,
 				       struct pt_diag *d)
 {
-	struct pt_db_rows rows;
+	return rows_of(db, ST_STATUSES, run_id, NULL, sizeof **out, status_row,
+		       "reading improvement statuses", (void **)out, n, d);
+}
+
+enum pt_err pt_db_improvement_plan_add(struct pt_db *db, const struct pt_db_improvement_plan *x,
+				       struct pt_diag *d)
+{
 	sqlite3_stmt *st;
 	enum pt_err err;
 	int rc;
-	*out = NULL;
-	*n = 0;
-	if ((err = pt_db_prepare(db, &stmts, ST_STATUSES, &st, d)) != PT_OK)
+	if ((err = pt_db_prepare(db, &stmts, ST_PLAN_ADD, &st, d)) != PT_OK)
 		return err;
-	if ((rc = sqlite3_bind_int64(st, 1, run_id)) != SQLITE_OK) {
-		sqlite3_reset(st);
-		return pt_db_fail(db, rc, d, "reading improvement statuses");
-	}
-	memset(&rows, 0, sizeof rows);
-	rows.elem_size = sizeof **out;
-	rows.max = PT_DB_LINKS_MAX;
-	rows.too_many = "too many improvement statuses";
-	rows.fill = status_row;
-	if ((err = pt_db_rows_read(db, st, &rows, "reading improvement statuses", d)) != PT_OK)
+	rc = sqlite3_bind_int64(st, 1, x->item_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 2, x->run_id);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int64(st, 3, x->afi);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_field(st, 4, x->objective, sizeof x->objective);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_field(st, 5, x->target, sizeof x->target);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_field(st, 6, x->analysis, sizeof x->analysis);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_field(st, 7, x->poc, sizeof x->poc);
+	if (rc == SQLITE_OK)
+		rc = pt_db_bind_field(st, 8, x->start, sizeof x->start);
+	return pt_db_step_done(db, st, rc, "storing an improvement item's plan", d);
+}
+
+static enum pt_err plan_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
+{
+	struct pt_db_improvement_plan *x = row;
+	enum pt_err err;
+	(void)ctx;
+	memset(x, 0, sizeof *x);
+	x->item_id = sqlite3_column_int64(st, 0);
+	x->run_id = sqlite3_column_int64(st, 1);
+	x->afi = sqlite3_column_int64(st, 2);
+	if ((err = pt_db_col_text(st, 3, x->objective, sizeof x->objective, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 4, x->target, sizeof x->target, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 5, x->analysis, sizeof x->analysis, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 6, x->poc, sizeof x->poc, d)) != PT_OK)
 		return err;
-	*out = rows.items;
-	*n = rows.n;
-	return PT_OK;
+	return pt_db_col_text(st, 7, x->start, sizeof x->start, d);
+}
+
+/* A text cut to fit ends on a whole UTF-8 character: drop a sequence the cut left incomplete. */
+static void utf8_whole(char *s)
+{
+	size_t n = strlen(s), k = n, need;
+	unsigned char lead;
+	while (k > 0 && ((unsigned char)s[k - 1] & 0xC0) == 0x80)
+		k--;
+	if (k == 0 || ((unsigned char)s[k - 1] & 0x80) == 0)
+		return; /* ASCII last: whole */
+	lead = (unsigned char)s[k - 1];
+	need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+	if (n - (k - 1) < need)
+		s[k - 1] = '\0';
+}
+
+static enum pt_err mark_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
+{
+	struct pt_db_run_mark *x = row;
+	enum pt_err err;
+	(void)ctx;
+	memset(x, 0, sizeof *x);
+	x->t_min = sqlite3_column_double(st, 1);
+	x->at_ms = sqlite3_column_int64(st, 2);
+	x->value = sqlite3_column_double(st, 3);
+	pt_db_col_copy(st, 4, x->text, sizeof x->text);
+	utf8_whole(x->text);
+	if ((err = pt_db_col_text(st, 0, x->kind, sizeof x->kind, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 5, x->composer, sizeof x->composer, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 6, x->site_id, sizeof x->site_id, d)) != PT_OK)
+		return err;
+	return pt_db_col_text(st, 7, x->state, sizeof x->state, d);
+}
+
+
+enum pt_err pt_db_improvement_plans(struct pt_db *db, long long run_id,
+				    struct pt_db_improvement_plan **out, size_t *n,
+				    struct pt_diag *d)
+{
+	return rows_of(db, ST_PLANS, run_id, NULL, sizeof **out, plan_row,
+		       "reading a run's improvement plan", (void **)out, n, d);
+}
+
+enum pt_err pt_db_run_marks(struct pt_db *db, long long run_id, struct pt_db_run_mark **out,
+			    size_t *n, struct pt_diag *d)
+{
+	return rows_of(db, ST_MARKS, run_id, NULL, sizeof **out, mark_row,
+		       "reading a run's clock history", (void **)out, n, d);
 }

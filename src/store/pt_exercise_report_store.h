@@ -1,8 +1,8 @@
 /* pt_exercise_report_store.h - what the after-action report of an exercise
  * run reads beyond the run's own store (issue 15): the links from its
  * improvement items to the registry (migration 025: a measure at a site, a
- * note on a register risk), the items' statuses and the first event of a
- * kind; SQL only. */
+ * note on a register risk), the items' statuses and HSEEP details (migration
+ * 027), the first event of a kind and the clock history; SQL only. */
 #ifndef PT_EXERCISE_REPORT_STORE_H
 #define PT_EXERCISE_REPORT_STORE_H
 
@@ -64,5 +64,49 @@ enum pt_err pt_db_improvement_statuses(struct pt_db *db, long long run_id,
  */
 enum pt_err pt_db_run_event_first(struct pt_db *db, long long run_id, const char *kind,
 				  int64_t *at_ms, char **text, struct pt_diag *d);
+
+/**
+ * An improvement item's HSEEP details (exercise_improvement_plan, migration
+ * 027; an item stored before it has none). Plain data.
+ */
+struct pt_db_improvement_plan {
+	long long item_id, run_id;
+	long long afi;          /**< the area for improvement: an entry id of kind improvement, or 0 */
+	char objective[64];     /**< an objective id of the scenario, or "" */
+	char target[64];        /**< a capability target id, or "" */
+	char analysis[4000];    /**< analysis and root cause, or "" */
+	char poc[64];           /**< the responsible organisation's point of contact, or "" */
+	char start[11];         /**< YYYY-MM-DD */
+};
+
+/** Append x (item x->item_id's details; once per item). */
+enum pt_err pt_db_improvement_plan_add(struct pt_db *db, const struct pt_db_improvement_plan *x,
+				       struct pt_diag *d);
+
+/** The details of run_id's items that have them, by item; *out: free() (NULL when *n is 0). */
+enum pt_err pt_db_improvement_plans(struct pt_db *db, long long run_id,
+				    struct pt_db_improvement_plan **out, size_t *n,
+				    struct pt_diag *d);
+
+/**
+ * One mark of a run's history for the after-action report: a clock event
+ * (start, pause, resume, speed, shift, endex) or an exercise alert issued
+ * (kind "alert", with the stored alert's composer, site and state when it is
+ * found). Plain data.
+ */
+struct pt_db_run_mark {
+	char kind[16];
+	double t_min;           /**< scenario minutes */
+	int64_t at_ms;          /**< wall time, unix milliseconds */
+	double value;           /**< speed: the new speed; shift: the minutes */
+	char text[512];         /**< the event's text (ENDEX's message, the alert's line), cut to fit */
+	char composer[64];      /**< alert: who composed it, or "" */
+	char site_id[64];       /**< alert: its site, or "" */
+	char state[16];         /**< alert: "issued", "pending", "rejected", or "" */
+};
+
+/** The clock events and exercise alerts of run_id, oldest first; *out: free(). */
+enum pt_err pt_db_run_marks(struct pt_db *db, long long run_id, struct pt_db_run_mark **out,
+			    size_t *n, struct pt_diag *d);
 
 #endif

@@ -2287,6 +2287,62 @@ test('exercise: the run comes with its newest entries; "Show older" brings the o
   } finally {
     await fac.unroute(firstPage);
   }
+test('exercise: the evaluator sees the Exercise Evaluation Guide, the critical tasks and the players\' logs; the facilitator adds an HSEEP improvement item', async () => {
+  const { fac, ev } = X;
+  assert(fac && ev, 'no pages (an earlier step failed)');
+  await ev.locator('[data-testid=run-reload]').click();
+  // the EEG: per target its critical tasks and the injects that test it, with their status
+  const eeg = ev.locator('[data-testid=run-eeg] [data-objective=obj_lockdown]');
+  await eeg.locator('li', { hasText: 'Activate the lockdown code over the public address' }).waitFor();
+  eq(await eeg.locator('tr[data-seq="3"]').count(), 0, 'an inject of another capability does not test obj_lockdown');
+  const lock = ev.locator('[data-testid=run-eeg] [data-objective=obj_lockdown] [data-testid=eeg-injects] tr[data-seq="8"]');
+  await lock.waitFor();
+  assert(/^\d\d:\d\d$/.test(await lock.locator('td').nth(2).textContent()), 'inject 8 has its deadline');
+  // injects of a capability no objective names: #3 ("Cordon the van"), marked done on time; #2 skipped
+  const other = ev.locator('[data-testid=run-eeg] [data-objective=""]');
+  await other.locator('tr[data-seq="3"]', { hasText: 'Cordon the van' }).waitFor();
+  assert(/^done \d\d:\d\d$/.test(await other.locator('tr[data-seq="3"] [data-testid=eeg-status]').textContent()), 'inject 3 done on time');
+  eq(await other.locator('tr[data-seq="2"] [data-testid=eeg-status]').textContent(), 'skipped', 'inject 2 skipped');
+  // the rating table names the critical tasks
+  await ev.locator('[data-testid=run-ratings] tr[data-target=t_lockdown] [data-testid=rating-tasks] li', { hasText: 'Activate the lockdown code' }).waitFor();
+  // the players' ICS 214 entries and responses
+  await ev.locator('[data-testid=run-players-log] li', { hasText: 'free resuscitation bays' }).waitFor();
+  await ev.locator('[data-testid=run-responses] li').first().waitFor();
+  await fac.locator('[data-testid=run-reload]').click();
+  await fac.locator('[data-testid=run-players-log] li', { hasText: 'free resuscitation bays' }).waitFor();
+  // an improvement item: the start date is required, named next to its field; then added
+  await fac.locator('#imp-issue').fill('Lockdown code announced late');
+  await fac.locator('#imp-action').fill('Drill the lockdown announcement monthly');
+  await fac.locator('#imp-responsible').fill('Orrinford General Hospital');
+  await fac.locator('#imp-target').selectOption('t_lockdown');
+  await fac.locator('#imp-analysis').fill('The switchboard has no script for the code');
+  await fac.locator('#imp-poc').fill('Head of security');
+  await fac.locator('#imp-due').fill('2027-03-31');
+  await fac.locator('[data-testid=imp-add]').click();
+  await fac.locator('#imp-start-err', { hasText: 'start date is required' }).waitFor();
+  eq(await fac.locator('#imp-start').getAttribute('aria-invalid'), 'true', 'the start field is marked invalid');
+  await fac.locator('#imp-start').fill('2027-04-01');
+  await fac.locator('[data-testid=imp-add]').click();
+  await fac.locator('#imp-due-err', { hasText: 'before the start date' }).waitFor();
+  await fac.locator('#imp-start').fill('2027-01-04');
+  await fac.locator('[data-testid=imp-add]').click();
+  const item = fac.locator('[data-testid=run-improvements] tbody tr', { hasText: 'Drill the lockdown announcement monthly' });
+  await item.waitFor();
+  assert((await item.textContent()).includes('2027-01-04'), `the item shows its start: ${await item.textContent()}`);
+  await shot(ev, 'exercise-evaluator-eeg');
+  // the item made a measure at the hospital by an observing coordinator: the site's page names it
+  const itemId = await item.getAttribute('data-item');
+  const co = await apiClient(U.coordinator);
+  const link = await co('POST', `/runs/${X.run}/improvements/${itemId}/measure`, { site_id: 'VM-012', measure_id: 'cctv' });
+  eq(link.status, 201, `the coordinator links the item: ${JSON.stringify(link.body)}`);
+  const cp = await newPage();
+  await login(cp, U.coordinator);
+  await cp.goto(`${BASE}/#/site/VM-012`);
+  const from = cp.locator('#site-measures tr[data-measure=cctv] [data-testid=measure-from-exercise]');
+  await from.waitFor();
+  eq((await from.textContent()).trim(), `from exercise run ${X.run}, item ${itemId}`, 'the measure names the run and the item');
+  eq(await from.getAttribute('href'), `#/runs/${X.run}`, 'a link to the run');
+  await cp.context().close();
 });
 
 test('exercise: accessibility of the console, the player view and the evaluator view (axe-core)', async () => {

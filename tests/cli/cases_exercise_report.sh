@@ -22,6 +22,13 @@ p exreport-html 0 --db exrep.db exercise report "$exrun" --format html --threads
 out_has "<h1>After-action report: Orrinford drill &lt;script&gt;alert(1)&lt;/script&gt;</h1>"
 out_lacks "<script>"
 out_lacks "<b>bold"
+out_has "<h2>Executive summary</h2>"
+out_has "<td>t_alert</td><td>Public Information and Warning</td><td class=\"late\">gap: not rated</td>"
+out_has "1 of 9 capability targets rated; 8 left unrated (gaps in the evaluation)."
+out_has "<strong>Mission areas</strong>: Prevention, Protection, Mitigation, Response, Recovery."
+out_has "<h2>Clock history</h2>"
+out_has "<td class=\"n\">00:00</td><td>2025-12-01 08:00 UTC</td><td>clock started</td>"
+out_has "<h2>Annex: players' outputs</h2>"
 out_has "<h2>Overview</h2>"
 out_has "<tr><th scope=\"row\">Started</th><td>2025-12-01 08:00 UTC</td></tr>"
 out_has "<tr><th scope=\"row\">Ended (ENDEX)</th><td>2025-12-01 09:10 UTC</td></tr>"
@@ -80,6 +87,10 @@ out_line "run $exrun, item $exitem1: noted on the register risk VM-012 / armed_a
 # the measure's side names the run and the item
 p exlink-measures-at 0 --db exrep.db measures at VM-012
 out_line "  from exercise run $exrun, item $exitem1"
+p exlink-measures-csv 0 --db exrep.db measures at VM-012 --format csv
+out_has "site_id,measure_id,status,plan,added_at,added_by,from_run,from_item"
+if grep -q "^VM-012,cctv,.*,$exrun,$exitem1"$'\r'"\$" exlink-measures-csv.out; then ok; else bad "the CSV's cctv row does not name run $exrun, item $exitem1"; fi
+if grep -v "^VM-012,cctv," exlink-measures-csv.out | grep -q "^VM-012,.*,,"$'\r'"\$"; then ok; else bad "the other measures have no origin"; fi
 p exlink-measures-json 0 --db exrep.db measures at VM-012 --format json
 pycheck "measures at: from_exercise" exlink-measures-json.out "
 m = [x for x in j['items'] if x['measure_id'] == 'cctv'][0]
@@ -103,4 +114,4 @@ out_line "run $exrun, item $exitem2: in progress"
 # the item's side: the plan names the measure (in place) and the note; item 2 in progress
 p exlink-plan 0 --db exrep.db exercise report "$exrun" --format csv
 out_has ",2027-03-31,in place,VM-012,cctv,VM-012,armed_assault_lone"
-out_has ",planning,Vellmark Ministry of Health,,in progress,,,,"
+out_has ",planning,Vellmark Ministry of Health,,,,in progress,,,,"

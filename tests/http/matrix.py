@@ -541,7 +541,8 @@ def check_runs(res, c, who, rel, role, runs):
         expect_status(res, c.request("POST", "/api/v1/runs/%s/participants" % rid, body), want,
                       what + ": assign (already assigned: 409 to its facilitator)")
         expect_status(res, c.request("POST", "/api/v1/runs/%s/improvements" % rid,
-                                     {"issue": "i", "action": "a", "element": "training", "responsible": "r"}),
+                                     {"issue": "i", "action": "a", "element": "training", "responsible": "r",
+                                      "target": "t_lockdown", "start": "2027-01-01", "due": "2027-02-01"}),
                       {"facilitator": 201, None: 404}.get(view, 403), what + ": an improvement item")
         log = {"activity": "matrix"}
         if view == "player":

@@ -47,8 +47,9 @@ def t_report(res, port, run, item1, item2):
     res.eq(r.header("content-type"), "text/csv; charset=utf-8", "CSV content type")
     lines = r.body.split("\r\n")
     res.eq(lines[0], "# TLP:AMBER", "the CSV's marking line")
-    res.eq(lines[1], "run_id,item,capability,issue,corrective_action,capability_element,"
-           "responsible_organisation,due,status,measure_site,measure_id,register_site,register_threat",
+    res.eq(lines[1], "run_id,item,capability,objective,target,area_for_improvement,issue,analysis,"
+           "corrective_action,capability_element,responsible_organisation,point_of_contact,start,due,status,"
+           "measure_site,measure_id,register_site,register_threat",
            "the CSV's columns")
     res.check(lines[2].startswith("%d,%d," % (run, item1)) and lines[3].startswith("%d,%d," % (run, item2)),
               "one row per item: %r" % lines[2:4])
@@ -114,7 +115,61 @@ def t_links(res, port, run, item1, item2):
     r = co.get("/api/v1/runs/%d/report?format=csv" % run)
     res.check(",in place,VM-012,cctv,VM-012,armed_assault_lone\r\n" in r.body,
               "the plan names the measure and the note: %r" % r.body[-300:])
-    res.check(",planning,Vellmark Ministry of Health,,done,,,,\r\n" in r.body, "item 2 is done: %r" % r.body[-300:])
+    res.check(",planning,Vellmark Ministry of Health,,,,done,,,,\r\n" in r.body, "item 2 is done: %r" % r.body[-300:])
+
+
+def t_live(res, port):
+    """A run made and played through the API, then both report formats (review findings 6, 7)."""
+    fac = login(res, port, "facilitator")
+    r = fac.request("POST", "/api/v1/runs", {"builtin": "hospital-attack-exercise", "title": "API drill"})
+    res.eq(r.status, 201, "a run through the API: %r" % r)
+    rid = (r.json or {}).get("id")
+    path = "/api/v1/runs/%s" % rid
+    for body in ({"user": "evaluator", "member": "evaluator"},
+                 {"user": "player", "member": "player", "role": "ems_commander"},
+                 {"user": "player", "member": "player", "role": "pio"}):
+        r = fac.request("POST", path + "/participants", body)
+        res.eq(r.status, 201, "assign %r: %r" % (body, r))
+    pl = login(res, port, "player")
+    ev = login(res, port, "evaluator")
+    res.eq(fac.request("POST", path + "/start").status, 200, "start")
+    r = pl.request("POST", path + "/log", {"activity": "Declared major incident, METHANE sent", "role": "ems_commander"})
+    res.eq(r.status, 201, "the player's ICS 214 entry: %r" % r)
+    r = ev.request("POST", path + "/observations", {"text": "No METHANE readback", "kind": "improvement",
+                                                    "target": "t_triage"})
+    res.eq(r.status, 201, "an area for improvement: %r" % r)
+    afi = (r.json or {}).get("id")
+    r = pl.request("POST", path + "/alerts", {"template": "armed-attack", "site_id": "VM-012"})
+    res.eq(r.status, 201, "the PIO's exercise alert: %r" % r)
+    ident = (r.json or {}).get("identifier", "?")
+    res.eq(fac.request("POST", path + "/pause").status, 200, "pause")
+    res.eq(fac.request("POST", path + "/shift", {"minutes": 10}).status, 200, "shift +10")
+    res.eq(fac.request("POST", path + "/resume").status, 200, "resume")
+    item = {"issue": "No METHANE readback", "action": "Train the readback", "element": "training",
+            "responsible": "Vellmark EMS", "afi": afi, "analysis": "Not in the checklist", "poc": "Duty officer",
+            "start": "2027-01-01", "due": "2026-02-30"}
+    r = fac.request("POST", path + "/improvements", item)
+    res.eq((r.status, (r.json or {}).get("field")), (400, "due"), "2026-02-30 is no date: %r" % r)
+    item["due"] = "2027-06-30"
+    r = fac.request("POST", path + "/improvements", item)
+    res.eq(r.status, 201, "the improvement item: %r" % r)
+    res.eq(fac.request("POST", path + "/endex", {"message": "drill over"}).status, 200, "ENDEX")
+    r = ev.get(path + "/report?format=csv")
+    res.eq(r.status, 200, "the CSV of the API's run")
+    rows = r.body.split("\r\n")
+    res.check(len(rows) > 2 and (",obj_ems,t_triage,%s,No METHANE readback,Not in the checklist,Train the readback,"
+                                 "training,Vellmark EMS,Duty officer,2027-01-01,2027-06-30,open," % afi) in rows[2],
+              "the item's HSEEP columns: %r" % rows[2:3])
+    r = fac.get(path + "/report?format=html")
+    res.eq(r.status, 200, "the HTML of the API's run")
+    for want in ("<h2>Executive summary</h2>", "<h2>Clock history</h2>", "<td>paused</td>",
+                 "<td>pending injects shifted by +10 min (later)</td>", "ENDEX: drill over",
+                 "<h2>Annex: players' outputs</h2>", "<h3>EMS commander</h3>",
+                 "<td>Declared major incident, METHANE sent</td>", "<td>Duty officer</td>",
+                 "<h3>Exercise alerts issued</h3>"):
+        res.check(want in r.body, "the HTML holds %r" % want)
+    res.check(("<td>EXERCISE alert %s issued: " % ident) in r.body and "<td>VM-012</td><td>player</td><td>issued</td>" in r.body,
+              "the annex names the alert, its site, its composer and its state")
 
 
 def run(res, protect, work):
@@ -132,6 +187,7 @@ def run(res, protect, work):
     try:
         t_report(res, srv.port, run_id, item1, item2)
         t_links(res, srv.port, run_id, item1, item2)
+        t_live(res, srv.port)
     finally:
         status, out, err = srv.stop()
         res.eq(status, 0, "runs-report server exit status")

@@ -576,14 +576,20 @@ def t_run(res, srv, protect, db):
         expect(res, ev.request("POST", path + "/ratings", body), status, field, "rate %r" % body)
     good = {"issue": "Late scene-safe call", "action": "Train commanders on the declaration",
             "element": "training", "responsible": "Vellmark National Police", "capability": "Operational Coordination",
-            "due": "2027-03-01"}
+            "due": "2027-03-01", "start": "2027-01-15", "target": "t1", "analysis": "No trigger for the call",
+            "poc": "Cdr. Ilse Varga"}
     r = f.request("POST", path + "/improvements", good)
     res.eq(r.status, 201, "an improvement item: %s" % r.body[:200])
     for change, status, field in (({"element": "money"}, 400, "element"), ({"due": "2027-3-1"}, 400, "due"),
                                   ({"due": "tomorrow"}, 400, "due"), ({"capability": "Juggling"}, 400, "capability"),
                                   ({"measure": "no_such_measure"}, 404, "measure"),
                                   ({"risk_site": "VM-012"}, 400, "risk_threat"),
-                                  ({"responsible": ""}, 400, "responsible"), ({"issue": None}, 400, "issue")):
+                                  ({"responsible": ""}, 400, "responsible"), ({"issue": None}, 400, "issue"),
+                                  # HSEEP (review finding 7): real dates, in order, linked to an AFI or target
+                                  ({"due": "2026-02-30"}, 400, "due"), ({"start": "2027-04-01"}, 400, "due"),
+                                  ({"start": None}, 400, "start"), ({"due": None}, 400, "due"),
+                                  ({"target": None}, 400, "afi"), ({"target": "nope"}, 404, "target"),
+                                  ({"afi": 987654}, 404, "afi")):
         body = dict(good)
         body.update(change)
         body = {k: v for k, v in body.items() if v is not None}
@@ -613,6 +619,11 @@ def t_run(res, srv, protect, db):
     j = f.get(path).json or {}
     res.eq(len(j.get("observations", [])), 2, "the facilitator sees the observations")
     res.eq(len(j.get("improvements", [])), 1, "and the improvement plan")
+    it = (j.get("improvements") or [{}])[0]
+    res.eq({k: it.get(k) for k in ("afi", "objective", "target", "analysis", "poc", "start", "due")},
+           {"afi": None, "objective": it.get("objective"), "target": "t1", "analysis": "No trigger for the call",
+            "poc": "Cdr. Ilse Varga", "start": "2027-01-15", "due": "2027-03-01"}, "the item's HSEEP fields")
+    res.check(isinstance(it.get("objective"), str) and it.get("objective"), "the target's objective: %r" % it)
     res.check(any(g.get("final") for g in j.get("ratings", [])), "and the final rating")
     res.check(any(l.get("position") == "police" and l.get("t_min") == 2 for l in j.get("log", [])), "and the log")
     res.eq([x["status"] for x in j.get("injects", []) if x["seq"] in (4, 5, 6, 7)],

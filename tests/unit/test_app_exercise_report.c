@@ -56,6 +56,19 @@ static int audited(struct pt_db *db, const char *action, const char *record)
 }
 
 /* The registry of app_plan_fixture.h and an ended run of the reference exercise. */
+/* Adding im to run's plan is refused with want, naming field (the plan keeps its items). */
+static void item_refused(struct pt_db *db, long long run,
+			 const struct pt_app_run_improvement_opts *im, enum pt_err want,
+			 const char *field)
+{
+	struct pt_diag d;
+	long long id = 0;
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_app_run_improvement_add(at(&fac, "fac", 70), db, run, im, &id, &d), want);
+	CHECK_STR(d.field, field);
+	CHECK(id == 0);
+}
+
 static struct pt_db *played(long long *run)
 {
 	struct pt_db *db = open_with_measures();
@@ -63,6 +76,7 @@ static struct pt_db *played(long long *run)
 	struct pt_app_run_obs_opts ob;
 	struct pt_app_run_improvement_opts im;
 	struct pt_diag d;
+	long long afi = 0;
 	int ems_cap;
 
 	memset(&d, 0, sizeof d);
@@ -100,9 +114,20 @@ static struct pt_db *played(long long *run)
 	CHECK_INT(pt_app_run_decide(at(&ems, "ems", 60), db, *run, "ems_commander",
 				    "ambulances_dispatched", "10", NULL, &d),
 		  PT_OK);
+	/* 01:00 the EMS commander answers #7 and logs on its ICS 214 (the report's annex) */
+	CHECK_INT(pt_app_run_respond(at(&ems, "ems", 60), db, *run, 7, "ems_commander",
+				     "Ten ambulances rolling " HOSTILE, NULL, &d),
+		  PT_OK);
+	CHECK_INT(pt_app_run_log_add(at(&ems, "ems", 60), db, *run, "ems_commander", -1,
+				     "Declared major incident, METHANE sent", NULL, &d),
+		  PT_OK);
 	/* 01:01 the facilitator marks #1 (00:05, due 00:20) done: late by 41 minutes */
 	CHECK_INT(pt_app_run_mark_done(at(&fac, "fac", 61), db, *run, 1, NULL, &d), PT_OK);
 	CHECK_INT(pt_app_run_skip(at(&fac, "fac", 62), db, *run, 16, NULL, &d), PT_OK);
+	/* 01:02 paused, the pending injects shifted 10 minutes later, resumed (the clock history) */
+	CHECK_INT(pt_app_run_pause(at(&fac, "fac", 62), db, *run, NULL, &d), PT_OK);
+	CHECK_INT(pt_app_run_shift(at(&fac, "fac", 62), db, *run, 10, NULL, &d), PT_OK);
+	CHECK_INT(pt_app_run_resume(at(&fac, "fac", 62), db, *run, NULL, &d), PT_OK);
 	CHECK_INT(pt_app_run_endex(at(&fac, "fac", 70), db, *run, PT_RUN_ENDEX_EXERCISE,
 				   "ENDEX <b>now</b>", NULL, &d),
 		  PT_OK);
@@ -120,7 +145,7 @@ static struct pt_db *played(long long *run)
 	ob.target = "t_triage";
 	ob.kind = PT_RUN_OBS_IMPROVEMENT;
 	ob.text = "Triage tags ran out at the casualty collection point";
-	CHECK_INT(pt_app_run_observe(at(&evb, "evb", 70), db, *run, &ob, NULL, &d), PT_OK);
+	CHECK_INT(pt_app_run_observe(at(&evb, "evb", 70), db, *run, &ob, &afi, &d), PT_OK);
 	ob.target = NULL;
 	ob.capability = pt_ex_capability_find("Mass Care Services");
 	ob.kind = PT_RUN_OBS_OBSERVATION;
@@ -149,6 +174,18 @@ static struct pt_db *played(long long *run)
 	im.due = "2027-03-31";
 	im.risk_site = "PS-001";
 	im.risk_threat = "vehicle_ramming";
+	im.afi = afi;
+	im.analysis = "Tags are counted once a year";
+	im.poc = "Dr. Ada Quill";
+	/* HSEEP: a start and a due date, real, in order; linked to an area for improvement */
+	im.start = "2026-02-30";
+	item_refused(db, *run, &im, PT_EINVAL, "start");
+	im.start = "2027-04-01";
+	item_refused(db, *run, &im, PT_EINVAL, "due"); /* before the start date */
+	im.start = "2027-01-10";
+	im.afi = afi + 1000;
+	item_refused(db, *run, &im, PT_ENOTFOUND, "afi");
+	im.afi = afi;
 	CHECK_INT(pt_app_run_improvement_add(at(&fac, "fac", 70), db, *run, &im, &item1, &d), PT_OK);
 	memset(&im, 0, sizeof im);
 	im.capability = -1;
@@ -156,6 +193,13 @@ static struct pt_db *played(long long *run)
 	im.action = "Plan a family assistance centre";
 	im.element = PT_RUN_ELEMENT_PLANNING;
 	im.responsible = "Ministry";
+	im.start = "2027-01-01";
+	im.due = "2027-01-01";
+	item_refused(db, *run, &im, PT_EINVAL, "afi");
+	im.objective = "obj_recovery";
+	im.target = "t_triage";
+	item_refused(db, *run, &im, PT_EINVAL, "target");
+	im.target = NULL;
 	CHECK_INT(pt_app_run_improvement_add(at(&fac, "fac", 70), db, *run, &im, &item2, &d), PT_OK);
 	return db;
 }
@@ -290,7 +334,39 @@ static void test_report(void)
 	HAS(html, "S (Performed with some challenges) by eva: declared at 01:25");
 	HAS(html, "<strong>M (Performed with major challenges)</strong> by fac: late declaration "
 		  "&lt;script&gt;");
-	HAS(html, "Unable to be performed), the evaluators agreeing");
+	HAS(html, "Unable to be performed), the one evaluator&#39;s rating");
+	CHECK(html && !strstr(html, "the evaluators agreeing"));
+	/* the executive summary first: capabilities, on-time rate, gaps, strengths, AFIs */
+	CHECK(html && strstr(html, "<h2>Executive summary</h2>") &&
+	      strstr(html, "<h2>Executive summary</h2>") < strstr(html, "<h2>Overview</h2>"));
+	/* Operational Coordination and Public Information and Warning serve all five (NPG) */
+	HAS(html, "<strong>Mission areas</strong>: Prevention, Protection, Mitigation, Response, "
+		  "Recovery.");
+	HAS(html, "<strong>Core capabilities exercised</strong>: Intelligence and Information "
+		  "Sharing; ");
+	HAS(html, "<td>t_scene_safe</td><td>On-scene Security, Protection, and Law "
+		  "Enforcement</td><td>M (Performed with major challenges)</td>");
+	HAS(html, "<td>t_alert</td><td>Public Information and Warning</td><td class=\"late\">gap: "
+		  "not rated</td>");
+	HAS(html, "2 of 9 capability targets rated; 7 left unrated (gaps in the evaluation).");
+	HAS(html, "<li>t_triage: Triage tags ran out at the casualty collection point</li>");
+	HAS(html, "<strong>Expected actions on time</strong>: ");
+	/* the clock history, and the shifted injects with their time in the file */
+	HAS(html, "<h2>Clock history</h2>");
+	HAS(html, "<td>clock started</td>");
+	HAS(html, "<td class=\"n\">01:02</td><td>2025-01-01 11:02 UTC</td><td>paused</td>");
+	HAS(html, "<td>pending injects shifted by +10 min (later)</td>");
+	HAS(html, "beneath its time in the run.</p>");
+	HAS(html, "<td>resumed</td>");
+	HAS(html, "<td>ENDEX: ENDEX &lt;b&gt;now&lt;/b&gt;</td>");
+	HAS(html, "<div class=\"meta\">file 01:30</div>");
+	/* the annex: the players' outputs per role, the alerts */
+	HAS(html, "<h2>Annex: players' outputs</h2>");
+	HAS(html, "<h3>EMS commander</h3>");
+	HAS(html, "<td>response to inject #7</td><td>ems<div class=\"meta\">");
+	HAS(html, "<td>Ten ambulances rolling &lt;script&gt;");
+	HAS(html, "<td>Declared major incident, METHANE sent</td>");
+	HAS(html, "<p>No exercise alert was issued.</p>");
 	HAS(html, "Strengths (t_scene_safe)");
 	HAS(html, "Cordon set fast &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
 	HAS(html, "Areas for improvement (t_triage)");
@@ -302,6 +378,11 @@ static void test_report(void)
 	HAS(html, "<h2>Improvement plan</h2>");
 	HAS(html, "<td>Triage tags ran out &lt;script&gt;");
 	HAS(html, "names register risk PS-001 / vehicle_ramming");
+	HAS(html, "<th>Area for improvement</th><th>Issue</th><th>Analysis (root cause)</th>");
+	snprintf(buf, sizeof buf, "<td>observation %lld, target t_triage</td>", r->items[0].afi);
+	HAS(html, buf);
+	HAS(html, "<td>Dr. Ada Quill</td><td>2027-01-10</td><td>2027-03-31</td>");
+	HAS(html, "<td>objective obj_recovery</td>");
 	free(html);
 
 	csv = render(r, 0);
@@ -309,13 +390,17 @@ static void test_report(void)
 		 "%lld,%lld,\"Public Health, Healthcare, and Emergency Medical Services\",", run,
 		 item1);
 	CHECK(csv && strncmp(csv, "# TLP:AMBER\r\n", 13) == 0);
-	HAS(csv, "\r\nrun_id,item,capability,issue,corrective_action,capability_element,"
-		 "responsible_organisation,due,status,measure_site,measure_id,register_site,"
-		 "register_threat\r\n");
+	HAS(csv, "\r\nrun_id,item,capability,objective,target,area_for_improvement,issue,analysis,"
+		 "corrective_action,capability_element,responsible_organisation,point_of_contact,"
+		 "start,due,status,measure_site,measure_id,register_site,register_threat\r\n");
 	HAS(csv, buf);
-	HAS(csv, ",\"Stock 500 triage tags, with \"\"commas, and quotes\"\"\",equipment,Operator A,"
-		 "2027-03-31,open,,,,\r\n");
-	snprintf(buf, sizeof buf, "%lld,%lld,,No family assistance centre,", run, item2);
+	snprintf(buf, sizeof buf, "Services\",obj_ems,t_triage,%lld,Triage tags", r->items[0].afi);
+	HAS(csv, buf);
+	HAS(csv, ",Tags are counted once a year,\"Stock 500 triage tags, with \"\"commas, and "
+		 "quotes\"\"\",equipment,Operator A,Dr. Ada Quill,2027-01-10,2027-03-31,open,,,,\r\n");
+	snprintf(buf, sizeof buf,
+		 "%lld,%lld,Health and Social Services,obj_recovery,,,No family assistance centre,",
+		 run, item2);
 	HAS(csv, buf);
 	for (k = 0; csv && k < 1; k++)
 		CHECK_INT(count(csv, "\r\n"), 4);
@@ -333,15 +418,39 @@ static void test_prepare_compute(void)
 	long long run = 0;
 	struct pt_db *db = played(&run);
 	memset(&d, 0, sizeof d);
+	char *html, *csv;
 	CHECK_INT(pt_app_run_report_prepare(at(&fac, "fac", 80), db, run, &rep, &d), PT_OK);
 	if (rep) {
 		CHECK(rep->doc->has_sim && rep->doc->outcome.run == NULL);
 		CHECK(rep->sim_run && rep->sim_base);
+		/* the plan needs no simulation; the page says why the outcome is missing */
+		csv = render(rep->doc, 0);
+		HAS(csv, ",Tags are counted once a year,");
+		html = render(rep->doc, 1);
+		HAS(html, "<p>Not available: the outcome was not computed (the improvement plan as "
+			  "CSV never computes it).</p>");
+		free(csv);
+		free(html);
 		/* off the database: the server's pool computes it */
 		pt_db_close(db);
 		db = NULL;
 		CHECK_INT(pt_app_run_report_compute(rep, 1, &d), PT_OK);
 		CHECK(rep->doc->outcome.run && rep->doc->outcome.baseline);
+		CHECK_STR(rep->doc->sim_note, "");
+	}
+	pt_app_run_report_free(rep);
+	rep = NULL;
+	/* a simulation that fails: the report still comes out, saying why */
+	db = played(&run);
+	CHECK_INT(pt_app_run_report_prepare(at(&fac, "fac", 80), db, run, &rep, &d), PT_OK);
+	if (rep) {
+		rep->replications = 0;
+		CHECK_INT(pt_app_run_report_compute(rep, 1, &d), PT_OK);
+		CHECK(rep->doc->outcome.run == NULL);
+		CHECK(strncmp(rep->doc->sim_note, "the simulation failed: ", 23) == 0);
+		html = render(rep->doc, 1);
+		HAS(html, "<p>Not available: the simulation failed: ");
+		free(html);
 	}
 	pt_app_run_report_free(rep);
 	pt_db_close(db);
@@ -459,7 +568,7 @@ static void test_links(void)
 			  PT_OK);
 		snprintf(want, sizeof want,
 			 "Bollards ordered\nFrom exercise run %lld, item %lld: Plan a family "
-			 "assistance centre (responsible Ministry)",
+			 "assistance centre (responsible Ministry, due 2027-01-01)",
 			 run, item2);
 		CHECK_STR(e.note, want);
 	}
@@ -569,20 +678,40 @@ static void test_empty_run(void)
 		html = render(rep->doc, 1);
 		csv = render(rep->doc, 0);
 	}
-	HAS(html, "<p>The scenario drives no simulation.</p>");
+	HAS(html, "<p>Not available: the scenario drives no simulation.</p>");
+	HAS(html, "<p>The clock never started.</p>");
+	CHECK(html && !strstr(html, "beneath its time in the run")); /* no shift, no note */
+	HAS(html, "Scope: ");
+	HAS(html, "<p>No response or ICS 214 entry was written.</p>");
 	HAS(html, "<p>No decision was made.</p>");
 	HAS(html, "<p>No improvement item was recorded.</p>");
 	HAS(html, "<tr><th scope=\"row\">Started</th><td>-</td></tr>");
 	HAS(html, "<tr><th scope=\"row\">Ended (ENDEX)</th><td>not ended</td></tr>");
 	HAS(html, "not rated");
 	CHECK_INT(count(html, ">TLP:GREEN</span>"), 2);
-	CHECK_STR(csv, "# TLP:GREEN\r\nrun_id,item,capability,issue,corrective_action,capability_element,"
-		       "responsible_organisation,due,status,measure_site,measure_id,register_site,"
-		       "register_threat\r\n");
+	CHECK_STR(csv, "# TLP:GREEN\r\nrun_id,item,capability,objective,target,"
+		       "area_for_improvement,issue,analysis,corrective_action,capability_element,"
+		       "responsible_organisation,point_of_contact,start,due,status,measure_site,"
+		       "measure_id,register_site,register_threat\r\n");
 	/* no audit of a GREEN read */
 	CHECK_INT(audited(db, "run.report", NULL), 0);
 	free(html);
 	free(csv);
+	pt_app_run_report_free(rep);
+	rep = NULL;
+	html = NULL;
+	/* started, then stopped for a real-world emergency: the clock history says so */
+	CHECK_INT(pt_app_run_start(at(&fac, "fac", 0), db, run, NULL, &d), PT_OK);
+	CHECK_INT(pt_app_run_endex(at(&fac, "fac", 3), db, run, PT_RUN_ENDEX_REAL_WORLD,
+				   "fire alarm in the building", NULL, &d),
+		  PT_OK);
+	CHECK_INT(pt_app_run_report(at(&fac, "fac", 4), db, run, 1, &rep, &d), PT_OK);
+	if (rep)
+		html = render(rep->doc, 1);
+	HAS(html, "<td>clock started</td>");
+	HAS(html, "<td class=\"n\">00:03</td><td>2025-01-01 10:03 UTC</td><td>REAL-WORLD EMERGENCY: "
+		  "fire alarm in the building</td>");
+	free(html);
 	free(json);
 	pt_app_run_report_free(rep);
 	pt_db_close(db);

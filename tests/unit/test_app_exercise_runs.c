@@ -504,9 +504,23 @@ static void test_end_to_end(void)
 		io.element = PT_RUN_ELEMENT_TRAINING;
 		io.responsible = "Orrinford Hospital Trust";
 		io.due = "2027-03-31";
+		io.start = "2027-01-01";
+		io.target = "t_lockdown";
 		io.risk_site = "VM-012";
 		io.risk_threat = "arson";
 		CHECK_INT(pt_app_run_improvement_add(&c, w.db, id, &io, &eid, &d), PT_OK);
+		io.due = "2027-02-29"; /* not a leap year */
+		CHECK_INT(pt_app_run_improvement_add(&c, w.db, id, &io, NULL, &d), PT_EINVAL);
+		CHECK_STR(d.field, "due");
+		io.due = "2027-03-31";
+		io.start = NULL;
+		CHECK_INT(pt_app_run_improvement_add(&c, w.db, id, &io, NULL, &d), PT_EINVAL);
+		CHECK_STR(d.field, "start");
+		io.start = "2027-01-01";
+		io.target = "t_nothing";
+		CHECK_INT(pt_app_run_improvement_add(&c, w.db, id, &io, NULL, &d), PT_ENOTFOUND);
+		CHECK_STR(d.field, "target");
+		io.target = "t_lockdown";
 		io.due = "31.03.2027";
 		CHECK_INT(pt_app_run_improvement_add(&c, w.db, id, &io, NULL, &d), PT_EINVAL);
 		CHECK_STR(d.field, "due");
