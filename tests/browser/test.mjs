@@ -2287,6 +2287,8 @@ test('exercise: the run comes with its newest entries; "Show older" brings the o
   } finally {
     await fac.unroute(firstPage);
   }
+});
+
 test('exercise: the evaluator sees the Exercise Evaluation Guide, the critical tasks and the players\' logs; the facilitator adds an HSEEP improvement item', async () => {
   const { fac, ev } = X;
   assert(fac && ev, 'no pages (an earlier step failed)');

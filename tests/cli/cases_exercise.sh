@@ -10,19 +10,19 @@ XREF=$XSCN/hospital-attack-exercise.json
 # --- check: the reference exercise and its simulation ------------------------------------
 p ex-check 0 exercise check "$XREF"
 out_line "$XREF: ok: 4 stages, 7 roles, 8 objectives, 31 injects (5 contingency), 11 decisions (8 reach the simulation), 11 baseline decisions, simulation hospital-attack.json"
-# review finding 10: warnings on stderr, exit 0 (inject 19 means either answer: a warning only)
-err_line "protect: $XREF: warning: inject 19: decision \"brackwater_lockdown\" is yes/no and the inject gives no decision_value: any answer, \"no\" too, counts as doing its expected action (add decision_value \"true\" if only \"yes\" should)"
+# review finding 10: warnings on stderr, exit 0 (inject 20 means either answer: a warning only)
+err_line "protect: $XREF: warning: inject 20: decision \"brackwater_lockdown\" is yes/no and the inject gives no decision_value: any answer, \"no\" too, counts as doing its expected action (add decision_value \"true\" if only \"yes\" should)"
 if [ "$(wc -l <ex-check.err)" -eq 1 ]; then ok; else bad "ex-check: one warning expected: $(cat ex-check.err)"; fi
 # an inject earlier than a lower sequence number of its stage: a mistyped time (01:30 for 03:10)
 python3 -c '
 import json, sys
 j = json.load(open(sys.argv[1]))
 for i in j["injects"]:
-    if i["seq"] == 24: i["time"] = "1:30"
+    if i["seq"] == 25: i["time"] = "1:30"
 json.dump(j, open("ex-typo.json", "w"), indent=1)' "$XREF"
 cp "$XSCN/hospital-attack.json" .
 p ex-check-typo 0 exercise check ex-typo.json
-err_has "protect: ex-typo.json: warning: inject 24 at 1:30 comes before inject "
+err_has "protect: ex-typo.json: warning: inject 25 at 1:30 comes before inject "
 err_has "whose sequence number is lower: is a time mistyped?"
 
 # a decision path the simulation does not have: named with the file's line

@@ -47,7 +47,7 @@ out_line "                  about 17 dead so far; about 45 casualties still insi
 out_has "projected outcome (controllers only): deaths "
 out_has "situation unchanged: nothing sent to the players"
 # review 4: the inject text follows play; the attacker is down on the main line
-out_line "01:05  inject   #31 [attack] event by radio, Armed response unit Tango-3 -> police_commander, ems_commander, hospital_ic, security_manager"
+out_line "01:05  inject   #15 [attack] event by radio, Armed response unit Tango-3 -> police_commander, ems_commander, hospital_ic, security_manager"
 out_line "                Control: 30 ambulances committed; 21 at the scene, 3 on their way to it and 6 carrying patients. 8 ~"
 out_line "                Kessling Community Hospital: 5 casualties of the attack have arrived so far, by ambulance or on the~"
 out_line "00:48  cancel   #9 not needed: the expected action of #8 was done"
@@ -108,8 +108,8 @@ d = o["deaths"]
 assert d["difference"]["lo"] > 2.5, d  # measured +3.23 [+3.10, +3.36] with seed 1
 assert o["first_treatment_min"]["difference"]["lo"] > 20, o["first_treatment_min"]
 t = {e["seq"]: e for e in j["timeline"] if e["kind"] == "inject"}
-assert t[18]["description"].startswith("Control: only the 4 of the first wave ambulances committed; 3 at the scene"), t[18]["description"]
-assert t[24]["description"].startswith("Kessling Community Hospital: 0 casualties of the attack"), t[24]["description"]'
+assert t[19]["description"].startswith("Control: only the 4 of the first wave ambulances committed; 3 at the scene"), t[19]["description"]
+assert t[25]["description"].startswith("Kessling Community Hospital: 0 casualties of the attack"), t[25]["description"]'
 p exrun-nothing-table 0 exercise run "$EX" --auto --decisions exercise-decisions-none.json
 out_line "deaths                   28.73 [28.45, 29.01]       25.50 [25.25, 25.75]       +3.23 [+3.10, +3.36]"
 
@@ -145,7 +145,7 @@ assert (st[8]["satisfied_by"], st[8]["satisfied_value"]) == ("ed_lockdown", "tru
 assert (st[10]["satisfied_by"], st[10]["satisfied_value"]) == ("rtf_entry", "true"), st[10]
 assert st[7]["satisfied_value"] is None, st[7]
 assert st[8]["done"] is False and st[9]["status"] == "delivered", (st[8], st[9])
-assert st[10]["done"] is False and st[15]["status"] == "delivered", (st[10], st[15])
+assert st[10]["done"] is False and st[16]["status"] == "delivered", (st[10], st[16])
 kinds = [e["kind"] for e in j["timeline"] if e["kind"] in ("done", "cancel")]
 assert kinds == [], kinds'
 cat > exercise-decisions-yes.json <<'EOF2'
@@ -155,7 +155,7 @@ EOF2
 p exrun-yes 0 exercise run "$EX" --auto --decisions exercise-decisions-yes.json
 out_line "00:47  done     #8 expected action done (decision ed_lockdown)"
 out_line "00:47  cancel   #9 not needed: the expected action of #8 was done"
-out_line "00:53  cancel   #15 not needed: the expected action of #10 was done"
+out_line "00:53  cancel   #16 not needed: the expected action of #10 was done"
 
 # --- refused --------------------------------------------------------------------------------
 p exrun-badrole 65 exercise run "$EX" --auto --decisions exercise-decisions-badrole.json

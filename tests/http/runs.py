@@ -1133,8 +1133,8 @@ def t_supersede_endex(res, port, f, p2, rid):
     res.check(due_ids[-1] not in skipped if due_ids else False, "the newest rerun is not skipped")
     res.check(all(x in due_ids for x in skipped), "the skipped ones are reruns due: %r %r" % (skipped, due_ids))
     res.check(not any(k == "sim_skip" for k in ps.kinds()), "the player gets no sim_skip")
-    # the newest rerun's figures come with all six decisions
-    got = ps.wait_kind("sim", where=lambda j: "with the 6 decisions" in j.get("text", ""))
+    # the newest rerun's figures come with all six decisions (the sixth: 15 ambulances)
+    got = ps.wait_kind("sim", where=lambda j: "15 committed in all" in j.get("text", ""))
     res.check(bool(got), "the figures of the newest rerun (six decisions): %r" % ps.texts())
     # ENDEX while reruns compute and wait: two more decisions, then ENDEX at once
     for k in range(2):

@@ -106,7 +106,7 @@ static struct pt_db *played(long long *run)
 
 	CHECK_INT(pt_app_run_start(at(&fac, "fac", 0), db, *run, NULL, &d), PT_OK);
 	/* 00:50 the rescue task force enters: #10 (00:52, due 01:00) done before it comes, on
-	 * time, and its contingency #15 cancelled */
+	 * time, and its contingency #16 cancelled */
 	CHECK_INT(pt_app_run_decide(at(&pol, "pol", 50), db, *run, "police_commander", "rtf_entry",
 				    "true", NULL, &d),
 		  PT_OK);

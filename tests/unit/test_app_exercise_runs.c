@@ -460,7 +460,7 @@ static void test_end_to_end(void)
 		c = at(w.ems, t);
 		CHECK_INT(pt_app_run_events(&c, w.db, id, 0, 0, &e, &d), PT_OK);
 		for (size_t i = 0; e && i < e->n; i++)
-			if (strcmp(e->items[i].kind, "inject") == 0 && e->items[i].seq == 18) {
+			if (strcmp(e->items[i].kind, "inject") == 0 && e->items[i].seq == 19) {
 				found = 1;
 				CHECK(strncmp(e->items[i].text, "Control: 2 ambulances committed; ", 33) == 0);
 				CHECK(strchr(e->items[i].text, '{') == NULL);

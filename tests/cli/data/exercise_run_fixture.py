@@ -46,8 +46,8 @@ def main():
                    "VALUES (?, ?, ?, ?, ?, ?)", (run, uid, member, role, lead, T0))
     # (seq, status, due, deadline, delivered, done, done_by); the rest stay pending
     for row in ((1, "delivered", 5, 20, 5, 61, -1), (4, "delivered", 25, 40, 25, -1, -1),
-                (10, "delivered", 52, 60, 52, 50, 0), (15, "cancelled", 70, -1, 50, -1, -1),
-                (16, "skipped", 75, 90, 62, -1, -1)):
+                (10, "delivered", 52, 60, 52, 50, 0), (16, "cancelled", 70, -1, 50, -1, -1),
+                (17, "skipped", 75, 90, 62, -1, -1)):
         db.execute("INSERT INTO exercise_run_injects (run_id, seq, status, due_min, deadline_min, "
                    "delivered_min, done_min, done_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (run,) + row)
     db.execute("INSERT INTO exercise_run_decisions (run_id, n, decision, t_min, value, role, user_id, "
