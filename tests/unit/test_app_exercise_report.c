@@ -123,7 +123,7 @@ static struct pt_db *played(long long *run)
 		  PT_OK);
 	/* 01:01 the facilitator marks #1 (00:05, due 00:20) done: late by 41 minutes */
 	CHECK_INT(pt_app_run_mark_done(at(&fac, "fac", 61), db, *run, 1, NULL, &d), PT_OK);
-	CHECK_INT(pt_app_run_skip(at(&fac, "fac", 62), db, *run, 16, NULL, &d), PT_OK);
+	CHECK_INT(pt_app_run_skip(at(&fac, "fac", 62), db, *run, 17, NULL, &d), PT_OK);
 	/* 01:02 paused, the pending injects shifted 10 minutes later, resumed (the clock history) */
 	CHECK_INT(pt_app_run_pause(at(&fac, "fac", 62), db, *run, NULL, &d), PT_OK);
 	CHECK_INT(pt_app_run_shift(at(&fac, "fac", 62), db, *run, 10, NULL, &d), PT_OK);

@@ -453,7 +453,7 @@ static void test_end_to_end(void)
 	CHECK_INT(sees(&w, w.eva, id, "outcome", 0), 2);
 	/* review 4: an inject's text is filled at delivery: the decision in force, the last situation */
 	c = at(w.fac, t);
-	CHECK_INT(pt_app_run_trigger(&c, w.db, id, 18, NULL, &d), PT_OK);
+	CHECK_INT(pt_app_run_trigger(&c, w.db, id, 19, NULL, &d), PT_OK);
 	{
 		struct pt_app_run_events *e = NULL;
 		int found = 0;
