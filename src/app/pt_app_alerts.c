@@ -489,6 +489,12 @@ void pt_app_alert_list_free(struct pt_app_alert_list *l)
 enum pt_err pt_app_alert_list(const struct pt_caller *c, struct pt_db *db,
 			      struct pt_app_alert_list **out, struct pt_diag *d)
 {
+	return pt_app_alert_list_runs(c, db, 1, out, d);
+}
+
+enum pt_err pt_app_alert_list_runs(const struct pt_caller *c, struct pt_db *db, int with_runs,
+				   struct pt_app_alert_list **out, struct pt_diag *d)
+{
 	struct pt_db_alert *rows = NULL;
 	struct pt_snapshot *s = NULL;
 	struct pt_app_alert_list *l = NULL;
@@ -497,7 +503,9 @@ enum pt_err pt_app_alert_list(const struct pt_caller *c, struct pt_db *db,
 	enum pt_err err;
 
 	*out = NULL;
-	if ((err = pt_db_alert_list(db, PT_APP_ALERT_LIST_MAX, &rows, &n, d)) != PT_OK)
+	if ((err = with_runs ? pt_db_alert_list(db, PT_APP_ALERT_LIST_MAX, &rows, &n, d)
+			     : pt_db_alert_list_no_runs(db, PT_APP_ALERT_LIST_MAX, &rows, &n, d)) !=
+	    PT_OK)
 		return err;
 	if (!(s = pt_app_snapshot(c, db, d))) {
 		free(rows);

@@ -183,6 +183,14 @@ struct pt_app_alert_list {
 enum pt_err pt_app_alert_list(const struct pt_caller *c, struct pt_db *db,
 			      struct pt_app_alert_list **out, struct pt_diag *d);
 
+/**
+ * As pt_app_alert_list; with_runs 0 leaves out the Exercise messages issued
+ * from within exercise runs (issue 15 attack review 2, round 2: the
+ * operational console is not buried under a run's alerts).
+ */
+enum pt_err pt_app_alert_list_runs(const struct pt_caller *c, struct pt_db *db, int with_runs,
+				   struct pt_app_alert_list **out, struct pt_diag *d);
+
 /** Free a list; NULL does nothing. */
 void pt_app_alert_list_free(struct pt_app_alert_list *l);
 

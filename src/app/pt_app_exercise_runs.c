@@ -669,7 +669,7 @@ enum pt_err pt_app_run_create(const struct pt_caller *c, struct pt_db *db,
 	const char *sbuf = NULL, *simbuf = NULL;
 	size_t slen = 0, simlen = 0, i;
 	char detail[512];
-	int run_ok = 0, in_tx = 0;
+	int run_ok = 0, in_tx = 0, capped = 0;
 	enum pt_err err;
 
 	*id = 0;
@@ -814,6 +814,19 @@ enum pt_err pt_app_run_create(const struct pt_caller *c, struct pt_db *db,
 	if ((err = pt_db_begin(db, d)) != PT_OK)
 		goto out;
 	in_tx = 1;
+	if (!c->who.system) { /* attack review 5, round 2: a facilitator's runs not ended */
+		long long open = 0;
+		if ((err = pt_db_run_open_count(db, c->who.user_id, &open, d)) != PT_OK)
+			goto out;
+		if (open >= PT_APP_RUN_OPEN_MAX) {
+			err = pt_diag_set(d, PT_ECONFLICT, 0, "runs",
+					  "you have %lld runs not ended, the most one facilitator may "
+					  "hold (%d): end one (ENDEX) before creating another",
+					  open, PT_APP_RUN_OPEN_MAX);
+			capped = 1;
+			goto out;
+		}
+	}
 	if ((err = pt_db_run_insert(db, &row, id, d)) != PT_OK)
 		goto out;
 	for (i = 0; i < sc->n_injects; i++) {
@@ -854,6 +867,14 @@ out:
 		pt_ex_run_free(&run);
 	free(sim);
 	pt_ex_scenario_free(sc);
+	if (capped) { /* the refusal audited, once the transaction is over */
+		char why[PT_AUDIT_DETAIL_MAX];
+		struct pt_diag ad = PT_DIAG_INIT;
+		pt_strlcpy(why, "run.create: runs: ", sizeof why);
+		pt_strlcat(why, d->msg, sizeof why);
+		pt_app_act(c, db);
+		(void)pt_audit_append(db, PT_AUDIT_REFUSED_ACTION, "exercise_runs", "", why, &ad);
+	}
 	return err;
 }
 
@@ -1463,4 +1484,18 @@ enum pt_err pt_app_run_tick_all(const struct pt_caller *c, struct pt_db *db,
 	free(ids);
 	*out = t;
 	return PT_OK;
+}
+
+/* ---- attack review 6, round 2: refused requests on runs throttled ---- */
+
+enum pt_err pt_app_run_refusals_throttled(const struct pt_caller *c, struct pt_db *db,
+					  unsigned per_minute, struct pt_diag *d)
+{
+	char detail[PT_AUDIT_DETAIL_MAX];
+	snprintf(detail, sizeof detail,
+		 "run requests throttled: more than %u refused a minute; further refusals are "
+		 "answered 429 without an audit row of their own",
+		 per_minute);
+	pt_app_act(c, db);
+	return pt_audit_append(db, PT_AUDIT_REFUSED_ACTION, "exercise_runs", "", detail, d);
 }

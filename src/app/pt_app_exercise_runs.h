@@ -44,6 +44,8 @@
 #define PT_APP_RUN_USER_RESPONSES_MAX 500 /**< responses one user writes in a run */
 #define PT_APP_RUN_USER_LOG_MAX 500   /**< log entries one user writes in a run */
 #define PT_APP_RUN_USER_OBS_MAX 2000  /**< observations (every kind) one evaluator records in a run */
+#define PT_APP_RUN_ALERTS_MAX 50      /**< exercise alerts one run issues (attack review 2, round 2) */
+#define PT_APP_RUN_OPEN_MAX 8         /**< runs not ended one facilitator may hold (attack review 5, round 2) */
 #define PT_APP_RUN_PAGE_DEFAULT 200   /**< entries one page of pt_app_run_get_page holds by default */
 #define PT_APP_RUN_PAGE_MAX 1000      /**< entries one page may hold */
 #define PT_APP_RUN_SIM_DUE_MAX 64     /**< SIM_DUE events one change reports */
@@ -752,5 +754,13 @@ enum pt_err pt_app_run_sim(const struct pt_caller *c, struct pt_db *db, long lon
 enum pt_err pt_app_run_alert(const struct pt_caller *c, struct pt_db *db, long long id,
 			     const struct pt_app_alert_opts *o, struct pt_app_alert **out,
 			     struct pt_app_run_done *done, struct pt_diag *d);
+
+/**
+ * Audit that c's refused requests on runs went past per_minute a minute and
+ * that further ones are answered 429 without an audit row of their own
+ * (issue 15 attack review 6, round 2). One refused-action row; PT_EDB.
+ */
+enum pt_err pt_app_run_refusals_throttled(const struct pt_caller *c, struct pt_db *db,
+					  unsigned per_minute, struct pt_diag *d);
 
 #endif

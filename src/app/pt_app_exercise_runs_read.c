@@ -13,6 +13,7 @@
 #include "../formats/pt_scenario_io.h"
 #include "../store/pt_audit.h"
 #include "../store/pt_measures_store.h"
+#include "../store/pt_user_store.h"
 #include "pt_app_alerts_int.h"
 #include "pt_app_audit.h"
 #include "pt_app_exercise_report_int.h"
@@ -1447,6 +1448,48 @@ enum pt_err pt_app_run_sim(const struct pt_caller *c, struct pt_db *db, long lon
 
 /* ---- exercise alerts ---- */
 
+/* Attack review 7, round 2: an exercise alert's site is named in its event and the
+ * report's annex, which every participant sees: PT_EINVAL "site" unless every member of
+ * L may read it (pt_access_read), without saying which may not. A site the caller may
+ * not read is left to the alert's own check (404, as for any unknown site). */
+static enum pt_err alert_site_for_all(const struct pt_caller *c, struct pt_db *db,
+				      const struct pt_app_run_loaded *L, const char *site_id,
+				      struct pt_diag *d)
+{
+	struct pt_snapshot *s;
+	struct pt_access_record rec;
+	enum pt_err err = PT_OK;
+	long k;
+	size_t i;
+	if (!site_id || !site_id[0] || !(s = pt_app_snapshot(c, db, d)))
+		return site_id && site_id[0] ? PT_EDB : PT_OK;
+	k = pt_snapshot_find(s, site_id);
+	if (k < 0)
+		goto out;
+	pt_snapshot_record(s, (size_t)k, &rec);
+	if (pt_access_read(&c->who, &rec) != PT_ACCESS_OK)
+		goto out;
+	for (i = 0; i < L->n_members; i++) {
+		struct pt_user u;
+		struct pt_principal who;
+		struct pt_diag ud = PT_DIAG_INIT;
+		if (pt_db_user_get_id(db, L->members[i].user_id, &u, &ud) != PT_OK)
+			continue; /* gone: reads nothing */
+		pt_user_principal(&u, &who);
+		if (pt_access_read(&who, &rec) != PT_ACCESS_OK) {
+			err = pt_diag_set(d, PT_EINVAL, 0, "site",
+					  "not every participant of this run may read site '%s'; an "
+					  "exercise alert names its site to all of them: choose a site "
+					  "they may all read",
+					  site_id);
+			break;
+		}
+	}
+out:
+	pt_snapshot_release(s);
+	return err;
+}
+
 enum pt_err pt_app_run_alert(const struct pt_caller *c, struct pt_db *db, long long id,
 			     const struct pt_app_alert_opts *o, struct pt_app_alert **out,
 			     struct pt_app_run_done *done, struct pt_diag *d)
@@ -1492,6 +1535,20 @@ enum pt_err pt_app_run_alert(const struct pt_caller *c, struct pt_db *db, long l
 		err = pt_diag_set(d, PT_ECONFLICT, 0, "clock", "the exercise clock is not running");
 		goto out;
 	}
+	{ /* attack review 2, round 2: a cap on a run's exercise alerts */
+		long long n_alerts = 0;
+		if ((err = pt_db_run_alerts_count(db, id, &n_alerts, d)) != PT_OK)
+			goto out;
+		if (n_alerts >= PT_APP_RUN_ALERTS_MAX) {
+			err = pt_diag_set(d, PT_ELIMIT, 0, "run",
+					  "this run has issued %d exercise alerts, the most one run "
+					  "may issue",
+					  PT_APP_RUN_ALERTS_MAX);
+			goto out;
+		}
+	}
+	if ((err = alert_site_for_all(c, db, &L, o->site_id, d)) != PT_OK)
+		goto out;
 	if ((err = pt_app_alert_new_exercise(c, db, &x, &L.ra, out, d)) != PT_OK)
 		goto out;
 	memset(&ev, 0, sizeof ev);

@@ -837,8 +837,11 @@ void pt_h_alerts_list(struct pt_req *r)
 	enum pt_err err;
 	json_t *items;
 	size_t i;
+	const struct pt_qval *runs = pt_req_query(r, "runs");
 	pt_api_caller(r, &c);
-	if ((err = pt_app_alert_list(&c, r->db, &l, &d)) != PT_OK) {
+	/* attack review 2, round 2: a run's exercise alerts only with ?runs=1 */
+	if ((err = pt_app_alert_list_runs(&c, r->db, runs && runs->set && runs->num == 1, &l,
+					  &d)) != PT_OK) {
 		reply_alert_error(r, err, &d);
 		return;
 	}
@@ -890,6 +893,8 @@ void pt_h_run_alert(struct pt_req *r)
 	struct pt_caller c;
 	unsigned long long id;
 	enum pt_err err;
+	if (pt_http_run_refusals_or_reply(r))
+		return; /* attack review 6, round 2 */
 	if (!pt_parse_uint_strict(r->param[0], 1, (1ULL << 53) - 1, &id)) {
 		pt_reply_not_found(r);
 		return;
@@ -900,18 +905,28 @@ void pt_h_run_alert(struct pt_req *r)
 	 * knows the caller may see the run (attack review 7) */
 	memset(&done, 0, sizeof done);
 	pt_api_caller(r, &c);
+	if (pt_http_run_rate_or_reply(r, &c, (long long)id))
+		return; /* attack review 2, round 2: the run's per-user write rate */
 	err = pt_app_run_alert(&c, r->db, (long long)id, &o, &a, &done, &d);
 	if (err == PT_OK) {
 		if (!done.run_id)
 			done.run_id = (long long)id;
 		pt_live_changed(r->srv->live, &done);
 	} else if (err == PT_ENOTFOUND && strcmp(d.field, "run") == 0) {
+		pt_http_run_refused(r);
 		pt_reply_not_found(r);
 		pt_app_alert_free(a);
 		return;
 	} else if (err == PT_ECONFLICT || err == PT_EFORBIDDEN) {
+		if (err == PT_EFORBIDDEN)
+			pt_http_run_refused(r);
 		pt_reply_error(r, err == PT_ECONFLICT ? 409 : 403, d.field[0] ? d.field : NULL, 0, "%s",
 			       d.msg[0] ? d.msg : pt_strerror(err));
+		pt_app_alert_free(a);
+		return;
+	} else if (err == PT_ELIMIT && strcmp(d.field, "run") == 0) { /* the run's cap */
+		pt_http_run_refused(r);
+		pt_reply_error(r, 400, "run", 0, "run: %s", d.msg);
 		pt_app_alert_free(a);
 		return;
 	}

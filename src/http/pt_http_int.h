@@ -75,6 +75,8 @@ struct pt_http_server {
 	/* issue 13: the public alert paths (pt_http_alerts.c, pt_http_rate.c) */
 	struct pt_rate *public_rate;    /* requests per client address */
 	struct pt_rate *run_rate;       /* attack review 4: a user's writes per exercise run */
+	struct pt_rate *run_refusals;   /* attack review 6, round 2: a user's refused run requests */
+	struct pt_rate *run_refusals_note; /* ... and the audit row saying they are throttled */
 	struct pt_alert_cache *alerts;  /* the feed and CAP files kept between requests */
 	/* issue 15: exercise runs' ticker and event streams (pt_http_live.c) */
 	struct pt_live *live;
@@ -488,6 +490,7 @@ int pt_http_names_path(const struct pt_http_server *s, const char *msg);
 long long pt_http_now_ms(void);
 
 /* ---- issue 13: the public alert paths (pt_http_rate.c, pt_http_alerts.c) ---- */
+#define PT_HTTP_RUN_REFUSALS 30 /**< refused requests on runs a user may make a minute (attack review 6, round 2) */
 #define PT_RATE_KEYS 4096 /**< client addresses a rate limit remembers (least recently refilled forgotten) */
 
 struct pt_rate;
@@ -501,6 +504,25 @@ struct pt_rate *pt_rate_new(unsigned per_minute);
 void pt_rate_free(struct pt_rate *t);
 /** Take one request of key at now_ms (monotonic): 0 when allowed, else the seconds until it would be (>= 1). */
 long pt_rate_take(struct pt_rate *t, const char *key, long long now_ms);
+/**
+ * Take one write of c on run id from the per-user run rate (serve --run-rate;
+ * issue 15 attack reviews 4 and 2 of round 2): 0 when allowed, 1 after
+ * replying 429 with Retry-After. The system administrator is not limited.
+ */
+int pt_http_run_rate_or_reply(struct pt_req *r, const struct pt_caller *c, long long id);
+/** As pt_rate_take without taking (issue 15 attack review 6, round 2): 0 when a request of key
+ * at now_ms would be allowed, else the seconds until it would be. */
+long pt_rate_peek(struct pt_rate *t, const char *key, long long now_ms);
+/**
+ * Attack review 6, round 2: 0 when c's refused requests on runs are under
+ * the limit (PT_HTTP_RUN_REFUSALS a minute), else 1 after replying 429 with
+ * Retry-After, unaudited but for one row a minute that says the refusals
+ * are throttled. The system administrator is not limited.
+ */
+int pt_http_run_refusals_or_reply(struct pt_req *r);
+/** Count one refused request of r's user on a run (a 403, 404 or quota refusal) against
+ * the limit of pt_http_run_refusals_or_reply. */
+void pt_http_run_refused(struct pt_req *r);
 /** The slot-table hash (djb2) of a client key, shared by the rate limit and the throttle. */
 unsigned long pt_http_key_hash(const char *s);
 

@@ -889,6 +889,8 @@ void pt_h_run_events(struct pt_req *r)
 	enum pt_err err;
 	char retry[64];
 
+	if (pt_http_run_refusals_or_reply(r))
+		return; /* attack review 6, round 2 */
 	if (!pt_parse_uint_strict(r->param[0], 1, (1ULL << 53) - 1, &id)) {
 		pt_reply_not_found(r);
 		return;
@@ -898,6 +900,8 @@ void pt_h_run_events(struct pt_req *r)
 	pt_api_caller(r, &c);
 	/* The read of the run: who may see it, its roles (audited as run.read from AMBER). */
 	if ((err = pt_app_run_get(&c, r->db, (long long)id, &run, &d)) != PT_OK) {
+		if (err == PT_ENOTFOUND || err == PT_EFORBIDDEN)
+			pt_http_run_refused(r);
 		pt_reply_diag(r, err, &d); /* 404 for a run the caller may not see */
 		return;
 	}

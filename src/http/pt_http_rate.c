@@ -85,3 +85,30 @@ long pt_rate_take(struct pt_rate *t, const char *key, long long now_ms)
 	pthread_mutex_unlock(&t->lock);
 	return wait;
 }
+
+long pt_rate_peek(struct pt_rate *t, const char *key, long long now_ms)
+{
+	size_t i, start = pt_http_key_hash(key) % PT_RATE_KEYS;
+	long wait = 0;
+	pthread_mutex_lock(&t->lock);
+	for (i = 0; i < PROBE; i++) {
+		const struct slot *c = &t->slots[(start + i) % PT_RATE_KEYS];
+		if (c->key[0] && strncmp(c->key, key, KEY_MAX - 1) == 0) {
+			long long span = now_ms > c->last_ms ? now_ms - c->last_ms : 0;
+			unsigned long long units;
+			if (span > 60000)
+				span = 60000;
+			units = c->units + (unsigned long long)span * t->per_minute;
+			if (units < TOKEN) {
+				unsigned long long need_ms =
+				    (TOKEN - units + t->per_minute - 1) / t->per_minute;
+				wait = (long)((need_ms + 999) / 1000);
+				if (wait < 1)
+					wait = 1;
+			}
+			break;
+		}
+	}
+	pthread_mutex_unlock(&t->lock);
+	return wait;
+}

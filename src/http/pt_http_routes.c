@@ -24,6 +24,10 @@ static const char *const role_names[] = {"admin", "coordinator", "analyst", "ope
 	{"offset", PT_V_INT, 0, PT_LIST_OFFSET_MAX, NULL}
 
 static const struct pt_vquery q_none[] = {{NULL, PT_V_INT, 0, 0, NULL}};
+static const struct pt_vquery q_alert_list[] = { /* issue 15 attack review 2, round 2 */
+	{"runs", PT_V_INT, 0, 1, NULL},
+	{NULL, PT_V_INT, 0, 0, NULL},
+};
 static const struct pt_vquery q_page[] = {Q_PAGE, {NULL, PT_V_INT, 0, 0, NULL}};
 static const struct pt_vquery q_ranking[] = {
 	Q_PAGE,
@@ -571,7 +575,7 @@ const struct pt_route pt_routes[] = {
 	/* issue 13: public alerts; the paths without a log-in before the page's static files */
 	{"GET", "/api/v1/alert-templates", pt_h_alert_templates, 0, q_none, NULL},
 	{"POST", "/api/v1/alerts/preview", pt_h_alert_preview, PT_R_JSON, q_none, &b_alert_preview},
-	{"GET", "/api/v1/alerts", pt_h_alerts_list, 0, q_none, NULL},
+	{"GET", "/api/v1/alerts", pt_h_alerts_list, 0, q_alert_list, NULL},
 	{"POST", "/api/v1/alerts", pt_h_alert_post, PT_R_JSON, q_none, &b_alert_new},
 	{"GET", "/api/v1/alerts/{id}", pt_h_alert_get, 0, q_none, NULL},
 	{"GET", "/api/v1/alerts/{id}/cap", pt_h_alert_cap, 0, q_none, NULL},

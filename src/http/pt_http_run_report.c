@@ -56,6 +56,8 @@ void pt_h_run_report(struct pt_req *r)
 	size_t len = 0;
 	FILE *f;
 
+	if (pt_http_run_refusals_or_reply(r))
+		return; /* attack review 6, round 2 */
 	if (!id) {
 		pt_reply_not_found(r);
 		return;
@@ -67,6 +69,8 @@ void pt_h_run_report(struct pt_req *r)
 	err = html ? pt_app_run_report(&c, r->db, id, 1, &rep, &d)
 		   : pt_app_run_report_prepare(&c, r->db, id, &rep, &d);
 	if (err != PT_OK) {
+		if (err == PT_ENOTFOUND || err == PT_EFORBIDDEN)
+			pt_http_run_refused(r);
 		pt_reply_diag(r, err, &d);
 		return;
 	}

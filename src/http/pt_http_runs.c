@@ -51,6 +51,9 @@ static void reply_run_error(struct pt_req *r, enum pt_err err, const struct pt_d
 		snprintf(field, sizeof field, "simulation%s", d->field + 3);
 	else
 		snprintf(field, sizeof field, "%s", body_field(d->field));
+	if (err == PT_ENOTFOUND || err == PT_EFORBIDDEN ||
+	    (err == PT_ELIMIT && (strcmp(d->field, "run") == 0 || strcmp(d->field, "user") == 0)))
+		pt_http_run_refused(r); /* audited refusals: attack review 6, round 2 */
 	switch (err) {
 	case PT_ENOTFOUND:
 		if (!field[0] || strcmp(field, "run") == 0)
@@ -78,10 +81,52 @@ static void reply_run_error(struct pt_req *r, enum pt_err err, const struct pt_d
 	}
 }
 
-/* The run id of the path, or 0 after replying 404. */
+/* The key of r's user in the refusal limit; 0 when there is no limit for it. */
+static int refusal_key(const struct pt_req *r, char *key, size_t size)
+{
+	struct pt_caller c;
+	pt_api_caller(r, &c);
+	if (!r->session || c.who.system || c.who.user_id <= 0 || !r->srv->run_refusals)
+		return 0;
+	snprintf(key, size, "refused user %lld", (long long)c.who.user_id);
+	return 1;
+}
+
+int pt_http_run_refusals_or_reply(struct pt_req *r)
+{
+	char key[64], wait_text[24];
+	long wait;
+	if (!refusal_key(r, key, sizeof key) ||
+	    (wait = pt_rate_peek(r->srv->run_refusals, key, pt_http_now_ms())) == 0)
+		return 0;
+	if (pt_rate_take(r->srv->run_refusals_note, key, pt_http_now_ms()) == 0) {
+		struct pt_caller c;
+		struct pt_diag d = PT_DIAG_INIT;
+		pt_api_caller(r, &c);
+		(void)pt_app_run_refusals_throttled(&c, r->db, PT_HTTP_RUN_REFUSALS, &d);
+	}
+	pt_reply_error(r, 429, NULL, 0,
+		       "too many refused requests on exercise runs from you; try again in %ld "
+		       "seconds",
+		       wait);
+	snprintf(wait_text, sizeof wait_text, "%ld", wait);
+	pt_reply_header(r, "Retry-After", wait_text);
+	return 1;
+}
+
+void pt_http_run_refused(struct pt_req *r)
+{
+	char key[64];
+	if (refusal_key(r, key, sizeof key))
+		(void)pt_rate_take(r->srv->run_refusals, key, pt_http_now_ms());
+}
+
+/* The run id of the path, or 0 after replying 404 (or 429: attack review 6, round 2). */
 static long long path_run_or_reply(struct pt_req *r)
 {
 	unsigned long long id;
+	if (pt_http_run_refusals_or_reply(r))
+		return 0;
 	if (!pt_parse_uint_strict(r->param[0], 1, (1ULL << 53) - 1, &id)) {
 		pt_reply_not_found(r);
 		return 0;
@@ -556,6 +601,11 @@ static int run_rate_or_reply(struct pt_req *r, const struct pt_caller *c, long l
 	snprintf(wait_text, sizeof wait_text, "%ld", wait);
 	pt_reply_header(r, "Retry-After", wait_text);
 	return 1;
+}
+
+int pt_http_run_rate_or_reply(struct pt_req *r, const struct pt_caller *c, long long id)
+{
+	return run_rate_or_reply(r, c, id);
 }
 
 void pt_h_run_assign(struct pt_req *r)

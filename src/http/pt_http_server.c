@@ -758,7 +758,9 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 	    !(s->public_rate = pt_rate_new(s->cfg.public_rate ? s->cfg.public_rate
 							       : PT_HTTP_PUBLIC_RATE_DEFAULT)) ||
 	    !(s->run_rate = pt_rate_new(s->cfg.run_rate ? s->cfg.run_rate
-							: PT_HTTP_RUN_RATE_DEFAULT))) {
+							: PT_HTTP_RUN_RATE_DEFAULT)) ||
+	    !(s->run_refusals = pt_rate_new(PT_HTTP_RUN_REFUSALS)) || /* attack review 6, round 2 */
+	    !(s->run_refusals_note = pt_rate_new(1))) {
 		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 		goto fail;
 	}
@@ -808,6 +810,8 @@ fail:
 	pt_alert_cache_free(s->alerts); /* issue 13 */
 	pt_rate_free(s->public_rate);
 	pt_rate_free(s->run_rate);
+	pt_rate_free(s->run_refusals);
+	pt_rate_free(s->run_refusals_note);
 	pt_plan_cache_free(s->plan_cache); /* plan cache (issue 10) */
 	pt_app_watch_close(s->watch);
 	if (s->pool.conns)
@@ -880,6 +884,8 @@ void pt_http_stop(struct pt_http_server *s, long *cut)
 	pt_alert_cache_free(s->alerts); /* issue 13 */
 	pt_rate_free(s->public_rate);
 	pt_rate_free(s->run_rate); /* issue 15, attack review 4 */
+	pt_rate_free(s->run_refusals); /* attack review 6, round 2 */
+	pt_rate_free(s->run_refusals_note);
 	pt_plan_cache_free(s->plan_cache); /* plan cache (issue 10) */
 	pt_app_watch_close(s->watch);
 	pt_dbpool_close(&s->pool);

@@ -27,6 +27,7 @@ enum alert_stmt {
 	ST_CHAIN_PENDING,
 	ST_FEED,
 	ST_AUDIT_DETAIL,
+	ST_LIST_NO_RUNS, /* issue 15 attack review 2, round 2 */
 	ST_COUNT
 };
 
@@ -42,6 +43,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_DECIDE] = "UPDATE alerts SET state = ?2, approver_id = ?3, approver = ?4, "
 		      "decided_at = ?5, reason = ?6 WHERE identifier = ?1 AND state = 'pending'",
 	[ST_LIST] = "SELECT " ALERT_COLUMNS "FROM alerts a ORDER BY a.rowid DESC LIMIT ?1",
+	/* the messages but those issued from within exercise runs (their 'alert' events) */
+	[ST_LIST_NO_RUNS] = "SELECT " ALERT_COLUMNS "FROM alerts a WHERE a.identifier NOT IN "
+			    "(SELECT json_extract(e.detail, '$.identifier') FROM exercise_run_events e "
+			    "WHERE e.kind = 'alert' AND json_valid(e.detail)) "
+			    "ORDER BY a.rowid DESC LIMIT ?1",
 	[ST_CHAIN_ISSUED] = "SELECT " ALERT_COLUMNS "FROM alerts a WHERE a.chain = ?1 AND "
 			    "a.state = 'issued' ORDER BY a.rowid LIMIT ?2",
 	[ST_CHAIN_PENDING] = "SELECT 1 FROM alerts WHERE chain = ?1 AND state = 'pending'",
@@ -246,6 +252,19 @@ enum pt_err pt_db_alert_list(struct pt_db *db, size_t max, struct pt_db_alert **
 	*out = NULL;
 	*n = 0;
 	if ((err = pt_db_prepare(db, &stmts, ST_LIST, &st, d)) != PT_OK)
+		return err;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
+	return rows(db, st, max, 0, out, n, "reading the alerts", d);
+}
+
+enum pt_err pt_db_alert_list_no_runs(struct pt_db *db, size_t max, struct pt_db_alert **out,
+				     size_t *n, struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	*out = NULL;
+	*n = 0;
+	if ((err = pt_db_prepare(db, &stmts, ST_LIST_NO_RUNS, &st, d)) != PT_OK)
 		return err;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
 	return rows(db, st, max, 0, out, n, "reading the alerts", d);

@@ -63,6 +63,11 @@ enum pt_err pt_db_alert_decide(struct pt_db *db, const char *id, const char *sta
 enum pt_err pt_db_alert_list(struct pt_db *db, size_t max, struct pt_db_alert **out, size_t *n,
 			     struct pt_diag *d);
 
+/** As pt_db_alert_list, without the Exercise messages issued from within exercise runs
+ * (issue 15 attack review 2, round 2: those stay in their run). */
+enum pt_err pt_db_alert_list_no_runs(struct pt_db *db, size_t max, struct pt_db_alert **out,
+				     size_t *n, struct pt_diag *d);
+
 /**
  * The issued messages of chain in the order they were composed, without
  * bytes (at most max; *out: free()); the last is the chain's latest.

@@ -62,6 +62,8 @@ enum run_stmt {
 	ST_IMPROVEMENT_ADD,
 	ST_IMPROVEMENTS,
 	ST_EVENT_LAST_SIM, /* issue 15 review 3 */
+	ST_RUN_ALERTS,     /* issue 15 attack review 2, round 2 */
+	ST_RUN_OPEN_BY,    /* issue 15 attack review 5, round 2 */
 	ST_COUNT
 };
 
@@ -150,6 +152,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 			       "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 	[ST_IMPROVEMENTS] = "SELECT " IMPROVEMENT_COLUMNS "FROM exercise_run_improvements WHERE "
 			    "run_id = ?1 ORDER BY id",
+	[ST_RUN_ALERTS] = "SELECT count(*) FROM exercise_run_events WHERE run_id = ?1 AND "
+			  "kind = 'alert'",
+	[ST_RUN_OPEN_BY] = "SELECT count(*) FROM exercise_runs WHERE created_by = ?1 AND ended = 0",
 };
 
 static const struct pt_db_stmt_table stmts = {PT_DBM_EXERCISE, ST_COUNT, stmt_sql};
@@ -1008,6 +1013,18 @@ enum pt_err pt_db_run_entries_count(struct pt_db *db, long long run_id, long lon
 				    struct pt_diag *d)
 {
 	return query_id(db, ST_ENTRIES_COUNT, run_id, n, "counting a run's entries", d);
+}
+
+enum pt_err pt_db_run_alerts_count(struct pt_db *db, long long run_id, long long *n,
+				    struct pt_diag *d)
+{
+	return query_id(db, ST_RUN_ALERTS, run_id, n, "counting a run's exercise alerts", d);
+}
+
+enum pt_err pt_db_run_open_count(struct pt_db *db, long long user_id, long long *n,
+				 struct pt_diag *d)
+{
+	return query_id(db, ST_RUN_OPEN_BY, user_id, n, "counting a user's runs not ended", d);
 }
 
 enum pt_err pt_db_run_entry_counts(struct pt_db *db, long long run_id, long long user_id,

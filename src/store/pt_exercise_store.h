@@ -212,6 +212,14 @@ enum pt_err pt_db_run_entry_add(struct pt_db *db, const struct pt_db_run_entry *
 enum pt_err pt_db_run_entries(struct pt_db *db, long long run_id, const char *kind,
 			      struct pt_db_run_entry **out, size_t *n, struct pt_diag *d);
 
+/** How many exercise alerts run_id has issued (its 'alert' events; attack review 2, round 2). */
+enum pt_err pt_db_run_alerts_count(struct pt_db *db, long long run_id, long long *n,
+				   struct pt_diag *d);
+
+/** How many runs user_id created that have not ended (attack review 5, round 2). */
+enum pt_err pt_db_run_open_count(struct pt_db *db, long long user_id, long long *n,
+				 struct pt_diag *d);
+
 /** How many entries run_id holds (every kind). */
 enum pt_err pt_db_run_entries_count(struct pt_db *db, long long run_id, long long *n,
 				    struct pt_diag *d);
