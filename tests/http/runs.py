@@ -880,6 +880,87 @@ def t_records(res, srv, protect, db):
         res.check(want in details, "audited as refused: %r (%r)" % (want, details[:8]))
 
 
+def t_round2(res, srv, protect, db):
+    """Attack review round 2: 2 (exercise alerts under the run rate, 50 a run, the console without
+    them unless ?runs=1), 5 (8 runs not ended per facilitator), 6 (refused run requests throttled),
+    7 (an exercise alert's site is one every participant may read)."""
+    port = srv.port
+    add_user(res, protect, db, "fac3", "Vellmark National Police", "facilitator")
+    add_user(res, protect, db, "outsider", "Northgate Utilities", "viewer")
+    f = login(res, port, "fac3")
+    made = []
+    for k in range(8):
+        r = f.request("POST", "/api/v1/runs", {"builtin": "hospital-attack-exercise", "title": "Cap %d" % k})
+        res.eq(r.status, 201, "fac3's run %d of 8: %s" % (k + 1, r.body[:200]))
+        made.append((r.json or {}).get("id"))
+    r = f.request("POST", "/api/v1/runs", {"builtin": "hospital-attack-exercise", "title": "One too many"})
+    expect(res, r, 409, "runs", "a ninth run not ended")
+    res.check("8 runs not ended" in r.body and "ENDEX" in r.body, "the refusal names the cap: %s" % r.body[:200])
+    res.eq(f.request("POST", "/api/v1/runs/%s/endex" % made[0], None).status, 200, "ENDEX of one")
+    r = f.request("POST", "/api/v1/runs", {"builtin": "hospital-attack-exercise", "title": "After ENDEX"})
+    res.eq(r.status, 201, "after an ENDEX one more: %s" % r.body[:200])
+    rows = [(a.get("user"), a.get("detail")) for a in audit_rows(protect, db) if a.get("action") == "refused"]
+    res.check(any(u == "fac3" and (d or "").startswith("run.create: runs: you have 8 runs not ended") for u, d in rows),
+              "the refused creation is audited: %r" % rows[:4])
+    # an exercise alert: player2 (Ministry) is the PIO, player (Harbourlight) the police commander
+    rid = made[1]
+    path = "/api/v1/runs/%s" % rid
+    for user, role in (("player2", "pio"), ("player", "police_commander")):
+        r = f.request("POST", path + "/participants", {"user": user, "member": "player", "role": role})
+        res.eq(r.status, 201, "assign %s as %s: %s" % (user, role, r.body[:200]))
+    res.eq(f.request("POST", path + "/start", None).status, 200, "start")
+    p2, p1 = login(res, port, "player2"), login(res, port, "player")
+    res.eq(p1.get("/api/v1/sites/VM-015").status, 404, "the police commander may not read VM-015 (AMBER)")
+    r = p2.request("POST", path + "/alerts", {"template": "armed-attack", "site_id": "VM-015"})
+    expect(res, r, 400, "site_id", "an alert on a site not every participant may read")
+    res.check("not every participant" in r.body and "player" not in r.body,
+              "the refusal names no participant: %s" % r.body[:300])
+    res.check("Vellmark Public Health" not in json.dumps(f.get(path).json or {}), "no event names the AMBER site")
+    # 50 alerts a run, then 400 "run", audited; they count against the run rate
+    ids = []
+    for k in range(50):
+        r = p2.request("POST", path + "/alerts", {"template": "armed-attack", "site_id": "VM-012"})
+        if r.status != 201:
+            res.check(False, "exercise alert %d: %d %s" % (k + 1, r.status, r.body[:200]))
+            break
+        ids.append((r.json or {}).get("identifier"))
+    r = p2.request("POST", path + "/alerts", {"template": "armed-attack", "site_id": "VM-012"})
+    expect(res, r, 400, "run", "the 51st exercise alert of the run")
+    res.check("50 exercise alerts" in r.body, "the refusal names the cap: %s" % r.body[:200])
+    rows = [(a.get("user"), a.get("detail")) for a in audit_rows(protect, db)
+            if a.get("action") == "refused" and a.get("record") == str(rid)]
+    res.check(("player2", "run.alert: run: this run has issued 50 exercise alerts, the most one run may issue") in rows,
+              "the 51st is audited as refused: %r" % rows[:4])
+    got = None
+    for k in range(60):
+        r = p2.request("POST", path + "/log", {"activity": "after the alerts %d" % k, "role": "pio"})
+        if r.status != 201:
+            got = (k, r)
+            break
+    res.check(got is not None and got[1].status == 429 and got[0] < 30,
+              "the alerts took from the same rate: 429 after %r log entries" % (got and got[0]))
+    pio = login(res, port, "pio")
+    listed = [a.get("identifier") for a in (pio.get("/api/v1/alerts").json or {}).get("alerts", [])]
+    res.check(ids and not set(ids) & set(listed), "the console leaves a run's alerts out: %d of %d listed"
+              % (len(set(ids) & set(listed)), len(ids)))
+    listed = [a.get("identifier") for a in (pio.get("/api/v1/alerts?runs=1").json or {}).get("alerts", [])]
+    res.check(ids and set(ids) <= set(listed), "?runs=1 lists them: %d of %d" % (len(set(ids) & set(listed)), len(ids)))
+    expect(res, pio.get("/api/v1/alerts?runs=2"), 400, "runs", "?runs=2")
+    # refused run requests: 30 a minute audited, then 429 without a row, and one row saying so
+    o = login(res, port, "outsider")
+    codes = [o.get("/api/v1/runs/%d" % (9000000 + k)).status for k in range(40)]
+    res.eq(codes[:30], [404] * 30, "the first 30 refusals answer 404")
+    res.check(all(c == 429 for c in codes[30:]), "then 429: %r" % codes[30:])
+    r = o.get("/api/v1/runs/%s/events" % rid)
+    res.eq(r.status, 429, "the stream too")
+    res.check((r.header("retry-after") or "").isdigit(), "Retry-After: %r" % r.header("retry-after"))
+    mine = [a.get("detail") or "" for a in audit_rows(protect, db)
+            if a.get("action") == "refused" and a.get("user") == "outsider"]
+    res.eq(sum(1 for d in mine if d.startswith("run.read: not found")), 30, "30 refusals audited: %r" % mine[:3])
+    res.eq(sum(1 for d in mine if d.startswith("run requests throttled")), 1, "and one row says the rest were throttled")
+    res.eq(login(res, port, "viewer").get("/api/v1/runs/9000001").status, 404, "another user is not throttled")
+
+
 def run(res, protect, work):
     """Group runs: its own server and registry."""
     srv, db = start_server(res, protect, work, "runs")
@@ -888,6 +969,7 @@ def run(res, protect, work):
         add_user(res, protect, db, "player3", "Vellmark National Police", "player")
         t_run(res, srv, protect, db)
         t_records(res, srv, protect, db)  # attack review 4, 6, 7, 8
+        t_round2(res, srv, protect, db)  # attack review round 2: 2, 5, 6, 7
     finally:
         status, out, err = srv.stop()
         res.eq(status, 0, "runs server exit status")
