@@ -44,6 +44,7 @@ int pt_cmd_serve(struct pt_cli *cli)
 	unsigned long compute_threads = 0, compute_queue = 0; /* the compute pool (issue 10) */
 	unsigned long public_rate = 0; /* issue 13: the public alert paths */
 	unsigned long run_rate = 0;    /* issue 15, attack review 4 */
+	unsigned long run_refusals = 0; /* attack review 6, round 2 */
 	enum pt_err err;
 	long cut = 0;
 	int i, sig = 0, rc, pause_runs = 0;
@@ -127,6 +128,11 @@ int pt_cmd_serve(struct pt_cli *cli)
 			if (pt_cli_parse_ulong(val, 1, PT_HTTP_RUN_RATE_MAX, &run_rate))
 				return pt_cli_usage_error(cli, "--run-rate: '%s' is not a whole number 1-%u",
 							  val, PT_HTTP_RUN_RATE_MAX);
+		} else if (strcmp(opt, "--run-refusals") == 0) { /* attack review 6, round 2 */
+			if (pt_cli_parse_ulong(val, 1, PT_HTTP_RUN_RATE_MAX, &run_refusals))
+				return pt_cli_usage_error(
+				    cli, "--run-refusals: '%s' is not a whole number 1-%u", val,
+				    PT_HTTP_RUN_RATE_MAX);
 		} else {
 			return pt_cli_usage_error(cli, "unknown option '%s'", opt);
 		}
@@ -162,6 +168,7 @@ int pt_cmd_serve(struct pt_cli *cli)
 	cfg.compute_queue = (unsigned)compute_queue;
 	cfg.public_rate = (unsigned)public_rate; /* issue 13 */
 	cfg.run_rate = (unsigned)run_rate;       /* issue 15, attack review 4 */
+	cfg.run_refusals = (unsigned)run_refusals; /* attack review 6, round 2 */
 	/* The worker threads inherit a mask without SIGINT and SIGTERM: only sigwait below sees them. */
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);

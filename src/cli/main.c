@@ -57,7 +57,7 @@ static const struct pt_cli_command commands[] = {
 	 "\n       [--body-budget BYTES] [--connections-max N] [--per-address-max N] [--idle-timeout S]"
 	 "\n       [--body-min-rate BYTES/S] [--proxy ADDRESS [--proxy-header NAME]] [--behind-tls]"
 	 "\n       [--plan-cache-mb N] [--compute-threads N] [--compute-queue N] [--public-rate N]"
-	 "\n       [--run-rate N] [--pause-runs-on-restart]",
+	 "\n       [--run-rate N] [--run-refusals N] [--pause-runs-on-restart]",
 	 "run the HTTP server: the JSON API under /api/v1/ and the web page at /"},
 	{"gen", pt_cmd_gen, "gen --sites N [--threats K] --seed S --out DIR",
 	 "write a synthetic national dataset for scale tests"},

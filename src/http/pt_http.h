@@ -59,6 +59,7 @@ struct pt_http_config {
 	/* issue 13: the public alert paths */
 	unsigned public_rate;     /**< requests a minute per client address on /alerts.atom and /alerts/ID.cap; 0 = PT_HTTP_PUBLIC_RATE_DEFAULT */
 	unsigned run_rate;        /**< writes a minute per user per exercise run (attack review 4); 0 = PT_HTTP_RUN_RATE_DEFAULT */
+	unsigned run_refusals;    /**< refused requests on runs a minute per user (attack review 6, round 2); 0 = PT_HTTP_RUN_REFUSALS */
 };
 
 #define PT_HTTP_PLAN_CACHE_MB_DEFAULT 256u /**< serve --plan-cache-mb's default */

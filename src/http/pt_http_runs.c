@@ -103,7 +103,9 @@ int pt_http_run_refusals_or_reply(struct pt_req *r)
 		struct pt_caller c;
 		struct pt_diag d = PT_DIAG_INIT;
 		pt_api_caller(r, &c);
-		(void)pt_app_run_refusals_throttled(&c, r->db, PT_HTTP_RUN_REFUSALS, &d);
+		(void)pt_app_run_refusals_throttled(
+		    &c, r->db, r->srv->cfg.run_refusals ? r->srv->cfg.run_refusals : PT_HTTP_RUN_REFUSALS,
+		    &d);
 	}
 	pt_reply_error(r, 429, NULL, 0,
 		       "too many refused requests on exercise runs from you; try again in %ld "

@@ -722,6 +722,11 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 				  PT_HTTP_PUBLIC_RATE_MAX);
 		goto fail;
 	}
+	if (s->cfg.run_refusals > PT_HTTP_RUN_RATE_MAX) { /* attack review 6, round 2 */
+		err = pt_diag_set(d, PT_EINVAL, 0, "run-refusals",
+				  "the run refusal rate is above %u a minute", PT_HTTP_RUN_RATE_MAX);
+		goto fail;
+	}
 	if (s->cfg.run_rate > PT_HTTP_RUN_RATE_MAX) { /* issue 15, attack review 4 */
 		err = pt_diag_set(d, PT_EINVAL, 0, "run-rate", "the run write rate is above %u a minute",
 				  PT_HTTP_RUN_RATE_MAX);
@@ -759,7 +764,8 @@ enum pt_err pt_http_start(const struct pt_http_config *cfg, struct pt_http_serve
 							       : PT_HTTP_PUBLIC_RATE_DEFAULT)) ||
 	    !(s->run_rate = pt_rate_new(s->cfg.run_rate ? s->cfg.run_rate
 							: PT_HTTP_RUN_RATE_DEFAULT)) ||
-	    !(s->run_refusals = pt_rate_new(PT_HTTP_RUN_REFUSALS)) || /* attack review 6, round 2 */
+	    !(s->run_refusals = pt_rate_new(s->cfg.run_refusals ? s->cfg.run_refusals
+								: PT_HTTP_RUN_REFUSALS)) || /* attack review 6, round 2 */
 	    !(s->run_refusals_note = pt_rate_new(1))) {
 		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 		goto fail;

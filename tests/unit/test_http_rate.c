@@ -63,10 +63,32 @@ static void test_many_keys(void)
 	pt_rate_free(t);
 }
 
+/* attack review 6, round 2: peek answers as take would, and takes nothing */
+static void test_peek(void)
+{
+	struct pt_rate *t = pt_rate_new(2);
+	CHECK(t != NULL);
+	if (!t)
+		return;
+	CHECK_INT(pt_rate_peek(t, "refused user 7", 1000), 0); /* unknown: a full bucket */
+	CHECK_INT(pt_rate_take(t, "refused user 7", 1000), 0);
+	CHECK_INT(pt_rate_peek(t, "refused user 7", 1000), 0);
+	CHECK_INT(pt_rate_peek(t, "refused user 7", 1000), 0); /* peeking twice took nothing */
+	CHECK_INT(pt_rate_take(t, "refused user 7", 1000), 0);
+	CHECK_INT(pt_rate_peek(t, "refused user 7", 1000), 30); /* 2 a minute: one every 30 s */
+	CHECK_INT(pt_rate_peek(t, "refused user 7", 1000 + 29999), 1);
+	CHECK_INT(pt_rate_peek(t, "refused user 7", 1000 + 30000), 0);
+	CHECK_INT(pt_rate_take(t, "refused user 7", 1000 + 30000), 0);
+	CHECK_INT(pt_rate_peek(t, "refused user 7", 1000 + 30000), 30);
+	CHECK_INT(pt_rate_peek(t, "refused user 8", 1000 + 30000), 0);
+	pt_rate_free(t);
+}
+
 int main(void)
 {
 	RUN(test_burst_and_wait);
 	RUN(test_slow_rate_exact);
 	RUN(test_many_keys);
+	RUN(test_peek);
 	return TEST_SUMMARY("test_http_rate");
 }
