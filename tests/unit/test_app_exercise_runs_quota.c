@@ -22,7 +22,9 @@ static int setup(struct world *w)
 {
 	static const char rows[] = SITES_HEADER
 		"VM-012,Orrinford General Hospital,soft_target,stadium_arena,Orrinford Hospital Trust,"
-		"47.1,-12.1,North,100,50,0,1000000,GREEN\n";
+		"47.1,-12.1,North,100,50,0,1000000,GREEN\n"
+		"VM-013,Orrinford Hospital Laboratory,soft_target,stadium_arena,Orrinford Hospital "
+		"Trust,47.1,-12.1,North,100,50,0,1000000,AMBER\n";
 	struct pt_sites_import in;
 	struct pt_sites_import_result res;
 	struct pt_catalogs cat;
@@ -350,6 +352,69 @@ static void test_audit(void)
 	teardown(&w);
 }
 
+/* Attack review round 2: an exercise alert's site every participant may read (7), 50 alerts a
+ * run (2), 8 runs not ended per facilitator (5). */
+static void test_round2(void)
+{
+	struct world w;
+	struct pt_app_run_create_opts co;
+	struct pt_app_alert_opts o;
+	struct pt_app_alert *a = NULL;
+	struct pt_diag d;
+	long long id, more = 0, first = 0;
+	char rid[32];
+	int k;
+	if (setup(&w) != 0) {
+		CHECK(0);
+		return;
+	}
+	memset(&d, 0, sizeof d);
+	id = new_run(&w);
+	snprintf(rid, sizeof rid, "%lld", id);
+	CHECK_INT(pt_app_run_start(&w.fac, w.db, id, NULL, &d), PT_OK);
+	memset(&o, 0, sizeof o);
+	o.template_id = "armed-attack";
+	o.site_id = "VM-013"; /* AMBER, the hospital's: sec (the PIO) reads it, pol and ems not */
+	CHECK_INT(pt_app_run_alert(&w.sec, w.db, id, &o, &a, NULL, &d), PT_EINVAL);
+	CHECK_STR(d.field, "site");
+	CHECK(strstr(d.msg, "not every participant") != NULL);
+	CHECK(strstr(d.msg, "pol") == NULL && strstr(d.msg, "ems") == NULL);
+	CHECK(a == NULL);
+	o.site_id = "VM-012";
+	for (k = 0; k < 50; k++) {
+		CHECK_INT(pt_app_run_alert(&w.sec, w.db, id, &o, &a, NULL, &d), PT_OK);
+		pt_app_alert_free(a);
+		a = NULL;
+	}
+	CHECK_INT(pt_app_run_alert(&w.sec, w.db, id, &o, &a, NULL, &d), PT_ELIMIT);
+	CHECK_STR(d.field, "run");
+	CHECK(a == NULL);
+	CHECK_INT(refused(&w, rid,
+			  "run.alert: run: this run has issued 50 exercise alerts, the most one run "
+			  "may issue"),
+		  1);
+	/* fac holds one run; seven more, then the ninth is refused until one ends */
+	memset(&co, 0, sizeof co);
+	co.builtin = "hospital-attack-exercise";
+	for (k = 0; k < 7; k++) {
+		CHECK_INT(pt_app_run_create(&w.fac, w.db, &co, &more, &d), PT_OK);
+		if (!first)
+			first = more;
+	}
+	CHECK_INT(pt_app_run_create(&w.fac, w.db, &co, &more, &d), PT_ECONFLICT);
+	CHECK_STR(d.field, "runs");
+	CHECK(strstr(d.msg, "8 runs not ended") != NULL);
+	CHECK(more == 0);
+	CHECK_INT(refused(&w, "", "run.create: runs: you have 8 runs not ended, the most one "
+				  "facilitator may hold (8): end one (ENDEX) before creating another"),
+		  1);
+	CHECK_INT(pt_app_run_create(&w.fac2, w.db, &co, &more, &d), PT_OK); /* another's own */
+	CHECK_INT(pt_app_run_endex(&w.fac, w.db, first, PT_RUN_ENDEX_EXERCISE, NULL, NULL, &d),
+		  PT_OK);
+	CHECK_INT(pt_app_run_create(&w.fac, w.db, &co, &more, &d), PT_OK);
+	teardown(&w);
+}
+
 /* Texts: tab and new line only; CR, other controls and bidi controls refused naming the field. */
 static void test_texts(void)
 {
@@ -421,5 +486,6 @@ int main(void)
 	RUN(test_player_view);
 	RUN(test_audit);
 	RUN(test_texts);
+	RUN(test_round2);
 	return TEST_SUMMARY("test_app_exercise_runs_quota");
 }
