@@ -518,6 +518,8 @@ void pt_h_run_create(struct pt_req *r)
 	long long id = 0;
 	enum pt_err err;
 
+	if (pt_http_run_refusals_or_reply(r))
+		return; /* attack review 6, round 2: a refused creation is audited too */
 	memset(&o, 0, sizeof o);
 	o.builtin = json_string_value(json_object_get(r->json, "builtin"));
 	if (!o.builtin == !scenario) {

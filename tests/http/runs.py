@@ -959,6 +959,8 @@ def t_round2(res, srv, protect, db):
     res.eq(sum(1 for d in mine if d.startswith("run.read: not found")), 30, "30 refusals audited: %r" % mine[:3])
     res.eq(sum(1 for d in mine if d.startswith("run requests throttled")), 1, "and one row says the rest were throttled")
     res.eq(login(res, port, "viewer").get("/api/v1/runs/9000001").status, 404, "another user is not throttled")
+    r = o.request("POST", "/api/v1/runs", {"builtin": "hospital-attack-exercise"})
+    res.eq(r.status, 429, "a throttled user's creation too (a viewer's would be a 403 audited): %s" % r.body[:200])
 
 
 def run(res, protect, work):
