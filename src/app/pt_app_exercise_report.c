@@ -283,7 +283,9 @@ static enum pt_err read_entries(struct pt_db *db, struct pt_ex_report *r, struct
 	return err;
 }
 
-/* The clock's history and the exercise alerts issued. */
+/* The clock's history and the exercise alerts issued. A pause whose text is
+ * not the facilitator's plain one (pt_app_exercise_runs.c) is the server's
+ * (pt_app_exercise_runs_suspend.c, serve --pause-runs-on-restart): its text says why. */
 static enum pt_err read_marks(struct pt_db *db, struct pt_ex_report *r, struct pt_diag *d)
 {
 	struct pt_db_run_mark *m = NULL;
@@ -292,7 +294,7 @@ static enum pt_err read_marks(struct pt_db *db, struct pt_ex_report *r, struct p
 	if ((err = pt_db_run_marks(db, r->run_id, &m, &n, d)) != PT_OK)
 		return err;
 	if (n && !(r->marks = calloc(n, sizeof *r->marks))) {
-		free(m);
+		pt_db_run_marks_free(m, n);
 		return nomem(d);
 	}
 	for (i = 0; i < n; i++) {
@@ -301,13 +303,16 @@ static enum pt_err read_marks(struct pt_db *db, struct pt_ex_report *r, struct p
 		x->t_min = m[i].t_min;
 		x->at = m[i].at_ms / 1000;
 		x->value = m[i].value;
-		pt_strlcpy(x->text, m[i].text, sizeof x->text);
+		x->text = m[i].text; /* owned by the report now */
+		m[i].text = NULL;
+		x->server = strcmp(x->kind, "pause") == 0 && x->text[0] &&
+			    strcmp(x->text, "The exercise clock is paused") != 0;
 		pt_strlcpy(x->composer, m[i].composer, sizeof x->composer);
 		pt_strlcpy(x->site, m[i].site_id, sizeof x->site);
 		pt_strlcpy(x->state, m[i].state, sizeof x->state);
 	}
 	r->n_marks = n;
-	free(m);
+	pt_db_run_marks_free(m, n);
 	return PT_OK;
 }
 
@@ -924,8 +929,7 @@ static enum pt_err date_field(const char *s, const char *field, struct pt_diag *
 		return pt_diag_set(d, PT_EINVAL, 0, field, "the %s date is required (YYYY-MM-DD)",
 				   field);
 	if (!pt_app_date_real(s))
-		return pt_diag_set(d, PT_EINVAL, 0, field, "'%.16s' is not a date (YYYY-MM-DD, a day "
-				   "that exists)", s);
+		return pt_diag_set(d, PT_EINVAL, 0, field, "'%.16s' is not " PT_APP_DATE_WORDS, s);
 	return PT_OK;
 }
 
@@ -964,6 +968,11 @@ enum pt_err pt_app_run_item_plan_check(struct pt_db *db, const struct pt_app_run
 				   sizeof out->analysis - 1);
 	if (o->poc && strlen(o->poc) >= PT_APP_RUN_NAME_MAX)
 		return pt_diag_set(d, PT_EINVAL, 0, "poc", "at most %d bytes", PT_APP_RUN_NAME_MAX - 1);
+	for (k = 0; o->poc && o->poc[k]; k++)
+		if ((unsigned char)o->poc[k] < 0x20 || o->poc[k] == 0x7f)
+			return pt_diag_set(d, PT_EINVAL, 0, "poc",
+					   "the point of contact is one line: no tab, new line or "
+					   "control character");
 	if (o->afi < 0 || (!o->afi && !objective[0] && !target[0]))
 		return pt_diag_set(d, PT_EINVAL, 0, "afi",
 				   "link the item to the area for improvement it answers (an "

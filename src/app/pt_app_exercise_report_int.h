@@ -35,4 +35,7 @@ enum pt_err pt_app_run_items_plan(struct pt_db *db, long long run_id,
 /** Nonzero when s is a real calendar date YYYY-MM-DD (1970 to 9999). */
 int pt_app_date_real(const char *s);
 
+/** What pt_app_date_real accepts, in the words of every date error (review 15b, 9). */
+#define PT_APP_DATE_WORDS "a day from 1970-01-01 to 9999-12-31 as YYYY-MM-DD"
+
 #endif

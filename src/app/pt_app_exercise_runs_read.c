@@ -514,17 +514,6 @@ struct improvement_args {
 	long long *item_id;
 };
 
-/* Nonzero when s is a YYYY-MM-DD date. */
-static int date_ok(const char *s)
-{
-	int y, m, dd;
-	char tail;
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
-	    sscanf(s, "%4d-%2d-%2d%c", &y, &m, &dd, &tail) != 3)
-		return 0;
-	return y >= 1970 && m >= 1 && m <= 12 && dd >= 1 && dd <= 31;
-}
-
 static enum pt_err improvement_fn(const struct pt_caller *c, struct pt_db *db,
 				  struct pt_app_run_loaded *L, int64_t now_ms, void *ctx,
 				  char *detail, size_t size, struct pt_diag *d)
@@ -551,8 +540,8 @@ static enum pt_err improvement_fn(const struct pt_caller *c, struct pt_db *db,
 		return pt_diag_set(d, PT_EINVAL, 0, "responsible",
 				   "the responsible organisation, 1 to %d bytes",
 				   PT_APP_RUN_NAME_MAX - 1);
-	if (o->due && o->due[0] && !date_ok(o->due))
-		return pt_diag_set(d, PT_EINVAL, 0, "due", "a date as YYYY-MM-DD");
+	if (o->due && o->due[0] && !pt_app_date_real(o->due))
+		return pt_diag_set(d, PT_EINVAL, 0, "due", "'%.16s' is not " PT_APP_DATE_WORDS, o->due);
 	if (o->measure_id && o->measure_id[0]) {
 		int ex = strlen(o->measure_id) < PT_EX_ID_MAX ? pt_db_measure_exists(db, o->measure_id, d)
 							      : 0;

@@ -301,8 +301,8 @@ enum pt_err pt_app_login_finish(const struct pt_caller *c, struct pt_db *db, con
 	    (err = pt_db_login_wait(db, u.name, now, &out->retry_after, d)) != PT_OK)
 		return err;
 	if (out->retry_after > 0)
-		return pt_diag_set(d, PT_ELIMIT, 0, "", "too many failed log-ins; try again in %ld seconds",
-				   out->retry_after);
+		return pt_diag_set(d, PT_ELIMIT, 0, "", "too many failed log-ins; try again in %ld second%s",
+				   out->retry_after, out->retry_after == 1 ? "" : "s");
 	err = pt_db_totp_get(db, u.id, &row, d);
 	if (err == PT_ENOTFOUND)
 		return pt_diag_set(d, PT_EINVAL, 0, "code",

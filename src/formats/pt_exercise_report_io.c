@@ -40,6 +40,8 @@ void pt_ex_report_free(struct pt_ex_report *r)
 	for (i = 0; i < r->n_entries; i++)
 		free(r->entries[i].text);
 	free(r->entries);
+	for (i = 0; i < r->n_marks; i++)
+		free(r->marks[i].text);
 	free(r->marks);
 	pt_sim_result_free(r->outcome.run);
 	pt_sim_result_free(r->outcome.baseline);
@@ -860,7 +862,9 @@ static void html_summary(FILE *f, const struct pt_ex_report *r)
 static void html_clock(FILE *f, const struct pt_ex_report *r)
 {
 	size_t i, n = 0, shifts = 0;
+	int suspended = 0;
 	char t[32], w[32], buf[600];
+	const char *text;
 	fputs("<h2>Clock history</h2>\n", f);
 	for (i = 0; i < r->n_marks; i++) {
 		const struct pt_ex_report_mark *m = &r->marks[i];
@@ -872,30 +876,34 @@ static void html_clock(FILE *f, const struct pt_ex_report *r)
 		pt_ex_run_time_text(m->t_min, t, sizeof t);
 		wall_text(m->at, w, sizeof w);
 		shifts += strcmp(m->kind, "shift") == 0;
+		text = buf;
 		if (strcmp(m->kind, "start") == 0)
 			snprintf(buf, sizeof buf, "clock started");
+		else if (strcmp(m->kind, "pause") == 0 && m->server && m->text && m->text[0])
+			text = m->text; /* the server's pause says why */
 		else if (strcmp(m->kind, "pause") == 0)
 			snprintf(buf, sizeof buf, "paused");
 		else if (strcmp(m->kind, "resume") == 0)
-			snprintf(buf, sizeof buf, "resumed");
+			snprintf(buf, sizeof buf, suspended ? "resumed after the real-world emergency"
+							    : "resumed");
 		else if (strcmp(m->kind, "speed") == 0)
 			snprintf(buf, sizeof buf, "speed set to x%g", m->value);
 		else if (strcmp(m->kind, "shift") == 0)
 			snprintf(buf, sizeof buf, "pending injects shifted by %+g min (%s)", m->value,
 				 m->value > 0 ? "later" : "earlier");
+		else if (strcmp(m->kind, "suspend") == 0) /* "REAL-WORLD EMERGENCY - ...: message" */
+			text = m->text && m->text[0] ? m->text : "EXERCISE SUSPENDED";
 		else { /* ENDEX ("ENDEX: ..." or "REAL-WORLD EMERGENCY: ..."), its message whole */
-			const char *text = r->endex_text ? r->endex_text : m->text;
-			fputs("<tr>", f);
-			tdn(f, t);
-			td(f, w);
-			td(f, text[0] ? text : "ENDEX");
-			fputs("</tr>\n", f);
-			continue;
+			text = r->endex_text ? r->endex_text : m->text ? m->text : "";
+			if (!text[0])
+				text = "ENDEX";
 		}
-		fputs("<tr>", f);
+		if (strcmp(m->kind, "suspend") == 0 || strcmp(m->kind, "resume") == 0)
+			suspended = strcmp(m->kind, "suspend") == 0;
+		fputs(strcmp(m->kind, "suspend") == 0 ? "<tr class=\"late\">" : "<tr>", f);
 		tdn(f, t);
 		td(f, w);
-		td(f, buf);
+		td(f, text);
 		fputs("</tr>\n", f);
 	}
 	if (n)
@@ -967,7 +975,7 @@ static void html_annex(FILE *f, const struct pt_ex_report *r)
 		pt_ex_run_time_text(m->t_min, t, sizeof t);
 		fputs("<tr>", f);
 		tdn(f, t);
-		td(f, m->text);
+		td(f, m->text ? m->text : "");
 		td(f, m->site);
 		td(f, m->composer);
 		td(f, m->state);

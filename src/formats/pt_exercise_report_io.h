@@ -110,11 +110,14 @@ struct pt_ex_report_entry {
 
 /** A mark of the run's history: a clock event or an exercise alert issued. */
 struct pt_ex_report_mark {
-	char kind[16];                 /**< "start", "pause", "resume", "speed", "shift", "endex", "alert" */
+	char kind[16];                 /**< "start", "pause", "resume", "speed", "shift", "suspend",
+					    "endex", "alert" */
 	double t_min;                  /**< scenario minutes */
 	int64_t at;                    /**< wall time, unix seconds */
 	double value;                  /**< speed: the new speed; shift: the minutes */
-	char text[512];                /**< ENDEX's message; the alert's line */
+	char *text;                    /**< owned: the event's text (a server pause's reason, a
+					    suspension's message, ENDEX's, the alert's line) */
+	int server;                    /**< pause: made by the server (serve --pause-runs-on-restart) */
 	char composer[PT_EX_REPORT_NAME]; /**< alert: who composed it, or "" */
 	char site[PT_EX_REPORT_NAME];  /**< alert: its site, or "" */
 	char state[16];                /**< alert: its state, or "" */

@@ -601,7 +601,8 @@ static int run_rate_or_reply(struct pt_req *r, const struct pt_caller *c, long l
 	if ((wait = pt_rate_take(r->srv->run_rate, key, pt_http_now_ms())) == 0)
 		return 0;
 	pt_reply_error(r, 429, NULL, 0,
-		       "too many writes to this run from you; try again in %ld seconds", wait);
+		       "too many writes to this run from you; try again in %ld second%s", wait,
+		       wait == 1 ? "" : "s");
 	snprintf(wait_text, sizeof wait_text, "%ld", wait);
 	pt_reply_header(r, "Retry-After", wait_text);
 	return 1;

@@ -157,7 +157,8 @@ static void reply_429(struct pt_req *r, long wait)
 {
 	char text[32];
 	snprintf(text, sizeof text, "%ld", wait > 0 ? wait : 1);
-	pt_reply_error(r, 429, NULL, 0, "too many failed log-ins; try again in %s seconds", text);
+	pt_reply_error(r, 429, NULL, 0, "too many failed log-ins; try again in %s second%s", text,
+		       wait > 1 ? "s" : "");
 	pt_reply_header(r, "Retry-After", text);
 }
 

@@ -46,7 +46,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 		     "coalesce(a.site_id, ''), coalesce(a.state, '') FROM exercise_run_events e "
 		     "LEFT JOIN alerts a ON e.kind = 'alert' AND json_valid(e.detail) AND "
 		     "a.identifier = json_extract(e.detail, '$.identifier') WHERE e.run_id = ?1 AND "
-		     "e.kind IN ('start', 'pause', 'resume', 'speed', 'shift', 'endex', 'alert') "
+		     "e.kind IN ('start', 'pause', 'resume', 'speed', 'shift', 'suspend', 'endex', "
+		     "'alert') "
 		     "ORDER BY e.id",
 };
 
@@ -276,39 +277,52 @@ static enum pt_err plan_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_di
 	return pt_db_col_text(st, 7, x->start, sizeof x->start, d);
 }
 
-/* A text cut to fit ends on a whole UTF-8 character: drop a sequence the cut left incomplete. */
-static void utf8_whole(char *s)
-{
-	size_t n = strlen(s), k = n, need;
-	unsigned char lead;
-	while (k > 0 && ((unsigned char)s[k - 1] & 0xC0) == 0x80)
-		k--;
-	if (k == 0 || ((unsigned char)s[k - 1] & 0x80) == 0)
-		return; /* ASCII last: whole */
-	lead = (unsigned char)s[k - 1];
-	need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
-	if (n - (k - 1) < need)
-		s[k - 1] = '\0';
-}
+/* The marks read so far (the row reader keeps none: each owns its text). */
+struct mark_list {
+	struct pt_db_run_mark *items;
+	size_t n, cap;
+};
 
 static enum pt_err mark_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
 {
-	struct pt_db_run_mark *x = row;
+	struct mark_list *l = ctx;
+	struct pt_db_run_mark *x;
+	const unsigned char *s;
 	enum pt_err err;
-	(void)ctx;
+	int len;
+	(void)row;
+	if ((err = pt_db_grow((void **)&l->items, &l->cap, l->n, sizeof *l->items, PT_DB_LINKS_MAX,
+			      "too many rows for one exercise run", d)) != PT_OK)
+		return err;
+	x = &l->items[l->n];
 	memset(x, 0, sizeof *x);
 	x->t_min = sqlite3_column_double(st, 1);
 	x->at_ms = sqlite3_column_int64(st, 2);
 	x->value = sqlite3_column_double(st, 3);
-	pt_db_col_copy(st, 4, x->text, sizeof x->text);
-	utf8_whole(x->text);
 	if ((err = pt_db_col_text(st, 0, x->kind, sizeof x->kind, d)) != PT_OK ||
 	    (err = pt_db_col_text(st, 5, x->composer, sizeof x->composer, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 6, x->site_id, sizeof x->site_id, d)) != PT_OK)
+	    (err = pt_db_col_text(st, 6, x->site_id, sizeof x->site_id, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 7, x->state, sizeof x->state, d)) != PT_OK)
 		return err;
-	return pt_db_col_text(st, 7, x->state, sizeof x->state, d);
+	s = sqlite3_column_text(st, 4);
+	len = sqlite3_column_bytes(st, 4);
+	if (len < 0)
+		len = 0;
+	if (!(x->text = malloc((size_t)len + 1)))
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	if (s && len)
+		memcpy(x->text, s, (size_t)len);
+	x->text[len] = '\0';
+	l->n++;
+	return PT_OK;
 }
 
+void pt_db_run_marks_free(struct pt_db_run_mark *m, size_t n)
+{
+	for (size_t i = 0; m && i < n; i++)
+		free(m[i].text);
+	free(m);
+}
 
 enum pt_err pt_db_improvement_plans(struct pt_db *db, long long run_id,
 				    struct pt_db_improvement_plan **out, size_t *n,
@@ -321,6 +335,34 @@ enum pt_err pt_db_improvement_plans(struct pt_db *db, long long run_id,
 enum pt_err pt_db_run_marks(struct pt_db *db, long long run_id, struct pt_db_run_mark **out,
 			    size_t *n, struct pt_diag *d)
 {
-	return rows_of(db, ST_MARKS, run_id, NULL, sizeof **out, mark_row,
-		       "reading a run's clock history", (void **)out, n, d);
+	struct pt_db_rows rows;
+	struct mark_list l;
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if ((err = pt_db_prepare(db, &stmts, ST_MARKS, &st, d)) != PT_OK)
+		return err;
+	if ((rc = sqlite3_bind_int64(st, 1, run_id)) != SQLITE_OK) {
+		sqlite3_reset(st);
+		return pt_db_fail(db, rc, d, "reading a run's clock history");
+	}
+	memset(&rows, 0, sizeof rows);
+	memset(&l, 0, sizeof l);
+	rows.max = PT_DB_LINKS_MAX;
+	rows.too_many = "too many rows for one exercise run";
+	rows.fill = mark_row;
+	rows.ctx = &l;
+	if ((err = pt_db_rows_read(db, st, &rows, "reading a run's clock history", d)) != PT_OK) {
+		pt_db_run_marks_free(l.items, l.n);
+		return err;
+	}
+	if (!l.n)
+		free(l.items);
+	else {
+		*out = l.items;
+		*n = l.n;
+	}
+	return PT_OK;
 }

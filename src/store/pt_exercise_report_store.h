@@ -90,23 +90,27 @@ enum pt_err pt_db_improvement_plans(struct pt_db *db, long long run_id,
 
 /**
  * One mark of a run's history for the after-action report: a clock event
- * (start, pause, resume, speed, shift, endex) or an exercise alert issued
- * (kind "alert", with the stored alert's composer, site and state when it is
- * found). Plain data.
+ * (start, pause, resume, speed, shift, suspend, endex) or an exercise alert
+ * issued (kind "alert", with the stored alert's composer, site and state when
+ * it is found). Owns its text (pt_db_run_marks_free).
  */
 struct pt_db_run_mark {
 	char kind[16];
 	double t_min;           /**< scenario minutes */
 	int64_t at_ms;          /**< wall time, unix milliseconds */
 	double value;           /**< speed: the new speed; shift: the minutes */
-	char text[512];         /**< the event's text (ENDEX's message, the alert's line), cut to fit */
+	char *text;             /**< the event's text whole (a pause's or suspension's reason,
+				     ENDEX's message, the alert's line), owned */
 	char composer[64];      /**< alert: who composed it, or "" */
 	char site_id[64];       /**< alert: its site, or "" */
 	char state[16];         /**< alert: "issued", "pending", "rejected", or "" */
 };
 
-/** The clock events and exercise alerts of run_id, oldest first; *out: free(). */
+/** The clock events and exercise alerts of run_id, oldest first; *out: pt_db_run_marks_free(). */
 enum pt_err pt_db_run_marks(struct pt_db *db, long long run_id, struct pt_db_run_mark **out,
 			    size_t *n, struct pt_diag *d);
+
+/** Free n marks of pt_db_run_marks and their texts (m may be NULL). */
+void pt_db_run_marks_free(struct pt_db_run_mark *m, size_t n);
 
 #endif

@@ -210,8 +210,8 @@ static enum pt_err failure_count(struct pt_db *db, const char *name, int64_t now
 		goto out;
 	if (reserve && wait > 0) {
 		*retry_after = wait;
-		err = pt_diag_set(d, PT_ELIMIT, 0, "", "too many failed log-ins; try again in %ld seconds",
-				  wait);
+		err = pt_diag_set(d, PT_ELIMIT, 0, "", "too many failed log-ins; try again in %ld second%s",
+				  wait, wait == 1 ? "" : "s");
 		goto out;
 	}
 	if (!failures || now - first_at >= PT_LOGIN_WINDOW_S) {

@@ -62,6 +62,15 @@ p ex-und-value 65 exercise check ex-und-value.json
 err_line "protect: ex-und-value.json:23: undecided.1.value: a whole number from 0 to 2000 expected"
 p ex-hhour 65 exercise check ex-hhour.json
 err_line "protect: ex-hhour.json:15: h_hour: a clock time from 00:00 to 23:59 expected"
+# review 15b, 9: an empty site is named, on a whole line of its own (ending with a new line)
+python3 -c "
+import sys; s = open(sys.argv[1]).read()
+open('ex-site-empty.json', 'w').write(s.replace('\"site\": \"VM-012\"', '\"site\": \"\"', 1))" "$XREF"
+p ex-site-empty 65 exercise check ex-site-empty.json
+if [ "$(cat ex-site-empty.err)" = "protect: ex-site-empty.json:27: site: missing value" ] &&
+	[ "$(tail -c 1 ex-site-empty.err | od -An -c | tr -d ' ')" = '\n' ]; then ok; else
+	bad "the empty site's error is not one whole line: $(od -c ex-site-empty.err | tail -3)"
+fi
 
 # --- export-msel: the shipped spreadsheet is the reference's MSEL; import gives it back ------
 p ex-export 0 exercise export-msel "$XREF"

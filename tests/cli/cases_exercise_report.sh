@@ -28,6 +28,15 @@ out_has "1 of 9 capability targets rated; 8 left unrated (gaps in the evaluation
 out_has "<strong>Mission areas</strong>: Prevention, Protection, Mitigation, Response, Recovery."
 out_has "<h2>Clock history</h2>"
 out_has "<td class=\"n\">00:00</td><td>2025-12-01 08:00 UTC</td><td>clock started</td>"
+# review 15b, 4: the facilitator's pause, the server's pause with its reason, the suspension
+# with its message escaped, the resume that ends it as such
+out_has "<tr><td class=\"n\">00:20</td><td>2025-12-01 08:20 UTC</td><td>paused</td></tr>"
+out_has "<tr><td class=\"n\">00:20</td><td>2025-12-01 08:22 UTC</td><td>resumed</td></tr>"
+out_has "<tr><td class=\"n\">00:30</td><td>2025-12-01 08:40 UTC</td><td>The exercise clock is paused at 00:30: the server stopped and started again; the facilitator resumes it</td></tr>"
+out_has "<tr><td class=\"n\">00:30</td><td>2025-12-01 08:43 UTC</td><td>resumed</td></tr>"
+out_has "<tr class=\"late\"><td class=\"n\">00:45</td><td>2025-12-01 08:58 UTC</td><td>REAL-WORLD EMERGENCY - EXERCISE SUSPENDED: Real fire at &lt;b&gt;Gate 2&lt;/b&gt; &amp; the car park</td></tr>"
+out_has "<tr><td class=\"n\">00:45</td><td>2025-12-01 09:10 UTC</td><td>resumed after the real-world emergency</td></tr>"
+out_lacks "<b>Gate"
 out_has "<h2>Annex: players' outputs</h2>"
 out_has "<h2>Overview</h2>"
 out_has "<tr><th scope=\"row\">Started</th><td>2025-12-01 08:00 UTC</td></tr>"

@@ -145,11 +145,20 @@ def t_live(res, port):
     res.eq(fac.request("POST", path + "/pause").status, 200, "pause")
     res.eq(fac.request("POST", path + "/shift", {"minutes": 10}).status, 200, "shift +10")
     res.eq(fac.request("POST", path + "/resume").status, 200, "resume")
+    # review 15b, 4: a real-world-emergency suspension and its end, in the clock history
+    r = fac.request("POST", path + "/suspend", {"message": "Real fire at <b>Gate 2</b>"})
+    res.eq(r.status, 200, "suspend: %r" % r)
+    res.eq(fac.request("POST", path + "/resume").status, 200, "resume after the suspension")
     item = {"issue": "No METHANE readback", "action": "Train the readback", "element": "training",
             "responsible": "Vellmark EMS", "afi": afi, "analysis": "Not in the checklist", "poc": "Duty officer",
             "start": "2027-01-01", "due": "2026-02-30"}
     r = fac.request("POST", path + "/improvements", item)
     res.eq((r.status, (r.json or {}).get("field")), (400, "due"), "2026-02-30 is no date: %r" % r)
+    item["due"] = "1969-12-31"  # review 15b, 9: the range said
+    r = fac.request("POST", path + "/improvements", item)
+    res.eq((r.status, (r.json or {}).get("field"), (r.json or {}).get("error")),
+           (400, "due", "due: '1969-12-31' is not a day from 1970-01-01 to 9999-12-31 as YYYY-MM-DD"),
+           "1969-12-31 is out of range: %r" % r)
     item["due"] = "2027-06-30"
     r = fac.request("POST", path + "/improvements", item)
     res.eq(r.status, 201, "the improvement item: %r" % r)
@@ -166,8 +175,11 @@ def t_live(res, port):
                  "<td>pending injects shifted by +10 min (later)</td>", "ENDEX: drill over",
                  "<h2>Annex: players' outputs</h2>", "<h3>EMS commander</h3>",
                  "<td>Declared major incident, METHANE sent</td>", "<td>Duty officer</td>",
-                 "<h3>Exercise alerts issued</h3>"):
+                 "<h3>Exercise alerts issued</h3>",
+                 "<td>REAL-WORLD EMERGENCY - EXERCISE SUSPENDED: Real fire at &lt;b&gt;Gate 2&lt;/b&gt;</td>",
+                 "<td>resumed after the real-world emergency</td>"):
         res.check(want in r.body, "the HTML holds %r" % want)
+    res.check("<b>Gate" not in r.body, "the suspension's message is escaped")
     res.check(("<td>EXERCISE alert %s issued: " % ident) in r.body and "<td>VM-012</td><td>player</td><td>issued</td>" in r.body,
               "the annex names the alert, its site, its composer and its state")
 

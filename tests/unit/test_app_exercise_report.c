@@ -128,6 +128,21 @@ static struct pt_db *played(long long *run)
 	CHECK_INT(pt_app_run_pause(at(&fac, "fac", 62), db, *run, NULL, &d), PT_OK);
 	CHECK_INT(pt_app_run_shift(at(&fac, "fac", 62), db, *run, 10, NULL, &d), PT_OK);
 	CHECK_INT(pt_app_run_resume(at(&fac, "fac", 62), db, *run, NULL, &d), PT_OK);
+	/* review 15b, 4: 01:03 the server starts again after a crash and pauses the run (serve
+	 * --pause-runs-on-restart), the facilitator resumes; 01:05 a real-world emergency
+	 * suspends the exercise, 01:06 it resumes */
+	{
+		size_t n_paused = 0;
+		CHECK_INT(pt_app_run_pause_all(at(&fac, "fac", 63), db, PT_RUN_PAUSE_AT_RESTART,
+					       &n_paused, &d),
+			  PT_OK);
+		CHECK(n_paused == 1);
+	}
+	CHECK_INT(pt_app_run_resume(at(&fac, "fac", 64), db, *run, NULL, &d), PT_OK);
+	CHECK_INT(pt_app_run_suspend(at(&fac, "fac", 65), db, *run, "Real fire at Gate 2 " HOSTILE,
+				     NULL, &d),
+		  PT_OK);
+	CHECK_INT(pt_app_run_resume(at(&fac, "fac", 66), db, *run, NULL, &d), PT_OK);
 	CHECK_INT(pt_app_run_endex(at(&fac, "fac", 70), db, *run, PT_RUN_ENDEX_EXERCISE,
 				   "ENDEX <b>now</b>", NULL, &d),
 		  PT_OK);
@@ -180,6 +195,28 @@ static struct pt_db *played(long long *run)
 	/* HSEEP: a start and a due date, real, in order; linked to an area for improvement */
 	im.start = "2026-02-30";
 	item_refused(db, *run, &im, PT_EINVAL, "start");
+	/* review 15b, 9: before 1970, the range said for start and due alike; the point of
+	 * contact one line */
+	{
+		long long none = 0;
+		im.start = "1969-12-31";
+		CHECK_INT(pt_app_run_improvement_add(at(&fac, "fac", 70), db, *run, &im, &none, &d),
+			  PT_EINVAL);
+		CHECK_STR(d.field, "start");
+		CHECK_STR(d.msg, "'1969-12-31' is not a day from 1970-01-01 to 9999-12-31 as YYYY-MM-DD");
+		im.start = "2027-01-10";
+		im.due = "1900-03-01";
+		CHECK_INT(pt_app_run_improvement_add(at(&fac, "fac", 70), db, *run, &im, &none, &d),
+			  PT_EINVAL);
+		CHECK_STR(d.field, "due");
+		CHECK_STR(d.msg, "'1900-03-01' is not a day from 1970-01-01 to 9999-12-31 as YYYY-MM-DD");
+		im.due = "2027-03-31";
+		im.poc = "Dr. Ada\tQuill";
+		item_refused(db, *run, &im, PT_EINVAL, "poc");
+		im.poc = "Dr. Ada Quill";
+		CHECK(none == 0);
+	}
+	im.start = "2026-02-30";
 	im.start = "2027-04-01";
 	item_refused(db, *run, &im, PT_EINVAL, "due"); /* before the start date */
 	im.start = "2027-01-10";
@@ -359,6 +396,17 @@ static void test_report(void)
 	HAS(html, "beneath its time in the run.</p>");
 	HAS(html, "<td>resumed</td>");
 	HAS(html, "<td>ENDEX: ENDEX &lt;b&gt;now&lt;/b&gt;</td>");
+	/* review 15b, 4: the server's pause says why; the suspension with its message escaped;
+	 * the resume that ends it as such; a facilitator's resume stays "resumed" */
+	HAS(html, "<td class=\"n\">01:02</td><td>2025-01-01 11:03 UTC</td><td>The exercise clock is "
+		  "paused at 01:02: the server stopped and started again; the facilitator resumes "
+		  "it</td>");
+	HAS(html, "<td class=\"n\">01:02</td><td>2025-01-01 11:04 UTC</td><td>resumed</td>");
+	HAS(html, "<tr class=\"late\"><td class=\"n\">01:03</td><td>2025-01-01 11:05 UTC</td>"
+		  "<td>REAL-WORLD EMERGENCY - EXERCISE SUSPENDED: Real fire at Gate 2 &lt;");
+	HAS(html, "<td class=\"n\">01:03</td><td>2025-01-01 11:06 UTC</td><td>resumed after the "
+		  "real-world emergency</td>");
+	CHECK_INT(count(html, "resumed after the real-world emergency"), 1);
 	HAS(html, "<div class=\"meta\">file 01:30</div>");
 	/* the annex: the players' outputs per role, the alerts */
 	HAS(html, "<h2>Annex: players' outputs</h2>");

@@ -3,7 +3,8 @@
 # (protect demo), as the live-run use cases would have left it, for the after-action report's
 # CLI and HTTP tests (issue 15): the facilitator "facilitator" leads, "evaluator" evaluates,
 # "player" plays the police commander; a decision on time, an inject marked done late, a
-# contingency cancelled, one skipped, ENDEX at 01:10; a strength, an area for improvement,
+# contingency cancelled, one skipped, a pause, a server pause at a restart, a real-world-emergency
+# suspension, ENDEX at 01:10; a strength, an area for improvement,
 # ratings (the evaluator's S, the facilitator's final M); two improvement items, the first
 # naming the register risk VM-012 / armed_assault_lone. Hostile text tests the escaping.
 # Prints "RUN ITEM1 ITEM2". Times are fixed (2025-12-01), so the outputs are the same bytes.
@@ -53,9 +54,22 @@ def main():
     db.execute("INSERT INTO exercise_run_decisions (run_id, n, decision, t_min, value, role, user_id, "
                "user_name, made_at) VALUES (?, 0, 'rtf_entry', 50, 'true', 'police_commander', ?, "
                "'player', ?)", (run, pl, T0 + 50 * 60))
-    for kind, t, text in (("start", 0, ""), ("endex", 70, "ENDEX: exercise over")):
+    # the clock: a facilitator's pause, the server's pause at a restart (serve
+    # --pause-runs-on-restart), a real-world-emergency suspension with a hostile message, their
+    # resumes (wall minutes: the scenario's, later by the stops), ENDEX (texts as the use cases write them)
+    for kind, t, wall, text in (
+            ("start", 0, 0, ""),
+            ("pause", 20, 20, "The exercise clock is paused"),
+            ("resume", 20, 22, "The exercise clock runs again"),
+            ("pause", 30, 40, "The exercise clock is paused at 00:30: the server stopped and started "
+             "again; the facilitator resumes it"),
+            ("resume", 30, 43, "The exercise clock runs again"),
+            ("suspend", 45, 58, "REAL-WORLD EMERGENCY - EXERCISE SUSPENDED: Real fire at <b>Gate 2</b> "
+             "& the car park"),
+            ("resume", 45, 70, "The exercise resumes: the suspension for the real-world emergency is over"),
+            ("endex", 70, 70, "ENDEX: exercise over")):
         db.execute("INSERT INTO exercise_run_events (run_id, kind, t_min, at_ms, audience, text) "
-                   "VALUES (?, ?, ?, ?, 'all', ?)", (run, kind, t, (T0 + t * 60) * 1000, text))
+                   "VALUES (?, ?, ?, ?, 'all', ?)", (run, kind, t, (T0 + wall * 60) * 1000, text))
     for kind, cap, target, t, text in (
             ("strength", 24, "t_scene_safe", 40, "Cordon set fast <b>bold</b>"),
             ("improvement", EMS, "t_triage", 61, "Triage tags ran out at the casualty collection point")):
