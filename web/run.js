@@ -1345,7 +1345,7 @@ function drawSuspendRefusal(S) {
   const p = document.querySelector('#suspend-overlay [data-testid=suspend-refused]');
   if (!p) return;
   p.hidden = !S.suspendRefusal;
-  p.textContent = S.suspendRefusal ? `Not recorded: ${S.suspendRefusal} (the message stays next to its field).` : '';
+  p.textContent = S.suspendRefusal ? `Your action was not recorded: ${S.suspendRefusal} The message stays next to its field.` : '';
 }
 
 async function suspendDialog(S) {

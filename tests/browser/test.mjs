@@ -2321,6 +2321,7 @@ test('exercise: the evaluator sees the Exercise Evaluation Guide, the critical t
     eq(await st4.getAttribute('class'), 'eeg-overdue', 'an overdue action has its own style');
     assert(await st4.evaluate((x) => getComputedStyle(x).fontWeight === '700'), 'overdue stands out (bold, red)');
     eq(await e2.locator('[data-testid=run-eeg] tr[data-seq="3"] [data-testid=eeg-status]').textContent(), (await other.locator('tr[data-seq="3"] [data-testid=eeg-status]').textContent()), 'an action done stays done');
+    await st4.scrollIntoViewIfNeeded();
     await shot(e2, 'exercise-evaluator-overdue');
     await e2.context().close();
   }
@@ -2367,6 +2368,7 @@ test('exercise: the evaluator sees the Exercise Evaluation Guide, the critical t
   eq(await afiOpt.getAttribute('title'), afiLabel, 'the label as a title too');
   await fac.locator('#imp-afi').selectOption(await afiOpt.getAttribute('value'));
   eq((await fac.locator('[data-testid=imp-afi-shown]').textContent()).trim(), `Access Control and Identity Verification · t_lockdown: ${afiText}`, 'the chosen AFI written out in full');
+  await fac.locator('#imp-target').selectOption('');   // tied to the area for improvement alone
   await fac.locator('#imp-issue').fill('Lockdown code late on the public address');
   await fac.locator('#imp-action').fill('Give the switchboard a script for the lockdown code');
   await fac.locator('[data-testid=imp-add]').click();
@@ -2446,7 +2448,7 @@ test('exercise: a suspension for a real-world emergency covers the players\' scr
   await p2.locator('[data-testid=suspend-overlay]').waitFor();
   // a player's response refused during the suspension says so on the cover, and next to its field after it
   await p2.locator('#resp-4').evaluate((t) => { t.value = 'Armed response unit on its way.'; t.form.requestSubmit(); });
-  await p2.locator('[data-testid=suspend-overlay] [data-testid=suspend-refused]', { hasText: /Not recorded: .*suspended/ }).waitFor();
+  await p2.locator('[data-testid=suspend-overlay] [data-testid=suspend-refused]', { hasText: /Your action was not recorded: .*suspended/ }).waitFor();
   await shot(p2, 'exercise-player-refused-suspended');
   await fac.locator('[data-testid=run-resume]', { hasText: 'emergency is over' }).click();
   for (const p of [pl, p2]) {
