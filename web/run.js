@@ -282,6 +282,7 @@ function drawClock(S) {
   const m = clockNow(S);
   t.textContent = hhmmss(m);
   t.dataset.min = String(Math.floor(m * 60) / 60);
+  if (S.eegTick) S.eegTick(m);   // the EEG's overdue actions follow the clock
 }
 
 /* ---- shared pieces ---- */
@@ -469,6 +470,7 @@ function clockControls(S) {
   suspendBtn.addEventListener('click', () => suspendDialog(S));
   const suspended = el('div', { class: 'run-suspended run-ended-note', role: 'status', dataset: { testid: 'run-suspended' }, hidden: true });
   const row = el('div', { class: 'run-controls-row' });
+  const endexRow = el('div', { class: 'run-endex-row', dataset: { testid: 'run-endex-row' } });
   const endedNote = el('p', { class: 'run-ended-note', hidden: true }, 'ENDEX: the run has ended; the clock cannot be started again. The ratings, the improvement plan and the report stay open.');
   endexBtn.addEventListener('click', () => endexDialog(S));
   S.redraw.push(() => {
@@ -483,6 +485,7 @@ function clockControls(S) {
     suspended.textContent = sp ? `Suspended since ${hhmm(sp.t_min)}: every participant's screen is covered with "${sp.text}". Resume the exercise, or end it (ENDEX).` : '';
     endexBtn.disabled = st === 'ended';
     row.hidden = st === 'ended';
+    endexRow.hidden = st === 'ended';   // review 15b item 10: no ENDEX nor Suspend (nor their help) after ENDEX
     endedNote.hidden = st !== 'ended';
     if (document.activeElement !== speedIn) speedIn.value = String(S.run.clock.speed);
   });
@@ -498,7 +501,7 @@ function clockControls(S) {
         el('div', { class: 'field' }, el('label', { for: 'run-speed' }, 'Speed (scenario minutes a minute)'),
           el('div', { class: 'run-inline-row' }, speedIn, el('button', { type: 'submit', class: 'btn', dataset: { testid: 'run-speed-go' } }, 'Set')), speedErr))),
     err,
-    el('div', { class: 'run-endex-row' }, suspendBtn,
+    put(endexRow, suspendBtn,
       el('span', { class: 'muted small' }, 'Stops the clock and covers every screen with your message; you resume it later.'),
       endexBtn,
       el('span', { class: 'muted small' }, 'Ends the exercise for everyone at once, with your message; final.')));
@@ -737,6 +740,24 @@ function capabilityOptions(S) {
   return [...new Set((S.run.scenario.objectives || []).map((o) => o.capability))];
 }
 
+/** An observation's core capability: its own, else its target's objective's. */
+function obsCapability(S, o) {
+  const t = o.target && targetsOf(S).find((x) => x.id === o.target);
+  return o.capability || (t ? t.capability : '');
+}
+
+/** Review 15b item 10: an improvement item's core capability as the report gives it (its own,
+ *  else its objective's), else its target's or its area for improvement's. */
+function itemCapability(S, it) {
+  if (it.capability) return it.capability;
+  const o = it.objective && (S.run.scenario.objectives || []).find((x) => x.id === it.objective);
+  if (o) return o.capability;
+  const t = it.target && targetsOf(S).find((x) => x.id === it.target);
+  if (t) return t.capability;
+  const afi = it.afi && (S.run.observations || []).find((x) => x.id === it.afi);
+  return afi ? obsCapability(S, afi) : '';
+}
+
 function improvementsPanel(S) {
   const view = S.run.view;
   const body = el('tbody', {});
@@ -782,15 +803,24 @@ function improvementsPanel(S) {
   async function setStatus(it, status) {
     try { await api.runImprovementStatus(S.id, it.id, status); await refresh(S); } catch (e) { toast(e.message, 'error'); }
   }
+  const afiShown = el('span', { class: 'help muted small block run-afi-shown', dataset: { testid: 'imp-afi-shown' } });
+  const showAfi = () => {   // review 15b item 10: the chosen area for improvement in full, wrapped
+    const o = (S.run.observations || []).find((x) => String(x.id) === f.afi.value);
+    afiShown.textContent = o ? `${obsCapability(S, o)}${o.target ? ' · ' + o.target : ''}: ${o.text}` : '';
+  };
+  f.afi.addEventListener('change', showAfi);
   S.redraw.push(() => { // the areas for improvement observed so far, to link an item to
     const keep = f.afi.value;
-    put(f.afi, el('option', { value: '' }, '—'), (S.run.observations || []).filter((o) => o.kind === 'improvement').map((o) =>
-      el('option', { value: String(o.id), selected: String(o.id) === keep }, `#${o.id} ${o.target ? o.target + ': ' : ''}${o.text.slice(0, 60)}`)));
+    put(f.afi, el('option', { value: '' }, '—'), (S.run.observations || []).filter((o) => o.kind === 'improvement').map((o) => {
+      const label = `#${o.id} ${obsCapability(S, o)}${o.target ? ' · ' + o.target : ''}: ${o.text}`;
+      return el('option', { value: String(o.id), selected: String(o.id) === keep, title: label }, label);
+    }));
+    showAfi();
   });
   S.redraw.push(() => {
     if (!(S.run.improvements || []).length) { put(body, el('tr', {}, el('td', { colspan: '10', class: 'muted' }, 'No items yet.'))); return; }
     put(body, (S.run.improvements || []).map((it) => el('tr', { dataset: { item: String(it.id) } },
-      el('td', { class: 'num' }, String(it.id)), el('td', {}, it.capability || '—'),
+      el('td', { class: 'num' }, String(it.id)), el('td', { dataset: { testid: 'imp-capability' } }, itemCapability(S, it) || '—'),
       el('td', {}, it.afi ? `observation #${it.afi}${it.target ? ', ' + it.target : ''}` : it.target || it.objective || '—'),
       el('td', {}, it.issue, it.analysis ? el('span', { class: 'muted small block' }, `Analysis: ${it.analysis}`) : null), el('td', {}, it.action),
       el('td', {}, it.element), el('td', {}, it.responsible, it.poc ? el('span', { class: 'muted small block' }, `POC: ${it.poc}`) : null),
@@ -812,7 +842,7 @@ function improvementsPanel(S) {
       el('div', { class: 'field' }, el('label', { for: 'imp-start' }, 'Start'), f.start, errs.start),
       el('div', { class: 'field' }, el('label', { for: 'imp-due' }, 'Due'), f.due, errs.due)),
     el('div', { class: 'run-assign-row' },
-      el('div', { class: 'field' }, el('label', { for: 'imp-afi' }, 'Answers the area for improvement'), f.afi, errs.afi),
+      el('div', { class: 'field run-afi' }, el('label', { for: 'imp-afi' }, 'Answers the area for improvement'), f.afi, afiShown, errs.afi),
       el('div', { class: 'field' }, el('label', { for: 'imp-target' }, 'Or the capability target'), f.target, errs.target),
       el('div', { class: 'field' }, el('label', { for: 'imp-poc' }, 'Point of contact'), f.poc, errs.poc)),
     el('div', { class: 'field' }, el('label', { for: 'imp-analysis' }, 'Analysis (root cause)'), f.analysis, errs.analysis),
@@ -854,12 +884,26 @@ function eegPanel(S) {
         const deadline = st.deadline_min !== null && st.deadline_min !== undefined && st.deadline_min >= 0 ? st.deadline_min : null;
         const word = done ? (deadline !== null && st.done_min > deadline ? `late (done ${hhmm(st.done_min)})` : `done ${hhmm(st.done_min)}`)
           : st.status === 'skipped' || st.status === 'cancelled' || st.status === 'delivered' ? st.status : 'pending';
+        const cell = el('td', { dataset: { testid: 'eeg-status' } }, word);
+        // review 15b item 7: delivered, not done and its deadline behind the clock: overdue
+        if (!done && st.status === 'delivered' && deadline !== null) overdue.push({ cell, deadline });
         return el('tr', { dataset: { seq: String(inj.seq) } }, el('td', { class: 'num' }, String(inj.seq)),
           el('td', {}, inj.expected_action, el('span', { class: 'muted small block' }, inj.capability || '')),
-          el('td', {}, deadline !== null ? hhmm(deadline) : '—'), el('td', { dataset: { testid: 'eeg-status' } }, word));
+          el('td', {}, deadline !== null ? hhmm(deadline) : '—'), cell);
       }))));
   }
+  let overdue = [];   // {cell, deadline} of the delivered expected actions not done
+  S.eegTick = (now) => {
+    for (const { cell, deadline } of overdue) {
+      const late = now > deadline;
+      if (late === (cell.dataset.overdue === 'true')) continue;
+      cell.dataset.overdue = String(late);
+      cell.className = late ? 'eeg-overdue' : '';
+      cell.textContent = late ? 'overdue: not done by its deadline' : 'delivered';
+    }
+  };
   S.redraw.push(() => {
+    overdue = [];
     const state = new Map((S.run.injects || []).map((i) => [i.seq, i]));
     const injects = (S.run.scenario.injects || []).filter((inj) => inj.expected_action);
     const objectives = S.run.scenario.objectives || [];
@@ -1009,7 +1053,7 @@ function inboxPanel(S) {
           await api.runRespond(S.id, m.seq, rs.value(), text.value.trim());
           text.value = '';
           await refresh(S);
-        } catch (x) { err.textContent = x.detail || x.message; text.setAttribute('aria-invalid', 'true'); }
+        } catch (x) { err.textContent = x.detail || x.message; text.setAttribute('aria-invalid', 'true'); refusedInSuspension(S, x); }
       });
       li.append(answers, form);
       items.set(m.seq, { answers, form });
@@ -1086,6 +1130,7 @@ function decisionsPanel(S) {
       } catch (x) {
         err.textContent = x.detail || x.message;
         if (input) input.setAttribute('aria-invalid', 'true');
+        refusedInSuspension(S, x);
       }
     });
     return { d, form, made };
@@ -1124,6 +1169,7 @@ function logPanel(S, ctx) {
       await refresh(S);
     } catch (e) {
       if (errs[e.field]) errs[e.field].textContent = e.detail || e.message; else errs.form.textContent = e.message;
+      refusedInSuspension(S, e);
     }
   }
   S.redraw.push(() => {
@@ -1156,6 +1202,27 @@ function logPanel(S, ctx) {
       errs.form));
 }
 
+/* Review 15b item 10: the alert template that best fits the exercise: the most words of its id
+   in the scenario's title (an "armed-attack-hospital" for an armed attack at a hospital), one
+   more when its CAP categories hold the sector of the exercise's site; none when nothing fits. */
+const SECTOR_WORDS = { health: ['health', 'hospital'] };
+function bestTemplate(sc, ownSite, templates) {
+  const title = `${sc.title || ''}`.toLowerCase();
+  const sector = ownSite && ownSite.sector ? String(ownSite.sector).toLowerCase() : '';
+  let best = null;
+  let bestScore = 0;
+  for (const x of templates) {
+    const words = x.id.toLowerCase().split('-');
+    let score = words.filter((w) => w.length > 2 && title.includes(w)).length;
+    if (sector) {
+      const cats = (x.categories || []).map((c) => String(c).toLowerCase());
+      if (cats.includes(sector) || words.some((w) => (SECTOR_WORDS[sector] || [sector]).includes(w))) score++;
+    }
+    if (score > bestScore) { best = x; bestScore = score; }
+  }
+  return best;
+}
+
 function alertPanel(S) {
   const tpl = el('select', { id: 'xa-template', 'aria-describedby': 'xa-template-err' });
   const site = el('select', { id: 'xa-site', 'aria-describedby': 'xa-site_id-err' }, el('option', { value: '' }, 'Choose a site…'));
@@ -1170,14 +1237,19 @@ function alertPanel(S) {
     try {
       const [t, s] = await Promise.all([api.alertTemplates(), api.sitesUnmarked()]);
       const most = TLP_LEVELS.indexOf(S.run.tlp);   // the sites at most the run's label: the view stays at its marking
-      put(tpl, (t.templates || []).filter((x) => !x.all_clear).map((x) => {
-        const en = (x.languages || []).find((l) => l.language === 'en') || (x.languages || [])[0];
-        return el('option', { value: x.id }, `${en ? en.event : x.id} (${x.id})`);
-      }));
-      site.append(...(s.items || []).filter((x) => TLP_LEVELS.indexOf(x.tlp) <= most).slice().sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true })).map((x) => el('option', { value: x.id }, `${x.id} — ${x.name}`)));
-      // review finding 10: the exercise's own site, when its scenario names one
       const own = S.run.scenario.site;
+      const ownSite = (s.items || []).find((x) => x.id === own);
+      const templates = (t.templates || []).filter((x) => !x.all_clear);
+      const best = bestTemplate(S.run.scenario, ownSite, templates);
+      put(tpl, templates.map((x) => {
+        const en = (x.languages || []).find((l) => l.language === 'en') || (x.languages || [])[0];
+        return el('option', { value: x.id, selected: x === best }, `${en ? en.event : x.id} (${x.id})`);
+      }));
+      site.append(...(s.items || []).filter((x) => TLP_LEVELS.indexOf(x.tlp) <= most).slice().sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }))
+        .map((x) => el('option', { value: x.id, selected: x.id === own }, `${x.id} — ${x.name}`)));
+      // review finding 10 (15b): the exercise's own site, selected in the markup too (a reset keeps it)
       if (own && [...site.options].some((o) => o.value === own)) site.value = own;
+      if (best) tpl.value = best.id;
     } catch (e) { errs.form.textContent = e.message; }
   }
   async function issue(ev) {
@@ -1192,6 +1264,7 @@ function alertPanel(S) {
       note.value = '';
     } catch (e) {
       if (errs[e.field]) errs[e.field].textContent = e.detail || e.message; else errs.form.textContent = e.message;
+      refusedInSuspension(S, e);
     }
   }
   // review finding 10: the alerts issued in the run so far, newest first (the stream's alert events)
@@ -1228,18 +1301,51 @@ function alertPanel(S) {
 function syncSuspension(S) {
   const old = document.getElementById('suspend-overlay');
   const sp = S.run.suspended;
-  if (!sp || S.run.view === 'facilitator' || S.stopped) { if (old) old.remove(); return; }
-  if (old && old.dataset.event === String(sp.event)) return;
+  suspendBanner(S);
+  if (!sp || S.run.view !== 'player' || S.stopped) { if (old) old.remove(); S.suspendRefusal = null; return; }
+  if (old && old.dataset.event === String(sp.event)) { drawSuspendRefusal(S); return; }
   if (old) old.remove();
   const box = el('div', { class: 'endex-box', tabindex: '-1' },
     el('h1', { id: 'suspend-title' }, 'REAL-WORLD EMERGENCY'),
     el('p', { class: 'endex-sub' }, 'The exercise is suspended. This is not part of the exercise.'),
     el('p', { id: 'suspend-text', class: 'endex-text', dataset: { testid: 'suspend-text' } }, sp.text),
-    el('p', { class: 'endex-time' }, `Suspended at scenario time ${hhmm(sp.t_min)}. This screen stays covered until the facilitator resumes or ends the exercise.`));
+    el('p', { class: 'endex-time' }, `Suspended at scenario time ${hhmm(sp.t_min)}. This screen stays covered until the facilitator resumes or ends the exercise.`),
+    el('p', { class: 'endex-refused', role: 'alert', dataset: { testid: 'suspend-refused' }, hidden: true }));
   const o = el('div', { id: 'suspend-overlay', class: 'endex-overlay endex-real', role: 'alertdialog', 'aria-modal': 'true', 'aria-labelledby': 'suspend-title', 'aria-describedby': 'suspend-text', dataset: { testid: 'suspend-overlay', event: String(sp.event) } }, box);
   o.addEventListener('keydown', (ev) => { if (ev.key === 'Tab') { ev.preventDefault(); box.focus(); } });   // the focus stays on it
   document.body.append(o);
+  drawSuspendRefusal(S);
   box.focus();
+}
+
+/* Review 15b item 10: evaluators (and observers) may still record observations during a
+   suspension: a red banner at the top of their page instead of the cover. */
+function suspendBanner(S) {
+  const old = document.getElementById('suspend-banner');
+  const sp = S.run.suspended;
+  if (!sp || S.run.view === 'player' || S.run.view === 'facilitator' || S.stopped) { if (old) old.remove(); return; }
+  const head = document.querySelector('.run-head');
+  if (!head || (old && old.dataset.event === String(sp.event))) return;
+  if (old) old.remove();
+  head.before(el('div', { id: 'suspend-banner', class: 'run-suspend-banner', role: 'alert', dataset: { testid: 'suspend-banner', event: String(sp.event) } },
+    el('strong', {}, 'REAL-WORLD EMERGENCY: the exercise is suspended. This is not part of the exercise.'),
+    el('p', { dataset: { testid: 'suspend-banner-text' } }, sp.text),
+    el('p', { class: 'small' }, `Since scenario time ${hhmm(sp.t_min)}. The players' screens are covered until the facilitator resumes or ends the exercise; you may still record observations.`)));
+}
+
+/** Review 15b item 10: a player's action refused during a suspension (or just as it began) is
+ *  shown on the cover as well as next to its field, where it stays after the cover lifts. */
+function refusedInSuspension(S, x) {
+  if (!S.run.suspended && !(x && x.status === 409 && /suspend/i.test(x.message || ''))) return;
+  S.suspendRefusal = x.detail || x.message;
+  if (S.run.suspended) drawSuspendRefusal(S); else scheduleRefresh(S);   // the suspend event may be on its way
+}
+
+function drawSuspendRefusal(S) {
+  const p = document.querySelector('#suspend-overlay [data-testid=suspend-refused]');
+  if (!p) return;
+  p.hidden = !S.suspendRefusal;
+  p.textContent = S.suspendRefusal ? `Your action was not recorded: ${S.suspendRefusal} The message stays next to its field.` : '';
 }
 
 async function suspendDialog(S) {

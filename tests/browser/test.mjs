@@ -2233,6 +2233,9 @@ test('exercise: the PIO issues an exercise alert from within the run; the player
   eq(await pl.locator('[data-testid=run-pio] summary').evaluate((e) => getComputedStyle(e).display), 'list-item', 'the summary keeps its disclosure marker');
   await pl.locator('#xa-site option[value="VM-012"]').waitFor({ state: 'attached' });
   eq(await pl.locator('#xa-site').inputValue(), 'VM-012', 'the scenario\'s site is preselected');
+  // review 15b item 10: selected in the markup too, and the template that fits an armed attack at a hospital
+  eq(await pl.locator('#xa-site option[value="VM-012"]').getAttribute('selected'), '', 'the site option carries selected');
+  eq(await pl.locator('#xa-template').inputValue(), 'armed-attack-hospital', 'the template that best fits the exercise is preselected');
   await pl.locator('[data-testid=xa-sent-empty]').waitFor();
   await pl.locator('[data-testid=xa-issue]').click();
   await pl.locator('[data-testid=xa-done]', { hasText: 'Exercise alert issued' }).waitFor();
@@ -2305,6 +2308,23 @@ test('exercise: the evaluator sees the Exercise Evaluation Guide, the critical t
   await other.locator('tr[data-seq="3"]', { hasText: 'Cordon the van' }).waitFor();
   assert(/^done \d\d:\d\d$/.test(await other.locator('tr[data-seq="3"] [data-testid=eeg-status]').textContent()), 'inject 3 done on time');
   eq(await other.locator('tr[data-seq="2"] [data-testid=eeg-status]').textContent(), 'skipped', 'inject 2 skipped');
+  // review 15b item 7: a delivered action not done turns "overdue" once the clock passes its deadline
+  // (00:40 for inject 4): the page's clock moved on an hour in a context of its own
+  {
+    const e2 = await exPage(EX_EVALUATOR);
+    await e2.goto(`${BASE}/#/runs/${X.run}`);
+    const st4 = e2.locator('[data-testid=run-eeg] tr[data-seq="4"] [data-testid=eeg-status]');
+    await st4.filter({ hasText: /^delivered$/ }).waitFor();
+    eq(await e2.locator('[data-testid=run-eeg] .eeg-overdue').count(), 0, 'nothing overdue at the start');
+    await e2.clock.setFixedTime(Date.now() + 60 * 60000);
+    await st4.filter({ hasText: /^overdue/ }).waitFor();
+    eq(await st4.getAttribute('class'), 'eeg-overdue', 'an overdue action has its own style');
+    assert(await st4.evaluate((x) => getComputedStyle(x).fontWeight === '700'), 'overdue stands out (bold, red)');
+    eq(await e2.locator('[data-testid=run-eeg] tr[data-seq="3"] [data-testid=eeg-status]').textContent(), (await other.locator('tr[data-seq="3"] [data-testid=eeg-status]').textContent()), 'an action done stays done');
+    await st4.scrollIntoViewIfNeeded();
+    await shot(e2, 'exercise-evaluator-overdue');
+    await e2.context().close();
+  }
   // the rating table names the critical tasks
   await ev.locator('[data-testid=run-ratings] tr[data-target=t_lockdown] [data-testid=rating-tasks] li', { hasText: 'Activate the lockdown code' }).waitFor();
   // the players' ICS 214 entries and responses
@@ -2331,6 +2351,32 @@ test('exercise: the evaluator sees the Exercise Evaluation Guide, the critical t
   const item = fac.locator('[data-testid=run-improvements] tbody tr', { hasText: 'Drill the lockdown announcement monthly' });
   await item.waitFor();
   assert((await item.textContent()).includes('2027-01-04'), `the item shows its start: ${await item.textContent()}`);
+  // review 15b item 10: the capability of an item tied to a target is its objective's
+  eq((await item.locator('[data-testid=imp-capability]').textContent()).trim(), 'Access Control and Identity Verification', 'the item\'s capability');
+  // an area for improvement offered whole, with its capability; an item tied to it shows the capability
+  const afiText = 'The lockdown code was announced over the public address eleven minutes after the first shot, after the 10-minute target.';
+  await ev.locator('#obs-kind').selectOption('improvement');
+  await ev.locator('#obs-target').selectOption('t_lockdown');
+  await ev.locator('#obs-text').fill(afiText);
+  await ev.locator('[data-testid=obs-add]').click();
+  await ev.locator('[data-testid=run-observations] tr[data-kind=improvement]', { hasText: 'eleven minutes' }).waitFor();
+  await fac.locator('[data-testid=run-reload]').click();
+  const afiOpt = fac.locator('#imp-afi option', { hasText: 'eleven minutes' });
+  await afiOpt.waitFor({ state: 'attached' });
+  const afiLabel = await afiOpt.textContent();
+  assert(afiLabel.includes(afiText) && afiLabel.includes('Access Control and Identity Verification'), `the AFI's whole label and capability: ${afiLabel}`);
+  eq(await afiOpt.getAttribute('title'), afiLabel, 'the label as a title too');
+  await fac.locator('#imp-afi').selectOption(await afiOpt.getAttribute('value'));
+  eq((await fac.locator('[data-testid=imp-afi-shown]').textContent()).trim(), `Access Control and Identity Verification · t_lockdown: ${afiText}`, 'the chosen AFI written out in full');
+  await fac.locator('#imp-target').selectOption('');   // tied to the area for improvement alone
+  await fac.locator('#imp-issue').fill('Lockdown code late on the public address');
+  await fac.locator('#imp-action').fill('Give the switchboard a script for the lockdown code');
+  await fac.locator('[data-testid=imp-add]').click();
+  const afiItem = fac.locator('[data-testid=run-improvements] tbody tr', { hasText: 'script for the lockdown code' });
+  await afiItem.waitFor();
+  eq((await afiItem.locator('[data-testid=imp-capability]').textContent()).trim(), 'Access Control and Identity Verification', 'an item tied to an AFI shows its capability');
+  await fac.locator('[data-testid=run-improvements]').scrollIntoViewIfNeeded();
+  await shot(fac, 'exercise-facilitator-improvement-plan');
   await shot(ev, 'exercise-evaluator-eeg');
   // the item made a measure at the hospital by an observing coordinator: the site's page names it
   const itemId = await item.getAttribute('data-item');
@@ -2380,6 +2426,19 @@ test('exercise: a suspension for a real-world emergency covers the players\' scr
     await p.locator('[data-testid=run-clock-state]', { hasText: 'Paused' }).waitFor();
   }
   await shot(pl, 'exercise-player-suspended');
+  // review 15b item 10: an evaluator is not covered: a red banner, and observations still go in
+  const { ev } = X;
+  const banner = ev.locator('[data-testid=suspend-banner]');
+  await banner.waitFor();
+  eq(await ev.locator('[data-testid=suspend-overlay]').count(), 0, 'the evaluator\'s screen is not covered');
+  await banner.locator('[data-testid=suspend-banner-text]', { hasText: 'EXERCISE SUSPENDED: A real patient emergency' }).waitFor();
+  eq(await banner.evaluate((x) => getComputedStyle(x).backgroundColor), 'rgb(179, 38, 30)', 'the banner is red');
+  await ev.locator('#obs-kind').selectOption('observation');
+  await ev.locator('#obs-text').fill('Players stopped at once and went to their posts.');
+  await ev.locator('[data-testid=obs-add]').click();
+  await ev.locator('[data-testid=run-observations] tr[data-kind=observation]', { hasText: 'went to their posts' }).waitFor();
+  await ev.evaluate(() => window.scrollTo(0, 0));
+  await shot(ev, 'exercise-evaluator-suspended');
   await fac.locator('[data-testid=run-suspended]', { hasText: 'A real patient emergency' }).waitFor();
   eq(await fac.locator('[data-testid=suspend-overlay]').count(), 0, 'the facilitator\'s console stays usable');
   assert(await fac.locator('[data-testid=run-suspend]').isHidden(), 'no second suspension');
@@ -2387,12 +2446,19 @@ test('exercise: a suspension for a real-world emergency covers the players\' scr
   // opened again while suspended: still covered
   await p2.reload();
   await p2.locator('[data-testid=suspend-overlay]').waitFor();
+  // a player's response refused during the suspension says so on the cover, and next to its field after it
+  await p2.locator('#resp-4').evaluate((t) => { t.value = 'Armed response unit on its way.'; t.form.requestSubmit(); });
+  await p2.locator('[data-testid=suspend-overlay] [data-testid=suspend-refused]', { hasText: /Your action was not recorded: .*suspended/ }).waitFor();
+  await shot(p2, 'exercise-player-refused-suspended');
   await fac.locator('[data-testid=run-resume]', { hasText: 'emergency is over' }).click();
   for (const p of [pl, p2]) {
     await p.locator('[data-testid=suspend-overlay]').waitFor({ state: 'detached' });
     await p.locator('[data-testid=run-clock-state]', { hasText: 'Running' }).waitFor();
   }
   await fac.locator('[data-testid=run-suspended]').waitFor({ state: 'hidden' });
+  await X.ev.locator('[data-testid=suspend-banner]').waitFor({ state: 'detached' });
+  assert(/suspended/.test(await p2.locator('#resp-4-err').textContent()), 'the refusal stays next to its field after the cover lifts');
+  eq(await p2.locator('[data-testid=run-inbox] li[data-seq="4"] [data-testid=run-answers] li', { hasText: 'Armed response unit' }).count(), 0, 'the refused response is not stored');
 });
 
 test('exercise: a real-world emergency ENDEX reaches the players\' screens at once', async () => {
@@ -2417,6 +2483,9 @@ test('exercise: a real-world emergency ENDEX reaches the players\' screens at on
   await fac.locator('[data-testid=run-live][data-state=ended]').waitFor();
   await pl.locator('[data-testid=run-live][data-state=ended]').waitFor();
   assert(await fac.locator('[data-testid=run-start], [data-testid=run-resume], #run-shift').evaluateAll((els) => els.every((e) => !e.offsetParent)), 'no clock controls after ENDEX');
+  // review 15b item 10: nor ENDEX, Suspend and their help
+  for (const sel of ['[data-testid=run-endex]', '[data-testid=run-suspend]']) assert(await fac.locator(sel).isHidden(), `${sel} hidden after ENDEX`);
+  assert(!(await fac.locator('[data-testid=run-controls]').innerText()).includes('Stops the clock'), 'no orphaned suspend help after ENDEX');
   await shot(fac, 'exercise-facilitator-ended');
   // opened again later: the run says it has ended, without covering the screen, and the stream stops
   await p2.reload();
