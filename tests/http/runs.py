@@ -687,6 +687,7 @@ def t_run(res, srv, protect, db):
     res.check(bool(s2.wait_closed()), "and its stream ends")
     s2.close()
     t_suspend(res, port, f, p2)
+    t_long_choice(res, f, p2)
 
 
 def t_suspend(res, port, f, p2):
@@ -737,6 +738,42 @@ def t_suspend(res, port, f, p2):
     res.check(bool(s.wait_kind("endex")) and bool(s.wait_closed()), "the stream ends with ENDEX")
     res.eq((f.get(path).json or {}).get("suspended", "absent"), None, "an ended run is not suspended")
     s.close()
+
+
+# A choice of 94 bytes: 47 letters, Macedonian Cyrillic and accented Latin (attack review 2, finding 1).
+LONG_CHOICE = "Изјава за медиумите: евакуација" + "é" * 16
+
+
+def t_long_choice(res, f, p2):
+    """Attack review 2, finding 1: a long non-Latin choice is stored whole, read back whole and the
+    same value decided again is 409; a choice the run could not store is refused up front."""
+    assert len(LONG_CHOICE.encode()) == 94 and len(LONG_CHOICE) == 47
+    sc = copy.deepcopy(SCENARIO)
+    sc["decisions"].append({"id": "statement", "label": "Statement", "apply": "log", "kind": "choice",
+                            "choices": [LONG_CHOICE, "None yet"], "roles": ["ems"]})
+    r = create_custom(f, scenario=sc)
+    res.eq(r.status, 201, "a run with a 94-byte choice: %s" % r.body[:200])
+    rid = (r.json or {}).get("id")
+    path = "/api/v1/runs/%s" % rid
+    res.eq(f.request("POST", path + "/participants", {"user": "player2", "member": "player", "role": "ems"}).status,
+           201, "the long choice's player")
+    res.eq(f.request("POST", path + "/start").status, 200, "start the long choice's run")
+    r = p2.request("POST", path + "/decisions", {"decision": "statement", "role": "ems", "value": LONG_CHOICE})
+    res.eq(r.status, 201, "decide the long choice: %s" % r.body[:200])
+    for who, c in (("facilitator", f), ("player", p2)):
+        r = c.get(path)
+        res.eq(r.status, 200, "GET the run with the long choice (%s): %s" % (who, r.body[:200]))
+        made = [m.get("value") for m in (r.json or {}).get("decisions", []) if m.get("decision") == "statement"]
+        res.eq(made, [LONG_CHOICE], "the value read back whole (%s)" % who)
+    r = p2.request("POST", path + "/decisions", {"decision": "statement", "role": "ems", "value": LONG_CHOICE})
+    expect(res, r, 409, "value", "the long choice decided again")
+    r = f.get(path + "/report?format=html")
+    res.eq(r.status, 200, "the report with the long choice")
+    res.check(LONG_CHOICE in r.body, "the report names the whole choice")
+    sc["decisions"][-1]["choices"] = ["A" * 64, "None yet"]
+    r = create_custom(f, scenario=sc)
+    res.check(r.status == 400 and "characters" in r.body and "choices" in ((r.json or {}).get("field") or ""),
+              "a choice of 64 characters is refused: %d %s" % (r.status, r.body[:200]))
 
 
 def audit_rows(protect, db):
