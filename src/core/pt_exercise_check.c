@@ -215,9 +215,9 @@ static enum pt_err undecided_value(const struct pt_ex_scenario *sc, const struct
 		if (e != PT_OK && d) {
 			struct msg m = {.n = 0};
 			m_str(&m, d->msg);
-			m_str(&m, " (the value of decision ");
+			m_str(&m, "; decision ");
 			m_str(&m, x->id);
-			m_str(&m, ", which sets this path)");
+			m_str(&m, " sets this path");
 			return fail_m(d, PT_EINVAL, field, &m);
 		}
 		return e;

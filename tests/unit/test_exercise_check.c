@@ -96,6 +96,24 @@ static void test_rules(void)
 				 "inject's 0:10)");
 	sc->injects[2].t_min = 40; /* at the parent's deadline: fine */
 	CHECK_STR(check_msg(sc), "(ok)");
+	/* attack review 2, finding 1: a choice is stored whole, so at most 63 characters (95 bytes) */
+	keep = sc->decisions[1].choices[0];
+	{
+		static char cyr[200], ascii[65];
+		cyr[0] = '\0';
+		for (int i = 0; i < 47; i++)
+			strcat(cyr, "\xd0\x96"); /* 94 bytes, 47 letters: fine */
+		sc->decisions[1].choices[0] = cyr;
+		CHECK_STR(check_msg(sc), "(ok)");
+		memset(ascii, 'A', 64);
+		ascii[64] = '\0';
+		sc->decisions[1].choices[0] = ascii;
+		CHECK_STR(check_msg(sc), "decisions.1.choices.0: too long (64 characters; at most 63)");
+		strcat(cyr, "\xd0\x96"); /* 96 bytes */
+		sc->decisions[1].choices[0] = cyr;
+		CHECK_STR(check_msg(sc), "decisions.1.choices.0: too long (96 bytes; at most 95)");
+	}
+	sc->decisions[1].choices[0] = keep;
 	pt_ex_scenario_free(sc);
 
 	sc = scenario();
