@@ -1142,7 +1142,9 @@ enum pt_err pt_app_run_events(const struct pt_caller *c, struct pt_db *db, long 
 			x->value = rows[i].value;
 			x->audience = aud;
 			x->roles = (uint32_t)rows[i].roles;
-			if (L.view == PT_RUN_VIEW_PLAYER) /* review 2, finding 8: its own roles only */
+			/* review 2, finding 8: a sim event names the player's own roles, not sim_to (an
+			 * inject's recipients stay: its `to` is the player's to read, review finding 10) */
+			if (L.view == PT_RUN_VIEW_PLAYER && strcmp(x->kind, "sim") == 0)
 				x->roles &= (uint32_t)L.ra.roles;
 			pt_strlcpy_utf8(x->type, rows[i].type, sizeof x->type);
 			pt_strlcpy_utf8(x->from, rows[i].sender, sizeof x->from);
