@@ -60,7 +60,7 @@ void pt_app_run_agency(struct pt_db *db, const struct pt_caller *c, char *buf, s
 	buf[0] = '\0';
 	memset(&d, 0, sizeof d);
 	if (!c->who.system && c->who.user_id > 0 && pt_db_user_get_id(db, c->who.user_id, &u, &d) == PT_OK)
-		pt_strlcpy(buf, u.org_name, size);
+		pt_strlcpy_utf8(buf, u.org_name, size);
 }
 
 enum pt_err pt_app_run_audit(struct pt_db *db, long long id, const char *action,
@@ -83,7 +83,7 @@ enum pt_err pt_app_run_refused(const struct pt_caller *c, struct pt_db *db, cons
 					      strcmp(d->field, "user") == 0);
 	if (!(hidden || quota) || !c || c->who.system || !db || pt_db_in_transaction(db))
 		return pt_app_refused(c, db, action, "exercise_runs", rid, err, d);
-	pt_strlcpy(detail, action ? action : "a write", sizeof detail);
+	pt_strlcpy_utf8(detail, action ? action : "a write", sizeof detail);
 	pt_strlcat(detail, ": ", sizeof detail);
 	if (hidden) {
 		pt_strlcat(detail, "not found", sizeof detail);
@@ -187,8 +187,8 @@ static enum pt_err restore(struct pt_db *db, struct pt_app_run_loaded *L, struct
 			memset(&m[i], 0, sizeof m[i]);
 			m[i].decision = (uint32_t)k;
 			m[i].t_min = L->made_rows[i].t_min;
-			pt_strlcpy(m[i].value, L->made_rows[i].value, sizeof m[i].value);
-			pt_strlcpy(m[i].role, L->made_rows[i].role, sizeof m[i].role);
+			pt_strlcpy_utf8(m[i].value, L->made_rows[i].value, sizeof m[i].value);
+			pt_strlcpy_utf8(m[i].role, L->made_rows[i].role, sizeof m[i].role);
 		}
 	}
 	L->run.n_made = L->n_made_rows;
@@ -312,7 +312,7 @@ enum pt_err pt_app_run_note(struct pt_app_run_loaded *L, const struct pt_ex_even
 	p->ev = *ev;
 	p->roles = roles;
 	if (kind)
-		pt_strlcpy(p->kind, kind, sizeof p->kind);
+		pt_strlcpy_utf8(p->kind, kind, sizeof p->kind);
 	if ((text && !(p->text = strdup(text))) || (detail && !(p->detail = strdup(detail))))
 		return nomem(d);
 	return PT_OK;
@@ -336,6 +336,7 @@ static void decision_words(const struct pt_ex_scenario *sc, const struct pt_ex_m
 		snprintf(buf, size, "%s: %s (%s)", x->label, m->value, m->role);
 	else
 		snprintf(buf, size, "%s (%s)", x->label, m->role);
+	pt_utf8_cut(buf);
 }
 
 /* issue 15 review 3 and 4 (declared in pt_app_exercise_runs_int.h) */
@@ -392,7 +393,7 @@ static enum pt_err event_row(struct pt_app_run_loaded *L, const struct pt_app_ru
 	*words = NULL;
 	buf[0] = '\0';
 	row->run_id = L->row.id;
-	pt_strlcpy(row->kind, p->kind[0] ? p->kind : pt_ex_event_kind_name(p->ev.kind),
+	pt_strlcpy_utf8(row->kind, p->kind[0] ? p->kind : pt_ex_event_kind_name(p->ev.kind),
 		   sizeof row->kind);
 	row->t_min = p->ev.t_min;
 	row->at_ms = now_ms;
@@ -410,9 +411,9 @@ static enum pt_err event_row(struct pt_app_run_loaded *L, const struct pt_app_ru
 		if (strcmp(p->kind, "outcome") == 0) /* issue 15 review 3: controllers only */
 			aud = PT_RUN_TO_EVALUATORS;
 		if (strcmp(p->kind, "sim") == 0 || strcmp(p->kind, "outcome") == 0) {
-			pt_strlcpy(row->type, pt_ex_inject_type_name(PT_EX_INJECT_INFORMATION),
+			pt_strlcpy_utf8(row->type, pt_ex_inject_type_name(PT_EX_INJECT_INFORMATION),
 				   sizeof row->type);
-			pt_strlcpy(row->sender, PT_APP_RUN_SIM_FROM, sizeof row->sender);
+			pt_strlcpy_utf8(row->sender, PT_APP_RUN_SIM_FROM, sizeof row->sender);
 		}
 	} else {
 		switch (p->ev.kind) {
@@ -438,8 +439,8 @@ static enum pt_err event_row(struct pt_app_run_loaded *L, const struct pt_app_ru
 			if (in) {
 				json_t *j = json_pack("{s:s, s:s}", "delivery", in->delivery ? in->delivery : "",
 						      "stage", in->stage ? in->stage : "");
-				pt_strlcpy(row->type, pt_ex_inject_type_name(in->type), sizeof row->type);
-				pt_strlcpy(row->sender, in->from ? in->from : "", sizeof row->sender);
+				pt_strlcpy_utf8(row->type, pt_ex_inject_type_name(in->type), sizeof row->type);
+				pt_strlcpy_utf8(row->sender, in->from ? in->from : "", sizeof row->sender);
 				inject_text(L, in, p->ev.t_min, buf, sizeof buf);
 				if (j && !row->detail)
 					row->detail = json_dumps(j, JSON_COMPACT);
@@ -482,7 +483,7 @@ static enum pt_err event_row(struct pt_app_run_loaded *L, const struct pt_app_ru
 			break;
 		}
 	}
-	pt_strlcpy(row->audience, pt_run_audience_name(aud), sizeof row->audience);
+	pt_strlcpy_utf8(row->audience, pt_run_audience_name(aud), sizeof row->audience);
 	row->roles = roles;
 	if (p->text)
 		row->text = p->text;
@@ -506,7 +507,7 @@ enum pt_err pt_app_run_store(struct pt_db *db, struct pt_app_run_loaded *L, int6
 		done->run_id = L->row.id;
 	}
 	if (L->engine) {
-		pt_strlcpy(L->row.clock_state, clock_state_names[L->clock.state],
+		pt_strlcpy_utf8(L->row.clock_state, clock_state_names[L->clock.state],
 			   sizeof L->row.clock_state);
 		L->row.base_wall_ms = L->clock.base_wall_ms;
 		L->row.base_min = L->clock.base_min;
@@ -525,7 +526,7 @@ enum pt_err pt_app_run_store(struct pt_db *db, struct pt_app_run_loaded *L, int6
 				continue;
 			memset(&row, 0, sizeof row);
 			row.seq = L->sc->injects[i].seq;
-			pt_strlcpy(row.status, inject_status_names[s->status], sizeof row.status);
+			pt_strlcpy_utf8(row.status, inject_status_names[s->status], sizeof row.status);
 			row.due_min = s->due_min;
 			row.deadline_min = s->deadline_min;
 			row.delivered_min = s->delivered_min;
@@ -541,13 +542,13 @@ enum pt_err pt_app_run_store(struct pt_db *db, struct pt_app_run_loaded *L, int6
 			memset(&m, 0, sizeof m);
 			m.run_id = L->row.id;
 			m.n = (long long)i;
-			pt_strlcpy(m.decision, L->sc->decisions[L->run.made[i].decision].id,
+			pt_strlcpy_utf8(m.decision, L->sc->decisions[L->run.made[i].decision].id,
 				   sizeof m.decision);
 			m.t_min = L->run.made[i].t_min;
-			pt_strlcpy(m.value, L->run.made[i].value, sizeof m.value);
-			pt_strlcpy(m.role, L->run.made[i].role, sizeof m.role);
+			pt_strlcpy_utf8(m.value, L->run.made[i].value, sizeof m.value);
+			pt_strlcpy_utf8(m.role, L->run.made[i].role, sizeof m.role);
 			m.user_id = L->c->who.system ? 0 : L->c->who.user_id;
-			pt_strlcpy(m.user_name, pt_app_run_who(L->c), sizeof m.user_name);
+			pt_strlcpy_utf8(m.user_name, pt_app_run_who(L->c), sizeof m.user_name);
 			m.made_at = now_ms / 1000;
 			if ((err = pt_db_run_decision_add(db, &m, d)) != PT_OK)
 				return err;
@@ -620,12 +621,12 @@ static enum pt_err field_prefix(enum pt_err err, const char *prefix, struct pt_d
 	char f[sizeof d->field];
 	if (!d)
 		return err;
-	pt_strlcpy(f, prefix, sizeof f);
+	pt_strlcpy_utf8(f, prefix, sizeof f);
 	if (d->field[0]) {
 		pt_strlcat(f, ".", sizeof f);
 		pt_strlcat(f, d->field, sizeof f);
 	}
-	pt_strlcpy(d->field, f, sizeof d->field);
+	pt_strlcpy_utf8(d->field, f, sizeof d->field);
 	return err;
 }
 
@@ -948,8 +949,8 @@ static enum pt_err members_change(const struct pt_caller *c, struct pt_db *db, l
 		memset(&m, 0, sizeof m);
 		m.run_id = id;
 		m.user_id = u.id;
-		pt_strlcpy(m.member, pt_run_member_name(member), sizeof m.member);
-		pt_strlcpy(m.role, member == PT_RUN_PLAYER ? role : "", sizeof m.role);
+		pt_strlcpy_utf8(m.member, pt_run_member_name(member), sizeof m.member);
+		pt_strlcpy_utf8(m.role, member == PT_RUN_PLAYER ? role : "", sizeof m.role);
 		m.assigned_at = pt_app_now(c->now);
 		if ((err = pt_db_run_member_add(db, &m, d)) != PT_OK)
 			goto out;
@@ -1240,13 +1241,14 @@ static enum pt_err change(const struct pt_caller *c, struct pt_db *db, long long
 		else
 			snprintf(text, sizeof text, "ENDEX: %s",
 				 a->message && a->message[0] ? a->message : "the exercise is over");
+		pt_utf8_cut(text);
 		L.endex_text = text;
 		if ((err = pt_ex_run_endex(&L.run, pt_app_run_collect, &L, d)) != PT_OK)
 			goto out;
 		if (L.clock.state != PT_EX_CLOCK_ENDED &&
 		    (err = pt_ex_clock_end(&L.clock, now_ms, d)) != PT_OK)
 			goto out;
-		pt_strlcpy(detail, text, sizeof detail);
+		pt_strlcpy_utf8(detail, text, sizeof detail);
 		break;
 	case OP_TICK:
 		break;
@@ -1270,6 +1272,7 @@ static enum pt_err change(const struct pt_caller *c, struct pt_db *db, long long
 			goto out;
 		snprintf(detail, sizeof detail, "decision=%s role=%s value=%s t=%.2f", a->decision,
 			 a->role, L.run.made[L.run.n_made - 1].value, L.run.now_min);
+		pt_utf8_cut(detail);
 		break;
 	}
 	}

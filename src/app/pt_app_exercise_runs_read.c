@@ -88,15 +88,15 @@ static void summary_fill(const struct pt_db_run *row, const struct pt_ex_clock *
 {
 	memset(s, 0, sizeof *s);
 	s->id = row->id;
-	pt_strlcpy(s->title, row->title, sizeof s->title);
-	pt_strlcpy(s->scenario_id, row->scenario_id, sizeof s->scenario_id);
+	pt_strlcpy_utf8(s->title, row->title, sizeof s->title);
+	pt_strlcpy_utf8(s->scenario_id, row->scenario_id, sizeof s->scenario_id);
 	if (pt_tlp_parse(row->tlp, &s->tlp) != PT_OK)
 		s->tlp = PT_TLP_RED;
 	s->clock = *clk;
 	s->now_min = pt_ex_clock_now(clk, now_ms);
 	s->ended = row->ended;
 	s->created_at = row->created_at;
-	pt_strlcpy(s->created_by, row->created_by_name, sizeof s->created_by);
+	pt_strlcpy_utf8(s->created_by, row->created_by_name, sizeof s->created_by);
 	s->view = view;
 }
 
@@ -278,11 +278,11 @@ static enum pt_err respond_fn(const struct pt_caller *c, struct pt_db *db,
 		return err;
 	memset(&e, 0, sizeof e);
 	e.run_id = L->row.id;
-	pt_strlcpy(e.kind, "response", sizeof e.kind);
+	pt_strlcpy_utf8(e.kind, "response", sizeof e.kind);
 	e.seq = a->seq;
-	pt_strlcpy(e.role, a->role, sizeof e.role);
+	pt_strlcpy_utf8(e.role, a->role, sizeof e.role);
 	e.user_id = c->who.system ? 0 : c->who.user_id;
-	pt_strlcpy(e.user_name, pt_app_run_who(c), sizeof e.user_name);
+	pt_strlcpy_utf8(e.user_name, pt_app_run_who(c), sizeof e.user_name);
 	pt_app_run_agency(db, c, e.agency, sizeof e.agency);
 	e.capability = L->sc->injects[k].capability;
 	e.t_min = pt_ex_clock_now(&L->clock, now_ms);
@@ -296,6 +296,7 @@ static enum pt_err respond_fn(const struct pt_caller *c, struct pt_db *db,
 	ev.inject = (uint32_t)k;
 	ev.made = UINT32_MAX;
 	snprintf(words, sizeof words, "Response to inject %u (%s): %s", a->seq, a->role, a->text);
+	pt_utf8_cut(words);
 	if ((err = pt_app_run_note(L, &ev, "response", bit, words, NULL, d)) != PT_OK)
 		return err;
 	snprintf(detail, size, "seq=%u role=%s bytes=%zu", a->seq, a->role, strlen(a->text));
@@ -352,10 +353,10 @@ static enum pt_err log_fn(const struct pt_caller *c, struct pt_db *db, struct pt
 		return err;
 	memset(&e, 0, sizeof e);
 	e.run_id = L->row.id;
-	pt_strlcpy(e.kind, "log", sizeof e.kind);
-	pt_strlcpy(e.role, position, sizeof e.role);
+	pt_strlcpy_utf8(e.kind, "log", sizeof e.kind);
+	pt_strlcpy_utf8(e.role, position, sizeof e.role);
 	e.user_id = c->who.system ? 0 : c->who.user_id;
-	pt_strlcpy(e.user_name, pt_app_run_who(c), sizeof e.user_name);
+	pt_strlcpy_utf8(e.user_name, pt_app_run_who(c), sizeof e.user_name);
 	pt_app_run_agency(db, c, e.agency, sizeof e.agency);
 	e.capability = -1;
 	if ((err = minute_of(L, now_ms, a->t_min, &e.t_min, d)) != PT_OK)
@@ -418,12 +419,12 @@ static enum pt_err observe_fn(const struct pt_caller *c, struct pt_db *db,
 		return err;
 	memset(&e, 0, sizeof e);
 	e.run_id = L->row.id;
-	pt_strlcpy(e.kind, pt_app_run_obs_kind_name(o->kind), sizeof e.kind);
+	pt_strlcpy_utf8(e.kind, pt_app_run_obs_kind_name(o->kind), sizeof e.kind);
 	e.user_id = c->who.system ? 0 : c->who.user_id;
-	pt_strlcpy(e.user_name, pt_app_run_who(c), sizeof e.user_name);
+	pt_strlcpy_utf8(e.user_name, pt_app_run_who(c), sizeof e.user_name);
 	pt_app_run_agency(db, c, e.agency, sizeof e.agency);
 	e.capability = cap;
-	pt_strlcpy(e.target, o->target ? o->target : "", sizeof e.target);
+	pt_strlcpy_utf8(e.target, o->target ? o->target : "", sizeof e.target);
 	if ((err = minute_of(L, now_ms, o->t_min, &e.t_min, d)) != PT_OK)
 		return err;
 	e.at = now_ms / 1000;
@@ -477,11 +478,11 @@ static enum pt_err rate_fn(const struct pt_caller *c, struct pt_db *db, struct p
 		return err;
 	memset(&r, 0, sizeof r);
 	r.run_id = L->row.id;
-	pt_strlcpy(r.target, a->target, sizeof r.target);
+	pt_strlcpy_utf8(r.target, a->target, sizeof r.target);
 	r.final = a->final;
 	r.user_id = c->who.system ? 0 : c->who.user_id;
-	pt_strlcpy(r.user_name, pt_app_run_who(c), sizeof r.user_name);
-	pt_strlcpy(r.rating, pt_app_run_rating_name(a->rating), sizeof r.rating);
+	pt_strlcpy_utf8(r.user_name, pt_app_run_who(c), sizeof r.user_name);
+	pt_strlcpy_utf8(r.rating, pt_app_run_rating_name(a->rating), sizeof r.rating);
 	r.note = (char *)(a->note ? a->note : "");
 	r.at = now_ms / 1000;
 	if ((err = pt_db_run_rating_put(db, &r, d)) != PT_OK)
@@ -580,14 +581,14 @@ static enum pt_err improvement_fn(const struct pt_caller *c, struct pt_db *db,
 	it.capability = o->capability;
 	it.issue = (char *)o->issue;
 	it.action = (char *)o->action;
-	pt_strlcpy(it.element, pt_app_run_element_name(o->element), sizeof it.element);
-	pt_strlcpy(it.responsible, o->responsible, sizeof it.responsible);
-	pt_strlcpy(it.due, o->due ? o->due : "", sizeof it.due);
-	pt_strlcpy(it.measure_id, o->measure_id ? o->measure_id : "", sizeof it.measure_id);
-	pt_strlcpy(it.risk_site, o->risk_site ? o->risk_site : "", sizeof it.risk_site);
-	pt_strlcpy(it.risk_threat, o->risk_threat ? o->risk_threat : "", sizeof it.risk_threat);
+	pt_strlcpy_utf8(it.element, pt_app_run_element_name(o->element), sizeof it.element);
+	pt_strlcpy_utf8(it.responsible, o->responsible, sizeof it.responsible);
+	pt_strlcpy_utf8(it.due, o->due ? o->due : "", sizeof it.due);
+	pt_strlcpy_utf8(it.measure_id, o->measure_id ? o->measure_id : "", sizeof it.measure_id);
+	pt_strlcpy_utf8(it.risk_site, o->risk_site ? o->risk_site : "", sizeof it.risk_site);
+	pt_strlcpy_utf8(it.risk_threat, o->risk_threat ? o->risk_threat : "", sizeof it.risk_threat);
 	it.user_id = c->who.system ? 0 : c->who.user_id;
-	pt_strlcpy(it.user_name, pt_app_run_who(c), sizeof it.user_name);
+	pt_strlcpy_utf8(it.user_name, pt_app_run_who(c), sizeof it.user_name);
 	it.at = now_ms / 1000;
 	if ((err = pt_db_run_improvement_add(db, &it, a->item_id, d)) != PT_OK)
 		return err;
@@ -763,6 +764,44 @@ static void player_scenario(struct pt_ex_scenario *sc, struct pt_ex_run_inject *
 	sc->sim_replications = 0;
 	sc->sim_every_min = 0;
 	sc->sim_start_min = 0;
+	sc->n_undecided = 0; /* attack review 2, finding 8: it names simulation paths */
+}
+
+/* Attack review 2, finding 3: for every view, a delivered inject's description is the text
+ * it was delivered with (its "inject" event's, placeholders filled), not the template. */
+static enum pt_err delivered_texts(struct pt_db *db, struct pt_app_run_loaded *L,
+				   struct pt_diag *d)
+{
+	struct pt_db_run_inject_text *t = NULL;
+	size_t n = 0, i;
+	enum pt_err err;
+	if ((err = pt_db_run_inject_texts(db, L->row.id, &t, &n, d)) != PT_OK)
+		return err;
+	for (i = 0; i < L->sc->n_injects && n; i++) {
+		struct pt_ex_inject *in = &L->sc->injects[i];
+		size_t lo = 0, hi = n, len;
+		char *s;
+		if (L->run.inj[i].status != PT_EX_DELIVERED)
+			continue;
+		while (lo < hi) { /* t is in seq order */
+			size_t mid = lo + (hi - lo) / 2;
+			if (t[mid].seq < in->seq)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == n || t[lo].seq != in->seq || !t[lo].text)
+			continue;
+		len = strlen(t[lo].text);
+		if (!(s = pt_ex_alloc(L->sc, len + 1))) {
+			pt_db_run_inject_texts_free(t, n);
+			return nomem(d);
+		}
+		memcpy(s, t[lo].text, len + 1);
+		in->description = s;
+	}
+	pt_db_run_inject_texts_free(t, n);
+	return PT_OK;
 }
 
 #define ENTRIES_BATCH 500 /* rows one read of a page takes */
@@ -774,28 +813,28 @@ static void entry_take(struct pt_db_run_entry *e, struct pt_app_run *r)
 		struct pt_app_run_response *x = &r->responses[r->n_responses++];
 		x->id = e->id;
 		x->seq = (uint32_t)e->seq;
-		pt_strlcpy(x->role, e->role, sizeof x->role);
-		pt_strlcpy(x->user, e->user_name, sizeof x->user);
+		pt_strlcpy_utf8(x->role, e->role, sizeof x->role);
+		pt_strlcpy_utf8(x->user, e->user_name, sizeof x->user);
 		x->t_min = e->t_min;
 		x->at = e->at;
 		x->text = e->text;
 	} else if (strcmp(e->kind, "log") == 0) {
 		struct pt_app_run_log *x = &r->log[r->n_log++];
 		x->id = e->id;
-		pt_strlcpy(x->user, e->user_name, sizeof x->user);
-		pt_strlcpy(x->position, e->role, sizeof x->position);
-		pt_strlcpy(x->agency, e->agency, sizeof x->agency);
+		pt_strlcpy_utf8(x->user, e->user_name, sizeof x->user);
+		pt_strlcpy_utf8(x->position, e->role, sizeof x->position);
+		pt_strlcpy_utf8(x->agency, e->agency, sizeof x->agency);
 		x->t_min = e->t_min;
 		x->at = e->at;
 		x->activity = e->text;
 	} else {
 		struct pt_app_run_observation *x = &r->observations[r->n_observations++];
 		x->id = e->id;
-		pt_strlcpy(x->user, e->user_name, sizeof x->user);
+		pt_strlcpy_utf8(x->user, e->user_name, sizeof x->user);
 		x->t_min = e->t_min;
 		x->at = e->at;
 		x->capability = e->capability;
-		pt_strlcpy(x->target, e->target, sizeof x->target);
+		pt_strlcpy_utf8(x->target, e->target, sizeof x->target);
 		if (pt_app_run_obs_kind_parse(e->kind, &x->kind) != PT_OK)
 			x->kind = PT_RUN_OBS_OBSERVATION;
 		x->text = e->text;
@@ -876,15 +915,15 @@ static enum pt_err get_fill(const struct pt_caller *c, struct pt_db *db,
 		const struct pt_db_run_member *m = &L->members[i];
 		struct pt_app_run_participant *p = &r->participants[r->n_participants++];
 		p->user_id = m->user_id;
-		pt_strlcpy(p->user, m->user_name, sizeof p->user);
-		pt_strlcpy(p->org, m->org_name, sizeof p->org);
+		pt_strlcpy_utf8(p->user, m->user_name, sizeof p->user);
+		pt_strlcpy_utf8(p->org, m->org_name, sizeof p->org);
 		if (pt_run_member_parse(m->member, &p->member) != PT_OK)
 			p->member = PT_RUN_NONE;
-		pt_strlcpy(p->role, m->role, sizeof p->role);
+		pt_strlcpy_utf8(p->role, m->role, sizeof p->role);
 		p->lead = m->lead;
 		if (!c->who.system && m->user_id == c->who.user_id && m->role[0] &&
 		    r->n_my_roles < PT_EX_MAX_ROLES)
-			pt_strlcpy(r->my_roles[r->n_my_roles++], m->role, sizeof r->my_roles[0]);
+			pt_strlcpy_utf8(r->my_roles[r->n_my_roles++], m->role, sizeof r->my_roles[0]);
 	}
 	/* decisions made */
 	if (L->n_made_rows && !(r->made = calloc(L->n_made_rows, sizeof *r->made)))
@@ -895,8 +934,8 @@ static enum pt_err get_fill(const struct pt_caller *c, struct pt_db *db,
 			continue;
 		m = &r->made[r->n_made++];
 		m->m = L->run.made[i];
-		pt_strlcpy(m->decision_id, L->made_rows[i].decision, sizeof m->decision_id);
-		pt_strlcpy(m->user, L->made_rows[i].user_name, sizeof m->user);
+		pt_strlcpy_utf8(m->decision_id, L->made_rows[i].decision, sizeof m->decision_id);
+		pt_strlcpy_utf8(m->user, L->made_rows[i].user_name, sizeof m->user);
 		m->at = L->made_rows[i].made_at;
 	}
 	/* responses, the log, observations: one page, newest first (attack review 4) */
@@ -913,8 +952,8 @@ static enum pt_err get_fill(const struct pt_caller *c, struct pt_db *db,
 		}
 		for (i = 0; i < n; i++) {
 			struct pt_app_run_rating *x = &r->ratings[r->n_ratings++];
-			pt_strlcpy(x->target, rt[i].target, sizeof x->target);
-			pt_strlcpy(x->user, rt[i].user_name, sizeof x->user);
+			pt_strlcpy_utf8(x->target, rt[i].target, sizeof x->target);
+			pt_strlcpy_utf8(x->user, rt[i].user_name, sizeof x->user);
 			if (pt_app_run_rating_parse(rt[i].rating, &x->rating) != PT_OK)
 				x->rating = PT_RUN_RATING_U;
 			x->final = rt[i].final;
@@ -938,12 +977,12 @@ static enum pt_err get_fill(const struct pt_caller *c, struct pt_db *db,
 			it[i].issue = it[i].action = NULL;
 			if (pt_app_run_element_parse(it[i].element, &x->element) != PT_OK)
 				x->element = PT_RUN_ELEMENT_PLANNING;
-			pt_strlcpy(x->responsible, it[i].responsible, sizeof x->responsible);
-			pt_strlcpy(x->due, it[i].due, sizeof x->due);
-			pt_strlcpy(x->measure_id, it[i].measure_id, sizeof x->measure_id);
-			pt_strlcpy(x->risk_site, it[i].risk_site, sizeof x->risk_site);
-			pt_strlcpy(x->risk_threat, it[i].risk_threat, sizeof x->risk_threat);
-			pt_strlcpy(x->user, it[i].user_name, sizeof x->user);
+			pt_strlcpy_utf8(x->responsible, it[i].responsible, sizeof x->responsible);
+			pt_strlcpy_utf8(x->due, it[i].due, sizeof x->due);
+			pt_strlcpy_utf8(x->measure_id, it[i].measure_id, sizeof x->measure_id);
+			pt_strlcpy_utf8(x->risk_site, it[i].risk_site, sizeof x->risk_site);
+			pt_strlcpy_utf8(x->risk_threat, it[i].risk_threat, sizeof x->risk_threat);
+			pt_strlcpy_utf8(x->user, it[i].user_name, sizeof x->user);
 			x->at = it[i].at;
 		}
 		pt_db_run_improvements_free(it, n);
@@ -959,6 +998,8 @@ static enum pt_err get_fill(const struct pt_caller *c, struct pt_db *db,
 			return nomem(d);
 		memcpy(r->inj, L->run.inj, L->sc->n_injects * sizeof *r->inj);
 	}
+	if ((err = delivered_texts(db, L, d)) != PT_OK)
+		return err;
 	r->sc = L->sc;
 	L->sc = NULL; /* the result owns it now (the engine borrowed it and is freed first) */
 	for (i = 0; i < r->sc->n_sim_to; i++)
@@ -1083,7 +1124,7 @@ enum pt_err pt_app_run_events(const struct pt_caller *c, struct pt_db *db, long 
 			x = &ev->items[ev->n++];
 			x->id = rows[i].id;
 			x->run_id = rows[i].run_id;
-			pt_strlcpy(x->kind, rows[i].kind, sizeof x->kind);
+			pt_strlcpy_utf8(x->kind, rows[i].kind, sizeof x->kind);
 			x->t_min = rows[i].t_min;
 			x->at_ms = rows[i].at_ms;
 			x->seq = (uint32_t)rows[i].seq;
@@ -1091,8 +1132,12 @@ enum pt_err pt_app_run_events(const struct pt_caller *c, struct pt_db *db, long 
 			x->value = rows[i].value;
 			x->audience = aud;
 			x->roles = (uint32_t)rows[i].roles;
-			pt_strlcpy(x->type, rows[i].type, sizeof x->type);
-			pt_strlcpy(x->from, rows[i].sender, sizeof x->from);
+			/* review 2, finding 8: a sim event names the player's own roles, not sim_to (an
+			 * inject's recipients stay: its `to` is the player's to read, review finding 10) */
+			if (L.view == PT_RUN_VIEW_PLAYER && strcmp(x->kind, "sim") == 0)
+				x->roles &= (uint32_t)L.ra.roles;
+			pt_strlcpy_utf8(x->type, rows[i].type, sizeof x->type);
+			pt_strlcpy_utf8(x->from, rows[i].sender, sizeof x->from);
 			x->text = rows[i].text;
 			x->detail = rows[i].detail;
 			rows[i].text = rows[i].detail = NULL;

@@ -1030,5 +1030,8 @@ enum pt_access pt_access_exercise_guide(const struct pt_principal *who)
 {
 	if (!who)
 		return PT_ACCESS_FORBIDDEN;
-	return !who->system && who->role == PT_ROLE_PLAYER ? PT_ACCESS_FORBIDDEN : PT_ACCESS_OK;
+	/* attack review 2, finding 8: commanders play with analyst, coordinator or operator accounts */
+	if (who->system || who->role == PT_ROLE_FACILITATOR || who->role == PT_ROLE_EVALUATOR)
+		return PT_ACCESS_OK;
+	return PT_ACCESS_FORBIDDEN;
 }

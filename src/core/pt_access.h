@@ -844,8 +844,10 @@ enum pt_access pt_access_run_guide(const struct pt_principal *who, const struct 
 /**
  * May who see the evaluation guide and simulation settings of the built-in
  * exercises (GET /exercises: objectives, sim_to, the simulation file and its
- * start)? FORBIDDEN for a user of system role player (it sees them of no run
- * either: pt_access_run_guide); else OK.
+ * start)? OK for the system administrator and users of system role
+ * facilitator or evaluator; FORBIDDEN for every other role, since the
+ * commanders who play hold player, analyst, coordinator or operator accounts
+ * (attack review 2, finding 8).
  */
 enum pt_access pt_access_exercise_guide(const struct pt_principal *who);
 

@@ -72,6 +72,75 @@ void pt_strlcpy(char *dst, const char *src, size_t dst_size)
 	dst[n] = '\0';
 }
 
+void pt_utf8_cut(char *s)
+{
+	size_t n, k = 0, need;
+	unsigned char b;
+	if (!s)
+		return;
+	n = strlen(s);
+	/* Up to 3 continuation bytes back to the last lead byte. */
+	while (k < 3 && k < n && ((unsigned char)s[n - 1 - k] & 0xC0) == 0x80)
+		k++;
+	if (k == n)
+		return;
+	b = (unsigned char)s[n - 1 - k];
+	if (b < 0xC0)
+		return; /* ASCII, or more continuation bytes than a character has: not a cut */
+	need = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : 1;
+	if (k < need)
+		s[n - 1 - k] = '\0';
+}
+
+/* The length of the valid UTF-8 character at s (1-4), or 0 when it is not one. */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned char b = s[0], lo = 0x80, hi = 0xBF;
+	size_t n, i;
+	if (b < 0x80)
+		return 1;
+	if (b < 0xC2 || b > 0xF4)
+		return 0;
+	n = b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+	if (b == 0xE0)
+		lo = 0xA0;
+	else if (b == 0xED)
+		hi = 0x9F;
+	else if (b == 0xF0)
+		lo = 0x90;
+	else if (b == 0xF4)
+		hi = 0x8F;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+	return n;
+}
+
+size_t pt_utf8_repair(char *s)
+{
+	size_t i = 0, bad = 0, k;
+	if (!s)
+		return 0;
+	while (s[i]) {
+		if ((k = utf8_len((const unsigned char *)s + i)) != 0) {
+			i += k;
+			continue;
+		}
+		s[i++] = '?';
+		bad++;
+	}
+	return bad;
+}
+
+void pt_strlcpy_utf8(char *dst, const char *src, size_t dst_size)
+{
+	pt_strlcpy(dst, src, dst_size);
+	if (dst_size && src && strlen(src) >= dst_size)
+		pt_utf8_cut(dst);
+}
+
 void pt_diag_clear(struct pt_diag *d)
 {
 	d->line = 0;

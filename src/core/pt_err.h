@@ -69,4 +69,23 @@ enum pt_err pt_diag_put(struct pt_diag *d, enum pt_err err, long line, const cha
 /** Copy src into dst of size dst_size, truncating; always NUL-terminates. */
 void pt_strlcpy(char *dst, const char *src, size_t dst_size);
 
+/**
+ * Drop an incomplete UTF-8 character at the end of s (what a byte-limited
+ * cut leaves: a lead byte without all its continuation bytes), so that a
+ * cut of valid UTF-8 stays valid. Bytes before the last character are not
+ * checked. s NULL: nothing.
+ */
+void pt_utf8_cut(char *s);
+
+/**
+ * Replace, in place, every byte of s that is not part of a valid UTF-8
+ * character (stray continuation bytes, truncated or overlong sequences,
+ * surrogates, code points above U+10FFFF) with '?', so that s is valid
+ * UTF-8 of the same length. Returns the number of bytes replaced. s NULL: 0.
+ */
+size_t pt_utf8_repair(char *s);
+
+/** pt_strlcpy, then pt_utf8_cut when src did not fit: the cut falls between characters. */
+void pt_strlcpy_utf8(char *dst, const char *src, size_t dst_size);
+
 #endif

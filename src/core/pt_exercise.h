@@ -29,6 +29,9 @@
 				       PT_EX_MAX_SIM_MADE = 64) they fit its PT_MCI_MAX_DECISIONS */
 #define PT_EX_ID_MAX 64           /**< bytes of an id (stage, role, objective, target, decision), with the NUL */
 #define PT_EX_NAME_MAX 200        /**< bytes of a name, title, capability, delivery or from, with the NUL */
+#define PT_EX_CHOICE_CHARS 63     /**< characters of a choice (its bytes: below PT_MCI_VALUE_MAX); a run
+				       stores a decision's value whole in at most these (store: 63
+				       characters, PT_MCI_VALUE_MAX bytes) */
 #define PT_EX_TEXT_MAX 4000       /**< bytes of a description, expected action or task, with the NUL */
 #define PT_EX_TIME_MAX (14 * 24 * 60) /**< latest scenario time, minutes (two weeks; hours may pass 24) */
 #define PT_EX_SPEED_MIN 0.1       /**< slowest clock speed (scenario minutes per wall minute) */

@@ -178,6 +178,53 @@ static enum pt_err check_text(const char *s, size_t max, int required, int one_l
 	return PT_OK;
 }
 
+/* A choice of at most PT_EX_CHOICE_CHARS characters (UTF-8: bytes that are
+ * not continuation bytes), so that a run stores the decision's value whole. */
+static enum pt_err check_choice_chars(const char *s, const char *field, struct pt_diag *d)
+{
+	struct msg m = {.n = 0};
+	size_t chars = 0, i;
+	for (i = 0; s && s[i]; i++)
+		chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+	if (chars <= PT_EX_CHOICE_CHARS)
+		return PT_OK;
+	m_str(&m, "too long (");
+	m_long(&m, (long long)chars);
+	m_str(&m, " characters; at most ");
+	m_long(&m, PT_EX_CHOICE_CHARS);
+	m_str(&m, ")");
+	return fail_m(d, PT_EINVAL, field, &m);
+}
+
+/* Attack review 2, finding 9: an undecided value is one the decision setting its path could
+ * take (its kind, range or choices), without spaces around it. */
+static enum pt_err undecided_value(const struct pt_ex_scenario *sc, const struct pt_ex_undecided *u,
+				   const char *field, struct pt_diag *d)
+{
+	char out[PT_MCI_VALUE_MAX];
+	size_t k, n = strlen(u->value);
+	enum pt_err e;
+	if (n && (u->value[0] == ' ' || u->value[n - 1] == ' ' || u->value[0] == '\t' ||
+		  u->value[n - 1] == '\t'))
+		return fail(d, PT_EINVAL, field, "spaces before or after the value");
+	for (k = 0; k < sc->n_decisions; k++) {
+		const struct pt_ex_decision *x = &sc->decisions[k];
+		if (x->apply != PT_EX_APPLY_TIMED || !x->path || strcmp(x->path, u->path) != 0)
+			continue;
+		e = pt_ex_decision_value(sc, k, x->n_roles ? x->roles[0] : NULL, u->value, out, d);
+		if (e != PT_OK && d) {
+			struct msg m = {.n = 0};
+			m_str(&m, d->msg);
+			m_str(&m, "; decision ");
+			m_str(&m, x->id);
+			m_str(&m, " sets this path");
+			return fail_m(d, PT_EINVAL, field, &m);
+		}
+		return e;
+	}
+	return PT_OK;
+}
+
 static enum pt_err check_time(int32_t t, int32_t latest, const char *what, const char *field,
 			      struct pt_diag *d)
 {
@@ -480,6 +527,8 @@ static enum pt_err check_decisions(const struct pt_ex_scenario *sc, struct pt_di
 				if ((e = check_text(x->choices[j], PT_MCI_VALUE_MAX, 1, 1, q.s, d)) !=
 				    PT_OK)
 					return e;
+				if ((e = check_choice_chars(x->choices[j], q.s, d)) != PT_OK)
+					return e;
 				for (k = 0; k < j; k++)
 					if (strcmp(x->choices[j], x->choices[k]) == 0) {
 						struct msg m = {.n = 0};
@@ -714,6 +763,8 @@ enum pt_err pt_ex_scenario_check(struct pt_ex_scenario *sc, struct pt_diag *d)
 		if (!timed)
 			return fail(d, PT_EINVAL, path3(&p, "undecided", i, "path"),
 				    "no timed decision sets this path, so it would never be decided");
+		if ((e = undecided_value(sc, u, path3(&p, "undecided", i, "value"), d)) != PT_OK)
+			return e;
 		for (k = 0; k < i; k++)
 			if (strcmp(sc->undecided[k].path, u->path) == 0)
 				return fail(d, PT_EINVAL, path3(&p, "undecided", i, "path"),

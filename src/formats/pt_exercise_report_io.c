@@ -275,6 +275,7 @@ static void done_by(const struct pt_ex_report *r, const struct pt_ex_run_inject 
 					    : "a decision";
 		snprintf(buf, size, "%s%s%s (%s, %s)", label, m->m.value[0] ? ": " : "", m->m.value,
 			 m->user, role_name(r->sc, m->m.role));
+		pt_utf8_cut(buf);
 	} else
 		snprintf(buf, size, "a decision");
 }

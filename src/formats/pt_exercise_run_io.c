@@ -4,8 +4,11 @@
 #include "pt_exercise_run_io.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "pt_csv.h"
 #include "pt_sim_situation.h"
 
 /* The figures of a rerun and of the outcome, in this order. */
@@ -90,9 +93,34 @@ static json_t *jnum(double v)
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
+/* A JSON string of s; bytes of s that are not UTF-8 (a bad stored row) become
+ * U+FFFD rather than failing the whole answer. */
 static json_t *jstr(const char *s)
 {
-	return json_string(s ? s : "");
+	json_t *v = json_string(s ? s : "");
+	char *fixed;
+	size_t n, i, o = 0;
+	if (v || !s)
+		return v;
+	n = strlen(s);
+	if (n > SIZE_MAX / 3 - 1 || !(fixed = malloc(n * 3 + 1)))
+		return NULL;
+	for (i = 0; i < n;) {
+		const char *why = NULL;
+		size_t k = pt_utf8_char((const unsigned char *)s + i, n - i, &why);
+		if (k) {
+			memcpy(fixed + o, s + i, k);
+			o += k;
+			i += k;
+		} else {
+			memcpy(fixed + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+			i++;
+		}
+	}
+	v = json_stringn(fixed, o);
+	free(fixed);
+	return v;
 }
 
 static json_t *jtime(double t)

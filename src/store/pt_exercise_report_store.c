@@ -180,6 +180,7 @@ enum pt_err pt_db_run_event_first(struct pt_db *db, long long run_id, const char
 		const unsigned char *t = sqlite3_column_text(st, 1);
 		*at_ms = sqlite3_column_int64(st, 0);
 		*text = strdup(t ? (const char *)t : "");
+		pt_utf8_repair(*text);
 		sqlite3_reset(st);
 		return *text ? PT_OK : pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 	}

@@ -64,6 +64,7 @@ enum run_stmt {
 	ST_EVENT_LAST_SIM, /* issue 15 review 3 */
 	ST_RUN_ALERTS,     /* issue 15 attack review 2, round 2 */
 	ST_RUN_OPEN_BY,    /* issue 15 attack review 5, round 2 */
+	ST_INJECT_TEXTS,   /* attack review 2, finding 3 */
 	ST_COUNT
 };
 
@@ -120,6 +121,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 			       "'resume', 'endex') ORDER BY id DESC LIMIT 1",
 	[ST_EVENT_LAST_SIM] = "SELECT coalesce(max(id), 0) FROM exercise_run_events WHERE "
 			      "run_id = ?1 AND kind = 'sim'",
+	/* the text each inject was last delivered with (SQLite: the bare column of max(id)'s row) */
+	[ST_INJECT_TEXTS] = "SELECT seq, text, max(id) FROM exercise_run_events WHERE run_id = ?1 "
+			    "AND kind = 'inject' GROUP BY seq ORDER BY seq",
 	[ST_ENTRY_ADD] = "INSERT INTO exercise_run_entries (run_id, kind, seq, role, user_id, "
 			 "user_name, agency, capability, target, t_min, at, text) VALUES (?1, ?2, "
 			 "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -178,7 +182,26 @@ static enum pt_err col_dup(sqlite3_stmt *st, int col, int nullable, char **out,
 	if (s && len > 0)
 		memcpy(*out, s, (size_t)len);
 	(*out)[len > 0 ? len : 0] = '\0';
+	pt_utf8_repair(*out); /* a bad stored row reads as text, never fails a whole answer */
 	return PT_OK;
+}
+
+/* pt_db_col_text, but a bad stored row (longer than buf, or bytes that are not
+ * UTF-8) reads cut between characters and with '?' for the bad bytes, rather
+ * than failing the whole run's answer. */
+static enum pt_err col_text(sqlite3_stmt *st, int col, char *buf, size_t cap, struct pt_diag *d)
+{
+	enum pt_err err = pt_db_col_text(st, col, buf, cap, d);
+	if (err == PT_ELIMIT) {
+		pt_db_col_copy(st, col, buf, cap);
+		pt_utf8_cut(buf);
+		if (d)
+			pt_diag_clear(d);
+		err = PT_OK;
+	}
+	if (err == PT_OK)
+		pt_utf8_repair(buf);
+	return err;
 }
 
 /* Step st to DONE after bindings rc; on a UNIQUE or PRIMARY KEY failure PT_ECONFLICT with conflict. */
@@ -354,14 +377,14 @@ static enum pt_err run_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_dia
 	enum pt_err err;
 	memset(r, 0, sizeof *r);
 	r->id = sqlite3_column_int64(st, 0);
-	if ((err = pt_db_col_text(st, 1, r->title, sizeof r->title, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 2, r->scenario_id, sizeof r->scenario_id, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 3, r->scenario_sha256, sizeof r->scenario_sha256, d)) !=
+	if ((err = col_text(st, 1, r->title, sizeof r->title, d)) != PT_OK ||
+	    (err = col_text(st, 2, r->scenario_id, sizeof r->scenario_id, d)) != PT_OK ||
+	    (err = col_text(st, 3, r->scenario_sha256, sizeof r->scenario_sha256, d)) !=
 		    PT_OK ||
-	    (err = pt_db_col_text(st, 4, r->tlp, sizeof r->tlp, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 8, r->created_by_name, sizeof r->created_by_name, d)) !=
+	    (err = col_text(st, 4, r->tlp, sizeof r->tlp, d)) != PT_OK ||
+	    (err = col_text(st, 8, r->created_by_name, sizeof r->created_by_name, d)) !=
 		    PT_OK ||
-	    (err = pt_db_col_text(st, 10, r->clock_state, sizeof r->clock_state, d)) != PT_OK)
+	    (err = col_text(st, 10, r->clock_state, sizeof r->clock_state, d)) != PT_OK)
 		return err;
 	r->seed = (uint64_t)sqlite3_column_int64(st, 5);
 	r->owner_org_id = sqlite3_column_int64(st, 6);
@@ -543,11 +566,11 @@ static enum pt_err member_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_
 	(void)ctx;
 	m->run_id = sqlite3_column_int64(st, 0);
 	m->user_id = sqlite3_column_int64(st, 1);
-	if ((err = pt_db_col_text(st, 2, m->member, sizeof m->member, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 3, m->role, sizeof m->role, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 6, m->user_name, sizeof m->user_name, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 7, m->user_role, sizeof m->user_role, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 9, m->org_name, sizeof m->org_name, d)) != PT_OK)
+	if ((err = col_text(st, 2, m->member, sizeof m->member, d)) != PT_OK ||
+	    (err = col_text(st, 3, m->role, sizeof m->role, d)) != PT_OK ||
+	    (err = col_text(st, 6, m->user_name, sizeof m->user_name, d)) != PT_OK ||
+	    (err = col_text(st, 7, m->user_role, sizeof m->user_role, d)) != PT_OK ||
+	    (err = col_text(st, 9, m->org_name, sizeof m->org_name, d)) != PT_OK)
 		return err;
 	m->lead = sqlite3_column_int(st, 4);
 	m->assigned_at = sqlite3_column_int64(st, 5);
@@ -631,7 +654,7 @@ static enum pt_err inject_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_
 	r->delivered_min = sqlite3_column_double(st, 4);
 	r->done_min = sqlite3_column_double(st, 5);
 	r->done_by = sqlite3_column_int64(st, 6);
-	return pt_db_col_text(st, 1, r->status, sizeof r->status, d);
+	return col_text(st, 1, r->status, sizeof r->status, d);
 }
 
 enum pt_err pt_db_run_injects(struct pt_db *db, long long run_id, struct pt_db_run_inject **out,
@@ -706,11 +729,11 @@ static enum pt_err decision_row(sqlite3_stmt *st, void *row, void *ctx, struct p
 	m->t_min = sqlite3_column_double(st, 3);
 	m->user_id = sqlite3_column_int64(st, 6);
 	m->made_at = sqlite3_column_int64(st, 8);
-	if ((err = pt_db_col_text(st, 2, m->decision, sizeof m->decision, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 4, m->value, sizeof m->value, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 5, m->role, sizeof m->role, d)) != PT_OK)
+	if ((err = col_text(st, 2, m->decision, sizeof m->decision, d)) != PT_OK ||
+	    (err = col_text(st, 4, m->value, sizeof m->value, d)) != PT_OK ||
+	    (err = col_text(st, 5, m->role, sizeof m->role, d)) != PT_OK)
 		return err;
-	return pt_db_col_text(st, 7, m->user_name, sizeof m->user_name, d);
+	return col_text(st, 7, m->user_name, sizeof m->user_name, d);
 }
 
 enum pt_err pt_db_run_decisions(struct pt_db *db, long long run_id,
@@ -808,10 +831,10 @@ static enum pt_err event_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_d
 	e->value = sqlite3_column_double(st, 8);
 	e->roles = (unsigned long long)sqlite3_column_int64(st, 10);
 	e->answers = sqlite3_column_int64(st, 15);
-	if ((err = pt_db_col_text(st, 2, e->kind, sizeof e->kind, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 9, e->audience, sizeof e->audience, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 11, e->type, sizeof e->type, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 12, e->sender, sizeof e->sender, d)) != PT_OK ||
+	if ((err = col_text(st, 2, e->kind, sizeof e->kind, d)) != PT_OK ||
+	    (err = col_text(st, 9, e->audience, sizeof e->audience, d)) != PT_OK ||
+	    (err = col_text(st, 11, e->type, sizeof e->type, d)) != PT_OK ||
+	    (err = col_text(st, 12, e->sender, sizeof e->sender, d)) != PT_OK ||
 	    (err = col_dup(st, 13, 0, &e->text, d)) != PT_OK ||
 	    (err = col_dup(st, 14, 1, &e->detail, d)) != PT_OK) {
 		pt_db_run_event_clear(e);
@@ -843,6 +866,47 @@ enum pt_err pt_db_run_events(struct pt_db *db, long long run_id, long long after
 	}
 	return rows_owned(db, st, sizeof **out, event_row, event_clear, (void **)out, n,
 			  "reading a run's events", d);
+}
+
+static void inject_text_clear(void *row)
+{
+	struct pt_db_run_inject_text *t = row;
+	free(t->text);
+	t->text = NULL;
+}
+
+static enum pt_err inject_text_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
+{
+	struct pt_db_run_inject_text *t = row;
+	(void)ctx;
+	t->seq = (uint32_t)sqlite3_column_int64(st, 0);
+	return col_dup(st, 1, 0, &t->text, d);
+}
+
+void pt_db_run_inject_texts_free(struct pt_db_run_inject_text *texts, size_t n)
+{
+	for (size_t i = 0; texts && i < n; i++)
+		free(texts[i].text);
+	free(texts);
+}
+
+enum pt_err pt_db_run_inject_texts(struct pt_db *db, long long run_id,
+				   struct pt_db_run_inject_text **out, size_t *n,
+				   struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if ((err = pt_db_prepare(db, &stmts, ST_INJECT_TEXTS, &st, d)) != PT_OK)
+		return err;
+	if ((rc = sqlite3_bind_int64(st, 1, run_id)) != SQLITE_OK) {
+		sqlite3_reset(st);
+		return pt_db_fail(db, rc, d, "reading a run's inject texts");
+	}
+	return rows_owned(db, st, sizeof **out, inject_text_row, inject_text_clear, (void **)out,
+			  n, "reading a run's inject texts", d);
 }
 
 enum pt_err pt_db_run_event_get(struct pt_db *db, long long id, struct pt_db_run_event *out,
@@ -976,11 +1040,11 @@ static enum pt_err entry_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_d
 	e->capability = sqlite3_column_int(st, 8);
 	e->t_min = sqlite3_column_double(st, 10);
 	e->at = sqlite3_column_int64(st, 11);
-	if ((err = pt_db_col_text(st, 2, e->kind, sizeof e->kind, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 4, e->role, sizeof e->role, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 6, e->user_name, sizeof e->user_name, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 7, e->agency, sizeof e->agency, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 9, e->target, sizeof e->target, d)) != PT_OK)
+	if ((err = col_text(st, 2, e->kind, sizeof e->kind, d)) != PT_OK ||
+	    (err = col_text(st, 4, e->role, sizeof e->role, d)) != PT_OK ||
+	    (err = col_text(st, 6, e->user_name, sizeof e->user_name, d)) != PT_OK ||
+	    (err = col_text(st, 7, e->agency, sizeof e->agency, d)) != PT_OK ||
+	    (err = col_text(st, 9, e->target, sizeof e->target, d)) != PT_OK)
 		return err;
 	return col_dup(st, 12, 0, &e->text, d);
 }
@@ -1130,9 +1194,9 @@ static enum pt_err rating_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_
 	r->final = sqlite3_column_int(st, 2);
 	r->user_id = sqlite3_column_int64(st, 3);
 	r->at = sqlite3_column_int64(st, 7);
-	if ((err = pt_db_col_text(st, 1, r->target, sizeof r->target, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 4, r->user_name, sizeof r->user_name, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 5, r->rating, sizeof r->rating, d)) != PT_OK)
+	if ((err = col_text(st, 1, r->target, sizeof r->target, d)) != PT_OK ||
+	    (err = col_text(st, 4, r->user_name, sizeof r->user_name, d)) != PT_OK ||
+	    (err = col_text(st, 5, r->rating, sizeof r->rating, d)) != PT_OK)
 		return err;
 	return col_dup(st, 6, 0, &r->note, d);
 }
@@ -1225,13 +1289,13 @@ static enum pt_err improvement_row(sqlite3_stmt *st, void *row, void *ctx, struc
 	it->capability = sqlite3_column_int(st, 2);
 	it->user_id = sqlite3_column_int64(st, 11);
 	it->at = sqlite3_column_int64(st, 13);
-	if ((err = pt_db_col_text(st, 5, it->element, sizeof it->element, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 6, it->responsible, sizeof it->responsible, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 7, it->due, sizeof it->due, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 8, it->measure_id, sizeof it->measure_id, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 9, it->risk_site, sizeof it->risk_site, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 10, it->risk_threat, sizeof it->risk_threat, d)) != PT_OK ||
-	    (err = pt_db_col_text(st, 12, it->user_name, sizeof it->user_name, d)) != PT_OK)
+	if ((err = col_text(st, 5, it->element, sizeof it->element, d)) != PT_OK ||
+	    (err = col_text(st, 6, it->responsible, sizeof it->responsible, d)) != PT_OK ||
+	    (err = col_text(st, 7, it->due, sizeof it->due, d)) != PT_OK ||
+	    (err = col_text(st, 8, it->measure_id, sizeof it->measure_id, d)) != PT_OK ||
+	    (err = col_text(st, 9, it->risk_site, sizeof it->risk_site, d)) != PT_OK ||
+	    (err = col_text(st, 10, it->risk_threat, sizeof it->risk_threat, d)) != PT_OK ||
+	    (err = col_text(st, 12, it->user_name, sizeof it->user_name, d)) != PT_OK)
 		return err;
 	if ((err = col_dup(st, 3, 0, &it->issue, d)) != PT_OK)
 		return err;

@@ -12,6 +12,8 @@
 
 #define PT_DB_RUN_ROWS_MAX 100000 /**< rows of one kind one read returns (PT_ELIMIT past it) */
 #define PT_DB_RUN_NAME 64         /**< bytes of a name or id column, with the NUL */
+#define PT_DB_RUN_VALUE 96        /**< bytes of a decision's value, with the NUL (= PT_MCI_VALUE_MAX;
+				       the column holds 63 characters, as a choice has) */
 
 /** A run (a row of exercise_runs). Plain data but for the two files. */
 struct pt_db_run {
@@ -114,7 +116,7 @@ struct pt_db_run_decision {
 	long long run_id, n;         /**< n: index into the engine's made[] */
 	char decision[PT_DB_RUN_NAME];
 	double t_min;
-	char value[PT_DB_RUN_NAME];
+	char value[PT_DB_RUN_VALUE];
 	char role[PT_DB_RUN_NAME];
 	long long user_id;
 	char user_name[PT_DB_RUN_NAME];
@@ -128,6 +130,24 @@ enum pt_err pt_db_run_decision_add(struct pt_db *db, const struct pt_db_run_deci
 /** The decisions of run_id in order; *out: free(). */
 enum pt_err pt_db_run_decisions(struct pt_db *db, long long run_id,
 				struct pt_db_run_decision **out, size_t *n, struct pt_diag *d);
+
+/** The text an inject was delivered with (its "inject" event's, placeholders filled). */
+struct pt_db_run_inject_text {
+	uint32_t seq;
+	char *text; /**< owned */
+};
+
+/**
+ * The text each inject of run_id was last delivered with, in seq order (attack
+ * review 2, finding 3); injects never delivered have none. *out: free with
+ * pt_db_run_inject_texts_free.
+ */
+enum pt_err pt_db_run_inject_texts(struct pt_db *db, long long run_id,
+				   struct pt_db_run_inject_text **out, size_t *n,
+				   struct pt_diag *d);
+
+/** Free what pt_db_run_inject_texts gave; NULL: nothing. */
+void pt_db_run_inject_texts_free(struct pt_db_run_inject_text *texts, size_t n);
 
 /** An event (exercise_run_events). text and detail owned. */
 struct pt_db_run_event {

@@ -55,11 +55,18 @@ python3 -c "
 import sys; s = open(sys.argv[1]).read()
 open('ex-und-path.json', 'w').write(s.replace('\"response.rtf\",\n      \"value\": \"false\"', '\"response.ccp_staff\",\n      \"value\": \"3\"', 1))
 open('ex-und-value.json', 'w').write(s.replace('\"response.ambulances\",\n      \"value\": \"4\"', '\"response.ambulances\",\n      \"value\": \"many\"', 1))
+open('ex-und-space.json', 'w').write(s.replace('\"response.ambulances\",\n      \"value\": \"4\"', '\"response.ambulances\",\n      \"value\": \" 4\"', 1))
+open('ex-und-range.json', 'w').write(s.replace('\"response.ambulances\",\n      \"value\": \"4\"', '\"response.ambulances\",\n      \"value\": \"2000\"', 1))
 open('ex-hhour.json', 'w').write(s.replace('\"h_hour\": \"08:00\"', '\"h_hour\": \"24:00\"', 1))" "$XREF"
 p ex-und-path 65 exercise check ex-und-path.json
 err_line "protect: ex-und-path.json:18: undecided.0.path: no timed decision sets this path, so it would never be decided"
 p ex-und-value 65 exercise check ex-und-value.json
-err_line "protect: ex-und-value.json:23: undecided.1.value: a whole number from 0 to 2000 expected"
+err_line "protect: ex-und-value.json:23: undecided.1.value: \"many\" is not a number (from 0 to 60); decision ambulances_dispatched sets this path"
+# attack review 2, finding 9: checked against the decision's range, no spaces around it
+p ex-und-space 65 exercise check ex-und-space.json
+err_line "protect: ex-und-space.json:23: undecided.1.value: spaces before or after the value"
+p ex-und-range 65 exercise check ex-und-range.json
+err_line "protect: ex-und-range.json:23: undecided.1.value: out of range for ambulances_dispatched (from 0 to 60); decision ambulances_dispatched sets this path"
 p ex-hhour 65 exercise check ex-hhour.json
 err_line "protect: ex-hhour.json:15: h_hour: a clock time from 00:00 to 23:59 expected"
 # review 15b, 9: an empty site is named, on a whole line of its own (ending with a new line)

@@ -687,6 +687,8 @@ def t_run(res, srv, protect, db):
     res.check(bool(s2.wait_closed()), "and its stream ends")
     s2.close()
     t_suspend(res, port, f, p2)
+    t_long_choice(res, f, p2)
+    t_delivered_text(res, port, f, p2)
 
 
 def t_suspend(res, port, f, p2):
@@ -737,6 +739,89 @@ def t_suspend(res, port, f, p2):
     res.check(bool(s.wait_kind("endex")) and bool(s.wait_closed()), "the stream ends with ENDEX")
     res.eq((f.get(path).json or {}).get("suspended", "absent"), None, "an ended run is not suspended")
     s.close()
+
+
+# A choice of 94 bytes (49 characters), Macedonian Cyrillic and accented Latin (attack review 2, finding 1).
+LONG_CHOICE = "Изјава за медиумите: евакуација" + "é" * 18
+
+
+def t_long_choice(res, f, p2):
+    """Attack review 2, finding 1: a long non-Latin choice is stored whole, read back whole and the
+    same value decided again is 409; a choice the run could not store is refused up front."""
+    res.eq((len(LONG_CHOICE.encode()), len(LONG_CHOICE)), (94, 49), "the long choice's bytes and characters")
+    sc = copy.deepcopy(SCENARIO)
+    sc["decisions"].append({"id": "statement", "label": "Statement", "apply": "log", "kind": "choice",
+                            "choices": [LONG_CHOICE, "None yet"], "roles": ["ems"]})
+    r = create_custom(f, scenario=sc)
+    res.eq(r.status, 201, "a run with a 94-byte choice: %s" % r.body[:200])
+    rid = (r.json or {}).get("id")
+    path = "/api/v1/runs/%s" % rid
+    res.eq(f.request("POST", path + "/participants", {"user": "player2", "member": "player", "role": "ems"}).status,
+           201, "the long choice's player")
+    res.eq(f.request("POST", path + "/start").status, 200, "start the long choice's run")
+    r = p2.request("POST", path + "/decisions", {"decision": "statement", "role": "ems", "value": LONG_CHOICE})
+    res.eq(r.status, 201, "decide the long choice: %s" % r.body[:200])
+    for who, c in (("facilitator", f), ("player", p2)):
+        r = c.get(path)
+        res.eq(r.status, 200, "GET the run with the long choice (%s): %s" % (who, r.body[:200]))
+        made = [m.get("value") for m in (r.json or {}).get("decisions", []) if m.get("decision") == "statement"]
+        res.eq(made, [LONG_CHOICE], "the value read back whole (%s)" % who)
+    r = p2.request("POST", path + "/decisions", {"decision": "statement", "role": "ems", "value": LONG_CHOICE})
+    expect(res, r, 409, "value", "the long choice decided again")
+    r = f.get(path + "/report?format=html")
+    res.eq(r.status, 200, "the report with the long choice")
+    res.check(LONG_CHOICE in r.body, "the report names the whole choice")
+    sc["decisions"][-1]["choices"] = ["A" * 64, "None yet"]
+    r = create_custom(f, scenario=sc)
+    res.check(r.status == 400 and "characters" in r.body and "choices" in ((r.json or {}).get("field") or ""),
+              "a choice of 64 characters is refused: %d %s" % (r.status, r.body[:200]))
+
+
+def t_delivered_text(res, port, f, p2):
+    """Attack review 2, findings 3 and 8: GET /runs/{id} gives a delivered inject's text as
+    delivered (placeholders filled) to every view; a player gets no `undecided` and, in events,
+    only its own roles (a sim event does not list sim_to)."""
+    sc = copy.deepcopy(SCENARIO)
+    sc["sim_to"] = ["ems", "hospital"]
+    sc["undecided"] = [{"path": "response.ambulances", "value": "4"}]
+    template = "EMS-ONLY: {decision:ambulances|no} ambulances committed."
+    sc["injects"][1]["description"] = template
+    sc["injects"][6]["description"] = "Later: {decision:ambulances|none yet} in all."
+    r = create_custom(f, scenario=sc)
+    res.eq(r.status, 201, "a run with placeholders: %s" % r.body[:200])
+    rid = (r.json or {}).get("id")
+    path = "/api/v1/runs/%s" % rid
+    res.eq(f.request("POST", path + "/participants", {"user": "player2", "member": "player", "role": "ems"}).status,
+           201, "the placeholders' player")
+    ps, fs = Stream(port, p2.cookie, rid), Stream(port, f.cookie, rid)
+    res.eq(f.request("POST", path + "/start").status, 200, "start the placeholders' run")
+    got, fgot = ps.wait_kind("sim"), fs.wait_kind("sim")
+    res.check(bool(got) and got[0]["json"].get("roles") == ["ems"],
+              "the player's sim event names its own role only: %r" % (got and got[0]["json"].get("roles")))
+    res.check(bool(fgot) and fgot[0]["json"].get("roles") == ["ems", "hospital"],
+              "the facilitator's names every sim_to role: %r" % (fgot and fgot[0]["json"].get("roles")))
+    res.eq(p2.request("POST", path + "/decisions", {"decision": "ambulances", "role": "ems", "value": 7}).status,
+           201, "decide 7 ambulances")
+    res.eq(f.request("POST", path + "/injects/2/trigger").status, 200, "deliver inject 2 now")
+    got = ps.wait_kind("inject", where=lambda j: j.get("seq") == 2)
+    filled = "EMS-ONLY: 7 ambulances committed."
+    res.check(bool(got) and got[0]["json"].get("text") == filled,
+              "the event carries the filled text: %r" % (got and got[0]["json"].get("text")))
+    ps.close()
+    fs.close()
+    for who, c in (("player", p2), ("facilitator", f)):
+        j = c.get(path).json or {}
+        injects = {x.get("seq"): x.get("description") for x in (j.get("scenario") or {}).get("injects", [])}
+        res.eq(injects.get(2), filled, "%s reads inject 2 as delivered" % who)
+        res.check("{decision:" not in json.dumps(injects.get(2)), "%s sees no placeholder" % who)
+    j = f.get(path).json or {}
+    injects = {x.get("seq"): x.get("description") for x in (j.get("scenario") or {}).get("injects", [])}
+    res.eq(injects.get(7), "Later: {decision:ambulances|none yet} in all.",
+           "a pending inject: the facilitator reads the template")
+    res.eq((j.get("scenario") or {}).get("undecided"), sc["undecided"], "the facilitator reads undecided")
+    pj = p2.get(path).json or {}
+    res.check("undecided" not in (pj.get("scenario") or {}) and "sim_to" not in (pj.get("scenario") or {}),
+              "a player's scenario has no undecided nor sim_to: %r" % sorted((pj.get("scenario") or {}).keys()))
 
 
 def audit_rows(protect, db):
@@ -804,6 +889,15 @@ def t_records(res, srv, protect, db):
               "a player's list of built-in exercises has no evaluation guide: %r" % [sorted(x) for x in items][:1])
     items = (ev.get("/api/v1/exercises").json or {}).get("items", [])
     res.check(items and all(x.get("objectives") for x in items), "the evaluator's has it")
+    # attack review 2, finding 8: by system role, not "not a player": a viewer's and a
+    # coordinator's (commanders play with such accounts) have none; the facilitator's has it
+    for who, c in (("viewer", viewer), ("coordinator", login(res, port, "coordinator"))):
+        items = (c.get("/api/v1/exercises").json or {}).get("items", [])
+        res.check(items and all("objectives" not in x and "sim_to" not in x and "simulation" not in x and
+                                "sim_start_min" not in x for x in items),
+                  "the %s's list of built-in exercises has no evaluation guide" % who)
+    items = (f.get("/api/v1/exercises").json or {}).get("items", [])
+    res.check(items and all(x.get("objectives") and x.get("sim_to") for x in items), "the facilitator's has it")
     # paging: newest first, with a cursor
     ids = []
     for k in range(3):

@@ -1455,11 +1455,13 @@ static void test_exercise_runs(void)
 	CHECK_INT(pt_access_run_view(NULL, &run), PT_RUN_VIEW_NONE);
 	CHECK_INT(pt_access_run_view(&sys, NULL), PT_RUN_VIEW_NONE);
 	CHECK_INT(pt_access_run_create(NULL), PT_ACCESS_FORBIDDEN);
-	/* attack review 6: the built-in exercises' guide, to all but players */
+	/* attack review 6 and review 2, finding 8: the built-in exercises' guide, to facilitators
+	 * and evaluators only (commanders play with analyst, coordinator, operator accounts) */
 	for (role = 0; role < PT_ROLE_COUNT; role++) {
 		struct pt_principal p = caller((enum pt_role)role, REL_OTHER);
 		CHECK_INT(pt_access_exercise_guide(&p),
-			  role == PT_ROLE_PLAYER ? PT_ACCESS_FORBIDDEN : PT_ACCESS_OK);
+			  role == PT_ROLE_FACILITATOR || role == PT_ROLE_EVALUATOR ? PT_ACCESS_OK
+										   : PT_ACCESS_FORBIDDEN);
 	}
 	CHECK_INT(pt_access_exercise_guide(&sys), PT_ACCESS_OK);
 	CHECK_INT(pt_access_exercise_guide(NULL), PT_ACCESS_FORBIDDEN);

@@ -59,6 +59,30 @@ static const char *check_msg(struct pt_ex_scenario *sc)
 	return buf;
 }
 
+/* attack review 2, finding 1: cuts of run texts fall between characters; bad bytes read as '?' */
+static void test_utf8_cuts(void)
+{
+	char buf[8], bad[16];
+	pt_strlcpy_utf8(buf, "abcdef\xc3\xa9", sizeof buf); /* 8 bytes into 7: the e-acute is dropped */
+	CHECK_STR(buf, "abcdef");
+	pt_strlcpy_utf8(buf, "ab\xe2\x82\xac\xe2\x82\xac", sizeof buf); /* two euro signs into 7 */
+	CHECK_STR(buf, "ab\xe2\x82\xac");
+	pt_strlcpy_utf8(buf, "a\xf0\x9f\x98\x80" "bcd", sizeof buf); /* cut after "bc": whole characters */
+	CHECK_STR(buf, "a\xf0\x9f\x98\x80" "bc");
+	pt_strlcpy_utf8(buf, "abc\xf0\x9f\x98\x80", 7); /* the 4-byte character cut after 3 */
+	CHECK_STR(buf, "abc");
+	strcpy(bad, "A\xd0");
+	CHECK(pt_utf8_repair(bad) == 1);
+	CHECK_STR(bad, "A?");
+	strcpy(bad, "\x80ok\xc0\xafz\xed\xa0\x80");
+	CHECK(pt_utf8_repair(bad) == 6);
+	CHECK_STR(bad, "?ok??z???");
+	strcpy(bad, "\xd0\x96\xe2\x82\xac");
+	CHECK(pt_utf8_repair(bad) == 0);
+	pt_utf8_cut(NULL);
+	CHECK(pt_utf8_repair(NULL) == 0);
+}
+
 static void test_sorted(void)
 {
 	struct pt_ex_scenario *sc = scenario();
@@ -96,6 +120,24 @@ static void test_rules(void)
 				 "inject's 0:10)");
 	sc->injects[2].t_min = 40; /* at the parent's deadline: fine */
 	CHECK_STR(check_msg(sc), "(ok)");
+	/* attack review 2, finding 1: a choice is stored whole, so at most 63 characters (95 bytes) */
+	keep = sc->decisions[1].choices[0];
+	{
+		static char cyr[200], ascii[65];
+		cyr[0] = '\0';
+		for (int i = 0; i < 47; i++)
+			strcat(cyr, "\xd0\x96"); /* 94 bytes, 47 letters: fine */
+		sc->decisions[1].choices[0] = cyr;
+		CHECK_STR(check_msg(sc), "(ok)");
+		memset(ascii, 'A', 64);
+		ascii[64] = '\0';
+		sc->decisions[1].choices[0] = ascii;
+		CHECK_STR(check_msg(sc), "decisions.1.choices.0: too long (64 characters; at most 63)");
+		strcat(cyr, "\xd0\x96"); /* 96 bytes */
+		sc->decisions[1].choices[0] = cyr;
+		CHECK_STR(check_msg(sc), "decisions.1.choices.0: too long (96 bytes; at most 95)");
+	}
+	sc->decisions[1].choices[0] = keep;
 	pt_ex_scenario_free(sc);
 
 	sc = scenario();
@@ -276,6 +318,7 @@ static void test_warnings(void)
 
 int main(void)
 {
+	RUN(test_utf8_cuts);
 	RUN(test_sorted);
 	RUN(test_warnings);
 	RUN(test_rules);

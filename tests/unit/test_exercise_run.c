@@ -679,6 +679,23 @@ static void test_undecided(void)
 	und[0].value = dup(sc, "lots");
 	CHECK_INT(pt_ex_scenario_check_sim(sc, &sim, &diag), PT_EINVAL);
 	CHECK_STR(diag.field, "undecided.0.value");
+	/* attack review 2, finding 9: checked against the decision setting the path (0 to 100),
+	 * no spaces around it */
+	CHECK_INT(pt_ex_scenario_check(sc, &diag), PT_EINVAL);
+	CHECK_STR(diag.field, "undecided.0.value");
+	CHECK(strstr(diag.msg, "not a number") != NULL && strstr(diag.msg, "decision ambulances") != NULL);
+	und[0].value = dup(sc, "2000");
+	CHECK_INT(pt_ex_scenario_check(sc, &diag), PT_EINVAL);
+	CHECK_STR(diag.field, "undecided.0.value");
+	CHECK(strstr(diag.msg, "out of range for ambulances (from 0 to 100)") != NULL);
+	und[0].value = dup(sc, " 4");
+	CHECK_INT(pt_ex_scenario_check(sc, &diag), PT_EINVAL);
+	CHECK_STR(diag.field, "undecided.0.value");
+	CHECK_STR(diag.msg, "spaces before or after the value");
+	und[0].value = dup(sc, "4 ");
+	CHECK_INT(pt_ex_scenario_check(sc, &diag), PT_EINVAL);
+	und[0].value = dup(sc, "100");
+	CHECK_INT(pt_ex_scenario_check(sc, &diag), PT_OK);
 	sc->undecided = NULL;
 	sc->n_undecided = 0;
 	pt_ex_scenario_free(sc);

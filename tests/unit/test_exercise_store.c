@@ -257,6 +257,29 @@ static void test_engine_rows(void)
 		CHECK_STR(ms[1].value, "");
 	}
 	free(ms);
+	/* attack review 2, finding 1: a choice of 94 bytes (47 Cyrillic letters) is stored whole */
+	m.n = 2;
+	pt_strlcpy(m.decision, "statement", sizeof m.decision);
+	m.value[0] = '\0';
+	for (int i = 0; i < 47; i++)
+		strcat(m.value, "\xd0\x96"); /* U+0416 */
+	CHECK(strlen(m.value) == 94);
+	CHECK_INT(pt_db_run_decision_add(db, &m, &d), PT_OK);
+	/* a bad stored row (a cut inside a character, a stray byte) reads as text, not a failure */
+	{
+		char sql[200];
+		snprintf(sql, sizeof sql,
+			 "INSERT INTO exercise_run_decisions VALUES (%lld, 3, 'statement', 60, "
+			 "CAST(X'41D0' AS TEXT), 'pio', 3, 'bob', 0)", run);
+		CHECK(raw(db, sql) == SQLITE_OK);
+	}
+	CHECK_INT(pt_db_run_decisions(db, run, &ms, &n, &d), PT_OK);
+	CHECK(n == 4);
+	if (n == 4) {
+		CHECK_STR(ms[2].value, m.value);
+		CHECK_STR(ms[3].value, "A?");
+	}
+	free(ms);
 	CHECK(raw(db, "UPDATE exercise_run_decisions SET value = '99'") != SQLITE_OK);
 	CHECK(raw(db, "DELETE FROM exercise_run_decisions") != SQLITE_OK);
 	pt_db_close(db);
