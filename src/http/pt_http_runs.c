@@ -81,48 +81,6 @@ static void reply_run_error(struct pt_req *r, enum pt_err err, const struct pt_d
 	}
 }
 
-/* The key of r's user in the refusal limit; 0 when there is no limit for it. */
-static int refusal_key(const struct pt_req *r, char *key, size_t size)
-{
-	struct pt_caller c;
-	pt_api_caller(r, &c);
-	if (!r->session || c.who.system || c.who.user_id <= 0 || !r->srv->run_refusals)
-		return 0;
-	snprintf(key, size, "refused user %lld", (long long)c.who.user_id);
-	return 1;
-}
-
-int pt_http_run_refusals_or_reply(struct pt_req *r)
-{
-	char key[64], wait_text[24];
-	long wait;
-	if (!refusal_key(r, key, sizeof key) ||
-	    (wait = pt_rate_peek(r->srv->run_refusals, key, pt_http_now_ms())) == 0)
-		return 0;
-	if (pt_rate_take(r->srv->run_refusals_note, key, pt_http_now_ms()) == 0) {
-		struct pt_caller c;
-		struct pt_diag d = PT_DIAG_INIT;
-		pt_api_caller(r, &c);
-		(void)pt_app_run_refusals_throttled(
-		    &c, r->db, r->srv->cfg.run_refusals ? r->srv->cfg.run_refusals : PT_HTTP_RUN_REFUSALS,
-		    &d);
-	}
-	pt_reply_error(r, 429, NULL, 0,
-		       "too many refused requests on exercise runs from you; try again in %ld "
-		       "seconds",
-		       wait);
-	snprintf(wait_text, sizeof wait_text, "%ld", wait);
-	pt_reply_header(r, "Retry-After", wait_text);
-	return 1;
-}
-
-void pt_http_run_refused(struct pt_req *r)
-{
-	char key[64];
-	if (refusal_key(r, key, sizeof key))
-		(void)pt_rate_take(r->srv->run_refusals, key, pt_http_now_ms());
-}
-
 /* The run id of the path, or 0 after replying 404 (or 429: attack review 6, round 2). */
 static long long path_run_or_reply(struct pt_req *r)
 {
@@ -589,29 +547,6 @@ void pt_h_run_get(struct pt_req *r)
 	pt_app_run_free(run);
 }
 
-/* attack review 4: a user's writes on one run (responses, log entries, decisions,
- * observations) through r->srv->run_rate: 0, or 1 after replying 429 with Retry-After. */
-static int run_rate_or_reply(struct pt_req *r, const struct pt_caller *c, long long id)
-{
-	char key[64], wait_text[24];
-	long wait;
-	if (c->who.system || !r->srv->run_rate)
-		return 0;
-	snprintf(key, sizeof key, "run %lld user %lld", id, (long long)c->who.user_id);
-	if ((wait = pt_rate_take(r->srv->run_rate, key, pt_http_now_ms())) == 0)
-		return 0;
-	pt_reply_error(r, 429, NULL, 0,
-		       "too many writes to this run from you; try again in %ld second%s", wait,
-		       wait == 1 ? "" : "s");
-	snprintf(wait_text, sizeof wait_text, "%ld", wait);
-	pt_reply_header(r, "Retry-After", wait_text);
-	return 1;
-}
-
-int pt_http_run_rate_or_reply(struct pt_req *r, const struct pt_caller *c, long long id)
-{
-	return run_rate_or_reply(r, c, id);
-}
 
 void pt_h_run_assign(struct pt_req *r)
 {
@@ -767,7 +702,7 @@ void pt_h_run_respond(struct pt_req *r)
 		return;
 	memset(&done, 0, sizeof done);
 	pt_api_caller(r, &c);
-	if (run_rate_or_reply(r, &c, id))
+	if (pt_http_run_rate_or_reply(r, &c, id))
 		return;
 	err = pt_app_run_respond(&c, r->db, id, seq,
 				 json_string_value(json_object_get(r->json, "role")),
@@ -800,7 +735,7 @@ void pt_h_run_decide(struct pt_req *r)
 	}
 	memset(&done, 0, sizeof done);
 	pt_api_caller(r, &c);
-	if (run_rate_or_reply(r, &c, id))
+	if (pt_http_run_rate_or_reply(r, &c, id))
 		return;
 	err = pt_app_run_decide(&c, r->db, id, json_string_value(json_object_get(r->json, "role")),
 				json_string_value(json_object_get(r->json, "decision")), value,
@@ -853,7 +788,7 @@ void pt_h_run_log(struct pt_req *r)
 	if (!id)
 		return;
 	pt_api_caller(r, &c);
-	if (run_rate_or_reply(r, &c, id))
+	if (pt_http_run_rate_or_reply(r, &c, id))
 		return;
 	err = pt_app_run_log_add(&c, r->db, id, json_string_value(json_object_get(r->json, "role")),
 				 body_minute(r),
@@ -881,7 +816,7 @@ void pt_h_run_observe(struct pt_req *r)
 	o.target = json_string_value(json_object_get(r->json, "target"));
 	o.text = json_string_value(json_object_get(r->json, "text"));
 	pt_api_caller(r, &c);
-	if (run_rate_or_reply(r, &c, id))
+	if (pt_http_run_rate_or_reply(r, &c, id))
 		return;
 	err = pt_app_run_observe(&c, r->db, id, &o, &obs, &d);
 	answer_id(r, err, &d, id, obs);
