@@ -166,7 +166,11 @@ def t_live(res, port):
                  "<td>pending injects shifted by +10 min (later)</td>", "ENDEX: drill over",
                  "<h2>Annex: players' outputs</h2>", "<h3>EMS commander</h3>",
                  "<td>Declared major incident, METHANE sent</td>", "<td>Duty officer</td>",
-                 "<h3>Exercise alerts issued</h3>"):
+                 "<h3>Exercise alerts issued</h3>",
+                 # the shift came before the attack: it moved it (review 2, item 9)
+                 "<tr><th scope=\"row\">H-hour</th><td>08:00 (the clock time of scenario time 00:00)</td></tr>",
+                 "<tr><th scope=\"row\">Attack (simulation minute 0)</th><td>scenario time 00:55 (08:55) in this "
+                 "run: the clock shifts moved it by +10 min from the scenario&#39;s 00:45 (08:45)</td></tr>"):
         res.check(want in r.body, "the HTML holds %r" % want)
     res.check(("<td>EXERCISE alert %s issued: " % ident) in r.body and "<td>VM-012</td><td>player</td><td>issued</td>" in r.body,
               "the annex names the alert, its site, its composer and its state")
