@@ -435,7 +435,9 @@ static void html_timeline(FILE *f, const struct pt_ex_report *r)
 			char at[32];
 			pt_ex_run_time_text(ri->delivered_min, at, sizeof at);
 			snprintf(buf, sizeof buf, "%s at %s%s", inject_status(ri->status), at,
-				 in->contingency_of ? " (contingency not needed)" : "");
+				 !in->contingency_of ? ""
+				 : ri->status == PT_EX_CANCELLED ? " (contingency not needed)"
+								 : " (contingency)");
 		}
 		td(f, buf);
 		fputs("<td>", f);
