@@ -422,7 +422,8 @@ function timelinePanel(S) {
     body.prepend(el('tr', { dataset: { kind: e.kind } },
       el('td', { class: 'num' }, hhmm(e.t_min)),
       el('td', {}, EVENT_NAMES[e.kind] || e.kind, e.seq ? ` #${e.seq}` : ''),
-      el('td', {}, e.from ? el('span', { class: 'muted' }, `${e.from}: `) : null, e.text || '')));
+      // the sender once: an inject's text may begin with it already ("Kessling ...: ...")
+      el('td', {}, e.from && !(e.text || '').startsWith(`${e.from}:`) ? el('span', { class: 'muted' }, `${e.from}: `) : null, e.text || '')));
   });
   return panel('run-timeline', 'Timeline', empty,
     el('div', { class: 'table-scroll run-scroll', tabindex: '0', role: 'region', 'aria-label': 'Timeline, newest first' }, el('table', { class: 'table' },

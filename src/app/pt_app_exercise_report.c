@@ -316,6 +316,34 @@ static enum pt_err read_marks(struct pt_db *db, struct pt_ex_report *r, struct p
 	return PT_OK;
 }
 
+/* Each delivered inject's text as its inject event stored it (placeholders filled). */
+static enum pt_err read_sent(struct pt_db *db, struct pt_ex_report *r,
+			     const struct pt_ex_scenario *sc, struct pt_diag *d)
+{
+	struct pt_db_run_inject_text *x = NULL;
+	size_t n = 0, i;
+	enum pt_err err;
+	int k;
+	if (!sc->n_injects)
+		return PT_OK;
+	if ((err = pt_db_run_inject_texts(db, r->run_id, &x, &n, d)) != PT_OK)
+		return err;
+	if (!(r->sent = calloc(sc->n_injects, sizeof *r->sent))) {
+		pt_db_run_inject_texts_free(x, n);
+		return nomem(d);
+	}
+	r->n_sent = sc->n_injects;
+	for (i = 0; i < n; i++) {
+		if (x[i].seq < 0 || x[i].seq > UINT32_MAX ||
+		    (k = pt_ex_inject_find(sc, (uint32_t)x[i].seq)) < 0 || r->sent[k])
+			continue; /* not of the scenario, or delivered once already */
+		r->sent[k] = x[i].text;
+		x[i].text = NULL;
+	}
+	pt_db_run_inject_texts_free(x, n);
+	return PT_OK;
+}
+
 /* Both simulation scenarios of the report: the run's decisions and the baseline. */
 static enum pt_err prepare_sims(struct pt_app_run_report *j, const struct pt_app_run_loaded *L,
 				struct pt_diag *d)
@@ -407,6 +435,7 @@ static enum pt_err report_read(const struct pt_caller *c, struct pt_db *db, long
 	pt_strlcpy(r->created_by, L.row.created_by_name, sizeof r->created_by);
 	pt_strlcpy(r->clock_state, L.row.clock_state, sizeof r->clock_state);
 	r->now_min = L.run.now_min;
+	r->sim_start_min = L.run.sim_start_min;
 	if (L.sc->n_injects) {
 		if (!(r->inj = malloc(L.sc->n_injects * sizeof *r->inj))) {
 			err = nomem(d);
@@ -445,6 +474,8 @@ static enum pt_err report_read(const struct pt_caller *c, struct pt_db *db, long
 		err = read_entries(db, r, d);
 	if (err == PT_OK)
 		err = read_marks(db, r, d);
+	if (err == PT_OK)
+		err = read_sent(db, r, L.sc, d);
 	if (err != PT_OK)
 		goto out;
 	r->sc = L.sc; /* the run's scenario, whole: now the report's */

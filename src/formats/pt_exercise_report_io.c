@@ -23,6 +23,9 @@ void pt_ex_report_free(struct pt_ex_report *r)
 	free(r->endex_text);
 	pt_ex_scenario_free(r->sc);
 	free(r->inj);
+	for (i = 0; r->sent && i < r->n_sent; i++)
+		free(r->sent[i]);
+	free(r->sent);
 	free(r->people);
 	free(r->made);
 	for (i = 0; i < r->n_obs; i++)
@@ -167,6 +170,46 @@ static const char html_head[] =
 
 /* ---- sections ------------------------------------------------------------- */
 
+/* Scenario minute t as the clock time of day with the scenario's H-hour ("08:50"). */
+static void clock_text(const struct pt_ex_scenario *sc, double t, char *buf, size_t size)
+{
+	long m = (long)floor((double)sc->h_hour_min + t + 1e-9);
+	m = ((m % 1440) + 1440) % 1440;
+	snprintf(buf, size, "%02ld:%02ld", m / 60, m % 60);
+}
+
+/* The H-hour and the run's own attack time (issue 15 review 2, item 9): a shift made before the
+ * attack moved it, so the scenario's text may name another time. */
+static void html_attack(FILE *f, const struct pt_ex_report *r)
+{
+	const struct pt_ex_scenario *sc = r->sc;
+	char buf[256], t[32], ft[32], c[16], fc[16];
+	double moved = r->sim_start_min - (double)sc->sim_start_min;
+	if (sc->h_hour_min >= 0) {
+		snprintf(buf, sizeof buf, "%02d:%02d (the clock time of scenario time 00:00)",
+			 sc->h_hour_min / 60, sc->h_hour_min % 60);
+		row(f, "H-hour", buf);
+	}
+	if (!sc->simulation)
+		return;
+	pt_ex_run_time_text(r->sim_start_min, t, sizeof t);
+	pt_ex_run_time_text((double)sc->sim_start_min, ft, sizeof ft);
+	clock_text(sc, r->sim_start_min, c, sizeof c);
+	clock_text(sc, (double)sc->sim_start_min, fc, sizeof fc);
+	if (fabs(moved) < 1e-9)
+		snprintf(buf, sizeof buf, "scenario time %s%s%s%s, as the scenario plans it", t,
+			 sc->h_hour_min >= 0 ? " (" : "", sc->h_hour_min >= 0 ? c : "",
+			 sc->h_hour_min >= 0 ? ")" : "");
+	else
+		snprintf(buf, sizeof buf,
+			 "scenario time %s%s%s%s in this run: the clock shifts moved it by %+g min "
+			 "from the scenario's %s%s%s%s",
+			 t, sc->h_hour_min >= 0 ? " (" : "", sc->h_hour_min >= 0 ? c : "",
+			 sc->h_hour_min >= 0 ? ")" : "", moved, ft, sc->h_hour_min >= 0 ? " (" : "",
+			 sc->h_hour_min >= 0 ? fc : "", sc->h_hour_min >= 0 ? ")" : "");
+	row(f, "Attack (simulation minute 0)", buf);
+}
+
 static void html_overview(FILE *f, const struct pt_ex_report *r)
 {
 	const struct pt_ex_scenario *sc = r->sc;
@@ -181,6 +224,7 @@ static void html_overview(FILE *f, const struct pt_ex_report *r)
 	row(f, "Exercise scenario", buf);
 	if (sc->description && *sc->description)
 		row(f, "Scenario", sc->description);
+	html_attack(f, r);
 	wall_text(r->created_at, t, sizeof t);
 	snprintf(buf, sizeof buf, "%s by %s", t, r->created_by);
 	row(f, "Created", buf);
@@ -280,11 +324,38 @@ static void done_by(const struct pt_ex_report *r, const struct pt_ex_run_inject 
 		snprintf(buf, size, "a decision");
 }
 
+/* The time inject i is listed under: when it was delivered; else (pending, skipped, or a
+ * contingency cancelled as not needed) when it was due in the run, so that every inject keeps its
+ * place in the MSEL's order, shifts included. */
+static double listed_min(const struct pt_ex_report *r, size_t i)
+{
+	const struct pt_ex_run_inject *ri = &r->inj[i];
+	return ri->status == PT_EX_DELIVERED && ri->delivered_min >= 0 ? ri->delivered_min
+								       : ri->due_min;
+}
+
+/* The injects' indexes into order[] by the time they are listed under, then seq. */
+static void timeline_order(const struct pt_ex_report *r, size_t *order)
+{
+	const struct pt_ex_scenario *sc = r->sc;
+	size_t i, k;
+	for (i = 0; i < sc->n_injects; i++) {
+		double t = listed_min(r, i);
+		for (k = i; k > 0; k--) {
+			double u = listed_min(r, order[k - 1]);
+			if (u < t || (u == t && sc->injects[order[k - 1]].seq < sc->injects[i].seq))
+				break;
+			order[k] = order[k - 1];
+		}
+		order[k] = i;
+	}
+}
+
 static void html_timeline(FILE *f, const struct pt_ex_report *r)
 {
 	const struct pt_ex_scenario *sc = r->sc;
-	size_t i, k, n_delivered = 0, n_skipped = 0, n_cancelled = 0, n_pending = 0;
-	size_t n_actions = 0, n_done = 0, n_late = 0;
+	size_t i, j, k, n_delivered = 0, n_skipped = 0, n_cancelled = 0, n_pending = 0;
+	size_t n_actions = 0, n_done = 0, n_late = 0, *order;
 	char t[32], buf[512];
 
 	for (i = 0; i < sc->n_injects; i++) {
@@ -312,15 +383,20 @@ static void html_timeline(FILE *f, const struct pt_ex_report *r)
 	      "<th>Inject</th><th>Status</th><th>Expected action</th><th>Done</th>"
 	      "<th>On time</th></tr></thead>\n<tbody>\n",
 	      f);
-	for (i = 0; i < sc->n_injects; i++) {
-		const struct pt_ex_inject *in = &sc->injects[i];
-		const struct pt_ex_run_inject *ri = &r->inj[i];
+	order = sc->n_injects ? malloc(sc->n_injects * sizeof *order) : NULL;
+	if (order)
+		timeline_order(r, order);
+	for (j = 0; j < sc->n_injects; j++) {
+		const size_t x = order ? order[j] : j;
+		const struct pt_ex_inject *in = &sc->injects[x];
+		const struct pt_ex_run_inject *ri = &r->inj[x];
+		const char *sent = x < r->n_sent ? r->sent[x] : NULL;
 		int action = in->expected_action && *in->expected_action;
 		int stage = pt_ex_stage_find(sc, in->stage);
 		fputs("<tr>", f);
-		pt_ex_run_time_text(ri->delivered_min >= 0 ? ri->delivered_min : ri->due_min, t,
-				    sizeof t);
-		if (fabs(ri->due_min - (double)in->t_min) > 1e-9) { /* shifted: the MSEL's time too */
+		pt_ex_run_time_text(listed_min(r, x), t, sizeof t);
+		if (fabs(listed_min(r, x) - (double)in->t_min) > 1e-9) {
+			/* shifted or triggered early: the MSEL's time too */
 			char ft[32];
 			pt_ex_run_time_text((double)in->t_min, ft, sizeof ft);
 			fputs("<td class=\"n\">", f);
@@ -346,10 +422,26 @@ static void html_timeline(FILE *f, const struct pt_ex_report *r)
 			pt_html_text(f, role_name(sc, in->to[k]));
 		}
 		fputs("</div>", f);
-		pt_html_text(f, in->description);
+		/* what the players read (issue 15 review 2, item 3); the MSEL's template as the
+		 * controllers' note when the run filled it differently */
+		pt_html_text(f, sent ? sent : in->description);
+		if (sent && strcmp(sent, in->description) != 0) {
+			fputs("<div class=\"meta\">", f);
+			pt_html_text(f, "Controller's note, the MSEL's text: ");
+			pt_html_text(f, in->description);
+			fputs("</div>", f);
+		}
 		fputs("</td>", f);
 		snprintf(buf, sizeof buf, "%s%s", inject_status(ri->status),
 			 in->contingency_of ? " (contingency)" : "");
+		if (ri->status == PT_EX_CANCELLED || ri->status == PT_EX_SKIPPED) {
+			char at[32];
+			pt_ex_run_time_text(ri->delivered_min, at, sizeof at);
+			snprintf(buf, sizeof buf, "%s at %s%s", inject_status(ri->status), at,
+				 !in->contingency_of ? ""
+				 : ri->status == PT_EX_CANCELLED ? " (contingency not needed)"
+								 : " (contingency)");
+		}
 		td(f, buf);
 		fputs("<td>", f);
 		if (action) {
@@ -386,6 +478,7 @@ static void html_timeline(FILE *f, const struct pt_ex_report *r)
 		}
 		fputs("</tr>\n", f);
 	}
+	free(order);
 	fputs("</tbody>\n</table>\n<h3>Decisions</h3>\n", f);
 	if (!r->n_made) {
 		fputs("<p>No decision was made.</p>\n", f);

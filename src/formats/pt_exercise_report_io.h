@@ -151,6 +151,11 @@ struct pt_ex_report {
 	char *endex_text;              /**< owned: ENDEX's message, or NULL */
 	struct pt_ex_scenario *sc;     /**< owned: the run's scenario, whole */
 	struct pt_ex_run_inject *inj;  /**< owned [sc->n_injects]: each inject's state */
+	char **sent;                   /**< owned [n_sent]: each inject's text as delivered
+					    (placeholders filled), NULL when it was not delivered
+					    or the run stored none (issue 15 review 2, item 3) */
+	size_t n_sent;
+	double sim_start_min;          /**< the run's attack (scenario minutes) after shifts */
 	struct pt_ex_report_person *people;
 	size_t n_people;
 	struct pt_ex_report_made *made;

@@ -2,7 +2,8 @@
  * run reads beyond the run's own store (issue 15): the links from its
  * improvement items to the registry (migration 025: a measure at a site, a
  * note on a register risk), the items' statuses and HSEEP details (migration
- * 027), the first event of a kind and the clock history; SQL only. */
+ * 027), the first event of a kind, the injects' delivered texts and the clock
+ * history; SQL only. */
 #ifndef PT_EXERCISE_REPORT_STORE_H
 #define PT_EXERCISE_REPORT_STORE_H
 
@@ -64,6 +65,22 @@ enum pt_err pt_db_improvement_statuses(struct pt_db *db, long long run_id,
  */
 enum pt_err pt_db_run_event_first(struct pt_db *db, long long run_id, const char *kind,
 				  int64_t *at_ms, char **text, struct pt_diag *d);
+
+/** An inject as delivered in a run: its seq and its text, placeholders filled. */
+struct pt_db_run_inject_text {
+	long long seq;
+	char *text;             /**< owned */
+};
+
+/**
+ * The inject events of run_id, oldest first (at most PT_DB_LINKS_MAX): the
+ * text each inject was delivered with; *out: pt_db_run_inject_texts_free.
+ */
+enum pt_err pt_db_run_inject_texts(struct pt_db *db, long long run_id,
+				   struct pt_db_run_inject_text **out, size_t *n, struct pt_diag *d);
+
+/** Free x[0, n) and x; NULL does nothing. */
+void pt_db_run_inject_texts_free(struct pt_db_run_inject_text *x, size_t n);
 
 /**
  * An improvement item's HSEEP details (exercise_improvement_plan, migration

@@ -46,8 +46,27 @@ out_has "<h2>Timeline</h2>"
 out_has "<td class=\"late\">late by 41 min</td>"
 out_has "<td class=\"ontime\">on time</td>"
 out_has "Rescue task force entry: true (player, Police commander)"
-out_has "<td>skipped</td>"
-out_has "<td>cancelled (contingency)</td>"
+# skipped and cancelled injects keep their place at the time they were due; the table in time order
+out_has "<td class=\"n\">01:15</td><td>17</td>"
+out_has "<td>skipped at 01:02</td>"
+out_has "<td class=\"n\">01:10</td><td>16</td>"
+out_has "<td>cancelled at 00:50 (contingency not needed)</td>"
+if python3 - exreport-html.out <<'PY'
+import re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+table = page.split("<h3>Injects</h3>")[1].split("<h3>Decisions</h3>")[0]
+times = [int(h) * 60 + int(m) for h, m in re.findall(r'<tr><td class="n">(\d\d):(\d\d)', table)]
+sys.exit(0 if len(times) == 31 and times == sorted(times) else 1)
+PY
+then ok; else bad "the inject table is not in time order"; fi
+# what the players read: #19 (triggered at 01:05) with its placeholders filled, the file's text as a note
+out_has "<td class=\"n\">01:05<div class=\"meta\">file 01:30</div></td><td>19</td>"
+out_has "</div>Control: only the 4 of the first wave ambulances committed; 4 at the scene, none on their way"
+out_has "<div class=\"meta\">Controller&#39;s note, the MSEL&#39;s text: Control: {decision:ambulances_dispatched|only the 4 of the first wave} ambulances committed; {sim:ambulances_at_scene|none} at the scene"
+if [ "$(grep -o 'Controller&#39;s note' exreport-html.out | wc -l)" -eq 1 ]; then ok; else bad "a note on an inject delivered as written"; fi
+# the H-hour and the attack (no shift: as planned)
+out_has "<tr><th scope=\"row\">H-hour</th><td>08:00 (the clock time of scenario time 00:00)</td></tr>"
+out_has "<tr><th scope=\"row\">Attack (simulation minute 0)</th><td>scenario time 00:45 (08:45), as the scenario plans it</td></tr>"
 out_has "<h2>Ratings per capability target</h2>"
 out_has "S (Performed with some challenges) by evaluator: declared late"
 out_has "<strong>M (Performed with major challenges)</strong> by facilitator"

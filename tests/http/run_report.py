@@ -177,7 +177,11 @@ def t_live(res, port):
                  "<td>Declared major incident, METHANE sent</td>", "<td>Duty officer</td>",
                  "<h3>Exercise alerts issued</h3>",
                  "<td>REAL-WORLD EMERGENCY - EXERCISE SUSPENDED: Real fire at &lt;b&gt;Gate 2&lt;/b&gt;</td>",
-                 "<td>resumed after the real-world emergency</td>"):
+                 "<td>resumed after the real-world emergency</td>",
+                 # the shift came before the attack: it moved it (review 2, item 9)
+                 "<tr><th scope=\"row\">H-hour</th><td>08:00 (the clock time of scenario time 00:00)</td></tr>",
+                 "<tr><th scope=\"row\">Attack (simulation minute 0)</th><td>scenario time 00:55 (08:55) in this "
+                 "run: the clock shifts moved it by +10 min from the scenario&#39;s 00:45 (08:45)</td></tr>"):
         res.check(want in r.body, "the HTML holds %r" % want)
     res.check("<b>Gate" not in r.body, "the suspension's message is escaped")
     res.check(("<td>EXERCISE alert %s issued: " % ident) in r.body and "<td>VM-012</td><td>player</td><td>issued</td>" in r.body,

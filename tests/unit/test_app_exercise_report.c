@@ -277,6 +277,24 @@ static int count(const char *hay, const char *needle)
 		CHECK((text) && strstr((text), (s)));                                      \
 	} while (0)
 
+/* Nonzero when the inject table's times (its rows' first cells) never go back. */
+static int in_time_order(const char *html)
+{
+	const char *p = html ? strstr(html, "<h3>Injects</h3>") : NULL;
+	const char *end = p ? strstr(p, "<h3>Decisions</h3>") : NULL;
+	int last = -1, rows = 0, h, m;
+	if (!end)
+		return 0;
+	while ((p = strstr(p, "<tr><td class=\"n\">")) && p < end) {
+		p += strlen("<tr><td class=\"n\">");
+		if (sscanf(p, "%d:%d", &h, &m) != 2 || h * 60 + m < last)
+			return 0;
+		last = h * 60 + m;
+		rows++;
+	}
+	return rows == 31;
+}
+
 static void test_report(void)
 {
 	struct pt_app_run_report *rep = NULL;
@@ -364,8 +382,18 @@ static void test_report(void)
 	HAS(html, "<td class=\"late\">late by 41 min</td>");
 	HAS(html, "marked done by the facilitator");
 	HAS(html, "<td class=\"ontime\">on time</td>");
-	HAS(html, "cancelled (contingency)");
-	HAS(html, "<td>skipped</td>");
+	/* a contingency cancelled (#16, at 00:50) and an inject skipped (#17, at 01:02) keep their
+	 * place at the time they were due; the table stays in time order */
+	HAS(html, "<td class=\"n\">01:10</td><td>16</td>");
+	HAS(html, "<td>cancelled at 00:50 (contingency not needed)</td>");
+	HAS(html, "<td class=\"n\">01:15</td><td>17</td>");
+	HAS(html, "<td>skipped at 01:02</td>");
+	CHECK(in_time_order(html));
+	/* the H-hour and the attack: the shift at 01:02 came after it, so it stayed at 00:45 */
+	HAS(html, "<tr><th scope=\"row\">H-hour</th><td>08:00 (the clock time of scenario time "
+		  "00:00)</td></tr>");
+	HAS(html, "<tr><th scope=\"row\">Attack (simulation minute 0)</th><td>scenario time 00:45 "
+		  "(08:45), as the scenario plans it</td></tr>");
 	HAS(html, "Ambulances dispatched: 10 (ems, EMS commander)");
 	HAS(html, "<h2>Ratings per capability target</h2>");
 	HAS(html, "S (Performed with some challenges) by eva: declared at 01:25");
@@ -732,6 +760,7 @@ static void test_empty_run(void)
 	HAS(html, "Scope: ");
 	HAS(html, "<p>No response or ICS 214 entry was written.</p>");
 	HAS(html, "<p>No decision was made.</p>");
+	CHECK(html && !strstr(html, "H-hour") && !strstr(html, "Attack (simulation"));
 	HAS(html, "<p>No improvement item was recorded.</p>");
 	HAS(html, "<tr><th scope=\"row\">Started</th><td>-</td></tr>");
 	HAS(html, "<tr><th scope=\"row\">Ended (ENDEX)</th><td>not ended</td></tr>");
@@ -761,6 +790,67 @@ static void test_empty_run(void)
 		  "fire alarm in the building</td>");
 	free(html);
 	free(json);
+	pt_app_run_report_free(rep);
+	pt_db_close(db);
+}
+
+/* Issue 15 review 2, items 3, 9 and 10: the report shows each inject as the players read it
+ * (placeholders filled; the MSEL's template as a controller's note), the run's own attack time
+ * after a shift, and a triggered inject at the time it came. */
+static void test_delivered(void)
+{
+	struct pt_app_run_report *rep = NULL;
+	struct pt_diag d;
+	long long run = 0;
+	char *html = NULL;
+	struct pt_db *db = open_with_measures();
+	struct pt_app_run_create_opts o;
+	memset(&d, 0, sizeof d);
+	user_make(db, "fac", PT_ROLE_FACILITATOR, gov_org, &fac_id, &fac);
+	user_make(db, "ems", PT_ROLE_PLAYER, b_org, &ems_id, &ems);
+	memset(&o, 0, sizeof o);
+	o.builtin = "hospital-attack-exercise";
+	o.title = "Orrinford drill 2";
+	o.seed_set = 1;
+	o.seed = 7;
+	CHECK_INT(pt_app_run_create(at(&fac, "fac", 0), db, &o, &run, &d), PT_OK);
+	CHECK_INT(pt_app_run_assign(at(&fac, "fac", 0), db, run, "ems", PT_RUN_PLAYER,
+				    "ems_commander", &d),
+		  PT_OK);
+	CHECK_INT(pt_app_run_start(at(&fac, "fac", 0), db, run, NULL, &d), PT_OK);
+	/* 00:15 paused, everything pending (the attack too) 5 minutes later, resumed */
+	CHECK_INT(pt_app_run_pause(at(&fac, "fac", 15), db, run, NULL, &d), PT_OK);
+	CHECK_INT(pt_app_run_shift(at(&fac, "fac", 15), db, run, 5, NULL, &d), PT_OK);
+	CHECK_INT(pt_app_run_resume(at(&fac, "fac", 15), db, run, NULL, &d), PT_OK);
+	CHECK_INT(pt_app_run_decide(at(&ems, "ems", 55), db, run, "ems_commander",
+				    "ambulances_dispatched", "12", NULL, &d),
+		  PT_OK);
+	/* 01:00 #19 (file 01:30) triggered early: delivered with the 12 ambulances */
+	CHECK_INT(pt_app_run_trigger(at(&fac, "fac", 60), db, run, 19, NULL, &d), PT_OK);
+	CHECK_INT(pt_app_run_endex(at(&fac, "fac", 70), db, run, PT_RUN_ENDEX_EXERCISE, "ENDEX",
+				   NULL, &d),
+		  PT_OK);
+	CHECK_INT(pt_app_run_report(at(&fac, "fac", 80), db, run, 1, &rep, &d), PT_OK);
+	if (rep) {
+		CHECK(rep->doc->sim_start_min == 50);
+		CHECK_INT(rep->doc->n_sent, rep->doc->sc->n_injects);
+		html = render(rep->doc, 1);
+	}
+	HAS(html, "<tr><th scope=\"row\">Attack (simulation minute 0)</th><td>scenario time 00:50 "
+		  "(08:50) in this run: the clock shifts moved it by +5 min from the scenario&#39;s "
+		  "00:45 (08:45)</td></tr>");
+	/* #19 where it came, with what the EMS commander read, the template as a note */
+	HAS(html, "<td class=\"n\">01:00<div class=\"meta\">file 01:30</div></td><td>19</td>");
+	HAS(html, "</div>Control: 12 ambulances committed; ");
+	HAS(html, "<div class=\"meta\">Controller&#39;s note, the MSEL&#39;s text: Control: "
+		  "{decision:ambulances_dispatched|only the 4 of the first wave} ambulances "
+		  "committed; ");
+	CHECK(html && !strstr(html, "</div>Control: {decision:"));
+	/* an inject without placeholders: its text once, no note */
+	HAS(html, "</div>A nurse calls 112, whispering: ");
+	CHECK_INT(count(html, "Controller&#39;s note"), 1);
+	CHECK(in_time_order(html));
+	free(html);
 	pt_app_run_report_free(rep);
 	pt_db_close(db);
 }
@@ -820,5 +910,6 @@ int main(void)
 	RUN(test_prepare_compute);
 	RUN(test_links);
 	RUN(test_empty_run);
+	RUN(test_delivered);
 	return TEST_SUMMARY("app_exercise_report");
 }

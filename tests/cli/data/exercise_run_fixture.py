@@ -3,12 +3,13 @@
 # (protect demo), as the live-run use cases would have left it, for the after-action report's
 # CLI and HTTP tests (issue 15): the facilitator "facilitator" leads, "evaluator" evaluates,
 # "player" plays the police commander; a decision on time, an inject marked done late, a
-# contingency cancelled, one skipped, a pause, a server pause at a restart, a real-world-emergency
-# suspension, ENDEX at 01:10; a strength, an area for improvement,
+# contingency cancelled, one skipped, #19 triggered early (its text as delivered), a pause, a
+# server pause at a restart, a real-world-emergency suspension, ENDEX at 01:10; a strength, an area for improvement,
 # ratings (the evaluator's S, the facilitator's final M); two improvement items, the first
 # naming the register risk VM-012 / armed_assault_lone. Hostile text tests the escaping.
 # Prints "RUN ITEM1 ITEM2". Times are fixed (2025-12-01), so the outputs are the same bytes.
 import hashlib
+import json
 import os
 import sqlite3
 import sys
@@ -16,6 +17,9 @@ import sys
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 SCEN = os.path.join(TOP, "data", "scenarios")
 T0 = 1764576000  # 2025-12-01T08:00:00Z
+FILLED_19 = ("Control: only the 4 of the first wave ambulances committed; 4 at the scene, none on their way to it "
+             "and none carrying patients. 8 more can come from the neighbouring region in 40 minutes. Brackwater "
+             "District has 4 resuscitation bays, Kessling Community 2.")
 EMS = 26          # "Public Health, Healthcare, and Emergency Medical Services" (src/core/pt_exercise.c)
 
 
@@ -48,7 +52,7 @@ def main():
     # (seq, status, due, deadline, delivered, done, done_by); the rest stay pending
     for row in ((1, "delivered", 5, 20, 5, 61, -1), (4, "delivered", 25, 40, 25, -1, -1),
                 (10, "delivered", 52, 60, 52, 50, 0), (16, "cancelled", 70, -1, 50, -1, -1),
-                (17, "skipped", 75, 90, 62, -1, -1)):
+                (17, "skipped", 75, 90, 62, -1, -1), (19, "delivered", 90, 105, 65, -1, -1)):
         db.execute("INSERT INTO exercise_run_injects (run_id, seq, status, due_min, deadline_min, "
                    "delivered_min, done_min, done_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (run,) + row)
     db.execute("INSERT INTO exercise_run_decisions (run_id, n, decision, t_min, value, role, user_id, "
@@ -70,6 +74,13 @@ def main():
             ("endex", 70, 70, "ENDEX: exercise over")):
         db.execute("INSERT INTO exercise_run_events (run_id, kind, t_min, at_ms, audience, text) "
                    "VALUES (?, ?, ?, ?, 'all', ?)", (run, kind, t, (T0 + wall * 60) * 1000, text))
+    # each delivered inject's event holds the text the players read: the file's, or with its
+    # placeholders filled (#19, triggered early at 01:05; no ambulances decided, 4 at the scene)
+    descr = {i["seq"]: i["description"] for i in json.loads(scenario)["injects"]}
+    descr[19] = FILLED_19
+    for seq, t in ((1, 5), (4, 25), (10, 52), (19, 65)):
+        db.execute("INSERT INTO exercise_run_events (run_id, kind, t_min, at_ms, seq, audience, text) "
+                   "VALUES (?, 'inject', ?, ?, ?, 'roles', ?)", (run, t, (T0 + t * 60) * 1000, seq, descr[seq]))
     for kind, cap, target, t, text in (
             ("strength", 24, "t_scene_safe", 40, "Cordon set fast <b>bold</b>"),
             ("improvement", EMS, "t_triage", 61, "Triage tags ran out at the casualty collection point")):
