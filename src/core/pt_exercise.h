@@ -114,7 +114,7 @@ struct pt_ex_inject {
 	char *satisfied_by;      /**< a decision id whose making satisfies the expected action, or NULL */
 	char *satisfied_value;   /**< the value of satisfied_by that satisfies it (canonical after
 				      pt_ex_scenario_check, as pt_ex_decision_value gives it), or
-				      NULL: any value (issue 15: decision_value) */
+				      NULL or "any": any value (issue 15: decision_value) */
 };
 
 /** How a decision reaches the simulation. */
@@ -254,6 +254,22 @@ struct pt_ex_warnings {
  * number (a mistyped time such as 01:30 for 03:10).
  */
 void pt_ex_scenario_warnings(const struct pt_ex_scenario *sc, struct pt_ex_warnings *w);
+
+/**
+ * Appends to w (filled by pt_ex_scenario_warnings) the warnings that need the
+ * simulation scenario sim (review 15B item 1): an inject whose decision_value
+ * is the value its timed decision's path has at the start (sim with the
+ * scenario's undecided entries), so that the expected answer can never change
+ * the outcome. Nothing when sim is NULL or memory is short.
+ */
+void pt_ex_scenario_warnings_sim(const struct pt_ex_scenario *sc,
+				 const struct pt_mci_scenario *sim, struct pt_ex_warnings *w);
+
+/**
+ * Whether an inject's decision_value is "any" (any case): the planner says
+ * that any value of the decision does the expected action (review 15B item 8).
+ */
+int pt_ex_value_is_any(const char *value);
 
 /**
  * Checks that every decision's path is a key of the simulation scenario sim
@@ -441,7 +457,8 @@ enum pt_err pt_ex_run_decide(struct pt_ex_run *run, size_t decision, const char 
 
 /**
  * Whether a made decision's canonical value satisfies inject in's expected
- * action as far as its value goes: always when in has no satisfied_value;
+ * action as far as its value goes: always when in has no satisfied_value or
+ * "any";
  * numbers compare as numbers, other values as canonical text (issue 15:
  * decision_value). The decision's id is compared by the caller.
  */

@@ -1713,7 +1713,7 @@ static enum pt_err msel_decision_choice(struct msel *ms, const struct pt_ex_inje
 	struct pt_ex_decision *dec;
 	size_t i;
 	int k = pt_ex_decision_find(sc, x->satisfied_by);
-	if (k < 0)
+	if (k < 0 || pt_ex_value_is_any(x->satisfied_value)) /* review 15B item 8 */
 		return PT_OK;
 	dec = &sc->decisions[k];
 	if (dec->apply != PT_EX_APPLY_LOG ||
