@@ -56,6 +56,15 @@ size_t pt_ex_capability_count(void);
 const char *pt_ex_capability_name(size_t i);
 
 /**
+ * The core capability that took the place of an older name s (a Target
+ * Capabilities List name such as "Medical Surge", or ESF #8's "Public Health
+ * and Medical Services"), compared without regard to case and punctuation:
+ * its index for pt_ex_capability_name, or -1. For a "did you mean" only
+ * (review 15B item 6): the old name is not accepted.
+ */
+int pt_ex_capability_suggest(const char *s);
+
+/**
  * The index of the core capability named s (case-insensitive, spaces and
  * punctuation as in pt_ex_capability_name; failing that, its letters and
  * digits alone, without regard to case, spaces and punctuation), or -1 when

@@ -467,6 +467,17 @@ static const char *const k_decision[] = {"id", "label", "path", "apply", "kind",
 					  "choices", "roles", NULL};
 static const char *const k_made[] = {"time", "decision", "value", "role", NULL};
 
+/* Review 15B item 6: "; did you mean ..." for an older capability name, else "". */
+static const char *capability_hint(char *buf, size_t size, const char *name)
+{
+	int k = pt_ex_capability_suggest(name);
+	if (k < 0)
+		return "";
+	snprintf(buf, size, "; did you mean \"%s\"? (the core capability that took its place)",
+		 pt_ex_capability_name((size_t)k));
+	return buf;
+}
+
 static enum pt_err read_capability(struct rd *r, const json_t *obj, const char *prefix,
 				   int required, int *out)
 {
@@ -479,10 +490,11 @@ static enum pt_err read_capability(struct rd *r, const json_t *obj, const char *
 	if ((*out = pt_ex_capability_find(name)) < 0) {
 		char q[80];
 		pt_quote_for_msg(q, sizeof q, name);
+		char hint[160];
 		return pt_diag_set(r->d, PT_EINVAL, line_obj(r, obj, "capability", 0),
 				   join(path, prefix, "capability"),
-				   "%s is not a FEMA core capability (docs/exercises.md lists them)",
-				   q);
+				   "%s is not a FEMA core capability (docs/exercises.md lists them)%s",
+				   q, capability_hint(hint, sizeof hint, name));
 	}
 	return PT_OK;
 }
@@ -1859,9 +1871,10 @@ static enum pt_err msel_row(struct msel *ms, char **f, long line, struct pt_ex_i
 	if (*v && (x->capability = pt_ex_capability_find(v)) < 0) {
 		char q[80];
 		pt_quote_for_msg(q, sizeof q, v);
+		char hint[160];
 		return pt_diag_set(ms->d, PT_EINVAL, line, col_name(ms, C_CAPABILITY),
-				   "%s is not a FEMA core capability (docs/exercises.md lists them)",
-				   q);
+				   "%s is not a FEMA core capability (docs/exercises.md lists them)%s",
+				   q, capability_hint(hint, sizeof hint, v));
 	}
 	v = ms->col_of[C_STAGE] >= 0 ? trim(f[ms->col_of[C_STAGE]]) : (char *)"";
 	if (*v) {
@@ -1956,6 +1969,36 @@ static int row_blank(char **f, size_t n)
 		if (f[i][strspn(f[i], " \t\r\n")])
 			return 0;
 	return 1;
+}
+
+/*
+ * Review 15B item 6: a time or deadline past the end of the scenario the rows go into, found
+ * with the row's other problems; with an H-hour, a time that is a clock time of the day
+ * within the scenario ("08:52" for H-hour 08:00) gets a hint.
+ */
+static enum pt_err msel_past_end(struct msel *ms, const struct pt_ex_inject *x, long line)
+{
+	const struct pt_ex_scenario *sc = ms->sc;
+	int k;
+	for (k = 0; k < 2 && sc->duration_min > 0; k++) {
+		int32_t t = k ? x->deadline_min : x->t_min;
+		char a[24], b[24], hint[128] = "";
+		if (t <= sc->duration_min)
+			continue;
+		format_time(a, sizeof a, t);
+		format_time(b, sizeof b, sc->duration_min);
+		if (sc->h_hour_min >= 0 && t < 24 * 60 && t >= sc->h_hour_min &&
+		    t - sc->h_hour_min <= sc->duration_min) {
+			char c[24], h[24];
+			format_time(c, sizeof c, t - sc->h_hour_min);
+			format_time(h, sizeof h, sc->h_hour_min);
+			snprintf(hint, sizeof hint, "; it looks like a clock time: %s from the start "
+						    "(H-hour %s)?", c, h);
+		}
+		return pt_diag_set(ms->d, PT_EINVAL, line, col_name(ms, k ? C_DEADLINE : C_TIME),
+				   "%s is past the scenario's end %s%s", a, b, hint);
+	}
+	return PT_OK;
 }
 
 /* Keeps d's problem in probs (counts it past the limit); the first stays in first. */
@@ -2056,6 +2099,8 @@ enum pt_err pt_ex_msel_read_all(struct pt_ex_scenario *sc, const char *csv, size
 		pt_diag_clear(&row_d);
 		ms.d = &row_d;
 		e = msel_row(&ms, f, line, &inj[n_inj], &last_stage);
+		if (e == PT_OK)
+			e = msel_past_end(&ms, &inj[n_inj], line);
 		ms.d = d;
 		if (e == PT_EINVAL) {
 			keep_problem(probs, &first, &n_bad, &row_d);
