@@ -332,8 +332,28 @@ static void test_warnings_sim(void)
 	pt_ex_scenario_free(sc);
 }
 
+/* Review 15B item 6: older capability names get the current one as a hint, not accepted. */
+static void test_capability_suggest(void)
+{
+	CHECK_INT(pt_ex_capability_find("Public Health and Medical Services"), -1);
+	CHECK_STR(pt_ex_capability_name((size_t)pt_ex_capability_suggest(
+			  "public health and medical services")),
+		  "Public Health, Healthcare, and Emergency Medical Services");
+	CHECK_STR(pt_ex_capability_name((size_t)pt_ex_capability_suggest("Medical Surge")),
+		  "Public Health, Healthcare, and Emergency Medical Services");
+	CHECK_STR(pt_ex_capability_name(
+			  (size_t)pt_ex_capability_suggest("EMERGENCY PUBLIC INFORMATION AND WARNING")),
+		  "Public Information and Warning");
+	CHECK_STR(pt_ex_capability_name((size_t)pt_ex_capability_suggest("On-Site Incident Management")),
+		  "Operational Coordination");
+	CHECK_INT(pt_ex_capability_suggest("Planning"), -1); /* a current name: nothing to suggest */
+	CHECK_INT(pt_ex_capability_suggest("Crowd Surfing"), -1);
+	CHECK_INT(pt_ex_capability_suggest(NULL), -1);
+}
+
 int main(void)
 {
+	RUN(test_capability_suggest);
 	RUN(test_warnings_sim);
 	RUN(test_sorted);
 	RUN(test_warnings);
