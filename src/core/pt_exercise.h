@@ -524,7 +524,8 @@ enum pt_err pt_ex_sim_scenario_at(const struct pt_ex_scenario *sc, double sim_st
 /** Nonzero when NAME may follow "sim:" in a placeholder: dead, hot_zone, ccp_untriaged,
  *  ccp_T1, ccp_T2, ccp_T3, ccp_expectant, transport, walking, ambulances_committed,
  *  ambulances_en_route, ambulances_at_scene, ambulances_transporting, ambulances_used,
- *  arrived_N (N: the simulation's hospital index, 0 to 31). */
+ *  arrived_N (N: the simulation's hospital index, 0 to 31); time (the
+ *  scenario time of the figures, filled as HH:MM: review 15B item 4). */
 int pt_ex_sim_name_known(const char *name);
 
 /** The latest simulated figure NAME as a whole number into *out: nonzero when known. */

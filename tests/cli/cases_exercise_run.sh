@@ -48,8 +48,9 @@ out_has "projected outcome (controllers only): deaths "
 out_has "situation unchanged: nothing sent to the players"
 # review 4: the inject text follows play; the attacker is down on the main line
 out_line "01:05  inject   #15 [attack] event by radio, Armed response unit Tango-3 -> police_commander, ems_commander, hospital_ic, security_manager"
-out_line "                Control: 30 ambulances committed; 21 at the scene, 3 on their way to it and 6 carrying patients. 8 ~"
-out_line "                Kessling Community Hospital: 5 casualties of the attack have arrived so far, by ambulance or on the~"
+# review 15B item 4: the figures are the rerun of the inject's own minute, and the text says when
+out_line "                Control: 30 ambulances committed. Control's count at 01:30: 21 at the scene, 3 on their way to it a~"
+out_line "                Kessling Community Hospital: 5 casualties of the attack had arrived by 02:30, by ambulance or on th~"
 out_line "00:48  cancel   #9 not needed: the expected action of #8 was done"
 if grep -qE "^deaths +[0-9]+\.[0-9]{2} \[[0-9.]+, [0-9.]+\] +[0-9]+\.[0-9]{2} \[[0-9.]+, [0-9.]+\] +\+0\.00 \[\+0\.00, \+0\.00\]$" exrun-ref.out; then ok; else
 	bad "the baseline against itself: $(grep '^deaths ' exrun-ref.out)"; fi
@@ -109,8 +110,11 @@ d = o["deaths"]
 assert d["difference"]["lo"] > 2.5, d  # measured +3.23 [+3.10, +3.36] with seed 1
 assert o["first_treatment_min"]["difference"]["lo"] > 20, o["first_treatment_min"]
 t = {e["seq"]: e for e in j["timeline"] if e["kind"] == "inject"}
-assert t[19]["description"].startswith("Control: only the 4 of the first wave ambulances committed; 3 at the scene"), t[19]["description"]
-assert t[25]["description"].startswith("Kessling Community Hospital: 0 casualties of the attack"), t[25]["description"]'
+assert t[19]["description"].startswith("Control: only the 4 of the first wave ambulances committed. Control'"'"'s count at 01:30: 3 at the scene"), t[19]["description"]
+assert t[25]["description"].startswith("Kessling Community Hospital: 0 casualties of the attack had arrived by 02:30"), t[25]["description"]
+# review 15B item 4: the inject and the situation of its minute give the same counts
+s = [e for e in j["timeline"] if e["kind"] == "sim_due" and e["time"] == t[19]["time"]][-1]["situation"]["ambulances"]
+assert "%d at the scene, %d on their way to it and %d carrying" % (s["at_scene"], s["en_route"], s["transporting"]) in t[19]["description"], (s, t[19]["description"])'
 p exrun-nothing-table 0 exercise run "$EX" --auto --decisions exercise-decisions-none.json
 out_line "deaths                   28.73 [28.45, 29.01]       25.50 [25.25, 25.75]       +3.23 [+3.10, +3.36]"
 
