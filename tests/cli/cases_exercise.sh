@@ -124,13 +124,15 @@ sed 's/^3,Attack and lockdown,0:45,/3,Attack and lockdown,0:4,/' "$XSCN/msel-pla
 p ex-import-map-bad 65 exercise import-msel ex-planner-bad.csv --map "$XSCN/msel-map-example.csv" --into "$XREF" --out ex-planner.json
 err_line "protect: ex-planner-bad.csv:4: Scenario time: \"0:4\" is not a time (H:MM or HH:MM from the start, such as 0:45 or 26:30)"
 if [ ! -e ex-planner.json ]; then ok; else bad "--out written on failure"; fi
-# review 15B item 6: a clock time past the end (H-hour 08:00) and an older capability name,
-# both in one pass, each on its row's line
+# review 15B item 6: a clock time past the end (H-hour 08:00) and older capability names,
+# all in one pass, each on its row's line, two on one row
 sed -e 's/^3,Attack and lockdown,0:45,/3,Attack and lockdown,08:52,/' \
+    -e 's/^\(3,.*\),Operational Coordination,$/\1,On-Site Incident Management,/' \
     -e 's/^\(4,.*\)Public Information and Warning/\1Public Health and Medical Services/' \
     "$XSCN/msel-planner-example.csv" >ex-planner-old.csv
 p ex-import-map-old 65 exercise import-msel ex-planner-old.csv --map "$XSCN/msel-map-example.csv" --into "$XREF" --out ex-planner.json
 err_line "protect: ex-planner-old.csv:4: Scenario time: 08:52 is past the scenario's end 06:00; it looks like a clock time: 00:52 from the start (H-hour 08:00)?"
+err_line "protect: ex-planner-old.csv:4: Core capability: \"On-Site Incident Management\" is not a FEMA core capability (docs/exercises.md lists them); did you mean \"Operational Coordination\"? (the core capability that took its place)"
 err_line "protect: ex-planner-old.csv:5: Core capability: \"Public Health and Medical Services\" is not a FEMA core capability (docs/exercises.md lists them); did you mean \"Public Health, Healthcare, and Emergency Medical Services\"? (the core capability that took its place)"
 if [ ! -e ex-planner.json ]; then ok; else bad "--out written on failure"; fi
 # a mapping file's own errors
