@@ -380,7 +380,8 @@ function situationTable(e, prev) {
       el('th', { scope: 'col', class: 'num-h' }, prev ? `Before the last decision (${hhmm(prev.t_min)})` : 'Before the last decision'))),
     el('tbody', {}, rows.map(([k, words, now, before]) => el('tr', { dataset: { output: k } },
       el('th', { scope: 'row' }, words),
-      el('td', { class: 'num', dataset: { testid: `sit-${k}` } }, num(now)),
+      // review 15B item 5: null is "not known yet" (nobody is inside the scene to count)
+      el('td', { class: 'num', dataset: { testid: `sit-${k}` } }, now === null ? 'not known yet' : num(now)),
       el('td', { class: 'num muted' }, before === null || before === undefined ? '—' : num(before)))))));
 }
 

@@ -367,6 +367,11 @@ static void inject_text(const struct pt_app_run_loaded *L, const struct pt_ex_in
 			char *buf, size_t size)
 {
 	json_t *sit = L->situation ? json_loads(L->situation, 0, NULL) : NULL;
+	json_t *minute = json_object_get(sit, "minute"); /* review 15B item 4: {sim:time|..} */
+	if (json_is_number(minute))
+		json_object_set_new(sit, "time",
+				    json_integer((json_int_t)(L->run.sim_start_min +
+							      json_number_value(minute) + 0.5)));
 	pt_ex_text_fill(L->sc, in->description, L->engine ? L->run.made : NULL,
 			L->engine ? L->run.n_made : 0, t, pt_sim_situation_value, sit, buf, size);
 	json_decref(sit);

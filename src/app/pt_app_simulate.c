@@ -170,6 +170,7 @@ static void snap_add(struct pt_sim_snapshot *m, const struct pt_mci_snapshot *r,
 	m->amb_at_scene += r->amb_at_scene;
 	m->amb_transporting += r->amb_transporting;
 	m->amb_used += r->amb_used;
+	m->inside += r->inside;
 }
 
 /* The sums of snap_add over n replications as means. */
@@ -177,7 +178,7 @@ static void snap_mean(struct pt_sim_snapshot *m, size_t n, size_t nh)
 {
 	double *all[] = {&m->dead, &m->hot_zone, &m->ccp_untriaged, &m->transport, &m->walking,
 			 &m->amb_committed, &m->amb_en_route, &m->amb_at_scene,
-			 &m->amb_transporting, &m->amb_used};
+			 &m->amb_transporting, &m->amb_used, &m->inside};
 	size_t k;
 	if (!m->has || !n)
 		return;

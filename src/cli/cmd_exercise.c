@@ -70,13 +70,15 @@ static int write_out(const char *path, const struct pt_ex_scenario *sc,
 static char *simulation_path(const char *scenario_path, const char *simulation);
 
 /* The scenario's warnings on stderr, each "protect: PATH: warning: ..." (review findings 5, 10). */
-static void print_warnings(const char *path, const struct pt_ex_scenario *sc)
+static void print_warnings(const char *path, const struct pt_ex_scenario *sc,
+			   const struct pt_mci_scenario *sim)
 {
 	struct pt_ex_warnings *w = malloc(sizeof *w);
 	size_t i;
 	if (!w)
 		return;
 	pt_ex_scenario_warnings(sc, w);
+	pt_ex_scenario_warnings_sim(sc, sim, w); /* review 15B item 1; nothing when sim is NULL */
 	for (i = 0; i < w->n; i++)
 		fprintf(stderr, "protect: %s: warning: %s\n", path, w->list[i].msg);
 	if (w->more)
@@ -243,7 +245,7 @@ static int import_msel(struct pt_cli *cli)
 		fprintf(stderr, "protect: %s: %zu injects in %zu stages for %zu roles\n", out,
 			sc->n_injects, sc->n_stages, sc->n_roles);
 	if (rc == 0)
-		print_warnings(out ? out : csv_path, sc);
+		print_warnings(out ? out : csv_path, sc, NULL);
 	if (rc == 0 && out && sc->simulation) { /* review finding 5: --out away from it */
 		char *sp = simulation_path(out, sc->simulation);
 		if (sp && access(sp, R_OK) != 0)
@@ -362,7 +364,7 @@ static int check(struct pt_cli *cli)
 	       path, sc->n_stages, sc->n_roles, sc->n_objectives, sc->n_injects, n_cont,
 	       sc->n_decisions, n_sim, sc->n_baseline, sc->simulation ? ", simulation " : "",
 	       sc->simulation ? sc->simulation : "");
-	print_warnings(path, sc);
+	print_warnings(path, sc, sim);
 out:
 	pt_ex_scenario_free(sc);
 	free(sim);

@@ -229,3 +229,44 @@ int pt_ex_inject_find(const struct pt_ex_scenario *sc, uint32_t seq)
 			return (int)i;
 	return -1;
 }
+
+/* Review 15B item 6: older names planners still type (the Target Capabilities List of 2007 and
+ * ESF #8's name) and the core capability that took their place (National Preparedness Goal,
+ * 2011 and 2015). Only where one capability clearly took the place of the old one. */
+static const struct {
+	const char *old;
+	size_t now; /* index into capabilities[] */
+} older_names[] = {
+	{"Public Health and Medical Services", 26},
+	{"Emergency Triage and Pre-Hospital Treatment", 26},
+	{"Medical Surge", 26},
+	{"Mass Prophylaxis", 26},
+	{"Medical Supplies Management and Distribution", 26},
+	{"Emergency Public Information and Warning", 1},
+	{"On-Site Incident Management", 2},
+	{"Emergency Operations Center Management", 2},
+	{"Fatality Management", 18},
+	{"Emergency Public Safety and Security Response", 24},
+	{"Emergency Public Safety and Security", 24},
+	{"Communications", 25},
+	{"Intelligence Analysis and Production", 4},
+	{"Information Gathering and Recognition of Indicators and Warnings", 4},
+	{"Search and Rescue", 23},
+	{"Search and Rescue (Land-Based)", 23},
+	{"Firefighting Operations/Support", 19},
+	{"Environmental Health", 17},
+	{"Critical Resource Logistics and Distribution", 21},
+	{"Restoration of Lifelines", 20},
+	{"Economic and Community Recovery", 28},
+	{"Mass Care (Sheltering, Feeding, and Related Services)", 22},
+	{"Mass Care", 22},
+};
+
+int pt_ex_capability_suggest(const char *s)
+{
+	size_t i;
+	for (i = 0; s && i < sizeof older_names / sizeof older_names[0]; i++)
+		if (loose_eq(s, older_names[i].old))
+			return (int)older_names[i].now;
+	return -1;
+}

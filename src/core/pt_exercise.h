@@ -59,6 +59,15 @@ size_t pt_ex_capability_count(void);
 const char *pt_ex_capability_name(size_t i);
 
 /**
+ * The core capability that took the place of an older name s (a Target
+ * Capabilities List name such as "Medical Surge", or ESF #8's "Public Health
+ * and Medical Services"), compared without regard to case and punctuation:
+ * its index for pt_ex_capability_name, or -1. For a "did you mean" only
+ * (review 15B item 6): the old name is not accepted.
+ */
+int pt_ex_capability_suggest(const char *s);
+
+/**
  * The index of the core capability named s (case-insensitive, spaces and
  * punctuation as in pt_ex_capability_name; failing that, its letters and
  * digits alone, without regard to case, spaces and punctuation), or -1 when
@@ -117,7 +126,7 @@ struct pt_ex_inject {
 	char *satisfied_by;      /**< a decision id whose making satisfies the expected action, or NULL */
 	char *satisfied_value;   /**< the value of satisfied_by that satisfies it (canonical after
 				      pt_ex_scenario_check, as pt_ex_decision_value gives it), or
-				      NULL: any value (issue 15: decision_value) */
+				      NULL or "any": any value (issue 15: decision_value) */
 };
 
 /** How a decision reaches the simulation. */
@@ -257,6 +266,22 @@ struct pt_ex_warnings {
  * number (a mistyped time such as 01:30 for 03:10).
  */
 void pt_ex_scenario_warnings(const struct pt_ex_scenario *sc, struct pt_ex_warnings *w);
+
+/**
+ * Appends to w (filled by pt_ex_scenario_warnings) the warnings that need the
+ * simulation scenario sim (review 15B item 1): an inject whose decision_value
+ * is the value its timed decision's path has at the start (sim with the
+ * scenario's undecided entries), so that the expected answer can never change
+ * the outcome. Nothing when sim is NULL or memory is short.
+ */
+void pt_ex_scenario_warnings_sim(const struct pt_ex_scenario *sc,
+				 const struct pt_mci_scenario *sim, struct pt_ex_warnings *w);
+
+/**
+ * Whether an inject's decision_value is "any" (any case): the planner says
+ * that any value of the decision does the expected action (review 15B item 8).
+ */
+int pt_ex_value_is_any(const char *value);
 
 /**
  * Checks that every decision's path is a key of the simulation scenario sim
@@ -444,7 +469,8 @@ enum pt_err pt_ex_run_decide(struct pt_ex_run *run, size_t decision, const char 
 
 /**
  * Whether a made decision's canonical value satisfies inject in's expected
- * action as far as its value goes: always when in has no satisfied_value;
+ * action as far as its value goes: always when in has no satisfied_value or
+ * "any";
  * numbers compare as numbers, other values as canonical text (issue 15:
  * decision_value). The decision's id is compared by the caller.
  */
@@ -501,7 +527,8 @@ enum pt_err pt_ex_sim_scenario_at(const struct pt_ex_scenario *sc, double sim_st
 /** Nonzero when NAME may follow "sim:" in a placeholder: dead, hot_zone, ccp_untriaged,
  *  ccp_T1, ccp_T2, ccp_T3, ccp_expectant, transport, walking, ambulances_committed,
  *  ambulances_en_route, ambulances_at_scene, ambulances_transporting, ambulances_used,
- *  arrived_N (N: the simulation's hospital index, 0 to 31). */
+ *  arrived_N (N: the simulation's hospital index, 0 to 31); time (the
+ *  scenario time of the figures, filled as HH:MM: review 15B item 4). */
 int pt_ex_sim_name_known(const char *name);
 
 /** The latest simulated figure NAME as a whole number into *out: nonzero when known. */

@@ -634,6 +634,8 @@ static enum pt_err check_inject(const struct pt_ex_scenario *sc, size_t i, struc
 			return fail(d, PT_EINVAL, path3(&p, "injects", i, "decision_value"),
 				    "a decision value needs a decision");
 		k = pt_ex_decision_find(sc, x->satisfied_by);
+		if (pt_ex_value_is_any(x->satisfied_value)) /* review 15B item 8: said on purpose */
+			goto value_ok;
 		if (sc->decisions[k].kind == PT_EX_VALUE_NONE) {
 			m_str(&m, x->satisfied_by);
 			m_str(&m, " takes no value: leave decision_value empty");
@@ -648,6 +650,7 @@ static enum pt_err check_inject(const struct pt_ex_scenario *sc, size_t i, struc
 			return PT_EINVAL;
 		}
 	}
+value_ok:
 	if (x->contingency_of) {
 		int k = pt_ex_inject_find(sc, x->contingency_of);
 		const struct pt_ex_inject *par;
@@ -777,6 +780,10 @@ enum pt_err pt_ex_scenario_check(struct pt_ex_scenario *sc, struct pt_diag *d)
 		struct pt_ex_inject *x = &sc->injects[i];
 		char canon[PT_MCI_VALUE_MAX];
 		int k;
+		if (x->satisfied_value && pt_ex_value_is_any(x->satisfied_value)) {
+			memcpy(x->satisfied_value, "any", 4); /* review 15B item 8 */
+			continue;
+		}
 		if (!x->satisfied_value || (k = pt_ex_decision_find(sc, x->satisfied_by)) < 0 ||
 		    pt_ex_decision_value(sc, (size_t)k, sc->decisions[k].roles[0],
 					 x->satisfied_value, canon, NULL) != PT_OK)
@@ -1058,4 +1065,51 @@ void pt_ex_scenario_warnings(const struct pt_ex_scenario *sc, struct pt_ex_warni
 			warn(w, in->seq, &m);
 		}
 	}
+}
+
+/* ---- review 15B item 1: a decision that can only set what the simulation has already ---- */
+
+int pt_ex_value_is_any(const char *value)
+{
+	return value && (value[0] == 'a' || value[0] == 'A') && (value[1] == 'n' || value[1] == 'N') &&
+	       (value[2] == 'y' || value[2] == 'Y') && value[3] == '\0';
+}
+
+void pt_ex_scenario_warnings_sim(const struct pt_ex_scenario *sc,
+				 const struct pt_mci_scenario *sim, struct pt_ex_warnings *w)
+{
+	struct pt_mci_scenario *start, *after;
+	size_t i;
+	if (!sim || !(start = malloc(2 * sizeof *start)))
+		return;
+	after = start + 1;
+	memcpy(start, sim, sizeof *start);
+	for (i = 0; i < sc->n_undecided; i++)
+		(void)pt_mci_set(start, sc->undecided[i].path, sc->undecided[i].value, NULL);
+	for (i = 0; i < sc->n_injects; i++) {
+		const struct pt_ex_inject *in = &sc->injects[i];
+		int k = in->satisfied_by ? pt_ex_decision_find(sc, in->satisfied_by) : -1;
+		const struct pt_ex_decision *x = k >= 0 ? &sc->decisions[k] : NULL;
+		struct msg m = {.n = 0};
+		if (!x || x->apply != PT_EX_APPLY_TIMED || !x->path || !in->satisfied_value ||
+		    pt_ex_value_is_any(in->satisfied_value))
+			continue;
+		memcpy(after, start, sizeof *after);
+		if (pt_mci_set(after, x->path, in->satisfied_value, NULL) != PT_OK ||
+		    memcmp(after, start, sizeof *after) != 0)
+			continue;
+		m_str(&m, "inject ");
+		m_long(&m, in->seq);
+		m_str(&m, ": its decision_value ");
+		m_quote(&m, in->satisfied_value);
+		m_str(&m, " of ");
+		m_quote(&m, x->id);
+		m_str(&m, " is what the simulation has at the start (");
+		m_str(&m, x->path);
+		m_str(&m, ", and no undecided entry changes it): the expected answer can never change "
+			  "the outcome (make the decision \"apply\": \"log\" if it is not a simulation "
+			  "parameter, or state the starting value under \"undecided\")");
+		warn(w, in->seq, &m);
+	}
+	free(start);
 }

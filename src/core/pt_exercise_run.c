@@ -340,7 +340,7 @@ int pt_ex_value_satisfies(const struct pt_ex_scenario *sc, const struct pt_ex_in
 	int k;
 	char *end;
 	double a, b;
-	if (!in->satisfied_value)
+	if (!in->satisfied_value || pt_ex_value_is_any(in->satisfied_value))
 		return 1;
 	k = in->satisfied_by ? pt_ex_decision_find(sc, in->satisfied_by) : -1;
 	if (k >= 0 && sc->decisions[k].kind == PT_EX_VALUE_NUMBER) {

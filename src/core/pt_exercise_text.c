@@ -9,7 +9,9 @@
 static const char *const sim_names[] = {
 	"dead", "hot_zone", "ccp_untriaged", "ccp_T1", "ccp_T2", "ccp_T3", "ccp_expectant",
 	"transport", "walking", "ambulances_committed", "ambulances_en_route",
-	"ambulances_at_scene", "ambulances_transporting", "ambulances_used", NULL};
+	"ambulances_at_scene", "ambulances_transporting", "ambulances_used",
+	"time", /* review 15B item 4: the scenario time of the figures used, as HH:MM */
+	NULL};
 
 int pt_ex_sim_name_known(const char *name)
 {
@@ -202,7 +204,15 @@ void pt_ex_text_fill(const struct pt_ex_scenario *sc, const char *text,
 		} else if (span_is(x.kind, x.n_kind, "sim") && sim) {
 			long long v;
 			if (sim(sim_ctx, name, &v)) {
-				int_text(v, num);
+				if (strcmp(name, "time") == 0 && v >= 0 && v < 100 * 60) {
+					num[0] = (char)('0' + v / 600);
+					num[1] = (char)('0' + v / 60 % 10);
+					num[2] = ':';
+					num[3] = (char)('0' + v % 60 / 10);
+					num[4] = (char)('0' + v % 10);
+					num[5] = '\0';
+				} else
+					int_text(v, num);
 				val = num;
 			}
 		}

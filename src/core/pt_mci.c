@@ -1449,6 +1449,10 @@ static void snapshot_take(struct mci_work *w, double t)
 			sn->amb_transporting++;
 	}
 	sn->amb_used = w->out->ambulances_used;
+	sn->inside = 1; /* review 15B item 5: what is inside is known once someone is inside */
+	for (i = 0; i < w->s->attack.n_sites; i++)
+		if (!w->site[i].secure && !w->site[i].rtf_in)
+			sn->inside = 0;
 }
 
 /* One replication with the work space w. */

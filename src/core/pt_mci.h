@@ -215,6 +215,9 @@ struct pt_mci_snapshot {
 	uint32_t amb_at_scene;          /**< waiting or loading at the scene */
 	uint32_t amb_transporting;      /**< carrying patients to a hospital */
 	uint32_t amb_used;              /**< that have delivered patients so far */
+	uint32_t inside;                /**< 1: police have secured, or a rescue task force is
+					     inside, every site: the dead and the casualties inside
+					     can be counted (review 15B item 5); 0: nobody is inside */
 };
 
 /** One replication's outputs. load is the caller's (pt_mci_reps_new). */

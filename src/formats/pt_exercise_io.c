@@ -467,6 +467,17 @@ static const char *const k_decision[] = {"id", "label", "path", "apply", "kind",
 					  "choices", "roles", NULL};
 static const char *const k_made[] = {"time", "decision", "value", "role", NULL};
 
+/* Review 15B item 6: "; did you mean ..." for an older capability name, else "". */
+static const char *capability_hint(char *buf, size_t size, const char *name)
+{
+	int k = pt_ex_capability_suggest(name);
+	if (k < 0)
+		return "";
+	snprintf(buf, size, "; did you mean \"%s\"? (the core capability that took its place)",
+		 pt_ex_capability_name((size_t)k));
+	return buf;
+}
+
 static enum pt_err read_capability(struct rd *r, const json_t *obj, const char *prefix,
 				   int required, int *out)
 {
@@ -479,10 +490,11 @@ static enum pt_err read_capability(struct rd *r, const json_t *obj, const char *
 	if ((*out = pt_ex_capability_find(name)) < 0) {
 		char q[80];
 		pt_quote_for_msg(q, sizeof q, name);
+		char hint[160];
 		return pt_diag_set(r->d, PT_EINVAL, line_obj(r, obj, "capability", 0),
 				   join(path, prefix, "capability"),
-				   "%s is not a FEMA core capability (docs/exercises.md lists them)",
-				   q);
+				   "%s is not a FEMA core capability (docs/exercises.md lists them)%s",
+				   q, capability_hint(hint, sizeof hint, name));
 	}
 	return PT_OK;
 }
@@ -1495,6 +1507,11 @@ struct msel {
 	int *stage_of;                  /* the stage index of each inject */
 	int make_roles, make_stages, make_decisions;
 	size_t cap_roles, cap_stages;
+	/* review 15B item 6: where a row's problems go (NULL n_bad: the first stops the row) */
+	struct pt_ex_problems *probs;
+	struct pt_diag *first;
+	size_t *n_bad;
+	int row_bad; /* the row being read has a problem */
 };
 
 static const char *col_name(const struct msel *ms, int c)
@@ -1713,7 +1730,7 @@ static enum pt_err msel_decision_choice(struct msel *ms, const struct pt_ex_inje
 	struct pt_ex_decision *dec;
 	size_t i;
 	int k = pt_ex_decision_find(sc, x->satisfied_by);
-	if (k < 0)
+	if (k < 0 || pt_ex_value_is_any(x->satisfied_value)) /* review 15B item 8 */
 		return PT_OK;
 	dec = &sc->decisions[k];
 	if (dec->apply != PT_EX_APPLY_LOG ||
@@ -1791,20 +1808,25 @@ static enum pt_err msel_seq(struct msel *ms, char **f, int col, long line, uint3
 	return PT_OK;
 }
 
-static enum pt_err msel_row(struct msel *ms, char **f, long line, struct pt_ex_inject *x,
-			    int *last_stage)
-{
-	struct pt_ex_scenario *sc = ms->sc;
-	char *v, *to = NULL, *p;
-	enum pt_err e;
-	size_t n_to = 0, i;
+static void keep_problem(struct pt_ex_problems *probs, struct pt_diag *first, size_t *n_bad,
+			 const struct pt_diag *d);
 
-	memset(x, 0, sizeof *x);
-	x->capability = -1;
-	if ((e = msel_seq(ms, f, C_SEQ, line, &x->seq)) != PT_OK ||
-	    (e = msel_time(ms, f, C_TIME, line, &x->t_min)) != PT_OK)
+/* Review 15B item 6: a bad cell is kept as one of the row's problems and the row's other cells
+ * are read on (the row is then left out: ms->row_bad); other errors stop the import. */
+static enum pt_err msel_soft(struct msel *ms, enum pt_err e)
+{
+	if (e != PT_EINVAL || !ms->n_bad)
 		return e;
-	v = trim(f[ms->col_of[C_TYPE]]);
+	keep_problem(ms->probs, ms->first, ms->n_bad, ms->d);
+	pt_diag_clear(ms->d);
+	ms->row_bad = 1;
+	return PT_OK;
+}
+
+/* The type cell. */
+static enum pt_err msel_type(struct msel *ms, char **f, long line, struct pt_ex_inject *x)
+{
+	char *v = trim(f[ms->col_of[C_TYPE]]);
 	if (!*v)
 		return pt_diag_set(ms->d, PT_EINVAL, line, col_name(ms, C_TYPE), "missing value");
 	if (pt_ex_inject_type_parse(v, &x->type) != 0) {
@@ -1815,10 +1837,15 @@ static enum pt_err msel_row(struct msel *ms, char **f, long line, struct pt_ex_i
 				   "media)",
 				   q);
 	}
-	if ((e = msel_text(ms, f, C_DELIVERY, line, PT_EX_NAME_MAX, 0, 1, &x->delivery)) != PT_OK ||
-	    (e = msel_text(ms, f, C_FROM, line, PT_EX_NAME_MAX, 0, 1, &x->from)) != PT_OK)
-		return e;
-	/* to: role ids or names separated by ';' */
+	return PT_OK;
+}
+
+/* The to cell: role ids or names separated by ';'. */
+static enum pt_err msel_to(struct msel *ms, char **f, long line, struct pt_ex_inject *x)
+{
+	struct pt_ex_scenario *sc = ms->sc;
+	char *v, *to = NULL, *p;
+	size_t n_to = 0, i;
 	v = f[ms->col_of[C_TO]];
 	if (!*trim(v))
 		return pt_diag_set(ms->d, PT_EINVAL, line, col_name(ms, C_TO), "missing value");
@@ -1850,30 +1877,42 @@ static enum pt_err msel_row(struct msel *ms, char **f, long line, struct pt_ex_i
 	if (!n_to)
 		return pt_diag_set(ms->d, PT_EINVAL, line, col_name(ms, C_TO), "missing value");
 	x->n_to = n_to;
-	if ((e = msel_text(ms, f, C_DESCRIPTION, line, PT_EX_TEXT_MAX, 1, 0, &x->description)) !=
-		    PT_OK ||
-	    (e = msel_text(ms, f, C_EXPECTED, line, PT_EX_TEXT_MAX, 0, 0, &x->expected_action)) !=
-		    PT_OK)
-		return e;
-	v = ms->col_of[C_CAPABILITY] >= 0 ? trim(f[ms->col_of[C_CAPABILITY]]) : (char *)"";
+	return PT_OK;
+}
+
+/* The capability cell (empty: none). */
+static enum pt_err msel_capability(struct msel *ms, char **f, long line, struct pt_ex_inject *x)
+{
+	char *v = ms->col_of[C_CAPABILITY] >= 0 ? trim(f[ms->col_of[C_CAPABILITY]]) : (char *)"";
 	if (*v && (x->capability = pt_ex_capability_find(v)) < 0) {
-		char q[80];
+		char q[80], hint[160];
 		pt_quote_for_msg(q, sizeof q, v);
 		return pt_diag_set(ms->d, PT_EINVAL, line, col_name(ms, C_CAPABILITY),
-				   "%s is not a FEMA core capability (docs/exercises.md lists them)",
-				   q);
+				   "%s is not a FEMA core capability (docs/exercises.md lists them)%s",
+				   q, capability_hint(hint, sizeof hint, v));
 	}
-	v = ms->col_of[C_STAGE] >= 0 ? trim(f[ms->col_of[C_STAGE]]) : (char *)"";
+	return PT_OK;
+}
+
+/* The stage cell (empty: the row before's). */
+static enum pt_err msel_stage_cell(struct msel *ms, char **f, long line, int *last_stage)
+{
+	char *v = ms->col_of[C_STAGE] >= 0 ? trim(f[ms->col_of[C_STAGE]]) : (char *)"";
 	if (*v) {
 		int k = msel_stage(ms, v, line);
 		if (k < 0)
 			return ms->d && ms->d->msg[0] ? PT_EINVAL : PT_ENOMEM;
 		*last_stage = k;
 	}
-	if ((e = msel_time(ms, f, C_DEADLINE, line, &x->deadline_min)) != PT_OK ||
-	    (e = msel_seq(ms, f, C_CONTINGENCY, line, &x->contingency_of)) != PT_OK)
-		return e;
-	v = ms->col_of[C_DECISION] >= 0 ? trim(f[ms->col_of[C_DECISION]]) : (char *)"";
+	return PT_OK;
+}
+
+/* The decision cell. */
+static enum pt_err msel_decision_cell(struct msel *ms, char **f, long line, struct pt_ex_inject *x)
+{
+	struct pt_ex_scenario *sc = ms->sc;
+	char *v = ms->col_of[C_DECISION] >= 0 ? trim(f[ms->col_of[C_DECISION]]) : (char *)"";
+	enum pt_err e;
 	if (*v && ms->make_decisions && pt_ex_decision_find(sc, v) < 0 &&
 	    (e = msel_decision(ms, v, x, line)) != PT_OK)
 		return e;
@@ -1887,8 +1926,17 @@ static enum pt_err msel_row(struct msel *ms, char **f, long line, struct pt_ex_i
 		if (!(x->satisfied_by = pt_ex_strdup(sc, v, strlen(v))))
 			return pt_diag_set(ms->d, PT_ENOMEM, 0, "", "out of memory");
 	}
-	/* issue 15: decision_value (empty: any value) */
-	v = ms->col_of[C_DECISION_VALUE] >= 0 ? trim(f[ms->col_of[C_DECISION_VALUE]]) : (char *)"";
+	return PT_OK;
+}
+
+/* issue 15: the decision_value cell (empty: any value) */
+static enum pt_err msel_decision_value(struct msel *ms, char **f, long line,
+				       struct pt_ex_inject *x)
+{
+	struct pt_ex_scenario *sc = ms->sc;
+	char *v = ms->col_of[C_DECISION_VALUE] >= 0 ? trim(f[ms->col_of[C_DECISION_VALUE]])
+						    : (char *)"";
+	enum pt_err e;
 	if (*v) {
 		if (strlen(v) >= PT_MCI_VALUE_MAX)
 			return pt_diag_set(ms->d, PT_EINVAL, line, col_name(ms, C_DECISION_VALUE),
@@ -1900,6 +1948,38 @@ static enum pt_err msel_row(struct msel *ms, char **f, long line, struct pt_ex_i
 		    (e = msel_decision_choice(ms, x, line)) != PT_OK)
 			return e;
 	}
+	return PT_OK;
+}
+
+/* One row into x: each cell read even after a bad one (msel_soft), so that a row's problems
+ * are reported together (review 15B item 6). */
+static enum pt_err msel_row(struct msel *ms, char **f, long line, struct pt_ex_inject *x,
+			    int *last_stage)
+{
+	enum pt_err e;
+	memset(x, 0, sizeof *x);
+	x->capability = -1;
+	ms->row_bad = 0;
+	if ((e = msel_soft(ms, msel_seq(ms, f, C_SEQ, line, &x->seq))) != PT_OK ||
+	    (e = msel_soft(ms, msel_time(ms, f, C_TIME, line, &x->t_min))) != PT_OK ||
+	    (e = msel_soft(ms, msel_type(ms, f, line, x))) != PT_OK ||
+	    (e = msel_soft(ms, msel_text(ms, f, C_DELIVERY, line, PT_EX_NAME_MAX, 0, 1,
+					 &x->delivery))) != PT_OK ||
+	    (e = msel_soft(ms, msel_text(ms, f, C_FROM, line, PT_EX_NAME_MAX, 0, 1, &x->from))) !=
+		    PT_OK ||
+	    (e = msel_soft(ms, msel_to(ms, f, line, x))) != PT_OK ||
+	    (e = msel_soft(ms, msel_text(ms, f, C_DESCRIPTION, line, PT_EX_TEXT_MAX, 1, 0,
+					 &x->description))) != PT_OK ||
+	    (e = msel_soft(ms, msel_text(ms, f, C_EXPECTED, line, PT_EX_TEXT_MAX, 0, 0,
+					 &x->expected_action))) != PT_OK ||
+	    (e = msel_soft(ms, msel_capability(ms, f, line, x))) != PT_OK ||
+	    (e = msel_soft(ms, msel_stage_cell(ms, f, line, last_stage))) != PT_OK ||
+	    (e = msel_soft(ms, msel_time(ms, f, C_DEADLINE, line, &x->deadline_min))) != PT_OK ||
+	    (e = msel_soft(ms, msel_seq(ms, f, C_CONTINGENCY, line, &x->contingency_of))) !=
+		    PT_OK ||
+	    (e = msel_soft(ms, msel_decision_cell(ms, f, line, x))) != PT_OK ||
+	    (e = msel_soft(ms, msel_decision_value(ms, f, line, x))) != PT_OK)
+		return e;
 	return PT_OK;
 }
 
@@ -1956,6 +2036,36 @@ static int row_blank(char **f, size_t n)
 		if (f[i][strspn(f[i], " \t\r\n")])
 			return 0;
 	return 1;
+}
+
+/*
+ * Review 15B item 6: a time or deadline past the end of the scenario the rows go into, found
+ * with the row's other problems; with an H-hour, a time that is a clock time of the day
+ * within the scenario ("08:52" for H-hour 08:00) gets a hint.
+ */
+static enum pt_err msel_past_end(struct msel *ms, const struct pt_ex_inject *x, long line)
+{
+	const struct pt_ex_scenario *sc = ms->sc;
+	int k;
+	for (k = 0; k < 2 && sc->duration_min > 0; k++) {
+		int32_t t = k ? x->deadline_min : x->t_min;
+		char a[24], b[24], hint[128] = "";
+		if (t <= sc->duration_min)
+			continue;
+		format_time(a, sizeof a, t);
+		format_time(b, sizeof b, sc->duration_min);
+		if (sc->h_hour_min >= 0 && t < 24 * 60 && t >= sc->h_hour_min &&
+		    t - sc->h_hour_min <= sc->duration_min) {
+			char c[24], h[24];
+			format_time(c, sizeof c, t - sc->h_hour_min);
+			format_time(h, sizeof h, sc->h_hour_min);
+			snprintf(hint, sizeof hint, "; it looks like a clock time: %s from the start "
+						    "(H-hour %s)?", c, h);
+		}
+		return pt_diag_set(ms->d, PT_EINVAL, line, col_name(ms, k ? C_DEADLINE : C_TIME),
+				   "%s is past the scenario's end %s%s", a, b, hint);
+	}
+	return PT_OK;
 }
 
 /* Keeps d's problem in probs (counts it past the limit); the first stays in first. */
@@ -2055,12 +2165,19 @@ enum pt_err pt_ex_msel_read_all(struct pt_ex_scenario *sc, const char *csv, size
 		/* a bad row is kept as a problem and the next row read (review finding 5) */
 		pt_diag_clear(&row_d);
 		ms.d = &row_d;
+		ms.probs = probs;
+		ms.first = &first;
+		ms.n_bad = &n_bad;
 		e = msel_row(&ms, f, line, &inj[n_inj], &last_stage);
+		if (e == PT_OK)
+			e = msel_soft(&ms, msel_past_end(&ms, &inj[n_inj], line));
 		ms.d = d;
 		if (e == PT_EINVAL) {
 			keep_problem(probs, &first, &n_bad, &row_d);
 			continue;
 		}
+		if (e == PT_OK && ms.row_bad)
+			continue; /* its problems are kept */
 		if (e != PT_OK) {
 			e = pt_diag_put(d, e, row_d.line, row_d.field, row_d.msg);
 			set_file(d, name);

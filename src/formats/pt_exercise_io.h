@@ -79,8 +79,9 @@ struct pt_ex_problems {
 };
 
 /**
- * pt_ex_msel_read that goes on past a bad row: every row's own problems (a
- * bad cell, the wrong number of cells, a sequence used twice) go to probs
+ * pt_ex_msel_read that goes on past a bad row: every row's own problems (each
+ * bad cell of it, review 15B item 6; a time or deadline past the end of the
+ * scenario read into; the wrong number of cells, a sequence used twice) go to probs
  * (may be NULL: the first only), and d holds the first; the problems between
  * rows (contingencies, the scenario's checks) come when every row is good.
  * Rows whose cells are all empty are skipped. PT_EINVAL when any.

@@ -185,18 +185,26 @@ static json_t *line_situation(const struct pt_ex_run_doc *doc, size_t at, int *s
 }
 
 /* The description of inject line at with its placeholders filled (issue 15 review 4): the
- * decisions made by then and the latest rerun's situation before it. */
+ * decisions made by then and the latest rerun's situation at or before its minute (review 15B
+ * item 4: a rerun of the same minute first, so that the inject and the situation agree), with
+ * "time" the rerun's scenario minute for {sim:time|..}. */
 static void line_text(const struct pt_ex_run_doc *doc, size_t at, const char *text, char *out,
 		      size_t size)
 {
 	json_t *sit = NULL;
-	size_t i;
-	for (i = at; i-- > 0;)
+	size_t i, found = doc->n_lines;
+	for (i = at + 1; i < doc->n_lines && doc->lines[i].ev->t_min == doc->lines[at].ev->t_min; i++)
 		if (doc->lines[i].ev->kind == PT_EX_EV_SIM_DUE && doc->lines[i].sim &&
-		    doc->lines[i].sim->n_rows) {
-			sit = pt_sim_situation_json(&doc->lines[i].sim->rows[0]);
-			break;
-		}
+		    doc->lines[i].sim->n_rows)
+			found = i;
+	for (i = at; found == doc->n_lines && i-- > 0;)
+		if (doc->lines[i].ev->kind == PT_EX_EV_SIM_DUE && doc->lines[i].sim &&
+		    doc->lines[i].sim->n_rows)
+			found = i;
+	if (found < doc->n_lines &&
+	    (sit = pt_sim_situation_json(&doc->lines[found].sim->rows[0])))
+		json_object_set_new(sit, "time",
+				    json_integer((json_int_t)doc->lines[found].ev->t_min));
 	pt_ex_text_fill(doc->sc, text, doc->run->made, doc->run->n_made, doc->lines[at].ev->t_min,
 			pt_sim_situation_value, sit, out, size);
 	json_decref(sit);

@@ -26,6 +26,7 @@ struct pt_sim_snapshot {
 	double dead, hot_zone, ccp_untriaged, ccp[PT_MCI_CATS], transport, walking;
 	double arrived[PT_MCI_MAX_HOSPITALS];
 	double amb_committed, amb_en_route, amb_at_scene, amb_transporting, amb_used;
+	double inside; /**< share of replications with someone inside every site (review 15B) */
 };
 
 /** One row: the scenario with one swept value (or none). */

@@ -39,6 +39,14 @@ json_t *pt_sim_situation_json(const struct pt_sim_row *r)
 		      whole(s->amb_committed), "en_route", whole(s->amb_en_route), "at_scene",
 		      whole(s->amb_at_scene), "transporting", whole(s->amb_transporting), "used",
 		      whole(s->amb_used));
+	/* review 15B item 5: nobody can count inside an active scene before police have secured
+	 * it or a rescue task force is in (in most of the replications): not known yet */
+	if (o && s->inside < 0.5 &&
+	    (json_object_set_new(o, "dead", json_null()) != 0 ||
+	     json_object_set_new(o, "hot_zone", json_null()) != 0)) {
+		json_decref(o);
+		return NULL;
+	}
 	return o;
 }
 
@@ -65,8 +73,16 @@ void pt_sim_situation_words(const json_t *s, char *buf, size_t size)
 	if (!size)
 		return;
 	buf[0] = '\0';
-	add(buf, size, "about ", n_of(s, "dead", NULL), "dead so far");
-	if (n_of(s, "hot_zone", NULL))
+	if (json_is_null(json_object_get(s, "dead")) || json_is_null(json_object_get(s, "hot_zone")))
+		pt_strlcat(buf, "dead so far and casualties still inside the hot or warm zone: not "
+				"known yet: nobody is inside (the scene is not secured and no rescue "
+				"task force has gone in)",
+			   size);
+	else
+		add(buf, size, "about ", n_of(s, "dead", NULL), "dead so far");
+	if (json_is_null(json_object_get(s, "hot_zone")))
+		;
+	else if (n_of(s, "hot_zone", NULL))
 		add(buf, size, "; about ", n_of(s, "hot_zone", NULL),
 		    "casualties still inside the hot or warm zone");
 	else

@@ -15,8 +15,10 @@
  * rounded half away from zero): minute (the simulation minute), dead,
  * hot_zone, ccp {untriaged, T1, T2, T3, expectant}, transport, walking,
  * hospitals [{name, arrived}] (every hospital), ambulances {committed,
- * en_route, at_scene, transporting, used}. New reference; NULL when r has
- * no situation or out of memory.
+ * en_route, at_scene, transporting, used}. dead and hot_zone are null (not
+ * known yet) while nobody is inside: before police have secured the scene or
+ * a rescue task force has gone in, in most replications (review 15B item 5).
+ * New reference; NULL when r has no situation or out of memory.
  */
 json_t *pt_sim_situation_json(const struct pt_sim_row *r);
 

@@ -9,10 +9,38 @@ XREF=$XSCN/hospital-attack-exercise.json
 
 # --- check: the reference exercise and its simulation ------------------------------------
 p ex-check 0 exercise check "$XREF"
-out_line "$XREF: ok: 4 stages, 7 roles, 8 objectives, 31 injects (5 contingency), 11 decisions (8 reach the simulation), 11 baseline decisions, simulation hospital-attack.json"
-# review finding 10: warnings on stderr, exit 0 (inject 20 means either answer: a warning only)
-err_line "protect: $XREF: warning: inject 20: decision \"brackwater_lockdown\" is yes/no and the inject gives no decision_value: any answer, \"no\" too, counts as doing its expected action (add decision_value \"true\" if only \"yes\" should)"
-if [ "$(wc -l <ex-check.err)" -eq 1 ]; then ok; else bad "ex-check: one warning expected: $(cat ex-check.err)"; fi
+out_line "$XREF: ok: 4 stages, 7 roles, 8 objectives, 31 injects (5 contingency), 11 decisions (7 reach the simulation), 11 baseline decisions, simulation hospital-attack.json"
+# review 15B item 8: inject 20 means either answer and says so (decision_value "any"): no warning
+if [ ! -s ex-check.err ]; then ok; else bad "ex-check: no warning expected: $(cat ex-check.err)"; fi
+# review finding 10: without "any" the yes/no decision warns on stderr, exit 0
+python3 -c '
+import json, sys
+j = json.load(open(sys.argv[1]))
+for i in j["injects"]:
+    if i["seq"] == 20: del i["decision_value"]
+json.dump(j, open("ex-anyless.json", "w"), indent=1)' "$XREF"
+cp "$XSCN/hospital-attack.json" .
+p ex-check-anyless 0 exercise check ex-anyless.json
+err_line "protect: ex-anyless.json: warning: inject 20: decision \"brackwater_lockdown\" is yes/no and the inject gives no decision_value: any answer, \"no\" too, counts as doing its expected action (add decision_value \"true\" if only \"yes\" should)"
+if [ "$(wc -l <ex-check-anyless.err)" -eq 1 ]; then ok; else bad "ex-check-anyless: one warning expected: $(cat ex-check-anyless.err)"; fi
+# review 15B item 1: an expected answer that is already the simulation's starting value warns
+python3 -c '
+import json, sys
+j = json.load(open(sys.argv[1]))
+for d in j["decisions"]:
+    if d["id"] == "ed_lockdown": d["apply"] = "timed"; d["path"] = "hospitals.0.locked_down"
+json.dump(j, open("ex-noop.json", "w"), indent=1)' "$XREF"
+p ex-check-noop 0 exercise check ex-noop.json
+err_line "protect: ex-noop.json: warning: inject 8: its decision_value \"true\" of \"ed_lockdown\" is what the simulation has at the start (hospitals.0.locked_down, and no undecided entry changes it): the expected answer can never change the outcome (make the decision \"apply\": \"log\" if it is not a simulation parameter, or state the starting value under \"undecided\")"
+if [ "$(wc -l <ex-check-noop.err)" -eq 1 ]; then ok; else bad "ex-check-noop: one warning expected: $(cat ex-check-noop.err)"; fi
+# an undecided entry that opens the hospital makes the decision the players' again: no warning
+python3 -c '
+import json, sys
+j = json.load(open(sys.argv[1]))
+j["undecided"].append({"path": "hospitals.0.locked_down", "value": "false"})
+json.dump(j, open("ex-noop-open.json", "w"), indent=1)' ex-noop.json
+p ex-check-noop-open 0 exercise check ex-noop-open.json
+if [ ! -s ex-check-noop-open.err ]; then ok; else bad "ex-check-noop-open: no warning expected: $(cat ex-check-noop-open.err)"; fi
 # an inject earlier than a lower sequence number of its stage: a mistyped time (01:30 for 03:10)
 python3 -c '
 import json, sys
@@ -111,6 +139,17 @@ assert len(j["roles"]) == 7 and j["baseline"]'
 sed 's/^3,Attack and lockdown,0:45,/3,Attack and lockdown,0:4,/' "$XSCN/msel-planner-example.csv" >ex-planner-bad.csv
 p ex-import-map-bad 65 exercise import-msel ex-planner-bad.csv --map "$XSCN/msel-map-example.csv" --into "$XREF" --out ex-planner.json
 err_line "protect: ex-planner-bad.csv:4: Scenario time: \"0:4\" is not a time (H:MM or HH:MM from the start, such as 0:45 or 26:30)"
+if [ ! -e ex-planner.json ]; then ok; else bad "--out written on failure"; fi
+# review 15B item 6: a clock time past the end (H-hour 08:00) and older capability names,
+# all in one pass, each on its row's line, two on one row
+sed -e 's/^3,Attack and lockdown,0:45,/3,Attack and lockdown,08:52,/' \
+    -e 's/^\(3,.*\),Operational Coordination,$/\1,On-Site Incident Management,/' \
+    -e 's/^\(4,.*\)Public Information and Warning/\1Public Health and Medical Services/' \
+    "$XSCN/msel-planner-example.csv" >ex-planner-old.csv
+p ex-import-map-old 65 exercise import-msel ex-planner-old.csv --map "$XSCN/msel-map-example.csv" --into "$XREF" --out ex-planner.json
+err_line "protect: ex-planner-old.csv:4: Scenario time: 08:52 is past the scenario's end 06:00; it looks like a clock time: 00:52 from the start (H-hour 08:00)?"
+err_line "protect: ex-planner-old.csv:4: Core capability: \"On-Site Incident Management\" is not a FEMA core capability (docs/exercises.md lists them); did you mean \"Operational Coordination\"? (the core capability that took its place)"
+err_line "protect: ex-planner-old.csv:5: Core capability: \"Public Health and Medical Services\" is not a FEMA core capability (docs/exercises.md lists them); did you mean \"Public Health, Healthcare, and Emergency Medical Services\"? (the core capability that took its place)"
 if [ ! -e ex-planner.json ]; then ok; else bad "--out written on failure"; fi
 # a mapping file's own errors
 printf 'from_column,to_column\nInject #,sequence\nPhase,period\n' >ex-map-bad.csv

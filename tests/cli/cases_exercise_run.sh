@@ -43,13 +43,16 @@ out_line "1000 replications each, seed 1, the same random numbers; mean [95% con
 out_line "00:45  sim_due  simulation with 0 decisions (200 replications)"
 # review 3: the players get the situation at the minute, in whole numbers; the controllers the projection
 out_line "                situation to ems_commander, hospital_ic, crisis_centre (minute 0 of the attack):"
+# review 15B item 5: nobody can count inside before police or the rescue task force are in
+out_line "                  dead so far and casualties still inside the hot or warm zone: not known yet: nobody is inside"
 out_line "                  about 17 dead so far; about 45 casualties still inside the hot or warm zone; at the casualty"
 out_has "projected outcome (controllers only): deaths "
 out_has "situation unchanged: nothing sent to the players"
 # review 4: the inject text follows play; the attacker is down on the main line
 out_line "01:05  inject   #15 [attack] event by radio, Armed response unit Tango-3 -> police_commander, ems_commander, hospital_ic, security_manager"
-out_line "                Control: 30 ambulances committed; 21 at the scene, 3 on their way to it and 6 carrying patients. 8 ~"
-out_line "                Kessling Community Hospital: 5 casualties of the attack have arrived so far, by ambulance or on the~"
+# review 15B item 4: the figures are the rerun of the inject's own minute, and the text says when
+out_line "                Control: 30 ambulances committed. Control's count at 01:30: 21 at the scene, 3 on their way to it a~"
+out_line "                Kessling Community Hospital: 5 casualties of the attack had arrived by 02:30, by ambulance or on th~"
 out_line "00:48  cancel   #9 not needed: the expected action of #8 was done"
 if grep -qE "^deaths +[0-9]+\.[0-9]{2} \[[0-9.]+, [0-9.]+\] +[0-9]+\.[0-9]{2} \[[0-9.]+, [0-9.]+\] +\+0\.00 \[\+0\.00, \+0\.00\]$" exrun-ref.out; then ok; else
 	bad "the baseline against itself: $(grep '^deaths ' exrun-ref.out)"; fi
@@ -63,8 +66,9 @@ same_files exrun-t1.out exrun-t2.out
 pycheck "reference JSON" exrun-t1.out '
 figs = ["replications", "deaths", "deaths_scene", "deaths_transport", "deaths_hospital", "critical_mortality", "first_treatment_min", "surgery_min", "hospitals"]
 sims = [e for e in j["timeline"] if e["kind"] == "sim_due"]
-# every 15 minutes from 00:45 to 06:00 (22) and after each of the 8 decisions that reach the simulation
-assert len(sims) == 22 + 8, len(sims)
+# every 15 minutes from 00:45 to 06:00 (22) and after each of the 7 decisions that reach the simulation
+# (review 15B item 1: the ED lockdown is logged only)
+assert len(sims) == 22 + 7, len(sims)
 assert len({(e["time"], e["decisions"]) for e in sims}) == len(sims), "a rerun twice"
 prev = None
 for e in sims:
@@ -73,8 +77,11 @@ for e in sims:
     s = e["situation"]
     assert list(s) == ["minute", "dead", "hot_zone", "ccp", "transport", "walking", "hospitals", "ambulances"], list(s)
     assert s["minute"] == int(e["time"][:2]) * 60 + int(e["time"][3:]) - 45, (e["time"], s["minute"])
-    placed = s["dead"] + s["hot_zone"] + sum(s["ccp"].values()) + s["transport"] + s["walking"] + sum(h["arrived"] for h in s["hospitals"])
-    assert 75 <= placed <= 85, (e["time"], placed)  # 80 victims, each mean rounded
+    # review 15B item 5: the dead and the hot zone are not known (null) until the RTF is in (baseline 00:58)
+    assert (s["dead"] is None) == (s["hot_zone"] is None) == (e["time"] < "01:00"), (e["time"], s)
+    if s["dead"] is not None:
+        placed = s["dead"] + s["hot_zone"] + sum(s["ccp"].values()) + s["transport"] + s["walking"] + sum(h["arrived"] for h in s["hospitals"])
+        assert 75 <= placed <= 85, (e["time"], placed)  # 80 victims, each mean rounded
     strip = lambda x: {k: v for k, v in x.items() if k != "minute"}
     assert e["sent"] == (prev is None or strip(prev) != strip(s)), (e["time"], e["sent"])
     prev = s
@@ -108,8 +115,11 @@ d = o["deaths"]
 assert d["difference"]["lo"] > 2.5, d  # measured +3.23 [+3.10, +3.36] with seed 1
 assert o["first_treatment_min"]["difference"]["lo"] > 20, o["first_treatment_min"]
 t = {e["seq"]: e for e in j["timeline"] if e["kind"] == "inject"}
-assert t[19]["description"].startswith("Control: only the 4 of the first wave ambulances committed; 3 at the scene"), t[19]["description"]
-assert t[25]["description"].startswith("Kessling Community Hospital: 0 casualties of the attack"), t[25]["description"]'
+assert t[19]["description"].startswith("Control: only the 4 of the first wave ambulances committed. Control'"'"'s count at 01:30: 3 at the scene"), t[19]["description"]
+assert t[25]["description"].startswith("Kessling Community Hospital: 0 casualties of the attack had arrived by 02:30"), t[25]["description"]
+# review 15B item 4: the inject and the situation of its minute give the same counts
+s = [e for e in j["timeline"] if e["kind"] == "sim_due" and e["time"] == t[19]["time"]][-1]["situation"]["ambulances"]
+assert "%d at the scene, %d on their way to it and %d carrying" % (s["at_scene"], s["en_route"], s["transporting"]) in t[19]["description"], (s, t[19]["description"])'
 p exrun-nothing-table 0 exercise run "$EX" --auto --decisions exercise-decisions-none.json
 out_line "deaths                   28.73 [28.45, 29.01]       25.50 [25.25, 25.75]       +3.23 [+3.10, +3.36]"
 

@@ -462,7 +462,12 @@ static void test_end_to_end(void)
 		for (size_t i = 0; e && i < e->n; i++)
 			if (strcmp(e->items[i].kind, "inject") == 0 && e->items[i].seq == 19) {
 				found = 1;
-				CHECK(strncmp(e->items[i].text, "Control: 2 ambulances committed; ", 33) == 0);
+				/* review 15B item 4: the count says when it was made */
+				CHECK(strncmp(e->items[i].text,
+					      "Control: 2 ambulances committed. Control's count at ",
+					      52) == 0);
+				CHECK(strlen(e->items[i].text) > 58 && e->items[i].text[54] == ':' &&
+				      e->items[i].text[57] == ':');
 				CHECK(strchr(e->items[i].text, '{') == NULL);
 				CHECK(strstr(e->items[i].text, " at the scene, ") != NULL);
 			}

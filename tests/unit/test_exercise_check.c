@@ -316,9 +316,88 @@ static void test_warnings(void)
 	pt_ex_scenario_free(sc);
 }
 
+/* Review 15B items 1 and 8: an answer that is the simulation's starting value; "any". */
+static void test_warnings_sim(void)
+{
+	struct pt_ex_scenario *sc = scenario();
+	struct pt_ex_warnings *w = malloc(sizeof *w);
+	struct pt_mci_scenario *sim = malloc(sizeof *sim);
+	struct pt_ex_undecided u = {"response.rtf", "true"};
+	struct pt_ex_inject in = {.satisfied_by = "rtf", .satisfied_value = "any"};
+	size_t i;
+	if (!sc || !w || !sim) {
+		free(w);
+		free(sim);
+		pt_ex_scenario_free(sc);
+		CHECK(0);
+		return;
+	}
+	pt_mci_defaults(sim); /* no rescue task force */
+	sc->injects[0].satisfied_by = "rtf";
+	sc->injects[0].satisfied_value = "false";
+	pt_ex_scenario_warnings(sc, w);
+	pt_ex_scenario_warnings_sim(sc, sim, w);
+	CHECK_INT(w->n, 1);
+	CHECK_INT(w->list[0].seq, sc->injects[0].seq);
+	CHECK(strstr(w->list[0].msg, ": its decision_value \"false\" of \"rtf\" is what the "
+				     "simulation has at the start (response.rtf, and no undecided "
+				     "entry changes it): the expected answer can never change the "
+				     "outcome") != NULL);
+	sc->injects[0].satisfied_value = "true"; /* "yes" changes it: no warning */
+	pt_ex_scenario_warnings(sc, w);
+	pt_ex_scenario_warnings_sim(sc, sim, w);
+	CHECK_INT(w->n, 0);
+	sc->undecided = &u; /* ... unless the scenario already holds "yes" until decided */
+	sc->n_undecided = 1;
+	pt_ex_scenario_warnings(sc, w);
+	pt_ex_scenario_warnings_sim(sc, sim, w);
+	CHECK_INT(w->n, 1);
+	sc->undecided = NULL;
+	sc->n_undecided = 0;
+	pt_ex_scenario_warnings(sc, w);
+	pt_ex_scenario_warnings_sim(sc, NULL, w); /* no simulation: nothing added */
+	CHECK_INT(w->n, 0);
+	/* "any" (any case): no warning of either kind, any value satisfies, canonical after check */
+	sc->injects[0].satisfied_value = pt_ex_strdup(sc, "ANY", 3);
+	pt_ex_scenario_warnings(sc, w);
+	pt_ex_scenario_warnings_sim(sc, sim, w);
+	CHECK_INT(w->n, 0);
+	CHECK_STR(check_msg(sc), "(ok)");
+	for (i = 0; i < sc->n_injects && sc->injects[i].seq != 10; i++)
+		;
+	CHECK(i < sc->n_injects && strcmp(sc->injects[i].satisfied_value, "any") == 0);
+	CHECK(pt_ex_value_satisfies(sc, &in, "false") && pt_ex_value_satisfies(sc, &in, "true"));
+	in.satisfied_value = "true";
+	CHECK(!pt_ex_value_satisfies(sc, &in, "false"));
+	free(w);
+	free(sim);
+	pt_ex_scenario_free(sc);
+}
+
+/* Review 15B item 6: older capability names get the current one as a hint, not accepted. */
+static void test_capability_suggest(void)
+{
+	CHECK_INT(pt_ex_capability_find("Public Health and Medical Services"), -1);
+	CHECK_STR(pt_ex_capability_name((size_t)pt_ex_capability_suggest(
+			  "public health and medical services")),
+		  "Public Health, Healthcare, and Emergency Medical Services");
+	CHECK_STR(pt_ex_capability_name((size_t)pt_ex_capability_suggest("Medical Surge")),
+		  "Public Health, Healthcare, and Emergency Medical Services");
+	CHECK_STR(pt_ex_capability_name(
+			  (size_t)pt_ex_capability_suggest("EMERGENCY PUBLIC INFORMATION AND WARNING")),
+		  "Public Information and Warning");
+	CHECK_STR(pt_ex_capability_name((size_t)pt_ex_capability_suggest("On-Site Incident Management")),
+		  "Operational Coordination");
+	CHECK_INT(pt_ex_capability_suggest("Planning"), -1); /* a current name: nothing to suggest */
+	CHECK_INT(pt_ex_capability_suggest("Crowd Surfing"), -1);
+	CHECK_INT(pt_ex_capability_suggest(NULL), -1);
+}
+
 int main(void)
 {
 	RUN(test_utf8_cuts);
+	RUN(test_capability_suggest);
+	RUN(test_warnings_sim);
 	RUN(test_sorted);
 	RUN(test_warnings);
 	RUN(test_rules);

@@ -701,12 +701,14 @@ static void test_undecided(void)
 	pt_ex_scenario_free(sc);
 }
 
-/* The {sim:...} values of a test: dead 7, ambulances_used 0, nothing else. */
+/* The {sim:...} values of a test: dead 7, ambulances_used 0, time 95 (01:35), nothing else. */
 static int sim_values(void *ctx, const char *name, long long *v)
 {
 	(void)ctx;
 	if (strcmp(name, "dead") == 0)
 		*v = 7;
+	else if (strcmp(name, "time") == 0)
+		*v = 95;
 	else if (strcmp(name, "ambulances_used") == 0)
 		*v = 0;
 	else
@@ -740,6 +742,14 @@ static void test_text_fill(void)
 	pt_ex_text_fill(sc, "{decision:ambulances|no} ambulances; {sim:dead|unknown}", made, 2, 5,
 			NULL, NULL, out, sizeof out);
 	CHECK_STR(out, "no ambulances; unknown");
+	/* review 15B item 4: the figures' scenario time as HH:MM, the fallback before any */
+	CHECK_INT(pt_ex_text_check(sc, "count at {sim:time|the start}", why, sizeof why), PT_OK);
+	pt_ex_text_fill(sc, "count at {sim:time|the start}: {sim:dead|?} dead", made, 2, 95,
+			sim_values, NULL, out, sizeof out);
+	CHECK_STR(out, "count at 01:35: 7 dead");
+	pt_ex_text_fill(sc, "count at {sim:time|the start}", made, 2, 5, NULL, NULL, out,
+			sizeof out);
+	CHECK_STR(out, "count at the start");
 	/* a decision without a value reads "yes" */
 	made[0].decision = 0;
 	made[0].value[0] = '\0';

@@ -986,9 +986,11 @@ static void test_snapshot(void)
 	CHECK_INT(sn->amb_committed, 2);
 	CHECK_INT(sn->amb_en_route, 2);
 	CHECK_INT(sn->amb_at_scene + sn->amb_transporting + sn->amb_used, 0);
+	CHECK_INT(sn->inside, 0); /* review 15B item 5: nobody inside to count yet */
 	/* at minute 12 the scene is safe: all 4 brought to the CCP, no ambulance there yet */
 	s.snapshot_min = 12;
 	CHECK_INT(pt_mci_run(&s, 5, 0, r, NULL, NULL), PT_OK);
+	CHECK_INT(r->snap.inside, 1);
 	CHECK_INT(r->snap.hot_zone, 0);
 	CHECK_INT(r->snap.ccp_untriaged + r->snap.ccp[0] + r->snap.ccp[1] + r->snap.ccp[2], 4);
 	CHECK_INT(r->snap.amb_at_scene, 0);
