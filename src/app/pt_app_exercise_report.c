@@ -13,6 +13,7 @@
 #include "../formats/pt_scenario_io.h"
 #include "../store/pt_audit.h"
 #include "../store/pt_exercise_report_store.h"
+#include "../store/pt_exercise_store.h"
 #include "../store/pt_measures_store.h"
 #include "../store/pt_register_store.h"
 #include "pt_app_audit.h"
@@ -334,8 +335,7 @@ static enum pt_err read_sent(struct pt_db *db, struct pt_ex_report *r,
 	}
 	r->n_sent = sc->n_injects;
 	for (i = 0; i < n; i++) {
-		if (x[i].seq < 0 || x[i].seq > UINT32_MAX ||
-		    (k = pt_ex_inject_find(sc, (uint32_t)x[i].seq)) < 0 || r->sent[k])
+		if ((k = pt_ex_inject_find(sc, x[i].seq)) < 0 || r->sent[k])
 			continue; /* not of the scenario, or delivered once already */
 		r->sent[k] = x[i].text;
 		x[i].text = NULL;

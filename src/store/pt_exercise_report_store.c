@@ -17,7 +17,6 @@ enum link_stmt {
 	ST_LINKS_RUN,
 	ST_LINKS_SITE,
 	ST_EVENT_FIRST,
-	ST_INJECT_TEXTS,
 	ST_STATUS_ADD,
 	ST_STATUSES,
 	ST_PLAN_ADD,
@@ -35,8 +34,6 @@ static const char *const stmt_sql[ST_COUNT] = {
 			  "AND kind = 'measure' ORDER BY measure_id, run_id, item_id",
 	[ST_EVENT_FIRST] = "SELECT at_ms, text FROM exercise_run_events WHERE run_id = ?1 AND "
 			   "kind = ?2 ORDER BY id LIMIT 1",
-	[ST_INJECT_TEXTS] = "SELECT seq, text FROM exercise_run_events WHERE run_id = ?1 AND "
-			    "kind = 'inject' ORDER BY id LIMIT ?2",
 	[ST_STATUS_ADD] = "INSERT INTO exercise_improvement_status (run_id, item_id, status, user_id, "
 			  "user_name, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[ST_STATUSES] = "SELECT run_id, item_id, status, user_id, user_name, at FROM "
@@ -192,59 +189,6 @@ enum pt_err pt_db_run_event_first(struct pt_db *db, long long run_id, const char
 	if (rc == SQLITE_DONE)
 		return PT_ENOTFOUND;
 	return pt_db_fail(db, rc, d, "reading a run's events");
-}
-
-void pt_db_run_inject_texts_free(struct pt_db_run_inject_text *x, size_t n)
-{
-	size_t i;
-	for (i = 0; x && i < n; i++)
-		free(x[i].text);
-	free(x);
-}
-
-enum pt_err pt_db_run_inject_texts(struct pt_db *db, long long run_id,
-				   struct pt_db_run_inject_text **out, size_t *n, struct pt_diag *d)
-{
-	struct pt_db_run_inject_text *x = NULL, *grown;
-	size_t cap = 0;
-	sqlite3_stmt *st;
-	enum pt_err err;
-	int rc;
-	*out = NULL;
-	*n = 0;
-	if ((err = pt_db_prepare(db, &stmts, ST_INJECT_TEXTS, &st, d)) != PT_OK)
-		return err;
-	rc = sqlite3_bind_int64(st, 1, run_id);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int64(st, 2, PT_DB_LINKS_MAX);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const unsigned char *t = sqlite3_column_text(st, 1);
-		rc = SQLITE_OK;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 32;
-			if (!(grown = realloc(x, cap * sizeof *x))) {
-				err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-				break;
-			}
-			x = grown;
-		}
-		x[*n].seq = sqlite3_column_int64(st, 0);
-		if (!(x[*n].text = strdup(t ? (const char *)t : ""))) {
-			err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-			break;
-		}
-		++*n;
-	}
-	sqlite3_reset(st);
-	if (err == PT_OK && rc != SQLITE_DONE)
-		err = pt_db_fail(db, rc, d, "reading a run's delivered injects");
-	if (err != PT_OK) {
-		pt_db_run_inject_texts_free(x, *n);
-		*n = 0;
-		return err;
-	}
-	*out = x;
-	return PT_OK;
 }
 
 enum pt_err pt_db_improvement_status_add(struct pt_db *db, const struct pt_db_improvement_status *x,

@@ -66,21 +66,7 @@ enum pt_err pt_db_improvement_statuses(struct pt_db *db, long long run_id,
 enum pt_err pt_db_run_event_first(struct pt_db *db, long long run_id, const char *kind,
 				  int64_t *at_ms, char **text, struct pt_diag *d);
 
-/** An inject as delivered in a run: its seq and its text, placeholders filled. */
-struct pt_db_run_inject_text {
-	long long seq;
-	char *text;             /**< owned */
-};
-
-/**
- * The inject events of run_id, oldest first (at most PT_DB_LINKS_MAX): the
- * text each inject was delivered with; *out: pt_db_run_inject_texts_free.
- */
-enum pt_err pt_db_run_inject_texts(struct pt_db *db, long long run_id,
-				   struct pt_db_run_inject_text **out, size_t *n, struct pt_diag *d);
-
-/** Free x[0, n) and x; NULL does nothing. */
-void pt_db_run_inject_texts_free(struct pt_db_run_inject_text *x, size_t n);
+/* Each inject as delivered (placeholders filled): pt_db_run_inject_texts of pt_exercise_store.h. */
 
 /**
  * An improvement item's HSEEP details (exercise_improvement_plan, migration
