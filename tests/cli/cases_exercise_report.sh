@@ -61,8 +61,8 @@ PY
 then ok; else bad "the inject table is not in time order"; fi
 # what the players read: #19 (triggered at 01:05) with its placeholders filled, the file's text as a note
 out_has "<td class=\"n\">01:05<div class=\"meta\">file 01:30</div></td><td>19</td>"
-out_has "</div>Control: only the 4 of the first wave ambulances committed; 4 at the scene, none on their way"
-out_has "<div class=\"meta\">Controller&#39;s note, the MSEL&#39;s text: Control: {decision:ambulances_dispatched|only the 4 of the first wave} ambulances committed; {sim:ambulances_at_scene|none} at the scene"
+out_has "</div>Control: only the 4 of the first wave ambulances committed. Control&#39;s count at 01:00: 4 at the scene, none on their way"
+out_has "<div class=\"meta\">Controller&#39;s note, the MSEL&#39;s text: Control: {decision:ambulances_dispatched|only the 4 of the first wave} ambulances committed. Control&#39;s count at {sim:time|the attack}: {sim:ambulances_at_scene|none} at the scene"
 if [ "$(grep -o 'Controller&#39;s note' exreport-html.out | wc -l)" -eq 1 ]; then ok; else bad "a note on an inject delivered as written"; fi
 # the H-hour and the attack (no shift: as planned)
 out_has "<tr><th scope=\"row\">H-hour</th><td>08:00 (the clock time of scenario time 00:00)</td></tr>"

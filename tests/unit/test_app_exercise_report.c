@@ -841,10 +841,10 @@ static void test_delivered(void)
 		  "00:45 (08:45)</td></tr>");
 	/* #19 where it came, with what the EMS commander read, the template as a note */
 	HAS(html, "<td class=\"n\">01:00<div class=\"meta\">file 01:30</div></td><td>19</td>");
-	HAS(html, "</div>Control: 12 ambulances committed; ");
+	HAS(html, "</div>Control: 12 ambulances committed. Control&#39;s count at ");
 	HAS(html, "<div class=\"meta\">Controller&#39;s note, the MSEL&#39;s text: Control: "
 		  "{decision:ambulances_dispatched|only the 4 of the first wave} ambulances "
-		  "committed; ");
+		  "committed. Control&#39;s count at {sim:time|the attack}: ");
 	CHECK(html && !strstr(html, "</div>Control: {decision:"));
 	/* an inject without placeholders: its text once, no note */
 	HAS(html, "</div>A nurse calls 112, whispering: ");

@@ -17,7 +17,7 @@ import sys
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 SCEN = os.path.join(TOP, "data", "scenarios")
 T0 = 1764576000  # 2025-12-01T08:00:00Z
-FILLED_19 = ("Control: only the 4 of the first wave ambulances committed; 4 at the scene, none on their way to it "
+FILLED_19 = ("Control: only the 4 of the first wave ambulances committed. Control's count at 01:00: 4 at the scene, none on their way to it "
              "and none carrying patients. 8 more can come from the neighbouring region in 40 minutes. Brackwater "
              "District has 4 resuscitation bays, Kessling Community 2.")
 EMS = 26          # "Public Health, Healthcare, and Emergency Medical Services" (src/core/pt_exercise.c)
