@@ -255,16 +255,12 @@ static void reply_public(struct pt_req *r, struct blob *b, const char *ctype, lo
 /* The rate limit of the paths without a log-in: 0, or 1 after replying 429 with Retry-After. */
 static int public_rate_or_reply(struct pt_req *r)
 {
-	char key[96], wait_text[24];
+	char key[96];
 	long wait;
 	pt_req_client_key(r, key, sizeof key);
 	if ((wait = pt_rate_take(r->srv->public_rate, key, pt_http_now_ms())) == 0)
 		return 0;
-	pt_reply_error(r, 429, NULL, 0,
-		       "too many requests from your address; try again in %ld second%s", wait,
-		       wait == 1 ? "" : "s");
-	snprintf(wait_text, sizeof wait_text, "%ld", wait);
-	pt_reply_header(r, "Retry-After", wait_text);
+	pt_reply_too_many(r, wait, "requests from your address");
 	return 1;
 }
 

@@ -191,6 +191,12 @@ void pt_reply_error(struct pt_req *r, unsigned status, const char *field, long l
 		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /**
+ * Reply 429 "too many WHAT; try again in N second(s)" with Retry-After: N
+ * (wait seconds, at least 1): the answer of every rate limit.
+ */
+void pt_reply_too_many(struct pt_req *r, long wait, const char *what);
+
+/**
  * Reply with the status of a store error and d's message, field and line.
  * PT_EBUSY is 503 with Retry-After: PT_HTTP_BUSY_RETRY_S and the words of
  * pt_strerror(PT_EBUSY); a 500 says only pt_strerror(err).

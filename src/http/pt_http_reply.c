@@ -122,6 +122,17 @@ char *pt_json_text(const json_t *body)
 	return json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 }
 
+void pt_reply_too_many(struct pt_req *r, long wait, const char *what)
+{
+	char text[32];
+	if (wait < 1)
+		wait = 1;
+	snprintf(text, sizeof text, "%ld", wait);
+	pt_reply_error(r, 429, NULL, 0, "too many %s; try again in %s second%s", what, text,
+		       wait > 1 ? "s" : "");
+	pt_reply_header(r, "Retry-After", text);
+}
+
 void pt_reply_error(struct pt_req *r, unsigned status, const char *field, long line,
 		    const char *fmt, ...)
 {

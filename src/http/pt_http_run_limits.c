@@ -20,7 +20,7 @@ static int refusal_key(const struct pt_req *r, char *key, size_t size)
 
 int pt_http_run_refusals_or_reply(struct pt_req *r)
 {
-	char key[64], wait_text[24];
+	char key[64];
 	long wait;
 	if (!refusal_key(r, key, sizeof key) ||
 	    (wait = pt_rate_peek(r->srv->run_refusals, key, pt_http_now_ms())) == 0)
@@ -33,12 +33,7 @@ int pt_http_run_refusals_or_reply(struct pt_req *r)
 		    &c, r->db, r->srv->cfg.run_refusals ? r->srv->cfg.run_refusals : PT_HTTP_RUN_REFUSALS,
 		    &d);
 	}
-	pt_reply_error(r, 429, NULL, 0,
-		       "too many refused requests on exercise runs from you; try again in %ld "
-		       "second%s",
-		       wait, wait == 1 ? "" : "s");
-	snprintf(wait_text, sizeof wait_text, "%ld", wait);
-	pt_reply_header(r, "Retry-After", wait_text);
+	pt_reply_too_many(r, wait, "refused requests on exercise runs from you");
 	return 1;
 }
 
@@ -53,18 +48,14 @@ void pt_http_run_refused(struct pt_req *r)
  * observations) through r->srv->run_rate: 0, or 1 after replying 429 with Retry-After. */
 int pt_http_run_rate_or_reply(struct pt_req *r, const struct pt_caller *c, long long id)
 {
-	char key[64], wait_text[24];
+	char key[64];
 	long wait;
 	if (c->who.system || !r->srv->run_rate)
 		return 0;
 	snprintf(key, sizeof key, "run %lld user %lld", id, (long long)c->who.user_id);
 	if ((wait = pt_rate_take(r->srv->run_rate, key, pt_http_now_ms())) == 0)
 		return 0;
-	pt_reply_error(r, 429, NULL, 0,
-		       "too many writes to this run from you; try again in %ld second%s", wait,
-		       wait == 1 ? "" : "s");
-	snprintf(wait_text, sizeof wait_text, "%ld", wait);
-	pt_reply_header(r, "Retry-After", wait_text);
+	pt_reply_too_many(r, wait, "writes to this run from you");
 	return 1;
 }
 

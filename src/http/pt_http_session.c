@@ -155,11 +155,7 @@ static const char *cookie_secure(const struct pt_req *r)
 
 static void reply_429(struct pt_req *r, long wait)
 {
-	char text[32];
-	snprintf(text, sizeof text, "%ld", wait > 0 ? wait : 1);
-	pt_reply_error(r, 429, NULL, 0, "too many failed log-ins; try again in %s second%s", text,
-		       wait > 1 ? "s" : "");
-	pt_reply_header(r, "Retry-After", text);
+	pt_reply_too_many(r, wait, "failed log-ins");
 }
 
 /* The per-address throttle's key of a log-in step (the password or the second factor's code). */
