@@ -38,6 +38,8 @@ struct pt_caller {
 	char name[PT_CALLER_NAME_MAX]; /**< as the audit log shows it */
 	int64_t now;             /**< unix seconds; 0: the clock at each write */
 	int audit_reads;         /**< nonzero: reads of AMBER and RED records are audited (the API) */
+	int quiet_refusals;      /**< nonzero: past the user's limit of refused requests on exercise
+				      runs (the API): a refusal is answered without an audit row */
 	const struct pt_snapshot_source *snapshots; /**< where snapshots come from; NULL: the db */
 	/** Group commit (issue 10): where pt_read_log_commit hands a read's entry instead of
 	 * writing it, outside a transaction; NULL: written at once. */

@@ -135,7 +135,7 @@ enum pt_err pt_app_refused(const struct pt_caller *c, struct pt_db *db, const ch
 {
 	char detail[PT_AUDIT_DETAIL_MAX], line[32];
 	struct pt_diag ad;
-	if (err != PT_EFORBIDDEN || !c || !db || pt_db_in_transaction(db))
+	if (err != PT_EFORBIDDEN || !c || c->quiet_refusals || !db || pt_db_in_transaction(db))
 		return err;
 	pt_strlcpy(detail, action ? action : "a write", sizeof detail);
 	pt_strlcat(detail, ": ", sizeof detail);

@@ -71,7 +71,9 @@ enum pt_err pt_app_audit_key_check(struct pt_db *db, const char *what, struct pt
  * tried (action, e.g. "site.update") and why (d's message as the caller
  * gets it, with its line and field); never the refused data itself. It is
  * written in its own transaction (c's write was rolled back), only outside
- * an open transaction. Returns err and leaves d as it was: the caller's
+ * an open transaction, and not when c->quiet_refusals (a user past the
+ * limit of refused run requests: the face writes one row a minute instead).
+ * Returns err and leaves d as it was: the caller's
  * answer is the refusal, whether or not its entry could be written.
  */
 enum pt_err pt_app_refused(const struct pt_caller *c, struct pt_db *db, const char *action,

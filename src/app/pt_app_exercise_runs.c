@@ -16,6 +16,8 @@
 #include "../formats/pt_scenario_io.h"
 #include "../formats/pt_sim_situation.h"
 #include "../store/pt_audit.h"
+#include "../store/pt_exercise_report_store.h"
+#include "../store/pt_user_store.h"
 #include "../store/pt_users.h"
 #include "pt_app_alerts_int.h"
 #include "pt_app_audit.h"
@@ -81,6 +83,8 @@ enum pt_err pt_app_run_refused(const struct pt_caller *c, struct pt_db *db, cons
 	int hidden = err == PT_ENOTFOUND && d && strcmp(d->field, "run") == 0;
 	int quota = err == PT_ELIMIT && d && (strcmp(d->field, "run") == 0 ||
 					      strcmp(d->field, "user") == 0);
+	if (c && c->quiet_refusals) /* attack review N3, round 3: throttled, counted by the face */
+		return err;
 	if (!(hidden || quota) || !c || c->who.system || !db || pt_db_in_transaction(db))
 		return pt_app_refused(c, db, action, "exercise_runs", rid, err, d);
 	pt_strlcpy_utf8(detail, action ? action : "a write", sizeof detail);
@@ -683,7 +687,7 @@ enum pt_err pt_app_run_create(const struct pt_caller *c, struct pt_db *db,
 	if (pt_access_run_create(&c->who) != PT_ACCESS_OK) {
 		err = pt_diag_set(d, PT_EFORBIDDEN, 0, "role",
 				  "only a facilitator may create an exercise run");
-		return pt_app_refused(c, db, "run.create", "exercise_runs", "", err, d);
+		return pt_app_run_refused(c, db, "run.create", "", err, d);
 	}
 	if (!o || (!o->builtin == !o->scenario))
 		return pt_diag_set(d, PT_EINVAL, 0, "scenario",
@@ -873,7 +877,7 @@ out:
 		pt_ex_run_free(&run);
 	free(sim);
 	pt_ex_scenario_free(sc);
-	if (capped) { /* the refusal audited, once the transaction is over */
+	if (capped && !c->quiet_refusals) { /* the refusal audited, once the transaction is over */
 		char why[PT_AUDIT_DETAIL_MAX];
 		struct pt_diag ad = PT_DIAG_INIT;
 		pt_strlcpy(why, "run.create: runs: ", sizeof why);
@@ -885,6 +889,45 @@ out:
 }
 
 /* ---- assign, unassign ---- */
+
+/* Attack review N1, round 3: an exercise alert names its site to every participant (its
+ * event, the report's annex), so each must be able to read it, those added later too:
+ * PT_ECONFLICT "user" when u may not read the site of one of the run's exercise alerts,
+ * naming no site (the facilitator who assigns may not read it either). */
+static enum pt_err alert_sites_readable(const struct pt_caller *c, struct pt_db *db,
+					long long id, const struct pt_user *u, struct pt_diag *d)
+{
+	struct pt_db_run_mark *m = NULL;
+	struct pt_snapshot *s = NULL;
+	struct pt_principal who;
+	enum pt_err err;
+	size_t n = 0, i;
+	if ((err = pt_db_run_marks(db, id, &m, &n, d)) != PT_OK)
+		return err;
+	pt_user_principal(u, &who);
+	for (i = 0; i < n && err == PT_OK; i++) {
+		struct pt_access_record rec;
+		long k;
+		if (strcmp(m[i].kind, "alert") != 0 || !m[i].site_id[0])
+			continue;
+		if (!s && !(s = pt_app_snapshot(c, db, d))) {
+			err = PT_EDB;
+			break;
+		}
+		if ((k = pt_snapshot_find(s, m[i].site_id)) < 0)
+			continue; /* a site deleted since: named to nobody any more */
+		pt_snapshot_record(s, (size_t)k, &rec);
+		if (pt_access_read(&who, &rec) != PT_ACCESS_OK)
+			err = pt_diag_set(d, PT_ECONFLICT, 0, "user",
+					  "this run has issued exercise alerts about a site %s may "
+					  "not read; every participant sees the alerts' sites",
+					  u->name);
+	}
+	if (s)
+		pt_snapshot_release(s);
+	pt_db_run_marks_free(m, n);
+	return err;
+}
 
 static enum pt_err members_change(const struct pt_caller *c, struct pt_db *db, long long id,
 				  const char *user_name, int add, enum pt_run_member member,
@@ -943,6 +986,8 @@ static enum pt_err members_change(const struct pt_caller *c, struct pt_db *db, l
 						  pt_role_name(u.role), pt_run_member_name(member));
 			goto out;
 		}
+		if ((err = alert_sites_readable(c, db, id, &u, d)) != PT_OK)
+			goto out;
 		for (i = 0; i < L.n_members; i++)
 			if (L.members[i].user_id == u.id &&
 			    strcmp(L.members[i].member, pt_run_member_name(member)) != 0) {
@@ -1502,7 +1547,7 @@ enum pt_err pt_app_run_refusals_throttled(const struct pt_caller *c, struct pt_d
 	char detail[PT_AUDIT_DETAIL_MAX];
 	snprintf(detail, sizeof detail,
 		 "run requests throttled: more than %u refused a minute; further refusals are "
-		 "answered 429 without an audit row of their own",
+		 "answered without an audit row of their own",
 		 per_minute);
 	pt_app_act(c, db);
 	return pt_audit_append(db, PT_AUDIT_REFUSED_ACTION, "exercise_runs", "", detail, d);

@@ -757,8 +757,8 @@ enum pt_err pt_app_run_alert(const struct pt_caller *c, struct pt_db *db, long l
 
 /**
  * Audit that c's refused requests on runs went past per_minute a minute and
- * that further ones are answered 429 without an audit row of their own
- * (issue 15 attack review 6, round 2). One refused-action row; PT_EDB.
+ * that further ones are answered without an audit row of their own
+ * (issue 15 attack review 6, round 2; N3, round 3). One refused-action row; PT_EDB.
  */
 enum pt_err pt_app_run_refusals_throttled(const struct pt_caller *c, struct pt_db *db,
 					  unsigned per_minute, struct pt_diag *d);

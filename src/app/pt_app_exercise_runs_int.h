@@ -80,7 +80,7 @@ enum pt_err pt_app_run_text_check(const char *s, int lines, const char *field, s
  * field "run": audited as refused with "ACTION: not found" (the answer stays
  * the one of a run that does not exist); and (attack review 4) a quota
  * reached, PT_ELIMIT field "run" or "user": "ACTION: FIELD: message".
- * Returns err.
+ * None of them when c->quiet_refusals (attack review N3, round 3). Returns err.
  */
 enum pt_err pt_app_run_refused(const struct pt_caller *c, struct pt_db *db, const char *action,
 			       const char *rid, enum pt_err err, const struct pt_diag *d);

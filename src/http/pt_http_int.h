@@ -144,6 +144,7 @@ struct pt_req {
 	int replied;       /**< a response was queued */
 	json_t *json;      /**< the parsed body (PT_R_JSON) */
 	int json_absent;   /**< PT_R_JSON_OPTIONAL and no body: json stays NULL (issue 13 review fix) */
+	int run_quiet;     /**< past the user's run refusal limit: pt_api_caller's quiet_refusals */
 	struct pt_db *db;  /**< the connection held while the handler runs */
 	struct pt_http_session *session; /**< the caller, NULL without a session */
 	struct pt_snapshot *snap;  /**< the sites and access index the request decides with */
@@ -520,14 +521,16 @@ int pt_http_run_rate_or_reply(struct pt_req *r, const struct pt_caller *c, long 
  * at now_ms would be allowed, else the seconds until it would be. */
 long pt_rate_peek(struct pt_rate *t, const char *key, long long now_ms);
 /**
- * Attack review 6, round 2: 0 when c's refused requests on runs are under
- * the limit (PT_HTTP_RUN_REFUSALS a minute), else 1 after replying 429 with
- * Retry-After, unaudited but for one row a minute that says the refusals
- * are throttled. The system administrator is not limited.
+ * Attack reviews 6 (round 2) and N3 (round 3), called before pt_api_caller by
+ * every run request: when r's user has made more refused requests on runs
+ * than the limit (PT_HTTP_RUN_REFUSALS a minute), set r->run_quiet, so that
+ * the request is served as usual but a refusal of it writes no audit row
+ * (pt_caller.quiet_refusals). The system administrator is not limited.
  */
-int pt_http_run_refusals_or_reply(struct pt_req *r);
-/** Count one refused request of r's user on a run (a 403, 404 or quota refusal) against
- * the limit of pt_http_run_refusals_or_reply. */
+void pt_http_run_refusals_mark(struct pt_req *r);
+/** Count one refused request of r's user on a run (a 403, 404, the 8-run cap's 409 or a
+ * quota refusal) against the limit of pt_http_run_refusals_mark; past it, one audit row
+ * a minute says that further refusals are not audited one by one. */
 void pt_http_run_refused(struct pt_req *r);
 /** The slot-table hash (djb2) of a client key, shared by the rate limit and the throttle. */
 unsigned long pt_http_key_hash(const char *s);

@@ -889,8 +889,7 @@ void pt_h_run_events(struct pt_req *r)
 	enum pt_err err;
 	char retry[64];
 
-	if (pt_http_run_refusals_or_reply(r))
-		return; /* attack review 6, round 2 */
+	pt_http_run_refusals_mark(r); /* attack review 6, round 2; N3, round 3 */
 	if (!pt_parse_uint_strict(r->param[0], 1, (1ULL << 53) - 1, &id)) {
 		pt_reply_not_found(r);
 		return;

@@ -1,7 +1,9 @@
-/* pt_http_run_limits.c - issue 15 (attack reviews 4 and 6): the server's limits on exercise
- * runs per user: writes to one run a minute (serve --run-rate) and refused requests on runs a
- * minute (serve --run-refusals), each answered 429 with Retry-After past its limit. Shared by
- * the runs' handlers, their event stream, their report and their exercise alerts. */
+/* pt_http_run_limits.c - issue 15 (attack reviews 4 and 6; N2 and N3 of round 3): the
+ * server's limits on exercise runs per user: writes to one run a minute (serve --run-rate),
+ * answered 429 with Retry-After past it, and refused requests on runs a minute (serve
+ * --run-refusals), past which requests are still served but their refusals are not audited
+ * one by one. Shared by the runs' handlers, their event stream, their report and their
+ * exercise alerts. */
 #include <stdio.h>
 
 #include "../app/pt_app_exercise_runs.h"
@@ -18,13 +20,19 @@ static int refusal_key(const struct pt_req *r, char *key, size_t size)
 	return 1;
 }
 
-int pt_http_run_refusals_or_reply(struct pt_req *r)
+void pt_http_run_refusals_mark(struct pt_req *r)
 {
 	char key[64];
-	long wait;
+	r->run_quiet = refusal_key(r, key, sizeof key) &&
+		       pt_rate_peek(r->srv->run_refusals, key, pt_http_now_ms()) != 0;
+}
+
+void pt_http_run_refused(struct pt_req *r)
+{
+	char key[64];
 	if (!refusal_key(r, key, sizeof key) ||
-	    (wait = pt_rate_peek(r->srv->run_refusals, key, pt_http_now_ms())) == 0)
-		return 0;
+	    pt_rate_take(r->srv->run_refusals, key, pt_http_now_ms()) == 0)
+		return;
 	if (pt_rate_take(r->srv->run_refusals_note, key, pt_http_now_ms()) == 0) {
 		struct pt_caller c;
 		struct pt_diag d = PT_DIAG_INIT;
@@ -33,15 +41,6 @@ int pt_http_run_refusals_or_reply(struct pt_req *r)
 		    &c, r->db, r->srv->cfg.run_refusals ? r->srv->cfg.run_refusals : PT_HTTP_RUN_REFUSALS,
 		    &d);
 	}
-	pt_reply_too_many(r, wait, "refused requests on exercise runs from you");
-	return 1;
-}
-
-void pt_http_run_refused(struct pt_req *r)
-{
-	char key[64];
-	if (refusal_key(r, key, sizeof key))
-		(void)pt_rate_take(r->srv->run_refusals, key, pt_http_now_ms());
 }
 
 /* attack review 4: a user's writes on one run (responses, log entries, decisions,

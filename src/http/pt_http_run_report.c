@@ -56,8 +56,7 @@ void pt_h_run_report(struct pt_req *r)
 	size_t len = 0;
 	FILE *f;
 
-	if (pt_http_run_refusals_or_reply(r))
-		return; /* attack review 6, round 2 */
+	pt_http_run_refusals_mark(r); /* attack review 6, round 2; N3, round 3 */
 	if (!id) {
 		pt_reply_not_found(r);
 		return;

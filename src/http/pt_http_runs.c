@@ -52,7 +52,8 @@ static void reply_run_error(struct pt_req *r, enum pt_err err, const struct pt_d
 	else
 		snprintf(field, sizeof field, "%s", body_field(d->field));
 	if (err == PT_ENOTFOUND || err == PT_EFORBIDDEN ||
-	    (err == PT_ELIMIT && (strcmp(d->field, "run") == 0 || strcmp(d->field, "user") == 0)))
+	    (err == PT_ELIMIT && (strcmp(d->field, "run") == 0 || strcmp(d->field, "user") == 0)) ||
+	    (err == PT_ECONFLICT && strcmp(d->field, "runs") == 0)) /* N2, round 3: the run cap */
 		pt_http_run_refused(r); /* audited refusals: attack review 6, round 2 */
 	switch (err) {
 	case PT_ENOTFOUND:
@@ -81,12 +82,12 @@ static void reply_run_error(struct pt_req *r, enum pt_err err, const struct pt_d
 	}
 }
 
-/* The run id of the path, or 0 after replying 404 (or 429: attack review 6, round 2). */
+/* The run id of the path, or 0 after replying 404 (its refusals counted: attack review 6,
+ * round 2). */
 static long long path_run_or_reply(struct pt_req *r)
 {
 	unsigned long long id;
-	if (pt_http_run_refusals_or_reply(r))
-		return 0;
+	pt_http_run_refusals_mark(r);
 	if (!pt_parse_uint_strict(r->param[0], 1, (1ULL << 53) - 1, &id)) {
 		pt_reply_not_found(r);
 		return 0;
@@ -476,8 +477,7 @@ void pt_h_run_create(struct pt_req *r)
 	long long id = 0;
 	enum pt_err err;
 
-	if (pt_http_run_refusals_or_reply(r))
-		return; /* attack review 6, round 2: a refused creation is audited too */
+	pt_http_run_refusals_mark(r); /* attack review 6, round 2: a refused creation is audited too */
 	memset(&o, 0, sizeof o);
 	o.builtin = json_string_value(json_object_get(r->json, "builtin"));
 	if (!o.builtin == !scenario) {

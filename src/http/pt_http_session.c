@@ -126,6 +126,7 @@ void pt_api_caller(const struct pt_req *r, struct pt_caller *c)
 	}
 	c->now = pt_http_now_wall();
 	c->audit_reads = 1;
+	c->quiet_refusals = r->run_quiet; /* issue 15 attack review N3, round 3 */
 	c->snapshots = &r->srv->snapshots;
 	c->read_sink = &r->read_sink; /* group commit (issue 10): written before the reply is sent */
 }

@@ -15,7 +15,7 @@
 struct world {
 	char dir[64], path[128];
 	struct pt_db *db;
-	struct pt_caller sys, fac, fac2, pol, ems, sec, eva, coord, viewer;
+	struct pt_caller sys, fac, fac2, pol, ems, sec, eva, coord, viewer, hfac;
 };
 
 static int setup(struct world *w)
@@ -59,6 +59,7 @@ static int setup(struct world *w)
 	fx_user(w->db, "eva", PT_ROLE_EVALUATOR, crisis);
 	fx_user(w->db, "coord", PT_ROLE_COORDINATOR, police);
 	fx_user(w->db, "viewer", PT_ROLE_VIEWER, hospital);
+	fx_user(w->db, "hfac", PT_ROLE_FACILITATOR, hospital);
 	pt_caller_system(&w->sys);
 	w->sys.now = T0;
 	w->fac = fx_caller(w->db, "fac");
@@ -69,6 +70,7 @@ static int setup(struct world *w)
 	w->eva = fx_caller(w->db, "eva");
 	w->coord = fx_caller(w->db, "coord");
 	w->viewer = fx_caller(w->db, "viewer");
+	w->hfac = fx_caller(w->db, "hfac");
 	memset(&in, 0, sizeof in);
 	in.data = rows;
 	in.len = strlen(rows);
@@ -415,6 +417,90 @@ static void test_round2(void)
 	teardown(&w);
 }
 
+/* Round 3: N1, a participant added after an exercise alert may read its site too; N2 and N3,
+ * past the refusal limit (quiet_refusals) refusals are answered as before, without a row. */
+static void test_round3(void)
+{
+	struct world w;
+	struct pt_app_run_create_opts co;
+	struct pt_app_alert_opts o;
+	struct pt_app_alert *a = NULL;
+	struct pt_caller quiet;
+	struct pt_diag d;
+	long long amber = 0, green = 0, more = 0;
+	char rid[32];
+	int k;
+	if (setup(&w) != 0) {
+		CHECK(0);
+		return;
+	}
+	memset(&d, 0, sizeof d);
+	memset(&co, 0, sizeof co);
+	co.builtin = "hospital-attack-exercise";
+	memset(&o, 0, sizeof o);
+	o.template_id = "armed-attack";
+	/* the hospital's facilitator and PIO may read VM-013 (AMBER): its alert is issued */
+	CHECK_INT(pt_app_run_create(&w.hfac, w.db, &co, &amber, &d), PT_OK);
+	CHECK_INT(pt_app_run_assign(&w.hfac, w.db, amber, "sec", PT_RUN_PLAYER, "pio", &d), PT_OK);
+	CHECK_INT(pt_app_run_start(&w.hfac, w.db, amber, NULL, &d), PT_OK);
+	o.site_id = "VM-013";
+	CHECK_INT(pt_app_run_alert(&w.sec, w.db, amber, &o, &a, NULL, &d), PT_OK);
+	pt_app_alert_free(a);
+	a = NULL;
+	/* pol may not read it: not assigned afterwards, in any part, the site not named */
+	CHECK_INT(pt_app_run_assign(&w.hfac, w.db, amber, "pol", PT_RUN_PLAYER, "police_commander",
+				    &d),
+		  PT_ECONFLICT);
+	CHECK_STR(d.field, "user");
+	CHECK(strstr(d.msg, "exercise alerts about a site pol may not read") != NULL);
+	CHECK(strstr(d.msg, "VM-013") == NULL && strstr(d.msg, "Laboratory") == NULL);
+	/* a run whose alert is about a site everyone reads (GREEN) takes pol */
+	CHECK_INT(pt_app_run_create(&w.hfac, w.db, &co, &green, &d), PT_OK);
+	CHECK_INT(pt_app_run_assign(&w.hfac, w.db, green, "sec", PT_RUN_PLAYER, "pio", &d), PT_OK);
+	CHECK_INT(pt_app_run_start(&w.hfac, w.db, green, NULL, &d), PT_OK);
+	o.site_id = "VM-012";
+	CHECK_INT(pt_app_run_alert(&w.sec, w.db, green, &o, &a, NULL, &d), PT_OK);
+	pt_app_alert_free(a);
+	a = NULL;
+	CHECK_INT(pt_app_run_assign(&w.hfac, w.db, green, "pol", PT_RUN_PLAYER, "police_commander",
+				    &d),
+		  PT_OK);
+	/* quiet refusals: the same answers, no rows */
+	snprintf(rid, sizeof rid, "%lld", amber);
+	quiet = w.fac2;
+	quiet.quiet_refusals = 1;
+	CHECK_INT(pt_app_run_assign(&quiet, w.db, amber, "ems", PT_RUN_PLAYER, "pio", &d),
+		  PT_ENOTFOUND);
+	CHECK_INT(refused(&w, rid, "run.assign: not found"), 0);
+	CHECK_INT(pt_app_run_assign(&w.fac2, w.db, amber, "ems", PT_RUN_PLAYER, "pio", &d),
+		  PT_ENOTFOUND);
+	CHECK_INT(refused(&w, rid, "run.assign: not found"), 1);
+	quiet = w.viewer;
+	quiet.quiet_refusals = 1;
+	CHECK_INT(pt_app_run_create(&quiet, w.db, &co, &more, &d), PT_EFORBIDDEN);
+	CHECK_INT(refused(&w, "", "run.create: role: only a facilitator may create an exercise run"),
+		  0);
+	CHECK_INT(pt_app_run_create(&w.viewer, w.db, &co, &more, &d), PT_EFORBIDDEN);
+	CHECK_INT(refused(&w, "", "run.create: role: only a facilitator may create an exercise run"),
+		  1);
+	for (k = 0; k < 6; k++) /* hfac: 8 runs not ended */
+		CHECK_INT(pt_app_run_create(&w.hfac, w.db, &co, &more, &d), PT_OK);
+	quiet = w.hfac;
+	quiet.quiet_refusals = 1;
+	CHECK_INT(pt_app_run_create(&quiet, w.db, &co, &more, &d), PT_ECONFLICT);
+	CHECK_STR(d.field, "runs");
+	CHECK_INT(refused(&w, "", "run.create: runs: you have 8 runs not ended, the most one "
+				  "facilitator may hold (8): end one (ENDEX) before creating another"),
+		  0);
+	CHECK_INT(pt_app_run_create(&w.hfac, w.db, &co, &more, &d), PT_ECONFLICT);
+	CHECK_INT(refused(&w, "", "run.create: runs: you have 8 runs not ended, the most one "
+				  "facilitator may hold (8): end one (ENDEX) before creating another"),
+		  1);
+	/* a quiet caller's own run works as ever: the facilitator suspends it */
+	CHECK_INT(pt_app_run_suspend(&quiet, w.db, amber, "Fire alarm", NULL, &d), PT_OK);
+	teardown(&w);
+}
+
 /* Texts: tab and new line only; CR, other controls and bidi controls refused naming the field. */
 static void test_texts(void)
 {
@@ -487,5 +573,6 @@ int main(void)
 	RUN(test_audit);
 	RUN(test_texts);
 	RUN(test_round2);
+	RUN(test_round3);
 	return TEST_SUMMARY("test_app_exercise_runs_quota");
 }
