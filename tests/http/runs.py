@@ -1040,21 +1040,75 @@ def t_round2(res, srv, protect, db):
     listed = [a.get("identifier") for a in (pio.get("/api/v1/alerts?runs=1").json or {}).get("alerts", [])]
     res.check(ids and set(ids) <= set(listed), "?runs=1 lists them: %d of %d" % (len(set(ids) & set(listed)), len(ids)))
     expect(res, pio.get("/api/v1/alerts?runs=2"), 400, "runs", "?runs=2")
-    # refused run requests: 30 a minute audited, then 429 without a row, and one row saying so
+    # refused run requests: 30 a minute audited; past them (round 3, N3) the same answers without
+    # a row of their own, and one row saying so
     o = login(res, port, "outsider")
     codes = [o.get("/api/v1/runs/%d" % (9000000 + k)).status for k in range(40)]
-    res.eq(codes[:30], [404] * 30, "the first 30 refusals answer 404")
-    res.check(all(c == 429 for c in codes[30:]), "then 429: %r" % codes[30:])
+    res.eq(codes, [404] * 40, "refusals past the limit answer as before, not 429")
     r = o.get("/api/v1/runs/%s/events" % rid)
-    res.eq(r.status, 429, "the stream too")
-    res.check((r.header("retry-after") or "").isdigit(), "Retry-After: %r" % r.header("retry-after"))
+    res.eq(r.status, 404, "the stream too: %s" % r.body[:200])
+    r = o.request("POST", "/api/v1/runs", {"builtin": "hospital-attack-exercise"})
+    expect(res, r, 403, "role", "a throttled viewer's creation")
     mine = [a.get("detail") or "" for a in audit_rows(protect, db)
             if a.get("action") == "refused" and a.get("user") == "outsider"]
-    res.eq(sum(1 for d in mine if d.startswith("run.read: not found")), 30, "30 refusals audited: %r" % mine[:3])
+    n = sum(1 for d in mine if d.startswith("run.read: not found"))
+    res.check(30 <= n < 40, "30 refusals audited, not all 40: %d (%r)" % (n, mine[:3]))
     res.eq(sum(1 for d in mine if d.startswith("run requests throttled")), 1, "and one row says the rest were throttled")
+    res.eq(sum(1 for d in mine if d.startswith("run.create")), 0, "the throttled creation has no row: %r" % mine[:3])
     res.eq(login(res, port, "viewer").get("/api/v1/runs/9000001").status, 404, "another user is not throttled")
-    r = o.request("POST", "/api/v1/runs", {"builtin": "hospital-attack-exercise"})
-    res.eq(r.status, 429, "a throttled user's creation too (a viewer's would be a 403 audited): %s" % r.body[:200])
+    return f, p2, rid
+
+
+def t_round3(res, srv, protect, db, f, p2, rid):
+    """Attack re-check round 3: N1 (a participant added after an exercise alert must read its site
+    too), N2 (the 8-run cap's 409 counts in the refusal throttle), N3 (a throttled user's own run
+    still answers, its facilitator still suspends it)."""
+    port = srv.port
+    path = "/api/v1/runs/%s" % rid
+    # N3: player2, past the limit of refusals, still reads and writes its own run
+    codes = [p2.get("/api/v1/runs/%d" % (9100000 + k)).status for k in range(35)]
+    res.eq(codes, [404] * 35, "player2's refusals")
+    r = p2.get(path)
+    res.eq(r.status, 200, "the throttled player reads its own run: %s" % r.body[:200])
+    mine = [a.get("detail") or "" for a in audit_rows(protect, db)
+            if a.get("action") == "refused" and a.get("user") == "player2"]
+    n = sum(1 for d in mine if d.startswith("run.read: not found"))
+    res.check(0 < n < 35, "player2's refusals audited up to the limit (30 a minute): %d of 35" % n)
+    res.eq(sum(1 for d in mine if d.startswith("run requests throttled")), 1, "one row says player2's were throttled")
+    # N2: fac3 at the cap, 35 creations refused: 409 each, audited up to the limit
+    before = sum(1 for a in audit_rows(protect, db) if a.get("action") == "refused" and a.get("user") == "fac3"
+                 and (a.get("detail") or "").startswith("run.create: runs:"))
+    codes = [f.request("POST", "/api/v1/runs", {"builtin": "hospital-attack-exercise"}).status for k in range(35)]
+    res.eq(codes, [409] * 35, "the cap refuses each creation")
+    # N3: the throttled facilitator suspends its run (STOPEX), at once
+    r = f.request("POST", path + "/suspend", {"message": "Fire alarm"})
+    res.eq((r.status, (r.json or {}).get("state")), (200, "paused"), "the throttled facilitator suspends: %s" % r.body[:200])
+    rows = [a.get("detail") or "" for a in audit_rows(protect, db)
+            if a.get("action") == "refused" and a.get("user") == "fac3"]
+    n = sum(1 for d in rows if d.startswith("run.create: runs:")) - before
+    res.check(n < 35, "not every refused creation has a row: %d of 35" % n)
+    res.eq(sum(1 for d in rows if d.startswith("run requests throttled")), 1, "one row says fac3's were throttled")
+    # N1: fac4 (Harbourlight) runs an exercise whose PIO alerts about VM-008 (Harbourlight's)
+    add_user(res, protect, db, "fac4", "Harbourlight Group", "facilitator")
+    f4, pl = login(res, port, "fac4"), login(res, port, "player")
+    r = f4.request("POST", "/api/v1/runs", {"builtin": "hospital-attack-exercise", "title": "N1"})
+    res.eq(r.status, 201, "fac4's run: %s" % r.body[:200])
+    path = "/api/v1/runs/%s" % (r.json or {}).get("id")
+    res.eq(f4.request("POST", path + "/participants", {"user": "player", "member": "player", "role": "pio"}).status,
+           201, "player as PIO")
+    res.eq(f4.request("POST", path + "/start", None).status, 200, "start")
+    r = pl.request("POST", path + "/alerts", {"template": "armed-attack", "site_id": "VM-008"})
+    res.eq(r.status, 201, "an alert every participant may read: %s" % r.body[:200])
+    p3 = login(res, port, "player3")
+    res.eq(p3.get("/api/v1/sites/VM-008").status, 404, "player3 (Police) may not read VM-008")
+    r = f4.request("POST", path + "/participants", {"user": "player3", "member": "player", "role": "police_commander"})
+    expect(res, r, 409, "user", "a participant who may not read the alert's site")
+    res.check("exercise alerts about a site player3 may not read" in r.body and "VM-008" not in r.body
+              and "Harbourlight Bank" not in r.body, "the refusal names no site: %s" % r.body[:300])
+    r = f4.request("POST", path + "/participants", {"user": "evaluator", "member": "evaluator"})
+    ok = login(res, port, "evaluator").get("/api/v1/sites/VM-008").status == 200
+    res.eq(r.status, 201 if ok else 409, "the evaluator, who %s read VM-008: %s" % ("may" if ok else "may not", r.body[:200]))
+    res.eq(p3.get(path).status, 404, "player3 is not in the run")
 
 
 def run(res, protect, work):
@@ -1065,7 +1119,8 @@ def run(res, protect, work):
         add_user(res, protect, db, "player3", "Vellmark National Police", "player")
         t_run(res, srv, protect, db)
         t_records(res, srv, protect, db)  # attack review 4, 6, 7, 8
-        t_round2(res, srv, protect, db)  # attack review round 2: 2, 5, 6, 7
+        f, p2, rid = t_round2(res, srv, protect, db)  # attack review round 2: 2, 5, 6, 7
+        t_round3(res, srv, protect, db, f, p2, rid)  # attack re-check round 3: N1, N2, N3
     finally:
         status, out, err = srv.stop()
         res.eq(status, 0, "runs server exit status")
