@@ -1617,7 +1617,7 @@ out:
 		pt_app_alert_free(*out);
 		*out = NULL;
 	}
-	if (not_exercise) {
+	if (not_exercise && !c->quiet_refusals) { /* past the refusal throttle: no row of its own */
 		struct pt_diag ad = PT_DIAG_INIT;
 		pt_app_act(c, db);
 		(void)pt_audit_append(db, PT_AUDIT_REFUSED_ACTION, "exercise_runs", rid,
@@ -1626,5 +1626,7 @@ out:
 				      &ad);
 		return err;
 	}
+	if (not_exercise)
+		return err;
 	return pt_app_run_refused(c, db, "run.alert", rid, err, d);
 }
