@@ -45,7 +45,7 @@ out_line "00:45  sim_due  simulation with 0 decisions (200 replications)"
 out_line "                situation to ems_commander, hospital_ic, crisis_centre (minute 0 of the attack):"
 # review 15B item 5: nobody can count inside before police or the rescue task force are in
 out_line "                  dead so far and casualties still inside the hot or warm zone: not known yet: nobody is inside"
-out_has "walking wounded making their own way to hospital: not known yet"
+out_line "                  their own way to hospital: not known yet; arrived at hospital: none yet; ambulances: 0 at the"
 out_line "                  about 17 dead so far; about 45 casualties still inside the hot or warm zone; at the casualty"
 out_has "projected outcome (controllers only): deaths "
 out_has "situation unchanged: nothing sent to the players"
