@@ -414,17 +414,34 @@ function reportLinks(S) {
       el('a', { href: api.runReportUrl(S.id, 'csv'), download: `run-${S.id}-improvement-plan.csv`, class: 'btn btn-link', dataset: { testid: 'run-report-csv' } }, 'Download the improvement plan (CSV)')));
 }
 
+/** Whether to put the sender before text: not when the text already begins with a name and ':'
+ *  that the sender equals or ends with ("Armed response unit Tango-3" and "Tango-3: ...", review 15C). */
+function senderShown(from, text) {
+  if (!from) return false;
+  const m = /^([^:\n]{1,80}):/.exec(text || '');
+  if (!m) return true;
+  const name = m[1].trim();
+  return !(name && (from === name || from.endsWith(` ${name}`)));
+}
+
 /** The timeline: every event the caller sees, newest first. */
 function timelinePanel(S) {
   const body = el('tbody', {});
   const empty = el('p', { class: 'muted' }, 'Nothing has happened yet.');
+  const simRows = new Map();   // scenario minute -> its "Simulated figures" row (review 15C item D)
   S.onEvent.push((e) => {
     empty.hidden = true;
-    body.prepend(el('tr', { dataset: { kind: e.kind } },
+    const sim = e.kind === 'sim';
+    const before = sim ? simRows.get(e.t_min) : null;
+    // one "Simulated figures" line per scenario minute: the latest; an unchanged one collapses into it
+    if (before && e.detail && e.detail.sent === false) return;
+    const row = el('tr', { dataset: { kind: e.kind } },
       el('td', { class: 'num' }, hhmm(e.t_min)),
       el('td', {}, EVENT_NAMES[e.kind] || e.kind, e.seq ? ` #${e.seq}` : ''),
-      // the sender once: an inject's text may begin with it already ("Kessling ...: ...")
-      el('td', {}, e.from && !(e.text || '').startsWith(`${e.from}:`) ? el('span', { class: 'muted' }, `${e.from}: `) : null, e.text || '')));
+      el('td', {}, senderShown(e.from, e.text) ? el('span', { class: 'muted' }, `${e.from}: `) : null, e.text || ''));
+    if (before) before.remove();
+    if (sim) simRows.set(e.t_min, row);
+    body.prepend(row);
   });
   return panel('run-timeline', 'Timeline', empty,
     el('div', { class: 'table-scroll run-scroll', tabindex: '0', role: 'region', 'aria-label': 'Timeline, newest first' }, el('table', { class: 'table' },

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../formats/pt_csv.h"
+#include "../formats/pt_exercise_run_io.h"
 #include "../formats/pt_scenario_io.h"
 #include "../store/pt_audit.h"
 #include "../store/pt_exercise_report_store.h"
@@ -344,6 +345,56 @@ static enum pt_err read_sent(struct pt_db *db, struct pt_ex_report *r,
 	return PT_OK;
 }
 
+/* Under the hospital table (review 15C item A): each hospital the simulation file locks down at
+ * the start, until the file's own decision that reopens it, and the run's decisions that changed
+ * its parameters. */
+static void hospital_note(struct pt_ex_report *doc, const struct pt_mci_scenario *sim,
+			  double start_min, const struct pt_app_run_loaded *L)
+{
+	const struct pt_ex_scenario *sc = doc->sc;
+	char one[512], t[32], pre[32];
+	size_t h, k;
+	doc->hospital_note[0] = '\0';
+	for (h = 0; h < sim->n_hospitals && h < PT_MCI_MAX_HOSPITALS; h++) {
+		double reopen = -1;
+		if (!sim->hospitals[h].locked_down)
+			continue;
+		snprintf(pre, sizeof pre, "hospitals.%zu.", h);
+		for (k = 0; k < sim->n_decisions; k++)
+			if (strncmp(sim->decisions[k].path, pre, strlen(pre)) == 0 &&
+			    strcmp(sim->decisions[k].path + strlen(pre), "locked_down") == 0 &&
+			    strcmp(sim->decisions[k].value, "false") == 0 &&
+			    (reopen < 0 || sim->decisions[k].t_min < reopen))
+				reopen = sim->decisions[k].t_min;
+		if (reopen >= 0) {
+			pt_ex_run_time_text(start_min + reopen, t, sizeof t);
+			snprintf(one, sizeof one,
+				 "%s%s (the attacked hospital) receives nobody until simulation minute "
+				 "%.0f (%s in this run); its patients are those still waiting then.",
+				 doc->hospital_note[0] ? " " : "", sim->hospitals[h].name, reopen, t);
+		} else
+			snprintf(one, sizeof one,
+				 "%s%s (the attacked hospital) receives nobody for the whole simulation.",
+				 doc->hospital_note[0] ? " " : "", sim->hospitals[h].name);
+		pt_strlcat(doc->hospital_note, one, sizeof doc->hospital_note);
+		for (k = 0; k < L->run.n_made; k++) {
+			const struct pt_ex_made *m = &L->run.made[k];
+			const struct pt_ex_decision *dc;
+			if (m->decision >= sc->n_decisions)
+				continue;
+			dc = &sc->decisions[m->decision];
+			if (dc->apply == PT_EX_APPLY_LOG || !dc->path ||
+			    strncmp(dc->path, pre, strlen(pre)) != 0)
+				continue;
+			pt_ex_run_time_text(m->t_min, t, sizeof t);
+			snprintf(one, sizeof one, " The run's decision \"%s\" (%s) at %s changed it (%s).",
+				 dc->label ? dc->label : dc->id, m->value[0] ? m->value : "made", t,
+				 dc->path);
+			pt_strlcat(doc->hospital_note, one, sizeof doc->hospital_note);
+		}
+	}
+}
+
 /* Both simulation scenarios of the report: the run's decisions and the baseline. */
 static enum pt_err prepare_sims(struct pt_app_run_report *j, const struct pt_app_run_loaded *L,
 				struct pt_diag *d)
@@ -365,6 +416,8 @@ static enum pt_err prepare_sims(struct pt_app_run_report *j, const struct pt_app
 		return nomem(d);
 	}
 	err = pt_scenario_read(L->row.sim_json, L->row.sim_len, NULL, sim, d);
+	if (err == PT_OK)
+		hospital_note(j->doc, sim, L->run.sim_start_min, L);
 	if (err == PT_OK)
 		err = pt_ex_sim_scenario_at(sc, L->run.sim_start_min, sim, L->run.made,
 					    L->run.n_made, j->sim_run, d);

@@ -424,8 +424,13 @@ static void html_timeline(FILE *f, const struct pt_ex_report *r)
 		fputs("</div>", f);
 		/* what the players read (issue 15 review 2, item 3); the MSEL's template as the
 		 * controllers' note when the run filled it differently */
-		pt_html_text(f, sent ? sent : in->description);
-		if (sent && strcmp(sent, in->description) != 0) {
+		if (!sent && ri->status != PT_EX_DELIVERED)
+			/* review 15C item D: nobody received it, so the template is the note too */
+			pt_html_text(f, "(not delivered: nobody received it)");
+		else
+			pt_html_text(f, sent ? sent : in->description);
+		if ((sent && strcmp(sent, in->description) != 0) ||
+		    (!sent && ri->status != PT_EX_DELIVERED)) {
 			fputs("<div class=\"meta\">", f);
 			pt_html_text(f, "Controller's note, the MSEL's text: ");
 			pt_html_text(f, in->description);
@@ -770,6 +775,11 @@ static void html_outcome(FILE *f, const struct pt_ex_report *r)
 			fputs("</tr>\n", f);
 		}
 		fputs("</tbody>\n</table>\n", f);
+		if (r->hospital_note[0]) {
+			fputs("<p class=\"meta\" data-testid=\"hospital-note\">", f);
+			pt_html_text(f, r->hospital_note);
+			fputs("</p>\n", f);
+		}
 	}
 }
 

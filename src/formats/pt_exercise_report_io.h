@@ -172,6 +172,9 @@ struct pt_ex_report {
 	size_t n_marks;
 	int has_sim;                   /**< the scenario drives a simulation */
 	char sim_note[256];            /**< why the simulated outcome is missing, or "" */
+	char hospital_note[1024];      /**< under the hospital table: each hospital the simulation
+					    locks down at the start, until when, and the run's
+					    decisions that changed it (review 15C item A); or "" */
 	struct pt_ex_report_outcome outcome; /**< filled by the compute step; run NULL before */
 };
 

@@ -40,10 +40,12 @@ json_t *pt_sim_situation_json(const struct pt_sim_row *r)
 		      whole(s->amb_at_scene), "transporting", whole(s->amb_transporting), "used",
 		      whole(s->amb_used));
 	/* review 15B item 5: nobody can count inside an active scene before police have secured
-	 * it or a rescue task force is in (in most of the replications): not known yet */
+	 * it or a rescue task force is in (in most of the replications): not known yet; nor how
+	 * many walking wounded left on their own (review 15C item B) */
 	if (o && s->inside < 0.5 &&
 	    (json_object_set_new(o, "dead", json_null()) != 0 ||
-	     json_object_set_new(o, "hot_zone", json_null()) != 0)) {
+	     json_object_set_new(o, "hot_zone", json_null()) != 0 ||
+	     json_object_set_new(o, "walking", json_null()) != 0)) {
 		json_decref(o);
 		return NULL;
 	}
@@ -94,7 +96,10 @@ void pt_sim_situation_words(const json_t *s, char *buf, size_t size)
 		add(buf, size, ", ", n_of(s, "ccp", "expectant"), "expectant");
 	add(buf, size, " and ", n_of(s, "ccp", "untriaged"), "awaiting triage");
 	add(buf, size, "; ", n_of(s, "transport", NULL), "in ambulances");
-	if (n_of(s, "walking", NULL))
+	if (json_is_null(json_object_get(s, "walking")))
+		pt_strlcat(buf, "; walking wounded making their own way to hospital: not known yet",
+			   size);
+	else if (n_of(s, "walking", NULL))
 		add(buf, size, "; ", n_of(s, "walking", NULL),
 		    "walking wounded making their own way to hospital");
 	pt_strlcat(buf, "; arrived at hospital: ", size);

@@ -2136,6 +2136,13 @@ test('exercise: a decision is refused next to its field, then accepted; the simu
   // the value in force decided again: refused, saying so (review finding 10); the error stays until another form is sent
   await form.getByRole('button', { name: /Decide/ }).click();
   await pl.locator('#dec-ambulances_dispatched-err').filter({ hasText: /is 40 already \(decided at \d\d:\d\d/ }).waitFor();
+  // review 15C item B: the walking wounded are not known while the dead are not (nobody inside yet)
+  const sitText = async (k) => (await pl.locator(`[data-testid=run-sim] [data-testid=sit-${k}]`).textContent()).trim();
+  eq((await sitText('walking')) === 'not known yet', (await sitText('dead')) === 'not known yet', 'walking wounded known only with the dead');
+  // review 15C item D: one "Simulated figures" line per scenario minute in the timeline
+  const simTimes = await fac.locator('[data-testid=run-timeline] tr[data-kind=sim] td:first-child').allTextContents();
+  assert(simTimes.length >= 1, 'the timeline has the simulated figures');
+  eq(new Set(simTimes).size, simTimes.length, `one Simulated figures line per minute: ${simTimes.join(', ')}`);
   await fac.locator('[data-testid=run-sim] summary', { hasText: 'Every rerun' }).click();
   await fac.locator('[data-testid=run-reruns] tbody tr').nth(1).waitFor();
   eq(await fac.locator('[data-testid=run-reruns] tbody tr').count(), 2, 'the console lists both reruns');
@@ -2179,6 +2186,12 @@ test('exercise: the evaluator sees the timeline, records an observation and rate
   await ev.locator('[data-testid=run-live][data-state=live]').waitFor();
   await ev.locator('[data-testid=run-timeline] tr[data-kind=inject]', { hasText: 'A nurse calls 112' }).waitFor();
   await ev.locator('[data-testid=run-timeline] tr[data-kind=response]').first().waitFor();
+  // review 15C item 10: #15 from "Armed response unit Tango-3" begins "Tango-3: ": the sender once
+  await exRow(fac, 15).locator('[data-testid=msel-trigger]').click();
+  const t15 = ev.locator('[data-testid=run-timeline] tr[data-kind=inject]', { hasText: 'Attacker down' });
+  await t15.waitFor();
+  eq((await t15.locator('td').nth(2).textContent()).slice(0, 18), 'Tango-3: "Attacker', 'the sender is not doubled');
+  await ev.locator('[data-testid=run-timeline] tr[data-kind=inject]', { hasText: 'A nurse calls 112' }).locator('td', { hasText: '112 emergency call centre: A nurse' }).waitFor();
   await ev.locator('#obs-kind').selectOption('strength');
   await ev.locator('#obs-target').selectOption('t_lockdown');
   await ev.locator('#obs-text').fill('The EMS commander sent ambulances to a safe rendezvous point within a minute.');

@@ -63,7 +63,10 @@ then ok; else bad "the inject table is not in time order"; fi
 out_has "<td class=\"n\">01:05<div class=\"meta\">file 01:30</div></td><td>19</td>"
 out_has "</div>Control: only the 4 of the first wave ambulances committed. Control&#39;s count at 01:00: 4 at the scene, none on their way"
 out_has "<div class=\"meta\">Controller&#39;s note, the MSEL&#39;s text: Control: {decision:ambulances_dispatched|only the 4 of the first wave} ambulances committed. Control&#39;s count at {sim:time|the attack}: {sim:ambulances_at_scene|none} at the scene"
-if [ "$(grep -o 'Controller&#39;s note' exreport-html.out | wc -l)" -eq 1 ]; then ok; else bad "a note on an inject delivered as written"; fi
+# review 15C item D: and one on each inject nobody received, under the same label
+if [ "$(grep -o 'Controller&#39;s note' exreport-html.out | wc -l)" -eq $((1 + $(grep -o '(not delivered: nobody received it)<div class="meta">Controller&#39;s note' exreport-html.out | wc -l))) ] &&
+	[ "$(grep -o 'Controller&#39;s note' exreport-html.out | wc -l)" -gt 2 ]; then ok; else bad "a note on an inject delivered as written"; fi
+out_has "receives nobody until simulation minute 120"
 # the H-hour and the attack (no shift: as planned)
 out_has "<tr><th scope=\"row\">H-hour</th><td>08:00 (the clock time of scenario time 00:00)</td></tr>"
 out_has "<tr><th scope=\"row\">Attack (simulation minute 0)</th><td>scenario time 00:45 (08:45), as the scenario plans it</td></tr>"

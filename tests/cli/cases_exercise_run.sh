@@ -45,6 +45,7 @@ out_line "00:45  sim_due  simulation with 0 decisions (200 replications)"
 out_line "                situation to ems_commander, hospital_ic, crisis_centre (minute 0 of the attack):"
 # review 15B item 5: nobody can count inside before police or the rescue task force are in
 out_line "                  dead so far and casualties still inside the hot or warm zone: not known yet: nobody is inside"
+out_line "                  their own way to hospital: not known yet; arrived at hospital: none yet; ambulances: 0 at the"
 out_line "                  about 17 dead so far; about 45 casualties still inside the hot or warm zone; at the casualty"
 out_has "projected outcome (controllers only): deaths "
 out_has "situation unchanged: nothing sent to the players"
@@ -78,7 +79,8 @@ for e in sims:
     assert list(s) == ["minute", "dead", "hot_zone", "ccp", "transport", "walking", "hospitals", "ambulances"], list(s)
     assert s["minute"] == int(e["time"][:2]) * 60 + int(e["time"][3:]) - 45, (e["time"], s["minute"])
     # review 15B item 5: the dead and the hot zone are not known (null) until the RTF is in (baseline 00:58)
-    assert (s["dead"] is None) == (s["hot_zone"] is None) == (e["time"] < "01:00"), (e["time"], s)
+    # review 15C item B: so are the walking wounded making their own way
+    assert (s["dead"] is None) == (s["hot_zone"] is None) == (s["walking"] is None) == (e["time"] < "01:00"), (e["time"], s)
     if s["dead"] is not None:
         placed = s["dead"] + s["hot_zone"] + sum(s["ccp"].values()) + s["transport"] + s["walking"] + sum(h["arrived"] for h in s["hospitals"])
         assert 75 <= placed <= 85, (e["time"], placed)  # 80 victims, each mean rounded

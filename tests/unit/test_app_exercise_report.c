@@ -388,6 +388,12 @@ static void test_report(void)
 	HAS(html, "<td>cancelled at 00:50 (contingency not needed)</td>");
 	HAS(html, "<td class=\"n\">01:15</td><td>17</td>");
 	HAS(html, "<td>skipped at 01:02</td>");
+	/* review 15C item D: nobody received them; their template is the controllers' note */
+	HAS(html, "(not delivered: nobody received it)<div class=\"meta\">Controller&#39;s note, the "
+		  "MSEL&#39;s text: Tango-3: &quot;The attacker is down, but {sim:hot_zone|many} "
+		  "casualties");
+	HAS(html, "(not delivered: nobody received it)<div class=\"meta\">Controller&#39;s note, the "
+		  "MSEL&#39;s text: Search teams have cleared the ED");
 	CHECK(in_time_order(html));
 	/* the H-hour and the attack: the shift at 01:02 came after it, so it stayed at 00:45 */
 	HAS(html, "<tr><th scope=\"row\">H-hour</th><td>08:00 (the clock time of scenario time "
@@ -451,6 +457,10 @@ static void test_report(void)
 	HAS(html, "1000 replications each with the run&#39;s seed 7");
 	if (r->outcome.run)
 		HAS(html, buf);
+	/* review 15C item A: the attacked hospital's lockdown, from the run's simulation file */
+	HAS(html, "<p class=\"meta\" data-testid=\"hospital-note\">Orrinford General Hospital (the "
+		  "attacked hospital) receives nobody until simulation minute 120 (02:45 in this run); "
+		  "its patients are those still waiting then.</p>");
 	HAS(html, "<h2>Improvement plan</h2>");
 	HAS(html, "<td>Triage tags ran out &lt;script&gt;");
 	HAS(html, "names register risk PS-001 / vehicle_ramming");
@@ -848,7 +858,11 @@ static void test_delivered(void)
 	CHECK(html && !strstr(html, "</div>Control: {decision:"));
 	/* an inject without placeholders: its text once, no note */
 	HAS(html, "</div>A nurse calls 112, whispering: ");
-	CHECK_INT(count(html, "Controller&#39;s note"), 1);
+	/* ENDEX at 01:10: the injects never delivered carry their template as the note too */
+	CHECK(count(html, "(not delivered: nobody received it)<div class=\"meta\">Controller&#39;s "
+			  "note") > 5);
+	CHECK_INT(count(html, "Controller&#39;s note"),
+		  1 + count(html, "(not delivered: nobody received it)"));
 	CHECK(in_time_order(html));
 	free(html);
 	pt_app_run_report_free(rep);
