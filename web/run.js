@@ -1364,7 +1364,8 @@ function drawSuspendRefusal(S) {
   const p = document.querySelector('#suspend-overlay [data-testid=suspend-refused]');
   if (!p) return;
   p.hidden = !S.suspendRefusal;
-  p.textContent = S.suspendRefusal ? `Your action was not recorded: ${S.suspendRefusal} The message stays next to its field.` : '';
+  p.textContent = S.suspendRefusal
+    ? `Your action was not recorded: ${S.suspendRefusal.replace(/[.\s]*$/, '')}. The message stays next to its field.` : '';
 }
 
 async function suspendDialog(S) {
