@@ -1316,9 +1316,13 @@ static enum pt_err situation_note(const struct pt_app_run_sim_job *j, char **tex
 		return nomem(d);
 	}
 	json_decref(o);
-	if (!(*text = malloc(strlen(head) + strlen(words) + 80)))
-		return nomem(d);
-	sprintf(*text, "%s%s%s", *send ? "" : "(unchanged: not sent to the players) ", head, words);
+	{
+		const char *unsent = *send ? "" : "(unchanged: not sent to the players) ";
+		size_t size = strlen(unsent) + strlen(head) + strlen(words) + 1;
+		if (!(*text = malloc(size)))
+			return nomem(d);
+		snprintf(*text, size, "%s%s%s", unsent, head, words);
+	}
 	return PT_OK;
 }
 
