@@ -182,6 +182,7 @@ static const struct demo_org {
 	{"Orrinford City Council", PT_ORG_OPERATOR},
 	{"Northgate Utilities", PT_ORG_OPERATOR},
 	{"Harbourlight Group", PT_ORG_OPERATOR},
+	{"Vellmark Hospitals Trust", PT_ORG_OPERATOR},
 	{"Vellmark Rail and Ports", PT_ORG_OPERATOR},
 	{"Sentinel Guarding Services", PT_ORG_PRIVATE_SECURITY},
 	{"Orrinford Community Relief", PT_ORG_NGO},
@@ -215,6 +216,8 @@ static const struct demo_user {
 	{"viewer", PT_ROLE_VIEWER, "Northgate Utilities"},
 	{"harbour", PT_ROLE_OPERATOR, "Harbourlight Group"},
 	{"player", PT_ROLE_PLAYER, "Harbourlight Group"},
+	{"trust", PT_ROLE_OPERATOR, "Vellmark Hospitals Trust"},
+	{"trust-admin", PT_ROLE_ADMIN, "Vellmark Hospitals Trust"},
 	{"security", PT_ROLE_OPERATOR, "Sentinel Guarding Services"},
 	{"relief", PT_ROLE_VIEWER, "Orrinford Community Relief"},
 };

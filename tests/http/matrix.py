@@ -562,7 +562,54 @@ def check_runs(res, c, who, rel, role, runs):
     expect_status(res, r, 201 if role == "facilitator" else 403, who + " creates a run")
 
 
+# Issue 16 item 0: the demo's hospitals (VM-012 to VM-014, GREEN or CLEAR) and laboratory
+# (VM-015, AMBER) belong to Vellmark Hospitals Trust. Its operator writes them; its admin reads
+# its own AMBER and manages only the trust's users; the ministry reads the GREEN hospitals and
+# (coordinator, analyst) the AMBER laboratory but writes none; Northgate's operator writes none
+# and does not see the laboratory. (user, site) -> (GET status, PATCH status).
+DEMO_HOSPITALS = {
+    ("trust", "VM-012"): (200, 200), ("trust", "VM-015"): (200, 200),
+    ("trust-admin", "VM-012"): (200, 200), ("trust-admin", "VM-015"): (200, 200),
+    ("coordinator", "VM-012"): (200, 403), ("coordinator", "VM-015"): (200, 403),
+    ("analyst", "VM-015"): (200, 403),
+    ("admin", "VM-012"): (200, 403), ("admin", "VM-015"): (404, 404),
+    ("operator", "VM-012"): (200, 403), ("operator", "VM-015"): (404, 404),
+}
+
+
+def run_demo(res, protect, work):
+    db = os.path.join(work, "matrix-demo.db")
+    rc, out, err = run_protect(protect, "--db", db, "demo")
+    if not res.eq(rc, 0, "protect demo: %s" % err[-300:]):
+        return
+    rc, out, err = run_protect(protect, "--db", db, "user", "second-factor", "optional")
+    res.eq(rc, 0, "demo: second factor optional: %s" % err[-300:])
+    srv = Server(protect, db, ["--threads", "2"]).start()
+    try:
+        clients = {}
+        for (user, sid), (read, write) in sorted(DEMO_HOSPITALS.items()):
+            if user not in clients:
+                clients[user] = Client(srv.port)
+                res.eq(clients[user].login(user, "demo-" + user).status, 200, "demo log-in " + user)
+            c = clients[user]
+            r = c.get("/api/v1/sites/%s" % sid)
+            expect_status(res, r, read, "demo %s GET %s" % (user, sid))
+            if read == 200:
+                res.eq((r.json or {}).get("owner"), "Vellmark Hospitals Trust", "demo %s: the owner" % sid)
+                res.eq((r.json or {}).get("can_edit"), write == 200, "demo %s %s can_edit" % (user, sid))
+            # the site's own peak occupancy (data/demo/sites.csv): a write that changes nothing
+            r = c.request("PATCH", "/api/v1/sites/%s" % sid, {"peak_occupancy": {"VM-012": 3000, "VM-015": 160}[sid]})
+            expect_status(res, r, write, "demo %s PATCH %s" % (user, sid))
+        r = clients["trust-admin"].get("/api/v1/users?limit=1000")
+        res.eq(sorted((u.get("name"), u.get("role")) for u in (r.json or {}).get("items", [])),
+               [("trust", "operator"), ("trust-admin", "admin")], "demo: the trust's admin lists the trust's users")
+    finally:
+        status, out, err = srv.stop()
+        res.eq(status, 0, "matrix demo server exit status")
+
+
 def run(res, protect, work):
+    run_demo(res, protect, work)
     db = setup(protect, work)
     # every role's refusals on runs at once: past serve's default throttle of 30 a minute
     srv = Server(protect, db, ["--threads", "4", "--run-refusals", "100000"]).start()
