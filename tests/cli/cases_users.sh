@@ -4,7 +4,7 @@
 
 # --- the demo's organisations and users ----------------------------------------
 p u-demo 0 --db u.db demo
-out_has "u.db: demo region loaded (8 organisations, 14 users; log-ins in README.md)"
+out_has "u.db: demo region loaded (9 organisations, 16 users; log-ins in README.md)"
 if [ "$(stat -c %a u.db.key 2>/dev/null)" = 600 ]; then ok; else bad "u.db.key missing or not mode 600"; fi
 p u-org-list 0 --db u.db org list
 out_has "government       Vellmark Ministry of the Interior"
@@ -13,16 +13,19 @@ out_has "private_security Sentinel Guarding Services"
 out_has "ngo              Orrinford Community Relief"
 if grep -qE '^ +[0-9]+  operator +Northgate Utilities +Sentinel Guarding Services$' u-org-list.out; then ok; else
 	bad "Northgate Utilities does not name Sentinel Guarding Services as its partner: $(cat u-org-list.out)"; fi
-out_has "8 organisations"
+out_has "operator         Vellmark Hospitals Trust"
+out_has "9 organisations"
 p u-user-list 0 --db u.db user list --format csv
 out_has "name,role,organisation,organisation_type"
 out_has "coordinator,coordinator,Vellmark Ministry of the Interior,government"
 out_has "security,operator,Sentinel Guarding Services,private_security"
+out_has "trust,operator,Vellmark Hospitals Trust,operator"
+out_has "trust-admin,admin,Vellmark Hospitals Trust,operator"
 for role in admin coordinator analyst operator viewer pio facilitator player evaluator; do
 	if awk -F, -v r="$role" 'NR > 1 && $2 == r { found = 1 } END { exit !found }' u-user-list.out; then ok; else
 		bad "no demo user has the role $role"; fi
 done
-if [ "$(wc -l < u-user-list.out)" -eq 15 ]; then ok; else bad "expected 14 demo users"; fi
+if [ "$(wc -l < u-user-list.out)" -eq 17 ]; then ok; else bad "expected 16 demo users"; fi
 # Every TLP label has sites; the RED ones name a reader (entries in the log).
 p u-sites-red 0 --db u.db export sites --format csv --max-tlp RED
 for tlp in CLEAR GREEN AMBER AMBER+STRICT RED; do
@@ -39,7 +42,7 @@ out_has ",site.reader.add,sites,VM-"
 # Demo again: refreshed, nobody added twice, and still intact.
 p u-demo-again 0 --db u.db demo
 p u-user-list-2 0 --db u.db user list
-out_has "14 users"
+out_has "16 users"
 p u-verify-demo 0 --db u.db audit verify
 out_has "audit log intact:"
 
