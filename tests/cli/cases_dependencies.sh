@@ -107,16 +107,20 @@ assert j["withheld"] > 0, j'
 err_has "; withheld "
 
 # a group's hours and loss are its consumer's (review of issue 12, attack finding 1): the
-# analyst (Ministry) writes VM-012, sees VM-065 but not VM-002, both in group power
+# coordinator (Ministry) writes the dependencies of any owner's VM-012, sees VM-065 but not
+# VM-002, both in group power. The ministry's analyst no longer writes VM-012: since issue 16
+# the hospital is Vellmark Hospitals Trust's.
 printf '%s\n%s\n' "$H" "VM-065,VM-012,physical,48,0.9,power" >dp-group.csv
-p dp-group 0 --db dp.db import dependencies dp-group.csv --as analyst
+p dp-group-analyst 77 --db dp.db import dependencies dp-group.csv --as analyst
+err_line "protect: dp-group.csv:2: consumer_id: your role or organisation may not change the dependencies of site VM-012"
+p dp-group 0 --db dp.db import dependencies dp-group.csv --as coordinator
 out_line "dp-group.csv: 1 dependencies imported (0 created, 1 updated)"
 p dp-group-all 0 --db dp.db export dependencies --max-tlp RED
 out_line "VM-002,VM-012,physical,48,0.9,power"
 out_line "VM-065,VM-012,physical,48,0.9,power"
 # a provider joining the group with other values sets the whole group; no stored value is told
 printf '%s\n%s\n' "$H" "VM-020,VM-012,cyber,99,0.3,power" >dp-probe.csv
-p dp-probe 0 --db dp.db import dependencies dp-probe.csv --as analyst
+p dp-probe 0 --db dp.db import dependencies dp-probe.csv --as coordinator
 out_line "dp-probe.csv: 1 dependencies imported (0 created, 1 updated); 1 more of their groups set to the same hours and loss"
 p dp-probe-all 0 --db dp.db export dependencies --max-tlp RED
 out_line "VM-002,VM-012,physical,99,0.3,power"
@@ -124,7 +128,7 @@ out_line "VM-065,VM-012,physical,99,0.3,power"
 out_line "VM-020,VM-012,cyber,99,0.3,power"
 # the file's own rows of one group must still agree
 printf '%s\n%s\n%s\n' "$H" "VM-065,VM-012,physical,72,1,power" "VM-020,VM-012,cyber,72,0.5,power" >dp-group2.csv
-p dp-group2 65 --db dp.db import dependencies dp-group2.csv --as analyst
+p dp-group2 65 --db dp.db import dependencies dp-group2.csv --as coordinator
 err_line 'protect: dp-group2.csv:3: service_loss: 0.5 here but 1 on line 2: the redundant providers of group power of VM-012 must carry the same service_loss'
 p dp-group2-after 0 --db dp.db export dependencies --max-tlp RED
 same_files dp-probe-all.out dp-group2-after.out
