@@ -414,13 +414,18 @@ def t_dependency_groups_and_delete(res, port, protect, db):
     """Review of issue 12: a group's hours and loss are its consumer's (no hidden row compared or
     told); the coordinator imports dependencies; DELETE /dependencies/{provider}/{consumer}."""
     path = "/api/v1/imports/dependencies"
-    an = login(res, port, "analyst")  # writes the Ministry's VM-012, sees VM-065, not VM-002
+    # Issue 16: VM-012 is Vellmark Hospitals Trust's; the ministry's analyst no longer writes it
+    refused = login(res, port, "analyst").request("POST", path, DEPS_HEADER + "VM-065,VM-012,physical,72,1,\n",
+                                                  ctype="text/csv")
+    res.eq((refused.status, (refused.json or {}).get("field")), (403, "consumer_id"),
+           "the ministry's analyst may not change the trust's VM-012: %r" % refused.body[:200])
+    coord = login(res, port, "coordinator")  # writes any owner's dependencies, sees VM-065, not VM-002
     # the attack review's probe: the visible members leave group power, a visible provider claims it
-    r = an.request("POST", path, DEPS_HEADER + "VM-065,VM-012,physical,72,1,\nVM-016,VM-012,physical,24,0.6,\n",
+    r = coord.request("POST", path, DEPS_HEADER + "VM-065,VM-012,physical,72,1,\nVM-016,VM-012,physical,24,0.6,\n",
                    ctype="text/csv")
-    res.eq(r.status, 200, "the analyst takes VM-065 out of group power: %r" % r.body[:200])
+    res.eq(r.status, 200, "the coordinator takes VM-065 out of group power: %r" % r.body[:200])
     for hours, loss in (("99", "0.3"), ("72", "0.3")):
-        r = an.request("POST", path, DEPS_HEADER + "VM-020,VM-012,cyber,%s,%s,power\n" % (hours, loss),
+        r = coord.request("POST", path, DEPS_HEADER + "VM-020,VM-012,cyber,%s,%s,power\n" % (hours, loss),
                        ctype="text/csv")
         res.eq((r.status, r.json), (200, {"created": 0, "updated": 1, "regrouped": 0}),
                "a group name in use by a hidden row answers as a free one (%s h): %r" % (hours, r.body[:200]))
@@ -429,10 +434,9 @@ def t_dependency_groups_and_delete(res, port, protect, db):
     rc, out, err = run_protect(protect, "--db", db, "export", "dependencies", "--max-tlp", "RED")
     res.check("VM-002,VM-012,physical,72,0.3,power" in out.splitlines(), "the hidden member of power was set too")
     # a visible member of the group is counted
-    r = an.request("POST", path, DEPS_HEADER + "VM-065,VM-012,physical,72,1,power\n", ctype="text/csv")
+    r = coord.request("POST", path, DEPS_HEADER + "VM-065,VM-012,physical,72,1,power\n", ctype="text/csv")
     res.eq(r.json, {"created": 0, "updated": 1, "regrouped": 1}, "VM-020's row of power is set and counted")
-    # the national coordinator imports dependencies for the Ministry's hospitals (review M4)
-    coord = login(res, port, "coordinator")
+    # the national coordinator imports dependencies for the trust's hospitals (review M4)
     r = coord.request("POST", path, DEPS_HEADER + "VM-065,VM-014,physical,12,1,labpower\n", ctype="text/csv")
     res.eq((r.status, r.json), (200, {"created": 0, "updated": 1, "regrouped": 0}), "the coordinator imports")
     # deleting: 404 hidden or missing alike, 403 for a reader who may not write, CSRF, audited
