@@ -1004,12 +1004,16 @@ def t_round2(res, srv, protect, db):
         res.eq(r.status, 201, "assign %s as %s: %s" % (user, role, r.body[:200]))
     res.eq(f.request("POST", path + "/start", None).status, 200, "start")
     p2, p1 = login(res, port, "player2"), login(res, port, "player")
-    res.eq(p1.get("/api/v1/sites/VM-015").status, 404, "the police commander may not read VM-015 (AMBER)")
-    r = p2.request("POST", path + "/alerts", {"template": "armed-attack", "site_id": "VM-015"})
+    # VM-023, the ministry's own AMBER headquarters (since issue 16 the AMBER laboratory VM-015
+    # is the hospital trust's, which player2 no longer reads)
+    res.eq(p2.get("/api/v1/sites/VM-023").status, 200, "the PIO (Ministry) reads VM-023 (the ministry's AMBER)")
+    res.eq(p1.get("/api/v1/sites/VM-023").status, 404, "the police commander may not read VM-023 (AMBER)")
+    r = p2.request("POST", path + "/alerts", {"template": "armed-attack", "site_id": "VM-023"})
     expect(res, r, 400, "site_id", "an alert on a site not every participant may read")
     res.check("not every participant" in r.body and "player" not in r.body,
               "the refusal names no participant: %s" % r.body[:300])
-    res.check("Vellmark Public Health" not in json.dumps(f.get(path).json or {}), "no event names the AMBER site")
+    res.check("Ministry of the Interior Headquarters" not in json.dumps(f.get(path).json or {}),
+              "no event names the AMBER site")
     # 50 alerts a run, then 400 "run", audited; they count against the run rate
     ids = []
     for k in range(50):
