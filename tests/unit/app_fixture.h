@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app/pt_app.h"
 #include "formats/pt_diag.h"
@@ -48,6 +49,18 @@ static inline struct pt_db *fx_open(void)
 	pt_catalog_clear(&cat.sectors);
 	pt_catalog_clear(&cat.threats);
 	return db;
+}
+
+/* Remove a closed test database at path (with its key, WAL and shared-memory files) and its directory dir. */
+static inline void fx_remove_db(const char *path, const char *dir)
+{
+	static const char *const ext[] = {"", ".key", "-wal", "-shm"};
+	char p[512];
+	for (size_t i = 0; i < sizeof ext / sizeof *ext; i++) {
+		snprintf(p, sizeof p, "%s%s", path, ext[i]);
+		unlink(p);
+	}
+	rmdir(dir);
 }
 
 static inline long long fx_org(struct pt_db *db, const char *name, enum pt_org_type type)

@@ -98,16 +98,8 @@ static int setup(struct world *w)
 
 static void teardown(struct world *w)
 {
-	char p[200];
 	pt_app_db_close(w->db);
-	unlink(w->path);
-	snprintf(p, sizeof p, "%s.key", w->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-wal", w->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", w->path);
-	unlink(p);
-	rmdir(w->dir);
+	fx_remove_db(w->path, w->dir);
 }
 
 static struct pt_caller at(struct pt_caller c, int64_t t)
