@@ -232,11 +232,6 @@ enum pt_err pt_app_cer_change(const struct pt_caller *c, struct pt_db *db, long 
 		err = PT_EDB;
 		goto out;
 	}
-	if (none && pt_access_cer_designate(&c->who) != PT_ACCESS_OK) {
-		err = pt_diag_set(d, PT_ENOTFOUND, 0, "organisation",
-				  "no designated critical entity %lld you may see", org_id);
-		goto out;
-	}
 	if ((designate || none) && pt_access_cer_designate(&c->who) != PT_ACCESS_OK) {
 		err = pt_diag_set(d, PT_EFORBIDDEN, 0,
 				  ch->designated_on ? "designated_on" : "notified_on",

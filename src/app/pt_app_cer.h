@@ -62,7 +62,7 @@ struct pt_cer_edit {
  * notification are pt_access_cer_designate's; the dates of the risk assessment and plan
  * and the sites pt_access_cer_report's. Sites c may not read that are linked stay linked
  * whatever sites says. PT_ENOTFOUND (field organisation) when c may not see the
- * organisation's designation (or, for a caller who may not designate, it has none);
+ * organisation's designation (pt_access_cer_read, whether or not it has one);
  * PT_EFORBIDDEN naming the field c may not change; PT_EINVAL naming the field (bad or
  * missing days, pt_cer_check; a site that is not the organisation's, unknown, not readable
  * or named twice: field sites; more than PT_CER_SITES_MAX).
