@@ -115,6 +115,9 @@ static const struct pt_cli_command commands[] = {
 	 "       cer revoke ORGANISATION [--as USER]",
 	 "critical entities under the EU CER Directive: designation (art. 6), the risk assessment "
 	 "(art. 12) and resilience plan (art. 13) each owes and by when"},
+	{"withheld", pt_cmd_withheld, "withheld [--method fema|quant] [--format table|json] --as USER",
+	 "a government coordinator's counts of the sites it may not read, by sector and risk band "
+	 "(counts below 3 not shown)"},
 	/* issue 13: public alerts */
 	{"alert", pt_cmd_alert,
 	 "alert new --template T --site ID [--radius-km R] [--lang en,mk,sq]\n"

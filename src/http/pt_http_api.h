@@ -218,5 +218,6 @@ void pt_h_alerts_cap_public(struct pt_req *r);
 void pt_h_cer_list(struct pt_req *r);
 void pt_h_cer_put(struct pt_req *r);
 void pt_h_cer_delete(struct pt_req *r);
+void pt_h_withheld(struct pt_req *r); /* pt_http_withheld.c */
 
 #endif

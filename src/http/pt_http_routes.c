@@ -69,6 +69,11 @@ static const struct pt_vquery q_cascade[] = {
 	{"repair_hours", PT_V_QUERY_TEXT, 1, 32, NULL},
 	{NULL, PT_V_INT, 0, 0, NULL},
 };
+/* issue 16, item 8: the counts of withheld sites take no filter, so two answers cannot be differenced */
+static const struct pt_vquery q_withheld[] = {
+	{"method", PT_V_STRING, 1, 16, NULL},
+	{NULL, PT_V_INT, 0, 0, NULL},
+};
 static const struct pt_vquery q_spof[] = {
 	{"top", PT_V_INT, 1, 100000, NULL},
 	{NULL, PT_V_INT, 0, 0, NULL},
@@ -637,6 +642,7 @@ const struct pt_route pt_routes[] = {
 	{"PUT", "/api/v1/organisations/{id}/cer", pt_h_cer_put, PT_R_JSON, q_none, &b_cer_put},
 	{"PATCH", "/api/v1/organisations/{id}/cer", pt_h_cer_put, PT_R_JSON, q_none, &b_cer_patch},
 	{"DELETE", "/api/v1/organisations/{id}/cer", pt_h_cer_delete, 0, q_none, NULL},
+	{"GET", "/api/v1/withheld", pt_h_withheld, 0, q_withheld, NULL}, /* no filter: no differencing */
 	{"GET", "/", NULL, PT_R_PUBLIC | PT_R_STATIC, NULL, NULL},
 	{NULL, NULL, NULL, 0, NULL, NULL},
 };

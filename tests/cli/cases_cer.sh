@@ -44,3 +44,13 @@ p cer-revoke-again 66 --db cer.db cer revoke "Orrinford City Council"
 p cer-audit 0 --db cer.db audit list --format csv
 out_has "cer.revoke"
 out_has "cer.designate"
+
+# the coordinator's counts of what it may not read; nobody else's
+p cer-withheld 0 --db cer.db withheld --as coordinator --format json
+pycheck "withheld JSON" cer-withheld.out '
+assert j["total"] == 8 and j["fewer_than"] == 3, j
+assert all((c["count"] is None) == ("fewer_than" in c) for c in j["by_sector"] + j["by_band"]), j
+assert all(c["count"] is None or c["count"] >= 3 for c in j["by_sector"] + j["by_band"]), j'
+p cer-withheld-analyst 77 --db cer.db withheld --as analyst
+err_line "protect: only government coordinators are told about the sites they may not read"
+p cer-withheld-carver 64 --db cer.db withheld --method carver --as coordinator

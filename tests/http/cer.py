@@ -4,7 +4,9 @@
 # each owes by when, linked sites withheld from those who may not read them, who may
 # designate and record, clear 400s naming the field, the same 404 for a hidden designation
 # and none, and every change audited. Each test puts back what it changed.
-from httplib import Client
+import json
+
+from httplib import Client, run_protect
 
 
 def login(res, port, user):
@@ -159,4 +161,48 @@ def t_cer_designate(res, port, protect, db):
               "designation and revocation are audited")
 
 
-TESTS = [("cer-list", t_cer_list), ("cer-record", t_cer_record), ("cer-designate", t_cer_designate)]
+def suppressed(counts):
+    """The rule of docs/access.md: below 3 hidden, and a second cell when only one is."""
+    hide = [c < 3 for c in counts]
+    if sum(hide) == 1:
+        shown = [i for i, h in enumerate(hide) if not h]
+        if shown:
+            hide[min(shown, key=lambda i: (counts[i], i))] = True
+    return hide
+
+
+def t_withheld(res, port, protect, db):
+    coord = login(res, port, "coordinator")
+    seen = {s["id"] for s in (coord.get("/api/v1/sites?limit=1000").json or {}).get("items", [])}
+    rc, out, err = run_protect(protect, "--db", db, "sites", "list", "--format", "json")
+    everything = {s["id"]: s for s in json.loads(out)["sites"]}
+    hidden = [s for sid, s in everything.items() if sid not in seen]
+    rc, out, err = run_protect(protect, "--db", db, "assess", "--method", "fema", "--format", "json")
+    band = {s["site_id"]: s["band"] for s in json.loads(out)["sites"]}
+    r = coord.get("/api/v1/withheld")
+    body = r.json or {}
+    res.eq((r.status, body.get("total"), body.get("fewer_than")), (200, len(hidden), 3),
+           "the coordinator is told how many sites it may not read")
+    sectors = body.get("by_sector", [])
+    want = [sum(1 for s in hidden if s["sector"] == c["id"]) for c in sectors]
+    hide = suppressed(want)
+    res.eq([c.get("count") for c in sectors], [None if h else w for w, h in zip(want, hide)],
+           "by sector: every count below 3 is withheld")
+    res.check(all((c.get("fewer_than") == 3) == (c.get("count") is None) for c in sectors),
+              "a withheld count says 'fewer than 3'")
+    names = ["low", "medium", "high", "very high", "not assessed"]
+    want = [sum(1 for s in hidden if band.get(s["id"], "not assessed") == n) for n in names]
+    res.eq([c.get("id") for c in body.get("by_band", [])], names, "the bands")
+    res.eq([c.get("count") for c in body.get("by_band", [])],
+           [None if h else w for w, h in zip(want, suppressed(want))], "by band, small counts withheld")
+    r = coord.get("/api/v1/withheld?sector=health")
+    res.eq((r.status, (r.json or {}).get("field")), (400, "sector"), "no filter can narrow the counts")
+    r = coord.get("/api/v1/withheld?method=carver")
+    res.eq((r.status, (r.json or {}).get("field")), (400, "method"), "CARVER has no risk band")
+    for user in ("analyst", "admin", "trust", "operator"):
+        r = login(res, port, user).get("/api/v1/withheld")
+        res.eq(r.status, 403, user + " is not told about the sites it may not read")
+
+
+TESTS = [("cer-list", t_cer_list), ("cer-record", t_cer_record), ("cer-designate", t_cer_designate),
+         ("withheld", t_withheld)]

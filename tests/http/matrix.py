@@ -456,6 +456,11 @@ def check_cer(res, c, who, rel, role, orgs):
                   who + " PUT a designation")
     if key in CER_DESIGNATE:
         expect_status(res, c.request("DELETE", other), 204, who + " DELETE the designation")
+    r = c.get("/api/v1/withheld")
+    expect_status(res, r, 200 if key in HIDDEN_COUNTS else 403, who + " GET withheld")
+    if key in HIDDEN_COUNTS:
+        hidden = len(TLPS) - len([t for t in TLPS if role in READ[rel][t]])
+        res.eq((r.json or {}).get("total"), hidden, who + " withheld total")
 
 
 def check_alerts(res, c, who, rel, role, port, composer, missing_body):
