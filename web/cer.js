@@ -100,7 +100,7 @@ function openRecord(tr, e, ctx) {
 function designateForm(ctx) {
   const org = el('select', { id: 'cer-org', required: true }, el('option', { value: '' }, 'Choose an organisation'));
   api.organisations().then((list) => {
-    for (const o of list) org.append(el('option', { value: String(o.id) }, o.name));
+    for (const o of list.items) org.append(el('option', { value: String(o.id) }, o.name));
   }).catch(() => {});
   const designated = el('input', { type: 'date', id: 'cer-designated', required: true });
   const notified = el('input', { type: 'date', id: 'cer-notified', required: true });
