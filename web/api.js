@@ -419,3 +419,12 @@ export const runAlert = (id, b) => call('POST', `/runs/${encodeURIComponent(id)}
 export const runEventsUrl = (id) => `${BASE}/runs/${encodeURIComponent(id)}/events`;
 /** The after-action report: format html (a printable page) or csv (the improvement plan). */
 export const runReportUrl = (id, format) => `${BASE}/runs/${encodeURIComponent(id)}/report?format=${format}`;
+
+/* ---- issue 16, item 8: critical entities under the CER Directive ----
+   {items: [{organisation_id, organisation, designated_on, notified_on, obligations_from,
+   risk_assessment_on, risk_assessment_due, risk_assessment, resilience_plan_on,
+   resilience_plan_due, resilience_plan, lacks, sites, sites_withheld?, changed_at, changed_by,
+   may_report}], today, entities, lacking_risk_assessment, lacking_resilience_plan, may_designate} */
+export const cerEntities = () => call('GET', '/cer');
+export const changeCer = (orgId, change) => call('PATCH', `/organisations/${encodeURIComponent(orgId)}/cer`, { json: change });
+export const designateCer = (orgId, d) => call('PUT', `/organisations/${encodeURIComponent(orgId)}/cer`, { json: d });

@@ -47,3 +47,10 @@ export function canSeeExercises(user) {
   return ['facilitator', 'player', 'evaluator'].includes(user.role) || (user.role === 'coordinator' && isGov(user));
 }
 export function canCreateRun(user) { return user.role === 'facilitator'; }
+/* issue 16, item 8: critical entities under the CER Directive (docs/access.md "Critical entities"):
+   government coordinators, analysts and admins see every designation; an entity's admins and
+   operators see their own (the server's list says which). */
+export function canSeeCer(user) {
+  return (isGov(user) && ['coordinator', 'analyst', 'admin'].includes(user.role)) ||
+    (!isGov(user) && ['admin', 'operator'].includes(user.role));
+}

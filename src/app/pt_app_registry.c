@@ -14,6 +14,7 @@
 #include "pt_app_surge.h"
 #include "../formats/pt_measures_io.h"
 #include "../formats/pt_sites_io.h"
+#include "../store/pt_cer_store.h"
 #include "../store/pt_measures_store.h"
 #include "pt_app_measures.h"
 #include "pt_app_audit.h"
@@ -418,6 +419,59 @@ out:
 	return err;
 }
 
+/* Issue 16, item 8: the demo's critical entities under the CER Directive (docs/methodology.md,
+ * "Critical entities"; data/demo/README.md): dates chosen so that on the tests' clock
+ * (2026-12-01) the trust lacks both, Harbourlight lacks its plan, Northgate is current and
+ * Rail and Ports is still within its first deadlines. */
+static const struct demo_cer {
+	const char *org, *designated_on, *notified_on, *risk_assessment_on, *resilience_plan_on;
+	const char *sites[4];
+} demo_cer[] = {
+	{"Vellmark Hospitals Trust", "2026-01-12", "2026-01-26", "", "", {"VM-012", "VM-013", "VM-014", NULL}},
+	{"Northgate Utilities", "2026-01-12", "2026-01-26", "2026-06-30", "2026-09-15", {"VM-001", "VM-002", "VM-003", "VM-004"}},
+	{"Harbourlight Group", "2026-01-12", "2026-01-26", "2026-08-20", "", {"VM-008", "VM-009", "VM-010", NULL}},
+	{"Vellmark Rail and Ports", "2026-05-04", "2026-05-18", "", "", {"VM-005", "VM-006", "VM-007", NULL}},
+};
+
+/* Designate the demo's critical entities that are not designated yet (stored ones are kept). */
+static enum pt_err demo_cer_load(struct pt_db *db, struct pt_diag *d)
+{
+	struct pt_cer_entity_row *rows = NULL;
+	struct pt_cer_link_row *links = NULL;
+	size_t n = 0, n_links = 0, i, k;
+	enum pt_err err;
+
+	if ((err = pt_db_cer_load(db, &rows, &n, &links, &n_links, d)) != PT_OK)
+		return err;
+	for (i = 0; i < COUNT_OF(demo_cer) && err == PT_OK; i++) {
+		struct pt_cer_dates dates;
+		char sites[4][PT_ID_MAX];
+		long long org_id = 0;
+		size_t n_sites = 0;
+		int seen = 0;
+		if ((err = demo_org_id(db, demo_cer[i].org, &org_id, d)) != PT_OK)
+			break;
+		for (k = 0; k < n; k++)
+			seen |= rows[k].org_id == org_id;
+		if (seen)
+			continue;
+		memset(&dates, 0, sizeof dates);
+		pt_strlcpy(dates.designated_on, demo_cer[i].designated_on, sizeof dates.designated_on);
+		pt_strlcpy(dates.notified_on, demo_cer[i].notified_on, sizeof dates.notified_on);
+		pt_strlcpy(dates.risk_assessment_on, demo_cer[i].risk_assessment_on,
+			   sizeof dates.risk_assessment_on);
+		pt_strlcpy(dates.resilience_plan_on, demo_cer[i].resilience_plan_on,
+			   sizeof dates.resilience_plan_on);
+		for (k = 0; k < COUNT_OF(demo_cer[i].sites) && demo_cer[i].sites[k]; k++)
+			pt_strlcpy(sites[n_sites++], demo_cer[i].sites[k], PT_ID_MAX);
+		err = pt_db_cer_put(db, org_id, &dates, (const char(*)[PT_ID_MAX])sites, n_sites,
+				    "cer.designate", demo_cer[i].org, d);
+	}
+	free(rows);
+	free(links);
+	return err;
+}
+
 enum pt_err pt_app_registry_demo(const struct pt_caller *c, struct pt_db *db,
 				 struct pt_app_demo_result *out, struct pt_diag *d)
 {
@@ -441,7 +495,8 @@ enum pt_err pt_app_registry_demo(const struct pt_caller *c, struct pt_db *db,
 	    (err = pt_db_auth_setting_set(db, "second_factor", "optional", 0, d)) != PT_OK ||
 	    (err = pt_db_auth_setting_set(db, "demo_passwords", "1", 0, d)) != PT_OK ||
 	    (err = demo_orgs_load(db, d)) != PT_OK || (err = demo_users_load(db, d)) != PT_OK ||
-	    (err = demo_site_measures_load(db, d)) != PT_OK)
+	    (err = demo_site_measures_load(db, d)) != PT_OK ||
+	    (err = demo_cer_load(db, d)) != PT_OK) /* issue 16, item 8 */
 		goto out;
 	if (out) {
 		out->orgs = COUNT_OF(demo_orgs);

@@ -106,6 +106,18 @@ static const struct pt_cli_command commands[] = {
 	/* review of issue 12: remove a wrong dependency */
 	{"dependencies", pt_cmd_dependencies, "dependencies delete PROVIDER_ID CONSUMER_ID [--as USER]",
 	 "delete the dependency of a consumer site on a provider site"},
+	/* issue 16, item 8: critical entities under the CER Directive */
+	{"cer", pt_cmd_cer,
+	 "cer list [--format table|csv|json] [--as USER]\n"
+	 "       cer designate ORGANISATION --designated DATE --notified DATE [--site ID]...\n"
+	 "       cer set ORGANISATION [--designated DATE] [--notified DATE] [--risk-assessment DATE]\n"
+	 "           [--resilience-plan DATE] [--site ID]... [--no-sites] [--as USER]\n"
+	 "       cer revoke ORGANISATION [--as USER]",
+	 "critical entities under the EU CER Directive: designation (art. 6), the risk assessment "
+	 "(art. 12) and resilience plan (art. 13) each owes and by when"},
+	{"withheld", pt_cmd_withheld, "withheld [--method fema|quant] [--format table|json] --as USER",
+	 "a government coordinator's counts of the sites it may not read, by sector and risk band "
+	 "(counts below 3 not shown)"},
 	/* issue 13: public alerts */
 	{"alert", pt_cmd_alert,
 	 "alert new --template T --site ID [--radius-km R] [--lang en,mk,sq]\n"

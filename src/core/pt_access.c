@@ -1035,3 +1035,40 @@ enum pt_access pt_access_exercise_guide(const struct pt_principal *who)
 		return PT_ACCESS_OK;
 	return PT_ACCESS_FORBIDDEN;
 }
+
+/* ---- critical entities (issue 16, item 8) ---- */
+
+enum pt_access pt_access_cer_designate(const struct pt_principal *who)
+{
+	if (is_system(who))
+		return PT_ACCESS_OK;
+	if (principal_ok(who) && is_government(who) &&
+	    (who->role == PT_ROLE_COORDINATOR || who->role == PT_ROLE_ADMIN))
+		return PT_ACCESS_OK;
+	return PT_ACCESS_FORBIDDEN;
+}
+
+enum pt_access pt_access_cer_read(const struct pt_principal *who, long long org_id)
+{
+	if (is_system(who))
+		return PT_ACCESS_OK;
+	if (!principal_ok(who) || org_id <= 0)
+		return PT_ACCESS_NOT_FOUND;
+	if (is_government(who) && (who->role == PT_ROLE_COORDINATOR ||
+				   who->role == PT_ROLE_ANALYST || who->role == PT_ROLE_ADMIN))
+		return PT_ACCESS_OK;
+	if (who->org_id == org_id && (who->role == PT_ROLE_ADMIN || who->role == PT_ROLE_OPERATOR))
+		return PT_ACCESS_OK;
+	return PT_ACCESS_NOT_FOUND;
+}
+
+enum pt_access pt_access_cer_report(const struct pt_principal *who, long long org_id)
+{
+	enum pt_access a = pt_access_cer_read(who, org_id);
+	if (a != PT_ACCESS_OK || is_system(who))
+		return a;
+	if (pt_access_cer_designate(who) == PT_ACCESS_OK ||
+	    (who->org_id == org_id && who->role == PT_ROLE_ADMIN))
+		return PT_ACCESS_OK;
+	return PT_ACCESS_FORBIDDEN;
+}

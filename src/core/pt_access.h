@@ -851,4 +851,29 @@ enum pt_access pt_access_run_guide(const struct pt_principal *who, const struct 
  */
 enum pt_access pt_access_exercise_guide(const struct pt_principal *who);
 
+/* ---- critical entities (issue 16, item 8; docs/access.md, "Critical entities") ---- */
+
+/**
+ * May who designate an organisation a critical entity, change the days of its
+ * designation or revoke it (the CER Directive's art. 6 is the state's act)? Coordinators
+ * and admins of government organisations. OK or FORBIDDEN.
+ */
+enum pt_access pt_access_cer_designate(const struct pt_principal *who);
+
+/**
+ * May who see that organisation org_id is a designated critical entity, and its
+ * obligations? Coordinators, analysts and admins of government organisations; the
+ * entity's own admins and operators. OK or NOT_FOUND (a list of critical entities is
+ * itself sensitive: to anyone else the designation does not exist).
+ */
+enum pt_access pt_access_cer_read(const struct pt_principal *who, long long org_id);
+
+/**
+ * May who record the dates of entity org_id's risk assessment and resilience plan, and
+ * the sites of its critical infrastructure? Coordinators and admins of government
+ * organisations, and the entity's own admins. OK, NOT_FOUND (as pt_access_cer_read) or
+ * FORBIDDEN.
+ */
+enum pt_access pt_access_cer_report(const struct pt_principal *who, long long org_id);
+
 #endif

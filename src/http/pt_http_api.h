@@ -214,4 +214,10 @@ void pt_h_alerts_feed(struct pt_req *r);
 /** GET /alerts/ID.cap, no log-in: an issued Actual message's bytes, else 404 (kept, rate-limited). */
 void pt_h_alerts_cap_public(struct pt_req *r);
 
+/* issue 16, item 8: critical entities under the CER Directive (pt_http_cer.c) */
+void pt_h_cer_list(struct pt_req *r);
+void pt_h_cer_put(struct pt_req *r);
+void pt_h_cer_delete(struct pt_req *r);
+void pt_h_withheld(struct pt_req *r); /* pt_http_withheld.c */
+
 #endif

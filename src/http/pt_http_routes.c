@@ -69,6 +69,11 @@ static const struct pt_vquery q_cascade[] = {
 	{"repair_hours", PT_V_QUERY_TEXT, 1, 32, NULL},
 	{NULL, PT_V_INT, 0, 0, NULL},
 };
+/* issue 16, item 8: the counts of withheld sites take no filter, so two answers cannot be differenced */
+static const struct pt_vquery q_withheld[] = {
+	{"method", PT_V_STRING, 1, 16, NULL},
+	{NULL, PT_V_INT, 0, 0, NULL},
+};
 static const struct pt_vquery q_spof[] = {
 	{"top", PT_V_INT, 1, 100000, NULL},
 	{NULL, PT_V_INT, 0, 0, NULL},
@@ -237,6 +242,26 @@ static const struct pt_vfield f_org_patch[] = {
 	END,
 };
 static const struct pt_vschema b_org_patch = {f_org_patch, 1};
+/* issue 16, item 8: a critical entity's designation (the days are checked by src/core/pt_cer) */
+static const struct pt_vfield e_cer_site = {"", PT_V_STRING, 1, 0, 1, 63, NULL, pt_valid_id, "1-63 characters of A-Z a-z 0-9 . _ -", NULL, NULL};
+static const struct pt_vfield f_cer_put[] = {
+	STR("designated_on", 1, 10, 10),
+	STR("notified_on", 1, 10, 10),
+	STR("risk_assessment_on", 0, 0, 10),
+	STR("resilience_plan_on", 0, 0, 10),
+	ARR("sites", 0, 0, 1000, &e_cer_site),
+	END,
+};
+static const struct pt_vschema b_cer_put = {f_cer_put, 0};
+static const struct pt_vfield f_cer_patch[] = {
+	STR("designated_on", 0, 10, 10),
+	STR("notified_on", 0, 10, 10),
+	STR("risk_assessment_on", 0, 0, 10),
+	STR("resilience_plan_on", 0, 0, 10),
+	ARR("sites", 0, 0, 1000, &e_cer_site),
+	END,
+};
+static const struct pt_vschema b_cer_patch = {f_cer_patch, 1};
 
 static const struct pt_vfield f_user_post[] = {
 	ID("name", 1),
@@ -612,6 +637,12 @@ const struct pt_route pt_routes[] = {
 	{"POST", "/api/v1/runs/{id}/improvements", pt_h_run_improve, PT_R_JSON, q_none, &b_run_improve},
 	{"POST", "/api/v1/runs/{id}/alerts", pt_h_run_alert, PT_R_JSON, q_none, &b_alert_new},
 	{"GET", "/api/v1/runs/{id}/events", pt_h_run_events, 0, q_run_events, NULL},
+	/* issue 16, item 8: critical entities under the CER Directive (pt_http_cer.c) */
+	{"GET", "/api/v1/cer", pt_h_cer_list, 0, q_none, NULL},
+	{"PUT", "/api/v1/organisations/{id}/cer", pt_h_cer_put, PT_R_JSON, q_none, &b_cer_put},
+	{"PATCH", "/api/v1/organisations/{id}/cer", pt_h_cer_put, PT_R_JSON, q_none, &b_cer_patch},
+	{"DELETE", "/api/v1/organisations/{id}/cer", pt_h_cer_delete, 0, q_none, NULL},
+	{"GET", "/api/v1/withheld", pt_h_withheld, 0, q_withheld, NULL}, /* no filter: no differencing */
 	{"GET", "/", NULL, PT_R_PUBLIC | PT_R_STATIC, NULL, NULL},
 	{NULL, NULL, NULL, 0, NULL, NULL},
 };

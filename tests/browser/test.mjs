@@ -2513,6 +2513,53 @@ test('exercise: no script errors', async () => {
   assert(problems.length === 0, problems.slice(0, 5).join('; '));
 });
 
+/* ---- issue 16, item 8: critical entities under the CER Directive ---- */
+
+test('cer: the coordinator sees which entities lack their assessment or plan; the trust\'s admin records its plan', async () => {
+  const co = await newPage('laptop', { bypassCSP: true });
+  await login(co, U.coordinator);
+  await co.locator('#mainnav').getByRole('link', { name: 'CER' }).click();
+  const summary = co.locator('[data-testid=cer-summary]');
+  await summary.waitFor();
+  const text = await summary.innerText();
+  assert(/4 designated entities/.test(text) && /2 without a current risk assessment/.test(text) && /3 without a resilience plan/.test(text), `summary: ${text}`);
+  const trustRow = co.locator('[data-testid=cer-table] tbody tr', { hasText: 'Vellmark Hospitals Trust' });
+  const trustText = await trustRow.innerText();
+  assert(/overdue/.test(trustText) && /due 2026-10-26/.test(trustText) && /VM-012/.test(trustText), `trust row: ${trustText}`);
+  const north = await co.locator('[data-testid=cer-table] tbody tr', { hasText: 'Northgate Utilities' }).innerText();
+  assert(/and 2 you may not read/.test(north) && !/VM-002|VM-004/.test(north), `Northgate row withholds its hidden sites: ${north}`);
+  await shot(co, 'cer-coordinator');
+  const found = await axe(co, 'cer');
+  assert(found.length === 0, found.slice(0, 4).join('; '));
+  await co.context().close();
+
+  const ta = await newPage();
+  await login(ta, who('trust-admin', 'trust-admin'));
+  await ta.locator('#mainnav').getByRole('link', { name: 'CER' }).click();
+  await ta.locator('[data-testid=cer-table]').waitFor();
+  eq(await ta.locator('[data-testid=cer-table] tbody tr').count(), 1, 'the trust\'s admin sees its own designation only');
+  const orgId = await ta.locator('[data-testid=cer-table] tbody tr').first().getAttribute('data-org');
+  await ta.locator('[data-testid=cer-record]').click();
+  const plan = ta.locator('[data-testid=cer-form] input[id^=cer-rp-]');
+  await plan.fill('2026-12-24');
+  await ta.locator('[data-testid=cer-form]').getByRole('button', { name: 'Save' }).click();
+  const err = ta.locator('[data-testid=cer-form] .field-error', { hasText: 'after today' });
+  await err.waitFor();
+  await shot(ta, 'cer-trust-admin-error');
+  await plan.fill('2026-11-30');
+  await ta.locator('[data-testid=cer-form]').getByRole('button', { name: 'Save' }).click();
+  await ta.locator('[data-testid=cer-table] tbody tr', { hasText: 'dated 2026-11-30' }).waitFor();
+  eq(await ta.locator('[data-testid=cer-designate]').count(), 0, 'an entity\'s admin is offered no designation form');
+  await shot(ta, 'cer-trust-admin');
+  // put the demo back as it was for the tests that follow
+  await ta.evaluate(async (id) => {
+    const s = await (await fetch('/api/v1/session')).json();
+    await fetch(`/api/v1/organisations/${id}/cer`, { method: 'PATCH', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token }, body: JSON.stringify({ resilience_plan_on: '' }) });
+  }, orgId);
+  await ta.context().close();
+  assert(problems.length === 0, problems.slice(0, 5).join('; '));
+});
+
 /* ---- main ---- */
 
 async function main() {

@@ -423,6 +423,46 @@ def check_actions(res, c, who, rel, role, orgs):
     expect_status(res, r, 200 if key in SET_OWNER_PARTNERS else 403, who + " PATCH owner's partners")
 
 
+# Issue 16, item 8: critical entities under the CER Directive. "Matrix Owner" is designated with
+# its CLEAR and RED sites (run()); who sees the designation, records its dates, designates.
+CER_READ = {("gov", r) for r in ("coordinator", "analyst", "admin")} | \
+    {(rel, r) for rel in ("own", "namedown") for r in ("admin", "operator")}
+CER_REPORT = {("gov", "coordinator"), ("gov", "admin"), ("own", "admin"), ("namedown", "admin")}
+CER_DESIGNATE = {("gov", "coordinator"), ("gov", "admin")}
+# Who sees a designation of "Matrix Other" (the organisation of "other" and "named").
+CER_READ_OTHER = {("gov", r) for r in ("coordinator", "analyst", "admin")} | \
+    {(rel, r) for rel in ("other", "named") for r in ("admin", "operator")}
+
+
+def check_cer(res, c, who, rel, role, orgs):
+    key = (rel, role)
+    r = c.get("/api/v1/cer")
+    expect_status(res, r, 200, who + " GET cer")
+    mine = [e for e in (r.json or {}).get("items", []) if e.get("organisation") == "Matrix Owner"]
+    res.eq(len(mine), 1 if key in CER_READ else 0, who + " sees the owner's designation")
+    if mine:
+        visible = [SITE_OF[t] for t in ("CLEAR", "RED") if role in READ[rel][t]]
+        res.eq(mine[0].get("sites"), visible, who + " cer: the linked sites it may read")
+        res.eq("sites_withheld" in mine[0], key in HIDDEN_COUNTS, who + " cer: told the withheld count")
+        if key in HIDDEN_COUNTS:
+            res.eq(mine[0]["sites_withheld"], 2 - len(visible), who + " cer: the withheld count")
+    path = "/api/v1/organisations/%d/cer" % orgs["Matrix Owner"]
+    r = c.request("PATCH", path, {"risk_assessment_on": ""})
+    expect_status(res, r, 200 if key in CER_REPORT else 403 if key in CER_READ else 404,
+                  who + " PATCH the owner's risk assessment date")
+    other = "/api/v1/organisations/%d/cer" % orgs["Matrix Other"]
+    r = c.request("PUT", other, {"designated_on": "2026-02-02", "notified_on": "2026-02-16"})
+    expect_status(res, r, 200 if key in CER_DESIGNATE else 403 if key in CER_READ_OTHER else 404,
+                  who + " PUT a designation")
+    if key in CER_DESIGNATE:
+        expect_status(res, c.request("DELETE", other), 204, who + " DELETE the designation")
+    r = c.get("/api/v1/withheld")
+    expect_status(res, r, 200 if key in HIDDEN_COUNTS else 403, who + " GET withheld")
+    if key in HIDDEN_COUNTS:
+        hidden = len(TLPS) - len([t for t in TLPS if role in READ[rel][t]])
+        res.eq((r.json or {}).get("total"), hidden, who + " withheld total")
+
+
 def check_alerts(res, c, who, rel, role, port, composer, missing_body):
     """Issue 13: compose per site label, and a pending message of the composer's: read, approve,
     its public CAP (no log-in)."""
@@ -618,6 +658,10 @@ def run(res, protect, work):
         scores = {m: exact_scores(protect, db, m) for m in ("fema", "carver", "quant")}
         res.eq(set(scores["fema"]), set(SITE_OF.values()), "the CLI ranks every fixture site")
         runs = setup_runs(res, srv.port)  # issue 15
+        rc, out, err = run_protect(protect, "--db", db, "cer", "designate", "Matrix Owner", "--designated",
+                                   "2026-01-12", "--notified", "2026-01-26", "--site", SITE_OF["CLEAR"],
+                                   "--site", SITE_OF["RED"])  # issue 16, item 8
+        res.eq(rc, 0, "the owner designated a critical entity: %s" % err[-300:])
         missing, orgs = None, {}
         composer = Client(srv.port)  # issue 13: composes a pending alert for each cell
         res.eq(composer.login(user_name(*ALERT_COMPOSER), password(user_name(*ALERT_COMPOSER))).status, 200,
@@ -642,6 +686,7 @@ def run(res, protect, work):
                 check_actions(res, c, who, rel, role, orgs)
                 check_alerts(res, c, who, rel, role, srv.port, composer, missing)  # issue 13
                 check_runs(res, c, who, rel, role, runs)  # issue 15
+                check_cer(res, c, who, rel, role, orgs)  # issue 16, item 8
     finally:
         status, out, err = srv.stop()
         res.eq(status, 0, "matrix server exit status")
