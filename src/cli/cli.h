@@ -138,6 +138,8 @@ int pt_cmd_cascade(struct pt_cli *cli);
 int pt_cmd_spof(struct pt_cli *cli);
 /** `protect dependencies delete PROVIDER_ID CONSUMER_ID [--as USER]` (review of issue 12). */
 int pt_cmd_dependencies(struct pt_cli *cli);
+int pt_cmd_peers(struct pt_cli *cli);   /* issue 16, item 7 */
+int pt_cmd_what_if(struct pt_cli *cli); /* issue 16, item 7 */
 /** issue 13: `protect alert ...` (cmd_alert.c). */
 int pt_cmd_alert(struct pt_cli *cli);
 /* issue 14: mass-casualty incident simulation (cmd_simulate.c) */

@@ -214,4 +214,8 @@ void pt_h_alerts_feed(struct pt_req *r);
 /** GET /alerts/ID.cap, no log-in: an issued Actual message's bytes, else 404 (kept, rate-limited). */
 void pt_h_alerts_cap_public(struct pt_req *r);
 
+/* issue 16, item 7: peers and what-if (pt_http_peers.c) */
+void pt_h_site_peers(struct pt_req *r);
+void pt_h_site_what_if(struct pt_req *r);
+
 #endif

@@ -69,6 +69,16 @@ static const struct pt_vquery q_cascade[] = {
 	{"repair_hours", PT_V_QUERY_TEXT, 1, 32, NULL},
 	{NULL, PT_V_INT, 0, 0, NULL},
 };
+/* issue 16, item 7: peers and what-if */
+static const struct pt_vquery q_peers[] = {
+	{"method", PT_V_STRING, 1, 16, NULL},
+	{NULL, PT_V_INT, 0, 0, NULL},
+};
+static const struct pt_vquery q_what_if[] = {
+	{"method", PT_V_STRING, 1, 16, NULL},
+	{"measure", PT_V_STRING, 1, 63, NULL},
+	{NULL, PT_V_INT, 0, 0, NULL},
+};
 static const struct pt_vquery q_spof[] = {
 	{"top", PT_V_INT, 1, 100000, NULL},
 	{NULL, PT_V_INT, 0, 0, NULL},
@@ -612,6 +622,9 @@ const struct pt_route pt_routes[] = {
 	{"POST", "/api/v1/runs/{id}/improvements", pt_h_run_improve, PT_R_JSON, q_none, &b_run_improve},
 	{"POST", "/api/v1/runs/{id}/alerts", pt_h_run_alert, PT_R_JSON, q_none, &b_alert_new},
 	{"GET", "/api/v1/runs/{id}/events", pt_h_run_events, 0, q_run_events, NULL},
+	/* issue 16, item 7: a site against its sector, and what a measure would change (pt_http_peers.c) */
+	{"GET", "/api/v1/sites/{id}/peers", pt_h_site_peers, 0, q_peers, NULL},
+	{"GET", "/api/v1/sites/{id}/what-if", pt_h_site_what_if, 0, q_what_if, NULL},
 	{"GET", "/", NULL, PT_R_PUBLIC | PT_R_STATIC, NULL, NULL},
 	{NULL, NULL, NULL, 0, NULL, NULL},
 };

@@ -423,6 +423,25 @@ def check_actions(res, c, who, rel, role, orgs):
     expect_status(res, r, 200 if key in SET_OWNER_PARTNERS else 403, who + " PATCH owner's partners")
 
 
+def check_peers(res, c, who, rel, role, missing_body):
+    """Issue 16, item 7: peers and what-if of each fixture site: 200 where the caller reads the
+    site, else the body of a missing site; peers it may not read never named."""
+    visible = {SITE_OF[t] for t in TLPS if role in READ[rel][t]}
+    for t in TLPS:
+        sid = SITE_OF[t]
+        for path in ("/api/v1/sites/%s/peers" % sid, "/api/v1/sites/%s/what-if?measure=cctv" % sid):
+            r = c.get(path)
+            if sid in visible:
+                expect_status(res, r, 200, who + " GET " + path)
+                named = {p["site_id"] for p in (r.json or {}).get("named_peers", [])}
+                res.check(named <= visible, who + " %s names only readable peers: %r" % (path, named))
+                res.eq("peers" in (r.json or {}) and "named_peers" in (r.json or {}), ("peers" in (r.json or {})),
+                       who + " peers count only when told")
+            else:
+                res.eq((r.status, r.body), (404, missing_body.replace("M-NOPE", sid)) if "M-NOPE" in missing_body
+                       else (404, missing_body), who + " GET " + path + " (hidden)")
+
+
 def check_alerts(res, c, who, rel, role, port, composer, missing_body):
     """Issue 13: compose per site label, and a pending message of the composer's: read, approve,
     its public CAP (no log-in)."""
@@ -642,6 +661,7 @@ def run(res, protect, work):
                 check_actions(res, c, who, rel, role, orgs)
                 check_alerts(res, c, who, rel, role, srv.port, composer, missing)  # issue 13
                 check_runs(res, c, who, rel, role, runs)  # issue 15
+                check_peers(res, c, who, rel, role, missing)  # issue 16, item 7
     finally:
         status, out, err = srv.stop()
         res.eq(status, 0, "matrix server exit status")
