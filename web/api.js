@@ -428,3 +428,11 @@ export const runReportUrl = (id, format) => `${BASE}/runs/${encodeURIComponent(i
 export const cerEntities = () => call('GET', '/cer');
 export const changeCer = (orgId, change) => call('PATCH', `/organisations/${encodeURIComponent(orgId)}/cer`, { json: change });
 export const designateCer = (orgId, d) => call('PUT', `/organisations/${encodeURIComponent(orgId)}/cer`, { json: d });
+/* ---- issue 16, item 7: peers and what-if ----
+   peers: {site_id, sector, peer_group ("sector"|"kind"), group, method, assessed, comparable,
+   min_peers, peers? (coordinators), quartiles: {p25, p50, p75}|null, factors: [{id, name, value,
+   percentile|null}], named_peers: [{site_id, name, score, band}]};
+   what-if: {site_id, method, measure: {id, name}, applies, in_place, threats_reduced,
+   before/after: {ranked, score, rank, of, band}, change: {score, rank}} */
+export const sitePeers = (id, method) => call('GET', `/sites/${encodeURIComponent(id)}/peers`, { query: { method } });
+export const siteWhatIf = (id, measure, method) => call('GET', `/sites/${encodeURIComponent(id)}/what-if`, { query: { measure, method } });

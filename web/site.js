@@ -2,6 +2,7 @@
 // assessments. A user who may write the site edits them here: every field is checked in the
 // form, the server's error is shown next to the field it names, and the new rank is shown.
 
+import { peersSection, whatIfSection } from './peers.js'; // issue 16, item 7
 import * as api from './api.js';
 import { el, put, tlpBadge, bandClass, METHODS, names, num, eur, pct, threatName, toast, worstThreatNames } from './ui.js';
 import { canEditSite, canSimulate } from './roles.js';
@@ -47,6 +48,8 @@ export async function renderSite(main, ctx, id) {
     quantSection(page, ass.quant || []),
     carverSection(page, ass.carver || []),
     measuresSection(site),
+    peersSection(site), // issue 16, item 7
+    whatIfSection(site),
     dependenciesSection(site)); // issue 12
   await refreshStanding(page);
 }

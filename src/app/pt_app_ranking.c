@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../core/pt_levels.h"
+#include "../core/pt_peers.h"
 #include "../core/pt_ranking_core.h"
 #include "../store/pt_ranking.h"
 #include "../store/pt_store.h"
@@ -274,6 +275,11 @@ static enum pt_err compute(struct pt_ranking *r, const struct pt_ranking_opts *o
 	r->rows = calloc(r->sites.n ? r->sites.n : 1, sizeof *r->rows);
 	if (!r->rows)
 		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	if (o->what_if_site && r->method == PT_METHOD_FEMA) /* issue 16, item 7 */
+		pt_what_if_fema(r->set.fema, r->set.n, o->what_if_site, &r->cat.threats, o->what_if_v);
+	else if (o->what_if_site && r->method == PT_METHOD_QUANT)
+		pt_what_if_quant(r->set.quant, r->set.n, o->what_if_site, &r->cat.threats,
+				 o->what_if_v, o->what_if_c);
 	if (r->method == PT_METHOD_FEMA) {
 		err = pt_ranking_fema(&r->cfg, r->sites.items, r->sites.n, &r->cat.threats,
 				      r->set.fema, &r->set.n, r->rows, &r->n_rows, &r->not_assessed,

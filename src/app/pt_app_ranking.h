@@ -52,6 +52,11 @@ struct pt_ranking_opts {
 	/** pt_ranking_run only (issue 11): the time threat-level expiries are read at (unix
 	 * seconds); 0: pt_app_now(0). The use cases take the caller's. */
 	int64_t now;
+	/** Issue 16, item 7 (what-if): one measure's effects applied at site what_if_site before
+	 * the ranking is computed, v and c per threat of the threat catalogue (pt_what_if_fema,
+	 * pt_what_if_quant; CARVER unchanged); NULL what_if_site: none. */
+	const char *what_if_site;
+	const double *what_if_v, *what_if_c;
 };
 
 /**

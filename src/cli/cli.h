@@ -140,6 +140,8 @@ int pt_cmd_spof(struct pt_cli *cli);
 int pt_cmd_dependencies(struct pt_cli *cli);
 int pt_cmd_cer(struct pt_cli *cli); /* issue 16, item 8 */
 int pt_cmd_withheld(struct pt_cli *cli); /* issue 16, item 8 */
+int pt_cmd_peers(struct pt_cli *cli);   /* issue 16, item 7 */
+int pt_cmd_what_if(struct pt_cli *cli); /* issue 16, item 7 */
 /** issue 13: `protect alert ...` (cmd_alert.c). */
 int pt_cmd_alert(struct pt_cli *cli);
 /* issue 14: mass-casualty incident simulation (cmd_simulate.c) */

@@ -118,6 +118,12 @@ static const struct pt_cli_command commands[] = {
 	{"withheld", pt_cmd_withheld, "withheld [--method fema|quant] [--format table|json] --as USER",
 	 "a government coordinator's counts of the sites it may not read, by sector and risk band "
 	 "(counts below 3 not shown)"},
+	/* issue 16, item 7: peers and what-if */
+	{"peers", pt_cmd_peers, "peers SITE [--method fema|carver|quant] [--format table|json] [--as USER]",
+	 "a site against the assessed sites of its sector: percentiles of its risk and factors"},
+	{"what-if", pt_cmd_what_if,
+	 "what-if SITE --measure ID [--method fema|quant] [--format table|json] [--as USER]",
+	 "a site's risk, rank and band with a measure added, computed and not stored"},
 	/* issue 13: public alerts */
 	{"alert", pt_cmd_alert,
 	 "alert new --template T --site ID [--radius-km R] [--lang en,mk,sq]\n"

@@ -219,5 +219,8 @@ void pt_h_cer_list(struct pt_req *r);
 void pt_h_cer_put(struct pt_req *r);
 void pt_h_cer_delete(struct pt_req *r);
 void pt_h_withheld(struct pt_req *r); /* pt_http_withheld.c */
+/* issue 16, item 7: peers and what-if (pt_http_peers.c) */
+void pt_h_site_peers(struct pt_req *r);
+void pt_h_site_what_if(struct pt_req *r);
 
 #endif

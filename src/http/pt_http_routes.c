@@ -74,6 +74,16 @@ static const struct pt_vquery q_withheld[] = {
 	{"method", PT_V_STRING, 1, 16, NULL},
 	{NULL, PT_V_INT, 0, 0, NULL},
 };
+/* issue 16, item 7: peers and what-if */
+static const struct pt_vquery q_peers[] = {
+	{"method", PT_V_STRING, 1, 16, NULL},
+	{NULL, PT_V_INT, 0, 0, NULL},
+};
+static const struct pt_vquery q_what_if[] = {
+	{"method", PT_V_STRING, 1, 16, NULL},
+	{"measure", PT_V_STRING, 1, 63, NULL},
+	{NULL, PT_V_INT, 0, 0, NULL},
+};
 static const struct pt_vquery q_spof[] = {
 	{"top", PT_V_INT, 1, 100000, NULL},
 	{NULL, PT_V_INT, 0, 0, NULL},
@@ -643,6 +653,9 @@ const struct pt_route pt_routes[] = {
 	{"PATCH", "/api/v1/organisations/{id}/cer", pt_h_cer_put, PT_R_JSON, q_none, &b_cer_patch},
 	{"DELETE", "/api/v1/organisations/{id}/cer", pt_h_cer_delete, 0, q_none, NULL},
 	{"GET", "/api/v1/withheld", pt_h_withheld, 0, q_withheld, NULL}, /* no filter: no differencing */
+	/* issue 16, item 7: a site against its sector, and what a measure would change (pt_http_peers.c) */
+	{"GET", "/api/v1/sites/{id}/peers", pt_h_site_peers, 0, q_peers, NULL},
+	{"GET", "/api/v1/sites/{id}/what-if", pt_h_site_what_if, 0, q_what_if, NULL},
 	{"GET", "/", NULL, PT_R_PUBLIC | PT_R_STATIC, NULL, NULL},
 	{NULL, NULL, NULL, 0, NULL, NULL},
 };

@@ -2557,6 +2557,30 @@ test('cer: the coordinator sees which entities lack their assessment or plan; th
     await fetch(`/api/v1/organisations/${id}/cer`, { method: 'PATCH', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token }, body: JSON.stringify({ resilience_plan_on: '' }) });
   }, orgId);
   await ta.context().close();
+/* ---- issue 16, item 7: peers and what-if ---- */
+
+test('peers: the trust operator compares its hospital with its peers and asks what a measure would change', async () => {
+  const page = await newPage('laptop', { bypassCSP: true });
+  await login(page, who('trust', 'trust'));
+  await page.goto(`${BASE}/#/site/VM-012`);
+  const table = page.locator('[data-testid=peers-table]');
+  await table.waitFor();
+  const intro = await page.locator('[data-testid=peers] > p').first().innerText();
+  assert(/its kind \(critical_infrastructure\)/.test(intro) && /sector health has fewer than 5/.test(intro), `peer group said: ${intro}`);
+  const risk = await table.locator('tbody tr[data-factor=risk]').innerText();
+  assert(/percentile \d+/.test(risk), `risk row: ${risk}`);
+  await page.selectOption('#whatif-measure', 'hvm_bollards');
+  await page.selectOption('#whatif-method', 'quant');
+  await page.locator('[data-testid=what-if-run]').click();
+  const change = page.locator('[data-testid=what-if-change]');
+  await change.waitFor();
+  assert(/lower the risk by €[0-9,]+/.test(await change.innerText()), `what-if said: ${await change.innerText()}`);
+  assert(/does not mean/.test(await page.locator('[data-testid=what-if]').innerText()), 'the misfit is said');
+  await page.locator('#peers-title').scrollIntoViewIfNeeded();
+  await shot(page, 'peers-trust');
+  const found = await axe(page, 'site peers');
+  assert(found.length === 0, found.slice(0, 4).join('; '));
+  await page.context().close();
   assert(problems.length === 0, problems.slice(0, 5).join('; '));
 });
 

@@ -461,6 +461,23 @@ def check_cer(res, c, who, rel, role, orgs):
     if key in HIDDEN_COUNTS:
         hidden = len(TLPS) - len([t for t in TLPS if role in READ[rel][t]])
         res.eq((r.json or {}).get("total"), hidden, who + " withheld total")
+def check_peers(res, c, who, rel, role, missing_body):
+    """Issue 16, item 7: peers and what-if of each fixture site: 200 where the caller reads the
+    site, else the body of a missing site; peers it may not read never named."""
+    visible = {SITE_OF[t] for t in TLPS if role in READ[rel][t]}
+    for t in TLPS:
+        sid = SITE_OF[t]
+        for path in ("/api/v1/sites/%s/peers" % sid, "/api/v1/sites/%s/what-if?measure=cctv" % sid):
+            r = c.get(path)
+            if sid in visible:
+                expect_status(res, r, 200, who + " GET " + path)
+                named = {p["site_id"] for p in (r.json or {}).get("named_peers", [])}
+                res.check(named <= visible, who + " %s names only readable peers: %r" % (path, named))
+                res.eq("peers" in (r.json or {}) and "named_peers" in (r.json or {}), ("peers" in (r.json or {})),
+                       who + " peers count only when told")
+            else:
+                res.eq((r.status, r.body), (404, missing_body.replace("M-NOPE", sid)) if "M-NOPE" in missing_body
+                       else (404, missing_body), who + " GET " + path + " (hidden)")
 
 
 def check_alerts(res, c, who, rel, role, port, composer, missing_body):
@@ -687,6 +704,7 @@ def run(res, protect, work):
                 check_alerts(res, c, who, rel, role, srv.port, composer, missing)  # issue 13
                 check_runs(res, c, who, rel, role, runs)  # issue 15
                 check_cer(res, c, who, rel, role, orgs)  # issue 16, item 8
+                check_peers(res, c, who, rel, role, missing)  # issue 16, item 7
     finally:
         status, out, err = srv.stop()
         res.eq(status, 0, "matrix server exit status")
