@@ -207,7 +207,7 @@ function measuresSection(site) {
         open.map((m) => el('option', { value: m.id }, m.name)));
     };
     (catalogue ? Promise.resolve(catalogue) : api.measures().then((c) => (catalogue = c.items || c))).then(fill, (e) => { err.textContent = e.detail || e.message; });
-    const form = el('form', { class: 'form inline-form', novalidate: true, dataset: { testid: 'measure-commit-form' } },
+    const form = el('form', { class: 'form measure-commit', novalidate: true, dataset: { testid: 'measure-commit-form' } },
       el('h3', {}, 'Commit a measure the owner funds itself'),
       el('div', { class: 'field' }, el('label', { for: 'ms-commit-measure' }, 'Measure'), select),
       el('div', { class: 'field' }, el('label', { for: 'ms-commit-note' }, 'Note'), note),

@@ -2554,6 +2554,8 @@ test('lifecycle: the trust commits and installs a measure at VM-012, a governmen
   const err = ver.locator('[id$=-reverify_by-err]');
   await err.filter({ hasText: 'more than 5 years' }).waitFor();
   eq(await ver.locator('input[name=reverify_by]').getAttribute('aria-invalid'), 'true', 'the field is marked');
+  await ver.scrollIntoViewIfNeeded();
+  await shot(an, 'lifecycle-analyst-verify-form');
   await ver.locator('input[name=reverify_by]').fill('2028-12-01');
   await ver.locator('textarea[name=note]').fill('Both posts staffed, logbook kept');
   await ver.locator('[data-testid=measure-verify-save]').click();
