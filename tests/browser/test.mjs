@@ -2540,6 +2540,24 @@ test('lifecycle: the trust commits and installs a measure at VM-012, a governmen
   eq(await row(trust).locator('button[data-step]').count(), 0, 'the installer has no further step (it may not verify)');
   await row(trust).scrollIntoViewIfNeeded();
   await shot(trust, 'lifecycle-trust-installed');
+  // the register's link form offers the measures that reduce the risk: staff training for arson
+  // (not at the site: saving commits it), never CCTV for cyber-physical sabotage
+  await trust.locator('#mainnav').getByRole('link', { name: 'Register' }).click();
+  const regRow = (threat) => trust.locator(`#register tbody tr[data-site=${SITE}][data-threat=${threat}]`);
+  await regRow('cyber_physical').locator('[data-testid=reg-edit]').click();
+  await trust.locator('dialog .measures-set').waitFor();
+  const offered = await trust.locator('dialog .measures-set input[type=checkbox]').evaluateAll((xs) => xs.map((x) => x.value));
+  assert(!offered.includes('cctv') && offered.includes('cyber_hardening'), `cyber-physical offers what reduces it: ${offered}`);
+  await trust.locator('dialog').getByRole('button', { name: 'Cancel' }).click();
+  await regRow('arson').locator('[data-testid=reg-edit]').click();
+  const staff = trust.locator('dialog .measures-set label', { hasText: 'Staff counter-terrorism awareness training' });
+  eq((await staff.textContent()).trim(), 'Staff counter-terrorism awareness training (not at the site: saving commits it)', 'staff training offered for arson');
+  await staff.locator('input').check();
+  await trust.locator('#re-treatment').selectOption('reduce');
+  await shot(trust, 'lifecycle-trust-register-link');
+  await trust.locator('dialog').getByRole('button', { name: 'Save decision' }).click();
+  await regRow('arson').locator('[data-testid=reg-treatment]', { hasText: 'reduce' }).waitFor();
+  assert((await regRow('arson').textContent()).includes('staff_awareness_training'), 'the decision links staff training');
   await trust.context().close();
 
   const an = await newPage();
