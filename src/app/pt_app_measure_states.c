@@ -359,6 +359,7 @@ static enum pt_err step_in(struct pt_db *db, void *ctx)
 			pt_strlcpy(ev.reverify_by, str_or_empty(s->in->reverify_by),
 				   sizeof ev.reverify_by);
 			pt_strlcpy(ev.note, str_or_empty(s->in->note), sizeof ev.note);
+			pt_utf8_repair(ev.note); /* a command line's bytes: kept readable as JSON */
 		}
 		{ /* today at the clock of verification dates (pt_app_now) */
 			time_t t = (time_t)pt_app_now(s->c->now);
@@ -632,6 +633,7 @@ enum pt_err pt_app_measure_commit_in(struct pt_db *db, const struct pt_site *sit
 	pt_strlcpy(ev.at, now, sizeof ev.at);
 	pt_strlcpy(ev.actor, actor, sizeof ev.actor);
 	pt_strlcpy(ev.note, str_or_empty(note), sizeof ev.note);
+	pt_utf8_repair(ev.note);
 	snprintf(detail, sizeof detail, "measure %s committed by its owner (no plan)%s", m->id,
 		 row.status == PT_SM_DECLINED && row.plan[0] ? ", declined before" : "");
 	snprintf(record, sizeof record, "%s/%s", site->id, m->id);

@@ -699,7 +699,7 @@ int pt_site_measure_life_to_json(json_t *o, const char *installed_on,
 	    json_object_set_new(o, "verification", v) ||
 	    json_object_set_new(o, "verification_due", json_boolean(due)) ||
 	    json_object_set_new(o, "installed_on", installed_on && *installed_on
-							   ? json_stringn(installed_on, 10)
+							   ? json_string(installed_on)
 							   : json_null())) {
 		if (!h)
 			json_decref(v);
