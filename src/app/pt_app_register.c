@@ -13,6 +13,7 @@
 #include "../formats/pt_csv.h"
 #include "../formats/pt_diag.h"
 #include "../store/pt_audit.h"
+#include "../store/pt_catalog_store.h"
 #include "../store/pt_measures_store.h"
 #include "../store/pt_ranking.h"
 #include "../store/pt_register_store.h"
@@ -283,11 +284,22 @@ static enum pt_err measure_link(struct pt_db *db, const struct pt_principal *who
 	*committed = 0;
 	if (m < 0)
 		return pt_diag_set(d, PT_EINVAL, 0, "measures", "no measure %s in the catalogue", id);
-	if (!pt_measure_reduces(cat, id, threat_id))
-		return pt_diag_set(d, PT_EINVAL, 0, "measures",
-				   "measure %s (%s) does not reduce the risk of %s: the catalogue "
-				   "gives it no effect on that threat; link a measure that reduces it",
-				   id, cat->items[m].name, threat_id);
+	if (!pt_measure_reduces(cat, id, threat_id)) {
+		struct pt_catalogs names; /* the threat's name for the message */
+		long t = -1;
+		memset(&names, 0, sizeof names);
+		if (pt_db_catalogs_load(db, &names, NULL) == PT_OK)
+			t = pt_catalog_find(&names.threats, threat_id);
+		err = pt_diag_set(d, PT_EINVAL, 0, "measures",
+				  "measure %s (%s) does not reduce the risk of %s%s%s%s: the catalogue "
+				  "gives it no effect on that threat; link a measure that reduces it",
+				  id, cat->items[m].name, t >= 0 ? names.threats.items[t].name : "",
+				  t >= 0 ? " (" : "", threat_id, t >= 0 ? ")" : "");
+		pt_catalog_clear(&names.kinds);
+		pt_catalog_clear(&names.sectors);
+		pt_catalog_clear(&names.threats);
+		return err;
+	}
 	err = pt_db_site_measure_get(db, site->id, id, &row, d);
 	if (err == PT_OK && row.status != PT_SM_DECLINED)
 		return PT_OK; /* in place, pending in a plan, or committed: linked as it is */

@@ -127,7 +127,7 @@ def t_register_link(res, port):
     res.eq(r.status, 400, "CCTV for cyber-physical sabotage")
     j = r.json or {}
     res.eq(j.get("field"), "measures", "400 names measures")
-    res.check("does not reduce the risk of cyber_physical" in (j.get("error") or ""), "says why: %r" % j)
+    res.check("does not reduce the risk of Cyber-physical sabotage (cyber_physical)" in (j.get("error") or ""), "says why: %r" % j)
     # a coordinator may treat the risk but not commit the trust's money
     r = co.request("POST", "/api/v1/register/%s/arson" % SITE,
                    {"measures": ["staff_awareness_training", "access_control"]})

@@ -129,8 +129,9 @@ static void test_register_decisions(void)
 	/* issue 16: a linked measure must reduce the risk it is linked to */
 	CHECK_INT(set(db, &opa, "PS-001", "pbied", NULL, NULL, NULL, "no_ramps", &d), PT_EINVAL);
 	CHECK_STR(d.field, "measures");
-	CHECK_STR(d.msg, "measure no_ramps (Measure no_ramps) does not reduce the risk of pbied: the "
-			 "catalogue gives it no effect on that threat; link a measure that reduces it");
+	CHECK_STR(d.msg, "measure no_ramps (Measure no_ramps) does not reduce the risk of Person-borne "
+			 "IED (pbied): the catalogue gives it no effect on that threat; link a "
+			 "measure that reduces it");
 	CHECK_INT(set(db, &opa, "PS-001", "pbied", NULL, NULL, NULL, "no_such", &d), PT_EINVAL);
 	CHECK_STR(d.msg, "no measure no_such in the catalogue");
 	CHECK_INT(set(db, &opa, "PS-001", "vehicle_ramming", "none", NULL, NULL, NULL, &d),
