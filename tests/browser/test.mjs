@@ -2560,11 +2560,14 @@ test('lifecycle: the trust commits and installs a measure at VM-012, a governmen
   assert((await regRow('arson').textContent()).includes('staff_awareness_training'), 'the decision links staff training');
   await trust.context().close();
 
-  const an = await newPage();
+  const an = await newPage('laptop', { bypassCSP: true });   // axe-core below
   await login(an, U.analyst);
   await an.goto(`${BASE}/#/site/${SITE}`);
   await row(an).getByRole('button', { name: 'Verify' }).click();
   const ver = an.locator('.measure-step-form');
+  await ver.waitFor();
+  const findings = await axe(an, 'site page, verify form open');
+  eq(findings.length, 0, `no serious WCAG finding: ${findings.join('; ')}`);
   await ver.locator('select[name=method]').selectOption('inspection');
   // a re-verification date beyond five years: the server's error next to its field
   await ver.locator('input[name=reverify_by]').fill('2032-12-01');
