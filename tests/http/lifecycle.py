@@ -109,6 +109,26 @@ def t_steps(res, port):
               "each step audited: %r" % sorted(acts))
 
 
+def t_plan_history(res, port):
+    """A plan's measure: its proposal and each step kept with who took it and when."""
+    co, ad = login(res, port, "coordinator"), login(res, port, "admin")
+    r = co.request("POST", "/api/v1/plans", {"name": "lc-plan", "budget_eur": 300000, "solver": "fast"})
+    if not res.eq(r.status, 201, "save a plan: %s" % r.body[:200]):
+        return
+    saved = co.get("/api/v1/plans/lc-plan").json or {}
+    pairs = [(x["site_id"], m["measure_id"]) for x in saved.get("sites", []) for m in x["measures"]]
+    if not res.check(pairs, "the plan proposes a measure"):
+        return
+    site, measure = pairs[0]
+    res.eq(post(ad, "approve", {"note": "within the programme"}, measure=measure, site=site).status, 200,
+           "another government admin approves")
+    row = row_of(co, measure, site) or {}
+    res.eq([(h["step"], h["status"], h["by"], h["plan"], h["note"]) for h in row.get("history") or []],
+           [("propose", "proposed", "coordinator", "lc-plan", ""),
+            ("approve", "approved", "admin", "lc-plan", "within the programme")],
+           "the proposal and the approval kept: %r" % row.get("history"))
+
+
 def t_register_link(res, port):
     trust, co = login(res, port, "trust"), login(res, port, "coordinator")
     # any measure that reduces the risk: staff training for arson at the hospital (not there yet)
@@ -169,6 +189,7 @@ def run(res, protect, work):
     try:
         t_steps(res, srv.port)
         t_register_link(res, srv.port)
+        t_plan_history(res, srv.port)  # after: its plan would propose measures at VM-012 too
     finally:
         status, out, err = srv.stop()
         res.eq(status, 0, "lifecycle server exit status")
