@@ -279,6 +279,12 @@ export const savePlan = (p) => call('POST', '/plans', { json: p });
 export const measureStep = (site, measure, step) =>
   call('POST', `/sites/${encodeURIComponent(site)}/measures/${encodeURIComponent(measure)}/${encodeURIComponent(step)}`);
 export const withdrawPlan = (name) => call('POST', `/plans/${encodeURIComponent(name)}/withdraw`);
+/* issue 16, item 4: a step with what it records (install: on_date, note; verify: method, on_date,
+   reverify_by, note), and the owner committing its own measure outside a plan */
+export const measureStepWith = (site, measure, step, body) =>
+  call('POST', `/sites/${encodeURIComponent(site)}/measures/${encodeURIComponent(measure)}/${encodeURIComponent(step)}`, { json: body || {} });
+export const commitMeasure = (site, measure, note) =>
+  call('POST', `/sites/${encodeURIComponent(site)}/measures/${encodeURIComponent(measure)}/commit`, { json: note ? { note } : {} });
 export const register = (site) => all('/register', site ? { site } : {});
 export const setRegister = (site, threat, change) =>
   call('POST', `/register/${encodeURIComponent(site)}/${encodeURIComponent(threat)}`, { json: change });

@@ -111,8 +111,17 @@ export async function renderRegister(main, ctx) {
 
   async function edit(tr, hist) {
     const e = tr._entry;
+    // issue 16, item 4: any catalogue measure that reduces this risk (its effects name the threat)
+    // and applies to this kind of site; one not at the site is committed there when saved
     let linked = [];
-    try { linked = (await api.siteMeasures(e.site_id)).items; } catch (err) { /* none to link */ }
+    try {
+      const [atSite, cat, site] = await Promise.all([api.siteMeasures(e.site_id), api.measures(), api.site(e.site_id)]);
+      const state = new Map(atSite.items.map((m) => [m.measure_id, m.status]));
+      const fits = (list, v) => !list || list.includes('*') || list.includes(v);
+      const reduces = (m) => (m.effects || []).some((x) => x.threat_id === e.threat_id && (x.v_reduction > 0 || x.c_reduction > 0));
+      linked = (cat.items || cat).filter((m) => reduces(m) && (state.has(m.id) || (fits(m.kinds, site.kind) && fits(m.sectors, site.sector))))
+        .map((m) => ({ measure_id: m.id, name: m.name, status: state.get(m.id) }));
+    } catch (err) { /* none to link */ }
     const treatment = el('select', { id: 're-treatment', name: 'treatment' },
       Object.entries(TREATMENTS).filter(([v]) => v !== 'none').map(([v, t]) => el('option', { value: v, selected: v === e.treatment }, t)));
     const responsible = el('input', { id: 're-responsible', name: 'responsible', value: e.responsible || '', maxlength: '63', autocomplete: 'off', 'aria-describedby': 're-responsible-help' });
@@ -121,7 +130,7 @@ export async function renderRegister(main, ctx) {
     const chosen = new Set(e.measures || []);
     const boxes = linked.map((m, i) => el('label', { class: 'check' },
       el('input', { type: 'checkbox', value: m.measure_id, id: `re-m-${i}`, checked: chosen.has(m.measure_id) }),
-      ` ${m.name} (${m.status})`));
+      ` ${m.name} (${!m.status || m.status === 'declined' ? (e.can_treat ? 'not at the site: saving commits it' : 'not at the site') : m.status === 'existing' ? 'in place' : m.status})`));
     const errBox = el('p', { class: 'form-error', id: 're-error', role: 'alert' });
     const accWarn = el('p', { class: 'help', id: 're-accept-help' }, e.risk_band === 'high' || e.risk_band === 'very high'
       ? 'Accepting a risk in this band needs the approval of a government coordinator.' : '');
@@ -133,8 +142,8 @@ export async function renderRegister(main, ctx) {
         el('div', { class: 'field' }, el('label', { for: 're-responsible' }, 'Responsible user'), responsible,
           el('p', { class: 'help', id: 're-responsible-help' }, 'A user name of the owning organisation; empty for none.')),
         el('div', { class: 'field' }, el('label', { for: 're-review' }, 'Review date'), review),
-        el('fieldset', { class: 'field measures-set' }, el('legend', {}, 'Linked measures'),
-          boxes.length ? boxes : el('p', { class: 'muted' }, 'No measure is in place or committed at this site.')),
+        el('fieldset', { class: 'field measures-set' }, el('legend', {}, 'Linked measures: those that reduce this risk'),
+          boxes.length ? boxes : el('p', { class: 'muted' }, 'No measure of the catalogue reduces this risk at this kind of site.')),
         el('div', { class: 'field' }, el('label', { for: 're-note' }, 'Note'), note),
         errBox,
         el('div', { class: 'actions' },

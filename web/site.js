@@ -54,43 +54,179 @@ export async function renderSite(main, ctx, id) {
   await refreshStanding(page);
 }
 
-/* ---- the measures at the site and their state (issue 11, item 7) ---- */
+/* ---- the measures at the site and their state (issue 11, item 7; issue 16, item 4) ---- */
 
 const STEP_LABELS = { approve: 'Approve', accept: 'Accept', decline: 'Decline', install: 'Mark installed', verify: 'Verify' };
+const STEP_WORDS = { propose: 'proposed', commit: 'committed', 'in place': 'recorded in place', approve: 'approved', accept: 'accepted', decline: 'declined', install: 'installed', verify: 'verified' };
 
-// The measures in place or proposed by a saved plan, with the buttons of the steps the server
-// says this user may take now (each is checked again when taken).
+// YYYY-MM-DD of a date n years after day (a string YYYY-MM-DD); Feb 29 becomes Feb 28.
+function yearsAfter(day, n) {
+  const y = Number(day.slice(0, 4)) + n;
+  const md = day.slice(5) === '02-29' ? '02-28' : day.slice(5);
+  return `${String(y).padStart(4, '0')}-${md}`;
+}
+
+// The measures in place, proposed by a saved plan or committed by the owner, with the buttons of
+// the steps the server says this user may take now (each is checked again when taken), what
+// installing and verifying record, every step's date and who, and the owner's own commitment.
 function measuresSection(site) {
   const box = el('div', { dataset: { testid: 'site-measures' } }, el('p', { class: 'loading' }, 'Loading the measures…'));
+  let catalogue = null;   // the catalogue, read once for the commit form
   async function load() {
-    let rows;
-    try { rows = (await api.siteMeasures(site.id)).items; } catch (e) {
+    let list;
+    try { list = await api.siteMeasures(site.id); } catch (e) {
       put(box, el('p', { class: 'field-error', role: 'alert' }, e.detail || e.message));
       return;
     }
-    if (!rows.length) { put(box, el('p', { class: 'muted' }, 'No measure is in place or proposed at this site.')); return; }
-    put(box, el('div', { class: 'table-scroll' }, el('table', { class: 'table', id: 'site-measures' },
-      el('thead', {}, el('tr', {}, ['Measure', 'State', 'Plan', 'Since', 'By', 'Actions'].map((h) => el('th', { scope: 'col' }, h)))),
-      el('tbody', {}, rows.map((m) => el('tr', { dataset: { measure: m.measure_id } },
-        el('td', {}, m.name || m.measure_id, m.from_exercise // issue 15: the improvement item it came from
+    const rows = list.items;
+    const today = list.today || new Date().toISOString().slice(0, 10);
+    const body = el('tbody', {});
+    for (const m of rows) {
+      const name = m.name || m.measure_id;
+      const extra = el('tr', { class: 'measure-extra', hidden: true, dataset: { for: m.measure_id } }, el('td', { colspan: '6' }));
+      const histBtn = el('button', { type: 'button', class: 'btn btn-small btn-quiet', 'aria-expanded': 'false', dataset: { testid: 'measure-history-toggle' }, 'aria-label': `History of ${name}` }, 'History');
+      const open = (content, btn) => {   // one panel under the row at a time
+        const cell = extra.firstChild;
+        if (!extra.hidden && extra._by === btn) { extra.hidden = true; btn.setAttribute('aria-expanded', 'false'); return; }
+        for (const b of extra._buttons || []) b.setAttribute('aria-expanded', 'false');
+        put(cell, content);
+        extra.hidden = false;
+        extra._by = btn;
+        btn.setAttribute('aria-expanded', 'true');
+        const first = cell.querySelector('select, input');
+        if (first) first.focus();
+      };
+      histBtn.addEventListener('click', () => open(historyList(m), histBtn));
+      const stepButtons = (m.steps || []).map((step) => {
+        const again = step === 'verify' && m.status === 'verified';
+        const b = el('button', { type: 'button', class: 'btn btn-small' + (m.verification_due && again ? ' btn-primary' : ''), dataset: { step }, 'aria-expanded': step === 'install' || step === 'verify' ? 'false' : null },
+          again ? 'Verify again' : STEP_LABELS[step] || step);
+        b.addEventListener('click', async () => {
+          if (step === 'install' || step === 'verify') { open(stepForm(m, step, today), b); return; }
+          b.disabled = true;
+          try {
+            const row = await api.measureStep(site.id, m.measure_id, step);
+            toast(`${name}: ${row.status}.`);
+          } catch (e) { toast(e.detail || e.message, 'error'); }
+          await load();
+        });
+        return b;
+      });
+      extra._buttons = [histBtn, ...stepButtons];
+      const v = m.verification;
+      body.append(el('tr', { dataset: { measure: m.measure_id } },
+        el('td', {}, name, m.from_exercise // issue 15: the improvement item it came from
           ? el('a', { class: 'muted small block', href: `#/runs/${m.from_exercise.run}`, dataset: { testid: 'measure-from-exercise' } }, `from exercise run ${m.from_exercise.run}, item ${m.from_exercise.item}`) : null),
-        el('td', { dataset: { testid: 'measure-state' } }, el('span', { class: 'pill' }, m.status)),
-        el('td', {}, m.plan || '—'),
+        el('td', { dataset: { testid: 'measure-state' } }, el('span', { class: 'pill' }, m.status),
+          m.verification_due ? [' ', el('span', { class: 'appr appr-wait', dataset: { testid: 'verification-due' }, title: `to be verified again by ${v ? v.reverify_by : '?'}` }, 'verification due')] : null,
+          m.installed_on && (m.status === 'installed' || m.status === 'verified') ? el('span', { class: 'muted small block' }, `installed ${m.installed_on}`) : null,
+          v && m.status === 'verified' ? el('span', { class: 'muted small block', dataset: { testid: 'measure-verification' } }, `${v.method} ${v.verified_on} by ${v.by}; again by ${v.reverify_by}`) : null),
+        el('td', {}, m.plan || (m.status === 'existing' ? '—' : el('span', { class: 'muted' }, 'own (no plan)'))),
         el('td', { class: 'small' }, (m.changed_at || m.added_at || '').slice(0, 10)),
         el('td', { class: 'small' }, m.changed_by || m.added_by || ''),
-        el('td', {}, (m.steps || []).map((step) => {
-          const b = el('button', { type: 'button', class: 'btn btn-small', dataset: { step } }, STEP_LABELS[step] || step);
-          b.addEventListener('click', async () => {
-            b.disabled = true;
-            try {
-              const row = await api.measureStep(site.id, m.measure_id, step);
-              toast(`${m.name || m.measure_id}: ${row.status}.`);
-            } catch (e) { toast(e.detail || e.message, 'error'); }
-            await load();
-          });
-          return b;
-        }))))))),
-      el('p', { class: 'muted small' }, 'A saved plan proposes measures; a coordinator other than its author approves them, the site\'s owner accepts or declines and marks them installed, a government coordinator or analyst verifies. Only accepted, installed and verified measures count in the plan\'s risk before.'));
+        el('td', {}, el('div', { class: 'row-actions' }, stepButtons, histBtn))), extra);
+    }
+    put(box,
+      rows.length ? el('div', { class: 'table-scroll' }, el('table', { class: 'table', id: 'site-measures' },
+        el('thead', {}, el('tr', {}, ['Measure', 'State', 'Plan', 'Since', 'By', 'Actions'].map((h) => el('th', { scope: 'col' }, h)))),
+        body)) : el('p', { class: 'muted' }, 'No measure is in place, proposed or committed at this site.'),
+      list.can_commit ? commitForm(rows) : null,
+      el('p', { class: 'muted small' }, 'A saved plan proposes measures; a coordinator other than its author approves them, the site\'s owner accepts or declines them. The owner may also commit a measure it funds itself. The owner marks a committed measure installed (with the day it was done); a government coordinator or analyst verifies it by a test or an inspection and sets when it is to be verified again. Only accepted, installed and verified measures count in the plan\'s risk before.'));
+  }
+
+  // Every step of a measure: when, what, who, and what it recorded.
+  function historyList(m) {
+    const h = m.history || [];
+    if (!h.length) return el('p', { class: 'muted' }, 'No step recorded.');
+    return el('ol', { class: 'history', dataset: { testid: 'measure-history' } }, h.map((x) => el('li', {},
+      el('span', { class: 'nowrap' }, x.at.replace('T', ' ').replace('Z', ' UTC')), ' · ',
+      `${STEP_WORDS[x.step] || x.step} by `, el('strong', {}, x.by),
+      x.plan ? ` (plan ${x.plan})` : '',
+      x.step === 'install' && x.on_date ? `, installed on ${x.on_date}` : '',
+      x.step === 'verify' ? `, by ${x.method} on ${x.on_date}, again by ${x.reverify_by}` : '',
+      x.note ? [': ', el('q', {}, x.note)] : '')));
+  }
+
+  // The form of install (the day installed, a note) or verify (method, day, re-verification date,
+  // a note): the server's error shown next to the field it names.
+  function stepForm(m, step, today) {
+    const id = (f) => `ms-${step}-${m.measure_id}-${f}`;
+    const fields = {};
+    const field = (key, label, input, help) => {
+      const err = el('span', { class: 'field-error', id: id(key) + '-err' });
+      input.id = id(key);
+      input.setAttribute('aria-describedby', id(key) + '-err');
+      fields[key] = { input, err };
+      return el('div', { class: 'field' }, el('label', { for: id(key) }, label), input, help ? el('p', { class: 'help' }, help) : null, err);
+    };
+    const parts = [];
+    if (step === 'verify') {
+      parts.push(field('method', 'Verified by', el('select', { name: 'method' },
+        el('option', { value: 'inspection' }, 'an inspection'), el('option', { value: 'test' }, 'a test'))));
+    }
+    parts.push(field('on_date', step === 'verify' ? 'Day verified' : 'Day installed', el('input', { type: 'date', name: 'on_date', value: today, max: today }),
+      step === 'install' ? 'The day the work was done; may be before today.' : null));
+    if (step === 'verify') {
+      parts.push(field('reverify_by', 'Verify again by', el('input', { type: 'date', name: 'reverify_by', value: yearsAfter(today, 2), min: today, max: yearsAfter(today, 5) }),
+        'At most five years after the verification.'));
+    }
+    parts.push(field('note', 'Note', el('textarea', { name: 'note', rows: '2', maxlength: '1023' })));
+    const formErr = el('p', { class: 'form-error', role: 'alert' });
+    const submit = el('button', { type: 'submit', class: 'btn btn-primary', dataset: { testid: `measure-${step}-save` } }, step === 'verify' ? 'Record the verification' : 'Record the installation');
+    const form = el('form', { class: 'form measure-step-form', novalidate: true, 'aria-label': `${STEP_LABELS[step]}: ${m.name || m.measure_id}` }, parts, formErr, el('div', { class: 'actions' }, submit));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      formErr.textContent = '';
+      for (const f of Object.values(fields)) { f.err.textContent = ''; f.input.removeAttribute('aria-invalid'); }
+      const body = {};
+      for (const [k, f] of Object.entries(fields)) if (f.input.value !== '') body[k] = f.input.value;
+      submit.disabled = true;
+      try {
+        const row = await api.measureStepWith(site.id, m.measure_id, step, body);
+        toast(`${m.name || m.measure_id}: ${row.status}.`);
+        await load();
+      } catch (e) {
+        const f = e.field && fields[e.field];
+        if (f) { f.err.textContent = e.detail || e.message; f.input.setAttribute('aria-invalid', 'true'); f.input.focus(); }
+        formErr.textContent = f ? `The server refused it: ${e.detail || e.message}` : (e.detail || e.message);
+        submit.disabled = false;
+      }
+    });
+    return form;
+  }
+
+  // The owner commits a measure it funds itself (no plan): any catalogue measure for this kind of
+  // site that is not at the site yet (or was declined).
+  function commitForm(rows) {
+    const at = new Map(rows.map((r) => [r.measure_id, r.status]));
+    const select = el('select', { id: 'ms-commit-measure', name: 'measure' }, el('option', { value: '' }, 'Loading the catalogue…'));
+    const note = el('input', { id: 'ms-commit-note', name: 'note', maxlength: '1023', autocomplete: 'off' });
+    const err = el('p', { class: 'form-error', role: 'alert' });
+    const submit = el('button', { type: 'submit', class: 'btn', dataset: { testid: 'measure-commit' } }, 'Commit');
+    const fill = (cat) => {
+      const fits = (list, v) => !list || list.includes('*') || list.includes(v);
+      const open = cat.filter((m) => fits(m.kinds, site.kind) && fits(m.sectors, site.sector) && (!at.has(m.id) || at.get(m.id) === 'declined'));
+      put(select, el('option', { value: '' }, open.length ? 'Choose a measure' : 'Every measure for this kind of site is here'),
+        open.map((m) => el('option', { value: m.id }, m.name)));
+    };
+    (catalogue ? Promise.resolve(catalogue) : api.measures().then((c) => (catalogue = c.items || c))).then(fill, (e) => { err.textContent = e.detail || e.message; });
+    const form = el('form', { class: 'form measure-commit', novalidate: true, dataset: { testid: 'measure-commit-form' } },
+      el('h3', {}, 'Commit a measure the owner funds itself'),
+      el('div', { class: 'field' }, el('label', { for: 'ms-commit-measure' }, 'Measure'), select),
+      el('div', { class: 'field' }, el('label', { for: 'ms-commit-note' }, 'Note'), note),
+      err, el('div', { class: 'actions' }, submit));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      err.textContent = '';
+      if (!select.value) { err.textContent = 'Choose a measure.'; select.focus(); return; }
+      submit.disabled = true;
+      try {
+        const row = await api.commitMeasure(site.id, select.value, note.value.trim());
+        toast(`${row.measure_id}: committed at ${site.id}.`);
+        await load();
+      } catch (e) { err.textContent = e.detail || e.message; submit.disabled = false; }
+    });
+    return form;
   }
   load();
   return el('section', { class: 'panel', 'aria-labelledby': 'site-measures-title' },

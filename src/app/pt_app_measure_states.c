@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../formats/pt_diag.h"
 #include "../store/pt_access_store.h"
@@ -137,9 +138,111 @@ struct step_ctx {
 	const struct pt_caller *c;
 	const char *site_id, *measure_id;
 	enum pt_measure_step step;
+	const struct pt_measure_step_input *in; /* issue 16: NULL nothing besides date and who */
 	struct pt_site_measure_row *out;
 	struct pt_diag *d;
 };
+
+/* ---- measures through their life (issue 16, item 4) ---- */
+
+/* "" for NULL. */
+static const char *str_or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+/* The form of in for step, before anything is read: PT_EINVAL naming the field. */
+static enum pt_err step_input_check(enum pt_measure_step step,
+				    const struct pt_measure_step_input *in, struct pt_diag *d)
+{
+	enum pt_verify_method method;
+	const char *on = in ? str_or_empty(in->on_date) : "";
+	const char *next = in ? str_or_empty(in->reverify_by) : "";
+	const char *how = in ? str_or_empty(in->method) : "";
+	if (in && in->note && strlen(in->note) >= PT_NOTE_MAX)
+		return pt_diag_set(d, PT_EINVAL, 0, "note", "note longer than %d bytes",
+				   PT_NOTE_MAX - 1);
+	if (*on && step != PT_STEP_INSTALL && step != PT_STEP_VERIFY)
+		return pt_diag_set(d, PT_EINVAL, 0, "on_date",
+				   "only install and verify take a date (on_date)");
+	if (*on && !pt_date_valid(on))
+		return pt_diag_set(d, PT_EINVAL, 0, "on_date",
+				   "'%s' is not a date (YYYY-MM-DD, a real calendar day)", on);
+	if (step != PT_STEP_VERIFY) {
+		if (*how || *next)
+			return pt_diag_set(d, PT_EINVAL, 0, *how ? "method" : "reverify_by",
+					   "only verify takes a method and a re-verification date");
+		return PT_OK;
+	}
+	if (!*how)
+		return pt_diag_set(d, PT_EINVAL, 0, "method",
+				   "verifying a measure needs a method: test or inspection");
+	if (pt_verify_method_parse(how, &method) != PT_OK)
+		return pt_diag_set(d, PT_EINVAL, 0, "method",
+				   "unknown method '%s' (test or inspection)", how);
+	if (!*next)
+		return pt_diag_set(d, PT_EINVAL, 0, "reverify_by",
+				   "verifying a measure needs a re-verification date (YYYY-MM-DD, "
+				   "within %d years of the verification)",
+				   PT_REVERIFY_HORIZON_YEARS);
+	if (!pt_date_valid(next))
+		return pt_diag_set(d, PT_EINVAL, 0, "reverify_by",
+				   "'%s' is not a date (YYYY-MM-DD, a real calendar day)", next);
+	return PT_OK;
+}
+
+/*
+ * The dates of ev (the step being taken, its on_date "" for today) against
+ * today (pt_app_now) and the measure's life: an installation or
+ * verification is not dated in the future; a verification not before the
+ * measure's last installation; re-verification after the verification and
+ * within PT_REVERIFY_HORIZON_YEARS. ev->on_date set to today when empty.
+ */
+static enum pt_err step_dates_check(struct pt_db *db, const struct pt_site_measure_row *row,
+				    struct pt_site_measure_event *ev, const char *today,
+				    struct pt_diag *d)
+{
+	char since[PT_DATE_MAX];
+	struct pt_site_measure_event *h = NULL;
+	size_t n = 0, i;
+	enum pt_err err;
+	if (strcmp(ev->step, "install") != 0 && strcmp(ev->step, "verify") != 0)
+		return PT_OK;
+	if (!ev->on_date[0])
+		pt_strlcpy(ev->on_date, today, sizeof ev->on_date);
+	if (strcmp(ev->on_date, today) > 0)
+		return pt_diag_set(d, PT_EINVAL, 0, "on_date",
+				   "%s is after today (%s): record a step once it is done",
+				   ev->on_date, today);
+	since[0] = '\0';
+	if (strcmp(ev->step, "verify") == 0) {
+		/* not before its last installation */
+		if ((err = pt_db_site_measure_history(db, row->site_id, &h, &n, d)) != PT_OK)
+			return err;
+		for (i = 0; i < n; i++)
+			if (strcmp(h[i].measure_id, row->measure_id) == 0 &&
+			    strcmp(h[i].step, "install") == 0)
+				pt_strlcpy(since, h[i].on_date[0] ? h[i].on_date : h[i].at,
+					   sizeof since);
+		free(h);
+	}
+	if (strcmp(ev->on_date, since) < 0)
+		return pt_diag_set(d, PT_EINVAL, 0, "on_date",
+				   "%s is before the measure was installed (%s)", ev->on_date,
+				   since);
+	if (strcmp(ev->step, "verify") != 0)
+		return PT_OK;
+	if (strcmp(ev->reverify_by, ev->on_date) <= 0)
+		return pt_diag_set(d, PT_EINVAL, 0, "reverify_by",
+				   "re-verification date %s is not after the verification (%s)",
+				   ev->reverify_by, ev->on_date);
+	if (pt_date_beyond_years(ev->reverify_by, ev->on_date, PT_REVERIFY_HORIZON_YEARS))
+		return pt_diag_set(d, PT_EINVAL, 0, "reverify_by",
+				   "re-verification date %s is more than %d years after the "
+				   "verification (%s): verify a measure at least that often",
+				   ev->reverify_by, PT_REVERIFY_HORIZON_YEARS, ev->on_date);
+	return PT_OK;
+}
 
 /* Why step is refused to its caller, in words. */
 static const char *refusal(enum pt_measure_step step, int own)
@@ -175,8 +278,9 @@ static enum pt_err step_in(struct pt_db *db, void *ctx)
 	enum pt_site_measure_status to;
 	enum pt_access a;
 	enum pt_err err;
-	char now[PT_TIMESTAMP_MAX], record[2 * PT_ID_MAX], detail[512];
+	char now[PT_TIMESTAMP_MAX], record[2 * PT_ID_MAX], detail[512], today[PT_DATE_MAX];
 	const char *actor, *cover[1];
+	struct pt_site_measure_event ev; /* issue 16: the step as the history keeps it */
 	int changed, own;
 	char why_buf[320]; /* separation of duties (review H1) */
 	const char *why;
@@ -193,10 +297,11 @@ static enum pt_err step_in(struct pt_db *db, void *ctx)
 	}
 	if ((err = pt_db_site_measure_get(db, s->site_id, s->measure_id, &row, s->d)) != PT_OK)
 		goto out;
-	if (row.status == PT_SM_EXISTING || !row.plan[0]) {
+	/* issue 16: a measure the owner committed itself (no plan) follows the steps too */
+	if (row.status == PT_SM_EXISTING) {
 		err = pt_diag_set(s->d, PT_ECONFLICT, 0, "measure",
-				  "measure %s at %s is in place, not proposed by a plan: it has no "
-				  "steps to take", s->measure_id, s->site_id);
+				  "measure %s at %s is in place, not proposed by a plan nor committed: "
+				  "it has no steps to take", s->measure_id, s->site_id);
 		goto out;
 	}
 	memset(&actors, 0, sizeof actors);
@@ -235,9 +340,35 @@ static enum pt_err step_in(struct pt_db *db, void *ctx)
 				  pt_measure_step_name(s->step),
 				  s->step == PT_STEP_APPROVE   ? "proposed"
 				  : s->step == PT_STEP_INSTALL ? "accepted"
-				  : s->step == PT_STEP_VERIFY  ? "installed"
+				  : s->step == PT_STEP_VERIFY  ? "installed (or verified, to verify it again)"
 							       : "approved");
 		goto out;
+	}
+	{ /* issue 16: what the step records, its dates against the measure's life */
+		memset(&ev, 0, sizeof ev);
+		pt_strlcpy(ev.site_id, s->site_id, sizeof ev.site_id);
+		pt_strlcpy(ev.measure_id, s->measure_id, sizeof ev.measure_id);
+		pt_strlcpy(ev.step, pt_measure_step_name(s->step), sizeof ev.step);
+		ev.status = to;
+		pt_strlcpy(ev.plan, row.plan, sizeof ev.plan);
+		pt_strlcpy(ev.at, now, sizeof ev.at);
+		pt_strlcpy(ev.actor, actor, sizeof ev.actor);
+		if (s->in) {
+			pt_strlcpy(ev.on_date, str_or_empty(s->in->on_date), sizeof ev.on_date);
+			pt_strlcpy(ev.method, str_or_empty(s->in->method), sizeof ev.method);
+			pt_strlcpy(ev.reverify_by, str_or_empty(s->in->reverify_by),
+				   sizeof ev.reverify_by);
+			pt_strlcpy(ev.note, str_or_empty(s->in->note), sizeof ev.note);
+			pt_utf8_repair(ev.note); /* a command line's bytes: kept readable as JSON */
+		}
+		{ /* today at the clock of verification dates (pt_app_now) */
+			time_t t = (time_t)pt_app_now(s->c->now);
+			struct tm tm;
+			if (!gmtime_r(&t, &tm) || !strftime(today, sizeof today, "%Y-%m-%d", &tm))
+				pt_strlcpy(today, now, sizeof today);
+		}
+		if ((err = step_dates_check(db, &row, &ev, today, s->d)) != PT_OK)
+			goto out;
 	}
 	if ((err = pt_db_site_measure_step(db, s->site_id, s->measure_id, row.status, to, now,
 					   actor, &changed, s->d)) != PT_OK)
@@ -248,8 +379,23 @@ static enum pt_err step_in(struct pt_db *db, void *ctx)
 				  s->site_id);
 		goto out;
 	}
-	snprintf(detail, sizeof detail, "measure %s %s -> %s (plan %s)", s->measure_id,
-		 pt_site_measure_status_name(row.status), pt_site_measure_status_name(to), row.plan);
+	if ((err = pt_db_site_measure_history_add(db, &ev, s->d)) != PT_OK) /* issue 16 */
+		goto out;
+	if (s->step == PT_STEP_VERIFY)
+		snprintf(detail, sizeof detail,
+			 "measure %s %s -> %s (plan %s): %s on %s, again by %s", s->measure_id,
+			 pt_site_measure_status_name(row.status), pt_site_measure_status_name(to),
+			 row.plan[0] ? row.plan : "none: committed by its owner", ev.method,
+			 ev.on_date, ev.reverify_by);
+	else if (s->step == PT_STEP_INSTALL)
+		snprintf(detail, sizeof detail, "measure %s %s -> %s (plan %s): installed on %s",
+			 s->measure_id, pt_site_measure_status_name(row.status),
+			 pt_site_measure_status_name(to),
+			 row.plan[0] ? row.plan : "none: committed by its owner", ev.on_date);
+	else
+		snprintf(detail, sizeof detail, "measure %s %s -> %s (plan %s)", s->measure_id,
+			 pt_site_measure_status_name(row.status), pt_site_measure_status_name(to),
+			 row.plan);
 	if (to == PT_SM_ACCEPTED &&
 	    (err = pt_db_register_history_commit(db, s->site_id, s->measure_id, now, actor, detail,
 						 s->d)) != PT_OK)
@@ -274,8 +420,9 @@ out:
 
 enum pt_err pt_app_site_measure_step(const struct pt_caller *c, struct pt_db *db,
 				     const char *site_id, const char *measure_id,
-				     enum pt_measure_step step, struct pt_site_measure_row *out,
-				     struct pt_diag *d)
+				     enum pt_measure_step step,
+				     const struct pt_measure_step_input *in,
+				     struct pt_site_measure_row *out, struct pt_diag *d)
 {
 	struct step_ctx s;
 	char record[2 * PT_ID_MAX], action[40];
@@ -283,6 +430,9 @@ enum pt_err pt_app_site_measure_step(const struct pt_caller *c, struct pt_db *db
 	memset(out, 0, sizeof *out);
 	if (!c || !db || !site_id || !measure_id || (unsigned)step >= PT_STEP_COUNT)
 		return pt_diag_set(d, PT_EINVAL, 0, "", "no database, site, measure or step");
+	if ((err = step_input_check(step, in, d)) != PT_OK) /* issue 16 */
+		return err;
+	s.in = in;
 	s.c = c;
 	s.site_id = site_id;
 	s.measure_id = measure_id;
@@ -398,7 +548,7 @@ enum pt_err pt_app_site_measures_steps(const struct pt_caller *c, struct pt_db *
 	pt_access_index_record(ix, &sm->site, &rec);
 	for (i = 0; i < sm->n; i++) {
 		const struct pt_site_measure_row *row = &sm->rows[i];
-		if (row->status == PT_SM_EXISTING || !row->plan[0])
+		if (row->status == PT_SM_EXISTING) /* issue 16: own commitments have steps too */
 			continue;
 		if (strcmp(plan.name, row->plan) != 0) { /* rows come by measure: plans repeat */
 			memset(&plan, 0, sizeof plan);
@@ -437,4 +587,131 @@ int pt_app_plan_can_withdraw(const struct pt_caller *c, struct pt_db *db,
 	if (!c || !db || !p || strcmp(p->state, "withdrawn") == 0)
 		return 0;
 	return pt_access_plan_withdraw(&c->who, user_id_of(db, p->created_by)) == PT_ACCESS_OK;
+}
+
+/* ---- issue 16, item 4: a measure its owner commits outside a plan ---- */
+
+enum pt_err pt_app_measure_commit_in(struct pt_db *db, const struct pt_site *site,
+				     const struct pt_measure *m, const char *note,
+				     const char *now, const char *actor,
+				     struct pt_site_measure_row *out, struct pt_diag *d)
+{
+	struct pt_site_measure_row row;
+	struct pt_site_measure_event ev;
+	char record[2 * PT_ID_MAX], detail[512];
+	const char *cover[1];
+	enum pt_err err;
+	int added;
+	if (!pt_measure_applies(m, site->kind, site->sector))
+		return pt_diag_set(d, PT_EINVAL, 0, "measure",
+				   "measure %s (%s) does not apply at a site of kind %s in sector %s "
+				   "(the catalogue's kinds: %s; sectors: %s)",
+				   m->id, m->name, site->kind, site->sector, m->kinds, m->sectors);
+	err = pt_db_site_measure_get(db, site->id, m->id, &row, d);
+	if (err == PT_OK && row.status != PT_SM_DECLINED)
+		return pt_diag_set(d, PT_ECONFLICT, 0, "measure", "measure %s at %s is %s%s%s%s",
+				   m->id, site->id,
+				   row.status == PT_SM_EXISTING ? "in place"
+								: pt_site_measure_status_name(row.status),
+				   row.plan[0] ? " (plan " : " already", row.plan,
+				   row.plan[0] ? ") already" : "");
+	if (err != PT_OK && err != PT_ENOTFOUND)
+		return err;
+	if (d)
+		pt_diag_clear(d);
+	if ((err = pt_db_site_measure_commit(db, site->id, m->id, now, actor, &added, d)) != PT_OK)
+		return err;
+	if (!added)
+		return pt_diag_set(d, PT_ECONFLICT, 0, "measure",
+				   "measure %s at %s changed meanwhile; read it again", m->id,
+				   site->id);
+	memset(&ev, 0, sizeof ev);
+	pt_strlcpy(ev.site_id, site->id, sizeof ev.site_id);
+	pt_strlcpy(ev.measure_id, m->id, sizeof ev.measure_id);
+	pt_strlcpy(ev.step, "commit", sizeof ev.step);
+	ev.status = PT_SM_ACCEPTED;
+	pt_strlcpy(ev.at, now, sizeof ev.at);
+	pt_strlcpy(ev.actor, actor, sizeof ev.actor);
+	pt_strlcpy(ev.note, str_or_empty(note), sizeof ev.note);
+	pt_utf8_repair(ev.note);
+	snprintf(detail, sizeof detail, "measure %s committed by its owner (no plan)%s", m->id,
+		 row.status == PT_SM_DECLINED && row.plan[0] ? ", declined before" : "");
+	snprintf(record, sizeof record, "%s/%s", site->id, m->id);
+	cover[0] = site->id;
+	if ((err = pt_db_site_measure_history_add(db, &ev, d)) != PT_OK ||
+	    (err = pt_db_register_history_commit(db, site->id, m->id, now, actor, detail, d)) !=
+		    PT_OK ||
+	    (err = pt_audit_append_records(db, "site.measure.commit", "site_measures", record,
+					   detail, "sites", cover, 1, d)) != PT_OK)
+		return err;
+	if (out)
+		err = pt_db_site_measure_get(db, site->id, m->id, out, d);
+	return err;
+}
+
+struct commit_ctx {
+	const struct pt_caller *c;
+	const char *site_id, *measure_id, *note;
+	struct pt_site_measure_row *out;
+	struct pt_diag *d;
+};
+
+static enum pt_err commit_in(struct pt_db *db, void *ctx)
+{
+	struct commit_ctx *k = ctx;
+	struct pt_measure_catalog cat;
+	struct pt_site site;
+	enum pt_access a;
+	char now[PT_TIMESTAMP_MAX];
+	const char *actor;
+	enum pt_err err;
+	long i;
+	memset(&cat, 0, sizeof cat);
+	pt_app_stamp(db, now, &actor);
+	err = pt_app_site_access(db, &k->c->who, k->site_id, pt_access_measure_commit, &site, NULL,
+				 &a, k->d);
+	if (err == PT_ENOTFOUND || (err == PT_OK && a == PT_ACCESS_NOT_FOUND))
+		return pt_diag_set(k->d, PT_ENOTFOUND, 0, "site", "no site with id %s", k->site_id);
+	if (err != PT_OK)
+		return err;
+	if (a != PT_ACCESS_OK)
+		return pt_diag_set(k->d, PT_EFORBIDDEN, 0, "",
+				   "only the site's owner (operators, analysts and admins of the "
+				   "owning organisation) commits a measure at its site outside a plan");
+	if ((err = pt_db_measures_load(db, &cat, k->d)) != PT_OK)
+		return err;
+	if ((i = pt_measure_catalog_find(&cat, k->measure_id)) < 0)
+		err = pt_diag_set(k->d, PT_ENOTFOUND, 0, "measure", "no measure %s in the catalogue",
+				  k->measure_id);
+	else
+		err = pt_app_measure_commit_in(db, &site, &cat.items[i], k->note, now, actor, k->out,
+					       k->d);
+	pt_measure_catalog_clear(&cat);
+	return err;
+}
+
+enum pt_err pt_app_site_measure_commit(const struct pt_caller *c, struct pt_db *db,
+				       const char *site_id, const char *measure_id,
+				       const char *note, struct pt_site_measure_row *out,
+				       struct pt_diag *d)
+{
+	struct commit_ctx k;
+	enum pt_err err;
+	memset(out, 0, sizeof *out);
+	if (!c || !db || !site_id || !measure_id)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database, site or measure");
+	if (note && strlen(note) >= PT_NOTE_MAX)
+		return pt_diag_set(d, PT_EINVAL, 0, "note", "note longer than %d bytes",
+				   PT_NOTE_MAX - 1);
+	k.c = c;
+	k.site_id = site_id;
+	k.measure_id = measure_id;
+	k.note = note;
+	k.out = out;
+	k.d = d;
+	pt_app_act(c, db);
+	err = pt_db_transaction(db, commit_in, &k, d);
+	if (err == PT_EFORBIDDEN)
+		err = pt_app_refused(c, db, "site.measure.commit", "sites", site_id, err, d);
+	return err;
 }

@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../formats/pt_diag.h"
+#include "../store/pt_access_store.h"
 #include "../store/pt_audit.h"
 #include "../store/pt_exercise_report_store.h" /* issue 15 */
 #include "../store/pt_measures_store.h"
@@ -213,9 +215,64 @@ static enum pt_err measures_from(struct pt_db *db, struct pt_site_measures *out,
 void pt_site_measures_clear(struct pt_site_measures *m)
 {
 	free(m->from); /* issue 15 */
+	free(m->history); /* issue 16 */
+	free(m->life);
 	free(m->rows);
 	pt_measure_catalog_clear(&m->catalog);
 	memset(m, 0, sizeof *m);
+}
+
+/* Issue 16, item 4: out's history, where each row stands in its life (on the day of
+ * pt_app_now) and whether c may commit a measure at the site itself. */
+static enum pt_err measures_life(const struct pt_caller *c, struct pt_db *db,
+				 struct pt_site_measures *out, struct pt_diag *d)
+{
+	struct pt_access_index *ix = NULL;
+	struct pt_access_record rec;
+	size_t i, h = 0;
+	enum pt_err err;
+	time_t t = (time_t)pt_app_now(c->now);
+	struct tm tm;
+	if (!gmtime_r(&t, &tm) || !strftime(out->today, sizeof out->today, "%Y-%m-%d", &tm))
+		out->today[0] = '\0';
+	if ((err = pt_db_site_measure_history(db, out->site.id, &out->history, &out->n_history,
+					      d)) != PT_OK)
+		return err;
+	if (!(out->life = calloc(out->n ? out->n : 1, sizeof *out->life)))
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	/* rows and history both come by measure id */
+	for (i = 0; i < out->n; i++) {
+		struct pt_site_measure_life *l = &out->life[i];
+		while (h < out->n_history &&
+		       strcmp(out->history[h].measure_id, out->rows[i].measure_id) < 0)
+			h++;
+		l->history_first = h;
+		for (; h < out->n_history &&
+		       strcmp(out->history[h].measure_id, out->rows[i].measure_id) == 0;
+		     h++) {
+			const struct pt_site_measure_event *e = &out->history[h];
+			l->history_n++;
+			if (strcmp(e->step, "install") == 0)
+				pt_strlcpy(l->installed_on, e->on_date[0] ? e->on_date : e->at,
+					   sizeof l->installed_on);
+			else if (strcmp(e->step, "verify") == 0)
+				l->verification = e;
+			else if (strcmp(e->step, "propose") == 0 || strcmp(e->step, "commit") == 0 ||
+				 strcmp(e->step, "in place") == 0) { /* a new life: forget the last */
+				l->installed_on[0] = '\0';
+				l->verification = NULL;
+			}
+		}
+		l->verification_due = out->rows[i].status == PT_SM_VERIFIED && l->verification &&
+				      pt_site_measure_verification_due(l->verification->reverify_by,
+								       out->today);
+	}
+	if ((err = pt_access_index_load(db, &ix, d)) != PT_OK)
+		return err;
+	pt_access_index_record(ix, &out->site, &rec);
+	out->can_commit = pt_access_measure_commit(&c->who, &rec) == PT_ACCESS_OK;
+	pt_access_index_free(ix);
+	return PT_OK;
 }
 
 enum pt_err pt_app_site_measures_list(const struct pt_caller *c, struct pt_db *db,
@@ -239,6 +296,8 @@ enum pt_err pt_app_site_measures_list(const struct pt_caller *c, struct pt_db *d
 		err = pt_db_measures_load(db, &out->catalog, d);
 	if (err == PT_OK) /* issue 15: rows an exercise's improvement item names */
 		err = measures_from(db, out, d);
+	if (err == PT_OK) /* issue 16: every step of each, and where each stands */
+		err = measures_life(c, db, out, d);
 	err = pt_db_end(db, err, d);
 	if (err == PT_OK && read_action) {
 		pt_read_log_note(&log, &out->site);

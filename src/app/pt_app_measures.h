@@ -41,6 +41,18 @@ struct pt_site_measure_from {
 	long long item_id;
 };
 
+/**
+ * Issue 16, item 4: where a measure at a site stands in its life, from its
+ * history. Plain data.
+ */
+struct pt_site_measure_life {
+	char installed_on[PT_DATE_MAX];   /**< the day installed (the last install); "" none */
+	const struct pt_site_measure_event *verification; /**< the last verify step, or NULL
+							     (points into the history) */
+	int verification_due;             /**< verified, its re-verification date passed */
+	size_t history_first, history_n;  /**< its steps: history[first .. first + n) */
+};
+
 /** The measures at one site, with the catalogue to name them. Clear with pt_site_measures_clear. */
 struct pt_site_measures {
 	struct pt_site site;               /**< the site */
@@ -49,6 +61,12 @@ struct pt_site_measures {
 	struct pt_measure_catalog catalog;
 	/* issue 15: the exercise improvement item each row came from (run_id 0: none) */
 	struct pt_site_measure_from *from; /**< n, NULL when no row came from an exercise */
+	/* issue 16, item 4: every step of each measure, oldest first, and where each stands */
+	struct pt_site_measure_event *history; /**< n_history, by measure then oldest first */
+	size_t n_history;
+	struct pt_site_measure_life *life;     /**< n, by row */
+	char today[PT_DATE_MAX];               /**< the day "verification due" was judged on */
+	int can_commit; /**< the caller may commit a measure here itself (pt_access_measure_commit) */
 };
 
 /** Empty m (the struct stays). */
@@ -66,18 +84,52 @@ enum pt_err pt_app_site_measures_list(const struct pt_caller *c, struct pt_db *d
 /* ---- measure states at a site (issue 11, item 7) ---- */
 
 /**
- * Take step on measure_id at site_id (a measure a saved plan proposed), as
- * c, in one transaction; audited as "site.measure.STEP" covering the site
- * (a refusal as "refused"). Accepting also adds a register history row per
- * threat the measure affects there. *out: the row as it is now.
- * PT_ENOTFOUND: no such site (or c may not read it) or no such measure
- * there; PT_EFORBIDDEN: pt_access_measure_step refuses c; PT_ECONFLICT: the
- * measure is in place, or not in the state step needs (d says which).
+ * Issue 16, item 4: what a step records besides its date and who. Strings
+ * borrowed; NULL or "" for none.
+ */
+struct pt_measure_step_input {
+	const char *on_date;     /**< install, verify: the day done (YYYY-MM-DD); none: today */
+	const char *method;      /**< verify (required): "test" or "inspection" */
+	const char *reverify_by; /**< verify (required): after on_date, within
+				      PT_REVERIFY_HORIZON_YEARS years of it */
+	const char *note;        /**< any step: up to PT_NOTE_MAX - 1 bytes */
+};
+
+/**
+ * Take step on measure_id at site_id (a measure a saved plan proposed, or
+ * one its owner committed: pt_app_site_measure_commit), as c, in one
+ * transaction; audited as "site.measure.STEP" covering the site (a refusal
+ * as "refused"), kept in the measure's history with in (NULL: nothing
+ * besides date and who; verify needs in). Accepting also adds a register
+ * history row per threat the measure affects there. Verify also takes a
+ * verified measure (re-verification). *out: the row as it is now.
+ * PT_EINVAL: a field of in is wrong (d names it: method, on_date,
+ * reverify_by, note); PT_ENOTFOUND: no such site (or c may not read it) or
+ * no such measure there; PT_EFORBIDDEN: pt_access_measure_step refuses c;
+ * PT_ECONFLICT: the measure is in place, or not in the state step needs.
  */
 enum pt_err pt_app_site_measure_step(const struct pt_caller *c, struct pt_db *db,
 				     const char *site_id, const char *measure_id,
-				     enum pt_measure_step step, struct pt_site_measure_row *out,
-				     struct pt_diag *d);
+				     enum pt_measure_step step,
+				     const struct pt_measure_step_input *in,
+				     struct pt_site_measure_row *out, struct pt_diag *d);
+
+/**
+ * Issue 16, item 4: the site's owner commits measure_id at site_id itself,
+ * outside a saved plan (it funds it): the measure becomes accepted with no
+ * plan, and then follows the steps install and verify. note may be NULL.
+ * One transaction, audited "site.measure.commit", kept in the history, a
+ * register history 'commit' row per threat it affects there. PT_ENOTFOUND:
+ * no such site (or c may not read it) or no such measure in the catalogue
+ * (field "measure"); PT_EFORBIDDEN: pt_access_measure_commit refuses c;
+ * PT_ECONFLICT: the measure is at the site already (in place, proposed,
+ * ...; a declined one may be committed); PT_EINVAL: the measure does not
+ * apply to this kind of site or sector, or note too long.
+ */
+enum pt_err pt_app_site_measure_commit(const struct pt_caller *c, struct pt_db *db,
+				       const char *site_id, const char *measure_id,
+				       const char *note, struct pt_site_measure_row *out,
+				       struct pt_diag *d);
 
 /** What withdrawing a plan did. Plain data. */
 struct pt_plan_withdrawal {

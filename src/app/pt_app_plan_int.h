@@ -129,6 +129,20 @@ enum pt_err pt_app_site_access_in(struct pt_db *db, const struct pt_access_index
 				  struct pt_site *site, long long *owner_org_id, enum pt_access *a,
 				  struct pt_diag *d);
 
+/*
+ * Issue 16, item 4 (pt_app_measure_states.c): inside the caller's write
+ * transaction, commit measure m at site as actor at now (the caller asked
+ * pt_access_measure_commit): accepted with no plan, kept in the history
+ * with note, a register history 'commit' row per threat it affects there,
+ * audited "site.measure.commit". PT_ECONFLICT (field "measure") when it is
+ * at the site in a state other than declined; PT_EINVAL when m does not
+ * apply to the site's kind or sector. *out: the row (NULL: not wanted).
+ */
+enum pt_err pt_app_measure_commit_in(struct pt_db *db, const struct pt_site *site,
+				     const struct pt_measure *m, const char *note,
+				     const char *now, const char *actor,
+				     struct pt_site_measure_row *out, struct pt_diag *d);
+
 /* ---- issue 11 item 6: a plan's surge (pt_app_surge.c) ---- */
 
 /* Screen s->catalog (filled by the caller) at the covered sites of r at

@@ -13,6 +13,7 @@
 #include "../formats/pt_csv.h"
 #include "../formats/pt_diag.h"
 #include "../store/pt_audit.h"
+#include "../store/pt_catalog_store.h"
 #include "../store/pt_measures_store.h"
 #include "../store/pt_ranking.h"
 #include "../store/pt_register_store.h"
@@ -261,17 +262,88 @@ static void detail_change(char *buf, size_t size, const char *field, const char 
 		detail_add(buf, size, "%s %s -> %s", field, old, *now ? now : "(none)");
 }
 
-/* Normalise a measures list ("a; b,c") into ';'-joined ids each at the site. */
-static enum pt_err measures_parse(struct pt_db *db, const char *site_id, const char *in,
-				  char *out, size_t size, struct pt_diag *d)
+/*
+ * Issue 16, item 4: whether measure id may be linked to the risk of threat_id
+ * at site, committing it there when it is not yet (nor pending in a plan):
+ * it must be in the catalogue and reduce that risk; one in place,
+ * committed, installed, verified, proposed or approved is linked as it is;
+ * one not at the site (or declined) is committed by its owner
+ * (pt_app_measure_commit_in) when who may (pt_access_measure_commit), else
+ * refused. *committed 1 when it was committed here.
+ */
+static enum pt_err measure_link(struct pt_db *db, const struct pt_principal *who,
+				const struct pt_site *site, const char *threat_id, const char *id,
+				const struct pt_measure_catalog *cat, const char *now,
+				const char *actor, int *committed, struct pt_diag *d)
 {
+	struct pt_site_measure_row row;
+	struct pt_site s2;
+	enum pt_access a;
+	enum pt_err err;
+	long m = pt_measure_catalog_find(cat, id);
+	*committed = 0;
+	if (m < 0)
+		return pt_diag_set(d, PT_EINVAL, 0, "measures", "no measure %s in the catalogue", id);
+	if (!pt_measure_reduces(cat, id, threat_id)) {
+		struct pt_catalogs names; /* the threat's name for the message */
+		long t = -1;
+		memset(&names, 0, sizeof names);
+		if (pt_db_catalogs_load(db, &names, NULL) == PT_OK)
+			t = pt_catalog_find(&names.threats, threat_id);
+		err = pt_diag_set(d, PT_EINVAL, 0, "measures",
+				  "measure %s (%s) does not reduce the risk of %s%s%s%s: the catalogue "
+				  "gives it no effect on that threat; link a measure that reduces it",
+				  id, cat->items[m].name, t >= 0 ? names.threats.items[t].name : "",
+				  t >= 0 ? " (" : "", threat_id, t >= 0 ? ")" : "");
+		pt_catalog_clear(&names.kinds);
+		pt_catalog_clear(&names.sectors);
+		pt_catalog_clear(&names.threats);
+		return err;
+	}
+	err = pt_db_site_measure_get(db, site->id, id, &row, d);
+	if (err == PT_OK && row.status != PT_SM_DECLINED)
+		return PT_OK; /* in place, pending in a plan, or committed: linked as it is */
+	if (err != PT_OK && err != PT_ENOTFOUND)
+		return err;
+	if (d)
+		pt_diag_clear(d);
+	if ((err = pt_app_site_access(db, who, site->id, pt_access_measure_commit, &s2, NULL, &a,
+				      d)) != PT_OK)
+		return err;
+	if (a != PT_ACCESS_OK)
+		return pt_diag_set(d, PT_EFORBIDDEN, 0, "measures",
+				   "measure %s is not at %s, and linking it would commit it there: "
+				   "only the site's owner commits a measure (or a saved plan "
+				   "proposes it)", id, site->id);
+	if ((err = pt_app_measure_commit_in(db, site, &cat->items[m],
+					    "linked to a register decision", now, actor, NULL,
+					    d)) != PT_OK)
+		return err;
+	*committed = 1;
+	return PT_OK;
+}
+
+/* Normalise a measures list ("a; b,c") into ';'-joined ids, each reducing the risk of
+ * threat_id and at the site (committed there by measure_link if need be); *n_committed
+ * how many were committed. */
+static enum pt_err measures_parse(struct pt_db *db, const struct pt_principal *who,
+				  const struct pt_site *site, const char *threat_id, const char *in,
+				  const char *now, const char *actor, char *out, size_t size,
+				  size_t *n_committed, struct pt_diag *d)
+{
+	struct pt_measure_catalog cat;
 	size_t used = 0;
 	const char *p = in;
+	enum pt_err err;
 	out[0] = '\0';
+	*n_committed = 0;
+	memset(&cat, 0, sizeof cat);
+	if ((err = pt_db_measures_load(db, &cat, d)) != PT_OK)
+		return err;
 	while (*p) {
 		char id[PT_ID_MAX];
 		size_t len;
-		int at;
+		int committed;
 		while (*p == ' ' || *p == ';' || *p == ',' || *p == '\t')
 			p++;
 		len = strcspn(p, ";,");
@@ -279,21 +351,20 @@ static enum pt_err measures_parse(struct pt_db *db, const char *site_id, const c
 			len--;
 		if (!len)
 			break;
-		if (len >= sizeof id)
-			return pt_diag_set(d, PT_EINVAL, 0, "measures", "measure id longer than %d bytes",
-					   PT_ID_MAX - 1);
+		if (len >= sizeof id) {
+			err = pt_diag_set(d, PT_EINVAL, 0, "measures", "measure id longer than %d bytes",
+					  PT_ID_MAX - 1);
+			goto out;
+		}
 		memcpy(id, p, len);
 		id[len] = '\0';
 		p += len;
 		while (*p == ' ' || *p == '\t')
 			p++;
-		if (!pt_id_valid(id))
-			return pt_diag_set(d, PT_EINVAL, 0, "measures", "'%s' is not a measure id", id);
-		if ((at = pt_db_site_measure_at(db, site_id, id, d)) < 0)
-			return PT_EDB;
-		if (!at)
-			return pt_diag_set(d, PT_EINVAL, 0, "measures",
-					   "measure %s is not in place or committed at %s", id, site_id);
+		if (!pt_id_valid(id)) {
+			err = pt_diag_set(d, PT_EINVAL, 0, "measures", "'%s' is not a measure id", id);
+			goto out;
+		}
 		{ /* skip a repeated id */
 			const char *q = out;
 			int dup = 0;
@@ -305,15 +376,23 @@ static enum pt_err measures_parse(struct pt_db *db, const char *site_id, const c
 			if (dup)
 				continue;
 		}
-		if (used + len + 2 > size)
-			return pt_diag_set(d, PT_EINVAL, 0, "measures", "more measures than fit in %zu bytes",
-					   size - 1);
+		if ((err = measure_link(db, who, site, threat_id, id, &cat, now, actor, &committed,
+					d)) != PT_OK)
+			goto out;
+		*n_committed += (size_t)committed;
+		if (used + len + 2 > size) {
+			err = pt_diag_set(d, PT_EINVAL, 0, "measures",
+					  "more measures than fit in %zu bytes", size - 1);
+			goto out;
+		}
 		if (used)
 			out[used++] = ';';
 		memcpy(out + used, id, len + 1);
 		used += len;
 	}
-	return PT_OK;
+out:
+	pt_measure_catalog_clear(&cat);
+	return err;
 }
 
 /*
@@ -389,6 +468,7 @@ enum pt_err pt_app_register_set(const struct pt_caller *c, struct pt_db *db,
 	enum pt_err err;
 	long long owner = 0;
 	int exists = 0, needs, reopened = 0;
+	size_t n_committed = 0; /* issue 16: measures the link committed at the site */
 	char level[16], today[PT_DATE_MAX];
 
 	if (can_treat)
@@ -480,9 +560,9 @@ enum pt_err pt_app_register_set(const struct pt_caller *c, struct pt_db *db,
 	}
 	if (change->review_date)
 		pt_strlcpy(next.review_date, change->review_date, sizeof next.review_date);
-	if (change->measures &&
-	    (err = measures_parse(db, site_id, change->measures, next.measures,
-				  sizeof next.measures, d)) != PT_OK)
+	if (change->measures && /* issue 16: each reduces this risk; one not at the site committed */
+	    (err = measures_parse(db, who, &site, threat_id, change->measures, now, actor,
+				  next.measures, sizeof next.measures, &n_committed, d)) != PT_OK)
 		goto out;
 	if (change->note)
 		pt_strlcpy(next.note, change->note, sizeof next.note);
@@ -530,6 +610,9 @@ enum pt_err pt_app_register_set(const struct pt_caller *c, struct pt_db *db,
 		detail_add(detail, sizeof detail,
 			   "accepting a %s risk (above %s) awaits a government coordinator's approval",
 			   pt_band_name(band), pt_band_name((enum pt_band)cfg.register_accept_max_band));
+	if (n_committed)
+		detail_add(detail, sizeof detail, "%zu measure%s committed at the site by linking",
+			   n_committed, n_committed == 1 ? "" : "s");
 	if (reopened)
 		detail_add(detail, sizeof detail, "re-opened: decided at %s, %s now",
 			   pt_band_name(cur.decided_band), pt_band_name(band));

@@ -96,6 +96,52 @@ out:
 	return rc;
 }
 
+/* Issue 16: add where row k of sm stands in its life to its JSON object o; -1 out of memory. */
+static int life_json(json_t *o, const struct pt_site_measures *sm, size_t k)
+{
+	const struct pt_site_measure_life *l = &sm->life[k];
+	return pt_site_measure_life_to_json(o, l->installed_on, l->verification,
+					    l->verification_due, sm->history + l->history_first,
+					    l->history_n);
+}
+
+/* Issue 16: where row k of sm stands in its life (installed, verified, due) and, with
+ * history, every step it took; nothing for a measure in place without steps. */
+static void print_life(const struct pt_site_measures *sm, size_t k, int history)
+{
+	const struct pt_site_measure_life *l = sm->life ? &sm->life[k] : NULL;
+	const struct pt_site_measure_event *v;
+	size_t h;
+	if (!l)
+		return;
+	v = l->verification;
+	if (sm->rows[k].status == PT_SM_ACCEPTED && !sm->rows[k].plan[0])
+		printf("  committed by its owner (no plan)\n");
+	if (l->installed_on[0] &&
+	    (sm->rows[k].status == PT_SM_INSTALLED || sm->rows[k].status == PT_SM_VERIFIED))
+		printf("  installed on %.10s\n", l->installed_on);
+	if (v && sm->rows[k].status == PT_SM_VERIFIED)
+		printf("  verified by %s on %s by %s; again by %s%s\n", v->method, v->on_date,
+		       v->actor, v->reverify_by,
+		       l->verification_due ? " (VERIFICATION DUE)" : "");
+	for (h = l->history_first; history && h < l->history_first + l->history_n; h++) {
+		const struct pt_site_measure_event *e = &sm->history[h];
+		printf("  %s %-8s -> %-9s by %s", e->at, e->step,
+		       pt_site_measure_status_name(e->status), e->actor);
+		if (e->plan[0])
+			printf(" (plan %s)", e->plan);
+		if (e->on_date[0])
+			printf(" on %s", e->on_date);
+		if (e->method[0])
+			printf(" by %s, again by %s", e->method, e->reverify_by);
+		if (e->note[0]) {
+			fputs(": ", stdout);
+			pt_cli_print_last(stdout, e->note, 200);
+		}
+		putchar('\n');
+	}
+}
+
 static int measures_at(struct pt_cli *cli)
 {
 	struct pt_db *db = NULL;
@@ -106,7 +152,7 @@ static int measures_at(struct pt_cli *cli)
 	enum pt_format fmt = PT_FORMAT_TABLE;
 	const char *val, *site = NULL;
 	size_t n = 0, k;
-	int i, rc;
+	int i, rc, history = 0;
 	enum pt_err err;
 
 	memset(&sm, 0, sizeof sm);
@@ -114,6 +160,8 @@ static int measures_at(struct pt_cli *cli)
 		if ((val = pt_cli_option(cli, &i, "--format")) != NULL) {
 			if (pt_cli_parse_format(val, 0, &fmt))
 				return pt_cli_usage_error(cli, "--format is table, csv or json");
+		} else if (strcmp(cli->argv[i], "--history") == 0) {
+			history = 1; /* issue 16: every step of each measure */
 		} else if (cli->argv[i][0] == '-' || site)
 			return pt_cli_usage_error(cli, "unexpected argument '%s'", cli->argv[i]);
 		else
@@ -145,6 +193,10 @@ static int measures_at(struct pt_cli *cli)
 			    json_object_set_new(o, "from_exercise",
 						json_pack("{s:I,s:I}", "run", (json_int_t)sm.from[k].run_id,
 							  "item", (json_int_t)sm.from[k].item_id))) {
+				json_decref(o);
+				o = NULL;
+			}
+			if (o && life_json(o, &sm, k)) { /* issue 16 */
 				json_decref(o);
 				o = NULL;
 			}
@@ -192,6 +244,7 @@ static int measures_at(struct pt_cli *cli)
 			if (sm.from && sm.from[k].run_id) /* issue 15: linked both ways */
 				printf("  from exercise run %lld, item %lld\n", sm.from[k].run_id,
 				       sm.from[k].item_id);
+			print_life(&sm, k, history); /* issue 16 */
 		}
 		printf("%zu measure%s at %s\n", n, n == 1 ? "" : "s", site);
 		pt_cli_marking(sm.site.tlp);
@@ -231,22 +284,38 @@ out:
 	return rc;
 }
 
-/* protect measures approve|accept|decline|install|verify SITE MEASURE [--as USER] (issue 11, item 7) */
-static int measures_step(struct pt_cli *cli, enum pt_measure_step step)
+/* protect measures approve|accept|decline|install|verify|commit SITE MEASURE [--on DATE]
+ * [--method test|inspection] [--next DATE] [--note TEXT] [--as USER] (issue 11, item 7;
+ * issue 16, item 4: what install and verify record; commit: the owner's own measure) */
+static int measures_step(struct pt_cli *cli, enum pt_measure_step step, int commit)
 {
 	struct pt_db *db = NULL;
 	struct pt_site_measure_row row;
+	struct pt_measure_step_input in;
 	struct pt_caller c;
 	struct pt_diag d;
 	const char *site = NULL, *measure = NULL, *as = NULL, *val;
 	int i, rc;
 	enum pt_err err;
 
+	memset(&in, 0, sizeof in);
 	for (i = 1; i < cli->argc; i++) {
 		if ((val = pt_cli_option(cli, &i, "--as")) != NULL) {
 			if (!val[0])
 				return pt_cli_usage_error(cli, "--as needs a USER");
 			as = val;
+		} else if ((val = pt_cli_option(cli, &i, "--note")) != NULL) {
+			in.note = val;
+		} else if (!commit && (val = pt_cli_option(cli, &i, "--on")) != NULL) {
+			if (step != PT_STEP_INSTALL && step != PT_STEP_VERIFY)
+				return pt_cli_usage_error(cli, "--on is for install and verify");
+			in.on_date = val;
+		} else if (!commit && step == PT_STEP_VERIFY &&
+			   (val = pt_cli_option(cli, &i, "--method")) != NULL) {
+			in.method = val;
+		} else if (!commit && step == PT_STEP_VERIFY &&
+			   (val = pt_cli_option(cli, &i, "--next")) != NULL) {
+			in.reverify_by = val;
 		} else if (cli->argv[i][0] == '-' || measure)
 			return pt_cli_usage_error(cli, "unexpected argument '%s'", cli->argv[i]);
 		else if (!site)
@@ -256,19 +325,24 @@ static int measures_step(struct pt_cli *cli, enum pt_measure_step step)
 	}
 	if (!measure)
 		return pt_cli_usage_error(cli, "measures %s needs a SITE id and a MEASURE id",
-					  pt_measure_step_name(step));
+					  commit ? "commit" : pt_measure_step_name(step));
+	if (!commit && step == PT_STEP_VERIFY && (!in.method || !in.reverify_by))
+		return pt_cli_usage_error(cli, "measures verify needs --method test|inspection and "
+					       "--next DATE (the re-verification date)");
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
 	if ((rc = pt_cli_caller(db, as, &c)))
 		goto out;
 	memset(&d, 0, sizeof d);
-	err = pt_app_site_measure_step(&c, db, site, measure, step, &row, &d);
+	err = commit ? pt_app_site_measure_commit(&c, db, site, measure, in.note, &row, &d)
+		     : pt_app_site_measure_step(&c, db, site, measure, step, &in, &row, &d);
 	if (err != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
 	}
-	printf("measure %s at %s: %s (plan %s)\n", row.measure_id, row.site_id,
-	       pt_site_measure_status_name(row.status), row.plan);
+	printf("measure %s at %s: %s (%s%s)\n", row.measure_id, row.site_id,
+	       pt_site_measure_status_name(row.status), row.plan[0] ? "plan " : "",
+	       row.plan[0] ? row.plan : "committed by its owner, no plan");
 out:
 	pt_app_db_close(db);
 	return rc;
@@ -279,9 +353,11 @@ int pt_cmd_measures(struct pt_cli *cli)
 	enum pt_measure_step step;
 	if (cli->argc < 1)
 		return pt_cli_usage_error(cli, "say what to do: list, at, export, approve, accept, "
-					       "decline, install or verify");
+					       "decline, install, verify or commit");
 	if (pt_measure_step_parse(cli->argv[0], &step) == PT_OK)
-		return measures_step(cli, step);
+		return measures_step(cli, step, 0);
+	if (strcmp(cli->argv[0], "commit") == 0) /* issue 16, item 4 */
+		return measures_step(cli, PT_STEP_ACCEPT, 1);
 	if (strcmp(cli->argv[0], "list") == 0)
 		return measures_list(cli);
 	if (strcmp(cli->argv[0], "at") == 0)
@@ -289,6 +365,6 @@ int pt_cmd_measures(struct pt_cli *cli)
 	if (strcmp(cli->argv[0], "export") == 0)
 		return measures_export(cli);
 	return pt_cli_usage_error(cli, "unknown measures command '%s' (list, at, export, approve, "
-				       "accept, decline, install, verify)",
+				       "accept, decline, install, verify, commit)",
 				  cli->argv[0]);
 }

@@ -77,8 +77,12 @@ static const struct pt_cli_command commands[] = {
 	 "read the audit log, verify its HMAC chain against DB.key, or start a new chain"},
 	{"measures", pt_cmd_measures,
 	 "measures list [--format table|csv|json] | measures at SITE [--format table|csv|json]\n"
+	 "         [--history]\n"
 	 "       measures export [--effects]\n"
-	 "       measures approve|accept|decline|install|verify SITE MEASURE [--as USER]",
+	 "       measures approve|accept|decline|install|verify SITE MEASURE [--as USER]\n"
+	 "         [--note TEXT] (install: [--on DATE]; verify: --method test|inspection\n"
+	 "         --next DATE [--on DATE])\n"
+	 "       measures commit SITE MEASURE [--note TEXT] [--as USER]",
 	 "the catalogue of protective measures, the measures in place or proposed at a site, "
 	 "their steps"},
 	{"plan", pt_cmd_plan,

@@ -514,6 +514,17 @@ enum pt_access pt_access_measure_step(const struct pt_principal *who,
 	return PT_ACCESS_FORBIDDEN;
 }
 
+enum pt_access pt_access_measure_commit(const struct pt_principal *who,
+					const struct pt_access_record *rec)
+{
+	enum pt_access a;
+	if (is_system(who))
+		return PT_ACCESS_OK;
+	if ((a = pt_access_read(who, rec)) != PT_ACCESS_OK)
+		return a;
+	return pt_access_write(who, rec); /* the owner's money, as accept and install */
+}
+
 enum pt_access pt_access_plan_withdraw(const struct pt_principal *who, long long proposer_user_id)
 {
 	if (is_system(who))

@@ -480,6 +480,15 @@ enum pt_access pt_access_plan_withdraw(const struct pt_principal *who, long long
 
 /* ---- review m7 (issue 11): which rule refuses a measure step ---- */
 
+/**
+ * Issue 16, item 4: whether who may commit a measure at the site of rec
+ * outside a saved plan (the owner funds it itself; or links it to a
+ * register decision): the site's owner, as for accept and install
+ * (pt_access_write). NOT_FOUND when who may not read the site.
+ */
+enum pt_access pt_access_measure_commit(const struct pt_principal *who,
+					const struct pt_access_record *rec);
+
 /** Why pt_access_measure_step refuses a caller. */
 enum pt_step_refusal {
 	PT_STEP_REFUSED_ROLE, /**< the caller's role or organisation may not take the step */

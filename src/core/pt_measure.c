@@ -591,3 +591,14 @@ enum pt_legal_basis pt_measure_basis_at(const struct pt_measure *m, const struct
 		b = PT_BASIS_STATUTE;
 	return b;
 }
+
+int pt_measure_reduces(const struct pt_measure_catalog *c, const char *measure_id,
+		       const char *threat_id)
+{
+	for (size_t i = 0; c && measure_id && threat_id && i < c->n_effects; i++) {
+		const struct pt_measure_effect *e = &c->effects[i];
+		if (strcmp(e->measure_id, measure_id) == 0 && strcmp(e->threat_id, threat_id) == 0)
+			return e->v_reduction > 0 || e->c_reduction > 0;
+	}
+	return 0;
+}

@@ -166,6 +166,12 @@ enum pt_err pt_measure_catalog_add_effect(struct pt_measure_catalog *c,
 long pt_measure_catalog_find(const struct pt_measure_catalog *c, const char *id);
 /** Free everything; c becomes empty. */
 void pt_measure_catalog_clear(struct pt_measure_catalog *c);
+/**
+ * Issue 16, item 4: nonzero when measure_id reduces the risk of threat_id
+ * (an effect row of c with a vulnerability or consequence reduction above 0).
+ */
+int pt_measure_reduces(const struct pt_measure_catalog *c, const char *measure_id,
+		       const char *threat_id);
 
 /**
  * Validate a measure: id a valid id, name not empty, costs finite and

@@ -51,10 +51,53 @@ int pt_site_measure_pending(enum pt_site_measure_status s);
 /**
  * The state step leads to from from: PT_OK with *to set, or PT_ECONFLICT
  * when step does not apply to from (approve needs proposed; accept and
- * decline need approved; install needs accepted; verify needs installed).
+ * decline need approved; install needs accepted; verify needs installed, or verified: a re-verification, issue 16).
  */
 enum pt_err pt_site_measure_next(enum pt_site_measure_status from, enum pt_measure_step step,
 				 enum pt_site_measure_status *to);
+
+/* ---- measures through their life (issue 16, item 4) ---- */
+
+/** A verification is by a test of the measure or by an inspection of it. */
+enum pt_verify_method { PT_VERIFY_TEST = 0, PT_VERIFY_INSPECTION };
+
+/** "test", "inspection"; "" out of range. */
+const char *pt_verify_method_name(enum pt_verify_method m);
+/** Parse "test" or "inspection" (exact). PT_EINVAL otherwise. */
+enum pt_err pt_verify_method_parse(const char *s, enum pt_verify_method *out);
+
+/** A re-verification date is at most this many years after the verification. */
+#define PT_REVERIFY_HORIZON_YEARS 5
+
+/**
+ * Nonzero when a verified measure whose re-verification date is reverify_by
+ * (YYYY-MM-DD; "" none) is due on today (YYYY-MM-DD): the date has passed.
+ */
+int pt_site_measure_verification_due(const char *reverify_by, const char *today);
+
+/**
+ * Nonzero when later (YYYY-MM-DD) is more than years years after earlier
+ * (YYYY-MM-DD); 0 when either is malformed (the caller checks the form first).
+ */
+int pt_date_beyond_years(const char *later, const char *earlier, int years);
+
+/** Nonzero for a real calendar day written YYYY-MM-DD. */
+int pt_date_valid(const char *s);
+
+/** One step in the life of a measure at a site, as kept. Plain data. */
+struct pt_site_measure_event {
+	char site_id[PT_ID_MAX];
+	char measure_id[PT_ID_MAX];
+	char step[16]; /**< propose, commit, in place, approve, accept, decline, install, verify */
+	enum pt_site_measure_status status; /**< the state after the step */
+	char plan[PT_PLAN_NAME_MAX];        /**< the saved plan of the measure then; "" none */
+	char at[PT_TIMESTAMP_MAX];          /**< when the step was recorded (UTC) */
+	char actor[PT_ACTOR_NAME_MAX];      /**< who took it */
+	char on_date[PT_DATE_MAX];     /**< install: the day installed; verify: the day verified */
+	char method[16];               /**< verify: "test" or "inspection"; else "" */
+	char reverify_by[PT_DATE_MAX]; /**< verify: the day to verify again; else "" */
+	char note[PT_NOTE_MAX];
+};
 
 /** A measure at a site as stored. Plain data. */
 struct pt_site_measure_row {

@@ -103,6 +103,10 @@ enum pt_err pt_site_measure_next(enum pt_site_measure_status from, enum pt_measu
 	case PT_STEP_VERIFY: need = PT_SM_INSTALLED; next = PT_SM_VERIFIED; break;
 	default: return PT_ECONFLICT;
 	}
+	if (step == PT_STEP_VERIFY && from == PT_SM_VERIFIED) { /* re-verification (issue 16) */
+		*to = PT_SM_VERIFIED;
+		return PT_OK;
+	}
 	if (from != need)
 		return PT_ECONFLICT;
 	*to = next;
@@ -151,4 +155,66 @@ int pt_register_review_too_far(const char *review_date, const char *today)
 	for (i = 3; i >= 0; i--, y /= 10)
 		limit[i] = (char)('0' + y % 10);
 	return strcmp(review_date, limit) > 0;
+}
+
+/* ---- measures through their life (issue 16, item 4) ---- */
+
+static const char *const verify_names[] = {"test", "inspection"};
+
+const char *pt_verify_method_name(enum pt_verify_method m)
+{
+	return (unsigned)m < 2 ? verify_names[m] : "";
+}
+
+enum pt_err pt_verify_method_parse(const char *s, enum pt_verify_method *out)
+{
+	for (unsigned i = 0; s && i < 2; i++)
+		if (strcmp(s, verify_names[i]) == 0) {
+			*out = (enum pt_verify_method)i;
+			return PT_OK;
+		}
+	return PT_EINVAL;
+}
+
+int pt_site_measure_verification_due(const char *reverify_by, const char *today)
+{
+	return pt_register_overdue(reverify_by, today);
+}
+
+int pt_date_valid(const char *s)
+{
+	static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m, dd, i, leap;
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	dd = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 1 || m < 1 || m > 12 || dd < 1)
+		return 0;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return dd <= days[m - 1] + (m == 2 && leap);
+}
+
+int pt_date_beyond_years(const char *later, const char *earlier, int years)
+{
+	char limit[16];
+	int y, i;
+	if (!later || !earlier || strlen(earlier) != 10 || strlen(later) != 10 || years < 0)
+		return 0;
+	for (i = 0, y = 0; i < 4; i++) {
+		if (earlier[i] < '0' || earlier[i] > '9')
+			return 0;
+		y = y * 10 + (earlier[i] - '0');
+	}
+	y += years; /* the same day years later (Feb 29 compares as text: fine) */
+	if (y > 9999)
+		return 0;
+	memcpy(limit, earlier, 11);
+	for (i = 3; i >= 0; i--, y /= 10)
+		limit[i] = (char)('0' + y % 10);
+	return strcmp(later, limit) > 0;
 }

@@ -670,3 +670,40 @@ json_t *pt_site_measure_to_json(const struct pt_site_measure_row *r, const char 
 			 r->plan, "added_at", r->added_at, "added_by", r->added_by, "changed_at",
 			 r->changed_at, "changed_by", r->changed_by);
 }
+
+json_t *pt_site_measure_event_to_json(const struct pt_site_measure_event *e)
+{
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "step", e->step, "status",
+			 pt_site_measure_status_name(e->status), "at", e->at, "by", e->actor,
+			 "plan", e->plan, "on_date", e->on_date, "method", e->method,
+			 "reverify_by", e->reverify_by, "note", e->note);
+}
+
+int pt_site_measure_life_to_json(json_t *o, const char *installed_on,
+				 const struct pt_site_measure_event *verification, int due,
+				 const struct pt_site_measure_event *history, size_t n)
+{
+	json_t *h = json_array(), *v;
+	size_t i;
+	for (i = 0; h && i < n; i++)
+		if (json_array_append_new(h, pt_site_measure_event_to_json(&history[i]))) {
+			json_decref(h);
+			h = NULL;
+		}
+	v = verification ? json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "method", verification->method,
+				     "verified_on", verification->on_date, "reverify_by",
+				     verification->reverify_by, "by", verification->actor, "at",
+				     verification->at, "note", verification->note)
+			 : json_null();
+	if (!h || !v || json_object_set_new(o, "history", h) ||
+	    json_object_set_new(o, "verification", v) ||
+	    json_object_set_new(o, "verification_due", json_boolean(due)) ||
+	    json_object_set_new(o, "installed_on", installed_on && *installed_on
+							   ? json_string(installed_on)
+							   : json_null())) {
+		if (!h)
+			json_decref(v);
+		return -1;
+	}
+	return 0;
+}

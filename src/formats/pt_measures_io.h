@@ -106,6 +106,24 @@ json_t *pt_measure_to_json(const struct pt_measure_catalog *c, size_t i,
 json_t *pt_site_measure_to_json(const struct pt_site_measure_row *r, const char *name,
 				enum pt_measure_json_form form);
 
+/**
+ * Issue 16, item 4: one step of a measure's life {step, status, at, by,
+ * plan, on_date, method, reverify_by, note} (empty strings left in). New
+ * reference; NULL when out of memory.
+ */
+json_t *pt_site_measure_event_to_json(const struct pt_site_measure_event *e);
+
+/**
+ * Issue 16, item 4: add to the measure object o where it stands in its
+ * life: "installed_on" (YYYY-MM-DD or null), "verification" ({method,
+ * verified_on, reverify_by, by, at, note} of the last verify step, or null),
+ * "verification_due" (bool) and "history" (history[0 .. n), oldest first).
+ * 0 on success, -1 when out of memory (o then partly filled).
+ */
+int pt_site_measure_life_to_json(json_t *o, const char *installed_on,
+				 const struct pt_site_measure_event *verification, int due,
+				 const struct pt_site_measure_event *history, size_t n);
+
 /** "a;b;c" (',' separates too) as a JSON array of strings; new reference, NULL when out of memory. */
 json_t *pt_json_id_list(const char *s);
 

@@ -126,6 +126,8 @@ void pt_h_register_approve(struct pt_req *r);
  * /api/v1/plans/{name}/withdraw (pt_http_states.c) */
 /** Take a step of a measure at a site: 200 the row, 403, 404, 409 (wrong state). */
 void pt_h_site_measure_step(struct pt_req *r);
+/* issue 16, item 4: the owner commits its own measure (pt_http_states.c) */
+void pt_h_site_measure_commit(struct pt_req *r);
 /** Withdraw a saved plan: 200 {name, state, removed, kept}, 403, 404, 409 (withdrawn already). */
 void pt_h_plan_withdraw(struct pt_req *r);
 void pt_h_register_history(struct pt_req *r);

@@ -180,6 +180,14 @@ void pt_h_site_measures(struct pt_req *r)
 			json_decref(o);
 			o = NULL;
 		}
+		if (o && sm.life && /* issue 16: installed, verification, due, history */
+		    pt_site_measure_life_to_json(o, sm.life[i].installed_on, sm.life[i].verification,
+						 sm.life[i].verification_due,
+						 sm.history + sm.life[i].history_first,
+						 sm.life[i].history_n)) {
+			json_decref(o);
+			o = NULL;
+		}
 		if (!o || !can || json_object_set_new(o, "steps", can)) {
 			if (!o)
 				json_decref(can);
@@ -191,8 +199,13 @@ void pt_h_site_measures(struct pt_req *r)
 			items = NULL;
 		}
 	}
-	pt_reply_json(r, 200, items ? pt_marking_json(json_pack("{s:s,s:o}", "site_id", sm.site.id,
-							    "items", items), sm.site.tlp)
+	/* issue 16: whether the caller may commit a measure here itself, and the day the
+	 * verifications were judged due on */
+	pt_reply_json(r, 200, items ? pt_marking_json(json_pack("{s:s,s:o,s:b,s:s}", "site_id",
+							    sm.site.id, "items", items,
+							    "can_commit", sm.can_commit,
+							    "today", sm.today),
+						  sm.site.tlp)
 				    : NULL);
 	free(steps);
 	pt_site_measures_clear(&sm);

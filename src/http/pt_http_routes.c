@@ -329,6 +329,30 @@ static const struct pt_vfield f_register_set[] = {
 };
 static const struct pt_vschema b_register_set = {f_register_set, 1};
 
+/* issue 16, item 4: what a measure's step records (the use case checks the rest: a date not
+ * in the future, re-verification after the verification and within 5 years) */
+static const char *const verify_method_names[] = {"test", "inspection", NULL};
+static const struct pt_vfield f_measure_step[] = {
+	TEXT("note", 0, 0, 1023),
+	END,
+};
+static const struct pt_vschema b_measure_step = {f_measure_step, 0};
+static const struct pt_vfield f_measure_install[] = {
+	{"on_date", PT_V_STRING, 0, 0, 0, 10, NULL, date_or_empty, "a date YYYY-MM-DD or \"\"", NULL, NULL},
+	TEXT("note", 0, 0, 1023),
+	END,
+};
+static const struct pt_vschema b_measure_install = {f_measure_install, 0};
+static const struct pt_vfield f_measure_verify[] = {
+	ENUM("method", 0, verify_method_names),
+	{"on_date", PT_V_STRING, 0, 0, 0, 10, NULL, date_or_empty, "a date YYYY-MM-DD or \"\"", NULL, NULL},
+	{"reverify_by", PT_V_STRING, 0, 0, 0, 10, NULL, date_or_empty, "a date YYYY-MM-DD", NULL, NULL},
+	TEXT("note", 0, 0, 1023),
+	END,
+};
+static const struct pt_vschema b_measure_verify = {f_measure_verify, 0};
+#define STEP_BODY (PT_R_JSON | PT_R_JSON_OPTIONAL) /* nothing, or the step's fields */
+
 /* issue 13: public alerts. A language tag as xs:language takes it: 1-8 letters, then
  * -subtags of 1-8 letters or digits (15 bytes at most); a template id [a-z0-9-]; a CAP
  * polygon's characters (the use case parses it). */
@@ -593,11 +617,14 @@ const struct pt_route pt_routes[] = {
 	{"POST", "/api/v1/runs/{id}/improvements/{item}/register", pt_h_run_improvement_register, PT_R_JSON, q_none, &b_run_link_register},
 	{"POST", "/api/v1/runs/{id}/improvements/{item}/status", pt_h_run_improvement_status, PT_R_JSON, q_none, &b_run_item_status},
 	/* issue 11, item 7: measure states at a site, withdrawing a saved plan */
-	{"POST", "/api/v1/sites/{id}/measures/{measure}/approve", pt_h_site_measure_step, 0, q_none, NULL},
-	{"POST", "/api/v1/sites/{id}/measures/{measure}/accept", pt_h_site_measure_step, 0, q_none, NULL},
-	{"POST", "/api/v1/sites/{id}/measures/{measure}/decline", pt_h_site_measure_step, 0, q_none, NULL},
-	{"POST", "/api/v1/sites/{id}/measures/{measure}/install", pt_h_site_measure_step, 0, q_none, NULL},
-	{"POST", "/api/v1/sites/{id}/measures/{measure}/verify", pt_h_site_measure_step, 0, q_none, NULL},
+	/* issue 16, item 4: each step takes an optional body (a note; install its date; verify
+	 * needs its method and re-verification date), and the owner commits its own measure */
+	{"POST", "/api/v1/sites/{id}/measures/{measure}/approve", pt_h_site_measure_step, STEP_BODY, q_none, &b_measure_step},
+	{"POST", "/api/v1/sites/{id}/measures/{measure}/accept", pt_h_site_measure_step, STEP_BODY, q_none, &b_measure_step},
+	{"POST", "/api/v1/sites/{id}/measures/{measure}/decline", pt_h_site_measure_step, STEP_BODY, q_none, &b_measure_step},
+	{"POST", "/api/v1/sites/{id}/measures/{measure}/install", pt_h_site_measure_step, STEP_BODY, q_none, &b_measure_install},
+	{"POST", "/api/v1/sites/{id}/measures/{measure}/verify", pt_h_site_measure_step, STEP_BODY, q_none, &b_measure_verify},
+	{"POST", "/api/v1/sites/{id}/measures/{measure}/commit", pt_h_site_measure_commit, STEP_BODY, q_none, &b_measure_step},
 	{"POST", "/api/v1/plans/{name}/withdraw", pt_h_plan_withdraw, 0, q_none, NULL},
 	/* issue 12: resilience */
 	{"GET", "/api/v1/cascade", pt_h_cascade, 0, q_cascade, NULL},

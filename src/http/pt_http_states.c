@@ -8,6 +8,9 @@
 #include "../formats/pt_measures_io.h"
 #include "pt_http_api.h"
 
+static void reply_row_marked(struct pt_req *r, const struct pt_caller *cp,
+			     const struct pt_site_measure_row *rowp);
+
 /* An error of a step or a withdrawal: 404, 403, 409 (wrong state), else as pt_reply_diag. */
 static void reply_state_error(struct pt_req *r, enum pt_err err, const struct pt_diag *d)
 {
@@ -35,11 +38,54 @@ void pt_h_site_measure_step(struct pt_req *r)
 		return;
 	}
 	pt_api_caller(r, &c);
-	if ((err = pt_app_site_measure_step(&c, r->db, r->param[0], r->param[1], step, &row, &d)) !=
-	    PT_OK) {
+	{ /* issue 16, item 4: what the step records (the body, when sent) */
+		struct pt_measure_step_input in;
+		in.on_date = json_string_value(json_object_get(r->json, "on_date"));
+		in.method = json_string_value(json_object_get(r->json, "method"));
+		in.reverify_by = json_string_value(json_object_get(r->json, "reverify_by"));
+		in.note = json_string_value(json_object_get(r->json, "note"));
+		err = pt_app_site_measure_step(&c, r->db, r->param[0], r->param[1], step, &in, &row,
+					       &d);
+	}
+	if (err != PT_OK) {
 		reply_state_error(r, err, &d);
 		return;
 	}
+	reply_row_marked(r, &c, &row);
+}
+
+/* issue 16, item 4: POST /api/v1/sites/{id}/measures/{measure}/commit */
+void pt_h_site_measure_commit(struct pt_req *r)
+{
+	struct pt_site_measure_row row;
+	struct pt_caller c;
+	struct pt_diag d;
+	enum pt_err err;
+	memset(&d, 0, sizeof d);
+	if (!pt_valid_id(r->param[0]) || !pt_valid_id(r->param[1])) {
+		pt_reply_not_found(r);
+		return;
+	}
+	pt_api_caller(r, &c);
+	err = pt_app_site_measure_commit(&c, r->db, r->param[0], r->param[1],
+					 json_string_value(json_object_get(r->json, "note")), &row,
+					 &d);
+	if (err != PT_OK) {
+		reply_state_error(r, err, &d);
+		return;
+	}
+	reply_row_marked(r, &c, &row);
+}
+
+/* The row of a measure at a site, marked with its site's label. */
+static void reply_row_marked(struct pt_req *r, const struct pt_caller *cp,
+			     const struct pt_site_measure_row *rowp)
+{
+	struct pt_caller c = *cp;
+	struct pt_site_measure_row row = *rowp;
+	struct pt_diag d;
+	enum pt_err err;
+	memset(&d, 0, sizeof d);
 	{ /* issue 11 review M2: the answer carries the site's measure: marked with its label */
 		const char *site = row.site_id;
 		enum pt_tlp tlp = PT_TLP_CLEAR;

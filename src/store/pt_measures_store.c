@@ -35,6 +35,9 @@ enum measures_stmt {
 	ST_SM_STEPS_CLEAR, /* separation of duties (migration 018) */
 	ST_SM_STEP_ACTOR,
 	ST_SM_STEPS_GET,
+	ST_SMH_ADD, /* measures through their life (migration 031) */
+	ST_SMH_LIST,
+	ST_SITE_MEASURE_COMMIT,
 	ST_COUNT
 };
 
@@ -95,6 +98,20 @@ static const char *const stmt_sql[ST_COUNT] = {
 			     "actor) VALUES (?1, ?2, ?3, ?4)",
 	[ST_SM_STEPS_GET] = "SELECT step, actor FROM site_measure_steps WHERE site_id = ?1 AND "
 			    "measure_id = ?2",
+	/* measures through their life (migration 031) */
+	[ST_SMH_ADD] = "INSERT INTO site_measure_history (site_id, measure_id, step, status, plan, "
+		       "at, actor, on_date, method, reverify_by, note) VALUES (?1, ?2, ?3, ?4, ?5, "
+		       "?6, ?7, ?8, ?9, ?10, ?11)",
+	[ST_SMH_LIST] = "SELECT site_id, measure_id, step, status, plan, at, actor, on_date, method, "
+			"reverify_by, note FROM site_measure_history WHERE site_id = ?1 "
+			"ORDER BY measure_id, at, id",
+	/* the owner commits a measure outside a plan: new, or declined before */
+	[ST_SITE_MEASURE_COMMIT] =
+		"INSERT INTO site_measures (site_id, measure_id, status, plan, added_at, added_by) "
+		"VALUES (?1, ?2, 'accepted', '', ?3, ?4) ON CONFLICT (site_id, measure_id) "
+		"DO UPDATE SET status = 'accepted', plan = '', added_at = excluded.added_at, "
+		"added_by = excluded.added_by, changed_at = '', changed_by = '' "
+		"WHERE status = 'declined'",
 };
 
 static const struct pt_db_stmt_table stmts = {PT_DBM_MEASURES, ST_COUNT, stmt_sql};
@@ -284,6 +301,28 @@ out:
 	return pt_db_end(db, err, d);
 }
 
+static enum pt_err step_actor_record(struct pt_db *db, const char *site_id,
+				     const char *measure_id, enum pt_site_measure_status to,
+				     const char *actor, struct pt_diag *d);
+
+/* Keep a step without an installation or verification in the history (issue 16). */
+static enum pt_err history_simple(struct pt_db *db, const char *site_id, const char *measure_id,
+				  const char *step, enum pt_site_measure_status status,
+				  const char *plan, const char *now, const char *actor,
+				  struct pt_diag *d)
+{
+	struct pt_site_measure_event ev;
+	memset(&ev, 0, sizeof ev);
+	pt_strlcpy(ev.site_id, site_id, sizeof ev.site_id);
+	pt_strlcpy(ev.measure_id, measure_id, sizeof ev.measure_id);
+	pt_strlcpy(ev.step, step, sizeof ev.step);
+	ev.status = status;
+	pt_strlcpy(ev.plan, plan ? plan : "", sizeof ev.plan);
+	pt_strlcpy(ev.at, now, sizeof ev.at);
+	pt_strlcpy(ev.actor, actor ? actor : "", sizeof ev.actor);
+	return pt_db_site_measure_history_add(db, &ev, d);
+}
+
 enum pt_err pt_db_site_measure_put(struct pt_db *db, const char *site_id, const char *measure_id,
 				   const char *now, const char *actor, int *changed,
 				   struct pt_diag *d)
@@ -304,6 +343,9 @@ enum pt_err pt_db_site_measure_put(struct pt_db *db, const char *site_id, const 
 	if ((err = pt_db_step_done(db, st, rc, "storing a site measure", d)) != PT_OK)
 		return err;
 	*changed = pt_db_changes(db) > 0;
+	if (*changed) /* issue 16: the history keeps it */
+		return history_simple(db, site_id, measure_id, "in place", PT_SM_EXISTING, "", now,
+				      actor, d);
 	return PT_OK;
 }
 
@@ -319,9 +361,96 @@ enum pt_err pt_db_site_measure_propose(struct pt_db *db, const char *site_id,
 		return err;
 	*added = pt_db_changes(db) > 0;
 	/* a new proposal starts without step actors (separation of duties) */
-	if (*added)
-		return pt_db_run_texts(db, &stmts, ST_SM_STEPS_CLEAR, params, 2,
-				       "proposing a measure", d);
+	if (*added &&
+	    (err = pt_db_run_texts(db, &stmts, ST_SM_STEPS_CLEAR, params, 2, "proposing a measure",
+				   d)) != PT_OK)
+		return err;
+	if (*added) /* issue 16: the history keeps it */
+		return history_simple(db, site_id, measure_id, "propose", PT_SM_PROPOSED, plan, now,
+				      actor, d);
+	return PT_OK;
+}
+
+enum pt_err pt_db_site_measure_commit(struct pt_db *db, const char *site_id,
+				      const char *measure_id, const char *now, const char *actor,
+				      int *added, struct pt_diag *d)
+{
+	const char *params[] = {site_id, measure_id, now, actor};
+	enum pt_err err;
+	*added = 0;
+	if ((err = pt_db_run_texts(db, &stmts, ST_SITE_MEASURE_COMMIT, params, 4,
+				   "committing a measure", d)) != PT_OK)
+		return err;
+	*added = pt_db_changes(db) > 0;
+	if (!*added)
+		return PT_OK;
+	/* the committer is the owner's answer: its 'accept' (separation of duties) */
+	if ((err = pt_db_run_texts(db, &stmts, ST_SM_STEPS_CLEAR, params, 2, "committing a measure",
+				   d)) != PT_OK)
+		return err;
+	return step_actor_record(db, site_id, measure_id, PT_SM_ACCEPTED, actor, d);
+}
+
+enum pt_err pt_db_site_measure_history_add(struct pt_db *db,
+					   const struct pt_site_measure_event *ev,
+					   struct pt_diag *d)
+{
+	const char *params[] = {ev->site_id, ev->measure_id, ev->step,
+				pt_site_measure_status_name(ev->status), ev->plan, ev->at, ev->actor,
+				ev->on_date, ev->method, ev->reverify_by, ev->note};
+	return pt_db_run_texts(db, &stmts, ST_SMH_ADD, params, 11,
+			       "recording a step of a site measure", d);
+}
+
+/* A site_measure_history row into row (a struct pt_site_measure_event). */
+static enum pt_err history_row(sqlite3_stmt *st, void *row, void *ctx, struct pt_diag *d)
+{
+	struct pt_site_measure_event *h = row;
+	char status[16];
+	enum pt_err err;
+	(void)ctx;
+	if ((err = pt_db_col_text(st, 0, h->site_id, sizeof h->site_id, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 1, h->measure_id, sizeof h->measure_id, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 2, h->step, sizeof h->step, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 3, status, sizeof status, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 4, h->plan, sizeof h->plan, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 5, h->at, sizeof h->at, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 6, h->actor, sizeof h->actor, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 7, h->on_date, sizeof h->on_date, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 8, h->method, sizeof h->method, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 9, h->reverify_by, sizeof h->reverify_by, d)) != PT_OK ||
+	    (err = pt_db_col_text(st, 10, h->note, sizeof h->note, d)) != PT_OK)
+		return err;
+	if (pt_site_measure_status_parse(status, &h->status) != PT_OK)
+		return pt_diag_set(d, PT_EDB, 0, "status",
+				   "site measure history of %s at %s: stored state '%s' unknown",
+				   h->measure_id, h->site_id, status);
+	return PT_OK;
+}
+
+enum pt_err pt_db_site_measure_history(struct pt_db *db, const char *site_id,
+				       struct pt_site_measure_event **rows, size_t *n,
+				       struct pt_diag *d)
+{
+	struct pt_db_rows list = {.elem_size = sizeof **rows,
+				  .max = (size_t)PT_SITE_MEASURE_HISTORY_MAX,
+				  .too_many = "too many steps in the site's measure history",
+				  .fill = history_row};
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int rc;
+	*rows = NULL;
+	*n = 0;
+	if ((err = pt_db_prepare(db, &stmts, ST_SMH_LIST, &st, d)) != PT_OK)
+		return err;
+	if ((rc = pt_db_bind_text(st, 1, site_id)) != SQLITE_OK) {
+		sqlite3_reset(st);
+		return pt_db_fail(db, rc, d, "reading a site's measure history");
+	}
+	if ((err = pt_db_rows_read(db, st, &list, "reading a site's measure history", d)) != PT_OK)
+		return err;
+	*rows = list.items;
+	*n = list.n;
 	return PT_OK;
 }
 

@@ -44,6 +44,34 @@ enum pt_err pt_db_site_measure_propose(struct pt_db *db, const char *site_id,
 				       const char *measure_id, const char *plan, const char *now,
 				       const char *actor, int *added, struct pt_diag *d);
 
+/**
+ * Issue 16, item 4: store (site_id, measure_id) as committed by the site's
+ * owner outside a plan (accepted, plan "") unless the pair is already
+ * stored in a state other than declined; the committer is recorded as the
+ * pair's 'accept' actor. *added 1 when the row is new or was declined. No
+ * history row (the caller writes one with its note).
+ */
+enum pt_err pt_db_site_measure_commit(struct pt_db *db, const char *site_id,
+				      const char *measure_id, const char *now, const char *actor,
+				      int *added, struct pt_diag *d);
+
+/** The most steps kept for one site's measures that one read returns. */
+#define PT_SITE_MEASURE_HISTORY_MAX 10000
+
+/** Inside the caller's write transaction: keep one step of a measure at a site (migration 031). */
+enum pt_err pt_db_site_measure_history_add(struct pt_db *db,
+					   const struct pt_site_measure_event *ev,
+					   struct pt_diag *d);
+
+/**
+ * The steps of every measure at site_id, by measure then oldest first.
+ * *rows is new (free()). Proposing and marking in place (pt_db_site_measure_propose,
+ * pt_db_site_measure_put) keep theirs themselves.
+ */
+enum pt_err pt_db_site_measure_history(struct pt_db *db, const char *site_id,
+				       struct pt_site_measure_event **rows, size_t *n,
+				       struct pt_diag *d);
+
 /** 1 when measure_id is in place or committed (accepted, installed, verified) at site_id, 0 when not, -1 on failure. */
 int pt_db_site_measure_at(struct pt_db *db, const char *site_id, const char *measure_id,
 			  struct pt_diag *d);

@@ -670,7 +670,7 @@ test('coordinator computes the plan at 2,000,000: totals, frontier, map, reasons
   const mrow = page.locator(`#site-measures tbody tr[data-measure="${proposedAt[1]}"]`);
   await mrow.waitFor();
   eq((await mrow.locator('[data-testid=measure-state]').textContent()).trim(), 'proposed', 'the measure is proposed at its site');
-  eq(await mrow.getByRole('button').count(), 0, 'the proposer has no step to take');
+  eq(await mrow.locator("button[data-step]").count(), 0, 'the proposer has no step to take');
   // the register: a proposal does not count until the site's owner accepts it
   await page.locator('#mainnav').getByRole('link', { name: 'Register' }).click();
   await page.locator('#register tbody tr[data-site]').first().waitFor();
@@ -2585,6 +2585,89 @@ test('peers: the trust operator compares its hospital with its peers and asks wh
 });
 
 /* ---- main ---- */
+
+// ---- issue 16, item 4: measures through their life ----
+test('lifecycle: the trust commits and installs a measure at VM-012, a government analyst verifies it by inspection', async () => {
+  const SITE = 'VM-012';   // Orrinford General Hospital, the hospital trust's (TLP:GREEN)
+  const M = 'security_guards';
+  const trust = await newPage();
+  await login(trust, who('trust', 'trust'));
+  await trust.goto(`${BASE}/#/site/${SITE}`);
+  const form = trust.locator('[data-testid=measure-commit-form]');
+  await form.locator(`#ms-commit-measure option[value=${M}]`).waitFor({ state: 'attached' });
+  await form.locator('#ms-commit-measure').selectOption(M);
+  await form.locator('#ms-commit-note').fill('Funded by the trust itself');
+  await form.locator('[data-testid=measure-commit]').click();
+  const row = (page) => page.locator(`#site-measures tbody tr[data-measure=${M}]`);
+  await row(trust).locator('[data-testid=measure-state]', { hasText: 'accepted' }).waitFor();
+  eq((await row(trust).locator('td').nth(2).textContent()).trim(), 'own (no plan)', 'committed outside a plan');
+  // committed -> installed, dated before today
+  await row(trust).getByRole('button', { name: 'Mark installed' }).click();
+  const inst = trust.locator('.measure-step-form');
+  await inst.locator('input[name=on_date]').fill('2026-11-20');
+  await inst.locator('textarea[name=note]').fill('Two guards at the main entrance');
+  await inst.locator('[data-testid=measure-install-save]').click();
+  await row(trust).locator('[data-testid=measure-state]', { hasText: 'installed 2026-11-20' }).waitFor();
+  eq(await row(trust).locator('button[data-step]').count(), 0, 'the installer has no further step (it may not verify)');
+  await row(trust).scrollIntoViewIfNeeded();
+  await shot(trust, 'lifecycle-trust-installed');
+  // the register's link form offers the measures that reduce the risk: staff training for arson
+  // (not at the site: saving commits it), never CCTV for cyber-physical sabotage
+  await trust.locator('#mainnav').getByRole('link', { name: 'Register' }).click();
+  const regRow = (threat) => trust.locator(`#register tbody tr[data-site=${SITE}][data-threat=${threat}]`);
+  await regRow('cyber_physical').locator('[data-testid=reg-edit]').click();
+  await trust.locator('dialog .measures-set').waitFor();
+  const offered = await trust.locator('dialog .measures-set input[type=checkbox]').evaluateAll((xs) => xs.map((x) => x.value));
+  assert(!offered.includes('cctv') && offered.includes('cyber_hardening'), `cyber-physical offers what reduces it: ${offered}`);
+  await trust.locator('dialog').getByRole('button', { name: 'Cancel' }).click();
+  await regRow('arson').locator('[data-testid=reg-edit]').click();
+  const staff = trust.locator('dialog .measures-set label', { hasText: 'Staff counter-terrorism awareness training' });
+  eq((await staff.textContent()).trim(), 'Staff counter-terrorism awareness training (not at the site: saving commits it)', 'staff training offered for arson');
+  await staff.locator('input').check();
+  await trust.locator('#re-treatment').selectOption('reduce');
+  await shot(trust, 'lifecycle-trust-register-link');
+  await trust.locator('dialog').getByRole('button', { name: 'Save decision' }).click();
+  await regRow('arson').locator('[data-testid=reg-treatment]', { hasText: 'reduce' }).waitFor();
+  assert((await regRow('arson').textContent()).includes('staff_awareness_training'), 'the decision links staff training');
+  await trust.context().close();
+
+  const an = await newPage('laptop', { bypassCSP: true });   // axe-core below
+  await login(an, U.analyst);
+  await an.goto(`${BASE}/#/site/${SITE}`);
+  await row(an).getByRole('button', { name: 'Verify' }).click();
+  const ver = an.locator('.measure-step-form');
+  await ver.waitFor();
+  const findings = await axe(an, 'site page, verify form open');
+  eq(findings.length, 0, `no serious WCAG finding: ${findings.join('; ')}`);
+  await ver.locator('select[name=method]').selectOption('inspection');
+  // a re-verification date beyond five years: the server's error next to its field
+  await ver.locator('input[name=reverify_by]').fill('2032-12-01');
+  await ver.locator('[data-testid=measure-verify-save]').click();
+  const err = ver.locator('[id$=-reverify_by-err]');
+  await err.filter({ hasText: 'more than 5 years' }).waitFor();
+  eq(await ver.locator('input[name=reverify_by]').getAttribute('aria-invalid'), 'true', 'the field is marked');
+  await ver.scrollIntoViewIfNeeded();
+  await shot(an, 'lifecycle-analyst-verify-form');
+  await ver.locator('input[name=reverify_by]').fill('2028-12-01');
+  await ver.locator('textarea[name=note]').fill('Both posts staffed, logbook kept');
+  await ver.locator('[data-testid=measure-verify-save]').click();
+  await row(an).locator('[data-testid=measure-verification]').waitFor();
+  eq((await row(an).locator('[data-testid=measure-verification]').textContent()).trim(),
+    'inspection 2026-12-01 by analyst; again by 2028-12-01', 'the verification shown');
+  eq((await row(an).locator('[data-testid=measure-state] .pill').textContent()).trim(), 'verified', 'verified');
+  // every step with its date and who
+  await row(an).locator('[data-testid=measure-history-toggle]').click();
+  const hist = an.locator('[data-testid=measure-history] li');
+  await hist.first().waitFor();
+  const steps = await hist.allTextContents();
+  eq(steps.length, 3, `three steps: ${steps.join(' | ')}`);
+  assert(/committed by trust.*Funded by the trust itself/.test(steps[0]), `the commitment: ${steps[0]}`);
+  assert(/installed by trust, installed on 2026-11-20/.test(steps[1]), `the installation: ${steps[1]}`);
+  assert(/verified by analyst, by inspection on 2026-12-01, again by 2028-12-01/.test(steps[2]), `the verification: ${steps[2]}`);
+  await an.locator('#site-measures').scrollIntoViewIfNeeded();
+  await shot(an, 'lifecycle-analyst-verified');
+  await an.context().close();
+});
 
 async function main() {
   fs.mkdirSync(OUT, { recursive: true });

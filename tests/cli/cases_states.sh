@@ -62,8 +62,8 @@ err_has "only the site's owner"
 p st-accept 0 --db st.db measures accept "$hs" "$hm" --as harbour
 out_line "measure $hm at $hs: accepted (plan st-plan)"
 p st-install 0 --db st.db measures install "$hs" "$hm" --as harbour
-p st-verify-owner 77 --db st.db measures verify "$hs" "$hm" --as harbour
-p st-verify 0 --db st.db measures verify "$hs" "$hm" --as analyst
+p st-verify-owner 77 --db st.db measures verify "$hs" "$hm" --method inspection --next 2028-12-01 --as harbour
+p st-verify 0 --db st.db measures verify "$hs" "$hm" --method inspection --next 2028-12-01 --as analyst
 out_line "measure $hm at $hs: verified (plan st-plan)"
 export HM=$hm
 p st-at 0 --db st.db measures at "$hs" --format json
@@ -212,9 +212,9 @@ p m9-list-accepted 0 --db m9.db plan list
 out_has " in progress (1 accepted of 1)"
 p m9-install 0 --db m9.db measures install "$ms" "$mm" --as operator
 # m7: the installer (an operator) lacks the role: told the role, not that it installed
-p m9-verify-installer 77 --db m9.db measures verify "$ms" "$mm" --as operator
+p m9-verify-installer 77 --db m9.db measures verify "$ms" "$mm" --method inspection --next 2028-12-01 --as operator
 err_has "only government coordinators and analysts verify an installed measure"
-p m9-verify 0 --db m9.db measures verify "$ms" "$mm" --as analyst
+p m9-verify 0 --db m9.db measures verify "$ms" "$mm" --method inspection --next 2028-12-01 --as analyst
 p m9-list-done 0 --db m9.db plan list
 out_has " done (1 verified of 1)"
 p m9-show-done 0 --db m9.db plan show s1
@@ -259,21 +259,21 @@ p du-r2-accept-approver 77 --db du.db measures accept "$ms1" "$mm1" --as admin
 err_has "protect: separation of duties: one user takes at most one of the steps approve, accept or install, verify of a measure, and you took 'approve' of this one; another user takes 'accept'"
 p du-r2-accept 0 --db du.db measures accept "$ms1" "$mm1" --as analyst
 p du-r2-install 0 --db du.db measures install "$ms1" "$mm1" --as analyst
-p du-r2-verify-installer 77 --db du.db measures verify "$ms1" "$mm1" --as analyst
+p du-r2-verify-installer 77 --db du.db measures verify "$ms1" "$mm1" --method inspection --next 2028-12-01 --as analyst
 err_has "protect: whoever installed a measure cannot verify it; another government coordinator or analyst verifies it"
 # the approver (admin) created du-an: not independent of the approver
-p du-r2-verify-made 77 --db du.db measures verify "$ms1" "$mm1" --as du-an
+p du-r2-verify-made 77 --db du.db measures verify "$ms1" "$mm1" --method inspection --next 2028-12-01 --as du-an
 err_has "protect: four-eyes principle: a user the approver made (created, or set its role or password, directly or through users it made), or who made the approver, cannot verify the measure it approved; a government coordinator or analyst independent of the approver and the installer verifies it"
-p du-r2-verify 0 --db du.db measures verify "$ms1" "$mm1" --as du-sys
+p du-r2-verify 0 --db du.db measures verify "$ms1" "$mm1" --method inspection --next 2028-12-01 --as du-sys
 # the admin installs; the analyst it created does not verify; one made by the command line does
 p du-r2b-approve 0 --db du.db measures approve "$ms2" "$mm2" --as du-sock
 p du-r2b-accept 0 --db du.db measures accept "$ms2" "$mm2" --as admin
 p du-r2b-install 0 --db du.db measures install "$ms2" "$mm2" --as admin
-p du-r2b-verify-created 77 --db du.db measures verify "$ms2" "$mm2" --as du-an
+p du-r2b-verify-created 77 --db du.db measures verify "$ms2" "$mm2" --method inspection --next 2028-12-01 --as du-an
 err_has "protect: four-eyes principle: a user the installer made (created, or set its role or password, directly or through users it made), or who made the installer, cannot verify its installation; a government coordinator or analyst independent of the installer verifies it"
-p du-r2b-verify-approver 77 --db du.db measures verify "$ms2" "$mm2" --as du-sock
+p du-r2b-verify-approver 77 --db du.db measures verify "$ms2" "$mm2" --method inspection --next 2028-12-01 --as du-sock
 err_has "protect: separation of duties: one user takes at most one of the steps approve, accept or install, verify of a measure, and you took 'approve' of this one; another user takes 'verify'"
-p du-r2b-verify 0 --db du.db measures verify "$ms2" "$mm2" --as du-sys
+p du-r2b-verify 0 --db du.db measures verify "$ms2" "$mm2" --method inspection --next 2028-12-01 --as du-sys
 p du-audit 0 --db du.db audit list --format json
 pycheck "refused steps are audited" du-audit.out '
 items = j["items"] if isinstance(j, dict) else j
@@ -306,3 +306,60 @@ p du3-approve 0 --db du3.db measures approve "$s3" "$m3" --as du3-council
 p du3-accept 77 --db du3.db measures accept "$s3" "$m3" --as du3-council
 err_has "protect: separation of duties: one user takes at most one of the steps approve, accept or install, verify of a measure, and you took 'approve' of this one; another user takes 'accept'"
 p du3-decline 77 --db du3.db measures decline "$s3" "$m3" --as du3-council
+
+# ---- issue 16, item 4: measures through their life. The trust commits a measure it funds
+# itself at its hospital (no plan), installs it (dated), a government analyst verifies it by
+# inspection with a re-verification date; at a later clock it is due and verified again; every
+# step kept with its date and who; a register decision links any measure that reduces its risk.
+lc_stamps() { # the last command's stdout with its timestamps (the wall clock) as STAMP
+	sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/STAMP/g' "$current.out" >"$current.tmp" &&
+		mv "$current.tmp" "$current.out"
+}
+p lc-demo 0 --db lc.db demo
+p lc-commit-analyst 77 --db lc.db measures commit VM-012 security_guards --as analyst
+err_line "protect: only the site's owner (operators, analysts and admins of the owning organisation) commits a measure at its site outside a plan"
+p lc-commit 0 --db lc.db measures commit VM-012 security_guards --note "funded by the trust itself" --as trust
+out_line "measure security_guards at VM-012: accepted (committed by its owner, no plan)"
+p lc-commit-again 65 --db lc.db measures commit VM-012 security_guards --as trust
+err_line "protect: measure: measure security_guards at VM-012 is accepted already"
+p lc-commit-in-place 65 --db lc.db measures commit VM-012 cctv --as trust
+err_line "protect: measure: measure cctv at VM-012 is in place already"
+p lc-install-future 65 --db lc.db measures install VM-012 security_guards --on 2027-01-10 --as trust
+err_line "protect: on_date: 2027-01-10 is after today (2026-12-01): record a step once it is done"
+p lc-install 0 --db lc.db measures install VM-012 security_guards --on 2026-11-20 --note "two guards at the main entrance" --as trust
+out_line "measure security_guards at VM-012: installed (committed by its owner, no plan)"
+p lc-verify-usage 64 --db lc.db measures verify VM-012 security_guards --as analyst
+err_has "measures verify needs --method test|inspection and --next DATE (the re-verification date)"
+p lc-verify-method 65 --db lc.db measures verify VM-012 security_guards --method audit --next 2027-11-30 --as analyst
+err_line "protect: method: unknown method 'audit' (test or inspection)"
+p lc-verify-far 65 --db lc.db measures verify VM-012 security_guards --method inspection --next 2032-12-01 --as analyst
+err_line "protect: reverify_by: re-verification date 2032-12-01 is more than 5 years after the verification (2026-12-01): verify a measure at least that often"
+p lc-verify-early 65 --db lc.db measures verify VM-012 security_guards --method inspection --on 2026-11-10 --next 2027-11-30 --as analyst
+err_line "protect: on_date: 2026-11-10 is before the measure was installed (2026-11-20)"
+p lc-verify-installer 77 --db lc.db measures verify VM-012 security_guards --method inspection --next 2027-11-30 --as trust
+p lc-verify 0 --db lc.db measures verify VM-012 security_guards --method inspection --next 2027-11-30 --note "both posts staffed" --as analyst
+out_line "measure security_guards at VM-012: verified (committed by its owner, no plan)"
+p lc-at 0 --db lc.db measures at VM-012 --history
+lc_stamps
+golden lc_measures_at_history.txt
+p lc-due 0 --db lc.db --now 2027-12-15T00:00Z measures at VM-012
+out_line "  verified by inspection on 2026-12-01 by analyst; again by 2027-11-30 (VERIFICATION DUE)"
+p lc-reverify 0 --db lc.db --now 2027-12-15T00:00Z measures verify VM-012 security_guards --method test --next 2029-12-15 --as coordinator
+p lc-at-json 0 --db lc.db --now 2027-12-15T00:00Z measures at VM-012 --format json
+pycheck "every step kept, the last verification counts" lc-at-json.out '
+m = [x for x in j["items"] if x["measure_id"] == "security_guards"][0]
+assert [(h["step"], h["by"]) for h in m["history"]] == [("commit", "trust"), ("install", "trust"),
+    ("verify", "analyst"), ("verify", "coordinator")], m["history"]
+assert m["installed_on"] == "2026-11-20" and m["verification_due"] is False, m
+v = m["verification"]
+assert (v["method"], v["verified_on"], v["reverify_by"], v["by"]) == ("test", "2027-12-15", "2029-12-15", "coordinator"), v'
+# the register: staff training reduces arson (committed at the site by linking it); CCTV does
+# not reduce cyber-physical sabotage
+p lc-link 0 --db lc.db register set VM-012 arson --treatment reduce --measures staff_awareness_training --as trust
+p lc-link-at 0 --db lc.db measures at VM-012
+out_has "  committed by its owner (no plan)"
+out_has "staff_awareness_training accepted  -"
+p lc-link-cctv 65 --db lc.db register set VM-012 cyber_physical --treatment reduce --measures cctv --as trust
+err_line "protect: measures: measure cctv (CCTV with monitored control room) does not reduce the risk of Cyber-physical sabotage (cyber_physical): the catalogue gives it no effect on that threat; link a measure that reduces it"
+p lc-link-coordinator 77 --db lc.db register set VM-012 arson --measures access_control --as coordinator
+err_line "protect: measures: measure access_control is not at VM-012, and linking it would commit it there: only the site's owner commits a measure (or a saved plan proposes it)"

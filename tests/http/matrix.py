@@ -303,6 +303,30 @@ def check_records(res, c, who, rel, role, visible, writable, missing_body):
                           cell + " import of an invisible site reads as an unknown one: %r" % r.body[:120])
 
 
+# Issue 16, item 4: the owner commits its own measure at its site (the first writer of each
+# site; later writers find it there: 409); the list says who may.
+LIFECYCLE_MEASURE = "staff_awareness_training"  # kinds and sectors "*": applies everywhere
+
+
+def check_lifecycle(res, c, who, visible, writable, missing_body, committed):
+    for t in TLPS:
+        sid = SITE_OF[t]
+        cell = "%s %s" % (who, t)
+        r = c.get("/api/v1/sites/%s/measures" % sid)
+        if sid in visible:
+            res.eq((r.json or {}).get("can_commit"), sid in writable, cell + " can_commit")
+        r = c.request("POST", "/api/v1/sites/%s/measures/%s/commit" % (sid, LIFECYCLE_MEASURE),
+                      {"note": "matrix"})
+        if sid not in visible:
+            expect_status(res, r, 404, cell + " POST measure commit")
+            res.eq(r.body, missing_body, cell + " POST measure commit: a missing record's 404")
+        elif sid not in writable:
+            expect_status(res, r, 403, cell + " POST measure commit")
+        else:
+            expect_status(res, r, 409 if sid in committed else 200, cell + " POST measure commit")
+            committed.add(sid)
+
+
 def check_resilience(res, c, who, role, visible, writable, missing_body, rel=None):
     """Issue 12: dependencies, their import, a cascade and the SPOF sweep."""
     # review of issue 12: dependencies are written as a sites import writes the consumer (M4)
@@ -680,6 +704,7 @@ def run(res, protect, work):
                                    "--site", SITE_OF["RED"])  # issue 16, item 8
         res.eq(rc, 0, "the owner designated a critical entity: %s" % err[-300:])
         missing, orgs = None, {}
+        committed = set()  # issue 16: sites whose measure a writer committed
         composer = Client(srv.port)  # issue 13: composes a pending alert for each cell
         res.eq(composer.login(user_name(*ALERT_COMPOSER), password(user_name(*ALERT_COMPOSER))).status, 200,
                "the alerts' composer log-in")
@@ -705,6 +730,7 @@ def run(res, protect, work):
                 check_runs(res, c, who, rel, role, runs)  # issue 15
                 check_cer(res, c, who, rel, role, orgs)  # issue 16, item 8
                 check_peers(res, c, who, rel, role, missing)  # issue 16, item 7
+                check_lifecycle(res, c, who, visible, writable, missing, committed)  # issue 16
     finally:
         status, out, err = srv.stop()
         res.eq(status, 0, "matrix server exit status")

@@ -10,8 +10,15 @@ from httplib import Client, Server, run_protect
 from plan import BUDGET, login
 
 
-def step(c, site, measure, what, csrf=True):
-    return c.request("POST", "/api/v1/sites/%s/measures/%s/%s" % (site, measure, what), csrf=csrf)
+# issue 16, item 4: verify records its method and re-verification date (a body it needs)
+VERIFY_BODY = {"method": "inspection", "reverify_by": "2028-12-01"}
+
+
+def step(c, site, measure, what, csrf=True, body=None):
+    if body is None and what == "verify":
+        body = VERIFY_BODY
+    return c.request("POST", "/api/v1/sites/%s/measures/%s/%s" % (site, measure, what), body,
+                     csrf=csrf)
 
 
 def t_states(res, port, protect, db):

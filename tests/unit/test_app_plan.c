@@ -256,13 +256,13 @@ static void test_plan_save_commits(void)
 	 * PS-001: now it counts, and the register's history records the commitment. */
 	{
 		struct pt_site_measure_row row;
-		CHECK_INT(pt_app_site_measure_step(as(&coord), db, "PS-001", "film", PT_STEP_APPROVE,
+		CHECK_INT(pt_app_site_measure_step(as(&coord), db, "PS-001", "film", PT_STEP_APPROVE, NULL,
 						   &row, &d), PT_EFORBIDDEN);
-		CHECK_INT(pt_app_site_measure_step(as(NULL), db, "PS-001", "film", PT_STEP_ACCEPT,
+		CHECK_INT(pt_app_site_measure_step(as(NULL), db, "PS-001", "film", PT_STEP_ACCEPT, NULL,
 						   &row, &d), PT_ECONFLICT);
-		CHECK_INT(pt_app_site_measure_step(as(NULL), db, "PS-001", "film", PT_STEP_APPROVE,
+		CHECK_INT(pt_app_site_measure_step(as(NULL), db, "PS-001", "film", PT_STEP_APPROVE, NULL,
 						   &row, &d), PT_OK);
-		CHECK_INT(pt_app_site_measure_step(as(NULL), db, "PS-001", "film", PT_STEP_ACCEPT,
+		CHECK_INT(pt_app_site_measure_step(as(NULL), db, "PS-001", "film", PT_STEP_ACCEPT, NULL,
 						   &row, &d), PT_OK);
 		CHECK_INT(row.status, PT_SM_ACCEPTED);
 	}

@@ -126,10 +126,14 @@ static void test_register_decisions(void)
 	CHECK_STR(d.field, "responsible");
 	CHECK_INT(set(db, &opa, "PS-001", "vehicle_ramming", NULL, "opb", NULL, NULL, &d), PT_EINVAL);
 	CHECK_STR(d.field, "responsible");
-	CHECK_INT(set(db, &opa, "PS-001", "vehicle_ramming", NULL, NULL, NULL, "film;guards", &d),
-		  PT_EINVAL);
+	/* issue 16: a linked measure must reduce the risk it is linked to */
+	CHECK_INT(set(db, &opa, "PS-001", "pbied", NULL, NULL, NULL, "no_ramps", &d), PT_EINVAL);
 	CHECK_STR(d.field, "measures");
-	CHECK_STR(d.msg, "measure guards is not in place or committed at PS-001");
+	CHECK_STR(d.msg, "measure no_ramps (Measure no_ramps) does not reduce the risk of Person-borne "
+			 "IED (pbied): the catalogue gives it no effect on that threat; link a "
+			 "measure that reduces it");
+	CHECK_INT(set(db, &opa, "PS-001", "pbied", NULL, NULL, NULL, "no_such", &d), PT_EINVAL);
+	CHECK_STR(d.msg, "no measure no_such in the catalogue");
 	CHECK_INT(set(db, &opa, "PS-001", "vehicle_ramming", "none", NULL, NULL, NULL, &d),
 		  PT_EINVAL);
 	CHECK_STR(d.field, "treatment");
@@ -656,6 +660,139 @@ static void test_review_fixes(void)
 	pt_db_close(db);
 }
 
+/* The row of measure at site as c reads it, with where it stands; NULL when not there. */
+static const struct pt_site_measure_row *sm_row(struct pt_site_measures *sm, const char *measure,
+						size_t *k)
+{
+	for (size_t i = 0; i < sm->n; i++)
+		if (strcmp(sm->rows[i].measure_id, measure) == 0) {
+			*k = i;
+			return &sm->rows[i];
+		}
+	return NULL;
+}
+
+/* Issue 16, item 4: linking a measure not yet at the site commits it there (the owner only);
+ * the committed measure goes installed, verified (by a test or an inspection, dated, with a
+ * re-verification date) and falls due; every step kept with its date and who. */
+static void test_measure_lifecycle(void)
+{
+	struct pt_db *db = open_with_measures();
+	struct pt_site_measures sm;
+	const struct pt_site_measure_row *r;
+	struct pt_site_measure_row row;
+	struct pt_measure_step_input in;
+	struct pt_caller ca, cc;
+	struct pt_diag d;
+	size_t k = 0;
+	memset(&d, 0, sizeof d);
+	memset(&sm, 0, sizeof sm);
+	ca = *as(&opa);
+	cc = *as(&coord);
+
+	/* a government coordinator may treat, but not commit the owner's money */
+	CHECK_INT(set(db, &coord, "PS-001", "vehicle_ramming", "reduce", NULL, NULL, "guards", &d),
+		  PT_EFORBIDDEN);
+	CHECK_STR(d.field, "measures");
+	CHECK_STR(d.msg, "measure guards is not at PS-001, and linking it would commit it there: "
+			 "only the site's owner commits a measure (or a saved plan proposes it)");
+	/* the owner links it: committed at the site, no plan */
+	pt_db_set_actor(db, opa_id, a_org, "opa", 0);
+	CHECK_INT(set(db, &opa, "PS-001", "vehicle_ramming", "reduce", NULL, NULL, "guards", &d),
+		  PT_OK);
+	CHECK_STR(last.measures, "guards");
+	CHECK_INT(last.n_committed, 1);
+	CHECK_INT(pt_app_site_measures_list(&ca, db, "PS-001", NULL, &sm, &d), PT_OK);
+	CHECK(sm.can_commit);
+	r = sm_row(&sm, "guards", &k);
+	CHECK(r && r->status == PT_SM_ACCEPTED && r->plan[0] == '\0');
+	CHECK(r && sm.life[k].history_n == 1 &&
+	      strcmp(sm.history[sm.life[k].history_first].step, "commit") == 0 &&
+	      strcmp(sm.history[sm.life[k].history_first].actor, "opa") == 0);
+	pt_site_measures_clear(&sm);
+	/* committing it again: it is there */
+	CHECK_INT(pt_app_site_measure_commit(&ca, db, "PS-001", "guards", NULL, &row, &d),
+		  PT_ECONFLICT);
+	CHECK_INT(pt_app_site_measure_commit(&cc, db, "PS-001", "film", NULL, &row, &d),
+		  PT_EFORBIDDEN);
+	CHECK_INT(pt_app_site_measure_commit(&ca, db, "PS-001", "no_such", NULL, &row, &d),
+		  PT_ENOTFOUND);
+
+	/* installed (dated before today), then verified by the coordinator */
+	memset(&in, 0, sizeof in);
+	in.on_date = "2026-11-20";
+	in.note = "two guards from 1 November";
+	CHECK_INT(pt_app_site_measure_step(&ca, db, "PS-001", "guards", PT_STEP_INSTALL, &in, &row,
+					   &d),
+		  PT_OK);
+	CHECK_INT(row.status, PT_SM_INSTALLED);
+	memset(&in, 0, sizeof in); /* verify needs a method and a re-verification date */
+	CHECK_INT(pt_app_site_measure_step(&cc, db, "PS-001", "guards", PT_STEP_VERIFY, &in, &row,
+					   &d),
+		  PT_EINVAL);
+	CHECK_STR(d.field, "method");
+	in.method = "audit";
+	CHECK_INT(pt_app_site_measure_step(&cc, db, "PS-001", "guards", PT_STEP_VERIFY, &in, &row,
+					   &d),
+		  PT_EINVAL);
+	CHECK_STR(d.field, "method");
+	in.method = "inspection";
+	CHECK_INT(pt_app_site_measure_step(&cc, db, "PS-001", "guards", PT_STEP_VERIFY, &in, &row,
+					   &d),
+		  PT_EINVAL);
+	CHECK_STR(d.field, "reverify_by");
+	in.reverify_by = "2032-12-01"; /* more than 5 years after today's verification */
+	CHECK_INT(pt_app_site_measure_step(&cc, db, "PS-001", "guards", PT_STEP_VERIFY, &in, &row,
+					   &d),
+		  PT_EINVAL);
+	CHECK_STR(d.field, "reverify_by");
+	in.reverify_by = "2027-06-01";
+	in.on_date = "2026-11-01"; /* before the installation */
+	CHECK_INT(pt_app_site_measure_step(&cc, db, "PS-001", "guards", PT_STEP_VERIFY, &in, &row,
+					   &d),
+		  PT_EINVAL);
+	CHECK_STR(d.field, "on_date");
+	CHECK_STR(d.msg, "2026-11-01 is before the measure was installed (2026-11-20)");
+	in.on_date = NULL;
+	CHECK_INT(pt_app_site_measure_step(&ca, db, "PS-001", "guards", PT_STEP_VERIFY, &in, &row,
+					   &d),
+		  PT_EFORBIDDEN); /* the owner's operator does not verify */
+	CHECK_INT(pt_app_site_measure_step(&cc, db, "PS-001", "guards", PT_STEP_VERIFY, &in, &row,
+					   &d),
+		  PT_OK);
+	CHECK_INT(row.status, PT_SM_VERIFIED);
+	CHECK_INT(pt_app_site_measures_list(&cc, db, "PS-001", NULL, &sm, &d), PT_OK);
+	CHECK(!sm.can_commit);
+	r = sm_row(&sm, "guards", &k);
+	CHECK(r && sm.life[k].history_n == 3);
+	CHECK(r && strcmp(sm.life[k].installed_on, "2026-11-20") == 0);
+	CHECK(r && sm.life[k].verification &&
+	      strcmp(sm.life[k].verification->method, "inspection") == 0 &&
+	      strcmp(sm.life[k].verification->on_date, "2026-12-01") == 0 &&
+	      strcmp(sm.life[k].verification->actor, "coord") == 0);
+	CHECK(r && !sm.life[k].verification_due);
+	pt_site_measures_clear(&sm);
+	/* a later day: due; verified again by a test */
+	pt_app_clock_fix(T0 + 200LL * 86400);
+	CHECK_INT(pt_app_site_measures_list(&cc, db, "PS-001", NULL, &sm, &d), PT_OK);
+	r = sm_row(&sm, "guards", &k);
+	CHECK(r && sm.life[k].verification_due);
+	pt_site_measures_clear(&sm);
+	memset(&in, 0, sizeof in);
+	in.method = "test";
+	in.reverify_by = "2028-06-01";
+	CHECK_INT(pt_app_site_measure_step(&cc, db, "PS-001", "guards", PT_STEP_VERIFY, &in, &row,
+					   &d),
+		  PT_OK);
+	CHECK_INT(pt_app_site_measures_list(&cc, db, "PS-001", NULL, &sm, &d), PT_OK);
+	r = sm_row(&sm, "guards", &k);
+	CHECK(r && !sm.life[k].verification_due && sm.life[k].history_n == 4 &&
+	      strcmp(sm.life[k].verification->method, "test") == 0);
+	pt_site_measures_clear(&sm);
+	pt_app_clock_fix(T0);
+	pt_db_close(db);
+}
+
 int main(void)
 {
 	RUN(test_threat_level_governance);
@@ -664,6 +801,7 @@ int main(void)
 	RUN(test_register_list);
 	pt_app_clock_fix(T0); /* the review dates below stay in the future */
 	RUN(test_register_decisions);
+	RUN(test_measure_lifecycle); /* issue 16, item 4 */
 	pt_app_clock_fix(0);
 	RUN(test_register_entry);
 	RUN(test_register_history_audited);
