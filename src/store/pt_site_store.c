@@ -45,7 +45,8 @@ enum site_stmt {
 	"s.id, s.name, s.kind_id, s.sector_id, coalesce(o.name, ''), s.lat, s.lon, s.region, " \
 	"s.capacity, s.peak_occupancy, s.population_served, s.economic_value_eur, s.tlp, "      \
 	"s.staff, s.entrances, s.perimeter_m, s.vehicle_approaches, s.screened_per_day, "       \
-	"s.control_systems, s.enclosure, s.staffed, s.legal_basis, s.fenced "                   \
+	"s.control_systems, s.enclosure, s.staffed, s.legal_basis, s.fenced, "                  \
+	"s.emergency_department "                                                              \
 	"FROM sites s JOIN tlp_labels t ON t.name = s.tlp "                                     \
 	"LEFT JOIN organisations o ON o.id = s.owner_id "
 #define FEMA_COLUMNS "site_id, threat_id, asset_value, threat_rating, vulnerability_rating"
@@ -70,9 +71,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_SITE_PUT] = "INSERT INTO sites (id, name, kind_id, sector_id, owner_id, lat, lon, region, "
 			"capacity, peak_occupancy, population_served, economic_value_eur, tlp, "
 			"staff, entrances, perimeter_m, vehicle_approaches, screened_per_day, "
-			"control_systems, enclosure, staffed, legal_basis, fenced) "
+			"control_systems, enclosure, staffed, legal_basis, fenced, emergency_department) "
 			"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-			"?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23) "
+			"?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24) "
 			"ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
 			"kind_id = excluded.kind_id, sector_id = excluded.sector_id, "
 			"owner_id = excluded.owner_id, lat = excluded.lat, lon = excluded.lon, "
@@ -86,7 +87,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 			"screened_per_day = excluded.screened_per_day, "
 			"control_systems = excluded.control_systems, enclosure = excluded.enclosure, "
 			"staffed = excluded.staffed, legal_basis = excluded.legal_basis, "
-			"fenced = excluded.fenced",
+			"fenced = excluded.fenced, emergency_department = excluded.emergency_department",
 	[ST_SITES_LIST] = "SELECT " SITE_COLUMNS "WHERE t.rank <= ?1 ORDER BY s.id",
 	[ST_SITES_WITHHELD] = "SELECT count(*) FROM sites s JOIN tlp_labels t ON t.name = s.tlp "
 			      "WHERE t.rank > ?1",
@@ -299,6 +300,12 @@ static int site_put(struct pt_db *db, sqlite3_stmt *st, const struct pt_site *s,
 			     sqlite3_bind_null(st, 22) :
 			     sqlite3_bind_text(st, 22, pt_legal_basis_name(pt_site_legal_basis(s)), -1,
 					       SQLITE_STATIC);
+	if (rc == SQLITE_OK) /* issue 16 (item 2), migration 028 */
+		rc = s->emergency_department == PT_TRI_UNKNOWN ?
+			     sqlite3_bind_null(st, 24) :
+			     sqlite3_bind_text(st, 24,
+					       s->emergency_department == PT_TRI_YES ? "yes" : "no", -1,
+					       SQLITE_STATIC);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	return rc;
@@ -458,6 +465,10 @@ static enum pt_err site_from_row(sqlite3_stmt *st, struct pt_site *s, struct pt_
 		t = sqlite3_column_text(st, 21);
 		if (t && pt_legal_basis_parse((const char *)t, &b) == PT_OK)
 			s->legal_basis = (int)b + 1;
+		t = sqlite3_column_text(st, 23); /* issue 16 (item 2) */
+		if (t)
+			s->emergency_department =
+				strcmp((const char *)t, "yes") == 0 ? PT_TRI_YES : PT_TRI_NO;
 	}
 	if (pt_tlp_parse(tlp, &s->tlp) != PT_OK)
 		return pt_diag_set(d, PT_EDB, 0, "tlp", "site \"%s\": stored TLP \"%s\" is not a label",
