@@ -983,7 +983,8 @@ test('resilience: the coordinator fails two sites together; people counted per s
   // the site page's standing: own and downstream, explained
   await page.goto(`${BASE}/#/site/${SUB_NORTH}`);
   const split = (await page.locator('[data-testid=standing-split]').textContent()).trim();
-  assert(/^Own €[\d,.]+[kM]? a year · downstream €[\d,.]+[kM]? a year$/.test(split), `the split on the standing card: ${split}`);
+  // issue 16, item 2: loss figures for reading ("EUR 1.2 million")
+  assert(/^Own EUR [\d,.]+( million| billion)? a year · downstream EUR [\d,.]+( million| billion)? a year$/.test(split), `the split on the standing card: ${split}`);
   assert(/^Downstream: what this site's failure costs the sites that depend on it .*docs\/methodology\.md, section 16\.$/.test((await page.locator('[data-testid=standing-downstream-note]').textContent()).trim()), 'the split is explained on the card');
   assert(/This method leaves out what the site's failure costs/.test(await page.locator('[data-testid=standing-fema]').textContent()), 'FEMA says it leaves dependencies out');
   await page.locator('#standing-title').scrollIntoViewIfNeeded();
