@@ -130,13 +130,22 @@ export function siteEditSection(site, onSaved) {
     const outline = await api.regionOutline();
     if (!mapBox.isConnected) return;
     map = L.map(mapBox, { attributionControl: false, zoomSnap: 0.25, minZoom: 7, maxZoom: 17, scrollWheelZoom: false, zoomAnimation: false, fadeAnimation: false, markerZoomAnimation: false });
-    map.setView([saved.lat, saved.lon], 12);
+    map.setView([saved.lat, saved.lon], 11);
     if (outline) {
       L.geoJSON(outline, {
         style: (f) => ({ water: { color: '#7fa6c0', weight: 1, fillColor: '#cfe3ef', fillOpacity: 1 }, district_boundary: { color: '#9c9584', weight: 1.2, dashArray: '5 5', fill: false } }[f.properties && f.properties.kind] || { color: '#6f6a5c', weight: 1.5, fillColor: '#f4f1e6', fillOpacity: 1 }),
         filter: (f) => f.properties && f.properties.kind !== 'district_label',
         interactive: false,
       }).addTo(map);
+      // the districts' names, for bearings (as on the dashboard's map)
+      for (const f of outline.features) {
+        const p = f.properties || {};
+        if (p.kind !== 'district_label' || !f.geometry || f.geometry.type !== 'Point') continue;
+        const [lon, lat] = f.geometry.coordinates;
+        const label = L.marker([lat, lon], { interactive: false, keyboard: false, icon: L.divIcon({ className: 'district-label', html: '', iconSize: null }) }).addTo(map);
+        const node = label.getElement();
+        if (node) node.textContent = p.name;
+      }
     }
     marker = L.marker([saved.lat, saved.lon], {
       draggable: true, keyboard: true, title: saved.name, alt: 'The site',
@@ -149,7 +158,7 @@ export function siteEditSection(site, onSaved) {
     map.on('unload', () => ro.disconnect());
   }
 
-  const figures = FIELDS.filter(([k]) => k !== 'lat' && k !== 'lon').map(figure);
+  const [nameField, ...figures] = FIELDS.filter(([k]) => k !== 'lat' && k !== 'lon').map(figure);
   const [latField, lonField] = FIELDS.filter(([k]) => k === 'lat' || k === 'lon').map(figure);
   for (const k of ['lat', 'lon']) {
     fields.get(k).input.addEventListener('change', () => markerTo(Number(fields.get('lat').input.value), Number(fields.get('lon').input.value)));
@@ -159,10 +168,12 @@ export function siteEditSection(site, onSaved) {
   const save = el('button', { type: 'submit', class: 'btn btn-primary', dataset: { testid: 'site-edit-save' } }, 'Save the details');
   const form = el('form', { class: 'form site-edit-form', novalidate: true, id: 'form-site', 'aria-labelledby': 'site-edit-title' },
     el('div', { class: 'site-edit-grid' },
-      el('div', {}, figures,
-        field('tlp', 'Sharing (TLP label)', tlp, tlpHelp),
-        isHealth() ? field('emergency_department', 'Emergency department', ed,
-          el('p', { class: 'help' }, 'A hospital with one receives the casualties of a simulated attack; a site without one is not offered as a receiving hospital.')) : null),
+      el('div', {}, nameField,
+        el('div', { class: 'site-edit-pair' }, figures),
+        el('div', { class: 'site-edit-pair' },
+          field('tlp', 'Sharing (TLP label)', tlp, tlpHelp),
+          isHealth() ? field('emergency_department', 'Emergency department', ed,
+            el('p', { class: 'help' }, 'With one, a hospital receives the casualties of a simulated attack; without, it is not offered as a receiving hospital.')) : null)),
       el('div', {},
         el('p', { class: 'help' }, 'Location: drag the marker, click the map, or type the coordinates.'),
         mapBox,

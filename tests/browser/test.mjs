@@ -2514,6 +2514,63 @@ test('exercise: no script errors', async () => {
   assert(problems.length === 0, problems.slice(0, 5).join('; '));
 });
 
+/* ---- issue 16, item 2: edit a site on the page ---- */
+
+test('site edit: the trust operator edits VM-012\'s occupancy and location, sees a server error next to a bad field, and the change persists', async () => {
+  const trust = who('trust', 'trust');   // Vellmark Hospitals Trust, operator: owns VM-012 to VM-015
+  const page = await newPage();
+  await login(page, trust);
+  await page.goto(BASE + '/#/site/VM-012');
+  const form = page.locator('#form-site');
+  await form.waitFor();
+  // figures for reading on the site view
+  eq((await page.locator('[data-testid=fact-peak]').textContent()).trim(), '3,000 people', 'the occupancy for reading');
+  eq((await page.locator('[data-testid=fact-value]').textContent()).trim(), 'EUR 520 million', 'the economic value for reading');
+  eq(await page.locator('#site-edit-emergency-department').inputValue(), 'yes', 'the hospital has an emergency department');
+  const peak = page.locator('#site-edit-peak-occupancy');
+  eq(await peak.inputValue(), '3000', 'the form holds the stored occupancy');
+  await peak.fill('3250');
+  await page.locator('[data-testid=reading-peak_occupancy]').filter({ hasText: /^3,250 people$/ }).waitFor();
+  // the location: a click on the map moves the marker and fills the coordinates
+  const lat0 = await page.locator('#site-edit-lat').inputValue();
+  const lon0 = await page.locator('#site-edit-lon').inputValue();
+  await page.locator('.site-edit-pin').waitFor();
+  const box = await page.locator('[data-testid=site-edit-map]').boundingBox();
+  await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.3);
+  const lat1 = await page.locator('#site-edit-lat').inputValue();
+  const lon1 = await page.locator('#site-edit-lon').inputValue();
+  assert(Number(lat1) > Number(lat0) && Number(lon1) < Number(lon0), `the click moved the site north-west: ${lat0},${lon0} -> ${lat1},${lon1}`);
+  // a name the server refuses (a right-to-left override cannot reach a public alert): its error
+  // is shown next to the name, and nothing of the change is written
+  const name = page.locator('#site-edit-name');
+  await name.fill('Orrinford General Hospital\u202e');
+  await page.locator('[data-testid=site-edit-save]').click();
+  await page.locator('[data-testid=err-name]').filter({ hasText: /public alert/ }).waitFor();
+  eq(await name.getAttribute('aria-invalid'), 'true', 'the name the server named is marked invalid');
+  assert(/The server refused the change: Name:/.test(await page.locator('[data-testid=site-edit-error]').textContent()), 'the form says the server refused the name');
+  eq((await page.locator('[data-testid=fact-peak]').textContent()).trim(), '3,000 people', 'nothing written');
+  await shot(page, 'laptop-site-edit-server-error');
+  await name.fill('Orrinford General Hospital');
+  await page.locator('[data-testid=site-edit-save]').click();
+  await page.locator('[data-testid=site-edit-status]').filter({ hasText: /^Saved: peak occupancy, lat, lon\.$/ }).waitFor();
+  eq(await name.getAttribute('aria-invalid'), null, 'the name is no longer marked');
+  eq((await page.locator('[data-testid=fact-peak]').textContent()).trim(), '3,250 people', 'the facts follow the change');
+  await shot(page, 'laptop-site-edit-saved');
+  await page.locator('[data-testid=site-facts]').scrollIntoViewIfNeeded();
+  await shot(page, 'laptop-site-edit-facts');
+  // after a reload the change is there, read from the server
+  await page.reload();
+  await page.locator('#form-site').waitFor();
+  eq((await page.locator('[data-testid=fact-peak]').textContent()).trim(), '3,250 people', 'the occupancy persists');
+  eq(await page.locator('#site-edit-peak-occupancy').inputValue(), '3250', 'the form reads the stored occupancy');
+  eq((await page.locator('[data-testid=fact-location]').textContent()).trim(), `${Number(lat1).toFixed(4)}, ${Number(lon1).toFixed(4)}`, 'the location persists');
+  await page.locator('[data-testid=site-readers]').waitFor();
+  await page.locator('[data-testid=site-edit]').scrollIntoViewIfNeeded();
+  await shot(page, 'laptop-site-edit-reloaded');
+  assert(problems.length === 0, problems.slice(0, 5).join('; '));
+  await page.context().close();
+});
+
 /* ---- main ---- */
 
 async function main() {
