@@ -20,6 +20,8 @@ enum site_stmt {
 	ST_ORG_ADD,
 	ST_SITE_COUNT,
 	ST_SITE_PUT,
+	ST_SITE_ED_PUT, /* issue 16 (item 2): a site's emergency department, migration 028 */
+	ST_SITE_ED_DROP,
 	ST_SITES_LIST,
 	ST_SITES_WITHHELD,
 	ST_SITE_GET,
@@ -45,10 +47,10 @@ enum site_stmt {
 	"s.id, s.name, s.kind_id, s.sector_id, coalesce(o.name, ''), s.lat, s.lon, s.region, " \
 	"s.capacity, s.peak_occupancy, s.population_served, s.economic_value_eur, s.tlp, "      \
 	"s.staff, s.entrances, s.perimeter_m, s.vehicle_approaches, s.screened_per_day, "       \
-	"s.control_systems, s.enclosure, s.staffed, s.legal_basis, s.fenced, "                  \
-	"s.emergency_department "                                                              \
+	"s.control_systems, s.enclosure, s.staffed, s.legal_basis, s.fenced, e.has "             \
 	"FROM sites s JOIN tlp_labels t ON t.name = s.tlp "                                     \
-	"LEFT JOIN organisations o ON o.id = s.owner_id "
+	"LEFT JOIN organisations o ON o.id = s.owner_id "                                       \
+	"LEFT JOIN site_emergency_departments e ON e.site_id = s.id "
 #define FEMA_COLUMNS "site_id, threat_id, asset_value, threat_rating, vulnerability_rating"
 #define CARVER_COLUMNS                                                                    \
 	"site_id, criticality, accessibility, recuperability, vulnerability, effect, "       \
@@ -71,9 +73,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_SITE_PUT] = "INSERT INTO sites (id, name, kind_id, sector_id, owner_id, lat, lon, region, "
 			"capacity, peak_occupancy, population_served, economic_value_eur, tlp, "
 			"staff, entrances, perimeter_m, vehicle_approaches, screened_per_day, "
-			"control_systems, enclosure, staffed, legal_basis, fenced, emergency_department) "
+			"control_systems, enclosure, staffed, legal_basis, fenced) "
 			"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-			"?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24) "
+			"?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23) "
 			"ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
 			"kind_id = excluded.kind_id, sector_id = excluded.sector_id, "
 			"owner_id = excluded.owner_id, lat = excluded.lat, lon = excluded.lon, "
@@ -87,7 +89,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 			"screened_per_day = excluded.screened_per_day, "
 			"control_systems = excluded.control_systems, enclosure = excluded.enclosure, "
 			"staffed = excluded.staffed, legal_basis = excluded.legal_basis, "
-			"fenced = excluded.fenced, emergency_department = excluded.emergency_department",
+			"fenced = excluded.fenced",
+	[ST_SITE_ED_PUT] = "INSERT INTO site_emergency_departments (site_id, has) VALUES (?1, ?2) "
+			   "ON CONFLICT (site_id) DO UPDATE SET has = excluded.has "
+			   "WHERE has IS NOT excluded.has",
+	[ST_SITE_ED_DROP] = "DELETE FROM site_emergency_departments WHERE site_id = ?1",
 	[ST_SITES_LIST] = "SELECT " SITE_COLUMNS "WHERE t.rank <= ?1 ORDER BY s.id",
 	[ST_SITES_WITHHELD] = "SELECT count(*) FROM sites s JOIN tlp_labels t ON t.name = s.tlp "
 			      "WHERE t.rank > ?1",
@@ -300,15 +306,31 @@ static int site_put(struct pt_db *db, sqlite3_stmt *st, const struct pt_site *s,
 			     sqlite3_bind_null(st, 22) :
 			     sqlite3_bind_text(st, 22, pt_legal_basis_name(pt_site_legal_basis(s)), -1,
 					       SQLITE_STATIC);
-	if (rc == SQLITE_OK) /* issue 16 (item 2), migration 028 */
-		rc = s->emergency_department == PT_TRI_UNKNOWN ?
-			     sqlite3_bind_null(st, 24) :
-			     sqlite3_bind_text(st, 24,
-					       s->emergency_department == PT_TRI_YES ? "yes" : "no", -1,
-					       SQLITE_STATIC);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	return rc;
+}
+
+/* issue 16 (item 2): write the site's emergency department beside it (unknown: no row). */
+static enum pt_err site_ed_put(struct pt_db *db, const struct pt_site *s, long line,
+			       struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int known = s->emergency_department != PT_TRI_UNKNOWN, rc;
+	if ((err = pt_db_prepare(db, &stmts, known ? ST_SITE_ED_PUT : ST_SITE_ED_DROP, &st, d)) !=
+	    PT_OK)
+		return err;
+	rc = pt_db_bind_field(st, 1, s->id, sizeof s->id);
+	if (rc == SQLITE_OK && known)
+		rc = sqlite3_bind_text(st, 2, s->emergency_department == PT_TRI_YES ? "yes" : "no", -1,
+				       SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return pt_db_fail_at(db, rc, d, line, "writing the emergency department");
+	return PT_OK;
 }
 
 enum pt_err pt_db_sites_import(struct pt_db *db, const struct pt_site_list *sites,
@@ -379,6 +401,8 @@ enum pt_err pt_db_sites_import_noted(struct pt_db *db, const struct pt_site_list
 			goto out;
 		}
 		sqlite3_reset(st);
+		if ((err = site_ed_put(db, s, line, d)) != PT_OK)
+			goto out;
 		if (is_new) {
 			if ((err = pt_db_prepare(db, &stmts, ST_SITE_READER_ADD, &st, d)) != PT_OK)
 				goto out;

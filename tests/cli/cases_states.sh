@@ -112,8 +112,6 @@ cp lg-save.out lg-saved.json
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 c.executescript("""
--- undo 028 (issue 16): no emergency department
-ALTER TABLE sites DROP COLUMN emergency_department;
 -- undo 016 (issue 11 review M3): no fenced sites
 ALTER TABLE sites DROP COLUMN fenced;
 -- undo 015: no surge catalogue
