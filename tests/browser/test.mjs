@@ -1644,31 +1644,33 @@ test('simulate: a coordinator sweeps the ambulances at a hospital from its page;
 });
 
 test('simulate: the result is marked with the labels of its receiving hospitals too', async () => {
-  // VM-012 (Orrinford General Hospital, GREEN): the AMBER reference laboratory VM-015 is a
-  // health-sector site within 30 km, so it is a receiving hospital and raises the result to AMBER
+  // VM-014 (Kessling Community Hospital, CLEAR): the GREEN Orrinford General Hospital VM-012 is
+  // within 30 km, so it receives casualties and raises the result to GREEN. Issue 16: the AMBER
+  // reference laboratory VM-015, 3 km away, has no emergency department and receives none.
   const page = await newPage();
   await login(page, U.analyst);
-  await page.goto(`${BASE}/#/simulate?site=VM-012`);
+  await page.goto(`${BASE}/#/simulate?site=VM-014`);
   await page.locator('#sim-values').fill('10');
   await page.locator('#sim-reps').fill('10');
   const { json } = await simulateRun(page);
   const names = json.rows[0].hospitals.map((h) => h.name);
-  assert(names.includes('Vellmark Public Health Reference Laboratory'), `the laboratory receives: ${names.join(', ')}`);
-  eq((await page.locator('.sim-head .tlp').textContent()).trim(), 'TLP:AMBER', 'the result\'s marking');
+  assert(names.includes('Orrinford General Hospital'), `the GREEN hospital receives: ${names.join(', ')}`);
+  assert(!names.includes('Vellmark Public Health Reference Laboratory'), `the laboratory receives no casualties: ${names.join(', ')}`);
+  eq((await page.locator('.sim-head .tlp').textContent()).trim(), 'TLP:GREEN', 'the result\'s marking');
   eq((await page.locator('#sim-hospitals tbody tr').count()), names.length, 'every receiving hospital listed');
-  // the laboratory does not take casualties: untick it and run again (review 4)
+  // untick one hospital and run again (review 4)
   await underBar(page, '[data-testid=sim-receiving]');
   await shot(page, 'laptop-simulate-receiving');
-  await page.locator('[data-testid=sim-hosp-pick][value="VM-015"]').uncheck();
+  await page.locator('[data-testid=sim-hosp-pick][value="VM-012"]').uncheck();
   const asked = page.waitForRequest((r) => r.url().endsWith('/api/v1/simulations') && r.method() === 'POST');
   const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/simulations'));
   await page.locator('[data-testid=sim-rerun]').click();
-  eq(JSON.stringify((await asked).postDataJSON().exclude), JSON.stringify(['VM-015']), 'the rerun leaves the laboratory out');
+  eq(JSON.stringify((await asked).postDataJSON().exclude), JSON.stringify(['VM-012']), 'the rerun leaves the general hospital out');
   const again = await (await answered).json();
   await page.locator('[data-testid=sim-results]:not([aria-busy])').waitFor();
-  assert(!again.receiving_hospitals.some((h) => h.id === 'VM-015'), 'the answer has no laboratory');
-  eq(await page.locator('#sim-hospitals tbody tr').filter({ hasText: 'Vellmark Public Health Reference Laboratory' }).count(), 0, 'the laboratory is no longer listed');
-  assert(/^Left out: VM-015/.test((await page.locator('[data-testid=sim-excluded]').textContent()).trim()), 'the page says what was left out');
+  assert(!again.receiving_hospitals.some((h) => h.id === 'VM-012'), 'the answer has no general hospital');
+  eq(await page.locator('#sim-hospitals tbody tr').filter({ hasText: 'Orrinford General Hospital' }).count(), 0, 'the general hospital is no longer listed');
+  assert(/^Left out: VM-012/.test((await page.locator('[data-testid=sim-excluded]').textContent()).trim()), 'the page says what was left out');
   await page.context().close();
   // a facilitator, who may not be told of hospitals it cannot read, is told only readable ones are included
   const fa = await newPage();
