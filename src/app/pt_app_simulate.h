@@ -129,8 +129,8 @@ struct pt_app_from_site_info {
  * Build a scenario for an attack of threat o->threat at site o->site_id:
  * the receiving hospitals are the health-sector sites c may read within
  * mci.hospital_radius_km whose emergency department is not "no" (issue 16:
- * pt_site_receives_casualties; unknown counts as one) (nearest first, at most PT_MCI_MAX_HOSPITALS), with
- * resources by size class (docs/scenarios.md), each also an ambulance base;
+ * pt_site_receives_casualties; unknown counts as one), nearest first, at
+ * most PT_MCI_MAX_HOSPITALS, with resources by size class (docs/scenarios.md), each also an ambulance base;
  * travel times are the haversine distance x mci.road_factor / mci.speed_kmh;
  * the victim mix and response from the threat's defaults. The attack site's
  * reads (the site's and the hospitals') are audited as
