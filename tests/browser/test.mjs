@@ -2569,6 +2569,10 @@ test('site edit: the trust operator edits VM-012\'s occupancy and location, sees
   await page.locator('[data-testid=site-readers]').waitFor();
   await page.locator('[data-testid=site-edit]').scrollIntoViewIfNeeded();
   await shot(page, 'laptop-site-edit-reloaded');
+  // the form at tablet size: one column, the map under the figures
+  await page.setViewportSize(VIEWPORTS.tablet);
+  await page.locator('[data-testid=site-edit]').scrollIntoViewIfNeeded();
+  await shot(page, 'tablet-site-edit');
   assert(problems.length === 0, problems.slice(0, 5).join('; '));
   await page.context().close();
 });
