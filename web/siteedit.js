@@ -86,9 +86,11 @@ export function siteEditSection(site, onSaved) {
     out.textContent = p.error ? '' : p.value === null ? 'no fixed capacity' : key === 'economic_value_eur' ? eurWords(p.value) : people(p.value);
   };
   const figure = ([key, label, kind, lim]) => {
+    const number = kind !== 'text';
     const input = el('input', {
-      type: kind === 'text' ? 'text' : 'number', inputmode: kind === 'int' ? 'numeric' : kind === 'num' ? 'decimal' : null,
-      step: kind === 'int' ? 1 : 'any', min: lim.min, max: lim.max, value: shown(saved, key), class: kind === 'text' ? 'wide-input' : 'num-input',
+      type: number ? 'number' : 'text', inputmode: kind === 'int' ? 'numeric' : kind === 'num' ? 'decimal' : null,
+      step: number ? (kind === 'int' ? 1 : 'any') : null, min: number ? lim.min : null, max: number ? lim.max : null,
+      maxlength: number ? null : lim.max, value: shown(saved, key), class: number ? 'num-input' : 'wide-input',
     });
     let help = null;
     if (['peak_occupancy', 'capacity', 'population_served', 'economic_value_eur'].includes(key)) {
