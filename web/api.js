@@ -189,6 +189,15 @@ export const sites = () => all('/sites');
     at most the run's label, so the run's view stays at the run's marking). */
 export const sitesUnmarked = () => all('/sites', {}, { unmarked: true });
 export const site = (id) => call('GET', `/sites/${encodeURIComponent(id)}`);
+/* issue 16, item 2: editing a site. `change` holds only the fields changed (the server applies
+   them to the site as stored, so a field someone else changed meanwhile is kept); answers the site.
+   emergency_department ("yes"|"no"|null) says whether a hospital receives casualties. */
+export const updateSite = (id, change) => call('PATCH', `/sites/${encodeURIComponent(id)}`, { json: change });
+/** {site_id, items: [{name, organisation}]}: the users named on a site (who read it when RED). */
+export const siteReaders = (id) => call('GET', `/sites/${encodeURIComponent(id)}/readers`);
+export const addSiteReader = (id, user) => call('POST', `/sites/${encodeURIComponent(id)}/readers`, { json: { user } });
+export const removeSiteReader = (id, user) =>
+  call('DELETE', `/sites/${encodeURIComponent(id)}/readers/${encodeURIComponent(user)}`);
 
 /* ---- assessments ----
    fema rows {threat_id, asset_value, threat_rating, vulnerability_rating};

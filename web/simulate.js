@@ -377,7 +377,7 @@ export async function renderSimulate(main, ctx, params) {
     if (undo) undo.addEventListener('click', () => { state.exclude = []; run(); });
     return el('fieldset', { class: 'sim-receiving', dataset: { testid: 'sim-receiving' } },
       el('legend', {}, 'Receiving hospitals'),
-      el('p', { class: 'muted small' }, 'The health-sector sites the scenario takes casualties to, each with its ambulance station. Untick one that does not receive casualties (a laboratory, say) and run again.'),
+      el('p', { class: 'muted small' }, 'The health-sector sites with an emergency department the scenario takes casualties to, each with its ambulance station (issue 16: a site whose page says it has none, a laboratory say, is not offered). Untick one to leave it out and run again.'),
       el('div', { class: 'sim-hosp-list' }, boxes),
       left.length ? el('p', { class: 'small', dataset: { testid: 'sim-excluded' } }, `Left out: ${left.join(', ')}. `, undo) : null,
       hidden ? el('p', { class: 'muted small', dataset: { testid: 'sim-hidden-note' } }, hidden) : null,

@@ -4,9 +4,10 @@
 
 import { peersSection, whatIfSection } from './peers.js'; // issue 16, item 7
 import * as api from './api.js';
-import { el, put, tlpBadge, bandClass, METHODS, names, num, eur, pct, threatName, toast, worstThreatNames } from './ui.js';
+import { el, put, tlpBadge, bandClass, METHODS, names, num, eurWords, people, pct, threatName, toast, worstThreatNames } from './ui.js';
 import { canEditSite, canSimulate } from './roles.js';
 import { DOWNSTREAM_SHORT } from './ranking.js';
+import { siteEditSection } from './siteedit.js'; // issue 16, item 2
 
 const FEMA_FIELDS = [
   ['asset_value', 'Asset value'], ['threat_rating', 'Threat rating'], ['vulnerability_rating', 'Vulnerability rating'],
@@ -31,19 +32,32 @@ export async function renderSite(main, ctx, id) {
   const editable = canEditSite(site);
   const standingBox = el('div', { class: 'standing', dataset: { testid: 'standing' }, 'aria-busy': 'true' }, el('p', { class: 'loading' }, 'Ranking the sites you may see…'));
   const page = { site, editable, standingBox, previous: null };
+  // issue 16, item 2: the facts, title and label follow an edit of the site's details
+  const factsBox = el('div', { dataset: { testid: 'site-facts' } }, facts(site));
+  const title = el('h1', { id: 'site-title' }, site.name);
+  const badge = el('span', {}, tlpBadge(site.tlp));
+  async function onSaved(now) {
+    page.site = now;
+    put(factsBox, facts(now));
+    title.textContent = now.name;
+    put(badge, tlpBadge(now.tlp));
+    page.previous = page.current;
+    await refreshStanding(page);
+  }
 
   put(main,
     el('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, el('a', { href: '#/' }, 'Dashboard'), ' › ', site.id),
     el('div', { class: 'page-head site-head' },
-      el('h1', { id: 'site-title' }, site.name),
-      tlpBadge(site.tlp),
+      title,
+      badge,
       el('span', { class: editable ? 'pill pill-edit' : 'pill', dataset: { testid: 'edit-state' } }, editable ? 'You may edit this site' : 'Read only'),
       // issue 14: a mass-casualty simulation of an attack at this site
       canSimulate(ctx.user) ? el('a', { class: 'btn btn-small btn-link', href: `#/simulate?site=${encodeURIComponent(site.id)}`, dataset: { testid: 'simulate-attack' } }, 'Simulate an attack here') : null),
     el('div', { class: 'site-grid' },
-      el('section', { class: 'panel', 'aria-labelledby': 'facts-title' }, el('h2', { id: 'facts-title' }, 'Site'), facts(site)),
+      el('section', { class: 'panel', 'aria-labelledby': 'facts-title' }, el('h2', { id: 'facts-title' }, 'Site'), factsBox),
       el('section', { class: 'panel', 'aria-labelledby': 'standing-title' },
         el('h2', { id: 'standing-title' }, 'Standing among the sites you may see'), standingBox)),
+    editable ? siteEditSection(site, onSaved) : null, // issue 16, item 2
     femaSection(page, ass.fema || []),
     quantSection(page, ass.quant || []),
     carverSection(page, ass.carver || []),
@@ -317,12 +331,15 @@ function facts(s) {
     row('Sector', names.sectors.get(s.sector) || s.sector),
     row('Owner', s.owner),
     row('District', s.region || '—'),
-    row('Location', `${s.lat.toFixed(4)}, ${s.lon.toFixed(4)}`),
-    row('Capacity', s.capacity === null ? 'open (no fixed capacity)' : num(s.capacity)),
-    row('Peak occupancy', num(s.peak_occupancy)),
-    row('Population served', num(s.population_served)),
-    row('Economic value', eur(s.economic_value_eur)),
+    el('dt', {}, 'Location'), el('dd', { dataset: { testid: 'fact-location' } }, `${s.lat.toFixed(4)}, ${s.lon.toFixed(4)}`),
+    // issue 16, item 2: figures for reading ("3,000 people", "EUR 520 million")
+    row('Capacity', s.capacity === null ? 'open (no fixed capacity)' : people(s.capacity)),
+    el('dt', {}, 'Peak occupancy'), el('dd', { dataset: { testid: 'fact-peak' } }, people(s.peak_occupancy)),
+    row('Population served', people(s.population_served)),
+    el('dt', {}, 'Economic value'), el('dd', { dataset: { testid: 'fact-value' } }, eurWords(s.economic_value_eur)),
     row('Sharing', [tlpBadge(s.tlp)]),
+    s.sector === 'health' ? row('Emergency department', s.emergency_department === 'yes' ? 'yes: receives casualties'
+      : s.emergency_department === 'no' ? 'no: not a receiving hospital' : 'unknown (counts as receiving casualties)') : null,
     fitRows(s, row));
 }
 
@@ -346,6 +363,9 @@ function fitRows(s, row) {
 
 /* ---- standing: the site's rank under each method ---- */
 
+/* issue 16, item 2: a method's score for reading; the expected loss as "EUR 1.2 million". */
+function scoreText(m, x) { return m === 'quant' ? eurWords(x) : METHODS[m].fmt(x); }
+
 async function refreshStanding(page) {
   const id = page.site.id;
   // The rankings are read for this site's rank only: they do not raise the page's TLP banner
@@ -362,15 +382,15 @@ async function refreshStanding(page) {
       el('h3', {}, METHODS[m].label),
       it ? [
         el('p', { class: 'stand-rank' }, el('span', { dataset: { testid: 'rank-' + m } }, `Rank ${it.rank}`), ` of ${r.ranked ?? r.items.length}`),
-        el('p', { class: 'stand-score' }, el('span', { dataset: { testid: 'score-' + m } }, METHODS[m].fmt(it.score)), ` ${m === 'quant' ? 'a year' : m === 'fema' ? 'worst risk' : 'sum'}`),
+        el('p', { class: 'stand-score' }, el('span', { dataset: { testid: 'score-' + m } }, scoreText(m, it.score)), ` ${m === 'quant' ? 'a year' : m === 'fema' ? 'worst risk' : 'sum'}`),
         el('p', { class: 'stand-band' }, standingBand(it.band, m, r)),
         m === 'quant' && Number.isFinite(it.downstream_eur) ? el('p', { class: 'small', dataset: { testid: 'standing-split' } },
-          `Own ${eur(it.own_eur ?? it.score - it.downstream_eur)} a year · downstream ${eur(it.downstream_eur)} a year`) : null,
+          `Own ${eurWords(it.own_eur ?? it.score - it.downstream_eur)} a year · downstream ${eurWords(it.downstream_eur)} a year`) : null,
         m === 'quant' && Number.isFinite(it.downstream_eur) ? el('p', { class: 'small muted wrap-any', dataset: { testid: 'standing-downstream-note' } }, DOWNSTREAM_SHORT) : null,
         m !== 'quant' ? el('p', { class: 'small muted' }, 'This method leaves out what the site\'s failure costs the sites that depend on it.') : null,
-        m === 'quant' && Number.isFinite(it.p5) ? el('p', { class: 'small muted' }, `90% interval ${eur(it.p5)} – ${eur(it.p95)} · P(top ${r.top_k}) ${pct(it.p_topk)}`) : null,
+        m === 'quant' && Number.isFinite(it.p5) ? el('p', { class: 'small muted' }, `90% interval ${eurWords(it.p5)} – ${eurWords(it.p95)} · P(top ${r.top_k}) ${pct(it.p_topk)}`) : null,
         m !== 'carver' && it.worst_threat ? el('p', { class: 'small muted' }, `Worst threat: ${worstThreatNames(it)}`) : null,
-        changed ? el('p', { class: 'was' }, `was rank ${was.rank}, ${METHODS[m].fmt(was.score)}`) : null,
+        changed ? el('p', { class: 'was' }, `was rank ${was.rank}, ${scoreText(m, was.score)}`) : null,
       ] : el('p', { class: 'muted' }, 'Not assessed by this method.'));
   });
   page.standingBox.removeAttribute('aria-busy');
@@ -450,7 +470,7 @@ function methodForm(page, method, title, intro, content, fields, collect) {
       const now = page.current[method];
       const was = page.previous && page.previous[method];
       status.textContent = `Saved ${items.length} ${items.length === 1 ? 'row' : 'rows'}.` +
-        (now ? ` ${METHODS[method].label} rank now ${now.rank}${was ? ` (was ${was.rank})` : ''}, ${METHODS[method].fmt(now.score)}.` : '');
+        (now ? ` ${METHODS[method].label} rank now ${now.rank}${was ? ` (was ${was.rank})` : ''}, ${scoreText(method, now.score)}.` : '');
       toast(status.textContent);
     } catch (e) {
       status.textContent = '';
@@ -597,7 +617,7 @@ function quantSection(page, rows) {
         return el('td', {}, f.wrap);
       })));
     return el('details', { class: 'quant-block', open: i < 2 },
-      el('summary', {}, threatName(r.threat_id), el('span', { class: 'muted small' }, ` · P(attempt) ${fmtPlain(r.p_attempt.mode)} · P(success) ${fmtPlain(r.p_success.mode)} · loss ${eur(r.loss_eur.mode)}`)),
+      el('summary', {}, threatName(r.threat_id), el('span', { class: 'muted small' }, ` · P(attempt) ${fmtPlain(r.p_attempt.mode)} · P(success) ${fmtPlain(r.p_success.mode)} · loss ${eurWords(r.loss_eur.mode)}`)),
       el('div', { class: 'table-scroll' }, el('table', { class: 'table edit-table quant-table' }, el('thead', {}, head), el('tbody', {}, trs))));
   });
   return methodForm(page, 'quant', 'Quantitative assessment (RAMCAP / J100)', intro, blocks, fields, () => {

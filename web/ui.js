@@ -49,6 +49,21 @@ export function eur(x) {
   return '€' + nf0.format(x);
 }
 
+/** issue 16, item 2: EUR for reading: "EUR 12.5 million", "EUR 1.2 billion", "EUR 950,000". */
+export function eurWords(x) {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  const a = Math.abs(x);
+  if (a >= 1e9) return 'EUR ' + nf1.format(x / 1e9) + ' billion';
+  if (a >= 1e6) return 'EUR ' + nf1.format(x / 1e6) + ' million';
+  return 'EUR ' + nf0.format(x);
+}
+
+/** issue 16, item 2: a count of people for reading: "1,200 people", "1 person". */
+export function people(x) {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  return nf0.format(x) + (x === 1 ? ' person' : ' people');
+}
+
 export function pct(x) {
   if (x === null || x === undefined || !Number.isFinite(x)) return '—';
   return nf0.format(x * 100) + '%';

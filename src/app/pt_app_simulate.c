@@ -550,11 +550,13 @@ static int id_listed(const char *const *ids, size_t n, const char *id)
 /*
  * Each of ids[0, n) a health-sector site the caller may read, none twice:
  * PT_ENOTFOUND for one missing or unreadable (alike), PT_EINVAL for another
- * sector or a repeat, PT_ELIMIT past max; d field names the list.
+ * sector or a repeat, PT_ELIMIT past max; d field names the list. With
+ * receiving (the hospitals named), issue 16: PT_EINVAL for a site whose
+ * emergency department is "no" (pt_site_receives_casualties).
  */
 static enum pt_err check_ids(const struct pt_snapshot *snap, const unsigned char *visible,
 			     const char *const *ids, size_t n, size_t max, const char *field,
-			     struct pt_diag *d)
+			     int receiving, struct pt_diag *d)
 {
 	size_t i;
 	if (n > max)
@@ -569,6 +571,10 @@ static enum pt_err check_ids(const struct pt_snapshot *snap, const unsigned char
 					   "%s is not a health-sector site", ids[i]);
 		if (id_listed(ids, i, ids[i]))
 			return pt_diag_set(d, PT_EINVAL, 0, field, "%s is named twice", ids[i]);
+		if (receiving && !pt_site_receives_casualties(&snap->sites.items[at]))
+			return pt_diag_set(d, PT_EINVAL, 0, field,
+					   "%s has no emergency department: it receives no casualties",
+					   ids[i]);
 	}
 	return PT_OK;
 }
@@ -638,14 +644,16 @@ enum pt_err pt_app_scenario_from_site(const struct pt_caller *c, struct pt_db *d
 	info->speed_kmh = cfg.mci_speed_kmh;
 	info->show_hidden = pt_access_hidden_counts(&c->who) == PT_ACCESS_OK;
 	if ((err = check_ids(snap, visible, o->exclude, o->n_exclude, PT_APP_FROM_SITE_MAX_EXCLUDE,
-			     "exclude", d)) != PT_OK ||
+			     "exclude", 0, d)) != PT_OK ||
 	    (err = check_ids(snap, visible, o->hospitals, o->n_hospitals, PT_MCI_MAX_HOSPITALS,
-			     "hospitals", d)) != PT_OK)
+			     "hospitals", 1, d)) != PT_OK)
 		goto out;
 	for (i = 0; i < snap->sites.n; i++) {
 		const struct pt_site *s = &snap->sites.items[i];
 		double km;
-		if (strcmp(s->sector, "health") != 0)
+		/* issue 16: a health-sector site without an emergency department (a laboratory)
+		 * receives no casualties; unknown counts as one (a registry before migration 028) */
+		if (!pt_site_receives_casualties(s))
 			continue;
 		km = pt_app_haversine_km(site->lat, site->lon, s->lat, s->lon);
 		if (o->n_hospitals) {
@@ -672,7 +680,8 @@ enum pt_err pt_app_scenario_from_site(const struct pt_caller *c, struct pt_db *d
 					  "no receiving hospital is left: each one is excluded");
 		else
 			err = pt_diag_set(d, PT_EINVAL, 0, "hospitals",
-					  "no health-sector site you may read within %g km of %s "
+					  "no health-sector site with an emergency department you may "
+					  "read within %g km of %s "
 					  "(raise mci.hospital_radius_km)",
 					  cfg.mci_hospital_radius_km, site->id);
 		goto out;

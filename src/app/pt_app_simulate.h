@@ -128,8 +128,9 @@ struct pt_app_from_site_info {
 /**
  * Build a scenario for an attack of threat o->threat at site o->site_id:
  * the receiving hospitals are the health-sector sites c may read within
- * mci.hospital_radius_km (nearest first, at most PT_MCI_MAX_HOSPITALS), with
- * resources by size class (docs/scenarios.md), each also an ambulance base;
+ * mci.hospital_radius_km whose emergency department is not "no" (issue 16:
+ * pt_site_receives_casualties; unknown counts as one), nearest first, at
+ * most PT_MCI_MAX_HOSPITALS, with resources by size class (docs/scenarios.md), each also an ambulance base;
  * travel times are the haversine distance x mci.road_factor / mci.speed_kmh;
  * the victim mix and response from the threat's defaults. The attack site's
  * reads (the site's and the hospitals') are audited as
@@ -139,7 +140,8 @@ struct pt_app_from_site_info {
  * gets no hospital and no ambulance station). PT_ENOTFOUND (a site c may
  * not read or that does not exist: d field "site", or "exclude" /
  * "hospitals" for an id there), PT_EINVAL (an id of exclude or hospitals
- * that is not a health-sector site or is repeated: that field; an unknown threat or one
+ * that is not a health-sector site or is repeated, or of hospitals one without an
+ * emergency department: that field; an unknown threat or one
  * without a casualty mix: field "threat"; no readable health-sector site
  * within the radius: field "hospitals"), PT_ELIMIT (victims), PT_EDB,
  * PT_ENOMEM.

@@ -114,6 +114,8 @@ static void keep_absent(struct pt_site *row, const struct pt_site *stored, unsig
 		row->staffed = stored->staffed;
 	if (absent & PT_SITE_ABSENT_LEGAL_BASIS)
 		row->legal_basis = stored->legal_basis;
+	if (absent & PT_SITE_ABSENT_EMERGENCY) /* issue 16 (item 2) */
+		row->emergency_department = stored->emergency_department;
 }
 
 /* Append to buf (size bytes, NUL-terminated) the printf text; the end is cut with "...". */
@@ -186,13 +188,15 @@ static void site_changes(char *buf, size_t size, const struct pt_site *was,
 #undef TEXT
 #undef NUM
 	{
-		const char *words[4][3] = {
+		const char *words[5][3] = {
 			{"tlp", pt_tlp_name(was->tlp), pt_tlp_name(now->tlp)},
 			{"enclosure", tri_text(was->enclosed, "enclosed", "open"),
 			 tri_text(now->enclosed, "enclosed", "open")},
 			{"staffed", tri_text(was->staffed, "yes", "no"),
 			 tri_text(now->staffed, "yes", "no")},
-			{"legal_basis", basis_text(was->legal_basis), basis_text(now->legal_basis)}};
+			{"legal_basis", basis_text(was->legal_basis), basis_text(now->legal_basis)},
+			{"emergency_department", tri_text(was->emergency_department, "yes", "no"),
+			 tri_text(now->emergency_department, "yes", "no")}};
 		for (int k = 0; k < PT_DRIVER_COUNT; k++) {
 			driver_text(a, sizeof a, was, k);
 			driver_text(b, sizeof b, now, k);
@@ -202,7 +206,7 @@ static void site_changes(char *buf, size_t size, const struct pt_site *was,
 					    pt_site_driver_name((enum pt_site_driver)k), a, b);
 			}
 		}
-		for (int k = 0; k < 4; k++)
+		for (int k = 0; k < 5; k++)
 			if (strcmp(words[k][1], words[k][2]) != 0) {
 				change_lead(buf, size, &any, now->id);
 				changes_put(buf, size, " %s %s->%s", words[k][0], words[k][1],
@@ -680,6 +684,8 @@ static void apply_patch(const struct pt_site_patch *p, struct pt_site *s)
 		s->staffed = v->staffed;
 	if (p->fields & PT_SITE_F_LEGAL_BASIS)
 		s->legal_basis = v->legal_basis;
+	if (p->fields & PT_SITE_F_EMERGENCY) /* issue 16 (item 2) */
+		s->emergency_department = v->emergency_department;
 	for (int k = 0; k < PT_DRIVER_COUNT; k++)
 		if (p->fields & ((unsigned)PT_SITE_F_DRIVER << k)) {
 			s->drivers[k] = v->drivers[k];

@@ -132,7 +132,9 @@ enum pt_site_field {
 	/* issue 11 (fit): enclosure, staffed, legal basis, then one bit per cost driver
 	 * (PT_SITE_F_DRIVER << d; v.drivers_known bit d clear sets it unknown) */
 	PT_SITE_F_ENCLOSURE = 1 << 11, PT_SITE_F_STAFFED = 1 << 12, PT_SITE_F_LEGAL_BASIS = 1 << 13,
-	PT_SITE_F_DRIVER = 1 << 14
+	PT_SITE_F_DRIVER = 1 << 14,
+	/* issue 16 (item 2): after the PT_DRIVER_COUNT driver bits */
+	PT_SITE_F_EMERGENCY = 1 << 24
 };
 
 /** A change to a site: the fields set in fields take their values from v. Plain data. */

@@ -270,6 +270,11 @@ static int sites_show(struct pt_cli *cli, struct pt_db *db)
 		       s.enclosed == PT_ENCLOSURE_UNKNOWN ? "unknown" : pt_enclosure_name(s.enclosed),
 		       s.staffed == PT_TRI_UNKNOWN ? "unknown" : s.staffed == PT_TRI_YES ? "yes" : "no",
 		       s.legal_basis > 0 ? pt_legal_basis_name(pt_site_legal_basis(&s)) : "unknown");
+		/* issue 16 (item 2): a hospital receiving casualties */
+		printf("emergency dept.    %s\n",
+		       s.emergency_department == PT_TRI_UNKNOWN ? "unknown"
+		       : s.emergency_department == PT_TRI_YES   ? "yes"
+								: "no");
 	}
 	for (m = PT_METHOD_FEMA; m <= PT_METHOD_QUANT; m++) {
 		const struct pt_assessment_set *set = &a.sets[m];

@@ -438,6 +438,11 @@ int pt_site_is_staffed(const struct pt_site *s)
 	return strcmp(s->kind, "public_space") != 0;
 }
 
+int pt_site_receives_casualties(const struct pt_site *s)
+{
+	return strcmp(s->sector, "health") == 0 && s->emergency_department != PT_TRI_NO;
+}
+
 /* ---- issue 13 review (attack 2): texts that reach public alerts ---- */
 
 /* Decode one UTF-8 sequence at p: its code point in *cp and its length, 0 when not UTF-8. */

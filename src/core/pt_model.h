@@ -150,6 +150,8 @@ struct pt_site {
 	int enclosed;                       /**< enum pt_enclosure (its first values are enum pt_tri's) */
 	enum pt_tri staffed;                /**< "yes" or "no" */
 	int legal_basis;                    /**< 0 unknown, else enum pt_legal_basis + 1 */
+	/* issue 16 (item 2): a health-sector site that receives casualties ("yes"), or not */
+	enum pt_tri emergency_department; /**< unknown, "no" or "yes" (migration 028) */
 };
 
 /**
@@ -187,6 +189,13 @@ int pt_site_has_controlled_entry(const struct pt_site *s);
 int pt_site_is_open_public(const struct pt_site *s);
 /** 1 when the site is staffed: its own value, else (unknown) every kind but public_space. */
 int pt_site_is_staffed(const struct pt_site *s);
+/**
+ * issue 16 (item 2): 1 when the site may receive the casualties of a
+ * mass-casualty incident: a health-sector site whose emergency department
+ * is "yes" or unknown (a registry from before migration 028 knows none);
+ * 0 for "no" and for every other sector (docs/methodology.md).
+ */
+int pt_site_receives_casualties(const struct pt_site *s);
 
 /** FEMA 426/452 rating of one site against one threat (each 1-10). */
 struct pt_fema_row {

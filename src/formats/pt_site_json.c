@@ -117,7 +117,10 @@ int pt_site_fit_json(json_t *o, const struct pt_site *s)
 		    json_string(s->staffed == PT_TRI_YES ? "yes" : "no")) ||
 	    put_fit(o, "legal_basis",
 		    s->legal_basis > 0 ? json_string(pt_legal_basis_name(pt_site_legal_basis(s))) :
-					 json_null()))
+					 json_null()) ||
+	    put_fit(o, "emergency_department", /* issue 16 (item 2) */
+		    s->emergency_department == PT_TRI_UNKNOWN ? json_null() :
+		    json_string(s->emergency_department == PT_TRI_YES ? "yes" : "no")))
 		return -1;
 	return 0;
 }

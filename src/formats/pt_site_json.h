@@ -25,7 +25,8 @@ json_t *pt_json_assessment_rows(const struct pt_assessment_set *set);
 /**
  * issue 11 (fit): add the site's optional attributes to the JSON object o
  * (staff ... control_systems as integers, enclosure, staffed, legal_basis
- * as strings; null when unknown). 0, or -1 when out of memory.
+ * as strings; null when unknown), and (issue 16) emergency_department
+ * ("yes", "no" or null). 0, or -1 when out of memory.
  */
 int pt_site_fit_json(json_t *o, const struct pt_site *s);
 

@@ -20,7 +20,9 @@ const char *const pt_site_columns[PT_SITE_COLUMNS_ALL] = {
 	"population_served",  "economic_value_eur", "tlp",
 	/* issue 11 (fit): optional, empty = unknown */
 	"staff", "entrances", "perimeter_m", "vehicle_approaches", "screened_per_day",
-	"control_systems", "enclosure", "staffed", "legal_basis"};
+	"control_systems", "enclosure", "staffed", "legal_basis",
+	/* issue 16 (item 2): optional, empty = unknown */
+	"emergency_department"};
 
 enum site_col {
 	COL_ID = 0,
@@ -39,8 +41,28 @@ enum site_col {
 	COL_STAFF,
 	COL_ENCLOSURE = COL_STAFF + PT_DRIVER_COUNT,
 	COL_STAFFED,
-	COL_LEGAL_BASIS
+	COL_LEGAL_BASIS,
+	COL_EMERGENCY /* issue 16 (item 2) */
 };
+
+/* issue 16 (item 2): emergency_department from its text (NULL or "": unknown). */
+static enum pt_err parse_emergency(const char *text, long line, struct pt_site *s,
+				   struct pt_diag *d)
+{
+	char q[80];
+	if (!text || !text[0])
+		return PT_OK;
+	if (strcmp(text, "yes") == 0)
+		s->emergency_department = PT_TRI_YES;
+	else if (strcmp(text, "no") == 0)
+		s->emergency_department = PT_TRI_NO;
+	else {
+		pt_quote_for_msg(q, sizeof q, text);
+		return pt_diag_set(d, PT_EINVAL, line, "emergency_department",
+				   "%s is not yes or no (empty when unknown)", q);
+	}
+	return PT_OK;
+}
 
 /* issue 11 (fit): the optional attributes from their texts (NULL or "": unknown). */
 static enum pt_err parse_fit_texts(const char *const *drivers, const char *enclosure,
@@ -221,6 +243,12 @@ enum pt_err pt_site_plausible(const struct pt_site *s, long line, struct pt_diag
 		return pt_diag_set(d, PT_EINVAL, line, "entrances",
 				   "0 for an enclosed site that people are in; an enclosed site has "
 				   "at least 1 entrance (0 is for an open site)");
+	/* issue 16 (item 2): an emergency department is a hospital's (the health sector) */
+	if (s->emergency_department == PT_TRI_YES && strcmp(s->sector, "health") != 0)
+		return pt_diag_set(d, PT_EINVAL, line, "emergency_department",
+				   "yes is for a health-sector site (a hospital); this site's sector "
+				   "is %s (give no, or empty when unknown)",
+				   s->sector);
 	return PT_OK;
 }
 
@@ -274,6 +302,9 @@ enum pt_err pt_site_check(const struct pt_site *s, const struct pt_catalogs *cat
 	if ((unsigned)s->enclosed > PT_ENCLOSURE_FENCED || (unsigned)s->staffed > PT_TRI_YES ||
 	    s->legal_basis < 0 || s->legal_basis > PT_BASIS_COUNT)
 		return pt_diag_set(d, PT_EINVAL, line, "enclosure", "not a known value");
+	/* issue 16 (item 2): an emergency department is a hospital's (the health sector) */
+	if ((unsigned)s->emergency_department > PT_TRI_YES)
+		return pt_diag_set(d, PT_EINVAL, line, "emergency_department", "not a known value");
 	if ((err = pt_site_plausible(s, line, d)) != PT_OK) /* issue 11 (owner2) */
 		return err;
 	if (s->capacity >= 0 && s->peak_occupancy > s->capacity)
@@ -371,7 +402,9 @@ static enum pt_err parse_csv_row(char **f, const int *col_of, long line,
 			     drv, col_of[COL_ENCLOSURE] >= 0 ? FIELD(COL_ENCLOSURE) : NULL,
 			     col_of[COL_STAFFED] >= 0 ? FIELD(COL_STAFFED) : NULL,
 			     col_of[COL_LEGAL_BASIS] >= 0 ? FIELD(COL_LEGAL_BASIS) : NULL, line, s,
-			     d)) != PT_OK)
+			     d)) != PT_OK ||
+		    (err = parse_emergency(col_of[COL_EMERGENCY] >= 0 ? FIELD(COL_EMERGENCY) : NULL,
+					   line, s, d)) != PT_OK)
 			return err;
 	}
 #undef FIELD
@@ -406,7 +439,8 @@ enum pt_err pt_sites_read_csv(const char *buf, size_t len, const struct pt_catal
 		absent |= col_of[COL_STAFF + k] < 0 ? PT_SITE_ABSENT_DRIVER(k) : 0u;
 	absent |= (col_of[COL_ENCLOSURE] < 0 ? PT_SITE_ABSENT_ENCLOSURE : 0u) |
 		  (col_of[COL_STAFFED] < 0 ? PT_SITE_ABSENT_STAFFED : 0u) |
-		  (col_of[COL_LEGAL_BASIS] < 0 ? PT_SITE_ABSENT_LEGAL_BASIS : 0u);
+		  (col_of[COL_LEGAL_BASIS] < 0 ? PT_SITE_ABSENT_LEGAL_BASIS : 0u) |
+		  (col_of[COL_EMERGENCY] < 0 ? PT_SITE_ABSENT_EMERGENCY : 0u);
 	for (;;) {
 		struct pt_site s;
 		if ((err = pt_csv_next(csv, &f, &n, &line, &eof, d)) != PT_OK)
@@ -691,6 +725,14 @@ static enum pt_err read_feature(json_t *feat, size_t i, const struct pt_catalogs
 		}
 		if (parse_fit_texts(drv, txt[0], txt[1], txt[2], (long)i + 1, s, d) != PT_OK)
 			return feature_tag(d, PT_EINVAL, i);
+		/* issue 16 (item 2) */
+		v = json_object_get(props, "emergency_department");
+		if (v && !json_is_null(v) && !json_is_string(v))
+			return feature_fail(d, PT_EINVAL, i, "emergency_department",
+					    "must be \"yes\", \"no\" or null");
+		if (v && json_is_string(v) &&
+		    parse_emergency(json_string_value(v), (long)i + 1, s, d) != PT_OK)
+			return feature_tag(d, PT_EINVAL, i);
 	}
 	if (pt_site_check(s, cat, (long)i + 1, d) != PT_OK)
 		return feature_tag(d, PT_EINVAL, i);
@@ -707,7 +749,8 @@ static unsigned feature_absent(json_t *feature)
 			absent |= PT_SITE_ABSENT_DRIVER(k);
 	absent |= (json_object_get(props, "enclosure") ? 0u : PT_SITE_ABSENT_ENCLOSURE) |
 		  (json_object_get(props, "staffed") ? 0u : PT_SITE_ABSENT_STAFFED) |
-		  (json_object_get(props, "legal_basis") ? 0u : PT_SITE_ABSENT_LEGAL_BASIS);
+		  (json_object_get(props, "legal_basis") ? 0u : PT_SITE_ABSENT_LEGAL_BASIS) |
+		  (json_object_get(props, "emergency_department") ? 0u : PT_SITE_ABSENT_EMERGENCY);
 	return absent;
 }
 
@@ -818,10 +861,13 @@ enum pt_err pt_sites_write_csv_rows(FILE *f, const struct pt_site *sites, size_t
 				fprintf(f, ",%lld", s->drivers[c]);
 			else
 				fputc(',', f);
-		fprintf(f, ",%s,%s,%s\n",
+		fprintf(f, ",%s,%s,%s,%s\n",
 			pt_enclosure_name(s->enclosed),
 			s->staffed == PT_TRI_UNKNOWN ? "" : s->staffed == PT_TRI_YES ? "yes" : "no",
-			s->legal_basis > 0 ? pt_legal_basis_name(pt_site_legal_basis(s)) : "");
+			s->legal_basis > 0 ? pt_legal_basis_name(pt_site_legal_basis(s)) : "",
+			s->emergency_department == PT_TRI_UNKNOWN  ? ""
+			: s->emergency_department == PT_TRI_YES ? "yes"
+								 : "no");
 		if (ferror(f))
 			return PT_EIO;
 	}

@@ -16,8 +16,9 @@
 extern const char *const pt_site_columns[];
 /** Number of entries of pt_site_columns. */
 #define PT_SITE_COLUMNS 13
-/** issue 11 (fit): with the optional columns staff ... legal_basis (pt_site_columns has these many). */
-#define PT_SITE_COLUMNS_ALL 22
+/** issue 11 (fit): with the optional columns staff ... legal_basis, and (issue 16)
+ * emergency_department (pt_site_columns has these many). */
+#define PT_SITE_COLUMNS_ALL 23
 
 /** A growable list of sites with the physical line each came from. */
 struct pt_site_list {
@@ -38,6 +39,8 @@ struct pt_site_list {
 #define PT_SITE_ABSENT_STAFFED (1u << (PT_DRIVER_COUNT + 1))
 /** Bit of pt_site_list.absent: legal_basis was not given. */
 #define PT_SITE_ABSENT_LEGAL_BASIS (1u << (PT_DRIVER_COUNT + 2))
+/** Bit of pt_site_list.absent (issue 16): emergency_department was not given. */
+#define PT_SITE_ABSENT_EMERGENCY (1u << (PT_DRIVER_COUNT + 3))
 
 /** Append a copy of s from line (PT_ENOMEM; PT_ELIMIT past PT_SITES_MAX). */
 enum pt_err pt_site_list_append(struct pt_site_list *l, const struct pt_site *s, long line);
@@ -70,8 +73,10 @@ enum pt_err pt_sites_read_geojson(const char *buf, size_t len, const struct pt_c
  * perimeter_m above 0 must be able to enclose the peak occupancy at 100
  * people a square metre of ground (4 standing x 25 storeys; the most a
  * perimeter P encloses is P^2 / 4 pi); an enclosed site with people in it
- * (peak occupancy above 0, or staffed) has at least 1 entrance. PT_EINVAL
- * naming line and the field (perimeter_m, entrances) otherwise.
+ * (peak occupancy above 0, or staffed) has at least 1 entrance; (issue 16)
+ * emergency_department "yes" only for a health-sector site. PT_EINVAL
+ * naming line and the field (perimeter_m, entrances, emergency_department)
+ * otherwise.
  */
 enum pt_err pt_site_plausible(const struct pt_site *s, long line, struct pt_diag *d);
 

@@ -153,6 +153,8 @@ static const struct pt_vfield f_site_patch[] = {
 	{"enclosure", PT_V_STRING, 0, 1, 0, 0, enclosure_names, NULL, NULL, NULL, NULL},
 	{"staffed", PT_V_STRING, 0, 1, 0, 0, staffed_names, NULL, NULL, NULL, NULL},
 	{"legal_basis", PT_V_STRING, 0, 1, 0, 0, basis_names, NULL, NULL, NULL, NULL},
+	/* issue 16 (item 2): a hospital's emergency department; null sets it unknown */
+	{"emergency_department", PT_V_STRING, 0, 1, 0, 0, staffed_names, NULL, NULL, NULL, NULL},
 	END,
 };
 static const struct pt_vschema b_site_patch = {f_site_patch, 1};

@@ -204,6 +204,11 @@ static void site_patch_of(const json_t *body, struct pt_site_patch *p)
 			p->fields |= PT_SITE_F_STAFFED;
 			p->v.staffed = json_is_null(v) ? PT_TRI_UNKNOWN :
 				       strcmp(json_string_value(v), "yes") == 0 ? PT_TRI_YES : PT_TRI_NO;
+		} else if (strcmp(key, "emergency_department") == 0) { /* issue 16 (item 2) */
+			p->fields |= PT_SITE_F_EMERGENCY;
+			p->v.emergency_department =
+				json_is_null(v) ? PT_TRI_UNKNOWN :
+				strcmp(json_string_value(v), "yes") == 0 ? PT_TRI_YES : PT_TRI_NO;
 		} else if (strcmp(key, "legal_basis") == 0) {
 			enum pt_legal_basis b = PT_BASIS_NONE;
 			p->fields |= PT_SITE_F_LEGAL_BASIS;

@@ -20,6 +20,8 @@ enum site_stmt {
 	ST_ORG_ADD,
 	ST_SITE_COUNT,
 	ST_SITE_PUT,
+	ST_SITE_ED_PUT, /* issue 16 (item 2): a site's emergency department, migration 028 */
+	ST_SITE_ED_DROP,
 	ST_SITES_LIST,
 	ST_SITES_WITHHELD,
 	ST_SITE_GET,
@@ -45,9 +47,10 @@ enum site_stmt {
 	"s.id, s.name, s.kind_id, s.sector_id, coalesce(o.name, ''), s.lat, s.lon, s.region, " \
 	"s.capacity, s.peak_occupancy, s.population_served, s.economic_value_eur, s.tlp, "      \
 	"s.staff, s.entrances, s.perimeter_m, s.vehicle_approaches, s.screened_per_day, "       \
-	"s.control_systems, s.enclosure, s.staffed, s.legal_basis, s.fenced "                   \
+	"s.control_systems, s.enclosure, s.staffed, s.legal_basis, s.fenced, e.has "             \
 	"FROM sites s JOIN tlp_labels t ON t.name = s.tlp "                                     \
-	"LEFT JOIN organisations o ON o.id = s.owner_id "
+	"LEFT JOIN organisations o ON o.id = s.owner_id "                                       \
+	"LEFT JOIN site_emergency_departments e ON e.site_id = s.id "
 #define FEMA_COLUMNS "site_id, threat_id, asset_value, threat_rating, vulnerability_rating"
 #define CARVER_COLUMNS                                                                    \
 	"site_id, criticality, accessibility, recuperability, vulnerability, effect, "       \
@@ -87,6 +90,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 			"control_systems = excluded.control_systems, enclosure = excluded.enclosure, "
 			"staffed = excluded.staffed, legal_basis = excluded.legal_basis, "
 			"fenced = excluded.fenced",
+	[ST_SITE_ED_PUT] = "INSERT INTO site_emergency_departments (site_id, has) VALUES (?1, ?2) "
+			   "ON CONFLICT (site_id) DO UPDATE SET has = excluded.has "
+			   "WHERE has IS NOT excluded.has",
+	[ST_SITE_ED_DROP] = "DELETE FROM site_emergency_departments WHERE site_id = ?1",
 	[ST_SITES_LIST] = "SELECT " SITE_COLUMNS "WHERE t.rank <= ?1 ORDER BY s.id",
 	[ST_SITES_WITHHELD] = "SELECT count(*) FROM sites s JOIN tlp_labels t ON t.name = s.tlp "
 			      "WHERE t.rank > ?1",
@@ -304,6 +311,28 @@ static int site_put(struct pt_db *db, sqlite3_stmt *st, const struct pt_site *s,
 	return rc;
 }
 
+/* issue 16 (item 2): write the site's emergency department beside it (unknown: no row). */
+static enum pt_err site_ed_put(struct pt_db *db, const struct pt_site *s, long line,
+			       struct pt_diag *d)
+{
+	sqlite3_stmt *st;
+	enum pt_err err;
+	int known = s->emergency_department != PT_TRI_UNKNOWN, rc;
+	if ((err = pt_db_prepare(db, &stmts, known ? ST_SITE_ED_PUT : ST_SITE_ED_DROP, &st, d)) !=
+	    PT_OK)
+		return err;
+	rc = pt_db_bind_field(st, 1, s->id, sizeof s->id);
+	if (rc == SQLITE_OK && known)
+		rc = sqlite3_bind_text(st, 2, s->emergency_department == PT_TRI_YES ? "yes" : "no", -1,
+				       SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return pt_db_fail_at(db, rc, d, line, "writing the emergency department");
+	return PT_OK;
+}
+
 enum pt_err pt_db_sites_import(struct pt_db *db, const struct pt_site_list *sites,
 			       size_t *created, size_t *updated, struct pt_diag *d)
 {
@@ -372,6 +401,8 @@ enum pt_err pt_db_sites_import_noted(struct pt_db *db, const struct pt_site_list
 			goto out;
 		}
 		sqlite3_reset(st);
+		if ((err = site_ed_put(db, s, line, d)) != PT_OK)
+			goto out;
 		if (is_new) {
 			if ((err = pt_db_prepare(db, &stmts, ST_SITE_READER_ADD, &st, d)) != PT_OK)
 				goto out;
@@ -458,6 +489,10 @@ static enum pt_err site_from_row(sqlite3_stmt *st, struct pt_site *s, struct pt_
 		t = sqlite3_column_text(st, 21);
 		if (t && pt_legal_basis_parse((const char *)t, &b) == PT_OK)
 			s->legal_basis = (int)b + 1;
+		t = sqlite3_column_text(st, 23); /* issue 16 (item 2) */
+		if (t)
+			s->emergency_department =
+				strcmp((const char *)t, "yes") == 0 ? PT_TRI_YES : PT_TRI_NO;
 	}
 	if (pt_tlp_parse(tlp, &s->tlp) != PT_OK)
 		return pt_diag_set(d, PT_EDB, 0, "tlp", "site \"%s\": stored TLP \"%s\" is not a label",

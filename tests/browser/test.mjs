@@ -983,7 +983,8 @@ test('resilience: the coordinator fails two sites together; people counted per s
   // the site page's standing: own and downstream, explained
   await page.goto(`${BASE}/#/site/${SUB_NORTH}`);
   const split = (await page.locator('[data-testid=standing-split]').textContent()).trim();
-  assert(/^Own €[\d,.]+[kM]? a year · downstream €[\d,.]+[kM]? a year$/.test(split), `the split on the standing card: ${split}`);
+  // issue 16, item 2: loss figures for reading ("EUR 1.2 million")
+  assert(/^Own EUR [\d,.]+( million| billion)? a year · downstream EUR [\d,.]+( million| billion)? a year$/.test(split), `the split on the standing card: ${split}`);
   assert(/^Downstream: what this site's failure costs the sites that depend on it .*docs\/methodology\.md, section 16\.$/.test((await page.locator('[data-testid=standing-downstream-note]').textContent()).trim()), 'the split is explained on the card');
   assert(/This method leaves out what the site's failure costs/.test(await page.locator('[data-testid=standing-fema]').textContent()), 'FEMA says it leaves dependencies out');
   await page.locator('#standing-title').scrollIntoViewIfNeeded();
@@ -1643,31 +1644,33 @@ test('simulate: a coordinator sweeps the ambulances at a hospital from its page;
 });
 
 test('simulate: the result is marked with the labels of its receiving hospitals too', async () => {
-  // VM-012 (Orrinford General Hospital, GREEN): the AMBER reference laboratory VM-015 is a
-  // health-sector site within 30 km, so it is a receiving hospital and raises the result to AMBER
+  // VM-014 (Kessling Community Hospital, CLEAR): the GREEN Orrinford General Hospital VM-012 is
+  // within 30 km, so it receives casualties and raises the result to GREEN. Issue 16: the AMBER
+  // reference laboratory VM-015, 3 km away, has no emergency department and receives none.
   const page = await newPage();
   await login(page, U.analyst);
-  await page.goto(`${BASE}/#/simulate?site=VM-012`);
+  await page.goto(`${BASE}/#/simulate?site=VM-014`);
   await page.locator('#sim-values').fill('10');
   await page.locator('#sim-reps').fill('10');
   const { json } = await simulateRun(page);
   const names = json.rows[0].hospitals.map((h) => h.name);
-  assert(names.includes('Vellmark Public Health Reference Laboratory'), `the laboratory receives: ${names.join(', ')}`);
-  eq((await page.locator('.sim-head .tlp').textContent()).trim(), 'TLP:AMBER', 'the result\'s marking');
+  assert(names.includes('Orrinford General Hospital'), `the GREEN hospital receives: ${names.join(', ')}`);
+  assert(!names.includes('Vellmark Public Health Reference Laboratory'), `the laboratory receives no casualties: ${names.join(', ')}`);
+  eq((await page.locator('.sim-head .tlp').textContent()).trim(), 'TLP:GREEN', 'the result\'s marking');
   eq((await page.locator('#sim-hospitals tbody tr').count()), names.length, 'every receiving hospital listed');
-  // the laboratory does not take casualties: untick it and run again (review 4)
+  // untick one hospital and run again (review 4)
   await underBar(page, '[data-testid=sim-receiving]');
   await shot(page, 'laptop-simulate-receiving');
-  await page.locator('[data-testid=sim-hosp-pick][value="VM-015"]').uncheck();
+  await page.locator('[data-testid=sim-hosp-pick][value="VM-012"]').uncheck();
   const asked = page.waitForRequest((r) => r.url().endsWith('/api/v1/simulations') && r.method() === 'POST');
   const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/simulations'));
   await page.locator('[data-testid=sim-rerun]').click();
-  eq(JSON.stringify((await asked).postDataJSON().exclude), JSON.stringify(['VM-015']), 'the rerun leaves the laboratory out');
+  eq(JSON.stringify((await asked).postDataJSON().exclude), JSON.stringify(['VM-012']), 'the rerun leaves the general hospital out');
   const again = await (await answered).json();
   await page.locator('[data-testid=sim-results]:not([aria-busy])').waitFor();
-  assert(!again.receiving_hospitals.some((h) => h.id === 'VM-015'), 'the answer has no laboratory');
-  eq(await page.locator('#sim-hospitals tbody tr').filter({ hasText: 'Vellmark Public Health Reference Laboratory' }).count(), 0, 'the laboratory is no longer listed');
-  assert(/^Left out: VM-015/.test((await page.locator('[data-testid=sim-excluded]').textContent()).trim()), 'the page says what was left out');
+  assert(!again.receiving_hospitals.some((h) => h.id === 'VM-012'), 'the answer has no general hospital');
+  eq(await page.locator('#sim-hospitals tbody tr').filter({ hasText: 'Orrinford General Hospital' }).count(), 0, 'the general hospital is no longer listed');
+  assert(/^Left out: VM-012/.test((await page.locator('[data-testid=sim-excluded]').textContent()).trim()), 'the page says what was left out');
   await page.context().close();
   // a facilitator, who may not be told of hospitals it cannot read, is told only readable ones are included
   const fa = await newPage();
@@ -2582,6 +2585,65 @@ test('peers: the trust operator compares its hospital with its peers and asks wh
   assert(found.length === 0, found.slice(0, 4).join('; '));
   await page.context().close();
   assert(problems.length === 0, problems.slice(0, 5).join('; '));
+/* ---- issue 16, item 2: edit a site on the page ---- */
+
+test('site edit: the trust operator edits VM-012\'s occupancy and location, sees a server error next to a bad field, and the change persists', async () => {
+  const trust = who('trust', 'trust');   // Vellmark Hospitals Trust, operator: owns VM-012 to VM-015
+  const page = await newPage();
+  await login(page, trust);
+  await page.goto(BASE + '/#/site/VM-012');
+  const form = page.locator('#form-site');
+  await form.waitFor();
+  // figures for reading on the site view
+  eq((await page.locator('[data-testid=fact-peak]').textContent()).trim(), '3,000 people', 'the occupancy for reading');
+  eq((await page.locator('[data-testid=fact-value]').textContent()).trim(), 'EUR 520 million', 'the economic value for reading');
+  eq(await page.locator('#site-edit-emergency-department').inputValue(), 'yes', 'the hospital has an emergency department');
+  const peak = page.locator('#site-edit-peak-occupancy');
+  eq(await peak.inputValue(), '3000', 'the form holds the stored occupancy');
+  await peak.fill('3250');
+  await page.locator('[data-testid=reading-peak_occupancy]').filter({ hasText: /^3,250 people$/ }).waitFor();
+  // the location: a click on the map moves the marker and fills the coordinates
+  const lat0 = await page.locator('#site-edit-lat').inputValue();
+  const lon0 = await page.locator('#site-edit-lon').inputValue();
+  await page.locator('.site-edit-pin').waitFor();
+  const box = await page.locator('[data-testid=site-edit-map]').boundingBox();
+  await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.3);
+  const lat1 = await page.locator('#site-edit-lat').inputValue();
+  const lon1 = await page.locator('#site-edit-lon').inputValue();
+  assert(Number(lat1) > Number(lat0) && Number(lon1) < Number(lon0), `the click moved the site north-west: ${lat0},${lon0} -> ${lat1},${lon1}`);
+  // a name the server refuses (a right-to-left override cannot reach a public alert): its error
+  // is shown next to the name, and nothing of the change is written
+  const name = page.locator('#site-edit-name');
+  await name.fill('Orrinford General Hospital\u202e');
+  await page.locator('[data-testid=site-edit-save]').click();
+  await page.locator('[data-testid=err-name]').filter({ hasText: /public alert/ }).waitFor();
+  eq(await name.getAttribute('aria-invalid'), 'true', 'the name the server named is marked invalid');
+  assert(/The server refused the change: Name:/.test(await page.locator('[data-testid=site-edit-error]').textContent()), 'the form says the server refused the name');
+  eq((await page.locator('[data-testid=fact-peak]').textContent()).trim(), '3,000 people', 'nothing written');
+  await shot(page, 'laptop-site-edit-server-error');
+  await name.fill('Orrinford General Hospital');
+  await page.locator('[data-testid=site-edit-save]').click();
+  await page.locator('[data-testid=site-edit-status]').filter({ hasText: /^Saved: peak occupancy, lat, lon\.$/ }).waitFor();
+  eq(await name.getAttribute('aria-invalid'), null, 'the name is no longer marked');
+  eq((await page.locator('[data-testid=fact-peak]').textContent()).trim(), '3,250 people', 'the facts follow the change');
+  await shot(page, 'laptop-site-edit-saved');
+  await page.locator('[data-testid=site-facts]').scrollIntoViewIfNeeded();
+  await shot(page, 'laptop-site-edit-facts');
+  // after a reload the change is there, read from the server
+  await page.reload();
+  await page.locator('#form-site').waitFor();
+  eq((await page.locator('[data-testid=fact-peak]').textContent()).trim(), '3,250 people', 'the occupancy persists');
+  eq(await page.locator('#site-edit-peak-occupancy').inputValue(), '3250', 'the form reads the stored occupancy');
+  eq((await page.locator('[data-testid=fact-location]').textContent()).trim(), `${Number(lat1).toFixed(4)}, ${Number(lon1).toFixed(4)}`, 'the location persists');
+  await page.locator('[data-testid=site-readers]').waitFor();
+  await page.locator('[data-testid=site-edit]').scrollIntoViewIfNeeded();
+  await shot(page, 'laptop-site-edit-reloaded');
+  // the form at tablet size: one column, the map under the figures
+  await page.setViewportSize(VIEWPORTS.tablet);
+  await page.locator('[data-testid=site-edit]').scrollIntoViewIfNeeded();
+  await shot(page, 'tablet-site-edit');
+  assert(problems.length === 0, problems.slice(0, 5).join('; '));
+  await page.context().close();
 });
 
 /* ---- main ---- */

@@ -74,7 +74,7 @@ reject_sites bad_lon.csv 'bad_lon.csv:2: lon: -180.5 is out of range -180 to 180
 reject_sites bad_utf8.csv 'bad_utf8.csv:2: name: invalid UTF-8 (byte 0xFF: a byte that never occurs in UTF-8); save the file as UTF-8'
 reject_sites bad_long_field.csv 'bad_long_field.csv:2: name: field longer than 4096 bytes'
 reject_sites bad_missing_column.csv 'bad_missing_column.csv:1: tlp: required column missing'
-reject_sites bad_unknown_column.csv 'bad_unknown_column.csv:1: unknown column "colour"; known columns: id, name, kind, sector, owner, lat, lon, region, capacity, peak_occupancy, population_served, economic_value_eur, tlp, staff, entrances, perimeter_m, vehicle_approaches, screened_per_day, control_systems, enclosure, staffed, legal_basis'
+reject_sites bad_unknown_column.csv 'bad_unknown_column.csv:1: unknown column "colour"; known columns: id, name, kind, sector, owner, lat, lon, region, capacity, peak_occupancy, population_served, economic_value_eur, tlp, staff, entrances, perimeter_m, vehicle_approaches, screened_per_day, control_systems, enclosure, staffed, legal_basis, emergency_department'
 reject_sites bad_tlp.csv 'bad_tlp.csv:2: tlp: unknown label "YELLOW"; valid: CLEAR, GREEN, AMBER, AMBER+STRICT, RED'
 reject_sites bad_unterminated.csv 'bad_unterminated.csv:2: name: quoted field never closes (missing closing ")'
 # issue 13 review (attack 2): a site's name and region reach public alerts: no bidi controls, no U+FFFE

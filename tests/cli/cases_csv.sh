@@ -223,3 +223,31 @@ err_has "ow-perimeter.csv:2: perimeter_m: 1 m cannot enclose 15000 people"
 printf '%s,entrances\n%s,0\n' "$ow_h" "$ow_r" >ow-entrances.csv
 p ow-entrances 65 --db ow.db import sites ow-entrances.csv
 err_has "ow-entrances.csv:2: entrances: 0 for an enclosed site that people are in"
+
+# --- issue 16 (item 2): a hospital's emergency department, an optional column; a file without
+# it keeps the stored value; yes is for a health-sector site only
+p ed-show-lab 0 --db ow.db sites show VM-015
+out_line "emergency dept.    no"
+ed_h=id,name,kind,sector,owner,lat,lon,region,capacity,peak_occupancy,population_served,economic_value_eur,tlp
+ed_r='VM-013,Brackwater District Hospital,critical_infrastructure,health,Vellmark Hospitals Trust,47.17241,-12.19496,Brackwater,1400,1150,120000,210000000,GREEN'
+printf '%s\n%s\n' "$ed_h" "${ed_r/,1150,/,1100,}" >ed-old.csv
+p ed-import-old 0 --db ow.db import sites ed-old.csv
+p ed-show-kept 0 --db ow.db sites show VM-013
+out_lines <<'TXT'
+peak occupancy     1100
+emergency dept.    yes
+TXT
+printf '%s,emergency_department\n%s,no\n' "$ed_h" "$ed_r" >ed-no.csv
+p ed-import-no 0 --db ow.db import sites ed-no.csv
+p ed-audit 0 --db ow.db audit list --limit 1 --format csv
+out_has '"1 sites: 0 created, 1 updated; VM-013: peak_occupancy 1100->1150, emergency_department yes->no"'
+printf '%s,emergency_department\n%s,maybe\n' "$ed_h" "$ed_r" >ed-bad.csv
+p ed-import-bad 65 --db ow.db import sites ed-bad.csv
+err_line 'protect: ed-bad.csv:2: emergency_department: "maybe" is not yes or no (empty when unknown)'
+printf '%s,emergency_department\n%s,yes\n' "$ow_h" "$ow_r" >ed-mall.csv
+p ed-import-mall 65 --db ow.db import sites ed-mall.csv
+err_line "protect: ed-mall.csv:2: emergency_department: yes is for a health-sector site (a hospital); this site's sector is shopping_centre (give no, or empty when unknown)"
+p ed-export 0 --db ow.db export sites --max-tlp RED
+if grep -q '^VM-013,.*,none,no$' ed-export.out && grep -q '^VM-012,.*,none,yes$' ed-export.out &&
+	grep -q '^id,.*,legal_basis,emergency_department$' ed-export.out; then ok; else
+	bad "the export lacks the emergency_department column: $(grep -E '^(id|VM-01[23]),' ed-export.out)"; fi

@@ -500,7 +500,7 @@ p lf-demo 0 --db lf.db demo
 p lf-show 0 --db lf.db sites show VM-051
 out_line "enclosure          fenced"
 p lf-list 0 --db lf.db sites list --format csv
-if grep -q '^VM-051,.*,329,0,fenced,yes,entry$' lf-list.out; then ok; else
+if grep -q '^VM-051,.*,329,0,fenced,yes,entry,$' lf-list.out; then ok; else
 	bad "sites list lacks the fenced festival ground: $(grep '^VM-051' lf-list.out)"; fi
 p lf-plan 0 --db lf.db plan --budget 2000000 --format json
 pycheck "review M3: a fenced ground has controlled entry, an open interchange has not" lf-plan.out '

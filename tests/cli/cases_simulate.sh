@@ -190,18 +190,20 @@ err_line "protect: sim-big.json: file too large (4194305 bytes; at most 4194304)
 # --- scenario from-site on the demo registry --------------------------------------------
 p sim-fs-demo 0 --db sim.db demo
 p sim-fs 0 --db sim.db scenario from-site VM-012 --threat armed_assault_team --out sim-fs.json
-err_line "protect: sim-fs.json: 4 receiving hospitals within 30 km, travel times at 1.4 x the straight line and 50 km/h; edit the file to change them"
+# issue 16: the laboratory VM-015 has no emergency department: three receiving hospitals
+err_line "protect: sim-fs.json: 3 receiving hospitals within 30 km, travel times at 1.4 x the straight line and 50 km/h; edit the file to change them"
 err_line "protect: the attacked site is receiving hospital 0, locked down (set hospitals.0.locked_down to false to keep its emergency department open)"
 pycheck "from-site scenario" sim-fs.json '
 assert j["threat"] == "armed_assault_team" and j["attack"]["victims"] == 150, j["attack"]["victims"]
 h = j["hospitals"]
 assert [x["name"] for x in h][:1] == ["Orrinford General Hospital"] and h[0]["locked_down"] is True
-assert len(h) == 4 and "Brackwater District Hospital" in [x["name"] for x in h]
+assert len(h) == 3 and "Brackwater District Hospital" in [x["name"] for x in h]
+assert "Vellmark Public Health Reference Laboratory" not in [x["name"] for x in h], h
 s = j["attack"]["sites"][0]
 assert s["hospital_index"] == 0 and s["hospital_travel_min"][0] == 1, s
 # 16.8 km to Brackwater x 1.4 / 50 km/h = 28.2 min
 assert s["hospital_travel_min"][[x["name"] for x in h].index("Brackwater District Hospital")] == 28.2, s
-assert len(j["response"]["bases"]) == 4 and j["response"]["ambulances"] == sum(b["ambulances"] for b in j["response"]["bases"])'
+assert len(j["response"]["bases"]) == 3 and j["response"]["ambulances"] == sum(b["ambulances"] for b in j["response"]["bases"])'
 p sim-fs-run 0 simulate --scenario sim-fs.json --replications 50
 out_line "scenario: armed_assault_team at Orrinford General Hospital (armed_assault_team, 150 victims)"
 p sim-fs-stdout 0 --db sim.db scenario from-site VM-052 --threat vehicle_ramming --victims 40
@@ -214,7 +216,7 @@ p sim-fs-near 0 --db sim.db scenario from-site VM-052 --threat vehicle_ramming
 err_has "1 receiving hospital within 5 km"
 p sim-fs-radius-none 0 --db sim.db config set mci.hospital_radius_km 0.1
 p sim-fs-none 65 --db sim.db scenario from-site VM-052 --threat vehicle_ramming
-err_line "protect: hospitals: no health-sector site you may read within 0.1 km of VM-052 (raise mci.hospital_radius_km)"
+err_line "protect: hospitals: no health-sector site with an emergency department you may read within 0.1 km of VM-052 (raise mci.hospital_radius_km)"
 p sim-fs-radius-back 0 --db sim.db config set mci.hospital_radius_km 30
 # a site the user may not read is not found; hospitals it may not read are left out
 p sim-fs-hidden 66 --db sim.db scenario from-site VM-015 --threat pbied --as harbour
@@ -225,14 +227,18 @@ p sim-fs-as 0 --db sim.db scenario from-site VM-032 --threat pbied --as harbour
 err_line "protect: 3 receiving hospitals within 30 km, travel times at 1.4 x the straight line and 50 km/h; edit the file to change them"
 err_line "protect: health-sector sites you may not read are left out"
 out_lacks "Vellmark Public Health Reference Laboratory"
-# --exclude / --hospitals (user review 4): a laboratory left out has no hospital and no station
-p sim-fs-ex 0 --db sim.db scenario from-site VM-032 --threat pbied --exclude VM-015 --out sim-fs-ex.json
+# --exclude / --hospitals (user review 4): a hospital left out has no hospital and no station
+# (issue 16: the laboratory, without an emergency department, is not offered at all)
+p sim-fs-ex 0 --db sim.db scenario from-site VM-032 --threat pbied --exclude VM-014 --out sim-fs-ex.json
 err_line "protect: 1 health-sector site left out (--exclude): no hospital, no ambulance station"
 pycheck "from-site --exclude" sim-fs-ex.json '
 names = [x["name"] for x in j["hospitals"]]
-assert "Vellmark Public Health Reference Laboratory" not in names and len(names) == 3, names
-assert not any("Laboratory" in b["name"] for b in j["response"]["bases"])
-assert len(j["response"]["bases"]) == 3'
+assert "Kessling Community Hospital" not in names and len(names) == 2, names
+assert not any("Kessling" in b["name"] or "Laboratory" in b["name"] for b in j["response"]["bases"])
+assert len(j["response"]["bases"]) == 2'
+# issue 16: a site without an emergency department cannot be named a receiving hospital
+p sim-fs-hosp-noed 65 --db sim.db scenario from-site VM-032 --threat pbied --hospitals VM-012,VM-015
+err_line "protect: hospitals: VM-015 has no emergency department: it receives no casualties"
 p sim-fs-hosp 0 --db sim.db scenario from-site VM-032 --threat pbied --hospitals VM-013,VM-012 --out sim-fs-hosp.json
 pycheck "from-site --hospitals" sim-fs-hosp.json '
 assert sorted(x["name"] for x in j["hospitals"]) == ["Brackwater District Hospital", "Orrinford General Hospital"], j["hospitals"]'

@@ -29,8 +29,9 @@ if [ "$(wc -l < u-user-list.out)" -eq 17 ]; then ok; else bad "expected 16 demo 
 # Every TLP label has sites; the RED ones name a reader (entries in the log).
 p u-sites-red 0 --db u.db export sites --format csv --max-tlp RED
 for tlp in CLEAR GREEN AMBER AMBER+STRICT RED; do
-	# the label, then the nine optional columns of issue 11 (staff ... legal_basis)
-	if grep -qE ",${tlp//+/[+]}(,[^,]*){9}\$" u-sites-red.out; then ok; else bad "no demo site is $tlp"; fi
+	# the label, then the nine optional columns of issue 11 (staff ... legal_basis) and issue 16's
+	# emergency_department
+	if grep -qE ",${tlp//+/[+]}(,[^,]*){10}\$" u-sites-red.out; then ok; else bad "no demo site is $tlp"; fi
 done
 p u-audit-demo 0 --db u.db audit list --limit 200 --format csv
 out_has ",system administrator,,registry.seed,"

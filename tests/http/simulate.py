@@ -212,11 +212,17 @@ def t_simulate_hospitals(res, port, protect, db):
     base = {"site_id": "VM-032", "threat": "pbied", "replications": 5}
     r = post(an, base)
     ids = [h["id"] for h in (r.json or {}).get("receiving_hospitals", [])]
-    res.check(r.status == 200 and "VM-015" in ids and all(h.get("name") for h in r.json["receiving_hospitals"]),
-              "hospitals: the receiving hospitals named (id, name): %r" % (ids,))
-    r = post(an, dict(base, exclude=["VM-015"]))
+    # issue 16: the laboratory VM-015 has no emergency department: not a receiving hospital
+    res.check(r.status == 200 and sorted(ids) == ["VM-012", "VM-013", "VM-014"] and
+              all(h.get("name") for h in r.json["receiving_hospitals"]),
+              "hospitals: the three hospitals with an emergency department named (id, name): %r" % (ids,))
+    r = post(an, dict(base, hospitals=["VM-012", "VM-015"]))
+    res.check(r.status == 400 and (r.json or {}).get("field") == "hospitals" and
+              "VM-015 has no emergency department" in (r.json or {}).get("error", ""),
+              "hospitals: the laboratory named: 400 hospitals: %r" % (r,))
+    r = post(an, dict(base, exclude=["VM-014"]))
     ids2 = [h["id"] for h in (r.json or {}).get("receiving_hospitals", [])]
-    res.check(r.status == 200 and ids2 == [i for i in ids if i != "VM-015"],
+    res.check(r.status == 200 and ids2 == [i for i in ids if i != "VM-014"],
               "hospitals: one excluded: %r" % (ids2,))
     res.check(r.status == 200 and len(r.json["rows"][0]["hospitals"]) == len(ids2),
               "hospitals: the excluded one is not simulated")

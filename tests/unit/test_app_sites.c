@@ -418,6 +418,64 @@ static void test_import_right(void)
 	pt_app_db_close(w.db);
 }
 
+/* issue 16 (item 2): the emergency department through a change and an import, audited */
+static void test_emergency_department(void)
+{
+	static const char keep[] = SITES_HEADER
+		"A-1,Stadium A,soft_target,stadium_arena,Org A,47.1,-12.1,R,100,55,0,1000000,GREEN\n";
+	static const char clear[] = "id,name,kind,sector,owner,lat,lon,region,capacity,"
+				    "peak_occupancy,population_served,economic_value_eur,tlp,"
+				    "emergency_department\n"
+				    "A-1,Stadium A,soft_target,stadium_arena,Org A,47.1,-12.1,R,100,55,"
+				    "0,1000000,GREEN,\n";
+	struct world w;
+	struct pt_caller op, sys;
+	struct pt_site_patch patch;
+	struct pt_site_write_result res;
+	struct pt_sites_import in;
+	struct pt_sites_import_result ir;
+	struct pt_site s;
+	struct pt_audit_entry *e = NULL;
+	struct pt_diag d;
+	size_t n = 0;
+	int can = 0;
+	if (setup(&w))
+		return;
+	op = fx_caller(w.db, "op-a");
+	pt_caller_system(&sys);
+	memset(&d, 0, sizeof d);
+	memset(&patch, 0, sizeof patch);
+	/* yes is a hospital's: refused at a stadium, naming the field, nothing written */
+	patch.fields = PT_SITE_F_EMERGENCY;
+	patch.v.emergency_department = PT_TRI_YES;
+	CHECK_INT(pt_app_site_patch(&op, w.db, "A-1", &patch, &res, &d), PT_EINVAL);
+	CHECK_STR(d.field, "emergency_department");
+	patch.v.emergency_department = PT_TRI_NO;
+	CHECK_INT(pt_app_site_patch(&op, w.db, "A-1", &patch, &res, &d), PT_OK);
+	CHECK_INT(res.site.emergency_department, PT_TRI_NO);
+	CHECK_INT(pt_audit_list(w.db, 0, 1, 0, &e, &n, NULL, &d), PT_OK);
+	CHECK(n == 1 && strstr(e[0].detail, "A-1: emergency_department unknown->no") != NULL);
+	free(e);
+	e = NULL;
+	/* a file without the column keeps it; an empty cell makes it unknown */
+	memset(&in, 0, sizeof in);
+	in.data = keep;
+	in.len = strlen(keep);
+	CHECK_INT(pt_app_sites_import(&sys, w.db, &in, &ir, &d), PT_OK);
+	CHECK_INT(pt_app_site_get(&op, w.db, "A-1", &s, &can, &d), PT_OK);
+	CHECK_INT(s.peak_occupancy, 55);
+	CHECK_INT(s.emergency_department, PT_TRI_NO);
+	in.data = clear;
+	in.len = strlen(clear);
+	CHECK_INT(pt_app_sites_import(&sys, w.db, &in, &ir, &d), PT_OK);
+	CHECK_INT(pt_app_site_get(&op, w.db, "A-1", &s, &can, &d), PT_OK);
+	CHECK_INT(s.emergency_department, PT_TRI_UNKNOWN);
+	CHECK_INT(pt_audit_list(w.db, 0, 1, 0, &e, &n, NULL, &d), PT_OK);
+	CHECK(n == 1 && strstr(e[0].detail, "A-1: emergency_department no->unknown") != NULL);
+	free(e);
+	pt_app_db_close(w.db);
+}
+
 int main(void)
 {
 	RUN(test_import_csv_geojson);
@@ -426,5 +484,6 @@ int main(void)
 	RUN(test_import_assessments);
 	RUN(test_site_get_patch_readers);
 	RUN(test_import_right); /* issue 10 */
+	RUN(test_emergency_department); /* issue 16 (item 2) */
 	return TEST_SUMMARY("test_app_sites");
 }

@@ -56,12 +56,12 @@ static struct pt_diag *diag(const char *file)
 static const char sites_csv[] =
 	"id,name,kind,sector,owner,lat,lon,region,capacity,peak_occupancy,population_served,"
 	"economic_value_eur,tlp,staff,entrances,perimeter_m,vehicle_approaches,screened_per_day,"
-	"control_systems,enclosure,staffed,legal_basis\n"
+	"control_systems,enclosure,staffed,legal_basis,emergency_department\n"
 	"\"'-5\",\"'=HYPERLINK(\"\"http://x.example/\"\",\"\"y\"\")\",soft_target,stadium_arena,"
-	"\"'@risk Ltd\",45.5,-3.5,\"'+44 line\",100,50,0,1000,GREEN,,,,,,,,,\n"
+	"\"'@risk Ltd\",45.5,-3.5,\"'+44 line\",100,50,0,1000,GREEN,,,,,,,,,,\n"
 	"F-2,\"'-5 Hall\",public_space,public_square,\"''=Owner\",-45.25,12.5,\"'\tTab region\","
-	",10,0,2.5,CLEAR,,,,,,,,,\n"
-	"F-3,'plain,public_space,public_square,O'Neill,1,2,Hall -5,,10,0,2.5,CLEAR,,,,,,,,,\n";
+	",10,0,2.5,CLEAR,,,,,,,,,,\n"
+	"F-3,'plain,public_space,public_square,O'Neill,1,2,Hall -5,,10,0,2.5,CLEAR,,,,,,,,,,\n";
 
 static void test_sites(void)
 {
@@ -107,10 +107,10 @@ static void test_sites(void)
 static const char sites_breaks_csv[] =
 	"id,name,kind,sector,owner,lat,lon,region,capacity,peak_occupancy,population_served,"
 	"economic_value_eur,tlp,staff,entrances,perimeter_m,vehicle_approaches,screened_per_day,"
-	"control_systems,enclosure,staffed,legal_basis\n"
+	"control_systems,enclosure,staffed,legal_basis,emergency_department\n"
 	"S-1,Hall;'=1+1;,public_space,public_square,\"Owner\n'@x\",1.5,-2,R;'-1\t'+2,,10,0,2.5,"
-	"CLEAR,,,,,,,,,\n"
-	"S-2,a;b;;c,public_space,public_square,x;''=kept;' =y,1,2,\"'=;'\"\"-\",,10,0,2.5,CLEAR,,,,,,,,,\n";
+	"CLEAR,,,,,,,,,,\n"
+	"S-2,a;b;;c,public_space,public_square,x;''=kept;' =y,1,2,\"'=;'\"\"-\",,10,0,2.5,CLEAR,,,,,,,,,,\n";
 
 static void test_sites_cell_breaks(void)
 {
@@ -170,7 +170,7 @@ static void test_site_named_like_a_number(void)
 	}
 	CHECK_INT(pt_sites_write_csv_rows(f, &s, 1, 0), PT_OK);
 	fclose(f);
-	CHECK_STR(mem, "S1,\"'-5\",public_space,public_square,Owner,-5,-3.5,R,,0,0,0,CLEAR,,,,,,,,,\n");
+	CHECK_STR(mem, "S1,\"'-5\",public_space,public_square,Owner,-5,-3.5,R,,0,0,0,CLEAR,,,,,,,,,,\n");
 	free(mem);
 }
 

@@ -96,6 +96,13 @@ static enum pt_err read_geojson(const char *text, struct pt_site_list *l)
 	"id,name,kind,sector,owner,lat,lon,region,capacity,peak_occupancy,population_"   \
 	"served,economic_value_eur,tlp,staff,entrances,perimeter_m,vehicle_approaches,"  \
 	"screened_per_day,control_systems,enclosure,staffed,legal_basis\n"
+/* What the writers write since issue 16 (item 2): HEADER_ALL and emergency_department (a file
+ * with HEADER_ALL still reads: the column is optional). */
+#define HEADER_WRITTEN                                                                     \
+	"id,name,kind,sector,owner,lat,lon,region,capacity,peak_occupancy,population_"   \
+	"served,economic_value_eur,tlp,staff,entrances,perimeter_m,vehicle_approaches,"  \
+	"screened_per_day,control_systems,enclosure,staffed,legal_basis,"                 \
+	"emergency_department\n"
 
 static const char *const good[PT_SITE_COLUMNS] = {
 	"H-001",  "Saint Aurel Hospital", "critical_infrastructure", "health",
@@ -210,7 +217,7 @@ static void test_csv_header_errors(void)
 			 "sector, owner, lat, lon, region, capacity, peak_occupancy, "
 			 "population_served, economic_value_eur, tlp, staff, entrances, perimeter_m, "
 			 "vehicle_approaches, screened_per_day, control_systems, enclosure, staffed, "
-			 "legal_basis");
+			 "legal_basis, emergency_department");
 	CHECK_INT(read_csv("id,name,kind,sector,owner,lat,region,capacity,peak_occupancy,"
 			   "population_served,economic_value_eur,tlp\n",
 			   &l),
@@ -524,7 +531,7 @@ static void test_geojson_errors(void)
 		   "name, kind, sector, owner, lat, lon, region, capacity, peak_occupancy, "
 		   "population_served, economic_value_eur, tlp, staff, entrances, perimeter_m, "
 		   "vehicle_approaches, screened_per_day, control_systems, enclosure, staffed, "
-		   "legal_basis (features[1])");
+		   "legal_basis, emergency_department (features[1])");
 	expect_geo(FEATURE("\"id\":\"A\",", "[1,2]",
 			   "\"kind\":\"soft_target\",\"sector\":\"health\",\"owner\":\"o\","
 			   "\"region\":\"r\",\"peak_occupancy\":1,\"population_served\":1,"
@@ -689,11 +696,11 @@ static void test_write_csv_exact(void)
 	}
 	CHECK_INT(pt_sites_write_csv(f, s, 2), PT_OK);
 	fclose(f);
-	CHECK_STR(mem, HEADER_ALL
+	CHECK_STR(mem, HEADER_WRITTEN
 		  "S-000,Saint Aurel Hospital,critical_infrastructure,energy,\"Valmora Grid, Ltd.\","
-		  "48.2,16.37,Valmora North,,900,250000,350000000,CLEAR,,,,,,,,,\n"
+		  "48.2,16.37,Valmora North,,900,250000,350000000,CLEAR,,,,,,,,,,\n"
 		  "S-001,\"Arena \"\"Nord\"\", Valmora\",soft_target,stadium_arena,\"Valmora Grid, "
-		  "Ltd.\",-33.8688197,0.1,Valmora North,20000,18000,0,1234567.89,GREEN,,,,,,,,,\n");
+		  "Ltd.\",-33.8688197,0.1,Valmora North,20000,18000,0,1234567.89,GREEN,,,,,,,,,,\n");
 	free(mem);
 }
 
@@ -740,7 +747,7 @@ static void test_write_csv_in_chunks(void)
 	CHECK_INT(pt_sites_write_csv_rows(f, s + 20, 30, 0), PT_OK);
 	CHECK_INT(pt_sites_write_csv_rows(f, s, 0, 0), PT_OK);
 	fclose(f);
-	CHECK(strncmp(mem, HEADER_ALL, strlen(HEADER_ALL)) == 0);
+	CHECK(strncmp(mem, HEADER_WRITTEN, strlen(HEADER_WRITTEN)) == 0);
 	CHECK(strstr(mem + 1, "\nid,") == NULL);
 	memset(&l, 0, sizeof l);
 	CHECK_INT(read_csv(mem, &l), PT_OK);
@@ -998,8 +1005,8 @@ static void test_csv_fit_columns(void)
 		if (f) {
 			CHECK_INT(pt_sites_write_csv(f, l.items, 2), PT_OK);
 			fclose(f);
-			CHECK(strstr(mem, "CLEAR,120,4,,2,9000,0,enclosed,yes,entry\n") != NULL);
-			CHECK(strstr(mem, "CLEAR,,,,,,,,,\n") != NULL);
+			CHECK(strstr(mem, "CLEAR,120,4,,2,9000,0,enclosed,yes,entry,\n") != NULL);
+			CHECK(strstr(mem, "CLEAR,,,,,,,,,,\n") != NULL);
 			free(mem);
 		}
 	}
@@ -1055,7 +1062,8 @@ static void test_absent_and_plausible(void)
 {
 	struct pt_site_list l;
 	char text[4096];
-	unsigned all = PT_SITE_ABSENT_ENCLOSURE | PT_SITE_ABSENT_STAFFED | PT_SITE_ABSENT_LEGAL_BASIS;
+	unsigned all = PT_SITE_ABSENT_ENCLOSURE | PT_SITE_ABSENT_STAFFED | PT_SITE_ABSENT_LEGAL_BASIS |
+		       PT_SITE_ABSENT_EMERGENCY; /* issue 16 (item 2) */
 	for (int k = 0; k < PT_DRIVER_COUNT; k++)
 		all |= PT_SITE_ABSENT_DRIVER(k);
 	memset(&l, 0, sizeof l);
@@ -1064,8 +1072,12 @@ static void test_absent_and_plausible(void)
 	CHECK(l.n == 1 && l.absent && l.absent[0] == all);
 	pt_site_list_clear(&l);
 	/* every column, empty cells: none absent (an empty cell is unknown) */
-	CHECK_INT(read_csv(HEADER_ALL FIT_ROW ",,,,,,,,,\n", &l), PT_OK);
+	CHECK_INT(read_csv(HEADER_WRITTEN FIT_ROW ",,,,,,,,,,\n", &l), PT_OK);
 	CHECK(l.n == 1 && l.absent && l.absent[0] == 0);
+	pt_site_list_clear(&l);
+	/* issue 11's columns only: the emergency department absent */
+	CHECK_INT(read_csv(HEADER_ALL FIT_ROW ",,,,,,,,,\n", &l), PT_OK);
+	CHECK(l.n == 1 && l.absent && l.absent[0] == PT_SITE_ABSENT_EMERGENCY);
 	pt_site_list_clear(&l);
 	/* some columns: the others absent */
 	CHECK_INT(read_csv("id,name,kind,sector,owner,lat,lon,region,capacity,peak_occupancy,"
@@ -1101,6 +1113,89 @@ static void test_absent_and_plausible(void)
 	pt_site_list_clear(&l);
 }
 
+/* issue 16 (item 2): the emergency department, an optional column and property */
+static void test_emergency_department(void)
+{
+	struct pt_site_list l;
+	char text[4096], *mem = NULL;
+	size_t len = 0;
+	FILE *f;
+	memset(&l, 0, sizeof l);
+	snprintf(text, sizeof text, "%s,emergency_department\n%s\n%s\n%s\n",
+		 "id,name,kind,sector,owner,lat,lon,region,capacity,peak_occupancy,population_served,"
+		 "economic_value_eur,tlp",
+		 "H-1,Hospital,critical_infrastructure,health,T,48.2,16.37,N,100,90,0,1000,GREEN,yes",
+		 "H-2,Laboratory,critical_infrastructure,health,T,48.2,16.37,N,100,90,0,1000,GREEN,no",
+		 "H-3,Clinic,critical_infrastructure,health,T,48.2,16.37,N,100,90,0,1000,GREEN,");
+	CHECK_INT(read_csv(text, &l), PT_OK);
+	CHECK_INT(l.n, 3);
+	if (l.n == 3) {
+		CHECK_INT(l.items[0].emergency_department, PT_TRI_YES);
+		CHECK_INT(l.items[1].emergency_department, PT_TRI_NO);
+		CHECK_INT(l.items[2].emergency_department, PT_TRI_UNKNOWN);
+		CHECK_INT(pt_site_receives_casualties(&l.items[0]), 1);
+		CHECK_INT(pt_site_receives_casualties(&l.items[1]), 0);
+		CHECK_INT(pt_site_receives_casualties(&l.items[2]), 1); /* unknown: as before 028 */
+		CHECK_INT(l.absent[0] & PT_SITE_ABSENT_EMERGENCY, 0);
+		f = open_memstream(&mem, &len);
+		if (f) {
+			CHECK_INT(pt_sites_write_csv(f, l.items, 3), PT_OK);
+			fclose(f);
+			CHECK(strncmp(mem, HEADER_WRITTEN, strlen(HEADER_WRITTEN)) == 0);
+			CHECK(strstr(mem, "GREEN,,,,,,,,,,yes\nH-2,") != NULL);
+			CHECK(strstr(mem, "GREEN,,,,,,,,,,no\nH-3,") != NULL);
+			CHECK(strstr(mem, "GREEN,,,,,,,,,,\n") != NULL);
+			free(mem);
+			mem = NULL;
+		}
+		f = open_memstream(&mem, &len);
+		if (f) { /* the JSON (and the API's site object): "yes", "no", null */
+			CHECK_INT(pt_sites_write_json(f, l.items, 3), PT_OK);
+			fclose(f);
+			CHECK(strstr(mem, "\"emergency_department\": \"yes\"") != NULL);
+			CHECK(strstr(mem, "\"emergency_department\": \"no\"") != NULL);
+			CHECK(strstr(mem, "\"emergency_department\": null") != NULL);
+			free(mem);
+		}
+	}
+	pt_site_list_clear(&l);
+	/* a bad value, and yes at a site of another sector: the line and the field */
+	snprintf(text, sizeof text, "%s,emergency_department\n%s,maybe\n",
+		 "id,name,kind,sector,owner,lat,lon,region,capacity,peak_occupancy,population_served,"
+		 "economic_value_eur,tlp", "H-1,Hospital,critical_infrastructure,health,T,48.2,16.37,N,"
+		 "100,90,0,1000,GREEN");
+	CHECK_INT(read_csv(text, &l), PT_EINVAL);
+	CHECK_STR(shown, "sites.csv:2: emergency_department: \"maybe\" is not yes or no (empty when "
+			 "unknown)");
+	snprintf(text, sizeof text, "%s,emergency_department\n%s,yes\n",
+		 "id,name,kind,sector,owner,lat,lon,region,capacity,peak_occupancy,population_served,"
+		 "economic_value_eur,tlp", FIT_ROW);
+	CHECK_INT(read_csv(text, &l), PT_EINVAL);
+	CHECK_STR(shown, "sites.csv:2: emergency_department: yes is for a health-sector site (a "
+			 "hospital); this site's sector is stadium_arena (give no, or empty when "
+			 "unknown)");
+	CHECK_INT(l.n, 0);
+	snprintf(text, sizeof text, "%s,emergency_department\n%s,no\n",
+		 "id,name,kind,sector,owner,lat,lon,region,capacity,peak_occupancy,population_served,"
+		 "economic_value_eur,tlp", FIT_ROW);
+	CHECK_INT(read_csv(text, &l), PT_OK); /* no: any site */
+	pt_site_list_clear(&l);
+	/* GeoJSON: a string or null */
+	snprintf(text, sizeof text, "{\"type\":\"FeatureCollection\",\"features\":[%s,%s]}",
+		 FEATURE("\"id\":\"F-1\",", "[1,2]", PROPS_REST ",\"emergency_department\":\"no\""),
+		 FEATURE("\"id\":\"F-2\",", "[1,2]", PROPS_REST ",\"emergency_department\":null"));
+	CHECK_INT(read_geojson(text, &l), PT_OK);
+	CHECK(l.n == 2 && l.items[0].emergency_department == PT_TRI_NO &&
+	      l.items[1].emergency_department == PT_TRI_UNKNOWN && l.absent &&
+	      !(l.absent[0] & PT_SITE_ABSENT_EMERGENCY) && !(l.absent[1] & PT_SITE_ABSENT_EMERGENCY));
+	pt_site_list_clear(&l);
+	expect_geo(FEATURE("\"id\":\"F-2\",", "[1,2]", PROPS_REST ",\"emergency_department\":true"),
+		   "sites.geojson:2: emergency_department: must be \"yes\", \"no\" or null (features[1])");
+	expect_geo(FEATURE("\"id\":\"F-2\",", "[1,2]", PROPS_REST ",\"emergency_department\":\"Yes\""),
+		   "sites.geojson:2: emergency_department: \"Yes\" is not yes or no (empty when unknown) "
+		   "(features[1])");
+}
+
 int main(void)
 {
 	setup();
@@ -1129,6 +1224,7 @@ int main(void)
 	RUN(test_site_check_direct);
 	RUN(test_list_append);
 	RUN(test_absent_and_plausible); /* issue 11 (owner2) */
+	RUN(test_emergency_department); /* issue 16 (item 2) */
 	teardown();
 	return TEST_SUMMARY("test_sites_io");
 }
