@@ -65,6 +65,12 @@ const char *pt_answer_name(enum pt_answer a);
 /** Parse "yes", "partly", "no" or "na" (exact). PT_EINVAL otherwise; *out untouched then. */
 enum pt_err pt_answer_parse(const char *s, enum pt_answer *out);
 
+/** One answer as stored. Plain data. */
+struct pt_survey_answer_row {
+	char question_id[PT_ID_MAX];
+	enum pt_answer answer; /**< PT_ANSWER_NONE in a change: remove the answer */
+};
+
 /** One question. Plain data. */
 struct pt_question {
 	char id[PT_ID_MAX];

@@ -14,12 +14,6 @@ struct pt_db;
 
 #define PT_SURVEYS_OF_SITE_MAX 1000 /**< visits of one site listed at most (newest first) */
 
-/** One stored answer. Plain data. */
-struct pt_survey_answer_row {
-	char question_id[PT_ID_MAX];
-	enum pt_answer answer; /**< PT_ANSWER_NONE in a put: remove the answer */
-};
-
 /** The seen_until of a site's latest confirmed visit of a method. Plain data. */
 struct pt_survey_seen {
 	char site_id[PT_ID_MAX];
