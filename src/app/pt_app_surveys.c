@@ -30,7 +30,29 @@ void pt_app_survey_stamp(const struct pt_caller *c, char out[PT_STAMP_MAX])
 
 /* ---- questionnaires --------------------------------------------------------- */
 
-/* The questionnaire of kind, version (0: current), checked against the catalogues of db. */
+/*
+ * Keep of each question's threats and measures those the registry's catalogues
+ * hold (a registry may import catalogues of its own; the shipped files are
+ * checked against the shipped catalogues by tests/unit/test_survey.c).
+ */
+static void questionnaire_fit(struct pt_questionnaire *q, const struct pt_catalog *threats,
+			      const struct pt_measure_catalog *measures)
+{
+	size_t i, k, n;
+	for (i = 0; i < q->n; i++) {
+		struct pt_question *x = &q->q[i];
+		for (k = n = 0; k < x->n_threats; k++)
+			if (pt_catalog_find(threats, x->threats[k]) >= 0)
+				memmove(x->threats[n++], x->threats[k], PT_ID_MAX);
+		x->n_threats = n;
+		for (k = n = 0; k < x->n_measures; k++)
+			if (pt_measure_catalog_find(measures, x->measures[k]) >= 0)
+				memmove(x->measures[n++], x->measures[k], PT_ID_MAX);
+		x->n_measures = n;
+	}
+}
+
+/* The questionnaire of kind, version (0: current), fitted to the catalogues of db. */
 static enum pt_err questionnaire_load(struct pt_db *db, const char *kind, int version,
 				      struct pt_questionnaire *out, struct pt_diag *d)
 {
@@ -52,8 +74,7 @@ static enum pt_err questionnaire_load(struct pt_db *db, const char *kind, int ve
 	if ((err = pt_db_catalogs_load(db, &cat, d)) != PT_OK ||
 	    (err = pt_db_measures_load(db, &measures, d)) != PT_OK)
 		goto out;
-	err = pt_questionnaire_read_json(f->data, f->len, name, &cat.threats,
-					 measures.n ? &measures : NULL, out, d);
+	err = pt_questionnaire_read_json(f->data, f->len, name, NULL, NULL, out, d);
 	if (err == PT_OK && version > 0 && version != out->version) {
 		/* an older version, kept under its number once a newer one replaced it */
 		pt_questionnaire_clear(out);
@@ -63,9 +84,10 @@ static enum pt_err questionnaire_load(struct pt_db *db, const char *kind, int ve
 					  "version %d of the questionnaire of %s is not built in",
 					  version, kind);
 		else
-			err = pt_questionnaire_read_json(f->data, f->len, name, &cat.threats,
-							 measures.n ? &measures : NULL, out, d);
+			err = pt_questionnaire_read_json(f->data, f->len, name, NULL, NULL, out, d);
 	}
+	if (err == PT_OK)
+		questionnaire_fit(out, &cat.threats, &measures);
 out:
 	pt_catalog_clear(&cat.kinds);
 	pt_catalog_clear(&cat.sectors);
