@@ -152,13 +152,12 @@ static enum pt_err audit(struct pt_db *db, const char *action, const struct pt_s
 	return pt_audit_append_records(db, action, "surveys", id, detail, "sites", &site, 1, d);
 }
 
-/* A refusal's audit entry (pt_app_refused) with the visit's id. */
+/* A refusal's audit entry (pt_app_refused), on visit s's site: the audit list judges it by
+ * the site's label (a refusal is only ever of a site the caller may read). */
 static enum pt_err refused(const struct pt_caller *c, struct pt_db *db, const char *action,
-			   long long id, enum pt_err err, struct pt_diag *d)
+			   const struct pt_survey *s, enum pt_err err, struct pt_diag *d)
 {
-	char sid[32];
-	snprintf(sid, sizeof sid, "%lld", id);
-	return pt_app_refused(c, db, action, "surveys", sid, err, d);
+	return pt_app_refused(c, db, action, "sites", s->site_id, err, d);
 }
 
 /* ---- start a visit --------------------------------------------------------------- */
@@ -477,6 +476,7 @@ enum pt_err pt_app_survey_answer(const struct pt_caller *c, struct pt_db *db, lo
 	enum pt_err err;
 	size_t i;
 	memset(&qn, 0, sizeof qn);
+	memset(&s, 0, sizeof s);
 	if ((err = draft_of(c, db, id, &s, &snap, &site, d)) != PT_OK)
 		goto out;
 	if ((err = pt_app_questionnaire_get(c, db, s.questionnaire, s.questionnaire_version, &qn,
@@ -503,7 +503,7 @@ enum pt_err pt_app_survey_answer(const struct pt_caller *c, struct pt_db *db, lo
 	pt_app_act(c, db);
 	err = pt_db_transaction(db, write_answers, &w, d);
 out:
-	err = refused(c, db, "survey.answers", id, err, d);
+	err = refused(c, db, "survey.answers", &s, err, d);
 	pt_questionnaire_clear(&qn);
 	pt_snapshot_release(snap);
 	return err;
@@ -664,6 +664,7 @@ enum pt_err pt_app_survey_rate(const struct pt_caller *c, struct pt_db *db, long
 	size_t i, k;
 
 	memset(&v, 0, sizeof v);
+	memset(&s, 0, sizeof s);
 	memset(&cur, 0, sizeof cur);
 	memset(&set, 0, sizeof set);
 	if ((err = draft_of(c, db, id, &s, &snap, &site, d)) != PT_OK)
@@ -716,7 +717,7 @@ enum pt_err pt_app_survey_rate(const struct pt_caller *c, struct pt_db *db, long
 	pt_app_act(c, db);
 	err = pt_db_transaction(db, write_ratings, &w, d);
 out:
-	err = refused(c, db, "survey.ratings", id, err, d);
+	err = refused(c, db, "survey.ratings", &s, err, d);
 	free(reasons);
 	pt_assessment_set_clear(&cur);
 	pt_assessment_set_clear(&set);
@@ -827,6 +828,7 @@ enum pt_err pt_app_survey_confirm(const struct pt_caller *c, struct pt_db *db, l
 	enum pt_err err;
 
 	memset(&rated, 0, sizeof rated);
+	memset(&s, 0, sizeof s);
 	if (counted)
 		*counted = 0;
 	if ((err = visit_of(c, db, id, &s, &snap, &site, &rec, d)) != PT_OK)
@@ -873,7 +875,7 @@ enum pt_err pt_app_survey_confirm(const struct pt_caller *c, struct pt_db *db, l
 	if ((err = pt_db_transaction(db, write_confirm, &w, d)) == PT_OK && counted)
 		*counted = w.counted;
 out:
-	err = refused(c, db, "survey.confirm", id, err, d);
+	err = refused(c, db, "survey.confirm", &s, err, d);
 	free(reasons);
 	pt_assessment_set_clear(&rated);
 	pt_snapshot_release(snap);
