@@ -1,7 +1,7 @@
 /* pt_app_surveys.h - the use cases of assessment visits (surveys): start a
  * visit, answer the questionnaire, rate, confirm by a second person, read;
  * the questionnaires; which installed measures the counting visits saw
- * (issue 16 item 3; docs/access.md "Surveys", docs/methodology.md 22). */
+ * (issue 16 item 3; docs/access.md "Surveys", docs/methodology.md "Surveys"). */
 #ifndef PT_APP_SURVEYS_H
 #define PT_APP_SURVEYS_H
 
@@ -99,7 +99,7 @@ enum pt_err pt_app_survey_confirm(const struct pt_caller *c, struct pt_db *db, l
 				  size_t *counted, struct pt_diag *d);
 
 /**
- * No double counting (docs/methodology.md 22.4): every measure of sm[0..n)
+ * No double counting (docs/methodology.md "Surveys", what a visit saw): every measure of sm[0..n)
  * installed or verified at or before the seen_until of its site's latest
  * confirmed quantitative visit becomes PT_SM_EXISTING (the visit's ratings
  * include its effect), in place. Reads the visits in the caller's snapshot.

@@ -1,5 +1,5 @@
 /* pt_survey.h - the self-assessment questionnaire of a kind of site and what
- * its answers propose (issue 16 item 3; docs/methodology.md section 22):
+ * its answers propose (issue 16 item 3; docs/methodology.md "Surveys"):
  * deficiency per threat, the proposed FEMA vulnerability and success
  * probability, the findings, and which installed measures a visit saw. */
 #ifndef PT_SURVEY_H

@@ -1,5 +1,5 @@
 -- 029_surveys.sql - issue 16 item 3: an assessment is a dated visit by a named
--- assessor (docs/methodology.md section 22; docs/access.md "Surveys").
+-- assessor (docs/methodology.md "Surveys"; docs/access.md "Surveys").
 --
 -- surveys: one visit of one site by one method. source: 'survey' (a
 -- questionnaire visit, 'draft' until a second person confirms it), 'import'
