@@ -86,11 +86,12 @@ function drawSurvey(view, s, qn, current, redraw) {
   const draft = s.state === 'draft';
   put(view,
     el('div', { class: 'page-head' },
-      el('h1', { id: 'survey-title' }, `Visit of ${s.site_name}`), tlpBadge(s.tlp),
+      el('h1', { id: 'survey-title' }, `Visit of ${s.site_name}`), tlpBadge(String(s.tlp || '').replace(/^TLP:/, '')),
       el('span', { class: draft ? 'pill' : 'pill pill-edit', dataset: { testid: 'survey-state' } }, s.state)),
     el('p', {}, `${s.method === 'fema' ? 'FEMA 452' : 'Quantitative'} visit on ${(s.visited_at || '').slice(0, 10)} by ${s.assessor}`,
       s.questionnaire ? `, questionnaire "${s.questionnaire.kind}" version ${s.questionnaire.version}` : '',
       s.state === 'confirmed' ? `; confirmed by ${s.confirmed_by} on ${(s.confirmed_at || '').slice(0, 10)}.` : '.'),
+    confirmPanel(s, redraw),
     proposalsPanel(s, current, redraw),
     findingsPanel(s),
     qn ? questionsPanel(s, qn, redraw) : null,
@@ -98,8 +99,7 @@ function drawSurvey(view, s, qn, current, redraw) {
     el('section', { class: 'panel', 'aria-labelledby': 'survey-evidence-title' },
       el('h2', { id: 'survey-evidence-title' }, 'Evidence'),
       (s.evidence || []).length ? el('ul', {}, s.evidence.map((x) => el('li', {}, x.name || String(x.id))))
-        : el('p', { class: 'muted' }, 'No photo or document attached.')),
-    confirmPanel(s, redraw));
+        : el('p', { class: 'muted' }, 'No photo or document attached.')));
 }
 
 // Answers, grouped by section: four choices per question; saved together.
@@ -194,23 +194,28 @@ function proposalsPanel(s, current, redraw) {
       save.disabled = false;
     }
   });
-  const head = ['Threat', 'Answered', 'Deficiency', 'Proposed', 'Rate', fema ? 'Vulnerability' : 'P(success)'];
-  if (fema) head.push('Asset value', 'Threat rating');
-  head.push('Reason');
+  const proposedText = (p) => (p.proposed
+    ? (fema ? `V ${p.vulnerability_rating}` : `${p.p_success.min} / ${p.p_success.mode} / ${p.p_success.max}`)
+    : el('span', { class: 'muted' }, 'under 70 % answered'));
+  const ratedText = (r) => (!r ? '—' : fema ? `V ${r.vulnerability_rating} (asset ${r.asset_value}, threat ${r.threat_rating})`
+    : `${r.p_success.min} / ${r.p_success.mode} / ${r.p_success.max}`);
+  const head = editable ? ['Threat', 'Answered', 'Deficiency', 'Proposed', 'Rate', fema ? 'Vulnerability' : 'P(success)']
+    : ['Threat', 'Answered', 'Deficiency', 'Proposed', 'Rated', 'Reason'];
+  if (editable && fema) head.push('Asset value', 'Threat rating');
+  if (editable) head.push('Reason');
+  const line = (x) => (editable
+    ? [el('td', {}, x.use), el('td', {}, x.value), fema ? el('td', {}, x.asset) : null, fema ? el('td', {}, x.threat) : null, el('td', {}, x.reason)]
+    : [el('td', { dataset: { testid: 'rated' } }, ratedText(rated.get(x.p.threat_id))), el('td', {}, (rated.get(x.p.threat_id) || {}).reason || '')]);
   return el('section', { class: 'panel', 'aria-labelledby': 'survey-proposals-title' },
-    el('h2', { id: 'survey-proposals-title' }, 'Proposed ratings'),
+    el('h2', { id: 'survey-proposals-title' }, editable ? 'Proposed ratings' : 'Proposed and recorded ratings'),
     el('div', { class: 'table-scroll' }, el('table', { class: 'table', id: 'survey-proposals' },
       el('thead', {}, el('tr', {}, head.map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, rows.map((x) => el('tr', { dataset: { threat: x.p.threat_id } },
         el('th', { scope: 'row' }, threatName(x.p.threat_id)),
         el('td', { class: 'num' }, `${x.p.answered} of ${x.p.questions}`),
         el('td', { class: 'num' }, x.p.deficiency.toFixed(2)),
-        el('td', { dataset: { testid: 'proposed' } }, x.p.proposed
-          ? (fema ? `V ${x.p.vulnerability_rating}` : `${x.p.p_success.min} / ${x.p.p_success.mode} / ${x.p.p_success.max}`)
-          : el('span', { class: 'muted' }, 'under 70 % answered')),
-        el('td', {}, x.use), el('td', {}, x.value),
-        fema ? el('td', {}, x.asset) : null, fema ? el('td', {}, x.threat) : null,
-        el('td', {}, x.reason)))))),
+        el('td', { dataset: { testid: 'proposed' } }, proposedText(x.p)),
+        line(x)))))),
     editable ? el('div', { class: 'form-actions' }, save, error) : null,
     el('p', { class: 'muted small' }, 'A threat\'s deficiency is the weighted mean of its answered questions (yes 0, partly 0.5, no 1; n.a. left out); the proposed vulnerability is round(1 + 9 x deficiency). No proposal below 70 % of a threat\'s questions answered.'));
 }
@@ -234,6 +239,7 @@ function confirmPanel(s, redraw) {
     error.textContent = '';
     try {
       redraw(await api.confirmSurvey(s.id));
+      window.scrollTo(0, 0);
       toast('Visit confirmed: its ratings now count.');
     } catch (e) { error.textContent = e.detail || e.message; button.disabled = false; }
   });

@@ -2548,9 +2548,11 @@ test('survey: the trust operator records a visit, a second user confirms', async
   }
   await row.locator('input[type=checkbox]').check();
   await page.locator('[data-testid=ratings-save]').click();
-  await page.locator('.survey-q').first().waitFor();
-  await page.locator('[data-testid=survey-confirm]').waitFor({ state: 'detached' }).catch(() => {});
+  await page.locator('#toast', { hasText: 'Ratings saved.' }).waitFor();
+  eq(await row.locator('input[type=number]').first().inputValue(), '3', 'the rating kept is the proposal');
+  eq(await page.locator('[data-testid=survey-confirm]').count(), 0, 'the assessor may not confirm');
   assert(await page.getByText('A second person confirms the visit once it is rated').isVisible(), 'the assessor is told a second person confirms');
+  await row.scrollIntoViewIfNeeded();
   await shot(page, 'laptop-survey-proposed');
   const url = page.url();
   await page.context().close();
@@ -2560,6 +2562,8 @@ test('survey: the trust operator records a visit, a second user confirms', async
   await admin.goto(url);
   await admin.locator('[data-testid=survey-confirm]').click();
   await admin.locator('[data-testid=survey-state]', { hasText: 'confirmed' }).waitFor();
+  eq((await admin.locator('#survey-proposals tr[data-threat=cyber_physical] [data-testid=rated]').textContent()).trim(),
+    'V 3 (asset 8, threat 5)', 'the confirmed visit shows its rating');
   await shot(admin, 'laptop-survey-confirmed');
   await admin.goto(BASE + '/#/site/VM-012');
   await admin.locator('#site-surveys tbody tr').first().waitFor();
