@@ -391,14 +391,11 @@ enum pt_err pt_app_survey_get(const struct pt_caller *c, struct pt_db *db, long 
 	memset(out, 0, sizeof *out);
 	if ((err = visit_of(c, db, id, &s, &snap, &site, &rec, d)) != PT_OK)
 		goto out;
-	pt_strlcpy(out->site_name, site.name, sizeof out->site_name);
-	out->tlp = site.tlp;
 	if ((err = pt_db_begin_read(db, d)) != PT_OK)
 		goto out;
 	err = view_load(db, &s, out, d);
 	if ((err = pt_db_end(db, err, d)) != PT_OK)
 		goto out;
-	out->site_name[sizeof out->site_name - 1] = '\0';
 	pt_strlcpy(out->site_name, site.name, sizeof out->site_name);
 	out->tlp = site.tlp;
 	out->can_record = !s.confirmed &&
