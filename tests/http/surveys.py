@@ -139,6 +139,25 @@ def t_surveys(res, port, protect, db):
     res.check(("import", "confirmed", "system administrator") in heads, "the demo's import is a visit: %r" % heads)
     res.eq(lst.get("tlp"), "TLP:GREEN", "the list is marked with the site's label")
 
+    # a quantitative visit: the success range follows the demo's rule from the proposed V
+    r = trust.request("POST", "/api/v1/sites/%s/surveys" % SITE, {"method": "quant"})
+    qid = (r.json or {}).get("id", 0)
+    # cyber-physical sabotage: 5 of its 6 questions; (3 x 0 + 3 x 0.5 + 2 x 1 + 3 x 0 + 2 x 0) / 13
+    # = 0.269; V = round(3.42) = 3; success mode 0.24, min 0.14, max 0.34
+    r = answers(trust, qid, [("ci-restricted", "yes"), ("ci-control-systems", "partly"), ("ci-fail-safe", "no"),
+                             ("ci-vetting", "yes"), ("ci-power", "yes")])
+    p = proposal(r.json or {}, "cyber_physical") or {}
+    res.eq((p.get("answered"), p.get("vulnerability_rating"), p.get("p_success")),
+           (5, 3, {"min": 0.14, "mode": 0.24, "max": 0.34}), "the quantitative proposal")
+    r = trust.request("PATCH", "/api/v1/surveys/%d/ratings" % qid, {"items": [{"threat_id": "cyber_physical"}]})
+    res.eq(r.status, 200, "the proposal taken as it is")
+    res.eq(admin.request("POST", "/api/v1/surveys/%d/confirm" % qid).status, 200, "confirmed")
+    cur = {x["threat_id"]: x for x in (trust.get("/api/v1/sites/%s/assessments/quant" % SITE).json or {}).get("items", [])}
+    row = cur.get("cyber_physical", {})
+    res.eq((row.get("p_success"), row.get("p_attempt")),
+           ({"min": 0.14, "mode": 0.24, "max": 0.34}, {"min": 0.00017, "mode": 0.0005, "max": 0.0015}),
+           "the success range counts; the attempt probability is the one rated before")
+
     # who may read: a site the caller may not read is 404 alike
     pio = login(res, port, "harbour")
     res.eq(pio.get("/api/v1/sites/VM-015/surveys").status, 404, "another organisation's AMBER site")
