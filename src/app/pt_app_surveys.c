@@ -257,7 +257,13 @@ enum pt_err pt_app_survey_start(const struct pt_caller *c, struct pt_db *db, con
 	}
 	if ((err = visit_time(c, in->visited_on, s.visited_at, d)) != PT_OK)
 		goto out;
-	if ((err = pt_app_questionnaire_get(c, db, site.kind, 0, &qn, d)) != PT_OK)
+	/* a kind without a questionnaire (a registry's own catalogue): a visit rated by hand,
+	 * every rating with its reason */
+	if ((err = pt_app_questionnaire_get(c, db, site.kind, 0, &qn, d)) == PT_ENOTFOUND) {
+		pt_diag_clear(d);
+		err = PT_OK;
+	}
+	if (err != PT_OK)
 		goto out;
 	pt_strlcpy(s.site_id, site.id, sizeof s.site_id);
 	s.method = in->method;
@@ -476,6 +482,13 @@ enum pt_err pt_app_survey_answer(const struct pt_caller *c, struct pt_db *db, lo
 	memset(&s, 0, sizeof s);
 	if ((err = draft_of(c, db, id, &s, &snap, &site, d)) != PT_OK)
 		goto out;
+	if (!s.questionnaire[0]) {
+		err = pt_diag_set(d, PT_EINVAL, 0, "answers",
+				  "visit %lld has no questionnaire (none for its kind of site): rate it "
+				  "directly, with reasons",
+				  id);
+		goto out;
+	}
 	if ((err = pt_app_questionnaire_get(c, db, s.questionnaire, s.questionnaire_version, &qn,
 					    d)) != PT_OK)
 		goto out;
