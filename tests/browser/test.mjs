@@ -2569,6 +2569,8 @@ test('survey: the trust operator records a visit, a second user confirms', async
   await admin.locator('#site-surveys tbody tr').first().waitFor();
   const first = (await admin.locator('#site-surveys tbody tr').first().innerText());
   assert(first.includes('confirmed') && first.includes('trust-admin'), `the newest visit, confirmed: ${first}`);
+  await admin.locator('[data-testid=site-surveys]').scrollIntoViewIfNeeded();
+  await shot(admin, 'laptop-site-surveys');
   const ass = await admin.evaluate(async () => (await fetch('/api/v1/sites/VM-012/assessments/fema')).json());
   eq(ass.items.find((r) => r.threat_id === 'cyber_physical').vulnerability_rating, 3, 'the confirmed rating counts');
   await admin.context().close();
