@@ -6,12 +6,14 @@
 #include "app/pt_app_sites.h"
 #include "app/pt_app_surveys.h"
 #include "app_fixture.h"
+#include "app_plan_fixture.h"
 #include "core/pt_plan_records.h"
 #include "core/pt_survey.h"
 #include "formats/pt_embedded.h"
 #include "formats/pt_measures_io.h"
 #include "formats/pt_survey_io.h"
 #include "store/pt_site_store.h"
+#include "store/pt_store_int.h"
 #include "store/pt_survey_store.h"
 
 /* A questionnaire of n questions all tied to "arson", weights w[i]. */
@@ -361,6 +363,64 @@ static void test_measures_seen(void)
 	pt_db_close(db);
 }
 
+
+/* The register's entry of PS-001 against vehicle ramming (risk 0.05 x 0.5 x 200e6 a year). */
+static struct pt_register_entry ramming_entry(struct pt_db *db)
+{
+	struct pt_register_entry *e = NULL, out;
+	struct pt_diag d;
+	size_t n = 0, i;
+	memset(&out, 0, sizeof out);
+	memset(&d, 0, sizeof d);
+	CHECK_INT(reg_list(db, NULL, "PS-001", &e, &n, &d), PT_OK);
+	for (i = 0; i < n; i++)
+		if (strcmp(e[i].threat_id, "vehicle_ramming") == 0)
+			out = e[i];
+	free(e);
+	return out;
+}
+
+static void test_register_seen(void)
+{
+	/* film (V x 0.7 against ramming) installed at PS-001: an effect when installed after the
+	 * quantitative visit that counts, part of its ratings when installed before */
+	struct pt_db *db = open_with_measures();
+	struct pt_register_entry e;
+	struct pt_assessment_set q;
+	struct pt_diag d;
+	if (!db)
+		return;
+	memset(&d, 0, sizeof d);
+	CHECK_INT(sqlite3_exec(pt_db_sqlite(db),
+			       "INSERT INTO site_measures (site_id, measure_id, status, plan, added_at, "
+			       "added_by, changed_at, changed_by) VALUES ('PS-001', 'film', 'installed', "
+			       "'', '2026-01-01T00:00:00Z', 'opa', '2026-06-01T00:00:00Z', 'opa')",
+			       NULL, NULL, NULL),
+		  SQLITE_OK);
+	/* a quantitative visit on 2026-05-01, before the installation */
+	memset(&q, 0, sizeof q);
+	q.method = PT_METHOD_QUANT;
+	quant_add(&q, "PS-001", "vehicle_ramming", 0.05, 0.5, 200e6);
+	CHECK_INT(pt_db_assessments_import_as(db, &q, PT_SOURCE_IMPORT, "2026-05-01T00:00:00Z", &d), PT_OK);
+	/* the fixture's own import, dated at the real clock, would be the latest: date it earlier */
+	CHECK_INT(sqlite3_exec(pt_db_sqlite(db),
+			       "UPDATE surveys SET visited_at = '2026-04-01T00:00:00Z', seen_until = "
+			       "'2026-04-01T00:00:00Z' WHERE visited_at > '2026-05-01T00:00:00Z'",
+			       NULL, NULL, NULL),
+		  SQLITE_OK);
+	e = ramming_entry(db);
+	CHECK_INT(e.n_committed, 1);
+	CHECK_NEAR(e.risk_eur_year, 0.05 * 0.5 * 200e6, 1e-3);
+	CHECK(e.residual_eur_year < e.risk_eur_year * 0.71 && e.residual_eur_year > e.risk_eur_year * 0.69);
+	/* a later visit (2026-07-01) saw the film: no longer an effect */
+	CHECK_INT(pt_db_assessments_import_as(db, &q, PT_SOURCE_IMPORT, "2026-07-01T00:00:00Z", &d), PT_OK);
+	e = ramming_entry(db);
+	CHECK_INT(e.n_committed, 0);
+	CHECK_NEAR(e.residual_eur_year, e.risk_eur_year, 1e-6);
+	pt_assessment_set_clear(&q);
+	pt_db_close(db);
+}
+
 int main(void)
 {
 	RUN(test_deficiency);
@@ -369,5 +429,6 @@ int main(void)
 	RUN(test_files);
 	RUN(test_visits);
 	RUN(test_measures_seen);
+	RUN(test_register_seen);
 	return TEST_SUMMARY("survey");
 }
