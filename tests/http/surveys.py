@@ -70,6 +70,11 @@ def t_surveys(res, port, protect, db):
     res.eq(findings, [("ci-drone-exposure", "no"), ("ci-air-intakes", "partly")], "findings: no, then partly")
     res.eq((r.json or {}).get("findings", [{}])[0].get("measures"), ["drone_detection", "staff_awareness_training"],
            "a finding names the measures that answer it")
+    r = answers(trust, sid, [("ci-power", "yes")])
+    res.eq((r.json or {}).get("answered"), 4, "a fourth answer")
+    r = answers(trust, sid, [("ci-power", None)])
+    res.eq(((r.json or {}).get("answered"), "ci-power" in (r.json or {}).get("answers", {})), (3, False),
+           "null clears an answer")
     r = answers(trust, sid, [("ci-no-such", "yes")])
     res.check(r.status == 400 and (r.json or {}).get("field") == "answers.ci-no-such", "unknown question: %r" % r.body[:200])
     r = answers(trust, sid, [("ci-recon", "maybe")])
