@@ -40,6 +40,8 @@ TEST_SRC := $(wildcard tests/unit/test_*.c)
 DATA_FILES := $(sort $(wildcard data/catalog/*.csv data/demo/*.csv data/demo/*.geojson data/alerts/*.json))
 # issue 15 (runs): the built-in exercise scenarios and the simulations they drive
 DATA_FILES += $(sort $(wildcard data/scenarios/*.json))
+# issue 16 item 3 (surveys): the self-assessment questionnaire of each kind of site
+DATA_FILES += $(sort $(wildcard data/questionnaires/*.json))
 # The web page (served at / by `protect serve`), compiled in like data/.
 WEB_FILES := $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg web/*.png web/*.ico \
               web/*.json web/*.geojson))

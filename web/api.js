@@ -451,3 +451,15 @@ export const designateCer = (orgId, d) => call('PUT', `/organisations/${encodeUR
    before/after: {ranked, score, rank, of, band}, change: {score, rank}} */
 export const sitePeers = (id, method) => call('GET', `/sites/${encodeURIComponent(id)}/peers`, { query: { method } });
 export const siteWhatIf = (id, measure, method) => call('GET', `/sites/${encodeURIComponent(id)}/what-if`, { query: { measure, method } });
+/* ---- issue 16 item 3: assessment visits (docs/api.md "Surveys") ----
+   visit: {id, site_id, site_name, method, source, state, visited_at, assessor, questionnaire,
+   confirmed_by, confirmed_at, answers, questions, answered, proposals, ratings, findings,
+   evidence, can_record, can_confirm, tlp}. */
+export const siteSurveys = (id) => call('GET', `/sites/${encodeURIComponent(id)}/surveys`);
+export const startSurvey = (id, method, visitedOn) =>
+  call('POST', `/sites/${encodeURIComponent(id)}/surveys`, { json: visitedOn ? { method, visited_on: visitedOn } : { method } });
+export const survey = (id) => call('GET', `/surveys/${encodeURIComponent(id)}`);
+export const surveyAnswers = (id, answers) => call('PATCH', `/surveys/${encodeURIComponent(id)}/answers`, { json: { answers } });
+export const surveyRatings = (id, items) => call('PATCH', `/surveys/${encodeURIComponent(id)}/ratings`, { json: { items } });
+export const confirmSurvey = (id) => call('POST', `/surveys/${encodeURIComponent(id)}/confirm`);
+export const questionnaire = (kind) => call('GET', `/questionnaires/${encodeURIComponent(kind)}`);

@@ -21,6 +21,7 @@ import { renderExercises } from './exercises.js'; // issue 15: exercise runs
 import { renderRun } from './run.js'; // issue 15: one run (facilitator, player, evaluator)
 import { renderCer } from './cer.js'; // issue 16, item 8: critical entities (CER Directive)
 import { canSeeCer } from './roles.js'; // issue 16, item 8
+import { renderSurvey } from './survey.js'; // issue 16 item 3
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -78,6 +79,7 @@ api.setMarkingHandler((label) => {
 const ROUTES = [
   { re: /^#\/login$/, view: 'login', title: 'Log in', draw: () => renderLogin(main, ctx, onLoggedIn) },
   { re: /^#\/site\/([A-Za-z0-9._-]{1,63})$/, view: 'site', title: 'Site', draw: (m) => renderSite(main, ctx, decodeURIComponent(m[1])) },
+  { re: /^#\/survey\/(\d{1,15})$/, view: 'survey', title: 'Assessment visit', draw: (m) => renderSurvey(main, ctx, m[1]) }, // issue 16 item 3
   { re: /^#\/plan$/, view: 'plan', title: 'Investment plan', nav: 'Plan', href: '#/plan', draw: () => renderPlan(main, ctx) },
   { re: /^#\/resilience(\?.*)?$/, view: 'resilience', title: 'Resilience', nav: 'Resilience', href: '#/resilience', draw: (m) => renderResilience(main, ctx, new URLSearchParams((m[1] || '').slice(1))) }, // issue 12
   // issue 14: no `allowed` (the link is hidden by `navAllowed`); the view itself says who may use it

@@ -8,6 +8,7 @@ import { el, put, tlpBadge, bandClass, METHODS, names, num, eurWords, people, pc
 import { canEditSite, canSimulate } from './roles.js';
 import { DOWNSTREAM_SHORT } from './ranking.js';
 import { siteEditSection } from './siteedit.js'; // issue 16, item 2
+import { surveysSection } from './survey.js'; // issue 16 item 3
 
 const FEMA_FIELDS = [
   ['asset_value', 'Asset value'], ['threat_rating', 'Threat rating'], ['vulnerability_rating', 'Vulnerability rating'],
@@ -64,7 +65,8 @@ export async function renderSite(main, ctx, id) {
     measuresSection(site),
     peersSection(site), // issue 16, item 7
     whatIfSection(site),
-    dependenciesSection(site)); // issue 12
+    dependenciesSection(site), // issue 12
+    surveysSection(site, editable)); // issue 16 item 3
   await refreshStanding(page);
 }
 

@@ -14,6 +14,7 @@
 #include "../store/pt_store.h"
 #include "../store/pt_surge_store.h"
 #include "pt_app_plan_int.h"
+#include "pt_app_surveys.h"
 
 #define CHECK_EXACT_MAX_OPTIONS 20000 /* check_exact -1: run GLPK too up to this many options */
 
@@ -209,6 +210,8 @@ enum pt_err pt_app_plan_run(const struct pt_caller *c, struct pt_db *db,
 	if ((err = pt_app_quant_ranking(db, &c->who, &filter, &run->ranking, d)) == PT_OK &&
 	    (err = pt_db_measures_load(db, &run->measures, d)) == PT_OK &&
 	    (err = pt_db_site_measures_list(db, NULL, &sm, &n_sm, d)) == PT_OK &&
+	    /* issue 16 item 3: measures the counting visit saw are in its ratings */
+	    (err = pt_app_measures_seen(db, sm, n_sm, d)) == PT_OK &&
 	    (err = pt_db_surge_load(db, &run->surge->catalog, d)) == PT_OK &&
 	    (err = pt_db_threat_levels(db, &national, &levels, &n_levels, d)) == PT_OK &&
 	    key.version)

@@ -20,6 +20,7 @@
 #include "../store/pt_store.h"
 #include "../store/pt_users.h"
 #include "pt_app_plan_int.h"
+#include "pt_app_surveys.h"
 #include "pt_app_audit.h"
 
 static int entry_key_cmp(const void *a, const void *b)
@@ -129,6 +130,8 @@ static enum pt_err register_all(struct pt_db *db, const struct pt_principal *who
 	if ((err = pt_app_ranking_pairs(r, &refs, &n_refs, d)) != PT_OK ||
 	    (err = pt_db_measures_load(db, &measures, d)) != PT_OK ||
 	    (err = pt_db_site_measures_list(db, filter.site_id, &sm, &n_sm, d)) != PT_OK ||
+	    /* issue 16 item 3: measures the counting visit saw are in its ratings */
+	    (err = pt_app_measures_seen(db, sm, n_sm, d)) != PT_OK ||
 	    (err = pt_app_inputs_build(r, &measures, refs, n_refs, sm, n_sm, &in, d)) != PT_OK)
 		goto read_done;
 	e = calloc(n_refs ? n_refs : 1, sizeof *e);

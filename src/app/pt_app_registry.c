@@ -20,6 +20,7 @@
 #include "pt_app_audit.h"
 #include "pt_app_plan_int.h"
 #include "pt_app_dependencies.h"
+#include "pt_app_surveys.h"
 #include "../store/pt_register_store.h"
 #include "../store/pt_store.h"
 #include "../store/pt_users.h"
@@ -273,8 +274,11 @@ static enum pt_err demo_assessments_load(struct pt_db *db, const struct pt_catal
 		diag_for(d, files[i]);
 		err = pt_assessments_read_csv(f->data, f->len, &cat->threats, &set, d);
 		if (err == PT_OK) {
+			char stamp[PT_STAMP_MAX];
 			pt_diag_clear(d);
-			err = pt_db_assessments_import(db, &set, d);
+			/* issue 16 item 3: a confirmed visit dated at the clock of the use cases */
+			pt_app_survey_stamp(NULL, stamp);
+			err = pt_db_assessments_import_as(db, &set, PT_SOURCE_IMPORT, stamp, d);
 		}
 		pt_assessment_set_clear(&set);
 	}

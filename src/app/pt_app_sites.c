@@ -12,6 +12,7 @@
 #include "../store/pt_store.h"
 #include "../store/pt_users.h"
 #include "pt_app_audit.h"
+#include "pt_app_surveys.h"
 
 /* The catalogues of the import: the caller's, or loaded into own. */
 static enum pt_err catalogs(struct pt_db *db, const struct pt_catalogs *given,
@@ -440,6 +441,7 @@ enum pt_err pt_app_assessments_import(const struct pt_caller *c, struct pt_db *d
 	struct pt_assessment_set set;
 	struct pt_snapshot *snap = NULL;
 	const char *refused = NULL; /* audit: the site of a refused row */
+	char stamp[PT_STAMP_MAX];
 	enum pt_err err;
 	size_t i;
 
@@ -486,7 +488,9 @@ enum pt_err pt_app_assessments_import(const struct pt_caller *c, struct pt_db *d
 		}
 	}
 	pt_app_act(c, db);
-	if ((err = pt_db_assessments_import(db, &set, d)) != PT_OK)
+	/* issue 16 item 3: an import is a confirmed visit of each site, dated now, by the importer */
+	pt_app_survey_stamp(c, stamp);
+	if ((err = pt_db_assessments_import_as(db, &set, PT_SOURCE_IMPORT, stamp, d)) != PT_OK)
 		goto out;
 	out->method = set.method;
 	out->rows = set.n;
@@ -801,6 +805,7 @@ out:
 struct rows_patch_write {
 	const struct pt_caller *c;
 	const char *id;
+	char stamp[PT_STAMP_MAX]; /* issue 16 item 3: the visit's date */
 	const struct pt_assessment_set *set;
 	int *raced;
 	struct pt_diag *d;
@@ -813,7 +818,8 @@ static enum pt_err write_rows_patch(struct pt_db *db, void *ctx)
 	enum pt_err err;
 	if ((err = recheck_write(db, w->c, w->id, &cur, w->raced, w->d)) != PT_OK)
 		return err;
-	return pt_db_assessments_import(db, w->set, w->d);
+	/* issue 16 item 3: an edit is a confirmed visit, dated now, by the editor */
+	return pt_db_assessments_import_as(db, w->set, PT_SOURCE_EDIT, w->stamp, w->d);
 }
 
 enum pt_err pt_app_assessments_patch(const struct pt_caller *c, struct pt_db *db, const char *id,
@@ -852,6 +858,7 @@ enum pt_err pt_app_assessments_patch(const struct pt_caller *c, struct pt_db *db
 	w.set = &set;
 	w.raced = raced;
 	w.d = d;
+	pt_app_survey_stamp(c, w.stamp);
 	pt_app_act(c, db);
 	if ((err = pt_db_transaction(db, write_rows_patch, &w, d)) != PT_OK)
 		goto out;

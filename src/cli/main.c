@@ -99,6 +99,16 @@ static const struct pt_cli_command commands[] = {
 	 "         [--as USER]\n"
 	 "       register approve SITE THREAT [--as USER] | register history SITE THREAT [--as USER]",
 	 "the risk register: treatment, owner, review date and linked measures of each risk"},
+	/* issue 16 item 3: surveys */
+	{"survey", pt_cmd_survey,
+	 "survey questionnaire KIND [--format table|json]\n"
+	 "       survey list SITE | survey show ID [--format table|json] [--as USER]\n"
+	 "       survey start SITE --method fema|quant [--date YYYY-MM-DD] [--as USER]\n"
+	 "       survey answer ID QUESTION=yes|partly|no|na|none ... [--as USER]\n"
+	 "       survey rate ID THREAT [--vulnerability N] [--asset-value N] [--threat-rating N]\n"
+	 "         [--p-success MIN,MODE,MAX] [--reason TEXT] [--as USER]\n"
+	 "       survey confirm ID [--as USER]",
+	 "assessment visits: the questionnaire, its proposed ratings, a second person's confirmation"},
 	/* issue 12: resilience */
 	{"cascade", pt_cmd_cascade,
 	 "cascade --fail ID[,ID...] [--repair-hours H] [--hours H] [--format table|csv|json]\n"

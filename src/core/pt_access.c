@@ -1083,3 +1083,51 @@ enum pt_access pt_access_cer_report(const struct pt_principal *who, long long or
 		return PT_ACCESS_OK;
 	return PT_ACCESS_FORBIDDEN;
 }
+
+/* ---- issue 16 item 3: surveys (assessment visits) ---- */
+
+enum pt_access pt_access_survey_record(const struct pt_principal *who,
+				       const struct pt_access_record *rec)
+{
+	return pt_access_write(who, rec);
+}
+
+enum pt_access pt_access_survey_change(const struct pt_principal *who,
+				       const struct pt_access_record *rec,
+				       long long assessor_user_id)
+{
+	enum pt_access a = pt_access_write(who, rec);
+	if (a != PT_ACCESS_OK || is_system(who))
+		return a;
+	return who->user_id == assessor_user_id ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN;
+}
+
+enum pt_duty_conflict pt_access_survey_duty(const struct pt_principal *who,
+					    long long assessor_user_id,
+					    const long long *caller_makers,
+					    const long long *assessor_makers)
+{
+	if (is_system(who) || !principal_ok(who) || who->user_id <= 0)
+		return PT_DUTY_NONE;
+	if (who->user_id == assessor_user_id)
+		return PT_DUTY_TWO_STEPS;
+	if (assessor_user_id > 0 &&
+	    (in_chain(assessor_user_id, caller_makers) || in_chain(who->user_id, assessor_makers) ||
+	     chains_related(caller_makers, assessor_makers)))
+		return PT_DUTY_RELATED;
+	return PT_DUTY_NONE;
+}
+
+enum pt_access pt_access_survey_confirm(const struct pt_principal *who,
+					const struct pt_access_record *rec)
+{
+	enum pt_access a;
+	if (is_system(who))
+		return PT_ACCESS_OK;
+	if ((a = pt_access_write(who, rec)) != PT_ACCESS_FORBIDDEN)
+		return a;
+	if (is_government(who) &&
+	    (who->role == PT_ROLE_COORDINATOR || who->role == PT_ROLE_ANALYST))
+		return PT_ACCESS_OK;
+	return PT_ACCESS_FORBIDDEN;
+}

@@ -885,4 +885,42 @@ enum pt_access pt_access_cer_read(const struct pt_principal *who, long long org_
  */
 enum pt_access pt_access_cer_report(const struct pt_principal *who, long long org_id);
 
+/* ---- issue 16 item 3: surveys (assessment visits; docs/access.md "Surveys") ---- */
+
+/**
+ * May who start a visit (survey) of rec? As pt_access_write: operators,
+ * analysts and admins of the owning organisation (NOT_FOUND, OK, FORBIDDEN).
+ */
+enum pt_access pt_access_survey_record(const struct pt_principal *who,
+				       const struct pt_access_record *rec);
+
+/**
+ * May who change the answers and ratings of a draft visit of rec made by
+ * assessor_user_id? pt_access_write, and only the assessor itself (a visit
+ * is one named person's); the system administrator always.
+ */
+enum pt_access pt_access_survey_change(const struct pt_principal *who,
+				       const struct pt_access_record *rec,
+				       long long assessor_user_id);
+
+/**
+ * May who confirm a visit of rec (the role rule; pt_access_survey_duty is the
+ * four-eyes rule)? NOT_FOUND when it may not read rec; OK for those who may
+ * write rec (the owner's operators, analysts, admins) and for coordinators
+ * and analysts of government organisations; FORBIDDEN otherwise.
+ */
+enum pt_access pt_access_survey_confirm(const struct pt_principal *who,
+					const struct pt_access_record *rec);
+
+/**
+ * The four-eyes rule of a visit's confirmation: PT_DUTY_TWO_STEPS when who
+ * is its assessor; PT_DUTY_RELATED when either made the other or they share
+ * a maker (the lists as struct pt_measure_actors holds them, 0 ends a list,
+ * NULL none); PT_DUTY_NONE otherwise and for the system administrator.
+ */
+enum pt_duty_conflict pt_access_survey_duty(const struct pt_principal *who,
+					    long long assessor_user_id,
+					    const long long *caller_makers,
+					    const long long *assessor_makers);
+
 #endif

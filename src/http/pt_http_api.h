@@ -225,4 +225,20 @@ void pt_h_withheld(struct pt_req *r); /* pt_http_withheld.c */
 void pt_h_site_peers(struct pt_req *r);
 void pt_h_site_what_if(struct pt_req *r);
 
+/* ---- issue 16 item 3: surveys (pt_http_surveys.c) ---- */
+/** GET /api/v1/questionnaires/{kind}: the current questionnaire of a kind of site (CLEAR). */
+void pt_h_questionnaire_get(struct pt_req *r);
+/** GET /api/v1/sites/{id}/surveys: the site's visits, newest first, marked with its label. */
+void pt_h_site_surveys(struct pt_req *r);
+/** POST /api/v1/sites/{id}/surveys {"method", "visited_on"}: start a visit (201 the visit). */
+void pt_h_site_survey_post(struct pt_req *r);
+/** GET /api/v1/surveys/{id}: a visit with answers, proposals, ratings, findings. */
+void pt_h_survey_get(struct pt_req *r);
+/** PATCH /api/v1/surveys/{id}/answers {"answers": [{"question_id", "answer"}]}: the visit. */
+void pt_h_survey_answers(struct pt_req *r);
+/** PATCH /api/v1/surveys/{id}/ratings {"items": [...]}: the visit. */
+void pt_h_survey_ratings(struct pt_req *r);
+/** POST /api/v1/surveys/{id}/confirm: a second person confirms (200 the visit). */
+void pt_h_survey_confirm(struct pt_req *r);
+
 #endif

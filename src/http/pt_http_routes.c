@@ -207,6 +207,48 @@ static const struct pt_vfield f_quant_patch[] = {ARR("items", 1, 1, PT_PATCH_ROW
 						 END};
 static const struct pt_vschema b_quant_patch = {f_quant_patch, 0};
 
+/* ---- issue 16 item 3: surveys ---- */
+static const char *const survey_methods[] = {"fema", "quant", NULL};
+static const char *const answer_names[] = {"yes", "partly", "no", "na", NULL};
+static const struct pt_vfield f_survey_post[] = {
+	ENUM("method", 1, survey_methods),
+	STR("visited_on", 0, 10, 10),
+	END,
+};
+static const struct pt_vschema b_survey_post = {f_survey_post, 0};
+static const struct pt_vfield f_survey_answer[] = {
+	ID("question_id", 1),
+	{"answer", PT_V_STRING, 1, 1, 0, 0, answer_names, NULL, NULL, NULL, NULL}, /* null: clear */
+	END,
+};
+static const struct pt_vschema s_survey_answer = {f_survey_answer, 0};
+static const struct pt_vfield e_survey_answer = OBJ("", 1, &s_survey_answer);
+static const struct pt_vfield f_survey_answers[] = {
+	ARR("answers", 1, 1, 200, &e_survey_answer), /* PT_Q_QUESTIONS_MAX */
+	END,
+};
+static const struct pt_vschema b_survey_answers = {f_survey_answers, 0};
+static const struct pt_vfield f_survey_rating[] = {
+	ID("threat_id", 1),
+	INT("asset_value", 0, 1, 10),
+	INT("threat_rating", 0, 1, 10),
+	INT("vulnerability_rating", 0, 1, 10),
+	OBJ("p_attempt", 0, &s_prob),
+	OBJ("p_success", 0, &s_prob),
+	OBJ("fatalities", 0, &s_count),
+	OBJ("injuries", 0, &s_count),
+	OBJ("loss_eur", 0, &s_eur),
+	TEXT("reason", 0, 0, 1000), /* PT_SURVEY_REASON_MAX - 1 */
+	END,
+};
+static const struct pt_vschema s_survey_rating = {f_survey_rating, 0};
+static const struct pt_vfield e_survey_rating = OBJ("", 1, &s_survey_rating);
+static const struct pt_vfield f_survey_ratings[] = {
+	ARR("items", 1, 1, 64, &e_survey_rating),
+	END,
+};
+static const struct pt_vschema b_survey_ratings = {f_survey_ratings, 0};
+
 static const struct pt_vfield f_reader[] = {ID("user", 1), END};
 static const struct pt_vschema b_reader = {f_reader, 0};
 
@@ -583,6 +625,14 @@ const struct pt_route pt_routes[] = {
 	{"PATCH", "/api/v1/sites/{id}/assessments/carver", pt_h_assessment_patch, PT_R_JSON, q_none, &b_carver_patch},
 	{"PATCH", "/api/v1/sites/{id}/assessments/quant", pt_h_assessment_patch, PT_R_JSON | PT_R_JSON_ROWS, q_none, &b_quant_patch},
 	{"GET", "/api/v1/sites/{id}/assessments/{method}", pt_h_assessment_get, 0, q_none, NULL},
+	/* issue 16 item 3: surveys (pt_http_surveys.c) */
+	{"GET", "/api/v1/questionnaires/{kind}", pt_h_questionnaire_get, 0, q_none, NULL},
+	{"GET", "/api/v1/sites/{id}/surveys", pt_h_site_surveys, 0, q_none, NULL},
+	{"POST", "/api/v1/sites/{id}/surveys", pt_h_site_survey_post, PT_R_JSON, q_none, &b_survey_post},
+	{"GET", "/api/v1/surveys/{id}", pt_h_survey_get, 0, q_none, NULL},
+	{"PATCH", "/api/v1/surveys/{id}/answers", pt_h_survey_answers, PT_R_JSON, q_none, &b_survey_answers},
+	{"PATCH", "/api/v1/surveys/{id}/ratings", pt_h_survey_ratings, PT_R_JSON, q_none, &b_survey_ratings},
+	{"POST", "/api/v1/surveys/{id}/confirm", pt_h_survey_confirm, 0, q_none, NULL},
 	{"GET", "/api/v1/sites/{id}/readers", pt_h_readers_get, 0, q_none, NULL},
 	{"POST", "/api/v1/sites/{id}/readers", pt_h_reader_post, PT_R_JSON, q_none, &b_reader},
 	{"DELETE", "/api/v1/sites/{id}/readers/{name}", pt_h_reader_delete, 0, q_none, NULL},

@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pt_audit.h"
 #include "pt_site_store.h"
 #include "pt_store_int.h"
+#include "pt_survey_store.h"
 
 /* The statement table of this file. */
 enum site_stmt {
@@ -686,12 +688,67 @@ static enum pt_err assessment_fail(struct pt_db *db, int rc, const struct pt_ass
 enum pt_err pt_db_assessments_import(struct pt_db *db, const struct pt_assessment_set *set,
 				     struct pt_diag *d)
 {
+	return pt_db_assessments_import_as(db, set, PT_SOURCE_IMPORT, NULL, d);
+}
+
+/* The actor's clock (else the real clock) as "YYYY-MM-DDTHH:MM:SSZ". */
+static void actor_stamp(struct pt_db *db, char out[PT_STAMP_MAX])
+{
+	int64_t at = 0;
+	time_t t;
+	struct tm tm;
+	pt_db_actor(db, NULL, NULL, NULL, &at);
+	t = at > 0 ? (time_t)at : time(NULL);
+	if (!gmtime_r(&t, &tm) || !strftime(out, PT_STAMP_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		pt_strlcpy(out, "1970-01-01T00:00:00Z", PT_STAMP_MAX);
+}
+
+/* Write set's rows into the table of current ratings (in the caller's transaction). */
+static enum pt_err assessments_write(struct pt_db *db, const struct pt_assessment_set *set,
+				     struct pt_diag *d)
+{
 	static const int put[] = {ST_FEMA_PUT, ST_CARVER_PUT, ST_QUANT_PUT};
-	const char **ids = NULL;
 	sqlite3_stmt *st;
 	enum pt_err err;
 	size_t i;
 	int rc;
+	for (i = 0; i < set->n; i++) {
+		long line = set->lines ? set->lines[i] : 0;
+		const char *site, *threat;
+		assessment_key(set, i, &site, &threat);
+		if (!pt_db_field_ok(site, PT_ID_MAX))
+			return pt_diag_set(d, PT_EINVAL, line, "site_id", "a site id is needed");
+		if (threat && !pt_db_field_ok(threat, PT_ID_MAX))
+			return pt_diag_set(d, PT_EINVAL, line, "threat_id", "a threat id is needed");
+		if ((err = pt_db_prepare(db, &stmts, put[set->method], &st, d)) != PT_OK)
+			return err;
+		rc = assessment_put(st, set, i);
+		if (rc != SQLITE_DONE) {
+			err = assessment_fail(db, rc, set, i, line, d);
+			sqlite3_reset(st);
+			return err;
+		}
+		sqlite3_reset(st);
+	}
+	return PT_OK;
+}
+
+enum pt_err pt_db_assessments_put(struct pt_db *db, const struct pt_assessment_set *set,
+				  struct pt_diag *d)
+{
+	if (!db || !set || (int)set->method < 0 || (int)set->method > PT_METHOD_QUANT)
+		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no assessments");
+	return assessments_write(db, set, d);
+}
+
+enum pt_err pt_db_assessments_import_as(struct pt_db *db, const struct pt_assessment_set *set,
+					enum pt_survey_source source, const char *visited_at,
+					struct pt_diag *d)
+{
+	char stamp[PT_STAMP_MAX];
+	const char **ids = NULL;
+	enum pt_err err;
+	size_t i;
 
 	if (!db || !set)
 		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no assessments");
@@ -703,28 +760,15 @@ enum pt_err pt_db_assessments_import(struct pt_db *db, const struct pt_assessmen
 		return pt_diag_set(d, PT_EINVAL, 0, "", "assessment rows missing");
 	if ((err = pt_db_begin(db, d)) != PT_OK)
 		return err;
-	for (i = 0; i < set->n; i++) {
-		long line = set->lines ? set->lines[i] : 0;
-		const char *site, *threat;
-		assessment_key(set, i, &site, &threat);
-		if (!pt_db_field_ok(site, PT_ID_MAX)) {
-			err = pt_diag_set(d, PT_EINVAL, line, "site_id", "a site id is needed");
-			goto out;
-		}
-		if (threat && !pt_db_field_ok(threat, PT_ID_MAX)) {
-			err = pt_diag_set(d, PT_EINVAL, line, "threat_id", "a threat id is needed");
-			goto out;
-		}
-		if ((err = pt_db_prepare(db, &stmts, put[set->method], &st, d)) != PT_OK)
-			goto out;
-		rc = assessment_put(st, set, i);
-		if (rc != SQLITE_DONE) {
-			err = assessment_fail(db, rc, set, i, line, d);
-			sqlite3_reset(st);
-			goto out;
-		}
-		sqlite3_reset(st);
-	}
+	if ((err = assessments_write(db, set, d)) != PT_OK)
+		goto out;
+	/* issue 16 item 3: the rows are a confirmed visit of each of their sites */
+	if (visited_at && *visited_at)
+		pt_strlcpy(stamp, visited_at, sizeof stamp);
+	else
+		actor_stamp(db, stamp);
+	if ((err = pt_db_surveys_record_set(db, set, source, stamp, d)) != PT_OK)
+		goto out;
 	{
 		static const char *const tables[] = {"fema_assessments", "carver_assessments",
 						     "quant_assessments"};

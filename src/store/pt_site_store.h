@@ -7,6 +7,7 @@
 
 #include "../core/pt_err.h"
 #include "../core/pt_model.h"
+#include "../core/pt_survey.h"
 #include "../formats/pt_assess_io.h"
 #include "../formats/pt_sites_io.h"
 #include "pt_db.h"
@@ -48,6 +49,25 @@ enum pt_err pt_db_site_get(struct pt_db *db, const char *id, struct pt_site *out
  */
 enum pt_err pt_db_assessments_import(struct pt_db *db, const struct pt_assessment_set *set,
 				     struct pt_diag *d);
+
+/**
+ * issue 16 item 3: pt_db_assessments_import that also records the rows as
+ * confirmed visits of source (pt_db_surveys_record_set), one per site,
+ * dated at visited_at (UTC "YYYY-MM-DDTHH:MM:SSZ"; NULL or "": the actor's
+ * clock, else the real clock). pt_db_assessments_import is this with source
+ * import and the actor's clock.
+ */
+enum pt_err pt_db_assessments_import_as(struct pt_db *db, const struct pt_assessment_set *set,
+					enum pt_survey_source source, const char *visited_at,
+					struct pt_diag *d);
+
+/**
+ * Write set's rows into the method's table of current ratings (each
+ * replacing the row of its key), without an audit entry or a visit: the
+ * caller (a confirmed survey) audits. In the caller's transaction.
+ */
+enum pt_err pt_db_assessments_put(struct pt_db *db, const struct pt_assessment_set *set,
+				  struct pt_diag *d);
 
 /**
  * Load every assessment of method into out (out->method set; rows ordered

@@ -2644,6 +2644,68 @@ test('site edit: the trust operator edits VM-012\'s occupancy and location, sees
   await shot(page, 'tablet-site-edit');
   assert(problems.length === 0, problems.slice(0, 5).join('; '));
   await page.context().close();
+/* ---- issue 16 item 3: surveys. The trust's operator records a visit of its hospital VM-012,
+   answers the questionnaire, sees the proposed ratings and rates; its admin, a second person,
+   confirms it and the site's rating changes. ---- */
+
+test('survey: the trust operator records a visit, a second user confirms', async () => {
+  const trust = who('trust', 'trust');
+  const page = await newPage('laptop');
+  await login(page, trust);
+  await page.goto(BASE + '/#/site/VM-012');
+  const section = page.locator('[data-testid=site-surveys]');
+  await section.locator('#site-surveys tbody tr').first().waitFor();
+  assert((await section.locator('#site-surveys').innerText()).includes('import'), 'the demo import is a visit');
+  await section.locator('#survey-method').selectOption('fema');
+  await section.locator('[data-testid=survey-start]').click();
+  await page.locator('[data-testid=survey-view]').waitFor();
+  eq((await page.locator('[data-testid=survey-state]').textContent()).trim(), 'draft', 'a new visit is a draft');
+  // cyber-physical sabotage: 6 questions; 5 answered (83 %): restricted areas yes (w 3), control
+  // systems partly (w 3), fail-safe no (w 2), vetting yes (w 3), own power yes (w 2):
+  // deficiency 3.5 / 13 = 0.27, V = round(1 + 2.42) = 3
+  for (const [q, a] of [['ci-restricted', 'yes'], ['ci-control-systems', 'partly'], ['ci-fail-safe', 'no'],
+    ['ci-vetting', 'yes'], ['ci-power', 'yes']]) {
+    await page.locator(`.survey-q[data-question=${q}] input[value=${a}]`).check();
+  }
+  await page.locator('[data-testid=answers-save]').click();
+  const row = page.locator('#survey-proposals tr[data-threat=cyber_physical]');
+  await row.locator('[data-testid=proposed]', { hasText: 'V 3' }).waitFor();
+  eq((await row.locator('td').nth(0).textContent()).trim(), '5 of 6', 'answered');
+  const findings = page.locator('[data-testid=findings]');
+  assert((await findings.innerText()).includes('cyber_hardening'), 'a finding names the measure that answers it');
+  // only cyber-physical sabotage: untick the others that have a proposal
+  for (const box of await page.locator('#survey-proposals tbody tr:not([data-threat=cyber_physical]) input[type=checkbox]').all()) {
+    if (await box.isChecked()) await box.uncheck();
+  }
+  await row.locator('input[type=checkbox]').check();
+  await page.locator('[data-testid=ratings-save]').click();
+  await page.locator('#toast', { hasText: 'Ratings saved.' }).waitFor();
+  eq(await row.locator('input[type=number]').first().inputValue(), '3', 'the rating kept is the proposal');
+  eq(await page.locator('[data-testid=survey-confirm]').count(), 0, 'the assessor may not confirm');
+  assert(await page.getByText('A second person confirms the visit once it is rated').isVisible(), 'the assessor is told a second person confirms');
+  await row.scrollIntoViewIfNeeded();
+  await shot(page, 'laptop-survey-proposed');
+  const url = page.url();
+  await page.context().close();
+  // the trust's admin confirms
+  const admin = await newPage('laptop');
+  await login(admin, who('trust-admin', 'trust-admin'));
+  await admin.goto(url);
+  await admin.locator('[data-testid=survey-confirm]').click();
+  await admin.locator('[data-testid=survey-state]', { hasText: 'confirmed' }).waitFor();
+  eq((await admin.locator('#survey-proposals tr[data-threat=cyber_physical] [data-testid=rated]').textContent()).trim(),
+    'V 3 (asset 8, threat 5)', 'the confirmed visit shows its rating');
+  await shot(admin, 'laptop-survey-confirmed');
+  await admin.goto(BASE + '/#/site/VM-012');
+  await admin.locator('#site-surveys tbody tr').first().waitFor();
+  const first = (await admin.locator('#site-surveys tbody tr').first().innerText());
+  assert(first.includes('confirmed') && first.includes('trust-admin'), `the newest visit, confirmed: ${first}`);
+  await admin.locator('[data-testid=site-surveys]').scrollIntoViewIfNeeded();
+  await shot(admin, 'laptop-site-surveys');
+  const ass = await admin.evaluate(async () => (await fetch('/api/v1/sites/VM-012/assessments/fema')).json());
+  eq(ass.items.find((r) => r.threat_id === 'cyber_physical').vulnerability_rating, 3, 'the confirmed rating counts');
+  await admin.context().close();
+  assert(problems.length === 0, problems.slice(0, 5).join('; '));
 });
 
 /* ---- main ---- */

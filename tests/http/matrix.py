@@ -689,6 +689,59 @@ def run_demo(res, protect, work):
         res.eq(status, 0, "matrix demo server exit status")
 
 
+# ---- issue 16 item 3: surveys (assessment visits) ----------------------------------------
+# A visit inherits its site's label: read by the site's readers, started by its writers; only
+# its assessor (here the importer) changes it; confirmed by a second person among the site's
+# writers and the government coordinators and analysts who read it.
+GOV_CONFIRM = frozenset({"coordinator", "analyst"})
+
+
+def confirmers(rel, t):
+    return WRITE[rel][t] | (GOV_CONFIRM & READ[rel][t] if rel == "gov" else NONE)
+
+
+def setup_surveys(res, port):
+    """The importer starts a FEMA visit of each fixture site and rates arson: {tlp: visit id}."""
+    c = Client(port)
+    res.eq(c.login("m-importer", password("m-importer")).status, 200, "importer log-in (surveys)")
+    out = {}
+    for t in TLPS:
+        r = c.request("POST", "/api/v1/sites/%s/surveys" % SITE_OF[t], {"method": "fema"})
+        res.eq(r.status, 201, "the importer starts a visit of %s" % SITE_OF[t])
+        out[t] = (r.json or {}).get("id", 0)
+        r = c.request("PATCH", "/api/v1/surveys/%d/ratings" % out[t],
+                      {"items": [{"threat_id": "arson", "vulnerability_rating": 2, "reason": "matrix"}]})
+        res.eq(r.status, 200, "the importer rates its visit of %s" % SITE_OF[t])
+    return out
+
+
+def check_surveys(res, c, who, rel, role, visible, writable, missing_body, surveys):
+    if c.get("/api/v1/questionnaires/critical_infrastructure").status != 200:
+        res.bad(who + " GET questionnaires: the questionnaires are for every user")
+    for t in TLPS:
+        sid, vid = SITE_OF[t], surveys[t]
+        cell = "%s %s" % (who, t)
+        reads, writes = sid in visible, sid in writable
+        for path in ("/api/v1/sites/%s/surveys" % sid, "/api/v1/surveys/%d" % vid):
+            r = c.get(path)
+            expect_status(res, r, 200 if reads else 404, cell + " GET " + path)
+            if not reads:
+                res.eq(r.body, missing_body, cell + " GET %s: the 404 body is a missing record's" % path)
+            elif path.startswith("/api/v1/surveys/"):
+                res.eq((r.json or {}).get("can_confirm"), role in confirmers(rel, t), cell + " can_confirm")
+                res.eq((r.json or {}).get("can_record"), False, cell + " can_record (not the assessor)")
+        r = c.request("POST", "/api/v1/sites/%s/surveys" % sid, {"method": "fema"})
+        expect_status(res, r, 201 if writes else (403 if reads else 404), cell + " POST surveys")
+        r = c.request("PATCH", "/api/v1/surveys/%d/answers" % vid,
+                      {"answers": [{"question_id": "ci-cctv", "answer": "yes"}]})
+        expect_status(res, r, 403 if reads else 404, cell + " PATCH answers (not the assessor)")
+        if role not in confirmers(rel, t):  # a confirmation changes the visit: refusals only
+            r = c.request("POST", "/api/v1/surveys/%d/confirm" % vid)
+            expect_status(res, r, 403 if reads else 404, cell + " POST confirm")
+            if not reads:
+                res.eq(r.body, missing_body, cell + " POST confirm: the 404 body is a missing record's")
+
+
 def run(res, protect, work):
     run_demo(res, protect, work)
     db = setup(protect, work)
@@ -703,6 +756,7 @@ def run(res, protect, work):
                                    "2026-01-12", "--notified", "2026-01-26", "--site", SITE_OF["CLEAR"],
                                    "--site", SITE_OF["RED"])  # issue 16, item 8
         res.eq(rc, 0, "the owner designated a critical entity: %s" % err[-300:])
+        surveys = setup_surveys(res, srv.port)  # issue 16 item 3
         missing, orgs = None, {}
         committed = set()  # issue 16: sites whose measure a writer committed
         composer = Client(srv.port)  # issue 13: composes a pending alert for each cell
@@ -731,6 +785,7 @@ def run(res, protect, work):
                 check_cer(res, c, who, rel, role, orgs)  # issue 16, item 8
                 check_peers(res, c, who, rel, role, missing)  # issue 16, item 7
                 check_lifecycle(res, c, who, visible, writable, missing, committed)  # issue 16
+                check_surveys(res, c, who, rel, role, visible, writable, missing, surveys)  # issue 16 item 3
     finally:
         status, out, err = srv.stop()
         res.eq(status, 0, "matrix server exit status")
