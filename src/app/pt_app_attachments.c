@@ -81,9 +81,10 @@ static enum pt_err check_upload(const struct pt_attach_upload *in, struct pt_dia
 
 enum pt_err pt_app_attachment_add(const struct pt_caller *c, struct pt_db *db,
 				  const struct pt_attach_upload *in, struct pt_attachment *out,
-				  struct pt_diag *d)
+				  enum pt_tlp *label, struct pt_diag *d)
 {
 	struct pt_snapshot *snap = NULL;
+	const struct pt_site *site;
 	struct pt_access_record rec;
 	struct pt_config cfg;
 	unsigned char *clean = NULL, hash[crypto_hash_sha256_BYTES];
@@ -97,7 +98,7 @@ enum pt_err pt_app_attachment_add(const struct pt_caller *c, struct pt_db *db,
 		return err;
 	if (!(snap = pt_app_snapshot(c, db, d)))
 		return d->msg[0] ? PT_EDB : pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-	if (!site_of(c, snap, in->site_id, &rec)) {
+	if (!(site = site_of(c, snap, in->site_id, &rec))) {
 		err = pt_diag_set(d, PT_ENOTFOUND, 0, "", "unknown site id \"%s\"",
 				  in->site_id ? in->site_id : "");
 		goto out;
@@ -121,6 +122,7 @@ enum pt_err pt_app_attachment_add(const struct pt_caller *c, struct pt_db *db,
 	}
 	if ((err = pt_app_config_get(c, db, &cfg, d)) != PT_OK)
 		goto out;
+	*label = pt_access_attachment_label(site->tlp);
 	pt_strlcpy(out->site_id, in->site_id, sizeof out->site_id);
 	out->survey_id = in->survey_id;
 	pt_attach_safe_name(in->name, out->name, sizeof out->name);

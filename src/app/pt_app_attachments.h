@@ -33,12 +33,12 @@ struct pt_attach_upload {
  * declared type other than what the bytes are is PT_EINVAL naming
  * "Content-Type". The stored bytes' SHA-256 is kept; a file that shows
  * people gets retain_until = now + attachments.retention_days. Audited
- * ("attachment.add"). *out gets the stored attachment; nothing is stored
- * on any error.
+ * ("attachment.add"). *out gets the stored attachment and *label its
+ * label; nothing is stored on any error.
  */
 enum pt_err pt_app_attachment_add(const struct pt_caller *c, struct pt_db *db,
 				  const struct pt_attach_upload *in, struct pt_attachment *out,
-				  struct pt_diag *d);
+				  enum pt_tlp *label, struct pt_diag *d);
 
 /** A site's attachments as one caller sees them. Caller-owned: pt_app_attachment_list_clear. */
 struct pt_app_attachment_list {

@@ -74,6 +74,19 @@ static const struct pt_vquery q_spof[] = {
 	{NULL, PT_V_INT, 0, 0, NULL},
 };
 
+/* issue 16 item 3: attachments (the body is the file; its name and caption as query text) */
+static const struct pt_vquery q_attach_upload[] = {
+	{"name", PT_V_QUERY_TEXT, 1, 120, NULL},
+	{"caption", PT_V_QUERY_TEXT, 0, 500, NULL},
+	{"survey", PT_V_INT, 1, (1ULL << 53) - 1, NULL},
+	{"people", PT_V_INT, 0, 1, NULL},
+	{NULL, PT_V_INT, 0, 0, NULL},
+};
+static const struct pt_vquery q_attach_list[] = {
+	{"survey", PT_V_INT, 1, (1ULL << 53) - 1, NULL},
+	{NULL, PT_V_INT, 0, 0, NULL},
+};
+
 /* ---- bodies ---- */
 
 #define END {NULL, PT_V_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL}
@@ -612,6 +625,11 @@ const struct pt_route pt_routes[] = {
 	{"POST", "/api/v1/runs/{id}/improvements", pt_h_run_improve, PT_R_JSON, q_none, &b_run_improve},
 	{"POST", "/api/v1/runs/{id}/alerts", pt_h_run_alert, PT_R_JSON, q_none, &b_alert_new},
 	{"GET", "/api/v1/runs/{id}/events", pt_h_run_events, 0, q_run_events, NULL},
+	/* issue 16 item 3: attachments of a site or survey (pt_http_attachments.c) */
+	{"POST", "/api/v1/sites/{id}/attachments", pt_h_attachment_upload, PT_R_ATTACHMENT, q_attach_upload, NULL},
+	{"GET", "/api/v1/sites/{id}/attachments", pt_h_attachments_list, 0, q_attach_list, NULL},
+	{"GET", "/api/v1/attachments/{id}", pt_h_attachment_get, 0, q_none, NULL},
+	{"DELETE", "/api/v1/attachments/{id}", pt_h_attachment_delete, 0, q_none, NULL},
 	{"GET", "/", NULL, PT_R_PUBLIC | PT_R_STATIC, NULL, NULL},
 	{NULL, NULL, NULL, 0, NULL, NULL},
 };

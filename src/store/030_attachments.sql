@@ -30,3 +30,4 @@ CREATE TABLE IF NOT EXISTS attachments (
 CREATE INDEX IF NOT EXISTS attachments_site ON attachments (site_id, survey_id, id);
 CREATE INDEX IF NOT EXISTS attachments_retain ON attachments (retain_until)
 	WHERE retain_until IS NOT NULL;
+PRAGMA user_version = 30;
