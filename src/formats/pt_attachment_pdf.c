@@ -8,6 +8,16 @@
 
 #define PDF_PAGES_MAX 100000 /* pages whose /Metadata is looked at; more: refused */
 
+/* Close q, taking its error first (else libqpdf prints that nobody handled it). */
+static void pdf_close(qpdf_data *q)
+{
+	if (qpdf_has_error(*q))
+		(void)qpdf_get_error(*q);
+	while (qpdf_more_warnings(*q))
+		(void)qpdf_next_warning(*q);
+	qpdf_cleanup(q);
+}
+
 /* A new qpdf handle over data, read without repair; NULL with d filled. */
 static qpdf_data pdf_open(const unsigned char *data, size_t len, struct pt_diag *d)
 {
@@ -21,13 +31,13 @@ static qpdf_data pdf_open(const unsigned char *data, size_t len, struct pt_diag 
 	qpdf_set_attempt_recovery(q, QPDF_FALSE);
 	if (qpdf_read_memory(q, "attachment", (const char *)data, (unsigned long long)len, NULL) &
 	    QPDF_ERRORS) {
-		qpdf_cleanup(&q);
+		pdf_close(&q);
 		pt_diag_set(d, PT_EINVAL, 0, "body",
 			    "not a valid PDF file: it cannot be read without repair");
 		return NULL;
 	}
 	if (qpdf_is_encrypted(q)) {
-		qpdf_cleanup(&q);
+		pdf_close(&q);
 		pt_diag_set(d, PT_EINVAL, 0, "body",
 			    "an encrypted PDF cannot be checked for metadata; send it unencrypted");
 		return NULL;
@@ -78,7 +88,7 @@ long pt_attach_pdf_metadata(const unsigned char *data, size_t len)
 	if (!data || !(q = pdf_open(data, len, &d)))
 		return -1;
 	n = pdf_metadata(q, 0);
-	qpdf_cleanup(&q);
+	pdf_close(&q);
 	return n;
 }
 
@@ -122,6 +132,6 @@ enum pt_err pt_attach_pdf_strip(const unsigned char *data, size_t len, unsigned 
 	memcpy(*out, buf, n);
 	*out_len = n;
 out:
-	qpdf_cleanup(&q);
+	pdf_close(&q);
 	return err;
 }
