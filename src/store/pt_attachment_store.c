@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pt_audit.h"
 #include "pt_store_int.h"
@@ -194,9 +195,14 @@ static void detail_of(const struct pt_attachment *a, char *buf, size_t size)
 			 a->site_id, pt_attach_mime(a->type), a->size, a->sha256);
 	if (n > 0 && (size_t)n < size && a->survey_id > 0)
 		n += snprintf(buf + n, size - (size_t)n, ", survey %lld", a->survey_id);
-	if (n > 0 && (size_t)n < size && a->shows_people)
-		snprintf(buf + n, size - (size_t)n, ", shows people or plates: kept until @%lld",
-			 (long long)a->retain_until);
+	if (n > 0 && (size_t)n < size && a->shows_people) {
+		char until[32] = "?";
+		struct tm tm;
+		time_t t = (time_t)a->retain_until;
+		if (gmtime_r(&t, &tm))
+			strftime(until, sizeof until, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		snprintf(buf + n, size - (size_t)n, ", shows people or plates: kept until %s", until);
+	}
 }
 
 enum pt_err pt_db_attachment_add(struct pt_db *db, const struct pt_attachment *a,
