@@ -128,9 +128,10 @@ static int list(struct pt_db *db, const struct pt_caller *c, const struct opts *
 				json_decref(items);
 				items = NULL;
 			}
+		enum pt_tlp label = l.label;
 		root = items ? json_pack("{s:s,s:o}", "site_id", o->args[0], "items", items) : NULL;
 		pt_app_attachment_list_clear(&l);
-		return pt_cli_write_json(pt_marking_json(root, l.label), JSON_INDENT(2) | JSON_SORT_KEYS);
+		return pt_cli_write_json(pt_marking_json(root, label), JSON_INDENT(2) | JSON_SORT_KEYS);
 	}
 	printf("%-4s %-15s %8s %-17s %-20s %-6s %-17s %s\n", "ID", "TYPE", "BYTES", "UPLOADED",
 	       "BY", "SURVEY", "RETAIN UNTIL", "NAME");

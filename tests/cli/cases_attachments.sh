@@ -23,9 +23,9 @@ err_has "body: not a valid JPEG file: "
 # who may not write the site: 77; who may not see its photos: as an unknown site, 66
 p at-add-survey0 64 --db at.db attachment add VM-012 "$A/photo.jpg" --as trust --survey 0
 p at-add-analyst 77 --db at.db attachment add VM-012 "$A/photo.jpg" --as analyst
-err_line "protect: your role or organisation may not add attachments to site VM-012"
+err_line "protect: $A/photo.jpg: your role or organisation may not add attachments to site VM-012"
 p at-add-hidden 66 --db at.db attachment add VM-012 "$A/photo.jpg" --as viewer
-err_line "protect: unknown site id \"VM-012\""
+err_line "protect: $A/photo.jpg: unknown site id \"VM-012\""
 p at-list 0 --db at.db attachment list VM-012 --as trust
 golden attachments-list.txt
 err_line "TLP:AMBER"
