@@ -6,6 +6,7 @@ import * as api from './api.js';
 import { el, put, tlpBadge, bandClass, METHODS, names, num, eur, pct, threatName, toast, worstThreatNames } from './ui.js';
 import { canEditSite, canSimulate } from './roles.js';
 import { DOWNSTREAM_SHORT } from './ranking.js';
+import { attachmentsSection } from './attachments.js'; // issue 16 item 3
 
 const FEMA_FIELDS = [
   ['asset_value', 'Asset value'], ['threat_rating', 'Threat rating'], ['vulnerability_rating', 'Vulnerability rating'],
@@ -47,7 +48,8 @@ export async function renderSite(main, ctx, id) {
     quantSection(page, ass.quant || []),
     carverSection(page, ass.carver || []),
     measuresSection(site),
-    dependenciesSection(site)); // issue 12
+    dependenciesSection(site), // issue 12
+    attachmentsSection(site)); // issue 16 item 3: photos and documents
   await refreshStanding(page);
 }
 
