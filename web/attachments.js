@@ -71,7 +71,8 @@ export function attachmentsSection(site, { survey } = {}) {
     const caption = el('input', { type: 'text', id: 'attach-caption', maxlength: '500', 'aria-describedby': 'attach-caption-error' });
     const people = el('input', { type: 'checkbox', id: 'attach-people' });
     const submit = el('button', { type: 'submit', class: 'btn', dataset: { testid: 'attachment-upload' } }, 'Upload');
-    const form = el('form', { class: 'form attach-form', novalidate: true, 'aria-label': 'Upload a photo or document' },
+    const form = el('form', { class: 'form attach-form', novalidate: true, 'aria-labelledby': 'attach-form-title' },
+      el('h3', { id: 'attach-form-title' }, 'Add a photo or document'),
       el('div', { class: 'field' }, el('label', { for: 'attach-file' }, 'Photo or document (JPEG, PNG or PDF, at most 10 MiB)'), file, fileErr),
       el('div', { class: 'field' }, el('label', { for: 'attach-caption' }, 'Caption'), caption, captionErr),
       el('label', { class: 'check' }, people, 'Shows people or number plates (deleted after the retention period)'),
