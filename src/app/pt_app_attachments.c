@@ -176,6 +176,9 @@ enum pt_err pt_app_attachments_list(const struct pt_caller *c, struct pt_db *db,
 	if ((err = pt_db_attachments_of_site(db, site_id, survey_id, pt_app_now(c->now),
 					     &out->items, &out->n, d)) != PT_OK)
 		goto out;
+	out->marking = out->n ? out->label : s->tlp;
+	if (!out->n) /* nothing above the site's own label was read */
+		goto out;
 	err = audit_read(c, db, s, "attachments.list", d);
 out:
 	if (err != PT_OK)

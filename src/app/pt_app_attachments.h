@@ -45,6 +45,9 @@ struct pt_app_attachment_list {
 	struct pt_attachment *items; /**< by id */
 	size_t n;
 	enum pt_tlp label;           /**< the attachments' label (pt_access_attachment_label) */
+	/** what a list of them is marked with: label when it lists any, else the site's own label
+	 * (an empty list shows nothing above the site: the site page's banner stays the site's) */
+	enum pt_tlp marking;
 	int can_write;               /**< may c add and delete them (pt_access_attachment_write)? */
 };
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app/pt_app_attachments.h"
 #include "core/pt_marking.h"
@@ -128,7 +129,7 @@ static int list(struct pt_db *db, const struct pt_caller *c, const struct opts *
 				json_decref(items);
 				items = NULL;
 			}
-		enum pt_tlp label = l.label;
+		enum pt_tlp label = l.marking;
 		root = items ? json_pack("{s:s,s:o}", "site_id", o->args[0], "items", items) : NULL;
 		pt_app_attachment_list_clear(&l);
 		return pt_cli_write_json(pt_marking_json(root, label), JSON_INDENT(2) | JSON_SORT_KEYS);
@@ -149,7 +150,7 @@ static int list(struct pt_db *db, const struct pt_caller *c, const struct opts *
 		printf("%-4lld %-15s %8zu %-17s %-20s %-6s %-17s %s\n", a->id, pt_attach_mime(a->type),
 		       a->size, up, by, survey, until, name);
 	}
-	pt_cli_marking(l.label);
+	pt_cli_marking(l.marking);
 	pt_app_attachment_list_clear(&l);
 	return 0;
 }
@@ -166,6 +167,9 @@ static int get(struct pt_cli *cli, struct pt_db *db, const struct pt_caller *c, 
 	int rc;
 	if ((rc = attachment_id(cli, o->args[0], &id)) != 0)
 		return rc;
+	if (!o->out && isatty(STDOUT_FILENO))
+		return pt_cli_usage_error(cli, "the file's bytes would go to the terminal; give --out FILE "
+					       "or redirect standard output");
 	memset(&d, 0, sizeof d);
 	if ((err = pt_app_attachment_get(c, db, id, &a, &data, &label, &d)) != PT_OK) {
 		if (err == PT_ENOTFOUND)

@@ -107,7 +107,7 @@ void pt_h_attachments_list(struct pt_req *r)
 				 pt_marking_label(l.label), "can_write", l.can_write, "items", items);
 	if (root && survey && survey->set)
 		json_object_set_new(root, "survey_id", json_integer((json_int_t)survey->num));
-	pt_reply_json(r, root ? 200 : 500, root ? pt_marking_json(root, l.label) : NULL);
+	pt_reply_json(r, root ? 200 : 500, root ? pt_marking_json(root, l.marking) : NULL);
 	pt_app_attachment_list_clear(&l);
 }
 

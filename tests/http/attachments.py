@@ -97,6 +97,8 @@ def t_upload_types(res, port, protect, db):
     res.eq((r.json or {}).get("tlp"), "TLP:AMBER", "the list is marked AMBER")
     r, other = listing(trust, survey=8)
     res.eq(other, [], "survey 8 has no evidence")
+    res.eq(((r.json or {}).get("label"), (r.json or {}).get("tlp")), ("TLP:AMBER", "TLP:GREEN"),
+           "an empty list is marked with the GREEN site's own label (nothing AMBER shown)")
 
 
 def t_upload_refused(res, port, protect, db):

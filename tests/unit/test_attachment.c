@@ -337,6 +337,13 @@ static void test_use_cases(void)
 	pt_app_attachment_list_clear(&l);
 	CHECK_INT(pt_app_attachments_list(&relief, db, "A-1", 0, &l, &d), PT_ENOTFOUND);
 	CHECK_INT(fx_audited(db, "attachments.list", NULL), 2);
+	/* survey 99 has no evidence: the empty list is marked with the site's own label, read unaudited */
+	CHECK_INT(pt_app_attachments_list(&op, db, "A-1", 99, &l, &d), PT_OK);
+	CHECK_INT(l.n, 0);
+	CHECK_INT(l.marking, PT_TLP_GREEN);
+	CHECK_INT(l.label, PT_TLP_AMBER);
+	pt_app_attachment_list_clear(&l);
+	CHECK_INT(fx_audited(db, "attachments.list", NULL), 2);
 	/* get: the bytes stored, their hash checked; hidden from relief */
 	CHECK_INT(pt_app_attachment_get(&analyst, db, a.id, &got, &data, &label, &d), PT_OK);
 	CHECK(data && got.size == a.size && !has_marker(data, got.size));
