@@ -110,8 +110,9 @@ enum pt_err pt_attach_clean(const unsigned char *data, size_t len, enum pt_attac
 
 /**
  * The PDF data[0, len) rewritten by libqpdf without the trailer's /Info,
- * the catalogue's and every page's /Metadata (unreferenced objects are not
- * written), with a deterministic /ID. An encrypted or damaged PDF (one
+ * the catalogue's, every page's and every stream's /Metadata, and with each
+ * JPEG image (/DCTDecode alone) stripped as pt_attach_clean strips a JPEG
+ * (unreferenced objects are not written), with a deterministic /ID. An encrypted or damaged PDF (one
  * qpdf would have to repair) is PT_EINVAL, field "body". *out malloc'd;
  * the caller frees it. pt_attachment_pdf.c.
  */
@@ -120,8 +121,9 @@ enum pt_err pt_attach_pdf_strip(const unsigned char *data, size_t len, unsigned 
 
 /**
  * How many metadata items the PDF data[0, len) still carries (a trailer
- * /Info, a catalogue or page /Metadata): >= 0, or -1 when libqpdf cannot
- * read it. For the tests and the fuzz target.
+ * /Info, a catalogue, page or stream /Metadata, each metadata segment of a
+ * JPEG image): >= 0, or -1 when libqpdf cannot read it. For the tests and
+ * the fuzz target.
  */
 long pt_attach_pdf_metadata(const unsigned char *data, size_t len);
 

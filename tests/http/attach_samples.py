@@ -112,12 +112,45 @@ def pdf_with_info():
     return out
 
 
+def pdf_with_photo():
+    """A one-page PDF showing the JPEG with GPS data as an image (/DCTDecode) that has an XMP
+    stream of its own, and a document information dictionary."""
+    xmp = b'<?xpacket begin=""?>' + XMP + b'<?xpacket end="r"?>'
+    jpg = jpeg_with_gps()
+    jpg = jpg[:jpg.rindex(b"\xff\xd9") + 2]  # the image as a PDF holds it: up to EOI
+    content = b"q 100 0 0 100 50 50 cm /Im1 Do Q"
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Resources << /XObject << /Im1 5 0 R >> >> "
+        b"/Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /XObject /Subtype /Image /Width 16 /Height 16 /ColorSpace /DeviceRGB /BitsPerComponent 8 "
+        b"/Filter /DCTDecode /Metadata 6 0 R /Length %d >>\nstream\n" % len(jpg) + jpg + b"\nendstream",
+        b"<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n" % len(xmp) + xmp + b"\nendstream",
+        b"<< /Author (Jana Fictional) /Producer (Fictocam Scan) >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 7 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objs) + 1, xref)
+    return out
+
+
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\0" * 48 + b"This program cannot be run in DOS mode."
 HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
 
 if __name__ == "__main__":
     out = sys.argv[1] if len(sys.argv) > 1 else DATA
     for name, data in (("gps.jpg", jpeg_with_gps()), ("gps.png", png_with_gps()),
-                       ("info.pdf", pdf_with_info()), ("program.jpg", EXE), ("page.jpg", HTML)):
+                       ("info.pdf", pdf_with_info()), ("photo.pdf", pdf_with_photo()),
+                       ("program.jpg", EXE), ("page.jpg", HTML)):
         with open(os.path.join(out, name), "wb") as f:
             f.write(data)

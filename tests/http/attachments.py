@@ -92,6 +92,12 @@ def t_upload_types(res, port, protect, db):
         else:
             res.check(d.raw.startswith(b"%PDF-1.") and b"%%EOF" in d.raw[-32:] and b"/Info" not in d.raw
                       and b"/Metadata" not in d.raw, name + " is a PDF without /Info and /Metadata")
+    # a PDF showing the GPS photo: the image inside loses its Exif, its own XMP goes too
+    r = upload(trust, S.pdf_with_photo(), "application/pdf", name="report.pdf")
+    if res.check(r.status == 201, "upload a PDF with a photo inside: %r" % r):
+        d = trust.get("/api/v1/attachments/%d" % r.json["id"])
+        res.check(no_markers(d.raw) and S.photo() in d.raw and b"/Metadata" not in d.raw,
+                  "the PDF keeps the photo without its GPS, camera and XMP data")
     r, ids = listing(trust, survey=7)
     res.eq(len(ids), 3, "the survey's evidence: the three uploads of survey 7")
     res.eq((r.json or {}).get("tlp"), "TLP:AMBER", "the list is marked AMBER")

@@ -158,6 +158,23 @@ static void test_pdf(void)
 	CHECK_INT(pt_attach_pdf_metadata(out, out_len), 0);
 	CHECK_INT(pt_attach_check(out, out_len, PT_ATTACH_PDF, NULL, &d), PT_OK);
 	free(out);
+	/* a PDF showing the GPS photo as a /DCTDecode image with an XMP stream of its own */
+	{
+		size_t plen, plain_len;
+		unsigned char *pdf = slurp("photo.pdf", &plen), *plain = slurp("photo.jpg", &plain_len);
+		CHECK(pdf && plain);
+		if (pdf && plain) {
+			/* /Info, the image's /Metadata, the JPEG's Exif, XMP, IPTC and comment */
+			CHECK_INT(pt_attach_pdf_metadata(pdf, plen), 6);
+			CHECK_INT(pt_attach_clean(pdf, plen, &t, &out, &out_len, &d), PT_OK);
+			CHECK(!has_marker(out, out_len));
+			CHECK_INT(pt_attach_pdf_metadata(out, out_len), 0);
+			CHECK(has_bytes(out, out_len, (const char *)plain, plain_len)); /* the photo is still shown */
+			free(out);
+		}
+		free(pdf);
+		free(plain);
+	}
 	/* a PDF header with no %%EOF, and one qpdf cannot read without repair */
 	CHECK_INT(pt_attach_clean(in, len - 10, &t, &out, &out_len, &d), PT_EINVAL);
 	CHECK(strstr(d.msg, "%%EOF") != NULL);
