@@ -199,6 +199,7 @@ enum pt_err pt_app_attachment_get(const struct pt_caller *c, struct pt_db *db, l
 	enum pt_err err;
 
 	*data = NULL;
+	*label = PT_TLP_AMBER;
 	memset(out, 0, sizeof *out);
 	if (!(snap = pt_app_snapshot(c, db, d)))
 		return d->msg[0] ? PT_EDB : pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");

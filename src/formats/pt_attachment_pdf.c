@@ -175,8 +175,9 @@ long pt_attach_pdf_metadata(const unsigned char *data, size_t len)
 	return n;
 }
 
-enum pt_err pt_attach_pdf_strip(const unsigned char *data, size_t len, unsigned char **out,
-				size_t *out_len, struct pt_diag *d)
+/* One pass: read data, strip q's metadata, write it into *out (malloc'd). */
+static enum pt_err strip_pass(const unsigned char *data, size_t len, unsigned char **out,
+			      size_t *out_len, struct pt_diag *d)
 {
 	const unsigned char *buf;
 	enum pt_err err = PT_OK;
@@ -219,5 +220,26 @@ enum pt_err pt_attach_pdf_strip(const unsigned char *data, size_t len, unsigned 
 	*out_len = n;
 out:
 	pdf_close(&q);
+	return err;
+}
+
+/*
+ * Two passes: the stream walk of the first goes by the file's own trailer /Size, which a
+ * file may understate (objects above it are still written when referenced); the second
+ * reads what libqpdf wrote, whose objects are numbered 1 to its /Size - 1, all reachable.
+ */
+enum pt_err pt_attach_pdf_strip(const unsigned char *data, size_t len, unsigned char **out,
+				size_t *out_len, struct pt_diag *d)
+{
+	unsigned char *first = NULL;
+	size_t first_len = 0;
+	enum pt_err err;
+
+	*out = NULL;
+	*out_len = 0;
+	if ((err = strip_pass(data, len, &first, &first_len, d)) != PT_OK)
+		return err;
+	err = strip_pass(first, first_len, out, out_len, d);
+	free(first);
 	return err;
 }

@@ -175,6 +175,21 @@ static void test_pdf(void)
 		free(pdf);
 		free(plain);
 	}
+	/* the fuzzer's find: an image whose /Filter key was garbled, in a file whose trailer /Size
+	 * understates its objects: its /Metadata is still removed (the second pass) */
+	{
+		size_t flen;
+		unsigned char *f = slurp("../../../fuzz/corpus/fuzz_attachment/understated-size.pdf", &flen);
+		CHECK(f != NULL);
+		if (f) {
+			memset(&d, 0, sizeof d);
+			CHECK_INT(pt_attach_clean(f, flen, &t, &out, &out_len, &d), PT_OK);
+			CHECK_INT(pt_attach_pdf_metadata(out, out_len), 0);
+			CHECK(!has_bytes(out, out_len, "/Metadata", 9));
+			free(out);
+		}
+		free(f);
+	}
 	/* a PDF header with no %%EOF, and one qpdf cannot read without repair */
 	CHECK_INT(pt_attach_clean(in, len - 10, &t, &out, &out_len, &d), PT_EINVAL);
 	CHECK(strstr(d.msg, "%%EOF") != NULL);
