@@ -1,6 +1,7 @@
 /* pt_attachment.c - attachments recognised by their bytes (issue 16 item 3): the
  * JPEG segment walk and the PNG chunk walk, each checking and (when asked) copying
- * the file without its metadata. Pure: buffers in, buffers out. */
+ * the file without its metadata. Pure: buffers in, buffers out. pt_attach_clean, which
+ * also takes PDFs, is in pt_attachment_pdf.c (the files' symbols point one way). */
 #include "pt_attachment.h"
 
 #include <stdint.h>
@@ -308,33 +309,21 @@ enum pt_err pt_attach_check(const unsigned char *data, size_t len, enum pt_attac
 	}
 }
 
-enum pt_err pt_attach_clean(const unsigned char *data, size_t len, enum pt_attach_type *type,
-			    unsigned char **out, size_t *out_len, struct pt_diag *d)
+enum pt_err pt_attach_strip_image(const unsigned char *data, size_t len, enum pt_attach_type t,
+				  unsigned char **out, size_t *out_len, struct pt_diag *d)
 {
 	struct emit e = {NULL, 0};
-	enum pt_attach_type t;
 	enum pt_err err;
 
 	*out = NULL;
 	*out_len = 0;
-	*type = PT_ATTACH_NONE;
-	if (len > PT_ATTACH_MAX)
-		return pt_diag_set(d, PT_ELIMIT, 0, "body", "the file is %zu bytes; at most %lu",
-				   len, PT_ATTACH_MAX);
-	t = pt_attach_sniff(data, len);
-	if (t == PT_ATTACH_NONE)
-		return pt_diag_set(d, PT_EINVAL, 0, "type",
-				   "the file is not a JPEG, PNG or PDF (judged by its bytes, not "
-				   "its name or declared type)");
-	*type = t;
-	if ((err = pt_attach_check(data, len, t, NULL, d)) != PT_OK)
-		return err;
-	if (t == PT_ATTACH_PDF)
-		return pt_attach_pdf_strip(data, len, out, out_len, d);
+	if (t != PT_ATTACH_JPEG && t != PT_ATTACH_PNG)
+		return pt_diag_set(d, PT_EINVAL, 0, "type", "not a JPEG or PNG file");
+	if (!data)
+		len = 0;
 	if (!(e.buf = malloc(len ? len : 1)))
 		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-	err = t == PT_ATTACH_JPEG ? jpeg_walk(data, len, &e, NULL, d)
-				  : png_walk(data, len, &e, NULL, d);
+	err = t == PT_ATTACH_JPEG ? jpeg_walk(data, len, &e, NULL, d) : png_walk(data, len, &e, NULL, d);
 	if (err != PT_OK) {
 		free(e.buf);
 		return err;

@@ -103,10 +103,19 @@ enum pt_err pt_attach_check(const unsigned char *data, size_t len, enum pt_attac
  * to show the pixels (docs/formats.md), nor bytes after IEND; PDF without
  * its document information dictionary and XMP metadata streams
  * (pt_attach_pdf_strip). Larger than PT_ATTACH_MAX: PT_ELIMIT. Nothing is
- * allocated on an error.
+ * allocated on an error. pt_attachment_pdf.c.
  */
 enum pt_err pt_attach_clean(const unsigned char *data, size_t len, enum pt_attach_type *type,
 			    unsigned char **out, size_t *out_len, struct pt_diag *d);
+
+/**
+ * The JPEG or PNG (t) data[0, len) checked and copied without its metadata
+ * into *out (malloc'd, *out_len bytes, never more than len; the caller
+ * frees it), as pt_attach_clean does for those types. PT_EINVAL (field
+ * "body") for a broken file, "type" for another t. pt_attachment.c.
+ */
+enum pt_err pt_attach_strip_image(const unsigned char *data, size_t len, enum pt_attach_type t,
+				  unsigned char **out, size_t *out_len, struct pt_diag *d);
 
 /**
  * The PDF data[0, len) rewritten by libqpdf without the trailer's /Info,

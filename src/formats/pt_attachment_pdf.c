@@ -1,6 +1,6 @@
 /* pt_attachment_pdf.c - a PDF attachment rewritten without its document metadata, the XMP of
  * its streams and the Exif of its JPEG images (issue 16 item 3) by libqpdf's C API: the one
- * file that includes qpdf. */
+ * file that includes qpdf; and pt_attach_clean, the entry point for every type. */
 #include "pt_attachment.h"
 
 #include <qpdf/qpdf-c.h>
@@ -67,7 +67,6 @@ static long pdf_jpeg(qpdf_data q, qpdf_oh oh, qpdf_oh dict, int strip)
 {
 	unsigned char *raw = NULL, *clean = NULL;
 	size_t len = 0, clean_len = 0, meta = 0;
-	enum pt_attach_type t;
 	struct pt_diag d;
 	long n = -1;
 	memset(&d, 0, sizeof d);
@@ -78,7 +77,7 @@ static long pdf_jpeg(qpdf_data q, qpdf_oh oh, qpdf_oh dict, int strip)
 	n = (long)meta;
 	if (strip && meta) {
 		qpdf_oh f = qpdf_oh_get_key(q, dict, "/Filter"), p = qpdf_oh_get_key(q, dict, "/DecodeParms");
-		if (pt_attach_clean(raw, len, &t, &clean, &clean_len, &d) != PT_OK || t != PT_ATTACH_JPEG)
+		if (pt_attach_strip_image(raw, len, PT_ATTACH_JPEG, &clean, &clean_len, &d) != PT_OK)
 			n = -1;
 		else
 			qpdf_oh_replace_stream_data(q, oh, clean, clean_len, f, p);
@@ -242,4 +241,29 @@ enum pt_err pt_attach_pdf_strip(const unsigned char *data, size_t len, unsigned 
 	err = strip_pass(first, first_len, out, out_len, d);
 	free(first);
 	return err;
+}
+
+enum pt_err pt_attach_clean(const unsigned char *data, size_t len, enum pt_attach_type *type,
+			    unsigned char **out, size_t *out_len, struct pt_diag *d)
+{
+	enum pt_attach_type t;
+	enum pt_err err;
+
+	*out = NULL;
+	*out_len = 0;
+	*type = PT_ATTACH_NONE;
+	if (len > PT_ATTACH_MAX)
+		return pt_diag_set(d, PT_ELIMIT, 0, "body", "the file is %zu bytes; at most %lu",
+				   len, PT_ATTACH_MAX);
+	t = pt_attach_sniff(data, len);
+	if (t == PT_ATTACH_NONE)
+		return pt_diag_set(d, PT_EINVAL, 0, "type",
+				   "the file is not a JPEG, PNG or PDF (judged by its bytes, not "
+				   "its name or declared type)");
+	*type = t;
+	if ((err = pt_attach_check(data, len, t, NULL, d)) != PT_OK)
+		return err;
+	if (t == PT_ATTACH_PDF)
+		return pt_attach_pdf_strip(data, len, out, out_len, d);
+	return pt_attach_strip_image(data, len, t, out, out_len, d);
 }
