@@ -10,7 +10,7 @@
 
 CC ?= cc
 BUILD ?= build
-PKGS := sqlite3 jansson libmicrohttpd libsodium pwquality libqrencode liboath libxml-2.0
+PKGS := sqlite3 jansson libmicrohttpd libsodium pwquality libqrencode liboath libxml-2.0 libqpdf
 WARN := -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes -Wmissing-prototypes \
         -Wpointer-arith -Wformat=2 -Wundef -Wvla
 OPT ?= -O2 -g

@@ -65,12 +65,14 @@ async function fetchRetryingBusy(url, init) {
   return res;
 }
 
-async function call(method, path, { json, csv, query, rawQuery, unmarked, signal } = {}) {
+async function call(method, path, { json, csv, blob, query, rawQuery, unmarked, signal } = {}) {
   const view = viewCount;   // issue 15: an answer that comes after the view changed marks nothing
   const headers = { Accept: 'application/json' };
   let body;
   if (json !== undefined) { headers['Content-Type'] = 'application/json'; body = JSON.stringify(json); }
   if (csv !== undefined) { headers['Content-Type'] = 'text/csv'; body = csv; }
+  // issue 16 item 3: a file sent as it is (an attachment), under the type it names or none
+  if (blob !== undefined) { headers['Content-Type'] = blob.type || 'application/octet-stream'; body = blob; }
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let url = BASE + path;
   const parts = rawQuery ? [rawQuery] : [];   // rawQuery: already encoded, sent as it is
@@ -463,3 +465,20 @@ export const surveyAnswers = (id, answers) => call('PATCH', `/surveys/${encodeUR
 export const surveyRatings = (id, items) => call('PATCH', `/surveys/${encodeURIComponent(id)}/ratings`, { json: { items } });
 export const confirmSurvey = (id) => call('POST', `/surveys/${encodeURIComponent(id)}/confirm`);
 export const questionnaire = (kind) => call('GET', `/questionnaires/${encodeURIComponent(kind)}`);
+/* ---- issue 16 item 3: attachments (photos and documents of a site or survey) ----
+   list: {site_id, label, can_write, items: [ATTACHMENT], tlp}; ATTACHMENT: {id, site_id, survey_id,
+   name, caption, type, size, sha256, shows_people, uploaded_at, uploaded_by, label, retain_until}. */
+const ATTACH_TYPES = ['image/jpeg', 'image/png', 'application/pdf'];
+export const siteAttachments = (id, survey) =>
+  call('GET', `/sites/${encodeURIComponent(id)}/attachments`, { query: { survey } });
+/** Upload file (a File) to site id; the server judges it by its bytes, not by file.type. */
+export function uploadAttachment(id, file, { caption, survey, people } = {}) {
+  const type = ATTACH_TYPES.includes(file.type) ? file.type : 'application/octet-stream';
+  return call('POST', `/sites/${encodeURIComponent(id)}/attachments`, {
+    blob: new Blob([file], { type }),
+    query: { name: file.name, caption: caption || undefined, survey, people: people ? 1 : undefined },
+  });
+}
+export const deleteAttachment = (aid) => call('DELETE', `/attachments/${encodeURIComponent(aid)}`);
+/** Where attachment aid is downloaded (a link: the server sends it as a download). */
+export const attachmentUrl = (aid) => `${BASE}/attachments/${encodeURIComponent(aid)}`;

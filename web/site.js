@@ -9,6 +9,7 @@ import { canEditSite, canSimulate } from './roles.js';
 import { DOWNSTREAM_SHORT } from './ranking.js';
 import { siteEditSection } from './siteedit.js'; // issue 16, item 2
 import { surveysSection } from './survey.js'; // issue 16 item 3
+import { attachmentsSection } from './attachments.js'; // issue 16 item 3
 
 const FEMA_FIELDS = [
   ['asset_value', 'Asset value'], ['threat_rating', 'Threat rating'], ['vulnerability_rating', 'Vulnerability rating'],
@@ -66,7 +67,8 @@ export async function renderSite(main, ctx, id) {
     peersSection(site), // issue 16, item 7
     whatIfSection(site),
     dependenciesSection(site), // issue 12
-    surveysSection(site, editable)); // issue 16 item 3
+    surveysSection(site, editable), // issue 16 item 3
+    attachmentsSection(site)); // issue 16 item 3: photos and documents
   await refreshStanding(page);
 }
 

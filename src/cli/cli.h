@@ -138,6 +138,8 @@ int pt_cmd_measures(struct pt_cli *cli);
 int pt_cmd_cascade(struct pt_cli *cli);
 /** `protect spof`: the single points of failure (cmd_cascade.c). */
 int pt_cmd_spof(struct pt_cli *cli);
+/** `protect attachment add|list|get|rm|purge` (issue 16 item 3): photos and documents of a site. */
+int pt_cmd_attachment(struct pt_cli *cli);
 /** `protect dependencies delete PROVIDER_ID CONSUMER_ID [--as USER]` (review of issue 12). */
 int pt_cmd_dependencies(struct pt_cli *cli);
 int pt_cmd_cer(struct pt_cli *cli); /* issue 16, item 8 */

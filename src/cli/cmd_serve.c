@@ -8,6 +8,7 @@
 
 #include "app/pt_app_audit.h"
 #include "app/pt_app_exercise_runs.h"
+#include "app/pt_app_attachments.h"
 #include "cli.h"
 #include "http/pt_http.h"
 
@@ -149,6 +150,14 @@ int pt_cmd_serve(struct pt_cli *cli)
 	if (pause_runs && (rc = pause_exercise_runs(db, PT_RUN_PAUSE_AT_RESTART)) != 0) {
 		pt_app_db_close(db);
 		return rc;
+	}
+	{ /* issue 16 item 3: attachments past their retention go before anyone can ask for them */
+		struct pt_caller sys;
+		pt_caller_system(&sys);
+		if ((err = pt_app_attachments_purge(&sys, db, NULL, &d)) != PT_OK) {
+			pt_app_db_close(db);
+			return pt_cli_fail(err, &d);
+		}
 	}
 	pt_app_db_close(db);
 

@@ -138,6 +138,15 @@ static const struct pt_cli_command commands[] = {
 	{"what-if", pt_cmd_what_if,
 	 "what-if SITE --measure ID [--method fema|quant] [--format table|json] [--as USER]",
 	 "a site's risk, rank and band with a measure added, computed and not stored"},
+	/* issue 16 item 3: attachments (photos and documents of a site or survey) */
+	{"attachment", pt_cmd_attachment,
+	 "attachment add SITE FILE [--name NAME] [--caption TEXT] [--survey N] [--people] [--as USER]\n"
+	 "       attachment list SITE [--survey N] [--format table|json] [--as USER]\n"
+	 "       attachment get ID [--out FILE] [--as USER] | attachment rm ID [--as USER]\n"
+	 "       attachment purge",
+	 "photos (JPEG, PNG) and documents (PDF) of a site: checked by their bytes, location and "
+	 "camera metadata removed, at least TLP:AMBER; --people: deleted after "
+	 "attachments.retention_days"},
 	/* issue 13: public alerts */
 	{"alert", pt_cmd_alert,
 	 "alert new --template T --site ID [--radius-km R] [--lang en,mk,sq]\n"

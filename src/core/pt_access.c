@@ -1131,3 +1131,38 @@ enum pt_access pt_access_survey_confirm(const struct pt_principal *who,
 		return PT_ACCESS_OK;
 	return PT_ACCESS_FORBIDDEN;
 }
+
+/* ---- issue 16 item 3: attachments (docs/access.md, "Attachments") ---- */
+
+enum pt_tlp pt_access_attachment_label(enum pt_tlp site_tlp)
+{
+	return site_tlp > PT_TLP_AMBER ? site_tlp : PT_TLP_AMBER;
+}
+
+/* rec's copy at its attachments' label. */
+static struct pt_access_record attachment_record(const struct pt_access_record *site)
+{
+	struct pt_access_record r = *site;
+	r.tlp = pt_access_attachment_label(site->tlp);
+	return r;
+}
+
+enum pt_access pt_access_attachment_read(const struct pt_principal *who,
+					 const struct pt_access_record *site)
+{
+	struct pt_access_record r;
+	if (!who || !site)
+		return PT_ACCESS_NOT_FOUND;
+	r = attachment_record(site);
+	return pt_access_read(who, &r);
+}
+
+enum pt_access pt_access_attachment_write(const struct pt_principal *who,
+					  const struct pt_access_record *site)
+{
+	struct pt_access_record r;
+	if (pt_access_attachment_read(who, site) != PT_ACCESS_OK)
+		return PT_ACCESS_NOT_FOUND;
+	r = attachment_record(site);
+	return pt_access_write(who, &r);
+}

@@ -923,4 +923,33 @@ enum pt_duty_conflict pt_access_survey_duty(const struct pt_principal *who,
 					    const long long *caller_makers,
 					    const long long *assessor_makers);
 
+/* ---- issue 16 item 3: attachments (photos and documents of a site or survey) ---- */
+
+/**
+ * The label of an attachment of a site labelled site_tlp: the higher of
+ * the two and AMBER (a photo of a site shows what a plan of it would not;
+ * docs/access.md, "Attachments"). Computed when read, never stored, so a
+ * site relabelled RED takes its attachments with it.
+ */
+enum pt_tlp pt_access_attachment_label(enum pt_tlp site_tlp);
+
+/**
+ * May who read (list, download) an attachment of the site site? As
+ * pt_access_read of the site's record at pt_access_attachment_label: OK or
+ * NOT_FOUND (a viewer of a GREEN site outside its owner's audience does
+ * not see its photos; as for a missing one).
+ */
+enum pt_access pt_access_attachment_read(const struct pt_principal *who,
+					 const struct pt_access_record *site);
+
+/**
+ * May who add or delete an attachment of site? NOT_FOUND when it may not
+ * read it (pt_access_attachment_read); then as pt_access_write of the site
+ * at the attachment's label: OK for operators, analysts and admins of the
+ * owning organisation (and the system administrator), FORBIDDEN otherwise.
+ */
+enum pt_access pt_access_attachment_write(const struct pt_principal *who,
+					  const struct pt_access_record *site);
+
+
 #endif

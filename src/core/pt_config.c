@@ -233,6 +233,11 @@ static const struct key_def keys[] = {
 	{ "mci.speed_kmh",
 	  "average ambulance road speed, km/h, 5-200 (50: an urban assumption; docs/scenarios.md)",
 	  5, 200, 50, KT_DOUBLE, OFF(mci_speed_kmh) },
+	/* issue 16 item 3: attachments marked as showing people or number plates */
+	{ "attachments.retention_days",
+	  "days an attachment marked as showing people or number plates is kept, then deleted, "
+	  "1-3650 (30: as CCTV recordings commonly are; docs/operations.md)",
+	  1, 3650, 30, KT_UNSIGNED, OFF(attachments_retention_days) },
 };
 
 #define N_KEYS (sizeof keys / sizeof keys[0])

@@ -98,6 +98,8 @@ struct pt_config {
 	double mci_hospital_radius_km; /**< mci.hospital_radius_km: receiving hospitals within it (30) */
 	double mci_road_factor;        /**< mci.road_factor: road / straight-line distance (1.4) */
 	double mci_speed_kmh;          /**< mci.speed_kmh: ambulance road speed (50) */
+	/* issue 16 item 3: attachments that show people or number plates are kept this long */
+	unsigned attachments_retention_days; /**< attachments.retention_days (1-3650, 30) */
 };
 
 /** Fill c with the built-in defaults (the same values as settings.csv). */

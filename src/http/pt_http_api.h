@@ -154,6 +154,15 @@ void pt_h_site_dependencies(struct pt_req *r);
 void pt_h_import_dependencies(struct pt_req *r);
 /** DELETE /api/v1/dependencies/{provider}/{consumer} (review of issue 12): 404 hidden or missing, 403 not the consumer's writer. */
 void pt_h_dependency_delete(struct pt_req *r);
+/* issue 16 item 3: attachments of a site or survey (pt_http_attachments.c; docs/api.md) */
+/** POST /api/v1/sites/{id}/attachments?name=&caption=&survey=&people=: a JPEG, PNG or PDF body (201). */
+void pt_h_attachment_upload(struct pt_req *r);
+/** GET /api/v1/sites/{id}/attachments?survey=N: the site's (or a survey's) attachments (404 unreadable). */
+void pt_h_attachments_list(struct pt_req *r);
+/** GET /api/v1/attachments/{id}: the stored bytes as a download (404 unreadable). */
+void pt_h_attachment_get(struct pt_req *r);
+/** DELETE /api/v1/attachments/{id}: 404 unreadable, 403 not the site's writer. */
+void pt_h_attachment_delete(struct pt_req *r);
 /* issue 13: public alerts (pt_http_alerts.c; docs/api.md, "Public alerts") */
 /** GET /api/v1/alert-templates: the built-in templates, raw texts. */
 void pt_h_alert_templates(struct pt_req *r);

@@ -104,7 +104,8 @@ enum {
 	PT_R_CACHEABLE = 1 << 15,          /**< the handler sets Cache-Control of its 200 and 304 itself */
 	/* issue 13 review fix: the approval's optional {"sha256"}; the public paths' query */
 	PT_R_JSON_OPTIONAL = 1 << 16,      /**< with PT_R_JSON: no body (nor Content-Type) is fine too (json NULL) */
-	PT_R_QUERY_IGNORED = 1 << 17       /**< query parameters are ignored, not refused (public alert paths) */
+	PT_R_QUERY_IGNORED = 1 << 17,      /**< query parameters are ignored, not refused (public alert paths) */
+	PT_R_ATTACHMENT = 1 << 18          /**< issue 16 item 3: a raw JPEG, PNG or PDF body (PT_ATTACH_MAX) */
 };
 
 /** One entry of the route table. */

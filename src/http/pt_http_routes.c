@@ -89,6 +89,19 @@ static const struct pt_vquery q_spof[] = {
 	{NULL, PT_V_INT, 0, 0, NULL},
 };
 
+/* issue 16 item 3: attachments (the body is the file; its name and caption as query text) */
+static const struct pt_vquery q_attach_upload[] = {
+	{"name", PT_V_QUERY_TEXT, 1, 120, NULL},
+	{"caption", PT_V_QUERY_TEXT, 0, 500, NULL},
+	{"survey", PT_V_INT, 1, (1ULL << 53) - 1, NULL},
+	{"people", PT_V_INT, 0, 1, NULL},
+	{NULL, PT_V_INT, 0, 0, NULL},
+};
+static const struct pt_vquery q_attach_list[] = {
+	{"survey", PT_V_INT, 1, (1ULL << 53) - 1, NULL},
+	{NULL, PT_V_INT, 0, 0, NULL},
+};
+
 /* ---- bodies ---- */
 
 #define END {NULL, PT_V_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL}
@@ -735,6 +748,11 @@ const struct pt_route pt_routes[] = {
 	/* issue 16, item 7: a site against its sector, and what a measure would change (pt_http_peers.c) */
 	{"GET", "/api/v1/sites/{id}/peers", pt_h_site_peers, 0, q_peers, NULL},
 	{"GET", "/api/v1/sites/{id}/what-if", pt_h_site_what_if, 0, q_what_if, NULL},
+	/* issue 16 item 3: attachments of a site or survey (pt_http_attachments.c) */
+	{"POST", "/api/v1/sites/{id}/attachments", pt_h_attachment_upload, PT_R_ATTACHMENT, q_attach_upload, NULL},
+	{"GET", "/api/v1/sites/{id}/attachments", pt_h_attachments_list, 0, q_attach_list, NULL},
+	{"GET", "/api/v1/attachments/{id}", pt_h_attachment_get, 0, q_none, NULL},
+	{"DELETE", "/api/v1/attachments/{id}", pt_h_attachment_delete, 0, q_none, NULL},
 	{"GET", "/", NULL, PT_R_PUBLIC | PT_R_STATIC, NULL, NULL},
 	{NULL, NULL, NULL, 0, NULL, NULL},
 };

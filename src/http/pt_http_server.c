@@ -16,6 +16,7 @@
 
 #include "../app/pt_app_plan.h" /* plan cache (issue 10) */
 #include "../formats/pt_alert_feed.h" /* issue 13: libxml2 prepared before the threads */
+#include "../formats/pt_attachment.h" /* issue 16 item 3: the attachments' body limit and types */
 #include "../formats/pt_diag.h"
 #include "pt_http_api.h"
 #include "pt_http_int.h"
@@ -327,6 +328,7 @@ static int on_headers(struct pt_req *r)
 	/* A public route (no session: the log-in steps) takes a small body only, so callers
 	 * without a log-in cannot fill the body budget. */
 	r->body_max = (rt->flags & PT_R_CSV) ? r->srv->cfg.upload_max
+			: (rt->flags & PT_R_ATTACHMENT) ? PT_ATTACH_MAX /* issue 16 item 3 */
 			: !(rt->flags & PT_R_JSON) ? 0
 			: (rt->flags & PT_R_PUBLIC) ? PT_PUBLIC_BODY_MAX
 			: (rt->flags & PT_R_JSON_ROWS) ? PT_JSON_ROWS_BODY_MAX : PT_JSON_ROUTE_BODY_MAX;
@@ -368,6 +370,14 @@ static int on_headers(struct pt_req *r)
 				       (rt->flags & PT_R_GEOJSON) ? " or application/geo+json" : "");
 			return 1;
 		}
+	}
+	/* issue 16 item 3: an attachment is sent as what it claims to be (its bytes decide) */
+	if ((rt->flags & PT_R_ATTACHMENT) && pt_attach_type_of_mime(ctype) == PT_ATTACH_NONE &&
+	    !(ctype && strncasecmp(ctype, "application/octet-stream", 24) == 0)) {
+		pt_reply_error(r, 415, "Content-Type", 0,
+			       "an attachment is sent as image/jpeg, image/png, application/pdf or "
+			       "application/octet-stream");
+		return 1;
 	}
 	/* A declared length is held from now on, so a full budget answers before the body. */
 	if (r->body_max && r->body_expect && !pt_body_reserve(r->srv, r, r->body_expect + 1)) {

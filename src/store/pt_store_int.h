@@ -36,6 +36,7 @@ enum pt_db_module {
 	PT_DBM_EXERCISE_LINKS, /**< pt_exercise_report_store.c (issue 15: improvement links) */
 	PT_DBM_CER,        /**< pt_cer_store.c (issue 16: critical entities) */
 	PT_DBM_SURVEY,     /**< pt_survey_store.c (issue 16 item 3: surveys) */
+	PT_DBM_ATTACHMENTS, /**< pt_attachment_store.c (issue 16 item 3: attachments) */
 	PT_DBM_COUNT
 };
 

@@ -2706,6 +2706,50 @@ test('survey: the trust operator records a visit, a second user confirms', async
   eq(ass.items.find((r) => r.threat_id === 'cyber_physical').vulnerability_rating, 3, 'the confirmed rating counts');
   await admin.context().close();
   assert(problems.length === 0, problems.slice(0, 5).join('; '));
+/* ---- issue 16 item 3: attachments (photos and documents of a site) ---- */
+
+// The hospital trust's operator photographs the north gate of its hospital VM-012 (the
+// fictional test photo with GPS and camera data), uploads it marked as showing people, and
+// downloads it: the file it gets is the photo without that data; a program renamed .jpg is
+// refused next to the file field.
+test('attachments: the trust uploads a photo to VM-012 and downloads it without its GPS data', async () => {
+  const data = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'cli', 'data', 'attach');
+  const before = problems.length;
+  const page = await newPage('laptop');
+  await login(page, who('trust', 'trust'));
+  await page.goto(`${BASE}/#/site/VM-012`);
+  const box = page.locator('[data-testid=site-attachments]');
+  await box.locator('#attach-file').waitFor();
+  // refused by its bytes, whatever its name says
+  await box.locator('#attach-file').setInputFiles({ name: 'north-gate.jpg', mimeType: 'image/jpeg', buffer: fs.readFileSync(path.join(data, 'program.jpg')) });
+  await box.locator('[data-testid=attachment-upload]').click();
+  await page.locator('#attach-file-error', { hasText: 'not a JPEG, PNG or PDF' }).waitFor();
+  eq(await box.locator('#attachments-table').count(), 0, 'nothing stored');
+  await box.locator('#attach-file').scrollIntoViewIfNeeded();
+  await shot(page, 'attachments-refused');
+  // the photo with GPS and camera data
+  await box.locator('#attach-file').setInputFiles(path.join(data, 'gps.jpg'));
+  await box.locator('#attach-caption').fill('North gate, bollards seen from the car park');
+  await box.locator('#attach-people').check();
+  await box.locator('[data-testid=attachment-upload]').click();
+  const row = box.locator('#attachments-table tbody tr', { hasText: 'gps.jpg' });
+  await row.waitFor();
+  eq((await row.locator('td').nth(1).textContent()).trim(), 'North gate, bollards seen from the car park', 'the caption');
+  assert((await row.locator('[data-testid=attachment-retain]').textContent()).includes('shows people'), 'kept until a date: it shows people');
+  eq((await page.locator('#site-attachments-title').locator('..').locator('.tlp').textContent()).trim(), 'TLP:AMBER', 'labelled AMBER although the site is GREEN');
+  await page.locator('#site-attachments-title').scrollIntoViewIfNeeded();
+  await shot(page, 'attachments-site');
+  const [download] = await Promise.all([page.waitForEvent('download'), row.locator('[data-testid=attachment-download]').click()]);
+  eq(download.suggestedFilename(), 'gps.jpg', 'the download\'s name');
+  const saved = path.join(OUT, 'attachments-download.jpg');
+  await download.saveAs(saved);
+  const got = fs.readFileSync(saved);
+  assert(got.equals(fs.readFileSync(path.join(data, 'photo.jpg'))), 'the download is the photo without its Exif, GPS, XMP, IPTC and comment');
+  for (const m of ['Exif', 'GPS', 'Fictocam']) assert(!got.includes(m), `no ${m} in the download`);
+  await page.context().close();
+  // the refused upload's 415 is an expected answer, shown next to the field
+  const mine = problems.slice(before).filter((p) => !/status of 415/.test(p));
+  assert(mine.length === 0, mine.slice(0, 5).join('; '));
 });
 
 /* ---- main ---- */

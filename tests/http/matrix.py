@@ -740,6 +740,56 @@ def check_surveys(res, c, who, rel, role, visible, writable, missing_body, surve
             expect_status(res, r, 403 if reads else 404, cell + " POST confirm")
             if not reads:
                 res.eq(r.body, missing_body, cell + " POST confirm: the 404 body is a missing record's")
+# ---- issue 16 item 3: attachments (labelled the higher of the site's label and AMBER) ----
+ATTACH_LABEL = {"CLEAR": "AMBER", "GREEN": "AMBER", "AMBER": "AMBER", "AMBER+STRICT": "AMBER+STRICT",
+                "RED": "RED"}
+# A tiny JPEG (the fictional test photo): what the importer attaches to each fixture site.
+PHOTO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli", "data", "attach", "photo.jpg")
+
+
+def setup_attachments(res, port):
+    """The importer (an operator of the owner, named on RED) attaches the photo to every site: {tlp: id}."""
+    c = Client(port)
+    res.eq(c.login("m-importer", password("m-importer")).status, 200, "importer log-in (attachments)")
+    with open(PHOTO, "rb") as f:
+        photo = f.read()
+    out = {}
+    for t in TLPS:
+        r = c.request("POST", "/api/v1/sites/%s/attachments?name=m.jpg" % SITE_OF[t], body=photo, ctype="image/jpeg")
+        res.eq(r.status, 201, "fixture attachment of %s: %r" % (SITE_OF[t], r.body[:200]))
+        out[t] = (r.json or {}).get("id", 0)
+    return out, photo
+
+
+def check_attachments(res, c, who, rel, role, missing_body, attach):
+    """Issue 16 item 3: list, download, upload and delete each site's attachment, by its label."""
+    ids, photo = attach
+    for t in TLPS:
+        sid, aid, label = SITE_OF[t], ids[t], ATTACH_LABEL[t]
+        reads, writes = role in READ[rel][label], role in WRITE[rel][label]
+        cell = "%s %s attachments" % (who, t)
+        r = c.get("/api/v1/sites/%s/attachments" % sid)
+        if reads:
+            expect_status(res, r, 200, cell + " list")
+            res.eq([a["id"] for a in (r.json or {}).get("items", [])], [aid], cell + " list items")
+            res.eq((r.json or {}).get("tlp"), "TLP:" + label, cell + " list marking")
+        else:
+            res.eq((r.status, r.body), (404, missing_body), cell + " list: a missing site's 404")
+        r = c.get("/api/v1/attachments/%d" % aid)
+        if reads:
+            expect_status(res, r, 200, cell + " download")
+            res.check(r.raw == photo, cell + " download: the photo")
+        else:
+            res.eq((r.status, r.body), (404, missing_body), cell + " download: a missing one's 404")
+        r = c.request("POST", "/api/v1/sites/%s/attachments?name=x.jpg" % sid, body=photo, ctype="image/jpeg")
+        if writes:
+            expect_status(res, r, 201, cell + " upload")
+            new = (r.json or {}).get("id", 0)
+            expect_status(res, c.request("DELETE", "/api/v1/attachments/%d" % new), 200, cell + " delete")
+        else:
+            expect_status(res, r, 403 if reads else 404, cell + " upload")
+            r = c.request("DELETE", "/api/v1/attachments/%d" % aid)
+            expect_status(res, r, 403 if reads else 404, cell + " delete")
 
 
 def run(res, protect, work):
@@ -757,6 +807,7 @@ def run(res, protect, work):
                                    "--site", SITE_OF["RED"])  # issue 16, item 8
         res.eq(rc, 0, "the owner designated a critical entity: %s" % err[-300:])
         surveys = setup_surveys(res, srv.port)  # issue 16 item 3
+        attach = setup_attachments(res, srv.port)  # issue 16 item 3
         missing, orgs = None, {}
         committed = set()  # issue 16: sites whose measure a writer committed
         composer = Client(srv.port)  # issue 13: composes a pending alert for each cell
@@ -786,6 +837,7 @@ def run(res, protect, work):
                 check_peers(res, c, who, rel, role, missing)  # issue 16, item 7
                 check_lifecycle(res, c, who, visible, writable, missing, committed)  # issue 16
                 check_surveys(res, c, who, rel, role, visible, writable, missing, surveys)  # issue 16 item 3
+                check_attachments(res, c, who, rel, role, missing, attach)  # issue 16 item 3
     finally:
         status, out, err = srv.stop()
         res.eq(status, 0, "matrix server exit status")

@@ -45,8 +45,9 @@ static void test_keys(void)
 	struct pt_config c;
 	double v;
 	pt_config_defaults(&c);
-	CHECK_INT(n, 74); /* issue 11 item 6: plan.planning_level, plan.surge_weeks; issue 12: resilience.* (5);
-			     issue 13: alert.* (5, two of them text); its review: alert.web_url (text); issue 14: mci.* (3) */
+	CHECK_INT(n, 75); /* issue 11 item 6: plan.planning_level, plan.surge_weeks; issue 12: resilience.* (5);
+			     issue 13: alert.* (5, two of them text); its review: alert.web_url (text); issue 14: mci.* (3);
+			     issue 16 item 3: attachments.retention_days */
 	CHECK_STR(pt_config_key_name(0), "quant.vsl_eur");
 	CHECK(pt_config_key_name(n) == NULL);
 	CHECK(pt_config_key_description(n) == NULL);
