@@ -1,6 +1,7 @@
 /* pt_app_ranking.c - the ranking and risk-matrix use cases: the caller's
  * visible sites from one snapshot, the rest read in one transaction, src/core computes. */
 #include "pt_app_ranking.h"
+#include "pt_app_filter.h"
 #include "pt_app_resilience.h"
 
 #include <stdlib.h>
@@ -322,35 +323,33 @@ static enum pt_err take_snapshot(const struct pt_caller *c, struct pt_db *db,
 	return PT_OK;
 }
 
-enum pt_err pt_app_ranking_run(const struct pt_caller *c, struct pt_db *db,
-			       const struct pt_ranking_opts *o, struct pt_ranking **out,
-			       struct pt_diag *d)
+/* A new ranking in *out of o's method over the sites of snap that keep[] marks (the sites
+ * not visible counted as withheld), read and computed; its version in *version (0: not to be
+ * kept). */
+static enum pt_err rank_kept(const struct pt_caller *c, struct pt_db *db,
+			     const struct pt_ranking_opts *o, const struct pt_snapshot *snap,
+			     const unsigned char *visible, const unsigned char *keep,
+			     struct pt_ranking **out, unsigned long long *version_out,
+			     struct pt_diag *d)
 {
-	struct pt_snapshot *snap = NULL;
-	struct pt_ranking *r = NULL;
-	struct pt_read_log log;
-	unsigned char *visible = NULL;
+	struct pt_ranking *r;
 	unsigned long long version = 0, dversion = 0;
-	enum pt_err err;
+	enum pt_err err = PT_OK;
 	size_t i;
 
 	*out = NULL;
-	memset(&log, 0, sizeof log);
-	if ((err = take_snapshot(c, db, &snap, &visible, d)) != PT_OK)
-		return err;
-	if (!(r = calloc(1, sizeof *r))) {
-		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-		goto out;
-	}
+	*version_out = 0;
+	if (!(r = calloc(1, sizeof *r)))
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 	r->method = o->method;
 	r->levels_at = pt_app_now(c->now);
-	/* The figures depend on every visible site: the read covers all of them. */
 	for (i = 0; i < snap->sites.n; i++) {
 		if (!visible[i]) {
 			r->withheld++;
 			continue;
 		}
-		pt_read_log_note(&log, &snap->sites.items[i]);
+		if (!keep[i])
+			continue;
 		if ((err = pt_site_list_append(&r->sites, &snap->sites.items[i], 0)) != PT_OK) {
 			pt_diag_set(d, err, 0, "", "%s", pt_strerror(err));
 			goto out;
@@ -365,6 +364,64 @@ enum pt_err pt_app_ranking_run(const struct pt_caller *c, struct pt_db *db,
 	r->version = version == snap->version && !r->levels_expire ? version : 0;
 	if (r->method == PT_METHOD_QUANT && dversion != version) /* issue 12 */
 		r->version = 0;
+	*version_out = r->version;
+out:
+	if (err != PT_OK) {
+		pt_ranking_free(r);
+		r = NULL;
+	}
+	*out = r;
+	return err;
+}
+
+enum pt_err pt_app_ranking_run(const struct pt_caller *c, struct pt_db *db,
+			       const struct pt_ranking_opts *o, struct pt_ranking **out,
+			       struct pt_diag *d)
+{
+	struct pt_snapshot *snap = NULL;
+	struct pt_ranking *r = NULL;
+	struct pt_read_log log;
+	unsigned char *visible = NULL, *keep = NULL;
+	unsigned long long version = 0;
+	enum pt_err err;
+	size_t i;
+
+	*out = NULL;
+	memset(&log, 0, sizeof log);
+	if ((err = take_snapshot(c, db, &snap, &visible, d)) != PT_OK)
+		return err;
+	if (!(keep = malloc(snap->sites.n ? snap->sites.n : 1))) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	/* issue 16 item 5: the filter, judged against what the caller may read */
+	if ((err = pt_app_filter_check(c, db, snap, visible, o->filter, d)) != PT_OK)
+		goto out;
+	pt_app_filter_keep(snap, visible, o->filter, keep);
+	if ((err = rank_kept(c, db, o, snap, visible, keep, &r, &version, d)) != PT_OK)
+		goto out;
+	if (pt_site_filter_has(o->filter, PT_FILTER_BAND)) {
+		/* a site's band does not depend on the others: rank again the sites in a band
+		 * asked for, so ranks, totals and P(top K) are over them alone */
+		struct pt_ranking *again = NULL;
+		unsigned long long version2 = 0;
+		memset(keep, 0, snap->sites.n);
+		for (i = 0; i < r->n_rows; i++)
+			if (pt_site_filter_band(o->filter, r->rows[i].band)) {
+				long s = pt_snapshot_find(snap, r->sites.items[r->rows[i].site].id);
+				if (s >= 0)
+					keep[s] = 1;
+			}
+		if ((err = rank_kept(c, db, o, snap, visible, keep, &again, &version2, d)) != PT_OK)
+			goto out;
+		pt_ranking_free(r);
+		r = again;
+		if (version2 != version)
+			r->version = 0;
+	}
+	/* The figures depend on every site ranked: the read covers all of them. */
+	for (i = 0; i < r->sites.n; i++)
+		pt_read_log_note(&log, &r->sites.items[i]);
 	if ((err = pt_read_log_commit(c, db, "ranking.read", &log, d)) != PT_OK)
 		err = audit_failed(err, d);
 out:
@@ -374,6 +431,7 @@ out:
 	}
 	*out = r;
 	pt_read_log_clear(&log); /* what an error left noted */
+	free(keep);
 	free(visible);
 	pt_snapshot_release(snap);
 	return err;
@@ -577,4 +635,59 @@ out:
 	free(visible);
 	pt_snapshot_release(snap);
 	return err;
+}
+
+/* ---- issue 16 item 5: the band of a sites list (the FEMA ranking band) ---- */
+
+struct keep_ctx {
+	const struct pt_snapshot *snap;
+	const unsigned char *keep;
+};
+
+static int keep_site(void *ctx, const struct pt_site *site)
+{
+	const struct keep_ctx *k = ctx;
+	long i = pt_snapshot_find(k->snap, site->id);
+	return i >= 0 && k->keep[i];
+}
+
+enum pt_err pt_app_filter_sites(struct pt_db *db, const struct pt_snapshot *snap,
+				const unsigned char *visible, const struct pt_site_filter *f,
+				unsigned char *keep, size_t *kept, struct pt_diag *d)
+{
+	struct pt_ranking_opts o;
+	struct pt_ranking *rk = NULL;
+	struct keep_ctx ctx;
+	unsigned char *band_ok;
+	enum pt_err err;
+	size_t i;
+
+	*kept = pt_app_filter_keep(snap, visible, f, keep);
+	if (!pt_site_filter_has(f, PT_FILTER_BAND))
+		return PT_OK;
+	memset(&o, 0, sizeof o);
+	o.method = PT_METHOD_FEMA;
+	ctx.snap = snap;
+	ctx.keep = keep;
+	o.visible = keep_site;
+	o.visible_ctx = &ctx;
+	if ((err = pt_ranking_run(db, &o, &rk, d)) != PT_OK)
+		return err;
+	if (!(band_ok = calloc(snap->sites.n ? snap->sites.n : 1, 1))) {
+		pt_ranking_free(rk);
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	}
+	for (i = 0; i < rk->n_rows; i++) {
+		long s = pt_snapshot_find(snap, rk->sites.items[rk->rows[i].site].id);
+		if (s >= 0 && pt_site_filter_band(f, rk->rows[i].band))
+			band_ok[s] = 1;
+	}
+	*kept = 0;
+	for (i = 0; i < snap->sites.n; i++) {
+		keep[i] = keep[i] && band_ok[i];
+		*kept += keep[i];
+	}
+	free(band_ok);
+	pt_ranking_free(rk);
+	return PT_OK;
 }

@@ -7,6 +7,7 @@
 
 #include "../core/pt_quant.h"
 #include "../formats/pt_ranking_io.h"
+#include "../core/pt_site_filter.h"
 #include "pt_app.h"
 
 /**
@@ -52,6 +53,12 @@ struct pt_ranking_opts {
 	/** pt_ranking_run only (issue 11): the time threat-level expiries are read at (unix
 	 * seconds); 0: pt_app_now(0). The use cases take the caller's. */
 	int64_t now;
+	/** pt_app_ranking_run, pt_app_matrix_run (issue 16 item 5): the sites ranked are those
+	 * c may read that this filter keeps (NULL: every one), checked and resolved in place
+	 * (pt_app_filter_check: PT_EINVAL naming the field and value); ranks, totals and P(top
+	 * K) are over them; with a band, over the sites whose band in the ranking of the
+	 * others is one of the filter's (a site's band does not depend on the set). */
+	struct pt_site_filter *filter;
 };
 
 /**
@@ -99,5 +106,17 @@ enum pt_err pt_ranking_run(struct pt_db *db, const struct pt_ranking_opts *o,
 enum pt_err pt_app_ranking_draws(const struct pt_caller *c, struct pt_db *db,
 				 const struct pt_ranking_opts *o, unsigned long long *draws,
 				 struct pt_diag *d);
+
+/* issue 16 item 5 */
+/**
+ * As pt_app_filter_keep, and with a band in f, only the sites whose band in
+ * the FEMA ranking of the kept sites is one of f's (a site without a FEMA
+ * assessment has no band and is left out): the band of a sites list (issue
+ * 16: "for /sites, the FEMA ranking band"). Not audited (the caller audits
+ * what it shows). PT_EDB, PT_ENOMEM, PT_EINVAL (bad stored figures).
+ */
+enum pt_err pt_app_filter_sites(struct pt_db *db, const struct pt_snapshot *snap,
+				const unsigned char *visible, const struct pt_site_filter *f,
+				unsigned char *keep, size_t *kept, struct pt_diag *d);
 
 #endif

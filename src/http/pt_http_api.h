@@ -75,6 +75,22 @@ void pt_api_page(const struct pt_req *r, size_t *limit, size_t *offset);
 /** {"items": items, "next_offset": N|null, "total": total} (steals items). */
 json_t *pt_api_list(json_t *items, size_t offset, size_t shown, size_t total);
 
+/* issue 16 item 5: the filter of a ranking, register, plan or sites list (pt_http_filter.c) */
+struct pt_site_filter;
+/**
+ * Fill f (zeroed by the caller; pt_site_filter_clear after) from the
+ * request's declared filter parameters (sector, region, kind, owner, band,
+ * tlp; each a PT_V_QUERY_LIST). 0, or nonzero after replying 400 naming the
+ * field (a value the filter refuses) or 500.
+ */
+int pt_api_filter_or_reply(struct pt_req *r, struct pt_site_filter *f);
+/**
+ * A new string (the caller frees it): prefix followed by f's cache key text
+ * (pt_site_filter_key, "mine" as the caller's organisation). NULL on ENOMEM.
+ */
+char *pt_api_filter_prefix(const struct pt_req *r, const char *prefix,
+			   const struct pt_site_filter *f);
+
 /* Records as JSON: src/formats/pt_site_json.h. */
 
 /* Handlers (one per route). */

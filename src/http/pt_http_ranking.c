@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "../app/pt_app_ranking.h"
+#include "../core/pt_site_filter.h"
 #include "../formats/pt_diag.h"
+#include "../formats/pt_filter_io.h"
 #include "../formats/pt_ranking_io.h"
 #include "pt_http_api.h"
 
@@ -61,7 +63,8 @@ void pt_h_ranking(struct pt_req *r)
 	struct pt_snapshot_source src;
 	struct pt_caller c;
 	struct pt_view view;
-	char prefix[256];
+	struct pt_site_filter filter; /* issue 16 item 5 */
+	char prefix[256], *fprefix = NULL;
 	const struct pt_qval *samples = pt_req_query(r, "samples"), *seed = pt_req_query(r, "seed"),
 			     *top_k = pt_req_query(r, "top_k");
 	struct pt_diag d;
@@ -73,10 +76,14 @@ void pt_h_ranking(struct pt_req *r)
 	memset(&o, 0, sizeof o);
 	memset(&d, 0, sizeof d);
 	memset(&view, 0, sizeof view);
+	memset(&filter, 0, sizeof filter);
 	if (pt_method_parse(r->param[0], &o.method) != PT_OK) {
 		pt_reply_not_found(r);
 		return;
 	}
+	if (pt_api_filter_or_reply(r, &filter))
+		goto out;
+	o.filter = &filter;
 	if (o.method != PT_METHOD_QUANT) {
 		const struct pt_qval *q[3] = {samples, seed, top_k};
 		static const char *const names[3] = {"samples", "seed", "top_k"};
@@ -84,7 +91,7 @@ void pt_h_ranking(struct pt_req *r)
 			if (q[i]->set) {
 				pt_reply_error(r, 400, names[i], 0,
 					       "%s: applies to the quantitative method only", names[i]);
-				return;
+				goto out;
 			}
 	}
 	pt_api_page(r, &limit, &offset);
@@ -97,13 +104,17 @@ void pt_h_ranking(struct pt_req *r)
 	o.threads = 1; /* the server's threads are the parallelism */
 	if (!(snap = pt_req_snapshot(r, &d))) {
 		pt_reply_diag(r, d.msg[0] ? PT_EDB : PT_ENOMEM, &d);
-		return;
+		goto out;
 	}
 	snprintf(prefix, sizeof prefix, "ranking/%s?samples=%lld&seed=%lld&top_k=%lld&limit=%zu&offset=%zu",
 		 pt_method_name(o.method), samples->set ? (long long)samples->num : -1LL,
 		 seed->set ? (long long)seed->num : -1LL, top_k->set ? (long long)top_k->num : -1LL,
 		 limit, offset);
-	if (pt_api_view(r, snap, prefix, 0, &view))
+	if (!(fprefix = pt_api_filter_prefix(r, prefix, &filter))) {
+		pt_reply_json(r, 500, NULL);
+		goto out;
+	}
+	if (pt_api_view(r, snap, fprefix, 0, &view))
 		goto out;
 	if (o.method == PT_METHOD_QUANT) { /* the caller's budget, before the cache (issue 10) */
 		struct pt_compute_budget budget;
@@ -144,7 +155,9 @@ void pt_h_ranking(struct pt_req *r)
 	jo.offset = offset;
 	jo.limit = limit;
 	jo.page = 1;
-	if (!(root = pt_ranking_json(rk, &jo))) {
+	if (!(root = pt_ranking_json(rk, &jo)) ||
+	    json_object_set_new(root, "filter", pt_site_filter_json(&filter))) { /* issue 16 */
+		json_decref(root);
 		pt_reply_json(r, 500, NULL);
 		goto out;
 	}
@@ -153,6 +166,8 @@ void pt_h_ranking(struct pt_req *r)
 out:
 	pt_ranking_free(rk);
 	pt_api_view_clear(&view);
+	pt_site_filter_clear(&filter);
+	free(fprefix);
 }
 
 void pt_h_matrix(struct pt_req *r)

@@ -23,6 +23,18 @@ static const char *const role_names[] = {"admin", "coordinator", "analyst", "ope
 	{"limit", PT_V_INT, 1, PT_LIST_LIMIT_MAX, NULL},                                   \
 	{"offset", PT_V_INT, 0, PT_LIST_OFFSET_MAX, NULL}
 
+/* issue 16 item 5: the filters (each repeatable or comma-separated, split on raw commas,
+ * then decoded) and the CSV download of what is shown */
+#define Q_FILTER                                                                           \
+	{"sector", PT_V_QUERY_LIST, 0, 4096, NULL},                                        \
+	{"region", PT_V_QUERY_LIST, 0, 8192, NULL},                                        \
+	{"kind", PT_V_QUERY_LIST, 0, 4096, NULL},                                          \
+	{"owner", PT_V_QUERY_LIST, 0, 4096, NULL},                                         \
+	{"band", PT_V_QUERY_LIST, 0, 256, NULL},                                           \
+	{"tlp", PT_V_QUERY_LIST, 0, 256, NULL}
+static const char *const filter_formats[] = {"json", "csv", NULL};
+#define Q_FORMAT {"format", PT_V_STRING, 3, 4, filter_formats}
+
 static const struct pt_vquery q_none[] = {{NULL, PT_V_INT, 0, 0, NULL}};
 static const struct pt_vquery q_alert_list[] = { /* issue 15 attack review 2, round 2 */
 	{"runs", PT_V_INT, 0, 1, NULL},
@@ -34,8 +46,12 @@ static const struct pt_vquery q_ranking[] = {
 	{"samples", PT_V_INT, 0, 100000, NULL},
 	{"seed", PT_V_INT, 0, (1ULL << 53) - 1, NULL},
 	{"top_k", PT_V_INT, 1, 1000, NULL},
+	Q_FILTER, /* issue 16 item 5 */
+	Q_FORMAT,
 	{NULL, PT_V_INT, 0, 0, NULL},
 };
+/* issue 16 item 5: the sites list's filters and CSV */
+static const struct pt_vquery q_sites[] = {Q_PAGE, Q_FILTER, Q_FORMAT, {NULL, PT_V_INT, 0, 0, NULL}};
 
 static const struct pt_vquery q_plan[] = {
 	{"budget", PT_V_STRING, 0, 64, NULL},
@@ -514,7 +530,7 @@ const struct pt_route pt_routes[] = {
 	{"POST", "/api/v1/session/enrolment", pt_h_session_enrolment, PT_R_PUBLIC | PT_R_JSON | PT_R_NO_CSRF, q_none, &b_enrolment},
 	{"POST", "/api/v1/account/second-factor", pt_h_account_second_factor, PT_R_JSON, q_none, &b_account_sf},
 	{"POST", "/api/v1/account/second-factor/confirm", pt_h_account_second_factor_confirm, PT_R_JSON, q_none, &b_account_sf_confirm},
-	{"GET", "/api/v1/sites", pt_h_sites_list, 0, q_page, NULL},
+	{"GET", "/api/v1/sites", pt_h_sites_list, 0, q_sites, NULL}, /* issue 16 item 5: q_sites */
 	{"GET", "/api/v1/sites/{id}", pt_h_site_get, 0, q_none, NULL},
 	{"PATCH", "/api/v1/sites/{id}", pt_h_site_patch, PT_R_JSON, q_none, &b_site_patch},
 	{"GET", "/api/v1/sites/{id}/assessments", pt_h_assessments_get, 0, q_none, NULL},
