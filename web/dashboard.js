@@ -25,7 +25,8 @@ export async function renderDashboard(main, ctx, params) {
   try {
     [ranking, matrix, outline, sites] = await Promise.all([
       api.rankingFiltered(method, f),
-      matrixMethod ? api.matrixFiltered(matrixMethod, f) : Promise.resolve(null),
+      // the matrix's own refusal is shown in its panel, the rest of the view still drawn
+      matrixMethod ? api.matrixFiltered(matrixMethod, f).catch((e) => ({ error: e })) : Promise.resolve(null),
       api.regionOutline(),
       api.sitesFiltered(f, { unmarked: true }),   // the sites CSV's marking; the map shows the ranked ones
     ]);
@@ -64,7 +65,8 @@ export async function renderDashboard(main, ctx, params) {
         el('div', { class: 'panel-foot' }, csvLink({ href: api.csvUrl('/sites', f), tlp: sites.tlp, label: 'Download the sites (CSV)', testid: 'sites-csv' }))),
       el('section', { class: 'panel panel-matrix', 'aria-labelledby': 'matrix-title' },
         el('h2', { id: 'matrix-title' }, 'Risk matrix', el('span', { class: 'h-sub' }, ` · ${METHODS[method].label}`)),
-        matrix ? drawMatrix(matrix, { filtered, pairs: (l, c) => api.matrixPairs(matrixMethod, l, c, f).then((r) => r.items) }) : carverNote())),
+        !matrix ? carverNote() : matrix.error ? el('p', { class: 'form-error', role: 'alert' }, matrix.error.message)
+          : drawMatrix(matrix, { filtered, pairs: (l, c) => api.matrixPairs(matrixMethod, l, c, f).then((r) => r.items) }))),
     el('section', { class: 'panel', 'aria-labelledby': 'ranking-title' },
       el('h2', { id: 'ranking-title' }, 'Ranking', el('span', { class: 'h-sub' }, ` · ${METHODS[method].long}`)),
       chartBox, rankingBox));
@@ -86,7 +88,7 @@ function methodSwitch(current, f, user) {
 
 function summary(method, r, filtered) {
   const cards = [
-    card('Sites ranked', String(r.ranked ?? r.items.length), r.not_assessed ? `${r.not_assessed} not assessed` : 'all visible sites assessed'),
+    card('Sites ranked', String(r.ranked ?? r.items.length), r.not_assessed ? `${r.not_assessed} not assessed` : filtered ? 'every site shown is assessed' : 'all visible sites assessed'),
     card('Computed under', r.threat_level_text || r.threat_level || '—', 'national threat level'),
   ];
   if (method === 'quant' && r.total) {

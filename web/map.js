@@ -53,7 +53,9 @@ export function drawMap(box, method, items, outline, level, mine = null, filtere
     }
   }
   const order = ['low', 'medium', 'high', 'very high'];
-  located.sort((a, b) => order.indexOf(a.band) - order.indexOf(b.band));
+  // the caller's own sites last, so their rings are on top (issue 16)
+  const ownLast = (it) => (mine && mine.has(it.site_id) ? 1 : 0);
+  located.sort((a, b) => ownLast(a) - ownLast(b) || order.indexOf(a.band) - order.indexOf(b.band));
   for (const it of located) {
     const own = !!mine && mine.has(it.site_id);
     const m = L.circleMarker([it.lat, it.lon], {
