@@ -187,6 +187,10 @@ test('log-in refuses a wrong password and says so', async () => {
 test('operator changes a FEMA assessment and sees the rank change', async () => {
   const page = await newPage();
   await login(page, U.operator);
+  // issue 16: an operator opens on its own sites, ranked among them; a site's page gives its rank
+  // among every site the operator may see, which the national view ranks
+  await page.locator('[data-testid=national-view]').click();
+  await page.locator('[data-testid=scope]', { hasText: 'National view' }).waitFor();
   await dashboard(page, 'fema');
   const before = await rankingRow(page, OWN_SITE);
   assert(before, `${OWN_SITE} is in the operator's FEMA ranking`);
