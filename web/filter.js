@@ -188,13 +188,27 @@ export function filterBar(o) {
     ];
   }
   const errText = error ? `${LABELS[error.field] || error.field}: ${error.detail || error.message}` : '';
-  return el('section', { class: 'panel filter-bar', 'aria-label': 'Filter the sites', dataset: { testid: 'filter-bar' } },
+  const bar = el('section', { class: 'panel filter-bar', 'aria-label': 'Filter the sites', dataset: { testid: 'filter-bar' } },
     el('div', { class: 'filter-scope' }, scope),
     el('div', { class: 'filter-dims' }, dims,
       isEmpty(f) ? null : el('a', { class: 'filter-clear', href: hrefFor(base, emptyFilter(), user, extra), dataset: { testid: 'filter-clear' } }, 'Clear the filter')),
     el('p', { class: 'form-error', id: 'filter-error', role: 'alert', dataset: { testid: 'filter-error' } }, errText),
     o.csv ? csvLink(o.csv) : null);
+  // one dimension open at a time; Escape closes it and gives the focus back to its summary
+  for (const d of dims) {
+    d.addEventListener('toggle', () => { if (d.open) for (const x of dims) if (x !== d) x.open = false; });
+  }
+  bar.addEventListener('keydown', (ev) => {
+    const d = ev.key === 'Escape' && ev.target.closest('details[open]');
+    if (d) { d.open = false; d.querySelector('summary').focus(); }
+  });
+  return bar;
 }
+
+/* A click elsewhere on the page closes an open dimension of the bar. */
+document.addEventListener('click', (ev) => {
+  for (const d of document.querySelectorAll('.filter-dim[open]')) if (!d.contains(ev.target)) d.open = false;
+});
 
 /** "Download CSV" of what a view shows, the marking the file carries said next to it. */
 export function csvLink(c) {

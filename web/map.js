@@ -88,7 +88,7 @@ export function drawMap(box, method, items, outline, level, mine = null, filtere
       el('div', { class: 'legend-title' }, method === 'carver' ? 'Attractiveness' : method === 'quant' ? 'Loss band' : 'Risk band'),
       bands.map((b) => el('div', { class: 'legend-row' },
         el('span', { class: 'swatch', style: `background:${BAND_COLOUR[b]}` }), `${b} (${counts[b] || 0})`)),
-      mine && mine.size ? el('div', { class: 'legend-row' }, el('span', { class: 'swatch swatch-ring', style: `border-color:${MINE_RING}` }), 'your organisation\'s') : null,
+      located.some((it) => mine && mine.has(it.site_id)) ? el('div', { class: 'legend-row' }, el('span', { class: 'swatch swatch-ring', style: `border-color:${MINE_RING}` }), 'your organisation\'s') : null,
       el('div', { class: 'legend-foot' }, `${located.length} sites ${filtered ? 'matching the filter' : 'you may see'}`));
   };
   legend.addTo(map);
