@@ -86,67 +86,6 @@ static int parse_opts(struct pt_cli *cli, struct assess_opts *o)
 	return 0;
 }
 
-/* ",value" with the given decimals, or "," alone when there is no value (no samples). */
-static void print_csv_number(double v, int decimals)
-{
-	if (isfinite(v))
-		printf(",%.*f", decimals, v);
-	else
-		fputc(',', stdout);
-}
-
-static void print_csv(const struct pt_ranking *r, const struct assess_opts *o, size_t n)
-{
-	size_t i;
-	pt_marking_csv_line(stdout, pt_ranking_marking(r, 0, n));
-	if (o->method == PT_METHOD_QUANT)
-		printf("rank,site_id,name,score,loss_band,mean,p5,p95,p_topk,own_eur,downstream_eur,"
-		       "worst_threat,threat_level\n"); /* issue 12: own_eur, downstream_eur */
-	else if (o->method == PT_METHOD_FEMA)
-		printf("rank,site_id,name,score,band,worst_threat,threat_level,worst_threats\n");
-	else
-		printf("rank,site_id,name,score,band,threat_level\n");
-	for (i = 0; i < n; i++) {
-		const struct pt_ranking_row *row = &r->rows[i];
-		const struct pt_site *s = &r->sites.items[row->site];
-		printf("%zu,", i + 1);
-		pt_csv_write_field(stdout, s->id);
-		fputc(',', stdout);
-		pt_csv_write_field(stdout, s->name);
-		if (o->method == PT_METHOD_QUANT) {
-			printf(",%.2f,%s", row->score, pt_band_name(row->band));
-			print_csv_number(row->quant->mean_eur, 2);
-			print_csv_number(row->quant->p5_eur, 2);
-			print_csv_number(row->quant->p95_eur, 2);
-			print_csv_number(row->quant->p_topk, 4);
-			/* issue 12: the score's own and downstream parts */
-			printf(",%.2f,%.2f,", row->score - pt_ranking_downstream(r, row),
-			       pt_ranking_downstream(r, row));
-			pt_csv_write_field(stdout, pt_ranking_threat_id(r, row->worst_threat));
-			fputc(',', stdout);
-		}
-		else if (o->method == PT_METHOD_FEMA) {
-			printf(",%.0f,%s,", row->score, pt_band_name(row->band));
-			pt_csv_write_field(stdout, pt_ranking_threat_id(r, row->worst_threat));
-			fputc(',', stdout);
-		} else
-			printf(",%.0f,%s,", row->score, pt_band_name(row->band));
-		pt_csv_write_field(stdout, r->level_text);
-		if (o->method == PT_METHOD_FEMA) { /* every tied threat, in catalogue order */
-			char ids[4096] = "";
-			size_t t;
-			for (t = 0; t < row->n_fema_worst; t++) {
-				if (t)
-					pt_strlcat(ids, " ", sizeof ids);
-				pt_strlcat(ids, row->fema_worst[t]->threat_id, sizeof ids);
-			}
-			fputc(',', stdout);
-			pt_csv_write_field(stdout, ids);
-		}
-		fputc('\n', stdout);
-	}
-}
-
 static int print_json(const struct pt_ranking *r, size_t n)
 {
 	struct pt_ranking_json_opts jo;
@@ -286,7 +225,7 @@ int pt_cmd_assess(struct pt_cli *cli)
 	}
 	shown = o.limit && o.limit < r->n_rows ? o.limit : r->n_rows;
 	if (o.format == PT_FORMAT_CSV)
-		print_csv(r, &o, shown);
+		pt_ranking_write_csv(stdout, r, shown); /* issue 16: one writer in src/formats */
 	else if (o.format == PT_FORMAT_JSON)
 		rc = print_json(r, shown);
 	else

@@ -80,43 +80,7 @@ static int register_list(struct pt_cli *cli)
 		if ((rc = pt_cli_write_json(a, JSON_INDENT(2))))
 			goto out;
 	} else if (fmt == PT_FORMAT_CSV) {
-		pt_marking_csv_line(stdout, pt_register_marking(rows, n));
-		printf("site_id,site_name,threat_id,risk_band,risk_eur_year,residual_eur_year,"
-		       "residual_risk_band,treatment,approval,owner_org,"
-		       "responsible,review_date,measures,note,updated_at,updated_by,"
-		       "decided_band,reopened,overdue\r\n");
-		for (k = 0; k < n; k++) {
-			const struct pt_register_entry *e = &rows[k];
-			pt_csv_write_field(stdout, e->site_id);
-			putchar(',');
-			pt_csv_write_field(stdout, e->site_name);
-			putchar(',');
-			pt_csv_write_field(stdout, e->threat_id);
-			putchar(',');
-			pt_csv_write_field(stdout, pt_band_name(e->band));
-			printf(",%.2f,%.2f,", e->risk_eur_year, e->residual_eur_year);
-			pt_csv_write_field(stdout, pt_band_name(e->residual_band));
-			printf(",%s,", pt_treatment_name(e->treatment));
-			pt_csv_write_field(stdout, approval_text(e));
-			putchar(',');
-			pt_csv_write_field(stdout, e->owner_org);
-			putchar(',');
-			pt_csv_write_field(stdout, e->responsible);
-			putchar(',');
-			pt_csv_write_field(stdout, e->review_date);
-			putchar(',');
-			pt_csv_write_field(stdout, e->measures);
-			putchar(',');
-			pt_csv_write_field(stdout, e->note);
-			putchar(',');
-			pt_csv_write_field(stdout, e->updated_at);
-			putchar(',');
-			pt_csv_write_field(stdout, e->updated_by);
-			printf(",%s,%d,%d",
-			       e->decided_band == PT_BAND_NONE ? "" : pt_band_name(e->decided_band),
-			       e->reopened, e->overdue);
-			fputs("\r\n", stdout);
-		}
+		pt_register_write_csv(stdout, rows, n); /* issue 16: one writer in src/formats */
 	} else {
 		char eur[64], after[64];
 		size_t with_committed = 0, reopened = 0, overdue = 0;

@@ -4,6 +4,7 @@
 #define PT_RANKING_IO_H
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stddef.h>
 
 #include "../core/pt_config.h"
@@ -116,5 +117,13 @@ extern const char *const pt_matrix_consequence_names[5];
  * the class names too (the API). A new reference, NULL when out of memory.
  */
 json_t *pt_risk_matrix_json(const struct pt_risk_matrix *m, int with_names);
+
+/**
+ * issue 16 item 5: write the first n rows of r as CSV to f: the marking
+ * line (pt_ranking_marking), the header of r's method, one line per row
+ * (rank, site_id, name, score, band, ...), as `protect assess --format csv`
+ * and GET /api/v1/ranking/{method}?format=csv write it.
+ */
+void pt_ranking_write_csv(FILE *f, const struct pt_ranking *r, size_t n);
 
 #endif

@@ -91,6 +91,19 @@ int pt_api_filter_or_reply(struct pt_req *r, struct pt_site_filter *f);
 char *pt_api_filter_prefix(const struct pt_req *r, const char *prefix,
 			   const struct pt_site_filter *f);
 
+/** Nonzero when the request asks for ?format=csv (issue 16 item 5). */
+int pt_api_wants_csv(const struct pt_req *r);
+/**
+ * The CSV page of the request: from offset, at most limit rows when limit
+ * is given, else every row (a download of what the filter shows).
+ */
+void pt_api_csv_page(const struct pt_req *r, size_t *limit, size_t *offset);
+/**
+ * Reply 200 with the CSV buf[0, len) (taken over: freed by the reply) as
+ * text/csv, a download named filename (Content-Disposition: attachment).
+ */
+void pt_api_reply_csv(struct pt_req *r, char *buf, size_t len, const char *filename);
+
 /* Records as JSON: src/formats/pt_site_json.h. */
 
 /* Handlers (one per route). */

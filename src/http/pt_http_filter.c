@@ -1,5 +1,6 @@
 /* pt_http_filter.c - issue 16 item 5: the filter parameters of a request (sector, region,
  * kind, owner, band, tlp; decoded by the server's query walk) as a struct pt_site_filter. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,4 +51,38 @@ char *pt_api_filter_prefix(const struct pt_req *r, const char *prefix,
 		return NULL;
 	}
 	return out;
+}
+
+int pt_api_wants_csv(const struct pt_req *r)
+{
+	const struct pt_qval *q = pt_req_query(r, "format");
+	return q && q->set && q->str && strcmp(q->str, "csv") == 0;
+}
+
+void pt_api_csv_page(const struct pt_req *r, size_t *limit, size_t *offset)
+{
+	const struct pt_qval *l = pt_req_query(r, "limit");
+	pt_api_page(r, limit, offset);
+	if (!l || !l->set)
+		*limit = (size_t)-1;
+}
+
+void pt_api_reply_csv(struct pt_req *r, char *buf, size_t len, const char *filename)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
+	char disposition[128];
+	if (!resp) {
+		free(buf);
+		pt_reply_json(r, 500, NULL);
+		return;
+	}
+	snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", filename);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/csv; charset=utf-8");
+	MHD_add_response_header(resp, "Content-Disposition", disposition);
+	if (r->raw)
+		MHD_destroy_response(r->raw);
+	json_decref(r->reply);
+	r->reply = NULL;
+	r->raw = resp;
+	r->status = 200;
 }

@@ -9,7 +9,9 @@
 #include "../app/pt_app_measures.h"
 #include "../app/pt_app_plan.h"
 #include "../app/pt_app_register.h"
+#include "../core/pt_site_filter.h"
 #include "../formats/pt_diag.h"
+#include "../formats/pt_filter_io.h"
 #include "../formats/pt_marking_io.h"
 #include "../formats/pt_measures_io.h"
 #include "../formats/pt_plan_io.h"
@@ -425,22 +427,48 @@ void pt_h_register_list(struct pt_req *r)
 {
 	const struct pt_qval *site = pt_req_query(r, "site");
 	struct pt_register_list l;
+	struct pt_site_filter filter; /* issue 16 item 5 */
 	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_err err;
-	json_t *items;
+	json_t *items, *body;
 	size_t limit, offset, i;
+	int csv = pt_api_wants_csv(r);
 	memset(&d, 0, sizeof d);
+	memset(&l, 0, sizeof l);
+	memset(&filter, 0, sizeof filter);
 	if (site->set && !pt_valid_id(site->str)) {
 		pt_reply_error(r, 400, "site", 0, "site: 1-63 characters of A-Z a-z 0-9 . _ -");
 		return;
 	}
-	pt_api_page(r, &limit, &offset);
-	pt_api_caller(r, &c);
-	if ((err = pt_app_register_list(&c, r->db, site->set ? site->str : NULL, offset, limit,
-					"register.read", &l, &d)) != PT_OK) {
-		pt_reply_diag(r, err, &d);
+	if (pt_api_filter_or_reply(r, &filter))
 		return;
+	if (csv)
+		pt_api_csv_page(r, &limit, &offset);
+	else
+		pt_api_page(r, &limit, &offset);
+	pt_api_caller(r, &c);
+	if ((err = pt_app_register_list_filtered(&c, r->db, site->set ? site->str : NULL, &filter,
+						 offset, limit, "register.read", &l, &d)) != PT_OK) {
+		pt_reply_diag(r, err, &d);
+		goto out;
+	}
+	if (csv) { /* issue 16 item 5: what is shown, marked with the highest label of its rows */
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		if (!f) {
+			pt_reply_json(r, 500, NULL);
+			goto out;
+		}
+		pt_register_write_csv(f, l.items, l.n);
+		if (fclose(f) != 0) {
+			free(buf);
+			pt_reply_json(r, 500, NULL);
+			goto out;
+		}
+		pt_api_reply_csv(r, buf, len, "register.csv");
+		goto out;
 	}
 	items = json_array();
 	for (i = 0; items && i < l.n; i++) {
@@ -450,10 +478,15 @@ void pt_h_register_list(struct pt_req *r)
 			items = NULL;
 		}
 	}
-	pt_reply_json(r, 200, items ? pt_marking_json(pt_api_list(items, offset, l.n, l.total),
-						      l.tlp)
-				    : NULL);
+	body = items ? pt_marking_json(pt_api_list(items, offset, l.n, l.total), l.tlp) : NULL;
+	if (body && json_object_set_new(body, "filter", pt_site_filter_json(&filter))) {
+		json_decref(body);
+		body = NULL;
+	}
+	pt_reply_json(r, 200, body);
+out:
 	pt_register_list_clear(&l);
+	pt_site_filter_clear(&filter);
 }
 
 /* Reply 200 with register entry e, or with err. */

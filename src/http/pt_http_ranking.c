@@ -65,6 +65,7 @@ void pt_h_ranking(struct pt_req *r)
 	struct pt_view view;
 	struct pt_site_filter filter; /* issue 16 item 5 */
 	char prefix[256], *fprefix = NULL;
+	int csv = pt_api_wants_csv(r);
 	const struct pt_qval *samples = pt_req_query(r, "samples"), *seed = pt_req_query(r, "seed"),
 			     *top_k = pt_req_query(r, "top_k");
 	struct pt_diag d;
@@ -95,6 +96,16 @@ void pt_h_ranking(struct pt_req *r)
 			}
 	}
 	pt_api_page(r, &limit, &offset);
+	if (csv) { /* issue 16 item 5: the download is the ranking from rank 1 */
+		const struct pt_qval *lq = pt_req_query(r, "limit");
+		if (offset) {
+			pt_reply_error(r, 400, "offset", 0,
+				       "offset: the CSV holds the ranking from rank 1 (limit caps it)");
+			goto out;
+		}
+		if (!lq->set)
+			limit = (size_t)-1;
+	}
 	o.samples_set = samples->set;
 	o.samples = (uint32_t)samples->num;
 	o.seed_set = seed->set;
@@ -106,8 +117,8 @@ void pt_h_ranking(struct pt_req *r)
 		pt_reply_diag(r, d.msg[0] ? PT_EDB : PT_ENOMEM, &d);
 		goto out;
 	}
-	snprintf(prefix, sizeof prefix, "ranking/%s?samples=%lld&seed=%lld&top_k=%lld&limit=%zu&offset=%zu",
-		 pt_method_name(o.method), samples->set ? (long long)samples->num : -1LL,
+	snprintf(prefix, sizeof prefix, "ranking/%s%s?samples=%lld&seed=%lld&top_k=%lld&limit=%zu&offset=%zu",
+		 pt_method_name(o.method), csv ? ".csv" : "", samples->set ? (long long)samples->num : -1LL,
 		 seed->set ? (long long)seed->num : -1LL, top_k->set ? (long long)top_k->num : -1LL,
 		 limit, offset);
 	if (!(fprefix = pt_api_filter_prefix(r, prefix, &filter))) {
@@ -149,6 +160,25 @@ void pt_h_ranking(struct pt_req *r)
 	pt_api_caller_snapshot(r, snap, &src, &c);
 	if ((err = pt_app_ranking_run(&c, r->db, &o, &rk, &d)) != PT_OK) {
 		pt_reply_diag(r, err, &d);
+		goto out;
+	}
+	if (csv) { /* issue 16 item 5: never kept (its key is not the JSON's) */
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		if (!f) {
+			pt_reply_json(r, 500, NULL);
+			goto out;
+		}
+		pt_ranking_write_csv(f, rk, limit < rk->n_rows ? limit : rk->n_rows);
+		if (fclose(f) != 0) {
+			free(buf);
+			pt_reply_json(r, 500, NULL);
+			goto out;
+		}
+		pt_api_reply_csv(r, buf, len, o.method == PT_METHOD_FEMA ? "ranking-fema.csv"
+					      : o.method == PT_METHOD_CARVER ? "ranking-carver.csv"
+									     : "ranking-quant.csv");
 		goto out;
 	}
 	memset(&jo, 0, sizeof jo);

@@ -74,6 +74,8 @@ static const struct pt_vquery q_plan_get[] = {
 static const struct pt_vquery q_register[] = {
 	Q_PAGE,
 	{"site", PT_V_STRING, 1, 63, NULL},
+	Q_FILTER, /* issue 16 item 5 */
+	Q_FORMAT,
 	{NULL, PT_V_INT, 0, 0, NULL},
 };
 

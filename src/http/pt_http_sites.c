@@ -103,6 +103,41 @@ static int sites_filter(struct pt_req *r, struct pt_snapshot *snap, struct pt_vi
 	return 0;
 }
 
+/* issue 16 item 5: the sites view shows (from offset, at most limit) as CSV in a new *buf:
+ * the marking line (the highest label of those rows), then pt_sites_write_csv's. 0, or
+ * nonzero after replying 500. */
+static int sites_csv(struct pt_req *r, const struct pt_snapshot *snap, const struct pt_view *view,
+		     size_t limit, size_t offset, char **buf, size_t *len)
+{
+	struct pt_site_list rows;
+	size_t i, seen = 0;
+	enum pt_err err = PT_OK;
+	FILE *f;
+	memset(&rows, 0, sizeof rows);
+	for (i = 0; err == PT_OK && i < view->n; i++) {
+		if (!(view->bits[i] & 1) || seen++ < offset || rows.n >= limit)
+			continue;
+		err = pt_site_list_append(&rows, &snap->sites.items[i], 0);
+	}
+	*buf = NULL;
+	if (err != PT_OK || !(f = open_memstream(buf, len))) {
+		pt_site_list_clear(&rows);
+		pt_reply_json(r, 500, NULL);
+		return 1;
+	}
+	pt_marking_csv_line(f, pt_marking_sites(rows.items, rows.n));
+	err = pt_sites_write_csv(f, rows.items, rows.n);
+	if (fclose(f) != 0 || err != PT_OK) {
+		free(*buf);
+		*buf = NULL;
+		pt_site_list_clear(&rows);
+		pt_reply_json(r, 500, NULL);
+		return 1;
+	}
+	pt_site_list_clear(&rows);
+	return 0;
+}
+
 void pt_h_sites_list(struct pt_req *r)
 {
 	struct pt_snapshot *snap;
@@ -117,10 +152,14 @@ void pt_h_sites_list(struct pt_req *r)
 	unsigned char *keep = NULL;
 	size_t limit, offset, i, seen = 0, shown = 0;
 	enum pt_tlp marking = PT_TLP_CLEAR; /* the highest label of the page's sites */
+	int csv = pt_api_wants_csv(r);
 
 	memset(&view, 0, sizeof view);
 	memset(&filter, 0, sizeof filter);
-	pt_api_page(r, &limit, &offset);
+	if (csv)
+		pt_api_csv_page(r, &limit, &offset);
+	else
+		pt_api_page(r, &limit, &offset);
 	if (pt_api_filter_or_reply(r, &filter))
 		return;
 	/* The request's snapshot: the one its view, its page and its audit are worked out from. */
@@ -128,7 +167,8 @@ void pt_h_sites_list(struct pt_req *r)
 		pt_reply_diag(r, d.msg[0] ? PT_EDB : PT_ENOMEM, &d);
 		goto out;
 	}
-	snprintf(prefix, sizeof prefix, "sites?limit=%zu&offset=%zu", limit, offset);
+	snprintf(prefix, sizeof prefix, "sites%s?limit=%zu&offset=%zu", csv ? ".csv" : "", limit,
+		 offset);
 	if (!(fprefix = pt_api_filter_prefix(r, prefix, &filter))) {
 		pt_reply_json(r, 500, NULL);
 		goto out;
@@ -142,6 +182,21 @@ void pt_h_sites_list(struct pt_req *r)
 		}
 		if (sites_filter(r, snap, &view, &filter, keep))
 			goto out;
+	}
+	if (csv) { /* issue 16 item 5: the download of what is shown, never kept */
+		char *buf = NULL;
+		size_t len = 0;
+		if (sites_csv(r, snap, &view, limit, offset, &buf, &len))
+			goto out;
+		pt_api_caller(r, &c);
+		if ((err = pt_app_view_audit(&c, r->db, snap, view.bits, offset, limit, "sites.list",
+					     &d)) != PT_OK) {
+			free(buf);
+			pt_reply_unaudited(r, err, &d);
+			goto out;
+		}
+		pt_api_reply_csv(r, buf, len, "sites.csv");
+		goto out;
 	}
 	if (view.key)
 		cached = pt_cache_get(r->srv->cache, view.key, snap->version);
