@@ -444,9 +444,7 @@ enum pt_err pt_app_matrix_run(const struct pt_caller *c, struct pt_db *db, enum 
 	return pt_app_matrix_query(c, db, method, NULL, out, NULL, d);
 }
 
-/* issue 16 item 5: keep[] narrowed to the sites whose band in the ranking of method over
- * them (exact figures: no samples) is one of filter's. */
-static enum pt_err matrix_band_keep(const struct pt_caller *c, struct pt_db *db,
+enum pt_err pt_app_filter_band_keep(const struct pt_caller *c, struct pt_db *db,
 				    enum pt_method method, const struct pt_snapshot *snap,
 				    const unsigned char *visible, const struct pt_site_filter *filter,
 				    unsigned char *keep, struct pt_diag *d)
@@ -542,7 +540,7 @@ enum pt_err pt_app_matrix_query(const struct pt_caller *c, struct pt_db *db, enu
 		goto out;
 	pt_app_filter_keep(snap, visible, filter, site_keep);
 	if (pt_site_filter_has(filter, PT_FILTER_BAND) &&
-	    (err = matrix_band_keep(c, db, method, snap, visible, filter, site_keep, d)) != PT_OK)
+	    (err = pt_app_filter_band_keep(c, db, method, snap, visible, filter, site_keep, d)) != PT_OK)
 		goto out;
 	for (i = 0; i < snap->sites.n; i++) {
 		if (!visible[i]) {

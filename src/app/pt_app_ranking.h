@@ -121,6 +121,16 @@ enum pt_err pt_app_ranking_draws(const struct pt_caller *c, struct pt_db *db,
 
 /* issue 16 item 5 */
 /**
+ * keep[] (snap->sites.n bytes, sites already kept on every other field)
+ * narrowed to the sites whose band in method's ranking of the kept sites
+ * (exact figures, no samples; today's threat levels) is one of filter's.
+ * Not audited. PT_EDB, PT_ENOMEM, PT_EINVAL.
+ */
+enum pt_err pt_app_filter_band_keep(const struct pt_caller *c, struct pt_db *db,
+				    enum pt_method method, const struct pt_snapshot *snap,
+				    const unsigned char *visible, const struct pt_site_filter *filter,
+				    unsigned char *keep, struct pt_diag *d);
+/**
  * As pt_app_filter_keep, and with a band in f, only the sites whose band in
  * the FEMA ranking of the kept sites is one of f's (a site without a FEMA
  * assessment has no band and is left out): the band of a sites list (issue

@@ -63,7 +63,7 @@ static const struct pt_vquery q_sites[] = {Q_PAGE, Q_FILTER, Q_FORMAT, {NULL, PT
 static const struct pt_vquery q_plan[] = {
 	{"budget", PT_V_STRING, 0, 64, NULL},
 	{"solver", PT_V_STRING, 0, 16, NULL},
-	{"region", PT_V_QUERY_TEXT, 0, 127, NULL},
+	Q_FILTER, /* issue 16 item 5: the scope (region was one region, PT_V_QUERY_TEXT) */
 	{"frontier", PT_V_INT, 0, 1, NULL},
 	{"sensitivity", PT_V_INT, 0, 1, NULL},
 	{NULL, PT_V_INT, 0, 0, NULL},
@@ -71,7 +71,8 @@ static const struct pt_vquery q_plan[] = {
 static const struct pt_vquery q_plan_get[] = {
 	{"budget", PT_V_STRING, 0, 64, NULL},
 	{"solver", PT_V_STRING, 0, 16, NULL},
-	{"region", PT_V_QUERY_TEXT, 0, 127, NULL},
+	Q_FILTER, /* issue 16 item 5: the scope (region was one region, PT_V_QUERY_TEXT) */
+	Q_FORMAT,
 	{"frontier", PT_V_INT, 0, 1, NULL},
 	{"sensitivity", PT_V_INT, 0, 1, NULL},
 	{"rejected", PT_V_INT, 0, 1, NULL},
