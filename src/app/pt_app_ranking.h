@@ -88,6 +88,18 @@ enum pt_err pt_app_matrix_run(const struct pt_caller *c, struct pt_db *db, enum 
 			      struct pt_risk_matrix *out, struct pt_diag *d);
 
 /**
+ * issue 16 item 5: pt_app_matrix_run over the sites filter keeps (NULL:
+ * every one c may read; checked in place, PT_EINVAL naming the field and
+ * value; with a band, the sites whose band in method's ranking of the
+ * others is one of filter's), so the matrix agrees with the filtered
+ * ranking; with cell (its likelihood and consequence 1-5 set by the
+ * caller) also the site-threat pairs in that cell (pt_matrix_cell_clear).
+ */
+enum pt_err pt_app_matrix_query(const struct pt_caller *c, struct pt_db *db, enum pt_method method,
+				struct pt_site_filter *filter, struct pt_risk_matrix *out,
+				struct pt_matrix_cell *cell, struct pt_diag *d);
+
+/**
  * The older entry point, for code that holds its own read transaction
  * (the plan): rank the sites o->who may read (or o->visible keeps), every
  * load in one read transaction (nested in the caller's). As
@@ -108,6 +120,16 @@ enum pt_err pt_app_ranking_draws(const struct pt_caller *c, struct pt_db *db,
 				 struct pt_diag *d);
 
 /* issue 16 item 5 */
+/**
+ * keep[] (snap->sites.n bytes, sites already kept on every other field)
+ * narrowed to the sites whose band in method's ranking of the kept sites
+ * (exact figures, no samples; today's threat levels) is one of filter's.
+ * Not audited. PT_EDB, PT_ENOMEM, PT_EINVAL.
+ */
+enum pt_err pt_app_filter_band_keep(const struct pt_caller *c, struct pt_db *db,
+				    enum pt_method method, const struct pt_snapshot *snap,
+				    const unsigned char *visible, const struct pt_site_filter *filter,
+				    unsigned char *keep, struct pt_diag *d);
 /**
  * As pt_app_filter_keep, and with a band in f, only the sites whose band in
  * the FEMA ranking of the kept sites is one of f's (a site without a FEMA

@@ -212,6 +212,39 @@ oom:
 	return NULL;
 }
 
+void pt_matrix_cell_clear(struct pt_matrix_cell *cell)
+{
+	if (!cell)
+		return;
+	free(cell->pairs);
+	cell->pairs = NULL;
+	cell->n = 0;
+	cell->tlp = PT_TLP_CLEAR;
+}
+
+json_t *pt_matrix_cell_json(const struct pt_matrix_cell *cell, const struct pt_risk_matrix *m)
+{
+	json_t *o, *items = json_array();
+	size_t i;
+	if (!items)
+		return NULL;
+	for (i = 0; i < cell->n; i++) {
+		const struct pt_matrix_pair *p = &cell->pairs[i];
+		if (json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s}", "site_id", p->site_id,
+							   "site_name", p->site_name, "threat_id",
+							   p->threat_id, "tlp", pt_tlp_name(p->tlp)))) {
+			json_decref(items);
+			return NULL;
+		}
+	}
+	o = json_pack("{s:i,s:i,s:s,s:I,s:s,s:o}", "likelihood", cell->likelihood, "consequence",
+		      cell->consequence, "band",
+		      pt_band_name(pt_matrix_band(&m->cfg, cell->likelihood, cell->consequence)),
+		      "total", (json_int_t)cell->n, "tlp", pt_marking_label(cell->tlp), "items",
+		      items);
+	return o;
+}
+
 /* issue 16 item 5: the ranking as CSV (moved from the command line's cmd_assess.c, so the
  * API's ?format=csv writes the same bytes) */
 /* ",value" with the given decimals, or "," alone when there is no value (no samples). */

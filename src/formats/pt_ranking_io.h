@@ -89,6 +89,32 @@ struct pt_risk_matrix {
 	unsigned long long version; /**< as in struct pt_ranking */
 };
 
+/** issue 16 item 5: one site-threat pair of a matrix cell. */
+struct pt_matrix_pair {
+	char site_id[PT_ID_MAX];
+	char site_name[PT_NAME_MAX];
+	char threat_id[PT_ID_MAX];
+	enum pt_tlp tlp; /**< the site's label */
+};
+
+/** issue 16 item 5: the site-threat pairs of one cell of a matrix. Empty with pt_matrix_cell_clear. */
+struct pt_matrix_cell {
+	int likelihood, consequence;   /**< the cell's classes, 1-5 each */
+	struct pt_matrix_pair *pairs;  /**< n, in the order of the assessments (site id, threat) */
+	size_t n;
+	enum pt_tlp tlp;               /**< the highest label of their sites (TLP:CLEAR for none) */
+};
+
+/** Free cell's pairs; cell keeps its classes. NULL does nothing. */
+void pt_matrix_cell_clear(struct pt_matrix_cell *cell);
+
+/**
+ * The cell as JSON: {"likelihood", "consequence", "band" (of m's
+ * configuration), "total", "tlp" (its marking), "items": [{"site_id",
+ * "site_name", "threat_id", "tlp"}]}. A new reference, NULL on ENOMEM.
+ */
+json_t *pt_matrix_cell_json(const struct pt_matrix_cell *cell, const struct pt_risk_matrix *m);
+
 /** Which form of the ranking JSON to write. */
 struct pt_ranking_json_opts {
 	size_t offset, limit; /**< the rows written: from offset, at most limit (0: all) */

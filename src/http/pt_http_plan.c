@@ -49,7 +49,7 @@ static int parse_budget(const char *s, double *out)
 static int plan_query(struct pt_req *r, int frontier_default, struct pt_plan_opts *o)
 {
 	const struct pt_qval *budget = pt_req_query(r, "budget"), *solver = pt_req_query(r, "solver"),
-			     *region = pt_req_query(r, "region"), *frontier = pt_req_query(r, "frontier");
+			     *frontier = pt_req_query(r, "frontier");
 	memset(o, 0, sizeof *o);
 	if (!budget->set) {
 		pt_reply_error(r, 400, "budget", 0, "budget: required (EUR, a number from 0 to %.0f)",
@@ -66,7 +66,7 @@ static int plan_query(struct pt_req *r, int frontier_default, struct pt_plan_opt
 		pt_reply_error(r, 400, "solver", 0, "solver: must be fast or exact");
 		return 1;
 	}
-	o->region = region->set ? region->str : NULL;
+	o->region = NULL; /* issue 16 item 5: the region is one of the filters (o->filter) */
 	o->check_exact = o->solver == PT_SOLVER_FAST ? -1 : 0;
 	o->time_limit_s = -SERVER_EXACT_LIMIT_S; /* the setting, at most this long */
 	o->frontier_points = (frontier->set ? frontier->num : (unsigned long long)frontier_default)
@@ -212,7 +212,7 @@ void pt_h_site_measures(struct pt_req *r)
 static struct pt_plan_run *plan_run_or_reply(struct pt_req *r, int frontier_default,
 					     const char *read_action,
 					     struct pt_plan_variant *variants,
-					     struct pt_plan_view *v)
+					     struct pt_plan_view *v, struct pt_site_filter *filter)
 {
 	const struct pt_qval *sensitivity = pt_req_query(r, "sensitivity");
 	struct pt_plan_opts o;
@@ -222,9 +222,10 @@ static struct pt_plan_run *plan_run_or_reply(struct pt_req *r, int frontier_defa
 	enum pt_err err;
 	size_t n_variants = 0;
 	memset(&d, 0, sizeof d);
-	if (plan_query(r, frontier_default, &o) ||
+	if (plan_query(r, frontier_default, &o) || pt_api_filter_or_reply(r, filter) ||
 	    plan_in_pool(r, &o, sensitivity->set && sensitivity->num))
 		return NULL;
+	o.filter = filter; /* issue 16 item 5 and item 1: the plan's scope */
 	o.read_action = read_action;
 	o.cache = r->srv->plan_cache; /* a budget change only solves again (issue 10) */
 	pt_api_caller(r, &c);
@@ -250,15 +251,40 @@ void pt_h_plan_get(struct pt_req *r)
 	const struct pt_qval *not_chosen = pt_req_query(r, "not_chosen");
 	struct pt_plan_variant variants[PT_PLAN_VARIANTS_MAX];
 	struct pt_plan_view v;
-	struct pt_plan_run *run = plan_run_or_reply(r, 0, "plan.read", variants, &v);
-	if (!run)
-		return;
+	struct pt_site_filter filter; /* issue 16 item 5 */
+	struct pt_plan_run *run;
+	json_t *body;
+	memset(&filter, 0, sizeof filter);
+	if (!(run = plan_run_or_reply(r, 0, "plan.read", variants, &v, &filter)))
+		goto out;
+	if (pt_api_wants_csv(r)) { /* issue 16 item 5: the chosen measures, marked */
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		enum pt_err err = f ? pt_plan_write_csv(f, &v) : PT_ENOMEM;
+		if (f && fclose(f) != 0 && err == PT_OK)
+			err = PT_EIO;
+		if (err != PT_OK) {
+			free(buf);
+			pt_reply_json(r, 500, NULL);
+		} else {
+			pt_api_reply_csv(r, buf, len, "plan.csv");
+		}
+		goto out;
+	}
 	v.omit_rejected = rejected->set && !rejected->num;
 	v.omit_not_chosen = not_chosen->set && !not_chosen->num; /* issue 11 review M1 */
 	v.with_time_limit = 1;
 	v.exact_time_limit_s = run->time_limit_s;
-	pt_reply_json(r, 200, pt_plan_to_json(&v));
+	body = pt_plan_to_json(&v);
+	if (body && json_object_set_new(body, "filter", pt_site_filter_json(&filter))) {
+		json_decref(body);
+		body = NULL;
+	}
+	pt_reply_json(r, 200, body);
+out:
 	pt_plan_run_free(run);
+	pt_site_filter_clear(&filter);
 }
 
 void pt_h_plan_report(struct pt_req *r)
@@ -267,12 +293,16 @@ void pt_h_plan_report(struct pt_req *r)
 	struct pt_plan_view v;
 	struct pt_plan_run *run;
 	struct MHD_Response *resp;
+	struct pt_site_filter filter; /* issue 16 item 5 */
 	enum pt_err err;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f;
-	if (!(run = plan_run_or_reply(r, 1, "plan.report", variants, &v)))
+	memset(&filter, 0, sizeof filter);
+	if (!(run = plan_run_or_reply(r, 1, "plan.report", variants, &v, &filter))) {
+		pt_site_filter_clear(&filter);
 		return;
+	}
 	if (!(f = open_memstream(&buf, &len))) {
 		pt_reply_json(r, 500, NULL);
 		goto out;
@@ -301,6 +331,7 @@ void pt_h_plan_report(struct pt_req *r)
 out:
 	free(buf);
 	pt_plan_run_free(run);
+	pt_site_filter_clear(&filter);
 }
 
 /* ---- saved plans ---- */

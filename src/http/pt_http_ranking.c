@@ -203,6 +203,8 @@ out:
 void pt_h_matrix(struct pt_req *r)
 {
 	struct pt_risk_matrix rm;
+	struct pt_matrix_cell cell; /* issue 16 item 5 */
+	struct pt_site_filter filter;
 	struct pt_snapshot *snap;
 	struct pt_snapshot_source src;
 	struct pt_caller c;
@@ -211,10 +213,14 @@ void pt_h_matrix(struct pt_req *r)
 	enum pt_method m;
 	enum pt_err err;
 	json_t *root;
-	char prefix[64];
+	char prefix[64], *fprefix = NULL;
+	const struct pt_qval *lq = pt_req_query(r, "likelihood"),
+			     *cq = pt_req_query(r, "consequence");
 
 	memset(&d, 0, sizeof d);
 	memset(&view, 0, sizeof view);
+	memset(&cell, 0, sizeof cell);
+	memset(&filter, 0, sizeof filter);
 	if (pt_method_parse(r->param[0], &m) != PT_OK) {
 		pt_reply_not_found(r);
 		return;
@@ -225,23 +231,46 @@ void pt_h_matrix(struct pt_req *r)
 				  "goes on the risk matrix");
 		return;
 	}
-	if (!(snap = pt_req_snapshot(r, &d))) {
-		pt_reply_diag(r, d.msg[0] ? PT_EDB : PT_ENOMEM, &d);
+	if (lq->set != cq->set) { /* issue 16 item 5: a cell is both classes */
+		const char *missing = lq->set ? "consequence" : "likelihood";
+		pt_reply_error(r, 400, missing, 0,
+			       "%s: a cell is given by likelihood and consequence together (1-5 each)",
+			       missing);
 		return;
 	}
-	snprintf(prefix, sizeof prefix, "matrix/%s", pt_method_name(m));
-	if (pt_api_view(r, snap, prefix, 0, &view) || reply_kept(r, snap, &view, "matrix.read"))
+	cell.likelihood = (int)lq->num;
+	cell.consequence = (int)cq->num;
+	if (pt_api_filter_or_reply(r, &filter))
+		return;
+	if (!(snap = pt_req_snapshot(r, &d))) {
+		pt_reply_diag(r, d.msg[0] ? PT_EDB : PT_ENOMEM, &d);
+		goto out;
+	}
+	snprintf(prefix, sizeof prefix, "matrix/%s?cell=%d,%d", pt_method_name(m), cell.likelihood,
+		 cell.consequence);
+	if (!(fprefix = pt_api_filter_prefix(r, prefix, &filter))) {
+		pt_reply_json(r, 500, NULL);
+		goto out;
+	}
+	if (pt_api_view(r, snap, fprefix, 0, &view) || reply_kept(r, snap, &view, "matrix.read"))
 		goto out;
 	pt_api_caller_snapshot(r, snap, &src, &c);
-	if ((err = pt_app_matrix_run(&c, r->db, m, &rm, &d)) != PT_OK) {
+	if ((err = pt_app_matrix_query(&c, r->db, m, &filter, &rm, lq->set ? &cell : NULL, &d)) !=
+	    PT_OK) {
 		pt_reply_diag(r, err, &d);
 		goto out;
 	}
-	if (!(root = pt_risk_matrix_json(&rm, 1))) {
+	if (!(root = pt_risk_matrix_json(&rm, 1)) ||
+	    json_object_set_new(root, "filter", pt_site_filter_json(&filter)) ||
+	    (lq->set && json_object_set_new(root, "cell", pt_matrix_cell_json(&cell, &rm)))) {
+		json_decref(root);
 		pt_reply_json(r, 500, NULL);
 		goto out;
 	}
 	pt_reply_json_keep(r, root, rm.version ? view.key : NULL, rm.version);
 out:
 	pt_api_view_clear(&view);
+	pt_matrix_cell_clear(&cell);
+	pt_site_filter_clear(&filter);
+	free(fprefix);
 }

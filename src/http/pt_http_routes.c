@@ -50,13 +50,20 @@ static const struct pt_vquery q_ranking[] = {
 	Q_FORMAT,
 	{NULL, PT_V_INT, 0, 0, NULL},
 };
+/* issue 16 item 5: the matrix's filters and one cell's site-threat pairs */
+static const struct pt_vquery q_matrix[] = {
+	Q_FILTER,
+	{"likelihood", PT_V_INT, 1, 5, NULL},
+	{"consequence", PT_V_INT, 1, 5, NULL},
+	{NULL, PT_V_INT, 0, 0, NULL},
+};
 /* issue 16 item 5: the sites list's filters and CSV */
 static const struct pt_vquery q_sites[] = {Q_PAGE, Q_FILTER, Q_FORMAT, {NULL, PT_V_INT, 0, 0, NULL}};
 
 static const struct pt_vquery q_plan[] = {
 	{"budget", PT_V_STRING, 0, 64, NULL},
 	{"solver", PT_V_STRING, 0, 16, NULL},
-	{"region", PT_V_QUERY_TEXT, 0, 127, NULL},
+	Q_FILTER, /* issue 16 item 5: the scope (region was one region, PT_V_QUERY_TEXT) */
 	{"frontier", PT_V_INT, 0, 1, NULL},
 	{"sensitivity", PT_V_INT, 0, 1, NULL},
 	{NULL, PT_V_INT, 0, 0, NULL},
@@ -64,7 +71,8 @@ static const struct pt_vquery q_plan[] = {
 static const struct pt_vquery q_plan_get[] = {
 	{"budget", PT_V_STRING, 0, 64, NULL},
 	{"solver", PT_V_STRING, 0, 16, NULL},
-	{"region", PT_V_QUERY_TEXT, 0, 127, NULL},
+	Q_FILTER, /* issue 16 item 5: the scope (region was one region, PT_V_QUERY_TEXT) */
+	Q_FORMAT,
 	{"frontier", PT_V_INT, 0, 1, NULL},
 	{"sensitivity", PT_V_INT, 0, 1, NULL},
 	{"rejected", PT_V_INT, 0, 1, NULL},
@@ -544,7 +552,7 @@ const struct pt_route pt_routes[] = {
 	{"POST", "/api/v1/sites/{id}/readers", pt_h_reader_post, PT_R_JSON, q_none, &b_reader},
 	{"DELETE", "/api/v1/sites/{id}/readers/{name}", pt_h_reader_delete, 0, q_none, NULL},
 	{"GET", "/api/v1/ranking/{method}", pt_h_ranking, 0, q_ranking, NULL},
-	{"GET", "/api/v1/matrix/{method}", pt_h_matrix, 0, q_none, NULL},
+	{"GET", "/api/v1/matrix/{method}", pt_h_matrix, 0, q_matrix, NULL}, /* issue 16 item 5: q_matrix */
 	{"POST", "/api/v1/imports/sites", pt_h_import_sites, PT_R_CSV | PT_R_GEOJSON | PT_R_IMPORT_SITES, q_none, NULL},
 	{"POST", "/api/v1/imports/assessments", pt_h_import_assessments, PT_R_CSV | PT_R_IMPORT_ASSESSMENTS, q_none, NULL},
 	{"GET", "/api/v1/catalog/{name}", pt_h_catalog, 0, q_page, NULL},
