@@ -442,9 +442,15 @@ function withFilter(filter, extra) {
 export const sitesFiltered = (filter, { unmarked } = {}) => all('/sites', {}, { rawQuery: withFilter(filter), unmarked });
 export const rankingFiltered = (method, filter) => all(`/ranking/${method}`, {}, { rawQuery: withFilter(filter) });
 export const matrixFiltered = (method, filter) => call('GET', `/matrix/${method}`, { rawQuery: withFilter(filter) });
-/** A matrix cell's site-threat pairs: {items: [{site_id, site_name, threat_id, ...}]}. */
-export const matrixPairs = (method, likelihood, consequence, filter) =>
-  call('GET', `/matrix/${method}`, { rawQuery: withFilter(filter, `likelihood=${likelihood}&consequence=${consequence}`) });
+/** A matrix cell's site-threat pairs: the answer's `cell`, {likelihood, consequence, band, total,
+    tlp, items: [{site_id, site_name, threat_id, tlp}]}; its `tlp` marks the view that shows it. */
+export async function matrixPairs(method, likelihood, consequence, filter) {
+  const view = viewCount;
+  const r = await call('GET', `/matrix/${method}`, { rawQuery: withFilter(filter, `likelihood=${likelihood}&consequence=${consequence}`) });
+  const cell = (r && r.cell) || { items: [] };
+  if (onMarking && view === viewCount && typeof cell.tlp === 'string') onMarking(markingOf(cell.tlp));
+  return cell;
+}
 export const registerFiltered = (filter) => all('/register', {}, { rawQuery: withFilter(filter) });
 /** q as for plan(), with the filter as its scope. */
 export const planFiltered = (q, filter) => call('GET', '/plan', { query: q, rawQuery: withFilter(filter) });

@@ -66,7 +66,7 @@ export async function renderDashboard(main, ctx, params) {
       el('section', { class: 'panel panel-matrix', 'aria-labelledby': 'matrix-title' },
         el('h2', { id: 'matrix-title' }, 'Risk matrix', el('span', { class: 'h-sub' }, ` · ${METHODS[method].label}`)),
         !matrix ? carverNote() : matrix.error ? el('p', { class: 'form-error', role: 'alert' }, matrix.error.message)
-          : drawMatrix(matrix, { filtered, pairs: (l, c) => api.matrixPairs(matrixMethod, l, c, f).then((r) => r.items) }))),
+          : drawMatrix(matrix, { filtered, pairs: (l, c) => api.matrixPairs(matrixMethod, l, c, f) }))),
     el('section', { class: 'panel', 'aria-labelledby': 'ranking-title' },
       el('h2', { id: 'ranking-title' }, 'Ranking', el('span', { class: 'h-sub' }, ` · ${METHODS[method].long}`)),
       chartBox, rankingBox));

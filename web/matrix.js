@@ -1,7 +1,7 @@
 // matrix.js - the ISO 31000-style 5x5 likelihood x consequence matrix with counts of
 // site-threat risks (quant and fema only: CARVER + Shock never goes on the matrix).
 
-import { el, put, bandClass, threatName } from './ui.js';
+import { el, put, bandClass, threatName, tlpBadge } from './ui.js';
 
 const LIKELIHOOD = { 5: 'almost certain', 4: 'likely', 3: 'possible', 2: 'unlikely', 1: 'rare' };
 const CONSEQUENCE = { 1: 'minor', 2: 'moderate', 3: 'significant', 4: 'major', 5: 'severe' };
@@ -42,13 +42,15 @@ export function drawMatrix(m, opts = {}) {
     td.classList.add('chosen');
     put(pairsBox, el('p', { class: 'muted' }, 'Loading…'));
     try {
-      const items = await opts.pairs(l, c);
+      const cellAnswer = await opts.pairs(l, c);
+      const items = cellAnswer.items || [];
       if (chosen !== td) return;
       put(pairsBox,
-        el('h3', { id: 'cell-pairs-title' }, `Likelihood ${l} (${LIKELIHOOD[l]}) × consequence ${c} (${CONSEQUENCE[c]}): ${items.length} site-threat risk${items.length === 1 ? '' : 's'}`),
+        el('h3', { id: 'cell-pairs-title' }, `Likelihood ${l} (${LIKELIHOOD[l]}) × consequence ${c} (${CONSEQUENCE[c]}): ${items.length} site-threat risk${items.length === 1 ? '' : 's'}`,
+          Number.isFinite(cellAnswer.total) && cellAnswer.total > items.length ? ` (of ${cellAnswer.total})` : ''),
         items.length ? el('ul', { class: 'plain' }, items.map((p) => el('li', { dataset: { site: p.site_id, threat: p.threat_id } },
-          el('a', { href: '#/site/' + encodeURIComponent(p.site_id) }, p.site_name || p.name || p.site_id),
-          ` (${p.site_id}) · ${threatName(p.threat_id)}`)))
+          el('a', { href: '#/site/' + encodeURIComponent(p.site_id) }, p.site_name || p.site_id),
+          ` (${p.site_id}) · ${threatName(p.threat_id)} `, p.tlp ? tlpBadge(p.tlp) : null)))
           : el('p', { class: 'muted' }, 'None of them is one you may see with this filter.'));
     } catch (e) {
       if (chosen === td) put(pairsBox, el('p', { class: 'form-error', role: 'alert' }, e.message));
