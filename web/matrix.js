@@ -48,9 +48,14 @@ export function drawMatrix(m, opts = {}) {
       put(pairsBox,
         el('h3', { id: 'cell-pairs-title' }, `Likelihood ${l} (${LIKELIHOOD[l]}) × consequence ${c} (${CONSEQUENCE[c]}): ${items.length} site-threat risk${items.length === 1 ? '' : 's'}`,
           Number.isFinite(cellAnswer.total) && cellAnswer.total > items.length ? ` (of ${cellAnswer.total})` : ''),
-        items.length ? el('ul', { class: 'plain' }, items.map((p) => el('li', { dataset: { site: p.site_id, threat: p.threat_id } },
-          el('a', { href: '#/site/' + encodeURIComponent(p.site_id) }, p.site_name || p.site_id),
-          ` (${p.site_id}) · ${threatName(p.threat_id)} `, p.tlp ? tlpBadge(p.tlp) : null)))
+        items.length ? el('div', { class: 'table-scroll' }, el('table', { class: 'table cell-table' },
+          el('caption', { class: 'sr-only' }, 'The site-threat risks of the chosen cell'),
+          el('thead', {}, el('tr', {}, ['Site', 'Threat', 'TLP'].map((h) => el('th', { scope: 'col' }, h)))),
+          el('tbody', {}, items.map((p) => el('tr', { dataset: { site: p.site_id, threat: p.threat_id } },
+            el('th', { scope: 'row', class: 'site-cell' }, el('a', { href: '#/site/' + encodeURIComponent(p.site_id) }, p.site_name || p.site_id),
+              el('span', { class: 'site-id' }, p.site_id)),
+            el('td', {}, threatName(p.threat_id)),
+            el('td', {}, p.tlp ? tlpBadge(p.tlp) : '—'))))))
           : el('p', { class: 'muted' }, 'None of them is one you may see with this filter.'));
     } catch (e) {
       if (chosen === td) put(pairsBox, el('p', { class: 'form-error', role: 'alert' }, e.message));
