@@ -5,7 +5,7 @@
 
 import * as api from './api.js';
 import { el, put, eur, pct, num, bandBadge, toast, threatName, names as catalogueNames } from './ui.js';
-import { readFilter, remember, filterBar, filterOptions, isFilterError, isEmpty, isMine, emptyNote, hrefFor, hashParam, csvLink } from './filter.js';
+import { readFilter, remember, filterBar, filterOptions, isFilterError, isEmpty, emptyNote, hrefFor, hashParam, csvLink } from './filter.js';
 
 const DEFAULT_BUDGET = 2000000;
 const DEBOUNCE_MS = 600;
@@ -118,7 +118,16 @@ export async function renderPlan(main, ctx) {
       el('h2', { id: 'plans-saved-title' }, 'Saved plans'), savedBox));
   drawSaved(savedBox);
 
-  if (canSavePlan(ctx.user)) drawSave(saveBox, () => query(), () => drawSaved(savedBox));
+  // issue 16: POST /plans takes the nation or one region as its scope (docs/api.md); a plan of
+  // another scope is computed and downloaded but not saved, and the panel says so
+  const savable = api.FILTER_KEYS.every((k) => k === 'region' ? f.region.length <= 1 : !f[k].length);
+  if (canSavePlan(ctx.user) && savable) drawSave(saveBox, () => ({ ...query(), region: f.region[0] }), () => drawSaved(savedBox));
+  else if (canSavePlan(ctx.user)) {
+    put(saveBox, el('p', { class: 'note', dataset: { testid: 'plan-save-scope' } },
+      `A plan is saved for the nation or for one region; this scope (${scopeText(f, options, ctx.user)}) can be computed and downloaded, not saved. `,
+      el('a', { href: hrefFor('#/plan', { ...f, sector: [], kind: [], owner: [], band: [], tlp: [], region: f.region.slice(0, 1) }, ctx.user, planExtra()) },
+        f.region.length ? `Plan for region ${f.region[0]}` : 'Plan for the nation')));
+  }
   state.map = drawPlanMap(mapBox, outline, sites.items);
 
   function query() {
