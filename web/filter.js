@@ -81,13 +81,25 @@ export function hrefFor(base, f, user, extra = {}) {
    carry it (the filter is shared by the dashboard, the register and the plan). */
 let last = null;
 export function remember(f) { last = f; }
-export function forget() { last = null; }
+export function forget() { last = null; optionsCache = null; }
 /** The navigation's link to a filtered view, with the filter last used. */
 export function navHref(base, user) { return last ? hrefFor(base, last, user) : base; }
 
 /** What the bar offers: the regions, owners, sectors and kinds of the sites the caller may see
     (read unmarked: the view is marked by what it shows), and the ids of the caller's own sites. */
-export async function filterOptions(user) {
+export function filterOptions(user) {
+  // kept a minute for the same user: every change of the filter draws the view again
+  const who = user && user.name;
+  if (optionsCache && optionsCache.who === who && Date.now() - optionsCache.at < OPTIONS_TTL_MS) return optionsCache.promise;
+  const promise = readOptions(user);
+  optionsCache = { who, at: Date.now(), promise };
+  promise.catch(() => { if (optionsCache && optionsCache.promise === promise) optionsCache = null; });
+  return promise;
+}
+const OPTIONS_TTL_MS = 60000;
+let optionsCache = null;
+
+async function readOptions(user) {
   const [sites, orgs] = await Promise.all([
     api.sitesUnmarked(),
     api.organisations().catch(() => ({ items: [] })),
