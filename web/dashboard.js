@@ -39,7 +39,7 @@ export async function renderDashboard(main, ctx, params) {
 
   const bar = filterBar({
     user: ctx.user, f, base: '#/', extra, options, error,
-    csv: ranking ? { href: api.csvUrl(`/ranking/${method}`, f), tlp: ranking.tlp, label: 'Download the ranking (CSV)', testid: 'ranking-csv' } : null,
+    csv: ranking && ranking.items.length ? { href: api.csvUrl(`/ranking/${method}`, f), tlp: ranking.tlp, label: 'Download the ranking (CSV)', testid: 'ranking-csv' } : null,
   });
   const head = el('div', { class: 'page-head' }, el('h1', {}, 'Dashboard'), methodSwitch(method, f, ctx.user));
   if (error) { put(main, head, bar); return; }
@@ -55,14 +55,14 @@ export async function renderDashboard(main, ctx, params) {
   put(main,
     head,
     bar,
-    summary(method, ranking, filtered),
     empty ? emptyNote(f, '#/', ctx.user, extra) : null,
+    summary(method, ranking, filtered),
     el('div', { class: 'dash-grid' },
       el('section', { class: 'panel panel-map', 'aria-labelledby': 'map-title' },
         el('h2', { id: 'map-title' }, method === 'quant' ? `Sites by loss band at ${ranking.threat_level_text || ranking.threat_level}` : `Sites by ${method === 'carver' ? 'attractiveness' : 'risk'} band`,
           el('span', { class: 'h-sub' }, ` · ${METHODS[method].label}`)),
         mapBox,
-        el('div', { class: 'panel-foot' }, csvLink({ href: api.csvUrl('/sites', f), tlp: sites.tlp, label: 'Download the sites (CSV)', testid: 'sites-csv' }))),
+        sites.items.length ? el('div', { class: 'panel-foot' }, csvLink({ href: api.csvUrl('/sites', f), tlp: sites.tlp, label: 'Download the sites (CSV)', testid: 'sites-csv' })) : null),
       el('section', { class: 'panel panel-matrix', 'aria-labelledby': 'matrix-title' },
         el('h2', { id: 'matrix-title' }, 'Risk matrix', el('span', { class: 'h-sub' }, ` · ${METHODS[method].label}`)),
         !matrix ? carverNote() : matrix.error ? el('p', { class: 'form-error', role: 'alert' }, matrix.error.message)
@@ -88,7 +88,7 @@ function methodSwitch(current, f, user) {
 
 function summary(method, r, filtered) {
   const cards = [
-    card('Sites ranked', String(r.ranked ?? r.items.length), r.not_assessed ? `${r.not_assessed} not assessed` : filtered ? 'every site shown is assessed' : 'all visible sites assessed'),
+    card('Sites ranked', String(r.ranked ?? r.items.length), r.not_assessed ? `${r.not_assessed} not assessed` : filtered ? (r.items.length ? 'every site shown is assessed' : 'no site matches the filter') : 'all visible sites assessed'),
     card('Computed under', r.threat_level_text || r.threat_level || '—', 'national threat level'),
   ];
   if (method === 'quant' && r.total) {

@@ -32,7 +32,7 @@ export async function renderRegister(main, ctx) {
   if (token !== ctx.token) return;
   const bar = filterBar({
     user: ctx.user, f, base: '#/register', options, error,
-    csv: reg ? { href: api.csvUrl('/register', f), tlp: reg.tlp, label: 'Download the register (CSV)', testid: 'register-csv' } : null,
+    csv: reg && reg.items.length ? { href: api.csvUrl('/register', f), tlp: reg.tlp, label: 'Download the register (CSV)', testid: 'register-csv' } : null,
   });
   if (error) {
     put(main, el('div', { class: 'page-head' }, el('h1', {}, 'Risk register')), bar);
