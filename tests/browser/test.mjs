@@ -2666,6 +2666,8 @@ test('filter: a shared URL restores the filter; a bad value is shown next to the
   // a filter no site matches
   await page.goto(`${BASE}/#/?method=fema&sector=place_of_worship&tlp=RED&owner=any`);
   await page.locator('[data-testid=filter-empty]').waitFor();
+  eq(await page.locator('[data-testid=ranking-csv]').count(), 0, 'no CSV of nothing');
+  await shot(page, 'laptop-filter-empty');
   await page.context().close();
 });
 
