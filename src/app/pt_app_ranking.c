@@ -793,3 +793,35 @@ enum pt_err pt_app_filter_sites(struct pt_db *db, const struct pt_snapshot *snap
 	pt_ranking_free(rk);
 	return PT_OK;
 }
+
+enum pt_err pt_app_sites_filtered(const struct pt_caller *c, struct pt_db *db,
+				  struct pt_site_filter *filter, struct pt_site_list *out,
+				  struct pt_diag *d)
+{
+	struct pt_snapshot *snap = NULL;
+	unsigned char *visible = NULL, *keep = NULL;
+	enum pt_err err;
+	size_t i, kept;
+	pt_site_list_clear(out);
+	if ((err = take_snapshot(c, db, &snap, &visible, d)) != PT_OK)
+		return err;
+	if (!(keep = malloc(snap->sites.n ? snap->sites.n : 1))) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	if ((err = pt_app_filter_check(c, db, snap, visible, filter, d)) != PT_OK ||
+	    (err = pt_app_filter_sites(db, snap, visible, filter, keep, &kept, d)) != PT_OK)
+		goto out;
+	for (i = 0; i < snap->sites.n; i++)
+		if (keep[i] && (err = pt_site_list_append(out, &snap->sites.items[i], 0)) != PT_OK) {
+			pt_diag_set(d, err, 0, "", "%s", pt_strerror(err));
+			goto out;
+		}
+out:
+	if (err != PT_OK)
+		pt_site_list_clear(out);
+	free(keep);
+	free(visible);
+	pt_snapshot_release(snap);
+	return err;
+}

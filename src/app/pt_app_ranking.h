@@ -121,6 +121,15 @@ enum pt_err pt_app_ranking_draws(const struct pt_caller *c, struct pt_db *db,
 
 /* issue 16 item 5 */
 /**
+ * The sites c may read that filter keeps (its band: the FEMA ranking's,
+ * as pt_app_filter_sites), in id order, into out (caller's, emptied first;
+ * pt_site_list_clear). Not audited (the command line's). PT_EINVAL naming
+ * the field and value of an unknown value; PT_EDB, PT_ENOMEM.
+ */
+enum pt_err pt_app_sites_filtered(const struct pt_caller *c, struct pt_db *db,
+				  struct pt_site_filter *filter, struct pt_site_list *out,
+				  struct pt_diag *d);
+/**
  * keep[] (snap->sites.n bytes, sites already kept on every other field)
  * narrowed to the sites whose band in method's ranking of the kept sites
  * (exact figures, no samples; today's threat levels) is one of filter's.

@@ -12,6 +12,7 @@
 #include "core/pt_matrix.h"
 #include "core/pt_quant.h"
 #include "core/pt_score.h"
+#include "core/pt_site_filter.h"
 #include "formats/pt_csv.h"
 #include "formats/pt_diag.h"
 #include "formats/pt_marking_io.h"
@@ -26,6 +27,7 @@ struct assess_opts {
 	double national_share;
 	int national_share_set;
 	int conditional;
+	struct pt_site_filter filter; /* issue 16 item 5 */
 };
 
 static int parse_opts(struct pt_cli *cli, struct assess_opts *o)
@@ -37,6 +39,11 @@ static int parse_opts(struct pt_cli *cli, struct assess_opts *o)
 	for (i = 0; i < cli->argc; i++) {
 		const char *opt = cli->argv[i];
 		const char *val = i + 1 < cli->argc ? cli->argv[i + 1] : NULL;
+		int filter_rc = pt_cli_filter_option(cli, &i, &o->filter); /* issue 16 item 5 */
+		if (filter_rc == 1)
+			continue;
+		if (filter_rc)
+			return filter_rc;
 		if (strcmp(opt, "--conditional") == 0) {
 			o->conditional = 1;
 			continue;
@@ -192,12 +199,17 @@ int pt_cmd_assess(struct pt_cli *cli)
 	long ncpu;
 	int rc;
 
-	if ((rc = parse_opts(cli, &o)))
+	if ((rc = parse_opts(cli, &o))) {
+		pt_site_filter_clear(&o.filter);
 		return rc;
+	}
 	memset(&d, 0, sizeof d);
 	memset(&ro, 0, sizeof ro);
-	if ((rc = pt_cli_open_db(cli, 0, &db)))
+	ro.filter = &o.filter; /* issue 16 item 5 */
+	if ((rc = pt_cli_open_db(cli, 0, &db))) {
+		pt_site_filter_clear(&o.filter);
 		return rc;
+	}
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	ro.method = o.method;
 	ro.samples_set = o.samples_set;
@@ -220,7 +232,7 @@ int pt_cmd_assess(struct pt_cli *cli)
 	if (o.method == PT_METHOD_QUANT)
 		pt_progress_done(&progress);
 	if (err != PT_OK) {
-		rc = pt_cli_fail(err, &d);
+		rc = pt_cli_filter_fail(cli, err, &d);
 		goto out;
 	}
 	shown = o.limit && o.limit < r->n_rows ? o.limit : r->n_rows;
@@ -244,5 +256,6 @@ int pt_cmd_assess(struct pt_cli *cli)
 out:
 	pt_ranking_free(r);
 	pt_app_db_close(db);
+	pt_site_filter_clear(&o.filter);
 	return rc;
 }

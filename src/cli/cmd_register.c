@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "app/pt_app_register.h"
+#include "core/pt_site_filter.h"
 #include "formats/pt_csv.h"
 #include "formats/pt_marking_io.h"
 #include "formats/pt_register_io.h"
@@ -23,7 +24,8 @@ static const char *approval_text(const struct pt_register_entry *e)
 	return "-";
 }
 
-static int register_list(struct pt_cli *cli)
+/* register list with the filter (issue 16 item 5: the caller's, emptied by it) */
+static int register_list_filtered(struct pt_cli *cli, struct pt_site_filter *filter)
 {
 	struct pt_db *db = NULL;
 	struct pt_register_list l;
@@ -37,6 +39,10 @@ static int register_list(struct pt_cli *cli)
 	enum pt_err err;
 
 	for (i = 1; i < cli->argc; i++) {
+		if ((rc = pt_cli_filter_option(cli, &i, filter)) == 1) /* issue 16 item 5 */
+			continue;
+		if (rc)
+			return rc;
 		if ((val = pt_cli_option(cli, &i, "--format")) != NULL) {
 			if (pt_cli_parse_format(val, 0, &fmt))
 				return pt_cli_usage_error(cli, "--format is table, csv or json");
@@ -57,9 +63,9 @@ static int register_list(struct pt_cli *cli)
 	if ((rc = pt_cli_caller(db, as, &c)))
 		goto out;
 	memset(&d, 0, sizeof d);
-	err = pt_app_register_list(&c, db, site, 0, (size_t)-1, NULL, &l, &d);
+	err = pt_app_register_list_filtered(&c, db, site, filter, 0, (size_t)-1, NULL, &l, &d);
 	if (err != PT_OK) {
-		rc = pt_cli_fail(err, &d);
+		rc = pt_cli_filter_fail(cli, err, &d);
 		goto out;
 	}
 	rows = l.items;
@@ -155,6 +161,16 @@ static int register_list(struct pt_cli *cli)
 out:
 	pt_register_list_clear(&l);
 	pt_app_db_close(db);
+	return rc;
+}
+
+static int register_list(struct pt_cli *cli)
+{
+	struct pt_site_filter filter;
+	int rc;
+	memset(&filter, 0, sizeof filter);
+	rc = register_list_filtered(cli, &filter);
+	pt_site_filter_clear(&filter);
 	return rc;
 }
 

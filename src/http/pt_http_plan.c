@@ -408,6 +408,38 @@ void pt_h_plan_saved_get(struct pt_req *r)
 	pt_saved_plan_read_clear(&p);
 }
 
+/* issue 16 item 1: the body's "filter" (the plan's scope; "region" is one more region) into f.
+ * 0, or nonzero after replying 400 naming filter.FIELD. */
+static int plan_body_scope(struct pt_req *r, struct pt_site_filter *f)
+{
+	const json_t *scope = json_object_get(r->json, "filter"), *values, *v;
+	const char *region = json_string_value(json_object_get(r->json, "region"));
+	size_t field, i;
+	if (region && region[0] && pt_site_filter_add(f, PT_FILTER_REGION, region) == PT_ENOMEM) {
+		pt_reply_json(r, 500, NULL);
+		return 1;
+	}
+	for (field = 0; scope && field < PT_FILTER_FIELDS; field++) {
+		const char *name = pt_filter_field_name((enum pt_filter_field)field);
+		if (!(values = json_object_get(scope, name)))
+			continue;
+		json_array_foreach(values, i, v) {
+			enum pt_err err = pt_site_filter_add(f, (enum pt_filter_field)field,
+							     json_string_value(v));
+			if (err == PT_ENOMEM) {
+				pt_reply_json(r, 500, NULL);
+				return 1;
+			}
+			if (err != PT_OK) {
+				pt_reply_error(r, 400, NULL, 0, "filter.%s: \"%s\" is not a value it takes",
+					       name, json_string_value(v));
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
 void pt_h_plan_post(struct pt_req *r)
 {
 	struct pt_plan_opts o;
@@ -417,25 +449,38 @@ void pt_h_plan_post(struct pt_req *r)
 	enum pt_err err;
 	const char *name = json_string_value(json_object_get(r->json, "name"));
 	const char *solver = json_string_value(json_object_get(r->json, "solver"));
+	struct pt_site_filter filter; /* issue 16 item 1: the plan's scope */
+	enum pt_filter_field bad;
 	memset(&o, 0, sizeof o);
 	memset(&d, 0, sizeof d);
+	memset(&filter, 0, sizeof filter);
 	o.budget_eur = json_number_value(json_object_get(r->json, "budget_eur"));
 	o.solver = PT_SOLVER_FAST;
 	if (solver)
 		pt_plan_solver_parse(solver, &o.solver); /* the route's enum checked it */
 	o.region = json_string_value(json_object_get(r->json, "region"));
+	if (o.region && !o.region[0])
+		o.region = NULL;
+	if (plan_body_scope(r, &filter))
+		goto out;
+	o.filter = &filter;
 	o.check_exact = o.solver == PT_SOLVER_FAST ? -1 : 0;
 	o.time_limit_s = -SERVER_EXACT_LIMIT_S;
 	o.cache = r->srv->plan_cache;
 	if (plan_in_pool(r, &o, 0))
-		return;
+		goto out;
 	pt_api_caller(r, &c);
 	if ((err = pt_app_plan_save(&c, r->db, name, &o, &saved, &d)) != PT_OK) {
 		if (err == PT_ECONFLICT) /* as a user name taken: 400 naming the field */
 			pt_reply_error(r, 400, "name", 0, "name: a plan named %s exists already", name);
-		else
+		else if (err == PT_EINVAL && pt_filter_field_parse(d.field, &bad) == PT_OK) {
+			/* issue 16 item 1: an unknown value of the scope, filter.FIELD */
+			char field[80];
+			snprintf(field, sizeof field, "filter.%s", d.field);
+			pt_reply_error(r, 400, field, 0, "%s: %s", field, d.msg);
+		} else
 			pt_reply_diag(r, err, &d);
-		return;
+		goto out;
 	}
 	{ /* issue 11 item 6: as the saved plan reads back (priced at the planning level now) */
 		json_t *summary = summary_json(&saved.seen, saved.show_hidden);
@@ -446,10 +491,14 @@ void pt_h_plan_post(struct pt_req *r)
 			json_object_set_new(summary, "planning_level_now",
 					    json_string(saved.seen.plan.threat_level));
 			json_object_set_new(summary, "priced_at", json_string(priced));
+			/* issue 16 item 1: the scope it was saved with */
+			json_object_set_new(summary, "filter", pt_site_filter_json(&filter));
 		}
 		pt_reply_json(r, 201, summary);
 	}
 	pt_plan_saved_clear(&saved);
+out:
+	pt_site_filter_clear(&filter);
 }
 
 /* ---- the risk register ---- */

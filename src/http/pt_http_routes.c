@@ -300,11 +300,21 @@ static int date_or_empty(const char *s)
 	return s[10] == '\0';
 }
 
+/* issue 16 item 1: a saved plan's scope, the filters as arrays of values */
+static const struct pt_vfield e_filter_value = TEXT("", 1, 1, 255);
+static const struct pt_vfield f_filter[] = {
+	ARR("sector", 0, 1, 64, &e_filter_value), ARR("region", 0, 1, 64, &e_filter_value),
+	ARR("kind", 0, 1, 64, &e_filter_value),   ARR("owner", 0, 1, 64, &e_filter_value),
+	ARR("band", 0, 1, 64, &e_filter_value),   ARR("tlp", 0, 1, 64, &e_filter_value),
+	END,
+};
+static const struct pt_vschema s_filter = {f_filter, 0};
 static const struct pt_vfield f_plan_post[] = {
 	ID("name", 1),
 	NUM("budget_eur", 1, 0, 1e12),
 	ENUM("solver", 0, solver_names),
 	TEXT("region", 0, 0, 127),
+	OBJ("filter", 0, &s_filter), /* issue 16 item 1: the plan's scope */
 	END,
 };
 static const struct pt_vschema b_plan_post = {f_plan_post, 0};
