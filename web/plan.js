@@ -116,18 +116,11 @@ export async function renderPlan(main, ctx) {
       el('h2', { id: 'plan-save-title' }, 'Save this plan'), saveBox) : null,
     el('section', { class: 'panel', 'aria-labelledby': 'plans-saved-title' },
       el('h2', { id: 'plans-saved-title' }, 'Saved plans'), savedBox));
-  drawSaved(savedBox);
+  drawSaved(savedBox, options.orgNames);
 
-  // issue 16: POST /plans takes the nation or one region as its scope (docs/api.md); a plan of
-  // another scope is computed and downloaded but not saved, and the panel says so
-  const savable = api.FILTER_KEYS.every((k) => k === 'region' ? f.region.length <= 1 : !f[k].length);
-  if (canSavePlan(ctx.user) && savable) drawSave(saveBox, () => ({ ...query(), region: f.region[0] }), () => drawSaved(savedBox));
-  else if (canSavePlan(ctx.user)) {
-    put(saveBox, el('p', { class: 'note', dataset: { testid: 'plan-save-scope' } },
-      `A plan is saved for the nation or for one region; this scope (${scopeText(f, options, ctx.user)}) can be computed and downloaded, not saved. `,
-      el('a', { href: hrefFor('#/plan', { ...f, sector: [], kind: [], owner: [], band: [], tlp: [], region: f.region.slice(0, 1) }, ctx.user, planExtra()) },
-        f.region.length ? `Plan for region ${f.region[0]}` : 'Plan for the nation')));
-  }
+  // issue 16: the plan is saved with its scope (POST /plans {"filter"}); one scoped to a single
+  // organisation is approved by that organisation's admin (docs/access.md)
+  if (canSavePlan(ctx.user)) drawSave(saveBox, () => query(), () => drawSaved(savedBox, options.orgNames), f, scopeText(f, options, ctx.user));
   state.map = drawPlanMap(mapBox, outline, sites.items);
 
   function query() {
@@ -604,13 +597,13 @@ function drawPlanMap(box, outline, sites) {
   };
 }
 
-function drawSave(box, query, onSaved = () => {}) {
+function drawSave(box, query, onSaved = () => {}, filter = null, scope = 'the nation') {
   const name = el('input', { id: 'plan-name', name: 'name', required: true, maxlength: '63', pattern: '[A-Za-z0-9._\\-]{1,63}', autocomplete: 'off', 'aria-describedby': 'plan-name-help plan-name-err' });
   const err = el('span', { class: 'field-error', id: 'plan-name-err', role: 'alert' });
   const done = el('p', { class: 'form-status', role: 'status' });
   const form = el('form', { class: 'form save-form', novalidate: true },
     el('div', { class: 'field' }, el('label', { for: 'plan-name' }, 'Plan name'), name,
-      el('p', { class: 'help', id: 'plan-name-help' }, 'Letters, digits, dot, dash, underscore. Saving proposes its measures at their sites: they count once approved and accepted by each site\'s owner.'), err),
+      el('p', { class: 'help', id: 'plan-name-help' }, `Letters, digits, dot, dash, underscore. Saved with its scope, ${scope}. Saving proposes its measures at their sites: they count once approved and accepted by each site's owner.`), err),
     el('div', { class: 'actions' }, done, el('button', { type: 'submit', class: 'btn btn-primary' }, 'Save plan')));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -619,7 +612,8 @@ function drawSave(box, query, onSaved = () => {}) {
     name.removeAttribute('aria-invalid');
     const q = query();
     try {
-      const saved = await api.savePlan({ name: name.value.trim(), budget_eur: Number(q.budget), solver: q.solver, ...(q.region ? { region: q.region } : {}) });
+      const scoped = filter ? Object.fromEntries(api.FILTER_KEYS.filter((k) => filter[k].length).map((k) => [k, filter[k]])) : {};
+      const saved = await api.savePlan({ name: name.value.trim(), budget_eur: Number(q.budget), solver: q.solver, ...(Object.keys(scoped).length ? { filter: scoped } : {}) });
       done.textContent = `Saved as ${saved.name}: ${num(saved.measures)} measures proposed.`;
       toast(`Plan ${saved.name} saved.`);
       onSaved(saved);
@@ -642,7 +636,7 @@ function measureStates(p) {
    user may, a button to withdraw one (its measures not yet installed are removed); below it a
    choice of a saved plan that says the level it was priced at against the planning level now
    (item 6). One list fetched per drawing; drawn again after a save or a withdrawal. */
-async function drawSaved(box) {
+async function drawSaved(box, orgNames = new Map()) {
   let items;
   try { items = (await api.plans()).items || []; } catch (e) {
     put(box, el('p', { class: 'field-error', role: 'alert' }, e.detail || e.message));
@@ -650,11 +644,14 @@ async function drawSaved(box) {
   }
   if (!items.length) { put(box, el('p', { class: 'muted' }, 'No plan saved yet.')); return; }
   const table = el('div', { class: 'table-scroll' }, el('table', { class: 'table', id: 'saved-plans' },
-    el('thead', {}, el('tr', {}, ['Plan', 'Saved', 'By', 'Measures', 'State', 'Actions'].map((h) => el('th', { scope: 'col' }, h)))),
+    el('thead', {}, el('tr', {}, ['Plan', 'Saved', 'By', 'Scope', 'Measures', 'State', 'Actions'].map((h) => el('th', { scope: 'col' }, h)))),
     el('tbody', {}, items.map((p) => el('tr', { dataset: { plan: p.name } },
       el('td', {}, p.name),
       el('td', { class: 'small' }, (p.created_at || '').slice(0, 10)),
       el('td', { class: 'small' }, p.created_by),
+      // issue 16 item 1: a plan made for one organisation is approved by that organisation's admin
+      el('td', { class: 'small', dataset: { testid: 'plan-scope-org' } }, p.scope_organisation
+        ? `${p.scope_organisation} (its admin approves)` : p.region ? `region ${p.region}` : 'wider (a coordinator approves)'),
       el('td', { class: 'num' }, num(p.measures)),
       el('td', { dataset: { testid: 'plan-state' }, title: measureStates(p) }, el('span', { class: 'pill' }, p.state_text || p.state)),
       el('td', {}, p.can_withdraw ? (() => {
@@ -666,7 +663,7 @@ async function drawSaved(box) {
             const w = await api.withdrawPlan(p.name);
             toast(`Plan ${p.name} withdrawn: ${w.removed} measures removed, ${w.kept} kept.`);
           } catch (e) { toast(e.detail || e.message, 'error'); }
-          await drawSaved(box);
+          await drawSaved(box, orgNames);
         });
         return b;
       })() : null))))));
@@ -679,7 +676,8 @@ async function drawSaved(box) {
     try {
       const sp = await api.savedPlan(sel.value);
       const s = sp.saved || {};
-      detail.textContent = `${s.name}: ${num(s.measures)} measures at ${num(s.sites_funded)} sites, ${eur(s.cost_eur)}; ${s.priced_at || ''}.`;
+      const scope = sp.filter ? api.FILTER_KEYS.filter((k) => (sp.filter[k] || []).length).map((k) => `${k} ${sp.filter[k].map((v) => (k === 'owner' ? orgNames.get(String(v)) || v : v)).join(', ')}`).join('; ') : '';
+      detail.textContent = `${s.name}: ${num(s.measures)} measures at ${num(s.sites_funded)} sites, ${eur(s.cost_eur)}; ${s.priced_at || ''}${scope ? `; scope: ${scope}` : ''}.`;
     } catch (e) { detail.textContent = e.detail || e.message; }
   });
   put(box, table,

@@ -2671,6 +2671,25 @@ test('filter: a shared URL restores the filter; a bad value is shown next to the
   await page.context().close();
 });
 
+test('filter: the coordinator saves a plan scoped to the trust; the saved plans say the trust\'s admin approves it', async () => {
+  const page = await newPage();
+  await login(page, U.coordinator);
+  await page.goto(`${BASE}/#/plan?budget=300000`);
+  await page.locator('[data-testid=plan-cost] .card-value').waitFor();
+  await chooseFilter(page, 'owner', 'Vellmark Hospitals Trust');
+  await page.locator('[data-testid=plan-scope]', { hasText: 'Scope: Vellmark Hospitals Trust' }).waitFor();
+  await page.locator('#plan-sites tbody tr').first().waitFor();
+  for (const id of await rowSites(page, '#plan-sites')) assert(TRUST_SITES.includes(id), `funded ${id} is the trust's`);
+  eq(await page.locator('#plan-budget').inputValue(), '300000', 'the budget kept with the scope');
+  await page.locator('#plan-name').fill('trust-scope');
+  await page.getByRole('button', { name: 'Save plan' }).click();
+  await page.locator('.save-form .form-status').filter({ hasText: 'Saved as trust-scope' }).waitFor();
+  await page.locator('#saved-plans tr[data-plan="trust-scope"] [data-testid=plan-scope-org]', { hasText: 'Vellmark Hospitals Trust (its admin approves)' }).waitFor();
+  await page.locator('#saved-plans tr[data-plan="trust-scope"]').scrollIntoViewIfNeeded();
+  await shot(page, 'laptop-plan-scope-saved');
+  await page.context().close();
+});
+
 /* ---- main ---- */
 
 async function main() {
