@@ -1,4 +1,4 @@
-// plan.js - the investment plan: budget (number and slider), solver, region; totals with the
+// plan.js - the investment plan: budget (number and slider), solver, scope (issue 16: the filter bar); totals with the
 // gaps; the frontier (risk reduction against budget, the LP bound dashed, the chosen budget
 // marked; a click sets the budget); the funded sites on a map; measures with their reasons;
 // the rejected measures; the printable report; saving a plan (government coordinators, admins).
