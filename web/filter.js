@@ -235,6 +235,6 @@ export function emptyNote(f, base, user, extra, what) {
   return el('p', { class: 'note', dataset: { testid: 'filter-empty' } },
     `No ${what || 'site'} you may see matches this filter. `,
     el('a', { href: hrefFor(base, emptyFilter(), user, extra) }, 'Clear the filter'),
-    isMine(f) ? ['  or ', el('a', { href: hrefFor(base, { ...f, owner: [] }, user, extra) }, 'show the national view')] : null,
+    isMine(f) ? [' or ', el('a', { href: hrefFor(base, { ...f, owner: [] }, user, extra) }, 'show the national view')] : null,
     '.');
 }
