@@ -491,8 +491,6 @@ void pt_h_plan_post(struct pt_req *r)
 			json_object_set_new(summary, "planning_level_now",
 					    json_string(saved.seen.plan.threat_level));
 			json_object_set_new(summary, "priced_at", json_string(priced));
-			/* issue 16 item 1: the scope it was saved with */
-			json_object_set_new(summary, "filter", pt_site_filter_json(&filter));
 		}
 		pt_reply_json(r, 201, summary);
 	}
