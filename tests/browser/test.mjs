@@ -2653,6 +2653,16 @@ test('filter: a shared URL restores the filter; a bad value is shown next to the
   await page.locator('.filter-dim[data-key=tlp] summary').click();
   assert(await page.locator('.filter-dim[data-key=tlp]').getByLabel('TLP:AMBER', { exact: true }).isChecked(), 'TLP:AMBER checked');
   await shot(page, 'laptop-filter-register-shared');
+  // the register's CSV: the marking shown beside the button on its first line, the rows shown
+  await page.keyboard.press('Escape');
+  const regCsv = page.locator('[data-testid=register-csv]');
+  const mark = (await regCsv.locator('xpath=..').locator('.tlp').textContent()).trim();
+  const [dl] = await Promise.all([page.waitForEvent('download'), regCsv.click()]);
+  const regLines = fs.readFileSync(await dl.path(), 'utf8').trim().split(/\r?\n/);
+  eq(regLines[0], `# ${mark}`, 'the register file carries the marking shown');
+  const siteCol = regLines[1].split(',').indexOf('site_id');
+  eq(JSON.stringify(regLines.slice(2).map((l) => l.split(',')[siteCol]).sort()), JSON.stringify([...await rowSites(page, '#register')].sort()),
+    'the register file\'s rows are the rows shown');
   // the navigation carries the filter to the other views
   await page.locator('#mainnav').getByRole('link', { name: 'Dashboard' }).click();
   await page.locator('[data-testid=filter-sector] .filter-value', { hasText: 'Health' }).waitFor();
