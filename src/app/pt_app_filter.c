@@ -89,9 +89,10 @@ size_t pt_app_filter_keep(const struct pt_snapshot *snap, const unsigned char *v
 	size_t i, kept = 0;
 	for (i = 0; i < snap->sites.n; i++) {
 		struct pt_access_record rec;
-		keep[i] = 0;
-		if (!visible[i])
+		if (!visible[i]) { /* read before keep[i] is written: keep may be visible */
+			keep[i] = 0;
 			continue;
+		}
 		pt_snapshot_record(snap, i, &rec);
 		keep[i] = (unsigned char)pt_site_filter_match(f, &snap->sites.items[i],
 							      rec.owner_org_id);

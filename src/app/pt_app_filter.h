@@ -20,8 +20,8 @@ enum pt_err pt_app_filter_check(const struct pt_caller *c, struct pt_db *db,
 
 /**
  * keep[i] (caller's storage, snap->sites.n bytes): visible[i] and checked
- * filter f (NULL: none) keeps site i of snap on every field but band.
- * Returns how many are kept.
+ * filter f (NULL: none) keeps site i of snap on every field but band
+ * (keep may be visible itself). Returns how many are kept.
  */
 size_t pt_app_filter_keep(const struct pt_snapshot *snap, const unsigned char *visible,
 			  const struct pt_site_filter *f, unsigned char *keep);

@@ -718,6 +718,11 @@ enum pt_err pt_app_ranking_draws(const struct pt_caller *c, struct pt_db *db,
 	}
 	r->method = o->method;
 	r->levels_at = pt_app_now(c->now);
+	/* issue 16 item 5: the draws of the sites the filter keeps (a band is not known before
+	 * the ranking: counted over the sites of every band, an upper bound) */
+	if ((err = pt_app_filter_check(c, db, snap, visible, o->filter, d)) != PT_OK)
+		goto out;
+	pt_app_filter_keep(snap, visible, o->filter, visible);
 	for (i = 0; i < snap->sites.n; i++)
 		if (visible[i] &&
 		    (err = pt_site_list_append(&r->sites, &snap->sites.items[i], 0)) != PT_OK) {
