@@ -2551,8 +2551,18 @@ test('filter: the analyst filters the ranking to places of worship in Old Town a
   eq((await page.locator('[data-testid=scope]').textContent()).trim(), 'National view', 'an analyst opens on the national view');
   const all = (await rowSites(page, '#ranking')).length;
   await chooseFilter(page, 'sector', 'Place of worship');
-  await chooseFilter(page, 'region', 'Old Town');
+  // the region by keyboard: open it, Tab to Old Town, Space; the view is drawn again with the
+  // list open and the focus on the box just checked; Escape closes it onto its summary
+  await page.locator('[data-testid=filter-region]').focus();
+  await page.keyboard.press('Enter');
+  const boxes = page.locator('.filter-dim[data-key=region] input[type=checkbox]');
+  const regions = await boxes.evaluateAll((b) => b.map((x) => x.value));
+  for (let i = 0; i <= regions.indexOf('Old Town'); i++) await page.keyboard.press('Tab');
+  await page.keyboard.press('Space');
+  await page.locator('[data-testid=filter-region] .filter-value', { hasText: 'Old Town' }).waitFor();
+  await page.waitForFunction(() => document.activeElement && document.activeElement.value === 'Old Town' && document.activeElement.checked);
   await page.keyboard.press('Escape');
+  eq(await page.evaluate(() => document.activeElement.dataset.testid), 'filter-region', 'Escape gives the focus back to the summary');
   const want = demoSites({ sector: 'place_of_worship', region: 'Old Town' }).map((s) => s.id).sort();
   assert(want.length >= 2, 'the demo has places of worship in Old Town');
   await page.waitForFunction((n) => document.querySelectorAll('#ranking tbody tr[data-site]').length === n, want.length);
