@@ -420,7 +420,7 @@ export const runEventsUrl = (id) => `${BASE}/runs/${encodeURIComponent(id)}/even
 /** The after-action report: format html (a printable page) or csv (the improvement plan). */
 export const runReportUrl = (id, format) => `${BASE}/runs/${encodeURIComponent(id)}/report?format=${format}`;
 
-/* ---- issue 16 item 5: filters (docs/api.md, issue 16 item 5) ----
+/* ---- issue 16 item 5: filters (docs/api.md "Filters, a matrix cell, CSV downloads") ----
    A filter: {sector, region, kind, owner, band, tlp}, each an array of values (owner: an
    organisation id or "mine"). Sent on /sites, /ranking/{method}, /register and /plan as one
    parameter per key, its values each percent-encoded and joined by raw commas
