@@ -124,12 +124,12 @@ export const MARKINGS = ['TLP:CLEAR', 'TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRIC
 function markingOf(tlp) { return tlp.startsWith('TLP:') ? tlp : 'TLP:' + tlp; }
 
 /** Every page of a list, concatenated: the documented {items, next_offset} shape. */
-async function all(path, query = {}, { unmarked } = {}) {
+async function all(path, query = {}, { unmarked, rawQuery } = {}) {
   const items = [];
   let offset = 0;
   let first = null;
   for (let guard = 0; guard < 1000; guard++) {
-    const page = await call('GET', path, { query: { ...query, limit: 1000, offset }, unmarked });
+    const page = await call('GET', path, { query: { ...query, limit: 1000, offset }, unmarked, rawQuery });
     if (!first) first = page;
     items.push(...page.items);
     if (page.next_offset === null || page.next_offset === undefined) break;
@@ -275,10 +275,10 @@ export const siteMeasures = (id) => call('GET', `/sites/${encodeURIComponent(id)
 /** q: {budget, solver, region, frontier}. */
 export const plan = (q) => call('GET', '/plan', { query: q });
 /** The URL of the printable report for the same query. */
-export function planReportUrl(q) {
+export function planReportUrl(q, filter) {
   const u = new URLSearchParams();
   for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== null && v !== '') u.set(k, String(v));
-  return `${BASE}/plan/report?${u}`;
+  return `${BASE}/plan/report?${[u.toString(), filter ? filterQuery(filter) : ''].filter(Boolean).join('&')}`;  // issue 16: its scope
 }
 export const plans = () => all('/plans');
 export const savedPlan = (name) => call('GET', `/plans/${encodeURIComponent(name)}`);
@@ -482,3 +482,45 @@ export function uploadAttachment(id, file, { caption, survey, people } = {}) {
 export const deleteAttachment = (aid) => call('DELETE', `/attachments/${encodeURIComponent(aid)}`);
 /** Where attachment aid is downloaded (a link: the server sends it as a download). */
 export const attachmentUrl = (aid) => `${BASE}/attachments/${encodeURIComponent(aid)}`;
+/* ---- issue 16 item 5: filters (docs/api.md "Filters, a matrix cell, CSV downloads") ----
+   A filter: {sector, region, kind, owner, band, tlp}, each an array of values (owner: an
+   organisation id or "mine"). Sent on /sites, /ranking/{method}, /register and /plan as one
+   parameter per key, its values each percent-encoded and joined by raw commas
+   ("tlp=AMBER%2BSTRICT,GREEN": the server splits on raw commas before decoding). An unknown
+   value is 400 {error, field}; an answer echoes the filter it applied as "filter". */
+export const FILTER_KEYS = ['sector', 'region', 'kind', 'owner', 'band', 'tlp'];
+/** The filter as an encoded query ('' for none). */
+export function filterQuery(filter) {
+  const parts = [];
+  for (const k of FILTER_KEYS) {
+    const v = filter && filter[k];
+    if (Array.isArray(v) && v.length) parts.push(k + '=' + v.map(encodeURIComponent).join(','));
+  }
+  return parts.join('&');
+}
+function withFilter(filter, extra) {
+  return [extra, filterQuery(filter)].filter(Boolean).join('&') || undefined;
+}
+export const sitesFiltered = (filter, { unmarked } = {}) => all('/sites', {}, { rawQuery: withFilter(filter), unmarked });
+export const rankingFiltered = (method, filter) => all(`/ranking/${method}`, {}, { rawQuery: withFilter(filter) });
+export const matrixFiltered = (method, filter) => call('GET', `/matrix/${method}`, { rawQuery: withFilter(filter) });
+/** A matrix cell's site-threat pairs: the answer's `cell`, {likelihood, consequence, band, total,
+    tlp, items: [{site_id, site_name, threat_id, tlp}]}; its `tlp` marks the view that shows it. */
+export async function matrixPairs(method, likelihood, consequence, filter) {
+  const view = viewCount;
+  const r = await call('GET', `/matrix/${method}`, { rawQuery: withFilter(filter, `likelihood=${likelihood}&consequence=${consequence}`) });
+  const cell = (r && r.cell) || { items: [] };
+  if (onMarking && view === viewCount && typeof cell.tlp === 'string') onMarking(markingOf(cell.tlp));
+  return cell;
+}
+export const registerFiltered = (filter) => all('/register', {}, { rawQuery: withFilter(filter) });
+/** q as for plan(), with the filter as its scope. */
+export const planFiltered = (q, filter) => call('GET', '/plan', { query: q, rawQuery: withFilter(filter) });
+/** The URL of the CSV of a list as the server writes it (the TLP marking its first line):
+    path '/sites', '/ranking/fema', '/register', '/plan'; q: the other parameters. */
+export function csvUrl(path, filter, q = {}) {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== null && v !== '') u.set(k, String(v));
+  u.set('format', 'csv');
+  return `${BASE}${path}?${[u.toString(), filterQuery(filter)].filter(Boolean).join('&')}`;
+}

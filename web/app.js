@@ -22,6 +22,7 @@ import { renderRun } from './run.js'; // issue 15: one run (facilitator, player,
 import { renderCer } from './cer.js'; // issue 16, item 8: critical entities (CER Directive)
 import { canSeeCer } from './roles.js'; // issue 16, item 8
 import { renderSurvey } from './survey.js'; // issue 16 item 3
+import { navHref, forget as forgetFilter, remember as rememberFilter, readFilter } from './filter.js'; // issue 16: the filter the views share
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -80,20 +81,20 @@ const ROUTES = [
   { re: /^#\/login$/, view: 'login', title: 'Log in', draw: () => renderLogin(main, ctx, onLoggedIn) },
   { re: /^#\/site\/([A-Za-z0-9._-]{1,63})$/, view: 'site', title: 'Site', draw: (m) => renderSite(main, ctx, decodeURIComponent(m[1])) },
   { re: /^#\/survey\/(\d{1,15})$/, view: 'survey', title: 'Assessment visit', draw: (m) => renderSurvey(main, ctx, m[1]) }, // issue 16 item 3
-  { re: /^#\/plan$/, view: 'plan', title: 'Investment plan', nav: 'Plan', href: '#/plan', draw: () => renderPlan(main, ctx) },
+  { re: /^#\/plan(\?.*)?$/, view: 'plan', title: 'Investment plan', nav: 'Plan', href: '#/plan', filtered: true, draw: () => renderPlan(main, ctx) }, // issue 16: the filter (scope) and budget in the query
   { re: /^#\/resilience(\?.*)?$/, view: 'resilience', title: 'Resilience', nav: 'Resilience', href: '#/resilience', draw: (m) => renderResilience(main, ctx, new URLSearchParams((m[1] || '').slice(1))) }, // issue 12
   // issue 14: no `allowed` (the link is hidden by `navAllowed`); the view itself says who may use it
   { re: /^#\/simulate(\?.*)?$/, view: 'simulate', title: 'Simulate an attack', nav: 'Simulate', href: '#/simulate', navAllowed: canSimulate, draw: (m) => renderSimulate(main, ctx, new URLSearchParams((m[1] || '').slice(1))) },
   { re: /^#\/alerts$/, view: 'alerts', title: 'Public alerts', nav: 'Alerts', href: '#/alerts', draw: () => renderAlerts(main, ctx) }, // issue 13
   { re: /^#\/exercises$/, view: 'exercises', title: 'Exercises', nav: 'Exercises', href: '#/exercises', allowed: canSeeExercises, draw: () => renderExercises(main, ctx) }, // issue 15
   { re: /^#\/runs\/(\d{1,15})$/, view: 'run', title: 'Exercise run', allowed: canSeeExercises, draw: (m) => renderRun(main, ctx, m[1]) }, // issue 15
-  { re: /^#\/register$/, view: 'register', title: 'Risk register', nav: 'Register', href: '#/register', draw: () => renderRegister(main, ctx) },
+  { re: /^#\/register(\?.*)?$/, view: 'register', title: 'Risk register', nav: 'Register', href: '#/register', filtered: true, draw: () => renderRegister(main, ctx) }, // issue 16: the filter in the query
   { re: /^#\/cer$/, view: 'cer', title: 'Critical entities', nav: 'CER', href: '#/cer', allowed: canSeeCer, draw: () => renderCer(main, ctx) }, // issue 16, item 8
   { re: /^#\/import$/, view: 'import', title: 'Import', nav: 'Import', href: '#/import', allowed: canImport, draw: () => renderImport(main, ctx) },
   { re: /^#\/audit$/, view: 'audit', title: 'Audit log', nav: 'Audit log', href: '#/audit', allowed: canReadAudit, draw: () => renderAudit(main, ctx) },
   { re: /^#\/users$/, view: 'users', title: 'Users', nav: 'Users', href: '#/users', allowed: canManageUsers, draw: () => renderUsers(main, ctx) },
   { re: /^#\/account$/, view: 'account', title: 'Your account', draw: () => renderAccount(main, ctx) },  // issue 10: the second factor
-  { re: /^#\/(\?.*)?$/, view: 'dashboard', title: 'Dashboard', nav: 'Dashboard', href: '#/', draw: (m) => renderDashboard(main, ctx, new URLSearchParams((m[1] || '').slice(1))) },
+  { re: /^#\/(\?.*)?$/, view: 'dashboard', title: 'Dashboard', nav: 'Dashboard', href: '#/', filtered: true, draw: (m) => renderDashboard(main, ctx, new URLSearchParams((m[1] || '').slice(1))) },
 ];
 
 async function route() {
@@ -109,6 +110,7 @@ async function route() {
   topbar.hidden = !ctx.user;
   api.newView();   // issue 15: answers asked for by the previous view no longer mark this one
   showMarking(0);  // issue 11: each view's banner starts at TLP:CLEAR
+  if (found.filtered && ctx.user) rememberFilter(readFilter(hash, ctx.user));   // issue 16: before the links are drawn
   drawNav(found);
   document.body.dataset.view = found.view;
   document.title = `${found.title} — protect`;
@@ -132,7 +134,7 @@ function drawNav(current) {
   const links = ROUTES.filter((r) => r.nav && (!r.allowed || r.allowed(ctx.user)) && (!r.navAllowed || r.navAllowed(ctx.user)))
     .sort((a, b) => (a.view === 'dashboard' ? -1 : b.view === 'dashboard' ? 1 : 0))
     .map((r) => el('a', {
-      href: r.href,
+      href: r.filtered ? navHref(r.href, ctx.user) : r.href,   // issue 16: the filter goes along
       class: 'navlink', 'aria-current': r === current ? 'page' : null,
     }, r.nav));
   put(nav, links);
@@ -262,6 +264,7 @@ async function loadCatalogues() {
 
 async function onLoggedIn(session) {
   ctx.user = session.user;
+  forgetFilter();   // issue 16: another user starts from its own default
   topbar.hidden = false;
   drawWho();
   await loadCatalogues();

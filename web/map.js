@@ -5,6 +5,7 @@ import { el, METHODS, worstThreatNames } from './ui.js';
 
 const BAND_COLOUR = { low: '#2e7d32', medium: '#f2c200', high: '#c43e12', 'very high': '#8e0000' };
 const NO_BAND = '#7a7a7a';
+const MINE_RING = '#0b5cad';   // issue 16: the caller's own sites on the national view
 const STYLE = {
   region: { color: '#6f6a5c', weight: 1.5, fillColor: '#f4f1e6', fillOpacity: 1 },
   water: { color: '#7fa6c0', weight: 1, fillColor: '#cfe3ef', fillOpacity: 1 },
@@ -12,8 +13,9 @@ const STYLE = {
 };
 
 /** Draw the map of `items` (ranking items: site_id, name, tlp, lat, lon, band, score) into box;
-    `level`, the ranking's threat-level text, is the level the loss bands are at (issue 11). */
-export function drawMap(box, method, items, outline, level) {
+    `level`, the ranking's threat-level text, is the level the loss bands are at (issue 11);
+    `mine` (issue 16), the ids of the caller's own sites, drawn with a blue ring on the national view. */
+export function drawMap(box, method, items, outline, level, mine = null, filtered = false) {
   const at = method === 'quant' && level ? ` at ${level}` : '';
   if (!window.L) {
     box.append(el('p', { class: 'note' }, 'The map library is not available; the ranking below lists every site.'));
@@ -51,16 +53,19 @@ export function drawMap(box, method, items, outline, level) {
     }
   }
   const order = ['low', 'medium', 'high', 'very high'];
-  located.sort((a, b) => order.indexOf(a.band) - order.indexOf(b.band));
+  // the caller's own sites last, so their rings are on top (issue 16)
+  const ownLast = (it) => (mine && mine.has(it.site_id) ? 1 : 0);
+  located.sort((a, b) => ownLast(a) - ownLast(b) || order.indexOf(a.band) - order.indexOf(b.band));
   for (const it of located) {
+    const own = !!mine && mine.has(it.site_id);
     const m = L.circleMarker([it.lat, it.lon], {
-      radius: it.band === 'high' ? 9 : 7.5, weight: 1.5, color: '#1b1b1b',
+      radius: it.band === 'high' ? 9 : 7.5, weight: own ? 4 : 1.5, color: own ? MINE_RING : '#1b1b1b',
       fillColor: BAND_COLOUR[it.band] || NO_BAND, fillOpacity: 0.92,
-      className: 'site-marker',
+      className: own ? 'site-marker site-mine' : 'site-marker',
     }).addTo(map);
-    const label = `${it.name} (${it.site_id}), TLP:${it.tlp}, rank ${it.rank}, ${it.band || 'no'} ${method === 'quant' ? 'loss ' : ''}band${it.band ? at : ''}`;
+    const label = `${it.name} (${it.site_id})${own ? ', your organisation\'s' : ''}, TLP:${it.tlp}, rank ${it.rank}, ${it.band || 'no'} ${method === 'quant' ? 'loss ' : ''}band${it.band ? at : ''}`;
     const tlpClass = 'tlp-' + String(it.tlp).replace('+', '-').toLowerCase().replace(/[^a-z-]/g, '');
-    m.bindTooltip(`<strong>${escapeHtml(it.name)}</strong> <span class="tlp ${tlpClass}">TLP:${escapeHtml(it.tlp)}</span><br><span class="tt-sub">rank ${it.rank} · ${escapeHtml(METHODS[method].fmt(it.score))} · ${escapeHtml(it.band ? it.band + (method === 'quant' ? ' loss band' : ' band') + at : 'no band')}${it.worst_threat ? ' · worst: ' + escapeHtml(worstThreatNames(it)) : ''}</span>`, { direction: 'top', offset: [0, -6] });
+    m.bindTooltip(`<strong>${escapeHtml(it.name)}</strong>${own ? ' <span class="mine-badge">yours</span>' : ''} <span class="tlp ${tlpClass}">TLP:${escapeHtml(it.tlp)}</span><br><span class="tt-sub">rank ${it.rank} · ${escapeHtml(METHODS[method].fmt(it.score))} · ${escapeHtml(it.band ? it.band + (method === 'quant' ? ' loss band' : ' band') + at : 'no band')}${it.worst_threat ? ' · worst: ' + escapeHtml(worstThreatNames(it)) : ''}</span>`, { direction: 'top', offset: [0, -6] });
     const go = () => { location.hash = '#/site/' + encodeURIComponent(it.site_id); };
     m.on('click', go);
     const node = m.getElement();
@@ -83,7 +88,8 @@ export function drawMap(box, method, items, outline, level) {
       el('div', { class: 'legend-title' }, method === 'carver' ? 'Attractiveness' : method === 'quant' ? 'Loss band' : 'Risk band'),
       bands.map((b) => el('div', { class: 'legend-row' },
         el('span', { class: 'swatch', style: `background:${BAND_COLOUR[b]}` }), `${b} (${counts[b] || 0})`)),
-      el('div', { class: 'legend-foot' }, `${located.length} sites you may see`));
+      located.some((it) => mine && mine.has(it.site_id)) ? el('div', { class: 'legend-row' }, el('span', { class: 'swatch swatch-ring', style: `border-color:${MINE_RING}` }), 'your organisation\'s') : null,
+      el('div', { class: 'legend-foot' }, `${located.length} sites ${filtered ? 'matching the filter' : 'you may see'}`));
   };
   legend.addTo(map);
   const ro = new ResizeObserver(() => map.invalidateSize());

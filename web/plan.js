@@ -1,10 +1,11 @@
-// plan.js - the investment plan: budget (number and slider), solver, region; totals with the
+// plan.js - the investment plan: budget (number and slider), solver, scope (issue 16: the filter bar); totals with the
 // gaps; the frontier (risk reduction against budget, the LP bound dashed, the chosen budget
 // marked; a click sets the budget); the funded sites on a map; measures with their reasons;
 // the rejected measures; the printable report; saving a plan (government coordinators, admins).
 
 import * as api from './api.js';
-import { el, put, eur, pct, num, bandBadge, toast, threatName } from './ui.js';
+import { el, put, eur, pct, num, bandBadge, toast, threatName, names as catalogueNames } from './ui.js';
+import { readFilter, remember, filterBar, filterOptions, isFilterError, isEmpty, emptyNote, hrefFor, hashParam, csvLink } from './filter.js';
 
 const DEFAULT_BUDGET = 2000000;
 const DEBOUNCE_MS = 600;
@@ -19,22 +20,44 @@ export function canSavePlan(user) {
 
 export async function renderPlan(main, ctx) {
   const token = ctx.token;
-  const [sites, outline, catalogue] = await Promise.all([api.sites(), api.regionOutline(), api.measures().catch(() => ({ items: [] }))]);
+  // issue 16: the plan's scope is the shared filter (filter.js: my organisation, a region, a
+  // sector, the nation...), in the URL with the budget and the solver
+  const f = readFilter(location.hash, ctx.user);
+  remember(f);
+  const hashExtra = { budget: hashParam(location.hash, 'budget'), solver: hashParam(location.hash, 'solver') };
+  const optionsP = filterOptions(ctx.user);
+  let sites;
+  let outline;
+  let catalogue;
+  try {
+    [sites, outline, catalogue] = await Promise.all([api.sitesFiltered(f), api.regionOutline(), api.measures().catch(() => ({ items: [] }))]);
+  } catch (e) {
+    if (!isFilterError(e)) throw e;
+    const options = await optionsP;
+    if (token !== ctx.token) return;
+    put(main, el('div', { class: 'page-head' }, el('h1', {}, 'Investment plan')),
+      filterBar({ user: ctx.user, f, base: '#/plan', extra: hashExtra, options, error: e }));
+    return;
+  }
+  const options = await optionsP;
   if (token !== ctx.token) return;
   const names = {
     site: new Map(sites.items.map((s) => [s.id, s.name])),
     measure: new Map(catalogue.items.map((m) => [m.id, m.name])),
   };
-  const regions = [...new Set(sites.items.map((s) => s.region).filter(Boolean))].sort();
   const state = { frontier: null, frontierKey: null, plan: null, chart: null, map: null, layer: null, seq: 0, timer: null };
 
-  const budget = el('input', { type: 'number', id: 'plan-budget', name: 'budget', min: '0', max: '1000000000000', step: '10000', value: String(DEFAULT_BUDGET), inputmode: 'numeric', required: true, 'aria-describedby': 'plan-budget-help' });
-  const range = el('input', { type: 'range', id: 'plan-budget-range', min: '0', max: String(DEFAULT_BUDGET * 5), step: '10000', value: String(DEFAULT_BUDGET) });
+  const startBudget = /^\d{1,13}$/.test(hashExtra.budget) ? hashExtra.budget : String(DEFAULT_BUDGET);
+  const budget = el('input', { type: 'number', id: 'plan-budget', name: 'budget', min: '0', max: '1000000000000', step: '10000', value: startBudget, inputmode: 'numeric', required: true, 'aria-describedby': 'plan-budget-help' });
+  const range = el('input', { type: 'range', id: 'plan-budget-range', min: '0', max: String(DEFAULT_BUDGET * 5), step: '10000', value: startBudget });
   const solver = el('select', { id: 'plan-solver', name: 'solver' },
     el('option', { value: 'fast' }, 'Fast (greedy, repaired, with a bound)'),
-    el('option', { value: 'exact' }, 'Exact (GLPK, time-limited)'));
-  const region = el('select', { id: 'plan-region', name: 'region' },
-    el('option', { value: '' }, 'All regions'), regions.map((r) => el('option', { value: r }, r)));
+    el('option', { value: 'exact', selected: hashExtra.solver === 'exact' }, 'Exact (GLPK, time-limited)'));
+  /* The budget and the solver stay in the URL with the scope (replaceState: no new drawing). */
+  function planExtra() {
+    return { budget: budget.value.trim(), solver: solver.value === 'fast' ? '' : solver.value };
+  }
+  const csvBox = el('div', { class: 'plan-csv' });
   const compute = el('button', { type: 'submit', class: 'btn btn-primary', dataset: { testid: 'plan-compute' } }, 'Compute');
   const status = el('p', { class: 'form-status plan-status', role: 'status', 'aria-live': 'polite' });
   const formErr = el('p', { class: 'form-error', role: 'alert', id: 'plan-error' });
@@ -46,7 +69,6 @@ export async function renderPlan(main, ctx) {
       el('label', { for: 'plan-budget-range', class: 'sr-only' }, 'Budget slider'), range,
       el('p', { class: 'help', id: 'plan-budget-help' }, 'Present value over the planning horizon: capital plus discounted running costs.')),
     el('div', { class: 'field' }, el('label', { for: 'plan-solver' }, 'Solver'), solver),
-    el('div', { class: 'field' }, el('label', { for: 'plan-region' }, 'Region'), region),
     el('div', { class: 'field field-go' }, compute),
     formErr);
 
@@ -64,7 +86,12 @@ export async function renderPlan(main, ctx) {
 
   put(main,
     el('div', { class: 'page-head' }, el('h1', {}, 'Investment plan'), status, report),
-    el('section', { class: 'panel', 'aria-label': 'Plan settings' }, form),
+    filterBar({ user: ctx.user, f, base: '#/plan', extra: planExtra(), options, error: null }),
+    el('section', { class: 'panel', 'aria-label': 'Plan settings' },
+      el('p', { class: 'plan-scope', dataset: { testid: 'plan-scope' } }, 'Scope: ', el('strong', {}, scopeText(f, options, ctx.user)),
+        ` · ${sites.items.length} site${sites.items.length === 1 ? '' : 's'} you may see`),
+      isEmpty(f) || sites.items.length ? null : emptyNote(f, '#/plan', ctx.user, planExtra()),
+      form, csvBox),
     totals,
     el('div', { class: 'dash-grid' },
       el('section', { class: 'panel', 'aria-labelledby': 'frontier-title' },
@@ -89,15 +116,15 @@ export async function renderPlan(main, ctx) {
       el('h2', { id: 'plan-save-title' }, 'Save this plan'), saveBox) : null,
     el('section', { class: 'panel', 'aria-labelledby': 'plans-saved-title' },
       el('h2', { id: 'plans-saved-title' }, 'Saved plans'), savedBox));
-  drawSaved(savedBox);
+  drawSaved(savedBox, options.orgNames);
 
-  if (canSavePlan(ctx.user)) drawSave(saveBox, () => query(), () => drawSaved(savedBox));
+  // issue 16: the plan is saved with its scope (POST /plans {"filter"}); one scoped to a single
+  // organisation is approved by that organisation's admin (docs/access.md)
+  if (canSavePlan(ctx.user)) drawSave(saveBox, () => query(), () => drawSaved(savedBox, options.orgNames), f, scopeText(f, options, ctx.user));
   state.map = drawPlanMap(mapBox, outline, sites.items);
 
   function query() {
-    const q = { budget: String(Number(budget.value)), solver: solver.value };
-    if (region.value) q.region = region.value;
-    return q;
+    return { budget: String(Number(budget.value)), solver: solver.value };
   }
 
   function schedule() {
@@ -116,26 +143,28 @@ export async function renderPlan(main, ctx) {
     budget.removeAttribute('aria-invalid');
     formErr.textContent = '';
     const q = query();
-    report.href = api.planReportUrl({ ...q, frontier: 1 });
-    const key = q.region || '';   // the frontier is the fast solver's whatever the solver (docs/api.md)
+    history.replaceState(null, '', hrefFor('#/plan', f, ctx.user, planExtra()));
+    report.href = api.planReportUrl({ ...q, frontier: 1 }, f);
+    const key = 'scope';   // the frontier is the fast solver's whatever the solver (docs/api.md); the scope redraws the view
     const wantFrontier = state.frontierKey !== key;
     const me = ++state.seq;
     status.textContent = q.solver === 'exact' ? 'Computing with the exact solver…' : 'Computing…';
     compute.disabled = true;
     try {
-      const p = await api.plan(wantFrontier ? { ...q, frontier: 1, rejected: 0, not_chosen: 0 } : { ...q, rejected: 0, not_chosen: 0 });
+      const p = await api.planFiltered(wantFrontier ? { ...q, frontier: 1, rejected: 0, not_chosen: 0 } : { ...q, rejected: 0, not_chosen: 0 }, f);
       if (me !== state.seq || token !== ctx.token) return;
+      put(csvBox, csvLink({ href: api.csvUrl('/plan', f, q), tlp: p.tlp, label: 'Download the plan (CSV)', testid: 'plan-csv' }));
       if (wantFrontier && p.frontier) { state.frontier = p.frontier; state.frontierKey = key; }
       state.plan = p;
       if (sensBox.firstChild) put(sensBox, el('p', { class: 'muted' }, 'The plan has changed: compute the sensitivity again.'));
       status.textContent = p.priced_at ? `${p.priced_at[0].toUpperCase()}${p.priced_at.slice(1)}.` : `Computed under ${p.threat_level || 'the current threat level'}.`;
-      drawSurge(surgeBox, p, () => api.plan({ ...q, solver: 'fast' }));
+      drawSurge(surgeBox, p, () => api.planFiltered({ ...q, solver: 'fast' }, f));
       drawTotals(totals, p);
       drawSites(sitesBox, p);
       // the screening does not depend on the solver: the list comes from the fast one
-      drawRejected(rejectedBox, p, names, () => api.plan({ ...q, solver: 'fast', not_chosen: 0 }));
+      drawRejected(rejectedBox, p, names, () => api.planFiltered({ ...q, solver: 'fast', not_chosen: 0 }, f));
       // issue 11 review M1: what is not funded depends on the solver's choice: the same query
-      drawNotChosen(notChosenBox, p, names, () => api.plan({ ...q, rejected: 0 }));
+      drawNotChosen(notChosenBox, p, names, () => api.planFiltered({ ...q, rejected: 0 }, f));
       state.map.update(p);
       if (state.frontier && state.frontier.length) {
         const max = state.frontier[state.frontier.length - 1].budget_eur;
@@ -163,10 +192,10 @@ export async function renderPlan(main, ctx) {
     sensButton.disabled = true;
     put(sensBox, el('p', { class: 'muted', role: 'status' }, 'Computing six more plans…'));
     try {
-      const p = await api.plan({ ...q, sensitivity: 1 });
+      const p = await api.planFiltered({ ...q, sensitivity: 1 }, f);
       if (me !== state.seq || token !== ctx.token) return;
       drawSensitivity(sensBox, p);
-      report.href = api.planReportUrl({ ...q, frontier: 1, sensitivity: 1 }); // the report prints it too
+      report.href = api.planReportUrl({ ...q, frontier: 1, sensitivity: 1 }, f); // the report prints it too
     } catch (e) {
       put(sensBox, el('p', { class: 'form-error', role: 'alert' }, e.message));
     } finally {
@@ -179,8 +208,22 @@ export async function renderPlan(main, ctx) {
   budget.addEventListener('input', () => { range.value = budget.value; schedule(); });
   range.addEventListener('input', () => { budget.value = range.value; schedule(); });
   solver.addEventListener('change', schedule);
-  region.addEventListener('change', schedule);
   await run();
+}
+
+/** The plan's scope in words: "the nation", "my organisation (Vellmark Hospitals Trust)",
+    "region Old Town", "the health sector", or each part of the filter joined. */
+function scopeText(f, options, user) {
+  if (isEmpty(f)) return 'the nation';
+  const parts = [];
+  const org = (user && user.organisation && user.organisation.name) || 'yours';
+  if (f.owner.length) parts.push(f.owner.map((o) => (o === 'mine' ? `my organisation (${org})` : options.orgNames.get(o) || o)).join(' or '));
+  if (f.region.length) parts.push((f.region.length > 1 ? 'regions ' : 'region ') + f.region.join(' or '));
+  if (f.sector.length) parts.push('the ' + f.sector.map((x) => catalogueNames.sectors.get(x) || x).join(' or ') + (f.sector.length > 1 ? ' sectors' : ' sector'));
+  if (f.kind.length) parts.push(f.kind.map((x) => catalogueNames.kinds.get(x) || x).join(' or '));
+  if (f.band.length) parts.push(f.band.join(' or ') + ' band');
+  if (f.tlp.length) parts.push(f.tlp.map((x) => 'TLP:' + x).join(' or '));
+  return parts.join(', ');
 }
 
 /** A gap as a percentage with the precision a small gap needs: "0.09%". */
@@ -554,13 +597,13 @@ function drawPlanMap(box, outline, sites) {
   };
 }
 
-function drawSave(box, query, onSaved = () => {}) {
+function drawSave(box, query, onSaved = () => {}, filter = null, scope = 'the nation') {
   const name = el('input', { id: 'plan-name', name: 'name', required: true, maxlength: '63', pattern: '[A-Za-z0-9._\\-]{1,63}', autocomplete: 'off', 'aria-describedby': 'plan-name-help plan-name-err' });
   const err = el('span', { class: 'field-error', id: 'plan-name-err', role: 'alert' });
   const done = el('p', { class: 'form-status', role: 'status' });
   const form = el('form', { class: 'form save-form', novalidate: true },
     el('div', { class: 'field' }, el('label', { for: 'plan-name' }, 'Plan name'), name,
-      el('p', { class: 'help', id: 'plan-name-help' }, 'Letters, digits, dot, dash, underscore. Saving proposes its measures at their sites: they count once approved and accepted by each site\'s owner.'), err),
+      el('p', { class: 'help', id: 'plan-name-help' }, `Letters, digits, dot, dash, underscore. Saved with its scope, ${scope}. Saving proposes its measures at their sites: they count once approved and accepted by each site's owner.`), err),
     el('div', { class: 'actions' }, done, el('button', { type: 'submit', class: 'btn btn-primary' }, 'Save plan')));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -569,7 +612,8 @@ function drawSave(box, query, onSaved = () => {}) {
     name.removeAttribute('aria-invalid');
     const q = query();
     try {
-      const saved = await api.savePlan({ name: name.value.trim(), budget_eur: Number(q.budget), solver: q.solver, ...(q.region ? { region: q.region } : {}) });
+      const scoped = filter ? Object.fromEntries(api.FILTER_KEYS.filter((k) => filter[k].length).map((k) => [k, filter[k]])) : {};
+      const saved = await api.savePlan({ name: name.value.trim(), budget_eur: Number(q.budget), solver: q.solver, ...(Object.keys(scoped).length ? { filter: scoped } : {}) });
       done.textContent = `Saved as ${saved.name}: ${num(saved.measures)} measures proposed.`;
       toast(`Plan ${saved.name} saved.`);
       onSaved(saved);
@@ -592,7 +636,7 @@ function measureStates(p) {
    user may, a button to withdraw one (its measures not yet installed are removed); below it a
    choice of a saved plan that says the level it was priced at against the planning level now
    (item 6). One list fetched per drawing; drawn again after a save or a withdrawal. */
-async function drawSaved(box) {
+async function drawSaved(box, orgNames = new Map()) {
   let items;
   try { items = (await api.plans()).items || []; } catch (e) {
     put(box, el('p', { class: 'field-error', role: 'alert' }, e.detail || e.message));
@@ -600,11 +644,14 @@ async function drawSaved(box) {
   }
   if (!items.length) { put(box, el('p', { class: 'muted' }, 'No plan saved yet.')); return; }
   const table = el('div', { class: 'table-scroll' }, el('table', { class: 'table', id: 'saved-plans' },
-    el('thead', {}, el('tr', {}, ['Plan', 'Saved', 'By', 'Measures', 'State', 'Actions'].map((h) => el('th', { scope: 'col' }, h)))),
+    el('thead', {}, el('tr', {}, ['Plan', 'Saved', 'By', 'Scope', 'Measures', 'State', 'Actions'].map((h) => el('th', { scope: 'col' }, h)))),
     el('tbody', {}, items.map((p) => el('tr', { dataset: { plan: p.name } },
       el('td', {}, p.name),
       el('td', { class: 'small' }, (p.created_at || '').slice(0, 10)),
       el('td', { class: 'small' }, p.created_by),
+      // issue 16 item 1: a plan made for one organisation is approved by that organisation's admin
+      el('td', { class: 'small', dataset: { testid: 'plan-scope-org' } }, p.scope_organisation
+        ? `${p.scope_organisation} (its admin approves)` : p.region ? `region ${p.region}` : 'wider (a coordinator approves)'),
       el('td', { class: 'num' }, num(p.measures)),
       el('td', { dataset: { testid: 'plan-state' }, title: measureStates(p) }, el('span', { class: 'pill' }, p.state_text || p.state)),
       el('td', {}, p.can_withdraw ? (() => {
@@ -616,7 +663,7 @@ async function drawSaved(box) {
             const w = await api.withdrawPlan(p.name);
             toast(`Plan ${p.name} withdrawn: ${w.removed} measures removed, ${w.kept} kept.`);
           } catch (e) { toast(e.detail || e.message, 'error'); }
-          await drawSaved(box);
+          await drawSaved(box, orgNames);
         });
         return b;
       })() : null))))));
@@ -629,7 +676,8 @@ async function drawSaved(box) {
     try {
       const sp = await api.savedPlan(sel.value);
       const s = sp.saved || {};
-      detail.textContent = `${s.name}: ${num(s.measures)} measures at ${num(s.sites_funded)} sites, ${eur(s.cost_eur)}; ${s.priced_at || ''}.`;
+      const scope = sp.filter ? api.FILTER_KEYS.filter((k) => (sp.filter[k] || []).length).map((k) => `${k} ${sp.filter[k].map((v) => (k === 'owner' ? orgNames.get(String(v)) || v : v)).join(', ')}`).join('; ') : '';
+      detail.textContent = `${s.name}: ${num(s.measures)} measures at ${num(s.sites_funded)} sites, ${eur(s.cost_eur)}; ${s.priced_at || ''}${scope ? `; scope: ${scope}` : ''}.`;
     } catch (e) { detail.textContent = e.detail || e.message; }
   });
   put(box, table,

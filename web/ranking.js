@@ -6,7 +6,9 @@ import { el, put, tlpBadge, bandBadge, METHODS, pct, worstThreatNames } from './
 const TOP_CHART = 15;
 
 /** Draw the table of ranking.items into box, with a filter by name or id. */
-export function drawRanking(box, method, ranking) {
+/** opts (issue 16): mine, the ids of the caller's own sites to mark ("yours"; the national view);
+    filtered, whether the ranking is of a filtered set (an empty one says so). */
+export function drawRanking(box, method, ranking, opts = {}) {
   const items = ranking.items;
   const fmt = METHODS[method].fmt;
   const quant = method === 'quant';
@@ -20,7 +22,8 @@ export function drawRanking(box, method, ranking) {
   const rows = items.map((it) => {
     const cells = [
       el('td', { class: 'num rank', dataset: { testid: 'rank' } }, String(it.rank)),
-      el('th', { scope: 'row', class: 'site-cell' }, el('a', { href: '#/site/' + encodeURIComponent(it.site_id) }, it.name), el('span', { class: 'site-id' }, it.site_id)),
+      el('th', { scope: 'row', class: 'site-cell' }, el('a', { href: '#/site/' + encodeURIComponent(it.site_id) }, it.name), el('span', { class: 'site-id' }, it.site_id),
+        opts.mine && opts.mine.has(it.site_id) ? el('span', { class: 'mine-badge', title: 'a site of your organisation', dataset: { testid: 'mine' } }, 'yours') : null),
       el('td', {}, tlpBadge(it.tlp)),
       el('td', { class: 'num score', dataset: { testid: 'score' } }, fmt(it.score)),
     ];
@@ -54,7 +57,9 @@ export function drawRanking(box, method, ranking) {
         el('thead', {}, el('tr', {}, headers.map((h) => el('th', { scope: 'col' }, h)))),
         body)),
     quant && items.length ? el('p', { class: 'muted small', dataset: { testid: 'downstream-note' } }, DOWNSTREAM_NOTE) : null,
-    items.length ? null : el('p', { class: 'note' }, 'No site you may see has an assessment by this method.'));
+    items.length ? null : el('p', { class: 'note' }, opts.filtered
+      ? 'No site you may see that matches the filter has an assessment by this method.'
+      : 'No site you may see has an assessment by this method.'));
 }
 
 /** What the "Of which downstream" part is (issue 12), said under the ranking and on a site's page. */

@@ -5,6 +5,7 @@
 
 import * as api from './api.js';
 import { el, put, eur, bandBadge, threatName, toast, BANDS } from './ui.js';
+import { readFilter, remember, filterBar, filterOptions, isFilterError, isEmpty, emptyNote } from './filter.js';
 
 const TREATMENTS = { none: 'no decision', accept: 'accept', reduce: 'reduce', transfer: 'transfer', avoid: 'avoid' };
 
@@ -15,9 +16,30 @@ export function canApprove(user) {
 
 export async function renderRegister(main, ctx) {
   const token = ctx.token;
-  const reg = await api.register();
+  // issue 16: the shared filter (filter.js), in the URL; an operator opens on its own sites
+  const f = readFilter(location.hash, ctx.user);
+  remember(f);
+  const optionsP = filterOptions(ctx.user);
+  let reg = null;
+  let error = null;
+  try {
+    reg = await api.registerFiltered(f);
+  } catch (e) {
+    if (!isFilterError(e)) throw e;
+    error = e;
+  }
+  const options = await optionsP;
   if (token !== ctx.token) return;
+  const bar = filterBar({
+    user: ctx.user, f, base: '#/register', options, error,
+    csv: reg && reg.items.length ? { href: api.csvUrl('/register', f), tlp: reg.tlp, label: 'Download the register (CSV)', testid: 'register-csv' } : null,
+  });
+  if (error) {
+    put(main, el('div', { class: 'page-head' }, el('h1', {}, 'Risk register')), bar);
+    return;
+  }
   const entries = reg.items;
+  const mine = f.owner.length ? null : options.mine;   // marked on the national view
 
   const siteFilter = el('input', { type: 'search', id: 'reg-site', placeholder: 'Name or id', autocomplete: 'off' });
   const treatFilter = el('select', { id: 'reg-treatment' }, el('option', { value: '' }, 'Any treatment'),
@@ -48,7 +70,8 @@ export async function renderRegister(main, ctx) {
     actions.push(el('button', { type: 'button', class: 'btn btn-small btn-quiet', 'aria-expanded': hist.hidden ? 'false' : 'true', 'aria-controls': `hist-${cssId(key)}`, 'aria-label': `History of ${threatName(e.threat_id)} at ${e.site_name}`, onclick: (ev) => toggleHistory(ev.currentTarget, hist, e) }, 'History'));
     hist.id = `hist-${cssId(key)}`;
     put(tr,
-      el('th', { scope: 'row', class: 'site-cell' }, el('a', { href: '#/site/' + encodeURIComponent(e.site_id) }, e.site_name), el('span', { class: 'site-id' }, e.site_id)),
+      el('th', { scope: 'row', class: 'site-cell' }, el('a', { href: '#/site/' + encodeURIComponent(e.site_id) }, e.site_name), el('span', { class: 'site-id' }, e.site_id),
+        mine && mine.has(e.site_id) ? el('span', { class: 'mine-badge', title: 'a site of your organisation', dataset: { testid: 'mine' } }, 'yours') : null),
       el('td', {}, threatName(e.threat_id)),
       el('td', { class: 'nowrap', dataset: { testid: 'reg-band' } }, bandAt(e.risk_band, e.threat_level)),
       el('td', { class: 'num' }, eur(e.risk_eur_year)),
@@ -184,6 +207,7 @@ export async function renderRegister(main, ctx) {
   bandFilter.addEventListener('change', apply);
   put(main,
     el('div', { class: 'page-head' }, el('h1', {}, 'Risk register')),
+    bar,
     el('section', { class: 'panel', 'aria-labelledby': 'reg-title' },
       el('h2', { id: 'reg-title', class: 'sr-only' }, 'Site-threat risks'),
       el('p', { class: 'muted' }, 'Each site-threat risk of the sites you may see: re-opened decisions (accepted at a lower band) and overdue reviews first, then the largest risk, with its treatment decision and, where a saved plan has committed measures at the site, the risk once they are in place. The owning organisation records decisions; accepting a risk above the configured band needs a government coordinator\'s approval.'),
@@ -196,7 +220,8 @@ export async function renderRegister(main, ctx) {
           el('caption', { class: 'sr-only' }, 'The risk register: site-threat risks with their treatment'),
           el('thead', {}, el('tr', {}, ['Site', 'Threat', 'Risk band', 'Risk a year', 'With committed measures', 'Treatment', 'Owner', 'Responsible', 'Review date', 'Measures', 'Approval', 'Actions'].map((h) => el('th', { scope: 'col' }, h)))),
           body)),
-      entries.length ? null : el('p', { class: 'note' }, 'No site you may see has a quantitative assessment.')));
+      entries.length ? null : isEmpty(f) ? el('p', { class: 'note' }, 'No site you may see has a quantitative assessment.')
+        : emptyNote(f, '#/register', ctx.user, {}, 'assessed site')));
   apply();
 }
 

@@ -2,6 +2,8 @@
  * may read and its sensitivity (pt_app_plan_save and the saved plans are in
  * pt_app_plan_saved.c). */
 #include "pt_app_plan.h"
+#include "pt_app_filter.h"
+#include "pt_app_ranking.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -9,6 +11,7 @@
 
 #include "../core/pt_mckp.h"
 #include "../formats/pt_diag.h"
+#include "../formats/pt_filter_io.h"
 #include "../store/pt_measures_store.h"
 #include "../store/pt_ranking.h"
 #include "../store/pt_store.h"
@@ -92,6 +95,8 @@ static enum pt_err plan_key(const struct pt_caller *c, struct pt_db *db,
 	key->view = view;
 	key->n_view = s->sites.n;
 	pt_strlcpy(key->region, o->region ? o->region : "", sizeof key->region);
+	if (pt_site_filter_key(o->filter, c->who.org_id, key->scope, sizeof key->scope) != PT_OK)
+		key->version = 0; /* issue 16 item 5: a scope too long to key: not kept */
 	key->set_discount_rate = o->set_discount_rate;
 	key->discount_rate = o->set_discount_rate ? o->discount_rate : 0;
 	key->horizon_years = o->horizon_years;
@@ -129,10 +134,46 @@ static void plan_keep(struct pt_plan_cache *cache, struct pt_plan_run *run, stru
 	pt_plan_cache_put(cache, b);
 }
 
+/* issue 16 item 5: c's snapshot (*snap, a reference) and the sites of it that filter keeps
+ * among those c may read (*keep, new), the band the quant ranking's today. */
+static enum pt_err plan_scope(const struct pt_caller *c, struct pt_db *db,
+			      struct pt_site_filter *filter, struct pt_snapshot **snap,
+			      unsigned char **keep, struct pt_diag *d)
+{
+	unsigned char *visible = NULL;
+	enum pt_err err = PT_OK;
+	*keep = NULL;
+	if (!(*snap = pt_app_snapshot(c, db, d)))
+		return d && d->msg[0] ? PT_EDB : PT_ENOMEM;
+	visible = malloc((*snap)->sites.n ? (*snap)->sites.n : 1);
+	*keep = malloc((*snap)->sites.n ? (*snap)->sites.n : 1);
+	if (!visible || !*keep) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	pt_snapshot_visible(*snap, &c->who, visible);
+	if ((err = pt_app_filter_check(c, db, *snap, visible, filter, d)) != PT_OK)
+		goto out;
+	pt_app_filter_keep(*snap, visible, filter, *keep);
+	if (pt_site_filter_has(filter, PT_FILTER_BAND))
+		err = pt_app_filter_band_keep(c, db, PT_METHOD_QUANT, *snap, visible, filter, *keep, d);
+out:
+	free(visible);
+	if (err != PT_OK) {
+		free(*keep);
+		*keep = NULL;
+		pt_snapshot_release(*snap);
+		*snap = NULL;
+	}
+	return err;
+}
+
 enum pt_err pt_app_plan_run(const struct pt_caller *c, struct pt_db *db,
 			    const struct pt_plan_opts *o, struct pt_plan_run **out,
 			    struct pt_diag *d)
 {
+	struct pt_snapshot *scope_snap = NULL; /* issue 16 item 5 */
+	unsigned char *scope_keep = NULL;
 	struct pt_plan_key key;
 	unsigned long long read_version = 0;
 	struct pt_plan_run *run;
@@ -166,9 +207,16 @@ enum pt_err pt_app_plan_run(const struct pt_caller *c, struct pt_db *db,
 	memset(&filter, 0, sizeof filter);
 	memset(&key, 0, sizeof key);
 	filter.region = o->region;
+	/* issue 16 item 5 and item 1: the scope, judged against what c may read */
+	if (pt_site_filter_active(o->filter)) {
+		if ((err = plan_scope(c, db, o->filter, &scope_snap, &scope_keep, d)) != PT_OK)
+			return err;
+		filter.scope_snap = scope_snap;
+		filter.scope_keep = scope_keep;
+	}
 	filter.at_planning_level = 1; /* issue 11 item 6: plans are priced at the planning level */
 	if (o->cache && (err = plan_key(c, db, o, &key, d)) != PT_OK)
-		return err;
+		goto scope_out;
 	run = calloc(1, sizeof *run);
 	if (run && !(run->inputs = calloc(1, sizeof *run->inputs))) {
 		free(run);
@@ -181,12 +229,15 @@ enum pt_err pt_app_plan_run(const struct pt_caller *c, struct pt_db *db,
 	}
 	if (!run) {
 		free((void *)key.view);
-		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto scope_out;
 	}
 	in = run->inputs;
 	run->result.exact_reduction_eur = NAN;
 	run->result.gap_to_exact = NAN;
 	pt_strlcpy(run->region, o->region ? o->region : "", sizeof run->region);
+	if (o->filter && o->filter->n[PT_FILTER_REGION] == 1) /* issue 16: echoed as before */
+		pt_strlcpy(run->region, o->filter->values[PT_FILTER_REGION][0], sizeof run->region);
 
 	if (key.version && (run->built = pt_plan_cache_get(o->cache, &key)) != NULL) {
 		/* The same view, region, options and data: the model as built before. */
@@ -291,6 +342,8 @@ built:
 	free(sm);
 	free(levels);
 	free((void *)key.view);
+	free(scope_keep);
+	pt_snapshot_release(scope_snap);
 	*out = run;
 	return PT_OK;
 fail:
@@ -299,6 +352,9 @@ fail:
 	free(levels);
 	free((void *)key.view);
 	pt_plan_run_free(run);
+scope_out:
+	free(scope_keep);
+	pt_snapshot_release(scope_snap);
 	return err;
 }
 

@@ -56,6 +56,11 @@ struct pt_plan_opts {
 	 * nonzero stops the run with PT_EINTERNAL "cancelled" (a server's client gone). */
 	int (*stop)(void *ctx);
 	void *stop_ctx;
+	/** issue 16 item 5 and item 1: the plan's scope, the sites the filter keeps among those
+	 * c may read (NULL: every one; checked in place, PT_EINVAL naming the field and value;
+	 * its band the quant ranking's band today); the budget applies to them. With a region
+	 * filter, region above is not taken (NULL). */
+	struct pt_site_filter *filter;
 };
 
 /** A plan's surge (issue 11 item 6): temporary measures at today's level, apart from the plan. */
@@ -77,7 +82,7 @@ struct pt_plan_run {
 	struct pt_plan_result result;
 	char region[PT_REGION_MAX];
 	size_t withheld;             /**< sites left out by visibility */
-	size_t outside_region;       /**< sites left out by region */
+	size_t outside_region;       /**< sites left out by region (issue 16: or by the filter) */
 	int show_withheld;           /**< the caller may be told withheld (pt_access_hidden_counts) */
 	double time_limit_s;         /**< the exact solver's time limit used (seconds) */
 	size_t frontier_n;

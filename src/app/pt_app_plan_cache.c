@@ -86,6 +86,7 @@ static int built_matches(const struct pt_plan_built *b, const struct pt_plan_key
 	       (!k->set_discount_rate || b->key.discount_rate == k->discount_rate) &&
 	       b->key.horizon_years == k->horizon_years &&
 	       b->key.planning_level == k->planning_level && strcmp(b->key.region, k->region) == 0 &&
+	       strcmp(b->key.scope, k->scope) == 0 && /* issue 16 item 5 */
 	       memcmp(b->view, k->view, k->n_view) == 0;
 }
 

@@ -33,6 +33,13 @@ static int run_visible(void *ctx, const struct pt_site *s)
 		f->outside_region++;
 		return 0;
 	}
+	if (f->scope_snap) { /* issue 16 item 5: the plan's scope */
+		long i = pt_snapshot_find(f->scope_snap, s->id);
+		if (i < 0 || !f->scope_keep[i]) {
+			f->outside_region++;
+			return 0;
+		}
+	}
 	return 1;
 }
 

@@ -23,6 +23,9 @@ struct pt_run_filter {
 	const char *site_id; /* NULL: every site; else only this one (not counted) */
 	size_t withheld, outside_region;
 	int at_planning_level; /* issue 11 item 6: price at plan.planning_level (the plan's runs) */
+	/* issue 16 item 5: the sites of snap a filter keeps (keep[i]); others are outside */
+	const struct pt_snapshot *scope_snap;
+	const unsigned char *scope_keep;
 };
 
 /* One assessed pair of a ranking: its site, threat and exact figures. */
@@ -50,6 +53,7 @@ struct pt_plan_key {
 	const unsigned char *view; /* n_view bytes (borrowed; the entry keeps its own copy) */
 	size_t n_view;
 	char region[PT_REGION_MAX];
+	char scope[2048]; /* issue 16 item 5: the filter's key text (pt_site_filter_key) */
 	int set_discount_rate;
 	double discount_rate;
 	unsigned horizon_years;

@@ -10,6 +10,7 @@
 #include "../core/pt_marking.h"
 #include "../formats/pt_csv.h"
 #include "../formats/pt_diag.h"
+#include "../formats/pt_filter_io.h"
 #include "../formats/pt_plan_saved_io.h"
 #include "../store/pt_audit.h"
 #include "../store/pt_measures_store.h"
@@ -126,8 +127,8 @@ out:
 
 /* Save run under name (checked by the caller) as c, in one transaction; *p_out: the summary stored. */
 static enum pt_err save_run(const struct pt_caller *c, struct pt_db *db, const char *name,
-			    const struct pt_plan_run *run, struct pt_saved_plan *p_out,
-			    struct pt_diag *d)
+			    const struct pt_plan_run *run, const struct pt_site_filter *scope,
+			    struct pt_saved_plan *p_out, struct pt_diag *d)
 {
 	struct pt_plan_view v;
 	struct pt_saved_plan p;
@@ -150,6 +151,11 @@ static enum pt_err save_run(const struct pt_caller *c, struct pt_db *db, const c
 	if (j && (err = add_author_view(c, db, j, d)) != PT_OK) {
 		json_decref(j);
 		return err;
+	}
+	/* issue 16 item 1: the plan's scope as it was applied ("mine" resolved in owner_ids) */
+	if (j && json_object_set_new(j, "filter", pt_site_filter_json(scope))) {
+		json_decref(j);
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 	}
 	if (j)
 		json = json_dumps(j, JSON_INDENT(2));
@@ -263,7 +269,7 @@ enum pt_err pt_app_plan_save(const struct pt_caller *c, struct pt_db *db, const 
 		return pt_diag_set(d, PT_EINVAL, 0, "name",
 				   "a plan's name is 1 to 63 letters, digits, '-', '_' or '.'");
 	if ((err = pt_app_plan_run(c, db, o, &out->run, d)) != PT_OK ||
-	    (err = save_run(c, db, name, out->run, &out->seen.plan, d)) != PT_OK) {
+	    (err = save_run(c, db, name, out->run, o->filter, &out->seen.plan, d)) != PT_OK) {
 		pt_plan_saved_clear(out);
 		return err;
 	}
@@ -396,6 +402,56 @@ void pt_saved_plan_read_clear(struct pt_saved_plan_read *r)
 	memset(r, 0, sizeof *r);
 }
 
+/* issue 16 item 1: in a saved plan's scope (its "filter" object), keep of its regions and
+ * owners only those the reader k may know (the regions and owners of the sites it may read,
+ * its own organisation), as a filter's 400 judges them; "partial": true when any is left out. */
+static enum pt_err scope_for_reader(const struct keep_ctx *k, json_t *scope)
+{
+	json_t *regions = json_object_get(scope, "region"), *owners = json_object_get(scope, "owner"),
+	       *ids = json_object_get(scope, "owner_ids");
+	unsigned char *visible;
+	size_t i, j, dropped = 0;
+	if (!(visible = malloc(k->snap->sites.n ? k->snap->sites.n : 1)))
+		return PT_ENOMEM;
+	pt_snapshot_visible(k->snap, &k->c->who, visible);
+	for (i = json_array_size(regions); i-- > 0;) {
+		const char *v = json_string_value(json_array_get(regions, i));
+		for (j = 0; v && j < k->snap->sites.n; j++)
+			if (visible[j] && strcmp(k->snap->sites.items[j].region, v) == 0)
+				break;
+		if (!v || j == k->snap->sites.n) {
+			json_array_remove(regions, i);
+			dropped++;
+		}
+	}
+	for (i = json_array_size(ids); i-- > 0;) {
+		json_int_t id = json_integer_value(json_array_get(ids, i));
+		int known = id > 0 && id == k->c->who.org_id;
+		for (j = 0; !known && j < k->snap->sites.n; j++) {
+			struct pt_access_record rec;
+			if (!visible[j])
+				continue;
+			pt_snapshot_record(k->snap, j, &rec);
+			known = rec.owner_org_id == id;
+		}
+		if (!known) { /* owner and owner_ids are parallel */
+			json_array_remove(ids, i);
+			json_array_remove(owners, i);
+			dropped++;
+		}
+	}
+	free(visible);
+	if (regions && !json_array_size(regions))
+		json_object_del(scope, "region");
+	if (owners && !json_array_size(owners)) {
+		json_object_del(scope, "owner");
+		json_object_del(scope, "owner_ids");
+	}
+	if (dropped && json_object_set_new(scope, "partial", json_true()))
+		return PT_ENOMEM;
+	return PT_OK;
+}
+
 /* The plan text as keep lets the caller see it, into out (plan and seen). */
 static enum pt_err read_for(struct pt_db *db, struct keep_ctx *k, const struct pt_saved_plan *p,
 			    const char *text, struct pt_saved_plan_read *out, struct pt_diag *d)
@@ -419,6 +475,14 @@ static enum pt_err read_for(struct pt_db *db, struct keep_ctx *k, const struct p
 		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 	/* the marking of what this reader is shown (the stored one was the author's) */
 	json_object_set_new(j, "tlp", json_string(pt_marking_label(k->tlp)));
+	{ /* issue 16 item 1: the scope; {} for plans saved before; its regions and owners only
+	   * to readers who may read all its author could (they may name hidden sites' regions) */
+		json_t *scope = json_object_get(j, "filter");
+		if (!json_is_object(scope))
+			json_object_set_new(j, "filter", json_object());
+		else if (!covers && scope_for_reader(k, scope) != PT_OK)
+			return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	}
 	out->seen.plan = *p;
 	out->seen.hidden_sites = (long long)hidden;
 	out->seen.partial = hidden > 0 || !covers;

@@ -1,6 +1,7 @@
 /* pt_app_ranking.c - the ranking and risk-matrix use cases: the caller's
  * visible sites from one snapshot, the rest read in one transaction, src/core computes. */
 #include "pt_app_ranking.h"
+#include "pt_app_filter.h"
 #include "pt_app_resilience.h"
 
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 
 #include "../core/pt_levels.h"
 #include "../core/pt_peers.h"
+#include "../core/pt_marking.h"
 #include "../core/pt_ranking_core.h"
 #include "../store/pt_ranking.h"
 #include "../store/pt_store.h"
@@ -328,35 +330,33 @@ static enum pt_err take_snapshot(const struct pt_caller *c, struct pt_db *db,
 	return PT_OK;
 }
 
-enum pt_err pt_app_ranking_run(const struct pt_caller *c, struct pt_db *db,
-			       const struct pt_ranking_opts *o, struct pt_ranking **out,
-			       struct pt_diag *d)
+/* A new ranking in *out of o's method over the sites of snap that keep[] marks (the sites
+ * not visible counted as withheld), read and computed; its version in *version (0: not to be
+ * kept). */
+static enum pt_err rank_kept(const struct pt_caller *c, struct pt_db *db,
+			     const struct pt_ranking_opts *o, const struct pt_snapshot *snap,
+			     const unsigned char *visible, const unsigned char *keep,
+			     struct pt_ranking **out, unsigned long long *version_out,
+			     struct pt_diag *d)
 {
-	struct pt_snapshot *snap = NULL;
-	struct pt_ranking *r = NULL;
-	struct pt_read_log log;
-	unsigned char *visible = NULL;
+	struct pt_ranking *r;
 	unsigned long long version = 0, dversion = 0;
-	enum pt_err err;
+	enum pt_err err = PT_OK;
 	size_t i;
 
 	*out = NULL;
-	memset(&log, 0, sizeof log);
-	if ((err = take_snapshot(c, db, &snap, &visible, d)) != PT_OK)
-		return err;
-	if (!(r = calloc(1, sizeof *r))) {
-		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
-		goto out;
-	}
+	*version_out = 0;
+	if (!(r = calloc(1, sizeof *r)))
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 	r->method = o->method;
 	r->levels_at = pt_app_now(c->now);
-	/* The figures depend on every visible site: the read covers all of them. */
 	for (i = 0; i < snap->sites.n; i++) {
 		if (!visible[i]) {
 			r->withheld++;
 			continue;
 		}
-		pt_read_log_note(&log, &snap->sites.items[i]);
+		if (!keep[i])
+			continue;
 		if ((err = pt_site_list_append(&r->sites, &snap->sites.items[i], 0)) != PT_OK) {
 			pt_diag_set(d, err, 0, "", "%s", pt_strerror(err));
 			goto out;
@@ -371,6 +371,64 @@ enum pt_err pt_app_ranking_run(const struct pt_caller *c, struct pt_db *db,
 	r->version = version == snap->version && !r->levels_expire ? version : 0;
 	if (r->method == PT_METHOD_QUANT && dversion != version) /* issue 12 */
 		r->version = 0;
+	*version_out = r->version;
+out:
+	if (err != PT_OK) {
+		pt_ranking_free(r);
+		r = NULL;
+	}
+	*out = r;
+	return err;
+}
+
+enum pt_err pt_app_ranking_run(const struct pt_caller *c, struct pt_db *db,
+			       const struct pt_ranking_opts *o, struct pt_ranking **out,
+			       struct pt_diag *d)
+{
+	struct pt_snapshot *snap = NULL;
+	struct pt_ranking *r = NULL;
+	struct pt_read_log log;
+	unsigned char *visible = NULL, *keep = NULL;
+	unsigned long long version = 0;
+	enum pt_err err;
+	size_t i;
+
+	*out = NULL;
+	memset(&log, 0, sizeof log);
+	if ((err = take_snapshot(c, db, &snap, &visible, d)) != PT_OK)
+		return err;
+	if (!(keep = malloc(snap->sites.n ? snap->sites.n : 1))) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	/* issue 16 item 5: the filter, judged against what the caller may read */
+	if ((err = pt_app_filter_check(c, db, snap, visible, o->filter, d)) != PT_OK)
+		goto out;
+	pt_app_filter_keep(snap, visible, o->filter, keep);
+	if ((err = rank_kept(c, db, o, snap, visible, keep, &r, &version, d)) != PT_OK)
+		goto out;
+	if (pt_site_filter_has(o->filter, PT_FILTER_BAND)) {
+		/* a site's band does not depend on the others: rank again the sites in a band
+		 * asked for, so ranks, totals and P(top K) are over them alone */
+		struct pt_ranking *again = NULL;
+		unsigned long long version2 = 0;
+		memset(keep, 0, snap->sites.n);
+		for (i = 0; i < r->n_rows; i++)
+			if (pt_site_filter_band(o->filter, r->rows[i].band)) {
+				long s = pt_snapshot_find(snap, r->sites.items[r->rows[i].site].id);
+				if (s >= 0)
+					keep[s] = 1;
+			}
+		if ((err = rank_kept(c, db, o, snap, visible, keep, &again, &version2, d)) != PT_OK)
+			goto out;
+		pt_ranking_free(r);
+		r = again;
+		if (version2 != version)
+			r->version = 0;
+	}
+	/* The figures depend on every site ranked: the read covers all of them. */
+	for (i = 0; i < r->sites.n; i++)
+		pt_read_log_note(&log, &r->sites.items[i]);
 	if ((err = pt_read_log_commit(c, db, "ranking.read", &log, d)) != PT_OK)
 		err = audit_failed(err, d);
 out:
@@ -380,6 +438,7 @@ out:
 	}
 	*out = r;
 	pt_read_log_clear(&log); /* what an error left noted */
+	free(keep);
 	free(visible);
 	pt_snapshot_release(snap);
 	return err;
@@ -388,12 +447,83 @@ out:
 enum pt_err pt_app_matrix_run(const struct pt_caller *c, struct pt_db *db, enum pt_method method,
 			      struct pt_risk_matrix *out, struct pt_diag *d)
 {
+	return pt_app_matrix_query(c, db, method, NULL, out, NULL, d);
+}
+
+enum pt_err pt_app_filter_band_keep(const struct pt_caller *c, struct pt_db *db,
+				    enum pt_method method, const struct pt_snapshot *snap,
+				    const unsigned char *visible, const struct pt_site_filter *filter,
+				    unsigned char *keep, struct pt_diag *d)
+{
+	struct pt_ranking_opts o;
+	struct pt_ranking *r = NULL;
+	unsigned long long version;
+	enum pt_err err;
+	size_t i;
+	memset(&o, 0, sizeof o);
+	o.method = method;
+	if (method == PT_METHOD_QUANT) {
+		o.samples_set = 1; /* a site's band is its exact score's */
+		o.samples = 0;
+	}
+	if ((err = rank_kept(c, db, &o, snap, visible, keep, &r, &version, d)) != PT_OK)
+		return err;
+	memset(keep, 0, snap->sites.n);
+	for (i = 0; i < r->n_rows; i++)
+		if (pt_site_filter_band(filter, r->rows[i].band)) {
+			long s = pt_snapshot_find(snap, r->sites.items[r->rows[i].site].id);
+			if (s >= 0)
+				keep[s] = 1;
+		}
+	pt_ranking_free(r);
+	return PT_OK;
+}
+
+/* issue 16 item 5: the pairs of cell of the rows of in (method's) that keep_row marks and
+ * cells[] places in it. */
+static enum pt_err matrix_cell_pairs(const struct pt_ranking *in, const struct pt_snapshot *snap,
+				     const unsigned char *keep_row, const unsigned char *cells,
+				     struct pt_matrix_cell *cell, struct pt_diag *d)
+{
+	size_t i;
+	cell->n = 0;
+	cell->tlp = PT_TLP_CLEAR;
+	if (!(cell->pairs = calloc(in->set.n ? in->set.n : 1, sizeof *cell->pairs)))
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	for (i = 0; i < in->set.n; i++) {
+		const char *site_id, *threat_id;
+		struct pt_matrix_pair *p;
+		long s;
+		if (!keep_row[i] || cells[2 * i] != cell->likelihood ||
+		    cells[2 * i + 1] != cell->consequence)
+			continue;
+		site_id = in->method == PT_METHOD_FEMA ? in->set.fema[i].site_id
+						       : in->set.quant[i].site_id;
+		threat_id = in->method == PT_METHOD_FEMA ? in->set.fema[i].threat_id
+							 : in->set.quant[i].threat_id;
+		if ((s = pt_snapshot_find(snap, site_id)) < 0)
+			continue;
+		p = &cell->pairs[cell->n++];
+		pt_strlcpy(p->site_id, site_id, sizeof p->site_id);
+		pt_strlcpy(p->site_name, snap->sites.items[s].name, sizeof p->site_name);
+		pt_strlcpy(p->threat_id, threat_id, sizeof p->threat_id);
+		p->tlp = snap->sites.items[s].tlp;
+		cell->tlp = pt_marking_max(cell->tlp, p->tlp);
+	}
+	return PT_OK;
+}
+
+enum pt_err pt_app_matrix_query(const struct pt_caller *c, struct pt_db *db, enum pt_method method,
+				struct pt_site_filter *filter, struct pt_risk_matrix *out,
+				struct pt_matrix_cell *cell, struct pt_diag *d)
+{
 	struct pt_snapshot *snap = NULL;
 	struct pt_ranking in; /* what the matrix is read from; no sites, no rows */
 	struct pt_read_log log;
 	unsigned char *visible = NULL, *keep = NULL;
 	unsigned long long version = 0, dversion = 0;
 	struct pt_quant_row *shifted = NULL; /* issue 12: the rows with the downstream part */
+	unsigned char *site_keep = NULL, *cells = NULL; /* issue 16 item 5 */
 	enum pt_err err;
 	size_t i;
 
@@ -407,11 +537,24 @@ enum pt_err pt_app_matrix_run(const struct pt_caller *c, struct pt_db *db, enum 
 				   "on the risk matrix");
 	if ((err = take_snapshot(c, db, &snap, &visible, d)) != PT_OK)
 		return err;
+	/* issue 16 item 5: the sites the filter keeps (the band: of the method's ranking) */
+	if (!(site_keep = malloc(snap->sites.n ? snap->sites.n : 1))) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	if ((err = pt_app_filter_check(c, db, snap, visible, filter, d)) != PT_OK)
+		goto out;
+	pt_app_filter_keep(snap, visible, filter, site_keep);
+	if (pt_site_filter_has(filter, PT_FILTER_BAND) &&
+	    (err = pt_app_filter_band_keep(c, db, method, snap, visible, filter, site_keep, d)) != PT_OK)
+		goto out;
 	for (i = 0; i < snap->sites.n; i++) {
 		if (!visible[i]) {
 			out->withheld++;
 			continue;
 		}
+		if (!site_keep[i])
+			continue;
 		pt_read_log_note(&log, &snap->sites.items[i]);
 		/* their sectors and regions decide their threat levels (issue 11) */
 		if ((err = pt_site_list_append(&in.sites, &snap->sites.items[i], 0)) != PT_OK) {
@@ -432,17 +575,30 @@ enum pt_err pt_app_matrix_run(const struct pt_caller *c, struct pt_db *db, enum 
 	for (i = 0; i < in.set.n; i++) {
 		long s = pt_snapshot_find(snap, method == PT_METHOD_FEMA ? in.set.fema[i].site_id
 									 : in.set.quant[i].site_id);
-		keep[i] = s >= 0 && visible[s];
+		keep[i] = s >= 0 && visible[s] && site_keep[s];
+	}
+	if (cell && !(cells = malloc(in.set.n ? 2 * in.set.n : 2))) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
 	}
 	out->cfg = in.cfg;
 	out->national = in.national;
 	pt_strlcpy(out->level_text, in.level_text, sizeof out->level_text);
-	if (method == PT_METHOD_FEMA)
+	if (method == PT_METHOD_FEMA) {
 		pt_risk_matrix_fema(&out->cfg, in.set.fema, in.set.n, keep, &out->m);
-	else if ((err = pt_risk_matrix_quant_pairs(&out->cfg, &in.cat.threats, in.factors,
+		for (i = 0; cells && i < in.set.n; i++) {
+			int l = 0, k = 0;
+			if (keep[i])
+				pt_matrix_fema_classes(&out->cfg, &in.set.fema[i], &l, &k);
+			cells[2 * i] = (unsigned char)l;
+			cells[2 * i + 1] = (unsigned char)k;
+		}
+	} else if ((err = pt_risk_matrix_quant_cells(&out->cfg, &in.cat.threats, in.factors,
 						   in.pair_factors,
 						   shifted ? shifted : in.set.quant, in.set.n,
-						   keep, &out->m, d)) != PT_OK)
+						   keep, &out->m, cells, d)) != PT_OK)
+		goto out;
+	if (cell && (err = matrix_cell_pairs(&in, snap, keep, cells, cell, d)) != PT_OK)
 		goto out;
 	out->version = version == snap->version && !in.levels_expire ? version : 0;
 	if (method == PT_METHOD_QUANT && dversion != version) /* issue 12 */
@@ -462,6 +618,10 @@ out:
 	free(in.downstream_eur_yearly);
 	free(shifted);
 	free(keep);
+	free(site_keep);
+	free(cells);
+	if (err != PT_OK)
+		pt_matrix_cell_clear(cell);
 	pt_read_log_clear(&log); /* what an error left noted */
 	free(visible);
 	pt_snapshot_release(snap);
@@ -564,6 +724,11 @@ enum pt_err pt_app_ranking_draws(const struct pt_caller *c, struct pt_db *db,
 	}
 	r->method = o->method;
 	r->levels_at = pt_app_now(c->now);
+	/* issue 16 item 5: the draws of the sites the filter keeps (a band is not known before
+	 * the ranking: counted over the sites of every band, an upper bound) */
+	if ((err = pt_app_filter_check(c, db, snap, visible, o->filter, d)) != PT_OK)
+		goto out;
+	pt_app_filter_keep(snap, visible, o->filter, visible);
 	for (i = 0; i < snap->sites.n; i++)
 		if (visible[i] &&
 		    (err = pt_site_list_append(&r->sites, &snap->sites.items[i], 0)) != PT_OK) {
@@ -580,6 +745,93 @@ enum pt_err pt_app_ranking_draws(const struct pt_caller *c, struct pt_db *db,
 	}
 out:
 	pt_ranking_free(r);
+	free(visible);
+	pt_snapshot_release(snap);
+	return err;
+}
+
+/* ---- issue 16 item 5: the band of a sites list (the FEMA ranking band) ---- */
+
+struct keep_ctx {
+	const struct pt_snapshot *snap;
+	const unsigned char *keep;
+};
+
+static int keep_site(void *ctx, const struct pt_site *site)
+{
+	const struct keep_ctx *k = ctx;
+	long i = pt_snapshot_find(k->snap, site->id);
+	return i >= 0 && k->keep[i];
+}
+
+enum pt_err pt_app_filter_sites(struct pt_db *db, const struct pt_snapshot *snap,
+				const unsigned char *visible, const struct pt_site_filter *f,
+				unsigned char *keep, size_t *kept, struct pt_diag *d)
+{
+	struct pt_ranking_opts o;
+	struct pt_ranking *rk = NULL;
+	struct keep_ctx ctx;
+	unsigned char *band_ok;
+	enum pt_err err;
+	size_t i;
+
+	*kept = pt_app_filter_keep(snap, visible, f, keep);
+	if (!pt_site_filter_has(f, PT_FILTER_BAND))
+		return PT_OK;
+	memset(&o, 0, sizeof o);
+	o.method = PT_METHOD_FEMA;
+	ctx.snap = snap;
+	ctx.keep = keep;
+	o.visible = keep_site;
+	o.visible_ctx = &ctx;
+	if ((err = pt_ranking_run(db, &o, &rk, d)) != PT_OK)
+		return err;
+	if (!(band_ok = calloc(snap->sites.n ? snap->sites.n : 1, 1))) {
+		pt_ranking_free(rk);
+		return pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+	}
+	for (i = 0; i < rk->n_rows; i++) {
+		long s = pt_snapshot_find(snap, rk->sites.items[rk->rows[i].site].id);
+		if (s >= 0 && pt_site_filter_band(f, rk->rows[i].band))
+			band_ok[s] = 1;
+	}
+	*kept = 0;
+	for (i = 0; i < snap->sites.n; i++) {
+		keep[i] = keep[i] && band_ok[i];
+		*kept += keep[i];
+	}
+	free(band_ok);
+	pt_ranking_free(rk);
+	return PT_OK;
+}
+
+enum pt_err pt_app_sites_filtered(const struct pt_caller *c, struct pt_db *db,
+				  struct pt_site_filter *filter, struct pt_site_list *out,
+				  struct pt_diag *d)
+{
+	struct pt_snapshot *snap = NULL;
+	unsigned char *visible = NULL, *keep = NULL;
+	enum pt_err err;
+	size_t i, kept;
+	pt_site_list_clear(out);
+	if ((err = take_snapshot(c, db, &snap, &visible, d)) != PT_OK)
+		return err;
+	if (!(keep = malloc(snap->sites.n ? snap->sites.n : 1))) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	if ((err = pt_app_filter_check(c, db, snap, visible, filter, d)) != PT_OK ||
+	    (err = pt_app_filter_sites(db, snap, visible, filter, keep, &kept, d)) != PT_OK)
+		goto out;
+	for (i = 0; i < snap->sites.n; i++)
+		if (keep[i] && (err = pt_site_list_append(out, &snap->sites.items[i], 0)) != PT_OK) {
+			pt_diag_set(d, err, 0, "", "%s", pt_strerror(err));
+			goto out;
+		}
+out:
+	if (err != PT_OK)
+		pt_site_list_clear(out);
+	free(keep);
 	free(visible);
 	pt_snapshot_release(snap);
 	return err;

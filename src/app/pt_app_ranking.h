@@ -7,6 +7,7 @@
 
 #include "../core/pt_quant.h"
 #include "../formats/pt_ranking_io.h"
+#include "../core/pt_site_filter.h"
 #include "pt_app.h"
 
 /**
@@ -57,6 +58,12 @@ struct pt_ranking_opts {
 	 * pt_what_if_quant; CARVER unchanged); NULL what_if_site: none. */
 	const char *what_if_site;
 	const double *what_if_v, *what_if_c;
+	/** pt_app_ranking_run, pt_app_matrix_run (issue 16 item 5): the sites ranked are those
+	 * c may read that this filter keeps (NULL: every one), checked and resolved in place
+	 * (pt_app_filter_check: PT_EINVAL naming the field and value); ranks, totals and P(top
+	 * K) are over them; with a band, over the sites whose band in the ranking of the
+	 * others is one of the filter's (a site's band does not depend on the set). */
+	struct pt_site_filter *filter;
 };
 
 /**
@@ -86,6 +93,18 @@ enum pt_err pt_app_matrix_run(const struct pt_caller *c, struct pt_db *db, enum 
 			      struct pt_risk_matrix *out, struct pt_diag *d);
 
 /**
+ * issue 16 item 5: pt_app_matrix_run over the sites filter keeps (NULL:
+ * every one c may read; checked in place, PT_EINVAL naming the field and
+ * value; with a band, the sites whose band in method's ranking of the
+ * others is one of filter's), so the matrix agrees with the filtered
+ * ranking; with cell (its likelihood and consequence 1-5 set by the
+ * caller) also the site-threat pairs in that cell (pt_matrix_cell_clear).
+ */
+enum pt_err pt_app_matrix_query(const struct pt_caller *c, struct pt_db *db, enum pt_method method,
+				struct pt_site_filter *filter, struct pt_risk_matrix *out,
+				struct pt_matrix_cell *cell, struct pt_diag *d);
+
+/**
  * The older entry point, for code that holds its own read transaction
  * (the plan): rank the sites o->who may read (or o->visible keeps), every
  * load in one read transaction (nested in the caller's). As
@@ -104,5 +123,36 @@ enum pt_err pt_ranking_run(struct pt_db *db, const struct pt_ranking_opts *o,
 enum pt_err pt_app_ranking_draws(const struct pt_caller *c, struct pt_db *db,
 				 const struct pt_ranking_opts *o, unsigned long long *draws,
 				 struct pt_diag *d);
+
+/* issue 16 item 5 */
+/**
+ * The sites c may read that filter keeps (its band: the FEMA ranking's,
+ * as pt_app_filter_sites), in id order, into out (caller's, emptied first;
+ * pt_site_list_clear). Not audited (the command line's). PT_EINVAL naming
+ * the field and value of an unknown value; PT_EDB, PT_ENOMEM.
+ */
+enum pt_err pt_app_sites_filtered(const struct pt_caller *c, struct pt_db *db,
+				  struct pt_site_filter *filter, struct pt_site_list *out,
+				  struct pt_diag *d);
+/**
+ * keep[] (snap->sites.n bytes, sites already kept on every other field)
+ * narrowed to the sites whose band in method's ranking of the kept sites
+ * (exact figures, no samples; today's threat levels) is one of filter's.
+ * Not audited. PT_EDB, PT_ENOMEM, PT_EINVAL.
+ */
+enum pt_err pt_app_filter_band_keep(const struct pt_caller *c, struct pt_db *db,
+				    enum pt_method method, const struct pt_snapshot *snap,
+				    const unsigned char *visible, const struct pt_site_filter *filter,
+				    unsigned char *keep, struct pt_diag *d);
+/**
+ * As pt_app_filter_keep, and with a band in f, only the sites whose band in
+ * the FEMA ranking of the kept sites is one of f's (a site without a FEMA
+ * assessment has no band and is left out): the band of a sites list (issue
+ * 16: "for /sites, the FEMA ranking band"). Not audited (the caller audits
+ * what it shows). PT_EDB, PT_ENOMEM, PT_EINVAL (bad stored figures).
+ */
+enum pt_err pt_app_filter_sites(struct pt_db *db, const struct pt_snapshot *snap,
+				const unsigned char *visible, const struct pt_site_filter *f,
+				unsigned char *keep, size_t *kept, struct pt_diag *d);
 
 #endif

@@ -1,6 +1,7 @@
 /* pt_app_register.c - the risk register's use cases: the entries a caller
  * may read with their residual risk, decisions, approvals and history. */
 #include "pt_app_register.h"
+#include "pt_app_filter.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -744,10 +745,53 @@ static void treat_and_note(const struct pt_caller *c, struct pt_snapshot *snap,
 	}
 }
 
+/* issue 16 item 5: keep of all[0, *n) the entries whose site f keeps among those c may read
+ * in snap (and whose band f keeps), compacted in order. */
+static enum pt_err register_filter(const struct pt_caller *c, struct pt_db *db,
+				   const struct pt_snapshot *snap, struct pt_site_filter *f,
+				   struct pt_register_entry *all, size_t *n, struct pt_diag *d)
+{
+	unsigned char *visible, *keep;
+	size_t i, k = 0;
+	enum pt_err err;
+	visible = malloc(snap->sites.n ? snap->sites.n : 1);
+	keep = malloc(snap->sites.n ? snap->sites.n : 1);
+	if (!visible || !keep) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	pt_snapshot_visible(snap, &c->who, visible);
+	if ((err = pt_app_filter_check(c, db, snap, visible, f, d)) != PT_OK)
+		goto out;
+	pt_app_filter_keep(snap, visible, f, keep);
+	for (i = 0; i < *n; i++) {
+		long s = pt_snapshot_find(snap, all[i].site_id);
+		if (s < 0 || !keep[s] || !pt_site_filter_band(f, all[i].band))
+			continue;
+		if (k != i)
+			all[k] = all[i];
+		k++;
+	}
+	*n = k;
+out:
+	free(visible);
+	free(keep);
+	return err;
+}
+
 enum pt_err pt_app_register_list(const struct pt_caller *c, struct pt_db *db,
 				 const char *site_id, size_t offset, size_t limit,
 				 const char *read_action, struct pt_register_list *out,
 				 struct pt_diag *d)
+{
+	return pt_app_register_list_filtered(c, db, site_id, NULL, offset, limit, read_action, out,
+					     d);
+}
+
+enum pt_err pt_app_register_list_filtered(const struct pt_caller *c, struct pt_db *db,
+					  const char *site_id, struct pt_site_filter *f,
+					  size_t offset, size_t limit, const char *read_action,
+					  struct pt_register_list *out, struct pt_diag *d)
 {
 	struct pt_register_entry *all = NULL;
 	struct pt_snapshot *snap = NULL;
@@ -758,9 +802,11 @@ enum pt_err pt_app_register_list(const struct pt_caller *c, struct pt_db *db,
 	memset(&log, 0, sizeof log);
 	if (!c || !db)
 		return pt_diag_set(d, PT_EINVAL, 0, "", "no database");
-	if (c->snapshots && !(snap = pt_app_snapshot(c, db, d)))
+	if ((c->snapshots || pt_site_filter_active(f)) && !(snap = pt_app_snapshot(c, db, d)))
 		return d && d->msg[0] ? PT_EDB : PT_ENOMEM;
 	if ((err = register_all(db, &c->who, site_id, &all, &n, d)) != PT_OK)
+		goto out;
+	if (pt_site_filter_active(f) && (err = register_filter(c, db, snap, f, all, &n, d)) != PT_OK)
 		goto out;
 	out->total = n;
 	for (k = 0; k < n; k++) /* a page's total counts every entry: its marking covers them */

@@ -34,6 +34,19 @@ enum pt_err pt_app_register_list(const struct pt_caller *c, struct pt_db *db,
 				 const char *read_action, struct pt_register_list *out,
 				 struct pt_diag *d);
 
+struct pt_site_filter;
+/**
+ * issue 16 item 5: pt_app_register_list over the entries whose site filter f
+ * keeps (NULL: every one; checked in place by pt_app_filter_check, PT_EINVAL
+ * naming the field and value) and, with a band, whose band (the pair's
+ * band on the quant matrix today, as "band" shows it) is one of f's; total
+ * and the marking count those entries alone.
+ */
+enum pt_err pt_app_register_list_filtered(const struct pt_caller *c, struct pt_db *db,
+					  const char *site_id, struct pt_site_filter *f,
+					  size_t offset, size_t limit, const char *read_action,
+					  struct pt_register_list *out, struct pt_diag *d);
+
 /**
  * The entry of (site_id, threat_id) as c may read it into *out and
  * whether c may record decisions on it (known only with a snapshot: c has

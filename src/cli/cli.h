@@ -44,6 +44,22 @@ int pt_cli_usage_error(const struct pt_cli *cli, const char *fmt, ...)
 /** Print d formatted as "protect: FILE:LINE: field: msg" and return the exit status of err. */
 int pt_cli_fail(enum pt_err err, const struct pt_diag *d);
 
+/* issue 16 item 5: the filters --sector, --region, --kind, --owner, --band, --tlp */
+struct pt_site_filter;
+/**
+ * When argv[*i] is a filter option (--sector VALUE or --sector=VALUE, ...),
+ * add its comma-separated values to f and return 1 (*i past its value);
+ * 0 when it is none; 64 after a usage error naming the option and value.
+ */
+int pt_cli_filter_option(const struct pt_cli *cli, int *i, struct pt_site_filter *f);
+/**
+ * A use case's failure: PT_EINVAL naming a filter field (an unknown value)
+ * is a usage error naming its option ("--region: unknown value ...", 64);
+ * anything else as pt_cli_fail.
+ */
+int pt_cli_filter_fail(const struct pt_cli *cli, enum pt_err err, const struct pt_diag *d);
+
+
 /** Print "protect: msg" to stderr. */
 void pt_cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

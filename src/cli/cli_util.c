@@ -15,6 +15,7 @@
 
 #include "app/pt_app.h"
 #include "app/pt_app_registry.h"
+#include "core/pt_site_filter.h"
 #include "formats/pt_diag.h"
 #include "formats/pt_marking_io.h"
 
@@ -314,6 +315,60 @@ int pt_cli_usage_error(const struct pt_cli *cli, const char *fmt, ...)
 	if (cli->usage)
 		fprintf(stderr, "usage: protect [--db FILE] %s\n", cli->usage);
 	return 64;
+}
+
+/* ---- issue 16 item 5: the filters of the sites list, ranking, register, matrix and plan ---- */
+
+int pt_cli_filter_option(const struct pt_cli *cli, int *i, struct pt_site_filter *f)
+{
+	enum pt_filter_field field;
+	const char *a = cli->argv[*i], *val, *p;
+	char opt[32], part[PT_FILTER_VALUE_MAX + 1];
+	size_t len;
+	if (strncmp(a, "--", 2) != 0)
+		return 0;
+	len = strcspn(a + 2, "=");
+	if (len >= sizeof opt - 2)
+		return 0;
+	memcpy(opt, a + 2, len);
+	opt[len] = '\0';
+	if (pt_filter_field_parse(opt, &field) != PT_OK)
+		return 0;
+	snprintf(opt, sizeof opt, "--%s", pt_filter_field_name(field));
+	if (a[2 + len] == '\0' && *i + 1 >= cli->argc)
+		return pt_cli_usage_error(cli, "%s needs a value (values separated by commas)", opt);
+	val = pt_cli_option(cli, i, opt);
+	for (p = val;;) { /* a value cannot hold a comma on the command line */
+		size_t n = strcspn(p, ",");
+		enum pt_err err;
+		if (n > PT_FILTER_VALUE_MAX)
+			return pt_cli_usage_error(cli, "%s: a value longer than %d bytes", opt,
+						  PT_FILTER_VALUE_MAX);
+		memcpy(part, p, n);
+		part[n] = '\0';
+		if (n == 0)
+			return pt_cli_usage_error(cli, "%s: an empty value in '%s' (values are "
+						  "separated by commas)", opt, val);
+		if ((err = pt_site_filter_add(f, field, part)) == PT_ENOMEM) {
+			struct pt_diag d = PT_DIAG_INIT;
+			return pt_cli_fail(err, &d);
+		}
+		if (err != PT_OK)
+			return pt_cli_usage_error(cli, "%s: '%s': more than %d values", opt, part,
+						  PT_FILTER_VALUES_MAX);
+		if (!p[n])
+			break;
+		p += n + 1;
+	}
+	return 1;
+}
+
+int pt_cli_filter_fail(const struct pt_cli *cli, enum pt_err err, const struct pt_diag *d)
+{
+	enum pt_filter_field field;
+	if (err == PT_EINVAL && d && pt_filter_field_parse(d->field, &field) == PT_OK)
+		return pt_cli_usage_error(cli, "--%s: %s", d->field, d->msg);
+	return pt_cli_fail(err, d);
 }
 
 /* ---- shared by several subcommands: options, passwords, organisations, catalogues ---- */

@@ -12,6 +12,7 @@
 #include "core/pt_matrix.h"
 #include "core/pt_quant.h"
 #include "core/pt_score.h"
+#include "core/pt_site_filter.h"
 #include "formats/pt_csv.h"
 #include "formats/pt_diag.h"
 #include "formats/pt_marking_io.h"
@@ -26,6 +27,7 @@ struct assess_opts {
 	double national_share;
 	int national_share_set;
 	int conditional;
+	struct pt_site_filter filter; /* issue 16 item 5 */
 };
 
 static int parse_opts(struct pt_cli *cli, struct assess_opts *o)
@@ -37,6 +39,11 @@ static int parse_opts(struct pt_cli *cli, struct assess_opts *o)
 	for (i = 0; i < cli->argc; i++) {
 		const char *opt = cli->argv[i];
 		const char *val = i + 1 < cli->argc ? cli->argv[i + 1] : NULL;
+		int filter_rc = pt_cli_filter_option(cli, &i, &o->filter); /* issue 16 item 5 */
+		if (filter_rc == 1)
+			continue;
+		if (filter_rc)
+			return filter_rc;
 		if (strcmp(opt, "--conditional") == 0) {
 			o->conditional = 1;
 			continue;
@@ -84,67 +91,6 @@ static int parse_opts(struct pt_cli *cli, struct assess_opts *o)
 		return pt_cli_usage_error(cli, "--samples, --seed, --top-k, --national-share and "
 					       "--conditional apply to --method quant only");
 	return 0;
-}
-
-/* ",value" with the given decimals, or "," alone when there is no value (no samples). */
-static void print_csv_number(double v, int decimals)
-{
-	if (isfinite(v))
-		printf(",%.*f", decimals, v);
-	else
-		fputc(',', stdout);
-}
-
-static void print_csv(const struct pt_ranking *r, const struct assess_opts *o, size_t n)
-{
-	size_t i;
-	pt_marking_csv_line(stdout, pt_ranking_marking(r, 0, n));
-	if (o->method == PT_METHOD_QUANT)
-		printf("rank,site_id,name,score,loss_band,mean,p5,p95,p_topk,own_eur,downstream_eur,"
-		       "worst_threat,threat_level\n"); /* issue 12: own_eur, downstream_eur */
-	else if (o->method == PT_METHOD_FEMA)
-		printf("rank,site_id,name,score,band,worst_threat,threat_level,worst_threats\n");
-	else
-		printf("rank,site_id,name,score,band,threat_level\n");
-	for (i = 0; i < n; i++) {
-		const struct pt_ranking_row *row = &r->rows[i];
-		const struct pt_site *s = &r->sites.items[row->site];
-		printf("%zu,", i + 1);
-		pt_csv_write_field(stdout, s->id);
-		fputc(',', stdout);
-		pt_csv_write_field(stdout, s->name);
-		if (o->method == PT_METHOD_QUANT) {
-			printf(",%.2f,%s", row->score, pt_band_name(row->band));
-			print_csv_number(row->quant->mean_eur, 2);
-			print_csv_number(row->quant->p5_eur, 2);
-			print_csv_number(row->quant->p95_eur, 2);
-			print_csv_number(row->quant->p_topk, 4);
-			/* issue 12: the score's own and downstream parts */
-			printf(",%.2f,%.2f,", row->score - pt_ranking_downstream(r, row),
-			       pt_ranking_downstream(r, row));
-			pt_csv_write_field(stdout, pt_ranking_threat_id(r, row->worst_threat));
-			fputc(',', stdout);
-		}
-		else if (o->method == PT_METHOD_FEMA) {
-			printf(",%.0f,%s,", row->score, pt_band_name(row->band));
-			pt_csv_write_field(stdout, pt_ranking_threat_id(r, row->worst_threat));
-			fputc(',', stdout);
-		} else
-			printf(",%.0f,%s,", row->score, pt_band_name(row->band));
-		pt_csv_write_field(stdout, r->level_text);
-		if (o->method == PT_METHOD_FEMA) { /* every tied threat, in catalogue order */
-			char ids[4096] = "";
-			size_t t;
-			for (t = 0; t < row->n_fema_worst; t++) {
-				if (t)
-					pt_strlcat(ids, " ", sizeof ids);
-				pt_strlcat(ids, row->fema_worst[t]->threat_id, sizeof ids);
-			}
-			fputc(',', stdout);
-			pt_csv_write_field(stdout, ids);
-		}
-		fputc('\n', stdout);
-	}
 }
 
 static int print_json(const struct pt_ranking *r, size_t n)
@@ -253,12 +199,17 @@ int pt_cmd_assess(struct pt_cli *cli)
 	long ncpu;
 	int rc;
 
-	if ((rc = parse_opts(cli, &o)))
+	if ((rc = parse_opts(cli, &o))) {
+		pt_site_filter_clear(&o.filter);
 		return rc;
+	}
 	memset(&d, 0, sizeof d);
 	memset(&ro, 0, sizeof ro);
-	if ((rc = pt_cli_open_db(cli, 0, &db)))
+	ro.filter = &o.filter; /* issue 16 item 5 */
+	if ((rc = pt_cli_open_db(cli, 0, &db))) {
+		pt_site_filter_clear(&o.filter);
 		return rc;
+	}
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	ro.method = o.method;
 	ro.samples_set = o.samples_set;
@@ -281,12 +232,12 @@ int pt_cmd_assess(struct pt_cli *cli)
 	if (o.method == PT_METHOD_QUANT)
 		pt_progress_done(&progress);
 	if (err != PT_OK) {
-		rc = pt_cli_fail(err, &d);
+		rc = pt_cli_filter_fail(cli, err, &d);
 		goto out;
 	}
 	shown = o.limit && o.limit < r->n_rows ? o.limit : r->n_rows;
 	if (o.format == PT_FORMAT_CSV)
-		print_csv(r, &o, shown);
+		pt_ranking_write_csv(stdout, r, shown); /* issue 16: one writer in src/formats */
 	else if (o.format == PT_FORMAT_JSON)
 		rc = print_json(r, shown);
 	else
@@ -305,5 +256,6 @@ int pt_cmd_assess(struct pt_cli *cli)
 out:
 	pt_ranking_free(r);
 	pt_app_db_close(db);
+	pt_site_filter_clear(&o.filter);
 	return rc;
 }

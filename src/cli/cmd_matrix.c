@@ -8,6 +8,7 @@
 
 #include "app/pt_app_ranking.h"
 #include "cli.h"
+#include "core/pt_site_filter.h"
 #include "core/pt_matrix.h"
 #include "formats/pt_csv.h"
 #include "formats/pt_diag.h"
@@ -23,7 +24,8 @@ static void print_edges(const char *label, const double edges[4])
 	printf(", 5 above\n");
 }
 
-int pt_cmd_matrix(struct pt_cli *cli)
+/* protect matrix with the filter (issue 16 item 5: the caller's, emptied by it) */
+static int matrix_filtered(struct pt_cli *cli, struct pt_site_filter *filter)
 {
 	struct pt_db *db = NULL;
 	struct pt_caller caller;
@@ -36,6 +38,10 @@ int pt_cmd_matrix(struct pt_cli *cli)
 
 	for (i = 0; i < cli->argc; i++) {
 		const char *val = i + 1 < cli->argc ? cli->argv[i + 1] : NULL;
+		if ((rc = pt_cli_filter_option(cli, &i, filter)) == 1) /* issue 16 item 5 */
+			continue;
+		if (rc)
+			return rc;
 		if (strcmp(cli->argv[i], "--method") == 0 && val) {
 			if (pt_method_parse(val, &method) != PT_OK)
 				return pt_cli_usage_error(cli, "--method: '%s' is not fema or quant", val);
@@ -55,8 +61,8 @@ int pt_cmd_matrix(struct pt_cli *cli)
 	if ((rc = pt_cli_open_db(cli, 0, &db)))
 		return rc;
 	pt_caller_system(&caller);
-	if ((err = pt_app_matrix_run(&caller, db, method, &rm, &d)) != PT_OK) {
-		rc = pt_cli_fail(err, &d);
+	if ((err = pt_app_matrix_query(&caller, db, method, filter, &rm, NULL, &d)) != PT_OK) {
+		rc = pt_cli_filter_fail(cli, err, &d);
 		goto out;
 	}
 
@@ -109,5 +115,15 @@ int pt_cmd_matrix(struct pt_cli *cli)
 		rc = pt_cli_stdout_failed();
 out:
 	pt_app_db_close(db);
+	return rc;
+}
+
+int pt_cmd_matrix(struct pt_cli *cli)
+{
+	struct pt_site_filter filter;
+	int rc;
+	memset(&filter, 0, sizeof filter);
+	rc = matrix_filtered(cli, &filter);
+	pt_site_filter_clear(&filter);
 	return rc;
 }

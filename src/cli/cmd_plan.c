@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "core/pt_site_filter.h"
 #include "app/pt_app_measures.h"
 #include "app/pt_app_plan.h"
 #include "formats/pt_csv.h"
@@ -666,7 +667,9 @@ out:
 
 /* ---- protect plan --budget ------------------------------------------------ */
 
-int pt_cmd_plan(struct pt_cli *cli)
+/* protect plan --budget ... with the scope filter (issue 16 items 5 and 1: the caller's, emptied
+ * by it) */
+static int plan_run(struct pt_cli *cli, struct pt_site_filter *filter)
 {
 	struct pt_plan_opts o;
 	struct pt_plan_run *run = NULL;
@@ -692,15 +695,16 @@ int pt_cmd_plan(struct pt_cli *cli)
 	o.solver = PT_SOLVER_FAST;
 	o.check_exact = -1;
 	for (i = 0; i < cli->argc; i++) {
+		/* issue 16 items 5 and 1: the scope (--region was one region) */
+		if ((rc = pt_cli_filter_option(cli, &i, filter)) == 1)
+			continue;
+		if (rc)
+			return rc;
 		if ((val = pt_cli_option(cli, &i, "--budget")) != NULL) {
 			budget_text = val;
 		} else if ((val = pt_cli_option(cli, &i, "--solver")) != NULL) {
 			if (pt_plan_solver_parse(val, &o.solver) != PT_OK)
 				return pt_cli_usage_error(cli, "--solver is fast or exact, not '%s'", val);
-		} else if ((val = pt_cli_option(cli, &i, "--region")) != NULL) {
-			if (!val[0])
-				return pt_cli_usage_error(cli, "--region needs a region name");
-			o.region = val;
 		} else if ((val = pt_cli_option(cli, &i, "--format")) != NULL) {
 			if (parse_plan_format(val, &fmt))
 				return pt_cli_usage_error(cli, "--format is table, csv, json or html");
@@ -754,6 +758,7 @@ int pt_cmd_plan(struct pt_cli *cli)
 		goto out;
 	memset(&d, 0, sizeof d);
 	o.region_required = 1;
+	o.filter = filter;
 	if (save) {
 		struct pt_plan_saved saved;
 		err = pt_app_plan_save(&c, db, save, &o, &saved, &d);
@@ -764,7 +769,7 @@ int pt_cmd_plan(struct pt_cli *cli)
 		err = pt_app_plan_run(&c, db, &o, &run, &d);
 	}
 	if (err != PT_OK) {
-		rc = pt_cli_fail(err, &d);
+		rc = pt_cli_filter_fail(cli, err, &d);
 		goto out;
 	}
 	if (sensitivity) {
@@ -791,5 +796,15 @@ int pt_cmd_plan(struct pt_cli *cli)
 out:
 	pt_plan_run_free(run);
 	pt_app_db_close(db);
+	return rc;
+}
+
+int pt_cmd_plan(struct pt_cli *cli)
+{
+	struct pt_site_filter filter; /* issue 16 items 5 and 1: the plan's scope */
+	int rc;
+	memset(&filter, 0, sizeof filter);
+	rc = plan_run(cli, &filter);
+	pt_site_filter_clear(&filter);
 	return rc;
 }

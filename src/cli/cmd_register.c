@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "app/pt_app_register.h"
+#include "core/pt_site_filter.h"
 #include "formats/pt_csv.h"
 #include "formats/pt_marking_io.h"
 #include "formats/pt_register_io.h"
@@ -23,7 +24,8 @@ static const char *approval_text(const struct pt_register_entry *e)
 	return "-";
 }
 
-static int register_list(struct pt_cli *cli)
+/* register list with the filter (issue 16 item 5: the caller's, emptied by it) */
+static int register_list_filtered(struct pt_cli *cli, struct pt_site_filter *filter)
 {
 	struct pt_db *db = NULL;
 	struct pt_register_list l;
@@ -37,6 +39,10 @@ static int register_list(struct pt_cli *cli)
 	enum pt_err err;
 
 	for (i = 1; i < cli->argc; i++) {
+		if ((rc = pt_cli_filter_option(cli, &i, filter)) == 1) /* issue 16 item 5 */
+			continue;
+		if (rc)
+			return rc;
 		if ((val = pt_cli_option(cli, &i, "--format")) != NULL) {
 			if (pt_cli_parse_format(val, 0, &fmt))
 				return pt_cli_usage_error(cli, "--format is table, csv or json");
@@ -57,9 +63,9 @@ static int register_list(struct pt_cli *cli)
 	if ((rc = pt_cli_caller(db, as, &c)))
 		goto out;
 	memset(&d, 0, sizeof d);
-	err = pt_app_register_list(&c, db, site, 0, (size_t)-1, NULL, &l, &d);
+	err = pt_app_register_list_filtered(&c, db, site, filter, 0, (size_t)-1, NULL, &l, &d);
 	if (err != PT_OK) {
-		rc = pt_cli_fail(err, &d);
+		rc = pt_cli_filter_fail(cli, err, &d);
 		goto out;
 	}
 	rows = l.items;
@@ -80,43 +86,7 @@ static int register_list(struct pt_cli *cli)
 		if ((rc = pt_cli_write_json(a, JSON_INDENT(2))))
 			goto out;
 	} else if (fmt == PT_FORMAT_CSV) {
-		pt_marking_csv_line(stdout, pt_register_marking(rows, n));
-		printf("site_id,site_name,threat_id,risk_band,risk_eur_year,residual_eur_year,"
-		       "residual_risk_band,treatment,approval,owner_org,"
-		       "responsible,review_date,measures,note,updated_at,updated_by,"
-		       "decided_band,reopened,overdue\r\n");
-		for (k = 0; k < n; k++) {
-			const struct pt_register_entry *e = &rows[k];
-			pt_csv_write_field(stdout, e->site_id);
-			putchar(',');
-			pt_csv_write_field(stdout, e->site_name);
-			putchar(',');
-			pt_csv_write_field(stdout, e->threat_id);
-			putchar(',');
-			pt_csv_write_field(stdout, pt_band_name(e->band));
-			printf(",%.2f,%.2f,", e->risk_eur_year, e->residual_eur_year);
-			pt_csv_write_field(stdout, pt_band_name(e->residual_band));
-			printf(",%s,", pt_treatment_name(e->treatment));
-			pt_csv_write_field(stdout, approval_text(e));
-			putchar(',');
-			pt_csv_write_field(stdout, e->owner_org);
-			putchar(',');
-			pt_csv_write_field(stdout, e->responsible);
-			putchar(',');
-			pt_csv_write_field(stdout, e->review_date);
-			putchar(',');
-			pt_csv_write_field(stdout, e->measures);
-			putchar(',');
-			pt_csv_write_field(stdout, e->note);
-			putchar(',');
-			pt_csv_write_field(stdout, e->updated_at);
-			putchar(',');
-			pt_csv_write_field(stdout, e->updated_by);
-			printf(",%s,%d,%d",
-			       e->decided_band == PT_BAND_NONE ? "" : pt_band_name(e->decided_band),
-			       e->reopened, e->overdue);
-			fputs("\r\n", stdout);
-		}
+		pt_register_write_csv(stdout, rows, n); /* issue 16: one writer in src/formats */
 	} else {
 		char eur[64], after[64];
 		size_t with_committed = 0, reopened = 0, overdue = 0;
@@ -191,6 +161,16 @@ static int register_list(struct pt_cli *cli)
 out:
 	pt_register_list_clear(&l);
 	pt_app_db_close(db);
+	return rc;
+}
+
+static int register_list(struct pt_cli *cli)
+{
+	struct pt_site_filter filter;
+	int rc;
+	memset(&filter, 0, sizeof filter);
+	rc = register_list_filtered(cli, &filter);
+	pt_site_filter_clear(&filter);
 	return rc;
 }
 

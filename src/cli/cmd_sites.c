@@ -9,6 +9,8 @@
 #include "app/pt_app_dependencies.h" /* issue 12 */
 #include "app/pt_app_sites.h"
 #include "cli.h"
+#include "app/pt_app_ranking.h"
+#include "core/pt_site_filter.h"
 #include "formats/pt_diag.h"
 #include "formats/pt_deps_io.h"
 #include "formats/pt_marking_io.h"
@@ -177,27 +179,43 @@ static int sites_list(struct pt_cli *cli, struct pt_db *db)
 	struct pt_caller c;
 	struct pt_site_list sites;
 	struct pt_diag d;
+	struct pt_site_filter filter; /* issue 16 item 5 */
 	enum pt_format fmt = PT_FORMAT_TABLE;
 	size_t withheld = 0, i;
 	enum pt_err err;
 	int a, rc = 0;
 
+	memset(&sites, 0, sizeof sites);
+	memset(&filter, 0, sizeof filter);
 	for (a = 1; a < cli->argc; a++) {
+		if ((rc = pt_cli_filter_option(cli, &a, &filter)) == 1) {
+			rc = 0;
+			continue;
+		} else if (rc) {
+			goto out;
+		}
 		if (strcmp(cli->argv[a], "--format") == 0 && a + 1 < cli->argc) {
-			if (pt_cli_parse_format(cli->argv[a + 1], 1, &fmt))
-				return pt_cli_usage_error(cli, "--format: '%s' is not table, csv, json or geojson",
-							  cli->argv[a + 1]);
+			if (pt_cli_parse_format(cli->argv[a + 1], 1, &fmt)) {
+				rc = pt_cli_usage_error(cli, "--format: '%s' is not table, csv, json or geojson",
+							cli->argv[a + 1]);
+				goto out;
+			}
 			a++;
 		} else {
-			return pt_cli_usage_error(cli, "unknown or incomplete option '%s'", cli->argv[a]);
+			rc = pt_cli_usage_error(cli, "unknown or incomplete option '%s'", cli->argv[a]);
+			goto out;
 		}
 	}
-	memset(&sites, 0, sizeof sites);
 	memset(&d, 0, sizeof d);
 	pt_caller_system(&c);
-	err = pt_app_sites_list(&c, db, PT_TLP_RED, &sites, &withheld, &d);
-	if (err != PT_OK)
-		return pt_cli_fail(err, &d);
+	if (pt_site_filter_active(&filter)) /* issue 16 item 5 */
+		err = pt_app_sites_filtered(&c, db, &filter, &sites, &d);
+	else
+		err = pt_app_sites_list(&c, db, PT_TLP_RED, &sites, &withheld, &d);
+	if (err != PT_OK) {
+		rc = pt_cli_filter_fail(cli, err, &d);
+		goto out;
+	}
 	if (fmt != PT_FORMAT_TABLE) {
 		rc = write_sites(fmt, &sites);
 		goto out;
@@ -220,6 +238,7 @@ static int sites_list(struct pt_cli *cli, struct pt_db *db)
 	pt_cli_marking(pt_marking_sites(sites.items, sites.n));
 out:
 	pt_site_list_clear(&sites);
+	pt_site_filter_clear(&filter);
 	return rc;
 }
 

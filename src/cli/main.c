@@ -38,15 +38,21 @@ static const struct pt_cli_command commands[] = {
 	 "export sites [--format csv|json|geojson] [--max-tlp LEVEL]\n"
 	 "       export dependencies [--format csv|json] [--max-tlp LEVEL] [--as USER]",
 	 "write sites or dependencies to stdout, withholding those above the TLP level (default GREEN)"},
-	{"sites", pt_cmd_sites, "sites list [--format table|csv|json] | sites show ID",
+	{"sites", pt_cmd_sites,
+	 "sites list [--format table|csv|json] [--sector S,..] [--region R,..] [--kind K,..]\n"
+	 "       [--owner ORG-ID|mine,..] [--band B,..] [--tlp LABEL,..] | sites show ID", /* issue 16 */
 	 "list the registry or show one site with its assessments"},
 	{"config", pt_cmd_config, "config show | config set KEY VALUE",
 	 "show or change the configurable figures of the methods"},
 	{"assess", pt_cmd_assess,
 	 "assess --method fema|carver|quant [--samples N] [--seed S] [--threads T] [--top-k K]\n"
-	 "       [--conditional] [--national-share S] [--limit N] [--format table|csv|json]",
+	 "       [--conditional] [--national-share S] [--limit N] [--format table|csv|json]\n"
+	 "       [--sector S,..] [--region R,..] [--kind K,..] [--owner ORG-ID|mine,..] [--band B,..]\n"
+	 "       [--tlp LABEL,..]", /* issue 16 item 5 */
 	 "rank the sites by one method"},
-	{"matrix", pt_cmd_matrix, "matrix [--method fema|quant] [--format table|csv|json]",
+	{"matrix", pt_cmd_matrix,
+	 "matrix [--method fema|quant] [--format table|csv|json] [--sector S,..] [--region R,..]\n"
+	 "       [--kind K,..] [--owner ORG-ID|mine,..] [--band B,..] [--tlp LABEL,..]", /* issue 16 */
 	 "the 5x5 likelihood x consequence matrix with counts of site-threat risks"},
 	{"threat-level", pt_cmd_threat_level,
 	 "threat-level [show|history] | threat-level set LOW|MODERATE|SUBSTANTIAL|SEVERE|CRITICAL\n"
@@ -86,14 +92,17 @@ static const struct pt_cli_command commands[] = {
 	 "the catalogue of protective measures, the measures in place or proposed at a site, "
 	 "their steps"},
 	{"plan", pt_cmd_plan,
-	 "plan --budget EUR [--solver fast|exact] [--region R] [--format table|csv|json|html]\n"
+	 "plan --budget EUR [--solver fast|exact] [--format table|csv|json|html]\n"
+	 "       [--sector S,..] [--region R,..] [--kind K,..] [--owner ORG-ID|mine,..] [--band B,..]\n"
+	 "       [--tlp LABEL,..] (the plan's scope; issue 16)\n"
 	 "       [--save NAME] [--frontier] [--time-limit S] [--no-check] [--as USER]\n"
 	 "       [--discount-rate R] [--horizon YEARS] [--sensitivity]\n"
 	 "       plan list [--format table|csv|json] | plan show NAME [--format table|json]\n"
 	 "       plan withdraw NAME [--as USER]",
 	 "choose proportionate protective measures across the sites under a budget"},
 	{"register", pt_cmd_register,
-	 "register list [--site ID] [--format table|csv|json] [--as USER]\n"
+	 "register list [--site ID] [--format table|csv|json] [--as USER] [--sector S,..]\n"
+	 "         [--region R,..] [--kind K,..] [--owner ORG-ID|mine,..] [--band B,..] [--tlp LABEL,..]\n"
 	 "       register set SITE THREAT [--treatment accept|reduce|transfer|avoid]\n"
 	 "         [--responsible USER] [--review-date YYYY-MM-DD] [--measures A;B] [--note TEXT]\n"
 	 "         [--as USER]\n"

@@ -333,6 +333,16 @@ enum pt_err pt_risk_matrix_quant_pairs(const struct pt_config *cfg,
 				       size_t n, const unsigned char *keep, struct pt_matrix *m,
 				       struct pt_diag *d)
 {
+	return pt_risk_matrix_quant_cells(cfg, threats, factors, row_factors, rows, n, keep, m,
+					  NULL, d);
+}
+
+enum pt_err pt_risk_matrix_quant_cells(const struct pt_config *cfg,
+				       const struct pt_catalog *threats, const double *factors,
+				       const double *row_factors, const struct pt_quant_row *rows,
+				       size_t n, const unsigned char *keep, struct pt_matrix *m,
+				       unsigned char *cells, struct pt_diag *d)
+{
 	struct pt_quant_pair *pairs;
 	double *pair_factor = NULL;
 	struct pt_quant_params params;
@@ -369,11 +379,20 @@ enum pt_err pt_risk_matrix_quant_pairs(const struct pt_config *cfg,
 	params.top_k = 1;
 	if ((err = pt_quant_run(k, threats->n, pairs, k, &params, &res, d)) != PT_OK)
 		goto out;
-	for (i = 0; i < k; i++) {
+	if (cells)
+		memset(cells, 0, 2 * n);
+	for (i = 0, k = 0; i < n; i++) {
 		int l, c;
-		pt_matrix_quant_classes(cfg, res->pairs[i].e_attempt * res->pairs[i].e_success,
-					res->pairs[i].e_consequence_eur, &l, &c);
+		if (keep && !keep[i])
+			continue;
+		pt_matrix_quant_classes(cfg, res->pairs[k].e_attempt * res->pairs[k].e_success,
+					res->pairs[k].e_consequence_eur, &l, &c);
 		pt_matrix_add(m, l, c);
+		if (cells) {
+			cells[2 * i] = (unsigned char)l;
+			cells[2 * i + 1] = (unsigned char)c;
+		}
+		k++;
 	}
 out:
 	pt_quant_result_free(res);

@@ -111,4 +111,16 @@ enum pt_err pt_risk_matrix_quant_pairs(const struct pt_config *cfg,
 				       size_t n, const unsigned char *keep, struct pt_matrix *m,
 				       struct pt_diag *d);
 
+/**
+ * issue 16 item 5: as pt_risk_matrix_quant_pairs, and (cells not NULL) the
+ * cell of each row in cells[2i] (likelihood class 1-5) and cells[2i+1]
+ * (consequence class 1-5), 0 and 0 for a row not kept (cells: 2n bytes,
+ * the caller's), so a cell's site-threat pairs can be listed.
+ */
+enum pt_err pt_risk_matrix_quant_cells(const struct pt_config *cfg,
+				       const struct pt_catalog *threats, const double *factors,
+				       const double *row_factors, const struct pt_quant_row *rows,
+				       size_t n, const unsigned char *keep, struct pt_matrix *m,
+				       unsigned char *cells, struct pt_diag *d);
+
 #endif

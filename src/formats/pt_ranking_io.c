@@ -5,7 +5,10 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "../core/pt_score.h"
+#include "pt_csv.h"
 #include "pt_marking_io.h"
 
 const char *const pt_matrix_likelihood_names[5] = {"rare", "unlikely", "possible", "likely",
@@ -207,4 +210,100 @@ oom:
 	json_decref(root);
 	json_decref(cells);
 	return NULL;
+}
+
+void pt_matrix_cell_clear(struct pt_matrix_cell *cell)
+{
+	if (!cell)
+		return;
+	free(cell->pairs);
+	cell->pairs = NULL;
+	cell->n = 0;
+	cell->tlp = PT_TLP_CLEAR;
+}
+
+json_t *pt_matrix_cell_json(const struct pt_matrix_cell *cell, const struct pt_risk_matrix *m)
+{
+	json_t *o, *items = json_array();
+	size_t i;
+	if (!items)
+		return NULL;
+	for (i = 0; i < cell->n; i++) {
+		const struct pt_matrix_pair *p = &cell->pairs[i];
+		if (json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:s}", "site_id", p->site_id,
+							   "site_name", p->site_name, "threat_id",
+							   p->threat_id, "tlp", pt_tlp_name(p->tlp)))) {
+			json_decref(items);
+			return NULL;
+		}
+	}
+	o = json_pack("{s:i,s:i,s:s,s:I,s:s,s:o}", "likelihood", cell->likelihood, "consequence",
+		      cell->consequence, "band",
+		      pt_band_name(pt_matrix_band(&m->cfg, cell->likelihood, cell->consequence)),
+		      "total", (json_int_t)cell->n, "tlp", pt_marking_label(cell->tlp), "items",
+		      items);
+	return o;
+}
+
+/* issue 16 item 5: the ranking as CSV (moved from the command line's cmd_assess.c, so the
+ * API's ?format=csv writes the same bytes) */
+/* ",value" with the given decimals, or "," alone when there is no value (no samples). */
+static void print_csv_number(FILE *f, double v, int decimals)
+{
+	if (isfinite(v))
+		fprintf(f, ",%.*f", decimals, v);
+	else
+		fputc(',', f);
+}
+
+void pt_ranking_write_csv(FILE *f, const struct pt_ranking *r, size_t n)
+{
+	size_t i;
+	pt_marking_csv_line(f, pt_ranking_marking(r, 0, n));
+	if (r->method == PT_METHOD_QUANT)
+		fprintf(f, "rank,site_id,name,score,loss_band,mean,p5,p95,p_topk,own_eur,downstream_eur,"
+		       "worst_threat,threat_level\n"); /* issue 12: own_eur, downstream_eur */
+	else if (r->method == PT_METHOD_FEMA)
+		fprintf(f, "rank,site_id,name,score,band,worst_threat,threat_level,worst_threats\n");
+	else
+		fprintf(f, "rank,site_id,name,score,band,threat_level\n");
+	for (i = 0; i < n; i++) {
+		const struct pt_ranking_row *row = &r->rows[i];
+		const struct pt_site *s = &r->sites.items[row->site];
+		fprintf(f, "%zu,", i + 1);
+		pt_csv_write_field(f, s->id);
+		fputc(',', f);
+		pt_csv_write_field(f, s->name);
+		if (r->method == PT_METHOD_QUANT) {
+			fprintf(f, ",%.2f,%s", row->score, pt_band_name(row->band));
+			print_csv_number(f, row->quant->mean_eur, 2);
+			print_csv_number(f, row->quant->p5_eur, 2);
+			print_csv_number(f, row->quant->p95_eur, 2);
+			print_csv_number(f, row->quant->p_topk, 4);
+			/* issue 12: the score's own and downstream parts */
+			fprintf(f, ",%.2f,%.2f,", row->score - pt_ranking_downstream(r, row),
+			       pt_ranking_downstream(r, row));
+			pt_csv_write_field(f, pt_ranking_threat_id(r, row->worst_threat));
+			fputc(',', f);
+		}
+		else if (r->method == PT_METHOD_FEMA) {
+			fprintf(f, ",%.0f,%s,", row->score, pt_band_name(row->band));
+			pt_csv_write_field(f, pt_ranking_threat_id(r, row->worst_threat));
+			fputc(',', f);
+		} else
+			fprintf(f, ",%.0f,%s,", row->score, pt_band_name(row->band));
+		pt_csv_write_field(f, r->level_text);
+		if (r->method == PT_METHOD_FEMA) { /* every tied threat, in catalogue order */
+			char ids[4096] = "";
+			size_t t;
+			for (t = 0; t < row->n_fema_worst; t++) {
+				if (t)
+					pt_strlcat(ids, " ", sizeof ids);
+				pt_strlcat(ids, row->fema_worst[t]->threat_id, sizeof ids);
+			}
+			fputc(',', f);
+			pt_csv_write_field(f, ids);
+		}
+		fputc('\n', f);
+	}
 }

@@ -4,6 +4,7 @@
 #define PT_RANKING_IO_H
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stddef.h>
 
 #include "../core/pt_config.h"
@@ -88,6 +89,32 @@ struct pt_risk_matrix {
 	unsigned long long version; /**< as in struct pt_ranking */
 };
 
+/** issue 16 item 5: one site-threat pair of a matrix cell. */
+struct pt_matrix_pair {
+	char site_id[PT_ID_MAX];
+	char site_name[PT_NAME_MAX];
+	char threat_id[PT_ID_MAX];
+	enum pt_tlp tlp; /**< the site's label */
+};
+
+/** issue 16 item 5: the site-threat pairs of one cell of a matrix. Empty with pt_matrix_cell_clear. */
+struct pt_matrix_cell {
+	int likelihood, consequence;   /**< the cell's classes, 1-5 each */
+	struct pt_matrix_pair *pairs;  /**< n, in the order of the assessments (site id, threat) */
+	size_t n;
+	enum pt_tlp tlp;               /**< the highest label of their sites (TLP:CLEAR for none) */
+};
+
+/** Free cell's pairs; cell keeps its classes. NULL does nothing. */
+void pt_matrix_cell_clear(struct pt_matrix_cell *cell);
+
+/**
+ * The cell as JSON: {"likelihood", "consequence", "band" (of m's
+ * configuration), "total", "tlp" (its marking), "items": [{"site_id",
+ * "site_name", "threat_id", "tlp"}]}. A new reference, NULL on ENOMEM.
+ */
+json_t *pt_matrix_cell_json(const struct pt_matrix_cell *cell, const struct pt_risk_matrix *m);
+
 /** Which form of the ranking JSON to write. */
 struct pt_ranking_json_opts {
 	size_t offset, limit; /**< the rows written: from offset, at most limit (0: all) */
@@ -116,5 +143,13 @@ extern const char *const pt_matrix_consequence_names[5];
  * the class names too (the API). A new reference, NULL when out of memory.
  */
 json_t *pt_risk_matrix_json(const struct pt_risk_matrix *m, int with_names);
+
+/**
+ * issue 16 item 5: write the first n rows of r as CSV to f: the marking
+ * line (pt_ranking_marking), the header of r's method, one line per row
+ * (rank, site_id, name, score, band, ...), as `protect assess --format csv`
+ * and GET /api/v1/ranking/{method}?format=csv write it.
+ */
+void pt_ranking_write_csv(FILE *f, const struct pt_ranking *r, size_t n);
 
 #endif

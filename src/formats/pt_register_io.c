@@ -3,9 +3,13 @@
 #include "pt_register_io.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../core/pt_marking.h"
+#include "../core/pt_score.h"
+#include "pt_csv.h"
+#include "pt_marking_io.h"
 #include "pt_measures_io.h"
 
 static json_t *number(double v)
@@ -85,4 +89,59 @@ enum pt_tlp pt_register_marking(const struct pt_register_entry *e, size_t n)
 	for (i = 0; e && i < n; i++)
 		m = pt_marking_max(m, e[i].site_tlp);
 	return m;
+}
+
+/* issue 16 item 5: moved from the command line's cmd_register.c, so the API's ?format=csv
+ * writes the same bytes */
+static const char *approval_text(const struct pt_register_entry *e)
+{
+	if (e->reopened) /* issue 11: the band rose since the acceptance */
+		return "reopened";
+	if (e->approved)
+		return "approved";
+	if (e->needs_approval)
+		return "pending";
+	return "-";
+}
+
+void pt_register_write_csv(FILE *f, const struct pt_register_entry *rows, size_t n)
+{
+	size_t k;
+	pt_marking_csv_line(f, pt_register_marking(rows, n));
+	fprintf(f, "site_id,site_name,threat_id,risk_band,risk_eur_year,residual_eur_year,"
+	       "residual_risk_band,treatment,approval,owner_org,"
+	       "responsible,review_date,measures,note,updated_at,updated_by,"
+	       "decided_band,reopened,overdue\r\n");
+	for (k = 0; k < n; k++) {
+		const struct pt_register_entry *e = &rows[k];
+		pt_csv_write_field(f, e->site_id);
+		fputc(',', f);
+		pt_csv_write_field(f, e->site_name);
+		fputc(',', f);
+		pt_csv_write_field(f, e->threat_id);
+		fputc(',', f);
+		pt_csv_write_field(f, pt_band_name(e->band));
+		fprintf(f, ",%.2f,%.2f,", e->risk_eur_year, e->residual_eur_year);
+		pt_csv_write_field(f, pt_band_name(e->residual_band));
+		fprintf(f, ",%s,", pt_treatment_name(e->treatment));
+		pt_csv_write_field(f, approval_text(e));
+		fputc(',', f);
+		pt_csv_write_field(f, e->owner_org);
+		fputc(',', f);
+		pt_csv_write_field(f, e->responsible);
+		fputc(',', f);
+		pt_csv_write_field(f, e->review_date);
+		fputc(',', f);
+		pt_csv_write_field(f, e->measures);
+		fputc(',', f);
+		pt_csv_write_field(f, e->note);
+		fputc(',', f);
+		pt_csv_write_field(f, e->updated_at);
+		fputc(',', f);
+		pt_csv_write_field(f, e->updated_by);
+		fprintf(f, ",%s,%d,%d",
+		       e->decided_band == PT_BAND_NONE ? "" : pt_band_name(e->decided_band),
+		       e->reopened, e->overdue);
+		fputs("\r\n", f);
+	}
 }

@@ -4,6 +4,7 @@
 #define PT_REGISTER_IO_H
 
 #include <jansson.h>
+#include <stdio.h>
 
 #include "../core/pt_plan_records.h"
 
@@ -33,5 +34,13 @@ json_t *pt_register_history_to_json(const struct pt_register_history_row *h);
  * their sites (site_tlp); TLP:CLEAR when n is 0.
  */
 enum pt_tlp pt_register_marking(const struct pt_register_entry *e, size_t n);
+
+/**
+ * issue 16 item 5: write entries rows[0, n) as CSV to f: the marking line
+ * (pt_register_marking), the header, one CRLF-ended line per entry, as
+ * `protect register list --format csv` and GET /api/v1/register?format=csv
+ * write it.
+ */
+void pt_register_write_csv(FILE *f, const struct pt_register_entry *rows, size_t n);
 
 #endif

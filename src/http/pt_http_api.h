@@ -75,6 +75,35 @@ void pt_api_page(const struct pt_req *r, size_t *limit, size_t *offset);
 /** {"items": items, "next_offset": N|null, "total": total} (steals items). */
 json_t *pt_api_list(json_t *items, size_t offset, size_t shown, size_t total);
 
+/* issue 16 item 5: the filter of a ranking, register, plan or sites list (pt_http_filter.c) */
+struct pt_site_filter;
+/**
+ * Fill f (zeroed by the caller; pt_site_filter_clear after) from the
+ * request's declared filter parameters (sector, region, kind, owner, band,
+ * tlp; each a PT_V_QUERY_LIST). 0, or nonzero after replying 400 naming the
+ * field (a value the filter refuses) or 500.
+ */
+int pt_api_filter_or_reply(struct pt_req *r, struct pt_site_filter *f);
+/**
+ * A new string (the caller frees it): prefix followed by f's cache key text
+ * (pt_site_filter_key, "mine" as the caller's organisation). NULL on ENOMEM.
+ */
+char *pt_api_filter_prefix(const struct pt_req *r, const char *prefix,
+			   const struct pt_site_filter *f);
+
+/** Nonzero when the request asks for ?format=csv (issue 16 item 5). */
+int pt_api_wants_csv(const struct pt_req *r);
+/**
+ * The CSV page of the request: from offset, at most limit rows when limit
+ * is given, else every row (a download of what the filter shows).
+ */
+void pt_api_csv_page(const struct pt_req *r, size_t *limit, size_t *offset);
+/**
+ * Reply 200 with the CSV buf[0, len) (taken over: freed by the reply) as
+ * text/csv, a download named filename (Content-Disposition: attachment).
+ */
+void pt_api_reply_csv(struct pt_req *r, char *buf, size_t len, const char *filename);
+
 /* Records as JSON: src/formats/pt_site_json.h. */
 
 /* Handlers (one per route). */

@@ -126,9 +126,13 @@ struct pt_qval {
 	int set;
 	unsigned long long num;
 	const char *str; /**< MHD's storage, valid during the request */
+	/** issue 16 item 5, PT_V_QUERY_LIST: n_list decoded values, each NUL-ended, one after
+	 * the other in list (the request's, freed with it) */
+	char *list;
+	size_t n_list, list_len;
 };
 
-#define PT_QUERY_MAX 8 /**< most declared query parameters of one route */
+#define PT_QUERY_MAX 24 /**< most declared query parameters of one route */
 
 /** One request from its first call to its completion. */
 struct pt_req {

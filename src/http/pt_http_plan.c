@@ -9,7 +9,9 @@
 #include "../app/pt_app_measures.h"
 #include "../app/pt_app_plan.h"
 #include "../app/pt_app_register.h"
+#include "../core/pt_site_filter.h"
 #include "../formats/pt_diag.h"
+#include "../formats/pt_filter_io.h"
 #include "../formats/pt_marking_io.h"
 #include "../formats/pt_measures_io.h"
 #include "../formats/pt_plan_io.h"
@@ -47,7 +49,7 @@ static int parse_budget(const char *s, double *out)
 static int plan_query(struct pt_req *r, int frontier_default, struct pt_plan_opts *o)
 {
 	const struct pt_qval *budget = pt_req_query(r, "budget"), *solver = pt_req_query(r, "solver"),
-			     *region = pt_req_query(r, "region"), *frontier = pt_req_query(r, "frontier");
+			     *frontier = pt_req_query(r, "frontier");
 	memset(o, 0, sizeof *o);
 	if (!budget->set) {
 		pt_reply_error(r, 400, "budget", 0, "budget: required (EUR, a number from 0 to %.0f)",
@@ -64,7 +66,7 @@ static int plan_query(struct pt_req *r, int frontier_default, struct pt_plan_opt
 		pt_reply_error(r, 400, "solver", 0, "solver: must be fast or exact");
 		return 1;
 	}
-	o->region = region->set ? region->str : NULL;
+	o->region = NULL; /* issue 16 item 5: the region is one of the filters (o->filter) */
 	o->check_exact = o->solver == PT_SOLVER_FAST ? -1 : 0;
 	o->time_limit_s = -SERVER_EXACT_LIMIT_S; /* the setting, at most this long */
 	o->frontier_points = (frontier->set ? frontier->num : (unsigned long long)frontier_default)
@@ -223,7 +225,7 @@ void pt_h_site_measures(struct pt_req *r)
 static struct pt_plan_run *plan_run_or_reply(struct pt_req *r, int frontier_default,
 					     const char *read_action,
 					     struct pt_plan_variant *variants,
-					     struct pt_plan_view *v)
+					     struct pt_plan_view *v, struct pt_site_filter *filter)
 {
 	const struct pt_qval *sensitivity = pt_req_query(r, "sensitivity");
 	struct pt_plan_opts o;
@@ -233,9 +235,10 @@ static struct pt_plan_run *plan_run_or_reply(struct pt_req *r, int frontier_defa
 	enum pt_err err;
 	size_t n_variants = 0;
 	memset(&d, 0, sizeof d);
-	if (plan_query(r, frontier_default, &o) ||
+	if (plan_query(r, frontier_default, &o) || pt_api_filter_or_reply(r, filter) ||
 	    plan_in_pool(r, &o, sensitivity->set && sensitivity->num))
 		return NULL;
+	o.filter = filter; /* issue 16 item 5 and item 1: the plan's scope */
 	o.read_action = read_action;
 	o.cache = r->srv->plan_cache; /* a budget change only solves again (issue 10) */
 	pt_api_caller(r, &c);
@@ -261,15 +264,40 @@ void pt_h_plan_get(struct pt_req *r)
 	const struct pt_qval *not_chosen = pt_req_query(r, "not_chosen");
 	struct pt_plan_variant variants[PT_PLAN_VARIANTS_MAX];
 	struct pt_plan_view v;
-	struct pt_plan_run *run = plan_run_or_reply(r, 0, "plan.read", variants, &v);
-	if (!run)
-		return;
+	struct pt_site_filter filter; /* issue 16 item 5 */
+	struct pt_plan_run *run;
+	json_t *body;
+	memset(&filter, 0, sizeof filter);
+	if (!(run = plan_run_or_reply(r, 0, "plan.read", variants, &v, &filter)))
+		goto out;
+	if (pt_api_wants_csv(r)) { /* issue 16 item 5: the chosen measures, marked */
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		enum pt_err err = f ? pt_plan_write_csv(f, &v) : PT_ENOMEM;
+		if (f && fclose(f) != 0 && err == PT_OK)
+			err = PT_EIO;
+		if (err != PT_OK) {
+			free(buf);
+			pt_reply_json(r, 500, NULL);
+		} else {
+			pt_api_reply_csv(r, buf, len, "plan.csv");
+		}
+		goto out;
+	}
 	v.omit_rejected = rejected->set && !rejected->num;
 	v.omit_not_chosen = not_chosen->set && !not_chosen->num; /* issue 11 review M1 */
 	v.with_time_limit = 1;
 	v.exact_time_limit_s = run->time_limit_s;
-	pt_reply_json(r, 200, pt_plan_to_json(&v));
+	body = pt_plan_to_json(&v);
+	if (body && json_object_set_new(body, "filter", pt_site_filter_json(&filter))) {
+		json_decref(body);
+		body = NULL;
+	}
+	pt_reply_json(r, 200, body);
+out:
 	pt_plan_run_free(run);
+	pt_site_filter_clear(&filter);
 }
 
 void pt_h_plan_report(struct pt_req *r)
@@ -278,12 +306,16 @@ void pt_h_plan_report(struct pt_req *r)
 	struct pt_plan_view v;
 	struct pt_plan_run *run;
 	struct MHD_Response *resp;
+	struct pt_site_filter filter; /* issue 16 item 5 */
 	enum pt_err err;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f;
-	if (!(run = plan_run_or_reply(r, 1, "plan.report", variants, &v)))
+	memset(&filter, 0, sizeof filter);
+	if (!(run = plan_run_or_reply(r, 1, "plan.report", variants, &v, &filter))) {
+		pt_site_filter_clear(&filter);
 		return;
+	}
 	if (!(f = open_memstream(&buf, &len))) {
 		pt_reply_json(r, 500, NULL);
 		goto out;
@@ -312,6 +344,7 @@ void pt_h_plan_report(struct pt_req *r)
 out:
 	free(buf);
 	pt_plan_run_free(run);
+	pt_site_filter_clear(&filter);
 }
 
 /* ---- saved plans ---- */
@@ -388,6 +421,38 @@ void pt_h_plan_saved_get(struct pt_req *r)
 	pt_saved_plan_read_clear(&p);
 }
 
+/* issue 16 item 1: the body's "filter" (the plan's scope; "region" is one more region) into f.
+ * 0, or nonzero after replying 400 naming filter.FIELD. */
+static int plan_body_scope(struct pt_req *r, struct pt_site_filter *f)
+{
+	const json_t *scope = json_object_get(r->json, "filter"), *values, *v;
+	const char *region = json_string_value(json_object_get(r->json, "region"));
+	size_t field, i;
+	if (region && region[0] && pt_site_filter_add(f, PT_FILTER_REGION, region) == PT_ENOMEM) {
+		pt_reply_json(r, 500, NULL);
+		return 1;
+	}
+	for (field = 0; scope && field < PT_FILTER_FIELDS; field++) {
+		const char *name = pt_filter_field_name((enum pt_filter_field)field);
+		if (!(values = json_object_get(scope, name)))
+			continue;
+		json_array_foreach(values, i, v) {
+			enum pt_err err = pt_site_filter_add(f, (enum pt_filter_field)field,
+							     json_string_value(v));
+			if (err == PT_ENOMEM) {
+				pt_reply_json(r, 500, NULL);
+				return 1;
+			}
+			if (err != PT_OK) {
+				pt_reply_error(r, 400, NULL, 0, "filter.%s: \"%s\" is not a value it takes",
+					       name, json_string_value(v));
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
 void pt_h_plan_post(struct pt_req *r)
 {
 	struct pt_plan_opts o;
@@ -397,25 +462,38 @@ void pt_h_plan_post(struct pt_req *r)
 	enum pt_err err;
 	const char *name = json_string_value(json_object_get(r->json, "name"));
 	const char *solver = json_string_value(json_object_get(r->json, "solver"));
+	struct pt_site_filter filter; /* issue 16 item 1: the plan's scope */
+	enum pt_filter_field bad;
 	memset(&o, 0, sizeof o);
 	memset(&d, 0, sizeof d);
+	memset(&filter, 0, sizeof filter);
 	o.budget_eur = json_number_value(json_object_get(r->json, "budget_eur"));
 	o.solver = PT_SOLVER_FAST;
 	if (solver)
 		pt_plan_solver_parse(solver, &o.solver); /* the route's enum checked it */
 	o.region = json_string_value(json_object_get(r->json, "region"));
+	if (o.region && !o.region[0])
+		o.region = NULL;
+	if (plan_body_scope(r, &filter))
+		goto out;
+	o.filter = &filter;
 	o.check_exact = o.solver == PT_SOLVER_FAST ? -1 : 0;
 	o.time_limit_s = -SERVER_EXACT_LIMIT_S;
 	o.cache = r->srv->plan_cache;
 	if (plan_in_pool(r, &o, 0))
-		return;
+		goto out;
 	pt_api_caller(r, &c);
 	if ((err = pt_app_plan_save(&c, r->db, name, &o, &saved, &d)) != PT_OK) {
 		if (err == PT_ECONFLICT) /* as a user name taken: 400 naming the field */
 			pt_reply_error(r, 400, "name", 0, "name: a plan named %s exists already", name);
-		else
+		else if (err == PT_EINVAL && pt_filter_field_parse(d.field, &bad) == PT_OK) {
+			/* issue 16 item 1: an unknown value of the scope, filter.FIELD */
+			char field[80];
+			snprintf(field, sizeof field, "filter.%s", d.field);
+			pt_reply_error(r, 400, field, 0, "%s: %s", field, d.msg);
+		} else
 			pt_reply_diag(r, err, &d);
-		return;
+		goto out;
 	}
 	{ /* issue 11 item 6: as the saved plan reads back (priced at the planning level now) */
 		json_t *summary = summary_json(&saved.seen, saved.show_hidden);
@@ -430,6 +508,8 @@ void pt_h_plan_post(struct pt_req *r)
 		pt_reply_json(r, 201, summary);
 	}
 	pt_plan_saved_clear(&saved);
+out:
+	pt_site_filter_clear(&filter);
 }
 
 /* ---- the risk register ---- */
@@ -438,22 +518,48 @@ void pt_h_register_list(struct pt_req *r)
 {
 	const struct pt_qval *site = pt_req_query(r, "site");
 	struct pt_register_list l;
+	struct pt_site_filter filter; /* issue 16 item 5 */
 	struct pt_caller c;
 	struct pt_diag d;
 	enum pt_err err;
-	json_t *items;
+	json_t *items, *body;
 	size_t limit, offset, i;
+	int csv = pt_api_wants_csv(r);
 	memset(&d, 0, sizeof d);
+	memset(&l, 0, sizeof l);
+	memset(&filter, 0, sizeof filter);
 	if (site->set && !pt_valid_id(site->str)) {
 		pt_reply_error(r, 400, "site", 0, "site: 1-63 characters of A-Z a-z 0-9 . _ -");
 		return;
 	}
-	pt_api_page(r, &limit, &offset);
-	pt_api_caller(r, &c);
-	if ((err = pt_app_register_list(&c, r->db, site->set ? site->str : NULL, offset, limit,
-					"register.read", &l, &d)) != PT_OK) {
-		pt_reply_diag(r, err, &d);
+	if (pt_api_filter_or_reply(r, &filter))
 		return;
+	if (csv)
+		pt_api_csv_page(r, &limit, &offset);
+	else
+		pt_api_page(r, &limit, &offset);
+	pt_api_caller(r, &c);
+	if ((err = pt_app_register_list_filtered(&c, r->db, site->set ? site->str : NULL, &filter,
+						 offset, limit, "register.read", &l, &d)) != PT_OK) {
+		pt_reply_diag(r, err, &d);
+		goto out;
+	}
+	if (csv) { /* issue 16 item 5: what is shown, marked with the highest label of its rows */
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		if (!f) {
+			pt_reply_json(r, 500, NULL);
+			goto out;
+		}
+		pt_register_write_csv(f, l.items, l.n);
+		if (fclose(f) != 0) {
+			free(buf);
+			pt_reply_json(r, 500, NULL);
+			goto out;
+		}
+		pt_api_reply_csv(r, buf, len, "register.csv");
+		goto out;
 	}
 	items = json_array();
 	for (i = 0; items && i < l.n; i++) {
@@ -463,10 +569,15 @@ void pt_h_register_list(struct pt_req *r)
 			items = NULL;
 		}
 	}
-	pt_reply_json(r, 200, items ? pt_marking_json(pt_api_list(items, offset, l.n, l.total),
-						      l.tlp)
-				    : NULL);
+	body = items ? pt_marking_json(pt_api_list(items, offset, l.n, l.total), l.tlp) : NULL;
+	if (body && json_object_set_new(body, "filter", pt_site_filter_json(&filter))) {
+		json_decref(body);
+		body = NULL;
+	}
+	pt_reply_json(r, 200, body);
+out:
 	pt_register_list_clear(&l);
+	pt_site_filter_clear(&filter);
 }
 
 /* Reply 200 with register entry e, or with err. */

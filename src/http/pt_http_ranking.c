@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "../app/pt_app_ranking.h"
+#include "../core/pt_site_filter.h"
 #include "../formats/pt_diag.h"
+#include "../formats/pt_filter_io.h"
 #include "../formats/pt_ranking_io.h"
 #include "pt_http_api.h"
 
@@ -61,7 +63,9 @@ void pt_h_ranking(struct pt_req *r)
 	struct pt_snapshot_source src;
 	struct pt_caller c;
 	struct pt_view view;
-	char prefix[256];
+	struct pt_site_filter filter; /* issue 16 item 5 */
+	char prefix[256], *fprefix = NULL;
+	int csv = pt_api_wants_csv(r);
 	const struct pt_qval *samples = pt_req_query(r, "samples"), *seed = pt_req_query(r, "seed"),
 			     *top_k = pt_req_query(r, "top_k");
 	struct pt_diag d;
@@ -73,10 +77,14 @@ void pt_h_ranking(struct pt_req *r)
 	memset(&o, 0, sizeof o);
 	memset(&d, 0, sizeof d);
 	memset(&view, 0, sizeof view);
+	memset(&filter, 0, sizeof filter);
 	if (pt_method_parse(r->param[0], &o.method) != PT_OK) {
 		pt_reply_not_found(r);
 		return;
 	}
+	if (pt_api_filter_or_reply(r, &filter))
+		goto out;
+	o.filter = &filter;
 	if (o.method != PT_METHOD_QUANT) {
 		const struct pt_qval *q[3] = {samples, seed, top_k};
 		static const char *const names[3] = {"samples", "seed", "top_k"};
@@ -84,10 +92,20 @@ void pt_h_ranking(struct pt_req *r)
 			if (q[i]->set) {
 				pt_reply_error(r, 400, names[i], 0,
 					       "%s: applies to the quantitative method only", names[i]);
-				return;
+				goto out;
 			}
 	}
 	pt_api_page(r, &limit, &offset);
+	if (csv) { /* issue 16 item 5: the download is the ranking from rank 1 */
+		const struct pt_qval *lq = pt_req_query(r, "limit");
+		if (offset) {
+			pt_reply_error(r, 400, "offset", 0,
+				       "offset: the CSV holds the ranking from rank 1 (limit caps it)");
+			goto out;
+		}
+		if (!lq->set)
+			limit = (size_t)-1;
+	}
 	o.samples_set = samples->set;
 	o.samples = (uint32_t)samples->num;
 	o.seed_set = seed->set;
@@ -97,13 +115,17 @@ void pt_h_ranking(struct pt_req *r)
 	o.threads = 1; /* the server's threads are the parallelism */
 	if (!(snap = pt_req_snapshot(r, &d))) {
 		pt_reply_diag(r, d.msg[0] ? PT_EDB : PT_ENOMEM, &d);
-		return;
+		goto out;
 	}
-	snprintf(prefix, sizeof prefix, "ranking/%s?samples=%lld&seed=%lld&top_k=%lld&limit=%zu&offset=%zu",
-		 pt_method_name(o.method), samples->set ? (long long)samples->num : -1LL,
+	snprintf(prefix, sizeof prefix, "ranking/%s%s?samples=%lld&seed=%lld&top_k=%lld&limit=%zu&offset=%zu",
+		 pt_method_name(o.method), csv ? ".csv" : "", samples->set ? (long long)samples->num : -1LL,
 		 seed->set ? (long long)seed->num : -1LL, top_k->set ? (long long)top_k->num : -1LL,
 		 limit, offset);
-	if (pt_api_view(r, snap, prefix, 0, &view))
+	if (!(fprefix = pt_api_filter_prefix(r, prefix, &filter))) {
+		pt_reply_json(r, 500, NULL);
+		goto out;
+	}
+	if (pt_api_view(r, snap, fprefix, 0, &view))
 		goto out;
 	if (o.method == PT_METHOD_QUANT) { /* the caller's budget, before the cache (issue 10) */
 		struct pt_compute_budget budget;
@@ -140,11 +162,32 @@ void pt_h_ranking(struct pt_req *r)
 		pt_reply_diag(r, err, &d);
 		goto out;
 	}
+	if (csv) { /* issue 16 item 5: never kept (its key is not the JSON's) */
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		if (!f) {
+			pt_reply_json(r, 500, NULL);
+			goto out;
+		}
+		pt_ranking_write_csv(f, rk, limit < rk->n_rows ? limit : rk->n_rows);
+		if (fclose(f) != 0) {
+			free(buf);
+			pt_reply_json(r, 500, NULL);
+			goto out;
+		}
+		pt_api_reply_csv(r, buf, len, o.method == PT_METHOD_FEMA ? "ranking-fema.csv"
+					      : o.method == PT_METHOD_CARVER ? "ranking-carver.csv"
+									     : "ranking-quant.csv");
+		goto out;
+	}
 	memset(&jo, 0, sizeof jo);
 	jo.offset = offset;
 	jo.limit = limit;
 	jo.page = 1;
-	if (!(root = pt_ranking_json(rk, &jo))) {
+	if (!(root = pt_ranking_json(rk, &jo)) ||
+	    json_object_set_new(root, "filter", pt_site_filter_json(&filter))) { /* issue 16 */
+		json_decref(root);
 		pt_reply_json(r, 500, NULL);
 		goto out;
 	}
@@ -153,11 +196,15 @@ void pt_h_ranking(struct pt_req *r)
 out:
 	pt_ranking_free(rk);
 	pt_api_view_clear(&view);
+	pt_site_filter_clear(&filter);
+	free(fprefix);
 }
 
 void pt_h_matrix(struct pt_req *r)
 {
 	struct pt_risk_matrix rm;
+	struct pt_matrix_cell cell; /* issue 16 item 5 */
+	struct pt_site_filter filter;
 	struct pt_snapshot *snap;
 	struct pt_snapshot_source src;
 	struct pt_caller c;
@@ -166,10 +213,14 @@ void pt_h_matrix(struct pt_req *r)
 	enum pt_method m;
 	enum pt_err err;
 	json_t *root;
-	char prefix[64];
+	char prefix[64], *fprefix = NULL;
+	const struct pt_qval *lq = pt_req_query(r, "likelihood"),
+			     *cq = pt_req_query(r, "consequence");
 
 	memset(&d, 0, sizeof d);
 	memset(&view, 0, sizeof view);
+	memset(&cell, 0, sizeof cell);
+	memset(&filter, 0, sizeof filter);
 	if (pt_method_parse(r->param[0], &m) != PT_OK) {
 		pt_reply_not_found(r);
 		return;
@@ -180,23 +231,46 @@ void pt_h_matrix(struct pt_req *r)
 				  "goes on the risk matrix");
 		return;
 	}
-	if (!(snap = pt_req_snapshot(r, &d))) {
-		pt_reply_diag(r, d.msg[0] ? PT_EDB : PT_ENOMEM, &d);
+	if (lq->set != cq->set) { /* issue 16 item 5: a cell is both classes */
+		const char *missing = lq->set ? "consequence" : "likelihood";
+		pt_reply_error(r, 400, missing, 0,
+			       "%s: a cell is given by likelihood and consequence together (1-5 each)",
+			       missing);
 		return;
 	}
-	snprintf(prefix, sizeof prefix, "matrix/%s", pt_method_name(m));
-	if (pt_api_view(r, snap, prefix, 0, &view) || reply_kept(r, snap, &view, "matrix.read"))
+	cell.likelihood = (int)lq->num;
+	cell.consequence = (int)cq->num;
+	if (pt_api_filter_or_reply(r, &filter))
+		return;
+	if (!(snap = pt_req_snapshot(r, &d))) {
+		pt_reply_diag(r, d.msg[0] ? PT_EDB : PT_ENOMEM, &d);
+		goto out;
+	}
+	snprintf(prefix, sizeof prefix, "matrix/%s?cell=%d,%d", pt_method_name(m), cell.likelihood,
+		 cell.consequence);
+	if (!(fprefix = pt_api_filter_prefix(r, prefix, &filter))) {
+		pt_reply_json(r, 500, NULL);
+		goto out;
+	}
+	if (pt_api_view(r, snap, fprefix, 0, &view) || reply_kept(r, snap, &view, "matrix.read"))
 		goto out;
 	pt_api_caller_snapshot(r, snap, &src, &c);
-	if ((err = pt_app_matrix_run(&c, r->db, m, &rm, &d)) != PT_OK) {
+	if ((err = pt_app_matrix_query(&c, r->db, m, &filter, &rm, lq->set ? &cell : NULL, &d)) !=
+	    PT_OK) {
 		pt_reply_diag(r, err, &d);
 		goto out;
 	}
-	if (!(root = pt_risk_matrix_json(&rm, 1))) {
+	if (!(root = pt_risk_matrix_json(&rm, 1)) ||
+	    json_object_set_new(root, "filter", pt_site_filter_json(&filter)) ||
+	    (lq->set && json_object_set_new(root, "cell", pt_matrix_cell_json(&cell, &rm)))) {
+		json_decref(root);
 		pt_reply_json(r, 500, NULL);
 		goto out;
 	}
 	pt_reply_json_keep(r, root, rm.version ? view.key : NULL, rm.version);
 out:
 	pt_api_view_clear(&view);
+	pt_matrix_cell_clear(&cell);
+	pt_site_filter_clear(&filter);
+	free(fprefix);
 }

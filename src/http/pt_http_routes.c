@@ -23,6 +23,18 @@ static const char *const role_names[] = {"admin", "coordinator", "analyst", "ope
 	{"limit", PT_V_INT, 1, PT_LIST_LIMIT_MAX, NULL},                                   \
 	{"offset", PT_V_INT, 0, PT_LIST_OFFSET_MAX, NULL}
 
+/* issue 16 item 5: the filters (each repeatable or comma-separated, split on raw commas,
+ * then decoded) and the CSV download of what is shown */
+#define Q_FILTER                                                                           \
+	{"sector", PT_V_QUERY_LIST, 0, 4096, NULL},                                        \
+	{"region", PT_V_QUERY_LIST, 0, 8192, NULL},                                        \
+	{"kind", PT_V_QUERY_LIST, 0, 4096, NULL},                                          \
+	{"owner", PT_V_QUERY_LIST, 0, 4096, NULL},                                         \
+	{"band", PT_V_QUERY_LIST, 0, 256, NULL},                                           \
+	{"tlp", PT_V_QUERY_LIST, 0, 256, NULL}
+static const char *const filter_formats[] = {"json", "csv", NULL};
+#define Q_FORMAT {"format", PT_V_STRING, 3, 4, filter_formats}
+
 static const struct pt_vquery q_none[] = {{NULL, PT_V_INT, 0, 0, NULL}};
 static const struct pt_vquery q_alert_list[] = { /* issue 15 attack review 2, round 2 */
 	{"runs", PT_V_INT, 0, 1, NULL},
@@ -34,13 +46,24 @@ static const struct pt_vquery q_ranking[] = {
 	{"samples", PT_V_INT, 0, 100000, NULL},
 	{"seed", PT_V_INT, 0, (1ULL << 53) - 1, NULL},
 	{"top_k", PT_V_INT, 1, 1000, NULL},
+	Q_FILTER, /* issue 16 item 5 */
+	Q_FORMAT,
 	{NULL, PT_V_INT, 0, 0, NULL},
 };
+/* issue 16 item 5: the matrix's filters and one cell's site-threat pairs */
+static const struct pt_vquery q_matrix[] = {
+	Q_FILTER,
+	{"likelihood", PT_V_INT, 1, 5, NULL},
+	{"consequence", PT_V_INT, 1, 5, NULL},
+	{NULL, PT_V_INT, 0, 0, NULL},
+};
+/* issue 16 item 5: the sites list's filters and CSV */
+static const struct pt_vquery q_sites[] = {Q_PAGE, Q_FILTER, Q_FORMAT, {NULL, PT_V_INT, 0, 0, NULL}};
 
 static const struct pt_vquery q_plan[] = {
 	{"budget", PT_V_STRING, 0, 64, NULL},
 	{"solver", PT_V_STRING, 0, 16, NULL},
-	{"region", PT_V_QUERY_TEXT, 0, 127, NULL},
+	Q_FILTER, /* issue 16 item 5: the scope (region was one region, PT_V_QUERY_TEXT) */
 	{"frontier", PT_V_INT, 0, 1, NULL},
 	{"sensitivity", PT_V_INT, 0, 1, NULL},
 	{NULL, PT_V_INT, 0, 0, NULL},
@@ -48,7 +71,8 @@ static const struct pt_vquery q_plan[] = {
 static const struct pt_vquery q_plan_get[] = {
 	{"budget", PT_V_STRING, 0, 64, NULL},
 	{"solver", PT_V_STRING, 0, 16, NULL},
-	{"region", PT_V_QUERY_TEXT, 0, 127, NULL},
+	Q_FILTER, /* issue 16 item 5: the scope (region was one region, PT_V_QUERY_TEXT) */
+	Q_FORMAT,
 	{"frontier", PT_V_INT, 0, 1, NULL},
 	{"sensitivity", PT_V_INT, 0, 1, NULL},
 	{"rejected", PT_V_INT, 0, 1, NULL},
@@ -58,6 +82,8 @@ static const struct pt_vquery q_plan_get[] = {
 static const struct pt_vquery q_register[] = {
 	Q_PAGE,
 	{"site", PT_V_STRING, 1, 63, NULL},
+	Q_FILTER, /* issue 16 item 5 */
+	Q_FORMAT,
 	{NULL, PT_V_INT, 0, 0, NULL},
 };
 
@@ -366,11 +392,21 @@ static int date_or_empty(const char *s)
 	return s[10] == '\0';
 }
 
+/* issue 16 item 1: a saved plan's scope, the filters as arrays of values */
+static const struct pt_vfield e_filter_value = TEXT("", 1, 1, 255);
+static const struct pt_vfield f_filter[] = {
+	ARR("sector", 0, 1, 64, &e_filter_value), ARR("region", 0, 1, 64, &e_filter_value),
+	ARR("kind", 0, 1, 64, &e_filter_value),   ARR("owner", 0, 1, 64, &e_filter_value),
+	ARR("band", 0, 1, 64, &e_filter_value),   ARR("tlp", 0, 1, 64, &e_filter_value),
+	END,
+};
+static const struct pt_vschema s_filter = {f_filter, 0};
 static const struct pt_vfield f_plan_post[] = {
 	ID("name", 1),
 	NUM("budget_eur", 1, 0, 1e12),
 	ENUM("solver", 0, solver_names),
 	TEXT("region", 0, 0, 127),
+	OBJ("filter", 0, &s_filter), /* issue 16 item 1: the plan's scope */
 	END,
 };
 static const struct pt_vschema b_plan_post = {f_plan_post, 0};
@@ -630,7 +666,7 @@ const struct pt_route pt_routes[] = {
 	{"POST", "/api/v1/session/enrolment", pt_h_session_enrolment, PT_R_PUBLIC | PT_R_JSON | PT_R_NO_CSRF, q_none, &b_enrolment},
 	{"POST", "/api/v1/account/second-factor", pt_h_account_second_factor, PT_R_JSON, q_none, &b_account_sf},
 	{"POST", "/api/v1/account/second-factor/confirm", pt_h_account_second_factor_confirm, PT_R_JSON, q_none, &b_account_sf_confirm},
-	{"GET", "/api/v1/sites", pt_h_sites_list, 0, q_page, NULL},
+	{"GET", "/api/v1/sites", pt_h_sites_list, 0, q_sites, NULL}, /* issue 16 item 5: q_sites */
 	{"GET", "/api/v1/sites/{id}", pt_h_site_get, 0, q_none, NULL},
 	{"PATCH", "/api/v1/sites/{id}", pt_h_site_patch, PT_R_JSON, q_none, &b_site_patch},
 	{"GET", "/api/v1/sites/{id}/assessments", pt_h_assessments_get, 0, q_none, NULL},
@@ -650,7 +686,7 @@ const struct pt_route pt_routes[] = {
 	{"POST", "/api/v1/sites/{id}/readers", pt_h_reader_post, PT_R_JSON, q_none, &b_reader},
 	{"DELETE", "/api/v1/sites/{id}/readers/{name}", pt_h_reader_delete, 0, q_none, NULL},
 	{"GET", "/api/v1/ranking/{method}", pt_h_ranking, 0, q_ranking, NULL},
-	{"GET", "/api/v1/matrix/{method}", pt_h_matrix, 0, q_none, NULL},
+	{"GET", "/api/v1/matrix/{method}", pt_h_matrix, 0, q_matrix, NULL}, /* issue 16 item 5: q_matrix */
 	{"POST", "/api/v1/imports/sites", pt_h_import_sites, PT_R_CSV | PT_R_GEOJSON | PT_R_IMPORT_SITES, q_none, NULL},
 	{"POST", "/api/v1/imports/assessments", pt_h_import_assessments, PT_R_CSV | PT_R_IMPORT_ASSESSMENTS, q_none, NULL},
 	{"GET", "/api/v1/catalog/{name}", pt_h_catalog, 0, q_page, NULL},

@@ -208,6 +208,57 @@ static int query_int_decode(const char *value)
 	return strlen(v) == len;
 }
 
+/* issue 16 item 5: add the values of one occurrence of list parameter i (value as sent,
+ * split on its raw commas, each part decoded as query text) to w's request. Nonzero when
+ * every part is well formed; else w->msg says why. */
+static int query_list_add(struct query_walk *w, size_t i, const char *value)
+{
+	struct pt_qval *qv = &w->r->query[i];
+	const struct pt_vquery *q = &w->r->route->query[i];
+	const char *p = value ? value : "";
+	char part[3 * PT_QUERY_LIST_VALUE_MAX + 1];
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t raw = comma ? (size_t)(comma - p) : strlen(p), len;
+		char *grown;
+		if (raw == 0) {
+			snprintf(w->msg, sizeof w->msg, "an empty value (values are separated by commas)");
+			return 0;
+		}
+		if (raw >= sizeof part) {
+			snprintf(w->msg, sizeof w->msg, "a value longer than %d bytes",
+				 PT_QUERY_LIST_VALUE_MAX);
+			return 0;
+		}
+		memcpy(part, p, raw);
+		part[raw] = '\0';
+		if (!query_text_decode(part, 1, PT_QUERY_LIST_VALUE_MAX)) {
+			snprintf(w->msg, sizeof w->msg,
+				 "each value must be text of 1 to %d bytes without control "
+				 "characters, its escapes well formed",
+				 PT_QUERY_LIST_VALUE_MAX);
+			return 0;
+		}
+		len = strlen(part);
+		if (qv->n_list >= PT_QUERY_LIST_MAX || qv->list_len + len + 1 > q->max) {
+			snprintf(w->msg, sizeof w->msg, "more than %d values or %llu bytes",
+				 PT_QUERY_LIST_MAX, q->max);
+			return 0;
+		}
+		if (!(grown = realloc(qv->list, qv->list_len + len + 1))) {
+			snprintf(w->msg, sizeof w->msg, "out of memory");
+			return 0;
+		}
+		qv->list = grown;
+		memcpy(qv->list + qv->list_len, part, len + 1);
+		qv->list_len += len + 1;
+		qv->n_list++;
+		if (!comma)
+			return 1;
+		p = comma + 1;
+	}
+}
+
 static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 				 const char *value)
 {
@@ -225,6 +276,14 @@ static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char 
 		w->bad = 1;
 		snprintf(w->msg, sizeof w->msg, "unknown query parameter");
 		return MHD_NO;
+	}
+	if (q[i].type == PT_V_QUERY_LIST) { /* issue 16 item 5: repeatable */
+		w->r->query[i].set = 1;
+		if (!query_list_add(w, i, value)) {
+			w->bad = 1;
+			return MHD_NO;
+		}
+		return MHD_YES;
 	}
 	if (w->r->query[i].set) {
 		w->bad = 1;
@@ -569,6 +628,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	free(r->body);
 	pt_http_limits_done(s, r); /* issue 10: the body budget and the client's count */
 	free(r->work_key);
+	for (size_t qi = 0; qi < PT_QUERY_MAX; qi++) /* issue 16 item 5: list parameters */
+		free(r->query[qi].list);
 	pt_req_reads_free(r);
 	if (r->counted) {
 		pthread_mutex_lock(&s->lock);

@@ -4,10 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../app/pt_app_filter.h"
 #include "../app/pt_app_marking.h"
+#include "../app/pt_app_ranking.h"
 #include "../app/pt_app_sites.h"
 #include "../core/pt_score.h"
 #include "../formats/pt_diag.h"
+#include "../formats/pt_filter_io.h"
 #include "../formats/pt_marking_io.h"
 #include "../formats/pt_site_json.h"
 #include "../formats/pt_sites_io.h"
@@ -68,6 +71,73 @@ void pt_api_view_clear(struct pt_view *v)
 	memset(v, 0, sizeof *v);
 }
 
+/* issue 16 item 5: the sites of snap that the request's filter keeps among those of view
+ * (keep, snap->sites.n bytes), and view's bits with the others cleared (what is shown, and
+ * audited). 0, or nonzero after replying (400 naming an unknown value). */
+static int sites_filter(struct pt_req *r, struct pt_snapshot *snap, struct pt_view *view,
+			struct pt_site_filter *f, unsigned char *keep)
+{
+	struct pt_snapshot_source src;
+	struct pt_caller c;
+	struct pt_diag d = PT_DIAG_INIT;
+	unsigned char *visible;
+	size_t i, kept = 0;
+	enum pt_err err;
+	if (!(visible = malloc(view->n ? view->n : 1))) {
+		pt_reply_json(r, 500, NULL);
+		return 1;
+	}
+	for (i = 0; i < view->n; i++)
+		visible[i] = view->bits[i] & 1;
+	pt_api_caller_snapshot(r, snap, &src, &c);
+	if ((err = pt_app_filter_check(&c, r->db, snap, visible, f, &d)) != PT_OK ||
+	    (err = pt_app_filter_sites(r->db, snap, visible, f, keep, &kept, &d)) != PT_OK) {
+		free(visible);
+		pt_reply_diag(r, err, &d);
+		return 1;
+	}
+	for (i = 0; i < view->n; i++)
+		if (!keep[i])
+			view->bits[i] &= (unsigned char)~1u;
+	free(visible);
+	return 0;
+}
+
+/* issue 16 item 5: the sites view shows (from offset, at most limit) as CSV in a new *buf:
+ * the marking line (the highest label of those rows), then pt_sites_write_csv's. 0, or
+ * nonzero after replying 500. */
+static int sites_csv(struct pt_req *r, const struct pt_snapshot *snap, const struct pt_view *view,
+		     size_t limit, size_t offset, char **buf, size_t *len)
+{
+	struct pt_site_list rows;
+	size_t i, seen = 0;
+	enum pt_err err = PT_OK;
+	FILE *f;
+	memset(&rows, 0, sizeof rows);
+	for (i = 0; err == PT_OK && i < view->n; i++) {
+		if (!(view->bits[i] & 1) || seen++ < offset || rows.n >= limit)
+			continue;
+		err = pt_site_list_append(&rows, &snap->sites.items[i], 0);
+	}
+	*buf = NULL;
+	if (err != PT_OK || !(f = open_memstream(buf, len))) {
+		pt_site_list_clear(&rows);
+		pt_reply_json(r, 500, NULL);
+		return 1;
+	}
+	pt_marking_csv_line(f, pt_marking_sites(rows.items, rows.n));
+	err = pt_sites_write_csv(f, rows.items, rows.n);
+	if (fclose(f) != 0 || err != PT_OK) {
+		free(*buf);
+		*buf = NULL;
+		pt_site_list_clear(&rows);
+		pt_reply_json(r, 500, NULL);
+		return 1;
+	}
+	pt_site_list_clear(&rows);
+	return 0;
+}
+
 void pt_h_sites_list(struct pt_req *r)
 {
 	struct pt_snapshot *snap;
@@ -75,22 +145,59 @@ void pt_h_sites_list(struct pt_req *r)
 	struct pt_cache_body *cached = NULL;
 	struct pt_caller c;
 	struct pt_diag d = PT_DIAG_INIT;
+	struct pt_site_filter filter; /* issue 16 item 5 */
 	enum pt_err err;
-	json_t *items = NULL;
-	char prefix[64];
+	json_t *items = NULL, *body;
+	char prefix[64], *fprefix = NULL;
+	unsigned char *keep = NULL;
 	size_t limit, offset, i, seen = 0, shown = 0;
 	enum pt_tlp marking = PT_TLP_CLEAR; /* the highest label of the page's sites */
+	int csv = pt_api_wants_csv(r);
 
 	memset(&view, 0, sizeof view);
-	pt_api_page(r, &limit, &offset);
+	memset(&filter, 0, sizeof filter);
+	if (csv)
+		pt_api_csv_page(r, &limit, &offset);
+	else
+		pt_api_page(r, &limit, &offset);
+	if (pt_api_filter_or_reply(r, &filter))
+		return;
 	/* The request's snapshot: the one its view, its page and its audit are worked out from. */
 	if (!(snap = pt_req_snapshot(r, &d))) {
 		pt_reply_diag(r, d.msg[0] ? PT_EDB : PT_ENOMEM, &d);
-		return;
-	}
-	snprintf(prefix, sizeof prefix, "sites?limit=%zu&offset=%zu", limit, offset);
-	if (pt_api_view(r, snap, prefix, 1, &view))
 		goto out;
+	}
+	snprintf(prefix, sizeof prefix, "sites%s?limit=%zu&offset=%zu", csv ? ".csv" : "", limit,
+		 offset);
+	if (!(fprefix = pt_api_filter_prefix(r, prefix, &filter))) {
+		pt_reply_json(r, 500, NULL);
+		goto out;
+	}
+	if (pt_api_view(r, snap, fprefix, 1, &view))
+		goto out;
+	if (pt_site_filter_active(&filter)) {
+		if (!(keep = malloc(view.n ? view.n : 1))) {
+			pt_reply_json(r, 500, NULL);
+			goto out;
+		}
+		if (sites_filter(r, snap, &view, &filter, keep))
+			goto out;
+	}
+	if (csv) { /* issue 16 item 5: the download of what is shown, never kept */
+		char *buf = NULL;
+		size_t len = 0;
+		if (sites_csv(r, snap, &view, limit, offset, &buf, &len))
+			goto out;
+		pt_api_caller(r, &c);
+		if ((err = pt_app_view_audit(&c, r->db, snap, view.bits, offset, limit, "sites.list",
+					     &d)) != PT_OK) {
+			free(buf);
+			pt_reply_unaudited(r, err, &d);
+			goto out;
+		}
+		pt_api_reply_csv(r, buf, len, "sites.csv");
+		goto out;
+	}
 	if (view.key)
 		cached = pt_cache_get(r->srv->cache, view.key, snap->version);
 	if (!cached) {
@@ -126,14 +233,23 @@ void pt_h_sites_list(struct pt_req *r)
 		pt_reply_cached(r, 200, cached);
 		cached = NULL;
 	} else {
-		pt_reply_json_keep(r, pt_marking_json(pt_api_list(items, offset, shown, seen), marking),
-				   view.key, snap->version);
+		body = pt_marking_json(pt_api_list(items, offset, shown, seen), marking);
 		items = NULL;
+		/* issue 16 item 5: the filter applied */
+		if (!body || json_object_set_new(body, "filter", pt_site_filter_json(&filter))) {
+			json_decref(body);
+			pt_reply_json(r, 500, NULL);
+			goto out;
+		}
+		pt_reply_json_keep(r, body, view.key, snap->version);
 	}
 out:
 	pt_cache_body_release(cached);
 	json_decref(items);
 	pt_api_view_clear(&view);
+	pt_site_filter_clear(&filter);
+	free(fprefix);
+	free(keep);
 }
 
 void pt_h_site_get(struct pt_req *r)

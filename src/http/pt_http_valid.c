@@ -175,6 +175,7 @@ static const char *type_word(enum pt_vtype t)
 	case PT_V_OBJECT: return "an object";
 	case PT_V_ARRAY: return "an array";
 	case PT_V_QUERY_TEXT: return "text";
+	case PT_V_QUERY_LIST: return "a list of text"; /* issue 16 item 5 */
 	case PT_V_SCALAR: return "a string, a number or true/false";
 	}
 	return "a value";
@@ -237,6 +238,7 @@ static enum pt_err check_value(const json_t *v, const struct pt_vfield *f, const
 	switch (f->type) {
 	case PT_V_STRING:
 	case PT_V_QUERY_TEXT: /* a query type; in a body, a string */
+	case PT_V_QUERY_LIST: /* issue 16 item 5: likewise */
 		if (!json_is_string(v))
 			return fail(e, path, "must be %s", type_word(f->type));
 		return check_string(v, f, path, e);

@@ -26,8 +26,16 @@ enum pt_vtype {
 	PT_V_QUERY_TEXT,
 	/** issue 15: a string (max bytes, as PT_V_STRING), a number or true/false: a
 	 * decision's value, whose kind the scenario decides */
-	PT_V_SCALAR
+	PT_V_SCALAR,
+	/** issue 16 item 5, query parameters only: a list of values, the parameter repeatable
+	 * and each occurrence split on its raw commas before each part is decoded as
+	 * PT_V_QUERY_TEXT ("AMBER%2BSTRICT" is "AMBER+STRICT", "%2C" a comma inside a value);
+	 * each value 1..PT_QUERY_LIST_VALUE_MAX bytes, at most PT_QUERY_LIST_MAX values, at
+	 * most max bytes in all. */
+	PT_V_QUERY_LIST
 };
+#define PT_QUERY_LIST_MAX 64        /**< most values of a PT_V_QUERY_LIST parameter */
+#define PT_QUERY_LIST_VALUE_MAX 255 /**< longest value of one, bytes once decoded */
 
 struct pt_vfield;
 

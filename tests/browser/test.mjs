@@ -187,6 +187,10 @@ test('log-in refuses a wrong password and says so', async () => {
 test('operator changes a FEMA assessment and sees the rank change', async () => {
   const page = await newPage();
   await login(page, U.operator);
+  // issue 16: an operator opens on its own sites, ranked among them; a site's page gives its rank
+  // among every site the operator may see, which the national view ranks
+  await page.locator('[data-testid=national-view]').click();
+  await page.locator('[data-testid=scope]', { hasText: 'National view' }).waitFor();
   await dashboard(page, 'fema');
   const before = await rankingRow(page, OWN_SITE);
   assert(before, `${OWN_SITE} is in the operator's FEMA ranking`);
@@ -2750,6 +2754,197 @@ test('attachments: the trust uploads a photo to VM-012 and downloads it without 
   // the refused upload's 415 is an expected answer, shown next to the field
   const mine = problems.slice(before).filter((p) => !/status of 415/.test(p));
   assert(mine.length === 0, mine.slice(0, 5).join('; '));
+/* ---- issue 16, items 5 and 1 (page): filters in the URL, My sites, CSV with its marking, a matrix cell's pairs ---- */
+
+if (!U.trust) U.trust = who('trust', 'trust');   // Vellmark Hospitals Trust (operator), operator: owns VM-012..VM-015
+const TRUST_SITES = ['VM-012', 'VM-013', 'VM-014', 'VM-015'];
+
+/* The demo's sites (data/demo/sites.csv) whose columns have the values given. */
+function demoSites(where) {
+  const text = fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '../../data/demo/sites.csv'), 'utf8');
+  const [head, ...lines] = text.trim().split('\n');
+  const cols = head.split(',');
+  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])))
+    .filter((s) => Object.entries(where).every(([k, v]) => s[k] === v));
+}
+
+/* The site ids of the rows of a table (data-site), in order. */
+async function rowSites(page, table) {
+  return page.locator(`${table} tbody tr[data-site]`).evaluateAll((trs) => trs.filter((t) => !t.hidden).map((t) => t.dataset.site));
+}
+
+/* Choose one value of a dimension of the filter bar (the view is drawn again). */
+async function chooseFilter(page, key, label) {
+  const dim = page.locator(`.filter-dim[data-key=${key}]`);
+  if (!(await dim.evaluate((d) => d.open))) await dim.locator('summary').click();
+  await dim.getByLabel(label, { exact: true }).check();
+  await page.locator(`.filter-dim[data-key=${key}] summary .filter-value`, { hasText: label }).waitFor();
+}
+
+test('filter: the analyst filters the ranking to places of worship in Old Town and downloads it marked', async () => {
+  const page = await newPage('laptop', { bypassCSP: true });
+  await login(page, U.analyst);
+  await dashboard(page, 'fema');
+  eq((await page.locator('[data-testid=scope]').textContent()).trim(), 'National view', 'an analyst opens on the national view');
+  const all = (await rowSites(page, '#ranking')).length;
+  await chooseFilter(page, 'sector', 'Place of worship');
+  // the region by keyboard: open it, Tab to Old Town, Space; the view is drawn again with the
+  // list open and the focus on the box just checked; Escape closes it onto its summary
+  await page.locator('[data-testid=filter-region]').focus();
+  await page.keyboard.press('Enter');
+  const boxes = page.locator('.filter-dim[data-key=region] input[type=checkbox]');
+  const regions = await boxes.evaluateAll((b) => b.map((x) => x.value));
+  for (let i = 0; i <= regions.indexOf('Old Town'); i++) await page.keyboard.press('Tab');
+  await page.keyboard.press('Space');
+  await page.locator('[data-testid=filter-region] .filter-value', { hasText: 'Old Town' }).waitFor();
+  await page.waitForFunction(() => document.activeElement && document.activeElement.value === 'Old Town' && document.activeElement.checked);
+  await page.keyboard.press('Escape');
+  eq(await page.evaluate(() => document.activeElement.dataset.testid), 'filter-region', 'Escape gives the focus back to the summary');
+  const want = demoSites({ sector: 'place_of_worship', region: 'Old Town' }).map((s) => s.id).sort();
+  assert(want.length >= 2, 'the demo has places of worship in Old Town');
+  await page.waitForFunction((n) => document.querySelectorAll('#ranking tbody tr[data-site]').length === n, want.length);
+  const shown = await rowSites(page, '#ranking');
+  eq(JSON.stringify([...shown].sort()), JSON.stringify(want), 'the ranking lists exactly the places of worship in Old Town');
+  assert(shown.length < all, 'fewer rows than the national ranking');
+  eq(JSON.stringify(await page.locator('#ranking [data-testid=rank]').allTextContents()), JSON.stringify(want.map((_, i) => String(i + 1))), 'ranked among the filtered sites: 1..n');
+  assert(/sector=place_of_worship/.test(page.url()) && /region=Old%20Town/.test(page.url()), `the filter is in the URL: ${page.url()}`);
+  // the map shows the same sites, the matrix counts their risks
+  await page.waitForFunction((n) => document.querySelectorAll('#map [data-site]').length === n, want.length);
+  // the marking next to the button is the highest label of the sites shown, and the file says it
+  const labels = demoSites({ sector: 'place_of_worship', region: 'Old Town' }).map((s) => s.tlp);
+  const highest = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'].filter((t) => labels.includes(t)).pop();
+  const csv = page.locator('[data-testid=ranking-csv]');
+  eq((await csv.locator('xpath=..').locator('.tlp').textContent()).trim(), `TLP:${highest}`, 'the marking next to the download');
+  eq((await page.locator('#tlp-banner').textContent()).trim(), `TLP:${highest}`, 'the banner of the filtered view');
+  await shot(page, 'laptop-filter-ranking');
+  const [download] = await Promise.all([page.waitForEvent('download'), csv.click()]);
+  const text = fs.readFileSync(await download.path(), 'utf8');
+  const lines = text.trim().split(/\r?\n/);
+  eq(lines[0], `# TLP:${highest}`, 'the file\'s first line is its marking');
+  const column = lines[1].split(',').indexOf('site_id');   // rank,site_id,name,...: before any quoted name
+  assert(column >= 0, `the file has a site_id column: ${lines[1]}`);
+  eq(JSON.stringify(lines.slice(2).map((l) => l.split(',')[column])), JSON.stringify(shown), 'the file\'s rows are the sites shown, in their order');
+  // accessibility of the filtered view with a dimension open
+  await page.locator('.filter-dim[data-key=sector] summary').click();
+  const found = await axe(page, 'laptop dashboard filtered');
+  assert(found.length === 0, found.slice(0, 4).join('; '));
+  await page.context().close();
+});
+
+test('filter: a matrix cell lists its site-threat pairs, each a link to its site', async () => {
+  const page = await newPage();
+  await login(page, U.analyst);
+  await page.goto(`${BASE}/#/?method=fema&sector=health&owner=any`);
+  await page.locator('[data-testid=matrix] button.cell-open').first().waitFor();
+  const cell = page.locator('[data-testid=matrix] button.cell-open').first();
+  const count = Number((await cell.locator('.count').textContent()).trim());
+  await cell.click();
+  await page.locator('#cell-pairs tbody tr').first().waitFor();
+  eq(await page.locator('#cell-pairs tbody tr').count(), count, 'the list has as many pairs as the cell counts');
+  const health = new Set(demoSites({ sector: 'health' }).map((s) => s.id));
+  for (const id of await page.locator('#cell-pairs tbody tr').evaluateAll((tr) => tr.map((x) => x.dataset.site))) assert(health.has(id), `${id} is a health site`);
+  await page.locator('#cell-pairs h3').scrollIntoViewIfNeeded();
+  await shot(page, 'laptop-filter-matrix-cell');
+  const first = page.locator('#cell-pairs tbody tr a').first();
+  const site = await first.evaluate((a) => a.closest('tr').dataset.site);
+  await first.click();
+  await page.waitForURL(new RegExp(`#/site/${site}$`));
+  await page.context().close();
+});
+
+test('filter: the trust operator opens on its own sites; one click shows the national view with its sites marked', async () => {
+  const page = await newPage('laptop', { bypassCSP: true });
+  await login(page, U.trust);
+  eq((await page.locator('[data-testid=scope]').textContent()).trim(), 'My sites', 'the dashboard opens on My sites');
+  const own = await rowSites(page, '#ranking');
+  assert(own.length > 0 && own.every((id) => TRUST_SITES.includes(id)), `only the trust's sites: ${own}`);
+  await shot(page, 'laptop-my-sites');
+  await page.locator('[data-testid=national-view]').click();
+  await page.locator('[data-testid=scope]', { hasText: 'National view' }).waitFor();
+  await page.waitForFunction((n) => document.querySelectorAll('#ranking tbody tr[data-site]').length > n, own.length);
+  const marked = await page.locator('#ranking tbody tr:has([data-testid=mine])').evaluateAll((t) => t.map((x) => x.dataset.site));
+  eq(JSON.stringify(marked.sort()), JSON.stringify([...own].sort()), 'the national view marks the trust\'s sites, and only them');
+  eq(await page.locator('#map .site-mine').count(), own.length, 'its sites ringed on the map');
+  await shot(page, 'laptop-my-sites-national');
+  // the register and the plan open on the trust's sites too (the nav link keeps the national view
+  // just chosen: the default is for a view opened afresh)
+  await page.goto(`${BASE}/#/register`);
+  await page.locator('[data-testid=scope]', { hasText: 'My sites' }).waitFor();
+  await page.locator('#register tbody tr[data-site]').first().waitFor();
+  for (const id of await rowSites(page, '#register')) assert(TRUST_SITES.includes(id), `register row ${id} is the trust's`);
+  const found16 = await axe(page, 'laptop register (my sites)');
+  await page.goto(`${BASE}/#/plan?budget=300000`);
+  await page.locator('[data-testid=plan-scope]', { hasText: 'my organisation (Vellmark Hospitals Trust)' }).waitFor();
+  await page.locator('[data-testid=plan-cost] .card-value').waitFor();
+  for (const id of await rowSites(page, '#plan-sites')) assert(TRUST_SITES.includes(id), `funded ${id} is the trust's`);
+  eq(await page.locator('#plan-budget').inputValue(), '300000', 'the budget from the URL');
+  await shot(page, 'laptop-my-sites-plan');
+  found16.push(...await axe(page, 'laptop plan (my organisation)'));
+  assert(found16.length === 0, found16.slice(0, 4).join('; '));
+  await page.context().close();
+});
+
+test('filter: a shared URL restores the filter; a bad value is shown next to the filter; an empty result says so', async () => {
+  const page = await newPage();
+  await login(page, U.coordinator);
+  const url = `${BASE}/#/register?sector=health&tlp=GREEN,AMBER&owner=any`;
+  const want = new Set(demoSites({ sector: 'health' }).filter((s) => ['GREEN', 'AMBER'].includes(s.tlp)).map((s) => s.id));
+  for (const round of ['opened', 'reloaded']) {
+    if (round === 'opened') await page.goto(url); else await page.reload();
+    await page.locator('#register tbody tr[data-site]').first().waitFor();
+    eq((await page.locator('[data-testid=filter-sector] .filter-value').textContent()).trim(), 'Health', `${round}: the sector shown`);
+    eq((await page.locator('[data-testid=filter-tlp] .filter-value').textContent()).trim(), '2 chosen', `${round}: two labels`);
+    const rows = await rowSites(page, '#register');
+    assert(rows.length > 0 && rows.every((id) => want.has(id)), `${round}: register rows are health sites labelled GREEN or AMBER: ${rows}`);
+  }
+  await page.locator('.filter-dim[data-key=tlp] summary').click();
+  assert(await page.locator('.filter-dim[data-key=tlp]').getByLabel('TLP:AMBER', { exact: true }).isChecked(), 'TLP:AMBER checked');
+  await shot(page, 'laptop-filter-register-shared');
+  // the register's CSV: the marking shown beside the button on its first line, the rows shown
+  await page.keyboard.press('Escape');
+  const regCsv = page.locator('[data-testid=register-csv]');
+  const mark = (await regCsv.locator('xpath=..').locator('.tlp').textContent()).trim();
+  const [dl] = await Promise.all([page.waitForEvent('download'), regCsv.click()]);
+  const regLines = fs.readFileSync(await dl.path(), 'utf8').trim().split(/\r?\n/);
+  eq(regLines[0], `# ${mark}`, 'the register file carries the marking shown');
+  const siteCol = regLines[1].split(',').indexOf('site_id');
+  eq(JSON.stringify(regLines.slice(2).map((l) => l.split(',')[siteCol]).sort()), JSON.stringify([...await rowSites(page, '#register')].sort()),
+    'the register file\'s rows are the rows shown');
+  // the navigation carries the filter to the other views
+  await page.locator('#mainnav').getByRole('link', { name: 'Dashboard' }).click();
+  await page.locator('[data-testid=filter-sector] .filter-value', { hasText: 'Health' }).waitFor();
+  // a value the server does not take: its message next to the filter, no table
+  await page.goto(`${BASE}/#/?method=fema&region=Atlantis&owner=any`);
+  await page.locator('[data-testid=filter-error]', { hasText: 'Atlantis' }).waitFor();
+  assert((await page.locator('[data-testid=filter-error]').textContent()).startsWith('Region:'), 'the error names the region');
+  eq(await page.locator('#ranking').count(), 0, 'no ranking under a refused filter');
+  assert(await page.locator('.filter-dim[data-key=region].invalid').count() === 1, 'the region marked');
+  await shot(page, 'laptop-filter-error');
+  // a filter no site matches
+  await page.goto(`${BASE}/#/?method=fema&sector=place_of_worship&tlp=RED&owner=any`);
+  await page.locator('[data-testid=filter-empty]').waitFor();
+  eq(await page.locator('[data-testid=ranking-csv]').count(), 0, 'no CSV of nothing');
+  await shot(page, 'laptop-filter-empty');
+  await page.context().close();
+});
+
+test('filter: the coordinator saves a plan scoped to the trust; the saved plans say the trust\'s admin approves it', async () => {
+  const page = await newPage();
+  await login(page, U.coordinator);
+  await page.goto(`${BASE}/#/plan?budget=300000`);
+  await page.locator('[data-testid=plan-cost] .card-value').waitFor();
+  await chooseFilter(page, 'owner', 'Vellmark Hospitals Trust');
+  await page.locator('[data-testid=plan-scope]', { hasText: 'Scope: Vellmark Hospitals Trust' }).waitFor();
+  await page.locator('#plan-sites tbody tr').first().waitFor();
+  for (const id of await rowSites(page, '#plan-sites')) assert(TRUST_SITES.includes(id), `funded ${id} is the trust's`);
+  eq(await page.locator('#plan-budget').inputValue(), '300000', 'the budget kept with the scope');
+  await page.locator('#plan-name').fill('trust-scope');
+  await page.getByRole('button', { name: 'Save plan' }).click();
+  await page.locator('.save-form .form-status').filter({ hasText: 'Saved as trust-scope' }).waitFor();
+  await page.locator('#saved-plans tr[data-plan="trust-scope"] [data-testid=plan-scope-org]', { hasText: 'Vellmark Hospitals Trust (its admin approves)' }).waitFor();
+  await page.locator('#saved-plans tr[data-plan="trust-scope"]').scrollIntoViewIfNeeded();
+  await shot(page, 'laptop-plan-scope-saved');
+  await page.context().close();
 });
 
 /* ---- main ---- */

@@ -232,6 +232,32 @@ def check_aggregates(res, c, who, visible, writable, scores):
     res.eq(sum(x["count"] for x in (r.json or {}).get("cells", [])), len(visible), who + " matrix/quant cells")
 
 
+def check_filters(res, c, who, rel, visible):
+    """Issue 16 item 5: the filters over exactly the records the caller may read."""
+    top = max([TLPS.index(t) for t in TLPS if SITE_OF[t] in visible] or [0])
+    for t in ("AMBER+STRICT", "RED"):
+        want = {SITE_OF[t]} & visible
+        q = t.replace("+", "%2B")
+        r = c.get("/api/v1/sites?tlp=" + q)
+        res.eq({i["id"] for i in (r.json or {}).get("items", [])}, want, "%s sites?tlp=%s" % (who, t))
+        r = c.get("/api/v1/ranking/fema?tlp=" + q)
+        res.eq([i["site_id"] for i in (r.json or {}).get("items", [])], sorted(want), "%s ranking?tlp=%s" % (who, t))
+        k = TLPS.index(t) + 1  # site k lands in cell (k, k)
+        r = c.get("/api/v1/matrix/fema?likelihood=%d&consequence=%d&tlp=%s" % (k, k, q))
+        res.eq({p["site_id"] for p in (r.json or {}).get("cell", {}).get("items", [])}, want,
+               "%s matrix/fema cell (%d, %d) of tlp=%s" % (who, k, k, t))
+    # owner=mine: the owner's users get the sites they read, the others none
+    r = c.get("/api/v1/sites?owner=mine")
+    res.eq({i["id"] for i in (r.json or {}).get("items", [])}, visible if ORG_OF[rel] == "Matrix Owner" else set(),
+           who + " sites?owner=mine")
+    # every fixture site is of region Test, which every caller reads (CLEAR)
+    r = c.get("/api/v1/register?region=Test&limit=100")
+    res.eq((r.json or {}).get("total"), len(visible), who + " register?region=Test")
+    r = c.get("/api/v1/sites?region=Test&format=csv")
+    res.eq(r.body.splitlines()[0] if r.status == 200 else r.status, "# TLP:" + TLPS[top],
+           who + " sites CSV marked with its rows' highest label")
+
+
 def check_records(res, c, who, rel, role, visible, writable, missing_body):
     """Each record, each endpoint and method."""
     for t in TLPS:
@@ -828,6 +854,7 @@ def run(res, protect, work):
                 visible = {SITE_OF[t] for t in TLPS if role in READ[rel][t]}
                 writable = {SITE_OF[t] for t in TLPS if role in WRITE[rel][t]}
                 check_aggregates(res, c, who, visible, writable, scores)
+                check_filters(res, c, who, rel, visible)  # issue 16 item 5
                 check_records(res, c, who, rel, role, visible, writable, missing)
                 check_resilience(res, c, who, role, visible, writable, missing, rel=rel)  # issue 12
                 check_actions(res, c, who, rel, role, orgs)
