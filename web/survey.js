@@ -4,6 +4,7 @@
 // (what is missing and the measures that answer it), and a second person's confirmation.
 
 import * as api from './api.js';
+import { attachmentsSection } from './attachments.js'; // the visit's evidence
 import { el, put, tlpBadge, threatName, toast } from './ui.js';
 
 const ANSWERS = [['yes', 'Yes'], ['partly', 'Partly'], ['no', 'No'], ['na', 'N/A']];
@@ -95,11 +96,8 @@ function drawSurvey(view, s, qn, current, redraw) {
     proposalsPanel(s, current, redraw),
     findingsPanel(s),
     qn ? questionsPanel(s, qn, redraw) : null,
-    // EVIDENCE (issue 16 item 3, attachments): s.evidence lists the visit's photos and documents
-    el('section', { class: 'panel', 'aria-labelledby': 'survey-evidence-title' },
-      el('h2', { id: 'survey-evidence-title' }, 'Evidence'),
-      (s.evidence || []).length ? el('ul', {}, s.evidence.map((x) => el('li', {}, x.name || String(x.id))))
-        : el('p', { class: 'muted' }, 'No photo or document attached.')));
+    // the evidence: the photos and documents attached with this visit's id (attachments.js)
+    attachmentsSection({ id: s.site_id, name: s.site_name }, { survey: s.id }));
 }
 
 // Answers, grouped by section: four choices per question; saved together.

@@ -10,6 +10,7 @@
 #include "../core/pt_config.h"
 #include "../formats/pt_csv.h"
 #include "../store/pt_attachment_store.h"
+#include "../store/pt_survey_store.h"
 #include "pt_app_audit.h"
 #include "pt_app_registry.h"
 
@@ -112,6 +113,17 @@ enum pt_err pt_app_attachment_add(const struct pt_caller *c, struct pt_db *db,
 	}
 	if ((err = check_upload(in, d)) != PT_OK)
 		goto out;
+	if (in->survey_id > 0) { /* evidence of a visit of this very site */
+		struct pt_survey sv;
+		err = pt_db_survey_get(db, in->survey_id, &sv, d);
+		if (err == PT_ENOTFOUND || (err == PT_OK && strcmp(sv.site_id, in->site_id) != 0)) {
+			err = pt_diag_set(d, PT_EINVAL, 0, "survey", "no visit %lld of site %s",
+					  in->survey_id, in->site_id);
+			goto out;
+		}
+		if (err != PT_OK)
+			goto out;
+	}
 	if ((err = pt_attach_clean(in->data, in->len, &type, &clean, &len, d)) != PT_OK)
 		goto out;
 	if (in->declared != PT_ATTACH_NONE && in->declared != type) {

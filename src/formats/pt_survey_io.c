@@ -337,8 +337,9 @@ json_t *pt_json_survey(const struct pt_survey_view *v)
 	json_object_set_new(o, "proposals", proposals_json(v));
 	json_object_set_new(o, "ratings", ratings_json(v));
 	json_object_set_new(o, "findings", findings_json(v));
-	/* EVIDENCE (issue 16 item 3, attachments: branch attach): the integrator fills
-	 * this array from the attachments stored with this survey's id (survey_id). */
+	/* the evidence: src/http/pt_http_surveys.c fills it from the attachments stored with
+	 * this visit's id (the command line's `survey show` leaves it empty: `attachment list
+	 * SITE --survey N`) */
 	json_object_set_new(o, "evidence", json_array());
 	json_object_set_new(o, "can_record", json_boolean(v->can_record));
 	json_object_set_new(o, "can_confirm", json_boolean(v->can_confirm));

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../app/pt_app_attachments.h"
 #include "../app/pt_app_surveys.h"
+#include "../formats/pt_attachment.h"
 #include "../formats/pt_diag.h"
 #include "../formats/pt_marking_io.h"
 #include "../formats/pt_survey_io.h"
@@ -90,6 +92,40 @@ void pt_h_site_surveys(struct pt_req *r)
 		      pt_marking_json(json_pack("{s:s,s:o*}", "site_id", site, "items", items), tlp));
 }
 
+/* The visit's JSON o with its evidence: the attachments stored with its id, as c may read them
+ * (null when c may not read the site's attachments, which are at least AMBER: docs/access.md
+ * "Attachments"), marked with the higher of the site's label and theirs when it lists any. */
+static json_t *evidence(struct pt_req *r, const struct pt_caller *c,
+			const struct pt_survey_view *v, json_t *o)
+{
+	struct pt_diag d = PT_DIAG_INIT;
+	struct pt_app_attachment_list l;
+	enum pt_tlp marking = v->tlp;
+	json_t *items;
+	size_t i;
+	if (!o)
+		return NULL;
+	memset(&l, 0, sizeof l);
+	if (pt_app_attachments_list(c, r->db, v->survey.site_id, v->survey.id, &l, &d) != PT_OK) {
+		json_object_set_new(o, "evidence", json_null());
+		return pt_marking_json(o, marking);
+	}
+	items = json_array();
+	for (i = 0; items && i < l.n; i++)
+		if (json_array_append_new(items, pt_attachment_json(&l.items[i], l.label))) {
+			json_decref(items);
+			items = NULL;
+		}
+	if (l.n && l.label > marking)
+		marking = l.label;
+	pt_app_attachment_list_clear(&l);
+	if (!items || json_object_set_new(o, "evidence", items)) {
+		json_decref(o);
+		return NULL;
+	}
+	return pt_marking_json(o, marking);
+}
+
 /* 200 the visit id as GET shows it (status: 200 or 201). */
 static void reply_survey(struct pt_req *r, const struct pt_caller *c, long long id,
 			 unsigned status)
@@ -101,7 +137,7 @@ static void reply_survey(struct pt_req *r, const struct pt_caller *c, long long 
 		reply_failure(r, err, &d);
 		return;
 	}
-	pt_reply_json(r, status, pt_marking_json(pt_json_survey(&v), v.tlp));
+	pt_reply_json(r, status, evidence(r, c, &v, pt_json_survey(&v)));
 	pt_survey_view_clear(&v);
 }
 

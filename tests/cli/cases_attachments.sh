@@ -6,7 +6,10 @@
 
 p at-demo 0 --db at.db demo
 A=$DATA/attach
-p at-add-jpg 0 --db at.db attachment add VM-012 "$A/gps.jpg" --caption "north gate" --survey 3 --as trust
+# the evidence of VM-012's FEMA visit (the demo's import made visit 12); a visit of VM-003 is refused
+p at-add-other-visit 65 --db at.db attachment add VM-012 "$A/gps.jpg" --survey 3 --as trust
+err_line "protect: $A/gps.jpg: survey: no visit 3 of site VM-012"
+p at-add-jpg 0 --db at.db attachment add VM-012 "$A/gps.jpg" --caption "north gate" --survey 12 --as trust
 out_line "attachment 1: image/jpeg, 653 bytes, sha256 $(sha256sum "$A/photo.jpg" | cut -c1-64), TLP:AMBER"
 p at-add-png 0 --db at.db attachment add VM-012 "$A/gps.png" --name "car park.png" --people --as trust
 out_has "attachment 2: image/png, 479 bytes, sha256 "
@@ -29,11 +32,11 @@ err_line "protect: $A/photo.jpg: unknown site id \"VM-012\""
 p at-list 0 --db at.db attachment list VM-012 --as trust
 golden attachments-list.txt
 err_line "TLP:AMBER"
-p at-list-survey 0 --db at.db attachment list VM-012 --survey 3 --format json --as analyst
+p at-list-survey 0 --db at.db attachment list VM-012 --survey 12 --format json --as analyst
 pycheck "a survey's evidence" at-list-survey.out '
 assert [a["id"] for a in j["items"]] == [1], j
 a = j["items"][0]
-assert a["survey_id"] == 3 and a["caption"] == "north gate" and a["label"] == "TLP:AMBER", a
+assert a["survey_id"] == 12 and a["caption"] == "north gate" and a["label"] == "TLP:AMBER", a
 assert a["uploaded_by"] == "trust" and a["shows_people"] is False and j["tlp"] == "TLP:AMBER", j'
 p at-list-hidden 66 --db at.db attachment list VM-012 --as relief
 # get: the bytes stored, without the metadata; to a file or standard output

@@ -60,19 +60,27 @@ def audit_actions(protect, db):
     return json.loads(out) if rc == 0 else []
 
 
+def visits(c, site):
+    """The ids of site's visits, newest first (the demo's import made one per method)."""
+    return [v["id"] for v in (c.get("/api/v1/sites/%s/surveys" % site).json or {}).get("items", [])]
+
+
 def t_upload_types(res, port, protect, db):
     trust = login(res, port, "trust")
+    mine = visits(trust, SITE)
+    res.check(len(mine) >= 2, "the site has visits to attach evidence to: %r" % mine)
+    visit, other_visit = (mine + [0, 0])[:2]
     for name, data, ctype in (("north-gate.jpg", S.jpeg_with_gps(), "image/jpeg"),
                               ("car-park.png", S.png_with_gps(), "image/png"),
                               ("survey-notes.pdf", S.pdf_with_info(), "application/pdf")):
         res.check(not no_markers(data), "%s carries metadata before upload" % name)
-        r = upload(trust, data, ctype, name=name, caption="Fence%20line%2C%20east", survey=7)
+        r = upload(trust, data, ctype, name=name, caption="Fence%20line%2C%20east", survey=visit)
         if not res.check(r.status == 201, "upload %s: %r" % (name, r)):
             continue
         a = r.json
         res.eq((a["site_id"], a["name"], a["caption"], a["type"], a["label"], a["survey_id"], a["uploaded_by"],
                 a["shows_people"], a["retain_until"]),
-               (SITE, name, "Fence line, east", ctype, "TLP:AMBER", 7, "trust", False, None), name + " as stored")
+               (SITE, name, "Fence line, east", ctype, "TLP:AMBER", visit, "trust", False, None), name + " as stored")
         res.eq(r.header("location"), "/api/v1/attachments/%d" % a["id"], name + " Location")
         d = trust.get("/api/v1/attachments/%d" % a["id"])
         res.eq(d.status, 200, name + " download")
@@ -98,11 +106,19 @@ def t_upload_types(res, port, protect, db):
         d = trust.get("/api/v1/attachments/%d" % r.json["id"])
         res.check(no_markers(d.raw) and S.photo() in d.raw and b"/Metadata" not in d.raw,
                   "the PDF keeps the photo without its GPS, camera and XMP data")
-    r, ids = listing(trust, survey=7)
-    res.eq(len(ids), 3, "the survey's evidence: the three uploads of survey 7")
+    r, ids = listing(trust, survey=visit)
+    res.eq(len(ids), 3, "the visit's evidence: its three uploads")
     res.eq((r.json or {}).get("tlp"), "TLP:AMBER", "the list is marked AMBER")
-    r, other = listing(trust, survey=8)
-    res.eq(other, [], "survey 8 has no evidence")
+    sv = trust.get("/api/v1/surveys/%d" % visit).json or {}
+    res.eq(sorted(e["id"] for e in sv.get("evidence") or []), sorted(ids), "the visit shows its evidence")
+    res.eq(sv.get("tlp"), "TLP:AMBER", "a visit with evidence is marked as its evidence is")
+    for sid in visits(trust, "VM-013")[:1]:
+        r = upload(trust, S.photo(), "image/jpeg", name="x.jpg", survey=sid)
+        res.eq((r.status, (r.json or {}).get("field")), (400, "survey"), "a visit of another site is refused")
+    r = upload(trust, S.photo(), "image/jpeg", name="x.jpg", survey=999999)
+    res.eq((r.status, (r.json or {}).get("field")), (400, "survey"), "an unknown visit is refused")
+    r, other = listing(trust, survey=other_visit)
+    res.eq(other, [], "the other visit has no evidence")
     res.eq(((r.json or {}).get("label"), (r.json or {}).get("tlp")), ("TLP:AMBER", "TLP:GREEN"),
            "an empty list is marked with the GREEN site's own label (nothing AMBER shown)")
 

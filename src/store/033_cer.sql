@@ -4,7 +4,7 @@
 -- (art. 13(2)), and the sites of its critical infrastructure. What is owed by when is
 -- computed from these (src/core/pt_cer.c), never stored.
 --
--- Applied by src/store/pt_db.c in one transaction when PRAGMA user_version is below 28.
+-- Applied by src/store/pt_db.c in one transaction when PRAGMA user_version is below 33.
 
 CREATE TABLE IF NOT EXISTS cer_entities (
 	org_id INTEGER PRIMARY KEY REFERENCES organisations (id) ON DELETE CASCADE,
@@ -26,4 +26,4 @@ CREATE TABLE IF NOT EXISTS cer_entity_sites (
 );
 CREATE INDEX IF NOT EXISTS cer_entity_sites_site ON cer_entity_sites (site_id);
 
-PRAGMA user_version = 28;
+PRAGMA user_version = 33;
