@@ -2564,6 +2564,9 @@ test('cer: the coordinator sees which entities lack their assessment or plan; th
     await fetch(`/api/v1/organisations/${id}/cer`, { method: 'PATCH', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token }, body: JSON.stringify({ resilience_plan_on: '' }) });
   }, orgId);
   await ta.context().close();
+  assert(problems.length === 0, problems.slice(0, 5).join('; '));
+});
+
 /* ---- issue 16, item 7: peers and what-if ---- */
 
 test('peers: the trust operator compares its hospital with its peers and asks what a measure would change', async () => {
@@ -2589,65 +2592,136 @@ test('peers: the trust operator compares its hospital with its peers and asks wh
   assert(found.length === 0, found.slice(0, 4).join('; '));
   await page.context().close();
   assert(problems.length === 0, problems.slice(0, 5).join('; '));
-/* ---- issue 16, item 2: edit a site on the page ---- */
+});
 
-test('site edit: the trust operator edits VM-012\'s occupancy and location, sees a server error next to a bad field, and the change persists', async () => {
-  const trust = who('trust', 'trust');   // Vellmark Hospitals Trust, operator: owns VM-012 to VM-015
-  const page = await newPage();
-  await login(page, trust);
-  await page.goto(BASE + '/#/site/VM-012');
-  const form = page.locator('#form-site');
-  await form.waitFor();
-  // figures for reading on the site view
-  eq((await page.locator('[data-testid=fact-peak]').textContent()).trim(), '3,000 people', 'the occupancy for reading');
-  eq((await page.locator('[data-testid=fact-value]').textContent()).trim(), 'EUR 520 million', 'the economic value for reading');
-  eq(await page.locator('#site-edit-emergency-department').inputValue(), 'yes', 'the hospital has an emergency department');
-  const peak = page.locator('#site-edit-peak-occupancy');
-  eq(await peak.inputValue(), '3000', 'the form holds the stored occupancy');
-  await peak.fill('3250');
-  await page.locator('[data-testid=reading-peak_occupancy]').filter({ hasText: /^3,250 people$/ }).waitFor();
-  // the location: a click on the map moves the marker and fills the coordinates
-  const lat0 = await page.locator('#site-edit-lat').inputValue();
-  const lon0 = await page.locator('#site-edit-lon').inputValue();
-  await page.locator('.site-edit-pin').waitFor();
-  const box = await page.locator('[data-testid=site-edit-map]').boundingBox();
-  await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.3);
-  const lat1 = await page.locator('#site-edit-lat').inputValue();
-  const lon1 = await page.locator('#site-edit-lon').inputValue();
-  assert(Number(lat1) > Number(lat0) && Number(lon1) < Number(lon0), `the click moved the site north-west: ${lat0},${lon0} -> ${lat1},${lon1}`);
-  // a name the server refuses (a right-to-left override cannot reach a public alert): its error
-  // is shown next to the name, and nothing of the change is written
-  const name = page.locator('#site-edit-name');
-  await name.fill('Orrinford General Hospital\u202e');
-  await page.locator('[data-testid=site-edit-save]').click();
-  await page.locator('[data-testid=err-name]').filter({ hasText: /public alert/ }).waitFor();
-  eq(await name.getAttribute('aria-invalid'), 'true', 'the name the server named is marked invalid');
-  assert(/The server refused the change: Name:/.test(await page.locator('[data-testid=site-edit-error]').textContent()), 'the form says the server refused the name');
-  eq((await page.locator('[data-testid=fact-peak]').textContent()).trim(), '3,000 people', 'nothing written');
-  await shot(page, 'laptop-site-edit-server-error');
-  await name.fill('Orrinford General Hospital');
-  await page.locator('[data-testid=site-edit-save]').click();
-  await page.locator('[data-testid=site-edit-status]').filter({ hasText: /^Saved: peak occupancy, lat, lon\.$/ }).waitFor();
-  eq(await name.getAttribute('aria-invalid'), null, 'the name is no longer marked');
-  eq((await page.locator('[data-testid=fact-peak]').textContent()).trim(), '3,250 people', 'the facts follow the change');
-  await shot(page, 'laptop-site-edit-saved');
-  await page.locator('[data-testid=site-facts]').scrollIntoViewIfNeeded();
-  await shot(page, 'laptop-site-edit-facts');
-  // after a reload the change is there, read from the server
-  await page.reload();
-  await page.locator('#form-site').waitFor();
-  eq((await page.locator('[data-testid=fact-peak]').textContent()).trim(), '3,250 people', 'the occupancy persists');
-  eq(await page.locator('#site-edit-peak-occupancy').inputValue(), '3250', 'the form reads the stored occupancy');
-  eq((await page.locator('[data-testid=fact-location]').textContent()).trim(), `${Number(lat1).toFixed(4)}, ${Number(lon1).toFixed(4)}`, 'the location persists');
-  await page.locator('[data-testid=site-readers]').waitFor();
-  await page.locator('[data-testid=site-edit]').scrollIntoViewIfNeeded();
-  await shot(page, 'laptop-site-edit-reloaded');
-  // the form at tablet size: one column, the map under the figures
-  await page.setViewportSize(VIEWPORTS.tablet);
-  await page.locator('[data-testid=site-edit]').scrollIntoViewIfNeeded();
-  await shot(page, 'tablet-site-edit');
-  assert(problems.length === 0, problems.slice(0, 5).join('; '));
+test('lifecycle: the trust commits and installs a measure at VM-012, a government analyst verifies it by inspection', async () => {
+  const SITE = 'VM-012';   // Orrinford General Hospital, the hospital trust's (TLP:GREEN)
+  const M = 'security_guards';
+  const trust = await newPage();
+  await login(trust, who('trust', 'trust'));
+  await trust.goto(`${BASE}/#/site/${SITE}`);
+  const form = trust.locator('[data-testid=measure-commit-form]');
+  await form.locator(`#ms-commit-measure option[value=${M}]`).waitFor({ state: 'attached' });
+  await form.locator('#ms-commit-measure').selectOption(M);
+  await form.locator('#ms-commit-note').fill('Funded by the trust itself');
+  await form.locator('[data-testid=measure-commit]').click();
+  const row = (page) => page.locator(`#site-measures tbody tr[data-measure=${M}]`);
+  await row(trust).locator('[data-testid=measure-state]', { hasText: 'accepted' }).waitFor();
+  eq((await row(trust).locator('td').nth(2).textContent()).trim(), 'own (no plan)', 'committed outside a plan');
+  // committed -> installed, dated before today
+  await row(trust).getByRole('button', { name: 'Mark installed' }).click();
+  const inst = trust.locator('.measure-step-form');
+  await inst.locator('input[name=on_date]').fill('2026-11-20');
+  await inst.locator('textarea[name=note]').fill('Two guards at the main entrance');
+  await inst.locator('[data-testid=measure-install-save]').click();
+  await row(trust).locator('[data-testid=measure-state]', { hasText: 'installed 2026-11-20' }).waitFor();
+  eq(await row(trust).locator('button[data-step]').count(), 0, 'the installer has no further step (it may not verify)');
+  await row(trust).scrollIntoViewIfNeeded();
+  await shot(trust, 'lifecycle-trust-installed');
+  // the register's link form offers the measures that reduce the risk: staff training for arson
+  // (not at the site: saving commits it), never CCTV for cyber-physical sabotage
+  await trust.locator('#mainnav').getByRole('link', { name: 'Register' }).click();
+  const regRow = (threat) => trust.locator(`#register tbody tr[data-site=${SITE}][data-threat=${threat}]`);
+  await regRow('cyber_physical').locator('[data-testid=reg-edit]').click();
+  await trust.locator('dialog .measures-set').waitFor();
+  const offered = await trust.locator('dialog .measures-set input[type=checkbox]').evaluateAll((xs) => xs.map((x) => x.value));
+  assert(!offered.includes('cctv') && offered.includes('cyber_hardening'), `cyber-physical offers what reduces it: ${offered}`);
+  await trust.locator('dialog').getByRole('button', { name: 'Cancel' }).click();
+  await regRow('arson').locator('[data-testid=reg-edit]').click();
+  const staff = trust.locator('dialog .measures-set label', { hasText: 'Staff counter-terrorism awareness training' });
+  eq((await staff.textContent()).trim(), 'Staff counter-terrorism awareness training (not at the site: saving commits it)', 'staff training offered for arson');
+  await staff.locator('input').check();
+  await trust.locator('#re-treatment').selectOption('reduce');
+  await shot(trust, 'lifecycle-trust-register-link');
+  await trust.locator('dialog').getByRole('button', { name: 'Save decision' }).click();
+  await regRow('arson').locator('[data-testid=reg-treatment]', { hasText: 'reduce' }).waitFor();
+  assert((await regRow('arson').textContent()).includes('staff_awareness_training'), 'the decision links staff training');
+  await trust.context().close();
+
+  const an = await newPage('laptop', { bypassCSP: true });   // axe-core below
+  await login(an, U.analyst);
+  await an.goto(`${BASE}/#/site/${SITE}`);
+  await row(an).getByRole('button', { name: 'Verify' }).click();
+  const ver = an.locator('.measure-step-form');
+  await ver.waitFor();
+  const findings = await axe(an, 'site page, verify form open');
+  eq(findings.length, 0, `no serious WCAG finding: ${findings.join('; ')}`);
+  await ver.locator('select[name=method]').selectOption('inspection');
+  // a re-verification date beyond five years: the server's error next to its field
+  await ver.locator('input[name=reverify_by]').fill('2032-12-01');
+  await ver.locator('[data-testid=measure-verify-save]').click();
+  const err = ver.locator('[id$=-reverify_by-err]');
+  await err.filter({ hasText: 'more than 5 years' }).waitFor();
+  eq(await ver.locator('input[name=reverify_by]').getAttribute('aria-invalid'), 'true', 'the field is marked');
+  await ver.scrollIntoViewIfNeeded();
+  await shot(an, 'lifecycle-analyst-verify-form');
+  await ver.locator('input[name=reverify_by]').fill('2028-12-01');
+  await ver.locator('textarea[name=note]').fill('Both posts staffed, logbook kept');
+  await ver.locator('[data-testid=measure-verify-save]').click();
+  await row(an).locator('[data-testid=measure-verification]').waitFor();
+  eq((await row(an).locator('[data-testid=measure-verification]').textContent()).trim(),
+    'inspection 2026-12-01 by analyst; again by 2028-12-01', 'the verification shown');
+  eq((await row(an).locator('[data-testid=measure-state] .pill').textContent()).trim(), 'verified', 'verified');
+  // every step with its date and who
+  await row(an).locator('[data-testid=measure-history-toggle]').click();
+  const hist = an.locator('[data-testid=measure-history] li');
+  await hist.first().waitFor();
+  const steps = await hist.allTextContents();
+  eq(steps.length, 3, `three steps: ${steps.join(' | ')}`);
+  assert(/committed by trust.*Funded by the trust itself/.test(steps[0]), `the commitment: ${steps[0]}`);
+  assert(/installed by trust, installed on 2026-11-20/.test(steps[1]), `the installation: ${steps[1]}`);
+  assert(/verified by analyst, by inspection on 2026-12-01, again by 2028-12-01/.test(steps[2]), `the verification: ${steps[2]}`);
+  await an.locator('#site-measures').scrollIntoViewIfNeeded();
+  await shot(an, 'lifecycle-analyst-verified');
+  await an.context().close();
+});
+
+/* ---- issue 16 item 3: attachments (photos and documents of a site) ---- */
+
+// The hospital trust's operator photographs the north gate of its hospital VM-012 (the
+// fictional test photo with GPS and camera data), uploads it marked as showing people, and
+// downloads it: the file it gets is the photo without that data; a program renamed .jpg is
+// refused next to the file field.
+test('attachments: the trust uploads a photo to VM-012 and downloads it without its GPS data', async () => {
+  const data = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'cli', 'data', 'attach');
+  const before = problems.length;
+  const page = await newPage('laptop');
+  await login(page, who('trust', 'trust'));
+  await page.goto(`${BASE}/#/site/VM-012`);
+  const box = page.locator('[data-testid=site-attachments]');
+  await box.locator('#attach-file').waitFor();
+  // refused by its bytes, whatever its name says
+  await box.locator('#attach-file').setInputFiles({ name: 'north-gate.jpg', mimeType: 'image/jpeg', buffer: fs.readFileSync(path.join(data, 'program.jpg')) });
+  await box.locator('[data-testid=attachment-upload]').click();
+  await page.locator('#attach-file-error', { hasText: 'not a JPEG, PNG or PDF' }).waitFor();
+  eq(await box.locator('#attachments-table').count(), 0, 'nothing stored');
+  await box.locator('#attach-file').scrollIntoViewIfNeeded();
+  await shot(page, 'attachments-refused');
+  // the photo with GPS and camera data
+  await box.locator('#attach-file').setInputFiles(path.join(data, 'gps.jpg'));
+  await box.locator('#attach-caption').fill('North gate, bollards seen from the car park');
+  await box.locator('#attach-people').check();
+  await box.locator('[data-testid=attachment-upload]').click();
+  const row = box.locator('#attachments-table tbody tr', { hasText: 'gps.jpg' });
+  await row.waitFor();
+  eq((await row.locator('td').nth(1).textContent()).trim(), 'North gate, bollards seen from the car park', 'the caption');
+  assert((await row.locator('[data-testid=attachment-retain]').textContent()).includes('shows people'), 'kept until a date: it shows people');
+  eq((await page.locator('#site-attachments-title').locator('..').locator('.tlp').textContent()).trim(), 'TLP:AMBER', 'labelled AMBER although the site is GREEN');
+  await page.locator('#site-attachments-title').scrollIntoViewIfNeeded();
+  await shot(page, 'attachments-site');
+  const [download] = await Promise.all([page.waitForEvent('download'), row.locator('[data-testid=attachment-download]').click()]);
+  eq(download.suggestedFilename(), 'gps.jpg', 'the download\'s name');
+  const saved = path.join(OUT, 'attachments-download.jpg');
+  await download.saveAs(saved);
+  const got = fs.readFileSync(saved);
+  assert(got.equals(fs.readFileSync(path.join(data, 'photo.jpg'))), 'the download is the photo without its Exif, GPS, XMP, IPTC and comment');
+  for (const m of ['Exif', 'GPS', 'Fictocam']) assert(!got.includes(m), `no ${m} in the download`);
   await page.context().close();
+  // the refused upload's 415 is an expected answer, shown next to the field
+  const mine = problems.slice(before).filter((p) => !/status of 415/.test(p));
+  assert(mine.length === 0, mine.slice(0, 5).join('; '));
+});
+
 /* ---- issue 16 item 3: surveys. The trust's operator records a visit of its hospital VM-012,
    answers the questionnaire, sees the proposed ratings and rates; its admin, a second person,
    confirms it and the site's rating changes. ---- */
@@ -2710,50 +2784,8 @@ test('survey: the trust operator records a visit, a second user confirms', async
   eq(ass.items.find((r) => r.threat_id === 'cyber_physical').vulnerability_rating, 3, 'the confirmed rating counts');
   await admin.context().close();
   assert(problems.length === 0, problems.slice(0, 5).join('; '));
-/* ---- issue 16 item 3: attachments (photos and documents of a site) ---- */
+});
 
-// The hospital trust's operator photographs the north gate of its hospital VM-012 (the
-// fictional test photo with GPS and camera data), uploads it marked as showing people, and
-// downloads it: the file it gets is the photo without that data; a program renamed .jpg is
-// refused next to the file field.
-test('attachments: the trust uploads a photo to VM-012 and downloads it without its GPS data', async () => {
-  const data = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'cli', 'data', 'attach');
-  const before = problems.length;
-  const page = await newPage('laptop');
-  await login(page, who('trust', 'trust'));
-  await page.goto(`${BASE}/#/site/VM-012`);
-  const box = page.locator('[data-testid=site-attachments]');
-  await box.locator('#attach-file').waitFor();
-  // refused by its bytes, whatever its name says
-  await box.locator('#attach-file').setInputFiles({ name: 'north-gate.jpg', mimeType: 'image/jpeg', buffer: fs.readFileSync(path.join(data, 'program.jpg')) });
-  await box.locator('[data-testid=attachment-upload]').click();
-  await page.locator('#attach-file-error', { hasText: 'not a JPEG, PNG or PDF' }).waitFor();
-  eq(await box.locator('#attachments-table').count(), 0, 'nothing stored');
-  await box.locator('#attach-file').scrollIntoViewIfNeeded();
-  await shot(page, 'attachments-refused');
-  // the photo with GPS and camera data
-  await box.locator('#attach-file').setInputFiles(path.join(data, 'gps.jpg'));
-  await box.locator('#attach-caption').fill('North gate, bollards seen from the car park');
-  await box.locator('#attach-people').check();
-  await box.locator('[data-testid=attachment-upload]').click();
-  const row = box.locator('#attachments-table tbody tr', { hasText: 'gps.jpg' });
-  await row.waitFor();
-  eq((await row.locator('td').nth(1).textContent()).trim(), 'North gate, bollards seen from the car park', 'the caption');
-  assert((await row.locator('[data-testid=attachment-retain]').textContent()).includes('shows people'), 'kept until a date: it shows people');
-  eq((await page.locator('#site-attachments-title').locator('..').locator('.tlp').textContent()).trim(), 'TLP:AMBER', 'labelled AMBER although the site is GREEN');
-  await page.locator('#site-attachments-title').scrollIntoViewIfNeeded();
-  await shot(page, 'attachments-site');
-  const [download] = await Promise.all([page.waitForEvent('download'), row.locator('[data-testid=attachment-download]').click()]);
-  eq(download.suggestedFilename(), 'gps.jpg', 'the download\'s name');
-  const saved = path.join(OUT, 'attachments-download.jpg');
-  await download.saveAs(saved);
-  const got = fs.readFileSync(saved);
-  assert(got.equals(fs.readFileSync(path.join(data, 'photo.jpg'))), 'the download is the photo without its Exif, GPS, XMP, IPTC and comment');
-  for (const m of ['Exif', 'GPS', 'Fictocam']) assert(!got.includes(m), `no ${m} in the download`);
-  await page.context().close();
-  // the refused upload's 415 is an expected answer, shown next to the field
-  const mine = problems.slice(before).filter((p) => !/status of 415/.test(p));
-  assert(mine.length === 0, mine.slice(0, 5).join('; '));
 /* ---- issue 16, items 5 and 1 (page): filters in the URL, My sites, CSV with its marking, a matrix cell's pairs ---- */
 
 if (!U.trust) U.trust = who('trust', 'trust');   // Vellmark Hospitals Trust (operator), operator: owns VM-012..VM-015
@@ -2947,90 +2979,68 @@ test('filter: the coordinator saves a plan scoped to the trust; the saved plans 
   await page.context().close();
 });
 
-/* ---- main ---- */
+/* ---- issue 16, item 2: edit a site on the page ---- */
 
-// ---- issue 16, item 4: measures through their life ----
-test('lifecycle: the trust commits and installs a measure at VM-012, a government analyst verifies it by inspection', async () => {
-  const SITE = 'VM-012';   // Orrinford General Hospital, the hospital trust's (TLP:GREEN)
-  const M = 'security_guards';
-  const trust = await newPage();
-  await login(trust, who('trust', 'trust'));
-  await trust.goto(`${BASE}/#/site/${SITE}`);
-  const form = trust.locator('[data-testid=measure-commit-form]');
-  await form.locator(`#ms-commit-measure option[value=${M}]`).waitFor({ state: 'attached' });
-  await form.locator('#ms-commit-measure').selectOption(M);
-  await form.locator('#ms-commit-note').fill('Funded by the trust itself');
-  await form.locator('[data-testid=measure-commit]').click();
-  const row = (page) => page.locator(`#site-measures tbody tr[data-measure=${M}]`);
-  await row(trust).locator('[data-testid=measure-state]', { hasText: 'accepted' }).waitFor();
-  eq((await row(trust).locator('td').nth(2).textContent()).trim(), 'own (no plan)', 'committed outside a plan');
-  // committed -> installed, dated before today
-  await row(trust).getByRole('button', { name: 'Mark installed' }).click();
-  const inst = trust.locator('.measure-step-form');
-  await inst.locator('input[name=on_date]').fill('2026-11-20');
-  await inst.locator('textarea[name=note]').fill('Two guards at the main entrance');
-  await inst.locator('[data-testid=measure-install-save]').click();
-  await row(trust).locator('[data-testid=measure-state]', { hasText: 'installed 2026-11-20' }).waitFor();
-  eq(await row(trust).locator('button[data-step]').count(), 0, 'the installer has no further step (it may not verify)');
-  await row(trust).scrollIntoViewIfNeeded();
-  await shot(trust, 'lifecycle-trust-installed');
-  // the register's link form offers the measures that reduce the risk: staff training for arson
-  // (not at the site: saving commits it), never CCTV for cyber-physical sabotage
-  await trust.locator('#mainnav').getByRole('link', { name: 'Register' }).click();
-  const regRow = (threat) => trust.locator(`#register tbody tr[data-site=${SITE}][data-threat=${threat}]`);
-  await regRow('cyber_physical').locator('[data-testid=reg-edit]').click();
-  await trust.locator('dialog .measures-set').waitFor();
-  const offered = await trust.locator('dialog .measures-set input[type=checkbox]').evaluateAll((xs) => xs.map((x) => x.value));
-  assert(!offered.includes('cctv') && offered.includes('cyber_hardening'), `cyber-physical offers what reduces it: ${offered}`);
-  await trust.locator('dialog').getByRole('button', { name: 'Cancel' }).click();
-  await regRow('arson').locator('[data-testid=reg-edit]').click();
-  const staff = trust.locator('dialog .measures-set label', { hasText: 'Staff counter-terrorism awareness training' });
-  eq((await staff.textContent()).trim(), 'Staff counter-terrorism awareness training (not at the site: saving commits it)', 'staff training offered for arson');
-  await staff.locator('input').check();
-  await trust.locator('#re-treatment').selectOption('reduce');
-  await shot(trust, 'lifecycle-trust-register-link');
-  await trust.locator('dialog').getByRole('button', { name: 'Save decision' }).click();
-  await regRow('arson').locator('[data-testid=reg-treatment]', { hasText: 'reduce' }).waitFor();
-  assert((await regRow('arson').textContent()).includes('staff_awareness_training'), 'the decision links staff training');
-  await trust.context().close();
-
-  const an = await newPage('laptop', { bypassCSP: true });   // axe-core below
-  await login(an, U.analyst);
-  await an.goto(`${BASE}/#/site/${SITE}`);
-  await row(an).getByRole('button', { name: 'Verify' }).click();
-  const ver = an.locator('.measure-step-form');
-  await ver.waitFor();
-  const findings = await axe(an, 'site page, verify form open');
-  eq(findings.length, 0, `no serious WCAG finding: ${findings.join('; ')}`);
-  await ver.locator('select[name=method]').selectOption('inspection');
-  // a re-verification date beyond five years: the server's error next to its field
-  await ver.locator('input[name=reverify_by]').fill('2032-12-01');
-  await ver.locator('[data-testid=measure-verify-save]').click();
-  const err = ver.locator('[id$=-reverify_by-err]');
-  await err.filter({ hasText: 'more than 5 years' }).waitFor();
-  eq(await ver.locator('input[name=reverify_by]').getAttribute('aria-invalid'), 'true', 'the field is marked');
-  await ver.scrollIntoViewIfNeeded();
-  await shot(an, 'lifecycle-analyst-verify-form');
-  await ver.locator('input[name=reverify_by]').fill('2028-12-01');
-  await ver.locator('textarea[name=note]').fill('Both posts staffed, logbook kept');
-  await ver.locator('[data-testid=measure-verify-save]').click();
-  await row(an).locator('[data-testid=measure-verification]').waitFor();
-  eq((await row(an).locator('[data-testid=measure-verification]').textContent()).trim(),
-    'inspection 2026-12-01 by analyst; again by 2028-12-01', 'the verification shown');
-  eq((await row(an).locator('[data-testid=measure-state] .pill').textContent()).trim(), 'verified', 'verified');
-  // every step with its date and who
-  await row(an).locator('[data-testid=measure-history-toggle]').click();
-  const hist = an.locator('[data-testid=measure-history] li');
-  await hist.first().waitFor();
-  const steps = await hist.allTextContents();
-  eq(steps.length, 3, `three steps: ${steps.join(' | ')}`);
-  assert(/committed by trust.*Funded by the trust itself/.test(steps[0]), `the commitment: ${steps[0]}`);
-  assert(/installed by trust, installed on 2026-11-20/.test(steps[1]), `the installation: ${steps[1]}`);
-  assert(/verified by analyst, by inspection on 2026-12-01, again by 2028-12-01/.test(steps[2]), `the verification: ${steps[2]}`);
-  await an.locator('#site-measures').scrollIntoViewIfNeeded();
-  await shot(an, 'lifecycle-analyst-verified');
-  await an.context().close();
+test('site edit: the trust operator edits VM-012\'s occupancy and location, sees a server error next to a bad field, and the change persists', async () => {
+  const trust = who('trust', 'trust');   // Vellmark Hospitals Trust, operator: owns VM-012 to VM-015
+  const page = await newPage();
+  await login(page, trust);
+  await page.goto(BASE + '/#/site/VM-012');
+  const form = page.locator('#form-site');
+  await form.waitFor();
+  // figures for reading on the site view
+  eq((await page.locator('[data-testid=fact-peak]').textContent()).trim(), '3,000 people', 'the occupancy for reading');
+  eq((await page.locator('[data-testid=fact-value]').textContent()).trim(), 'EUR 520 million', 'the economic value for reading');
+  eq(await page.locator('#site-edit-emergency-department').inputValue(), 'yes', 'the hospital has an emergency department');
+  const peak = page.locator('#site-edit-peak-occupancy');
+  eq(await peak.inputValue(), '3000', 'the form holds the stored occupancy');
+  await peak.fill('3250');
+  await page.locator('[data-testid=reading-peak_occupancy]').filter({ hasText: /^3,250 people$/ }).waitFor();
+  // the location: a click on the map moves the marker and fills the coordinates
+  const lat0 = await page.locator('#site-edit-lat').inputValue();
+  const lon0 = await page.locator('#site-edit-lon').inputValue();
+  await page.locator('.site-edit-pin').waitFor();
+  const box = await page.locator('[data-testid=site-edit-map]').boundingBox();
+  await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.3);
+  const lat1 = await page.locator('#site-edit-lat').inputValue();
+  const lon1 = await page.locator('#site-edit-lon').inputValue();
+  assert(Number(lat1) > Number(lat0) && Number(lon1) < Number(lon0), `the click moved the site north-west: ${lat0},${lon0} -> ${lat1},${lon1}`);
+  // a name the server refuses (a right-to-left override cannot reach a public alert): its error
+  // is shown next to the name, and nothing of the change is written
+  const name = page.locator('#site-edit-name');
+  await name.fill('Orrinford General Hospital\u202e');
+  await page.locator('[data-testid=site-edit-save]').click();
+  await page.locator('[data-testid=err-name]').filter({ hasText: /public alert/ }).waitFor();
+  eq(await name.getAttribute('aria-invalid'), 'true', 'the name the server named is marked invalid');
+  assert(/The server refused the change: Name:/.test(await page.locator('[data-testid=site-edit-error]').textContent()), 'the form says the server refused the name');
+  eq((await page.locator('[data-testid=fact-peak]').textContent()).trim(), '3,000 people', 'nothing written');
+  await shot(page, 'laptop-site-edit-server-error');
+  await name.fill('Orrinford General Hospital');
+  await page.locator('[data-testid=site-edit-save]').click();
+  await page.locator('[data-testid=site-edit-status]').filter({ hasText: /^Saved: peak occupancy, lat, lon\.$/ }).waitFor();
+  eq(await name.getAttribute('aria-invalid'), null, 'the name is no longer marked');
+  eq((await page.locator('[data-testid=fact-peak]').textContent()).trim(), '3,250 people', 'the facts follow the change');
+  await shot(page, 'laptop-site-edit-saved');
+  await page.locator('[data-testid=site-facts]').scrollIntoViewIfNeeded();
+  await shot(page, 'laptop-site-edit-facts');
+  // after a reload the change is there, read from the server
+  await page.reload();
+  await page.locator('#form-site').waitFor();
+  eq((await page.locator('[data-testid=fact-peak]').textContent()).trim(), '3,250 people', 'the occupancy persists');
+  eq(await page.locator('#site-edit-peak-occupancy').inputValue(), '3250', 'the form reads the stored occupancy');
+  eq((await page.locator('[data-testid=fact-location]').textContent()).trim(), `${Number(lat1).toFixed(4)}, ${Number(lon1).toFixed(4)}`, 'the location persists');
+  await page.locator('[data-testid=site-readers]').waitFor();
+  await page.locator('[data-testid=site-edit]').scrollIntoViewIfNeeded();
+  await shot(page, 'laptop-site-edit-reloaded');
+  // the form at tablet size: one column, the map under the figures
+  await page.setViewportSize(VIEWPORTS.tablet);
+  await page.locator('[data-testid=site-edit]').scrollIntoViewIfNeeded();
+  await shot(page, 'tablet-site-edit');
+  assert(problems.length === 0, problems.slice(0, 5).join('; '));
+  await page.context().close();
 });
+
+/* ---- main ---- */
 
 async function main() {
   fs.mkdirSync(OUT, { recursive: true });
