@@ -68,9 +68,10 @@ export function whatIfSection(site) {
   const form = el('form', { class: 'cer-form' },
     el('div', { class: 'field' }, el('label', { for: 'whatif-measure' }, 'Measure'), measure, err),
     el('div', { class: 'field' }, el('label', { for: 'whatif-method' }, 'Method'), method),
-    el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'btn btn-primary', dataset: { testid: 'what-if-run' } }, 'What would it change?')));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
+    el('div', { class: 'actions' }, el('button', { type: 'button', class: 'btn btn-primary', dataset: { testid: 'what-if-run' }, onclick: () => run() }, 'Show its effect')));
+  // a read, not a save: a plain button (read-only users have no submit buttons), Enter runs it too
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); run(); });
+  async function run() {
     err.textContent = '';
     if (!measure.value) { err.textContent = 'Choose a measure.'; return; }
     put(out, el('p', { class: 'loading' }, 'Ranking with the measure added…'));
@@ -94,7 +95,7 @@ export function whatIfSection(site) {
       w.change.score !== null ? el('p', { dataset: { testid: 'what-if-change' } }, w.change.score < 0
         ? `It would lower the risk by ${scoreText(w.method, -w.change.score)}${w.change.rank > 0 ? ` and move the site down ${w.change.rank} place${w.change.rank > 1 ? 's' : ''}` : ''}.`
         : 'It would not change the risk by this method.') : null);
-  });
+  }
   return el('section', { class: 'panel', 'aria-labelledby': 'whatif-title' },
     el('h2', { id: 'whatif-title' }, 'What would a measure change?'),
     el('p', { class: 'muted small' }, 'Its catalogue effects applied to this site\'s assessment (FEMA: V × (1 − v), rounded; quantitative: V × (1 − v), C × (1 − c)), before anyone commits to it.'),

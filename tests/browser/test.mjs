@@ -134,8 +134,9 @@ async function newPage(viewport = 'laptop', { bypassCSP = false } = {}) {
   page.on('console', (m) => {
     // A 401 before log-in and the 404 of a record one may not see are expected answers (and
     // issue 14: the 413 of a simulation beyond the role's limit; issue 15: the 409 of a decision
-    // whose value is in force already, shown next to its field).
-    if (m.type() === 'error' && !/status of (401|404|400|403|409|413)/.test(m.text())) problems.push(`console: ${m.text()}`);
+    // whose value is in force already, shown next to its field; issue 16: the 415 of a file
+    // that is no JPEG, PNG or PDF by its bytes, shown next to the upload).
+    if (m.type() === 'error' && !/status of (401|404|400|403|409|413|415)/.test(m.text())) problems.push(`console: ${m.text()}`);
   });
   return page;
 }
