@@ -34,6 +34,7 @@ enum pt_db_module {
 	PT_DBM_ALERTS,     /**< pt_alert_store.c (issue 13: public alerts) */
 	PT_DBM_EXERCISE,   /**< pt_exercise_store.c (issue 15: exercise runs) */
 	PT_DBM_EXERCISE_LINKS, /**< pt_exercise_report_store.c (issue 15: improvement links) */
+	PT_DBM_HISTORY,    /**< pt_history_store.c (issue 16 item 6: snapshots) */
 	PT_DBM_COUNT
 };
 
