@@ -261,12 +261,12 @@ static enum pt_err check_name(const char *name, struct pt_diag *d)
 {
 	size_t i, len = name ? strlen(name) : 0;
 	if (!len || len >= PT_HIST_NAME_MAX)
-		return pt_diag_set(d, PT_EINVAL, 0, "name", "name: 1 to %d characters",
+		return pt_diag_set(d, PT_EINVAL, 0, "name", "1 to %d characters",
 				   PT_HIST_NAME_MAX - 1);
 	for (i = 0; i < len; i++)
 		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
 			return pt_diag_set(d, PT_EINVAL, 0, "name",
-					   "name: no control characters");
+					   "no control characters");
 	return PT_OK;
 }
 
@@ -287,7 +287,7 @@ enum pt_err pt_app_snapshot_take(const struct pt_caller *c, struct pt_db *db, co
 	if ((err = check_name(name, d)) != PT_OK)
 		return err;
 	if (method != PT_METHOD_FEMA && method != PT_METHOD_QUANT)
-		return pt_diag_set(d, PT_EINVAL, 0, "method", "method: fema or quant");
+		return pt_diag_set(d, PT_EINVAL, 0, "method", "fema or quant");
 	if ((err = pt_app_history_inputs(db, c->now, &in, d)) != PT_OK)
 		return err;
 	pt_strlcpy(out->name, name, sizeof out->name);
@@ -345,7 +345,7 @@ static enum pt_err load_snapshot(struct pt_db *db, long long id, const char *fie
 	memset(in, 0, sizeof *in);
 	if ((err = pt_db_snapshot_get(db, id, m, &json, &len, d)) != PT_OK) {
 		if (err == PT_ENOTFOUND)
-			pt_diag_set(d, PT_ENOTFOUND, 0, field, "%s: no snapshot %lld", field, id);
+			pt_diag_set(d, PT_ENOTFOUND, 0, field, "no snapshot %lld", id);
 		return err;
 	}
 	if ((err = pt_hist_inputs_from_json(json, len, in, d)) != PT_OK)
