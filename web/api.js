@@ -419,3 +419,12 @@ export const runAlert = (id, b) => call('POST', `/runs/${encodeURIComponent(id)}
 export const runEventsUrl = (id) => `${BASE}/runs/${encodeURIComponent(id)}/events`;
 /** The after-action report: format html (a printable page) or csv (the improvement plan). */
 export const runReportUrl = (id, format) => `${BASE}/runs/${encodeURIComponent(id)}/report?format=${format}`;
+
+/* ---- issue 16 item 6: history and comparison (docs/api.md, "History") ---- */
+/** Every snapshot's summary, with can_take. */
+export const snapshots = () => all('/snapshots');
+export const takeSnapshot = (b) => call('POST', '/snapshots', { json: b });
+export const snapshot = (id, method) => call('GET', `/snapshots/${encodeURIComponent(id)}`, { query: { method } });
+export const deleteSnapshot = (id) => call('DELETE', `/snapshots/${encodeURIComponent(id)}`);
+/** {from, to, method, threat_level}: the comparison (marked). */
+export const compare = (q) => call('GET', '/compare', { query: q });

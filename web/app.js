@@ -19,6 +19,7 @@ import { renderSimulate } from './simulate.js'; // issue 14: a mass-casualty sim
 import { canSimulate } from './roles.js'; // issue 14
 import { renderExercises } from './exercises.js'; // issue 15: exercise runs
 import { renderRun } from './run.js'; // issue 15: one run (facilitator, player, evaluator)
+import { renderHistory } from './history.js'; // issue 16 item 6: snapshots and comparison
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -84,6 +85,7 @@ const ROUTES = [
   { re: /^#\/exercises$/, view: 'exercises', title: 'Exercises', nav: 'Exercises', href: '#/exercises', allowed: canSeeExercises, draw: () => renderExercises(main, ctx) }, // issue 15
   { re: /^#\/runs\/(\d{1,15})$/, view: 'run', title: 'Exercise run', allowed: canSeeExercises, draw: (m) => renderRun(main, ctx, m[1]) }, // issue 15
   { re: /^#\/register$/, view: 'register', title: 'Risk register', nav: 'Register', href: '#/register', draw: () => renderRegister(main, ctx) },
+  { re: /^#\/history(\?.*)?$/, view: 'history', title: 'History', nav: 'History', href: '#/history', draw: (m) => renderHistory(main, ctx, new URLSearchParams((m[1] || '').slice(1))) }, // issue 16 item 6
   { re: /^#\/import$/, view: 'import', title: 'Import', nav: 'Import', href: '#/import', allowed: canImport, draw: () => renderImport(main, ctx) },
   { re: /^#\/audit$/, view: 'audit', title: 'Audit log', nav: 'Audit log', href: '#/audit', allowed: canReadAudit, draw: () => renderAudit(main, ctx) },
   { re: /^#\/users$/, view: 'users', title: 'Users', nav: 'Users', href: '#/users', allowed: canManageUsers, draw: () => renderUsers(main, ctx) },

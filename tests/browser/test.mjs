@@ -2513,6 +2513,45 @@ test('exercise: no script errors', async () => {
   assert(problems.length === 0, problems.slice(0, 5).join('; '));
 });
 
+/* ---- issue 16 item 6: history and comparison ---- */
+// The hospital trust's operator (owns VM-012..VM-015) opens the comparison of the demo's "2025
+// baseline" with now and sees Orrinford General Hospital's risk fall by the measure installed
+// since (data/demo/README.md, "History").
+test('history: the trust sees VM-012\'s risk fall since the 2025 baseline, by installed measures', async () => {
+  const trust = who('trust', 'trust');
+  const page = await newPage();
+  await page.goto(BASE + '/');
+  await page.locator('#login-user').fill(trust.name);
+  await page.locator('#login-password').fill(trust.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.locator('[data-testid=user-name]').waitFor();
+  await page.locator('#mainnav').getByRole('link', { name: 'History' }).click();
+  await page.locator('#hist-list tbody tr', { hasText: '2025 baseline' }).waitFor();
+  eq(await page.locator('[data-testid=hist-take]').count(), 0, 'an operator is offered no Take snapshot');
+  eq(await page.locator('[data-testid=hist-delete]').count(), 0, 'nor Delete');
+  await page.locator('#hist-from').selectOption({ label: '2025 baseline (2025-12-01)' });
+  await page.locator('#hist-to').selectOption('now');
+  await page.locator('[data-testid=hist-compare]').click();
+  const row = page.locator('#hist-rows tbody tr[data-site="VM-012"]');
+  await row.waitFor();
+  const change = (await row.locator('[data-testid=hist-change]').textContent()).trim();
+  assert(/^−EUR|^−/.test(change), `VM-012's risk fell: ${change}`);
+  eq((await row.locator('[data-testid=hist-cause]').textContent()).trim(), 'installed measures', 'the cause of VM-012\'s fall');
+  eq((await page.locator('#hist-rows tbody tr[data-site="VM-036"] [data-testid=hist-cause]').textContent()).trim(), 'reassessments', 'the mosque was reassessed');
+  eq((await page.locator('#hist-rows tbody tr[data-site="VM-067"] [data-testid=hist-cause]').textContent()).trim(), 'new sites', 'the guesthouse is new');
+  eq(await page.locator('#hist-rows tbody tr[data-site="VM-001"]').count(), 0, 'Northgate\'s AMBER power station is not the trust\'s to read');
+  assert(/installed measures/.test(await page.locator('[data-testid=hist-nation]').textContent()), 'the totals show the installed measures\' part');
+  assert(/from=\d+&to=now/.test(page.url()), `the comparison is in the page's URL: ${page.url()}`);
+  eq(await page.locator('[data-testid=hist-csv]').textContent(), 'Download CSV (TLP:AMBER)', 'the CSV is marked');
+  await page.locator('#hist-result').scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shot(page, 'history-trust-compare');
+  await page.locator('#hist-rows').evaluate((t) => t.scrollIntoView({ block: 'start' }));
+  await shot(page, 'history-trust-compare-rows');
+  assert(problems.length === 0, problems.slice(0, 5).join('; '));
+  await page.context().close();
+});
+
 /* ---- main ---- */
 
 async function main() {
