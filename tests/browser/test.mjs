@@ -2552,6 +2552,26 @@ test('history: the trust sees VM-012\'s risk fall since the 2025 baseline, by in
   await page.context().close();
 });
 
+// A government coordinator takes a snapshot from the page; the server's error shows next to the name.
+test('history: a coordinator takes a snapshot, a bad name refused next to its field', async () => {
+  const page = await newPage();
+  await login(page, U.coordinator);
+  await page.locator('#mainnav').getByRole('link', { name: 'History' }).click();
+  await page.locator('[data-testid=hist-take]').waitFor();
+  await page.locator('#hist-name').fill('2025 baseline');
+  await page.locator('[data-testid=hist-take]').click();
+  await page.locator('#hist-name-err', { hasText: 'exists already' }).waitFor();
+  eq(await page.locator('#hist-name').getAttribute('aria-invalid'), 'true', 'the name is marked invalid');
+  await shot(page, 'history-coordinator-name-taken');
+  await page.locator('#hist-name').fill('Browser review 2026');
+  await page.locator('[data-testid=hist-take]').click();
+  await page.locator('#hist-list tbody tr', { hasText: 'Browser review 2026' }).waitFor();
+  eq(await page.locator('#hist-list tbody tr', { hasText: 'Browser review 2026' }).locator('td').nth(1).textContent(), 'coordinator', 'taken by the coordinator');
+  eq(await page.locator('[data-testid=hist-delete]').count(), 0, 'a coordinator may not delete');
+  assert(problems.length === 0, problems.slice(0, 5).join('; '));
+  await page.context().close();
+});
+
 /* ---- main ---- */
 
 async function main() {
