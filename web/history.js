@@ -72,7 +72,7 @@ export async function renderHistory(main, ctx, params) {
     el('td', {}, s.taken_by),
     el('td', {}, s.method),
     el('td', {}, el('div', { class: 'row-actions' },
-      el('button', { type: 'button', class: 'btn btn-small', 'aria-label': `Compare ${s.name} with now`, onclick: () => { from.value = String(s.id); to.value = 'now'; go(); } }, 'Compare with now'),
+      el('button', { type: 'button', class: 'btn btn-small', 'aria-label': `Compare with now: ${s.name}`, onclick: () => { from.value = String(s.id); to.value = 'now'; go(); } }, 'Compare with now'),
       s.can_delete ? el('button', { type: 'button', class: 'btn btn-small', dataset: { testid: 'hist-delete' }, 'aria-label': `Delete ${s.name}`, onclick: () => remove(s) }, 'Delete') : null)))));
   const takeName = el('input', { id: 'hist-name', name: 'name', maxlength: '127', autocomplete: 'off', placeholder: '2026 baseline', 'aria-describedby': 'hist-name-err' });
   const takeMethod = el('select', { id: 'hist-take-method', name: 'method' }, el('option', { value: 'quant' }, 'quant'), el('option', { value: 'fema' }, 'fema'));
