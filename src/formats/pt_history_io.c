@@ -347,12 +347,6 @@ static enum pt_err read_sites(json_t *root, struct pt_hist_inputs *in, struct pt
 		s->owner_org_id = org;
 		in->n_sites++;
 	}
-	for (i = 1; i < n; i++) { /* ids are unique (sorted after) */
-		size_t k;
-		for (k = 0; k < i && n < 4096; k++)
-			if (strcmp(in->sites[i].site.id, in->sites[k].site.id) == 0)
-				return bad_member(d, "sites", i, "id", "is given twice");
-	}
 	return PT_OK;
 }
 
@@ -507,10 +501,16 @@ enum pt_err pt_hist_inputs_from_json(const char *buf, size_t len, struct pt_hist
 		 (err = read_measures(root, out, d)) == PT_OK)
 		err = read_decisions(root, out, d);
 	json_decref(root);
+	if (err == PT_OK) {
+		size_t i;
+		pt_hist_inputs_sort(out);
+		for (i = 1; i < out->n_sites && err == PT_OK; i++) /* each site once */
+			if (strcmp(out->sites[i].site.id, out->sites[i - 1].site.id) == 0)
+				err = pt_diag_set(d, PT_EINVAL, 0, "sites", "site %s is given twice",
+						  out->sites[i].site.id);
+	}
 	if (err != PT_OK)
 		pt_hist_inputs_clear(out);
-	else
-		pt_hist_inputs_sort(out);
 	return err;
 }
 

@@ -312,6 +312,16 @@ static void test_json_round_trip(void)
 		CHECK_INT(back.n_sites, 0);
 		free(bad);
 	}
+	{ /* a site given twice */
+		json_t *doc = pt_hist_inputs_to_json(&to), *sites = json_object_get(doc, "sites");
+		char *twice;
+		json_array_append(sites, json_array_get(sites, 0));
+		twice = json_dumps(doc, JSON_COMPACT);
+		json_decref(doc);
+		CHECK_INT(pt_hist_inputs_from_json(twice, twice ? strlen(twice) : 0, &back, &d), PT_EINVAL);
+		CHECK_STR(d.field, "sites");
+		free(twice);
+	}
 	CHECK_INT(pt_hist_inputs_from_json("{\"format\":\"x\"}", 14, &back, &d), PT_EINVAL);
 	CHECK_INT(pt_hist_inputs_from_json("[", 1, &back, &d), PT_EINVAL);
 	free(text);
