@@ -362,10 +362,10 @@ static void then_record(const struct pt_hist_inputs *in, size_t i, struct pt_acc
 	memset(rec, 0, sizeof *rec);
 	rec->owner_org_id = s->owner_org_id;
 	rec->tlp = s->site.tlp;
-	rec->partners = in->ids + s->partners_at;
-	rec->n_partners = s->n_partners;
-	rec->red_readers = in->ids + s->readers_at;
-	rec->n_red_readers = s->n_readers;
+	rec->partners = in->ids && s->n_partners ? in->ids + s->partners_at : NULL;
+	rec->n_partners = in->ids ? s->n_partners : 0;
+	rec->red_readers = in->ids && s->n_readers ? in->ids + s->readers_at : NULL;
+	rec->n_red_readers = in->ids ? s->n_readers : 0;
 }
 
 /* Whether c may read a row: its records in a (index ia, -1 none), in b (ib) and now (the live

@@ -84,8 +84,9 @@ json_t *pt_hist_inputs_to_json(const struct pt_hist_inputs *in)
 					 s->site.sector, "region", s->site.region, "owner",
 					 s->site.owner, "tlp", pt_tlp_name(s->site.tlp),
 					 "owner_org_id", (json_int_t)s->owner_org_id, "partners",
-					 ids_json(in->ids + s->partners_at, s->n_partners),
-					 "red_readers", ids_json(in->ids + s->readers_at, s->n_readers),
+					 ids_json(in->ids ? in->ids + s->partners_at : NULL, s->n_partners),
+					 "red_readers",
+					 ids_json(in->ids ? in->ids + s->readers_at : NULL, s->n_readers),
 					 "downstream_eur", s->downstream_eur));
 	}
 	bad |= json_object_set_new(root, "quant", a = json_array()) != 0;
@@ -312,8 +313,10 @@ static enum pt_err read_sites(json_t *root, struct pt_hist_inputs *in, struct pt
 	size_t n, i, cap = 0;
 	enum pt_err err;
 	if ((err = get_array(root, "sites", PT_HIST_SITES_MAX, &a, &n, d)) != PT_OK ||
-	    (err = room(&in->sites, n, sizeof *in->sites, d)) != PT_OK)
+	    (err = room(&in->sites, n, sizeof *in->sites, d)) != PT_OK ||
+	    (err = room(&in->ids, 1, sizeof *in->ids, d)) != PT_OK) /* never NULL: offsets into it */
 		return err;
+	cap = 1;
 	for (i = 0; i < n; i++) {
 		json_t *o = json_array_get(a, i);
 		struct pt_hist_site *s = &in->sites[i];
