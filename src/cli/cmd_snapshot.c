@@ -29,6 +29,7 @@ struct opts {
 	enum pt_method method;
 	int method_set;
 	const char *level; /* compare: --threat-level */
+	int changed;       /* compare: --changed */
 };
 
 /* Parse argv[from..] into o and positional arguments into pos (room for max). */
@@ -51,6 +52,8 @@ static int parse(struct pt_cli *cli, int from, struct opts *o, const char **pos,
 			o->method_set = 1;
 		} else if ((val = pt_cli_option(cli, &i, "--threat-level")) != NULL) {
 			o->level = val;
+		} else if (strcmp(cli->argv[i], "--changed") == 0) {
+			o->changed = 1;
 		} else if (cli->argv[i][0] == '-' && cli->argv[i][1] == '-') {
 			return pt_cli_usage_error(cli, "unknown option '%s'", cli->argv[i]);
 		} else if (*n < max) {
@@ -134,7 +137,7 @@ static void view_table(const struct pt_hist_view *v)
 		figure_text(v->method, v->nation->risk_from, a, sizeof a);
 		figure_text(v->method, v->nation->risk_to, b, sizeof b);
 		figure_text(v->method, v->nation->risk_to - v->nation->risk_from, c, sizeof c);
-		printf("%-8s  %-36s  %14s  %14s  %14s\n", "TOTAL", "(the sites shown)", a, b, c);
+		printf("%-8s  %-36s  %14s  %14s  %14s\n", "TOTAL", "(every site you may read)", a, b, c);
 		for (k = 0; k < PT_HIST_CAUSE_COUNT; k++) {
 			figure_text(v->method, v->nation->delta[k], c, sizeof c);
 			printf("  %-20s %14s\n", pt_hist_cause_name((enum pt_hist_cause)k), c);
@@ -171,8 +174,8 @@ int pt_cmd_snapshot(struct pt_cli *cli)
 		return pt_cli_usage_error(cli, "take, list, show or rm");
 	if ((rc = parse(cli, 1, &o, pos, 1, &n)))
 		return rc;
-	if (o.level)
-		return pt_cli_usage_error(cli, "--threat-level belongs to 'protect compare'");
+	if (o.level || o.changed)
+		return pt_cli_usage_error(cli, "--threat-level and --changed belong to 'protect compare'");
 	if (strcmp(sub, "list") == 0 ? n != 0 : n != 1)
 		return pt_cli_usage_error(cli, strcmp(sub, "take") == 0 ? "take needs a NAME"
 									: "%s needs an ID", sub);
@@ -277,6 +280,15 @@ int pt_cmd_compare(struct pt_cli *cli)
 	if ((err = pt_app_snapshot_compare(&c, db, from, to, &co, &v, &d)) != PT_OK) {
 		rc = pt_cli_fail(err, &d);
 		goto out;
+	}
+	if (o.changed) { /* only the sites whose risk changed; totals and marking stay the view's */
+		size_t i, k = 0;
+		for (i = 0; i < v.n; i++)
+			if (v.rows[i].risk_to != v.rows[i].risk_from) {
+				v.rows[k] = v.rows[i];
+				v.tlp[k++] = v.tlp[i];
+			}
+		v.n = k;
 	}
 	rc = write_view(&v, o.fmt);
 	pt_hist_view_clear(&v);

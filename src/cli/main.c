@@ -95,7 +95,7 @@ static const struct pt_cli_command commands[] = {
 	 "       snapshot rm ID [--as USER]",
 	 "named, dated snapshots of the ranking's and the register's inputs (history)"},
 	{"compare", pt_cmd_compare,
-	 "compare FROM [TO|now] [--method fema|quant] [--threat-level later|own|LEVEL]\n"
+	 "compare FROM [TO|now] [--method fema|quant] [--threat-level later|own|LEVEL] [--changed]\n"
 	 "       [--format table|csv|json] [--as USER]",
 	 "compare a snapshot with another or with now at one threat level, each site's change "
 	 "attributed to threat level, reassessments, installed measures, new or removed sites"},

@@ -18,11 +18,13 @@ p hs-list 0 --db hs.db snapshot list
 golden snapshot_list.txt
 
 # the trust's operator: VM-012's risk fell by the measure installed since
-p hs-compare 0 --db hs.db compare 1 now --as trust
+p hs-compare 0 --db hs.db compare 1 now --changed --as trust
 golden compare_baseline_trust.txt
 err_line "TLP:AMBER"
 if grep -qE '^VM-012 +Orrinford General Hospital +195,894 +174,317 +-21,578 +installed_measures$' hs-compare.out
 then ok; else bad "VM-012 should fall by the installed measure: $(grep VM-012 hs-compare.out)"; fi
+p hs-compare-all 0 --db hs.db compare 1 now --as trust
+out_has "VM-015    Vellmark Public Health Reference La" # every site it reads, changed or not
 out_lacks "VM-001 " # Northgate's AMBER power station is not the trust's to read
 
 # each at its own level: the baseline's SEVERE is the threat level's part
