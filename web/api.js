@@ -524,3 +524,11 @@ export function csvUrl(path, filter, q = {}) {
   u.set('format', 'csv');
   return `${BASE}${path}?${[u.toString(), filterQuery(filter)].filter(Boolean).join('&')}`;
 }
+/* ---- issue 16 item 6: history and comparison (docs/api.md, "History") ---- */
+/** Every snapshot's summary, with can_take. */
+export const snapshots = () => all('/snapshots');
+export const takeSnapshot = (b) => call('POST', '/snapshots', { json: b });
+export const snapshot = (id, method) => call('GET', `/snapshots/${encodeURIComponent(id)}`, { query: { method } });
+export const deleteSnapshot = (id) => call('DELETE', `/snapshots/${encodeURIComponent(id)}`);
+/** {from, to, method, threat_level}: the comparison (marked). */
+export const compare = (q) => call('GET', '/compare', { query: q });

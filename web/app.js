@@ -23,6 +23,7 @@ import { renderCer } from './cer.js'; // issue 16, item 8: critical entities (CE
 import { canSeeCer } from './roles.js'; // issue 16, item 8
 import { renderSurvey } from './survey.js'; // issue 16 item 3
 import { navHref, forget as forgetFilter, remember as rememberFilter, readFilter } from './filter.js'; // issue 16: the filter the views share
+import { renderHistory } from './history.js'; // issue 16 item 6: snapshots and comparison
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -89,6 +90,7 @@ const ROUTES = [
   { re: /^#\/exercises$/, view: 'exercises', title: 'Exercises', nav: 'Exercises', href: '#/exercises', allowed: canSeeExercises, draw: () => renderExercises(main, ctx) }, // issue 15
   { re: /^#\/runs\/(\d{1,15})$/, view: 'run', title: 'Exercise run', allowed: canSeeExercises, draw: (m) => renderRun(main, ctx, m[1]) }, // issue 15
   { re: /^#\/register(\?.*)?$/, view: 'register', title: 'Risk register', nav: 'Register', href: '#/register', filtered: true, draw: () => renderRegister(main, ctx) }, // issue 16: the filter in the query
+  { re: /^#\/history(\?.*)?$/, view: 'history', title: 'History', nav: 'History', href: '#/history', draw: (m) => renderHistory(main, ctx, new URLSearchParams((m[1] || '').slice(1))) }, // issue 16 item 6
   { re: /^#\/cer$/, view: 'cer', title: 'Critical entities', nav: 'CER', href: '#/cer', allowed: canSeeCer, draw: () => renderCer(main, ctx) }, // issue 16, item 8
   { re: /^#\/import$/, view: 'import', title: 'Import', nav: 'Import', href: '#/import', allowed: canImport, draw: () => renderImport(main, ctx) },
   { re: /^#\/audit$/, view: 'audit', title: 'Audit log', nav: 'Audit log', href: '#/audit', allowed: canReadAudit, draw: () => renderAudit(main, ctx) },

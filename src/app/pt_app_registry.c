@@ -21,6 +21,7 @@
 #include "pt_app_plan_int.h"
 #include "pt_app_dependencies.h"
 #include "pt_app_surveys.h"
+#include "pt_app_history.h"
 #include "../store/pt_register_store.h"
 #include "../store/pt_store.h"
 #include "../store/pt_users.h"
@@ -500,7 +501,9 @@ enum pt_err pt_app_registry_demo(const struct pt_caller *c, struct pt_db *db,
 	    (err = pt_db_auth_setting_set(db, "demo_passwords", "1", 0, d)) != PT_OK ||
 	    (err = demo_orgs_load(db, d)) != PT_OK || (err = demo_users_load(db, d)) != PT_OK ||
 	    (err = demo_site_measures_load(db, d)) != PT_OK ||
-	    (err = demo_cer_load(db, d)) != PT_OK) /* issue 16, item 8 */
+	    (err = demo_cer_load(db, d)) != PT_OK || /* issue 16, item 8 */
+	    /* issue 16 item 6: the demo's "2025 baseline" snapshot (data/demo/README.md) */
+	    (err = pt_app_history_demo(c, db, c ? c->now : 0, d)) != PT_OK)
 		goto out;
 	if (out) {
 		out->orgs = COUNT_OF(demo_orgs);

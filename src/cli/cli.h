@@ -147,6 +147,9 @@ int pt_cmd_plan(struct pt_cli *cli);
 int pt_cmd_register(struct pt_cli *cli);
 /** `protect survey questionnaire|list|show|start|answer|rate|confirm`: visits (cmd_survey.c; issue 16 item 3). */
 int pt_cmd_survey(struct pt_cli *cli);
+/* issue 16 item 6: cmd_snapshot.c */
+int pt_cmd_snapshot(struct pt_cli *cli);
+int pt_cmd_compare(struct pt_cli *cli);
 /** `protect measures list|at|export`: the measure catalogue and measures at sites (cmd_measures.c). */
 int pt_cmd_measures(struct pt_cli *cli);
 /* issue 12: resilience */

@@ -100,6 +100,17 @@ static const struct pt_cli_command commands[] = {
 	 "       plan list [--format table|csv|json] | plan show NAME [--format table|json]\n"
 	 "       plan withdraw NAME [--as USER]",
 	 "choose proportionate protective measures across the sites under a budget"},
+	/* issue 16 item 6: history and comparison */
+	{"snapshot", pt_cmd_snapshot,
+	 "snapshot take NAME [--method fema|quant] [--as USER] | snapshot list [--format table|csv|json]\n"
+	 "       snapshot show ID [--method fema|quant] [--format table|csv|json] [--as USER]\n"
+	 "       snapshot rm ID [--as USER]",
+	 "named, dated snapshots of the ranking's and the register's inputs (history)"},
+	{"compare", pt_cmd_compare,
+	 "compare FROM [TO|now] [--method fema|quant] [--threat-level later|own|LEVEL] [--changed]\n"
+	 "       [--format table|csv|json] [--as USER]",
+	 "compare a snapshot with another or with now at one threat level, each site's change "
+	 "attributed to threat level, reassessments, installed measures, new or removed sites"},
 	{"register", pt_cmd_register,
 	 "register list [--site ID] [--format table|csv|json] [--as USER] [--sector S,..]\n"
 	 "         [--region R,..] [--kind K,..] [--owner ORG-ID|mine,..] [--band B,..] [--tlp LABEL,..]\n"

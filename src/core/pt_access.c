@@ -1166,3 +1166,37 @@ enum pt_access pt_access_attachment_write(const struct pt_principal *who,
 	r = attachment_record(site);
 	return pt_access_write(who, &r);
 }
+
+/* ---- issue 16 item 6: snapshots of the ranking and comparisons ---- */
+
+enum pt_access pt_access_snapshot_take(const struct pt_principal *who)
+{
+	return government_role(who, 1u << PT_ROLE_ADMIN | 1u << PT_ROLE_COORDINATOR);
+}
+
+enum pt_access pt_access_snapshot_delete(const struct pt_principal *who)
+{
+	return government_role(who, 1u << PT_ROLE_ADMIN);
+}
+
+enum pt_access pt_access_history_row(const struct pt_principal *who,
+				     const struct pt_access_record *const *recs, size_t n,
+				     enum pt_tlp *tlp)
+{
+	enum pt_tlp strictest = PT_TLP_CLEAR;
+	size_t i, seen = 0;
+	for (i = 0; recs && i < n; i++) {
+		if (!recs[i])
+			continue;
+		if (pt_access_read(who, recs[i]) != PT_ACCESS_OK)
+			return PT_ACCESS_NOT_FOUND;
+		if (recs[i]->tlp > strictest)
+			strictest = recs[i]->tlp;
+		seen++;
+	}
+	if (!seen)
+		return PT_ACCESS_NOT_FOUND;
+	if (tlp)
+		*tlp = strictest;
+	return PT_ACCESS_OK;
+}

@@ -952,4 +952,26 @@ enum pt_access pt_access_attachment_write(const struct pt_principal *who,
 					  const struct pt_access_record *site);
 
 
+/* ---- issue 16 item 6: snapshots of the ranking and comparisons (docs/access.md, "History") ---- */
+
+/** May who take a snapshot (government coordinators and admins; the system administrator)? OK or FORBIDDEN. */
+enum pt_access pt_access_snapshot_take(const struct pt_principal *who);
+
+/** May who delete a snapshot (government admins; the system administrator)? OK or FORBIDDEN. */
+enum pt_access pt_access_snapshot_delete(const struct pt_principal *who);
+
+/**
+ * May who see a site's row of a snapshot or a comparison? recs[0, n) are the
+ * site's access records at each time the row shows (then, and now when the
+ * site is still in the registry; NULL entries are times it did not exist):
+ * OK only when who may read it under every one of them (pt_access_read), so
+ * a row never shows a site that was hidden from who then or is now.
+ * NOT_FOUND otherwise, and when no record is given. *tlp (may be NULL) gets
+ * the strictest of their labels: the row's marking.
+ */
+enum pt_access pt_access_history_row(const struct pt_principal *who,
+				     const struct pt_access_record *const *recs, size_t n,
+				     enum pt_tlp *tlp);
+
+
 #endif

@@ -278,5 +278,16 @@ void pt_h_survey_answers(struct pt_req *r);
 void pt_h_survey_ratings(struct pt_req *r);
 /** POST /api/v1/surveys/{id}/confirm: a second person confirms (200 the visit). */
 void pt_h_survey_confirm(struct pt_req *r);
+/* issue 16 item 6: history and comparison (pt_http_history.c) */
+/** GET /api/v1/snapshots: every snapshot's summary (a page), can_take. */
+void pt_h_snapshots_list(struct pt_req *r);
+/** POST /api/v1/snapshots {"name", "method"?}: take one (201 its summary). */
+void pt_h_snapshot_post(struct pt_req *r);
+/** GET /api/v1/snapshots/{id}?method=: its rows the caller may read, marked. */
+void pt_h_snapshot_get(struct pt_req *r);
+/** DELETE /api/v1/snapshots/{id}: delete it (government admins). */
+void pt_h_snapshot_delete(struct pt_req *r);
+/** GET /api/v1/compare?from=ID&to=ID|now&method=&threat_level=: the comparison, marked. */
+void pt_h_compare(struct pt_req *r);
 
 #endif

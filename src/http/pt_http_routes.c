@@ -657,6 +657,28 @@ static const struct pt_vquery q_run_events[] = {
 
 /* ---- the table: literal routes before patterns that could match the same path ---- */
 
+/* ---- issue 16 item 6: history and comparison ---- */
+static const char *const hist_methods[] = {"fema", "quant", NULL};
+static const char *const hist_levels[] = {"later", "own", "LOW", "MODERATE", "SUBSTANTIAL",
+					  "SEVERE", "CRITICAL", NULL};
+static const struct pt_vquery q_snapshot[] = {
+	{"method", PT_V_STRING, 1, 8, hist_methods},
+	{NULL, PT_V_INT, 0, 0, NULL},
+};
+static const struct pt_vquery q_compare[] = {
+	{"from", PT_V_INT, 1, 1000000000, NULL},
+	{"to", PT_V_STRING, 1, 10, NULL},
+	{"method", PT_V_STRING, 1, 8, hist_methods},
+	{"threat_level", PT_V_STRING, 1, 16, hist_levels},
+	{NULL, PT_V_INT, 0, 0, NULL},
+};
+static const struct pt_vfield f_snapshot_post[] = {
+	TEXT("name", 1, 1, 127),
+	ENUM("method", 0, hist_methods),
+	END,
+};
+static const struct pt_vschema b_snapshot_post = {f_snapshot_post, 0};
+
 const struct pt_route pt_routes[] = {
 	{"POST", "/api/v1/session", pt_h_session_post, PT_R_PUBLIC | PT_R_JSON | PT_R_NO_CSRF, q_none, &b_login},
 	{"GET", "/api/v1/session", pt_h_session_get, 0, q_none, NULL},
@@ -789,6 +811,12 @@ const struct pt_route pt_routes[] = {
 	{"GET", "/api/v1/sites/{id}/attachments", pt_h_attachments_list, 0, q_attach_list, NULL},
 	{"GET", "/api/v1/attachments/{id}", pt_h_attachment_get, 0, q_none, NULL},
 	{"DELETE", "/api/v1/attachments/{id}", pt_h_attachment_delete, 0, q_none, NULL},
+	/* issue 16 item 6: history and comparison */
+	{"GET", "/api/v1/snapshots", pt_h_snapshots_list, 0, q_page, NULL},
+	{"POST", "/api/v1/snapshots", pt_h_snapshot_post, PT_R_JSON, q_none, &b_snapshot_post},
+	{"GET", "/api/v1/snapshots/{id}", pt_h_snapshot_get, 0, q_snapshot, NULL},
+	{"DELETE", "/api/v1/snapshots/{id}", pt_h_snapshot_delete, 0, q_none, NULL},
+	{"GET", "/api/v1/compare", pt_h_compare, 0, q_compare, NULL},
 	{"GET", "/", NULL, PT_R_PUBLIC | PT_R_STATIC, NULL, NULL},
 	{NULL, NULL, NULL, 0, NULL, NULL},
 };

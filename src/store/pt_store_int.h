@@ -37,6 +37,7 @@ enum pt_db_module {
 	PT_DBM_CER,        /**< pt_cer_store.c (issue 16: critical entities) */
 	PT_DBM_SURVEY,     /**< pt_survey_store.c (issue 16 item 3: surveys) */
 	PT_DBM_ATTACHMENTS, /**< pt_attachment_store.c (issue 16 item 3: attachments) */
+	PT_DBM_HISTORY,    /**< pt_history_store.c (issue 16 item 6: snapshots) */
 	PT_DBM_COUNT
 };
 

@@ -679,7 +679,8 @@ test('coordinator computes the plan at 2,000,000: totals, frontier, map, reasons
   // the register: a proposal does not count until the site's owner accepts it
   await page.locator('#mainnav').getByRole('link', { name: 'Register' }).click();
   await page.locator('#register tbody tr[data-site]').first().waitFor();
-  eq(await page.locator('[data-testid=reg-residual]', { hasText: '€' }).count(), 0, 'pending proposals change no residual');
+  // issue 16 item 6: the demo installed access control at VM-012 (data/demo/README.md, "History"), whose residual shows
+  eq(await page.locator('#register tbody tr[data-site]:not([data-site="VM-012"]) [data-testid=reg-residual]', { hasText: '€' }).count(), 0, 'pending proposals change no residual');
   await page.context().close();
   const approver = await newPage();
   await login(approver, U.admin);
@@ -2593,6 +2594,67 @@ test('peers: the trust operator compares its hospital with its peers and asks wh
   assert(found.length === 0, found.slice(0, 4).join('; '));
   await page.context().close();
   assert(problems.length === 0, problems.slice(0, 5).join('; '));
+});
+
+/* ---- issue 16 item 6: history and comparison ---- */
+// The hospital trust's operator (owns VM-012..VM-015) opens the comparison of the demo's "2025
+// baseline" with now and sees Orrinford General Hospital's risk fall by the measure installed
+// since (data/demo/README.md, "History").
+test('history: the trust sees VM-012\'s risk fall since the 2025 baseline, by installed measures', async () => {
+  const trust = who('trust', 'trust');
+  const page = await newPage('laptop', { bypassCSP: true });   // bypassCSP for axe-core only
+  await page.goto(BASE + '/');
+  await page.locator('#login-user').fill(trust.name);
+  await page.locator('#login-password').fill(trust.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.locator('[data-testid=user-name]').waitFor();
+  await page.locator('#mainnav').getByRole('link', { name: 'History' }).click();
+  await page.locator('#hist-list tbody tr', { hasText: '2025 baseline' }).waitFor();
+  eq(await page.locator('[data-testid=hist-take]').count(), 0, 'an operator is offered no Take snapshot');
+  eq(await page.locator('[data-testid=hist-delete]').count(), 0, 'nor Delete');
+  await page.locator('#hist-from').selectOption({ label: '2025 baseline (2025-12-01)' });
+  await page.locator('#hist-to').selectOption('now');
+  await page.locator('[data-testid=hist-compare]').click();
+  const row = page.locator('#hist-rows tbody tr[data-site="VM-012"]');
+  await row.waitFor();
+  const change = (await row.locator('[data-testid=hist-change]').textContent()).trim();
+  assert(/^−EUR|^−/.test(change), `VM-012's risk fell: ${change}`);
+  eq((await row.locator('[data-testid=hist-cause]').textContent()).trim(), 'installed measures', 'the cause of VM-012\'s fall');
+  eq((await page.locator('#hist-rows tbody tr[data-site="VM-036"] [data-testid=hist-cause]').textContent()).trim(), 'reassessments', 'the mosque was reassessed');
+  eq((await page.locator('#hist-rows tbody tr[data-site="VM-067"] [data-testid=hist-cause]').textContent()).trim(), 'new sites', 'the guesthouse is new');
+  eq(await page.locator('#hist-rows tbody tr[data-site="VM-001"]').count(), 0, 'Northgate\'s AMBER power station is not the trust\'s to read');
+  assert(/installed measures/.test(await page.locator('[data-testid=hist-nation]').textContent()), 'the totals show the installed measures\' part');
+  assert(/from=\d+&to=now/.test(page.url()), `the comparison is in the page's URL: ${page.url()}`);
+  eq(await page.locator('[data-testid=hist-csv]').textContent(), 'Download CSV (TLP:AMBER)', 'the CSV is marked');
+  await page.locator('#hist-result').scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shot(page, 'history-trust-compare');
+  await page.locator('#hist-rows').evaluate((t) => t.scrollIntoView({ block: 'start' }));
+  await shot(page, 'history-trust-compare-rows');
+  const found = await axe(page, 'history comparison');
+  assert(found.length === 0, found.slice(0, 6).join('; '));
+  assert(problems.length === 0, problems.slice(0, 5).join('; '));
+  await page.context().close();
+});
+
+// A government coordinator takes a snapshot from the page; the server's error shows next to the name.
+test('history: a coordinator takes a snapshot, a bad name refused next to its field', async () => {
+  const page = await newPage();
+  await login(page, U.coordinator);
+  await page.locator('#mainnav').getByRole('link', { name: 'History' }).click();
+  await page.locator('[data-testid=hist-take]').waitFor();
+  await page.locator('#hist-name').fill('2025 baseline');
+  await page.locator('[data-testid=hist-take]').click();
+  await page.locator('#hist-name-err', { hasText: 'exists already' }).waitFor();
+  eq(await page.locator('#hist-name').getAttribute('aria-invalid'), 'true', 'the name is marked invalid');
+  await shot(page, 'history-coordinator-name-taken');
+  await page.locator('#hist-name').fill('Browser review 2026');
+  await page.locator('[data-testid=hist-take]').click();
+  await page.locator('#hist-list tbody tr', { hasText: 'Browser review 2026' }).waitFor();
+  eq(await page.locator('#hist-list tbody tr', { hasText: 'Browser review 2026' }).locator('td').nth(1).textContent(), 'coordinator', 'taken by the coordinator');
+  eq(await page.locator('[data-testid=hist-delete]').count(), 0, 'a coordinator may not delete');
+  assert(problems.length === 0, problems.slice(0, 5).join('; '));
+  await page.context().close();
 });
 
 test('lifecycle: the trust commits and installs a measure at VM-012, a government analyst verifies it by inspection', async () => {

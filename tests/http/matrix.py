@@ -818,6 +818,66 @@ def check_attachments(res, c, who, rel, role, missing_body, attach):
             expect_status(res, r, 403 if reads else 404, cell + " delete")
 
 
+# ---- issue 16 item 6: snapshots and comparisons (docs/access.md, "History") ------------
+TAKE_SNAPSHOT = frozenset({("gov", "coordinator"), ("gov", "admin")})
+DELETE_SNAPSHOT = frozenset({("gov", "admin")})
+# The labels now, after the snapshot: each site moves one label up (RED to CLEAR). A site
+# made RED now names only its maker (the importer) as reader.
+LABEL_NOW = {SITE_OF[t]: TLPS[(i + 1) % len(TLPS)] for i, t in enumerate(TLPS)}
+
+
+def read_now(rel, role, sid):
+    t = LABEL_NOW[sid]
+    if t == "RED" and sid != SITE_OF["RED"]:
+        return False  # newly RED: its maker alone is named
+    return role in READ[rel][t]
+
+
+def history_setup(res, port):
+    """The gov coordinator takes a snapshot of the fixture; the importer moves every label."""
+    co = Client(port)
+    res.eq(co.login(user_name("gov", "coordinator"), password(user_name("gov", "coordinator"))).status, 200,
+           "history: the coordinator logs in")
+    r = co.request("POST", "/api/v1/snapshots", {"name": "matrix then"})
+    res.eq(r.status, 201, "history: the snapshot: %s" % r.body[:200])
+    sid = (r.json or {}).get("id", 0)
+    imp = Client(port)
+    res.eq(imp.login("m-importer", password("m-importer")).status, 200, "history: importer log-in")
+    for t in TLPS:
+        r = imp.request("PATCH", "/api/v1/sites/%s" % SITE_OF[t], {"tlp": LABEL_NOW[SITE_OF[t]]})
+        res.eq(r.status, 200, "history: relabel %s: %s" % (SITE_OF[t], r.body[:200]))
+    return sid
+
+
+def history_restore(res, port):
+    imp = Client(port)
+    imp.login("m-importer", password("m-importer"))
+    for t in TLPS:
+        r = imp.request("PATCH", "/api/v1/sites/%s" % SITE_OF[t], {"tlp": t})
+        res.eq(r.status, 200, "history: label back %s" % SITE_OF[t])
+
+
+def check_history(res, c, who, rel, role, sid):
+    """A row only of a site the caller read then (the snapshot's label) AND now, marked with the
+    stricter label; writes by their role."""
+    then = {SITE_OF[t]: t for t in TLPS}
+    want = {s for s in then if role in READ[rel][then[s]] and read_now(rel, role, s)}
+    r = c.get("/api/v1/compare?from=%d&to=now" % sid)
+    expect_status(res, r, 200, who + " GET compare")
+    rows = {x["site_id"]: x["tlp"] for x in (r.json or {}).get("rows", [])}
+    res.eq(set(rows), want, who + " compare: the sites read then and now")
+    for s, t in rows.items():
+        strict = max(TLPS.index(then[s]), TLPS.index(LABEL_NOW[s]))
+        res.eq(t, TLPS[strict], "%s compare: %s under the stricter label" % (who, s))
+    r = c.get("/api/v1/snapshots/%d" % sid)
+    expect_status(res, r, 200, who + " GET snapshot")
+    res.eq({x["site_id"] for x in (r.json or {}).get("rows", [])}, want, who + " snapshot: the sites read then and now")
+    expect_status(res, c.get("/api/v1/snapshots"), 200, who + " GET snapshots")
+    r = c.request("POST", "/api/v1/snapshots", {"name": "matrix " + who})
+    expect_status(res, r, 201 if (rel, role) in TAKE_SNAPSHOT else 403, who + " POST snapshot")
+    r = c.request("DELETE", "/api/v1/snapshots/999999")
+    expect_status(res, r, 404 if (rel, role) in DELETE_SNAPSHOT else 403, who + " DELETE snapshot")
+
 def run(res, protect, work):
     run_demo(res, protect, work)
     db = setup(protect, work)
@@ -865,6 +925,14 @@ def run(res, protect, work):
                 check_lifecycle(res, c, who, visible, writable, missing, committed)  # issue 16
                 check_surveys(res, c, who, rel, role, visible, writable, missing, surveys)  # issue 16 item 3
                 check_attachments(res, c, who, rel, role, missing, attach)  # issue 16 item 3
+        history = history_setup(res, srv.port)  # issue 16 item 6
+        for rel in RELATIONS:
+            for role in ROLES:
+                who = "%s/%s" % (rel, role)
+                c = Client(srv.port)
+                if c.login(user_name(rel, role), password(user_name(rel, role))).status == 200:
+                    check_history(res, c, who, rel, role, history)
+        history_restore(res, srv.port)
     finally:
         status, out, err = srv.stop()
         res.eq(status, 0, "matrix server exit status")

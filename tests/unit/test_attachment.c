@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app/pt_app_attachments.h"
+#include "app/pt_app_surveys.h"
 #include "app/pt_app_registry.h"
 #include "app/pt_app_sites.h"
 #include "app_fixture.h"
@@ -332,6 +333,7 @@ static void test_use_cases(void)
 	struct pt_diag d;
 	unsigned char *data = NULL;
 	enum pt_tlp label;
+	long long visit = 0;
 	size_t n = 0;
 	if (!db)
 		return;
@@ -339,7 +341,18 @@ static void test_use_cases(void)
 	viewer = fx_caller(db, "view-a");
 	relief = fx_caller(db, "relief");
 	analyst = fx_caller(db, "analyst");
-	CHECK_INT(upload(db, &op, "A-1", "gps.jpg", 7, 1, &a, &d), PT_OK);
+	{ /* a visit of A-1 for the photo to be evidence of (issue 16: a visit of its own site) */
+		struct pt_survey_start st;
+		memset(&st, 0, sizeof st);
+		st.method = PT_METHOD_FEMA;
+		memset(&d, 0, sizeof d);
+		CHECK_INT(pt_app_survey_start(&op, db, "A-1", &st, &visit, &d), PT_OK);
+	}
+	memset(&d, 0, sizeof d);
+	CHECK_INT(upload(db, &op, "A-1", "gps.jpg", visit + 1000, 1, &a, &d), PT_EINVAL);
+	CHECK_STR(d.field, "survey");
+	memset(&d, 0, sizeof d);
+	CHECK_INT(upload(db, &op, "A-1", "gps.jpg", visit, 1, &a, &d), PT_OK);
 	CHECK(a.id > 0 && a.type == PT_ATTACH_JPEG && a.shows_people);
 	memset(&d, 0, sizeof d);
 	CHECK_INT(pt_app_config_get(&op, db, &cfg, &d), PT_OK);
@@ -355,16 +368,16 @@ static void test_use_cases(void)
 	CHECK_INT(upload(db, &op, "A-1", "page.jpg", 0, 0, &got, &d), PT_EINVAL);
 	CHECK_STR(d.field, "type");
 	CHECK_INT(upload(db, &op, "NOPE", "gps.png", 0, 0, &got, &d), PT_ENOTFOUND);
-	/* the list, all of it and of survey 7 */
+	/* the list, all of it and of the visit */
 	memset(&d, 0, sizeof d);
 	CHECK_INT(pt_app_attachments_list(&viewer, db, "A-1", 0, &l, &d), PT_OK);
 	CHECK_INT(l.n, 2);
 	CHECK_INT(l.label, PT_TLP_AMBER);
 	CHECK_INT(l.can_write, 0);
 	pt_app_attachment_list_clear(&l);
-	CHECK_INT(pt_app_attachments_list(&op, db, "A-1", 7, &l, &d), PT_OK);
+	CHECK_INT(pt_app_attachments_list(&op, db, "A-1", visit, &l, &d), PT_OK);
 	CHECK_INT(l.n, 1);
-	CHECK(l.n == 1 && l.items[0].id == a.id && l.items[0].survey_id == 7);
+	CHECK(l.n == 1 && l.items[0].id == a.id && l.items[0].survey_id == visit);
 	CHECK_INT(l.can_write, 1);
 	pt_app_attachment_list_clear(&l);
 	CHECK_INT(pt_app_attachments_list(&relief, db, "A-1", 0, &l, &d), PT_ENOTFOUND);
