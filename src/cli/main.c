@@ -212,10 +212,14 @@ static void usage(FILE *f)
 		   "--now TIME (before COMMAND; else $PROTECT_NOW): fix the clock, e.g. 2027-01-31T00:00Z\n"
 		   "or @SECONDS (reproducible alerts and expiries).\n\ncommands:\n");
 	for (i = 0; i < N_COMMANDS; i++)
-		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
+		if ((fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary) < 0 ||
+		     ferror(f)) && f == stdout)
+			(void)pt_cli_stdout_failed(); /* the text is longer than a buffer: keep the cause */
 	fprintf(f, "\n'protect help COMMAND' shows a command's usage.\n"
 		   "Exit status: 0 ok, 64 usage, 65 bad data, 66 missing input, 70 internal, 74 I/O,\n"
 		   "75 busy (try again), 77 forbidden.\n");
+	if (f == stdout && ferror(f))
+		(void)pt_cli_stdout_failed();
 }
 
 static const struct pt_cli_command *find_command(const char *name)

@@ -362,5 +362,5 @@ out_has "  committed by its owner (no plan)"
 out_has "staff_awareness_training accepted  -"
 p lc-link-cctv 65 --db lc.db register set VM-012 cyber_physical --treatment reduce --measures cctv --as trust
 err_line "protect: measures: measure cctv (CCTV with monitored control room) does not reduce the risk of Cyber-physical sabotage (cyber_physical): the catalogue gives it no effect on that threat; link a measure that reduces it"
-p lc-link-coordinator 77 --db lc.db register set VM-012 arson --measures access_control --as coordinator
-err_line "protect: measures: measure access_control is not at VM-012, and linking it would commit it there: only the site's owner commits a measure (or a saved plan proposes it)"
+p lc-link-coordinator 77 --db lc.db register set VM-012 arson --measures insider_vetting --as coordinator
+err_line "protect: measures: measure insider_vetting is not at VM-012, and linking it would commit it there: only the site's owner commits a measure (or a saved plan proposes it)"

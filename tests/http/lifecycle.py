@@ -148,12 +148,13 @@ def t_register_link(res, port):
     j = r.json or {}
     res.eq(j.get("field"), "measures", "400 names measures")
     res.check("does not reduce the risk of Cyber-physical sabotage (cyber_physical)" in (j.get("error") or ""), "says why: %r" % j)
-    # a coordinator may treat the risk but not commit the trust's money
+    # a coordinator may treat the risk but not commit the trust's money (insider vetting: not at
+    # VM-012; the demo installed access control there, data/demo/README.md "History")
     r = co.request("POST", "/api/v1/register/%s/arson" % SITE,
-                   {"measures": ["staff_awareness_training", "access_control"]})
+                   {"measures": ["staff_awareness_training", "insider_vetting"]})
     res.eq(r.status, 403, "a coordinator linking a measure not at the site")
     res.check("only the site's owner commits" in ((r.json or {}).get("error") or ""), "says why: %r" % r.json)
-    res.eq(row_of(trust, "access_control"), None, "nothing committed by the refused link")
+    res.eq(row_of(trust, "insider_vetting"), None, "nothing committed by the refused link")
 
 
 def t_due(res, protect, db):
