@@ -24,6 +24,12 @@ const OUT = args.out || path.join(path.dirname(new URL(import.meta.url).pathname
 const CHROMIUM = args.chromium || '/usr/bin/chromium';
 const PROTECT = args.protect;
 const ONLY = process.env.BROWSER_ONLY || '';   // run only the tests whose name contains this
+// A lane of ./run (CI): the tests from the first whose name starts with BROWSER_FROM, up to the
+// first whose name starts with BROWSER_UNTIL (not run), on a server and chromium of its own.
+const FROM = process.env.BROWSER_FROM || '';
+const UNTIL = process.env.BROWSER_UNTIL || '';
+const LANE = process.env.BROWSER_LANE || '';   // names the lane's server log: server-LANE.log
+const SERVER_LOG = LANE ? `server-${LANE}.log` : 'server.log';
 const PASSWORD = process.env.BROWSER_PASSWORD;
 
 // The demo log-ins (README "Demo log-ins", `protect demo`: password demo-NAME).
@@ -79,7 +85,7 @@ async function startServer() {
   if (demo.code !== 0) throw new Error(`protect demo failed (${demo.code}): ${demo.out}`);
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const log = fs.openSync(path.join(OUT, 'server.log'), 'w');
+    const log = fs.openSync(path.join(OUT, SERVER_LOG), 'w');
     const child = spawn(PROTECT, ['--db', db, 'serve', '--bind', '127.0.0.1', '--port', String(port)],
       { stdio: ['ignore', log, log] });
     let exited = null;
@@ -95,7 +101,7 @@ async function startServer() {
     }
     if (!exited) child.kill('SIGKILL');
     if (attempt === 2 || !exited) {
-      throw new Error(`protect serve did not answer on ${url}: ${fs.readFileSync(path.join(OUT, 'server.log'), 'utf8').slice(-2000)}`);
+      throw new Error(`protect serve did not answer on ${url}: ${fs.readFileSync(path.join(OUT, SERVER_LOG), 'utf8').slice(-2000)}`);
     }
   }
   throw new Error('unreachable');
@@ -3119,7 +3125,11 @@ async function main() {
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
         '--disable-sync', '--no-first-run', '--disable-quic'],
     });
-    for (const t of tests) {
+    const from = FROM ? tests.findIndex((t) => t.name.startsWith(FROM)) : 0;
+    const until = UNTIL ? tests.findIndex((t) => t.name.startsWith(UNTIL)) : -1;
+    if (from < 0) throw new Error(`BROWSER_FROM: no test's name starts with ${JSON.stringify(FROM)}`);
+    for (const [i, t] of tests.entries()) {
+      if (i < from || (until >= 0 && i >= until)) continue;
       if (ONLY && !t.name.includes(ONLY)) continue;
       const t0 = Date.now();
       try {
@@ -3131,6 +3141,11 @@ async function main() {
         console.log(`FAIL ${t.name}: ${String(e && e.message || e).split('\n')[0]}`);
         if (process.env.BROWSER_VERBOSE) console.log(e && e.stack);
       }
+    }
+    // a lane ends with the check the whole run ends with: no script error on any of its pages
+    if ((FROM || UNTIL) && !ONLY) {
+      if (problems.length === 0) { passed++; console.log(`ok   no script errors in lane ${LANE} (0 ms)`); }
+      else { failed++; console.log(`FAIL no script errors in lane ${LANE}: ${problems.slice(0, 5).join('; ')}`); }
     }
   } catch (e) {
     failed++;

@@ -3,28 +3,7 @@
 # nothing was changed; the retry once the lock is gone is made. Sourced by tests/cli/run.
 
 # --- busy registry ----------------------------------------------------------------
-# hold_lock DB: a python sqlite3 connection holds BEGIN IMMEDIATE on DB until release_lock.
-hold_lock() {
-	rm -f busy.locked busy.release
-	/usr/bin/python3 -c '
-import os, sqlite3, sys, time
-c = sqlite3.connect(sys.argv[1], timeout=10, isolation_level=None)
-c.execute("BEGIN IMMEDIATE")
-open("busy.locked", "w").close()
-deadline = time.monotonic() + 120
-while not os.path.exists("busy.release") and time.monotonic() < deadline:
-    time.sleep(0.05)
-c.execute("ROLLBACK")
-' "$1" &
-	busy_holder=$!
-	local i
-	for i in $(seq 1 200); do [ -e busy.locked ] && break; sleep 0.05; done
-	if [ -e busy.locked ]; then ok; else bad "the lock holder did not start"; fi
-}
-release_lock() {
-	touch busy.release
-	wait "$busy_holder"
-}
+# (hold_lock and release_lock are defined in tests/cli/run)
 busy_msg="the registry is busy with another write; nothing was changed, so it is safe to try again in a moment"
 
 p busy-init 0 --db busy.db init

@@ -3,15 +3,7 @@
 # `protect import measures|site-measures`), sourced by tests/cli/run after
 # cases_users.sh (cwd is a scratch directory; p, err_line, out_has... are defined there).
 
-# pycheck NAME FILE CODE: run python3 CODE with j = the JSON of FILE; a failed assert is a failure.
-pycheck() {
-	local what=$1 file=$2 code=$3 msg
-	if msg=$(/usr/bin/python3 -c "
-import json, sys
-j = json.load(open(sys.argv[1]))
-$code
-" "$file" 2>&1); then ok; else bad "$what: $(echo "$msg" | tail -3)"; fi
-}
+# (pycheck is defined in tests/cli/run)
 
 p pl-demo 0 --db pl.db demo
 # issue 12: about screening, costs and reasons; the downstream part would change the plan's picks
