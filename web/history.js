@@ -11,7 +11,7 @@ import { el, put, eur, num, tlpBadge, bandBadge, toast, errorPanel, LEVELS, name
 const CAUSES = [
   ['threat_level', 'threat level'],
   ['reassessments', 'reassessments'],
-  ['installed_measures', 'installed measures'],
+  ['installed_measures', 'measures committed or installed'],
   ['new_sites', 'new sites'],
   ['removed_sites', 'removed sites'],
 ];

@@ -87,6 +87,7 @@ export function whatIfSection(site) {
       el('td', {}, s.ranked ? s.band : '—'));
     put(out,
       w.in_place ? el('p', { class: 'note' }, `${w.measure.name} is in place here already: the assessment includes it, so nothing changes.`) : null,
+      w.committed ? el('p', { class: 'note' }, `${w.measure.name} is committed or installed here since the site was assessed: the plan and the history count it already; below is its effect on the risk as assessed.`) : null,
       !w.in_place && !w.applies ? el('p', { class: 'note' }, `The catalogue does not mean ${w.measure.name} for this kind and sector of site.`) : null,
       el('table', { class: 'table', dataset: { testid: 'what-if-table' } },
         el('caption', {}, `${site.name} with ${w.measure.name}: computed, not stored`),

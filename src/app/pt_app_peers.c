@@ -14,6 +14,7 @@
 #include "../formats/pt_diag.h"
 #include "../store/pt_measures_store.h"
 #include "pt_app_ranking.h"
+#include "pt_app_surveys.h"
 
 void pt_peer_view_clear(struct pt_peer_view *v)
 {
@@ -307,12 +308,17 @@ enum pt_err pt_app_site_what_if(const struct pt_caller *c, struct pt_db *db, con
 	if ((err = pt_measure_effect_matrix(&cat, &before->cat.threats, &v, &cr, d)) != PT_OK ||
 	    (err = pt_db_site_measures_list(db, site_id, &here, &n_here, d)) != PT_OK)
 		goto out;
-	/* in place already (existing, installed, verified): the assessment saw it; nothing to add */
+	/* what the assessment saw (existing, or installed before the site's latest confirmed
+	 * visit: pt_app_measures_seen) changes nothing; one committed or installed since is
+	 * not in the assessment (the plan and the comparison already count it): it is shown */
+	if ((err = pt_app_measures_seen(db, here, n_here, d)) != PT_OK)
+		goto out;
 	for (i = 0; i < n_here; i++)
-		if (strcmp(here[i].measure_id, cat.items[m].id) == 0)
-			out->in_place = here[i].status == PT_SM_EXISTING ||
-					here[i].status == PT_SM_INSTALLED ||
-					here[i].status == PT_SM_VERIFIED;
+		if (strcmp(here[i].measure_id, cat.items[m].id) == 0) {
+			out->in_place = here[i].status == PT_SM_EXISTING;
+			out->committed = pt_site_measure_committed(here[i].status) &&
+					 !out->in_place;
+		}
 	nt = before->cat.threats.n;
 	vrow = v + (size_t)m * nt;
 	crow = cr + (size_t)m * nt;

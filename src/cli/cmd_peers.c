@@ -147,6 +147,9 @@ int pt_cmd_what_if(struct pt_cli *cli)
 	printf("%s with %s (%s), not stored:\n", w.site_id, w.measure_name, pt_method_name(method));
 	if (w.in_place)
 		printf("already in place: the assessment includes it; nothing changes\n");
+	else if (w.committed)
+		printf("committed or installed since the site's assessment: the plan and the comparison "
+		       "count it already; below, its effect on the assessed risk\n");
 	else if (!w.applies)
 		printf("note: the catalogue does not mean it for this kind and sector of site\n");
 	print_standing("before", &w.before);

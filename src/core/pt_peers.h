@@ -61,8 +61,12 @@ struct pt_what_if {
 	char measure_id[PT_ID_MAX];
 	char measure_name[PT_NAME_MAX];
 	int applies;             /**< the measure is meant for the site's kind and sector */
-	int in_place;            /**< in place at the site already (existing, installed or
-				      verified): its effect is in the assessment; after = before */
+	int in_place;            /**< in place and seen by the assessment (existing, or
+				      installed before the site's latest confirmed visit):
+				      after = before */
+	int committed;           /**< committed or installed since the assessment: the plan and
+				      the comparison count it already; after shows its effect on
+				      the assessed risk */
 	size_t threats_reduced;  /**< the site's assessed threats it reduces */
 	struct pt_standing before, after;
 };

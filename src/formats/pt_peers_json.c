@@ -62,9 +62,9 @@ json_t *pt_json_what_if(const struct pt_what_if *w)
 				   num_or_null(w->after.score - w->before.score, both), "rank",
 				   both ? json_integer((json_int_t)w->before.rank - (json_int_t)w->after.rank)
 					: json_null());
-	return json_pack("{s:s, s:s, s:{s:s, s:s}, s:b, s:b, s:I, s:o, s:o, s:o}", "site_id",
+	return json_pack("{s:s, s:s, s:{s:s, s:s}, s:b, s:b, s:b, s:I, s:o, s:o, s:o}", "site_id",
 			 w->site_id, "method", pt_method_name(w->method), "measure", "id",
 			 w->measure_id, "name", w->measure_name, "applies", w->applies, "in_place",
-			 w->in_place, "threats_reduced", (json_int_t)w->threats_reduced, "before",
+			 w->in_place, "committed", w->committed, "threats_reduced", (json_int_t)w->threats_reduced, "before",
 			 standing(&w->before), "after", standing(&w->after), "change", change);
 }

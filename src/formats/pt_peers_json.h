@@ -16,7 +16,8 @@
 json_t *pt_json_peer_view(const struct pt_peer_view *v);
 
 /**
- * {"site_id", "method", "measure": {"id", "name"}, "applies", "in_place", "threats_reduced",
+ * {"site_id", "method", "measure": {"id", "name"}, "applies", "in_place", "committed",
+ * "threats_reduced",
  * "before": STANDING, "after": STANDING, "change": {"score", "rank"}} where STANDING is
  * {"ranked", "score", "rank", "of", "band"} (score, rank and band null when not ranked).
  */

@@ -2625,11 +2625,11 @@ test('history: the trust sees VM-012\'s risk fall since the 2025 baseline, by in
   await row.waitFor();
   const change = (await row.locator('[data-testid=hist-change]').textContent()).trim();
   assert(/^−EUR|^−/.test(change), `VM-012's risk fell: ${change}`);
-  eq((await row.locator('[data-testid=hist-cause]').textContent()).trim(), 'installed measures', 'the cause of VM-012\'s fall');
+  eq((await row.locator('[data-testid=hist-cause]').textContent()).trim(), 'measures committed or installed', 'the cause of VM-012\'s fall');
   eq((await page.locator('#hist-rows tbody tr[data-site="VM-036"] [data-testid=hist-cause]').textContent()).trim(), 'reassessments', 'the mosque was reassessed');
   eq((await page.locator('#hist-rows tbody tr[data-site="VM-067"] [data-testid=hist-cause]').textContent()).trim(), 'new sites', 'the guesthouse is new');
   eq(await page.locator('#hist-rows tbody tr[data-site="VM-001"]').count(), 0, 'Northgate\'s AMBER power station is not the trust\'s to read');
-  assert(/installed measures/.test(await page.locator('[data-testid=hist-nation]').textContent()), 'the totals show the installed measures\' part');
+  assert(/measures committed or installed/.test(await page.locator('[data-testid=hist-nation]').textContent()), 'the totals show the measures\' part');
   assert(/from=\d+&to=now/.test(page.url()), `the comparison is in the page's URL: ${page.url()}`);
   eq(await page.locator('[data-testid=hist-csv]').textContent(), 'Download CSV (TLP:AMBER)', 'the CSV is marked');
   await page.locator('#hist-result').scrollIntoViewIfNeeded();

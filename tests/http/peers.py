@@ -81,6 +81,11 @@ def t_what_if(res, port, protect, db):
     b = r.json or {}
     res.eq((b.get("in_place"), (b.get("change") or {}).get("score")), (True, 0.0),
            "CCTV is in place at the hospital: the assessment includes it, nothing changes")
+    r = trust.get("/api/v1/sites/VM-012/what-if?measure=access_control&method=quant")
+    b = r.json or {}
+    res.check(b.get("committed") is True and b.get("in_place") is False and
+              ((b.get("change") or {}).get("score") or 0) < 0,
+              "access control, installed after the assessment: counted by the plan, shown here: %r" % b)
     audit_before = (login(res, port, "coordinator").get("/api/v1/audit?limit=5").json or {}).get("total")
     plan = trust.get("/api/v1/sites/VM-012/measures").json or {}
     res.check(all(m.get("measure_id") != "hvm_bollards" for m in plan.get("items", [])),
