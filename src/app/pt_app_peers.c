@@ -85,13 +85,14 @@ struct peers {
 	const struct pt_ranking *r;
 	size_t self;
 	int by_kind; /* its sector has fewer than PT_PEERS_MIN assessed other sites */
+	const unsigned char *readable; /* per site of r: the caller may read it */
 };
 
 /* Is site index k a peer: another site of the sector (or kind, by_kind)? */
 static int peer(const struct peers *p, size_t k)
 {
 	const struct pt_site *a = &p->r->sites.items[k], *b = &p->r->sites.items[p->self];
-	return k != p->self &&
+	return k != p->self && p->readable[k] &&
 	       strcmp(p->by_kind ? a->kind : a->sector, p->by_kind ? b->kind : b->sector) == 0;
 }
 
@@ -169,6 +170,7 @@ enum pt_err pt_app_site_peers(const struct pt_caller *c, struct pt_db *db, const
 	struct pt_ranking *r = NULL;
 	struct pt_read_log log;
 	struct peers group;
+	unsigned char *readable = NULL;
 	double *vals = NULL;
 	size_t i, n = 0, cap;
 	long at, self, mine;
@@ -177,7 +179,7 @@ enum pt_err pt_app_site_peers(const struct pt_caller *c, struct pt_db *db, const
 	memset(out, 0, sizeof *out);
 	memset(&log, 0, sizeof log);
 	out->method = method;
-	out->show_count = pt_access_hidden_counts(&c->who) == PT_ACCESS_OK;
+	out->show_count = 1; /* the peers are sites c reads: their number tells nothing hidden */
 	if (!(snap = pt_app_snapshot(c, db, d)))
 		return d->msg[0] ? PT_EDB : pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
 	if ((err = readable_site(c, snap, site_id, &at, d)) != PT_OK ||
@@ -198,6 +200,21 @@ enum pt_err pt_app_site_peers(const struct pt_caller *c, struct pt_db *db, const
 	}
 	mine = row_of(r, (size_t)self);
 	out->assessed = mine >= 0;
+	/* peers are the sites c may read: a percentile over hidden ones would tell how many
+	 * there are and, as the site's own rating is changed, their ratings (attack review) */
+	if (!(readable = calloc(r->sites.n ? r->sites.n : 1, 1))) {
+		err = pt_diag_set(d, PT_ENOMEM, 0, "", "out of memory");
+		goto out;
+	}
+	for (i = 0; i < r->sites.n; i++) {
+		long si = pt_snapshot_find(snap, r->sites.items[i].id);
+		struct pt_access_record rec;
+		if (si < 0)
+			continue;
+		pt_snapshot_record(snap, (size_t)si, &rec);
+		readable[i] = pt_access_read(&c->who, &rec) == PT_ACCESS_OK;
+	}
+	group.readable = readable;
 	group.r = r;
 	group.self = (size_t)self;
 	group.by_kind = 0;
@@ -208,17 +225,9 @@ enum pt_err pt_app_site_peers(const struct pt_caller *c, struct pt_db *db, const
 		   sizeof out->group);
 	for (i = 0; i < r->n_rows; i++) {
 		size_t k = r->rows[i].site;
-		long si;
-		struct pt_access_record rec;
 		if (!peer(&group, k))
 			continue;
 		vals[n++] = r->rows[i].score;
-		si = pt_snapshot_find(snap, r->sites.items[k].id);
-		if (si < 0)
-			continue;
-		pt_snapshot_record(snap, (size_t)si, &rec);
-		if (pt_access_read(&c->who, &rec) != PT_ACCESS_OK)
-			continue;
 		struct pt_peer_named *p = &out->named[out->n_named++];
 		pt_strlcpy(p->id, r->sites.items[k].id, sizeof p->id);
 		pt_strlcpy(p->name, r->sites.items[k].name, sizeof p->name);
@@ -251,6 +260,7 @@ out:
 		pt_peer_view_clear(out);
 	}
 	free(vals);
+	free(readable);
 	pt_ranking_free(r);
 	pt_snapshot_release(snap);
 	return err;

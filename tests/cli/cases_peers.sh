@@ -6,7 +6,7 @@ p pe-demo 0 --db pe.db demo
 p pe-peers 0 --db pe.db peers VM-012 --as trust
 out_line "VM-012 against the assessed sites of its kind critical_infrastructure (fema)"
 out_line "(its sector health has fewer than 5 other assessed sites)"
-out_lacks "peers: "
+out_has "peers: "
 p pe-peers-coord 0 --db pe.db peers VM-012 --as coordinator --format json
 pycheck "peers JSON" pe-peers-coord.out '
 assert j["peer_group"] == "kind" and j["comparable"] and j["peers"] >= 5, j
