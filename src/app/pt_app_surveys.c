@@ -257,6 +257,23 @@ enum pt_err pt_app_survey_start(const struct pt_caller *c, struct pt_db *db, con
 	}
 	if ((err = visit_time(c, in->visited_on, s.visited_at, d)) != PT_OK)
 		goto out;
+	{ /* attack review: drafts are bounded, so that a burst of them cannot push the site's
+	   * confirmed visits out of its list */
+		struct pt_survey *all = NULL;
+		size_t n_all = 0, k, drafts = 0;
+		if ((err = pt_db_surveys_of_site(db, site.id, &all, &n_all, d)) != PT_OK)
+			goto out;
+		for (k = 0; k < n_all; k++)
+			drafts += !all[k].confirmed;
+		free(all);
+		if (drafts >= PT_SURVEY_DRAFTS_MAX) {
+			err = pt_diag_set(d, PT_ECONFLICT, 0, "",
+					  "site %s has %d draft visits already: finish and confirm one "
+					  "before starting another",
+					  site.id, PT_SURVEY_DRAFTS_MAX);
+			goto out;
+		}
+	}
 	/* a kind without a questionnaire (a registry's own catalogue): a visit rated by hand,
 	 * every rating with its reason */
 	if ((err = pt_app_questionnaire_get(c, db, site.kind, 0, &qn, d)) == PT_ENOTFOUND) {

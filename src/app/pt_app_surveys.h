@@ -25,6 +25,9 @@ enum pt_err pt_app_questionnaire_get(const struct pt_caller *c, struct pt_db *db
 				     struct pt_questionnaire *out, struct pt_diag *d);
 
 /** What starts a visit. Borrowed. */
+/** Draft visits a site may have at once (a new one past it is PT_ECONFLICT). */
+#define PT_SURVEY_DRAFTS_MAX 20
+
 struct pt_survey_start {
 	enum pt_method method; /**< fema or quant: what the questionnaire proposes */
 	const char *visited_on; /**< "YYYY-MM-DD", today or up to PT_SURVEY_BACKDATE_DAYS back; NULL or "": today */

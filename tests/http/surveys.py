@@ -171,4 +171,20 @@ def t_surveys(res, port, protect, db):
     res.eq(pio.get("/api/v1/surveys/%d" % sid).status, 200, "a GREEN site's visit is read by all")
 
 
-TESTS = [("surveys", t_surveys)]
+def t_survey_drafts(res, port, protect, db):
+    """Attack review: a site has at most 20 draft visits at once (a burst cannot push its
+    confirmed visits out of the list)."""
+    trust = login(res, port, "trust")
+    items = (trust.get("/api/v1/sites/VM-013/surveys").json or {}).get("items", [])
+    drafts = sum(1 for v in items if v.get("state") == "draft")
+    for _ in range(max(0, 20 - drafts)):
+        r = trust.request("POST", "/api/v1/sites/VM-013/surveys", {"method": "fema"})
+        res.eq(r.status, 201, "a draft within the limit")
+    r = trust.request("POST", "/api/v1/sites/VM-013/surveys", {"method": "fema"})
+    res.check(r.status == 409 and "20 draft visits" in ((r.json or {}).get("error") or ""),
+              "the 21st draft is refused, saying why: %r" % r.json)
+    items = (trust.get("/api/v1/sites/VM-013/surveys").json or {}).get("items", [])
+    res.check(any(v.get("state") == "confirmed" for v in items), "the confirmed visits are still listed")
+
+
+TESTS = [("surveys", t_surveys), ("survey-drafts", t_survey_drafts)]
