@@ -444,6 +444,8 @@ export const runReportUrl = (id, format) => `${BASE}/runs/${encodeURIComponent(i
    may_report}], today, entities, lacking_risk_assessment, lacking_resilience_plan, may_designate} */
 export const cerEntities = () => call('GET', '/cer');
 export const changeCer = (orgId, change) => call('PATCH', `/organisations/${encodeURIComponent(orgId)}/cer`, { json: change });
+/** issue 16, item 8: {method, total, fewer_than, by_sector: [{id, name, count|null}], by_band: [...]} (coordinators) */
+export const withheld = (method) => call('GET', '/withheld', { query: { method } });
 export const designateCer = (orgId, d) => call('PUT', `/organisations/${encodeURIComponent(orgId)}/cer`, { json: d });
 /* ---- issue 16, item 7: peers and what-if ----
    peers: {site_id, sector, peer_group ("sector"|"kind"), group, method, assessed, comparable,

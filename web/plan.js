@@ -251,7 +251,32 @@ function drawTotals(box, p) {
     card('Benefit-cost ratio', Number.isFinite(t.bcr) ? t.bcr.toFixed(2) : '—', `net benefit ${eur(t.net_benefit_eur)}`),
     card('Gap to the bound', gapText(t.gap), `bound ${eur(t.bound_eur)}`, 'plan-gap'),
     exact,
-    card('Funded', `${num(t.sites_funded)} sites`, `${num(t.measures)} measures${p.withheld ? ` · ${p.withheld} sites you may not see left out` : ''}`, 'plan-funded'));
+    card('Funded', `${num(t.sites_funded)} sites`, `${num(t.measures)} measures${p.withheld ? ` · ${p.withheld} sites you may not see left out` : ''}`, 'plan-funded'),
+    p.withheld ? withheldDetails() : null);
+}
+
+/* issue 16, item 8: what a government coordinator may know of the sites it cannot read, for the
+   plan to say what it leaves out (GET /withheld: the whole registry, no filter; counts below 3
+   shown as "fewer than 3"). Only a coordinator is told the count, so only it sees this. */
+function withheldDetails() {
+  const body = el('div', { class: 'small' }, el('p', { class: 'loading' }, 'Counting…'));
+  const d = el('details', { class: 'withheld-details', dataset: { testid: 'plan-withheld' } },
+    el('summary', {}, 'What the sites left out are'), body);
+  d.addEventListener('toggle', async () => {
+    if (!d.open || d.dataset.loaded) return;
+    d.dataset.loaded = '1';
+    let w;
+    try { w = await api.withheld(); } catch (e) { put(body, el('p', { class: 'muted' }, e.detail || e.message)); return; }
+    const cell = (c) => el('li', {}, `${c.name}: ${c.count === null ? `fewer than ${w.fewer_than}` : num(c.count)}`);
+    const bands = w.by_band.filter((c) => c.count !== 0).map(cell);
+    const sectors = w.by_sector.filter((c) => c.count !== null && c.count !== 0).map(cell);
+    if (w.by_sector.some((c) => c.count === null)) sectors.push(el('li', { class: 'muted' }, `every other sector: fewer than ${w.fewer_than}`));
+    put(body,
+      el('p', {}, `${num(w.total)} sites across the registry you may not read (whatever the scope above). Counts below ${w.fewer_than} are not shown, so that no single site can be told apart.`),
+      el('p', {}, 'By risk band (FEMA):'), el('ul', {}, bands),
+      el('p', {}, 'By sector:'), el('ul', {}, sectors));
+  });
+  return d;
 }
 
 function drawSites(box, p) {

@@ -2575,6 +2575,23 @@ test('cer: the coordinator sees which entities lack their assessment or plan; th
   assert(problems.length === 0, problems.slice(0, 5).join('; '));
 });
 
+test('withheld: the coordinator\'s national plan says what it leaves out, small counts withheld', async () => {
+  const page = await newPage();
+  await login(page, U.coordinator);
+  await openPlan(page);
+  const funded = await page.locator('[data-testid=plan-funded]').innerText();
+  assert(/\d+ sites you may not see left out/.test(funded), `the plan says it leaves sites out: ${funded}`);
+  await page.locator('[data-testid=plan-withheld] summary').click();
+  const text = page.locator('[data-testid=plan-withheld]');
+  await text.getByText('sites across the registry you may not read').waitFor();
+  const all = await text.innerText();
+  assert(/By risk band/.test(all) && /fewer than 3/.test(all), `the breakdown: ${all}`);
+  assert(!/VM-\d/.test(all), 'no site named');
+  await shot(page, 'plan-withheld');
+  await page.context().close();
+  assert(problems.length === 0, problems.slice(0, 5).join('; '));
+});
+
 /* ---- issue 16, item 7: peers and what-if ---- */
 
 test('peers: the trust operator compares its hospital with its peers and asks what a measure would change', async () => {
