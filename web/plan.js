@@ -12,10 +12,16 @@ const DEBOUNCE_MS = 600;
 const FUNDED = '#0b5cad';
 const UNFUNDED = '#9aa0a6';
 
-/** Government coordinators and admins save plans (the server decides: a mirror for the button). */
-export function canSavePlan(user) {
-  return !!user && (user.role === 'coordinator' || user.role === 'admin') &&
-    !!user.organisation && user.organisation.type === 'government';
+/**
+ * Government coordinators and admins save plans of any scope; an organisation's operators and
+ * admins one scoped to their own organisation alone (filter f's owner "mine" or its id; other
+ * filters narrow it). The server decides (pt_access_plan_save): a mirror for the button.
+ */
+export function canSavePlan(user, f = null) {
+  if (!user || !user.organisation) return false;
+  if (user.organisation.type === 'government') return user.role === 'coordinator' || user.role === 'admin';
+  if (user.role !== 'operator' && user.role !== 'admin') return false;
+  return !!f && f.owner.length === 1 && (f.owner[0] === 'mine' || f.owner[0] === String(user.organisation.id));
 }
 
 export async function renderPlan(main, ctx) {
@@ -112,7 +118,7 @@ export async function renderPlan(main, ctx) {
       el('h3', { id: 'plan-not-chosen-title' }, 'Admitted but not funded'), notChosenBox),
     el('section', { class: 'panel', 'aria-labelledby': 'plan-surge-title' },
       el('h2', { id: 'plan-surge-title' }, 'Surge: temporary measures while today\'s level is above the planning level'), surgeBox),
-    canSavePlan(ctx.user) ? el('section', { class: 'panel', 'aria-labelledby': 'plan-save-title' },
+    canSavePlan(ctx.user, f) ? el('section', { class: 'panel', 'aria-labelledby': 'plan-save-title' },
       el('h2', { id: 'plan-save-title' }, 'Save this plan'), saveBox) : null,
     el('section', { class: 'panel', 'aria-labelledby': 'plans-saved-title' },
       el('h2', { id: 'plans-saved-title' }, 'Saved plans'), savedBox));
@@ -120,7 +126,7 @@ export async function renderPlan(main, ctx) {
 
   // issue 16: the plan is saved with its scope (POST /plans {"filter"}); one scoped to a single
   // organisation is approved by that organisation's admin (docs/access.md)
-  if (canSavePlan(ctx.user)) drawSave(saveBox, () => query(), () => drawSaved(savedBox, options.orgNames), f, scopeText(f, options, ctx.user));
+  if (canSavePlan(ctx.user, f)) drawSave(saveBox, () => query(), () => drawSaved(savedBox, options.orgNames), f, scopeText(f, options, ctx.user));
   state.map = drawPlanMap(mapBox, outline, sites.items);
 
   function query() {

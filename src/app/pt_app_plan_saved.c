@@ -260,16 +260,34 @@ enum pt_err pt_app_plan_save(const struct pt_caller *c, struct pt_db *db, const 
 	if (!c || !db || !o)
 		return pt_diag_set(d, PT_EINVAL, 0, "", "no database or no options");
 	/* refused before anything is computed */
-	if (pt_access_plan_save(&c->who) != PT_ACCESS_OK)
+	if (pt_access_plan_save_any(&c->who) != PT_ACCESS_OK)
 		return pt_app_refused(c, db, "plan.save", "plans", "",
 				      pt_diag_set(d, PT_EFORBIDDEN, 0, "",
-						  "only government admins and coordinators save plans"),
+						  "only government admins and coordinators, and an "
+						  "organisation's operators and admins for their own "
+						  "organisation, save plans"),
 				      d);
 	if (!name || !pt_id_valid(name) || strlen(name) >= PT_PLAN_NAME_MAX)
 		return pt_diag_set(d, PT_EINVAL, 0, "name",
 				   "a plan's name is 1 to 63 letters, digits, '-', '_' or '.'");
-	if ((err = pt_app_plan_run(c, db, o, &out->run, d)) != PT_OK ||
-	    (err = save_run(c, db, name, out->run, o->filter, &out->seen.plan, d)) != PT_OK) {
+	if ((err = pt_app_plan_run(c, db, o, &out->run, d)) != PT_OK) {
+		pt_plan_saved_clear(out);
+		return err;
+	}
+	/* issue 16 item 1: the scope (the filter, checked by the run: "mine" resolved) decides
+	 * for an organisation's own planners: their organisation alone, nothing wider */
+	if (pt_access_plan_save(&c->who, o->filter ? o->filter->owner_ids : NULL,
+				o->filter ? o->filter->n[PT_FILTER_OWNER] : 0) != PT_ACCESS_OK) {
+		pt_plan_saved_clear(out);
+		return pt_app_refused(c, db, "plan.save", "plans", name,
+				      pt_diag_set(d, PT_EFORBIDDEN, 0, "filter",
+						  "an organisation's operators and admins save plans "
+						  "only for their own organisation: the filter's owner "
+						  "must be it alone (\"mine\"); a wider plan is saved "
+						  "by a government coordinator or admin"),
+				      d);
+	}
+	if ((err = save_run(c, db, name, out->run, o->filter, &out->seen.plan, d)) != PT_OK) {
 		pt_plan_saved_clear(out);
 		return err;
 	}

@@ -325,9 +325,30 @@ enum pt_access pt_access_measures_change(const struct pt_principal *who)
 	return government_role(who, 1u << PT_ROLE_ADMIN | 1u << PT_ROLE_COORDINATOR);
 }
 
-enum pt_access pt_access_plan_save(const struct pt_principal *who)
+/* issue 16 item 1: an organisation plans its own budget; its operators and admins save it */
+static int own_org_planner(const struct pt_principal *who)
 {
-	return government_role(who, 1u << PT_ROLE_ADMIN | 1u << PT_ROLE_COORDINATOR);
+	return principal_ok(who) && !is_system(who) && !is_government(who) && who->org_id > 0 &&
+	       (who->role == PT_ROLE_OPERATOR || who->role == PT_ROLE_ADMIN);
+}
+
+enum pt_access pt_access_plan_save(const struct pt_principal *who,
+				   const long long *scope_owners, size_t n_scope_owners)
+{
+	if (government_role(who, 1u << PT_ROLE_ADMIN | 1u << PT_ROLE_COORDINATOR) == PT_ACCESS_OK)
+		return PT_ACCESS_OK;
+	/* its own organisation alone, and nothing wider */
+	if (own_org_planner(who) && scope_owners && n_scope_owners == 1 &&
+	    scope_owners[0] == who->org_id)
+		return PT_ACCESS_OK;
+	return PT_ACCESS_FORBIDDEN;
+}
+
+enum pt_access pt_access_plan_save_any(const struct pt_principal *who)
+{
+	if (government_role(who, 1u << PT_ROLE_ADMIN | 1u << PT_ROLE_COORDINATOR) == PT_ACCESS_OK)
+		return PT_ACCESS_OK;
+	return own_org_planner(who) ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN;
 }
 
 enum pt_access pt_access_register_approve(const struct pt_principal *who)

@@ -321,11 +321,24 @@ enum pt_access pt_access_measures_change(const struct pt_principal *who);
 
 /**
  * May who save an investment plan (which commits its measures at the
- * sites)? Admins and coordinators of government organisations. OK or
- * FORBIDDEN. (Any logged-in user may compute a plan over the sites it may
- * read.)
+ * sites) whose scope names the owners scope_owners[0..n_scope_owners)
+ * (organisation ids, "mine" resolved; none: every owner)? Admins and
+ * coordinators of government organisations, whatever the scope; operators
+ * and admins of any other organisation only a plan scoped to their own
+ * organisation alone (n_scope_owners == 1 and it is who's organisation;
+ * other filters may narrow it further), which its admin approves (issue
+ * 16 item 1). OK or FORBIDDEN. (Any logged-in user may compute a plan
+ * over the sites it may read.)
  */
-enum pt_access pt_access_plan_save(const struct pt_principal *who);
+enum pt_access pt_access_plan_save(const struct pt_principal *who,
+				   const long long *scope_owners, size_t n_scope_owners);
+
+/**
+ * May who save some plan, of some scope (pt_access_plan_save for its own
+ * organisation or wider)? The check made before anything is computed. OK or
+ * FORBIDDEN.
+ */
+enum pt_access pt_access_plan_save_any(const struct pt_principal *who);
 
 /**
  * May who approve accepting a risk above register.accept_max_band (and so

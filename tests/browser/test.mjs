@@ -3128,6 +3128,26 @@ test('site edit: the trust operator edits VM-012\'s occupancy and location, sees
 
 /* ---- main ---- */
 
+// review fix (issue 16 item 1): an organisation plans and saves its own budget
+test('plan-own: the trust saves a plan of its own organisation; a wider scope offers no Save', async () => {
+  const page = await newPage();
+  await login(page, U.trust);
+  await page.goto(`${BASE}/#/plan?budget=300000`);
+  await page.locator('[data-testid=plan-scope]', { hasText: 'my organisation (Vellmark Hospitals Trust)' }).waitFor();
+  await page.locator('[data-testid=plan-cost] .card-value').waitFor();
+  await page.locator('#plan-name').fill('trust-own');
+  await page.getByRole('button', { name: 'Save plan' }).click();
+  await page.locator('.save-form .form-status').filter({ hasText: 'Saved as trust-own' }).waitFor();
+  await page.locator('#saved-plans tr[data-plan="trust-own"] [data-testid=plan-scope-org]', { hasText: 'Vellmark Hospitals Trust (its admin approves)' }).waitFor();
+  await page.locator('#saved-plans tr[data-plan="trust-own"]').scrollIntoViewIfNeeded();
+  await shot(page, 'laptop-plan-own-saved');
+  await page.goto(`${BASE}/#/plan?budget=300000&sector=health`);
+  await page.locator('[data-testid=plan-scope]').filter({ hasNotText: 'my organisation' }).waitFor();
+  await page.locator('[data-testid=plan-cost] .card-value').waitFor();
+  eq(await page.locator('#plan-name').count(), 0, 'no Save for a scope wider than the trust');
+  await page.context().close();
+});
+
 async function main() {
   fs.mkdirSync(OUT, { recursive: true });
   let srv = null;

@@ -61,3 +61,10 @@ sed 's/Zzsecret/X/' fl-hidden-analyst.err >fl-hidden-analyst.norm
 p fl-madeup-analyst 64 --db fl.db register list --region Zzfake --as analyst
 sed 's/Zzfake/X/' fl-madeup-analyst.err >fl-madeup-analyst.norm
 if cmp -s fl-hidden-analyst.norm fl-madeup-analyst.norm; then ok; else bad "a hidden region is told apart from a made-up one: $(cat fl-hidden-analyst.err)"; fi
+
+# Review fix (issue 16 item 1): an organisation's operator saves a plan of its own organisation
+# alone; a wider scope is refused (77) naming the filter.
+p fl-plan-save-wide 77 --db fl.db plan --budget 300000 --sector health --save trust-wide --as trust
+err_has "filter: an organisation's operators and admins save plans only for their own organisation"
+p fl-plan-save-mine 0 --db fl.db plan --budget 300000 --owner mine --save trust-own --as trust
+out_has "saved plan trust-own: "

@@ -214,6 +214,51 @@ def t_plan_scope(res, port):
     res.eq(login(res, port, "trust-admin").request("POST", step).status, 200, "its admin approves it")
 
 
+def t_plan_own_save(res, port):
+    """Review fix: an organisation plans and saves its own budget; its admin approves it."""
+    co = login(res, port, "coordinator")
+    res.eq(co.request("POST", "/api/v1/plans/f16-trust/withdraw").status, 200,
+           "the coordinator's trust plan withdrawn (its measures free again)")
+    orgs = {o["name"]: o["id"] for o in co.get("/api/v1/organisations?limit=100").json["items"]}
+    trust = login(res, port, "trust")
+    other = sorted({s["owner"] for s in all_sites(trust).values()} - {"Vellmark Hospitals Trust"})[0]
+    for scope, why in (({}, "the nation"),
+                       ({"owner": [str(orgs["Vellmark Hospitals Trust"]), str(orgs[other])]},
+                        "its organisation and another"),
+                       ({"owner": [str(orgs[other])]}, "another organisation"),
+                       ({"sector": ["health"]}, "a sector")):
+        body = {"name": "f16-own-wide", "budget_eur": 300000}
+        if scope:
+            body["filter"] = scope
+        r = trust.request("POST", "/api/v1/plans", body)
+        res.eq((r.status, (r.json or {}).get("field")), (403, "filter"), "trust may not save a plan of " + why)
+    res.eq(co.get("/api/v1/plans/f16-own-wide").status, 404, "nothing of a refused plan saved")
+    r = trust.request("POST", "/api/v1/plans", {"name": "f16-own", "budget_eur": 300000,
+                                                 "filter": {"owner": ["mine"], "sector": ["health"]}})
+    res.eq(r.status, 201, "trust saves a plan of its own organisation (narrowed by sector)")
+    admin = login(res, port, "trust-admin")
+    saved = admin.get("/api/v1/plans/f16-own").json or {}
+    res.eq(saved.get("saved", {}).get("scope_organisation"), "Vellmark Hospitals Trust", "made for the trust")
+    res.check(saved.get("sites") and saved["sites"][0].get("measures"), "it funds measures")
+    site = saved["sites"][0]
+    step = "/api/v1/sites/%s/measures/%s/approve" % (site["site_id"], site["measures"][0]["measure_id"])
+    res.eq(trust.request("POST", step).status, 403, "trust does not approve its own plan")
+    res.eq(co.request("POST", step).status, 403, "nor the coordinator a plan made for one organisation")
+    res.eq(admin.request("POST", step).status, 200, "trust-admin approves the trust's plan")
+    # withdrawn by its author (its measures free again), the admin saves its own: not its to approve
+    res.eq(trust.request("POST", "/api/v1/plans/f16-own/withdraw").status, 200, "trust withdraws its plan")
+    r = admin.request("POST", "/api/v1/plans", {"name": "f16-own-admin", "budget_eur": 300000,
+                                                 "filter": {"owner": ["mine"]}})
+    res.eq(r.status, 201, "trust-admin saves a plan of its own organisation")
+    site = (admin.get("/api/v1/plans/f16-own-admin").json or {})["sites"][0]
+    step = "/api/v1/sites/%s/measures/%s/approve" % (site["site_id"], site["measures"][0]["measure_id"])
+    r = admin.request("POST", step)
+    res.eq(r.status, 403, "trust-admin does not approve a plan it saved")
+    res.check("propos" in (r.json or {}).get("error", ""), "refused as the proposer: %r" % r.json)
+    audit = co.get("/api/v1/audit?limit=50").json or {}
+    res.check(any(e.get("action") == "plan.save" and e.get("record") == "f16-own" for e in audit.get("items", [])),
+              "the trust's save is audited: %r" % [e.get("action") for e in audit.get("items", [])][:10])
+
 def run(res, protect, work):
     db = os.path.join(work, "filters.db")
     rc, out, err = run_protect(protect, "--db", db, "demo")
@@ -239,6 +284,7 @@ def run(res, protect, work):
         t_ranks_recomputed(res, analyst)
         t_csv(res, analyst)
         t_plan_scope(res, srv.port)
+        t_plan_own_save(res, srv.port)
     finally:
         status, out, err = srv.stop()
         res.eq(status, 0, "filters server exit status")

@@ -600,27 +600,49 @@ static void test_plan_decisions(void)
 	enum pt_role r;
 	pt_principal_system(&sys);
 	CHECK_INT(pt_access_measures_change(&sys), PT_ACCESS_OK);
-	CHECK_INT(pt_access_plan_save(&sys), PT_ACCESS_OK);
+	CHECK_INT(pt_access_plan_save(&sys, NULL, 0), PT_ACCESS_OK);
+	CHECK_INT(pt_access_plan_save_any(&sys), PT_ACCESS_OK);
 	CHECK_INT(pt_access_register_approve(&sys), PT_ACCESS_OK);
 	CHECK_INT(pt_access_hidden_counts(&sys), PT_ACCESS_OK);
 	CHECK_INT(pt_access_measures_change(NULL), PT_ACCESS_FORBIDDEN);
-	CHECK_INT(pt_access_plan_save(NULL), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_plan_save(NULL, NULL, 0), PT_ACCESS_FORBIDDEN);
+	CHECK_INT(pt_access_plan_save_any(NULL), PT_ACCESS_FORBIDDEN);
 	CHECK_INT(pt_access_register_approve(NULL), PT_ACCESS_FORBIDDEN);
 	CHECK_INT(pt_access_hidden_counts(NULL), PT_ACCESS_FORBIDDEN);
 	for (r = PT_ROLE_ADMIN; (int)r < PT_ROLE_COUNT; r++) {
 		struct pt_principal gov = caller(r, REL_GOV), own = caller(r, REL_OWN);
+		struct pt_principal other = caller(r, REL_OTHER);
 		int gov_admin_or_coord = r == PT_ROLE_ADMIN || r == PT_ROLE_COORDINATOR;
+		int own_planner = r == PT_ROLE_ADMIN || r == PT_ROLE_OPERATOR;
+		const long long own_only[] = {OWNER_ORG}, other_only[] = {NGO_ORG};
+		const long long own_and_other[] = {OWNER_ORG, NGO_ORG};
 		enum pt_access coord_only = r == PT_ROLE_COORDINATOR ? PT_ACCESS_OK
 								    : PT_ACCESS_FORBIDDEN;
 		CHECK_INT(pt_access_measures_change(&gov),
 			  gov_admin_or_coord ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN);
-		CHECK_INT(pt_access_plan_save(&gov),
+		CHECK_INT(pt_access_plan_save(&gov, NULL, 0),
+			  gov_admin_or_coord ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_plan_save(&gov, own_only, 1),
+			  gov_admin_or_coord ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_plan_save_any(&gov),
 			  gov_admin_or_coord ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN);
 		CHECK_INT(pt_access_register_approve(&gov), coord_only);
 		CHECK_INT(pt_access_hidden_counts(&gov), coord_only);
 		/* Outside government: none of them, whatever the role. */
 		CHECK_INT(pt_access_measures_change(&own), PT_ACCESS_FORBIDDEN);
-		CHECK_INT(pt_access_plan_save(&own), PT_ACCESS_FORBIDDEN);
+		/* issue 16 item 1: an organisation's operators and admins save a plan of their
+		 * own organisation alone; nothing wider, nobody else of it */
+		CHECK_INT(pt_access_plan_save(&own, own_only, 1),
+			  own_planner ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_plan_save_any(&own),
+			  own_planner ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_plan_save(&own, NULL, 0), PT_ACCESS_FORBIDDEN);   /* the nation */
+		CHECK_INT(pt_access_plan_save(&own, own_only, 0), PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_plan_save(&own, own_and_other, 2), PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_plan_save(&own, other_only, 1), PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_plan_save(&other, other_only, 1), /* its own, too */
+			  own_planner ? PT_ACCESS_OK : PT_ACCESS_FORBIDDEN);
+		CHECK_INT(pt_access_plan_save(&other, own_only, 1), PT_ACCESS_FORBIDDEN);
 		CHECK_INT(pt_access_register_approve(&own), PT_ACCESS_FORBIDDEN);
 		CHECK_INT(pt_access_hidden_counts(&own), PT_ACCESS_FORBIDDEN);
 	}
