@@ -151,7 +151,10 @@ function proposalsPanel(s, current, redraw) {
   for (const p of s.proposals || []) {
     const r = rated.get(p.threat_id);
     const c = cur.get(p.threat_id);
-    const use = el('input', { type: 'checkbox', checked: !!r || (editable && p.proposed), disabled: !editable, 'aria-label': `Rate ${threatName(p.threat_id)}` });
+    // ticked by default only when saving it can succeed as it stands: a recorded rating, or a
+    // proposal (FEMA: with the site's current asset value and threat rating to keep)
+    const ready = p.proposed && c && (!fema || (c.asset_value && c.threat_rating));
+    const use = el('input', { type: 'checkbox', checked: !!r || !!(editable && ready), disabled: !editable, 'aria-label': `Rate ${threatName(p.threat_id)}` });
     const value = fema
       ? el('input', { type: 'number', min: 1, max: 10, step: 1, class: 'num-input', disabled: !editable, 'aria-label': 'Vulnerability',
         value: r ? r.vulnerability_rating : (p.proposed ? p.vulnerability_rating : '') })
@@ -162,13 +165,15 @@ function proposalsPanel(s, current, redraw) {
     const threat = el('input', { type: 'number', min: 1, max: 10, step: 1, class: 'num-input', disabled: !editable, 'aria-label': 'Threat rating',
       value: r && fema ? r.threat_rating : (c && fema ? c.threat_rating : '') });
     const reason = el('input', { type: 'text', maxlength: 1000, disabled: !editable, placeholder: 'reason (needed when not the proposal)', value: r ? r.reason : '' });
-    rows.push({ p, use, value, asset, threat, reason });
+    rows.push({ p, use, value, asset, threat, reason, error: el('span', { class: 'field-error block', role: 'alert' }) });
   }
   const save = el('button', { type: 'button', class: 'btn', dataset: { testid: 'ratings-save' } }, 'Save ratings');
   save.addEventListener('click', async () => {
     error.textContent = '';
+    for (const x of rows) { x.error.textContent = ''; for (const f of [x.value, x.asset, x.threat, x.reason]) f.removeAttribute('aria-invalid'); }
     const items = [];
-    for (const x of rows.filter((y) => y.use.checked)) {
+    const sent = rows.filter((y) => y.use.checked);
+    for (const x of sent) {
       const item = { threat_id: x.p.threat_id };
       if (fema) {
         if (x.value.value !== '') item.vulnerability_rating = Number(x.value.value);
@@ -187,8 +192,19 @@ function proposalsPanel(s, current, redraw) {
       redraw(await api.surveyRatings(s.id, items));
       toast('Ratings saved.');
     } catch (e) {
+      // the error's field (items[N].NAME): shown next to that input of that threat's row
       const m = /^items\[(\d+)\]\.(.*)$/.exec(e.field || '');
-      error.textContent = m ? `${threatName(items[Number(m[1])].threat_id)}, ${m[2].replace(/_/g, ' ')}: ${e.detail}` : (e.detail || e.message);
+      const x = m ? sent[Number(m[1])] : null;
+      const input = x && ({ vulnerability_rating: x.value, p_success: x.value, asset_value: x.asset, threat_rating: x.threat, reason: x.reason })[m[2]];
+      if (input) {
+        x.error.textContent = e.detail || e.message;
+        input.setAttribute('aria-invalid', 'true');
+        input.after(x.error);
+        input.focus();
+        error.textContent = `Not saved: see ${threatName(x.p.threat_id)}.`;
+      } else {
+        error.textContent = m && x ? `${threatName(x.p.threat_id)}, ${m[2].replace(/_/g, ' ')}: ${e.detail}` : (e.detail || e.message);
+      }
       save.disabled = false;
     }
   });
@@ -211,11 +227,13 @@ function proposalsPanel(s, current, redraw) {
       el('tbody', {}, rows.map((x) => el('tr', { dataset: { threat: x.p.threat_id } },
         el('th', { scope: 'row' }, threatName(x.p.threat_id)),
         el('td', { class: 'num' }, `${x.p.answered} of ${x.p.questions}`),
-        el('td', { class: 'num' }, x.p.deficiency.toFixed(2)),
+        el('td', { class: 'num', dataset: { testid: 'deficiency' } }, x.p.deficiency == null
+          ? ['—', el('span', { class: 'muted small block' }, x.p.answered ? 'all n.a.' : 'no question answered')]
+          : x.p.deficiency.toFixed(2)),
         el('td', { dataset: { testid: 'proposed' } }, proposedText(x.p)),
         line(x)))))),
     editable ? el('div', { class: 'form-actions' }, save, error) : null,
-    el('p', { class: 'muted small' }, 'A threat\'s deficiency is the weighted mean of its answered questions (yes 0, partly 0.5, no 1; n.a. left out); the proposed vulnerability is round(1 + 9 x deficiency). No proposal below 70 % of a threat\'s questions answered.'));
+    el('p', { class: 'muted small' }, 'A threat\'s deficiency is the weighted mean of its answered questions (yes 0, partly 0.5, no 1; n.a. left out; — when none is answered); the proposed vulnerability is round(1 + 9 x deficiency). No proposal below 70 % of a threat\'s questions answered.'));
 }
 
 function findingsPanel(s) {

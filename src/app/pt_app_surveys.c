@@ -560,10 +560,10 @@ static int has_text(const char *s)
 
 /*
  * The rating of item i into set (from the proposal p, the current rows cur of the site,
- * and what it gives); errors name items[i].FIELD.
+ * and what it gives); errors name items[i].FIELD and the threat as who ("Name (id)").
  */
 static enum pt_err rating_build(const struct pt_survey *s, const struct pt_survey_rating_in *it,
-				size_t i, const struct pt_survey_proposal *p,
+				size_t i, const char *who, const struct pt_survey_proposal *p,
 				const struct pt_assessment_set *cur, struct pt_assessment_set *set,
 				struct pt_diag *d)
 {
@@ -595,17 +595,17 @@ static enum pt_err rating_build(const struct pt_survey *s, const struct pt_surve
 								  : 0;
 		if (!r.asset_value)
 			return pt_diag_set(d, PT_EINVAL, 0, item_field(field, sizeof field, i, "asset_value"),
-					   "no current rating of %s: give asset_value", it->threat_id);
+					   "no current rating of %s: give asset_value", who);
 		if (!r.threat_rating)
 			return pt_diag_set(d, PT_EINVAL, 0,
 					   item_field(field, sizeof field, i, "threat_rating"),
-					   "no current rating of %s: give threat_rating", it->threat_id);
+					   "no current rating of %s: give threat_rating", who);
 		if (!r.vulnerability_rating)
 			return pt_diag_set(d, PT_EINVAL, 0,
 					   item_field(field, sizeof field, i, "vulnerability_rating"),
 					   "no proposal for %s (under 70%% of its questions answered): "
 					   "give vulnerability_rating and a reason",
-					   it->threat_id);
+					   who);
 		if (pt_fema_check(&r, &rd, 0) != PT_OK)
 			return pt_diag_set(d, PT_EINVAL, 0, item_field(field, sizeof field, i, rd.field),
 					   "%s", rd.msg);
@@ -634,7 +634,7 @@ static enum pt_err rating_build(const struct pt_survey *s, const struct pt_surve
 							   ? "no proposal for %s (under 70%% of its "
 							     "questions answered): give p_success and a reason"
 							   : "no current rating of %s: give every range",
-						   it->threat_id);
+						   who);
 			if (pt_range_check(&r.var[v], 0, v <= PT_QV_P_SUCCESS ? 1.0 : 1e300, &rd, 0,
 					   name) != PT_OK)
 				return pt_diag_set(d, PT_EINVAL, 0, item_field(field, sizeof field, i, name),
@@ -647,7 +647,7 @@ static enum pt_err rating_build(const struct pt_survey *s, const struct pt_surve
 	if (differs && !has_text(it->reason))
 		return pt_diag_set(d, PT_EINVAL, 0, item_field(field, sizeof field, i, "reason"),
 				   "the rating of %s is not the questionnaire's proposal: say why",
-				   it->threat_id);
+				   who);
 	return PT_OK;
 }
 
@@ -683,6 +683,7 @@ enum pt_err pt_app_survey_rate(const struct pt_caller *c, struct pt_db *db, long
 	struct pt_snapshot *snap = NULL;
 	struct pt_survey_view v;
 	struct pt_assessment_set cur, set;
+	struct pt_catalogs cat; /* the threats' names for the messages */
 	struct pt_site site;
 	struct pt_survey s;
 	struct rate_write w;
@@ -694,6 +695,7 @@ enum pt_err pt_app_survey_rate(const struct pt_caller *c, struct pt_db *db, long
 	memset(&s, 0, sizeof s);
 	memset(&cur, 0, sizeof cur);
 	memset(&set, 0, sizeof set);
+	memset(&cat, 0, sizeof cat);
 	if ((err = draft_of(c, db, id, &s, &snap, &site, d)) != PT_OK)
 		goto out;
 	if (n == 0 || n > PT_CATALOG_MAX) {
@@ -705,6 +707,8 @@ enum pt_err pt_app_survey_rate(const struct pt_caller *c, struct pt_db *db, long
 	err = view_load(db, &s, &v, d);
 	if (err == PT_OK)
 		err = pt_db_site_assessments(db, s.site_id, s.method, &cur, d);
+	if (err == PT_OK)
+		err = pt_db_catalogs_load(db, &cat, d);
 	if ((err = pt_db_end(db, err, d)) != PT_OK)
 		goto out;
 	if (!(reasons = calloc(n, sizeof *reasons))) {
@@ -714,7 +718,8 @@ enum pt_err pt_app_survey_rate(const struct pt_caller *c, struct pt_db *db, long
 	set.method = s.method;
 	for (i = 0; i < n; i++) {
 		const struct pt_survey_proposal *p = NULL;
-		char field[128];
+		char field[128], who[PT_NAME_MAX + PT_ID_MAX + 4];
+		long t = pt_catalog_find(&cat.threats, items[i].threat_id);
 		for (k = 0; k < i; k++)
 			if (strcmp(items[k].threat_id, items[i].threat_id) == 0) {
 				err = pt_diag_set(d, PT_EINVAL, 0,
@@ -733,7 +738,12 @@ enum pt_err pt_app_survey_rate(const struct pt_caller *c, struct pt_db *db, long
 					  items[i].threat_id);
 			goto out;
 		}
-		if ((err = rating_build(&s, &items[i], i, p, &cur, &set, d)) != PT_OK)
+		if (t >= 0)
+			snprintf(who, sizeof who, "%s (%s)", cat.threats.items[t].name,
+				 items[i].threat_id);
+		else
+			pt_strlcpy(who, items[i].threat_id, sizeof who);
+		if ((err = rating_build(&s, &items[i], i, who, p, &cur, &set, d)) != PT_OK)
 			goto out;
 		pt_strlcpy(reasons[i], items[i].reason, PT_SURVEY_REASON_MAX);
 	}
@@ -748,6 +758,9 @@ out:
 	free(reasons);
 	pt_assessment_set_clear(&cur);
 	pt_assessment_set_clear(&set);
+	pt_catalog_clear(&cat.kinds);
+	pt_catalog_clear(&cat.sectors);
+	pt_catalog_clear(&cat.threats);
 	pt_survey_view_clear(&v);
 	pt_snapshot_release(snap);
 	return err;

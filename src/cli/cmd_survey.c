@@ -108,7 +108,10 @@ static void print_view(const struct pt_survey_view *v)
 					 p->p_success.mode);
 			else
 				snprintf(prop, sizeof prop, "-");
-			printf("%-20s %9s %10.4f %s\n", p->threat_id, ans, p->deficiency, prop);
+			if (p->n_rated)
+				printf("%-20s %9s %10.4f %s\n", p->threat_id, ans, p->deficiency, prop);
+			else /* nothing rated: no deficiency (not 0, which reads "no weakness") */
+				printf("%-20s %9s %10s %s\n", p->threat_id, ans, "-", prop);
 		}
 	}
 	if (v->ratings.n) {

@@ -105,7 +105,8 @@ struct pt_survey_proposal {
 	size_t n_questions;   /**< questions tied to the threat */
 	size_t n_answered;    /**< of them answered (yes, partly, no or n.a.) */
 	size_t n_rated;       /**< of them answered yes, partly or no (in the mean) */
-	double deficiency;    /**< the weighted mean over the rated ones, 0-1; 0 when none */
+	double deficiency;    /**< the weighted mean over the rated ones, 0-1; with n_rated 0
+				   there is none (left 0: not "no weakness"; shown as null / -) */
 	int proposed;         /**< 1: enough answered (>= 70 %, at least one rated): the two below hold */
 	int vulnerability;    /**< round(1 + 9 deficiency), 1-10 */
 	struct pt_range p_success; /**< the demo's rule from vulnerability (pt_survey_p_success) */

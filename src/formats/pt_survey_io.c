@@ -270,11 +270,14 @@ static json_t *proposals_json(const struct pt_survey_view *v)
 	size_t i;
 	for (i = 0; a && i < v->n_proposals; i++) {
 		const struct pt_survey_proposal *p = &v->proposals[i];
-		json_t *o = json_pack("{s:s,s:I,s:I,s:f,s:b}", "threat_id", p->threat_id, "questions",
+		/* no question rated (none answered, or all n.a.): no deficiency, null */
+		json_t *o = json_pack("{s:s,s:I,s:I,s:o,s:b}", "threat_id", p->threat_id, "questions",
 				      (json_int_t)p->n_questions, "answered",
 				      (json_int_t)p->n_answered, "deficiency",
-				      floor(p->deficiency * 10000.0 + 0.5) / 10000.0, "proposed",
-				      p->proposed);
+				      p->n_rated ? json_real(floor(p->deficiency * 10000.0 + 0.5) /
+							     10000.0)
+						 : json_null(),
+				      "proposed", p->proposed);
 		if (o && p->proposed) {
 			json_object_set_new(o, "vulnerability_rating", json_integer(p->vulnerability));
 			json_object_set_new(o, "p_success", range_json(&p->p_success));

@@ -2828,7 +2828,9 @@ test('survey: the trust operator records a visit, a second user confirms', async
   // systems partly (w 3), fail-safe no (w 2), vetting yes (w 3), own power yes (w 2):
   // deficiency 3.5 / 13 = 0.27, V = round(1 + 2.42) = 3
   for (const [q, a] of [['ci-restricted', 'yes'], ['ci-control-systems', 'partly'], ['ci-fail-safe', 'no'],
-    ['ci-vetting', 'yes'], ['ci-power', 'yes']]) {
+    ['ci-vetting', 'yes'], ['ci-power', 'yes'],
+    // drone attack: all 3 answered (recon yes w 2, exposure no w 2, air intakes partly w 1): V 6
+    ['ci-recon', 'yes'], ['ci-drone-exposure', 'no'], ['ci-air-intakes', 'partly']]) {
     await page.locator(`.survey-q[data-question=${q}] input[value=${a}]`).check();
   }
   await page.locator('[data-testid=answers-save]').click();
@@ -2837,11 +2839,28 @@ test('survey: the trust operator records a visit, a second user confirms', async
   eq((await row.locator('td').nth(0).textContent()).trim(), '5 of 6', 'answered');
   const findings = page.locator('[data-testid=findings]');
   assert((await findings.innerText()).includes('cyber_hardening'), 'a finding names the measure that answers it');
-  // only cyber-physical sabotage: untick the others that have a proposal
+  // a threat none of whose questions is answered has no deficiency (not 0.00, "no weakness")
+  const blade = (await page.locator('#survey-proposals tr[data-threat=bladed_weapon] [data-testid=deficiency]').innerText()).trim();
+  assert(blade.startsWith('—') && blade.includes('no question answered'), `bladed weapon: ${blade}`);
+  // drone attack has a proposal but the site no current asset value or threat rating: not ticked
+  const drone = page.locator('#survey-proposals tr[data-threat=drone_uas]');
+  await drone.locator('[data-testid=proposed]', { hasText: 'V 6' }).waitFor();
+  eq(await drone.locator('input[type=checkbox]').isChecked(), false, 'a threat with nothing to keep starts unticked');
+  eq(await row.locator('input[type=checkbox]').isChecked(), true, 'a proposal with the site\'s ratings to keep is ticked');
+  // ticked anyway: the server's error is shown next to the field it names, with the threat's name
+  await drone.locator('input[type=checkbox]').check();
+  await page.locator('[data-testid=ratings-save]').click();
+  const fieldError = drone.locator('input[aria-label="Asset value"] + .field-error');
+  await fieldError.filter({ hasText: 'give asset_value' }).waitFor();
+  eq((await fieldError.textContent()).trim(), 'no current rating of Drone (UAS) (drone_uas): give asset_value', 'the error next to the asset value');
+  eq(await drone.locator('input[aria-label="Asset value"]').getAttribute('aria-invalid'), 'true', 'the field is marked invalid');
+  eq((await page.locator('[data-testid=ratings-error]').textContent()).trim(), 'Not saved: see Drone (UAS).', 'the summary under the button');
+  await drone.scrollIntoViewIfNeeded();
+  await shot(page, 'laptop-survey-field-error');
+  // only cyber-physical sabotage: untick the others
   for (const box of await page.locator('#survey-proposals tbody tr:not([data-threat=cyber_physical]) input[type=checkbox]').all()) {
     if (await box.isChecked()) await box.uncheck();
   }
-  await row.locator('input[type=checkbox]').check();
   await page.locator('[data-testid=ratings-save]').click();
   await page.locator('#toast', { hasText: 'Ratings saved.' }).waitFor();
   eq(await row.locator('input[type=number]').first().inputValue(), '3', 'the rating kept is the proposal');

@@ -66,6 +66,10 @@ def t_surveys(res, port, protect, db):
     res.eq((p.get("answered"), p.get("proposed"), p.get("deficiency"), p.get("vulnerability_rating")),
            (3, True, 0.5, 6), "three of three: deficiency 0.5, V 6")
     res.eq(p.get("p_success"), {"min": 0.29, "mode": 0.48, "max": 0.67}, "success 0.08 x 6 and its range")
+    # a threat none of whose questions is answered has no deficiency: null, not 0 ("no weakness")
+    p = proposal(r.json or {}, "hostage_taking") or {}
+    res.eq((p.get("answered"), "deficiency" in p, p.get("deficiency"), p.get("proposed")), (0, True, None, False),
+           "nothing answered: deficiency null")
     findings = [(f["id"], f["answer"]) for f in (r.json or {}).get("findings", [])]
     res.eq(findings, [("ci-drone-exposure", "no"), ("ci-air-intakes", "partly")], "findings: no, then partly")
     res.eq((r.json or {}).get("findings", [{}])[0].get("measures"), ["drone_detection", "staff_awareness_training"],
@@ -86,6 +90,8 @@ def t_surveys(res, port, protect, db):
     rate = lambda c, items: c.request("PATCH", "/api/v1/surveys/%d/ratings" % sid, {"items": items})
     r = rate(trust, [{"threat_id": "drone_uas"}])
     res.check(r.status == 400 and (r.json or {}).get("field") == "items[0].asset_value", "no current rating: %r" % r.body[:200])
+    res.eq((r.json or {}).get("error"), "items[0].asset_value: no current rating of Drone (UAS) (drone_uas): give asset_value",
+           "the message names the threat by its name and id")
     r = rate(trust, [{"threat_id": "arson", "vulnerability_rating": 4}])
     res.check(r.status == 400 and (r.json or {}).get("field") == "items[0].reason",
               "a rating without a proposal needs a reason: %r" % r.body[:200])

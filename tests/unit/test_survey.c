@@ -248,6 +248,12 @@ static void test_visits(void)
 	op = fx_caller(db, "op");
 	boss = fx_caller(db, "boss");
 	look = fx_caller(db, "look");
+	/* a second threat the questionnaire asks about, which S1 has no current rating of */
+	CHECK_INT(sqlite3_exec(pt_db_sqlite(db),
+			       "INSERT INTO threats (id, name) VALUES ('bladed_weapon', "
+			       "'Bladed weapon attack')",
+			       NULL, NULL, NULL),
+		  SQLITE_OK);
 	/* the import is a confirmed visit by the importer, dated now */
 	CHECK_INT(pt_app_surveys_list(&op, db, "S1", &list, &n, &tlp, &d), PT_OK);
 	CHECK_INT(n, 1);
@@ -274,7 +280,38 @@ static void test_visits(void)
 	memset(&v, 0, sizeof v);
 	CHECK_INT(pt_app_survey_get(&op, db, id, &v, &d), PT_OK);
 	CHECK_INT(v.n_findings, 2);
+	{
+		/* a threat with an answered question has a deficiency; one with none answered has
+		 * none (null: not 0, which reads "no weakness") */
+		json_t *o = pt_json_survey(&v), *p;
+		size_t k, n_none = 0, n_arson = 0;
+		json_array_foreach(json_object_get(o, "proposals"), k, p) {
+			const char *t = json_string_value(json_object_get(p, "threat_id"));
+			json_t *def = json_object_get(p, "deficiency");
+			if (t && strcmp(t, "arson") == 0) {
+				n_arson++;
+				CHECK(json_is_real(def));
+				CHECK(json_real_value(def) > 0);
+			}
+			if (json_integer_value(json_object_get(p, "answered")) == 0) {
+				n_none++;
+				CHECK(json_is_null(def));
+			}
+		}
+		CHECK_INT(n_arson, 1);
+		CHECK(n_none > 0);
+		json_decref(o);
+	}
 	pt_survey_view_clear(&v);
+	/* a threat the site has no current rating of: the message names it by name and id */
+	memset(&rate, 0, sizeof rate);
+	pt_strlcpy(rate.threat_id, "bladed_weapon", sizeof rate.threat_id);
+	rate.vulnerability_rating = 4;
+	pt_strlcpy(rate.reason, "seen on the visit", sizeof rate.reason);
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_app_survey_rate(&op, db, id, &rate, 1, &d), PT_EINVAL);
+	CHECK_STR(d.field, "items[0].asset_value");
+	CHECK_STR(d.msg, "no current rating of Bladed weapon attack (bladed_weapon): give asset_value");
 	memset(&rate, 0, sizeof rate);
 	pt_strlcpy(rate.threat_id, "arson", sizeof rate.threat_id);
 	rate.vulnerability_rating = 3;
