@@ -137,7 +137,7 @@ enum pt_err pt_app_attachment_add(const struct pt_caller *c, struct pt_db *db,
 	*label = pt_access_attachment_label(site->tlp);
 	pt_strlcpy(out->site_id, in->site_id, sizeof out->site_id);
 	out->survey_id = in->survey_id;
-	pt_attach_safe_name(in->name, out->name, sizeof out->name);
+	pt_attach_typed_name(in->name, type, out->name, sizeof out->name);
 	pt_strlcpy(out->caption, in->caption ? in->caption : "", sizeof out->caption);
 	out->type = type;
 	out->size = len;

@@ -57,6 +57,14 @@ json_t *pt_attachment_json(const struct pt_attachment *a, enum pt_tlp label);
 void pt_attach_safe_name(const char *name, char *buf, size_t size);
 
 /**
+ * pt_attach_safe_name of name with its extension forced to type t (so that a
+ * download never opens as another type): ".jpg" for a JPEG (".jpeg" kept when
+ * given), ".png", ".pdf", any case; a wrong extension (after the last '.') is
+ * replaced, none is appended; the stem is cut to fit size bytes (at least 16).
+ */
+void pt_attach_typed_name(const char *name, enum pt_attach_type t, char *buf, size_t size);
+
+/**
  * The Content-Disposition of a download of name (RFC 6266): attachment;
  * filename="ASCII" (pt_attach_safe_name with every other byte '_'); and,
  * when the name holds other characters, filename*=UTF-8''PERCENT-ENCODED.

@@ -144,6 +144,39 @@ def pdf_with_photo():
     return out
 
 
+def pdf_of(objs, trailer=b""):
+    """A PDF of the objects objs (1 0 obj first: the catalogue), with a classic xref."""
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, trailer, xref)
+    return out
+
+
+def pdf_active(catalog_extra, more=()):
+    """A one-page PDF whose catalogue has catalog_extra (an action, names), objects 4.. more."""
+    return pdf_of([b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b" >>",
+                   b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                   b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"] + list(more))
+
+
+# review item 2: the ways a PDF runs something or carries a file (each refused)
+PDF_ACTIVE = [
+    ("JavaScript on open", b"/OpenAction << /S /JavaScript /JS (app.alert\\(1\\)) >>", ()),
+    ("a launch action", b"/OpenAction << /S /Launch /F (cmd.exe) >>", ()),
+    ("an embedded file", b"/Names << /EmbeddedFiles << /Names [(a.exe) 4 0 R] >> >>",
+     (b"<< /Type /Filespec /F (a.exe) /EF << /F 5 0 R >> >>",
+      b"<< /Type /EmbeddedFile /Length 2 >>\nstream\nMZ\nendstream")),
+    ("a form that submits", b"/OpenAction << /S /SubmitForm /F (https://example.invalid/x) >>", ()),
+]
+
+
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\0" * 48 + b"This program cannot be run in DOS mode."
 HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
 

@@ -106,6 +106,17 @@ def t_upload_types(res, port, protect, db):
         d = trust.get("/api/v1/attachments/%d" % r.json["id"])
         res.check(no_markers(d.raw) and S.photo() in d.raw and b"/Metadata" not in d.raw,
                   "the PDF keeps the photo without its GPS, camera and XMP data")
+    # review item 1: the stored name's extension follows the type found in the bytes
+    for name, data, ctype, stored in (("site-report.html", S.pdf_with_info(), "application/pdf", "site-report.pdf"),
+                                      ("x.jpg", S.png_with_gps(), "image/png", "x.png"),
+                                      ("gate.jpeg", S.jpeg_with_gps(), "image/jpeg", "gate.jpeg"),
+                                      ("gate", S.jpeg_with_gps(), "image/jpeg", "gate.jpg")):
+        r = upload(trust, data, ctype, name=name)
+        if res.check(r.status == 201, "upload %s: %r" % (name, r)):
+            res.eq(r.json["name"], stored, name + ": the stored name")
+            d = trust.get("/api/v1/attachments/%d" % r.json["id"])
+            res.eq(d.header("content-disposition"), 'attachment; filename="%s"' % stored, name + " disposition")
+            trust.request("DELETE", "/api/v1/attachments/%d" % r.json["id"])
     r, ids = listing(trust, survey=visit)
     res.eq(len(ids), 3, "the visit's evidence: its three uploads")
     res.eq((r.json or {}).get("tlp"), "TLP:AMBER", "the list is marked AMBER")
@@ -150,6 +161,11 @@ def t_upload_refused(res, port, protect, db):
         res.eq(trust.request("DELETE", "/api/v1/attachments/%d" % r.json["id"]).status, 200, "delete the 10 MiB one")
     r = upload(trust, S.photo(), "image/jpeg", name="")
     res.eq((r.status, (r.json or {}).get("field")), (400, "name"), "an empty name")
+    # review item 2: a PDF that runs something or carries a file is refused, saying why
+    for what, extra, more in S.PDF_ACTIVE:
+        r = upload(trust, S.pdf_active(extra, more), "application/pdf", name="report.pdf")
+        res.eq((r.status, (r.json or {}).get("field")), (400, "body"), "a PDF with %s: %r" % (what, r))
+        res.check("active content" in ((r.json or {}).get("error") or ""), "%s: the error says why: %r" % (what, r))
     r = trust.request("POST", "/api/v1/sites/%s/attachments?name=x.jpg" % SITE, body=S.photo(), ctype="image/jpeg",
                       csrf=False)
     res.eq(r.status, 403, "an upload without the CSRF token")

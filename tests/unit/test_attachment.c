@@ -232,6 +232,24 @@ static void test_names(void)
 	CHECK_STR(buf, "north gate.jpg");
 	pt_attach_safe_name("..", buf, sizeof buf);
 	CHECK_STR(buf, "attachment");
+	/* review item 1: the extension follows the type found in the bytes */
+	pt_attach_typed_name("site-report.html", PT_ATTACH_PDF, buf, sizeof buf);
+	CHECK_STR(buf, "site-report.pdf");
+	pt_attach_typed_name("x.jpg", PT_ATTACH_PNG, buf, sizeof buf);
+	CHECK_STR(buf, "x.png");
+	pt_attach_typed_name("gate.JPEG", PT_ATTACH_JPEG, buf, sizeof buf);
+	CHECK_STR(buf, "gate.JPEG");
+	pt_attach_typed_name("gate", PT_ATTACH_JPEG, buf, sizeof buf);
+	CHECK_STR(buf, "gate.jpg");
+	pt_attach_typed_name("gate.jpeg", PT_ATTACH_PNG, buf, sizeof buf);
+	CHECK_STR(buf, "gate.png");
+	pt_attach_typed_name("..", PT_ATTACH_PDF, buf, sizeof buf);
+	CHECK_STR(buf, "attachment.pdf");
+	{
+		char small[16];
+		pt_attach_typed_name("abcdefghijklmnopqrstuvwxyz.html", PT_ATTACH_PDF, small, sizeof small);
+		CHECK_STR(small, "abcdefghijk.pdf");
+	}
 	pt_attach_disposition("gate.jpg", buf, sizeof buf);
 	CHECK_STR(buf, "attachment; filename=\"gate.jpg\"");
 	pt_attach_disposition("Sv\xc3\xa4ti gate\r\nX-Evil: 1.png", buf, sizeof buf);
