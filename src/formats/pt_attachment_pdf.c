@@ -53,10 +53,12 @@ static qpdf_data pdf_open(const unsigned char *data, size_t len, struct pt_diag 
 /* What pdf_active found (review item 2 and 3). */
 enum pdf_found { PDF_PLAIN = 0, PDF_ACTIVE, PDF_DCT_CHAIN, PDF_UNREADABLE };
 
-/* Keys whose presence anywhere means a PDF runs something or carries a file. */
+/* Keys whose presence anywhere means a PDF runs something or carries a file. /OpenAction
+ * is judged by its value in look(): an action (a dictionary) is refused, a destination
+ * (an array: the page to show first, which many writers set) is kept. */
 static int active_key(const char *k)
 {
-	static const char *const keys[] = {"/JS", "/JavaScript", "/OpenAction", "/AA", "/Launch",
+	static const char *const keys[] = {"/JS", "/JavaScript", "/AA", "/Launch",
 					   "/EmbeddedFiles", "/EmbeddedFile", "/SubmitForm",
 					   "/ImportData", "/RichMedia", "/XFA", NULL};
 	size_t i;
@@ -138,7 +140,9 @@ static enum pdf_found look(qpdf_data q, qpdf_oh oh, int depth, long *nodes)
 		for (i = 0; i < nk; i++) {
 			if (f == PDF_PLAIN) {
 				qpdf_oh g = qpdf_oh_get_key(q, dict, keys[i]);
-				if (!qpdf_oh_is_indirect(q, g))
+				if (strcmp(keys[i], "/OpenAction") == 0 && qpdf_oh_is_dictionary(q, g))
+					f = PDF_ACTIVE; /* any action on opening, even a link */
+				else if (!qpdf_oh_is_indirect(q, g))
 					f = look(q, g, depth + 1, nodes);
 				qpdf_oh_release(q, g);
 			}
