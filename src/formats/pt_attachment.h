@@ -15,6 +15,9 @@
 #define PT_ATTACH_NAME_MAX 120     /**< longest file name, bytes */
 #define PT_ATTACH_CAPTION_MAX 500  /**< longest caption, bytes */
 #define PT_ATTACH_LIST_MAX 10000   /**< most attachments of one site listed */
+#define PT_ATTACH_SITE_MAX 100     /**< most attachments stored for one site (413 beyond) */
+#define PT_ATTACH_SITE_BYTES (200UL * 1024 * 1024) /**< most bytes stored for one site (200 MiB) */
+#define PT_ATTACH_PNG_SIDE_MAX 20000 /**< widest and highest PNG, pixels (IHDR) */
 
 /** What an attachment is, by its bytes. */
 enum pt_attach_type {
@@ -91,7 +94,8 @@ enum pt_attach_type pt_attach_sniff(const unsigned char *data, size_t len);
 /**
  * Check data[0, len) as a file of type t and count its metadata: JPEG: SOI,
  * a segment walk (lengths within the file, a frame header before the first
- * scan, EOI); PNG: the signature, a chunk walk with every CRC, IHDR first,
+ * scan, EOI); PNG: the signature, a chunk walk with every CRC, IHDR first
+ * (width and height 1 to PT_ATTACH_PNG_SIDE_MAX),
  * an IDAT, IEND; PDF: "%PDF-1.N" at the start and "%%EOF" in the last 1024
  * bytes. *metadata (may be NULL) gets how many JPEG segments or PNG chunks
  * pt_attach_strip would remove (0 for PDF). PT_OK, or PT_EINVAL with d's

@@ -87,6 +87,12 @@ def png_with_gps():
     return out
 
 
+def png_of_size(width, height):
+    """A PNG whose IHDR says width x height (one row of pixels: only its header is judged)."""
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0" * 2)) + chunk(b"IEND", b""))
+
+
 def pdf_with_info():
     """A one-page PDF with a document information dictionary and an XMP metadata stream."""
     xmp = b'<?xpacket begin=""?>' + XMP + b'<?xpacket end="r"?>'

@@ -161,6 +161,11 @@ def t_upload_refused(res, port, protect, db):
         res.eq(trust.request("DELETE", "/api/v1/attachments/%d" % r.json["id"]).status, 200, "delete the 10 MiB one")
     r = upload(trust, S.photo(), "image/jpeg", name="")
     res.eq((r.status, (r.json or {}).get("field")), (400, "name"), "an empty name")
+    # review item 4: a PNG wider or higher than 20,000 pixels
+    for w, h in ((20001, 1), (1, 20001)):
+        r = upload(trust, S.png_of_size(w, h), "image/png", name="huge.png")
+        res.eq((r.status, (r.json or {}).get("field")), (400, "body"), "a PNG of %d x %d: %r" % (w, h, r))
+        res.check("20000" in ((r.json or {}).get("error") or ""), "the error names the limit: %r" % r)
     # review item 2: a PDF that runs something or carries a file is refused, saying why
     for what, extra, more in S.PDF_ACTIVE:
         r = upload(trust, S.pdf_active(extra, more), "application/pdf", name="report.pdf")
@@ -225,5 +230,30 @@ def t_retention(res, port, protect, db):
               "the purge is audited as the system's: %r" % entries[:3])
 
 
+def t_limits(res, port, protect, db):
+    """Review item 4: at most 100 attachments per site (and 200 MiB: docs/operations.md)."""
+    trust = login(res, port, "trust")
+    site = "VM-014"
+    _, before = listing(trust, site=site)
+    made = []
+    for i in range(100 - len(before)):
+        r = upload(trust, S.photo(), "image/jpeg", name="fence-%d.jpg" % i, site=site)
+        if not res.check(r.status == 201, "upload %d of 100: %r" % (i + 1, r)):
+            break
+        made.append(r.json["id"])
+    r = upload(trust, S.photo(), "image/jpeg", name="one-too-many.jpg", site=site)
+    res.eq((r.status, (r.json or {}).get("field")), (413, "site"), "the 101st attachment of a site: %r" % r)
+    res.check("at most 100" in ((r.json or {}).get("error") or ""), "the error names the limit: %r" % r)
+    _, after = listing(trust, site=site)
+    res.eq(len(after), 100, "nothing stored by the refused upload")
+    for i in made:
+        trust.request("DELETE", "/api/v1/attachments/%d" % i)
+    r = upload(trust, S.photo(), "image/jpeg", name="after-deleting.jpg", site=site)
+    res.eq(r.status, 201, "room again after deleting: %r" % r)
+    if r.status == 201:
+        trust.request("DELETE", "/api/v1/attachments/%d" % r.json["id"])
+
+
 TESTS = [("attachments-types", t_upload_types), ("attachments-refused", t_upload_refused),
-         ("attachments-access", t_access), ("attachments-retention", t_retention)]
+         ("attachments-access", t_access), ("attachments-retention", t_retention),
+         ("attachments-limits", t_limits)]
