@@ -183,6 +183,15 @@ PDF_ACTIVE = [
 ]
 
 
+def pdf_dct_chain():
+    """Review item 3: the JPEG with GPS data as an image under [/ASCIIHexDecode /DCTDecode]."""
+    jpg = jpeg_with_gps()
+    hexed = jpg[:jpg.rindex(b"\xff\xd9") + 2].hex().encode() + b">"
+    return pdf_active(b"", (b"<< /Type /XObject /Subtype /Image /Width 16 /Height 16 /ColorSpace /DeviceRGB "
+                            b"/BitsPerComponent 8 /Filter [/ASCIIHexDecode /DCTDecode] /Length %d >>\nstream\n"
+                            % len(hexed) + hexed + b"\nendstream",))
+
+
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\0" * 48 + b"This program cannot be run in DOS mode."
 HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
 

@@ -161,6 +161,10 @@ def t_upload_refused(res, port, protect, db):
         res.eq(trust.request("DELETE", "/api/v1/attachments/%d" % r.json["id"]).status, 200, "delete the 10 MiB one")
     r = upload(trust, S.photo(), "image/jpeg", name="")
     res.eq((r.status, (r.json or {}).get("field")), (400, "name"), "an empty name")
+    # review item 3: a JPEG under a filter chain, whose Exif the stripper cannot reach
+    r = upload(trust, S.pdf_dct_chain(), "application/pdf", name="report.pdf")
+    res.eq((r.status, (r.json or {}).get("field")), (400, "body"), "a PDF with a JPEG under a filter chain: %r" % r)
+    res.check("filter" in ((r.json or {}).get("error") or ""), "the error says why: %r" % r)
     # review item 4: a PNG wider or higher than 20,000 pixels
     for w, h in ((20001, 1), (1, 20001)):
         r = upload(trust, S.png_of_size(w, h), "image/png", name="huge.png")
