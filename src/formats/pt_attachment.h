@@ -131,10 +131,14 @@ enum pt_err pt_attach_strip_image(const unsigned char *data, size_t len, enum pt
 
 /**
  * The PDF data[0, len) rewritten by libqpdf without the trailer's /Info,
- * the catalogue's, every page's and every stream's /Metadata, and with each
+ * the catalogue's, every page's and every stream's /Metadata, the catalogue's
+ * and every page's /PieceInfo, and with each
  * JPEG image (/DCTDecode alone) stripped as pt_attach_clean strips a JPEG
  * (unreferenced objects are not written), with a deterministic /ID. An encrypted or damaged PDF (one
- * qpdf would have to repair) is PT_EINVAL, field "body". *out malloc'd;
+ * qpdf would have to repair), one with active content (JavaScript, actions on
+ * opening or on events, launch, embedded files, submit or import, rich media,
+ * XFA) and one with a JPEG image under a filter chain are PT_EINVAL, field
+ * "body" (docs/formats.md). *out malloc'd;
  * the caller frees it. pt_attachment_pdf.c.
  */
 enum pt_err pt_attach_pdf_strip(const unsigned char *data, size_t len, unsigned char **out,
