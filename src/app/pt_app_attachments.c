@@ -80,6 +80,31 @@ static enum pt_err check_upload(const struct pt_attach_upload *in, struct pt_dia
 	return PT_OK;
 }
 
+/* PT_OK when site_id has room for one more attachment of len bytes (review item 4:
+ * PT_ATTACH_SITE_MAX files, PT_ATTACH_SITE_BYTES bytes), else PT_ELIMIT, field "site". */
+static enum pt_err site_room(struct pt_db *db, const char *site_id, size_t len, int64_t now,
+			     struct pt_diag *d)
+{
+	struct pt_attachment *items = NULL;
+	size_t n = 0, i, bytes = len;
+	enum pt_err err = pt_db_attachments_of_site(db, site_id, 0, now, &items, &n, d);
+	if (err != PT_OK)
+		return err;
+	for (i = 0; i < n; i++)
+		bytes += items[i].size;
+	free(items);
+	if (n >= PT_ATTACH_SITE_MAX)
+		return pt_diag_set(d, PT_ELIMIT, 0, "site",
+				   "site %s has %zu attachments; at most %d per site: delete one first",
+				   site_id, n, PT_ATTACH_SITE_MAX);
+	if (bytes > PT_ATTACH_SITE_BYTES)
+		return pt_diag_set(d, PT_ELIMIT, 0, "site",
+				   "site %s would hold %zu bytes of attachments; at most %lu (200 MiB) "
+				   "per site: delete some first",
+				   site_id, bytes, PT_ATTACH_SITE_BYTES);
+	return PT_OK;
+}
+
 enum pt_err pt_app_attachment_add(const struct pt_caller *c, struct pt_db *db,
 				  const struct pt_attach_upload *in, struct pt_attachment *out,
 				  enum pt_tlp *label, struct pt_diag *d)
@@ -132,12 +157,14 @@ enum pt_err pt_app_attachment_add(const struct pt_caller *c, struct pt_db *db,
 				  pt_attach_type_name(type), pt_attach_mime(in->declared));
 		goto out;
 	}
+	if ((err = site_room(db, in->site_id, len, pt_app_now(c->now), d)) != PT_OK)
+		goto out;
 	if ((err = pt_app_config_get(c, db, &cfg, d)) != PT_OK)
 		goto out;
 	*label = pt_access_attachment_label(site->tlp);
 	pt_strlcpy(out->site_id, in->site_id, sizeof out->site_id);
 	out->survey_id = in->survey_id;
-	pt_attach_safe_name(in->name, out->name, sizeof out->name);
+	pt_attach_typed_name(in->name, type, out->name, sizeof out->name);
 	pt_strlcpy(out->caption, in->caption ? in->caption : "", sizeof out->caption);
 	out->type = type;
 	out->size = len;

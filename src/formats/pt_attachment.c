@@ -257,6 +257,12 @@ static enum pt_err png_walk(const unsigned char *p, size_t len, struct emit *out
 			return bad(d, PT_ATTACH_PNG, pos + 8 + n, "a chunk's CRC does not match");
 		if ((pos == 8) != png_type_is(type, "IHDR") || (pos == 8 && n != 13))
 			return bad(d, PT_ATTACH_PNG, pos, "IHDR (13 bytes) must come first, once");
+		if (pos == 8 && (be32(p + 16) - 1 >= PT_ATTACH_PNG_SIDE_MAX ||
+				 be32(p + 20) - 1 >= PT_ATTACH_PNG_SIDE_MAX))
+			return pt_diag_set(d, PT_EINVAL, 0, "body",
+					   "a PNG of %lu x %lu pixels: width and height are 1 to %d each",
+					   (unsigned long)be32(p + 16), (unsigned long)be32(p + 20),
+					   PT_ATTACH_PNG_SIDE_MAX);
 		if (png_type_is(type, "IEND")) {
 			if (n != 0 || !seen_idat)
 				return bad(d, PT_ATTACH_PNG, pos, "IEND with data, or before any IDAT");

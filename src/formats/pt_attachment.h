@@ -15,6 +15,9 @@
 #define PT_ATTACH_NAME_MAX 120     /**< longest file name, bytes */
 #define PT_ATTACH_CAPTION_MAX 500  /**< longest caption, bytes */
 #define PT_ATTACH_LIST_MAX 10000   /**< most attachments of one site listed */
+#define PT_ATTACH_SITE_MAX 100     /**< most attachments stored for one site (413 beyond) */
+#define PT_ATTACH_SITE_BYTES (200UL * 1024 * 1024) /**< most bytes stored for one site (200 MiB) */
+#define PT_ATTACH_PNG_SIDE_MAX 20000 /**< widest and highest PNG, pixels (IHDR) */
 
 /** What an attachment is, by its bytes. */
 enum pt_attach_type {
@@ -57,6 +60,14 @@ json_t *pt_attachment_json(const struct pt_attachment *a, enum pt_tlp label);
 void pt_attach_safe_name(const char *name, char *buf, size_t size);
 
 /**
+ * pt_attach_safe_name of name with its extension forced to type t (so that a
+ * download never opens as another type): ".jpg" for a JPEG (".jpeg" kept when
+ * given), ".png", ".pdf", any case; a wrong extension (after the last '.') is
+ * replaced, none is appended; the stem is cut to fit size bytes (at least 16).
+ */
+void pt_attach_typed_name(const char *name, enum pt_attach_type t, char *buf, size_t size);
+
+/**
  * The Content-Disposition of a download of name (RFC 6266): attachment;
  * filename="ASCII" (pt_attach_safe_name with every other byte '_'); and,
  * when the name holds other characters, filename*=UTF-8''PERCENT-ENCODED.
@@ -83,7 +94,8 @@ enum pt_attach_type pt_attach_sniff(const unsigned char *data, size_t len);
 /**
  * Check data[0, len) as a file of type t and count its metadata: JPEG: SOI,
  * a segment walk (lengths within the file, a frame header before the first
- * scan, EOI); PNG: the signature, a chunk walk with every CRC, IHDR first,
+ * scan, EOI); PNG: the signature, a chunk walk with every CRC, IHDR first
+ * (width and height 1 to PT_ATTACH_PNG_SIDE_MAX),
  * an IDAT, IEND; PDF: "%PDF-1.N" at the start and "%%EOF" in the last 1024
  * bytes. *metadata (may be NULL) gets how many JPEG segments or PNG chunks
  * pt_attach_strip would remove (0 for PDF). PT_OK, or PT_EINVAL with d's
@@ -119,10 +131,14 @@ enum pt_err pt_attach_strip_image(const unsigned char *data, size_t len, enum pt
 
 /**
  * The PDF data[0, len) rewritten by libqpdf without the trailer's /Info,
- * the catalogue's, every page's and every stream's /Metadata, and with each
+ * the catalogue's, every page's and every stream's /Metadata, the catalogue's
+ * and every page's /PieceInfo, and with each
  * JPEG image (/DCTDecode alone) stripped as pt_attach_clean strips a JPEG
  * (unreferenced objects are not written), with a deterministic /ID. An encrypted or damaged PDF (one
- * qpdf would have to repair) is PT_EINVAL, field "body". *out malloc'd;
+ * qpdf would have to repair), one with active content (JavaScript, actions on
+ * opening or on events, launch, embedded files, submit or import, rich media,
+ * XFA) and one with a JPEG image under a filter chain are PT_EINVAL, field
+ * "body" (docs/formats.md). *out malloc'd;
  * the caller frees it. pt_attachment_pdf.c.
  */
 enum pt_err pt_attach_pdf_strip(const unsigned char *data, size_t len, unsigned char **out,

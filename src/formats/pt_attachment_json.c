@@ -2,6 +2,7 @@
  * and the name a download is given. */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "../core/pt_marking.h"
@@ -54,6 +55,31 @@ void pt_attach_safe_name(const char *name, char *buf, size_t size)
 	buf[n] = '\0';
 	if (!n || strspn(buf, ". ") == n)
 		snprintf(buf, size, "attachment");
+}
+
+void pt_attach_typed_name(const char *name, enum pt_attach_type t, char *buf, size_t size)
+{
+	const char *ext = t == PT_ATTACH_JPEG ? ".jpg" : t == PT_ATTACH_PNG ? ".png" : ".pdf";
+	char *dot;
+	size_t n;
+	if (size < 16)
+		return;
+	pt_attach_safe_name(name, buf, size);
+	if (t == PT_ATTACH_NONE)
+		return;
+	dot = strrchr(buf, '.');
+	if (dot && (strcasecmp(dot, ext) == 0 || (t == PT_ATTACH_JPEG && strcasecmp(dot, ".jpeg") == 0)))
+		return;
+	if (dot && dot != buf)
+		*dot = '\0'; /* a wrong extension: replaced */
+	n = strlen(buf);
+	if (n + strlen(ext) + 1 > size) { /* cut the stem, not inside a character */
+		n = size - strlen(ext) - 1;
+		while (n && ((unsigned char)buf[n] & 0xc0) == 0x80)
+			n--;
+		buf[n] = '\0';
+	}
+	memcpy(buf + n, ext, strlen(ext) + 1);
 }
 
 void pt_attach_disposition(const char *name, char *buf, size_t size)

@@ -47,6 +47,138 @@ static qpdf_data pdf_open(const unsigned char *data, size_t len, struct pt_diag 
 	return q;
 }
 
+#define PDF_DEPTH_MAX 32      /* direct objects nested deeper: refused */
+#define PDF_NODES_MAX 100000  /* direct objects inside one object looked at; more: refused */
+
+/* What pdf_active found (review item 2 and 3). */
+enum pdf_found { PDF_PLAIN = 0, PDF_ACTIVE, PDF_DCT_CHAIN, PDF_UNREADABLE };
+
+/* Keys whose presence anywhere means a PDF runs something or carries a file. /OpenAction
+ * is judged by its value in look(): an action (a dictionary) is refused, a destination
+ * (an array: the page to show first, which many writers set) is kept. */
+static int active_key(const char *k)
+{
+	static const char *const keys[] = {"/JS", "/JavaScript", "/AA", "/Launch",
+					   "/EmbeddedFiles", "/EmbeddedFile", "/SubmitForm",
+					   "/ImportData", "/RichMedia", "/XFA", NULL};
+	size_t i;
+	for (i = 0; keys[i]; i++)
+		if (strcmp(k, keys[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Names that, as a value (/S of an action, /Type, /Subtype), mean the same. */
+static int active_name(const char *v)
+{
+	static const char *const names[] = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData",
+					    "/EmbeddedFile", "/RichMedia", "/RichMediaExecute",
+					    "/GoToE", "/Rendition", "/Movie", "/Sound", NULL};
+	size_t i;
+	for (i = 0; names[i]; i++)
+		if (strcmp(v, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Nonzero when the /Filter f is an array that holds /DCTDecode with another filter. */
+static int dct_chain(qpdf_data q, qpdf_oh f)
+{
+	int n, i, dct = 0;
+	if (!qpdf_oh_is_array(q, f) || (n = qpdf_oh_get_array_n_items(q, f)) < 2)
+		return 0;
+	for (i = 0; i < n && !dct; i++) {
+		qpdf_oh g = qpdf_oh_get_array_item(q, f, i);
+		dct = qpdf_oh_is_name_and_equals(q, g, "/DCTDecode");
+		qpdf_oh_release(q, g);
+	}
+	return dct;
+}
+
+/* Look through oh and the direct objects inside it (not following references: every
+ * indirect object is looked at on its own by pdf_active). */
+static enum pdf_found look(qpdf_data q, qpdf_oh oh, int depth, long *nodes)
+{
+	enum pdf_found f = PDF_PLAIN;
+	if (++*nodes > PDF_NODES_MAX || depth > PDF_DEPTH_MAX)
+		return PDF_UNREADABLE;
+	if (qpdf_oh_is_name(q, oh))
+		return active_name(qpdf_oh_get_name(q, oh)) ? PDF_ACTIVE : PDF_PLAIN;
+	if (qpdf_oh_is_array(q, oh)) {
+		int n = qpdf_oh_get_array_n_items(q, oh), i;
+		for (i = 0; i < n && f == PDF_PLAIN; i++) {
+			qpdf_oh g = qpdf_oh_get_array_item(q, oh, i);
+			if (!qpdf_oh_is_indirect(q, g))
+				f = look(q, g, depth + 1, nodes);
+			qpdf_oh_release(q, g);
+		}
+		return f;
+	}
+	if (qpdf_oh_is_stream(q, oh) || qpdf_oh_is_dictionary(q, oh)) {
+		qpdf_oh dict = qpdf_oh_is_stream(q, oh) ? qpdf_oh_get_dict(q, oh) : oh, filter;
+		char **keys = NULL;
+		size_t nk = 0, cap = 0, i;
+		filter = qpdf_oh_get_key(q, dict, "/Filter");
+		if (qpdf_oh_is_stream(q, oh) && dct_chain(q, filter))
+			f = PDF_DCT_CHAIN;
+		qpdf_oh_release(q, filter);
+		qpdf_oh_begin_dict_key_iter(q, dict); /* one iteration at a time: copy the keys */
+		while (f == PDF_PLAIN && qpdf_oh_dict_more_keys(q)) {
+			const char *k = qpdf_oh_dict_next_key(q);
+			if (active_key(k))
+				f = PDF_ACTIVE;
+			else if (nk == cap) {
+				char **more = realloc(keys, (cap = cap ? 2 * cap : 16) * sizeof *keys);
+				if (!more)
+					f = PDF_UNREADABLE;
+				else
+					keys = more;
+			}
+			if (f == PDF_PLAIN && !(keys[nk++] = strdup(k)))
+				f = PDF_UNREADABLE, nk--;
+		}
+		for (i = 0; i < nk; i++) {
+			if (f == PDF_PLAIN) {
+				qpdf_oh g = qpdf_oh_get_key(q, dict, keys[i]);
+				if (strcmp(keys[i], "/OpenAction") == 0 && qpdf_oh_is_dictionary(q, g))
+					f = PDF_ACTIVE; /* any action on opening, even a link */
+				else if (!qpdf_oh_is_indirect(q, g))
+					f = look(q, g, depth + 1, nodes);
+				qpdf_oh_release(q, g);
+			}
+			free(keys[i]);
+		}
+		free(keys);
+		if (dict != oh)
+			qpdf_oh_release(q, dict);
+	}
+	return f;
+}
+
+/* Whether q runs something, carries a file (review item 2) or hides a JPEG under another
+ * filter, where its Exif cannot be removed (item 3): every object by id, the trailer. */
+static enum pdf_found pdf_active(qpdf_data q)
+{
+	qpdf_oh trailer = qpdf_get_trailer(q), size_oh = qpdf_oh_get_key(q, trailer, "/Size");
+	long long size = qpdf_oh_is_integer(q, size_oh) ? qpdf_oh_get_int_value(q, size_oh) : -1;
+	enum pdf_found f;
+	long nodes = 0;
+	int id;
+	f = look(q, trailer, 0, &nodes);
+	qpdf_oh_release_all(q);
+	if (size < 1 || size > PDF_OBJECTS_MAX)
+		return PDF_UNREADABLE;
+	for (id = 1; id < (int)size && f == PDF_PLAIN; id++) {
+		qpdf_oh oh = qpdf_get_object_by_id(q, id, 0);
+		nodes = 0;
+		f = look(q, oh, 0, &nodes);
+		qpdf_oh_release_all(q);
+		if (qpdf_has_error(q))
+			f = PDF_UNREADABLE;
+	}
+	return f;
+}
+
 /* Nonzero when the stream dictionary dict has the single filter /DCTDecode (a JPEG as it is). */
 static int dct_only(qpdf_data q, qpdf_oh dict)
 {
@@ -141,6 +273,11 @@ static long pdf_metadata(qpdf_data q, int strip)
 		if (strip)
 			qpdf_oh_remove_key(q, root, "/Metadata");
 	}
+	if (qpdf_oh_is_dictionary(q, root) && qpdf_oh_has_key(q, root, "/PieceInfo")) {
+		n++; /* applications' private data (review item 3) */
+		if (strip)
+			qpdf_oh_remove_key(q, root, "/PieceInfo");
+	}
 	pages = qpdf_get_num_pages(q);
 	if (pages < 0 || pages > PDF_PAGES_MAX || qpdf_has_error(q))
 		return -1;
@@ -150,6 +287,11 @@ static long pdf_metadata(qpdf_data q, int strip)
 			n++;
 			if (strip)
 				qpdf_oh_remove_key(q, page, "/Metadata");
+		}
+		if (qpdf_oh_is_dictionary(q, page) && qpdf_oh_has_key(q, page, "/PieceInfo")) {
+			n++;
+			if (strip)
+				qpdf_oh_remove_key(q, page, "/PieceInfo");
 		}
 	}
 	if (qpdf_has_error(q))
@@ -187,6 +329,26 @@ static enum pt_err strip_pass(const unsigned char *data, size_t len, unsigned ch
 	*out_len = 0;
 	if (!data || !(q = pdf_open(data, len, d)))
 		return d && d->msg[0] ? PT_EINVAL : PT_ENOMEM;
+	switch (pdf_active(q)) {
+	case PDF_PLAIN: break;
+	case PDF_ACTIVE:
+		err = pt_diag_set(d, PT_EINVAL, 0, "body",
+				  "a PDF with active content (JavaScript, launch actions, embedded files, "
+				  "forms that submit) is not accepted: print it to a plain PDF");
+		goto out;
+	case PDF_DCT_CHAIN:
+		err = pt_diag_set(d, PT_EINVAL, 0, "body",
+				  "a PDF with a JPEG image under another filter (/DCTDecode in a filter "
+				  "chain) is not accepted: its photo metadata cannot be removed; print it "
+				  "to a plain PDF");
+		goto out;
+	default:
+		err = pt_diag_set(d, PT_EINVAL, 0, "body",
+				  "not a valid PDF file: its objects cannot be read (or nest deeper than "
+				  "%d, or it has more than %d objects)",
+				  PDF_DEPTH_MAX, PDF_OBJECTS_MAX);
+		goto out;
+	}
 	if (pdf_metadata(q, 1) < 0) {
 		err = pt_diag_set(d, PT_EINVAL, 0, "body",
 				  "not a valid PDF file: its pages, objects or JPEG images cannot be read "

@@ -87,6 +87,12 @@ def png_with_gps():
     return out
 
 
+def png_of_size(width, height):
+    """A PNG whose IHDR says width x height (one row of pixels: only its header is judged)."""
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0" * 2)) + chunk(b"IEND", b""))
+
+
 def pdf_with_info():
     """A one-page PDF with a document information dictionary and an XMP metadata stream."""
     xmp = b'<?xpacket begin=""?>' + XMP + b'<?xpacket end="r"?>'
@@ -142,6 +148,48 @@ def pdf_with_photo():
     out += b"trailer\n<< /Size %d /Root 1 0 R /Info 7 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
         len(objs) + 1, xref)
     return out
+
+
+def pdf_of(objs, trailer=b""):
+    """A PDF of the objects objs (1 0 obj first: the catalogue), with a classic xref."""
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, trailer, xref)
+    return out
+
+
+def pdf_active(catalog_extra, more=()):
+    """A one-page PDF whose catalogue has catalog_extra (an action, names), objects 4.. more."""
+    return pdf_of([b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b" >>",
+                   b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                   b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"] + list(more))
+
+
+# review item 2: the ways a PDF runs something or carries a file (each refused)
+PDF_ACTIVE = [
+    ("JavaScript on open", b"/OpenAction << /S /JavaScript /JS (app.alert\\(1\\)) >>", ()),
+    ("a launch action", b"/OpenAction << /S /Launch /F (cmd.exe) >>", ()),
+    ("an embedded file", b"/Names << /EmbeddedFiles << /Names [(a.exe) 4 0 R] >> >>",
+     (b"<< /Type /Filespec /F (a.exe) /EF << /F 5 0 R >> >>",
+      b"<< /Type /EmbeddedFile /Length 2 >>\nstream\nMZ\nendstream")),
+    ("a form that submits", b"/OpenAction << /S /SubmitForm /F (https://example.invalid/x) >>", ()),
+]
+
+
+def pdf_dct_chain():
+    """Review item 3: the JPEG with GPS data as an image under [/ASCIIHexDecode /DCTDecode]."""
+    jpg = jpeg_with_gps()
+    hexed = jpg[:jpg.rindex(b"\xff\xd9") + 2].hex().encode() + b">"
+    return pdf_active(b"", (b"<< /Type /XObject /Subtype /Image /Width 16 /Height 16 /ColorSpace /DeviceRGB "
+                            b"/BitsPerComponent 8 /Filter [/ASCIIHexDecode /DCTDecode] /Length %d >>\nstream\n"
+                            % len(hexed) + hexed + b"\nendstream",))
 
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\0" * 48 + b"This program cannot be run in DOS mode."

@@ -106,6 +106,17 @@ def t_upload_types(res, port, protect, db):
         d = trust.get("/api/v1/attachments/%d" % r.json["id"])
         res.check(no_markers(d.raw) and S.photo() in d.raw and b"/Metadata" not in d.raw,
                   "the PDF keeps the photo without its GPS, camera and XMP data")
+    # review item 1: the stored name's extension follows the type found in the bytes
+    for name, data, ctype, stored in (("site-report.html", S.pdf_with_info(), "application/pdf", "site-report.pdf"),
+                                      ("x.jpg", S.png_with_gps(), "image/png", "x.png"),
+                                      ("gate.jpeg", S.jpeg_with_gps(), "image/jpeg", "gate.jpeg"),
+                                      ("gate", S.jpeg_with_gps(), "image/jpeg", "gate.jpg")):
+        r = upload(trust, data, ctype, name=name)
+        if res.check(r.status == 201, "upload %s: %r" % (name, r)):
+            res.eq(r.json["name"], stored, name + ": the stored name")
+            d = trust.get("/api/v1/attachments/%d" % r.json["id"])
+            res.eq(d.header("content-disposition"), 'attachment; filename="%s"' % stored, name + " disposition")
+            trust.request("DELETE", "/api/v1/attachments/%d" % r.json["id"])
     r, ids = listing(trust, survey=visit)
     res.eq(len(ids), 3, "the visit's evidence: its three uploads")
     res.eq((r.json or {}).get("tlp"), "TLP:AMBER", "the list is marked AMBER")
@@ -150,6 +161,20 @@ def t_upload_refused(res, port, protect, db):
         res.eq(trust.request("DELETE", "/api/v1/attachments/%d" % r.json["id"]).status, 200, "delete the 10 MiB one")
     r = upload(trust, S.photo(), "image/jpeg", name="")
     res.eq((r.status, (r.json or {}).get("field")), (400, "name"), "an empty name")
+    # review item 3: a JPEG under a filter chain, whose Exif the stripper cannot reach
+    r = upload(trust, S.pdf_dct_chain(), "application/pdf", name="report.pdf")
+    res.eq((r.status, (r.json or {}).get("field")), (400, "body"), "a PDF with a JPEG under a filter chain: %r" % r)
+    res.check("filter" in ((r.json or {}).get("error") or ""), "the error says why: %r" % r)
+    # review item 4: a PNG wider or higher than 20,000 pixels
+    for w, h in ((20001, 1), (1, 20001)):
+        r = upload(trust, S.png_of_size(w, h), "image/png", name="huge.png")
+        res.eq((r.status, (r.json or {}).get("field")), (400, "body"), "a PNG of %d x %d: %r" % (w, h, r))
+        res.check("20000" in ((r.json or {}).get("error") or ""), "the error names the limit: %r" % r)
+    # review item 2: a PDF that runs something or carries a file is refused, saying why
+    for what, extra, more in S.PDF_ACTIVE:
+        r = upload(trust, S.pdf_active(extra, more), "application/pdf", name="report.pdf")
+        res.eq((r.status, (r.json or {}).get("field")), (400, "body"), "a PDF with %s: %r" % (what, r))
+        res.check("active content" in ((r.json or {}).get("error") or ""), "%s: the error says why: %r" % (what, r))
     r = trust.request("POST", "/api/v1/sites/%s/attachments?name=x.jpg" % SITE, body=S.photo(), ctype="image/jpeg",
                       csrf=False)
     res.eq(r.status, 403, "an upload without the CSRF token")
@@ -209,5 +234,30 @@ def t_retention(res, port, protect, db):
               "the purge is audited as the system's: %r" % entries[:3])
 
 
+def t_limits(res, port, protect, db):
+    """Review item 4: at most 100 attachments per site (and 200 MiB: docs/operations.md)."""
+    trust = login(res, port, "trust")
+    site = "VM-014"
+    _, before = listing(trust, site=site)
+    made = []
+    for i in range(100 - len(before)):
+        r = upload(trust, S.photo(), "image/jpeg", name="fence-%d.jpg" % i, site=site)
+        if not res.check(r.status == 201, "upload %d of 100: %r" % (i + 1, r)):
+            break
+        made.append(r.json["id"])
+    r = upload(trust, S.photo(), "image/jpeg", name="one-too-many.jpg", site=site)
+    res.eq((r.status, (r.json or {}).get("field")), (413, "site"), "the 101st attachment of a site: %r" % r)
+    res.check("at most 100" in ((r.json or {}).get("error") or ""), "the error names the limit: %r" % r)
+    _, after = listing(trust, site=site)
+    res.eq(len(after), 100, "nothing stored by the refused upload")
+    for i in made:
+        trust.request("DELETE", "/api/v1/attachments/%d" % i)
+    r = upload(trust, S.photo(), "image/jpeg", name="after-deleting.jpg", site=site)
+    res.eq(r.status, 201, "room again after deleting: %r" % r)
+    if r.status == 201:
+        trust.request("DELETE", "/api/v1/attachments/%d" % r.json["id"])
+
+
 TESTS = [("attachments-types", t_upload_types), ("attachments-refused", t_upload_refused),
-         ("attachments-access", t_access), ("attachments-retention", t_retention)]
+         ("attachments-access", t_access), ("attachments-retention", t_retention),
+         ("attachments-limits", t_limits)]

@@ -202,6 +202,74 @@ static void test_pdf(void)
 	free(in);
 }
 
+/* A PDF of the n objects objs (1 0 obj: the catalogue) with a classic xref, into buf. */
+static size_t make_pdf(char *buf, size_t size, const char *const *objs, size_t n)
+{
+	size_t len, i, off[16], xref;
+	len = (size_t)snprintf(buf, size, "%%PDF-1.4\n");
+	for (i = 0; i < n && i < 16; i++) {
+		off[i] = len;
+		len += (size_t)snprintf(buf + len, size - len, "%zu 0 obj\n%s\nendobj\n", i + 1, objs[i]);
+	}
+	xref = len;
+	len += (size_t)snprintf(buf + len, size - len, "xref\n0 %zu\n0000000000 65535 f \n", n + 1);
+	for (i = 0; i < n && i < 16; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%010zu 00000 n \n", off[i]);
+	len += (size_t)snprintf(buf + len, size - len,
+				"trailer\n<< /Size %zu /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", n + 1, xref);
+	return len;
+}
+
+/* Review items 2 and 3: active content and a JPEG under a filter chain refused, private
+ * page data (/PieceInfo) removed, a destination to open at kept. */
+static void test_pdf_active(void)
+{
+	static const char *const pages = "<< /Type /Pages /Kids [3 0 R] /Count 1 >>";
+	static const char *const refused[][4] = {
+		{"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS (app.alert\\(1\\)) >> >>", "active content"},
+		{"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>", "active content",
+		 "<< /S /Launch /F (cmd.exe) >>"},
+		{"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 4 0 R >> >>", "active content",
+		 "<< /Names [] >>"},
+		{"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [] /XFA 4 0 R >> >>", "active content",
+		 "<< /Length 0 >>\nstream\n\nendstream"},
+		{"<< /Type /Catalog /Pages 2 0 R >>", "filter",
+		 "<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
+		 "/BitsPerComponent 8 /Filter [/ASCIIHexDecode /DCTDecode] /Length 8 >>\nstream\nFFD8FFD9\nendstream"},
+	};
+	char buf[4096];
+	unsigned char *out;
+	size_t i, len, out_len;
+	enum pt_attach_type t;
+	struct pt_diag d;
+	for (i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		const char *objs[4] = {refused[i][0], pages,
+				       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>", refused[i][2]};
+		len = make_pdf(buf, sizeof buf, objs, refused[i][2] ? 4 : 3);
+		memset(&d, 0, sizeof d);
+		CHECK_INT(pt_attach_clean((unsigned char *)buf, len, &t, &out, &out_len, &d), PT_EINVAL);
+		CHECK_STR(d.field, "body");
+		CHECK(strstr(d.msg, refused[i][1]) != NULL);
+		CHECK(out == NULL);
+	}
+	{
+		const char *objs[3] = {"<< /Type /Catalog /Pages 2 0 R /OpenAction [3 0 R /Fit] "
+				       "/PieceInfo << /Fictoedit << /Private (Jana Fictional) >> >> >>",
+				       pages,
+				       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] "
+				       "/PieceInfo << /Fictoedit << /Private (gps 59.1 18.2) >> >> >>"};
+		len = make_pdf(buf, sizeof buf, objs, 3);
+		CHECK_INT(pt_attach_pdf_metadata((unsigned char *)buf, len), 2);
+		memset(&d, 0, sizeof d);
+		CHECK_INT(pt_attach_clean((unsigned char *)buf, len, &t, &out, &out_len, &d), PT_OK);
+		if (out) {
+			CHECK(!has_bytes(out, out_len, "/PieceInfo", 10) && !has_bytes(out, out_len, "Private", 7));
+			CHECK(has_bytes(out, out_len, "/OpenAction", 11)); /* a page to open at is kept */
+			free(out);
+		}
+	}
+}
+
 static void test_refused(void)
 {
 	size_t len, out_len;
@@ -232,6 +300,24 @@ static void test_names(void)
 	CHECK_STR(buf, "north gate.jpg");
 	pt_attach_safe_name("..", buf, sizeof buf);
 	CHECK_STR(buf, "attachment");
+	/* review item 1: the extension follows the type found in the bytes */
+	pt_attach_typed_name("site-report.html", PT_ATTACH_PDF, buf, sizeof buf);
+	CHECK_STR(buf, "site-report.pdf");
+	pt_attach_typed_name("x.jpg", PT_ATTACH_PNG, buf, sizeof buf);
+	CHECK_STR(buf, "x.png");
+	pt_attach_typed_name("gate.JPEG", PT_ATTACH_JPEG, buf, sizeof buf);
+	CHECK_STR(buf, "gate.JPEG");
+	pt_attach_typed_name("gate", PT_ATTACH_JPEG, buf, sizeof buf);
+	CHECK_STR(buf, "gate.jpg");
+	pt_attach_typed_name("gate.jpeg", PT_ATTACH_PNG, buf, sizeof buf);
+	CHECK_STR(buf, "gate.png");
+	pt_attach_typed_name("..", PT_ATTACH_PDF, buf, sizeof buf);
+	CHECK_STR(buf, "attachment.pdf");
+	{
+		char small[16];
+		pt_attach_typed_name("abcdefghijklmnopqrstuvwxyz.html", PT_ATTACH_PDF, small, sizeof small);
+		CHECK_STR(small, "abcdefghijk.pdf");
+	}
 	pt_attach_disposition("gate.jpg", buf, sizeof buf);
 	CHECK_STR(buf, "attachment; filename=\"gate.jpg\"");
 	pt_attach_disposition("Sv\xc3\xa4ti gate\r\nX-Evil: 1.png", buf, sizeof buf);
@@ -422,6 +508,7 @@ int main(void)
 	RUN(test_jpeg);
 	RUN(test_png);
 	RUN(test_pdf);
+	RUN(test_pdf_active);
 	RUN(test_refused);
 	RUN(test_names);
 	RUN(test_access);
