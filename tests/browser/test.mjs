@@ -699,7 +699,12 @@ test('coordinator computes the plan at 2,000,000: totals, frontier, map, reasons
   const op = await newPage();
   await login(op, U.operator);
   await openPlan(op);
-  eq(await op.getByRole('heading', { name: 'Save this plan' }).count(), 0, 'no Save for an operator');
+  // issue 16: an operator saves plans of its own organisation's sites only (docs/access.md)
+  await op.getByRole('heading', { name: 'Save this plan' }).waitFor();
+  await op.locator('[data-testid=national-view]').click();
+  await op.locator('[data-testid=scope]', { hasText: 'National view' }).waitFor();
+  await op.locator('[data-testid=plan-cost] .card-value').waitFor();
+  eq(await op.getByRole('heading', { name: 'Save this plan' }).count(), 0, 'no Save for an operator on the national view');
   await op.context().close();
 });
 
