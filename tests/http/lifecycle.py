@@ -193,6 +193,6 @@ def run(res, protect, work):
         t_plan_history(res, srv.port)  # after: its plan would propose measures at VM-012 too
     finally:
         status, out, err = srv.stop()
-        res.eq(status, 0, "lifecycle server exit status")
+        res.check(status == 0, "lifecycle server exit status %r; its last words: %s" % (status, err[-1500:]))
         res.check("runtime error" not in err and "Sanitizer" not in err, "sanitizer report: %s" % err[-2000:])
     t_due(res, protect, db)

@@ -305,13 +305,18 @@ static void test_plan_save_commits(void)
 	pt_db_close(db);
 }
 
-/* Saving is refused before anything is read or computed: no run, no read audited. */
+/* Saving is refused before anything is read or computed for a role that may save no plan: no
+ * run, no read audited (issue 16: an operator may save its own organisation's plan, so its
+ * wider scope is judged, and refused, once "mine" is resolved: below). */
 static void test_plan_save_refused_first(void)
 {
 	struct pt_db *db = open_with_measures();
 	struct pt_plan_opts o;
 	struct pt_plan_saved sv;
-	struct pt_caller c = *as(&opa);
+	struct pt_principal viewer = opa;
+	struct pt_caller c;
+	viewer.role = PT_ROLE_VIEWER;
+	c = *as(&viewer);
 	struct pt_diag d;
 	memset(&o, 0, sizeof o);
 	memset(&d, 0, sizeof d);
@@ -327,6 +332,13 @@ static void test_plan_save_refused_first(void)
 	CHECK_INT(pt_app_plan_save(&c, db, "mine", &o, &sv, &d), PT_EFORBIDDEN);
 	CHECK_INT(pt_app_plan_save(as(&coord), db, "mine", &o, &sv, &d), PT_EINVAL);
 	CHECK_STR(d.field, "horizon_years");
+	CHECK_INT(audited(db, "plan.save"), 0);
+	/* an operator: a national scope is not its organisation's, refused naming the filter */
+	o.horizon_years = 0;
+	memset(&d, 0, sizeof d);
+	CHECK_INT(pt_app_plan_save(as(&opa), db, "opa-national", &o, &sv, &d), PT_EFORBIDDEN);
+	CHECK_STR(d.field, "filter");
+	CHECK(sv.run == NULL);
 	CHECK_INT(audited(db, "plan.save"), 0);
 	/* The command line's rule: a region with no site it may read is an error, nothing saved. */
 	o.horizon_years = 0;
