@@ -31,9 +31,7 @@ static long long user_id_of(struct pt_db *db, const char *name)
 
 /* ---- separation of duties (review H1) ---- */
 
-/* The makers of user id (pt_db_user_maker_ids), their makers, ... into
- * list (PT_DUTY_CHAIN, 0 ends it; breadth first, each once, without id). */
-static enum pt_err maker_list(struct pt_db *db, long long id, long long *list, struct pt_diag *d)
+enum pt_err pt_app_maker_chain(struct pt_db *db, long long id, long long *list, struct pt_diag *d)
 {
 	long long got[PT_DUTY_CHAIN];
 	size_t n = 0, k, g, ng;
@@ -68,12 +66,12 @@ static enum pt_err duties_fill(struct pt_db *db, const struct pt_caller *c,
 		return err;
 	for (unsigned k = 0; k < PT_STEP_COUNT; k++)
 		a->step_users[k] = user_id_of(db, by.by[k]);
-	if ((err = maker_list(db, c->who.system ? 0 : c->who.user_id, a->caller_makers, d)) !=
+	if ((err = pt_app_maker_chain(db, c->who.system ? 0 : c->who.user_id, a->caller_makers, d)) !=
 		    PT_OK ||
-	    (err = maker_list(db, a->proposer_user_id, a->proposer_makers, d)) != PT_OK ||
-	    (err = maker_list(db, a->step_users[PT_STEP_APPROVE], a->approver_makers, d)) != PT_OK)
+	    (err = pt_app_maker_chain(db, a->proposer_user_id, a->proposer_makers, d)) != PT_OK ||
+	    (err = pt_app_maker_chain(db, a->step_users[PT_STEP_APPROVE], a->approver_makers, d)) != PT_OK)
 		return err;
-	return maker_list(db,
+	return pt_app_maker_chain(db,
 			  a->step_users[PT_STEP_INSTALL] > 0 ? a->step_users[PT_STEP_INSTALL]
 							     : a->installer_user_id,
 			  a->installer_makers, d);

@@ -163,4 +163,11 @@ enum pt_err pt_app_site_measures_steps(const struct pt_caller *c, struct pt_db *
 int pt_app_plan_can_withdraw(const struct pt_caller *c, struct pt_db *db,
 			     const struct pt_saved_plan *p);
 
+/**
+ * The makers of user id (pt_db_user_maker_ids), their makers, ... into list (PT_DUTY_CHAIN
+ * entries, 0 ends it; breadth first, each once, without id; none for id <= 0): what the
+ * separation of duties compares, for the measure steps and the confirmation of a visit.
+ */
+enum pt_err pt_app_maker_chain(struct pt_db *db, long long id, long long *list, struct pt_diag *d);
+
 #endif

@@ -19,6 +19,7 @@
 #include "../store/pt_survey_store.h"
 #include "../store/pt_user_store.h"
 #include "pt_app_audit.h"
+#include "pt_app_measures.h"
 
 void pt_app_survey_stamp(const struct pt_caller *c, char out[PT_STAMP_MAX])
 {
@@ -768,31 +769,6 @@ out:
 
 /* ---- confirming -------------------------------------------------------------------- */
 
-/* The makers of user id (pt_db_user_maker_ids), their makers, ... into list
- * (PT_DUTY_CHAIN, 0 ends it; breadth first, each once, without id), as the
- * measure steps collect them (pt_app_measure_states.c). */
-static enum pt_err maker_list(struct pt_db *db, long long id, long long *list, struct pt_diag *d)
-{
-	long long got[PT_DUTY_CHAIN];
-	size_t n = 0, k, g, ng;
-	enum pt_err err;
-	for (k = 0; k < PT_DUTY_CHAIN; k++)
-		list[k] = 0;
-	for (k = 0; id > 0 && k <= n && n < PT_DUTY_CHAIN; k++) {
-		long long of = k == 0 ? id : list[k - 1];
-		if ((err = pt_db_user_maker_ids(db, of, got, PT_DUTY_CHAIN, &ng, d)) != PT_OK)
-			return err;
-		for (g = 0; g < ng && n < PT_DUTY_CHAIN; g++) {
-			size_t j;
-			for (j = 0; j < n && list[j] != got[g]; j++)
-				;
-			if (j == n && got[g] != id)
-				list[n++] = got[g];
-		}
-	}
-	return PT_OK;
-}
-
 struct confirm_write {
 	const struct pt_caller *c;
 	const struct pt_survey *s;
@@ -882,8 +858,8 @@ enum pt_err pt_app_survey_confirm(const struct pt_caller *c, struct pt_db *db, l
 					    s.site_id);
 		goto out;
 	}
-	if ((err = maker_list(db, c->who.system ? 0 : c->who.user_id, caller_makers, d)) != PT_OK ||
-	    (err = maker_list(db, s.assessor_id, assessor_makers, d)) != PT_OK)
+	if ((err = pt_app_maker_chain(db, c->who.system ? 0 : c->who.user_id, caller_makers, d)) != PT_OK ||
+	    (err = pt_app_maker_chain(db, s.assessor_id, assessor_makers, d)) != PT_OK)
 		goto out;
 	duty = pt_access_survey_duty(&c->who, s.assessor_id, caller_makers, assessor_makers);
 	if (duty != PT_DUTY_NONE) {
